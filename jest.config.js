@@ -1,0 +1,10 @@
+/** Tests are TypeScript transformed by swc (fast, no typecheck); `npm run typecheck` covers types. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+  },
+  testTimeout: 60000,
+};

@@ -1,0 +1,106 @@
+// The AccountSnapshot: everything the audit needs about one account, whatever it was read from.
+// It is a zod schema because snapshots are also a file format (`leash snapshot` writes, `--input` reads).
+import { z } from 'zod';
+
+/** A policy document as found: kept raw so one unparseable policy never aborts the audit. */
+export const RawPolicyDocument = z.unknown();
+
+export const NamedPolicy = z.object({
+  /** Inline policy name or managed policy name. */
+  name: z.string(),
+  /** ARN for managed policies and SCPs/RCPs (policy id form), absent for inline policies. */
+  arn: z.string().optional(),
+  document: RawPolicyDocument,
+});
+export type NamedPolicy = z.infer<typeof NamedPolicy>;
+
+export const ManagedPolicy = z.object({
+  arn: z.string(),
+  name: z.string(),
+  /** The default version's document. */
+  document: RawPolicyDocument,
+  awsManaged: z.boolean(),
+});
+export type ManagedPolicy = z.infer<typeof ManagedPolicy>;
+
+/** Where a principal was defined when it came from a template (for `leash check`). */
+export const SourceLocation = z.object({
+  file: z.string(),
+  logicalId: z.string().optional(),
+  cdkPath: z.string().optional(),
+  jsonPath: z.string().optional(),
+});
+export type SourceLocation = z.infer<typeof SourceLocation>;
+
+export const Principal = z.object({
+  kind: z.enum(['role', 'user', 'group']),
+  arn: z.string(),
+  name: z.string(),
+  path: z.string().default('/'),
+  tags: z.record(z.string(), z.string()).default({}),
+  /** Roles only: the AssumeRolePolicyDocument. */
+  trustPolicy: RawPolicyDocument.optional(),
+  inlinePolicies: z.array(NamedPolicy).default([]),
+  /** ARNs of attached managed policies; documents live in `AccountSnapshot.managedPolicies`. */
+  managedPolicyArns: z.array(z.string()).default([]),
+  /** Roles and users: the permissions boundary's managed policy ARN. */
+  permissionsBoundaryArn: z.string().optional(),
+  /** Users only: names of groups the user belongs to (their policies apply to the user). */
+  groups: z.array(z.string()).default([]),
+  /** True for service-linked roles, which SCPs do not restrict. */
+  serviceLinked: z.boolean().default(false),
+  location: SourceLocation.optional(),
+});
+export type Principal = z.infer<typeof Principal>;
+
+/** One level of the organization hierarchy (root, each OU, the account) with the policies attached there. */
+export const OrganizationPolicyLevel = z.object({
+  /** `root`, `ou`, or `account`. */
+  kind: z.enum(['root', 'ou', 'account']),
+  /** Root id, OU id or account id. */
+  id: z.string(),
+  name: z.string().optional(),
+  policies: z.array(NamedPolicy),
+});
+export type OrganizationPolicyLevel = z.infer<typeof OrganizationPolicyLevel>;
+
+export const SnapshotProblem = z.object({
+  /** Where: file and JSON path, or API operation. */
+  where: z.string(),
+  message: z.string(),
+});
+export type SnapshotProblem = z.infer<typeof SnapshotProblem>;
+
+export const AccountSnapshot = z.object({
+  schemaVersion: z.literal(1),
+  accountId: z.string(),
+  accountName: z.string().optional(),
+  source: z.object({
+    kind: z.enum(['authorization-details', 'live', 'organization', 'template']),
+    location: z.string(),
+    readAt: z.string().optional(),
+  }),
+  principals: z.array(Principal),
+  managedPolicies: z.array(ManagedPolicy),
+  /** SCPs from the root down to the account, one entry per level; empty when unknown. */
+  serviceControlPolicies: z.array(OrganizationPolicyLevel).default([]),
+  /** RCPs from the root down to the account, one entry per level. */
+  resourceControlPolicies: z.array(OrganizationPolicyLevel).default([]),
+  /** Whether the organization's policies were read (false: SCP effect unknown, not "no SCPs"). */
+  organizationPoliciesKnown: z.boolean().default(false),
+  /** SCPs never apply to the management account. */
+  isManagementAccount: z.boolean().default(false),
+  problems: z.array(SnapshotProblem).default([]),
+});
+export type AccountSnapshot = z.infer<typeof AccountSnapshot>;
+
+export const OrganizationSnapshot = z.object({
+  schemaVersion: z.literal(1),
+  kind: z.literal('organization'),
+  organizationId: z.string(),
+  managementAccountId: z.string(),
+  readAt: z.string().optional(),
+  accounts: z.array(AccountSnapshot),
+  notAudited: z.array(z.object({ accountId: z.string(), accountName: z.string().optional(), reason: z.string() })),
+});
+export type OrganizationSnapshot = z.infer<typeof OrganizationSnapshot>;
