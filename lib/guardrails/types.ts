@@ -1,0 +1,68 @@
+// What the guardrail generators produce: policy documents ready for IAM / Organizations, with their sizes.
+import type { DestructiveClass } from '../catalog/types';
+
+/** A policy document as JSON for AWS (`Version` + `Statement` array). */
+export interface PolicyDocumentJson {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly Readonly<Record<string, unknown>>[];
+}
+
+export interface GeneratedPolicy {
+  /** File-friendly name, e.g. `leash-agent-boundary`, `leash-scp-1`. */
+  readonly name: string;
+  readonly description: string;
+  readonly document: PolicyDocumentJson;
+  /** Size as AWS counts it for this policy type. */
+  readonly characters: number;
+  /** The type's limit (6,144 for a managed policy, 5,120 for an SCP or RCP). */
+  readonly limit: number;
+}
+
+/** How one destructive action is enforced. */
+export type Enforcement =
+  'scp-tag-condition' | 'scp-arn-pattern' | 'agent-fail-closed' | 'boundary-allowlist' | 'rcp-tag-condition' | 'none';
+
+export interface ActionCoverage {
+  readonly action: string;
+  readonly service: string;
+  readonly classes: readonly DestructiveClass[];
+  readonly tagAware: boolean;
+  readonly tagSupport: 'action' | 'resource-type' | 'none';
+  /** Every mechanism that stops it, for everyone (SCP) and for agents (boundary, agent SCP layer). */
+  readonly enforcement: readonly Enforcement[];
+  /** Protected for non-exempt principals that are not agents. */
+  readonly protectedForEveryone: boolean;
+  /** Protected for agent principals. */
+  readonly protectedForAgents: boolean;
+  /** Why, in a sentence (e.g. "no aws:ResourceTag support; matched only by ARN pattern"). */
+  readonly reason: string;
+}
+
+export interface CoverageTotals {
+  readonly destructive: number;
+  readonly protectedForEveryone: number;
+  readonly protectedForAgents: number;
+  readonly tagAware: number;
+  readonly tagAwareProtectedForEveryone: number;
+}
+
+export interface CoverageReport {
+  readonly dataVersion: string;
+  readonly actions: readonly ActionCoverage[];
+  readonly totals: CoverageTotals;
+  readonly byClass: Readonly<Record<DestructiveClass, CoverageTotals>>;
+  readonly byService: Readonly<Record<string, CoverageTotals>>;
+  /** Characters used of each generated policy's limit. */
+  readonly policySizes: readonly { readonly name: string; readonly characters: number; readonly limit: number }[];
+  /** Caveats the user must know (SCPs skip the management account and service-linked roles, ...). */
+  readonly caveats: readonly string[];
+}
+
+export interface GeneratedGuardrails {
+  /** The agent permissions boundary: one managed policy. */
+  readonly boundary: GeneratedPolicy;
+  /** At most 4 SCPs (the fifth attachment slot stays for FullAWSAccess). */
+  readonly serviceControlPolicies: readonly GeneratedPolicy[];
+  readonly resourceControlPolicies: readonly GeneratedPolicy[];
+  readonly coverage: CoverageReport;
+}
