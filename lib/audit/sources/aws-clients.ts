@@ -1,0 +1,162 @@
+// AWS SDK clients for the live audit, built one way so every call gets the same retries, timeouts and endpoints.
+// Credentials come from the SDK's own chain (env, SSO, profiles, process, web identity, IMDS) as the AWS CLI does.
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+
+/** Static or refreshing credentials, in the shape the SDK clients accept. */
+export type AwsCredentials = NonNullable<IAMClientConfig['credentials']>;
+
+/** Where to send requests instead of AWS (tests and benchmarks point these at a loopback server). */
+export interface AwsEndpoints {
+  iam?: string;
+  sts?: string;
+  organizations?: string;
+}
+
+export interface AwsClientSettings {
+  /** Named profile from ~/.aws/config and ~/.aws/credentials. @default the SDK chain (AWS_PROFILE, then default) */
+  profile?: string;
+  /**
+   * Region for STS and request signing. IAM and Organizations are global; their endpoints follow the partition.
+   * @default AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1
+   */
+  region?: string;
+  /** Attempts per request including the first; throttling and 5xx are retried with backoff. @default 8 */
+  maxAttempts?: number;
+  /** The SDK's retry mode; `adaptive` also slows the client down after throttling. @default 'adaptive' */
+  retryMode?: 'adaptive' | 'standard';
+  /** Milliseconds before a request that sent nothing back is abandoned (and retried). @default 30000 */
+  requestTimeoutMs?: number;
+  endpoints?: AwsEndpoints;
+  /** Explicit credentials instead of the default chain (tests; assumed-role sessions). */
+  credentials?: AwsCredentials;
+}
+
+export interface AwsClients {
+  iam: IAMClient;
+  sts: STSClient;
+  organizations: OrganizationsClient;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+export function resolveRegion(settings: Pick<AwsClientSettings, 'region'>): string {
+  return settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}
+
+/** One set of clients sharing one credential source. */
+export function createAwsClients(settings: AwsClientSettings): AwsClients {
+  const common = {
+    region: resolveRegion(settings),
+    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryMode: settings.retryMode ?? 'adaptive',
+    requestHandler: {
+      requestTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      connectionTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    },
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    // A profile only matters when the default chain picks the credentials.
+    ...(settings.profile && !settings.credentials ? { profile: settings.profile } : {}),
+  };
+  const endpoints = settings.endpoints ?? {};
+  return {
+    iam: new IAMClient({ ...common, ...(endpoints.iam ? { endpoint: endpoints.iam } : {}) }),
+    sts: new STSClient({ ...common, ...(endpoints.sts ? { endpoint: endpoints.sts } : {}) }),
+    organizations: new OrganizationsClient({
+      ...common,
+      ...(endpoints.organizations ? { endpoint: endpoints.organizations } : {}),
+    }),
+  };
+}
+
+export function destroyAwsClients(clients: AwsClients): void {
+  clients.iam.destroy();
+  clients.sts.destroy();
+  clients.organizations.destroy();
+}
+
+/** Refresh assumed-role credentials this long before they expire. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Credentials for a role in another account, assumed with `sts` and renewed shortly before they expire
+ * (auditing a very large account can outlast one session).
+ */
+export function assumeRoleCredentials(
+  sts: STSClient,
+  roleArn: string,
+  options: { sessionName: string; signal?: AbortSignal },
+): () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }> {
+  let current: Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;
+  let expiresAt = 0;
+  const fetchCredentials = async () => {
+    const response = await sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: options.sessionName, DurationSeconds: 3600 }),
+      { abortSignal: options.signal },
+    );
+    const credentials = response.Credentials;
+    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
+      throw new Error(`sts:AssumeRole ${roleArn} returned no credentials`);
+    }
+    return {
+      accessKeyId: credentials.AccessKeyId,
+      secretAccessKey: credentials.SecretAccessKey,
+      sessionToken: credentials.SessionToken,
+      expiration: credentials.Expiration,
+    };
+  };
+  return () => {
+    if (!current || Date.now() > expiresAt - REFRESH_MARGIN_MS) {
+      const pending = fetchCredentials();
+      current = pending;
+      // Until the call answers, share the pending promise; a failure is not cached.
+      expiresAt = Number.POSITIVE_INFINITY;
+      pending.then(
+        (value) => {
+          expiresAt = value.expiration ? value.expiration.getTime() : Date.now() + 3600_000;
+        },
+        () => {
+          expiresAt = 0;
+        },
+      );
+    }
+    return current;
+  };
+}
+
+/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), for building role ARNs in other accounts. */
+export function partitionOf(arn: string | undefined): string {
+  const part = arn?.split(':')[1];
+  return part ? part : 'aws';
+}
+
+/** An SDK error's code (`AccessDenied`, `ThrottlingException`, ...) or the JS error name. */
+export function errorCode(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const named = err as { name?: unknown; Code?: unknown; code?: unknown };
+    if (typeof named.Code === 'string') return named.Code;
+    if (typeof named.name === 'string' && named.name !== 'Error') return named.name;
+    if (typeof named.code === 'string') return named.code;
+  }
+  return 'Error';
+}
+
+export function errorMessage(err: unknown): string {
+  const code = errorCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return message && message !== code ? `${code}: ${message}` : code;
+}
+
+/** Access problems that make a read impossible without it being a fault of ours or of the network. */
+export function isAccessDenied(err: unknown): boolean {
+  return /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|AuthorizationError|NotAuthorized)/.test(
+    errorCode(err),
+  );
+}
+
+export function isAbort(err: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  return errorCode(err) === 'AbortError';
+}

@@ -1,0 +1,313 @@
+// Audits a whole AWS Organization from its management (or delegated administrator) account: walks roots and
+// OUs, reads each ACTIVE account's SCP/RCP chain, and reads each member's IAM through a read-only role.
+// One account failing (role missing, access denied, persistent errors) never stops the others.
+import {
+  type Account,
+  DescribeOrganizationCommand,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+  paginateListRoots,
+  type Root,
+} from '@aws-sdk/client-organizations';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import {
+  type AwsClients,
+  type AwsClientSettings,
+  assumeRoleCredentials,
+  createAwsClients,
+  destroyAwsClients,
+  errorMessage,
+  isAbort,
+  isAccessDenied,
+  partitionOf,
+} from './aws-clients';
+import { readAccountIam } from './live-account';
+import {
+  enabledPolicyTypes,
+  type HierarchyLevel,
+  OrganizationPolicyReader,
+  type OrganizationPolicyType,
+} from './organization-policies';
+import type { AccountSnapshot } from './snapshot';
+
+/**
+ * The role the audit assumes in each member account. A dedicated read-only role, not the admin
+ * OrganizationAccountAccessRole: see templates/iam/member-audit-role-policy.json.
+ */
+export const DEFAULT_AUDIT_ROLE_NAME = 'leash-audit';
+export const DEFAULT_CONCURRENCY = 4;
+const SESSION_NAME = 'leash-audit';
+
+export interface NotAuditedAccount {
+  accountId: string;
+  accountName?: string;
+  reason: string;
+}
+
+export interface OrganizationReadOptions extends AwsClientSettings {
+  /** Role assumed in each member account. @default 'leash-audit' */
+  roleName?: string;
+  /** Member accounts read at the same time. @default 4 */
+  concurrency?: number;
+  /** Called after the walk (done 0) and after each account, audited or not. */
+  onProgress?: (done: number, total: number, label?: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface OrganizationReadResult {
+  organizationId: string;
+  managementAccountId: string;
+  readAt: string;
+  accounts: AccountSnapshot[];
+  notAudited: NotAuditedAccount[];
+  /** ACTIVE accounts found; `accounts.length + notAudited.length` equals it unless interrupted. */
+  total: number;
+}
+
+/** Thrown when the signal aborts the walk; carries what was read until then. */
+export class LiveAuditInterrupted extends Error {
+  constructor(readonly partial: { accounts: AccountSnapshot[]; notAudited: NotAuditedAccount[]; total: number }) {
+    super(`interrupted after ${partial.accounts.length + partial.notAudited.length} of ${partial.total} accounts`);
+    this.name = 'LiveAuditInterrupted';
+  }
+}
+
+/** A failure tagged with the API step it came from, for the not-audited reason. */
+class StepFailure extends Error {
+  constructor(step: string, cause: unknown) {
+    super(`${step}: ${errorMessage(cause)}`);
+    this.name = 'StepFailure';
+  }
+}
+
+/** An account found in the walk, with the levels above it (root first, the account last). */
+interface MemberAccount {
+  id: string;
+  name?: string;
+  levels: HierarchyLevel[];
+}
+
+/** Run `task` over `items` with at most `limit` running; stops starting new ones once `signal` aborts. */
+export async function forEachBounded<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal?.aborted) {
+      const index = next++;
+      await task(items[index], index);
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
+  await Promise.all(workers);
+}
+
+function isActive(account: Account): boolean {
+  // `State` replaces the deprecated `Status`; either says whether the account can be used.
+  const withState = account as Account & { State?: string };
+  const state = withState.State ?? account.Status;
+  return state === undefined || state === 'ACTIVE';
+}
+
+/** Every ACTIVE account under the roots, with its OU path; the walk itself runs `concurrency` parents at once. */
+async function walkOrganization(
+  clients: AwsClients,
+  roots: readonly Root[],
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<MemberAccount[]> {
+  const accounts: MemberAccount[] = [];
+  let frontier: HierarchyLevel[][] = roots.map((root) => [
+    { kind: 'root', id: root.Id ?? '', ...(root.Name ? { name: root.Name } : {}) },
+  ]);
+  while (frontier.length > 0) {
+    const nextFrontier: HierarchyLevel[][] = [];
+    await forEachBounded(
+      frontier,
+      concurrency,
+      async (path) => {
+        const parentId = path[path.length - 1].id;
+        for await (const page of paginateListOrganizationalUnitsForParent(
+          { client: clients.organizations },
+          { ParentId: parentId },
+          { abortSignal: signal },
+        )) {
+          for (const ou of page.OrganizationalUnits ?? []) {
+            if (ou.Id) nextFrontier.push([...path, { kind: 'ou', id: ou.Id, ...(ou.Name ? { name: ou.Name } : {}) }]);
+          }
+        }
+        for await (const page of paginateListAccountsForParent(
+          { client: clients.organizations },
+          { ParentId: parentId },
+          { abortSignal: signal },
+        )) {
+          for (const account of page.Accounts ?? []) {
+            if (!account.Id || !isActive(account)) continue;
+            accounts.push({
+              id: account.Id,
+              ...(account.Name ? { name: account.Name } : {}),
+              levels: [...path, { kind: 'account', id: account.Id, ...(account.Name ? { name: account.Name } : {}) }],
+            });
+          }
+        }
+      },
+      signal,
+    );
+    if (signal?.aborted) break;
+    frontier = nextFrontier;
+  }
+  // Stable order regardless of which parent answered first.
+  return accounts.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Read the organization and every ACTIVE member account. */
+export async function readOrganization(options: OrganizationReadOptions): Promise<OrganizationReadResult> {
+  const { signal } = options;
+  const roleName = options.roleName ?? DEFAULT_AUDIT_ROLE_NAME;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+  const base = createAwsClients(options);
+  const accounts: AccountSnapshot[] = [];
+  const notAudited: NotAuditedAccount[] = [];
+  let total = 0;
+  try {
+    const identity = await base.sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
+    const callerAccountId = identity.Account ?? '';
+    const partition = partitionOf(identity.Arn);
+    const organization = (await base.organizations.send(new DescribeOrganizationCommand({}), { abortSignal: signal }))
+      .Organization;
+    if (!organization?.Id || !organization.MasterAccountId) {
+      throw new Error('organizations:DescribeOrganization returned no organization id');
+    }
+    const managementAccountId = organization.MasterAccountId;
+    const organizationId = organization.Id;
+    const roots: Root[] = [];
+    for await (const page of paginateListRoots({ client: base.organizations }, {}, { abortSignal: signal })) {
+      roots.push(...(page.Roots ?? []));
+    }
+    const enabled = new Map<string, Set<OrganizationPolicyType>>(
+      roots.map((root) => [root.Id ?? '', enabledPolicyTypes(root.PolicyTypes)]),
+    );
+    const members = await walkOrganization(base, roots, concurrency, signal);
+    total = members.length;
+    const readAt = new Date().toISOString();
+    const reader = new OrganizationPolicyReader(base.organizations, signal);
+    let done = 0;
+    options.onProgress?.(0, total);
+
+    await forEachBounded(
+      members,
+      concurrency,
+      async (member) => {
+        const result = await auditMember(member);
+        if (signal?.aborted) return;
+        if ('snapshot' in result) accounts.push(result.snapshot);
+        else notAudited.push(result.notAudited);
+        done++;
+        options.onProgress?.(done, total, member.name ? `${member.id} ${member.name}` : member.id);
+      },
+      signal,
+    );
+    if (signal?.aborted) throw new LiveAuditInterrupted({ accounts, notAudited, total });
+
+    const byId = (a: { accountId: string }, b: { accountId: string }) => a.accountId.localeCompare(b.accountId);
+    return {
+      organizationId,
+      managementAccountId,
+      readAt,
+      accounts: accounts.sort(byId),
+      notAudited: notAudited.sort(byId),
+      total,
+    };
+
+    /** The chain above `member`; denied reads make it unknown (with the reason), other failures propagate. */
+    async function readChains(member: MemberAccount, isManagementAccount: boolean) {
+      if (isManagementAccount) {
+        // SCPs and RCPs never restrict the management account: an empty, known chain says exactly that.
+        return { serviceControlPolicies: [], resourceControlPolicies: [], problems: [], known: true };
+      }
+      try {
+        const chains = await reader.chains(member.levels, enabled.get(member.levels[0].id) ?? new Set());
+        return { ...chains, known: true };
+      } catch (err) {
+        if (isAbort(err, signal)) throw err;
+        if (!isAccessDenied(err)) throw new StepFailure('organizations:ListPoliciesForTarget', err);
+        return {
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          known: false,
+          problems: [
+            {
+              where: `organizations:ListPoliciesForTarget/DescribePolicy (${member.id})`,
+              message: `${errorMessage(err)}; the SCPs and RCPs that apply to this account are unknown`,
+            },
+          ],
+        };
+      }
+    }
+
+    async function auditMember(
+      member: MemberAccount,
+    ): Promise<{ snapshot: AccountSnapshot } | { notAudited: NotAuditedAccount }> {
+      const isManagementAccount = member.id === managementAccountId;
+      const roleArn = `arn:${partition}:iam::${member.id}:role/${roleName}`;
+      const ownAccount = member.id === callerAccountId;
+      let clients: AwsClients | undefined;
+      let step = ownAccount ? 'iam:GetAccountAuthorizationDetails' : `sts:AssumeRole ${roleArn}`;
+      try {
+        if (ownAccount) {
+          clients = base;
+        } else {
+          const credentials = assumeRoleCredentials(base.sts, roleArn, { sessionName: SESSION_NAME, signal });
+          await credentials();
+          clients = createAwsClients({ ...options, credentials });
+          step = 'iam:GetAccountAuthorizationDetails';
+        }
+        const iamClient = clients.iam;
+        const [snapshot, chains] = await Promise.all([
+          readAccountIam(iamClient, {
+            accountId: member.id,
+            accountName: member.name,
+            source: {
+              kind: 'organization',
+              location: `${organizationId}/${member.levels.map((level) => level.id).join('/')}`,
+              readAt,
+            },
+            signal,
+          }),
+          readChains(member, isManagementAccount),
+        ]);
+        return {
+          snapshot: {
+            ...snapshot,
+            serviceControlPolicies: chains.serviceControlPolicies,
+            resourceControlPolicies: chains.resourceControlPolicies,
+            organizationPoliciesKnown: chains.known,
+            isManagementAccount,
+            problems: [...snapshot.problems, ...chains.problems],
+          },
+        };
+      } catch (err) {
+        if (isAbort(err, signal)) return { notAudited: { accountId: member.id, reason: 'interrupted' } };
+        return {
+          notAudited: {
+            accountId: member.id,
+            ...(member.name ? { accountName: member.name } : {}),
+            reason: err instanceof StepFailure ? err.message : `${step}: ${errorMessage(err)}`,
+          },
+        };
+      } finally {
+        if (clients && clients !== base) destroyAwsClients(clients);
+      }
+    }
+  } catch (err) {
+    if (isAbort(err, signal) && !(err instanceof LiveAuditInterrupted)) {
+      throw new LiveAuditInterrupted({ accounts, notAudited, total });
+    }
+    throw err;
+  } finally {
+    destroyAwsClients(base);
+  }
+}
