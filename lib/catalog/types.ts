@@ -32,6 +32,8 @@ export interface CatalogAction {
   /** Action name in the reference's case, e.g. `TerminateInstances`. */
   readonly name: string;
   readonly accessLevel: AccessLevel;
+  /** The reference's one-line description ("Grants permission to ..."), when it has one. */
+  readonly description?: string;
   readonly resourceTypes: readonly CatalogResourceType[];
   /** Condition keys listed on the action row itself. */
   readonly conditionKeys: readonly string[];

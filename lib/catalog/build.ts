@@ -1,0 +1,152 @@
+// Shapes raw Service Authorization Reference data into the Catalog every other module reads: pure, so tests
+// can feed it a handful of services.
+import { classifyAction, type ClassificationOverride, type ClassificationRule } from './classification';
+import { CLASSIFICATION_RULES } from './classification-rules';
+import { CLASSIFICATION_OVERRIDES } from './overrides';
+import type { ReferenceAction, ReferenceData, ReferenceResourceType } from './reference-data';
+import type { AccessLevel, Catalog, CatalogAction, CatalogResourceType, TagSupport } from './types';
+
+export const ACCESS_LEVELS: readonly AccessLevel[] = ['Read', 'Write', 'List', 'Tagging', 'Permissions management'];
+
+/** The global condition key whose support decides whether a tag-conditioned deny can bite. */
+export const RESOURCE_TAG_KEY = 'aws:ResourceTag/${TagKey}';
+const RESOURCE_TAG_KEY_LOWER = RESOURCE_TAG_KEY.toLowerCase();
+
+export interface BuildOptions {
+  /** @default CLASSIFICATION_RULES */
+  readonly rules?: readonly ClassificationRule[];
+  /** @default CLASSIFICATION_OVERRIDES */
+  readonly overrides?: readonly ClassificationOverride[];
+}
+
+/** A problem in the reference data; the message names the file and entry. */
+export class ReferenceDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReferenceDataError';
+  }
+}
+
+/**
+ * The reference writes some levels combined (`Tagging, Write`, `Permissions management, Write`): the first
+ * named level is the one the reference's tables file the action under.
+ */
+export function parseAccessLevel(raw: string, where: string): AccessLevel {
+  for (const part of raw.split(',')) {
+    const level = ACCESS_LEVELS.find((known) => known.toLowerCase() === part.trim().toLowerCase());
+    if (level) return level;
+  }
+  throw new ReferenceDataError(
+    `${where}: unknown access level ${JSON.stringify(raw)} (expected one of ${ACCESS_LEVELS.join(', ')})`,
+  );
+}
+
+function hasResourceTag(keys: readonly string[] | undefined): boolean {
+  return keys !== undefined && keys.some((key) => key.toLowerCase() === RESOURCE_TAG_KEY_LOWER);
+}
+
+function mergeKeys(first: readonly string[], second: readonly string[]): readonly string[] {
+  if (second.length === 0) return first;
+  if (first.length === 0) return second;
+  return [...new Set([...first, ...second])];
+}
+
+function lowerKeyed<T>(table: Readonly<Record<string, T>>): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const [key, value] of Object.entries(table)) map.set(key.toLowerCase(), value);
+  return map;
+}
+
+function buildAction(
+  service: string,
+  key: string,
+  raw: ReferenceAction,
+  resourceTable: Map<string, ReferenceResourceType>,
+  rules: readonly ClassificationRule[],
+  overrides: Map<string, ClassificationOverride>,
+): CatalogAction {
+  const where = `actions/${service}.json: ${key}`;
+  if (typeof raw?.name !== 'string' || raw.name === '') {
+    throw new ReferenceDataError(`${where}: expected an action with a name`);
+  }
+  const accessLevel = parseAccessLevel(String(raw.accessLevel), where);
+  const rowKeys = raw.conditionKeys ?? [];
+  let onRow = hasResourceTag(rowKeys);
+  let onTable = false;
+  const resourceTypes: CatalogResourceType[] = (raw.resourceTypes ?? []).map((rowType) => {
+    const table = resourceTable.get(rowType.name.toLowerCase());
+    const rowTypeKeys = rowType.conditionKeys ?? [];
+    onRow ||= hasResourceTag(rowTypeKeys);
+    onTable ||= hasResourceTag(table?.conditionKeys);
+    return {
+      name: rowType.name,
+      required: rowType.required === true,
+      ...(table?.arn !== undefined ? { arnTemplate: table.arn } : {}),
+      conditionKeys: mergeKeys(rowTypeKeys, table?.conditionKeys ?? []),
+    };
+  });
+  const tagSupport: TagSupport = onRow ? 'action' : onTable ? 'resource-type' : 'none';
+  const action = `${service}:${raw.name}`;
+  const { classes, classReasons } = classifyAction(
+    {
+      service,
+      name: raw.name,
+      accessLevel,
+      resourceTypeNames: resourceTypes.map((type) => type.name),
+      description: raw.description,
+    },
+    rules,
+    overrides.get(action.toLowerCase()),
+  );
+  return {
+    action,
+    service,
+    name: raw.name,
+    accessLevel,
+    ...(raw.description ? { description: raw.description } : {}),
+    resourceTypes,
+    conditionKeys: rowKeys,
+    isWildcardOnly: raw.isWildcardOnly ?? resourceTypes.length === 0,
+    tagAware: tagSupport !== 'none',
+    tagSupport,
+    classes,
+    classReasons,
+  };
+}
+
+/** Build a Catalog from reference data held in memory. Throws ReferenceDataError on malformed entries. */
+export function buildCatalog(data: ReferenceData, options: BuildOptions = {}): Catalog {
+  const rules = options.rules ?? CLASSIFICATION_RULES;
+  const overrides = new Map(
+    (options.overrides ?? CLASSIFICATION_OVERRIDES).map((entry) => [entry.action.toLowerCase(), entry]),
+  );
+  const entries = Object.entries(data.actions)
+    .map(([key, table]) => ({ key, service: key.toLowerCase(), table }))
+    .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+  const services = entries.map((entry) => entry.service);
+  const byService = new Map<string, readonly CatalogAction[]>();
+  const byName = new Map<string, CatalogAction>();
+  const actions: CatalogAction[] = [];
+  for (const { key, service, table } of entries) {
+    const resourceTable = lowerKeyed(data.resourceTypes[key] ?? {});
+    const built = Object.entries(table)
+      .map(([actionKey, raw]) => buildAction(service, actionKey, raw, resourceTable, rules, overrides))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    byService.set(service, built);
+    for (const action of built) {
+      byName.set(action.action.toLowerCase(), action);
+      actions.push(action);
+    }
+  }
+  const destructive = actions.filter((action) => action.classes.length > 0);
+  return {
+    dataVersion: data.version,
+    actions,
+    services,
+    rcpServices: new Set(data.rcpServices.map((service) => service.toLowerCase())),
+    get: (name) => byName.get(name.toLowerCase()),
+    serviceActions: (service) => byService.get(service.toLowerCase()) ?? [],
+    hasService: (service) => byService.has(service.toLowerCase()),
+    destructive,
+  };
+}

@@ -1,0 +1,265 @@
+// Which AWS actions are destructive, as data: every rule names the verbs, access levels and (optionally)
+// services, objects or resource types it covers, and says why. classification.ts applies them.
+import type { ClassificationRule } from './classification';
+
+const WRITE = ['Write'] as const;
+const WRITE_OR_PERMISSIONS = ['Write', 'Permissions management'] as const;
+
+/** Objects that name a policy, permission or grant rather than a resource of its own. */
+const PERMISSION_OBJECT = /Polic(y|ies)|Permission|Grant|Access|Share|Sharing|Boundary/;
+
+/** Security-logging and detection services whose configuration is the evidence trail. */
+const AUDIT_SERVICES = ['cloudtrail', 'config', 'guardduty', 'securityhub', 'access-analyzer', 'detective', 'macie2'];
+
+export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
+  // ---- delete: the resource (or its data) is gone afterwards.
+  {
+    id: 'delete.verb',
+    class: 'delete',
+    why: 'Delete/Terminate/Destroy/Purge-style Write actions destroy the resource or its data',
+    verbs: ['Delete', 'BatchDelete', 'Terminate', 'BatchTerminate', 'Destroy', 'Purge', 'Drop', 'Wipe', 'Erase'],
+    accessLevels: WRITE,
+  },
+  {
+    id: 'delete.verb-permissions-level',
+    class: 'delete',
+    why: 'a Delete/Terminate action filed under Permissions management that still destroys a resource, not a policy',
+    verbs: ['Delete', 'BatchDelete', 'Terminate'],
+    accessLevels: ['Permissions management'],
+    exceptObject: PERMISSION_OBJECT,
+  },
+  {
+    id: 'delete.remove',
+    class: 'delete',
+    why: 'Remove* of a whole thing (not of a member, tag or permission) deletes it',
+    verbs: ['Remove', 'BatchRemove'],
+    accessLevels: WRITE,
+    // `RemoveUserFromGroup`, `RemoveRoleFromInstanceProfile`: membership changes, nothing is destroyed.
+    exceptObject: /From[A-Z]|Tag|Permission|Attribute/,
+  },
+  {
+    id: 'delete.schedule-deletion',
+    class: 'delete',
+    why: 'scheduling deletion (kms:ScheduleKeyDeletion) destroys the resource when the waiting period ends',
+    verbs: ['Schedule'],
+    accessLevels: WRITE,
+    object: /Deletion$/,
+  },
+  {
+    id: 'delete.deregister-image',
+    class: 'delete',
+    why: 'deregistering an AMI deletes it: instances can no longer be launched from it',
+    verbs: ['Deregister'],
+    accessLevels: WRITE,
+    services: ['ec2'],
+    resourceTypes: ['image'],
+  },
+
+  // ---- recreate: the resource survives in name but its state is replaced.
+  {
+    id: 'recreate.replace',
+    class: 'recreate',
+    why: 'Replace* swaps an existing configuration (route, ACL entry, association, rule) for a new one',
+    verbs: ['Replace'],
+    accessLevels: WRITE,
+  },
+  {
+    id: 'recreate.reset',
+    class: 'recreate',
+    why: 'Reset* throws away the current state or settings of an existing resource',
+    verbs: ['Reset'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+  },
+  {
+    id: 'recreate.rebuild',
+    class: 'recreate',
+    why: 'Rebuild/Reimage/Recreate re-provisions an existing resource from scratch',
+    verbs: ['Rebuild', 'Reimage', 'Recreate', 'Reinstall'],
+    accessLevels: WRITE,
+  },
+  {
+    id: 'recreate.restore-over',
+    class: 'recreate',
+    why: 'restoring over an existing resource replaces its current data with older data',
+    verbs: ['Restore'],
+    accessLevels: WRITE,
+    // Restores that create a new resource (rds:RestoreDBInstanceFromDBSnapshot, point-in-time restores) or
+    // that undo a deletion leave the existing resource alone.
+    exceptObject: /ToPointInTime$/,
+    exceptDescription:
+      /\bcreat(e|es|ing) (a |an )?(new )?[\w -]*\bfrom\b|\bcreating a new\b|\bdelet(ed|ion)\b|recycle bin|archived/i,
+  },
+  {
+    id: 'recreate.cloudformation-stack-update',
+    class: 'recreate',
+    why: 'a stack update or change set replaces any resource whose replacement-only properties changed',
+    verbs: ['Update', 'Execute', 'Rollback', 'ContinueUpdateRollback'],
+    accessLevels: WRITE,
+    services: ['cloudformation'],
+    object: /^(Stack|StackSet|StackInstances|ChangeSet|StackRefactor|)$/,
+  },
+
+  // ---- tamper: weakens the guardrail or the evidence trail rather than the resource itself.
+  {
+    id: 'tamper.tagging',
+    class: 'tamper',
+    why: 'changing or removing tags can move a resource out of the production tag the guardrails key on',
+    accessLevels: ['Tagging'],
+  },
+  {
+    id: 'tamper.permissions-boundary',
+    class: 'tamper',
+    why: 'removing or replacing a permissions boundary lifts the limit the guardrail puts on a principal',
+    verbs: ['Delete', 'Put'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['iam'],
+    object: /PermissionsBoundary$/,
+  },
+  {
+    id: 'tamper.organizations-policy',
+    class: 'tamper',
+    why: 'changing, detaching or disabling organization policies removes service and resource control policies',
+    verbs: ['Update', 'Detach', 'Delete', 'Disable', 'Put'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['organizations'],
+    object: /Polic(y|ies)|PolicyType/,
+  },
+  {
+    id: 'tamper.organizations-membership',
+    class: 'tamper',
+    why: 'leaving the organization or moving an account out of its OU escapes the SCPs attached there',
+    verbs: ['Leave', 'Remove', 'Move'],
+    accessLevels: WRITE,
+    services: ['organizations'],
+  },
+  {
+    id: 'tamper.audit-trail',
+    class: 'tamper',
+    why: 'stopping, deleting or reconfiguring CloudTrail, Config or a detection service blinds the audit trail',
+    verbs: [
+      'Delete',
+      'BatchDelete',
+      'Stop',
+      'Update',
+      'BatchUpdate',
+      'Put',
+      'Disable',
+      'BatchDisable',
+      'Disassociate',
+      'Deregister',
+      'Remove',
+      'Archive',
+    ],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: AUDIT_SERVICES,
+  },
+  {
+    id: 'tamper.backup',
+    class: 'tamper',
+    why: 'deleting or shortening backups and vault settings removes the way back after a deletion',
+    verbs: ['Delete', 'Update', 'Put', 'Disassociate', 'Stop', 'Cancel', 'Revoke'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['backup'],
+  },
+  {
+    id: 'tamper.stack-protection',
+    class: 'tamper',
+    why: 'a stack policy and termination protection are what stop CloudFormation from replacing or deleting',
+    verbs: ['Set', 'Update'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['cloudformation'],
+    object: /^(StackPolicy|TerminationProtection)$/,
+  },
+  {
+    id: 'tamper.kms-key',
+    class: 'tamper',
+    why: 'disabling, deleting or re-policying a KMS key makes everything encrypted under it unreadable',
+    verbs: ['Disable', 'Schedule', 'Delete', 'Put'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['kms'],
+    object: /^(Key|KeyDeletion|ImportedKeyMaterial|KeyPolicy|KeyRotation)$/,
+  },
+
+  // ---- escalate: lets the caller act with more permissions than it was given.
+  {
+    id: 'escalate.iam-policy-attach',
+    class: 'escalate',
+    why: 'attaching or writing an identity policy grants the principal any permission the policy names',
+    verbs: ['Attach', 'Put'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['iam'],
+    object: /^(User|Group|Role)Policy$/,
+  },
+  {
+    id: 'escalate.iam-policy-version',
+    class: 'escalate',
+    why: 'a new or re-selected default policy version rewrites what every holder of the policy may do',
+    verbs: ['Create', 'Set'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['iam'],
+    object: /^(Default)?PolicyVersion$/,
+  },
+  {
+    id: 'escalate.iam-trust',
+    class: 'escalate',
+    why: 'rewriting a role trust policy lets a new principal assume the role',
+    verbs: ['Update'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['iam'],
+    object: /^AssumeRolePolicy$/,
+  },
+  {
+    id: 'escalate.iam-credentials',
+    class: 'escalate',
+    why: 'new access keys or console passwords for another user let the caller act as that user',
+    verbs: ['Create', 'Update'],
+    accessLevels: WRITE,
+    services: ['iam'],
+    object: /^(AccessKey|LoginProfile)$/,
+  },
+  {
+    id: 'escalate.iam-group-membership',
+    class: 'escalate',
+    why: 'adding a user to a group gives it the group policies',
+    verbs: ['Add'],
+    accessLevels: WRITE,
+    services: ['iam'],
+    object: /^UserToGroup$/,
+  },
+  {
+    id: 'escalate.permissions-boundary',
+    class: 'escalate',
+    why: 'removing or replacing a permissions boundary widens what the principal may do',
+    verbs: ['Delete', 'Put'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['iam'],
+    object: /PermissionsBoundary$/,
+  },
+  {
+    id: 'escalate.pass-role',
+    class: 'escalate',
+    why: 'passing a role to a service runs that service with the role permissions on the caller behalf',
+    verbs: ['Pass'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    services: ['iam'],
+    object: /^Role$/,
+  },
+  {
+    id: 'escalate.lambda-code',
+    class: 'escalate',
+    why: 'new function code runs with the function execution role',
+    verbs: ['Update'],
+    accessLevels: WRITE,
+    services: ['lambda'],
+    object: /^FunctionCode$/,
+  },
+  {
+    id: 'escalate.glue-dev-endpoint',
+    class: 'escalate',
+    why: 'adding an SSH key to a Glue development endpoint gives a shell with the endpoint role',
+    verbs: ['Update'],
+    accessLevels: WRITE,
+    services: ['glue'],
+    object: /^DevEndpoint$/,
+  },
+];
