@@ -25,8 +25,18 @@ export type DecisionLayer = 'identity' | 'explicit-deny' | 'boundary' | 'scp' | 
 
 export interface StatementRef extends Evidence {
   readonly effect: Effect;
+  /** The layer the statement belongs to (`identity`, `boundary`, `scp` or `rcp`). */
   readonly layer: DecisionLayer;
+  /** Set when the statement applies only to some requests: the condition keys (or `resource`) it turns on. */
+  readonly dependsOn?: readonly string[];
 }
+
+/**
+ * Whether a layer of organization policies restricts a principal: `applied` (evaluated), `not-applicable`
+ * (management account, or SCPs for a service-linked role), or `unknown` (the snapshot has no organization
+ * policies: results neither claim that they allow nor that they deny).
+ */
+export type OrganizationLayerState = 'applied' | 'not-applicable' | 'unknown';
 
 export interface ActionDecision {
   readonly action: string;
@@ -39,12 +49,23 @@ export interface ActionDecision {
   readonly blockedAt?: DecisionLayer;
   /** Condition keys (and `resource` for an unknown target ARN) the answer depends on. */
   readonly dependsOn: readonly string[];
+  /**
+   * Organization layers that could have stopped the request but were not evaluated because their policies
+   * are unknown: an `allowed` or `depends` answer holds only as far as the account's own policies go.
+   */
+  readonly unevaluated?: readonly ('scp' | 'rcp')[];
 }
 
 export interface CompiledPrincipal {
   readonly arn: string;
   readonly kind: 'role' | 'user' | 'group';
   readonly hasPermissionsBoundary: boolean;
+  /** Whether SCPs restrict this principal (not for the management account or service-linked roles). */
+  readonly serviceControlPolicies: OrganizationLayerState;
+  /** Whether RCPs restrict requests to this account's resources (for RCP-supporting services only). */
+  readonly resourceControlPolicies: OrganizationLayerState;
+  /** Plain statements about the evaluation of this principal, e.g. "SCPs do not apply to service-linked roles". */
+  readonly notes: readonly string[];
   /** Decide one action. */
   decide(action: string, context?: RequestContext): ActionDecision;
   /** Decide many catalog actions in bulk (the fast path). */

@@ -1,0 +1,189 @@
+// A parsed policy turned into statements ready for bulk evaluation: action matchers built once, each
+// statement filed under the services it can match, resource patterns precompiled, and the condition keys
+// that vary by action listed so answers can be remembered per action "shape" rather than per action.
+import type { NormalizedCondition, NormalizedPolicy, NormalizedStatement } from '../../policy/types';
+import { compileActionMatcher, compileResourceMatcher } from '../../policy';
+import { isActionDependentKey, isPrincipalKey } from './context';
+import { parsePolicyValue, type ParsedValue } from './policy-variables';
+import type { DecisionLayer, StatementRef } from './types';
+import type { Evidence } from '../rules/types';
+
+export type ResourceTest =
+  /** `Resource` includes `*`. */
+  | { readonly kind: 'all' }
+  /** `NotResource` includes `*`: matches nothing. */
+  | { readonly kind: 'nothing' }
+  | {
+      readonly kind: 'patterns';
+      /** True for NotResource. */
+      readonly negated: boolean;
+      readonly patterns: readonly ParsedValue[];
+      /** Matcher over the patterns when none has a policy variable. */
+      readonly matcher?: (arn: string) => boolean;
+    };
+
+export interface CompiledStatement {
+  /** Unique within a compiled account: indexes per-request memo arrays. */
+  readonly id: number;
+  readonly effect: 'Allow' | 'Deny';
+  readonly ref: StatementRef;
+  /** Lower-cased services the statement's Action names; undefined when it may match any service. */
+  readonly services?: readonly string[];
+  matchesAction(action: string): boolean;
+  readonly resource: ResourceTest;
+  readonly conditions: readonly NormalizedCondition[];
+  /** Lower-cased condition keys whose presence varies by action (tags, service-specific keys). */
+  readonly actionDependentKeys: readonly string[];
+  /** Whether anything in Resource or Condition reads principal facts (keys or policy variables). */
+  readonly principalDependent: boolean;
+  /** Applies whenever the action matches (Resource `*`, no conditions). */
+  readonly unconditional: boolean;
+}
+
+export interface PolicySource {
+  readonly policy: string;
+  readonly policyKind: Evidence['policyKind'];
+  readonly layer: DecisionLayer;
+}
+
+/** Allocates statement ids for one compiled account. */
+export class StatementIds {
+  private next = 0;
+  take(): number {
+    return this.next++;
+  }
+  get count(): number {
+    return this.next;
+  }
+}
+
+function servicesOf(patterns: readonly string[]): string[] | undefined {
+  const services = new Set<string>();
+  for (const pattern of patterns) {
+    const colon = pattern.indexOf(':');
+    if (pattern === '*' || colon <= 0) return undefined;
+    const service = pattern.slice(0, colon).toLowerCase();
+    if (service.includes('*') || service.includes('?')) return undefined;
+    services.add(service);
+  }
+  return [...services];
+}
+
+function resourceTest(statement: NormalizedStatement): ResourceTest {
+  const negated = statement.notResources !== undefined;
+  const list = statement.notResources ?? statement.resources;
+  // No Resource element at all does not occur in identity policies that parse; treat it as `*`.
+  if (!list) return { kind: 'all' };
+  if (list.includes('*')) return negated ? { kind: 'nothing' } : { kind: 'all' };
+  const patterns = list.map(parsePolicyValue);
+  const hasVariables = patterns.some((pattern) => pattern.hasVariables);
+  return { kind: 'patterns', negated, patterns, matcher: hasVariables ? undefined : compileResourceMatcher(list) };
+}
+
+function rawStatement(document: unknown, index: number): unknown {
+  if (document && typeof document === 'object' && 'Statement' in document) {
+    const statements = (document as { Statement: unknown }).Statement;
+    return Array.isArray(statements) ? statements[index] : statements;
+  }
+  return undefined;
+}
+
+export function compileStatement(
+  statement: NormalizedStatement,
+  source: PolicySource,
+  document: unknown,
+  ids: StatementIds,
+): CompiledStatement {
+  const patterns = statement.actions ?? statement.notActions ?? [];
+  const matcher = compileActionMatcher(patterns);
+  const negatedAction = statement.actions === undefined;
+  const resource = resourceTest(statement);
+  const keys = new Set<string>();
+  let principalDependent = false;
+  for (const condition of statement.conditions) {
+    const lower = condition.key.toLowerCase();
+    if (isActionDependentKey(lower)) keys.add(lower);
+    if (isPrincipalKey(lower)) principalDependent = true;
+    for (const value of condition.values) {
+      for (const variable of parsePolicyValue(value).variableKeys) {
+        if (isActionDependentKey(variable)) keys.add(variable);
+        principalDependent = true;
+      }
+    }
+  }
+  if (resource.kind === 'patterns') {
+    for (const pattern of resource.patterns) {
+      for (const variable of pattern.variableKeys) {
+        if (isActionDependentKey(variable)) keys.add(variable);
+        principalDependent = true;
+      }
+    }
+  }
+  const ref: StatementRef = {
+    policy: source.policy,
+    policyKind: source.policyKind,
+    statementIndex: statement.index,
+    sid: statement.sid,
+    statement: rawStatement(document, statement.index),
+    effect: statement.effect,
+    layer: source.layer,
+  };
+  return {
+    id: ids.take(),
+    effect: statement.effect,
+    ref,
+    services: negatedAction ? undefined : servicesOf(patterns),
+    matchesAction: negatedAction ? (action) => !matcher(action) : matcher,
+    resource,
+    conditions: statement.conditions,
+    actionDependentKeys: [...keys],
+    principalDependent,
+    unconditional: resource.kind === 'all' && statement.conditions.length === 0,
+  };
+}
+
+export function compilePolicy(
+  policy: NormalizedPolicy,
+  source: PolicySource,
+  document: unknown,
+  ids: StatementIds,
+): CompiledStatement[] {
+  return policy.statements.map((statement) => compileStatement(statement, source, document, ids));
+}
+
+/**
+ * Statements grouped by the service they can match, so evaluating an action only looks at statements that
+ * name its service plus those that may match any service (`*`, NotAction).
+ */
+export class ServiceIndex {
+  private readonly byService = new Map<string, CompiledStatement[]>();
+  private readonly anyService: CompiledStatement[] = [];
+  private readonly merged = new Map<string, readonly CompiledStatement[]>();
+  readonly size: number;
+
+  constructor(statements: readonly CompiledStatement[]) {
+    for (const statement of statements) {
+      if (!statement.services) {
+        this.anyService.push(statement);
+        continue;
+      }
+      for (const service of statement.services) {
+        const list = this.byService.get(service);
+        if (list) list.push(statement);
+        else this.byService.set(service, [statement]);
+      }
+    }
+    this.size = statements.length;
+  }
+
+  /** Statements that may match an action of `service` (lower case), in policy order within each group. */
+  candidates(service: string): readonly CompiledStatement[] {
+    let list = this.merged.get(service);
+    if (!list) {
+      const own = this.byService.get(service);
+      list = own ? (this.anyService.length ? [...own, ...this.anyService] : own) : this.anyService;
+      this.merged.set(service, list);
+    }
+    return list;
+  }
+}

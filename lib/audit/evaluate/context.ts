@@ -1,0 +1,187 @@
+// Condition-key values for one request: what the snapshot says about the principal, what the caller says
+// about the request (RequestContext), and what the catalog says the action can carry at all. The last part
+// is where a deny silently stops applying: a request for an action without resource-tag support carries no
+// aws:ResourceTag key, so `StringEquals aws:ResourceTag/env = prod` on a Deny is simply false.
+import type { CatalogAction } from '../../catalog/types';
+import { ABSENT, present, UNKNOWN, type KeyLookup, type KeyValue } from './key-value';
+import type { RequestContext } from './types';
+
+/** What the snapshot says about the principal making the request. */
+export interface PrincipalFacts {
+  readonly kind: 'role' | 'user' | 'group';
+  readonly arn: string;
+  readonly name: string;
+  readonly accountId: string;
+  /** Tags with lower-cased keys. */
+  readonly tags: ReadonlyMap<string, string>;
+}
+
+/** Which condition keys a request for this action can carry, from the catalog. */
+export interface ActionFacts {
+  /** aws:ResourceTag/* can be evaluated (tagSupport is not `none`). */
+  readonly resourceTags: boolean;
+  /** aws:RequestTag/* and aws:TagKeys are listed for the action or its resource types. */
+  readonly requestTags: boolean;
+  /** Whether a service-specific key (lower case) can be present; true for actions not in the catalog. */
+  carries(lowerKey: string): boolean;
+}
+
+/** For actions the catalog does not know: anything may be carried. */
+export const UNKNOWN_ACTION_FACTS: ActionFacts = { resourceTags: true, requestTags: true, carries: () => true };
+
+const factsCache = new WeakMap<CatalogAction, ActionFacts>();
+
+export function actionFacts(action: CatalogAction): ActionFacts {
+  const cached = factsCache.get(action);
+  if (cached) return cached;
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  const add = (key: string): void => {
+    const lower = key.toLowerCase();
+    const template = lower.indexOf('${');
+    if (template >= 0) prefixes.push(lower.slice(0, template));
+    else exact.add(lower);
+  };
+  action.conditionKeys.forEach(add);
+  for (const resourceType of action.resourceTypes) resourceType.conditionKeys.forEach(add);
+  const carries = (lowerKey: string): boolean => {
+    if (exact.has(lowerKey)) return true;
+    for (const prefix of prefixes) if (lowerKey.startsWith(prefix) && lowerKey.length > prefix.length) return true;
+    return false;
+  };
+  const facts: ActionFacts = {
+    resourceTags: action.tagSupport !== 'none',
+    requestTags: carries('aws:tagkeys') || prefixes.includes('aws:requesttag/') || exact.has('aws:requesttag/'),
+    carries,
+  };
+  factsCache.set(action, facts);
+  return facts;
+}
+
+/** Keys whose presence varies with the action (so cached condition answers are keyed by the action's facts). */
+export function isActionDependentKey(lowerKey: string): boolean {
+  return (
+    lowerKey.startsWith('aws:resourcetag/') ||
+    lowerKey.startsWith('aws:requesttag/') ||
+    lowerKey === 'aws:tagkeys' ||
+    !lowerKey.startsWith('aws:')
+  );
+}
+
+/** Keys answered from the principal alone (so a principal's answers can be shared across requests). */
+export function isPrincipalKey(lowerKey: string): boolean {
+  return lowerKey.startsWith('aws:principal') || lowerKey === 'aws:username' || lowerKey === 'aws:userid';
+}
+
+/** Whether `facts` can carry `lowerKey` (only meaningful for action-dependent keys). */
+export function actionCarries(facts: ActionFacts, lowerKey: string): boolean {
+  if (lowerKey.startsWith('aws:resourcetag/')) return facts.resourceTags;
+  if (lowerKey.startsWith('aws:requesttag/') || lowerKey === 'aws:tagkeys') return facts.requestTags;
+  if (!lowerKey.startsWith('aws:')) return facts.carries(lowerKey);
+  return true;
+}
+
+function lowerKeyed(record: Readonly<Record<string, string>> | undefined): Map<string, string> | undefined {
+  if (!record) return undefined;
+  const map = new Map<string, string>();
+  for (const [key, value] of Object.entries(record)) map.set(key.toLowerCase(), value);
+  return map;
+}
+
+function accountOfArn(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts.length >= 6 && /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
+}
+
+/** The request-level part of the lookup, built once per decide/decideMany call. */
+export class RequestKeys {
+  private readonly resourceTags?: Map<string, string>;
+  private readonly requestTags?: Map<string, string>;
+  private readonly extra = new Map<string, readonly string[]>();
+  private readonly principalValues = new Map<string, KeyValue>();
+
+  constructor(
+    readonly principal: PrincipalFacts,
+    readonly context: RequestContext,
+  ) {
+    this.resourceTags = lowerKeyed(context.resourceTags);
+    this.requestTags = lowerKeyed(context.requestTags);
+    for (const [key, values] of Object.entries(context.contextKeys ?? {})) this.extra.set(key.toLowerCase(), values);
+  }
+
+  /** A lookup for one action (pass UNKNOWN_ACTION_FACTS for actions outside the catalog). */
+  lookupFor(facts: ActionFacts): KeyLookup {
+    return (lowerKey) => this.value(lowerKey, facts);
+  }
+
+  value(lowerKey: string, facts: ActionFacts): KeyValue {
+    const given = this.extra.get(lowerKey);
+    if (given) return present(given);
+    if (lowerKey.startsWith('aws:resourcetag/')) {
+      if (!facts.resourceTags) return ABSENT;
+      if (!this.resourceTags) return UNKNOWN;
+      const value = this.resourceTags.get(lowerKey.slice('aws:resourcetag/'.length));
+      return value === undefined ? ABSENT : present([value]);
+    }
+    if (lowerKey.startsWith('aws:requesttag/')) {
+      if (!facts.requestTags) return ABSENT;
+      if (!this.requestTags) return UNKNOWN;
+      const value = this.requestTags.get(lowerKey.slice('aws:requesttag/'.length));
+      return value === undefined ? ABSENT : present([value]);
+    }
+    if (lowerKey === 'aws:tagkeys') {
+      if (!facts.requestTags) return ABSENT;
+      if (!this.context.requestTags) return UNKNOWN;
+      return present(Object.keys(this.context.requestTags));
+    }
+    if (isPrincipalKey(lowerKey)) return this.principalValue(lowerKey);
+    if (lowerKey === 'aws:resourceaccount' && this.context.resourceArn) {
+      const account = accountOfArn(this.context.resourceArn);
+      return account ? present([account]) : UNKNOWN;
+    }
+    if (!lowerKey.startsWith('aws:') && !facts.carries(lowerKey)) return ABSENT;
+    return UNKNOWN;
+  }
+
+  private principalValue(lowerKey: string): KeyValue {
+    let value = this.principalValues.get(lowerKey);
+    if (!value) {
+      value = principalKeyValue(this.principal, lowerKey);
+      this.principalValues.set(lowerKey, value);
+    }
+    return value;
+  }
+}
+
+/**
+ * Principal keys from the snapshot. A group is evaluated as "some member of the group", so its member's
+ * ARN, name and tags are unknown. Session tags can override role tags at AssumeRole: callers who know of
+ * them pass them in `contextKeys`.
+ */
+export function principalKeyValue(principal: PrincipalFacts, lowerKey: string): KeyValue {
+  const isGroup = principal.kind === 'group';
+  switch (lowerKey) {
+    case 'aws:principalarn':
+      return isGroup ? UNKNOWN : present([principal.arn]);
+    case 'aws:principalaccount':
+      return present([principal.accountId]);
+    case 'aws:principaltype':
+      return present([principal.kind === 'role' ? 'AssumedRole' : 'User']);
+    case 'aws:principalisawsservice':
+      return present(['false']);
+    case 'aws:principalservicename':
+    case 'aws:principalservicenameslist':
+      // Present only when an AWS service principal makes the call, never for an IAM role or user.
+      return ABSENT;
+    case 'aws:username':
+      return principal.kind === 'user' ? present([principal.name]) : isGroup ? UNKNOWN : ABSENT;
+    default:
+      break;
+  }
+  if (lowerKey.startsWith('aws:principaltag/')) {
+    if (isGroup) return UNKNOWN;
+    const value = principal.tags.get(lowerKey.slice('aws:principaltag/'.length));
+    return value === undefined ? ABSENT : present([value]);
+  }
+  return UNKNOWN;
+}
