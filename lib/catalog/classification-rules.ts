@@ -6,7 +6,7 @@ const WRITE = ['Write'] as const;
 const WRITE_OR_PERMISSIONS = ['Write', 'Permissions management'] as const;
 
 /** Objects that name a policy, permission or grant rather than a resource of its own. */
-const PERMISSION_OBJECT = /Polic(y|ies)|Permission|Grant|Access|Share|Sharing|Boundary/;
+const PERMISSION_OBJECT = /Polic(y|ies)|Permission|Grant|Access|Share|Sharing|Boundary|Association/;
 
 /** Security-logging and detection services whose configuration is the evidence trail. */
 const AUDIT_SERVICES = ['cloudtrail', 'config', 'guardduty', 'securityhub', 'access-analyzer', 'detective', 'macie2'];
@@ -34,8 +34,8 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     why: 'Remove* of a whole thing (not of a member, tag or permission) deletes it',
     verbs: ['Remove', 'BatchRemove'],
     accessLevels: WRITE,
-    // `RemoveUserFromGroup`, `RemoveRoleFromInstanceProfile`: membership changes, nothing is destroyed.
-    exceptObject: /From[A-Z]|Tag|Permission|Attribute/,
+    // `RemoveUserFromGroup`, `RemoveRoleFromInstanceProfile`, `RemoveGroupMember`: membership changes.
+    exceptObject: /From[A-Z]|Member|Owner|Tag|Permission|Attribute/,
   },
   {
     id: 'delete.schedule-deletion',
@@ -69,6 +69,9 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     why: 'Reset* throws away the current state or settings of an existing resource',
     verbs: ['Reset'],
     accessLevels: WRITE_OR_PERMISSIONS,
+    // Resetting a password, PIN or credential, a cache, a log level, a bookmark or a flag loses nothing
+    // the resource needs to keep running.
+    exceptObject: /Password|PIN$|Credential|Cache|LogLevel|Bookmark|Flag$/,
   },
   {
     id: 'recreate.rebuild',
@@ -83,11 +86,21 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     why: 'restoring over an existing resource replaces its current data with older data',
     verbs: ['Restore'],
     accessLevels: WRITE,
-    // Restores that create a new resource (rds:RestoreDBInstanceFromDBSnapshot, point-in-time restores) or
-    // that undo a deletion leave the existing resource alone.
-    exceptObject: /ToPointInTime$/,
-    exceptDescription:
-      /\bcreat(e|es|ing) (a |an )?(new )?[\w -]*\bfrom\b|\bcreating a new\b|\bdelet(ed|ion)\b|recycle bin|archived/i,
+    // Restore-to-new leaves the existing resource alone: `Restore<Thing>From<Source>` and
+    // `Restore<Thing>To<Target>` name the new thing (rds:RestoreDBInstanceFromDBSnapshot,
+    // dynamodb:RestoreTableToPointInTime), and the description says "create". So do restores that undo a
+    // deletion or bring back an archived copy. `RestoreFrom<Source>` with no thing restores over its target.
+    exceptObject: /^(?!From|To)[A-Z][A-Za-z0-9]*?(From|To)[A-Z]/,
+    exceptDescription: /\bcreat(e|es|ing)\b|\bdelet(ed|ion)\b|recycle bin|\barchived\b/i,
+  },
+  {
+    id: 'recreate.replace-task',
+    class: 'recreate',
+    why: 'a root-volume replacement or instance refresh swaps running instances or their disks for new ones',
+    verbs: ['Create', 'Start'],
+    accessLevels: WRITE,
+    services: ['ec2', 'autoscaling'],
+    object: /^(ReplaceRootVolumeTask|InstanceRefresh)$/,
   },
   {
     id: 'recreate.cloudformation-stack-update',
@@ -162,6 +175,14 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     services: ['backup'],
   },
   {
+    id: 'tamper.retention-bypass',
+    class: 'tamper',
+    why: 'bypassing governance or SnapLock retention lets locked backups and objects be deleted early',
+    verbs: ['Bypass'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    object: /Retention$/,
+  },
+  {
     id: 'tamper.stack-protection',
     class: 'tamper',
     why: 'a stack policy and termination protection are what stop CloudFormation from replacing or deleting',
@@ -212,10 +233,19 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     id: 'escalate.iam-credentials',
     class: 'escalate',
     why: 'new access keys or console passwords for another user let the caller act as that user',
-    verbs: ['Create', 'Update'],
+    verbs: ['Create'],
     accessLevels: WRITE,
     services: ['iam'],
     object: /^(AccessKey|LoginProfile)$/,
+  },
+  {
+    id: 'escalate.iam-login-profile',
+    class: 'escalate',
+    why: 'setting another user console password lets the caller sign in as that user',
+    verbs: ['Update'],
+    accessLevels: WRITE,
+    services: ['iam'],
+    object: /^LoginProfile$/,
   },
   {
     id: 'escalate.iam-group-membership',

@@ -34,4 +34,57 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     add: ['delete'],
     reason: 'a released Elastic IP address is gone for good; DNS and allow-lists pointing at it break',
   },
+
+  {
+    action: 'ec2:CancelSpotFleetRequests',
+    add: ['delete'],
+    reason: 'with TerminateInstances=true, cancelling a Spot Fleet terminates every instance it launched',
+  },
+  {
+    action: 'neptune-db:ResetDatabase',
+    add: ['delete'],
+    reason: 'a fast reset deletes all data in the Neptune cluster',
+  },
+  {
+    action: 'neptune-graph:ResetGraph',
+    add: ['delete'],
+    reason: 'resetting a graph deletes all data within it',
+  },
+  {
+    action: 'fsx:RestoreVolumeFromSnapshot',
+    add: ['recreate'],
+    reason: 'restores the existing volume in place to the snapshot, discarding later changes (not restore-to-new)',
+  },
+  {
+    action: 'cassandra:Restore',
+    remove: ['recreate'],
+    reason: 'Keyspaces restores a backup into a new table; the source table is untouched',
+  },
+  {
+    action: 'cassandra:RestoreMultiRegionTable',
+    remove: ['recreate'],
+    reason: 'Keyspaces restores a backup into a new table; the source table is untouched',
+  },
+  {
+    action: 'cloudhsm:RestoreBackup',
+    remove: ['recreate'],
+    reason: 'restores a backup that is pending deletion, i.e. cancels its deletion',
+  },
+  {
+    action: 'cloudtrail:RestoreEventDataStore',
+    remove: ['recreate'],
+    reason: 'restores an event data store that is pending deletion, i.e. cancels its deletion',
+  },
+  {
+    action: 'chime:RestorePhoneNumber',
+    remove: ['recreate'],
+    reason: 'moves a phone number back from the deletion queue (the reference misspells "deletion")',
+  },
+
+  {
+    action: 'secretsmanager:RemoveRegionsFromReplication',
+    add: ['delete'],
+    reason:
+      'deletes the replica secrets in the removed Regions (the rules read Remove...From... as a membership change)',
+  },
 ];
