@@ -1,4 +1,5 @@
 // Normalised IAM policy documents: what the evaluator, rules and generators work on after parsing.
+import type { PolicyDocument } from './schema';
 
 export type PolicyType = 'identity' | 'trust' | 'resource' | 'boundary' | 'scp' | 'rcp';
 export type Effect = 'Allow' | 'Deny';
@@ -42,6 +43,26 @@ export interface NormalizedPolicy {
 
 /** One problem in a policy, with the JSON path where it is, e.g. `Statement[2].Effect`. */
 export interface PolicyProblem {
+  /** JSON path of the offending element; empty for the document as a whole. */
   readonly path: string;
   readonly message: string;
+  /**
+   * `error`: AWS rejects the document, or it cannot do what it says (a Deny matching no action).
+   * `warning`: accepted by AWS but probably not what was meant (legacy Version, missing Version).
+   * Absent means `error`.
+   */
+  readonly severity?: 'error' | 'warning';
+  /** Where the policy came from (`options.where` of parsePolicy / validatePolicy), e.g. a file or policy ARN. */
+  readonly where?: string;
 }
+
+/** Result of parsePolicy: the normalised policy, or every problem found (never just the first). */
+export type ParseResult =
+  | {
+      readonly ok: true;
+      readonly policy: NormalizedPolicy;
+      readonly document: PolicyDocument;
+      /** Warning-level problems; a document with only warnings is valid. */
+      readonly warnings: readonly PolicyProblem[];
+    }
+  | { readonly ok: false; readonly problems: readonly PolicyProblem[] };

@@ -1,0 +1,45 @@
+// IAM policy documents: grammar, parsing and normalising, action and resource matching, sizes, validation.
+export type {
+  Effect,
+  NormalizedCondition,
+  NormalizedPolicy,
+  NormalizedStatement,
+  ParseResult,
+  PolicyProblem,
+  PolicyType,
+  PrincipalMap,
+} from './types';
+export {
+  CONDITION_OPERATORS,
+  CONDITION_SET_OPERATORS,
+  PRINCIPAL_TYPES,
+  PolicyDocumentSchema,
+  StatementSchema,
+  PrincipalSchema,
+  ConditionSchema,
+  EffectSchema,
+  type ConditionOperator,
+  type PolicyDocument,
+  type PolicyStatementDocument,
+  type PrincipalDocument,
+} from './schema';
+export {
+  CURRENT_POLICY_VERSION,
+  LEGACY_POLICY_VERSION,
+  TRUST_POLICY_ACTIONS,
+  checkConditionOperator,
+  normalizePolicy,
+  parsePolicy,
+  type ParseOptions,
+} from './parse';
+export {
+  actionMatches,
+  checkActionPattern,
+  compileActionMatcher,
+  expandActionPattern,
+  expandActionPatterns,
+} from './action';
+export { compileResourceMatcher, resourceMatches } from './resource';
+export { POLICY_SIZE_LIMITS, aggregateInlineSize, minifyPolicy, policySize, type PolicySizeKind } from './size';
+export { DEFAULT_SIZE_KIND, validatePolicy, type ValidateOptions } from './validate';
+export { wildcardMatch } from './wildcard';

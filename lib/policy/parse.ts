@@ -1,0 +1,445 @@
+// Parsing policy documents from objects, JSON text or the URL-encoded strings IAM APIs return, checking
+// them against the grammar and the rules of each policy type, and normalising them for the evaluator.
+import { checkActionPattern, actionMatches } from './action';
+import { jsonErrorOffset, offsetLineColumn } from './json-position';
+import { formatPath, problem, zodIssuesToProblems, type PathPart } from './problems';
+import {
+  CONDITION_OPERATORS,
+  CONDITION_SET_OPERATORS,
+  PolicyDocumentSchema,
+  describeValue,
+  type PolicyDocument,
+  type PolicyStatementDocument,
+  type PrincipalDocument,
+} from './schema';
+import type {
+  NormalizedCondition,
+  NormalizedPolicy,
+  NormalizedStatement,
+  ParseResult,
+  PolicyProblem,
+  PolicyType,
+  PrincipalMap,
+} from './types';
+
+export interface ParseOptions {
+  /** Apply the rules of this policy type as well as the grammar. */
+  readonly type?: PolicyType;
+  /** Recorded on every problem, e.g. the file name or policy ARN. */
+  readonly where?: string;
+}
+
+export const CURRENT_POLICY_VERSION = '2012-10-17';
+export const LEGACY_POLICY_VERSION = '2008-10-17';
+
+/**
+ * Actions a role trust policy may name (IAM User Guide, "Role trust policies" and the STS actions that act
+ * on the session being created: tags, source identity, context for trusted identity propagation).
+ */
+export const TRUST_POLICY_ACTIONS: readonly string[] = [
+  'sts:AssumeRole',
+  'sts:AssumeRoleWithSAML',
+  'sts:AssumeRoleWithWebIdentity',
+  'sts:TagSession',
+  'sts:SetSourceIdentity',
+  'sts:SetContext',
+];
+
+const TYPE_NAMES: Record<PolicyType, string> = {
+  identity: 'an identity policy',
+  trust: 'a trust policy',
+  resource: 'a resource policy',
+  boundary: 'a permissions boundary',
+  scp: 'an SCP',
+  rcp: 'an RCP',
+};
+
+/** IAM accepts only letters and digits in a Sid; some resource policies (SQS, SNS) accept any string. */
+const IAM_SID = /^[A-Za-z0-9]*$/;
+
+type DecodeResult = { ok: true; value: unknown } | { ok: false; problems: PolicyProblem[] };
+
+function jsonSyntaxProblem(text: string, error: Error): PolicyProblem {
+  const offset = jsonErrorOffset(text);
+  const where =
+    offset === undefined
+      ? ''
+      : (({ line, column }) => ` at line ${line}, column ${column}`)(offsetLineColumn(text, offset));
+  // Node's own wording, without the position and the echo of the text that some versions append.
+  const reason = error.message
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/,? ?\(line \d+ column \d+\)$/, '')
+    .replace(/, ".*" is not valid JSON$/s, '');
+  return problem([], `invalid JSON${where}: ${reason}`);
+}
+
+/** Accepts an object, JSON text, or URL-encoded JSON text (as returned by GetPolicyVersion and friends). */
+export function decodePolicyInput(input: unknown): DecodeResult {
+  if (typeof input !== 'string') return { ok: true, value: input };
+  let text = input;
+  const trimmed = input.trim();
+  if (/^%7b/i.test(trimmed)) {
+    try {
+      text = decodeURIComponent(trimmed);
+    } catch {
+      return { ok: false, problems: [problem([], 'looks URL-encoded (starts with %7B) but does not decode')] };
+    }
+  } else if (!trimmed.startsWith('{') && trimmed.includes('%')) {
+    try {
+      const decoded = decodeURIComponent(trimmed);
+      if (decoded.trimStart().startsWith('{')) text = decoded;
+    } catch {
+      // Not URL-encoded after all: JSON.parse reports what is wrong with the text.
+    }
+  }
+  if (text.trim() === '') return { ok: false, problems: [problem([], 'policy document is empty')] };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, problems: [jsonSyntaxProblem(text, err as Error)] };
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function has(object: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key) && object[key] !== undefined;
+}
+
+/** The raw statements with their JSON paths (`Statement` for a single object, `Statement[i]` otherwise). */
+export function rawStatements(document: unknown): { path: PathPart[]; index: number; statement: unknown }[] {
+  if (!isPlainObject(document)) return [];
+  const statement = document.Statement;
+  if (Array.isArray(statement))
+    return statement.map((s, index) => ({ path: ['Statement', index], index, statement: s }));
+  if (statement === undefined) return [];
+  return [{ path: ['Statement'], index: 0, statement }];
+}
+
+/** Each string of a string-or-array element with its path; non-strings are left to the schema. */
+export function elementStrings(
+  statement: Record<string, unknown>,
+  key: string,
+  base: readonly PathPart[],
+): { path: PathPart[]; value: string }[] {
+  const value = statement[key];
+  if (typeof value === 'string') return [{ path: [...base, key], value }];
+  if (Array.isArray(value)) {
+    return value.flatMap((item, i) => (typeof item === 'string' ? [{ path: [...base, key, i], value: item }] : []));
+  }
+  return [];
+}
+
+/** Problem text for a condition operator, or undefined when IAM knows it. */
+export function checkConditionOperator(operator: string): string | undefined {
+  let rest = operator;
+  for (const prefix of CONDITION_SET_OPERATORS) {
+    if (rest.startsWith(`${prefix}:`)) {
+      rest = rest.slice(prefix.length + 1);
+      break;
+    }
+  }
+  const ifExists = rest.endsWith('IfExists');
+  const base = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
+  if ((CONDITION_OPERATORS as readonly string[]).includes(base)) {
+    if (base === 'Null' && ifExists) return `"NullIfExists" is not a condition operator: Null already tests existence`;
+    return undefined;
+  }
+  const near = CONDITION_OPERATORS.find((known) => known.toLowerCase() === base.toLowerCase());
+  const hint = near ? `; did you mean ${JSON.stringify(operator.replace(base, near))}?` : '';
+  return `unknown condition operator ${JSON.stringify(operator)}${hint}`;
+}
+
+function checkVersion(document: Record<string, unknown>): PolicyProblem[] {
+  const version = document.Version;
+  if (version === undefined) {
+    return [
+      problem(
+        [],
+        `Version is missing: AWS then applies "${LEGACY_POLICY_VERSION}", where policy variables such as ` +
+          `\${aws:username} are plain text; add "Version": "${CURRENT_POLICY_VERSION}"`,
+        'warning',
+      ),
+    ];
+  }
+  if (typeof version !== 'string' || version === CURRENT_POLICY_VERSION) return [];
+  if (version === LEGACY_POLICY_VERSION) {
+    return [
+      problem(
+        ['Version'],
+        `"${LEGACY_POLICY_VERSION}" is the legacy policy language: policy variables such as \${aws:username} ` +
+          `are plain text; use "${CURRENT_POLICY_VERSION}"`,
+        'warning',
+      ),
+    ];
+  }
+  return [
+    problem(
+      ['Version'],
+      `expected "${CURRENT_POLICY_VERSION}" (or the legacy "${LEGACY_POLICY_VERSION}"), got ${describeValue(version)}`,
+    ),
+  ];
+}
+
+/** Rules between elements of one statement and the rules of the policy type. */
+function checkStatement(
+  statement: Record<string, unknown>,
+  path: readonly PathPart[],
+  type: PolicyType | undefined,
+): PolicyProblem[] {
+  const out: PolicyProblem[] = [];
+  const at = (...more: PathPart[]) => [...path, ...more];
+  const both = (a: string, b: string) => {
+    if (has(statement, a) && has(statement, b)) out.push(problem(path, `has both ${a} and ${b}: use one`));
+  };
+
+  if (!has(statement, 'Action') && !has(statement, 'NotAction')) {
+    out.push(problem(path, 'needs Action or NotAction'));
+  }
+  both('Action', 'NotAction');
+  both('Resource', 'NotResource');
+  both('Principal', 'NotPrincipal');
+
+  for (const key of ['Action', 'NotAction']) {
+    for (const { path: patternPath, value } of elementStrings(statement, key, path)) {
+      const why = checkActionPattern(value);
+      if (why) out.push(problem(patternPath, why));
+    }
+  }
+
+  if (isPlainObject(statement.Condition)) {
+    for (const operator of Object.keys(statement.Condition)) {
+      const why = checkConditionOperator(operator);
+      if (why) out.push(problem(at('Condition', operator), why));
+    }
+  }
+
+  for (const key of ['Principal', 'NotPrincipal']) {
+    const principal = statement[key];
+    if (isPlainObject(principal) && Object.keys(principal).length === 0) {
+      out.push(problem(at(key), 'must name at least one of AWS, Service, Federated or CanonicalUser'));
+    }
+  }
+
+  const effect = statement.Effect;
+  if (has(statement, 'NotPrincipal') && effect === 'Allow') {
+    out.push(problem(at('NotPrincipal'), 'NotPrincipal is supported only with "Effect": "Deny"'));
+  }
+
+  if (typeof statement.Sid === 'string' && type && type !== 'resource' && !IAM_SID.test(statement.Sid)) {
+    out.push(problem(at('Sid'), `Sid ${JSON.stringify(statement.Sid)} may contain only letters and digits`));
+  }
+
+  if (type) out.push(...checkTypeRules(statement, path, type));
+  return out;
+}
+
+function checkTypeRules(statement: Record<string, unknown>, path: readonly PathPart[], type: PolicyType) {
+  const out: PolicyProblem[] = [];
+  const name = TYPE_NAMES[type];
+  const at = (...more: PathPart[]) => [...path, ...more];
+  const notAllowed = (key: string, why = '') => {
+    if (has(statement, key)) out.push(problem(at(key), `${key} is not allowed in ${name}${why}`));
+  };
+  const hasResource = has(statement, 'Resource') || has(statement, 'NotResource');
+  switch (type) {
+    case 'identity':
+    case 'boundary':
+      notAllowed('Principal', ': the principal is whoever the policy is attached to');
+      notAllowed('NotPrincipal');
+      if (!hasResource) out.push(problem(path, 'needs Resource or NotResource'));
+      break;
+    case 'scp':
+      // Since September 2025 SCPs accept the full IAM language except the principal elements
+      // (Organizations User Guide, "SCP syntax"; AWS Security Blog, "SCPs now support full IAM language").
+      notAllowed('Principal', ': an SCP applies to every principal of the accounts it is attached to');
+      notAllowed('NotPrincipal');
+      if (!hasResource) out.push(problem(path, 'has no Resource: name the resources or use "*"', 'warning'));
+      break;
+    case 'trust':
+      notAllowed('Resource', ': the resource is the role itself');
+      notAllowed('NotResource', ': the resource is the role itself');
+      notAllowed('NotPrincipal');
+      if (!has(statement, 'Principal')) out.push(problem(path, 'needs Principal: who may assume the role'));
+      for (const { path: patternPath, value } of elementStrings(statement, 'Action', path)) {
+        if (checkActionPattern(value)) continue;
+        if (!TRUST_POLICY_ACTIONS.some((action) => actionMatches(value, action))) {
+          out.push(
+            problem(
+              patternPath,
+              `${JSON.stringify(value)} is not allowed in a trust policy: expected sts:AssumeRole, ` +
+                `sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity, sts:TagSession, sts:SetSourceIdentity ` +
+                `or sts:SetContext`,
+            ),
+          );
+        }
+      }
+      break;
+    case 'resource':
+      if (!has(statement, 'Principal') && !has(statement, 'NotPrincipal')) {
+        out.push(problem(path, 'needs Principal or NotPrincipal: who the resource grants or denies access to'));
+      }
+      if (!hasResource) {
+        // Some services' resource policies (ECR repositories) have no Resource element at all.
+        out.push(problem(path, 'has no Resource or NotResource', 'warning'));
+      }
+      break;
+    case 'rcp':
+      // Organizations User Guide, "RCP syntax": Allow only in the AWS-managed RCPFullAWSAccess; Principal
+      // must be "*"; neither NotPrincipal nor NotAction is among the supported elements.
+      if (statement.Effect === 'Allow') {
+        out.push(
+          problem(
+            at('Effect'),
+            'an RCP may only Deny: "Allow" is reserved for the AWS-managed RCPFullAWSAccess policy',
+          ),
+        );
+      }
+      if (!has(statement, 'Principal')) {
+        out.push(problem(path, 'needs "Principal": "*" (narrow principals with conditions instead)'));
+      } else if (statement.Principal !== '*') {
+        out.push(
+          problem(
+            at('Principal'),
+            `must be "*" in an RCP, got ${describeValue(statement.Principal)}: narrow principals with ` +
+              `conditions such as aws:PrincipalOrgID or aws:PrincipalArn`,
+          ),
+        );
+      }
+      notAllowed('NotPrincipal');
+      notAllowed('NotAction');
+      if (!hasResource) out.push(problem(path, 'has no Resource: name the resources or use "*"', 'warning'));
+      break;
+  }
+  return out;
+}
+
+function checkDuplicateSids(statements: ReturnType<typeof rawStatements>): PolicyProblem[] {
+  const seen = new Map<string, string>();
+  const out: PolicyProblem[] = [];
+  for (const { path, statement } of statements) {
+    if (!isPlainObject(statement) || typeof statement.Sid !== 'string' || statement.Sid === '') continue;
+    const first = seen.get(statement.Sid);
+    if (first !== undefined) {
+      out.push(problem([...path, 'Sid'], `duplicate Sid ${JSON.stringify(statement.Sid)}, first used at ${first}`));
+    } else {
+      seen.set(statement.Sid, formatPath(path));
+    }
+  }
+  return out;
+}
+
+/** Grammar and type-rule problems of a decoded document, zod issues and our own checks together. */
+export function checkDocument(document: unknown, type?: PolicyType): PolicyProblem[] {
+  const parsed = PolicyDocumentSchema.safeParse(document, { reportInput: true });
+  const problems = parsed.success ? [] : zodIssuesToProblems(parsed.error.issues);
+  if (isPlainObject(document)) problems.push(...checkVersion(document));
+  const statements = rawStatements(document);
+  for (const { path, statement } of statements) {
+    if (isPlainObject(statement)) problems.push(...checkStatement(statement, path, type));
+  }
+  problems.push(...checkDuplicateSids(statements));
+  return sortProblems(problems);
+}
+
+/** Document-level problems first, then by statement, keeping each statement's problems in order found. */
+export function sortProblems(problems: readonly PolicyProblem[]): PolicyProblem[] {
+  const rank = (path: string) => {
+    const match = /^Statement(?:\[(\d+)\])?/.exec(path);
+    return match ? Number(match[1] ?? 0) : -1;
+  };
+  return problems
+    .map((p, order) => ({ p, order, rank: rank(p.path) }))
+    .sort((a, b) => a.rank - b.rank || a.order - b.order)
+    .map(({ p }) => p);
+}
+
+function toArray(value: string | readonly string[] | undefined): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? [value] : [...value];
+}
+
+function normalizePrincipal(principal: PrincipalDocument | undefined): PrincipalMap | undefined {
+  if (principal === undefined) return undefined;
+  if (principal === '*') return { AWS: ['*'] };
+  const map: Record<string, readonly string[]> = {};
+  for (const [kind, value] of Object.entries(principal)) {
+    if (value !== undefined) map[kind] = toArray(value) ?? [];
+  }
+  return map;
+}
+
+function normalizeConditions(condition: PolicyStatementDocument['Condition']): NormalizedCondition[] {
+  const out: NormalizedCondition[] = [];
+  for (const [operator, entries] of Object.entries(condition ?? {})) {
+    let rest = operator;
+    let setOperator: NormalizedCondition['setOperator'];
+    for (const prefix of CONDITION_SET_OPERATORS) {
+      if (rest.startsWith(`${prefix}:`)) {
+        setOperator = prefix;
+        rest = rest.slice(prefix.length + 1);
+      }
+    }
+    const ifExists = rest.endsWith('IfExists');
+    const baseOperator = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
+    for (const [key, value] of Object.entries(entries)) {
+      const values = (Array.isArray(value) ? value : [value]).map((v) => String(v));
+      out.push({ operator, baseOperator, ifExists, ...(setOperator ? { setOperator } : {}), key, values });
+    }
+  }
+  return out;
+}
+
+function normalizeStatement(statement: PolicyStatementDocument, index: number): NormalizedStatement {
+  const optional = <K extends string, V>(key: K, value: V | undefined) =>
+    (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+  return {
+    index,
+    ...optional('sid', statement.Sid),
+    effect: statement.Effect,
+    ...optional('actions', toArray(statement.Action)),
+    ...optional('notActions', toArray(statement.NotAction)),
+    ...optional('resources', toArray(statement.Resource)),
+    ...optional('notResources', toArray(statement.NotResource)),
+    ...optional('principals', normalizePrincipal(statement.Principal)),
+    ...optional('notPrincipals', normalizePrincipal(statement.NotPrincipal)),
+    conditions: normalizeConditions(statement.Condition),
+  };
+}
+
+/** The normalised form: every string-or-array an array, a single statement a list of one, `"*"` principals expanded. */
+export function normalizePolicy(document: PolicyDocument): NormalizedPolicy {
+  const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  return {
+    ...(document.Version === undefined ? {} : { version: document.Version }),
+    ...(document.Id === undefined ? {} : { id: document.Id }),
+    statements: statements.map((statement, index) => normalizeStatement(statement, index)),
+  };
+}
+
+function withWhere(problems: readonly PolicyProblem[], where: string | undefined): PolicyProblem[] {
+  return where === undefined ? [...problems] : problems.map((p) => ({ ...p, where }));
+}
+
+/**
+ * Parses a policy document. Every problem is reported with its JSON path, never just the first, and
+ * nothing is silently repaired; warnings (legacy Version, ...) do not make a document invalid.
+ */
+export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseResult {
+  const decoded = decodePolicyInput(input);
+  if (!decoded.ok) return { ok: false, problems: withWhere(decoded.problems, options.where) };
+  const problems = checkDocument(decoded.value, options.type);
+  const errors = problems.filter((p) => p.severity !== 'warning');
+  const parsed = PolicyDocumentSchema.safeParse(decoded.value);
+  if (errors.length > 0 || !parsed.success) {
+    return { ok: false, problems: withWhere(problems, options.where) };
+  }
+  return {
+    ok: true,
+    policy: normalizePolicy(parsed.data),
+    document: parsed.data,
+    warnings: withWhere(problems, options.where),
+  };
+}

@@ -1,0 +1,120 @@
+// Full validation of one policy: grammar, policy-type rules, actions against the catalog, and size.
+import type { Catalog } from '../catalog/types';
+import { checkActionPattern, expandActionPattern } from './action';
+import { checkDocument, decodePolicyInput, elementStrings, rawStatements, sortProblems } from './parse';
+import { problem } from './problems';
+import { POLICY_SIZE_LIMITS, policySize, type PolicySizeKind } from './size';
+import type { PolicyProblem, PolicyType } from './types';
+
+/** The size quota that applies by default to each policy type; resource policies' limits vary by service. */
+export const DEFAULT_SIZE_KIND: Readonly<Record<PolicyType, PolicySizeKind | undefined>> = {
+  identity: 'managed',
+  boundary: 'managed',
+  trust: 'trust',
+  scp: 'scp',
+  rcp: 'rcp',
+  resource: undefined,
+};
+
+const SIZE_KIND_NAMES: Record<PolicySizeKind, string> = {
+  scp: 'an SCP (AWS Organizations counts every character, white space included)',
+  rcp: 'an RCP (AWS Organizations counts every character, white space included)',
+  managed: 'a managed policy (IAM does not count white space)',
+  inlineRole: 'the inline policies of a role (IAM does not count white space)',
+  inlineUser: 'the inline policies of a user (IAM does not count white space)',
+  inlineGroup: 'the inline policies of a group (IAM does not count white space)',
+  trust: 'a role trust policy at the default quota (IAM does not count white space)',
+};
+
+export interface ValidateOptions {
+  /** The quota to check the size against; `false` skips it. @default DEFAULT_SIZE_KIND[type] */
+  readonly sizeKind?: PolicySizeKind | false;
+  /** Recorded on every problem. */
+  readonly where?: string;
+}
+
+function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog: Catalog): PolicyProblem[] {
+  const out: PolicyProblem[] = [];
+  for (const { path, statement } of rawStatements(document)) {
+    if (typeof statement !== 'object' || statement === null || Array.isArray(statement)) continue;
+    const record = statement as Record<string, unknown>;
+    const deny = record.Effect === 'Deny';
+    for (const key of ['Action', 'NotAction'] as const) {
+      // An unknown name under Action makes the statement do less than it says (a Deny silently misses);
+      // under NotAction it only fails to exempt, so it is a warning there.
+      const severity = key === 'Action' ? 'error' : 'warning';
+      for (const { path: patternPath, value } of elementStrings(record, key, path)) {
+        if (value === '*' || checkActionPattern(value)) continue;
+        const service = value.slice(0, value.indexOf(':'));
+        if (!catalog.hasService(service)) {
+          out.push(
+            problem(
+              patternPath,
+              `unknown service prefix ${JSON.stringify(service)} in ${JSON.stringify(value)} ` +
+                `(AWS action catalog ${catalog.dataVersion})`,
+              severity,
+            ),
+          );
+          continue;
+        }
+        const matched = expandActionPattern(value, catalog);
+        if (matched.length === 0) {
+          const consequence =
+            key === 'NotAction' ? 'it exempts nothing' : deny ? 'this Deny denies nothing' : 'it grants nothing';
+          out.push(
+            problem(
+              patternPath,
+              `${JSON.stringify(value)} matches no action of ${service} ` +
+                `(AWS action catalog ${catalog.dataVersion}): ${consequence}`,
+              severity,
+            ),
+          );
+          continue;
+        }
+        if (type === 'rcp' && !catalog.rcpServices.has(service.toLowerCase())) {
+          out.push(
+            problem(
+              patternPath,
+              `${service} does not support resource control policies: ${JSON.stringify(value)} has no effect in an RCP`,
+            ),
+          );
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Every problem of a policy as the given type: grammar and type rules (see parsePolicy), action patterns
+ * that name unknown services or match no catalog action, services without RCP support in an RCP, and the
+ * size against the type's quota.
+ */
+export function validatePolicy(
+  input: unknown,
+  type: PolicyType,
+  catalog: Catalog,
+  options: ValidateOptions = {},
+): PolicyProblem[] {
+  const decoded = decodePolicyInput(input);
+  const where = options.where;
+  const stamp = (problems: PolicyProblem[]) =>
+    where === undefined ? problems : problems.map((p) => ({ ...p, where }));
+  if (!decoded.ok) return stamp(decoded.problems);
+  const problems = [...checkDocument(decoded.value, type), ...checkActionsAgainstCatalog(decoded.value, type, catalog)];
+  const sizeKind = options.sizeKind === undefined ? DEFAULT_SIZE_KIND[type] : options.sizeKind;
+  if (sizeKind) {
+    const size = policySize(input, sizeKind);
+    const limit = POLICY_SIZE_LIMITS[sizeKind];
+    if (size > limit) {
+      problems.push(
+        problem(
+          [],
+          `policy is ${size.toLocaleString('en-US')} characters, over the ${limit.toLocaleString('en-US')} ` +
+            `limit for ${SIZE_KIND_NAMES[sizeKind]}`,
+        ),
+      );
+    }
+  }
+  return stamp(sortProblems(problems));
+}
