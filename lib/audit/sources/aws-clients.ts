@@ -26,7 +26,7 @@ export interface AwsClientSettings {
   maxAttempts?: number;
   /** The SDK's retry mode; `adaptive` also slows the client down after throttling. @default 'adaptive' */
   retryMode?: 'adaptive' | 'standard';
-  /** Milliseconds before a request that sent nothing back is abandoned (and retried). @default 30000 */
+  /** Milliseconds before a request without a complete answer is abandoned (and retried). @default 60000 */
   requestTimeoutMs?: number;
   endpoints?: AwsEndpoints;
   /** Explicit credentials instead of the default chain (tests; assumed-role sessions). */
@@ -40,7 +40,7 @@ export interface AwsClients {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 export function resolveRegion(settings: Pick<AwsClientSettings, 'region'>): string {
   return settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -53,7 +53,9 @@ export function createAwsClients(settings: AwsClientSettings): AwsClients {
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: settings.retryMode ?? 'adaptive',
     requestHandler: {
+      // A request that takes longer fails with TimeoutError, which the retry strategy retries.
       requestTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
       connectionTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     },
     ...(settings.credentials ? { credentials: settings.credentials } : {}),

@@ -23,7 +23,7 @@ export interface LiveInputOptions {
   maxAttempts?: number;
   /** @default 'adaptive' */
   retryMode?: 'adaptive' | 'standard';
-  /** @default 30000 */
+  /** Milliseconds before an unanswered request is abandoned and retried. @default 60000 */
   requestTimeoutMs?: number;
   /** Called as work completes: accounts with `org`, steps otherwise. */
   onProgress?: (done: number, total: number, label?: string) => void;

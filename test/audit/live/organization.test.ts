@@ -1,0 +1,161 @@
+import { LiveAuditInterrupted, loadLiveInput } from '../../../lib/audit/sources/live-input';
+import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
+import { credentialsFor } from '../../support/aws-mock/model';
+import { type AwsMock, type MockServerOptions, startAwsMock } from '../../support/aws-mock/server';
+import { isolateAwsEnvironment } from '../../support/aws-mock/env';
+import { DEV, LEGACY, MANAGEMENT, PROD, smallOrganization, SUSPENDED } from '../../support/aws-mock/worlds';
+
+let environment: ReturnType<typeof isolateAwsEnvironment>;
+let mock: AwsMock;
+
+beforeEach(() => {
+  environment = isolateAwsEnvironment();
+});
+afterEach(async () => {
+  await mock?.close();
+  environment.restore();
+});
+
+async function serve(options: MockServerOptions = {}, world = smallOrganization()) {
+  mock = await startAwsMock(world, options);
+  return { iam: mock.endpoint, sts: mock.endpoint, organizations: mock.endpoint };
+}
+
+describe('organization audit', () => {
+  it('audits every ACTIVE account and reports the one whose role cannot be assumed', async () => {
+    const endpoints = await serve({ organizationsPageSize: 1 });
+    const progress: [number, number][] = [];
+    const result = await loadLiveInput({
+      org: true,
+      endpoints,
+      credentials: credentialsFor(MANAGEMENT),
+      onProgress: (done, total) => progress.push([done, total]),
+    });
+    expect(result.organization).toMatchObject({ organizationId: 'o-exampleorg1', managementAccountId: MANAGEMENT });
+    expect(result.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, PROD, DEV]);
+    for (const account of result.accounts) expect(AccountSnapshot.parse(account)).toEqual(account);
+    expect(result.notAudited).toEqual([
+      {
+        accountId: LEGACY,
+        accountName: 'legacy',
+        reason: expect.stringMatching(
+          /^sts:AssumeRole arn:aws:iam::444444444444:role\/leash-audit: AccessDenied: .*not authorized/,
+        ),
+      },
+    ]);
+    // The suspended account is neither audited nor reported as missing.
+    expect(mock.calls.some((c) => c.operation === 'AssumeRole' && String(c.params.RoleArn).includes(SUSPENDED))).toBe(
+      false,
+    );
+    expect(progress[0]).toEqual([0, 4]);
+    expect(progress[progress.length - 1]).toEqual([4, 4]);
+
+    const prod = result.accounts.find((a) => a.accountId === PROD)!;
+    expect(prod.source.kind).toBe('organization');
+    expect(prod.accountName).toBe('prod');
+    expect(prod.organizationPoliciesKnown).toBe(true);
+    expect(prod.serviceControlPolicies.map((l) => [l.kind, l.id, l.name, l.policies.map((p) => p.name)])).toEqual([
+      ['root', 'r-root1', 'Root', ['FullAWSAccess']],
+      ['ou', 'ou-root1-work', 'Workloads', ['FullAWSAccess']],
+      ['ou', 'ou-root1-prod', 'Prod', ['FullAWSAccess', 'deny-prod-deletes']],
+      ['account', PROD, 'prod', ['FullAWSAccess']],
+    ]);
+    expect(prod.resourceControlPolicies[0].policies.map((p) => p.name)).toEqual([
+      'RCPFullAWSAccess',
+      'deny-external-s3',
+    ]);
+    expect(prod.principals.filter((p) => p.kind === 'role').map((p) => p.name)).toEqual([
+      'deployer',
+      'AWSServiceRoleForSupport',
+      'app-0',
+      'app-1',
+    ]);
+
+    const management = result.accounts.find((a) => a.accountId === MANAGEMENT)!;
+    expect(management).toMatchObject({ isManagementAccount: true, organizationPoliciesKnown: true });
+    // Its own account is read with the caller's credentials, no role.
+    expect(
+      mock.calls
+        .filter((c) => c.operation === 'AssumeRole')
+        .map((c) => c.params.RoleArn)
+        .sort(),
+    ).toEqual(
+      [
+        `arn:aws:iam::${PROD}:role/leash-audit`,
+        `arn:aws:iam::${DEV}:role/leash-audit`,
+        `arn:aws:iam::${LEGACY}:role/leash-audit`,
+      ].sort(),
+    );
+    // Member IAM is read with the member's session, never with the management credentials.
+    for (const call of mock.calls.filter((c) => c.operation === 'GetAccountAuthorizationDetails')) {
+      expect([MANAGEMENT, PROD, DEV]).toContain(call.callerAccountId);
+    }
+    // Each target's policy list and each policy's content is fetched once.
+    const listed = mock.calls
+      .filter((c) => c.operation === 'ListPoliciesForTarget')
+      .map((c) => `${c.params.Filter}/${c.params.TargetId}/${c.params.NextToken ?? ''}`);
+    expect(new Set(listed).size).toBe(listed.length);
+    const described = mock.calls.filter((c) => c.operation === 'DescribePolicy').map((c) => c.params.PolicyId);
+    expect(new Set(described).size).toBe(described.length);
+  });
+
+  it('uses the role name given', async () => {
+    const world = smallOrganization();
+    for (const account of world.accounts) account.assumableRoles = ['security-audit'];
+    const endpoints = await serve({}, world);
+    const result = await loadLiveInput({
+      org: true,
+      roleName: 'security-audit',
+      endpoints,
+      credentials: credentialsFor(MANAGEMENT),
+    });
+    expect(result.notAudited).toEqual([]);
+    expect(result.accounts).toHaveLength(4);
+  });
+
+  it('works from a delegated administrator, assuming the role into the management account too', async () => {
+    const world = smallOrganization();
+    world.organization!.delegatedAdministrators = [DEV];
+    const endpoints = await serve({}, world);
+    const result = await loadLiveInput({ org: true, endpoints, credentials: credentialsFor(DEV) });
+    expect(result.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, PROD, DEV]);
+    expect(
+      mock.calls.some(
+        (c) => c.operation === 'AssumeRole' && c.params.RoleArn === `arn:aws:iam::${MANAGEMENT}:role/leash-audit`,
+      ),
+    ).toBe(true);
+  });
+
+  it('never reads more than `concurrency` accounts at once', async () => {
+    const endpoints = await serve({
+      faults: [{ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 80 }],
+    });
+    await loadLiveInput({ org: true, concurrency: 2, endpoints, credentials: credentialsFor(MANAGEMENT) });
+    expect(mock.peakInFlight('GetAccountAuthorizationDetails')).toBe(2);
+  });
+
+  it('stops on abort and says what was read', async () => {
+    const endpoints = await serve({
+      faults: [{ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 300 }],
+    });
+    const controller = new AbortController();
+    const pending = loadLiveInput({
+      org: true,
+      concurrency: 1,
+      endpoints,
+      credentials: credentialsFor(MANAGEMENT),
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 1) controller.abort();
+      },
+    });
+    const error = await pending.catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(LiveAuditInterrupted);
+    const partial = (error as LiveAuditInterrupted).partial;
+    expect(partial.accounts).toHaveLength(1);
+    expect(partial.total).toBe(4);
+    // The management account is read first (with the caller's credentials); no member was started after.
+    expect(partial.accounts[0].accountId).toBe(MANAGEMENT);
+    expect(mock.calls.filter((c) => c.operation === 'AssumeRole')).toEqual([]);
+  });
+});

@@ -1,0 +1,106 @@
+// The fake AWS world the loopback server answers from: accounts with their IAM, and optionally an organization.
+// Policy documents are plain objects here; the server URL-encodes them as IAM does.
+
+export type PolicyDocument = Record<string, unknown>;
+
+export interface MockUser {
+  name: string;
+  path?: string;
+  groups?: string[];
+  inline?: Record<string, PolicyDocument | string>;
+  /** Managed policy ARNs; `arn:aws:iam::aws:policy/...` or this account's. */
+  attached?: string[];
+  boundary?: string;
+  tags?: Record<string, string>;
+}
+
+export interface MockGroup {
+  name: string;
+  path?: string;
+  inline?: Record<string, PolicyDocument | string>;
+  attached?: string[];
+}
+
+export interface MockRole {
+  name: string;
+  path?: string;
+  trust: PolicyDocument;
+  inline?: Record<string, PolicyDocument | string>;
+  attached?: string[];
+  boundary?: string;
+  tags?: Record<string, string>;
+}
+
+export interface MockManagedPolicy {
+  /** Full ARN for AWS managed policies; customer managed ones get this account's ARN from `name`. */
+  arn?: string;
+  name: string;
+  path?: string;
+  document: PolicyDocument | string;
+}
+
+export interface MockIam {
+  users?: MockUser[];
+  groups?: MockGroup[];
+  roles?: MockRole[];
+  policies?: MockManagedPolicy[];
+}
+
+export interface MockAccount {
+  id: string;
+  name?: string;
+  /** Root or OU id; absent for an account outside any organization. */
+  parentId?: string;
+  status?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
+  iam: MockIam;
+  /** Roles the auditor may assume in this account. @default ['leash-audit'] */
+  assumableRoles?: string[];
+}
+
+export type MockPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+
+export interface MockOrgPolicy {
+  id: string;
+  name: string;
+  type: MockPolicyType;
+  /** An object is sent as JSON text; a string as is (to test unparseable content). */
+  content: PolicyDocument | string;
+  awsManaged?: boolean;
+  /** Root, OU or account ids the policy is attached to. */
+  targets: string[];
+}
+
+export interface MockOrganization {
+  id: string;
+  managementAccountId: string;
+  featureSet?: 'ALL' | 'CONSOLIDATED_BILLING';
+  root: { id: string; name: string; policyTypes: MockPolicyType[] };
+  ous: { id: string; name: string; parentId: string }[];
+  policies: MockOrgPolicy[];
+  /** Accounts besides the management account that may read the organization. */
+  delegatedAdministrators?: string[];
+}
+
+export interface MockWorld {
+  accounts: MockAccount[];
+  organization?: MockOrganization;
+}
+
+export const FULL_AWS_ACCESS: MockOrgPolicy = {
+  id: 'p-FullAWSAccess',
+  name: 'FullAWSAccess',
+  type: 'SERVICE_CONTROL_POLICY',
+  awsManaged: true,
+  content: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  targets: [],
+};
+
+/** The access key id the server maps to `accountId`'s auditor user (any secret works). */
+export function accessKeyFor(accountId: string): string {
+  return `AKIA${accountId}`;
+}
+
+/** Static fake credentials for the auditor user of `accountId`. */
+export function credentialsFor(accountId: string): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: accessKeyFor(accountId), secretAccessKey: 'fake-secret-for-tests' };
+}

@@ -1,0 +1,574 @@
+// A loopback HTTP server that speaks enough IAM and STS (query protocol, XML) and Organizations (JSON 1.1) for
+// the live audit, so tests run the real SDK: serialisation, SigV4 signing, pagination, retries, timeouts.
+// Faults (throttling, 5xx, slowness, access denied) are injected per rule; every request is recorded.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MockAccount, MockIam, MockOrgPolicy, MockWorld, PolicyDocument } from './model';
+
+export type MockService = 'iam' | 'sts' | 'organizations';
+
+export interface MockRequest {
+  service: MockService;
+  /** Operation name as in the API reference: `GetAccountAuthorizationDetails`, `ListRoots`, ... */
+  operation: string;
+  /** Account of the credentials that signed the request (undefined when unsigned or unknown). */
+  callerAccountId?: string;
+  params: Record<string, unknown>;
+}
+
+export interface RecordedCall extends MockRequest {
+  status: number;
+  /** Error code returned, if any. */
+  error?: string;
+}
+
+export type FaultKind = 'throttle' | 'server-error' | 'access-denied' | 'slow' | 'reset';
+
+export interface FaultRule {
+  kind: FaultKind;
+  service?: MockService;
+  operation?: string;
+  callerAccountId?: string;
+  /** Any other condition on the request. */
+  when?: (request: MockRequest) => boolean;
+  /** How many matching requests the fault hits, then it stops. @default Infinity */
+  times?: number;
+  /** `slow`: milliseconds before answering normally. @default 1000 */
+  delayMs?: number;
+}
+
+export interface MockServerOptions {
+  /** Largest page the server returns, whatever MaxItems / MaxResults ask (forces pagination). */
+  iamPageSize?: number;
+  organizationsPageSize?: number;
+  faults?: FaultRule[];
+}
+
+export interface AwsMock {
+  /** `http://127.0.0.1:PORT` */
+  endpoint: string;
+  calls: RecordedCall[];
+  faults: FaultRule[];
+  /** Most requests of one operation the server was handling at the same moment. */
+  peakInFlight(operation: string): number;
+  close(): Promise<void>;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+export async function startAwsMock(world: MockWorld, options: MockServerOptions = {}): Promise<AwsMock> {
+  const calls: RecordedCall[] = [];
+  const faults = [...(options.faults ?? [])];
+  const fired = new Map<FaultRule, number>();
+  /** Session credentials handed out by AssumeRole: access key id → who. */
+  const sessions = new Map<string, { accountId: string; sessionToken: string }>();
+  let sessionCounter = 0;
+  let requestCounter = 0;
+  const inFlight = new Map<string, number>();
+  const peaks = new Map<string, number>();
+
+  const accountById = new Map(world.accounts.map((account) => [account.id, account]));
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const operation = operationOf(req, Buffer.concat(chunks).toString('utf8'));
+      const now = (inFlight.get(operation) ?? 0) + 1;
+      inFlight.set(operation, now);
+      peaks.set(operation, Math.max(now, peaks.get(operation) ?? 0));
+      res.on('close', () => inFlight.set(operation, (inFlight.get(operation) ?? 1) - 1));
+      void handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((err: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(String(err));
+        }
+      });
+    });
+  });
+  // Keep-alive sockets must not hold the test process open.
+  server.keepAliveTimeout = 1000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    const requestId = `req-${++requestCounter}`;
+    const target = req.headers['x-amz-target'];
+    let request: MockRequest;
+    const caller = identifyCaller(req);
+    if (typeof target === 'string') {
+      const operation = target.split('.').pop() ?? '';
+      request = {
+        service: 'organizations',
+        operation,
+        callerAccountId: caller?.accountId,
+        params: body ? (JSON.parse(body) as Record<string, unknown>) : {},
+      };
+    } else {
+      const params = Object.fromEntries(new URLSearchParams(body));
+      const service: MockService = params.Version === '2011-06-15' ? 'sts' : 'iam';
+      request = { service, operation: params.Action ?? '', callerAccountId: caller?.accountId, params };
+    }
+
+    // Recorded on arrival, so a request the client gave up on is visible at once.
+    const record: RecordedCall = { ...request, status: 0 };
+    calls.push(record);
+    res.on('close', () => {
+      if (!res.writableFinished && record.error === undefined) record.error = 'client gave up';
+    });
+
+    const respondError = (error: ApiError) => {
+      record.status = error.status;
+      record.error = error.code;
+      if (request.service === 'organizations') {
+        res.writeHead(error.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
+        res.end(JSON.stringify({ __type: error.code, Message: error.message }));
+      } else {
+        const type = error.status >= 500 ? 'Receiver' : 'Sender';
+        res.writeHead(error.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+        res.end(
+          `<ErrorResponse xmlns="${request.service === 'sts' ? STS_NS : IAM_NS}"><Error><Type>${type}</Type>` +
+            `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
+            `<RequestId>${requestId}</RequestId></ErrorResponse>`,
+        );
+      }
+    };
+
+    try {
+      checkSignature(req, request.service, caller);
+      for (const rule of faults) {
+        if (!matches(rule, request)) continue;
+        const count = fired.get(rule) ?? 0;
+        if (count >= (rule.times ?? Number.POSITIVE_INFINITY)) continue;
+        fired.set(rule, count + 1);
+        switch (rule.kind) {
+          case 'throttle':
+            throw request.service === 'organizations'
+              ? new ApiError(400, 'TooManyRequestsException', 'AWS Organizations can not complete your request.')
+              : new ApiError(400, 'Throttling', 'Rate exceeded');
+          case 'server-error':
+            throw new ApiError(503, 'ServiceUnavailable', 'Service is unavailable');
+          case 'access-denied':
+            throw request.service === 'organizations'
+              ? new ApiError(400, 'AccessDeniedException', 'You don’t have permissions to access this resource.')
+              : new ApiError(403, 'AccessDenied', `not authorized to perform ${request.service}:${request.operation}`);
+          case 'reset':
+            record.error = 'reset';
+            req.socket.destroy();
+            return;
+          case 'slow':
+            await new Promise((resolve) => setTimeout(resolve, rule.delayMs ?? 1000));
+            if (res.destroyed || req.socket.destroyed) return;
+            break;
+        }
+      }
+      if (!caller)
+        throw new ApiError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+      let payload: string;
+      if (request.service === 'organizations') {
+        payload = JSON.stringify(organizationsOperation(request, caller.accountId));
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
+      } else {
+        const namespace = request.service === 'sts' ? STS_NS : IAM_NS;
+        const result =
+          request.service === 'sts' ? stsOperation(request, caller) : iamOperation(request, caller.accountId);
+        payload =
+          `<${request.operation}Response xmlns="${namespace}"><${request.operation}Result>${toXml(result)}` +
+          `</${request.operation}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>` +
+          `</${request.operation}Response>`;
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+      }
+      res.end(payload);
+    } catch (err) {
+      if (err instanceof ApiError) respondError(err);
+      else throw err;
+    }
+  }
+
+  function matches(rule: FaultRule, request: MockRequest): boolean {
+    if (rule.service && rule.service !== request.service) return false;
+    if (rule.operation && rule.operation !== request.operation) return false;
+    if (rule.callerAccountId && rule.callerAccountId !== request.callerAccountId) return false;
+    return rule.when ? rule.when(request) : true;
+  }
+
+  /** The signing access key id from the SigV4 Authorization header, mapped to an account. */
+  function identifyCaller(
+    req: IncomingMessage,
+  ): { accountId: string; accessKeyId: string; arn: string; sessionToken?: string } | undefined {
+    const auth = req.headers.authorization ?? '';
+    const match = /Credential=([^/]+)\//.exec(auth);
+    if (!match) return undefined;
+    const accessKeyId = match[1];
+    const session = sessions.get(accessKeyId);
+    if (session) {
+      return {
+        accountId: session.accountId,
+        accessKeyId,
+        arn: `arn:aws:sts::${session.accountId}:assumed-role/leash-audit/leash-audit`,
+        sessionToken: session.sessionToken,
+      };
+    }
+    const user = /^AKIA(\d{12})$/.exec(accessKeyId);
+    if (user) return { accountId: user[1], accessKeyId, arn: `arn:aws:iam::${user[1]}:user/auditor` };
+    return undefined;
+  }
+
+  /** The request must be SigV4-signed for the right service, and carry the session token of assumed roles. */
+  function checkSignature(
+    req: IncomingMessage,
+    service: MockService,
+    caller: { sessionToken?: string } | undefined,
+  ): void {
+    const auth = req.headers.authorization ?? '';
+    const scope =
+      /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/([a-z0-9-]+)\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/.exec(
+        auth,
+      );
+    if (!scope) throw new ApiError(403, 'IncompleteSignature', 'Request is not SigV4-signed');
+    if (scope[1] !== service) {
+      throw new ApiError(403, 'SignatureDoesNotMatch', `Credential should be scoped to service '${service}'`);
+    }
+    if (!req.headers['x-amz-date']) throw new ApiError(403, 'IncompleteSignature', 'missing X-Amz-Date');
+    if (caller?.sessionToken && req.headers['x-amz-security-token'] !== caller.sessionToken) {
+      throw new ApiError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    }
+  }
+
+  function stsOperation(
+    request: MockRequest,
+    caller: { accountId: string; accessKeyId: string; arn: string },
+  ): Record<string, unknown> {
+    switch (request.operation) {
+      case 'GetCallerIdentity':
+        return { Arn: caller.arn, UserId: caller.accessKeyId, Account: caller.accountId };
+      case 'AssumeRole': {
+        const roleArn = String(request.params.RoleArn ?? '');
+        const match = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(roleArn);
+        const target = match ? accountById.get(match[1]) : undefined;
+        const assumable = target?.assumableRoles ?? ['leash-audit'];
+        if (!match || !target || !assumable.includes(match[2])) {
+          throw new ApiError(
+            403,
+            'AccessDenied',
+            `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+          );
+        }
+        const accessKeyId = `ASIA${String(++sessionCounter).padStart(16, '0')}`;
+        const sessionToken = `token-${accessKeyId}`;
+        sessions.set(accessKeyId, { accountId: target.id, sessionToken });
+        return {
+          Credentials: {
+            AccessKeyId: accessKeyId,
+            SecretAccessKey: `secret-${accessKeyId}`,
+            SessionToken: sessionToken,
+            Expiration: new Date(Date.now() + 3600_000),
+          },
+          AssumedRoleUser: {
+            Arn: `arn:aws:sts::${target.id}:assumed-role/${match[2]}/${String(request.params.RoleSessionName)}`,
+            AssumedRoleId: `AROA${target.id}:${String(request.params.RoleSessionName)}`,
+          },
+        };
+      }
+      default:
+        throw new ApiError(400, 'InvalidAction', `Could not find operation ${request.operation}`);
+    }
+  }
+
+  function iamOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    if (request.operation !== 'GetAccountAuthorizationDetails') {
+      throw new ApiError(400, 'InvalidAction', `Could not find operation ${request.operation}`);
+    }
+    const account = accountById.get(callerAccountId);
+    if (!account) throw new ApiError(403, 'AccessDenied', `no such account ${callerAccountId}`);
+    const entries = authorizationEntries(account);
+    const start = request.params.Marker ? Number(Buffer.from(String(request.params.Marker), 'base64').toString()) : 0;
+    const asked = request.params.MaxItems ? Number(request.params.MaxItems) : 100;
+    const size = Math.min(asked, options.iamPageSize ?? 1000);
+    const page = entries.slice(start, start + size);
+    const truncated = start + size < entries.length;
+    const pick = (kind: string) => page.filter((entry) => entry.kind === kind).map((entry) => entry.value);
+    return {
+      UserDetailList: pick('user'),
+      GroupDetailList: pick('group'),
+      RoleDetailList: pick('role'),
+      Policies: pick('policy'),
+      IsTruncated: truncated,
+      ...(truncated ? { Marker: Buffer.from(String(start + size)).toString('base64') } : {}),
+    };
+  }
+
+  function organizationsOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const org = world.organization;
+    const member = accountById.get(callerAccountId);
+    if (!org || !member?.parentId) {
+      throw new ApiError(400, 'AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+    }
+    const orgSummary = {
+      Id: org.id,
+      Arn: `arn:aws:organizations::${org.managementAccountId}:organization/${org.id}`,
+      FeatureSet: org.featureSet ?? 'ALL',
+      MasterAccountArn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${org.managementAccountId}`,
+      MasterAccountId: org.managementAccountId,
+      MasterAccountEmail: `management@example.com`,
+    };
+    if (request.operation === 'DescribeOrganization') return { Organization: orgSummary };
+    const administrator =
+      callerAccountId === org.managementAccountId || (org.delegatedAdministrators ?? []).includes(callerAccountId);
+    if (!administrator) {
+      throw new ApiError(
+        400,
+        'AccessDeniedException',
+        'You don’t have permissions to access this resource. The account must be the management account or a delegated administrator.',
+      );
+    }
+    const p = request.params;
+    const rootSummary = {
+      Id: org.root.id,
+      Arn: `arn:aws:organizations::${org.managementAccountId}:root/${org.id}/${org.root.id}`,
+      Name: org.root.name,
+      PolicyTypes: org.root.policyTypes.map((type) => ({ Type: type, Status: 'ENABLED' })),
+    };
+    const parentKind = (id: string) => (id === org.root.id ? 'ROOT' : 'ORGANIZATIONAL_UNIT');
+    const requireParent = (id: unknown) => {
+      if (id !== org.root.id && !org.ous.some((ou) => ou.id === id)) {
+        throw new ApiError(400, 'ParentNotFoundException', `parent ${String(id)} not found`);
+      }
+    };
+    switch (request.operation) {
+      case 'ListRoots':
+        return paginate([rootSummary], p, 'Roots');
+      case 'ListOrganizationalUnitsForParent':
+        requireParent(p.ParentId);
+        return paginate(
+          org.ous
+            .filter((ou) => ou.parentId === p.ParentId)
+            .map((ou) => ({
+              Id: ou.id,
+              Arn: `arn:aws:organizations::${org.managementAccountId}:ou/${org.id}/${ou.id}`,
+              Name: ou.name,
+            })),
+          p,
+          'OrganizationalUnits',
+        );
+      case 'ListAccountsForParent':
+        requireParent(p.ParentId);
+        return paginate(
+          world.accounts
+            .filter((account) => account.parentId === p.ParentId)
+            .map((account) => ({
+              Id: account.id,
+              Arn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${account.id}`,
+              Email: `${account.id}@example.com`,
+              Name: account.name ?? account.id,
+              Status: account.status ?? 'ACTIVE',
+              JoinedMethod: 'CREATED',
+              JoinedTimestamp: 1700000000,
+            })),
+          p,
+          'Accounts',
+        );
+      case 'ListParents': {
+        const child = String(p.ChildId);
+        const parentId = org.ous.find((ou) => ou.id === child)?.parentId ?? accountById.get(child)?.parentId;
+        if (!parentId) throw new ApiError(400, 'ChildNotFoundException', `child ${child} not found`);
+        return paginate([{ Id: parentId, Type: parentKind(parentId) }], p, 'Parents');
+      }
+      case 'ListPoliciesForTarget': {
+        const targetId = String(p.TargetId);
+        if (targetId !== org.root.id && !org.ous.some((ou) => ou.id === targetId) && !accountById.has(targetId)) {
+          throw new ApiError(400, 'TargetNotFoundException', `target ${targetId} not found`);
+        }
+        return paginate(
+          org.policies
+            .filter((policy) => policy.type === p.Filter && policy.targets.includes(targetId))
+            .map((policy) => policySummary(policy, org.managementAccountId, org.id)),
+          p,
+          'Policies',
+        );
+      }
+      case 'DescribePolicy': {
+        const policy = org.policies.find((candidate) => candidate.id === p.PolicyId);
+        if (!policy) throw new ApiError(400, 'PolicyNotFoundException', `policy ${String(p.PolicyId)} not found`);
+        return {
+          Policy: {
+            PolicySummary: policySummary(policy, org.managementAccountId, org.id),
+            Content: typeof policy.content === 'string' ? policy.content : JSON.stringify(policy.content),
+          },
+        };
+      }
+      default:
+        throw new ApiError(400, 'UnknownOperationException', `Unknown operation ${request.operation}`);
+    }
+  }
+
+  function paginate<T>(items: T[], params: Record<string, unknown>, key: string): Record<string, unknown> {
+    const start = params.NextToken ? Number(Buffer.from(String(params.NextToken), 'base64').toString()) : 0;
+    const asked = typeof params.MaxResults === 'number' ? params.MaxResults : 20;
+    const size = Math.min(asked, options.organizationsPageSize ?? 20);
+    const next = start + size;
+    return {
+      [key]: items.slice(start, next),
+      ...(next < items.length ? { NextToken: Buffer.from(String(next)).toString('base64') } : {}),
+    };
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    faults,
+    peakInFlight: (operation) => peaks.get(operation) ?? 0,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+function operationOf(req: IncomingMessage, body: string): string {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.split('.').pop() ?? '';
+  return new URLSearchParams(body).get('Action') ?? '';
+}
+
+function policySummary(policy: MockOrgPolicy, managementAccountId: string, organizationId: string) {
+  const kind = policy.type === 'SERVICE_CONTROL_POLICY' ? 'service_control_policy' : 'resource_control_policy';
+  return {
+    Id: policy.id,
+    Arn: policy.awsManaged
+      ? `arn:aws:organizations::aws:policy/${kind}/${policy.id}`
+      : `arn:aws:organizations::${managementAccountId}:policy/${organizationId}/${kind}/${policy.id}`,
+    Name: policy.name,
+    Description: '',
+    Type: policy.type,
+    AwsManaged: policy.awsManaged ?? false,
+  };
+}
+
+/** IAM returns documents URL-encoded (RFC 3986). */
+function encodeDocument(document: PolicyDocument | string): string {
+  return typeof document === 'string' ? document : encodeURIComponent(JSON.stringify(document));
+}
+
+const CREATED = new Date('2024-01-01T00:00:00Z');
+
+/** Users, groups, roles, then policies, in the order IAM pages through them. */
+function authorizationEntries(account: MockAccount): { kind: string; value: Record<string, unknown> }[] {
+  const iam: MockIam = account.iam;
+  const arn = (kind: string, path: string | undefined, name: string) =>
+    `arn:aws:iam::${account.id}:${kind}${path ?? '/'}${name}`;
+  const policyArn = (policy: { arn?: string; path?: string; name: string }) =>
+    policy.arn ?? arn('policy', policy.path, policy.name);
+  const inline = (policies: Record<string, PolicyDocument | string> | undefined) =>
+    Object.entries(policies ?? {}).map(([name, document]) => ({
+      PolicyName: name,
+      PolicyDocument: encodeDocument(document),
+    }));
+  const managedByArn = new Map((iam.policies ?? []).map((policy) => [policyArn(policy), policy]));
+  const attached = (arns: string[] | undefined) =>
+    (arns ?? []).map((policy) => ({
+      PolicyName: managedByArn.get(policy)?.name ?? policy.split('/').pop(),
+      PolicyArn: policy,
+    }));
+  const tags = (record: Record<string, string> | undefined) =>
+    Object.entries(record ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  const boundary = (policy: string | undefined) =>
+    policy ? { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: policy } : undefined;
+
+  return [
+    ...(iam.users ?? []).map((user) => ({
+      kind: 'user',
+      value: {
+        Path: user.path ?? '/',
+        UserName: user.name,
+        UserId: `AIDA${user.name.toUpperCase()}`,
+        Arn: arn('user', user.path, user.name),
+        CreateDate: CREATED,
+        UserPolicyList: inline(user.inline),
+        GroupList: user.groups ?? [],
+        AttachedManagedPolicies: attached(user.attached),
+        PermissionsBoundary: boundary(user.boundary),
+        Tags: tags(user.tags),
+      },
+    })),
+    ...(iam.groups ?? []).map((group) => ({
+      kind: 'group',
+      value: {
+        Path: group.path ?? '/',
+        GroupName: group.name,
+        GroupId: `AGPA${group.name.toUpperCase()}`,
+        Arn: arn('group', group.path, group.name),
+        CreateDate: CREATED,
+        GroupPolicyList: inline(group.inline),
+        AttachedManagedPolicies: attached(group.attached),
+      },
+    })),
+    ...(iam.roles ?? []).map((role) => ({
+      kind: 'role',
+      value: {
+        Path: role.path ?? '/',
+        RoleName: role.name,
+        RoleId: `AROA${role.name.toUpperCase()}`,
+        Arn: arn('role', role.path, role.name),
+        CreateDate: CREATED,
+        AssumeRolePolicyDocument: encodeDocument(role.trust),
+        InstanceProfileList: [],
+        RolePolicyList: inline(role.inline),
+        AttachedManagedPolicies: attached(role.attached),
+        PermissionsBoundary: boundary(role.boundary),
+        Tags: tags(role.tags),
+        RoleLastUsed: {},
+      },
+    })),
+    ...(iam.policies ?? []).map((policy) => ({
+      kind: 'policy',
+      value: {
+        PolicyName: policy.name,
+        PolicyId: `ANPA${policy.name.toUpperCase()}`,
+        Arn: policyArn(policy),
+        Path: policy.path ?? '/',
+        DefaultVersionId: 'v1',
+        AttachmentCount: 1,
+        PermissionsBoundaryUsageCount: 0,
+        IsAttachable: true,
+        CreateDate: CREATED,
+        UpdateDate: CREATED,
+        PolicyVersionList: [
+          { Document: encodeDocument(policy.document), VersionId: 'v1', IsDefaultVersion: true, CreateDate: CREATED },
+        ],
+      },
+    })),
+  ];
+}
+
+/** Query-protocol XML: objects become elements, arrays become `<member>` lists, dates ISO 8601. */
+export function toXml(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map((item) => `<member>${toXml(item)}</member>`).join('');
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .filter(([, child]) => child !== undefined)
+      .map(([key, child]) => `<${key}>${toXml(child)}</${key}>`)
+      .join('');
+  }
+  return escapeXml(String(value));
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
