@@ -38,7 +38,10 @@ export function actionFacts(action: CatalogAction): ActionFacts {
   const prefixes: string[] = [];
   const add = (key: string): void => {
     const lower = key.toLowerCase();
-    const template = lower.indexOf('${');
+    // Templated keys: `aws:ResourceTag/${TagKey}`, and a few written `s3:RequestObjectTag/<key>`.
+    const dollar = lower.indexOf('${');
+    const angle = lower.indexOf('<');
+    const template = dollar < 0 ? angle : angle < 0 ? dollar : Math.min(dollar, angle);
     if (template >= 0) prefixes.push(lower.slice(0, template));
     else exact.add(lower);
   };

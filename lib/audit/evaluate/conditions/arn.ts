@@ -27,18 +27,35 @@ function shiftRanges(literal: readonly LiteralRange[] | undefined, from: number,
   return out;
 }
 
+/** Split at the first `count - 1` colons (the last part keeps the rest). */
+function splitParts(value: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  while (parts.length < 5) {
+    const colon = value.indexOf(':', start);
+    if (colon < 0) break;
+    parts.push(value.slice(start, colon));
+    start = colon + 1;
+  }
+  parts.push(value.slice(start));
+  return parts;
+}
+
 export function arnMatches(requestArn: string, policyArn: string, literal?: readonly LiteralRange[]): boolean {
   const request = arnParts(requestArn);
-  const policy = arnParts(policyArn);
-  if (!policy) {
-    // A lone `*` (or another non-ARN pattern) is compared as a whole string.
+  const policy = splitParts(policyArn);
+  if (!request || (policy.length < 6 && policyArn === '*')) {
+    // A lone `*`, or a request value that is not an ARN: compared as whole strings.
     return globMatches(requestArn, policyArn, false, literal);
   }
-  if (!request) return false;
+  const last = policy.length - 1;
+  // A short pattern only covers an ARN when its last part ends in `*`, which then absorbs the rest.
+  if (policy.length < 6 && !policy[last].endsWith('*')) return false;
   let offset = 0;
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i <= last; i++) {
     const end = offset + policy[i].length;
-    if (!globMatches(request[i], policy[i], false, shiftRanges(literal, offset, end))) return false;
+    const requestPart = i === last ? request.slice(i).join(':') : request[i];
+    if (!globMatches(requestPart, policy[i], false, shiftRanges(literal, offset, end))) return false;
     offset = end + 1;
   }
   return true;

@@ -1,0 +1,462 @@
+import { compileAccount } from '../../../lib/audit/evaluate';
+import type { CompiledPrincipal, RequestContext } from '../../../lib/audit/evaluate';
+import { loadCatalog } from '../../../lib/catalog';
+import {
+  ACCOUNT,
+  allow,
+  deny,
+  FULL_AWS_ACCESS,
+  managedArn,
+  policy,
+  principal,
+  snapshot,
+  type SnapshotSpec,
+} from './helpers';
+
+const catalog = loadCatalog();
+
+function only(spec: SnapshotSpec): CompiledPrincipal {
+  const account = compileAccount(snapshot(spec), catalog);
+  expect(account.invalidPolicies).toEqual([]);
+  return account.principals[0];
+}
+
+function decision(p: CompiledPrincipal, action: string, context?: RequestContext): string {
+  return p.decide(action, context).decision;
+}
+
+const PROD = { StringEquals: { 'aws:ResourceTag/env': 'prod' } };
+
+describe('identity policies', () => {
+  const p = only({ principals: [principal('app', { inline: { main: policy(allow(['s3:GetObject', 'rds:*'])) } })] });
+
+  it('allows what an inline policy grants', () => {
+    const d = p.decide('s3:GetObject');
+    expect(d.decision).toBe('allowed');
+    expect(d.allowedBy).toMatchObject([
+      { policy: 'inline:main', policyKind: 'inline', statementIndex: 0, layer: 'identity' },
+    ]);
+  });
+
+  it('denies what nothing grants, blocked at the identity layer', () => {
+    expect(p.decide('s3:DeleteBucket')).toMatchObject({ decision: 'denied', blockedAt: 'identity', allowedBy: [] });
+  });
+
+  it('matches actions case-insensitively', () => {
+    expect(decision(p, 'RDS:deletedbinstance')).toBe('allowed');
+  });
+
+  it('applies managed policies and the policies of a user’s groups', () => {
+    const account = compileAccount(
+      snapshot({
+        principals: [
+          principal('alice', { kind: 'user', groups: ['ops'] }),
+          principal('ops', {
+            kind: 'group',
+            managed: [managedArn('Ops')],
+            inline: { extra: policy(allow('sqs:DeleteQueue')) },
+          }),
+        ],
+        managed: { Ops: policy(allow('ec2:TerminateInstances')) },
+      }),
+      catalog,
+    );
+    const alice = account.principal(`arn:aws:iam::${ACCOUNT}:user/alice`)!;
+    expect(alice.decide('ec2:TerminateInstances').allowedBy[0]).toMatchObject({
+      policy: managedArn('Ops'),
+      policyKind: 'managed',
+    });
+    expect(alice.decide('sqs:DeleteQueue').allowedBy[0]).toMatchObject({
+      policy: 'group:ops/inline:extra',
+      policyKind: 'group-inline',
+    });
+    expect(decision(alice, 'sqs:CreateQueue')).toBe('denied');
+  });
+});
+
+describe('explicit denies', () => {
+  it('beat any allow and are reported with their statement', () => {
+    const p = only({
+      principals: [
+        principal('app', { inline: { main: policy(allow('*'), deny('rds:Delete*', '*', { Sid: 'NoDelete' })) } }),
+      ],
+    });
+    expect(p.decide('rds:DeleteDBInstance')).toMatchObject({
+      decision: 'denied',
+      blockedAt: 'explicit-deny',
+      deniedBy: [{ sid: 'NoDelete', statementIndex: 1, effect: 'Deny', layer: 'identity' }],
+    });
+    expect(decision(p, 'rds:CreateDBInstance')).toBe('allowed');
+  });
+
+  it('Deny with NotAction denies everything except the listed actions', () => {
+    const p = only({
+      principals: [
+        principal('app', {
+          inline: { main: policy(allow('*'), { Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }) },
+        }),
+      ],
+    });
+    expect(decision(p, 's3:DeleteBucket')).toBe('denied');
+    expect(decision(p, 'iam:CreateRole')).toBe('allowed');
+  });
+
+  it('Allow with NotAction allows everything except the listed actions', () => {
+    const p = only({
+      principals: [
+        principal('app', {
+          inline: { main: policy({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }) },
+        }),
+      ],
+    });
+    expect(decision(p, 'ec2:TerminateInstances')).toBe('allowed');
+    expect(p.decide('iam:DeleteRole')).toMatchObject({ decision: 'denied', blockedAt: 'identity' });
+  });
+});
+
+describe('resources', () => {
+  const bucket = 'arn:aws:s3:::logs';
+  const p = only({
+    principals: [
+      principal('app', {
+        inline: {
+          main: policy(
+            allow('s3:DeleteBucket', bucket),
+            { Effect: 'Allow', Action: 'sqs:DeleteQueue', NotResource: 'arn:aws:sqs:*:*:prod-*' },
+            allow('ec2:DescribeInstances', 'arn:aws:ec2:*:*:instance/*'),
+          ),
+        },
+      }),
+    ],
+  });
+
+  it('a specific Resource with an unknown target depends on the resource', () => {
+    expect(p.decide('s3:DeleteBucket')).toMatchObject({ decision: 'depends', dependsOn: ['resource'] });
+  });
+
+  it('decides once the target ARN is known', () => {
+    expect(decision(p, 's3:DeleteBucket', { resourceArn: bucket })).toBe('allowed');
+    expect(decision(p, 's3:DeleteBucket', { resourceArn: 'arn:aws:s3:::other' })).toBe('denied');
+  });
+
+  it('Allow with NotResource allows every other resource', () => {
+    expect(decision(p, 'sqs:DeleteQueue', { resourceArn: `arn:aws:sqs:eu-west-1:${ACCOUNT}:jobs` })).toBe('allowed');
+    expect(decision(p, 'sqs:DeleteQueue', { resourceArn: `arn:aws:sqs:eu-west-1:${ACCOUNT}:prod-jobs` })).toBe(
+      'denied',
+    );
+    expect(decision(p, 'sqs:DeleteQueue')).toBe('depends');
+  });
+
+  it('an action that only supports Resource "*" is authorized against "*" itself', () => {
+    expect(catalog.get('ec2:DescribeInstances')?.isWildcardOnly).toBe(true);
+    expect(p.decide('ec2:DescribeInstances')).toMatchObject({ decision: 'denied', blockedAt: 'identity' });
+  });
+
+  it('a Deny on a specific resource may not apply to an unknown target', () => {
+    const q = only({
+      principals: [principal('app', { inline: { main: policy(allow('*'), deny('s3:DeleteBucket', bucket)) } })],
+    });
+    expect(q.decide('s3:DeleteBucket')).toMatchObject({ decision: 'depends', dependsOn: ['resource'] });
+    expect(q.decide('s3:DeleteBucket').deniedBy[0].dependsOn).toEqual(['resource']);
+    expect(decision(q, 's3:DeleteBucket', { resourceArn: bucket })).toBe('denied');
+  });
+
+  it('substitutes policy variables in Resource', () => {
+    const account = compileAccount(
+      snapshot({
+        principals: [
+          principal('bob', {
+            kind: 'user',
+            inline: { home: policy(allow('s3:DeleteObject', 'arn:aws:s3:::home/${aws:username}/*')) },
+          }),
+        ],
+      }),
+      catalog,
+    );
+    const bob = account.principals[0];
+    expect(decision(bob, 's3:DeleteObject', { resourceArn: 'arn:aws:s3:::home/bob/notes.txt' })).toBe('allowed');
+    expect(decision(bob, 's3:DeleteObject', { resourceArn: 'arn:aws:s3:::home/alice/notes.txt' })).toBe('denied');
+  });
+});
+
+describe('resource-tag conditions and the deny that silently does not apply', () => {
+  const guarded = policy(allow('*'), deny('*', '*', { Sid: 'ProtectProd', Condition: PROD }));
+  const p = only({ principals: [principal('agent', { inline: { guard: guarded } })] });
+  const tagless = catalog.destructive.find((action) => action.tagSupport === 'none')!;
+
+  it('depends on the tag for a tag-aware action when the tags are unknown', () => {
+    expect(p.decide('rds:DeleteDBInstance')).toMatchObject({ decision: 'depends', dependsOn: ['aws:ResourceTag/env'] });
+  });
+
+  it('denies a production-tagged instance and allows an untagged one', () => {
+    expect(decision(p, 'rds:DeleteDBInstance', { resourceTags: { env: 'prod' } })).toBe('denied');
+    expect(decision(p, 'rds:DeleteDBInstance', { resourceTags: { Env: 'dev' } })).toBe('allowed');
+    expect(decision(p, 'rds:DeleteDBInstance', { resourceTags: {} })).toBe('allowed');
+  });
+
+  it(`allows ${tagless.action}: it carries no resource tags, so the deny never applies`, () => {
+    expect(p.decide(tagless.action)).toMatchObject({ decision: 'allowed', deniedBy: [] });
+    expect(decision(p, tagless.action, { resourceTags: { env: 'prod' } })).toBe('allowed');
+  });
+
+  it('a negated tag condition applies to an action without tags (the missing key makes it true)', () => {
+    const q = only({
+      principals: [
+        principal('agent', {
+          inline: {
+            guard: policy(
+              allow('*'),
+              deny('*', '*', { Condition: { StringNotEquals: { 'aws:ResourceTag/env': 'dev' } } }),
+            ),
+          },
+        }),
+      ],
+    });
+    expect(decision(q, tagless.action)).toBe('denied');
+    expect(decision(q, 'rds:DeleteDBInstance', { resourceTags: { env: 'dev' } })).toBe('allowed');
+  });
+
+  it('request tags: a Null check on aws:RequestTag only bites actions that carry request tags', () => {
+    const q = only({
+      principals: [
+        principal('ci', {
+          inline: {
+            tagging: policy(allow('*'), deny('*', '*', { Condition: { Null: { 'aws:RequestTag/owner': 'true' } } })),
+          },
+        }),
+      ],
+    });
+    expect(decision(q, 'iam:CreateRole')).toBe('depends');
+    expect(decision(q, 'iam:CreateRole', { requestTags: { owner: 'me' } })).toBe('allowed');
+    expect(decision(q, 'iam:CreateRole', { requestTags: {} })).toBe('denied');
+    // s3:DeleteBucket lists no request-tag keys: the key is absent, so Null = true holds and the deny applies.
+    expect(decision(q, 's3:DeleteBucket')).toBe('denied');
+  });
+});
+
+describe('principal facts', () => {
+  it('reads aws:PrincipalTag from the principal’s tags', () => {
+    const team = policy(
+      allow('dynamodb:*', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'payments' } } }),
+    );
+    const account = compileAccount(
+      snapshot({
+        principals: [
+          principal('tagged', { tags: { Team: 'payments' }, inline: { p: team } }),
+          principal('untagged', { inline: { p: team } }),
+        ],
+      }),
+      catalog,
+    );
+    expect(decision(account.principals[0], 'dynamodb:DeleteTable')).toBe('allowed');
+    expect(decision(account.principals[1], 'dynamodb:DeleteTable')).toBe('denied');
+  });
+
+  it('names an unknown global key and resolves it from contextKeys', () => {
+    const p = only({
+      principals: [
+        principal('human', {
+          inline: { p: policy(allow('*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })) },
+        }),
+      ],
+    });
+    expect(p.decide('ec2:TerminateInstances')).toMatchObject({
+      decision: 'depends',
+      dependsOn: ['aws:MultiFactorAuthPresent'],
+    });
+    expect(decision(p, 'ec2:TerminateInstances', { contextKeys: { 'aws:multifactorauthpresent': ['true'] } })).toBe(
+      'allowed',
+    );
+    expect(decision(p, 'ec2:TerminateInstances', { contextKeys: { 'aws:multifactorauthpresent': ['false'] } })).toBe(
+      'denied',
+    );
+  });
+});
+
+describe('permissions boundary', () => {
+  const spec = (boundary: object): SnapshotSpec => ({
+    principals: [principal('agent', { inline: { p: policy(allow('*')) }, boundary: managedArn('Boundary') })],
+    managed: { Boundary: boundary },
+  });
+
+  it('stops what the boundary does not allow', () => {
+    const p = only(spec(policy(allow(['s3:*', 'ec2:Describe*']))));
+    expect(p.hasPermissionsBoundary).toBe(true);
+    expect(decision(p, 's3:GetObject')).toBe('allowed');
+    expect(p.decide('ec2:TerminateInstances')).toMatchObject({ decision: 'denied', blockedAt: 'boundary' });
+  });
+
+  it('a Deny in the boundary is an explicit deny', () => {
+    const p = only(spec(policy(allow('*'), deny('s3:DeleteBucket'))));
+    expect(p.decide('s3:DeleteBucket')).toMatchObject({
+      decision: 'denied',
+      blockedAt: 'explicit-deny',
+      deniedBy: [{ layer: 'boundary' }],
+    });
+  });
+
+  it('a boundary whose document is missing makes answers depend on it', () => {
+    const account = compileAccount(
+      snapshot({
+        principals: [principal('agent', { inline: { p: policy(allow('*')) }, boundary: managedArn('Gone') })],
+      }),
+      catalog,
+    );
+    expect(account.principals[0].decide('s3:GetObject')).toMatchObject({
+      decision: 'depends',
+      dependsOn: ['permissions-boundary'],
+    });
+    expect(account.invalidPolicies).toMatchObject([{ policy: managedArn('Gone') }]);
+  });
+});
+
+describe('service control policies', () => {
+  const app = () => principal('app', { inline: { p: policy(allow('*')) } });
+
+  it('requires an allow at every level', () => {
+    const p = only({
+      principals: [app()],
+      scps: [{ full: FULL_AWS_ACCESS }, { s3only: policy(allow('s3:*')) }, { full: FULL_AWS_ACCESS }],
+    });
+    expect(p.serviceControlPolicies).toBe('applied');
+    expect(decision(p, 's3:DeleteBucket')).toBe('allowed');
+    expect(p.decide('ec2:TerminateInstances')).toMatchObject({ decision: 'denied', blockedAt: 'scp' });
+  });
+
+  it('an SCP deny is an explicit deny', () => {
+    const p = only({ principals: [app()], scps: [{ full: FULL_AWS_ACCESS, guard: policy(deny('rds:Delete*')) }] });
+    expect(p.decide('rds:DeleteDBCluster')).toMatchObject({
+      blockedAt: 'explicit-deny',
+      deniedBy: [{ layer: 'scp', policy: 'p-guard' }],
+    });
+  });
+
+  it('an SCP deny exempting a role by aws:PrincipalArn applies to the others only', () => {
+    const guard = policy(
+      deny('rds:Delete*', '*', {
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/break-glass' } },
+      }),
+    );
+    const account = compileAccount(
+      snapshot({
+        principals: [app(), principal('break-glass', { inline: { p: policy(allow('*')) } })],
+        scps: [{ full: FULL_AWS_ACCESS, guard }],
+      }),
+      catalog,
+    );
+    expect(decision(account.principals[0], 'rds:DeleteDBInstance')).toBe('denied');
+    expect(decision(account.principals[1], 'rds:DeleteDBInstance')).toBe('allowed');
+  });
+
+  it('do not apply to the management account', () => {
+    const p = only({ principals: [app()], scps: [{ s3only: policy(allow('s3:*')) }], isManagementAccount: true });
+    expect(p.serviceControlPolicies).toBe('not-applicable');
+    expect(p.notes.join(' ')).toMatch(/management account/);
+    expect(decision(p, 'ec2:TerminateInstances')).toBe('allowed');
+  });
+
+  it('do not apply to service-linked roles', () => {
+    const account = compileAccount(
+      snapshot({
+        principals: [principal('AWSServiceRoleForX', { serviceLinked: true, inline: { p: policy(allow('*')) } })],
+        scps: [{ full: FULL_AWS_ACCESS, guard: policy(deny('*')) }],
+      }),
+      catalog,
+    );
+    const slr = account.principals[0];
+    expect(slr.serviceControlPolicies).toBe('not-applicable');
+    expect(decision(slr, 'ec2:TerminateInstances')).toBe('allowed');
+  });
+
+  it('when unknown, answers say so instead of claiming the SCPs allow', () => {
+    const p = only({ principals: [app()] });
+    expect(p.serviceControlPolicies).toBe('unknown');
+    expect(p.decide('ec2:TerminateInstances')).toMatchObject({ decision: 'allowed', unevaluated: ['scp'] });
+    expect(p.decide('s3:DeleteBucket').unevaluated).toEqual(['scp', 'rcp']);
+  });
+});
+
+describe('resource control policies', () => {
+  it('deny only for services that support RCPs', () => {
+    expect(catalog.rcpServices.has('s3')).toBe(true);
+    expect(catalog.rcpServices.has('ec2')).toBe(false);
+    const rcp = policy({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:DeleteBucket', 'ec2:TerminateInstances'],
+      Resource: '*',
+    });
+    const p = only({
+      principals: [principal('app', { inline: { p: policy(allow('*')) } })],
+      scps: [{ full: FULL_AWS_ACCESS }],
+      rcps: [{ guard: rcp }],
+    });
+    expect(p.decide('s3:DeleteBucket')).toMatchObject({
+      decision: 'denied',
+      blockedAt: 'explicit-deny',
+      deniedBy: [{ layer: 'rcp' }],
+    });
+    expect(decision(p, 'ec2:TerminateInstances')).toBe('allowed');
+  });
+});
+
+describe('invalid policies', () => {
+  it('are recorded and skipped while the rest is evaluated', () => {
+    const account = compileAccount(
+      snapshot({
+        principals: [
+          principal('app', {
+            inline: {
+              broken: { Version: '2012-10-17', Statement: [{ Effect: 'Perhaps', Action: 's3:*' }] },
+              good: policy(allow('s3:*')),
+            },
+          }),
+        ],
+      }),
+      catalog,
+    );
+    expect(account.invalidPolicies).toHaveLength(1);
+    expect(account.invalidPolicies[0]).toMatchObject({ policy: 'inline:broken' });
+    expect(decision(account.principals[0], 's3:GetObject')).toBe('allowed');
+  });
+
+  it('record attached managed policies missing from the snapshot', () => {
+    const account = compileAccount(
+      snapshot({ principals: [principal('app', { managed: [managedArn('Missing')] })] }),
+      catalog,
+    );
+    expect(account.invalidPolicies[0].message).toMatch(/not in the snapshot/);
+  });
+});
+
+describe('decideMany', () => {
+  it('agrees with decide for every catalog action', () => {
+    const p = only({
+      principals: [
+        principal('mixed', {
+          tags: { team: 'a' },
+          inline: {
+            p: policy(
+              allow(['s3:*', 'ec2:*', 'iam:Get*']),
+              { Effect: 'Allow', NotAction: ['s3:*', 'ec2:*'], Resource: 'arn:aws:rds:*:*:db:*' },
+              deny('ec2:Delete*', '*', { Condition: PROD }),
+              deny('s3:*', 'arn:aws:s3:::secret'),
+            ),
+          },
+        }),
+      ],
+      scps: [
+        {
+          full: FULL_AWS_ACCESS,
+          guard: policy({ Effect: 'Deny', NotAction: ['s3:*', 'ec2:*', 'iam:*', 'rds:*'], Resource: '*' }),
+        },
+      ],
+    });
+    const context = { resourceTags: { env: 'prod' } };
+    const many = p.decideMany(catalog.actions, context);
+    expect(many).toHaveLength(catalog.actions.length);
+    for (let i = 0; i < catalog.actions.length; i += 13) {
+      expect(many[i]).toEqual(p.decide(catalog.actions[i].action, context));
+    }
+  });
+});
