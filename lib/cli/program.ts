@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../util/read-input';
 import { EXIT_INPUT } from './exit-codes';
+import { registerValidateCommand } from './validate-command';
 
 /** What a command may touch of the terminal; tests pass their own to capture output. */
 export interface CliIo {
@@ -33,6 +34,7 @@ export function buildProgram(context: CliContext): Command {
       writeErr: (text) => context.io.stderr(text),
     });
   // Commands register here, one line each.
+  registerValidateCommand(program, context);
   void program;
   return program;
 }

@@ -28,6 +28,8 @@ export {
   LEGACY_POLICY_VERSION,
   TRUST_POLICY_ACTIONS,
   checkConditionOperator,
+  decodePolicyInput,
+  guessPolicyType,
   normalizePolicy,
   parsePolicy,
   type ParseOptions,

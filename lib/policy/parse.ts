@@ -229,7 +229,9 @@ function checkStatement(
   }
 
   if (typeof statement.Sid === 'string' && type && type !== 'resource' && !IAM_SID.test(statement.Sid)) {
-    out.push(problem(at('Sid'), `Sid ${JSON.stringify(statement.Sid)} may contain only letters and digits`));
+    // IAM documents and enforces this; for SCPs and RCPs we have no documented rule, so only warn.
+    const severity = type === 'scp' || type === 'rcp' ? 'warning' : 'error';
+    out.push(problem(at('Sid'), `Sid ${JSON.stringify(statement.Sid)} may contain only letters and digits`, severity));
   }
 
   if (type) out.push(...checkTypeRules(statement, path, type));
@@ -316,14 +318,18 @@ function checkTypeRules(statement: Record<string, unknown>, path: readonly PathP
   return out;
 }
 
-function checkDuplicateSids(statements: ReturnType<typeof rawStatements>): PolicyProblem[] {
+function checkDuplicateSids(statements: ReturnType<typeof rawStatements>, type?: PolicyType): PolicyProblem[] {
+  // IAM requires unique Sids; other services' resource policies are not all documented to, so only warn there.
+  const severity = type === 'resource' ? 'warning' : 'error';
   const seen = new Map<string, string>();
   const out: PolicyProblem[] = [];
   for (const { path, statement } of statements) {
     if (!isPlainObject(statement) || typeof statement.Sid !== 'string' || statement.Sid === '') continue;
     const first = seen.get(statement.Sid);
     if (first !== undefined) {
-      out.push(problem([...path, 'Sid'], `duplicate Sid ${JSON.stringify(statement.Sid)}, first used at ${first}`));
+      out.push(
+        problem([...path, 'Sid'], `duplicate Sid ${JSON.stringify(statement.Sid)}, first used at ${first}`, severity),
+      );
     } else {
       seen.set(statement.Sid, formatPath(path));
     }
@@ -340,7 +346,7 @@ export function checkDocument(document: unknown, type?: PolicyType): PolicyProbl
   for (const { path, statement } of statements) {
     if (isPlainObject(statement)) problems.push(...checkStatement(statement, path, type));
   }
-  problems.push(...checkDuplicateSids(statements));
+  problems.push(...checkDuplicateSids(statements, type));
   return sortProblems(problems);
 }
 
@@ -442,4 +448,27 @@ export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseRe
     document: parsed.data,
     warnings: withWhere(problems, options.where),
   };
+}
+
+/**
+ * A best guess at a document's type when nobody said: statements with a principal are a trust policy when
+ * they only name role-assumption actions and no resources, otherwise a resource policy; without principals,
+ * an identity policy. SCPs, RCPs and boundaries look like identity or resource policies and must be named.
+ */
+export function guessPolicyType(document: unknown): PolicyType {
+  const statements = rawStatements(document)
+    .map(({ statement }) => statement)
+    .filter(isPlainObject);
+  const withPrincipal = statements.filter((s) => has(s, 'Principal') || has(s, 'NotPrincipal'));
+  if (withPrincipal.length === 0) return 'identity';
+  const trustLike = statements.every(
+    (s) =>
+      !has(s, 'Resource') &&
+      !has(s, 'NotResource') &&
+      elementStrings(s, 'Action', []).length > 0 &&
+      elementStrings(s, 'Action', []).every(({ value }) =>
+        TRUST_POLICY_ACTIONS.some((action) => actionMatches(value, action)),
+      ),
+  );
+  return trustLike ? 'trust' : 'resource';
 }
