@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../util/read-input';
 import { EXIT_INPUT } from './exit-codes';
+import { registerSnapshotCommand } from './snapshot-command';
 import { registerValidateCommand } from './validate-command';
 
 /** What a command may touch of the terminal; tests pass their own to capture output. */
@@ -35,6 +36,7 @@ export function buildProgram(context: CliContext): Command {
     });
   // Commands register here, one line each.
   registerValidateCommand(program, context);
+  registerSnapshotCommand(program, context);
   void program;
   return program;
 }

@@ -6,17 +6,20 @@ import { DEV, LEGACY, MANAGEMENT, PROD, smallOrganization } from '../../support/
 
 let environment: ReturnType<typeof isolateAwsEnvironment>;
 let mock: AwsMock;
+/** The server to close after the test, if one was started. */
+let running: AwsMock | undefined;
 
 beforeEach(() => {
   environment = isolateAwsEnvironment();
 });
 afterEach(async () => {
-  await mock?.close();
+  await running?.close();
+  running = undefined;
   environment.restore();
 });
 
 async function serve(options: MockServerOptions = {}, world = smallOrganization()) {
-  mock = await startAwsMock(world, options);
+  mock = running = await startAwsMock(world, options);
   return { iam: mock.endpoint, sts: mock.endpoint, organizations: mock.endpoint };
 }
 

@@ -1,0 +1,172 @@
+// `leash snapshot`: read a live account (or with --org the whole organization) and save it as a snapshot file
+// that `leash audit --input` reads later, offline. Read-only; Ctrl-C stops cleanly with exit code 130.
+import { writeFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { errorMessage } from '../audit/sources/aws-clients';
+import {
+  DEFAULT_AUDIT_ROLE_NAME,
+  DEFAULT_CONCURRENCY,
+  LiveAuditInterrupted,
+  type LiveInput,
+  loadLiveInput,
+} from '../audit/sources/live-input';
+import { AccountSnapshot, OrganizationSnapshot } from '../audit/sources/snapshot';
+import { InputError } from '../util/read-input';
+import { EXIT_FINDINGS } from './exit-codes';
+import type { CliContext, CliIo } from './program';
+
+/** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
+export const EXIT_INTERRUPTED = 130;
+
+export interface SnapshotCommandOptions {
+  readonly out: string;
+  readonly org?: boolean;
+  readonly profile?: string;
+  readonly region?: string;
+  readonly roleName: string;
+  readonly concurrency: number;
+  readonly maxAttempts?: number;
+}
+
+function positiveInteger(name: string) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1) {
+      throw new InvalidArgumentError(`${name} must be a whole number of at least 1, got ${JSON.stringify(value)}`);
+    }
+    return parsed;
+  };
+}
+
+/**
+ * A one-line progress bar on stderr, drawn only on a terminal (never in CI logs or piped output).
+ * `update` redraws; `finish` clears the line so the next message starts clean.
+ */
+export function progressBar(io: CliIo, what: string) {
+  const width = 24;
+  let drawn = false;
+  return {
+    update(done: number, total: number, label?: string) {
+      if (!io.interactive || total <= 0) return;
+      const filled = Math.round((Math.min(done, total) / total) * width);
+      const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+      const tail = label ? ` ${label}` : '';
+      io.stderr(`\r\x1b[2K${what} ${bar} ${done}/${total}${tail}`.slice(0, 200));
+      drawn = true;
+    },
+    finish() {
+      if (drawn) io.stderr('\r\x1b[2K');
+      drawn = false;
+    },
+  };
+}
+
+/** The file content: an OrganizationSnapshot with --org, else the one AccountSnapshot; validated before writing. */
+export function snapshotDocument(input: LiveInput): AccountSnapshot | OrganizationSnapshot {
+  if (input.organization) {
+    return OrganizationSnapshot.parse({
+      schemaVersion: 1,
+      kind: 'organization',
+      organizationId: input.organization.organizationId,
+      managementAccountId: input.organization.managementAccountId,
+      readAt: input.organization.readAt,
+      accounts: input.accounts,
+      notAudited: input.notAudited,
+    });
+  }
+  if (input.accounts.length !== 1) throw new Error(`expected one account, read ${input.accounts.length}`);
+  return AccountSnapshot.parse(input.accounts[0]);
+}
+
+export async function runSnapshot(options: SnapshotCommandOptions, context: CliContext): Promise<void> {
+  const { io } = context;
+  const controller = new AbortController();
+  const progress = progressBar(io, options.org ? 'accounts' : 'reading');
+  const onSigint = () => {
+    progress.finish();
+    io.stderr('leash snapshot: interrupted, stopping (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  let input: LiveInput;
+  try {
+    input = await loadLiveInput({
+      profile: options.profile,
+      region: options.region,
+      org: options.org,
+      roleName: options.roleName,
+      concurrency: options.concurrency,
+      maxAttempts: options.maxAttempts,
+      onProgress: (done, total, label) => progress.update(done, total, label),
+      signal: controller.signal,
+    });
+  } catch (err) {
+    progress.finish();
+    if (err instanceof LiveAuditInterrupted) {
+      const { accounts, notAudited, total } = err.partial;
+      io.stderr(
+        `leash snapshot: interrupted after reading ${accounts.length} and failing ${notAudited.length} of ${total} accounts; ${options.out} not written\n`,
+      );
+      context.exitCode = EXIT_INTERRUPTED;
+      return;
+    }
+    // No credentials, the organization not readable, and the like: say what AWS said, no stack trace.
+    throw new InputError(`snapshot: ${errorMessage(err)}`);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  progress.finish();
+
+  const document = snapshotDocument(input);
+  try {
+    writeFileSync(options.out, `${JSON.stringify(document, null, 2)}\n`);
+  } catch (err) {
+    throw new InputError(`${options.out}: cannot write: ${(err as Error).message}`);
+  }
+  const principals = input.accounts.reduce((sum, account) => sum + account.principals.length, 0);
+  io.stderr(
+    `leash snapshot: wrote ${options.out}: ${input.accounts.length} account(s), ${principals} principals` +
+      (input.notAudited.length > 0 ? `, ${input.notAudited.length} not readable` : '') +
+      '\n',
+  );
+  for (const missing of input.notAudited) {
+    io.stderr(
+      `  not audited: ${missing.accountId}${missing.accountName ? ` (${missing.accountName})` : ''}: ${missing.reason}\n`,
+    );
+  }
+  for (const account of input.accounts) {
+    if (!account.organizationPoliciesKnown) {
+      const why = account.problems.find((problem) => problem.where.startsWith('organizations:'))?.message;
+      io.stderr(`  ${account.accountId}: SCPs and RCPs unknown${why ? `: ${why}` : ''}\n`);
+    }
+  }
+  // A partial snapshot is still written, but scripts must be able to tell.
+  if (input.notAudited.length > 0) context.exitCode = EXIT_FINDINGS;
+}
+
+export function registerSnapshotCommand(program: Command, context: CliContext): void {
+  program
+    .command('snapshot')
+    .description(
+      'Read IAM (and the SCP/RCP chain) of the current AWS account, or of every account with --org, into a file for `leash audit --input`. Read-only.',
+    )
+    .requiredOption('--out <file>', 'where to write the snapshot JSON')
+    .option('--org', 'read the whole organization (from the management or a delegated administrator account)')
+    .option('--profile <name>', 'AWS profile (SSO, assume-role and credential_process profiles work as in the AWS CLI)')
+    .option('--region <region>', 'region for STS (IAM and Organizations are global)')
+    .option('--role-name <name>', 'read-only role assumed in each member account with --org', DEFAULT_AUDIT_ROLE_NAME)
+    .option(
+      '--concurrency <n>',
+      'member accounts read at the same time',
+      positiveInteger('--concurrency'),
+      DEFAULT_CONCURRENCY,
+    )
+    .option(
+      '--max-attempts <n>',
+      'attempts per AWS request, throttling and 5xx retried with backoff (default 8)',
+      positiveInteger('--max-attempts'),
+    )
+    .action(async (options: SnapshotCommandOptions) => {
+      await runSnapshot(options, context);
+    });
+}

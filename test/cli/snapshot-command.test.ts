@@ -1,0 +1,122 @@
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { memoryIo, runCli } from '../../lib/cli/program';
+import { AccountSnapshot, OrganizationSnapshot } from '../../lib/audit/sources/snapshot';
+import { loadInputFile } from '../../lib/audit/sources';
+import { accessKeyFor } from '../support/aws-mock/model';
+import { type AwsMock, type MockServerOptions, startAwsMock } from '../support/aws-mock/server';
+import { isolateAwsEnvironment } from '../support/aws-mock/env';
+import { DEV, LEGACY, MANAGEMENT, PROD, smallOrganization } from '../support/aws-mock/worlds';
+
+let environment: ReturnType<typeof isolateAwsEnvironment>;
+let mock: AwsMock;
+/** The server to close after the test, if one was started. */
+let running: AwsMock | undefined;
+
+/** The CLI uses the SDK's own chain: credentials and endpoint come from the environment, as with the AWS CLI. */
+async function serve(callerAccountId: string, options: MockServerOptions = {}) {
+  mock = running = await startAwsMock(smallOrganization(), options);
+  process.env.AWS_ENDPOINT_URL = mock.endpoint;
+  process.env.AWS_ACCESS_KEY_ID = accessKeyFor(callerAccountId);
+  process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret-for-tests';
+}
+
+beforeEach(() => {
+  environment = isolateAwsEnvironment();
+});
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+  environment.restore();
+});
+
+describe('leash snapshot', () => {
+  it('writes an organization snapshot that `leash audit --input` accepts, and exits 1 when an account was not readable', async () => {
+    await serve(MANAGEMENT);
+    const out = join(environment.dir, 'org.json');
+    const io = memoryIo();
+    const code = await runCli(['snapshot', '--org', '--out', out, '--concurrency', '2'], io);
+    expect(code).toBe(1);
+    const written = OrganizationSnapshot.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(written.organizationId).toBe('o-exampleorg1');
+    expect(written.managementAccountId).toBe(MANAGEMENT);
+    expect(written.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, PROD, DEV]);
+    expect(written.notAudited.map((n) => n.accountId)).toEqual([LEGACY]);
+    const loaded = loadInputFile(out);
+    expect(loaded.accounts).toHaveLength(3);
+    expect(loaded.notAudited).toHaveLength(1);
+    expect(io.err).toContain(`wrote ${out}: 3 account(s)`);
+    expect(io.err).toMatch(/not audited: 444444444444 \(legacy\): sts:AssumeRole/);
+    // Not a terminal: no progress bar.
+    expect(io.err).not.toContain('\r');
+    expect(io.out).toBe('');
+  });
+
+  it('writes one account snapshot without --org, exit 0', async () => {
+    await serve(DEV);
+    const out = join(environment.dir, 'dev.json');
+    const io = memoryIo();
+    expect(await runCli(['snapshot', '--out', out], io)).toBe(0);
+    const written = AccountSnapshot.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(written.accountId).toBe(DEV);
+    expect(written.organizationPoliciesKnown).toBe(false);
+    expect(io.err).toContain('SCPs and RCPs unknown');
+    expect(loadInputFile(out).accounts[0].accountId).toBe(DEV);
+  });
+
+  it('reads credentials from the named profile', async () => {
+    await serve(MANAGEMENT);
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    writeFileSync(
+      process.env.AWS_SHARED_CREDENTIALS_FILE!,
+      `[audit]\naws_access_key_id = ${accessKeyFor(PROD)}\naws_secret_access_key = fake\n`,
+    );
+    const out = join(environment.dir, 'prod.json');
+    expect(await runCli(['snapshot', '--out', out, '--profile', 'audit'], memoryIo())).toBe(0);
+    expect(AccountSnapshot.parse(JSON.parse(readFileSync(out, 'utf8'))).accountId).toBe(PROD);
+  });
+
+  it('draws a progress bar on a terminal', async () => {
+    await serve(MANAGEMENT);
+    const terminal = Object.assign(memoryIo(), { interactive: true });
+    expect(await runCli(['snapshot', '--org', '--out', join(environment.dir, 'o.json')], terminal)).toBe(1);
+    // Each redraw returns to the line start and clears it.
+    const redraw = '\r\u001b[2K';
+    expect(terminal.err).toContain(`${redraw}accounts ${'░'.repeat(24)} 0/4`);
+    expect(terminal.err).toContain(`${redraw}accounts ${'█'.repeat(24)} 4/4`);
+    // The bar is cleared before the summary.
+    expect(terminal.err).toContain(`${redraw}leash snapshot: wrote`);
+  });
+
+  it('stops on Ctrl-C, writes nothing and exits 130', async () => {
+    await serve(MANAGEMENT, { faults: [{ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 400 }] });
+    const out = join(environment.dir, 'never.json');
+    const io = memoryIo();
+    const pending = runCli(['snapshot', '--org', '--out', out, '--concurrency', '1'], io);
+    // Once the first account is being read, press Ctrl-C.
+    while (!mock.calls.some((c) => c.operation === 'GetAccountAuthorizationDetails')) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    process.emit('SIGINT');
+    expect(await pending).toBe(130);
+    expect(existsSync(out)).toBe(false);
+    expect(io.err).toMatch(/interrupted after reading 0 and failing 0 of 4 accounts/);
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('explains a failure to read the organization in one line, exit 2', async () => {
+    await serve(DEV);
+    const io = memoryIo();
+    expect(await runCli(['snapshot', '--org', '--out', join(environment.dir, 'x.json')], io)).toBe(2);
+    expect(io.err).toMatch(
+      /^leash: snapshot: AccessDeniedException: .*management account or a delegated administrator/,
+    );
+  });
+
+  it('rejects a bad --concurrency', async () => {
+    const io = memoryIo();
+    expect(await runCli(['snapshot', '--out', 'x.json', '--concurrency', '0'], io)).toBe(2);
+    expect(io.err).toContain('--concurrency must be a whole number of at least 1');
+  });
+});
