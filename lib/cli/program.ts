@@ -1,6 +1,7 @@
 // The `leash` command line: each command lives in its own module and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../util/read-input';
+import { registerCatalogCommand } from './catalog-command';
 import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
 import { registerValidateCommand } from './validate-command';
@@ -35,6 +36,7 @@ export function buildProgram(context: CliContext): Command {
       writeErr: (text) => context.io.stderr(text),
     });
   // Commands register here, one line each.
+  registerCatalogCommand(program, context);
   registerValidateCommand(program, context);
   registerSnapshotCommand(program, context);
   void program;
