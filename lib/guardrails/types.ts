@@ -36,6 +36,22 @@ export interface ActionCoverage {
   readonly protectedForAgents: boolean;
   /** Why, in a sentence (e.g. "no aws:ResourceTag support; matched only by ARN pattern"). */
   readonly reason: string;
+  /**
+   * What an agent gets on a resource positively tagged non-production (plain request, no extra context):
+   * `denied` when the action is outside the agent services, has no tag support (fail-closed), or is
+   * guarded outright (boundary removal, PassRole of non-agent roles, trail and backup tampering).
+   */
+  readonly agentOnNonProduction: 'allowed' | 'denied';
+}
+
+/** A pattern the packer could not fit: its actions lose that statement's protection. */
+export interface DroppedPattern {
+  /** `scp`, `rcp` or `boundary`. */
+  readonly policyType: 'scp' | 'rcp' | 'boundary';
+  readonly statement: string;
+  readonly pattern: string;
+  readonly tier: string;
+  readonly actions: readonly string[];
 }
 
 export interface CoverageTotals {
@@ -56,6 +72,8 @@ export interface CoverageReport {
   readonly policySizes: readonly { readonly name: string; readonly characters: number; readonly limit: number }[];
   /** Caveats the user must know (SCPs skip the management account and service-linked roles, ...). */
   readonly caveats: readonly string[];
+  /** Patterns that did not fit in the size budget, lowest priority first to go. */
+  readonly dropped: readonly DroppedPattern[];
 }
 
 export interface GeneratedGuardrails {

@@ -1,0 +1,161 @@
+// Renders a coverage report as a terminal table, JSON or Markdown; the report itself is built in coverage.ts.
+import Table from 'cli-table3';
+import { DESTRUCTIVE_CLASSES } from '../catalog/types';
+import type { CoverageReport, CoverageTotals } from './types';
+
+export type CoverageFormat = 'table' | 'json' | 'markdown';
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+interface SummaryRow {
+  readonly scope: string;
+  readonly totals: CoverageTotals;
+}
+
+function summaryRows(report: CoverageReport): SummaryRow[] {
+  return [
+    { scope: 'all destructive actions', totals: report.totals },
+    ...DESTRUCTIVE_CLASSES.map((c) => ({ scope: `class ${c}`, totals: report.byClass[c] })),
+  ];
+}
+
+function summaryCells(row: SummaryRow): string[] {
+  const t = row.totals;
+  return [
+    row.scope,
+    String(t.destructive),
+    `${t.protectedForEveryone} (${percent(t.protectedForEveryone, t.destructive)})`,
+    `${t.tagAwareProtectedForEveryone}/${t.tagAware} (${percent(t.tagAwareProtectedForEveryone, t.tagAware)})`,
+    `${t.protectedForAgents} (${percent(t.protectedForAgents, t.destructive)})`,
+  ];
+}
+
+const SUMMARY_HEAD = ['scope', 'destructive', 'protected (everyone)', 'tag-aware protected', 'protected (agents)'];
+
+/** Services with the most unprotected destructive actions, for the table view. */
+function weakestServices(report: CoverageReport, limit: number): [string, CoverageTotals][] {
+  return Object.entries(report.byService)
+    .filter(([, t]) => t.destructive > t.protectedForEveryone)
+    .sort((a, b) => b[1].destructive - b[1].protectedForEveryone - (a[1].destructive - a[1].protectedForEveryone))
+    .slice(0, limit);
+}
+
+function renderTable(report: CoverageReport): string {
+  const summary = new Table({ head: SUMMARY_HEAD, style: { head: [], border: [] } });
+  for (const row of summaryRows(report)) summary.push(summaryCells(row));
+  const sizes = new Table({ head: ['policy', 'characters', 'limit', 'used'], style: { head: [], border: [] } });
+  for (const p of report.policySizes)
+    sizes.push([p.name, String(p.characters), String(p.limit), percent(p.characters, p.limit)]);
+  const weak = new Table({
+    head: ['service', 'destructive', 'unprotected (everyone)', 'unprotected (agents)'],
+    style: { head: [], border: [] },
+  });
+  for (const [service, t] of weakestServices(report, 10)) {
+    weak.push([
+      service,
+      String(t.destructive),
+      String(t.destructive - t.protectedForEveryone),
+      String(t.destructive - t.protectedForAgents),
+    ]);
+  }
+  const lines = [
+    `Guardrail coverage (AWS action catalog ${report.dataVersion})`,
+    summary.toString(),
+    'Policy sizes',
+    sizes.toString(),
+    'Services with the most destructive actions unprotected for everyone',
+    weak.toString(),
+  ];
+  if (report.dropped.length > 0) {
+    lines.push(
+      `${report.dropped.length} pattern(s) did not fit and were dropped (${report.dropped.reduce((n, d) => n + d.actions.length, 0)} actions); see coverage.md`,
+    );
+  }
+  lines.push('Caveats:', ...report.caveats.map((c) => `  - ${c}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function markdownTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const escape = (cell: string): string => cell.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    `| ${head.map(escape).join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`),
+  ].join('\n');
+}
+
+function renderMarkdown(report: CoverageReport): string {
+  const out: string[] = [
+    '# agent-leash guardrail coverage',
+    '',
+    `AWS action catalog ${report.dataVersion}. Every destructive action of the catalog, and what stops it.`,
+    '',
+    '## Summary',
+    '',
+    markdownTable(SUMMARY_HEAD, summaryRows(report).map(summaryCells)),
+    '',
+    '## Policy sizes',
+    '',
+    markdownTable(
+      ['policy', 'characters', 'limit', 'used'],
+      report.policySizes.map((p) => [p.name, String(p.characters), String(p.limit), percent(p.characters, p.limit)]),
+    ),
+    '',
+    '## Caveats',
+    '',
+    ...report.caveats.map((c) => `- ${c}`),
+    '',
+  ];
+  if (report.dropped.length > 0) {
+    out.push(
+      '## Dropped for size',
+      '',
+      markdownTable(
+        ['policy type', 'statement', 'pattern', 'tier', 'actions'],
+        report.dropped.map((d) => [d.policyType, d.statement, `\`${d.pattern}\``, d.tier, d.actions.join(', ')]),
+      ),
+      '',
+    );
+  }
+  out.push(
+    '## By service',
+    '',
+    markdownTable(
+      ['service', 'destructive', 'protected (everyone)', 'tag-aware protected', 'protected (agents)'],
+      Object.entries(report.byService)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([service, totals]) => summaryCells({ scope: service, totals })),
+    ),
+    '',
+    '## Actions not protected for everyone',
+    '',
+    markdownTable(
+      ['action', 'classes', 'tag support', 'enforcement', 'agents on non-production', 'why'],
+      report.actions
+        .filter((a) => !a.protectedForEveryone)
+        .map((a) => [
+          a.action,
+          a.classes.join(', '),
+          a.tagSupport,
+          a.enforcement.join(', '),
+          a.agentOnNonProduction,
+          a.reason,
+        ]),
+    ),
+    '',
+  );
+  return out.join('\n');
+}
+
+export function renderCoverage(report: CoverageReport, format: CoverageFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'table':
+      return renderTable(report);
+  }
+}

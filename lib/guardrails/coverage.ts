@@ -1,0 +1,273 @@
+// The coverage report: for every destructive action in the catalog, which emitted statement stops it, for
+// whom, and why not when nothing does. It is computed from the emitted documents' action lists (expanded
+// against the catalog), never from what the generators meant to emit.
+import type { Catalog, CatalogAction, DestructiveClass } from '../catalog/types';
+import { DESTRUCTIVE_CLASSES } from '../catalog/types';
+import { compileActionMatcher } from '../policy';
+import type { DroppedItem, PackedPolicy, StatementRole } from './packing';
+import { TIER_NAMES } from './priority';
+import { isTagWrite, reportsTagKeys } from './select';
+import type { GuardrailSpec } from './spec';
+import type {
+  ActionCoverage,
+  CoverageReport,
+  CoverageTotals,
+  DroppedPattern,
+  Enforcement,
+  GeneratedPolicy,
+} from './types';
+
+/** One emitted statement, reduced to what coverage needs. */
+interface EmittedStatement {
+  readonly role: StatementRole;
+  readonly tagKey?: string;
+  readonly matches: (action: string) => boolean;
+  /** Action "*" (the tag-tamper statement) rather than a list. */
+  readonly allActions: boolean;
+  readonly notAction: boolean;
+  readonly resourceIsStar: boolean;
+  readonly hasCondition: boolean;
+}
+
+function asList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  return [];
+}
+
+function emitted(policies: readonly PackedPolicy[]): EmittedStatement[] {
+  const out: EmittedStatement[] = [];
+  for (const policy of policies) {
+    policy.statements.forEach((packed, index) => {
+      const json = policy.document.Statement[index];
+      const notAction = json.NotAction !== undefined;
+      const patterns = asList(notAction ? json.NotAction : json.Action);
+      out.push({
+        role: packed.template.role,
+        tagKey: packed.template.tagKey,
+        matches: compileActionMatcher(patterns),
+        allActions: patterns.includes('*'),
+        notAction,
+        resourceIsStar: json.Resource === '*',
+        hasCondition: json.Condition !== undefined,
+      });
+    });
+  }
+  return out;
+}
+
+export interface CoverageInput {
+  readonly spec: GuardrailSpec;
+  readonly catalog: Catalog;
+  readonly boundary: PackedPolicy;
+  readonly serviceControlPolicies: readonly PackedPolicy[];
+  readonly resourceControlPolicies: readonly PackedPolicy[];
+  readonly generated: readonly GeneratedPolicy[];
+  readonly dropped: readonly (DroppedItem & { policyType: DroppedPattern['policyType'] })[];
+}
+
+function emptyTotals(): { -readonly [K in keyof CoverageTotals]: number } {
+  return {
+    destructive: 0,
+    protectedForEveryone: 0,
+    protectedForAgents: 0,
+    tagAware: 0,
+    tagAwareProtectedForEveryone: 0,
+  };
+}
+
+function add(totals: ReturnType<typeof emptyTotals>, entry: ActionCoverage): void {
+  totals.destructive++;
+  if (entry.protectedForEveryone) totals.protectedForEveryone++;
+  if (entry.protectedForAgents) totals.protectedForAgents++;
+  if (entry.tagAware) {
+    totals.tagAware++;
+    if (entry.protectedForEveryone) totals.tagAwareProtectedForEveryone++;
+  }
+}
+
+/** Whether the production deny of `statements` catches `action` for every configured tag key. */
+function coveredForEveryKey(
+  statements: readonly EmittedStatement[],
+  tagKeys: readonly string[],
+  catches: (statement: EmittedStatement) => boolean,
+): { all: boolean; some: boolean } {
+  let hits = 0;
+  for (const tagKey of tagKeys) {
+    if (statements.some((s) => s.tagKey === tagKey && catches(s))) hits++;
+  }
+  return { all: hits === tagKeys.length, some: hits > 0 };
+}
+
+function classify(
+  action: CatalogAction,
+  spec: GuardrailSpec,
+  scps: readonly EmittedStatement[],
+  rcps: readonly EmittedStatement[],
+  boundary: readonly EmittedStatement[],
+  hasArnSelectors: boolean,
+): ActionCoverage {
+  const name = action.action;
+  const enforcement: Enforcement[] = [];
+  const reasons: string[] = [];
+  const keys = spec.production.tagKeys;
+  const tagWrite = isTagWrite(action);
+  const withTagKeys = reportsTagKeys(action);
+
+  // For everyone (SCP): production tag conditions.
+  const scpTag = coveredForEveryKey(scps, keys, (s) => {
+    if (s.role === 'production-tag') return s.matches(name);
+    if (s.role === 'tag-tamper') return tagWrite && (s.allActions ? withTagKeys : s.matches(name));
+    return false;
+  });
+  const scpTagProtects = action.tagAware && scpTag.all;
+  if (scpTagProtects) {
+    enforcement.push('scp-tag-condition');
+    reasons.push(
+      tagWrite
+        ? 'SCP denies changing or removing the production tag on production-tagged resources'
+        : 'SCP denies it on production-tagged resources',
+    );
+  } else if (action.tagAware && scpTag.some) {
+    reasons.push('SCP covers it for some production tag keys only (the rest was dropped for size)');
+  } else if (!action.tagAware && scpTag.some) {
+    reasons.push('listed in the SCP tag deny, but aws:ResourceTag is never in its request context');
+  }
+  const scpArn = hasArnSelectors && scps.some((s) => s.role === 'production-arn' && s.matches(name));
+  if (scpArn) {
+    enforcement.push('scp-arn-pattern');
+    reasons.push('SCP denies it on the production ARN patterns / ARNs (only those resources)');
+  }
+  const rcpTag = coveredForEveryKey(rcps, keys, (s) => s.role === 'production-tag' && s.matches(name));
+  if (action.tagAware && rcpTag.all) {
+    enforcement.push('rcp-tag-condition');
+    reasons.push('RCP denies it on production-tagged resources, also to principals of other accounts');
+  }
+
+  // For agents: boundary ceiling, fail-closed deny (boundary or SCP agent layer), outright guards.
+  const ceilingAllows = boundary.some((s) => s.role === 'agent-ceiling' && s.matches(name));
+  const scpCeilingDenies = scps.some((s) => s.role === 'agent-ceiling' && s.notAction && !s.matches(name));
+  const guarded = [...boundary, ...scps].some((s) => s.role === 'agent-guard' && s.resourceIsStar && s.matches(name));
+  const failClosed = [...boundary, ...scps].some(
+    (s) =>
+      (s.role === 'agent-fail-closed' && s.matches(name)) ||
+      (s.role === 'agent-tagging' && withTagKeys && s.matches(name)),
+  );
+  if (!ceilingAllows || scpCeilingDenies) {
+    enforcement.push('boundary-allowlist');
+    reasons.push(`agents cannot call ${action.service} at all (not in agents.allowedServices)`);
+  } else if (failClosed || guarded) {
+    enforcement.push('agent-fail-closed');
+    if (guarded) reasons.push('agents are denied it outright by a boundary guard statement');
+    else if (!action.tagAware)
+      reasons.push('agents are always denied it: no tag support, so never tagged non-production');
+    else if (tagWrite && withTagKeys) {
+      reasons.push('agents may change production tag keys only on resources tagged non-production');
+    } else reasons.push('agents are denied it unless the resource is tagged non-production');
+  }
+  const protectedForAgents = enforcement.includes('boundary-allowlist') || enforcement.includes('agent-fail-closed');
+  const protectedForEveryone = scpTagProtects || scpArn;
+  if (!protectedForEveryone && action.classes.every((c) => c === 'escalate')) {
+    reasons.push('escalation alone is guarded for agents only (denying it to everyone would stop normal deployments)');
+  }
+  if (enforcement.length === 0) {
+    enforcement.push('none');
+    reasons.push(
+      action.tagAware ? 'dropped from every policy for size' : 'no aws:ResourceTag support and no ARN pattern',
+    );
+  } else if (!protectedForEveryone && !action.tagAware && !scpArn) {
+    reasons.push('not protected for other principals: no aws:ResourceTag support and no ARN pattern');
+  }
+  // A tag write is judged as a request that touches the first production tag key (as the proof sends it).
+  const agentDenied = !ceilingAllows || scpCeilingDenies || guarded || (failClosed && !action.tagAware);
+  return {
+    action: name,
+    service: action.service,
+    classes: action.classes,
+    tagAware: action.tagAware,
+    tagSupport: action.tagSupport,
+    enforcement,
+    protectedForEveryone,
+    protectedForAgents,
+    reason: reasons.join('; '),
+    agentOnNonProduction: agentDenied ? 'denied' : 'allowed',
+  };
+}
+
+export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[]): string[] {
+  const resourceTypeOnly = actions.filter((a) => a.tagSupport === 'resource-type').length;
+  const noTags = actions.filter((a) => !a.tagAware).length;
+  const exemptWildcard = spec.exemptPrincipalArns.some((arn) => arn.split(':')[4] === '*');
+  const out = [
+    'SCPs do not apply to the management account (any principal there, its root user included): keep workloads out of it.',
+    'SCPs and RCPs do not restrict service-linked roles: AWS services acting through them can still delete resources.',
+    'RCPs do not apply to resources in the management account, nor to AWS managed KMS keys.',
+    `${noTags} destructive actions cannot evaluate aws:ResourceTag; a tag condition never stops them. They are ` +
+      'covered only by ARN patterns (production.arnPatterns / arns) or, for agents, by the fail-closed deny.',
+    `${resourceTypeOnly} destructive actions get tag support only from their resource type's table in the Service ` +
+      'Authorization Reference, not from their own row (tagSupport "resource-type"): AWS documents them less directly.',
+    'Tag values are compared with StringEqualsIgnoreCase / StringNotEqualsIgnoreCase, so "Production" and "PROD" ' +
+      'count. Each configured tag key gets its own statement (an OR across keys needs separate statements); list ' +
+      'every spelling of the key your accounts use.',
+    'An action with several resource types is stopped by a tag condition only for the resources that carry the tag ' +
+      '(for example the subnet of ec2:RunInstances), and only where the service puts aws:ResourceTag in the request.',
+    'S3 evaluates aws:ResourceTag on buckets only when attribute-based access control is enabled on the bucket; ' +
+      'without it the SCP and RCP tag denies do not fire for S3 (agents stay denied: fail-closed).',
+    'The production tag guard denies any request that touches a production tag key of a production-tagged ' +
+      'resource without keeping a production value, which also refuses creating a resource tagged non-production ' +
+      'inside a production-tagged parent (for example an instance in a production-tagged subnet).',
+    `Create the boundary at path "/" named "${spec.agents.boundaryPolicyName}": role creation by agents and the ` +
+      'self-protection statements match that ARN. Non-exempt principals cannot edit it: put the role that deploys ' +
+      'it (for example the StackSet execution role) in exemptPrincipalArns.',
+    'Agents may pass (iam:PassRole) or assume only roles tagged with the agent tag; roles they create must carry ' +
+      'the agent tag and this boundary.',
+  ];
+  if (exemptWildcard) {
+    out.push(
+      'Exempt ARN patterns with a wildcard account are pinned to the resource account in RCPs ' +
+        '(${aws:ResourceAccount}), so a same-named role in another account is not exempt there.',
+    );
+  }
+  if (spec.production.arnPatterns.length + spec.production.arns.length === 0) {
+    out.push('No production ARN patterns are configured: actions without tag support are protected for agents only.');
+  }
+  return out;
+}
+
+export function buildCoverage(input: CoverageInput): CoverageReport {
+  const { spec, catalog } = input;
+  const scps = emitted(input.serviceControlPolicies);
+  const rcps = emitted(input.resourceControlPolicies);
+  const boundary = emitted([input.boundary]);
+  const hasArnSelectors = spec.production.arnPatterns.length + spec.production.arns.length > 0;
+  const actions = catalog.destructive.map((a) => classify(a, spec, scps, rcps, boundary, hasArnSelectors));
+
+  const totals = emptyTotals();
+  const byClass = Object.fromEntries(DESTRUCTIVE_CLASSES.map((c) => [c, emptyTotals()])) as Record<
+    DestructiveClass,
+    ReturnType<typeof emptyTotals>
+  >;
+  const byService: Record<string, ReturnType<typeof emptyTotals>> = {};
+  for (const entry of actions) {
+    add(totals, entry);
+    for (const c of entry.classes) add(byClass[c], entry);
+    add((byService[entry.service] ??= emptyTotals()), entry);
+  }
+  const dropped: DroppedPattern[] = input.dropped.map((d) => ({
+    policyType: d.policyType,
+    statement: d.sid,
+    pattern: d.item.pattern,
+    tier: TIER_NAMES[d.item.tier] ?? String(d.item.tier),
+    actions: d.item.covers.map((a) => a.action),
+  }));
+  return {
+    dataVersion: catalog.dataVersion,
+    actions,
+    totals,
+    byClass,
+    byService,
+    policySizes: input.generated.map((p) => ({ name: p.name, characters: p.characters, limit: p.limit })),
+    caveats: caveats(spec, actions),
+    dropped,
+  };
+}

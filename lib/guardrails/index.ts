@@ -1,0 +1,124 @@
+// Guardrail generators: pure functions from a GuardrailSpec to the agent permissions boundary, the
+// organization's SCPs and RCPs, and a coverage report that says what they do and do not stop.
+import { loadCatalog } from '../catalog';
+import type { Catalog } from '../catalog/types';
+import { POLICY_SIZE_LIMITS } from '../policy';
+import { boundaryTemplates } from './boundary';
+import { buildCoverage } from './coverage';
+import { packStatements, type PackedPolicy, type StatementTemplate } from './packing';
+import { rcpTemplates } from './rcp';
+import { scpTemplates } from './scp';
+import { GuardrailSpec } from './spec';
+import type { GeneratedGuardrails, GeneratedPolicy } from './types';
+
+export * from './types';
+export { GuardrailSpec, ProductionSelector, AgentSelector, defaultGuardrailSpec } from './spec';
+export { GuardrailSizeError } from './packing';
+export { PatternVerificationError } from './patterns';
+export { boundaryPolicyArn } from './conditions';
+export { renderCoverage, type CoverageFormat } from './coverage-render';
+
+/** At most 5 SCPs (and 5 RCPs) attach to one target; one slot stays for FullAWSAccess / RCPFullAWSAccess. */
+export const MAX_GENERATED_SCPS = 4;
+export const MAX_GENERATED_RCPS = 4;
+
+export class GuardrailSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GuardrailSpecError';
+  }
+}
+
+/** Problems the schema cannot see: they need the catalog or compare fields with each other. */
+export function checkGuardrailSpec(spec: GuardrailSpec, catalog: Catalog): string[] {
+  const problems: string[] = [];
+  const production = new Set(spec.production.values.map((v) => v.toLowerCase()));
+  spec.production.nonProductionValues.forEach((value, index) => {
+    if (production.has(value.toLowerCase())) {
+      problems.push(
+        `production.nonProductionValues[${index}]: ${JSON.stringify(value)} is also a production value ` +
+          '(values are compared ignoring case)',
+      );
+    }
+  });
+  spec.agents.allowedServices.forEach((service, index) => {
+    if (!catalog.hasService(service)) {
+      problems.push(
+        `agents.allowedServices[${index}]: unknown service prefix ${JSON.stringify(service)} ` +
+          `(AWS action catalog ${catalog.dataVersion})`,
+      );
+    }
+  });
+  return problems;
+}
+
+function describe(templates: readonly StatementTemplate[]): string {
+  return [...new Set(templates.map((t) => t.sid.replace(/\d+$/, '')))].join(', ');
+}
+
+function generated(name: string, description: string, packed: PackedPolicy, limit: number): GeneratedPolicy {
+  return { name, description, document: packed.document, characters: packed.characters, limit };
+}
+
+export function generateGuardrails(spec: GuardrailSpec, catalog: Catalog = loadCatalog()): GeneratedGuardrails {
+  const problems = checkGuardrailSpec(spec, catalog);
+  if (problems.length > 0) throw new GuardrailSpecError(problems.join('\n'));
+
+  const boundaryPack = packStatements(boundaryTemplates(spec, catalog), {
+    kind: 'managed',
+    limit: POLICY_SIZE_LIMITS.managed,
+    maxPolicies: 1,
+    label: 'permissions boundary',
+  });
+  const scpPack = packStatements(scpTemplates(spec, catalog), {
+    kind: 'scp',
+    limit: POLICY_SIZE_LIMITS.scp,
+    maxPolicies: MAX_GENERATED_SCPS,
+    label: 'SCP',
+  });
+  const rcpPack = packStatements(rcpTemplates(spec, catalog), {
+    kind: 'rcp',
+    limit: POLICY_SIZE_LIMITS.rcp,
+    maxPolicies: MAX_GENERATED_RCPS,
+    label: 'RCP',
+  });
+
+  const [boundaryPacked] = boundaryPack.policies;
+  const boundary = generated(
+    spec.agents.boundaryPolicyName,
+    `Permissions boundary for agent roles (fail-closed): ${describe(boundaryPacked.statements.map((s) => s.template))}`,
+    boundaryPacked,
+    POLICY_SIZE_LIMITS.managed,
+  );
+  const serviceControlPolicies = scpPack.policies.map((p, i) =>
+    generated(
+      `leash-scp-${i + 1}`,
+      `agent-leash production guardrail SCP ${i + 1}/${scpPack.policies.length}: ${describe(p.statements.map((s) => s.template))}`,
+      p,
+      POLICY_SIZE_LIMITS.scp,
+    ),
+  );
+  const resourceControlPolicies = rcpPack.policies.map((p, i) =>
+    generated(
+      `leash-rcp-${i + 1}`,
+      `agent-leash production guardrail RCP ${i + 1}/${rcpPack.policies.length}: ${describe(p.statements.map((s) => s.template))}`,
+      p,
+      POLICY_SIZE_LIMITS.rcp,
+    ),
+  );
+
+  const coverage = buildCoverage({
+    spec,
+    catalog,
+    boundary: boundaryPacked,
+    serviceControlPolicies: scpPack.policies,
+    resourceControlPolicies: rcpPack.policies,
+    generated: [boundary, ...serviceControlPolicies, ...resourceControlPolicies],
+    dropped: [
+      ...boundaryPack.dropped.map((d) => ({ ...d, policyType: 'boundary' as const })),
+      ...scpPack.dropped.map((d) => ({ ...d, policyType: 'scp' as const })),
+      ...rcpPack.dropped.map((d) => ({ ...d, policyType: 'rcp' as const })),
+    ],
+  });
+  return { boundary, serviceControlPolicies, resourceControlPolicies, coverage };
+}

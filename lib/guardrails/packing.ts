@@ -1,0 +1,226 @@
+// Packs statement templates into as few policy documents as AWS allows, splitting long action lists across
+// statements and dropping the lowest-priority patterns (reported, never silent) when the budget runs out.
+import type { CatalogAction } from '../catalog/types';
+import { policySize, type PolicySizeKind } from '../policy';
+import type { ConditionBlock } from './conditions';
+import type { PolicyDocumentJson } from './types';
+
+/** What a statement is for; coverage reads this to say how an action is enforced. */
+export type StatementRole =
+  /** Destructive actions on resources tagged production (SCP or RCP). */
+  | 'production-tag'
+  /** Destructive actions on resources named by production ARN patterns. */
+  | 'production-arn'
+  /** Changing or removing a production tag key on a production-tagged resource. */
+  | 'tag-tamper'
+  /** Agents: the allow ceiling (boundary) or the deny of every other service (SCP). */
+  | 'agent-ceiling'
+  /** Agents: destructive actions unless the resource is positively tagged non-production. */
+  | 'agent-fail-closed'
+  /** Agents: destructive actions on resources where any production key is production (several keys). */
+  | 'agent-production-tag'
+  /** Agents: changing production tag keys on resources that are not non-production. */
+  | 'agent-tagging'
+  /** Agents: boundary, role creation, PassRole, AssumeRole and account-level guards. */
+  | 'agent-guard'
+  /** Everyone not exempt: the agent tag and the boundary policy itself. */
+  | 'identity-guard';
+
+/** One action pattern in a chunkable list, with the tier that decides what is dropped first. */
+export interface PatternItem {
+  readonly pattern: string;
+  readonly tier: number;
+  readonly covers: readonly CatalogAction[];
+}
+
+export interface StatementTemplate {
+  /** Sid base (letters and digits); chunks get a number appended. */
+  readonly sid: string;
+  readonly role: StatementRole;
+  readonly effect: 'Allow' | 'Deny';
+  /** RCPs require `Principal: "*"`. */
+  readonly principal?: '*';
+  /** A list the packer may split across statements and policies, and trim from the end by tier. */
+  readonly items?: readonly PatternItem[];
+  /** A fixed Action value (`"*"` or a short list), never split. */
+  readonly action?: string | readonly string[];
+  readonly notAction?: readonly string[];
+  readonly resource: string | readonly string[];
+  readonly condition?: ConditionBlock;
+  /** The whole statement must be emitted; failing that is an error, not a drop. */
+  readonly mandatory: boolean;
+  /** For per-key statements: the production tag key this statement keys on. */
+  readonly tagKey?: string;
+}
+
+/** A statement as emitted, with what coverage needs to know about it. */
+export interface PackedStatement {
+  readonly template: StatementTemplate;
+  readonly sid: string;
+  /** The patterns in this chunk (empty for fixed-action statements). */
+  readonly items: PatternItem[];
+}
+
+export interface PackedPolicy {
+  readonly statements: PackedStatement[];
+  readonly document: PolicyDocumentJson;
+  readonly characters: number;
+}
+
+export interface DroppedItem {
+  readonly sid: string;
+  readonly role: StatementRole;
+  readonly tagKey?: string;
+  readonly item: PatternItem;
+}
+
+export interface PackResult {
+  readonly policies: PackedPolicy[];
+  readonly dropped: DroppedItem[];
+}
+
+export class GuardrailSizeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GuardrailSizeError';
+  }
+}
+
+export interface PackOptions {
+  /** How AWS counts this policy type. */
+  readonly kind: PolicySizeKind;
+  readonly limit: number;
+  readonly maxPolicies: number;
+  /** For error messages: `SCP`, `RCP`, `permissions boundary`. */
+  readonly label: string;
+}
+
+function renderStatement(statement: PackedStatement): Record<string, unknown> {
+  const { template } = statement;
+  const out: Record<string, unknown> = { Sid: statement.sid, Effect: template.effect };
+  if (template.principal) out.Principal = template.principal;
+  if (template.notAction) out.NotAction = single(template.notAction);
+  // Chunk lists stay arrays even with one pattern, so each added pattern costs exactly its string plus a comma.
+  else if (template.items) out.Action = [...statement.items.map((i) => i.pattern)].sort();
+  else if (template.action !== undefined) out.Action = template.action;
+  out.Resource = template.resource;
+  if (template.condition && Object.keys(template.condition).length > 0) out.Condition = template.condition;
+  return out;
+}
+
+function single(list: readonly string[]): string | readonly string[] {
+  return list.length === 1 ? list[0] : list;
+}
+
+function renderDocument(statements: readonly PackedStatement[]): PolicyDocumentJson {
+  return { Version: '2012-10-17', Statement: statements.map(renderStatement) };
+}
+
+/**
+ * First-fit packing in priority order: mandatory statements first (in the order given), then every
+ * pattern of the chunkable lists by (tier, template order, pattern order). A pattern joins an existing
+ * chunk of its template when it fits, else starts a new chunk in the first policy with room, else opens a
+ * new policy while `maxPolicies` allows; otherwise it is dropped. Sizes are measured on the exact JSON.
+ */
+export function packStatements(templates: readonly StatementTemplate[], options: PackOptions): PackResult {
+  const policies: { statements: PackedStatement[]; characters: number }[] = [];
+  const chunkCount = new Map<StatementTemplate, number>();
+  const dropped: DroppedItem[] = [];
+
+  // Sizes are tracked incrementally (a pattern adds its JSON string and a comma to a chunk's Action array)
+  // and checked against the exact serialisation at the end.
+  const emptyDocument = policySize(renderDocument([]), options.kind);
+  const statementSize = (statement: PackedStatement): number => policySize(renderStatement(statement), options.kind);
+  const newChunk = (template: StatementTemplate): PackedStatement => {
+    const n = (chunkCount.get(template) ?? 0) + 1;
+    chunkCount.set(template, n);
+    return { template, sid: n === 1 ? template.sid : `${template.sid}${n}`, items: [] };
+  };
+  const undoChunk = (template: StatementTemplate): void => {
+    chunkCount.set(template, (chunkCount.get(template) ?? 1) - 1);
+  };
+  /** Size of a policy after adding a statement of `size` characters. */
+  const withStatement = (policy: { statements: PackedStatement[]; characters: number }, size: number): number =>
+    policy.characters + size + (policy.statements.length > 0 ? 1 : 0);
+
+  /** Place a whole statement (fixed, or a chunk with its first pattern); false when no policy has room. */
+  const placeStatement = (chunk: PackedStatement): boolean => {
+    const size = statementSize(chunk);
+    for (const policy of policies) {
+      if (chunk.items.length > 0 && policy.statements.some((s) => s.template === chunk.template)) continue;
+      const next = withStatement(policy, size);
+      if (next <= options.limit) {
+        policy.statements.push(chunk);
+        policy.characters = next;
+        return true;
+      }
+    }
+    if (policies.length < options.maxPolicies && emptyDocument + size <= options.limit) {
+      policies.push({ statements: [chunk], characters: emptyDocument + size });
+      return true;
+    }
+    return false;
+  };
+
+  /** Place one pattern of a chunkable template; false when no policy has room. */
+  const placeItem = (template: StatementTemplate, item: PatternItem): boolean => {
+    const cost = JSON.stringify(item.pattern).length + 1;
+    for (const policy of policies) {
+      const existing = policy.statements.find((s) => s.template === template);
+      if (existing && policy.characters + cost <= options.limit) {
+        existing.items.push(item);
+        policy.characters += cost;
+        return true;
+      }
+    }
+    const chunk = newChunk(template);
+    chunk.items.push(item);
+    if (placeStatement(chunk)) return true;
+    undoChunk(template);
+    return false;
+  };
+
+  const tooBig = (template: StatementTemplate, detail: string): GuardrailSizeError =>
+    new GuardrailSizeError(
+      `${options.label}: statement ${template.sid} does not fit: ${detail}; at most ${options.maxPolicies} ` +
+        `${options.label} document(s) of ${options.limit} characters each. Reduce the production tag keys/values, ` +
+        `exempt principal ARNs or agent services in the guardrail spec.`,
+    );
+
+  for (const template of templates.filter((t) => t.mandatory)) {
+    if (!template.items) {
+      const chunk = newChunk(template);
+      if (!placeStatement(chunk)) {
+        throw tooBig(template, `it needs ${statementSize(chunk)} characters and no document has room left`);
+      }
+      continue;
+    }
+    for (const item of template.items) {
+      if (!placeItem(template, item)) throw tooBig(template, `no room left for ${item.pattern}`);
+    }
+  }
+
+  const optional: { template: StatementTemplate; item: PatternItem; order: number; index: number }[] = [];
+  templates.forEach((template, order) => {
+    if (template.mandatory || !template.items) return;
+    template.items.forEach((item, index) => optional.push({ template, item, order, index }));
+  });
+  optional.sort((a, b) => a.item.tier - b.item.tier || a.order - b.order || a.index - b.index);
+  for (const { template, item } of optional) {
+    if (!placeItem(template, item)) {
+      dropped.push({ sid: template.sid, role: template.role, tagKey: template.tagKey, item });
+    }
+  }
+
+  const packed = policies.map(({ statements, characters }) => {
+    // Keep statements in template order inside each document, for readable output.
+    const ordered = [...statements].sort((a, b) => templates.indexOf(a.template) - templates.indexOf(b.template));
+    const document = renderDocument(ordered);
+    const exact = policySize(document, options.kind);
+    if (exact !== characters || exact > options.limit) {
+      throw new Error(`internal: ${options.label} size tracked as ${characters} but is ${exact}`);
+    }
+    return { statements: ordered, document, characters: exact };
+  });
+  return { policies: packed, dropped };
+}

@@ -1,0 +1,72 @@
+// Which catalog actions each guardrail statement is about, and which extra actions its patterns may touch.
+import type { Catalog, CatalogAction } from '../catalog/types';
+import { compressActions } from './patterns';
+import type { PatternItem } from './packing';
+import { actionTier } from './priority';
+
+/**
+ * Tag writes (`TagResource`, `ec2:CreateTags`, `s3:PutBucketTagging`) are classed as tamper by the catalog,
+ * but denying them outright would stop harmless cost or owner tagging; the tag statements deny them only
+ * when they touch a production tag key.
+ */
+export function isTagWrite(action: CatalogAction): boolean {
+  return action.accessLevel === 'Tagging';
+}
+
+/** Destructive actions that the production and fail-closed denies list by name. */
+export function isListedDestructive(action: CatalogAction): boolean {
+  return action.classes.length > 0 && !isTagWrite(action);
+}
+
+/** What the production denies (SCP, RCP) require: destructive actions other than pure escalation. */
+export function isProductionDeny(action: CatalogAction): boolean {
+  return isListedDestructive(action) && action.classes.some((c) => c !== 'escalate');
+}
+
+/** Condition keys the request context can carry for this action (its row plus its resource types). */
+export function actionConditionKeys(action: CatalogAction): Set<string> {
+  const keys = new Set(action.conditionKeys.map((k) => k.toLowerCase()));
+  for (const resourceType of action.resourceTypes) {
+    for (const key of resourceType.conditionKeys) keys.add(key.toLowerCase());
+  }
+  return keys;
+}
+
+/** Whether `aws:TagKeys` can be in the request context of this action. */
+export function reportsTagKeys(action: CatalogAction): boolean {
+  return actionConditionKeys(action).has('aws:tagkeys');
+}
+
+/**
+ * Tag writes that replace a resource's whole tag set (`s3:PutBucketTagging`) or otherwise do not report
+ * `aws:TagKeys`: a production tag can vanish by omission, so an `aws:TagKeys` condition would never fire.
+ */
+export function isTagSetWrite(action: CatalogAction): boolean {
+  return isTagWrite(action) && !reportsTagKeys(action);
+}
+
+/**
+ * What the agent fail-closed deny lists: destructive actions, plus tag-set writes (they cannot be caught
+ * by an `aws:TagKeys` condition, so agents may use them only on resources already tagged non-production).
+ */
+export function isAgentFailClosed(action: CatalogAction): boolean {
+  return isListedDestructive(action) || isTagSetWrite(action);
+}
+
+export function servicesSet(services: readonly string[]): ReadonlySet<string> {
+  return new Set(services.map((s) => s.toLowerCase()));
+}
+
+/** Compress `required` into pattern items whose tier is the best tier of the actions each one covers. */
+export function patternItems(
+  required: readonly CatalogAction[],
+  acceptable: (action: CatalogAction) => boolean,
+  catalog: Catalog,
+  tierOf: (action: CatalogAction) => number = actionTier,
+): PatternItem[] {
+  return compressActions(required, acceptable, catalog).map(({ pattern, covers }) => ({
+    pattern,
+    covers,
+    tier: Math.min(...covers.map(tierOf)),
+  }));
+}

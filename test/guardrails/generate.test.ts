@@ -1,0 +1,193 @@
+import { loadCatalog } from '../../lib/catalog';
+import {
+  defaultGuardrailSpec,
+  generateGuardrails,
+  GuardrailSizeError,
+  GuardrailSpec,
+  GuardrailSpecError,
+  type GeneratedGuardrails,
+  type GeneratedPolicy,
+} from '../../lib/guardrails';
+import { checkActionPattern, expandActionPattern, policySize, validatePolicy, type PolicyType } from '../../lib/policy';
+
+const catalog = loadCatalog();
+
+function allPolicies(g: GeneratedGuardrails): { policy: GeneratedPolicy; type: PolicyType }[] {
+  return [
+    { policy: g.boundary, type: 'boundary' },
+    ...g.serviceControlPolicies.map((policy) => ({ policy, type: 'scp' as const })),
+    ...g.resourceControlPolicies.map((policy) => ({ policy, type: 'rcp' as const })),
+  ];
+}
+
+function actionsOf(statement: Readonly<Record<string, unknown>>): string[] {
+  const value = statement.Action ?? statement.NotAction;
+  return typeof value === 'string' ? [value] : (value as string[]);
+}
+
+/** A spec that strains every budget: several tag keys and values, many exempt principals. */
+const largeSpec = GuardrailSpec.parse({
+  production: {
+    tagKeys: ['environment', 'Environment', 'env', 'stage'],
+    values: ['production', 'prod', 'prd', 'live'],
+    nonProductionValues: ['dev', 'development', 'test', 'sandbox', 'staging', 'qa', 'preview'],
+    arnPatterns: ['arn:aws:rds:*:*:db:prod-*', 'arn:aws:s3:::prod-*'],
+  },
+  exemptPrincipalArns: Array.from({ length: 12 }, (_, i) => `arn:aws:iam::*:role/leash-exempt-${i}`),
+});
+
+describe.each([
+  ['the default spec', defaultGuardrailSpec()],
+  [
+    'a spec with two tag keys and ARN patterns',
+    GuardrailSpec.parse({
+      production: { tagKeys: ['environment', 'env'], arnPatterns: ['arn:aws:dynamodb:*:*:table/prod-*'] },
+    }),
+  ],
+])('generateGuardrails for %s', (_name, spec) => {
+  let g: GeneratedGuardrails;
+  beforeAll(() => {
+    g = generateGuardrails(spec, catalog);
+  });
+
+  it('emits a boundary, one to four SCPs and RCPs for the services that support them', () => {
+    expect(g.serviceControlPolicies.length).toBeGreaterThanOrEqual(1);
+    expect(g.serviceControlPolicies.length).toBeLessThanOrEqual(4);
+    expect(g.resourceControlPolicies.length).toBeGreaterThanOrEqual(1);
+    expect(g.resourceControlPolicies.length).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps every policy within its AWS size limit, counted on the exact JSON emitted', () => {
+    for (const { policy, type } of allPolicies(g)) {
+      const kind = type === 'boundary' ? 'managed' : type;
+      expect(policySize(JSON.stringify(policy.document), kind)).toBe(policy.characters);
+      expect(policy.characters).toBeLessThanOrEqual(policy.limit);
+      expect(policy.limit).toBe(type === 'boundary' ? 6144 : 5120);
+    }
+  });
+
+  it('emits policies that pass validatePolicy for their type', () => {
+    for (const { policy, type } of allPolicies(g)) {
+      const problems = validatePolicy(policy.document, type, catalog);
+      expect({ name: policy.name, problems }).toEqual({ name: policy.name, problems: [] });
+    }
+  });
+
+  it('never emits a pattern with a service wildcard or one that matches no catalog action', () => {
+    for (const { policy } of allPolicies(g)) {
+      for (const statement of policy.document.Statement) {
+        for (const pattern of actionsOf(statement)) {
+          expect(checkActionPattern(pattern)).toBeUndefined();
+          if (pattern !== '*') expect(expandActionPattern(pattern, catalog).length).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
+  it('lets a production deny pattern match only destructive actions that are not mere tag writes', () => {
+    for (const policy of [...g.serviceControlPolicies, ...g.resourceControlPolicies]) {
+      for (const statement of policy.document.Statement) {
+        if (!String(statement.Sid).startsWith('DenyDestroyProduction')) continue;
+        for (const pattern of actionsOf(statement)) {
+          const harmless = expandActionPattern(pattern, catalog).filter(
+            (a) => a.classes.length === 0 || a.accessLevel === 'Tagging',
+          );
+          expect({ pattern, harmless: harmless.map((a) => a.action) }).toEqual({ pattern, harmless: [] });
+        }
+      }
+    }
+  });
+
+  it('reports every destructive action of the catalog exactly once', () => {
+    expect(g.coverage.actions.map((a) => a.action).sort()).toEqual(catalog.destructive.map((a) => a.action).sort());
+    expect(g.coverage.totals.destructive).toBe(catalog.destructive.length);
+  });
+
+  it('reports the size of every policy it emitted', () => {
+    expect(g.coverage.policySizes.map((p) => p.name)).toEqual(allPolicies(g).map(({ policy }) => policy.name));
+  });
+
+  it('says that SCPs skip the management account and service-linked roles', () => {
+    expect(g.coverage.caveats.join('\n')).toMatch(/management account/);
+    expect(g.coverage.caveats.join('\n')).toMatch(/service-linked roles/);
+  });
+});
+
+describe('generateGuardrails with the default spec', () => {
+  let g: GeneratedGuardrails;
+  beforeAll(() => {
+    g = generateGuardrails(defaultGuardrailSpec(), catalog);
+  });
+
+  it.each([
+    'rds:DeleteDBInstance',
+    'dynamodb:DeleteTable',
+    's3:DeleteBucket',
+    'lambda:DeleteFunction',
+    'kms:ScheduleKeyDeletion',
+  ])('protects %s on production-tagged resources for everyone and for agents', (action) => {
+    const entry = g.coverage.actions.find((a) => a.action === action);
+    expect(entry).toMatchObject({ protectedForEveryone: true, protectedForAgents: true });
+    expect(entry?.enforcement).toContain('scp-tag-condition');
+  });
+
+  it('keeps every stateful delete/recreate pattern (tier 1): nothing of that tier is dropped', () => {
+    expect(g.coverage.dropped.filter((d) => d.tier === 'delete/recreate of stateful data')).toEqual([]);
+  });
+
+  it('marks actions without tag support as unprotected for everyone when no ARN pattern is configured', () => {
+    const untaggable = g.coverage.actions.filter((a) => !a.tagAware);
+    expect(untaggable.length).toBeGreaterThan(0);
+    for (const entry of untaggable) expect(entry.protectedForEveryone).toBe(false);
+  });
+
+  it('records a dropped pattern for every tag-aware action that no SCP protects', () => {
+    const droppedActions = new Set(g.coverage.dropped.filter((d) => d.policyType === 'scp').flatMap((d) => d.actions));
+    for (const entry of g.coverage.actions) {
+      const onlyEscalate = entry.classes.every((c) => c === 'escalate');
+      if (entry.tagAware && !entry.protectedForEveryone && !onlyEscalate && entry.tagSupport !== 'none') {
+        expect({ action: entry.action, dropped: droppedActions.has(entry.action) }).toEqual({
+          action: entry.action,
+          dropped: true,
+        });
+      }
+    }
+  });
+});
+
+describe('generateGuardrails size limits', () => {
+  it('fits a large spec (4 tag keys, 4 values, 12 exempt ARNs) or names what does not fit', () => {
+    let result: GeneratedGuardrails | undefined;
+    try {
+      result = generateGuardrails(largeSpec, catalog);
+    } catch (err) {
+      expect(err).toBeInstanceOf(GuardrailSizeError);
+      expect((err as Error).message).toMatch(/statement \w+ does not fit/);
+      return;
+    }
+    for (const { policy } of allPolicies(result)) expect(policy.characters).toBeLessThanOrEqual(policy.limit);
+    expect(result.serviceControlPolicies.length).toBeLessThanOrEqual(4);
+    expect(result.coverage.dropped.length).toBeGreaterThan(0);
+  });
+
+  it('fails with a clear error naming the statement when mandatory statements cannot fit', () => {
+    const spec = GuardrailSpec.parse({
+      exemptPrincipalArns: Array.from({ length: 90 }, (_, i) => `arn:aws:iam::*:role/break-glass-role-number-${i}`),
+    });
+    expect(() => generateGuardrails(spec, catalog)).toThrow(GuardrailSizeError);
+    expect(() => generateGuardrails(spec, catalog)).toThrow(/SCP: statement \w+ does not fit/);
+  });
+});
+
+describe('checkGuardrailSpec', () => {
+  it('rejects a value that is both production and non-production, naming the field', () => {
+    const spec = GuardrailSpec.parse({ production: { nonProductionValues: ['dev', 'Prod'] } });
+    expect(() => generateGuardrails(spec, catalog)).toThrow(GuardrailSpecError);
+    expect(() => generateGuardrails(spec, catalog)).toThrow(/production\.nonProductionValues\[1\]: "Prod"/);
+  });
+
+  it('rejects an unknown agent service prefix, naming the field', () => {
+    const spec = GuardrailSpec.parse({ agents: { allowedServices: ['s3', 'not-a-service'] } });
+    expect(() => generateGuardrails(spec, catalog)).toThrow(/agents\.allowedServices\[1\]: unknown service prefix/);
+  });
+});
