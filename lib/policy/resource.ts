@@ -60,44 +60,44 @@ export function resourceMatches(pattern: string, arn: string): boolean {
   return segmentMatcher(pattern)(arn, arnSegments(arn));
 }
 
+/** The text before the first wildcard: every ARN a pattern matches starts with it (segments compare in order). */
+function literalPrefix(pattern: string): string {
+  const star = pattern.indexOf('*');
+  const question = pattern.indexOf('?');
+  const first = star === -1 ? question : question === -1 ? star : Math.min(star, question);
+  return pattern.slice(0, first);
+}
+
 /**
  * A matcher equivalent to `patterns.some((p) => resourceMatches(p, arn))`: literal ARNs in a set, wildcard
- * patterns compiled once and grouped by their service segment so an ARN is only tried against patterns
- * that can match it.
+ * patterns compiled once and filed under their literal prefix, so an ARN is tried only against patterns
+ * whose fixed part it starts with (one map look-up per distinct prefix length).
  */
 export function compileResourceMatcher(patterns: readonly string[]): (arn: string) => boolean {
   if (patterns.includes('*')) return () => true;
   const exact = new Set<string>();
-  const byService = new Map<string, SegmentMatcher[]>();
-  const anyService: SegmentMatcher[] = [];
+  const byPrefix = new Map<string, SegmentMatcher[]>();
   for (const pattern of patterns) {
     if (!hasWildcard(pattern)) {
       exact.add(pattern);
       continue;
     }
-    const parts = arnSegments(pattern);
-    const matcher = segmentMatcher(pattern);
-    // Only a full pattern with a literal service can be filed under it: shorter ones may absorb the
-    // service segment with a trailing `*`, and non-ARN text is compared whole.
-    if (parts.length === 6 && !hasWildcard(parts[2])) {
-      const list = byService.get(parts[2]);
-      if (list) list.push(matcher);
-      else byService.set(parts[2], [matcher]);
-    } else {
-      anyService.push(matcher);
-    }
+    const prefix = literalPrefix(pattern);
+    const list = byPrefix.get(prefix);
+    if (list) list.push(segmentMatcher(pattern));
+    else byPrefix.set(prefix, [segmentMatcher(pattern)]);
   }
+  const lengths = [...new Set([...byPrefix.keys()].map((prefix) => prefix.length))].sort((a, b) => a - b);
   return (arn: string): boolean => {
     if (exact.has(arn)) return true;
-    const segments = arnSegments(arn);
-    if (segments.length === 6) {
-      const candidates = byService.get(segments[2]);
-      if (candidates) for (const matcher of candidates) if (matcher(arn, segments)) return true;
-    } else {
-      // Not an ARN: patterns filed by service compare the whole text, so try them all.
-      for (const list of byService.values()) for (const matcher of list) if (matcher(arn, segments)) return true;
+    let segments: string[] | undefined;
+    for (const length of lengths) {
+      if (length > arn.length) break;
+      const candidates = byPrefix.get(arn.slice(0, length));
+      if (!candidates) continue;
+      segments ??= arnSegments(arn);
+      for (const matcher of candidates) if (matcher(arn, segments)) return true;
     }
-    for (const matcher of anyService) if (matcher(arn, segments)) return true;
     return false;
   };
 }
