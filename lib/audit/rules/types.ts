@@ -1,5 +1,9 @@
 // Findings and rules: a rule is metadata plus one check; reporters read the metadata, rules never print.
-import type { SourceLocation } from '../sources/snapshot';
+import type { Catalog } from '../../catalog/types';
+import type { GuardrailSpec } from '../../guardrails/spec';
+import type { CompiledAccount } from '../evaluate/types';
+import type { AccountSnapshot, Principal, SourceLocation } from '../sources/snapshot';
+import type { PolicyInUse } from './support/policies';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -54,4 +58,45 @@ export interface RuleMeta {
   /** What the rule checks and how to fix it. */
   readonly help: string;
   readonly docsUrl: string;
+}
+
+/** What a rule's check sees: the account, its compiled effective access and what counts as production. */
+export interface RuleContext {
+  readonly snapshot: AccountSnapshot;
+  readonly account: CompiledAccount;
+  readonly catalog: Catalog;
+  /** Production tags, exempt principals and the agent tag, from leash.config.json (or the defaults). */
+  readonly guardrails: GuardrailSpec;
+  /** Questions several rules ask, answered once per principal and shared (see rules/support/analysis.ts). */
+  readonly analysis: AccountAnalysis;
+}
+
+/** A rule: metadata reporters read, and one check that returns findings and never prints. */
+export interface Rule {
+  readonly meta: RuleMeta;
+  check(context: RuleContext): Finding[];
+}
+
+/** Per-principal access facts computed once over the whole catalog and shared between rules. */
+export interface PrincipalAccessSummary {
+  readonly arn: string;
+  /** Catalog actions decided (the whole catalog). */
+  readonly total: number;
+  readonly allowed: number;
+  readonly depends: number;
+  /** Write, Permissions management and Tagging actions allowed or depending on a condition. */
+  readonly writeAllowed: number;
+  readonly writeDepends: number;
+}
+
+export interface AccountAnalysis {
+  /** Roles and users the audit looks at (groups act through their users; they are not principals of requests). */
+  readonly principals: readonly Principal[];
+  /** Every policy in use (identity, boundary, SCP, RCP), parsed lazily once. */
+  readonly policies: readonly PolicyInUse[];
+  summary(principalArn: string): PrincipalAccessSummary | undefined;
+  /** Whether the principal is exempt from the production guardrails by config (break-glass, pipeline). */
+  isExempt(principalArn: string): boolean;
+  /** Whether the principal carries the agent tag from config. */
+  isAgent(principalArn: string): boolean;
 }

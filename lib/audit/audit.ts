@@ -1,0 +1,239 @@
+// Runs the rule pack over one account snapshot and applies the config's suppressions: snapshot → compiled
+// account → findings. No I/O; the caller loads the snapshot, the config and prints the result.
+import { loadCatalog } from '../catalog';
+import type { Catalog } from '../catalog/types';
+import { LeashConfig, type Suppression } from '../config/schema';
+import { compileAccount } from './evaluate';
+import { defaultRules } from './rules';
+import { createAccountAnalysis } from './rules/support/analysis';
+import { wildcardMatch } from './rules/support/wildcard';
+import { SEVERITIES, type Finding, type Rule, type RuleContext, type Severity } from './rules/types';
+import type { AccountSnapshot, SnapshotProblem } from './sources/snapshot';
+
+export interface AuditOptions {
+  /** @default the bundled catalog (loadCatalog()) */
+  readonly catalog?: Catalog;
+  /** @default the documented defaults (production = tag `environment` in `production` / `prod`) */
+  readonly config?: LeashConfig;
+  /** Clock for suppression expiry. @default new Date() */
+  readonly now?: Date;
+  /** @default defaultRules */
+  readonly rules?: readonly Rule[];
+}
+
+export type SeverityCounts = Record<Severity, number>;
+
+export interface PrincipalAuditSummary {
+  readonly arn: string;
+  readonly kind: 'role' | 'user' | 'group';
+  readonly name: string;
+  readonly hasPermissionsBoundary: boolean;
+  readonly serviceLinked: boolean;
+  /** Unsuppressed findings by severity. */
+  readonly findings: SeverityCounts;
+  /** Highest unsuppressed severity, absent when clean. */
+  readonly worstSeverity?: Severity;
+}
+
+/** A suppression whose date has passed: it no longer applies, and the findings it matched count again. */
+export interface ExpiredSuppression {
+  readonly suppression: Suppression;
+  /** How many findings it would have matched. */
+  readonly matched: number;
+}
+
+export interface AuditStats {
+  readonly principals: number;
+  readonly roles: number;
+  readonly users: number;
+  readonly groups: number;
+  readonly managedPolicies: number;
+  readonly findings: number;
+  readonly suppressed: number;
+  /** Unsuppressed findings by severity. */
+  readonly bySeverity: SeverityCounts;
+  /** Rules whose check threw: the audit goes on without them and says so. */
+  readonly failedRules: readonly { readonly ruleId: string; readonly message: string }[];
+  readonly durationMs: number;
+}
+
+export interface AuditResult {
+  readonly accountId: string;
+  readonly accountName?: string;
+  readonly source: AccountSnapshot['source'];
+  readonly findings: readonly Finding[];
+  readonly principals: readonly PrincipalAuditSummary[];
+  readonly stats: AuditStats;
+  /** Input problems (undecodable or invalid policies): the rest of the account was still analysed. */
+  readonly problems: readonly SnapshotProblem[];
+  readonly expiredSuppressions: readonly ExpiredSuppression[];
+  /** What the audit could not see or what does not apply (unknown SCPs, management account, ...). */
+  readonly caveats: readonly string[];
+  readonly rules: readonly Rule['meta'][];
+}
+
+export function emptySeverityCounts(): SeverityCounts {
+  return { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+}
+
+/** Audit one account with the rule pack. */
+export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = {}): AuditResult {
+  const started = performance.now();
+  const catalog = options.catalog ?? loadCatalog();
+  const config = options.config ?? LeashConfig.parse({});
+  const rules = options.rules ?? defaultRules;
+  const now = options.now ?? new Date();
+
+  const account = compileAccount(snapshot, catalog);
+  const context: RuleContext = {
+    snapshot,
+    account,
+    catalog,
+    guardrails: config.guardrails,
+    analysis: createAccountAnalysis(snapshot, account, catalog, config.guardrails),
+  };
+
+  const raw: Finding[] = [];
+  const failedRules: { ruleId: string; message: string }[] = [];
+  for (const rule of rules) {
+    try {
+      for (const finding of rule.check(context)) {
+        raw.push({
+          ...finding,
+          accountId: finding.accountId ?? snapshot.accountId,
+          docsUrl: finding.docsUrl ?? rule.meta.docsUrl,
+        });
+      }
+    } catch (err) {
+      failedRules.push({ ruleId: rule.meta.id, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  const { findings, expired } = applySuppressions(raw, config.suppressions, now);
+  findings.sort(compareFindings);
+
+  const bySeverity = emptySeverityCounts();
+  const perPrincipal = new Map<string, SeverityCounts>();
+  let suppressed = 0;
+  for (const finding of findings) {
+    if (finding.suppressed) {
+      suppressed++;
+      continue;
+    }
+    bySeverity[finding.severity]++;
+    if (finding.principalArn) {
+      let counts = perPrincipal.get(finding.principalArn);
+      if (!counts) perPrincipal.set(finding.principalArn, (counts = emptySeverityCounts()));
+      counts[finding.severity]++;
+    }
+  }
+
+  const principals: PrincipalAuditSummary[] = snapshot.principals.map((p) => {
+    const counts = perPrincipal.get(p.arn) ?? emptySeverityCounts();
+    return {
+      arn: p.arn,
+      kind: p.kind,
+      name: p.name,
+      hasPermissionsBoundary: p.permissionsBoundaryArn !== undefined,
+      serviceLinked: p.serviceLinked,
+      findings: counts,
+      worstSeverity: SEVERITIES.find((s) => counts[s] > 0),
+    };
+  });
+
+  const problems: SnapshotProblem[] = [
+    ...snapshot.problems,
+    ...account.invalidPolicies.map((p) => ({ where: p.where, message: `${p.policy}: ${p.message}` })),
+  ];
+
+  return {
+    accountId: snapshot.accountId,
+    accountName: snapshot.accountName,
+    source: snapshot.source,
+    findings,
+    principals,
+    stats: {
+      principals: snapshot.principals.length,
+      roles: snapshot.principals.filter((p) => p.kind === 'role').length,
+      users: snapshot.principals.filter((p) => p.kind === 'user').length,
+      groups: snapshot.principals.filter((p) => p.kind === 'group').length,
+      managedPolicies: snapshot.managedPolicies.length,
+      findings: findings.length,
+      suppressed,
+      bySeverity,
+      failedRules,
+      durationMs: Math.round(performance.now() - started),
+    },
+    problems,
+    expiredSuppressions: expired,
+    caveats: accountCaveats(snapshot),
+    rules: rules.map((r) => r.meta),
+  };
+}
+
+/** Caveats that change how far the findings reach; reports print them so coverage is never implied. */
+export function accountCaveats(snapshot: AccountSnapshot): string[] {
+  const caveats: string[] = [];
+  if (snapshot.source.kind !== 'template' && !snapshot.organizationPoliciesKnown) {
+    caveats.push(
+      'Service control policies were not read (pass --scp, or audit with --org): findings assume no SCP restricts these principals.',
+    );
+  }
+  if (snapshot.isManagementAccount) {
+    caveats.push('This is the organization management account: SCPs and RCPs never apply to it.');
+  }
+  const serviceLinked = snapshot.principals.filter((p) => p.serviceLinked).length;
+  if (serviceLinked > 0) {
+    caveats.push(
+      `${serviceLinked} service-linked role(s): SCPs do not restrict them and they cannot carry a boundary.`,
+    );
+  }
+  return caveats;
+}
+
+/**
+ * Mark findings a suppression matches (same rule, principal ARN pattern or template logical id) while the
+ * suppression is in date; an expired suppression (after its `expires` day, UTC) no longer applies and is
+ * returned so the report can say so.
+ */
+export function applySuppressions(
+  findings: readonly Finding[],
+  suppressions: readonly Suppression[],
+  now: Date,
+): { findings: Finding[]; expired: ExpiredSuppression[] } {
+  const today = now.toISOString().slice(0, 10);
+  const active = suppressions.filter((s) => s.expires >= today);
+  const expired = suppressions.filter((s) => s.expires < today).map((suppression) => ({ suppression, matched: 0 }));
+  const out = findings.map((finding) => {
+    for (const entry of expired) if (suppressionMatches(entry.suppression, finding)) entry.matched++;
+    const match = active.find((s) => suppressionMatches(s, finding));
+    return match ? { ...finding, suppressed: { reason: match.reason, expires: match.expires } } : finding;
+  });
+  return { findings: out, expired };
+}
+
+export function suppressionMatches(suppression: Suppression, finding: Finding): boolean {
+  if (suppression.ruleId !== finding.ruleId && suppression.ruleId !== '*') return false;
+  if (suppression.principalArn !== undefined) {
+    if (!finding.principalArn || !wildcardMatch(suppression.principalArn, finding.principalArn)) return false;
+  }
+  if (suppression.logicalId !== undefined) {
+    if (!finding.location?.logicalId || !wildcardMatch(suppression.logicalId, finding.location.logicalId)) return false;
+  }
+  return true;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+export function severityRank(severity: Severity): number {
+  return SEVERITY_RANK[severity];
+}
+
+/** Worst first, then by principal, then by rule. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    (a.principalArn ?? '').localeCompare(b.principalArn ?? '') ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.message.localeCompare(b.message)
+  );
+}

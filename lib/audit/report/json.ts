@@ -1,0 +1,59 @@
+// Machine-readable report. The shape is versioned (`schemaVersion`) and described by
+// docs/report.schema.json and docs/report-schema.md; add fields freely, bump the version to remove or
+// change one.
+import type { Finding } from '../rules/types';
+import { countBySeverity, isPartial } from './common';
+import type { ReportInput } from './types';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export function reportDocument(input: ReportInput): Record<string, unknown> {
+  const suppressed = input.findings.filter((f) => f.suppressed).length;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: input.tool.name, version: input.tool.version },
+    ...(input.generatedAt ? { generatedAt: input.generatedAt } : {}),
+    summary: {
+      findings: input.findings.length - suppressed,
+      suppressed,
+      bySeverity: countBySeverity(input.findings),
+      accounts: input.accounts.length,
+      notAudited: input.notAudited.length,
+      partial: isPartial(input),
+    },
+    accounts: input.accounts.map((account) => ({
+      accountId: account.accountId,
+      ...(account.accountName ? { accountName: account.accountName } : {}),
+      ...(account.source ? { source: account.source } : {}),
+      principals: account.principals,
+      problems: account.problems.map((p) => ({ where: p.where, message: p.message })),
+      caveats: [...account.caveats],
+    })),
+    notAudited: input.notAudited.map((n) => ({ ...n })),
+    expiredSuppressions: (input.expiredSuppressions ?? []).map((s) => ({ ...s })),
+    rules: input.rules.map((rule) => ({ ...rule })),
+    findings: input.findings.map(findingJson),
+  };
+}
+
+function findingJson(finding: Finding): Record<string, unknown> {
+  return {
+    ruleId: finding.ruleId,
+    category: finding.category,
+    severity: finding.severity,
+    title: finding.title,
+    message: finding.message,
+    ...(finding.accountId ? { accountId: finding.accountId } : {}),
+    ...(finding.principalArn ? { principalArn: finding.principalArn } : {}),
+    ...(finding.location ? { location: { ...finding.location } } : {}),
+    evidence: finding.evidence.map((e) => ({ ...e })),
+    ...(finding.details ? { details: finding.details } : {}),
+    ...(finding.remediation ? { remediation: finding.remediation } : {}),
+    ...(finding.docsUrl ? { docsUrl: finding.docsUrl } : {}),
+    ...(finding.suppressed ? { suppressed: { ...finding.suppressed } } : {}),
+  };
+}
+
+export function renderJson(input: ReportInput): string {
+  return JSON.stringify(reportDocument(input), null, 2) + '\n';
+}

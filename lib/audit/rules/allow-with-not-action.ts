@@ -1,0 +1,69 @@
+// Allow + NotAction grants every action except the listed ones, including every action AWS adds later.
+import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import { compileActionMatcher } from '../../policy';
+import { reachedPrincipals } from './support/policies';
+import { docsUrl, rawStatement } from './support/meta';
+
+export const meta: RuleMeta = {
+  id: 'allow-with-not-action',
+  category: 'over-broad',
+  severity: 'high',
+  title: 'Allow with NotAction',
+  help:
+    'An Allow statement with NotAction grants every action of every service except those listed, including ' +
+    'actions added in the future. Use Action with the actions needed; to exclude actions, add a Deny.',
+  docsUrl: docsUrl('allow-with-not-action'),
+};
+
+export function check(context: RuleContext): Finding[] {
+  const { analysis, catalog, snapshot } = context;
+  const findings: Finding[] = [];
+  for (const policy of analysis.policies) {
+    if (policy.type !== 'identity') continue;
+    const principals = reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked);
+    if (principals.length === 0) continue;
+    for (const statement of policy.parsed()?.statements ?? []) {
+      if (statement.effect !== 'Allow' || !statement.notActions) continue;
+      const excluded = compileActionMatcher(statement.notActions);
+      const granted = catalog.actions.filter((a) => !excluded(a.action));
+      const destructive = granted.filter((a) => a.classes.length > 0);
+      const unscoped = (statement.resources?.includes('*') ?? false) && statement.conditions.length === 0;
+      const severity: Severity = unscoped ? 'high' : 'medium';
+      const where = policy.owner ? `inline policy ${policy.name}` : `managed policy ${policy.name}`;
+      findings.push({
+        ruleId: meta.id,
+        category: meta.category,
+        severity,
+        title: meta.title,
+        message:
+          `${where} statement ${statement.sid ?? statement.index} allows everything except ${statement.notActions.join(', ')}: ` +
+          `${granted.length} actions today, ${destructive.length} of them destructive, and every action AWS adds later` +
+          (unscoped ? ', on every resource.' : '.'),
+        principalArn: policy.owner?.arn,
+        location: policy.owner?.location,
+        evidence: [
+          {
+            policy: policy.evidencePolicy,
+            policyKind: policy.kind,
+            statementIndex: statement.index,
+            ...(statement.sid ? { sid: statement.sid } : {}),
+            statement: rawStatement(policy.document, statement.index),
+            note: `Allow NotAction ${statement.notActions.join(', ')}`,
+          },
+        ],
+        details: {
+          key: `${statement.index}`,
+          ...(policy.owner ? {} : { policyArn: policy.id }),
+          notActions: statement.notActions,
+          grantedActions: granted.length,
+          destructiveActions: destructive.length,
+          principals: principals.slice(0, 100).map((p) => p.arn),
+          principalCount: principals.length,
+        },
+        remediation: 'Rewrite the statement with Action listing what is needed; express exclusions as a separate Deny.',
+        docsUrl: meta.docsUrl,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,61 @@
+// Allow + NotResource grants the actions on every resource except the listed ones, in every account.
+import type { Finding, RuleContext, RuleMeta } from './types';
+import { reachedPrincipals } from './support/policies';
+import { docsUrl, rawStatement } from './support/meta';
+
+export const meta: RuleMeta = {
+  id: 'allow-with-not-resource',
+  category: 'over-broad',
+  severity: 'medium',
+  title: 'Allow with NotResource',
+  help:
+    'An Allow statement with NotResource grants its actions on every resource except those listed, ' +
+    'including resources in other accounts and resources created later. Use Resource with the resources needed.',
+  docsUrl: docsUrl('allow-with-not-resource'),
+};
+
+export function check(context: RuleContext): Finding[] {
+  const { analysis, snapshot } = context;
+  const findings: Finding[] = [];
+  for (const policy of analysis.policies) {
+    if (policy.type !== 'identity') continue;
+    const principals = reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked);
+    if (principals.length === 0) continue;
+    for (const statement of policy.parsed()?.statements ?? []) {
+      if (statement.effect !== 'Allow' || !statement.notResources) continue;
+      const actions = statement.actions ?? statement.notActions?.map((a) => `not ${a}`) ?? [];
+      const where = policy.owner ? `inline policy ${policy.name}` : `managed policy ${policy.name}`;
+      findings.push({
+        ruleId: meta.id,
+        category: meta.category,
+        severity: meta.severity,
+        title: meta.title,
+        message:
+          `${where} statement ${statement.sid ?? statement.index} allows ${actions.join(', ')} on every resource ` +
+          `except ${statement.notResources.join(', ')}.`,
+        principalArn: policy.owner?.arn,
+        location: policy.owner?.location,
+        evidence: [
+          {
+            policy: policy.evidencePolicy,
+            policyKind: policy.kind,
+            statementIndex: statement.index,
+            ...(statement.sid ? { sid: statement.sid } : {}),
+            statement: rawStatement(policy.document, statement.index),
+            note: `Allow NotResource ${statement.notResources.join(', ')}`,
+          },
+        ],
+        details: {
+          key: `${statement.index}`,
+          ...(policy.owner ? {} : { policyArn: policy.id }),
+          notResources: statement.notResources,
+          principals: principals.slice(0, 100).map((p) => p.arn),
+          principalCount: principals.length,
+        },
+        remediation: 'List the resources the statement is for under Resource.',
+        docsUrl: meta.docsUrl,
+      });
+    }
+  }
+  return findings;
+}

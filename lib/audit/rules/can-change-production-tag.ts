@@ -1,0 +1,67 @@
+// Tag tampering: whoever can remove or change the production tag turns every tag-conditioned guardrail
+// off for that resource, one call before the delete.
+import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { ActionDecision, RequestContext } from '../evaluate/types';
+import { docsUrl, listActions, uniqueEvidence } from './support/meta';
+import { productionTagText } from './support/production';
+
+export const meta: RuleMeta = {
+  id: 'can-change-production-tag',
+  category: 'tag-tamper',
+  severity: 'high',
+  title: 'Can remove or change the production tag',
+  help:
+    'The principal may untag or re-tag a production resource, which switches off every guardrail keyed on ' +
+    'that tag. Deny tagging actions on production-tagged resources when the request touches the production ' +
+    'tag key (aws:TagKeys), for everyone but the exempt principals.',
+  docsUrl: docsUrl('can-change-production-tag'),
+};
+
+export function check(context: RuleContext): Finding[] {
+  const { analysis, account, catalog, guardrails } = context;
+  const key = guardrails.production.tagKeys[0];
+  // A production resource, and a request that rewrites its production tag to a non-production value.
+  const request: RequestContext = {
+    resourceTags: { [key]: guardrails.production.values[0] },
+    requestTags: { [key]: guardrails.production.nonProductionValues[0] },
+    contextKeys: { 'aws:tagkeys': [key] },
+  };
+  const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
+  const findings: Finding[] = [];
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked) continue;
+    const compiled = account.principal(principal.arn);
+    if (!compiled) continue;
+    const decisions = compiled.decideMany(actions, request);
+    const allowed: ActionDecision[] = decisions.filter((d) => d.decision === 'allowed');
+    const depends: ActionDecision[] = decisions.filter((d) => d.decision === 'depends');
+    if (allowed.length === 0 && depends.length === 0) continue;
+    const exempt = analysis.isExempt(principal.arn);
+    const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'high' : 'medium';
+    findings.push({
+      ruleId: meta.id,
+      category: meta.category,
+      severity,
+      title: meta.title,
+      message:
+        `can change or remove the tag ${productionTagText(guardrails)} on production resources: ` +
+        `${allowed.length} tagging action(s) allowed` +
+        (depends.length > 0 ? `, ${depends.length} depending on conditions` : '') +
+        ` (${listActions([...allowed, ...depends].map((d) => d.action))}).`,
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: uniqueEvidence([...allowed, ...depends].flatMap((d) => d.allowedBy)),
+      details: {
+        tagKey: key,
+        allowedCount: allowed.length,
+        dependsCount: depends.length,
+        allowed: allowed.slice(0, 100).map((d) => d.action),
+        depends: depends.slice(0, 100).map((d) => d.action),
+        exempt,
+      },
+      remediation: `Deny tagging actions that touch the "${key}" key (aws:TagKeys) on resources whose aws:ResourceTag/${key} is a production value, except for exempt principals (the production-protection SCP does this).`,
+      docsUrl: meta.docsUrl,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,99 @@
+// Who can delete or recreate a production-tagged resource, and which guardrail fails to stop each action.
+import type { ActionDecision } from '../evaluate/types';
+import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import { docsUrl, listActions, uniqueEvidence } from './support/meta';
+import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+
+export const meta: RuleMeta = {
+  id: 'can-delete-production',
+  category: 'production-destruction',
+  severity: 'critical',
+  title: 'Can delete or recreate production resources',
+  help:
+    'The principal is allowed (or allowed depending on a condition) to delete, replace or restore-over a ' +
+    'resource tagged as production. Put a permissions boundary on it (agents: the leash agent boundary) and ' +
+    'attach the production-protection SCPs; for actions without aws:ResourceTag support, protect by ARN pattern.',
+  docsUrl: docsUrl('can-delete-production'),
+};
+
+const DETAIL_LIMIT = 200;
+
+export function check(context: RuleContext): Finding[] {
+  const { catalog, account, analysis, snapshot, guardrails } = context;
+  const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
+  const request = productionContext(guardrails);
+  const scpGap = scpGapFinder(snapshot, analysis.policies);
+  const findings: Finding[] = [];
+
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked) continue;
+    const compiled = account.principal(principal.arn);
+    if (!compiled) continue;
+    const decisions = compiled.decideMany(actions, request);
+    const allowed: ActionDecision[] = [];
+    const depends: ActionDecision[] = [];
+    const gaps: Record<ScpGap, string[]> = {
+      'management-account': [],
+      'service-linked-role': [],
+      'scps-unknown': [],
+      'tag-condition-unsupported': [],
+      'no-scp-deny': [],
+    };
+    const dependsOn = new Set<string>();
+    decisions.forEach((decision, i) => {
+      if (decision.decision === 'denied') return;
+      (decision.decision === 'allowed' ? allowed : depends).push(decision);
+      for (const key of decision.dependsOn) dependsOn.add(key);
+      gaps[scpGap(actions[i], principal.serviceLinked)].push(decision.action);
+    });
+    if (allowed.length === 0 && depends.length === 0) continue;
+
+    const exempt = analysis.isExempt(principal.arn);
+    const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'critical' : 'high';
+    const missing: string[] = [];
+    missing.push(compiled.hasPermissionsBoundary ? 'its permissions boundary allows them' : 'no permissions boundary');
+    for (const gap of Object.keys(gaps) as ScpGap[]) {
+      if (gaps[gap].length === 0) continue;
+      const which = gap === 'tag-condition-unsupported' ? ` (${listActions(gaps[gap], 4)})` : '';
+      missing.push(`${gaps[gap].length} action(s): ${SCP_GAP_TEXT[gap]}${which}`);
+    }
+    const sample = [...allowed, ...depends].map((d) => d.action);
+    const parts = [
+      `can delete or recreate resources tagged ${productionTagText(guardrails)}:`,
+      `${allowed.length} action(s) allowed`,
+      depends.length > 0 ? `and ${depends.length} depending on ${listActions([...dependsOn], 4)}` : '',
+      `(${listActions(sample)}).`,
+      `Missing guardrails: ${missing.join('; ')}.`,
+      exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
+    ];
+    findings.push({
+      ruleId: meta.id,
+      category: meta.category,
+      severity,
+      title: meta.title,
+      message: parts.filter(Boolean).join(' '),
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: uniqueEvidence(allowed.concat(depends).flatMap((d) => d.allowedBy)),
+      details: {
+        productionTag: productionTagText(guardrails),
+        allowedCount: allowed.length,
+        dependsCount: depends.length,
+        allowed: allowed.slice(0, DETAIL_LIMIT).map((d) => d.action),
+        depends: depends.slice(0, DETAIL_LIMIT).map((d) => d.action),
+        dependsOn: [...dependsOn],
+        hasPermissionsBoundary: compiled.hasPermissionsBoundary,
+        scpGaps: Object.fromEntries(
+          (Object.keys(gaps) as ScpGap[]).filter((g) => gaps[g].length > 0).map((g) => [g, gaps[g].length]),
+        ),
+        tagConditionUnsupported: gaps['tag-condition-unsupported'].slice(0, DETAIL_LIMIT),
+        exempt,
+      },
+      remediation: compiled.hasPermissionsBoundary
+        ? 'Tighten the boundary to deny destructive actions on production, and attach the production-protection SCPs (leash generate).'
+        : 'Attach the agent permissions boundary (leash generate) and the production-protection SCPs; scope the identity policy to the resources the principal works on.',
+      docsUrl: meta.docsUrl,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,68 @@
+// Principals whose effective access covers (nearly) every AWS action: AdministratorAccess, `*:*`, or an
+// equivalent such as a NotAction allow of almost everything. This is the incident's starting point.
+import type { Finding, RuleContext, RuleMeta } from './types';
+import { docsUrl, uniqueEvidence } from './support/meta';
+
+export const meta: RuleMeta = {
+  id: 'full-admin',
+  category: 'over-broad',
+  severity: 'critical',
+  title: 'Administrator access (or equivalent)',
+  help:
+    'The principal may perform (nearly) every AWS action on every resource. Replace the grant with a policy ' +
+    'scoped to the services and resources the principal needs, and give agents the leash agent boundary.',
+  docsUrl: docsUrl('full-admin'),
+};
+
+/** Share of all catalog actions allowed unconditionally from which a principal counts as an administrator. */
+export const ADMIN_THRESHOLD = 0.9;
+
+/** Actions whose allowed statements are shown as evidence (any admin grant covers them). */
+const PROBE_ACTIONS = [
+  'iam:CreateRole',
+  'ec2:TerminateInstances',
+  's3:DeleteBucket',
+  'organizations:LeaveOrganization',
+];
+
+export function check(context: RuleContext): Finding[] {
+  const { analysis, account } = context;
+  const findings: Finding[] = [];
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked) continue;
+    const summary = analysis.summary(principal.arn);
+    const compiled = account.principal(principal.arn);
+    if (!summary || !compiled || summary.total === 0) continue;
+    const share = summary.allowed / summary.total;
+    if (share < ADMIN_THRESHOLD) continue;
+    const percent = (share * 100).toFixed(1);
+    const evidence = uniqueEvidence(PROBE_ACTIONS.flatMap((action) => compiled.decide(action).allowedBy));
+    findings.push({
+      ruleId: meta.id,
+      category: meta.category,
+      severity: meta.severity,
+      title: meta.title,
+      message:
+        `is allowed ${summary.allowed.toLocaleString('en-US')} of ${summary.total.toLocaleString('en-US')} AWS actions ` +
+        `(${percent}%) on any resource, without conditions: effectively an administrator` +
+        (compiled.hasPermissionsBoundary
+          ? ' even within its permissions boundary.'
+          : ', and it has no permissions boundary.'),
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence,
+      details: {
+        allowed: summary.allowed,
+        depends: summary.depends,
+        total: summary.total,
+        share: Number(share.toFixed(4)),
+        hasPermissionsBoundary: compiled.hasPermissionsBoundary,
+        exempt: analysis.isExempt(principal.arn),
+      },
+      remediation:
+        'Replace administrator access with least-privilege policies; keep full access only on a break-glass role that requires MFA and is monitored (and suppress this finding for it with a written reason).',
+      docsUrl: meta.docsUrl,
+    });
+  }
+  return findings;
+}

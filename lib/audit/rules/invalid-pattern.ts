@@ -1,0 +1,83 @@
+// Policies that do less than they say: a Deny on `*:Delete*` or on a misspelt action denies nothing, and a
+// policy AWS would reject may not be in force at all. Decided by the policy validator against the catalog.
+import { validatePolicy } from '../../policy';
+import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import { reachedPrincipals } from './support/policies';
+import { docsUrl, rawStatement } from './support/meta';
+
+export const meta: RuleMeta = {
+  id: 'invalid-pattern',
+  category: 'invalid-policy',
+  severity: 'high',
+  title: 'Policy pattern that matches nothing or is invalid',
+  help:
+    'A policy names an action pattern AWS rejects (a wildcard in the service prefix such as "*:Delete*") or ' +
+    'that matches no action in the AWS catalog (a typo, a retired action). In a Deny, SCP or boundary the ' +
+    'protection silently does nothing. Name each service ("ec2:Delete*", "rds:Delete*") and check spelling.',
+  docsUrl: docsUrl('invalid-pattern'),
+};
+
+/** Which statement a problem path such as `Statement[2].Action[0]` points into. */
+function statementIndex(path: string): number | undefined {
+  const match = /^Statement(?:\[(\d+)\])?(?:\.|$)/.exec(path);
+  if (!match) return undefined;
+  return match[1] === undefined ? 0 : Number(match[1]);
+}
+
+export function check(context: RuleContext): Finding[] {
+  const { analysis, catalog, snapshot } = context;
+  const findings: Finding[] = [];
+  for (const policy of analysis.policies) {
+    // AWS validates its own managed policies; they may name actions newer than the catalog data.
+    if (policy.awsManaged) continue;
+    const principals = policy.kind === 'scp' || policy.kind === 'rcp' ? [] : reachedPrincipals(policy, snapshot);
+    const problems = validatePolicy(policy.document, policy.type, catalog, { sizeKind: false, where: policy.id });
+    for (const problem of problems) {
+      const matchesNothing = /matches no action|unknown service prefix|wildcard in the service prefix/.test(
+        problem.message,
+      );
+      if (problem.severity === 'warning' && !matchesNothing) continue;
+      const index = statementIndex(problem.path);
+      const statement = index === undefined ? undefined : rawStatement(policy.document, index);
+      const effect = (statement as { Effect?: unknown } | undefined)?.Effect;
+      const protective =
+        effect === 'Deny' || policy.kind === 'scp' || policy.kind === 'rcp' || policy.kind === 'boundary';
+      const severity: Severity = protective ? 'high' : problem.severity === 'warning' ? 'low' : 'medium';
+      const consequence =
+        effect === 'Deny'
+          ? 'this Deny does not protect what it names'
+          : protective
+            ? `this ${policy.kind === 'boundary' ? 'boundary' : policy.kind.toUpperCase()} statement does not do what it says`
+            : 'the statement grants less than it says (or AWS rejects the policy)';
+      findings.push({
+        ruleId: meta.id,
+        category: meta.category,
+        severity,
+        title: meta.title,
+        message: `${policy.kind} policy ${policy.name}${problem.path ? ` at ${problem.path}` : ''}: ${problem.message}; ${consequence}.`,
+        principalArn: policy.owner?.arn,
+        location: policy.owner?.location,
+        evidence: [
+          {
+            policy: policy.evidencePolicy,
+            policyKind: policy.kind,
+            ...(index !== undefined ? { statementIndex: index } : {}),
+            ...(statement !== undefined ? { statement } : {}),
+            note: problem.message,
+          },
+        ],
+        details: {
+          key: `${policy.id}|${problem.path}`,
+          ...(policy.owner ? {} : { policyArn: policy.evidencePolicy }),
+          path: problem.path,
+          effect: typeof effect === 'string' ? effect : undefined,
+          principals: principals.slice(0, 100).map((p) => p.arn),
+        },
+        remediation:
+          'Use a literal service prefix with a wildcard only in the action name (e.g. "ec2:Delete*"), fix misspelt actions, and re-run leash audit to confirm the deny now matches.',
+        docsUrl: meta.docsUrl,
+      });
+    }
+  }
+  return findings;
+}

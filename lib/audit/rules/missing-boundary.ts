@@ -1,0 +1,56 @@
+// Roles that can change things but carry no permissions boundary: nothing caps what their policies (or a
+// later, broader policy) grant. Agent roles without one are how the incident happened.
+import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import { docsUrl } from './support/meta';
+
+export const meta: RuleMeta = {
+  id: 'missing-boundary',
+  category: 'boundary',
+  severity: 'medium',
+  title: 'Role can write without a permissions boundary',
+  help:
+    'The role is allowed write actions and has no permissions boundary, so nothing caps what its policies ' +
+    'grant now or later. Attach the leash agent boundary to agent roles (required) and a boundary to every ' +
+    'role that automation can modify.',
+  docsUrl: docsUrl('missing-boundary'),
+};
+
+export function check(context: RuleContext): Finding[] {
+  const { analysis, guardrails } = context;
+  const findings: Finding[] = [];
+  for (const principal of analysis.principals) {
+    if (principal.kind !== 'role' || principal.serviceLinked || principal.permissionsBoundaryArn) continue;
+    const summary = analysis.summary(principal.arn);
+    if (!summary || summary.writeAllowed + summary.writeDepends === 0) continue;
+    const agent = analysis.isAgent(principal.arn);
+    const exempt = analysis.isExempt(principal.arn);
+    const severity: Severity = exempt ? 'info' : agent ? 'high' : 'medium';
+    const who = agent
+      ? `is an agent role (tag ${guardrails.agents.principalTag.key}=${guardrails.agents.principalTag.value})`
+      : 'is a role';
+    findings.push({
+      ruleId: meta.id,
+      category: meta.category,
+      severity,
+      title: meta.title,
+      message:
+        `${who} with no permissions boundary and ${summary.writeAllowed} write action(s) allowed` +
+        (summary.writeDepends > 0 ? ` (${summary.writeDepends} more depending on conditions).` : '.'),
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: [],
+      details: {
+        agent,
+        exempt,
+        writeAllowed: summary.writeAllowed,
+        writeDepends: summary.writeDepends,
+        expectedBoundary: guardrails.agents.boundaryPolicyName,
+      },
+      remediation: agent
+        ? `Attach the ${guardrails.agents.boundaryPolicyName} managed policy as the role's permissions boundary (AgentRole in CDK does this).`
+        : 'Attach a permissions boundary that denies destructive actions on production and IAM changes to itself.',
+      docsUrl: meta.docsUrl,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,86 @@
+// Principals that hold every action of a known IAM privilege-escalation path (see support/escalation-paths.ts):
+// whatever their policies say today, they can give themselves more, including the right to delete production.
+import type { ActionDecision } from '../evaluate/types';
+import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import { ESCALATION_PATHS } from './support/escalation-paths';
+import { docsUrl, uniqueEvidence } from './support/meta';
+
+export const meta: RuleMeta = {
+  id: 'privilege-escalation',
+  category: 'privilege-escalation',
+  severity: 'high',
+  title: 'Can escalate its own privileges',
+  help:
+    'The principal holds every action of a known IAM privilege-escalation path (CreatePolicyVersion, ' +
+    'PassRole with a compute service, AttachRolePolicy, UpdateAssumeRolePolicy, ...). Remove the actions, or ' +
+    'scope them to resources that cannot lead back to more power (e.g. iam:PassRole to one named role, IAM ' +
+    'writes behind a permissions boundary condition).',
+  docsUrl: docsUrl('privilege-escalation'),
+};
+
+export function check(context: RuleContext): Finding[] {
+  const { analysis, account, snapshot } = context;
+  const otherUser = `arn:aws:iam::${snapshot.accountId}:user/leash-audit-other-user`;
+  const findings: Finding[] = [];
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked) continue;
+    const compiled = account.principal(principal.arn);
+    if (!compiled) continue;
+    const cache = new Map<string, ActionDecision>();
+    const decide = (action: string, resourceArn?: string): ActionDecision => {
+      const key = `${action}|${resourceArn ?? ''}`;
+      let decision = cache.get(key);
+      if (!decision) {
+        decision = compiled.decide(action, resourceArn ? { resourceArn } : undefined);
+        cache.set(key, decision);
+      }
+      return decision;
+    };
+    const open: { id: string; description: string; certain: boolean; decisions: ActionDecision[] }[] = [];
+    for (const path of ESCALATION_PATHS) {
+      const decisions = path.actions.map((action) =>
+        decide(action, path.targetsOtherUser && principal.kind === 'user' ? otherUser : undefined),
+      );
+      if (decisions.some((d) => d.decision === 'denied')) continue;
+      open.push({
+        id: path.id,
+        description: path.description,
+        certain: decisions.every((d) => d.decision === 'allowed'),
+        decisions,
+      });
+    }
+    if (open.length === 0) continue;
+    const certain = open.filter((p) => p.certain);
+    const severity: Severity = analysis.isExempt(principal.arn) ? 'info' : certain.length > 0 ? 'high' : 'medium';
+    const shown = (certain.length > 0 ? certain : open).slice(0, 4);
+    const dependsOn = [...new Set(open.flatMap((p) => p.decisions.flatMap((d) => d.dependsOn)))];
+    findings.push({
+      ruleId: meta.id,
+      category: meta.category,
+      severity,
+      title: meta.title,
+      message:
+        `has ${open.length} privilege-escalation path(s)` +
+        (certain.length < open.length
+          ? ` (${open.length - certain.length} depending on ${dependsOn.slice(0, 3).join(', ') || 'conditions'})`
+          : '') +
+        `: ${shown.map((p) => `${p.id} (${p.description})`).join('; ')}` +
+        (open.length > shown.length ? `; and ${open.length - shown.length} more.` : '.'),
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: uniqueEvidence(open.flatMap((p) => p.decisions.flatMap((d) => d.allowedBy))),
+      details: {
+        paths: open.map((p) => ({
+          id: p.id,
+          actions: p.decisions.map((d) => d.action),
+          decision: p.certain ? 'allowed' : 'depends',
+          dependsOn: [...new Set(p.decisions.flatMap((d) => d.dependsOn))],
+        })),
+      },
+      remediation:
+        'Remove the IAM write and iam:PassRole grants the principal does not need; scope iam:PassRole to named roles with iam:PassedToService, and require the permissions boundary (iam:PermissionsBoundary condition) on any role or user it may create.',
+      docsUrl: meta.docsUrl,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,96 @@
+// Allow statements that grant a whole service's write actions by wildcard (`s3:*`, `ec2:Delete*`): the
+// grant grows with every new AWS action and usually includes deletes nobody meant to give.
+import { expandActionPattern, type NormalizedStatement } from '../../policy';
+import type { CatalogAction } from '../../catalog/types';
+import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import { reachedPrincipals } from './support/policies';
+import { docsUrl, listActions, rawStatement } from './support/meta';
+
+export const meta: RuleMeta = {
+  id: 'service-wide-write-wildcard',
+  category: 'over-broad',
+  severity: 'medium',
+  title: 'Service-wide wildcard grants write actions',
+  help:
+    'An Allow statement uses a wildcard action pattern such as "s3:*" or "ec2:Delete*" that grants write ' +
+    'actions, including destructive ones, across a service. List the actions needed instead, or scope the ' +
+    'statement to specific resources.',
+  docsUrl: docsUrl('service-wide-write-wildcard'),
+};
+
+const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
+
+function isUnscoped(statement: NormalizedStatement): boolean {
+  return (statement.resources?.includes('*') ?? false) && statement.conditions.length === 0;
+}
+
+export function check(context: RuleContext): Finding[] {
+  const { analysis, catalog, snapshot, account } = context;
+  const findings: Finding[] = [];
+  for (const policy of analysis.policies) {
+    if (policy.type !== 'identity') continue;
+    const principals = reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked);
+    if (principals.length === 0) continue;
+    for (const statement of policy.parsed()?.statements ?? []) {
+      if (statement.effect !== 'Allow' || !statement.actions) continue;
+      const perPattern: { pattern: string; write: CatalogAction[]; destructive: CatalogAction[] }[] = [];
+      for (const pattern of statement.actions) {
+        const colon = pattern.indexOf(':');
+        // `*` alone is the full-admin rule's business; patterns without a wildcard name actions on purpose.
+        if (pattern === '*' || colon === -1 || !/[*?]/.test(pattern.slice(colon + 1))) continue;
+        const write = expandActionPattern(pattern, catalog).filter((a) => WRITE_LEVELS.has(a.accessLevel));
+        const destructive = write.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
+        if (write.length >= 2 && destructive.length > 0) perPattern.push({ pattern, write, destructive });
+      }
+      if (perPattern.length === 0) continue;
+      // Only report what still takes effect for someone: a boundary or SCP may already cut it.
+      const probe = perPattern.flatMap((p) => p.destructive.map((a) => a.action));
+      const effective = principals.filter((p) => {
+        const compiled = account.principal(p.arn);
+        return compiled !== undefined && probe.some((action) => compiled.decide(action).decision !== 'denied');
+      });
+      if (effective.length === 0) continue;
+      const severity: Severity = isUnscoped(statement) ? 'medium' : 'low';
+      const patterns = perPattern.map((p) => p.pattern);
+      const destructive = perPattern.flatMap((p) => p.destructive.map((a) => a.action));
+      const writeCount = perPattern.reduce((n, p) => n + p.write.length, 0);
+      const where = policy.owner ? `inline policy ${policy.name}` : `managed policy ${policy.name}`;
+      findings.push({
+        ruleId: meta.id,
+        category: meta.category,
+        severity,
+        title: meta.title,
+        message:
+          `${where} statement ${statement.sid ?? statement.index} allows ${patterns.join(', ')}: ` +
+          `${writeCount} write actions including ${destructive.length} destructive (${listActions(destructive, 4)})` +
+          (severity === 'medium' ? ' on every resource' : '') +
+          `; in effect for ${effective.length} principal(s).`,
+        principalArn: policy.owner?.arn,
+        location: policy.owner?.location,
+        evidence: [
+          {
+            policy: policy.evidencePolicy,
+            policyKind: policy.kind,
+            statementIndex: statement.index,
+            ...(statement.sid ? { sid: statement.sid } : {}),
+            statement: rawStatement(policy.document, statement.index),
+            note: `allows ${patterns.join(', ')}`,
+          },
+        ],
+        details: {
+          key: `${statement.index}`,
+          ...(policy.owner ? {} : { policyArn: policy.id }),
+          patterns,
+          writeActions: writeCount,
+          destructiveActions: destructive.slice(0, 100),
+          principals: effective.slice(0, 100).map((p) => p.arn),
+          principalCount: effective.length,
+        },
+        remediation:
+          'Name the actions the principal needs (read the CloudTrail history or use IAM Access Analyzer policy generation) and scope Resource to the resources it works on.',
+        docsUrl: meta.docsUrl,
+      });
+    }
+  }
+  return findings;
+}

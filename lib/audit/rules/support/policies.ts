@@ -1,0 +1,131 @@
+// Which policies are in use in an account and by whom, parsed once: the statement-level rules
+// (NotAction, service wildcards, invalid patterns) look at policies, the effective-access rules at principals.
+import { parsePolicy, type NormalizedPolicy, type PolicyType } from '../../../policy';
+import type { AccountSnapshot, Principal } from '../../sources/snapshot';
+import type { Evidence } from '../types';
+
+export interface PolicyInUse {
+  /** Managed policy ARN, `inline:<principal arn>:<name>`, or `scp:<level id>:<name>`. */
+  readonly id: string;
+  readonly name: string;
+  /** The value `Evidence.policy` carries: the ARN, or `inline:<name>`. */
+  readonly evidencePolicy: string;
+  readonly kind: Evidence['policyKind'];
+  readonly type: PolicyType;
+  readonly document: unknown;
+  /** Principals it applies to directly (a group's policies apply to its member users as well). */
+  readonly attachedTo: readonly Principal[];
+  /** Set for inline policies. */
+  readonly owner?: Principal;
+  readonly awsManaged: boolean;
+  /** Parsed, or undefined when it does not parse (the invalid-pattern rule reports why). */
+  parsed(): NormalizedPolicy | undefined;
+}
+
+export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
+  const out: PolicyInUse[] = [];
+  const managed = new Map(snapshot.managedPolicies.map((p) => [p.arn, p]));
+  const attachments = new Map<string, Principal[]>();
+  const boundaries = new Map<string, Principal[]>();
+  const push = (map: Map<string, Principal[]>, key: string, principal: Principal) => {
+    const list = map.get(key);
+    if (list) list.push(principal);
+    else map.set(key, [principal]);
+  };
+  for (const principal of snapshot.principals) {
+    for (const arn of principal.managedPolicyArns) push(attachments, arn, principal);
+    if (principal.permissionsBoundaryArn) push(boundaries, principal.permissionsBoundaryArn, principal);
+    for (const policy of principal.inlinePolicies) {
+      out.push(
+        entry({
+          id: `inline:${principal.arn}:${policy.name}`,
+          name: policy.name,
+          evidencePolicy: `inline:${policy.name}`,
+          kind: principal.kind === 'group' ? 'group-inline' : 'inline',
+          type: 'identity',
+          document: policy.document,
+          attachedTo: [principal],
+          owner: principal,
+          awsManaged: false,
+        }),
+      );
+    }
+  }
+  for (const [arn, principals] of attachments) {
+    const policy = managed.get(arn);
+    if (!policy) continue;
+    out.push(
+      entry({
+        id: arn,
+        name: policy.name,
+        evidencePolicy: arn,
+        kind: 'managed',
+        type: 'identity',
+        document: policy.document,
+        attachedTo: principals,
+        awsManaged: policy.awsManaged,
+      }),
+    );
+  }
+  for (const [arn, principals] of boundaries) {
+    const policy = managed.get(arn);
+    if (!policy) continue;
+    out.push(
+      entry({
+        id: `boundary:${arn}`,
+        name: policy.name,
+        evidencePolicy: arn,
+        kind: 'boundary',
+        type: 'boundary',
+        document: policy.document,
+        attachedTo: principals,
+        awsManaged: policy.awsManaged,
+      }),
+    );
+  }
+  for (const [type, levels] of [
+    ['scp', snapshot.serviceControlPolicies],
+    ['rcp', snapshot.resourceControlPolicies],
+  ] as const) {
+    for (const level of levels) {
+      for (const policy of level.policies) {
+        out.push(
+          entry({
+            id: `${type}:${level.id}:${policy.name}`,
+            name: policy.name,
+            evidencePolicy: policy.arn ?? `${type}:${policy.name}`,
+            kind: type,
+            type,
+            document: policy.document,
+            attachedTo: [],
+            awsManaged: policy.arn?.includes(':aws:policy/') ?? false,
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function entry(fields: Omit<PolicyInUse, 'parsed'>): PolicyInUse {
+  let parsed: NormalizedPolicy | undefined | null = null;
+  return {
+    ...fields,
+    parsed() {
+      if (parsed === null) {
+        const result = parsePolicy(fields.document, { type: fields.type, where: fields.id });
+        parsed = result.ok ? result.policy : undefined;
+      }
+      return parsed;
+    },
+  };
+}
+
+/** The principals a policy's effect reaches: its direct principals plus members of groups among them. */
+export function reachedPrincipals(policy: PolicyInUse, snapshot: AccountSnapshot): Principal[] {
+  const groups = new Set(policy.attachedTo.filter((p) => p.kind === 'group').map((p) => p.name));
+  const direct = policy.attachedTo.filter((p) => p.kind !== 'group');
+  if (groups.size === 0) return direct;
+  const members = snapshot.principals.filter((p) => p.kind === 'user' && p.groups.some((g) => groups.has(g)));
+  return [...new Set([...direct, ...members])];
+}

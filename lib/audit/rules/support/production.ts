@@ -1,0 +1,62 @@
+// What "a production resource" means in a request, and which guardrail fails to stop an action on one.
+import { compileActionMatcher } from '../../../policy';
+import type { CatalogAction } from '../../../catalog/types';
+import type { GuardrailSpec } from '../../../guardrails/spec';
+import type { RequestContext } from '../../evaluate/types';
+import type { AccountSnapshot } from '../../sources/snapshot';
+import type { PolicyInUse } from './policies';
+
+/** A request on a resource tagged as production, e.g. `environment=production`. */
+export function productionContext(guardrails: GuardrailSpec): RequestContext {
+  const { tagKeys, values } = guardrails.production;
+  return { resourceTags: { [tagKeys[0]]: values[0] } };
+}
+
+export function productionTagText(guardrails: GuardrailSpec): string {
+  return `${guardrails.production.tagKeys[0]}=${guardrails.production.values[0]}`;
+}
+
+export type ScpGap =
+  'management-account' | 'service-linked-role' | 'scps-unknown' | 'tag-condition-unsupported' | 'no-scp-deny';
+
+export const SCP_GAP_TEXT: Record<ScpGap, string> = {
+  'management-account': 'SCPs never apply to the management account',
+  'service-linked-role': 'SCPs do not restrict service-linked roles',
+  'scps-unknown': 'the SCPs were not read (pass --scp)',
+  'tag-condition-unsupported':
+    'an SCP denies it only on a aws:ResourceTag condition, which this action cannot evaluate (no tag support), so the deny never matches',
+  'no-scp-deny': 'no SCP denies it',
+};
+
+/**
+ * For an action that got through, why the organization layer did not stop it. The tag-condition case is
+ * read from the parsed SCP statements: a Deny naming the action whose only handle is a resource tag.
+ */
+export function scpGapFinder(
+  snapshot: AccountSnapshot,
+  policies: readonly PolicyInUse[],
+): (action: CatalogAction, serviceLinked: boolean) => ScpGap {
+  const tagDenies: ((action: string) => boolean)[] = [];
+  for (const policy of policies) {
+    if (policy.kind !== 'scp') continue;
+    for (const statement of policy.parsed()?.statements ?? []) {
+      if (statement.effect !== 'Deny') continue;
+      const onResourceTag = statement.conditions.some((c) => c.key.toLowerCase().startsWith('aws:resourcetag/'));
+      if (!onResourceTag) continue;
+      if (statement.actions) tagDenies.push(compileActionMatcher(statement.actions));
+      else if (statement.notActions) {
+        const excluded = compileActionMatcher(statement.notActions);
+        tagDenies.push((action) => !excluded(action));
+      }
+    }
+  }
+  return (action, serviceLinked) => {
+    if (snapshot.isManagementAccount) return 'management-account';
+    if (serviceLinked) return 'service-linked-role';
+    if (!snapshot.organizationPoliciesKnown) return 'scps-unknown';
+    if (action.tagSupport === 'none' && tagDenies.some((matches) => matches(action.action))) {
+      return 'tag-condition-unsupported';
+    }
+    return 'no-scp-deny';
+  };
+}

@@ -1,0 +1,74 @@
+// Role trust policies, parsed: the statements that let someone assume the role, and their conditions.
+import { parsePolicy, type NormalizedStatement } from '../../../policy';
+import type { AccountSnapshot, Principal } from '../../sources/snapshot';
+import type { Evidence } from '../types';
+import { rawStatement } from './meta';
+
+export interface TrustStatement {
+  readonly role: Principal;
+  readonly statement: NormalizedStatement;
+  readonly evidence: Evidence;
+  /** Lower-cased condition keys on the statement. */
+  readonly conditionKeys: ReadonlySet<string>;
+}
+
+/** Allow statements of every (non service-linked) role's trust policy that grant an sts:AssumeRole* action. */
+export function trustStatements(snapshot: AccountSnapshot): TrustStatement[] {
+  const out: TrustStatement[] = [];
+  for (const role of snapshot.principals) {
+    if (role.kind !== 'role' || role.serviceLinked || role.trustPolicy === undefined) continue;
+    const parsed = parsePolicy(role.trustPolicy, { type: 'trust', where: `${role.arn} trust policy` });
+    if (!parsed.ok) continue;
+    for (const statement of parsed.policy.statements) {
+      if (statement.effect !== 'Allow') continue;
+      const assumes = (statement.actions ?? []).some((a) => /^(sts:assumerole.*|sts:\*|\*)$/i.test(a));
+      if (!assumes) continue;
+      out.push({
+        role,
+        statement,
+        conditionKeys: new Set(statement.conditions.map((c) => c.key.toLowerCase())),
+        evidence: {
+          policy: 'trust',
+          policyKind: 'trust',
+          statementIndex: statement.index,
+          ...(statement.sid ? { sid: statement.sid } : {}),
+          statement: rawStatement(role.trustPolicy, statement.index),
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/** Account id of an AWS principal (`123456789012`, `arn:aws:iam::123456789012:root`, a role ARN), if any. */
+export function principalAccount(value: string): string | undefined {
+  if (/^\d{12}$/.test(value)) return value;
+  return /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
+}
+
+/** Conditions that restrict who, of everyone, may assume the role. */
+export const CALLER_RESTRICTING_KEYS = [
+  'aws:principalorgid',
+  'aws:principalorgpaths',
+  'aws:principalaccount',
+  'aws:principalarn',
+  'aws:sourceaccount',
+  'aws:sourcearn',
+  'aws:sourceorgid',
+  'aws:sourceorgpaths',
+];
+
+/** The OIDC provider host of a federated principal ARN: `arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com`. */
+export function oidcProviderHost(federated: string): string | undefined {
+  const match = /:oidc-provider\/(.+)$/.exec(federated);
+  if (match) return match[1].toLowerCase();
+  // Cognito identity pools and the well-known web identity providers appear without an ARN.
+  if (
+    /^(cognito-identity\.amazonaws\.com|accounts\.google\.com|graph\.facebook\.com|www\.amazon\.com)$/i.test(federated)
+  ) {
+    return federated.toLowerCase();
+  }
+  return undefined;
+}
+
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';

@@ -1,0 +1,53 @@
+// Web identity federation (GitHub Actions, GitLab, EKS, Cognito) without `aud` and `sub` conditions: every
+// token the provider issues to anyone (any GitHub repository in the world) can assume the role.
+import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import { docsUrl } from './support/meta';
+import { GITHUB_OIDC_HOST, oidcProviderHost, trustStatements } from './support/trust';
+
+export const meta: RuleMeta = {
+  id: 'trust-oidc-unconstrained',
+  category: 'trust',
+  severity: 'critical',
+  title: 'OIDC federation without audience or subject condition',
+  help:
+    'The trust policy accepts web identity tokens from an OIDC provider without a condition on the ' +
+    "`<provider>:sub` claim (who) or the `<provider>:aud` claim (for whom). For GitHub Actions, anyone's " +
+    'workflow could assume the role. Add StringEquals on aud and on sub (e.g. "repo:org/repo:environment:prod").',
+  docsUrl: docsUrl('trust-oidc-unconstrained'),
+};
+
+export function check(context: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const trust of trustStatements(context.snapshot)) {
+    const actions = trust.statement.actions ?? [];
+    if (!actions.some((a) => /^(sts:assumerolewithwebidentity|sts:\*|\*)$/i.test(a))) continue;
+    for (const federated of trust.statement.principals?.Federated ?? []) {
+      const host = oidcProviderHost(federated);
+      if (!host) continue;
+      const hasSub = [...trust.conditionKeys].some((k) => k === `${host}:sub` || k === `${host}:amr`);
+      const hasAud = [...trust.conditionKeys].some((k) => k === `${host}:aud`);
+      if (hasSub && hasAud) continue;
+      const github = host === GITHUB_OIDC_HOST;
+      const severity: Severity = !hasSub ? (github ? 'critical' : 'high') : 'medium';
+      const missing = [!hasAud ? `${host}:aud` : '', !hasSub ? `${host}:sub` : ''].filter(Boolean);
+      findings.push({
+        ruleId: meta.id,
+        category: meta.category,
+        severity,
+        title: meta.title,
+        message:
+          `trust policy accepts tokens from ${host} without a condition on ${missing.join(' or ')}` +
+          (!hasSub && github ? ': any GitHub Actions workflow, in any repository, can assume the role.' : '.'),
+        principalArn: trust.role.arn,
+        location: trust.role.location,
+        evidence: [trust.evidence],
+        details: { key: `${trust.statement.index}:${host}`, provider: host, missingConditions: missing },
+        remediation: github
+          ? 'Add "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:<org>/<repo>:environment:<env>"}.'
+          : `Add StringEquals conditions on ${host}:aud (your client id) and ${host}:sub (the identity that may assume the role).`,
+        docsUrl: meta.docsUrl,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,305 @@
+// Reads `aws iam get-account-authorization-details` output (the CLI's decoded JSON or the SDK's raw form
+// with URL-encoded documents) into an AccountSnapshot. A bad policy document is recorded, never fatal.
+import { z } from 'zod';
+import { formatZodIssues, InputError } from '../../util/read-input';
+import type { AccountSnapshot, ManagedPolicy, NamedPolicy, Principal, SnapshotProblem } from './snapshot';
+
+const Tag = z.object({ Key: z.string(), Value: z.string() });
+const AttachedPolicy = z.object({ PolicyName: z.string().optional(), PolicyArn: z.string() });
+const InlinePolicy = z.object({ PolicyName: z.string(), PolicyDocument: z.unknown() });
+const Boundary = z.object({ PermissionsBoundaryType: z.string().optional(), PermissionsBoundaryArn: z.string() });
+const list = <T extends z.ZodType>(item: T) => z.array(item).nullish();
+
+const UserDetail = z.object({
+  Path: z.string().nullish(),
+  UserName: z.string(),
+  Arn: z.string(),
+  GroupList: list(z.string()),
+  UserPolicyList: list(InlinePolicy),
+  AttachedManagedPolicies: list(AttachedPolicy),
+  PermissionsBoundary: Boundary.nullish(),
+  Tags: list(Tag),
+});
+
+const GroupDetail = z.object({
+  Path: z.string().nullish(),
+  GroupName: z.string(),
+  Arn: z.string(),
+  GroupPolicyList: list(InlinePolicy),
+  AttachedManagedPolicies: list(AttachedPolicy),
+});
+
+const RoleDetail = z.object({
+  Path: z.string().nullish(),
+  RoleName: z.string(),
+  Arn: z.string(),
+  AssumeRolePolicyDocument: z.unknown(),
+  RolePolicyList: list(InlinePolicy),
+  AttachedManagedPolicies: list(AttachedPolicy),
+  PermissionsBoundary: Boundary.nullish(),
+  Tags: list(Tag),
+});
+
+const PolicyVersion = z.object({
+  Document: z.unknown(),
+  VersionId: z.string().nullish(),
+  IsDefaultVersion: z.boolean().nullish(),
+});
+
+const PolicyDetail = z.object({
+  PolicyName: z.string(),
+  Arn: z.string(),
+  DefaultVersionId: z.string().nullish(),
+  PolicyVersionList: list(PolicyVersion),
+});
+
+/** The response of GetAccountAuthorizationDetails; every list is optional because `--filter` drops some. */
+export const AuthorizationDetails = z.object({
+  UserDetailList: list(UserDetail),
+  GroupDetailList: list(GroupDetail),
+  RoleDetailList: list(RoleDetail),
+  Policies: list(PolicyDetail),
+  IsTruncated: z.boolean().nullish(),
+});
+export type AuthorizationDetails = z.infer<typeof AuthorizationDetails>;
+
+const AUTHORIZATION_DETAILS_KEYS = ['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies'];
+
+/** True when a parsed JSON value has the shape of GetAccountAuthorizationDetails output. */
+export function looksLikeAuthorizationDetails(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    AUTHORIZATION_DETAILS_KEYS.some((key) => key in (value as Record<string, unknown>))
+  );
+}
+
+export interface AuthorizationDetailsOptions {
+  /** Used when no ARN in the file carries an account id (an empty account). */
+  readonly accountId?: string;
+  readonly accountName?: string;
+  /** When the file was produced, if known. */
+  readonly readAt?: string;
+}
+
+const ACCOUNT_IN_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):/;
+
+/**
+ * Convert parsed authorization details into a snapshot. Structural errors (a role without `Arn`, a list
+ * that is not a list) throw an InputError naming `file` and the JSON path; a policy document that cannot be
+ * decoded is kept as found and listed in `problems`, so the rest of the account is still analysed.
+ */
+export function parseAuthorizationDetails(
+  value: unknown,
+  file: string,
+  options: AuthorizationDetailsOptions = {},
+): AccountSnapshot {
+  const parsed = AuthorizationDetails.safeParse(value);
+  if (!parsed.success) {
+    throw new InputError(
+      `${file}: not valid get-account-authorization-details output:\n${formatZodIssues(file, parsed.error.issues)}`,
+    );
+  }
+  const details = parsed.data;
+  const problems: SnapshotProblem[] = [];
+  if (details.IsTruncated) {
+    problems.push({
+      where: `${file}: IsTruncated`,
+      message: 'the output is one page of a truncated response; principals on later pages are missing',
+    });
+  }
+
+  const accountId = options.accountId ?? findAccountId(details);
+  if (!accountId) {
+    throw new InputError(
+      `${file}: cannot tell the account id: no user, group, role or customer managed policy ARN carries one`,
+    );
+  }
+
+  const managedPolicies: ManagedPolicy[] = [];
+  const knownPolicyArns = new Set<string>();
+  (details.Policies ?? []).forEach((policy, index) => {
+    const where = `${file}: Policies[${index}]`;
+    const versions = policy.PolicyVersionList ?? [];
+    const version =
+      versions.find((v) => v.IsDefaultVersion === true) ??
+      (policy.DefaultVersionId ? versions.find((v) => v.VersionId === policy.DefaultVersionId) : undefined);
+    knownPolicyArns.add(policy.Arn);
+    if (!version) {
+      problems.push({
+        where: `${where}.PolicyVersionList`,
+        message: `no default version of ${policy.Arn}; its permissions are unknown and it is treated as granting nothing`,
+      });
+      return;
+    }
+    const versionIndex = versions.indexOf(version);
+    managedPolicies.push({
+      arn: policy.Arn,
+      name: policy.PolicyName,
+      awsManaged: isAwsManagedPolicyArn(policy.Arn),
+      document: decodeDocument(version.Document, `${where}.PolicyVersionList[${versionIndex}].Document`, problems),
+    });
+  });
+
+  const principals: Principal[] = [];
+  const attached = (list: readonly { PolicyArn: string }[] | null | undefined, where: string): string[] =>
+    (list ?? []).map((policy, index) => {
+      if (!knownPolicyArns.has(policy.PolicyArn)) {
+        problems.push({
+          where: `${where}[${index}]`,
+          message: `attached managed policy ${policy.PolicyArn} is not in the file's Policies list; its permissions are unknown`,
+        });
+      }
+      return policy.PolicyArn;
+    });
+  const inline = (
+    list: readonly { PolicyName: string; PolicyDocument: unknown }[] | null | undefined,
+    where: string,
+  ): NamedPolicy[] =>
+    (list ?? []).map((policy, index) => ({
+      name: policy.PolicyName,
+      document: decodeDocument(policy.PolicyDocument, `${where}[${index}].PolicyDocument`, problems),
+    }));
+
+  (details.UserDetailList ?? []).forEach((user, index) => {
+    const where = `${file}: UserDetailList[${index}]`;
+    principals.push({
+      kind: 'user',
+      arn: user.Arn,
+      name: user.UserName,
+      path: user.Path ?? '/',
+      tags: tagMap(user.Tags),
+      inlinePolicies: inline(user.UserPolicyList, `${where}.UserPolicyList`),
+      managedPolicyArns: attached(user.AttachedManagedPolicies, `${where}.AttachedManagedPolicies`),
+      permissionsBoundaryArn: user.PermissionsBoundary?.PermissionsBoundaryArn,
+      groups: [...(user.GroupList ?? [])],
+      serviceLinked: false,
+    });
+  });
+  (details.GroupDetailList ?? []).forEach((group, index) => {
+    const where = `${file}: GroupDetailList[${index}]`;
+    principals.push({
+      kind: 'group',
+      arn: group.Arn,
+      name: group.GroupName,
+      path: group.Path ?? '/',
+      tags: {},
+      inlinePolicies: inline(group.GroupPolicyList, `${where}.GroupPolicyList`),
+      managedPolicyArns: attached(group.AttachedManagedPolicies, `${where}.AttachedManagedPolicies`),
+      groups: [],
+      serviceLinked: false,
+    });
+  });
+  (details.RoleDetailList ?? []).forEach((role, index) => {
+    const where = `${file}: RoleDetailList[${index}]`;
+    const path = role.Path ?? '/';
+    principals.push({
+      kind: 'role',
+      arn: role.Arn,
+      name: role.RoleName,
+      path,
+      tags: tagMap(role.Tags),
+      trustPolicy: decodeDocument(role.AssumeRolePolicyDocument, `${where}.AssumeRolePolicyDocument`, problems),
+      inlinePolicies: inline(role.RolePolicyList, `${where}.RolePolicyList`),
+      managedPolicyArns: attached(role.AttachedManagedPolicies, `${where}.AttachedManagedPolicies`),
+      permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
+      groups: [],
+      serviceLinked: path.startsWith('/aws-service-role/'),
+    });
+  });
+
+  for (const principal of principals) {
+    if (principal.permissionsBoundaryArn && !knownPolicyArns.has(principal.permissionsBoundaryArn)) {
+      problems.push({
+        where: `${file}: ${principal.arn}`,
+        message: `permissions boundary ${principal.permissionsBoundaryArn} is not in the file's Policies list`,
+      });
+    }
+  }
+
+  return {
+    schemaVersion: 1,
+    accountId,
+    accountName: options.accountName,
+    source: { kind: 'authorization-details', location: file, readAt: options.readAt },
+    principals,
+    managedPolicies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    organizationPoliciesKnown: false,
+    isManagementAccount: false,
+    problems,
+  };
+}
+
+/** `arn:aws:iam::aws:policy/...` is AWS managed; a 12-digit account id means customer managed. */
+export function isAwsManagedPolicyArn(arn: string): boolean {
+  return /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn);
+}
+
+function findAccountId(details: AuthorizationDetails): string | undefined {
+  const arns = [
+    ...(details.RoleDetailList ?? []).map((r) => r.Arn),
+    ...(details.UserDetailList ?? []).map((u) => u.Arn),
+    ...(details.GroupDetailList ?? []).map((g) => g.Arn),
+    ...(details.Policies ?? []).map((p) => p.Arn),
+  ];
+  for (const arn of arns) {
+    const match = ACCOUNT_IN_ARN.exec(arn);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+function tagMap(tags: readonly { Key: string; Value: string }[] | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const tag of tags ?? []) out[tag.Key] = tag.Value;
+  return out;
+}
+
+/**
+ * The SDK returns documents URL-encoded (RFC 3986), the CLI returns them decoded. Decode strings; keep
+ * anything undecodable as found (the evaluator then reports it as an invalid policy) and note where.
+ */
+export function decodeDocument(raw: unknown, where: string, problems: SnapshotProblem[]): unknown {
+  if (raw === undefined || raw === null) {
+    problems.push({ where, message: 'policy document is missing' });
+    return raw;
+  }
+  if (typeof raw !== 'string') {
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      problems.push({ where, message: `expected a policy document object or string, got ${describe(raw)}` });
+    }
+    return raw;
+  }
+  const text = raw.trim();
+  const candidates: string[] = [];
+  if (text.startsWith('{')) candidates.push(text);
+  try {
+    candidates.push(decodeURIComponent(text));
+  } catch {
+    // Not valid percent-encoding; one of the other readings may still work.
+  }
+  try {
+    // Some tools form-encode (space as `+`); JSON never has a bare `+` between tokens, so this is safe.
+    candidates.push(decodeURIComponent(text.replace(/\+/g, ' ')));
+  } catch {
+    // as above
+  }
+  let lastError = 'not percent-encoded JSON';
+  for (const candidate of candidates) {
+    try {
+      return JSON.parse(candidate);
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+  }
+  problems.push({ where, message: `cannot decode the policy document (URL-encoded JSON expected): ${lastError}` });
+  return raw;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}

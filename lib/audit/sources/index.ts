@@ -1,0 +1,111 @@
+// One entry for `leash audit`: read saved inputs (authorization details, snapshots) or the live account,
+// and apply the SCP / RCP chain given on the command line.
+import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
+import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
+import { loadLiveInput } from './live-input';
+import { loadOrganizationPolicies } from './org-policies';
+import { AccountSnapshot, OrganizationSnapshot } from './snapshot';
+
+export { parseAuthorizationDetails, looksLikeAuthorizationDetails } from './authorization-details';
+export { loadOrganizationPolicies, parseOrganizationPolicyFile } from './org-policies';
+
+export interface NotAudited {
+  readonly accountId: string;
+  readonly accountName?: string;
+  readonly reason: string;
+}
+
+export interface AuditInput {
+  readonly accounts: AccountSnapshot[];
+  readonly notAudited: NotAudited[];
+}
+
+export interface LoadAuditInputOptions {
+  /** Saved inputs: authorization details, AccountSnapshot or OrganizationSnapshot files. None: read live. */
+  readonly input?: readonly string[];
+  /** SCP files (see org-policies.ts for the format); they replace any SCPs the inputs carry. */
+  readonly scp?: readonly string[];
+  /** RCP files, same format. */
+  readonly rcp?: readonly string[];
+  /** Live audit only. */
+  readonly profile?: string;
+  readonly region?: string;
+  readonly org?: boolean;
+  readonly roleName?: string;
+  readonly concurrency?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export type InputFormat = 'authorization-details' | 'account-snapshot' | 'organization-snapshot';
+
+/** Which of the supported formats a parsed file is, from its top-level keys. */
+export function detectInputFormat(value: unknown, file: string): InputFormat {
+  if (looksLikeAuthorizationDetails(value)) return 'authorization-details';
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    if (record.kind === 'organization') return 'organization-snapshot';
+    if ('schemaVersion' in record && 'accountId' in record) return 'account-snapshot';
+  }
+  throw new InputError(
+    `${file}: not a recognised input: expected \`aws iam get-account-authorization-details\` output ` +
+      '(UserDetailList, RoleDetailList, ...), an account snapshot ({ schemaVersion, accountId, ... }) ' +
+      'or an organization snapshot ({ schemaVersion, kind: "organization", accounts })',
+  );
+}
+
+/** Parse one saved input file into account snapshots. */
+export function loadInputFile(file: string): AuditInput {
+  const value = readJsonFile(file);
+  switch (detectInputFormat(value, file)) {
+    case 'authorization-details':
+      return { accounts: [parseAuthorizationDetails(value, file)], notAudited: [] };
+    case 'account-snapshot': {
+      const parsed = AccountSnapshot.safeParse(value);
+      if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
+      return { accounts: [parsed.data], notAudited: [] };
+    }
+    case 'organization-snapshot': {
+      const parsed = OrganizationSnapshot.safeParse(value);
+      if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
+      return { accounts: parsed.data.accounts, notAudited: parsed.data.notAudited };
+    }
+  }
+}
+
+/** Load every account to audit, from files when `input` is given, else from the live AWS account(s). */
+export async function loadAuditInput(options: LoadAuditInputOptions): Promise<AuditInput> {
+  let loaded: AuditInput;
+  if (options.input && options.input.length > 0) {
+    const accounts: AccountSnapshot[] = [];
+    const notAudited: NotAudited[] = [];
+    for (const file of options.input) {
+      const one = loadInputFile(file);
+      accounts.push(...one.accounts);
+      notAudited.push(...one.notAudited);
+    }
+    loaded = { accounts, notAudited };
+  } else {
+    loaded = await loadLiveInput({
+      profile: options.profile,
+      region: options.region,
+      org: options.org,
+      roleName: options.roleName,
+      concurrency: options.concurrency,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+  }
+  const scps = options.scp && options.scp.length > 0 ? loadOrganizationPolicies(options.scp, 'scp') : undefined;
+  const rcps = options.rcp && options.rcp.length > 0 ? loadOrganizationPolicies(options.rcp, 'rcp') : undefined;
+  if (!scps && !rcps) return loaded;
+  return {
+    notAudited: loaded.notAudited,
+    accounts: loaded.accounts.map((account) => ({
+      ...account,
+      serviceControlPolicies: scps ?? account.serviceControlPolicies,
+      resourceControlPolicies: rcps ?? account.resourceControlPolicies,
+      organizationPoliciesKnown: scps ? true : account.organizationPoliciesKnown,
+    })),
+  };
+}
