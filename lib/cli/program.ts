@@ -1,6 +1,7 @@
 // The `leash` command line: each command lives in its own module and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../util/read-input';
+import { registerAuditCommand } from './audit-command';
 import { registerCatalogCommand } from './catalog-command';
 import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
@@ -39,6 +40,7 @@ export function buildProgram(context: CliContext): Command {
   registerCatalogCommand(program, context);
   registerValidateCommand(program, context);
   registerSnapshotCommand(program, context);
+  registerAuditCommand(program, context);
   void program;
   return program;
 }
