@@ -1,0 +1,568 @@
+// The `template` source: IAM principals and policies read out of CloudFormation templates (what `cdk synth`
+// writes), so `leash check` can run the audit rules before anything is deployed.
+import type {
+  AccountSnapshot,
+  ManagedPolicy,
+  NamedPolicy,
+  Principal,
+  SnapshotProblem,
+  SourceLocation,
+} from './snapshot';
+import {
+  NO_VALUE,
+  Unresolved,
+  arnOf,
+  containsUnresolved,
+  generatedName,
+  resolveIntrinsics,
+  type ResolveScope,
+  type TemplateResource,
+} from './templates-intrinsics';
+
+/** One template to read, with what is known about the stack it deploys. */
+export interface TemplateStack {
+  /** File the template was read from (named in locations and problems). */
+  readonly file: string;
+  /** The CloudFormation stack name (used for generated physical names). */
+  readonly stackName: string;
+  readonly template: {
+    readonly Resources?: Readonly<Record<string, TemplateResource>>;
+    readonly [key: string]: unknown;
+  };
+  /** Logical id → CDK construct path, when known from the cloud assembly. */
+  readonly cdkPaths?: ReadonlyMap<string, string>;
+  /** Identity of the stack among those loaded; nested stacks name their parent's key and logical id. */
+  readonly key?: string;
+  readonly nestedIn?: { readonly parentKey: string; readonly logicalId: string };
+  /** The stack's account and region when the assembly names them. */
+  readonly accountId?: string;
+  readonly region?: string;
+}
+
+export interface TemplateSnapshotOptions {
+  /** Account id for ARNs when no stack names one; a placeholder by default. */
+  readonly accountId?: string;
+  /** Where the templates came from (a cdk.out directory or a list of files). */
+  readonly location: string;
+}
+
+/** Used when no template says which account it deploys to. */
+export const PLACEHOLDER_ACCOUNT_ID = '123456789012';
+const PLACEHOLDER_REGION = 'us-east-1';
+
+const IAM_TYPES = {
+  role: 'AWS::IAM::Role',
+  user: 'AWS::IAM::User',
+  group: 'AWS::IAM::Group',
+} as const;
+
+interface PrincipalDraft {
+  kind: Principal['kind'];
+  arn: string;
+  name: string;
+  path: string;
+  tags: Record<string, string>;
+  trustPolicy?: unknown;
+  inlinePolicies: NamedPolicy[];
+  managedPolicyArns: string[];
+  permissionsBoundaryArn?: string;
+  groups: string[];
+  location: Principal['location'];
+}
+
+/** Read every IAM role, user, group and policy from the templates into one snapshot. */
+export function snapshotFromTemplates(
+  stacks: readonly TemplateStack[],
+  options: TemplateSnapshotOptions,
+): AccountSnapshot {
+  return readTemplates(stacks, options).snapshot;
+}
+
+export interface TemplateReading {
+  readonly snapshot: AccountSnapshot;
+  /** Where each customer managed policy is defined (principals carry their own `location`). */
+  readonly managedPolicyLocations: ReadonlyMap<string, SourceLocation>;
+}
+
+/** The snapshot plus the template locations of managed policies, for mapping findings back to templates. */
+export function readTemplates(stacks: readonly TemplateStack[], options: TemplateSnapshotOptions): TemplateReading {
+  const managedPolicyLocations = new Map<string, SourceLocation>();
+  const accountId = options.accountId ?? stacks.find((stack) => stack.accountId)?.accountId ?? PLACEHOLDER_ACCOUNT_ID;
+  const problems: SnapshotProblem[] = [];
+  const exports = new Map<string, { value: unknown; scope: ResolveScope }>();
+  const scopes: ResolveScope[] = [];
+  const scopeByKey = new Map<string, { scope: ResolveScope; stack: TemplateStack }>();
+  for (const stack of stacks) {
+    const nestedIn = stack.nestedIn;
+    const parent = nestedIn ? scopeByKey.get(nestedIn.parentKey) : undefined;
+    const scope = makeScope(
+      stack,
+      accountId,
+      exports,
+      problems,
+      parent && nestedIn && { ...parent, logicalId: nestedIn.logicalId },
+    );
+    scopes.push(scope);
+    if (stack.key) scopeByKey.set(stack.key, { scope, stack });
+  }
+  stacks.forEach((stack, index) => collectExports(stack, scopes[index], exports));
+
+  const principals: PrincipalDraft[] = [];
+  const managedPolicies: ManagedPolicy[] = [];
+  const attachments: { stack: TemplateStack; scope: ResolveScope; logicalId: string; resource: TemplateResource }[] =
+    [];
+
+  stacks.forEach((stack, index) => {
+    const scope = scopes[index];
+    for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+      const kind = principalKind(resource.Type);
+      if (kind) {
+        principals.push(readPrincipal(kind, stack, scope, logicalId, resource, problems));
+      } else if (resource.Type.startsWith('AWS::IAM::')) {
+        attachments.push({ stack, scope, logicalId, resource });
+      }
+    }
+  });
+
+  for (const { stack, scope, logicalId, resource } of attachments) {
+    const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
+    const properties = resource.Properties ?? {};
+    const context: ReadContext = { scope, problems, where };
+    switch (resource.Type) {
+      case 'AWS::IAM::Policy':
+      case 'AWS::IAM::RolePolicy':
+      case 'AWS::IAM::UserPolicy':
+      case 'AWS::IAM::GroupPolicy': {
+        const policy: NamedPolicy = {
+          name: readString(properties.PolicyName, 'PolicyName', context) ?? logicalId,
+          document: readPolicyDocument(properties.PolicyDocument, 'PolicyDocument', context),
+        };
+        for (const target of attachmentTargets(resource.Type, properties, context)) {
+          const principal = findPrincipal(principals, target.kind, target.name);
+          if (principal) principal.inlinePolicies.push(policy);
+          else problems.push(notInTemplates(where(target.path), target.kind, target.name, `policy ${policy.name}`));
+        }
+        break;
+      }
+      case 'AWS::IAM::ManagedPolicy': {
+        const arn = arnOf(logicalId, resource, scope);
+        const arnText = typeof arn === 'string' ? arn : arn instanceof Unresolved && arn.pattern ? arn.pattern : '';
+        const name = arnText.split('/').pop() || generatedName(scope, logicalId);
+        managedPolicyLocations.set(arnText, {
+          file: stack.file,
+          logicalId,
+          cdkPath: cdkPathOf(stack, logicalId, resource),
+          jsonPath: `Resources.${logicalId}`,
+        });
+        managedPolicies.push({
+          arn: arnText,
+          name,
+          document: readPolicyDocument(properties.PolicyDocument, 'PolicyDocument', context),
+          awsManaged: false,
+        });
+        for (const target of attachmentTargets(resource.Type, properties, context)) {
+          const principal = findPrincipal(principals, target.kind, target.name);
+          if (principal) principal.managedPolicyArns.push(arnText);
+          else problems.push(notInTemplates(where(target.path), target.kind, target.name, `managed policy ${name}`));
+        }
+        break;
+      }
+      case 'AWS::IAM::UserToGroupAddition': {
+        const group = readString(properties.GroupName, 'GroupName', context);
+        for (const target of nameList(properties.Users, 'Users', context)) {
+          const user = findPrincipal(principals, 'user', target.name);
+          if (user && group) user.groups.push(group);
+          else if (!user)
+            problems.push(notInTemplates(where(target.path), 'user', target.name, `group ${group ?? '?'}`));
+        }
+        break;
+      }
+    }
+  }
+
+  for (const principal of principals) {
+    for (const arn of principal.managedPolicyArns) {
+      if (managedPolicies.some((policy) => policy.arn === arn)) continue;
+      problems.push({
+        where: `${principal.location?.file}: Resources.${principal.location?.logicalId}.Properties.ManagedPolicyArns`,
+        message: `managed policy ${arn} is not defined in these templates; its permissions are not evaluated`,
+      });
+    }
+  }
+
+  const snapshot: AccountSnapshot = {
+    schemaVersion: 1,
+    accountId,
+    source: { kind: 'template', location: options.location },
+    principals: principals.map((draft) => ({ ...draft, serviceLinked: false })),
+    managedPolicies,
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    organizationPoliciesKnown: false,
+    isManagementAccount: false,
+    problems,
+  };
+  return { snapshot, managedPolicyLocations };
+}
+
+function principalKind(type: string): Principal['kind'] | undefined {
+  if (type === IAM_TYPES.role) return 'role';
+  if (type === IAM_TYPES.user) return 'user';
+  if (type === IAM_TYPES.group) return 'group';
+  return undefined;
+}
+
+function makeScope(
+  stack: TemplateStack,
+  accountId: string,
+  exports: ReadonlyMap<string, { value: unknown; scope: ResolveScope }>,
+  problems: SnapshotProblem[],
+  parent?: { readonly scope: ResolveScope; readonly stack: TemplateStack; readonly logicalId: string },
+): ResolveScope {
+  const template = stack.template as Record<string, unknown>;
+  const stackResource = parent?.stack.template.Resources?.[parent.logicalId];
+  const parameterValues = stackResource?.Properties?.Parameters as Record<string, unknown> | undefined;
+  const asRecord = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, never>) : {});
+  const noted = new Set<string>();
+  return {
+    stackName: stack.stackName,
+    accountId: stack.accountId ?? accountId,
+    region: stack.region ?? PLACEHOLDER_REGION,
+    partition: 'aws',
+    resources: stack.template.Resources ?? {},
+    parameters: asRecord(template.Parameters),
+    mappings: asRecord(template.Mappings),
+    conditions: asRecord(template.Conditions),
+    exports,
+    parameterValues,
+    parent: parent?.scope,
+    note: (message) => {
+      if (noted.has(message)) return;
+      noted.add(message);
+      problems.push({ where: stack.file, message: `${message} (it may differ at deployment)` });
+    },
+  };
+}
+
+function collectExports(
+  stack: TemplateStack,
+  scope: ResolveScope,
+  exports: Map<string, { value: unknown; scope: ResolveScope }>,
+): void {
+  const outputs = (stack.template as { Outputs?: Record<string, { Value?: unknown; Export?: { Name?: unknown } }> })
+    .Outputs;
+  for (const output of Object.values(outputs ?? {})) {
+    const name = resolveIntrinsics(output?.Export?.Name, scope);
+    if (typeof name === 'string') exports.set(name, { value: output.Value, scope });
+  }
+}
+
+interface ReadContext {
+  readonly scope: ResolveScope;
+  readonly problems: SnapshotProblem[];
+  /** `file: Resources.Id.Properties.<path>` */
+  readonly where: (path: string) => string;
+}
+
+function readPrincipal(
+  kind: Principal['kind'],
+  stack: TemplateStack,
+  scope: ResolveScope,
+  logicalId: string,
+  resource: TemplateResource,
+  problems: SnapshotProblem[],
+): PrincipalDraft {
+  const properties = resource.Properties ?? {};
+  const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
+  const context: ReadContext = { scope, problems, where };
+  const nameProperty = kind === 'role' ? 'RoleName' : kind === 'user' ? 'UserName' : 'GroupName';
+  const name = readString(properties[nameProperty], nameProperty, context) ?? generatedName(scope, logicalId);
+  const path = readString(properties.Path, 'Path', context) ?? '/';
+  const draft: PrincipalDraft = {
+    kind,
+    arn: `arn:${scope.partition}:iam::${scope.accountId}:${kind}${path}${name}`,
+    name,
+    path,
+    tags: readTags(properties.Tags, context),
+    inlinePolicies: [],
+    managedPolicyArns: [],
+    groups: [],
+    location: {
+      file: stack.file,
+      logicalId,
+      cdkPath: cdkPathOf(stack, logicalId, resource),
+      jsonPath: `Resources.${logicalId}`,
+    },
+  };
+  if (kind === 'role') {
+    draft.trustPolicy = readPolicyDocument(properties.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument', context);
+  }
+  const inline = Array.isArray(properties.Policies) ? properties.Policies : [];
+  inline.forEach((entry: unknown, index: number) => {
+    const policy = (entry ?? {}) as Record<string, unknown>;
+    draft.inlinePolicies.push({
+      name: readString(policy.PolicyName, `Policies[${index}].PolicyName`, context) ?? `${logicalId}-policy-${index}`,
+      document: readPolicyDocument(policy.PolicyDocument, `Policies[${index}].PolicyDocument`, context),
+    });
+  });
+  for (const entry of stringList(properties.ManagedPolicyArns, 'ManagedPolicyArns', context)) {
+    draft.managedPolicyArns.push(entry);
+  }
+  if (kind !== 'group' && properties.PermissionsBoundary !== undefined) {
+    draft.permissionsBoundaryArn = readString(properties.PermissionsBoundary, 'PermissionsBoundary', context);
+  }
+  if (kind === 'user') {
+    draft.groups.push(...stringList(properties.Groups, 'Groups', context));
+  }
+  return draft;
+}
+
+function cdkPathOf(stack: TemplateStack, logicalId: string, resource: TemplateResource): string | undefined {
+  const metadata = resource.Metadata as Record<string, unknown> | undefined;
+  const fromMetadata = metadata?.['aws:cdk:path'];
+  if (typeof fromMetadata === 'string') return fromMetadata;
+  return stack.cdkPaths?.get(logicalId);
+}
+
+function findPrincipal(
+  principals: PrincipalDraft[],
+  kind: Principal['kind'],
+  name: string,
+): PrincipalDraft | undefined {
+  return principals.find((principal) => principal.kind === kind && principal.name === name);
+}
+
+function notInTemplates(where: string, kind: string, name: string, what: string): SnapshotProblem {
+  return {
+    where,
+    message: `${what} is attached to ${kind} ${name}, which is not defined in these templates; not audited`,
+  };
+}
+
+function attachmentTargets(
+  type: string,
+  properties: Record<string, unknown>,
+  context: ReadContext,
+): { kind: Principal['kind']; name: string; path: string }[] {
+  const single = (kind: Principal['kind'], key: string) => {
+    const name = readString(properties[key], key, context);
+    return name ? [{ kind, name, path: key }] : [];
+  };
+  if (type === 'AWS::IAM::RolePolicy') return single('role', 'RoleName');
+  if (type === 'AWS::IAM::UserPolicy') return single('user', 'UserName');
+  if (type === 'AWS::IAM::GroupPolicy') return single('group', 'GroupName');
+  return [
+    ...nameList(properties.Roles, 'Roles', context).map((target) => ({ kind: 'role' as const, ...target })),
+    ...nameList(properties.Users, 'Users', context).map((target) => ({ kind: 'user' as const, ...target })),
+    ...nameList(properties.Groups, 'Groups', context).map((target) => ({ kind: 'group' as const, ...target })),
+  ];
+}
+
+function nameList(value: unknown, path: string, context: ReadContext): { name: string; path: string }[] {
+  if (value === undefined) return [];
+  const resolved = resolveIntrinsics(value, context.scope);
+  if (!Array.isArray(resolved)) {
+    context.problems.push({
+      where: context.where(path),
+      message: describeUnresolved(resolved, 'expected a list of names'),
+    });
+    return [];
+  }
+  const out: { name: string; path: string }[] = [];
+  resolved.forEach((item, index) => {
+    const name = asString(item);
+    // A role ARN works where a name is expected in some templates: keep the part after the last slash.
+    if (name)
+      out.push({ name: name.startsWith('arn:') ? (name.split('/').pop() ?? name) : name, path: `${path}[${index}]` });
+    else
+      context.problems.push({
+        where: context.where(`${path}[${index}]`),
+        message: describeUnresolved(item, 'not a name'),
+      });
+  });
+  return out;
+}
+
+function stringList(value: unknown, path: string, context: ReadContext): string[] {
+  if (value === undefined) return [];
+  const resolved = resolveIntrinsics(value, context.scope);
+  if (!Array.isArray(resolved)) {
+    context.problems.push({ where: context.where(path), message: describeUnresolved(resolved, 'expected a list') });
+    return [];
+  }
+  const out: string[] = [];
+  resolved.forEach((item, index) => {
+    const text = asString(item);
+    if (text) out.push(text);
+    else
+      context.problems.push({
+        where: context.where(`${path}[${index}]`),
+        message: describeUnresolved(item, 'not a string'),
+      });
+  });
+  return out;
+}
+
+function readString(value: unknown, path: string, context: ReadContext): string | undefined {
+  if (value === undefined) return undefined;
+  const resolved = resolveIntrinsics(value, context.scope);
+  const text = asString(resolved);
+  if (text === undefined) {
+    context.problems.push({ where: context.where(path), message: describeUnresolved(resolved, 'not a string') });
+  }
+  return text;
+}
+
+function asString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+function describeUnresolved(value: unknown, fallback: string): string {
+  return value instanceof Unresolved ? `cannot resolve: ${value.reason}` : fallback;
+}
+
+function readTags(value: unknown, context: ReadContext): Record<string, string> {
+  const tags: Record<string, string> = {};
+  if (value === undefined) return tags;
+  const resolved = resolveIntrinsics(value, context.scope);
+  if (!Array.isArray(resolved)) return tags;
+  resolved.forEach((tag, index) => {
+    const key = asString((tag as { Key?: unknown } | null)?.Key);
+    const tagValue = asString((tag as { Value?: unknown } | null)?.Value);
+    if (key !== undefined && tagValue !== undefined) tags[key] = tagValue;
+    else
+      context.problems.push({
+        where: context.where(`Tags[${index}]`),
+        message: `${describeUnresolved((tag as { Value?: unknown })?.Value, 'malformed tag')}; tag left out`,
+      });
+  });
+  return tags;
+}
+
+type StatementField = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Principal' | 'NotPrincipal';
+
+/**
+ * Resolves a policy document and makes every statement that still holds an unknown value conservative:
+ * an Allow is read as broader than written, a Deny as narrower, so the audit never under-reports access.
+ * Each such decision is a snapshot problem naming the file, logical id and JSON path.
+ */
+export function readPolicyDocument(value: unknown, path: string, context: ReadContext): unknown {
+  const resolved = resolveIntrinsics(value, context.scope);
+  if (!resolved || typeof resolved !== 'object' || resolved instanceof Unresolved) {
+    context.problems.push({
+      where: context.where(path),
+      message: describeUnresolved(resolved, 'policy document is not an object'),
+    });
+    return resolved instanceof Unresolved ? { Version: '2012-10-17', Statement: [] } : resolved;
+  }
+  const document = { ...(resolved as Record<string, unknown>) };
+  const statements = Array.isArray(document.Statement)
+    ? document.Statement
+    : document.Statement
+      ? [document.Statement]
+      : [];
+  const kept: unknown[] = [];
+  statements.forEach((raw: unknown, index: number) => {
+    const where = `${path}.Statement[${index}]`;
+    if (!containsUnresolved(raw)) {
+      kept.push(raw);
+      return;
+    }
+    const statement = conservativeStatement(raw as Record<string, unknown>, (field, message) =>
+      context.problems.push({ where: context.where(`${where}${field ? `.${field}` : ''}`), message }),
+    );
+    if (statement) kept.push(statement);
+  });
+  document.Statement = kept;
+  return document;
+}
+
+function conservativeStatement(
+  statement: Record<string, unknown>,
+  report: (field: string, message: string) => void,
+): Record<string, unknown> | undefined {
+  const deny = statement.Effect === 'Deny';
+  const out: Record<string, unknown> = { ...statement };
+  const widen = (unresolved: Unresolved) => unresolved.pattern ?? '*';
+  const fields: StatementField[] = ['Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal'];
+  for (const field of fields) {
+    if (!containsUnresolved(statement[field])) continue;
+    // Positive fields of an Allow, and Not-fields of a Deny, grow; the others shrink.
+    const grow = deny === field.startsWith('Not');
+    const adjusted = adjustValues(statement[field], (unresolved) => (grow ? widen(unresolved) : undefined));
+    const reasons = collectReasons(statement[field]).join('; ');
+    report(
+      field,
+      grow
+        ? `cannot resolve (${reasons}); read as ${JSON.stringify(adjusted)} so that the ${deny ? 'Deny covers no more' : 'Allow covers no less'} than it may`
+        : `cannot resolve (${reasons}); the unknown entries are left out so that the ${deny ? 'Deny covers no more' : 'Allow covers no less'} than it may`,
+    );
+    if (isEmptyValue(adjusted)) {
+      if (deny || !field.startsWith('Not')) {
+        report(field, `statement dropped: no known ${field} entries remain`);
+        return undefined;
+      }
+      delete out[field];
+      out[field.slice(3)] = '*';
+    } else {
+      out[field] = adjusted;
+    }
+  }
+  if (containsUnresolved(statement.Condition)) {
+    const reasons = collectReasons(statement.Condition).join('; ');
+    if (deny) {
+      report('Condition', `cannot resolve (${reasons}); the Deny statement is left out (it may not apply)`);
+      return undefined;
+    }
+    report(
+      'Condition',
+      `cannot resolve (${reasons}); the unknown condition keys are left out (the Allow may apply more widely)`,
+    );
+    const conditions: Record<string, Record<string, unknown>> = {};
+    for (const [operator, keys] of Object.entries(
+      (statement.Condition ?? {}) as Record<string, Record<string, unknown>>,
+    )) {
+      for (const [key, values] of Object.entries(keys ?? {})) {
+        if (containsUnresolved(values)) continue;
+        (conditions[operator] ??= {})[key] = values;
+      }
+    }
+    if (Object.keys(conditions).length > 0) out.Condition = conditions;
+    else delete out.Condition;
+  }
+  return out;
+}
+
+/** Replace or remove unknown entries in a string, list, or principal map. */
+function adjustValues(value: unknown, replace: (unresolved: Unresolved) => string | undefined): unknown {
+  if (value instanceof Unresolved) return replace(value);
+  if (Array.isArray(value)) {
+    return value.map((item) => adjustValues(item, replace)).filter((item) => item !== undefined && item !== NO_VALUE);
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const adjusted = adjustValues(item, replace);
+      if (!isEmptyValue(adjusted)) out[key] = adjusted;
+    }
+    return out;
+  }
+  return value;
+}
+
+function isEmptyValue(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (value && typeof value === 'object') return Object.keys(value).length === 0;
+  return false;
+}
+
+function collectReasons(value: unknown, out: string[] = []): string[] {
+  if (value instanceof Unresolved) {
+    if (!out.includes(value.reason)) out.push(value.reason);
+  } else if (Array.isArray(value)) value.forEach((item) => collectReasons(item, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((item) => collectReasons(item, out));
+  return out;
+}

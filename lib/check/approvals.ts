@@ -1,0 +1,79 @@
+// The two-person rule for destructive changes: a suppression only lets a deletion or replacement through
+// when it is unexpired and approved by two distinct people. Every refusal says why, in the finding itself.
+import { wildcardMatch } from '../audit/rules/support/wildcard';
+import type { Finding } from '../audit/rules/types';
+import type { Suppression } from '../config/schema';
+
+/** Why a matching suppression does not apply, or undefined when it does. */
+export function approvalProblem(suppression: Suppression, now: Date): string | undefined {
+  const today = now.toISOString().slice(0, 10);
+  // `expires` is the last day the suppression holds (UTC), so it still applies on that date.
+  if (suppression.expires < today) return `it expired on ${suppression.expires}`;
+  const people = new Map<string, string>();
+  for (const approver of suppression.approvedBy) {
+    const identity = normaliseApprover(approver);
+    if (identity && !people.has(identity)) people.set(identity, approver.trim());
+  }
+  if (people.size >= 2) return undefined;
+  if (suppression.approvedBy.length === 0)
+    return 'it has no approvers; a destructive change needs two distinct people in approvedBy';
+  if (people.size === 1 && suppression.approvedBy.length > 1) {
+    return `${[...people.values()][0]} is listed ${suppression.approvedBy.length} times; a destructive change needs two distinct people in approvedBy`;
+  }
+  return `only ${[...people.values()].join(', ')} approved it; a destructive change needs two distinct people in approvedBy`;
+}
+
+/** `Alice`, ` alice ` and `@alice` are one person. */
+function normaliseApprover(approver: string): string {
+  return approver.trim().replace(/^@/, '').toLowerCase();
+}
+
+/**
+ * Matched as `leash audit` matches suppressions (rule id or `*`, logical id with `*`/`?` wildcards); the
+ * logical id may also name its stack, `Stack/LogicalId`, when the same id occurs in several stacks.
+ */
+function matches(suppression: Suppression, finding: Finding): boolean {
+  if (suppression.ruleId !== finding.ruleId && suppression.ruleId !== '*') return false;
+  if (!suppression.logicalId || suppression.principalArn !== undefined) return false;
+  const logicalId = finding.location?.logicalId;
+  if (!logicalId) return false;
+  const stack = typeof finding.details?.stack === 'string' ? finding.details.stack : undefined;
+  return (
+    wildcardMatch(suppression.logicalId, logicalId) ||
+    (stack !== undefined && wildcardMatch(suppression.logicalId, `${stack}/${logicalId}`))
+  );
+}
+
+/**
+ * Marks destructive-change findings that an approved suppression covers. A matching suppression that
+ * fails the two-person rule leaves the finding failing and adds the reason to its message.
+ */
+export function applyChangeSuppressions(
+  findings: readonly Finding[],
+  suppressions: readonly Suppression[],
+  now: Date,
+): Finding[] {
+  return findings.map((finding) => {
+    const candidates = suppressions
+      .map((suppression, index) => ({ suppression, index }))
+      .filter(({ suppression }) => matches(suppression, finding));
+    if (candidates.length === 0) return finding;
+    const refusals: string[] = [];
+    for (const { suppression, index } of candidates) {
+      const problem = approvalProblem(suppression, now);
+      if (!problem) {
+        return {
+          ...finding,
+          suppressed: { reason: suppression.reason, expires: suppression.expires },
+          details: { ...finding.details, approvedBy: suppression.approvedBy },
+        };
+      }
+      refusals.push(`suppressions[${index}] does not apply: ${problem}`);
+    }
+    return {
+      ...finding,
+      message: `${finding.message} ${refusals.join('. ')}.`,
+      details: { ...finding.details, suppressionRefused: refusals },
+    };
+  });
+}

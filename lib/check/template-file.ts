@@ -1,0 +1,161 @@
+// Reads one CloudFormation template (JSON, or YAML with the short-form intrinsic tags) and finds where a
+// logical id is written in it, so findings can point at a line.
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { InputError, lineColumn, parseJsonText, readTextFile } from '../util/read-input';
+
+/** A parsed template and the text it came from. */
+export interface TemplateFile {
+  readonly file: string;
+  readonly text: string;
+  readonly template: CfnTemplate;
+}
+
+/** The parts of a template we read; everything else stays untyped. */
+export interface CfnTemplate {
+  readonly Resources?: Record<string, CfnResource>;
+  readonly Parameters?: Record<string, { readonly Default?: unknown; readonly Type?: string }>;
+  readonly Outputs?: Record<string, { readonly Value?: unknown; readonly Export?: { readonly Name?: unknown } }>;
+  readonly [key: string]: unknown;
+}
+
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Short-form tags and the long form they stand for. `!GetAtt a.b` is the one whose scalar form needs
+ * splitting; `!Condition` is the only one that is not an `Fn::` function.
+ */
+const SHORT_TAGS: Readonly<Record<string, string>> = {
+  '!Ref': 'Ref',
+  '!Condition': 'Condition',
+  '!Base64': 'Fn::Base64',
+  '!Cidr': 'Fn::Cidr',
+  '!FindInMap': 'Fn::FindInMap',
+  '!GetAtt': 'Fn::GetAtt',
+  '!GetAZs': 'Fn::GetAZs',
+  '!ImportValue': 'Fn::ImportValue',
+  '!Join': 'Fn::Join',
+  '!Select': 'Fn::Select',
+  '!Split': 'Fn::Split',
+  '!Sub': 'Fn::Sub',
+  '!Transform': 'Fn::Transform',
+  '!And': 'Fn::And',
+  '!Equals': 'Fn::Equals',
+  '!If': 'Fn::If',
+  '!Not': 'Fn::Not',
+  '!Or': 'Fn::Or',
+  '!Length': 'Fn::Length',
+  '!ToJsonString': 'Fn::ToJsonString',
+};
+
+export function readTemplateFile(file: string): TemplateFile {
+  const text = readTextFile(file);
+  return parseTemplateText(text, file);
+}
+
+/** JSON when the file looks like JSON, YAML otherwise (CloudFormation accepts both under any name). */
+export function parseTemplateText(text: string, file: string): TemplateFile {
+  const trimmed = text.trimStart();
+  let value = trimmed.startsWith('{') ? parseJsonText(text, file) : parseYamlTemplate(text, file);
+  // `aws cloudformation get-template` output saved whole: the template is its TemplateBody.
+  const body = (value as { TemplateBody?: unknown } | null)?.TemplateBody;
+  if (body !== undefined && !(value as { Resources?: unknown }).Resources) {
+    value = typeof body === 'string' ? parseTemplateText(body, `${file} (TemplateBody)`).template : body;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InputError(`${file}: expected a CloudFormation template (an object with Resources)`);
+  }
+  const template = value as Record<string, unknown>;
+  const resources = template.Resources;
+  if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
+    throw new InputError(`${file}: Resources: expected an object of resources`);
+  }
+  for (const [logicalId, resource] of Object.entries(resources as Record<string, unknown>)) {
+    if (logicalId.startsWith('Fn::ForEach::')) continue;
+    const type = (resource as { Type?: unknown } | null)?.Type;
+    if (typeof type !== 'string') {
+      throw new InputError(`${file}: Resources.${logicalId}.Type: expected a resource type string`);
+    }
+  }
+  return { file, text, template: template as CfnTemplate };
+}
+
+function parseYamlTemplate(text: string, file: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0];
+    const { line, column } = lineColumn(text, first.pos[0]);
+    const where = `${file}:${line}:${column}`;
+    throw new InputError(`${where}: invalid YAML: ${first.message.split('\n')[0]}`);
+  }
+  return toTemplateValue({ doc, text, file }, doc.contents);
+}
+
+interface YamlContext {
+  readonly doc: Document;
+  readonly text: string;
+  readonly file: string;
+}
+
+/** Converts YAML nodes to the JSON form of the template, expanding short tags to their long form. */
+function toTemplateValue(context: YamlContext, node: unknown): unknown {
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) return toTemplateValue(context, node.resolve(context.doc));
+  const tag = (node as Node).tag;
+  const intrinsic = tag && tag.startsWith('!') ? SHORT_TAGS[tag] : undefined;
+  if (tag && tag.startsWith('!') && !tag.startsWith('tag:') && !intrinsic) {
+    const valueAt = (node as Node).range?.[0] ?? 0;
+    const tagAt = context.text.lastIndexOf(tag, valueAt);
+    const offset = tagAt >= 0 ? tagAt : valueAt;
+    const { line, column } = lineColumn(context.text, offset);
+    throw new InputError(`${context.file}:${line}:${column}: unknown CloudFormation tag ${tag}`);
+  }
+  let value: unknown;
+  if (isScalar(node)) {
+    value = node.value;
+    if (intrinsic === 'Fn::GetAtt' && typeof value === 'string') {
+      const dot = value.indexOf('.');
+      value = dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
+    }
+    if (intrinsic && (value === null || value === undefined)) value = '';
+  } else if (isSeq(node)) {
+    value = node.items.map((item) => toTemplateValue(context, item));
+  } else if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(toTemplateValue(context, pair.key));
+      out[key] = toTemplateValue(context, pair.value);
+    }
+    value = out;
+  } else {
+    value = node;
+  }
+  return intrinsic ? { [intrinsic]: value } : value;
+}
+
+/**
+ * Line and column where a resource's logical id is written, for SARIF regions. A text search is enough:
+ * the first `LogicalId:` key after the `Resources` key (JSON quotes it, YAML usually does not).
+ */
+export function locateLogicalId(text: string, logicalId: string): { line: number; column: number } | undefined {
+  const resourcesAt = /(^|\n)\s*"?Resources"?\s*:/.exec(text);
+  const from = resourcesAt ? resourcesAt.index : 0;
+  const escaped = logicalId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`(["']?)${escaped}\\1\\s*:`, 'g');
+  pattern.lastIndex = from;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const before = match.index === 0 ? '\n' : text[match.index - 1];
+    if (/[\s{,]/.test(before)) {
+      const { line, column } = lineColumn(text, match.index);
+      return { line, column };
+    }
+  }
+  return undefined;
+}

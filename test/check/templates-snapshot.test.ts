@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import { AccountSnapshot } from '../../lib/audit/sources/snapshot';
+import { readTemplates, snapshotFromTemplates } from '../../lib/audit/sources/templates';
+import { loadStacks } from '../../lib/check/assembly';
+import { synthesizeApps, type SynthesizedApps } from './cdk-apps';
+
+/** The parts of a policy document the assertions read. */
+interface Doc {
+  Statement: Record<string, unknown>[];
+}
+const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'templates', name);
+
+describe('snapshot from a YAML template with short tags', () => {
+  const stacks = loadStacks([fixture('short-tags.yaml')]);
+  const snapshot = snapshotFromTemplates(stacks, { location: 'short-tags.yaml' });
+  const principal = (name: string) => {
+    const found = snapshot.principals.find((p) => p.name === name);
+    if (!found) throw new Error(`no principal ${name}: ${snapshot.principals.map((p) => p.name).join(', ')}`);
+    return found;
+  };
+  const problemsAt = (fragment: string) => snapshot.problems.filter((p) => p.where.includes(fragment));
+
+  it('is a valid template snapshot with a placeholder account', () => {
+    expect(AccountSnapshot.parse(snapshot)).toBeTruthy();
+    expect(snapshot.source).toEqual({ kind: 'template', location: 'short-tags.yaml' });
+    expect(snapshot.accountId).toBe('123456789012');
+  });
+
+  it('reads the role with its path, name, tags, trust, managed policies and boundary', () => {
+    const role = principal('app-role');
+    expect(role).toMatchObject({
+      kind: 'role',
+      arn: 'arn:aws:iam::123456789012:role/service/app-role',
+      path: '/service/',
+      tags: { environment: 'production' },
+      permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/agent-boundary',
+      managedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      location: { file: fixture('short-tags.yaml'), logicalId: 'AppRole', jsonPath: 'Resources.AppRole' },
+    });
+    expect(role.trustPolicy).toMatchObject({ Statement: [{ Principal: { Service: 'lambda.amazonaws.com' } }] });
+  });
+
+  it('resolves Fn::Join over Fn::GetAtt of a bucket to its ARN from the service spec ARN template', () => {
+    const statement = (principal('app-role').inlinePolicies[0].document as Doc).Statement[0];
+    expect(statement.Resource).toBe('arn:aws:s3:::orders-123456789012/*');
+  });
+
+  it('reads an Allow on an unresolved import as "*" and says so with file, logical id and JSON path', () => {
+    const statement = (principal('app-role').inlinePolicies[0].document as Doc).Statement[1];
+    expect(statement.Resource).toBe('*');
+    const [problem] = problemsAt('Resources.AppRole.Properties.Policies[0].PolicyDocument.Statement[1].Resource');
+    expect(problem.where).toContain('short-tags.yaml');
+    expect(problem.message).toMatch(/shared-table-arn.*read as "\*"/);
+  });
+
+  it('drops a Deny on an unresolved resource rather than pretending it protects something', () => {
+    const boundary = snapshot.managedPolicies.find((p) => p.name === 'agent-boundary');
+    const statements = (boundary?.document as Doc).Statement;
+    expect(statements).toHaveLength(2);
+    expect(statements.map((s) => s.Effect)).toEqual(['Allow', 'Deny']);
+    expect(statements[1].Action).toEqual(['dynamodb:DeleteTable']);
+    expect(problemsAt('Statement[1].Resource').some((p) => /statement dropped/.test(p.message))).toBe(true);
+  });
+
+  it('widens an unresolved trust principal to "*" and reports the parameter without a default', () => {
+    const role = snapshot.principals.find((p) => p.location?.logicalId === 'CrossAccountRole');
+    expect((role?.trustPolicy as Doc).Statement[0].Principal).toEqual({ AWS: 'arn:aws:iam::*:root' });
+    expect(
+      problemsAt('CrossAccountRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal')[0].message,
+    ).toMatch(/parameter TrustedAccount has no default/);
+  });
+
+  it('attaches AWS::IAM::Policy and AWS::IAM::RolePolicy to the principals they name', () => {
+    const cross = snapshot.principals.find((p) => p.location?.logicalId === 'CrossAccountRole');
+    expect(cross?.arn).toBe('arn:aws:iam::123456789012:role/short-tags-CrossAccountRole');
+    expect(cross?.inlinePolicies.map((p) => p.name)).toEqual(['operate', 'describe']);
+    expect((cross?.inlinePolicies[0].document as Doc).Statement[0].Resource).toBe(
+      'arn:aws:rds:us-east-1:123456789012:db:*',
+    );
+    expect(principal('operators').inlinePolicies.map((p) => p.name)).toEqual(['operate']);
+    expect(principal('alice').groups).toEqual(['operators']);
+  });
+
+  it('notes parameter defaults it assumed and AWS managed policies it cannot read', () => {
+    expect(
+      snapshot.problems.some((p) => /parameter Environment read as its default "production"/.test(p.message)),
+    ).toBe(true);
+    expect(
+      snapshot.problems.some((p) => /AWSLambdaBasicExecutionRole is not defined in these templates/.test(p.message)),
+    ).toBe(true);
+  });
+});
+
+describe('snapshot from a synthesized CDK app', () => {
+  let apps: SynthesizedApps;
+  beforeAll(() => {
+    apps = synthesizeApps();
+  });
+  afterAll(() => apps.cleanup());
+
+  it('gives the wildcard role its construct path and attaches the CDK default policy', () => {
+    const snapshot = snapshotFromTemplates(loadStacks([apps.wildcard]), { location: apps.wildcard });
+    const [role] = snapshot.principals;
+    expect(role.location?.cdkPath).toBe('WildcardStack/AgentRole/Resource');
+    expect(role.arn).toMatch(/^arn:aws:iam::123456789012:role\/WildcardStack-AgentRole/);
+    expect(role.inlinePolicies).toHaveLength(1);
+    expect((role.inlinePolicies[0].document as Doc).Statement[0]).toMatchObject({ Action: '*', Resource: '*' });
+    expect((role.trustPolicy as Doc).Statement[0].Principal).toEqual({ AWS: 'arn:aws:iam::123456789012:root' });
+  });
+
+  it('reads roles in nested stacks with construct paths from the metadata file when path metadata is off', () => {
+    const stacks = loadStacks([apps.nested.before]);
+    expect(stacks.map((s) => s.key)).toEqual([
+      'ParentStack',
+      expect.stringMatching(/^ParentStack\/StorageNestedStack/),
+    ]);
+    const { snapshot, managedPolicyLocations } = readTemplates(stacks, { location: apps.nested.before });
+    const admin = snapshot.principals.find((p) => p.location?.logicalId?.startsWith('AdminRole'));
+    expect(admin?.location?.cdkPath).toBe('ParentStack/Storage/AdminRole/Resource');
+    expect(admin?.location?.file).toMatch(/\.nested\.template\.json$/);
+    // The managed policy in the parent reaches the nested role through a stack parameter.
+    expect(admin?.managedPolicyArns).toHaveLength(1);
+    const policyLocation = [...managedPolicyLocations.values()][0];
+    expect(policyLocation.cdkPath).toBe('ParentStack/DeployPolicy/Resource');
+  });
+});
