@@ -14,9 +14,14 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     reason: 'closing the account ends every resource in it',
   },
   {
-    action: 's3:PutLifecycleConfiguration',
-    add: ['delete'],
-    reason: 'an expiration rule deletes every object it matches, with no further call',
+    action: 'elasticfilesystem:PutLifecycleConfiguration',
+    remove: ['delete'],
+    reason: 'EFS lifecycle rules only move files between storage classes; they never delete',
+  },
+  {
+    action: 'dynamodb:UpdateContinuousBackups',
+    add: ['tamper'],
+    reason: 'turning off point-in-time recovery deletes the continuous backups of the table',
   },
   {
     action: 'sqs:DeleteMessage',

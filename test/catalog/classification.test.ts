@@ -26,6 +26,9 @@ describe('destructive classes of named actions', () => {
     ['ec2:ReleaseAddress', ['delete']],
     ['ec2:CancelSpotFleetRequests', ['delete']],
     ['s3:PutLifecycleConfiguration', ['delete']],
+    ['logs:PutRetentionPolicy', ['delete']],
+    ['ecr:PutLifecyclePolicy', ['delete']],
+    ['dynamodb:UpdateTimeToLive', ['delete']],
     ['cloudformation:DeleteStack', ['delete']],
     ['waf:DeleteWebACL', ['delete']],
     ['secretsmanager:RemoveRegionsFromReplication', ['delete']],
@@ -73,6 +76,9 @@ describe('destructive classes of named actions', () => {
     ['s3:BypassGovernanceRetention', ['tamper']],
     ['cloudformation:SetStackPolicy', ['tamper']],
     ['cloudformation:UpdateTerminationProtection', ['tamper']],
+    ['ec2:DisableImageDeregistrationProtection', ['tamper']],
+    ['logs:PutLogGroupDeletionProtection', ['tamper']],
+    ['dynamodb:UpdateContinuousBackups', ['tamper']],
     ['kms:DisableKey', ['tamper']],
     ['kms:PutKeyPolicy', ['tamper']],
     // escalate
@@ -137,6 +143,8 @@ describe('actions that are not destructive', () => {
     'cloudformation:CreateChangeSet',
     'cloudtrail:StartLogging',
     'iam:UpdateAccessKey',
+    'elasticfilesystem:PutLifecycleConfiguration',
+    'ec2:EnableImageDeregistrationProtection',
   ])('%s has no destructive class', (action) => {
     expect(classesOf(action)).toEqual([]);
   });
