@@ -18,9 +18,150 @@ export const Suppression = z.object({
 });
 export type Suppression = z.infer<typeof Suppression>;
 
+const AccountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
+const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region name such as "us-east-1"');
+const OrganizationalUnitId = z
+  .string()
+  .regex(
+    /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/,
+    'an OU id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)',
+  );
+const NoWildcard = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .regex(/^[^*?]+$/, `${what} without wildcards (* or ?)`);
+
+/** Who may assume an agent role (see AgentTrust in lib/constructs). */
+export const AgentRoleTrustConfig = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('account'),
+    accountId: AccountId,
+    /** Only these principals of the account (ARN patterns). */
+    principalArns: z.array(z.string().startsWith('arn:')).optional(),
+    requireSourceIdentity: z.boolean().default(true),
+    sourceIdentityPatterns: z.array(z.string().min(1)).min(1).optional(),
+    requireMfa: z.boolean().default(true),
+  }),
+  z
+    .object({
+      type: z.literal('github-actions'),
+      repository: z
+        .string()
+        .regex(/^[^*?]*$/, 'one repository, without wildcards (* or ?)')
+        .regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/, 'OWNER/REPO'),
+      branch: NoWildcard('one branch name').optional(),
+      environment: NoWildcard('one GitHub environment name').optional(),
+      /** OIDC provider ARN; default: token.actions.githubusercontent.com in the role's account. */
+      providerArn: z.string().startsWith('arn:').optional(),
+    })
+    .refine((trust) => (trust.branch === undefined) !== (trust.environment === undefined), {
+      message: 'set exactly one of branch or environment',
+      path: ['branch'],
+    }),
+  z.object({
+    type: z.literal('service'),
+    service: z
+      .string()
+      .regex(
+        /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/,
+        'a service principal such as "bedrock.amazonaws.com"',
+      ),
+  }),
+]);
+export type AgentRoleTrustConfig = z.infer<typeof AgentRoleTrustConfig>;
+
+/** One agent role for `cdk deploy` (per-account stack, and optionally the StackSet). */
+export const AgentRoleConfig = z.object({
+  /** IAM role name (also the construct id). */
+  roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name (1-64 of letters, digits and +=,.@_-)'),
+  description: z.string().max(1000).optional(),
+  trust: AgentRoleTrustConfig,
+  /** 1 to 12 hours. */
+  maxSessionHours: z.number().int().min(1).max(12).default(1),
+  /** none | view-only (AWS ViewOnlyAccess: metadata only) | read-only (AWS ReadOnlyAccess: data too). */
+  readOnlyBaseline: z.enum(['none', 'view-only', 'read-only']).default('none'),
+  /** Extra grants; destructive actions on production ARNs (or "*") fail the synth. */
+  grants: z
+    .array(z.object({ actions: z.array(z.string().min(1)).min(1), resources: z.array(z.string().min(1)).min(1) }))
+    .default([]),
+});
+export type AgentRoleConfig = z.infer<typeof AgentRoleConfig>;
+
+/** The service-managed StackSet that puts the boundary into every account of the target OUs. */
+export const BoundaryStackSetConfig = z.object({
+  enabled: z.boolean().default(true),
+  stackSetName: z.string().min(1).default('leash-agent-boundary'),
+  /** Create deployment.agentRoles in every account of the OUs too. */
+  includeAgentRoles: z.boolean().default(false),
+  /** Create the GitHub Actions OIDC provider in every account. */
+  createGitHubOidcProvider: z.boolean().default(false),
+  /** Keep the boundary in an account that leaves the OUs (deleting a boundary roles use fails anyway). */
+  retainStacksOnAccountRemoval: z.boolean().default(true),
+});
+export type BoundaryStackSetConfig = z.infer<typeof BoundaryStackSetConfig>;
+
+/** The organization stack: SCPs/RCPs and the boundary StackSet, in the management or delegated-admin account. */
+export const OrganizationDeploymentConfig = z.object({
+  enabled: z.boolean().default(true),
+  stackName: z.string().min(1).default('leash-organization'),
+  /** Management (or delegated administrator) account id; default: whatever account `cdk deploy` uses. */
+  account: AccountId.optional(),
+  /** Region of the organization stack and of the StackSet instances (IAM is global: one is enough). */
+  region: Region.default('us-east-1'),
+  /** OUs (or the root) that get the SCPs/RCPs and, through the StackSet, the boundary. */
+  targetOuIds: z.array(OrganizationalUnitId).default([]),
+  /** Accounts that get the SCPs/RCPs attached directly (not covered by the StackSet, which targets OUs). */
+  accountIds: z.array(AccountId).default([]),
+  /** SELF from the management account, DELEGATED_ADMIN from a StackSets delegated administrator. */
+  callAs: z.enum(['SELF', 'DELEGATED_ADMIN']).default('SELF'),
+  /** Deploy the generated RCPs as well as the SCPs. */
+  resourceControlPolicies: z.boolean().default(true),
+  /** SCPs already attached to each target that stay (FullAWSAccess). */
+  existingServiceControlPoliciesPerTarget: z.number().int().min(0).max(4).default(1),
+  /** RCPs already attached to each target (RCPFullAWSAccess). */
+  existingResourceControlPoliciesPerTarget: z.number().int().min(0).max(4).default(1),
+  boundaryStackSet: BoundaryStackSetConfig.default(BoundaryStackSetConfig.parse({})),
+});
+export type OrganizationDeploymentConfig = z.infer<typeof OrganizationDeploymentConfig>;
+
+/** The per-account agent stack: boundary (or a reference to the StackSet's) and the agent roles. */
+export const AgentStackConfig = z.object({
+  enabled: z.boolean().default(true),
+  stackName: z.string().min(1).default('leash-agents'),
+  /** One stack per account id; empty: one environment-agnostic stack (deploy it with any profile). */
+  accountIds: z.array(AccountId).default([]),
+  region: Region.optional(),
+  /** Create the boundary here. Default: only when the organization's boundary StackSet is off. */
+  createBoundary: z.boolean().optional(),
+  createGitHubOidcProvider: z.boolean().default(false),
+});
+export type AgentStackConfig = z.infer<typeof AgentStackConfig>;
+
+/** How `cdk deploy` (bin/app.ts) deploys the guardrails. */
+export const DeploymentConfig = z.object({
+  organization: OrganizationDeploymentConfig.default(OrganizationDeploymentConfig.parse({})),
+  agentStack: AgentStackConfig.default(AgentStackConfig.parse({})),
+  agentRoles: z
+    .array(AgentRoleConfig)
+    .default([])
+    .superRefine((roles, ctx) => {
+      const seen = new Set<string>();
+      roles.forEach((role, index) => {
+        if (seen.has(role.roleName)) {
+          ctx.addIssue({ code: 'custom', message: `duplicate roleName "${role.roleName}"`, path: [index, 'roleName'] });
+        }
+        seen.add(role.roleName);
+      });
+    }),
+});
+export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
+
 export const LeashConfig = z.object({
   $schema: z.string().optional(),
   guardrails: GuardrailSpec.default(GuardrailSpec.parse({})),
   suppressions: z.array(Suppression).default([]),
+  /** `cdk deploy` settings (bin/app.ts); other commands ignore them. */
+  deployment: DeploymentConfig.default(DeploymentConfig.parse({})),
 });
 export type LeashConfig = z.infer<typeof LeashConfig>;
