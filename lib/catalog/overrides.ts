@@ -92,4 +92,10 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     reason:
       'deletes the replica secrets in the removed Regions (the rules read Remove...From... as a membership change)',
   },
+
+  {
+    action: 's3:ReplicateDelete',
+    add: ['delete'],
+    reason: 'replicates deletions (delete markers) into the destination bucket; whoever holds it can delete there',
+  },
 ];

@@ -21,6 +21,12 @@ describe('destructive classes of named actions', () => {
     ['s3:DeleteBucket', ['delete']],
     ['s3:DeleteObject', ['delete']],
     ['ecr:BatchDeleteImage', ['delete']],
+    ['cognito-idp:AdminDeleteUser', ['delete']],
+    ['dynamodb:PartiQLDelete', ['delete']],
+    ['qldb:PartiQLDropTable', ['delete']],
+    ['es:ESHttpDelete', ['delete']],
+    ['personalize:CreateDataDeletionJob', ['delete']],
+    ['s3:ReplicateDelete', ['delete']],
     ['sqs:PurgeQueue', ['delete']],
     ['ec2:DeregisterImage', ['delete']],
     ['ec2:ReleaseAddress', ['delete']],
@@ -100,6 +106,7 @@ describe('destructive classes of named actions', () => {
     ['iam:DeleteRolePermissionsBoundary', ['tamper', 'escalate']],
     ['iam:PutUserPermissionsBoundary', ['tamper', 'escalate']],
     ['iam:DeleteUserPermissionsBoundary', ['tamper', 'escalate']],
+    ['sso:DeletePermissionsBoundaryFromPermissionSet', ['tamper', 'escalate']],
     ['lambda:UpdateFunctionCode', ['escalate']],
     ['glue:UpdateDevEndpoint', ['escalate']],
   ])('%s is %j', (action, expected) => {
@@ -145,6 +152,8 @@ describe('actions that are not destructive', () => {
     'iam:UpdateAccessKey',
     'elasticfilesystem:PutLifecycleConfiguration',
     'ec2:EnableImageDeregistrationProtection',
+    'kms:CancelKeyDeletion',
+    'iam:GetRolePolicy',
   ])('%s has no destructive class', (action) => {
     expect(classesOf(action)).toEqual([]);
   });
