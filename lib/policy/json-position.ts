@@ -1,11 +1,20 @@
-// Where JSON text first goes wrong. JSON.parse's messages differ between Node versions and some carry no
-// position at all, so after JSON.parse has failed we scan the text ourselves to name a line and column.
+// What JSON.parse does not tell: where text first goes wrong (its messages differ between Node versions and
+// some carry no position at all), and which object keys appear twice (it silently keeps the last one).
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
-/** Offset of the first syntax error in `text`, or undefined if the scanner finds none. */
-export function jsonErrorOffset(text: string): number | undefined {
+export interface JsonScan {
+  /** Offset of the first syntax error, undefined when the text is valid JSON. */
+  readonly errorOffset?: number;
+  /** Keys that occur more than once in one object, with the path of that object. */
+  readonly duplicateKeys: readonly { readonly path: readonly (string | number)[]; readonly key: string }[];
+}
+
+/** Scans JSON text for its first syntax error and for duplicate keys. */
+export function scanJson(text: string): JsonScan {
   let i = 0;
+  const path: (string | number)[] = [];
+  const duplicateKeys: { path: (string | number)[]; key: string }[] = [];
   const fail = (): never => {
     throw i;
   };
@@ -18,13 +27,14 @@ export function jsonErrorOffset(text: string): number | undefined {
       i++;
     }
   };
-  const string = () => {
+  const string = (): string => {
+    const start = i;
     i++; // opening quote
     while (i < text.length) {
       const code = text.charCodeAt(i);
       if (code === 0x22) {
         i++;
-        return;
+        return JSON.parse(text.slice(start, i)) as string;
       }
       if (code < 0x20) fail();
       if (code === 0x5c) {
@@ -39,7 +49,7 @@ export function jsonErrorOffset(text: string): number | undefined {
       }
       i++;
     }
-    fail();
+    return fail();
   };
   const number = () => {
     const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
@@ -56,14 +66,19 @@ export function jsonErrorOffset(text: string): number | undefined {
         i++;
         return;
       }
+      const keys = new Set<string>();
       for (;;) {
         skip();
         if (text[i] !== '"') fail();
-        string();
+        const key = string();
+        if (keys.has(key)) duplicateKeys.push({ path: [...path], key });
+        keys.add(key);
         skip();
         if (text[i] !== ':') fail();
         i++;
+        path.push(key);
         value();
+        path.pop();
         skip();
         if (text[i] === ',') {
           i++;
@@ -83,8 +98,10 @@ export function jsonErrorOffset(text: string): number | undefined {
         i++;
         return;
       }
-      for (;;) {
+      for (let index = 0; ; index++) {
+        path.push(index);
         value();
+        path.pop();
         skip();
         if (text[i] === ',') {
           i++;
@@ -97,7 +114,10 @@ export function jsonErrorOffset(text: string): number | undefined {
         fail();
       }
     }
-    if (ch === '"') return string();
+    if (ch === '"') {
+      string();
+      return;
+    }
     if (ch === 't') return literal('true');
     if (ch === 'f') return literal('false');
     if (ch === 'n') return literal('null');
@@ -108,9 +128,9 @@ export function jsonErrorOffset(text: string): number | undefined {
     value();
     skip();
     if (i < text.length) fail();
-    return undefined;
+    return { duplicateKeys };
   } catch (offset) {
-    if (typeof offset === 'number') return offset;
+    if (typeof offset === 'number') return { errorOffset: offset, duplicateKeys };
     throw offset;
   }
 }

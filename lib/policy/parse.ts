@@ -1,7 +1,7 @@
 // Parsing policy documents from objects, JSON text or the URL-encoded strings IAM APIs return, checking
 // them against the grammar and the rules of each policy type, and normalising them for the evaluator.
 import { checkActionPattern, actionMatches } from './action';
-import { jsonErrorOffset, offsetLineColumn } from './json-position';
+import { offsetLineColumn, scanJson } from './json-position';
 import { formatPath, problem, zodIssuesToProblems, type PathPart } from './problems';
 import {
   CONDITION_OPERATORS,
@@ -57,10 +57,15 @@ const TYPE_NAMES: Record<PolicyType, string> = {
 /** IAM accepts only letters and digits in a Sid; some resource policies (SQS, SNS) accept any string. */
 const IAM_SID = /^[A-Za-z0-9]*$/;
 
-type DecodeResult = { ok: true; value: unknown } | { ok: false; problems: PolicyProblem[] };
+/**
+ * A decoded document, with the problems only the text shows (a key given twice, which JSON.parse silently
+ * resolves by keeping the last), or why there is no document at all.
+ */
+export type DecodeResult =
+  { ok: true; value: unknown; problems: PolicyProblem[] } | { ok: false; problems: PolicyProblem[] };
 
 function jsonSyntaxProblem(text: string, error: Error): PolicyProblem {
-  const offset = jsonErrorOffset(text);
+  const offset = scanJson(text).errorOffset;
   const where =
     offset === undefined
       ? ''
@@ -75,7 +80,7 @@ function jsonSyntaxProblem(text: string, error: Error): PolicyProblem {
 
 /** Accepts an object, JSON text, or URL-encoded JSON text (as returned by GetPolicyVersion and friends). */
 export function decodePolicyInput(input: unknown): DecodeResult {
-  if (typeof input !== 'string') return { ok: true, value: input };
+  if (typeof input !== 'string') return { ok: true, value: input, problems: [] };
   let text = input;
   const trimmed = input.trim();
   if (/^%7b/i.test(trimmed)) {
@@ -93,11 +98,16 @@ export function decodePolicyInput(input: unknown): DecodeResult {
     }
   }
   if (text.trim() === '') return { ok: false, problems: [problem([], 'policy document is empty')] };
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (err) {
     return { ok: false, problems: [jsonSyntaxProblem(text, err as Error)] };
   }
+  const problems = scanJson(text).duplicateKeys.map(({ path, key }) =>
+    problem([...path, key], `${key} is given more than once in the same object: only the last would count`),
+  );
+  return { ok: true, value, problems };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -436,7 +446,7 @@ function withWhere(problems: readonly PolicyProblem[], where: string | undefined
 export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseResult {
   const decoded = decodePolicyInput(input);
   if (!decoded.ok) return { ok: false, problems: withWhere(decoded.problems, options.where) };
-  const problems = checkDocument(decoded.value, options.type);
+  const problems = sortProblems([...decoded.problems, ...checkDocument(decoded.value, options.type)]);
   const errors = problems.filter((p) => p.severity !== 'warning');
   const parsed = PolicyDocumentSchema.safeParse(decoded.value);
   if (errors.length > 0 || !parsed.success) {

@@ -101,7 +101,11 @@ export function validatePolicy(
   const stamp = (problems: PolicyProblem[]) =>
     where === undefined ? problems : problems.map((p) => ({ ...p, where }));
   if (!decoded.ok) return stamp(decoded.problems);
-  const problems = [...checkDocument(decoded.value, type), ...checkActionsAgainstCatalog(decoded.value, type, catalog)];
+  const problems = [
+    ...decoded.problems,
+    ...checkDocument(decoded.value, type),
+    ...checkActionsAgainstCatalog(decoded.value, type, catalog),
+  ];
   const sizeKind = options.sizeKind === undefined ? DEFAULT_SIZE_KIND[type] : options.sizeKind;
   if (sizeKind) {
     const size = policySize(input, sizeKind);

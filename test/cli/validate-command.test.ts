@@ -119,6 +119,20 @@ describe('leash validate', () => {
     expect(result.out).toContain('valid identity policy with 1 warning');
   });
 
+  it('checks the quota named with --size', async () => {
+    const statements = Array.from({ length: 30 }, (_, i) => ({
+      Sid: `S${i}`,
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: '*',
+    }));
+    const path = file('inline.json', { Version: V, Statement: statements });
+    expect((await validate(path, '--type', 'identity')).code).toBe(0);
+    const result = await validate(path, '--type', 'identity', '--size', 'inlineUser');
+    expect(result.code).toBe(1);
+    expect(result.out).toMatch(/over the 2,048 limit for the inline policies of a user/);
+  });
+
   it('exits 2 for a file that does not exist', async () => {
     const result = await validate(join(dir, 'missing.json'));
     expect(result.code).toBe(2);

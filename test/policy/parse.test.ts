@@ -188,6 +188,12 @@ describe('parsePolicy grammar errors', () => {
     }
   });
 
+  it('rejects an empty principal map', () => {
+    expect(lines({ Version: V, Statement: { ...allow, Principal: {} } })).toEqual([
+      'Statement.Principal: must name at least one of AWS, Service, Federated or CanonicalUser',
+    ]);
+  });
+
   it('records where the policy came from on every problem', () => {
     const result = parsePolicy({ Statement: 3 }, { where: 'arn:aws:iam::111122223333:policy/p' });
     expect(result.ok).toBe(false);
@@ -261,6 +267,16 @@ describe('parsePolicy input forms', () => {
   it('reports invalid JSON with line and column', () => {
     expect(lines('{\n  "Version": "2012-10-17",\n  "Statement": [}\n}')).toEqual([
       expect.stringMatching(/^: invalid JSON at line 3, column 17: /),
+    ]);
+  });
+
+  it('reports a key given twice, which JSON.parse would silently resolve', () => {
+    const text =
+      '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},\n' +
+      ' "Statement": {"Effect": "Deny", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}}';
+    expect(lines(text)).toEqual([
+      'Statement: Statement is given more than once in the same object: only the last would count',
+      'Statement.Effect: Effect is given more than once in the same object: only the last would count',
     ]);
   });
 

@@ -1,6 +1,7 @@
 // Property-based specifications of the matchers, expansion and size functions (fast-check).
 import fc from 'fast-check';
 import { loadCatalog } from '../../lib/catalog';
+import { scanJson } from '../../lib/policy/json-position';
 import {
   actionMatches,
   compileActionMatcher,
@@ -68,7 +69,27 @@ describe('wildcardMatch', () => {
       fc.property(fc.string({ unit: alphabet, maxLength: 8 }), fc.string({ unit: text, maxLength: 10 }), (p, t) => {
         expect(wildcardMatch(p, t)).toBe(regexMatch(p, t));
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('scanJson', () => {
+  it('finds no error in any valid JSON, and one exactly where JSON.parse fails for a damaged text', () => {
+    fc.assert(
+      fc.property(fc.json(), fc.nat(), fc.constantFrom('', '}', ']', ',', '"', ':', 'x'), (text, at, damage) => {
+        expect(scanJson(text)).toEqual({ duplicateKeys: [] });
+        const i = at % (text.length + 1);
+        const damaged = `${text.slice(0, i)}${damage}${text.slice(i + (damage === '' ? 1 : 0))}`;
+        let valid = true;
+        try {
+          JSON.parse(damaged);
+        } catch {
+          valid = false;
+        }
+        expect(scanJson(damaged).errorOffset === undefined).toBe(valid);
+      }),
+      { numRuns: 500 },
     );
   });
 });
@@ -82,7 +103,7 @@ describe('action patterns', () => {
         expect(new Set(expanded)).toEqual(new Set(matching));
         expect(expanded).toHaveLength(matching.length);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
