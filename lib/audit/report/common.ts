@@ -21,14 +21,15 @@ export function shortPrincipal(arn: string): string {
   return match ? match[1] : arn;
 }
 
-/** What a finding is about: its principal, else its template location, else its account. */
+/** What a finding is about: its template location, else its principal, else its policy or account. */
 export function subjectOf(finding: Finding): string {
-  if (finding.principalArn) return finding.principalArn;
+  // Template findings are about a resource in a file; their principal ARN is only a stand-in.
   if (finding.location) {
     return finding.location.logicalId
       ? `${finding.location.file}#${finding.location.logicalId}`
       : finding.location.file;
   }
+  if (finding.principalArn) return finding.principalArn;
   const policy = finding.details?.policyArn;
   if (typeof policy === 'string') return policy;
   return finding.accountId ? `account ${finding.accountId}` : '(no subject)';

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { REPORT_FORMATS, renderReport } from '../../../lib/audit/report';
+import { auditFinding, reportInput, suppressedFinding, templateFinding } from './fixtures';
+
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+function sarifValidator() {
+  // The vendored schema declares draft-04; ajv reads it as draft-07 (see test/fixtures/sarif/README.md).
+  const schema = readJson('test/fixtures/sarif/sarif-2.1.0-rtm.5.json');
+  delete schema.$schema;
+  schema.$id = schema.id;
+  delete schema.id;
+  // The schema's `language` pattern is not a valid Unicode-mode regular expression; ajv must compile it without `u`.
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+function reportValidator() {
+  const ajv = new Ajv({ strict: true, allErrors: true });
+  addFormats(ajv);
+  return ajv.compile(readJson('docs/report.schema.json'));
+}
+
+describe('renderReport', () => {
+  it.each(REPORT_FORMATS)('renders %s for an empty result', (format) => {
+    const text = renderReport({ ...reportInput, findings: [], notAudited: [], expiredSuppressions: [] }, format);
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  describe('json', () => {
+    const validate = reportValidator();
+    const report = JSON.parse(renderReport(reportInput, 'json'));
+
+    it('is valid against docs/report.schema.json', () => {
+      expect(validate(report) ? [] : validate.errors).toEqual([]);
+    });
+
+    it('carries the schema version, the tool and every finding with rule, category, severity and evidence', () => {
+      expect(report).toMatchObject({ schemaVersion: 1, tool: { name: 'leash audit', version: '0.1.0' } });
+      expect(report.findings[0]).toMatchObject({
+        ruleId: 'can-delete-production',
+        category: 'production-destruction',
+        severity: 'critical',
+        principalArn: auditFinding.principalArn,
+        evidence: [{ policyKind: 'managed' }],
+      });
+      expect(report.summary).toEqual({
+        findings: 2,
+        suppressed: 1,
+        bySeverity: { critical: 1, high: 1, medium: 0, low: 0, info: 0 },
+        accounts: 1,
+        notAudited: 1,
+        partial: true,
+      });
+    });
+
+    it('fails validation when a finding loses its severity (the schema test can fail)', () => {
+      const broken = JSON.parse(JSON.stringify(report));
+      delete broken.findings[0].severity;
+      expect(validate(broken)).toBe(false);
+    });
+  });
+
+  describe('sarif', () => {
+    const validate = sarifValidator();
+    const log = JSON.parse(renderReport(reportInput, 'sarif'));
+    const results = log.runs[0].results;
+
+    it('is valid SARIF 2.1.0', () => {
+      expect(validate(log) ? [] : validate.errors).toEqual([]);
+    });
+
+    it('rejects an invalid log (the schema is really applied)', () => {
+      expect(validate({ ...log, version: '2.0.0' })).toBe(false);
+    });
+
+    it('lists every rule from its metadata and points results at them', () => {
+      const rules = log.runs[0].tool.driver.rules;
+      expect(rules.map((r: { id: string }) => r.id)).toContain('can-delete-production');
+      for (const result of results) expect(rules[result.ruleIndex].id).toBe(result.ruleId);
+    });
+
+    it('locates an account finding at the principal, a template finding at the file and logical id', () => {
+      expect(results[0].locations[0]).toEqual({
+        logicalLocations: [{ name: 'role/agent-ops', fullyQualifiedName: auditFinding.principalArn, kind: 'resource' }],
+      });
+      expect(results[1].locations[0]).toEqual({
+        physicalLocation: { artifactLocation: { uri: 'cdk.out/App%20Stack.template.json' } },
+        logicalLocations: [{ name: 'DeployRole1234', fullyQualifiedName: 'App/DeployRole/Resource', kind: 'resource' }],
+      });
+    });
+
+    it('maps severities to SARIF levels and keeps suppressions', () => {
+      expect(results.map((r: { level: string }) => r.level)).toEqual(['error', 'error', 'error']);
+      expect(results[2].suppressions).toEqual([
+        { kind: 'external', justification: `${suppressedFinding.suppressed?.reason} (until 2099-01-01)` },
+      ]);
+    });
+
+    it('records accounts that were not audited as a failed invocation', () => {
+      expect(log.runs[0].invocations[0].executionSuccessful).toBe(false);
+    });
+  });
+
+  describe('table', () => {
+    const text = renderReport(reportInput, 'table');
+
+    it('groups findings under their principal, worst first', () => {
+      expect(text.indexOf('role/agent-ops')).toBeLessThan(text.indexOf('App Stack.template.json#DeployRole1234'));
+      expect(text).toContain('role/leash-break-glass');
+      expect(text).toContain('[suppressed until 2099-01-01: break-glass by design, MFA-gated]');
+    });
+
+    it('prints caveats, input problems, expired suppressions, unaudited accounts and the totals', () => {
+      expect(text).toContain('note: Service control policies were not read.');
+      expect(text).toContain('authz.json: Policies[2]: no default version');
+      expect(text).toContain('Expired suppression: missing-boundary');
+      expect(text).toContain('Not audited: 444455556666 (sandbox): AccessDenied');
+      expect(text).toContain('leash audit: 1 critical, 1 high (1 suppressed). Partial: 1 account(s) not audited.');
+    });
+  });
+
+  describe('markdown', () => {
+    const text = renderReport(reportInput, 'markdown');
+
+    it('starts with the totals and a severity table', () => {
+      expect(text.split('\n')[0]).toBe('## leash audit: 1 critical, 1 high (1 suppressed)');
+      expect(text).toContain('| 1 | 1 | 0 | 0 | 0 |');
+    });
+
+    it('escapes pipes inside cells and links rules to their docs', () => {
+      expect(text).toContain('rds:DeleteDBInstance \\| s3:DeleteBucket');
+      expect(text).toContain(`[can-delete-production](${auditFinding.docsUrl})`);
+      expect(text).toContain(`\`${templateFinding.location?.file}#DeployRole1234\``);
+    });
+
+    it('lists suppressed findings apart and warns about the partial result', () => {
+      expect(text).toContain('<summary>Suppressed findings</summary>');
+      expect(text).toContain('**Partial result:**');
+    });
+  });
+});

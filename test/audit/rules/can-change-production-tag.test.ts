@@ -1,0 +1,40 @@
+import * as rule from '../../../lib/audit/rules/can-change-production-tag';
+import { allow, deny, doc, run } from './helpers';
+
+describe('can-change-production-tag', () => {
+  it('reports a principal that may untag production EC2 instances', () => {
+    const [finding] = run(rule, {
+      principals: [{ name: 'tagger', policies: [doc(allow(['ec2:CreateTags', 'ec2:DeleteTags']))] }],
+    });
+    expect(finding.severity).toBe('high');
+    expect(finding.details?.allowed).toEqual(expect.arrayContaining(['ec2:CreateTags', 'ec2:DeleteTags']));
+  });
+
+  it('says nothing when tagging the production key is denied by aws:TagKeys', () => {
+    const policy = doc(
+      allow(['ec2:CreateTags', 'ec2:DeleteTags']),
+      deny(['ec2:CreateTags', 'ec2:DeleteTags'], '*', {
+        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['environment'] } },
+      }),
+    );
+    expect(run(rule, { principals: [{ name: 'tagger', policies: [policy] }] })).toEqual([]);
+  });
+
+  it('says nothing when tagging is only allowed on non-production resources', () => {
+    const policy = doc(
+      allow(['ec2:CreateTags', 'ec2:DeleteTags'], '*', {
+        Condition: { StringEquals: { 'aws:ResourceTag/environment': 'dev' } },
+      }),
+    );
+    expect(run(rule, { principals: [{ name: 'tagger', policies: [policy] }] })).toEqual([]);
+  });
+
+  it('honours a custom production tag key from the config', () => {
+    const findings = run(
+      rule,
+      { principals: [{ name: 'tagger', policies: [doc(allow('rds:RemoveTagsFromResource'))] }] },
+      { guardrails: { production: { tagKeys: ['stage'], values: ['live'] } } },
+    );
+    expect(findings[0].details?.tagKey).toBe('stage');
+  });
+});

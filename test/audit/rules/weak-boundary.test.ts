@@ -1,0 +1,51 @@
+import * as rule from '../../../lib/audit/rules/weak-boundary';
+import { allow, catalog, deny, doc, policyArn, run } from './helpers';
+
+/** Every delete/recreate action of the services, from the catalog (what a good boundary must cover). */
+const destructiveOf = (services: string[]) =>
+  catalog.destructive
+    .filter((a) => services.includes(a.service) && (a.classes.includes('delete') || a.classes.includes('recreate')))
+    .map((a) => a.action);
+
+const BOUNDARY = policyArn('boundary');
+const strongBoundary = doc(
+  allow(['s3:*', 'logs:*', 'iam:*']),
+  deny(destructiveOf(['s3', 'logs', 'iam']), '*', {
+    Condition: { StringNotEquals: { 'aws:ResourceTag/environment': ['dev', 'test'] } },
+  }),
+  deny(['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy'], BOUNDARY),
+  deny(['iam:DeleteRolePermissionsBoundary', 'iam:PutRolePermissionsBoundary'], '*'),
+  deny('iam:CreateRole', '*', { Condition: { StringNotEquals: { 'iam:PermissionsBoundary': BOUNDARY } } }),
+);
+
+describe('weak-boundary', () => {
+  it('reports a boundary that allows everything but IAM users', () => {
+    const [finding] = run(rule, {
+      principals: [
+        { name: 'agent', tags: { 'leash:agent': 'true' }, boundary: 'boundary', policies: [doc(allow('*'))] },
+      ],
+      managed: { boundary: doc(allow('*'), deny('iam:CreateUser')) },
+    });
+    expect(finding).toMatchObject({ severity: 'high', details: { policyArn: BOUNDARY } });
+    expect(finding.details?.productionDestructiveAllowed as number).toBeGreaterThan(1000);
+    expect(finding.message).toContain('creating roles without requiring a permissions boundary');
+  });
+
+  it('accepts a boundary that denies destructive actions outside non-production, boundary edits and unbounded roles', () => {
+    const findings = run(rule, {
+      principals: [{ name: 'agent', boundary: 'boundary', policies: [doc(allow('*'))] }],
+      managed: { boundary: strongBoundary },
+    });
+    expect(findings).toEqual([]);
+  });
+
+  it('reports a boundary that lets the principal rewrite the boundary itself', () => {
+    const weak = doc(allow(['s3:GetObject', 'iam:CreatePolicyVersion']));
+    const [finding] = run(rule, {
+      principals: [{ name: 'p', boundary: 'boundary', policies: [doc(allow('*'))] }],
+      managed: { boundary: weak },
+    });
+    expect(finding.message).toContain('editing the boundary policy itself');
+    expect(finding.severity).toBe('medium');
+  });
+});

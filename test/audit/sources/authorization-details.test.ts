@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { parseAuthorizationDetails } from '../../../lib/audit/sources/authorization-details';
+import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
+import { InputError } from '../../../lib/util/read-input';
+
+const CLOUDSPLAINING = '/work/shared/data/cloudsplaining-example-authz.json';
+const raw = JSON.parse(readFileSync(CLOUDSPLAINING, 'utf8'));
+
+interface RawPrincipal {
+  Arn: string;
+  Path: string;
+  AttachedManagedPolicies: { PolicyArn: string }[];
+  PermissionsBoundary?: { PermissionsBoundaryArn: string };
+}
+
+const minimal = (overrides: object = {}) => ({
+  UserDetailList: [],
+  GroupDetailList: [],
+  RoleDetailList: [
+    {
+      Path: '/',
+      RoleName: 'app',
+      Arn: 'arn:aws:iam::111122223333:role/app',
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] },
+      RolePolicyList: [
+        {
+          PolicyName: 'one',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+          },
+        },
+      ],
+      AttachedManagedPolicies: [],
+      Tags: [{ Key: 'environment', Value: 'production' }],
+    },
+  ],
+  Policies: [],
+  ...overrides,
+});
+
+describe('parseAuthorizationDetails on the Cloudsplaining example account', () => {
+  const snapshot = parseAuthorizationDetails(raw, CLOUDSPLAINING);
+
+  it('yields a valid AccountSnapshot', () => {
+    expect(AccountSnapshot.safeParse(snapshot).success).toBe(true);
+    expect(snapshot.accountId).toBe('200611803367');
+  });
+
+  it('parses every role, user and group, each once', () => {
+    const expected = [...raw.RoleDetailList, ...raw.UserDetailList, ...raw.GroupDetailList].map(
+      (p: RawPrincipal) => p.Arn,
+    );
+    expect(snapshot.principals.map((p) => p.arn).sort()).toEqual([...expected].sort());
+    expect(snapshot.principals.filter((p) => p.kind === 'role')).toHaveLength(78);
+    expect(snapshot.principals.filter((p) => p.kind === 'user')).toHaveLength(44);
+    expect(snapshot.principals.filter((p) => p.kind === 'group')).toHaveLength(5);
+  });
+
+  it('keeps every managed policy with its default version as an object', () => {
+    expect(snapshot.managedPolicies).toHaveLength(84);
+    for (const policy of snapshot.managedPolicies) {
+      expect(typeof policy.document).toBe('object');
+      expect(policy.awsManaged).toBe(policy.arn.startsWith('arn:aws:iam::aws:policy/'));
+    }
+  });
+
+  it('keeps every attachment, boundary, inline policy and trust policy', () => {
+    for (const source of [...raw.RoleDetailList, ...raw.UserDetailList, ...raw.GroupDetailList] as RawPrincipal[]) {
+      const principal = snapshot.principals.find((p) => p.arn === source.Arn);
+      expect(principal?.managedPolicyArns).toEqual(source.AttachedManagedPolicies.map((m) => m.PolicyArn));
+      expect(principal?.permissionsBoundaryArn).toBe(source.PermissionsBoundary?.PermissionsBoundaryArn);
+      expect(principal?.serviceLinked).toBe(source.Path.startsWith('/aws-service-role/'));
+    }
+    for (const role of snapshot.principals.filter((p) => p.kind === 'role')) {
+      expect(typeof role.trustPolicy).toBe('object');
+    }
+  });
+
+  it('records no problems for a complete, well-formed file', () => {
+    expect(snapshot.problems).toEqual([]);
+  });
+});
+
+describe('parseAuthorizationDetails', () => {
+  it('decodes the SDK raw form (URL-encoded documents) to the same snapshot as the CLI form', () => {
+    const encoded = JSON.parse(JSON.stringify(raw));
+    for (const role of encoded.RoleDetailList) {
+      role.AssumeRolePolicyDocument = encodeURIComponent(JSON.stringify(role.AssumeRolePolicyDocument));
+      for (const p of role.RolePolicyList) p.PolicyDocument = encodeURIComponent(JSON.stringify(p.PolicyDocument));
+    }
+    for (const policy of encoded.Policies) {
+      for (const v of policy.PolicyVersionList) v.Document = encodeURIComponent(JSON.stringify(v.Document));
+    }
+    expect(parseAuthorizationDetails(encoded, 'sdk.json')).toEqual({
+      ...parseAuthorizationDetails(raw, 'sdk.json'),
+    });
+  });
+
+  it('keeps going when one policy document cannot be decoded, and says where', () => {
+    const input = minimal();
+    input.RoleDetailList[0].RolePolicyList.push({
+      PolicyName: 'broken',
+      PolicyDocument: '%7B%22Version%22%3A' as never,
+    });
+    const snapshot = parseAuthorizationDetails(input, 'authz.json');
+    expect(snapshot.principals).toHaveLength(1);
+    expect(snapshot.principals[0].inlinePolicies.map((p) => p.name)).toEqual(['one', 'broken']);
+    expect(snapshot.problems).toEqual([
+      expect.objectContaining({ where: 'authz.json: RoleDetailList[0].RolePolicyList[1].PolicyDocument' }),
+    ]);
+  });
+
+  it('takes the default version of a managed policy', () => {
+    const input = minimal({
+      Policies: [
+        {
+          PolicyName: 'p',
+          Arn: 'arn:aws:iam::111122223333:policy/p',
+          DefaultVersionId: 'v2',
+          PolicyVersionList: [
+            { VersionId: 'v1', IsDefaultVersion: false, Document: { Version: '2012-10-17', Statement: [] } },
+            {
+              VersionId: 'v2',
+              IsDefaultVersion: true,
+              Document: { Version: '2012-10-17', Statement: [{ Sid: 'current' }] },
+            },
+          ],
+        },
+      ],
+    });
+    const [policy] = parseAuthorizationDetails(input, 'authz.json').managedPolicies;
+    expect(policy.document).toEqual({ Version: '2012-10-17', Statement: [{ Sid: 'current' }] });
+  });
+
+  it('reads role tags, the account id from ARNs and the service-linked path', () => {
+    const input = minimal();
+    input.RoleDetailList[0].Path = '/aws-service-role/rds.amazonaws.com/';
+    const snapshot = parseAuthorizationDetails(input, 'authz.json');
+    expect(snapshot.accountId).toBe('111122223333');
+    expect(snapshot.principals[0]).toMatchObject({ tags: { environment: 'production' }, serviceLinked: true });
+  });
+
+  it('notes attached policies missing from the Policies list', () => {
+    const input = minimal();
+    input.RoleDetailList[0].AttachedManagedPolicies = [
+      { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } as never,
+    ];
+    const snapshot = parseAuthorizationDetails(input, 'authz.json');
+    expect(snapshot.problems[0].message).toContain('arn:aws:iam::aws:policy/ReadOnlyAccess');
+  });
+
+  it.each([
+    ['a role without Arn', minimal({ RoleDetailList: [{ RoleName: 'x' }] }), 'RoleDetailList[0].Arn'],
+    ['a list that is not a list', minimal({ UserDetailList: {} }), 'UserDetailList'],
+    [
+      'a version list entry of the wrong type',
+      minimal({ Policies: [{ PolicyName: 'p', Arn: 'a', PolicyVersionList: [5] }] }),
+      'Policies[0].PolicyVersionList[0]',
+    ],
+  ])('rejects %s, naming the file and the JSON path', (_name, input, path) => {
+    expect(() => parseAuthorizationDetails(input, 'authz.json')).toThrow(InputError);
+    expect(() => parseAuthorizationDetails(input, 'authz.json')).toThrow(
+      new RegExp(`authz\\.json: ${path.replace(/[[\].]/g, '\\$&')}`),
+    );
+  });
+
+  it('refuses a file with no account id anywhere', () => {
+    expect(() => parseAuthorizationDetails({ RoleDetailList: [] }, 'empty.json')).toThrow(
+      /empty\.json: cannot tell the account id/,
+    );
+  });
+});

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectInputFormat, loadAuditInput, loadOrganizationPolicies } from '../../../lib/audit/sources';
+import { InputError } from '../../../lib/util/read-input';
+
+const dir = mkdtempSync(join(tmpdir(), 'leash-sources-'));
+const write = (name: string, value: unknown) => {
+  const file = join(dir, name);
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+};
+const EXAMPLE = 'examples/example-account/authorization-details.json';
+const denyDoc = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Deny', Action: 'rds:DeleteDBInstance', Resource: '*' }],
+};
+const accountSnapshot = {
+  schemaVersion: 1,
+  accountId: '444455556666',
+  source: { kind: 'live', location: 'live' },
+  principals: [],
+  managedPolicies: [],
+};
+
+describe('detectInputFormat', () => {
+  it.each([
+    [{ RoleDetailList: [] }, 'authorization-details'],
+    [accountSnapshot, 'account-snapshot'],
+    [{ schemaVersion: 1, kind: 'organization', accounts: [] }, 'organization-snapshot'],
+  ])('recognises %j', (value, format) => {
+    expect(detectInputFormat(value, 'f.json')).toBe(format);
+  });
+
+  it('names the file and the formats it expected', () => {
+    expect(() => detectInputFormat([], 'odd.json')).toThrow(/odd\.json: not a recognised input/);
+  });
+});
+
+describe('loadOrganizationPolicies', () => {
+  it('puts single documents at the root next to FullAWSAccess', () => {
+    const levels = loadOrganizationPolicies([write('deny-rds.json', denyDoc)], 'scp');
+    expect(levels).toHaveLength(1);
+    expect(levels[0].policies.map((p) => p.name)).toEqual(['FullAWSAccess', 'deny-rds']);
+  });
+
+  it('takes a chain of levels as written, filling in FullAWSAccess', () => {
+    const file = write('chain.json', [
+      { kind: 'root', id: 'r-1', policies: [{ name: 'FullAWSAccess' }] },
+      { kind: 'ou', id: 'ou-1-abcdefgh', policies: [{ name: 'FullAWSAccess' }, { name: 'deny', document: denyDoc }] },
+    ]);
+    const levels = loadOrganizationPolicies([file], 'scp');
+    expect(levels.map((l) => l.kind)).toEqual(['root', 'ou']);
+    expect(levels[0].policies[0].document).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    });
+  });
+
+  it('rejects a level policy without a document, with its JSON path', () => {
+    const file = write('bad-chain.json', [{ kind: 'root', id: 'r-1', policies: [{ name: 'custom' }] }]);
+    expect(() => loadOrganizationPolicies([file], 'scp')).toThrow(/\[0\]\.policies\[0\]\.document/);
+  });
+
+  it('rejects mixing a chain with single documents', () => {
+    const chain = write('c.json', [{ kind: 'root', id: 'r', policies: [{ name: 'FullAWSAccess' }] }]);
+    expect(() => loadOrganizationPolicies([chain, write('d.json', denyDoc)], 'scp')).toThrow(InputError);
+  });
+
+  it('rejects a chain level of an unknown kind', () => {
+    const file = write('kind.json', [{ kind: 'galaxy', id: 'x', policies: [] }]);
+    expect(() => loadOrganizationPolicies([file], 'scp')).toThrow(/kind\.json: \[0\]\.kind/);
+  });
+});
+
+describe('loadAuditInput', () => {
+  it('reads authorization details and applies the SCP chain', async () => {
+    const input = await loadAuditInput({ input: [EXAMPLE], scp: ['examples/example-account/scps.json'] });
+    expect(input.notAudited).toEqual([]);
+    expect(input.accounts).toHaveLength(1);
+    expect(input.accounts[0]).toMatchObject({ accountId: '111122223333', organizationPoliciesKnown: true });
+    expect(input.accounts[0].serviceControlPolicies.map((l) => l.kind)).toEqual(['root', 'ou', 'account']);
+  });
+
+  it('reads account and organization snapshot files', async () => {
+    const org = write('org.json', {
+      schemaVersion: 1,
+      kind: 'organization',
+      organizationId: 'o-abc',
+      managementAccountId: '999988887777',
+      accounts: [accountSnapshot],
+      notAudited: [{ accountId: '123412341234', reason: 'AccessDenied' }],
+    });
+    const input = await loadAuditInput({ input: [write('account.json', accountSnapshot), org] });
+    expect(input.accounts.map((a) => a.accountId)).toEqual(['444455556666', '444455556666']);
+    expect(input.notAudited).toEqual([{ accountId: '123412341234', reason: 'AccessDenied' }]);
+  });
+
+  it('reports an invalid snapshot file with its JSON path', async () => {
+    const file = write('broken.json', { ...accountSnapshot, principals: [{ kind: 'robot' }] });
+    await expect(loadAuditInput({ input: [file] })).rejects.toThrow(/broken\.json: principals\[0\]\.kind/);
+  });
+
+  it('reports invalid JSON naming the file', async () => {
+    const file = write('syntax.json', '{\n  "RoleDetailList": [,]\n}');
+    await expect(loadAuditInput({ input: [file] })).rejects.toThrow(/syntax\.json(:\d+:\d+)?: invalid JSON/);
+  });
+});

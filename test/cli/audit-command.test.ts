@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryIo, runCli } from '../../lib/cli/program';
+
+const EXAMPLE = 'examples/example-account/authorization-details.json';
+const SCPS = 'examples/example-account/scps.json';
+const CONFIG = 'examples/example-account/leash.config.json';
+const dir = mkdtempSync(join(tmpdir(), 'leash-audit-cli-'));
+
+const write = (name: string, value: unknown) => {
+  const file = join(dir, name);
+  writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
+  return file;
+};
+
+/** A tiny account: one read-only role. */
+const cleanAccount = {
+  RoleDetailList: [
+    {
+      Path: '/',
+      RoleName: 'reader',
+      Arn: 'arn:aws:iam::111122223333:role/reader',
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      RolePolicyList: [
+        {
+          PolicyName: 'read',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+          },
+        },
+      ],
+      AttachedManagedPolicies: [],
+    },
+  ],
+};
+
+describe('leash audit', () => {
+  let exampleJson: {
+    summary: { bySeverity: Record<string, number> };
+    findings: { ruleId: string; suppressed?: unknown }[];
+  };
+  let exampleCode: number;
+
+  beforeAll(async () => {
+    const io = memoryIo();
+    exampleCode = await runCli(
+      ['audit', '--input', EXAMPLE, '--scp', SCPS, '--config', CONFIG, '--format', 'json'],
+      io,
+    );
+    exampleJson = JSON.parse(io.out);
+  });
+
+  it("finds the bundled example account's traps and exits 1", () => {
+    expect(exampleCode).toBe(1);
+    const rules = new Set(exampleJson.findings.map((f) => f.ruleId));
+    for (const id of [
+      'can-delete-production',
+      'full-admin',
+      'privilege-escalation',
+      'can-change-production-tag',
+      'missing-boundary',
+      'weak-boundary',
+      'allow-with-not-action',
+      'trust-public-principal',
+      'trust-cross-account-no-external-id',
+      'trust-oidc-unconstrained',
+      'trust-github-wildcard-repo',
+      'invalid-pattern',
+    ]) {
+      expect(rules).toContain(id);
+    }
+    expect(exampleJson.summary.bySeverity.critical).toBeGreaterThan(0);
+  });
+
+  it('applies in-date suppressions from the config and keeps the finding, marked', () => {
+    const suppressed = exampleJson.findings.filter((f) => f.suppressed);
+    expect(suppressed.map((f) => f.ruleId)).toEqual(['full-admin']);
+  });
+
+  it('prints a table by default and exits 0 on a clean account', async () => {
+    const io = memoryIo();
+    const code = await runCli(['audit', '--input', write('clean.json', cleanAccount)], io);
+    expect(code).toBe(0);
+    expect(io.out).toContain('leash audit: no findings.');
+  });
+
+  it('honours --fail-on', async () => {
+    const writer = JSON.parse(JSON.stringify(cleanAccount));
+    writer.RoleDetailList[0].RolePolicyList[0].PolicyDocument.Statement[0].Action = 'sqs:SendMessage';
+    const file = write('medium.json', writer);
+    expect(await runCli(['audit', '--input', file, '--fail-on', 'high'], memoryIo())).toBe(0);
+    expect(await runCli(['audit', '--input', file, '--fail-on', 'medium'], memoryIo())).toBe(1);
+  });
+
+  it('writes the report to --output in the chosen format', async () => {
+    const output = join(dir, 'report.sarif');
+    const io = memoryIo();
+    await runCli(['audit', '--input', write('clean2.json', cleanAccount), '--format', 'sarif', '--output', output], io);
+    expect(JSON.parse(readFileSync(output, 'utf8')).version).toBe('2.1.0');
+    expect(io.out).toBe('');
+    expect(io.err).toContain(`wrote ${output}`);
+  });
+
+  it('exits 1 for a partial audit (an account not audited), whatever the findings', async () => {
+    const org = write('org.json', {
+      schemaVersion: 1,
+      kind: 'organization',
+      organizationId: 'o-abc',
+      managementAccountId: '999988887777',
+      accounts: [],
+      notAudited: [{ accountId: '123412341234', reason: 'AccessDenied' }],
+    });
+    const io = memoryIo();
+    expect(await runCli(['audit', '--input', org, '--format', 'markdown'], io)).toBe(1);
+    expect(io.out).toContain('**Partial result:**');
+  });
+
+  it.each([
+    ['a missing file', ['--input', 'no/such/file.json'], /no\/such\/file\.json: cannot read: no such file/],
+    ['a malformed input', ['--input', 'examples/example-account/scps.json'], /not a recognised input/],
+    ['an unknown format', ['--input', EXAMPLE, '--format', 'html'], /Allowed choices are table, json, sarif, markdown/],
+    [
+      'a suppression without a real reason',
+      [
+        '--input',
+        EXAMPLE,
+        '--config',
+        write('bad-config.json', { suppressions: [{ ruleId: 'full-admin', reason: 'ok', expires: '2099-01-01' }] }),
+      ],
+      /bad-config\.json: suppressions\[0\]\.reason: a written reason of at least 10 characters/,
+    ],
+  ])('exits 2 on %s with a clear message', async (_name, args, message) => {
+    const io = memoryIo();
+    expect(await runCli(['audit', ...args], io)).toBe(2);
+    expect(io.err).toMatch(message);
+  });
+});
