@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../util/read-input';
 import { registerAuditCommand } from './audit-command';
 import { registerCatalogCommand } from './catalog-command';
+import { registerCheckCommand } from './check-command';
 import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
 import { registerValidateCommand } from './validate-command';
@@ -41,6 +42,7 @@ export function buildProgram(context: CliContext): Command {
   registerValidateCommand(program, context);
   registerSnapshotCommand(program, context);
   registerAuditCommand(program, context);
+  registerCheckCommand(program, context);
   void program;
   return program;
 }

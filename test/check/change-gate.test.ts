@@ -9,7 +9,6 @@ let apps: SynthesizedApps;
 beforeAll(() => {
   apps = synthesizeApps();
 });
-afterAll(() => apps.cleanup());
 
 function gate(app: { before: string; after: string }) {
   return findDestructiveChanges(loadStacks([app.after]), loadStacks([app.before]), production);

@@ -96,7 +96,6 @@ describe('snapshot from a synthesized CDK app', () => {
   beforeAll(() => {
     apps = synthesizeApps();
   });
-  afterAll(() => apps.cleanup());
 
   it('gives the wildcard role its construct path and attaches the CDK default policy', () => {
     const snapshot = snapshotFromTemplates(loadStacks([apps.wildcard]), { location: apps.wildcard });

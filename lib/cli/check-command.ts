@@ -1,0 +1,84 @@
+// `leash check`: the CI gate on what `cdk synth` produces. Runs the audit rules on the IAM in the templates
+// and, with --baseline, fails on deletions or replacements of stateful or production resources.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from '../audit/report';
+import { SEVERITIES, type Severity } from '../audit/rules/types';
+import { loadCatalog } from '../catalog';
+import { checkReportInput, failsAt, runCheck } from '../check/check';
+import { renderCheckSarif } from '../check/sarif-regions';
+import { InputError, readJsonFile } from '../util/read-input';
+import { loadConfigFile } from './audit-command';
+import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
+import type { CliContext } from './program';
+
+export interface CheckCommandOptions {
+  readonly baseline?: string[];
+  readonly config?: string;
+  readonly format: ReportFormat;
+  readonly output?: string;
+  readonly failOn: Severity | 'none';
+}
+
+export function runCheckCommand(inputs: readonly string[], options: CheckCommandOptions, context: CliContext): void {
+  const config = loadConfigFile(options.config);
+  const result = runCheck(inputs, options.baseline, { config, catalog: loadCatalog(), now: new Date() });
+  const input = checkReportInput(result, { name: 'leash check', version: packageVersion() });
+  const report =
+    options.format === 'sarif' ? renderCheckSarif(input, result.stacks) : renderReport(input, options.format);
+  if (options.output) {
+    try {
+      writeFileSync(options.output, report);
+    } catch (err) {
+      throw new InputError(`${options.output}: cannot write: ${(err as Error).message}`);
+    }
+    const open = result.findings.filter((finding) => !finding.suppressed).length;
+    context.io.stderr(
+      `leash check: wrote ${options.output} (${options.format}): ${result.stacks.length} template(s), ${open} finding(s)\n`,
+    );
+  } else {
+    context.io.stdout(report);
+  }
+  context.exitCode = options.failOn !== 'none' && failsAt(result.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function packageVersion(): string {
+  // Sources run from lib/cli, the build from dist/lib/cli: package.json is two or three levels up.
+  for (const file of [join(__dirname, '..', '..', 'package.json'), join(__dirname, '..', '..', '..', 'package.json')]) {
+    try {
+      const manifest = readJsonFile(file) as { name?: unknown; version?: unknown };
+      if (manifest.name === 'agent-leash' && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // not here; try the next
+    }
+  }
+  return '0.0.0';
+}
+
+export function registerCheckCommand(program: Command, context: CliContext): void {
+  program
+    .command('check')
+    .description(
+      'Check what `cdk synth` produced before it is deployed: the audit rules on the IAM in the templates, and with --baseline the deletions and replacements of stateful or production resources. Offline.',
+    )
+    .argument(
+      '<templates...>',
+      'a cdk.out directory (stacks, nested stacks, stages), template directories, or template files (JSON or YAML)',
+    )
+    .option(
+      '--baseline <paths...>',
+      'what is deployed now: a previous cdk.out, or templates saved with `aws cloudformation get-template` (file name = stack name)',
+    )
+    .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
+    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
+        .choices([...SEVERITIES, 'none'])
+        .default('high'),
+    )
+    .action((templates: string[], options: CheckCommandOptions) => {
+      runCheckCommand(templates, options, context);
+    });
+}

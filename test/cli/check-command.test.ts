@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryIo, runCli } from '../../lib/cli/program';
+
+const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'templates', name);
+const dir = mkdtempSync(join(tmpdir(), 'leash-check-cli-'));
+
+function config(approvedBy: string[], expires = '2099-12-31'): string {
+  const file = join(dir, `config-${approvedBy.join('-') || 'none'}-${expires}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      suppressions: [
+        {
+          ruleId: 'destructive-change',
+          logicalId: 'OrdersDatabase',
+          reason: 'Renaming the orders database; restored from snapshot in the maintenance window (CHG-42).',
+          expires,
+          approvedBy,
+        },
+        {
+          ruleId: 'destructive-change',
+          logicalId: 'Sessions',
+          reason: 'Sessions move to ElastiCache; the table is empty since CHG-41.',
+          expires,
+          approvedBy,
+        },
+      ],
+    }),
+  );
+  return file;
+}
+
+async function check(...args: string[]) {
+  const io = memoryIo();
+  const code = await runCli(['check', ...args], io);
+  return { code, out: io.out, err: io.err };
+}
+
+const gateArgs = [fixture('database-v2.yaml'), '--baseline', fixture('database-v1.yaml')];
+
+describe('leash check exit codes', () => {
+  it('exits 1 on a wildcard role', async () => {
+    const { code, out } = await check(fixture('wildcard-admin.yaml'));
+    expect(code).toBe(1);
+    expect(out).toContain('AdminRole');
+  });
+
+  it('exits 0 with --fail-on none', async () => {
+    expect((await check(fixture('wildcard-admin.yaml'), '--fail-on', 'none')).code).toBe(0);
+  });
+
+  it('exits 1 when a production database would be replaced and a table deleted', async () => {
+    const { code, out } = await check(...gateArgs, '--format', 'json');
+    expect(code).toBe(1);
+    const report = JSON.parse(out);
+    const titles = JSON.stringify(report);
+    expect(titles).toContain('Replaces AWS::RDS::DBInstance OrdersDatabase');
+    expect(titles).toContain('Deletes AWS::DynamoDB::Table Sessions');
+  });
+
+  it('exits 0 when two distinct people approved both changes', async () => {
+    const { code } = await check(...gateArgs, '--config', config(['alice', 'bob']));
+    expect(code).toBe(0);
+  });
+
+  it.each([
+    ['one approver', ['alice'], '2099-12-31', /only alice approved it/],
+    ['the same approver twice', ['alice', 'alice'], '2099-12-31', /alice is listed 2 times/],
+    ['an expired approval', ['alice', 'bob'], '2020-01-01', /expired on 2020-01-01/],
+  ])('still exits 1 with %s and says why', async (_name, approvedBy, expires, why) => {
+    const { code, out } = await check(...gateArgs, '--config', config(approvedBy, expires), '--format', 'markdown');
+    expect(code).toBe(1);
+    expect(out).toMatch(why);
+  });
+
+  it.each([
+    ['a missing input', ['no-such-dir']],
+    ['no input at all', []],
+    ['an unknown format', [fixture('wildcard-admin.yaml'), '--format', 'xml']],
+    ['a broken template', [join(__dirname, 'check-command.test.ts')]],
+  ])('exits 2 on %s', async (_name, args) => {
+    expect((await check(...args)).code).toBe(2);
+  });
+});
+
+describe('leash check output', () => {
+  it('writes SARIF with the template line of each finding', async () => {
+    const output = join(dir, 'check.sarif');
+    const { code, err } = await check(...gateArgs, '--format', 'sarif', '--output', output);
+    expect(code).toBe(1);
+    expect(err).toMatch(/wrote .*check\.sarif \(sarif\)/);
+    const sarif = JSON.parse(readFileSync(output, 'utf8'));
+    const results = sarif.runs[0].results as {
+      ruleId: string;
+      locations: { physicalLocation: { region?: { startLine: number } } }[];
+    }[];
+    const database = results.find((r) => JSON.stringify(r).includes('OrdersDatabase'));
+    expect(database?.ruleId).toBe('destructive-change');
+    expect(database?.locations[0].physicalLocation.region?.startLine).toBe(2);
+  });
+});
