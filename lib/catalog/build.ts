@@ -44,7 +44,7 @@ export function parseAccessLevel(raw: string, where: string): AccessLevel {
 function hasResourceTag(keys: readonly string[] | undefined): boolean {
   if (keys === undefined) return false;
   for (const key of keys) {
-    // Length first: most rows list dozens of keys, and lower-casing each one dominates the build time.
+    // Length first: rows list dozens of keys, and this skips lower-casing nearly all of them.
     if (key.length === RESOURCE_TAG_KEY.length && key.toLowerCase() === RESOURCE_TAG_KEY_LOWER) return true;
   }
   return false;

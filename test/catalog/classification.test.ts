@@ -226,9 +226,13 @@ describe('rules and overrides stay in step with the data', () => {
       expect(action).toBeDefined();
       for (const cls of entry.add ?? []) expect(action?.classes).toContain(cls);
       for (const cls of entry.remove ?? []) expect(action?.classes).not.toContain(cls);
-      // A removal must undo something a rule did, else the override is stale.
+      // A removal must undo something a rule did, and an addition must add what no rule gives; otherwise
+      // the override is stale.
       for (const cls of entry.remove ?? []) {
         expect(action?.classReasons).toContain(`not ${cls}: override: ${entry.reason}`);
+      }
+      for (const cls of entry.add ?? []) {
+        expect(action?.classReasons.filter((reason) => reason.startsWith(`${cls}: rule `))).toEqual([]);
       }
     },
   );
