@@ -46,9 +46,8 @@ export function resolveRegion(settings: Pick<AwsClientSettings, 'region'>): stri
   return settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
-/** One set of clients sharing one credential source. */
-export function createAwsClients(settings: AwsClientSettings): AwsClients {
-  const common = {
+function clientConfig(settings: AwsClientSettings) {
+  return {
     region: resolveRegion(settings),
     maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryMode: settings.retryMode ?? 'adaptive',
@@ -62,9 +61,20 @@ export function createAwsClients(settings: AwsClientSettings): AwsClients {
     // A profile only matters when the default chain picks the credentials.
     ...(settings.profile && !settings.credentials ? { profile: settings.profile } : {}),
   };
+}
+
+/** Only IAM: what a member account's audit session needs. */
+export function createIamClient(settings: AwsClientSettings): IAMClient {
+  const endpoint = settings.endpoints?.iam;
+  return new IAMClient({ ...clientConfig(settings), ...(endpoint ? { endpoint } : {}) });
+}
+
+/** One set of clients sharing one credential source. */
+export function createAwsClients(settings: AwsClientSettings): AwsClients {
+  const common = clientConfig(settings);
   const endpoints = settings.endpoints ?? {};
   return {
-    iam: new IAMClient({ ...common, ...(endpoints.iam ? { endpoint: endpoints.iam } : {}) }),
+    iam: createIamClient(settings),
     sts: new STSClient({ ...common, ...(endpoints.sts ? { endpoint: endpoints.sts } : {}) }),
     organizations: new OrganizationsClient({
       ...common,

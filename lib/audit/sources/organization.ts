@@ -9,12 +9,14 @@ import {
   paginateListRoots,
   type Root,
 } from '@aws-sdk/client-organizations';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import {
   type AwsClients,
   type AwsClientSettings,
   assumeRoleCredentials,
   createAwsClients,
+  createIamClient,
   destroyAwsClients,
   errorMessage,
   isAbort,
@@ -254,18 +256,16 @@ export async function readOrganization(options: OrganizationReadOptions): Promis
       const isManagementAccount = member.id === managementAccountId;
       const roleArn = `arn:${partition}:iam::${member.id}:role/${roleName}`;
       const ownAccount = member.id === callerAccountId;
-      let clients: AwsClients | undefined;
+      let memberIam: IAMClient | undefined;
       let step = ownAccount ? 'iam:GetAccountAuthorizationDetails' : `sts:AssumeRole ${roleArn}`;
       try {
-        if (ownAccount) {
-          clients = base;
-        } else {
+        if (!ownAccount) {
           const credentials = assumeRoleCredentials(base.sts, roleArn, { sessionName: SESSION_NAME, signal });
           await credentials();
-          clients = createAwsClients({ ...options, credentials });
+          memberIam = createIamClient({ ...options, credentials });
           step = 'iam:GetAccountAuthorizationDetails';
         }
-        const iamClient = clients.iam;
+        const iamClient = memberIam ?? base.iam;
         const [snapshot, chains] = await Promise.all([
           readAccountIam(iamClient, {
             accountId: member.id,
@@ -299,7 +299,7 @@ export async function readOrganization(options: OrganizationReadOptions): Promis
           },
         };
       } finally {
-        if (clients && clients !== base) destroyAwsClients(clients);
+        memberIam?.destroy();
       }
     }
   } catch (err) {

@@ -13,6 +13,8 @@ export interface MockRequest {
   operation: string;
   /** Account of the credentials that signed the request (undefined when unsigned or unknown). */
   callerAccountId?: string;
+  /** Long-term user keys, or a session from AssumeRole. */
+  callerKind?: 'user' | 'assumed-role';
   params: Record<string, unknown>;
 }
 
@@ -111,12 +113,19 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         service: 'organizations',
         operation,
         callerAccountId: caller?.accountId,
+        callerKind: caller?.kind,
         params: body ? (JSON.parse(body) as Record<string, unknown>) : {},
       };
     } else {
       const params = Object.fromEntries(new URLSearchParams(body));
       const service: MockService = params.Version === '2011-06-15' ? 'sts' : 'iam';
-      request = { service, operation: params.Action ?? '', callerAccountId: caller?.accountId, params };
+      request = {
+        service,
+        operation: params.Action ?? '',
+        callerAccountId: caller?.accountId,
+        callerKind: caller?.kind,
+        params,
+      };
     }
 
     // Recorded on arrival, so a request the client gave up on is visible at once.
@@ -206,7 +215,9 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
   /** The signing access key id from the SigV4 Authorization header, mapped to an account. */
   function identifyCaller(
     req: IncomingMessage,
-  ): { accountId: string; accessKeyId: string; arn: string; sessionToken?: string } | undefined {
+  ):
+    | { accountId: string; accessKeyId: string; arn: string; kind: 'user' | 'assumed-role'; sessionToken?: string }
+    | undefined {
     const auth = req.headers.authorization ?? '';
     const match = /Credential=([^/]+)\//.exec(auth);
     if (!match) return undefined;
@@ -217,11 +228,12 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         accountId: session.accountId,
         accessKeyId,
         arn: `arn:aws:sts::${session.accountId}:assumed-role/leash-audit/leash-audit`,
+        kind: 'assumed-role',
         sessionToken: session.sessionToken,
       };
     }
     const user = /^AKIA(\d{12})$/.exec(accessKeyId);
-    if (user) return { accountId: user[1], accessKeyId, arn: `arn:aws:iam::${user[1]}:user/auditor` };
+    if (user) return { accountId: user[1], accessKeyId, arn: `arn:aws:iam::${user[1]}:user/auditor`, kind: 'user' };
     return undefined;
   }
 

@@ -1,6 +1,13 @@
 // Ready-made fake worlds: a small organization whose every detail tests can assert, and a synthetic large one
 // for the benchmark.
-import { FULL_AWS_ACCESS, type MockAccount, type MockIam, type MockWorld, type PolicyDocument } from './model';
+import {
+  FULL_AWS_ACCESS,
+  type MockAccount,
+  type MockIam,
+  type MockOrgPolicy,
+  type MockWorld,
+  type PolicyDocument,
+} from './model';
 
 export const MANAGEMENT = '111111111111';
 export const PROD = '222222222222';
@@ -40,6 +47,15 @@ export const RCP_DENY_EXTERNAL: PolicyDocument = {
       Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-exampleorg1' } },
     },
   ],
+};
+
+const RCP_FULL_AWS_ACCESS: MockOrgPolicy = {
+  id: 'p-RCPFullAWSAccess',
+  name: 'RCPFullAWSAccess',
+  type: 'RESOURCE_CONTROL_POLICY',
+  awsManaged: true,
+  content: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] },
+  targets: [],
 };
 
 /** An account with a user in a group, a deployer role with a boundary, and a service-linked role. */
@@ -217,6 +233,7 @@ export function syntheticOrganization(
       iam: accountIam(id, options.rolesPerAccount ?? 20),
     });
   }
+  const allTargets = ['r-root', ...ous.map((ou) => ou.id), ...accounts.map((account) => account.id)];
   return {
     accounts,
     organization: {
@@ -225,7 +242,8 @@ export function syntheticOrganization(
       root: { id: 'r-root', name: 'Root', policyTypes: ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'] },
       ous,
       policies: [
-        { ...FULL_AWS_ACCESS, targets: ['r-root', ...ous.map((ou) => ou.id), ...accounts.map((a) => a.id)] },
+        { ...FULL_AWS_ACCESS, targets: allTargets },
+        { ...RCP_FULL_AWS_ACCESS, targets: allTargets },
         ...ous.map((ou, index) => ({
           id: `p-ouscp${String(index).padStart(4, '0')}`,
           name: `guardrail-${ou.name}`,
