@@ -139,7 +139,8 @@ function classify(
     reasons.push('SCP denies it on the production ARN patterns / ARNs (only those resources)');
   }
   const rcpTag = coveredForEveryKey(rcps, keys, (s) => s.role === 'production-tag' && s.matches(name));
-  if (action.tagAware && rcpTag.all) {
+  const rcpTagProtects = action.tagAware && rcpTag.all;
+  if (rcpTagProtects) {
     enforcement.push('rcp-tag-condition');
     reasons.push('RCP denies it on production-tagged resources, also to principals of other accounts');
   }
@@ -166,7 +167,7 @@ function classify(
     } else reasons.push('agents are denied it unless the resource is tagged non-production');
   }
   const protectedForAgents = enforcement.includes('boundary-allowlist') || enforcement.includes('agent-fail-closed');
-  const protectedForEveryone = scpTagProtects || scpArn;
+  const protectedForEveryone = scpTagProtects || scpArn || rcpTagProtects;
   if (!protectedForEveryone && action.classes.every((c) => c === 'escalate')) {
     reasons.push('escalation alone is guarded for agents only (denying it to everyone would stop normal deployments)');
   }

@@ -59,7 +59,8 @@ export function agentGuardTemplates(
       effect: 'Deny',
       action: ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
       resource: '*',
-      condition: allOf(when, { ArnNotEquals: { 'iam:PermissionsBoundary': boundaryPolicyArnInCallerAccount(spec) } }),
+      // StringNotEquals as in the IAM User Guide's boundary examples; the ARN holds a policy variable.
+      condition: allOf(when, { StringNotEquals: { 'iam:PermissionsBoundary': boundaryPolicyArnInCallerAccount(spec) } }),
       mandatory: true,
     },
     {

@@ -8,11 +8,11 @@ import {
   type GeneratedGuardrails,
   type GeneratedPolicy,
 } from '../../lib/guardrails';
-import { checkActionPattern, expandActionPattern, policySize, validatePolicy, type PolicyType } from '../../lib/policy';
+import { checkActionPattern, expandActionPattern, policySize, validatePolicy } from '../../lib/policy';
 
 const catalog = loadCatalog();
 
-function allPolicies(g: GeneratedGuardrails): { policy: GeneratedPolicy; type: PolicyType }[] {
+function allPolicies(g: GeneratedGuardrails): { policy: GeneratedPolicy; type: 'boundary' | 'scp' | 'rcp' }[] {
   return [
     { policy: g.boundary, type: 'boundary' },
     ...g.serviceControlPolicies.map((policy) => ({ policy, type: 'scp' as const })),
