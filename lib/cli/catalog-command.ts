@@ -1,8 +1,14 @@
 // `leash catalog`: which AWS actions exist, which are destructive and whether a tag condition can stop them.
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { DESTRUCTIVE_CLASSES, loadCatalog, type Catalog, type CatalogAction, type DestructiveClass } from '../catalog';
-import type { TagSupport } from '../catalog/types';
+import {
+  DESTRUCTIVE_CLASSES,
+  loadCatalog,
+  type Catalog,
+  type CatalogAction,
+  type DestructiveClass,
+  type TagSupport,
+} from '../catalog';
 import { InputError } from '../util/read-input';
 import type { CliContext } from './program';
 
@@ -28,7 +34,8 @@ export interface CatalogJsonRow {
   readonly tagAware: boolean;
   readonly tagSupport: TagSupport;
   readonly resourceTypes: readonly string[];
-  readonly reasons: readonly string[];
+  /** Which rule or override gave (or took away) each class. */
+  readonly classReasons: readonly string[];
 }
 
 /** Repeatable, comma-separable option values: `--class delete,tamper --class escalate`. */
@@ -118,7 +125,7 @@ export function toJsonRow(action: CatalogAction): CatalogJsonRow {
     tagAware: action.tagAware,
     tagSupport: action.tagSupport,
     resourceTypes: action.resourceTypes.map((type) => type.name),
-    reasons: action.classReasons,
+    classReasons: action.classReasons,
   };
 }
 

@@ -9,6 +9,7 @@ interface Row {
   classes: string[];
   tagAware: boolean;
   tagSupport: string;
+  classReasons: string[];
 }
 
 async function leash(...argv: string[]) {
@@ -50,6 +51,16 @@ describe('leash catalog', () => {
       }),
     );
     expect(rows.every((row) => row.service === 'ec2' && row.classes.includes('delete'))).toBe(true);
+  });
+
+  it('explains each class in the JSON output', async () => {
+    const rows = await jsonRows('--service', 'iam', '--class', 'tamper');
+    const boundary = rows.find((row) => row.action === 'iam:PutRolePermissionsBoundary');
+    expect(boundary?.classes).toEqual(['tamper', 'escalate']);
+    expect(boundary?.classReasons).toEqual([
+      expect.stringMatching(/^tamper: rule tamper\.permissions-boundary: /),
+      expect.stringMatching(/^escalate: rule escalate\.permissions-boundary: /),
+    ]);
   });
 
   it.each(['delete', 'recreate', 'tamper', 'escalate'])('--class %s keeps only actions of that class', async (cls) => {
