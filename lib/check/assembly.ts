@@ -24,15 +24,20 @@ export interface LoadedStack extends TemplateStack {
 
 const TEMPLATE_FILE = /\.(json|ya?ml|template)$/i;
 
+export interface LoadOptions {
+  /** A directory without templates is "nothing deployed yet" (for baselines) rather than an error. */
+  readonly allowEmpty?: boolean;
+}
+
 /** Load every template named on the command line; directories are cloud assemblies or folders of templates. */
-export function loadStacks(inputs: readonly string[]): LoadedStack[] {
+export function loadStacks(inputs: readonly string[], options: LoadOptions = {}): LoadedStack[] {
   if (inputs.length === 0) throw new InputError('name a cdk.out directory or template files');
   const stacks: LoadedStack[] = [];
   for (const input of inputs) {
     if (!existsSync(input)) throw new InputError(`${input}: no such file or directory`);
     if (statSync(input).isDirectory()) {
       if (existsSync(join(input, 'manifest.json'))) stacks.push(...loadAssembly(input));
-      else stacks.push(...loadTemplateDirectory(input));
+      else stacks.push(...loadTemplateDirectory(input, options.allowEmpty === true));
     } else if (basename(input) === 'manifest.json') {
       stacks.push(...loadAssembly(dirname(input)));
     } else {
@@ -64,11 +69,11 @@ function loadTemplateOnly(file: string): LoadedStack {
   };
 }
 
-function loadTemplateDirectory(directory: string): LoadedStack[] {
+function loadTemplateDirectory(directory: string, allowEmpty: boolean): LoadedStack[] {
   const files = readdirSync(directory)
     .filter((name) => TEMPLATE_FILE.test(name) && !/\.(assets|metadata)\.json$/.test(name))
     .sort();
-  if (files.length === 0) {
+  if (files.length === 0 && !allowEmpty) {
     throw new InputError(`${directory}: no manifest.json (not a cdk.out) and no .json/.yaml templates`);
   }
   return files.map((name) => loadTemplateOnly(join(directory, name)));

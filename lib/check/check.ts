@@ -39,7 +39,7 @@ export function runCheck(
   options: CheckOptions = {},
 ): CheckResult {
   const stacks = loadStacks(inputs);
-  const baselineStacks = baseline && baseline.length > 0 ? loadStacks(baseline) : undefined;
+  const baselineStacks = baseline && baseline.length > 0 ? loadStacks(baseline, { allowEmpty: true }) : undefined;
   return checkStacks(stacks, baselineStacks, inputs.join(', '), options);
 }
 

@@ -55,7 +55,9 @@ export class LeashValidationPlugin implements IPolicyValidationPluginBeta1 {
   public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
     const stacks = stacksOf(context.templatePaths);
     const baseline =
-      this.props.baseline && this.props.baseline.length > 0 ? loadStacks(this.props.baseline) : undefined;
+      this.props.baseline && this.props.baseline.length > 0
+        ? loadStacks(this.props.baseline, { allowEmpty: true })
+        : undefined;
     const result = checkStacks(stacks, baseline, 'cdk synth', {
       config: this.props.config ?? LeashConfig.parse({}),
       catalog: this.props.catalog,

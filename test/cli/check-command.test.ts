@@ -101,3 +101,12 @@ describe('leash check output', () => {
     expect(database?.locations[0].physicalLocation.region?.startLine).toBe(2);
   });
 });
+
+describe('leash check baselines', () => {
+  it('accepts an empty baseline directory as "nothing deployed yet"', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'leash-empty-baseline-'));
+    const { code, out } = await check(fixture('database-v1.yaml'), '--baseline', empty, '--format', 'json');
+    expect(code).toBe(0);
+    expect(out).toContain('treated as new stacks');
+  });
+});
