@@ -28,6 +28,7 @@ export {
   LEGACY_POLICY_VERSION,
   TRUST_POLICY_ACTIONS,
   checkConditionOperator,
+  checkResourcePattern,
   decodePolicyInput,
   guessPolicyType,
   normalizePolicy,

@@ -142,6 +142,23 @@ export function elementStrings(
   return [];
 }
 
+/**
+ * Problem text for a Resource / NotResource value, or undefined when it is `*` or an ARN: `arn:` and six
+ * colon-separated segments, or fewer when the last one ends in `*` (it then covers the rest).
+ */
+export function checkResourcePattern(value: string): string | undefined {
+  if (value === '*') return undefined;
+  if (!value.startsWith('arn:')) return `${JSON.stringify(value)} is not an ARN or "*"`;
+  const segments = value.split(':').length;
+  if (segments < 6 && !value.endsWith('*')) {
+    return (
+      `${JSON.stringify(value)} is not a complete ARN: expected arn:partition:service:region:account:resource ` +
+      `(or end it with "*")`
+    );
+  }
+  return undefined;
+}
+
 /** Problem text for a condition operator, or undefined when IAM knows it. */
 export function checkConditionOperator(operator: string): string | undefined {
   let rest = operator;
@@ -242,6 +259,17 @@ function checkStatement(
     // IAM documents and enforces this; for SCPs and RCPs we have no documented rule, so only warn.
     const severity = type === 'scp' || type === 'rcp' ? 'warning' : 'error';
     out.push(problem(at('Sid'), `Sid ${JSON.stringify(statement.Sid)} may contain only letters and digits`, severity));
+  }
+
+  if (type && type !== 'trust') {
+    // IAM: "Resource ... must be in ARN format or "*"". Some services' resource policies take other forms.
+    const severity = type === 'resource' ? 'warning' : 'error';
+    for (const key of ['Resource', 'NotResource']) {
+      for (const { path: resourcePath, value } of elementStrings(statement, key, path)) {
+        const why = checkResourcePattern(value);
+        if (why) out.push(problem(resourcePath, why, severity));
+      }
+    }
   }
 
   if (type) out.push(...checkTypeRules(statement, path, type));
@@ -349,6 +377,10 @@ function checkDuplicateSids(statements: ReturnType<typeof rawStatements>, type?:
 
 /** Grammar and type-rule problems of a decoded document, zod issues and our own checks together. */
 export function checkDocument(document: unknown, type?: PolicyType): PolicyProblem[] {
+  return analyseDocument(document, type).problems;
+}
+
+function analyseDocument(document: unknown, type?: PolicyType): { problems: PolicyProblem[]; data?: PolicyDocument } {
   const parsed = PolicyDocumentSchema.safeParse(document, { reportInput: true });
   const problems = parsed.success ? [] : zodIssuesToProblems(parsed.error.issues);
   if (isPlainObject(document)) problems.push(...checkVersion(document));
@@ -357,7 +389,7 @@ export function checkDocument(document: unknown, type?: PolicyType): PolicyProbl
     if (isPlainObject(statement)) problems.push(...checkStatement(statement, path, type));
   }
   problems.push(...checkDuplicateSids(statements, type));
-  return sortProblems(problems);
+  return { problems: sortProblems(problems), ...(parsed.success ? { data: parsed.data } : {}) };
 }
 
 /** Document-level problems first, then by statement, keeping each statement's problems in order found. */
@@ -446,16 +478,16 @@ function withWhere(problems: readonly PolicyProblem[], where: string | undefined
 export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseResult {
   const decoded = decodePolicyInput(input);
   if (!decoded.ok) return { ok: false, problems: withWhere(decoded.problems, options.where) };
-  const problems = sortProblems([...decoded.problems, ...checkDocument(decoded.value, options.type)]);
+  const analysis = analyseDocument(decoded.value, options.type);
+  const problems = sortProblems([...decoded.problems, ...analysis.problems]);
   const errors = problems.filter((p) => p.severity !== 'warning');
-  const parsed = PolicyDocumentSchema.safeParse(decoded.value);
-  if (errors.length > 0 || !parsed.success) {
+  if (errors.length > 0 || !analysis.data) {
     return { ok: false, problems: withWhere(problems, options.where) };
   }
   return {
     ok: true,
-    policy: normalizePolicy(parsed.data),
-    document: parsed.data,
+    policy: normalizePolicy(analysis.data),
+    document: analysis.data,
     warnings: withWhere(problems, options.where),
   };
 }

@@ -440,6 +440,20 @@ describe('parsePolicy per-type rules', () => {
       ],
     },
     {
+      name: 'a bucket name where an ARN belongs',
+      type: 'identity',
+      statement: { ...allow, Resource: ['arn:aws:s3:::b/*', 'my-bucket'] },
+      expected: ['Statement.Resource[1]: "my-bucket" is not an ARN or "*"'],
+    },
+    {
+      name: 'an ARN cut short without a wildcard',
+      type: 'scp',
+      statement: { Effect: 'Deny', Action: 's3:*', NotResource: 'arn:aws:s3' },
+      expected: [
+        'Statement.NotResource: "arn:aws:s3" is not a complete ARN: expected arn:partition:service:region:account:resource (or end it with "*")',
+      ],
+    },
+    {
       name: 'no Principal in a resource policy',
       type: 'resource',
       statement: allow,
@@ -485,6 +499,7 @@ describe('parsePolicy per-type rules', () => {
 
   const valid: { type: PolicyType; statement: Record<string, unknown> }[] = [
     { type: 'identity', statement: allow },
+    { type: 'identity', statement: { ...allow, Resource: ['arn:aws:iam::*', 'arn:aws:logs:*:*:log-group:/app:*'] } },
     { type: 'boundary', statement: { Effect: 'Deny', NotAction: 'iam:*', NotResource: 'arn:aws:s3:::b/*' } },
     {
       type: 'trust',
