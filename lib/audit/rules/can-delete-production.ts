@@ -29,7 +29,8 @@ export function check(context: RuleContext): Finding[] {
     if (principal.serviceLinked) continue;
     const compiled = account.principal(principal.arn);
     if (!compiled) continue;
-    const decisions = compiled.decideMany(actions, request);
+    const asked = analysis.restrict(principal, actions);
+    const decisions = compiled.decideMany(asked, request);
     const allowed: ActionDecision[] = [];
     const depends: ActionDecision[] = [];
     const gaps: Record<ScpGap, string[]> = {
@@ -44,7 +45,7 @@ export function check(context: RuleContext): Finding[] {
       if (decision.decision === 'denied') return;
       (decision.decision === 'allowed' ? allowed : depends).push(decision);
       for (const key of decision.dependsOn) dependsOn.add(key);
-      gaps[scpGap(actions[i], principal.serviceLinked)].push(decision.action);
+      gaps[scpGap(asked[i], principal.serviceLinked)].push(decision.action);
     });
     if (allowed.length === 0 && depends.length === 0) continue;
 

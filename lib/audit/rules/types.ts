@@ -1,5 +1,5 @@
 // Findings and rules: a rule is metadata plus one check; reporters read the metadata, rules never print.
-import type { Catalog } from '../../catalog/types';
+import type { Catalog, CatalogAction } from '../../catalog/types';
 import type { GuardrailSpec } from '../../guardrails/spec';
 import type { CompiledAccount } from '../evaluate/types';
 import type { AccountSnapshot, Principal, SourceLocation } from '../sources/snapshot';
@@ -95,6 +95,11 @@ export interface AccountAnalysis {
   /** Every policy in use (identity, boundary, SCP, RCP), parsed lazily once. */
   readonly policies: readonly PolicyInUse[];
   summary(principalArn: string): PrincipalAccessSummary | undefined;
+  /**
+   * `actions` narrowed to those some identity Allow of the principal names: the others are implicitly
+   * denied, so rules ask the evaluator only about these (exact, and much cheaper).
+   */
+  restrict(principal: Principal, actions: readonly CatalogAction[]): readonly CatalogAction[];
   /** Whether the principal is exempt from the production guardrails by config (break-glass, pipeline). */
   isExempt(principalArn: string): boolean;
   /** Whether the principal carries the agent tag from config. */

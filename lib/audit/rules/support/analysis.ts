@@ -1,10 +1,12 @@
 // Shared, memoised per-principal questions: the whole-catalog decision summary is the expensive part of an
-// audit, so it is computed once per principal and kept as a few counters, never as decision objects.
+// audit, so it is computed once per principal and kept as a few counters, never as decision objects, and the
+// evaluator is asked only about actions some identity Allow names (the rest are implicitly denied).
 import type { Catalog } from '../../../catalog/types';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import type { CompiledAccount } from '../../evaluate/types';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { AccountAnalysis, PrincipalAccessSummary } from '../types';
+import { createCandidateIndex } from './candidates';
 import { policiesInUse } from './policies';
 import { wildcardMatch } from './wildcard';
 
@@ -19,33 +21,42 @@ export function createAccountAnalysis(
   const principals: Principal[] = snapshot.principals.filter((p) => p.kind !== 'group');
   const byArn = new Map(principals.map((p) => [p.arn, p]));
   const summaries = new Map<string, PrincipalAccessSummary | undefined>();
-  const isWrite = catalog.actions.map((action) => WRITE_LEVELS.has(action.accessLevel));
   const agentTag = guardrails.agents.principalTag;
+  const policies = policiesInUse(snapshot);
+  const candidates = createCandidateIndex(snapshot, catalog, policies);
+  const writeLevel = new Map(catalog.actions.map((action) => [action, WRITE_LEVELS.has(action.accessLevel)]));
 
   return {
     principals,
-    policies: policiesInUse(snapshot),
+    policies,
+    restrict(principal, actions) {
+      return candidates.restrict(principal, actions);
+    },
     summary(arn) {
       if (summaries.has(arn)) return summaries.get(arn);
       const compiled = account.principal(arn);
+      const principal = byArn.get(arn);
       let summary: PrincipalAccessSummary | undefined;
-      if (compiled) {
-        const decisions = compiled.decideMany(catalog.actions);
+      if (compiled && principal) {
+        const asked = candidates.candidates(principal);
+        const decisions = compiled.decideMany(asked);
         let allowed = 0;
         let depends = 0;
         let writeAllowed = 0;
         let writeDepends = 0;
         for (let i = 0; i < decisions.length; i++) {
           const decision = decisions[i].decision;
+          if (decision === 'denied') continue;
+          const write = writeLevel.get(asked[i]) === true;
           if (decision === 'allowed') {
             allowed++;
-            if (isWrite[i]) writeAllowed++;
-          } else if (decision === 'depends') {
+            if (write) writeAllowed++;
+          } else {
             depends++;
-            if (isWrite[i]) writeDepends++;
+            if (write) writeDepends++;
           }
         }
-        summary = { arn, total: decisions.length, allowed, depends, writeAllowed, writeDepends };
+        summary = { arn, total: catalog.actions.length, allowed, depends, writeAllowed, writeDepends };
       }
       summaries.set(arn, summary);
       return summary;

@@ -1,0 +1,68 @@
+// The candidate filter must be exact: every action the evaluator does not deny is among the candidates,
+// so narrowing the evaluator's work never hides a finding.
+import { readFileSync } from 'node:fs';
+import { compileAccount } from '../../../lib/audit/evaluate';
+import { createCandidateIndex } from '../../../lib/audit/rules/support/candidates';
+import { policiesInUse } from '../../../lib/audit/rules/support/policies';
+import { loadAuditInput } from '../../../lib/audit/sources';
+import { parseAuthorizationDetails } from '../../../lib/audit/sources/authorization-details';
+import type { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
+import { catalog } from './helpers';
+
+function expectExact(snapshot: AccountSnapshot, every = 1): void {
+  const account = compileAccount(snapshot, catalog);
+  const index = createCandidateIndex(snapshot, catalog, policiesInUse(snapshot));
+  const principals = snapshot.principals.filter((p) => p.kind !== 'group').filter((_, i) => i % every === 0);
+  for (const principal of principals) {
+    const candidates = new Set(index.candidates(principal).map((a) => a.action));
+    const granted = account
+      .principal(principal.arn)!
+      .decideMany(catalog.actions)
+      .filter((d) => d.decision !== 'denied')
+      .map((d) => d.action);
+    expect({ principal: principal.arn, missed: granted.filter((a) => !candidates.has(a)) }).toEqual({
+      principal: principal.arn,
+      missed: [],
+    });
+  }
+}
+
+describe('candidate actions', () => {
+  it('cover everything the evaluator grants in the example account (with its SCPs)', async () => {
+    const input = await loadAuditInput({
+      input: ['examples/example-account/authorization-details.json'],
+      scp: ['examples/example-account/scps.json'],
+    });
+    expectExact(input.accounts[0]);
+  });
+
+  it('cover everything the evaluator grants in the Cloudsplaining example (every third principal)', () => {
+    const file = '/work/shared/data/cloudsplaining-example-authz.json';
+    expectExact(parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file), 3);
+  });
+
+  it('are few for a narrowly scoped role', () => {
+    const snapshot = parseAuthorizationDetails(
+      JSON.parse(readFileSync('examples/example-account/authorization-details.json', 'utf8')),
+      'example',
+    );
+    const index = createCandidateIndex(snapshot, catalog, policiesInUse(snapshot));
+    const role = snapshot.principals.find((p) => p.name === 'payments-api-lambda')!;
+    expect(
+      index
+        .candidates(role)
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'logs:CreateLogGroup',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+      ].sort(),
+    );
+  });
+});
