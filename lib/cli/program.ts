@@ -4,6 +4,7 @@ import { InputError } from '../util/read-input';
 import { registerAuditCommand } from './audit-command';
 import { registerCatalogCommand } from './catalog-command';
 import { registerCheckCommand } from './check-command';
+import { registerGenerateCommand } from './generate-command';
 import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
 import { registerValidateCommand } from './validate-command';
@@ -43,6 +44,7 @@ export function buildProgram(context: CliContext): Command {
   registerSnapshotCommand(program, context);
   registerAuditCommand(program, context);
   registerCheckCommand(program, context);
+  registerGenerateCommand(program, context);
   void program;
   return program;
 }

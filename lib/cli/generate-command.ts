@@ -1,0 +1,92 @@
+// `leash generate`: write the agent boundary, the SCPs, the RCPs and the coverage report for a guardrail
+// spec (leash.config.json `guardrails`, or the documented defaults) into a directory.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import {
+  generateGuardrails,
+  GuardrailSizeError,
+  GuardrailSpecError,
+  renderCoverage,
+  type CoverageFormat,
+  type GeneratedGuardrails,
+} from '../guardrails';
+import { InputError } from '../util/read-input';
+import { loadConfigFile } from './audit-command';
+import type { CliContext } from './program';
+
+export interface GenerateCommandOptions {
+  readonly config?: string;
+  readonly out: string;
+  readonly format: CoverageFormat;
+}
+
+/** The files `generate` writes, by name, with their exact contents. */
+export function guardrailFiles(generated: GeneratedGuardrails): Map<string, string> {
+  const files = new Map<string, string>();
+  // Minified and without a trailing newline: AWS Organizations counts every character of an SCP/RCP, and the
+  // reported sizes are those of these exact bytes (`--content file://scp-1.json`).
+  files.set('boundary.json', JSON.stringify(generated.boundary.document));
+  generated.serviceControlPolicies.forEach((p, i) => files.set(`scp-${i + 1}.json`, JSON.stringify(p.document)));
+  generated.resourceControlPolicies.forEach((p, i) => files.set(`rcp-${i + 1}.json`, JSON.stringify(p.document)));
+  files.set('coverage.json', renderCoverage(generated.coverage, 'json'));
+  files.set('coverage.md', renderCoverage(generated.coverage, 'markdown'));
+  return files;
+}
+
+const NUMBERED_POLICY = /^(scp|rcp)-\d+\.json$/;
+
+function writeGuardrailFiles(out: string, files: Map<string, string>): void {
+  try {
+    mkdirSync(out, { recursive: true });
+    // A previous run may have needed more SCPs or RCPs; stale numbered files would be deployed by mistake.
+    for (const name of readdirSync(out)) {
+      if (NUMBERED_POLICY.test(name) && !files.has(name)) rmSync(join(out, name));
+    }
+    for (const [name, text] of files) writeFileSync(join(out, name), text);
+  } catch (err) {
+    throw new InputError(`${out}: cannot write the guardrail files: ${(err as Error).message}`);
+  }
+}
+
+export function runGenerate(options: GenerateCommandOptions, context: CliContext): void {
+  const config = loadConfigFile(options.config);
+  let generated: GeneratedGuardrails;
+  try {
+    generated = generateGuardrails(config.guardrails);
+  } catch (err) {
+    if (err instanceof GuardrailSpecError || err instanceof GuardrailSizeError) {
+      const where = options.config ? `${options.config}: guardrails` : 'default guardrail spec';
+      throw new InputError(`${where}: ${err.message.split('\n').join(`\n${where}: `)}`);
+    }
+    throw err;
+  }
+  const files = guardrailFiles(generated);
+  writeGuardrailFiles(options.out, files);
+  context.io.stdout(renderCoverage(generated.coverage, options.format));
+  if (options.format === 'table') {
+    context.io.stdout(`Wrote ${[...files.keys()].join(', ')} to ${options.out}\n`);
+  }
+}
+
+export function registerGenerateCommand(program: Command, context: CliContext): void {
+  program
+    .command('generate')
+    .description(
+      'Generate the agent permissions boundary, the production SCPs and RCPs and a coverage report from the guardrail spec (leash.config.json "guardrails", or the defaults: production = tag environment in production/prod).',
+    )
+    .option('--config <file>', 'leash.config.json (default: the documented defaults)')
+    .option(
+      '--out <dir>',
+      'directory for boundary.json, scp-N.json, rcp-N.json, coverage.json, coverage.md',
+      'leash-guardrails',
+    )
+    .addOption(
+      new Option('--format <format>', 'coverage summary printed to stdout')
+        .choices(['table', 'json', 'markdown'])
+        .default('table'),
+    )
+    .action((options: GenerateCommandOptions) => {
+      runGenerate(options, context);
+    });
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryIo, runCli } from '../../lib/cli/program';
+import { policySize } from '../../lib/policy';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'leash-generate-'));
+}
+
+describe('leash generate', () => {
+  it('writes the boundary, SCPs, RCPs and coverage for the documented defaults and prints the summary', async () => {
+    const out = join(tempDir(), 'guardrails');
+    const io = memoryIo();
+    const code = await runCli(['generate', '--out', out], io);
+    expect({ code, err: io.err }).toEqual({ code: 0, err: '' });
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(
+      expect.arrayContaining(['boundary.json', 'coverage.json', 'coverage.md', 'scp-1.json', 'rcp-1.json']),
+    );
+    expect(io.out).toMatch(/Guardrail coverage/);
+    expect(io.out).toMatch(/management account/);
+    for (const name of files.filter((f) => /^(scp|rcp)-\d+\.json$/.test(f))) {
+      const text = readFileSync(join(out, name), 'utf8');
+      expect({ name, size: policySize(text, 'scp') <= 5120 }).toEqual({ name, size: true });
+      expect(JSON.parse(text).Statement.length).toBeGreaterThan(0);
+    }
+    const boundary = JSON.parse(readFileSync(join(out, 'boundary.json'), 'utf8'));
+    expect(JSON.stringify(boundary)).toContain('aws:ResourceTag/environment');
+  });
+
+  it('reads the guardrail spec from --config', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'leash.config.json');
+    writeFileSync(config, JSON.stringify({ guardrails: { production: { tagKeys: ['stage'], values: ['live'] } } }));
+    const io = memoryIo();
+    const code = await runCli(['generate', '--config', config, '--out', join(dir, 'out'), '--format', 'json'], io);
+    expect({ code, err: io.err }).toEqual({ code: 0, err: '' });
+    expect(readFileSync(join(dir, 'out', 'scp-1.json'), 'utf8')).toContain('aws:ResourceTag/stage');
+    expect(JSON.parse(io.out).totals.destructive).toBeGreaterThan(0);
+  });
+
+  it('names the file and JSON path of a bad config field and exits 2', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'leash.config.json');
+    writeFileSync(config, JSON.stringify({ guardrails: { agents: { allowedServices: ['S3*'] } } }));
+    const io = memoryIo();
+    const code = await runCli(['generate', '--config', config, '--out', join(dir, 'out')], io);
+    expect(code).toBe(2);
+    expect(io.err).toContain(`${config}: guardrails.agents.allowedServices[0]:`);
+  });
+
+  it('rejects a value that is both production and non-production, naming the field, and exits 2', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'leash.config.json');
+    writeFileSync(config, JSON.stringify({ guardrails: { production: { nonProductionValues: ['prod'] } } }));
+    const io = memoryIo();
+    const code = await runCli(['generate', '--config', config, '--out', join(dir, 'out')], io);
+    expect(code).toBe(2);
+    expect(io.err).toContain('production.nonProductionValues[0]: "prod" is also a production value');
+  });
+
+  it('explains what does not fit and exits 2 when the spec is too large for four SCPs', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'leash.config.json');
+    const exempt = Array.from({ length: 90 }, (_, i) => `arn:aws:iam::*:role/break-glass-role-number-${i}`);
+    writeFileSync(config, JSON.stringify({ guardrails: { exemptPrincipalArns: exempt } }));
+    const io = memoryIo();
+    const code = await runCli(['generate', '--config', config, '--out', join(dir, 'out')], io);
+    expect(code).toBe(2);
+    expect(io.err).toMatch(/SCP: statement \w+ does not fit/);
+  });
+
+  it('removes numbered policy files left over from an earlier run', async () => {
+    const out = tempDir();
+    writeFileSync(join(out, 'scp-9.json'), '{}');
+    writeFileSync(join(out, 'notes.txt'), 'keep me');
+    const code = await runCli(['generate', '--out', out], memoryIo());
+    expect(code).toBe(0);
+    expect(readdirSync(out)).not.toContain('scp-9.json');
+    expect(readdirSync(out)).toContain('notes.txt');
+  });
+});
