@@ -2,7 +2,6 @@
 // that `leash audit --input` reads later, offline. Read-only; Ctrl-C stops cleanly with exit code 130.
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { errorMessage } from '../audit/sources/aws-clients';
 import {
   DEFAULT_AUDIT_ROLE_NAME,
   DEFAULT_CONCURRENCY,
@@ -78,16 +77,37 @@ export function snapshotDocument(input: LiveInput): AccountSnapshot | Organizati
   return AccountSnapshot.parse(input.accounts[0]);
 }
 
-export async function runSnapshot(options: SnapshotCommandOptions, context: CliContext): Promise<void> {
-  const { io } = context;
+/**
+ * Ctrl-C aborts the returned signal (the SDK cancels requests in flight); a second Ctrl-C falls through to
+ * Node's default and ends the process at once. Call `dispose` when the read is over.
+ */
+export function interruptOnSigint(
+  io: CliIo,
+  command: string,
+  beforeMessage?: () => void,
+): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const progress = progressBar(io, options.org ? 'accounts' : 'reading');
   const onSigint = () => {
-    progress.finish();
-    io.stderr('leash snapshot: interrupted, stopping (Ctrl-C again to quit at once)\n');
+    beforeMessage?.();
+    io.stderr(`leash ${command}: interrupted, stopping (Ctrl-C again to quit at once)\n`);
     controller.abort();
   };
   process.once('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onSigint) };
+}
+
+/** The line printed after an interrupted live read. */
+export function describeInterruption(err: LiveAuditInterrupted): string {
+  const { accounts, notAudited, total } = err.partial;
+  return total > 0
+    ? `interrupted after reading ${accounts.length} and failing ${notAudited.length} of ${total} accounts`
+    : 'interrupted before any account was read';
+}
+
+export async function runSnapshot(options: SnapshotCommandOptions, context: CliContext): Promise<void> {
+  const { io } = context;
+  const progress = progressBar(io, 'accounts');
+  const interrupt = interruptOnSigint(io, 'snapshot', () => progress.finish());
   let input: LiveInput;
   try {
     input = await loadLiveInput({
@@ -98,24 +118,20 @@ export async function runSnapshot(options: SnapshotCommandOptions, context: CliC
       concurrency: options.concurrency,
       maxAttempts: options.maxAttempts,
       onProgress: (done, total, label) => progress.update(done, total, label),
-      signal: controller.signal,
+      signal: interrupt.signal,
     });
   } catch (err) {
-    progress.finish();
     if (err instanceof LiveAuditInterrupted) {
-      const { accounts, notAudited, total } = err.partial;
-      io.stderr(
-        `leash snapshot: interrupted after reading ${accounts.length} and failing ${notAudited.length} of ${total} accounts; ${options.out} not written\n`,
-      );
+      io.stderr(`leash snapshot: ${describeInterruption(err)}; ${options.out} not written\n`);
       context.exitCode = EXIT_INTERRUPTED;
       return;
     }
-    // No credentials, the organization not readable, and the like: say what AWS said, no stack trace.
-    throw new InputError(`snapshot: ${errorMessage(err)}`);
+    // No credentials, the organization not readable and the like arrive as InputError: one line, exit 2.
+    throw err;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    progress.finish();
+    interrupt.dispose();
   }
-  progress.finish();
 
   const document = snapshotDocument(input);
   try {

@@ -110,8 +110,15 @@ describe('leash snapshot', () => {
     const io = memoryIo();
     expect(await runCli(['snapshot', '--org', '--out', join(environment.dir, 'x.json')], io)).toBe(2);
     expect(io.err).toMatch(
-      /^leash: snapshot: AccessDeniedException: .*management account or a delegated administrator/,
+      /^leash: live audit: AccessDeniedException: .*management account or a delegated administrator.*auditor-policy\.json\)\n$/,
     );
+  });
+
+  it('says plainly when there are no AWS credentials, exit 2', async () => {
+    // Only empty config files, no keys, no metadata service: the SDK chain finds nothing.
+    const io = memoryIo();
+    expect(await runCli(['snapshot', '--out', join(environment.dir, 'x.json')], io)).toBe(2);
+    expect(io.err).toMatch(/^leash: live audit: CredentialsProviderError: .*\(no AWS credentials: use --profile/);
   });
 
   it('rejects a bad --concurrency', async () => {

@@ -189,6 +189,7 @@ export async function readOwnOrganizationPolicies(
 
 export interface LiveAccountOptions extends AwsClientSettings {
   signal?: AbortSignal;
+  /** Counted in accounts, like the organization audit: (0, 1) when reading starts, (1, 1) when done. */
   onProgress?: (done: number, total: number, label?: string) => void;
 }
 
@@ -197,25 +198,20 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
   const clients = createAwsClients(options);
   const { signal } = options;
   try {
-    const total = 3;
-    options.onProgress?.(0, total, 'sts:GetCallerIdentity');
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
     if (!identity.Account) throw new Error('sts:GetCallerIdentity returned no account id');
     const accountId = identity.Account;
     const readAt = new Date().toISOString();
-    options.onProgress?.(1, total, `iam:GetAccountAuthorizationDetails ${accountId}`);
+    options.onProgress?.(0, 1, accountId);
     const [iamSnapshot, organization] = await Promise.all([
       readAccountIam(clients.iam, {
         accountId,
         source: { kind: 'live', location: `${identity.Arn ?? accountId}`, readAt },
         signal,
-      }).then((snapshot) => {
-        options.onProgress?.(2, total, `organizations ${accountId}`);
-        return snapshot;
       }),
       readOwnOrganizationPolicies(clients.organizations, accountId, signal),
     ]);
-    options.onProgress?.(total, total, accountId);
+    options.onProgress?.(1, 1, accountId);
     return {
       ...iamSnapshot,
       serviceControlPolicies: organization.serviceControlPolicies,

@@ -1,6 +1,7 @@
 // The live source of `leash audit` and `leash snapshot`: the caller's own account, or with `org` the whole
 // organization through a read-only role in each member. Only read operations are ever called.
-import type { AwsEndpoints, AwsCredentials } from './aws-clients';
+import { InputError } from '../../util/read-input';
+import { type AwsCredentials, type AwsEndpoints, errorCode, errorMessage, isAccessDenied } from './aws-clients';
 import { readLiveAccount } from './live-account';
 import { LiveAuditInterrupted, type NotAuditedAccount, readOrganization } from './organization';
 import type { AccountSnapshot } from './snapshot';
@@ -42,7 +43,43 @@ export interface LiveInput {
   organization?: { organizationId: string; managementAccountId: string; readAt: string };
 }
 
+/**
+ * Read the live account or organization. Rejects with `LiveAuditInterrupted` when `signal` aborts, and with an
+ * InputError (one line, exit 2 in the CLI) when the audit cannot start: no credentials, the organization not
+ * readable from this account. Individual member accounts that cannot be read go to `notAudited` instead.
+ */
 export async function loadLiveInput(options: LiveInputOptions): Promise<LiveInput> {
+  try {
+    return await readLive(options);
+  } catch (err) {
+    if (err instanceof LiveAuditInterrupted) throw err;
+    if (options.signal?.aborted) throw new LiveAuditInterrupted({ accounts: [], notAudited: [], total: 0 });
+    if (!fromAwsOrNetwork(err)) throw err;
+    throw new InputError(`live audit: ${errorMessage(err)}${hint(err, options)}`);
+  }
+}
+
+/** Errors AWS, the credential chain or the network produced; anything else is a bug and keeps its stack. */
+function fromAwsOrNetwork(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const candidate = err as { $metadata?: unknown; $fault?: unknown; code?: unknown };
+  if (candidate.$metadata !== undefined || candidate.$fault !== undefined) return true;
+  if (/^(CredentialsProviderError|TokenProviderError|TimeoutError)$/.test(errorCode(err))) return true;
+  return typeof candidate.code === 'string' && /^E[A-Z]+$/.test(candidate.code);
+}
+
+function hint(err: unknown, options: LiveInputOptions): string {
+  if (errorCode(err) === 'CredentialsProviderError') {
+    return ' (no AWS credentials: use --profile, AWS_PROFILE, `aws sso login` or AWS_ACCESS_KEY_ID)';
+  }
+  if (options.org && isAccessDenied(err)) {
+    return ' (--org must run in the management account or a delegated administrator; see templates/iam/auditor-policy.json)';
+  }
+  if (isAccessDenied(err)) return ' (see templates/iam/auditor-policy.json for the permissions needed)';
+  return '';
+}
+
+async function readLive(options: LiveInputOptions): Promise<LiveInput> {
   const settings = {
     profile: options.profile,
     region: options.region,

@@ -1,4 +1,5 @@
-import { loadLiveInput } from '../../../lib/audit/sources/live-input';
+import { LiveAuditInterrupted, loadLiveInput } from '../../../lib/audit/sources/live-input';
+import { InputError } from '../../../lib/util/read-input';
 import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { credentialsFor } from '../../support/aws-mock/model';
 import { type AwsMock, startAwsMock } from '../../support/aws-mock/server';
@@ -112,5 +113,43 @@ describe('live account audit', () => {
       organizationPoliciesKnown: true,
     });
     expect(accounts[0].serviceControlPolicies).toEqual([]);
+  });
+
+  it('reports progress in accounts: (0, 1) then (1, 1)', async () => {
+    const progress: [number, number][] = [];
+    await loadLiveInput({
+      endpoints: endpoints(),
+      credentials: credentialsFor(DEV),
+      onProgress: (done, total) => progress.push([done, total]),
+    });
+    expect(progress).toEqual([
+      [0, 1],
+      [1, 1],
+    ]);
+  });
+
+  it('rejects with LiveAuditInterrupted when aborted mid-read', async () => {
+    mock.faults.push({ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 2000 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const pending = loadLiveInput({
+      endpoints: endpoints(),
+      credentials: credentialsFor(DEV),
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 0) setTimeout(() => controller.abort(), 50);
+      },
+    });
+    await expect(pending).rejects.toBeInstanceOf(LiveAuditInterrupted);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('turns an AWS refusal to start into one InputError line', async () => {
+    mock.faults.push({ kind: 'access-denied', operation: 'GetAccountAuthorizationDetails' });
+    const error = await loadLiveInput({ endpoints: endpoints(), credentials: credentialsFor(DEV) }).catch((err) => err);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(
+      /^live audit: AccessDenied: not authorized to perform iam:GetAccountAuthorizationDetails \(see templates\/iam\/auditor-policy.json/,
+    );
   });
 });
