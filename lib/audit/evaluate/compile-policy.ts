@@ -1,6 +1,7 @@
 // A parsed policy turned into statements ready for bulk evaluation: action matchers built once, each
 // statement filed under the services it can match, resource patterns precompiled, and the condition keys
 // that vary by action listed so answers can be remembered per action "shape" rather than per action.
+import type { CatalogAction } from '../../catalog/types';
 import type { NormalizedCondition, NormalizedPolicy, NormalizedStatement } from '../../policy/types';
 import { compileActionMatcher, compileResourceMatcher } from '../../policy';
 import { isActionDependentKey, isPrincipalKey } from './context';
@@ -22,6 +23,9 @@ export type ResourceTest =
       readonly matcher?: (arn: string) => boolean;
     };
 
+/** Which actions of one service a statement matches: all, none, or a byte per action (1 = matches). */
+export type MatchTable = 'all' | 'none' | Uint8Array;
+
 export interface CompiledStatement {
   /** Unique within a compiled account: indexes per-request memo arrays. */
   readonly id: number;
@@ -30,6 +34,8 @@ export interface CompiledStatement {
   /** Lower-cased services the statement's Action names; undefined when it may match any service. */
   readonly services?: readonly string[];
   matchesAction(action: string): boolean;
+  /** The match table over `actions` (the catalog's actions of `service`), computed once per service. */
+  matchTable(service: string, actions: readonly CatalogAction[]): MatchTable;
   readonly resource: ResourceTest;
   readonly conditions: readonly NormalizedCondition[];
   /** Lower-cased condition keys whose presence varies by action (tags, service-specific keys). */
@@ -38,6 +44,8 @@ export interface CompiledStatement {
   readonly principalDependent: boolean;
   /** Applies whenever the action matches (Resource `*`, no conditions). */
   readonly unconditional: boolean;
+  /** Whether the answer can differ between actions of one service (resource patterns, action-dependent keys). */
+  readonly shapeDependent: boolean;
 }
 
 export interface PolicySource {
@@ -128,17 +136,43 @@ export function compileStatement(
     effect: statement.effect,
     layer: source.layer,
   };
+  const matchesAction = negatedAction ? (action: string) => !matcher(action) : matcher;
+  // Services named literally by the patterns; a service none of them names is matched by none (Action) or
+  // by all (NotAction) of the patterns, without looking at its actions.
+  const named = servicesOf(patterns);
+  const everything = !negatedAction && patterns.includes('*');
+  const tables = new Map<string, MatchTable>();
+  const matchTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
+    if (everything) return 'all';
+    if (named && !named.includes(service)) return negatedAction ? 'all' : 'none';
+    let table = tables.get(service);
+    if (table === undefined) {
+      const bytes = new Uint8Array(actions.length);
+      let count = 0;
+      for (let i = 0; i < actions.length; i++) {
+        if (matchesAction(actions[i].action)) {
+          bytes[i] = 1;
+          count++;
+        }
+      }
+      table = count === 0 ? 'none' : count === actions.length ? 'all' : bytes;
+      tables.set(service, table);
+    }
+    return table;
+  };
   return {
     id: ids.take(),
     effect: statement.effect,
     ref,
-    services: negatedAction ? undefined : servicesOf(patterns),
-    matchesAction: negatedAction ? (action) => !matcher(action) : matcher,
+    services: negatedAction ? undefined : named,
+    matchesAction,
+    matchTable,
     resource,
     conditions: statement.conditions,
     actionDependentKeys: [...keys],
     principalDependent,
     unconditional: resource.kind === 'all' && statement.conditions.length === 0,
+    shapeDependent: resource.kind === 'patterns' || keys.size > 0,
   };
 }
 

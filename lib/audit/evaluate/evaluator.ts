@@ -2,31 +2,33 @@
 // (identity, boundary, SCPs, RCPs), then every SCP level must allow, then an identity policy must allow,
 // then the permissions boundary must allow. Each layer is three-valued; a definite answer is only given when
 // no unknown could change it.
+//
+// Bulk path: actions are handled per service. For each service the candidate statements of every layer are
+// looked up once, with a table of which actions of the service each statement matches. When every table is
+// "all" or "none" and no statement's answer varies by action, one decision template serves the whole
+// service; otherwise actions with the same matching statements share a template.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { resourceMatches } from '../../policy';
+import { catalogIndex, plainDenialOf, type CatalogIndex } from './catalog-index';
 import { evaluateCondition } from './condition';
-import type { CompiledStatement, ServiceIndex } from './compile-policy';
-import {
-  actionCarries,
-  actionFacts,
-  RequestKeys,
-  UNKNOWN_ACTION_FACTS,
-  type ActionFacts,
-  type PrincipalFacts,
-} from './context';
+import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
+import { actionCarries, RequestKeys, UNKNOWN_ACTION_FACTS, type ActionFacts, type PrincipalFacts } from './context';
 import { substitute } from './policy-variables';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type {
   ActionDecision,
   CompiledPrincipal,
+  Decision,
   DecisionLayer,
   OrganizationLayerState,
   RequestContext,
   StatementRef,
 } from './types';
 
-/** A statement's answer for one request, with the reference to report (carrying `dependsOn` when MAYBE). */
+/** A statement's answer for one request shape, with the reference to report (carrying `dependsOn` if MAYBE). */
 interface Applies {
+  /** Unique within a call: two statements answers are the same object exactly when this matches. */
+  readonly serial: number;
   readonly tri: Tri;
   readonly dependsOn: readonly string[];
   readonly ref: StatementRef;
@@ -53,43 +55,122 @@ export interface PrincipalLayers {
   readonly notes: readonly string[];
 }
 
+type Unevaluated = readonly ('scp' | 'rcp')[];
+
 const EMPTY: readonly never[] = Object.freeze([]);
-const UNEVALUATED_SCP: readonly ('scp' | 'rcp')[] = Object.freeze(['scp']);
-const UNEVALUATED_RCP: readonly ('scp' | 'rcp')[] = Object.freeze(['rcp']);
-const UNEVALUATED_BOTH: readonly ('scp' | 'rcp')[] = Object.freeze(['scp', 'rcp']);
+const UNEVALUATED_SCP: Unevaluated = Object.freeze(['scp']);
+const UNEVALUATED_RCP: Unevaluated = Object.freeze(['rcp']);
+const UNEVALUATED_BOTH: Unevaluated = Object.freeze(['scp', 'rcp']);
 const RESOURCE = 'resource';
 const BOUNDARY_UNKNOWN = 'permissions-boundary';
 
-/** Denials where nothing matched at all, shared by every principal: they carry no statements. */
-const plainDenials = new WeakMap<CatalogAction, Partial<Record<DecisionLayer, ActionDecision>>>();
+/** A decision without its action: shared by all actions whose matching statements are the same. */
+interface Template {
+  readonly decision: Decision;
+  readonly allowedBy: readonly StatementRef[];
+  readonly deniedBy: readonly StatementRef[];
+  readonly blockedAt?: DecisionLayer;
+  readonly dependsOn: readonly string[];
+  readonly unevaluated?: Unevaluated;
+  /** Denied with no statement at all: served from shared, frozen per-action objects. */
+  readonly plain: boolean;
+}
 
-function plainDenial(action: string, layer: DecisionLayer, catalogAction?: CatalogAction): ActionDecision {
-  const make = (): ActionDecision =>
-    Object.freeze<ActionDecision>({
-      action,
-      decision: 'denied',
-      allowedBy: EMPTY,
-      deniedBy: EMPTY,
-      blockedAt: layer,
-      dependsOn: EMPTY,
-    });
-  if (!catalogAction) return make();
-  let byLayer = plainDenials.get(catalogAction);
-  if (!byLayer) {
-    byLayer = {};
-    plainDenials.set(catalogAction, byLayer);
+function materialize(
+  index: CatalogIndex,
+  template: Template,
+  action: string,
+  catalogAction: CatalogAction | undefined,
+  global: number,
+): ActionDecision {
+  if (template.plain) {
+    const layer = template.blockedAt ?? 'identity';
+    return catalogAction ? index.plainDenial(catalogAction, global, layer) : plainDenialOf(action, layer);
   }
-  return (byLayer[layer] ??= make());
+  const decision: {
+    action: string;
+    decision: Decision;
+    allowedBy: readonly StatementRef[];
+    deniedBy: readonly StatementRef[];
+    blockedAt?: DecisionLayer;
+    dependsOn: readonly string[];
+    unevaluated?: Unevaluated;
+  } = {
+    action,
+    decision: template.decision,
+    allowedBy: template.allowedBy,
+    deniedBy: template.deniedBy,
+    dependsOn: template.dependsOn,
+  };
+  if (template.blockedAt) decision.blockedAt = template.blockedAt;
+  if (template.unevaluated) decision.unevaluated = template.unevaluated;
+  return decision;
 }
 
 function union(into: string[], from: readonly string[]): void {
   for (const item of from) if (!into.includes(item)) into.push(item);
 }
 
-/** The per-call state: request keys and remembered statement answers. */
+/** The statements of one layer that may match a service, with their match tables. */
+interface LayerPlan {
+  readonly statements: readonly CompiledStatement[];
+  readonly tables: readonly MatchTable[];
+}
+
+interface ServicePlan {
+  readonly denies: LayerPlan;
+  readonly scp: readonly LayerPlan[];
+  readonly identity: LayerPlan;
+  readonly boundary?: LayerPlan | 'missing';
+  readonly unevaluated?: Unevaluated;
+  /** One template serves every catalog action of the service. */
+  readonly uniform: boolean;
+  uniformTemplate?: Template;
+}
+
+const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };
+
+function layerPlan(
+  candidates: readonly CompiledStatement[],
+  service: string,
+  actions: readonly CatalogAction[],
+): LayerPlan {
+  if (candidates.length === 0) return NO_LAYER;
+  const statements: CompiledStatement[] = [];
+  const tables: MatchTable[] = [];
+  for (const statement of candidates) {
+    const table = statement.matchTable(service, actions);
+    if (table === 'none') continue;
+    statements.push(statement);
+    tables.push(table);
+  }
+  return statements.length ? { statements, tables } : NO_LAYER;
+}
+
+function layerIsUniform(plan: LayerPlan): boolean {
+  for (let i = 0; i < plan.statements.length; i++) {
+    if (plan.tables[i] !== 'all' || plan.statements[i].shapeDependent) return false;
+  }
+  return true;
+}
+
+/** Statement answers collected for one action, per layer (reused between actions). */
+class Scratch {
+  readonly denies: Applies[] = [];
+  readonly scp: Applies[][] = [];
+  readonly identity: Applies[] = [];
+  readonly boundary: Applies[] = [];
+  key = '';
+}
+
+/** The per-call state: request keys, remembered statement answers, plans and templates. */
 class Call {
   readonly keys: RequestKeys;
   private readonly memo: (Applies | Map<string, Applies> | undefined)[];
+  private serial = 0;
+  readonly plans = new Map<string, ServicePlan>();
+  readonly templates = new Map<string, Template>();
+  readonly scratch = new Scratch();
 
   constructor(
     facts: PrincipalFacts,
@@ -101,14 +182,13 @@ class Call {
   }
 
   applies(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
-    if (statement.unconditional) return { tri: YES, dependsOn: EMPTY, ref: statement.ref };
-    const byShape = statement.resource.kind === 'patterns' || statement.actionDependentKeys.length > 0;
-    if (!byShape) {
-      const known = this.memo[statement.id] as Applies | undefined;
-      if (known) return known;
-      const computed = this.compute(statement, facts, wildcardOnly);
-      this.memo[statement.id] = computed;
-      return computed;
+    if (!statement.shapeDependent) {
+      let known = this.memo[statement.id] as Applies | undefined;
+      if (!known) {
+        known = this.compute(statement, facts, wildcardOnly);
+        this.memo[statement.id] = known;
+      }
+      return known;
     }
     let shape = wildcardOnly ? 'w' : 'r';
     for (const key of statement.actionDependentKeys) shape += actionCarries(facts, key) ? '1' : '0';
@@ -126,6 +206,8 @@ class Call {
   }
 
   private compute(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
+    const serial = this.serial++;
+    if (statement.unconditional) return { serial, tri: YES, dependsOn: EMPTY, ref: statement.ref };
     const dependsOn: string[] = [];
     let tri: Tri = this.resourceTri(statement, facts, wildcardOnly, dependsOn);
     if (tri !== NO) {
@@ -142,8 +224,8 @@ class Call {
         }
       }
     }
-    if (tri === MAYBE) return { tri, dependsOn, ref: { ...statement.ref, dependsOn } };
-    return { tri, dependsOn: EMPTY, ref: statement.ref };
+    if (tri === MAYBE) return { serial, tri, dependsOn, ref: { ...statement.ref, dependsOn } };
+    return { serial, tri, dependsOn: EMPTY, ref: statement.ref };
   }
 
   private resourceTri(
@@ -166,12 +248,13 @@ class Call {
       matched = test.matcher(target) ? YES : NO;
     } else {
       const lookup = this.keys.lookupFor(facts);
+      const unknown: string[] = [];
       for (const pattern of test.patterns) {
         const resolved = substitute(pattern, lookup);
         if (resolved === 'dropped') continue;
         if ('unknown' in resolved) {
           matched = MAYBE;
-          union(dependsOn, resolved.unknown);
+          union(unknown, resolved.unknown);
           continue;
         }
         if (resourceMatches(resolved.text, target)) {
@@ -179,7 +262,7 @@ class Call {
           break;
         }
       }
-      if (matched !== MAYBE) dependsOn.length = 0;
+      if (matched === MAYBE) union(dependsOn, unknown);
     }
     if (matched === MAYBE) return MAYBE;
     return (matched === YES) !== test.negated ? YES : NO;
@@ -193,6 +276,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   readonly serviceControlPolicies: OrganizationLayerState;
   readonly resourceControlPolicies: OrganizationLayerState;
   readonly notes: readonly string[];
+  private readonly index: CatalogIndex;
 
   constructor(
     private readonly layers: PrincipalLayers,
@@ -206,174 +290,231 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     this.serviceControlPolicies = layers.scp;
     this.resourceControlPolicies = layers.rcp;
     this.notes = layers.notes;
+    this.index = catalogIndex(catalog);
   }
 
   decide(action: string, context: RequestContext = {}): ActionDecision {
     const call = new Call(this.layers.facts, context, this.statementCount());
     const known = this.catalog.get(action);
-    if (known) return this.evaluate(call, known.action, known.service, actionFacts(known), known.isWildcardOnly, known);
+    if (known) {
+      return this.evaluate(call, known, known.action, known.service.toLowerCase(), this.index.positionOf(known));
+    }
     const colon = action.indexOf(':');
     const service = (colon > 0 ? action.slice(0, colon) : action).toLowerCase();
-    return this.evaluate(call, action, service, UNKNOWN_ACTION_FACTS, false, undefined);
+    return this.evaluate(call, undefined, action, service, -1);
   }
 
   decideMany(actions: readonly CatalogAction[], context: RequestContext = {}): ActionDecision[] {
     const call = new Call(this.layers.facts, context, this.statementCount());
+    const list = this.index.list(actions);
     const out = new Array<ActionDecision>(actions.length);
-    for (let i = 0; i < actions.length; i++) {
-      const action = actions[i];
-      out[i] = this.evaluate(call, action.action, action.service, actionFacts(action), action.isWildcardOnly, action);
+    for (const run of list.runs) {
+      const plan = this.plan(call, run.service);
+      let start = run.start;
+      if (plan.uniform) {
+        // Catalog actions of a uniform service share one template; stragglers from elsewhere go below.
+        for (; start < run.end && list.positions[start] >= 0; start++) {
+          const action = actions[start];
+          plan.uniformTemplate ??= this.template(call, plan, action, action.action, list.positions[start]);
+          out[start] = materialize(this.index, plan.uniformTemplate, action.action, action, list.globals[start]);
+        }
+      }
+      for (let i = start; i < run.end; i++) {
+        const action = actions[i];
+        const position = list.positions[i];
+        out[i] = materialize(
+          this.index,
+          this.template(call, plan, action, action.action, position),
+          action.action,
+          action,
+          list.globals[i],
+        );
+      }
     }
     return out;
   }
 
-  private unevaluatedFor(service: string): readonly ('scp' | 'rcp')[] | undefined {
-    const scp = this.layers.scp === 'unknown';
-    const rcp = this.layers.rcp === 'unknown' && this.catalog.rcpServices.has(service);
-    return scp ? (rcp ? UNEVALUATED_BOTH : UNEVALUATED_SCP) : rcp ? UNEVALUATED_RCP : undefined;
+  private plan(call: Call, service: string): ServicePlan {
+    let plan = call.plans.get(service);
+    if (plan) return plan;
+    const layers = this.layers;
+    const actions = this.index.actionsOf(service);
+    const rcpService = this.catalog.rcpServices.has(service);
+    const denyCandidates = layers.denies
+      .candidates(service)
+      .filter((statement) => statement.ref.layer !== 'rcp' || rcpService);
+    const denies = layerPlan(denyCandidates, service, actions);
+    const scp =
+      layers.scp === 'applied'
+        ? layers.scpLevels.map((level) => layerPlan(level.allows.candidates(service), service, actions))
+        : [];
+    const identity = layerPlan(layers.identityAllows.candidates(service), service, actions);
+    const boundarySource = layers.boundaryAllows;
+    const boundary =
+      boundarySource === 'missing' || boundarySource === undefined
+        ? boundarySource
+        : layerPlan(boundarySource.candidates(service), service, actions);
+    const scpUnknown = layers.scp === 'unknown';
+    const rcpUnknown = layers.rcp === 'unknown' && rcpService;
+    const unevaluated = scpUnknown
+      ? rcpUnknown
+        ? UNEVALUATED_BOTH
+        : UNEVALUATED_SCP
+      : rcpUnknown
+        ? UNEVALUATED_RCP
+        : undefined;
+    const uniform =
+      layerIsUniform(denies) &&
+      scp.every(layerIsUniform) &&
+      layerIsUniform(identity) &&
+      (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
+    plan = { denies, scp, identity, boundary, unevaluated, uniform };
+    call.plans.set(service, plan);
+    return plan;
   }
 
   private evaluate(
     call: Call,
+    catalogAction: CatalogAction | undefined,
     action: string,
     service: string,
+    position: number,
+  ): ActionDecision {
+    const plan = this.plan(call, service);
+    const global = catalogAction ? this.index.globalOf(catalogAction) : -1;
+    if (plan.uniform && position >= 0) {
+      plan.uniformTemplate ??= this.template(call, plan, catalogAction, action, position);
+      return materialize(this.index, plan.uniformTemplate, action, catalogAction, global);
+    }
+    return materialize(
+      this.index,
+      this.template(call, plan, catalogAction, action, position),
+      action,
+      catalogAction,
+      global,
+    );
+  }
+
+  /** Collect the answers of the statements that match this action, then find or build its template. */
+  private template(
+    call: Call,
+    plan: ServicePlan,
+    catalogAction: CatalogAction | undefined,
+    action: string,
+    position: number,
+  ): Template {
+    const facts = catalogAction ? this.index.factsOf(catalogAction) : UNKNOWN_ACTION_FACTS;
+    const wildcardOnly = catalogAction?.isWildcardOnly ?? false;
+    const scratch = call.scratch;
+    scratch.key = plan.unevaluated ? plan.unevaluated.join('+') : '';
+    this.collect(call, plan.denies, scratch.denies, 'D', action, facts, wildcardOnly, position);
+    while (scratch.scp.length < plan.scp.length) scratch.scp.push([]);
+    for (let level = 0; level < plan.scp.length; level++) {
+      this.collect(call, plan.scp[level], scratch.scp[level], 'S', action, facts, wildcardOnly, position);
+    }
+    this.collect(call, plan.identity, scratch.identity, 'I', action, facts, wildcardOnly, position);
+    if (plan.boundary === 'missing') scratch.key += 'B?';
+    else if (plan.boundary)
+      this.collect(call, plan.boundary, scratch.boundary, 'B', action, facts, wildcardOnly, position);
+    let template = call.templates.get(scratch.key);
+    if (!template) {
+      template = this.decideFrom(scratch, plan);
+      call.templates.set(scratch.key, template);
+    }
+    return template;
+  }
+
+  /** The answers of a layer's statements that match the action and apply (YES or MAYBE), into `into`. */
+  private collect(
+    call: Call,
+    layer: LayerPlan,
+    into: Applies[],
+    marker: string,
+    action: string,
     facts: ActionFacts,
     wildcardOnly: boolean,
-    catalogAction: CatalogAction | undefined,
-  ): ActionDecision {
-    const layers = this.layers;
-    const denyCandidates = layers.denies.candidates(service);
-    const identityCandidates = layers.identityAllows.candidates(service);
-    const scpApplied = layers.scp === 'applied';
-
-    // Fast path: nothing denies and nothing grants anything of this service.
-    if (denyCandidates.length === 0 && identityCandidates.length === 0) {
-      const scpEmpty = scpApplied && layers.scpLevels.some((level) => level.allows.candidates(service).length === 0);
-      if (scpEmpty || !scpApplied || layers.scpLevels.length === 0) {
-        return plainDenial(action, scpEmpty ? 'scp' : 'identity', catalogAction);
-      }
-    }
-
-    // 1. Explicit denies, in every layer.
-    let deniedBy: StatementRef[] | undefined;
-    let denyTri: Tri = NO;
-    const rcpService = this.catalog.rcpServices.has(service);
-    for (const statement of denyCandidates) {
-      if (statement.ref.layer === 'rcp' && !rcpService) continue;
-      if (!statement.matchesAction(action)) continue;
+    position: number,
+  ): void {
+    into.length = 0;
+    let key = marker;
+    for (let i = 0; i < layer.statements.length; i++) {
+      const table = layer.tables[i];
+      const statement = layer.statements[i];
+      const matches =
+        position < 0 ? statement.matchesAction(action) : table === 'all' || (table !== 'none' && table[position] === 1);
+      if (!matches) continue;
       const applies = call.applies(statement, facts, wildcardOnly);
       if (applies.tri === NO) continue;
-      (deniedBy ??= []).push(applies.ref);
-      if (applies.tri === YES) denyTri = YES;
-      else if (denyTri === NO) denyTri = MAYBE;
+      into.push(applies);
+      key += `${applies.serial},`;
     }
-    if (denyTri === YES) {
+    call.scratch.key += key;
+  }
+
+  /** The policy evaluation logic over the statements that apply (YES or MAYBE) in each layer. */
+  private decideFrom(scratch: Scratch, plan: ServicePlan): Template {
+    // 1. Explicit denies, in every layer.
+    const denyApplies = scratch.denies;
+    if (denyApplies.some((applies) => applies.tri === YES)) {
       // Only the statements that deny for certain are decisive.
-      const decisive = (deniedBy ?? []).filter((ref) => ref.dependsOn === undefined);
+      const deniedBy = denyApplies.filter((applies) => applies.tri === YES).map((applies) => applies.ref);
       return {
-        action,
         decision: 'denied',
         allowedBy: EMPTY,
-        deniedBy: decisive,
+        deniedBy,
         blockedAt: 'explicit-deny',
         dependsOn: EMPTY,
+        plain: false,
       };
     }
-
+    const deniedBy = denyApplies.length ? denyApplies.map((applies) => applies.ref) : EMPTY;
     const allowedBy: StatementRef[] = [];
     const dependsOn: string[] = [];
-    if (deniedBy) for (const ref of deniedBy) union(dependsOn, ref.dependsOn ?? EMPTY);
-    const denied = (layer: DecisionLayer): ActionDecision => ({
-      action,
+    for (const applies of denyApplies) union(dependsOn, applies.dependsOn);
+    let allowTri: Tri = YES;
+    const denied = (layer: DecisionLayer): Template => ({
       decision: 'denied',
-      allowedBy,
-      deniedBy: deniedBy ?? EMPTY,
+      allowedBy: allowedBy.length ? allowedBy : EMPTY,
+      deniedBy,
       blockedAt: layer,
       dependsOn: EMPTY,
+      plain: allowedBy.length === 0 && deniedBy.length === 0,
     });
-    let allowTri: Tri = YES;
+    // OR over a layer's Allow statements; a layer that is only MAYBE contributes what it turns on.
+    const layerTri = (applied: readonly Applies[]): Tri => {
+      let tri: Tri = NO;
+      for (const applies of applied) {
+        allowedBy.push(applies.ref);
+        if (applies.tri === YES) tri = YES;
+        else if (tri === NO) tri = MAYBE;
+      }
+      if (tri === MAYBE) for (const applies of applied) union(dependsOn, applies.dependsOn);
+      return tri;
+    };
 
     // 2. Every SCP level must allow (RCPs only ever deny: RCPFullAWSAccess is attached everywhere).
-    if (scpApplied) {
-      for (const level of layers.scpLevels) {
-        const tri = this.anyAllow(
-          call,
-          level.allows.candidates(service),
-          action,
-          facts,
-          wildcardOnly,
-          allowedBy,
-          dependsOn,
-        );
-        if (tri === NO) return denied('scp');
-        if (tri === MAYBE) allowTri = MAYBE;
-      }
+    for (let level = 0; level < plan.scp.length; level++) {
+      const tri = layerTri(scratch.scp[level]);
+      if (tri === NO) return denied('scp');
+      if (tri === MAYBE) allowTri = MAYBE;
     }
-
     // 3. Identity policies must allow.
-    const identityTri = this.anyAllow(call, identityCandidates, action, facts, wildcardOnly, allowedBy, dependsOn);
+    const identityTri = layerTri(scratch.identity);
     if (identityTri === NO) return denied('identity');
     if (identityTri === MAYBE) allowTri = MAYBE;
-
     // 4. The permissions boundary must allow.
-    const boundary = layers.boundaryAllows;
-    if (boundary === 'missing') {
+    if (plan.boundary === 'missing') {
       allowTri = MAYBE;
       union(dependsOn, [BOUNDARY_UNKNOWN]);
-    } else if (boundary) {
-      const tri = this.anyAllow(call, boundary.candidates(service), action, facts, wildcardOnly, allowedBy, dependsOn);
+    } else if (plan.boundary) {
+      const tri = layerTri(scratch.boundary);
       if (tri === NO) return denied('boundary');
       if (tri === MAYBE) allowTri = MAYBE;
     }
-
-    const unevaluated = this.unevaluatedFor(service);
-    if (denyTri === NO && allowTri === YES) {
-      return {
-        action,
-        decision: 'allowed',
-        allowedBy,
-        deniedBy: EMPTY,
-        dependsOn: EMPTY,
-        ...(unevaluated && { unevaluated }),
-      };
+    const unevaluated = plan.unevaluated;
+    if (deniedBy.length === 0 && allowTri === YES) {
+      return { decision: 'allowed', allowedBy, deniedBy: EMPTY, dependsOn: EMPTY, unevaluated, plain: false };
     }
-    return {
-      action,
-      decision: 'depends',
-      allowedBy,
-      deniedBy: deniedBy ?? EMPTY,
-      dependsOn,
-      ...(unevaluated && { unevaluated }),
-    };
-  }
-
-  /**
-   * OR over a layer's Allow statements. Collects the statements that apply; when the layer is only MAYBE,
-   * what it turns on goes into `dependsOn` (a layer that is YES contributes nothing to it).
-   */
-  private anyAllow(
-    call: Call,
-    candidates: readonly CompiledStatement[],
-    action: string,
-    facts: ActionFacts,
-    wildcardOnly: boolean,
-    allowedBy: StatementRef[],
-    dependsOn: string[],
-  ): Tri {
-    let tri: Tri = NO;
-    let pending: string[] | undefined;
-    for (const statement of candidates) {
-      if (!statement.matchesAction(action)) continue;
-      const applies = call.applies(statement, facts, wildcardOnly);
-      if (applies.tri === NO) continue;
-      allowedBy.push(applies.ref);
-      if (applies.tri === YES) tri = YES;
-      else {
-        if (tri === NO) tri = MAYBE;
-        (pending ??= []).push(...applies.dependsOn);
-      }
-    }
-    if (tri === MAYBE && pending) union(dependsOn, pending);
-    return tri;
+    return { decision: 'depends', allowedBy, deniedBy, dependsOn, unevaluated, plain: false };
   }
 }

@@ -1,0 +1,181 @@
+// Benchmark of the effective-access evaluator: decideMany over the whole catalog for every principal of the
+// bundled get-account-authorization-details example, then of a synthetic account of many roles built from
+// the same policies (shared managed policies, per-role inline policies, tags, a three-level SCP chain).
+//
+//   npx tsc -p tsconfig.build.json --outDir /tmp/leash-dist && node /tmp/leash-dist/bench/evaluate.js \
+//     [--input file.json] [--roles 10000] [--actions all|destructive]
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { compileAccount } from '../lib/audit/evaluate';
+import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-details';
+import type { AccountSnapshot, Principal } from '../lib/audit/sources/snapshot';
+import { loadCatalog } from '../lib/catalog';
+import type { CatalogAction } from '../lib/catalog/types';
+
+export interface EvaluateBenchOptions {
+  readonly input: string;
+  readonly roles: number;
+  readonly actions: 'all' | 'destructive';
+}
+
+export interface EvaluateBenchResult {
+  readonly label: string;
+  readonly principals: number;
+  readonly actions: number;
+  readonly compileMs: number;
+  readonly decideMs: number;
+  readonly principalsPerSecond: number;
+  readonly msPerPrincipal: number;
+  readonly decisions: Record<string, number>;
+}
+
+/** Deterministic pseudo-random numbers, so runs are comparable. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function statement(
+  effect: 'Allow' | 'Deny',
+  action: unknown,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { Effect: effect, Action: action, Resource: '*', ...extra };
+}
+
+/** Many roles from the example's policies: each role mixes managed policies and one inline policy. */
+export function syntheticAccount(base: AccountSnapshot, roles: number): AccountSnapshot {
+  const next = random(42);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+  const inlinePool = base.principals.flatMap((p) => p.inlinePolicies);
+  const managedPool = base.managedPolicies.map((policy) => policy.arn);
+  const teams = ['payments', 'search', 'platform', 'data'];
+  const principals: Principal[] = [];
+  for (let i = 0; i < roles; i++) {
+    const managed = new Set<string>();
+    const count = 1 + Math.floor(next() * 3);
+    for (let j = 0; j < count && managedPool.length; j++) managed.add(pick(managedPool));
+    const inline = inlinePool.length ? [{ ...pick(inlinePool), name: `inline-${i}` }] : [];
+    principals.push({
+      kind: 'role',
+      name: `role-${i}`,
+      arn: `arn:aws:iam::${base.accountId}:role/role-${i}`,
+      path: '/',
+      tags: { team: pick(teams) },
+      inlinePolicies: inline,
+      managedPolicyArns: [...managed],
+      groups: [],
+      serviceLinked: i % 50 === 0,
+      permissionsBoundaryArn: undefined,
+    });
+  }
+  const scp = (name: string, statements: Record<string, unknown>[]) => ({
+    name,
+    arn: `p-${name}`,
+    document: { Version: '2012-10-17', Statement: statements },
+  });
+  const full = scp('FullAWSAccess', [statement('Allow', '*')]);
+  return {
+    ...base,
+    principals,
+    organizationPoliciesKnown: true,
+    serviceControlPolicies: [
+      {
+        kind: 'root',
+        id: 'r-root',
+        policies: [full, scp('DenyLeaveOrg', [statement('Deny', 'organizations:LeaveOrganization')])],
+      },
+      {
+        kind: 'ou',
+        id: 'ou-prod',
+        policies: [
+          full,
+          scp('ProtectProduction', [
+            statement('Deny', ['rds:Delete*', 'dynamodb:DeleteTable', 's3:DeleteBucket', 'ec2:TerminateInstances'], {
+              Condition: {
+                StringEquals: { 'aws:ResourceTag/environment': 'production' },
+                ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/break-glass' },
+              },
+            }),
+            statement('Deny', ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail']),
+          ]),
+        ],
+      },
+      {
+        kind: 'account',
+        id: base.accountId,
+        policies: [
+          full,
+          scp('RegionLock', [
+            {
+              Effect: 'Deny',
+              NotAction: ['iam:*', 'sts:*', 'organizations:*'],
+              Resource: '*',
+              Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] } },
+            },
+          ]),
+        ],
+      },
+    ],
+  };
+}
+
+function measure(label: string, snapshot: AccountSnapshot, actions: readonly CatalogAction[]): EvaluateBenchResult {
+  const catalog = loadCatalog();
+  const compileStart = process.hrtime.bigint();
+  const account = compileAccount(snapshot, catalog);
+  const compileMs = Number(process.hrtime.bigint() - compileStart) / 1e6;
+  const decisions: Record<string, number> = { allowed: 0, denied: 0, depends: 0 };
+  const decideStart = process.hrtime.bigint();
+  for (const principal of account.principals) {
+    for (const decision of principal.decideMany(actions)) decisions[decision.decision]++;
+  }
+  const decideMs = Number(process.hrtime.bigint() - decideStart) / 1e6;
+  const principals = account.principals.length;
+  return {
+    label,
+    principals,
+    actions: actions.length,
+    compileMs: Math.round(compileMs),
+    decideMs: Math.round(decideMs),
+    principalsPerSecond: Math.round((principals / decideMs) * 1000),
+    msPerPrincipal: Number((decideMs / principals).toFixed(3)),
+    decisions,
+  };
+}
+
+export function runEvaluateBench(options: EvaluateBenchOptions): EvaluateBenchResult[] {
+  const catalog = loadCatalog();
+  const actions = options.actions === 'all' ? catalog.actions : catalog.destructive;
+  const base = parseAuthorizationDetails(JSON.parse(readFileSync(options.input, 'utf8')), options.input);
+  return [
+    measure('example account', base, actions),
+    measure(`synthetic ${options.roles} roles`, syntheticAccount(base, options.roles), actions),
+  ];
+}
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+if (require.main === module) {
+  const loadStart = Date.now();
+  loadCatalog();
+  console.log(`catalog loaded in ${Date.now() - loadStart} ms`);
+  // Timings on a shared machine mean little without its load: print it next to the numbers.
+  console.log(
+    `cpus ${cpus().length}, load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(' ')}`,
+  );
+  const results = runEvaluateBench({
+    input: argument('input') ?? '/work/shared/data/cloudsplaining-example-authz.json',
+    roles: Number(argument('roles') ?? 10_000),
+    actions: argument('actions') === 'destructive' ? 'destructive' : 'all',
+  });
+  for (const result of results) console.log(JSON.stringify(result));
+}

@@ -1,0 +1,115 @@
+// Dense numbering of a catalog's actions, grouped by service, so statements can remember which actions of
+// a service they match as a byte table and the bulk path reads tables instead of matching strings.
+import type { Catalog, CatalogAction } from '../../catalog/types';
+import { actionFacts, type ActionFacts } from './context';
+import type { ActionDecision, DecisionLayer } from './types';
+
+const NONE: readonly never[] = Object.freeze([]);
+
+export function plainDenialOf(action: string, layer: DecisionLayer): ActionDecision {
+  return Object.freeze<ActionDecision>({
+    action,
+    decision: 'denied',
+    allowedBy: NONE,
+    deniedBy: NONE,
+    blockedAt: layer,
+    dependsOn: NONE,
+  });
+}
+
+/** A `decideMany` input list, prepared once: positions within services and runs of one service. */
+export interface ActionList {
+  /** Position of each action within its service's list; -1 for an action object not from this catalog. */
+  readonly positions: Int32Array;
+  /** Dense catalog index of each action; -1 when not from this catalog. */
+  readonly globals: Int32Array;
+  /** Consecutive actions of one service: `[start, end)`. */
+  readonly runs: readonly { readonly service: string; readonly start: number; readonly end: number }[];
+}
+
+export class CatalogIndex {
+  private readonly byService = new Map<string, CatalogAction[]>();
+  private readonly position = new Map<CatalogAction, number>();
+  private readonly global = new Map<CatalogAction, number>();
+  private readonly facts: (ActionFacts | undefined)[];
+  private readonly lists = new WeakMap<readonly CatalogAction[], ActionList>();
+
+  constructor(readonly catalog: Catalog) {
+    catalog.actions.forEach((action, index) => {
+      const service = action.service.toLowerCase();
+      let list = this.byService.get(service);
+      if (!list) {
+        list = [];
+        this.byService.set(service, list);
+      }
+      this.position.set(action, list.length);
+      this.global.set(action, index);
+      list.push(action);
+    });
+    this.facts = new Array(catalog.actions.length);
+  }
+
+  /** The catalog's actions of a service (lower case), in a fixed order. */
+  actionsOf(service: string): readonly CatalogAction[] {
+    return this.byService.get(service) ?? [];
+  }
+
+  /** Position of an action within its service's list, or -1 for an action object not from this catalog. */
+  positionOf(action: CatalogAction): number {
+    return this.position.get(action) ?? -1;
+  }
+
+  globalOf(action: CatalogAction): number {
+    return this.global.get(action) ?? -1;
+  }
+
+  /** Prepared form of a list of actions (cached per list object: callers reuse the same list). */
+  list(actions: readonly CatalogAction[]): ActionList {
+    let list = this.lists.get(actions);
+    if (!list) {
+      const positions = new Int32Array(actions.length);
+      const globals = new Int32Array(actions.length);
+      const runs: { service: string; start: number; end: number }[] = [];
+      for (let i = 0; i < actions.length; i++) {
+        positions[i] = this.positionOf(actions[i]);
+        globals[i] = this.globalOf(actions[i]);
+        const service = actions[i].service.toLowerCase();
+        const last = runs[runs.length - 1];
+        if (last && last.service === service) last.end = i + 1;
+        else runs.push({ service, start: i, end: i + 1 });
+      }
+      list = { positions, globals, runs };
+      this.lists.set(actions, list);
+    }
+    return list;
+  }
+
+  /** Shared, frozen decisions for "denied at `layer`, no statement involved", one per action and layer. */
+  private readonly plain = new Map<string, (ActionDecision | undefined)[]>();
+
+  plainDenial(action: CatalogAction, global: number, layer: DecisionLayer): ActionDecision {
+    let byAction = this.plain.get(layer);
+    if (!byAction) {
+      byAction = new Array(this.catalog.actions.length);
+      this.plain.set(layer, byAction);
+    }
+    if (global < 0) return plainDenialOf(action.action, layer);
+    return (byAction[global] ??= plainDenialOf(action.action, layer));
+  }
+
+  factsOf(action: CatalogAction, global = this.globalOf(action)): ActionFacts {
+    if (global < 0) return actionFacts(action);
+    return (this.facts[global] ??= actionFacts(action));
+  }
+}
+
+const indexes = new WeakMap<Catalog, CatalogIndex>();
+
+export function catalogIndex(catalog: Catalog): CatalogIndex {
+  let index = indexes.get(catalog);
+  if (!index) {
+    index = new CatalogIndex(catalog);
+    indexes.set(catalog, index);
+  }
+  return index;
+}
