@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccountSnapshot } from '../../lib/audit/sources/snapshot';
 import { readTemplates, snapshotFromTemplates } from '../../lib/audit/sources/templates';
@@ -121,5 +123,59 @@ describe('snapshot from a synthesized CDK app', () => {
     expect(admin?.managedPolicyArns).toHaveLength(1);
     const policyLocation = [...managedPolicyLocations.values()][0];
     expect(policyLocation.cdkPath).toBe('ParentStack/DeployPolicy/Resource');
+  });
+});
+
+describe('values from other templates and from conditions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leash-import-'));
+  writeFileSync(
+    join(dir, 'Shared.yaml'),
+    [
+      'Resources:',
+      '  Table:',
+      '    Type: AWS::DynamoDB::Table',
+      '    Properties: { TableName: orders }',
+      'Outputs:',
+      '  TableArn:',
+      '    Value: !GetAtt Table.Arn',
+      '    Export: { Name: !Sub "${AWS::StackName}-table-arn" }',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'App.yaml'),
+    [
+      'Parameters:',
+      '  Stage: { Type: String, Default: dev }',
+      'Conditions:',
+      '  IsProd: !Equals [!Ref Stage, prod]',
+      'Resources:',
+      '  Worker:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument: { Statement: [] }',
+      '      Policies:',
+      '        - PolicyName: tables',
+      '          PolicyDocument:',
+      '            Statement:',
+      '              - Effect: Allow',
+      '                Action: dynamodb:DeleteItem',
+      '                Resource: !ImportValue Shared-table-arn',
+      '              - Effect: Allow',
+      '                Action: !If [IsProd, dynamodb:GetItem, dynamodb:*]',
+      '                Resource: !Select [0, !Split [",", "arn:aws:dynamodb:us-east-1:123456789012:table/a,b"]]',
+    ].join('\n'),
+  );
+  const snapshot = snapshotFromTemplates(loadStacks([dir]), { location: dir });
+  const statements = (snapshot.principals[0].inlinePolicies[0].document as Doc).Statement;
+
+  it('resolves Fn::ImportValue through the export of another template', () => {
+    expect(statements[0].Resource).toBe('arn:aws:dynamodb:us-east-1:123456789012:table/orders');
+  });
+
+  it('evaluates Fn::If on a condition over a parameter default, and Fn::Select over Fn::Split', () => {
+    expect(statements[1]).toMatchObject({
+      Action: 'dynamodb:*',
+      Resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/a',
+    });
   });
 });

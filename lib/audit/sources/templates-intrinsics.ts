@@ -51,14 +51,10 @@ export function resolveIntrinsics(value: unknown, scope: ResolveScope, depth = 0
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 1) {
     const [name, argument] = entries[0];
-    if (name === 'Ref' || name.startsWith('Fn::') || name === 'Condition') {
-      if (name === 'Condition' && typeof argument === 'string' && !(argument in scope.conditions)) {
-        // A plain key named Condition (an IAM policy's Condition block has an object here, not a name).
-        return { Condition: resolveIntrinsics(argument, scope, depth + 1) };
-      }
-      if (name === 'Condition' && typeof argument !== 'string') {
-        return { Condition: resolveIntrinsics(argument, scope, depth + 1) };
-      }
+    // `{ Condition: Name }` refers to a template condition only when Name is one; an IAM statement's
+    // `Condition` block is an ordinary key.
+    const conditionRef = name === 'Condition' && typeof argument === 'string' && argument in scope.conditions;
+    if (name === 'Ref' || name.startsWith('Fn::') || conditionRef) {
       return resolveFunction(name, argument, scope, depth + 1);
     }
   }

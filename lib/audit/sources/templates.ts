@@ -89,7 +89,8 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
   const managedPolicyLocations = new Map<string, SourceLocation>();
   const accountId = options.accountId ?? stacks.find((stack) => stack.accountId)?.accountId ?? PLACEHOLDER_ACCOUNT_ID;
   const problems: SnapshotProblem[] = [];
-  const exports = new Map<string, { value: unknown; scope: ResolveScope }>();
+  // Not named `exports`: that would shadow CommonJS's own in the compiled module.
+  const stackExports = new Map<string, { value: unknown; scope: ResolveScope }>();
   const scopes: ResolveScope[] = [];
   const scopeByKey = new Map<string, { scope: ResolveScope; stack: TemplateStack }>();
   for (const stack of stacks) {
@@ -98,14 +99,14 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
     const scope = makeScope(
       stack,
       accountId,
-      exports,
+      stackExports,
       problems,
       parent && nestedIn && { ...parent, logicalId: nestedIn.logicalId },
     );
     scopes.push(scope);
     if (stack.key) scopeByKey.set(stack.key, { scope, stack });
   }
-  stacks.forEach((stack, index) => collectExports(stack, scopes[index], exports));
+  stacks.forEach((stack, index) => collectExports(stack, scopes[index], stackExports));
 
   const principals: PrincipalDraft[] = [];
   const managedPolicies: ManagedPolicy[] = [];
@@ -215,7 +216,7 @@ function principalKind(type: string): Principal['kind'] | undefined {
 function makeScope(
   stack: TemplateStack,
   accountId: string,
-  exports: ReadonlyMap<string, { value: unknown; scope: ResolveScope }>,
+  stackExports: ReadonlyMap<string, { value: unknown; scope: ResolveScope }>,
   problems: SnapshotProblem[],
   parent?: { readonly scope: ResolveScope; readonly stack: TemplateStack; readonly logicalId: string },
 ): ResolveScope {
@@ -233,7 +234,7 @@ function makeScope(
     parameters: asRecord(template.Parameters),
     mappings: asRecord(template.Mappings),
     conditions: asRecord(template.Conditions),
-    exports,
+    exports: stackExports,
     parameterValues,
     parent: parent?.scope,
     note: (message) => {
@@ -247,13 +248,13 @@ function makeScope(
 function collectExports(
   stack: TemplateStack,
   scope: ResolveScope,
-  exports: Map<string, { value: unknown; scope: ResolveScope }>,
+  stackExports: Map<string, { value: unknown; scope: ResolveScope }>,
 ): void {
   const outputs = (stack.template as { Outputs?: Record<string, { Value?: unknown; Export?: { Name?: unknown } }> })
     .Outputs;
   for (const output of Object.values(outputs ?? {})) {
     const name = resolveIntrinsics(output?.Export?.Name, scope);
-    if (typeof name === 'string') exports.set(name, { value: output.Value, scope });
+    if (typeof name === 'string') stackExports.set(name, { value: output.Value, scope });
   }
 }
 
