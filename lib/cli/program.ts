@@ -4,6 +4,7 @@ import { InputError } from '../util/read-input';
 import { registerAuditCommand } from './audit-command';
 import { registerCatalogCommand } from './catalog-command';
 import { registerCheckCommand } from './check-command';
+import { registerExplainCommand } from './explain-command';
 import { registerGenerateCommand } from './generate-command';
 import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
@@ -45,6 +46,7 @@ export function buildProgram(context: CliContext): Command {
   registerAuditCommand(program, context);
   registerCheckCommand(program, context);
   registerGenerateCommand(program, context);
+  registerExplainCommand(program, context);
   void program;
   return program;
 }

@@ -159,7 +159,8 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
           statements = ownIdentity(group, 'group-inline');
           groupStatements.set(groupName, statements);
         }
-        identity.push(...statements);
+        // A managed policy attached both to the user and to one of its groups counts once.
+        for (const statement of statements) if (!identity.includes(statement)) identity.push(statement);
       }
     }
     if (principal.kind === 'group') notes.push('a group is evaluated as a member user with no policies of its own');

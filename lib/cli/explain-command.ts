@@ -1,0 +1,239 @@
+// `leash explain <principal-arn> <action>`: one decision of the evaluator, with the statements that decided
+// it in each layer and what it depends on. Thin over audit/evaluate; reads saved inputs only.
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { compileAccount } from '../audit/evaluate';
+import type { ActionDecision, CompiledPrincipal, RequestContext, StatementRef } from '../audit/evaluate';
+import { loadAuditInput } from '../audit/sources';
+import { loadCatalog } from '../catalog';
+import type { Catalog, CatalogAction } from '../catalog/types';
+import { InputError } from '../util/read-input';
+import { EXIT_OK } from './exit-codes';
+import type { CliContext } from './program';
+
+export interface ExplainCommandOptions {
+  readonly input: string[];
+  readonly scp?: string[];
+  readonly rcp?: string[];
+  readonly resourceArn?: string;
+  readonly resourceTag?: Record<string, string>;
+  readonly requestTag?: Record<string, string>;
+  readonly context?: Record<string, string[]>;
+  readonly json?: boolean;
+}
+
+function keyValue(flag: string) {
+  return (value: string, previous: Record<string, string> = {}): Record<string, string> => {
+    const equals = value.indexOf('=');
+    if (equals <= 0) throw new InvalidArgumentError(`${flag} expects key=value, got ${JSON.stringify(value)}`);
+    return { ...previous, [value.slice(0, equals)]: value.slice(equals + 1) };
+  };
+}
+
+function contextKey(value: string, previous: Record<string, string[]> = {}): Record<string, string[]> {
+  const equals = value.indexOf('=');
+  if (equals <= 0) throw new InvalidArgumentError(`--context expects key=value, got ${JSON.stringify(value)}`);
+  const key = value.slice(0, equals).toLowerCase();
+  return { ...previous, [key]: [...(previous[key] ?? []), value.slice(equals + 1)] };
+}
+
+/** Edit distance, for "did you mean" lists. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** Up to five candidates closest to `wanted`: containing it (or its last path part) first, then by distance. */
+export function closeMatches(wanted: string, candidates: readonly string[]): string[] {
+  const lower = wanted.toLowerCase();
+  const tail = lower.split(/[/:]/).pop() ?? lower;
+  return candidates
+    .map((candidate) => {
+      const c = candidate.toLowerCase();
+      const contains = c.includes(lower) || (tail.length >= 3 && c.includes(tail));
+      return { candidate, score: (contains ? 0 : 1000) + distance(lower, c) };
+    })
+    .sort((a, b) => a.score - b.score)
+    .slice(0, 5)
+    .map((entry) => entry.candidate);
+}
+
+function statementText(ref: StatementRef): string {
+  const text = JSON.stringify(ref.statement ?? {});
+  return text.length > 240 ? `${text.slice(0, 237)}...` : text;
+}
+
+function describeRef(ref: StatementRef): string {
+  const where = `${ref.policyKind} ${ref.policy}, statement ${ref.statementIndex ?? 0}${ref.sid ? ` (${ref.sid})` : ''}`;
+  const conditional = ref.dependsOn?.length ? `\n      applies only if: ${ref.dependsOn.join(', ')}` : '';
+  return `    ${ref.effect === 'Deny' ? '✗' : '✓'} ${where}\n      ${statementText(ref)}${conditional}`;
+}
+
+const LAYER_TITLES: Record<string, string> = {
+  scp: 'service control policies',
+  rcp: 'resource control policies',
+  identity: 'identity policies',
+  boundary: 'permissions boundary',
+};
+
+const BLOCKED_TITLES: Record<string, string> = {
+  'explicit-deny': 'an explicit Deny',
+  scp: 'a service control policy level that allows nothing matching',
+  rcp: 'a resource control policy',
+  identity: 'no identity policy allowing it',
+  boundary: 'the permissions boundary, which does not allow it',
+};
+
+export function formatExplanation(
+  principal: CompiledPrincipal,
+  action: CatalogAction | undefined,
+  decision: ActionDecision,
+  request: RequestContext,
+): string {
+  const lines: string[] = [];
+  lines.push(`principal   ${principal.arn} (${principal.kind})`);
+  const boundary = principal.hasPermissionsBoundary ? 'has a permissions boundary' : 'no permissions boundary';
+  lines.push(
+    `            ${boundary}; SCPs: ${principal.serviceControlPolicies}; RCPs: ${principal.resourceControlPolicies}`,
+  );
+  const classes = action?.classes.length ? ` [${action.classes.join(', ')}]` : '';
+  const tags = action
+    ? `; resource tags: ${action.tagSupport === 'none' ? 'not available for this action' : `supported (${action.tagSupport})`}`
+    : '';
+  lines.push(`action      ${decision.action}${classes}${tags}`);
+  const tagText = request.resourceTags
+    ? Object.entries(request.resourceTags)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(', ') || '(none)'
+    : '(unknown)';
+  lines.push(`request     resource ${request.resourceArn ?? '(any)'}; resource tags ${tagText}`);
+  lines.push('');
+  const verdict = decision.decision === 'depends' ? 'DEPENDS' : decision.decision.toUpperCase();
+  lines.push(
+    `decision    ${verdict}${decision.blockedAt ? ` — stopped by ${BLOCKED_TITLES[decision.blockedAt]}` : ''}`,
+  );
+  if (decision.dependsOn.length) lines.push(`depends on  ${decision.dependsOn.join(', ')}`);
+  if (decision.unevaluated?.length) {
+    lines.push(
+      `not known   ${decision.unevaluated.map((layer) => layer.toUpperCase() + 's').join(' and ')} were not in the input: ` +
+        'the answer covers the account’s own policies only',
+    );
+  }
+  if (decision.deniedBy.length) {
+    lines.push(
+      '',
+      decision.decision === 'denied' && decision.blockedAt === 'explicit-deny'
+        ? 'explicit deny'
+        : 'denies that may apply',
+    );
+    for (const ref of decision.deniedBy) lines.push(describeRef(ref));
+  }
+  for (const layer of ['scp', 'identity', 'boundary'] as const) {
+    const refs = decision.allowedBy.filter((ref) => ref.layer === layer);
+    if (refs.length === 0) continue;
+    lines.push('', `${LAYER_TITLES[layer]}: allowed by`);
+    for (const ref of refs) lines.push(describeRef(ref));
+  }
+  if (principal.notes.length) {
+    lines.push('', 'notes');
+    for (const note of principal.notes) lines.push(`    - ${note}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function findAction(catalog: Catalog, wanted: string): CatalogAction {
+  const action = catalog.get(wanted);
+  if (action) return action;
+  const colon = wanted.indexOf(':');
+  const service = colon > 0 ? wanted.slice(0, colon) : '';
+  const pool = catalog.hasService(service) ? catalog.serviceActions(service) : catalog.actions;
+  const suggestions = closeMatches(
+    wanted,
+    pool.map((candidate) => candidate.action),
+  );
+  throw new InputError(
+    `unknown action ${JSON.stringify(wanted)}: expected service:Action from the catalog` +
+      (suggestions.length ? `; did you mean: ${suggestions.join(', ')}` : ''),
+  );
+}
+
+export async function runExplain(
+  principalArn: string,
+  actionName: string,
+  options: ExplainCommandOptions,
+  context: CliContext,
+): Promise<void> {
+  const catalog = loadCatalog();
+  const action = findAction(catalog, actionName);
+  const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });
+  let principal: CompiledPrincipal | undefined;
+  const known: string[] = [];
+  for (const snapshot of input.accounts) {
+    if (!snapshot.principals.some((candidate) => candidate.arn === principalArn)) {
+      known.push(...snapshot.principals.map((candidate) => candidate.arn));
+      continue;
+    }
+    const account = compileAccount(snapshot, catalog);
+    principal = account.principal(principalArn);
+    for (const invalid of account.invalidPolicies) {
+      context.io.stderr(`leash explain: warning: ${invalid.where}: ${invalid.message}\n`);
+    }
+    break;
+  }
+  if (!principal) {
+    const suggestions = closeMatches(principalArn, known);
+    throw new InputError(
+      `principal ${principalArn} is not in ${options.input.join(', ')}` +
+        (suggestions.length ? `; close matches:\n  ${suggestions.join('\n  ')}` : ' (it has no principals)'),
+    );
+  }
+  const request: RequestContext = {
+    resourceArn: options.resourceArn,
+    resourceTags: options.resourceTag,
+    requestTags: options.requestTag,
+    contextKeys: options.context,
+  };
+  const decision = principal.decide(action.action, request);
+  if (options.json) {
+    context.io.stdout(
+      `${JSON.stringify({ principal: principal.arn, request, notes: principal.notes, ...decision }, null, 2)}\n`,
+    );
+  } else {
+    context.io.stdout(formatExplanation(principal, action, decision, request));
+  }
+  context.exitCode = EXIT_OK;
+}
+
+export function registerExplainCommand(program: Command, context: CliContext): void {
+  program
+    .command('explain')
+    .description(
+      'Explain whether a principal can perform an action: the decision, the deciding statements per layer (explicit deny, SCPs, identity policies, permissions boundary) and what it depends on.',
+    )
+    .argument('<principal-arn>', 'ARN of the role, user or group')
+    .argument('<action>', 'service:Action, e.g. rds:DeleteDBInstance')
+    .requiredOption('--input <file...>', 'authorization details, account snapshot or organization snapshot files')
+    .option('--scp <file...>', 'SCP chain: policy documents, or one JSON array of levels from the root down')
+    .option('--rcp <file...>', 'RCP chain, same format as --scp')
+    .option('--resource-arn <arn>', 'the target resource (default: any resource)')
+    .option('--resource-tag <key=value>', 'a tag on the target resource (repeat for more)', keyValue('--resource-tag'))
+    .option('--request-tag <key=value>', 'a tag sent with the request (repeat for more)', keyValue('--request-tag'))
+    .option(
+      '--context <key=value>',
+      'any other condition key, e.g. aws:MultiFactorAuthPresent=true (repeatable)',
+      contextKey,
+    )
+    .option('--json', 'print the decision as JSON')
+    .action(async (principalArn: string, action: string, options: ExplainCommandOptions) => {
+      await runExplain(principalArn, action, options, context);
+    });
+}
