@@ -100,7 +100,8 @@ function diffStack(old: LoadedStack, next: LoadedStack, production: ProductionSe
     const oldResource = change.oldValue as CfnResource;
     const newResource = change.newValue as CfnResource | undefined;
     const resourceType = oldResource.Type;
-    if (resourceType === 'AWS::CloudFormation::Stack') return; // its resources are judged stack by stack
+    // Nested stacks' resources are judged stack by stack; Fn::ForEach entries are not resources.
+    if (typeof resourceType !== 'string' || resourceType === 'AWS::CloudFormation::Stack') return;
     out.push({
       stack: next.text ? next : old,
       logicalId,

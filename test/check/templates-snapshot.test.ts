@@ -179,3 +179,38 @@ describe('values from other templates and from conditions', () => {
     });
   });
 });
+
+describe('AWS::NoValue and unknown values outside statements', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leash-novalue-'));
+  writeFileSync(
+    join(dir, 'NoValue.yaml'),
+    [
+      'Parameters:',
+      '  Boundary: { Type: String }',
+      'Resources:',
+      '  Worker:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      PermissionsBoundary: !Ref AWS::NoValue',
+      '      ManagedPolicyArns: !Ref AWS::NoValue',
+      '      AssumeRolePolicyDocument:',
+      '        Statement:',
+      '          - Sid: !Ref Boundary',
+      '            Effect: Allow',
+      '            Principal: { Service: ec2.amazonaws.com }',
+      '            Action: sts:AssumeRole',
+    ].join('\n'),
+  );
+  const snapshot = snapshotFromTemplates(loadStacks([dir]), { location: dir });
+
+  it('treats AWS::NoValue as an absent property, without a problem', () => {
+    expect(snapshot.principals[0].permissionsBoundaryArn).toBeUndefined();
+    expect(snapshot.principals[0].managedPolicyArns).toEqual([]);
+    expect(snapshot.problems.filter((p) => /PermissionsBoundary|ManagedPolicyArns/.test(p.where))).toEqual([]);
+  });
+
+  it('keeps the snapshot plain JSON when an unknown value sits outside the judged fields', () => {
+    expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
+    expect((snapshot.principals[0].trustPolicy as Doc).Statement[0].Sid).toBe('*');
+  });
+});

@@ -362,6 +362,7 @@ function attachmentTargets(
 function nameList(value: unknown, path: string, context: ReadContext): { name: string; path: string }[] {
   if (value === undefined) return [];
   const resolved = resolveIntrinsics(value, context.scope);
+  if (resolved === NO_VALUE) return [];
   if (!Array.isArray(resolved)) {
     context.problems.push({
       where: context.where(path),
@@ -387,6 +388,7 @@ function nameList(value: unknown, path: string, context: ReadContext): { name: s
 function stringList(value: unknown, path: string, context: ReadContext): string[] {
   if (value === undefined) return [];
   const resolved = resolveIntrinsics(value, context.scope);
+  if (resolved === NO_VALUE) return [];
   if (!Array.isArray(resolved)) {
     context.problems.push({ where: context.where(path), message: describeUnresolved(resolved, 'expected a list') });
     return [];
@@ -407,6 +409,7 @@ function stringList(value: unknown, path: string, context: ReadContext): string[
 function readString(value: unknown, path: string, context: ReadContext): string | undefined {
   if (value === undefined) return undefined;
   const resolved = resolveIntrinsics(value, context.scope);
+  if (resolved === NO_VALUE) return undefined;
   const text = asString(resolved);
   if (text === undefined) {
     context.problems.push({ where: context.where(path), message: describeUnresolved(resolved, 'not a string') });
@@ -449,14 +452,14 @@ type StatementField = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Pri
  * an Allow is read as broader than written, a Deny as narrower, so the audit never under-reports access.
  * Each such decision is a snapshot problem naming the file, logical id and JSON path.
  */
-export function readPolicyDocument(value: unknown, path: string, context: ReadContext): unknown {
+function readPolicyDocument(value: unknown, path: string, context: ReadContext): unknown {
   const resolved = resolveIntrinsics(value, context.scope);
   if (!resolved || typeof resolved !== 'object' || resolved instanceof Unresolved) {
     context.problems.push({
       where: context.where(path),
       message: describeUnresolved(resolved, 'policy document is not an object'),
     });
-    return resolved instanceof Unresolved ? { Version: '2012-10-17', Statement: [] } : resolved;
+    return { Version: '2012-10-17', Statement: [] };
   }
   const document = { ...(resolved as Record<string, unknown>) };
   const statements = Array.isArray(document.Statement)
@@ -477,7 +480,17 @@ export function readPolicyDocument(value: unknown, path: string, context: ReadCo
     if (statement) kept.push(statement);
   });
   document.Statement = kept;
-  return document;
+  // Anything still unknown (a Sid, a Version) becomes its pattern: the snapshot holds plain JSON only.
+  return settle(document);
+}
+
+function settle(value: unknown): unknown {
+  if (value instanceof Unresolved) return value.pattern ?? '*';
+  if (Array.isArray(value)) return value.map(settle);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, settle(item)]));
+  }
+  return value;
 }
 
 function conservativeStatement(
