@@ -82,8 +82,9 @@ export function snapshot(spec: AccountSpec): AccountSnapshot {
   });
 }
 
-export function run(rule: Rule, spec: AccountSpec, config: unknown = {}): Finding[] {
-  return [...auditAccount(snapshot(spec), { catalog, rules: [rule], config: LeashConfig.parse(config) }).findings];
+export function run(rule: Rule | readonly Rule[], spec: AccountSpec, config: unknown = {}): Finding[] {
+  const rules = Array.isArray(rule) ? rule : [rule as Rule];
+  return [...auditAccount(snapshot(spec), { catalog, rules, config: LeashConfig.parse(config) }).findings];
 }
 
 /** Findings about one principal (by name). */

@@ -6,8 +6,8 @@ import type { Catalog, CatalogAction } from '../../../catalog/types';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
 
-/** `all`: some statement grants every action; `unknown`: a policy did not parse, so assume anything. */
-type Grant = Uint8Array | 'all' | 'unknown';
+/** Catalog indices a policy's Allow statements name; `all` when any grants every action or it did not parse. */
+type Grant = Int32Array | 'all';
 
 export interface CandidateIndex {
   /** Catalog actions some identity Allow of the principal (groups included) names; the whole catalog when unknown. */
@@ -37,15 +37,18 @@ export function createCandidateIndex(
   }
   const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((g) => [g.name, g]));
   const grants = new Map<PolicyInUse, Grant>();
+  // One shared mark array: marks[i] === stamp means "action i is a candidate of the current principal".
+  const marks = new Uint32Array(size);
+  let stamp = 0;
 
   const grantOf = (policy: PolicyInUse): Grant => {
     let grant = grants.get(policy);
     if (grant) return grant;
     const parsed = policy.parsed();
-    if (!parsed) {
-      grant = 'unknown';
-    } else {
-      const marks = new Uint8Array(size);
+    // A policy that does not parse might grant anything as far as we know: ask about everything.
+    if (!parsed) grant = 'all';
+    else {
+      const named = new Set<number>();
       for (const statement of parsed.statements) {
         if (statement.effect !== 'Allow') continue;
         if (statement.actions?.includes('*')) {
@@ -53,15 +56,13 @@ export function createCandidateIndex(
           break;
         }
         if (statement.actions) {
-          for (const action of expandActionPatterns(statement.actions, catalog)) marks[indexOf.get(action) ?? 0] = 1;
+          for (const action of expandActionPatterns(statement.actions, catalog)) named.add(indexOf.get(action)!);
         } else if (statement.notActions) {
-          const excluded = new Uint8Array(size);
-          for (const action of expandActionPatterns(statement.notActions, catalog))
-            excluded[indexOf.get(action) ?? 0] = 1;
-          for (let i = 0; i < size; i++) if (!excluded[i]) marks[i] = 1;
+          const excluded = new Set(expandActionPatterns(statement.notActions, catalog).map((a) => indexOf.get(a)!));
+          for (let i = 0; i < size; i++) if (!excluded.has(i)) named.add(i);
         }
       }
-      grant ??= marks;
+      grant ??= Int32Array.from(named);
     }
     grants.set(policy, grant);
     return grant;
@@ -80,33 +81,59 @@ export function createCandidateIndex(
     return out;
   };
 
-  // Rules walk principal by principal: remember the last principal's marks only.
-  let last: { principal: Principal; marks: Uint8Array | 'all' } | undefined;
-  const marksOf = (principal: Principal): Uint8Array | 'all' => {
-    if (last?.principal === principal) return last.marks;
-    let marks: Uint8Array | 'all' = new Uint8Array(size);
+  // Rules walk principal by principal: the marks hold the last principal's candidates.
+  let marked: { principal: Principal; all: boolean; indices: number[] } | undefined;
+  const mark = (principal: Principal): { all: boolean; indices: number[] } => {
+    if (marked?.principal === principal) return marked;
+    stamp++;
+    const indices: number[] = [];
+    let all = false;
     for (const policy of identityPolicies(principal)) {
       const grant = grantOf(policy);
-      if (grant === 'all' || grant === 'unknown') {
-        marks = 'all';
+      if (grant === 'all') {
+        all = true;
         break;
       }
-      for (let i = 0; i < size; i++) if (grant[i]) marks[i] = 1;
+      for (let k = 0; k < grant.length; k++) {
+        const i = grant[k];
+        if (marks[i] !== stamp) {
+          marks[i] = stamp;
+          indices.push(i);
+        }
+      }
     }
-    last = { principal, marks };
-    return marks;
+    marked = { principal, all, indices };
+    return marked;
+  };
+
+  // Index lists of the action lists rules pass in (the same few lists for every principal).
+  const listIndices = new WeakMap<readonly CatalogAction[], Int32Array>();
+  const indicesOf = (actions: readonly CatalogAction[]): Int32Array => {
+    let indices = listIndices.get(actions);
+    if (!indices) {
+      indices = Int32Array.from(actions, (action) => indexOf.get(action) ?? -1);
+      listIndices.set(actions, indices);
+    }
+    return indices;
   };
 
   return {
     candidates(principal) {
-      const marks = marksOf(principal);
-      if (marks === 'all') return catalog.actions;
-      return catalog.actions.filter((_, i) => marks[i] === 1);
+      const { all, indices } = mark(principal);
+      if (all) return catalog.actions;
+      return [...indices].sort((a, b) => a - b).map((i) => catalog.actions[i]);
     },
     restrict(principal, actions) {
-      const marks = marksOf(principal);
-      if (marks === 'all') return actions;
-      return actions.filter((action) => marks[indexOf.get(action) ?? -1] === 1);
+      const { all, indices } = mark(principal);
+      if (all) return actions;
+      if (indices.length === 0) return [];
+      const positions = indicesOf(actions);
+      const out: CatalogAction[] = [];
+      for (let k = 0; k < positions.length; k++) {
+        const i = positions[k];
+        if (i >= 0 && marks[i] === stamp) out.push(actions[k]);
+      }
+      return out;
     },
   };
 }
