@@ -1,0 +1,92 @@
+// auditAccount: the runner around the rule pack (suppressions, summaries, a failing rule).
+import { applySuppressions, auditAccount } from '../../../lib/audit/audit';
+import * as fullAdmin from '../../../lib/audit/rules/full-admin';
+import type { Finding, Rule } from '../../../lib/audit/rules/types';
+import { LeashConfig } from '../../../lib/config/schema';
+import { allow, catalog, doc, roleArn, snapshot } from './helpers';
+
+const account = snapshot({
+  principals: [
+    { name: 'admin-a', policies: [doc(allow('*'))] },
+    { name: 'admin-b', policies: [doc(allow('*'))] },
+    { name: 'reader', policies: [doc(allow('s3:GetObject'))] },
+  ],
+});
+const NOW = new Date('2026-06-15T12:00:00Z');
+const audit = (suppressions: unknown[], rules: Rule[] = [fullAdmin]) =>
+  auditAccount(account, { catalog, rules, now: NOW, config: LeashConfig.parse({ suppressions }) });
+
+describe('auditAccount', () => {
+  it('summarises findings per principal and overall', () => {
+    const result = audit([]);
+    expect(result.stats).toMatchObject({ principals: 3, roles: 3, findings: 2, suppressed: 0 });
+    expect(result.stats.bySeverity.critical).toBe(2);
+    const reader = result.principals.find((p) => p.arn === roleArn('reader'));
+    expect(reader?.worstSeverity).toBeUndefined();
+    expect(result.principals.find((p) => p.arn === roleArn('admin-a'))?.worstSeverity).toBe('critical');
+    expect(result.caveats[0]).toContain('Service control policies were not read');
+  });
+
+  it('marks findings an in-date suppression matches (by rule and principal pattern) and stops counting them', () => {
+    const result = audit([
+      {
+        ruleId: 'full-admin',
+        principalArn: 'arn:aws:iam::*:role/admin-a',
+        reason: 'break-glass by design',
+        expires: '2026-06-15',
+      },
+    ]);
+    const suppressed = result.findings.filter((f) => f.suppressed);
+    expect(suppressed.map((f) => f.principalArn)).toEqual([roleArn('admin-a')]);
+    expect(suppressed[0].suppressed).toEqual({ reason: 'break-glass by design', expires: '2026-06-15' });
+    expect(result.stats).toMatchObject({ findings: 2, suppressed: 1 });
+    expect(result.stats.bySeverity.critical).toBe(1);
+  });
+
+  it('no longer applies a suppression after its expiry day, and reports it as expired', () => {
+    const result = audit([
+      {
+        ruleId: 'full-admin',
+        principalArn: 'arn:aws:iam::*:role/admin-*',
+        reason: 'until the migration',
+        expires: '2026-06-14',
+      },
+    ]);
+    expect(result.findings.filter((f) => f.suppressed)).toEqual([]);
+    expect(result.expiredSuppressions).toEqual([
+      expect.objectContaining({ matched: 2, suppression: expect.objectContaining({ expires: '2026-06-14' }) }),
+    ]);
+  });
+
+  it('does not apply a suppression for another rule or principal', () => {
+    const findings: Finding[] = audit([]).findings.slice();
+    const { findings: out } = applySuppressions(
+      findings,
+      LeashConfig.parse({
+        suppressions: [
+          { ruleId: 'missing-boundary', reason: 'a different rule entirely', expires: '2099-01-01' },
+          {
+            ruleId: 'full-admin',
+            principalArn: roleArn('reader'),
+            reason: 'a different principal',
+            expires: '2099-01-01',
+          },
+        ],
+      }).suppressions,
+      NOW,
+    );
+    expect(out.some((f) => f.suppressed)).toBe(false);
+  });
+
+  it('goes on without a rule whose check throws, and says so', () => {
+    const broken: Rule = {
+      meta: { ...fullAdmin.meta, id: 'broken-rule' },
+      check() {
+        throw new Error('boom');
+      },
+    };
+    const result = audit([], [broken, fullAdmin]);
+    expect(result.stats.failedRules).toEqual([{ ruleId: 'broken-rule', message: 'boom' }]);
+    expect(result.findings).toHaveLength(2);
+  });
+});
