@@ -261,12 +261,15 @@ export function changeFindings(changes: readonly DestructiveChange[]): Finding[]
 }
 
 /**
- * Destroyed production and stateful: critical; one of the two: high. A final snapshot lowers it one step
- * (data survives, the service does not); a retained resource is reported for information only.
+ * Destroyed production and stateful: critical; one of the two: high. Each of these lowers it one step: a
+ * final snapshot (the data survives, the service does not), and a change that only may replace (the spec
+ * says CloudFormation replaces for some values of the property, e.g. an RDS BackupRetentionPeriod). A
+ * retained resource is reported for information only.
  */
 function severityOf(change: DestructiveChange): Severity {
   if (change.protection === 'Retain') return 'info';
-  const base: Severity = change.stateful && change.productionTag ? 'critical' : 'high';
-  if (change.protection === 'Snapshot') return base === 'critical' ? 'high' : 'medium';
-  return base;
+  const ladder: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+  const base = change.stateful && change.productionTag ? 0 : 1;
+  const steps = (change.protection === 'Snapshot' ? 1 : 0) + (change.conditional ? 1 : 0);
+  return ladder[Math.min(base + steps, ladder.length - 1)];
 }

@@ -140,3 +140,40 @@ describe('change gate on YAML templates', () => {
     expect(finding?.message).toMatch(/removed from the template; tagged environment=production; nothing is retained/);
   });
 });
+
+describe('changes that only may replace', () => {
+  const template = (retention: number) => ({
+    Resources: {
+      Db: {
+        Type: 'AWS::RDS::DBInstance',
+        Properties: {
+          DBInstanceClass: 'db.t3.micro',
+          Engine: 'postgres',
+          BackupRetentionPeriod: retention,
+          Tags: [{ Key: 'environment', Value: 'production' }],
+        },
+      },
+    },
+  });
+  const stack = (retention: number) => ({
+    key: 'Db',
+    displayName: 'Db',
+    stackName: 'Db',
+    file: 'db.json',
+    text: JSON.stringify(template(retention)),
+    template: template(retention),
+    stackTags: {},
+  });
+
+  it('reports them as "may replace", one step below a certain replacement', () => {
+    const result = findDestructiveChanges([stack(14)], [stack(7)], production);
+    expect(result.changes[0]).toMatchObject({
+      action: 'replace',
+      conditional: true,
+      causes: ['BackupRetentionPeriod (may)'],
+    });
+    const [finding] = changeFindings(result.changes);
+    expect(finding.severity).toBe('high');
+    expect(finding.title).toBe('May replace AWS::RDS::DBInstance Db');
+  });
+});
