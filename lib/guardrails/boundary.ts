@@ -20,6 +20,9 @@ import type { GuardrailSpec } from './spec';
 /** Services whose destructive actions agents never get, even when listed in allowedServices. */
 export const ACCOUNT_LEVEL_SERVICES = ['organizations', 'account', 'cloudtrail', 'backup'] as const;
 
+/** Tier offset for the per-key production denies of a multi-key boundary (packed last). */
+const MIXED_TAGS_TIER = 10;
+
 export function boundaryTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
   const allowed = servicesSet(spec.agents.allowedServices);
   const { key, value } = spec.agents.principalTag;
@@ -120,7 +123,8 @@ export function boundaryTemplates(spec: GuardrailSpec, catalog: Catalog): Statem
         sid: `DenyDestroyProduction${sidPart(tagKey)}`,
         role: 'agent-production-tag',
         effect: 'Deny',
-        items: [...failClosedItems, ...tagWriteItems],
+        // Kept after every fail-closed pattern: this statement only matters for resources tagged both ways.
+        items: [...failClosedItems, ...tagWriteItems].map((item) => ({ ...item, tier: MIXED_TAGS_TIER + item.tier })),
         resource: '*',
         condition: productionTagged(spec, tagKey),
         mandatory: false,

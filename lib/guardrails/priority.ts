@@ -66,6 +66,11 @@ export const TIER_NAMES: Readonly<Record<number, string>> = {
   3: 'delete/recreate of other resources',
   4: 'tamper',
   5: 'escalate',
+  11: 'agent: resources tagged both production and non-production (stateful data)',
+  12: 'agent: resources tagged both production and non-production (agent layer)',
+  13: 'agent: resources tagged both production and non-production (other resources)',
+  14: 'agent: resources tagged both production and non-production (tamper)',
+  15: 'agent: resources tagged both production and non-production (escalate)',
 };
 
 /** Tier of one destructive action for the production deny. */

@@ -1,0 +1,77 @@
+import { GuardrailSizeError, packStatements, type StatementTemplate } from '../../lib/guardrails/packing';
+import { policySize } from '../../lib/policy';
+
+function items(prefix: string, count: number, tier: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    pattern: `svc:${prefix}${String(i).padStart(4, '0')}${'x'.repeat(20)}`,
+    tier,
+    covers: [],
+  }));
+}
+
+const fixed: StatementTemplate = {
+  sid: 'Fixed',
+  role: 'identity-guard',
+  effect: 'Deny',
+  action: ['iam:DeletePolicy'],
+  resource: '*',
+  mandatory: true,
+};
+
+function chunkable(sid: string, list: ReturnType<typeof items>, mandatory = false): StatementTemplate {
+  return {
+    sid,
+    role: 'production-tag',
+    effect: 'Deny',
+    items: list,
+    resource: '*',
+    condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] } },
+    mandatory,
+  };
+}
+
+describe('packStatements', () => {
+  it('splits a long action list across statements and policies, each within the limit', () => {
+    const result = packStatements([fixed, chunkable('Prod', items('A', 400, 1))], {
+      kind: 'scp',
+      limit: 5120,
+      maxPolicies: 4,
+      label: 'SCP',
+    });
+    expect(result.dropped).toEqual([]);
+    expect(result.policies.length).toBeGreaterThan(1);
+    for (const policy of result.policies) {
+      expect(policySize(JSON.stringify(policy.document), 'scp')).toBe(policy.characters);
+      expect(policy.characters).toBeLessThanOrEqual(5120);
+    }
+    const sids = result.policies.flatMap((p) => p.document.Statement.map((s) => s.Sid));
+    expect(sids).toEqual(expect.arrayContaining(['Fixed', 'Prod', 'Prod2']));
+    const emitted = result.policies.flatMap((p) => p.statements.flatMap((s) => s.items.map((i) => i.pattern)));
+    expect(emitted.sort()).toEqual(items('A', 400, 1).map((i) => i.pattern));
+  });
+
+  it('drops the lowest tier first and reports every dropped pattern', () => {
+    const result = packStatements([chunkable('Low', items('L', 200, 5)), chunkable('High', items('H', 200, 1))], {
+      kind: 'scp',
+      limit: 5120,
+      maxPolicies: 1,
+      label: 'SCP',
+    });
+    const kept = result.policies[0].statements.flatMap((s) => s.items);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(result.dropped.length + kept.length).toBe(400);
+    // Every high-tier pattern that was dropped means no low-tier pattern was kept.
+    if (result.dropped.some((d) => d.item.tier === 1)) expect(kept.every((i) => i.tier === 1)).toBe(true);
+    expect(result.dropped.every((d) => d.sid === 'Low' || kept.every((i) => i.tier === 1))).toBe(true);
+  });
+
+  it('throws an error naming the statement when a mandatory statement cannot fit', () => {
+    const huge = chunkable('MustFit', items('M', 400, 1), true);
+    expect(() => packStatements([huge], { kind: 'scp', limit: 5120, maxPolicies: 1, label: 'SCP' })).toThrow(
+      GuardrailSizeError,
+    );
+    expect(() => packStatements([huge], { kind: 'scp', limit: 5120, maxPolicies: 1, label: 'SCP' })).toThrow(
+      /SCP: statement MustFit does not fit: no room left for svc:M/,
+    );
+  });
+});
