@@ -22,9 +22,9 @@ export interface AwsClientSettings {
    * @default AWS_REGION, then AWS_DEFAULT_REGION, then us-east-1
    */
   region?: string;
-  /** Attempts per request including the first; throttling and 5xx are retried with backoff. @default 8 */
+  /** Attempts per request including the first; throttling and 5xx are retried with backoff. @default AWS_MAX_ATTEMPTS, else 8 */
   maxAttempts?: number;
-  /** The SDK's retry mode; `adaptive` also slows the client down after throttling. @default 'adaptive' */
+  /** The SDK's retry mode; `adaptive` also slows the client down after throttling. @default AWS_RETRY_MODE, else 'adaptive' */
   retryMode?: 'adaptive' | 'standard';
   /** Milliseconds before a request without a complete answer is abandoned (and retried). @default 60000 */
   requestTimeoutMs?: number;
@@ -46,11 +46,20 @@ export function resolveRegion(settings: Pick<AwsClientSettings, 'region'>): stri
   return settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
+/** AWS_MAX_ATTEMPTS / AWS_RETRY_MODE, as the AWS CLI reads them, when the caller set nothing. */
+function retrySettings(settings: AwsClientSettings): { maxAttempts: number; retryMode: string } {
+  const fromEnv = Number(process.env.AWS_MAX_ATTEMPTS);
+  const envMode = process.env.AWS_RETRY_MODE;
+  return {
+    maxAttempts: settings.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_MAX_ATTEMPTS),
+    retryMode: settings.retryMode ?? (envMode === 'standard' || envMode === 'adaptive' ? envMode : 'adaptive'),
+  };
+}
+
 function clientConfig(settings: AwsClientSettings) {
   return {
     region: resolveRegion(settings),
-    maxAttempts: settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    retryMode: settings.retryMode ?? 'adaptive',
+    ...retrySettings(settings),
     requestHandler: {
       // A request that takes longer fails with TimeoutError, which the retry strategy retries.
       requestTimeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,

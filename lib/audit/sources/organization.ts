@@ -30,7 +30,7 @@ import {
   OrganizationPolicyReader,
   type OrganizationPolicyType,
 } from './organization-policies';
-import type { AccountSnapshot } from './snapshot';
+import type { AccountSnapshot, OrganizationPolicyLevel, SnapshotProblem } from './snapshot';
 
 /**
  * The role the audit assumes in each member account. A dedicated read-only role, not the admin
@@ -165,10 +165,23 @@ async function walkOrganization(
   return accounts.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/** What every member's audit shares. */
+interface AuditContext {
+  options: OrganizationReadOptions;
+  base: AwsClients;
+  reader: OrganizationPolicyReader;
+  enabled: ReadonlyMap<string, ReadonlySet<OrganizationPolicyType>>;
+  organizationId: string;
+  managementAccountId: string;
+  callerAccountId: string;
+  partition: string;
+  roleName: string;
+  readAt: string;
+}
+
 /** Read the organization and every ACTIVE member account. */
 export async function readOrganization(options: OrganizationReadOptions): Promise<OrganizationReadResult> {
   const { signal } = options;
-  const roleName = options.roleName ?? DEFAULT_AUDIT_ROLE_NAME;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
   const base = createAwsClients(options);
   const accounts: AccountSnapshot[] = [];
@@ -176,34 +189,37 @@ export async function readOrganization(options: OrganizationReadOptions): Promis
   let total = 0;
   try {
     const identity = await base.sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal });
-    const callerAccountId = identity.Account ?? '';
-    const partition = partitionOf(identity.Arn);
     const organization = (await base.organizations.send(new DescribeOrganizationCommand({}), { abortSignal: signal }))
       .Organization;
     if (!organization?.Id || !organization.MasterAccountId) {
       throw new Error('organizations:DescribeOrganization returned no organization id');
     }
-    const managementAccountId = organization.MasterAccountId;
-    const organizationId = organization.Id;
     const roots: Root[] = [];
     for await (const page of paginateListRoots({ client: base.organizations }, {}, { abortSignal: signal })) {
       roots.push(...(page.Roots ?? []));
     }
-    const enabled = new Map<string, Set<OrganizationPolicyType>>(
-      roots.map((root) => [root.Id ?? '', enabledPolicyTypes(root.PolicyTypes)]),
-    );
     const members = await walkOrganization(base, roots, concurrency, signal);
     total = members.length;
-    const readAt = new Date().toISOString();
-    const reader = new OrganizationPolicyReader(base.organizations, signal);
+    const context: AuditContext = {
+      options,
+      base,
+      reader: new OrganizationPolicyReader(base.organizations, signal),
+      enabled: new Map(roots.map((root) => [root.Id ?? '', enabledPolicyTypes(root.PolicyTypes)])),
+      organizationId: organization.Id,
+      managementAccountId: organization.MasterAccountId,
+      callerAccountId: identity.Account ?? '',
+      partition: partitionOf(identity.Arn),
+      roleName: options.roleName ?? DEFAULT_AUDIT_ROLE_NAME,
+      readAt: new Date().toISOString(),
+    };
+
     let done = 0;
     options.onProgress?.(0, total);
-
     await forEachBounded(
       members,
       concurrency,
       async (member) => {
-        const result = await auditMember(member);
+        const result = await auditMember(context, member);
         if (signal?.aborted) return;
         if ('snapshot' in result) accounts.push(result.snapshot);
         else notAudited.push(result.notAudited);
@@ -216,92 +232,13 @@ export async function readOrganization(options: OrganizationReadOptions): Promis
 
     const byId = (a: { accountId: string }, b: { accountId: string }) => a.accountId.localeCompare(b.accountId);
     return {
-      organizationId,
-      managementAccountId,
-      readAt,
+      organizationId: context.organizationId,
+      managementAccountId: context.managementAccountId,
+      readAt: context.readAt,
       accounts: accounts.sort(byId),
       notAudited: notAudited.sort(byId),
       total,
     };
-
-    /** The chain above `member`; denied reads make it unknown (with the reason), other failures propagate. */
-    async function readChains(member: MemberAccount, isManagementAccount: boolean) {
-      if (isManagementAccount) {
-        // SCPs and RCPs never restrict the management account: an empty, known chain says exactly that.
-        return { serviceControlPolicies: [], resourceControlPolicies: [], problems: [], known: true };
-      }
-      try {
-        const chains = await reader.chains(member.levels, enabled.get(member.levels[0].id) ?? new Set());
-        return { ...chains, known: true };
-      } catch (err) {
-        if (isAbort(err, signal)) throw err;
-        if (!isAccessDenied(err)) throw new StepFailure('organizations:ListPoliciesForTarget', err);
-        return {
-          serviceControlPolicies: [],
-          resourceControlPolicies: [],
-          known: false,
-          problems: [
-            {
-              where: `organizations:ListPoliciesForTarget/DescribePolicy (${member.id})`,
-              message: `${errorMessage(err)}; the SCPs and RCPs that apply to this account are unknown`,
-            },
-          ],
-        };
-      }
-    }
-
-    async function auditMember(
-      member: MemberAccount,
-    ): Promise<{ snapshot: AccountSnapshot } | { notAudited: NotAuditedAccount }> {
-      const isManagementAccount = member.id === managementAccountId;
-      const roleArn = `arn:${partition}:iam::${member.id}:role/${roleName}`;
-      const ownAccount = member.id === callerAccountId;
-      let memberIam: IAMClient | undefined;
-      let step = ownAccount ? 'iam:GetAccountAuthorizationDetails' : `sts:AssumeRole ${roleArn}`;
-      try {
-        if (!ownAccount) {
-          const credentials = assumeRoleCredentials(base.sts, roleArn, { sessionName: SESSION_NAME, signal });
-          await credentials();
-          memberIam = createIamClient({ ...options, credentials });
-          step = 'iam:GetAccountAuthorizationDetails';
-        }
-        const iamClient = memberIam ?? base.iam;
-        const [snapshot, chains] = await Promise.all([
-          readAccountIam(iamClient, {
-            accountId: member.id,
-            accountName: member.name,
-            source: {
-              kind: 'organization',
-              location: `${organizationId}/${member.levels.map((level) => level.id).join('/')}`,
-              readAt,
-            },
-            signal,
-          }),
-          readChains(member, isManagementAccount),
-        ]);
-        return {
-          snapshot: {
-            ...snapshot,
-            serviceControlPolicies: chains.serviceControlPolicies,
-            resourceControlPolicies: chains.resourceControlPolicies,
-            organizationPoliciesKnown: chains.known,
-            isManagementAccount,
-            problems: [...snapshot.problems, ...chains.problems],
-          },
-        };
-      } catch (err) {
-        if (isAbort(err, signal)) return { notAudited: { accountId: member.id, reason: 'interrupted' } };
-        return {
-          notAudited: {
-            accountId: member.id,
-            ...(member.name ? { accountName: member.name } : {}),
-            reason: err instanceof StepFailure ? err.message : `${step}: ${errorMessage(err)}`,
-          },
-        };
-      } finally {
-        memberIam?.destroy();
-      }
-    }
   } catch (err) {
     if (isAbort(err, signal) && !(err instanceof LiveAuditInterrupted)) {
       throw new LiveAuditInterrupted({ accounts, notAudited, total });
@@ -309,5 +246,95 @@ export async function readOrganization(options: OrganizationReadOptions): Promis
     throw err;
   } finally {
     destroyAwsClients(base);
+  }
+}
+
+/** One member: its IAM through the audit role (its own credentials for the caller's account) and its chain. */
+async function auditMember(
+  context: AuditContext,
+  member: MemberAccount,
+): Promise<{ snapshot: AccountSnapshot } | { notAudited: NotAuditedAccount }> {
+  const { signal } = context.options;
+  const isManagementAccount = member.id === context.managementAccountId;
+  const roleArn = `arn:${context.partition}:iam::${member.id}:role/${context.roleName}`;
+  const ownAccount = member.id === context.callerAccountId;
+  let memberIam: IAMClient | undefined;
+  let step = ownAccount ? 'iam:GetAccountAuthorizationDetails' : `sts:AssumeRole ${roleArn}`;
+  try {
+    if (!ownAccount) {
+      const credentials = assumeRoleCredentials(context.base.sts, roleArn, { sessionName: SESSION_NAME, signal });
+      await credentials();
+      memberIam = createIamClient({ ...context.options, credentials });
+      step = 'iam:GetAccountAuthorizationDetails';
+    }
+    const [snapshot, chains] = await Promise.all([
+      readAccountIam(memberIam ?? context.base.iam, {
+        accountId: member.id,
+        accountName: member.name,
+        source: {
+          kind: 'organization',
+          location: `${context.organizationId}/${member.levels.map((level) => level.id).join('/')}`,
+          readAt: context.readAt,
+        },
+        signal,
+      }),
+      readChains(context, member, isManagementAccount),
+    ]);
+    return {
+      snapshot: {
+        ...snapshot,
+        serviceControlPolicies: chains.serviceControlPolicies,
+        resourceControlPolicies: chains.resourceControlPolicies,
+        organizationPoliciesKnown: chains.known,
+        isManagementAccount,
+        problems: [...snapshot.problems, ...chains.problems],
+      },
+    };
+  } catch (err) {
+    if (isAbort(err, signal)) return { notAudited: { accountId: member.id, reason: 'interrupted' } };
+    return {
+      notAudited: {
+        accountId: member.id,
+        ...(member.name ? { accountName: member.name } : {}),
+        reason: err instanceof StepFailure ? err.message : `${step}: ${errorMessage(err)}`,
+      },
+    };
+  } finally {
+    memberIam?.destroy();
+  }
+}
+
+/** The chain above `member`; denied reads make it unknown (with the reason), other failures propagate. */
+async function readChains(
+  context: AuditContext,
+  member: MemberAccount,
+  isManagementAccount: boolean,
+): Promise<{
+  serviceControlPolicies: OrganizationPolicyLevel[];
+  resourceControlPolicies: OrganizationPolicyLevel[];
+  problems: SnapshotProblem[];
+  known: boolean;
+}> {
+  if (isManagementAccount) {
+    // SCPs and RCPs never restrict the management account: an empty, known chain says exactly that.
+    return { serviceControlPolicies: [], resourceControlPolicies: [], problems: [], known: true };
+  }
+  try {
+    const enabled = context.enabled.get(member.levels[0].id) ?? new Set<OrganizationPolicyType>();
+    return { ...(await context.reader.chains(member.levels, enabled)), known: true };
+  } catch (err) {
+    if (isAbort(err, context.options.signal)) throw err;
+    if (!isAccessDenied(err)) throw new StepFailure('organizations:ListPoliciesForTarget', err);
+    return {
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      known: false,
+      problems: [
+        {
+          where: `organizations:ListPoliciesForTarget/DescribePolicy (${member.id})`,
+          message: `${errorMessage(err)}; the SCPs and RCPs that apply to this account are unknown`,
+        },
+      ],
+    };
   }
 }

@@ -44,6 +44,8 @@ export interface MockServerOptions {
   iamPageSize?: number;
   organizationsPageSize?: number;
   faults?: FaultRule[];
+  /** Lifetime of AssumeRole sessions. @default 3600 */
+  sessionSeconds?: number;
 }
 
 export interface AwsMock {
@@ -74,7 +76,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
   const faults = [...(options.faults ?? [])];
   const fired = new Map<FaultRule, number>();
   /** Session credentials handed out by AssumeRole: access key id → who. */
-  const sessions = new Map<string, { accountId: string; sessionToken: string }>();
+  const sessions = new Map<string, { accountId: string; sessionToken: string; arn: string }>();
   let sessionCounter = 0;
   let requestCounter = 0;
   const inFlight = new Map<string, number>();
@@ -227,7 +229,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       return {
         accountId: session.accountId,
         accessKeyId,
-        arn: `arn:aws:sts::${session.accountId}:assumed-role/leash-audit/leash-audit`,
+        arn: session.arn,
         kind: 'assumed-role',
         sessionToken: session.sessionToken,
       };
@@ -279,16 +281,17 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         }
         const accessKeyId = `ASIA${String(++sessionCounter).padStart(16, '0')}`;
         const sessionToken = `token-${accessKeyId}`;
-        sessions.set(accessKeyId, { accountId: target.id, sessionToken });
+        const sessionArn = `arn:aws:sts::${target.id}:assumed-role/${match[2]}/${String(request.params.RoleSessionName)}`;
+        sessions.set(accessKeyId, { accountId: target.id, sessionToken, arn: sessionArn });
         return {
           Credentials: {
             AccessKeyId: accessKeyId,
             SecretAccessKey: `secret-${accessKeyId}`,
             SessionToken: sessionToken,
-            Expiration: new Date(Date.now() + 3600_000),
+            Expiration: new Date(Date.now() + (options.sessionSeconds ?? 3600) * 1000),
           },
           AssumedRoleUser: {
-            Arn: `arn:aws:sts::${target.id}:assumed-role/${match[2]}/${String(request.params.RoleSessionName)}`,
+            Arn: sessionArn,
             AssumedRoleId: `AROA${target.id}:${String(request.params.RoleSessionName)}`,
           },
         };
