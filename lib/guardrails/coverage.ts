@@ -149,11 +149,14 @@ function classify(
   const ceilingAllows = boundary.some((s) => s.role === 'agent-ceiling' && s.matches(name));
   const scpCeilingDenies = scps.some((s) => s.role === 'agent-ceiling' && s.notAction && !s.matches(name));
   const guarded = [...boundary, ...scps].some((s) => s.role === 'agent-guard' && s.resourceIsStar && s.matches(name));
-  const failClosed = [...boundary, ...scps].some(
-    (s) =>
-      (s.role === 'agent-fail-closed' && s.matches(name)) ||
-      (s.role === 'agent-tagging' && withTagKeys && s.matches(name)),
-  );
+  const failClosedBy = (statements: readonly EmittedStatement[]): boolean =>
+    statements.some(
+      (s) =>
+        (s.role === 'agent-fail-closed' && s.matches(name)) ||
+        (s.role === 'agent-tagging' && withTagKeys && s.matches(name)),
+    );
+  const failClosedInBoundary = failClosedBy(boundary);
+  const failClosed = failClosedInBoundary || failClosedBy(scps);
   if (!ceilingAllows || scpCeilingDenies) {
     enforcement.push('boundary-allowlist');
     reasons.push(`agents cannot call ${action.service} at all (not in agents.allowedServices)`);
@@ -165,6 +168,9 @@ function classify(
     else if (tagWrite && withTagKeys) {
       reasons.push('agents may change production tag keys only on resources tagged non-production');
     } else reasons.push('agents are denied it unless the resource is tagged non-production');
+    if (failClosed && !failClosedInBoundary && !guarded) {
+      reasons.push('for agents only by the SCP agent layer: it did not fit in the boundary');
+    }
   }
   const protectedForAgents = enforcement.includes('boundary-allowlist') || enforcement.includes('agent-fail-closed');
   const protectedForEveryone = scpTagProtects || scpArn || rcpTagProtects;
@@ -221,7 +227,8 @@ export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[])
       'self-protection statements match that ARN. Non-exempt principals cannot edit it: put the role that deploys ' +
       'it (for example the StackSet execution role) in exemptPrincipalArns.',
     'Agents may pass (iam:PassRole) or assume only roles tagged with the agent tag; roles they create must carry ' +
-      'the agent tag and this boundary.',
+      'the agent tag and this boundary. iam:PassRole is escalation, fail-closed like the other destructive ' +
+      'actions: the passed role must also be tagged non-production.',
   ];
   if (exemptWildcard) {
     out.push(
