@@ -76,7 +76,7 @@ const TAG_CHOICES: (Record<string, string> | undefined)[] = [{}, { env: 'prod' }
 
 const list = <T>(items: readonly T[], max = 2) =>
   fc.uniqueArray(fc.constantFrom(...items), { minLength: 1, maxLength: max });
-const oneOrMany = (items: string[]) => (items.length === 1 ? items[0] : items);
+const oneOrMany = (items: readonly string[]) => (items.length === 1 ? items[0] : items);
 
 const statementArb = (effect: fc.Arbitrary<'Allow' | 'Deny'>) =>
   fc
@@ -85,7 +85,7 @@ const statementArb = (effect: fc.Arbitrary<'Allow' | 'Deny'>) =>
       notAction: fc.constantFrom(false, false, false, true),
       actions: list(ACTION_PATTERNS, 3),
       notResource: fc.constantFrom(false, false, false, true),
-      resources: fc.oneof(fc.constant(['*']), list(RESOURCE_PATTERNS, 2)),
+      resources: fc.oneof(fc.constant<string[]>(['*']), list(RESOURCE_PATTERNS, 2)),
       condition: fc.option(fc.constantFrom(...CONDITIONS), { freq: 2 }),
     })
     .map((s) => ({
