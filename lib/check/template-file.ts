@@ -66,7 +66,8 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
   // `aws cloudformation get-template` output saved whole: the template is its TemplateBody.
   const body = (value as { TemplateBody?: unknown } | null)?.TemplateBody;
   if (body !== undefined && !(value as { Resources?: unknown }).Resources) {
-    value = typeof body === 'string' ? parseTemplateText(body, `${file} (TemplateBody)`).template : body;
+    if (typeof body === 'string') return { ...parseTemplateText(body, `${file} (TemplateBody)`), file };
+    value = body;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError(`${file}: expected a CloudFormation template (an object with Resources)`);
