@@ -8,12 +8,14 @@ import { auditReportInput, REPORT_FORMATS, renderReport, type ReportFormat } fro
 import { severityRank } from '../audit/report/common';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
 import { type AuditInput, loadAuditInput } from '../audit/sources';
+import { errorMessage } from '../audit/sources/aws-clients';
+import { LiveAuditInterrupted } from '../audit/sources/live-input';
 import { loadCatalog } from '../catalog';
 import { LeashConfig } from '../config/schema';
 import { formatZodIssues, InputError, readJsonFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
-import { progressBar } from './snapshot-command';
+import { EXIT_INTERRUPTED, progressBar } from './snapshot-command';
 
 export interface AuditCommandOptions {
   readonly input?: string[];
@@ -75,6 +77,14 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   const { io } = context;
   const config = loadConfigFile(options.config);
   const progress = progressBar(io, 'accounts');
+  const live = !options.input || options.input.length === 0;
+  const controller = new AbortController();
+  const onSigint = () => {
+    progress.finish();
+    io.stderr('leash audit: interrupted, stopping\n');
+    controller.abort();
+  };
+  if (live) process.once('SIGINT', onSigint);
   let input: AuditInput;
   try {
     input = await loadAuditInput({
@@ -87,9 +97,19 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
       roleName: options.roleName,
       concurrency: options.concurrency,
       onProgress: (done, total) => progress.update(done, total),
+      signal: controller.signal,
     });
+  } catch (err) {
+    if (err instanceof InputError || !live) throw err;
+    if (err instanceof LiveAuditInterrupted) {
+      context.exitCode = EXIT_INTERRUPTED;
+      return;
+    }
+    // No credentials, no permission to read the organization, and the like: say what AWS said.
+    throw new InputError(`audit: ${errorMessage(err)}`);
   } finally {
     progress.finish();
+    process.removeListener('SIGINT', onSigint);
   }
   if (input.accounts.length === 0 && input.notAudited.length === 0) {
     throw new InputError('audit: nothing to audit: the input holds no account');
