@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { memoryIo, runCli } from '../../lib/cli/program';
 
 const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'templates', name);
@@ -96,6 +98,7 @@ describe('leash check output', () => {
       ruleId: string;
       locations: { physicalLocation: { region?: { startLine: number } } }[];
     }[];
+    expect(sarifSchema()(sarif)).toBe(true);
     const database = results.find((r) => JSON.stringify(r).includes('OrdersDatabase'));
     expect(database?.ruleId).toBe('destructive-change');
     expect(database?.locations[0].physicalLocation.region?.startLine).toBe(2);
@@ -108,5 +111,28 @@ describe('leash check baselines', () => {
     const { code, out } = await check(fixture('database-v1.yaml'), '--baseline', empty, '--format', 'json');
     expect(code).toBe(0);
     expect(out).toContain('treated as new stacks');
+  });
+});
+
+/** The vendored SARIF 2.1.0 schema, loaded as test/audit/report does (draft-04 read as draft-07). */
+function sarifSchema() {
+  const schema = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
+  delete schema.$schema;
+  schema.$id = schema.id;
+  delete schema.id;
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+describe('leash check JSON report', () => {
+  it('matches the published report schema', async () => {
+    const { out } = await check(...gateArgs, '--format', 'json');
+    const ajv = new Ajv({ strict: true, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(
+      JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'report.schema.json'), 'utf8')),
+    );
+    expect(validate(JSON.parse(out)) || validate.errors).toBe(true);
   });
 });
