@@ -1,6 +1,6 @@
 // The agent permissions boundary as a customer managed policy with a fixed name: the generated boundary
 // denies editing or detaching itself by ARN, so the deployed name must be the one the generator used.
-import { Resource } from 'aws-cdk-lib';
+import { Resource, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { GeneratedPolicy, PolicyDocumentJson } from '../guardrails/types';
@@ -87,6 +87,19 @@ export class AgentPermissionsBoundary extends Resource implements iam.IManagedPo
       description,
       policyDocument: props.policy.document,
     });
+    // cdk-nag AwsSolutions-IAM5 flags the wildcards of the Allow ceiling. A boundary grants nothing: it
+    // caps what agent roles can ever be granted, and its Deny statements take the destructive actions out.
+    const reason =
+      'Permissions boundary, not a grant: the Allow statement is the ceiling of services agents may use ' +
+      '(spec agents.allowedServices); identity policies still grant, and the Deny statements of this ' +
+      'boundary remove destructive actions on anything not tagged non-production.';
+    Validations.of(this.cfnManagedPolicy).acknowledge(
+      ...wildcardFindings(props.policy.document).map((finding) => ({
+        id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`,
+        reason,
+      })),
+    );
+
     this.managedPolicyArn = this.getResourceArnAttribute(this.cfnManagedPolicy.ref, {
       service: 'iam',
       region: '',
@@ -123,4 +136,18 @@ export function referencedPolicyNames(document: PolicyDocumentJson): Set<string>
     collect(statement.Condition);
   }
   return names;
+}
+
+/** cdk-nag's IAM5 finding keys (`Action::s3:*`, `Resource::*`) for the wildcards of Allow statements. */
+function wildcardFindings(document: PolicyDocumentJson): string[] {
+  const findings = new Set<string>();
+  const strings = (value: unknown): string[] =>
+    (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+  for (const statement of document.Statement) {
+    if (statement.Effect !== 'Allow') continue;
+    for (const action of strings(statement.Action)) if (action.includes('*')) findings.add(`Action::${action}`);
+    for (const resource of strings(statement.Resource))
+      if (resource.includes('*')) findings.add(`Resource::${resource}`);
+  }
+  return [...findings];
 }

@@ -23,7 +23,8 @@ export interface LeashStacksOptions {
 export interface LeashStacks {
   readonly organization?: OrganizationGuardrailsStack;
   readonly agentStacks: readonly AgentAccountStack[];
-  readonly guardrails: GeneratedGuardrails;
+  /** The generated documents; undefined when no stack needed them (agent stacks referencing the boundary). */
+  readonly guardrails?: GeneratedGuardrails;
 }
 
 /** Define the organization stack and the agent stacks the config asks for. */
@@ -31,13 +32,10 @@ export function defineLeashStacks(app: App, config: LeashConfig, options: LeashS
   const file = options.configFile ?? 'leash.config.json';
   const { organization, agentStack } = config.deployment;
   const spec = config.guardrails;
-  const guardrails = options.guardrails ?? generateGuardrails(spec, options.catalog);
-  const roles = config.deployment.agentRoles.map(agentRoleDefinition);
   const stackSet = organization.enabled && organization.boundaryStackSet.enabled;
-
-  let organizationStack: OrganizationGuardrailsStack | undefined;
+  const policyTargetIds = [...organization.targetOuIds, ...organization.accountIds];
+  // Config problems first: generating the guardrails takes seconds.
   if (organization.enabled) {
-    const policyTargetIds = [...organization.targetOuIds, ...organization.accountIds];
     if (policyTargetIds.length === 0) {
       throw new InputError(
         `${file}: deployment.organization.targetOuIds: empty (and no accountIds): name the OUs or the root ` +
@@ -50,6 +48,15 @@ export function defineLeashStacks(app: App, config: LeashConfig, options: LeashS
           'OU (or the root), or set deployment.organization.boundaryStackSet.enabled to false',
       );
     }
+  }
+  const createBoundary = agentStack.createBoundary ?? !stackSet;
+  // Only the organization stack and an agent stack that creates the boundary need the generated documents.
+  const needsGuardrails = organization.enabled || (agentStack.enabled && createBoundary);
+  const guardrails = needsGuardrails ? (options.guardrails ?? generateGuardrails(spec, options.catalog)) : undefined;
+  const roles = config.deployment.agentRoles.map(agentRoleDefinition);
+
+  let organizationStack: OrganizationGuardrailsStack | undefined;
+  if (organization.enabled && guardrails) {
     organizationStack = new OrganizationGuardrailsStack(app, organization.stackName, {
       env: { account: organization.account, region: organization.region },
       spec,
@@ -76,13 +83,12 @@ export function defineLeashStacks(app: App, config: LeashConfig, options: LeashS
 
   const agentStacks: AgentAccountStack[] = [];
   if (agentStack.enabled) {
-    const createBoundary = agentStack.createBoundary ?? !stackSet;
     const accounts: (string | undefined)[] = agentStack.accountIds.length > 0 ? agentStack.accountIds : [undefined];
     for (const account of accounts) {
       const stack = new AgentAccountStack(app, account ? `${agentStack.stackName}-${account}` : agentStack.stackName, {
         env: { account, region: agentStack.region },
         spec,
-        boundary: createBoundary ? guardrails.boundary : undefined,
+        boundary: createBoundary ? guardrails?.boundary : undefined,
         agentRoles: roles,
         createGitHubOidcProvider: agentStack.createGitHubOidcProvider,
         catalog: options.catalog,

@@ -15,6 +15,7 @@ import {
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { defaultGuardrailSpec } from '../guardrails/spec';
+import { renderResource } from './rendered';
 import { isStatefulResourceType } from './stateful-resource-types';
 
 /** What to do with a role or user that has no permissions boundary. */
@@ -81,6 +82,7 @@ export class ProductionProtection implements IAspect {
 
   private readonly boundaryPolicyName: string;
   private readonly missingBoundary: MissingBoundary;
+  private readonly registered = new WeakMap<CfnResource, Set<string>>();
 
   constructor(private readonly props: ProductionProtectionProps = {}) {
     this.boundaryPolicyName = props.boundaryPolicyName ?? defaultGuardrailSpec().agents.boundaryPolicyName;
@@ -111,8 +113,8 @@ export class ProductionProtection implements IAspect {
   }
 
   private retain(resource: CfnResource): void {
-    const { deletionPolicy, updateReplacePolicy } = resource.cfnOptions;
-    const weaker = [deletionPolicy, updateReplacePolicy].filter(
+    const rendered = renderResource(resource);
+    const weaker = [rendered.DeletionPolicy, rendered.UpdateReplacePolicy].filter(
       (p) => p !== undefined && p !== CfnDeletionPolicy.RETAIN,
     );
     if (weaker.length > 0) {
@@ -122,33 +124,68 @@ export class ProductionProtection implements IAspect {
       );
     }
     resource.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // An escape-hatch override would still win over applyRemovalPolicy; pin both, then check what renders.
+    resource.addOverride('DeletionPolicy', CfnDeletionPolicy.RETAIN);
+    resource.addOverride('UpdateReplacePolicy', CfnDeletionPolicy.RETAIN);
+    this.validateOnce(resource, 'retain', () => {
+      const after = renderResource(resource);
+      if (after.DeletionPolicy !== 'Retain' || after.UpdateReplacePolicy !== 'Retain') {
+        Annotations.of(resource).addError(
+          `production stateful resource ${resource.cfnResourceType} must keep DeletionPolicy and UpdateReplacePolicy ` +
+            `Retain (found ${after.DeletionPolicy ?? 'none'}/${after.UpdateReplacePolicy ?? 'none'})`,
+        );
+      }
+    });
   }
 
   private checkBoundary(principal: iam.CfnRole | iam.CfnUser): void {
     const kind = principal instanceof iam.CfnRole ? 'role' : 'user';
-    if (principal.permissionsBoundary === undefined) {
-      if (this.missingBoundary === MissingBoundary.ATTACH) {
-        principal.permissionsBoundary = Stack.of(principal).formatArn({
-          service: 'iam',
-          region: '',
-          resource: 'policy',
-          resourceName: this.boundaryPolicyName,
-        });
-      } else {
+    if (
+      this.missingBoundary === MissingBoundary.ATTACH &&
+      renderResource(principal).Properties?.PermissionsBoundary === undefined
+    ) {
+      principal.permissionsBoundary = Stack.of(principal).formatArn({
+        service: 'iam',
+        region: '',
+        resource: 'policy',
+        resourceName: this.boundaryPolicyName,
+      });
+    }
+    // Judged after every aspect (PermissionsBoundary.of(...) is one) has run, on what will be synthesized.
+    this.validateOnce(principal, 'boundary', () => {
+      const boundary = renderResource(principal).Properties?.PermissionsBoundary;
+      if (boundary === undefined) {
         Annotations.of(principal).addError(
           `production ${kind} has no permissions boundary; attach the agent boundary "${this.boundaryPolicyName}" ` +
             '(iam.PermissionsBoundary.of(scope).apply(...)) or use ProductionProtection with MissingBoundary.ATTACH',
         );
+        return;
       }
-      return;
-    }
-    const name = boundaryPolicyName(principal);
-    if (name !== this.boundaryPolicyName) {
-      Annotations.of(principal).addError(
-        `production ${kind} carries the permissions boundary ${name === undefined ? '(unrecognised)' : `"${name}"`} ` +
-          `instead of the agent boundary "${this.boundaryPolicyName}"`,
-      );
-    }
+      const name = boundaryPolicyName(principal, boundary);
+      if (name !== this.boundaryPolicyName) {
+        Annotations.of(principal).addError(
+          `production ${kind} carries the permissions boundary ${name === undefined ? '(unrecognised)' : `"${name}"`} ` +
+            `instead of the agent boundary "${this.boundaryPolicyName}"`,
+        );
+      }
+    });
+  }
+
+  /**
+   * Run `check` once per resource at validation time, after all aspects. It reports through
+   * Annotations (errors fail `cdk synth` and list every violation at once) rather than throwing.
+   */
+  private validateOnce(resource: CfnResource, name: string, check: () => void): void {
+    const done = this.registered.get(resource) ?? new Set<string>();
+    if (done.has(name)) return;
+    done.add(name);
+    this.registered.set(resource, done);
+    resource.node.addValidation({
+      validate: () => {
+        check();
+        return [];
+      },
+    });
   }
 }
 
@@ -156,9 +193,8 @@ export class ProductionProtection implements IAspect {
  * Name of the managed policy a role or user uses as boundary: from a literal or joined ARN, or from the
  * AWS::IAM::ManagedPolicy resource it references in the same stack.
  */
-function boundaryPolicyName(principal: iam.CfnRole | iam.CfnUser): string | undefined {
+function boundaryPolicyName(principal: iam.CfnRole | iam.CfnUser, resolved: unknown): string | undefined {
   const stack = Stack.of(principal);
-  const resolved = stack.resolve(principal.permissionsBoundary) as unknown;
   const text = joinedText(resolved);
   if (text !== undefined) {
     const match = /:policy\/(?:.*\/)?([^/]+)$/.exec(text);
