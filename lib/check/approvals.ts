@@ -32,7 +32,7 @@ function normaliseApprover(approver: string): string {
  * Matched as `leash audit` matches suppressions (rule id or `*`, logical id with `*`/`?` wildcards); the
  * logical id may also name its stack, `Stack/LogicalId`, when the same id occurs in several stacks.
  */
-function matches(suppression: Suppression, finding: Finding): boolean {
+export function coversChange(suppression: Suppression, finding: Finding): boolean {
   if (suppression.ruleId !== finding.ruleId && suppression.ruleId !== '*') return false;
   if (!suppression.logicalId || suppression.principalArn !== undefined) return false;
   const logicalId = finding.location?.logicalId;
@@ -56,7 +56,7 @@ export function applyChangeSuppressions(
   return findings.map((finding) => {
     const candidates = suppressions
       .map((suppression, index) => ({ suppression, index }))
-      .filter(({ suppression }) => matches(suppression, finding));
+      .filter(({ suppression }) => coversChange(suppression, finding));
     if (candidates.length === 0) return finding;
     const refusals: string[] = [];
     for (const { suppression, index } of candidates) {

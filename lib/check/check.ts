@@ -8,7 +8,7 @@ import { readTemplates } from '../audit/sources/templates';
 import type { SourceLocation } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
 import { LeashConfig } from '../config/schema';
-import { applyChangeSuppressions } from './approvals';
+import { applyChangeSuppressions, coversChange } from './approvals';
 import { loadStacks, type LoadedStack } from './assembly';
 import { DESTRUCTIVE_CHANGE_RULE, changeFindings, findDestructiveChanges, type ChangeGateResult } from './change-gate';
 
@@ -136,7 +136,12 @@ export function checkReportInput(result: CheckResult, tool: ReportInput['tool'])
       logicalId: suppression.logicalId,
       reason: suppression.reason,
       expires: suppression.expires,
-      matched,
+      // The audit counted its own findings; the change gate's are counted here.
+      matched:
+        matched +
+        result.findings.filter(
+          (finding) => finding.category === 'destructive-change' && coversChange(suppression, finding),
+        ).length,
     })),
   };
 }

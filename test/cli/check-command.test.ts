@@ -77,6 +77,12 @@ describe('leash check exit codes', () => {
     expect(out).toMatch(why);
   });
 
+  it('counts the findings an expired approval would have covered', async () => {
+    const { out } = await check(...gateArgs, '--config', config(['alice', 'bob'], '2020-01-01'), '--format', 'json');
+    const expired = JSON.stringify(JSON.parse(out));
+    expect(expired).toMatch(/"logicalId":"OrdersDatabase"[^}]*"matched":1/);
+  });
+
   it.each([
     ['a missing input', ['no-such-dir']],
     ['no input at all', []],
