@@ -40,7 +40,9 @@ export function rcpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
       productionTagged(spec, tagKey),
       // StringNotLike rather than ArnNotLike: the account field holds a policy variable whose name contains
       // a colon, which ARN-wise matching splits on before substituting.
-      exempt.length > 0 ? { StringNotLike: { 'aws:PrincipalArn': exempt.length === 1 ? exempt[0] : exempt } } : undefined,
+      exempt.length > 0
+        ? { StringNotLike: { 'aws:PrincipalArn': exempt.length === 1 ? exempt[0] : exempt } }
+        : undefined,
       // AWS service principals acting on their own (no aws:PrincipalArn) are left to the services.
       { BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' } },
     ),

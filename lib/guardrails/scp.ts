@@ -60,7 +60,9 @@ export function agentGuardTemplates(
       action: ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
       resource: '*',
       // StringNotEquals as in the IAM User Guide's boundary examples; the ARN holds a policy variable.
-      condition: allOf(when, { StringNotEquals: { 'iam:PermissionsBoundary': boundaryPolicyArnInCallerAccount(spec) } }),
+      condition: allOf(when, {
+        StringNotEquals: { 'iam:PermissionsBoundary': boundaryPolicyArnInCallerAccount(spec) },
+      }),
       mandatory: true,
     },
     {
