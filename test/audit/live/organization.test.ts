@@ -3,7 +3,15 @@ import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { credentialsFor } from '../../support/aws-mock/model';
 import { type AwsMock, type MockServerOptions, startAwsMock } from '../../support/aws-mock/server';
 import { isolateAwsEnvironment } from '../../support/aws-mock/env';
-import { DEV, LEGACY, MANAGEMENT, PROD, smallOrganization, SUSPENDED } from '../../support/aws-mock/worlds';
+import {
+  DEV,
+  LEGACY,
+  MANAGEMENT,
+  PROD,
+  smallOrganization,
+  SUSPENDED,
+  syntheticOrganization,
+} from '../../support/aws-mock/worlds';
 
 let environment: ReturnType<typeof isolateAwsEnvironment>;
 let mock: AwsMock;
@@ -129,11 +137,19 @@ describe('organization audit', () => {
     ).toBe(true);
   });
 
-  it('never reads more than `concurrency` accounts at once', async () => {
-    const endpoints = await serve({
-      faults: [{ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 80 }],
+  it('reads `concurrency` accounts at once, never more', async () => {
+    const world = syntheticOrganization(6, { ouCount: 2, rolesPerAccount: 0 });
+    const endpoints = await serve(
+      { faults: [{ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 300 }] },
+      world,
+    );
+    const result = await loadLiveInput({
+      org: true,
+      concurrency: 2,
+      endpoints,
+      credentials: credentialsFor(world.organization!.managementAccountId),
     });
-    await loadLiveInput({ org: true, concurrency: 2, endpoints, credentials: credentialsFor(MANAGEMENT) });
+    expect(result.accounts).toHaveLength(6);
     expect(mock.peakInFlight('GetAccountAuthorizationDetails')).toBe(2);
   });
 

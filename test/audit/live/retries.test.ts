@@ -32,11 +32,11 @@ describe('retries and faults', () => {
   it('retries IAM throttling (400 Throttling) with the adaptive strategy and gets every page', async () => {
     const endpoints = await serve({
       iamPageSize: 3,
-      faults: [{ kind: 'throttle', service: 'iam', times: 2, when: (r) => r.params.Marker !== undefined }],
+      faults: [{ kind: 'throttle', service: 'iam', times: 1, when: (r) => r.params.Marker !== undefined }],
     });
     const { accounts } = await loadLiveInput({ endpoints, credentials: credentialsFor(PROD) });
-    // 10 entities at 3 a page: 4 pages; the second page was throttled twice, then answered.
-    expect(statuses('GetAccountAuthorizationDetails')).toEqual([200, 'Throttling', 'Throttling', 200, 200, 200]);
+    // 10 entities at 3 a page: 4 pages; the second page was throttled, then answered.
+    expect(statuses('GetAccountAuthorizationDetails')).toEqual([200, 'Throttling', 200, 200, 200]);
     expect(accounts[0].principals).toHaveLength(6);
     expect(accounts[0].managedPolicies).toHaveLength(4);
   });
@@ -44,7 +44,7 @@ describe('retries and faults', () => {
   it('retries Organizations throttling (TooManyRequestsException) during the walk', async () => {
     const endpoints = await serve({
       organizationsPageSize: 1,
-      faults: [{ kind: 'throttle', operation: 'ListAccountsForParent', times: 2 }],
+      faults: [{ kind: 'throttle', operation: 'ListAccountsForParent', times: 1 }],
     });
     const result = await loadLiveInput({
       org: true,
@@ -52,11 +52,7 @@ describe('retries and faults', () => {
       endpoints,
       credentials: credentialsFor(MANAGEMENT),
     });
-    expect(statuses('ListAccountsForParent').slice(0, 3)).toEqual([
-      'TooManyRequestsException',
-      'TooManyRequestsException',
-      200,
-    ]);
+    expect(statuses('ListAccountsForParent').slice(0, 2)).toEqual(['TooManyRequestsException', 200]);
     expect(result.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, PROD, DEV]);
   });
 
