@@ -96,7 +96,13 @@ const READ_ONLY_AWS_MANAGED =
  * An IAM role for an AI agent. It always carries the agent permissions boundary and the agent principal
  * tag, and refuses at synth time any grant of destructive actions (delete, recreate, tamper) on
  * resources that can be production: `*`, or ARNs overlapping `spec.production.arns` / `arnPatterns`.
- * Tag-marked production cannot be known at synth time; the boundary and the SCPs cover it.
+ * Tag-marked production cannot be known at synth time; the boundary and the SCPs cover it. A statement
+ * limited by `StringEquals aws:ResourceTag/<production tag key>` to non-production values only is
+ * accepted on any resource: it matches only resources positively tagged non-production.
+ *
+ * Grants are checked wherever they come from: grantActions, CDK `grant*` helpers and addToPolicy at the
+ * call; inline and customer managed policies at synth. Only read-only AWS managed policies are accepted.
+ * Resources defined in the same app (tokens) are not judged; ProductionProtection covers those.
  */
 export class AgentRole extends iam.Role {
   /** The spec the role was built for. */

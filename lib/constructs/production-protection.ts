@@ -70,7 +70,14 @@ export interface ProductionProtectionProps {
  *
  * Roles and users that already carry a different boundary are always errors: the agent boundary is the
  * one the SCPs and the audit expect. Service-linked roles cannot carry a boundary and are reported as
- * warnings (SCPs do not apply to them either).
+ * warnings (SCPs do not apply to them either). In ATTACH mode the boundary also lands on roles that
+ * constructs create for themselves (custom resource providers, log retention functions): the boundary's
+ * allow ceiling (`agents.allowedServices`) must then cover what those roles do, or use ERROR mode and
+ * decide role by role.
+ *
+ * Checks run at validation time, after every aspect (PermissionsBoundary.of(...) is one), on the resource
+ * as it will be synthesized, escape-hatch overrides included; violations are Annotations errors, which
+ * make `cdk synth` fail with each construct path listed.
  */
 export class ProductionProtection implements IAspect {
   /** Add the aspect to `scope` (a stack or a stage) with the priority for mutating aspects. */
