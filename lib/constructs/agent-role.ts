@@ -187,7 +187,7 @@ export class AgentRole extends iam.Role {
     } else if (awsName === undefined) {
       Annotations.of(this).addWarningV2(
         'leash:agent-role-unchecked-policy',
-        `managed policy ${Stack.of(this).resolve(policy.managedPolicyArn) as string} is defined outside this app; its statements cannot be checked`,
+        `managed policy ${JSON.stringify(Stack.of(this).resolve(policy.managedPolicyArn))} is defined outside this app; its statements cannot be checked`,
       );
     }
     super.addManagedPolicy(policy);
