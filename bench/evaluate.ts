@@ -24,8 +24,13 @@ export interface EvaluateBenchResult {
   readonly actions: number;
   readonly compileMs: number;
   readonly decideMs: number;
+  /** CPU time of this process while deciding: on a loaded machine far closer to the real cost than wall time. */
+  readonly decideCpuMs: number;
   readonly principalsPerSecond: number;
   readonly msPerPrincipal: number;
+  /** The same, from CPU time. */
+  readonly principalsPerCpuSecond: number;
+  readonly cpuMsPerPrincipal: number;
   readonly decisions: Record<string, number>;
 }
 
@@ -130,10 +135,13 @@ function measure(label: string, snapshot: AccountSnapshot, actions: readonly Cat
   const compileMs = Number(process.hrtime.bigint() - compileStart) / 1e6;
   const decisions: Record<string, number> = { allowed: 0, denied: 0, depends: 0 };
   const decideStart = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   for (const principal of account.principals) {
     for (const decision of principal.decideMany(actions)) decisions[decision.decision]++;
   }
   const decideMs = Number(process.hrtime.bigint() - decideStart) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  const decideCpuMs = (cpu.user + cpu.system) / 1000;
   const principals = account.principals.length;
   return {
     label,
@@ -141,8 +149,11 @@ function measure(label: string, snapshot: AccountSnapshot, actions: readonly Cat
     actions: actions.length,
     compileMs: Math.round(compileMs),
     decideMs: Math.round(decideMs),
+    decideCpuMs: Math.round(decideCpuMs),
     principalsPerSecond: Math.round((principals / decideMs) * 1000),
     msPerPrincipal: Number((decideMs / principals).toFixed(3)),
+    principalsPerCpuSecond: Math.round((principals / decideCpuMs) * 1000),
+    cpuMsPerPrincipal: Number((decideCpuMs / principals).toFixed(3)),
     decisions,
   };
 }

@@ -7,7 +7,7 @@ import type { Evidence } from '../rules/types';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { compilePolicy, ServiceIndex, StatementIds, type CompiledStatement, type PolicySource } from './compile-policy';
 import type { PrincipalFacts } from './context';
-import { PrincipalEvaluator, type PrincipalLayers, type ScpLevel } from './evaluator';
+import { PrincipalEvaluator, TemplateCache, type PrincipalLayers, type ScpLevel } from './evaluator';
 import type {
   CompileAccount,
   CompiledAccount,
@@ -144,6 +144,7 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
   };
 
   const principals: CompiledPrincipal[] = [];
+  const templates = new TemplateCache();
   for (const principal of snapshot.principals) {
     const notes: string[] = [];
     const identity = ownIdentity(principal, 'inline');
@@ -218,7 +219,7 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
       rcp: rcpState,
       notes,
     };
-    principals.push(new PrincipalEvaluator(layers, catalog, () => compiler.ids.count));
+    principals.push(new PrincipalEvaluator(layers, catalog, () => compiler.ids.count, templates));
   }
 
   const byArn = new Map(principals.map((principal) => [principal.arn, principal]));

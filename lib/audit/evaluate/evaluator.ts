@@ -27,8 +27,10 @@ import type {
 
 /** A statement's answer for one request shape, with the reference to report (carrying `dependsOn` if MAYBE). */
 interface Applies {
-  /** Unique within a call: two statements answers are the same object exactly when this matches. */
+  /** Unique per interned answer (statement, tri, dependsOn): equal serials mean equal answers. */
   readonly serial: number;
+  /** The statement belongs to a policy several principals can share (not a principal's own inline policy). */
+  readonly shared: boolean;
   readonly tri: Tri;
   readonly dependsOn: readonly string[];
   readonly ref: StatementRef;
@@ -74,6 +76,16 @@ interface Template {
   readonly unevaluated?: Unevaluated;
   /** Denied with no statement at all: served from shared, frozen per-action objects. */
   readonly plain: boolean;
+  /**
+   * Decisions already made from this template, by catalog index: set on templates built only from shared
+   * statements, whose decisions principals with the same policies can reuse.
+   */
+  decisions?: (ActionDecision | undefined)[];
+}
+
+/** Templates built only from shared statements, for every principal of one compiled account. */
+export class TemplateCache {
+  readonly templates = new Map<string, Template>();
 }
 
 function materialize(
@@ -87,6 +99,8 @@ function materialize(
     const layer = template.blockedAt ?? 'identity';
     return catalogAction ? index.plainDenial(catalogAction, global, layer) : plainDenialOf(action, layer);
   }
+  const cached = template.decisions && global >= 0 ? template.decisions[global] : undefined;
+  if (cached) return cached;
   const decision: {
     action: string;
     decision: Decision;
@@ -104,6 +118,7 @@ function materialize(
   };
   if (template.blockedAt) decision.blockedAt = template.blockedAt;
   if (template.unevaluated) decision.unevaluated = template.unevaluated;
+  if (template.decisions && global >= 0) template.decisions[global] = decision;
   return decision;
 }
 
@@ -161,13 +176,39 @@ class Scratch {
   readonly identity: Applies[] = [];
   readonly boundary: Applies[] = [];
   key = '';
+  /** Every collected answer comes from a shared statement. */
+  shared = true;
+}
+
+/** Answers are interned per statement, so equal answers (across principals and calls) share one object. */
+const interned = new WeakMap<CompiledStatement, Map<string, Applies>>();
+let nextSerial = 0;
+
+function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly string[]): Applies {
+  let byAnswer = interned.get(statement);
+  if (!byAnswer) {
+    byAnswer = new Map();
+    interned.set(statement, byAnswer);
+  }
+  const key = tri === MAYBE ? `${tri}|${dependsOn.join('\u0000')}` : String(tri);
+  let applies = byAnswer.get(key);
+  if (!applies) {
+    applies = {
+      serial: nextSerial++,
+      shared: statement.ref.policyKind !== 'inline',
+      tri,
+      dependsOn,
+      ref: tri === MAYBE ? { ...statement.ref, dependsOn } : statement.ref,
+    };
+    byAnswer.set(key, applies);
+  }
+  return applies;
 }
 
 /** The per-call state: request keys, remembered statement answers, plans and templates. */
 class Call {
   readonly keys: RequestKeys;
   private readonly memo: (Applies | Map<string, Applies> | undefined)[];
-  private serial = 0;
   readonly plans = new Map<string, ServicePlan>();
   readonly templates = new Map<string, Template>();
   readonly scratch = new Scratch();
@@ -206,8 +247,7 @@ class Call {
   }
 
   private compute(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
-    const serial = this.serial++;
-    if (statement.unconditional) return { serial, tri: YES, dependsOn: EMPTY, ref: statement.ref };
+    if (statement.unconditional) return intern(statement, YES, EMPTY);
     const dependsOn: string[] = [];
     let tri: Tri = this.resourceTri(statement, facts, wildcardOnly, dependsOn);
     if (tri !== NO) {
@@ -224,8 +264,7 @@ class Call {
         }
       }
     }
-    if (tri === MAYBE) return { serial, tri, dependsOn, ref: { ...statement.ref, dependsOn } };
-    return { serial, tri, dependsOn: EMPTY, ref: statement.ref };
+    return intern(statement, tri, tri === MAYBE ? dependsOn : EMPTY);
   }
 
   private resourceTri(
@@ -283,6 +322,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     private readonly catalog: Catalog,
     /** Statement ids are allocated account-wide while principals are compiled: read the final count. */
     private readonly statementCount: () => number,
+    private readonly shared: TemplateCache = new TemplateCache(),
   ) {
     this.arn = layers.facts.arn;
     this.kind = layers.facts.kind;
@@ -315,7 +355,14 @@ export class PrincipalEvaluator implements CompiledPrincipal {
         // Catalog actions of a uniform service share one template; stragglers from elsewhere go below.
         for (; start < run.end && list.positions[start] >= 0; start++) {
           const action = actions[start];
-          plan.uniformTemplate ??= this.template(call, plan, action, action.action, list.positions[start]);
+          plan.uniformTemplate ??= this.template(
+            call,
+            plan,
+            action,
+            action.action,
+            list.positions[start],
+            list.globals[start],
+          );
           out[start] = materialize(this.index, plan.uniformTemplate, action.action, action, list.globals[start]);
         }
       }
@@ -324,7 +371,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
         const position = list.positions[i];
         out[i] = materialize(
           this.index,
-          this.template(call, plan, action, action.action, position),
+          this.template(call, plan, action, action.action, position, list.globals[i]),
           action.action,
           action,
           list.globals[i],
@@ -383,12 +430,12 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     const plan = this.plan(call, service);
     const global = catalogAction ? this.index.globalOf(catalogAction) : -1;
     if (plan.uniform && position >= 0) {
-      plan.uniformTemplate ??= this.template(call, plan, catalogAction, action, position);
+      plan.uniformTemplate ??= this.template(call, plan, catalogAction, action, position, global);
       return materialize(this.index, plan.uniformTemplate, action, catalogAction, global);
     }
     return materialize(
       this.index,
-      this.template(call, plan, catalogAction, action, position),
+      this.template(call, plan, catalogAction, action, position, global),
       action,
       catalogAction,
       global,
@@ -402,11 +449,13 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     catalogAction: CatalogAction | undefined,
     action: string,
     position: number,
+    global: number,
   ): Template {
-    const facts = catalogAction ? this.index.factsOf(catalogAction) : UNKNOWN_ACTION_FACTS;
+    const facts = catalogAction ? this.index.factsOf(catalogAction, global) : UNKNOWN_ACTION_FACTS;
     const wildcardOnly = catalogAction?.isWildcardOnly ?? false;
     const scratch = call.scratch;
     scratch.key = plan.unevaluated ? plan.unevaluated.join('+') : '';
+    scratch.shared = true;
     this.collect(call, plan.denies, scratch.denies, 'D', action, facts, wildcardOnly, position);
     while (scratch.scp.length < plan.scp.length) scratch.scp.push([]);
     for (let level = 0; level < plan.scp.length; level++) {
@@ -416,10 +465,12 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     if (plan.boundary === 'missing') scratch.key += 'B?';
     else if (plan.boundary)
       this.collect(call, plan.boundary, scratch.boundary, 'B', action, facts, wildcardOnly, position);
-    let template = call.templates.get(scratch.key);
+    const table = scratch.shared ? this.shared.templates : call.templates;
+    let template = table.get(scratch.key);
     if (!template) {
       template = this.decideFrom(scratch, plan);
-      call.templates.set(scratch.key, template);
+      if (scratch.shared && !template.plain) template.decisions = new Array(this.catalog.actions.length);
+      table.set(scratch.key, template);
     }
     return template;
   }
@@ -435,7 +486,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     wildcardOnly: boolean,
     position: number,
   ): void {
-    into.length = 0;
+    if (into.length) into.length = 0;
     let key = marker;
     for (let i = 0; i < layer.statements.length; i++) {
       const table = layer.tables[i];
@@ -446,6 +497,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       const applies = call.applies(statement, facts, wildcardOnly);
       if (applies.tri === NO) continue;
       into.push(applies);
+      if (!applies.shared) call.scratch.shared = false;
       key += `${applies.serial},`;
     }
     call.scratch.key += key;

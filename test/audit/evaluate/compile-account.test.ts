@@ -460,3 +460,30 @@ describe('decideMany', () => {
     }
   });
 });
+
+describe('principals sharing policies', () => {
+  it('share decisions only where the answers are the same', () => {
+    const guard = policy(
+      deny('rds:Delete*', '*', { Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/dba' } } }),
+      deny('ec2:TerminateInstances', '*', { Condition: PROD }),
+    );
+    const account = compileAccount(
+      snapshot({
+        principals: ['app-1', 'app-2', 'dba'].map((name) => principal(name, { managed: [managedArn('Power')] })),
+        managed: { Power: policy(allow(['rds:*', 'ec2:*', 's3:*'])) },
+        scps: [{ full: FULL_AWS_ACCESS, guard }],
+      }),
+      catalog,
+    );
+    const [app1, app2, dba] = account.principals;
+    const actions = catalog.destructive;
+    const first = app1.decideMany(actions);
+    const second = app2.decideMany(actions);
+    const third = dba.decideMany(actions);
+    expect(second).toEqual(first);
+    const index = actions.findIndex((action) => action.action === 'rds:DeleteDBInstance');
+    expect(first[index]).toMatchObject({ decision: 'denied', blockedAt: 'explicit-deny' });
+    expect(third[index]).toMatchObject({ decision: 'allowed' });
+    for (let i = 0; i < actions.length; i += 11) expect(third[i]).toEqual(dba.decide(actions[i].action));
+  });
+});
