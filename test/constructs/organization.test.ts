@@ -77,6 +77,15 @@ describe('AgentPermissionsBoundary', () => {
     expect(boundary.managedPolicyName).toBe('leash-agent-boundary');
   });
 
+  it('takes a description of its own', () => {
+    const scope = stack();
+    new AgentPermissionsBoundary(scope, 'B', { policy: smallBoundary(), description: 'agents of team A' });
+    Template.fromStack(scope).hasResourceProperties('AWS::IAM::ManagedPolicy', { Description: 'agents of team A' });
+    expect(
+      () => new AgentPermissionsBoundary(stack(), 'Long', { policy: smallBoundary(), description: 'x'.repeat(1001) }),
+    ).toThrow(/^Org\/Long: description has 1001 characters; IAM allows at most 1,000/);
+  });
+
   it('refuses a name that the document does not protect', () => {
     expect(
       () => new AgentPermissionsBoundary(stack(), 'B', { policy: smallBoundary(), managedPolicyName: 'other' }),

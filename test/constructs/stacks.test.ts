@@ -161,6 +161,24 @@ describe('defineLeashStacks', () => {
     );
   });
 
+  it('leaves the RCPs out when asked, and the StackSet when it is off', () => {
+    const local = new App();
+    const { organization: stack } = defineLeashStacks(
+      local,
+      config({
+        organization: { targetOuIds: ['r-ab12'], resourceControlPolicies: false, boundaryStackSet: { enabled: false } },
+        agentStack: { enabled: false },
+      }),
+      { guardrails, catalog },
+    );
+    const template = Template.fromStack(stack!);
+    template.resourceCountIs('AWS::Organizations::Policy', 2);
+    template.resourceCountIs('AWS::CloudFormation::StackSet', 0);
+    expect(
+      template.findResources('AWS::Organizations::Policy', { Properties: { Type: 'RESOURCE_CONTROL_POLICY' } }),
+    ).toEqual({});
+  });
+
   it.each([
     [{ organization: {} }, /leash\.config\.json: deployment\.organization\.targetOuIds: empty \(and no accountIds\)/],
     [
