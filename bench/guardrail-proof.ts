@@ -88,6 +88,8 @@ export interface ProofRequest {
   readonly action: CatalogAction;
   readonly resource: ResourceState;
   readonly principal: PrincipalKind;
+  /** The production tag key a production resource is tagged under. @default the first configured key */
+  readonly productionTagKey?: string;
   /** Resource tags instead of the one the resource state implies (only where the action supports them). */
   readonly resourceTags?: Readonly<Record<string, string>>;
   /** Extra context (e.g. `iam:PermissionsBoundary`, `aws:RequestTag/...`), added last. */
@@ -113,7 +115,7 @@ export function requestContext(spec: GuardrailSpec, request: ProofRequest): Reco
     if (request.resourceTags) {
       for (const [key, value] of Object.entries(request.resourceTags)) context[`aws:ResourceTag/${key}`] = value;
     } else if (request.resource === 'production') {
-      context[`aws:ResourceTag/${tagKey}`] = spec.production.values[0];
+      context[`aws:ResourceTag/${request.productionTagKey ?? tagKey}`] = spec.production.values[0];
     } else if (request.resource === 'non-production') {
       context[`aws:ResourceTag/${tagKey}`] = spec.production.nonProductionValues[0];
     }
@@ -209,9 +211,14 @@ export function simulate(policies: ProofPolicies, spec: GuardrailSpec, request: 
  * wherever the fail-closed or allow-list enforcement applies, and on non-production resources exactly when
  * `agentOnNonProduction` says denied.
  */
-export function claimedDecision(entry: ActionCoverage, resource: ResourceState, principal: PrincipalKind): Decision {
+export function claimedDecision(
+  entry: ActionCoverage,
+  resource: ResourceState,
+  principal: PrincipalKind,
+  productionTagKey: string,
+): Decision {
   if (principal === 'exempt') return 'allowed';
-  const byTag = entry.enforcement.includes('scp-tag-condition') || entry.enforcement.includes('rcp-tag-condition');
+  const byTag = entry.productionTagKeys.includes(productionTagKey);
   if (principal === 'ordinary') return resource === 'production' && byTag ? 'denied' : 'allowed';
   if (resource === 'non-production') return entry.agentOnNonProduction;
   if (entry.protectedForAgents) return 'denied';
@@ -220,7 +227,8 @@ export function claimedDecision(entry: ActionCoverage, resource: ResourceState, 
 
 export interface Disagreement {
   readonly action: string;
-  readonly resource: ResourceState;
+  /** The resource state, with the production tag key when several are configured. */
+  readonly resource: string;
   readonly principal: PrincipalKind;
   readonly claimed: Decision;
   readonly simulated?: Decision;
@@ -234,7 +242,10 @@ export interface ProofSummary {
   readonly errors: Disagreement[];
 }
 
-/** Simulate every action × resource state × principal kind and compare with the coverage report. */
+/**
+ * Simulate every action × resource state (production once per configured tag key) × principal kind and
+ * compare with the coverage report.
+ */
 export function proveActions(
   generated: GeneratedGuardrails,
   spec: GuardrailSpec,
@@ -250,14 +261,26 @@ export function proveActions(
     const entry = entries.get(action.action);
     if (!entry) throw new Error(`${action.action} is destructive but missing from the coverage report`);
     for (const resource of RESOURCE_STATES) {
-      for (const principal of PRINCIPAL_KINDS) {
-        cases++;
-        const claimed = claimedDecision(entry, resource, principal);
-        const outcome = simulate(policies, spec, { action, resource, principal });
-        if (outcome.error) errors.push({ action: action.action, resource, principal, claimed, error: outcome.error });
-        else if (outcome.decision !== claimed) {
-          disagreements.push({ action: action.action, resource, principal, claimed, simulated: outcome.decision });
-        } else agreements++;
+      // A production resource is proved under each configured key (one statement per key in the SCPs).
+      const keys = resource === 'production' ? spec.production.tagKeys : spec.production.tagKeys.slice(0, 1);
+      for (const productionTagKey of keys) {
+        for (const principal of PRINCIPAL_KINDS) {
+          cases++;
+          const claimed = claimedDecision(entry, resource, principal, productionTagKey);
+          const outcome = simulate(policies, spec, { action, resource, principal, productionTagKey });
+          const where = keys.length > 1 ? `${resource} (${productionTagKey})` : resource;
+          if (outcome.error)
+            errors.push({ action: action.action, resource: where, principal, claimed, error: outcome.error });
+          else if (outcome.decision !== claimed) {
+            disagreements.push({
+              action: action.action,
+              resource: where,
+              principal,
+              claimed,
+              simulated: outcome.decision,
+            });
+          } else agreements++;
+        }
       }
     }
   }

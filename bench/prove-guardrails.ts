@@ -51,7 +51,8 @@ function main(): number {
     'coverage (protected for non-exempt principals / tag-aware protected / protected for agents):',
     line('all', coverage.totals),
     ...DESTRUCTIVE_CLASSES.map((c) => line(c, coverage.byClass[c])),
-    `proof: ${summary.cases} cases (${actions.length} actions × 3 resource states × 3 principals) in ${provedIn} ms`,
+    `proof: ${summary.cases} cases (${actions.length} actions × ${2 + spec.production.tagKeys.length} resource ` +
+      `states (production once per tag key) × 3 principals) in ${provedIn} ms`,
     `  agreements ${summary.agreements}, disagreements ${summary.disagreements.length}, simulator errors ${summary.errors.length}`,
   ];
   for (const d of summary.disagreements.slice(0, 50)) {

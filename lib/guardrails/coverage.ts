@@ -86,17 +86,14 @@ function add(totals: ReturnType<typeof emptyTotals>, entry: ActionCoverage): voi
   }
 }
 
-/** Whether the production deny of `statements` catches `action` for every configured tag key. */
+/** The configured tag keys whose production deny in `statements` catches the action. */
 function coveredForEveryKey(
   statements: readonly EmittedStatement[],
   tagKeys: readonly string[],
   catches: (statement: EmittedStatement) => boolean,
-): { all: boolean; some: boolean } {
-  let hits = 0;
-  for (const tagKey of tagKeys) {
-    if (statements.some((s) => s.tagKey === tagKey && catches(s))) hits++;
-  }
-  return { all: hits === tagKeys.length, some: hits > 0 };
+): { all: boolean; some: boolean; keys: string[] } {
+  const keys = tagKeys.filter((tagKey) => statements.some((s) => s.tagKey === tagKey && catches(s)));
+  return { all: keys.length === tagKeys.length, some: keys.length > 0, keys };
 }
 
 function classify(
@@ -195,6 +192,7 @@ function classify(
     tagSupport: action.tagSupport,
     enforcement,
     protectedForEveryone,
+    productionTagKeys: action.tagAware ? keys.filter((k) => scpTag.keys.includes(k) || rcpTag.keys.includes(k)) : [],
     protectedForAgents,
     reason: reasons.join('; '),
     agentOnNonProduction: agentDenied ? 'denied' : 'allowed',

@@ -32,6 +32,11 @@ export interface ActionCoverage {
   readonly enforcement: readonly Enforcement[];
   /** Protected for non-exempt principals that are not agents. */
   readonly protectedForEveryone: boolean;
+  /**
+   * The production tag keys under which an SCP or RCP tag condition stops it for everyone (all configured
+   * keys when fully covered; fewer when patterns were dropped for size; none without tag support).
+   */
+  readonly productionTagKeys: readonly string[];
   /** Protected for agent principals. */
   readonly protectedForAgents: boolean;
   /** Why, in a sentence (e.g. "no aws:ResourceTag support; matched only by ARN pattern"). */
