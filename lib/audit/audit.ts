@@ -19,9 +19,14 @@ export interface AuditOptions {
   readonly now?: Date;
   /** @default defaultRules */
   readonly rules?: readonly Rule[];
+  /** Principals compiled together for principal-scoped rules on large accounts. @default PRINCIPAL_BATCH */
+  readonly principalBatch?: number;
 }
 
 export type SeverityCounts = Record<Severity, number>;
+
+/** Principals compiled together for the principal-scoped rules (see Rule.scope). */
+export const PRINCIPAL_BATCH = 500;
 
 export interface PrincipalAuditSummary {
   readonly arn: string;
@@ -84,18 +89,9 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
   const rules = options.rules ?? defaultRules;
   const now = options.now ?? new Date();
 
-  const account = compileAccount(snapshot, catalog);
-  const context: RuleContext = {
-    snapshot,
-    account,
-    catalog,
-    guardrails: config.guardrails,
-    analysis: createAccountAnalysis(snapshot, account, catalog, config.guardrails),
-  };
-
   const raw: Finding[] = [];
-  const failedRules: { ruleId: string; message: string }[] = [];
-  for (const rule of rules) {
+  const failedRules = new Map<string, string>();
+  const run = (rule: Rule, context: RuleContext) => {
     try {
       for (const finding of rule.check(context)) {
         raw.push({
@@ -105,7 +101,38 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
         });
       }
     } catch (err) {
-      failedRules.push({ ruleId: rule.meta.id, message: err instanceof Error ? err.message : String(err) });
+      if (!failedRules.has(rule.meta.id)) {
+        failedRules.set(rule.meta.id, err instanceof Error ? err.message : String(err));
+      }
+    }
+  };
+  const contextFor = (part: AccountSnapshot): RuleContext => {
+    const account = compileAccount(part, catalog);
+    return {
+      snapshot: part,
+      account,
+      catalog,
+      guardrails: config.guardrails,
+      analysis: createAccountAnalysis(part, account, catalog, config.guardrails),
+    };
+  };
+
+  const whole = contextFor(snapshot);
+  const invalidPolicies = whole.account.invalidPolicies;
+  const batch = Math.max(1, options.principalBatch ?? PRINCIPAL_BATCH);
+  const batched = snapshot.principals.length > batch;
+  for (const rule of rules) if (!batched || rule.scope !== 'principal') run(rule, whole);
+  if (batched) {
+    // The evaluator remembers decisions per compiled principal; compiling the account again per batch of
+    // principals (groups always included: users need their policies) keeps memory bounded on big accounts.
+    const groups = snapshot.principals.filter((p) => p.kind === 'group');
+    const members = snapshot.principals.filter((p) => p.kind !== 'group');
+    for (let start = 0; start < members.length; start += batch) {
+      const context = contextFor({
+        ...snapshot,
+        principals: [...members.slice(start, start + batch), ...groups],
+      });
+      for (const rule of rules) if (rule.scope === 'principal') run(rule, context);
     }
   }
   const { findings, expired } = applySuppressions(raw, config.suppressions, now);
@@ -142,7 +169,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
 
   const problems: SnapshotProblem[] = [
     ...snapshot.problems,
-    ...account.invalidPolicies.map((p) => ({ where: p.where, message: `${p.policy}: ${p.message}` })),
+    ...invalidPolicies.map((p) => ({ where: p.where, message: `${p.policy}: ${p.message}` })),
   ];
 
   return {
@@ -160,7 +187,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
       findings: findings.length,
       suppressed,
       bySeverity,
-      failedRules,
+      failedRules: [...failedRules].map(([ruleId, message]) => ({ ruleId, message })),
       durationMs: Math.round(performance.now() - started),
     },
     problems,

@@ -5,6 +5,9 @@ import type { ActionDecision, RequestContext } from '../evaluate/types';
 import { docsUrl, listActions, uniqueEvidence } from './support/meta';
 import { productionTagText } from './support/production';
 
+/** Looks at principals one by one: safe to run over batches of principals. */
+export const scope = 'principal' as const;
+
 export const meta: RuleMeta = {
   id: 'can-change-production-tag',
   category: 'tag-tamper',

@@ -4,6 +4,9 @@ import type { Finding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl, listActions, uniqueEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 
+/** Looks at principals one by one: safe to run over batches of principals. */
+export const scope = 'principal' as const;
+
 export const meta: RuleMeta = {
   id: 'can-delete-production',
   category: 'production-destruction',

@@ -1,7 +1,11 @@
 // Principals whose effective access covers (nearly) every AWS action: AdministratorAccess, `*:*`, or an
 // equivalent such as a NotAction allow of almost everything. This is the incident's starting point.
+import type { CatalogAction } from '../../catalog/types';
 import type { Finding, RuleContext, RuleMeta } from './types';
 import { docsUrl, uniqueEvidence } from './support/meta';
+
+/** Looks at principals one by one: safe to run over batches of principals. */
+export const scope = 'principal' as const;
 
 export const meta: RuleMeta = {
   id: 'full-admin',
@@ -26,7 +30,8 @@ const PROBE_ACTIONS = [
 ];
 
 export function check(context: RuleContext): Finding[] {
-  const { analysis, account } = context;
+  const { analysis, account, catalog } = context;
+  const probes = PROBE_ACTIONS.map((name) => catalog.get(name)).filter((a): a is CatalogAction => a !== undefined);
   const findings: Finding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -36,7 +41,7 @@ export function check(context: RuleContext): Finding[] {
     const share = summary.allowed / summary.total;
     if (share < ADMIN_THRESHOLD) continue;
     const percent = (share * 100).toFixed(1);
-    const evidence = uniqueEvidence(PROBE_ACTIONS.flatMap((action) => compiled.decide(action).allowedBy));
+    const evidence = uniqueEvidence(compiled.decideMany(probes).flatMap((d) => d.allowedBy));
     findings.push({
       ruleId: meta.id,
       category: meta.category,

@@ -16,7 +16,7 @@ import * as weakBoundary from './weak-boundary';
 import type { Rule } from './types';
 
 function rule(module: Rule): Rule {
-  return { meta: module.meta, check: module.check };
+  return { meta: module.meta, scope: module.scope ?? 'account', check: module.check };
 }
 
 export const defaultRules: readonly Rule[] = [

@@ -3,6 +3,9 @@
 import type { Finding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 
+/** Looks at principals one by one: safe to run over batches of principals. */
+export const scope = 'principal' as const;
+
 export const meta: RuleMeta = {
   id: 'missing-boundary',
   category: 'boundary',

@@ -1,9 +1,13 @@
 // Principals that hold every action of a known IAM privilege-escalation path (see support/escalation-paths.ts):
 // whatever their policies say today, they can give themselves more, including the right to delete production.
+import type { CatalogAction } from '../../catalog/types';
 import type { ActionDecision } from '../evaluate/types';
 import type { Finding, RuleContext, RuleMeta, Severity } from './types';
 import { ESCALATION_PATHS } from './support/escalation-paths';
 import { docsUrl, uniqueEvidence } from './support/meta';
+
+/** Looks at principals one by one: safe to run over batches of principals. */
+export const scope = 'principal' as const;
 
 export const meta: RuleMeta = {
   id: 'privilege-escalation',
@@ -19,27 +23,46 @@ export const meta: RuleMeta = {
 };
 
 export function check(context: RuleContext): Finding[] {
-  const { analysis, account, snapshot } = context;
+  const { analysis, account, snapshot, catalog } = context;
   const otherUser = `arn:aws:iam::${snapshot.accountId}:user/leash-audit-other-user`;
+  // One bulk question per principal (and one more for paths aimed at another user), never one per action.
+  const pathActions = [...new Set(ESCALATION_PATHS.flatMap((p) => p.actions))]
+    .map((name) => catalog.get(name))
+    .filter((a): a is CatalogAction => a !== undefined);
+  const otherUserActions = [...new Set(ESCALATION_PATHS.filter((p) => p.targetsOtherUser).flatMap((p) => p.actions))]
+    .map((name) => catalog.get(name))
+    .filter((a): a is CatalogAction => a !== undefined);
   const findings: Finding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
     const compiled = account.principal(principal.arn);
     if (!compiled) continue;
-    const cache = new Map<string, ActionDecision>();
-    const decide = (action: string, resourceArn?: string): ActionDecision => {
-      const key = `${action}|${resourceArn ?? ''}`;
-      let decision = cache.get(key);
-      if (!decision) {
-        decision = compiled.decide(action, resourceArn ? { resourceArn } : undefined);
-        cache.set(key, decision);
+    const asked = analysis.restrict(principal, pathActions);
+    if (asked.length === 0) continue;
+    const decisions = new Map<string, ActionDecision>();
+    for (const decision of compiled.decideMany(asked)) decisions.set(decision.action.toLowerCase(), decision);
+    const towardsOther = new Map<string, ActionDecision>();
+    if (principal.kind === 'user') {
+      const askedOther = analysis.restrict(principal, otherUserActions);
+      if (askedOther.length > 0) {
+        for (const decision of compiled.decideMany(askedOther, { resourceArn: otherUser })) {
+          towardsOther.set(decision.action.toLowerCase(), decision);
+        }
       }
-      return decision;
-    };
+    }
+    const denied = (action: string): ActionDecision => ({
+      action,
+      decision: 'denied',
+      allowedBy: [],
+      deniedBy: [],
+      dependsOn: [],
+    });
+    const decide = (action: string, other: boolean): ActionDecision =>
+      (other ? towardsOther : decisions).get(action.toLowerCase()) ?? denied(action);
     const open: { id: string; description: string; certain: boolean; decisions: ActionDecision[] }[] = [];
     for (const path of ESCALATION_PATHS) {
       const decisions = path.actions.map((action) =>
-        decide(action, path.targetsOtherUser && principal.kind === 'user' ? otherUser : undefined),
+        decide(action, path.targetsOtherUser === true && principal.kind === 'user'),
       );
       if (decisions.some((d) => d.decision === 'denied')) continue;
       open.push({

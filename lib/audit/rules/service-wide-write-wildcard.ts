@@ -44,15 +44,15 @@ export function check(context: RuleContext): Finding[] {
       }
       if (perPattern.length === 0) continue;
       // Only report what still takes effect for someone: a boundary or SCP may already cut it.
-      const probe = perPattern.flatMap((p) => p.destructive.map((a) => a.action));
+      const probe = perPattern.flatMap((p) => p.destructive);
       const effective = principals.filter((p) => {
         const compiled = account.principal(p.arn);
-        return compiled !== undefined && probe.some((action) => compiled.decide(action).decision !== 'denied');
+        return compiled !== undefined && compiled.decideMany(probe).some((d) => d.decision !== 'denied');
       });
       if (effective.length === 0) continue;
       const severity: Severity = isUnscoped(statement) ? 'medium' : 'low';
       const patterns = perPattern.map((p) => p.pattern);
-      const destructive = perPattern.flatMap((p) => p.destructive.map((a) => a.action));
+      const destructive = probe.map((a) => a.action);
       const writeCount = perPattern.reduce((n, p) => n + p.write.length, 0);
       const where = policy.owner ? `inline policy ${policy.name}` : `managed policy ${policy.name}`;
       findings.push({

@@ -74,6 +74,11 @@ export interface RuleContext {
 /** A rule: metadata reporters read, and one check that returns findings and never prints. */
 export interface Rule {
   readonly meta: RuleMeta;
+  /**
+   * `principal`: the rule only looks at `analysis.principals` one by one, so the runner may hand it the
+   * account in batches of principals (bounded memory on large accounts). @default 'account'
+   */
+  readonly scope?: 'principal' | 'account';
   check(context: RuleContext): Finding[];
 }
 

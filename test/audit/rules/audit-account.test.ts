@@ -90,3 +90,18 @@ describe('auditAccount', () => {
     expect(result.findings).toHaveLength(2);
   });
 });
+
+describe('auditAccount in batches of principals', () => {
+  it('finds exactly what the single pass finds on the example account', async () => {
+    const { loadAuditInput } = await import('../../../lib/audit/sources');
+    const input = await loadAuditInput({
+      input: ['examples/example-account/authorization-details.json'],
+      scp: ['examples/example-account/scps.json'],
+    });
+    const key = (f: Finding) => `${f.ruleId}|${f.principalArn ?? ''}|${f.severity}|${f.message}`;
+    const single = auditAccount(input.accounts[0], { catalog, now: NOW, principalBatch: 10_000 });
+    const batched = auditAccount(input.accounts[0], { catalog, now: NOW, principalBatch: 4 });
+    expect(batched.findings.map(key)).toEqual(single.findings.map(key));
+    expect(single.findings.length).toBeGreaterThan(50);
+  });
+});
