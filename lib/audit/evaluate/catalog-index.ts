@@ -87,14 +87,19 @@ export class CatalogIndex {
   /** Shared, frozen decisions for "denied at `layer`, no statement involved", one per action and layer. */
   private readonly plain = new Map<string, (ActionDecision | undefined)[]>();
 
-  plainDenial(action: CatalogAction, global: number, layer: DecisionLayer): ActionDecision {
+  /** The table of plain denials at `layer`, by catalog index (filled lazily by callers). */
+  plainTable(layer: DecisionLayer): (ActionDecision | undefined)[] {
     let byAction = this.plain.get(layer);
     if (!byAction) {
       byAction = new Array(this.catalog.actions.length);
       this.plain.set(layer, byAction);
     }
+    return byAction;
+  }
+
+  plainDenial(action: CatalogAction, global: number, layer: DecisionLayer): ActionDecision {
     if (global < 0) return plainDenialOf(action.action, layer);
-    return (byAction[global] ??= plainDenialOf(action.action, layer));
+    return (this.plainTable(layer)[global] ??= plainDenialOf(action.action, layer));
   }
 
   factsOf(action: CatalogAction, global = this.globalOf(action)): ActionFacts {

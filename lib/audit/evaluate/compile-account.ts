@@ -7,7 +7,7 @@ import type { Evidence } from '../rules/types';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { compilePolicy, ServiceIndex, StatementIds, type CompiledStatement, type PolicySource } from './compile-policy';
 import type { PrincipalFacts } from './context';
-import { PrincipalEvaluator, TemplateCache, type PrincipalLayers, type ScpLevel } from './evaluator';
+import { PrincipalEvaluator, SharedLayer, TemplateCache, type PrincipalLayers, type ScpLevel } from './evaluator';
 import type {
   CompileAccount,
   CompiledAccount,
@@ -129,8 +129,10 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
   const scpLevels: ScpLevel[] = scp.levels.map((level) => ({
     kind: level.kind,
     id: level.id,
-    allows: new ServiceIndex(level.allows),
+    allows: new SharedLayer(new ServiceIndex(level.allows), catalog.rcpServices),
   }));
+  // SCPs and RCPs apply together or not at all (management account, service-linked roles, unknown).
+  const organizationDenies = new SharedLayer(new ServiceIndex([...scp.denies, ...rcp.denies]), catalog.rcpServices);
   const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((group) => [group.name, group]));
   const groupStatements = new Map<string, CompiledStatement[]>();
 
@@ -198,8 +200,6 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
     const denies = [
       ...identity.filter((statement) => statement.effect === 'Deny'),
       ...boundaryStatements.filter((statement) => statement.effect === 'Deny'),
-      ...(scpState === 'applied' ? scp.denies : []),
-      ...(rcpState === 'applied' ? rcp.denies : []),
     ];
     const facts: PrincipalFacts = {
       kind: principal.kind,
@@ -214,6 +214,7 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
       boundaryAllows,
       boundaryArn: principal.permissionsBoundaryArn,
       denies: new ServiceIndex(denies),
+      organizationDenies: scpState === 'applied' ? organizationDenies : undefined,
       scp: scpState,
       scpLevels: scpState === 'applied' ? scpLevels : [],
       rcp: rcpState,

@@ -39,7 +39,7 @@ interface Applies {
 export interface ScpLevel {
   readonly kind: 'root' | 'ou' | 'account';
   readonly id: string;
-  readonly allows: ServiceIndex;
+  readonly allows: SharedLayer;
 }
 
 /** Everything that decides for one principal, assembled by compileAccount. */
@@ -49,8 +49,10 @@ export interface PrincipalLayers {
   /** Undefined without a boundary; `missing` when the boundary's document is not in the snapshot. */
   readonly boundaryAllows?: ServiceIndex | 'missing';
   readonly boundaryArn?: string;
-  /** Deny statements of every layer that applies to the principal. */
+  /** The principal's own Deny statements (identity policies, boundary). */
   readonly denies: ServiceIndex;
+  /** Deny statements of the SCPs and RCPs, when they apply to the principal (shared by the account). */
+  readonly organizationDenies?: SharedLayer;
   readonly scp: OrganizationLayerState;
   readonly scpLevels: readonly ScpLevel[];
   readonly rcp: OrganizationLayerState;
@@ -134,6 +136,7 @@ interface LayerPlan {
 
 interface ServicePlan {
   readonly denies: LayerPlan;
+  readonly organizationDenies: LayerPlan;
   readonly scp: readonly LayerPlan[];
   readonly identity: LayerPlan;
   readonly boundary?: LayerPlan | 'missing';
@@ -167,6 +170,32 @@ function layerIsUniform(plan: LayerPlan): boolean {
     if (plan.tables[i] !== 'all' || plan.statements[i].shapeDependent) return false;
   }
   return true;
+}
+
+/**
+ * Statements many principals share (an SCP level's Allows, the organization's Denies), with their plans per
+ * service computed once for all of them. RCP statements only count for services that support RCPs.
+ */
+export class SharedLayer {
+  private readonly plans = new Map<string, LayerPlan>();
+
+  constructor(
+    private readonly index: ServiceIndex,
+    private readonly rcpServices: ReadonlySet<string>,
+  ) {}
+
+  plan(service: string, actions: readonly CatalogAction[]): LayerPlan {
+    let plan = this.plans.get(service);
+    if (!plan) {
+      const rcpService = this.rcpServices.has(service);
+      const candidates = this.index
+        .candidates(service)
+        .filter((statement) => statement.ref.layer !== 'rcp' || rcpService);
+      plan = layerPlan(candidates, service, actions);
+      this.plans.set(service, plan);
+    }
+    return plan;
+  }
 }
 
 /** Statement answers collected for one action, per layer (reused between actions). */
@@ -353,18 +382,30 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       let start = run.start;
       if (plan.uniform) {
         // Catalog actions of a uniform service share one template; stragglers from elsewhere go below.
-        for (; start < run.end && list.positions[start] >= 0; start++) {
-          const action = actions[start];
-          plan.uniformTemplate ??= this.template(
+        let end = start;
+        while (end < run.end && list.positions[end] >= 0) end++;
+        if (end > start) {
+          const first = actions[start];
+          const template = (plan.uniformTemplate ??= this.template(
             call,
             plan,
-            action,
-            action.action,
+            first,
+            first.action,
             list.positions[start],
             list.globals[start],
-          );
-          out[start] = materialize(this.index, plan.uniformTemplate, action.action, action, list.globals[start]);
+          ));
+          if (template.plain) {
+            const layer = template.blockedAt ?? 'identity';
+            const table = this.index.plainTable(layer);
+            for (let i = start; i < end; i++)
+              out[i] = table[list.globals[i]] ??= plainDenialOf(actions[i].action, layer);
+          } else {
+            for (let i = start; i < end; i++) {
+              out[i] = materialize(this.index, template, actions[i].action, actions[i], list.globals[i]);
+            }
+          }
         }
+        start = end;
       }
       for (let i = start; i < run.end; i++) {
         const action = actions[i];
@@ -387,14 +428,9 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     const layers = this.layers;
     const actions = this.index.actionsOf(service);
     const rcpService = this.catalog.rcpServices.has(service);
-    const denyCandidates = layers.denies
-      .candidates(service)
-      .filter((statement) => statement.ref.layer !== 'rcp' || rcpService);
-    const denies = layerPlan(denyCandidates, service, actions);
-    const scp =
-      layers.scp === 'applied'
-        ? layers.scpLevels.map((level) => layerPlan(level.allows.candidates(service), service, actions))
-        : [];
+    const denies = layerPlan(layers.denies.candidates(service), service, actions);
+    const organizationDenies = layers.organizationDenies?.plan(service, actions) ?? NO_LAYER;
+    const scp = layers.scp === 'applied' ? layers.scpLevels.map((level) => level.allows.plan(service, actions)) : [];
     const identity = layerPlan(layers.identityAllows.candidates(service), service, actions);
     const boundarySource = layers.boundaryAllows;
     const boundary =
@@ -412,10 +448,11 @@ export class PrincipalEvaluator implements CompiledPrincipal {
         : undefined;
     const uniform =
       layerIsUniform(denies) &&
+      layerIsUniform(organizationDenies) &&
       scp.every(layerIsUniform) &&
       layerIsUniform(identity) &&
       (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
-    plan = { denies, scp, identity, boundary, unevaluated, uniform };
+    plan = { denies, organizationDenies, scp, identity, boundary, unevaluated, uniform };
     call.plans.set(service, plan);
     return plan;
   }
@@ -457,6 +494,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     scratch.key = plan.unevaluated ? plan.unevaluated.join('+') : '';
     scratch.shared = true;
     this.collect(call, plan.denies, scratch.denies, 'D', action, facts, wildcardOnly, position);
+    this.collect(call, plan.organizationDenies, scratch.denies, 'O', action, facts, wildcardOnly, position, true);
     while (scratch.scp.length < plan.scp.length) scratch.scp.push([]);
     for (let level = 0; level < plan.scp.length; level++) {
       this.collect(call, plan.scp[level], scratch.scp[level], 'S', action, facts, wildcardOnly, position);
@@ -485,8 +523,9 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     facts: ActionFacts,
     wildcardOnly: boolean,
     position: number,
+    append = false,
   ): void {
-    if (into.length) into.length = 0;
+    if (!append && into.length) into.length = 0;
     let key = marker;
     for (let i = 0; i < layer.statements.length; i++) {
       const table = layer.tables[i];
