@@ -45,11 +45,12 @@ export function check(context: RuleContext): Finding[] {
       if (perPattern.length === 0) continue;
       // Only report what still takes effect for someone: a boundary or SCP may already cut it.
       const probe = perPattern.flatMap((p) => p.destructive);
-      const effective = principals.filter((p) => {
+      // One principal for whom it still takes effect is enough; asking about every one costs an evaluation each.
+      const inEffect = principals.some((p) => {
         const compiled = account.principal(p.arn);
         return compiled !== undefined && compiled.decideMany(probe).some((d) => d.decision !== 'denied');
       });
-      if (effective.length === 0) continue;
+      if (!inEffect) continue;
       const severity: Severity = isUnscoped(statement) ? 'medium' : 'low';
       const patterns = perPattern.map((p) => p.pattern);
       const destructive = probe.map((a) => a.action);
@@ -64,7 +65,7 @@ export function check(context: RuleContext): Finding[] {
           `${where} statement ${statement.sid ?? statement.index} allows ${patterns.join(', ')}: ` +
           `${writeCount} write actions including ${destructive.length} destructive (${listActions(destructive, 4)})` +
           (severity === 'medium' ? ' on every resource' : '') +
-          `; in effect for ${effective.length} principal(s).`,
+          `; attached to ${principals.length} principal(s).`,
         principalArn: policy.owner?.arn,
         location: policy.owner?.location,
         evidence: [
@@ -83,8 +84,8 @@ export function check(context: RuleContext): Finding[] {
           patterns,
           writeActions: writeCount,
           destructiveActions: destructive.slice(0, 100),
-          principals: effective.slice(0, 100).map((p) => p.arn),
-          principalCount: effective.length,
+          principals: principals.slice(0, 100).map((p) => p.arn),
+          principalCount: principals.length,
         },
         remediation:
           'Name the actions the principal needs (read the CloudTrail history or use IAM Access Analyzer policy generation) and scope Resource to the resources it works on.',
