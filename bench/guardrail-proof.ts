@@ -120,8 +120,10 @@ export function requestContext(spec: GuardrailSpec, request: ProofRequest): Reco
       context[`aws:ResourceTag/${tagKey}`] = spec.production.nonProductionValues[0];
     }
   }
-  // A tag write is proved as the dangerous case: removing the production tag key.
-  if (request.action.accessLevel === 'Tagging' && listsKey(keys, 'aws:tagkeys')) context['aws:TagKeys'] = [tagKey];
+  // A tag write is proved as the dangerous case: removing the production tag key (the one under test).
+  if (request.action.accessLevel === 'Tagging' && listsKey(keys, 'aws:tagkeys')) {
+    context['aws:TagKeys'] = [request.productionTagKey ?? tagKey];
+  }
   return { ...context, ...request.context };
 }
 
