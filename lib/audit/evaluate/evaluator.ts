@@ -82,7 +82,7 @@ interface Template {
    * Decisions already made from this template, by catalog index: set on templates built only from shared
    * statements, whose decisions principals with the same policies can reuse.
    */
-  decisions?: (ActionDecision | undefined)[];
+  decisions?: Map<number, ActionDecision>;
 }
 
 /** Templates built only from shared statements, for every principal of one compiled account. */
@@ -101,7 +101,7 @@ function materialize(
     const layer = template.blockedAt ?? 'identity';
     return catalogAction ? index.plainDenial(catalogAction, global, layer) : plainDenialOf(action, layer);
   }
-  const cached = template.decisions && global >= 0 ? template.decisions[global] : undefined;
+  const cached = template.decisions && global >= 0 ? template.decisions.get(global) : undefined;
   if (cached) return cached;
   const decision: {
     action: string;
@@ -120,7 +120,7 @@ function materialize(
   };
   if (template.blockedAt) decision.blockedAt = template.blockedAt;
   if (template.unevaluated) decision.unevaluated = template.unevaluated;
-  if (template.decisions && global >= 0) template.decisions[global] = decision;
+  if (template.decisions && global >= 0) template.decisions.set(global, decision);
   return decision;
 }
 
@@ -507,7 +507,8 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     let template = table.get(scratch.key);
     if (!template) {
       template = this.decideFrom(scratch, plan);
-      if (scratch.shared && !template.plain) template.decisions = new Array(this.catalog.actions.length);
+      // Keyed by catalog index, holding only decisions actually made: memory follows use, not the catalog.
+      if (scratch.shared && !template.plain) template.decisions = new Map();
       table.set(scratch.key, template);
     }
     return template;
