@@ -1,7 +1,8 @@
 // Parsing policy documents from objects, JSON text or the URL-encoded strings IAM APIs return, checking
 // them against the grammar and the rules of each policy type, and normalising them for the evaluator.
 import { checkActionPattern, actionMatches } from './action';
-import { offsetLineColumn, scanJson } from './json-position';
+import { scanJson } from '../util/json-scan';
+import { lineColumn } from '../util/read-input';
 import { formatPath, problem, zodIssuesToProblems, type PathPart } from './problems';
 import {
   CONDITION_OPERATORS,
@@ -67,9 +68,7 @@ export type DecodeResult =
 function jsonSyntaxProblem(text: string, error: Error): PolicyProblem {
   const offset = scanJson(text).errorOffset;
   const where =
-    offset === undefined
-      ? ''
-      : (({ line, column }) => ` at line ${line}, column ${column}`)(offsetLineColumn(text, offset));
+    offset === undefined ? '' : (({ line, column }) => ` at line ${line}, column ${column}`)(lineColumn(text, offset));
   // Node's own wording, without the position and the echo of the text that some versions append.
   const reason = error.message
     .replace(/ in JSON at position \d+.*$/s, '')

@@ -1,5 +1,6 @@
 // Reading user files for the CLI and sources: every failure names the file and, for JSON, line and column.
 import { readFileSync } from 'node:fs';
+import { scanJson } from './json-scan';
 
 /** A problem with user input (file, JSON, config): the CLI prints the message and exits 2, no stack trace. */
 export class InputError extends Error {
@@ -37,13 +38,12 @@ export function parseJsonText(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message;
-    const position = /position (\d+)/.exec(message);
-    if (position) {
-      const { line, column } = lineColumn(text, Number(position[1]));
-      throw new InputError(
-        `${where}:${line}:${column}: invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
-      );
+    // Node 20's messages carry no position, so find the first bad character ourselves.
+    const message = (err as Error).message.replace(/ in JSON at position \d+.*$/, '').split('\n')[0];
+    const offset = scanJson(text).errorOffset;
+    if (offset !== undefined) {
+      const { line, column } = lineColumn(text, offset);
+      throw new InputError(`${where}:${line}:${column}: invalid JSON: ${message}`);
     }
     throw new InputError(`${where}: invalid JSON: ${message}`);
   }

@@ -1,7 +1,7 @@
 // Property-based specifications of the matchers, expansion and size functions (fast-check).
 import fc from 'fast-check';
 import { loadCatalog } from '../../lib/catalog';
-import { scanJson } from '../../lib/policy/json-position';
+import { scanJson } from '../../lib/util/json-scan';
 import {
   actionMatches,
   compileActionMatcher,

@@ -134,16 +134,3 @@ export function scanJson(text: string): JsonScan {
     throw offset;
   }
 }
-
-/** 1-based line and column of an offset. */
-export function offsetLineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
