@@ -7,4 +7,6 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
   },
   testTimeout: 60000,
+  // Jest's default is cores - 1, one worker on a 2-core CI machine; the suites are CPU-bound and independent.
+  maxWorkers: 2,
 };
