@@ -220,7 +220,7 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
       rcp: rcpState,
       notes,
     };
-    principals.push(new PrincipalEvaluator(layers, catalog, () => compiler.ids.count, templates));
+    principals.push(new PrincipalEvaluator(layers, catalog, templates));
   }
 
   const byArn = new Map(principals.map((principal) => [principal.arn, principal]));

@@ -237,7 +237,11 @@ function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly stri
 /** The per-call state: request keys, remembered statement answers, plans and templates. */
 class Call {
   readonly keys: RequestKeys;
-  private readonly memo: (Applies | Map<string, Applies> | undefined)[];
+  /**
+   * Answers remembered by statement id. A map, not an array indexed by id: ids are account-wide, and an
+   * array sized by the account's statement count made every call cost as much as the whole account.
+   */
+  private readonly memo = new Map<number, Applies | Map<string, Applies>>();
   readonly plans = new Map<string, ServicePlan>();
   readonly templates = new Map<string, Template>();
   readonly scratch = new Scratch();
@@ -245,27 +249,25 @@ class Call {
   constructor(
     facts: PrincipalFacts,
     readonly context: RequestContext,
-    statementCount: number,
   ) {
     this.keys = new RequestKeys(facts, context);
-    this.memo = new Array(statementCount);
   }
 
   applies(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
     if (!statement.shapeDependent) {
-      let known = this.memo[statement.id] as Applies | undefined;
+      let known = this.memo.get(statement.id) as Applies | undefined;
       if (!known) {
         known = this.compute(statement, facts, wildcardOnly);
-        this.memo[statement.id] = known;
+        this.memo.set(statement.id, known);
       }
       return known;
     }
     let shape = wildcardOnly ? 'w' : 'r';
     for (const key of statement.actionDependentKeys) shape += actionCarries(facts, key) ? '1' : '0';
-    let map = this.memo[statement.id] as Map<string, Applies> | undefined;
+    let map = this.memo.get(statement.id) as Map<string, Applies> | undefined;
     if (!map) {
       map = new Map();
-      this.memo[statement.id] = map;
+      this.memo.set(statement.id, map);
     }
     let known = map.get(shape);
     if (!known) {
@@ -349,8 +351,6 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   constructor(
     private readonly layers: PrincipalLayers,
     private readonly catalog: Catalog,
-    /** Statement ids are allocated account-wide while principals are compiled: read the final count. */
-    private readonly statementCount: () => number,
     private readonly shared: TemplateCache = new TemplateCache(),
   ) {
     this.arn = layers.facts.arn;
@@ -363,7 +363,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   }
 
   decide(action: string, context: RequestContext = {}): ActionDecision {
-    const call = new Call(this.layers.facts, context, this.statementCount());
+    const call = new Call(this.layers.facts, context);
     const known = this.catalog.get(action);
     if (known) {
       return this.evaluate(call, known, known.action, known.service.toLowerCase(), this.index.positionOf(known));
@@ -374,7 +374,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   }
 
   decideMany(actions: readonly CatalogAction[], context: RequestContext = {}): ActionDecision[] {
-    const call = new Call(this.layers.facts, context, this.statementCount());
+    const call = new Call(this.layers.facts, context);
     const list = this.index.list(actions);
     const out = new Array<ActionDecision>(actions.length);
     for (const run of list.runs) {
