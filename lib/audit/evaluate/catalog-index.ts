@@ -32,9 +32,14 @@ export class CatalogIndex {
   private readonly position = new Map<CatalogAction, number>();
   private readonly global = new Map<CatalogAction, number>();
   private readonly facts: (ActionFacts | undefined)[];
+  /** By catalog index: position within the service's list, and the lower-cased service. */
+  private readonly positionByGlobal: Int32Array;
+  private readonly serviceByGlobal: string[];
   private readonly lists = new WeakMap<readonly CatalogAction[], ActionList>();
 
   constructor(readonly catalog: Catalog) {
+    this.positionByGlobal = new Int32Array(catalog.actions.length);
+    this.serviceByGlobal = new Array<string>(catalog.actions.length);
     catalog.actions.forEach((action, index) => {
       const service = action.service.toLowerCase();
       let list = this.byService.get(service);
@@ -44,6 +49,8 @@ export class CatalogIndex {
       }
       this.position.set(action, list.length);
       this.global.set(action, index);
+      this.positionByGlobal[index] = list.length;
+      this.serviceByGlobal[index] = service;
       list.push(action);
     });
     this.facts = new Array(catalog.actions.length);
@@ -71,9 +78,10 @@ export class CatalogIndex {
       const globals = new Int32Array(actions.length);
       const runs: { service: string; start: number; end: number }[] = [];
       for (let i = 0; i < actions.length; i++) {
-        positions[i] = this.positionOf(actions[i]);
-        globals[i] = this.globalOf(actions[i]);
-        const service = actions[i].service.toLowerCase();
+        const global = this.globalOf(actions[i]);
+        globals[i] = global;
+        positions[i] = global < 0 ? -1 : this.positionByGlobal[global];
+        const service = global < 0 ? actions[i].service.toLowerCase() : this.serviceByGlobal[global];
         const last = runs[runs.length - 1];
         if (last && last.service === service) last.end = i + 1;
         else runs.push({ service, start: i, end: i + 1 });

@@ -4,6 +4,7 @@
 import type { CatalogAction } from '../../catalog/types';
 import type { NormalizedCondition, NormalizedPolicy, NormalizedStatement } from '../../policy/types';
 import { compileActionMatcher, compileResourceMatcher } from '../../policy';
+import { hasWildcard, wildcardMatch } from '../../policy/wildcard';
 import { isActionDependentKey, isPrincipalKey } from './context';
 import { parsePolicyValue, type ParsedValue } from './policy-variables';
 import type { DecisionLayer, StatementRef } from './types';
@@ -27,7 +28,7 @@ export type ResourceTest =
 export type MatchTable = 'all' | 'none' | Uint8Array;
 
 export interface CompiledStatement {
-  /** Unique within a compiled account: indexes per-request memo arrays. */
+  /** Unique within a compiled account: keys the per-request memo of statement answers. */
   readonly id: number;
   readonly effect: 'Allow' | 'Deny';
   readonly ref: StatementRef;
@@ -54,17 +55,6 @@ export interface PolicySource {
   readonly layer: DecisionLayer;
 }
 
-/** Allocates statement ids for one compiled account. */
-export class StatementIds {
-  private next = 0;
-  take(): number {
-    return this.next++;
-  }
-  get count(): number {
-    return this.next;
-  }
-}
-
 function servicesOf(patterns: readonly string[]): string[] | undefined {
   const services = new Set<string>();
   for (const pattern of patterns) {
@@ -75,6 +65,107 @@ function servicesOf(patterns: readonly string[]): string[] | undefined {
     services.add(service);
   }
   return [...services];
+}
+
+/** How a statement's Action (or NotAction) list matches actions: shared by statements with the same list. */
+interface ActionMatch {
+  readonly matchesAction: (action: string) => boolean;
+  readonly matchTable: (service: string, actions: readonly CatalogAction[]) => MatchTable;
+}
+
+/**
+ * Allocates statement ids for one compiled account, and shares action matching between statements: thousands
+ * of principals repeat the same Action lists and the same patterns, so a match table is computed once per
+ * distinct pattern and service (and combined once per distinct list), not once per statement.
+ */
+export class StatementIds {
+  private next = 0;
+  private readonly actionMatches = new Map<string, ActionMatch>();
+  /** Match table of one lower-cased pattern over one service's actions, keyed `service|pattern`. */
+  private readonly patternTables = new Map<string, MatchTable>();
+
+  actionMatch(patterns: readonly string[], negated: boolean): ActionMatch {
+    const key = (negated ? '!' : '=') + patterns.join('\u0000');
+    let match = this.actionMatches.get(key);
+    if (!match) {
+      match = this.compileActionMatch(patterns, negated);
+      this.actionMatches.set(key, match);
+    }
+    return match;
+  }
+
+  private patternTable(pattern: string, service: string, actions: readonly CatalogAction[]): MatchTable {
+    const key = `${service}|${pattern}`;
+    let table = this.patternTables.get(key);
+    if (table === undefined) {
+      const bytes = new Uint8Array(actions.length);
+      let count = 0;
+      for (let i = 0; i < actions.length; i++) {
+        if (wildcardMatch(pattern, actions[i].action.toLowerCase())) {
+          bytes[i] = 1;
+          count++;
+        }
+      }
+      table = count === 0 ? 'none' : count === actions.length ? 'all' : bytes;
+      this.patternTables.set(key, table);
+    }
+    return table;
+  }
+
+  private compileActionMatch(patterns: readonly string[], negated: boolean): ActionMatch {
+    let matcher: ((action: string) => boolean) | undefined;
+    const matches = (action: string): boolean => (matcher ??= compileActionMatcher(patterns))(action);
+    const matchesAction = negated ? (action: string) => !matches(action) : matches;
+    // Services named literally by the patterns; a service none of them names is matched by none (Action) or
+    // by all (NotAction) of the patterns, without looking at its actions.
+    const named = servicesOf(patterns);
+    const everything = !negated && patterns.includes('*');
+    const lower = patterns.map((pattern) => pattern.toLowerCase());
+    const tables = new Map<string, MatchTable>();
+    // The list matches an action when one of its patterns does (compileActionMatcher's definition), so the
+    // list's table is the union of its patterns' tables, complemented for NotAction.
+    const unionTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
+      let union: Uint8Array | undefined;
+      for (const pattern of lower) {
+        if (pattern === '*') return 'all';
+        const colon = pattern.indexOf(':');
+        const literal = colon > 0 && !hasWildcard(pattern.slice(0, colon));
+        if (literal && pattern.slice(0, colon) !== service) continue;
+        const table = this.patternTable(pattern, service, actions);
+        if (table === 'all') return 'all';
+        if (table === 'none') continue;
+        if (!union) union = table.slice();
+        else for (let i = 0; i < table.length; i++) union[i] |= table[i];
+      }
+      if (!union) return 'none';
+      let count = 0;
+      for (let i = 0; i < union.length; i++) count += union[i];
+      return count === 0 ? 'none' : count === union.length ? 'all' : union;
+    };
+    const matchTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
+      if (everything) return 'all';
+      if (named && !named.includes(service)) return negated ? 'all' : 'none';
+      let table = tables.get(service);
+      if (table === undefined) {
+        table = unionTable(service, actions);
+        if (negated) {
+          if (table === 'all') table = 'none';
+          else if (table === 'none') table = 'all';
+          else table = table.map((bit) => 1 - bit);
+        }
+        tables.set(service, table);
+      }
+      return table;
+    };
+    return { matchesAction, matchTable };
+  }
+
+  take(): number {
+    return this.next++;
+  }
+  get count(): number {
+    return this.next;
+  }
 }
 
 function resourceTest(statement: NormalizedStatement): ResourceTest {
@@ -103,7 +194,6 @@ export function compileStatement(
   ids: StatementIds,
 ): CompiledStatement {
   const patterns = statement.actions ?? statement.notActions ?? [];
-  const matcher = compileActionMatcher(patterns);
   const negatedAction = statement.actions === undefined;
   const resource = resourceTest(statement);
   const keys = new Set<string>();
@@ -136,30 +226,8 @@ export function compileStatement(
     effect: statement.effect,
     layer: source.layer,
   };
-  const matchesAction = negatedAction ? (action: string) => !matcher(action) : matcher;
-  // Services named literally by the patterns; a service none of them names is matched by none (Action) or
-  // by all (NotAction) of the patterns, without looking at its actions.
+  const { matchesAction, matchTable } = ids.actionMatch(patterns, negatedAction);
   const named = servicesOf(patterns);
-  const everything = !negatedAction && patterns.includes('*');
-  const tables = new Map<string, MatchTable>();
-  const matchTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
-    if (everything) return 'all';
-    if (named && !named.includes(service)) return negatedAction ? 'all' : 'none';
-    let table = tables.get(service);
-    if (table === undefined) {
-      const bytes = new Uint8Array(actions.length);
-      let count = 0;
-      for (let i = 0; i < actions.length; i++) {
-        if (matchesAction(actions[i].action)) {
-          bytes[i] = 1;
-          count++;
-        }
-      }
-      table = count === 0 ? 'none' : count === actions.length ? 'all' : bytes;
-      tables.set(service, table);
-    }
-    return table;
-  };
   return {
     id: ids.take(),
     effect: statement.effect,

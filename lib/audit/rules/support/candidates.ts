@@ -1,7 +1,7 @@
 // Which catalog actions an identity policy could grant at all. An action no identity Allow statement names
 // is implicitly denied whatever else is attached, so the evaluator is only asked about the rest: exact, and
 // for the usual narrowly scoped role it turns a 22,000-action question into a few dozen.
-import { expandActionPatterns } from '../../../policy';
+import { expandActionPattern } from '../../../policy';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
@@ -41,6 +41,18 @@ export function createCandidateIndex(
   const marks = new Uint32Array(size);
   let stamp = 0;
 
+  // Catalog indices one pattern names, expanded once per distinct pattern: policies repeat patterns.
+  const expansions = new Map<string, Int32Array>();
+  const expand = (pattern: string): Int32Array => {
+    const key = pattern.toLowerCase();
+    let indices = expansions.get(key);
+    if (!indices) {
+      indices = Int32Array.from(expandActionPattern(pattern, catalog), (action) => indexOf.get(action)!);
+      expansions.set(key, indices);
+    }
+    return indices;
+  };
+
   const grantOf = (policy: PolicyInUse): Grant => {
     let grant = grants.get(policy);
     if (grant) return grant;
@@ -56,9 +68,10 @@ export function createCandidateIndex(
           break;
         }
         if (statement.actions) {
-          for (const action of expandActionPatterns(statement.actions, catalog)) named.add(indexOf.get(action)!);
+          for (const pattern of statement.actions) for (const i of expand(pattern)) named.add(i);
         } else if (statement.notActions) {
-          const excluded = new Set(expandActionPatterns(statement.notActions, catalog).map((a) => indexOf.get(a)!));
+          const excluded = new Set<number>();
+          for (const pattern of statement.notActions) for (const i of expand(pattern)) excluded.add(i);
           for (let i = 0; i < size; i++) if (!excluded.has(i)) named.add(i);
         }
       }
