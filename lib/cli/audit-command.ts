@@ -15,7 +15,7 @@ import { LeashConfig } from '../config/schema';
 import { formatZodIssues, InputError, readJsonFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
-import { EXIT_INTERRUPTED, progressBar } from './snapshot-command';
+import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
 
 export interface AuditCommandOptions {
   readonly input?: string[];
@@ -78,13 +78,7 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   const config = loadConfigFile(options.config);
   const progress = progressBar(io, 'accounts');
   const live = !options.input || options.input.length === 0;
-  const controller = new AbortController();
-  const onSigint = () => {
-    progress.finish();
-    io.stderr('leash audit: interrupted, stopping\n');
-    controller.abort();
-  };
-  if (live) process.once('SIGINT', onSigint);
+  const interrupt = live ? interruptOnSigint(io, 'audit', () => progress.finish()) : undefined;
   let input: AuditInput;
   try {
     input = await loadAuditInput({
@@ -97,11 +91,12 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
       roleName: options.roleName,
       concurrency: options.concurrency,
       onProgress: (done, total) => progress.update(done, total),
-      signal: controller.signal,
+      signal: interrupt?.signal,
     });
   } catch (err) {
     if (err instanceof InputError || !live) throw err;
     if (err instanceof LiveAuditInterrupted) {
+      io.stderr(`leash audit: ${describeInterruption(err)}\n`);
       context.exitCode = EXIT_INTERRUPTED;
       return;
     }
@@ -109,7 +104,7 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     throw new InputError(`audit: ${errorMessage(err)}`);
   } finally {
     progress.finish();
-    process.removeListener('SIGINT', onSigint);
+    interrupt?.dispose();
   }
   if (input.accounts.length === 0 && input.notAudited.length === 0) {
     throw new InputError('audit: nothing to audit: the input holds no account');

@@ -12,10 +12,8 @@ import {
 import { AccountSnapshot, OrganizationSnapshot } from '../audit/sources/snapshot';
 import { InputError } from '../util/read-input';
 import { EXIT_FINDINGS } from './exit-codes';
-import type { CliContext, CliIo } from './program';
-
-/** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
-export const EXIT_INTERRUPTED = 130;
+import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
+import type { CliContext } from './program';
 
 export interface SnapshotCommandOptions {
   readonly out: string;
@@ -37,29 +35,6 @@ function positiveInteger(name: string) {
   };
 }
 
-/**
- * A one-line progress bar on stderr, drawn only on a terminal (never in CI logs or piped output).
- * `update` redraws; `finish` clears the line so the next message starts clean.
- */
-export function progressBar(io: CliIo, what: string) {
-  const width = 24;
-  let drawn = false;
-  return {
-    update(done: number, total: number, label?: string) {
-      if (!io.interactive || total <= 0) return;
-      const filled = Math.round((Math.min(done, total) / total) * width);
-      const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-      const tail = label ? ` ${label}` : '';
-      io.stderr(`\r\x1b[2K${what} ${bar} ${done}/${total}${tail}`.slice(0, 200));
-      drawn = true;
-    },
-    finish() {
-      if (drawn) io.stderr('\r\x1b[2K');
-      drawn = false;
-    },
-  };
-}
-
 /** The file content: an OrganizationSnapshot with --org, else the one AccountSnapshot; validated before writing. */
 export function snapshotDocument(input: LiveInput): AccountSnapshot | OrganizationSnapshot {
   if (input.organization) {
@@ -75,33 +50,6 @@ export function snapshotDocument(input: LiveInput): AccountSnapshot | Organizati
   }
   if (input.accounts.length !== 1) throw new Error(`expected one account, read ${input.accounts.length}`);
   return AccountSnapshot.parse(input.accounts[0]);
-}
-
-/**
- * Ctrl-C aborts the returned signal (the SDK cancels requests in flight); a second Ctrl-C falls through to
- * Node's default and ends the process at once. Call `dispose` when the read is over.
- */
-export function interruptOnSigint(
-  io: CliIo,
-  command: string,
-  beforeMessage?: () => void,
-): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const onSigint = () => {
-    beforeMessage?.();
-    io.stderr(`leash ${command}: interrupted, stopping (Ctrl-C again to quit at once)\n`);
-    controller.abort();
-  };
-  process.once('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onSigint) };
-}
-
-/** The line printed after an interrupted live read. */
-export function describeInterruption(err: LiveAuditInterrupted): string {
-  const { accounts, notAudited, total } = err.partial;
-  return total > 0
-    ? `interrupted after reading ${accounts.length} and failing ${notAudited.length} of ${total} accounts`
-    : 'interrupted before any account was read';
 }
 
 export async function runSnapshot(options: SnapshotCommandOptions, context: CliContext): Promise<void> {
