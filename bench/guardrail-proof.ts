@@ -96,6 +96,11 @@ export interface ProofRequest {
   readonly context?: Record<string, string | string[]>;
   /** Attach the boundary? @default true for agents, false otherwise (false proves a stripped boundary). */
   readonly withBoundary?: boolean;
+  /**
+   * Attach the generated SCPs and RCPs? false leaves only FullAWSAccess / RCPFullAWSAccess: an account the
+   * organization guardrails do not reach, where the boundary must hold on its own. @default true
+   */
+  readonly withOrganizationPolicies?: boolean;
 }
 
 /** The request context the proof sends: principal facts, resource tags, and for tag writes the tag key. */
@@ -184,6 +189,12 @@ export function proofPolicies(generated: GeneratedGuardrails): ProofPolicies {
 
 export function simulate(policies: ProofPolicies, spec: GuardrailSpec, request: ProofRequest): SimulationOutcome {
   const resource = resourceArnFor(request.action);
+  // The AWS-managed allow-all policies come first in both lists; the generated ones follow.
+  const withOrganization = request.withOrganizationPolicies ?? true;
+  const organizationPolicies = {
+    scps: withOrganization ? policies.serviceControlPolicies : policies.serviceControlPolicies.slice(0, 1),
+    rcps: withOrganization ? policies.resourceControlPolicies : policies.resourceControlPolicies.slice(0, 1),
+  };
   const simulation: Simulation = {
     request: {
       principal: principalArn(request.principal, spec),
@@ -192,8 +203,8 @@ export function simulate(policies: ProofPolicies, spec: GuardrailSpec, request: 
       contextVariables: requestContext(spec, request),
     },
     identityPolicies: [{ name: 'allow-everything', policy: policies.identity }],
-    serviceControlPolicies: [{ orgIdentifier: 'ou-leash-production', policies: policies.serviceControlPolicies }],
-    resourceControlPolicies: [{ orgIdentifier: 'ou-leash-production', policies: policies.resourceControlPolicies }],
+    serviceControlPolicies: [{ orgIdentifier: 'ou-leash-production', policies: organizationPolicies.scps }],
+    resourceControlPolicies: [{ orgIdentifier: 'ou-leash-production', policies: organizationPolicies.rcps }],
     permissionBoundaryPolicies:
       (request.withBoundary ?? request.principal === 'agent')
         ? [{ name: 'leash-agent-boundary', policy: policies.boundary }]

@@ -23,7 +23,8 @@ function line(label: string, t: CoverageTotals): string {
     `${label.padEnd(10)} destructive ${String(t.destructive).padStart(5)}  ` +
     `everyone ${percent(t.protectedForEveryone, t.destructive).padStart(6)}  ` +
     `tag-aware ${t.tagAwareProtectedForEveryone}/${t.tagAware} (${percent(t.tagAwareProtectedForEveryone, t.tagAware)})  ` +
-    `agents ${percent(t.protectedForAgents, t.destructive).padStart(6)}`
+    `agents ${percent(t.protectedForAgents, t.destructive).padStart(6)}  ` +
+    `boundary alone ${percent(t.protectedForAgentsByBoundary, t.destructive).padStart(6)}`
   );
 }
 
@@ -48,7 +49,7 @@ function main(): number {
       `SCPs ${generated.serviceControlPolicies.map((p) => `${p.characters}/${p.limit}`).join(', ')}, ` +
       `RCPs ${generated.resourceControlPolicies.map((p) => `${p.characters}/${p.limit}`).join(', ') || 'none'}`,
     `dropped for size: ${coverage.dropped.length} patterns covering ${coverage.dropped.reduce((n, d) => n + d.actions.length, 0)} actions`,
-    'coverage (protected for non-exempt principals / tag-aware protected / protected for agents):',
+    'coverage (protected for non-exempt principals / tag-aware protected / protected for agents / by the boundary alone):',
     line('all', coverage.totals),
     ...DESTRUCTIVE_CLASSES.map((c) => line(c, coverage.byClass[c])),
     `proof: ${summary.cases} cases (${actions.length} actions × ${2 + spec.production.tagKeys.length} resource ` +

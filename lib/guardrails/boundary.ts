@@ -14,7 +14,7 @@ import {
 import type { StatementTemplate } from './packing';
 import { actionTier, TIER } from './priority';
 import { agentGuardTemplates, sidPart } from './scp';
-import { isAgentFailClosed, isTagWrite, patternItems, reportsTagKeys, servicesSet } from './select';
+import { isAgentFailClosed, isTagSetWrite, isTagWrite, patternItems, reportsTagKeys, servicesSet } from './select';
 import type { GuardrailSpec } from './spec';
 
 /** Services whose destructive actions agents never get, even when listed in allowedServices. */
@@ -64,28 +64,37 @@ export function boundaryTemplates(spec: GuardrailSpec, catalog: Catalog): Statem
   ];
 
   // Organization, account settings, audit trail and backups: whole services, or their destructive actions.
+  // Only for services in allowedServices: the allow ceiling above already denies every other service, so
+  // repeating them here would spend boundary characters on a deny that can never add anything.
   const accountLevel: string[] = [];
   for (const service of ACCOUNT_LEVEL_SERVICES) {
-    if (!catalog.hasService(service)) continue;
+    if (!catalog.hasService(service) || !allowed.has(service)) continue;
     if (service === 'organizations' || service === 'account') accountLevel.push(`${service}:*`);
     else {
       const destructive = catalog.serviceActions(service).filter((a) => a.classes.length > 0);
       accountLevel.push(...patternItems(destructive, (a) => a.classes.length > 0, catalog).map((i) => i.pattern));
     }
   }
-  templates.push({
-    sid: 'DenyOrganizationAccountTrailBackup',
-    role: 'agent-guard',
-    effect: 'Deny',
-    action: accountLevel,
-    resource: '*',
-    mandatory: true,
-  });
+  if (accountLevel.length > 0) {
+    templates.push({
+      sid: 'DenyOrganizationAccountTrailBackup',
+      role: 'agent-guard',
+      effect: 'Deny',
+      action: accountLevel,
+      resource: '*',
+      mandatory: true,
+    });
+  }
 
+  // Tag-set writes (s3:PutBucketTagging) replace or drop the production tag without reporting aws:TagKeys,
+  // so the retag statement below can never match them: they are fail-closed here, at the agent-layer tier,
+  // ahead of every other tamper and escalation pattern, because a guardrail whose tag can be rewritten is
+  // one call deep.
   const agentActions = catalog.actions.filter((a) => allowed.has(a.service) && isAgentFailClosed(a));
-  const failClosedItems = patternItems(agentActions, isAgentFailClosed, catalog, (a) =>
-    a.classes.length > 0 ? actionTier(a) : TIER.tamper,
-  );
+  const failClosedItems = patternItems(agentActions, isAgentFailClosed, catalog, (a) => {
+    if (isTagSetWrite(a)) return TIER.agentLayer;
+    return a.classes.length > 0 ? actionTier(a) : TIER.tamper;
+  });
   templates.push({
     sid: 'DenyDestroyUnlessNonProduction',
     role: 'agent-fail-closed',

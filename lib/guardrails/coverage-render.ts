@@ -29,10 +29,18 @@ function summaryCells(row: SummaryRow): string[] {
     `${t.protectedForEveryone} (${percent(t.protectedForEveryone, t.destructive)})`,
     `${t.tagAwareProtectedForEveryone}/${t.tagAware} (${percent(t.tagAwareProtectedForEveryone, t.tagAware)})`,
     `${t.protectedForAgents} (${percent(t.protectedForAgents, t.destructive)})`,
+    `${t.protectedForAgentsByBoundary} (${percent(t.protectedForAgentsByBoundary, t.destructive)})`,
   ];
 }
 
-const SUMMARY_HEAD = ['scope', 'destructive', 'protected (everyone)', 'tag-aware protected', 'protected (agents)'];
+const SUMMARY_HEAD = [
+  'scope',
+  'destructive',
+  'protected (everyone)',
+  'tag-aware protected',
+  'protected (agents)',
+  'agents, boundary alone',
+];
 
 /** Services with the most unprotected destructive actions, for the table view. */
 function weakestServices(report: CoverageReport, limit: number): [string, CoverageTotals][] {
@@ -123,7 +131,7 @@ function renderMarkdown(report: CoverageReport): string {
     '## By service',
     '',
     markdownTable(
-      ['service', 'destructive', 'protected (everyone)', 'tag-aware protected', 'protected (agents)'],
+      SUMMARY_HEAD.map((h) => (h === 'scope' ? 'service' : h)),
       Object.entries(report.byService)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([service, totals]) => summaryCells({ scope: service, totals })),

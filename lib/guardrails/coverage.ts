@@ -71,6 +71,7 @@ function emptyTotals(): { -readonly [K in keyof CoverageTotals]: number } {
     destructive: 0,
     protectedForEveryone: 0,
     protectedForAgents: 0,
+    protectedForAgentsByBoundary: 0,
     tagAware: 0,
     tagAwareProtectedForEveryone: 0,
   };
@@ -80,6 +81,7 @@ function add(totals: ReturnType<typeof emptyTotals>, entry: ActionCoverage): voi
   totals.destructive++;
   if (entry.protectedForEveryone) totals.protectedForEveryone++;
   if (entry.protectedForAgents) totals.protectedForAgents++;
+  if (entry.protectedForAgentsByBoundary) totals.protectedForAgentsByBoundary++;
   if (entry.tagAware) {
     totals.tagAware++;
     if (entry.protectedForEveryone) totals.tagAwareProtectedForEveryone++;
@@ -145,7 +147,10 @@ function classify(
   // For agents: boundary ceiling, fail-closed deny (boundary or SCP agent layer), outright guards.
   const ceilingAllows = boundary.some((s) => s.role === 'agent-ceiling' && s.matches(name));
   const scpCeilingDenies = scps.some((s) => s.role === 'agent-ceiling' && s.notAction && !s.matches(name));
-  const guarded = [...boundary, ...scps].some((s) => s.role === 'agent-guard' && s.resourceIsStar && s.matches(name));
+  const guardedBy = (statements: readonly EmittedStatement[]): boolean =>
+    statements.some((s) => s.role === 'agent-guard' && s.resourceIsStar && s.matches(name));
+  const guardedInBoundary = guardedBy(boundary);
+  const guarded = guardedInBoundary || guardedBy(scps);
   const failClosedBy = (statements: readonly EmittedStatement[]): boolean =>
     statements.some(
       (s) =>
@@ -165,11 +170,13 @@ function classify(
     else if (tagWrite && withTagKeys) {
       reasons.push('agents may change production tag keys only on resources tagged non-production');
     } else reasons.push('agents are denied it unless the resource is tagged non-production');
-    if (failClosed && !failClosedInBoundary && !guarded) {
-      reasons.push('for agents only by the SCP agent layer: it did not fit in the boundary');
-    }
   }
   const protectedForAgents = enforcement.includes('boundary-allowlist') || enforcement.includes('agent-fail-closed');
+  // The boundary on its own: its allow ceiling, its guards and its fail-closed denies, no SCP.
+  const protectedForAgentsByBoundary = !ceilingAllows || guardedInBoundary || failClosedInBoundary;
+  if (protectedForAgents && !protectedForAgentsByBoundary) {
+    reasons.push('for agents only by the SCP agent layer: the boundary alone does not stop it');
+  }
   const protectedForEveryone = scpTagProtects || scpArn || rcpTagProtects;
   if (!protectedForEveryone && action.classes.every((c) => c === 'escalate')) {
     reasons.push('escalation alone is guarded for agents only (denying it to everyone would stop normal deployments)');
@@ -194,6 +201,7 @@ function classify(
     protectedForEveryone,
     productionTagKeys: action.tagAware ? keys.filter((k) => scpTag.keys.includes(k) || rcpTag.keys.includes(k)) : [],
     protectedForAgents,
+    protectedForAgentsByBoundary,
     reason: reasons.join('; '),
     agentOnNonProduction: agentDenied ? 'denied' : 'allowed',
   };

@@ -37,8 +37,13 @@ export interface ActionCoverage {
    * keys when fully covered; fewer when patterns were dropped for size; none without tag support).
    */
   readonly productionTagKeys: readonly string[];
-  /** Protected for agent principals. */
+  /** Protected for agent principals (by the boundary, the SCP agent layer, or both). */
   readonly protectedForAgents: boolean;
+  /**
+   * Protected for agents by the permissions boundary alone: what holds in an account where the leash SCPs
+   * are not attached (the management account, or before the organization rollout).
+   */
+  readonly protectedForAgentsByBoundary: boolean;
   /** Why, in a sentence (e.g. "no aws:ResourceTag support; matched only by ARN pattern"). */
   readonly reason: string;
   /**
@@ -63,6 +68,7 @@ export interface CoverageTotals {
   readonly destructive: number;
   readonly protectedForEveryone: number;
   readonly protectedForAgents: number;
+  readonly protectedForAgentsByBoundary: number;
   readonly tagAware: number;
   readonly tagAwareProtectedForEveryone: number;
 }

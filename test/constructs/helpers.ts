@@ -72,6 +72,7 @@ const ZERO = {
   destructive: 0,
   protectedForEveryone: 0,
   protectedForAgents: 0,
+  protectedForAgentsByBoundary: 0,
   tagAware: 0,
   tagAwareProtectedForEveryone: 0,
 };
