@@ -6,7 +6,12 @@ import { auditAccount } from '../../lib/audit/audit';
 import { loadAuditInput } from '../../lib/audit/sources';
 import { loadCatalog } from '../../lib/catalog';
 import type { CatalogAction } from '../../lib/catalog/types';
-import { defaultGuardrailSpec, generateGuardrails, type GeneratedGuardrails } from '../../lib/guardrails';
+import {
+  defaultGuardrailSpec,
+  generateGuardrails,
+  GuardrailSpec,
+  type GeneratedGuardrails,
+} from '../../lib/guardrails';
 import { isTagSetWrite, isTagWrite, servicesSet } from '../../lib/guardrails/select';
 
 const catalog = loadCatalog();
@@ -128,4 +133,33 @@ describe('the example account (generated boundary, no leash SCPs)', () => {
     // the resources being created.
     expect(findings.flatMap((f) => (f.details as { allowed?: string[] } | undefined)?.allowed ?? [])).toEqual([]);
   }, 60_000);
+});
+
+describe('account-level services in the boundary', () => {
+  it('are left to the allow ceiling when agents may not call them (the room the tag-set writes use)', () => {
+    const sids = generated.boundary.document.Statement.map((st) => st.Sid);
+    expect(sids).not.toContain('DenyOrganizationAccountTrailBackup');
+    for (const name of ['organizations:LeaveOrganization', 'cloudtrail:StopLogging', 'backup:DeleteBackupVault']) {
+      expect({ name, outcome: boundaryAlone(action(name), 'non-production') }).toEqual({
+        name,
+        outcome: { decision: 'denied' },
+      });
+    }
+  });
+
+  it('are still denied outright when agents.allowedServices lists them', () => {
+    const wide = GuardrailSpec.parse({
+      agents: { allowedServices: [...spec.agents.allowedServices, 'organizations', 'cloudtrail', 'backup'] },
+    });
+    const widePolicies = proofPolicies(generateGuardrails(wide, catalog));
+    for (const name of ['organizations:LeaveOrganization', 'cloudtrail:StopLogging', 'backup:DeleteBackupVault']) {
+      const outcome = simulate(widePolicies, wide, {
+        action: action(name),
+        resource: 'non-production',
+        principal: 'agent',
+        withOrganizationPolicies: false,
+      });
+      expect({ name, outcome }).toEqual({ name, outcome: { decision: 'denied' } });
+    }
+  });
 });
