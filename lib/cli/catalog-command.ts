@@ -11,6 +11,7 @@ import {
 } from '../catalog';
 import { InputError } from '../util/read-input';
 import type { CliContext } from './program';
+import { editDistance } from '../util/edit-distance';
 
 const TAG_SUPPORTS: readonly TagSupport[] = ['action', 'resource-type', 'none'];
 
@@ -47,20 +48,6 @@ function collect(value: string, previous: readonly string[] | undefined): string
       .map((part) => part.trim())
       .filter(Boolean),
   ];
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
 
 function unknownService(catalog: Catalog, service: string): InputError {

@@ -10,6 +10,7 @@ import type { Catalog, CatalogAction } from '../catalog/types';
 import { InputError } from '../util/read-input';
 import { EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
+import { editDistance } from '../util/edit-distance';
 
 export interface ExplainCommandOptions {
   readonly input: string[];
@@ -37,21 +38,6 @@ function contextKey(value: string, previous: Record<string, string[]> = {}): Rec
   return { ...previous, [key]: [...(previous[key] ?? []), value.slice(equals + 1)] };
 }
 
-/** Edit distance, for "did you mean" lists. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
 /** Up to five candidates closest to `wanted`: containing it (or its last path part) first, then by distance. */
 export function closeMatches(wanted: string, candidates: readonly string[]): string[] {
   const lower = wanted.toLowerCase();
@@ -60,7 +46,7 @@ export function closeMatches(wanted: string, candidates: readonly string[]): str
     .map((candidate) => {
       const c = candidate.toLowerCase();
       const contains = c.includes(lower) || (tail.length >= 3 && c.includes(tail));
-      return { candidate, score: (contains ? 0 : 1000) + distance(lower, c) };
+      return { candidate, score: (contains ? 0 : 1000) + editDistance(lower, c) };
     })
     .sort((a, b) => a.score - b.score)
     .slice(0, 5)
