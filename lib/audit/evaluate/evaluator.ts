@@ -9,7 +9,7 @@
 // service; otherwise actions with the same matching statements share a template.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { resourceMatches } from '../../policy';
-import { catalogIndex, plainDenialOf, type CatalogIndex } from './catalog-index';
+import { catalogIndex, plainDenialOf, type ActionList, type CatalogIndex } from './catalog-index';
 import { evaluateCondition } from './condition';
 import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
 import { actionCarries, RequestKeys, UNKNOWN_ACTION_FACTS, type ActionFacts, type PrincipalFacts } from './context';
@@ -66,6 +66,8 @@ const UNEVALUATED_SCP: Unevaluated = Object.freeze(['scp']);
 const UNEVALUATED_RCP: Unevaluated = Object.freeze(['rcp']);
 const UNEVALUATED_BOTH: Unevaluated = Object.freeze(['scp', 'rcp']);
 const RESOURCE = 'resource';
+/** `decisionKinds` codes. */
+const DECISION_KIND: Readonly<Record<Decision, number>> = { denied: 0, allowed: 1, depends: 2 };
 const BOUNDARY_UNKNOWN = 'permissions-boundary';
 
 /** A decision without its action: shared by all actions whose matching statements are the same. */
@@ -374,9 +376,45 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   }
 
   decideMany(actions: readonly CatalogAction[], context: RequestContext = {}): ActionDecision[] {
-    const call = new Call(this.layers.facts, context);
     const list = this.index.list(actions);
     const out = new Array<ActionDecision>(actions.length);
+    this.walk(actions, list, context, (template, from, to) => {
+      if (template.plain) {
+        const layer = template.blockedAt ?? 'identity';
+        const table = this.index.plainTable(layer);
+        for (let i = from; i < to; i++) {
+          const global = list.globals[i];
+          out[i] =
+            global < 0
+              ? plainDenialOf(actions[i].action, layer)
+              : (table[global] ??= plainDenialOf(actions[i].action, layer));
+        }
+      } else {
+        for (let i = from; i < to; i++) {
+          out[i] = materialize(this.index, template, actions[i].action, actions[i], list.globals[i]);
+        }
+      }
+    });
+    return out;
+  }
+
+  decisionKinds(actions: readonly CatalogAction[], context: RequestContext = {}): Uint8Array {
+    const out = new Uint8Array(actions.length);
+    this.walk(actions, this.index.list(actions), context, (template, from, to) => {
+      const kind = DECISION_KIND[template.decision];
+      if (kind !== 0) out.fill(kind, from, to);
+    });
+    return out;
+  }
+
+  /** Find the template of every action, visiting runs `[from, to)` of actions that share one. */
+  private walk(
+    actions: readonly CatalogAction[],
+    list: ActionList,
+    context: RequestContext,
+    visit: (template: Template, from: number, to: number) => void,
+  ): void {
+    const call = new Call(this.layers.facts, context);
     for (const run of list.runs) {
       const plan = this.plan(call, run.service);
       let start = run.start;
@@ -394,32 +432,15 @@ export class PrincipalEvaluator implements CompiledPrincipal {
             list.positions[start],
             list.globals[start],
           ));
-          if (template.plain) {
-            const layer = template.blockedAt ?? 'identity';
-            const table = this.index.plainTable(layer);
-            for (let i = start; i < end; i++)
-              out[i] = table[list.globals[i]] ??= plainDenialOf(actions[i].action, layer);
-          } else {
-            for (let i = start; i < end; i++) {
-              out[i] = materialize(this.index, template, actions[i].action, actions[i], list.globals[i]);
-            }
-          }
+          visit(template, start, end);
         }
         start = end;
       }
       for (let i = start; i < run.end; i++) {
         const action = actions[i];
-        const position = list.positions[i];
-        out[i] = materialize(
-          this.index,
-          this.template(call, plan, action, action.action, position, list.globals[i]),
-          action.action,
-          action,
-          list.globals[i],
-        );
+        visit(this.template(call, plan, action, action.action, list.positions[i], list.globals[i]), i, i + 1);
       }
     }
-    return out;
   }
 
   private plan(call: Call, service: string): ServicePlan {

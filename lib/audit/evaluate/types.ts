@@ -70,6 +70,11 @@ export interface CompiledPrincipal {
   decide(action: string, context?: RequestContext): ActionDecision;
   /** Decide many catalog actions in bulk (the fast path). */
   decideMany(actions: readonly CatalogAction[], context?: RequestContext): ActionDecision[];
+  /**
+   * Only the decision of each action, as 0 denied, 1 allowed, 2 depends: what decideMany would say, without
+   * building a decision object per action (whole-catalog summaries).
+   */
+  decisionKinds(actions: readonly CatalogAction[], context?: RequestContext): Uint8Array;
 }
 
 export interface CompiledAccount {

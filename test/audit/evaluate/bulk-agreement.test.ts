@@ -1,4 +1,4 @@
-// The bulk path (decideMany: per-service plans, shared match tables, templates shared between principals)
+// The bulk paths (decideMany and decisionKinds: per-service plans, shared match tables, templates shared between principals)
 // must give exactly the decisions of the straightforward path (decide, one action at a time, fresh state),
 // on real accounts, for the questions the audit rules ask.
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { loadCatalog } from '../../../lib/catalog';
 import type { CatalogAction } from '../../../lib/catalog/types';
 
 const catalog = loadCatalog();
+const KINDS = ['denied', 'allowed', 'depends'] as const;
 const PRODUCTION: RequestContext = { resourceTags: { environment: 'production' } };
 
 /** Destructive actions plus every 23rd catalog action: the rules' lists and a spread over every service. */
@@ -26,6 +27,8 @@ function expectBulkAgrees(account: CompiledAccount, every = 1): void {
     for (const context of [{}, PRODUCTION]) {
       const many = principal.decideMany(asked, context);
       expect(many).toHaveLength(asked.length);
+      const kinds = principal.decisionKinds(asked, context);
+      expect([...kinds].map((kind) => KINDS[kind])).toEqual(many.map((decision) => decision.decision));
       for (let i = 0; i < asked.length; i++) {
         const one = principal.decide(asked[i].action, context);
         if (JSON.stringify(many[i]) !== JSON.stringify(one)) {

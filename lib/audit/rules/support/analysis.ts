@@ -39,16 +39,17 @@ export function createAccountAnalysis(
       let summary: PrincipalAccessSummary | undefined;
       if (compiled && principal) {
         const asked = candidates.candidates(principal);
-        const decisions = compiled.decideMany(asked);
+        // Kinds only: a whole-catalog summary must not build a decision object per action.
+        const kinds = compiled.decisionKinds(asked);
         let allowed = 0;
         let depends = 0;
         let writeAllowed = 0;
         let writeDepends = 0;
-        for (let i = 0; i < decisions.length; i++) {
-          const decision = decisions[i].decision;
-          if (decision === 'denied') continue;
+        for (let i = 0; i < kinds.length; i++) {
+          const kind = kinds[i];
+          if (kind === 0) continue;
           const write = writeLevel.get(asked[i]) === true;
-          if (decision === 'allowed') {
+          if (kind === 1) {
             allowed++;
             if (write) writeAllowed++;
           } else {
