@@ -320,3 +320,54 @@ export function actionsOfServices(catalog: Catalog, services: readonly string[])
   const wanted = new Set(services);
   return catalog.destructive.filter((a) => wanted.has(a.service));
 }
+
+/**
+ * What the coverage report claims for an agent that carries the boundary in an account the generated SCPs
+ * and RCPs do not reach: allowed where the boundary alone does not protect it; otherwise denied, except on
+ * non-production resources, where `agentOnNonProduction` says.
+ */
+export function claimedBoundaryAloneDecision(entry: ActionCoverage, resource: ResourceState): Decision {
+  if (!entry.protectedForAgentsByBoundary) return 'allowed';
+  return resource === 'non-production' ? entry.agentOnNonProduction : 'denied';
+}
+
+/** Every action × resource state for the agent with the boundary alone, compared with the coverage report. */
+export function proveBoundaryAlone(
+  generated: GeneratedGuardrails,
+  spec: GuardrailSpec,
+  actions: readonly CatalogAction[],
+): ProofSummary {
+  const entries = new Map(generated.coverage.actions.map((e) => [e.action, e]));
+  const policies = proofPolicies(generated);
+  const disagreements: Disagreement[] = [];
+  const errors: Disagreement[] = [];
+  let cases = 0;
+  let agreements = 0;
+  for (const action of actions) {
+    const entry = entries.get(action.action);
+    if (!entry) throw new Error(`${action.action} is destructive but missing from the coverage report`);
+    for (const resource of RESOURCE_STATES) {
+      cases++;
+      const claimed = claimedBoundaryAloneDecision(entry, resource);
+      const outcome = simulate(policies, spec, {
+        action,
+        resource,
+        principal: 'agent',
+        withOrganizationPolicies: false,
+      });
+      const where = `${resource} (boundary alone)`;
+      if (outcome.error)
+        errors.push({ action: action.action, resource: where, principal: 'agent', claimed, error: outcome.error });
+      else if (outcome.decision !== claimed) {
+        disagreements.push({
+          action: action.action,
+          resource: where,
+          principal: 'agent',
+          claimed,
+          simulated: outcome.decision,
+        });
+      } else agreements++;
+    }
+  }
+  return { cases, agreements, disagreements, errors };
+}

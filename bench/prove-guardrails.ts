@@ -1,5 +1,6 @@
 // Full proof of the guardrail generators: every destructive action of the catalog × {production-tagged,
-// non-production-tagged, untagged} × {agent with boundary, ordinary role, exempt role}, decided by
+// non-production-tagged, untagged} × {agent with boundary, ordinary role, exempt role}, plus the agent with the boundary
+// alone (no generated SCPs or RCPs) × the three states, decided by
 // @cloud-copilot/iam-simulate and compared with the coverage report. Prints case counts, disagreements and
 // coverage. Run after a build: `node dist/bench/prove-guardrails.js [--spec FILE.json] [--limit N]`.
 // Exit code 1 when the simulator disagrees with the report (or cannot run a case).
@@ -7,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../lib/catalog';
 import { DESTRUCTIVE_CLASSES } from '../lib/catalog/types';
 import { defaultGuardrailSpec, generateGuardrails, GuardrailSpec, type CoverageTotals } from '../lib/guardrails';
-import { proveActions } from './guardrail-proof';
+import { proveActions, proveBoundaryAlone } from './guardrail-proof';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -41,6 +42,9 @@ function main(): number {
   const proofStarted = Date.now();
   const summary = proveActions(generated, spec, actions);
   const provedIn = Date.now() - proofStarted;
+  const aloneStarted = Date.now();
+  const alone = proveBoundaryAlone(generated, spec, actions);
+  const aloneIn = Date.now() - aloneStarted;
 
   const { coverage } = generated;
   const out: string[] = [
@@ -56,15 +60,21 @@ function main(): number {
       `states (production once per tag key) × 3 principals) in ${provedIn} ms`,
     `  agreements ${summary.agreements}, disagreements ${summary.disagreements.length}, simulator errors ${summary.errors.length}`,
   ];
-  for (const d of summary.disagreements.slice(0, 50)) {
+  out.push(
+    `boundary alone (agent, no generated SCPs or RCPs): ${alone.cases} cases (${actions.length} actions × 3 ` +
+      `resource states) in ${aloneIn} ms`,
+    `  agreements ${alone.agreements}, disagreements ${alone.disagreements.length}, simulator errors ${alone.errors.length}`,
+  );
+  const disagreements = [...summary.disagreements, ...alone.disagreements];
+  const errors = [...summary.errors, ...alone.errors];
+  for (const d of disagreements.slice(0, 50)) {
     out.push(
       `  DISAGREE ${d.action} ${d.principal} on ${d.resource}: report says ${d.claimed}, simulator ${d.simulated}`,
     );
   }
-  for (const e of summary.errors.slice(0, 20))
-    out.push(`  ERROR ${e.action} ${e.principal} on ${e.resource}: ${e.error}`);
+  for (const e of errors.slice(0, 20)) out.push(`  ERROR ${e.action} ${e.principal} on ${e.resource}: ${e.error}`);
   console.log(out.join('\n'));
-  return summary.disagreements.length === 0 && summary.errors.length === 0 ? 0 : 1;
+  return disagreements.length === 0 && errors.length === 0 ? 0 : 1;
 }
 
 process.exitCode = main();

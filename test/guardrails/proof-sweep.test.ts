@@ -3,7 +3,7 @@
 // proof-sweep-b.test.ts), and a seeded random sample of the rest, × {production-tagged,
 // non-production-tagged, untagged} × {agent with boundary, ordinary role, exempt role}.
 // bench/prove-guardrails.ts runs the same comparison over the whole catalog.
-import { actionsOfServices, proveActions, seededSample } from '../../bench/guardrail-proof';
+import { actionsOfServices, proveActions, proveBoundaryAlone, seededSample } from '../../bench/guardrail-proof';
 import { loadCatalog } from '../../lib/catalog';
 import { defaultGuardrailSpec, generateGuardrails, type GeneratedGuardrails } from '../../lib/guardrails';
 import { PROVED_SERVICES, PROVED_SERVICES_A } from './proof-services';
@@ -23,6 +23,17 @@ describe('the simulator agrees with the coverage report', () => {
     expect(summary.cases).toBe(actions.length * 9);
     expect(summary.errors).toEqual([]);
     expect(summary.disagreements).toEqual([]);
+  });
+
+  it(`for an agent with the boundary alone (no generated SCPs or RCPs), every destructive action of ${PROVED_SERVICES_A.join(', ')} × 3 resource states`, () => {
+    const actions = actionsOfServices(catalog, PROVED_SERVICES_A);
+    const summary = proveBoundaryAlone(generated, spec, actions);
+    expect(summary.cases).toBe(actions.length * 3);
+    expect(summary.errors).toEqual([]);
+    expect(summary.disagreements).toEqual([]);
+    // In this spec nothing is left to the SCP agent layer: the boundary holds on its own.
+    const entries = generated.coverage.actions.filter((e) => PROVED_SERVICES_A.includes(e.service));
+    expect(entries.filter((e) => e.protectedForAgents && !e.protectedForAgentsByBoundary)).toEqual([]);
   });
 
   it('for a seeded random sample of 30 destructive actions of other services', () => {
