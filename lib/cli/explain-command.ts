@@ -59,7 +59,8 @@ function statementText(ref: StatementRef): string {
 }
 
 function describeRef(ref: StatementRef): string {
-  const where = `${ref.policyKind} ${ref.policy}, statement ${ref.statementIndex ?? 0}${ref.sid ? ` (${ref.sid})` : ''}`;
+  const attached = ref.layer === 'scp' || ref.layer === 'rcp' ? (ref.note ? `, ${ref.note}` : '') : '';
+  const where = `${ref.policyKind} ${ref.policy}${attached}, statement ${ref.statementIndex ?? 0}${ref.sid ? ` (${ref.sid})` : ''}`;
   const conditional = ref.dependsOn?.length ? `\n      applies only if: ${ref.dependsOn.join(', ')}` : '';
   return `    ${ref.effect === 'Deny' ? '✗' : '✓'} ${where}\n      ${statementText(ref)}${conditional}`;
 }

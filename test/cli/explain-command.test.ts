@@ -59,6 +59,8 @@ describe('leash explain', () => {
     const { out } = await explain(AGENT, 'rds:DeleteDBInstance', '--input', file, '--resource-tag', 'env=dev');
     expect(out).toMatch(/decision\s+ALLOWED/);
     expect(out).toContain('service control policies: allowed by');
+    // Several levels often carry the same FullAWSAccess: each line says which level it is.
+    expect(out).toContain('scp p-full, attached at root r-root, statement 0');
     expect(out).toContain('identity policies: allowed by');
   });
 

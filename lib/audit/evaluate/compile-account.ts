@@ -102,6 +102,7 @@ class AccountCompiler {
             policy: id,
             policyKind: type,
             layer: type as DecisionLayer,
+            attachedAt: `${LEVEL_NAMES[level.kind]} ${level.name ? `${level.name} (${level.id})` : level.id}`,
           }) ?? [];
         for (const statement of compiled) (statement.effect === 'Allow' ? allows : denies).push(statement);
       }
@@ -110,6 +111,8 @@ class AccountCompiler {
     return { levels, denies };
   }
 }
+
+const LEVEL_NAMES = { root: 'root', ou: 'OU', account: 'account' } as const;
 
 function tagMap(tags: Readonly<Record<string, string>>): Map<string, string> {
   const map = new Map<string, string>();

@@ -53,6 +53,8 @@ export interface PolicySource {
   readonly policy: string;
   readonly policyKind: Evidence['policyKind'];
   readonly layer: DecisionLayer;
+  /** For SCPs and RCPs: where in the organization the policy is attached, e.g. `OU ou-ab12-cdef5678`. */
+  readonly attachedAt?: string;
 }
 
 function servicesOf(patterns: readonly string[]): string[] | undefined {
@@ -225,6 +227,7 @@ export function compileStatement(
     statement: rawStatement(document, statement.index),
     effect: statement.effect,
     layer: source.layer,
+    ...(source.attachedAt ? { note: `attached at ${source.attachedAt}` } : {}),
   };
   const { matchesAction, matchTable } = ids.actionMatch(patterns, negatedAction);
   const named = servicesOf(patterns);
