@@ -1,10 +1,14 @@
-/** Tests are TypeScript transformed by swc (fast, no typecheck); `npm run typecheck` covers types. */
+/**
+ * Tests are TypeScript transpiled file by file by ts-jest (isolatedModules: no typecheck here, `npm run
+ * typecheck` covers types). Pure-JS tooling on purpose: native transformers ship per-platform binaries that
+ * a lockfile made on one platform cannot always list, and `npm ci` then refuses the lockfile.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
   testTimeout: 60000,
   // Jest's default is cores - 1, one worker on a 2-core CI machine; the suites are CPU-bound and independent.
