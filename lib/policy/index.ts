@@ -46,3 +46,4 @@ export { compileResourceMatcher, resourceMatches } from './resource';
 export { POLICY_SIZE_LIMITS, aggregateInlineSize, minifyPolicy, policySize, type PolicySizeKind } from './size';
 export { DEFAULT_SIZE_KIND, validatePolicy, type ValidateOptions } from './validate';
 export { wildcardMatch } from './wildcard';
+export { rawStatement } from './raw-statement';

@@ -3,7 +3,7 @@
 // that vary by action listed so answers can be remembered per action "shape" rather than per action.
 import type { CatalogAction } from '../../catalog/types';
 import type { NormalizedCondition, NormalizedPolicy, NormalizedStatement } from '../../policy/types';
-import { compileActionMatcher, compileResourceMatcher } from '../../policy';
+import { compileActionMatcher, compileResourceMatcher, rawStatement } from '../../policy';
 import { hasWildcard, wildcardMatch } from '../../policy/wildcard';
 import { isActionDependentKey, isPrincipalKey } from './context';
 import { parsePolicyValue, type ParsedValue } from './policy-variables';
@@ -179,14 +179,6 @@ function resourceTest(statement: NormalizedStatement): ResourceTest {
   const patterns = list.map(parsePolicyValue);
   const hasVariables = patterns.some((pattern) => pattern.hasVariables);
   return { kind: 'patterns', negated, patterns, matcher: hasVariables ? undefined : compileResourceMatcher(list) };
-}
-
-function rawStatement(document: unknown, index: number): unknown {
-  if (document && typeof document === 'object' && 'Statement' in document) {
-    const statements = (document as { Statement: unknown }).Statement;
-    return Array.isArray(statements) ? statements[index] : statements;
-  }
-  return undefined;
 }
 
 export function compileStatement(

@@ -1,8 +1,8 @@
 // Allow + NotAction grants every action except the listed ones, including every action AWS adds later.
 import type { Finding, RuleContext, RuleMeta, Severity } from './types';
 import { compileActionMatcher } from '../../policy';
-import { reachedPrincipals } from './support/policies';
-import { docsUrl, rawStatement } from './support/meta';
+import { reachedPrincipals, statementEvidence } from './support/policies';
+import { docsUrl } from './support/meta';
 
 export const meta: RuleMeta = {
   id: 'allow-with-not-action',
@@ -41,16 +41,7 @@ export function check(context: RuleContext): Finding[] {
           (unscoped ? ', on every resource.' : '.'),
         principalArn: policy.owner?.arn,
         location: policy.owner?.location,
-        evidence: [
-          {
-            policy: policy.evidencePolicy,
-            policyKind: policy.kind,
-            statementIndex: statement.index,
-            ...(statement.sid ? { sid: statement.sid } : {}),
-            statement: rawStatement(policy.document, statement.index),
-            note: `Allow NotAction ${statement.notActions.join(', ')}`,
-          },
-        ],
+        evidence: [statementEvidence(policy, statement, `Allow NotAction ${statement.notActions.join(', ')}`)],
         details: {
           key: `${statement.index}`,
           ...(policy.owner ? {} : { policyArn: policy.id }),

@@ -1,7 +1,7 @@
 // Allow + NotResource grants the actions on every resource except the listed ones, in every account.
 import type { Finding, RuleContext, RuleMeta } from './types';
-import { reachedPrincipals } from './support/policies';
-import { docsUrl, rawStatement } from './support/meta';
+import { reachedPrincipals, statementEvidence } from './support/policies';
+import { docsUrl } from './support/meta';
 
 export const meta: RuleMeta = {
   id: 'allow-with-not-resource',
@@ -35,16 +35,7 @@ export function check(context: RuleContext): Finding[] {
           `except ${statement.notResources.join(', ')}.`,
         principalArn: policy.owner?.arn,
         location: policy.owner?.location,
-        evidence: [
-          {
-            policy: policy.evidencePolicy,
-            policyKind: policy.kind,
-            statementIndex: statement.index,
-            ...(statement.sid ? { sid: statement.sid } : {}),
-            statement: rawStatement(policy.document, statement.index),
-            note: `Allow NotResource ${statement.notResources.join(', ')}`,
-          },
-        ],
+        evidence: [statementEvidence(policy, statement, `Allow NotResource ${statement.notResources.join(', ')}`)],
         details: {
           key: `${statement.index}`,
           ...(policy.owner ? {} : { policyArn: policy.id }),

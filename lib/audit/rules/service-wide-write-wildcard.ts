@@ -3,8 +3,8 @@
 import { expandActionPattern, type NormalizedStatement } from '../../policy';
 import type { CatalogAction } from '../../catalog/types';
 import type { Finding, RuleContext, RuleMeta, Severity } from './types';
-import { reachedPrincipals } from './support/policies';
-import { docsUrl, listActions, rawStatement } from './support/meta';
+import { reachedPrincipals, statementEvidence } from './support/policies';
+import { docsUrl, listActions } from './support/meta';
 
 export const meta: RuleMeta = {
   id: 'service-wide-write-wildcard',
@@ -68,16 +68,7 @@ export function check(context: RuleContext): Finding[] {
           `; attached to ${principals.length} principal(s).`,
         principalArn: policy.owner?.arn,
         location: policy.owner?.location,
-        evidence: [
-          {
-            policy: policy.evidencePolicy,
-            policyKind: policy.kind,
-            statementIndex: statement.index,
-            ...(statement.sid ? { sid: statement.sid } : {}),
-            statement: rawStatement(policy.document, statement.index),
-            note: `allows ${patterns.join(', ')}`,
-          },
-        ],
+        evidence: [statementEvidence(policy, statement, `allows ${patterns.join(', ')}`)],
         details: {
           key: `${statement.index}`,
           ...(policy.owner ? {} : { policyArn: policy.id }),

@@ -35,10 +35,4 @@ export function listActions(actions: readonly string[], max = 6): string {
   return `${actions.slice(0, max).join(', ')} and ${actions.length - max} more`;
 }
 
-/** The `raw` statement at a normalised statement's index, for evidence as written. */
-export function rawStatement(document: unknown, index: number): unknown {
-  if (typeof document !== 'object' || document === null) return undefined;
-  const statement = (document as { Statement?: unknown }).Statement;
-  if (Array.isArray(statement)) return statement[index];
-  return index === 0 ? statement : undefined;
-}
+export { rawStatement } from '../../../policy';

@@ -1,6 +1,12 @@
 // Which policies are in use in an account and by whom, parsed once: the statement-level rules
 // (NotAction, service wildcards, invalid patterns) look at policies, the effective-access rules at principals.
-import { parsePolicy, type NormalizedPolicy, type PolicyType } from '../../../policy';
+import {
+  parsePolicy,
+  rawStatement,
+  type NormalizedPolicy,
+  type NormalizedStatement,
+  type PolicyType,
+} from '../../../policy';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { Evidence } from '../types';
 
@@ -128,4 +134,16 @@ export function reachedPrincipals(policy: PolicyInUse, snapshot: AccountSnapshot
   if (groups.size === 0) return direct;
   const members = snapshot.principals.filter((p) => p.kind === 'user' && p.groups.some((g) => groups.has(g)));
   return [...new Set([...direct, ...members])];
+}
+
+/** Evidence pointing at one statement of a policy in use, as the user wrote it. */
+export function statementEvidence(policy: PolicyInUse, statement: NormalizedStatement, note: string): Evidence {
+  return {
+    policy: policy.evidencePolicy,
+    policyKind: policy.kind,
+    statementIndex: statement.index,
+    ...(statement.sid ? { sid: statement.sid } : {}),
+    statement: rawStatement(policy.document, statement.index),
+    note,
+  };
 }
