@@ -2,6 +2,7 @@
 // selectors. Tags cannot be known at synth time; the boundary and the SCPs cover tagged resources.
 import { Token } from 'aws-cdk-lib';
 import type { ProductionSelector } from '../guardrails/spec';
+import { arnSegments } from '../policy';
 
 /** Why a granted resource counts as production. */
 export interface ProductionResourceMatch {
@@ -23,20 +24,6 @@ export function arnPatternsOverlap(a: string, b: string): boolean {
   const right = arnSegments(b);
   if (left.length === 6 && right.length === 6) return left.every((segment, i) => globsOverlap(segment, right[i]));
   return globsOverlap(a, b);
-}
-
-/** At most six segments; the sixth (the resource) keeps its colons. */
-function arnSegments(value: string): string[] {
-  const segments: string[] = [];
-  let start = 0;
-  while (segments.length < 5) {
-    const colon = value.indexOf(':', start);
-    if (colon === -1) break;
-    segments.push(value.slice(start, colon));
-    start = colon + 1;
-  }
-  segments.push(value.slice(start));
-  return segments;
 }
 
 /** Whether two glob patterns (`*`, `?`) have a string in common. */

@@ -42,7 +42,7 @@ export {
   expandActionPattern,
   expandActionPatterns,
 } from './action';
-export { compileResourceMatcher, resourceMatches } from './resource';
+export { arnSegments, compileResourceMatcher, resourceMatches } from './resource';
 export { POLICY_SIZE_LIMITS, aggregateInlineSize, minifyPolicy, policySize, type PolicySizeKind } from './size';
 export { DEFAULT_SIZE_KIND, validatePolicy, type ValidateOptions } from './validate';
 export { wildcardMatch } from './wildcard';

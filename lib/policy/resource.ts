@@ -18,7 +18,7 @@
 import { hasWildcard, wildcardMatch } from './wildcard';
 
 /** Splits into at most six segments; the sixth keeps its colons. */
-function arnSegments(value: string): string[] {
+export function arnSegments(value: string): string[] {
   const segments: string[] = [];
   let start = 0;
   while (segments.length < 5) {
