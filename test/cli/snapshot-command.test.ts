@@ -4,36 +4,24 @@ import { memoryIo, runCli } from '../../lib/cli/program';
 import { AccountSnapshot, OrganizationSnapshot } from '../../lib/audit/sources/snapshot';
 import { loadInputFile } from '../../lib/audit/sources';
 import { accessKeyFor } from '../support/aws-mock/model';
-import { type AwsMock, type MockServerOptions, startAwsMock } from '../support/aws-mock/server';
-import { isolateAwsEnvironment } from '../support/aws-mock/env';
-import { DEV, LEGACY, MANAGEMENT, PROD, smallOrganization } from '../support/aws-mock/worlds';
+import type { MockServerOptions } from '../support/aws-mock/server';
+import { useAwsMock } from '../support/aws-mock/harness';
+import { DEV, LEGACY, MANAGEMENT, PROD } from '../support/aws-mock/worlds';
 
-let environment: ReturnType<typeof isolateAwsEnvironment>;
-let mock: AwsMock;
-/** The server to close after the test, if one was started. */
-let running: AwsMock | undefined;
+const aws = useAwsMock();
 
 /** The CLI uses the SDK's own chain: credentials and endpoint come from the environment, as with the AWS CLI. */
 async function serve(callerAccountId: string, options: MockServerOptions = {}) {
-  mock = running = await startAwsMock(smallOrganization(), options);
+  const mock = await aws.start(options);
   process.env.AWS_ENDPOINT_URL = mock.endpoint;
   process.env.AWS_ACCESS_KEY_ID = accessKeyFor(callerAccountId);
   process.env.AWS_SECRET_ACCESS_KEY = 'fake-secret-for-tests';
 }
 
-beforeEach(() => {
-  environment = isolateAwsEnvironment();
-});
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-  environment.restore();
-});
-
 describe('leash snapshot', () => {
   it('writes an organization snapshot that `leash audit --input` accepts, and exits 1 when an account was not readable', async () => {
     await serve(MANAGEMENT);
-    const out = join(environment.dir, 'org.json');
+    const out = join(aws.environment.dir, 'org.json');
     const io = memoryIo();
     const code = await runCli(['snapshot', '--org', '--out', out, '--concurrency', '2'], io);
     expect(code).toBe(1);
@@ -54,7 +42,7 @@ describe('leash snapshot', () => {
 
   it('writes one account snapshot without --org, exit 0', async () => {
     await serve(DEV);
-    const out = join(environment.dir, 'dev.json');
+    const out = join(aws.environment.dir, 'dev.json');
     const io = memoryIo();
     expect(await runCli(['snapshot', '--out', out], io)).toBe(0);
     const written = AccountSnapshot.parse(JSON.parse(readFileSync(out, 'utf8')));
@@ -72,7 +60,7 @@ describe('leash snapshot', () => {
       process.env.AWS_SHARED_CREDENTIALS_FILE!,
       `[audit]\naws_access_key_id = ${accessKeyFor(PROD)}\naws_secret_access_key = fake\n`,
     );
-    const out = join(environment.dir, 'prod.json');
+    const out = join(aws.environment.dir, 'prod.json');
     expect(await runCli(['snapshot', '--out', out, '--profile', 'audit'], memoryIo())).toBe(0);
     expect(AccountSnapshot.parse(JSON.parse(readFileSync(out, 'utf8'))).accountId).toBe(PROD);
   });
@@ -80,7 +68,7 @@ describe('leash snapshot', () => {
   it('draws a progress bar on a terminal', async () => {
     await serve(MANAGEMENT);
     const terminal = Object.assign(memoryIo(), { interactive: true });
-    expect(await runCli(['snapshot', '--org', '--out', join(environment.dir, 'o.json')], terminal)).toBe(1);
+    expect(await runCli(['snapshot', '--org', '--out', join(aws.environment.dir, 'o.json')], terminal)).toBe(1);
     // Each redraw returns to the line start and clears it.
     const redraw = '\r\u001b[2K';
     expect(terminal.err).toContain(`${redraw}accounts ${'░'.repeat(24)} 0/4`);
@@ -91,11 +79,11 @@ describe('leash snapshot', () => {
 
   it('stops on Ctrl-C, writes nothing and exits 130', async () => {
     await serve(MANAGEMENT, { faults: [{ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 400 }] });
-    const out = join(environment.dir, 'never.json');
+    const out = join(aws.environment.dir, 'never.json');
     const io = memoryIo();
     const pending = runCli(['snapshot', '--org', '--out', out, '--concurrency', '1'], io);
     // Once the first account is being read, press Ctrl-C.
-    while (!mock.calls.some((c) => c.operation === 'GetAccountAuthorizationDetails')) {
+    while (!aws.mock.calls.some((c) => c.operation === 'GetAccountAuthorizationDetails')) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     process.emit('SIGINT');
@@ -108,7 +96,7 @@ describe('leash snapshot', () => {
   it('explains a failure to read the organization in one line, exit 2', async () => {
     await serve(DEV);
     const io = memoryIo();
-    expect(await runCli(['snapshot', '--org', '--out', join(environment.dir, 'x.json')], io)).toBe(2);
+    expect(await runCli(['snapshot', '--org', '--out', join(aws.environment.dir, 'x.json')], io)).toBe(2);
     expect(io.err).toMatch(
       /^leash: live audit: AccessDeniedException: .*management account or a delegated administrator.*auditor-policy\.json\)\n$/,
     );
@@ -117,7 +105,7 @@ describe('leash snapshot', () => {
   it('says plainly when there are no AWS credentials, exit 2', async () => {
     // Only empty config files, no keys, no metadata service: the SDK chain finds nothing.
     const io = memoryIo();
-    expect(await runCli(['snapshot', '--out', join(environment.dir, 'x.json')], io)).toBe(2);
+    expect(await runCli(['snapshot', '--out', join(aws.environment.dir, 'x.json')], io)).toBe(2);
     expect(io.err).toMatch(/^leash: live audit: CredentialsProviderError: .*\(no AWS credentials: use --profile/);
   });
 

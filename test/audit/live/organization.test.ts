@@ -1,8 +1,7 @@
 import { LiveAuditInterrupted, loadLiveInput } from '../../../lib/audit/sources/live-input';
 import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { credentialsFor } from '../../support/aws-mock/model';
-import { type AwsMock, type MockServerOptions, startAwsMock } from '../../support/aws-mock/server';
-import { isolateAwsEnvironment } from '../../support/aws-mock/env';
+import { useAwsMock } from '../../support/aws-mock/harness';
 import {
   DEV,
   LEGACY,
@@ -13,24 +12,8 @@ import {
   syntheticOrganization,
 } from '../../support/aws-mock/worlds';
 
-let environment: ReturnType<typeof isolateAwsEnvironment>;
-let mock: AwsMock;
-/** The server to close after the test, if one was started. */
-let running: AwsMock | undefined;
-
-beforeEach(() => {
-  environment = isolateAwsEnvironment();
-});
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-  environment.restore();
-});
-
-async function serve(options: MockServerOptions = {}, world = smallOrganization()) {
-  mock = running = await startAwsMock(world, options);
-  return { iam: mock.endpoint, sts: mock.endpoint, organizations: mock.endpoint };
-}
+const aws = useAwsMock();
+const { serve } = aws;
 
 describe('organization audit', () => {
   it('audits every ACTIVE account and reports the one whose role cannot be assumed', async () => {
@@ -55,9 +38,9 @@ describe('organization audit', () => {
       },
     ]);
     // The suspended account is neither audited nor reported as missing.
-    expect(mock.calls.some((c) => c.operation === 'AssumeRole' && String(c.params.RoleArn).includes(SUSPENDED))).toBe(
-      false,
-    );
+    expect(
+      aws.mock.calls.some((c) => c.operation === 'AssumeRole' && String(c.params.RoleArn).includes(SUSPENDED)),
+    ).toBe(false);
     expect(progress[0]).toEqual([0, 4]);
     expect(progress[progress.length - 1]).toEqual([4, 4]);
 
@@ -86,7 +69,7 @@ describe('organization audit', () => {
     expect(management).toMatchObject({ isManagementAccount: true, organizationPoliciesKnown: true });
     // Its own account is read with the caller's credentials, no role.
     expect(
-      mock.calls
+      aws.mock.calls
         .filter((c) => c.operation === 'AssumeRole')
         .map((c) => c.params.RoleArn)
         .sort(),
@@ -98,15 +81,15 @@ describe('organization audit', () => {
       ].sort(),
     );
     // Member IAM is read with the member's session, never with the management credentials.
-    for (const call of mock.calls.filter((c) => c.operation === 'GetAccountAuthorizationDetails')) {
+    for (const call of aws.mock.calls.filter((c) => c.operation === 'GetAccountAuthorizationDetails')) {
       expect([MANAGEMENT, PROD, DEV]).toContain(call.callerAccountId);
     }
     // Each target's policy list and each policy's content is fetched once.
-    const listed = mock.calls
+    const listed = aws.mock.calls
       .filter((c) => c.operation === 'ListPoliciesForTarget')
       .map((c) => `${c.params.Filter}/${c.params.TargetId}/${c.params.NextToken ?? ''}`);
     expect(new Set(listed).size).toBe(listed.length);
-    const described = mock.calls.filter((c) => c.operation === 'DescribePolicy').map((c) => c.params.PolicyId);
+    const described = aws.mock.calls.filter((c) => c.operation === 'DescribePolicy').map((c) => c.params.PolicyId);
     expect(new Set(described).size).toBe(described.length);
   });
 
@@ -131,7 +114,7 @@ describe('organization audit', () => {
     const result = await loadLiveInput({ org: true, endpoints, credentials: credentialsFor(DEV) });
     expect(result.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, PROD, DEV]);
     expect(
-      mock.calls.some(
+      aws.mock.calls.some(
         (c) => c.operation === 'AssumeRole' && c.params.RoleArn === `arn:aws:iam::${MANAGEMENT}:role/leash-audit`,
       ),
     ).toBe(true);
@@ -150,7 +133,7 @@ describe('organization audit', () => {
       credentials: credentialsFor(world.organization!.managementAccountId),
     });
     expect(result.accounts).toHaveLength(6);
-    expect(mock.peakInFlight('GetAccountAuthorizationDetails')).toBe(2);
+    expect(aws.mock.peakInFlight('GetAccountAuthorizationDetails')).toBe(2);
   });
 
   it('stops on abort and says what was read', async () => {
@@ -175,6 +158,6 @@ describe('organization audit', () => {
     expect(partial.total).toBe(4);
     // The management account is read first (with the caller's credentials); no member was started after.
     expect(partial.accounts[0].accountId).toBe(MANAGEMENT);
-    expect(mock.calls.filter((c) => c.operation === 'AssumeRole')).toEqual([]);
+    expect(aws.mock.calls.filter((c) => c.operation === 'AssumeRole')).toEqual([]);
   });
 });

@@ -1,30 +1,13 @@
 import { loadLiveInput } from '../../../lib/audit/sources/live-input';
 import { credentialsFor } from '../../support/aws-mock/model';
-import { type AwsMock, type MockServerOptions, startAwsMock } from '../../support/aws-mock/server';
-import { isolateAwsEnvironment } from '../../support/aws-mock/env';
-import { DEV, LEGACY, MANAGEMENT, PROD, smallOrganization } from '../../support/aws-mock/worlds';
+import { useAwsMock } from '../../support/aws-mock/harness';
+import { DEV, LEGACY, MANAGEMENT, PROD } from '../../support/aws-mock/worlds';
 
-let environment: ReturnType<typeof isolateAwsEnvironment>;
-let mock: AwsMock;
-/** The server to close after the test, if one was started. */
-let running: AwsMock | undefined;
-
-beforeEach(() => {
-  environment = isolateAwsEnvironment();
-});
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-  environment.restore();
-});
-
-async function serve(options: MockServerOptions = {}, world = smallOrganization()) {
-  mock = running = await startAwsMock(world, options);
-  return { iam: mock.endpoint, sts: mock.endpoint, organizations: mock.endpoint };
-}
+const aws = useAwsMock();
+const { serve } = aws;
 
 const statuses = (operation: string, caller?: string) =>
-  mock.calls
+  aws.mock.calls
     .filter((c) => c.operation === operation && (caller === undefined || c.callerAccountId === caller))
     .map((c) => c.error ?? c.status);
 

@@ -1,5 +1,5 @@
 // Date condition operators: values are ISO 8601 timestamps or epoch seconds (as aws:EpochTime carries).
-import type { ConditionOperator } from './operator';
+import { orderedOperator, type ConditionOperator } from './operator';
 
 /** Milliseconds since the epoch, or undefined for a value that is neither ISO 8601 nor epoch seconds. */
 export function parseDate(text: string): number | undefined {
@@ -20,16 +20,7 @@ function date(
   negated: boolean,
   compare: (request: number, policy: number) => boolean,
 ): ConditionOperator {
-  return {
-    name,
-    negated,
-    policyVariables: false,
-    matches(requestValue, policyValue) {
-      const request = parseDate(requestValue);
-      const policy = parseDate(policyValue);
-      return request !== undefined && policy !== undefined && compare(request, policy);
-    },
-  };
+  return orderedOperator(name, negated, parseDate, compare);
 }
 
 export const DateEquals = date('DateEquals', false, (r, p) => r === p);

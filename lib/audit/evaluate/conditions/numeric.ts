@@ -1,5 +1,5 @@
 // Numeric condition operators. A value that is not a number never matches (AWS treats it as no match).
-import type { ConditionOperator } from './operator';
+import { orderedOperator, type ConditionOperator } from './operator';
 
 /** Parse an IAM numeric value: decimal integers or floats, optional sign; anything else is not a number. */
 export function parseNumeric(text: string): number | undefined {
@@ -12,16 +12,7 @@ function numeric(
   negated: boolean,
   compare: (request: number, policy: number) => boolean,
 ): ConditionOperator {
-  return {
-    name,
-    negated,
-    policyVariables: false,
-    matches(requestValue, policyValue) {
-      const request = parseNumeric(requestValue);
-      const policy = parseNumeric(policyValue);
-      return request !== undefined && policy !== undefined && compare(request, policy);
-    },
-  };
+  return orderedOperator(name, negated, parseNumeric, compare);
 }
 
 export const NumericEquals = numeric('NumericEquals', false, (r, p) => r === p);

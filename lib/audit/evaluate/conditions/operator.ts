@@ -22,3 +22,25 @@ export interface ConditionOperator {
 
 /** `[start, end)` of a policy value that must be compared literally (a substituted policy variable). */
 export type LiteralRange = readonly [number, number];
+
+/**
+ * An ordered comparison (Numeric*, Date*): both values go through `parse`, and a value that does not parse
+ * never matches, as in AWS.
+ */
+export function orderedOperator(
+  name: string,
+  negated: boolean,
+  parse: (text: string) => number | undefined,
+  compare: (request: number, policy: number) => boolean,
+): ConditionOperator {
+  return {
+    name,
+    negated,
+    policyVariables: false,
+    matches(requestValue, policyValue) {
+      const request = parse(requestValue);
+      const policy = parse(policyValue);
+      return request !== undefined && policy !== undefined && compare(request, policy);
+    },
+  };
+}
