@@ -376,10 +376,38 @@ function checkDuplicateSids(statements: ReturnType<typeof rawStatements>, type?:
 
 /** Grammar and type-rule problems of a decoded document, zod issues and our own checks together. */
 export function checkDocument(document: unknown, type?: PolicyType): PolicyProblem[] {
-  return analyseDocument(document, type).problems;
+  return [...analyseDocument(document, type).problems];
 }
 
-function analyseDocument(document: unknown, type?: PolicyType): { problems: PolicyProblem[]; data?: PolicyDocument } {
+interface DocumentAnalysis {
+  readonly problems: readonly PolicyProblem[];
+  readonly data?: PolicyDocument;
+  normalized?: NormalizedPolicy;
+}
+
+/**
+ * Analyses of document objects already seen, by policy type. An audit asks about the same document many
+ * times (the evaluator, the statement rules, the validator), and one managed policy serves thousands of
+ * principals; documents are never mutated once loaded, so an object's analysis can be reused.
+ */
+const analyses = new WeakMap<object, Map<PolicyType | '', DocumentAnalysis>>();
+
+function analyseDocument(document: unknown, type?: PolicyType): DocumentAnalysis {
+  if (typeof document !== 'object' || document === null) return analyseDocumentNow(document, type);
+  let byType = analyses.get(document);
+  if (!byType) {
+    byType = new Map();
+    analyses.set(document, byType);
+  }
+  let analysis = byType.get(type ?? '');
+  if (!analysis) {
+    analysis = analyseDocumentNow(document, type);
+    byType.set(type ?? '', analysis);
+  }
+  return analysis;
+}
+
+function analyseDocumentNow(document: unknown, type?: PolicyType): DocumentAnalysis {
   // Reporting inputs (for "got ..." in messages) costs about as much again, so only a failed parse pays it.
   const parsed = PolicyDocumentSchema.safeParse(document);
   const problems = parsed.success
@@ -488,7 +516,7 @@ export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseRe
   }
   return {
     ok: true,
-    policy: normalizePolicy(analysis.data),
+    policy: (analysis.normalized ??= normalizePolicy(analysis.data)),
     document: analysis.data,
     warnings: withWhere(problems, options.where),
   };

@@ -33,6 +33,31 @@ export interface ValidateOptions {
   readonly where?: string;
 }
 
+/** What the catalog says of one action pattern: a known service, and whether the pattern names any action. */
+interface PatternVerdict {
+  readonly knownService: boolean;
+  readonly matchesAny: boolean;
+}
+
+/** Verdicts per catalog and lower-cased pattern: an account repeats the same patterns in thousands of policies. */
+const verdicts = new WeakMap<Catalog, Map<string, PatternVerdict>>();
+
+function patternVerdict(pattern: string, service: string, catalog: Catalog): PatternVerdict {
+  let byPattern = verdicts.get(catalog);
+  if (!byPattern) {
+    byPattern = new Map();
+    verdicts.set(catalog, byPattern);
+  }
+  const key = pattern.toLowerCase();
+  let verdict = byPattern.get(key);
+  if (!verdict) {
+    const knownService = catalog.hasService(service);
+    verdict = { knownService, matchesAny: knownService && expandActionPattern(pattern, catalog).length > 0 };
+    byPattern.set(key, verdict);
+  }
+  return verdict;
+}
+
 function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog: Catalog): PolicyProblem[] {
   const out: PolicyProblem[] = [];
   for (const { path, statement } of rawStatements(document)) {
@@ -46,7 +71,8 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
       for (const { path: patternPath, value } of elementStrings(record, key, path)) {
         if (value === '*' || checkActionPattern(value)) continue;
         const service = value.slice(0, value.indexOf(':'));
-        if (!catalog.hasService(service)) {
+        const verdict = patternVerdict(value, service, catalog);
+        if (!verdict.knownService) {
           out.push(
             problem(
               patternPath,
@@ -57,8 +83,7 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
           );
           continue;
         }
-        const matched = expandActionPattern(value, catalog);
-        if (matched.length === 0) {
+        if (!verdict.matchesAny) {
           const consequence =
             key === 'NotAction' ? 'it exempts nothing' : deny ? 'this Deny denies nothing' : 'it grants nothing';
           out.push(

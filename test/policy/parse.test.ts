@@ -540,3 +540,30 @@ describe('parsePolicy per-type rules', () => {
     expect(result.ok ? [] : result.problems).toEqual([]);
   });
 });
+
+describe('parsePolicy on a document it has seen before', () => {
+  // The audit parses one managed policy for every principal and rule that reads it; the answers must stay
+  // those of the type and place each call names.
+  const document = {
+    Version: V,
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 's3:GetObject' }],
+  };
+
+  it('applies the rules of the type asked for, whatever type was asked before', () => {
+    const asIdentity = [
+      'Statement[0].Principal: Principal is not allowed in an identity policy: the principal is whoever the policy is attached to',
+      'Statement[0]: needs Resource or NotResource',
+    ];
+    expect(lines(document, 'identity')).toEqual(asIdentity);
+    expect(parsePolicy(document, { type: 'resource' }).ok).toBe(true);
+    expect(lines(document, 'resource')).toEqual(['Statement[0]: has no Resource or NotResource']);
+    expect(lines(document, 'identity')).toEqual(asIdentity);
+  });
+
+  it('stamps each call’s own location on the problems', () => {
+    const first = parsePolicy(document, { type: 'identity', where: 'policy A' });
+    const second = parsePolicy(document, { type: 'identity', where: 'policy B' });
+    expect(first.ok ? [] : first.problems.map((p) => p.where)).toEqual(['policy A', 'policy A']);
+    expect(second.ok ? [] : second.problems.map((p) => p.where)).toEqual(['policy B', 'policy B']);
+  });
+});

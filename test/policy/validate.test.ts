@@ -41,6 +41,19 @@ describe('validatePolicy', () => {
     ]);
   });
 
+  it('reports a misspelt pattern at every place it is written, in any case, policy after policy', () => {
+    const policy = (action: string) => ({ Version: V, Statement: [{ Effect: 'Deny', Action: action, Resource: '*' }] });
+    const first = show(validatePolicy(policy('rds:DeleteDBInstances'), 'identity', catalog));
+    expect(first).toEqual([
+      'Statement[0].Action: "rds:DeleteDBInstances" matches no action of rds (AWS action catalog test-fixture): this Deny denies nothing',
+    ]);
+    expect(show(validatePolicy(policy('rds:DeleteDBInstances'), 'identity', catalog))).toEqual(first);
+    expect(show(validatePolicy(policy('RDS:deletedbinstances'), 'identity', catalog))).toEqual([
+      'Statement[0].Action: "RDS:deletedbinstances" matches no action of RDS (AWS action catalog test-fixture): this Deny denies nothing',
+    ]);
+    expect(validatePolicy(policy('RDS:deletedbinstance'), 'identity', catalog)).toEqual([]);
+  });
+
   it('reports actions of services without RCP support in an RCP', () => {
     const rcp = {
       Version: V,

@@ -12,8 +12,20 @@ export interface TrustStatement {
   readonly conditionKeys: ReadonlySet<string>;
 }
 
+/** Found once per snapshot: the four trust rules read the same statements. */
+const found = new WeakMap<AccountSnapshot, readonly TrustStatement[]>();
+
 /** Allow statements of every (non service-linked) role's trust policy that grant an sts:AssumeRole* action. */
-export function trustStatements(snapshot: AccountSnapshot): TrustStatement[] {
+export function trustStatements(snapshot: AccountSnapshot): readonly TrustStatement[] {
+  let statements = found.get(snapshot);
+  if (!statements) {
+    statements = findTrustStatements(snapshot);
+    found.set(snapshot, statements);
+  }
+  return statements;
+}
+
+function findTrustStatements(snapshot: AccountSnapshot): TrustStatement[] {
   const out: TrustStatement[] = [];
   for (const role of snapshot.principals) {
     if (role.kind !== 'role' || role.serviceLinked || role.trustPolicy === undefined) continue;
