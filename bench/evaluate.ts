@@ -6,6 +6,7 @@
 //     [--input file.json] [--roles 10000] [--actions all|destructive]
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { compileAccount } from '../lib/audit/evaluate';
 import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-details';
 import type { AccountSnapshot, Principal } from '../lib/audit/sources/snapshot';
@@ -199,7 +200,9 @@ if (require.main === module) {
       .join(' ')}`,
   );
   const results = runEvaluateBench({
-    input: argument('input') ?? '/work/shared/data/cloudsplaining-example-authz.json',
+    // dist/bench -> the shared/ folder beside the project
+    input:
+      argument('input') ?? join(__dirname, '..', '..', '..', 'shared', 'data', 'cloudsplaining-example-authz.json'),
     roles: Number(argument('roles') ?? 10_000),
     actions: argument('actions') === 'destructive' ? 'destructive' : 'all',
   });

@@ -70,6 +70,28 @@ export class CatalogIndex {
     return this.global.get(action) ?? -1;
   }
 
+  /**
+   * The catalog's actions at the given catalog indices (any order), with their prepared list already
+   * known: callers that select actions by index skip looking each action up again.
+   */
+  select(indices: ArrayLike<number>): readonly CatalogAction[] {
+    const actions = new Array<CatalogAction>(indices.length);
+    const positions = new Int32Array(indices.length);
+    const globals = Int32Array.from(indices);
+    const runs: { service: string; start: number; end: number }[] = [];
+    for (let i = 0; i < globals.length; i++) {
+      const global = globals[i];
+      actions[i] = this.catalog.actions[global];
+      positions[i] = this.positionByGlobal[global];
+      const service = this.serviceByGlobal[global];
+      const last = runs[runs.length - 1];
+      if (last && last.service === service) last.end = i + 1;
+      else runs.push({ service, start: i, end: i + 1 });
+    }
+    this.lists.set(actions, { positions, globals, runs });
+    return actions;
+  }
+
   /** Prepared form of a list of actions (cached per list object: callers reuse the same list). */
   list(actions: readonly CatalogAction[]): ActionList {
     let list = this.lists.get(actions);

@@ -43,6 +43,14 @@ export interface CompiledStatement {
   readonly actionDependentKeys: readonly string[];
   /** Whether anything in Resource or Condition reads principal facts (keys or policy variables). */
   readonly principalDependent: boolean;
+  /**
+   * The conditions on principal keys (aws:PrincipalArn, aws:PrincipalTag/..., aws:username): each answers
+   * the same for every action of one principal. When the statement has no policy variable either, two
+   * principals whose answers to these agree get the same answers from the statement.
+   */
+  readonly principalConditions: readonly NormalizedCondition[];
+  /** Whether Resource or a condition value holds a policy variable (`${aws:username}`). */
+  readonly usesVariables: boolean;
   /** Applies whenever the action matches (Resource `*`, no conditions). */
   readonly unconditional: boolean;
   /** Whether the answer can differ between actions of one service (resource patterns, action-dependent keys). */
@@ -191,15 +199,16 @@ export function compileStatement(
   const negatedAction = statement.actions === undefined;
   const resource = resourceTest(statement);
   const keys = new Set<string>();
-  let principalDependent = false;
+  const principalConditions: NormalizedCondition[] = [];
+  let usesVariables = false;
   for (const condition of statement.conditions) {
     const lower = condition.key.toLowerCase();
     if (isActionDependentKey(lower)) keys.add(lower);
-    if (isPrincipalKey(lower)) principalDependent = true;
+    if (isPrincipalKey(lower)) principalConditions.push(condition);
     for (const value of condition.values) {
       for (const variable of parsePolicyValue(value).variableKeys) {
         if (isActionDependentKey(variable)) keys.add(variable);
-        principalDependent = true;
+        usesVariables = true;
       }
     }
   }
@@ -207,10 +216,11 @@ export function compileStatement(
     for (const pattern of resource.patterns) {
       for (const variable of pattern.variableKeys) {
         if (isActionDependentKey(variable)) keys.add(variable);
-        principalDependent = true;
+        usesVariables = true;
       }
     }
   }
+  const principalDependent = usesVariables || principalConditions.length > 0;
   const ref: StatementRef = {
     policy: source.policy,
     policyKind: source.policyKind,
@@ -234,6 +244,8 @@ export function compileStatement(
     conditions: statement.conditions,
     actionDependentKeys: [...keys],
     principalDependent,
+    principalConditions,
+    usesVariables,
     unconditional: resource.kind === 'all' && statement.conditions.length === 0,
     shapeDependent: resource.kind === 'patterns' || keys.size > 0,
   };

@@ -6,13 +6,16 @@
 // Bulk path: actions are handled per service. For each service the candidate statements of every layer are
 // looked up once, with a table of which actions of the service each statement matches. When every table is
 // "all" or "none" and no statement's answer varies by action, one decision template serves the whole
-// service; otherwise actions with the same matching statements share a template.
+// service; otherwise its actions are split into classes that meet the same statements with the same
+// answers (action-classes.ts), one template per class. Principals that meet the same statements of a
+// service with the same answers share its plan, classes and templates.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { resourceMatches } from '../../policy';
+import { actionClasses, shapeCode, type ActionClasses } from './action-classes';
 import { catalogIndex, plainDenialOf, type ActionList, type CatalogIndex } from './catalog-index';
 import { evaluateCondition } from './condition';
 import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
-import { actionCarries, RequestKeys, UNKNOWN_ACTION_FACTS, type ActionFacts, type PrincipalFacts } from './context';
+import { RequestKeys, UNKNOWN_ACTION_FACTS, type ActionFacts, type PrincipalFacts } from './context';
 import { substitute } from './policy-variables';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type {
@@ -87,10 +90,21 @@ interface Template {
   decisions?: Map<number, ActionDecision>;
 }
 
-/** Templates built only from shared statements, for every principal of one compiled account. */
+/**
+ * What principals of one compiled account share: templates built only from shared statements, and service
+ * plans by request context and statement signature (see PrincipalEvaluator.planKey), so principals that
+ * meet the same statements of a service with the same answers reuse one plan and its templates.
+ */
 export class TemplateCache {
   readonly templates = new Map<string, Template>();
+  readonly plans = new WeakMap<RequestContext, Map<string, ServicePlan>>();
+  /** Action classes by plan key: they depend on the statements alone, not on the request context. */
+  readonly classes = new Map<string, ActionClasses>();
 }
+
+/** The request context of calls that name none: one object, so their plans can be shared. */
+const NO_CONTEXT: RequestContext = Object.freeze({});
+const TRI_CODE = ['n', 'y', 'm'];
 
 function materialize(
   index: CatalogIndex,
@@ -146,6 +160,11 @@ interface ServicePlan {
   /** One template serves every catalog action of the service. */
   readonly uniform: boolean;
   uniformTemplate?: Template;
+  /** The key principals share the plan under (see planKey); undefined for a principal's own plan. */
+  readonly key?: string;
+  /** For a service that is not uniform: its actions' classes (found on first use), and a template per class. */
+  classes?: ActionClasses;
+  classTemplates?: (Template | undefined)[];
 }
 
 const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };
@@ -240,13 +259,16 @@ function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly stri
 class Call {
   readonly keys: RequestKeys;
   /**
-   * Answers remembered by statement id. A map, not an array indexed by id: ids are account-wide, and an
-   * array sized by the account's statement count made every call cost as much as the whole account.
+   * Answers remembered by statement id (per action shape code for shape-dependent statements). A map, not
+   * an array indexed by id: ids are account-wide, and an array sized by the account's statement count made
+   * every call cost as much as the whole account.
    */
-  private readonly memo = new Map<number, Applies | Map<string, Applies>>();
+  private readonly memo = new Map<number, Applies | Map<number, Applies>>();
   readonly plans = new Map<string, ServicePlan>();
   readonly templates = new Map<string, Template>();
   readonly scratch = new Scratch();
+  /** Per statement id: its principal conditions' answers for this principal, coded (see principalAnswers). */
+  private readonly principalCodes = new Map<number, string | null>();
 
   constructor(
     facts: PrincipalFacts,
@@ -264,9 +286,9 @@ class Call {
       }
       return known;
     }
-    let shape = wildcardOnly ? 'w' : 'r';
-    for (const key of statement.actionDependentKeys) shape += actionCarries(facts, key) ? '1' : '0';
-    let map = this.memo.get(statement.id) as Map<string, Applies> | undefined;
+    const shape = shapeCode(statement, facts, wildcardOnly);
+    if (shape < 0) return this.compute(statement, facts, wildcardOnly);
+    let map = this.memo.get(statement.id) as Map<number, Applies> | undefined;
     if (!map) {
       map = new Map();
       this.memo.set(statement.id, map);
@@ -277,6 +299,29 @@ class Call {
       map.set(shape, known);
     }
     return known;
+  }
+
+  /**
+   * The answers of a statement's principal conditions for this principal, coded: equal codes (with equal
+   * other inputs) mean equal answers from the statement. Undefined when the statement reads the principal
+   * through policy variables, which no code captures.
+   */
+  principalAnswers(statement: CompiledStatement): string | undefined {
+    let code = this.principalCodes.get(statement.id);
+    if (code === undefined) {
+      if (statement.usesVariables) code = null;
+      else {
+        // Principal keys are looked up the same way whatever the action.
+        const lookup = this.keys.lookupFor(UNKNOWN_ACTION_FACTS);
+        code = '';
+        for (const condition of statement.principalConditions) {
+          const result = evaluateCondition(condition, lookup);
+          code += TRI_CODE[result.tri] + (result.tri === MAYBE ? result.dependsOn.join('\u0000') : '');
+        }
+      }
+      this.principalCodes.set(statement.id, code);
+    }
+    return code ?? undefined;
   }
 
   private compute(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
@@ -349,6 +394,8 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   readonly resourceControlPolicies: OrganizationLayerState;
   readonly notes: readonly string[];
   private readonly index: CatalogIndex;
+  /** Plan keys by service, for calls whose context names no condition keys (null: not shareable). */
+  private readonly planKeys = new Map<string, string | null>();
 
   constructor(
     private readonly layers: PrincipalLayers,
@@ -364,7 +411,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     this.index = catalogIndex(catalog);
   }
 
-  decide(action: string, context: RequestContext = {}): ActionDecision {
+  decide(action: string, context: RequestContext = NO_CONTEXT): ActionDecision {
     const call = new Call(this.layers.facts, context);
     const known = this.catalog.get(action);
     if (known) {
@@ -375,7 +422,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     return this.evaluate(call, undefined, action, service, -1);
   }
 
-  decideMany(actions: readonly CatalogAction[], context: RequestContext = {}): ActionDecision[] {
+  decideMany(actions: readonly CatalogAction[], context: RequestContext = NO_CONTEXT): ActionDecision[] {
     const list = this.index.list(actions);
     const out = new Array<ActionDecision>(actions.length);
     this.walk(actions, list, context, (template, from, to) => {
@@ -398,7 +445,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     return out;
   }
 
-  decisionKinds(actions: readonly CatalogAction[], context: RequestContext = {}): Uint8Array {
+  decisionKinds(actions: readonly CatalogAction[], context: RequestContext = NO_CONTEXT): Uint8Array {
     const out = new Uint8Array(actions.length);
     this.walk(actions, this.index.list(actions), context, (template, from, to) => {
       const kind = DECISION_KIND[template.decision];
@@ -418,6 +465,10 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     for (const run of list.runs) {
       const plan = this.plan(call, run.service);
       let start = run.start;
+      if (!plan.uniform) {
+        this.walkClasses(call, plan, run, actions, list, visit);
+        continue;
+      }
       if (plan.uniform) {
         // Catalog actions of a uniform service share one template; stragglers from elsewhere go below.
         let end = start;
@@ -443,21 +494,136 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     }
   }
 
+  /** A run of a non-uniform service: one template per class of actions (see action-classes.ts). */
+  private walkClasses(
+    call: Call,
+    plan: ServicePlan,
+    run: ActionList['runs'][number],
+    actions: readonly CatalogAction[],
+    list: ActionList,
+    visit: (template: Template, from: number, to: number) => void,
+  ): void {
+    const classes = this.classesOf(plan, run.service);
+    const templates = (plan.classTemplates ??= new Array<Template | undefined>(classes.count));
+    const positions = list.positions;
+    let i = run.start;
+    while (i < run.end) {
+      const position = positions[i];
+      const action = actions[i];
+      if (position < 0) {
+        // Not from the catalog: decided on its own, by its name.
+        visit(this.template(call, plan, action, action.action, position, list.globals[i]), i, i + 1);
+        i++;
+        continue;
+      }
+      const id = classes.of[position];
+      let end = i + 1;
+      while (end < run.end && positions[end] >= 0 && classes.of[positions[end]] === id) end++;
+      const template = (templates[id] ??= this.template(call, plan, action, action.action, position, list.globals[i]));
+      visit(template, i, end);
+      i = end;
+    }
+  }
+
+  private classesOf(plan: ServicePlan, service: string): ActionClasses {
+    if (!plan.classes) {
+      let classes = plan.key === undefined ? undefined : this.shared.classes.get(plan.key);
+      if (!classes) {
+        const actions = this.index.actionsOf(service);
+        const layers = [plan.denies, plan.organizationDenies, ...plan.scp, plan.identity];
+        if (plan.boundary && plan.boundary !== 'missing') layers.push(plan.boundary);
+        classes = actionClasses(layers, actions, (position) => this.index.factsOf(actions[position]));
+        if (plan.key !== undefined) this.shared.classes.set(plan.key, classes);
+      }
+      plan.classes = classes;
+    }
+    return plan.classes;
+  }
+
+  /**
+   * A key under which principals share a service plan: the statements of every layer that may match the
+   * service, with the answers of principal conditions where a statement has them. Undefined when a
+   * statement reads the principal through a policy variable (the plan is then this principal's own).
+   */
+  private planKey(
+    call: Call,
+    service: string,
+    layers: readonly (readonly CompiledStatement[])[],
+    boundary: 'missing' | undefined | readonly CompiledStatement[],
+  ): string | undefined {
+    // The key reads the request context only through context keys that override principal keys.
+    if (call.context.contextKeys !== undefined) return this.buildPlanKey(call, service, layers, boundary);
+    let key = this.planKeys.get(service);
+    if (key === undefined) {
+      key = this.buildPlanKey(call, service, layers, boundary) ?? null;
+      this.planKeys.set(service, key);
+    }
+    return key ?? undefined;
+  }
+
+  private buildPlanKey(
+    call: Call,
+    service: string,
+    layers: readonly (readonly CompiledStatement[])[],
+    boundary: 'missing' | undefined | readonly CompiledStatement[],
+  ): string | undefined {
+    let key = `${service}|${this.layers.scp}|${this.layers.rcp}|${boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b'}`;
+    const all = Array.isArray(boundary) ? [...layers, boundary] : layers;
+    for (const statements of all) {
+      key += '/';
+      for (const statement of statements) {
+        key += statement.id;
+        if (statement.principalDependent) {
+          const answers = call.principalAnswers(statement);
+          if (answers === undefined) return undefined;
+          key += `=${answers}`;
+        }
+        key += ',';
+      }
+    }
+    return key;
+  }
+
   private plan(call: Call, service: string): ServicePlan {
     let plan = call.plans.get(service);
     if (plan) return plan;
     const layers = this.layers;
     const actions = this.index.actionsOf(service);
     const rcpService = this.catalog.rcpServices.has(service);
-    const denies = layerPlan(layers.denies.candidates(service), service, actions);
     const organizationDenies = layers.organizationDenies?.plan(service, actions) ?? NO_LAYER;
     const scp = layers.scp === 'applied' ? layers.scpLevels.map((level) => level.allows.plan(service, actions)) : [];
-    const identity = layerPlan(layers.identityAllows.candidates(service), service, actions);
+    const denyCandidates = layers.denies.candidates(service);
+    const identityCandidates = layers.identityAllows.candidates(service);
     const boundarySource = layers.boundaryAllows;
-    const boundary =
+    const boundaryCandidates =
       boundarySource === 'missing' || boundarySource === undefined
         ? boundarySource
-        : layerPlan(boundarySource.candidates(service), service, actions);
+        : boundarySource.candidates(service);
+    const key = this.planKey(
+      call,
+      service,
+      [denyCandidates, organizationDenies.statements, ...scp.map((level) => level.statements), identityCandidates],
+      boundaryCandidates,
+    );
+    let shared: Map<string, ServicePlan> | undefined;
+    if (key !== undefined) {
+      shared = this.shared.plans.get(call.context);
+      if (!shared) {
+        shared = new Map();
+        this.shared.plans.set(call.context, shared);
+      }
+      plan = shared.get(key);
+      if (plan) {
+        call.plans.set(service, plan);
+        return plan;
+      }
+    }
+    const denies = layerPlan(denyCandidates, service, actions);
+    const identity = layerPlan(identityCandidates, service, actions);
+    const boundary =
+      boundaryCandidates === 'missing' || boundaryCandidates === undefined
+        ? boundaryCandidates
+        : layerPlan(boundaryCandidates, service, actions);
     const scpUnknown = layers.scp === 'unknown';
     const rcpUnknown = layers.rcp === 'unknown' && rcpService;
     const unevaluated = scpUnknown
@@ -473,8 +639,9 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       scp.every(layerIsUniform) &&
       layerIsUniform(identity) &&
       (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
-    plan = { denies, organizationDenies, scp, identity, boundary, unevaluated, uniform };
+    plan = { denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, key };
     call.plans.set(service, plan);
+    if (key !== undefined) shared?.set(key, plan);
     return plan;
   }
 
@@ -490,6 +657,19 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     if (plan.uniform && position >= 0) {
       plan.uniformTemplate ??= this.template(call, plan, catalogAction, action, position, global);
       return materialize(this.index, plan.uniformTemplate, action, catalogAction, global);
+    }
+    if (position >= 0) {
+      const classes = this.classesOf(plan, service);
+      const templates = (plan.classTemplates ??= new Array<Template | undefined>(classes.count));
+      const template = (templates[classes.of[position]] ??= this.template(
+        call,
+        plan,
+        catalogAction,
+        action,
+        position,
+        global,
+      ));
+      return materialize(this.index, template, action, catalogAction, global);
     }
     return materialize(
       this.index,

@@ -2,7 +2,7 @@
 // off for that resource, one call before the delete.
 import type { Finding, RuleContext, RuleMeta, Severity } from './types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
-import { docsUrl, listActions, uniqueEvidence } from './support/meta';
+import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionTagText } from './support/production';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -53,7 +53,7 @@ export function check(context: RuleContext): Finding[] {
         ` (${listActions([...allowed, ...depends].map((d) => d.action))}).`,
       principalArn: principal.arn,
       location: principal.location,
-      evidence: uniqueEvidence([...allowed, ...depends].flatMap((d) => d.allowedBy)),
+      evidence: allowEvidence([...allowed, ...depends]),
       details: {
         tagKey: key,
         allowedCount: allowed.length,

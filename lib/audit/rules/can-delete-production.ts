@@ -1,7 +1,7 @@
 // Who can delete or recreate a production-tagged resource, and which guardrail fails to stop each action.
 import type { ActionDecision } from '../evaluate/types';
 import type { Finding, RuleContext, RuleMeta, Severity } from './types';
-import { docsUrl, listActions, uniqueEvidence } from './support/meta';
+import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -78,7 +78,7 @@ export function check(context: RuleContext): Finding[] {
       message: parts.filter(Boolean).join(' '),
       principalArn: principal.arn,
       location: principal.location,
-      evidence: uniqueEvidence(allowed.concat(depends).flatMap((d) => d.allowedBy)),
+      evidence: allowEvidence(allowed.concat(depends)),
       details: {
         productionTag: productionTagText(guardrails),
         allowedCount: allowed.length,

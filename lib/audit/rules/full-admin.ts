@@ -2,7 +2,7 @@
 // equivalent such as a NotAction allow of almost everything. This is the incident's starting point.
 import type { CatalogAction } from '../../catalog/types';
 import type { Finding, RuleContext, RuleMeta } from './types';
-import { docsUrl, uniqueEvidence } from './support/meta';
+import { docsUrl, allowEvidence } from './support/meta';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
 export const scope = 'principal' as const;
@@ -41,7 +41,7 @@ export function check(context: RuleContext): Finding[] {
     const share = summary.allowed / summary.total;
     if (share < ADMIN_THRESHOLD) continue;
     const percent = (share * 100).toFixed(1);
-    const evidence = uniqueEvidence(compiled.decideMany(probes).flatMap((d) => d.allowedBy));
+    const evidence = allowEvidence(compiled.decideMany(probes));
     findings.push({
       ruleId: meta.id,
       category: meta.category,

@@ -9,6 +9,7 @@ import { parseAuthorizationDetails } from '../../../lib/audit/sources/authorizat
 import type { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { loadCatalog } from '../../../lib/catalog';
 import type { CatalogAction } from '../../../lib/catalog/types';
+import { CLOUDSPLAINING_AUTHZ } from '../../support/shared-data';
 
 const catalog = loadCatalog();
 const KINDS = ['denied', 'allowed', 'depends'] as const;
@@ -53,7 +54,7 @@ describe('decideMany agrees with decide, action by action', () => {
   });
 
   it('on the Cloudsplaining example (every third principal)', () => {
-    const file = '/work/shared/data/cloudsplaining-example-authz.json';
+    const file = CLOUDSPLAINING_AUTHZ;
     expectBulkAgrees(compiled(parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file)), 3);
   });
 });

@@ -8,6 +8,7 @@ import { loadAuditInput } from '../../../lib/audit/sources';
 import { parseAuthorizationDetails } from '../../../lib/audit/sources/authorization-details';
 import type { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { catalog } from './helpers';
+import { CLOUDSPLAINING_AUTHZ } from '../../support/shared-data';
 
 function expectExact(snapshot: AccountSnapshot, every = 1): void {
   const account = compileAccount(snapshot, catalog);
@@ -37,7 +38,7 @@ describe('candidate actions', () => {
   });
 
   it('cover everything the evaluator grants in the Cloudsplaining example (every fifth principal)', () => {
-    const file = '/work/shared/data/cloudsplaining-example-authz.json';
+    const file = CLOUDSPLAINING_AUTHZ;
     expectExact(parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file), 5);
   });
 
@@ -64,5 +65,27 @@ describe('candidate actions', () => {
         'logs:PutLogEvents',
       ].sort(),
     );
+  });
+
+  it('narrow a rule’s list to the candidates in the list’s own order, repeats and all', () => {
+    const snapshot = parseAuthorizationDetails(
+      JSON.parse(readFileSync('examples/example-account/authorization-details.json', 'utf8')),
+      'example',
+    );
+    const index = createCandidateIndex(snapshot, catalog, policiesInUse(snapshot));
+    const role = snapshot.principals.find((p) => p.name === 'payments-api-lambda')!;
+    const named = (...actions: string[]) => actions.map((action) => catalog.get(action)!);
+    const list = named('logs:PutLogEvents', 's3:DeleteBucket', 'dynamodb:Query', 'dynamodb:GetItem');
+    expect(index.restrict(role, list).map((a) => a.action)).toEqual([
+      'logs:PutLogEvents',
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+    ]);
+    const repeated = named('dynamodb:Query', 'ec2:TerminateInstances', 'dynamodb:Query');
+    expect(index.restrict(role, repeated).map((a) => a.action)).toEqual(['dynamodb:Query', 'dynamodb:Query']);
+    const foreign = { ...catalog.get('dynamodb:PutItem')! };
+    expect(index.restrict(role, [foreign, ...named('dynamodb:PutItem')]).map((a) => a.action)).toEqual([
+      'dynamodb:PutItem',
+    ]);
   });
 });

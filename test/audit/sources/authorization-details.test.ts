@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parseAuthorizationDetails } from '../../../lib/audit/sources/authorization-details';
 import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { InputError } from '../../../lib/util/read-input';
+import { CLOUDSPLAINING_AUTHZ } from '../../support/shared-data';
 
-const CLOUDSPLAINING = '/work/shared/data/cloudsplaining-example-authz.json';
-const raw = JSON.parse(readFileSync(CLOUDSPLAINING, 'utf8'));
+const raw = JSON.parse(readFileSync(CLOUDSPLAINING_AUTHZ, 'utf8'));
 
 interface RawPrincipal {
   Arn: string;
@@ -40,7 +40,7 @@ const minimal = (overrides: object = {}) => ({
 });
 
 describe('parseAuthorizationDetails on the Cloudsplaining example account', () => {
-  const snapshot = parseAuthorizationDetails(raw, CLOUDSPLAINING);
+  const snapshot = parseAuthorizationDetails(raw, CLOUDSPLAINING_AUTHZ);
 
   it('yields a valid AccountSnapshot', () => {
     expect(AccountSnapshot.safeParse(snapshot).success).toBe(true);

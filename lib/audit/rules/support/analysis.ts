@@ -3,6 +3,7 @@
 // evaluator is asked only about actions some identity Allow names (the rest are implicitly denied).
 import type { Catalog } from '../../../catalog/types';
 import type { GuardrailSpec } from '../../../guardrails/spec';
+import { catalogIndex } from '../../evaluate/catalog-index';
 import type { CompiledAccount } from '../../evaluate/types';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { AccountAnalysis, PrincipalAccessSummary } from '../types';
@@ -24,7 +25,9 @@ export function createAccountAnalysis(
   const agentTag = guardrails.agents.principalTag;
   const policies = policiesInUse(snapshot);
   const candidates = createCandidateIndex(snapshot, catalog, policies);
-  const writeLevel = new Map(catalog.actions.map((action) => [action, WRITE_LEVELS.has(action.accessLevel)]));
+  const index = catalogIndex(catalog);
+  // By catalog index: 1 for actions at a write access level.
+  const writeLevel = Uint8Array.from(catalog.actions, (action) => (WRITE_LEVELS.has(action.accessLevel) ? 1 : 0));
 
   return {
     principals,
@@ -41,6 +44,7 @@ export function createAccountAnalysis(
         const asked = candidates.candidates(principal);
         // Kinds only: a whole-catalog summary must not build a decision object per action.
         const kinds = compiled.decisionKinds(asked);
+        const globals = index.list(asked).globals;
         let allowed = 0;
         let depends = 0;
         let writeAllowed = 0;
@@ -48,7 +52,7 @@ export function createAccountAnalysis(
         for (let i = 0; i < kinds.length; i++) {
           const kind = kinds[i];
           if (kind === 0) continue;
-          const write = writeLevel.get(asked[i]) === true;
+          const write = globals[i] >= 0 && writeLevel[globals[i]] === 1;
           if (kind === 1) {
             allowed++;
             if (write) writeAllowed++;

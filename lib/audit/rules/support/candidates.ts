@@ -3,6 +3,7 @@
 // for the usual narrowly scoped role it turns a 22,000-action question into a few dozen.
 import { expandActionPattern } from '../../../policy';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
+import { catalogIndex } from '../../evaluate/catalog-index';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
 
@@ -22,6 +23,7 @@ export function createCandidateIndex(
   policies: readonly PolicyInUse[],
 ): CandidateIndex {
   const size = catalog.actions.length;
+  const index = catalogIndex(catalog);
   const indexOf = new Map<CatalogAction, number>(catalog.actions.map((action, i) => [action, i]));
   const managed = new Map<string, PolicyInUse>();
   const inline = new Map<string, PolicyInUse[]>();
@@ -94,59 +96,78 @@ export function createCandidateIndex(
     return out;
   };
 
-  // Rules walk principal by principal: the marks hold the last principal's candidates.
-  let marked: { principal: Principal; all: boolean; indices: number[] } | undefined;
-  const mark = (principal: Principal): { all: boolean; indices: number[] } => {
-    if (marked?.principal === principal) return marked;
+  // Each principal's candidates as sorted catalog indices, found once: every rule asks again.
+  const found = new WeakMap<Principal, Int32Array | 'all'>();
+  const candidateIndices = (principal: Principal): Int32Array | 'all' => {
+    let indices = found.get(principal);
+    if (indices) return indices;
     stamp++;
-    const indices: number[] = [];
-    let all = false;
+    const named: number[] = [];
     for (const policy of identityPolicies(principal)) {
       const grant = grantOf(policy);
       if (grant === 'all') {
-        all = true;
+        indices = 'all';
         break;
       }
       for (let k = 0; k < grant.length; k++) {
         const i = grant[k];
         if (marks[i] !== stamp) {
           marks[i] = stamp;
-          indices.push(i);
+          named.push(i);
         }
       }
     }
-    marked = { principal, all, indices };
-    return marked;
+    indices ??= Int32Array.from(named).sort();
+    found.set(principal, indices);
+    return indices;
   };
 
-  // Index lists of the action lists rules pass in (the same few lists for every principal).
-  const listIndices = new WeakMap<readonly CatalogAction[], Int32Array>();
-  const indicesOf = (actions: readonly CatalogAction[]): Int32Array => {
-    let indices = listIndices.get(actions);
-    if (!indices) {
-      indices = Int32Array.from(actions, (action) => indexOf.get(action) ?? -1);
-      listIndices.set(actions, indices);
+  // For each action list rules pass in (the same few lists for every principal): where each catalog action
+  // stands in it, -1 when absent; a list may hold one action twice, and actions from elsewhere never count.
+  const slots = new WeakMap<readonly CatalogAction[], { first: Int32Array; globals: Int32Array; repeats: boolean }>();
+  const slotsOf = (actions: readonly CatalogAction[]) => {
+    let entry = slots.get(actions);
+    if (!entry) {
+      const first = new Int32Array(size).fill(-1);
+      const globals = new Int32Array(actions.length).fill(-1);
+      let repeats = false;
+      actions.forEach((action, k) => {
+        const i = indexOf.get(action);
+        if (i === undefined) return;
+        globals[k] = i;
+        if (first[i] >= 0) repeats = true;
+        else first[i] = k;
+      });
+      entry = { first, globals, repeats };
+      slots.set(actions, entry);
     }
-    return indices;
+    return entry;
   };
 
   return {
     candidates(principal) {
-      const { all, indices } = mark(principal);
-      if (all) return catalog.actions;
-      return [...indices].sort((a, b) => a - b).map((i) => catalog.actions[i]);
+      const indices = candidateIndices(principal);
+      return indices === 'all' ? catalog.actions : index.select(indices);
     },
     restrict(principal, actions) {
-      const { all, indices } = mark(principal);
-      if (all) return actions;
+      const indices = candidateIndices(principal);
+      if (indices === 'all') return actions;
       if (indices.length === 0) return [];
-      const positions = indicesOf(actions);
-      const out: CatalogAction[] = [];
-      for (let k = 0; k < positions.length; k++) {
-        const i = positions[k];
-        if (i >= 0 && marks[i] === stamp) out.push(actions[k]);
+      const { first, globals, repeats } = slotsOf(actions);
+      if (repeats) {
+        // Rare: keep every occurrence, in the caller's order.
+        const wanted = new Set(indices);
+        return actions.filter((action) => wanted.has(indexOf.get(action) ?? -1));
       }
-      return out;
+      // Walk the principal's candidates (usually far fewer than the list), then restore the list's order.
+      const kept: number[] = [];
+      for (let k = 0; k < indices.length; k++) {
+        const slot = first[indices[k]];
+        if (slot >= 0) kept.push(slot);
+      }
+      const order = Int32Array.from(kept).sort();
+      for (let k = 0; k < order.length; k++) order[k] = globals[order[k]];
+      return index.select(order);
     },
   };
 }

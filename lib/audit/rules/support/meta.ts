@@ -8,12 +8,16 @@ export function docsUrl(ruleId: string): string {
   return `${DOCS_BASE}#${ruleId}`;
 }
 
+function evidenceKey(ref: Evidence | StatementRef): string {
+  return `${ref.policyKind}|${ref.policy}|${ref.statementIndex ?? ''}`;
+}
+
 /** Statements as evidence, each once (by policy and statement index), at most `max`. */
 export function uniqueEvidence(refs: Iterable<Evidence | StatementRef>, max = 8): Evidence[] {
   const seen = new Set<string>();
   const out: Evidence[] = [];
   for (const ref of refs) {
-    const key = `${ref.policyKind}|${ref.policy}|${ref.statementIndex ?? ''}`;
+    const key = evidenceKey(ref);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({
@@ -27,6 +31,32 @@ export function uniqueEvidence(refs: Iterable<Evidence | StatementRef>, max = 8)
     if (out.length >= max) break;
   }
   return out;
+}
+
+/**
+ * The statements that allowed some of `decisions`, as evidence: what uniqueEvidence gives for all their
+ * `allowedBy` lists in order, without gathering every list first (a finding can cover thousands of actions).
+ */
+export function allowEvidence(
+  decisions: readonly { readonly allowedBy: readonly StatementRef[] }[],
+  max = 8,
+): Evidence[] {
+  // Decisions share their statement objects: skip repeats by identity before building keys.
+  const visited = new Set<StatementRef>();
+  const keys = new Set<string>();
+  const refs: StatementRef[] = [];
+  for (const decision of decisions) {
+    for (const ref of decision.allowedBy) {
+      if (visited.has(ref)) continue;
+      visited.add(ref);
+      const key = evidenceKey(ref);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      refs.push(ref);
+      if (refs.length >= max) return uniqueEvidence(refs, max);
+    }
+  }
+  return uniqueEvidence(refs, max);
 }
 
 /** `a, b, c and 12 more`. */

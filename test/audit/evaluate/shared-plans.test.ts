@@ -1,0 +1,127 @@
+// Principals that meet the same statements of a service share one plan and its decisions. The sharing must
+// never carry an answer from one principal to another whose own facts (ARN, tags, name) answer differently:
+// checked against accounts compiled for one principal at a time, in either order of asking.
+import { readFileSync } from 'node:fs';
+import { compileAccount } from '../../../lib/audit/evaluate';
+import type { CompiledAccount, RequestContext } from '../../../lib/audit/evaluate';
+import { parseAuthorizationDetails } from '../../../lib/audit/sources/authorization-details';
+import type { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
+import { loadCatalog } from '../../../lib/catalog';
+import type { CatalogAction } from '../../../lib/catalog/types';
+import { ACCOUNT, allow, deny, FULL_AWS_ACCESS, managedArn, policy, principal, snapshot } from './helpers';
+import { CLOUDSPLAINING_AUTHZ } from '../../support/shared-data';
+
+const catalog = loadCatalog();
+const PRODUCTION: RequestContext = { resourceTags: { env: 'prod' } };
+
+/** Every principal's decisions, asked in the given order of principals, from one shared compiled account. */
+function sharedDecisions(
+  account: AccountSnapshot,
+  asked: readonly CatalogAction[],
+  order: number[],
+  context: RequestContext,
+) {
+  const compiled = compileAccount(account, catalog);
+  const out = new Map<string, string>();
+  for (const n of order) {
+    const p = compiled.principals[n];
+    out.set(p.arn, JSON.stringify(p.decideMany(asked, context)));
+  }
+  return out;
+}
+
+/** The same, each principal from an account compiled for it alone (groups kept: users need them). */
+function aloneDecisions(account: AccountSnapshot, asked: readonly CatalogAction[], context: RequestContext) {
+  const out = new Map<string, string>();
+  const groups = account.principals.filter((p) => p.kind === 'group');
+  for (const p of account.principals) {
+    const own: CompiledAccount = compileAccount(
+      { ...account, principals: [p, ...groups.filter((g) => g !== p)] },
+      catalog,
+    );
+    out.set(p.arn, JSON.stringify(own.principal(p.arn)!.decideMany(asked, context)));
+  }
+  return out;
+}
+
+function expectSharingChangesNothing(
+  account: AccountSnapshot,
+  asked: readonly CatalogAction[],
+  context: RequestContext,
+) {
+  const alone = aloneDecisions(account, asked, context);
+  const forward = account.principals.map((_, i) => i);
+  for (const order of [forward, [...forward].reverse()]) {
+    const shared = sharedDecisions(account, asked, order, context);
+    for (const [arn, decisions] of alone) {
+      if (shared.get(arn) !== decisions) expect({ arn, decisions: shared.get(arn) }).toEqual({ arn, decisions });
+    }
+  }
+}
+
+const dynamodb = catalog.serviceActions('dynamodb');
+const s3 = catalog.serviceActions('s3');
+
+describe('plans shared between principals', () => {
+  const exemptingScp = policy(
+    deny('dynamodb:Delete*', '*', {
+      Condition: {
+        StringEquals: { 'aws:ResourceTag/env': 'prod' },
+        ArnNotLike: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/break-glass` },
+      },
+    }),
+    deny('dynamodb:UpdateTable', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'search' } } }),
+  );
+  const account = snapshot({
+    principals: [
+      principal('app', { managed: [managedArn('Data')], tags: { team: 'search' } }),
+      principal('break-glass', { managed: [managedArn('Data')] }),
+      principal('other', { managed: [managedArn('Data')], tags: { team: 'payments' } }),
+      principal('ops', { kind: 'group', managed: [managedArn('Data')] }),
+      principal('alice', { kind: 'user', groups: ['ops'] }),
+    ],
+    managed: { Data: policy(allow(['dynamodb:*', 's3:*'])) },
+    scps: [{ FullAWSAccess: FULL_AWS_ACCESS, Protect: exemptingScp }],
+  });
+
+  it('keeps an SCP exemption by principal ARN and a deny by principal tag to the principals they name', () => {
+    const compiled = compileAccount(account, catalog);
+    const [app, breakGlass, other] = compiled.principals;
+    expect(app.decide('dynamodb:DeleteTable', PRODUCTION).decision).toBe('denied');
+    expect(breakGlass.decide('dynamodb:DeleteTable', PRODUCTION).decision).toBe('allowed');
+    expect(app.decide('dynamodb:UpdateTable').decision).toBe('denied');
+    expect(other.decide('dynamodb:UpdateTable').decision).toBe('allowed');
+    expect(breakGlass.decideMany(dynamodb, PRODUCTION).find((d) => d.action === 'dynamodb:DeleteTable')?.decision).toBe(
+      'allowed',
+    );
+  });
+
+  it('gives every principal what an account compiled for it alone gives, in either order', () => {
+    expectSharingChangesNothing(account, [...dynamodb, ...s3], PRODUCTION);
+    expectSharingChangesNothing(account, [...dynamodb, ...s3], {});
+  });
+
+  it('keeps answers that turn on policy variables to the principal they name', () => {
+    const home = policy(allow('s3:*', 'arn:aws:s3:::home/${aws:username}/*'));
+    const users = snapshot({
+      principals: [
+        principal('alice', { kind: 'user', managed: [managedArn('Home')] }),
+        principal('bob', { kind: 'user', managed: [managedArn('Home')] }),
+      ],
+      managed: { Home: home },
+    });
+    const context = { resourceArn: 'arn:aws:s3:::home/alice/notes.txt' };
+    const compiled = compileAccount(users, catalog);
+    const [alice, bob] = compiled.principals;
+    expect(alice.decide('s3:GetObject', context).decision).toBe('allowed');
+    expect(bob.decide('s3:GetObject', context).decision).toBe('denied');
+    expectSharingChangesNothing(users, s3, context);
+  });
+
+  it('changes no decision on the Cloudsplaining example (every principal, production context)', () => {
+    const file = CLOUDSPLAINING_AUTHZ;
+    const real = parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file);
+    const asked = catalog.destructive.filter((_, i) => i % 4 === 0);
+    expectSharingChangesNothing(real, asked, { resourceTags: { environment: 'production' } });
+  });
+});
