@@ -138,7 +138,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
     }
   }
   const { findings, expired } = applySuppressions(raw, config.suppressions, now);
-  findings.sort(compareFindings);
+  sortFindings(findings);
 
   const bySeverity = emptySeverityCounts();
   const perPrincipal = new Map<string, SeverityCounts>();
@@ -257,12 +257,51 @@ export function severityRank(severity: Severity): number {
   return SEVERITY_RANK[severity];
 }
 
+/** The order localeCompare gives, from one collator: localeCompare builds one per call. */
+const textOrder = new Intl.Collator().compare;
+
 /** Worst first, then by principal, then by rule. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    (a.principalArn ?? '').localeCompare(b.principalArn ?? '') ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    a.message.localeCompare(b.message)
+    textOrder(a.principalArn ?? '', b.principalArn ?? '') ||
+    textOrder(a.ruleId, b.ruleId) ||
+    textOrder(a.message, b.message)
   );
+}
+
+/**
+ * Sorts findings in compareFindings order. Principal ARNs and rule ids repeat across thousands of
+ * findings: each distinct one is ranked once, so the sort compares numbers, and collates only messages.
+ */
+export function sortFindings(findings: Finding[]): Finding[] {
+  const rankOf = (values: Iterable<string>) => {
+    const ranks = new Map<string, number>();
+    let rank = 0;
+    let previous: string | undefined;
+    for (const value of [...new Set(values)].sort(textOrder)) {
+      // Values the collator holds equal share a rank, as compareFindings would find them equal.
+      if (previous !== undefined && textOrder(previous, value) !== 0) rank++;
+      ranks.set(value, rank);
+      previous = value;
+    }
+    return ranks;
+  };
+  const principalRank = rankOf(findings.map((f) => f.principalArn ?? ''));
+  const ruleRank = rankOf(findings.map((f) => f.ruleId));
+  const keyed = findings.map((finding) => ({
+    finding,
+    severity: SEVERITY_RANK[finding.severity],
+    principal: principalRank.get(finding.principalArn ?? '')!,
+    rule: ruleRank.get(finding.ruleId)!,
+  }));
+  keyed.sort(
+    (a, b) =>
+      a.severity - b.severity ||
+      a.principal - b.principal ||
+      a.rule - b.rule ||
+      textOrder(a.finding.message, b.finding.message),
+  );
+  for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i].finding;
+  return findings;
 }

@@ -1,6 +1,6 @@
 // `leash check` as a library: templates → snapshot → audit rules, plus the change gate against a baseline,
 // with every finding pointing at a template file, logical id and construct path.
-import { auditAccount, compareFindings, type AuditResult } from '../audit/audit';
+import { auditAccount, sortFindings, type AuditResult } from '../audit/audit';
 import type { ReportInput } from '../audit/report';
 import { severityRank } from '../audit/report/common';
 import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
@@ -77,7 +77,7 @@ export function checkStacks(
   } else {
     caveats.push('No --baseline given: the change gate (deletions and replacements) did not run.');
   }
-  const findings = [...auditFindings, ...gateFindings].sort(compareFindings);
+  const findings = sortFindings([...auditFindings, ...gateFindings]);
   return {
     stacks,
     audit,

@@ -129,6 +129,11 @@ export function expandActionPattern(pattern: string, catalog: Catalog): CatalogA
   const service = colon === -1 ? '' : lower.slice(0, colon);
   if (colon !== -1 && !hasWildcard(service)) {
     const name = lower.slice(colon + 1);
+    if (!hasWildcard(name)) {
+      // A literal action: one lookup instead of a pass over the service.
+      const action = catalog.get(lower);
+      return action ? [action] : [];
+    }
     return catalog.serviceActions(service).filter((action) => wildcardMatch(name, action.name.toLowerCase()));
   }
   return catalog.actions.filter((action) => wildcardMatch(lower, action.action.toLowerCase()));

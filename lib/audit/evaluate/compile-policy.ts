@@ -77,6 +77,18 @@ function servicesOf(patterns: readonly string[]): string[] | undefined {
   return [...services];
 }
 
+/** Position of each lower-cased action name in one service's action list, built once per list. */
+const namePositions = new WeakMap<readonly CatalogAction[], Map<string, number>>();
+
+function positionsByName(actions: readonly CatalogAction[]): Map<string, number> {
+  let positions = namePositions.get(actions);
+  if (!positions) {
+    positions = new Map(actions.map((action, i) => [action.action.toLowerCase(), i]));
+    namePositions.set(actions, positions);
+  }
+  return positions;
+}
+
 /** How a statement's Action (or NotAction) list matches actions: shared by statements with the same list. */
 interface ActionMatch {
   readonly matchesAction: (action: string) => boolean;
@@ -110,10 +122,19 @@ export class StatementIds {
     if (table === undefined) {
       const bytes = new Uint8Array(actions.length);
       let count = 0;
-      for (let i = 0; i < actions.length; i++) {
-        if (wildcardMatch(pattern, actions[i].action.toLowerCase())) {
-          bytes[i] = 1;
-          count++;
+      if (!hasWildcard(pattern)) {
+        // A literal action: one lookup instead of a pass over the service.
+        const position = positionsByName(actions).get(pattern);
+        if (position !== undefined) {
+          bytes[position] = 1;
+          count = 1;
+        }
+      } else {
+        for (let i = 0; i < actions.length; i++) {
+          if (wildcardMatch(pattern, actions[i].action.toLowerCase())) {
+            bytes[i] = 1;
+            count++;
+          }
         }
       }
       table = count === 0 ? 'none' : count === actions.length ? 'all' : bytes;

@@ -91,15 +91,15 @@ interface Template {
 }
 
 /**
- * What principals of one compiled account share: templates built only from shared statements, and service
- * plans by request context and statement signature (see PrincipalEvaluator.planKey), so principals that
- * meet the same statements of a service with the same answers reuse one plan and its templates.
+ * What principals of one compiled account share: templates built only from shared statements, service
+ * plans by statement signature (see PrincipalEvaluator.planKey), so principals that meet the same
+ * statements of a service with the same answers reuse one plan, and the templates of those plans per
+ * request context.
  */
 export class TemplateCache {
   readonly templates = new Map<string, Template>();
-  readonly plans = new WeakMap<RequestContext, Map<string, ServicePlan>>();
-  /** Action classes by plan key: they depend on the statements alone, not on the request context. */
-  readonly classes = new Map<string, ActionClasses>();
+  readonly plans = new Map<string, ServicePlan>();
+  readonly planTemplates = new WeakMap<RequestContext, Map<ServicePlan, PlanTemplates>>();
 }
 
 /** The request context of calls that name none: one object, so their plans can be shared. */
@@ -150,6 +150,7 @@ interface LayerPlan {
   readonly tables: readonly MatchTable[];
 }
 
+/** What decides a service for a principal, whatever the request context. */
 interface ServicePlan {
   readonly denies: LayerPlan;
   readonly organizationDenies: LayerPlan;
@@ -159,12 +160,16 @@ interface ServicePlan {
   readonly unevaluated?: Unevaluated;
   /** One template serves every catalog action of the service. */
   readonly uniform: boolean;
-  uniformTemplate?: Template;
   /** The key principals share the plan under (see planKey); undefined for a principal's own plan. */
   readonly key?: string;
-  /** For a service that is not uniform: its actions' classes (found on first use), and a template per class. */
+  /** For a service that is not uniform: its actions' classes, found on first use. */
   classes?: ActionClasses;
-  classTemplates?: (Template | undefined)[];
+}
+
+/** The templates of one plan for one request context: the uniform one, or one per action class. */
+interface PlanTemplates {
+  uniform?: Template;
+  byClass?: (Template | undefined)[];
 }
 
 const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };
@@ -267,14 +272,28 @@ class Call {
   readonly plans = new Map<string, ServicePlan>();
   readonly templates = new Map<string, Template>();
   readonly scratch = new Scratch();
+  /** Templates of the principal's own (unshared) plans in this call. */
+  private readonly ownPlanTemplates = new Map<ServicePlan, PlanTemplates>();
   /** Per statement id: its principal conditions' answers for this principal, coded (see principalAnswers). */
   private readonly principalCodes = new Map<number, string | null>();
 
   constructor(
     facts: PrincipalFacts,
     readonly context: RequestContext,
+    /** Templates of shared plans for this context, for every principal of the account. */
+    private readonly sharedPlanTemplates: Map<ServicePlan, PlanTemplates>,
   ) {
     this.keys = new RequestKeys(facts, context);
+  }
+
+  templatesOf(plan: ServicePlan): PlanTemplates {
+    const table = plan.key === undefined ? this.ownPlanTemplates : this.sharedPlanTemplates;
+    let templates = table.get(plan);
+    if (!templates) {
+      templates = {};
+      table.set(plan, templates);
+    }
+    return templates;
   }
 
   applies(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
@@ -396,6 +415,8 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   private readonly index: CatalogIndex;
   /** Plan keys by service, for calls whose context names no condition keys (null: not shareable). */
   private readonly planKeys = new Map<string, string | null>();
+  /** Plans no other principal can share (statements with policy variables), by service. */
+  private readonly ownPlans = new Map<string, ServicePlan>();
 
   constructor(
     private readonly layers: PrincipalLayers,
@@ -411,8 +432,17 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     this.index = catalogIndex(catalog);
   }
 
+  private call(context: RequestContext): Call {
+    let templates = this.shared.planTemplates.get(context);
+    if (!templates) {
+      templates = new Map();
+      this.shared.planTemplates.set(context, templates);
+    }
+    return new Call(this.layers.facts, context, templates);
+  }
+
   decide(action: string, context: RequestContext = NO_CONTEXT): ActionDecision {
-    const call = new Call(this.layers.facts, context);
+    const call = this.call(context);
     const known = this.catalog.get(action);
     if (known) {
       return this.evaluate(call, known, known.action, known.service.toLowerCase(), this.index.positionOf(known));
@@ -461,7 +491,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     context: RequestContext,
     visit: (template: Template, from: number, to: number) => void,
   ): void {
-    const call = new Call(this.layers.facts, context);
+    const call = this.call(context);
     for (const run of list.runs) {
       const plan = this.plan(call, run.service);
       let start = run.start;
@@ -469,13 +499,13 @@ export class PrincipalEvaluator implements CompiledPrincipal {
         this.walkClasses(call, plan, run, actions, list, visit);
         continue;
       }
-      if (plan.uniform) {
+      {
         // Catalog actions of a uniform service share one template; stragglers from elsewhere go below.
         let end = start;
         while (end < run.end && list.positions[end] >= 0) end++;
         if (end > start) {
           const first = actions[start];
-          const template = (plan.uniformTemplate ??= this.template(
+          const template = (call.templatesOf(plan).uniform ??= this.template(
             call,
             plan,
             first,
@@ -504,7 +534,8 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     visit: (template: Template, from: number, to: number) => void,
   ): void {
     const classes = this.classesOf(plan, run.service);
-    const templates = (plan.classTemplates ??= new Array<Template | undefined>(classes.count));
+    const planTemplates = call.templatesOf(plan);
+    const templates = (planTemplates.byClass ??= new Array<Template | undefined>(classes.count));
     const positions = list.positions;
     let i = run.start;
     while (i < run.end) {
@@ -527,15 +558,10 @@ export class PrincipalEvaluator implements CompiledPrincipal {
 
   private classesOf(plan: ServicePlan, service: string): ActionClasses {
     if (!plan.classes) {
-      let classes = plan.key === undefined ? undefined : this.shared.classes.get(plan.key);
-      if (!classes) {
-        const actions = this.index.actionsOf(service);
-        const layers = [plan.denies, plan.organizationDenies, ...plan.scp, plan.identity];
-        if (plan.boundary && plan.boundary !== 'missing') layers.push(plan.boundary);
-        classes = actionClasses(layers, actions, (position) => this.index.factsOf(actions[position]));
-        if (plan.key !== undefined) this.shared.classes.set(plan.key, classes);
-      }
-      plan.classes = classes;
+      const actions = this.index.actionsOf(service);
+      const layers = [plan.denies, plan.organizationDenies, ...plan.scp, plan.identity];
+      if (plan.boundary && plan.boundary !== 'missing') layers.push(plan.boundary);
+      plan.classes = actionClasses(layers, actions, (position) => this.index.factsOf(actions[position]));
     }
     return plan.classes;
   }
@@ -586,7 +612,23 @@ export class PrincipalEvaluator implements CompiledPrincipal {
 
   private plan(call: Call, service: string): ServicePlan {
     let plan = call.plans.get(service);
-    if (plan) return plan;
+    if (!plan) {
+      plan = this.servicePlan(call, service);
+      call.plans.set(service, plan);
+    }
+    return plan;
+  }
+
+  /** The service's plan: shared by key, or the principal's own; found once whatever the request context. */
+  private servicePlan(call: Call, service: string): ServicePlan {
+    const knownKey = call.context.contextKeys === undefined ? this.planKeys.get(service) : undefined;
+    if (knownKey) {
+      const known = this.shared.plans.get(knownKey);
+      if (known) return known;
+    } else if (knownKey === null) {
+      const own = this.ownPlans.get(service);
+      if (own) return own;
+    }
     const layers = this.layers;
     const actions = this.index.actionsOf(service);
     const rcpService = this.catalog.rcpServices.has(service);
@@ -605,18 +647,9 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       [denyCandidates, organizationDenies.statements, ...scp.map((level) => level.statements), identityCandidates],
       boundaryCandidates,
     );
-    let shared: Map<string, ServicePlan> | undefined;
     if (key !== undefined) {
-      shared = this.shared.plans.get(call.context);
-      if (!shared) {
-        shared = new Map();
-        this.shared.plans.set(call.context, shared);
-      }
-      plan = shared.get(key);
-      if (plan) {
-        call.plans.set(service, plan);
-        return plan;
-      }
+      const known = this.shared.plans.get(key);
+      if (known) return known;
     }
     const denies = layerPlan(denyCandidates, service, actions);
     const identity = layerPlan(identityCandidates, service, actions);
@@ -639,9 +672,9 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       scp.every(layerIsUniform) &&
       layerIsUniform(identity) &&
       (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
-    plan = { denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, key };
-    call.plans.set(service, plan);
-    if (key !== undefined) shared?.set(key, plan);
+    const plan: ServicePlan = { denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, key };
+    if (key !== undefined) this.shared.plans.set(key, plan);
+    else this.ownPlans.set(service, plan);
     return plan;
   }
 
@@ -655,12 +688,14 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     const plan = this.plan(call, service);
     const global = catalogAction ? this.index.globalOf(catalogAction) : -1;
     if (plan.uniform && position >= 0) {
-      plan.uniformTemplate ??= this.template(call, plan, catalogAction, action, position, global);
-      return materialize(this.index, plan.uniformTemplate, action, catalogAction, global);
+      const planTemplates = call.templatesOf(plan);
+      planTemplates.uniform ??= this.template(call, plan, catalogAction, action, position, global);
+      return materialize(this.index, planTemplates.uniform, action, catalogAction, global);
     }
     if (position >= 0) {
       const classes = this.classesOf(plan, service);
-      const templates = (plan.classTemplates ??= new Array<Template | undefined>(classes.count));
+      const planTemplates = call.templatesOf(plan);
+      const templates = (planTemplates.byClass ??= new Array<Template | undefined>(classes.count));
       const template = (templates[classes.of[position]] ??= this.template(
         call,
         plan,

@@ -27,6 +27,19 @@ function isUnscoped(statement: NormalizedStatement): boolean {
 export function check(context: RuleContext): Finding[] {
   const { analysis, catalog, snapshot, account } = context;
   const findings: Finding[] = [];
+  // The write and destructive actions of each wildcard pattern, once per pattern: policies repeat them.
+  const expansions = new Map<string, { write: CatalogAction[]; destructive: CatalogAction[] }>();
+  const expand = (pattern: string) => {
+    const key = pattern.toLowerCase();
+    let expansion = expansions.get(key);
+    if (!expansion) {
+      const write = expandActionPattern(pattern, catalog).filter((a) => WRITE_LEVELS.has(a.accessLevel));
+      const destructive = write.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
+      expansion = { write, destructive };
+      expansions.set(key, expansion);
+    }
+    return expansion;
+  };
   for (const policy of analysis.policies) {
     if (policy.type !== 'identity') continue;
     const principals = reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked);
@@ -38,8 +51,7 @@ export function check(context: RuleContext): Finding[] {
         const colon = pattern.indexOf(':');
         // `*` alone is the full-admin rule's business; patterns without a wildcard name actions on purpose.
         if (pattern === '*' || colon === -1 || !/[*?]/.test(pattern.slice(colon + 1))) continue;
-        const write = expandActionPattern(pattern, catalog).filter((a) => WRITE_LEVELS.has(a.accessLevel));
-        const destructive = write.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
+        const { write, destructive } = expand(pattern);
         if (write.length >= 2 && destructive.length > 0) perPattern.push({ pattern, write, destructive });
       }
       if (perPattern.length === 0) continue;

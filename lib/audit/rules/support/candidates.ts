@@ -55,6 +55,11 @@ export function createCandidateIndex(
     return indices;
   };
 
+  // Marks for building one policy's grant: named[i] === grantStamp means "already in this grant", and
+  // excluded[i] === grantStamp "named by the NotAction being read".
+  const named = new Uint32Array(size);
+  const excluded = new Uint32Array(size);
+  let grantStamp = 0;
   const grantOf = (policy: PolicyInUse): Grant => {
     let grant = grants.get(policy);
     if (grant) return grant;
@@ -62,7 +67,14 @@ export function createCandidateIndex(
     // A policy that does not parse might grant anything as far as we know: ask about everything.
     if (!parsed) grant = 'all';
     else {
-      const named = new Set<number>();
+      grantStamp++;
+      const indices: number[] = [];
+      const add = (i: number) => {
+        if (named[i] !== grantStamp) {
+          named[i] = grantStamp;
+          indices.push(i);
+        }
+      };
       for (const statement of parsed.statements) {
         if (statement.effect !== 'Allow') continue;
         if (statement.actions?.includes('*')) {
@@ -70,14 +82,16 @@ export function createCandidateIndex(
           break;
         }
         if (statement.actions) {
-          for (const pattern of statement.actions) for (const i of expand(pattern)) named.add(i);
+          for (const pattern of statement.actions) for (const i of expand(pattern)) add(i);
         } else if (statement.notActions) {
-          const excluded = new Set<number>();
-          for (const pattern of statement.notActions) for (const i of expand(pattern)) excluded.add(i);
-          for (let i = 0; i < size; i++) if (!excluded.has(i)) named.add(i);
+          grantStamp++;
+          // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
+          for (const i of indices) named[i] = grantStamp;
+          for (const pattern of statement.notActions) for (const i of expand(pattern)) excluded[i] = grantStamp;
+          for (let i = 0; i < size; i++) if (excluded[i] !== grantStamp) add(i);
         }
       }
-      grant ??= Int32Array.from(named);
+      grant ??= Int32Array.from(indices);
     }
     grants.set(policy, grant);
     return grant;
