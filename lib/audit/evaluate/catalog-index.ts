@@ -36,6 +36,7 @@ export class CatalogIndex {
   private readonly positionByGlobal: Int32Array;
   private readonly serviceByGlobal: string[];
   private readonly lists = new WeakMap<readonly CatalogAction[], ActionList>();
+  private readonly serviceGlobals = new Map<string, Int32Array>();
 
   constructor(readonly catalog: Catalog) {
     this.positionByGlobal = new Int32Array(catalog.actions.length);
@@ -54,6 +55,21 @@ export class CatalogIndex {
       list.push(action);
     });
     this.facts = new Array(catalog.actions.length);
+  }
+
+  /** The lower-cased services of the catalog. */
+  services(): readonly string[] {
+    return [...this.byService.keys()];
+  }
+
+  /** Catalog index of each action of a service, by position. */
+  globalsOf(service: string): Int32Array {
+    let globals = this.serviceGlobals.get(service);
+    if (!globals) {
+      globals = Int32Array.from(this.actionsOf(service), (action) => this.global.get(action)!);
+      this.serviceGlobals.set(service, globals);
+    }
+    return globals;
   }
 
   /** The catalog's actions of a service (lower case), in a fixed order. */

@@ -306,6 +306,11 @@ export class ServiceIndex {
     this.size = statements.length;
   }
 
+  /** The services some statement may match (lower case); `all` when one may match any service. */
+  services(): readonly string[] | 'all' {
+    return this.anyService.length > 0 ? 'all' : [...this.byService.keys()];
+  }
+
   /** Statements that may match an action of `service` (lower case), in policy order within each group. */
   candidates(service: string): readonly CompiledStatement[] {
     let list = this.merged.get(service);

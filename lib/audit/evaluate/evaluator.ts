@@ -11,7 +11,7 @@
 // service with the same answers share its plan, classes and templates.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { resourceMatches } from '../../policy';
-import { actionClasses, shapeCode, type ActionClasses } from './action-classes';
+import { actionClasses, classMembers, flaggedPerClass, shapeCode, type ActionClasses } from './action-classes';
 import { catalogIndex, plainDenialOf, type ActionList, type CatalogIndex } from './catalog-index';
 import { evaluateCondition } from './condition';
 import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
@@ -22,6 +22,7 @@ import type {
   ActionDecision,
   CompiledPrincipal,
   Decision,
+  DecisionCounts,
   DecisionLayer,
   OrganizationLayerState,
   RequestContext,
@@ -72,6 +73,24 @@ const RESOURCE = 'resource';
 /** `decisionKinds` codes. */
 const DECISION_KIND: Readonly<Record<Decision, number>> = { denied: 0, allowed: 1, depends: 2 };
 const BOUNDARY_UNKNOWN = 'permissions-boundary';
+
+/** How many actions of each service a flag array flags, counted once per array and service. */
+const flaggedCounts = new WeakMap<Uint8Array, Map<string, number>>();
+
+function flaggedInService(service: string, globals: Int32Array, flagged: Uint8Array): number {
+  let byService = flaggedCounts.get(flagged);
+  if (!byService) {
+    byService = new Map();
+    flaggedCounts.set(flagged, byService);
+  }
+  let count = byService.get(service);
+  if (count === undefined) {
+    count = 0;
+    for (let position = 0; position < globals.length; position++) count += flagged[globals[position]];
+    byService.set(service, count);
+  }
+  return count;
+}
 
 /** A decision without its action: shared by all actions whose matching statements are the same. */
 interface Template {
@@ -482,6 +501,53 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       if (kind !== 0) out.fill(kind, from, to);
     });
     return out;
+  }
+
+  countDecisions(flagged: Uint8Array, context: RequestContext = NO_CONTEXT): DecisionCounts {
+    const counts = { allowed: 0, depends: 0, flaggedAllowed: 0, flaggedDepends: 0 };
+    const add = (template: Template, size: number, flaggedSize: number) => {
+      if (template.decision === 'allowed') {
+        counts.allowed += size;
+        counts.flaggedAllowed += flaggedSize;
+      } else if (template.decision === 'depends') {
+        counts.depends += size;
+        counts.flaggedDepends += flaggedSize;
+      }
+    };
+    const call = this.call(context);
+    // A service no identity statement can match is denied throughout: nothing to count there.
+    const named = this.layers.identityAllows.services();
+    for (const service of named === 'all' ? this.index.services() : named) {
+      const actions = this.index.actionsOf(service);
+      if (actions.length === 0) continue;
+      const plan = this.plan(call, service);
+      const globals = this.index.globalsOf(service);
+      if (plan.uniform) {
+        const planTemplates = call.templatesOf(plan);
+        planTemplates.uniform ??= this.template(call, plan, actions[0], actions[0].action, 0, globals[0]);
+        add(planTemplates.uniform, actions.length, flaggedInService(service, globals, flagged));
+        continue;
+      }
+      const classes = this.classesOf(plan, service);
+      const members = classMembers(classes);
+      const flaggedSizes = flaggedPerClass(classes, globals, flagged);
+      const templates = (call.templatesOf(plan).byClass ??= new Array<Template | undefined>(classes.count));
+      for (let id = 0; id < classes.count; id++) {
+        const position = members.first[id];
+        if (position < 0) continue;
+        const action = actions[position];
+        const template = (templates[id] ??= this.template(
+          call,
+          plan,
+          action,
+          action.action,
+          position,
+          globals[position],
+        ));
+        add(template, members.size[id], flaggedSizes[id]);
+      }
+    }
+    return counts;
   }
 
   /** Find the template of every action, visiting runs `[from, to)` of actions that share one. */

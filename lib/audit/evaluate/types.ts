@@ -75,6 +75,19 @@ export interface CompiledPrincipal {
    * building a decision object per action (whole-catalog summaries).
    */
   decisionKinds(actions: readonly CatalogAction[], context?: RequestContext): Uint8Array;
+  /**
+   * How many catalog actions are allowed and how many depend, over the whole catalog, with the counts of
+   * the actions `flagged` (by catalog index) apart: what decisionKinds over every catalog action would
+   * count, found one action class at a time and only in services some identity statement can match.
+   */
+  countDecisions(flagged: Uint8Array, context?: RequestContext): DecisionCounts;
+}
+
+export interface DecisionCounts {
+  readonly allowed: number;
+  readonly depends: number;
+  readonly flaggedAllowed: number;
+  readonly flaggedDepends: number;
 }
 
 export interface CompiledAccount {

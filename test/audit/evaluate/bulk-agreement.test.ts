@@ -40,6 +40,31 @@ function expectBulkAgrees(account: CompiledAccount, every = 1): void {
   });
 }
 
+/** countDecisions must count what decisionKinds says over the whole catalog, flagged actions apart. */
+function expectCountsAgree(account: CompiledAccount, every = 1): void {
+  // A spread of flags: every seventh action, and the write-level ones the summary counts.
+  const flagged = Uint8Array.from(catalog.actions, (action, i) =>
+    i % 7 === 0 || action.accessLevel === 'Write' ? 1 : 0,
+  );
+  account.principals.forEach((principal, n) => {
+    if (n % every !== 0) return;
+    for (const context of [{}, PRODUCTION]) {
+      const kinds = principal.decisionKinds(catalog.actions, context);
+      const expected = { allowed: 0, depends: 0, flaggedAllowed: 0, flaggedDepends: 0 };
+      kinds.forEach((kind, i) => {
+        if (kind === 1) expected.allowed++;
+        if (kind === 2) expected.depends++;
+        if (kind === 1 && flagged[i]) expected.flaggedAllowed++;
+        if (kind === 2 && flagged[i]) expected.flaggedDepends++;
+      });
+      expect({ principal: principal.arn, counts: principal.countDecisions(flagged, context) }).toEqual({
+        principal: principal.arn,
+        counts: expected,
+      });
+    }
+  });
+}
+
 function compiled(snapshot: AccountSnapshot): CompiledAccount {
   return compileAccount(snapshot, catalog);
 }
@@ -56,5 +81,20 @@ describe('decideMany agrees with decide, action by action', () => {
   it('on the Cloudsplaining example (every third principal)', () => {
     const file = CLOUDSPLAINING_AUTHZ;
     expectBulkAgrees(compiled(parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file)), 3);
+  });
+});
+
+describe('countDecisions agrees with decisionKinds over the whole catalog', () => {
+  it('on the example account with its SCPs', async () => {
+    const input = await loadAuditInput({
+      input: ['examples/example-account/authorization-details.json'],
+      scp: ['examples/example-account/scps.json'],
+    });
+    expectCountsAgree(compiled(input.accounts[0]));
+  });
+
+  it('on the Cloudsplaining example (every second principal)', () => {
+    const file = CLOUDSPLAINING_AUTHZ;
+    expectCountsAgree(compiled(parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file)), 2);
   });
 });
