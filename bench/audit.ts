@@ -1,15 +1,19 @@
 // Audit benchmark: generates a large realistic account (default 10,000 roles, 2,000 customer managed
 // policies, AWS managed policies, 500 users), writes it to a temp file, then measures a bare JSON.parse of
 // that file against the whole audit (load + every rule over the whole catalog) and prints the numbers.
-//   node dist/bench/audit.js [--roles N] [--policies N] [--file authz.json] [--batch N] [--per-rule]
+// Timings on a shared 2-core machine vary from run to run: `--runs N` audits the same file in N fresh
+// processes (no cache carried over) and prints each run and the median.
+//   node dist/bench/audit.js [--roles N] [--policies N] [--file authz.json] [--runs N] [--batch N] [--per-rule]
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditAccount } from '../lib/audit/audit';
 import { defaultRules } from '../lib/audit/rules';
 import type { Rule } from '../lib/audit/rules/types';
 import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-details';
 import { loadCatalog } from '../lib/catalog';
+import { parsePolicy } from '../lib/policy';
 import { generateAccount } from './generate-account';
 
 function flag(name: string): string | undefined {
@@ -21,20 +25,27 @@ function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }
 
-function main(): void {
+/** What one audit of the file measured (one process). */
+interface RunResult {
+  readonly inputMb: number;
+  readonly roles: number;
+  readonly principals: number;
+  readonly managedPolicies: number;
+  readonly parseMs: number;
+  /** Parsing every identity policy document (managed and inline) against the grammar alone: a floor the audit pays too. */
+  readonly grammarMs: number;
+  readonly loadMs: number;
+  readonly auditMs: number;
+  readonly totalMs: number;
+  readonly cpuMs: number;
+  readonly peakRssBytes: number;
+  readonly findings: number;
+  readonly bySeverity: Record<string, number>;
+  readonly perRule: Record<string, number>;
+}
+
+function auditOnce(file: string, principalBatch: number | undefined): RunResult {
   const catalog = loadCatalog();
-  let file = flag('file');
-  if (!file) {
-    const roles = Number(flag('roles') ?? 10000);
-    const policies = Number(flag('policies') ?? 2000);
-    const started = performance.now();
-    const account = generateAccount(catalog, { roles, customerManagedPolicies: policies });
-    file = join(mkdtempSync(join(tmpdir(), 'leash-bench-')), 'authorization-details.json');
-    writeFileSync(file, JSON.stringify(account));
-    console.log(
-      `generated ${file} (${roles} roles, ${policies} customer managed policies) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
-  }
   const text = readFileSync(file, 'utf8');
 
   // Bare JSON.parse of the same input: the floor any audit of this file has to pay.
@@ -45,14 +56,14 @@ function main(): void {
     parseMs = Math.min(parseMs, performance.now() - t);
   }
 
-  const perRule = new Map<string, number>();
+  const perRule: Record<string, number> = {};
   const rules: Rule[] = defaultRules.map((rule) => ({
     meta: rule.meta,
     scope: rule.scope,
     check(context) {
       const t = performance.now();
       const out = rule.check(context);
-      perRule.set(rule.meta.id, (perRule.get(rule.meta.id) ?? 0) + performance.now() - t);
+      perRule[rule.meta.id] = (perRule[rule.meta.id] ?? 0) + performance.now() - t;
       return out;
     },
   }));
@@ -61,41 +72,125 @@ function main(): void {
   const t0 = performance.now();
   const snapshot = parseAuthorizationDetails(JSON.parse(text), file);
   const t1 = performance.now();
-  const principalBatch = flag('batch') === undefined ? undefined : Number(flag('batch'));
   const result = auditAccount(snapshot, { catalog, rules, principalBatch });
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
 
-  const roles = snapshot.principals.filter((p) => p.kind === 'role').length;
-  const auditMs = t2 - t0;
-  const usage = process.resourceUsage();
+  // The grammar floor, measured after the audit on documents of a fresh parse (the audit's parse cache
+  // is keyed by document object, so none of this is served from it).
+  const fresh = parseAuthorizationDetails(JSON.parse(text), file);
+  const g0 = performance.now();
+  for (const policy of fresh.managedPolicies) parsePolicy(policy.document, { type: 'identity' });
+  for (const principal of fresh.principals) {
+    for (const policy of principal.inlinePolicies) parsePolicy(policy.document, { type: 'identity' });
+  }
+  const grammarMs = performance.now() - g0;
+
+  return {
+    inputMb: text.length / 1024 / 1024,
+    roles: snapshot.principals.filter((p) => p.kind === 'role').length,
+    principals: snapshot.principals.length,
+    managedPolicies: snapshot.managedPolicies.length,
+    parseMs,
+    grammarMs,
+    loadMs: t1 - t0,
+    auditMs: t2 - t1,
+    totalMs: t2 - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    findings: result.findings.length,
+    bySeverity: result.stats.bySeverity,
+    perRule,
+  };
+}
+
+function printRun(run: RunResult, perRule: boolean): void {
   console.log(
-    `input: ${(text.length / 1024 / 1024).toFixed(1)} MB, ${roles} roles, ${snapshot.principals.length} principals, ${snapshot.managedPolicies.length} managed policies`,
+    `input: ${run.inputMb.toFixed(1)} MB, ${run.roles} roles, ${run.principals} principals, ${run.managedPolicies} managed policies`,
   );
+  console.log(`JSON.parse (bare, best of 3): ${run.parseMs.toFixed(0)} ms`);
   console.log(
-    `catalog: ${catalog.actions.length} actions (${catalog.destructive.length} destructive), data ${catalog.dataVersion}`,
+    `policy grammar alone (zod):   ${run.grammarMs.toFixed(0)} ms (${(run.grammarMs / run.parseMs).toFixed(1)}x JSON.parse)`,
   );
-  console.log(`JSON.parse (bare, best of 3): ${parseMs.toFixed(0)} ms`);
-  console.log(`load (parse + snapshot):      ${(t1 - t0).toFixed(0)} ms`);
-  console.log(`audit (compile + rules):      ${(t2 - t1).toFixed(0)} ms`);
-  console.log(`total:                        ${(auditMs / 1000).toFixed(2)} s`);
+  console.log(`load (parse + snapshot):      ${run.loadMs.toFixed(0)} ms`);
+  console.log(`audit (compile + rules):      ${run.auditMs.toFixed(0)} ms`);
+  console.log(`total:                        ${(run.totalMs / 1000).toFixed(2)} s`);
   console.log(
-    `CPU time (user + system):     ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (wall time is longer on a busy machine)`,
+    `CPU time (user + system):     ${(run.cpuMs / 1000).toFixed(2)} s (includes V8's GC threads; wall time is longer on a busy machine)`,
   );
-  console.log(`roles/second:                 ${(roles / (auditMs / 1000)).toFixed(0)}`);
-  console.log(`audit / JSON.parse:           ${(auditMs / parseMs).toFixed(1)}x`);
+  console.log(`roles/second:                 ${(run.roles / (run.totalMs / 1000)).toFixed(0)}`);
+  console.log(`audit / JSON.parse:           ${(run.totalMs / run.parseMs).toFixed(1)}x`);
+  console.log(`peak RSS (maxRSS):            ${mib(run.peakRssBytes)}`);
   console.log(
-    `peak RSS (maxRSS):            ${mib(usage.maxRSS * 1024)}; heap used now ${mib(process.memoryUsage().heapUsed)}`,
-  );
-  console.log(
-    `findings: ${result.findings.length} (${Object.entries(result.stats.bySeverity)
+    `findings: ${run.findings} (${Object.entries(run.bySeverity)
       .map(([s, n]) => `${n} ${s}`)
       .join(', ')})`,
   );
-  if (process.argv.includes('--per-rule')) {
-    for (const [id, ms] of [...perRule].sort((a, b) => b[1] - a[1]))
+  if (perRule) {
+    for (const [id, ms] of Object.entries(run.perRule).sort((a, b) => b[1] - a[1]))
       console.log(`  ${id.padEnd(36)} ${ms.toFixed(0)} ms`);
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function main(): void {
+  const principalBatch = flag('batch') === undefined ? undefined : Number(flag('batch'));
+  if (process.argv.includes('--child')) {
+    // One audit in this fresh process, reported to the parent as JSON.
+    process.stdout.write(JSON.stringify(auditOnce(flag('file')!, principalBatch)));
+    return;
+  }
+  let file = flag('file');
+  if (!file) {
+    const roles = Number(flag('roles') ?? 10000);
+    const policies = Number(flag('policies') ?? 2000);
+    const started = performance.now();
+    const account = generateAccount(loadCatalog(), { roles, customerManagedPolicies: policies });
+    file = join(mkdtempSync(join(tmpdir(), 'leash-bench-')), 'authorization-details.json');
+    writeFileSync(file, JSON.stringify(account));
+    console.log(
+      `generated ${file} (${roles} roles, ${policies} customer managed policies) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  const catalog = loadCatalog();
+  console.log(
+    `catalog: ${catalog.actions.length} actions (${catalog.destructive.length} destructive), data ${catalog.dataVersion}`,
+  );
+  const runs = Math.max(1, Number(flag('runs') ?? 1));
+  const perRule = process.argv.includes('--per-rule');
+  if (runs === 1) {
+    printRun(auditOnce(file, principalBatch), perRule);
+    return;
+  }
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const args = [
+      __filename,
+      '--child',
+      '--file',
+      file,
+      ...(principalBatch ? ['--batch', String(principalBatch)] : []),
+    ];
+    const run = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as RunResult;
+    results.push(run);
+    console.log(
+      `run ${i + 1}: total ${(run.totalMs / 1000).toFixed(2)} s, CPU ${(run.cpuMs / 1000).toFixed(2)} s, ` +
+        `JSON.parse ${run.parseMs.toFixed(0)} ms, peak RSS ${mib(run.peakRssBytes)}, load average ${loadavg()[0].toFixed(1)}`,
+    );
+  }
+  // The median run of total time, printed in full; then the spread.
+  const byTotal = [...results].sort((a, b) => a.totalMs - b.totalMs);
+  console.log(`median of ${runs} runs:`);
+  printRun(byTotal[Math.floor((runs - 1) / 2)], perRule);
+  console.log(
+    `spread: total ${(byTotal[0].totalMs / 1000).toFixed(2)}-${(byTotal[runs - 1].totalMs / 1000).toFixed(2)} s; ` +
+      `median audit / JSON.parse ${median(results.map((r) => r.totalMs / r.parseMs)).toFixed(1)}x`,
+  );
 }
 
 main();

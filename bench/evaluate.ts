@@ -34,6 +34,11 @@ export interface EvaluateBenchResult {
   readonly cpuMsPerPrincipal: number;
   /** CPU time per principal of a second pass over the same account (match tables and templates built). */
   readonly warmCpuMsPerPrincipal: number;
+  /**
+   * CPU time per principal of countDecisions over the whole catalog (the audit's access summary), on a
+   * freshly compiled account: counts a class of actions at a time, building no decision object.
+   */
+  readonly countCpuMsPerPrincipal: number;
   readonly decisions: Record<string, number>;
 }
 
@@ -158,6 +163,11 @@ function measure(label: string, snapshot: AccountSnapshot, actions: readonly Cat
     }
   }
   const principals = account.principals.length;
+  const fresh = compileAccount(snapshot, catalog);
+  const flagged = Uint8Array.from(catalog.actions, (action) => (action.accessLevel === 'Write' ? 1 : 0));
+  const countStart = process.cpuUsage();
+  for (const principal of fresh.principals) principal.countDecisions(flagged);
+  const countCpu = process.cpuUsage(countStart);
   return {
     label,
     principals,
@@ -170,6 +180,7 @@ function measure(label: string, snapshot: AccountSnapshot, actions: readonly Cat
     principalsPerCpuSecond: Math.round((principals / decideCpuMs) * 1000),
     cpuMsPerPrincipal: Number((decideCpuMs / principals).toFixed(3)),
     warmCpuMsPerPrincipal: Number((warmCpuMs / principals).toFixed(3)),
+    countCpuMsPerPrincipal: Number(((countCpu.user + countCpu.system) / 1000 / principals).toFixed(3)),
     decisions,
   };
 }
