@@ -210,6 +210,19 @@ function layerPlan(
   return statements.length ? { statements, tables } : NO_LAYER;
 }
 
+/** The statement lists a plan key names, in evaluation order (the boundary is added by the key). */
+function scpLayersAround(
+  denies: readonly CompiledStatement[],
+  organizationDenies: LayerPlan,
+  scp: readonly LayerPlan[],
+  identity: readonly CompiledStatement[],
+): (readonly CompiledStatement[])[] {
+  const lists: (readonly CompiledStatement[])[] = [denies, organizationDenies.statements];
+  for (let level = 0; level < scp.length; level++) lists.push(scp[level].statements);
+  lists.push(identity);
+  return lists;
+}
+
 function layerIsUniform(plan: LayerPlan): boolean {
   for (let i = 0; i < plan.statements.length; i++) {
     if (plan.tables[i] !== 'all' || plan.statements[i].shapeDependent) return false;
@@ -249,10 +262,20 @@ class Scratch {
   readonly scp: Applies[][] = [];
   readonly identity: Applies[] = [];
   readonly boundary: Applies[] = [];
-  key = '';
+  /**
+   * The parts of the template key (layer markers and answer serials), joined once: a key grown with `+=`
+   * is a deep rope that every map lookup must flatten first, many times slower.
+   */
+  readonly key: (string | number)[] = [];
   /** Every collected answer comes from a shared statement. */
   shared = true;
 }
+
+/**
+ * One scratch for every call: template() fills it and reads it back before returning, never re-entering
+ * itself, and what it keeps (the template) is built from copies.
+ */
+const SCRATCH = new Scratch();
 
 /** Answers are interned per statement, so equal answers (across principals and calls) share one object. */
 const interned = new WeakMap<CompiledStatement, Map<string, Applies>>();
@@ -289,12 +312,13 @@ class Call {
    */
   private readonly memo = new Map<number, Applies | Map<number, Applies>>();
   readonly plans = new Map<string, ServicePlan>();
-  readonly templates = new Map<string, Template>();
-  readonly scratch = new Scratch();
+  // The rest is made on first use: most calls are short (a probe of a few actions) and never need them.
+  /** Templates built from statements of this principal's own (inline) policies. */
+  private ownTemplates?: Map<string, Template>;
   /** Templates of the principal's own (unshared) plans in this call. */
-  private readonly ownPlanTemplates = new Map<ServicePlan, PlanTemplates>();
+  private ownPlanTemplates?: Map<ServicePlan, PlanTemplates>;
   /** Per statement id: its principal conditions' answers for this principal, coded (see principalAnswers). */
-  private readonly principalCodes = new Map<number, string | null>();
+  private principalCodes?: Map<number, string | null>;
 
   constructor(
     facts: PrincipalFacts,
@@ -305,8 +329,12 @@ class Call {
     this.keys = new RequestKeys(facts, context);
   }
 
+  get templates(): Map<string, Template> {
+    return (this.ownTemplates ??= new Map());
+  }
+
   templatesOf(plan: ServicePlan): PlanTemplates {
-    const table = plan.key === undefined ? this.ownPlanTemplates : this.sharedPlanTemplates;
+    const table = plan.key === undefined ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
     let templates = table.get(plan);
     if (!templates) {
       templates = {};
@@ -345,6 +373,7 @@ class Call {
    * through policy variables, which no code captures.
    */
   principalAnswers(statement: CompiledStatement): string | undefined {
+    this.principalCodes ??= new Map();
     let code = this.principalCodes.get(statement.id);
     if (code === undefined) {
       if (statement.usesVariables) code = null;
@@ -659,21 +688,27 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     layers: readonly (readonly CompiledStatement[])[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
   ): string | undefined {
-    let key = `${service}|${this.layers.scp}|${this.layers.rcp}|${boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b'}`;
-    const all = Array.isArray(boundary) ? [...layers, boundary] : layers;
-    for (const statements of all) {
-      key += '/';
-      for (const statement of statements) {
-        key += statement.id;
+    // Parts joined once at the end: see Scratch.key.
+    const parts: (string | number)[] = [
+      service,
+      this.layers.scp,
+      this.layers.rcp,
+      boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b',
+    ];
+    for (let layer = 0; layer <= layers.length; layer++) {
+      const statements = layer < layers.length ? layers[layer] : Array.isArray(boundary) ? boundary : EMPTY;
+      parts.push('/');
+      for (let k = 0; k < statements.length; k++) {
+        const statement = statements[k];
+        parts.push(statement.id);
         if (statement.principalDependent) {
           const answers = call.principalAnswers(statement);
           if (answers === undefined) return undefined;
-          key += `=${answers}`;
+          parts.push(`=${answers}`);
         }
-        key += ',';
       }
     }
-    return key;
+    return parts.join(',');
   }
 
   private plan(call: Call, service: string): ServicePlan {
@@ -710,7 +745,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     const key = this.planKey(
       call,
       service,
-      [denyCandidates, organizationDenies.statements, ...scp.map((level) => level.statements), identityCandidates],
+      scpLayersAround(denyCandidates, organizationDenies, scp, identityCandidates),
       boundaryCandidates,
     );
     if (key !== undefined) {
@@ -792,8 +827,9 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   ): Template {
     const facts = catalogAction ? this.index.factsOf(catalogAction, global) : UNKNOWN_ACTION_FACTS;
     const wildcardOnly = catalogAction?.isWildcardOnly ?? false;
-    const scratch = call.scratch;
-    scratch.key = plan.unevaluated ? plan.unevaluated.join('+') : '';
+    const scratch = SCRATCH;
+    scratch.key.length = 0;
+    if (plan.unevaluated) scratch.key.push(plan.unevaluated.join('+'));
     scratch.shared = true;
     this.collect(call, plan.denies, scratch.denies, 'D', action, facts, wildcardOnly, position);
     this.collect(call, plan.organizationDenies, scratch.denies, 'O', action, facts, wildcardOnly, position, true);
@@ -802,16 +838,17 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       this.collect(call, plan.scp[level], scratch.scp[level], 'S', action, facts, wildcardOnly, position);
     }
     this.collect(call, plan.identity, scratch.identity, 'I', action, facts, wildcardOnly, position);
-    if (plan.boundary === 'missing') scratch.key += 'B?';
+    if (plan.boundary === 'missing') scratch.key.push('B?');
     else if (plan.boundary)
       this.collect(call, plan.boundary, scratch.boundary, 'B', action, facts, wildcardOnly, position);
     const table = scratch.shared ? this.shared.templates : call.templates;
-    let template = table.get(scratch.key);
+    const key = scratch.key.join(',');
+    let template = table.get(key);
     if (!template) {
       template = this.decideFrom(scratch, plan);
       // Keyed by catalog index, holding only decisions actually made: memory follows use, not the catalog.
       if (scratch.shared && !template.plain) template.decisions = new Map();
-      table.set(scratch.key, template);
+      table.set(key, template);
     }
     return template;
   }
@@ -829,7 +866,8 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     append = false,
   ): void {
     if (!append && into.length) into.length = 0;
-    let key = marker;
+    const key = SCRATCH.key;
+    key.push(marker);
     for (let i = 0; i < layer.statements.length; i++) {
       const table = layer.tables[i];
       const statement = layer.statements[i];
@@ -839,10 +877,9 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       const applies = call.applies(statement, facts, wildcardOnly);
       if (applies.tri === NO) continue;
       into.push(applies);
-      if (!applies.shared) call.scratch.shared = false;
-      key += `${applies.serial},`;
+      if (!applies.shared) SCRATCH.shared = false;
+      key.push(applies.serial);
     }
-    call.scratch.key += key;
   }
 
   /** The policy evaluation logic over the statements that apply (YES or MAYBE) in each layer. */
