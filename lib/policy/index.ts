@@ -33,6 +33,7 @@ export {
   guessPolicyType,
   normalizePolicy,
   parsePolicy,
+  PolicyParseCache,
   type ParseOptions,
 } from './parse';
 export {

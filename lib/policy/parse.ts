@@ -28,6 +28,11 @@ export interface ParseOptions {
   readonly type?: PolicyType;
   /** Recorded on every problem, e.g. the file name or policy ARN. */
   readonly where?: string;
+  /**
+   * Reuse the analysis of a document object this cache has seen (per policy type). Only for documents
+   * that are never changed afterwards, such as an audit's snapshot. @default no reuse
+   */
+  readonly cache?: PolicyParseCache;
 }
 
 export const CURRENT_POLICY_VERSION = '2012-10-17';
@@ -375,8 +380,8 @@ function checkDuplicateSids(statements: ReturnType<typeof rawStatements>, type?:
 }
 
 /** Grammar and type-rule problems of a decoded document, zod issues and our own checks together. */
-export function checkDocument(document: unknown, type?: PolicyType): PolicyProblem[] {
-  return [...analyseDocument(document, type).problems];
+export function checkDocument(document: unknown, type?: PolicyType, cache?: PolicyParseCache): PolicyProblem[] {
+  return [...analyseDocument(document, type, cache).problems];
 }
 
 interface DocumentAnalysis {
@@ -388,16 +393,18 @@ interface DocumentAnalysis {
 /**
  * Analyses of document objects already seen, by policy type. An audit asks about the same document many
  * times (the evaluator, the statement rules, the validator), and one managed policy serves thousands of
- * principals; documents are never mutated once loaded, so an object's analysis can be reused.
+ * principals. Whoever makes a cache promises that the documents it sees are not changed afterwards.
  */
-const analyses = new WeakMap<object, Map<PolicyType | '', DocumentAnalysis>>();
+export class PolicyParseCache {
+  readonly analyses = new WeakMap<object, Map<PolicyType | '', DocumentAnalysis>>();
+}
 
-function analyseDocument(document: unknown, type?: PolicyType): DocumentAnalysis {
-  if (typeof document !== 'object' || document === null) return analyseDocumentNow(document, type);
-  let byType = analyses.get(document);
+function analyseDocument(document: unknown, type?: PolicyType, cache?: PolicyParseCache): DocumentAnalysis {
+  if (!cache || typeof document !== 'object' || document === null) return analyseDocumentNow(document, type);
+  let byType = cache.analyses.get(document);
   if (!byType) {
     byType = new Map();
-    analyses.set(document, byType);
+    cache.analyses.set(document, byType);
   }
   let analysis = byType.get(type ?? '');
   if (!analysis) {
@@ -508,7 +515,7 @@ function withWhere(problems: readonly PolicyProblem[], where: string | undefined
 export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseResult {
   const decoded = decodePolicyInput(input);
   if (!decoded.ok) return { ok: false, problems: withWhere(decoded.problems, options.where) };
-  const analysis = analyseDocument(decoded.value, options.type);
+  const analysis = analyseDocument(decoded.value, options.type, options.cache);
   const problems = sortProblems([...decoded.problems, ...analysis.problems]);
   const errors = problems.filter((p) => p.severity !== 'warning');
   if (errors.length > 0 || !analysis.data) {

@@ -1,7 +1,14 @@
 // Full validation of one policy: grammar, policy-type rules, actions against the catalog, and size.
 import type { Catalog } from '../catalog/types';
 import { checkActionPattern, expandActionPattern } from './action';
-import { checkDocument, decodePolicyInput, elementStrings, rawStatements, sortProblems } from './parse';
+import {
+  checkDocument,
+  decodePolicyInput,
+  elementStrings,
+  rawStatements,
+  sortProblems,
+  type PolicyParseCache,
+} from './parse';
 import { problem } from './problems';
 import { POLICY_SIZE_LIMITS, policySize, type PolicySizeKind } from './size';
 import type { PolicyProblem, PolicyType } from './types';
@@ -31,6 +38,8 @@ export interface ValidateOptions {
   readonly sizeKind?: PolicySizeKind | false;
   /** Recorded on every problem. */
   readonly where?: string;
+  /** See ParseOptions.cache: only for documents that are never changed afterwards. @default no reuse */
+  readonly cache?: PolicyParseCache;
 }
 
 /** What the catalog says of one action pattern: a known service, and whether the pattern names any action. */
@@ -128,7 +137,7 @@ export function validatePolicy(
   if (!decoded.ok) return stamp(decoded.problems);
   const problems = [
     ...decoded.problems,
-    ...checkDocument(decoded.value, type),
+    ...checkDocument(decoded.value, type, options.cache),
     ...checkActionsAgainstCatalog(decoded.value, type, catalog),
   ];
   const sizeKind = options.sizeKind === undefined ? DEFAULT_SIZE_KIND[type] : options.sizeKind;

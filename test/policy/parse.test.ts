@@ -1,4 +1,4 @@
-import { parsePolicy, type PolicyProblem, type PolicyType } from '../../lib/policy';
+import { parsePolicy, PolicyParseCache, type PolicyProblem, type PolicyType } from '../../lib/policy';
 
 const V = '2012-10-17';
 const allow = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
@@ -541,29 +541,45 @@ describe('parsePolicy per-type rules', () => {
   });
 });
 
-describe('parsePolicy on a document it has seen before', () => {
-  // The audit parses one managed policy for every principal and rule that reads it; the answers must stay
-  // those of the type and place each call names.
+describe('parsePolicy with a parse cache', () => {
+  // The audit parses one managed policy for every principal and rule that reads it, through a cache of its
+  // snapshot; the answers must stay those of the type and place each call names.
   const document = {
     Version: V,
     Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 's3:GetObject' }],
   };
+  const asIdentity = [
+    'Statement[0].Principal: Principal is not allowed in an identity policy: the principal is whoever the policy is attached to',
+    'Statement[0]: needs Resource or NotResource',
+  ];
+  const show = (result: ReturnType<typeof parsePolicy>) =>
+    (result.ok ? result.warnings : result.problems).map((p) => `${p.path}: ${p.message}`);
 
   it('applies the rules of the type asked for, whatever type was asked before', () => {
-    const asIdentity = [
-      'Statement[0].Principal: Principal is not allowed in an identity policy: the principal is whoever the policy is attached to',
-      'Statement[0]: needs Resource or NotResource',
-    ];
-    expect(lines(document, 'identity')).toEqual(asIdentity);
-    expect(parsePolicy(document, { type: 'resource' }).ok).toBe(true);
-    expect(lines(document, 'resource')).toEqual(['Statement[0]: has no Resource or NotResource']);
-    expect(lines(document, 'identity')).toEqual(asIdentity);
+    const cache = new PolicyParseCache();
+    expect(show(parsePolicy(document, { type: 'identity', cache }))).toEqual(asIdentity);
+    expect(parsePolicy(document, { type: 'resource', cache }).ok).toBe(true);
+    expect(show(parsePolicy(document, { type: 'resource', cache }))).toEqual([
+      'Statement[0]: has no Resource or NotResource',
+    ]);
+    expect(show(parsePolicy(document, { type: 'identity', cache }))).toEqual(asIdentity);
   });
 
   it('stamps each call’s own location on the problems', () => {
-    const first = parsePolicy(document, { type: 'identity', where: 'policy A' });
-    const second = parsePolicy(document, { type: 'identity', where: 'policy B' });
+    const cache = new PolicyParseCache();
+    const first = parsePolicy(document, { type: 'identity', where: 'policy A', cache });
+    const second = parsePolicy(document, { type: 'identity', where: 'policy B', cache });
     expect(first.ok ? [] : first.problems.map((p) => p.where)).toEqual(['policy A', 'policy A']);
     expect(second.ok ? [] : second.problems.map((p) => p.where)).toEqual(['policy B', 'policy B']);
+  });
+
+  it('without a cache, sees a document changed since it was last parsed', () => {
+    const editable: { Version: string; Statement: Record<string, unknown>[] } = {
+      Version: V,
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject' }],
+    };
+    expect(parsePolicy(editable, { type: 'identity' }).ok).toBe(false);
+    editable.Statement[0].Resource = '*';
+    expect(parsePolicy(editable, { type: 'identity' }).ok).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
 import { parsePolicy } from '../../policy';
 import type { PolicyType } from '../../policy/types';
 import type { Evidence } from '../rules/types';
-import type { AccountSnapshot, Principal } from '../sources/snapshot';
+import { snapshotParseCache, type AccountSnapshot, type Principal } from '../sources/snapshot';
 import { compilePolicy, ServiceIndex, StatementIds, type CompiledStatement, type PolicySource } from './compile-policy';
 import type { PrincipalFacts } from './context';
 import { PrincipalEvaluator, SharedLayer, TemplateCache, type PrincipalLayers, type ScpLevel } from './evaluator';
@@ -35,7 +35,7 @@ class AccountCompiler {
     where: string,
     source: PolicySource,
   ): CompiledStatement[] | undefined {
-    const parsed = parsePolicy(document, { type, where });
+    const parsed = parsePolicy(document, { type, where, cache: snapshotParseCache(this.snapshot) });
     if (!parsed.ok) {
       this.invalidPolicies.push({
         where,

@@ -2,6 +2,7 @@
 // policy AWS would reject may not be in force at all. Decided by the policy validator against the catalog.
 import { validatePolicy } from '../../policy';
 import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import { snapshotParseCache } from '../sources/snapshot';
 import { reachedPrincipals } from './support/policies';
 import { docsUrl, rawStatement } from './support/meta';
 
@@ -31,7 +32,11 @@ export function check(context: RuleContext): Finding[] {
     // AWS validates its own managed policies; they may name actions newer than the catalog data.
     if (policy.awsManaged) continue;
     const principals = policy.kind === 'scp' || policy.kind === 'rcp' ? [] : reachedPrincipals(policy, snapshot);
-    const problems = validatePolicy(policy.document, policy.type, catalog, { sizeKind: false, where: policy.id });
+    const problems = validatePolicy(policy.document, policy.type, catalog, {
+      sizeKind: false,
+      where: policy.id,
+      cache: snapshotParseCache(snapshot),
+    });
     for (const problem of problems) {
       const matchesNothing = /matches no action|unknown service prefix|wildcard in the service prefix/.test(
         problem.message,

@@ -1,6 +1,7 @@
 // The AccountSnapshot: everything the audit needs about one account, whatever it was read from.
 // It is a zod schema because snapshots are also a file format (`leash snapshot` writes, `--input` reads).
 import { z } from 'zod';
+import { PolicyParseCache } from '../../policy';
 
 /** A policy document as found: kept raw so one unparseable policy never aborts the audit. */
 export const RawPolicyDocument = z.unknown();
@@ -104,3 +105,18 @@ export const OrganizationSnapshot = z.object({
   notAudited: z.array(z.object({ accountId: z.string(), accountName: z.string().optional(), reason: z.string() })),
 });
 export type OrganizationSnapshot = z.infer<typeof OrganizationSnapshot>;
+
+const parseCaches = new WeakMap<AccountSnapshot, PolicyParseCache>();
+
+/**
+ * The policy parse cache of one snapshot: everything that reads its documents (the evaluator, the rules,
+ * the validator) analyses each document once. A snapshot's documents are never changed once loaded.
+ */
+export function snapshotParseCache(snapshot: AccountSnapshot): PolicyParseCache {
+  let cache = parseCaches.get(snapshot);
+  if (!cache) {
+    cache = new PolicyParseCache();
+    parseCaches.set(snapshot, cache);
+  }
+  return cache;
+}

@@ -3,11 +3,12 @@
 import {
   parsePolicy,
   rawStatement,
+  type PolicyParseCache,
   type NormalizedPolicy,
   type NormalizedStatement,
   type PolicyType,
 } from '../../../policy';
-import type { AccountSnapshot, Principal } from '../../sources/snapshot';
+import { snapshotParseCache, type AccountSnapshot, type Principal } from '../../sources/snapshot';
 import type { Evidence } from '../types';
 
 export interface PolicyInUse {
@@ -29,6 +30,7 @@ export interface PolicyInUse {
 }
 
 export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
+  const cache = snapshotParseCache(snapshot);
   const out: PolicyInUse[] = [];
   const managed = new Map(snapshot.managedPolicies.map((p) => [p.arn, p]));
   const attachments = new Map<string, Principal[]>();
@@ -43,7 +45,7 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
     if (principal.permissionsBoundaryArn) push(boundaries, principal.permissionsBoundaryArn, principal);
     for (const policy of principal.inlinePolicies) {
       out.push(
-        entry({
+        entry(cache, {
           id: `inline:${principal.arn}:${policy.name}`,
           name: policy.name,
           evidencePolicy: `inline:${policy.name}`,
@@ -61,7 +63,7 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
     const policy = managed.get(arn);
     if (!policy) continue;
     out.push(
-      entry({
+      entry(cache, {
         id: arn,
         name: policy.name,
         evidencePolicy: arn,
@@ -77,7 +79,7 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
     const policy = managed.get(arn);
     if (!policy) continue;
     out.push(
-      entry({
+      entry(cache, {
         id: `boundary:${arn}`,
         name: policy.name,
         evidencePolicy: arn,
@@ -96,7 +98,7 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
     for (const level of levels) {
       for (const policy of level.policies) {
         out.push(
-          entry({
+          entry(cache, {
             id: `${type}:${level.id}:${policy.name}`,
             name: policy.name,
             evidencePolicy: policy.arn ?? `${type}:${policy.name}`,
@@ -113,13 +115,13 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
   return out;
 }
 
-function entry(fields: Omit<PolicyInUse, 'parsed'>): PolicyInUse {
+function entry(cache: PolicyParseCache, fields: Omit<PolicyInUse, 'parsed'>): PolicyInUse {
   let parsed: NormalizedPolicy | undefined | null = null;
   return {
     ...fields,
     parsed() {
       if (parsed === null) {
-        const result = parsePolicy(fields.document, { type: fields.type, where: fields.id });
+        const result = parsePolicy(fields.document, { type: fields.type, where: fields.id, cache });
         parsed = result.ok ? result.policy : undefined;
       }
       return parsed;

@@ -1,6 +1,6 @@
 // Role trust policies, parsed: the statements that let someone assume the role, and their conditions.
 import { parsePolicy, type NormalizedStatement } from '../../../policy';
-import type { AccountSnapshot, Principal } from '../../sources/snapshot';
+import { snapshotParseCache, type AccountSnapshot, type Principal } from '../../sources/snapshot';
 import type { Evidence } from '../types';
 import { rawStatement } from './meta';
 
@@ -29,7 +29,11 @@ function findTrustStatements(snapshot: AccountSnapshot): TrustStatement[] {
   const out: TrustStatement[] = [];
   for (const role of snapshot.principals) {
     if (role.kind !== 'role' || role.serviceLinked || role.trustPolicy === undefined) continue;
-    const parsed = parsePolicy(role.trustPolicy, { type: 'trust', where: `${role.arn} trust policy` });
+    const parsed = parsePolicy(role.trustPolicy, {
+      type: 'trust',
+      where: `${role.arn} trust policy`,
+      cache: snapshotParseCache(snapshot),
+    });
     if (!parsed.ok) continue;
     for (const statement of parsed.policy.statements) {
       if (statement.effect !== 'Allow') continue;
