@@ -132,18 +132,36 @@ export function rawStatements(document: unknown): { path: PathPart[]; index: num
   return [{ path: ['Statement'], index: 0, statement }];
 }
 
+/** One string of a string-or-array element; its JSON path is built only when a problem names it. */
+class ElementString {
+  constructor(
+    readonly value: string,
+    private readonly base: readonly PathPart[],
+    private readonly key: string,
+    private readonly index?: number,
+  ) {}
+
+  get path(): PathPart[] {
+    return this.index === undefined ? [...this.base, this.key] : [...this.base, this.key, this.index];
+  }
+}
+
 /** Each string of a string-or-array element with its path; non-strings are left to the schema. */
 export function elementStrings(
   statement: Record<string, unknown>,
   key: string,
   base: readonly PathPart[],
-): { path: PathPart[]; value: string }[] {
+): { readonly path: PathPart[]; readonly value: string }[] {
   const value = statement[key];
-  if (typeof value === 'string') return [{ path: [...base, key], value }];
+  if (typeof value === 'string') return [new ElementString(value, base, key)];
+  const out: ElementString[] = [];
   if (Array.isArray(value)) {
-    return value.flatMap((item, i) => (typeof item === 'string' ? [{ path: [...base, key, i], value: item }] : []));
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'string') out.push(new ElementString(item, base, key, i));
+    }
   }
-  return [];
+  return out;
 }
 
 /**
@@ -234,9 +252,10 @@ function checkStatement(
   both('Principal', 'NotPrincipal');
 
   for (const key of ['Action', 'NotAction']) {
-    for (const { path: patternPath, value } of elementStrings(statement, key, path)) {
+    for (const element of elementStrings(statement, key, path)) {
+      const { value } = element;
       const why = checkActionPattern(value);
-      if (why) out.push(problem(patternPath, why));
+      if (why) out.push(problem(element.path, why));
     }
   }
 
@@ -269,9 +288,10 @@ function checkStatement(
     // IAM: "Resource ... must be in ARN format or "*"". Some services' resource policies take other forms.
     const severity = type === 'resource' ? 'warning' : 'error';
     for (const key of ['Resource', 'NotResource']) {
-      for (const { path: resourcePath, value } of elementStrings(statement, key, path)) {
+      for (const element of elementStrings(statement, key, path)) {
+        const { value } = element;
         const why = checkResourcePattern(value);
-        if (why) out.push(problem(resourcePath, why, severity));
+        if (why) out.push(problem(element.path, why, severity));
       }
     }
   }
@@ -307,12 +327,13 @@ function checkTypeRules(statement: Record<string, unknown>, path: readonly PathP
       notAllowed('NotResource', ': the resource is the role itself');
       notAllowed('NotPrincipal');
       if (!has(statement, 'Principal')) out.push(problem(path, 'needs Principal: who may assume the role'));
-      for (const { path: patternPath, value } of elementStrings(statement, 'Action', path)) {
+      for (const element of elementStrings(statement, 'Action', path)) {
+        const { value } = element;
         if (checkActionPattern(value)) continue;
         if (!TRUST_POLICY_ACTIONS.some((action) => actionMatches(value, action))) {
           out.push(
             problem(
-              patternPath,
+              element.path,
               `${JSON.stringify(value)} is not allowed in a trust policy: expected sts:AssumeRole, ` +
                 `sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity, sts:TagSession, sts:SetSourceIdentity ` +
                 `or sts:SetContext`,

@@ -77,14 +77,15 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
       // An unknown name under Action makes the statement do less than it says (a Deny silently misses);
       // under NotAction it only fails to exempt, so it is a warning there.
       const severity = key === 'Action' ? 'error' : 'warning';
-      for (const { path: patternPath, value } of elementStrings(record, key, path)) {
+      for (const element of elementStrings(record, key, path)) {
+        const { value } = element;
         if (value === '*' || checkActionPattern(value)) continue;
         const service = value.slice(0, value.indexOf(':'));
         const verdict = patternVerdict(value, service, catalog);
         if (!verdict.knownService) {
           out.push(
             problem(
-              patternPath,
+              element.path,
               `unknown service prefix ${JSON.stringify(service)} in ${JSON.stringify(value)} ` +
                 `(AWS action catalog ${catalog.dataVersion})`,
               severity,
@@ -97,7 +98,7 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
             key === 'NotAction' ? 'it exempts nothing' : deny ? 'this Deny denies nothing' : 'it grants nothing';
           out.push(
             problem(
-              patternPath,
+              element.path,
               `${JSON.stringify(value)} matches no action of ${service} ` +
                 `(AWS action catalog ${catalog.dataVersion}): ${consequence}`,
               severity,
@@ -108,7 +109,7 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
         if (type === 'rcp' && !catalog.rcpServices.has(service.toLowerCase())) {
           out.push(
             problem(
-              patternPath,
+              element.path,
               `${service} does not support resource control policies: ${JSON.stringify(value)} has no effect in an RCP`,
             ),
           );
