@@ -150,6 +150,9 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
 
   const principals: CompiledPrincipal[] = [];
   const templates = new TemplateCache();
+  // Indexes principals can share: a boundary's Allow statements, and no statements at all.
+  const boundaryIndexes = new Map<string, ServiceIndex>();
+  const noStatements = new ServiceIndex([]);
   for (const principal of snapshot.principals) {
     const notes: string[] = [];
     const identity = ownIdentity(principal, 'inline');
@@ -177,7 +180,12 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
       const compiled = compiler.managed(principal.permissionsBoundaryArn, 'boundary', principal.arn);
       if (compiled) {
         boundaryStatements.push(...compiled);
-        boundaryAllows = new ServiceIndex(compiled.filter((statement) => statement.effect === 'Allow'));
+        let index = boundaryIndexes.get(principal.permissionsBoundaryArn);
+        if (!index) {
+          index = new ServiceIndex(compiled.filter((statement) => statement.effect === 'Allow'));
+          boundaryIndexes.set(principal.permissionsBoundaryArn, index);
+        }
+        boundaryAllows = index;
       } else {
         boundaryAllows = 'missing';
         notes.push(
@@ -216,7 +224,7 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
       identityAllows: new ServiceIndex(identity.filter((statement) => statement.effect === 'Allow')),
       boundaryAllows,
       boundaryArn: principal.permissionsBoundaryArn,
-      denies: new ServiceIndex(denies),
+      denies: denies.length > 0 ? new ServiceIndex(denies) : noStatements,
       organizationDenies: scpState === 'applied' ? organizationDenies : undefined,
       scp: scpState,
       scpLevels: scpState === 'applied' ? scpLevels : [],
