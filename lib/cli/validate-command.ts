@@ -12,7 +12,7 @@ import {
   type PolicySizeKind,
   type PolicyType,
 } from '../policy';
-import { InputError, readTextFile } from '../util/read-input';
+import { InputError, parseJsonText, readTextFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
 
@@ -45,6 +45,8 @@ export function registerValidateCommand(
     )
     .action((file: string, flags: ValidateFlags) => {
       const text = readTextFile(file);
+      // Plain JSON is checked here first so a syntax error reads `file:line:column`, as in every command.
+      if (text.trimStart().startsWith('{')) parseJsonText(text, file);
       const decoded = decodePolicyInput(text);
       if (!decoded.ok) {
         throw new InputError(decoded.problems.map((p) => `${file}: ${p.message}`).join('\n'));

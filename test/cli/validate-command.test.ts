@@ -143,7 +143,7 @@ describe('leash validate', () => {
     const path = file('broken.json', '{\n  "Version": "2012-10-17",\n  "Statement": [}\n}');
     const result = await validate(path);
     expect(result.code).toBe(2);
-    expect(result.err).toMatch(new RegExp(`^leash: ${path}: invalid JSON at line 3, column 17: `));
+    expect(result.err).toMatch(new RegExp(`^leash: ${path}:3:17: invalid JSON: `));
     expect(result.out).toBe('');
   });
 
