@@ -69,32 +69,35 @@ function compiled(snapshot: AccountSnapshot): CompiledAccount {
   return compileAccount(snapshot, catalog);
 }
 
+async function exampleAccount(): Promise<CompiledAccount> {
+  const input = await loadAuditInput({
+    input: ['examples/example-account/authorization-details.json'],
+    scp: ['examples/example-account/scps.json'],
+  });
+  return compiled(input.accounts[0]);
+}
+
+function cloudsplainingAccount(): CompiledAccount {
+  const file = CLOUDSPLAINING_AUTHZ;
+  return compiled(parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file));
+}
+
 describe('decideMany agrees with decide, action by action', () => {
   it('on the example account with its SCPs', async () => {
-    const input = await loadAuditInput({
-      input: ['examples/example-account/authorization-details.json'],
-      scp: ['examples/example-account/scps.json'],
-    });
-    expectBulkAgrees(compiled(input.accounts[0]));
+    expectBulkAgrees(await exampleAccount());
   });
 
   it('on the Cloudsplaining example (every third principal)', () => {
-    const file = CLOUDSPLAINING_AUTHZ;
-    expectBulkAgrees(compiled(parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file)), 3);
+    expectBulkAgrees(cloudsplainingAccount(), 3);
   });
 });
 
 describe('countDecisions agrees with decisionKinds over the whole catalog', () => {
   it('on the example account with its SCPs', async () => {
-    const input = await loadAuditInput({
-      input: ['examples/example-account/authorization-details.json'],
-      scp: ['examples/example-account/scps.json'],
-    });
-    expectCountsAgree(compiled(input.accounts[0]));
+    expectCountsAgree(await exampleAccount());
   });
 
   it('on the Cloudsplaining example (every second principal)', () => {
-    const file = CLOUDSPLAINING_AUTHZ;
-    expectCountsAgree(compiled(parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file)), 2);
+    expectCountsAgree(cloudsplainingAccount(), 2);
   });
 });

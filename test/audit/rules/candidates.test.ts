@@ -28,6 +28,17 @@ function expectExact(snapshot: AccountSnapshot, every = 1): void {
   }
 }
 
+/** The example account's candidate index and its narrowly scoped payments Lambda role. */
+function paymentsLambda() {
+  const snapshot = parseAuthorizationDetails(
+    JSON.parse(readFileSync('examples/example-account/authorization-details.json', 'utf8')),
+    'example',
+  );
+  const index = createCandidateIndex(snapshot, catalog, policiesInUse(snapshot));
+  const role = snapshot.principals.find((p) => p.name === 'payments-api-lambda')!;
+  return { index, role };
+}
+
 describe('candidate actions', () => {
   it('cover everything the evaluator grants in the example account (with its SCPs)', async () => {
     const input = await loadAuditInput({
@@ -43,12 +54,7 @@ describe('candidate actions', () => {
   });
 
   it('are few for a narrowly scoped role', () => {
-    const snapshot = parseAuthorizationDetails(
-      JSON.parse(readFileSync('examples/example-account/authorization-details.json', 'utf8')),
-      'example',
-    );
-    const index = createCandidateIndex(snapshot, catalog, policiesInUse(snapshot));
-    const role = snapshot.principals.find((p) => p.name === 'payments-api-lambda')!;
+    const { index, role } = paymentsLambda();
     expect(
       index
         .candidates(role)
@@ -68,12 +74,7 @@ describe('candidate actions', () => {
   });
 
   it('narrow a rule’s list to the candidates in the list’s own order, repeats and all', () => {
-    const snapshot = parseAuthorizationDetails(
-      JSON.parse(readFileSync('examples/example-account/authorization-details.json', 'utf8')),
-      'example',
-    );
-    const index = createCandidateIndex(snapshot, catalog, policiesInUse(snapshot));
-    const role = snapshot.principals.find((p) => p.name === 'payments-api-lambda')!;
+    const { index, role } = paymentsLambda();
     const named = (...actions: string[]) => actions.map((action) => catalog.get(action)!);
     const list = named('logs:PutLogEvents', 's3:DeleteBucket', 'dynamodb:Query', 'dynamodb:GetItem');
     expect(index.restrict(role, list).map((a) => a.action)).toEqual([
