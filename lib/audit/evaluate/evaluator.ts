@@ -15,7 +15,7 @@ import { actionClasses, classMembers, flaggedPerClass, shapeCode, type ActionCla
 import { catalogIndex, plainDenialOf, type ActionList, type CatalogIndex } from './catalog-index';
 import { evaluateCondition } from './condition';
 import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
-import { RequestKeys, UNKNOWN_ACTION_FACTS, type ActionFacts, type PrincipalFacts } from './context';
+import { principalKeyValue, RequestKeys, UNKNOWN_ACTION_FACTS, type ActionFacts, type PrincipalFacts } from './context';
 import { substitute } from './policy-variables';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type {
@@ -317,8 +317,6 @@ class Call {
   private ownTemplates?: Map<string, Template>;
   /** Templates of the principal's own (unshared) plans in this call. */
   private ownPlanTemplates?: Map<ServicePlan, PlanTemplates>;
-  /** Per statement id: its principal conditions' answers for this principal, coded (see principalAnswers). */
-  private principalCodes?: Map<number, string | null>;
 
   constructor(
     facts: PrincipalFacts,
@@ -365,30 +363,6 @@ class Call {
       map.set(shape, known);
     }
     return known;
-  }
-
-  /**
-   * The answers of a statement's principal conditions for this principal, coded: equal codes (with equal
-   * other inputs) mean equal answers from the statement. Undefined when the statement reads the principal
-   * through policy variables, which no code captures.
-   */
-  principalAnswers(statement: CompiledStatement): string | undefined {
-    this.principalCodes ??= new Map();
-    let code = this.principalCodes.get(statement.id);
-    if (code === undefined) {
-      if (statement.usesVariables) code = null;
-      else {
-        // Principal keys are looked up the same way whatever the action.
-        const lookup = this.keys.lookupFor(UNKNOWN_ACTION_FACTS);
-        code = '';
-        for (const condition of statement.principalConditions) {
-          const result = evaluateCondition(condition, lookup);
-          code += TRI_CODE[result.tri] + (result.tri === MAYBE ? result.dependsOn.join('\u0000') : '');
-        }
-      }
-      this.principalCodes.set(statement.id, code);
-    }
-    return code ?? undefined;
   }
 
   private compute(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
@@ -463,6 +437,8 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   private readonly index: CatalogIndex;
   /** Plan keys by service, for calls whose context names no condition keys (null: not shareable). */
   private readonly planKeys = new Map<string, string | null>();
+  /** Answers of principal conditions by statement id, coded (see principalAnswers). */
+  private principalCodes?: Map<number, string>;
   /** Plans no other principal can share (statements with policy variables), by service. */
   private readonly ownPlans = new Map<string, ServicePlan>();
 
@@ -665,25 +641,46 @@ export class PrincipalEvaluator implements CompiledPrincipal {
    * A key under which principals share a service plan: the statements of every layer that may match the
    * service, with the answers of principal conditions where a statement has them. Undefined when a
    * statement reads the principal through a policy variable (the plan is then this principal's own).
+   * Found once per service: it depends on the principal's own facts, never on the request context.
    */
   private planKey(
-    call: Call,
     service: string,
     layers: readonly (readonly CompiledStatement[])[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
   ): string | undefined {
-    // The key reads the request context only through context keys that override principal keys.
-    if (call.context.contextKeys !== undefined) return this.buildPlanKey(call, service, layers, boundary);
     let key = this.planKeys.get(service);
     if (key === undefined) {
-      key = this.buildPlanKey(call, service, layers, boundary) ?? null;
+      key = this.buildPlanKey(service, layers, boundary) ?? null;
       this.planKeys.set(service, key);
     }
     return key ?? undefined;
   }
 
+  /**
+   * The answers of a statement's principal conditions for this principal's own facts, coded: principals
+   * with equal codes get equal answers from the statement under any request context (a context that gives
+   * a principal key's value gives it to every principal alike). Undefined when the statement reads the
+   * principal through policy variables, which no code captures.
+   */
+  private principalAnswers(statement: CompiledStatement): string | undefined {
+    if (statement.usesVariables) return undefined;
+    // Organization statements recur in every service's key: each is answered once per principal.
+    this.principalCodes ??= new Map();
+    let code = this.principalCodes.get(statement.id);
+    if (code === undefined) {
+      const facts = this.layers.facts;
+      const lookup = (lowerKey: string) => principalKeyValue(facts, lowerKey);
+      code = '';
+      for (const condition of statement.principalConditions) {
+        const result = evaluateCondition(condition, lookup);
+        code += TRI_CODE[result.tri] + (result.tri === MAYBE ? result.dependsOn.join('\u0000') : '');
+      }
+      this.principalCodes.set(statement.id, code);
+    }
+    return code;
+  }
+
   private buildPlanKey(
-    call: Call,
     service: string,
     layers: readonly (readonly CompiledStatement[])[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
@@ -702,7 +699,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
         const statement = statements[k];
         parts.push(statement.id);
         if (statement.principalDependent) {
-          const answers = call.principalAnswers(statement);
+          const answers = this.principalAnswers(statement);
           if (answers === undefined) return undefined;
           parts.push(`=${answers}`);
         }
@@ -714,15 +711,15 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   private plan(call: Call, service: string): ServicePlan {
     let plan = call.plans.get(service);
     if (!plan) {
-      plan = this.servicePlan(call, service);
+      plan = this.servicePlan(service);
       call.plans.set(service, plan);
     }
     return plan;
   }
 
   /** The service's plan: shared by key, or the principal's own; found once whatever the request context. */
-  private servicePlan(call: Call, service: string): ServicePlan {
-    const knownKey = call.context.contextKeys === undefined ? this.planKeys.get(service) : undefined;
+  private servicePlan(service: string): ServicePlan {
+    const knownKey = this.planKeys.get(service);
     if (knownKey) {
       const known = this.shared.plans.get(knownKey);
       if (known) return known;
@@ -743,7 +740,6 @@ export class PrincipalEvaluator implements CompiledPrincipal {
         ? boundarySource
         : boundarySource.candidates(service);
     const key = this.planKey(
-      call,
       service,
       scpLayersAround(denyCandidates, organizationDenies, scp, identityCandidates),
       boundaryCandidates,

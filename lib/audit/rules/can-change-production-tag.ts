@@ -35,7 +35,9 @@ export function check(context: RuleContext): Finding[] {
     if (principal.serviceLinked) continue;
     const compiled = account.principal(principal.arn);
     if (!compiled) continue;
-    const decisions = compiled.decideMany(analysis.restrict(principal, actions), request);
+    const asked = analysis.restrict(principal, actions);
+    if (asked.length === 0) continue;
+    const decisions = compiled.decideMany(asked, request);
     const allowed: ActionDecision[] = decisions.filter((d) => d.decision === 'allowed');
     const depends: ActionDecision[] = decisions.filter((d) => d.decision === 'depends');
     if (allowed.length === 0 && depends.length === 0) continue;

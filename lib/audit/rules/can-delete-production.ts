@@ -33,6 +33,7 @@ export function check(context: RuleContext): Finding[] {
     const compiled = account.principal(principal.arn);
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
+    if (asked.length === 0) continue;
     const decisions = compiled.decideMany(asked, request);
     const allowed: ActionDecision[] = [];
     const depends: ActionDecision[] = [];

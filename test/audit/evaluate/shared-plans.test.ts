@@ -96,6 +96,18 @@ describe('plans shared between principals', () => {
     );
   });
 
+  it('answers a principal key the request context overrides (a session tag) from the context', () => {
+    const compiled = compileAccount(account, catalog);
+    const [app, , other] = compiled.principals;
+    const asPayments = { contextKeys: { 'aws:PrincipalTag/team': ['payments'] } };
+    const asSearch = { contextKeys: { 'aws:PrincipalTag/team': ['search'] } };
+    expect(app.decide('dynamodb:UpdateTable').decision).toBe('denied');
+    expect(app.decide('dynamodb:UpdateTable', asPayments).decision).toBe('allowed');
+    expect(other.decide('dynamodb:UpdateTable', asSearch).decision).toBe('denied');
+    expectSharingChangesNothing(account, dynamodb, asPayments);
+    expectSharingChangesNothing(account, dynamodb, { contextKeys: { 'aws:TagKeys': ['env'] } });
+  });
+
   it('gives every principal what an account compiled for it alone gives, in either order', () => {
     expectSharingChangesNothing(account, [...dynamodb, ...s3], PRODUCTION);
     expectSharingChangesNothing(account, [...dynamodb, ...s3], {});
