@@ -311,7 +311,6 @@ class Call {
    * every call cost as much as the whole account.
    */
   private readonly memo = new Map<number, Applies | Map<number, Applies>>();
-  readonly plans = new Map<string, ServicePlan>();
   // The rest is made on first use: most calls are short (a probe of a few actions) and never need them.
   /** Templates built from statements of this principal's own (inline) policies. */
   private ownTemplates?: Map<string, Template>;
@@ -435,12 +434,10 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   readonly resourceControlPolicies: OrganizationLayerState;
   readonly notes: readonly string[];
   private readonly index: CatalogIndex;
-  /** Plan keys by service, for calls whose context names no condition keys (null: not shareable). */
-  private readonly planKeys = new Map<string, string | null>();
+  /** This principal's plan of each service asked about: shared with other principals or its own. */
+  private readonly plans = new Map<string, ServicePlan>();
   /** Answers of principal conditions by statement id, coded (see principalAnswers). */
   private principalCodes?: Map<number, string>;
-  /** Plans no other principal can share (statements with policy variables), by service. */
-  private readonly ownPlans = new Map<string, ServicePlan>();
 
   constructor(
     private readonly layers: PrincipalLayers,
@@ -525,7 +522,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     for (const service of named === 'all' ? this.index.services() : named) {
       const actions = this.index.actionsOf(service);
       if (actions.length === 0) continue;
-      const plan = this.plan(call, service);
+      const plan = this.plan(service);
       const globals = this.index.globalsOf(service);
       if (plan.uniform) {
         const planTemplates = call.templatesOf(plan);
@@ -564,7 +561,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   ): void {
     const call = this.call(context);
     for (const run of list.runs) {
-      const plan = this.plan(call, run.service);
+      const plan = this.plan(run.service);
       let start = run.start;
       if (!plan.uniform) {
         this.walkClasses(call, plan, run, actions, list, visit);
@@ -641,19 +638,14 @@ export class PrincipalEvaluator implements CompiledPrincipal {
    * A key under which principals share a service plan: the statements of every layer that may match the
    * service, with the answers of principal conditions where a statement has them. Undefined when a
    * statement reads the principal through a policy variable (the plan is then this principal's own).
-   * Found once per service: it depends on the principal's own facts, never on the request context.
+   * It depends on the principal's own facts, never on the request context.
    */
   private planKey(
     service: string,
     layers: readonly (readonly CompiledStatement[])[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
   ): string | undefined {
-    let key = this.planKeys.get(service);
-    if (key === undefined) {
-      key = this.buildPlanKey(service, layers, boundary) ?? null;
-      this.planKeys.set(service, key);
-    }
-    return key ?? undefined;
+    return this.buildPlanKey(service, layers, boundary);
   }
 
   /**
@@ -708,25 +700,18 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     return parts.join(',');
   }
 
-  private plan(call: Call, service: string): ServicePlan {
-    let plan = call.plans.get(service);
+  /** The service's plan, found once per principal whatever the request context. */
+  private plan(service: string): ServicePlan {
+    let plan = this.plans.get(service);
     if (!plan) {
       plan = this.servicePlan(service);
-      call.plans.set(service, plan);
+      this.plans.set(service, plan);
     }
     return plan;
   }
 
-  /** The service's plan: shared by key, or the principal's own; found once whatever the request context. */
+  /** The service's plan: one another principal with the same key made, or a new one. */
   private servicePlan(service: string): ServicePlan {
-    const knownKey = this.planKeys.get(service);
-    if (knownKey) {
-      const known = this.shared.plans.get(knownKey);
-      if (known) return known;
-    } else if (knownKey === null) {
-      const own = this.ownPlans.get(service);
-      if (own) return own;
-    }
     const layers = this.layers;
     const actions = this.index.actionsOf(service);
     const rcpService = this.catalog.rcpServices.has(service);
@@ -771,7 +756,6 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
     const plan: ServicePlan = { denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, key };
     if (key !== undefined) this.shared.plans.set(key, plan);
-    else this.ownPlans.set(service, plan);
     return plan;
   }
 
@@ -782,7 +766,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     service: string,
     position: number,
   ): ActionDecision {
-    const plan = this.plan(call, service);
+    const plan = this.plan(service);
     const global = catalogAction ? this.index.globalOf(catalogAction) : -1;
     if (plan.uniform && position >= 0) {
       const planTemplates = call.templatesOf(plan);
