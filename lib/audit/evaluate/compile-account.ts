@@ -7,7 +7,13 @@ import type { Evidence } from '../rules/types';
 import { snapshotParseCache, type AccountSnapshot, type Principal } from '../sources/snapshot';
 import { compilePolicy, ServiceIndex, StatementIds, type CompiledStatement, type PolicySource } from './compile-policy';
 import type { PrincipalFacts } from './context';
-import { PrincipalEvaluator, SharedLayer, TemplateCache, type PrincipalLayers, type ScpLevel } from './evaluator';
+import {
+  PrincipalEvaluator,
+  SharedLayer,
+  SharedAcrossPrincipals,
+  type PrincipalLayers,
+  type ScpLevel,
+} from './evaluator';
 import type {
   CompileAccount,
   CompiledAccount,
@@ -149,7 +155,7 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
   };
 
   const principals: CompiledPrincipal[] = [];
-  const templates = new TemplateCache();
+  const templates = new SharedAcrossPrincipals();
   // Indexes principals can share: a boundary's Allow statements, and no statements at all.
   const boundaryIndexes = new Map<string, ServiceIndex>();
   const noStatements = new ServiceIndex([]);

@@ -115,13 +115,13 @@ interface Template {
  * statements of a service with the same answers reuse one plan, and the templates of those plans per
  * request context.
  */
-export class TemplateCache {
+export class SharedAcrossPrincipals {
   readonly templates = new Map<string, Template>();
   readonly plans = new Map<string, ServicePlan>();
   readonly planTemplates = new WeakMap<RequestContext, Map<ServicePlan, PlanTemplates>>();
 }
 
-/** The request context of calls that name none: one object, so their plans can be shared. */
+/** The request context of calls that name none: one object, so their templates can be shared. */
 const NO_CONTEXT: RequestContext = Object.freeze({});
 const TRI_CODE = ['n', 'y', 'm'];
 
@@ -442,7 +442,7 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   constructor(
     private readonly layers: PrincipalLayers,
     private readonly catalog: Catalog,
-    private readonly shared: TemplateCache = new TemplateCache(),
+    private readonly shared: SharedAcrossPrincipals = new SharedAcrossPrincipals(),
   ) {
     this.arn = layers.facts.arn;
     this.kind = layers.facts.kind;
@@ -567,24 +567,22 @@ export class PrincipalEvaluator implements CompiledPrincipal {
         this.walkClasses(call, plan, run, actions, list, visit);
         continue;
       }
-      {
-        // Catalog actions of a uniform service share one template; stragglers from elsewhere go below.
-        let end = start;
-        while (end < run.end && list.positions[end] >= 0) end++;
-        if (end > start) {
-          const first = actions[start];
-          const template = (call.templatesOf(plan).uniform ??= this.template(
-            call,
-            plan,
-            first,
-            first.action,
-            list.positions[start],
-            list.globals[start],
-          ));
-          visit(template, start, end);
-        }
-        start = end;
+      // Catalog actions of a uniform service share one template; stragglers from elsewhere go below.
+      let end = start;
+      while (end < run.end && list.positions[end] >= 0) end++;
+      if (end > start) {
+        const first = actions[start];
+        const template = (call.templatesOf(plan).uniform ??= this.template(
+          call,
+          plan,
+          first,
+          first.action,
+          list.positions[start],
+          list.globals[start],
+        ));
+        visit(template, start, end);
       }
+      start = end;
       for (let i = start; i < run.end; i++) {
         const action = actions[i];
         visit(this.template(call, plan, action, action.action, list.positions[i], list.globals[i]), i, i + 1);
@@ -645,7 +643,27 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     layers: readonly (readonly CompiledStatement[])[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
   ): string | undefined {
-    return this.buildPlanKey(service, layers, boundary);
+    // Parts joined once at the end: see Scratch.key.
+    const parts: (string | number)[] = [
+      service,
+      this.layers.scp,
+      this.layers.rcp,
+      boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b',
+    ];
+    for (let layer = 0; layer <= layers.length; layer++) {
+      const statements = layer < layers.length ? layers[layer] : Array.isArray(boundary) ? boundary : EMPTY;
+      parts.push('/');
+      for (let k = 0; k < statements.length; k++) {
+        const statement = statements[k];
+        parts.push(statement.id);
+        if (statement.principalDependent) {
+          const answers = this.principalAnswers(statement);
+          if (answers === undefined) return undefined;
+          parts.push(`=${answers}`);
+        }
+      }
+    }
+    return parts.join(',');
   }
 
   /**
@@ -670,34 +688,6 @@ export class PrincipalEvaluator implements CompiledPrincipal {
       this.principalCodes.set(statement.id, code);
     }
     return code;
-  }
-
-  private buildPlanKey(
-    service: string,
-    layers: readonly (readonly CompiledStatement[])[],
-    boundary: 'missing' | undefined | readonly CompiledStatement[],
-  ): string | undefined {
-    // Parts joined once at the end: see Scratch.key.
-    const parts: (string | number)[] = [
-      service,
-      this.layers.scp,
-      this.layers.rcp,
-      boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b',
-    ];
-    for (let layer = 0; layer <= layers.length; layer++) {
-      const statements = layer < layers.length ? layers[layer] : Array.isArray(boundary) ? boundary : EMPTY;
-      parts.push('/');
-      for (let k = 0; k < statements.length; k++) {
-        const statement = statements[k];
-        parts.push(statement.id);
-        if (statement.principalDependent) {
-          const answers = this.principalAnswers(statement);
-          if (answers === undefined) return undefined;
-          parts.push(`=${answers}`);
-        }
-      }
-    }
-    return parts.join(',');
   }
 
   /** The service's plan, found once per principal whatever the request context. */
