@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditAccount } from '../lib/audit/audit';
+import { auditReportInput, renderReport } from '../lib/audit/report';
 import { defaultRules } from '../lib/audit/rules';
 import type { Rule } from '../lib/audit/rules/types';
 import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-details';
@@ -40,6 +41,9 @@ interface RunResult {
   readonly cpuMs: number;
   readonly peakRssBytes: number;
   readonly findings: number;
+  /** Rendering the findings as the terminal table and as JSON (after the audit, not in its time). */
+  readonly tableMs: number;
+  readonly jsonMs: number;
   readonly bySeverity: Record<string, number>;
   readonly perRule: Record<string, number>;
 }
@@ -76,6 +80,15 @@ function auditOnce(file: string, principalBatch: number | undefined): RunResult 
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
 
+  // The audit's high-water mark, read before rendering adds the report's own text.
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  const report = auditReportInput([result], { tool: { name: 'leash audit', version: 'bench' } });
+  const r0 = performance.now();
+  renderReport(report, 'table');
+  const r1 = performance.now();
+  renderReport(report, 'json');
+  const r2 = performance.now();
+
   // The grammar floor, measured after the audit on documents of a fresh parse (the audit's parse cache
   // is keyed by document object, so none of this is served from it).
   const fresh = parseAuthorizationDetails(JSON.parse(text), file);
@@ -97,8 +110,10 @@ function auditOnce(file: string, principalBatch: number | undefined): RunResult 
     auditMs: t2 - t1,
     totalMs: t2 - t0,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes,
     findings: result.findings.length,
+    tableMs: r1 - r0,
+    jsonMs: r2 - r1,
     bySeverity: result.stats.bySeverity,
     perRule,
   };
@@ -121,6 +136,7 @@ function printRun(run: RunResult, perRule: boolean): void {
   console.log(`roles/second:                 ${(run.roles / (run.totalMs / 1000)).toFixed(0)}`);
   console.log(`audit / JSON.parse:           ${(run.totalMs / run.parseMs).toFixed(1)}x`);
   console.log(`peak RSS (maxRSS):            ${mib(run.peakRssBytes)}`);
+  console.log(`report rendering (not above):  table ${run.tableMs.toFixed(0)} ms, json ${run.jsonMs.toFixed(0)} ms`);
   console.log(
     `findings: ${run.findings} (${Object.entries(run.bySeverity)
       .map(([s, n]) => `${n} ${s}`)

@@ -1,9 +1,10 @@
 // Terminal report: one table, findings grouped under their principal (or template resource), worst first.
-import Table from 'cli-table3';
 import type { ReportInput } from './types';
+import { renderBoxTable, type BoxRow } from './box-table';
 import { groupBySubject, shortPrincipal, totalsLine } from './common';
 
 const MESSAGE_WIDTH = 78;
+const RULE_WIDTH = 30;
 
 export function renderTable(input: ReportInput): string {
   const lines: string[] = [];
@@ -22,22 +23,20 @@ export function renderTable(input: ReportInput): string {
 
   const groups = groupBySubject(input.findings);
   if (groups.length > 0) {
-    const table = new Table({
-      head: ['Severity', 'Rule', 'Finding'],
-      colWidths: [10, 30, MESSAGE_WIDTH + 2],
-      wordWrap: true,
-      style: { head: [], border: [], compact: false },
-    });
+    // The rule column fits the longest rule id shown, so no id is cut short.
+    const ruleWidth = Math.max(RULE_WIDTH, ...input.findings.map((finding) => finding.ruleId.length + 2));
+    const rows: BoxRow[] = [];
     for (const group of groups) {
-      table.push([{ colSpan: 3, content: shortPrincipal(group.subject) }]);
+      rows.push({ span: shortPrincipal(group.subject) });
       for (const finding of group.findings) {
         const suppressed = finding.suppressed
           ? `\n[suppressed until ${finding.suppressed.expires}: ${finding.suppressed.reason}]`
           : '';
-        table.push([finding.severity, finding.ruleId, `${finding.message}${suppressed}`]);
+        rows.push([finding.severity, finding.ruleId, `${finding.message}${suppressed}`]);
       }
     }
-    lines.push(table.toString());
+    const widths = [10, ruleWidth, MESSAGE_WIDTH + 2];
+    lines.push(renderBoxTable({ head: ['Severity', 'Rule', 'Finding'], widths }, rows));
     lines.push('');
   }
 

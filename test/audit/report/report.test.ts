@@ -114,6 +114,20 @@ describe('renderReport', () => {
       expect(text).toContain('[suppressed until 2099-01-01: break-glass by design, MFA-gated]');
     });
 
+    it('shows rule ids and long ARNs whole, however long', () => {
+      const arn = 'arn:aws:iam::072528804237:role/aws-service-role/stacksets.cloudformation.amazonaws.com/Admin';
+      const long = renderReport(
+        {
+          ...reportInput,
+          findings: [{ ...auditFinding, ruleId: 'trust-cross-account-no-external-id', message: `trusts ${arn}` }],
+        },
+        'table',
+      );
+      expect(long).toContain('│ trust-cross-account-no-external-id │');
+      expect(long).not.toContain('…');
+      expect(long.replace(/[│\s]/g, '')).toContain(arn);
+    });
+
     it('prints caveats, input problems, expired suppressions, unaudited accounts and the totals', () => {
       expect(text).toContain('note: Service control policies were not read.');
       expect(text).toContain('authz.json: Policies[2]: no default version');

@@ -1,0 +1,59 @@
+// The terminal table: cli-table3's layout (which the table report used before), but every word kept whole
+// or broken across lines, never cut with "…", and a group heading row spanning the columns.
+import { renderBoxTable, wrapText } from '../../../lib/audit/report/box-table';
+
+describe('renderBoxTable', () => {
+  it('draws heading, group and finding rows with the rules joining the right columns', () => {
+    const text = renderBoxTable({ head: ['Sev', 'Rule', 'Finding'], widths: [7, 8, 12] }, [
+      { span: 'role/app' },
+      ['high', 'full', 'is admin'],
+      ['low', 'trust', 'trusts'],
+      { span: 'role/ci' },
+      { span: 'role/other' },
+    ]);
+    expect(text.split('\n')).toEqual([
+      '┌───────┬────────┬────────────┐',
+      '│ Sev   │ Rule   │ Finding    │',
+      '├───────┴────────┴────────────┤',
+      '│ role/app                    │',
+      '├───────┬────────┬────────────┤',
+      '│ high  │ full   │ is admin   │',
+      '├───────┼────────┼────────────┤',
+      '│ low   │ trust  │ trusts     │',
+      '├───────┴────────┴────────────┤',
+      '│ role/ci                     │',
+      '├─────────────────────────────┤',
+      '│ role/other                  │',
+      '└─────────────────────────────┘',
+    ]);
+  });
+
+  it('wraps long cells on word boundaries and pads the other cells of the row', () => {
+    const text = renderBoxTable({ head: ['A', 'B'], widths: [5, 12] }, [['x', 'one two three four']]);
+    expect(text.split('\n').slice(3, 6)).toEqual([
+      '│ x   │ one two    │',
+      '│     │ three four │',
+      '└─────┴────────────┘',
+    ]);
+  });
+
+  it('breaks a word wider than its column instead of cutting it off', () => {
+    const arn = 'arn:aws:iam::072528804237:role/aws-service-role/stacksets.cloudformation.amazonaws.com/Admin';
+    const lines = wrapText(`lets ${arn} assume`, 30);
+    expect(lines.every((line) => line.length <= 30)).toBe(true);
+    expect(lines.join('').replace(/ /g, '')).toBe(`lets${arn}assume`);
+    expect(renderBoxTable({ head: ['A'], widths: [32] }, [[arn]])).not.toContain('…');
+  });
+
+  it('keeps a cell’s own line breaks', () => {
+    expect(wrapText('finding\n[suppressed until 2099-01-01: reason]', 40)).toEqual([
+      'finding',
+      '[suppressed until 2099-01-01: reason]',
+    ]);
+  });
+
+  it('counts wide characters as two columns', () => {
+    const text = renderBoxTable({ head: ['Tag'], widths: [8] }, [['環境']]);
+    expect(text.split('\n')[3]).toBe('│ 環境   │');
+  });
+});
