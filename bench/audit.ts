@@ -4,6 +4,7 @@
 // Timings on a shared 2-core machine vary from run to run: `--runs N` audits the same file in N fresh
 // processes (no cache carried over) and prints each run and the median.
 //   node dist/bench/audit.js [--roles N] [--policies N] [--file authz.json] [--runs N] [--batch N] [--per-rule]
+//     [--no-render] (skip timing the table and JSON reports)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -41,9 +42,9 @@ interface RunResult {
   readonly cpuMs: number;
   readonly peakRssBytes: number;
   readonly findings: number;
-  /** Rendering the findings as the terminal table and as JSON (after the audit, not in its time). */
-  readonly tableMs: number;
-  readonly jsonMs: number;
+  /** Rendering the findings as the terminal table and as JSON (after the audit, not in its time); unset with --no-render. */
+  readonly tableMs?: number;
+  readonly jsonMs?: number;
   readonly bySeverity: Record<string, number>;
   readonly perRule: Record<string, number>;
 }
@@ -83,10 +84,11 @@ function auditOnce(file: string, principalBatch: number | undefined): RunResult 
   // The audit's high-water mark, read before rendering adds the report's own text.
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   const report = auditReportInput([result], { tool: { name: 'leash audit', version: 'bench' } });
+  const render = !process.argv.includes('--no-render');
   const r0 = performance.now();
-  renderReport(report, 'table');
+  if (render) renderReport(report, 'table');
   const r1 = performance.now();
-  renderReport(report, 'json');
+  if (render) renderReport(report, 'json');
   const r2 = performance.now();
 
   // The grammar floor, measured after the audit on documents of a fresh parse (the audit's parse cache
@@ -112,8 +114,8 @@ function auditOnce(file: string, principalBatch: number | undefined): RunResult 
     cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssBytes,
     findings: result.findings.length,
-    tableMs: r1 - r0,
-    jsonMs: r2 - r1,
+    tableMs: render ? r1 - r0 : undefined,
+    jsonMs: render ? r2 - r1 : undefined,
     bySeverity: result.stats.bySeverity,
     perRule,
   };
@@ -136,7 +138,9 @@ function printRun(run: RunResult, perRule: boolean): void {
   console.log(`roles/second:                 ${(run.roles / (run.totalMs / 1000)).toFixed(0)}`);
   console.log(`audit / JSON.parse:           ${(run.totalMs / run.parseMs).toFixed(1)}x`);
   console.log(`peak RSS (maxRSS):            ${mib(run.peakRssBytes)}`);
-  console.log(`report rendering (not above):  table ${run.tableMs.toFixed(0)} ms, json ${run.jsonMs.toFixed(0)} ms`);
+  if (run.tableMs !== undefined && run.jsonMs !== undefined) {
+    console.log(`report rendering (not above):  table ${run.tableMs.toFixed(0)} ms, json ${run.jsonMs.toFixed(0)} ms`);
+  }
   console.log(
     `findings: ${run.findings} (${Object.entries(run.bySeverity)
       .map(([s, n]) => `${n} ${s}`)
@@ -191,6 +195,7 @@ function main(): void {
       '--file',
       file,
       ...(principalBatch ? ['--batch', String(principalBatch)] : []),
+      ...(process.argv.includes('--no-render') ? ['--no-render'] : []),
     ];
     const run = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as RunResult;
     results.push(run);
