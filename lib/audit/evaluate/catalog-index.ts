@@ -91,20 +91,9 @@ export class CatalogIndex {
    * known: callers that select actions by index skip looking each action up again.
    */
   select(indices: ArrayLike<number>): readonly CatalogAction[] {
-    const actions = new Array<CatalogAction>(indices.length);
-    const positions = new Int32Array(indices.length);
     const globals = Int32Array.from(indices);
-    const runs: { service: string; start: number; end: number }[] = [];
-    for (let i = 0; i < globals.length; i++) {
-      const global = globals[i];
-      actions[i] = this.catalog.actions[global];
-      positions[i] = this.positionByGlobal[global];
-      const service = this.serviceByGlobal[global];
-      const last = runs[runs.length - 1];
-      if (last && last.service === service) last.end = i + 1;
-      else runs.push({ service, start: i, end: i + 1 });
-    }
-    this.lists.set(actions, { positions, globals, runs });
+    const actions = Array.from(globals, (global) => this.catalog.actions[global]);
+    this.lists.set(actions, this.prepare(actions, globals));
     return actions;
   }
 
@@ -112,22 +101,28 @@ export class CatalogIndex {
   list(actions: readonly CatalogAction[]): ActionList {
     let list = this.lists.get(actions);
     if (!list) {
-      const positions = new Int32Array(actions.length);
-      const globals = new Int32Array(actions.length);
-      const runs: { service: string; start: number; end: number }[] = [];
-      for (let i = 0; i < actions.length; i++) {
-        const global = this.globalOf(actions[i]);
-        globals[i] = global;
-        positions[i] = global < 0 ? -1 : this.positionByGlobal[global];
-        const service = global < 0 ? actions[i].service.toLowerCase() : this.serviceByGlobal[global];
-        const last = runs[runs.length - 1];
-        if (last && last.service === service) last.end = i + 1;
-        else runs.push({ service, start: i, end: i + 1 });
-      }
-      list = { positions, globals, runs };
+      list = this.prepare(
+        actions,
+        Int32Array.from(actions, (action) => this.globalOf(action)),
+      );
       this.lists.set(actions, list);
     }
     return list;
+  }
+
+  /** Positions within services and runs of one service, from each action's catalog index (-1: not ours). */
+  private prepare(actions: readonly CatalogAction[], globals: Int32Array): ActionList {
+    const positions = new Int32Array(actions.length);
+    const runs: { service: string; start: number; end: number }[] = [];
+    for (let i = 0; i < actions.length; i++) {
+      const global = globals[i];
+      positions[i] = global < 0 ? -1 : this.positionByGlobal[global];
+      const service = global < 0 ? actions[i].service.toLowerCase() : this.serviceByGlobal[global];
+      const last = runs[runs.length - 1];
+      if (last && last.service === service) last.end = i + 1;
+      else runs.push({ service, start: i, end: i + 1 });
+    }
+    return { positions, globals, runs };
   }
 
   /** Shared, frozen decisions for "denied at `layer`, no statement involved", one per action and layer. */

@@ -1,6 +1,6 @@
 // Terminal report: one table, findings grouped under their principal (or template resource), worst first.
 import type { ReportInput } from './types';
-import { renderBoxTable, type BoxRow } from './box-table';
+import { renderBoxTable, type BoxRow } from '../../util/box-table';
 import { groupBySubject, shortPrincipal, totalsLine } from './common';
 
 const MESSAGE_WIDTH = 78;

@@ -1,6 +1,6 @@
-// The terminal table: cli-table3's layout (which the table report used before), but every word kept whole
-// or broken across lines, never cut with "…", and a group heading row spanning the columns.
-import { renderBoxTable, wrapText } from '../../../lib/audit/report/box-table';
+// The terminal table: cli-table3's layout (which the reports and `leash catalog` used before), but every word
+// kept whole or broken across lines, never cut with "…", and a group heading row spanning the columns.
+import { renderBoxTable, wrapText } from '../../lib/util/box-table';
 
 describe('renderBoxTable', () => {
   it('draws heading, group and finding rows with the rules joining the right columns', () => {
@@ -55,5 +55,20 @@ describe('renderBoxTable', () => {
   it('counts wide characters as two columns', () => {
     const text = renderBoxTable({ head: ['Tag'], widths: [8] }, [['環境']]);
     expect(text.split('\n')[3]).toBe('│ 環境   │');
+  });
+
+  it('fits columns to their widest line when no widths are given, and draws compact bodies', () => {
+    const text = renderBoxTable({ head: ['action', 'level'], compact: true }, [
+      ['s3:DeleteBucket', 'Write'],
+      ['iam:PassRole', 'Permissions management'],
+    ]);
+    expect(text.split('\n')).toEqual([
+      '┌─────────────────┬────────────────────────┐',
+      '│ action          │ level                  │',
+      '├─────────────────┼────────────────────────┤',
+      '│ s3:DeleteBucket │ Write                  │',
+      '│ iam:PassRole    │ Permissions management │',
+      '└─────────────────┴────────────────────────┘',
+    ]);
   });
 });

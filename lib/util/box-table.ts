@@ -1,6 +1,7 @@
-// A box-drawn terminal table with fixed column widths, word-wrapped cells and full-width group rows: the
-// layout the table report needs, in time linear in its text. (cli-table3 lays out every row against every
-// other, which took over a minute for a 10,000-role account, and cuts words longer than a column with "…".)
+// Box-drawn terminal tables (the audit report, `leash catalog`): fixed or fitted column widths, word-wrapped
+// cells and full-width group rows, in time linear in the text. cli-table3 lays out every row against every
+// other (81 s for a 10,000-role audit report, 34 s for the whole catalog) and cuts words longer than a
+// column with "…"; this keeps its look and loses no text.
 import stringWidth from 'string-width';
 
 /** A row of cells, one per column, or a row spanning the whole table (a group heading). */
@@ -8,8 +9,13 @@ export type BoxRow = readonly string[] | { readonly span: string };
 
 export interface BoxTableOptions {
   readonly head: readonly string[];
-  /** Width of each column, one space of padding on each side included. */
-  readonly widths: readonly number[];
+  /**
+   * Width of each column, one space of padding on each side included; longer text wraps.
+   * @default each column as wide as its widest line (nothing wraps)
+   */
+  readonly widths?: readonly number[];
+  /** No rule between body rows, only under the heading. @default false */
+  readonly compact?: boolean;
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -65,8 +71,21 @@ function isSpan(row: BoxRow): row is { readonly span: string } {
   return !Array.isArray(row);
 }
 
+/** Column widths that fit every line of the heading and the cell rows (group rows wrap instead). */
+function fittedWidths(head: readonly string[], rows: readonly BoxRow[]): number[] {
+  const widths = head.map((cell) => Math.max(...cell.split('\n').map(displayWidth)) + 2);
+  for (const row of rows) {
+    if (isSpan(row)) continue;
+    row.forEach((cell, i) => {
+      for (const line of cell.split('\n')) widths[i] = Math.max(widths[i] ?? 2, displayWidth(line) + 2);
+    });
+  }
+  return widths;
+}
+
 export function renderBoxTable(options: BoxTableOptions, rows: readonly BoxRow[]): string {
-  const { head, widths } = options;
+  const { head } = options;
+  const widths = options.widths ?? fittedWidths(head, rows);
   const full = widths.reduce((sum, width) => sum + width, 0) + widths.length - 1;
   const rule = (left: string, joint: string, right: string) =>
     left + widths.map((width) => '─'.repeat(width)).join(joint) + right;
@@ -83,7 +102,13 @@ export function renderBoxTable(options: BoxTableOptions, rows: readonly BoxRow[]
   out.push(rule('┌', '┬', '┐'));
   cellsRow(head);
   let previousSpan = false;
+  let first = true;
   for (const row of rows) {
+    if (options.compact && !first && !isSpan(row) && !previousSpan) {
+      cellsRow(row);
+      continue;
+    }
+    first = false;
     // The rule between two rows joins the columns of the row above to those of the row below.
     if (isSpan(row)) {
       out.push(previousSpan ? spanRule('├', '┤') : rule('├', '┴', '┤'));
