@@ -4,13 +4,13 @@
 // Timings on a shared 2-core machine vary from run to run: `--runs N` audits the same file in N fresh
 // processes (no cache carried over) and prints each run and the median.
 //   node dist/bench/audit.js [--roles N] [--policies N] [--file authz.json] [--runs N] [--batch N] [--per-rule]
-//     [--no-render] (skip timing the table and JSON reports)
+//     [--no-render] (skip timing the table, JSON and SARIF reports)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditAccount } from '../lib/audit/audit';
-import { auditReportInput, renderReport } from '../lib/audit/report';
+import { auditReportInput, reportChunks, type ReportFormat } from '../lib/audit/report';
 import { defaultRules } from '../lib/audit/rules';
 import type { Rule } from '../lib/audit/rules/types';
 import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-details';
@@ -42,9 +42,11 @@ interface RunResult {
   readonly cpuMs: number;
   readonly peakRssBytes: number;
   readonly findings: number;
-  /** Rendering the findings as the terminal table and as JSON (after the audit, not in its time); unset with --no-render. */
-  readonly tableMs?: number;
-  readonly jsonMs?: number;
+  /**
+   * Rendering the findings piece by piece, as the CLI writes them, per format (after the audit, not in its
+   * time): milliseconds and characters. Unset with --no-render.
+   */
+  readonly rendering?: Partial<Record<ReportFormat, { readonly ms: number; readonly chars: number }>>;
   readonly bySeverity: Record<string, number>;
   readonly perRule: Record<string, number>;
 }
@@ -84,12 +86,14 @@ function auditOnce(file: string, principalBatch: number | undefined): RunResult 
   // The audit's high-water mark, read before rendering adds the report's own text.
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   const report = auditReportInput([result], { tool: { name: 'leash audit', version: 'bench' } });
-  const render = !process.argv.includes('--no-render');
-  const r0 = performance.now();
-  if (render) renderReport(report, 'table');
-  const r1 = performance.now();
-  if (render) renderReport(report, 'json');
-  const r2 = performance.now();
+  const rendering: RunResult['rendering'] = process.argv.includes('--no-render') ? undefined : {};
+  for (const format of ['table', 'json', 'sarif'] as const) {
+    if (!rendering) break;
+    const r0 = performance.now();
+    let chars = 0;
+    for (const chunk of reportChunks(report, format)) chars += chunk.length;
+    rendering[format] = { ms: performance.now() - r0, chars };
+  }
 
   // The grammar floor, measured after the audit on documents of a fresh parse (the audit's parse cache
   // is keyed by document object, so none of this is served from it).
@@ -114,8 +118,7 @@ function auditOnce(file: string, principalBatch: number | undefined): RunResult 
     cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssBytes,
     findings: result.findings.length,
-    tableMs: render ? r1 - r0 : undefined,
-    jsonMs: render ? r2 - r1 : undefined,
+    rendering,
     bySeverity: result.stats.bySeverity,
     perRule,
   };
@@ -138,8 +141,11 @@ function printRun(run: RunResult, perRule: boolean): void {
   console.log(`roles/second:                 ${(run.roles / (run.totalMs / 1000)).toFixed(0)}`);
   console.log(`audit / JSON.parse:           ${(run.totalMs / run.parseMs).toFixed(1)}x`);
   console.log(`peak RSS (maxRSS):            ${mib(run.peakRssBytes)}`);
-  if (run.tableMs !== undefined && run.jsonMs !== undefined) {
-    console.log(`report rendering (not above):  table ${run.tableMs.toFixed(0)} ms, json ${run.jsonMs.toFixed(0)} ms`);
+  if (run.rendering) {
+    const parts = Object.entries(run.rendering).map(
+      ([format, r]) => `${format} ${r.ms.toFixed(0)} ms (${(r.chars / 1e6).toFixed(0)}M characters)`,
+    );
+    console.log(`report rendering (not above): ${parts.join(', ')}`);
   }
   console.log(
     `findings: ${run.findings} (${Object.entries(run.bySeverity)

@@ -13,7 +13,7 @@ export { loadAuditInput } from './audit/sources';
 export { parseAuthorizationDetails } from './audit/sources/authorization-details';
 export { auditAccount, type AuditOptions, type AuditResult } from './audit/audit';
 export { defaultRules, ruleById } from './audit/rules';
-export { renderReport, auditReportInput, REPORT_FORMATS, REPORT_SCHEMA_VERSION } from './audit/report';
+export { renderReport, reportChunks, auditReportInput, REPORT_FORMATS, REPORT_SCHEMA_VERSION } from './audit/report';
 export type { ReportFormat, ReportInput } from './audit/report';
 export { runCheck, checkStacks, type CheckOptions, type CheckResult } from './check/check';
 export { findDestructiveChanges, type DestructiveChange } from './check/change-gate';

@@ -20,6 +20,7 @@ describe('the agent-leash package', () => {
       'auditAccount',
       'loadAuditInput',
       'renderReport',
+      'reportChunks',
       'runCheck',
       'AgentRole',
       'AgentPermissionsBoundary',

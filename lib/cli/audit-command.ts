@@ -1,10 +1,9 @@
 // `leash audit`: who can delete or recreate production, who can escalate, which guardrails leak. Reads saved
 // inputs (--input) or the live account / organization, runs the rule pack, prints or writes one report.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { auditAccount, type AuditResult } from '../audit/audit';
-import { auditReportInput, REPORT_FORMATS, renderReport, type ReportFormat } from '../audit/report';
+import { auditReportInput, REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
 import { severityRank } from '../audit/report/common';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
 import { type AuditInput, loadAuditInput } from '../audit/sources';
@@ -16,6 +15,7 @@ import { formatZodIssues, InputError, readJsonFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
+import { writeReportToFile, writeReportToStdout } from './write-report';
 
 export interface AuditCommandOptions {
   readonly input?: string[];
@@ -112,20 +112,16 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   const catalog = loadCatalog();
   const now = new Date();
   const results = input.accounts.map((snapshot) => auditAccount(snapshot, { catalog, config, now }));
-  const report = renderReport(
+  const report = reportChunks(
     auditReportInput(results, { tool: { name: 'leash audit', version: toolVersion() }, notAudited: input.notAudited }),
     options.format,
   );
   if (options.output) {
-    try {
-      writeFileSync(options.output, report);
-    } catch (err) {
-      throw new InputError(`${options.output}: cannot write: ${(err as Error).message}`);
-    }
+    writeReportToFile(options.output, report);
     const findings = results.reduce((n, r) => n + r.findings.filter((f) => !f.suppressed).length, 0);
     io.stderr(`leash audit: wrote ${options.output} (${options.format}): ${findings} finding(s)\n`);
   } else {
-    io.stdout(report);
+    writeReportToStdout(io, report);
   }
   context.exitCode = auditExitCode(results, input, options.failOn);
 }

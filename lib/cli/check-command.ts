@@ -1,17 +1,17 @@
 // `leash check`: the CI gate on what `cdk synth` produces. Runs the audit rules on the IAM in the templates
 // and, with --baseline, fails on deletions or replacements of stateful or production resources.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../audit/report';
+import { REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
 import { loadCatalog } from '../catalog';
 import { checkReportInput, failsAt, runCheck } from '../check/check';
-import { renderCheckSarif } from '../check/sarif-regions';
-import { InputError, readJsonFile } from '../util/read-input';
+import { checkSarifChunks } from '../check/sarif-regions';
+import { readJsonFile } from '../util/read-input';
 import { loadConfigFile } from './audit-command';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
+import { writeReportToFile, writeReportToStdout } from './write-report';
 
 export interface CheckCommandOptions {
   readonly baseline?: string[];
@@ -26,19 +26,15 @@ export function runCheckCommand(inputs: readonly string[], options: CheckCommand
   const result = runCheck(inputs, options.baseline, { config, catalog: loadCatalog(), now: new Date() });
   const input = checkReportInput(result, { name: 'leash check', version: packageVersion() });
   const report =
-    options.format === 'sarif' ? renderCheckSarif(input, result.stacks) : renderReport(input, options.format);
+    options.format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, options.format);
   if (options.output) {
-    try {
-      writeFileSync(options.output, report);
-    } catch (err) {
-      throw new InputError(`${options.output}: cannot write: ${(err as Error).message}`);
-    }
+    writeReportToFile(options.output, report);
     const open = result.findings.filter((finding) => !finding.suppressed).length;
     context.io.stderr(
       `leash check: wrote ${options.output} (${options.format}): ${result.stacks.length} template(s), ${open} finding(s)\n`,
     );
   } else {
-    context.io.stdout(report);
+    writeReportToStdout(context.io, report);
   }
   context.exitCode = options.failOn !== 'none' && failsAt(result.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -84,41 +84,50 @@ function fittedWidths(head: readonly string[], rows: readonly BoxRow[]): number[
 }
 
 export function renderBoxTable(options: BoxTableOptions, rows: readonly BoxRow[]): string {
-  const { head } = options;
-  const widths = options.widths ?? fittedWidths(head, rows);
+  const widths = options.widths ?? fittedWidths(options.head, rows);
+  return [...boxTableLines({ ...options, widths }, rows)].join('\n');
+}
+
+/**
+ * The lines of the table, made as they are read, from rows that may themselves be made as they are read:
+ * a table of tens of thousands of rows is written without being held whole. Widths must be given.
+ */
+export function* boxTableLines(
+  options: BoxTableOptions & { readonly widths: readonly number[] },
+  rows: Iterable<BoxRow>,
+): Generator<string> {
+  const { head, widths } = options;
   const full = widths.reduce((sum, width) => sum + width, 0) + widths.length - 1;
   const rule = (left: string, joint: string, right: string) =>
     left + widths.map((width) => '─'.repeat(width)).join(joint) + right;
   const spanRule = (left: string, right: string) => left + '─'.repeat(full) + right;
-  const out: string[] = [];
-  const cellsRow = (cells: readonly string[]) => {
+  function* cellsRow(cells: readonly string[]): Generator<string> {
     const wrapped = cells.map((cell, i) => wrapText(cell, widths[i] - 2));
     const height = Math.max(...wrapped.map((lines) => lines.length));
     for (let line = 0; line < height; line++) {
-      out.push(`│${wrapped.map((lines, i) => ` ${pad(lines[line] ?? '', widths[i] - 2)} `).join('│')}│`);
+      yield `│${wrapped.map((lines, i) => ` ${pad(lines[line] ?? '', widths[i] - 2)} `).join('│')}│`;
     }
-  };
+  }
 
-  out.push(rule('┌', '┬', '┐'));
-  cellsRow(head);
+  yield rule('┌', '┬', '┐');
+  yield* cellsRow(head);
   let previousSpan = false;
   let first = true;
   for (const row of rows) {
     if (options.compact && !first && !isSpan(row) && !previousSpan) {
-      cellsRow(row);
+      yield* cellsRow(row);
       continue;
     }
     first = false;
     // The rule between two rows joins the columns of the row above to those of the row below.
     if (isSpan(row)) {
-      out.push(previousSpan ? spanRule('├', '┤') : rule('├', '┴', '┤'));
-      for (const line of wrapText(row.span, full - 2)) out.push(`│ ${pad(line, full - 2)} │`);
+      yield previousSpan ? spanRule('├', '┤') : rule('├', '┴', '┤');
+      for (const line of wrapText(row.span, full - 2)) yield `│ ${pad(line, full - 2)} │`;
     } else {
-      out.push(previousSpan ? rule('├', '┬', '┤') : rule('├', '┼', '┤'));
-      cellsRow(row);
+      yield previousSpan ? rule('├', '┬', '┤') : rule('├', '┼', '┤');
+      yield* cellsRow(row);
     }
     previousSpan = isSpan(row);
   }
-  out.push(previousSpan ? spanRule('└', '┘') : rule('└', '┴', '┘'));
-  return out.join('\n');
+  yield previousSpan ? spanRule('└', '┘') : rule('└', '┴', '┘');
 }

@@ -106,6 +106,27 @@ describe('leash audit', () => {
     expect(io.err).toContain(`wrote ${output}`);
   });
 
+  it('writes the same report to --output as to stdout, block by block, for every format', async () => {
+    for (const format of ['table', 'json', 'sarif', 'markdown']) {
+      const output = join(dir, `example.${format}`);
+      const toStdout = memoryIo();
+      await runCli(['audit', '--input', EXAMPLE, '--scp', SCPS, '--format', format, '--fail-on', 'none'], toStdout);
+      await runCli(
+        ['audit', '--input', EXAMPLE, '--scp', SCPS, '--format', format, '--fail-on', 'none', '--output', output],
+        memoryIo(),
+      );
+      expect(readFileSync(output, 'utf8')).toBe(toStdout.out);
+    }
+  });
+
+  it('exits 2 naming the file when --output cannot be written', async () => {
+    const io = memoryIo();
+    const code = await runCli(['audit', '--input', write('clean3.json', cleanAccount), '--output', dir], io);
+    expect(code).toBe(2);
+    expect(io.err).toMatch(new RegExp(`^leash: ${dir}: cannot write: .*EISDIR`));
+    expect(io.out).toBe('');
+  });
+
   it('exits 1 for a partial audit (an account not audited), whatever the findings', async () => {
     const org = write('org.json', {
       schemaVersion: 1,

@@ -1,26 +1,34 @@
-// Report renderers for `leash audit` and `leash check`; pure functions from findings to text.
+// Report renderers for `leash audit` and `leash check`; pure functions from findings to text. The text comes
+// in pieces (reportChunks) so that the report of a large organization is written without being held whole.
 import type { AuditResult } from '../audit';
-import { renderJson } from './json';
+import { jsonChunks } from './json';
 import { renderMarkdown } from './markdown';
-import { renderSarif } from './sarif';
-import { renderTable } from './table';
+import { sarifChunks } from './sarif';
+import { tableChunks } from './table';
 import type { ReportFormat, ReportInput, ReportedAccount } from './types';
 
 export type { ReportFormat, ReportInput, ReportedAccount } from './types';
 export { REPORT_FORMATS } from './types';
 export { REPORT_SCHEMA_VERSION, reportDocument } from './json';
-export { sarifLog } from './sarif';
+export { sarifChunks, sarifLog, type SarifResult } from './sarif';
 
+/** The whole report as one string (see reportChunks for large reports). */
 export function renderReport(result: ReportInput, format: ReportFormat): string {
+  return [...reportChunks(result, format)].join('');
+}
+
+/** The report's text in pieces, made as they are read; joined, they are renderReport's text. */
+export function reportChunks(result: ReportInput, format: ReportFormat): Iterable<string> {
   switch (format) {
     case 'table':
-      return renderTable(result);
+      return tableChunks(result);
     case 'json':
-      return renderJson(result);
+      return jsonChunks(result);
     case 'sarif':
-      return renderSarif(result);
+      return sarifChunks(result);
     case 'markdown':
-      return renderMarkdown(result);
+      // A pull-request comment is short by design (at most 150 rows).
+      return [renderMarkdown(result)];
   }
 }
 

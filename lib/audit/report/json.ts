@@ -1,6 +1,7 @@
 // Machine-readable report. The shape is versioned (`schemaVersion`) and described by
 // docs/report.schema.json and docs/report-schema.md; add fields freely, bump the version to remove or
 // change one.
+import { lazyMap, prettyJsonChunks, type LazyJsonArray } from '../../util/json-chunks';
 import type { Finding } from '../rules/types';
 import { countBySeverity, isPartial } from './common';
 import type { ReportInput } from './types';
@@ -8,6 +9,16 @@ import type { ReportInput } from './types';
 export const REPORT_SCHEMA_VERSION = 1;
 
 export function reportDocument(input: ReportInput): Record<string, unknown> {
+  return documentWith(input, input.findings.map(findingJson));
+}
+
+/** The report's text in pieces, ending in a line break: each finding's JSON is made only as it is written. */
+export function* jsonChunks(input: ReportInput): Generator<string> {
+  yield* prettyJsonChunks(documentWith(input, lazyMap(input.findings, findingJson)));
+  yield '\n';
+}
+
+function documentWith(input: ReportInput, findings: unknown[] | LazyJsonArray): Record<string, unknown> {
   const suppressed = input.findings.filter((f) => f.suppressed).length;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -32,7 +43,7 @@ export function reportDocument(input: ReportInput): Record<string, unknown> {
     notAudited: input.notAudited.map((n) => ({ ...n })),
     expiredSuppressions: (input.expiredSuppressions ?? []).map((s) => ({ ...s })),
     rules: input.rules.map((rule) => ({ ...rule })),
-    findings: input.findings.map(findingJson),
+    findings,
   };
 }
 
@@ -52,8 +63,4 @@ function findingJson(finding: Finding): Record<string, unknown> {
     ...(finding.docsUrl ? { docsUrl: finding.docsUrl } : {}),
     ...(finding.suppressed ? { suppressed: { ...finding.suppressed } } : {}),
   };
-}
-
-export function renderJson(input: ReportInput): string {
-  return JSON.stringify(reportDocument(input), null, 2) + '\n';
 }

@@ -1,5 +1,6 @@
 // SARIF 2.1.0 for code-scanning UIs: one run, rules from RuleMeta, results located in a template file
 // (physical location + logical id) or, for account findings, at the principal as a logical location.
+import { lazyMap, prettyJsonChunks, type LazyJsonArray } from '../../util/json-chunks';
 import type { Finding, RuleMeta, Severity } from '../rules/types';
 import { shortPrincipal } from './common';
 import type { ReportInput } from './types';
@@ -23,7 +24,36 @@ const SECURITY_SEVERITY: Record<Severity, string> = {
 
 const INFORMATION_URI = 'https://github.com/agent-leash/agent-leash';
 
+/** One SARIF result as built from a finding; `leash check` adds the template region to its location. */
+export type SarifResult = ReturnType<typeof result>;
+
 export function sarifLog(input: ReportInput): Record<string, unknown> {
+  return logWith(input, (ruleIndex) => input.findings.map((finding) => result(finding, ruleIndex(finding))));
+}
+
+/**
+ * The log's text in pieces, ending in a line break: each result is made only as it is written, after
+ * `adjust` (if given) has completed it.
+ */
+export function* sarifChunks(
+  input: ReportInput,
+  adjust?: (result: SarifResult, finding: Finding, index: number) => void,
+): Generator<string> {
+  const log = logWith(input, (ruleIndex) =>
+    lazyMap(input.findings, (finding, index) => {
+      const built = result(finding, ruleIndex(finding));
+      adjust?.(built, finding, index);
+      return built;
+    }),
+  );
+  yield* prettyJsonChunks(log);
+  yield '\n';
+}
+
+function logWith(
+  input: ReportInput,
+  results: (ruleIndex: (finding: Finding) => number) => unknown[] | LazyJsonArray,
+): Record<string, unknown> {
   const rules: RuleMeta[] = [...input.rules];
   const known = new Set(rules.map((r) => r.id));
   // A finding from a rule the caller did not list still gets a descriptor, built from the finding.
@@ -68,7 +98,7 @@ export function sarifLog(input: ReportInput): Record<string, unknown> {
             })),
           },
         },
-        results: input.findings.map((finding) => result(finding, ruleIndex.get(finding.ruleId) ?? 0)),
+        results: results((finding) => ruleIndex.get(finding.ruleId) ?? 0),
         ...(input.notAudited.length > 0
           ? {
               invocations: [
@@ -87,7 +117,7 @@ export function sarifLog(input: ReportInput): Record<string, unknown> {
   };
 }
 
-function result(finding: Finding, ruleIndex: number): Record<string, unknown> {
+function result(finding: Finding, ruleIndex: number) {
   return {
     ruleId: finding.ruleId,
     ruleIndex,
@@ -113,7 +143,7 @@ function result(finding: Finding, ruleIndex: number): Record<string, unknown> {
   };
 }
 
-function location(finding: Finding): Record<string, unknown> {
+function location(finding: Finding): { physicalLocation?: Record<string, unknown>; logicalLocations?: unknown[] } {
   if (finding.location) {
     const logical = finding.location.logicalId ?? finding.location.cdkPath;
     return {
@@ -159,8 +189,4 @@ function pascalCase(id: string): string {
     .split('-')
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
-}
-
-export function renderSarif(input: ReportInput): string {
-  return JSON.stringify(sarifLog(input), null, 2) + '\n';
 }

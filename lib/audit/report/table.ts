@@ -1,12 +1,13 @@
 // Terminal report: one table, findings grouped under their principal (or template resource), worst first.
 import type { ReportInput } from './types';
-import { renderBoxTable, type BoxRow } from '../../util/box-table';
+import { boxTableLines, type BoxRow } from '../../util/box-table';
 import { groupBySubject, shortPrincipal, totalsLine } from './common';
 
 const MESSAGE_WIDTH = 78;
 const RULE_WIDTH = 30;
 
-export function renderTable(input: ReportInput): string {
+/** The report's lines, each ending in a line break, made as they are written. */
+export function* tableChunks(input: ReportInput): Generator<string> {
   const lines: string[] = [];
   for (const account of input.accounts) {
     const name = account.accountName ? ` (${account.accountName})` : '';
@@ -20,37 +21,44 @@ export function renderTable(input: ReportInput): string {
     }
   }
   if (lines.length > 0) lines.push('');
+  for (const line of lines) yield `${line}\n`;
 
   const groups = groupBySubject(input.findings);
   if (groups.length > 0) {
     // The rule column fits the longest rule id shown, so no id is cut short.
-    const ruleWidth = Math.max(RULE_WIDTH, ...input.findings.map((finding) => finding.ruleId.length + 2));
-    const rows: BoxRow[] = [];
-    for (const group of groups) {
-      rows.push({ span: shortPrincipal(group.subject) });
-      for (const finding of group.findings) {
-        const suppressed = finding.suppressed
-          ? `\n[suppressed until ${finding.suppressed.expires}: ${finding.suppressed.reason}]`
-          : '';
-        rows.push([finding.severity, finding.ruleId, `${finding.message}${suppressed}`]);
-      }
-    }
+    // (A loop, not Math.max(...): an organization's findings can outnumber the arguments a call may take.)
+    const ruleWidth = input.findings.reduce((width, finding) => Math.max(width, finding.ruleId.length + 2), RULE_WIDTH);
     const widths = [10, ruleWidth, MESSAGE_WIDTH + 2];
-    lines.push(renderBoxTable({ head: ['Severity', 'Rule', 'Finding'], widths }, rows));
-    lines.push('');
+    for (const line of boxTableLines({ head: ['Severity', 'Rule', 'Finding'], widths }, tableRows(groups))) {
+      yield `${line}\n`;
+    }
+    yield '\n';
   }
 
+  const tail: string[] = [];
   for (const expired of input.expiredSuppressions ?? []) {
     const target = expired.principalArn ?? expired.logicalId ?? 'any';
-    lines.push(
+    tail.push(
       `Expired suppression: ${expired.ruleId} for ${target} (expired ${expired.expires}, matches ${expired.matched} finding(s) again)`,
     );
   }
   for (const account of input.notAudited) {
     const name = account.accountName ? ` (${account.accountName})` : '';
-    lines.push(`Not audited: ${account.accountId}${name}: ${account.reason}`);
+    tail.push(`Not audited: ${account.accountId}${name}: ${account.reason}`);
   }
   const partial = input.notAudited.length > 0 ? ` Partial: ${input.notAudited.length} account(s) not audited.` : '';
-  lines.push(`${input.tool.name}: ${totalsLine(input)}.${partial}`);
-  return lines.join('\n') + '\n';
+  tail.push(`${input.tool.name}: ${totalsLine(input)}.${partial}`);
+  for (const line of tail) yield `${line}\n`;
+}
+
+function* tableRows(groups: ReturnType<typeof groupBySubject>): Generator<BoxRow> {
+  for (const group of groups) {
+    yield { span: shortPrincipal(group.subject) };
+    for (const finding of group.findings) {
+      const suppressed = finding.suppressed
+        ? `\n[suppressed until ${finding.suppressed.expires}: ${finding.suppressed.reason}]`
+        : '';
+      yield [finding.severity, finding.ruleId, `${finding.message}${suppressed}`];
+    }
+  }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { REPORT_FORMATS, renderReport } from '../../../lib/audit/report';
+import { REPORT_FORMATS, renderReport, reportChunks, reportDocument, sarifLog } from '../../../lib/audit/report';
 import { auditFinding, reportInput, suppressedFinding, templateFinding } from './fixtures';
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
@@ -28,6 +28,17 @@ describe('renderReport', () => {
   it.each(REPORT_FORMATS)('renders %s for an empty result', (format) => {
     const text = renderReport({ ...reportInput, findings: [], notAudited: [], expiredSuppressions: [] }, format);
     expect(text.length).toBeGreaterThan(0);
+  });
+
+  it.each(REPORT_FORMATS)('gives the same %s text in pieces as whole', (format) => {
+    const chunks = [...reportChunks(reportInput, format)];
+    expect(chunks.join('')).toBe(renderReport(reportInput, format));
+    if (format !== 'markdown') expect(chunks.length).toBeGreaterThan(reportInput.findings.length);
+  });
+
+  it('writes JSON and SARIF piece by piece as exactly the text of their documents', () => {
+    expect(renderReport(reportInput, 'json')).toBe(JSON.stringify(reportDocument(reportInput), null, 2) + '\n');
+    expect(renderReport(reportInput, 'sarif')).toBe(JSON.stringify(sarifLog(reportInput), null, 2) + '\n');
   });
 
   describe('json', () => {

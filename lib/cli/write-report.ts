@@ -1,0 +1,45 @@
+// Writes a report made in pieces (reportChunks) to a file or to stdout, in blocks of about 1 MiB: a report of
+// tens of thousands of findings never exists as one string, and a write is not paid per line.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { InputError } from '../util/read-input';
+import type { CliIo } from './program';
+
+const BLOCK_CHARS = 1 << 20;
+
+/** Joins small pieces into blocks of at least `size` characters (the last may be shorter). */
+export function* inBlocks(chunks: Iterable<string>, size = BLOCK_CHARS): Generator<string> {
+  let parts: string[] = [];
+  let length = 0;
+  for (const chunk of chunks) {
+    parts.push(chunk);
+    length += chunk.length;
+    if (length >= size) {
+      yield parts.join('');
+      parts = [];
+      length = 0;
+    }
+  }
+  if (length > 0) yield parts.join('');
+}
+
+export function writeReportToStdout(io: CliIo, chunks: Iterable<string>): void {
+  for (const block of inBlocks(chunks)) io.stdout(block);
+}
+
+/** Creates or truncates `file`; a failure names the file and what the system said. */
+export function writeReportToFile(file: string, chunks: Iterable<string>): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (err) {
+    throw new InputError(`${file}: cannot write: ${(err as Error).message}`);
+  }
+  try {
+    for (const block of inBlocks(chunks)) writeSync(fd, block);
+  } catch (err) {
+    if (err instanceof InputError || !(err as NodeJS.ErrnoException).code) throw err;
+    throw new InputError(`${file}: cannot write: ${(err as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+}
