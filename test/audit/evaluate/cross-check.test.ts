@@ -229,7 +229,7 @@ describe('agreement with @cloud-copilot/iam-simulate', () => {
         counts[decision.decision]++;
         expect(decision.decision).toBe(await theirs(scenario, resource, scenario.tags));
       }),
-      { numRuns: 1200, seed: 20261124 },
+      { numRuns: 2400, seed: 20261124 },
     );
   });
 
@@ -250,7 +250,7 @@ describe('agreement with @cloud-copilot/iam-simulate', () => {
           expect([...outcomes]).toEqual([decision.decision]);
         }
       }),
-      { numRuns: 300, seed: 7 },
+      { numRuns: 600, seed: 7 },
     );
   });
 });
