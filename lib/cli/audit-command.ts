@@ -15,7 +15,7 @@ import { formatZodIssues, InputError, readJsonFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
-import { writeReportToFile, writeReportToStdout } from './write-report';
+import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
 
 export interface AuditCommandOptions {
   readonly input?: string[];
@@ -112,10 +112,12 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   const catalog = loadCatalog();
   const now = new Date();
   const results = input.accounts.map((snapshot) => auditAccount(snapshot, { catalog, config, now }));
-  const report = reportChunks(
-    auditReportInput(results, { tool: { name: 'leash audit', version: toolVersion() }, notAudited: input.notAudited }),
-    options.format,
-  );
+  const reportInput = auditReportInput(results, {
+    tool: { name: 'leash audit', version: toolVersion() },
+    notAudited: input.notAudited,
+  });
+  const report = reportChunks(reportInput, options.format);
+  if (options.format === 'sarif') warnOfSarifLimit(io, 'audit', reportInput.findings);
   if (options.output) {
     writeReportToFile(options.output, report);
     const findings = results.reduce((n, r) => n + r.findings.filter((f) => !f.suppressed).length, 0);

@@ -11,7 +11,7 @@ import { readJsonFile } from '../util/read-input';
 import { loadConfigFile } from './audit-command';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
-import { writeReportToFile, writeReportToStdout } from './write-report';
+import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
 
 export interface CheckCommandOptions {
   readonly baseline?: string[];
@@ -27,6 +27,7 @@ export function runCheckCommand(inputs: readonly string[], options: CheckCommand
   const input = checkReportInput(result, { name: 'leash check', version: packageVersion() });
   const report =
     options.format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, options.format);
+  if (options.format === 'sarif') warnOfSarifLimit(context.io, 'check', input.findings);
   if (options.output) {
     writeReportToFile(options.output, report);
     const open = result.findings.filter((finding) => !finding.suppressed).length;

@@ -1,6 +1,8 @@
 // Writes a report made in pieces (reportChunks) to a file or to stdout, in blocks of about 1 MiB: a report of
 // tens of thousands of findings never exists as one string, and a write is not paid per line.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { SARIF_MAX_RESULTS, sarifResultsLeftOut } from '../audit/report';
+import type { Finding } from '../audit/rules/types';
 import { InputError } from '../util/read-input';
 import type { CliIo } from './program';
 
@@ -42,4 +44,14 @@ export function writeReportToFile(file: string, chunks: Iterable<string>): void 
   } finally {
     closeSync(fd);
   }
+}
+
+/** Says so on stderr when a SARIF report had to leave findings out (GitHub's limit of results per run). */
+export function warnOfSarifLimit(io: CliIo, command: string, findings: readonly Finding[]): void {
+  const leftOut = sarifResultsLeftOut(findings);
+  if (leftOut === 0) return;
+  io.stderr(
+    `leash ${command}: the SARIF report holds the ${SARIF_MAX_RESULTS} most severe of ${findings.length} findings ` +
+      `(GitHub code scanning rejects a run of more); ${leftOut} left out are in --format json\n`,
+  );
 }

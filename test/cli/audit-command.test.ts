@@ -119,6 +119,19 @@ describe('leash audit', () => {
     }
   });
 
+  it('writes SARIF that GitHub code scanning accepts: every result at a relative path, at most 25,000', async () => {
+    const io = memoryIo();
+    await runCli(['audit', '--input', EXAMPLE, '--scp', SCPS, '--format', 'sarif', '--fail-on', 'none'], io);
+    const results: { locations: { physicalLocation?: { artifactLocation?: { uri?: string } } }[] }[] = JSON.parse(
+      io.out,
+    ).runs[0].results;
+    expect(results.length).toBeGreaterThan(50);
+    for (const result of results) {
+      expect(result.locations[0].physicalLocation?.artifactLocation?.uri).toMatch(/^aws\/111122223333\/[^:]+$/);
+    }
+    expect(io.err).toBe('');
+  });
+
   it('exits 2 naming the file when --output cannot be written', async () => {
     const io = memoryIo();
     const code = await runCli(['audit', '--input', write('clean3.json', cleanAccount), '--output', dir], io);

@@ -10,7 +10,7 @@ import type { ReportFormat, ReportInput, ReportedAccount } from './types';
 export type { ReportFormat, ReportInput, ReportedAccount } from './types';
 export { REPORT_FORMATS } from './types';
 export { REPORT_SCHEMA_VERSION, reportDocument } from './json';
-export { sarifChunks, sarifLog, type SarifResult } from './sarif';
+export { SARIF_MAX_RESULTS, sarifChunks, sarifLog, sarifResultsLeftOut, type SarifResult } from './sarif';
 
 /** The whole report as one string (see reportChunks for large reports). */
 export function renderReport(result: ReportInput, format: ReportFormat): string {

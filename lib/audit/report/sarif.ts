@@ -1,9 +1,14 @@
 // SARIF 2.1.0 for code-scanning UIs: one run, rules from RuleMeta, results located in a template file
-// (physical location + logical id) or, for account findings, at the principal as a logical location.
+// (physical location + logical id) or, for account findings, at a stable path naming the account and the
+// principal (physical location + the principal ARN as logical location). GitHub code scanning rejects the whole
+// file when one result has no physical location, or when a run has more than SARIF_MAX_RESULTS results.
 import { lazyMap, prettyJsonChunks, type LazyJsonArray } from '../../util/json-chunks';
 import type { Finding, RuleMeta, Severity } from '../rules/types';
-import { shortPrincipal } from './common';
+import { severityRank, shortPrincipal } from './common';
 import type { ReportInput } from './types';
+
+/** GitHub code scanning rejects a run of more results than this (and shows the 5,000 most severe). */
+export const SARIF_MAX_RESULTS = 25_000;
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',
@@ -28,7 +33,8 @@ const INFORMATION_URI = 'https://github.com/agent-leash/agent-leash';
 export type SarifResult = ReturnType<typeof result>;
 
 export function sarifLog(input: ReportInput): Record<string, unknown> {
-  return logWith(input, (ruleIndex) => input.findings.map((finding) => result(finding, ruleIndex(finding))));
+  const shown = resultsShown(input.findings);
+  return logWith(input, shown, (ruleIndex) => shown.map((finding) => result(finding, ruleIndex(finding))));
 }
 
 /**
@@ -37,12 +43,13 @@ export function sarifLog(input: ReportInput): Record<string, unknown> {
  */
 export function* sarifChunks(
   input: ReportInput,
-  adjust?: (result: SarifResult, finding: Finding, index: number) => void,
+  adjust?: (result: SarifResult, finding: Finding) => void,
 ): Generator<string> {
-  const log = logWith(input, (ruleIndex) =>
-    lazyMap(input.findings, (finding, index) => {
+  const shown = resultsShown(input.findings);
+  const log = logWith(input, shown, (ruleIndex) =>
+    lazyMap(shown, (finding) => {
       const built = result(finding, ruleIndex(finding));
-      adjust?.(built, finding, index);
+      adjust?.(built, finding);
       return built;
     }),
   );
@@ -50,8 +57,33 @@ export function* sarifChunks(
   yield '\n';
 }
 
+/** How many findings a SARIF log leaves out to stay within SARIF_MAX_RESULTS (0 when all fit). */
+export function sarifResultsLeftOut(findings: readonly Finding[]): number {
+  return Math.max(0, findings.length - SARIF_MAX_RESULTS);
+}
+
+/**
+ * The findings a SARIF log holds, in their order: all of them, or the SARIF_MAX_RESULTS most severe (open
+ * before suppressed at the same severity, earlier before later).
+ */
+function resultsShown(findings: readonly Finding[]): readonly Finding[] {
+  if (findings.length <= SARIF_MAX_RESULTS) return findings;
+  const rank = (finding: Finding) => severityRank(finding.severity) * 2 + (finding.suppressed ? 1 : 0);
+  const perRank: number[] = [];
+  for (const finding of findings) perRank[rank(finding)] = (perRank[rank(finding)] ?? 0) + 1;
+  // The worst ranks fit whole; the first rank that does not fit keeps its earliest findings.
+  let room = SARIF_MAX_RESULTS;
+  const roomOf: number[] = [];
+  for (let r = 0; r < perRank.length; r++) {
+    roomOf[r] = Math.min(room, perRank[r] ?? 0);
+    room -= roomOf[r];
+  }
+  return findings.filter((finding) => roomOf[rank(finding)]-- > 0);
+}
+
 function logWith(
   input: ReportInput,
+  shown: readonly Finding[],
   results: (ruleIndex: (finding: Finding) => number) => unknown[] | LazyJsonArray,
 ): Record<string, unknown> {
   const rules: RuleMeta[] = [...input.rules];
@@ -71,6 +103,23 @@ function logWith(
     }
   }
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const leftOut = input.findings.length - shown.length;
+  const notifications = [
+    ...input.notAudited.map((n) => ({
+      level: 'error',
+      message: { text: `account ${n.accountId} not audited: ${n.reason}` },
+    })),
+    ...(leftOut > 0
+      ? [
+          {
+            level: 'warning',
+            message: {
+              text: `${leftOut} of ${input.findings.length} findings left out, the least severe: GitHub code scanning rejects a run of more than ${SARIF_MAX_RESULTS} results. The JSON report holds every finding.`,
+            },
+          },
+        ]
+      : []),
+  ];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -99,16 +148,10 @@ function logWith(
           },
         },
         results: results((finding) => ruleIndex.get(finding.ruleId) ?? 0),
-        ...(input.notAudited.length > 0
+        ...(notifications.length > 0
           ? {
               invocations: [
-                {
-                  executionSuccessful: false,
-                  toolExecutionNotifications: input.notAudited.map((n) => ({
-                    level: 'error',
-                    message: { text: `account ${n.accountId} not audited: ${n.reason}` },
-                  })),
-                },
+                { executionSuccessful: input.notAudited.length === 0, toolExecutionNotifications: notifications },
               ],
             }
           : {}),
@@ -143,7 +186,7 @@ function result(finding: Finding, ruleIndex: number) {
   };
 }
 
-function location(finding: Finding): { physicalLocation?: Record<string, unknown>; logicalLocations?: unknown[] } {
+function location(finding: Finding): { physicalLocation: Record<string, unknown>; logicalLocations?: unknown[] } {
   if (finding.location) {
     const logical = finding.location.logicalId ?? finding.location.cdkPath;
     return {
@@ -163,7 +206,11 @@ function location(finding: Finding): { physicalLocation?: Record<string, unknown
   }
   const subject =
     finding.principalArn ?? (typeof finding.details?.policyArn === 'string' ? finding.details.policyArn : undefined);
+  // No file holds an account's principals, but code scanning needs a path: `aws/<account>/role/path/name` is
+  // stable across audits, whether the account was read live or from a file.
+  const path = ['aws', finding.accountId ?? 'unknown-account', ...(subject ? shortPrincipal(subject).split('/') : [])];
   return {
+    physicalLocation: { artifactLocation: { uri: path.map(encodeURIComponent).join('/') } },
     logicalLocations: [
       subject
         ? { name: shortPrincipal(subject), fullyQualifiedName: subject, kind: 'resource' }

@@ -1,10 +1,26 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { REPORT_FORMATS, renderReport, reportChunks, reportDocument, sarifLog } from '../../../lib/audit/report';
+import {
+  REPORT_FORMATS,
+  renderReport,
+  reportChunks,
+  reportDocument,
+  SARIF_MAX_RESULTS,
+  sarifLog,
+  sarifResultsLeftOut,
+} from '../../../lib/audit/report';
+import type { Finding } from '../../../lib/audit/rules/types';
 import { auditFinding, reportInput, suppressedFinding, templateFinding } from './fixtures';
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+interface SarifResultJson {
+  message: { text: string };
+  locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+  properties: { severity: string };
+  suppressions?: unknown[];
+}
 
 function sarifValidator() {
   // The vendored schema declares draft-04; ajv reads it as draft-07 (see test/fixtures/sarif/README.md).
@@ -94,8 +110,9 @@ describe('renderReport', () => {
       for (const result of results) expect(rules[result.ruleIndex].id).toBe(result.ruleId);
     });
 
-    it('locates an account finding at the principal, a template finding at the file and logical id', () => {
+    it('locates an account finding at a path of its account and principal, a template finding at the file and logical id', () => {
       expect(results[0].locations[0]).toEqual({
+        physicalLocation: { artifactLocation: { uri: 'aws/111122223333/role/agent-ops' } },
         logicalLocations: [{ name: 'role/agent-ops', fullyQualifiedName: auditFinding.principalArn, kind: 'resource' }],
       });
       expect(results[1].locations[0]).toEqual({
@@ -113,6 +130,66 @@ describe('renderReport', () => {
 
     it('records accounts that were not audited as a failed invocation', () => {
       expect(log.runs[0].invocations[0].executionSuccessful).toBe(false);
+    });
+
+    it('gives every result a physical location with a relative URI, as GitHub code scanning requires', () => {
+      const policyFinding: Finding = {
+        ...auditFinding,
+        principalArn: undefined,
+        details: { policyArn: 'arn:aws:iam::aws:policy/job-function/Billing Admin' },
+      };
+      const accountFinding: Finding = { ...auditFinding, principalArn: undefined, details: {} };
+      const { runs } = JSON.parse(
+        renderReport(
+          { ...reportInput, findings: [policyFinding, accountFinding, { ...accountFinding, accountId: undefined }] },
+          'sarif',
+        ),
+      );
+      expect(runs[0].results.map((r: SarifResultJson) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual(
+        ['aws/111122223333/policy/job-function/Billing%20Admin', 'aws/111122223333', 'aws/unknown-account'],
+      );
+    });
+
+    describe("over GitHub code scanning's 25,000 results per run", () => {
+      // 10 suppressed critical, then 24,995 high, then 10 critical: 25,015 findings, 15 too many.
+      const findings: Finding[] = [
+        ...Array.from({ length: 10 }, () => suppressedFinding),
+        ...Array.from({ length: SARIF_MAX_RESULTS - 5 }, (_, i) => ({
+          ...auditFinding,
+          severity: 'high' as const,
+          message: `high ${i}`,
+        })),
+        ...Array.from({ length: 10 }, () => auditFinding),
+      ];
+      const big = JSON.parse(renderReport({ ...reportInput, findings, notAudited: [] }, 'sarif'));
+      const kept: SarifResultJson[] = big.runs[0].results;
+
+      it('keeps the most severe 25,000, open before suppressed, in their order', () => {
+        expect(kept).toHaveLength(SARIF_MAX_RESULTS);
+        expect(kept.filter((r) => r.properties.severity === 'critical' && !r.suppressions)).toHaveLength(10);
+        expect(kept.filter((r) => r.suppressions)).toHaveLength(10);
+        // The 15 left out are the last high findings: high sorts after every critical one, suppressed or not.
+        expect(kept.filter((r) => r.properties.severity === 'high').at(-1)?.message.text).toMatch(/^high 24979\b/);
+        expect(kept[0].suppressions).toBeDefined();
+        expect(sarifResultsLeftOut(findings)).toBe(15);
+      });
+
+      it('says what it left out in a warning notification, and the run still succeeded', () => {
+        expect(big.runs[0].invocations).toEqual([
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: [
+              {
+                level: 'warning',
+                message: {
+                  text: '15 of 25015 findings left out, the least severe: GitHub code scanning rejects a run of more than 25000 results. The JSON report holds every finding.',
+                },
+              },
+            ],
+          },
+        ]);
+        expect(validate(big) ? [] : validate.errors).toEqual([]);
+      });
     });
   });
 
