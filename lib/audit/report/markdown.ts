@@ -1,10 +1,14 @@
-// Markdown for pull-request comments: the totals first, then one table of findings, worst first.
+// Markdown for pull-request comments: the totals first, then one table of findings, worst first. GitHub
+// rejects a comment body over 65,536 characters, so every list is cut to fit a budget and says how many it
+// left out; the JSON report holds everything.
 import type { Finding } from '../rules/types';
 import { SEVERITIES } from '../rules/types';
 import { countBySeverity, groupBySubject, shortPrincipal, totalsLine } from './common';
 import type { ReportInput } from './types';
 
-/** Keeps a PR comment under GitHub's 65,536-character limit with room to spare. */
+/** Under GitHub's 65,536-character limit, with room for a heading the posting workflow may add. */
+export const MARKDOWN_MAX_CHARS = 60_000;
+/** A table longer than this is no longer read in a comment. */
 const MAX_ROWS = 150;
 
 const ICON: Record<Finding['severity'], string> = {
@@ -19,25 +23,89 @@ function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
-export function renderMarkdown(input: ReportInput): string {
+/**
+ * A part of the comment: lines that always appear around a list that is cut to fit. `more(n)` replaces the
+ * n items left out.
+ */
+interface Section {
+  readonly before?: readonly string[];
+  readonly items?: readonly string[];
+  readonly maxItems?: number;
+  readonly more?: (left: number) => string;
+  readonly after?: readonly string[];
+}
+
+const size = (lines: readonly string[]) => lines.reduce((n, line) => n + line.length + 1, 0);
+
+/**
+ * Joins the sections, each list taking what room is left once every section's fixed lines and the
+ * longest line each could need to say what it left out are counted.
+ */
+function fitSections(sections: readonly Section[], limit: number): string[] {
+  const worst = (section: Section) =>
+    size(section.before ?? []) +
+    size(section.after ?? []) +
+    (section.more && section.items ? section.more(section.items.length).length + 1 : 0);
+  let reserved = sections.reduce((n, section) => n + worst(section), 0);
+  let used = 0;
   const out: string[] = [];
-  out.push(`## ${input.tool.name}: ${totalsLine(input)}`, '');
+  for (const section of sections) {
+    reserved -= worst(section);
+    const items = section.items ?? [];
+    const kept: string[] = [];
+    let length = 0;
+    for (const item of items) {
+      if (kept.length >= (section.maxItems ?? Infinity)) break;
+      if (used + worst(section) + length + item.length + 1 + reserved > limit) break;
+      kept.push(item);
+      length += item.length + 1;
+    }
+    const left = items.length - kept.length;
+    const lines = [
+      ...(section.before ?? []),
+      ...kept,
+      ...(left > 0 && section.more ? [section.more(left)] : []),
+      ...(section.after ?? []),
+    ];
+    used += size(lines);
+    out.push(...lines);
+  }
+  return out;
+}
+
+export function renderMarkdown(input: ReportInput, limit = MARKDOWN_MAX_CHARS): string {
+  const sections: Section[] = [];
   const counts = countBySeverity(input.findings);
-  out.push(`| ${SEVERITIES.join(' | ')} |`, `| ${SEVERITIES.map(() => '---:').join(' | ')} |`);
-  out.push(`| ${SEVERITIES.map((s) => String(counts[s])).join(' | ')} |`, '');
+  sections.push({
+    before: [
+      `## ${input.tool.name}: ${totalsLine(input)}`,
+      '',
+      `| ${SEVERITIES.join(' | ')} |`,
+      `| ${SEVERITIES.map(() => '---:').join(' | ')} |`,
+      `| ${SEVERITIES.map((s) => String(counts[s])).join(' | ')} |`,
+      '',
+    ],
+  });
 
   if (input.notAudited.length > 0) {
-    out.push(`> **Partial result:** ${input.notAudited.length} account(s) were not audited.`, '>');
-    for (const n of input.notAudited)
-      out.push(`> - \`${n.accountId}\`${n.accountName ? ` (${n.accountName})` : ''}: ${n.reason}`);
-    out.push('');
+    sections.push({
+      before: [`> **Partial result:** ${input.notAudited.length} account(s) were not audited.`, '>'],
+      items: input.notAudited.map(
+        (n) => `> - \`${n.accountId}\`${n.accountName ? ` (${n.accountName})` : ''}: ${n.reason}`,
+      ),
+      more: (left) => `> - … and ${left} more`,
+      after: [''],
+    });
   }
+  // One item a note, each followed by a blank line.
+  const notes: string[] = [];
   for (const account of input.accounts) {
-    for (const caveat of account.caveats) out.push(`> **Note (${account.accountId}):** ${caveat}`, '');
+    for (const caveat of account.caveats) notes.push(`> **Note (${account.accountId}):** ${caveat}\n`);
     if (account.problems.length > 0) {
-      out.push(`> **${account.problems.length} input problem(s) in ${account.accountId}**; the rest was analysed.`, '');
+      notes.push(`> **${account.problems.length} input problem(s) in ${account.accountId}**; the rest was analysed.\n`);
     }
   }
+  sections.push({ items: notes, more: (left) => `_… and ${left} more notes; see the JSON report._\n` });
 
   const active = input.findings.filter((f) => !f.suppressed);
   const rows: string[] = [];
@@ -51,26 +119,33 @@ export function renderMarkdown(input: ReportInput): string {
     }
   }
   if (rows.length > 0) {
-    out.push('| Severity | Principal / resource | Rule | Finding |', '| --- | --- | --- | --- |');
-    out.push(...rows.slice(0, MAX_ROWS));
-    if (rows.length > MAX_ROWS) out.push('', `_… and ${rows.length - MAX_ROWS} more; see the JSON or SARIF report._`);
-    out.push('');
+    sections.push({
+      before: ['| Severity | Principal / resource | Rule | Finding |', '| --- | --- | --- | --- |'],
+      items: rows,
+      maxItems: MAX_ROWS,
+      more: (left) => `\n_… and ${left} more; see the JSON or SARIF report._`,
+      after: [''],
+    });
   }
 
   const suppressed = input.findings.filter((f) => f.suppressed);
   if (suppressed.length > 0) {
-    out.push('<details><summary>Suppressed findings</summary>', '');
-    for (const f of suppressed) {
-      out.push(
-        `- \`${f.ruleId}\` on \`${shortPrincipal(f.principalArn ?? f.location?.logicalId ?? '')}\`: ${f.suppressed?.reason} (until ${f.suppressed?.expires})`,
-      );
-    }
-    out.push('', '</details>', '');
+    sections.push({
+      before: ['<details><summary>Suppressed findings</summary>', ''],
+      items: suppressed.map(
+        (f) =>
+          `- \`${f.ruleId}\` on \`${shortPrincipal(f.principalArn ?? f.location?.logicalId ?? '')}\`: ${f.suppressed?.reason} (until ${f.suppressed?.expires})`,
+      ),
+      more: (left) => `- … and ${left} more`,
+      after: ['', '</details>', ''],
+    });
   }
-  for (const expired of input.expiredSuppressions ?? []) {
-    out.push(
-      `- ⚠️ Suppression for \`${expired.ruleId}\` expired on ${expired.expires}; ${expired.matched} finding(s) count again.`,
-    );
-  }
-  return out.join('\n').replace(/\n+$/, '') + '\n';
+  sections.push({
+    items: (input.expiredSuppressions ?? []).map(
+      (expired) =>
+        `- ⚠️ Suppression for \`${expired.ruleId}\` expired on ${expired.expires}; ${expired.matched} finding(s) count again.`,
+    ),
+    more: (left) => `- ⚠️ … and ${left} more expired suppressions`,
+  });
+  return fitSections(sections, limit).join('\n').replace(/\n+$/, '') + '\n';
 }

@@ -10,6 +10,7 @@ import {
   sarifLog,
   sarifResultsLeftOut,
 } from '../../../lib/audit/report';
+import { MARKDOWN_MAX_CHARS, renderMarkdown } from '../../../lib/audit/report/markdown';
 import type { Finding } from '../../../lib/audit/rules/types';
 import { auditFinding, reportInput, suppressedFinding, templateFinding } from './fixtures';
 
@@ -242,6 +243,57 @@ describe('renderReport', () => {
     it('lists suppressed findings apart and warns about the partial result', () => {
       expect(text).toContain('<summary>Suppressed findings</summary>');
       expect(text).toContain('**Partial result:**');
+    });
+
+    describe("within GitHub's 65,536 characters of a comment", () => {
+      const long = 'can delete or recreate production resources. '.repeat(40);
+      const huge = renderReport(
+        {
+          ...reportInput,
+          findings: [
+            ...Array.from({ length: 140 }, (_, i) => ({
+              ...auditFinding,
+              principalArn: `${auditFinding.principalArn}-${i}`,
+              message: long,
+            })),
+            ...Array.from({ length: 3000 }, () => suppressedFinding),
+          ],
+          notAudited: Array.from({ length: 2000 }, (_, i) => ({
+            accountId: String(100000000000 + i),
+            reason: 'AccessDenied',
+          })),
+          expiredSuppressions: Array.from({ length: 2000 }, () => ({
+            ruleId: 'full-admin',
+            reason: 'old',
+            expires: '2020-01-01',
+            matched: 1,
+          })),
+        },
+        'markdown',
+      );
+
+      it('cuts every long list to fit and says how many it left out', () => {
+        expect(huge.length).toBeLessThanOrEqual(MARKDOWN_MAX_CHARS);
+        expect(huge.length).toBeGreaterThan(MARKDOWN_MAX_CHARS - 2500);
+        expect(huge).toMatch(/^> - … and \d+ more$/m);
+        expect(huge).toMatch(/^_… and \d+ more; see the JSON or SARIF report\._$/m);
+        // The totals still count everything.
+        expect(huge.split('\n')[0]).toBe('## leash audit: 140 critical (3000 suppressed)');
+      });
+
+      it('closes what it opens even when cut', () => {
+        const cut = renderMarkdown(
+          {
+            ...reportInput,
+            findings: Array.from({ length: 3000 }, () => suppressedFinding),
+            notAudited: [],
+            expiredSuppressions: [],
+          },
+          4000,
+        );
+        expect(cut.length).toBeLessThanOrEqual(4000);
+        expect(cut).toMatch(/- … and \d+ more\n\n<\/details>\n$/);
+      });
     });
   });
 });
