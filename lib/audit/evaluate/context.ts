@@ -20,14 +20,24 @@ export interface PrincipalFacts {
 export interface ActionFacts {
   /** aws:ResourceTag/* can be evaluated (tagSupport is not `none`). */
   readonly resourceTags: boolean;
-  /** aws:RequestTag/* and aws:TagKeys are listed for the action or its resource types. */
+  /** aws:RequestTag/* is listed for the action or its resource types: the request passes tags (key and value). */
   readonly requestTags: boolean;
+  /**
+   * aws:TagKeys can be present: listed for the action, or tags are passed. An untag request passes only keys,
+   * so it carries aws:TagKeys and never aws:RequestTag/*.
+   */
+  readonly tagKeys: boolean;
   /** Whether a service-specific key (lower case) can be present; true for actions not in the catalog. */
   carries(lowerKey: string): boolean;
 }
 
 /** For actions the catalog does not know: anything may be carried. */
-export const UNKNOWN_ACTION_FACTS: ActionFacts = { resourceTags: true, requestTags: true, carries: () => true };
+export const UNKNOWN_ACTION_FACTS: ActionFacts = {
+  resourceTags: true,
+  requestTags: true,
+  tagKeys: true,
+  carries: () => true,
+};
 
 const factsCache = new WeakMap<CatalogAction, ActionFacts>();
 
@@ -52,9 +62,11 @@ export function actionFacts(action: CatalogAction): ActionFacts {
     for (const prefix of prefixes) if (lowerKey.startsWith(prefix) && lowerKey.length > prefix.length) return true;
     return false;
   };
+  const requestTags = prefixes.includes('aws:requesttag/') || exact.has('aws:requesttag/');
   const facts: ActionFacts = {
     resourceTags: action.tagSupport !== 'none',
-    requestTags: carries('aws:tagkeys') || prefixes.includes('aws:requesttag/') || exact.has('aws:requesttag/'),
+    requestTags,
+    tagKeys: requestTags || carries('aws:tagkeys'),
     carries,
   };
   factsCache.set(action, facts);
@@ -79,7 +91,8 @@ export function isPrincipalKey(lowerKey: string): boolean {
 /** Whether `facts` can carry `lowerKey` (only meaningful for action-dependent keys). */
 export function actionCarries(facts: ActionFacts, lowerKey: string): boolean {
   if (lowerKey.startsWith('aws:resourcetag/')) return facts.resourceTags;
-  if (lowerKey.startsWith('aws:requesttag/') || lowerKey === 'aws:tagkeys') return facts.requestTags;
+  if (lowerKey.startsWith('aws:requesttag/')) return facts.requestTags;
+  if (lowerKey === 'aws:tagkeys') return facts.tagKeys;
   if (!lowerKey.startsWith('aws:')) return facts.carries(lowerKey);
   return true;
 }
@@ -133,7 +146,7 @@ export class RequestKeys {
       return value === undefined ? ABSENT : present([value]);
     }
     if (lowerKey === 'aws:tagkeys') {
-      if (!facts.requestTags) return ABSENT;
+      if (!facts.tagKeys) return ABSENT;
       if (!this.context.requestTags) return UNKNOWN;
       return present(Object.keys(this.context.requestTags));
     }
