@@ -32,6 +32,8 @@ export function check(context: RuleContext): Finding[] {
   const otherUserActions = [...new Set(ESCALATION_PATHS.filter((p) => p.targetsOtherUser).flatMap((p) => p.actions))]
     .map((name) => catalog.get(name))
     .filter((a): a is CatalogAction => a !== undefined);
+  // Each path's actions as the decision maps key them, worked out once for every principal.
+  const paths = ESCALATION_PATHS.map((path) => ({ path, keys: path.actions.map((action) => action.toLowerCase()) }));
   const findings: Finding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -50,26 +52,22 @@ export function check(context: RuleContext): Finding[] {
         }
       }
     }
-    const denied = (action: string): ActionDecision => ({
-      action,
-      decision: 'denied',
-      allowedBy: [],
-      deniedBy: [],
-      dependsOn: [],
-    });
-    const decide = (action: string, other: boolean): ActionDecision =>
-      (other ? towardsOther : decisions).get(action.toLowerCase()) ?? denied(action);
     const open: { id: string; description: string; certain: boolean; decisions: ActionDecision[] }[] = [];
-    for (const path of ESCALATION_PATHS) {
-      const decisions = path.actions.map((action) =>
-        decide(action, path.targetsOtherUser === true && principal.kind === 'user'),
-      );
-      if (decisions.some((d) => d.decision === 'denied')) continue;
+    for (const { path, keys } of paths) {
+      const asKnown = path.targetsOtherUser === true && principal.kind === 'user' ? towardsOther : decisions;
+      // An action the principal was not asked about (no candidate statement) is denied: the path is closed.
+      const held: ActionDecision[] = [];
+      for (const key of keys) {
+        const decision = asKnown.get(key);
+        if (!decision || decision.decision === 'denied') break;
+        held.push(decision);
+      }
+      if (held.length < keys.length) continue;
       open.push({
         id: path.id,
         description: path.description,
-        certain: decisions.every((d) => d.decision === 'allowed'),
-        decisions,
+        certain: held.every((d) => d.decision === 'allowed'),
+        decisions: held,
       });
     }
     if (open.length === 0) continue;
