@@ -318,11 +318,29 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
   {
     id: 'escalate.lambda-code',
     class: 'escalate',
-    why: 'new function code runs with the function execution role',
+    why: 'new function code, or a layer added to its configuration, runs with the function execution role',
     verbs: ['Update'],
     accessLevels: WRITE,
     services: ['lambda'],
-    object: /^FunctionCode$/,
+    object: /^Function(Code|Configuration)$/,
+  },
+  {
+    id: 'escalate.instance-user-data',
+    class: 'escalate',
+    why: 'new user data runs as root at the next start of the instance, with its instance profile credentials',
+    verbs: ['Modify'],
+    accessLevels: WRITE,
+    services: ['ec2'],
+    object: /^InstanceAttribute$/,
+  },
+  {
+    id: 'escalate.launch-template-version',
+    class: 'escalate',
+    why: 'a new launch template version (the latest, or made the default) gives the instances launched from it user data of the caller, run with the template instance profile',
+    verbs: ['Create'],
+    accessLevels: WRITE,
+    services: ['ec2'],
+    object: /^LaunchTemplateVersion$/,
   },
   {
     id: 'escalate.glue-dev-endpoint',
@@ -342,8 +360,8 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
 //   but they mostly narrow it; the audit's effective-access evaluation sees the result either way.
 // - Disassociate*, most Deregister*, Remove...From...: membership and association changes; the resource
 //   itself survives.
-// - rds:ModifyDBInstance, dynamodb:UpdateTable, ec2:ModifyInstanceAttribute: they can turn off deletion or
-//   termination protection, but so much else too that the action cannot say which; the guarded delete is
-//   still denied.
+// - rds:ModifyDBInstance, dynamodb:UpdateTable: they can turn off deletion protection, but so much else too
+//   that the action cannot say which; the guarded delete is still denied. (ec2:ModifyInstanceAttribute can
+//   too, and is escalate above for the user data it can rewrite.)
 // - ec2:StopInstances and other Stop* outside the audit services: nothing is lost that a start does not
 //   bring back (instance-store data aside).

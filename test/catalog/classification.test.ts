@@ -108,6 +108,11 @@ describe('destructive classes of named actions', () => {
     ['iam:DeleteUserPermissionsBoundary', ['tamper', 'escalate']],
     ['sso:DeletePermissionsBoundaryFromPermissionSet', ['tamper', 'escalate']],
     ['lambda:UpdateFunctionCode', ['escalate']],
+    // a layer of the caller's runs with the function's role, as new code would
+    ['lambda:UpdateFunctionConfiguration', ['escalate']],
+    // user data runs at the next start with the instance profile; a new template version with the next launch
+    ['ec2:ModifyInstanceAttribute', ['escalate']],
+    ['ec2:CreateLaunchTemplateVersion', ['escalate']],
     ['glue:UpdateDevEndpoint', ['escalate']],
   ])('%s is %j', (action, expected) => {
     expect(classesOf(action)).toEqual(expected);
@@ -126,6 +131,8 @@ describe('actions that are not destructive', () => {
     'elasticmapreduce:GetAutoTerminationPolicy',
     // creating new things, including restores to a new resource and undeletes
     'ec2:RunInstances',
+    // a new template is used by nothing yet (launching from it needs iam:PassRole for its profile)
+    'ec2:CreateLaunchTemplate',
     'iam:CreateRole',
     'rds:RestoreDBInstanceFromDBSnapshot',
     'rds:RestoreDBInstanceToPointInTime',

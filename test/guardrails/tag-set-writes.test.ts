@@ -133,6 +133,24 @@ describe('the example account (generated boundary, no leash SCPs)', () => {
     // the resources being created.
     expect(findings.flatMap((f) => (f.details as { allowed?: string[] } | undefined)?.allowed ?? [])).toEqual([]);
   }, 60_000);
+
+  it('leaves the bounded agent no escalation path that holds on production (layers, user data, templates)', async () => {
+    const input = await loadAuditInput({ input: ['examples/example-account/authorization-details.json'] });
+    const result = auditAccount(input.accounts[0], { catalog });
+    const agentRole = `arn:aws:iam::${ACCOUNT}:role/agent-claude-dev`;
+    const escalation = result.findings.find((f) => f.ruleId === 'privilege-escalation' && f.principalArn === agentRole);
+    // Every open path depends on the resource being tagged non-production (or being an agent role): medium.
+    expect(escalation?.severity).toBe('medium');
+    const paths = (escalation?.details as { paths?: { id: string; decision: string }[] } | undefined)?.paths ?? [];
+    expect(paths.filter((path) => path.decision !== 'depends')).toEqual([]);
+    expect(paths.map((path) => path.id)).toEqual(
+      expect.arrayContaining([
+        'lambda-update-function-configuration',
+        'ec2-modify-user-data',
+        'ec2-launch-template-version',
+      ]),
+    );
+  }, 60_000);
 });
 
 describe('account-level services in the boundary', () => {
