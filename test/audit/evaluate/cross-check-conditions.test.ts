@@ -14,6 +14,17 @@ import { compileAccount, type ActionDecision, type RequestContext } from '../../
 import { loadCatalog } from '../../../lib/catalog';
 import type { CatalogAction } from '../../../lib/catalog/types';
 import { ACCOUNT, managedArn, principal as makePrincipal, snapshot } from './helpers';
+import {
+  ALLOW_ALL,
+  doc,
+  list,
+  oneOrMany,
+  organizationLevels,
+  scpLevelPolicies,
+  statementArb,
+  type Document,
+  type Vocabulary,
+} from './policy-arbitraries';
 
 const catalog = loadCatalog();
 const REGION = 'us-east-1';
@@ -149,9 +160,6 @@ const CONDITIONS: Record<string, Record<string, unknown>>[] = [
   { StringEquals: { 'aws:ResourceTag/env': 'prod' }, BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
 ];
 
-type Document = { Version: string; Statement: Record<string, unknown>[] };
-const doc = (...Statement: Record<string, unknown>[]): Document => ({ Version: '2012-10-17', Statement });
-const ALLOW_ALL = { Effect: 'Allow', Action: '*', Resource: '*' };
 const FULL = doc(ALLOW_ALL);
 
 const TAGGING = [
@@ -247,10 +255,6 @@ const RCP_RESOURCES = ACTIONS.filter((action) => catalog.rcpServices.has(action.
   (action) => REQUESTS[action],
 );
 
-const list = <T>(items: readonly T[], max = 2) =>
-  fc.uniqueArray(fc.constantFrom(...items), { minLength: 1, maxLength: max });
-const oneOrMany = <T>(items: readonly T[]) => (items.length === 1 ? items[0] : items);
-
 /** One or two conditions from the vocabulary, merged; a key named twice keeps its first values. */
 const conditionArb = fc.option(list(CONDITIONS, 2), { freq: 2, nil: undefined }).map((picked) => {
   if (!picked) return undefined;
@@ -261,27 +265,16 @@ const conditionArb = fc.option(list(CONDITIONS, 2), { freq: 2, nil: undefined })
   return merged;
 });
 
-const statementArb = (effect: fc.Arbitrary<'Allow' | 'Deny'>) =>
-  fc
-    .record({
-      effect,
-      notAction: fc.constantFrom(false, false, false, true),
-      actions: list(ACTION_PATTERNS, 3),
-      notResource: fc.constantFrom(false, false, false, true),
-      resources: fc.oneof(fc.constant<string[]>(['*']), list(RESOURCE_PATTERNS, 2)),
-      condition: conditionArb,
-    })
-    // NotResource without policy variables: with a variable that has no value the simulator departs (pinned below).
-    .filter((s) => !s.notResource || s.resources.every((pattern) => !pattern.includes('${')))
-    .map((s) => ({
-      Effect: s.effect,
-      [s.notAction ? 'NotAction' : 'Action']: oneOrMany(s.actions),
-      [s.notResource ? 'NotResource' : 'Resource']: oneOrMany(s.resources),
-      ...(s.condition ? { Condition: s.condition } : {}),
-    }));
+const VOCABULARY: Vocabulary = {
+  actionPatterns: ACTION_PATTERNS,
+  resourcePatterns: RESOURCE_PATTERNS,
+  condition: conditionArb,
+  // NotResource without policy variables: with a variable that has no value the simulator departs (pinned below).
+  accept: (s) => !s.notResource || s.resources.every((pattern) => !pattern.includes('${')),
+};
 
 const documentArb = (effect: fc.Arbitrary<'Allow' | 'Deny'>, max = 3) =>
-  fc.array(statementArb(effect), { minLength: 1, maxLength: max }).map((statements) => doc(...statements));
+  fc.array(statementArb(effect, VOCABULARY), { minLength: 1, maxLength: max }).map((statements) => doc(...statements));
 
 /** A broad grant that only its condition narrows: what makes conditions, not Action lists, decide. */
 const conditionalAllowArb = fc
@@ -414,25 +407,9 @@ const caseArb: fc.Arbitrary<Case> = fc
     resource: REQUESTS[c.action][resourceIndex % REQUESTS[c.action].length],
   }));
 
-function scpLevels(c: Case): Record<string, unknown>[] | undefined {
-  return c.scps?.map((level) => {
-    const policies: Record<string, unknown> = {};
-    if (level.full) policies.FullAWSAccess = FULL;
-    if (level.extra) policies.extra = level.extra;
-    if (!level.full && !level.extra) policies.nothing = doc({ Effect: 'Deny', Action: 'none:None', Resource: '*' });
-    return policies;
-  });
-}
-
 function rcpLevels(c: Case): Record<string, unknown>[] | undefined {
   return c.rcps?.map((level) => Object.fromEntries(level.map((policy, i) => [`rcp${i}`, policy])));
 }
-
-const organizationLevels = (levels: Record<string, unknown>[] | undefined) =>
-  (levels ?? []).map((level, i) => ({
-    orgIdentifier: i === 0 ? 'r-root' : `ou-${i}`,
-    policies: Object.entries(level).map(([name, policy]) => ({ name, policy })),
-  }));
 
 /** What can be left unknown, the values it takes when made concrete, and the keys that stand for it. */
 const DIMENSIONS = {
@@ -482,7 +459,7 @@ function compile(c: Case) {
         makePrincipal('devs', { kind: 'group', inline: second ? { team: second } : {} }),
       ],
       managed: { shared, ...(c.boundary ? { boundary: c.boundary } : {}) },
-      scps: scpLevels(c),
+      scps: scpLevelPolicies(c.scps),
       rcps: rcpLevels(c),
     }),
     catalog,
@@ -541,7 +518,7 @@ async function theirs(c: Case, who: number, request: ConcreteRequest = c.request
     },
     identityPolicies: c.identity.map((policy, i) => ({ name: `p${i}`, policy })),
     permissionBoundaryPolicies: c.boundary ? [{ name: 'boundary', policy: c.boundary }] : undefined,
-    serviceControlPolicies: organizationLevels(scpLevels(c)),
+    serviceControlPolicies: organizationLevels(scpLevelPolicies(c.scps)),
     resourceControlPolicies: rcpApplies ? organizationLevels(rcpLevels(c)) : [],
     // S3 evaluates aws:ResourceTag on buckets only with ABAC enabled; our requests state the tags as known.
     additionalSettings: { s3: { bucketAbacEnabled: true } },

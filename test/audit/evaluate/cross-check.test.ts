@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { compileAccount, type RequestContext } from '../../../lib/audit/evaluate';
 import { loadCatalog } from '../../../lib/catalog';
 import { ACCOUNT, managedArn, principal as makePrincipal, snapshot } from './helpers';
+import { organizationLevels, scpLevelPolicies, statementArb, type Vocabulary } from './policy-arbitraries';
 
 const catalog = loadCatalog();
 const REGION = 'us-east-1';
@@ -74,34 +75,18 @@ const CONDITIONS: Record<string, unknown>[] = [
 ];
 const TAG_CHOICES: (Record<string, string> | undefined)[] = [{}, { env: 'prod' }, { env: 'dev' }, { env: 'test-1' }];
 
-const list = <T>(items: readonly T[], max = 2) =>
-  fc.uniqueArray(fc.constantFrom(...items), { minLength: 1, maxLength: max });
-const oneOrMany = (items: readonly string[]) => (items.length === 1 ? items[0] : items);
-
-const statementArb = (effect: fc.Arbitrary<'Allow' | 'Deny'>) =>
-  fc
-    .record({
-      effect,
-      notAction: fc.constantFrom(false, false, false, true),
-      actions: list(ACTION_PATTERNS, 3),
-      notResource: fc.constantFrom(false, false, false, true),
-      resources: fc.oneof(fc.constant<string[]>(['*']), list(RESOURCE_PATTERNS, 2)),
-      condition: fc.option(fc.constantFrom(...CONDITIONS), { freq: 2 }),
-    })
-    .map((s) => ({
-      Effect: s.effect,
-      [s.notAction ? 'NotAction' : 'Action']: oneOrMany(s.actions),
-      [s.notResource ? 'NotResource' : 'Resource']: oneOrMany(s.resources),
-      ...(s.condition ? { Condition: s.condition } : {}),
-    }));
+const VOCABULARY: Vocabulary = {
+  actionPatterns: ACTION_PATTERNS,
+  resourcePatterns: RESOURCE_PATTERNS,
+  condition: fc.option(fc.constantFrom(...CONDITIONS), { freq: 2 }),
+};
 
 const documentArb = (effect: fc.Arbitrary<'Allow' | 'Deny'>, max = 3) =>
   fc
-    .array(statementArb(effect), { minLength: 1, maxLength: max })
+    .array(statementArb(effect, VOCABULARY), { minLength: 1, maxLength: max })
     .map((Statement) => ({ Version: '2012-10-17', Statement }));
 
 const anyEffect = fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny');
-const FULL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 const scenarioArb = fc.record({
   principalName: fc.constantFrom('agent', 'break-glass'),
@@ -122,17 +107,6 @@ const scenarioArb = fc.record({
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
-function scpLevels(scenario: Scenario): Record<string, unknown>[] | undefined {
-  return scenario.scps?.map((level) => {
-    const policies: Record<string, unknown> = {};
-    if (level.full) policies.FullAWSAccess = FULL;
-    if (level.extra) policies.extra = level.extra;
-    if (!level.full && !level.extra)
-      policies.nothing = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'none:None', Resource: '*' }] };
-    return policies;
-  });
-}
-
 function ours(scenario: Scenario, context: RequestContext) {
   const account = compileAccount(
     snapshot({
@@ -144,7 +118,7 @@ function ours(scenario: Scenario, context: RequestContext) {
         }),
       ],
       managed: scenario.boundary ? { boundary: scenario.boundary } : {},
-      scps: scpLevels(scenario),
+      scps: scpLevelPolicies(scenario.scps),
     }),
     catalog,
   );
@@ -177,10 +151,7 @@ async function theirs(
     },
     identityPolicies: scenario.identity.map((policy, i) => ({ name: `p${i}`, policy })),
     permissionBoundaryPolicies: scenario.boundary ? [{ name: 'boundary', policy: scenario.boundary }] : undefined,
-    serviceControlPolicies: (scpLevels(scenario) ?? []).map((level, i) => ({
-      orgIdentifier: i === 0 ? 'r-root' : `ou-${i}`,
-      policies: Object.entries(level).map(([name, policy]) => ({ name, policy })),
-    })),
+    serviceControlPolicies: organizationLevels(scpLevelPolicies(scenario.scps)),
     resourceControlPolicies: [],
     // S3 evaluates aws:ResourceTag on buckets only with ABAC enabled; our requests state the tags as known.
     additionalSettings: { s3: { bucketAbacEnabled: true } },
