@@ -12,11 +12,20 @@ export type Decision = 'allowed' | 'denied' | 'depends';
 export interface RequestContext {
   /** Target resource ARN; undefined means "some resource" (a non-`*` Resource then makes it `depends`). */
   readonly resourceArn?: string;
-  /** Tags on the target resource, e.g. `{ environment: 'production' }`. */
+  /**
+   * Tags on the target resource, e.g. `{ environment: 'production' }`; `{}` says it has none. Unset: unknown
+   * (a condition on aws:ResourceTag then makes the decision `depends`).
+   */
   readonly resourceTags?: Readonly<Record<string, string>>;
-  /** Tags on the request (aws:RequestTag) and their keys (aws:TagKeys). */
+  /**
+   * Tags the request passes (aws:RequestTag, and their keys as aws:TagKeys); `{}` says it passes none. An
+   * action that passes only keys (an untag) carries aws:TagKeys from these and no aws:RequestTag. Unset: unknown.
+   */
   readonly requestTags?: Readonly<Record<string, string>>;
-  /** Any further condition-key values, keys lower-cased, e.g. `{ 'aws:sourceidentity': ['alice'] }`. */
+  /**
+   * Any further condition-key values, keys lower-cased, e.g. `{ 'aws:sourceidentity': ['alice'] }`; an empty
+   * list says the key is absent from the request. A key not given is unknown.
+   */
   readonly contextKeys?: Readonly<Record<string, readonly string[]>>;
 }
 
