@@ -137,11 +137,19 @@ function classify(
     enforcement.push('scp-arn-pattern');
     reasons.push('SCP denies it on the production ARN patterns / ARNs (only those resources)');
   }
-  const rcpTag = coveredForEveryKey(rcps, keys, (s) => s.role === 'production-tag' && s.matches(name));
+  const rcpTag = coveredForEveryKey(
+    rcps,
+    keys,
+    (s) => (s.role === 'production-tag' || (s.role === 'tag-tamper' && tagWrite)) && s.matches(name),
+  );
   const rcpTagProtects = action.tagAware && rcpTag.all;
   if (rcpTagProtects) {
     enforcement.push('rcp-tag-condition');
-    reasons.push('RCP denies it on production-tagged resources, also to principals of other accounts');
+    reasons.push(
+      tagWrite
+        ? 'RCP denies changing or removing the production tag on production-tagged resources, also to principals of other accounts'
+        : 'RCP denies it on production-tagged resources, also to principals of other accounts',
+    );
   }
 
   // For agents: boundary ceiling, fail-closed deny (boundary or SCP agent layer), outright guards.
