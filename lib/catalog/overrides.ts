@@ -4,6 +4,12 @@ import type { ClassificationOverride } from './classification';
 
 export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
   {
+    action: 'sts:TagSession',
+    remove: ['tamper'],
+    reason:
+      'session tags label the session being created (aws:RequestTag is the session tag); no tag of the role or of any resource changes',
+  },
+  {
     action: 'organizations:CloseAccount',
     add: ['delete', 'tamper'],
     reason: 'closing a member account ends every resource in it and takes it out of the organization',

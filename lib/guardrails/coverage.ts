@@ -116,7 +116,12 @@ function classify(
   // For everyone (SCP): production tag conditions.
   const scpTag = coveredForEveryKey(scps, keys, (s) => {
     if (s.role === 'production-tag') return s.matches(name);
-    if (s.role === 'tag-tamper') return tagWrite && (s.allActions ? withTagKeys : s.matches(name));
+    if (s.role === 'tag-tamper') {
+      if (!tagWrite) return false;
+      // "every action but ..." (NotAction) and "*" reach only the tag writes that report aws:TagKeys.
+      if (s.notAction) return withTagKeys && !s.matches(name);
+      return s.allActions ? withTagKeys : s.matches(name);
+    }
     return false;
   });
   const scpTagProtects = action.tagAware && scpTag.all;

@@ -125,6 +125,9 @@ function identityGuardTemplates(spec: GuardrailSpec): StatementTemplate[] {
   ];
 }
 
+/** STS actions whose aws:RequestTag / aws:TagKeys are session tags, not tags of the role. */
+const SESSION_TAG_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
+
 /** Every SCP statement template, mandatory ones first, in the order they appear in the documents. */
 export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
   const exempt = notExempt(spec.exemptPrincipalArns);
@@ -134,16 +137,18 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
   const templates: StatementTemplate[] = [];
 
   // Tag tamper: one statement per key, because ResourceTag/<k> and RequestTag/<k> must name the same key.
-  // `Action: "*"` is safe here: the statement needs aws:TagKeys to contain the production key, which only
-  // tag writes (and creates that tag a new resource inside a production-tagged parent) carry. Listing the
-  // ~575 tag-write actions of 269 services by name would take more than 15,000 characters.
+  // Every action but two is safe here: the statement needs aws:TagKeys to contain the production key, which
+  // only tag writes (and creates that tag a new resource inside a production-tagged parent) carry. Listing
+  // the ~575 tag-write actions of 269 services by name would take more than 15,000 characters. The two left
+  // out carry session tags: assuming a production-tagged role with a session tag `environment=dev` changes
+  // no tag of the role, and denying it would only lock people out.
   const tagSetWrites = catalog.actions.filter((a) => isTagSetWrite(a) && a.tagAware);
   for (const tagKey of prod.tagKeys) {
     templates.push({
       sid: `ProtectProductionTag${sidPart(tagKey)}`,
       role: 'tag-tamper',
       effect: 'Deny',
-      action: '*',
+      notAction: SESSION_TAG_ACTIONS,
       resource: '*',
       condition: allOf(
         productionTagged(spec, tagKey),
