@@ -1,7 +1,7 @@
 // Resource control policy statements: the resource side of the production deny, and of the production tag's
 // protection, for services that support RCPs. They also bind principals from other accounts (which SCPs
 // never see) and resource policies that grant them access.
-import type { Catalog } from '../catalog/types';
+import type { Catalog, CatalogAction } from '../catalog/types';
 import { allOf, type ConditionBlock, productionTagged, requestTagNotIn, touchesTagKeys } from './conditions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
@@ -111,6 +111,6 @@ function tagTamperTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTem
 }
 
 /** A pattern of the keyed tag statement may cover any tag write that reports aws:TagKeys (it needs the key). */
-function reportsTagWrite(action: Parameters<typeof isTagWrite>[0]): boolean {
+function reportsTagWrite(action: CatalogAction): boolean {
   return isTagWrite(action) && reportsTagKeys(action) && action.service !== 'sts';
 }

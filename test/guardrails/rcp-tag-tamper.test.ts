@@ -9,8 +9,10 @@ import {
   validateResourcePolicy,
 } from '@cloud-copilot/iam-policy';
 import { runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { resourceArnFor } from '../../bench/guardrail-proof';
 import { loadCatalog } from '../../lib/catalog';
 import { defaultGuardrailSpec, generateGuardrails, type GeneratedGuardrails } from '../../lib/guardrails';
+import { isTagWrite, reportsTagKeys } from '../../lib/guardrails/select';
 
 const catalog = loadCatalog();
 const spec = defaultGuardrailSpec();
@@ -175,6 +177,32 @@ describe('the generated RCPs keep principals of other accounts off the productio
     ],
   ])('%s', (_, request, expected) => {
     expect(decide(request)).toBe(expected);
+  });
+
+  // Every tag write of every RCP service, so a pattern that misses an action, or a condition key a service
+  // does not put in the request, shows here: the untag (or tag-set replacement) an outsider would send.
+  const tagWrites = catalog.actions.filter(
+    (a) => catalog.rcpServices.has(a.service) && a.service !== 'sts' && isTagWrite(a) && a.tagAware,
+  );
+  const outsiderRemoves = (name: string, resourceTags: Record<string, string>) => {
+    const candidate = catalog.get(name)!;
+    return decide({
+      action: name,
+      resource: resourceArnFor(candidate),
+      resourceTags,
+      tagKeys: reportsTagKeys(candidate) ? [TAG] : [],
+    });
+  };
+
+  it('cover every tag write of the RCP services', () => {
+    expect(tagWrites.length).toBeGreaterThan(50);
+    const notDenied = tagWrites.filter((a) => outsiderRemoves(a.action, production) !== 'denied').map((a) => a.action);
+    expect(notDenied).toEqual([]);
+  });
+
+  it('leave the tags of non-production resources to the resource policy', () => {
+    const denied = tagWrites.filter((a) => outsiderRemoves(a.action, nonProduction) !== 'allowed').map((a) => a.action);
+    expect(denied).toEqual([]);
   });
 
   it('leave session tags alone: sts is not in the tag statements', () => {
