@@ -1,6 +1,6 @@
 // Writes a report made in pieces (reportChunks) to a file or to stdout, in blocks of about 1 MiB: a report of
 // tens of thousands of findings never exists as one string, and a write is not paid per line.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, rmSync, writeSync } from 'node:fs';
 import { SARIF_MAX_RESULTS, sarifResultsLeftOut } from '../audit/report';
 import type { Finding } from '../audit/rules/types';
 import { InputError } from '../util/read-input';
@@ -28,7 +28,11 @@ export function writeReportToStdout(io: CliIo, chunks: Iterable<string>): void {
   for (const block of inBlocks(chunks)) io.stdout(block);
 }
 
-/** Creates or truncates `file`; a failure names the file and what the system said. */
+/**
+ * Creates or truncates `file`; a failure names the file and what the system said. A regular file left half
+ * written (disk full, a rendering error) is removed, so no truncated report passes for a whole one; a device
+ * or pipe (`/dev/stdout`) is never removed.
+ */
 export function writeReportToFile(file: string, chunks: Iterable<string>): void {
   let fd: number;
   try {
@@ -36,14 +40,21 @@ export function writeReportToFile(file: string, chunks: Iterable<string>): void 
   } catch (err) {
     throw new InputError(`${file}: cannot write: ${(err as Error).message}`);
   }
+  const regular = fstatSync(fd).isFile();
+  let failure: unknown;
   try {
     for (const block of inBlocks(chunks)) writeSync(fd, block);
   } catch (err) {
-    if (err instanceof InputError || !(err as NodeJS.ErrnoException).code) throw err;
-    throw new InputError(`${file}: cannot write: ${(err as Error).message}`);
+    failure = err;
   } finally {
     closeSync(fd);
   }
+  if (failure === undefined) return;
+  if (regular) rmSync(file, { force: true });
+  // A system error (disk full, I/O) is the user's to fix; anything else is a bug and keeps its stack.
+  if (!(failure as NodeJS.ErrnoException).code) throw failure;
+  const removed = regular ? '; the partial file was removed' : '';
+  throw new InputError(`${file}: cannot write: ${(failure as Error).message}${removed}`);
 }
 
 /** Says so on stderr when a SARIF report had to leave findings out (GitHub's limit of results per run). */
