@@ -3,25 +3,46 @@
 // then the permissions boundary must allow. Each layer is three-valued; a definite answer is only given when
 // no unknown could change it.
 //
-// Bulk path: actions are handled per service. For each service the candidate statements of every layer are
-// looked up once, with a table of which actions of the service each statement matches. When every table is
+// Actions are handled per service. For each service the candidate statements of every layer are looked up
+// once, with a table of which actions of the service each statement matches (plan.ts). When every table is
 // "all" or "none" and no statement's answer varies by action, one decision template serves the whole
 // service; otherwise its actions are split into classes that meet the same statements with the same
 // answers (action-classes.ts), one template per class. Principals that meet the same statements of a
-// service with the same answers share its plan, classes and templates.
+// service with the same answers share its plan, classes and templates. This file builds plans and
+// templates and decides single actions; bulk.ts walks many actions over them; call.ts answers statements.
 import type { Catalog, CatalogAction } from '../../catalog/types';
-import { resourceMatches } from '../../policy';
-import { actionClasses, classMembers, flaggedPerClass, shapeCode, type ActionClasses } from './action-classes';
-import { catalogIndex, plainDenialOf, type ActionList, type CatalogIndex } from './catalog-index';
+import { actionClasses, type ActionClasses } from './action-classes';
+import { countDecisions, decideMany, decisionKinds, type EvaluatorCore } from './bulk';
+import { Call, SCRATCH, type Scratch } from './call';
+import { catalogIndex, type CatalogIndex } from './catalog-index';
 import { evaluateCondition } from './condition';
-import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
-import { principalKeyValue, RequestKeys, UNKNOWN_ACTION_FACTS, type ActionFacts, type PrincipalFacts } from './context';
-import { substitute } from './policy-variables';
+import type { CompiledStatement, ServiceIndex } from './compile-policy';
+import { principalKeyValue, UNKNOWN_ACTION_FACTS, type ActionFacts } from './context';
+import {
+  BOUNDARY_UNKNOWN,
+  EMPTY,
+  layerIsUniform,
+  layerPlan,
+  materialize,
+  NO_CONTEXT,
+  NO_LAYER,
+  scpLayersAround,
+  SharedAcrossPrincipals,
+  TRI_CODE,
+  UNEVALUATED_BOTH,
+  UNEVALUATED_RCP,
+  UNEVALUATED_SCP,
+  union,
+  type Applies,
+  type LayerPlan,
+  type PrincipalLayers,
+  type ServicePlan,
+  type Template,
+} from './plan';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type {
   ActionDecision,
   CompiledPrincipal,
-  Decision,
   DecisionCounts,
   DecisionLayer,
   OrganizationLayerState,
@@ -29,411 +50,17 @@ import type {
   StatementRef,
 } from './types';
 
-/** A statement's answer for one request shape, with the reference to report (carrying `dependsOn` if MAYBE). */
-interface Applies {
-  /** Unique per interned answer (statement, tri, dependsOn): equal serials mean equal answers. */
-  readonly serial: number;
-  /** The statement belongs to a policy several principals can share (not a principal's own inline policy). */
-  readonly shared: boolean;
-  readonly tri: Tri;
-  readonly dependsOn: readonly string[];
-  readonly ref: StatementRef;
-}
+export { SharedAcrossPrincipals, SharedLayer, type PrincipalLayers, type ScpLevel } from './plan';
 
-export interface ScpLevel {
-  readonly kind: 'root' | 'ou' | 'account';
-  readonly id: string;
-  readonly allows: SharedLayer;
-}
-
-/** Everything that decides for one principal, assembled by compileAccount. */
-export interface PrincipalLayers {
-  readonly facts: PrincipalFacts;
-  readonly identityAllows: ServiceIndex;
-  /** Undefined without a boundary; `missing` when the boundary's document is not in the snapshot. */
-  readonly boundaryAllows?: ServiceIndex | 'missing';
-  readonly boundaryArn?: string;
-  /** The principal's own Deny statements (identity policies, boundary). */
-  readonly denies: ServiceIndex;
-  /** Deny statements of the SCPs and RCPs, when they apply to the principal (shared by the account). */
-  readonly organizationDenies?: SharedLayer;
-  readonly scp: OrganizationLayerState;
-  readonly scpLevels: readonly ScpLevel[];
-  readonly rcp: OrganizationLayerState;
-  readonly notes: readonly string[];
-}
-
-type Unevaluated = readonly ('scp' | 'rcp')[];
-
-const EMPTY: readonly never[] = Object.freeze([]);
-const UNEVALUATED_SCP: Unevaluated = Object.freeze(['scp']);
-const UNEVALUATED_RCP: Unevaluated = Object.freeze(['rcp']);
-const UNEVALUATED_BOTH: Unevaluated = Object.freeze(['scp', 'rcp']);
-const RESOURCE = 'resource';
-/** `decisionKinds` codes. */
-const DECISION_KIND: Readonly<Record<Decision, number>> = { denied: 0, allowed: 1, depends: 2 };
-const BOUNDARY_UNKNOWN = 'permissions-boundary';
-
-/** How many actions of each service a flag array flags, counted once per array and service. */
-const flaggedCounts = new WeakMap<Uint8Array, Map<string, number>>();
-
-function flaggedInService(service: string, globals: Int32Array, flagged: Uint8Array): number {
-  let byService = flaggedCounts.get(flagged);
-  if (!byService) {
-    byService = new Map();
-    flaggedCounts.set(flagged, byService);
-  }
-  let count = byService.get(service);
-  if (count === undefined) {
-    count = 0;
-    for (let position = 0; position < globals.length; position++) count += flagged[globals[position]];
-    byService.set(service, count);
-  }
-  return count;
-}
-
-/** A decision without its action: shared by all actions whose matching statements are the same. */
-interface Template {
-  readonly decision: Decision;
-  readonly allowedBy: readonly StatementRef[];
-  readonly deniedBy: readonly StatementRef[];
-  readonly blockedAt?: DecisionLayer;
-  readonly dependsOn: readonly string[];
-  readonly unevaluated?: Unevaluated;
-  /** Denied with no statement at all: served from shared, frozen per-action objects. */
-  readonly plain: boolean;
-  /**
-   * Decisions already made from this template, by catalog index: set on templates built only from shared
-   * statements, whose decisions principals with the same policies can reuse.
-   */
-  decisions?: Map<number, ActionDecision>;
-}
-
-/**
- * What principals of one compiled account share: templates built only from shared statements, service
- * plans by statement signature (see PrincipalEvaluator.planKey), so principals that meet the same
- * statements of a service with the same answers reuse one plan, and the templates of those plans per
- * request context.
- */
-export class SharedAcrossPrincipals {
-  readonly templates = new Map<string, Template>();
-  readonly plans = new Map<string, ServicePlan>();
-  readonly planTemplates = new WeakMap<RequestContext, Map<ServicePlan, PlanTemplates>>();
-}
-
-/** The request context of calls that name none: one object, so their templates can be shared. */
-const NO_CONTEXT: RequestContext = Object.freeze({});
-const TRI_CODE = ['n', 'y', 'm'];
-
-function materialize(
-  index: CatalogIndex,
-  template: Template,
-  action: string,
-  catalogAction: CatalogAction | undefined,
-  global: number,
-): ActionDecision {
-  if (template.plain) {
-    const layer = template.blockedAt ?? 'identity';
-    return catalogAction ? index.plainDenial(catalogAction, global, layer) : plainDenialOf(action, layer);
-  }
-  const cached = template.decisions && global >= 0 ? template.decisions.get(global) : undefined;
-  if (cached) return cached;
-  const decision: {
-    action: string;
-    decision: Decision;
-    allowedBy: readonly StatementRef[];
-    deniedBy: readonly StatementRef[];
-    blockedAt?: DecisionLayer;
-    dependsOn: readonly string[];
-    unevaluated?: Unevaluated;
-  } = {
-    action,
-    decision: template.decision,
-    allowedBy: template.allowedBy,
-    deniedBy: template.deniedBy,
-    dependsOn: template.dependsOn,
-  };
-  if (template.blockedAt) decision.blockedAt = template.blockedAt;
-  if (template.unevaluated) decision.unevaluated = template.unevaluated;
-  if (template.decisions && global >= 0) template.decisions.set(global, decision);
-  return decision;
-}
-
-function union(into: string[], from: readonly string[]): void {
-  for (const item of from) if (!into.includes(item)) into.push(item);
-}
-
-/** The statements of one layer that may match a service, with their match tables. */
-interface LayerPlan {
-  readonly statements: readonly CompiledStatement[];
-  readonly tables: readonly MatchTable[];
-}
-
-/** What decides a service for a principal, whatever the request context. */
-interface ServicePlan {
-  readonly denies: LayerPlan;
-  readonly organizationDenies: LayerPlan;
-  readonly scp: readonly LayerPlan[];
-  readonly identity: LayerPlan;
-  readonly boundary?: LayerPlan | 'missing';
-  readonly unevaluated?: Unevaluated;
-  /** One template serves every catalog action of the service. */
-  readonly uniform: boolean;
-  /** The key principals share the plan under (see planKey); undefined for a principal's own plan. */
-  readonly key?: string;
-  /** For a service that is not uniform: its actions' classes, found on first use. */
-  classes?: ActionClasses;
-}
-
-/** The templates of one plan for one request context: the uniform one, or one per action class. */
-interface PlanTemplates {
-  uniform?: Template;
-  byClass?: (Template | undefined)[];
-}
-
-const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };
-
-function layerPlan(
-  candidates: readonly CompiledStatement[],
-  service: string,
-  actions: readonly CatalogAction[],
-): LayerPlan {
-  if (candidates.length === 0) return NO_LAYER;
-  const statements: CompiledStatement[] = [];
-  const tables: MatchTable[] = [];
-  for (const statement of candidates) {
-    const table = statement.matchTable(service, actions);
-    if (table === 'none') continue;
-    statements.push(statement);
-    tables.push(table);
-  }
-  return statements.length ? { statements, tables } : NO_LAYER;
-}
-
-/** The statement lists a plan key names, in evaluation order (the boundary is added by the key). */
-function scpLayersAround(
-  denies: readonly CompiledStatement[],
-  organizationDenies: LayerPlan,
-  scp: readonly LayerPlan[],
-  identity: readonly CompiledStatement[],
-): (readonly CompiledStatement[])[] {
-  const lists: (readonly CompiledStatement[])[] = [denies, organizationDenies.statements];
-  for (let level = 0; level < scp.length; level++) lists.push(scp[level].statements);
-  lists.push(identity);
-  return lists;
-}
-
-function layerIsUniform(plan: LayerPlan): boolean {
-  for (let i = 0; i < plan.statements.length; i++) {
-    if (plan.tables[i] !== 'all' || plan.statements[i].shapeDependent) return false;
-  }
-  return true;
-}
-
-/**
- * Statements many principals share (an SCP level's Allows, the organization's Denies), with their plans per
- * service computed once for all of them. RCP statements only count for services that support RCPs.
- */
-export class SharedLayer {
-  private readonly plans = new Map<string, LayerPlan>();
-
-  constructor(
-    private readonly index: ServiceIndex,
-    private readonly rcpServices: ReadonlySet<string>,
-  ) {}
-
-  plan(service: string, actions: readonly CatalogAction[]): LayerPlan {
-    let plan = this.plans.get(service);
-    if (!plan) {
-      const rcpService = this.rcpServices.has(service);
-      const candidates = this.index
-        .candidates(service)
-        .filter((statement) => statement.ref.layer !== 'rcp' || rcpService);
-      plan = layerPlan(candidates, service, actions);
-      this.plans.set(service, plan);
-    }
-    return plan;
-  }
-}
-
-/** Statement answers collected for one action, per layer (reused between actions). */
-class Scratch {
-  readonly denies: Applies[] = [];
-  readonly scp: Applies[][] = [];
-  readonly identity: Applies[] = [];
-  readonly boundary: Applies[] = [];
-  /**
-   * The parts of the template key (layer markers and answer serials), joined once: a key grown with `+=`
-   * is a deep rope that every map lookup must flatten first, many times slower.
-   */
-  readonly key: (string | number)[] = [];
-  /** Every collected answer comes from a shared statement. */
-  shared = true;
-}
-
-/**
- * One scratch for every call: template() fills it and reads it back before returning, never re-entering
- * itself, and what it keeps (the template) is built from copies.
- */
-const SCRATCH = new Scratch();
-
-/** Answers are interned per statement, so equal answers (across principals and calls) share one object. */
-const interned = new WeakMap<CompiledStatement, Map<string, Applies>>();
-let nextSerial = 0;
-
-function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly string[]): Applies {
-  let byAnswer = interned.get(statement);
-  if (!byAnswer) {
-    byAnswer = new Map();
-    interned.set(statement, byAnswer);
-  }
-  const key = tri === MAYBE ? `${tri}|${dependsOn.join('\u0000')}` : String(tri);
-  let applies = byAnswer.get(key);
-  if (!applies) {
-    applies = {
-      serial: nextSerial++,
-      shared: statement.ref.policyKind !== 'inline',
-      tri,
-      dependsOn,
-      ref: tri === MAYBE ? { ...statement.ref, dependsOn } : statement.ref,
-    };
-    byAnswer.set(key, applies);
-  }
-  return applies;
-}
-
-/** The per-call state: request keys, remembered statement answers, plans and templates. */
-class Call {
-  readonly keys: RequestKeys;
-  /**
-   * Answers remembered by statement id (per action shape code for shape-dependent statements). A map, not
-   * an array indexed by id: ids are account-wide, and an array sized by the account's statement count made
-   * every call cost as much as the whole account.
-   */
-  private readonly memo = new Map<number, Applies | Map<number, Applies>>();
-  // The rest is made on first use: most calls are short (a probe of a few actions) and never need them.
-  /** Templates built from statements of this principal's own (inline) policies. */
-  private ownTemplates?: Map<string, Template>;
-  /** Templates of the principal's own (unshared) plans in this call. */
-  private ownPlanTemplates?: Map<ServicePlan, PlanTemplates>;
-
-  constructor(
-    facts: PrincipalFacts,
-    readonly context: RequestContext,
-    /** Templates of shared plans for this context, for every principal of the account. */
-    private readonly sharedPlanTemplates: Map<ServicePlan, PlanTemplates>,
-  ) {
-    this.keys = new RequestKeys(facts, context);
-  }
-
-  get templates(): Map<string, Template> {
-    return (this.ownTemplates ??= new Map());
-  }
-
-  templatesOf(plan: ServicePlan): PlanTemplates {
-    const table = plan.key === undefined ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
-    let templates = table.get(plan);
-    if (!templates) {
-      templates = {};
-      table.set(plan, templates);
-    }
-    return templates;
-  }
-
-  applies(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
-    if (!statement.shapeDependent) {
-      let known = this.memo.get(statement.id) as Applies | undefined;
-      if (!known) {
-        known = this.compute(statement, facts, wildcardOnly);
-        this.memo.set(statement.id, known);
-      }
-      return known;
-    }
-    const shape = shapeCode(statement, facts, wildcardOnly);
-    if (shape < 0) return this.compute(statement, facts, wildcardOnly);
-    let map = this.memo.get(statement.id) as Map<number, Applies> | undefined;
-    if (!map) {
-      map = new Map();
-      this.memo.set(statement.id, map);
-    }
-    let known = map.get(shape);
-    if (!known) {
-      known = this.compute(statement, facts, wildcardOnly);
-      map.set(shape, known);
-    }
-    return known;
-  }
-
-  private compute(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
-    if (statement.unconditional) return intern(statement, YES, EMPTY);
-    const dependsOn: string[] = [];
-    let tri: Tri = this.resourceTri(statement, facts, wildcardOnly, dependsOn);
-    if (tri !== NO) {
-      const lookup = this.keys.lookupFor(facts);
-      for (const condition of statement.conditions) {
-        const result = evaluateCondition(condition, lookup);
-        if (result.tri === NO) {
-          tri = NO;
-          break;
-        }
-        if (result.tri === MAYBE) {
-          tri = MAYBE;
-          union(dependsOn, result.dependsOn);
-        }
-      }
-    }
-    return intern(statement, tri, tri === MAYBE ? dependsOn : EMPTY);
-  }
-
-  private resourceTri(
-    statement: CompiledStatement,
-    facts: ActionFacts,
-    wildcardOnly: boolean,
-    dependsOn: string[],
-  ): Tri {
-    const test = statement.resource;
-    if (test.kind === 'all') return YES;
-    if (test.kind === 'nothing') return NO;
-    // Actions that only support `Resource: "*"` are authorized against `*` itself.
-    const target = wildcardOnly ? '*' : this.context.resourceArn;
-    if (target === undefined) {
-      dependsOn.push(RESOURCE);
-      return MAYBE;
-    }
-    let matched: Tri = NO;
-    if (test.matcher) {
-      matched = test.matcher(target) ? YES : NO;
-    } else {
-      const lookup = this.keys.lookupFor(facts);
-      const unknown: string[] = [];
-      for (const pattern of test.patterns) {
-        const resolved = substitute(pattern, lookup);
-        if (resolved === 'dropped') continue;
-        if ('unknown' in resolved) {
-          matched = MAYBE;
-          union(unknown, resolved.unknown);
-          continue;
-        }
-        if (resourceMatches(resolved.text, target)) {
-          matched = YES;
-          break;
-        }
-      }
-      if (matched === MAYBE) union(dependsOn, unknown);
-    }
-    if (matched === MAYBE) return MAYBE;
-    return (matched === YES) !== test.negated ? YES : NO;
-  }
-}
-
-export class PrincipalEvaluator implements CompiledPrincipal {
+export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
   readonly arn: string;
   readonly kind: 'role' | 'user' | 'group';
   readonly hasPermissionsBoundary: boolean;
   readonly serviceControlPolicies: OrganizationLayerState;
   readonly resourceControlPolicies: OrganizationLayerState;
   readonly notes: readonly string[];
-  private readonly index: CatalogIndex;
+  /** @internal read by bulk.ts */
+  readonly index: CatalogIndex;
   /** This principal's plan of each service asked about: shared with other principals or its own. */
   private readonly plans = new Map<string, ServicePlan>();
   /** Answers of principal conditions by statement id, coded (see principalAnswers). */
@@ -453,7 +80,8 @@ export class PrincipalEvaluator implements CompiledPrincipal {
     this.index = catalogIndex(catalog);
   }
 
-  private call(context: RequestContext): Call {
+  /** @internal read by bulk.ts */
+  call(context: RequestContext): Call {
     let templates = this.shared.planTemplates.get(context);
     if (!templates) {
       templates = new Map();
@@ -474,155 +102,23 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   }
 
   decideMany(actions: readonly CatalogAction[], context: RequestContext = NO_CONTEXT): ActionDecision[] {
-    const list = this.index.list(actions);
-    const out = new Array<ActionDecision>(actions.length);
-    this.walk(actions, list, context, (template, from, to) => {
-      if (template.plain) {
-        const layer = template.blockedAt ?? 'identity';
-        const table = this.index.plainTable(layer);
-        for (let i = from; i < to; i++) {
-          const global = list.globals[i];
-          out[i] =
-            global < 0
-              ? plainDenialOf(actions[i].action, layer)
-              : (table[global] ??= plainDenialOf(actions[i].action, layer));
-        }
-      } else {
-        for (let i = from; i < to; i++) {
-          out[i] = materialize(this.index, template, actions[i].action, actions[i], list.globals[i]);
-        }
-      }
-    });
-    return out;
+    return decideMany(this, actions, context);
   }
 
   decisionKinds(actions: readonly CatalogAction[], context: RequestContext = NO_CONTEXT): Uint8Array {
-    const out = new Uint8Array(actions.length);
-    this.walk(actions, this.index.list(actions), context, (template, from, to) => {
-      const kind = DECISION_KIND[template.decision];
-      if (kind !== 0) out.fill(kind, from, to);
-    });
-    return out;
+    return decisionKinds(this, actions, context);
   }
 
   countDecisions(flagged: Uint8Array, context: RequestContext = NO_CONTEXT): DecisionCounts {
-    const counts = { allowed: 0, depends: 0, flaggedAllowed: 0, flaggedDepends: 0 };
-    const add = (template: Template, size: number, flaggedSize: number) => {
-      if (template.decision === 'allowed') {
-        counts.allowed += size;
-        counts.flaggedAllowed += flaggedSize;
-      } else if (template.decision === 'depends') {
-        counts.depends += size;
-        counts.flaggedDepends += flaggedSize;
-      }
-    };
-    const call = this.call(context);
-    // A service no identity statement can match is denied throughout: nothing to count there.
-    const named = this.layers.identityAllows.services();
-    for (const service of named === 'all' ? this.index.services() : named) {
-      const actions = this.index.actionsOf(service);
-      if (actions.length === 0) continue;
-      const plan = this.plan(service);
-      const globals = this.index.globalsOf(service);
-      if (plan.uniform) {
-        const planTemplates = call.templatesOf(plan);
-        planTemplates.uniform ??= this.template(call, plan, actions[0], actions[0].action, 0, globals[0]);
-        add(planTemplates.uniform, actions.length, flaggedInService(service, globals, flagged));
-        continue;
-      }
-      const classes = this.classesOf(plan, service);
-      const members = classMembers(classes);
-      const flaggedSizes = flaggedPerClass(classes, globals, flagged);
-      const templates = (call.templatesOf(plan).byClass ??= new Array<Template | undefined>(classes.count));
-      for (let id = 0; id < classes.count; id++) {
-        const position = members.first[id];
-        if (position < 0) continue;
-        const action = actions[position];
-        const template = (templates[id] ??= this.template(
-          call,
-          plan,
-          action,
-          action.action,
-          position,
-          globals[position],
-        ));
-        add(template, members.size[id], flaggedSizes[id]);
-      }
-    }
-    return counts;
+    return countDecisions(this, flagged, context);
   }
 
-  /** Find the template of every action, visiting runs `[from, to)` of actions that share one. */
-  private walk(
-    actions: readonly CatalogAction[],
-    list: ActionList,
-    context: RequestContext,
-    visit: (template: Template, from: number, to: number) => void,
-  ): void {
-    const call = this.call(context);
-    for (const run of list.runs) {
-      const plan = this.plan(run.service);
-      let start = run.start;
-      if (!plan.uniform) {
-        this.walkClasses(call, plan, run, actions, list, visit);
-        continue;
-      }
-      // Catalog actions of a uniform service share one template; stragglers from elsewhere go below.
-      let end = start;
-      while (end < run.end && list.positions[end] >= 0) end++;
-      if (end > start) {
-        const first = actions[start];
-        const template = (call.templatesOf(plan).uniform ??= this.template(
-          call,
-          plan,
-          first,
-          first.action,
-          list.positions[start],
-          list.globals[start],
-        ));
-        visit(template, start, end);
-      }
-      start = end;
-      for (let i = start; i < run.end; i++) {
-        const action = actions[i];
-        visit(this.template(call, plan, action, action.action, list.positions[i], list.globals[i]), i, i + 1);
-      }
-    }
+  get identityAllows(): ServiceIndex {
+    return this.layers.identityAllows;
   }
 
-  /** A run of a non-uniform service: one template per class of actions (see action-classes.ts). */
-  private walkClasses(
-    call: Call,
-    plan: ServicePlan,
-    run: ActionList['runs'][number],
-    actions: readonly CatalogAction[],
-    list: ActionList,
-    visit: (template: Template, from: number, to: number) => void,
-  ): void {
-    const classes = this.classesOf(plan, run.service);
-    const planTemplates = call.templatesOf(plan);
-    const templates = (planTemplates.byClass ??= new Array<Template | undefined>(classes.count));
-    const positions = list.positions;
-    let i = run.start;
-    while (i < run.end) {
-      const position = positions[i];
-      const action = actions[i];
-      if (position < 0) {
-        // Not from the catalog: decided on its own, by its name.
-        visit(this.template(call, plan, action, action.action, position, list.globals[i]), i, i + 1);
-        i++;
-        continue;
-      }
-      const id = classes.of[position];
-      let end = i + 1;
-      while (end < run.end && positions[end] >= 0 && classes.of[positions[end]] === id) end++;
-      const template = (templates[id] ??= this.template(call, plan, action, action.action, position, list.globals[i]));
-      visit(template, i, end);
-      i = end;
-    }
-  }
-
-  private classesOf(plan: ServicePlan, service: string): ActionClasses {
+  /** @internal read by bulk.ts */
+  classesOf(plan: ServicePlan, service: string): ActionClasses {
     if (!plan.classes) {
       const actions = this.index.actionsOf(service);
       const layers = [plan.denies, plan.organizationDenies, ...plan.scp, plan.identity];
@@ -691,7 +187,8 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   }
 
   /** The service's plan, found once per principal whatever the request context. */
-  private plan(service: string): ServicePlan {
+  /** @internal read by bulk.ts */
+  plan(service: string): ServicePlan {
     let plan = this.plans.get(service);
     if (!plan) {
       plan = this.servicePlan(service);
@@ -787,7 +284,8 @@ export class PrincipalEvaluator implements CompiledPrincipal {
   }
 
   /** Collect the answers of the statements that match this action, then find or build its template. */
-  private template(
+  /** @internal read by bulk.ts */
+  template(
     call: Call,
     plan: ServicePlan,
     catalogAction: CatalogAction | undefined,

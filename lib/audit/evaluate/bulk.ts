@@ -1,0 +1,186 @@
+// The evaluator's bulk paths: many actions at once (decideMany, decisionKinds) and whole-catalog counts
+// (countDecisions), one decision template per uniform service or per action class, never one per action.
+import type { CatalogAction } from '../../catalog/types';
+import { classMembers, flaggedPerClass, type ActionClasses } from './action-classes';
+import type { Call } from './call';
+import { plainDenialOf, type ActionList, type CatalogIndex } from './catalog-index';
+import type { ServiceIndex } from './compile-policy';
+import { DECISION_KIND, flaggedInService, materialize, type ServicePlan, type Template } from './plan';
+import type { ActionDecision, DecisionCounts, RequestContext } from './types';
+
+/** What the bulk paths need of a principal's evaluator (PrincipalEvaluator). */
+export interface EvaluatorCore {
+  readonly index: CatalogIndex;
+  /** The principal's identity Allow statements by service (a service none can match is denied throughout). */
+  readonly identityAllows: ServiceIndex;
+  call(context: RequestContext): Call;
+  plan(service: string): ServicePlan;
+  classesOf(plan: ServicePlan, service: string): ActionClasses;
+  template(
+    call: Call,
+    plan: ServicePlan,
+    catalogAction: CatalogAction | undefined,
+    action: string,
+    position: number,
+    global: number,
+  ): Template;
+}
+
+export function decideMany(
+  core: EvaluatorCore,
+  actions: readonly CatalogAction[],
+  context: RequestContext,
+): ActionDecision[] {
+  const list = core.index.list(actions);
+  const out = new Array<ActionDecision>(actions.length);
+  walk(core, actions, list, context, (template, from, to) => {
+    if (template.plain) {
+      const layer = template.blockedAt ?? 'identity';
+      const table = core.index.plainTable(layer);
+      for (let i = from; i < to; i++) {
+        const global = list.globals[i];
+        out[i] =
+          global < 0
+            ? plainDenialOf(actions[i].action, layer)
+            : (table[global] ??= plainDenialOf(actions[i].action, layer));
+      }
+    } else {
+      for (let i = from; i < to; i++) {
+        out[i] = materialize(core.index, template, actions[i].action, actions[i], list.globals[i]);
+      }
+    }
+  });
+  return out;
+}
+
+export function decisionKinds(
+  core: EvaluatorCore,
+  actions: readonly CatalogAction[],
+  context: RequestContext,
+): Uint8Array {
+  const out = new Uint8Array(actions.length);
+  walk(core, actions, core.index.list(actions), context, (template, from, to) => {
+    const kind = DECISION_KIND[template.decision];
+    if (kind !== 0) out.fill(kind, from, to);
+  });
+  return out;
+}
+
+export function countDecisions(core: EvaluatorCore, flagged: Uint8Array, context: RequestContext): DecisionCounts {
+  const counts = { allowed: 0, depends: 0, flaggedAllowed: 0, flaggedDepends: 0 };
+  const add = (template: Template, size: number, flaggedSize: number) => {
+    if (template.decision === 'allowed') {
+      counts.allowed += size;
+      counts.flaggedAllowed += flaggedSize;
+    } else if (template.decision === 'depends') {
+      counts.depends += size;
+      counts.flaggedDepends += flaggedSize;
+    }
+  };
+  const call = core.call(context);
+  // A service no identity statement can match is denied throughout: nothing to count there.
+  const named = core.identityAllows.services();
+  for (const service of named === 'all' ? core.index.services() : named) {
+    const actions = core.index.actionsOf(service);
+    if (actions.length === 0) continue;
+    const plan = core.plan(service);
+    const globals = core.index.globalsOf(service);
+    if (plan.uniform) {
+      const planTemplates = call.templatesOf(plan);
+      planTemplates.uniform ??= core.template(call, plan, actions[0], actions[0].action, 0, globals[0]);
+      add(planTemplates.uniform, actions.length, flaggedInService(service, globals, flagged));
+      continue;
+    }
+    const classes = core.classesOf(plan, service);
+    const members = classMembers(classes);
+    const flaggedSizes = flaggedPerClass(classes, globals, flagged);
+    const templates = (call.templatesOf(plan).byClass ??= new Array<Template | undefined>(classes.count));
+    for (let id = 0; id < classes.count; id++) {
+      const position = members.first[id];
+      if (position < 0) continue;
+      const action = actions[position];
+      const template = (templates[id] ??= core.template(
+        call,
+        plan,
+        action,
+        action.action,
+        position,
+        globals[position],
+      ));
+      add(template, members.size[id], flaggedSizes[id]);
+    }
+  }
+  return counts;
+}
+
+/** Find the template of every action, visiting runs `[from, to)` of actions that share one. */
+function walk(
+  core: EvaluatorCore,
+  actions: readonly CatalogAction[],
+  list: ActionList,
+  context: RequestContext,
+  visit: (template: Template, from: number, to: number) => void,
+): void {
+  const call = core.call(context);
+  for (const run of list.runs) {
+    const plan = core.plan(run.service);
+    let start = run.start;
+    if (!plan.uniform) {
+      walkClasses(core, call, plan, run, actions, list, visit);
+      continue;
+    }
+    // Catalog actions of a uniform service share one template; stragglers from elsewhere go below.
+    let end = start;
+    while (end < run.end && list.positions[end] >= 0) end++;
+    if (end > start) {
+      const first = actions[start];
+      const template = (call.templatesOf(plan).uniform ??= core.template(
+        call,
+        plan,
+        first,
+        first.action,
+        list.positions[start],
+        list.globals[start],
+      ));
+      visit(template, start, end);
+    }
+    start = end;
+    for (let i = start; i < run.end; i++) {
+      const action = actions[i];
+      visit(core.template(call, plan, action, action.action, list.positions[i], list.globals[i]), i, i + 1);
+    }
+  }
+}
+
+/** A run of a non-uniform service: one template per class of actions (see action-classes.ts). */
+function walkClasses(
+  core: EvaluatorCore,
+  call: Call,
+  plan: ServicePlan,
+  run: ActionList['runs'][number],
+  actions: readonly CatalogAction[],
+  list: ActionList,
+  visit: (template: Template, from: number, to: number) => void,
+): void {
+  const classes = core.classesOf(plan, run.service);
+  const planTemplates = call.templatesOf(plan);
+  const templates = (planTemplates.byClass ??= new Array<Template | undefined>(classes.count));
+  const positions = list.positions;
+  let i = run.start;
+  while (i < run.end) {
+    const position = positions[i];
+    const action = actions[i];
+    if (position < 0) {
+      // Not from the catalog: decided on its own, by its name.
+      visit(core.template(call, plan, action, action.action, position, list.globals[i]), i, i + 1);
+      i++;
+      continue;
+    }
+    const id = classes.of[position];
+    let end = i + 1;
+    while (end < run.end && positions[end] >= 0 && classes.of[positions[end]] === id) end++;
+    const template = (templates[id] ??= core.template(call, plan, action, action.action, position, list.globals[i]));
+    visit(template, i, end);
+    i = end;
+  }
+}

@@ -1,0 +1,181 @@
+// The per-call state of the evaluator: statement answers for one request context, interned so equal answers
+// share one object (and one serial the template keys are made of), and the scratch a template is collected in.
+import { resourceMatches } from '../../policy';
+import { shapeCode } from './action-classes';
+import { evaluateCondition } from './condition';
+import type { CompiledStatement } from './compile-policy';
+import { RequestKeys, type ActionFacts, type PrincipalFacts } from './context';
+import { EMPTY, RESOURCE, union, type Applies, type PlanTemplates, type ServicePlan, type Template } from './plan';
+import { substitute } from './policy-variables';
+import { MAYBE, NO, YES, type Tri } from './tri';
+import type { RequestContext } from './types';
+
+/** Statement answers collected for one action, per layer (reused between actions). */
+export class Scratch {
+  readonly denies: Applies[] = [];
+  readonly scp: Applies[][] = [];
+  readonly identity: Applies[] = [];
+  readonly boundary: Applies[] = [];
+  /**
+   * The parts of the template key (layer markers and answer serials), joined once: a key grown with `+=`
+   * is a deep rope that every map lookup must flatten first, many times slower.
+   */
+  readonly key: (string | number)[] = [];
+  /** Every collected answer comes from a shared statement. */
+  shared = true;
+}
+
+/**
+ * One scratch for every call: template() fills it and reads it back before returning, never re-entering
+ * itself, and what it keeps (the template) is built from copies.
+ */
+export const SCRATCH = new Scratch();
+
+/** Answers are interned per statement, so equal answers (across principals and calls) share one object. */
+const interned = new WeakMap<CompiledStatement, Map<string, Applies>>();
+let nextSerial = 0;
+
+function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly string[]): Applies {
+  let byAnswer = interned.get(statement);
+  if (!byAnswer) {
+    byAnswer = new Map();
+    interned.set(statement, byAnswer);
+  }
+  const key = tri === MAYBE ? `${tri}|${dependsOn.join('\u0000')}` : String(tri);
+  let applies = byAnswer.get(key);
+  if (!applies) {
+    applies = {
+      serial: nextSerial++,
+      shared: statement.ref.policyKind !== 'inline',
+      tri,
+      dependsOn,
+      ref: tri === MAYBE ? { ...statement.ref, dependsOn } : statement.ref,
+    };
+    byAnswer.set(key, applies);
+  }
+  return applies;
+}
+
+/** The per-call state: request keys, remembered statement answers, plans and templates. */
+export class Call {
+  readonly keys: RequestKeys;
+  /**
+   * Answers remembered by statement id (per action shape code for shape-dependent statements). A map, not
+   * an array indexed by id: ids are account-wide, and an array sized by the account's statement count made
+   * every call cost as much as the whole account.
+   */
+  private readonly memo = new Map<number, Applies | Map<number, Applies>>();
+  // The rest is made on first use: most calls are short (a probe of a few actions) and never need them.
+  /** Templates built from statements of this principal's own (inline) policies. */
+  private ownTemplates?: Map<string, Template>;
+  /** Templates of the principal's own (unshared) plans in this call. */
+  private ownPlanTemplates?: Map<ServicePlan, PlanTemplates>;
+
+  constructor(
+    facts: PrincipalFacts,
+    readonly context: RequestContext,
+    /** Templates of shared plans for this context, for every principal of the account. */
+    private readonly sharedPlanTemplates: Map<ServicePlan, PlanTemplates>,
+  ) {
+    this.keys = new RequestKeys(facts, context);
+  }
+
+  get templates(): Map<string, Template> {
+    return (this.ownTemplates ??= new Map());
+  }
+
+  templatesOf(plan: ServicePlan): PlanTemplates {
+    const table = plan.key === undefined ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
+    let templates = table.get(plan);
+    if (!templates) {
+      templates = {};
+      table.set(plan, templates);
+    }
+    return templates;
+  }
+
+  applies(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
+    if (!statement.shapeDependent) {
+      let known = this.memo.get(statement.id) as Applies | undefined;
+      if (!known) {
+        known = this.compute(statement, facts, wildcardOnly);
+        this.memo.set(statement.id, known);
+      }
+      return known;
+    }
+    const shape = shapeCode(statement, facts, wildcardOnly);
+    if (shape < 0) return this.compute(statement, facts, wildcardOnly);
+    let map = this.memo.get(statement.id) as Map<number, Applies> | undefined;
+    if (!map) {
+      map = new Map();
+      this.memo.set(statement.id, map);
+    }
+    let known = map.get(shape);
+    if (!known) {
+      known = this.compute(statement, facts, wildcardOnly);
+      map.set(shape, known);
+    }
+    return known;
+  }
+
+  private compute(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
+    if (statement.unconditional) return intern(statement, YES, EMPTY);
+    const dependsOn: string[] = [];
+    let tri: Tri = this.resourceTri(statement, facts, wildcardOnly, dependsOn);
+    if (tri !== NO) {
+      const lookup = this.keys.lookupFor(facts);
+      for (const condition of statement.conditions) {
+        const result = evaluateCondition(condition, lookup);
+        if (result.tri === NO) {
+          tri = NO;
+          break;
+        }
+        if (result.tri === MAYBE) {
+          tri = MAYBE;
+          union(dependsOn, result.dependsOn);
+        }
+      }
+    }
+    return intern(statement, tri, tri === MAYBE ? dependsOn : EMPTY);
+  }
+
+  private resourceTri(
+    statement: CompiledStatement,
+    facts: ActionFacts,
+    wildcardOnly: boolean,
+    dependsOn: string[],
+  ): Tri {
+    const test = statement.resource;
+    if (test.kind === 'all') return YES;
+    if (test.kind === 'nothing') return NO;
+    // Actions that only support `Resource: "*"` are authorized against `*` itself.
+    const target = wildcardOnly ? '*' : this.context.resourceArn;
+    if (target === undefined) {
+      dependsOn.push(RESOURCE);
+      return MAYBE;
+    }
+    let matched: Tri = NO;
+    if (test.matcher) {
+      matched = test.matcher(target) ? YES : NO;
+    } else {
+      const lookup = this.keys.lookupFor(facts);
+      const unknown: string[] = [];
+      for (const pattern of test.patterns) {
+        const resolved = substitute(pattern, lookup);
+        if (resolved === 'dropped') continue;
+        if ('unknown' in resolved) {
+          matched = MAYBE;
+          union(unknown, resolved.unknown);
+          continue;
+        }
+        if (resourceMatches(resolved.text, target)) {
+          matched = YES;
+          break;
+        }
+      }
+      if (matched === MAYBE) union(dependsOn, unknown);
+    }
+    if (matched === MAYBE) return MAYBE;
+    return (matched === YES) !== test.negated ? YES : NO;
+  }
+}

@@ -1,0 +1,244 @@
+// Service plans and decision templates of the evaluator: which statements of every layer can match a
+// service (with their match tables), the templates one decision per action class is made from, and what
+// principals of one compiled account share. evaluator.ts builds them; bulk.ts and evaluator.ts read them.
+import type { CatalogAction } from '../../catalog/types';
+import type { ActionClasses } from './action-classes';
+import { plainDenialOf, type CatalogIndex } from './catalog-index';
+import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
+import type { PrincipalFacts } from './context';
+import type { Tri } from './tri';
+import type {
+  ActionDecision,
+  Decision,
+  DecisionLayer,
+  OrganizationLayerState,
+  RequestContext,
+  StatementRef,
+} from './types';
+
+/** A statement's answer for one request shape, with the reference to report (carrying `dependsOn` if MAYBE). */
+export interface Applies {
+  /** Unique per interned answer (statement, tri, dependsOn): equal serials mean equal answers. */
+  readonly serial: number;
+  /** The statement belongs to a policy several principals can share (not a principal's own inline policy). */
+  readonly shared: boolean;
+  readonly tri: Tri;
+  readonly dependsOn: readonly string[];
+  readonly ref: StatementRef;
+}
+
+export interface ScpLevel {
+  readonly kind: 'root' | 'ou' | 'account';
+  readonly id: string;
+  readonly allows: SharedLayer;
+}
+
+/** Everything that decides for one principal, assembled by compileAccount. */
+export interface PrincipalLayers {
+  readonly facts: PrincipalFacts;
+  readonly identityAllows: ServiceIndex;
+  /** Undefined without a boundary; `missing` when the boundary's document is not in the snapshot. */
+  readonly boundaryAllows?: ServiceIndex | 'missing';
+  readonly boundaryArn?: string;
+  /** The principal's own Deny statements (identity policies, boundary). */
+  readonly denies: ServiceIndex;
+  /** Deny statements of the SCPs and RCPs, when they apply to the principal (shared by the account). */
+  readonly organizationDenies?: SharedLayer;
+  readonly scp: OrganizationLayerState;
+  readonly scpLevels: readonly ScpLevel[];
+  readonly rcp: OrganizationLayerState;
+  readonly notes: readonly string[];
+}
+
+export type Unevaluated = readonly ('scp' | 'rcp')[];
+
+export const EMPTY: readonly never[] = Object.freeze([]);
+export const UNEVALUATED_SCP: Unevaluated = Object.freeze(['scp']);
+export const UNEVALUATED_RCP: Unevaluated = Object.freeze(['rcp']);
+export const UNEVALUATED_BOTH: Unevaluated = Object.freeze(['scp', 'rcp']);
+export const RESOURCE = 'resource';
+/** `decisionKinds` codes. */
+export const DECISION_KIND: Readonly<Record<Decision, number>> = { denied: 0, allowed: 1, depends: 2 };
+export const BOUNDARY_UNKNOWN = 'permissions-boundary';
+
+/** How many actions of each service a flag array flags, counted once per array and service. */
+const flaggedCounts = new WeakMap<Uint8Array, Map<string, number>>();
+
+export function flaggedInService(service: string, globals: Int32Array, flagged: Uint8Array): number {
+  let byService = flaggedCounts.get(flagged);
+  if (!byService) {
+    byService = new Map();
+    flaggedCounts.set(flagged, byService);
+  }
+  let count = byService.get(service);
+  if (count === undefined) {
+    count = 0;
+    for (let position = 0; position < globals.length; position++) count += flagged[globals[position]];
+    byService.set(service, count);
+  }
+  return count;
+}
+
+/** A decision without its action: shared by all actions whose matching statements are the same. */
+export interface Template {
+  readonly decision: Decision;
+  readonly allowedBy: readonly StatementRef[];
+  readonly deniedBy: readonly StatementRef[];
+  readonly blockedAt?: DecisionLayer;
+  readonly dependsOn: readonly string[];
+  readonly unevaluated?: Unevaluated;
+  /** Denied with no statement at all: served from shared, frozen per-action objects. */
+  readonly plain: boolean;
+  /**
+   * Decisions already made from this template, by catalog index: set on templates built only from shared
+   * statements, whose decisions principals with the same policies can reuse.
+   */
+  decisions?: Map<number, ActionDecision>;
+}
+
+/**
+ * What principals of one compiled account share: templates built only from shared statements, service
+ * plans by statement signature (see PrincipalEvaluator.planKey), so principals that meet the same
+ * statements of a service with the same answers reuse one plan, and the templates of those plans per
+ * request context.
+ */
+export class SharedAcrossPrincipals {
+  readonly templates = new Map<string, Template>();
+  readonly plans = new Map<string, ServicePlan>();
+  readonly planTemplates = new WeakMap<RequestContext, Map<ServicePlan, PlanTemplates>>();
+}
+
+/** The request context of calls that name none: one object, so their templates can be shared. */
+export const NO_CONTEXT: RequestContext = Object.freeze({});
+export const TRI_CODE = ['n', 'y', 'm'];
+
+export function materialize(
+  index: CatalogIndex,
+  template: Template,
+  action: string,
+  catalogAction: CatalogAction | undefined,
+  global: number,
+): ActionDecision {
+  if (template.plain) {
+    const layer = template.blockedAt ?? 'identity';
+    return catalogAction ? index.plainDenial(catalogAction, global, layer) : plainDenialOf(action, layer);
+  }
+  const cached = template.decisions && global >= 0 ? template.decisions.get(global) : undefined;
+  if (cached) return cached;
+  const decision: {
+    action: string;
+    decision: Decision;
+    allowedBy: readonly StatementRef[];
+    deniedBy: readonly StatementRef[];
+    blockedAt?: DecisionLayer;
+    dependsOn: readonly string[];
+    unevaluated?: Unevaluated;
+  } = {
+    action,
+    decision: template.decision,
+    allowedBy: template.allowedBy,
+    deniedBy: template.deniedBy,
+    dependsOn: template.dependsOn,
+  };
+  if (template.blockedAt) decision.blockedAt = template.blockedAt;
+  if (template.unevaluated) decision.unevaluated = template.unevaluated;
+  if (template.decisions && global >= 0) template.decisions.set(global, decision);
+  return decision;
+}
+
+export function union(into: string[], from: readonly string[]): void {
+  for (const item of from) if (!into.includes(item)) into.push(item);
+}
+
+/** The statements of one layer that may match a service, with their match tables. */
+export interface LayerPlan {
+  readonly statements: readonly CompiledStatement[];
+  readonly tables: readonly MatchTable[];
+}
+
+/** What decides a service for a principal, whatever the request context. */
+export interface ServicePlan {
+  readonly denies: LayerPlan;
+  readonly organizationDenies: LayerPlan;
+  readonly scp: readonly LayerPlan[];
+  readonly identity: LayerPlan;
+  readonly boundary?: LayerPlan | 'missing';
+  readonly unevaluated?: Unevaluated;
+  /** One template serves every catalog action of the service. */
+  readonly uniform: boolean;
+  /** The key principals share the plan under (see planKey); undefined for a principal's own plan. */
+  readonly key?: string;
+  /** For a service that is not uniform: its actions' classes, found on first use. */
+  classes?: ActionClasses;
+}
+
+/** The templates of one plan for one request context: the uniform one, or one per action class. */
+export interface PlanTemplates {
+  uniform?: Template;
+  byClass?: (Template | undefined)[];
+}
+
+export const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };
+
+export function layerPlan(
+  candidates: readonly CompiledStatement[],
+  service: string,
+  actions: readonly CatalogAction[],
+): LayerPlan {
+  if (candidates.length === 0) return NO_LAYER;
+  const statements: CompiledStatement[] = [];
+  const tables: MatchTable[] = [];
+  for (const statement of candidates) {
+    const table = statement.matchTable(service, actions);
+    if (table === 'none') continue;
+    statements.push(statement);
+    tables.push(table);
+  }
+  return statements.length ? { statements, tables } : NO_LAYER;
+}
+
+/** The statement lists a plan key names, in evaluation order (the boundary is added by the key). */
+export function scpLayersAround(
+  denies: readonly CompiledStatement[],
+  organizationDenies: LayerPlan,
+  scp: readonly LayerPlan[],
+  identity: readonly CompiledStatement[],
+): (readonly CompiledStatement[])[] {
+  const lists: (readonly CompiledStatement[])[] = [denies, organizationDenies.statements];
+  for (let level = 0; level < scp.length; level++) lists.push(scp[level].statements);
+  lists.push(identity);
+  return lists;
+}
+
+export function layerIsUniform(plan: LayerPlan): boolean {
+  for (let i = 0; i < plan.statements.length; i++) {
+    if (plan.tables[i] !== 'all' || plan.statements[i].shapeDependent) return false;
+  }
+  return true;
+}
+
+/**
+ * Statements many principals share (an SCP level's Allows, the organization's Denies), with their plans per
+ * service computed once for all of them. RCP statements only count for services that support RCPs.
+ */
+export class SharedLayer {
+  private readonly plans = new Map<string, LayerPlan>();
+
+  constructor(
+    private readonly index: ServiceIndex,
+    private readonly rcpServices: ReadonlySet<string>,
+  ) {}
+
+  plan(service: string, actions: readonly CatalogAction[]): LayerPlan {
+    let plan = this.plans.get(service);
+    if (!plan) {
+      const rcpService = this.rcpServices.has(service);
+      const candidates = this.index
+        .candidates(service)
+        .filter((statement) => statement.ref.layer !== 'rcp' || rcpService);
+      plan = layerPlan(candidates, service, actions);
+      this.plans.set(service, plan);
+    }
+    return plan;
+  }
+}
