@@ -7,7 +7,8 @@ import { compileAccount } from './evaluate';
 import { defaultRules } from './rules';
 import { createAccountAnalysis } from './rules/support/analysis';
 import { wildcardMatch } from './rules/support/wildcard';
-import { SEVERITIES, type Finding, type Rule, type RuleContext, type Severity } from './rules/types';
+import { SEVERITIES, type Finding, type RuleFinding, type Severity } from './findings';
+import type { Rule, RuleContext, RuleMeta } from './rules/types';
 import type { AccountSnapshot, SnapshotProblem } from './sources/snapshot';
 
 export interface AuditOptions {
@@ -96,11 +97,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
   const run = (rule: Rule, context: RuleContext) => {
     try {
       for (const finding of rule.check(context)) {
-        raw.push({
-          ...finding,
-          accountId: finding.accountId ?? snapshot.accountId,
-          docsUrl: finding.docsUrl ?? rule.meta.docsUrl,
-        });
+        raw.push(withRuleMeta(finding, rule.meta, snapshot.accountId));
       }
     } catch (err) {
       if (!failedRules.has(rule.meta.id)) {
@@ -196,6 +193,18 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
     expiredSuppressions: expired,
     caveats: accountCaveats(snapshot),
     rules: rules.map((r) => r.meta),
+  };
+}
+
+/** A rule's finding completed from the rule's metadata (what the rule set itself wins) and the account. */
+export function withRuleMeta(finding: RuleFinding, meta: RuleMeta, accountId: string): Finding {
+  return {
+    ...finding,
+    ruleId: finding.ruleId ?? meta.id,
+    category: finding.category ?? meta.category,
+    title: finding.title ?? meta.title,
+    docsUrl: finding.docsUrl ?? meta.docsUrl,
+    accountId: finding.accountId ?? accountId,
   };
 }
 

@@ -3,7 +3,7 @@
 // recorded and skipped; the rest of the account is still evaluated.
 import { parsePolicy } from '../../policy';
 import type { PolicyType } from '../../policy/types';
-import type { Evidence } from '../rules/types';
+import type { Evidence } from '../findings';
 import { snapshotParseCache, type AccountSnapshot, type Principal } from '../sources/snapshot';
 import { compilePolicy, ServiceIndex, StatementIds, type CompiledStatement, type PolicySource } from './compile-policy';
 import type { PrincipalFacts } from './context';

@@ -8,7 +8,7 @@ import { hasWildcard, wildcardMatch } from '../../policy/wildcard';
 import { isActionDependentKey, isPrincipalKey } from './context';
 import { parsePolicyValue, type ParsedValue } from './policy-variables';
 import type { DecisionLayer, StatementRef } from './types';
-import type { Evidence } from '../rules/types';
+import type { Evidence } from '../findings';
 
 export type ResourceTest =
   /** `Resource` includes `*`. */

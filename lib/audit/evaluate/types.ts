@@ -2,7 +2,7 @@
 // minus explicit denies, answered three-valued and always with the statements that decided.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import type { Effect } from '../../policy/types';
-import type { Evidence } from '../rules/types';
+import type { Evidence } from '../findings';
 import type { AccountSnapshot } from '../sources/snapshot';
 
 /** `depends`: the answer turns on something the request would have to carry (named in `dependsOn`). */

@@ -1,5 +1,5 @@
 // Allow + NotAction grants every action except the listed ones, including every action AWS adds later.
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { compileActionMatcher } from '../../policy';
 import { reachedPrincipals, statementEvidence } from './support/policies';
 import { docsUrl } from './support/meta';
@@ -15,9 +15,9 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('allow-with-not-action'),
 };
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, catalog, snapshot } = context;
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const policy of analysis.policies) {
     if (policy.type !== 'identity') continue;
     const principals = reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked);
@@ -31,10 +31,7 @@ export function check(context: RuleContext): Finding[] {
       const severity: Severity = unscoped ? 'high' : 'medium';
       const where = policy.owner ? `inline policy ${policy.name}` : `managed policy ${policy.name}`;
       findings.push({
-        ruleId: meta.id,
-        category: meta.category,
         severity,
-        title: meta.title,
         message:
           `${where} statement ${statement.sid ?? statement.index} allows everything except ${statement.notActions.join(', ')}: ` +
           `${granted.length} actions today, ${destructive.length} of them destructive, and every action AWS adds later` +
@@ -52,7 +49,6 @@ export function check(context: RuleContext): Finding[] {
           principalCount: principals.length,
         },
         remediation: 'Rewrite the statement with Action listing what is needed; express exclusions as a separate Deny.',
-        docsUrl: meta.docsUrl,
       });
     }
   }

@@ -1,5 +1,5 @@
 // Allow + NotResource grants the actions on every resource except the listed ones, in every account.
-import type { Finding, RuleContext, RuleMeta } from './types';
+import type { RuleFinding, RuleContext, RuleMeta } from './types';
 import { reachedPrincipals, statementEvidence } from './support/policies';
 import { docsUrl } from './support/meta';
 
@@ -14,9 +14,9 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('allow-with-not-resource'),
 };
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, snapshot } = context;
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const policy of analysis.policies) {
     if (policy.type !== 'identity') continue;
     const principals = reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked);
@@ -26,10 +26,7 @@ export function check(context: RuleContext): Finding[] {
       const actions = statement.actions ?? statement.notActions?.map((a) => `not ${a}`) ?? [];
       const where = policy.owner ? `inline policy ${policy.name}` : `managed policy ${policy.name}`;
       findings.push({
-        ruleId: meta.id,
-        category: meta.category,
         severity: meta.severity,
-        title: meta.title,
         message:
           `${where} statement ${statement.sid ?? statement.index} allows ${actions.join(', ')} on every resource ` +
           `except ${statement.notResources.join(', ')}.`,
@@ -44,7 +41,6 @@ export function check(context: RuleContext): Finding[] {
           principalCount: principals.length,
         },
         remediation: 'List the resources the statement is for under Resource.',
-        docsUrl: meta.docsUrl,
       });
     }
   }

@@ -1,6 +1,6 @@
 // Tag tampering: whoever can remove or change the production tag turns every tag-conditioned guardrail
 // off for that resource, one call before the delete.
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionTagText } from './support/production';
@@ -20,7 +20,7 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('can-change-production-tag'),
 };
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, account, catalog, guardrails } = context;
   const key = guardrails.production.tagKeys[0];
   // A production resource, and a request that rewrites its production tag to a non-production value.
@@ -30,7 +30,7 @@ export function check(context: RuleContext): Finding[] {
     contextKeys: { 'aws:tagkeys': [key] },
   };
   const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
     const compiled = account.principal(principal.arn);
@@ -44,10 +44,7 @@ export function check(context: RuleContext): Finding[] {
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'high' : 'medium';
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity,
-      title: meta.title,
       message:
         `can change or remove the tag ${productionTagText(guardrails)} on production resources: ` +
         `${allowed.length} tagging action(s) allowed` +
@@ -65,7 +62,6 @@ export function check(context: RuleContext): Finding[] {
         exempt,
       },
       remediation: `Deny tagging actions that touch the "${key}" key (aws:TagKeys) on resources whose aws:ResourceTag/${key} is a production value, except for exempt principals (the production-protection SCP does this).`,
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;

@@ -1,6 +1,6 @@
 // Who can delete or recreate a production-tagged resource, and which guardrail fails to stop each action.
 import type { ActionDecision } from '../evaluate/types';
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 
@@ -21,12 +21,12 @@ export const meta: RuleMeta = {
 
 const DETAIL_LIMIT = 200;
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { catalog, account, analysis, snapshot, guardrails } = context;
   const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
   const request = productionContext(guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
 
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -72,10 +72,7 @@ export function check(context: RuleContext): Finding[] {
       exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
     ];
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity,
-      title: meta.title,
       message: parts.filter(Boolean).join(' '),
       principalArn: principal.arn,
       location: principal.location,
@@ -97,7 +94,6 @@ export function check(context: RuleContext): Finding[] {
       remediation: compiled.hasPermissionsBoundary
         ? 'Tighten the boundary to deny destructive actions on production, and attach the production-protection SCPs (leash generate).'
         : 'Attach the agent permissions boundary (leash generate) and the production-protection SCPs; scope the identity policy to the resources the principal works on.',
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;

@@ -1,7 +1,7 @@
 // Principals whose effective access covers (nearly) every AWS action: AdministratorAccess, `*:*`, or an
 // equivalent such as a NotAction allow of almost everything. This is the incident's starting point.
 import type { CatalogAction } from '../../catalog/types';
-import type { Finding, RuleContext, RuleMeta } from './types';
+import type { RuleFinding, RuleContext, RuleMeta } from './types';
 import { docsUrl, allowEvidence } from './support/meta';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -29,10 +29,10 @@ const PROBE_ACTIONS = [
   'organizations:LeaveOrganization',
 ];
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, account, catalog } = context;
   const probes = PROBE_ACTIONS.map((name) => catalog.get(name)).filter((a): a is CatalogAction => a !== undefined);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
     const summary = analysis.summary(principal.arn);
@@ -43,10 +43,7 @@ export function check(context: RuleContext): Finding[] {
     const percent = (share * 100).toFixed(1);
     const evidence = allowEvidence(compiled.decideMany(probes));
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity: meta.severity,
-      title: meta.title,
       message:
         `is allowed ${summary.allowed.toLocaleString('en-US')} of ${summary.total.toLocaleString('en-US')} AWS actions ` +
         `(${percent}%) on any resource, without conditions: effectively an administrator` +
@@ -66,7 +63,6 @@ export function check(context: RuleContext): Finding[] {
       },
       remediation:
         'Replace administrator access with least-privilege policies; keep full access only on a break-glass role that requires MFA and is monitored (and suppress this finding for it with a written reason).',
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;

@@ -1,7 +1,7 @@
 // Policies that do less than they say: a Deny on `*:Delete*` or on a misspelt action denies nothing, and a
 // policy AWS would reject may not be in force at all. Decided by the policy validator against the catalog.
 import { validatePolicy } from '../../policy';
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { snapshotParseCache } from '../sources/snapshot';
 import { reachedPrincipals } from './support/policies';
 import { docsUrl, rawStatement } from './support/meta';
@@ -25,9 +25,9 @@ function statementIndex(path: string): number | undefined {
   return match[1] === undefined ? 0 : Number(match[1]);
 }
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, catalog, snapshot } = context;
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const policy of analysis.policies) {
     // AWS validates its own managed policies; they may name actions newer than the catalog data.
     if (policy.awsManaged) continue;
@@ -55,10 +55,7 @@ export function check(context: RuleContext): Finding[] {
             ? `this ${policy.kind === 'boundary' ? 'boundary' : policy.kind.toUpperCase()} statement does not do what it says`
             : 'the statement grants less than it says (or AWS rejects the policy)';
       findings.push({
-        ruleId: meta.id,
-        category: meta.category,
         severity,
-        title: meta.title,
         message: `${policy.kind} policy ${policy.name}${problem.path ? ` at ${problem.path}` : ''}: ${problem.message}; ${consequence}.`,
         principalArn: policy.owner?.arn,
         location: policy.owner?.location,
@@ -80,7 +77,6 @@ export function check(context: RuleContext): Finding[] {
         },
         remediation:
           'Use a literal service prefix with a wildcard only in the action name (e.g. "ec2:Delete*"), fix misspelt actions, and re-run leash audit to confirm the deny now matches.',
-        docsUrl: meta.docsUrl,
       });
     }
   }

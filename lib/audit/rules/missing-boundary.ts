@@ -1,6 +1,6 @@
 // Roles that can change things but carry no permissions boundary: nothing caps what their policies (or a
 // later, broader policy) grant. Agent roles without one are how the incident happened.
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -18,9 +18,9 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('missing-boundary'),
 };
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, guardrails } = context;
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.kind !== 'role' || principal.serviceLinked || principal.permissionsBoundaryArn) continue;
     const summary = analysis.summary(principal.arn);
@@ -32,10 +32,7 @@ export function check(context: RuleContext): Finding[] {
       ? `is an agent role (tag ${guardrails.agents.principalTag.key}=${guardrails.agents.principalTag.value})`
       : 'is a role';
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity,
-      title: meta.title,
       message:
         `${who} with no permissions boundary and ${summary.writeAllowed} write action(s) allowed` +
         (summary.writeDepends > 0 ? ` (${summary.writeDepends} more depending on conditions).` : '.'),
@@ -52,7 +49,6 @@ export function check(context: RuleContext): Finding[] {
       remediation: agent
         ? `Attach the ${guardrails.agents.boundaryPolicyName} managed policy as the role's permissions boundary (AgentRole in CDK does this).`
         : 'Attach a permissions boundary that denies destructive actions on production and IAM changes to itself.',
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;

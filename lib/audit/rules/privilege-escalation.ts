@@ -2,7 +2,7 @@
 // whatever their policies say today, they can give themselves more, including the right to delete production.
 import type { CatalogAction } from '../../catalog/types';
 import type { ActionDecision } from '../evaluate/types';
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { ESCALATION_PATHS } from './support/escalation-paths';
 import { docsUrl, uniqueEvidence } from './support/meta';
 
@@ -22,7 +22,7 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('privilege-escalation'),
 };
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, account, snapshot, catalog } = context;
   const otherUser = `arn:aws:iam::${snapshot.accountId}:user/leash-audit-other-user`;
   // One bulk question per principal (and one more for paths aimed at another user), never one per action.
@@ -34,7 +34,7 @@ export function check(context: RuleContext): Finding[] {
     .filter((a): a is CatalogAction => a !== undefined);
   // Each path's actions as the decision maps key them, worked out once for every principal.
   const paths = ESCALATION_PATHS.map((path) => ({ path, keys: path.actions.map((action) => action.toLowerCase()) }));
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
     const compiled = account.principal(principal.arn);
@@ -76,10 +76,7 @@ export function check(context: RuleContext): Finding[] {
     const shown = (certain.length > 0 ? certain : open).slice(0, 4);
     const dependsOn = [...new Set(open.flatMap((p) => p.decisions.flatMap((d) => d.dependsOn)))];
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity,
-      title: meta.title,
       message:
         `has ${open.length} privilege-escalation path(s)` +
         (certain.length < open.length
@@ -100,7 +97,6 @@ export function check(context: RuleContext): Finding[] {
       },
       remediation:
         'Remove the IAM write and iam:PassRole grants the principal does not need; scope iam:PassRole to named roles with iam:PassedToService, and require the permissions boundary (iam:PermissionsBoundary condition) on any role or user it may create.',
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;

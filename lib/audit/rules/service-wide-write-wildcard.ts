@@ -2,7 +2,7 @@
 // grant grows with every new AWS action and usually includes deletes nobody meant to give.
 import { expandActionPattern, type NormalizedStatement } from '../../policy';
 import type { CatalogAction } from '../../catalog/types';
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { reachedPrincipals, statementEvidence } from './support/policies';
 import { docsUrl, listActions } from './support/meta';
 
@@ -24,9 +24,9 @@ function isUnscoped(statement: NormalizedStatement): boolean {
   return (statement.resources?.includes('*') ?? false) && statement.conditions.length === 0;
 }
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, catalog, snapshot, account } = context;
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   // The write and destructive actions of each wildcard pattern, once per pattern: policies repeat them.
   const expansions = new Map<string, { write: CatalogAction[]; destructive: CatalogAction[] }>();
   const expand = (pattern: string) => {
@@ -69,10 +69,7 @@ export function check(context: RuleContext): Finding[] {
       const writeCount = perPattern.reduce((n, p) => n + p.write.length, 0);
       const where = policy.owner ? `inline policy ${policy.name}` : `managed policy ${policy.name}`;
       findings.push({
-        ruleId: meta.id,
-        category: meta.category,
         severity,
-        title: meta.title,
         message:
           `${where} statement ${statement.sid ?? statement.index} allows ${patterns.join(', ')}: ` +
           `${writeCount} write actions including ${destructive.length} destructive (${listActions(destructive, 4)})` +
@@ -92,7 +89,6 @@ export function check(context: RuleContext): Finding[] {
         },
         remediation:
           'Name the actions the principal needs (read the CloudTrail history or use IAM Access Analyzer policy generation) and scope Resource to the resources it works on.',
-        docsUrl: meta.docsUrl,
       });
     }
   }

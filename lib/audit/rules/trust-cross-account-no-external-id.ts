@@ -1,6 +1,6 @@
 // Another account is trusted without sts:ExternalId (the confused-deputy guard for third parties) or an
 // organization condition: anyone that account lets assume roles can come in.
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { principalAccount, trustStatements } from './support/trust';
 
@@ -18,9 +18,9 @@ export const meta: RuleMeta = {
 
 const GUARD_KEYS = ['sts:externalid', 'aws:principalorgid', 'aws:principalorgpaths'];
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { snapshot } = context;
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const trust of trustStatements(snapshot)) {
     const aws = trust.statement.principals?.AWS ?? [];
     const foreign = aws.filter((value) => {
@@ -33,10 +33,7 @@ export function check(context: RuleContext): Finding[] {
     const mfa = trust.conditionKeys.has('aws:multifactorauthpresent');
     const severity: Severity = mfa ? 'medium' : 'high';
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity,
-      title: meta.title,
       message:
         `trust policy lets ${foreign.join(', ')} assume the role without sts:ExternalId or aws:PrincipalOrgID` +
         (wholeAccount ? '; it trusts the whole account, so any identity there that may assume roles can.' : '.') +
@@ -47,7 +44,6 @@ export function check(context: RuleContext): Finding[] {
       details: { key: `${trust.statement.index}`, trustedPrincipals: foreign, wholeAccount },
       remediation:
         'For a third party add "Condition": {"StringEquals": {"sts:ExternalId": "<secret>"}}; for your own organization add aws:PrincipalOrgID; trust the specific role ARN instead of :root.',
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;

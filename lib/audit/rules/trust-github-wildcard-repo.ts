@@ -1,6 +1,6 @@
 // GitHub Actions OIDC trust whose `sub` condition wildcards the repository (`repo:org/*`, `repo:*`): every
 // repository matched, including ones anyone in the org can create, can assume the role.
-import type { Finding, RuleContext, RuleMeta } from './types';
+import type { RuleFinding, RuleContext, RuleMeta } from './types';
 import { docsUrl } from './support/meta';
 import { GITHUB_OIDC_HOST, trustStatements } from './support/trust';
 
@@ -25,8 +25,8 @@ export function repositoryIsWildcarded(pattern: string): boolean {
   return /[*?]/.test(repository) || !repository.includes('/');
 }
 
-export function check(context: RuleContext): Finding[] {
-  const findings: Finding[] = [];
+export function check(context: RuleContext): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
     const federated = trust.statement.principals?.Federated ?? [];
     if (!federated.some((f) => f.toLowerCase().endsWith(`oidc-provider/${GITHUB_OIDC_HOST}`))) continue;
@@ -36,10 +36,7 @@ export function check(context: RuleContext): Finding[] {
       .flatMap((c) => c.values.filter(repositoryIsWildcarded));
     if (wildcarded.length === 0) continue;
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity: meta.severity,
-      title: meta.title,
       message: `GitHub Actions may assume the role from any repository matching ${wildcarded.map((v) => JSON.stringify(v)).join(', ')}.`,
       principalArn: trust.role.arn,
       location: trust.role.location,
@@ -47,7 +44,6 @@ export function check(context: RuleContext): Finding[] {
       details: { key: `${trust.statement.index}`, subPatterns: wildcarded },
       remediation:
         'Use StringEquals on token.actions.githubusercontent.com:sub with the exact repository and environment, e.g. "repo:my-org/app:environment:production".',
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;

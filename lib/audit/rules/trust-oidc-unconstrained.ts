@@ -1,6 +1,6 @@
 // Web identity federation (GitHub Actions, GitLab, EKS, Cognito) without `aud` and `sub` conditions: every
 // token the provider issues to anyone (any GitHub repository in the world) can assume the role.
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { GITHUB_OIDC_HOST, oidcProviderHost, trustStatements } from './support/trust';
 
@@ -16,8 +16,8 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('trust-oidc-unconstrained'),
 };
 
-export function check(context: RuleContext): Finding[] {
-  const findings: Finding[] = [];
+export function check(context: RuleContext): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
     const actions = trust.statement.actions ?? [];
     if (!actions.some((a) => /^(sts:assumerolewithwebidentity|sts:\*|\*)$/i.test(a))) continue;
@@ -31,10 +31,7 @@ export function check(context: RuleContext): Finding[] {
       const severity: Severity = !hasSub ? (github ? 'critical' : 'high') : 'medium';
       const missing = [!hasAud ? `${host}:aud` : '', !hasSub ? `${host}:sub` : ''].filter(Boolean);
       findings.push({
-        ruleId: meta.id,
-        category: meta.category,
         severity,
-        title: meta.title,
         message:
           `trust policy accepts tokens from ${host} without a condition on ${missing.join(' or ')}` +
           (!hasSub && github ? ': any GitHub Actions workflow, in any repository, can assume the role.' : '.'),
@@ -45,7 +42,6 @@ export function check(context: RuleContext): Finding[] {
         remediation: github
           ? 'Add "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:<org>/<repo>:environment:<env>"}.'
           : `Add StringEquals conditions on ${host}:aud (your client id) and ${host}:sub (the identity that may assume the role).`,
-        docsUrl: meta.docsUrl,
       });
     }
   }

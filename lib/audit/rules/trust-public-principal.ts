@@ -1,6 +1,6 @@
 // A trust policy with Principal "*" lets any AWS identity in any account assume the role unless a condition
 // pins the caller down.
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { CALLER_RESTRICTING_KEYS, trustStatements } from './support/trust';
 
@@ -16,8 +16,8 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('trust-public-principal'),
 };
 
-export function check(context: RuleContext): Finding[] {
-  const findings: Finding[] = [];
+export function check(context: RuleContext): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
     const aws = trust.statement.principals?.AWS ?? [];
     if (!aws.includes('*')) continue;
@@ -25,10 +25,7 @@ export function check(context: RuleContext): Finding[] {
     const externalIdOnly = trust.conditionKeys.has('sts:externalid');
     const severity: Severity = trust.conditionKeys.size === 0 ? 'critical' : 'high';
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity,
-      title: meta.title,
       message:
         'trust policy allows Principal "*" to assume the role' +
         (trust.conditionKeys.size === 0
@@ -40,7 +37,6 @@ export function check(context: RuleContext): Finding[] {
       details: { key: `${trust.statement.index}`, conditionKeys: [...trust.conditionKeys] },
       remediation:
         'Replace "*" with the account or role ARNs that need access, or add an aws:PrincipalOrgID condition.',
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;

@@ -2,52 +2,12 @@
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import type { GuardrailSpec } from '../../guardrails/spec';
 import type { CompiledAccount } from '../evaluate/types';
-import type { AccountSnapshot, Principal, SourceLocation } from '../sources/snapshot';
+import type { FindingCategory, RuleFinding, Severity } from '../findings';
+import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import type { PolicyInUse } from './support/policies';
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
-
-export type FindingCategory =
-  | 'production-destruction'
-  | 'privilege-escalation'
-  | 'over-broad'
-  | 'boundary'
-  | 'trust'
-  | 'tag-tamper'
-  | 'invalid-policy'
-  | 'destructive-change';
-
-/** The policy statement that causes a finding. */
-export interface Evidence {
-  /** Managed policy ARN, SCP id, or `inline:<name>` / `trust` / `boundary`. */
-  readonly policy: string;
-  readonly policyKind: 'inline' | 'managed' | 'boundary' | 'trust' | 'scp' | 'rcp' | 'group-inline' | 'template';
-  readonly statementIndex?: number;
-  readonly sid?: string;
-  /** The statement (or the part of it) as written. */
-  readonly statement?: unknown;
-  /** Short human note, e.g. "allows iam:PassRole on *". */
-  readonly note?: string;
-}
-
-export interface Finding {
-  readonly ruleId: string;
-  readonly category: FindingCategory;
-  readonly severity: Severity;
-  readonly title: string;
-  readonly message: string;
-  readonly accountId?: string;
-  readonly principalArn?: string;
-  readonly evidence: readonly Evidence[];
-  readonly location?: SourceLocation;
-  /** Rule-specific data for JSON output, e.g. the list of destructive actions. */
-  readonly details?: Readonly<Record<string, unknown>>;
-  readonly remediation?: string;
-  readonly docsUrl?: string;
-  /** Set when a config suppression matched (the finding is kept, marked, and does not fail the run). */
-  readonly suppressed?: { readonly reason: string; readonly expires: string };
-}
+export { SEVERITIES } from '../findings';
+export type { Evidence, Finding, FindingCategory, RuleFinding, Severity } from '../findings';
 
 export interface RuleMeta {
   /** Kebab-case, from the file name, e.g. `can-delete-production`. */
@@ -71,7 +31,10 @@ export interface RuleContext {
   readonly analysis: AccountAnalysis;
 }
 
-/** A rule: metadata reporters read, and one check that returns findings and never prints. */
+/**
+ * A rule: metadata reporters read, and one check that returns findings and never prints. The runner fills
+ * each finding's ruleId, category, title and docsUrl from `meta`.
+ */
 export interface Rule {
   readonly meta: RuleMeta;
   /**
@@ -79,7 +42,7 @@ export interface Rule {
    * account in batches of principals (bounded memory on large accounts). @default 'account'
    */
   readonly scope?: 'principal' | 'account';
-  check(context: RuleContext): Finding[];
+  check(context: RuleContext): RuleFinding[];
 }
 
 /** Per-principal access facts computed once over the whole catalog and shared between rules. */

@@ -3,7 +3,7 @@
 import type { Catalog } from '../../catalog/types';
 import { compileAccount } from '../evaluate';
 import type { AccountSnapshot, ManagedPolicy, Principal } from '../sources/snapshot';
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl, listActions, uniqueEvidence } from './support/meta';
 import { productionContext, productionTagText } from './support/production';
 import type { Evidence } from './types';
@@ -46,7 +46,7 @@ function compileBoundaryAlone(snapshot: AccountSnapshot, boundary: ManagedPolicy
   return compileAccount(alone, catalog).principal(probe.arn);
 }
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { snapshot, catalog, analysis, guardrails } = context;
   const managed = new Map(snapshot.managedPolicies.map((p) => [p.arn, p]));
   const users = new Map<string, Principal[]>();
@@ -57,7 +57,7 @@ export function check(context: RuleContext): Finding[] {
     users.set(principal.permissionsBoundaryArn, list);
   }
   const destructive = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
 
   for (const [arn, principals] of users) {
     const boundary = managed.get(arn);
@@ -121,10 +121,7 @@ export function check(context: RuleContext): Finding[] {
     const agents = principals.filter((p) => analysis.isAgent(p.arn));
     const severity: Severity = agents.length > 0 || throughProduction.length > 0 ? 'high' : 'medium';
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity,
-      title: meta.title,
       message: `permissions boundary ${boundary.name} (used by ${principals.length} principal(s)${agents.length > 0 ? `, ${agents.length} of them agents` : ''}) ${gaps.join('; ')}.`,
       evidence: uniqueEvidence(
         evidence.map((e) => ({ ...e, policyKind: 'boundary' as const })),
@@ -139,7 +136,6 @@ export function check(context: RuleContext): Finding[] {
       },
       remediation:
         'Deny delete/recreate actions on production-tagged resources (and by ARN pattern for actions without tag support), deny editing the boundary policy and the *PermissionsBoundary actions, and allow iam:CreateRole only with the iam:PermissionsBoundary condition set to this boundary.',
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;

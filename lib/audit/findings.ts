@@ -1,0 +1,53 @@
+// What the audit reports: findings, the statements they rest on, and severities. A bottom-level module: the
+// evaluator (which cites statements as Evidence), the graph, the rules and the reporters all read it.
+import type { SourceLocation } from './sources/snapshot';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+export type FindingCategory =
+  | 'production-destruction'
+  | 'privilege-escalation'
+  | 'over-broad'
+  | 'boundary'
+  | 'trust'
+  | 'tag-tamper'
+  | 'invalid-policy'
+  | 'destructive-change';
+
+/** The policy statement that causes a finding. */
+export interface Evidence {
+  /** Managed policy ARN, SCP id, or `inline:<name>` / `trust` / `boundary`. */
+  readonly policy: string;
+  readonly policyKind: 'inline' | 'managed' | 'boundary' | 'trust' | 'scp' | 'rcp' | 'group-inline' | 'template';
+  readonly statementIndex?: number;
+  readonly sid?: string;
+  /** The statement (or the part of it) as written. */
+  readonly statement?: unknown;
+  /** Short human note, e.g. "allows iam:PassRole on *". */
+  readonly note?: string;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly category: FindingCategory;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly message: string;
+  readonly accountId?: string;
+  readonly principalArn?: string;
+  readonly evidence: readonly Evidence[];
+  readonly location?: SourceLocation;
+  /** Rule-specific data for JSON output, e.g. the list of destructive actions. */
+  readonly details?: Readonly<Record<string, unknown>>;
+  readonly remediation?: string;
+  readonly docsUrl?: string;
+  /** Set when a config suppression matched (the finding is kept, marked, and does not fail the run). */
+  readonly suppressed?: { readonly reason: string; readonly expires: string };
+}
+
+/** The fields the rule runner fills from the rule's metadata, as ESLint does: a rule never copies them. */
+export type FindingMetaFields = 'ruleId' | 'category' | 'title' | 'docsUrl';
+
+/** What a rule's check returns: a finding whose id, category, title and docs URL the runner may fill. */
+export type RuleFinding = Omit<Finding, FindingMetaFields> & Partial<Pick<Finding, FindingMetaFields>>;
