@@ -4,6 +4,8 @@ import { loadCatalog } from '../catalog';
 import type { Catalog } from '../catalog/types';
 import { LeashConfig, type Suppression } from '../config/schema';
 import { compileAccount } from './evaluate';
+import type { CompiledAccount } from './evaluate/types';
+import { buildAccessGraph, type AccessGraph } from './graph';
 import { defaultRules } from './rules';
 import { createAccountAnalysis } from './rules/support/analysis';
 import { wildcardMatch } from './rules/support/wildcard';
@@ -27,6 +29,11 @@ export interface AuditOptions {
    * --batch). @default no batching
    */
   readonly principalBatch?: number;
+  /**
+   * The access graph to answer transitive questions with, e.g. one built over a whole organization so paths
+   * cross accounts. @default one built over this snapshot, on first use
+   */
+  readonly graph?: AccessGraph;
 }
 
 export type SeverityCounts = Record<Severity, number>;
@@ -105,14 +112,23 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
       }
     }
   };
+  let graph = options.graph;
+  let wholeAccount: CompiledAccount | undefined;
+  const graphOf = (): AccessGraph =>
+    (graph ??= buildAccessGraph([{ snapshot, account: wholeAccount! }], { catalog, now }));
   const contextFor = (part: AccountSnapshot): RuleContext => {
     const account = compileAccount(part, catalog);
+    wholeAccount ??= account;
     return {
       snapshot: part,
       account,
       catalog,
       guardrails: config.guardrails,
       analysis: createAccountAnalysis(part, account, catalog, config.guardrails),
+      get graph() {
+        return graphOf();
+      },
+      now,
     };
   };
 

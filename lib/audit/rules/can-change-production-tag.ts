@@ -4,9 +4,10 @@ import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionTagText } from './support/production';
+import { pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText, reachGoals } from './support/transitive';
 
-/** Looks at principals one by one: safe to run over batches of principals. */
-export const scope = 'principal' as const;
+/** Transitive: reads the whole account (who can act as whom), so it is never run over batches of principals. */
+export const scope = 'account' as const;
 
 export const meta: RuleMeta = {
   id: 'can-change-production-tag',
@@ -14,8 +15,8 @@ export const meta: RuleMeta = {
   severity: 'high',
   title: 'Can remove or change the production tag',
   help:
-    'The principal may untag or re-tag a production resource, which switches off every guardrail keyed on ' +
-    'that tag. Deny tagging actions on production-tagged resources when the request touches the production ' +
+    'The principal may untag or re-tag a production resource (itself, or by acting as another principal: the ' +
+    'shortest path is shown), which switches off every guardrail keyed on that tag. Deny tagging actions on production-tagged resources when the request touches the production ' +
     'tag key (aws:TagKeys), for everyone but the exempt principals.',
   docsUrl: docsUrl('can-change-production-tag'),
 };
@@ -31,6 +32,7 @@ export function check(context: RuleContext): RuleFinding[] {
   };
   const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
   const findings: RuleFinding[] = [];
+  const goals = new Map<string, boolean>();
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
     const compiled = account.principal(principal.arn);
@@ -41,6 +43,7 @@ export function check(context: RuleContext): RuleFinding[] {
     const allowed: ActionDecision[] = decisions.filter((d) => d.decision === 'allowed');
     const depends: ActionDecision[] = decisions.filter((d) => d.decision === 'depends');
     if (allowed.length === 0 && depends.length === 0) continue;
+    goals.set(principal.arn, allowed.length > 0);
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'high' : 'medium';
     findings.push({
@@ -62,6 +65,26 @@ export function check(context: RuleContext): RuleFinding[] {
         exempt,
       },
       remediation: `Deny tagging actions that touch the "${key}" key (aws:TagKeys) on resources whose aws:ResourceTag/${key} is a production value, except for exempt principals (the production-protection SCP does this).`,
+    });
+  }
+  const reach = reachGoals(context.graph, goals);
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked || goals.has(principal.arn)) continue;
+    const path = reach.path(principal.arn);
+    if (!path) continue;
+    const goalCertain = goals.get(path.to) ?? false;
+    findings.push({
+      severity: analysis.isExempt(principal.arn) ? 'info' : pathSeverity(path, 'high', goalCertain),
+      message:
+        `can change or remove the tag ${productionTagText(guardrails)} on production resources through another ` +
+        `principal: ${pathText(path, context.snapshot.accountId)}${goalCertain ? '' : ' (depending on conditions)'}. ` +
+        pathCaveat(path),
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: pathEvidence(path),
+      details: { tagKey: key, transitive: true, path: pathDetails(path), exempt: analysis.isExempt(principal.arn) },
+      remediation:
+        'Cut the first hop of the path you do not need, and deny tag changes of the production key to the principal at its end.',
     });
   }
   return findings;

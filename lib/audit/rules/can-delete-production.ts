@@ -1,11 +1,13 @@
-// Who can delete or recreate a production-tagged resource, and which guardrail fails to stop each action.
+// Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
+// path, hop by hop), and which guardrail fails to stop each action.
 import type { ActionDecision } from '../evaluate/types';
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+import { pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText, reachGoals } from './support/transitive';
 
-/** Looks at principals one by one: safe to run over batches of principals. */
-export const scope = 'principal' as const;
+/** Transitive: reads the whole account (who can act as whom), so it is never run over batches of principals. */
+export const scope = 'account' as const;
 
 export const meta: RuleMeta = {
   id: 'can-delete-production',
@@ -14,7 +16,8 @@ export const meta: RuleMeta = {
   title: 'Can delete or recreate production resources',
   help:
     'The principal is allowed (or allowed depending on a condition) to delete, replace or restore-over a ' +
-    'resource tagged as production. Put a permissions boundary on it (agents: the leash agent boundary) and ' +
+    'resource tagged as production, itself or by acting as another principal (assuming a role, passing a role ' +
+    'to a service, running code as one); the shortest such path is shown hop by hop. Put a permissions boundary on it (agents: the leash agent boundary) and ' +
     'attach the production-protection SCPs; for actions without aws:ResourceTag support, protect by ARN pattern.',
   docsUrl: docsUrl('can-delete-production'),
 };
@@ -27,6 +30,9 @@ export function check(context: RuleContext): RuleFinding[] {
   const request = productionContext(guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
   const findings: RuleFinding[] = [];
+  /** Who can do it directly: whether for certain, and a few of the actions. */
+  const goals = new Map<string, boolean>();
+  const goalActions = new Map<string, string[]>();
 
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -52,6 +58,11 @@ export function check(context: RuleContext): RuleFinding[] {
       gaps[scpGap(asked[i], principal.serviceLinked)].push(decision.action);
     });
     if (allowed.length === 0 && depends.length === 0) continue;
+    goals.set(principal.arn, allowed.length > 0);
+    goalActions.set(
+      principal.arn,
+      (allowed.length ? allowed : depends).slice(0, 3).map((d) => d.action),
+    );
 
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'critical' : 'high';
@@ -96,5 +107,47 @@ export function check(context: RuleContext): RuleFinding[] {
         : 'Attach the agent permissions boundary (leash generate) and the production-protection SCPs; scope the identity policy to the resources the principal works on.',
     });
   }
+  findings.push(...transitive(context, goals, goalActions));
   return findings;
+}
+
+/** Principals that cannot do it themselves but can act as one that can: the shortest path, hop by hop. */
+function transitive(
+  context: RuleContext,
+  goals: ReadonlyMap<string, boolean>,
+  goalActions: ReadonlyMap<string, string[]>,
+): RuleFinding[] {
+  const { analysis, snapshot, guardrails } = context;
+  if (goals.size === 0) return [];
+  const reach = reachGoals(context.graph, goals);
+  const out: RuleFinding[] = [];
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked || goals.has(principal.arn)) continue;
+    const path = reach.path(principal.arn);
+    if (!path) continue;
+    const goalCertain = goals.get(path.to) ?? false;
+    const exempt = analysis.isExempt(principal.arn);
+    const actions = goalActions.get(path.to) ?? [];
+    out.push({
+      severity: exempt ? 'info' : pathSeverity(path, 'critical', goalCertain),
+      message: (
+        `can delete or recreate resources tagged ${productionTagText(guardrails)} through another principal: ` +
+        `${pathText(path, snapshot.accountId)} → ${listActions(actions, 3)}` +
+        `${goalCertain ? '' : ' (depending on conditions)'}. ${pathCaveat(path)}`
+      ).trimEnd(),
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: pathEvidence(path),
+      details: {
+        productionTag: productionTagText(guardrails),
+        transitive: true,
+        path: pathDetails(path),
+        reachedActions: actions,
+        exempt,
+      },
+      remediation:
+        'Cut the first hop you do not need (the trust policy naming this principal, its sts:AssumeRole or iam:PassRole grant, or its right to run code on that compute), and put the production guardrails on the principal at the end of the path.',
+    });
+  }
+  return out;
 }

@@ -1,13 +1,18 @@
-// Principals that hold every action of a known IAM privilege-escalation path (see support/escalation-paths.ts):
-// whatever their policies say today, they can give themselves more, including the right to delete production.
+// Who can raise its own privileges: in place (IAM writes on itself, the policies and groups it holds, its
+// boundary), or by acting as a principal that can (assume a role, pass a role to a service, run code on
+// compute that runs as one, take another user's credentials, rewrite a trust policy), or by acting as one that
+// simply has more. Every escalation path (graph/escalation-paths.ts) is resolved against the snapshot's real
+// targets: AWS managed policies cannot be changed, a policy attached to nothing raises no one, date
+// conditions are answered at the audit time, and an edge to a principal with no more access is no escalation.
 import type { CatalogAction } from '../../catalog/types';
-import type { ActionDecision } from '../evaluate/types';
-import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
-import { ESCALATION_PATHS } from './support/escalation-paths';
+import type { CompiledPrincipal } from '../evaluate/types';
+import { auditTimeContext, type Edge, type Path } from '../graph';
+import type { RuleContext, RuleFinding, RuleMeta, Severity } from './types';
 import { docsUrl, uniqueEvidence } from './support/meta';
+import { pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText, reachGoals } from './support/transitive';
 
-/** Looks at principals one by one: safe to run over batches of principals. */
-export const scope = 'principal' as const;
+/** Transitive: reads the whole account (who can act as whom), so it is never run over batches of principals. */
+export const scope = 'account' as const;
 
 export const meta: RuleMeta = {
   id: 'privilege-escalation',
@@ -15,89 +20,173 @@ export const meta: RuleMeta = {
   severity: 'high',
   title: 'Can escalate its own privileges',
   help:
-    'The principal holds every action of a known IAM privilege-escalation path (CreatePolicyVersion, ' +
-    'PassRole with a compute service, AttachRolePolicy, UpdateAssumeRolePolicy, ...). Remove the actions, or ' +
-    'scope them to resources that cannot lead back to more power (e.g. iam:PassRole to one named role, IAM ' +
-    'writes behind a permissions boundary condition).',
+    'The principal can give itself more permissions: it holds every action of a known IAM privilege-escalation ' +
+    'path against a target that exists (CreatePolicyVersion on a policy it holds, PassRole of a more powerful ' +
+    'role to a service that runs its code, AttachRolePolicy on itself, UpdateAssumeRolePolicy, ...), or it can ' +
+    'act as a principal that can. Remove the actions, or scope them to resources that cannot lead back to more ' +
+    'power (iam:PassRole to one named role with iam:PassedToService, IAM writes behind a permissions boundary ' +
+    'condition), and cut the trust or PassRole hop the path shows.',
   docsUrl: docsUrl('privilege-escalation'),
 };
 
+const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
+const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+const worst = (a: Severity, b: Severity): Severity => (ORDER.indexOf(a) <= ORDER.indexOf(b) ? a : b);
+
 export function check(context: RuleContext): RuleFinding[] {
-  const { analysis, account, snapshot, catalog } = context;
-  const otherUser = `arn:aws:iam::${snapshot.accountId}:user/leash-audit-other-user`;
-  // One bulk question per principal (and one more for paths aimed at another user), never one per action.
-  const pathActions = [...new Set(ESCALATION_PATHS.flatMap((p) => p.actions))]
-    .map((name) => catalog.get(name))
-    .filter((a): a is CatalogAction => a !== undefined);
-  const otherUserActions = [...new Set(ESCALATION_PATHS.filter((p) => p.targetsOtherUser).flatMap((p) => p.actions))]
-    .map((name) => catalog.get(name))
-    .filter((a): a is CatalogAction => a !== undefined);
-  // Each path's actions as the decision maps key them, worked out once for every principal.
-  const paths = ESCALATION_PATHS.map((path) => ({ path, keys: path.actions.map((action) => action.toLowerCase()) }));
+  const { analysis, graph, account, catalog, snapshot } = context;
+  // Principals that can raise their own permissions in place: the goals of every path.
+  const goals = new Map<string, boolean>();
+  for (const principal of analysis.principals) {
+    const selves = graph.selfEscalationsOf(principal.arn);
+    if (selves.length)
+      goals.set(
+        principal.arn,
+        selves.some((s) => s.decision === 'allowed' && !s.needs),
+      );
+  }
+  const reach = reachGoals(graph, goals);
+  const gains = new GainCheck(
+    catalog.actions.filter((a) => WRITE_LEVELS.has(a.accessLevel)),
+    context.now,
+  );
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
-    const compiled = account.principal(principal.arn);
-    if (!compiled) continue;
-    const asked = analysis.restrict(principal, pathActions);
-    if (asked.length === 0) continue;
-    const decisions = new Map<string, ActionDecision>();
-    for (const decision of compiled.decideMany(asked)) decisions.set(decision.action.toLowerCase(), decision);
-    const towardsOther = new Map<string, ActionDecision>();
-    if (principal.kind === 'user') {
-      const askedOther = analysis.restrict(principal, otherUserActions);
-      if (askedOther.length > 0) {
-        for (const decision of compiled.decideMany(askedOther, { resourceArn: otherUser })) {
-          towardsOther.set(decision.action.toLowerCase(), decision);
-        }
+    const selves = graph.selfEscalationsOf(principal.arn);
+    const rewrites = graph.rewritesOf(principal.arn);
+    const path = goals.has(principal.arn) ? undefined : reach.path(principal.arn);
+    let gain: { edge: Edge; path: Path } | undefined;
+    if (selves.length === 0 && !path) {
+      const compiled = account.principal(principal.arn);
+      const edge = compiled ? gains.firstGain(graph.edgesFrom(principal.arn), compiled, account) : undefined;
+      if (edge) gain = { edge, path: { from: principal.arn, to: edge.to, hops: [edge], certain: false } };
+    }
+    if (selves.length === 0 && !path && !gain && rewrites.length === 0) continue;
+
+    let severity: Severity = 'info';
+    const lines: string[] = [];
+    const certainSelves = selves.filter((s) => s.decision === 'allowed' && !s.needs);
+    if (selves.length) {
+      severity = worst(severity, certainSelves.length ? 'high' : selves.every((s) => s.needs) ? 'info' : 'medium');
+      const shown = (certainSelves.length ? certainSelves : selves).slice(0, 4);
+      lines.push(
+        `can raise its own permissions: ${shown.map((s) => `${s.pathId} on ${s.target === 'itself' ? 'itself' : short(s.target)} (${s.description})`).join('; ')}` +
+          (selves.length > shown.length ? `; and ${selves.length - shown.length} more` : ''),
+      );
+    }
+    const through = path ?? gain?.path;
+    if (through) {
+      const goalCertain = path ? (goals.get(path.to) ?? false) : true;
+      severity = worst(severity, pathSeverity(through, 'high', goalCertain));
+      lines.push(
+        `${path ? 'can act as a principal that can raise its own permissions' : 'can act as a principal with more access'}: ` +
+          `${pathText(through, snapshot.accountId)}. ${pathCaveat(through)}`.trimEnd(),
+      );
+    }
+    if (rewrites.length) {
+      severity = worst(severity, rewrites.some((r) => r.decision === 'allowed' && !r.needs) ? 'medium' : 'low');
+      lines.push(
+        `can rewrite the permissions of others: ${rewrites
+          .slice(0, 3)
+          .map(
+            (r) =>
+              `${r.pathId} on ${r.count} (${r.targets.slice(0, 2).map(short).join(', ')}${r.count > 2 ? ', ...' : ''})`,
+          )
+          .join('; ')}`,
+      );
+    }
+    if (analysis.isExempt(principal.arn)) severity = 'info';
+
+    // Every way out of the principal that leads to more power, by path id (assume-role edges by their kind).
+    const towards = new Set<string>();
+    for (const exit of graph.exits(principal.arn)) {
+      if (goals.has(exit.to) || reach.path(exit.to) !== undefined || exit.to === gain?.edge.to) {
+        towards.add(exit.pathId ?? exit.kind);
       }
     }
-    const open: { id: string; description: string; certain: boolean; decisions: ActionDecision[] }[] = [];
-    for (const { path, keys } of paths) {
-      const asKnown = path.targetsOtherUser === true && principal.kind === 'user' ? towardsOther : decisions;
-      // An action the principal was not asked about (no candidate statement) is denied: the path is closed.
-      const held: ActionDecision[] = [];
-      for (const key of keys) {
-        const decision = asKnown.get(key);
-        if (!decision || decision.decision === 'denied') break;
-        held.push(decision);
-      }
-      if (held.length < keys.length) continue;
-      open.push({
-        id: path.id,
-        description: path.description,
-        certain: held.every((d) => d.decision === 'allowed'),
-        decisions: held,
-      });
-    }
-    if (open.length === 0) continue;
-    const certain = open.filter((p) => p.certain);
-    const severity: Severity = analysis.isExempt(principal.arn) ? 'info' : certain.length > 0 ? 'high' : 'medium';
-    const shown = (certain.length > 0 ? certain : open).slice(0, 4);
-    const dependsOn = [...new Set(open.flatMap((p) => p.decisions.flatMap((d) => d.dependsOn)))];
+    const paths = [
+      ...selves.map((s) => ({
+        id: s.pathId,
+        kind: 'self',
+        target: s.target,
+        actions: s.actions,
+        decision: s.decision,
+        dependsOn: s.dependsOn,
+        ...(s.needs ? { needs: s.needs } : {}),
+        ...(s.unresolved ? { unresolved: true } : {}),
+      })),
+      ...[...towards].map((id) => ({ id, kind: 'edge' })),
+      ...rewrites.map((r) => ({
+        id: r.pathId,
+        kind: 'rewrite',
+        targets: r.targets,
+        count: r.count,
+        actions: r.actions,
+        decision: r.decision,
+        dependsOn: r.dependsOn,
+        ...(r.needs ? { needs: r.needs } : {}),
+      })),
+    ];
     findings.push({
       severity,
-      message:
-        `has ${open.length} privilege-escalation path(s)` +
-        (certain.length < open.length
-          ? ` (${open.length - certain.length} depending on ${dependsOn.slice(0, 3).join(', ') || 'conditions'})`
-          : '') +
-        `: ${shown.map((p) => `${p.id} (${p.description})`).join('; ')}` +
-        (open.length > shown.length ? `; and ${open.length - shown.length} more.` : '.'),
+      message: `${lines.join('. ')}.`.replace(/\.\.$/, '.'),
       principalArn: principal.arn,
       location: principal.location,
-      evidence: uniqueEvidence(open.flatMap((p) => p.decisions.flatMap((d) => d.allowedBy))),
-      details: {
-        paths: open.map((p) => ({
-          id: p.id,
-          actions: p.decisions.map((d) => d.action),
-          decision: p.certain ? 'allowed' : 'depends',
-          dependsOn: [...new Set(p.decisions.flatMap((d) => d.dependsOn))],
-        })),
-      },
+      evidence: through
+        ? [
+            ...uniqueEvidence(
+              selves.flatMap((s) => s.evidence),
+              4,
+            ),
+            ...pathEvidence(through, 4),
+          ]
+        : uniqueEvidence([...selves.flatMap((s) => s.evidence), ...rewrites.flatMap((r) => r.evidence)]),
+      details: { paths, ...(through ? { path: pathDetails(through) } : {}) },
       remediation:
-        'Remove the IAM write and iam:PassRole grants the principal does not need; scope iam:PassRole to named roles with iam:PassedToService, and require the permissions boundary (iam:PermissionsBoundary condition) on any role or user it may create.',
+        'Remove the IAM write and iam:PassRole grants the principal does not need; scope iam:PassRole to named roles with iam:PassedToService, require the permissions boundary (iam:PermissionsBoundary condition) on any role or user it may create, and cut the first hop of the path shown.',
     });
   }
   return findings;
+}
+
+function short(arn: string): string {
+  return arn.replace(/^arn:[^:]+:iam::\d{12}:/, '');
+}
+
+/** Whether acting as another principal gives something new: a write-level action it can do and the source cannot. */
+class GainCheck {
+  private readonly kinds = new Map<CompiledPrincipal, Uint8Array>();
+  private readonly context;
+
+  constructor(
+    private readonly actions: readonly CatalogAction[],
+    now: Date,
+  ) {
+    this.context = auditTimeContext(now);
+  }
+
+  firstGain(edges: readonly Edge[], source: CompiledPrincipal, account: RuleContext['account']): Edge | undefined {
+    for (const edge of edges) {
+      const target = account.principal(edge.to);
+      if (target && this.grantsMore(target, source)) return edge;
+    }
+    return undefined;
+  }
+
+  private grantsMore(target: CompiledPrincipal, source: CompiledPrincipal): boolean {
+    const theirs = this.of(target);
+    const mine = this.of(source);
+    for (let i = 0; i < theirs.length; i++) if (theirs[i] !== 0 && mine[i] === 0) return true;
+    return false;
+  }
+
+  private of(principal: CompiledPrincipal): Uint8Array {
+    let kinds = this.kinds.get(principal);
+    if (!kinds) {
+      kinds = principal.decisionKinds(this.actions, this.context);
+      this.kinds.set(principal, kinds);
+    }
+    return kinds;
+  }
 }

@@ -3,6 +3,7 @@ import type { Catalog, CatalogAction } from '../../catalog/types';
 import type { GuardrailSpec } from '../../guardrails/spec';
 import type { CompiledAccount } from '../evaluate/types';
 import type { FindingCategory, RuleFinding, Severity } from '../findings';
+import type { AccessGraph } from '../graph';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import type { PolicyInUse } from './support/policies';
 
@@ -29,6 +30,13 @@ export interface RuleContext {
   readonly guardrails: GuardrailSpec;
   /** Questions several rules ask, answered once per principal and shared (see rules/support/analysis.ts). */
   readonly analysis: AccountAnalysis;
+  /**
+   * Who can act as whom (lib/audit/graph), built on first use over the whole snapshot (or the organization
+   * the caller passed): transitive rules ask it for shortest paths.
+   */
+  readonly graph: AccessGraph;
+  /** The audit time: date conditions are answered at it. */
+  readonly now: Date;
 }
 
 /**

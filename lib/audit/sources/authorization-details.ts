@@ -38,6 +38,8 @@ const RoleDetail = z.object({
   AttachedManagedPolicies: list(AttachedPolicy),
   PermissionsBoundary: Boundary.nullish(),
   Tags: list(Tag),
+  /** Absent from hand-made files: then which instance profiles hold the role is unknown. */
+  InstanceProfileList: z.array(z.object({ InstanceProfileName: z.string() })).nullish(),
 });
 
 const PolicyVersion = z.object({
@@ -206,6 +208,9 @@ export function parseAuthorizationDetails(
       permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
       groups: [],
       serviceLinked: path.startsWith('/aws-service-role/'),
+      ...(role.InstanceProfileList
+        ? { instanceProfiles: role.InstanceProfileList.map((p) => p.InstanceProfileName) }
+        : {}),
     });
   });
 

@@ -48,6 +48,11 @@ export const Principal = z.object({
   permissionsBoundaryArn: z.string().optional(),
   /** Users only: names of groups the user belongs to (their policies apply to the user). */
   groups: z.array(z.string()).default([]),
+  /**
+   * Roles only: names of the instance profiles that hold the role (EC2 instances run as it through them).
+   * Absent: not known (a template, or an input without InstanceProfileList).
+   */
+  instanceProfiles: z.array(z.string()).optional(),
   /** True for service-linked roles, which SCPs do not restrict. */
   serviceLinked: z.boolean().default(false),
   location: SourceLocation.optional(),

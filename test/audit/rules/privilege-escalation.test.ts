@@ -1,6 +1,74 @@
+import { auditAccount } from '../../../lib/audit/audit';
+import { PATH_RESOLUTIONS, type PathResolution } from '../../../lib/audit/graph';
 import * as rule from '../../../lib/audit/rules/privilege-escalation';
 import { ESCALATION_PATHS } from '../../../lib/audit/rules/support/escalation-paths';
-import { about, allow, catalog, doc, run } from './helpers';
+import { about, allow, catalog, doc, policyArn, roleArn, run, serviceTrust, snapshot } from './helpers';
+
+const rootTrust = doc({
+  Effect: 'Allow',
+  Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+  Action: 'sts:AssumeRole',
+});
+const ALL_SERVICES = [
+  ...new Set(
+    Object.values(PATH_RESOLUTIONS).flatMap((r) => (r.kind === 'pass-role' || r.kind === 'run-code' ? r.services : [])),
+  ),
+];
+
+/** Paths whose write lands on users or groups are tried by a user; the rest by a role. */
+function kindFor(id: string): 'user' | 'role' {
+  const resolution = PATH_RESOLUTIONS[id];
+  return resolution.kind === 'rewrite' &&
+    ['user', 'group', 'group-membership', 'user-boundary'].includes(resolution.target)
+    ? 'user'
+    : 'role';
+}
+
+/** What the path's resolution makes of a principal holding it, in an account where every target exists. */
+function expectedSeverity(resolution: PathResolution): string {
+  if (resolution.kind === 'run-code') return 'info';
+  if (resolution.kind === 'pass-role' && resolution.needs) return 'info';
+  // Which older versions a policy has is not in the snapshot.
+  if (resolution.kind === 'rewrite' && resolution.target === 'policy-version') return 'info';
+  return 'high';
+}
+
+/**
+ * `p` (a role, or a user in group `team`) holds exactly `actions`, a customer managed policy and a boundary;
+ * the account has every target a path can land on: an administrator role trusting every service (with an
+ * instance profile), an administrator user, an administrator group and role trusting the account.
+ */
+function runWithTargets(actions: readonly string[], kind: 'user' | 'role') {
+  const account = snapshot({
+    principals: [
+      {
+        name: 'p',
+        kind,
+        policies: [doc(allow([...actions]))],
+        managed: ['p-managed'],
+        boundary: 'p-boundary',
+        groups: kind === 'user' ? ['team'] : [],
+      },
+      { name: 'team', kind: 'group', policies: [doc(allow('s3:ListBucket'))] },
+      { name: 'admins', kind: 'group', policies: [doc(allow('*'))] },
+      {
+        name: 'service-admin',
+        trust: doc({ Effect: 'Allow', Principal: { Service: ALL_SERVICES }, Action: 'sts:AssumeRole' }),
+        policies: [doc(allow('*'))],
+      },
+      { name: 'account-admin', trust: rootTrust, policies: [doc(allow('*'))] },
+      { name: 'admin-user', kind: 'user', policies: [doc(allow('*'))] },
+    ],
+    managed: { 'p-managed': doc(allow('sqs:ListQueues')), 'p-boundary': doc(allow('*')) },
+  });
+  const withProfile = {
+    ...account,
+    principals: account.principals.map((p) =>
+      p.name === 'service-admin' ? { ...p, instanceProfiles: ['service-admin'] } : p,
+    ),
+  };
+  return [...auditAccount(withProfile, { catalog, rules: [rule], now: new Date('2026-12-01T00:00:00Z') }).findings];
+}
 
 const pathIds = (findings: ReturnType<typeof run>, name: string) =>
   (about(findings, name)[0]?.details?.paths as { id: string }[] | undefined)?.map((p) => p.id) ?? [];
@@ -181,10 +249,15 @@ describe('privilege-escalation', () => {
     expect(ids.filter((id) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id))).toEqual([]);
   });
 
-  it.each(SPECIFIED)('finds %s for a principal holding exactly %j', (id, actions) => {
-    const findings = run(rule, { principals: [{ name: 'p', policies: [doc(allow([...actions]))] }] });
+  it.each(SPECIFIED)('finds %s for a principal holding exactly %j, against real targets', (id, actions) => {
+    const resolution = PATH_RESOLUTIONS[id];
+    const findings = runWithTargets(actions, kindFor(id));
     expect(pathIds(findings, 'p')).toContain(id);
-    expect(about(findings, 'p')[0].severity).toBe('high');
+    expect(about(findings, 'p')[0].severity).toBe(expectedSeverity(resolution));
+  });
+
+  it('resolves every path against targets (a path without a resolution is reported unresolved)', () => {
+    expect(ESCALATION_PATHS.filter((p) => !PATH_RESOLUTIONS[p.id]).map((p) => p.id)).toEqual([]);
   });
 
   const withOneMissing = SPECIFIED.filter(([, actions]) => actions.length > 1).flatMap(([id, actions]) =>
@@ -192,24 +265,24 @@ describe('privilege-escalation', () => {
   );
 
   it.each(withOneMissing)('does not find %s without %s', (id, _missing, rest) => {
-    const findings = run(rule, { principals: [{ name: 'p', policies: [doc(allow([...rest]))] }] });
+    const findings = runWithTargets(rest, kindFor(id));
     expect(pathIds(findings, 'p')).not.toContain(id);
   });
 
   it('finds the override form of ECS RunTask even without a task definition of its own', () => {
-    const findings = run(rule, {
-      principals: [{ name: 'p', policies: [doc(allow(['iam:PassRole', 'ecs:RunTask']))] }],
-    });
+    const findings = runWithTargets(['iam:PassRole', 'ecs:RunTask'], 'role');
     expect(pathIds(findings, 'p')).toEqual(['passrole-ecs-run-task-override']);
   });
 
   it('finds a trust-policy rewrite without sts:AssumeRole, and both forms with it', () => {
-    const rewrite = run(rule, { principals: [{ name: 'p', policies: [doc(allow('iam:UpdateAssumeRolePolicy'))] }] });
-    expect(pathIds(rewrite, 'p')).toEqual(['update-assume-role-policy-naming-self']);
-    const both = run(rule, {
-      principals: [{ name: 'p', policies: [doc(allow(['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole']))] }],
-    });
-    expect(pathIds(both, 'p')).toEqual(['update-assume-role-policy', 'update-assume-role-policy-naming-self']);
+    expect(pathIds(runWithTargets(['iam:UpdateAssumeRolePolicy'], 'role'), 'p')).toEqual([
+      'update-assume-role-policy-naming-self',
+    ]);
+    expect(pathIds(runWithTargets(['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'], 'role'), 'p')).toEqual([
+      'assume-role',
+      'update-assume-role-policy',
+      'update-assume-role-policy-naming-self',
+    ]);
   });
 
   it('needs every action of a path: PassRole alone is not passrole-ec2', () => {
@@ -217,26 +290,127 @@ describe('privilege-escalation', () => {
     expect(findings).toEqual([]);
   });
 
-  it('finds create-access-key for a user allowed it on every user', () => {
+  it('finds create-access-key for a user allowed it on every user, when another user has more', () => {
     const policy = doc(allow('iam:CreateAccessKey', 'arn:aws:iam::111122223333:user/*'));
-    const findings = run(rule, { principals: [{ name: 'helpdesk', kind: 'user', policies: [policy] }] });
+    const findings = run(rule, {
+      principals: [
+        { name: 'helpdesk', kind: 'user', policies: [policy] },
+        { name: 'admin', kind: 'user', policies: [doc(allow('*'))] },
+      ],
+    });
     expect(pathIds(findings, 'helpdesk')).toContain('create-access-key');
+    expect(about(findings, 'helpdesk')[0].message).toContain('user/helpdesk → take credentials of user/admin');
   });
 
   it('does not find create-access-key when a user may only rotate its own keys', () => {
     const policy = doc(allow('iam:CreateAccessKey', 'arn:aws:iam::111122223333:user/${aws:username}'));
-    const findings = run(rule, { principals: [{ name: 'self-service', kind: 'user', policies: [policy] }] });
+    const findings = run(rule, {
+      principals: [
+        { name: 'self-service', kind: 'user', policies: [policy] },
+        { name: 'admin', kind: 'user', policies: [doc(allow('*'))] },
+      ],
+    });
     expect(pathIds(findings, 'self-service')).not.toContain('create-access-key');
   });
 
-  it('reports PassRole scoped to one role as medium (depends on the resource)', () => {
-    const policy = doc(allow('iam:PassRole', 'arn:aws:iam::111122223333:role/worker'), allow('ec2:RunInstances'));
-    const [finding] = run(rule, { principals: [{ name: 'launcher', policies: [policy] }] });
-    expect(finding.severity).toBe('medium');
+  it('resolves PassRole scoped to one role against that role: high when it is an administrator', () => {
+    const policy = doc(
+      allow('iam:PassRole', 'arn:aws:iam::111122223333:role/worker'),
+      allow(['lambda:CreateFunction', 'lambda:InvokeFunction']),
+    );
+    const launcher = { name: 'launcher', policies: [policy] };
+    const worker = { name: 'worker', trust: serviceTrust('lambda.amazonaws.com'), policies: [doc(allow('*'))] };
+    const [finding] = about(run(rule, { principals: [launcher, worker] }), 'launcher');
+    expect(finding.severity).toBe('high');
+    expect(finding.message).toContain('role/launcher → pass to a service role/worker');
+  });
+
+  it('does not alarm on PassRole to a role with no more access than the caller', () => {
+    const both = doc(
+      allow('iam:PassRole'),
+      allow(['lambda:CreateFunction', 'lambda:InvokeFunction']),
+      allow('s3:GetObject'),
+    );
+    const findings = run(rule, {
+      principals: [
+        { name: 'deployer', policies: [both] },
+        { name: 'reader', trust: serviceTrust('lambda.amazonaws.com'), policies: [doc(allow('s3:GetObject'))] },
+      ],
+    });
+    expect(findings).toEqual([]);
+  });
+
+  it('does not alarm on Lambda paths in an account where no role trusts Lambda', () => {
+    const findings = run(rule, {
+      principals: [
+        {
+          name: 'deployer',
+          policies: [
+            doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction', 'lambda:UpdateFunctionCode'])),
+          ],
+        },
+        { name: 'admin', trust: serviceTrust('ec2.amazonaws.com'), policies: [doc(allow('*'))] },
+      ],
+    });
+    expect(about(findings, 'deployer')).toEqual([]);
+  });
+
+  it('does not alarm on CreatePolicyVersion of a policy attached to nothing, or of AWS managed policies', () => {
+    const findings = run(rule, {
+      principals: [
+        { name: 'orphan-writer', policies: [doc(allow('iam:CreatePolicyVersion', policyArn('unused')))] },
+        { name: 'aws-writer', policies: [doc(allow('iam:CreatePolicyVersion', 'arn:aws:iam::aws:policy/*'))] },
+      ],
+      managed: { unused: doc(allow('*')) },
+    });
+    expect(findings).toEqual([]);
+  });
+
+  it('does not alarm on a path behind a date condition that can never hold again, and finds it when it holds', () => {
+    const dated = (operator: string) =>
+      doc(
+        allow('iam:CreatePolicyVersion', '*', {
+          Condition: { [operator]: { 'aws:TokenIssueTime': '2020-01-01T00:00:01Z' } },
+        }),
+      );
+    const findings = run(rule, {
+      principals: [
+        { name: 'before-2020', managed: ['before'] },
+        { name: 'after-2020', managed: ['after'] },
+      ],
+      managed: { before: dated('DateLessThan'), after: dated('DateGreaterThan') },
+    });
+    expect(about(findings, 'before-2020')).toEqual([]);
+    expect(about(findings, 'after-2020')[0].severity).toBe('high');
+  });
+
+  it('finds sts:AssumeRole on an administrator role that trusts the account root', () => {
+    const findings = run(rule, {
+      principals: [
+        { name: 'dev', kind: 'user', policies: [doc(allow('sts:AssumeRole', roleArn('admin')))] },
+        { name: 'admin', trust: rootTrust, policies: [doc(allow('*'))] },
+        { name: 'bystander', kind: 'user', policies: [doc(allow('s3:GetObject'))] },
+      ],
+    });
+    expect(about(findings, 'dev')[0].message).toContain('user/dev → assume role/admin');
+    expect(about(findings, 'bystander')).toEqual([]);
+  });
+
+  it('finds a principal named in an administrator role’s trust, with no sts grant of its own', () => {
+    const userArn = 'arn:aws:iam::111122223333:user/named';
+    const trust = doc({ Effect: 'Allow', Principal: { AWS: userArn }, Action: 'sts:AssumeRole' });
+    const findings = run(rule, {
+      principals: [
+        { name: 'named', kind: 'user', policies: [doc(allow('s3:GetObject'))] },
+        { name: 'admin', trust, policies: [doc(allow('*'))] },
+      ],
+    });
+    expect(about(findings, 'named')[0]).toMatchObject({ severity: 'high' });
+    expect(about(findings, 'named')[0].message).toContain('user/named → assume role/admin');
   });
 
   it('shows the enabling statements as evidence', () => {
-    const [finding] = run(rule, { principals: [{ name: 'p', policies: [doc(allow('iam:CreatePolicyVersion'))] }] });
+    const [finding] = runWithTargets(['iam:CreatePolicyVersion'], 'role');
     expect(finding.evidence[0]).toMatchObject({ policyKind: 'inline', statementIndex: 0 });
   });
 

@@ -1,0 +1,711 @@
+// Builds the access graph of one account or a whole organization snapshot: every edge decided by the
+// evaluator (identity ∩ boundary ∩ SCPs, minus denies) and, for roles, by the trust policy; escalation paths
+// resolved against the roles, users, groups and policies that exist. Pure: no I/O.
+import type { Catalog, CatalogAction } from '../../catalog/types';
+import { compileAccount } from '../evaluate';
+import type { ActionDecision, CompiledAccount, CompiledPrincipal, RequestContext } from '../evaluate/types';
+import { NO, YES } from '../evaluate/tri';
+import type { Evidence } from '../findings';
+import type { AccountSnapshot, Principal } from '../sources/snapshot';
+import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
+import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
+import { combine, statementEvidence, union, type Combined } from './evidence';
+import { AccessGraph, type HalfEdge } from './graph';
+import { PATH_RESOLUTIONS, type PathResolution, type RewriteTarget } from './resolutions';
+import { resolveTargets, TargetIndex, type Resolved } from './targets';
+import {
+  answerConditions,
+  callerFacts,
+  partyIncludes,
+  roleTrust,
+  trustDenies,
+  type ConditionFacts,
+  type TrustGrant,
+} from './trust';
+import type { EdgeKind } from './types';
+
+export interface GraphAccount {
+  readonly snapshot: AccountSnapshot;
+  readonly account: CompiledAccount;
+}
+
+export interface GraphOptions {
+  readonly catalog: Catalog;
+  /** Date conditions are answered at this time. @default new Date() */
+  readonly now?: Date;
+  /** Organization id of an account, for aws:PrincipalOrgID in trust policies. @default unknown */
+  readonly organizationOf?: (accountId: string) => string | undefined;
+}
+
+const ASSUME = 'sts:AssumeRole';
+const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
+
+/** The request context every graph question starts from: the audit time for date conditions. */
+export function auditTimeContext(now: Date): RequestContext {
+  const iso = now.toISOString();
+  return {
+    contextKeys: {
+      'aws:currenttime': [iso],
+      'aws:tokenissuetime': [iso],
+      'aws:epochtime': [String(Math.floor(now.getTime() / 1000))],
+    },
+  };
+}
+
+interface AccountIndex {
+  readonly graph: GraphAccount;
+  readonly accountId: string;
+  readonly principals: readonly Principal[];
+  readonly byArn: ReadonlyMap<string, Principal>;
+  readonly groupsByName: ReadonlyMap<string, Principal>;
+  /** Non service-linked roles by the service principals their trust names. */
+  readonly serviceRoles: ReadonlyMap<string, { role: Principal; grant: TrustGrant }[]>;
+  readonly roles: TargetIndex;
+  readonly users: TargetIndex;
+  readonly groups: TargetIndex;
+  /** Customer managed policies of the account attached to someone, with their holders (users via groups too). */
+  readonly policyHolders: ReadonlyMap<string, string[]>;
+  readonly policies: TargetIndex;
+  readonly rolesWithBoundary: TargetIndex;
+  readonly usersWithBoundary: TargetIndex;
+}
+
+function indexAccount(graph: GraphAccount): AccountIndex {
+  const { snapshot } = graph;
+  const principals = snapshot.principals.filter((p) => p.kind !== 'group');
+  const groups = snapshot.principals.filter((p) => p.kind === 'group');
+  const groupsByName = new Map(groups.map((g) => [g.name, g]));
+  const serviceRoles = new Map<string, { role: Principal; grant: TrustGrant }[]>();
+  for (const role of principals) {
+    if (role.kind !== 'role' || role.serviceLinked) continue;
+    for (const grant of roleTrust(snapshot, role).grants) {
+      if (grant.party.kind !== 'service') continue;
+      const list = serviceRoles.get(grant.party.service) ?? [];
+      if (!list.some((entry) => entry.role === role)) list.push({ role, grant });
+      serviceRoles.set(grant.party.service, list);
+    }
+  }
+  const awsManaged = new Set(snapshot.managedPolicies.filter((p) => p.awsManaged).map((p) => p.arn));
+  const policyHolders = new Map<string, string[]>();
+  const hold = (policyArn: string, holder: string) => {
+    // AWS managed policies cannot be changed by anyone in the account.
+    if (awsManaged.has(policyArn) || /^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn)) return;
+    const list = policyHolders.get(policyArn) ?? [];
+    if (!list.includes(holder)) list.push(holder);
+    policyHolders.set(policyArn, list);
+  };
+  for (const principal of principals) {
+    for (const arn of principal.managedPolicyArns) hold(arn, principal.arn);
+    for (const name of principal.groups) {
+      for (const arn of groupsByName.get(name)?.managedPolicyArns ?? []) hold(arn, principal.arn);
+    }
+  }
+  const live = principals.filter((p) => !p.serviceLinked);
+  return {
+    graph,
+    accountId: snapshot.accountId,
+    principals,
+    byArn: new Map(principals.map((p) => [p.arn, p])),
+    groupsByName,
+    serviceRoles,
+    roles: new TargetIndex(live.filter((p) => p.kind === 'role').map((p) => p.arn)),
+    users: new TargetIndex(live.filter((p) => p.kind === 'user').map((p) => p.arn)),
+    groups: new TargetIndex(groups.map((g) => g.arn)),
+    policyHolders,
+    policies: new TargetIndex(policyHolders.keys()),
+    rolesWithBoundary: new TargetIndex(
+      live.filter((p) => p.kind === 'role' && p.permissionsBoundaryArn).map((p) => p.arn),
+    ),
+    usersWithBoundary: new TargetIndex(
+      live.filter((p) => p.kind === 'user' && p.permissionsBoundaryArn).map((p) => p.arn),
+    ),
+  };
+}
+
+function half(kind: EdgeKind, actions: readonly string[], combined: Combined, extra: Partial<HalfEdge> = {}): HalfEdge {
+  return {
+    kind,
+    actions,
+    decision: combined.decision,
+    dependsOn: combined.dependsOn,
+    evidence: combined.evidence,
+    ...extra,
+  };
+}
+
+/** Builds the graph. See the module comment; `graph.edgeCount` grows with principals plus targets. */
+export function buildAccessGraph(accounts: readonly GraphAccount[], options: GraphOptions): AccessGraph {
+  return new GraphBuilder(accounts, options).build();
+}
+
+class GraphBuilder {
+  private readonly graph = new AccessGraph();
+  private readonly indexes: AccountIndex[];
+  private readonly byArn = new Map<string, { principal: Principal; index: AccountIndex }>();
+  private readonly facts: ConditionFacts;
+  private readonly time: RequestContext;
+  private readonly pathActions: CatalogAction[];
+  /** Trust grants naming one principal (or its role sessions), by the principal's ARN. */
+  private readonly named = new Map<string, TrustGrant[]>();
+  /** Trust grants of an account (root or id) without conditions on the caller, by trusted account. */
+  private readonly accountGrants = new Map<string, TrustGrant[]>();
+  /** Trust grants decided per caller: conditions on the caller, or everyone. */
+  private readonly perCaller = new Map<string, TrustGrant[]>();
+  private readonly everyone: TrustGrant[] = [];
+  private readonly writeActions: CatalogAction[];
+  private readonly writeKinds = new Map<CompiledPrincipal, Uint8Array>();
+  private readonly hubTargets = new Map<string, TargetIndex>();
+
+  constructor(
+    accounts: readonly GraphAccount[],
+    private readonly options: GraphOptions,
+  ) {
+    const now = options.now ?? new Date();
+    this.facts = { now, organizationOf: options.organizationOf };
+    this.time = auditTimeContext(now);
+    this.indexes = accounts.map(indexAccount);
+    const names = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));
+    this.pathActions = [...names].map((n) => options.catalog.get(n)).filter((a): a is CatalogAction => !!a);
+    this.writeActions = options.catalog.actions.filter((a) => WRITE_LEVELS.has(a.accessLevel));
+  }
+
+  build(): AccessGraph {
+    for (const index of this.indexes) {
+      for (const principal of index.principals) {
+        this.byArn.set(principal.arn, { principal, index });
+        this.graph.node(principal.arn);
+      }
+    }
+    this.indexTrust();
+    for (const index of this.indexes) {
+      for (const principal of index.principals) {
+        if (principal.serviceLinked) continue;
+        const compiled = index.graph.account.principal(principal.arn);
+        if (!compiled) continue;
+        this.assumeEdges(principal, compiled, index);
+        this.pathEdges(principal, compiled, index);
+      }
+    }
+    return this.graph;
+  }
+
+  private indexTrust(): void {
+    for (const index of this.indexes) {
+      for (const role of index.principals) {
+        if (role.kind !== 'role' || role.serviceLinked) continue;
+        for (const grant of roleTrust(index.graph.snapshot, role).grants) {
+          const party = grant.party;
+          if (party.kind === 'principal') push(this.named, party.arn, grant);
+          else if (party.kind === 'role-session') {
+            const caller = this.roleNamed(party.accountId, party.roleName);
+            if (caller) push(this.named, caller, grant);
+          } else if (party.kind === 'account') {
+            // A trust with Deny statements, or conditions on the caller, is decided caller by caller.
+            const perCaller = grant.callerConditions || roleTrust(index.graph.snapshot, role).denies.length > 0;
+            push(perCaller ? this.perCaller : this.accountGrants, party.accountId, grant);
+          } else if (party.kind === 'everyone') this.everyone.push(grant);
+        }
+      }
+    }
+  }
+
+  private roleNamed(accountId: string, name: string): string | undefined {
+    const index = this.indexes.find((i) => i.accountId === accountId);
+    return index?.principals.find((p) => p.kind === 'role' && p.name === name)?.arn;
+  }
+
+  // ---- sts:AssumeRole
+
+  private assumeEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
+    const caller = callerFacts(principal, index.accountId);
+    const general = compiled.decide(ASSUME, this.time);
+    // Trusts that name the caller: in its own account no sts grant of its own is needed.
+    for (const grant of this.named.get(principal.arn) ?? []) {
+      const sameAccount = grant.roleAccountId === index.accountId;
+      const identity = sameAccount
+        ? this.namedIdentity(principal, index, grant.role.arn)
+        : general.decision === 'denied'
+          ? undefined
+          : compiled.decide(ASSUME, { ...this.time, resourceArn: grant.role.arn });
+      this.assumeVia(principal.arn, caller, grant, identity, sameAccount);
+    }
+    if (general.decision === 'denied') return;
+    // Trusts of the caller's account, decided alike for every caller of it: through one hub.
+    const grants = this.accountGrants.get(index.accountId) ?? [];
+    if (grants.length)
+      this.assumeThroughHub(`hub:assume:${index.accountId}`, principal.arn, caller, compiled, general, grants);
+    // Trusts decided per caller.
+    for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...this.everyone]) {
+      if (grant.role.arn === principal.arn) continue;
+      const identity = compiled.decide(ASSUME, { ...this.time, resourceArn: grant.role.arn });
+      this.assumeVia(principal.arn, caller, grant, identity, false);
+    }
+  }
+
+  /** One edge from the caller to a role, when the trust and the caller's own side both let it through. */
+  private assumeVia(
+    from: string,
+    caller: ReturnType<typeof callerFacts>,
+    grant: TrustGrant,
+    identity: ActionDecision | undefined,
+    namedInSameAccount: boolean,
+  ): void {
+    if (!identity || identity.decision === 'denied') return;
+    const trust = this.trustSide(caller, grant);
+    if (!trust) return;
+    const combined = combine([identity], false, trust.evidence);
+    const dependsOn = union(combined.dependsOn, trust.dependsOn);
+    const decision = combined.decision === 'allowed' && trust.dependsOn.length === 0 ? 'allowed' : 'depends';
+    const notes: Evidence[] = namedInSameAccount
+      ? [
+          {
+            policy: `${grant.role.arn} trust`,
+            policyKind: 'trust',
+            note: 'names the caller in its own account: no sts grant needed',
+          },
+        ]
+      : [];
+    this.graph.link(this.graph.node(from), this.graph.node(grant.role.arn), {
+      kind: 'assume-role',
+      actions: [ASSUME],
+      decision,
+      dependsOn,
+      evidence: [...combined.evidence, ...notes],
+    });
+  }
+
+  /** The trust policy's answer for this caller: undefined when it never lets the caller in. */
+  private trustSide(
+    caller: ReturnType<typeof callerFacts>,
+    grant: TrustGrant,
+  ): { dependsOn: readonly string[]; evidence: readonly Evidence[] } | undefined {
+    if (!partyIncludes(grant.party, caller)) return undefined;
+    const answer = answerConditions(grant.statement, caller, this.facts, grant.roleAccountId);
+    if (answer.tri === NO) return undefined;
+    const trust = roleTrust(this.byArn.get(grant.role.arn)!.index.graph.snapshot, grant.role);
+    const denied = trustDenies(trust, caller, this.facts, grant.roleAccountId);
+    if (denied.tri === YES) return undefined;
+    const dependsOn = union(answer.dependsOn, denied.dependsOn);
+    if (grant.party.kind === 'role-session') dependsOn.push('role session name');
+    return { dependsOn, evidence: [grant.evidence] };
+  }
+
+  /**
+   * A caller that a same-account trust names: its identity policies need not allow sts:AssumeRole, but
+   * explicit denies and SCPs still apply, and a role's boundary still does (IAM User Guide, policy
+   * evaluation: a resource policy naming a user ARN is not limited by the user's boundary; naming a role ARN
+   * is). Decided on the caller with an added identity Allow.
+   */
+  private readonly withAssumeGrant = new Map<string, CompiledPrincipal | undefined>();
+
+  private namedIdentity(principal: Principal, index: AccountIndex, roleArn: string): ActionDecision | undefined {
+    if (!this.withAssumeGrant.has(principal.arn)) {
+      const snapshot = index.graph.snapshot;
+      const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);
+      const probe: Principal = {
+        ...principal,
+        inlinePolicies: [
+          ...principal.inlinePolicies,
+          {
+            name: 'leash-graph-named-in-trust',
+            document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ASSUME, Resource: '*' }] },
+          },
+        ],
+      };
+      const compiled = compileAccount({ ...snapshot, principals: [probe, ...groups] }, this.options.catalog);
+      this.withAssumeGrant.set(principal.arn, compiled.principal(principal.arn));
+    }
+    const probe = this.withAssumeGrant.get(principal.arn);
+    if (!probe) return undefined;
+    const decision = probe.decide(ASSUME, { ...this.time, resourceArn: roleArn });
+    if (decision.decision === 'denied' && decision.blockedAt === 'boundary' && principal.kind === 'user') {
+      return { ...decision, decision: 'allowed', blockedAt: undefined, allowedBy: [] };
+    }
+    // The added statement is not evidence: the trust policy is.
+    return {
+      ...decision,
+      allowedBy: decision.allowedBy.filter((ref) => ref.policy !== 'inline:leash-graph-named-in-trust'),
+    };
+  }
+
+  private assumeThroughHub(
+    hubName: string,
+    from: string,
+    caller: ReturnType<typeof callerFacts>,
+    compiled: CompiledPrincipal,
+    general: ActionDecision,
+    grants: readonly TrustGrant[],
+  ): void {
+    const ensureHub = () => {
+      const fresh = !this.graph.hasHub(hubName);
+      const hub = this.graph.node(hubName, true);
+      if (fresh) {
+        for (const grant of grants) {
+          // Conditions here never read the caller: answered once, with no caller.
+          const answer = answerConditions(grant.statement, undefined, this.facts, grant.roleAccountId);
+          if (answer.tri === NO) continue;
+          this.graph.link(hub, this.graph.node(grant.role.arn), {
+            kind: 'assume-role',
+            actions: [ASSUME],
+            decision: answer.tri === YES ? 'allowed' : 'depends',
+            dependsOn: answer.dependsOn,
+            evidence: [grant.evidence],
+          });
+        }
+      }
+      return hub;
+    };
+    const resolved = resolveTargets(
+      compiled,
+      ASSUME,
+      this.time,
+      this.targetsOf(
+        hubName,
+        grants.map((g) => g.role.arn),
+      ),
+      general,
+    );
+    if (resolved.scope === 'any') {
+      // Trust denies that name this caller are rare: those roles are decided on their own instead.
+      this.graph.link(this.graph.node(from), ensureHub(), half('assume-role', [ASSUME], combine([resolved.decision])));
+      return;
+    }
+    if (resolved.scope === 'some') {
+      for (const target of resolved.targets) {
+        for (const grant of grants)
+          if (grant.role.arn === target.arn) this.assumeVia(from, caller, grant, target.decision, false);
+      }
+    }
+  }
+
+  /** The sorted targets of a hub, made once (callers share them). */
+  private targetsOf(hubName: string, arns: readonly string[]): TargetIndex {
+    let targets = this.hubTargets.get(hubName);
+    if (!targets) {
+      targets = new TargetIndex(arns);
+      this.hubTargets.set(hubName, targets);
+    }
+    return targets;
+  }
+
+  // ---- escalation paths
+
+  private pathEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
+    const decisions = new Map<string, ActionDecision>();
+    for (const decision of compiled.decideMany(this.pathActions, this.time)) {
+      if (decision.decision !== 'denied') decisions.set(decision.action.toLowerCase(), decision);
+    }
+    if (decisions.size === 0) return;
+    const selves: SelfEscalation[] = [];
+    const rewrites: Rewrite[] = [];
+    for (const path of ESCALATION_PATHS) {
+      const held = path.actions.map((a) => decisions.get(a.toLowerCase()));
+      if (held.some((d) => d === undefined)) continue;
+      const resolution = PATH_RESOLUTIONS[path.id] as PathResolution | undefined;
+      const heldDecisions = held as ActionDecision[];
+      if (!resolution) {
+        selves.push(
+          this.self(path, 'itself (path not resolved against targets)', heldDecisions, true, { unresolved: true }),
+        );
+        continue;
+      }
+      switch (resolution.kind) {
+        case 'pass-role':
+        case 'run-code':
+          this.serviceEdges(principal, compiled, index, path, resolution, heldDecisions);
+          break;
+        case 'credentials':
+          this.targetEdges(principal, compiled, index, path, 'credentials', index.users, heldDecisions);
+          break;
+        case 'trust-rewrite':
+          this.targetEdges(principal, compiled, index, path, 'trust-rewrite', index.roles, heldDecisions);
+          break;
+        case 'new-role':
+          selves.push(this.self(path, 'a new role', heldDecisions, true));
+          break;
+        case 'rewrite':
+          this.rewrite(principal, compiled, index, path, resolution.target, heldDecisions, selves, rewrites);
+          break;
+      }
+    }
+    this.graph.setSelfEscalations(principal.arn, selves);
+    this.graph.setRewrites(principal.arn, rewrites);
+  }
+
+  private self(
+    path: EscalationPath,
+    target: string,
+    decisions: readonly ActionDecision[],
+    chosenResource: boolean,
+    extra: { unresolved?: boolean; needs?: string } = {},
+  ): SelfEscalation {
+    const combined = combine(decisions, chosenResource);
+    return {
+      pathId: path.id,
+      description: path.description,
+      actions: path.actions,
+      target,
+      decision: combined.decision,
+      dependsOn: combined.dependsOn,
+      evidence: combined.evidence,
+      ...extra,
+    };
+  }
+
+  /** PassRole to a service, or code run on its existing compute: edges to the roles that trust the service. */
+  private serviceEdges(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    path: EscalationPath,
+    resolution: Extract<PathResolution, { kind: 'pass-role' | 'run-code' }>,
+    held: readonly ActionDecision[],
+  ): void {
+    const others = held.filter((d) => d.action.toLowerCase() !== 'iam:passrole');
+    for (const service of resolution.services) {
+      const targets = (index.serviceRoles.get(service) ?? []).filter(
+        ({ role }) =>
+          !resolution.instanceProfile || role.instanceProfiles === undefined || role.instanceProfiles.length > 0,
+      );
+      if (targets.length === 0) continue;
+      const hubName = `hub:${path.id}:${service}:${index.accountId}`;
+      const needsOf = (role: Principal): string | undefined => {
+        const needs: string[] = [];
+        if (resolution.needs) needs.push(resolution.needs);
+        if (resolution.instanceProfile && role.instanceProfiles === undefined)
+          needs.push('an instance profile that holds the role');
+        return needs.length ? needs.join('; ') : undefined;
+      };
+      const targetHalf = (role: Principal, grant: TrustGrant): HalfEdge | undefined => {
+        const answer = answerConditions(grant.statement, undefined, this.facts, grant.roleAccountId);
+        if (answer.tri === NO) return undefined;
+        const needs = needsOf(role);
+        return {
+          kind: resolution.kind,
+          actions: path.actions,
+          pathId: path.id,
+          decision: answer.tri === YES ? 'allowed' : 'depends',
+          dependsOn: answer.dependsOn,
+          ...(needs ? { needs } : {}),
+          evidence: [grant.evidence],
+        };
+      };
+      let resolved: Resolved;
+      if (resolution.kind === 'pass-role') {
+        const context: RequestContext = {
+          contextKeys: { ...this.time.contextKeys, 'iam:passedtoservice': [service] },
+        };
+        resolved = resolveTargets(
+          compiled,
+          'iam:PassRole',
+          context,
+          this.targetsOf(
+            hubName,
+            targets.map((t) => t.role.arn),
+          ),
+        );
+      } else {
+        // Which function, stack or instance is the caller's to pick among those that exist: not a condition.
+        resolved = { scope: 'any', decision: others[0] };
+      }
+      const callerSide = (extra: ActionDecision | undefined): HalfEdge => {
+        const combined = combine(extra ? [...others, extra] : others, true);
+        return half(resolution.kind, path.actions, combined, { pathId: path.id });
+      };
+      if (resolved.scope === 'none') continue;
+      if (resolved.scope === 'any') {
+        const fresh = !this.graph.hasHub(hubName);
+        const hub = this.graph.node(hubName, true);
+        if (fresh) {
+          for (const { role, grant } of targets) {
+            const out = targetHalf(role, grant);
+            if (out) this.graph.link(hub, this.graph.node(role.arn), out);
+          }
+        }
+        this.graph.link(
+          this.graph.node(principal.arn),
+          hub,
+          callerSide(resolution.kind === 'pass-role' ? resolved.decision : undefined),
+        );
+        continue;
+      }
+      for (const target of resolved.targets) {
+        const entry = targets.find((t) => t.role.arn === target.arn)!;
+        const out = targetHalf(entry.role, entry.grant);
+        if (!out) continue;
+        const caller = callerSide(target.decision);
+        this.graph.link(this.graph.node(principal.arn), this.graph.node(target.arn), {
+          ...out,
+          decision: caller.decision === 'allowed' && out.decision === 'allowed' ? 'allowed' : 'depends',
+          dependsOn: union(caller.dependsOn, out.dependsOn),
+          evidence: [...caller.evidence, ...out.evidence],
+        });
+      }
+    }
+  }
+
+  /** Edges to other users (credentials) or roles (trust rewrite) that an IAM write on them hands over. */
+  private targetEdges(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    path: EscalationPath,
+    kind: EdgeKind,
+    targets: TargetIndex,
+    held: readonly ActionDecision[],
+  ): void {
+    const iamAction = path.actions[0];
+    const others = held.filter((d) => d.action.toLowerCase() !== iamAction.toLowerCase());
+    const resolved = resolveTargets(compiled, iamAction, this.time, targets, held[0]);
+    if (resolved.scope === 'none') return;
+    const from = this.graph.node(principal.arn);
+    if (resolved.scope === 'any') {
+      const hubName = `hub:${path.id}:${index.accountId}`;
+      const fresh = !this.graph.hasHub(hubName);
+      const hub = this.graph.node(hubName, true);
+      if (fresh) {
+        for (const arn of targets.all()) {
+          this.graph.link(hub, this.graph.node(arn), {
+            kind,
+            actions: path.actions,
+            decision: 'allowed',
+            dependsOn: [],
+            evidence: [],
+          });
+        }
+      }
+      this.graph.link(
+        from,
+        hub,
+        half(kind, path.actions, combine([resolved.decision, ...others], true), { pathId: path.id }),
+      );
+      return;
+    }
+    for (const target of resolved.targets) {
+      if (target.arn === principal.arn) continue;
+      this.graph.link(
+        from,
+        this.graph.node(target.arn),
+        half(kind, path.actions, combine([target.decision, ...others], true), { pathId: path.id }),
+      );
+    }
+  }
+
+  // ---- IAM writes on permissions
+
+  private rewrite(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    path: EscalationPath,
+    target: RewriteTarget,
+    held: readonly ActionDecision[],
+    selves: SelfEscalation[],
+    rewrites: Rewrite[],
+  ): void {
+    const action = path.actions[0];
+    const others = held.slice(1);
+    const ownGroups = principal.groups.map((n) => index.groupsByName.get(n)?.arn).filter((a): a is string => !!a);
+    const needs = target === 'policy-version' ? 'an older version of the policy that grants more' : undefined;
+    let targets: TargetIndex;
+    let own: string[];
+    switch (target) {
+      case 'role':
+        targets = index.roles;
+        own = principal.kind === 'role' ? [principal.arn] : [];
+        break;
+      case 'user':
+        targets = index.users;
+        own = principal.kind === 'user' ? [principal.arn] : [];
+        break;
+      case 'group':
+        targets = index.groups;
+        own = ownGroups;
+        break;
+      case 'managed-policy':
+      case 'policy-version':
+        targets = index.policies;
+        own = [...index.policyHolders].filter(([, holders]) => holders.includes(principal.arn)).map(([arn]) => arn);
+        break;
+      case 'group-membership':
+        targets = index.groups;
+        own =
+          principal.kind === 'user'
+            ? index.groups.all().filter((arn) => !ownGroups.includes(arn) && this.groupGrantsMore(index, arn, compiled))
+            : [];
+        break;
+      case 'role-boundary':
+        targets = index.rolesWithBoundary;
+        own = principal.kind === 'role' && principal.permissionsBoundaryArn ? [principal.arn] : [];
+        break;
+      case 'user-boundary':
+        targets = index.usersWithBoundary;
+        own = principal.kind === 'user' && principal.permissionsBoundaryArn ? [principal.arn] : [];
+        break;
+    }
+    const resolved = resolveTargets(compiled, action, this.time, targets, held[0]);
+    if (resolved.scope === 'none') return;
+    const decisionFor = (arn: string): ActionDecision | undefined =>
+      resolved.scope === 'any' ? resolved.decision : resolved.targets.find((t) => t.arn === arn)?.decision;
+    // In place: the first of its own targets the write is allowed on.
+    let best: SelfEscalation | undefined;
+    for (const arn of own) {
+      const decision = decisionFor(arn);
+      if (!decision) continue;
+      const candidate = this.self(
+        path,
+        arn === principal.arn ? 'itself' : arn,
+        [decision, ...others],
+        false,
+        needs ? { needs } : {},
+      );
+      if (!best || (best.decision !== 'allowed' && candidate.decision === 'allowed')) best = candidate;
+    }
+    if (best) selves.push(best);
+    // On others: the principals (or the policies, groups) whose permissions it can change.
+    const otherTargets = (resolved.scope === 'any' ? targets.all() : resolved.targets.map((t) => t.arn)).filter(
+      (arn) => arn !== principal.arn && !own.includes(arn),
+    );
+    if (otherTargets.length === 0) return;
+    const first = decisionFor(otherTargets[0])!;
+    const combined = combine([first, ...others], false);
+    rewrites.push({
+      pathId: path.id,
+      description: path.description,
+      actions: path.actions,
+      targets: otherTargets.slice(0, REWRITE_SAMPLE),
+      count: otherTargets.length,
+      decision: combined.decision,
+      dependsOn: combined.dependsOn,
+      ...(needs ? { needs } : {}),
+      evidence: combined.evidence,
+    });
+  }
+
+  /** Whether the group allows a write-level action the principal cannot do (joining it gains something). */
+  private groupGrantsMore(index: AccountIndex, groupArn: string, principal: CompiledPrincipal): boolean {
+    const group = index.graph.account.principal(groupArn);
+    if (!group) return false;
+    const theirs = this.kindsOf(group);
+    const mine = this.kindsOf(principal);
+    for (let i = 0; i < theirs.length; i++) if (theirs[i] !== 0 && mine[i] === 0) return true;
+    return false;
+  }
+
+  private kindsOf(principal: CompiledPrincipal): Uint8Array {
+    let kinds = this.writeKinds.get(principal);
+    if (!kinds) {
+      kinds = principal.decisionKinds(this.writeActions, this.time);
+      this.writeKinds.set(principal, kinds);
+    }
+    return kinds;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export { statementEvidence };

@@ -1,0 +1,505 @@
+// Known IAM privilege-escalation paths as data: a principal holding every action of a path can raise its own
+// permissions (or take over another principal's). A path lists the actions the attack cannot do without, not the
+// discovery calls (List*, Describe*) that merely make it easier. A documented variant that only adds actions to a
+// path already listed, for the same attack, is left out: it could never change whether the rule fires. The
+// "create a resource with a passed role" and "abuse an existing resource's role" forms of one service are both kept:
+// the first lets the principal pick the role, the second depends on what already runs in the account.
+// Sources: AWS IAM User Guide; Rhino Security Labs, "AWS IAM Privilege Escalation – Methods and Mitigation"
+// (2018, part 2 2019) and Pacu's iam__privesc_scan (github.com/RhinoSecurityLabs/pacu); Bishop Fox iam-vulnerable
+// (github.com/BishopFox/iam-vulnerable); DataDog pathfinding.cloud (github.com/DataDog/pathfinding.cloud,
+// data/paths/aws/<service>/<id>.yaml: the ids quoted below); NCC Group PMapper edge checkers
+// (github.com/nccgroup/PMapper, principalmapper/graphing/*_edges.py); Prowler's privilege_escalation.py
+// (github.com/prowler-cloud/prowler, prowler/providers/aws/services/iam/lib); Salesforce cloudsplaining
+// PRIVILEGE_ESCALATION_METHODS (github.com/salesforce/cloudsplaining, cloudsplaining/shared/constants.py).
+
+export interface EscalationPath {
+  /** Stable id used in details, suppressions and docs. */
+  readonly id: string;
+  /** Every one is needed. */
+  readonly actions: readonly string[];
+  readonly description: string;
+  /** The target is another principal (credentials of someone else): checked against another user's ARN. */
+  readonly targetsOtherUser?: boolean;
+}
+
+export const ESCALATION_PATHS: readonly EscalationPath[] = [
+  {
+    id: 'create-policy-version',
+    actions: ['iam:CreatePolicyVersion'],
+    description: 'write a new default version of a managed policy attached to itself, granting anything',
+  },
+  {
+    id: 'set-default-policy-version',
+    actions: ['iam:SetDefaultPolicyVersion'],
+    description: 'switch a managed policy to an older, broader version',
+  },
+  { id: 'attach-user-policy', actions: ['iam:AttachUserPolicy'], description: 'attach AdministratorAccess to a user' },
+  {
+    id: 'attach-group-policy',
+    actions: ['iam:AttachGroupPolicy'],
+    description: 'attach AdministratorAccess to its group',
+  },
+  {
+    id: 'attach-role-policy',
+    actions: ['iam:AttachRolePolicy'],
+    description: 'attach AdministratorAccess to a role it can use',
+  },
+  {
+    id: 'put-user-policy',
+    actions: ['iam:PutUserPolicy'],
+    description: 'write an inline policy granting anything to a user',
+  },
+  { id: 'put-group-policy', actions: ['iam:PutGroupPolicy'], description: 'write an inline policy on its group' },
+  { id: 'put-role-policy', actions: ['iam:PutRolePolicy'], description: 'write an inline policy on a role it can use' },
+  { id: 'add-user-to-group', actions: ['iam:AddUserToGroup'], description: 'join a more privileged group' },
+  {
+    id: 'create-access-key',
+    actions: ['iam:CreateAccessKey'],
+    description: 'create access keys for another user and act as that user',
+    targetsOtherUser: true,
+  },
+  {
+    id: 'create-login-profile',
+    actions: ['iam:CreateLoginProfile'],
+    description: 'set a console password for another user and sign in as that user',
+    targetsOtherUser: true,
+  },
+  {
+    id: 'update-login-profile',
+    actions: ['iam:UpdateLoginProfile'],
+    description: "reset another user's console password",
+    targetsOtherUser: true,
+  },
+  {
+    id: 'update-assume-role-policy',
+    actions: ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
+    description: "rewrite a privileged role's trust policy to trust itself, then assume it",
+  },
+  {
+    id: 'delete-role-permissions-boundary',
+    actions: ['iam:DeleteRolePermissionsBoundary'],
+    description: 'remove the permissions boundary from a role (its own included)',
+  },
+  {
+    id: 'put-role-permissions-boundary',
+    actions: ['iam:PutRolePermissionsBoundary'],
+    description: "replace a role's permissions boundary with a permissive policy",
+  },
+  {
+    id: 'delete-user-permissions-boundary',
+    actions: ['iam:DeleteUserPermissionsBoundary'],
+    description: 'remove the permissions boundary from a user',
+  },
+  {
+    id: 'put-user-permissions-boundary',
+    actions: ['iam:PutUserPermissionsBoundary'],
+    description: "replace a user's permissions boundary",
+  },
+  {
+    id: 'passrole-ec2',
+    actions: ['iam:PassRole', 'ec2:RunInstances'],
+    description: 'launch an instance with a privileged instance profile and use its credentials',
+  },
+  {
+    id: 'passrole-lambda-invoke',
+    actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'],
+    description: 'create a function running as a privileged role and invoke it',
+  },
+  {
+    id: 'passrole-lambda-event-source',
+    actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'],
+    description: 'create a function running as a privileged role, triggered by an event source',
+  },
+  {
+    id: 'lambda-update-function-code',
+    actions: ['lambda:UpdateFunctionCode'],
+    description: 'replace the code of a function that runs as a privileged role',
+  },
+  {
+    id: 'passrole-glue-dev-endpoint',
+    actions: ['iam:PassRole', 'glue:CreateDevEndpoint'],
+    description: 'create a Glue development endpoint with a privileged role and log in to it',
+  },
+  {
+    id: 'glue-update-dev-endpoint',
+    actions: ['glue:UpdateDevEndpoint'],
+    description: 'add an SSH key to an existing Glue endpoint and use its role',
+  },
+  {
+    id: 'passrole-cloudformation',
+    actions: ['iam:PassRole', 'cloudformation:CreateStack'],
+    description: 'create a stack whose service role does what the principal may not',
+  },
+  {
+    id: 'cloudformation-update-stack',
+    actions: ['cloudformation:UpdateStack'],
+    description: "change (or replace) any resource through an existing stack's privileged service role",
+  },
+  {
+    id: 'passrole-datapipeline',
+    actions: [
+      'iam:PassRole',
+      'datapipeline:CreatePipeline',
+      'datapipeline:PutPipelineDefinition',
+      'datapipeline:ActivatePipeline',
+    ],
+    description: 'run commands through a data pipeline with a privileged role',
+  },
+  {
+    id: 'passrole-sagemaker-notebook',
+    actions: ['iam:PassRole', 'sagemaker:CreateNotebookInstance', 'sagemaker:CreatePresignedNotebookInstanceUrl'],
+    description: 'open a notebook instance that runs as a privileged role',
+  },
+  {
+    id: 'passrole-codebuild',
+    actions: ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuild'],
+    description: 'run a build with a privileged service role',
+  },
+  {
+    id: 'passrole-ecs',
+    actions: ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:RunTask'],
+    description: 'run a task whose task role is privileged',
+  },
+  {
+    id: 'ssm-send-command',
+    actions: ['ssm:SendCommand'],
+    description: 'run commands on instances and use their instance-profile credentials',
+  },
+  {
+    id: 'create-role-and-pass',
+    actions: ['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole'],
+    description: 'create a new role (without a boundary), make it an administrator and assume it',
+  },
+  // ---- IAM
+  {
+    // pathfinding.cloud iam-012; Prowler; cloudsplaining UpdateRolePolicyToAssumeIt. A trust policy that names the
+    // principal's own ARN lets it assume the role in the same account without any sts:AssumeRole grant of its own.
+    // update-assume-role-policy above (Rhino's original form) now only adds to this one; it stays for its stable id.
+    id: 'update-assume-role-policy-naming-self',
+    actions: ['iam:UpdateAssumeRolePolicy'],
+    description: "rewrite a privileged role's trust policy to name itself, which needs no sts:AssumeRole grant",
+  },
+  // ---- Lambda
+  {
+    // Prowler; SigmaHQ "AWS Attached Malicious Lambda Layer" (privilege escalation)
+    id: 'lambda-update-function-configuration',
+    actions: ['lambda:UpdateFunctionConfiguration'],
+    description: 'attach its own layer to a function that runs as a privileged role, so the next run executes its code',
+  },
+  {
+    // pathfinding.cloud lambda-006; Pacu PassExistingRoleToNewLambdaThenInvokeCrossAccount; Prowler
+    id: 'passrole-lambda-add-permission',
+    actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:AddPermission'],
+    description: 'create a function running as a privileged role and open it to be invoked from an account it controls',
+  },
+  // ---- Glue
+  {
+    // pathfinding.cloud glue-003; Prowler
+    id: 'passrole-glue-job',
+    actions: ['iam:PassRole', 'glue:CreateJob', 'glue:StartJobRun'],
+    description: 'create a Glue job with a privileged role and run its script',
+  },
+  {
+    // pathfinding.cloud glue-004; Prowler
+    id: 'passrole-glue-job-trigger',
+    actions: ['iam:PassRole', 'glue:CreateJob', 'glue:CreateTrigger'],
+    description: 'create a Glue job with a privileged role and a trigger that starts it',
+  },
+  {
+    // pathfinding.cloud glue-005; Prowler
+    id: 'passrole-glue-update-job',
+    actions: ['iam:PassRole', 'glue:UpdateJob', 'glue:StartJobRun'],
+    description: "replace an existing Glue job's script and role, then run it",
+  },
+  {
+    // pathfinding.cloud glue-006; Prowler
+    id: 'passrole-glue-update-job-trigger',
+    actions: ['iam:PassRole', 'glue:UpdateJob', 'glue:CreateTrigger'],
+    description: "replace an existing Glue job's script and role, then schedule it with a trigger",
+  },
+  {
+    // pathfinding.cloud glue-007
+    id: 'passrole-glue-interactive-session',
+    actions: ['iam:PassRole', 'glue:CreateSession', 'glue:RunStatement'],
+    description: 'open a Glue interactive session as a privileged role and run code in it',
+  },
+  // ---- SageMaker
+  {
+    // pathfinding.cloud sagemaker-002; iam-vulnerable sageMakerCreateTrainingJob; Prowler
+    id: 'passrole-sagemaker-training-job',
+    actions: ['iam:PassRole', 'sagemaker:CreateTrainingJob'],
+    description: 'start a training job whose container runs as a privileged role',
+  },
+  {
+    // pathfinding.cloud sagemaker-003; iam-vulnerable sageMakerCreateProcessingJob; Prowler
+    id: 'passrole-sagemaker-processing-job',
+    actions: ['iam:PassRole', 'sagemaker:CreateProcessingJob'],
+    description: 'start a processing job whose container runs as a privileged role',
+  },
+  {
+    // pathfinding.cloud sagemaker-004; iam-vulnerable sageMakerCreatePresignedNotebookURL; Prowler
+    id: 'sagemaker-presigned-notebook-url',
+    actions: ['sagemaker:CreatePresignedNotebookInstanceUrl'],
+    description: "open the Jupyter terminal of an existing notebook instance and use its role's credentials",
+  },
+  {
+    // pathfinding.cloud sagemaker-005; Prowler
+    id: 'sagemaker-notebook-lifecycle-config',
+    actions: [
+      'sagemaker:CreateNotebookInstanceLifecycleConfig',
+      'sagemaker:StopNotebookInstance',
+      'sagemaker:UpdateNotebookInstance',
+      'sagemaker:StartNotebookInstance',
+    ],
+    description: 'give an existing notebook instance a start-up script of its own and restart it under its role',
+  },
+  // ---- CodeBuild
+  {
+    // pathfinding.cloud codebuild-002; Prowler
+    id: 'codebuild-start-build',
+    actions: ['codebuild:StartBuild'],
+    description: "start a build of an existing project with its own buildspec, running as the project's role",
+  },
+  {
+    // pathfinding.cloud codebuild-003; Prowler
+    id: 'codebuild-start-build-batch',
+    actions: ['codebuild:StartBuildBatch'],
+    description: "start a batch build of an existing project with its own buildspec, running as the project's role",
+  },
+  // ---- Systems Manager
+  {
+    // pathfinding.cloud ssm-001; iam-vulnerable ssmStartSession; Prowler
+    id: 'ssm-start-session',
+    actions: ['ssm:StartSession'],
+    description: 'open a shell on an instance and use its instance-profile credentials',
+  },
+  {
+    // pathfinding.cloud ssm-003
+    id: 'passrole-ssm-automation',
+    actions: ['iam:PassRole', 'ssm:CreateDocument', 'ssm:StartAutomationExecution'],
+    description: 'run an automation document of its own with a privileged role as the automation role',
+  },
+  // ---- EC2 and Auto Scaling
+  {
+    // iam-vulnerable ec2InstanceConnect; Prowler; cloudsplaining EC2InstanceConnectSendSSHPublicKey
+    id: 'ec2-instance-connect-ssh-key',
+    actions: ['ec2-instance-connect:SendSSHPublicKey'],
+    description: 'push an SSH key to an instance, log in and use its instance-profile credentials',
+  },
+  {
+    // pathfinding.cloud ec2-002; Prowler
+    id: 'ec2-modify-user-data',
+    actions: ['ec2:ModifyInstanceAttribute', 'ec2:StopInstances', 'ec2:StartInstances'],
+    description: "rewrite a stopped instance's user data and start it, running code under its instance profile",
+  },
+  {
+    // pathfinding.cloud ec2-004 and ec2-005; Prowler
+    id: 'ec2-launch-template-version',
+    actions: ['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'],
+    description: 'make a launch template with a privileged instance profile default to user data of its own',
+  },
+  {
+    // pathfinding.cloud ec2-003; Prowler
+    id: 'passrole-ec2-spot',
+    actions: ['iam:PassRole', 'ec2:RequestSpotInstances'],
+    description: 'request a spot instance with a privileged instance profile and use its credentials',
+  },
+  {
+    // PMapper autoscaling_edges; Prowler PassRole+CreateAutoScaling
+    id: 'passrole-autoscaling-launch-configuration',
+    actions: ['iam:PassRole', 'autoscaling:CreateLaunchConfiguration', 'autoscaling:CreateAutoScalingGroup'],
+    description: 'launch instances from a new launch configuration with a privileged instance profile',
+  },
+  {
+    // Prowler PassRole+UpdateAutoScaling
+    id: 'passrole-autoscaling-update-group',
+    actions: ['iam:PassRole', 'autoscaling:CreateLaunchConfiguration', 'autoscaling:UpdateAutoScalingGroup'],
+    description: 'point an existing Auto Scaling group at a new launch configuration with a privileged profile',
+  },
+  // ---- ECS
+  {
+    // pathfinding.cloud ecs-003; Prowler
+    id: 'passrole-ecs-service',
+    actions: ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:CreateService'],
+    description: 'create a service whose task role is privileged',
+  },
+  {
+    // pathfinding.cloud ecs-008; PMapper ecs_edges; Prowler
+    id: 'passrole-ecs-run-task-override',
+    actions: ['iam:PassRole', 'ecs:RunTask'],
+    description: 'run an existing task definition with its task role and command overridden',
+  },
+  {
+    // pathfinding.cloud ecs-009
+    id: 'passrole-ecs-start-task-override',
+    actions: ['iam:PassRole', 'ecs:StartTask'],
+    description: 'start an existing task definition on a container instance with its task role and command overridden',
+  },
+  {
+    // pathfinding.cloud ecs-006; Prowler
+    id: 'ecs-execute-command',
+    actions: ['ecs:ExecuteCommand', 'ecs:DescribeTasks'],
+    description: "open a shell in a running task and use its task role's credentials",
+  },
+  // ---- CloudFormation
+  {
+    // pathfinding.cloud cloudformation-005; Prowler
+    id: 'cloudformation-change-set',
+    actions: ['cloudformation:CreateChangeSet', 'cloudformation:ExecuteChangeSet'],
+    description: 'change any resource through a change set on an existing stack with a privileged service role',
+  },
+  {
+    // pathfinding.cloud cloudformation-003; Prowler
+    id: 'passrole-cloudformation-stack-set',
+    actions: ['iam:PassRole', 'cloudformation:CreateStackSet', 'cloudformation:CreateStackInstances'],
+    description: 'deploy a stack set whose administration role does what the principal may not',
+  },
+  {
+    // pathfinding.cloud cloudformation-004; Prowler
+    id: 'passrole-cloudformation-update-stack-set',
+    actions: ['iam:PassRole', 'cloudformation:UpdateStackSet'],
+    description: 'rewrite an existing stack set and deploy it with a privileged role',
+  },
+  // ---- App Runner, Batch, EMR and other compute services that run code as a role
+  {
+    // pathfinding.cloud apprunner-001; Prowler
+    id: 'passrole-apprunner',
+    actions: ['iam:PassRole', 'apprunner:CreateService'],
+    description: 'create an App Runner service whose instance role is privileged',
+  },
+  {
+    // pathfinding.cloud apprunner-002; Prowler
+    id: 'apprunner-update-service',
+    actions: ['apprunner:UpdateService'],
+    description: 'change the image or start command of an App Runner service that runs as a privileged role',
+  },
+  {
+    // pathfinding.cloud batch-001
+    id: 'passrole-batch-job',
+    actions: ['iam:PassRole', 'batch:RegisterJobDefinition', 'batch:SubmitJob'],
+    description: 'register a Batch job definition with a privileged job role and submit it',
+  },
+  {
+    // pathfinding.cloud batch-002
+    id: 'batch-submit-job',
+    actions: ['batch:SubmitJob'],
+    description: 'submit a job of an existing privileged job definition with its own command',
+  },
+  {
+    // pathfinding.cloud emr-001
+    id: 'passrole-emr-cluster',
+    actions: ['iam:PassRole', 'elasticmapreduce:RunJobFlow'],
+    description: 'start an EMR cluster with a privileged instance profile and a step of its own',
+  },
+  {
+    // pathfinding.cloud emrserverless-001
+    id: 'passrole-emr-serverless',
+    actions: ['iam:PassRole', 'emr-serverless:CreateApplication', 'emr-serverless:StartJobRun'],
+    description: 'run an EMR Serverless job with a privileged execution role',
+  },
+  {
+    // pathfinding.cloud kinesisanalytics-001
+    id: 'passrole-kinesis-analytics',
+    actions: ['iam:PassRole', 'kinesisanalytics:CreateApplication', 'kinesisanalytics:StartApplication'],
+    description: 'start a Managed Apache Flink application with a privileged execution role',
+  },
+  {
+    // pathfinding.cloud braket-001
+    id: 'passrole-braket-job',
+    actions: ['iam:PassRole', 'braket:CreateJob'],
+    description: 'run a Braket hybrid job with a privileged execution role',
+  },
+  {
+    // pathfinding.cloud gamelift-001
+    id: 'passrole-gamelift-fleet',
+    actions: ['iam:PassRole', 'gamelift:CreateBuild', 'gamelift:RequestUploadCredentials', 'gamelift:CreateFleet'],
+    description: 'upload a game server build and run it on a fleet with a privileged instance role',
+  },
+  {
+    // pathfinding.cloud omics-001 (the role's credentials come back through an S3 object the principal reads)
+    id: 'passrole-healthomics-workflow',
+    actions: ['iam:PassRole', 'omics:CreateWorkflow', 'omics:StartRun', 's3:GetObject'],
+    description: 'run a HealthOmics workflow of its own with a privileged role and read back its credentials',
+  },
+  {
+    // pathfinding.cloud imagebuilder-001
+    id: 'passrole-imagebuilder',
+    actions: [
+      'iam:PassRole',
+      'imagebuilder:CreateComponent',
+      'imagebuilder:CreateImageRecipe',
+      'imagebuilder:CreateInfrastructureConfiguration',
+      'imagebuilder:CreateImage',
+    ],
+    description: 'build an image whose build instance has a privileged profile and runs a component of its own',
+  },
+  {
+    // pathfinding.cloud codedeploy-001
+    id: 'codedeploy-create-deployment',
+    actions: [
+      'codedeploy:CreateDeployment',
+      'codedeploy:RegisterApplicationRevision',
+      'codedeploy:GetDeploymentConfig',
+    ],
+    description: 'deploy a revision with its own hook scripts to instances that run with a privileged profile',
+  },
+  {
+    // pathfinding.cloud cognitoidentity-001
+    id: 'passrole-cognito-identity-pool',
+    actions: ['iam:PassRole', 'cognito-identity:SetIdentityPoolRoles'],
+    description: "make a privileged role an identity pool's unauthenticated role and fetch its credentials",
+  },
+  // ---- Bedrock AgentCore
+  {
+    // pathfinding.cloud bedrock-001; Prowler
+    id: 'passrole-bedrock-code-interpreter',
+    actions: [
+      'iam:PassRole',
+      'bedrock-agentcore:CreateCodeInterpreter',
+      'bedrock-agentcore:StartCodeInterpreterSession',
+      'bedrock-agentcore:InvokeCodeInterpreter',
+    ],
+    description: 'create a code interpreter with a privileged execution role and run code in it',
+  },
+  {
+    // pathfinding.cloud bedrock-002; Prowler
+    id: 'bedrock-code-interpreter-session',
+    actions: ['bedrock-agentcore:StartCodeInterpreterSession', 'bedrock-agentcore:InvokeCodeInterpreter'],
+    description: "run code in an existing code interpreter and read its execution role's credentials",
+  },
+  {
+    // pathfinding.cloud bedrock-003
+    id: 'passrole-bedrock-agent-runtime',
+    actions: [
+      'iam:PassRole',
+      'bedrock-agentcore:CreateAgentRuntime',
+      'bedrock-agentcore:CreateAgentRuntimeEndpoint',
+      'bedrock-agentcore:CreateWorkloadIdentity',
+      'bedrock-agentcore:InvokeAgentRuntimeCommand',
+    ],
+    description: 'deploy an agent runtime with a privileged execution role and run shell commands in it',
+  },
+  {
+    // pathfinding.cloud bedrock-004
+    id: 'bedrock-agent-runtime-command',
+    actions: ['bedrock-agentcore:InvokeAgentRuntimeCommand'],
+    description: "run shell commands in an existing agent runtime and read its execution role's credentials",
+  },
+  {
+    // pathfinding.cloud bedrock-006
+    id: 'passrole-bedrock-browser',
+    actions: [
+      'iam:PassRole',
+      'bedrock-agentcore:CreateBrowser',
+      'bedrock-agentcore:StartBrowserSession',
+      'bedrock-agentcore:ConnectBrowserAutomationStream',
+    ],
+    description: 'create a browser with a privileged execution role and drive it to read the role credentials',
+  },
+  {
+    // pathfinding.cloud bedrock-007
+    id: 'bedrock-browser-session',
+    actions: ['bedrock-agentcore:StartBrowserSession', 'bedrock-agentcore:ConnectBrowserAutomationStream'],
+    description: "drive an existing browser to read its execution role's credentials",
+  },
+];

@@ -1,0 +1,60 @@
+// Decisions folded into an edge's answer and evidence.
+import type { ActionDecision, StatementRef } from '../evaluate/types';
+import type { Evidence } from '../findings';
+
+export interface Combined {
+  readonly decision: 'allowed' | 'depends';
+  readonly dependsOn: readonly string[];
+  readonly evidence: readonly Evidence[];
+}
+
+/** Statements as evidence, each once, at most `max`. */
+export function statementEvidence(refs: Iterable<StatementRef | Evidence>, max = 6): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const ref of refs) {
+    const key = `${ref.policyKind}|${ref.policy}|${ref.statementIndex ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      policy: ref.policy,
+      policyKind: ref.policyKind,
+      ...(ref.statementIndex !== undefined ? { statementIndex: ref.statementIndex } : {}),
+      ...(ref.sid ? { sid: ref.sid } : {}),
+      ...(ref.statement !== undefined ? { statement: ref.statement } : {}),
+      ...(ref.note ? { note: ref.note } : {}),
+    });
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/**
+ * Several decisions that must all hold (none denied). `chosenResource`: the caller picks the resource (it
+ * creates it, or any existing one will do), so an answer that turns only on the resource counts as allowed.
+ */
+export function combine(
+  decisions: readonly ActionDecision[],
+  chosenResource = false,
+  extra: readonly Evidence[] = [],
+): Combined {
+  const dependsOn: string[] = [];
+  for (const decision of decisions) {
+    for (const key of decision.dependsOn) {
+      if (chosenResource && key === 'resource') continue;
+      if (!dependsOn.includes(key)) dependsOn.push(key);
+    }
+  }
+  const evidence = statementEvidence([
+    ...decisions.flatMap((d) => d.allowedBy.filter((ref) => ref.layer === 'identity')),
+    ...extra,
+  ]);
+  const allowed = decisions.every((d) => d.decision === 'allowed') || dependsOn.length === 0;
+  return { decision: allowed ? 'allowed' : 'depends', dependsOn, evidence };
+}
+
+export function union(a: readonly string[], b: readonly string[]): string[] {
+  const out = [...a];
+  for (const key of b) if (!out.includes(key)) out.push(key);
+  return out;
+}

@@ -1,0 +1,154 @@
+// How each escalation path (escalation-paths.ts) is resolved against the snapshot's real targets: which
+// principals it reaches (roles that trust a service, holders of a policy, other users) and what the snapshot
+// cannot show about them. A path without a resolution here is reported unresolved, never dropped.
+
+/** IAM writes that change a principal's permissions. */
+export type RewriteTarget =
+  /** iam:Attach/PutRolePolicy on the role. */
+  | 'role'
+  /** iam:Attach/PutUserPolicy on the user. */
+  | 'user'
+  /** iam:Attach/PutGroupPolicy on a group: its members. */
+  | 'group'
+  /** iam:CreatePolicyVersion on a customer managed policy: everyone it is attached to. */
+  | 'managed-policy'
+  /** iam:SetDefaultPolicyVersion: as managed-policy, if an older version grants more. */
+  | 'policy-version'
+  /** iam:AddUserToGroup: a user gains a group's policies. */
+  | 'group-membership'
+  /** iam:Delete/PutRolePermissionsBoundary on a role that has a boundary. */
+  | 'role-boundary'
+  /** iam:Delete/PutUserPermissionsBoundary on a user that has a boundary. */
+  | 'user-boundary';
+
+export type PathResolution =
+  | {
+      /** iam:PassRole of a role that trusts one of `services` to a new resource of the service. */
+      readonly kind: 'pass-role';
+      readonly services: readonly string[];
+      /** EC2-style: the role must be in an instance profile. */
+      readonly instanceProfile?: boolean;
+      /** An existing resource the path updates (a Glue job, a stack set), which the snapshot cannot show. */
+      readonly needs?: string;
+    }
+  | {
+      /** Code run on compute that already runs as a role trusting one of `services`. */
+      readonly kind: 'run-code';
+      readonly services: readonly string[];
+      readonly instanceProfile?: boolean;
+      /** The compute that must exist, e.g. "a Lambda function that runs as the role". */
+      readonly needs: string;
+    }
+  | { readonly kind: 'rewrite'; readonly target: RewriteTarget }
+  /** Credentials of another user. */
+  | { readonly kind: 'credentials' }
+  /** Rewrite a role's trust policy to name oneself (same account: no sts grant needed). */
+  | { readonly kind: 'trust-rewrite' }
+  /** Create a new role, make it powerful and use it: no existing target to resolve. */
+  | { readonly kind: 'new-role' };
+
+const EC2 = ['ec2.amazonaws.com'];
+const onInstance = 'an EC2 instance running with the role’s instance profile';
+const pass = (services: string[], extra: { instanceProfile?: boolean; needs?: string } = {}): PathResolution => ({
+  kind: 'pass-role',
+  services,
+  ...extra,
+});
+const run = (services: string[], needs: string, instanceProfile = false): PathResolution => ({
+  kind: 'run-code',
+  services,
+  needs,
+  ...(instanceProfile ? { instanceProfile } : {}),
+});
+const rewrite = (target: RewriteTarget): PathResolution => ({ kind: 'rewrite', target });
+
+export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
+  'create-policy-version': rewrite('managed-policy'),
+  'set-default-policy-version': rewrite('policy-version'),
+  'attach-user-policy': rewrite('user'),
+  'put-user-policy': rewrite('user'),
+  'attach-group-policy': rewrite('group'),
+  'put-group-policy': rewrite('group'),
+  'attach-role-policy': rewrite('role'),
+  'put-role-policy': rewrite('role'),
+  'add-user-to-group': rewrite('group-membership'),
+  'delete-role-permissions-boundary': rewrite('role-boundary'),
+  'put-role-permissions-boundary': rewrite('role-boundary'),
+  'delete-user-permissions-boundary': rewrite('user-boundary'),
+  'put-user-permissions-boundary': rewrite('user-boundary'),
+  'create-access-key': { kind: 'credentials' },
+  'create-login-profile': { kind: 'credentials' },
+  'update-login-profile': { kind: 'credentials' },
+  'update-assume-role-policy': { kind: 'trust-rewrite' },
+  'update-assume-role-policy-naming-self': { kind: 'trust-rewrite' },
+  'create-role-and-pass': { kind: 'new-role' },
+  'passrole-ec2': pass(EC2, { instanceProfile: true }),
+  'passrole-ec2-spot': pass(EC2, { instanceProfile: true }),
+  'passrole-autoscaling-launch-configuration': pass(EC2, { instanceProfile: true }),
+  'passrole-autoscaling-update-group': pass(EC2, { instanceProfile: true, needs: 'an Auto Scaling group' }),
+  'passrole-imagebuilder': pass(EC2, { instanceProfile: true }),
+  'passrole-emr-cluster': pass(['ec2.amazonaws.com', 'elasticmapreduce.amazonaws.com']),
+  'passrole-lambda-invoke': pass(['lambda.amazonaws.com']),
+  'passrole-lambda-event-source': pass(['lambda.amazonaws.com']),
+  'passrole-lambda-add-permission': pass(['lambda.amazonaws.com']),
+  'passrole-glue-dev-endpoint': pass(['glue.amazonaws.com']),
+  'passrole-glue-job': pass(['glue.amazonaws.com']),
+  'passrole-glue-job-trigger': pass(['glue.amazonaws.com']),
+  'passrole-glue-interactive-session': pass(['glue.amazonaws.com']),
+  'passrole-glue-update-job': pass(['glue.amazonaws.com'], { needs: 'a Glue job to update' }),
+  'passrole-glue-update-job-trigger': pass(['glue.amazonaws.com'], { needs: 'a Glue job to update' }),
+  'passrole-cloudformation': pass(['cloudformation.amazonaws.com']),
+  'passrole-cloudformation-stack-set': pass(['cloudformation.amazonaws.com']),
+  'passrole-cloudformation-update-stack-set': pass(['cloudformation.amazonaws.com'], { needs: 'a stack set' }),
+  'passrole-datapipeline': pass(['datapipeline.amazonaws.com', 'elasticmapreduce.amazonaws.com']),
+  'passrole-sagemaker-notebook': pass(['sagemaker.amazonaws.com']),
+  'passrole-sagemaker-training-job': pass(['sagemaker.amazonaws.com']),
+  'passrole-sagemaker-processing-job': pass(['sagemaker.amazonaws.com']),
+  'passrole-codebuild': pass(['codebuild.amazonaws.com']),
+  'passrole-ecs': pass(['ecs-tasks.amazonaws.com']),
+  'passrole-ecs-service': pass(['ecs-tasks.amazonaws.com']),
+  'passrole-ecs-run-task-override': pass(['ecs-tasks.amazonaws.com'], { needs: 'a task definition to run' }),
+  'passrole-ecs-start-task-override': pass(['ecs-tasks.amazonaws.com'], { needs: 'a task definition to run' }),
+  'passrole-ssm-automation': pass(['ssm.amazonaws.com']),
+  'passrole-apprunner': pass(['tasks.apprunner.amazonaws.com']),
+  'passrole-batch-job': pass(['ecs-tasks.amazonaws.com']),
+  'passrole-emr-serverless': pass(['emr-serverless.amazonaws.com']),
+  'passrole-kinesis-analytics': pass(['kinesisanalytics.amazonaws.com']),
+  'passrole-braket-job': pass(['braket.amazonaws.com']),
+  'passrole-gamelift-fleet': pass(['gamelift.amazonaws.com']),
+  'passrole-healthomics-workflow': pass(['omics.amazonaws.com']),
+  'passrole-cognito-identity-pool': pass(['cognito-identity.amazonaws.com'], { needs: 'an identity pool' }),
+  'passrole-bedrock-code-interpreter': pass(['bedrock-agentcore.amazonaws.com']),
+  'passrole-bedrock-agent-runtime': pass(['bedrock-agentcore.amazonaws.com']),
+  'passrole-bedrock-browser': pass(['bedrock-agentcore.amazonaws.com']),
+  'lambda-update-function-code': run(['lambda.amazonaws.com'], 'a Lambda function that runs as the role'),
+  'lambda-update-function-configuration': run(['lambda.amazonaws.com'], 'a Lambda function that runs as the role'),
+  'glue-update-dev-endpoint': run(['glue.amazonaws.com'], 'a Glue development endpoint that runs as the role'),
+  'cloudformation-update-stack': run(['cloudformation.amazonaws.com'], 'a stack whose service role is the role'),
+  'cloudformation-change-set': run(['cloudformation.amazonaws.com'], 'a stack whose service role is the role'),
+  'sagemaker-presigned-notebook-url': run(['sagemaker.amazonaws.com'], 'a notebook instance that runs as the role'),
+  'sagemaker-notebook-lifecycle-config': run(['sagemaker.amazonaws.com'], 'a notebook instance that runs as the role'),
+  'codebuild-start-build': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
+  'codebuild-start-build-batch': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
+  'ecs-execute-command': run(
+    ['ecs-tasks.amazonaws.com'],
+    'a running task (with exec enabled) whose task role is the role',
+  ),
+  'batch-submit-job': run(['ecs-tasks.amazonaws.com'], 'a job definition whose job role is the role'),
+  'apprunner-update-service': run(
+    ['tasks.apprunner.amazonaws.com'],
+    'an App Runner service whose instance role is the role',
+  ),
+  'ssm-send-command': run(EC2, onInstance, true),
+  'ssm-start-session': run(EC2, onInstance, true),
+  'ec2-instance-connect-ssh-key': run(EC2, onInstance, true),
+  'ec2-modify-user-data': run(EC2, onInstance, true),
+  'ec2-launch-template-version': run(EC2, 'a launch template used to start instances with the role’s profile', true),
+  'codedeploy-create-deployment': run(EC2, 'an instance in a deployment group, with the role’s profile', true),
+  'bedrock-code-interpreter-session': run(
+    ['bedrock-agentcore.amazonaws.com'],
+    'a code interpreter that runs as the role',
+  ),
+  'bedrock-agent-runtime-command': run(['bedrock-agentcore.amazonaws.com'], 'an agent runtime that runs as the role'),
+  'bedrock-browser-session': run(['bedrock-agentcore.amazonaws.com'], 'a browser that runs as the role'),
+};

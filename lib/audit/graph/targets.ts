@@ -1,0 +1,98 @@
+// Resolving a decision against the snapshot's real targets: when a principal's answer for an action turns
+// on the resource, only the targets some of its Allow statements name are asked about, one ARN at a time.
+// Targets are kept sorted, so a pattern with a literal prefix looks at its prefix range only.
+import { resourceMatches } from '../../policy';
+import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
+
+export class TargetIndex {
+  private readonly sorted: readonly string[];
+
+  constructor(arns: Iterable<string>) {
+    this.sorted = [...new Set(arns)].sort();
+  }
+
+  get size(): number {
+    return this.sorted.length;
+  }
+
+  all(): readonly string[] {
+    return this.sorted;
+  }
+
+  /** Targets some pattern matches (a pattern's literal prefix bounds where to look). */
+  matching(patterns: readonly string[]): string[] {
+    const out = new Set<string>();
+    for (const pattern of patterns) {
+      const wildcard = pattern.search(/[*?]/);
+      const prefix = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+      for (let i = this.lowerBound(prefix); i < this.sorted.length; i++) {
+        const arn = this.sorted[i];
+        if (!arn.startsWith(prefix)) break;
+        if (resourceMatches(pattern, arn)) out.add(arn);
+      }
+    }
+    return [...out];
+  }
+
+  private lowerBound(prefix: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Resource patterns of the identity Allow statements behind a decision; undefined when any could be anything. */
+function allowPatterns(decision: ActionDecision): string[] | undefined {
+  const patterns: string[] = [];
+  for (const ref of decision.allowedBy) {
+    if (ref.layer !== 'identity') continue;
+    const raw = ref.statement as { Resource?: unknown; NotResource?: unknown } | undefined;
+    if (!raw || raw.NotResource !== undefined) return undefined;
+    const resources = typeof raw.Resource === 'string' ? [raw.Resource] : raw.Resource;
+    if (!Array.isArray(resources)) return undefined;
+    for (const resource of resources) {
+      if (typeof resource !== 'string') return undefined;
+      // Policy variables make a pattern per principal: look at every target.
+      if (resource.includes('${')) return undefined;
+      patterns.push(resource);
+    }
+  }
+  return patterns;
+}
+
+export type Resolved =
+  | { readonly scope: 'none' }
+  /** The answer is the same for every resource. */
+  | { readonly scope: 'any'; readonly decision: ActionDecision }
+  | {
+      readonly scope: 'some';
+      readonly targets: readonly { readonly arn: string; readonly decision: ActionDecision }[];
+    };
+
+/**
+ * The principal's answer for `action` on each target: first without a resource (one answer for all when
+ * the resource does not matter), otherwise per target that an Allow statement's pattern can match.
+ */
+export function resolveTargets(
+  principal: CompiledPrincipal,
+  action: string,
+  context: RequestContext,
+  targets: TargetIndex,
+  general: ActionDecision = principal.decide(action, context),
+): Resolved {
+  if (general.decision === 'denied') return { scope: 'none' };
+  if (!general.dependsOn.includes('resource')) return { scope: 'any', decision: general };
+  const patterns = allowPatterns(general);
+  const candidates = patterns === undefined ? targets.all() : targets.matching(patterns);
+  const out: { arn: string; decision: ActionDecision }[] = [];
+  for (const arn of candidates) {
+    const decision = principal.decide(action, { ...context, resourceArn: arn });
+    if (decision.decision !== 'denied') out.push({ arn, decision });
+  }
+  return out.length ? { scope: 'some', targets: out } : { scope: 'none' };
+}

@@ -1,0 +1,240 @@
+// Role trust policies read for the graph: who may assume the role, and on what terms. A same-account trust
+// that names the caller's own ARN (or its role session) lets it in without any sts grant of its own; a trust
+// of an account (its root or its id) lets in only those of that account whose own policies allow
+// sts:AssumeRole on the role. Conditions are answered from what the snapshot knows about the caller and the
+// audit time; the rest (ExternalId, MFA, SourceIdentity, ...) are kept as what the edge depends on.
+import { actionMatches, parsePolicy, rawStatement, type NormalizedStatement } from '../../policy';
+import { evaluateCondition } from '../evaluate/condition';
+import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
+import { UNKNOWN, present, type KeyLookup } from '../evaluate/key-value';
+import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
+import type { Evidence } from '../findings';
+import { snapshotParseCache, type AccountSnapshot, type Principal } from '../sources/snapshot';
+
+/** What a trust statement lets in. */
+export type TrustedParty =
+  /** Any principal of this account whose own policies allow it (trust of `arn:aws:iam::<id>:root` or `<id>`). */
+  | { readonly kind: 'account'; readonly accountId: string }
+  /** Everyone (`"AWS": "*"`), each through its own policies. */
+  | { readonly kind: 'everyone' }
+  /** One IAM user or role, by ARN. */
+  | { readonly kind: 'principal'; readonly arn: string }
+  /** Sessions of one role (`arn:aws:sts::<id>:assumed-role/<name>/<session>`). */
+  | { readonly kind: 'role-session'; readonly accountId: string; readonly roleName: string; readonly session: string }
+  /** An AWS service principal, e.g. `lambda.amazonaws.com`. */
+  | { readonly kind: 'service'; readonly service: string };
+
+export interface TrustGrant {
+  readonly role: Principal;
+  readonly roleAccountId: string;
+  readonly party: TrustedParty;
+  readonly statement: NormalizedStatement;
+  readonly evidence: Evidence;
+  /** The statement has conditions on the caller (aws:PrincipalArn, PrincipalTag, ...): decided per caller. */
+  readonly callerConditions: boolean;
+}
+
+export interface ParsedTrust {
+  readonly grants: readonly TrustGrant[];
+  /** Deny statements of the trust policy that can apply to sts:AssumeRole. */
+  readonly denies: readonly NormalizedStatement[];
+}
+
+/** What the graph knows about the request when it answers conditions: the audit time and the organization. */
+export interface ConditionFacts {
+  /** ISO time the audit answers date conditions at (aws:CurrentTime, aws:EpochTime, aws:TokenIssueTime). */
+  readonly now: Date;
+  /** Organization id of each account the snapshot knows it for. */
+  readonly organizationOf?: (accountId: string) => string | undefined;
+}
+
+const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
+
+function grantsAssume(statement: NormalizedStatement): boolean {
+  if (statement.notActions) return !statement.notActions.some((p) => actionMatches(p, 'sts:AssumeRole'));
+  return (statement.actions ?? []).some((pattern) => ASSUME_ACTIONS.some((action) => actionMatches(pattern, action)));
+}
+
+function isCallerKey(lowerKey: string): boolean {
+  return lowerKey.startsWith('aws:principal') || lowerKey === 'aws:username' || lowerKey === 'aws:userid';
+}
+
+/** Reads `AWS` and `Service` principal entries; Federated principals are not principals of the graph. */
+function parties(statement: NormalizedStatement): TrustedParty[] {
+  const out: TrustedParty[] = [];
+  for (const value of statement.principals?.AWS ?? []) {
+    if (value === '*') out.push({ kind: 'everyone' });
+    else if (/^\d{12}$/.test(value)) out.push({ kind: 'account', accountId: value });
+    else {
+      const root = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(value);
+      const session = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(value);
+      if (root) out.push({ kind: 'account', accountId: root[1] });
+      else if (session)
+        out.push({ kind: 'role-session', accountId: session[1], roleName: session[2], session: session[3] });
+      else if (/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\//.test(value)) out.push({ kind: 'principal', arn: value });
+    }
+  }
+  for (const service of statement.principals?.Service ?? [])
+    out.push({ kind: 'service', service: service.toLowerCase() });
+  // Cognito identity pools pass roles through web identity federation.
+  for (const federated of statement.principals?.Federated ?? []) {
+    if (federated.toLowerCase() === 'cognito-identity.amazonaws.com') {
+      out.push({ kind: 'service', service: 'cognito-identity.amazonaws.com' });
+    }
+  }
+  return out;
+}
+
+const parsedTrust = new WeakMap<Principal, ParsedTrust>();
+
+/** The role's trust policy, parsed once. An unparseable trust grants nothing (the parse problem is reported elsewhere). */
+export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTrust {
+  let trust = parsedTrust.get(role);
+  if (trust) return trust;
+  const grants: TrustGrant[] = [];
+  const denies: NormalizedStatement[] = [];
+  if (role.kind === 'role' && role.trustPolicy !== undefined) {
+    const parsed = parsePolicy(role.trustPolicy, {
+      type: 'trust',
+      where: `${role.arn} trust policy`,
+      cache: snapshotParseCache(snapshot),
+    });
+    if (parsed.ok) {
+      for (const statement of parsed.policy.statements) {
+        if (!grantsAssume(statement)) continue;
+        if (statement.effect === 'Deny') {
+          denies.push(statement);
+          continue;
+        }
+        const evidence: Evidence = {
+          policy: `${role.arn} trust`,
+          policyKind: 'trust',
+          statementIndex: statement.index,
+          ...(statement.sid ? { sid: statement.sid } : {}),
+          statement: rawStatement(role.trustPolicy, statement.index),
+        };
+        const callerConditions = statement.conditions.some((c) => isCallerKey(c.key.toLowerCase()));
+        for (const party of parties(statement)) {
+          grants.push({ role, roleAccountId: snapshot.accountId, party, statement, evidence, callerConditions });
+        }
+        if (statement.notPrincipals) {
+          // Allow with NotPrincipal: everyone but those listed, each through its own policies.
+          grants.push({
+            role,
+            roleAccountId: snapshot.accountId,
+            party: { kind: 'everyone' },
+            statement,
+            evidence,
+            callerConditions,
+          });
+        }
+      }
+    }
+  }
+  trust = { grants, denies };
+  parsedTrust.set(role, trust);
+  return trust;
+}
+
+export interface ConditionAnswer {
+  readonly tri: Tri;
+  readonly dependsOn: readonly string[];
+}
+
+/**
+ * The statement's conditions for this caller (undefined: a caller not known, e.g. a service), at the audit
+ * time; source keys of a service acting for the role's own account are that account.
+ */
+export function answerConditions(
+  statement: NormalizedStatement,
+  caller: PrincipalFacts | undefined,
+  facts: ConditionFacts,
+  roleAccountId: string,
+): ConditionAnswer {
+  const lookup = conditionLookup(caller, facts, roleAccountId);
+  let tri: Tri = YES;
+  const dependsOn: string[] = [];
+  for (const condition of statement.conditions) {
+    const result = evaluateCondition(condition, lookup);
+    if (result.tri === NO) return { tri: NO, dependsOn: [] };
+    if (result.tri === MAYBE) {
+      tri = MAYBE;
+      for (const key of result.dependsOn) if (!dependsOn.includes(key)) dependsOn.push(key);
+    }
+  }
+  return { tri, dependsOn };
+}
+
+export function conditionLookup(
+  caller: PrincipalFacts | undefined,
+  facts: ConditionFacts,
+  roleAccountId?: string,
+): KeyLookup {
+  const iso = facts.now.toISOString();
+  const epoch = String(Math.floor(facts.now.getTime() / 1000));
+  return (lowerKey) => {
+    switch (lowerKey) {
+      case 'aws:currenttime':
+      case 'aws:tokenissuetime':
+        return present([iso]);
+      case 'aws:epochtime':
+        return present([epoch]);
+      case 'aws:sourceaccount':
+        return caller === undefined && roleAccountId ? present([roleAccountId]) : UNKNOWN;
+      case 'aws:principalorgid': {
+        const org = caller ? facts.organizationOf?.(caller.accountId) : undefined;
+        return org ? present([org]) : UNKNOWN;
+      }
+      default:
+        break;
+    }
+    if (caller && isCallerKey(lowerKey)) return principalKeyValue(caller, lowerKey);
+    return UNKNOWN;
+  };
+}
+
+/** Whether a Deny of the trust policy stops this caller: YES (always), MAYBE (depends on), or NO. */
+export function trustDenies(
+  trust: ParsedTrust,
+  caller: PrincipalFacts,
+  facts: ConditionFacts,
+  roleAccountId: string,
+): ConditionAnswer {
+  let tri: Tri = NO;
+  const dependsOn: string[] = [];
+  for (const statement of trust.denies) {
+    const matches =
+      statement.notPrincipals !== undefined || parties(statement).some((party) => partyIncludes(party, caller, true));
+    if (!matches) continue;
+    const answer = answerConditions(statement, caller, facts, roleAccountId);
+    if (answer.tri === YES) return { tri: YES, dependsOn: [] };
+    if (answer.tri === MAYBE) {
+      tri = MAYBE;
+      dependsOn.push(...answer.dependsOn.filter((key) => !dependsOn.includes(key)));
+    }
+  }
+  return { tri, dependsOn };
+}
+
+/** Whether a trusted party covers the caller (`loose`: an account also covers each of its principals). */
+export function partyIncludes(party: TrustedParty, caller: PrincipalFacts, loose = true): boolean {
+  switch (party.kind) {
+    case 'everyone':
+      return true;
+    case 'account':
+      return loose && party.accountId === caller.accountId;
+    case 'principal':
+      return party.arn === caller.arn;
+    case 'role-session':
+      return caller.kind === 'role' && party.accountId === caller.accountId && party.roleName === caller.name;
+    case 'service':
+      return false;
+  }
+}
+
+/** The caller's facts as the evaluator's condition lookups read them. */
+export function callerFacts(principal: Principal, accountId: string): PrincipalFacts {
+  const tags = new Map<string, string>();
+  for (const [key, value] of Object.entries(principal.tags)) tags.set(key.toLowerCase(), value);
+  return { kind: principal.kind, arn: principal.arn, name: principal.name, accountId, tags };
+}

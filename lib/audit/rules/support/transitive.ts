@@ -1,0 +1,96 @@
+// Transitive rules: a principal that cannot do something itself but can act as one that can. Goals are the
+// principals that can do it directly; the graph gives every other principal its shortest path to one, taking
+// a path of certain hops over a shorter uncertain one. Severity follows certainty and length.
+import type { Evidence, Severity } from '../../findings';
+import { describePath, pathCertainty, shortName, type AccessGraph, type Path } from '../../graph';
+
+export interface GoalReach {
+  /** The shortest certain path to a certain goal, else the shortest path to any goal; undefined if none. */
+  path(from: string): Path | undefined;
+}
+
+/** `goals`: principal ARN → whether it can do the thing for certain (`true`) or depending on conditions. */
+export function reachGoals(graph: AccessGraph, goals: ReadonlyMap<string, boolean>): GoalReach {
+  if (goals.size === 0 || graph.edgeCount === 0) return { path: () => undefined };
+  const certainGoals = [...goals].filter(([, certain]) => certain).map(([arn]) => arn);
+  const certain = graph.pathsTo(certainGoals, { edges: 'certain' });
+  const any = graph.pathsTo(goals.keys());
+  return {
+    path: (from) => {
+      const sure = certain.path(from);
+      if (sure && sure.hops.length > 0) return sure;
+      const maybe = any.path(from);
+      return maybe && maybe.hops.length > 0 ? maybe : undefined;
+    },
+  };
+}
+
+const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+function lower(severity: Severity, steps: number): Severity {
+  return ORDER[Math.min(ORDER.indexOf(severity) + steps, ORDER.length - 2)];
+}
+
+/**
+ * `top` for a certain path of one or two hops to a certain goal; one step lower for longer ones or an
+ * uncertain goal, two for hops that depend on conditions; `info` when a hop needs something the snapshot
+ * cannot show (a function, an instance), naming it.
+ */
+export function pathSeverity(path: Path, top: Severity, goalCertain: boolean): Severity {
+  const certainty = pathCertainty(path.hops);
+  if (certainty === 'needs') return 'info';
+  let steps = certainty === 'depends' ? 2 : 0;
+  if (path.hops.length > 2) steps += 1;
+  if (!goalCertain) steps += 1;
+  return lower(top, steps);
+}
+
+/** The path as JSON: every hop with its actions, decision, what it depends on or needs, and its statements. */
+export function pathDetails(path: Path): Record<string, unknown> {
+  return {
+    from: path.from,
+    to: path.to,
+    certain: path.certain,
+    hops: path.hops.map((hop) => ({
+      from: hop.from,
+      to: hop.to,
+      kind: hop.kind,
+      actions: hop.actions,
+      ...(hop.pathId ? { pathId: hop.pathId } : {}),
+      decision: hop.decision,
+      dependsOn: hop.dependsOn,
+      ...(hop.needs ? { needs: hop.needs } : {}),
+      evidence: hop.evidence,
+    })),
+  };
+}
+
+/** Every hop's statements, each once, in path order. */
+export function pathEvidence(path: Path, max = 8): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const hop of path.hops) {
+    for (const evidence of hop.evidence) {
+      const key = `${evidence.policyKind}|${evidence.policy}|${evidence.statementIndex ?? ''}|${evidence.note ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(evidence);
+      if (out.length >= max) return out;
+    }
+  }
+  return out;
+}
+
+/** A sentence on what the path rests on beyond its statements. */
+export function pathCaveat(path: Path): string {
+  const needs = [...new Set(path.hops.flatMap((hop) => (hop.needs ? [hop.needs] : [])))];
+  const dependsOn = [...new Set(path.hops.flatMap((hop) => hop.dependsOn))];
+  const parts: string[] = [];
+  if (needs.length) parts.push(`It needs what the snapshot cannot show: ${needs.join('; ')}.`);
+  if (dependsOn.length) parts.push(`It depends on ${dependsOn.slice(0, 4).join(', ')}.`);
+  return parts.join(' ');
+}
+
+export function pathText(path: Path, homeAccount: string): string {
+  return describePath(path, (arn) => shortName(arn, homeAccount));
+}
