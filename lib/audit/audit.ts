@@ -115,7 +115,11 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
   let graph = options.graph;
   let wholeAccount: CompiledAccount | undefined;
   const graphOf = (): AccessGraph =>
-    (graph ??= buildAccessGraph([{ snapshot, account: wholeAccount! }], { catalog, now }));
+    (graph ??= buildAccessGraph([{ snapshot, account: wholeAccount! }], {
+      catalog,
+      now,
+      restrict: (principal, actions) => whole.analysis.restrict(principal, actions),
+    }));
   const contextFor = (part: AccountSnapshot): RuleContext => {
     const account = compileAccount(part, catalog);
     wholeAccount ??= account;

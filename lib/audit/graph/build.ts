@@ -35,6 +35,11 @@ export interface GraphOptions {
   readonly now?: Date;
   /** Organization id of an account, for aws:PrincipalOrgID in trust policies. @default unknown */
   readonly organizationOf?: (accountId: string) => string | undefined;
+  /**
+   * `actions` narrowed to those some identity Allow of the principal names (the rest are implicitly denied):
+   * an exact shortcut the audit already has (AccountAnalysis.restrict). @default every action is asked
+   */
+  readonly restrict?: (principal: Principal, actions: readonly CatalogAction[]) => readonly CatalogAction[];
 }
 
 const ASSUME = 'sts:AssumeRole';
@@ -66,6 +71,8 @@ interface AccountIndex {
   /** Customer managed policies of the account attached to someone, with their holders (users via groups too). */
   readonly policyHolders: ReadonlyMap<string, string[]>;
   readonly policies: TargetIndex;
+  /** The customer managed policies each principal holds (directly or through its groups). */
+  readonly heldPolicies: ReadonlyMap<string, string[]>;
   readonly rolesWithBoundary: TargetIndex;
   readonly usersWithBoundary: TargetIndex;
 }
@@ -101,7 +108,10 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     }
   }
   const live = principals.filter((p) => !p.serviceLinked);
+  const heldPolicies = new Map<string, string[]>();
+  for (const [policy, holders] of policyHolders) for (const holder of holders) push(heldPolicies, holder, policy);
   return {
+    heldPolicies,
     graph,
     accountId: snapshot.accountId,
     principals,
@@ -359,10 +369,7 @@ class GraphBuilder {
       compiled,
       ASSUME,
       this.time,
-      this.targetsOf(
-        hubName,
-        grants.map((g) => g.role.arn),
-      ),
+      this.targetsOf(hubName, () => grants.map((g) => g.role.arn)),
       general,
     );
     if (resolved.scope === 'any') {
@@ -371,18 +378,19 @@ class GraphBuilder {
       return;
     }
     if (resolved.scope === 'some') {
+      const byRole = new Map<string, TrustGrant[]>();
+      for (const grant of grants) push(byRole, grant.role.arn, grant);
       for (const target of resolved.targets) {
-        for (const grant of grants)
-          if (grant.role.arn === target.arn) this.assumeVia(from, caller, grant, target.decision, false);
+        for (const grant of byRole.get(target.arn) ?? []) this.assumeVia(from, caller, grant, target.decision, false);
       }
     }
   }
 
   /** The sorted targets of a hub, made once (callers share them). */
-  private targetsOf(hubName: string, arns: readonly string[]): TargetIndex {
+  private targetsOf(hubName: string, arns: () => readonly string[]): TargetIndex {
     let targets = this.hubTargets.get(hubName);
     if (!targets) {
-      targets = new TargetIndex(arns);
+      targets = new TargetIndex(arns());
       this.hubTargets.set(hubName, targets);
     }
     return targets;
@@ -392,7 +400,9 @@ class GraphBuilder {
 
   private pathEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
     const decisions = new Map<string, ActionDecision>();
-    for (const decision of compiled.decideMany(this.pathActions, this.time)) {
+    const asked = this.options.restrict ? this.options.restrict(principal, this.pathActions) : this.pathActions;
+    if (asked.length === 0) return;
+    for (const decision of compiled.decideMany(asked, this.time)) {
       if (decision.decision !== 'denied') decisions.set(decision.action.toLowerCase(), decision);
     }
     if (decisions.size === 0) return;
@@ -463,10 +473,7 @@ class GraphBuilder {
   ): void {
     const others = held.filter((d) => d.action.toLowerCase() !== 'iam:passrole');
     for (const service of resolution.services) {
-      const targets = (index.serviceRoles.get(service) ?? []).filter(
-        ({ role }) =>
-          !resolution.instanceProfile || role.instanceProfiles === undefined || role.instanceProfiles.length > 0,
-      );
+      const targets = this.serviceTargets(index, service, resolution.instanceProfile === true);
       if (targets.length === 0) continue;
       const hubName = `hub:${path.id}:${service}:${index.accountId}`;
       const needsOf = (role: Principal): string | undefined => {
@@ -499,10 +506,7 @@ class GraphBuilder {
           compiled,
           'iam:PassRole',
           context,
-          this.targetsOf(
-            hubName,
-            targets.map((t) => t.role.arn),
-          ),
+          this.targetsOf(hubName, () => targets.map((t) => t.role.arn)),
         );
       } else {
         // Which function, stack or instance is the caller's to pick among those that exist: not a condition.
@@ -529,8 +533,9 @@ class GraphBuilder {
         );
         continue;
       }
+      const byRole = new Map(targets.map((t) => [t.role.arn, t]));
       for (const target of resolved.targets) {
-        const entry = targets.find((t) => t.role.arn === target.arn)!;
+        const entry = byRole.get(target.arn)!;
         const out = targetHalf(entry.role, entry.grant);
         if (!out) continue;
         const caller = callerSide(target.decision);
@@ -542,6 +547,21 @@ class GraphBuilder {
         });
       }
     }
+  }
+
+  private readonly serviceTargetLists = new Map<string, { role: Principal; grant: TrustGrant }[]>();
+
+  /** Roles of the account that trust the service (in an instance profile, or not known to be in none). */
+  private serviceTargets(index: AccountIndex, service: string, instanceProfile: boolean) {
+    const key = `${index.accountId}|${service}|${instanceProfile}`;
+    let list = this.serviceTargetLists.get(key);
+    if (!list) {
+      list = (index.serviceRoles.get(service) ?? []).filter(
+        ({ role }) => !instanceProfile || role.instanceProfiles === undefined || role.instanceProfiles.length > 0,
+      );
+      this.serviceTargetLists.set(key, list);
+    }
+    return list;
   }
 
   /** Edges to other users (credentials) or roles (trust rewrite) that an IAM write on them hands over. */
@@ -625,7 +645,7 @@ class GraphBuilder {
       case 'managed-policy':
       case 'policy-version':
         targets = index.policies;
-        own = [...index.policyHolders].filter(([, holders]) => holders.includes(principal.arn)).map(([arn]) => arn);
+        own = index.heldPolicies.get(principal.arn) ?? [];
         break;
       case 'group-membership':
         targets = index.groups;
@@ -663,18 +683,34 @@ class GraphBuilder {
     }
     if (best) selves.push(best);
     // On others: the principals (or the policies, groups) whose permissions it can change.
-    const otherTargets = (resolved.scope === 'any' ? targets.all() : resolved.targets.map((t) => t.arn)).filter(
-      (arn) => arn !== principal.arn && !own.includes(arn),
-    );
-    if (otherTargets.length === 0) return;
-    const first = decisionFor(otherTargets[0])!;
-    const combined = combine([first, ...others], false);
+    const mine = new Set([principal.arn, ...own]);
+    let count = 0;
+    const sample: string[] = [];
+    const consider = (arn: string) => {
+      if (mine.has(arn)) return;
+      count++;
+      if (sample.length < REWRITE_SAMPLE) sample.push(arn);
+    };
+    if (resolved.scope === 'any') {
+      // Every target alike: count them without listing them all.
+      for (const arn of targets.all()) {
+        if (sample.length >= REWRITE_SAMPLE) break;
+        consider(arn);
+      }
+      count = targets.size - [...mine].filter((arn) => targets.has(arn)).length;
+      if (count <= 0) return;
+    } else {
+      for (const target of resolved.targets) consider(target.arn);
+      if (count === 0) return;
+    }
+    const otherTargets = sample;
+    const combined = combine([decisionFor(sample[0])!, ...others], false);
     rewrites.push({
       pathId: path.id,
       description: path.description,
       actions: path.actions,
-      targets: otherTargets.slice(0, REWRITE_SAMPLE),
-      count: otherTargets.length,
+      targets: otherTargets,
+      count,
       decision: combined.decision,
       dependsOn: combined.dependsOn,
       ...(needs ? { needs } : {}),

@@ -160,6 +160,23 @@ export class AccessGraph {
     return result;
   }
 
+  /** The edge from one principal to another (the first way found, through a hub or not), if any. */
+  edgeBetween(from: string, to: string, pathId?: string): Edge | undefined {
+    const id = this.ids.get(from);
+    const target = this.ids.get(to);
+    if (id === undefined || target === undefined) return undefined;
+    for (const index of this.out[id]) {
+      const edge = this.edges[index];
+      if (pathId !== undefined && (edge.half.pathId ?? edge.half.kind) !== pathId) continue;
+      if (edge.to === target) return merge(from, to, edge.half);
+      if (!this.hub[edge.to]) continue;
+      for (const second of this.out[edge.to]) {
+        if (this.edges[second].to === target) return merge(from, to, edge.half, this.edges[second].half);
+      }
+    }
+    return undefined;
+  }
+
   /** Where the principal's own edges lead (hubs expanded), without building edge objects: target and way. */
   *exits(arn: string): Generator<{ readonly to: string; readonly kind: EdgeKind; readonly pathId?: string }> {
     const id = this.ids.get(arn);

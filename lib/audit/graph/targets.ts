@@ -15,6 +15,11 @@ export class TargetIndex {
     return this.sorted.length;
   }
 
+  has(arn: string): boolean {
+    const at = this.lowerBound(arn);
+    return at < this.sorted.length && this.sorted[at] === arn;
+  }
+
   all(): readonly string[] {
     return this.sorted;
   }

@@ -34,7 +34,7 @@ const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info']
 const worst = (a: Severity, b: Severity): Severity => (ORDER.indexOf(a) <= ORDER.indexOf(b) ? a : b);
 
 export function check(context: RuleContext): RuleFinding[] {
-  const { analysis, graph, account, catalog, snapshot } = context;
+  const { analysis, graph, catalog, snapshot } = context;
   // Principals that can raise their own permissions in place: the goals of every path.
   const goals = new Map<string, boolean>();
   for (const principal of analysis.principals) {
@@ -47,8 +47,8 @@ export function check(context: RuleContext): RuleFinding[] {
   }
   const reach = reachGoals(graph, goals);
   const gains = new GainCheck(
+    context,
     catalog.actions.filter((a) => WRITE_LEVELS.has(a.accessLevel)),
-    context.now,
   );
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
@@ -58,8 +58,7 @@ export function check(context: RuleContext): RuleFinding[] {
     const path = goals.has(principal.arn) ? undefined : reach.path(principal.arn);
     let gain: { edge: Edge; path: Path } | undefined;
     if (selves.length === 0 && !path) {
-      const compiled = account.principal(principal.arn);
-      const edge = compiled ? gains.firstGain(graph.edgesFrom(principal.arn), compiled, account) : undefined;
+      const edge = gains.firstGain(principal.arn);
       if (edge) gain = { edge, path: { from: principal.arn, to: edge.to, hops: [edge], certain: false } };
     }
     if (selves.length === 0 && !path && !gain && rewrites.length === 0) continue;
@@ -101,7 +100,7 @@ export function check(context: RuleContext): RuleFinding[] {
     // Every way out of the principal that leads to more power, by path id (assume-role edges by their kind).
     const towards = new Set<string>();
     for (const exit of graph.exits(principal.arn)) {
-      if (goals.has(exit.to) || reach.path(exit.to) !== undefined || exit.to === gain?.edge.to) {
+      if (reach.reaches(exit.to) || exit.to === gain?.edge.to) {
         towards.add(exit.pathId ?? exit.kind);
       }
     }
@@ -154,22 +153,44 @@ function short(arn: string): string {
   return arn.replace(/^arn:[^:]+:iam::\d{12}:/, '');
 }
 
-/** Whether acting as another principal gives something new: a write-level action it can do and the source cannot. */
+/**
+ * Whether acting as another principal gives something new: a write-level action it can do and the source
+ * cannot. A target allowing more such actions than the source certainly does (counted over the whole
+ * catalog, once per principal); otherwise the actions are compared one by one, for at most
+ * EXACT_CHECKS targets per source (a hub can lead to thousands of roles).
+ */
+const EXACT_CHECKS = 16;
+
 class GainCheck {
   private readonly kinds = new Map<CompiledPrincipal, Uint8Array>();
-  private readonly context;
+  private readonly time;
 
   constructor(
+    private readonly context: RuleContext,
     private readonly actions: readonly CatalogAction[],
-    now: Date,
   ) {
-    this.context = auditTimeContext(now);
+    this.time = auditTimeContext(context.now);
   }
 
-  firstGain(edges: readonly Edge[], source: CompiledPrincipal, account: RuleContext['account']): Edge | undefined {
-    for (const edge of edges) {
-      const target = account.principal(edge.to);
-      if (target && this.grantsMore(target, source)) return edge;
+  firstGain(source: string): Edge | undefined {
+    const { graph, analysis, account } = this.context;
+    const mine = analysis.summary(source);
+    const compiled = account.principal(source);
+    if (!mine || !compiled) return undefined;
+    const writes = mine.writeAllowed + mine.writeDepends;
+    let exact = EXACT_CHECKS;
+    const seen = new Set<string>();
+    for (const exit of graph.exits(source)) {
+      if (seen.has(exit.to)) continue;
+      seen.add(exit.to);
+      const theirs = analysis.summary(exit.to);
+      const target = account.principal(exit.to);
+      if (!theirs || !target) continue;
+      const their = theirs.writeAllowed + theirs.writeDepends;
+      if (their === 0) continue;
+      if (their > writes || (exact-- > 0 && this.grantsMore(target, compiled))) {
+        return graph.edgeBetween(source, exit.to, exit.pathId ?? exit.kind);
+      }
     }
     return undefined;
   }
@@ -184,7 +205,7 @@ class GainCheck {
   private of(principal: CompiledPrincipal): Uint8Array {
     let kinds = this.kinds.get(principal);
     if (!kinds) {
-      kinds = principal.decisionKinds(this.actions, this.context);
+      kinds = principal.decisionKinds(this.actions, this.time);
       this.kinds.set(principal, kinds);
     }
     return kinds;

@@ -7,11 +7,13 @@ import { describePath, pathCertainty, shortName, type AccessGraph, type Path } f
 export interface GoalReach {
   /** The shortest certain path to a certain goal, else the shortest path to any goal; undefined if none. */
   path(from: string): Path | undefined;
+  /** Whether `from` is a goal or reaches one (no path built). */
+  reaches(from: string): boolean;
 }
 
 /** `goals`: principal ARN → whether it can do the thing for certain (`true`) or depending on conditions. */
 export function reachGoals(graph: AccessGraph, goals: ReadonlyMap<string, boolean>): GoalReach {
-  if (goals.size === 0 || graph.edgeCount === 0) return { path: () => undefined };
+  if (goals.size === 0 || graph.edgeCount === 0) return { path: () => undefined, reaches: (from) => goals.has(from) };
   const certainGoals = [...goals].filter(([, certain]) => certain).map(([arn]) => arn);
   const certain = graph.pathsTo(certainGoals, { edges: 'certain' });
   const any = graph.pathsTo(goals.keys());
@@ -22,6 +24,7 @@ export function reachGoals(graph: AccessGraph, goals: ReadonlyMap<string, boolea
       const maybe = any.path(from);
       return maybe && maybe.hops.length > 0 ? maybe : undefined;
     },
+    reaches: (from) => any.distance(from) !== undefined,
   };
 }
 
