@@ -8,9 +8,27 @@ import { readTemplates } from '../audit/sources/templates';
 import type { SourceLocation } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
 import { LeashConfig } from '../config/schema';
+import { loadCatalog } from '../catalog';
 import { applyChangeSuppressions, coversChange } from './approvals';
 import { loadStacks, type LoadedStack } from './assembly';
-import { DESTRUCTIVE_CHANGE_RULE, changeFindings, findDestructiveChanges, type ChangeGateResult } from './change-gate';
+import {
+  DESTRUCTIVE_CHANGE_RULE,
+  NOT_VISIBLE_RULE,
+  changeFindings,
+  findDestructiveChanges,
+  notVisibleFindings,
+  type ChangeGateResult,
+} from './change-gate';
+import { CUSTOM_RESOURCE_RULE, customResourceFindings } from './custom-resources';
+import { DATA_SETTING_RULE, dataSettingFindings } from './data-settings';
+import type { ApprovalVerification } from './review-rules';
+import type { CfnResource } from './template-file';
+
+/** The rules of the change gate, in report order. */
+export const CHANGE_GATE_RULES = [DESTRUCTIVE_CHANGE_RULE, DATA_SETTING_RULE, CUSTOM_RESOURCE_RULE, NOT_VISIBLE_RULE];
+
+export const APPROVALS_NOT_VERIFIED =
+  "Approvals were not verified: the names in approvedBy were taken as written, not checked against the pull request's reviews (run with --verify-approvals github).";
 
 export interface CheckOptions {
   /** @default the documented defaults */
@@ -19,6 +37,8 @@ export interface CheckOptions {
   readonly now?: Date;
   /** @default the bundled catalog */
   readonly catalog?: Catalog;
+  /** The pull request's reviews, when approvals are verified (`--verify-approvals github`). */
+  readonly verification?: ApprovalVerification;
 }
 
 export interface CheckResult {
@@ -64,8 +84,18 @@ export function checkStacks(
   let gate: ChangeGateResult | undefined;
   let gateFindings: Finding[] = [];
   if (baselineStacks) {
-    gate = findDestructiveChanges(stacks, baselineStacks, config.guardrails.production);
-    gateFindings = applyChangeSuppressions(changeFindings(gate.changes), config.suppressions, now);
+    const production = config.guardrails.production;
+    gate = findDestructiveChanges(stacks, baselineStacks, production);
+    const resources = new Map<string, Readonly<Record<string, CfnResource>>>();
+    for (const stack of [...baselineStacks, ...stacks]) resources.set(stack.key, stack.template.Resources ?? {});
+    const raw = [
+      ...changeFindings(gate.changes),
+      ...dataSettingFindings(gate.pairs, production),
+      ...customResourceFindings(gate.pairs, production, options.catalog ?? loadCatalog(), resources),
+      ...notVisibleFindings(gate.notVisible),
+    ];
+    gateFindings = applyChangeSuppressions(raw, config.suppressions, now, options.verification);
+    if (!options.verification) caveats.push(APPROVALS_NOT_VERIFIED);
     if (gate.newStacks.length > 0) {
       caveats.push(`No baseline for ${gate.newStacks.join(', ')}: treated as new stacks (nothing to delete).`);
     }
@@ -83,7 +113,7 @@ export function checkStacks(
     audit,
     gate,
     findings,
-    rules: baselineStacks ? [...audit.rules, DESTRUCTIVE_CHANGE_RULE] : audit.rules,
+    rules: baselineStacks ? [...audit.rules, ...CHANGE_GATE_RULES] : audit.rules,
     caveats,
   };
 }
