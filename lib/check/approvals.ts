@@ -32,7 +32,8 @@ export function approvalProblem(
   if (verification) {
     const { people, refusals } = verifyApprovers(suppression.approvedBy, verification);
     if (people.length >= 2) return undefined;
-    if (suppression.approvedBy.length === 0) return 'it has no approvers; a destructive change needs two distinct people';
+    if (suppression.approvedBy.length === 0)
+      return 'it has no approvers; a destructive change needs two distinct people';
     const counted = people.length === 1 ? `only ${people[0]} qualifies` : 'nobody qualifies';
     return `${[...refusals, counted].join('; ')}; a destructive change needs two distinct people who approved the pull request`;
   }

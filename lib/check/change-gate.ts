@@ -128,7 +128,13 @@ export function findDestructiveChanges(
       changeHash: changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after),
     });
   }
-  return { changes, notVisible, pairs: pairing.pairs, newStacks: pairing.newStacks, baselineOnly: pairing.baselineOnly };
+  return {
+    changes,
+    notVisible,
+    pairs: pairing.pairs,
+    newStacks: pairing.newStacks,
+    baselineOnly: pairing.baselineOnly,
+  };
 }
 
 /**

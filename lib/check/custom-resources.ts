@@ -171,8 +171,12 @@ export function destructiveAction(service: string | undefined, action: string, c
     .replace(/[^a-z0-9]/gi, '')
     .toLowerCase();
   const exact = prefix && catalog.hasService(prefix) ? catalog.get(`${prefix}:${name}`) : undefined;
-  const candidates = exact ? [exact] : catalog.actions.filter((entry) => entry.name.toLowerCase() === name.toLowerCase());
-  const destructive = candidates.find((entry) => entry.classes.includes('delete') || entry.classes.includes('recreate'));
+  const candidates = exact
+    ? [exact]
+    : catalog.actions.filter((entry) => entry.name.toLowerCase() === name.toLowerCase());
+  const destructive = candidates.find(
+    (entry) => entry.classes.includes('delete') || entry.classes.includes('recreate'),
+  );
   if (destructive) return exact ? destructive.action : `${prefix ?? '?'}:${name} (${destructive.action})`;
   if (DESTRUCTIVE_VERB.test(name)) return `${prefix ?? '?'}:${name}`;
   return undefined;

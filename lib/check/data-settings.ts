@@ -71,9 +71,14 @@ function backupCut(path: string, missing: number): Check {
   };
 }
 
-function switchedOff(path: string, what: string, on: (value: unknown) => boolean = (value) => value === true || value === 'true'): Check {
+function switchedOff(
+  path: string,
+  what: string,
+  on: (value: unknown) => boolean = (value) => value === true || value === 'true',
+): Check {
   return (before, after) => {
-    const read = (props: Props) => path.split('.').reduce<unknown>((at, key) => (at as Props | undefined)?.[key], props);
+    const read = (props: Props) =>
+      path.split('.').reduce<unknown>((at, key) => (at as Props | undefined)?.[key], props);
     return on(read(before)) && !on(read(after)) ? `${what} switched off (${path})` : undefined;
   };
 }
@@ -86,7 +91,10 @@ function s3Expiry(props: Props, noncurrent: boolean): number {
   for (const rule of rules as Props[]) {
     if (rule?.Status !== 'Enabled') continue;
     const days = noncurrent
-      ? [numberAt(rule, 'NoncurrentVersionExpirationInDays', FOREVER), numberAt(rule, 'NoncurrentVersionExpiration.NoncurrentDays', FOREVER)]
+      ? [
+          numberAt(rule, 'NoncurrentVersionExpirationInDays', FOREVER),
+          numberAt(rule, 'NoncurrentVersionExpiration.NoncurrentDays', FOREVER),
+        ]
       : [numberAt(rule, 'ExpirationInDays', FOREVER), rule.ExpirationDate !== undefined ? 0 : FOREVER];
     // An expiry written as an intrinsic is unknown: assume the worst, it may expire at once.
     for (const day of days) shortest = Math.min(shortest, Number.isNaN(day) ? 0 : day);
@@ -109,10 +117,12 @@ const s3Lifecycle: Check = (before, after) => {
 };
 
 const ttl: Check = (before, after) => {
-  const spec = (props: Props) => props.TimeToLiveSpecification as { Enabled?: unknown; AttributeName?: unknown } | undefined;
+  const spec = (props: Props) =>
+    props.TimeToLiveSpecification as { Enabled?: unknown; AttributeName?: unknown } | undefined;
   const on = (props: Props) => spec(props)?.Enabled === true || spec(props)?.Enabled === 'true';
   if (!on(after)) return undefined;
-  if (!on(before)) return `TimeToLiveSpecification enabled on ${String(spec(after)?.AttributeName)}: items past it are deleted`;
+  if (!on(before))
+    return `TimeToLiveSpecification enabled on ${String(spec(after)?.AttributeName)}: items past it are deleted`;
   if (spec(before)?.AttributeName !== spec(after)?.AttributeName) {
     return `TimeToLiveSpecification moved to ${String(spec(after)?.AttributeName)}: items are deleted by a different attribute`;
   }
@@ -120,7 +130,8 @@ const ttl: Check = (before, after) => {
 };
 
 const ecrLifecycle: Check = (before, after) => {
-  const text = (props: Props) => (props.LifecyclePolicy as { LifecyclePolicyText?: unknown } | undefined)?.LifecyclePolicyText;
+  const text = (props: Props) =>
+    (props.LifecyclePolicy as { LifecyclePolicyText?: unknown } | undefined)?.LifecyclePolicyText;
   const next = text(after);
   if (next === undefined || JSON.stringify(next) === JSON.stringify(text(before))) return undefined;
   return 'LifecyclePolicy added or changed: the images it matches are expired';
@@ -134,53 +145,119 @@ const backupPlan: Check = (before, after) => {
   };
   const old = shortest(before);
   const next = shortest(after);
-  return next < old ? `BackupPlan rules now delete recovery points after ${next} days (before: ${show(old, 'days', 'never')})` : undefined;
+  return next < old
+    ? `BackupPlan rules now delete recovery points after ${next} days (before: ${show(old, 'days', 'never')})`
+    : undefined;
 };
 
 /** Resource type → the settings that destroy or unprotect its data. Sources: the CloudFormation reference. */
 const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
-  'AWS::Logs::LogGroup': [{ property: 'RetentionInDays', kind: 'destroys', check: cut('RetentionInDays', FOREVER, 'days', 'never expire') }],
-  'AWS::Kinesis::Stream': [{ property: 'RetentionPeriodHours', kind: 'destroys', check: cut('RetentionPeriodHours', 24, 'hours') }],
-  'AWS::SQS::Queue': [{ property: 'MessageRetentionPeriod', kind: 'destroys', check: cut('MessageRetentionPeriod', 345600, 'seconds') }],
+  'AWS::Logs::LogGroup': [
+    { property: 'RetentionInDays', kind: 'destroys', check: cut('RetentionInDays', FOREVER, 'days', 'never expire') },
+  ],
+  'AWS::Kinesis::Stream': [
+    { property: 'RetentionPeriodHours', kind: 'destroys', check: cut('RetentionPeriodHours', 24, 'hours') },
+  ],
+  'AWS::SQS::Queue': [
+    { property: 'MessageRetentionPeriod', kind: 'destroys', check: cut('MessageRetentionPeriod', 345600, 'seconds') },
+  ],
   'AWS::S3::Bucket': [
     { property: 'LifecycleConfiguration', kind: 'destroys', check: s3Lifecycle },
-    { property: 'VersioningConfiguration', kind: 'recovery', check: switchedOff('VersioningConfiguration.Status', 'versioning', (value) => value === 'Enabled') },
+    {
+      property: 'VersioningConfiguration',
+      kind: 'recovery',
+      check: switchedOff('VersioningConfiguration.Status', 'versioning', (value) => value === 'Enabled'),
+    },
   ],
   'AWS::DynamoDB::Table': [
     { property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl },
-    { property: 'PointInTimeRecoverySpecification', kind: 'recovery', check: switchedOff('PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled', 'point-in-time recovery') },
-    { property: 'PointInTimeRecoverySpecification', kind: 'recovery', check: backupCut('PointInTimeRecoverySpecification.RecoveryPeriodInDays', 35) },
-    { property: 'DeletionProtectionEnabled', kind: 'recovery', check: switchedOff('DeletionProtectionEnabled', 'deletion protection') },
+    {
+      property: 'PointInTimeRecoverySpecification',
+      kind: 'recovery',
+      check: switchedOff('PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled', 'point-in-time recovery'),
+    },
+    {
+      property: 'PointInTimeRecoverySpecification',
+      kind: 'recovery',
+      check: backupCut('PointInTimeRecoverySpecification.RecoveryPeriodInDays', 35),
+    },
+    {
+      property: 'DeletionProtectionEnabled',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtectionEnabled', 'deletion protection'),
+    },
   ],
   'AWS::DynamoDB::GlobalTable': [{ property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl }],
   'AWS::RDS::DBInstance': [
     { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
-    { property: 'DeletionProtection', kind: 'recovery', check: switchedOff('DeletionProtection', 'deletion protection') },
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
   ],
   'AWS::RDS::DBCluster': [
     { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
-    { property: 'DeletionProtection', kind: 'recovery', check: switchedOff('DeletionProtection', 'deletion protection') },
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
   ],
   'AWS::DocDB::DBCluster': [
     { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
-    { property: 'DeletionProtection', kind: 'recovery', check: switchedOff('DeletionProtection', 'deletion protection') },
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
   ],
   'AWS::Neptune::DBCluster': [
     { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
-    { property: 'DeletionProtection', kind: 'recovery', check: switchedOff('DeletionProtection', 'deletion protection') },
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
   ],
-  'AWS::Redshift::Cluster': [{ property: 'AutomatedSnapshotRetentionPeriod', kind: 'recovery', check: backupCut('AutomatedSnapshotRetentionPeriod', 1) }],
-  'AWS::ElastiCache::ReplicationGroup': [{ property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) }],
-  'AWS::MemoryDB::Cluster': [{ property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) }],
+  'AWS::Redshift::Cluster': [
+    {
+      property: 'AutomatedSnapshotRetentionPeriod',
+      kind: 'recovery',
+      check: backupCut('AutomatedSnapshotRetentionPeriod', 1),
+    },
+  ],
+  'AWS::ElastiCache::ReplicationGroup': [
+    { property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) },
+  ],
+  'AWS::MemoryDB::Cluster': [
+    { property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) },
+  ],
   'AWS::EFS::FileSystem': [
-    { property: 'BackupPolicy', kind: 'recovery', check: switchedOff('BackupPolicy.Status', 'automatic backups', (value) => value === 'ENABLED') },
+    {
+      property: 'BackupPolicy',
+      kind: 'recovery',
+      check: switchedOff('BackupPolicy.Status', 'automatic backups', (value) => value === 'ENABLED'),
+    },
   ],
   'AWS::Timestream::Table': [
-    { property: 'RetentionProperties', kind: 'destroys', check: cut('RetentionProperties.MemoryStoreRetentionPeriodInHours', 6, 'hours') },
-    { property: 'RetentionProperties', kind: 'destroys', check: cut('RetentionProperties.MagneticStoreRetentionPeriodInDays', 73000, 'days') },
+    {
+      property: 'RetentionProperties',
+      kind: 'destroys',
+      check: cut('RetentionProperties.MemoryStoreRetentionPeriodInHours', 6, 'hours'),
+    },
+    {
+      property: 'RetentionProperties',
+      kind: 'destroys',
+      check: cut('RetentionProperties.MagneticStoreRetentionPeriodInDays', 73000, 'days'),
+    },
   ],
-  'AWS::CloudTrail::EventDataStore': [{ property: 'RetentionPeriod', kind: 'destroys', check: cut('RetentionPeriod', 2557, 'days') }],
-  'AWS::Events::Archive': [{ property: 'RetentionDays', kind: 'destroys', check: cut('RetentionDays', FOREVER, 'days', 'indefinitely') }],
+  'AWS::CloudTrail::EventDataStore': [
+    { property: 'RetentionPeriod', kind: 'destroys', check: cut('RetentionPeriod', 2557, 'days') },
+  ],
+  'AWS::Events::Archive': [
+    { property: 'RetentionDays', kind: 'destroys', check: cut('RetentionDays', FOREVER, 'days', 'indefinitely') },
+  ],
   'AWS::ECR::Repository': [{ property: 'LifecyclePolicy', kind: 'destroys', check: ecrLifecycle }],
   'AWS::Backup::BackupPlan': [{ property: 'BackupPlan', kind: 'recovery', check: backupPlan }],
 };
@@ -197,7 +274,10 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
     const settings = SETTINGS[pair.after.Type] ?? [];
     const props = (resource: CfnResource) => resource.Properties ?? {};
     const found = settings
-      .map((setting) => ({ setting, problem: setting.check(props(pair.before as CfnResource), props(pair.after as CfnResource)) }))
+      .map((setting) => ({
+        setting,
+        problem: setting.check(props(pair.before as CfnResource), props(pair.after as CfnResource)),
+      }))
       .filter((item): item is { setting: Setting; problem: string } => item.problem !== undefined);
     if (found.length === 0) continue;
     const productionTag = productionTagOf(
@@ -208,7 +288,13 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
       pair.notes.assumed,
     );
     const destroys = found.some((item) => item.setting.kind === 'destroys');
-    const severity: Severity = productionTag ? 'critical' : destroys ? (isStateful(pair.after.Type) ? 'high' : 'medium') : 'low';
+    const severity: Severity = productionTag
+      ? 'critical'
+      : destroys
+        ? isStateful(pair.after.Type)
+          ? 'high'
+          : 'medium'
+        : 'low';
     const hash = changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after);
     const where = pair.inStackSet ? ` in every target account of StackSet ${pair.inStackSet}` : '';
     findings.push({
@@ -225,7 +311,13 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
         cdkPath: pair.stack.cdkPaths?.get(pair.logicalId),
         jsonPath: `Resources.${pair.logicalId}.Properties.${found[0].setting.property}`,
       },
-      evidence: [{ policy: `template:${pair.stack.key}`, policyKind: 'template', note: found.map((item) => item.problem).join('; ') }],
+      evidence: [
+        {
+          policy: `template:${pair.stack.key}`,
+          policyKind: 'template',
+          note: found.map((item) => item.problem).join('; '),
+        },
+      ],
       details: {
         stack: pair.stack.key,
         logicalId: pair.logicalId,

@@ -55,8 +55,7 @@ export function readEventPullRequest(eventPath: string): EventPullRequest {
     throw new VerificationError(`GITHUB_EVENT_PATH ${eventPath} could not be read: ${(err as Error).message}`);
   }
   const pull = (payload as { pull_request?: unknown } | null)?.pull_request as
-    | { number?: unknown; user?: { login?: unknown }; head?: { sha?: unknown } }
-    | undefined;
+    { number?: unknown; user?: { login?: unknown }; head?: { sha?: unknown } } | undefined;
   if (!pull || typeof pull !== 'object') {
     throw new VerificationError(
       `the event in ${eventPath} has no pull_request: run on pull_request or pull_request_review events`,
@@ -144,10 +143,13 @@ function describeError(err: unknown): string {
   const status = (err as { status?: unknown }).status;
   const request = (err as { request?: { method?: string; url?: string } }).request;
   const where = request?.method && request.url ? `${request.method} ${request.url.replace(/\?.*$/, '')}` : 'GitHub API';
-  if (typeof status === 'number' && status > 0) {
-    const message = (err as Error).message.split('\n')[0].slice(0, 200);
+  const message = String((err as Error)?.message ?? err)
+    .split('\n')[0]
+    .slice(0, 200);
+  if ((err as Error)?.name === 'AbortError' || (err as Error)?.name === 'TimeoutError') return `${where} timed out`;
+  // Octokit reports a request that got no answer (refused, reset, DNS) as status 500 without a response.
+  if (typeof status === 'number' && status > 0 && (err as { response?: unknown }).response !== undefined) {
     return `${where} returned ${status} (${message})`;
   }
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return `${where} failed: ${cause?.code ?? cause?.message ?? (err as Error).message ?? String(err)}`;
+  return `${where} failed: no answer from the API (${message})`;
 }

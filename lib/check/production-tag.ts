@@ -60,4 +60,3 @@ function resourceTags(resource: CfnResource): Record<string, unknown> {
   }
   return tags;
 }
-

@@ -35,8 +35,7 @@ export interface PullRequestFacts {
 
 /** What verification found: the facts, or why they could not be read (then nothing is approved). */
 export type ApprovalVerification =
-  | { readonly kind: 'github'; readonly facts: PullRequestFacts }
-  | { readonly kind: 'github'; readonly error: string };
+  { readonly kind: 'github'; readonly facts: PullRequestFacts } | { readonly kind: 'github'; readonly error: string };
 
 const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
 
@@ -66,7 +65,9 @@ export function approverProblem(login: string, facts: PullRequestFacts): string 
   const theirs = facts.reviews
     .filter((review) => normaliseLogin(review.login) === who)
     .filter((review) => review.state !== 'COMMENTED' && review.state !== 'PENDING');
-  const anyBot = facts.reviews.some((review) => normaliseLogin(review.login) === who && isBot(review.login, review.userType));
+  const anyBot = facts.reviews.some(
+    (review) => normaliseLogin(review.login) === who && isBot(review.login, review.userType),
+  );
   if (anyBot || isBot(shown, '')) return `${shown} is a bot`;
   if (theirs.length === 0) {
     return `${shown} has not approved pull request #${facts.number}`;
@@ -80,7 +81,8 @@ export function approverProblem(login: string, facts: PullRequestFacts): string 
   }
   const permission = facts.permissions.get(who);
   if (!permission) return `${shown}'s permission on ${facts.repository} was not read`;
-  if ('error' in permission) return `${shown}'s permission on ${facts.repository} could not be read: ${permission.error}`;
+  if ('error' in permission)
+    return `${shown}'s permission on ${facts.repository} could not be read: ${permission.error}`;
   const role = permission.roleName?.toLowerCase();
   if (!WRITE_ROLES.has(permission.permission.toLowerCase()) && !(role && WRITE_ROLES.has(role))) {
     return `${shown} has ${role ?? permission.permission} permission on ${facts.repository}; approving needs write, maintain or admin`;
@@ -97,7 +99,10 @@ function laterThan(a: PullRequestReview, b: PullRequestReview): boolean {
 }
 
 /** The logins whose review passed every rule but the permission one: only these need the permission API. */
-export function loginsNeedingPermission(approvedBy: readonly string[], facts: Omit<PullRequestFacts, 'permissions'>): string[] {
+export function loginsNeedingPermission(
+  approvedBy: readonly string[],
+  facts: Omit<PullRequestFacts, 'permissions'>,
+): string[] {
   const unknown: PullRequestFacts = { ...facts, permissions: new Map() };
   return [
     ...new Set(

@@ -76,8 +76,15 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
     }
     pairs.push(
       ...diffTemplates(old.template, stack.template, stack, identity, {
-        oldParent: parentScopes?.old && nestedValues(byKey.get(stack.nestedIn?.parentKey ?? ''), stack, parentScopes.old),
-        newParent: parentScopes?.next && nestedValues(current.find((s) => s.key === stack.nestedIn?.parentKey), stack, parentScopes.next),
+        oldParent:
+          parentScopes?.old && nestedValues(byKey.get(stack.nestedIn?.parentKey ?? ''), stack, parentScopes.old),
+        newParent:
+          parentScopes?.next &&
+          nestedValues(
+            current.find((s) => s.key === stack.nestedIn?.parentKey),
+            stack,
+            parentScopes.next,
+          ),
         baselineHasChild: (logicalId) => baselineKeys.has(`${stack.key}/${logicalId}`),
       }),
     );
@@ -166,7 +173,8 @@ function diffTemplates(
   });
   // Unchanged resources can still hide what only deployment decides; keep them for the visibility rule.
   for (const logicalId of Object.keys(before.resources)) {
-    if (!after.resources[logicalId] || (diff.resources.has(logicalId) && diff.resources.get(logicalId).isDifferent)) continue;
+    if (!after.resources[logicalId] || (diff.resources.has(logicalId) && diff.resources.get(logicalId).isDifferent))
+      continue;
     const notes = mergeNotes(before.notes.get(logicalId), after.notes.get(logicalId));
     if (notes.invisible.length === 0) continue;
     const change = diff.resources.has(logicalId) ? diff.resources.get(logicalId) : undefined;

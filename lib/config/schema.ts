@@ -16,7 +16,9 @@ export const Suppression = z.object({
   /** Required (two distinct people) to approve a destructive change in `leash check`. */
   approvedBy: z.array(z.string().min(1)).default([]),
   /** `leash check`: the hashes of the changes approved (each finding gives its own); binds an approval to one change. */
-  changes: z.array(z.string().regex(/^[0-9a-fA-F]{16}$/, 'a 16-hex-digit change hash from a leash check finding')).optional(),
+  changes: z
+    .array(z.string().regex(/^[0-9a-fA-F]{16}$/, 'a 16-hex-digit change hash from a leash check finding'))
+    .optional(),
 });
 export type Suppression = z.infer<typeof Suppression>;
 

@@ -138,7 +138,9 @@ describe('change gate on YAML templates', () => {
   it('reports the removed table as deleted with nothing retained', () => {
     const finding = changeFindings(result.changes).find((f) => f.location?.logicalId === 'Sessions');
     expect(finding).toMatchObject({ severity: 'critical', title: 'Deletes AWS::DynamoDB::Table Sessions' });
-    expect(finding?.message).toMatch(/removed from the template \(or its condition is now false\); tagged environment=production; nothing is retained/);
+    expect(finding?.message).toMatch(
+      /removed from the template \(or its condition is now false\); tagged environment=production; nothing is retained/,
+    );
   });
 });
 
