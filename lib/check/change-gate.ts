@@ -94,7 +94,7 @@ export function findDestructiveChanges(
     if (typeof type !== 'string') continue;
     const productionTag = productionTagOf(
       [pair.before, pair.after],
-      [pair.stack.stackTags],
+      [pair.stack.stackTags, pair.baselineStackTags],
       production,
       [pair.rawBefore, pair.rawAfter],
       pair.notes.assumed,

@@ -57,7 +57,11 @@ export function customResourceFindings(
     const removedType = !pair.after ? EMPTIES_ON_REMOVAL[resource.Type] : undefined;
     if (removedType) calls.add(removedType);
     if (calls.size === 0) continue;
-    const productionTag = productionTagOf([pair.before, pair.after], [pair.stack.stackTags], production);
+    const productionTag = productionTagOf(
+      [pair.before, pair.after],
+      [pair.stack.stackTags, pair.baselineStackTags],
+      production,
+    );
     const when = !pair.before ? 'added' : !pair.after ? 'removed' : 'changed';
     const hash = changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after);
     findings.push({
@@ -177,7 +181,7 @@ export function destructiveAction(service: string | undefined, action: string, c
   const destructive = candidates.find(
     (entry) => entry.classes.includes('delete') || entry.classes.includes('recreate'),
   );
-  if (destructive) return exact ? destructive.action : `${prefix ?? '?'}:${name} (${destructive.action})`;
+  if (destructive) return destructive.action;
   if (DESTRUCTIVE_VERB.test(name)) return `${prefix ?? '?'}:${name}`;
   return undefined;
 }

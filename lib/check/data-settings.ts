@@ -282,7 +282,7 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
     if (found.length === 0) continue;
     const productionTag = productionTagOf(
       [pair.before, pair.after],
-      [pair.stack.stackTags],
+      [pair.stack.stackTags, pair.baselineStackTags],
       production,
       [pair.rawBefore, pair.rawAfter],
       pair.notes.assumed,

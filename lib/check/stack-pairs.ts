@@ -10,6 +10,8 @@ import { parseTemplateText, type CfnResource, type CfnTemplate } from './templat
 /** One logical id of one stack, before and after. */
 export interface ResourcePair {
   readonly stack: LoadedStack;
+  /** Stack tags of the deployed stack (the new stack's are on `stack`). */
+  readonly baselineStackTags: Readonly<Record<string, string>>;
   readonly logicalId: string;
   /** Absent for an unchanged resource kept only for what it cannot show. */
   readonly diff?: ResourceDifference;
@@ -75,7 +77,7 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
       continue;
     }
     pairs.push(
-      ...diffTemplates(old.template, stack.template, stack, identity, {
+      ...diffTemplates(old.template, stack.template, stack, old.stackTags, identity, {
         oldParent:
           parentScopes?.old && nestedValues(byKey.get(stack.nestedIn?.parentKey ?? ''), stack, parentScopes.old),
         newParent:
@@ -101,7 +103,7 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
     }
     if (!currentKeys.has(ancestor)) continue;
     const via = `${(removed.nestedIn as { parentKey: string }).parentKey}/${(removed.nestedIn as { logicalId: string }).logicalId}`;
-    for (const pair of diffTemplates(old.template, { Resources: {} }, old, identityOf(old), {
+    for (const pair of diffTemplates(old.template, { Resources: {} }, old, old.stackTags, identityOf(old), {
       baselineHasChild: (logicalId) => baselineKeys.has(`${old.key}/${logicalId}`),
     })) {
       pairs.push({ ...pair, removedWith: via });
@@ -143,6 +145,7 @@ function diffTemplates(
   oldTemplate: CfnTemplate,
   newTemplate: CfnTemplate,
   stack: LoadedStack,
+  baselineStackTags: Readonly<Record<string, string>>,
   identity: StackIdentity,
   context: DiffContext,
 ): ResourcePair[] {
@@ -160,6 +163,7 @@ function diffTemplates(
     if (type === 'AWS::CloudFormation::StackSet') contentsCompared = stackSetBody(oldResource) !== undefined;
     pairs.push({
       stack,
+      baselineStackTags,
       logicalId,
       diff: change,
       before: oldResource,
@@ -180,6 +184,7 @@ function diffTemplates(
     const change = diff.resources.has(logicalId) ? diff.resources.get(logicalId) : undefined;
     pairs.push({
       stack,
+      baselineStackTags,
       logicalId,
       diff: change,
       before: before.resources[logicalId],
@@ -200,7 +205,7 @@ function diffTemplates(
       const newBody =
         newResource?.Type === 'AWS::CloudFormation::StackSet' ? (stackSetBody(newResource) ?? oldBody) : undefined;
       const where = `${stack.key}/${logicalId}`;
-      const inner = diffTemplates(oldBody, newBody ?? { Resources: {} }, stack, identity, {
+      const inner = diffTemplates(oldBody, newBody ?? { Resources: {} }, stack, baselineStackTags, identity, {
         baselineHasChild: () => false,
         inStackSet: context.inStackSet ? `${context.inStackSet} > ${logicalId}` : logicalId,
         depth: (context.depth ?? 0) + 1,
