@@ -40,7 +40,7 @@ export function customResourceFindings(
   const findings: Finding[] = [];
   for (const pair of pairs) {
     const resource = pair.after ?? pair.before;
-    if (!resource || !isCustomResource(resource.Type) || !pair.diff?.isDifferent) continue;
+    if (!resource || !isCustomResource(resource.Type) || !pair.changed) continue;
     const calls = new Set<string>();
     for (const side of [pair.before, pair.after]) {
       if (!side) continue;

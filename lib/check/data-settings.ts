@@ -270,7 +270,7 @@ export function isDataSetting(resourceType: string, property: string): boolean {
 export function dataSettingFindings(pairs: readonly ResourcePair[], production: ProductionSelector): Finding[] {
   const findings: Finding[] = [];
   for (const pair of pairs) {
-    if (!pair.before || !pair.after || pair.before.Type !== pair.after.Type || !pair.diff?.isDifferent) continue;
+    if (!pair.before || !pair.after || pair.before.Type !== pair.after.Type || !pair.changed) continue;
     const settings = SETTINGS[pair.after.Type] ?? [];
     const props = (resource: CfnResource) => resource.Properties ?? {};
     const found = settings

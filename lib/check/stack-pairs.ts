@@ -13,8 +13,10 @@ export interface ResourcePair {
   /** Stack tags of the deployed stack (the new stack's are on `stack`). */
   readonly baselineStackTags: Readonly<Record<string, string>>;
   readonly logicalId: string;
-  /** Absent for an unchanged resource kept only for what it cannot show. */
+  /** Absent for an unchanged resource kept only for what it cannot show, and for change sets. */
   readonly diff?: ResourceDifference;
+  /** Whether deployment changes the resource (added, removed or modified). */
+  readonly changed: boolean;
   readonly before?: CfnResource;
   readonly after?: CfnResource;
   /** The resources as written (before intrinsics), for tags written as a parameter reference. */
@@ -166,6 +168,7 @@ function diffTemplates(
       baselineStackTags,
       logicalId,
       diff: change,
+      changed: change.isDifferent,
       before: oldResource,
       after: newResource,
       rawBefore: oldTemplate.Resources?.[logicalId],
@@ -187,6 +190,7 @@ function diffTemplates(
       baselineStackTags,
       logicalId,
       diff: change,
+      changed: false,
       before: before.resources[logicalId],
       after: after.resources[logicalId],
       rawBefore: oldTemplate.Resources?.[logicalId],

@@ -22,6 +22,7 @@ export interface CheckCommandOptions {
   readonly output?: string;
   readonly failOn: Severity | 'none';
   readonly verifyApprovals?: 'github';
+  readonly changeSet?: string[];
 }
 
 export async function runCheckCommand(
@@ -39,7 +40,12 @@ export async function runCheckCommand(
       context.io.stderr(`leash check: approvals could not be verified, so none counts: ${verification.error}\n`);
     }
   }
-  const result = runCheck(inputs, options.baseline, { config, catalog: loadCatalog(), now: new Date(), verification });
+  const result = runCheck(
+    inputs,
+    options.baseline,
+    { config, catalog: loadCatalog(), now: new Date(), verification },
+    options.changeSet ?? [],
+  );
   const input = checkReportInput(result, { name: 'leash check', version: packageVersion() });
   const report =
     options.format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, options.format);
@@ -76,12 +82,16 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
       'Check what `cdk synth` produced before it is deployed: the audit rules on the IAM in the templates, and with --baseline the deletions and replacements of stateful or production resources. Offline.',
     )
     .argument(
-      '<templates...>',
+      '[templates...]',
       'a cdk.out directory (stacks, nested stacks, stages), template directories, or template files (JSON or YAML)',
     )
     .option(
       '--baseline <paths...>',
       'what is deployed now: a previous cdk.out, or templates saved with `aws cloudformation get-template` (file name = stack name)',
+    )
+    .option(
+      '--change-set <files...>',
+      'the JSON of `aws cloudformation describe-change-set` (every page, and the nested change sets): gates Remove and Replacement True|Conditional of stateful or production resources',
     )
     .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
