@@ -455,3 +455,26 @@ describe('approvals bind to the change they approved', () => {
     expect(finding.message).toMatch(/does not say which change it approves; add "changes": \["[0-9a-f]{16}"\]/);
   });
 });
+
+describe('custom-resource calls swept over the catalog', () => {
+  it('flags every delete or recreate action of every service, written as an SDK v2 and an SDK v3 call', async () => {
+    const { destructiveAction } = await import('../../lib/check/custom-resources');
+    const destructive = catalog.actions.filter(
+      (entry) => entry.classes.includes('delete') || entry.classes.includes('recreate'),
+    );
+    expect(destructive.length).toBeGreaterThan(1000);
+    const missed = destructive.filter(
+      (entry) =>
+        !destructiveAction(entry.service, entry.name[0].toLowerCase() + entry.name.slice(1), catalog) ||
+        !destructiveAction(`@aws-sdk/client-${entry.service}`, `${entry.name}Command`, catalog),
+    );
+    expect(missed.map((entry) => entry.action)).toEqual([]);
+  });
+
+  it('does not flag read-only calls', async () => {
+    const { destructiveAction } = await import('../../lib/check/custom-resources');
+    const reads = catalog.actions.filter((entry) => entry.accessLevel === 'Read' || entry.accessLevel === 'List');
+    const flagged = reads.filter((entry) => destructiveAction(entry.service, entry.name, catalog));
+    expect(flagged.map((entry) => entry.action)).toEqual([]);
+  });
+});

@@ -315,3 +315,63 @@ describe('--verify-approvals github on GitHub Enterprise Server', () => {
     }
   });
 });
+
+describe('leash check --verify-approvals github, end to end', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leash-gh-cli-'));
+  const tableTemplate = (name: string) => ({
+    Resources: {
+      Orders: {
+        Type: 'AWS::DynamoDB::Table',
+        Properties: {
+          TableName: name,
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          Tags: [{ Key: 'environment', Value: 'production' }],
+        },
+      },
+    },
+  });
+  const before = join(dir, 'before.json');
+  const after = join(dir, 'after.json');
+  writeFileSync(before, JSON.stringify(tableTemplate('orders')));
+  writeFileSync(after, JSON.stringify(tableTemplate('orders-v2')));
+
+  async function run(approvedBy: string[]) {
+    const { runCli, memoryIo } = await import('../../lib/cli/program');
+    const probe = memoryIo();
+    await runCli(['check', after, '--baseline', before, '--format', 'json'], probe);
+    const hash = (JSON.parse(probe.out) as { findings: Finding[] }).findings[0].details?.changeHash;
+    const config = join(dir, `config-${approvedBy.join('-')}.json`);
+    writeFileSync(
+      config,
+      JSON.stringify({ suppressions: [{ ...suppression(approvedBy), logicalId: 'Orders', changes: [hash] }] }),
+    );
+    const saved = { ...process.env };
+    Object.assign(process.env, env());
+    try {
+      const io = memoryIo();
+      const args = ['check', after, '--baseline', before, '--config', config, '--verify-approvals', 'github'];
+      const code = await runCli([...args, '--format', 'json'], io);
+      return { code, report: JSON.parse(io.out) as { findings: Finding[] } };
+    } finally {
+      for (const key of ['GITHUB_API_URL', 'GITHUB_REPOSITORY', 'GITHUB_EVENT_PATH', 'GITHUB_TOKEN']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  }
+
+  it('exits 0 when two qualifying people approved the bound change, 1 when one approval is stale', async () => {
+    github.reviews = [
+      { login: 'alice', state: 'APPROVED', commit: head() },
+      { login: 'bob', state: 'APPROVED', commit: head() },
+    ];
+    const passed = await run(['alice', 'bob']);
+    expect(passed.code).toBe(0);
+    expect(passed.report.findings[0].details?.approvalsVerified).toBe(true);
+    github.reviews[1] = { login: 'bob', state: 'APPROVED', commit: OLD };
+    const failed = await run(['alice', 'bob']);
+    expect(failed.code).toBe(1);
+    expect(failed.report.findings[0].message).toMatch(/bob's approval is for commit 1a2b3c4/);
+  });
+});
