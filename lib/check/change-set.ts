@@ -132,8 +132,9 @@ export interface ChangeSetGateResult {
   readonly notVisible: NotVisibleChange[];
   /** Resource pairs from the property values (`--include-property-values`), for the setting and custom-resource rules. */
   readonly pairs: ResourcePair[];
-  /** Stack names the change sets cover (their template findings about unknown values are answered). */
+  /** Stacks the change sets cover, by stack name and by key (`Root/NestedLogicalId` for nested stacks). */
   readonly stackNames: ReadonlySet<string>;
+  readonly stackKeys: ReadonlySet<string>;
 }
 
 /** Every Remove, and every Replacement True or Conditional (or a Dynamic change), of each change set. */
@@ -143,12 +144,19 @@ export function judgeChangeSets(
   templates: readonly LoadedStack[] = [],
 ): ChangeSetGateResult {
   const byId = new Map(changeSets.map((changeSet) => [changeSet.id, changeSet]));
-  const result: ChangeSetGateResult = { changes: [], notVisible: [], pairs: [], stackNames: new Set() };
+  const result: ChangeSetGateResult = {
+    changes: [],
+    notVisible: [],
+    pairs: [],
+    stackNames: new Set(),
+    stackKeys: new Set(),
+  };
   const visited = new Set<string>();
   const visit = (changeSet: ChangeSet, key: string, inheritedTags: Readonly<Record<string, string>>, via?: string) => {
     if (visited.has(changeSet.id)) return;
     visited.add(changeSet.id);
     (result.stackNames as Set<string>).add(changeSet.stackName);
+    (result.stackKeys as Set<string>).add(key);
     const stackTags = { ...inheritedTags, ...changeSet.tags };
     const stack: LoadedStack = {
       key,

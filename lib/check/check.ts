@@ -156,7 +156,7 @@ function answered(
 ): Finding[] {
   if (!changeSets) return [...findings];
   return findings.map((finding, index) =>
-    changeSets.stackNames.has(items[index].stack.stackName)
+    changeSets.stackNames.has(items[index].stack.stackName) || changeSets.stackKeys.has(items[index].stack.key)
       ? { ...finding, severity: 'info', message: `${finding.message} Answered by the change set given for this stack.` }
       : finding,
   );

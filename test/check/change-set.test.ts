@@ -302,3 +302,55 @@ describe('leash check --change-set on bad input: exit 2 with a clear message', (
     expect((await cli(['--change-set', adds])).code).toBe(0);
   });
 });
+
+describe('templates and change sets together', () => {
+  it("answers the template's 'not visible' finding for a nested stack when its nested change set is given", async () => {
+    const { checkStacks } = await import('../../lib/check/check');
+    const { loadChangeSets } = await import('../../lib/check/change-set');
+    const stackResource = {
+      Type: 'AWS::CloudFormation::Stack',
+      Properties: { TemplateURL: 'https://example.com/c.json' },
+    };
+    const loaded = (key: string, template: object, nestedIn?: { parentKey: string; logicalId: string }) => ({
+      key,
+      displayName: key,
+      stackName: key.replace('/', '-'),
+      file: `${key}.json`,
+      text: '',
+      template: template as never,
+      stackTags: { environment: 'production' },
+      nestedIn,
+    });
+    const current = [
+      loaded('App', { Resources: { Child: stackResource } }),
+      loaded('App/Child', { Resources: {} }, { parentKey: 'App', logicalId: 'Child' }),
+    ];
+    const baseline = [loaded('App', { Resources: { Child: stackResource } })];
+    const visible = (changeSets?: ReturnType<typeof loadChangeSets>) =>
+      checkStacks(current, baseline, 'test', { catalog, now, changeSets }).findings.filter(
+        (finding) => finding.ruleId === 'change-not-visible',
+      );
+    expect(visible().map((finding) => finding.severity)).toEqual(['high']);
+    const rootSet = describeOutput({
+      StackName: 'App',
+      Changes: [
+        resourceChange({
+          Action: 'Modify',
+          LogicalResourceId: 'Child',
+          ResourceType: 'AWS::CloudFormation::Stack',
+          Replacement: 'False',
+          ChangeSetId: NESTED_ID,
+        }),
+      ],
+    });
+    const nestedSet = describeOutput({
+      StackName: 'App-Child-1XYZ',
+      ChangeSetId: NESTED_ID,
+      ParentChangeSetId: ROOT_ID,
+    });
+    const changeSets = loadChangeSets([write('app-root.json', rootSet), write('app-nested.json', nestedSet)]);
+    const [answered] = visible(changeSets);
+    expect(answered.severity).toBe('info');
+    expect(answered.message).toMatch(/Answered by the change set given for this stack/);
+  });
+});
