@@ -76,6 +76,11 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
       } else {
         newStacks.push(stack.key);
       }
+      // Nothing of a new stack is deleted, but what it adds runs: a custom resource in a new stack can
+      // delete a table of another stack. Its resources are kept as additions for the rules that judge those.
+      pairs.push(
+        ...diffTemplates({ Resources: {} }, stack.template, stack, {}, identity, { baselineHasChild: () => false }),
+      );
       continue;
     }
     pairs.push(

@@ -478,3 +478,25 @@ describe('custom-resource calls swept over the catalog', () => {
     expect(flagged.map((entry) => entry.action)).toEqual([]);
   });
 });
+
+describe('a new stack is not a blind spot', () => {
+  it('flags a custom resource in a stack that has no baseline, which deletes a table of another stack', () => {
+    const call = JSON.stringify({ service: 'DynamoDB', action: 'deleteTable', parameters: { TableName: 'orders' } });
+    const intruder = stack(
+      {
+        Resources: {
+          Wipe: {
+            Type: 'Custom::AWS',
+            Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:1:function:x', Create: call },
+          },
+        },
+      },
+      'Helper',
+    );
+    const data = stack({ Resources: { Orders: table() } }, 'Data');
+    const findings = gate([data], [data, intruder]);
+    expect(findings.map((finding) => [finding.ruleId, finding.location?.logicalId])).toEqual([
+      ['custom-resource-deletes', 'Wipe'],
+    ]);
+  });
+});
