@@ -1,14 +1,42 @@
 // The two-person rule for destructive changes: a suppression only lets a deletion or replacement through
-// when it is unexpired and approved by two distinct people. Every refusal says why, in the finding itself.
+// when it is unexpired, names the very change (its hash), and is approved by two distinct people, verified
+// against the pull request's reviews when asked to. Every refusal says why, in the finding itself.
 import { wildcardMatch } from '../audit/rules/support/wildcard';
 import type { Finding } from '../audit/rules/types';
 import type { Suppression } from '../config/schema';
+import { verifyApprovers, type ApprovalVerification } from './review-rules';
 
-/** Why a matching suppression does not apply, or undefined when it does. */
-export function approvalProblem(suppression: Suppression, now: Date): string | undefined {
+export const NOT_VERIFIED_NOTE =
+  "approvedBy was not verified against the pull request's reviews (run with --verify-approvals github)";
+
+/** Why a matching suppression does not apply to this finding, or undefined when it does. */
+export function approvalProblem(
+  suppression: Suppression,
+  now: Date,
+  finding?: Finding,
+  verification?: ApprovalVerification,
+): string | undefined {
   const today = now.toISOString().slice(0, 10);
   // `expires` is the last day the suppression holds (UTC), so it still applies on that date.
   if (suppression.expires < today) return `it expired on ${suppression.expires}`;
+  const hash = typeof finding?.details?.changeHash === 'string' ? finding.details.changeHash : undefined;
+  if (hash) {
+    const approved = (suppression.changes ?? []).map((change) => change.toLowerCase());
+    if (approved.length === 0) {
+      return `it does not say which change it approves; add "changes": ["${hash}"] (the hash of this change)`;
+    }
+    if (!approved.includes(hash)) {
+      return `it approves change ${approved.join(', ')}, not this change (${hash}): the resource's before or after differs from what was approved`;
+    }
+  }
+  if (verification) {
+    const { people, refusals } = verifyApprovers(suppression.approvedBy, verification);
+    if (people.length >= 2) return undefined;
+    if (suppression.approvedBy.length === 0)
+      return 'it has no approvers; a destructive change needs two distinct people';
+    const counted = people.length === 1 ? `only ${people[0]} qualifies` : 'nobody qualifies';
+    return `${[...refusals, counted].join('; ')}; a destructive change needs two distinct people who approved the pull request`;
+  }
   const people = new Map<string, string>();
   for (const approver of suppression.approvedBy) {
     const identity = normaliseApprover(approver);
@@ -24,7 +52,7 @@ export function approvalProblem(suppression: Suppression, now: Date): string | u
 }
 
 /** `Alice`, ` alice ` and `@alice` are one person. */
-function normaliseApprover(approver: string): string {
+export function normaliseApprover(approver: string): string {
   return approver.trim().replace(/^@/, '').toLowerCase();
 }
 
@@ -52,6 +80,7 @@ export function applyChangeSuppressions(
   findings: readonly Finding[],
   suppressions: readonly Suppression[],
   now: Date,
+  verification?: ApprovalVerification,
 ): Finding[] {
   return findings.map((finding) => {
     const candidates = suppressions
@@ -60,12 +89,13 @@ export function applyChangeSuppressions(
     if (candidates.length === 0) return finding;
     const refusals: string[] = [];
     for (const { suppression, index } of candidates) {
-      const problem = approvalProblem(suppression, now);
+      const problem = approvalProblem(suppression, now, finding, verification);
       if (!problem) {
         return {
           ...finding,
+          message: verification ? finding.message : `${finding.message} Suppressed, but ${NOT_VERIFIED_NOTE}.`,
           suppressed: { reason: suppression.reason, expires: suppression.expires },
-          details: { ...finding.details, approvedBy: suppression.approvedBy },
+          details: { ...finding.details, approvedBy: suppression.approvedBy, approvalsVerified: Boolean(verification) },
         };
       }
       refusals.push(`suppressions[${index}] does not apply: ${problem}`);

@@ -1,11 +1,18 @@
 // The change gate: which resources a deployment of the new templates would delete or replace, judged by
 // CloudFormation's own update semantics as @aws-cdk/cloudformation-diff models them (not our own table).
-import { fullDiff, ResourceImpact, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
+import { ResourceImpact, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
 import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
 import type { LoadedStack } from './assembly';
+import { changeHash } from './change-hash';
+import { isDataSetting } from './data-settings';
+import { productionTagOf } from './production-tag';
+import { pairStacks, type ResourcePair } from './stack-pairs';
+import { statefulReason } from './stateful-types';
 import type { CfnResource } from './template-file';
+
+export { productionTagOf } from './production-tag';
 
 export const DESTRUCTIVE_CHANGE_RULE: RuleMeta = {
   id: 'destructive-change',
@@ -32,17 +39,37 @@ export interface DestructiveChange {
   readonly conditional: boolean;
   /** Properties whose change forces (or may force) the replacement, or `Type`. */
   readonly causes: readonly string[];
-  /** Set when the stack itself goes: a nested stack removed or replaced in its parent. */
+  /** Set when the stack itself goes: a nested stack or StackSet removed in its parent. */
   readonly viaNestedStack?: string;
+  /** Set for resources of a StackSet's template: deleted in every target account. */
+  readonly inStackSet?: string;
   readonly stateful: boolean;
-  /** The production tag that marks it, e.g. `environment=production`. */
+  /** Why it counts as stateful (the specification's flag or the data-store list). */
+  readonly statefulReason?: string;
+  /** The production tag that marks it, e.g. `environment=production`, with any assumption made. */
   readonly productionTag?: string;
   /** `Retain` keeps the old resource; `Snapshot` keeps a final snapshot; undefined: it is destroyed. */
   readonly protection?: 'Retain' | 'Snapshot';
+  /** A nested stack or StackSet removed whose contents the baseline does not show. */
+  readonly contentsNotVisible?: boolean;
+  /** Binds an approval to this change: a hash of the stack, logical id and the resource before and after. */
+  readonly changeHash: string;
+}
+
+/** A stateful or production resource whose fate depends on values only deployment knows. */
+export interface NotVisibleChange {
+  readonly stack: LoadedStack;
+  readonly logicalId?: string;
+  readonly resourceType?: string;
+  readonly reasons: readonly string[];
+  readonly productionTag?: string;
 }
 
 export interface ChangeGateResult {
   readonly changes: readonly DestructiveChange[];
+  readonly notVisible: readonly NotVisibleChange[];
+  /** Every changed resource, for the other rules of the gate. */
+  readonly pairs: readonly ResourcePair[];
   /** Stacks with no baseline: all new, nothing to delete. */
   readonly newStacks: readonly string[];
   /** Baseline stacks missing from the new templates: `cdk deploy` does not delete them, so not judged. */
@@ -55,66 +82,78 @@ export function findDestructiveChanges(
   baseline: readonly LoadedStack[],
   production: ProductionSelector,
 ): ChangeGateResult {
-  const byKey = new Map(baseline.map((stack) => [stack.key, stack]));
-  const currentKeys = new Set(current.map((stack) => stack.key));
+  const pairing = pairStacks(current, baseline);
   const changes: DestructiveChange[] = [];
-  const newStacks: string[] = [];
-  // One template file against one template file (`leash check new.yaml --baseline deployed.yaml`): they are
-  // the same stack whatever the files are called. Never for cloud assemblies, whose stacks have names.
-  const topLevel = (stacks: readonly LoadedStack[]) => stacks.filter((stack) => !stack.nestedIn);
-  const plainFile = (stacks: readonly LoadedStack[]) => stacks.length === 1 && stacks[0].cdkPaths === undefined;
-  const single = plainFile(current) && plainFile(baseline);
-  for (const stack of current) {
-    const old =
-      byKey.get(stack.key) ??
-      baseline.find((candidate) => candidate.stackName === stack.stackName && !stack.nestedIn) ??
-      (single && !stack.nestedIn ? topLevel(baseline)[0] : undefined);
-    if (!old) {
-      newStacks.push(stack.key);
-      continue;
+  const notVisible: NotVisibleChange[] = pairing.notVisible.map(({ stack, reason }) => ({
+    stack,
+    reasons: [reason],
+    productionTag: productionTagOf([], [stack.stackTags], production),
+  }));
+  for (const pair of pairing.pairs) {
+    const type = (pair.before ?? pair.after)?.Type;
+    if (typeof type !== 'string') continue;
+    const productionTag = productionTagOf(
+      [pair.before, pair.after],
+      [pair.stack.stackTags, pair.baselineStackTags],
+      production,
+      [pair.rawBefore, pair.rawAfter],
+      pair.notes.assumed,
+    );
+    const stateful = statefulReason(type);
+    if (pair.before && pair.after && (stateful || productionTag)) {
+      const reasons = relevantInvisible(type, pair.notes.invisible);
+      if (reasons.length > 0) {
+        notVisible.push({ stack: pair.stack, logicalId: pair.logicalId, resourceType: type, reasons, productionTag });
+      }
     }
-    changes.push(...diffStack(old, stack, production));
-  }
-  // A nested stack that is gone from the new assembly while its parent stays is deleted with everything in it.
-  for (const old of baseline) {
-    if (currentKeys.has(old.key) || !old.nestedIn || !currentKeys.has(old.nestedIn.parentKey)) continue;
-    const gone: LoadedStack = { ...old, template: { Resources: {} }, text: '' };
-    for (const change of diffStack(old, gone, production)) {
-      changes.push({ ...change, viaNestedStack: `${old.nestedIn.parentKey}/${old.nestedIn.logicalId}` });
-    }
-  }
-  const baselineOnly = single
-    ? []
-    : topLevel(baseline)
-        .filter((stack) => !currentKeys.has(stack.key) && !current.some((other) => other.stackName === stack.stackName))
-        .map((stack) => stack.key);
-  return { changes, newStacks, baselineOnly };
-}
-
-function diffStack(old: LoadedStack, next: LoadedStack, production: ProductionSelector): DestructiveChange[] {
-  const diff = fullDiff(old.template, next.template);
-  const out: DestructiveChange[] = [];
-  diff.resources.forEachDifference((logicalId, change) => {
-    const destructive = classify(change);
-    if (!destructive) return;
-    const oldResource = change.oldValue as CfnResource;
-    const newResource = change.newValue as CfnResource | undefined;
-    const resourceType = oldResource.Type;
-    // Nested stacks' resources are judged stack by stack; Fn::ForEach entries are not resources.
-    if (typeof resourceType !== 'string' || resourceType === 'AWS::CloudFormation::Stack') return;
-    out.push({
-      stack: next.text ? next : old,
-      logicalId,
-      resourceType,
+    const destructive = pair.diff ? classify(pair.diff) : undefined;
+    if (!destructive || !pair.before) continue;
+    // A nested stack whose template the baseline holds is judged by its contents; otherwise by itself.
+    if (type === 'AWS::CloudFormation::Stack' && pair.contentsCompared) continue;
+    changes.push({
+      stack: pair.stack,
+      logicalId: pair.logicalId,
+      resourceType: type,
       action: destructive.action,
       conditional: destructive.conditional,
       causes: destructive.causes,
-      stateful: loadResourceModel(resourceType)?.isStateful === true,
-      productionTag: productionTagOf([oldResource, newResource], [old.stackTags, next.stackTags], production),
-      protection: protectionOf(destructive.action, oldResource, newResource),
+      viaNestedStack: pair.removedWith,
+      inStackSet: pair.inStackSet,
+      stateful: stateful !== undefined,
+      statefulReason: stateful,
+      productionTag,
+      protection: protectionOf(destructive.action, pair.before, pair.after),
+      contentsNotVisible:
+        (type === 'AWS::CloudFormation::Stack' || type === 'AWS::CloudFormation::StackSet') && !pair.contentsCompared,
+      changeHash: changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after),
     });
+  }
+  return {
+    changes,
+    notVisible,
+    pairs: pairing.pairs,
+    newStacks: pairing.newStacks,
+    baselineOnly: pairing.baselineOnly,
+  };
+}
+
+/**
+ * Deploy-time values that matter for a stateful or production resource: those in a property whose change
+ * replaces it (the specification's `causesReplacement`), the resource's existence (a condition), its
+ * retention and deletion policies, and its data settings. A password from Secrets Manager does not make a
+ * table's fate unknown.
+ */
+function relevantInvisible(resourceType: string, reasons: readonly string[]): string[] {
+  const model = loadResourceModel(resourceType);
+  return reasons.filter((reason) => {
+    if (reason.startsWith('Condition ')) return true;
+    const [head, property] = reason.split(/[.:[]/);
+    if (head === 'DeletionPolicy' || head === 'UpdateReplacePolicy') return true;
+    if (head !== 'Properties' || !property) return false;
+    const replaces = (model?.properties as Record<string, { causesReplacement?: string }> | undefined)?.[property]
+      ?.causesReplacement;
+    return replaces === 'yes' || replaces === 'maybe' || model === undefined || isDataSetting(resourceType, property);
   });
-  return out;
 }
 
 function classify(
@@ -154,48 +193,6 @@ function protectionOf(
   return policies.every((policy) => policy === 'Snapshot' || policy === 'Retain') ? 'Snapshot' : undefined;
 }
 
-/** The first production tag on the resource (old or new template) or on its stack. */
-export function productionTagOf(
-  resources: readonly (CfnResource | undefined)[],
-  stackTags: readonly Readonly<Record<string, string>>[],
-  production: ProductionSelector,
-): string | undefined {
-  const values = new Set(production.values.map((value) => value.toLowerCase()));
-  const match = (tags: Record<string, unknown>) => {
-    for (const key of production.tagKeys) {
-      const value = tags[key];
-      if (typeof value === 'string' && values.has(value.toLowerCase())) return `${key}=${value}`;
-    }
-    return undefined;
-  };
-  for (const resource of resources) {
-    if (!resource) continue;
-    const found = match(resourceTags(resource));
-    if (found) return found;
-  }
-  for (const tags of stackTags) {
-    const found = match(tags);
-    if (found) return `${found} (stack tag)`;
-  }
-  return undefined;
-}
-
-/** Literal tags of a resource, wherever the service spec says its tags live and in whichever shape. */
-function resourceTags(resource: CfnResource): Record<string, unknown> {
-  const info = loadResourceModel(resource.Type)?.tagInformation;
-  const raw = resource.Properties?.[info?.tagPropertyName ?? 'Tags'];
-  const tags: Record<string, unknown> = {};
-  if (Array.isArray(raw)) {
-    for (const tag of raw) {
-      const { Key, Value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
-      if (typeof Key === 'string') tags[Key] = Value;
-    }
-  } else if (raw && typeof raw === 'object') {
-    Object.assign(tags, raw);
-  }
-  return tags;
-}
-
 /** One finding per destructive change of a stateful or production resource. */
 export function changeFindings(changes: readonly DestructiveChange[]): Finding[] {
   const findings: Finding[] = [];
@@ -209,14 +206,18 @@ export function changeFindings(changes: readonly DestructiveChange[]): Finding[]
       change.action === 'replace'
         ? ` because ${change.causes.length > 0 ? change.causes.join(', ') : 'its definition'} changed`
         : change.viaNestedStack
-          ? ` because nested stack ${change.viaNestedStack} is removed`
-          : ' because it is removed from the template';
+          ? ` because ${change.viaNestedStack} is removed`
+          : ' because it is removed from the template (or its condition is now false)';
     const consequence =
       change.protection === 'Retain'
         ? `; the old resource is retained (${change.action === 'delete' ? 'DeletionPolicy' : 'UpdateReplacePolicy'}: Retain) but its data is not moved`
         : change.protection === 'Snapshot'
           ? '; a final snapshot is taken, but the resource and its endpoint are gone until restored'
           : '; nothing is retained';
+    const where = change.inStackSet ? ` in every target account of StackSet ${change.inStackSet}` : '';
+    const hidden = change.contentsNotVisible
+      ? `; what it holds is not in the baseline: not visible here: run with --change-set`
+      : '';
     findings.push({
       ruleId: DESTRUCTIVE_CHANGE_RULE.id,
       category: 'destructive-change',
@@ -224,7 +225,8 @@ export function changeFindings(changes: readonly DestructiveChange[]): Finding[]
       title: `${verb === 'delete' ? 'Deletes' : verb === 'replace' ? 'Replaces' : 'May replace'} ${change.resourceType} ${change.logicalId}`,
       message:
         `Deploying stack ${change.stack.displayName} would ${verb} ${what} resource ${change.logicalId} ` +
-        `(${change.resourceType})${because}${change.productionTag ? `; tagged ${change.productionTag}` : ''}${consequence}.`,
+        `(${change.resourceType})${where}${because}${change.productionTag ? `; tagged ${change.productionTag}` : ''}${consequence}${hidden}. ` +
+        `Change ${change.changeHash}.`,
       location: {
         file: change.stack.file,
         logicalId: change.logicalId,
@@ -246,14 +248,17 @@ export function changeFindings(changes: readonly DestructiveChange[]): Finding[]
         conditional: change.conditional,
         replacementCauses: change.causes,
         stateful: change.stateful,
+        statefulReason: change.statefulReason ?? null,
         productionTag: change.productionTag ?? null,
         protection: change.protection ?? null,
         viaNestedStack: change.viaNestedStack ?? null,
+        inStackSet: change.inStackSet ?? null,
+        changeHash: change.changeHash,
       },
       remediation:
         change.action === 'replace'
-          ? `Keep ${change.causes.join(', ') || 'the replacement-forcing properties'} unchanged, or retain the old resource (RemovalPolicy.RETAIN) and migrate its data; a deliberate replacement needs a suppression approved by two people.`
-          : 'Keep the resource in the template, or set DeletionPolicy: Retain first (RemovalPolicy.RETAIN) in a separate deployment; a deliberate deletion needs a suppression approved by two people.',
+          ? `Keep ${change.causes.join(', ') || 'the replacement-forcing properties'} unchanged, or retain the old resource (RemovalPolicy.RETAIN) and migrate its data; a deliberate replacement needs a suppression naming change ${change.changeHash}, approved by two people.`
+          : `Keep the resource in the template, or set DeletionPolicy: Retain first (RemovalPolicy.RETAIN) in a separate deployment; a deliberate deletion needs a suppression naming change ${change.changeHash}, approved by two people.`,
       docsUrl: DESTRUCTIVE_CHANGE_RULE.docsUrl,
     });
   }
@@ -261,15 +266,57 @@ export function changeFindings(changes: readonly DestructiveChange[]): Finding[]
 }
 
 /**
- * Destroyed production and stateful: critical; one of the two: high. Each of these lowers it one step: a
- * final snapshot (the data survives, the service does not), and a change that only may replace (the spec
- * says CloudFormation replaces for some values of the property, e.g. an RDS BackupRetentionPeriod). A
- * retained resource is reported for information only.
+ * Production state destroyed is critical whatever the retention policy: a snapshot or a retained copy still
+ * leaves production without the resource until someone restores it. Otherwise stateful or production is
+ * high; for state outside production a final snapshot and a change that only may replace each lower it one
+ * step, and a retained resource is reported for information.
  */
 function severityOf(change: DestructiveChange): Severity {
+  if (change.productionTag && (change.stateful || change.contentsNotVisible)) return 'critical';
+  if (change.productionTag) return 'high';
   if (change.protection === 'Retain') return 'info';
-  const ladder: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
-  const base = change.stateful && change.productionTag ? 0 : 1;
+  const ladder: readonly Severity[] = ['high', 'medium', 'low'];
   const steps = (change.protection === 'Snapshot' ? 1 : 0) + (change.conditional ? 1 : 0);
-  return ladder[Math.min(base + steps, ladder.length - 1)];
+  return ladder[Math.min(steps, ladder.length - 1)];
+}
+
+export const NOT_VISIBLE_RULE: RuleMeta = {
+  id: 'change-not-visible',
+  category: 'destructive-change',
+  severity: 'medium',
+  title: 'What deployment does to a stateful or production resource is not visible in the template',
+  help:
+    'A property that decides whether the resource is replaced, whether it exists at all, or how long its data ' +
+    'is kept depends on a value only deployment knows: a parameter without a default, an SSM parameter type, a ' +
+    "dynamic reference, a condition on such a value, or a nested stack whose deployed template the baseline lacks. Run `leash check --change-set` on the change set, which is CloudFormation's own answer.",
+  docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#what-a-template-cannot-show',
+};
+
+export function notVisibleFindings(items: readonly NotVisibleChange[]): Finding[] {
+  return items.map((item) => ({
+    ruleId: NOT_VISIBLE_RULE.id,
+    category: NOT_VISIBLE_RULE.category,
+    severity: item.productionTag ? 'high' : NOT_VISIBLE_RULE.severity,
+    title: `Not visible here: ${item.logicalId ? `${item.resourceType} ${item.logicalId}` : `stack ${item.stack.key}`}`,
+    message:
+      `Not visible here: run with --change-set. In stack ${item.stack.displayName}, ` +
+      `${item.logicalId ? `${item.logicalId} (${item.resourceType})` : 'the stack'} depends on what only deployment knows: ` +
+      `${item.reasons.join('; ')}${item.productionTag ? `; tagged ${item.productionTag}` : ''}.`,
+    location: {
+      file: item.stack.file,
+      logicalId: item.logicalId,
+      cdkPath: item.logicalId ? item.stack.cdkPaths?.get(item.logicalId) : item.stack.constructPath,
+      jsonPath: item.logicalId ? `Resources.${item.logicalId}` : undefined,
+    },
+    evidence: [{ policy: `template:${item.stack.key}`, policyKind: 'template', note: item.reasons.join('; ') }],
+    details: {
+      stack: item.stack.key,
+      logicalId: item.logicalId ?? null,
+      resourceType: item.resourceType ?? null,
+      reasons: item.reasons,
+      productionTag: item.productionTag ?? null,
+    },
+    remediation: 'Run `leash check --change-set` on the change set CloudFormation creates for this deployment.',
+    docsUrl: NOT_VISIBLE_RULE.docsUrl,
+  }));
 }

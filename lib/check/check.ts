@@ -8,9 +8,30 @@ import { readTemplates } from '../audit/sources/templates';
 import type { SourceLocation } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
 import { LeashConfig } from '../config/schema';
+import { loadCatalog } from '../catalog';
 import { applyChangeSuppressions, coversChange } from './approvals';
 import { loadStacks, type LoadedStack } from './assembly';
-import { DESTRUCTIVE_CHANGE_RULE, changeFindings, findDestructiveChanges, type ChangeGateResult } from './change-gate';
+import {
+  DESTRUCTIVE_CHANGE_RULE,
+  NOT_VISIBLE_RULE,
+  changeFindings,
+  findDestructiveChanges,
+  notVisibleFindings,
+  type ChangeGateResult,
+  type NotVisibleChange,
+} from './change-gate';
+import { CUSTOM_RESOURCE_RULE, customResourceFindings } from './custom-resources';
+import { DATA_SETTING_RULE, dataSettingFindings } from './data-settings';
+import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
+import type { ApprovalVerification } from './review-rules';
+import { InputError } from '../util/read-input';
+import type { CfnResource } from './template-file';
+
+/** The rules of the change gate, in report order. */
+export const CHANGE_GATE_RULES = [DESTRUCTIVE_CHANGE_RULE, DATA_SETTING_RULE, CUSTOM_RESOURCE_RULE, NOT_VISIBLE_RULE];
+
+export const APPROVALS_NOT_VERIFIED =
+  "Approvals were not verified: the names in approvedBy were taken as written, not checked against the pull request's reviews (run with --verify-approvals github).";
 
 export interface CheckOptions {
   /** @default the documented defaults */
@@ -19,13 +40,19 @@ export interface CheckOptions {
   readonly now?: Date;
   /** @default the bundled catalog */
   readonly catalog?: Catalog;
+  /** The pull request's reviews, when approvals are verified (`--verify-approvals github`). */
+  readonly verification?: ApprovalVerification;
+  /** Change sets (`--change-set`): CloudFormation's own list of replacements and deletions. */
+  readonly changeSets?: readonly ChangeSet[];
 }
 
 export interface CheckResult {
   readonly stacks: readonly LoadedStack[];
   readonly audit: AuditResult;
-  /** Absent when no baseline was given: the change gate did not run. */
+  /** Absent when no baseline was given: the template change gate did not run. */
   readonly gate?: ChangeGateResult;
+  /** Absent when no change set was given. */
+  readonly changeSetGate?: ChangeSetGateResult;
   /** Audit findings and change-gate findings, worst first. */
   readonly findings: readonly Finding[];
   readonly rules: readonly RuleMeta[];
@@ -37,10 +64,18 @@ export function runCheck(
   inputs: readonly string[],
   baseline: readonly string[] | undefined,
   options: CheckOptions = {},
+  changeSetFiles: readonly string[] = [],
 ): CheckResult {
-  const stacks = loadStacks(inputs);
+  if (inputs.length === 0 && changeSetFiles.length === 0) {
+    throw new InputError('name a cdk.out directory or template files, or give --change-set');
+  }
+  const stacks = inputs.length > 0 ? loadStacks(inputs) : [];
   const baselineStacks = baseline && baseline.length > 0 ? loadStacks(baseline, { allowEmpty: true }) : undefined;
-  return checkStacks(stacks, baselineStacks, inputs.join(', '), options);
+  const changeSets = changeSetFiles.length > 0 ? loadChangeSets(changeSetFiles) : undefined;
+  return checkStacks(stacks, baselineStacks, [...inputs, ...changeSetFiles].join(', '), {
+    ...options,
+    changeSets: changeSets ?? options.changeSets,
+  });
 }
 
 /** The pure part: already-loaded stacks in, findings out. */
@@ -62,10 +97,29 @@ export function checkStacks(
 
   const caveats = [...audit.caveats];
   let gate: ChangeGateResult | undefined;
-  let gateFindings: Finding[] = [];
+  let changeSetGate: ChangeSetGateResult | undefined;
+  const raw: Finding[] = [];
+  const production = config.guardrails.production;
+  const catalog = options.catalog ?? loadCatalog();
+  if (options.changeSets && options.changeSets.length > 0) {
+    changeSetGate = judgeChangeSets(options.changeSets, production, stacks);
+    raw.push(
+      ...changeFindings(changeSetGate.changes),
+      ...dataSettingFindings(changeSetGate.pairs, production),
+      ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
+      ...notVisibleFindings(changeSetGate.notVisible),
+    );
+  }
   if (baselineStacks) {
-    gate = findDestructiveChanges(stacks, baselineStacks, config.guardrails.production);
-    gateFindings = applyChangeSuppressions(changeFindings(gate.changes), config.suppressions, now);
+    gate = findDestructiveChanges(stacks, baselineStacks, production);
+    const resources = new Map<string, Readonly<Record<string, CfnResource>>>();
+    for (const stack of [...baselineStacks, ...stacks]) resources.set(stack.key, stack.template.Resources ?? {});
+    raw.push(
+      ...changeFindings(gate.changes),
+      ...dataSettingFindings(gate.pairs, production),
+      ...customResourceFindings(gate.pairs, production, catalog, resources),
+      ...answered(notVisibleFindings(gate.notVisible), gate.notVisible, changeSetGate),
+    );
     if (gate.newStacks.length > 0) {
       caveats.push(`No baseline for ${gate.newStacks.join(', ')}: treated as new stacks (nothing to delete).`);
     }
@@ -74,18 +128,38 @@ export function checkStacks(
         `Baseline stacks not in the new templates (cdk deploy leaves them alone; not judged): ${gate.baselineOnly.join(', ')}.`,
       );
     }
-  } else {
-    caveats.push('No --baseline given: the change gate (deletions and replacements) did not run.');
+  } else if (!changeSetGate) {
+    caveats.push('No --baseline or --change-set given: the change gate (deletions and replacements) did not run.');
   }
+  const gateFindings = applyChangeSuppressions(raw, config.suppressions, now, options.verification);
+  if ((gate || changeSetGate) && !options.verification) caveats.push(APPROVALS_NOT_VERIFIED);
   const findings = sortFindings([...auditFindings, ...gateFindings]);
   return {
     stacks,
     audit,
     gate,
+    changeSetGate,
     findings,
-    rules: baselineStacks ? [...audit.rules, DESTRUCTIVE_CHANGE_RULE] : audit.rules,
+    rules: gate || changeSetGate ? [...audit.rules, ...CHANGE_GATE_RULES] : audit.rules,
     caveats,
   };
+}
+
+/**
+ * A template finding about values only deployment knows is answered when a change set of the same stack was
+ * judged too: kept, for information, saying so.
+ */
+function answered(
+  findings: readonly Finding[],
+  items: readonly NotVisibleChange[],
+  changeSets: ChangeSetGateResult | undefined,
+): Finding[] {
+  if (!changeSets) return [...findings];
+  return findings.map((finding, index) =>
+    changeSets.stackNames.has(items[index].stack.stackName) || changeSets.stackKeys.has(items[index].stack.key)
+      ? { ...finding, severity: 'info', message: `${finding.message} Answered by the change set given for this stack.` }
+      : finding,
+  );
 }
 
 /** Rules about principals point at the role, user or group in the template; policy rules at the policy. */

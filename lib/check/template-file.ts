@@ -78,13 +78,37 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
     throw new InputError(`${file}: Resources: expected an object of resources`);
   }
   for (const [logicalId, resource] of Object.entries(resources as Record<string, unknown>)) {
-    if (logicalId.startsWith('Fn::ForEach::')) continue;
+    // Fn::ForEach (AWS::LanguageExtensions) makes resources only CloudFormation's transform can name;
+    // judging the template without them would pass what it deletes.
+    if (logicalId.startsWith('Fn::ForEach::')) {
+      throw new InputError(
+        `${file}: Resources.${logicalId}: Fn::ForEach is not expanded by leash check; judge this stack with --change-set (aws cloudformation describe-change-set) instead`,
+      );
+    }
+    const forEach = findForEach(resource, `Resources.${logicalId}`);
+    if (forEach) {
+      throw new InputError(
+        `${file}: ${forEach}: Fn::ForEach is not expanded by leash check; judge this stack with --change-set instead`,
+      );
+    }
     const type = (resource as { Type?: unknown } | null)?.Type;
     if (typeof type !== 'string') {
       throw new InputError(`${file}: Resources.${logicalId}.Type: expected a resource type string`);
     }
   }
   return { file, text, template: template as CfnTemplate };
+}
+
+/** The JSON path of the first `Fn::ForEach::` key inside a value, if any. */
+function findForEach(value: unknown, path: string, depth = 0): string | undefined {
+  if (depth > 64 || value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
+    if (key.startsWith('Fn::ForEach::')) return at;
+    const found = findForEach(item, at, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function parseYamlTemplate(text: string, file: string): unknown {

@@ -6,6 +6,8 @@ import { REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report
 import { SEVERITIES, type Severity } from '../audit/rules/types';
 import { loadCatalog } from '../catalog';
 import { checkReportInput, failsAt, runCheck } from '../check/check';
+import { verifyWithGitHub, type GitHubEnvironment } from '../check/github-reviews';
+import type { ApprovalVerification } from '../check/review-rules';
 import { checkSarifChunks } from '../check/sarif-regions';
 import { readJsonFile } from '../util/read-input';
 import { loadConfigFile } from './audit-command';
@@ -19,11 +21,31 @@ export interface CheckCommandOptions {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly failOn: Severity | 'none';
+  readonly verifyApprovals?: 'github';
+  readonly changeSet?: string[];
 }
 
-export function runCheckCommand(inputs: readonly string[], options: CheckCommandOptions, context: CliContext): void {
+export async function runCheckCommand(
+  inputs: readonly string[],
+  options: CheckCommandOptions,
+  context: CliContext,
+  env: GitHubEnvironment = process.env,
+): Promise<void> {
   const config = loadConfigFile(options.config);
-  const result = runCheck(inputs, options.baseline, { config, catalog: loadCatalog(), now: new Date() });
+  let verification: ApprovalVerification | undefined;
+  if (options.verifyApprovals === 'github') {
+    const approvers = config.suppressions.flatMap((suppression) => suppression.approvedBy);
+    verification = await verifyWithGitHub(approvers, env);
+    if ('error' in verification) {
+      context.io.stderr(`leash check: approvals could not be verified, so none counts: ${verification.error}\n`);
+    }
+  }
+  const result = runCheck(
+    inputs,
+    options.baseline,
+    { config, catalog: loadCatalog(), now: new Date(), verification },
+    options.changeSet ?? [],
+  );
   const input = checkReportInput(result, { name: 'leash check', version: packageVersion() });
   const report =
     options.format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, options.format);
@@ -60,12 +82,16 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
       'Check what `cdk synth` produced before it is deployed: the audit rules on the IAM in the templates, and with --baseline the deletions and replacements of stateful or production resources. Offline.',
     )
     .argument(
-      '<templates...>',
+      '[templates...]',
       'a cdk.out directory (stacks, nested stacks, stages), template directories, or template files (JSON or YAML)',
     )
     .option(
       '--baseline <paths...>',
       'what is deployed now: a previous cdk.out, or templates saved with `aws cloudformation get-template` (file name = stack name)',
+    )
+    .option(
+      '--change-set <files...>',
+      'the JSON of `aws cloudformation describe-change-set` (every page, and the nested change sets): gates Remove and Replacement True|Conditional of stateful or production resources',
     )
     .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
@@ -75,7 +101,13 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
         .choices([...SEVERITIES, 'none'])
         .default('high'),
     )
-    .action((templates: string[], options: CheckCommandOptions) => {
-      runCheckCommand(templates, options, context);
+    .addOption(
+      new Option(
+        '--verify-approvals <source>',
+        "count a name in a suppression's approvedBy only if that person approved the pull request's current head (GitHub Actions: GITHUB_API_URL, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_TOKEN)",
+      ).choices(['github']),
+    )
+    .action(async (templates: string[], options: CheckCommandOptions) => {
+      await runCheckCommand(templates, options, context);
     });
 }

@@ -15,6 +15,10 @@ export const Suppression = z.object({
   expires: isoDate,
   /** Required (two distinct people) to approve a destructive change in `leash check`. */
   approvedBy: z.array(z.string().min(1)).default([]),
+  /** `leash check`: the hashes of the changes approved (each finding gives its own); binds an approval to one change. */
+  changes: z
+    .array(z.string().regex(/^[0-9a-fA-F]{16}$/, 'a 16-hex-digit change hash from a leash check finding'))
+    .optional(),
 });
 export type Suppression = z.infer<typeof Suppression>;
 

@@ -45,13 +45,14 @@ describe('change gate on a production data stack', () => {
     expect(audit.causes).toEqual(['TableName']);
   });
 
-  it('rates replacement of production state critical, dev state high, retained info, stateless not at all', () => {
+  it('rates replacement of production state critical even when retained, dev state high, stateless not at all', () => {
     const findings = changeFindings(gate(apps.database).changes);
     const severityOf = (prefix: string) => findings.find((f) => f.location?.logicalId?.startsWith(prefix))?.severity;
     expect(severityOf('Orders')).toBe('critical');
     expect(severityOf('Uploads')).toBe('critical');
     expect(severityOf('Scratch')).toBe('high');
-    expect(severityOf('Audit')).toBe('info');
+    // Retained, but production is left pointing at a new, empty table: still critical.
+    expect(severityOf('Audit')).toBe('critical');
     expect(severityOf('Events')).toBeUndefined();
   });
 
@@ -126,23 +127,25 @@ describe('change gate on YAML templates', () => {
     expect(result.changes.map((change) => change.logicalId).sort()).toEqual(['OrdersDatabase', 'Sessions']);
   });
 
-  it('reports the RDS instance replaced by DBInstanceIdentifier, with a final snapshot lowering the severity', () => {
+  it('keeps a production RDS instance replaced by DBInstanceIdentifier critical though a final snapshot is taken', () => {
     const database = byId(result.changes, 'OrdersDatabase');
     expect(database).toMatchObject({ action: 'replace', causes: ['DBInstanceIdentifier'], protection: 'Snapshot' });
     const finding = changeFindings(result.changes).find((f) => f.location?.logicalId === 'OrdersDatabase');
-    expect(finding?.severity).toBe('high');
+    expect(finding?.severity).toBe('critical');
     expect(finding?.message).toMatch(/a final snapshot is taken/);
   });
 
   it('reports the removed table as deleted with nothing retained', () => {
     const finding = changeFindings(result.changes).find((f) => f.location?.logicalId === 'Sessions');
     expect(finding).toMatchObject({ severity: 'critical', title: 'Deletes AWS::DynamoDB::Table Sessions' });
-    expect(finding?.message).toMatch(/removed from the template; tagged environment=production; nothing is retained/);
+    expect(finding?.message).toMatch(
+      /removed from the template \(or its condition is now false\); tagged environment=production; nothing is retained/,
+    );
   });
 });
 
 describe('changes that only may replace', () => {
-  const template = (retention: number) => ({
+  const template = (retention: number, environment: string) => ({
     Resources: {
       Db: {
         Type: 'AWS::RDS::DBInstance',
@@ -150,30 +153,35 @@ describe('changes that only may replace', () => {
           DBInstanceClass: 'db.t3.micro',
           Engine: 'postgres',
           BackupRetentionPeriod: retention,
-          Tags: [{ Key: 'environment', Value: 'production' }],
+          Tags: [{ Key: 'environment', Value: environment }],
         },
       },
     },
   });
-  const stack = (retention: number) => ({
+  const stack = (retention: number, environment = 'production') => ({
     key: 'Db',
     displayName: 'Db',
     stackName: 'Db',
     file: 'db.json',
-    text: JSON.stringify(template(retention)),
-    template: template(retention),
+    text: JSON.stringify(template(retention, environment)),
+    template: template(retention, environment),
     stackTags: {},
   });
 
-  it('reports them as "may replace", one step below a certain replacement', () => {
-    const result = findDestructiveChanges([stack(14)], [stack(7)], production);
+  it('reports them as "may replace", one step below a certain replacement outside production', () => {
+    const result = findDestructiveChanges([stack(14, 'dev')], [stack(7, 'dev')], production);
     expect(result.changes[0]).toMatchObject({
       action: 'replace',
       conditional: true,
       causes: ['BackupRetentionPeriod (may)'],
     });
     const [finding] = changeFindings(result.changes);
-    expect(finding.severity).toBe('high');
+    expect(finding.severity).toBe('medium');
     expect(finding.title).toBe('May replace AWS::RDS::DBInstance Db');
+  });
+
+  it('keeps a production database critical when it only may be replaced', () => {
+    const [finding] = changeFindings(findDestructiveChanges([stack(14)], [stack(7)], production).changes);
+    expect(finding.severity).toBe('critical');
   });
 });

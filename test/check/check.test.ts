@@ -23,7 +23,9 @@ describe('leash check on synthesized CDK apps', () => {
       cdkPath: 'WildcardStack/AgentRole/Resource',
       file: expect.stringMatching(/WildcardStack\.template\.json$/),
     });
-    expect(result.caveats).toContain('No --baseline given: the change gate (deletions and replacements) did not run.');
+    expect(result.caveats).toContain(
+      'No --baseline or --change-set given: the change gate (deletions and replacements) did not run.',
+    );
   });
 
   it('finds nothing at or above high in the clean stack', () => {

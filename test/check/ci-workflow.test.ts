@@ -6,9 +6,23 @@ import { registerCheckCommand } from '../../lib/cli/check-command';
 import { memoryIo } from '../../lib/cli/program';
 
 const workflowFile = join(__dirname, '..', '..', 'templates', 'ci', 'github-actions-leash-check.yml');
-const workflow = parse(readFileSync(workflowFile, 'utf8')) as {
+const workflowText = readFileSync(workflowFile, 'utf8');
+const workflow = parse(workflowText) as {
+  on: Record<string, { types?: string[] } | null>;
   permissions: Record<string, string>;
-  jobs: Record<string, { steps: { name?: string; uses?: string; run?: string; with?: Record<string, unknown> }[] }>;
+  jobs: Record<
+    string,
+    {
+      steps: {
+        name?: string;
+        uses?: string;
+        run?: string;
+        if?: string;
+        env?: Record<string, string>;
+        with?: Record<string, unknown>;
+      }[];
+    }
+  >;
 };
 const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
 
@@ -43,5 +57,30 @@ describe('the GitHub Actions workflow template', () => {
       for (const flag of line.match(/--[a-z-]+/g) ?? []) expect(known).toContain(flag);
       expect(line).toContain('--baseline cdk.out.baseline');
     }
+  });
+
+  it('verifies approvals against the pull request reviews, with the token and permission it needs', () => {
+    expect(workflow.permissions['pull-requests']).toBe('read');
+    for (const line of leashCheckLines()) expect(line).toContain('--verify-approvals github');
+    const check = steps.find((step) => step.run?.includes('npx leash check'));
+    expect(check?.env?.GITHUB_TOKEN).toBe('${{ github.token }}');
+  });
+
+  it('re-runs the gate when a review is submitted, edited or dismissed', () => {
+    expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(['pull_request', 'pull_request_review']));
+    expect(workflow.on.pull_request_review?.types).toEqual(expect.arrayContaining(['submitted', 'dismissed']));
+    // base_ref is empty on pull_request_review events; the event's pull request always has it.
+    expect(workflowText).not.toContain('github.base_ref');
+  });
+
+  it('in deployed mode creates change sets without executing them, describes them with property values, and deletes them', () => {
+    const deployed = steps.filter((step) => step.if?.includes("LEASH_BASELINE == 'deployed'"));
+    const script = deployed.map((step) => step.run ?? '').join('\n');
+    expect(script).toMatch(/npx cdk deploy --all --app cdk\.out --no-execute --change-set-name "\$CHANGE_SET"/);
+    expect(script).toMatch(/describe-change-set .*\\\n\s*--include-property-values/);
+    expect(script).toContain('--next-token');
+    expect(script).toContain('delete-change-set');
+    expect(workflowText).not.toMatch(/execute-change-set|cdk deploy(?![^\n]*--no-execute)/);
+    for (const line of leashCheckLines()) expect(line).toContain('"${changesets[@]}"');
   });
 });

@@ -20,6 +20,7 @@ function config(approvedBy: string[], expires = '2099-12-31'): string {
           reason: 'Renaming the orders database; restored from snapshot in the maintenance window (CHG-42).',
           expires,
           approvedBy,
+          changes: [hashes.OrdersDatabase],
         },
         {
           ruleId: 'destructive-change',
@@ -27,6 +28,7 @@ function config(approvedBy: string[], expires = '2099-12-31'): string {
           reason: 'Sessions move to ElastiCache; the table is empty since CHG-41.',
           expires,
           approvedBy,
+          changes: [hashes.Sessions],
         },
       ],
     }),
@@ -41,6 +43,18 @@ async function check(...args: string[]) {
 }
 
 const gateArgs = [fixture('database-v2.yaml'), '--baseline', fixture('database-v1.yaml')];
+
+/** The change hash of each destructive finding: an approval names the change it approves. */
+const hashes: Record<string, string> = {};
+beforeAll(async () => {
+  const { out } = await check(...gateArgs, '--format', 'json');
+  for (const finding of (
+    JSON.parse(out) as { findings: { location?: { logicalId?: string }; details?: { changeHash?: string } }[] }
+  ).findings) {
+    if (finding.location?.logicalId && finding.details?.changeHash)
+      hashes[finding.location.logicalId] = finding.details.changeHash;
+  }
+});
 
 describe('leash check exit codes', () => {
   it('exits 1 on a wildcard role', async () => {

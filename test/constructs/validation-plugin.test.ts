@@ -74,6 +74,22 @@ describe('LeashValidationPlugin', () => {
     });
 
     it('passes when two people approved the replacement', () => {
+      // An approval names the change it approves: take its hash from the failing synth.
+      const failing = app('unapproved', { baseline: [baseline] });
+      ordersStack(failing, 'orders-v2');
+      const hash = /Change ([0-9a-f]{16})\./.exec(
+        String(
+          (() => {
+            try {
+              failing.synth();
+              return '';
+            } catch (err) {
+              return (err as Error).message;
+            }
+          })(),
+        ),
+      )?.[1];
+      expect(hash).toBeDefined();
       const config = LeashConfig.parse({
         suppressions: [
           {
@@ -82,6 +98,7 @@ describe('LeashValidationPlugin', () => {
             reason: 'Renaming the orders table, data copied by the migration job (CHG-7).',
             expires: '2099-01-01',
             approvedBy: ['alice', 'bob'],
+            changes: [hash],
           },
         ],
       });

@@ -1,0 +1,334 @@
+// Destruction in place: settings whose change deletes data the resource keeps without deleting the resource
+// (a retention cut, a lifecycle expiry, a TTL switched on) or removes what would bring it back (backups,
+// point-in-time recovery, deletion protection). One table of settings, one rule.
+import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
+import type { ProductionSelector } from '../guardrails/spec';
+import { changeHash } from './change-hash';
+import { productionTagOf } from './production-tag';
+import type { ResourcePair } from './stack-pairs';
+import { isStateful } from './stateful-types';
+import type { CfnResource } from './template-file';
+
+export const DATA_SETTING_RULE: RuleMeta = {
+  id: 'data-destroying-setting',
+  category: 'destructive-change',
+  severity: 'critical',
+  title: 'Deployment would destroy data in place, or switch off what recovers it',
+  help:
+    'Compares each resource with its deployed version for settings that delete kept data without deleting the ' +
+    'resource (log, stream, queue, table and event retention cut; S3 or ECR lifecycle expiry added or shortened; ' +
+    'DynamoDB TTL switched on) or that remove its recovery (backup retention cut or off, point-in-time recovery ' +
+    'off, deletion protection off, versioning suspended). Critical on production; elsewhere high for data ' +
+    'destroyed and low for recovery switched off. A deliberate change needs a suppression naming the change, ' +
+    'approved by two people.',
+  docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#destruction-in-place',
+};
+
+type Kind = 'destroys' | 'recovery';
+type Check = (before: Props, after: Props) => string | undefined;
+type Props = Readonly<Record<string, unknown>>;
+
+interface Setting {
+  /** The top-level property it reads (for the visibility rule). */
+  readonly property: string;
+  readonly kind: Kind;
+  readonly check: Check;
+}
+
+const FOREVER = Number.POSITIVE_INFINITY;
+
+/** A number from a number or numeric string; `missing` when absent; NaN when unknown (an intrinsic). */
+function numberAt(props: Props, path: string, missing: number): number {
+  const value = path.split('.').reduce<unknown>((at, key) => (at as Props | undefined)?.[key], props);
+  if (value === undefined || value === null) return missing;
+  const parsed = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : Number.NaN;
+}
+
+function show(value: number, unit: string, absent: string): string {
+  return value === FOREVER ? absent : `${value} ${unit}`;
+}
+
+/** A kept-data period that went down. */
+function cut(path: string, missing: number, unit: string, absent = 'unlimited'): Check {
+  return (before, after) => {
+    const old = numberAt(before, path, missing);
+    const next = numberAt(after, path, missing);
+    if (Number.isNaN(old) || Number.isNaN(next) || next >= old) return undefined;
+    return `${path} cut from ${show(old, unit, absent)} to ${show(next, unit, absent)}: older data is deleted`;
+  };
+}
+
+/** Backups kept for fewer days, or none (0). */
+function backupCut(path: string, missing: number): Check {
+  return (before, after) => {
+    const old = numberAt(before, path, missing);
+    const next = numberAt(after, path, missing);
+    if (Number.isNaN(old) || Number.isNaN(next) || next >= old) return undefined;
+    return next === 0
+      ? `${path} set to 0: automated backups are switched off and existing ones deleted`
+      : `${path} cut from ${old} to ${next} days: older backups are deleted`;
+  };
+}
+
+function switchedOff(
+  path: string,
+  what: string,
+  on: (value: unknown) => boolean = (value) => value === true || value === 'true',
+): Check {
+  return (before, after) => {
+    const read = (props: Props) =>
+      path.split('.').reduce<unknown>((at, key) => (at as Props | undefined)?.[key], props);
+    return on(read(before)) && !on(read(after)) ? `${what} switched off (${path})` : undefined;
+  };
+}
+
+/** The shortest expiry of enabled S3 lifecycle rules, for current and for noncurrent versions. */
+function s3Expiry(props: Props, noncurrent: boolean): number {
+  const rules = (props.LifecycleConfiguration as { Rules?: unknown } | undefined)?.Rules;
+  if (!Array.isArray(rules)) return FOREVER;
+  let shortest = FOREVER;
+  for (const rule of rules as Props[]) {
+    if (rule?.Status !== 'Enabled') continue;
+    const days = noncurrent
+      ? [
+          numberAt(rule, 'NoncurrentVersionExpirationInDays', FOREVER),
+          numberAt(rule, 'NoncurrentVersionExpiration.NoncurrentDays', FOREVER),
+        ]
+      : [numberAt(rule, 'ExpirationInDays', FOREVER), rule.ExpirationDate !== undefined ? 0 : FOREVER];
+    // An expiry written as an intrinsic is unknown: assume the worst, it may expire at once.
+    for (const day of days) shortest = Math.min(shortest, Number.isNaN(day) ? 0 : day);
+  }
+  return shortest;
+}
+
+const s3Lifecycle: Check = (before, after) => {
+  const found: string[] = [];
+  for (const noncurrent of [false, true]) {
+    const old = s3Expiry(before, noncurrent);
+    const next = s3Expiry(after, noncurrent);
+    if (next < old) {
+      found.push(
+        `${noncurrent ? 'noncurrent object versions' : 'objects'} now expire after ${next === 0 ? 'a fixed date or at once' : `${next} days`} (before: ${show(old, 'days', 'never')})`,
+      );
+    }
+  }
+  return found.length > 0 ? `LifecycleConfiguration: ${found.join('; ')}` : undefined;
+};
+
+const ttl: Check = (before, after) => {
+  const spec = (props: Props) =>
+    props.TimeToLiveSpecification as { Enabled?: unknown; AttributeName?: unknown } | undefined;
+  const on = (props: Props) => spec(props)?.Enabled === true || spec(props)?.Enabled === 'true';
+  if (!on(after)) return undefined;
+  if (!on(before))
+    return `TimeToLiveSpecification enabled on ${String(spec(after)?.AttributeName)}: items past it are deleted`;
+  if (spec(before)?.AttributeName !== spec(after)?.AttributeName) {
+    return `TimeToLiveSpecification moved to ${String(spec(after)?.AttributeName)}: items are deleted by a different attribute`;
+  }
+  return undefined;
+};
+
+const ecrLifecycle: Check = (before, after) => {
+  const text = (props: Props) =>
+    (props.LifecyclePolicy as { LifecyclePolicyText?: unknown } | undefined)?.LifecyclePolicyText;
+  const next = text(after);
+  if (next === undefined || JSON.stringify(next) === JSON.stringify(text(before))) return undefined;
+  return 'LifecyclePolicy added or changed: the images it matches are expired';
+};
+
+const backupPlan: Check = (before, after) => {
+  const shortest = (props: Props) => {
+    const rules = (props.BackupPlan as { BackupPlanRule?: unknown } | undefined)?.BackupPlanRule;
+    if (!Array.isArray(rules)) return FOREVER;
+    return Math.min(FOREVER, ...rules.map((rule: Props) => numberAt(rule, 'Lifecycle.DeleteAfterDays', FOREVER)));
+  };
+  const old = shortest(before);
+  const next = shortest(after);
+  return next < old
+    ? `BackupPlan rules now delete recovery points after ${next} days (before: ${show(old, 'days', 'never')})`
+    : undefined;
+};
+
+/** Resource type → the settings that destroy or unprotect its data. Sources: the CloudFormation reference. */
+const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
+  'AWS::Logs::LogGroup': [
+    { property: 'RetentionInDays', kind: 'destroys', check: cut('RetentionInDays', FOREVER, 'days', 'never expire') },
+  ],
+  'AWS::Kinesis::Stream': [
+    { property: 'RetentionPeriodHours', kind: 'destroys', check: cut('RetentionPeriodHours', 24, 'hours') },
+  ],
+  'AWS::SQS::Queue': [
+    { property: 'MessageRetentionPeriod', kind: 'destroys', check: cut('MessageRetentionPeriod', 345600, 'seconds') },
+  ],
+  'AWS::S3::Bucket': [
+    { property: 'LifecycleConfiguration', kind: 'destroys', check: s3Lifecycle },
+    {
+      property: 'VersioningConfiguration',
+      kind: 'recovery',
+      check: switchedOff('VersioningConfiguration.Status', 'versioning', (value) => value === 'Enabled'),
+    },
+  ],
+  'AWS::DynamoDB::Table': [
+    { property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl },
+    {
+      property: 'PointInTimeRecoverySpecification',
+      kind: 'recovery',
+      check: switchedOff('PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled', 'point-in-time recovery'),
+    },
+    {
+      property: 'PointInTimeRecoverySpecification',
+      kind: 'recovery',
+      check: backupCut('PointInTimeRecoverySpecification.RecoveryPeriodInDays', 35),
+    },
+    {
+      property: 'DeletionProtectionEnabled',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtectionEnabled', 'deletion protection'),
+    },
+  ],
+  'AWS::DynamoDB::GlobalTable': [{ property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl }],
+  'AWS::RDS::DBInstance': [
+    { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  'AWS::RDS::DBCluster': [
+    { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  'AWS::DocDB::DBCluster': [
+    { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  'AWS::Neptune::DBCluster': [
+    { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  'AWS::Redshift::Cluster': [
+    {
+      property: 'AutomatedSnapshotRetentionPeriod',
+      kind: 'recovery',
+      check: backupCut('AutomatedSnapshotRetentionPeriod', 1),
+    },
+  ],
+  'AWS::ElastiCache::ReplicationGroup': [
+    { property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) },
+  ],
+  'AWS::MemoryDB::Cluster': [
+    { property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) },
+  ],
+  'AWS::EFS::FileSystem': [
+    {
+      property: 'BackupPolicy',
+      kind: 'recovery',
+      check: switchedOff('BackupPolicy.Status', 'automatic backups', (value) => value === 'ENABLED'),
+    },
+  ],
+  'AWS::Timestream::Table': [
+    {
+      property: 'RetentionProperties',
+      kind: 'destroys',
+      check: cut('RetentionProperties.MemoryStoreRetentionPeriodInHours', 6, 'hours'),
+    },
+    {
+      property: 'RetentionProperties',
+      kind: 'destroys',
+      check: cut('RetentionProperties.MagneticStoreRetentionPeriodInDays', 73000, 'days'),
+    },
+  ],
+  'AWS::CloudTrail::EventDataStore': [
+    { property: 'RetentionPeriod', kind: 'destroys', check: cut('RetentionPeriod', 2557, 'days') },
+  ],
+  'AWS::Events::Archive': [
+    { property: 'RetentionDays', kind: 'destroys', check: cut('RetentionDays', FOREVER, 'days', 'indefinitely') },
+  ],
+  'AWS::ECR::Repository': [{ property: 'LifecyclePolicy', kind: 'destroys', check: ecrLifecycle }],
+  'AWS::Backup::BackupPlan': [{ property: 'BackupPlan', kind: 'recovery', check: backupPlan }],
+};
+
+/** Whether a property of a type is one of the settings above. */
+export function isDataSetting(resourceType: string, property: string): boolean {
+  return (SETTINGS[resourceType] ?? []).some((setting) => setting.property === property);
+}
+
+export function dataSettingFindings(pairs: readonly ResourcePair[], production: ProductionSelector): Finding[] {
+  const findings: Finding[] = [];
+  for (const pair of pairs) {
+    if (!pair.before || !pair.after || pair.before.Type !== pair.after.Type || !pair.changed) continue;
+    const settings = SETTINGS[pair.after.Type] ?? [];
+    const props = (resource: CfnResource) => resource.Properties ?? {};
+    const found = settings
+      .map((setting) => ({
+        setting,
+        problem: setting.check(props(pair.before as CfnResource), props(pair.after as CfnResource)),
+      }))
+      .filter((item): item is { setting: Setting; problem: string } => item.problem !== undefined);
+    if (found.length === 0) continue;
+    const productionTag = productionTagOf(
+      [pair.before, pair.after],
+      [pair.stack.stackTags, pair.baselineStackTags],
+      production,
+      [pair.rawBefore, pair.rawAfter],
+      pair.notes.assumed,
+    );
+    const destroys = found.some((item) => item.setting.kind === 'destroys');
+    const severity: Severity = productionTag
+      ? 'critical'
+      : destroys
+        ? isStateful(pair.after.Type)
+          ? 'high'
+          : 'medium'
+        : 'low';
+    const hash = changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after);
+    const where = pair.inStackSet ? ` in every target account of StackSet ${pair.inStackSet}` : '';
+    findings.push({
+      ruleId: DATA_SETTING_RULE.id,
+      category: DATA_SETTING_RULE.category,
+      severity,
+      title: `${destroys ? 'Destroys data of' : 'Switches off recovery of'} ${pair.after.Type} ${pair.logicalId}`,
+      message:
+        `Deploying stack ${pair.stack.displayName} would change ${pair.logicalId} (${pair.after.Type})${where} in place: ` +
+        `${found.map((item) => item.problem).join('; ')}${productionTag ? `; tagged ${productionTag}` : ''}. Change ${hash}.`,
+      location: {
+        file: pair.stack.file,
+        logicalId: pair.logicalId,
+        cdkPath: pair.stack.cdkPaths?.get(pair.logicalId),
+        jsonPath: `Resources.${pair.logicalId}.Properties.${found[0].setting.property}`,
+      },
+      evidence: [
+        {
+          policy: `template:${pair.stack.key}`,
+          policyKind: 'template',
+          note: found.map((item) => item.problem).join('; '),
+        },
+      ],
+      details: {
+        stack: pair.stack.key,
+        logicalId: pair.logicalId,
+        resourceType: pair.after.Type,
+        settings: found.map((item) => item.setting.property),
+        productionTag: productionTag ?? null,
+        changeHash: hash,
+      },
+      remediation: `Keep the previous setting, or copy the data elsewhere first; a deliberate change needs a suppression naming change ${hash}, approved by two people.`,
+      docsUrl: DATA_SETTING_RULE.docsUrl,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,248 @@
+// Pairs every new stack with what is deployed (top-level stacks, nested stacks at every depth, the templates
+// inside StackSets), puts both sides in their effective form and diffs them with @aws-cdk/cloudformation-diff,
+// the library behind `cdk diff`. The rules of the change gate read the resulting resource pairs.
+import { fullDiff, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
+import type { ResolveScope } from '../audit/sources/templates-intrinsics';
+import type { LoadedStack } from './assembly';
+import { effectiveTemplate, scopeOf, type ResourceNotes, type StackIdentity } from './effective-template';
+import { parseTemplateText, type CfnResource, type CfnTemplate } from './template-file';
+
+/** One logical id of one stack, before and after. */
+export interface ResourcePair {
+  readonly stack: LoadedStack;
+  /** Stack tags of the deployed stack (the new stack's are on `stack`). */
+  readonly baselineStackTags: Readonly<Record<string, string>>;
+  readonly logicalId: string;
+  /** Absent for an unchanged resource kept only for what it cannot show, and for change sets. */
+  readonly diff?: ResourceDifference;
+  /** Whether deployment changes the resource (added, removed or modified). */
+  readonly changed: boolean;
+  readonly before?: CfnResource;
+  readonly after?: CfnResource;
+  /** The resources as written (before intrinsics), for tags written as a parameter reference. */
+  readonly rawBefore?: CfnResource;
+  readonly rawAfter?: CfnResource;
+  readonly notes: ResourceNotes;
+  /** Set when the whole stack goes: `Parent/LogicalId` of the removed nested stack or StackSet. */
+  readonly removedWith?: string;
+  /** Set for resources of a StackSet's template: they exist in every target account. */
+  readonly inStackSet?: string;
+  /** For a nested stack or StackSet resource: whether its contents are compared (else they are not visible). */
+  readonly contentsCompared?: boolean;
+}
+
+export interface StackPairing {
+  readonly pairs: readonly ResourcePair[];
+  readonly newStacks: readonly string[];
+  readonly baselineOnly: readonly string[];
+  /** Stacks whose deployed contents are not in the baseline, though their parent is: `key: reason`. */
+  readonly notVisible: readonly { readonly stack: LoadedStack; readonly reason: string }[];
+}
+
+const PLACEHOLDER = { accountId: '123456789012', region: 'us-east-1' };
+
+export function pairStacks(current: readonly LoadedStack[], baseline: readonly LoadedStack[]): StackPairing {
+  const byKey = new Map(baseline.map((stack) => [stack.key, stack]));
+  const currentKeys = new Set(current.map((stack) => stack.key));
+  const pairs: ResourcePair[] = [];
+  const newStacks: string[] = [];
+  const notVisible: { stack: LoadedStack; reason: string }[] = [];
+  const topLevel = (stacks: readonly LoadedStack[]) => stacks.filter((stack) => !stack.nestedIn);
+  // One template file against one template file: the same stack whatever the files are called.
+  const plainFile = (stacks: readonly LoadedStack[]) => stacks.length === 1 && stacks[0].cdkPaths === undefined;
+  const single = plainFile(current) && plainFile(baseline);
+  const scopes = new Map<string, { old?: ResolveScope; next?: ResolveScope }>();
+  const baselineKeys = new Set(baseline.map((stack) => stack.key));
+
+  for (const stack of current) {
+    const old =
+      byKey.get(stack.key) ??
+      (!stack.nestedIn ? baseline.find((candidate) => candidate.stackName === stack.stackName) : undefined) ??
+      (single && !stack.nestedIn ? topLevel(baseline)[0] : undefined);
+    const identity = identityOf(stack);
+    const parentScopes = stack.nestedIn ? scopes.get(stack.nestedIn.parentKey) : undefined;
+    scopes.set(stack.key, {
+      next: scopeOf(stack.template, identity),
+      old: old ? scopeOf(old.template, identity) : undefined,
+    });
+    if (!old) {
+      const parentOld = stack.nestedIn ? byKey.get(stack.nestedIn.parentKey) : undefined;
+      const existed = parentOld?.template.Resources?.[stack.nestedIn?.logicalId ?? ''] !== undefined;
+      if (stack.nestedIn && (parentOld || currentKeys.has(stack.nestedIn.parentKey)) && existed) {
+        notVisible.push({
+          stack,
+          reason: `the deployed template of nested stack ${stack.key} is not in the baseline`,
+        });
+      } else {
+        newStacks.push(stack.key);
+      }
+      // Nothing of a new stack is deleted, but what it adds runs: a custom resource in a new stack can
+      // delete a table of another stack. Its resources are kept as additions for the rules that judge those.
+      pairs.push(
+        ...diffTemplates({ Resources: {} }, stack.template, stack, {}, identity, { baselineHasChild: () => false }),
+      );
+      continue;
+    }
+    pairs.push(
+      ...diffTemplates(old.template, stack.template, stack, old.stackTags, identity, {
+        oldParent:
+          parentScopes?.old && nestedValues(byKey.get(stack.nestedIn?.parentKey ?? ''), stack, parentScopes.old),
+        newParent:
+          parentScopes?.next &&
+          nestedValues(
+            current.find((s) => s.key === stack.nestedIn?.parentKey),
+            stack,
+            parentScopes.next,
+          ),
+        baselineHasChild: (logicalId) => baselineKeys.has(`${stack.key}/${logicalId}`),
+      }),
+    );
+  }
+  // A nested stack gone from the new templates while an ancestor stays is deleted with everything in it,
+  // at every depth: the grandchild of a removed nested stack goes too.
+  for (const old of baseline) {
+    if (currentKeys.has(old.key) || !old.nestedIn) continue;
+    let removed = old;
+    let ancestor = old.nestedIn.parentKey;
+    while (!currentKeys.has(ancestor) && byKey.get(ancestor)?.nestedIn) {
+      removed = byKey.get(ancestor) as LoadedStack;
+      ancestor = (removed.nestedIn as { parentKey: string }).parentKey;
+    }
+    if (!currentKeys.has(ancestor)) continue;
+    const via = `${(removed.nestedIn as { parentKey: string }).parentKey}/${(removed.nestedIn as { logicalId: string }).logicalId}`;
+    for (const pair of diffTemplates(old.template, { Resources: {} }, old, old.stackTags, identityOf(old), {
+      baselineHasChild: (logicalId) => baselineKeys.has(`${old.key}/${logicalId}`),
+    })) {
+      pairs.push({ ...pair, removedWith: via });
+    }
+  }
+  const baselineOnly = single
+    ? []
+    : topLevel(baseline)
+        .filter((stack) => !currentKeys.has(stack.key) && !current.some((other) => other.stackName === stack.stackName))
+        .map((stack) => stack.key);
+  return { pairs, newStacks, baselineOnly, notVisible };
+}
+
+function identityOf(stack: LoadedStack): StackIdentity {
+  return {
+    stackName: stack.stackName,
+    accountId: stack.accountId ?? PLACEHOLDER.accountId,
+    region: stack.region ?? PLACEHOLDER.region,
+  };
+}
+
+/** The parameter values a parent passes to a nested stack, to be resolved in the parent's scope. */
+function nestedValues(parent: LoadedStack | undefined, stack: LoadedStack, scope: ResolveScope) {
+  const resource = parent?.template.Resources?.[stack.nestedIn?.logicalId ?? ''];
+  const values = resource?.Properties?.Parameters;
+  return values && typeof values === 'object' ? { values: values as Record<string, unknown>, scope } : undefined;
+}
+
+interface DiffContext {
+  readonly oldParent?: { values: Record<string, unknown>; scope: ResolveScope };
+  readonly newParent?: { values: Record<string, unknown>; scope: ResolveScope };
+  /** Whether the baseline holds the template of this nested stack (then its contents are compared). */
+  readonly baselineHasChild: (logicalId: string) => boolean;
+  readonly inStackSet?: string;
+  readonly depth?: number;
+}
+
+function diffTemplates(
+  oldTemplate: CfnTemplate,
+  newTemplate: CfnTemplate,
+  stack: LoadedStack,
+  baselineStackTags: Readonly<Record<string, string>>,
+  identity: StackIdentity,
+  context: DiffContext,
+): ResourcePair[] {
+  const before = effectiveTemplate(oldTemplate, identity, context.oldParent);
+  const after = effectiveTemplate(newTemplate, identity, context.newParent);
+  const diff = fullDiff({ Resources: before.resources }, { Resources: after.resources });
+  const pairs: ResourcePair[] = [];
+  diff.resources.forEachDifference((logicalId, change) => {
+    const oldResource = before.resources[logicalId];
+    const newResource = after.resources[logicalId];
+    const notes = mergeNotes(before.notes.get(logicalId), after.notes.get(logicalId));
+    const type = (oldResource ?? newResource)?.Type;
+    let contentsCompared: boolean | undefined;
+    if (type === 'AWS::CloudFormation::Stack') contentsCompared = context.baselineHasChild(logicalId);
+    if (type === 'AWS::CloudFormation::StackSet') contentsCompared = stackSetBody(oldResource) !== undefined;
+    pairs.push({
+      stack,
+      baselineStackTags,
+      logicalId,
+      diff: change,
+      changed: change.isDifferent,
+      before: oldResource,
+      after: newResource,
+      rawBefore: oldTemplate.Resources?.[logicalId],
+      rawAfter: newTemplate.Resources?.[logicalId],
+      notes,
+      inStackSet: context.inStackSet,
+      contentsCompared,
+    });
+  });
+  // Unchanged resources can still hide what only deployment decides; keep them for the visibility rule.
+  for (const logicalId of Object.keys(before.resources)) {
+    if (!after.resources[logicalId] || (diff.resources.has(logicalId) && diff.resources.get(logicalId).isDifferent))
+      continue;
+    const notes = mergeNotes(before.notes.get(logicalId), after.notes.get(logicalId));
+    if (notes.invisible.length === 0) continue;
+    const change = diff.resources.has(logicalId) ? diff.resources.get(logicalId) : undefined;
+    pairs.push({
+      stack,
+      baselineStackTags,
+      logicalId,
+      diff: change,
+      changed: false,
+      before: before.resources[logicalId],
+      after: after.resources[logicalId],
+      rawBefore: oldTemplate.Resources?.[logicalId],
+      rawAfter: newTemplate.Resources?.[logicalId],
+      notes,
+      inStackSet: context.inStackSet,
+    });
+  }
+  // StackSets carry a template of their own: its resources exist in every target account, at any depth.
+  if ((context.depth ?? 0) < 10) {
+    for (const [logicalId, oldResource] of Object.entries(before.resources)) {
+      if (oldResource.Type !== 'AWS::CloudFormation::StackSet') continue;
+      const oldBody = stackSetBody(oldResource);
+      if (!oldBody) continue;
+      const newResource = after.resources[logicalId];
+      const newBody =
+        newResource?.Type === 'AWS::CloudFormation::StackSet' ? (stackSetBody(newResource) ?? oldBody) : undefined;
+      const where = `${stack.key}/${logicalId}`;
+      const inner = diffTemplates(oldBody, newBody ?? { Resources: {} }, stack, baselineStackTags, identity, {
+        baselineHasChild: () => false,
+        inStackSet: context.inStackSet ? `${context.inStackSet} > ${logicalId}` : logicalId,
+        depth: (context.depth ?? 0) + 1,
+      });
+      for (const pair of inner) pairs.push(newBody ? pair : { ...pair, removedWith: where });
+    }
+  }
+  return pairs;
+}
+
+/** A StackSet's TemplateBody as a template (string JSON/YAML or an object); undefined for TemplateURL. */
+function stackSetBody(resource: CfnResource | undefined): CfnTemplate | undefined {
+  const body = resource?.Properties?.TemplateBody;
+  if (typeof body === 'string') {
+    try {
+      return parseTemplateText(body, 'TemplateBody').template;
+    } catch {
+      return undefined;
+    }
+  }
+  if (body && typeof body === 'object' && 'Resources' in body) return body as CfnTemplate;
+  return undefined;
+}
+
+function mergeNotes(a: ResourceNotes | undefined, b: ResourceNotes | undefined): ResourceNotes {
+  const unique = (items: string[]) => [...new Set(items)];
+  return {
+    assumed: unique([...(a?.assumed ?? []), ...(b?.assumed ?? [])]),
+    invisible: unique([...(a?.invisible ?? []), ...(b?.invisible ?? [])]),
+  };
+}

@@ -1,0 +1,67 @@
+// Which resource types hold data that a deletion or replacement destroys: the AWS service specification's
+// `isStateful` flag, plus the data stores (and containers of data stores) the specification does not mark.
+import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
+
+/**
+ * Data stores the service specification does not flag as stateful. Every entry is checked against the
+ * specification in the tests, so a misspelt type cannot silently protect nothing. Documented in docs/ci.md.
+ */
+export const DATA_STORE_TYPES: Readonly<Record<string, string>> = {
+  'AWS::Timestream::Database': 'time-series database',
+  'AWS::Timestream::Table': 'time-series table',
+  'AWS::Timestream::InfluxDBInstance': 'InfluxDB database',
+  'AWS::MemoryDB::Cluster': 'in-memory database (durable)',
+  'AWS::RedshiftServerless::Namespace': 'data warehouse storage',
+  'AWS::RedshiftServerless::Workgroup': 'data warehouse compute with its namespace',
+  'AWS::Cassandra::Keyspace': 'Keyspaces keyspace (its tables go with it)',
+  'AWS::Cassandra::Table': 'Keyspaces table',
+  'AWS::OpenSearchServerless::Collection': 'search collection',
+  'AWS::MSK::Cluster': 'Kafka topics',
+  'AWS::MSK::ServerlessCluster': 'Kafka topics',
+  'AWS::AmazonMQ::Broker': 'message broker with persistent queues',
+  'AWS::CodeCommit::Repository': 'git repository',
+  'AWS::NeptuneGraph::Graph': 'graph database',
+  'AWS::DocDBElastic::Cluster': 'document database',
+  'AWS::ElastiCache::ServerlessCache': 'cache with snapshots',
+  'AWS::ElastiCache::GlobalReplicationGroup': 'cross-Region cache',
+  'AWS::RDS::GlobalCluster': 'cross-Region database',
+  'AWS::DSQL::Cluster': 'database',
+  'AWS::DAX::Cluster': 'DynamoDB cache',
+  'AWS::ECR::Repository': 'container images',
+  'AWS::Glue::Database': 'data catalog database',
+  'AWS::Glue::Table': 'data catalog table',
+  'AWS::S3Express::DirectoryBucket': 'objects',
+  'AWS::S3Tables::TableBucket': 'tables',
+  'AWS::S3Tables::Namespace': 'tables',
+  'AWS::S3Tables::Table': 'table data',
+  'AWS::FSx::Volume': 'file system volume',
+  'AWS::Lightsail::Database': 'database',
+  'AWS::Lightsail::Disk': 'block storage',
+  'AWS::IoTAnalytics::Datastore': 'IoT data',
+  'AWS::HealthLake::FHIRDatastore': 'health records',
+  'AWS::CloudTrail::EventDataStore': 'audit events',
+  'AWS::Events::Archive': 'archived events',
+  'AWS::Route53::HostedZone': 'DNS records',
+  'AWS::ACMPCA::CertificateAuthority': 'private CA keys',
+  'AWS::Omics::SequenceStore': 'genomic data',
+  'AWS::Omics::ReferenceStore': 'genomic data',
+  'AWS::Omics::VariantStore': 'genomic data',
+  'AWS::Kendra::Index': 'search index',
+  'AWS::Bedrock::KnowledgeBase': 'vector index',
+  'AWS::KinesisVideo::Stream': 'video data',
+  'AWS::Detective::Graph': 'security graph',
+  'AWS::Serverless::SimpleTable': 'DynamoDB table (SAM)',
+  // Containers: removing them deletes whatever they hold, which may not be visible from this template.
+  'AWS::CloudFormation::StackSet': 'stacks in every target account',
+};
+
+/** Why a type counts as stateful (`service specification` or the data-store list), or undefined. */
+export function statefulReason(resourceType: string): string | undefined {
+  if (loadResourceModel(resourceType)?.isStateful === true) return 'marked stateful in the AWS service specification';
+  const listed = DATA_STORE_TYPES[resourceType];
+  return listed ? `a data store (${listed})` : undefined;
+}
+
+export function isStateful(resourceType: string): boolean {
+  return statefulReason(resourceType) !== undefined;
+}

@@ -1,0 +1,502 @@
+// Template changes that destroy data when deployed, each written as an attacker would hide it: behind a
+// condition, a mapping, a parameter default, a nested stack, a StackSet, a setting, or a custom resource.
+import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
+import type { Finding } from '../../lib/audit/rules/types';
+import { loadCatalog } from '../../lib/catalog';
+import type { LoadedStack } from '../../lib/check/assembly';
+import { checkStacks } from '../../lib/check/check';
+import { DATA_STORE_TYPES } from '../../lib/check/stateful-types';
+import { parseTemplateText, type CfnTemplate } from '../../lib/check/template-file';
+import { LeashConfig } from '../../lib/config/schema';
+import { InputError } from '../../lib/util/read-input';
+
+const catalog = loadCatalog();
+const now = new Date('2026-11-24T12:00:00Z');
+
+function stack(template: object, key = 'Data', extra: Partial<LoadedStack> = {}): LoadedStack {
+  return {
+    key,
+    displayName: key,
+    stackName: key.replace(/\//g, '-'),
+    file: `${key.replace(/\//g, '_')}.json`,
+    text: JSON.stringify(template),
+    template: template as CfnTemplate,
+    stackTags: {},
+    ...extra,
+  };
+}
+
+function gate(before: LoadedStack[] | object, after: LoadedStack[] | object, config: object = {}): Finding[] {
+  const toStacks = (value: LoadedStack[] | object) => (Array.isArray(value) ? value : [stack(value)]);
+  return checkStacks(toStacks(after), toStacks(before), 'test', {
+    catalog,
+    now,
+    config: LeashConfig.parse(config),
+  }).findings.filter((finding) => finding.category === 'destructive-change');
+}
+
+const prodTags = [{ Key: 'environment', Value: 'production' }];
+const table = (properties: object = {}, extra: object = {}) => ({
+  Type: 'AWS::DynamoDB::Table',
+  Properties: {
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    Tags: prodTags,
+    ...properties,
+  },
+  ...extra,
+});
+
+const open = (findings: Finding[]) => findings.filter((finding) => !finding.suppressed);
+const byRule = (findings: Finding[], ruleId: string) => findings.filter((finding) => finding.ruleId === ruleId);
+
+describe('conditions, mappings, Fn::If and parameter defaults are evaluated per resource', () => {
+  it('a condition that turns false deletes the resource although its own definition is unchanged', () => {
+    const template = (mode: string) => ({
+      Parameters: { Mode: { Type: 'String', Default: mode } },
+      Conditions: { KeepLedger: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'Mode' }, 'slim'] }] } },
+      Resources: { Ledger: table({}, { Condition: 'KeepLedger' }) },
+    });
+    const [finding] = gate(template('full'), template('slim'));
+    expect(finding).toMatchObject({
+      ruleId: 'destructive-change',
+      severity: 'critical',
+      title: 'Deletes AWS::DynamoDB::Table Ledger',
+    });
+  });
+
+  it('a condition newly attached to an existing resource, false by a nested Fn::And, deletes it', () => {
+    const before = { Resources: { Ledger: table() } };
+    const after = {
+      Conditions: {
+        InEu: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] },
+        Both: { 'Fn::And': [{ Condition: 'InEu' }, { 'Fn::Equals': ['a', 'a'] }] },
+      },
+      Resources: { Ledger: table({}, { Condition: 'Both' }) },
+    };
+    expect(gate(before, after).map((finding) => finding.title)).toEqual(['Deletes AWS::DynamoDB::Table Ledger']);
+  });
+
+  it('a mapping value edited under an unchanged Fn::FindInMap replaces the bucket', () => {
+    const template = (name: string) => ({
+      Mappings: { Names: { 'us-east-1': { Archive: name } } },
+      Resources: {
+        Archive: {
+          Type: 'AWS::S3::Bucket',
+          Properties: { BucketName: { 'Fn::FindInMap': ['Names', { Ref: 'AWS::Region' }, 'Archive'] }, Tags: prodTags },
+        },
+      },
+    });
+    const [finding] = gate(template('acme-archive'), template('acme-archive-v2'));
+    expect(finding.title).toBe('Replaces AWS::S3::Bucket Archive');
+    expect(finding.message).toMatch(/because BucketName changed/);
+  });
+
+  it('an Fn::If that now takes its other branch on a replacing property replaces the table', () => {
+    const template = (flag: string) => ({
+      Parameters: { Flag: { Type: 'String', Default: flag } },
+      Conditions: { Blue: { 'Fn::Equals': [{ Ref: 'Flag' }, 'blue'] } },
+      Resources: { Sessions: table({ TableName: { 'Fn::If': ['Blue', 'sessions-blue', 'sessions-green'] } }) },
+    });
+    expect(gate(template('blue'), template('green'))[0].title).toBe('Replaces AWS::DynamoDB::Table Sessions');
+  });
+
+  it('a parameter default changed under an Fn::Sub replaces a data store the spec does not mark stateful', () => {
+    const template = (prefix: string) => ({
+      Parameters: { Prefix: { Type: 'String', Default: prefix } },
+      Resources: {
+        Metrics: {
+          Type: 'AWS::Timestream::Database',
+          Properties: { DatabaseName: { 'Fn::Sub': '${Prefix}-metrics' } },
+        },
+      },
+    });
+    const [finding] = gate(template('acme'), template('acme2'));
+    expect(finding).toMatchObject({ severity: 'high', title: 'Replaces AWS::Timestream::Database Metrics' });
+  });
+
+  it('reads a production tag written as a parameter reference from its default, and says so', () => {
+    const template = (properties: object) => ({
+      Parameters: { Stage: { Type: 'String', Default: 'prod' } },
+      Resources: { Orders: table({ Tags: [{ Key: 'environment', Value: { Ref: 'Stage' } }], ...properties }) },
+    });
+    const [finding] = gate(template({}), template({ TableName: 'orders-v2' }));
+    expect(finding.severity).toBe('critical');
+    expect(finding.message).toMatch(/tagged environment=prod \(assumed: parameter Stage read as its default "prod"\)/);
+  });
+
+  it('treats a production tag key whose value only deployment knows as production (fail closed)', () => {
+    const template = (properties: object) => ({
+      Parameters: { Stage: { Type: 'String' } },
+      Resources: { Orders: table({ Tags: [{ Key: 'environment', Value: { Ref: 'Stage' } }], ...properties }) },
+    });
+    const [finding] = byRule(gate(template({}), template({ TableName: 'x' })), 'destructive-change');
+    expect(finding.severity).toBe('critical');
+    expect(finding.message).toMatch(/not known before deployment; treated as production/);
+  });
+});
+
+describe('production state stays critical whatever the retention policy', () => {
+  const database = (properties: object, policy: string) => ({
+    Resources: {
+      Db: {
+        Type: 'AWS::RDS::DBInstance',
+        DeletionPolicy: policy,
+        UpdateReplacePolicy: policy,
+        Properties: { DBInstanceClass: 'db.r6g.large', Engine: 'postgres', Tags: prodTags, ...properties },
+      },
+    },
+  });
+  it.each(['Snapshot', 'Retain', 'Delete'])('restoring from another snapshot with %s', (policy) => {
+    const findings = gate(
+      database({ DBSnapshotIdentifier: 'snap-1' }, policy),
+      database({ DBSnapshotIdentifier: 'snap-2' }, policy),
+    );
+    expect(findings[0].severity).toBe('critical');
+  });
+  it.each(['Snapshot', 'Retain'])('deleting with DeletionPolicy %s', (policy) => {
+    expect(gate(database({}, policy), { Resources: {} })[0].severity).toBe('critical');
+  });
+});
+
+describe('stateful is the specification flag plus the documented list of data stores', () => {
+  it.each(Object.keys(DATA_STORE_TYPES))(
+    '%s is a real CloudFormation type, and deleting one fails the gate',
+    (type) => {
+      expect(loadResourceModel(type)).toBeDefined();
+      const findings = gate({ Resources: { Store: { Type: type, Properties: {} } } }, { Resources: {} });
+      expect(findings.map((finding) => [finding.title, finding.severity])).toEqual([[`Deletes ${type} Store`, 'high']]);
+    },
+  );
+
+  it('does not flag a stateless resource outside production', () => {
+    expect(gate({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: {} } } }, { Resources: {} })).toEqual([]);
+  });
+});
+
+describe('nested stacks and StackSets, at every depth', () => {
+  const nested = (parent: string, logicalId: string) => ({ nestedIn: { parentKey: parent, logicalId } });
+  const stackResource = {
+    Type: 'AWS::CloudFormation::Stack',
+    Properties: { TemplateURL: 'https://example.com/t.json' },
+  };
+  const parent = (withChild: boolean) => stack({ Resources: withChild ? { Child: stackResource } : {} }, 'App');
+  const child = stack({ Resources: { Grand: stackResource } }, 'App/Child', nested('App', 'Child'));
+  const grand = stack({ Resources: { Vault: table() } }, 'App/Child/Grand', nested('App/Child', 'Grand'));
+
+  it("removing a nested stack deletes its grandchild's table", () => {
+    const [finding] = gate([parent(true), child, grand], [parent(false)]);
+    expect(finding).toMatchObject({ severity: 'critical', title: 'Deletes AWS::DynamoDB::Table Vault' });
+    expect(finding.message).toMatch(/because App\/Child is removed/);
+  });
+
+  it('removing a nested stack whose contents the baseline lacks (deployed mode) is judged by the stack itself', () => {
+    const findings = gate(
+      [stack({ Resources: { Child: stackResource } }, 'App', { stackTags: { environment: 'production' } })],
+      [parent(false)],
+    );
+    expect(findings[0]).toMatchObject({ severity: 'critical', title: 'Deletes AWS::CloudFormation::Stack Child' });
+    expect(findings[0].message).toMatch(/not visible here: run with --change-set/);
+  });
+
+  it('a nested stack present in the new templates but not in the baseline is reported as not visible, not as new', () => {
+    const findings = gate(
+      [stack({ Resources: { Child: stackResource } }, 'App')],
+      [
+        stack({ Resources: { Child: stackResource } }, 'App'),
+        stack({ Resources: { Vault: table() } }, 'App/Child', nested('App', 'Child')),
+      ],
+    );
+    expect(findings.map((finding) => finding.ruleId)).toEqual(['change-not-visible']);
+    expect(findings[0].message).toMatch(/Not visible here: run with --change-set/);
+  });
+
+  const stackSet = (body: unknown) => ({
+    Type: 'AWS::CloudFormation::StackSet',
+    Properties: { StackSetName: 'baseline', PermissionModel: 'SERVICE_MANAGED', TemplateBody: body },
+  });
+
+  it('removing a StackSet deletes it, and what its template holds, in every target account', () => {
+    const body = JSON.stringify({ Resources: { AuditLog: { Type: 'AWS::Logs::LogGroup', Properties: {} } } });
+    const titles = gate({ Resources: { Baseline: stackSet(body) } }, { Resources: {} }).map((finding) => finding.title);
+    expect(titles.sort()).toEqual([
+      'Deletes AWS::CloudFormation::StackSet Baseline',
+      'Deletes AWS::Logs::LogGroup AuditLog',
+    ]);
+  });
+
+  it("a table removed from a StackSet's YAML TemplateBody is found inside it", () => {
+    const body = (withTable: boolean) =>
+      `Resources:\n  Keep:\n    Type: AWS::SNS::Topic\n${withTable ? '  Ledger:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: ledger\n' : ''}`;
+    const [finding] = gate(
+      { Resources: { Baseline: stackSet(body(true)) } },
+      { Resources: { Baseline: stackSet(body(false)) } },
+    );
+    expect(finding.title).toBe('Deletes AWS::DynamoDB::Table Ledger');
+    expect(finding.message).toMatch(/in every target account of StackSet Baseline/);
+  });
+});
+
+describe('destruction in place', () => {
+  const one = (type: string, properties: object) => ({ Resources: { It: { Type: type, Properties: properties } } });
+  it.each([
+    ['AWS::Logs::LogGroup', {}, { RetentionInDays: 1 }, /RetentionInDays cut from never expire to 1 days/],
+    ['AWS::Logs::LogGroup', { RetentionInDays: 3653 }, { RetentionInDays: 30 }, /cut from 3653 days to 30 days/],
+    ['AWS::Kinesis::Stream', { RetentionPeriodHours: 168 }, {}, /RetentionPeriodHours cut from 168 hours to 24 hours/],
+    ['AWS::SQS::Queue', {}, { MessageRetentionPeriod: 60 }, /MessageRetentionPeriod cut/],
+    [
+      'AWS::S3::Bucket',
+      {},
+      { LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 1 }] } },
+      /objects now expire after 1 days \(before: never\)/,
+    ],
+    [
+      'AWS::S3::Bucket',
+      { LifecycleConfiguration: { Rules: [{ Status: 'Disabled', ExpirationInDays: 1 }] } },
+      { LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 1 }] } },
+      /objects now expire/,
+    ],
+    [
+      'AWS::DynamoDB::Table',
+      {},
+      { TimeToLiveSpecification: { Enabled: true, AttributeName: 'createdAt' } },
+      /TimeToLiveSpecification enabled on createdAt/,
+    ],
+    [
+      'AWS::Timestream::Table',
+      { RetentionProperties: { MagneticStoreRetentionPeriodInDays: '365' } },
+      { RetentionProperties: { MagneticStoreRetentionPeriodInDays: '1' } },
+      /cut from 365 days to 1 days/,
+    ],
+  ])('%s: %j -> %j', (type, before, after, message) => {
+    const findings = byRule(gate(one(type, before), one(type, after)), 'data-destroying-setting');
+    expect(findings).toHaveLength(1);
+    expect(findings[0].severity).toBe('high');
+    expect(findings[0].message).toMatch(message);
+  });
+
+  it.each([
+    ['AWS::RDS::DBCluster', { BackupRetentionPeriod: 7 }, { BackupRetentionPeriod: 0 }, /switched off/],
+    [
+      'AWS::DynamoDB::Table',
+      { PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+      {},
+      /point-in-time recovery switched off/,
+    ],
+    [
+      'AWS::RDS::DBInstance',
+      { DeletionProtection: true },
+      { DeletionProtection: false },
+      /deletion protection switched off/,
+    ],
+  ])('backups or protection off on production is critical: %s', (type, before, after, message) => {
+    const withTags = (properties: object) => one(type, { ...properties, Tags: prodTags });
+    const [finding] = byRule(gate(withTags(before), withTags(after)), 'data-destroying-setting');
+    expect(finding.severity).toBe('critical');
+    expect(finding.message).toMatch(message);
+  });
+
+  it('a longer retention is not reported', () => {
+    expect(
+      gate(one('AWS::Logs::LogGroup', { RetentionInDays: 7 }), one('AWS::Logs::LogGroup', { RetentionInDays: 30 })),
+    ).toEqual([]);
+  });
+});
+
+describe('custom resources that call delete APIs', () => {
+  const custom = (properties: object, extra: Record<string, unknown> = {}) => ({
+    Resources: {
+      Cleanup: {
+        Type: 'Custom::AWS',
+        Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:1:function:x', ...properties },
+      },
+      ...extra,
+    },
+  });
+  it('an AwsCustomResource-shaped call written through Fn::Join', () => {
+    const create = {
+      'Fn::Join': [
+        '',
+        ['{"service":"DynamoDB","action":"deleteTable","parameters":{"TableName":"', { Ref: 'Name' }, '"}}'],
+      ],
+    };
+    const [finding] = byRule(gate({ Resources: {} }, custom({ Create: create })), 'custom-resource-deletes');
+    expect(finding.message).toMatch(/calls dynamodb:DeleteTable \(SDK call in the properties\)/);
+  });
+
+  it('an SDK v3 client name and command', () => {
+    const call = JSON.stringify({
+      service: '@aws-sdk/client-s3',
+      action: 'DeleteBucketCommand',
+      parameters: { Bucket: 'x' },
+    });
+    const [finding] = byRule(gate(custom({ Update: 'x' }), custom({ Update: call })), 'custom-resource-deletes');
+    expect(finding.message).toMatch(/s3:DeleteBucket/);
+  });
+
+  it('inline handler code behind the ServiceToken', () => {
+    const handler = {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Runtime: 'python3.12',
+        Handler: 'index.handler',
+        Code: {
+          ZipFile:
+            'import boto3\ndef handler(e, c):\n  boto3.client("rds").delete_db_cluster(DBClusterIdentifier="main")\n',
+        },
+      },
+    };
+    const template = {
+      Resources: {
+        Handler: handler,
+        Wipe: {
+          Type: 'AWS::CloudFormation::CustomResource',
+          Properties: { ServiceToken: { 'Fn::GetAtt': ['Handler', 'Arn'] } },
+        },
+      },
+    };
+    const [finding] = byRule(gate({ Resources: {} }, template), 'custom-resource-deletes');
+    expect(finding.message).toMatch(/calls rds:DeleteDBCluster \(handler code calls delete_db_cluster\)/);
+  });
+
+  it('a custom resource that only writes is not reported', () => {
+    const call = JSON.stringify({ service: 'DynamoDB', action: 'putItem', parameters: {} });
+    expect(gate({ Resources: {} }, custom({ Create: call }))).toEqual([]);
+  });
+});
+
+describe('what a template cannot show', () => {
+  it('an SSM dynamic reference in a replacing property of a production table', () => {
+    const template = { Resources: { Orders: table({ TableName: '{{resolve:ssm:/orders/table-name}}' }) } };
+    const [finding] = gate(template, template);
+    expect(finding).toMatchObject({ ruleId: 'change-not-visible', severity: 'high' });
+    expect(finding.message).toMatch(
+      /Not visible here: run with --change-set.*dynamic reference \{\{resolve:ssm:\/orders\/table-name\}\}/,
+    );
+  });
+
+  it('a parameter without a default, or of an SSM type, in a replacing property', () => {
+    const template = {
+      Parameters: { Name: { Type: 'String' }, Key: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/k' } },
+      Resources: {
+        Orders: table({ TableName: { Ref: 'Name' }, SSESpecification: { KMSMasterKeyId: { Ref: 'Key' } } }),
+      },
+    };
+    const [finding] = gate(template, template);
+    expect(finding.message).toMatch(/parameter Name/);
+  });
+
+  it('not for a secret in a property that replaces nothing', () => {
+    const template = {
+      Resources: {
+        Db: {
+          Type: 'AWS::RDS::DBInstance',
+          Properties: {
+            Engine: 'postgres',
+            DBInstanceClass: 'db.t3.micro',
+            MasterUserPassword: '{{resolve:secretsmanager:db:SecretString:password}}',
+          },
+        },
+      },
+    };
+    expect(gate(template, template)).toEqual([]);
+  });
+
+  it('Fn::ForEach is refused with an input error (exit 2), anywhere in Resources', () => {
+    const loop = { 'Fn::ForEach::Tables': ['Name', ['A', 'B'], { '${Name}Table': table() }] };
+    expect(() =>
+      parseTemplateText(JSON.stringify({ Transform: 'AWS::LanguageExtensions', Resources: loop }), 't.json'),
+    ).toThrow(InputError);
+    expect(() =>
+      parseTemplateText(
+        JSON.stringify({ Resources: { T: table({ Tags: { 'Fn::ForEach::Tag': ['K', ['a'], { '${K}': 'v' }] } }) } }),
+        't.json',
+      ),
+    ).toThrow(/Resources\.T\.Properties\.Tags\.Fn::ForEach::Tag: Fn::ForEach is not expanded/);
+  });
+});
+
+describe('approvals bind to the change they approved', () => {
+  const before = { Resources: { Orders: table({ TableName: 'orders' }) } };
+  const suppression = (changes?: string[]) => ({
+    suppressions: [
+      {
+        ruleId: 'destructive-change',
+        logicalId: 'Orders',
+        reason: 'Re-keying the orders table (CHG-7).',
+        expires: '2026-12-31',
+        approvedBy: ['alice', 'bob'],
+        ...(changes ? { changes } : {}),
+      },
+    ],
+  });
+
+  it('a suppression naming the change hash passes it, and the output says approvals were not verified', () => {
+    const after = { Resources: { Orders: table({ TableName: 'orders-v2' }) } };
+    const hash = gate(before, after)[0].details?.changeHash as string;
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    const [finding] = gate(before, after, suppression([hash]));
+    expect(finding.suppressed).toBeDefined();
+    expect(finding.message).toMatch(/approvedBy was not verified against the pull request's reviews/);
+  });
+
+  it("last month's approval does not pass this month's different change to the same table", () => {
+    const lastMonth = gate(before, { Resources: { Orders: table({ TableName: 'orders-v2' }) } })[0].details
+      ?.changeHash as string;
+    const [finding] = gate(before, { Resources: {} }, suppression([lastMonth]));
+    expect(open([finding])).toHaveLength(1);
+    expect(finding.message).toMatch(new RegExp(`approves change ${lastMonth}, not this change`));
+  });
+
+  it('a suppression that names no change does not apply', () => {
+    const [finding] = gate(before, { Resources: {} }, suppression());
+    expect(finding.suppressed).toBeUndefined();
+    expect(finding.message).toMatch(/does not say which change it approves; add "changes": \["[0-9a-f]{16}"\]/);
+  });
+});
+
+describe('custom-resource calls swept over the catalog', () => {
+  it('flags every delete or recreate action of every service, written as an SDK v2 and an SDK v3 call', async () => {
+    const { destructiveAction } = await import('../../lib/check/custom-resources');
+    const destructive = catalog.actions.filter(
+      (entry) => entry.classes.includes('delete') || entry.classes.includes('recreate'),
+    );
+    expect(destructive.length).toBeGreaterThan(1000);
+    const missed = destructive.filter(
+      (entry) =>
+        !destructiveAction(entry.service, entry.name[0].toLowerCase() + entry.name.slice(1), catalog) ||
+        !destructiveAction(`@aws-sdk/client-${entry.service}`, `${entry.name}Command`, catalog),
+    );
+    expect(missed.map((entry) => entry.action)).toEqual([]);
+  });
+
+  it('does not flag read-only calls', async () => {
+    const { destructiveAction } = await import('../../lib/check/custom-resources');
+    const reads = catalog.actions.filter((entry) => entry.accessLevel === 'Read' || entry.accessLevel === 'List');
+    const flagged = reads.filter((entry) => destructiveAction(entry.service, entry.name, catalog));
+    expect(flagged.map((entry) => entry.action)).toEqual([]);
+  });
+});
+
+describe('a new stack is not a blind spot', () => {
+  it('flags a custom resource in a stack that has no baseline, which deletes a table of another stack', () => {
+    const call = JSON.stringify({ service: 'DynamoDB', action: 'deleteTable', parameters: { TableName: 'orders' } });
+    const intruder = stack(
+      {
+        Resources: {
+          Wipe: {
+            Type: 'Custom::AWS',
+            Properties: { ServiceToken: 'arn:aws:lambda:us-east-1:1:function:x', Create: call },
+          },
+        },
+      },
+      'Helper',
+    );
+    const data = stack({ Resources: { Orders: table() } }, 'Data');
+    const findings = gate([data], [data, intruder]);
+    expect(findings.map((finding) => [finding.ruleId, finding.location?.logicalId])).toEqual([
+      ['custom-resource-deletes', 'Wipe'],
+    ]);
+  });
+});
