@@ -63,7 +63,7 @@ export function resourceArnFor(action: CatalogAction): string {
   return chooseResource(action).arn;
 }
 
-function listsKey(keys: readonly string[], prefix: string): boolean {
+export function listsKey(keys: readonly string[], prefix: string): boolean {
   return keys.some((k) => k.toLowerCase().startsWith(prefix));
 }
 
@@ -75,7 +75,7 @@ function listsKey(keys: readonly string[], prefix: string): boolean {
  * reference lists them. (S3 also needs attribute-based access control enabled on the bucket before it
  * evaluates bucket tags: the proof assumes it is, the coverage caveats say so.)
  */
-function chooseResource(action: CatalogAction): { arn: string; keys: readonly string[] } {
+export function chooseResource(action: CatalogAction): { arn: string; keys: readonly string[] } {
   if (action.isWildcardOnly || action.resourceTypes.length === 0) return { arn: '*', keys: action.conditionKeys };
   const withTemplate = action.resourceTypes.filter((r) => r.arnTemplate);
   const tagged = withTemplate.find((r) => listsKey(r.conditionKeys, 'aws:resourcetag/'));

@@ -2,12 +2,16 @@
 // non-production-tagged, untagged} × {agent with boundary, ordinary role, exempt role}, plus the agent with the boundary
 // alone (no generated SCPs or RCPs) × the three states, decided by
 // @cloud-copilot/iam-simulate and compared with the coverage report. Prints case counts, disagreements and
-// coverage. Run after a build: `node dist/bench/prove-guardrails.js [--spec FILE.json] [--limit N]`.
+// coverage. Then the agent invariant (bench/agent-proof.ts): every action of the agent services × resource
+// states × {boundary alone, SCPs alone, both} × {agent, MCP administrator, source-identity administrator},
+// under the spec and under the spec with a second production tag key.
+// Run after a build: `node dist/bench/prove-guardrails.js [--spec FILE.json] [--limit N] [--agents-only]`.
 // Exit code 1 when the simulator disagrees with the report (or cannot run a case).
 import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../lib/catalog';
 import { DESTRUCTIVE_CLASSES } from '../lib/catalog/types';
 import { defaultGuardrailSpec, generateGuardrails, GuardrailSpec, type CoverageTotals } from '../lib/guardrails';
+import { agentServiceActions, proveAgentInvariant, type AgentProofSummary } from './agent-proof';
 import { proveActions, proveBoundaryAlone } from './guardrail-proof';
 
 function option(name: string): string | undefined {
@@ -29,21 +33,75 @@ function line(label: string, t: CoverageTotals): string {
   );
 }
 
+function agentLines(label: string, spec: GuardrailSpec, summary: AgentProofSummary, ms: number): string[] {
+  const out = [
+    `agent invariant, ${label}: ${summary.cases} simulator cases in ${ms} ms (every action of ` +
+      `${spec.agents.allowedServices.length} agent services x resource states x layers x principals)`,
+  ];
+  for (const [layer, counts] of Object.entries(summary.byLayer)) {
+    out.push(`  agents: production writes allowed ${counts.allowed} of ${counts.swept} (${layer})`);
+  }
+  const overBlocked = [...new Set(summary.overBlocks.map((o) => o.action))].sort();
+  out.push(
+    `  over-blocks on non-production: ${summary.overBlocks.length} of ${summary.nonProductionCases} ` +
+      `(${percent(summary.overBlocks.length, summary.nonProductionCases)})${overBlocked.length > 0 ? `: ${overBlocked.join(', ')}` : ''}`,
+    `  reads denied: ${summary.readsDenied.length}; creates with a non-production request tag allowed: ` +
+      `${summary.creates.allowed} of ${summary.creates.swept}; simulator errors ${summary.errors.length}`,
+  );
+  for (const v of summary.violations.slice(0, 30)) {
+    out.push(`  VIOLATION ${v.action} ${v.principal} ${v.layer} on ${v.state} (${v.tagKey})`);
+  }
+  for (const e of summary.errors.slice(0, 10)) out.push(`  ERROR ${e.action} ${e.state}: ${e.detail}`);
+  return out;
+}
+
 function main(): number {
   const specFile = option('--spec');
   const spec = specFile ? GuardrailSpec.parse(JSON.parse(readFileSync(specFile, 'utf8'))) : defaultGuardrailSpec();
   const limit = option('--limit');
+  const agentsOnly = process.argv.includes('--agents-only');
   const catalog = loadCatalog();
   const started = Date.now();
   const generated = generateGuardrails(spec, catalog);
   const generatedIn = Date.now() - started;
   const actions = limit ? catalog.destructive.slice(0, Number(limit)) : catalog.destructive;
 
+  const agentSummaries: { label: string; summary: AgentProofSummary; ms: number; spec: GuardrailSpec }[] = [];
+  // The agent invariant under the spec, and under the same spec with a second production tag key.
+  const twoKeys = GuardrailSpec.parse({
+    ...spec,
+    production: { ...spec.production, tagKeys: [...spec.production.tagKeys, `${spec.production.tagKeys[0]}-2`] },
+  });
+  for (const [label, agentSpec] of [
+    [`${spec.production.tagKeys.length} production tag key(s)`, spec],
+    [`${twoKeys.production.tagKeys.length} production tag keys`, twoKeys],
+  ] as const) {
+    const agentStarted = Date.now();
+    const agentActions = agentServiceActions(agentSpec, catalog);
+    const summary = proveAgentInvariant(
+      generateGuardrails(agentSpec, catalog),
+      agentSpec,
+      catalog,
+      limit ? agentActions.slice(0, Number(limit)) : agentActions,
+    );
+    agentSummaries.push({ label, summary, ms: Date.now() - agentStarted, spec: agentSpec });
+  }
+  const agentFailures = agentSummaries.reduce(
+    (n, { summary: a }) =>
+      n +
+      a.violations.length +
+      a.readsDenied.length +
+      a.errors.length +
+      (a.overBlocks.length > 0.02 * a.nonProductionCases ? 1 : 0),
+    0,
+  );
+
+  const emptySummary = { cases: 0, agreements: 0, disagreements: [], errors: [] };
   const proofStarted = Date.now();
-  const summary = proveActions(generated, spec, actions);
+  const summary = agentsOnly ? emptySummary : proveActions(generated, spec, actions);
   const provedIn = Date.now() - proofStarted;
   const aloneStarted = Date.now();
-  const alone = proveBoundaryAlone(generated, spec, actions);
+  const alone = agentsOnly ? emptySummary : proveBoundaryAlone(generated, spec, actions);
   const aloneIn = Date.now() - aloneStarted;
 
   const { coverage } = generated;
@@ -53,6 +111,7 @@ function main(): number {
       `SCPs ${generated.serviceControlPolicies.map((p) => `${p.characters}/${p.limit}`).join(', ')}, ` +
       `RCPs ${generated.resourceControlPolicies.map((p) => `${p.characters}/${p.limit}`).join(', ') || 'none'}`,
     `dropped for size: ${coverage.dropped.length} patterns covering ${coverage.dropped.reduce((n, d) => n + d.actions.length, 0)} actions`,
+    ...agentSummaries.flatMap((a) => agentLines(a.label, a.spec, a.summary, a.ms)),
     'coverage (protected for non-exempt principals / tag-aware protected / protected for agents / by the boundary alone):',
     line('all', coverage.totals),
     ...DESTRUCTIVE_CLASSES.map((c) => line(c, coverage.byClass[c])),
@@ -74,7 +133,7 @@ function main(): number {
   }
   for (const e of errors.slice(0, 20)) out.push(`  ERROR ${e.action} ${e.principal} on ${e.resource}: ${e.error}`);
   console.log(out.join('\n'));
-  return disagreements.length === 0 && errors.length === 0 ? 0 : 1;
+  return disagreements.length === 0 && errors.length === 0 && agentFailures === 0 ? 0 : 1;
 }
 
 process.exitCode = main();

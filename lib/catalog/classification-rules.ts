@@ -351,6 +351,60 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     services: ['glue'],
     object: /^DevEndpoint$/,
   },
+
+  // ---- execute: code or commands run with another principal's permissions (an escape from any leash that
+  // binds only the caller). The agent invariant denies them on production because they are writes; the
+  // class says why they matter.
+  {
+    id: 'execute.invoke',
+    class: 'execute',
+    why: "invoking a function, agent, endpoint or API runs its code with its own role, not the caller's",
+    verbs: ['Invoke', 'InvokeAsync'],
+    accessLevels: WRITE,
+  },
+  {
+    id: 'execute.remote-command',
+    class: 'execute',
+    why: "a command, shell session or SSH key on running compute acts with that compute's role (instance profile, task role)",
+    verbs: ['SendCommand', 'StartSession', 'ExecuteCommand', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey'],
+    accessLevels: WRITE,
+  },
+  {
+    id: 'execute.prepared',
+    class: 'execute',
+    why: 'Execute* carries out a prepared statement, plan, query or action with the permissions its resource was set up with (a database user, a launch or query role)',
+    verbs: ['Execute'],
+    accessLevels: WRITE,
+  },
+  {
+    id: 'execute.start-run',
+    class: 'execute',
+    why: 'starting an execution, task, job run or build runs its code with the role of the state machine, task, job or project',
+    verbs: ['Start', 'StartSync', 'Run', 'Submit'],
+    accessLevels: WRITE,
+    object:
+      /^(Execution|AutomationExecution|ChangeRequestExecution|Task|JobRun|Build|BuildBatch|Job|JobFlow|Statement|Microvm)$/,
+  },
+  {
+    id: 'execute.ssm-association',
+    class: 'execute',
+    why: 'a State Manager association runs its document (AWS-RunShellScript included) on the targeted instances, with their instance profiles',
+    verbs: ['Create', 'Update'],
+    accessLevels: WRITE,
+    services: ['ssm'],
+    object: /^Association(Batch)?$/,
+  },
+  {
+    id: 'execute.cloudformation-stack',
+    class: 'execute',
+    why: "CloudFormation carries out a stack change with the stack's service role when it has one, not with the caller's permissions",
+    verbs: ['Create', 'Update', 'Execute'],
+    accessLevels: WRITE,
+    services: ['cloudformation'],
+    object: /^(Stack|StackSet|StackInstances|ChangeSet|StackRefactor)$/,
+    // A change set or a stack refactor is only a proposal until it is executed.
+    exceptDescription: /^Grants permission to create (a list of changes|a stack refactor)/,
+  },
 ];
 
 // Left unclassified on purpose (revisit with care; tests pin several of these):

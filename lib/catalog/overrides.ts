@@ -100,6 +100,29 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
   },
 
   {
+    action: 'apigateway:DELETE',
+    add: ['delete'],
+    reason:
+      'API Gateway names its control-plane actions after HTTP verbs: DELETE deletes an API, stage, deployment, key or any other API Gateway resource',
+  },
+  {
+    action: 'apigateway:PUT',
+    add: ['recreate'],
+    reason:
+      'PUT replaces a definition wholesale (importing over a REST API in overwrite mode, a method, an integration or a gateway response)',
+  },
+  {
+    action: 'apigateway:PATCH',
+    add: ['recreate'],
+    reason:
+      'PATCH rewrites the configuration of an existing API Gateway resource: the deployment a stage serves, its integrations, authorizers and logging',
+  },
+  {
+    action: 'autoscaling:ExecutePolicy',
+    remove: ['execute'],
+    reason: "runs a scaling policy: it changes the group's capacity but runs no code of anyone's",
+  },
+  {
     action: 's3:ReplicateDelete',
     add: ['delete'],
     reason: 'replicates deletions (delete markers) into the destination bucket; whoever holds it can delete there',

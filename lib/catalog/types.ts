@@ -4,9 +4,13 @@
 /** Access levels as the Service Authorization Reference names them. */
 export type AccessLevel = 'Read' | 'Write' | 'List' | 'Tagging' | 'Permissions management';
 
-/** What kind of damage an action can do; an action may carry several classes. */
-export type DestructiveClass = 'delete' | 'recreate' | 'tamper' | 'escalate';
-export const DESTRUCTIVE_CLASSES: readonly DestructiveClass[] = ['delete', 'recreate', 'tamper', 'escalate'];
+/**
+ * What kind of damage an action can do; an action may carry several classes. `execute` runs code or
+ * commands with the permissions of another principal (an instance profile, a function or task role, a
+ * stack's service role): whatever that principal may do, the caller now may do too.
+ */
+export type DestructiveClass = 'delete' | 'recreate' | 'tamper' | 'escalate' | 'execute';
+export const DESTRUCTIVE_CLASSES: readonly DestructiveClass[] = ['delete', 'recreate', 'tamper', 'escalate', 'execute'];
 
 /**
  * Where support for `aws:ResourceTag/${TagKey}` comes from: the action's own row, only the resource-type

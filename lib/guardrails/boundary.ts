@@ -1,41 +1,25 @@
 // The agent permissions boundary: one managed policy that caps what an agent role can ever do, fail-closed.
-// It allows only the agent services, denies their destructive actions unless the resource is positively
-// tagged non-production, and keeps the agent from escaping (editing or dropping the boundary, creating
-// unbounded roles, passing or assuming roles that are not agent roles, touching the organization).
+// It allows only the agent services, holds the agent invariant (anything not positively tagged
+// non-production is read-only, whatever the identity policies grant), and keeps the agent from escaping
+// (editing or dropping the boundary, creating unbounded roles, passing or assuming roles that are not agent
+// roles, touching the organization).
 import type { Catalog } from '../catalog/types';
-import {
-  allOf,
-  boundaryPolicyArnPattern,
-  notNonProductionTagged,
-  productionTagged,
-  requestTagNotIn,
-  touchesTagKeys,
-} from './conditions';
+import { agentGuardTemplates } from './agent-guards';
+import { agentInvariantParts, boundaryInvariantTemplates } from './agent-invariant';
+import { allOf, boundaryPolicyArnPattern, requestTagNotIn, touchesTagKeys } from './conditions';
 import type { StatementTemplate } from './packing';
-import { actionTier, TIER } from './priority';
-import { agentGuardTemplates, sidPart } from './scp';
-import { isAgentFailClosed, isTagSetWrite, isTagWrite, patternItems, reportsTagKeys, servicesSet } from './select';
+import { patternItems, servicesSet } from './select';
 import type { GuardrailSpec } from './spec';
 
 /** Services whose destructive actions agents never get, even when listed in allowedServices. */
 export const ACCOUNT_LEVEL_SERVICES = ['organizations', 'account', 'cloudtrail', 'backup'] as const;
 
-/** Tier offset for the per-key production denies of a multi-key boundary (packed last). */
-const MIXED_TAGS_TIER = 10;
-
 export function boundaryTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
   const allowed = servicesSet(spec.agents.allowedServices);
   const { key, value } = spec.agents.principalTag;
-  const prod = spec.production;
   const templates: StatementTemplate[] = [
-    {
-      sid: 'AllowAgentServices',
-      role: 'agent-ceiling',
-      effect: 'Allow',
-      action: [...allowed].sort().map((s) => `${s}:*`),
-      resource: '*',
-      mandatory: true,
-    },
+    // The allow ceiling is the invariant itself (agent-invariant.ts).
+    ...boundaryInvariantTemplates(spec, agentInvariantParts(spec, catalog)),
     {
       sid: 'DenyEditingThisBoundary',
       role: 'agent-guard',
@@ -86,60 +70,5 @@ export function boundaryTemplates(spec: GuardrailSpec, catalog: Catalog): Statem
     });
   }
 
-  // Tag-set writes (s3:PutBucketTagging) replace or drop the production tag without reporting aws:TagKeys,
-  // so the retag statement below can never match them: they are fail-closed here, at the agent-layer tier,
-  // ahead of every other tamper and escalation pattern, because a guardrail whose tag can be rewritten is
-  // one call deep.
-  const agentActions = catalog.actions.filter((a) => allowed.has(a.service) && isAgentFailClosed(a));
-  const failClosedItems = patternItems(agentActions, isAgentFailClosed, catalog, (a) => {
-    if (isTagSetWrite(a)) return TIER.agentLayer;
-    return a.classes.length > 0 ? actionTier(a) : TIER.tamper;
-  });
-  templates.push({
-    sid: 'DenyDestroyUnlessNonProduction',
-    role: 'agent-fail-closed',
-    effect: 'Deny',
-    items: failClosedItems,
-    resource: '*',
-    condition: notNonProductionTagged(spec),
-    mandatory: false,
-  });
-  const agentTagWrites = catalog.actions.filter((a) => allowed.has(a.service) && isTagWrite(a) && reportsTagKeys(a));
-  const tagWriteItems = patternItems(
-    agentTagWrites,
-    (a) => isTagWrite(a) || a.classes.length > 0,
-    catalog,
-    () => TIER.agentLayer,
-  );
-  if (agentTagWrites.length > 0) {
-    templates.push({
-      sid: 'DenyRetagUnlessNonProduction',
-      role: 'agent-tagging',
-      effect: 'Deny',
-      items: tagWriteItems,
-      resource: '*',
-      condition: allOf(touchesTagKeys(prod.tagKeys), notNonProductionTagged(spec), {
-        Null: { 'ec2:CreateAction': 'true' },
-      }),
-      mandatory: false,
-    });
-  }
-  // With several keys, a resource tagged k1=dev and k2=production passes the fail-closed test (some key is
-  // non-production) but is still production: deny destroying it and any tag write on it, per key.
-  if (prod.tagKeys.length > 1) {
-    for (const tagKey of prod.tagKeys) {
-      templates.push({
-        sid: `DenyDestroyProduction${sidPart(tagKey)}`,
-        role: 'agent-production-tag',
-        effect: 'Deny',
-        // Kept after every fail-closed pattern: this statement only matters for resources tagged both ways.
-        items: [...failClosedItems, ...tagWriteItems].map((item) => ({ ...item, tier: MIXED_TAGS_TIER + item.tier })),
-        resource: '*',
-        condition: productionTagged(spec, tagKey),
-        mandatory: false,
-        tagKey,
-      });
-    }
-  }
   return templates;
 }

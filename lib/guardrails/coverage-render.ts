@@ -1,7 +1,7 @@
 // Renders a coverage report as a terminal table, JSON or Markdown; the report itself is built in coverage.ts.
 import Table from 'cli-table3';
 import { DESTRUCTIVE_CLASSES } from '../catalog/types';
-import type { CoverageReport, CoverageTotals } from './types';
+import type { AgentInvariantCoverage, CoverageReport, CoverageTotals } from './types';
 
 export type CoverageFormat = 'table' | 'json' | 'markdown';
 
@@ -50,6 +50,28 @@ function weakestServices(report: CoverageReport, limit: number): [string, Covera
     .slice(0, limit);
 }
 
+/** "agents: production writes allowed 0 of 1,573 (boundary alone)" lines, one per layer. */
+export function agentInvariantLines(agents: AgentInvariantCoverage): string[] {
+  const out = agents.layers.map(
+    (l) =>
+      `agents: production writes allowed ${l.writesAllowedOnProduction} of ${l.writes}, untagged writes allowed ` +
+      `${l.writesAllowedOnUntagged} of ${l.writes} (${l.layer})`,
+  );
+  out.push(
+    `agents: ${agents.allowlisted} write(s) allowlisted on production (agents.productionWriteAllowlist: ` +
+      `${agents.allowlist.length === 0 ? 'empty' : agents.allowlist.join(', ')})`,
+    `agents: ${agents.readPatterns.length} read patterns, each proved to reach only Read and List actions of the agent services`,
+    `agents: ${agents.readsDeniedOnProduction.length} read action(s) no pattern reaches, usable on non-production only`,
+    `agents: sensitive reads denied unless the resource is tagged non-production: ${agents.sensitiveReads.join(', ') || 'none'}`,
+    `agents: ${agents.writesWithoutResourceTag.length} write(s) never carry aws:ResourceTag (account settings, ` +
+      'resource types without tags): denied everywhere unless allowlisted or a create tags its new resource non-production',
+    `agents: tag writes only on resources already tagged non-production (tag on create instead) in ` +
+      `${agents.tagWritesNeedNonProductionResource.join(', ')}`,
+    `agents: recognised by ${agents.recognitions.join('; ')}; the SCP agent layers take ${agents.scpCharacters} characters`,
+  );
+  return out;
+}
+
 function renderTable(report: CoverageReport): string {
   const summary = new Table({ head: SUMMARY_HEAD, style: { head: [], border: [] } });
   for (const row of summaryRows(report)) summary.push(summaryCells(row));
@@ -70,6 +92,7 @@ function renderTable(report: CoverageReport): string {
   }
   const lines = [
     `Guardrail coverage (AWS action catalog ${report.dataVersion})`,
+    ...agentInvariantLines(report.agents),
     summary.toString(),
     'Policy sizes',
     sizes.toString(),
@@ -99,6 +122,14 @@ function renderMarkdown(report: CoverageReport): string {
     '# agent-leash guardrail coverage',
     '',
     `AWS action catalog ${report.dataVersion}. Every destructive action of the catalog, and what stops it.`,
+    '',
+    '## Agent invariant: production and untagged resources are read-only',
+    '',
+    ...agentInvariantLines(report.agents).map((l) => `- ${l}`),
+    '',
+    `Writes that never carry aws:ResourceTag: ${report.agents.writesWithoutResourceTag.join(', ') || 'none'}.`,
+    '',
+    `Reads no pattern reaches: ${report.agents.readsDeniedOnProduction.join(', ') || 'none'}.`,
     '',
     '## Summary',
     '',

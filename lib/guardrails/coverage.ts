@@ -4,6 +4,7 @@
 import type { Catalog, CatalogAction, DestructiveClass } from '../catalog/types';
 import { DESTRUCTIVE_CLASSES } from '../catalog/types';
 import { compileActionMatcher } from '../policy';
+import { buildAgentCoverage } from './agent-coverage';
 import type { DroppedItem, PackedPolicy, StatementRole } from './packing';
 import { TIER_NAMES } from './priority';
 import { isTagWrite, reportsTagKeys } from './select';
@@ -158,19 +159,30 @@ function classify(
   }
 
   // For agents: boundary ceiling, fail-closed deny (boundary or SCP agent layer), outright guards.
-  const ceilingAllows = boundary.some((s) => s.role === 'agent-ceiling' && s.matches(name));
+  // The boundary's ceiling: conditional Allows of the agent services (or of "*" beside a Deny of every
+  // other service).
+  const ceilingAllows =
+    boundary.some((s) => s.role === 'agent-ceiling' && !s.notAction && s.matches(name)) &&
+    !boundary.some((s) => s.role === 'agent-ceiling' && s.notAction && !s.matches(name));
   const scpCeilingDenies = scps.some((s) => s.role === 'agent-ceiling' && s.notAction && !s.matches(name));
   const guardedBy = (statements: readonly EmittedStatement[]): boolean =>
     statements.some((s) => s.role === 'agent-guard' && s.resourceIsStar && s.matches(name));
   const guardedInBoundary = guardedBy(boundary);
   const guarded = guardedInBoundary || guardedBy(scps);
+  // The invariant's read-only statement is a NotAction over read patterns: it reaches what it does not list.
   const failClosedBy = (statements: readonly EmittedStatement[]): boolean =>
     statements.some(
       (s) =>
-        (s.role === 'agent-fail-closed' && s.matches(name)) ||
-        (s.role === 'agent-tagging' && withTagKeys && s.matches(name)),
+        (s.role === 'agent-fail-closed' && (s.notAction ? !s.matches(name) : s.matches(name))) ||
+        (s.role === 'agent-tagging' && s.matches(name)),
     );
-  const failClosedInBoundary = failClosedBy(boundary);
+  // The boundary's ceiling is the invariant: a write it allows only under a condition (resource or request
+  // tagged non-production) is fail-closed there.
+  const allowedOutright = boundary.some(
+    (s) =>
+      (s.role === 'agent-ceiling' || s.role === 'agent-read') && !s.notAction && !s.hasCondition && s.matches(name),
+  );
+  const failClosedInBoundary = failClosedBy(boundary) || (ceilingAllows && !allowedOutright);
   const failClosed = failClosedInBoundary || failClosedBy(scps);
   if (!ceilingAllows || scpCeilingDenies) {
     enforcement.push('boundary-allowlist');
@@ -180,9 +192,8 @@ function classify(
     if (guarded) reasons.push('agents are denied it outright by a boundary guard statement');
     else if (!action.tagAware)
       reasons.push('agents are always denied it: no tag support, so never tagged non-production');
-    else if (tagWrite && withTagKeys) {
-      reasons.push('agents may change production tag keys only on resources tagged non-production');
-    } else reasons.push('agents are denied it unless the resource is tagged non-production');
+    else if (tagWrite) reasons.push('agents may change tags only on resources already tagged non-production');
+    else reasons.push('agents are denied it unless the resource is tagged non-production (read-only invariant)');
   }
   const protectedForAgents = enforcement.includes('boundary-allowlist') || enforcement.includes('agent-fail-closed');
   // The boundary on its own: its allow ceiling, its guards and its fail-closed denies, no SCP.
@@ -191,8 +202,10 @@ function classify(
     reasons.push('for agents only by the SCP agent layer: the boundary alone does not stop it');
   }
   const protectedForEveryone = scpTagProtects || scpArn || rcpTagProtects;
-  if (!protectedForEveryone && action.classes.every((c) => c === 'escalate')) {
-    reasons.push('escalation alone is guarded for agents only (denying it to everyone would stop normal deployments)');
+  if (!protectedForEveryone && action.classes.every((c) => c === 'escalate' || c === 'execute')) {
+    reasons.push(
+      'escalation and execution alone are guarded for agents only (denying them to everyone would stop normal deployments)',
+    );
   }
   if (enforcement.length === 0) {
     enforcement.push('none');
@@ -289,6 +302,7 @@ export function buildCoverage(input: CoverageInput): CoverageReport {
   }));
   return {
     dataVersion: catalog.dataVersion,
+    agents: buildAgentCoverage(spec, catalog, input.boundary, input.serviceControlPolicies),
     actions,
     totals,
     byClass,

@@ -3,6 +3,7 @@
 import { loadCatalog } from '../catalog';
 import type { Catalog } from '../catalog/types';
 import { POLICY_SIZE_LIMITS } from '../policy';
+import { checkAgentSettings } from './agent-config';
 import { boundaryTemplates } from './boundary';
 import { buildCoverage } from './coverage';
 import { packStatements, type PackedPolicy, type StatementTemplate } from './packing';
@@ -12,7 +13,13 @@ import { GuardrailSpec } from './spec';
 import type { GeneratedGuardrails, GeneratedPolicy } from './types';
 
 export * from './types';
-export { GuardrailSpec, ProductionSelector, AgentSelector, defaultGuardrailSpec } from './spec';
+export {
+  GuardrailSpec,
+  ProductionSelector,
+  AgentSelector,
+  defaultGuardrailSpec,
+  DEFAULT_SENSITIVE_READS,
+} from './spec';
 export { GuardrailSizeError } from './packing';
 export { PatternVerificationError } from './patterns';
 export { boundaryPolicyArn } from './conditions';
@@ -49,6 +56,7 @@ export function checkGuardrailSpec(spec: GuardrailSpec, catalog: Catalog): strin
       );
     }
   });
+  problems.push(...checkAgentSettings(spec, catalog));
   return problems;
 }
 

@@ -15,6 +15,8 @@ export type StatementRole =
   | 'tag-tamper'
   /** Agents: the allow ceiling (boundary) or the deny of every other service (SCP). */
   | 'agent-ceiling'
+  /** Agents: the boundary's allow of reads (and the production allowlist) on any resource. */
+  | 'agent-read'
   /** Agents: destructive actions unless the resource is positively tagged non-production. */
   | 'agent-fail-closed'
   /** Agents: destructive actions on resources where any production key is production (several keys). */
@@ -49,6 +51,11 @@ export interface StatementTemplate {
   readonly condition?: ConditionBlock;
   /** The whole statement must be emitted; failing that is an error, not a drop. */
   readonly mandatory: boolean;
+  /**
+   * For a non-mandatory statement without `items`: its tier. It is placed whole among the chunked patterns
+   * in tier order, or dropped whole (and reported) when no policy has room.
+   */
+  readonly tier?: number;
   /** For per-key statements: the production tag key this statement keys on. */
   readonly tagKey?: string;
 }
@@ -200,14 +207,29 @@ export function packStatements(templates: readonly StatementTemplate[], options:
     }
   }
 
-  const optional: { template: StatementTemplate; item: PatternItem; order: number; index: number }[] = [];
+  const optional: { template: StatementTemplate; item: PatternItem; order: number; index: number; whole: boolean }[] =
+    [];
   templates.forEach((template, order) => {
-    if (template.mandatory || !template.items) return;
-    template.items.forEach((item, index) => optional.push({ template, item, order, index }));
+    if (template.mandatory) return;
+    if (!template.items) {
+      // A whole statement: its "item" stands for it in the drop report.
+      const listed = template.notAction ?? (typeof template.action === 'string' ? [template.action] : template.action);
+      const pattern = `${template.notAction ? 'every action but ' : ''}${(listed ?? []).length} pattern(s) of ${template.sid}`;
+      const item: PatternItem = { pattern, tier: template.tier ?? Number.MAX_SAFE_INTEGER, covers: [] };
+      optional.push({ template, item, order, index: 0, whole: true });
+      return;
+    }
+    template.items.forEach((item, index) => optional.push({ template, item, order, index, whole: false }));
   });
   optional.sort((a, b) => a.item.tier - b.item.tier || a.order - b.order || a.index - b.index);
-  for (const { template, item } of optional) {
-    if (!placeItem(template, item)) {
+  const placeWhole = (template: StatementTemplate): boolean => {
+    if (placeStatement(newChunk(template))) return true;
+    undoChunk(template);
+    return false;
+  };
+  for (const { template, item, whole } of optional) {
+    const placed = whole ? placeWhole(template) : placeItem(template, item);
+    if (!placed) {
       dropped.push({ sid: template.sid, role: template.role, tagKey: template.tagKey, item });
     }
   }

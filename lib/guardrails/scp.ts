@@ -1,14 +1,11 @@
 // Service control policy statements: production protection for every principal that is not exempt
 // (CloudFormation's execution role included), tag-tamper protection, and an agent layer keyed on the
 // agent principal tag that still holds when someone strips a role's permissions boundary.
-import type { Catalog } from '../catalog/types';
+import type { Catalog, CatalogAction } from '../catalog/types';
 import {
-  agentPrincipal,
   allOf,
-  boundaryPolicyArnInCallerAccount,
   boundaryPolicyArnPattern,
   notExempt,
-  notNonProductionTagged,
   productionTagged,
   requestTagNotIn,
   resourceTagKey,
@@ -16,77 +13,25 @@ import {
 } from './conditions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
+import { agentLayerTemplates } from './scp-agent';
+import { compressActions } from './patterns';
 import {
-  isAgentFailClosed,
   isListedDestructive,
   isProductionDeny,
   isTagSetWrite,
   isTagWrite,
   patternItems,
   reportsTagKeys,
-  servicesSet,
 } from './select';
 import type { GuardrailSpec } from './spec';
+
+export { agentGuardTemplates } from './agent-guards';
 
 /** A letters-and-digits rendering of a tag key for statement ids (`leash:agent` -> `LeashAgent`). */
 export function sidPart(text: string): string {
   const words = text.split(/[^A-Za-z0-9]+/).filter(Boolean);
   const joined = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   return joined || 'Key';
-}
-
-/** Agent statements shared by the SCP agent layer (with the principal-tag condition) and the boundary. */
-export function agentGuardTemplates(
-  spec: GuardrailSpec,
-  scope: { readonly principal?: ReturnType<typeof agentPrincipal>; readonly sidPrefix: string },
-): StatementTemplate[] {
-  const { key, value } = spec.agents.principalTag;
-  const when = scope.principal;
-  const p = scope.sidPrefix;
-  return [
-    {
-      sid: `${p}KeepBoundaryOnPrincipals`,
-      role: 'agent-guard',
-      effect: 'Deny',
-      action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
-      resource: '*',
-      condition: allOf(when),
-      mandatory: true,
-    },
-    {
-      sid: `${p}RequireBoundaryOnNewPrincipals`,
-      role: 'agent-guard',
-      effect: 'Deny',
-      action: ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
-      resource: '*',
-      // StringNotEquals as in the IAM User Guide's boundary examples; the ARN holds a policy variable.
-      condition: allOf(when, {
-        StringNotEquals: { 'iam:PermissionsBoundary': boundaryPolicyArnInCallerAccount(spec) },
-      }),
-      mandatory: true,
-    },
-    {
-      sid: `${p}RequireAgentTagOnNewPrincipals`,
-      role: 'agent-guard',
-      effect: 'Deny',
-      action: ['iam:CreateRole', 'iam:CreateUser'],
-      resource: '*',
-      condition: allOf(when, requestTagNotIn(key, [value])),
-      mandatory: true,
-    },
-    {
-      // IAM has no condition key for the boundary of the role being passed or assumed; the agent tag stands
-      // in for it, because agents can only create roles that carry both the tag and this boundary, nobody
-      // who is not exempt can remove the tag, and the SCP agent layer binds every role that carries it.
-      sid: `${p}OnlyAgentRoles`,
-      role: 'agent-guard',
-      effect: 'Deny',
-      action: ['iam:PassRole', 'sts:AssumeRole'],
-      resource: '*',
-      condition: allOf(when, { StringNotEqualsIgnoreCase: { [resourceTagKey(key)]: value } }),
-      mandatory: true,
-    },
-  ];
 }
 
 /** Statements that keep the agent tag and the boundary policy intact, for everyone who is not exempt. */
@@ -125,6 +70,17 @@ function identityGuardTemplates(spec: GuardrailSpec): StatementTemplate[] {
   ];
 }
 
+/**
+ * Tag removals in the older API style (`DeleteTags`, `RemoveTags...`), where the key list can be left out:
+ * ec2:DeleteTags without Tags deletes every tag, and such a request carries no aws:TagKeys. The newer
+ * `UntagResource` style requires the keys (AWS's tagging API conventions), so aws:TagKeys is always there.
+ */
+export function isKeylessTagRemoval(action: CatalogAction): boolean {
+  return (
+    isTagWrite(action) && action.tagAware && reportsTagKeys(action) && /^(DeleteTags|RemoveTags)/.test(action.name)
+  );
+}
+
 /** STS actions whose aws:RequestTag / aws:TagKeys are session tags, not tags of the role. */
 const SESSION_TAG_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
 
@@ -132,8 +88,6 @@ const SESSION_TAG_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
 export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
   const exempt = notExempt(spec.exemptPrincipalArns);
   const prod = spec.production;
-  const agent = agentPrincipal(spec);
-  const allowed = servicesSet(spec.agents.allowedServices);
   const templates: StatementTemplate[] = [];
 
   // Tag tamper: one statement per key, because ResourceTag/<k> and RequestTag/<k> must name the same key.
@@ -143,6 +97,7 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
   // out carry session tags: assuming a production-tagged role with a session tag `environment=dev` changes
   // no tag of the role, and denying it would only lock people out.
   const tagSetWrites = catalog.actions.filter((a) => isTagSetWrite(a) && a.tagAware);
+  const keylessRemovals = catalog.actions.filter(isKeylessTagRemoval);
   for (const tagKey of prod.tagKeys) {
     templates.push({
       sid: `ProtectProductionTag${sidPart(tagKey)}`,
@@ -159,6 +114,20 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
       mandatory: true,
       tagKey,
     });
+    // A tag removal that names no key carries no aws:TagKeys, so the statement above cannot see it: deny
+    // such requests on production outright.
+    if (keylessRemovals.length > 0) {
+      templates.push({
+        sid: `ProtectProductionTagStrip${sidPart(tagKey)}`,
+        role: 'tag-tamper',
+        effect: 'Deny',
+        action: compressActions(keylessRemovals, isTagWrite, catalog).map((p) => p.pattern),
+        resource: '*',
+        condition: allOf(productionTagged(spec, tagKey), { Null: { 'aws:TagKeys': 'true' } }, exempt),
+        mandatory: true,
+        tagKey,
+      });
+    }
     if (tagSetWrites.length > 0) {
       templates.push({
         sid: `ProtectProductionTagSet${sidPart(tagKey)}`,
@@ -174,16 +143,8 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
   }
   templates.push(...identityGuardTemplates(spec));
 
-  templates.push({
-    sid: 'AgentOnlyAllowedServices',
-    role: 'agent-ceiling',
-    effect: 'Deny',
-    notAction: [...allowed].sort().map((s) => `${s}:*`),
-    resource: '*',
-    condition: agent,
-    mandatory: true,
-  });
-  templates.push(...agentGuardTemplates(spec, { principal: agent, sidPrefix: 'Agent' }));
+  // The agent layers (principal tag, source identity, MCP) come before the chunked production denies.
+  templates.push(...agentLayerTemplates(spec, catalog));
 
   // Production by tag: one statement per key (OR across keys), tag-aware destructive actions only (the
   // condition can never match the others), patterns free to cover other destructive actions. Escalation
@@ -228,35 +189,5 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
     });
   }
 
-  // Agent layer: fail-closed for agents even without a boundary.
-  const agentActions = catalog.actions.filter((a) => allowed.has(a.service) && isAgentFailClosed(a));
-  templates.push({
-    sid: 'AgentDenyDestroyUnlessNonProduction',
-    role: 'agent-fail-closed',
-    effect: 'Deny',
-    items: patternItems(agentActions, isAgentFailClosed, catalog, () => TIER.agentLayer),
-    resource: '*',
-    condition: allOf(agent, notNonProductionTagged(spec)),
-    mandatory: false,
-  });
-  const agentTagWrites = catalog.actions.filter((a) => allowed.has(a.service) && isTagWrite(a) && reportsTagKeys(a));
-  if (agentTagWrites.length > 0) {
-    templates.push({
-      sid: 'AgentDenyRetagUnlessNonProduction',
-      role: 'agent-tagging',
-      effect: 'Deny',
-      items: patternItems(
-        agentTagWrites,
-        (a) => isTagWrite(a) || a.classes.length > 0,
-        catalog,
-        () => TIER.agentLayer,
-      ),
-      resource: '*',
-      condition: allOf(agent, touchesTagKeys(prod.tagKeys), notNonProductionTagged(spec), {
-        Null: { 'ec2:CreateAction': 'true' },
-      }),
-      mandatory: false,
-    });
-  }
   return templates;
 }

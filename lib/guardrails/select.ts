@@ -18,9 +18,12 @@ export function isListedDestructive(action: CatalogAction): boolean {
   return action.classes.length > 0 && !isTagWrite(action);
 }
 
-/** What the production denies (SCP, RCP) require: destructive actions other than pure escalation. */
+/**
+ * What the production denies (SCP, RCP) require: destructive actions other than pure escalation or
+ * execution (both everyday deployment and operations work; agents get them only on non-production).
+ */
 export function isProductionDeny(action: CatalogAction): boolean {
-  return isListedDestructive(action) && action.classes.some((c) => c !== 'escalate');
+  return isListedDestructive(action) && action.classes.some((c) => c !== 'escalate' && c !== 'execute');
 }
 
 /** Condition keys the request context can carry for this action (its row plus its resource types). */

@@ -19,6 +19,28 @@ export const ProductionSelector = z.object({
 });
 export type ProductionSelector = z.infer<typeof ProductionSelector>;
 
+/** `service:Action` or `service:Prefix*`: one service, no bare `*`, no `?`. */
+const ActionName = z
+  .string()
+  .regex(/^[a-z0-9-]+:[A-Za-z0-9]+\*?$/, 'an action such as "s3:PutObject" or a prefix such as "s3:PutObject*"');
+
+/**
+ * Reads that return secret material rather than configuration: secret values, parameter values (IAM has no
+ * key that tells a decrypted read from a plain one, so every parameter value read counts), Step Functions
+ * secrets in execution history and masked log data. Decryption itself (kms:Decrypt) is a Write in the
+ * Service Authorization Reference, so the invariant already denies it on production.
+ */
+export const DEFAULT_SENSITIVE_READS = [
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:BatchGetSecretValue',
+  'ssm:GetParameter',
+  'ssm:GetParameters',
+  'ssm:GetParametersByPath',
+  'ssm:GetParameterHistory',
+  'states:RevealSecrets',
+  'logs:Unmask',
+] as const;
+
 export const AgentSelector = z.object({
   /** Principal tag set on every agent role; SCPs key the agent layer on `aws:PrincipalTag/<key>`. */
   principalTag: z
@@ -53,6 +75,32 @@ export const AgentSelector = z.object({
     ]),
   /** Name of the boundary managed policy (the generator denies editing it, and requires it on new roles). */
   boundaryPolicyName: z.string().min(1).default('leash-agent-boundary'),
+  /**
+   * Writes the user declares safe on production and on untagged resources: `service:Action`, or a
+   * `service:Prefix*` pattern. Empty by default; every entry must match at least one write of an allowed
+   * service, and none may match an escalate, tamper or execute action (checked against the catalog).
+   */
+  productionWriteAllowlist: z.array(ActionName).default([]),
+  /**
+   * Reads that are denied unless the resource is tagged non-production: they return secret material, not
+   * configuration. Checked against the catalog like the allowlist.
+   */
+  sensitiveReads: z.array(ActionName).default([...DEFAULT_SENSITIVE_READS]),
+  /**
+   * `aws:SourceIdentity` patterns (StringLike: `*` and `?`) that mark an agent session, whoever's role it
+   * is: the source identity is set once when the first role is assumed and survives role chaining.
+   */
+  sourceIdentityPatterns: z.array(z.string().min(1).max(64)).default([]),
+  /** Requests that arrive through an AWS managed MCP server (`aws:ViaAWSMCPService`). */
+  mcp: z
+    .object({
+      /** Hold MCP requests to the agent invariant in the SCPs, whoever the principal is. */
+      treatAsAgent: z.boolean().default(true),
+      /** Exempt principals too (break-glass, the pipeline): an agent may be running with their access. */
+      includeExemptPrincipals: z.boolean().default(true),
+    })
+    .strict()
+    .default({ treatAsAgent: true, includeExemptPrincipals: true }),
 });
 export type AgentSelector = z.infer<typeof AgentSelector>;
 

@@ -73,8 +73,50 @@ export interface CoverageTotals {
   readonly tagAwareProtectedForEveryone: number;
 }
 
+/** Writes of the agent services one layer leaves open (the invariant wants 0 on both). */
+export interface AgentLayerCount {
+  /** `boundary alone`, `SCPs alone (<how the agent is recognised>)`, `boundary and SCPs`. */
+  readonly layer: string;
+  /** Writes (every access level but Read and List) of the agent services, allowlisted ones left out. */
+  readonly writes: number;
+  readonly writesAllowedOnProduction: number;
+  readonly writesAllowedOnUntagged: number;
+}
+
+/** The agent invariant: production and untagged resources are read-only for agents. */
+export interface AgentInvariantCoverage {
+  readonly services: readonly string[];
+  readonly writes: number;
+  /** agents.productionWriteAllowlist as configured, and how many writes it lets through on production. */
+  readonly allowlist: readonly string[];
+  readonly allowlisted: number;
+  readonly layers: readonly AgentLayerCount[];
+  /** The NotAction read patterns, each verified to match only Read and List actions of the agent services. */
+  readonly readPatterns: readonly string[];
+  /** Read and List actions no pattern reaches: agents may use them on non-production only. */
+  readonly readsDeniedOnProduction: readonly string[];
+  readonly sensitiveReads: readonly string[];
+  /**
+   * Writes whose requests never carry aws:ResourceTag (account-wide settings, resource types without tags):
+   * they look the same in production and non-production, so agents are denied them everywhere unless they
+   * are allowlisted (a create that tags its new resource non-production still passes).
+   */
+  readonly writesWithoutResourceTag: readonly string[];
+  /**
+   * Services whose tag writes agents may use only on resources already tagged non-production: tagging an
+   * untagged resource looks the same as tagging a new one after it was created, so tag on create instead.
+   */
+  readonly tagWritesNeedNonProductionResource: readonly string[];
+  /** How the SCPs recognise an agent (one agent layer each). */
+  readonly recognitions: readonly string[];
+  /** Characters the agent layers take in the SCPs, summed over statements. */
+  readonly scpCharacters: number;
+}
+
 export interface CoverageReport {
   readonly dataVersion: string;
+  /** The agent invariant's figures. */
+  readonly agents: AgentInvariantCoverage;
   readonly actions: readonly ActionCoverage[];
   readonly totals: CoverageTotals;
   readonly byClass: Readonly<Record<DestructiveClass, CoverageTotals>>;

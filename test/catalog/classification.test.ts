@@ -46,9 +46,10 @@ describe('destructive classes of named actions', () => {
     ['guardduty:DeleteDetector', ['delete', 'tamper']],
     ['neptune-graph:ResetGraph', ['delete', 'recreate']],
     // recreate
-    ['cloudformation:UpdateStack', ['recreate']],
-    ['cloudformation:ExecuteChangeSet', ['recreate']],
-    ['cloudformation:UpdateStackSet', ['recreate']],
+    // ... and execute: CloudFormation carries the change out with the stack's service role
+    ['cloudformation:UpdateStack', ['recreate', 'execute']],
+    ['cloudformation:ExecuteChangeSet', ['recreate', 'execute']],
+    ['cloudformation:UpdateStackSet', ['recreate', 'execute']],
     ['ec2:ReplaceRoute', ['recreate']],
     ['ec2:CreateReplaceRootVolumeTask', ['recreate']],
     ['autoscaling:StartInstanceRefresh', ['recreate']],
@@ -114,6 +115,23 @@ describe('destructive classes of named actions', () => {
     ['ec2:ModifyInstanceAttribute', ['escalate']],
     ['ec2:CreateLaunchTemplateVersion', ['escalate']],
     ['glue:UpdateDevEndpoint', ['escalate']],
+    // execute: code or commands run with another principal's permissions
+    ['ssm:SendCommand', ['execute']],
+    ['ssm:StartSession', ['execute']],
+    ['ssm:CreateAssociation', ['execute']],
+    ['ssm:StartAutomationExecution', ['execute']],
+    ['ecs:ExecuteCommand', ['execute']],
+    ['ecs:RunTask', ['execute']],
+    ['lambda:InvokeFunction', ['execute']],
+    ['states:StartExecution', ['execute']],
+    ['codebuild:StartBuild', ['execute']],
+    ['cloudformation:CreateStack', ['execute']],
+    ['ec2-instance-connect:SendSSHPublicKey', ['execute']],
+    ['rds-data:ExecuteStatement', ['execute']],
+    // API Gateway's control plane is named after HTTP verbs
+    ['apigateway:DELETE', ['delete']],
+    ['apigateway:PUT', ['recreate']],
+    ['apigateway:PATCH', ['recreate']],
   ])('%s is %j', (action, expected) => {
     expect(classesOf(action)).toEqual(expected);
   });
@@ -134,6 +152,10 @@ describe('actions that are not destructive', () => {
     // a new template is used by nothing yet (launching from it needs iam:PassRole for its profile)
     'ec2:CreateLaunchTemplate',
     'iam:CreateRole',
+    // a change set is a proposal until executed; scaling runs nobody's code
+    'cloudformation:CreateChangeSet',
+    'autoscaling:ExecutePolicy',
+    'apigateway:GET',
     'rds:RestoreDBInstanceFromDBSnapshot',
     'rds:RestoreDBInstanceToPointInTime',
     'rds:RestoreDBClusterFromSnapshot',

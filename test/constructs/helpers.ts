@@ -94,9 +94,23 @@ export function smallGuardrails(): GeneratedGuardrails {
     resourceControlPolicies,
     coverage: {
       dataVersion: 'test',
+      agents: {
+        services: [],
+        writes: 0,
+        allowlist: [],
+        allowlisted: 0,
+        layers: [],
+        readPatterns: [],
+        readsDeniedOnProduction: [],
+        sensitiveReads: [],
+        writesWithoutResourceTag: [],
+        tagWritesNeedNonProductionResource: [],
+        recognitions: [],
+        scpCharacters: 0,
+      },
       actions: [],
       totals: ZERO,
-      byClass: { delete: ZERO, recreate: ZERO, tamper: ZERO, escalate: ZERO },
+      byClass: { delete: ZERO, recreate: ZERO, tamper: ZERO, escalate: ZERO, execute: ZERO },
       byService: {},
       policySizes: [boundary, ...serviceControlPolicies, ...resourceControlPolicies].map(
         ({ name, characters, limit }) => ({

@@ -119,16 +119,23 @@ describe('generateGuardrails with the default spec', () => {
     g = generateGuardrails(defaultGuardrailSpec(), catalog);
   });
 
-  it.each([
-    'rds:DeleteDBInstance',
-    'dynamodb:DeleteTable',
-    's3:DeleteBucket',
-    'lambda:DeleteFunction',
-    'kms:ScheduleKeyDeletion',
-  ])('protects %s on production-tagged resources for everyone and for agents', (action) => {
-    const entry = g.coverage.actions.find((a) => a.action === action);
-    expect(entry).toMatchObject({ protectedForEveryone: true, protectedForAgents: true });
-    expect(entry?.enforcement).toContain('scp-tag-condition');
+  it.each(['rds:DeleteDBInstance', 'dynamodb:DeleteTable', 's3:DeleteBucket', 'kms:ScheduleKeyDeletion'])(
+    'protects %s on production-tagged resources for everyone and for agents',
+    (action) => {
+      const entry = g.coverage.actions.find((a) => a.action === action);
+      expect(entry).toMatchObject({ protectedForEveryone: true, protectedForAgents: true });
+      expect(entry?.enforcement).toContain('scp-tag-condition');
+    },
+  );
+
+  // The agent layers (principal tag and MCP) rank above deletes of resources that code can recreate
+  // (priority.ts); in four SCPs at one level, lambda:DeleteFunction is what gives way, and says so.
+  it('protects lambda:DeleteFunction for agents, and reports its production deny for everyone as dropped for size', () => {
+    const entry = g.coverage.actions.find((a) => a.action === 'lambda:DeleteFunction');
+    expect(entry).toMatchObject({ protectedForAgents: true, protectedForAgentsByBoundary: true });
+    if (!entry?.protectedForEveryone) {
+      expect(g.coverage.dropped.some((d) => d.actions.includes('lambda:DeleteFunction'))).toBe(true);
+    }
   });
 
   it('keeps every stateful delete/recreate pattern (tier 1): nothing of that tier is dropped', () => {
@@ -144,7 +151,7 @@ describe('generateGuardrails with the default spec', () => {
   it('records a dropped pattern for every tag-aware action that no SCP protects', () => {
     const droppedActions = new Set(g.coverage.dropped.filter((d) => d.policyType === 'scp').flatMap((d) => d.actions));
     for (const entry of g.coverage.actions) {
-      const onlyEscalate = entry.classes.every((c) => c === 'escalate');
+      const onlyEscalate = entry.classes.every((c) => c === 'escalate' || c === 'execute');
       if (entry.tagAware && !entry.protectedForEveryone && !onlyEscalate && entry.tagSupport !== 'none') {
         expect({ action: entry.action, dropped: droppedActions.has(entry.action) }).toEqual({
           action: entry.action,

@@ -12,6 +12,8 @@ import {
   type ResourceState,
 } from '../../bench/guardrail-proof';
 import { loadCatalog } from '../../lib/catalog';
+import { checkReadPatterns } from '../../lib/catalog/read-patterns';
+import { agentInvariantParts } from '../../lib/guardrails/agent-invariant';
 import {
   defaultGuardrailSpec,
   generateGuardrails,
@@ -245,7 +247,21 @@ describe('agent escape routes, decided by the simulator', () => {
       'denied',
     ],
     ['assuming a role without the agent tag', 'sts:AssumeRole', {}, { environment: 'dev' }, 'denied'],
-    ['assuming an agent-tagged role', 'sts:AssumeRole', {}, { 'leash:agent': 'true' }, 'allowed'],
+    [
+      'assuming an agent-tagged role tagged non-production',
+      'sts:AssumeRole',
+      {},
+      { 'leash:agent': 'true', environment: 'dev' },
+      'allowed',
+    ],
+    // Assuming a role is a write: the role must be non-production too (the invariant).
+    [
+      'assuming an agent-tagged role not tagged non-production',
+      'sts:AssumeRole',
+      {},
+      { 'leash:agent': 'true' },
+      'denied',
+    ],
   ];
   it.each(cases)('decides an agent %s (%s)', (_what, name, context, resourceTags, expected) => {
     const outcome = simulate(policies, spec, {
@@ -263,14 +279,20 @@ describe('what agents can still do, decided by the simulator', () => {
   it('allows reads, lists and creates of the agent services on non-production resources', () => {
     const allowed = new Set(spec.agents.allowedServices);
     const guarded = new Set(['iam:CreateRole', 'iam:CreateUser', 'sts:AssumeRole']);
+    const parts = agentInvariantParts(spec, catalog);
+    const reached = new Set(checkReadPatterns(catalog, spec.agents.allowedServices, parts.readsAndAllowlist).reached);
+    // Reads the patterns reach; creates that can tag the new resource (a create the request cannot tag looks
+    // the same in production and is denied: the coverage report lists those).
+    const requestTag = (a: (typeof catalog.actions)[number]): boolean =>
+      [...a.conditionKeys, ...a.resourceTypes.flatMap((r) => r.conditionKeys)].some((k) =>
+        k.toLowerCase().startsWith('aws:requesttag/'),
+      );
     const candidates = catalog.actions.filter(
       (a) =>
         allowed.has(a.service) &&
         a.classes.length === 0 &&
         !guarded.has(a.action) &&
-        (a.accessLevel === 'Read' ||
-          a.accessLevel === 'List' ||
-          (a.accessLevel === 'Write' && a.name.startsWith('Create'))),
+        (reached.has(a) || (a.accessLevel === 'Write' && a.name.startsWith('Create') && requestTag(a))),
     );
     const sample = seededSample(candidates, 120, 7);
     const denied: string[] = [];
@@ -280,6 +302,7 @@ describe('what agents can still do, decided by the simulator', () => {
         action: candidate,
         resource: 'non-production',
         principal: 'agent',
+        context: candidate.accessLevel === 'Write' ? { 'aws:RequestTag/environment': 'dev' } : {},
       });
       if (outcome.error) errors.push(`${candidate.action}: ${outcome.error}`);
       else if (outcome.decision !== 'allowed') denied.push(candidate.action);

@@ -1,0 +1,238 @@
+// The agent invariant as policy statements: anything not positively tagged non-production is read-only.
+// Reads (per-service patterns proved against the catalog to reach only Read and List actions, sensitive
+// reads left out) and the user's allowlist work everywhere; every other action of the agent services needs
+// the resource tagged non-production or, for a new resource, the request tagging it non-production; an
+// existing resource tagged with any other value stays read-only whatever the request carries; tag writes
+// need the resource itself tagged non-production.
+//
+// The boundary says it with Allows (what is not allowed is denied, and a permissions boundary is only ever
+// a ceiling); the SCPs, which sit beside FullAWSAccess, say the same with Denies. For one production tag
+// key k and non-production values N (values compared ignoring case):
+//
+//   resource tag k   | request tag k | boundary allows           | SCP denies           | write?
+//   -----------------+---------------+---------------------------+----------------------+-------
+//   in N (dev)       | any           | AllowNonProduction        | nothing              | yes
+//   other (prod, qa) | any           | nothing                   | ReadOnly..., Tagged  | no
+//   absent           | in N          | AllowCreateNonProduction  | nothing (not tags)   | yes, not tag writes
+//   absent           | absent/other  | nothing                   | ReadOnlyUnless...    | no
+//
+// "absent" is an untagged resource, a new one, or an action the service never sends aws:ResourceTag for.
+import { isReadLevel } from '../catalog/read-patterns';
+import type { Catalog, CatalogAction } from '../catalog/types';
+import { compileActionMatcher, expandActionPattern } from '../policy';
+import { allOf, type ConditionBlock, resourceTagKey } from './conditions';
+import type { StatementTemplate } from './packing';
+import { compressActions } from './patterns';
+import { agentReadPatterns } from './read-patterns';
+import { servicesSet } from './select';
+import type { GuardrailSpec } from './spec';
+
+export interface AgentInvariantScope {
+  /** How the layer recognises an agent (SCPs); undefined in the boundary, which only agents carry. */
+  readonly principal?: ConditionBlock;
+  readonly sidPrefix: string;
+}
+
+/** `ec2:CreateTags` as part of a create call (RunInstances, CreateVolume...) carries `ec2:CreateAction`. */
+const EC2_CREATE_ACTION = 'ec2:CreateAction';
+
+/** The pieces of the invariant every layer shares, computed once per spec. */
+export interface AgentInvariantParts {
+  /** Verified read patterns (sensitive reads left out) plus the allowlist: what works on production. */
+  readonly readsAndAllowlist: readonly string[];
+  /** Tag writes (Tagging access level) of the allowed services, as verified patterns. */
+  readonly tagWrites: readonly string[];
+  /** Reads no pattern reaches: usable on non-production only (listed in coverage). */
+  readonly unreachedReads: readonly CatalogAction[];
+}
+
+/** Whether `action` is matched by one of the user's allowlist entries. */
+export function allowlistMatcher(spec: GuardrailSpec, catalog: Catalog): (action: CatalogAction) => boolean {
+  const allowed = new Set(spec.agents.productionWriteAllowlist.flatMap((p) => expandActionPattern(p, catalog)));
+  return (action) => allowed.has(action);
+}
+
+export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): AgentInvariantParts {
+  const services = servicesSet(spec.agents.allowedServices);
+  const sensitive = new Set(spec.agents.sensitiveReads.flatMap((p) => expandActionPattern(p, catalog)));
+  const reads = agentReadPatterns(catalog, services, (a) => sensitive.has(a));
+  const allowlisted = allowlistMatcher(spec, catalog);
+  const scope = [...services].flatMap((s) => catalog.serviceActions(s));
+  // sts:TagSession changes no resource's tags, but agents assume only roles tagged non-production anyway,
+  // so denying it elsewhere costs nothing and keeps `sts:Tag*` one pattern.
+  const tagging = scope.filter((a) => a.accessLevel === 'Tagging' && !allowlisted(a));
+  const tagWrites = compressActions(tagging, (a) => a.accessLevel === 'Tagging' && !allowlisted(a), catalog).map(
+    (p) => p.pattern,
+  );
+  return {
+    readsAndAllowlist: [...reads.patterns, ...spec.agents.productionWriteAllowlist],
+    tagWrites,
+    unreachedReads: reads.unreached,
+  };
+}
+
+/** Tag writes of the agent services as patterns (for tests and reports). */
+export function tagWriteMatcher(parts: AgentInvariantParts): (action: string) => boolean {
+  return compileActionMatcher(parts.tagWrites);
+}
+
+function single(list: readonly string[]): string | readonly string[] {
+  return list.length === 1 ? list[0] : list;
+}
+
+/** `aws:ResourceTag/<k>` (or RequestTag) for each key, mapped to the non-production values. */
+function nonProduction(spec: GuardrailSpec, prefix: 'ResourceTag' | 'RequestTag', keys = spec.production.tagKeys) {
+  const values = single(spec.production.nonProductionValues);
+  return Object.fromEntries(
+    keys.map((k) => [prefix === 'ResourceTag' ? resourceTagKey(k) : `aws:RequestTag/${k}`, values]),
+  );
+}
+
+/** A letters-and-digits rendering of a tag key for statement ids. */
+function sidOf(text: string): string {
+  const words = text.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return words.map((w) => w[0].toUpperCase() + w.slice(1)).join('') || 'Key';
+}
+
+/** Tag writes: only on resources already tagged non-production (EC2 tag-on-create aside). */
+function tagWritesOnlyNonProduction(
+  spec: GuardrailSpec,
+  parts: AgentInvariantParts,
+  scope: AgentInvariantScope,
+): StatementTemplate[] {
+  if (parts.tagWrites.length === 0) return [];
+  // Tagging an existing untagged resource looks exactly like tagging a new one after its create call, so
+  // tag writes need the resource already tagged non-production. With several keys, a resource tagged
+  // k1=dev and k2=production passes this statement, but ReadOnlyTagged (SCPs) or the Allows (boundary)
+  // already keep it read-only.
+  return [
+    {
+      sid: `${scope.sidPrefix}TagOnlyNonProduction`,
+      role: 'agent-tagging',
+      effect: 'Deny',
+      action: single(parts.tagWrites),
+      resource: '*',
+      condition: allOf(scope.principal, {
+        StringNotEqualsIgnoreCase: nonProduction(spec, 'ResourceTag'),
+        Null: { [EC2_CREATE_ACTION]: 'true' },
+      }),
+      mandatory: true,
+    },
+  ];
+}
+
+/**
+ * The SCP form: Denies for one agent layer. `ReadOnlyUnlessNonProduction` covers untagged, production,
+ * other values and tag-less actions (a new resource passes when the request tags it non-production);
+ * `ReadOnlyTagged` keeps an existing resource tagged any other value read-only whatever the request tags
+ * say (retagging production to dev, a create inside a production-tagged parent, k1=dev with k2=production).
+ */
+export function agentInvariantTemplates(
+  spec: GuardrailSpec,
+  parts: AgentInvariantParts,
+  scope: AgentInvariantScope,
+): StatementTemplate[] {
+  const p = scope.sidPrefix;
+  const keys = spec.production.tagKeys;
+  const out: StatementTemplate[] = [
+    {
+      sid: `${p}ReadOnlyUnlessNonProduction`,
+      role: 'agent-fail-closed',
+      effect: 'Deny',
+      notAction: parts.readsAndAllowlist,
+      resource: '*',
+      condition: allOf(scope.principal, {
+        StringNotEqualsIgnoreCase: { ...nonProduction(spec, 'ResourceTag'), ...nonProduction(spec, 'RequestTag') },
+      }),
+      mandatory: true,
+    },
+  ];
+  for (const tagKey of keys) {
+    out.push({
+      sid: `${p}ReadOnlyTagged${keys.length > 1 ? sidOf(tagKey) : ''}`,
+      role: 'agent-production-tag',
+      effect: 'Deny',
+      notAction: parts.readsAndAllowlist,
+      resource: '*',
+      condition: allOf(scope.principal, {
+        StringNotEqualsIgnoreCase: nonProduction(spec, 'ResourceTag', [tagKey]),
+        Null: { [resourceTagKey(tagKey)]: 'false' },
+      }),
+      mandatory: true,
+      tagKey,
+    });
+  }
+  out.push(...tagWritesOnlyNonProduction(spec, parts, scope));
+  return out;
+}
+
+/**
+ * The boundary form: the allow ceiling itself holds the invariant. Reads and the allowlist are allowed on
+ * any resource; the rest of the agent services only where one production key is non-production and every
+ * other key present is too, or where the resource has none of the keys and the request tags it
+ * non-production. Sensitive reads are not among the reads, so they get the same treatment as writes;
+ * tag writes get the SCP's deny on top.
+ */
+export function boundaryInvariantTemplates(spec: GuardrailSpec, parts: AgentInvariantParts): StatementTemplate[] {
+  const services = [...servicesSet(spec.agents.allowedServices)].sort().map((s) => `${s}:*`);
+  const keys = spec.production.tagKeys;
+  const out: StatementTemplate[] = [
+    {
+      // The service ceiling as one Deny, so the conditional Allows below can say "*" once per key instead
+      // of listing every service again.
+      sid: 'DenyOtherServices',
+      role: 'agent-ceiling',
+      effect: 'Deny',
+      notAction: services,
+      resource: '*',
+      mandatory: true,
+    },
+    {
+      sid: 'AllowReadsAnywhere',
+      role: 'agent-read',
+      effect: 'Allow',
+      action: parts.readsAndAllowlist,
+      resource: '*',
+      mandatory: true,
+    },
+  ];
+  for (const tagKey of keys) {
+    const others = keys.filter((k) => k !== tagKey);
+    out.push({
+      sid: `AllowNonProduction${keys.length > 1 ? sidOf(tagKey) : ''}`,
+      role: 'agent-ceiling',
+      effect: 'Allow',
+      action: '*',
+      resource: '*',
+      condition: allOf(
+        { StringEqualsIgnoreCase: nonProduction(spec, 'ResourceTag', [tagKey]) },
+        others.length > 0 ? { StringEqualsIgnoreCaseIfExists: nonProduction(spec, 'ResourceTag', others) } : undefined,
+      ),
+      mandatory: true,
+      tagKey,
+    });
+  }
+  for (const tagKey of keys) {
+    out.push({
+      sid: `AllowCreateNonProduction${keys.length > 1 ? sidOf(tagKey) : ''}`,
+      role: 'agent-ceiling',
+      effect: 'Allow',
+      action: '*',
+      resource: '*',
+      condition: {
+        Null: Object.fromEntries(keys.map((k) => [resourceTagKey(k), 'true'])),
+        StringEqualsIgnoreCase: nonProduction(spec, 'RequestTag', [tagKey]),
+      },
+      mandatory: true,
+      tagKey,
+    });
+  }
+  out.push(...tagWritesOnlyNonProduction(spec, parts, { sidPrefix: 'Deny' }));
+  return out;
+}
+
+/** Writes (every access level but Read and List) of the allowed services: what the invariant is about. */
+export function agentWrites(spec: GuardrailSpec, catalog: Catalog): CatalogAction[] {
+  const services = servicesSet(spec.agents.allowedServices);
+  return [...services].flatMap((s) => catalog.serviceActions(s)).filter((a) => !isReadLevel(a));
+}

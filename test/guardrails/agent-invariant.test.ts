@@ -1,0 +1,235 @@
+// The agent invariant, decided by an independent simulator (@cloud-copilot/iam-simulate): production and
+// untagged resources are read-only for an agent with AdministratorAccess, through the boundary alone, the
+// SCPs alone and both; non-production stays usable. A jest sample of `npm run prove:guardrails`, which
+// sweeps every action of the agent services under one and two production tag keys.
+import {
+  agentServiceActions,
+  proveAgentInvariant,
+  simulateAgent,
+  type AgentCase,
+  type AgentLayer,
+  type AgentPrincipal,
+  type AgentState,
+} from '../../bench/agent-proof';
+import { proofPolicies, seededSample, type ProofPolicies } from '../../bench/guardrail-proof';
+import { loadCatalog } from '../../lib/catalog';
+import { checkReadPatterns } from '../../lib/catalog/read-patterns';
+import {
+  defaultGuardrailSpec,
+  generateGuardrails,
+  GuardrailSpec,
+  GuardrailSpecError,
+  type GeneratedGuardrails,
+} from '../../lib/guardrails';
+import { agentInvariantParts } from '../../lib/guardrails/agent-invariant';
+
+const catalog = loadCatalog();
+const spec = defaultGuardrailSpec();
+const twoKeys = GuardrailSpec.parse({ production: { tagKeys: ['environment', 'env'] } });
+const sourceIdentity = GuardrailSpec.parse({ agents: { sourceIdentityPatterns: ['agent-*'] } });
+
+let generated: GeneratedGuardrails;
+let policies: ProofPolicies;
+beforeAll(() => {
+  generated = generateGuardrails(spec, catalog);
+  policies = proofPolicies(generated);
+});
+
+function decide(
+  action: string,
+  state: AgentState,
+  layer: AgentLayer = 'boundary and SCPs',
+  principal: AgentPrincipal = 'agent',
+): string | undefined {
+  const found = catalog.get(action);
+  if (!found) throw new Error(`no ${action} in the catalog`);
+  const c: AgentCase = { action: found, state, layer, principal, tagKey: 'environment' };
+  const outcome = simulateAgent(policies, spec, c);
+  return outcome.error ?? outcome.decision;
+}
+
+describe('the agent invariant over a sample of the catalog, decided by the simulator', () => {
+  it('leaves no write of lambda and ssm, nor of 40 sampled actions of the other agent services, open on production or untagged resources', () => {
+    const focus = ['lambda', 'ssm'];
+    const others = agentServiceActions(spec, catalog).filter((a) => !focus.includes(a.service));
+    const actions = [...focus.flatMap((s) => catalog.serviceActions(s)), ...seededSample(others, 40, 20261202)];
+    const summary = proveAgentInvariant(generated, spec, catalog, actions);
+    expect(summary.errors).toEqual([]);
+    expect(summary.violations).toEqual([]);
+    expect(summary.readsDenied).toEqual([]);
+    expect(summary.overBlocks.length).toBeLessThanOrEqual(0.02 * summary.nonProductionCases);
+    expect(summary.nonProductionCases).toBeGreaterThan(100);
+    for (const counts of Object.values(summary.byLayer)) expect(counts.allowed).toBe(0);
+  });
+
+  it('holds with two production tag keys, a resource tagged production under one and dev under the other included', () => {
+    const actions = seededSample(agentServiceActions(twoKeys, catalog), 30, 7);
+    const summary = proveAgentInvariant(generateGuardrails(twoKeys, catalog), twoKeys, catalog, actions);
+    expect(summary.errors).toEqual([]);
+    expect(summary.violations).toEqual([]);
+    expect(summary.readsDenied).toEqual([]);
+  });
+
+  it('holds for an administrator whose session carries an agent source identity', () => {
+    const actions = seededSample(agentServiceActions(sourceIdentity, catalog), 30, 11);
+    const summary = proveAgentInvariant(generateGuardrails(sourceIdentity, catalog), sourceIdentity, catalog, actions, {
+      principals: ['source-identity-admin'],
+    });
+    expect(summary.errors).toEqual([]);
+    expect(summary.violations).toEqual([]);
+    expect(summary.byLayer['SCPs alone (source-identity-admin)'].swept).toBeGreaterThan(50);
+  });
+});
+
+describe('the escapes and data-destroying writes of the incident are denied on production', () => {
+  const escapes = [
+    'ssm:SendCommand',
+    'ssm:StartSession',
+    'ssm:CreateAssociation',
+    'ecs:ExecuteCommand',
+    'lambda:InvokeFunction',
+    'states:UpdateStateMachine',
+    'states:StartExecution',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:PutItem',
+    'dynamodb:PartiQLUpdate',
+    's3:PutObject',
+    's3:PutBucketVersioning',
+    'sqs:SetQueueAttributes',
+    'lambda:UpdateEventSourceMapping',
+    'rds:BacktrackDBCluster',
+    'secretsmanager:PutSecretValue',
+    'ssm:PutParameter',
+    'ecr:PutImage',
+    'rds:ModifyDBInstance',
+    'kms:ScheduleKeyDeletion',
+    'apigateway:DELETE',
+    'apigateway:PATCH',
+    'ecs:UpdateService',
+    'lambda:PutFunctionConcurrency',
+    's3:PutBucketPolicy',
+    'iam:DetachRolePolicy',
+    'cloudformation:UpdateStack',
+  ];
+  for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+    it.each(escapes)(`denies %s on a production resource (${layer})`, (action) => {
+      expect(decide(action, 'production', layer)).toBe('denied');
+      expect(decide(action, 'untagged', layer)).toBe('denied');
+    });
+  }
+  it.each(escapes)(
+    'denies %s on production to an administrator whose request comes through an MCP server',
+    (action) => {
+      expect(decide(action, 'production', 'SCPs alone', 'mcp-admin')).toBe('denied');
+    },
+  );
+});
+
+describe('non-production stays usable', () => {
+  it.each(['s3:DeleteObject', 'dynamodb:PutItem', 'lambda:UpdateFunctionCode', 'ssm:PutParameter', 'sqs:PurgeQueue'])(
+    'allows %s on a resource tagged non-production',
+    (action) => {
+      expect(decide(action, 'non-production')).toBe('allowed');
+    },
+  );
+  it('allows creating a resource the request tags non-production, and denies it untagged or tagged production', () => {
+    expect(decide('dynamodb:CreateTable', 'new-non-production')).toBe('allowed');
+    expect(decide('dynamodb:CreateTable', 'untagged')).toBe('denied');
+    expect(decide('dynamodb:CreateTable', 'new-production')).toBe('denied');
+  });
+  it('denies launching an instance into a production-tagged subnet even when the request tags the instance dev', () => {
+    const runInstances = catalog.get('ec2:RunInstances');
+    if (!runInstances) throw new Error('ec2:RunInstances missing');
+    // The subnet is one of RunInstances' resources; the proof picks the first that carries tags.
+    expect(decide('ec2:RunInstances', 'production-retagged')).toBe('denied');
+  });
+  it('reads production but not its secret values', () => {
+    expect(decide('dynamodb:GetItem', 'production')).toBe('allowed');
+    expect(decide('ec2:DescribeInstances', 'production')).toBe('allowed');
+    expect(decide('secretsmanager:GetSecretValue', 'production')).toBe('denied');
+    expect(decide('secretsmanager:GetSecretValue', 'non-production')).toBe('allowed');
+    expect(decide('ssm:GetParameter', 'untagged')).toBe('denied');
+  });
+  it('does not let a request tag make a production or untagged resource writable by retagging it', () => {
+    expect(decide('lambda:TagResource', 'production-retagged')).toBe('denied');
+    expect(decide('lambda:TagResource', 'new-non-production')).toBe('denied');
+    expect(decide('lambda:TagResource', 'non-production')).toBe('allowed');
+  });
+});
+
+describe('read patterns', () => {
+  it('reach only Read and List actions of the agent services, and every read-verb read but the sensitive ones', () => {
+    const parts = agentInvariantParts(spec, catalog);
+    const check = checkReadPatterns(catalog, spec.agents.allowedServices, parts.readsAndAllowlist);
+    expect(check.writes).toEqual([]);
+    expect(check.reached.length).toBeGreaterThan(900);
+    expect(check.reached.map((a) => a.action)).not.toContain('secretsmanager:GetSecretValue');
+    expect(parts.readsAndAllowlist.every((p) => !p.startsWith('*'))).toBe(true);
+  });
+  it.each([
+    ['s3', 'ec2'],
+    ['glue', 'athena', 'bedrock'],
+    ['states', 'sts', 'kms'],
+  ])('are exact for the services %s too (any allowedServices)', (...services) => {
+    const custom = GuardrailSpec.parse({ agents: { allowedServices: services, sensitiveReads: [] } });
+    const parts = agentInvariantParts(custom, catalog);
+    expect(checkReadPatterns(catalog, services, parts.readsAndAllowlist).writes).toEqual([]);
+  });
+});
+
+describe('agent settings', () => {
+  it('refuses an allowlist entry that escalates, runs code or names an unknown action', () => {
+    for (const entry of [
+      'iam:AttachRolePolicy',
+      'lambda:InvokeFunction',
+      's3:PutObjectX',
+      'glue:CreateJob',
+      's3:GetObject',
+    ]) {
+      const bad = GuardrailSpec.parse({ agents: { productionWriteAllowlist: [entry] } });
+      expect(() => generateGuardrails(bad, catalog)).toThrow(GuardrailSpecError);
+    }
+  });
+  it('lets an allowlisted write through on production, and nothing else', () => {
+    const allow = GuardrailSpec.parse({ agents: { productionWriteAllowlist: ['sqs:SendMessage'] } });
+    const out = generateGuardrails(allow, catalog);
+    const summary = proveAgentInvariant(
+      out,
+      allow,
+      catalog,
+      ['sqs:SendMessage', 'sqs:PurgeQueue'].map((a) => catalog.get(a)!),
+    );
+    expect(summary.violations).toEqual([]);
+    expect(out.coverage.agents.allowlisted).toBe(1);
+    const p = proofPolicies(out);
+    const c = {
+      action: catalog.get('sqs:SendMessage')!,
+      state: 'production' as const,
+      layer: 'boundary and SCPs' as const,
+      principal: 'agent' as const,
+      tagKey: 'environment',
+    };
+    expect(simulateAgent(p, allow, c).decision).toBe('allowed');
+  });
+  it('refuses a bare wildcard in the allowlist at parse time', () => {
+    expect(() => GuardrailSpec.parse({ agents: { productionWriteAllowlist: ['*'] } })).toThrow();
+    expect(() => GuardrailSpec.parse({ agents: { productionWriteAllowlist: ['s3:*'] } })).toThrow();
+  });
+});
+
+describe('the coverage report', () => {
+  it('says agents can write nothing on production or untagged resources, per layer', () => {
+    const { agents } = generated.coverage;
+    expect(agents.layers.length).toBeGreaterThanOrEqual(3);
+    for (const layer of agents.layers) {
+      expect(layer.writesAllowedOnProduction).toBe(0);
+      expect(layer.writesAllowedOnUntagged).toBe(0);
+      expect(layer.writes).toBeGreaterThan(1000);
+    }
+    expect(agents.recognitions.some((r) => r.includes('aws:ViaAWSMCPService'))).toBe(true);
+  });
+  it('keeps the boundary within 6,144 characters with one and two production tag keys', () => {
+    expect(generated.boundary.characters).toBeLessThanOrEqual(6144);
+    expect(generateGuardrails(twoKeys, catalog).boundary.characters).toBeLessThanOrEqual(6144);
+  });
+});
