@@ -6,6 +6,7 @@ import { registerCatalogCommand } from './catalog-command';
 import { registerCheckCommand } from './check-command';
 import { registerExplainCommand } from './explain-command';
 import { registerGenerateCommand } from './generate-command';
+import { registerPathsCommand } from './paths-command';
 import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
 import { registerValidateCommand } from './validate-command';
@@ -47,6 +48,7 @@ export function buildProgram(context: CliContext): Command {
   registerCheckCommand(program, context);
   registerGenerateCommand(program, context);
   registerExplainCommand(program, context);
+  registerPathsCommand(program, context);
   void program;
   return program;
 }

@@ -1,7 +1,9 @@
 // Markdown for pull-request comments: the totals first, then one table of findings, worst first. GitHub
 // rejects a comment body over 65,536 characters, so every list is cut to fit a budget and says how many it
 // left out; the JSON report holds everything.
+import type { Path } from '../graph';
 import type { Finding } from '../rules/types';
+import { pathsToMermaid } from './paths';
 import { SEVERITIES } from '../rules/types';
 import { countBySeverity, groupBySubject, shortPrincipal, totalsLine } from './common';
 import type { ReportInput } from './types';
@@ -73,6 +75,15 @@ function fitSections(sections: readonly Section[], limit: number): string[] {
   return out;
 }
 
+/** At most this many paths in the Mermaid graph: beyond that it stops being readable. */
+const MAX_PATHS = 20;
+
+/** A finding's `details.path` (written by the transitive rules) as a graph Path, if it is one. */
+function asPath(value: unknown): Path | undefined {
+  const path = value as Path | undefined;
+  return path && typeof path.from === 'string' && Array.isArray(path.hops) && path.hops.length > 0 ? path : undefined;
+}
+
 export function renderMarkdown(input: ReportInput, limit = MARKDOWN_MAX_CHARS): string {
   const sections: Section[] = [];
   const counts = countBySeverity(input.findings);
@@ -125,6 +136,20 @@ export function renderMarkdown(input: ReportInput, limit = MARKDOWN_MAX_CHARS): 
       maxItems: MAX_ROWS,
       more: (left) => `\n_… and ${left} more; see the JSON or SARIF report._`,
       after: [''],
+    });
+  }
+
+  // Transitive findings carry their path: drawn together as one Mermaid graph, the most severe first.
+  const paths = active.map((f) => asPath(f.details?.path)).filter((p): p is Path => p !== undefined);
+  if (paths.length > 0) {
+    const shown = paths.slice(0, MAX_PATHS);
+    sections.push({
+      before: [
+        `### Access paths (${shown.length}${paths.length > shown.length ? ` of ${paths.length}` : ''})`,
+        '',
+        pathsToMermaid(shown, input.accounts.length === 1 ? input.accounts[0].accountId : undefined),
+        '',
+      ],
     });
   }
 

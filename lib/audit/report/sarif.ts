@@ -167,6 +167,7 @@ function result(finding: Finding, ruleIndex: number) {
     level: LEVEL[finding.severity],
     message: { text: finding.remediation ? `${finding.message}\n\nFix: ${finding.remediation}` : finding.message },
     locations: [location(finding)],
+    ...codeFlows(finding),
     partialFingerprints: { leashFinding: fingerprint(finding) },
     ...(finding.suppressed
       ? {
@@ -217,6 +218,32 @@ function location(finding: Finding): { physicalLocation: Record<string, unknown>
         : { name: `account ${finding.accountId ?? 'unknown'}`, kind: 'resource' },
     ],
   };
+}
+
+/**
+ * A transitive finding's path as a SARIF code flow: one thread-flow location per principal on the path, at
+ * the same `aws/<account>/role|user/...` location its own findings use, with the hop that leads there.
+ */
+function codeFlows(finding: Finding): { codeFlows?: unknown[] } {
+  const path = finding.details?.path as
+    | { from: string; hops: { from: string; to: string; kind: string; actions: string[]; decision: string }[] }
+    | undefined;
+  if (!path || typeof path.from !== 'string' || !Array.isArray(path.hops) || path.hops.length === 0) return {};
+  const at = (arn: string, text: string) => {
+    const account = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1] ?? finding.accountId ?? 'unknown-account';
+    const parts = ['aws', account, ...shortPrincipal(arn).split('/')];
+    return {
+      location: {
+        physicalLocation: { artifactLocation: { uri: parts.map(encodeURIComponent).join('/') } },
+        message: { text },
+      },
+    };
+  };
+  const locations = [
+    at(path.from, `start: ${shortPrincipal(path.from)}`),
+    ...path.hops.map((hop) => at(hop.to, `${hop.kind} via ${hop.actions.join(' + ')} (${hop.decision})`)),
+  ];
+  return { codeFlows: [{ threadFlows: [{ locations }] }] };
 }
 
 /** Relative paths stay relative (SARIF's uri-reference); Windows separators become `/`. */
