@@ -233,7 +233,7 @@ class GraphBuilder {
     for (const grant of this.named.get(principal.arn) ?? []) {
       const sameAccount = grant.roleAccountId === index.accountId;
       const identity = sameAccount
-        ? this.namedIdentity(principal, index, grant.role.arn)
+        ? this.namedIdentity(principal, compiled, index, grant.role.arn)
         : general.decision === 'denied'
           ? undefined
           : compiled.decide(ASSUME, { ...this.time, resourceArn: grant.role.arn });
@@ -308,7 +308,23 @@ class GraphBuilder {
    */
   private readonly withAssumeGrant = new Map<string, CompiledPrincipal | undefined>();
 
-  private namedIdentity(principal: Principal, index: AccountIndex, roleArn: string): ActionDecision | undefined {
+  private namedIdentity(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    roleArn: string,
+  ): ActionDecision | undefined {
+    const own = compiled.decide(ASSUME, { ...this.time, resourceArn: roleArn });
+    if (own.decision !== 'denied') return own;
+    // Stopped only for want of an identity grant, with no SCP, boundary or possible Deny to weigh: let in.
+    if (
+      own.blockedAt === 'identity' &&
+      own.deniedBy.length === 0 &&
+      compiled.serviceControlPolicies !== 'applied' &&
+      !compiled.hasPermissionsBoundary
+    ) {
+      return { ...own, decision: 'allowed', blockedAt: undefined };
+    }
     if (!this.withAssumeGrant.has(principal.arn)) {
       const snapshot = index.graph.snapshot;
       const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);

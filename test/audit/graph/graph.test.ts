@@ -1,0 +1,252 @@
+// The access graph's edges, specified on small accounts: sts trust semantics (a same-account trust naming the
+// caller needs no sts grant, a trust of the account root does), boundaries, SCPs and Denies that cap an edge,
+// trust conditions, cycles, self-trust, cross-account trust inside and outside the organization, and the
+// closure's shortest paths.
+import { compileAccount } from '../../../lib/audit/evaluate';
+import { buildAccessGraph, describePath, type AccessGraph } from '../../../lib/audit/graph';
+import { AccountSnapshot, type OrganizationPolicyLevel } from '../../../lib/audit/sources/snapshot';
+import { ACCOUNT, allow, catalog, deny, doc, snapshot, type AccountSpec } from '../rules/helpers';
+
+const NOW = new Date('2026-12-01T00:00:00Z');
+const OTHER = '444455556666';
+const arn = (kind: 'role' | 'user', name: string, account = ACCOUNT) => `arn:aws:iam::${account}:${kind}/${name}`;
+const trusting = (principal: string, extra: object = {}) =>
+  doc({ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole', ...extra });
+const root = (account = ACCOUNT) => `arn:aws:iam::${account}:root`;
+
+function graphOf(
+  spec: AccountSpec,
+  more: AccountSnapshot[] = [],
+  organizationOf?: (account: string) => string | undefined,
+): AccessGraph {
+  const accounts = [snapshot(spec), ...more].map((s) => ({ snapshot: s, account: compileAccount(s, catalog) }));
+  return buildAccessGraph(accounts, { catalog, now: NOW, organizationOf });
+}
+
+function edge(graph: AccessGraph, from: string, to: string) {
+  return graph.edgesFrom(from).find((e) => e.to === to);
+}
+
+/** A second account, as its own snapshot. */
+function otherAccount(principals: AccountSpec['principals']): AccountSnapshot {
+  const base = snapshot({ principals });
+  const rename = (value: string) => value.split(ACCOUNT).join(OTHER);
+  return AccountSnapshot.parse({
+    ...base,
+    accountId: OTHER,
+    principals: base.principals.map((p) => ({
+      ...p,
+      arn: rename(p.arn),
+      managedPolicyArns: p.managedPolicyArns.map(rename),
+    })),
+    managedPolicies: base.managedPolicies.map((m) => ({ ...m, arn: rename(m.arn) })),
+  });
+}
+
+const scpDenying = (action: string): OrganizationPolicyLevel[] => [
+  {
+    kind: 'root',
+    id: 'r-1',
+    policies: [
+      { name: 'all', document: doc(allow('*')) },
+      { name: 'no', document: doc(deny(action)) },
+    ],
+  },
+];
+
+describe('assume-role edges', () => {
+  it('follows a same-account trust that names the caller, with no sts grant of its own', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('s3:GetObject'))] },
+        { name: 'deleter', trust: trusting(arn('user', 'alice')) },
+      ],
+    });
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'deleter'))).toMatchObject({
+      kind: 'assume-role',
+      decision: 'allowed',
+    });
+  });
+
+  it('needs an sts grant when the trust names the account root', () => {
+    const trust = trusting(root());
+    const without = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user' },
+        { name: 'admin', trust },
+      ],
+    });
+    expect(edge(without, arn('user', 'alice'), arn('role', 'admin'))).toBeUndefined();
+    const withGrant = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole', arn('role', 'admin')))] },
+        { name: 'admin', trust },
+      ],
+    });
+    expect(edge(withGrant, arn('user', 'alice'), arn('role', 'admin'))?.decision).toBe('allowed');
+  });
+
+  it('is stopped by a Deny on sts:AssumeRole, even when the trust names the caller', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(deny('sts:AssumeRole'))] },
+        { name: 'deleter', trust: trusting(arn('user', 'alice')) },
+      ],
+    });
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'deleter'))).toBeUndefined();
+  });
+
+  it('is capped by an SCP that denies sts:AssumeRole', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'admin', trust: trusting(root()) },
+      ],
+      scps: scpDenying('sts:AssumeRole'),
+    });
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'admin'))).toBeUndefined();
+  });
+
+  it('is capped by a boundary that does not allow sts:AssumeRole (a role named in the trust included)', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'ci', policies: [doc(allow('sts:AssumeRole'))], boundary: 'narrow' },
+        { name: 'admin', trust: trusting(root()) },
+        { name: 'named', trust: trusting(arn('role', 'ci')) },
+      ],
+      managed: { narrow: doc(allow('s3:*')) },
+    });
+    expect(edge(graph, arn('role', 'ci'), arn('role', 'admin'))).toBeUndefined();
+    expect(edge(graph, arn('role', 'ci'), arn('role', 'named'))).toBeUndefined();
+  });
+
+  it('is not capped by a user’s boundary when the trust names the user (IAM: a resource policy naming a user ARN)', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', boundary: 'narrow' },
+        { name: 'named', trust: trusting(arn('user', 'alice')) },
+      ],
+      managed: { narrow: doc(allow('s3:*')) },
+    });
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'named'))?.decision).toBe('allowed');
+  });
+
+  it('keeps trust conditions the snapshot cannot answer (ExternalId, MFA) as what the edge depends on', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user' },
+        {
+          name: 'guarded',
+          trust: trusting(arn('user', 'alice'), {
+            Condition: { StringEquals: { 'sts:ExternalId': 'x' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+          }),
+        },
+      ],
+    });
+    const found = edge(graph, arn('user', 'alice'), arn('role', 'guarded'))!;
+    expect(found.decision).toBe('depends');
+    expect(found.dependsOn).toEqual(expect.arrayContaining(['sts:ExternalId', 'aws:MultiFactorAuthPresent']));
+  });
+
+  it('answers caller and date conditions of the trust: a tag the caller lacks, a date past', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user' as const, tags: { team: 'web' } },
+        { name: 'bob', kind: 'user' as const, tags: { team: 'data' } },
+        { name: 'data', trust: trusting(root(), { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'data' } } }) },
+        {
+          name: 'expired',
+          trust: trusting(arn('user', 'alice'), {
+            Condition: { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } },
+          }),
+        },
+      ].map((p) => (p.kind === 'user' ? { ...p, policies: [doc(allow('sts:AssumeRole'))] } : p)),
+    });
+    expect(edge(graph, arn('user', 'bob'), arn('role', 'data'))?.decision).toBe('allowed');
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'data'))).toBeUndefined();
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'expired'))).toBeUndefined();
+  });
+
+  it('never links a role to itself (self-trust)', () => {
+    const graph = graphOf({
+      principals: [{ name: 'loop', trust: trusting(arn('role', 'loop')), policies: [doc(allow('sts:AssumeRole'))] }],
+    });
+    expect(graph.edgesFrom(arn('role', 'loop'))).toEqual([]);
+  });
+
+  it('follows cross-account trust: a role of another account trusting this account’s root', () => {
+    const graph = graphOf({ principals: [{ name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] }] }, [
+      otherAccount([{ name: 'remote', trust: trusting(root(ACCOUNT)) }]),
+    ]);
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'remote', OTHER))?.decision).toBe('allowed');
+  });
+
+  it('answers aws:PrincipalOrgID of a cross-account trust inside and outside the organization', () => {
+    const remote = otherAccount([
+      { name: 'org-only', trust: trusting('*', { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-ours' } } }) },
+    ]);
+    const spec = { principals: [{ name: 'alice', kind: 'user' as const, policies: [doc(allow('sts:AssumeRole'))] }] };
+    const target = arn('role', 'org-only', OTHER);
+    expect(
+      edge(
+        graphOf(spec, [remote], () => 'o-ours'),
+        arn('user', 'alice'),
+        target,
+      )?.decision,
+    ).toBe('allowed');
+    expect(
+      edge(
+        graphOf(spec, [remote], () => 'o-theirs'),
+        arn('user', 'alice'),
+        target,
+      ),
+    ).toBeUndefined();
+    const unknown = edge(graphOf(spec, [remote]), arn('user', 'alice'), target)!;
+    expect(unknown).toMatchObject({ decision: 'depends', dependsOn: ['aws:PrincipalOrgID'] });
+  });
+});
+
+describe('shortest paths', () => {
+  it('follows a chain of three roles, each trusting the previous one by ARN, and survives a cycle', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'a', trust: trusting(arn('role', 'c')) },
+        { name: 'b', trust: trusting(arn('role', 'a')) },
+        { name: 'c', trust: trusting(arn('role', 'b')), policies: [doc(allow('rds:DeleteDBInstance'))] },
+      ],
+    });
+    const reach = graph.pathsTo([arn('role', 'c')]);
+    expect(describePath(reach.path(arn('role', 'a'))!)).toBe('role/a → assume role/b → assume role/c');
+    expect(reach.distance(arn('role', 'b'))).toBe(1);
+    expect(graph.shortestPath(arn('role', 'c'), (x) => x === arn('role', 'a'))?.hops).toHaveLength(1);
+  });
+
+  it('counts a hop through a hub (every role trusting the account) as one hop, and prefers certain paths on request', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'admin', trust: trusting(root()) },
+        {
+          name: 'guarded',
+          trust: trusting(arn('user', 'alice'), { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }),
+        },
+      ],
+    });
+    const path = graph.pathsTo([arn('role', 'admin')]).path(arn('user', 'alice'))!;
+    expect(path.hops).toHaveLength(1);
+    expect(graph.hubCount).toBeGreaterThan(0);
+    expect(graph.pathsTo([arn('role', 'guarded')], { edges: 'certain' }).path(arn('user', 'alice'))).toBeUndefined();
+    expect(graph.pathsTo([arn('role', 'guarded')]).path(arn('user', 'alice'))?.certain).toBe(false);
+  });
+
+  it('grows linearly: a chain of 2,000 roles is closed in one pass', () => {
+    const principals = Array.from({ length: 2000 }, (_, i) => ({
+      name: `r${i}`,
+      trust: trusting(i === 0 ? root() : arn('role', `r${i - 1}`)),
+    }));
+    const graph = graphOf({ principals });
+    const reach = graph.pathsTo([arn('role', 'r1999')]);
+    expect(reach.distance(arn('role', 'r0'))).toBe(1999);
+    expect(graph.edgeCount).toBeLessThan(2 * principals.length);
+  });
+});
