@@ -1,0 +1,52 @@
+// `leash paths`: the shortest way a principal gets to what was asked, in every format, and clear errors.
+import { memoryIo, runCli } from '../../lib/cli/program';
+import { CLOUDSPLAINING_AUTHZ } from '../support/shared-data';
+
+const A = 'arn:aws:iam::200611803367';
+
+async function paths(...args: string[]) {
+  const io = memoryIo();
+  const code = await runCli(['paths', ...args, '--input', CLOUDSPLAINING_AUTHZ], io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('leash paths', () => {
+  it('prints the AssumeRole chain hop by hop with each trust statement, and exits 1', async () => {
+    const { code, out } = await paths(`${A}:role/privesc-AssumeRole-starting-role`, '--to', 'admin');
+    expect(code).toBe(1);
+    expect(out).toContain('reaches role/privesc-AssumeRole-ending-role (can raise its own permissions) in 2 hop(s)');
+    expect(out).toContain('names the caller in its own account: no sts grant needed');
+  });
+
+  it('draws a Mermaid graph in Markdown and a Graphviz digraph in dot', async () => {
+    const user = `${A}:user/privesc15-PassExistingRoleToNewLambdaThenInvoke-user`;
+    const markdown = await paths(user, '--format', 'markdown');
+    expect(markdown.out).toContain('```mermaid\ngraph LR');
+    expect(markdown.out).toContain('iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction');
+    const dot = await paths(user, '--format', 'dot');
+    expect(dot.out).toMatch(/^digraph access \{/);
+    expect(dot.out).toContain(`"${user}" -> "${A}:role/privesc-high-priv-service-role"`);
+  });
+
+  it('carries the path as JSON, and says when there is none (exit 0)', async () => {
+    const json = JSON.parse(
+      (await paths(`${A}:user/privesc4-CreateAccessKey-user`, '--to', 'admin', '--format', 'json')).out,
+    );
+    expect(json).toMatchObject({
+      found: true,
+      path: { hops: [{ kind: 'credentials', actions: ['iam:CreateAccessKey'] }] },
+    });
+    const none = await paths(`${A}:user/fp4-nonExploitableResourceConstraint-user`, '--to', 'admin');
+    expect(none).toMatchObject({ code: 0 });
+    expect(none.out).toContain('no path');
+  });
+
+  it('rejects an unknown principal or goal with close matches (exit 2)', async () => {
+    const unknown = await paths(`${A}:role/privesc-AssumeRole-startin-role`);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('privesc-AssumeRole-starting-role');
+    const goal = await paths(`${A}:role/privesc-AssumeRole-starting-role`, '--to', 'everything');
+    expect(goal.code).toBe(2);
+    expect(goal.err).toContain('production-destruction, tag-change, admin');
+  });
+});
