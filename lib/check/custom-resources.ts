@@ -2,7 +2,7 @@
 // rule finds the ones that call delete APIs: SDK calls written into their properties (CDK's AwsCustomResource,
 // and anything shaped like it), inline handler code of the function behind the ServiceToken, and the CDK
 // custom resources known to empty a store when they are removed.
-import type { Catalog } from '../catalog/types';
+import type { Catalog, CatalogAction } from '../catalog/types';
 import type { Finding, RuleMeta } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
 import { changeHash } from './change-hash';
@@ -167,22 +167,37 @@ export function codeCalls(code: string): string[] {
   return [...names];
 }
 
+/** Actions by lower-case name, built once per catalog (an SDK call often names no IAM service prefix). */
+const byName = new WeakMap<Catalog, Map<string, CatalogAction[]>>();
+
+function actionsNamed(catalog: Catalog, name: string): readonly CatalogAction[] {
+  let index = byName.get(catalog);
+  if (!index) {
+    index = new Map();
+    for (const entry of catalog.actions) {
+      const key = entry.name.toLowerCase();
+      index.set(key, [...(index.get(key) ?? []), entry]);
+    }
+    byName.set(catalog, index);
+  }
+  return index.get(name.toLowerCase()) ?? [];
+}
+
 /** The IAM action an SDK call stands for when it deletes or recreates; undefined when it does not. */
 export function destructiveAction(service: string | undefined, action: string, catalog: Catalog): string | undefined {
   const name = pascal(action.replace(/Command$/, ''));
-  const prefix = service
-    ?.replace(/^@aws-sdk\/client-/, '')
-    .replace(/[^a-z0-9]/gi, '')
-    .toLowerCase();
-  const exact = prefix && catalog.hasService(prefix) ? catalog.get(`${prefix}:${name}`) : undefined;
-  const candidates = exact
-    ? [exact]
-    : catalog.actions.filter((entry) => entry.name.toLowerCase() === name.toLowerCase());
+  const client = service?.replace(/^@aws-sdk\/client-/, '').toLowerCase();
+  // `route53-recovery-readiness` is both an IAM prefix and an SDK v3 client name; `CloudWatchLogs` is neither.
+  const prefix = [client, client?.replace(/[^a-z0-9]/g, '')].find(
+    (candidate) => candidate && catalog.hasService(candidate),
+  );
+  const exact = prefix ? catalog.get(`${prefix}:${name}`) : undefined;
+  const candidates = exact ? [exact] : actionsNamed(catalog, name);
   const destructive = candidates.find(
     (entry) => entry.classes.includes('delete') || entry.classes.includes('recreate'),
   );
   if (destructive) return destructive.action;
-  if (DESTRUCTIVE_VERB.test(name)) return `${prefix ?? '?'}:${name}`;
+  if (DESTRUCTIVE_VERB.test(name)) return `${prefix ?? client ?? '?'}:${name}`;
   return undefined;
 }
 

@@ -39,18 +39,9 @@ export function effectiveTemplate(
   identity: StackIdentity,
   parentValues?: { readonly values: Readonly<Record<string, unknown>>; readonly scope: ResolveScope },
 ): EffectiveTemplate {
-  const asRecord = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, never>) : {});
   let current: ResourceNotes = { assumed: [], invisible: [] };
   const scope: ResolveScope = {
-    stackName: identity.stackName,
-    accountId: identity.accountId,
-    region: identity.region,
-    partition: 'aws',
-    resources: template.Resources ?? {},
-    parameters: asRecord(template.Parameters),
-    mappings: asRecord(template.Mappings),
-    conditions: asRecord(template.Conditions),
-    exports: new Map(),
+    ...scopeOf(template, identity),
     parameterValues: parentValues?.values,
     parent: parentValues?.scope,
     note: (message) => {
