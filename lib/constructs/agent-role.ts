@@ -94,8 +94,9 @@ const READ_ONLY_AWS_MANAGED =
 
 /**
  * An IAM role for an AI agent. It always carries the agent permissions boundary and the agent principal
- * tag, and refuses at synth time any grant of destructive actions (delete, recreate, tamper) on
- * resources that can be production: `*`, or ARNs overlapping `spec.production.arns` / `arnPatterns`.
+ * tag, and refuses at synth time any grant of a write (every access level but Read and List) beyond
+ * `spec.agents.productionWriteAllowlist` on resources that can be production: `*`, or ARNs overlapping
+ * `spec.production.arns` / `arnPatterns`.
  * Tag-marked production cannot be known at synth time; the boundary and the SCPs cover it. A statement
  * limited by `StringEquals aws:ResourceTag/<production tag key>` to non-production values only is
  * accepted on any resource: it matches only resources positively tagged non-production.
@@ -156,8 +157,8 @@ export class AgentRole extends iam.Role {
   }
 
   /**
-   * Allow `actions` on `resources`. Throws when any destructive action (delete, recreate, tamper) would
-   * reach a resource that can be production.
+   * Allow `actions` on `resources`. Throws when any write beyond the production allowlist would reach a
+   * resource that can be production.
    */
   public grantActions(actions: readonly string[], resources: readonly string[]): iam.Grant {
     if (actions.length === 0) throw new Error(`${this.node.path}: grantActions needs at least one action`);
@@ -227,7 +228,13 @@ export class AgentRole extends iam.Role {
     const resources = asArray(statement.Resource)
       .map(literalArn)
       .filter((r): r is string => r !== undefined);
-    const check = checkDestructiveGrant(actions, resources, this.spec.production, this.catalog);
+    const check = checkDestructiveGrant(
+      actions,
+      resources,
+      this.spec.production,
+      this.catalog,
+      this.spec.agents.productionWriteAllowlist,
+    );
     if (check.unknownActions.length > 0) {
       Annotations.of(this).addWarningV2(
         'leash:agent-role-unknown-action',

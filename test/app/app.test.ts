@@ -199,7 +199,7 @@ describe('config errors', () => {
       },
     });
     expect(() => buildLeashApp(new App({ context: { config: file } }), {}, () => undefined)).toThrow(
-      /^leash-agents\/Agents\/cleaner: refusing to grant destructive actions on production resources: s3:DeleteBucket \[delete\] on "\*"/,
+      /^leash-agents\/Agents\/cleaner: refusing to grant writes on production resources: s3:DeleteBucket \[delete\] on "\*"/,
     );
   });
 });

@@ -151,7 +151,10 @@ describe('leash catalog', () => {
   });
 
   it.each([
-    [['--class', 'nuke'], '--class: unknown class "nuke" (expected one of delete, recreate, tamper, escalate)'],
+    [
+      ['--class', 'nuke'],
+      '--class: unknown class "nuke" (expected one of delete, recreate, tamper, escalate, execute)',
+    ],
     [['--service', 'ec3'], '--service: unknown service prefix "ec3"'],
     [['--service', 'ec3'], 'did you mean ec2'],
     [['--tag-aware', '--not-tag-aware'], '--tag-aware and --not-tag-aware exclude each other'],

@@ -292,16 +292,29 @@ describe('AgentRole', () => {
   ])('refuses %j on %j', (actions, resources, message) => {
     const r = role(stack(), 'Refused');
     expect(() => r.grantActions(actions, resources)).toThrow(
-      /^Errors\/Refused: refusing to grant destructive actions on production resources/,
+      /^Errors\/Refused: refusing to grant writes on production resources/,
     );
     expect(() => r.grantActions(actions, resources)).toThrow(message);
+  });
+
+  it('refuses any write on "*", not only destructive ones: production is read-only for agents', () => {
+    const r = role(stack(), 'Refused');
+    expect(() => r.grantActions(['sqs:SendMessage'], ['*'])).toThrow(/sqs:SendMessage \[Write\] on "\*"/);
+    expect(() => r.grantActions(['sqs:ReceiveMessage', 'sqs:GetQueueAttributes'], ['*'])).not.toThrow();
+  });
+
+  it('accepts a write on "*" that agents.productionWriteAllowlist declares safe', () => {
+    const allowlist = GuardrailSpec.parse({ agents: { productionWriteAllowlist: ['sqs:SendMessage'] } });
+    const r = role(stack(), 'Allowlisted', { spec: allowlist });
+    expect(() => r.grantActions(['sqs:SendMessage'], ['*'])).not.toThrow();
+    expect(() => r.grantActions(['sqs:DeleteQueue'], ['*'])).toThrow(/sqs:DeleteQueue \[delete\]/);
   });
 
   it('refuses destructive grants that CDK grant helpers make on imported production resources', () => {
     const scope = stack();
     const r = role(scope, 'Helper');
     const bucket = s3.Bucket.fromBucketName(scope, 'ProdBucket', 'prod-data');
-    expect(() => bucket.grantDelete(r)).toThrow(/refusing to grant destructive actions.*s3:DeleteObject/);
+    expect(() => bucket.grantDelete(r)).toThrow(/refusing to grant writes.*s3:DeleteObject/);
     expect(() => bucket.grantRead(r)).not.toThrow();
   });
 

@@ -282,7 +282,7 @@ describe('AgentBoundaryStackSet', () => {
             },
           ],
         }),
-    ).toThrow(/^Org\/S: the member template does not synthesize: .*refusing to grant destructive actions/);
+    ).toThrow(/^Org\/S: the member template does not synthesize: .*refusing to grant writes/);
   });
 
   it('refuses a template body over 51,200 bytes', () => {

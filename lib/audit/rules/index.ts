@@ -1,4 +1,5 @@
 // The rule pack: every rule leash audit and leash check run by default, in report order.
+import * as agentCanWriteProduction from './agent-can-write-production';
 import * as allowWithNotAction from './allow-with-not-action';
 import * as allowWithNotResource from './allow-with-not-resource';
 import * as canChangeProductionTag from './can-change-production-tag';
@@ -21,6 +22,7 @@ function rule(module: Rule): Rule {
 
 export const defaultRules: readonly Rule[] = [
   rule(canDeleteProduction),
+  rule(agentCanWriteProduction),
   rule(fullAdmin),
   rule(privilegeEscalation),
   rule(canChangeProductionTag),
