@@ -2,13 +2,14 @@
 // account → findings. No I/O; the caller loads the snapshot, the config and prints the result.
 import { loadCatalog } from '../catalog';
 import type { Catalog } from '../catalog/types';
+import { parseConfig } from '../config/parse';
 import { LeashConfig, type Suppression } from '../config/schema';
 import { compileAccount } from './evaluate';
 import type { CompiledAccount } from './evaluate/types';
 import { buildAccessGraph, type AccessGraph } from './graph';
 import { defaultRules } from './rules';
 import { createAccountAnalysis } from './rules/support/analysis';
-import { wildcardMatch } from './rules/support/wildcard';
+import { wildcardMatch } from '../policy/wildcard';
 import { SEVERITIES, type Finding, type RuleFinding, type Severity } from './findings';
 import type { Rule, RuleContext, RuleMeta } from './rules/types';
 import type { AccountSnapshot, SnapshotProblem } from './sources/snapshot';
@@ -95,7 +96,7 @@ export function emptySeverityCounts(): SeverityCounts {
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = {}): AuditResult {
   const started = performance.now();
   const catalog = options.catalog ?? loadCatalog();
-  const config = options.config ?? LeashConfig.parse({});
+  const config = options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'AuditOptions.config');
   const rules = options.rules ?? defaultRules;
   const now = options.now ?? new Date();
 

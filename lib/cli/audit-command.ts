@@ -1,6 +1,5 @@
 // `leash audit`: who can delete or recreate production, who can escalate, which guardrails leak. Reads saved
 // inputs (--input) or the live account / organization, runs the rule pack, prints or writes one report.
-import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { auditAccount, type AuditResult } from '../audit/audit';
 import { auditReportInput, REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
@@ -10,11 +9,12 @@ import { type AuditInput, loadAuditInput } from '../audit/sources';
 import { errorMessage } from '../audit/sources/aws-clients';
 import { LiveAuditInterrupted } from '../audit/sources/live-input';
 import { loadCatalog } from '../catalog';
-import { LeashConfig } from '../config/schema';
-import { formatZodIssues, InputError, readJsonFile } from '../util/read-input';
+import { loadConfigFile } from '../config/load';
+import { InputError } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
-import type { CliContext } from './program';
+import type { CliContext } from './context';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
+import { toolVersion } from './version';
 import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
 
 export interface AuditCommandOptions {
@@ -30,30 +30,6 @@ export interface AuditCommandOptions {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly failOn: Severity | 'none';
-}
-
-/** Read and validate leash.config.json; errors name the file and the JSON path. */
-export function loadConfigFile(file: string | undefined): LeashConfig {
-  if (!file) return LeashConfig.parse({});
-  const parsed = LeashConfig.safeParse(readJsonFile(file));
-  if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
-  return parsed.data;
-}
-
-function toolVersion(): string {
-  // dist/lib/cli → package.json two or three levels up, depending on whether we run from dist or sources.
-  for (const candidate of [
-    join(__dirname, '..', '..', 'package.json'),
-    join(__dirname, '..', '..', '..', 'package.json'),
-  ]) {
-    try {
-      const manifest = readJsonFile(candidate) as { name?: unknown; version?: unknown };
-      if (manifest.name === 'agent-leash' && typeof manifest.version === 'string') return manifest.version;
-    } catch {
-      // try the next location
-    }
-  }
-  return '0.0.0';
 }
 
 function positiveInteger(value: string): number {

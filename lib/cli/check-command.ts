@@ -1,6 +1,5 @@
 // `leash check`: the CI gate on what `cdk synth` produces. Runs the audit rules on the IAM in the templates
 // and, with --baseline, fails on deletions or replacements of stateful or production resources.
-import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
@@ -9,10 +8,10 @@ import { checkReportInput, failsAt, runCheck } from '../check/check';
 import { verifyWithGitHub, type GitHubEnvironment } from '../check/github-reviews';
 import type { ApprovalVerification } from '../check/review-rules';
 import { checkSarifChunks } from '../check/sarif-regions';
-import { readJsonFile } from '../util/read-input';
-import { loadConfigFile } from './audit-command';
+import { loadConfigFile } from '../config/load';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
-import type { CliContext } from './program';
+import type { CliContext } from './context';
+import { toolVersion } from './version';
 import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
 
 export interface CheckCommandOptions {
@@ -46,7 +45,7 @@ export async function runCheckCommand(
     { config, catalog: loadCatalog(), now: new Date(), verification },
     options.changeSet ?? [],
   );
-  const input = checkReportInput(result, { name: 'leash check', version: packageVersion() });
+  const input = checkReportInput(result, { name: 'leash check', version: toolVersion() });
   const report =
     options.format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, options.format);
   if (options.format === 'sarif') warnOfSarifLimit(context.io, 'check', input.findings);
@@ -60,19 +59,6 @@ export async function runCheckCommand(
     writeReportToStdout(context.io, report);
   }
   context.exitCode = options.failOn !== 'none' && failsAt(result.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
-}
-
-function packageVersion(): string {
-  // Sources run from lib/cli, the build from dist/lib/cli: package.json is two or three levels up.
-  for (const file of [join(__dirname, '..', '..', 'package.json'), join(__dirname, '..', '..', '..', 'package.json')]) {
-    try {
-      const manifest = readJsonFile(file) as { name?: unknown; version?: unknown };
-      if (manifest.name === 'agent-leash' && typeof manifest.version === 'string') return manifest.version;
-    } catch {
-      // not here; try the next
-    }
-  }
-  return '0.0.0';
 }
 
 export function registerCheckCommand(program: Command, context: CliContext): void {

@@ -9,7 +9,7 @@ import { loadCatalog } from '../catalog';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { InputError } from '../util/read-input';
 import { EXIT_OK } from './exit-codes';
-import type { CliContext } from './program';
+import type { CliContext } from './context';
 import { editDistance } from '../util/edit-distance';
 
 export interface ExplainCommandOptions {

@@ -12,8 +12,8 @@ import {
   type GeneratedGuardrails,
 } from '../guardrails';
 import { InputError } from '../util/read-input';
-import { loadConfigFile } from './audit-command';
-import type { CliContext } from './program';
+import { loadConfigFile } from '../config/load';
+import type { CliContext } from './context';
 
 export interface GenerateCommandOptions {
   readonly config?: string;

@@ -13,7 +13,7 @@ import { AccountSnapshot, OrganizationSnapshot } from '../audit/sources/snapshot
 import { InputError } from '../util/read-input';
 import { EXIT_FINDINGS } from './exit-codes';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
-import type { CliContext } from './program';
+import type { CliContext } from './context';
 
 export interface SnapshotCommandOptions {
   readonly out: string;

@@ -14,7 +14,7 @@ import {
 } from '../policy';
 import { InputError, parseJsonText, readTextFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
-import type { CliContext } from './program';
+import type { CliContext } from './context';
 
 const POLICY_TYPES: readonly PolicyType[] = ['identity', 'trust', 'resource', 'boundary', 'scp', 'rcp'];
 const SIZE_KINDS = Object.keys(POLICY_SIZE_LIMITS) as PolicySizeKind[];

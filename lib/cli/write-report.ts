@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync, rmSync, writeSync } from 'node:fs';
 import { SARIF_MAX_RESULTS, sarifResultsLeftOut } from '../audit/report';
 import type { Finding } from '../audit/rules/types';
 import { InputError } from '../util/read-input';
-import type { CliIo } from './program';
+import type { CliIo } from './context';
 
 const BLOCK_CHARS = 1 << 20;
 

@@ -1,7 +1,7 @@
 // Parsing policy documents from objects, JSON text or the URL-encoded strings IAM APIs return, checking
 // them against the grammar and the rules of each policy type, and normalising them for the evaluator.
 import { checkActionPattern, actionMatches } from './action';
-import { scanJson } from '../util/json-scan';
+import { jsonNestingProblem, MAX_JSON_DEPTH, scanJson } from '../util/json-scan';
 import { lineColumn } from '../util/read-input';
 import { formatPath, problem, zodIssuesToProblems, type PathPart } from './problems';
 import {
@@ -102,6 +102,14 @@ export function decodePolicyInput(input: unknown): DecodeResult {
     }
   }
   if (text.trim() === '') return { ok: false, problems: [problem([], 'policy document is empty')] };
+  const nesting = jsonNestingProblem(text);
+  if (nesting) {
+    const { line, column } = lineColumn(text, nesting.offset);
+    return {
+      ok: false,
+      problems: [problem([], `JSON nested more than ${MAX_JSON_DEPTH} levels deep at line ${line}, column ${column}`)],
+    };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
