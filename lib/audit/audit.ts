@@ -96,7 +96,8 @@ export function emptySeverityCounts(): SeverityCounts {
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = {}): AuditResult {
   const started = performance.now();
   const catalog = options.catalog ?? loadCatalog();
-  const config = options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'AuditOptions.config');
+  const config =
+    options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'AuditOptions.config');
   const rules = options.rules ?? defaultRules;
   const now = options.now ?? new Date();
 
@@ -189,7 +190,11 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
 
   const problems: SnapshotProblem[] = [
     ...snapshot.problems,
-    ...invalidPolicies.map((p) => ({ where: p.where, message: `${p.policy}: ${p.message}` })),
+    // Named by file (or account), principal or policy, and JSON path, so nothing is left out unexplained.
+    ...invalidPolicies.map((p) => ({
+      where: `${snapshot.source.location}: ${p.where}`,
+      message: `${p.policy}: ${p.message}`,
+    })),
   ];
 
   return {

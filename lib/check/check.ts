@@ -86,7 +86,8 @@ export function checkStacks(
   location: string,
   options: CheckOptions = {},
 ): CheckResult {
-  const config = options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'CheckOptions.config');
+  const config =
+    options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'CheckOptions.config');
   const now = options.now ?? new Date();
   const { snapshot, managedPolicyLocations } = readTemplates(stacks, { location });
   const audit = auditAccount(snapshot, { config, now, catalog: options.catalog });

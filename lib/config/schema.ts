@@ -67,22 +67,20 @@ export const AgentRoleTrustConfig = z.discriminatedUnion('type', [
     sourceIdentityPatterns: z.array(z.string().min(1)).min(1).optional(),
     requireMfa: z.boolean().default(true),
   }),
-  z
-    .object({
-      type: z.literal('github-actions'),
-      repository: z
-        .string()
-        .regex(/^[^*?]*$/, 'one repository, without wildcards (* or ?)')
-        .regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/, 'OWNER/REPO'),
-      branch: NoWildcard('one branch name').optional(),
-      environment: NoWildcard('one GitHub environment name').optional(),
-      /** OIDC provider ARN; default: token.actions.githubusercontent.com in the role's account. */
-      providerArn: ArnString().optional(),
-    })
-    .refine((trust) => (trust.branch === undefined) !== (trust.environment === undefined), {
-      message: 'set exactly one of branch or environment',
-      path: ['branch'],
-    }),
+  strictObject({
+    type: z.literal('github-actions'),
+    repository: z
+      .string()
+      .regex(/^[^*?]*$/, 'one repository, without wildcards (* or ?)')
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/, 'OWNER/REPO'),
+    branch: NoWildcard('one branch name').optional(),
+    environment: NoWildcard('one GitHub environment name').optional(),
+    /** OIDC provider ARN; default: token.actions.githubusercontent.com in the role's account. */
+    providerArn: ArnString().optional(),
+  }).refine((trust) => (trust.branch === undefined) !== (trust.environment === undefined), {
+    message: 'set exactly one of branch or environment',
+    path: ['branch'],
+  }),
   strictObject({
     type: z.literal('service'),
     service: z

@@ -82,7 +82,9 @@ export function parseGuardrailSpec(input: unknown): GuardrailSpec {
         const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
         if (issue.code === 'unrecognized_keys') {
           const messages = issue.message.split('\n');
-          return issue.keys.map((key, i) => `${path.replace(/^\./, '')}${path ? '.' : ''}${key}: ${messages[i] ?? issue.message}`);
+          return issue.keys.map(
+            (key, i) => `${path.replace(/^\./, '')}${path ? '.' : ''}${key}: ${messages[i] ?? issue.message}`,
+          );
         }
         return [`${path.replace(/^\./, '') || '(root)'}: ${issue.message}`];
       })

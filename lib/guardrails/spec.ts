@@ -69,8 +69,10 @@ export const DEFAULT_SENSITIVE_READS = [
 
 export const AgentSelector = strictObject({
   /** Principal tag set on every agent role; SCPs key the agent layer on `aws:PrincipalTag/<key>`. */
-  principalTag: strictObject({ key: TagKey.default('leash:agent'), value: TagValue.default('true') })
-    .default({ key: 'leash:agent', value: 'true' }),
+  principalTag: strictObject({ key: TagKey.default('leash:agent'), value: TagValue.default('true') }).default({
+    key: 'leash:agent',
+    value: 'true',
+  }),
   /** Service prefixes agents may use at all (the boundary's allow ceiling). */
   allowedServices: z
     .array(z.string().regex(/^[a-z0-9-]+$/, 'a service prefix such as "s3" (lower case, no wildcard)'))

@@ -14,7 +14,8 @@ const ACCOUNT = /^(\d{12}|aws)?$/;
  */
 export function arnProblem(value: string, options: { wildcards?: boolean } = {}): string | undefined {
   const shown = JSON.stringify(value);
-  if (!value.startsWith('arn:')) return `${shown} is not an ARN: expected arn:partition:service:region:account:resource`;
+  if (!value.startsWith('arn:'))
+    return `${shown} is not an ARN: expected arn:partition:service:region:account:resource`;
   const wild = (segment: string) => options.wildcards === true && /[*?]/.test(segment);
   if (!options.wildcards && /[*?]/.test(value.split(':').slice(0, 5).join(':'))) {
     return `${shown} is not an ARN: wildcards (* or ?) are not allowed here`;

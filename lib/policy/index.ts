@@ -49,3 +49,4 @@ export { DEFAULT_SIZE_KIND, validatePolicy, type ValidateOptions } from './valid
 export { wildcardMatch } from './wildcard';
 export { rawStatement } from './raw-statement';
 export { arnProblem } from './arn';
+export { salvagePolicy, type SalvagedPolicy, type UnreadableStatement } from './salvage';

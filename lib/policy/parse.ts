@@ -87,12 +87,20 @@ export function decodePolicyInput(input: unknown): DecodeResult {
   if (typeof input !== 'string') return { ok: true, value: input, problems: [] };
   let text = input;
   const trimmed = input.trim();
-  if (/^%7b/i.test(trimmed)) {
-    try {
-      text = decodeURIComponent(trimmed);
-    } catch {
-      return { ok: false, problems: [problem([], 'looks URL-encoded (starts with %7B) but does not decode')] };
+  const notes: PolicyProblem[] = [];
+  if (/^%(25)*7b/i.test(trimmed)) {
+    // Some exports encode the API's already URL-encoded text once more; read through up to three layers.
+    let layers = 0;
+    text = trimmed;
+    while (/^%(25)*7b/i.test(text) && layers < 3) {
+      try {
+        text = decodeURIComponent(text).trim();
+      } catch {
+        return { ok: false, problems: [problem([], 'looks URL-encoded (starts with %7B) but does not decode')] };
+      }
+      layers++;
     }
+    if (layers > 1) notes.push(problem([], `URL-encoded ${layers} times; read after decoding each layer`, 'warning'));
   } else if (!trimmed.startsWith('{') && trimmed.includes('%')) {
     try {
       const decoded = decodeURIComponent(trimmed);
@@ -119,7 +127,7 @@ export function decodePolicyInput(input: unknown): DecodeResult {
   const problems = scanJson(text).duplicateKeys.map(({ path, key }) =>
     problem([...path, key], `${key} is given more than once in the same object: only the last would count`),
   );
-  return { ok: true, value, problems };
+  return { ok: true, value, problems: [...notes, ...problems] };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -276,6 +284,9 @@ function checkStatement(
 
   for (const key of ['Principal', 'NotPrincipal']) {
     const principal = statement[key];
+    if (Array.isArray(principal) && principal.length > 0 && principal.every((p) => p === '*')) {
+      out.push(problem(at(key), `read as "*" (everyone): IAM expects "${key}": "*" rather than a list`, 'warning'));
+    }
     if (isPlainObject(principal) && Object.keys(principal).length === 0) {
       out.push(problem(at(key), 'must name at least one of AWS, Service, Federated or CanonicalUser'));
     }
@@ -477,7 +488,7 @@ function toArray(value: string | readonly string[] | undefined): readonly string
 
 function normalizePrincipal(principal: PrincipalDocument | undefined): PrincipalMap | undefined {
   if (principal === undefined) return undefined;
-  if (principal === '*') return { AWS: ['*'] };
+  if (principal === '*' || Array.isArray(principal)) return { AWS: ['*'] };
   const map: Record<string, readonly string[]> = {};
   for (const [kind, value] of Object.entries(principal)) {
     if (value !== undefined) map[kind] = toArray(value) ?? [];
