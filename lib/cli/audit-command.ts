@@ -95,7 +95,9 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   const report = reportChunks(reportInput, options.format);
   if (options.format === 'sarif') warnOfSarifLimit(io, 'audit', reportInput.findings);
   if (options.output) {
-    writeReportToFile(options.output, report);
+    writeReportToFile(options.output, report, {
+      inputs: [...(options.input ?? []), ...(options.scp ?? []), ...(options.rcp ?? []), options.config],
+    });
     const findings = results.reduce((n, r) => n + r.findings.filter((f) => !f.suppressed).length, 0);
     io.stderr(`leash audit: wrote ${options.output} (${options.format}): ${findings} finding(s)\n`);
   } else {

@@ -50,7 +50,7 @@ export async function runCheckCommand(
     options.format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, options.format);
   if (options.format === 'sarif') warnOfSarifLimit(context.io, 'check', input.findings);
   if (options.output) {
-    writeReportToFile(options.output, report);
+    writeReportToFile(options.output, report, { inputs: [...inputs, ...(options.baseline ?? []), options.config] });
     const open = result.findings.filter((finding) => !finding.suppressed).length;
     context.io.stderr(
       `leash check: wrote ${options.output} (${options.format}): ${result.stacks.length} template(s), ${open} finding(s)\n`,
