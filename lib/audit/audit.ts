@@ -35,6 +35,8 @@ export interface AuditOptions {
    * cross accounts. @default one built over this snapshot, on first use
    */
   readonly graph?: AccessGraph;
+  /** Called before each rule runs (progress on a terminal). @default none */
+  readonly onProgress?: (done: number, total: number, ruleId: string) => void;
 }
 
 export type SeverityCounts = Record<Severity, number>;
@@ -142,7 +144,10 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
   const invalidPolicies = whole.account.invalidPolicies;
   const batch = Math.max(1, options.principalBatch ?? Number.POSITIVE_INFINITY);
   const batched = snapshot.principals.length > batch;
-  for (const rule of rules) if (!batched || rule.scope !== 'principal') run(rule, whole);
+  rules.forEach((rule, index) => {
+    options.onProgress?.(index, rules.length, rule.meta.id);
+    if (!batched || rule.scope !== 'principal') run(rule, whole);
+  });
   if (batched) {
     // The evaluator remembers decisions per compiled principal; compiling the account again per batch of
     // principals (groups always included: users need their policies) keeps memory bounded on big accounts.

@@ -1,6 +1,7 @@
 // Reads one CloudFormation template (JSON, or YAML with the short-form intrinsic tags) and finds where a
 // logical id is written in it, so findings can point at a line.
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { wrongKindHint } from '../util/file-kind';
 import { InputError, lineColumn, parseJsonText, readTextFile } from '../util/read-input';
 
 /** A parsed template and the text it came from. */
@@ -75,7 +76,9 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
   const template = value as Record<string, unknown>;
   const resources = template.Resources;
   if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
-    throw new InputError(`${file}: Resources: expected an object of resources`);
+    throw new InputError(
+      `${file}: Resources: expected an object of resources${wrongKindHint(value, file, ['cloudformation-template'])}`,
+    );
   }
   for (const [logicalId, resource] of Object.entries(resources as Record<string, unknown>)) {
     // Fn::ForEach (AWS::LanguageExtensions) makes resources only CloudFormation's transform can name;

@@ -10,7 +10,11 @@ import type { ApprovalVerification } from '../check/review-rules';
 import { checkSarifChunks } from '../check/sarif-regions';
 import { loadConfigFile } from '../config/load';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
-import type { CliContext } from './context';
+import { refuseOutputThatIsInput } from './atomic-file';
+import { note, type CliContext } from './context';
+import { refuseDuplicates } from './usage';
+import { InputError } from '../util/read-input';
+import { summaryChunks } from '../audit/report/summary';
 import { toolVersion } from './version';
 import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
 
@@ -22,6 +26,7 @@ export interface CheckCommandOptions {
   readonly failOn: Severity | 'none';
   readonly verifyApprovals?: 'github';
   readonly changeSet?: string[];
+  readonly summary?: boolean;
 }
 
 export async function runCheckCommand(
@@ -30,7 +35,22 @@ export async function runCheckCommand(
   context: CliContext,
   env: GitHubEnvironment = process.env,
 ): Promise<void> {
+  refuseDuplicates(inputs, 'template');
+  refuseDuplicates(options.baseline ?? [], '--baseline');
+  refuseDuplicates(options.changeSet ?? [], '--change-set');
+  if (options.summary && options.format !== 'table') {
+    throw new InputError(
+      `--summary: only with --format table (a ${options.format} report is for tools; it is always whole)`,
+    );
+  }
   const config = loadConfigFile(options.config);
+  if (options.output) {
+    refuseOutputThatIsInput(
+      options.output,
+      [...inputs, ...(options.baseline ?? []), ...(options.changeSet ?? []), options.config],
+      '--output',
+    );
+  }
   let verification: ApprovalVerification | undefined;
   if (options.verifyApprovals === 'github') {
     const approvers = config.suppressions.flatMap((suppression) => suppression.approvedBy);
@@ -47,12 +67,19 @@ export async function runCheckCommand(
   );
   const input = checkReportInput(result, { name: 'leash check', version: toolVersion() });
   const report =
-    options.format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, options.format);
+    options.format === 'sarif'
+      ? checkSarifChunks(input, result.stacks)
+      : options.summary
+        ? summaryChunks(input)
+        : reportChunks(input, options.format);
   if (options.format === 'sarif') warnOfSarifLimit(context.io, 'check', input.findings);
   if (options.output) {
-    writeReportToFile(options.output, report, { inputs: [...inputs, ...(options.baseline ?? []), options.config] });
+    writeReportToFile(options.output, report, {
+      inputs: [...inputs, ...(options.baseline ?? []), ...(options.changeSet ?? []), options.config],
+    });
     const open = result.findings.filter((finding) => !finding.suppressed).length;
-    context.io.stderr(
+    note(
+      context,
       `leash check: wrote ${options.output} (${options.format}): ${result.stacks.length} template(s), ${open} finding(s)\n`,
     );
   } else {
@@ -81,7 +108,8 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
     )
     .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--output <file>', 'write the report to a file instead of stdout (atomically; never over an input)')
+    .option('--summary', 'table format: counts by severity and rule and the worst resources, not every finding')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
         .choices([...SEVERITIES, 'none'])

@@ -10,12 +10,18 @@ import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
 import { registerValidateCommand } from './validate-command';
 import { processIo, type CliContext, type CliIo } from './context';
+import { toolVersion } from './version';
 
 export { memoryIo, processIo, type CliContext, type CliIo } from './context';
 
 export function buildProgram(context: CliContext): Command {
   const program = new Command('leash')
     .description('Keep AI agents, pipelines and people from deleting or recreating production AWS resources.')
+    .version(toolVersion(), '--version', 'print the version of leash')
+    .option('--quiet', 'no notes on stderr (what was written, progress); errors are still printed')
+    .hook('preAction', (command) => {
+      if (command.opts().quiet) context.quiet = true;
+    })
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({

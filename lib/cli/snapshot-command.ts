@@ -12,7 +12,7 @@ import { AccountSnapshot, OrganizationSnapshot } from '../audit/sources/snapshot
 import { EXIT_FINDINGS } from './exit-codes';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
 import { writeFileAtomically } from './atomic-file';
-import type { CliContext } from './context';
+import { note, type CliContext } from './context';
 
 export interface SnapshotCommandOptions {
   readonly out: string;
@@ -83,7 +83,8 @@ export async function runSnapshot(options: SnapshotCommandOptions, context: CliC
   const document = snapshotDocument(input);
   writeFileAtomically(options.out, [`${JSON.stringify(document, null, 2)}\n`]);
   const principals = input.accounts.reduce((sum, account) => sum + account.principals.length, 0);
-  io.stderr(
+  note(
+    context,
     `leash snapshot: wrote ${options.out}: ${input.accounts.length} account(s), ${principals} principals` +
       (input.notAudited.length > 0 ? `, ${input.notAudited.length} not readable` : '') +
       '\n',
