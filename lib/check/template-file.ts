@@ -177,7 +177,8 @@ function toTemplateValue(context: YamlContext, node: unknown): unknown {
       context.expanding.delete(target);
     }
   }
-  if (context.depth >= MAX_JSON_DEPTH) throw yamlLimit(context, node, `YAML nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (context.depth >= MAX_JSON_DEPTH)
+    throw yamlLimit(context, node, `YAML nested more than ${MAX_JSON_DEPTH} levels deep`);
   context.depth++;
   try {
     return toTemplateNode(context, node);

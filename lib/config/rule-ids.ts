@@ -1,12 +1,21 @@
-// The rule ids a suppression may name: every rule of the audit pack, and the change gate of `leash check`.
+// The rule ids a suppression may name: every rule of the audit pack, and the rules of `leash check`'s gate.
 import { defaultRules } from '../audit/rules';
 
-/** The id of `leash check`'s change gate (lib/check/change-gate.ts, kept out of here for start-up cost). */
-export const CHANGE_GATE_RULE_ID = 'destructive-change';
+/**
+ * The ids of `leash check`'s gate rules (lib/check: change gate, what a template cannot show, custom
+ * resources that delete, data-destroying settings), by value: lib/check loads the CloudFormation diff
+ * engine, which `cdk synth` and the other commands should not pay for. A test keeps them equal.
+ */
+export const CHECK_RULE_IDS: readonly string[] = [
+  'destructive-change',
+  'change-not-visible',
+  'custom-resource-deletes',
+  'data-destroying-setting',
+];
 
 let ids: string[] | undefined;
 
 export function knownRuleIds(): readonly string[] {
-  ids ??= [...defaultRules.map((rule) => rule.meta.id), CHANGE_GATE_RULE_ID];
+  ids ??= [...defaultRules.map((rule) => rule.meta.id), ...CHECK_RULE_IDS];
   return ids;
 }

@@ -4,9 +4,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRules } from '../../lib/audit/rules';
-import { DESTRUCTIVE_CHANGE_RULE } from '../../lib/check/change-gate';
+import { DESTRUCTIVE_CHANGE_RULE, NOT_VISIBLE_RULE } from '../../lib/check/change-gate';
+import { CUSTOM_RESOURCE_RULE } from '../../lib/check/custom-resources';
+import { DATA_SETTING_RULE } from '../../lib/check/data-settings';
 import { loadConfigFile } from '../../lib/config/load';
-import { CHANGE_GATE_RULE_ID, knownRuleIds } from '../../lib/config/rule-ids';
+import { CHECK_RULE_IDS, knownRuleIds } from '../../lib/config/rule-ids';
 import { LeashConfig } from '../../lib/config/schema';
 import { generateGuardrails, GuardrailSpec, GuardrailSpecError } from '../../lib/guardrails';
 import { InputError } from '../../lib/util/read-input';
@@ -96,11 +98,10 @@ describe('leash.config.json is strict', () => {
     expect(loadConfigFile(file).suppressions[0].ruleId).toBe('*');
   });
 
-  it('knows every rule id of the audit pack and the change gate', () => {
-    expect(CHANGE_GATE_RULE_ID).toBe(DESTRUCTIVE_CHANGE_RULE.id);
-    expect([...knownRuleIds()].sort()).toEqual(
-      [...defaultRules.map((r) => r.meta.id), DESTRUCTIVE_CHANGE_RULE.id].sort(),
-    );
+  it('knows every rule id of the audit pack and of the check gate', () => {
+    const gate = [DESTRUCTIVE_CHANGE_RULE, NOT_VISIBLE_RULE, CUSTOM_RESOURCE_RULE, DATA_SETTING_RULE].map((r) => r.id);
+    expect([...CHECK_RULE_IDS].sort()).toEqual([...gate].sort());
+    expect([...knownRuleIds()].sort()).toEqual([...defaultRules.map((r) => r.meta.id), ...gate].sort());
   });
 });
 
