@@ -212,8 +212,7 @@ if (require.main === module) {
   );
   const results = runEvaluateBench({
     // dist/bench -> the vendored Cloudsplaining example in test/fixtures
-    input:
-      argument('input') ?? join(__dirname, '..', '..', 'test', 'fixtures', 'cloudsplaining', 'example-authz.json'),
+    input: argument('input') ?? join(__dirname, '..', '..', 'test', 'fixtures', 'cloudsplaining', 'example-authz.json'),
     roles: Number(argument('roles') ?? 10_000),
     actions: argument('actions') === 'destructive' ? 'destructive' : 'all',
   });
