@@ -211,9 +211,8 @@ if (require.main === module) {
       .join(' ')}`,
   );
   const results = runEvaluateBench({
-    // dist/bench -> the shared/ folder beside the project
-    input:
-      argument('input') ?? join(__dirname, '..', '..', '..', 'shared', 'data', 'cloudsplaining-example-authz.json'),
+    // dist/bench -> the vendored Cloudsplaining example in test/fixtures
+    input: argument('input') ?? join(__dirname, '..', '..', 'test', 'fixtures', 'cloudsplaining', 'example-authz.json'),
     roles: Number(argument('roles') ?? 10_000),
     actions: argument('actions') === 'destructive' ? 'destructive' : 'all',
   });

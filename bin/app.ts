@@ -3,10 +3,11 @@
 // the organization stack and the per-account agent stacks. Configuration errors name file and JSON path.
 import { existsSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
-import { LeashConfig } from '../lib/config/schema';
+import { loadConfigFile } from '../lib/config/load';
+import type { LeashConfig } from '../lib/config/schema';
 import { defineLeashStacks, type LeashStacks } from '../lib/constructs/leash-app';
 import { GuardrailSpecError } from '../lib/guardrails';
-import { formatZodIssues, InputError, readJsonFile } from '../lib/util/read-input';
+import { InputError } from '../lib/util/read-input';
 
 export const DEFAULT_CONFIG_FILE = 'leash.config.json';
 export const EXAMPLE_CONFIG_FILE = 'leash.config.example.json';
@@ -42,11 +43,9 @@ export function chooseConfigFile(
   );
 }
 
-/** Read and validate a config file; every problem names the file and the JSON path. */
+/** Read and validate a config file the way every `leash` command does (unknown keys are errors). */
 export function loadAppConfig(file: string): LeashConfig {
-  const parsed = LeashConfig.safeParse(readJsonFile(file));
-  if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
-  return parsed.data;
+  return loadConfigFile(file);
 }
 
 /** Define the stacks on `app` from the config the app's context and environment point at. */

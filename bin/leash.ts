@@ -1,12 +1,23 @@
 #!/usr/bin/env node
 // Entry point of the `leash` CLI.
 import { runCli } from '../lib/cli/program';
+import { EXIT_PIPE_CLOSED } from '../lib/cli/exit-codes';
+
+// `leash audit | head`: once the reader is gone there is nobody to tell, so stop quietly with the status a
+// process ended by SIGPIPE has (128 + 13), as `yes | head` does, instead of a stack trace and exit 1.
+const onStreamError = (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(EXIT_PIPE_CLOSED);
+  throw err;
+};
+process.stdout.on('error', onStreamError);
+process.stderr.on('error', onStreamError);
 
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
+    if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') process.exit(EXIT_PIPE_CLOSED);
     process.stderr.write(`leash: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exitCode = 70;
   },

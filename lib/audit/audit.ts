@@ -2,13 +2,14 @@
 // account → findings. No I/O; the caller loads the snapshot, the config and prints the result.
 import { loadCatalog } from '../catalog';
 import type { Catalog } from '../catalog/types';
+import { parseConfig } from '../config/parse';
 import { LeashConfig, type Suppression } from '../config/schema';
 import { compileAccount } from './evaluate';
 import type { CompiledAccount } from './evaluate/types';
 import { buildAccessGraph, type AccessGraph } from './graph';
 import { defaultRules } from './rules';
 import { createAccountAnalysis } from './rules/support/analysis';
-import { wildcardMatch } from './rules/support/wildcard';
+import { wildcardMatch } from '../policy/wildcard';
 import { SEVERITIES, type Finding, type RuleFinding, type Severity } from './findings';
 import type { Rule, RuleContext, RuleMeta } from './rules/types';
 import type { AccountSnapshot, SnapshotProblem } from './sources/snapshot';
@@ -34,6 +35,8 @@ export interface AuditOptions {
    * cross accounts. @default one built over this snapshot, on first use
    */
   readonly graph?: AccessGraph;
+  /** Called before each rule runs (progress on a terminal). @default none */
+  readonly onProgress?: (done: number, total: number, ruleId: string) => void;
 }
 
 export type SeverityCounts = Record<Severity, number>;
@@ -95,7 +98,8 @@ export function emptySeverityCounts(): SeverityCounts {
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = {}): AuditResult {
   const started = performance.now();
   const catalog = options.catalog ?? loadCatalog();
-  const config = options.config ?? LeashConfig.parse({});
+  const config =
+    options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'AuditOptions.config');
   const rules = options.rules ?? defaultRules;
   const now = options.now ?? new Date();
 
@@ -140,7 +144,10 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
   const invalidPolicies = whole.account.invalidPolicies;
   const batch = Math.max(1, options.principalBatch ?? Number.POSITIVE_INFINITY);
   const batched = snapshot.principals.length > batch;
-  for (const rule of rules) if (!batched || rule.scope !== 'principal') run(rule, whole);
+  rules.forEach((rule, index) => {
+    options.onProgress?.(index, rules.length, rule.meta.id);
+    if (!batched || rule.scope !== 'principal') run(rule, whole);
+  });
   if (batched) {
     // The evaluator remembers decisions per compiled principal; compiling the account again per batch of
     // principals (groups always included: users need their policies) keeps memory bounded on big accounts.
@@ -188,7 +195,11 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
 
   const problems: SnapshotProblem[] = [
     ...snapshot.problems,
-    ...invalidPolicies.map((p) => ({ where: p.where, message: `${p.policy}: ${p.message}` })),
+    // Named by file (or account), principal or policy, and JSON path, so nothing is left out unexplained.
+    ...invalidPolicies.map((p) => ({
+      where: `${snapshot.source.location}: ${p.where}`,
+      message: `${p.policy}: ${p.message}`,
+    })),
   ];
 
   return {

@@ -1,7 +1,7 @@
 // The two-person rule for destructive changes: a suppression only lets a deletion or replacement through
 // when it is unexpired, names the very change (its hash), and is approved by two distinct people, verified
 // against the pull request's reviews when asked to. Every refusal says why, in the finding itself.
-import { wildcardMatch } from '../audit/rules/support/wildcard';
+import { wildcardMatch } from '../policy/wildcard';
 import type { Finding } from '../audit/rules/types';
 import type { Suppression } from '../config/schema';
 import { verifyApprovers, type ApprovalVerification } from './review-rules';

@@ -7,6 +7,7 @@ import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
 import { readTemplates } from '../audit/sources/templates';
 import type { SourceLocation } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
+import { parseConfig } from '../config/parse';
 import { LeashConfig } from '../config/schema';
 import { loadCatalog } from '../catalog';
 import { applyChangeSuppressions, coversChange } from './approvals';
@@ -85,7 +86,8 @@ export function checkStacks(
   location: string,
   options: CheckOptions = {},
 ): CheckResult {
-  const config = options.config ?? LeashConfig.parse({});
+  const config =
+    options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'CheckOptions.config');
   const now = options.now ?? new Date();
   const { snapshot, managedPolicyLocations } = readTemplates(stacks, { location });
   const audit = auditAccount(snapshot, { config, now, catalog: options.catalog });

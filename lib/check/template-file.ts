@@ -1,6 +1,8 @@
 // Reads one CloudFormation template (JSON, or YAML with the short-form intrinsic tags) and finds where a
 // logical id is written in it, so findings can point at a line.
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { wrongKindHint } from '../util/file-kind';
+import { MAX_JSON_DEPTH } from '../util/json-scan';
 import { InputError, lineColumn, parseJsonText, readTextFile } from '../util/read-input';
 
 /** A parsed template and the text it came from. */
@@ -75,7 +77,9 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
   const template = value as Record<string, unknown>;
   const resources = template.Resources;
   if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
-    throw new InputError(`${file}: Resources: expected an object of resources`);
+    throw new InputError(
+      `${file}: Resources: expected an object of resources${wrongKindHint(value, file, ['cloudformation-template'])}`,
+    );
   }
   for (const [logicalId, resource] of Object.entries(resources as Record<string, unknown>)) {
     // Fn::ForEach (AWS::LanguageExtensions) makes resources only CloudFormation's transform can name;
@@ -112,26 +116,78 @@ function findForEach(value: unknown, path: string, depth = 0): string | undefine
 }
 
 function parseYamlTemplate(text: string, file: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  } catch (err) {
+    // The YAML parser recurses per nesting level: text nested thousands deep overflows its stack.
+    if (err instanceof RangeError) throw new InputError(`${file}: YAML nested too deeply to read`);
+    throw err;
+  }
   if (doc.errors.length > 0) {
     const first = doc.errors[0];
     const { line, column } = lineColumn(text, first.pos[0]);
     const where = `${file}:${line}:${column}`;
     throw new InputError(`${where}: invalid YAML: ${first.message.split('\n')[0]}`);
   }
-  return toTemplateValue({ doc, text, file }, doc.contents);
+  const context: YamlContext = { doc, text, file, aliases: 0, values: 0, depth: 0, expanding: new Set() };
+  return toTemplateValue(context, doc.contents);
 }
+
+/**
+ * Limits on what aliases may expand to: a template has no use for more, and "billion laughs" (aliases of
+ * aliases) would otherwise take minutes and gigabytes. Values: at least 1,000,000, or 20 per character.
+ */
+export const MAX_YAML_ALIASES = 1000;
+const maxYamlValues = (text: string) => Math.max(1_000_000, text.length * 20);
 
 interface YamlContext {
   readonly doc: Document;
   readonly text: string;
   readonly file: string;
+  aliases: number;
+  values: number;
+  depth: number;
+  /** Nodes being expanded through an alias: one met again refers to itself. */
+  readonly expanding: Set<unknown>;
+}
+
+function yamlLimit(context: YamlContext, node: unknown, message: string): InputError {
+  const { line, column } = lineColumn(context.text, (node as Node)?.range?.[0] ?? 0);
+  return new InputError(`${context.file}:${line}:${column}: ${message}`);
 }
 
 /** Converts YAML nodes to the JSON form of the template, expanding short tags to their long form. */
 function toTemplateValue(context: YamlContext, node: unknown): unknown {
   if (node === null || node === undefined) return null;
-  if (isAlias(node)) return toTemplateValue(context, node.resolve(context.doc));
+  if (++context.values > maxYamlValues(context.text)) {
+    throw yamlLimit(context, node, `YAML aliases expand to more than ${maxYamlValues(context.text)} values`);
+  }
+  if (isAlias(node)) {
+    if (++context.aliases > MAX_YAML_ALIASES) {
+      throw yamlLimit(context, node, `more than ${MAX_YAML_ALIASES} YAML aliases`);
+    }
+    const target = node.resolve(context.doc);
+    if (target === undefined) throw yamlLimit(context, node, `YAML alias *${node.source} refers to no anchor`);
+    if (context.expanding.has(target)) throw yamlLimit(context, node, `YAML alias *${node.source} refers to itself`);
+    context.expanding.add(target);
+    try {
+      return toTemplateValue(context, target);
+    } finally {
+      context.expanding.delete(target);
+    }
+  }
+  if (context.depth >= MAX_JSON_DEPTH)
+    throw yamlLimit(context, node, `YAML nested more than ${MAX_JSON_DEPTH} levels deep`);
+  context.depth++;
+  try {
+    return toTemplateNode(context, node);
+  } finally {
+    context.depth--;
+  }
+}
+
+function toTemplateNode(context: YamlContext, node: unknown): unknown {
   const tag = (node as Node).tag;
   const intrinsic = tag && tag.startsWith('!') ? SHORT_TAGS[tag] : undefined;
   if (tag && tag.startsWith('!') && !tag.startsWith('tag:') && !intrinsic) {

@@ -1,20 +1,23 @@
 // `leash audit`: who can delete or recreate production, who can escalate, which guardrails leak. Reads saved
 // inputs (--input) or the live account / organization, runs the rule pack, prints or writes one report.
-import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { auditAccount, type AuditResult } from '../audit/audit';
 import { auditReportInput, REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
+import { summaryChunks } from '../audit/report/summary';
 import { severityRank } from '../audit/report/common';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
 import { type AuditInput, loadAuditInput } from '../audit/sources';
 import { errorMessage } from '../audit/sources/aws-clients';
 import { LiveAuditInterrupted } from '../audit/sources/live-input';
 import { loadCatalog } from '../catalog';
-import { LeashConfig } from '../config/schema';
-import { formatZodIssues, InputError, readJsonFile } from '../util/read-input';
+import { loadConfigFile } from '../config/load';
+import { InputError } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
-import type { CliContext } from './program';
+import { refuseOutputThatIsInput } from './atomic-file';
+import { note, type CliContext } from './context';
+import { refuseDuplicates, refuseFlags } from './usage';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
+import { toolVersion } from './version';
 import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
 
 export interface AuditCommandOptions {
@@ -30,30 +33,7 @@ export interface AuditCommandOptions {
   readonly format: ReportFormat;
   readonly output?: string;
   readonly failOn: Severity | 'none';
-}
-
-/** Read and validate leash.config.json; errors name the file and the JSON path. */
-export function loadConfigFile(file: string | undefined): LeashConfig {
-  if (!file) return LeashConfig.parse({});
-  const parsed = LeashConfig.safeParse(readJsonFile(file));
-  if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
-  return parsed.data;
-}
-
-function toolVersion(): string {
-  // dist/lib/cli → package.json two or three levels up, depending on whether we run from dist or sources.
-  for (const candidate of [
-    join(__dirname, '..', '..', 'package.json'),
-    join(__dirname, '..', '..', '..', 'package.json'),
-  ]) {
-    try {
-      const manifest = readJsonFile(candidate) as { name?: unknown; version?: unknown };
-      if (manifest.name === 'agent-leash' && typeof manifest.version === 'string') return manifest.version;
-    } catch {
-      // try the next location
-    }
-  }
-  return '0.0.0';
+  readonly summary?: boolean;
 }
 
 function positiveInteger(value: string): number {
@@ -73,10 +53,47 @@ export function auditExitCode(results: readonly AuditResult[], input: AuditInput
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/** Usage errors (exit 2) before any work: flags that would be silently ignored, an input given twice. */
+export function checkAuditUsage(options: AuditCommandOptions): void {
+  if (options.input && options.input.length > 0) {
+    refuseFlags(
+      options as unknown as Record<string, unknown>,
+      [
+        ['org', '--org'],
+        ['profile', '--profile'],
+        ['region', '--region'],
+        ['roleName', '--role-name'],
+        ['concurrency', '--concurrency'],
+      ],
+      'only for a live audit; with --input the files are audited (leave these out, or drop --input)',
+    );
+    refuseDuplicates(options.input, '--input');
+  } else if (options.roleName !== undefined && !options.org) {
+    throw new InputError('--role-name: only with --org (the role assumed in each member account)');
+  } else if (options.concurrency !== undefined && !options.org) {
+    throw new InputError('--concurrency: only with --org (member accounts read at the same time)');
+  }
+  refuseDuplicates(options.scp ?? [], '--scp');
+  refuseDuplicates(options.rcp ?? [], '--rcp');
+  if (options.summary && options.format !== 'table') {
+    throw new InputError(
+      `--summary: only with --format table (a ${options.format} report is for tools; it is always whole)`,
+    );
+  }
+}
+
 export async function runAudit(options: AuditCommandOptions, context: CliContext): Promise<void> {
   const { io } = context;
+  checkAuditUsage(options);
   const config = loadConfigFile(options.config);
-  const progress = progressBar(io, 'accounts');
+  if (options.output) {
+    refuseOutputThatIsInput(
+      options.output,
+      [...(options.input ?? []), ...(options.scp ?? []), ...(options.rcp ?? []), options.config],
+      '--output',
+    );
+  }
+  const progress = progressBar(context.quiet ? { ...io, interactive: false } : io, 'accounts');
   const live = !options.input || options.input.length === 0;
   const interrupt = live ? interruptOnSigint(io, 'audit', () => progress.finish()) : undefined;
   let input: AuditInput;
@@ -111,17 +128,30 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   }
   const catalog = loadCatalog();
   const now = new Date();
-  const results = input.accounts.map((snapshot) => auditAccount(snapshot, { catalog, config, now }));
+  // Progress while analysing too (on a terminal): by account, and by rule within an account.
+  const analysing = progressBar(context.quiet ? { ...io, interactive: false } : io, 'analysing');
+  const results = input.accounts.map((snapshot, index) =>
+    auditAccount(snapshot, {
+      catalog,
+      config,
+      now,
+      onProgress: (done, total, rule) =>
+        analysing.update(index * total + done, input.accounts.length * total, `${snapshot.accountId} ${rule}`),
+    }),
+  );
+  analysing.finish();
   const reportInput = auditReportInput(results, {
     tool: { name: 'leash audit', version: toolVersion() },
     notAudited: input.notAudited,
   });
-  const report = reportChunks(reportInput, options.format);
+  const report = options.summary ? summaryChunks(reportInput) : reportChunks(reportInput, options.format);
   if (options.format === 'sarif') warnOfSarifLimit(io, 'audit', reportInput.findings);
   if (options.output) {
-    writeReportToFile(options.output, report);
+    writeReportToFile(options.output, report, {
+      inputs: [...(options.input ?? []), ...(options.scp ?? []), ...(options.rcp ?? []), options.config],
+    });
     const findings = results.reduce((n, r) => n + r.findings.filter((f) => !f.suppressed).length, 0);
-    io.stderr(`leash audit: wrote ${options.output} (${options.format}): ${findings} finding(s)\n`);
+    note(context, `leash audit: wrote ${options.output} (${options.format}): ${findings} finding(s)\n`);
   } else {
     writeReportToStdout(io, report);
   }
@@ -150,7 +180,8 @@ export function registerAuditCommand(program: Command, context: CliContext): voi
     .option('--concurrency <n>', 'live --org: member accounts read at the same time', positiveInteger)
     .option('--config <file>', 'leash.config.json (production tags, exemptions, suppressions)')
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--output <file>', 'write the report to a file instead of stdout (atomically; never over an input)')
+    .option('--summary', 'table format: counts by severity and rule and the worst principals, not every finding')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
         .choices([...SEVERITIES, 'none'])

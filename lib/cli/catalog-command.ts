@@ -10,7 +10,7 @@ import {
   type TagSupport,
 } from '../catalog';
 import { InputError } from '../util/read-input';
-import type { CliContext } from './program';
+import type { CliContext } from './context';
 import { editDistance } from '../util/edit-distance';
 
 const TAG_SUPPORTS: readonly TagSupport[] = ['action', 'resource-type', 'none'];

@@ -1,6 +1,5 @@
 // `leash check`: the CI gate on what `cdk synth` produces. Runs the audit rules on the IAM in the templates
 // and, with --baseline, fails on deletions or replacements of stateful or production resources.
-import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
@@ -9,10 +8,14 @@ import { checkReportInput, failsAt, runCheck } from '../check/check';
 import { verifyWithGitHub, type GitHubEnvironment } from '../check/github-reviews';
 import type { ApprovalVerification } from '../check/review-rules';
 import { checkSarifChunks } from '../check/sarif-regions';
-import { readJsonFile } from '../util/read-input';
-import { loadConfigFile } from './audit-command';
+import { loadConfigFile } from '../config/load';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
-import type { CliContext } from './program';
+import { refuseOutputThatIsInput } from './atomic-file';
+import { note, type CliContext } from './context';
+import { refuseDuplicates } from './usage';
+import { InputError } from '../util/read-input';
+import { summaryChunks } from '../audit/report/summary';
+import { toolVersion } from './version';
 import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
 
 export interface CheckCommandOptions {
@@ -23,6 +26,7 @@ export interface CheckCommandOptions {
   readonly failOn: Severity | 'none';
   readonly verifyApprovals?: 'github';
   readonly changeSet?: string[];
+  readonly summary?: boolean;
 }
 
 export async function runCheckCommand(
@@ -31,7 +35,22 @@ export async function runCheckCommand(
   context: CliContext,
   env: GitHubEnvironment = process.env,
 ): Promise<void> {
+  refuseDuplicates(inputs, 'template');
+  refuseDuplicates(options.baseline ?? [], '--baseline');
+  refuseDuplicates(options.changeSet ?? [], '--change-set');
+  if (options.summary && options.format !== 'table') {
+    throw new InputError(
+      `--summary: only with --format table (a ${options.format} report is for tools; it is always whole)`,
+    );
+  }
   const config = loadConfigFile(options.config);
+  if (options.output) {
+    refuseOutputThatIsInput(
+      options.output,
+      [...inputs, ...(options.baseline ?? []), ...(options.changeSet ?? []), options.config],
+      '--output',
+    );
+  }
   let verification: ApprovalVerification | undefined;
   if (options.verifyApprovals === 'github') {
     const approvers = config.suppressions.flatMap((suppression) => suppression.approvedBy);
@@ -46,33 +65,27 @@ export async function runCheckCommand(
     { config, catalog: loadCatalog(), now: new Date(), verification },
     options.changeSet ?? [],
   );
-  const input = checkReportInput(result, { name: 'leash check', version: packageVersion() });
+  const input = checkReportInput(result, { name: 'leash check', version: toolVersion() });
   const report =
-    options.format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, options.format);
+    options.format === 'sarif'
+      ? checkSarifChunks(input, result.stacks)
+      : options.summary
+        ? summaryChunks(input)
+        : reportChunks(input, options.format);
   if (options.format === 'sarif') warnOfSarifLimit(context.io, 'check', input.findings);
   if (options.output) {
-    writeReportToFile(options.output, report);
+    writeReportToFile(options.output, report, {
+      inputs: [...inputs, ...(options.baseline ?? []), ...(options.changeSet ?? []), options.config],
+    });
     const open = result.findings.filter((finding) => !finding.suppressed).length;
-    context.io.stderr(
+    note(
+      context,
       `leash check: wrote ${options.output} (${options.format}): ${result.stacks.length} template(s), ${open} finding(s)\n`,
     );
   } else {
     writeReportToStdout(context.io, report);
   }
   context.exitCode = options.failOn !== 'none' && failsAt(result.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
-}
-
-function packageVersion(): string {
-  // Sources run from lib/cli, the build from dist/lib/cli: package.json is two or three levels up.
-  for (const file of [join(__dirname, '..', '..', 'package.json'), join(__dirname, '..', '..', '..', 'package.json')]) {
-    try {
-      const manifest = readJsonFile(file) as { name?: unknown; version?: unknown };
-      if (manifest.name === 'agent-leash' && typeof manifest.version === 'string') return manifest.version;
-    } catch {
-      // not here; try the next
-    }
-  }
-  return '0.0.0';
 }
 
 export function registerCheckCommand(program: Command, context: CliContext): void {
@@ -95,7 +108,8 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
     )
     .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
     .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--output <file>', 'write the report to a file instead of stdout (atomically; never over an input)')
+    .option('--summary', 'table format: counts by severity and rule and the worst resources, not every finding')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
         .choices([...SEVERITIES, 'none'])

@@ -7,9 +7,11 @@ import type { ActionDecision, CompiledPrincipal, RequestContext, StatementRef } 
 import { loadAuditInput } from '../audit/sources';
 import { loadCatalog } from '../catalog';
 import type { Catalog, CatalogAction } from '../catalog/types';
+import { arnProblem } from '../policy/arn';
 import { InputError } from '../util/read-input';
+import { refuseDuplicates } from './usage';
 import { EXIT_OK } from './exit-codes';
-import type { CliContext } from './program';
+import type { CliContext } from './context';
 import { editDistance } from '../util/edit-distance';
 
 export interface ExplainCommandOptions {
@@ -159,6 +161,14 @@ export async function runExplain(
   options: ExplainCommandOptions,
   context: CliContext,
 ): Promise<void> {
+  for (const [flag, arn] of [
+    ['principal', principalArn],
+    ['--resource-arn', options.resourceArn],
+  ] as const) {
+    const why = arn === undefined ? undefined : arnProblem(arn);
+    if (why) throw new InputError(`${flag}: ${why}`);
+  }
+  refuseDuplicates(options.input, '--input');
   const catalog = loadCatalog();
   const action = findAction(catalog, actionName);
   const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });

@@ -1,7 +1,5 @@
 // `leash generate`: write the agent boundary, the SCPs, the RCPs and the coverage report for a guardrail
 // spec (leash.config.json `guardrails`, or the documented defaults) into a directory.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
   generateGuardrails,
@@ -12,8 +10,9 @@ import {
   type GeneratedGuardrails,
 } from '../guardrails';
 import { InputError } from '../util/read-input';
-import { loadConfigFile } from './audit-command';
-import type { CliContext } from './program';
+import { loadConfigFile } from '../config/load';
+import type { CliContext } from './context';
+import { OWNED_FILE_NAMES, replaceGeneratedSet } from './generated-set';
 
 export interface GenerateCommandOptions {
   readonly config?: string;
@@ -34,21 +33,6 @@ export function guardrailFiles(generated: GeneratedGuardrails): Map<string, stri
   return files;
 }
 
-const NUMBERED_POLICY = /^(scp|rcp)-\d+\.json$/;
-
-function writeGuardrailFiles(out: string, files: Map<string, string>): void {
-  try {
-    mkdirSync(out, { recursive: true });
-    // A previous run may have needed more SCPs or RCPs; stale numbered files would be deployed by mistake.
-    for (const name of readdirSync(out)) {
-      if (NUMBERED_POLICY.test(name) && !files.has(name)) rmSync(join(out, name));
-    }
-    for (const [name, text] of files) writeFileSync(join(out, name), text);
-  } catch (err) {
-    throw new InputError(`${out}: cannot write the guardrail files: ${(err as Error).message}`);
-  }
-}
-
 export function runGenerate(options: GenerateCommandOptions, context: CliContext): void {
   const config = loadConfigFile(options.config);
   let generated: GeneratedGuardrails;
@@ -62,7 +46,7 @@ export function runGenerate(options: GenerateCommandOptions, context: CliContext
     throw err;
   }
   const files = guardrailFiles(generated);
-  writeGuardrailFiles(options.out, files);
+  replaceGeneratedSet(options.out, files, [options.config]);
   context.io.stdout(renderCoverage(generated.coverage, options.format));
   if (options.format === 'table') {
     context.io.stdout(`Wrote ${[...files.keys()].join(', ')} to ${options.out}\n`);
@@ -78,7 +62,7 @@ export function registerGenerateCommand(program: Command, context: CliContext): 
     .option('--config <file>', 'leash.config.json (default: the documented defaults)')
     .option(
       '--out <dir>',
-      'directory for boundary.json, scp-N.json, rcp-N.json, coverage.json, coverage.md',
+      `directory of the generated files; generate owns only ${OWNED_FILE_NAMES} there: it replaces them as a set (stale scp-<n>/rcp-<n> of a larger set are removed) and never touches other files`,
       'leash-guardrails',
     )
     .addOption(

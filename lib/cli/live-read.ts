@@ -1,7 +1,7 @@
 // What the live commands (audit, snapshot) share: a progress bar on terminals, and Ctrl-C that stops cleanly.
 import { setMaxListeners } from 'node:events';
 import type { LiveAuditInterrupted } from '../audit/sources/live-input';
-import type { CliIo } from './program';
+import type { CliIo } from './context';
 
 /** Exit code after Ctrl-C, as shells report a process ended by SIGINT. */
 export const EXIT_INTERRUPTED = 130;

@@ -10,30 +10,19 @@ import { registerPathsCommand } from './paths-command';
 import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
 import { registerValidateCommand } from './validate-command';
+import { processIo, type CliContext, type CliIo } from './context';
+import { toolVersion } from './version';
 
-/** What a command may touch of the terminal; tests pass their own to capture output. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** True when stderr is a terminal (progress bars only then). */
-  readonly interactive: boolean;
-}
-
-/** Handed to every command's `register` function; a command sets `exitCode` instead of calling exit. */
-export interface CliContext {
-  readonly io: CliIo;
-  exitCode: number;
-}
-
-export const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  interactive: Boolean(process.stderr.isTTY),
-};
+export { memoryIo, processIo, type CliContext, type CliIo } from './context';
 
 export function buildProgram(context: CliContext): Command {
   const program = new Command('leash')
     .description('Keep AI agents, pipelines and people from deleting or recreating production AWS resources.')
+    .version(toolVersion(), '--version', 'print the version of leash')
+    .option('--quiet', 'no notes on stderr (what was written, progress); errors are still printed')
+    .hook('preAction', (command) => {
+      if (command.opts().quiet) context.quiet = true;
+    })
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -70,20 +59,4 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     }
     throw err;
   }
-}
-
-/** Collects output in memory, for tests. */
-export function memoryIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    interactive: false,
-    stdout(text: string) {
-      io.out += text;
-    },
-    stderr(text: string) {
-      io.err += text;
-    },
-  };
-  return io;
 }

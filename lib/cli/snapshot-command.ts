@@ -1,6 +1,5 @@
 // `leash snapshot`: read a live account (or with --org the whole organization) and save it as a snapshot file
 // that `leash audit --input` reads later, offline. Read-only; Ctrl-C stops cleanly with exit code 130.
-import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import {
   DEFAULT_AUDIT_ROLE_NAME,
@@ -10,10 +9,10 @@ import {
   loadLiveInput,
 } from '../audit/sources/live-input';
 import { AccountSnapshot, OrganizationSnapshot } from '../audit/sources/snapshot';
-import { InputError } from '../util/read-input';
 import { EXIT_FINDINGS } from './exit-codes';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
-import type { CliContext } from './program';
+import { writeFileAtomically } from './atomic-file';
+import { note, type CliContext } from './context';
 
 export interface SnapshotCommandOptions {
   readonly out: string;
@@ -82,13 +81,10 @@ export async function runSnapshot(options: SnapshotCommandOptions, context: CliC
   }
 
   const document = snapshotDocument(input);
-  try {
-    writeFileSync(options.out, `${JSON.stringify(document, null, 2)}\n`);
-  } catch (err) {
-    throw new InputError(`${options.out}: cannot write: ${(err as Error).message}`);
-  }
+  writeFileAtomically(options.out, [`${JSON.stringify(document, null, 2)}\n`]);
   const principals = input.accounts.reduce((sum, account) => sum + account.principals.length, 0);
-  io.stderr(
+  note(
+    context,
     `leash snapshot: wrote ${options.out}: ${input.accounts.length} account(s), ${principals} principals` +
       (input.notAudited.length > 0 ? `, ${input.notAudited.length} not readable` : '') +
       '\n',

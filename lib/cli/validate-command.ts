@@ -12,9 +12,10 @@ import {
   type PolicySizeKind,
   type PolicyType,
 } from '../policy';
+import { wrongKindHint } from '../util/file-kind';
 import { InputError, parseJsonText, readTextFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
-import type { CliContext } from './program';
+import type { CliContext } from './context';
 
 const POLICY_TYPES: readonly PolicyType[] = ['identity', 'trust', 'resource', 'boundary', 'scp', 'rcp'];
 const SIZE_KINDS = Object.keys(POLICY_SIZE_LIMITS) as PolicySizeKind[];
@@ -51,6 +52,8 @@ export function registerValidateCommand(
       if (!decoded.ok) {
         throw new InputError(decoded.problems.map((p) => `${file}: ${p.message}`).join('\n'));
       }
+      const hint = wrongKindHint(decoded.value, file, ['policy-document']);
+      if (hint) throw new InputError(`${file}: not a policy document${hint}`);
       const type = flags.type ?? guessPolicyType(decoded.value);
       const sizeKind = flags.size ?? DEFAULT_SIZE_KIND[type];
       const problems = validatePolicy(text, type, catalog(), { sizeKind: sizeKind ?? false });

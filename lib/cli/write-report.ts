@@ -1,10 +1,10 @@
 // Writes a report made in pieces (reportChunks) to a file or to stdout, in blocks of about 1 MiB: a report of
-// tens of thousands of findings never exists as one string, and a write is not paid per line.
-import { closeSync, fstatSync, openSync, rmSync, writeSync } from 'node:fs';
+// tens of thousands of findings never exists as one string, and a write is not paid per line. Files are
+// written atomically and never over one of the command's inputs.
 import { SARIF_MAX_RESULTS, sarifResultsLeftOut } from '../audit/report';
 import type { Finding } from '../audit/rules/types';
-import { InputError } from '../util/read-input';
-import type { CliIo } from './program';
+import { refuseOutputThatIsInput, writeFileAtomically } from './atomic-file';
+import type { CliIo } from './context';
 
 const BLOCK_CHARS = 1 << 20;
 
@@ -29,32 +29,17 @@ export function writeReportToStdout(io: CliIo, chunks: Iterable<string>): void {
 }
 
 /**
- * Creates or truncates `file`; a failure names the file and what the system said. A regular file left half
- * written (disk full, a rendering error) is removed, so no truncated report passes for a whole one; a device
- * or pipe (`/dev/stdout`) is never removed.
+ * Writes a report to `file` atomically (lib/cli/atomic-file.ts): whole or not at all, the previous file kept
+ * when anything fails. `inputs` are the command's input files: an output that is one of them is refused
+ * before anything is written. Devices and pipes (`/dev/stdout`) are written in place.
  */
-export function writeReportToFile(file: string, chunks: Iterable<string>): void {
-  let fd: number;
-  try {
-    fd = openSync(file, 'w');
-  } catch (err) {
-    throw new InputError(`${file}: cannot write: ${(err as Error).message}`);
-  }
-  const regular = fstatSync(fd).isFile();
-  let failure: unknown;
-  try {
-    for (const block of inBlocks(chunks)) writeSync(fd, block);
-  } catch (err) {
-    failure = err;
-  } finally {
-    closeSync(fd);
-  }
-  if (failure === undefined) return;
-  if (regular) rmSync(file, { force: true });
-  // A system error (disk full, I/O) is the user's to fix; anything else is a bug and keeps its stack.
-  if (!(failure as NodeJS.ErrnoException).code) throw failure;
-  const removed = regular ? '; the partial file was removed' : '';
-  throw new InputError(`${file}: cannot write: ${(failure as Error).message}${removed}`);
+export function writeReportToFile(
+  file: string,
+  chunks: Iterable<string>,
+  options: { readonly inputs?: readonly (string | undefined)[]; readonly flag?: string } = {},
+): void {
+  refuseOutputThatIsInput(file, options.inputs ?? [], options.flag ?? '--output');
+  writeFileAtomically(file, inBlocks(chunks));
 }
 
 /** Says so on stderr when a SARIF report had to leave findings out (GitHub's limit of results per run). */

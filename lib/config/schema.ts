@@ -1,18 +1,38 @@
 // leash.config.json: one file drives `cdk deploy`, `leash generate`, `leash audit` and `leash check`.
 import { z } from 'zod';
-import { GuardrailSpec } from '../guardrails/spec';
+import { ArnString, GuardrailSpec } from '../guardrails/spec';
+import { didYouMean } from '../util/edit-distance';
+import { strictObject } from '../util/strict-object';
+import { knownRuleIds } from './rule-ids';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+/** A calendar date as YYYY-MM-DD that exists (2099-02-30 does not). */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((text) => {
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+  }, 'not a calendar date (check the month and the day)');
+
+/** A rule id of the audit or check pack, or `*` for every rule. */
+const RuleId = z
+  .string()
+  .min(1)
+  .superRefine((id, ctx) => {
+    const known = knownRuleIds();
+    if (id === '*' || known.includes(id)) return;
+    ctx.addIssue({ code: 'custom', message: `unknown rule id ${JSON.stringify(id)}${didYouMean(id, known)}` });
+  });
 
 /** A finding the team accepts for a while; it stays in reports, marked, and stops failing the run. */
-export const Suppression = z.object({
-  ruleId: z.string().min(1),
+export const Suppression = strictObject({
+  ruleId: RuleId,
   /** Principal ARN pattern (`*` and `?` wildcards) for audit findings. */
-  principalArn: z.string().optional(),
+  principalArn: ArnString({ wildcards: true }).optional(),
   /** Template logical id for `leash check` findings. */
   logicalId: z.string().optional(),
   reason: z.string().min(10, 'a written reason of at least 10 characters'),
-  expires: isoDate,
+  expires: CalendarDate,
   /** Required (two distinct people) to approve a destructive change in `leash check`. */
   approvedBy: z.array(z.string().min(1)).default([]),
   /** `leash check`: the hashes of the changes approved (each finding gives its own); binds an approval to one change. */
@@ -38,32 +58,30 @@ const NoWildcard = (what: string) =>
 
 /** Who may assume an agent role (see AgentTrust in lib/constructs). */
 export const AgentRoleTrustConfig = z.discriminatedUnion('type', [
-  z.object({
+  strictObject({
     type: z.literal('account'),
     accountId: AccountId,
     /** Only these principals of the account (ARN patterns). */
-    principalArns: z.array(z.string().startsWith('arn:')).optional(),
+    principalArns: z.array(ArnString({ wildcards: true })).optional(),
     requireSourceIdentity: z.boolean().default(true),
     sourceIdentityPatterns: z.array(z.string().min(1)).min(1).optional(),
     requireMfa: z.boolean().default(true),
   }),
-  z
-    .object({
-      type: z.literal('github-actions'),
-      repository: z
-        .string()
-        .regex(/^[^*?]*$/, 'one repository, without wildcards (* or ?)')
-        .regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/, 'OWNER/REPO'),
-      branch: NoWildcard('one branch name').optional(),
-      environment: NoWildcard('one GitHub environment name').optional(),
-      /** OIDC provider ARN; default: token.actions.githubusercontent.com in the role's account. */
-      providerArn: z.string().startsWith('arn:').optional(),
-    })
-    .refine((trust) => (trust.branch === undefined) !== (trust.environment === undefined), {
-      message: 'set exactly one of branch or environment',
-      path: ['branch'],
-    }),
-  z.object({
+  strictObject({
+    type: z.literal('github-actions'),
+    repository: z
+      .string()
+      .regex(/^[^*?]*$/, 'one repository, without wildcards (* or ?)')
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/, 'OWNER/REPO'),
+    branch: NoWildcard('one branch name').optional(),
+    environment: NoWildcard('one GitHub environment name').optional(),
+    /** OIDC provider ARN; default: token.actions.githubusercontent.com in the role's account. */
+    providerArn: ArnString().optional(),
+  }).refine((trust) => (trust.branch === undefined) !== (trust.environment === undefined), {
+    message: 'set exactly one of branch or environment',
+    path: ['branch'],
+  }),
+  strictObject({
     type: z.literal('service'),
     service: z
       .string()
@@ -76,7 +94,7 @@ export const AgentRoleTrustConfig = z.discriminatedUnion('type', [
 export type AgentRoleTrustConfig = z.infer<typeof AgentRoleTrustConfig>;
 
 /** One agent role for `cdk deploy` (per-account stack, and optionally the StackSet). */
-export const AgentRoleConfig = z.object({
+export const AgentRoleConfig = strictObject({
   /** IAM role name (also the construct id). */
   roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name (1-64 of letters, digits and +=,.@_-)'),
   description: z.string().max(1000).optional(),
@@ -87,13 +105,13 @@ export const AgentRoleConfig = z.object({
   readOnlyBaseline: z.enum(['none', 'view-only', 'read-only']).default('none'),
   /** Extra grants; destructive actions on production ARNs (or "*") fail the synth. */
   grants: z
-    .array(z.object({ actions: z.array(z.string().min(1)).min(1), resources: z.array(z.string().min(1)).min(1) }))
+    .array(strictObject({ actions: z.array(z.string().min(1)).min(1), resources: z.array(z.string().min(1)).min(1) }))
     .default([]),
 });
 export type AgentRoleConfig = z.infer<typeof AgentRoleConfig>;
 
 /** The service-managed StackSet that puts the boundary into every account of the target OUs. */
-export const BoundaryStackSetConfig = z.object({
+export const BoundaryStackSetConfig = strictObject({
   enabled: z.boolean().default(true),
   stackSetName: z.string().min(1).default('leash-agent-boundary'),
   /** Create deployment.agentRoles in every account of the OUs too. */
@@ -106,7 +124,7 @@ export const BoundaryStackSetConfig = z.object({
 export type BoundaryStackSetConfig = z.infer<typeof BoundaryStackSetConfig>;
 
 /** The organization stack: SCPs/RCPs and the boundary StackSet, in the management or delegated-admin account. */
-export const OrganizationDeploymentConfig = z.object({
+export const OrganizationDeploymentConfig = strictObject({
   enabled: z.boolean().default(true),
   stackName: z.string().min(1).default('leash-organization'),
   /** Management (or delegated administrator) account id; default: whatever account `cdk deploy` uses. */
@@ -130,7 +148,7 @@ export const OrganizationDeploymentConfig = z.object({
 export type OrganizationDeploymentConfig = z.infer<typeof OrganizationDeploymentConfig>;
 
 /** The per-account agent stack: boundary (or a reference to the StackSet's) and the agent roles. */
-export const AgentStackConfig = z.object({
+export const AgentStackConfig = strictObject({
   enabled: z.boolean().default(true),
   stackName: z.string().min(1).default('leash-agents'),
   /** One stack per account id; empty: one environment-agnostic stack (deploy it with any profile). */
@@ -143,7 +161,7 @@ export const AgentStackConfig = z.object({
 export type AgentStackConfig = z.infer<typeof AgentStackConfig>;
 
 /** How `cdk deploy` (bin/app.ts) deploys the guardrails. */
-export const DeploymentConfig = z.object({
+export const DeploymentConfig = strictObject({
   organization: OrganizationDeploymentConfig.default(OrganizationDeploymentConfig.parse({})),
   agentStack: AgentStackConfig.default(AgentStackConfig.parse({})),
   agentRoles: z
@@ -161,7 +179,7 @@ export const DeploymentConfig = z.object({
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
-export const LeashConfig = z.object({
+export const LeashConfig = strictObject({
   $schema: z.string().optional(),
   guardrails: GuardrailSpec.default(GuardrailSpec.parse({})),
   suppressions: z.array(Suppression).default([]),

@@ -1,6 +1,7 @@
 // leash.config.json → the stacks of the CDK app. Pure: takes the parsed config, reads nothing.
 import { Annotations, Duration, type App } from 'aws-cdk-lib';
 import type { Catalog } from '../catalog/types';
+import { parseConfig } from '../config/parse';
 import type { AgentRoleConfig, LeashConfig } from '../config/schema';
 import { generateGuardrails } from '../guardrails';
 import type { GeneratedGuardrails } from '../guardrails/types';
@@ -28,8 +29,9 @@ export interface LeashStacks {
 }
 
 /** Define the organization stack and the agent stacks the config asks for. */
-export function defineLeashStacks(app: App, config: LeashConfig, options: LeashStacksOptions = {}): LeashStacks {
+export function defineLeashStacks(app: App, input: LeashConfig, options: LeashStacksOptions = {}): LeashStacks {
   const file = options.configFile ?? 'leash.config.json';
+  const config = parseConfig(input, file);
   const { organization, agentStack } = config.deployment;
   const spec = config.guardrails;
   const stackSet = organization.enabled && organization.boundaryStackSet.enabled;

@@ -1,5 +1,6 @@
 // Guardrail generators: pure functions from a GuardrailSpec to the agent permissions boundary, the
 // organization's SCPs and RCPs, and a coverage report that says what they do and do not stop.
+import type { z } from 'zod';
 import { loadCatalog } from '../catalog';
 import type { Catalog } from '../catalog/types';
 import { POLICY_SIZE_LIMITS } from '../policy';
@@ -68,7 +69,34 @@ function generated(name: string, description: string, packed: PackedPolicy, limi
   return { name, description, document: packed.document, characters: packed.characters, limit };
 }
 
-export function generateGuardrails(spec: GuardrailSpec, catalog: Catalog = loadCatalog()): GeneratedGuardrails {
+/**
+ * A spec as a caller wrote it (partial: defaults fill the rest), checked like the config file: an unknown
+ * key, a wrong type or a bad tag is a GuardrailSpecError naming the path, never a TypeError later on.
+ */
+export function parseGuardrailSpec(input: unknown): GuardrailSpec {
+  const parsed = GuardrailSpec.safeParse(input ?? {});
+  if (parsed.success) return parsed.data;
+  throw new GuardrailSpecError(
+    parsed.error.issues
+      .flatMap((issue) => {
+        const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+        if (issue.code === 'unrecognized_keys') {
+          const messages = issue.message.split('\n');
+          return issue.keys.map(
+            (key, i) => `${path.replace(/^\./, '')}${path ? '.' : ''}${key}: ${messages[i] ?? issue.message}`,
+          );
+        }
+        return [`${path.replace(/^\./, '') || '(root)'}: ${issue.message}`];
+      })
+      .join('\n'),
+  );
+}
+
+export function generateGuardrails(
+  input: GuardrailSpec | z.input<typeof GuardrailSpec>,
+  catalog: Catalog = loadCatalog(),
+): GeneratedGuardrails {
+  const spec = parseGuardrailSpec(input);
   const problems = checkGuardrailSpec(spec, catalog);
   if (problems.length > 0) throw new GuardrailSpecError(problems.join('\n'));
 

@@ -1,21 +1,47 @@
 // GuardrailSpec: what a user says is production, who is exempt and how agents are recognised.
 // The same schema is read from leash.config.json (`guardrails`), so it is the single source of truth.
 import { z } from 'zod';
+import { arnProblem } from '../policy/arn';
+import { strictObject } from '../util/strict-object';
 
-export const ProductionSelector = z.object({
+// AWS tags (Tagging AWS Resources, "Tag naming limits and requirements"): keys of 1-128 and values of up to
+// 256 Unicode letters, digits, spaces and _ . : / = + - @; keys beginning with "aws:" are AWS's own and
+// cannot be set, so no guardrail can be keyed on one. A value is required here: an empty one marks nothing.
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+export const TagKey = z
+  .string()
+  .min(1, 'a tag key must not be empty')
+  .max(128, 'a tag key has at most 128 characters')
+  .regex(TAG_CHARACTERS, 'a tag key may hold only letters, digits, spaces and _ . : / = + - @')
+  .refine((key) => !key.toLowerCase().startsWith('aws:'), 'tag keys beginning with "aws:" are reserved for AWS');
+export const TagValue = z
+  .string()
+  .min(1, 'a tag value must not be empty here')
+  .max(256, 'a tag value has at most 256 characters')
+  .regex(TAG_CHARACTERS, 'a tag value may hold only letters, digits, spaces and _ . : / = + - @');
+
+/** An ARN, or with `wildcards` an ARN pattern (`arn:aws:iam::*:role/admin-*`). */
+export function ArnString(options: { wildcards?: boolean } = {}) {
+  return z.string().superRefine((value, ctx) => {
+    const why = arnProblem(value, options);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
+}
+
+export const ProductionSelector = strictObject({
   /** Tag keys that mark an environment; tag keys are case-sensitive in AWS, so list each spelling used. */
-  tagKeys: z.array(z.string().min(1)).min(1).default(['environment']),
+  tagKeys: z.array(TagKey).min(1).default(['environment']),
   /**
    * Values that mean production. Tag values are case-sensitive in AWS; the generators match them with
    * case-insensitive patterns where the condition operator allows (documented in the coverage report).
    */
-  values: z.array(z.string().min(1)).min(1).default(['production', 'prod']),
+  values: z.array(TagValue).min(1).default(['production', 'prod']),
   /** Values that positively mark a resource as not production (the fail-closed rule for agents). */
-  nonProductionValues: z.array(z.string().min(1)).min(1).default(['dev', 'development', 'test', 'sandbox', 'staging']),
+  nonProductionValues: z.array(TagValue).min(1).default(['dev', 'development', 'test', 'sandbox', 'staging']),
   /** ARN patterns for production resources that cannot be matched by tag (naming conventions). */
-  arnPatterns: z.array(z.string().startsWith('arn:')).default([]),
+  arnPatterns: z.array(ArnString({ wildcards: true })).default([]),
   /** Explicit production resource ARNs. */
-  arns: z.array(z.string().startsWith('arn:')).default([]),
+  arns: z.array(ArnString()).default([]),
 });
 export type ProductionSelector = z.infer<typeof ProductionSelector>;
 
@@ -41,11 +67,12 @@ export const DEFAULT_SENSITIVE_READS = [
   'logs:Unmask',
 ] as const;
 
-export const AgentSelector = z.object({
+export const AgentSelector = strictObject({
   /** Principal tag set on every agent role; SCPs key the agent layer on `aws:PrincipalTag/<key>`. */
-  principalTag: z
-    .object({ key: z.string().min(1).default('leash:agent'), value: z.string().min(1).default('true') })
-    .default({ key: 'leash:agent', value: 'true' }),
+  principalTag: strictObject({ key: TagKey.default('leash:agent'), value: TagValue.default('true') }).default({
+    key: 'leash:agent',
+    value: 'true',
+  }),
   /** Service prefixes agents may use at all (the boundary's allow ceiling). */
   allowedServices: z
     .array(z.string().regex(/^[a-z0-9-]+$/, 'a service prefix such as "s3" (lower case, no wildcard)'))
@@ -92,23 +119,20 @@ export const AgentSelector = z.object({
    */
   sourceIdentityPatterns: z.array(z.string().min(1).max(64)).default([]),
   /** Requests that arrive through an AWS managed MCP server (`aws:ViaAWSMCPService`). */
-  mcp: z
-    .object({
-      /** Hold MCP requests to the agent invariant in the SCPs, whoever the principal is. */
-      treatAsAgent: z.boolean().default(true),
-      /** Exempt principals too (break-glass, the pipeline): an agent may be running with their access. */
-      includeExemptPrincipals: z.boolean().default(true),
-    })
-    .strict()
-    .default({ treatAsAgent: true, includeExemptPrincipals: true }),
+  mcp: strictObject({
+    /** Hold MCP requests to the agent invariant in the SCPs, whoever the principal is. */
+    treatAsAgent: z.boolean().default(true),
+    /** Exempt principals too (break-glass, the pipeline): an agent may be running with their access. */
+    includeExemptPrincipals: z.boolean().default(true),
+  }).default({ treatAsAgent: true, includeExemptPrincipals: true }),
 });
 export type AgentSelector = z.infer<typeof AgentSelector>;
 
-export const GuardrailSpec = z.object({
+export const GuardrailSpec = strictObject({
   production: ProductionSelector.default(ProductionSelector.parse({})),
   /** Principals exempt from the production SCPs (break-glass, the approved pipeline), as ARN patterns. */
   exemptPrincipalArns: z
-    .array(z.string().startsWith('arn:'))
+    .array(ArnString({ wildcards: true }))
     .default(['arn:aws:iam::*:role/leash-break-glass', 'arn:aws:iam::*:role/leash-deployment-pipeline']),
   agents: AgentSelector.default(AgentSelector.parse({})),
 });

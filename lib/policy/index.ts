@@ -48,3 +48,5 @@ export { POLICY_SIZE_LIMITS, aggregateInlineSize, minifyPolicy, policySize, type
 export { DEFAULT_SIZE_KIND, validatePolicy, type ValidateOptions } from './validate';
 export { wildcardMatch } from './wildcard';
 export { rawStatement } from './raw-statement';
+export { arnProblem } from './arn';
+export { salvagePolicy, type SalvagedPolicy, type UnreadableStatement } from './salvage';

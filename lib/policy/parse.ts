@@ -1,7 +1,7 @@
 // Parsing policy documents from objects, JSON text or the URL-encoded strings IAM APIs return, checking
 // them against the grammar and the rules of each policy type, and normalising them for the evaluator.
 import { checkActionPattern, actionMatches } from './action';
-import { scanJson } from '../util/json-scan';
+import { jsonNestingProblem, MAX_JSON_DEPTH, scanJson } from '../util/json-scan';
 import { lineColumn } from '../util/read-input';
 import { formatPath, problem, zodIssuesToProblems, type PathPart } from './problems';
 import {
@@ -87,12 +87,20 @@ export function decodePolicyInput(input: unknown): DecodeResult {
   if (typeof input !== 'string') return { ok: true, value: input, problems: [] };
   let text = input;
   const trimmed = input.trim();
-  if (/^%7b/i.test(trimmed)) {
-    try {
-      text = decodeURIComponent(trimmed);
-    } catch {
-      return { ok: false, problems: [problem([], 'looks URL-encoded (starts with %7B) but does not decode')] };
+  const notes: PolicyProblem[] = [];
+  if (/^%(25)*7b/i.test(trimmed)) {
+    // Some exports encode the API's already URL-encoded text once more; read through up to three layers.
+    let layers = 0;
+    text = trimmed;
+    while (/^%(25)*7b/i.test(text) && layers < 3) {
+      try {
+        text = decodeURIComponent(text).trim();
+      } catch {
+        return { ok: false, problems: [problem([], 'looks URL-encoded (starts with %7B) but does not decode')] };
+      }
+      layers++;
     }
+    if (layers > 1) notes.push(problem([], `URL-encoded ${layers} times; read after decoding each layer`, 'warning'));
   } else if (!trimmed.startsWith('{') && trimmed.includes('%')) {
     try {
       const decoded = decodeURIComponent(trimmed);
@@ -102,6 +110,14 @@ export function decodePolicyInput(input: unknown): DecodeResult {
     }
   }
   if (text.trim() === '') return { ok: false, problems: [problem([], 'policy document is empty')] };
+  const nesting = jsonNestingProblem(text);
+  if (nesting) {
+    const { line, column } = lineColumn(text, nesting.offset);
+    return {
+      ok: false,
+      problems: [problem([], `JSON nested more than ${MAX_JSON_DEPTH} levels deep at line ${line}, column ${column}`)],
+    };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -111,7 +127,7 @@ export function decodePolicyInput(input: unknown): DecodeResult {
   const problems = scanJson(text).duplicateKeys.map(({ path, key }) =>
     problem([...path, key], `${key} is given more than once in the same object: only the last would count`),
   );
-  return { ok: true, value, problems };
+  return { ok: true, value, problems: [...notes, ...problems] };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -268,6 +284,9 @@ function checkStatement(
 
   for (const key of ['Principal', 'NotPrincipal']) {
     const principal = statement[key];
+    if (Array.isArray(principal) && principal.length > 0 && principal.every((p) => p === '*')) {
+      out.push(problem(at(key), `read as "*" (everyone): IAM expects "${key}": "*" rather than a list`, 'warning'));
+    }
     if (isPlainObject(principal) && Object.keys(principal).length === 0) {
       out.push(problem(at(key), 'must name at least one of AWS, Service, Federated or CanonicalUser'));
     }
@@ -469,7 +488,7 @@ function toArray(value: string | readonly string[] | undefined): readonly string
 
 function normalizePrincipal(principal: PrincipalDocument | undefined): PrincipalMap | undefined {
   if (principal === undefined) return undefined;
-  if (principal === '*') return { AWS: ['*'] };
+  if (principal === '*' || Array.isArray(principal)) return { AWS: ['*'] };
   const map: Record<string, readonly string[]> = {};
   for (const [kind, value] of Object.entries(principal)) {
     if (value !== undefined) map[kind] = toArray(value) ?? [];

@@ -81,7 +81,10 @@ export const PrincipalMapSchema = z.strictObject(
   { error: expected('an object of AWS, Service, Federated or CanonicalUser') },
 );
 
-export const PrincipalSchema = z.union([z.literal('*', { error: expected('"*"') }), PrincipalMapSchema], {
+/** `["*"]`: not IAM's form, but its meaning (everyone) is plain, so it is read as `"*"` with a warning. */
+const EveryoneList = z.array(z.literal('*')).min(1);
+
+export const PrincipalSchema = z.union([z.literal('*', { error: expected('"*"') }), EveryoneList, PrincipalMapSchema], {
   error: expected('"*" or an object such as {"AWS": "arn:aws:iam::111122223333:root"}'),
 });
 

@@ -9,6 +9,7 @@ import {
   sortProblems,
   type PolicyParseCache,
 } from './parse';
+import { didYouMean, nearest } from '../util/edit-distance';
 import { problem } from './problems';
 import { POLICY_SIZE_LIMITS, policySize, type PolicySizeKind } from './size';
 import type { PolicyProblem, PolicyType } from './types';
@@ -67,6 +68,17 @@ function patternVerdict(pattern: string, service: string, catalog: Catalog): Pat
   return verdict;
 }
 
+/** `; did you mean "s3:GetObject"?` for a misspelt action name (not for wildcard patterns). */
+function suggestAction(value: string, service: string, catalog: Catalog): string {
+  if (/[*?]/.test(value)) return '';
+  const name = value.slice(value.indexOf(':') + 1);
+  const near = nearest(
+    name,
+    catalog.serviceActions(service.toLowerCase()).map((action) => action.name),
+  );
+  return near.length === 0 ? '' : `; did you mean ${near.map((n) => JSON.stringify(`${service}:${n}`)).join(' or ')}?`;
+}
+
 function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog: Catalog): PolicyProblem[] {
   const out: PolicyProblem[] = [];
   for (const { path, statement } of rawStatements(document)) {
@@ -87,7 +99,7 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
             problem(
               element.path,
               `unknown service prefix ${JSON.stringify(service)} in ${JSON.stringify(value)} ` +
-                `(AWS action catalog ${catalog.dataVersion})`,
+                `(AWS action catalog ${catalog.dataVersion})${didYouMean(service, catalog.services)}`,
               severity,
             ),
           );
@@ -100,7 +112,7 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
             problem(
               element.path,
               `${JSON.stringify(value)} matches no action of ${service} ` +
-                `(AWS action catalog ${catalog.dataVersion}): ${consequence}`,
+                `(AWS action catalog ${catalog.dataVersion}): ${consequence}${suggestAction(value, service, catalog)}`,
               severity,
             ),
           );

@@ -13,3 +13,25 @@ export function editDistance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+/**
+ * The candidates nearest to `word` (ignoring case), closest first, within a distance that grows with the
+ * word's length (a third of it, at least 2): `tagKey` → `tagKeys`, `supressions` → `suppressions`.
+ */
+export function nearest(word: string, candidates: Iterable<string>, limit = 3): string[] {
+  const lower = word.toLowerCase();
+  const reach = Math.max(2, Math.floor(word.length / 3));
+  return [...candidates]
+    .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+    .filter(({ distance }) => distance <= reach)
+    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+    .slice(0, limit)
+    .map(({ candidate }) => candidate);
+}
+
+/** `; did you mean "a" or "b"?`, or the empty string when nothing is near. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const near = nearest(word, candidates);
+  if (near.length === 0) return '';
+  return `; did you mean ${near.map((n) => JSON.stringify(n)).join(' or ')}?`;
+}

@@ -134,3 +134,28 @@ export function scanJson(text: string): JsonScan {
     throw offset;
   }
 }
+
+/** Deeper JSON than any policy, template or snapshot needs; readers that recurse stay far from the stack's end. */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Where JSON text first nests deeper than `limit` arrays and objects, without recursing (so 100,000 levels
+ * cost a scan, not a stack overflow). Strings are skipped; the text need not be valid JSON.
+ */
+export function jsonNestingProblem(text: string, limit = MAX_JSON_DEPTH): { offset: number } | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i++;
+      else if (code === 0x22) inString = false;
+      continue;
+    }
+    if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) {
+      if (++depth > limit) return { offset: i };
+    } else if (code === 0x7d || code === 0x5d) depth--;
+  }
+  return undefined;
+}

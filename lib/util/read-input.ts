@@ -1,6 +1,7 @@
 // Reading user files for the CLI and sources: every failure names the file and, for JSON, line and column.
-import { readFileSync } from 'node:fs';
-import { scanJson } from './json-scan';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { decodeText } from './text-encoding';
+import { jsonNestingProblem, MAX_JSON_DEPTH, scanJson } from './json-scan';
 
 /** A problem with user input (file, JSON, config): the CLI prints the message and exits 2, no stack trace. */
 export class InputError extends Error {
@@ -10,14 +11,64 @@ export class InputError extends Error {
   }
 }
 
-export function readTextFile(file: string): string {
+/** The largest input file read (500 MiB): beyond it a JavaScript string cannot hold the text anyway. */
+export const MAX_INPUT_BYTES = 500 * 1024 * 1024;
+
+function systemReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return (err as Error).message ?? String(err);
+}
+
+/**
+ * The bytes of a user's file: a regular file, or a pipe (`<(...)`, /dev/stdin). Devices, sockets and
+ * directories are refused, and no more than `limit` bytes are read, so `/dev/zero` or a huge file ends in a
+ * clear error instead of a hang or an out-of-memory crash. Files of /proc report size 0 and are read in blocks.
+ */
+export function readInputBytes(file: string, limit = MAX_INPUT_BYTES): Buffer {
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(err);
-    throw new InputError(`${file}: cannot read: ${why}`);
+    throw new InputError(`${file}: cannot read: ${systemReason(err)}`);
   }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new InputError(`${file}: cannot read: is a directory`);
+    if (!stat.isFile() && !stat.isFIFO()) {
+      throw new InputError(`${file}: cannot read: not a regular file (a device or socket); give a file`);
+    }
+    if (stat.size > limit) {
+      throw new InputError(`${file}: cannot read: ${stat.size} bytes is more than the limit of ${limit} bytes`);
+    }
+    const blocks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const block = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const read = readSync(fd, block, 0, block.length, null);
+      if (read === 0) break;
+      blocks.push(read === block.length ? block : block.subarray(0, read));
+      total += read;
+      if (total > limit) {
+        throw new InputError(`${file}: cannot read: more than the limit of ${limit} bytes`);
+      }
+    }
+    return Buffer.concat(blocks, total);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${file}: cannot read: ${systemReason(err)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A user's text file: UTF-8 (a byte-order mark is dropped) or UTF-16 with its mark; anything else is named. */
+export function readTextFile(file: string): string {
+  const decoded = decodeText(readInputBytes(file));
+  if (!decoded.ok) throw new InputError(`${file}: cannot read: ${decoded.problem}`);
+  return decoded.text;
 }
 
 /** Line and column (1-based) of a character offset. */
@@ -35,6 +86,11 @@ export function lineColumn(text: string, offset: number): { line: number; column
 
 /** JSON.parse with an error that says where: `file:line:column: invalid JSON: ...`. */
 export function parseJsonText(text: string, where: string): unknown {
+  const nesting = jsonNestingProblem(text);
+  if (nesting) {
+    const { line, column } = lineColumn(text, nesting.offset);
+    throw new InputError(`${where}:${line}:${column}: JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -56,9 +112,22 @@ export function readJsonFile(file: string): unknown {
 /** Format zod issues as `where: path: message` lines, one per problem. */
 export function formatZodIssues(
   where: string,
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }[],
 ): string {
-  return issues.map((issue) => `${where}: ${jsonPath(issue.path) || '(root)'}: ${issue.message}`).join('\n');
+  const lines: string[] = [];
+  for (const issue of issues) {
+    // An unknown key is named in the path itself (`guardrails.production.tagKey`), one line per key.
+    if (issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0) {
+      const messages = issue.message.split('\n');
+      issue.keys.forEach((key, index) => {
+        const message = messages.length === issue.keys!.length ? messages[index] : issue.message;
+        lines.push(`${where}: ${jsonPath([...issue.path, key])}: ${message}`);
+      });
+      continue;
+    }
+    lines.push(`${where}: ${jsonPath(issue.path) || '(root)'}: ${issue.message}`);
+  }
+  return lines.join('\n');
 }
 
 /** `['Statement', 2, 'Effect']` → `Statement[2].Effect`. */

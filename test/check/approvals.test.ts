@@ -69,7 +69,7 @@ describe('suppressing destructive-change findings', () => {
 
   it('ignores suppressions for other rules, other resources, or without a logical id', () => {
     const others = [
-      suppression({ ruleId: 'wildcard-admin' }),
+      suppression({ ruleId: 'full-admin' }),
       suppression({ logicalId: 'CustomersTable' }),
       suppression({ logicalId: undefined }),
     ];

@@ -1,9 +1,21 @@
 // Reports are written in blocks: small pieces are gathered so a write is not paid per line, and nothing is
 // lost or reordered on the way.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryIo } from '../../lib/cli/program';
+import { replaceGeneratedSet } from '../../lib/cli/generated-set';
 import { inBlocks, warnOfSarifLimit, writeReportToFile } from '../../lib/cli/write-report';
 import { InputError } from '../../lib/util/read-input';
 import { auditFinding } from '../audit/report/fixtures';
@@ -62,20 +74,89 @@ describe('writeReportToFile', () => {
     expect(readFileSync(file, 'utf8')).toBe(pieces.join(''));
   });
 
-  it('removes a half-written report and names the file and the system error', () => {
+  it('keeps the previous report when writing fails, and names the file and the system error', () => {
     const file = join(dir, 'full-disk.json');
     writeFileSync(file, 'yesterday');
     const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     expect(() => writeReportToFile(file, failingAfterOneBlock(full))).toThrow(
-      new InputError(`${file}: cannot write: ENOSPC: no space left on device, write; the partial file was removed`),
+      new InputError(`${file}: cannot write: ENOSPC: no space left on device, write; the previous file is unchanged`),
     );
-    expect(existsSync(file)).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('yesterday');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('removes it too when rendering fails, and keeps that error as it is', () => {
+  it('leaves nothing when rendering fails, and keeps that error as it is', () => {
     const file = join(dir, 'bug.json');
     const bug = new TypeError('cannot read properties of undefined');
     expect(() => writeReportToFile(file, failingAfterOneBlock(bug))).toThrow(bug);
     expect(existsSync(file)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses to write over one of the inputs, even by another name, and leaves it unchanged', () => {
+    const input = join(dir, 'authz.json');
+    writeFileSync(input, '{"RoleDetailList": []}');
+    symlinkSync(input, join(dir, 'link.json'));
+    for (const output of [input, join(dir, 'link.json'), join(dir, '.', 'authz.json')]) {
+      expect(() => writeReportToFile(output, ['report'], { inputs: [undefined, input] })).toThrow(
+        `--output ${output}: is the input ${input}`,
+      );
+    }
+    expect(readFileSync(input, 'utf8')).toBe('{"RoleDetailList": []}');
+  });
+
+  it('keeps the mode of the file it replaces', () => {
+    const file = join(dir, 'private.json');
+    writeFileSync(file, 'old', { mode: 0o600 });
+    chmodSync(file, 0o600);
+    writeReportToFile(file, ['new']);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toBe('new');
+  });
+});
+
+describe('on a full disk (a 64 KiB tmpfs)', () => {
+  const mountPoint = mkdtempSync(join(tmpdir(), 'leash-full-disk-'));
+  let mounted = false;
+  beforeAll(() => {
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountPoint], { stdio: 'ignore' });
+      mounted = true;
+    } catch {
+      console.warn('skipped: full-disk cases need root to mount a small tmpfs (mount -t tmpfs); not possible here');
+    }
+  });
+  afterAll(() => {
+    if (mounted) execFileSync('umount', [mountPoint]);
+  });
+  const maybe = (name: string, body: () => void) =>
+    it(name, () => {
+      if (!mounted) return;
+      body();
+    });
+
+  maybe('a report that does not fit leaves the previous one whole', () => {
+    const file = join(mountPoint, 'report.json');
+    writeFileSync(file, '{"previous": true}');
+    const big = Array.from({ length: 200 }, (_, i) => `${'z'.repeat(1000)} ${i}\n`);
+    expect(() => writeReportToFile(file, big)).toThrow(
+      /report\.json: cannot write: ENOSPC.*previous file is unchanged/,
+    );
+    expect(readFileSync(file, 'utf8')).toBe('{"previous": true}');
+    expect(readdirSync(mountPoint)).toEqual(['report.json']);
+  });
+
+  maybe('a policy set that does not fit leaves the previous set whole', () => {
+    const out = join(mountPoint, 'guardrails');
+    mkdirSync(out);
+    writeFileSync(join(out, 'scp-1.json'), 'old');
+    const files = new Map([
+      ['scp-1.json', 'n'.repeat(40_000)],
+      ['scp-2.json', 'm'.repeat(40_000)],
+    ]);
+    expect(() => replaceGeneratedSet(out, files, [])).toThrow(/cannot write: ENOSPC.*previous files are unchanged/);
+    expect(readdirSync(out)).toEqual(['scp-1.json']);
+    expect(readFileSync(join(out, 'scp-1.json'), 'utf8')).toBe('old');
+    expect(readdirSync(mountPoint).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
-// Test data from the shared/ folder that sits beside the project's root (../shared), wherever the
-// checkout is: CI clones the project into another folder with a copy of shared/ next to it.
+// Third-party test data vendored into test/fixtures/ (with its source and licence), so a clone anywhere
+// passes its tests with nothing beside it.
 import { join } from 'node:path';
 
-const SHARED_DATA = join(__dirname, '..', '..', '..', 'shared', 'data');
+const FIXTURES = join(__dirname, '..', 'fixtures');
 
-/** The Cloudsplaining example `get-account-authorization-details` file (see shared/data/README.md). */
-export const CLOUDSPLAINING_AUTHZ = join(SHARED_DATA, 'cloudsplaining-example-authz.json');
+/** The Cloudsplaining example `get-account-authorization-details` file (see test/fixtures/cloudsplaining/README.md). */
+export const CLOUDSPLAINING_AUTHZ = join(FIXTURES, 'cloudsplaining', 'example-authz.json');

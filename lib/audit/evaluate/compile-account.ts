@@ -1,7 +1,8 @@
 // compileAccount: parse and compile every policy of a snapshot once (managed policies and SCPs are shared by
-// all principals that use them), then assemble each principal's layers. Invalid or missing policies are
-// recorded and skipped; the rest of the account is still evaluated.
-import { parsePolicy } from '../../policy';
+// all principals that use them), then assemble each principal's layers. Of an invalid policy the statements
+// that can be read are evaluated and the others recorded (the unreadable-policy rule fails the gate on them);
+// missing policies are recorded; the rest of the account is still evaluated.
+import { parsePolicy, salvagePolicy } from '../../policy';
 import type { PolicyType } from '../../policy/types';
 import type { Evidence } from '../findings';
 import { snapshotParseCache, type AccountSnapshot, type Principal } from '../sources/snapshot';
@@ -42,15 +43,27 @@ class AccountCompiler {
     source: PolicySource,
   ): CompiledStatement[] | undefined {
     const parsed = parsePolicy(document, { type, where, cache: snapshotParseCache(this.snapshot) });
-    if (!parsed.ok) {
-      this.invalidPolicies.push({
-        where,
-        policy: source.policy,
-        message: parsed.problems.map((problem) => `${problem.path || '(root)'}: ${problem.message}`).join('; '),
-      });
-      return undefined;
-    }
-    return compilePolicy(parsed.policy, source, parsed.document, this.ids);
+    if (parsed.ok) return compilePolicy(parsed.policy, source, parsed.document, this.ids);
+    const salvaged = salvagePolicy(document, { type, cache: snapshotParseCache(this.snapshot) });
+    const errors = salvaged.problems.filter((problem) => problem.severity !== 'warning');
+    const skipped =
+      salvaged.unreadable.length === 0
+        ? 'every statement was still read'
+        : salvaged.policy.statements.length === 0
+          ? 'nothing of it could be read'
+          : `the other ${salvaged.policy.statements.length} statement(s) were still read`;
+    this.invalidPolicies.push({
+      where,
+      policy: source.policy,
+      message: `${errors.map((problem) => `${problem.path || '(root)'}: ${problem.message}`).join('; ')} (${skipped})`,
+    });
+    // A boundary only limits: with a statement unread, what it lets through is unknown, not what the rest says.
+    if (type === 'boundary' && salvaged.unreadable.length > 0) return undefined;
+    return compilePolicy(salvaged.policy, source, salvaged.document, this.ids);
+  }
+
+  hasManaged(arn: string): boolean {
+    return this.managedDocuments.has(arn);
   }
 
   /** A managed policy's statements for one use (identity or boundary), compiled once per account. */
@@ -195,7 +208,9 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
       } else {
         boundaryAllows = 'missing';
         notes.push(
-          `permissions boundary ${principal.permissionsBoundaryArn} is not in the snapshot: answers depend on it`,
+          compiler.hasManaged(principal.permissionsBoundaryArn)
+            ? `permissions boundary ${principal.permissionsBoundaryArn} cannot be read in full: answers depend on it`
+            : `permissions boundary ${principal.permissionsBoundaryArn} is not in the snapshot: answers depend on it`,
         );
       }
     }

@@ -13,6 +13,7 @@ import * as trustCrossAccountNoExternalId from './trust-cross-account-no-externa
 import * as trustGithubWildcardRepo from './trust-github-wildcard-repo';
 import * as trustOidcUnconstrained from './trust-oidc-unconstrained';
 import * as trustPublicPrincipal from './trust-public-principal';
+import * as unreadablePolicy from './unreadable-policy';
 import * as weakBoundary from './weak-boundary';
 import type { Rule } from './types';
 
@@ -36,6 +37,7 @@ export const defaultRules: readonly Rule[] = [
   rule(trustOidcUnconstrained),
   rule(trustGithubWildcardRepo),
   rule(invalidPattern),
+  rule(unreadablePolicy),
 ];
 
 /** A rule by id, for `--rule` filters and tests. */

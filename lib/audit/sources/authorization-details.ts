@@ -293,7 +293,15 @@ export function decodeDocument(raw: unknown, where: string, problems: SnapshotPr
     // as above
   }
   let lastError = 'not percent-encoded JSON';
-  for (const candidate of candidates) {
+  for (let candidate of candidates) {
+    // Encoded once more by whatever saved the file: decode each layer (at most three).
+    for (let layer = 0; layer < 2 && /^%(25)*7b/i.test(candidate.trim()); layer++) {
+      try {
+        candidate = decodeURIComponent(candidate.trim());
+      } catch {
+        break;
+      }
+    }
     try {
       return JSON.parse(candidate);
     } catch (err) {

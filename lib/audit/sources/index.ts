@@ -1,5 +1,6 @@
 // One entry for `leash audit`: read saved inputs (authorization details, snapshots) or the live account,
 // and apply the SCP / RCP chain given on the command line.
+import { wrongKindHint } from '../../util/file-kind';
 import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
 import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
 import { loadLiveInput } from './live-input';
@@ -50,7 +51,7 @@ export function detectInputFormat(value: unknown, file: string): InputFormat {
   throw new InputError(
     `${file}: not a recognised input: expected \`aws iam get-account-authorization-details\` output ` +
       '(UserDetailList, RoleDetailList, ...), an account snapshot ({ schemaVersion, accountId, ... }) ' +
-      'or an organization snapshot ({ schemaVersion, kind: "organization", accounts })',
+      `or an organization snapshot ({ schemaVersion, kind: "organization", accounts })${wrongKindHint(value, file, ['authorization-details', 'account-snapshot', 'organization-snapshot'])}`,
   );
 }
 

@@ -13,7 +13,7 @@
 // an action denies it.
 import { z } from 'zod';
 import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
-import type { OrganizationPolicyLevel } from './snapshot';
+import { chainOrderProblems, type OrganizationPolicyLevel } from './snapshot';
 
 export type OrganizationPolicyKind = 'scp' | 'rcp';
 
@@ -33,20 +33,27 @@ const FULL_ACCESS: Record<OrganizationPolicyKind, { name: string; arn: string; d
   },
 };
 
-const LevelPolicy = z.object({
+const LevelPolicy = z.strictObject({
   name: z.string().min(1),
   arn: z.string().optional(),
   document: z.unknown().optional(),
 });
 
-const Level = z.object({
+const Level = z.strictObject({
   kind: z.enum(['root', 'ou', 'account']),
   id: z.string().min(1),
   name: z.string().optional(),
   policies: z.array(LevelPolicy),
 });
 
-const Chain = z.array(Level).min(1, 'at least one level (the root)');
+const Chain = z
+  .array(Level)
+  .min(1, 'at least one level (the root)')
+  .superRefine((levels, ctx) => {
+    for (const { index, message } of chainOrderProblems(levels)) {
+      ctx.addIssue({ code: 'custom', message, path: [index, 'kind'] });
+    }
+  });
 
 function isPolicyDocument(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'Statement' in value;

@@ -70,12 +70,62 @@ export const OrganizationPolicyLevel = z.object({
 });
 export type OrganizationPolicyLevel = z.infer<typeof OrganizationPolicyLevel>;
 
+const LEVEL_ID: Record<OrganizationPolicyLevel['kind'], RegExp> = {
+  root: /^r-[0-9a-z]{4,32}$/,
+  ou: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
+  account: /^\d{12}$/,
+};
+
+/**
+ * Why a chain of organization levels is not in the order AWS applies it (the root first, then OUs from the
+ * top down, the account last), or undefined. A chain given bottom-up would pair each level's policies with
+ * the wrong place in the hierarchy. Ids of the usual forms (r-, ou-, 12 digits) must match their kind.
+ */
+export function chainOrderProblems(
+  levels: readonly Pick<OrganizationPolicyLevel, 'kind' | 'id'>[],
+): { index: number; message: string }[] {
+  const out: { index: number; message: string }[] = [];
+  levels.forEach((level, index) => {
+    if (level.kind === 'root' && index !== 0) {
+      out.push({ index, message: 'the root level must come first: give the chain from the root down to the account' });
+    }
+    if (level.kind === 'account' && index !== levels.length - 1) {
+      out.push({
+        index,
+        message: 'the account level must come last: give the chain from the root down to the account',
+      });
+    }
+    if (index === 0 && level.kind !== 'root') {
+      out.push({
+        index,
+        message: `the chain starts at an ${level.kind} level: give it from the root down (root, OUs, account)`,
+      });
+    }
+    const looksLike = (Object.keys(LEVEL_ID) as OrganizationPolicyLevel['kind'][]).find((kind) =>
+      LEVEL_ID[kind].test(level.id),
+    );
+    if (looksLike && looksLike !== level.kind) {
+      out.push({
+        index,
+        message: `id ${JSON.stringify(level.id)} is the id of ${looksLike === 'ou' ? 'an OU' : `the ${looksLike}`}, but the level says ${level.kind}`,
+      });
+    }
+  });
+  return out;
+}
+
 export const SnapshotProblem = z.object({
   /** Where: file and JSON path, or API operation. */
   where: z.string(),
   message: z.string(),
 });
 export type SnapshotProblem = z.infer<typeof SnapshotProblem>;
+
+function orderedChain(levels: readonly OrganizationPolicyLevel[], ctx: z.RefinementCtx): void {
+  for (const { index, message } of chainOrderProblems(levels)) {
+    ctx.addIssue({ code: 'custom', message, path: [index, 'kind'] });
+  }
+}
 
 export const AccountSnapshot = z.object({
   schemaVersion: z.literal(1),
@@ -89,9 +139,9 @@ export const AccountSnapshot = z.object({
   principals: z.array(Principal),
   managedPolicies: z.array(ManagedPolicy),
   /** SCPs from the root down to the account, one entry per level; empty when unknown. */
-  serviceControlPolicies: z.array(OrganizationPolicyLevel).default([]),
+  serviceControlPolicies: z.array(OrganizationPolicyLevel).default([]).superRefine(orderedChain),
   /** RCPs from the root down to the account, one entry per level. */
-  resourceControlPolicies: z.array(OrganizationPolicyLevel).default([]),
+  resourceControlPolicies: z.array(OrganizationPolicyLevel).default([]).superRefine(orderedChain),
   /** Whether the organization's policies were read (false: SCP effect unknown, not "no SCPs"). */
   organizationPoliciesKnown: z.boolean().default(false),
   /** SCPs never apply to the management account. */

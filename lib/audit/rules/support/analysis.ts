@@ -9,7 +9,7 @@ import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { AccountAnalysis, PrincipalAccessSummary } from '../types';
 import { createCandidateIndex } from './candidates';
 import { policiesInUse } from './policies';
-import { wildcardMatch } from './wildcard';
+import { wildcardMatch } from '../../../policy/wildcard';
 
 const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
 

@@ -3,6 +3,7 @@
 import {
   parsePolicy,
   rawStatement,
+  salvagePolicy,
   type PolicyParseCache,
   type NormalizedPolicy,
   type NormalizedStatement,
@@ -25,7 +26,10 @@ export interface PolicyInUse {
   /** Set for inline policies. */
   readonly owner?: Principal;
   readonly awsManaged: boolean;
-  /** Parsed, or undefined when it does not parse (the invalid-pattern rule reports why). */
+  /**
+   * Parsed; of a policy that does not parse, the statements that do (the unreadable-policy rule reports the
+   * others, invalid-pattern the details). Undefined only when no statement can be read.
+   */
   parsed(): NormalizedPolicy | undefined;
 }
 
@@ -122,7 +126,10 @@ function entry(cache: PolicyParseCache, fields: Omit<PolicyInUse, 'parsed'>): Po
     parsed() {
       if (parsed === null) {
         const result = parsePolicy(fields.document, { type: fields.type, where: fields.id, cache });
-        parsed = result.ok ? result.policy : undefined;
+        const readable = result.ok
+          ? result.policy
+          : salvagePolicy(fields.document, { type: fields.type, cache }).policy;
+        parsed = readable.statements.length > 0 ? readable : undefined;
       }
       return parsed;
     },

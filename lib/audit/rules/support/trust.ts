@@ -1,5 +1,5 @@
 // Role trust policies, parsed: the statements that let someone assume the role, and their conditions.
-import { parsePolicy, type NormalizedStatement } from '../../../policy';
+import { parsePolicy, salvagePolicy, type NormalizedStatement } from '../../../policy';
 import { snapshotParseCache, type AccountSnapshot, type Principal } from '../../sources/snapshot';
 import type { Evidence } from '../types';
 import { rawStatement } from './meta';
@@ -34,8 +34,14 @@ function findTrustStatements(snapshot: AccountSnapshot): TrustStatement[] {
       where: `${role.arn} trust policy`,
       cache: snapshotParseCache(snapshot),
     });
-    if (!parsed.ok) continue;
-    for (const statement of parsed.policy.statements) {
+    // Of a trust policy that does not parse, the statements that do are still judged (the unreadable-policy
+    // rule reports the others).
+    const salvaged = parsed.ok
+      ? undefined
+      : salvagePolicy(role.trustPolicy, { type: 'trust', cache: snapshotParseCache(snapshot) });
+    const policy = parsed.ok ? parsed.policy : salvaged!.policy;
+    const document = parsed.ok ? parsed.document : salvaged!.document;
+    for (const statement of policy.statements) {
       if (statement.effect !== 'Allow') continue;
       const assumes = (statement.actions ?? []).some((a) => /^(sts:assumerole.*|sts:\*|\*)$/i.test(a));
       if (!assumes) continue;
@@ -48,7 +54,7 @@ function findTrustStatements(snapshot: AccountSnapshot): TrustStatement[] {
           policyKind: 'trust',
           statementIndex: statement.index,
           ...(statement.sid ? { sid: statement.sid } : {}),
-          statement: rawStatement(role.trustPolicy, statement.index),
+          statement: rawStatement(document, statement.index),
         },
       });
     }

@@ -1,0 +1,150 @@
+// A statement the audit cannot read (`"Action": 7`, `"Condition": null`, a policy that is not JSON) may
+// grant or deny anything: the rest of the policy is still analysed, and the principals it reaches are
+// flagged high so a run never passes on input it did not understand.
+import { salvagePolicy, type UnreadableStatement } from '../../policy';
+import type { PolicyType } from '../../policy/types';
+import { snapshotParseCache, type Principal } from '../sources/snapshot';
+import type { Evidence, Finding, RuleContext, RuleMeta } from './types';
+import { docsUrl } from './support/meta';
+import { reachedPrincipals } from './support/policies';
+import { rawStatement } from './support/meta';
+
+export const meta: RuleMeta = {
+  id: 'unreadable-policy',
+  category: 'invalid-policy',
+  severity: 'high',
+  title: 'Policy statement that cannot be read',
+  help:
+    'A statement of a policy in use does not follow the IAM policy grammar (a number where an action should ' +
+    'be, a null Condition, a principal in an unknown form) or the document is not readable JSON at all. ' +
+    'What it grants or denies is unknown, so the audit treats it as the worst case: the rest of the policy is ' +
+    'still analysed and every principal it reaches gets this finding, which fails the run at the default ' +
+    '--fail-on high. Fix the statement (`leash validate` names the problem) or the export that damaged it.',
+  docsUrl: docsUrl('unreadable-policy'),
+};
+
+const KIND_NAMES: Record<Evidence['policyKind'], string> = {
+  inline: 'inline policy',
+  'group-inline': 'group inline policy',
+  managed: 'managed policy',
+  boundary: 'permissions boundary',
+  trust: 'trust policy',
+  scp: 'SCP',
+  rcp: 'RCP',
+  template: 'template policy',
+};
+
+interface Unreadable {
+  readonly kind: Evidence['policyKind'];
+  readonly name: string;
+  readonly evidencePolicy: string;
+  readonly document: unknown;
+  readonly statements: readonly UnreadableStatement[];
+}
+
+function describe(statements: readonly UnreadableStatement[]): string {
+  return statements
+    .map(({ path, problems }) => {
+      const first = problems[0];
+      const where = first?.path || path || '(document)';
+      const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
+      return `${where}: ${first?.message ?? 'cannot be read'}${more}`;
+    })
+    .join('; ');
+}
+
+function finding(policy: Unreadable, principal: Principal | undefined, consequence: string): Finding {
+  const evidence: Evidence[] = policy.statements.slice(0, 8).map(({ index, problems }) => {
+    const statement = index === undefined ? undefined : rawStatement(policy.document, index);
+    return {
+      policy: policy.evidencePolicy,
+      policyKind: policy.kind,
+      ...(index !== undefined ? { statementIndex: index } : {}),
+      ...(statement !== undefined ? { statement } : {}),
+      note: problems.map((p) => `${p.path || '(document)'}: ${p.message}`).join('; '),
+    };
+  });
+  const whole = policy.statements.some((s) => s.index === undefined && s.path === '');
+  return {
+    ruleId: meta.id,
+    category: meta.category,
+    severity: meta.severity,
+    title: meta.title,
+    message:
+      `${KIND_NAMES[policy.kind]} ${policy.name}: ${whole ? 'the policy' : `${policy.statements.length} statement(s)`} ` +
+      `cannot be read (${describe(policy.statements)}); ${consequence}.`,
+    ...(principal ? { principalArn: principal.arn, location: principal.location } : {}),
+    evidence,
+    details: {
+      key: `${policy.kind}|${policy.evidencePolicy}`,
+      ...(principal ? {} : { policyArn: policy.evidencePolicy }),
+      paths: policy.statements.map((s) => s.path || '(document)'),
+      problems: policy.statements.flatMap((s) => s.problems.map((p) => `${p.path || '(document)'}: ${p.message}`)),
+    },
+    remediation:
+      'Correct the statement so it follows the IAM policy grammar (run `leash validate` on the document), or ' +
+      're-export the account if the file was damaged; then run the audit again.',
+    docsUrl: meta.docsUrl,
+  };
+}
+
+export function check(context: RuleContext): Finding[] {
+  const { analysis, snapshot } = context;
+  const cache = snapshotParseCache(snapshot);
+  const salvage = (document: unknown, type: PolicyType) => salvagePolicy(document, { type, cache });
+  const findings: Finding[] = [];
+  for (const policy of analysis.policies) {
+    const salvaged = salvage(policy.document, policy.type);
+    const statements = salvaged.unreadable;
+    if (statements.length === 0) continue;
+    const unreadable: Unreadable = {
+      kind: policy.kind,
+      name: policy.name,
+      evidencePolicy: policy.evidencePolicy,
+      document: salvaged.document,
+      statements,
+    };
+    if (policy.kind === 'scp' || policy.kind === 'rcp') {
+      findings.push(
+        finding(
+          unreadable,
+          undefined,
+          'what it allows or denies in the organization is unknown, so no deny it may hold is counted on',
+        ),
+      );
+      continue;
+    }
+    const onlyDenies = statements.every(
+      (s) =>
+        s.index !== undefined && (rawStatement(salvaged.document, s.index) as { Effect?: unknown })?.Effect === 'Deny',
+    );
+    const consequence =
+      policy.kind === 'boundary'
+        ? 'the boundary is treated as unknown, so it limits nothing the audit can count on'
+        : onlyDenies
+          ? 'the Deny was left out of the analysis: it protects nothing the audit can count on'
+          : 'what it grants is unknown: the principal may have more access than this report shows';
+    for (const principal of reachedPrincipals(policy, snapshot))
+      findings.push(finding(unreadable, principal, consequence));
+  }
+  for (const role of snapshot.principals) {
+    if (role.kind !== 'role' || role.serviceLinked || role.trustPolicy === undefined) continue;
+    const salvaged = salvage(role.trustPolicy, 'trust');
+    const statements = salvaged.unreadable;
+    if (statements.length === 0) continue;
+    findings.push(
+      finding(
+        {
+          kind: 'trust',
+          name: `of ${role.name}`,
+          evidencePolicy: 'trust',
+          document: salvaged.document,
+          statements,
+        },
+        role,
+        'who may assume the role is unknown: it may be anyone',
+      ),
+    );
+  }
+  return findings;
+}

@@ -1,0 +1,120 @@
+// Files the CLI writes appear whole or not at all: a report or a policy is written to a temporary file in
+// the same directory, flushed to disk, then renamed over the target, so a full disk, a crash or Ctrl-C
+// leaves the previous file (or none). An output that is one of the command's inputs is refused.
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../util/read-input';
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Refuses `output` when it is the same file (same device and inode) as one of `inputs`. */
+export function refuseOutputThatIsInput(output: string, inputs: readonly (string | undefined)[], flag: string): void {
+  const target = statOrUndefined(output);
+  if (!target) return;
+  for (const input of inputs) {
+    if (input === undefined) continue;
+    const stat = statOrUndefined(input);
+    if (stat && stat.dev === target.dev && stat.ino === target.ino) {
+      throw new InputError(
+        `${flag} ${output}: is the input ${input}; writing there would destroy it (choose another file)`,
+      );
+    }
+  }
+}
+
+/**
+ * Writes all of `text`: writeSync may write only part of it (a disk filling up returns the bytes that fit,
+ * and only the next call fails with ENOSPC), so a short write is continued until it fails or completes.
+ */
+export function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+/** A system error as the user should read it: the file and what the system said. */
+export function cannotWrite(file: string, err: unknown, suffix = ''): InputError {
+  return new InputError(`${file}: cannot write: ${(err as Error).message}${suffix}`);
+}
+
+/** A name for a temporary file beside `file`: hidden, and unique to this process and call. */
+export function temporaryBeside(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Writes the blocks to `file` atomically. A device or pipe (`/dev/stdout`, a FIFO) cannot be renamed over
+ * and is written in place. A system error (disk full, no permission) is an InputError naming the file; any
+ * other error (a bug while rendering) keeps its stack. Either way the target is left as it was.
+ */
+export function writeFileAtomically(file: string, blocks: Iterable<string>): void {
+  const existing = statOrUndefined(file);
+  if (existing?.isDirectory()) throw new InputError(`${file}: cannot write: is a directory`);
+  if (existing && !existing.isFile()) {
+    writeInPlace(file, blocks);
+    return;
+  }
+  const temporary = temporaryBeside(file);
+  let fd: number;
+  try {
+    // The mode of the file it replaces, so a report kept private stays private.
+    fd = openSync(temporary, 'wx', existing ? existing.mode & 0o777 : 0o666);
+  } catch (err) {
+    throw cannotWrite(file, err);
+  }
+  let failure: unknown;
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    for (const block of blocks) writeAll(fd, block);
+    fsyncSync(fd);
+  } catch (err) {
+    failure = err;
+  } finally {
+    closeSync(fd);
+  }
+  if (failure === undefined) {
+    try {
+      renameSync(temporary, file);
+      return;
+    } catch (err) {
+      failure = err;
+    }
+  }
+  rmSync(temporary, { force: true });
+  if (!(failure as NodeJS.ErrnoException).code) throw failure;
+  throw cannotWrite(file, failure, existing ? '; the previous file is unchanged' : '; nothing was written');
+}
+
+function writeInPlace(file: string, blocks: Iterable<string>): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'w');
+  } catch (err) {
+    throw cannotWrite(file, err);
+  }
+  try {
+    for (const block of blocks) writeAll(fd, block);
+  } catch (err) {
+    if (!(err as NodeJS.ErrnoException).code) throw err;
+    throw cannotWrite(file, err);
+  } finally {
+    closeSync(fd);
+  }
+}

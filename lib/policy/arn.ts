@@ -1,0 +1,41 @@
+// ARNs where an ARN is expected (config, --resource-arn, exemptions): `arn:partition:service:region:account:resource`,
+// checked for shape so a typo is an error instead of a pattern that silently matches nothing.
+import { arnSegments } from './resource';
+
+const PARTITION = /^aws(-[a-z]+)*$/;
+const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
+const REGION = /^([a-z]{2}(-[a-z]+)+-\d+)?$/;
+const ACCOUNT = /^(\d{12}|aws)?$/;
+
+/**
+ * Why `value` is not an ARN, or undefined when it is one. With `wildcards`, `*` and `?` may stand in any
+ * segment (an ARN pattern, as in a policy's Resource or an exemption); a segment holding one is not checked
+ * further, and a pattern ending in `*` may stop short of six segments (it covers the rest).
+ */
+export function arnProblem(value: string, options: { wildcards?: boolean } = {}): string | undefined {
+  const shown = JSON.stringify(value);
+  if (!value.startsWith('arn:'))
+    return `${shown} is not an ARN: expected arn:partition:service:region:account:resource`;
+  const wild = (segment: string) => options.wildcards === true && /[*?]/.test(segment);
+  if (!options.wildcards && /[*?]/.test(value.split(':').slice(0, 5).join(':'))) {
+    return `${shown} is not an ARN: wildcards (* or ?) are not allowed here`;
+  }
+  const segments = arnSegments(value);
+  if (segments.length < 6) {
+    if (options.wildcards && value.endsWith('*')) return undefined;
+    return `${shown} is not a complete ARN: expected arn:partition:service:region:account:resource`;
+  }
+  const [, partition, service, region, account, resource] = segments;
+  const checks: [string, string, RegExp][] = [
+    ['partition', partition, PARTITION],
+    ['service', service, SERVICE],
+    ['region', region, REGION],
+    ['account', account, ACCOUNT],
+  ];
+  for (const [name, segment, pattern] of checks) {
+    if (wild(segment)) continue;
+    if (!pattern.test(segment)) return `${shown} is not an ARN: ${JSON.stringify(segment)} is not a ${name}`;
+  }
+  if (resource === '') return `${shown} is not an ARN: the resource part (after the fifth colon) is empty`;
+  return undefined;
+}

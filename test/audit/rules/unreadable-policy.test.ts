@@ -1,0 +1,86 @@
+// A statement the audit cannot read never switches the gate off: the rest of its policy is still analysed
+// and every principal it reaches is flagged high.
+import { defaultRules } from '../../../lib/audit/rules';
+import * as rule from '../../../lib/audit/rules/unreadable-policy';
+import { severityRank } from '../../../lib/audit/report/common';
+import { about, allow, deny, doc, FULL_ACCESS_LEVEL, run } from './helpers';
+
+const admin = allow('*');
+/** Damaged statements, each as an export or a hand edit may leave it. */
+const DAMAGED: [string, unknown][] = [
+  ['a number as Action', { Effect: 'Allow', Action: 7, Resource: '*' }],
+  ['a null Condition', { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: null }],
+  ['an Effect in lower case', { Effect: 'allow', Action: 's3:GetObject', Resource: '*' }],
+  ['a misspelt element', { Effect: 'Allow', Actions: 's3:GetObject', Resource: '*' }],
+  ['a string instead of a statement', 'Allow everything'],
+  ['Action and NotAction together', { Effect: 'Allow', Action: 's3:*', NotAction: 'iam:*', Resource: '*' }],
+];
+
+describe('unreadable-policy', () => {
+  it.each(DAMAGED)('flags the principal high for %s, and still analyses the rest of the policy', (_what, bad) => {
+    const findings = run(defaultRules, { principals: [{ name: 'ops', policies: [doc(admin, bad)] }] });
+    const unreadable = findings.filter((f) => f.ruleId === rule.meta.id);
+    expect(unreadable).toHaveLength(1);
+    expect(unreadable[0]).toMatchObject({ severity: 'high', principalArn: expect.stringMatching(/role\/ops$/) });
+    expect(unreadable[0].message).toContain('Statement[1]');
+    expect(unreadable[0].evidence[0]).toMatchObject({ statementIndex: 1 });
+    // The readable Allow */* is still there: the run fails on it as it did before the damage.
+    expect(findings.some((f) => f.ruleId === 'full-admin' && f.severity === 'critical')).toBe(true);
+  });
+
+  it('flags every principal a damaged managed policy reaches, through groups too', () => {
+    const findings = run(rule, {
+      principals: [
+        { name: 'a', managed: ['shared'] },
+        { name: 'devs', kind: 'group', managed: ['shared'] },
+        { name: 'alice', kind: 'user', groups: ['devs'] },
+        { name: 'clean' },
+      ],
+      managed: { shared: doc(allow('s3:GetObject'), { Effect: 'Allow', Action: ['s3:*', 42], Resource: '*' }) },
+    });
+    expect(about(findings, 'a')).toHaveLength(1);
+    expect(about(findings, 'alice')).toHaveLength(1);
+    expect(about(findings, 'clean')).toHaveLength(0);
+    expect(findings.every((f) => severityRank(f.severity) <= severityRank('high'))).toBe(true);
+  });
+
+  it('treats a document that is not a policy at all as unreadable as a whole', () => {
+    const findings = run(rule, { principals: [{ name: 'p', policies: ['{"Version": "2012-10-17", "Statement": ['] }] });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain('the policy cannot be read');
+    expect(findings[0].message).toContain('invalid JSON');
+  });
+
+  it('says a damaged Deny protects nothing', () => {
+    const findings = run(rule, {
+      principals: [{ name: 'p', policies: [doc(admin, { Effect: 'Deny', Action: 'rds:Delete*', Resource: 5 })] }],
+    });
+    expect(findings[0].message).toContain('the Deny was left out of the analysis');
+  });
+
+  it('reports a damaged SCP once, for the organization', () => {
+    const scps = [FULL_ACCESS_LEVEL([{ name: 'protect', document: doc(deny('rds:Delete*'), { Effect: 'Deny' }) }])];
+    const findings = run(rule, { principals: [{ name: 'p' }], scps });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].principalArn).toBeUndefined();
+    expect(findings[0].message).toMatch(/^SCP protect: 1 statement/);
+  });
+
+  it('flags a role whose trust policy cannot be read: anyone may be able to assume it', () => {
+    const trust = doc({ Effect: 'Allow', Principal: { AWS: 7 }, Action: 'sts:AssumeRole' });
+    const findings = run(rule, { principals: [{ name: 'r', trust }] });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain('it may be anyone');
+  });
+
+  it('reads "Principal": ["*"] in a trust policy as everyone', () => {
+    const trust = doc({ Effect: 'Allow', Principal: ['*'], Action: 'sts:AssumeRole' });
+    const findings = run(defaultRules, { principals: [{ name: 'r', trust }] });
+    expect(findings.filter((f) => f.ruleId === 'trust-public-principal')).toHaveLength(1);
+    expect(findings.filter((f) => f.ruleId === rule.meta.id)).toHaveLength(0);
+  });
+
+  it('says nothing about valid policies', () => {
+    expect(run(rule, { principals: [{ name: 'p', policies: [doc(admin, deny('rds:Delete*'))] }] })).toEqual([]);
+  });
+});

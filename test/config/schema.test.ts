@@ -1,0 +1,116 @@
+// leash.config.json is strict at every level: a misspelt key, a rule that does not exist, a date that is
+// not in the calendar or an invalid tag is an error naming the file, the JSON path and the nearest fix.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRules } from '../../lib/audit/rules';
+import { DESTRUCTIVE_CHANGE_RULE, NOT_VISIBLE_RULE } from '../../lib/check/change-gate';
+import { CUSTOM_RESOURCE_RULE } from '../../lib/check/custom-resources';
+import { DATA_SETTING_RULE } from '../../lib/check/data-settings';
+import { loadConfigFile } from '../../lib/config/load';
+import { CHECK_RULE_IDS, knownRuleIds } from '../../lib/config/rule-ids';
+import { LeashConfig } from '../../lib/config/schema';
+import { generateGuardrails, GuardrailSpec, GuardrailSpecError } from '../../lib/guardrails';
+import { InputError } from '../../lib/util/read-input';
+import { lenientObjectPaths } from '../../lib/util/strict-object';
+
+const dir = mkdtempSync(join(tmpdir(), 'leash-config-'));
+let counter = 0;
+
+function errorFor(config: unknown): string {
+  const file = join(dir, `c${counter++}.json`);
+  writeFileSync(file, typeof config === 'string' || Buffer.isBuffer(config) ? config : JSON.stringify(config));
+  try {
+    loadConfigFile(file);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    const message = (err as Error).message;
+    expect(message.startsWith(`${file}: `)).toBe(true);
+    return message;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+const suppression = (overrides: object) => ({
+  suppressions: [
+    { ruleId: 'full-admin', reason: 'accepted until the migration ends', expires: '2099-01-31', ...overrides },
+  ],
+});
+
+describe('leash.config.json is strict', () => {
+  it('makes every object of the schema refuse unknown keys, including ones added later', () => {
+    expect(lenientObjectPaths(LeashConfig)).toEqual([]);
+    expect(lenientObjectPaths(GuardrailSpec)).toEqual([]);
+  });
+
+  it.each([
+    [
+      { guardrails: { production: { tagKey: ['env'] } } },
+      'guardrails.production.tagKey: unknown key "tagKey"; did you mean "tagKeys"?',
+    ],
+    [{ supressions: [] }, 'supressions: unknown key "supressions"; did you mean "suppressions"?'],
+    [
+      { guardrails: { agents: { principalTag: { key: 'a', valu: 'b' } } } },
+      'guardrails.agents.principalTag.valu: unknown key',
+    ],
+    [{ deployment: { organization: { boundaryStackSet: { enabeld: false } } } }, 'did you mean "enabled"?'],
+    [
+      {
+        deployment: {
+          agentRoles: [{ roleName: 'a', trust: { type: 'service', service: 'x.amazonaws.com', extra: 1 } }],
+        },
+      },
+      'deployment.agentRoles[0].trust.extra: unknown key',
+    ],
+    [
+      suppression({ ruleId: 'full-admn' }),
+      'suppressions[0].ruleId: unknown rule id "full-admn"; did you mean "full-admin"?',
+    ],
+    [suppression({ expires: '2099-02-30' }), 'suppressions[0].expires: not a calendar date'],
+    [suppression({ expires: '2099-13-01' }), 'suppressions[0].expires: not a calendar date'],
+    [suppression({ principalArn: 'role/admin' }), 'suppressions[0].principalArn: "role/admin" is not an ARN'],
+    [
+      { guardrails: { production: { tagKeys: [''] } } },
+      'guardrails.production.tagKeys[0]: a tag key must not be empty',
+    ],
+    [{ guardrails: { production: { tagKeys: ['aws:env'] } } }, 'reserved for AWS'],
+    [
+      { guardrails: { production: { values: ['prod*'] } } },
+      'guardrails.production.values[0]: a tag value may hold only',
+    ],
+    [{ guardrails: { production: { arns: ['arn:aws:s3:::'] } } }, 'the resource part'],
+    [{ guardrails: { exemptPrincipalArns: ['arn:aws:iam:1234:role/x'] } }, 'is not a complete ARN'],
+    ['{"suppressions": [], "suppressions": []}', 'suppressions: given more than once'],
+  ])('refuses %j', (config, expected) => {
+    expect(errorFor(config)).toContain(expected);
+  });
+
+  it('names the encoding of a file that is not UTF-8', () => {
+    expect(errorFor(Buffer.from('{"guardrails": {"production": {"values": ["d\xe9v"]}}}', 'latin1'))).toContain(
+      'not UTF-8 (invalid byte 0xe9 at byte 44; it looks like Latin-1 or Windows-1252): save it as UTF-8',
+    );
+  });
+
+  it('accepts the example config, a byte-order mark, "*" as a rule id and a leap day', () => {
+    expect(() => loadConfigFile('leash.config.example.json')).not.toThrow();
+    const file = join(dir, 'bom.json');
+    writeFileSync(file, `\ufeff${JSON.stringify(suppression({ ruleId: '*', expires: '2028-02-29' }))}`);
+    expect(loadConfigFile(file).suppressions[0].ruleId).toBe('*');
+  });
+
+  it('knows every rule id of the audit pack and of the check gate', () => {
+    const gate = [DESTRUCTIVE_CHANGE_RULE, NOT_VISIBLE_RULE, CUSTOM_RESOURCE_RULE, DATA_SETTING_RULE].map((r) => r.id);
+    expect([...CHECK_RULE_IDS].sort()).toEqual([...gate].sort());
+    expect([...knownRuleIds()].sort()).toEqual([...defaultRules.map((r) => r.meta.id), ...gate].sort());
+  });
+});
+
+describe('programmatic entry points check what they are handed', () => {
+  it('generateGuardrails names an unknown key instead of throwing a TypeError', () => {
+    expect(() => generateGuardrails({ bad: 1 } as never)).toThrow(GuardrailSpecError);
+    expect(() => generateGuardrails({ production: { tagKey: ['env'] } } as never)).toThrow(
+      /production\.tagKey: unknown key "tagKey"; did you mean "tagKeys"\?/,
+    );
+    expect(() => generateGuardrails(7 as never)).toThrow(GuardrailSpecError);
+  });
+});
