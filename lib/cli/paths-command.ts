@@ -14,10 +14,10 @@ import { loadCatalog } from '../catalog';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import type { GuardrailSpec } from '../guardrails/spec';
 import { InputError } from '../util/read-input';
-import { loadConfigFile } from './audit-command';
+import { loadConfigFile } from '../config/load';
 import { closeMatches } from './explain-command';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
-import type { CliContext } from './program';
+import type { CliContext } from './context';
 
 export const PATH_FORMATS = ['text', 'json', 'markdown', 'dot'] as const;
 export type PathFormat = (typeof PATH_FORMATS)[number];
