@@ -2,15 +2,12 @@
 // inputs (--input) or the live account / organization, runs the rule pack, prints or writes one report.
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { auditAccount, type AuditResult } from '../audit/audit';
-import { auditReportInput, REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
+import type { AuditResult } from '../audit/audit';
 import { severityRank } from '../audit/report/common';
+import { REPORT_FORMATS, type ReportFormat } from '../audit/report/types';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
-import { type AuditInput, loadAuditInput } from '../audit/sources';
-import { errorMessage } from '../audit/sources/aws-clients';
-import { LiveAuditInterrupted } from '../audit/sources/live-input';
-import { loadCatalog } from '../catalog';
-import { LeashConfig } from '../config/schema';
+import type { AuditInput } from '../audit/sources';
+import type { LeashConfig } from '../config/schema';
 import { formatZodIssues, InputError, readJsonFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
@@ -32,8 +29,12 @@ export interface AuditCommandOptions {
   readonly failOn: Severity | 'none';
 }
 
-/** Read and validate leash.config.json; errors name the file and the JSON path. */
-export function loadConfigFile(file: string | undefined): LeashConfig {
+/**
+ * Read and validate leash.config.json; errors name the file and the JSON path. Asynchronous only so the
+ * schema (zod) loads when a command runs, not when `leash --help` lists the commands.
+ */
+export async function loadConfigFile(file: string | undefined): Promise<LeashConfig> {
+  const { LeashConfig } = await import('../config/schema');
   if (!file) return LeashConfig.parse({});
   const parsed = LeashConfig.safeParse(readJsonFile(file));
   if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
@@ -75,7 +76,12 @@ export function auditExitCode(results: readonly AuditResult[], input: AuditInput
 
 export async function runAudit(options: AuditCommandOptions, context: CliContext): Promise<void> {
   const { io } = context;
-  const config = loadConfigFile(options.config);
+  // Loaded here, not at the top: `leash --help` and the other commands never pay for the engine, nor an
+  // audit of saved files for the AWS SDK.
+  const [{ auditAccount }, { auditReportInput, reportChunks }, { loadAuditInput }, { loadCatalog }] = await Promise.all(
+    [import('../audit/audit'), import('../audit/report'), import('../audit/sources'), import('../catalog')],
+  );
+  const config = await loadConfigFile(options.config);
   const progress = progressBar(io, 'accounts');
   const live = !options.input || options.input.length === 0;
   const interrupt = live ? interruptOnSigint(io, 'audit', () => progress.finish()) : undefined;
@@ -95,6 +101,10 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     });
   } catch (err) {
     if (err instanceof InputError || !live) throw err;
+    const [{ LiveAuditInterrupted }, { errorMessage }] = await Promise.all([
+      import('../audit/sources/live-input'),
+      import('../audit/sources/aws-clients'),
+    ]);
     if (err instanceof LiveAuditInterrupted) {
       io.stderr(`leash audit: ${describeInterruption(err)}\n`);
       context.exitCode = EXIT_INTERRUPTED;

@@ -2,13 +2,10 @@
 // and, with --baseline, fails on deletions or replacements of stateful or production resources.
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
+import { REPORT_FORMATS, type ReportFormat } from '../audit/report/types';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
-import { loadCatalog } from '../catalog';
-import { checkReportInput, failsAt, runCheck } from '../check/check';
-import { verifyWithGitHub, type GitHubEnvironment } from '../check/github-reviews';
+import type { GitHubEnvironment } from '../check/github-reviews';
 import type { ApprovalVerification } from '../check/review-rules';
-import { checkSarifChunks } from '../check/sarif-regions';
 import { readJsonFile } from '../util/read-input';
 import { loadConfigFile } from './audit-command';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
@@ -31,9 +28,19 @@ export async function runCheckCommand(
   context: CliContext,
   env: GitHubEnvironment = process.env,
 ): Promise<void> {
-  const config = loadConfigFile(options.config);
+  // Loaded when the command runs: `leash --help` and the other commands never pay for YAML, the template
+  // diff or the engine.
+  const [{ reportChunks }, { loadCatalog }, { checkReportInput, failsAt, runCheck }, { checkSarifChunks }] =
+    await Promise.all([
+      import('../audit/report'),
+      import('../catalog'),
+      import('../check/check'),
+      import('../check/sarif-regions'),
+    ]);
+  const config = await loadConfigFile(options.config);
   let verification: ApprovalVerification | undefined;
   if (options.verifyApprovals === 'github') {
+    const { verifyWithGitHub } = await import('../check/github-reviews');
     const approvers = config.suppressions.flatMap((suppression) => suppression.approvedBy);
     verification = await verifyWithGitHub(approvers, env);
     if ('error' in verification) {

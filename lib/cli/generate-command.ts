@@ -3,14 +3,8 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import {
-  generateGuardrails,
-  GuardrailSizeError,
-  GuardrailSpecError,
-  renderCoverage,
-  type CoverageFormat,
-  type GeneratedGuardrails,
-} from '../guardrails';
+import type { CoverageFormat, GeneratedGuardrails } from '../guardrails';
+import { renderCoverage } from '../guardrails/coverage-render';
 import { InputError } from '../util/read-input';
 import { loadConfigFile } from './audit-command';
 import type { CliContext } from './program';
@@ -49,8 +43,10 @@ function writeGuardrailFiles(out: string, files: Map<string, string>): void {
   }
 }
 
-export function runGenerate(options: GenerateCommandOptions, context: CliContext): void {
-  const config = loadConfigFile(options.config);
+export async function runGenerate(options: GenerateCommandOptions, context: CliContext): Promise<void> {
+  // Loaded when the command runs, so `leash --help` does not pay for the generators.
+  const { generateGuardrails, GuardrailSizeError, GuardrailSpecError } = await import('../guardrails');
+  const config = await loadConfigFile(options.config);
   let generated: GeneratedGuardrails;
   try {
     generated = generateGuardrails(config.guardrails);
@@ -86,7 +82,7 @@ export function registerGenerateCommand(program: Command, context: CliContext): 
         .choices(['table', 'json', 'markdown'])
         .default('table'),
     )
-    .action((options: GenerateCommandOptions) => {
-      runGenerate(options, context);
+    .action(async (options: GenerateCommandOptions) => {
+      await runGenerate(options, context);
     });
 }

@@ -2,7 +2,6 @@
 // and apply the SCP / RCP chain given on the command line.
 import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
 import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
-import { loadLiveInput } from './live-input';
 import { loadOrganizationPolicies } from './org-policies';
 import { AccountSnapshot, OrganizationSnapshot } from './snapshot';
 
@@ -86,6 +85,8 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
     }
     loaded = { accounts, notAudited };
   } else {
+    // Loaded only for a live read: an audit of saved files never loads the AWS SDK.
+    const { loadLiveInput } = await import('./live-input');
     loaded = await loadLiveInput({
       profile: options.profile,
       region: options.region,
