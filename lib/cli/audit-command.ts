@@ -78,9 +78,13 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   const { io } = context;
   // Loaded here, not at the top: `leash --help` and the other commands never pay for the engine, nor an
   // audit of saved files for the AWS SDK.
-  const [{ auditAccount }, { auditReportInput, reportChunks }, { loadAuditInput }, { loadCatalog }] = await Promise.all(
-    [import('../audit/audit'), import('../audit/report'), import('../audit/sources'), import('../catalog')],
-  );
+  const [{ auditAccountInParallel }, { auditReportInput, reportChunks }, { loadAuditInput }, { loadCatalog }] =
+    await Promise.all([
+      import('../audit/parallel-audit'),
+      import('../audit/report'),
+      import('../audit/sources'),
+      import('../catalog'),
+    ]);
   const config = await loadConfigFile(options.config);
   const progress = progressBar(io, 'accounts');
   const live = !options.input || options.input.length === 0;
@@ -121,7 +125,9 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   }
   const catalog = loadCatalog();
   const now = new Date();
-  const results = input.accounts.map((snapshot) => auditAccount(snapshot, { catalog, config, now }));
+  // One account at a time; a large one on every core (worker threads), with the single-threaded result.
+  const results: AuditResult[] = [];
+  for (const snapshot of input.accounts) results.push(await auditAccountInParallel(snapshot, { catalog, config, now }));
   const reportInput = auditReportInput(results, {
     tool: { name: 'leash audit', version: toolVersion() },
     notAudited: input.notAudited,
