@@ -4,6 +4,7 @@ import { loadCatalog } from '../catalog';
 import type { Catalog } from '../catalog/types';
 import { LeashConfig, type Suppression } from '../config/schema';
 import { compileAccount } from './evaluate';
+import type { CompileCache } from './evaluate/compile-account';
 import type { CompiledAccount } from './evaluate/types';
 import { buildAccessGraph, type AccessGraph } from './graph';
 import { defaultRules } from './rules';
@@ -34,6 +35,11 @@ export interface AuditOptions {
    * cross accounts. @default one built over this snapshot, on first use
    */
   readonly graph?: AccessGraph;
+  /**
+   * Work shared with the other accounts of the same run (an organization): AWS managed policies and SCP / RCP
+   * levels compiled once. Must be made for the same catalog. @default none: the account is compiled alone
+   */
+  readonly compileCache?: CompileCache;
 }
 
 export type SeverityCounts = Record<Severity, number>;
@@ -105,6 +111,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
     now,
     principalBatch: options.principalBatch,
     graph: options.graph,
+    compileCache: options.compileCache,
   });
   return auditResultOf(snapshot, pass, { config, rules, now, started });
 }
@@ -131,6 +138,8 @@ export interface RunRulesOptions {
   readonly principalBatch?: number;
   /** See AuditOptions.graph. */
   readonly graph?: AccessGraph;
+  /** See AuditOptions.compileCache. */
+  readonly compileCache?: CompileCache;
   /** Run only the rules of this scope (the others get no findings). @default every rule */
   readonly scope?: NonNullable<Rule['scope']>;
   /**
@@ -167,7 +176,7 @@ export function runRules(snapshot: AccountSnapshot, options: RunRulesOptions): R
     }));
   };
   const contextFor = (part: AccountSnapshot): RuleContext => {
-    const account = compileAccount(part, catalog);
+    const account = compileAccount(part, catalog, options.compileCache);
     wholeAccount ??= account;
     return {
       snapshot: part,

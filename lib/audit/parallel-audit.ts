@@ -90,7 +90,14 @@ export async function auditAccountInParallel(
   const workers = Math.max(1, Math.min(options.workers ?? Math.min(availableParallelism(), 8), members.length));
   const file = workerFile();
   if (!file || workers < 2 || members.length < (options.threshold ?? PARALLEL_THRESHOLD)) {
-    return auditAccount(snapshot, { catalog, config, now, rules, graph: options.graph });
+    return auditAccount(snapshot, {
+      catalog,
+      config,
+      now,
+      rules,
+      graph: options.graph,
+      compileCache: options.compileCache,
+    });
   }
 
   const slices = contiguousSlices(members.length, workers).map(({ start, end }) => {
@@ -108,7 +115,15 @@ export async function auditAccountInParallel(
   );
   // Meanwhile this thread compiles the whole account (its invalid policies are the account's) and runs the
   // account-scoped rules.
-  const whole = runRules(snapshot, { catalog, config, rules, now, scope: 'account', graph: options.graph });
+  const whole = runRules(snapshot, {
+    catalog,
+    config,
+    rules,
+    now,
+    scope: 'account',
+    graph: options.graph,
+    compileCache: options.compileCache,
+  });
   const parts = await Promise.all(answers);
 
   const findings = whole.findings.map((own) => [...own]);

@@ -78,13 +78,19 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   const { io } = context;
   // Loaded here, not at the top: `leash --help` and the other commands never pay for the engine, nor an
   // audit of saved files for the AWS SDK.
-  const [{ auditAccountInParallel }, { auditReportInput, reportChunks }, { loadAuditInput }, { loadCatalog }] =
-    await Promise.all([
-      import('../audit/parallel-audit'),
-      import('../audit/report'),
-      import('../audit/sources'),
-      import('../catalog'),
-    ]);
+  const [
+    { auditAccountInParallel },
+    { auditReportInput, reportChunks },
+    { loadAuditInput },
+    { loadCatalog },
+    { CompileCache },
+  ] = await Promise.all([
+    import('../audit/parallel-audit'),
+    import('../audit/report'),
+    import('../audit/sources'),
+    import('../catalog'),
+    import('../audit/evaluate/compile-account'),
+  ]);
   const config = await loadConfigFile(options.config);
   const progress = progressBar(io, 'accounts');
   const live = !options.input || options.input.length === 0;
@@ -126,8 +132,12 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   const catalog = loadCatalog();
   const now = new Date();
   // One account at a time; a large one on every core (worker threads), with the single-threaded result.
+  // Accounts of one organization share their AWS managed policies and SCP levels: compiled once per run.
+  const compileCache = input.accounts.length > 1 ? new CompileCache(catalog) : undefined;
   const results: AuditResult[] = [];
-  for (const snapshot of input.accounts) results.push(await auditAccountInParallel(snapshot, { catalog, config, now }));
+  for (const snapshot of input.accounts) {
+    results.push(await auditAccountInParallel(snapshot, { catalog, config, now, compileCache }));
+  }
   const reportInput = auditReportInput(results, {
     tool: { name: 'leash audit', version: toolVersion() },
     notAudited: input.notAudited,

@@ -2,6 +2,7 @@
 // all principals that use them), then assemble each principal's layers. Invalid or missing policies are
 // recorded and skipped; the rest of the account is still evaluated.
 import { parsePolicy } from '../../policy';
+import type { Catalog } from '../../catalog/types';
 import type { PolicyType } from '../../policy/types';
 import type { Evidence } from '../findings';
 import { snapshotParseCache, type AccountSnapshot, type Principal } from '../sources/snapshot';
@@ -14,24 +15,49 @@ import {
   type PrincipalLayers,
   type ScpLevel,
 } from './evaluator';
-import type {
-  CompileAccount,
-  CompiledAccount,
-  CompiledPrincipal,
-  DecisionLayer,
-  OrganizationLayerState,
-} from './types';
+import type { CompiledAccount, CompiledPrincipal, DecisionLayer, OrganizationLayerState } from './types';
 
 type InvalidPolicy = CompiledAccount['invalidPolicies'][number];
 
-class AccountCompiler {
+/** A compiled document, or why it could not be compiled (reported again by every account that uses it). */
+type CompiledOrInvalid = { readonly statements: CompiledStatement[] } | { readonly invalid: InvalidPolicy };
+
+/** One organization policy level compiled: its Allow and Deny statements and the policies that failed. */
+interface CompiledLevel {
+  readonly allows: CompiledStatement[];
+  readonly denies: CompiledStatement[];
+  readonly invalid: readonly InvalidPolicy[];
+  /** Built on first use: the level's Allow statements as the layer every principal under it reads. */
+  layer?: SharedLayer;
+}
+
+/**
+ * What the accounts of one audit run (an organization) share, keyed by content, never by account: statement
+ * ids and the action-match tables behind them, AWS managed policies (same ARN and same document, same
+ * statements), and organization policy levels (same level, same policies) with their layers. Bound to one
+ * catalog. A compiled statement is never changed once made, so sharing it is safe; ids stay unique across
+ * every account that uses the cache.
+ */
+export class CompileCache {
   readonly ids = new StatementIds();
+  readonly managed = new Map<string, CompiledOrInvalid>();
+  readonly levels = new Map<string, CompiledLevel>();
+  readonly denyLayers = new Map<string, SharedLayer>();
+  constructor(readonly catalog: Catalog) {}
+}
+
+class AccountCompiler {
+  readonly ids: StatementIds;
   readonly invalidPolicies: InvalidPolicy[] = [];
   private readonly managedDocuments: Map<string, AccountSnapshot['managedPolicies'][number]>;
   private readonly managedCompiled = new Map<string, CompiledStatement[] | undefined>();
   private readonly missingReported = new Set<string>();
 
-  constructor(readonly snapshot: AccountSnapshot) {
+  constructor(
+    readonly snapshot: AccountSnapshot,
+    readonly cache?: CompileCache,
+  ) {
+    this.ids = cache?.ids ?? new StatementIds();
     this.managedDocuments = new Map(snapshot.managedPolicies.map((policy) => [policy.arn, policy]));
   }
 
@@ -41,16 +67,47 @@ class AccountCompiler {
     where: string,
     source: PolicySource,
   ): CompiledStatement[] | undefined {
-    const parsed = parsePolicy(document, { type, where, cache: snapshotParseCache(this.snapshot) });
-    if (!parsed.ok) {
-      this.invalidPolicies.push({
-        where,
-        policy: source.policy,
-        message: parsed.problems.map((problem) => `${problem.path || '(root)'}: ${problem.message}`).join('; '),
-      });
+    const result = this.compileOrInvalid(document, type, where, source);
+    if ('invalid' in result) {
+      this.invalidPolicies.push(result.invalid);
       return undefined;
     }
-    return compilePolicy(parsed.policy, source, parsed.document, this.ids);
+    return result.statements;
+  }
+
+  private compileOrInvalid(
+    document: unknown,
+    type: PolicyType,
+    where: string,
+    source: PolicySource,
+  ): CompiledOrInvalid {
+    const parsed = parsePolicy(document, { type, where, cache: snapshotParseCache(this.snapshot) });
+    if (!parsed.ok) {
+      const message = parsed.problems.map((problem) => `${problem.path || '(root)'}: ${problem.message}`).join('; ');
+      return { invalid: { where, policy: source.policy, message } };
+    }
+    return { statements: compilePolicy(parsed.policy, source, parsed.document, this.ids) };
+  }
+
+  /** compileDocument(), shared through the cache under `key` (which must name everything the result depends on). */
+  private compileShared(
+    key: string,
+    document: unknown,
+    type: PolicyType,
+    where: string,
+    source: PolicySource,
+  ): CompiledStatement[] | undefined {
+    if (!this.cache) return this.compileDocument(document, type, where, source);
+    let result = this.cache.managed.get(key);
+    if (!result) {
+      result = this.compileOrInvalid(document, type, where, source);
+      this.cache.managed.set(key, result);
+    }
+    if ('invalid' in result) {
+      this.invalidPolicies.push(result.invalid);
+      return undefined;
+    }
+    return result.statements;
   }
 
   /** A managed policy's statements for one use (identity or boundary), compiled once per account. */
@@ -73,12 +130,18 @@ class AccountCompiler {
         use === 'boundary'
           ? { policy: arn, policyKind: 'boundary', layer: 'boundary' }
           : { policy: arn, policyKind: 'managed', layer: 'identity' };
-      compiled = this.compileDocument(
-        policy.document,
-        use === 'boundary' ? 'boundary' : 'identity',
-        `managed policy ${arn}`,
-        source,
-      );
+      const type = use === 'boundary' ? 'boundary' : 'identity';
+      // An AWS managed policy reads the same in every account: with a cache, each distinct one (ARN and
+      // document) is parsed and compiled once per audit run rather than once per account.
+      compiled = policy.awsManaged
+        ? this.compileShared(
+            `${use}\n${arn}\n${JSON.stringify(policy.document)}`,
+            policy.document,
+            type,
+            `managed policy ${arn}`,
+            source,
+          )
+        : this.compileDocument(policy.document, type, `managed policy ${arn}`, source);
     }
     this.managedCompiled.set(cacheKey, compiled);
     return compiled;
@@ -92,29 +155,52 @@ class AccountCompiler {
 
   /** Organization policies of one type: Allow statements per level, and all Deny statements. */
   organizationLevels(type: 'scp' | 'rcp'): {
-    levels: { kind: ScpLevel['kind']; id: string; allows: CompiledStatement[] }[];
+    levels: { kind: ScpLevel['kind']; id: string; level: CompiledLevel }[];
     denies: CompiledStatement[];
   } {
     const source = type === 'scp' ? this.snapshot.serviceControlPolicies : this.snapshot.resourceControlPolicies;
-    const levels: { kind: ScpLevel['kind']; id: string; allows: CompiledStatement[] }[] = [];
+    const levels: { kind: ScpLevel['kind']; id: string; level: CompiledLevel }[] = [];
     const denies: CompiledStatement[] = [];
     for (const level of source) {
-      const allows: CompiledStatement[] = [];
-      for (const policy of level.policies) {
-        const id = policy.arn ?? policy.name;
-        const label = type === 'scp' ? 'SCP' : 'RCP';
-        const compiled =
-          this.compileDocument(policy.document, type, `${label} ${policy.name} at ${level.kind} ${level.id}`, {
-            policy: id,
-            policyKind: type,
-            layer: type as DecisionLayer,
-            attachedAt: `${LEVEL_NAMES[level.kind]} ${level.name ? `${level.name} (${level.id})` : level.id}`,
-          }) ?? [];
-        for (const statement of compiled) (statement.effect === 'Allow' ? allows : denies).push(statement);
+      // Accounts under one OU read the same root and OU levels: with a cache, each is compiled once per run.
+      const key = this.cache ? `${type}\n${JSON.stringify(level)}` : undefined;
+      let compiled = key === undefined ? undefined : this.cache!.levels.get(key);
+      if (!compiled) {
+        compiled = this.compileLevel(type, level);
+        if (key !== undefined) this.cache!.levels.set(key, compiled);
       }
-      levels.push({ kind: level.kind, id: level.id, allows });
+      this.invalidPolicies.push(...compiled.invalid);
+      denies.push(...compiled.denies);
+      levels.push({ kind: level.kind, id: level.id, level: compiled });
     }
     return { levels, denies };
+  }
+
+  private compileLevel(type: 'scp' | 'rcp', level: AccountSnapshot['serviceControlPolicies'][number]): CompiledLevel {
+    const allows: CompiledStatement[] = [];
+    const denies: CompiledStatement[] = [];
+    const invalid: InvalidPolicy[] = [];
+    for (const policy of level.policies) {
+      const id = policy.arn ?? policy.name;
+      const label = type === 'scp' ? 'SCP' : 'RCP';
+      const result = this.compileOrInvalid(
+        policy.document,
+        type,
+        `${label} ${policy.name} at ${level.kind} ${level.id}`,
+        {
+          policy: id,
+          policyKind: type,
+          layer: type as DecisionLayer,
+          attachedAt: `${LEVEL_NAMES[level.kind]} ${level.name ? `${level.name} (${level.id})` : level.id}`,
+        },
+      );
+      if ('invalid' in result) {
+        invalid.push(result.invalid);
+        continue;
+      }
+      for (const statement of result.statements) (statement.effect === 'Allow' ? allows : denies).push(statement);
+    }
+    return { allows, denies, invalid };
   }
 }
 
@@ -126,8 +212,14 @@ function tagMap(tags: Readonly<Record<string, string>>): Map<string, string> {
   return map;
 }
 
-export const compileAccount: CompileAccount = (snapshot, catalog) => {
-  const compiler = new AccountCompiler(snapshot);
+/**
+ * Compile one account; `cache` shares work with the other accounts of the same audit run (an organization).
+ * Its first two parameters are the CompileAccount signature.
+ */
+export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cache?: CompileCache): CompiledAccount {
+  if (cache && cache.catalog !== catalog)
+    throw new Error('compileAccount: the compile cache belongs to another catalog');
+  const compiler = new AccountCompiler(snapshot, cache);
   const organizationState: OrganizationLayerState = snapshot.isManagementAccount
     ? 'not-applicable'
     : snapshot.organizationPoliciesKnown
@@ -135,13 +227,19 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
       : 'unknown';
   const scp = organizationState === 'applied' ? compiler.organizationLevels('scp') : { levels: [], denies: [] };
   const rcp = organizationState === 'applied' ? compiler.organizationLevels('rcp') : { levels: [], denies: [] };
-  const scpLevels: ScpLevel[] = scp.levels.map((level) => ({
-    kind: level.kind,
-    id: level.id,
-    allows: new SharedLayer(new ServiceIndex(level.allows), catalog.rcpServices),
+  const scpLevels: ScpLevel[] = scp.levels.map(({ kind, id, level }) => ({
+    kind,
+    id,
+    allows: (level.layer ??= new SharedLayer(new ServiceIndex(level.allows), catalog.rcpServices)),
   }));
   // SCPs and RCPs apply together or not at all (management account, service-linked roles, unknown).
-  const organizationDenies = new SharedLayer(new ServiceIndex([...scp.denies, ...rcp.denies]), catalog.rcpServices);
+  const organizationDenyStatements = [...scp.denies, ...rcp.denies];
+  const denyKey = cache ? organizationDenyStatements.map((statement) => statement.id).join(',') : undefined;
+  let organizationDenies = denyKey === undefined ? undefined : cache!.denyLayers.get(denyKey);
+  if (!organizationDenies) {
+    organizationDenies = new SharedLayer(new ServiceIndex(organizationDenyStatements), catalog.rcpServices);
+    if (denyKey !== undefined) cache!.denyLayers.set(denyKey, organizationDenies);
+  }
   const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((group) => [group.name, group]));
   const groupStatements = new Map<string, CompiledStatement[]>();
 
@@ -247,4 +345,4 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
     principal: (arn) => byArn.get(arn),
     invalidPolicies: compiler.invalidPolicies,
   };
-};
+}
