@@ -9,7 +9,7 @@ import { loadCatalog } from '../catalog';
 import { LeashConfig } from '../config/schema';
 import { auditAccount, auditResultOf, runRules, type AuditOptions, type AuditResult, type RulePass } from './audit';
 import { defaultRules } from './rules';
-import type { Finding } from './rules/types';
+import type { Finding } from './findings';
 import type { AccountSnapshot } from './sources/snapshot';
 
 /** Below this many users and roles one thread is faster: each worker first loads the engine and the catalog. */
