@@ -5,6 +5,7 @@ import type { Catalog } from '../catalog/types';
 import { parseConfig } from '../config/parse';
 import { LeashConfig, type Suppression } from '../config/schema';
 import { compileAccount } from './evaluate';
+import type { CompileCache } from './evaluate/compile-account';
 import type { CompiledAccount } from './evaluate/types';
 import { buildAccessGraph, type AccessGraph } from './graph';
 import { defaultRules } from './rules';
@@ -37,6 +38,11 @@ export interface AuditOptions {
   readonly graph?: AccessGraph;
   /** Called before each rule runs (progress on a terminal). @default none */
   readonly onProgress?: (done: number, total: number, ruleId: string) => void;
+  /**
+   * Work shared with the other accounts of the same run (an organization): AWS managed policies and SCP / RCP
+   * levels compiled once. Must be made for the same catalog. @default none: the account is compiled alone
+   */
+  readonly compileCache?: CompileCache;
 }
 
 export type SeverityCounts = Record<Severity, number>;
@@ -102,30 +108,82 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
     options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'AuditOptions.config');
   const rules = options.rules ?? defaultRules;
   const now = options.now ?? new Date();
+  const pass = runRules(snapshot, {
+    catalog,
+    config,
+    rules,
+    now,
+    principalBatch: options.principalBatch,
+    graph: options.graph,
+    compileCache: options.compileCache,
+    onProgress: options.onProgress,
+  });
+  return auditResultOf(snapshot, pass, { config, rules, now, started });
+}
 
-  const raw: Finding[] = [];
-  const failedRules = new Map<string, string>();
-  const run = (rule: Rule, context: RuleContext) => {
+/**
+ * What running the rules over one snapshot found, before suppressions: findings by rule (in the rules'
+ * order), the rules that threw, and the policies that could not be compiled. A parallel audit runs the
+ * principal-scoped rules over slices of the principals and joins the passes by rule (parallel-audit.ts).
+ */
+export interface RulePass {
+  /** `findings[i]`: what `rules[i]` found, in the order it reported them; empty for rules not run. */
+  readonly findings: Finding[][];
+  /** `failures[i]`: the message of `rules[i]`'s first throw, if it threw. */
+  readonly failures: (string | undefined)[];
+  readonly invalidPolicies: CompiledAccount['invalidPolicies'];
+}
+
+export interface RunRulesOptions {
+  readonly catalog: Catalog;
+  readonly config: LeashConfig;
+  readonly rules: readonly Rule[];
+  readonly now: Date;
+  /** See AuditOptions.principalBatch. */
+  readonly principalBatch?: number;
+  /** See AuditOptions.graph. */
+  readonly graph?: AccessGraph;
+  /** See AuditOptions.compileCache. */
+  readonly compileCache?: CompileCache;
+  /** See AuditOptions.onProgress. */
+  readonly onProgress?: AuditOptions['onProgress'];
+  /** Run only the rules of this scope (the others get no findings). @default every rule */
+  readonly scope?: NonNullable<Rule['scope']>;
+  /**
+   * The snapshot is a slice of an account's principals (a parallel audit's worker): the access graph spans
+   * the whole account, so a rule that reads it here fails (and is reported) rather than answer from a part.
+   */
+  readonly slice?: boolean;
+}
+
+/** Run the rules over one snapshot (no suppressions, no sorting): the part of an audit that scales. */
+export function runRules(snapshot: AccountSnapshot, options: RunRulesOptions): RulePass {
+  const { catalog, config, rules, now } = options;
+  const findings: Finding[][] = rules.map(() => []);
+  const failures: (string | undefined)[] = rules.map(() => undefined);
+  const wanted = (rule: Rule) => options.scope === undefined || (rule.scope ?? 'account') === options.scope;
+  const run = (index: number, context: RuleContext) => {
+    const rule = rules[index];
     try {
       for (const finding of rule.check(context)) {
-        raw.push(withRuleMeta(finding, rule.meta, snapshot.accountId));
+        findings[index].push(withRuleMeta(finding, rule.meta, snapshot.accountId));
       }
     } catch (err) {
-      if (!failedRules.has(rule.meta.id)) {
-        failedRules.set(rule.meta.id, err instanceof Error ? err.message : String(err));
-      }
+      failures[index] ??= err instanceof Error ? err.message : String(err);
     }
   };
   let graph = options.graph;
   let wholeAccount: CompiledAccount | undefined;
-  const graphOf = (): AccessGraph =>
-    (graph ??= buildAccessGraph([{ snapshot, account: wholeAccount! }], {
+  const graphOf = (): AccessGraph => {
+    if (options.slice) throw new Error('the access graph spans the whole account: no rule may read it in a slice');
+    return (graph ??= buildAccessGraph([{ snapshot, account: wholeAccount! }], {
       catalog,
       now,
       restrict: (principal, actions) => whole.analysis.restrict(principal, actions),
     }));
+  };
   const contextFor = (part: AccountSnapshot): RuleContext => {
-    const account = compileAccount(part, catalog);
+    const account = compileAccount(part, catalog, options.compileCache);
     wholeAccount ??= account;
     return {
       snapshot: part,
@@ -141,12 +199,11 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
   };
 
   const whole = contextFor(snapshot);
-  const invalidPolicies = whole.account.invalidPolicies;
   const batch = Math.max(1, options.principalBatch ?? Number.POSITIVE_INFINITY);
   const batched = snapshot.principals.length > batch;
   rules.forEach((rule, index) => {
     options.onProgress?.(index, rules.length, rule.meta.id);
-    if (!batched || rule.scope !== 'principal') run(rule, whole);
+    if (wanted(rule) && (!batched || rule.scope !== 'principal')) run(index, whole);
   });
   if (batched) {
     // The evaluator remembers decisions per compiled principal; compiling the account again per batch of
@@ -158,9 +215,32 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
         ...snapshot,
         principals: [...members.slice(start, start + batch), ...groups],
       });
-      for (const rule of rules) if (rule.scope === 'principal') run(rule, context);
+      rules.forEach((rule, index) => {
+        if (wanted(rule) && rule.scope === 'principal') run(index, context);
+      });
     }
   }
+  return { findings, failures, invalidPolicies: whole.account.invalidPolicies };
+}
+
+/** The audit result of a rule pass: suppressions applied, findings sorted, per-principal counts and stats. */
+export function auditResultOf(
+  snapshot: AccountSnapshot,
+  pass: RulePass,
+  options: {
+    readonly config: LeashConfig;
+    readonly rules: readonly Rule[];
+    readonly now: Date;
+    readonly started: number;
+  },
+): AuditResult {
+  const { config, rules, now, started } = options;
+  const raw = pass.findings.flat();
+  const failedRules = new Map<string, string>();
+  pass.failures.forEach((message, index) => {
+    if (message !== undefined && !failedRules.has(rules[index].meta.id)) failedRules.set(rules[index].meta.id, message);
+  });
+  const invalidPolicies = pass.invalidPolicies;
   const { findings, expired } = applySuppressions(raw, config.suppressions, now);
   sortFindings(findings);
 

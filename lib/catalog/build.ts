@@ -128,15 +128,30 @@ export function buildCatalog(data: ReferenceData, options: BuildOptions = {}): C
   const entries = Object.entries(data.actions)
     .map(([key, table]) => ({ key, service: key.toLowerCase(), table }))
     .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
-  const services = entries.map((entry) => entry.service);
-  const byService = new Map<string, readonly CatalogAction[]>();
-  const byName = new Map<string, CatalogAction>();
-  const actions: CatalogAction[] = [];
-  for (const { key, service, table } of entries) {
+  const byService = entries.map(({ key, service, table }): [string, CatalogAction[]] => {
     const resourceTable = lowerKeyed(data.resourceTypes[key] ?? {});
     const built = Object.entries(table)
       .map(([actionKey, raw]) => buildAction(service, actionKey, raw, resourceTable, rules, overrides))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [service, built];
+  });
+  return assembleCatalog(data.version, data.rcpServices, byService);
+}
+
+/**
+ * The Catalog over actions already built, grouped by lower-cased service in catalog order: shared by
+ * buildCatalog() and the precomputed form (compact.ts), so both answer lookups the same way.
+ */
+export function assembleCatalog(
+  dataVersion: string,
+  rcpServices: readonly string[],
+  byServiceList: readonly (readonly [string, readonly CatalogAction[]])[],
+): Catalog {
+  const services = byServiceList.map(([service]) => service);
+  const byService = new Map<string, readonly CatalogAction[]>();
+  const byName = new Map<string, CatalogAction>();
+  const actions: CatalogAction[] = [];
+  for (const [service, built] of byServiceList) {
     byService.set(service, built);
     for (const action of built) {
       byName.set(action.action.toLowerCase(), action);
@@ -145,10 +160,10 @@ export function buildCatalog(data: ReferenceData, options: BuildOptions = {}): C
   }
   const destructive = actions.filter((action) => action.classes.length > 0);
   return {
-    dataVersion: data.version,
+    dataVersion,
     actions,
     services,
-    rcpServices: new Set(data.rcpServices.map((service) => service.toLowerCase())),
+    rcpServices: new Set(rcpServices.map((service) => service.toLowerCase())),
     get: (name) => byName.get(name.toLowerCase()),
     serviceActions: (service) => byService.get(service.toLowerCase()) ?? [],
     hasService: (service) => byService.has(service.toLowerCase()),

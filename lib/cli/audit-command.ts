@@ -1,16 +1,11 @@
 // `leash audit`: who can delete or recreate production, who can escalate, which guardrails leak. Reads saved
 // inputs (--input) or the live account / organization, runs the rule pack, prints or writes one report.
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { auditAccount, type AuditResult } from '../audit/audit';
-import { auditReportInput, REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
-import { summaryChunks } from '../audit/report/summary';
+import type { AuditResult } from '../audit/audit';
 import { severityRank } from '../audit/report/common';
+import { REPORT_FORMATS, type ReportFormat } from '../audit/report/types';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
-import { type AuditInput, loadAuditInput } from '../audit/sources';
-import { errorMessage } from '../audit/sources/aws-clients';
-import { LiveAuditInterrupted } from '../audit/sources/live-input';
-import { loadCatalog } from '../catalog';
-import { loadConfigFile } from '../config/load';
+import type { AuditInput } from '../audit/sources';
 import { InputError } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import { refuseOutputThatIsInput } from './atomic-file';
@@ -85,6 +80,25 @@ export function checkAuditUsage(options: AuditCommandOptions): void {
 export async function runAudit(options: AuditCommandOptions, context: CliContext): Promise<void> {
   const { io } = context;
   checkAuditUsage(options);
+  // Loaded here, not at the top: `leash --help` and the other commands never pay for the engine, nor an
+  // audit of saved files for the AWS SDK (aws-clients and live-input load it only when a live read runs).
+  const [
+    { auditAccountInParallel },
+    { auditReportInput, reportChunks },
+    { summaryChunks },
+    { loadAuditInput },
+    { loadCatalog },
+    { CompileCache },
+    { loadConfigFile },
+  ] = await Promise.all([
+    import('../audit/parallel-audit'),
+    import('../audit/report'),
+    import('../audit/report/summary'),
+    import('../audit/sources'),
+    import('../catalog'),
+    import('../audit/evaluate/compile-account'),
+    import('../config/load'),
+  ]);
   const config = loadConfigFile(options.config);
   if (options.output) {
     refuseOutputThatIsInput(
@@ -112,6 +126,8 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     });
   } catch (err) {
     if (err instanceof InputError || !live) throw err;
+    const { LiveAuditInterrupted } = await import('../audit/sources/live-input');
+    const { errorMessage } = await import('../audit/sources/aws-clients');
     if (err instanceof LiveAuditInterrupted) {
       io.stderr(`leash audit: ${describeInterruption(err)}\n`);
       context.exitCode = EXIT_INTERRUPTED;
@@ -130,15 +146,22 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   const now = new Date();
   // Progress while analysing too (on a terminal): by account, and by rule within an account.
   const analysing = progressBar(context.quiet ? { ...io, interactive: false } : io, 'analysing');
-  const results = input.accounts.map((snapshot, index) =>
-    auditAccount(snapshot, {
-      catalog,
-      config,
-      now,
-      onProgress: (done, total, rule) =>
-        analysing.update(index * total + done, input.accounts.length * total, `${snapshot.accountId} ${rule}`),
-    }),
-  );
+  // One account at a time; a large one on every core (worker threads), with the single-threaded result.
+  // Accounts of one organization share their AWS managed policies and SCP levels: compiled once per run.
+  const compileCache = input.accounts.length > 1 ? new CompileCache(catalog) : undefined;
+  const results: AuditResult[] = [];
+  for (const [index, snapshot] of input.accounts.entries()) {
+    results.push(
+      await auditAccountInParallel(snapshot, {
+        catalog,
+        config,
+        now,
+        compileCache,
+        onProgress: (done, total, rule) =>
+          analysing.update(index * total + done, input.accounts.length * total, `${snapshot.accountId} ${rule}`),
+      }),
+    );
+  }
   analysing.finish();
   const reportInput = auditReportInput(results, {
     tool: { name: 'leash audit', version: toolVersion() },

@@ -3,12 +3,11 @@ import { renderBoxTable } from '../util/box-table';
 import type { Command } from 'commander';
 import {
   DESTRUCTIVE_CLASSES,
-  loadCatalog,
   type Catalog,
   type CatalogAction,
   type DestructiveClass,
   type TagSupport,
-} from '../catalog';
+} from '../catalog/types';
 import { InputError } from '../util/read-input';
 import type { CliContext } from './context';
 import { editDistance } from '../util/edit-distance';
@@ -205,7 +204,9 @@ export function registerCatalogCommand(program: Command, context: CliContext): v
     .option('--all', 'include actions that are not destructive')
     .option('--json', 'print JSON instead of a table')
     .option('--summary', 'print counts per class and tag support, totals and the data version (all actions)')
-    .action((options: CatalogCommandOptions) => {
+    .action(async (options: CatalogCommandOptions) => {
+      // Loaded when the command runs, so `leash --help` does not read the catalog's modules.
+      const { loadCatalog } = await import('../catalog');
       const catalog = loadCatalog();
       // A summary counts harmless actions too, so its totals are the whole (filtered) catalog.
       const actions = selectActions(catalog, options.summary ? { ...options, all: true } : options);

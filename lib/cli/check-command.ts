@@ -1,14 +1,10 @@
 // `leash check`: the CI gate on what `cdk synth` produces. Runs the audit rules on the IAM in the templates
 // and, with --baseline, fails on deletions or replacements of stateful or production resources.
 import { type Command, Option } from 'commander';
-import { REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
+import { REPORT_FORMATS, type ReportFormat } from '../audit/report/types';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
-import { loadCatalog } from '../catalog';
-import { checkReportInput, failsAt, runCheck } from '../check/check';
-import { verifyWithGitHub, type GitHubEnvironment } from '../check/github-reviews';
+import type { GitHubEnvironment } from '../check/github-reviews';
 import type { ApprovalVerification } from '../check/review-rules';
-import { checkSarifChunks } from '../check/sarif-regions';
-import { loadConfigFile } from '../config/load';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import { refuseOutputThatIsInput } from './atomic-file';
 import { note, type CliContext } from './context';
@@ -43,6 +39,21 @@ export async function runCheckCommand(
       `--summary: only with --format table (a ${options.format} report is for tools; it is always whole)`,
     );
   }
+  // Loaded when the command runs: `leash --help` and the other commands never pay for YAML, the template
+  // diff, the config schema or the engine.
+  const [
+    { reportChunks },
+    { loadCatalog },
+    { checkReportInput, failsAt, runCheck },
+    { checkSarifChunks },
+    { loadConfigFile },
+  ] = await Promise.all([
+    import('../audit/report'),
+    import('../catalog'),
+    import('../check/check'),
+    import('../check/sarif-regions'),
+    import('../config/load'),
+  ]);
   const config = loadConfigFile(options.config);
   if (options.output) {
     refuseOutputThatIsInput(
@@ -53,6 +64,7 @@ export async function runCheckCommand(
   }
   let verification: ApprovalVerification | undefined;
   if (options.verifyApprovals === 'github') {
+    const { verifyWithGitHub } = await import('../check/github-reviews');
     const approvers = config.suppressions.flatMap((suppression) => suppression.approvedBy);
     verification = await verifyWithGitHub(approvers, env);
     if ('error' in verification) {

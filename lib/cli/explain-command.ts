@@ -2,10 +2,7 @@
 // it in each layer and what it depends on. Thin over audit/evaluate; reads saved inputs only.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { compileAccount } from '../audit/evaluate';
 import type { ActionDecision, CompiledPrincipal, RequestContext, StatementRef } from '../audit/evaluate';
-import { loadAuditInput } from '../audit/sources';
-import { loadCatalog } from '../catalog';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { arnProblem } from '../policy/arn';
 import { InputError } from '../util/read-input';
@@ -169,6 +166,12 @@ export async function runExplain(
     if (why) throw new InputError(`${flag}: ${why}`);
   }
   refuseDuplicates(options.input, '--input');
+  // Loaded when the command runs, so `leash --help` and the other commands never pay for the engine.
+  const [{ compileAccount }, { loadAuditInput }, { loadCatalog }] = await Promise.all([
+    import('../audit/evaluate'),
+    import('../audit/sources'),
+    import('../catalog'),
+  ]);
   const catalog = loadCatalog();
   const action = findAction(catalog, actionName);
   const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });

@@ -1,16 +1,9 @@
 // `leash generate`: write the agent boundary, the SCPs, the RCPs and the coverage report for a guardrail
 // spec (leash.config.json `guardrails`, or the documented defaults) into a directory.
 import { Option, type Command } from 'commander';
-import {
-  generateGuardrails,
-  GuardrailSizeError,
-  GuardrailSpecError,
-  renderCoverage,
-  type CoverageFormat,
-  type GeneratedGuardrails,
-} from '../guardrails';
+import type { CoverageFormat, GeneratedGuardrails } from '../guardrails';
+import { renderCoverage } from '../guardrails/coverage-render';
 import { InputError } from '../util/read-input';
-import { loadConfigFile } from '../config/load';
 import type { CliContext } from './context';
 import { OWNED_FILE_NAMES, replaceGeneratedSet } from './generated-set';
 
@@ -33,7 +26,12 @@ export function guardrailFiles(generated: GeneratedGuardrails): Map<string, stri
   return files;
 }
 
-export function runGenerate(options: GenerateCommandOptions, context: CliContext): void {
+export async function runGenerate(options: GenerateCommandOptions, context: CliContext): Promise<void> {
+  // Loaded when the command runs, so `leash --help` does not pay for the generators or the config schema.
+  const [{ generateGuardrails, GuardrailSizeError, GuardrailSpecError }, { loadConfigFile }] = await Promise.all([
+    import('../guardrails'),
+    import('../config/load'),
+  ]);
   const config = loadConfigFile(options.config);
   let generated: GeneratedGuardrails;
   try {
@@ -70,7 +68,7 @@ export function registerGenerateCommand(program: Command, context: CliContext): 
         .choices(['table', 'json', 'markdown'])
         .default('table'),
     )
-    .action((options: GenerateCommandOptions) => {
-      runGenerate(options, context);
+    .action(async (options: GenerateCommandOptions) => {
+      await runGenerate(options, context);
     });
 }

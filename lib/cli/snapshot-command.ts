@@ -1,14 +1,9 @@
 // `leash snapshot`: read a live account (or with --org the whole organization) and save it as a snapshot file
 // that `leash audit --input` reads later, offline. Read-only; Ctrl-C stops cleanly with exit code 130.
 import { type Command, InvalidArgumentError } from 'commander';
-import {
-  DEFAULT_AUDIT_ROLE_NAME,
-  DEFAULT_CONCURRENCY,
-  LiveAuditInterrupted,
-  type LiveInput,
-  loadLiveInput,
-} from '../audit/sources/live-input';
-import { AccountSnapshot, OrganizationSnapshot } from '../audit/sources/snapshot';
+import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_CONCURRENCY } from '../audit/sources/live-defaults';
+import type { LiveInput } from '../audit/sources/live-input';
+import type { AccountSnapshot, OrganizationSnapshot } from '../audit/sources/snapshot';
 import { EXIT_FINDINGS } from './exit-codes';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
 import { writeFileAtomically } from './atomic-file';
@@ -35,7 +30,8 @@ function positiveInteger(name: string) {
 }
 
 /** The file content: an OrganizationSnapshot with --org, else the one AccountSnapshot; validated before writing. */
-export function snapshotDocument(input: LiveInput): AccountSnapshot | OrganizationSnapshot {
+export async function snapshotDocument(input: LiveInput): Promise<AccountSnapshot | OrganizationSnapshot> {
+  const { AccountSnapshot, OrganizationSnapshot } = await import('../audit/sources/snapshot');
   if (input.organization) {
     return OrganizationSnapshot.parse({
       schemaVersion: 1,
@@ -53,6 +49,8 @@ export function snapshotDocument(input: LiveInput): AccountSnapshot | Organizati
 
 export async function runSnapshot(options: SnapshotCommandOptions, context: CliContext): Promise<void> {
   const { io } = context;
+  // Loaded when the command runs: `leash --help` and the offline commands never pay for the AWS SDK.
+  const { LiveAuditInterrupted, loadLiveInput } = await import('../audit/sources/live-input');
   const progress = progressBar(io, 'accounts');
   const interrupt = interruptOnSigint(io, 'snapshot', () => progress.finish());
   let input: LiveInput;
@@ -80,7 +78,7 @@ export async function runSnapshot(options: SnapshotCommandOptions, context: CliC
     interrupt.dispose();
   }
 
-  const document = snapshotDocument(input);
+  const document = await snapshotDocument(input);
   writeFileAtomically(options.out, [`${JSON.stringify(document, null, 2)}\n`]);
   const principals = input.accounts.reduce((sum, account) => sum + account.principals.length, 0);
   note(

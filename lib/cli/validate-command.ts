@@ -1,17 +1,9 @@
 // `leash validate <file>`: check one policy document against the grammar, its type's rules, the action
 // catalog and its size quota, printing every problem with its JSON path.
 import { Command, Option } from 'commander';
-import { loadCatalog, type Catalog } from '../catalog';
-import {
-  DEFAULT_SIZE_KIND,
-  POLICY_SIZE_LIMITS,
-  decodePolicyInput,
-  guessPolicyType,
-  policySize,
-  validatePolicy,
-  type PolicySizeKind,
-  type PolicyType,
-} from '../policy';
+import type { Catalog } from '../catalog/types';
+import { POLICY_SIZE_LIMITS, type PolicySizeKind } from '../policy/size';
+import type { PolicyType } from '../policy/types';
 import { wrongKindHint } from '../util/file-kind';
 import { InputError, parseJsonText, readTextFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
@@ -26,11 +18,7 @@ interface ValidateFlags {
 }
 
 /** Registers `validate`; `catalog` is injectable so tests can use a small one. */
-export function registerValidateCommand(
-  program: Command,
-  context: CliContext,
-  catalog: () => Catalog = loadCatalog,
-): void {
+export function registerValidateCommand(program: Command, context: CliContext, catalog?: () => Catalog): void {
   program
     .command('validate')
     .description(
@@ -44,7 +32,10 @@ export function registerValidateCommand(
     .addOption(
       new Option('--size <kind>', "size quota to check against (default: the type's own)").choices([...SIZE_KINDS]),
     )
-    .action((file: string, flags: ValidateFlags) => {
+    .action(async (file: string, flags: ValidateFlags) => {
+      // Loaded when the command runs, so `leash --help` does not pay for the policy grammar (zod).
+      const [{ DEFAULT_SIZE_KIND, decodePolicyInput, guessPolicyType, policySize, validatePolicy }, { loadCatalog }] =
+        await Promise.all([import('../policy'), import('../catalog')]);
       const text = readTextFile(file);
       // Plain JSON is checked here first so a syntax error reads `file:line:column`, as in every command.
       if (text.trimStart().startsWith('{')) parseJsonText(text, file);
@@ -56,7 +47,7 @@ export function registerValidateCommand(
       if (hint) throw new InputError(`${file}: not a policy document${hint}`);
       const type = flags.type ?? guessPolicyType(decoded.value);
       const sizeKind = flags.size ?? DEFAULT_SIZE_KIND[type];
-      const problems = validatePolicy(text, type, catalog(), { sizeKind: sizeKind ?? false });
+      const problems = validatePolicy(text, type, (catalog ?? loadCatalog)(), { sizeKind: sizeKind ?? false });
       for (const p of problems) {
         const severity = p.severity === 'warning' ? 'warning: ' : '';
         context.io.stdout(`${file}: ${p.path || '(root)'}: ${severity}${p.message}\n`);

@@ -3,6 +3,7 @@
 // that can be read are evaluated and the others recorded (the unreadable-policy rule fails the gate on them);
 // missing policies are recorded; the rest of the account is still evaluated.
 import { parsePolicy, salvagePolicy } from '../../policy';
+import type { Catalog } from '../../catalog/types';
 import type { PolicyType } from '../../policy/types';
 import type { Evidence } from '../findings';
 import { snapshotParseCache, type AccountSnapshot, type Principal } from '../sources/snapshot';
@@ -15,24 +16,53 @@ import {
   type PrincipalLayers,
   type ScpLevel,
 } from './evaluator';
-import type {
-  CompileAccount,
-  CompiledAccount,
-  CompiledPrincipal,
-  DecisionLayer,
-  OrganizationLayerState,
-} from './types';
+import type { CompiledAccount, CompiledPrincipal, DecisionLayer, OrganizationLayerState } from './types';
 
 type InvalidPolicy = CompiledAccount['invalidPolicies'][number];
 
-class AccountCompiler {
+/** A compiled document, or why it could not be compiled (reported again by every account that uses it). */
+/** A compiled document: its statements (none for a boundary with a statement unread) and the problem, if any. */
+interface CompiledOrInvalid {
+  readonly statements: CompiledStatement[] | undefined;
+  readonly invalid?: InvalidPolicy;
+}
+
+/** One organization policy level compiled: its Allow and Deny statements and the policies that failed. */
+interface CompiledLevel {
+  readonly allows: CompiledStatement[];
+  readonly denies: CompiledStatement[];
+  readonly invalid: readonly InvalidPolicy[];
+  /** Built on first use: the level's Allow statements as the layer every principal under it reads. */
+  layer?: SharedLayer;
+}
+
+/**
+ * What the accounts of one audit run (an organization) share, keyed by content, never by account: statement
+ * ids and the action-match tables behind them, AWS managed policies (same ARN and same document, same
+ * statements), and organization policy levels (same level, same policies) with their layers. Bound to one
+ * catalog. A compiled statement is never changed once made, so sharing it is safe; ids stay unique across
+ * every account that uses the cache.
+ */
+export class CompileCache {
   readonly ids = new StatementIds();
+  readonly managed = new Map<string, CompiledOrInvalid>();
+  readonly levels = new Map<string, CompiledLevel>();
+  readonly denyLayers = new Map<string, SharedLayer>();
+  constructor(readonly catalog: Catalog) {}
+}
+
+class AccountCompiler {
+  readonly ids: StatementIds;
   readonly invalidPolicies: InvalidPolicy[] = [];
   private readonly managedDocuments: Map<string, AccountSnapshot['managedPolicies'][number]>;
   private readonly managedCompiled = new Map<string, CompiledStatement[] | undefined>();
   private readonly missingReported = new Set<string>();
 
-  constructor(readonly snapshot: AccountSnapshot) {
+  constructor(
+    readonly snapshot: AccountSnapshot,
+    readonly cache?: CompileCache,
+  ) {
+    this.ids = cache?.ids ?? new StatementIds();
     this.managedDocuments = new Map(snapshot.managedPolicies.map((policy) => [policy.arn, policy]));
   }
 
@@ -42,8 +72,23 @@ class AccountCompiler {
     where: string,
     source: PolicySource,
   ): CompiledStatement[] | undefined {
+    const result = this.compileOrInvalid(document, type, where, source);
+    if (result.invalid) this.invalidPolicies.push(result.invalid);
+    return result.statements;
+  }
+
+  /**
+   * Parse and compile one document. Of an invalid one the statements that can be read are still compiled and
+   * the problem recorded; a boundary with a statement unread compiles to nothing (what it lets through is unknown).
+   */
+  private compileOrInvalid(
+    document: unknown,
+    type: PolicyType,
+    where: string,
+    source: PolicySource,
+  ): CompiledOrInvalid {
     const parsed = parsePolicy(document, { type, where, cache: snapshotParseCache(this.snapshot) });
-    if (parsed.ok) return compilePolicy(parsed.policy, source, parsed.document, this.ids);
+    if (parsed.ok) return { statements: compilePolicy(parsed.policy, source, parsed.document, this.ids) };
     const salvaged = salvagePolicy(document, { type, cache: snapshotParseCache(this.snapshot) });
     const errors = salvaged.problems.filter((problem) => problem.severity !== 'warning');
     const skipped =
@@ -52,14 +97,32 @@ class AccountCompiler {
         : salvaged.policy.statements.length === 0
           ? 'nothing of it could be read'
           : `the other ${salvaged.policy.statements.length} statement(s) were still read`;
-    this.invalidPolicies.push({
+    const invalid: InvalidPolicy = {
       where,
       policy: source.policy,
       message: `${errors.map((problem) => `${problem.path || '(root)'}: ${problem.message}`).join('; ')} (${skipped})`,
-    });
+    };
     // A boundary only limits: with a statement unread, what it lets through is unknown, not what the rest says.
-    if (type === 'boundary' && salvaged.unreadable.length > 0) return undefined;
-    return compilePolicy(salvaged.policy, source, salvaged.document, this.ids);
+    if (type === 'boundary' && salvaged.unreadable.length > 0) return { statements: undefined, invalid };
+    return { statements: compilePolicy(salvaged.policy, source, salvaged.document, this.ids), invalid };
+  }
+
+  /** compileDocument(), shared through the cache under `key` (which must name everything the result depends on). */
+  private compileShared(
+    key: string,
+    document: unknown,
+    type: PolicyType,
+    where: string,
+    source: PolicySource,
+  ): CompiledStatement[] | undefined {
+    if (!this.cache) return this.compileDocument(document, type, where, source);
+    let result = this.cache.managed.get(key);
+    if (!result) {
+      result = this.compileOrInvalid(document, type, where, source);
+      this.cache.managed.set(key, result);
+    }
+    if (result.invalid) this.invalidPolicies.push(result.invalid);
+    return result.statements;
   }
 
   hasManaged(arn: string): boolean {
@@ -86,12 +149,18 @@ class AccountCompiler {
         use === 'boundary'
           ? { policy: arn, policyKind: 'boundary', layer: 'boundary' }
           : { policy: arn, policyKind: 'managed', layer: 'identity' };
-      compiled = this.compileDocument(
-        policy.document,
-        use === 'boundary' ? 'boundary' : 'identity',
-        `managed policy ${arn}`,
-        source,
-      );
+      const type = use === 'boundary' ? 'boundary' : 'identity';
+      // An AWS managed policy reads the same in every account: with a cache, each distinct one (ARN and
+      // document) is parsed and compiled once per audit run rather than once per account.
+      compiled = policy.awsManaged
+        ? this.compileShared(
+            `${use}\n${arn}\n${JSON.stringify(policy.document)}`,
+            policy.document,
+            type,
+            `managed policy ${arn}`,
+            source,
+          )
+        : this.compileDocument(policy.document, type, `managed policy ${arn}`, source);
     }
     this.managedCompiled.set(cacheKey, compiled);
     return compiled;
@@ -105,29 +174,49 @@ class AccountCompiler {
 
   /** Organization policies of one type: Allow statements per level, and all Deny statements. */
   organizationLevels(type: 'scp' | 'rcp'): {
-    levels: { kind: ScpLevel['kind']; id: string; allows: CompiledStatement[] }[];
+    levels: { kind: ScpLevel['kind']; id: string; level: CompiledLevel }[];
     denies: CompiledStatement[];
   } {
     const source = type === 'scp' ? this.snapshot.serviceControlPolicies : this.snapshot.resourceControlPolicies;
-    const levels: { kind: ScpLevel['kind']; id: string; allows: CompiledStatement[] }[] = [];
+    const levels: { kind: ScpLevel['kind']; id: string; level: CompiledLevel }[] = [];
     const denies: CompiledStatement[] = [];
     for (const level of source) {
-      const allows: CompiledStatement[] = [];
-      for (const policy of level.policies) {
-        const id = policy.arn ?? policy.name;
-        const label = type === 'scp' ? 'SCP' : 'RCP';
-        const compiled =
-          this.compileDocument(policy.document, type, `${label} ${policy.name} at ${level.kind} ${level.id}`, {
-            policy: id,
-            policyKind: type,
-            layer: type as DecisionLayer,
-            attachedAt: `${LEVEL_NAMES[level.kind]} ${level.name ? `${level.name} (${level.id})` : level.id}`,
-          }) ?? [];
-        for (const statement of compiled) (statement.effect === 'Allow' ? allows : denies).push(statement);
+      // Accounts under one OU read the same root and OU levels: with a cache, each is compiled once per run.
+      const key = this.cache ? `${type}\n${JSON.stringify(level)}` : undefined;
+      let compiled = key === undefined ? undefined : this.cache!.levels.get(key);
+      if (!compiled) {
+        compiled = this.compileLevel(type, level);
+        if (key !== undefined) this.cache!.levels.set(key, compiled);
       }
-      levels.push({ kind: level.kind, id: level.id, allows });
+      this.invalidPolicies.push(...compiled.invalid);
+      denies.push(...compiled.denies);
+      levels.push({ kind: level.kind, id: level.id, level: compiled });
     }
     return { levels, denies };
+  }
+
+  private compileLevel(type: 'scp' | 'rcp', level: AccountSnapshot['serviceControlPolicies'][number]): CompiledLevel {
+    const allows: CompiledStatement[] = [];
+    const denies: CompiledStatement[] = [];
+    const invalid: InvalidPolicy[] = [];
+    for (const policy of level.policies) {
+      const id = policy.arn ?? policy.name;
+      const label = type === 'scp' ? 'SCP' : 'RCP';
+      const result = this.compileOrInvalid(
+        policy.document,
+        type,
+        `${label} ${policy.name} at ${level.kind} ${level.id}`,
+        {
+          policy: id,
+          policyKind: type,
+          layer: type as DecisionLayer,
+          attachedAt: `${LEVEL_NAMES[level.kind]} ${level.name ? `${level.name} (${level.id})` : level.id}`,
+        },
+      );
+      if (result.invalid) invalid.push(result.invalid);
+      for (const statement of result.statements ?? []) (statement.effect === 'Allow' ? allows : denies).push(statement);
+    }
+    return { allows, denies, invalid };
   }
 }
 
@@ -139,8 +228,14 @@ function tagMap(tags: Readonly<Record<string, string>>): Map<string, string> {
   return map;
 }
 
-export const compileAccount: CompileAccount = (snapshot, catalog) => {
-  const compiler = new AccountCompiler(snapshot);
+/**
+ * Compile one account; `cache` shares work with the other accounts of the same audit run (an organization).
+ * Its first two parameters are the CompileAccount signature.
+ */
+export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cache?: CompileCache): CompiledAccount {
+  if (cache && cache.catalog !== catalog)
+    throw new Error('compileAccount: the compile cache belongs to another catalog');
+  const compiler = new AccountCompiler(snapshot, cache);
   const organizationState: OrganizationLayerState = snapshot.isManagementAccount
     ? 'not-applicable'
     : snapshot.organizationPoliciesKnown
@@ -148,13 +243,19 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
       : 'unknown';
   const scp = organizationState === 'applied' ? compiler.organizationLevels('scp') : { levels: [], denies: [] };
   const rcp = organizationState === 'applied' ? compiler.organizationLevels('rcp') : { levels: [], denies: [] };
-  const scpLevels: ScpLevel[] = scp.levels.map((level) => ({
-    kind: level.kind,
-    id: level.id,
-    allows: new SharedLayer(new ServiceIndex(level.allows), catalog.rcpServices),
+  const scpLevels: ScpLevel[] = scp.levels.map(({ kind, id, level }) => ({
+    kind,
+    id,
+    allows: (level.layer ??= new SharedLayer(new ServiceIndex(level.allows), catalog.rcpServices)),
   }));
   // SCPs and RCPs apply together or not at all (management account, service-linked roles, unknown).
-  const organizationDenies = new SharedLayer(new ServiceIndex([...scp.denies, ...rcp.denies]), catalog.rcpServices);
+  const organizationDenyStatements = [...scp.denies, ...rcp.denies];
+  const denyKey = cache ? organizationDenyStatements.map((statement) => statement.id).join(',') : undefined;
+  let organizationDenies = denyKey === undefined ? undefined : cache!.denyLayers.get(denyKey);
+  if (!organizationDenies) {
+    organizationDenies = new SharedLayer(new ServiceIndex(organizationDenyStatements), catalog.rcpServices);
+    if (denyKey !== undefined) cache!.denyLayers.set(denyKey, organizationDenies);
+  }
   const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((group) => [group.name, group]));
   const groupStatements = new Map<string, CompiledStatement[]>();
 
@@ -262,4 +363,4 @@ export const compileAccount: CompileAccount = (snapshot, catalog) => {
     principal: (arn) => byArn.get(arn),
     invalidPolicies: compiler.invalidPolicies,
   };
-};
+}

@@ -1,6 +1,6 @@
 // Effective access: compileAccount turns an AccountSnapshot into principals that answer "can it do X?"
 // three-valued, in AWS's policy evaluation order, with the statements that decided.
-export { compileAccount } from './compile-account';
+export { compileAccount, CompileCache } from './compile-account';
 export type {
   ActionDecision,
   CompileAccount,

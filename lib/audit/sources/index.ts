@@ -3,7 +3,6 @@
 import { wrongKindHint } from '../../util/file-kind';
 import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
 import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
-import { loadLiveInput } from './live-input';
 import { loadOrganizationPolicies } from './org-policies';
 import { AccountSnapshot, OrganizationSnapshot } from './snapshot';
 
@@ -87,6 +86,8 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
     }
     loaded = { accounts, notAudited };
   } else {
+    // Loaded only for a live read: an audit of saved files never loads the AWS SDK.
+    const { loadLiveInput } = await import('./live-input');
     loaded = await loadLiveInput({
       profile: options.profile,
       region: options.region,

@@ -32,12 +32,9 @@ import {
 } from './organization-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel, SnapshotProblem } from './snapshot';
 
-/**
- * The role the audit assumes in each member account. A dedicated read-only role, not the admin
- * OrganizationAccountAccessRole: see templates/iam/member-audit-role-policy.json.
- */
-export const DEFAULT_AUDIT_ROLE_NAME = 'leash-audit';
-export const DEFAULT_CONCURRENCY = 4;
+import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_CONCURRENCY } from './live-defaults';
+
+export { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_CONCURRENCY } from './live-defaults';
 const SESSION_NAME = 'leash-audit';
 
 export interface NotAuditedAccount {

@@ -1,0 +1,101 @@
+// Organization audit benchmark: a synthetic organization (generate-organization.ts, default 200 accounts of
+// 20 roles under the leash guardrail SCPs and RCPs) audited account by account in one process, as
+// `leash audit --input org-snapshot.json` does, once with every account compiled alone and once sharing one
+// CompileCache (AWS managed policies and SCP / RCP levels compiled once per run). Prints CPU per account
+// (first account, median and range of the rest) and checks both give the same findings.
+// With --from, every account is a copy of one real authorization-details file (its account id replaced), so
+// the AWS managed policies are the real, large ones.
+//   node dist/bench/organization.js [--accounts 200] [--roles 20] [--from authz.json]
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { auditAccount, type AuditResult } from '../lib/audit/audit';
+import { CompileCache } from '../lib/audit/evaluate/compile-account';
+import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-details';
+import type { AccountSnapshot } from '../lib/audit/sources/snapshot';
+import { loadCatalog } from '../lib/catalog';
+import { generateOrganization } from './generate-organization';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+function main(): void {
+  const started = process.cpuUsage();
+  const catalog = loadCatalog();
+  const catalogMs = cpuMs(started);
+  const guardrails = join(__dirname, '..', '..', 'templates', 'guardrails');
+  const read = (prefix: string) =>
+    readdirSync(guardrails)
+      .filter((name) => name.startsWith(prefix) && name.endsWith('.json'))
+      .sort()
+      .map((name) => JSON.parse(readFileSync(join(guardrails, name), 'utf8')) as unknown);
+  const from = process.argv.includes('--from') ? process.argv[process.argv.indexOf('--from') + 1] : undefined;
+  const generated = generateOrganization(catalog, {
+    accounts: flag('accounts', 200),
+    roles: flag('roles', 20),
+    rootScps: read('scp-'),
+    rootRcps: read('rcp-'),
+  });
+  const accounts: AccountSnapshot[] = from
+    ? generated.map((account) => {
+        const text = readFileSync(from, 'utf8').replace(/\b\d{12}\b/g, account.accountId);
+        return {
+          ...account,
+          ...parseAuthorizationDetails(JSON.parse(text), from),
+          serviceControlPolicies: account.serviceControlPolicies,
+          resourceControlPolicies: account.resourceControlPolicies,
+          organizationPoliciesKnown: true,
+        };
+      })
+    : generated;
+  const principals = accounts.reduce((n, account) => n + account.principals.length, 0);
+  console.log(
+    `${accounts.length} accounts, ${principals} principals, SCPs ${read('scp-').length} + RCPs ${read('rcp-').length} at the root; ` +
+      `catalog loaded in ${catalogMs.toFixed(0)} ms CPU; load average ${loadavg()[0].toFixed(1)} (a busy machine inflates CPU too)`,
+  );
+  const now = new Date('2026-12-01T00:00:00Z');
+  const runs: Record<'alone' | 'shared', { perAccount: number[]; results: AuditResult[] }> = {
+    alone: { perAccount: [], results: [] },
+    shared: { perAccount: [], results: [] },
+  };
+  // A first pass over every account, not counted, so neither variant pays the JIT's warm-up.
+  for (const snapshot of accounts) auditAccount(snapshot, { catalog, now });
+  for (const mode of ['shared', 'alone'] as const) {
+    const cache = mode === 'shared' ? new CompileCache(catalog) : undefined;
+    for (const snapshot of accounts) {
+      const before = process.cpuUsage();
+      runs[mode].results.push(auditAccount(snapshot, { catalog, now, compileCache: cache }));
+      runs[mode].perAccount.push(cpuMs(before));
+    }
+    const per = runs[mode].perAccount;
+    const rest = per.slice(1);
+    console.log(
+      `${mode === 'shared' ? 'one CompileCache for the run' : 'each account compiled alone'}: total ${(per.reduce((a, b) => a + b, 0) / 1000).toFixed(2)} s CPU; ` +
+        `first account ${per[0].toFixed(0)} ms, then median ${median(rest).toFixed(0)} ms per account (${Math.min(...rest).toFixed(0)}-${Math.max(...rest).toFixed(0)})` +
+        (cache ? `; cache: ${cache.managed.size} AWS managed policies, ${cache.levels.size} policy levels` : ''),
+    );
+  }
+  const same = runs.alone.results.every(
+    (result, i) =>
+      JSON.stringify({ ...result, stats: { ...result.stats, durationMs: 0 } }) ===
+      JSON.stringify({ ...runs.shared.results[i], stats: { ...runs.shared.results[i].stats, durationMs: 0 } }),
+  );
+  const findings = runs.shared.results.reduce((n, result) => n + result.findings.length, 0);
+  console.log(`findings: ${findings}; identical with and without the cache: ${same ? 'yes' : 'NO'}`);
+  if (!same) process.exitCode = 1;
+}
+
+main();

@@ -1,0 +1,135 @@
+// leash audit side by side with Cloudsplaining (run from source by ../shared/tools/cloudsplaining/run-peer.sh)
+// on the same authorization-details files: each run a fresh process, the two tools interleaved (the order
+// alternates by round), CPU time (user + system, from GNU time) and peak memory; prints medians, ranges and
+// the ratio of medians. Outside npm test: Cloudsplaining takes 10-30 s per run on a busy 2-core machine.
+//
+//   node dist/bench/peer.js [--rounds 3] [--roles 1000] [--file authz.json ...] [--no-generated] [--peer path/run-peer.sh]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadCatalog } from '../lib/catalog';
+import { generateAccount } from './generate-account';
+
+const root = resolve(__dirname, '..', '..');
+const TIME = '/usr/bin/time';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+function flags(name: string): string[] {
+  return process.argv.flatMap((arg, i) => (arg === `--${name}` && process.argv[i + 1] ? [process.argv[i + 1]] : []));
+}
+
+/** One run of one tool: CPU seconds, wall seconds, peak RSS in MiB, and whether it finished. */
+interface Run {
+  readonly cpu: number;
+  readonly wall: number;
+  readonly rssMib: number;
+}
+
+/** Run a command under GNU time; throws with its stderr when it fails (a run that failed measures nothing). */
+function timed(command: string, args: readonly string[], okCodes: readonly number[]): Run {
+  const result = spawnSync(TIME, ['-f', 'LEASH-TIME %U %S %e %M', command, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = result.stderr.split('\n').find((l) => l.startsWith('LEASH-TIME '));
+  if (!line || !okCodes.includes(result.status ?? -1)) {
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr.slice(-2000)}`);
+  }
+  const [user, system, wall, rssKb] = line.split(' ').slice(1).map(Number);
+  return { cpu: user + system, wall, rssMib: rssKb / 1024 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function describe(runs: readonly Run[]): string {
+  const cpu = runs.map((r) => r.cpu);
+  return (
+    `${median(cpu).toFixed(2)} s (${Math.min(...cpu).toFixed(2)}-${Math.max(...cpu).toFixed(2)}), ` +
+    `wall ${median(runs.map((r) => r.wall)).toFixed(2)} s, peak ${median(runs.map((r) => r.rssMib)).toFixed(0)} MiB`
+  );
+}
+
+function main(): void {
+  if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed to measure CPU time of child processes`);
+  const peer = flag('peer') ?? join(root, '..', 'shared', 'tools', 'cloudsplaining', 'run-peer.sh');
+  if (!existsSync(peer)) throw new Error(`${peer}: Cloudsplaining runner not found (pass --peer)`);
+  const leash = join(root, 'dist', 'bin', 'leash.js');
+  const rounds = Math.max(1, Number(flag('rounds') ?? 3));
+  const work = mkdtempSync(join(tmpdir(), 'leash-peer-bench-'));
+
+  const inputs: { name: string; file: string }[] = flags('file').map((file) => ({ name: file, file }));
+  if (inputs.length === 0) {
+    const example = join(root, '..', 'shared', 'data', 'cloudsplaining-example-authz.json');
+    if (existsSync(example)) inputs.push({ name: 'example account (Cloudsplaining example.json)', file: example });
+  }
+  if (!process.argv.includes('--no-generated')) {
+    for (const roles of (flag('roles') ?? '1000').split(',').map(Number)) {
+      const file = join(work, `generated-${roles}.json`);
+      writeFileSync(file, JSON.stringify(generateAccount(loadCatalog(), { roles })));
+      inputs.push({ name: `generated, ${roles} roles (bench/generate-account.ts defaults)`, file });
+    }
+  }
+
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start; ${rounds} rounds`);
+  const rows: string[] = [];
+  for (const input of inputs) {
+    const principals = (() => {
+      const details = JSON.parse(readFileSync(input.file, 'utf8')) as Record<string, unknown[] | undefined>;
+      return ['RoleDetailList', 'UserDetailList', 'GroupDetailList'].reduce(
+        (n, key) => n + (details[key]?.length ?? 0),
+        0,
+      );
+    })();
+    const leashRuns: Run[] = [];
+    const peerRuns: Run[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const runLeash = () =>
+        leashRuns.push(
+          timed(
+            process.execPath,
+            [leash, 'audit', '--input', input.file, '--format', 'json', '--output', join(work, 'leash.json')],
+            [0, 1],
+          ),
+        );
+      const runPeer = () => {
+        const out = join(work, `peer-${round}`);
+        peerRuns.push(timed(peer, [input.file, out], [0]));
+        rmSync(out, { recursive: true, force: true });
+      };
+      // Interleaved, the first tool alternating, so a load spike on the shared machine hits both alike.
+      if (round % 2 === 0) {
+        runLeash();
+        runPeer();
+      } else {
+        runPeer();
+        runLeash();
+      }
+      const last = (runs: Run[]) => runs[runs.length - 1].cpu.toFixed(2);
+      console.log(
+        `  ${input.name}, round ${round + 1}: leash ${last(leashRuns)} s, Cloudsplaining ${last(peerRuns)} s CPU (load ${loadavg()[0].toFixed(1)})`,
+      );
+    }
+    const ratio = median(peerRuns.map((r) => r.cpu)) / median(leashRuns.map((r) => r.cpu));
+    rows.push(
+      `${input.name} (${principals} principals)\n  leash:          ${describe(leashRuns)}\n` +
+        `  Cloudsplaining: ${describe(peerRuns)}\n  ratio of median CPU: ${ratio.toFixed(1)}x`,
+    );
+  }
+  console.log(
+    `\nCPU time (user + system), median (range) of ${rounds} interleaved runs; load average now ${loadavg()[0].toFixed(1)}`,
+  );
+  for (const row of rows) console.log(row);
+  console.log(`tools: ${leash} (leash audit --format json), ${peer} (cloudsplaining scan)`);
+  rmSync(work, { recursive: true, force: true });
+}
+
+main();

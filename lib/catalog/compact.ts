@@ -1,0 +1,202 @@
+// The catalog in a compact, precomputable form: every distinct string once, every distinct string list once,
+// and the actions as one flat array of numbers. `npm run build` writes it next to the compiled catalog so a
+// process loads the catalog in tens of milliseconds instead of reading 15 MB of reference data and
+// classifying 22,000 actions. Pure: encoding and decoding only; precomputed.ts does the file.
+import { assembleCatalog } from './build';
+import type { AccessLevel, Catalog, CatalogAction, CatalogResourceType, DestructiveClass, TagSupport } from './types';
+
+/** Bumped whenever the layout below changes; a file of another format is never decoded. */
+export const COMPACT_CATALOG_FORMAT = 1;
+
+export interface CompactCatalog {
+  readonly format: number;
+  readonly dataVersion: string;
+  /** What the file was built from (data version and catalog code); the loader refuses a file that differs. */
+  readonly fingerprint: string;
+  readonly rcpServices: readonly string[];
+  /** Every distinct string. */
+  readonly strings: readonly string[];
+  /** Every distinct string list (condition keys, classes, class reasons), as positions in `strings`. */
+  readonly lists: readonly (readonly number[])[];
+  /** Service prefixes in catalog order, each with its number of actions: `[prefix, count, prefix, count, ...]`. */
+  readonly services: readonly (string | number)[];
+  /**
+   * Every action in catalog order: name, access level, description (-1: none), condition keys (list),
+   * flags (1 wildcard-only, 2 tag-aware), tag support, classes (list), class reasons (list), the number of
+   * resource types, then per resource type: name, flags (1 required), ARN template (-1: none), condition keys (list).
+   */
+  readonly actions: readonly number[];
+}
+
+const TAG_SUPPORTS: readonly TagSupport[] = ['action', 'resource-type', 'none'];
+const NO_STRING = -1;
+
+/** A compact file that cannot be decoded: it is never used, the catalog is built afresh instead. */
+export class CompactCatalogError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CompactCatalogError';
+  }
+}
+
+class Interner {
+  readonly strings: string[] = [];
+  readonly lists: number[][] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly listIds = new Map<string, number>();
+
+  string(value: string): number {
+    let id = this.stringIds.get(value);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(value);
+      this.stringIds.set(value, id);
+    }
+    return id;
+  }
+
+  list(values: readonly string[]): number {
+    const ids = values.map((value) => this.string(value));
+    const key = ids.join(',');
+    let id = this.listIds.get(key);
+    if (id === undefined) {
+      id = this.lists.length;
+      this.lists.push(ids);
+      this.listIds.set(key, id);
+    }
+    return id;
+  }
+}
+
+/** The compact form of a catalog; `fingerprint` says what it was built from. */
+export function encodeCatalog(catalog: Catalog, fingerprint: string): CompactCatalog {
+  const interner = new Interner();
+  const services: (string | number)[] = [];
+  const actions: number[] = [];
+  for (const service of catalog.services) {
+    const members = catalog.serviceActions(service);
+    services.push(service, members.length);
+    for (const action of members) {
+      if (action.service !== service || action.action !== `${service}:${action.name}`) {
+        throw new CompactCatalogError(`${action.action}: listed under service ${service}`);
+      }
+      actions.push(
+        interner.string(action.name),
+        interner.string(action.accessLevel),
+        action.description === undefined ? NO_STRING : interner.string(action.description),
+        interner.list(action.conditionKeys),
+        (action.isWildcardOnly ? 1 : 0) | (action.tagAware ? 2 : 0),
+        TAG_SUPPORTS.indexOf(action.tagSupport),
+        interner.list(action.classes),
+        interner.list(action.classReasons),
+        action.resourceTypes.length,
+      );
+      for (const type of action.resourceTypes) {
+        actions.push(
+          interner.string(type.name),
+          type.required ? 1 : 0,
+          type.arnTemplate === undefined ? NO_STRING : interner.string(type.arnTemplate),
+          interner.list(type.conditionKeys),
+        );
+      }
+    }
+  }
+  return {
+    format: COMPACT_CATALOG_FORMAT,
+    dataVersion: catalog.dataVersion,
+    fingerprint,
+    rcpServices: [...catalog.rcpServices].sort(),
+    strings: interner.strings,
+    lists: interner.lists,
+    services,
+    actions,
+  };
+}
+
+/** The catalog a compact form describes; throws CompactCatalogError when the form is not one we wrote. */
+export function decodeCatalog(compact: CompactCatalog): Catalog {
+  if (compact.format !== COMPACT_CATALOG_FORMAT) {
+    throw new CompactCatalogError(`format ${String(compact.format)}, expected ${COMPACT_CATALOG_FORMAT}`);
+  }
+  const { strings, actions: stream } = compact;
+  // Lists are shared by every action that has the same one: frozen, so no reader can change another's.
+  const lists = compact.lists.map((ids) => Object.freeze(ids.map((id) => strings[id])));
+  const string = (id: number): string => {
+    const value = strings[id];
+    if (typeof value !== 'string') throw new CompactCatalogError(`no string ${id}`);
+    return value;
+  };
+  const list = (id: number): readonly string[] => {
+    const value = lists[id];
+    if (value === undefined) throw new CompactCatalogError(`no list ${id}`);
+    return value;
+  };
+  let at = 0;
+  const byService: [string, CatalogAction[]][] = [];
+  for (let s = 0; s < compact.services.length; s += 2) {
+    const service = compact.services[s] as string;
+    const count = compact.services[s + 1] as number;
+    const members: CatalogAction[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const name = string(stream[at]);
+      const accessLevel = string(stream[at + 1]) as AccessLevel;
+      const description = stream[at + 2];
+      const conditionKeys = list(stream[at + 3]);
+      const flags = stream[at + 4];
+      const tagSupport = TAG_SUPPORTS[stream[at + 5]];
+      const classes = list(stream[at + 6]) as readonly DestructiveClass[];
+      const classReasons = list(stream[at + 7]);
+      const typeCount = stream[at + 8];
+      at += 9;
+      const resourceTypes: CatalogResourceType[] = new Array(typeCount);
+      for (let t = 0; t < typeCount; t++) {
+        const arnTemplate = stream[at + 2];
+        const typeName = string(stream[at]);
+        const required = stream[at + 1] === 1;
+        const typeKeys = list(stream[at + 3]);
+        // Literals rather than spreads (several times faster), with the keys in buildCatalog()'s order.
+        resourceTypes[t] =
+          arnTemplate === NO_STRING
+            ? { name: typeName, required, conditionKeys: typeKeys }
+            : { name: typeName, required, arnTemplate: string(arnTemplate), conditionKeys: typeKeys };
+        at += 4;
+      }
+      if (tagSupport === undefined) throw new CompactCatalogError(`${service}:${name}: unknown tag support`);
+      const action = `${service}:${name}`;
+      const isWildcardOnly = (flags & 1) !== 0;
+      const tagAware = (flags & 2) !== 0;
+      members[i] =
+        description === NO_STRING
+          ? {
+              action,
+              service,
+              name,
+              accessLevel,
+              resourceTypes,
+              conditionKeys,
+              isWildcardOnly,
+              tagAware,
+              tagSupport,
+              classes,
+              classReasons,
+            }
+          : {
+              action,
+              service,
+              name,
+              accessLevel,
+              description: string(description),
+              resourceTypes,
+              conditionKeys,
+              isWildcardOnly,
+              tagAware,
+              tagSupport,
+              classes,
+              classReasons,
+            };
+    }
+    byService.push([service, members]);
+  }
+  if (at !== stream.length) throw new CompactCatalogError(`${stream.length - at} numbers left over after the actions`);
+  return assembleCatalog(compact.dataVersion, compact.rcpServices, byService);
+}

@@ -1,0 +1,117 @@
+// The precomputed catalog `npm run build` writes: it must be the same catalog a fresh build makes, and a file
+// that does not match the installed data and catalog code must never be used.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCatalog, decodeCatalog, encodeCatalog, type Catalog, type CompactCatalog } from '../../lib/catalog';
+import { readReferenceData } from '../../lib/catalog/load';
+import {
+  catalogFingerprint,
+  installedDataVersion,
+  PRECOMPUTED_CATALOG_FILE,
+  readPrecomputedCatalog,
+  writePrecomputedCatalog,
+} from '../../lib/catalog/precomputed';
+
+/** Everything a reader can observe of a catalog, as text: key order and values of every action. */
+function observable(catalog: Catalog): string {
+  return JSON.stringify({
+    dataVersion: catalog.dataVersion,
+    services: catalog.services,
+    rcpServices: [...catalog.rcpServices].sort(),
+    actions: catalog.actions,
+    destructive: catalog.destructive.map((action) => action.action),
+    perService: catalog.services.map((service) => catalog.serviceActions(service).length),
+  });
+}
+
+function expectSameLookups(decoded: Catalog, fresh: Catalog): void {
+  for (const action of fresh.actions) {
+    expect(decoded.get(action.action.toUpperCase())?.action).toBe(action.action);
+  }
+  expect(decoded.get('ec2:NoSuchAction')).toBeUndefined();
+  expect(decoded.hasService('EC2')).toBe(true);
+  expect(decoded.serviceActions('nosuchservice')).toEqual([]);
+}
+
+describe('the precomputed catalog', () => {
+  const fresh = buildCatalog(readReferenceData());
+  const freshText = observable(fresh);
+  const dir = mkdtempSync(join(tmpdir(), 'leash-catalog-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('decodes to exactly the catalog a fresh build makes (every action, field, key order and lookup)', () => {
+    const decoded = decodeCatalog(JSON.parse(JSON.stringify(encodeCatalog(fresh, 'test'))) as CompactCatalog);
+    expect(observable(decoded)).toBe(freshText);
+    expectSameLookups(decoded, fresh);
+  });
+
+  it('is compact: a few MB, every string stored once', () => {
+    const compact = encodeCatalog(fresh, 'test');
+    expect(new Set(compact.strings).size).toBe(compact.strings.length);
+    expect(JSON.stringify(compact).length).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it('is written by the writer and read back by the loader when it matches this installation', () => {
+    const file = join(dir, PRECOMPUTED_CATALOG_FILE);
+    const written = writePrecomputedCatalog(file);
+    expect(written.actions).toBe(fresh.actions.length);
+    const read = readPrecomputedCatalog(file);
+    expect(read.catalog).toBeDefined();
+    expect(observable(read.catalog!)).toBe(freshText);
+  });
+
+  it('is refused when it was built from other data or other catalog code (stale), corrupt, or of another format', () => {
+    const good = JSON.parse(readFileSync(join(dir, PRECOMPUTED_CATALOG_FILE), 'utf8')) as CompactCatalog;
+    const variants: [string, string][] = [
+      ['stale.json', JSON.stringify({ ...good, fingerprint: catalogFingerprint('0.0.1') })],
+      ['format.json', JSON.stringify({ ...good, format: 99 })],
+      ['truncated.json', JSON.stringify(good).slice(0, 100_000)],
+      ['short.json', JSON.stringify({ ...good, actions: good.actions.slice(0, -3) })],
+    ];
+    for (const [name, text] of variants) {
+      writeFileSync(join(dir, name), text);
+      const read = readPrecomputedCatalog(join(dir, name));
+      expect(read.catalog).toBeUndefined();
+      expect(read).toHaveProperty('reason', expect.stringContaining(name));
+    }
+    expect(readPrecomputedCatalog(join(dir, 'missing.json'))).toHaveProperty(
+      'reason',
+      expect.stringContaining('ENOENT'),
+    );
+  });
+
+  it('changes fingerprint with the data version and with any catalog module', () => {
+    const version = installedDataVersion();
+    expect(catalogFingerprint(version)).toBe(catalogFingerprint(version));
+    expect(catalogFingerprint(version)).not.toBe(catalogFingerprint(`${version}-next`));
+    const moduleDir = join(dir, 'modules');
+    mkdirSync(moduleDir);
+    writeFileSync(join(moduleDir, 'classification-rules.ts'), 'export const RULES = [];');
+    const before = catalogFingerprint(version, moduleDir);
+    writeFileSync(join(moduleDir, 'classification-rules.ts'), 'export const RULES = [1];');
+    expect(catalogFingerprint(version, moduleDir)).not.toBe(before);
+  });
+
+  // After `npm run build` (which `npm test` runs first): the file the build wrote is current and is what the CLI loads.
+  const built = join(__dirname, '..', '..', 'dist', 'lib', 'catalog');
+  (existsSync(join(built, 'build.js')) ? it : it.skip)(
+    'the build wrote it beside the compiled catalog, current, equal to a fresh build, and the CLI loads it',
+    () => {
+      const file = join(built, PRECOMPUTED_CATALOG_FILE);
+      const compact = JSON.parse(readFileSync(file, 'utf8')) as CompactCatalog;
+      expect(compact.fingerprint).toBe(catalogFingerprint(installedDataVersion(), built, '.js'));
+      expect(observable(decodeCatalog(compact))).toBe(freshText);
+      const origin = execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `const c = require(${JSON.stringify(built)}); c.loadCatalog(); console.log(c.loadedCatalogOrigin().kind)`,
+        ],
+        { encoding: 'utf8', env: { ...process.env, LEASH_CATALOG: '' } },
+      );
+      expect(origin.trim()).toBe('precomputed');
+    },
+  );
+});

@@ -1,0 +1,81 @@
+// What each command loads: `leash --help` lists the commands without loading the engine, zod, YAML, the
+// template diff or the AWS SDK, and an audit of saved files never loads the AWS SDK. Checked on the built
+// CLI (npm test builds first) by listing the modules a real process loaded, not by timing it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const cli = join(root, 'dist', 'bin', 'leash.js');
+
+/** The files a `leash` process loaded (node_modules files by package path). */
+function modulesOf(args: readonly string[]): string[] {
+  const script = `
+    process.argv = [process.argv[0], ${JSON.stringify(cli)}, ...${JSON.stringify(args)}];
+    process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));
+    require(${JSON.stringify(cli)});`;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const line = result.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+  if (!line) throw new Error(`no module list from leash ${args.join(' ')}: ${result.stderr}`);
+  return (JSON.parse(line.slice('LOADED '.length)) as string[]).map((file) =>
+    file.includes('node_modules') ? file.slice(file.lastIndexOf('node_modules') + 'node_modules/'.length) : file,
+  );
+}
+
+const packageOf = (file: string) =>
+  (file.startsWith('@') ? file.split('/').slice(0, 2) : file.split('/').slice(0, 1)).join('/');
+
+const built = existsSync(cli);
+(built ? describe : describe.skip)('what the built CLI loads', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'leash-lazy-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leash --help lists every command without loading zod, YAML, the template diff, the engine or the AWS SDK', () => {
+    const modules = modulesOf(['--help']);
+    const packages = new Set(modules.filter((file) => !file.startsWith('/')).map(packageOf));
+    const heavy = /^(zod|yaml|aws-cdk-lib|constructs|@aws-sdk\/.*|@smithy\/.*|@aws-cdk\/.*|@cloud-copilot\/.*)$/;
+    expect([...packages].filter((name) => heavy.test(name))).toEqual([]);
+    expect(packages.has('commander')).toBe(true);
+    expect(
+      modules.filter((file) =>
+        /[\\/]lib[\\/](audit[\\/](audit\.js|evaluate[\\/]|rules[\\/]index|sources[\\/](index|live-input|live-account))|check[\\/]check|policy[\\/]parse)/.test(
+          file,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
+  it('an audit of a saved file loads the engine but never the AWS SDK', () => {
+    const input = join(dir, 'empty.json');
+    writeFileSync(
+      input,
+      JSON.stringify({
+        schemaVersion: 1,
+        accountId: '111122223333',
+        source: { kind: 'live', location: 'test' },
+        principals: [],
+        managedPolicies: [],
+      }),
+    );
+    const modules = modulesOf(['audit', '--input', input, '--format', 'json', '--output', join(dir, 'out.json')]);
+    expect(modules.some((file) => /[\\/]lib[\\/]audit[\\/]audit\.js$/.test(file))).toBe(true);
+    expect(modules.filter((file) => file.startsWith('@aws-sdk/') || file.startsWith('@smithy/'))).toEqual([]);
+  });
+
+  it('leash validate loads the policy grammar and the catalog, not the AWS SDK or the audit', () => {
+    const policy = join(dir, 'policy.json');
+    writeFileSync(
+      policy,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+      }),
+    );
+    const modules = modulesOf(['validate', policy]);
+    expect(modules.some((file) => /[\\/]lib[\\/]catalog[\\/]index\.js$/.test(file))).toBe(true);
+    expect(
+      modules.filter((file) => file.startsWith('@aws-sdk/') || /[\\/]lib[\\/]audit[\\/]audit\.js$/.test(file)),
+    ).toEqual([]);
+  });
+});
