@@ -34,10 +34,10 @@ describe('validatePolicy', () => {
       ],
     };
     expect(show(validatePolicy(policy, 'identity', catalog))).toEqual([
-      'Statement[0].Action[0]: unknown service prefix "ec3" in "ec3:DeleteVolume" (AWS action catalog test-fixture)',
-      'Statement[0].Action[1]: "rds:DeleteDBInstances" matches no action of rds (AWS action catalog test-fixture): this Deny denies nothing',
-      'Statement[1].Action: "s3:GetObjects" matches no action of s3 (AWS action catalog test-fixture): it grants nothing',
-      'warning Statement[2].NotAction[0]: "iam:GetRoles" matches no action of iam (AWS action catalog test-fixture): it exempts nothing',
+      'Statement[0].Action[0]: unknown service prefix "ec3" in "ec3:DeleteVolume" (AWS action catalog test-fixture); did you mean "ec2" or "s3"?',
+      'Statement[0].Action[1]: "rds:DeleteDBInstances" matches no action of rds (AWS action catalog test-fixture): this Deny denies nothing; did you mean "rds:DeleteDBInstance" or "rds:DescribeDBInstances"?',
+      'Statement[1].Action: "s3:GetObjects" matches no action of s3 (AWS action catalog test-fixture): it grants nothing; did you mean "s3:GetObject" or "s3:PutObject"?',
+      'warning Statement[2].NotAction[0]: "iam:GetRoles" matches no action of iam (AWS action catalog test-fixture): it exempts nothing; did you mean "iam:GetRole"?',
     ]);
   });
 
@@ -45,11 +45,11 @@ describe('validatePolicy', () => {
     const policy = (action: string) => ({ Version: V, Statement: [{ Effect: 'Deny', Action: action, Resource: '*' }] });
     const first = show(validatePolicy(policy('rds:DeleteDBInstances'), 'identity', catalog));
     expect(first).toEqual([
-      'Statement[0].Action: "rds:DeleteDBInstances" matches no action of rds (AWS action catalog test-fixture): this Deny denies nothing',
+      'Statement[0].Action: "rds:DeleteDBInstances" matches no action of rds (AWS action catalog test-fixture): this Deny denies nothing; did you mean "rds:DeleteDBInstance" or "rds:DescribeDBInstances"?',
     ]);
     expect(show(validatePolicy(policy('rds:DeleteDBInstances'), 'identity', catalog))).toEqual(first);
     expect(show(validatePolicy(policy('RDS:deletedbinstances'), 'identity', catalog))).toEqual([
-      'Statement[0].Action: "RDS:deletedbinstances" matches no action of RDS (AWS action catalog test-fixture): this Deny denies nothing',
+      'Statement[0].Action: "RDS:deletedbinstances" matches no action of RDS (AWS action catalog test-fixture): this Deny denies nothing; did you mean "RDS:DeleteDBInstance" or "RDS:DescribeDBInstances"?',
     ]);
     expect(validatePolicy(policy('RDS:deletedbinstance'), 'identity', catalog)).toEqual([]);
   });
