@@ -3,7 +3,14 @@
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { auditAccount, type AuditResult } from '../audit/audit';
-import { auditReportInput, REPORT_FORMATS, reportChunks, type ReportFormat } from '../audit/report';
+import {
+  AsffError,
+  auditReportInput,
+  checkAsffInput,
+  REPORT_FORMATS,
+  reportChunks,
+  type ReportFormat,
+} from '../audit/report';
 import { severityRank } from '../audit/report/common';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
 import { type AuditInput, loadAuditInput } from '../audit/sources';
@@ -15,7 +22,8 @@ import { formatZodIssues, InputError, readJsonFile } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
-import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
+import { checkDestination, formatList, writeReports } from './report-outputs';
+import { warnOfSarifLimit } from './write-report';
 
 export interface AuditCommandOptions {
   readonly input?: string[];
@@ -27,9 +35,18 @@ export interface AuditCommandOptions {
   readonly roleName?: string;
   readonly concurrency?: number;
   readonly config?: string;
-  readonly format: ReportFormat;
+  /** One format, or several with outputDir. */
+  readonly format: ReportFormat | readonly ReportFormat[];
   readonly output?: string;
+  readonly outputDir?: string;
+  /** ASFF: region of the Security Hub the findings go to. @default AWS_REGION, then AWS_DEFAULT_REGION */
+  readonly securityHubRegion?: string;
   readonly failOn: Severity | 'none';
+}
+
+/** `--format` as a list, whether commander parsed it or a caller passed one format. */
+export function formatsOf(format: ReportFormat | readonly ReportFormat[]): readonly ReportFormat[] {
+  return typeof format === 'string' ? [format] : format;
 }
 
 /** Read and validate leash.config.json; errors name the file and the JSON path. */
@@ -75,6 +92,10 @@ export function auditExitCode(results: readonly AuditResult[], input: AuditInput
 
 export async function runAudit(options: AuditCommandOptions, context: CliContext): Promise<void> {
   const { io } = context;
+  const formats = formatsOf(options.format);
+  const securityHubRegion = options.securityHubRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  // Usage errors before the (possibly long) audit.
+  checkDestination('leash audit', { formats, output: options.output, outputDir: options.outputDir });
   const config = loadConfigFile(options.config);
   const progress = progressBar(io, 'accounts');
   const live = !options.input || options.input.length === 0;
@@ -116,15 +137,19 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     tool: { name: 'leash audit', version: toolVersion() },
     notAudited: input.notAudited,
   });
-  const report = reportChunks(reportInput, options.format);
-  if (options.format === 'sarif') warnOfSarifLimit(io, 'audit', reportInput.findings);
-  if (options.output) {
-    writeReportToFile(options.output, report);
-    const findings = results.reduce((n, r) => n + r.findings.filter((f) => !f.suppressed).length, 0);
-    io.stderr(`leash audit: wrote ${options.output} (${options.format}): ${findings} finding(s)\n`);
-  } else {
-    writeReportToStdout(io, report);
+  let asff: { region: string; now: Date } | undefined;
+  if (formats.includes('asff')) {
+    try {
+      asff = { region: checkAsffInput(reportInput, securityHubRegion), now };
+    } catch (err) {
+      if (err instanceof AsffError) throw new InputError(`audit: ${err.message}`);
+      throw err;
+    }
   }
+  if (formats.includes('sarif')) warnOfSarifLimit(io, 'audit', reportInput.findings);
+  writeReports(io, 'audit', reportInput, { formats, output: options.output, outputDir: options.outputDir }, (format) =>
+    reportChunks(reportInput, format, { asff }),
+  );
   context.exitCode = auditExitCode(results, input, options.failOn);
 }
 
@@ -149,8 +174,20 @@ export function registerAuditCommand(program: Command, context: CliContext): voi
     .option('--role-name <name>', 'live --org: read-only role assumed in each member account')
     .option('--concurrency <n>', 'live --org: member accounts read at the same time', positiveInteger)
     .option('--config <file>', 'leash.config.json (production tags, exemptions, suppressions)')
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
+    .addOption(
+      new Option(
+        '--format <formats>',
+        `report format, or several comma-separated with --output-dir: ${REPORT_FORMATS.join(', ')}`,
+      )
+        .argParser(formatList(REPORT_FORMATS))
+        .default(['table'], 'table'),
+    )
     .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--output-dir <dir>', 'write one report per format there (leash-audit.<ext>); the terminal shows a summary')
+    .option(
+      '--security-hub-region <region>',
+      'asff: region of the Security Hub the findings are imported into (default: AWS_REGION)',
+    )
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
         .choices([...SEVERITIES, 'none'])

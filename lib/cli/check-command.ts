@@ -10,16 +10,22 @@ import { verifyWithGitHub, type GitHubEnvironment } from '../check/github-review
 import type { ApprovalVerification } from '../check/review-rules';
 import { checkSarifChunks } from '../check/sarif-regions';
 import { readJsonFile } from '../util/read-input';
-import { loadConfigFile } from './audit-command';
+import { formatsOf, loadConfigFile } from './audit-command';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './program';
-import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
+import { checkDestination, formatList, writeReports } from './report-outputs';
+import { warnOfSarifLimit } from './write-report';
+
+/** ASFF needs an AWS account per finding; template findings have none, so check does not offer it. */
+const CHECK_FORMATS = REPORT_FORMATS.filter((format) => format !== 'asff');
 
 export interface CheckCommandOptions {
   readonly baseline?: string[];
   readonly config?: string;
-  readonly format: ReportFormat;
+  /** One format, or several with outputDir. */
+  readonly format: ReportFormat | readonly ReportFormat[];
   readonly output?: string;
+  readonly outputDir?: string;
   readonly failOn: Severity | 'none';
   readonly verifyApprovals?: 'github';
   readonly changeSet?: string[];
@@ -31,6 +37,8 @@ export async function runCheckCommand(
   context: CliContext,
   env: GitHubEnvironment = process.env,
 ): Promise<void> {
+  const formats = formatsOf(options.format);
+  checkDestination('leash check', { formats, output: options.output, outputDir: options.outputDir });
   const config = loadConfigFile(options.config);
   let verification: ApprovalVerification | undefined;
   if (options.verifyApprovals === 'github') {
@@ -47,18 +55,14 @@ export async function runCheckCommand(
     options.changeSet ?? [],
   );
   const input = checkReportInput(result, { name: 'leash check', version: packageVersion() });
-  const report =
-    options.format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, options.format);
-  if (options.format === 'sarif') warnOfSarifLimit(context.io, 'check', input.findings);
-  if (options.output) {
-    writeReportToFile(options.output, report);
-    const open = result.findings.filter((finding) => !finding.suppressed).length;
-    context.io.stderr(
-      `leash check: wrote ${options.output} (${options.format}): ${result.stacks.length} template(s), ${open} finding(s)\n`,
-    );
-  } else {
-    writeReportToStdout(context.io, report);
-  }
+  if (formats.includes('sarif')) warnOfSarifLimit(context.io, 'check', input.findings);
+  writeReports(
+    context.io,
+    'check',
+    input,
+    { formats, output: options.output, outputDir: options.outputDir },
+    (format) => (format === 'sarif' ? checkSarifChunks(input, result.stacks) : reportChunks(input, format)),
+  );
   context.exitCode = options.failOn !== 'none' && failsAt(result.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -94,8 +98,16 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
       'the JSON of `aws cloudformation describe-change-set` (every page, and the nested change sets): gates Remove and Replacement True|Conditional of stateful or production resources',
     )
     .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
+    .addOption(
+      new Option(
+        '--format <formats>',
+        `report format, or several comma-separated with --output-dir: ${CHECK_FORMATS.join(', ')}`,
+      )
+        .argParser(formatList(CHECK_FORMATS))
+        .default(['table'], 'table'),
+    )
     .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--output-dir <dir>', 'write one report per format there (leash-check.<ext>); the terminal shows a summary')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
         .choices([...SEVERITIES, 'none'])
