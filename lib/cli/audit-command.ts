@@ -57,7 +57,7 @@ export function loadConfigFile(file: string | undefined): LeashConfig {
   return parsed.data;
 }
 
-function toolVersion(): string {
+export function toolVersion(): string {
   // dist/lib/cli → package.json two or three levels up, depending on whether we run from dist or sources.
   for (const candidate of [
     join(__dirname, '..', '..', 'package.json'),

@@ -11,14 +11,16 @@ import {
   type CoverageFormat,
   type GeneratedGuardrails,
 } from '../guardrails';
+import { renderCoverageHtml } from '../audit/report/html';
 import { InputError } from '../util/read-input';
-import { loadConfigFile } from './audit-command';
+import { loadConfigFile, toolVersion } from './audit-command';
 import type { CliContext } from './program';
 
 export interface GenerateCommandOptions {
   readonly config?: string;
   readonly out: string;
-  readonly format: CoverageFormat;
+  /** `html`: the coverage report as one self-contained page on stdout. */
+  readonly format: CoverageFormat | 'html';
 }
 
 /** The files `generate` writes, by name, with their exact contents. */
@@ -63,7 +65,11 @@ export function runGenerate(options: GenerateCommandOptions, context: CliContext
   }
   const files = guardrailFiles(generated);
   writeGuardrailFiles(options.out, files);
-  context.io.stdout(renderCoverage(generated.coverage, options.format));
+  context.io.stdout(
+    options.format === 'html'
+      ? renderCoverageHtml(generated.coverage, { name: 'leash generate', version: toolVersion() })
+      : renderCoverage(generated.coverage, options.format),
+  );
   if (options.format === 'table') {
     context.io.stdout(`Wrote ${[...files.keys()].join(', ')} to ${options.out}\n`);
   }
@@ -82,8 +88,8 @@ export function registerGenerateCommand(program: Command, context: CliContext): 
       'leash-guardrails',
     )
     .addOption(
-      new Option('--format <format>', 'coverage summary printed to stdout')
-        .choices(['table', 'json', 'markdown'])
+      new Option('--format <format>', 'coverage report printed to stdout (html: one page to save and open)')
+        .choices(['table', 'json', 'markdown', 'html'])
         .default('table'),
     )
     .action((options: GenerateCommandOptions) => {
