@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as leash from '../lib';
+import * as leash from '../../lib';
 
-const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   main: string;
   bin: Record<string, string>;
   peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
   dependencies: Record<string, string>;
 };
 
@@ -37,9 +38,12 @@ describe('the agent-leash package', () => {
     expect(manifest.bin.leash).toBe('dist/bin/leash.js');
   });
 
-  it('asks its user for aws-cdk-lib and constructs instead of bundling a second copy', () => {
-    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['aws-cdk-lib', 'constructs']);
-    expect(manifest.dependencies['aws-cdk-lib']).toBeUndefined();
+  it('asks its user for aws-cdk-lib, constructs and cdk-nag, optionally, instead of bundling a second copy', () => {
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['aws-cdk-lib', 'cdk-nag', 'constructs']);
+    for (const peer of Object.keys(manifest.peerDependencies)) {
+      expect({ peer, meta: manifest.peerDependenciesMeta[peer] }).toEqual({ peer, meta: { optional: true } });
+      expect(manifest.dependencies[peer]).toBeUndefined();
+    }
   });
 
   it('generates guardrails end to end through the public API', () => {
