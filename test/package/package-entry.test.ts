@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as leash from '../../lib';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -50,5 +50,57 @@ describe('the agent-leash package', () => {
     const generated = leash.generateGuardrails(leash.defaultGuardrailSpec());
     expect(generated.boundary.characters).toBeLessThanOrEqual(generated.boundary.limit);
     expect(generated.serviceControlPolicies.length).toBeGreaterThan(0);
+  });
+});
+
+describe('what the CLI and agent-leash/core load', () => {
+  const ROOT = join(__dirname, '..', '..');
+  const CDK = /^(aws-cdk-lib|constructs|cdk-nag)(\/|$)/;
+
+  /** Modules loaded at run time (type-only imports are erased), with the packages each one loads. */
+  function runtimeGraph(entry: string): { modules: Set<string>; packages: Map<string, string> } {
+    const modules = new Set<string>();
+    const packages = new Map<string, string>();
+    const queue = [entry];
+    while (queue.length > 0) {
+      const file = queue.pop() as string;
+      if (modules.has(file)) continue;
+      modules.add(file);
+      const source = readFileSync(file, 'utf8');
+      const specifiers = [
+        ...[...source.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^'";]*?from\s+'([^']+)'/gm)].map((m) => m[1]),
+        ...[...source.matchAll(/^\s*import\s+'([^']+)'/gm)].map((m) => m[1]),
+        ...[...source.matchAll(/\b(?:require|import)\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]),
+      ];
+      for (const specifier of specifiers) {
+        if (!specifier.startsWith('.')) {
+          packages.set(specifier, file);
+          continue;
+        }
+        const base = join(dirname(file), specifier);
+        const resolved = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+        if (!resolved) throw new Error(`${file}: cannot resolve ${specifier}`);
+        queue.push(resolved);
+      }
+    }
+    return { modules, packages };
+  }
+
+  it.each([
+    ['the leash CLI', 'bin/leash.ts'],
+    ['agent-leash/core', 'lib/core.ts'],
+    ['agent-leash/cli', 'lib/cli/index.ts'],
+  ])('%s loads no aws-cdk-lib, constructs or cdk-nag on any path', (_name, entry) => {
+    const { modules, packages } = runtimeGraph(join(ROOT, entry));
+    expect(modules.size).toBeGreaterThan(entry === 'lib/cli/index.ts' ? 20 : 50);
+    const cdk = [...packages.entries()]
+      .filter(([name]) => CDK.test(name))
+      .map(([name, file]) => `${name} from ${file}`);
+    expect(cdk).toEqual([]);
+  });
+
+  it('sees a CDK import where there is one (the graph walk can fail)', () => {
+    const { packages } = runtimeGraph(join(ROOT, 'lib', 'index.ts'));
+    expect([...packages.keys()].some((name) => CDK.test(name))).toBe(true);
   });
 });
