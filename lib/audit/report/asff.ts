@@ -3,7 +3,7 @@
 // stable from run to run (rule, account and subject), so a new import updates a finding instead of adding one.
 import { createHash } from 'node:crypto';
 import { prettyJsonChunks, lazyMap } from '../../util/json-chunks';
-import type { Finding, Severity } from '../rules/types';
+import type { Finding, Severity } from '../findings';
 import { subjectOf } from './common';
 import type { ReportInput } from './types';
 

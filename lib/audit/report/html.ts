@@ -2,7 +2,7 @@
 // and their evidence statements, and `leash generate`'s coverage report. The findings are written into the page
 // one at a time (a 10,000-role audit is never one string here); the page shows one page of principals at once.
 import type { CoverageReport } from '../../guardrails/types';
-import type { Finding } from '../rules/types';
+import type { Finding } from '../findings';
 import { countBySeverity, subjectOf, totalsLine } from './common';
 import { htmlPageChunks, scriptSafeJson } from './html-page';
 import type { ReportInput } from './types';

@@ -1,7 +1,8 @@
 // JUnit XML for CI systems that show test results (GitLab, Jenkins, Azure DevOps): one test suite per rule, one
 // failing test case per open finding, a skipped one per suppressed finding, a passing one for a rule with nothing
 // to say, and errors for the accounts and policies that could not be read (the audit is partial or incomplete).
-import type { Finding, RuleMeta } from '../rules/types';
+import type { Finding } from '../findings';
+import type { RuleMeta } from '../rules/types';
 import { subjectOf, totalsLine } from './common';
 import type { ReportInput } from './types';
 

@@ -1,6 +1,6 @@
 // A few lines for the terminal when the reports go to files: the totals, what was not looked at, the rules that
 // fired most, and where each report is. The same text serves any "summary instead of the report" output.
-import type { Finding } from '../rules/types';
+import type { Finding } from '../findings';
 import { isPartial, totalsLine } from './common';
 import type { ReportInput } from './types';
 
