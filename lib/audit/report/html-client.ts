@@ -280,17 +280,18 @@ function renderAudit() {
       node.appendChild(graph);
     }
     var count = f.evidence.length;
-    var more = el('details', { 'data-role': 'evidence' }, [el('summary', { text: 'Evidence: ' + count + ' statement(s)' + (f.remediation ? ', remediation' : '') + (f.details ? ', details' : '') })]);
+    var details = f.detailsRef !== undefined ? data.shared[f.detailsRef] : undefined;
+    var more = el('details', { 'data-role': 'evidence' }, [el('summary', { text: 'Evidence: ' + count + ' statement(s)' + (f.remediation ? ', remediation' : '') + (details ? ', details' : '') })]);
     more.addEventListener('toggle', function once() {
       more.removeEventListener('toggle', once);
       f.evidence.forEach(function (e) {
         more.appendChild(el('div', null, [
           el('div', { text: e.policyKind + ' ' + e.policy + (e.statementIndex !== undefined ? ' · Statement[' + e.statementIndex + ']' : '') + (e.sid ? ' · Sid ' + e.sid : '') + (e.note ? ' · ' + e.note : '') }),
-          e.statement !== undefined ? el('pre', { text: JSON.stringify(e.statement, null, 2) }) : null,
+          e.statementRef !== undefined ? el('pre', { text: JSON.stringify(data.shared[e.statementRef], null, 2) }) : null,
         ]));
       });
       if (f.remediation) more.appendChild(el('p', null, [el('strong', { text: 'Fix: ' }), f.remediation]));
-      if (f.details) more.appendChild(el('pre', { 'data-role': 'details', text: JSON.stringify(f.details, null, 2) }));
+      if (details) more.appendChild(el('pre', { 'data-role': 'details', text: JSON.stringify(details, null, 2) }));
     });
     node.appendChild(more);
     return node;

@@ -150,6 +150,7 @@ withBrowser('HTML report in Chromium', () => {
     const evidence = await group.locator('[data-role=evidence]').textContent();
     expect(evidence).toContain('inline inline:ci · Statement[3] · Sid </script><b>x');
     expect(evidence).toContain('"Action": "iam:PassRole"');
+    expect(await group.locator('[data-role=details]').textContent()).toContain('"via": "sts:AssumeRole"');
     const nodes = await group
       .locator('[data-role=path] svg g[data-node]')
       .evaluateAll((gs) => gs.map((g) => g.getAttribute('data-node')));
