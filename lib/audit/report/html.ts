@@ -86,7 +86,7 @@ export function pathEdges(finding: Finding): PathEdge[] {
 
 /**
  * Values many findings repeat (the same managed policy statement on thousands of roles, the same details) are
- * written once, in `shared`, and referenced by index: the 10,000-role report shrinks by about half.
+ * written once, in `shared`, and referenced by index (the 10,000-role report: 55 MB -> 43 MB).
  */
 class SharedValues {
   private readonly index = new Map<string, number>();
