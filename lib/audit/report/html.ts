@@ -28,7 +28,7 @@ function nodeName(value: unknown): string | undefined {
 }
 
 function viaOf(v: Record<string, unknown>): string | undefined {
-  const via = v.via ?? v.action ?? v.actions ?? v.edge ?? v.kind ?? v.label;
+  const via = v.via ?? v.actions ?? v.action ?? v.edge ?? v.kind ?? v.label;
   if (Array.isArray(via)) return via.filter((a) => typeof a === 'string').join(', ') || undefined;
   return text(via);
 }
@@ -69,11 +69,10 @@ export function pathEdges(finding: Finding): PathEdge[] {
   const seen = new Set<string>();
   const edges: PathEdge[] = [];
   for (const path of paths) {
-    // A path object may hold its steps under `steps` / `edges`.
+    // A path object holds its steps under `hops` (the access graph's Path: {from, to, hops, certain}), `steps` or `edges`.
+    const holder = path as Record<string, unknown>;
     const steps =
-      path && typeof path === 'object' && !Array.isArray(path)
-        ? ((path as Record<string, unknown>).steps ?? (path as Record<string, unknown>).edges)
-        : path;
+      path && typeof path === 'object' && !Array.isArray(path) ? (holder.hops ?? holder.steps ?? holder.edges) : path;
     for (const edge of edgesOfPath(steps)) {
       const key = JSON.stringify([edge.from, edge.to, edge.via]);
       if (seen.has(key)) continue;

@@ -40,6 +40,38 @@ describe('pathEdges', () => {
     ]);
   });
 
+  it("reads the access graph's Path: {from, to, hops: [{from, to, kind, actions}], certain}", () => {
+    const path = {
+      from: A,
+      to: C,
+      certain: true,
+      hops: [
+        {
+          from: A,
+          to: B,
+          kind: 'assume-role',
+          actions: ['sts:AssumeRole'],
+          decision: 'allowed',
+          dependsOn: [],
+          evidence: [],
+        },
+        {
+          from: B,
+          to: C,
+          kind: 'pass-role',
+          actions: ['iam:PassRole', 'lambda:CreateFunction'],
+          decision: 'allowed',
+          dependsOn: [],
+          evidence: [],
+        },
+      ],
+    };
+    expect(pathEdges(withDetails({ path }))).toEqual([
+      { from: A, to: B, via: 'sts:AssumeRole' },
+      { from: B, to: C, via: 'iam:PassRole, lambda:CreateFunction' },
+    ]);
+  });
+
   it('draws nothing from a shape it does not know (the details are still shown as they are)', () => {
     expect(pathEdges(withDetails({ path: 'a -> b' }))).toEqual([]);
     expect(pathEdges(withDetails({ path: [{ from: A }] }))).toEqual([]);
