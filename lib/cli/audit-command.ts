@@ -9,11 +9,12 @@ import type { AuditInput } from '../audit/sources';
 import { InputError } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import { refuseOutputThatIsInput } from './atomic-file';
-import { note, type CliContext } from './context';
+import type { CliContext } from './context';
 import { refuseDuplicates, refuseFlags } from './usage';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
 import { toolVersion } from './version';
-import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
+import { checkDestination, formatList, writeReports } from './report-outputs';
+import { warnOfSarifLimit } from './write-report';
 
 export interface AuditCommandOptions {
   readonly input?: string[];
@@ -25,10 +26,19 @@ export interface AuditCommandOptions {
   readonly roleName?: string;
   readonly concurrency?: number;
   readonly config?: string;
-  readonly format: ReportFormat;
+  /** One format, or several with outputDir. */
+  readonly format: ReportFormat | readonly ReportFormat[];
   readonly output?: string;
+  readonly outputDir?: string;
+  /** ASFF: region of the Security Hub the findings go to. @default AWS_REGION, then AWS_DEFAULT_REGION */
+  readonly securityHubRegion?: string;
   readonly failOn: Severity | 'none';
   readonly summary?: boolean;
+}
+
+/** `--format` as a list, whether commander parsed it or a caller passed one format. */
+export function formatsOf(format: ReportFormat | readonly ReportFormat[]): readonly ReportFormat[] {
+  return typeof format === 'string' ? [format] : format;
 }
 
 function positiveInteger(value: string): number {
@@ -70,21 +80,26 @@ export function checkAuditUsage(options: AuditCommandOptions): void {
   }
   refuseDuplicates(options.scp ?? [], '--scp');
   refuseDuplicates(options.rcp ?? [], '--rcp');
-  if (options.summary && options.format !== 'table') {
+  const formats = formatsOf(options.format);
+  if (options.summary && (formats.length > 1 || formats[0] !== 'table' || options.outputDir)) {
     throw new InputError(
-      `--summary: only with --format table (a ${options.format} report is for tools; it is always whole)`,
+      `--summary: only with --format table (a ${formats.join(', ')} report is for tools; it is always whole)`,
     );
   }
 }
 
 export async function runAudit(options: AuditCommandOptions, context: CliContext): Promise<void> {
   const { io } = context;
+  const formats = formatsOf(options.format);
+  const securityHubRegion = options.securityHubRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  // Usage errors before the (possibly long) audit.
+  checkDestination('leash audit', { formats, output: options.output, outputDir: options.outputDir });
   checkAuditUsage(options);
   // Loaded here, not at the top: `leash --help` and the other commands never pay for the engine, nor an
   // audit of saved files for the AWS SDK (aws-clients and live-input load it only when a live read runs).
   const [
     { auditAccountInParallel },
-    { auditReportInput, reportChunks },
+    { AsffError, auditReportInput, checkAsffInput, reportChunks },
     { summaryChunks },
     { loadAuditInput },
     { loadCatalog },
@@ -167,17 +182,29 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     tool: { name: 'leash audit', version: toolVersion() },
     notAudited: input.notAudited,
   });
-  const report = options.summary ? summaryChunks(reportInput) : reportChunks(reportInput, options.format);
-  if (options.format === 'sarif') warnOfSarifLimit(io, 'audit', reportInput.findings);
-  if (options.output) {
-    writeReportToFile(options.output, report, {
-      inputs: [...(options.input ?? []), ...(options.scp ?? []), ...(options.rcp ?? []), options.config],
-    });
-    const findings = results.reduce((n, r) => n + r.findings.filter((f) => !f.suppressed).length, 0);
-    note(context, `leash audit: wrote ${options.output} (${options.format}): ${findings} finding(s)\n`);
-  } else {
-    writeReportToStdout(io, report);
+  let asff: { region: string; now: Date } | undefined;
+  if (formats.includes('asff')) {
+    try {
+      asff = { region: checkAsffInput(reportInput, securityHubRegion), now };
+    } catch (err) {
+      if (err instanceof AsffError) throw new InputError(`audit: ${err.message}`);
+      throw err;
+    }
   }
+  if (formats.includes('sarif')) warnOfSarifLimit(io, 'audit', reportInput.findings);
+  writeReports(
+    io,
+    'audit',
+    reportInput,
+    {
+      formats,
+      output: options.output,
+      outputDir: options.outputDir,
+      inputs: [...(options.input ?? []), ...(options.scp ?? []), ...(options.rcp ?? []), options.config],
+      quiet: context.quiet,
+    },
+    (format) => (options.summary ? summaryChunks(reportInput) : reportChunks(reportInput, format, { asff })),
+  );
   context.exitCode = auditExitCode(results, input, options.failOn);
 }
 
@@ -202,8 +229,20 @@ export function registerAuditCommand(program: Command, context: CliContext): voi
     .option('--role-name <name>', 'live --org: read-only role assumed in each member account')
     .option('--concurrency <n>', 'live --org: member accounts read at the same time', positiveInteger)
     .option('--config <file>', 'leash.config.json (production tags, exemptions, suppressions)')
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
+    .addOption(
+      new Option(
+        '--format <formats>',
+        `report format, or several comma-separated with --output-dir: ${REPORT_FORMATS.join(', ')}`,
+      )
+        .argParser(formatList(REPORT_FORMATS))
+        .default(['table'], 'table'),
+    )
     .option('--output <file>', 'write the report to a file instead of stdout (atomically; never over an input)')
+    .option('--output-dir <dir>', 'write one report per format there (leash-audit.<ext>); the terminal shows a summary')
+    .option(
+      '--security-hub-region <region>',
+      'asff: region of the Security Hub the findings are imported into (default: AWS_REGION)',
+    )
     .option('--summary', 'table format: counts by severity and rule and the worst principals, not every finding')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')

@@ -7,18 +7,24 @@ import type { GitHubEnvironment } from '../check/github-reviews';
 import type { ApprovalVerification } from '../check/review-rules';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import { refuseOutputThatIsInput } from './atomic-file';
-import { note, type CliContext } from './context';
+import type { CliContext } from './context';
 import { refuseDuplicates } from './usage';
 import { InputError } from '../util/read-input';
-import { summaryChunks } from '../audit/report/summary';
+import { formatsOf } from './audit-command';
+import { checkDestination, formatList, writeReports } from './report-outputs';
 import { toolVersion } from './version';
-import { warnOfSarifLimit, writeReportToFile, writeReportToStdout } from './write-report';
+import { warnOfSarifLimit } from './write-report';
+
+/** ASFF needs an AWS account per finding; template findings have none, so check does not offer it. */
+const CHECK_FORMATS = REPORT_FORMATS.filter((format) => format !== 'asff');
 
 export interface CheckCommandOptions {
   readonly baseline?: string[];
   readonly config?: string;
-  readonly format: ReportFormat;
+  /** One format, or several with outputDir. */
+  readonly format: ReportFormat | readonly ReportFormat[];
   readonly output?: string;
+  readonly outputDir?: string;
   readonly failOn: Severity | 'none';
   readonly verifyApprovals?: 'github';
   readonly changeSet?: string[];
@@ -31,24 +37,28 @@ export async function runCheckCommand(
   context: CliContext,
   env: GitHubEnvironment = process.env,
 ): Promise<void> {
+  const formats = formatsOf(options.format);
+  checkDestination('leash check', { formats, output: options.output, outputDir: options.outputDir });
   refuseDuplicates(inputs, 'template');
   refuseDuplicates(options.baseline ?? [], '--baseline');
   refuseDuplicates(options.changeSet ?? [], '--change-set');
-  if (options.summary && options.format !== 'table') {
+  if (options.summary && (formats.length > 1 || formats[0] !== 'table' || options.outputDir)) {
     throw new InputError(
-      `--summary: only with --format table (a ${options.format} report is for tools; it is always whole)`,
+      `--summary: only with --format table (a ${formats.join(', ')} report is for tools; it is always whole)`,
     );
   }
   // Loaded when the command runs: `leash --help` and the other commands never pay for YAML, the template
   // diff, the config schema or the engine.
   const [
     { reportChunks },
+    { summaryChunks },
     { loadCatalog },
     { checkReportInput, failsAt, runCheck },
     { checkSarifChunks },
     { loadConfigFile },
   ] = await Promise.all([
     import('../audit/report'),
+    import('../audit/report/summary'),
     import('../catalog'),
     import('../check/check'),
     import('../check/sarif-regions'),
@@ -78,25 +88,25 @@ export async function runCheckCommand(
     options.changeSet ?? [],
   );
   const input = checkReportInput(result, { name: 'leash check', version: toolVersion() });
-  const report =
-    options.format === 'sarif'
-      ? checkSarifChunks(input, result.stacks)
-      : options.summary
-        ? summaryChunks(input)
-        : reportChunks(input, options.format);
-  if (options.format === 'sarif') warnOfSarifLimit(context.io, 'check', input.findings);
-  if (options.output) {
-    writeReportToFile(options.output, report, {
+  if (formats.includes('sarif')) warnOfSarifLimit(context.io, 'check', input.findings);
+  writeReports(
+    context.io,
+    'check',
+    input,
+    {
+      formats,
+      output: options.output,
+      outputDir: options.outputDir,
       inputs: [...inputs, ...(options.baseline ?? []), ...(options.changeSet ?? []), options.config],
-    });
-    const open = result.findings.filter((finding) => !finding.suppressed).length;
-    note(
-      context,
-      `leash check: wrote ${options.output} (${options.format}): ${result.stacks.length} template(s), ${open} finding(s)\n`,
-    );
-  } else {
-    writeReportToStdout(context.io, report);
-  }
+      quiet: context.quiet,
+    },
+    (format) =>
+      format === 'sarif'
+        ? checkSarifChunks(input, result.stacks)
+        : options.summary
+          ? summaryChunks(input)
+          : reportChunks(input, format),
+  );
   context.exitCode = options.failOn !== 'none' && failsAt(result.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
 
@@ -119,8 +129,16 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
       'the JSON of `aws cloudformation describe-change-set` (every page, and the nested change sets): gates Remove and Replacement True|Conditional of stateful or production resources',
     )
     .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
-    .addOption(new Option('--format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'))
+    .addOption(
+      new Option(
+        '--format <formats>',
+        `report format, or several comma-separated with --output-dir: ${CHECK_FORMATS.join(', ')}`,
+      )
+        .argParser(formatList(CHECK_FORMATS))
+        .default(['table'], 'table'),
+    )
     .option('--output <file>', 'write the report to a file instead of stdout (atomically; never over an input)')
+    .option('--output-dir <dir>', 'write one report per format there (leash-check.<ext>); the terminal shows a summary')
     .option('--summary', 'table format: counts by severity and rule and the worst resources, not every finding')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')

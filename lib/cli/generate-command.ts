@@ -6,11 +6,13 @@ import { renderCoverage } from '../guardrails/coverage-render';
 import { InputError } from '../util/read-input';
 import type { CliContext } from './context';
 import { OWNED_FILE_NAMES, replaceGeneratedSet } from './generated-set';
+import { toolVersion } from './version';
 
 export interface GenerateCommandOptions {
   readonly config?: string;
   readonly out: string;
-  readonly format: CoverageFormat;
+  /** `html`: the coverage report as one self-contained page on stdout. */
+  readonly format: CoverageFormat | 'html';
 }
 
 /** The files `generate` writes, by name, with their exact contents. */
@@ -45,7 +47,12 @@ export async function runGenerate(options: GenerateCommandOptions, context: CliC
   }
   const files = guardrailFiles(generated);
   replaceGeneratedSet(options.out, files, [options.config]);
-  context.io.stdout(renderCoverage(generated.coverage, options.format));
+  if (options.format === 'html') {
+    const { renderCoverageHtml } = await import('../audit/report/html');
+    context.io.stdout(renderCoverageHtml(generated.coverage, { name: 'leash generate', version: toolVersion() }));
+  } else {
+    context.io.stdout(renderCoverage(generated.coverage, options.format));
+  }
   if (options.format === 'table') {
     context.io.stdout(`Wrote ${[...files.keys()].join(', ')} to ${options.out}\n`);
   }
@@ -64,8 +71,8 @@ export function registerGenerateCommand(program: Command, context: CliContext): 
       'leash-guardrails',
     )
     .addOption(
-      new Option('--format <format>', 'coverage summary printed to stdout')
-        .choices(['table', 'json', 'markdown'])
+      new Option('--format <format>', 'coverage report printed to stdout (html: one page to save and open)')
+        .choices(['table', 'json', 'markdown', 'html'])
         .default('table'),
     )
     .action(async (options: GenerateCommandOptions) => {

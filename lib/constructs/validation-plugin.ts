@@ -2,10 +2,10 @@
 // (and, given a baseline, on replacing a production database), with construct paths in the report.
 import { dirname, resolve } from 'node:path';
 import type {
-  IPolicyValidationContextBeta1,
-  IPolicyValidationPluginBeta1,
-  PolicyValidationPluginReportBeta1,
-  PolicyViolationBeta1,
+  IPolicyValidationContext,
+  IPolicyValidationPlugin,
+  PolicyValidationPluginReport,
+  PolicyViolation,
 } from 'aws-cdk-lib';
 import type { Finding, Severity } from '../audit/rules/types';
 import { severityRank } from '../audit/report/common';
@@ -41,9 +41,10 @@ export interface LeashValidationPluginProps {
 }
 
 /**
- * Register with `new App({ policyValidationBeta1: [new LeashValidationPlugin()] })`.
+ * Register with `Validations.of(app).addPlugins(new LeashValidationPlugin())` (the deprecated
+ * `new App({ policyValidationBeta1: [...] })` takes it too).
  */
-export class LeashValidationPlugin implements IPolicyValidationPluginBeta1 {
+export class LeashValidationPlugin implements IPolicyValidationPlugin {
   public readonly name = 'agent-leash';
   public readonly version?: string;
   private readonly props: LeashValidationPluginProps;
@@ -52,7 +53,7 @@ export class LeashValidationPlugin implements IPolicyValidationPluginBeta1 {
     this.props = props;
   }
 
-  public validate(context: IPolicyValidationContextBeta1): PolicyValidationPluginReportBeta1 {
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const stacks = stacksOf(context.templatePaths);
     const baseline =
       this.props.baseline && this.props.baseline.length > 0
@@ -83,7 +84,7 @@ export class LeashValidationPlugin implements IPolicyValidationPluginBeta1 {
   }
 }
 
-function violationOf(finding: Finding): PolicyViolationBeta1 {
+function violationOf(finding: Finding): PolicyViolation {
   const location = finding.location;
   // `Resources.Id.Properties.Policies[0]` → `Properties/Policies/0`, the form CDK reports locations in.
   const inside = location?.jsonPath?.replace(/^Resources\.[^.]+\.?/, '') ?? '';
@@ -118,7 +119,7 @@ function violationOf(finding: Finding): PolicyViolationBeta1 {
  * The stacks CDK asks about, read through their cloud assemblies (for nested stacks and construct paths).
  * A stage's assembly sits inside the app's, so each template is kept once.
  */
-function stacksOf(templatePaths: readonly string[]): LoadedStack[] {
+export function stacksOf(templatePaths: readonly string[]): LoadedStack[] {
   const wanted = new Set(templatePaths.map((path) => resolve(path)));
   const byFile = new Map<string, LoadedStack>();
   for (const directory of new Set(templatePaths.map((path) => dirname(resolve(path))))) {

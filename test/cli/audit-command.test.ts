@@ -40,6 +40,9 @@ const cleanAccount = {
 };
 
 describe('leash audit', () => {
+  // The ASFF region falls back to these; the tests name it or expect its absence.
+  delete process.env.AWS_REGION;
+  delete process.env.AWS_DEFAULT_REGION;
   let exampleJson: {
     summary: { bySeverity: Record<string, number> };
     findings: { ruleId: string; suppressed?: unknown }[];
@@ -119,6 +122,30 @@ describe('leash audit', () => {
     }
   });
 
+  it('writes several formats in one run into --output-dir, the same as one run each, and prints only a summary', async () => {
+    const outDir = join(dir, 'reports');
+    const args = ['audit', '--input', EXAMPLE, '--scp', SCPS, '--config', CONFIG, '--security-hub-region', 'eu-west-1'];
+    const io = memoryIo();
+    const code = await runCli([...args, '--format', 'json,sarif,markdown,html,junit,asff', '--output-dir', outDir], io);
+    expect(code).toBe(exampleCode);
+    const files = ['json', 'sarif', 'md', 'html', 'junit.xml', 'asff.json'].map((ext) =>
+      join(outDir, `leash-audit.${ext}`),
+    );
+    for (const file of files) expect(io.out).toContain(file);
+    expect(io.out.split('\n')[0]).toMatch(/^leash audit: \d+ critical, /);
+    expect(io.out.length).toBeLessThan(2_000);
+    for (const format of ['json', 'sarif', 'markdown', 'junit']) {
+      const single = memoryIo();
+      await runCli([...args, '--format', format], single);
+      const ext = { json: 'json', sarif: 'sarif', markdown: 'md', junit: 'junit.xml' }[format];
+      expect(readFileSync(join(outDir, `leash-audit.${ext}`), 'utf8')).toBe(single.out);
+    }
+    const html = readFileSync(join(outDir, 'leash-audit.html'), 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    const asff = JSON.parse(readFileSync(join(outDir, 'leash-audit.asff.json'), 'utf8')) as { AwsAccountId: string }[];
+    expect(asff).toHaveLength(exampleJson.findings.length);
+  });
+
   it('writes SARIF that GitHub code scanning accepts: every result at a relative path, at most 25,000', async () => {
     const io = memoryIo();
     await runCli(['audit', '--input', EXAMPLE, '--scp', SCPS, '--format', 'sarif', '--fail-on', 'none'], io);
@@ -157,7 +184,18 @@ describe('leash audit', () => {
   it.each([
     ['a missing file', ['--input', 'no/such/file.json'], /no\/such\/file\.json: cannot read: no such file/],
     ['a malformed input', ['--input', 'examples/example-account/scps.json'], /not a recognised input/],
-    ['an unknown format', ['--input', EXAMPLE, '--format', 'html'], /Allowed choices are table, json, sarif, markdown/],
+    [
+      'an unknown format',
+      ['--input', EXAMPLE, '--format', 'json,pdf'],
+      /"pdf" is not a format\. Allowed: table, json, sarif, markdown, html, junit, asff/,
+    ],
+    ['several formats without --output-dir', ['--input', EXAMPLE, '--format', 'json,sarif'], /need --output-dir DIR/],
+    [
+      'both --output and --output-dir',
+      ['--input', EXAMPLE, '--output', 'x.json', '--output-dir', 'out'],
+      /--output and --output-dir exclude each other/,
+    ],
+    ['asff without a region', ['--input', EXAMPLE, '--format', 'asff'], /Security Hub region is needed/],
     [
       'a suppression without a real reason',
       [

@@ -156,3 +156,27 @@ describe('leash check JSON report', () => {
     expect(validate(JSON.parse(out)) || validate.errors).toBe(true);
   });
 });
+
+describe('leash check with several formats', () => {
+  it('writes SARIF, Markdown and JUnit in one run into --output-dir, each as a run of its own would', async () => {
+    const outDir = join(dir, 'reports');
+    const many = await check(...gateArgs, '--format', 'sarif,markdown,junit', '--output-dir', outDir);
+    expect(many.code).toBe(1);
+    expect(many.out).toMatch(/^leash check: /);
+    for (const [format, ext] of [
+      ['sarif', 'sarif'],
+      ['markdown', 'md'],
+      ['junit', 'junit.xml'],
+    ]) {
+      const file = join(outDir, `leash-check.${ext}`);
+      expect(many.out).toContain(file);
+      expect(readFileSync(file, 'utf8')).toBe((await check(...gateArgs, '--format', format)).out);
+    }
+  });
+
+  it('does not offer ASFF: template findings have no AWS account', async () => {
+    const { code, err } = await check(...gateArgs, '--format', 'asff');
+    expect(code).toBe(2);
+    expect(err).toMatch(/"asff" is not a format\. Allowed: table, json, sarif, markdown, html, junit \(/);
+  });
+});

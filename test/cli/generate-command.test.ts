@@ -40,6 +40,17 @@ describe('leash generate', () => {
     expect(JSON.parse(io.out).totals.destructive).toBeGreaterThan(0);
   });
 
+  it('prints the coverage report as one self-contained HTML page with --format html', async () => {
+    const io = memoryIo();
+    const code = await runCli(['generate', '--out', join(tempDir(), 'out'), '--format', 'html'], io);
+    expect({ code, err: io.err }).toEqual({ code: 0, err: '' });
+    expect(io.out.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(io.out).toContain("default-src 'none'");
+    expect(io.out).toContain('"kind":"coverage"');
+    // The markup around the scripts loads nothing (the browser test checks what the script does).
+    expect(io.out.replace(/<script[^>]*>[\s\S]*?<\/script>/g, '')).not.toMatch(/\s(src|href)=|url\(/);
+  });
+
   it('names the file and JSON path of a bad config field and exits 2', async () => {
     const dir = tempDir();
     const config = join(dir, 'leash.config.json');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { AccountRootPrincipal, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { loadCatalog } from '../../lib/catalog';
@@ -14,11 +14,9 @@ const root = mkdtempSync(join(tmpdir(), 'leash-plugin-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function app(name: string, props?: LeashValidationPluginProps): App {
-  return new App({
-    outdir: join(root, name),
-    ...(props ? { policyValidationBeta1: [new LeashValidationPlugin({ catalog, ...props })] } : {}),
-    context: { 'aws:cdk:enable-path-metadata': true },
-  });
+  const created = new App({ outdir: join(root, name), context: { 'aws:cdk:enable-path-metadata': true } });
+  if (props) Validations.of(created).addPlugins(new LeashValidationPlugin({ catalog, ...props }));
+  return created;
 }
 
 function ordersStack(scope: App, tableName: string): Stack {

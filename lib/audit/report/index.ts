@@ -1,7 +1,10 @@
 // Report renderers for `leash audit` and `leash check`; pure functions from findings to text. The text comes
 // in pieces (reportChunks) so that the report of a large organization is written without being held whole.
 import type { AuditResult } from '../audit';
+import { asffChunks, AsffError, type AsffOptions } from './asff';
+import { htmlChunks } from './html';
 import { jsonChunks } from './json';
+import { junitChunks } from './junit';
 import { renderMarkdown } from './markdown';
 import { sarifChunks } from './sarif';
 import { tableChunks } from './table';
@@ -10,15 +13,23 @@ import type { ReportFormat, ReportInput, ReportedAccount } from './types';
 export type { ReportFormat, ReportInput, ReportedAccount } from './types';
 export { REPORT_FORMATS } from './types';
 export { REPORT_SCHEMA_VERSION, reportDocument } from './json';
+export { ASFF_SCHEMA_VERSION, AsffError, checkAsffInput, type AsffOptions } from './asff';
+export { renderCoverageHtml, pathEdges, type PathEdge } from './html';
 export { SARIF_MAX_RESULTS, sarifChunks, sarifLog, sarifResultsLeftOut, type SarifResult } from './sarif';
 
+/** What some formats need beyond the findings. */
+export interface ReportOptions {
+  /** ASFF: the Security Hub region and the time stamped on the findings. */
+  readonly asff?: AsffOptions;
+}
+
 /** The whole report as one string (see reportChunks for large reports). */
-export function renderReport(result: ReportInput, format: ReportFormat): string {
-  return [...reportChunks(result, format)].join('');
+export function renderReport(result: ReportInput, format: ReportFormat, options: ReportOptions = {}): string {
+  return [...reportChunks(result, format, options)].join('');
 }
 
 /** The report's text in pieces, made as they are read; joined, they are renderReport's text. */
-export function reportChunks(result: ReportInput, format: ReportFormat): Iterable<string> {
+export function reportChunks(result: ReportInput, format: ReportFormat, options: ReportOptions = {}): Iterable<string> {
   switch (format) {
     case 'table':
       return tableChunks(result);
@@ -29,6 +40,13 @@ export function reportChunks(result: ReportInput, format: ReportFormat): Iterabl
     case 'markdown':
       // A pull-request comment is short by design (at most 150 rows).
       return [renderMarkdown(result)];
+    case 'html':
+      return htmlChunks(result);
+    case 'junit':
+      return junitChunks(result);
+    case 'asff':
+      if (!options.asff) throw new AsffError('asff: the Security Hub region and time are needed (ReportOptions.asff)');
+      return asffChunks(result, options.asff);
   }
 }
 

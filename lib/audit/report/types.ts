@@ -2,8 +2,8 @@
 // (templates), with enough context to say what was and was not looked at.
 import type { Finding, RuleMeta } from '../rules/types';
 
-export type ReportFormat = 'table' | 'json' | 'sarif' | 'markdown';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'sarif', 'markdown'];
+export type ReportFormat = 'table' | 'json' | 'sarif' | 'markdown' | 'html' | 'junit' | 'asff';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'sarif', 'markdown', 'html', 'junit', 'asff'];
 
 export interface ReportedAccount {
   readonly accountId: string;

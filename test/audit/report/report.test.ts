@@ -42,15 +42,22 @@ function reportValidator() {
 }
 
 describe('renderReport', () => {
+  // ASFF needs the Security Hub region, and an AWS account on every finding (the template finding has none).
+  const options = { asff: { region: 'eu-west-1', now: new Date('2026-01-01T00:00:00Z') } };
+  const inputFor = (format: string) =>
+    format === 'asff' ? { ...reportInput, findings: reportInput.findings.filter((f) => f.accountId) } : reportInput;
+
   it.each(REPORT_FORMATS)('renders %s for an empty result', (format) => {
-    const text = renderReport({ ...reportInput, findings: [], notAudited: [], expiredSuppressions: [] }, format);
+    const empty = { ...reportInput, findings: [], notAudited: [], expiredSuppressions: [] };
+    const text = renderReport(empty, format, options);
     expect(text.length).toBeGreaterThan(0);
   });
 
   it.each(REPORT_FORMATS)('gives the same %s text in pieces as whole', (format) => {
-    const chunks = [...reportChunks(reportInput, format)];
-    expect(chunks.join('')).toBe(renderReport(reportInput, format));
-    if (format !== 'markdown') expect(chunks.length).toBeGreaterThan(reportInput.findings.length);
+    const input = inputFor(format);
+    const chunks = [...reportChunks(input, format, options)];
+    expect(chunks.join('')).toBe(renderReport(input, format, options));
+    if (format !== 'markdown') expect(chunks.length).toBeGreaterThan(input.findings.length);
   });
 
   it('writes JSON and SARIF piece by piece as exactly the text of their documents', () => {
