@@ -1,7 +1,7 @@
 // Writes a report made in pieces (reportChunks) to a file or to stdout, in blocks of about 1 MiB: a report of
 // tens of thousands of findings never exists as one string, and a write is not paid per line. Files are
 // written atomically and never over one of the command's inputs.
-import { SARIF_MAX_RESULTS, sarifResultsLeftOut } from '../audit/report';
+import { SARIF_MAX_RESULTS, sarifResultsLeftOut } from '../audit/report/sarif';
 import type { Finding } from '../audit/rules/types';
 import { refuseOutputThatIsInput, writeFileAtomically } from './atomic-file';
 import type { CliIo } from './context';

@@ -1,7 +1,7 @@
 // Access paths as text, Markdown (with a Mermaid graph), Graphviz dot and SARIF code flows: what `leash paths`
 // prints, and what the audit reports draw for transitive findings. Pure renderers over graph Paths.
 import type { Evidence } from '../findings';
-import { HOP_VERB, pathCertainty, shortName, type Path } from '../graph';
+import { HOP_VERB, pathCertainty, shortName, type Path } from '../graph/types';
 
 function hopLabel(hop: Path['hops'][number]): string {
   const how = hop.actions.join(' + ');

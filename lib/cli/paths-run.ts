@@ -1,0 +1,152 @@
+// `leash paths <principal> [--to production-destruction|admin|tag-change|<arn>]`: the shortest way a principal
+// gets to act as one that can do the thing, hop by hop with the statements behind each hop, over every account
+// of the input (cross-account trusts included). Thin over audit/graph; reads saved inputs only. Loaded only when
+// `leash paths` runs (paths-command.ts registers it), so other commands never pay for the graph.
+import { compileAccount } from '../audit/evaluate';
+import type { CompiledAccount, RequestContext } from '../audit/evaluate/types';
+import { buildAccessGraph, type AccessGraph, type Path } from '../audit/graph';
+import { pathsToDot, pathToMarkdown, pathToText } from '../audit/report/paths';
+import { pathDetails } from '../audit/rules/support/transitive';
+import { productionContext } from '../audit/rules/support/production';
+import { loadAuditInput } from '../audit/sources';
+import type { AccountSnapshot } from '../audit/sources/snapshot';
+import { loadCatalog } from '../catalog';
+import type { Catalog, CatalogAction } from '../catalog/types';
+import type { GuardrailSpec } from '../guardrails/spec';
+import { InputError } from '../util/read-input';
+import { loadConfigFile } from '../config/load';
+import { closeMatches } from './explain-command';
+import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
+import type { CliContext } from './context';
+
+import { PATH_FORMATS, type PathFormat } from './paths-command';
+
+export { PATH_FORMATS, type PathFormat };
+
+export interface PathsCommandOptions {
+  readonly input: string[];
+  readonly scp?: string[];
+  readonly rcp?: string[];
+  readonly config?: string;
+  readonly to: string;
+  readonly format: PathFormat;
+  readonly certain?: boolean;
+}
+
+/** What a path must end at, as a test on a principal (asked lazily, only of principals the search reaches). */
+export interface PathGoal {
+  readonly name: string;
+  test(arn: string): boolean;
+}
+
+/** The named goals, or one principal by ARN. */
+export function pathGoal(
+  to: string,
+  graph: AccessGraph,
+  accounts: readonly { snapshot: AccountSnapshot; account: CompiledAccount }[],
+  catalog: Catalog,
+  guardrails: GuardrailSpec,
+): PathGoal {
+  const compiled = (arn: string) => {
+    for (const { account } of accounts) {
+      const principal = account.principal(arn);
+      if (principal) return principal;
+    }
+    return undefined;
+  };
+  const can = (actions: readonly CatalogAction[], context: RequestContext) => (arn: string) =>
+    compiled(arn)
+      ?.decisionKinds(actions, context)
+      .some((kind) => kind !== 0) ?? false;
+  switch (to) {
+    case 'production-destruction': {
+      const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
+      return { name: 'can delete or recreate production', test: can(actions, productionContext(guardrails)) };
+    }
+    case 'tag-change': {
+      const key = guardrails.production.tagKeys[0];
+      const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
+      return {
+        name: 'can change the production tag',
+        test: can(actions, {
+          resourceTags: { [key]: guardrails.production.values[0] },
+          requestTags: { [key]: guardrails.production.nonProductionValues[0] },
+          contextKeys: { 'aws:tagkeys': [key] },
+        }),
+      };
+    }
+    case 'admin':
+      return { name: 'can raise its own permissions', test: (arn) => graph.selfEscalationsOf(arn).length > 0 };
+    default:
+      if (!graph.has(to)) {
+        throw new InputError(
+          `--to ${JSON.stringify(to)} is neither production-destruction, tag-change, admin nor a principal of the input` +
+            suggest(to, graph),
+        );
+      }
+      return { name: to, test: (arn) => arn === to };
+  }
+}
+
+function suggest(wanted: string, graph: AccessGraph): string {
+  const close = closeMatches(wanted, graph.principals);
+  return close.length ? `; close matches:\n  ${close.join('\n  ')}` : '';
+}
+
+export function renderPath(
+  path: Path | undefined,
+  from: string,
+  goal: PathGoal,
+  format: PathFormat,
+  home?: string,
+): string {
+  if (format === 'json') {
+    return `${JSON.stringify({ from, goal: goal.name, found: path !== undefined, ...(path ? { path: pathDetails(path) } : {}) }, null, 2)}\n`;
+  }
+  if (!path) {
+    if (format === 'dot') return 'digraph access {\n}\n';
+    return format === 'markdown'
+      ? `No path from \`${from}\` to a principal that ${goal.name}.\n`
+      : `no path from ${from} to a principal that ${goal.name}\n`;
+  }
+  if (format === 'dot') return pathsToDot([path], home);
+  if (format === 'markdown') return pathToMarkdown(path, home, goal.name);
+  return pathToText(path, home, goal.name);
+}
+
+export async function runPaths(principalArn: string, options: PathsCommandOptions, context: CliContext): Promise<void> {
+  if (!(PATH_FORMATS as readonly string[]).includes(options.format)) {
+    throw new InputError(`--format ${JSON.stringify(options.format)}: expected one of ${PATH_FORMATS.join(', ')}`);
+  }
+  const catalog = loadCatalog();
+  const config = loadConfigFile(options.config);
+  const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });
+  const now = new Date();
+  const accounts = input.accounts.map((snapshot) => ({ snapshot, account: compileAccount(snapshot, catalog) }));
+  const graph = buildAccessGraph(accounts, { catalog, now });
+  if (!graph.has(principalArn)) {
+    throw new InputError(
+      `principal ${principalArn} is not in ${options.input.join(', ')}${suggest(principalArn, graph)}`,
+    );
+  }
+  const goal = pathGoal(options.to, graph, accounts, catalog, config.guardrails);
+  if (options.to !== principalArn && goal.test(principalArn)) {
+    const itself: Path = { from: principalArn, to: principalArn, hops: [], certain: true };
+    context.io.stdout(
+      options.format === 'json'
+        ? renderPath(itself, principalArn, goal, 'json')
+        : options.format === 'dot'
+          ? renderPath(undefined, principalArn, goal, 'dot')
+          : `${principalArn} itself ${goal.name} (no hop needed; see leash audit for how)\n`,
+    );
+    context.exitCode = EXIT_FINDINGS;
+    return;
+  }
+  const certain = graph.shortestPath(principalArn, goal.test, { edges: 'certain' });
+  const path = certain ?? (options.certain ? undefined : graph.shortestPath(principalArn, goal.test));
+  const home = accounts.find(({ snapshot }) => snapshot.principals.some((p) => p.arn === principalArn))?.snapshot
+    .accountId;
+  context.io.stdout(renderPath(path, principalArn, goal, options.format, home));
+  // Like a finding: a path found fails a gate that asks for none.
+  context.exitCode = path ? EXIT_FINDINGS : EXIT_OK;
+}
