@@ -92,6 +92,7 @@ export function smallGuardrails(): GeneratedGuardrails {
     boundary,
     serviceControlPolicies,
     resourceControlPolicies,
+    placement: { levels: [] },
     coverage: {
       dataVersion: 'test',
       actions: [],
@@ -107,6 +108,8 @@ export function smallGuardrails(): GeneratedGuardrails {
       ),
       caveats: ['SCPs do not apply to the management account.'],
       dropped: [],
+      levels: [],
+      exemptions: [],
     },
   };
 }
