@@ -8,6 +8,7 @@ import { registerExplainCommand } from './explain-command';
 import { registerGenerateCommand } from './generate-command';
 import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
+import { registerStackPolicyCommand } from './stack-policy-command';
 import { registerValidateCommand } from './validate-command';
 
 /** What a command may touch of the terminal; tests pass their own to capture output. */
@@ -46,6 +47,7 @@ export function buildProgram(context: CliContext): Command {
   registerAuditCommand(program, context);
   registerCheckCommand(program, context);
   registerGenerateCommand(program, context);
+  registerStackPolicyCommand(program, context);
   registerExplainCommand(program, context);
   void program;
   return program;
