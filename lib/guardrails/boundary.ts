@@ -32,7 +32,11 @@ export function boundaryTemplates(spec: GuardrailSpec, catalog: Catalog): Statem
       sid: 'AllowAgentServices',
       role: 'agent-ceiling',
       effect: 'Allow',
-      action: [...allowed].sort().map((s) => `${s}:*`),
+      // `s3:?*` matches exactly what `s3:*` matches (every action name has a first character). AWS Control
+      // Tower's proactive control CT.IAM.PR.3 rejects any customer managed policy with an Allow of `service:*`
+      // and, run as a CloudFormation hook, sees only the resource's properties: it cannot be suppressed, and
+      // cannot tell this allow ceiling of a boundary from a grant. Listing each verb instead does not fit.
+      action: [...allowed].sort().map((s) => `${s}:?*`),
       resource: '*',
       mandatory: true,
     },
