@@ -87,6 +87,7 @@ function renderTable(report: CoverageReport): string {
     sizes.toString(),
     'Placement (each level alone; the total needs every level)',
     levels.toString(),
+    `Actions without tag support: ${report.arnPatterns.coveredForEveryone}/${report.arnPatterns.actionsWithoutTagSupport} covered by the ${report.arnPatterns.patterns.length} production ARN pattern(s)`,
     'Services with the most destructive actions unprotected for everyone',
     weak.toString(),
   ];
@@ -142,6 +143,15 @@ function renderMarkdown(report: CoverageReport): string {
     '',
     `All levels together: ${report.totals.tagAwareProtectedForEveryone}/${report.totals.tagAware} tag-aware ` +
       `destructive actions (${percent(report.totals.tagAwareProtectedForEveryone, report.totals.tagAware)}).`,
+    '',
+    '## Actions without tag support',
+    '',
+    `${report.arnPatterns.actionsWithoutTagSupport} destructive actions cannot evaluate aws:ResourceTag; the ` +
+      `${report.arnPatterns.patterns.length} configured production ARN pattern(s) cover ` +
+      `${report.arnPatterns.coveredForEveryone} of them for everyone` +
+      (report.arnPatterns.patterns.length > 0
+        ? ` (${report.arnPatterns.patterns.map((p) => `\`${p}\``).join(', ')}).`
+        : '.'),
     '',
     '## Exemptions',
     '',

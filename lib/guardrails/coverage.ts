@@ -340,6 +340,11 @@ export function buildCoverage(input: CoverageInput): CoverageReport {
     caveats: caveats(spec, actions),
     dropped,
     levels: levelCoverage(input, actions),
+    arnPatterns: {
+      patterns: [...spec.production.arnPatterns, ...spec.production.arns],
+      actionsWithoutTagSupport: actions.filter((a) => !a.tagAware).length,
+      coveredForEveryone: actions.filter((a) => !a.tagAware && a.enforcement.includes('scp-arn-pattern')).length,
+    },
     exemptions: exemptIdentities(spec.exemptPrincipalArns).map((identity) => ({
       ...identity,
       protectedBy: scps

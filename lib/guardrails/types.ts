@@ -104,6 +104,12 @@ export interface CoverageReport {
   readonly levels: readonly LevelCoverage[];
   /** Each exempt pattern, what it names and the SCP statements that keep it from being claimed. */
   readonly exemptions: readonly ExemptionCoverage[];
+  /** Destructive actions without aws:ResourceTag support, and how many the configured ARN patterns cover. */
+  readonly arnPatterns: {
+    readonly patterns: readonly string[];
+    readonly actionsWithoutTagSupport: number;
+    readonly coveredForEveryone: number;
+  };
 }
 
 export interface LevelCoverage {

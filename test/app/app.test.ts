@@ -5,6 +5,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildLeashApp, chooseConfigFile, loadAppConfig } from '../../bin/app';
+import { failsAt, runCheck } from '../../lib/check/check';
 import { policySize } from '../../lib/policy';
 import { InputError } from '../../lib/util/read-input';
 
@@ -55,6 +56,15 @@ describe('the CDK app with the example config', () => {
       region: 'us-east-1',
     });
     expect(warnings).toEqual([]);
+  });
+
+  it('passes its own CI gate: leash check on the cloud assembly finds nothing at high or above', () => {
+    const result = runCheck([assembly.directory], undefined, {});
+    const failing = result.findings.filter((f) => !f.suppressed && ['critical', 'high'].includes(f.severity));
+    expect(failing.map((f) => `${f.ruleId}: ${f.message}`)).toEqual([]);
+    expect(failsAt(result.findings, 'high')).toBe(false);
+    // The agent roles reference the boundary the StackSet deploys; the check judges them with it.
+    expect(result.caveats.join('\n')).toMatch(/leash-agent-boundary is not defined in these templates/);
   });
 
   it('holds the SCPs, the RCPs and the boundary StackSet in the organization stack', () => {

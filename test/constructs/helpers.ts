@@ -110,6 +110,7 @@ export function smallGuardrails(): GeneratedGuardrails {
       dropped: [],
       levels: [],
       exemptions: [],
+      arnPatterns: { patterns: [], actionsWithoutTagSupport: 0, coveredForEveryone: 0 },
     },
   };
 }

@@ -76,6 +76,14 @@ describe.each([
     expect(g.coverage.dropped.filter((d) => d.policyType !== 'boundary')).toEqual([]);
   });
 
+  it('counts the actions without tag support that the production ARN patterns cover', () => {
+    const { arnPatterns } = g.coverage;
+    expect(arnPatterns.actionsWithoutTagSupport).toBe(g.coverage.actions.filter((a) => !a.tagAware).length);
+    const covered = g.coverage.actions.filter((a) => !a.tagAware && a.enforcement.includes('scp-arn-pattern'));
+    expect(arnPatterns.coveredForEveryone).toBe(covered.length);
+    if (spec.production.arnPatterns.length > 0) expect(arnPatterns.coveredForEveryone).toBeGreaterThan(0);
+  });
+
   it('reports per level what its SCPs deny alone, never more than the total', () => {
     expect(g.coverage.levels.length).toBeGreaterThan(1);
     for (const level of g.coverage.levels) {

@@ -3,7 +3,7 @@
 // exempt role the account has, who its trust policy lets assume it.
 import { exemptIdentities } from '../../guardrails/exemptions';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
-import type { Finding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleContext, RuleFinding, RuleMeta, Severity } from './types';
 import { allowEvidence, docsUrl, listActions } from './support/meta';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -59,9 +59,9 @@ function trustedPrincipals(trust: unknown): string[] {
   return [...new Set(out)];
 }
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, account, catalog, guardrails, snapshot } = context;
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   let identities;
   try {
     identities = exemptIdentities(guardrails.exemptPrincipalArns).filter((i) => i.kind === 'role');
@@ -78,8 +78,6 @@ export function check(context: RuleContext): Finding[] {
     const exempt = analysis.isExempt(principal.arn);
     if (principal.kind === 'role' && exempt) {
       findings.push({
-        ruleId: meta.id,
-        category: meta.category,
         severity: 'info',
         title: 'Exempt role and who may assume it',
         message: `is exempt from the production guardrails; its trust policy lets ${listActions(trustedPrincipals(principal.trustPolicy)) || 'nobody'} assume it.`,
@@ -87,7 +85,6 @@ export function check(context: RuleContext): Finding[] {
         location: principal.location,
         evidence: [{ policy: 'trust', policyKind: 'trust', statement: principal.trustPolicy }],
         details: { exempt: true, trustedPrincipals: trustedPrincipals(principal.trustPolicy) },
-        docsUrl: meta.docsUrl,
       });
     }
     if (exempt) continue;
@@ -113,10 +110,7 @@ export function check(context: RuleContext): Finding[] {
         : 'medium';
     const actions = [...new Set([...claimed, ...changed].map((d) => d.action))];
     findings.push({
-      ruleId: meta.id,
-      category: meta.category,
       severity,
-      title: meta.title,
       message:
         `may ${claimed.length > 0 ? 'claim' : 'change'} a role an exemption names ` +
         `(${identities.map((i) => i.pattern).join(', ')}): ${listActions(actions)}` +
@@ -133,7 +127,6 @@ export function check(context: RuleContext): Finding[] {
       remediation:
         'Attach the generated SCPs (statement ProtectExemptRoles denies every IAM write on exempt-named roles to ' +
         'everyone but the exempt principals), or deny these IAM actions on the exempt role ARNs.',
-      docsUrl: meta.docsUrl,
     });
   }
   return findings;
