@@ -1,6 +1,6 @@
 // `leash stack-policy`: a stack policy for every stack of a cloud assembly (or template), written as files for
 // the pipeline to apply with `aws cloudformation set-stack-policy` after each deploy.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadStacks } from '../check/assembly';
@@ -8,6 +8,7 @@ import { STATEFUL_RESOURCE_TYPES, isStatefulResourceType } from '../constructs/s
 import { StackPolicyError, stackPolicyFor } from '../guardrails/stack-policy';
 import { InputError } from '../util/read-input';
 import { loadConfigFile } from '../config/load';
+import { writeFileAtomically } from './atomic-file';
 import type { CliContext } from './context';
 
 export interface StackPolicyCommandOptions {
@@ -53,10 +54,12 @@ export function runStackPolicy(
   }
   try {
     mkdirSync(options.out, { recursive: true });
-    for (const [name, text] of files) writeFileSync(join(options.out, name), text);
   } catch (err) {
     throw new InputError(`${options.out}: cannot write the stack policies: ${(err as Error).message}`);
   }
+  // Each policy file whole or not at all (issue 16's rule for outputs): a stack policy cut short by a full
+  // disk would be applied as invalid JSON or, worse, as a shorter valid one.
+  for (const [name, text] of files) writeFileAtomically(join(options.out, name), [text]);
   context.io.stdout(`${lines.join('\n')}\n`);
 }
 
