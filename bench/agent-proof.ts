@@ -130,18 +130,14 @@ export function simulateAgent(
       contextVariables: agentContext(spec, c),
     },
     identityPolicies: [{ name: 'AdministratorAccess', policy: policies.identity }],
-    serviceControlPolicies: [
-      {
-        orgIdentifier: 'ou-leash-production',
-        policies: withOrganization ? policies.serviceControlPolicies : policies.serviceControlPolicies.slice(0, 1),
-      },
-    ],
-    resourceControlPolicies: [
-      {
-        orgIdentifier: 'ou-leash-production',
-        policies: withOrganization ? policies.resourceControlPolicies : policies.resourceControlPolicies.slice(0, 1),
-      },
-    ],
+    // With the organization: every level the placement plan uses; without: one level holding only the
+    // AWS-managed allow-all policy.
+    serviceControlPolicies: withOrganization
+      ? policies.serviceControlPolicies
+      : [{ orgIdentifier: 'ou-leash-production', policies: policies.serviceControlPolicies[0].policies.slice(0, 1) }],
+    resourceControlPolicies: withOrganization
+      ? policies.resourceControlPolicies
+      : [{ orgIdentifier: 'ou-leash-production', policies: policies.resourceControlPolicies[0].policies.slice(0, 1) }],
     permissionBoundaryPolicies: withBoundary
       ? [{ name: 'leash-agent-boundary', policy: policies.boundary }]
       : undefined,

@@ -15,11 +15,12 @@ import type { ActionCoverage, GeneratedGuardrails, GuardrailSpec } from '../lib/
 
 export const ACCOUNT = '111122223333';
 export type ResourceState = 'production' | 'non-production' | 'untagged';
-export type PrincipalKind = 'agent' | 'ordinary' | 'exempt';
+/** `cloudformation` is CloudFormation's execution role (CDK's cfn-exec role): bound like any other role. */
+export type PrincipalKind = 'agent' | 'ordinary' | 'exempt' | 'cloudformation';
 export type Decision = 'allowed' | 'denied';
 
 export const RESOURCE_STATES: readonly ResourceState[] = ['production', 'non-production', 'untagged'];
-export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['agent', 'ordinary', 'exempt'];
+export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['agent', 'ordinary', 'exempt', 'cloudformation'];
 
 const FULL_AWS_ACCESS = {
   Version: '2012-10-17',
@@ -41,6 +42,7 @@ const DEFAULT_KEY_POLICY = {
 export function principalArn(kind: PrincipalKind, spec: GuardrailSpec): string {
   if (kind === 'agent') return `arn:aws:iam::${ACCOUNT}:role/leash-agent-worker`;
   if (kind === 'ordinary') return `arn:aws:iam::${ACCOUNT}:role/app-team-admin`;
+  if (kind === 'cloudformation') return `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-us-east-1`;
   const pattern = spec.exemptPrincipalArns[0];
   if (!pattern) throw new Error('the spec has no exempt principal ARN to prove the exemption with');
   return pattern.replace(/^arn:aws:iam::\*:/, `arn:aws:iam::${ACCOUNT}:`).replace(/\*/g, 'x');
@@ -60,6 +62,7 @@ function fillArnTemplate(template: string): string {
  * first resource type with a template; `*` for wildcard-only actions.
  */
 export function resourceArnFor(action: CatalogAction): string {
+  // (a request may name its own resource: ProofRequest.resourceArn)
   return chooseResource(action).arn;
 }
 
@@ -92,6 +95,10 @@ export interface ProofRequest {
   readonly productionTagKey?: string;
   /** Resource tags instead of the one the resource state implies (only where the action supports them). */
   readonly resourceTags?: Readonly<Record<string, string>>;
+  /** The caller, instead of the kind's usual ARN (an exempt-looking name, a StackSet execution role). */
+  readonly principalArn?: string;
+  /** The resource, instead of one made from the action's ARN template. */
+  readonly resourceArn?: string;
   /** Extra context (e.g. `iam:PermissionsBoundary`, `aws:RequestTag/...`), added last. */
   readonly context?: Record<string, string | string[]>;
   /** Attach the boundary? @default true for agents, false otherwise (false proves a stripped boundary). */
@@ -106,7 +113,7 @@ export interface ProofRequest {
 /** The request context the proof sends: principal facts, resource tags, and for tag writes the tag key. */
 export function requestContext(spec: GuardrailSpec, request: ProofRequest): Record<string, string | string[]> {
   const context: Record<string, string | string[]> = {
-    'aws:PrincipalArn': principalArn(request.principal, spec),
+    'aws:PrincipalArn': request.principalArn ?? principalArn(request.principal, spec),
     'aws:PrincipalAccount': ACCOUNT,
     'aws:ResourceAccount': ACCOUNT,
     'aws:PrincipalIsAWSService': 'false',
@@ -143,8 +150,42 @@ export interface ProofPolicies {
   readonly identity: unknown;
   readonly keyPolicy: unknown;
   readonly boundary: unknown;
-  readonly serviceControlPolicies: { name: string; policy: unknown }[];
-  readonly resourceControlPolicies: { name: string; policy: unknown }[];
+  /** One entry per organization level (root, OU, account), each led by FullAWSAccess, as AWS evaluates them. */
+  readonly serviceControlPolicies: ProofLevel[];
+  readonly resourceControlPolicies: ProofLevel[];
+}
+
+export interface ProofLevel {
+  readonly orgIdentifier: string;
+  readonly policies: { name: string; policy: unknown }[];
+}
+
+const PROOF_LEVELS = [
+  { level: 'root', orgIdentifier: 'r-leash' },
+  { level: 'organizational-unit', orgIdentifier: 'ou-leash-production' },
+  { level: 'account', orgIdentifier: ACCOUNT },
+] as const;
+
+/**
+ * The generated policies at their levels. A level takes part only when something is placed there (a level
+ * with only the allow-all policy changes nothing); policies without a level go to the OU.
+ */
+function byLevel(
+  generated: readonly { name: string; level?: string; document: unknown }[],
+  allowAll: { name: string; policy: unknown },
+  validate: (name: string, document: unknown) => unknown,
+): ProofLevel[] {
+  const levels = PROOF_LEVELS.map(({ level, orgIdentifier }) => ({
+    orgIdentifier,
+    policies: [
+      allowAll,
+      ...generated
+        .filter((p) => (p.level ?? 'organizational-unit') === level)
+        .map((p) => ({ name: p.name, policy: validate(p.name, p.document) })),
+    ],
+  }));
+  const used = levels.filter((l) => l.policies.length > 1);
+  return used.length > 0 ? used : [levels[1]];
 }
 
 function checked(name: string, document: unknown, validate: (policy: unknown) => ValidationError[]): unknown {
@@ -166,45 +207,44 @@ export function proofPolicies(generated: GeneratedGuardrails): ProofPolicies {
     identity: checked('allow-everything', ALLOW_EVERYTHING, validateIdentityPolicy),
     keyPolicy: checked('default-key-policy', DEFAULT_KEY_POLICY, validateResourcePolicy),
     boundary: checked(generated.boundary.name, generated.boundary.document, validateIdentityPolicy),
-    serviceControlPolicies: [
+    serviceControlPolicies: byLevel(
+      generated.serviceControlPolicies,
       { name: 'FullAWSAccess', policy: checked('FullAWSAccess', FULL_AWS_ACCESS, validateServiceControlPolicy) },
-      ...generated.serviceControlPolicies.map((p) => ({
-        name: p.name,
-        policy: checked(p.name, p.document, validateServiceControlPolicy),
-      })),
-    ],
-    resourceControlPolicies: [
+      (name, document) => checked(name, document, validateServiceControlPolicy),
+    ),
+    // AWS's own RCPFullAWSAccess: the one RCP allowed an Allow with Action "*", so the RCP validator refuses it.
+    resourceControlPolicies: byLevel(
+      generated.resourceControlPolicies,
       {
         name: 'RCPFullAWSAccess',
-        // AWS's own policy: the one RCP allowed an Allow with Action "*", so the RCP validator refuses it.
         policy: createValidatedPolicy(RCP_FULL_AWS_ACCESS, () => [], { name: 'RCPFullAWSAccess' }),
       },
-      ...generated.resourceControlPolicies.map((p) => ({
-        name: p.name,
-        policy: checked(p.name, p.document, validateResourceControlPolicy),
-      })),
-    ],
+      (name, document) => checked(name, document, validateResourceControlPolicy),
+    ),
   };
 }
 
 export function simulate(policies: ProofPolicies, spec: GuardrailSpec, request: ProofRequest): SimulationOutcome {
-  const resource = resourceArnFor(request.action);
-  // The AWS-managed allow-all policies come first in both lists; the generated ones follow.
+  const resource = request.resourceArn ?? resourceArnFor(request.action);
+  // Without the organization policies: one level holding only the AWS-managed allow-all policy.
   const withOrganization = request.withOrganizationPolicies ?? true;
-  const organizationPolicies = {
-    scps: withOrganization ? policies.serviceControlPolicies : policies.serviceControlPolicies.slice(0, 1),
-    rcps: withOrganization ? policies.resourceControlPolicies : policies.resourceControlPolicies.slice(0, 1),
-  };
+  const allowAllOnly = (levels: ProofLevel[]): ProofLevel[] => [
+    { orgIdentifier: 'ou-leash-production', policies: levels[0].policies.slice(0, 1) },
+  ];
   const simulation: Simulation = {
     request: {
-      principal: principalArn(request.principal, spec),
+      principal: request.principalArn ?? principalArn(request.principal, spec),
       action: request.action.action,
       resource: { resource, accountId: ACCOUNT },
       contextVariables: requestContext(spec, request),
     },
     identityPolicies: [{ name: 'allow-everything', policy: policies.identity }],
-    serviceControlPolicies: [{ orgIdentifier: 'ou-leash-production', policies: organizationPolicies.scps }],
-    resourceControlPolicies: [{ orgIdentifier: 'ou-leash-production', policies: organizationPolicies.rcps }],
+    serviceControlPolicies: withOrganization
+      ? policies.serviceControlPolicies
+      : allowAllOnly(policies.serviceControlPolicies),
+    resourceControlPolicies: withOrganization
+      ? policies.resourceControlPolicies
+      : allowAllOnly(policies.resourceControlPolicies),
     permissionBoundaryPolicies:
       (request.withBoundary ?? request.principal === 'agent')
         ? [{ name: 'leash-agent-boundary', policy: policies.boundary }]
@@ -232,7 +272,9 @@ export function claimedDecision(
 ): Decision {
   if (principal === 'exempt') return 'allowed';
   const byTag = entry.productionTagKeys.includes(productionTagKey);
-  if (principal === 'ordinary') return resource === 'production' && byTag ? 'denied' : 'allowed';
+  if (principal === 'ordinary' || principal === 'cloudformation') {
+    return resource === 'production' && byTag ? 'denied' : 'allowed';
+  }
   if (resource === 'non-production') return entry.agentOnNonProduction;
   if (entry.protectedForAgents) return 'denied';
   return resource === 'production' && byTag ? 'denied' : 'allowed';
@@ -250,6 +292,11 @@ export interface Disagreement {
 
 export interface ProofSummary {
   readonly cases: number;
+  /**
+   * Tag-aware destructive actions the simulator allowed on a production resource to a principal that is not
+   * exempt (ordinary role, CloudFormation's execution role, agent), whatever the report claims.
+   */
+  readonly allowedOnProduction: { action: string; principal: PrincipalKind; resource: string; escalateOrExecuteOnly: boolean }[];
   readonly agreements: number;
   readonly disagreements: Disagreement[];
   readonly errors: Disagreement[];
@@ -268,6 +315,7 @@ export function proveActions(
   const policies = proofPolicies(generated);
   const disagreements: Disagreement[] = [];
   const errors: Disagreement[] = [];
+  const allowedOnProduction: ProofSummary['allowedOnProduction'] = [];
   let cases = 0;
   let agreements = 0;
   for (const action of actions) {
@@ -282,6 +330,19 @@ export function proveActions(
           const claimed = claimedDecision(entry, resource, principal, productionTagKey);
           const outcome = simulate(policies, spec, { action, resource, principal, productionTagKey });
           const where = keys.length > 1 ? `${resource} (${productionTagKey})` : resource;
+          if (
+            resource === 'production' &&
+            action.tagAware &&
+            principal !== 'exempt' &&
+            outcome.decision === 'allowed'
+          ) {
+            allowedOnProduction.push({
+              action: action.action,
+              principal,
+              resource: where,
+              escalateOrExecuteOnly: action.classes.every((c) => c === 'escalate' || c === 'execute'),
+            });
+          }
           if (outcome.error)
             errors.push({ action: action.action, resource: where, principal, claimed, error: outcome.error });
           else if (outcome.decision !== claimed) {
@@ -297,7 +358,7 @@ export function proveActions(
       }
     }
   }
-  return { cases, agreements, disagreements, errors };
+  return { cases, agreements, disagreements, errors, allowedOnProduction };
 }
 
 /** Deterministic pseudo-random sample (mulberry32), so a failing case can be reproduced from the seed. */
@@ -369,5 +430,5 @@ export function proveBoundaryAlone(
       } else agreements++;
     }
   }
-  return { cases, agreements, disagreements, errors };
+  return { cases, agreements, disagreements, errors, allowedOnProduction: [] };
 }

@@ -1,10 +1,13 @@
-// Full proof of the guardrail generators: every destructive action of the catalog × {production-tagged,
-// non-production-tagged, untagged} × {agent with boundary, ordinary role, exempt role}, plus the agent with the boundary
-// alone (no generated SCPs or RCPs) × the three states, decided by
-// @cloud-copilot/iam-simulate and compared with the coverage report. Prints case counts, disagreements and
-// coverage. Then the agent invariant (bench/agent-proof.ts): every action of the agent services × resource
-// states × {boundary alone, SCPs alone, both} × {agent, MCP administrator, source-identity administrator},
-// under the spec and under the spec with a second production tag key.
+// Full proof of the guardrail generators: every destructive action of the catalog × {production-tagged (once
+// per tag key), non-production-tagged, untagged} × {agent with boundary, ordinary role, exempt role,
+// CloudFormation's execution role}, with the SCPs and RCPs attached at the organization levels the placement
+// plan gives them, plus the agent with the boundary alone (no generated SCPs or RCPs) × the three states,
+// decided by @cloud-copilot/iam-simulate and compared with the coverage report. Also counts, straight from the
+// simulator, the tag-aware destructive actions a non-exempt principal may still call on production (required:
+// 0 but pure escalation, which the report lists with its reason). Then the agent invariant
+// (bench/agent-proof.ts): every action of the agent services × resource states × {boundary alone, SCPs alone,
+// both} × {agent, MCP administrator, source-identity administrator}, under the spec and under the spec with a
+// second production tag key.
 // Run after a build: `node dist/bench/prove-guardrails.js [--spec FILE.json] [--limit N] [--agents-only]`.
 // Exit code 1 when the simulator disagrees with the report (or cannot run a case).
 import { readFileSync } from 'node:fs';
@@ -12,7 +15,7 @@ import { loadCatalog } from '../lib/catalog';
 import { DESTRUCTIVE_CLASSES } from '../lib/catalog/types';
 import { defaultGuardrailSpec, generateGuardrails, GuardrailSpec, type CoverageTotals } from '../lib/guardrails';
 import { agentServiceActions, proveAgentInvariant, type AgentProofSummary } from './agent-proof';
-import { proveActions, proveBoundaryAlone } from './guardrail-proof';
+import { proveActions, proveBoundaryAlone, type ProofSummary } from './guardrail-proof';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -68,7 +71,24 @@ function agentLines(label: string, spec: GuardrailSpec, summary: AgentProofSumma
 
 function main(): number {
   const specFile = option('--spec');
-  const spec = specFile ? GuardrailSpec.parse(JSON.parse(readFileSync(specFile, 'utf8'))) : defaultGuardrailSpec();
+  const specs: [string, GuardrailSpec][] = specFile
+    ? [[specFile, GuardrailSpec.parse(JSON.parse(readFileSync(specFile, 'utf8')))]]
+    : [
+        ['default spec (one production tag key)', defaultGuardrailSpec()],
+        [
+          'two production tag keys (environment, stage)',
+          GuardrailSpec.parse({ production: { tagKeys: ['environment', 'stage'] } }),
+        ],
+      ];
+  let exitCode = 0;
+  for (const [label, spec] of specs) {
+    console.log(`== ${label}`);
+    exitCode = Math.max(exitCode, proveSpec(spec));
+  }
+  return exitCode;
+}
+
+function proveSpec(spec: GuardrailSpec): number {
   const limit = option('--limit');
   const agentsOnly = process.argv.includes('--agents-only');
   const catalog = loadCatalog();
@@ -111,7 +131,7 @@ function main(): number {
     );
   }, 0);
 
-  const emptySummary = { cases: 0, agreements: 0, disagreements: [], errors: [] };
+  const emptySummary: ProofSummary = { cases: 0, agreements: 0, disagreements: [], errors: [], allowedOnProduction: [] };
   const proofStarted = Date.now();
   const summary = agentsOnly ? emptySummary : proveActions(generated, spec, actions);
   const provedIn = Date.now() - proofStarted;
@@ -125,13 +145,23 @@ function main(): number {
     `generated in ${generatedIn} ms: boundary ${generated.boundary.characters}/${generated.boundary.limit}, ` +
       `SCPs ${generated.serviceControlPolicies.map((p) => `${p.characters}/${p.limit}`).join(', ')}, ` +
       `RCPs ${generated.resourceControlPolicies.map((p) => `${p.characters}/${p.limit}`).join(', ') || 'none'}`,
+    `placement: ${generated.placement.levels
+      .filter((l) => l.serviceControlPolicies.length + l.resourceControlPolicies.length > 0)
+      .map((l) => `${l.level} ${l.serviceControlPolicies.length} SCP(s) + ${l.resourceControlPolicies.length} RCP(s)`)
+      .join(', ')}`,
     `dropped for size: ${coverage.dropped.length} patterns covering ${coverage.dropped.reduce((n, d) => n + d.actions.length, 0)} actions`,
     ...agentSummaries.flatMap((a) => agentLines(a.label, a.spec, a.summary, a.ms)),
     'coverage (protected for non-exempt principals / tag-aware protected / protected for agents / by the boundary alone):',
     line('all', coverage.totals),
     ...DESTRUCTIVE_CLASSES.map((c) => line(c, coverage.byClass[c])),
+    ...coverage.levels.map(
+      (l) =>
+        `  level ${l.level}: ${l.tagAwareProtectedForEveryone}/${coverage.totals.tagAware} tag-aware destructive actions denied by its SCPs alone`,
+    ),
     `proof: ${summary.cases} cases (${actions.length} actions × ${2 + spec.production.tagKeys.length} resource ` +
-      `states (production once per tag key) × 3 principals) in ${provedIn} ms`,
+      `states (production once per tag key) × 4 principals) in ${provedIn} ms`,
+    `  tag-aware destructive actions the simulator allows on production to a non-exempt principal: ` +
+      `${summary.allowedOnProduction.length} (${summary.allowedOnProduction.filter((a) => !a.escalateOrExecuteOnly).length} other than pure escalation or execution)`,
     `  agreements ${summary.agreements}, disagreements ${summary.disagreements.length}, simulator errors ${summary.errors.length}`,
   ];
   out.push(
@@ -139,6 +169,9 @@ function main(): number {
       `resource states) in ${aloneIn} ms`,
     `  agreements ${alone.agreements}, disagreements ${alone.disagreements.length}, simulator errors ${alone.errors.length}`,
   );
+  for (const a of summary.allowedOnProduction.filter((x) => !x.escalateOrExecuteOnly).slice(0, 50)) {
+    out.push(`  ALLOWED ON PRODUCTION ${a.action} for ${a.principal} (${a.resource})`);
+  }
   const disagreements = [...summary.disagreements, ...alone.disagreements];
   const errors = [...summary.errors, ...alone.errors];
   for (const d of disagreements.slice(0, 50)) {
@@ -148,7 +181,8 @@ function main(): number {
   }
   for (const e of errors.slice(0, 20)) out.push(`  ERROR ${e.action} ${e.principal} on ${e.resource}: ${e.error}`);
   console.log(out.join('\n'));
-  return disagreements.length === 0 && errors.length === 0 && agentFailures === 0 ? 0 : 1;
+  const leaks = summary.allowedOnProduction.filter((a) => !a.escalateOrExecuteOnly).length;
+  return disagreements.length === 0 && errors.length === 0 && agentFailures === 0 && leaks === 0 ? 0 : 1;
 }
 
 process.exitCode = main();

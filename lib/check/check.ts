@@ -5,6 +5,7 @@ import type { ReportInput } from '../audit/report';
 import { severityRank } from '../audit/report/common';
 import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
 import { readTemplates } from '../audit/sources/templates';
+import { withLeashBoundary } from './leash-boundary';
 import type { SourceLocation } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
 import { parseConfig } from '../config/parse';
@@ -89,7 +90,10 @@ export function checkStacks(
   const config =
     options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'CheckOptions.config');
   const now = options.now ?? new Date();
-  const { snapshot, managedPolicyLocations } = readTemplates(stacks, { location });
+  const read = readTemplates(stacks, { location });
+  const { managedPolicyLocations } = read;
+  const boundary = withLeashBoundary(read.snapshot, config.guardrails, options.catalog);
+  const snapshot = boundary.snapshot;
   const audit = auditAccount(snapshot, { config, now, catalog: options.catalog });
 
   const principalLocations = new Map(snapshot.principals.map((principal) => [principal.arn, principal.location]));
@@ -97,7 +101,7 @@ export function checkStacks(
     withLocation(finding, principalLocations, managedPolicyLocations),
   );
 
-  const caveats = [...audit.caveats];
+  const caveats = [...boundary.caveats, ...audit.caveats];
   let gate: ChangeGateResult | undefined;
   let changeSetGate: ChangeSetGateResult | undefined;
   const raw: Finding[] = [];

@@ -23,9 +23,36 @@ export function guardrailFiles(generated: GeneratedGuardrails): Map<string, stri
   files.set('boundary.json', JSON.stringify(generated.boundary.document));
   generated.serviceControlPolicies.forEach((p, i) => files.set(`scp-${i + 1}.json`, JSON.stringify(p.document)));
   generated.resourceControlPolicies.forEach((p, i) => files.set(`rcp-${i + 1}.json`, JSON.stringify(p.document)));
+  files.set('placement.json', `${JSON.stringify(placementFile(generated), null, 2)}\n`);
   files.set('coverage.json', renderCoverage(generated.coverage, 'json'));
   files.set('coverage.md', renderCoverage(generated.coverage, 'markdown'));
   return files;
+}
+
+/** Which file is attached where: the plan docs/deploy.md explains, and what the CDK app attaches itself. */
+export function placementFile(generated: GeneratedGuardrails): Record<string, unknown> {
+  const file = (prefix: 'scp' | 'rcp', policies: readonly { name: string }[], name: string): string =>
+    `${prefix}-${policies.findIndex((p) => p.name === name) + 1}.json`;
+  return {
+    levels: generated.placement.levels.map((level) => ({
+      level: level.level,
+      attachTo:
+        level.level === 'root'
+          ? 'the organization root'
+          : level.level === 'organizational-unit'
+            ? 'every production OU'
+            : 'every production account, one by one',
+      freeServiceControlPolicySlots: level.freeServiceControlPolicySlots,
+      freeResourceControlPolicySlots: level.freeResourceControlPolicySlots,
+      serviceControlPolicies: level.serviceControlPolicies.map((n) => file('scp', generated.serviceControlPolicies, n)),
+      resourceControlPolicies: level.resourceControlPolicies.map((n) =>
+        file('rcp', generated.resourceControlPolicies, n),
+      ),
+    })),
+    note:
+      'The guardrails are complete only for an account under every level that has files: the root, one of the ' +
+      'production OUs, and (when the account level has files) the account itself.',
+  };
 }
 
 export async function runGenerate(options: GenerateCommandOptions, context: CliContext): Promise<void> {

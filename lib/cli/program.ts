@@ -9,6 +9,7 @@ import { registerGenerateCommand } from './generate-command';
 import { registerPathsCommand } from './paths-command';
 import { EXIT_INPUT } from './exit-codes';
 import { registerSnapshotCommand } from './snapshot-command';
+import { registerStackPolicyCommand } from './stack-policy-command';
 import { registerValidateCommand } from './validate-command';
 import { processIo, type CliContext, type CliIo } from './context';
 import { toolVersion } from './version';
@@ -36,6 +37,7 @@ export function buildProgram(context: CliContext): Command {
   registerAuditCommand(program, context);
   registerCheckCommand(program, context);
   registerGenerateCommand(program, context);
+  registerStackPolicyCommand(program, context);
   registerExplainCommand(program, context);
   registerPathsCommand(program, context);
   void program;

@@ -131,9 +131,22 @@ export const OrganizationDeploymentConfig = strictObject({
   account: AccountId.optional(),
   /** Region of the organization stack and of the StackSet instances (IAM is global: one is enough). */
   region: Region.default('us-east-1'),
-  /** OUs (or the root) that get the SCPs/RCPs and, through the StackSet, the boundary. */
+  /**
+   * The organization root id: the generated policies placed at the root level (guardrails.placement) are
+   * attached here. Needed when the plan uses the root; a root id listed in targetOuIds counts too.
+   */
+  rootId: z
+    .string()
+    .regex(/^r-[0-9a-z]{4,32}$/, 'the root id (r-xxxx)')
+    .optional(),
+  /**
+   * The production OUs: they get the policies placed at the OU level and, through the StackSet, the boundary.
+   */
   targetOuIds: z.array(OrganizationalUnitId).default([]),
-  /** Accounts that get the SCPs/RCPs attached directly (not covered by the StackSet, which targets OUs). */
+  /**
+   * The production accounts: they get the policies placed at the account level, attached to each one. An
+   * account gets the whole guardrail only when it is also under one of targetOuIds (and the root).
+   */
   accountIds: z.array(AccountId).default([]),
   /** SELF from the management account, DELEGATED_ADMIN from a StackSets delegated administrator. */
   callAs: z.enum(['SELF', 'DELEGATED_ADMIN']).default('SELF'),

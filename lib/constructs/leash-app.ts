@@ -36,6 +36,14 @@ export function defineLeashStacks(app: App, input: LeashConfig, options: LeashSt
   const spec = config.guardrails;
   const stackSet = organization.enabled && organization.boundaryStackSet.enabled;
   const policyTargetIds = [...organization.targetOuIds, ...organization.accountIds];
+  const rootIds = organization.rootId
+    ? [organization.rootId]
+    : organization.targetOuIds.filter((id) => id.startsWith('r-'));
+  const levelTargetIds = {
+    root: rootIds,
+    'organizational-unit': organization.targetOuIds.filter((id) => id.startsWith('ou-')),
+    account: organization.accountIds,
+  };
   // Config problems first: generating the guardrails takes seconds.
   if (organization.enabled) {
     if (policyTargetIds.length === 0) {
@@ -59,11 +67,26 @@ export function defineLeashStacks(app: App, input: LeashConfig, options: LeashSt
 
   let organizationStack: OrganizationGuardrailsStack | undefined;
   if (organization.enabled && guardrails) {
+    // Every level the placement plan uses needs targets, or the accounts would silently miss part of it.
+    const fields = { root: 'rootId', 'organizational-unit': 'targetOuIds', account: 'accountIds' } as const;
+    for (const entry of guardrails.placement.levels) {
+      const used =
+        entry.serviceControlPolicies.length +
+        (organization.resourceControlPolicies ? entry.resourceControlPolicies.length : 0);
+      if (used > 0 && levelTargetIds[entry.level].length === 0) {
+        throw new InputError(
+          `${file}: deployment.organization.${fields[entry.level]}: the placement plan puts ` +
+            `${[...entry.serviceControlPolicies, ...entry.resourceControlPolicies].join(', ')} at the ${entry.level} ` +
+            `level, which has no targets: name them, or set guardrails.placement.*.${entry.level === 'organizational-unit' ? 'organizationalUnit' : entry.level} to 0`,
+        );
+      }
+    }
     organizationStack = new OrganizationGuardrailsStack(app, organization.stackName, {
       env: { account: organization.account, region: organization.region },
       spec,
       guardrails,
       policyTargetIds,
+      levelTargetIds,
       resourceControlPolicies: organization.resourceControlPolicies,
       existingServiceControlPoliciesPerTarget: organization.existingServiceControlPoliciesPerTarget,
       existingResourceControlPoliciesPerTarget: organization.existingResourceControlPoliciesPerTarget,

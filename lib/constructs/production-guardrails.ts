@@ -3,6 +3,7 @@
 import { Annotations, Token } from 'aws-cdk-lib';
 import * as organizations from 'aws-cdk-lib/aws-organizations';
 import { Construct } from 'constructs';
+import type { PlacementLevel } from '../guardrails/spec';
 import type { GeneratedPolicy } from '../guardrails/types';
 import { policySize, POLICY_SIZE_LIMITS } from '../policy';
 
@@ -21,10 +22,23 @@ export interface ProductionGuardrailsProps {
   readonly resourceControlPolicies?: readonly GeneratedPolicy[];
 
   /**
-   * Where to attach every policy: root (`r-...`), OU (`ou-...-...`) or account (12 digits) ids.
-   * The management account is not a valid target in effect: SCPs and RCPs never apply to it.
+   * Where to attach the policies that name no level: root (`r-...`), OU (`ou-...-...`) or account
+   * (12 digits) ids. The management account is not a valid target in effect: SCPs and RCPs never apply to it.
+   *
+   * @default - none; every policy must then name a level that `levelTargetIds` gives targets for
    */
-  readonly targetIds: readonly string[];
+  readonly targetIds?: readonly string[];
+
+  /**
+   * Targets per organization level, for policies the generator placed at a level (`GeneratedPolicy.level`):
+   * the root id, the production OU ids, and every production account id. A policy is attached to every
+   * target of its level; a level that has policies but no targets is an error, because the accounts under
+   * it would silently miss part of the guardrails. The total coverage holds for an account only when it is
+   * under every level that has policies (in one of the OUs, and listed itself when the account level is used).
+   *
+   * @default - no level targets
+   */
+  readonly levelTargetIds?: Partial<Readonly<Record<PlacementLevel, readonly string[]>>>;
 
   /**
    * SCPs already attached directly to each target that stay attached. `FullAWSAccess` is attached to
@@ -67,22 +81,41 @@ export class ProductionGuardrails extends Construct {
     if (scps.length + rcps.length === 0) {
       throw new Error(`${where}: no service or resource control policies to deploy`);
     }
-    if (props.targetIds.length === 0) {
-      throw new Error(`${where}: targetIds is empty; name at least one root, OU or account id`);
+    const unplacedTargets = checkTargets(where, 'targetIds', props.targetIds ?? [], undefined);
+    const levelTargets = new Map<PlacementLevel, readonly string[]>();
+    for (const [level, ids] of Object.entries(props.levelTargetIds ?? {}) as [PlacementLevel, readonly string[]][]) {
+      levelTargets.set(level, checkTargets(where, `levelTargetIds.${level}`, ids, level));
     }
-    const seen = new Set<string>();
-    for (const target of props.targetIds) {
-      if (!Token.isUnresolved(target) && !TARGET_ID.test(target)) {
+    /** The targets one policy is attached to; an empty list is an error, never a policy left unattached. */
+    const targetsOf = (policy: GeneratedPolicy): readonly string[] => {
+      const targets = policy.level ? (levelTargets.get(policy.level) ?? []) : unplacedTargets;
+      if (targets.length === 0) {
         throw new Error(
-          `${where}: target id "${target}" is not a root (r-...), OU (ou-...-...) or account id (12 digits)`,
+          policy.level
+            ? `${where}: ${policy.name} belongs at the ${policy.level} level but levelTargetIds.${policy.level} is ` +
+                'empty; name its targets, or give that level no free slots in guardrails.placement and regenerate'
+            : `${where}: targetIds is empty; name at least one root, OU or account id for ${policy.name}`,
         );
       }
-      if (seen.has(target)) throw new Error(`${where}: target id "${target}" is listed twice`);
-      seen.add(target);
+      return targets;
+    };
+    const count = (policies: readonly GeneratedPolicy[]): Map<string, number> => {
+      const perTarget = new Map<string, number>();
+      for (const policy of policies) {
+        for (const target of targetsOf(policy)) perTarget.set(target, (perTarget.get(target) ?? 0) + 1);
+      }
+      return perTarget;
+    };
+    for (const [target, n] of count(scps)) {
+      checkQuota(where, `service control policies on ${target}`, n, props.existingServiceControlPoliciesPerTarget ?? 1);
     }
-    checkQuota(where, 'service control policies', scps.length, props.existingServiceControlPoliciesPerTarget ?? 1);
-    if (rcps.length > 0) {
-      checkQuota(where, 'resource control policies', rcps.length, props.existingResourceControlPoliciesPerTarget ?? 1);
+    for (const [target, n] of count(rcps)) {
+      checkQuota(
+        where,
+        `resource control policies on ${target}`,
+        n,
+        props.existingResourceControlPoliciesPerTarget ?? 1,
+      );
     }
 
     const prefix = props.namePrefix ?? '';
@@ -108,7 +141,7 @@ export class ProductionGuardrails extends Construct {
         description: policy.description,
         type,
         content: policy.document,
-        targetIds: [...props.targetIds],
+        targetIds: [...targetsOf(policy)],
       });
     };
     this.serviceControlPolicies = scps.map((policy) => define(policy, 'SERVICE_CONTROL_POLICY'));
@@ -119,6 +152,37 @@ export class ProductionGuardrails extends Construct {
         'keep agents and workloads out of the management account.',
     );
   }
+}
+
+const LEVEL_ID: Readonly<Record<PlacementLevel, { pattern: RegExp; what: string }>> = {
+  root: { pattern: /^r-[0-9a-z]{4,32}$/, what: 'a root id (r-...)' },
+  'organizational-unit': { pattern: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/, what: 'an OU id (ou-...-...)' },
+  account: { pattern: /^\d{12}$/, what: 'an account id (12 digits)' },
+};
+
+/** Each id well formed (for its level, when it has one) and listed once. */
+function checkTargets(
+  where: string,
+  field: string,
+  ids: readonly string[],
+  level: PlacementLevel | undefined,
+): string[] {
+  const seen = new Set<string>();
+  for (const target of ids) {
+    if (!Token.isUnresolved(target)) {
+      if (!TARGET_ID.test(target)) {
+        throw new Error(
+          `${where}: ${field}: target id "${target}" is not a root (r-...), OU (ou-...-...) or account id (12 digits)`,
+        );
+      }
+      if (level && !LEVEL_ID[level].pattern.test(target)) {
+        throw new Error(`${where}: ${field}: "${target}" is not ${LEVEL_ID[level].what}`);
+      }
+    }
+    if (seen.has(target)) throw new Error(`${where}: ${field}: target id "${target}" is listed twice`);
+    seen.add(target);
+  }
+  return [...seen];
 }
 
 function checkQuota(where: string, kind: string, ours: number, existing: number): void {

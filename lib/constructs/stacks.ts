@@ -8,14 +8,26 @@ import type { GeneratedGuardrails, GeneratedPolicy } from '../guardrails/types';
 import { AgentAccountResources, type AgentRoleDefinition } from './agent-account-resources';
 import { AgentBoundaryStackSet, type AgentBoundaryStackSetProps } from './boundary-stack-set';
 import { MissingBoundary, ProductionProtection } from './production-protection';
-import { ProductionGuardrails } from './production-guardrails';
+import { ProductionGuardrails, type ProductionGuardrailsProps } from './production-guardrails';
 
 export interface OrganizationGuardrailsStackProps extends StackProps {
   readonly spec: GuardrailSpec;
   /** `generateGuardrails(spec)`. */
   readonly guardrails: GeneratedGuardrails;
-  /** Roots, OUs and accounts the SCPs (and RCPs) are attached to. */
-  readonly policyTargetIds: readonly string[];
+  /**
+   * Roots, OUs and accounts that get the policies which name no level (hand-made ones).
+   *
+   * @default - none
+   */
+  readonly policyTargetIds?: readonly string[];
+
+  /**
+   * Targets per organization level for the generated policies (each names its level): the root id, the
+   * production OU ids and the production account ids.
+   *
+   * @default - none
+   */
+  readonly levelTargetIds?: ProductionGuardrailsProps['levelTargetIds'];
 
   /**
    * Deploy the generated RCPs too.
@@ -68,6 +80,7 @@ export class OrganizationGuardrailsStack extends Stack {
       serviceControlPolicies: generated.serviceControlPolicies,
       resourceControlPolicies: (props.resourceControlPolicies ?? true) ? generated.resourceControlPolicies : [],
       targetIds: props.policyTargetIds,
+      levelTargetIds: props.levelTargetIds,
       existingServiceControlPoliciesPerTarget: props.existingServiceControlPoliciesPerTarget,
       existingResourceControlPoliciesPerTarget: props.existingResourceControlPoliciesPerTarget,
     });
@@ -85,6 +98,7 @@ export class OrganizationGuardrailsStack extends Stack {
         dataVersion: generated.coverage.dataVersion,
         totals: generated.coverage.totals,
         policySizes: generated.coverage.policySizes,
+        placement: generated.placement,
         caveats: generated.coverage.caveats,
       },
     };

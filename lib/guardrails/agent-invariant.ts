@@ -174,7 +174,13 @@ export function agentInvariantTemplates(
  * tag writes get the SCP's deny on top.
  */
 export function boundaryInvariantTemplates(spec: GuardrailSpec, parts: AgentInvariantParts): StatementTemplate[] {
-  const services = [...servicesSet(spec.agents.allowedServices)].sort().map((s) => `${s}:*`);
+  const allowed = [...servicesSet(spec.agents.allowedServices)].sort();
+  const services = allowed.map((s) => `${s}:*`);
+  // The conditional Allows name the agent services as `s3:?*`, which matches exactly what `s3:*` matches
+  // (every action name has a first character); with DenyOtherServices they mean what Action "*" would. AWS
+  // Control Tower's proactive controls CT.IAM.PR.2 / PR.3 reject a customer managed policy with an Allow of
+  // "*" or `service:*` whatever its conditions, and as a CloudFormation hook they cannot be suppressed.
+  const anyActionOfTheServices = allowed.map((s) => `${s}:?*`);
   const keys = spec.production.tagKeys;
   const out: StatementTemplate[] = [
     {
@@ -202,7 +208,7 @@ export function boundaryInvariantTemplates(spec: GuardrailSpec, parts: AgentInva
       sid: `AllowNonProduction${keys.length > 1 ? sidOf(tagKey) : ''}`,
       role: 'agent-ceiling',
       effect: 'Allow',
-      action: '*',
+      action: anyActionOfTheServices,
       resource: '*',
       condition: allOf(
         { StringEqualsIgnoreCase: nonProduction(spec, 'ResourceTag', [tagKey]) },
@@ -217,7 +223,7 @@ export function boundaryInvariantTemplates(spec: GuardrailSpec, parts: AgentInva
       sid: `AllowCreateNonProduction${keys.length > 1 ? sidOf(tagKey) : ''}`,
       role: 'agent-ceiling',
       effect: 'Allow',
-      action: '*',
+      action: anyActionOfTheServices,
       resource: '*',
       condition: {
         Null: Object.fromEntries(keys.map((k) => [resourceTagKey(k), 'true'])),

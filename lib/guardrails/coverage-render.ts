@@ -90,12 +90,27 @@ function renderTable(report: CoverageReport): string {
       String(t.destructive - t.protectedForAgents),
     ]);
   }
+  const levels = new Table({
+    head: ['level', 'SCPs', 'RCPs', 'tag-aware protected alone'],
+    style: { head: [], border: [] },
+  });
+  for (const l of report.levels) {
+    levels.push([
+      l.level,
+      l.serviceControlPolicies.join(', ') || '-',
+      l.resourceControlPolicies.join(', ') || '-',
+      `${l.tagAwareProtectedForEveryone}/${report.totals.tagAware}`,
+    ]);
+  }
   const lines = [
     `Guardrail coverage (AWS action catalog ${report.dataVersion})`,
     ...agentInvariantLines(report.agents),
     summary.toString(),
     'Policy sizes',
     sizes.toString(),
+    'Placement (each level alone; the total needs every level)',
+    levels.toString(),
+    `Actions without tag support: ${report.arnPatterns.coveredForEveryone}/${report.arnPatterns.actionsWithoutTagSupport} covered by the ${report.arnPatterns.patterns.length} production ARN pattern(s)`,
     'Services with the most destructive actions unprotected for everyone',
     weak.toString(),
   ];
@@ -140,6 +155,49 @@ function renderMarkdown(report: CoverageReport): string {
     markdownTable(
       ['policy', 'characters', 'limit', 'used'],
       report.policySizes.map((p) => [p.name, String(p.characters), String(p.limit), percent(p.characters, p.limit)]),
+    ),
+    '',
+    '## Placement',
+    '',
+    "Each level's SCPs alone, and together: the total holds for an account under every level listed.",
+    '',
+    markdownTable(
+      ['level', 'SCPs', 'RCPs', 'characters', 'tag-aware protected by this level alone'],
+      report.levels.map((l) => [
+        l.level,
+        l.serviceControlPolicies.join(', ') || '-',
+        l.resourceControlPolicies.join(', ') || '-',
+        String(l.characters),
+        `${l.tagAwareProtectedForEveryone}/${report.totals.tagAware}`,
+      ]),
+    ),
+    '',
+    `All levels together: ${report.totals.tagAwareProtectedForEveryone}/${report.totals.tagAware} tag-aware ` +
+      `destructive actions (${percent(report.totals.tagAwareProtectedForEveryone, report.totals.tagAware)}).`,
+    '',
+    '## Actions without tag support',
+    '',
+    `${report.arnPatterns.actionsWithoutTagSupport} destructive actions cannot evaluate aws:ResourceTag; the ` +
+      `${report.arnPatterns.patterns.length} configured production ARN pattern(s) cover ` +
+      `${report.arnPatterns.coveredForEveryone} of them for everyone` +
+      (report.arnPatterns.patterns.length > 0
+        ? ` (${report.arnPatterns.patterns.map((p) => `\`${p}\``).join(', ')}).`
+        : '.'),
+    '',
+    '## Exemptions',
+    '',
+    'Exempt principals are matched by ARN; nobody else may create, change, tag, pass or delete an identity ' +
+      "they name. Who may assume an exempt role is its trust policy's call: `leash audit` lists them " +
+      '(rule exemption-claimable).',
+    '',
+    markdownTable(
+      ['exempt pattern', 'kind', 'protected resources', 'protected by'],
+      report.exemptions.map((e) => [
+        `\`${e.pattern}\``,
+        e.kind,
+        e.resources.join(', ') || '-',
+        e.protectedBy.join(', ') || (e.kind === 'root' ? 'cannot be created' : 'NOT PROTECTED'),
+      ]),
     ),
     '',
     '## Caveats',

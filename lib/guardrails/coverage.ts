@@ -7,8 +7,9 @@ import { compileActionMatcher } from '../policy';
 import { buildAgentCoverage } from './agent-coverage';
 import type { DroppedItem, PackedPolicy, StatementRole } from './packing';
 import { TIER_NAMES } from './priority';
+import { exemptIdentities } from './exemptions';
 import { isTagWrite, reportsTagKeys } from './select';
-import type { GuardrailSpec } from './spec';
+import { PLACEMENT_LEVELS, type GuardrailSpec } from './spec';
 import type {
   ActionCoverage,
   CoverageReport,
@@ -20,7 +21,10 @@ import type {
 
 /** One emitted statement, reduced to what coverage needs. */
 interface EmittedStatement {
+  readonly sid: string;
   readonly role: StatementRole;
+  /** The Resource element as a list. */
+  readonly resources: readonly string[];
   readonly tagKey?: string;
   readonly matches: (action: string) => boolean;
   /** Action "*" (the tag-tamper statement) rather than a list. */
@@ -44,7 +48,9 @@ function emitted(policies: readonly PackedPolicy[]): EmittedStatement[] {
       const notAction = json.NotAction !== undefined;
       const patterns = asList(notAction ? json.NotAction : json.Action);
       out.push({
+        sid: packed.sid,
         role: packed.template.role,
+        resources: asList(json.Resource),
         tagKey: packed.template.tagKey,
         matches: compileActionMatcher(patterns),
         allActions: patterns.includes('*'),
@@ -99,6 +105,52 @@ function coveredForEveryKey(
   return { all: keys.length === tagKeys.length, some: keys.length > 0, keys };
 }
 
+/** The production tag keys under which the SCP statements given deny the action for everyone. */
+function scpTagCoverage(
+  action: CatalogAction,
+  keys: readonly string[],
+  scps: readonly EmittedStatement[],
+): { all: boolean; some: boolean; keys: string[] } {
+  const name = action.action;
+  const tagWrite = isTagWrite(action);
+  const withTagKeys = reportsTagKeys(action);
+  return coveredForEveryKey(scps, keys, (s) => {
+    if (s.role === 'production-tag') return s.matches(name);
+    if (s.role === 'tag-tamper') {
+      if (!tagWrite) return false;
+      // "every action but ..." (NotAction) and "*" reach only the tag writes that report aws:TagKeys.
+      if (s.notAction) return withTagKeys && !s.matches(name);
+      return s.allActions ? withTagKeys : s.matches(name);
+    }
+    return false;
+  });
+}
+
+/**
+ * Tag-aware destructive actions the SCPs of each level deny for everyone on their own (every tag key), and
+ * those only the levels together deny. The total holds for an account under every level that has policies.
+ */
+function levelCoverage(input: CoverageInput, actions: readonly ActionCoverage[]): CoverageReport['levels'] {
+  const keys = input.spec.production.tagKeys;
+  const tagAware = actions.filter((a) => a.tagAware).map((a) => input.catalog.get(a.action)!);
+  return PLACEMENT_LEVELS.map((level) => {
+    const scps = input.serviceControlPolicies.filter((p) => p.level === level);
+    const rcps = input.resourceControlPolicies.filter((p) => p.level === level);
+    const statements = emitted(scps);
+    return {
+      level,
+      serviceControlPolicies: input.generated
+        .filter((g) => g.level === level && g.name.includes('-scp-'))
+        .map((g) => g.name),
+      resourceControlPolicies: input.generated
+        .filter((g) => g.level === level && g.name.includes('-rcp-'))
+        .map((g) => g.name),
+      characters: [...scps, ...rcps].reduce((n, p) => n + p.characters, 0),
+      tagAwareProtectedForEveryone: tagAware.filter((a) => scpTagCoverage(a, keys, statements).all).length,
+    };
+  }).filter((l) => l.serviceControlPolicies.length + l.resourceControlPolicies.length > 0);
+}
+
 function classify(
   action: CatalogAction,
   spec: GuardrailSpec,
@@ -112,19 +164,9 @@ function classify(
   const reasons: string[] = [];
   const keys = spec.production.tagKeys;
   const tagWrite = isTagWrite(action);
-  const withTagKeys = reportsTagKeys(action);
 
   // For everyone (SCP): production tag conditions.
-  const scpTag = coveredForEveryKey(scps, keys, (s) => {
-    if (s.role === 'production-tag') return s.matches(name);
-    if (s.role === 'tag-tamper') {
-      if (!tagWrite) return false;
-      // "every action but ..." (NotAction) and "*" reach only the tag writes that report aws:TagKeys.
-      if (s.notAction) return withTagKeys && !s.matches(name);
-      return s.allActions ? withTagKeys : s.matches(name);
-    }
-    return false;
-  });
+  const scpTag = scpTagCoverage(action, keys, scps);
   const scpTagProtects = action.tagAware && scpTag.all;
   if (scpTagProtects) {
     enforcement.push('scp-tag-condition');
@@ -310,5 +352,22 @@ export function buildCoverage(input: CoverageInput): CoverageReport {
     policySizes: input.generated.map((p) => ({ name: p.name, characters: p.characters, limit: p.limit })),
     caveats: caveats(spec, actions),
     dropped,
+    levels: levelCoverage(input, actions),
+    arnPatterns: {
+      patterns: [...spec.production.arnPatterns, ...spec.production.arns],
+      actionsWithoutTagSupport: actions.filter((a) => !a.tagAware).length,
+      coveredForEveryone: actions.filter((a) => !a.tagAware && a.enforcement.includes('scp-arn-pattern')).length,
+    },
+    exemptions: exemptIdentities(spec.exemptPrincipalArns).map((identity) => ({
+      ...identity,
+      protectedBy: scps
+        .filter(
+          (s) =>
+            s.role === 'exemption-guard' &&
+            s.matches(identity.kind === 'user' ? 'iam:CreateUser' : 'iam:CreateRole') &&
+            identity.resources.every((r) => s.resources.includes(r)),
+        )
+        .map((s) => s.sid),
+    })),
   };
 }

@@ -7,17 +7,22 @@ import { POLICY_SIZE_LIMITS } from '../policy';
 import { checkAgentSettings } from './agent-config';
 import { boundaryTemplates } from './boundary';
 import { buildCoverage } from './coverage';
+import { ExemptPatternError, exemptIdentities } from './exemptions';
 import { packStatements, type PackedPolicy, type StatementTemplate } from './packing';
 import { rcpTemplates } from './rcp';
 import { scpTemplates } from './scp';
-import { GuardrailSpec } from './spec';
-import type { GeneratedGuardrails, GeneratedPolicy } from './types';
+import { type LevelSlots, PLACEMENT_LEVELS, type PlacementLevel, GuardrailSpec } from './spec';
+import type { GeneratedGuardrails, GeneratedPolicy, PlacementPlan } from './types';
 
 export * from './types';
 export {
   GuardrailSpec,
   ProductionSelector,
   AgentSelector,
+  PlacementSpec,
+  LevelSlots,
+  PLACEMENT_LEVELS,
+  type PlacementLevel,
   defaultGuardrailSpec,
   DEFAULT_SENSITIVE_READS,
 } from './spec';
@@ -26,9 +31,22 @@ export { PatternVerificationError } from './patterns';
 export { boundaryPolicyArn } from './conditions';
 export { renderCoverage, type CoverageFormat } from './coverage-render';
 
-/** At most 5 SCPs (and 5 RCPs) attach to one target; one slot stays for FullAWSAccess / RCPFullAWSAccess. */
+/**
+ * At most 5 SCPs (and 5 RCPs) attach to one root, OU or account; by default one slot per level stays for
+ * FullAWSAccess / RCPFullAWSAccess, so at most 4 generated policies per level (`guardrails.placement`).
+ */
 export const MAX_GENERATED_SCPS = 4;
 export const MAX_GENERATED_RCPS = 4;
+
+const SLOT_NAMES: Readonly<Record<PlacementLevel, keyof LevelSlots>> = {
+  root: 'root',
+  'organizational-unit': 'organizationalUnit',
+  account: 'account',
+};
+
+function levels(slots: LevelSlots): { level: PlacementLevel; slots: number }[] {
+  return PLACEMENT_LEVELS.map((level) => ({ level, slots: slots[SLOT_NAMES[level]] }));
+}
 
 export class GuardrailSpecError extends Error {
   constructor(message: string) {
@@ -49,6 +67,12 @@ export function checkGuardrailSpec(spec: GuardrailSpec, catalog: Catalog): strin
       );
     }
   });
+  try {
+    exemptIdentities(spec.exemptPrincipalArns);
+  } catch (err) {
+    if (!(err instanceof ExemptPatternError)) throw err;
+    problems.push(err.message);
+  }
   spec.agents.allowedServices.forEach((service, index) => {
     if (!catalog.hasService(service)) {
       problems.push(
@@ -66,7 +90,27 @@ function describe(templates: readonly StatementTemplate[]): string {
 }
 
 function generated(name: string, description: string, packed: PackedPolicy, limit: number): GeneratedPolicy {
-  return { name, description, document: packed.document, characters: packed.characters, limit };
+  const policy = { name, description, document: packed.document, characters: packed.characters, limit };
+  return packed.level ? { ...policy, level: packed.level } : policy;
+}
+
+/** Which policy goes where, with the free slots it was packed into. */
+function placementPlan(
+  spec: GuardrailSpec,
+  scps: readonly GeneratedPolicy[],
+  rcps: readonly GeneratedPolicy[],
+): PlacementPlan {
+  const at = (policies: readonly GeneratedPolicy[], level: PlacementLevel): string[] =>
+    policies.filter((p) => p.level === level).map((p) => p.name);
+  return {
+    levels: PLACEMENT_LEVELS.map((level) => ({
+      level,
+      freeServiceControlPolicySlots: spec.placement.serviceControlPolicies[SLOT_NAMES[level]],
+      freeResourceControlPolicySlots: spec.placement.resourceControlPolicies[SLOT_NAMES[level]],
+      serviceControlPolicies: at(scps, level),
+      resourceControlPolicies: at(rcps, level),
+    })),
+  };
 }
 
 /**
@@ -111,12 +155,14 @@ export function generateGuardrails(
     limit: POLICY_SIZE_LIMITS.scp,
     maxPolicies: MAX_GENERATED_SCPS,
     label: 'SCP',
+    levels: levels(spec.placement.serviceControlPolicies),
   });
   const rcpPack = packStatements(rcpTemplates(spec, catalog), {
     kind: 'rcp',
     limit: POLICY_SIZE_LIMITS.rcp,
     maxPolicies: MAX_GENERATED_RCPS,
     label: 'RCP',
+    levels: levels(spec.placement.resourceControlPolicies),
   });
 
   const [boundaryPacked] = boundaryPack.policies;
@@ -129,7 +175,7 @@ export function generateGuardrails(
   const serviceControlPolicies = scpPack.policies.map((p, i) =>
     generated(
       `leash-scp-${i + 1}`,
-      `agent-leash production guardrail SCP ${i + 1}/${scpPack.policies.length}: ${describe(p.statements.map((s) => s.template))}`,
+      `agent-leash production guardrail SCP ${i + 1}/${scpPack.policies.length} (${p.level ?? 'any level'}): ${describe(p.statements.map((s) => s.template))}`,
       p,
       POLICY_SIZE_LIMITS.scp,
     ),
@@ -137,7 +183,7 @@ export function generateGuardrails(
   const resourceControlPolicies = rcpPack.policies.map((p, i) =>
     generated(
       `leash-rcp-${i + 1}`,
-      `agent-leash production guardrail RCP ${i + 1}/${rcpPack.policies.length}: ${describe(p.statements.map((s) => s.template))}`,
+      `agent-leash production guardrail RCP ${i + 1}/${rcpPack.policies.length} (${p.level ?? 'any level'}): ${describe(p.statements.map((s) => s.template))}`,
       p,
       POLICY_SIZE_LIMITS.rcp,
     ),
@@ -156,5 +202,6 @@ export function generateGuardrails(
       ...rcpPack.dropped.map((d) => ({ ...d, policyType: 'rcp' as const })),
     ],
   });
-  return { boundary, serviceControlPolicies, resourceControlPolicies, coverage };
+  const placement = placementPlan(spec, serviceControlPolicies, resourceControlPolicies);
+  return { boundary, serviceControlPolicies, resourceControlPolicies, placement, coverage };
 }

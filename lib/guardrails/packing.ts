@@ -3,6 +3,7 @@
 import type { CatalogAction } from '../catalog/types';
 import { policySize, type PolicySizeKind } from '../policy';
 import type { ConditionBlock } from './conditions';
+import { PLACEMENT_LEVELS, type PlacementLevel } from './spec';
 import type { PolicyDocumentJson } from './types';
 
 /** What a statement is for; coverage reads this to say how an action is enforced. */
@@ -26,7 +27,9 @@ export type StatementRole =
   /** Agents: boundary, role creation, PassRole, AssumeRole and account-level guards. */
   | 'agent-guard'
   /** Everyone not exempt: the agent tag and the boundary policy itself. */
-  | 'identity-guard';
+  | 'identity-guard'
+  /** Everyone not exempt: roles and users whose names an exempt pattern matches. */
+  | 'exemption-guard';
 
 /** One action pattern in a chunkable list, with the tier that decides what is dropped first. */
 export interface PatternItem {
@@ -69,6 +72,8 @@ export interface PackedStatement {
 }
 
 export interface PackedPolicy {
+  /** The organization level it is attached at (set when the packer was given levels). */
+  readonly level?: PlacementLevel;
   readonly statements: PackedStatement[];
   readonly document: PolicyDocumentJson;
   readonly characters: number;
@@ -100,6 +105,26 @@ export interface PackOptions {
   readonly maxPolicies: number;
   /** For error messages: `SCP`, `RCP`, `permissions boundary`. */
   readonly label: string;
+  /**
+   * Free slots per organization level; when given, they replace `maxPolicies` and every policy is placed at
+   * one level. Each template tries the levels in the order `levelPreference` gives for it.
+   */
+  readonly levels?: readonly { readonly level: PlacementLevel; readonly slots: number }[];
+}
+
+/** Statements that bind agents only (their roles start with `agent-`). */
+export function isAgentLayer(role: StatementRole): boolean {
+  return role.startsWith('agent-');
+}
+
+/**
+ * Where a statement costs least. The agent layer keys on the agent principal tag, so at the root it binds
+ * agents in every account at no extra attachment; everything else prefers the production OU (one
+ * attachment, no effect on other OUs), then the root, and only then every production account one by one.
+ * Every level binds the accounts under it, so any order is correct for an account that has all three.
+ */
+export function levelPreference(role: StatementRole): readonly PlacementLevel[] {
+  return isAgentLayer(role) ? ['root', 'organizational-unit', 'account'] : ['organizational-unit', 'root', 'account'];
 }
 
 function renderStatement(statement: PackedStatement): Record<string, unknown> {
@@ -130,7 +155,22 @@ function renderDocument(statements: readonly PackedStatement[]): PolicyDocumentJ
  * new policy while `maxPolicies` allows; otherwise it is dropped. Sizes are measured on the exact JSON.
  */
 export function packStatements(templates: readonly StatementTemplate[], options: PackOptions): PackResult {
-  const policies: { statements: PackedStatement[]; characters: number }[] = [];
+  type OpenPolicy = { statements: PackedStatement[]; characters: number; level?: PlacementLevel };
+  const policies: OpenPolicy[] = [];
+  const slots = new Map((options.levels ?? []).map((l) => [l.level, l.slots]));
+  const maxPolicies = options.levels ? [...slots.values()].reduce((n, s) => n + s, 0) : options.maxPolicies;
+  /**
+   * The levels a template tries, most preferred first; it spills to the next level only when the one
+   * before has neither room in its policies nor a free slot. Without levels: one pseudo-level.
+   */
+  const levelsFor = (template: StatementTemplate): (PlacementLevel | undefined)[] =>
+    options.levels ? levelPreference(template.role).filter((l) => (slots.get(l) ?? 0) > 0) : [undefined];
+  const policiesAt = (level: PlacementLevel | undefined): OpenPolicy[] =>
+    options.levels ? policies.filter((p) => p.level === level) : policies;
+  const hasFreeSlot = (level: PlacementLevel | undefined): boolean =>
+    options.levels
+      ? policiesAt(level).length < (slots.get(level as PlacementLevel) ?? 0)
+      : policies.length < maxPolicies;
   const chunkCount = new Map<StatementTemplate, number>();
   const dropped: DroppedItem[] = [];
 
@@ -147,13 +187,13 @@ export function packStatements(templates: readonly StatementTemplate[], options:
     chunkCount.set(template, (chunkCount.get(template) ?? 1) - 1);
   };
   /** Size of a policy after adding a statement of `size` characters. */
-  const withStatement = (policy: { statements: PackedStatement[]; characters: number }, size: number): number =>
+  const withStatement = (policy: OpenPolicy, size: number): number =>
     policy.characters + size + (policy.statements.length > 0 ? 1 : 0);
 
-  /** Place a whole statement (fixed, or a chunk with its first pattern); false when no policy has room. */
-  const placeStatement = (chunk: PackedStatement): boolean => {
+  /** Place a whole statement (fixed, or a chunk with its first pattern) at one level; false when no room. */
+  const placeStatementAt = (chunk: PackedStatement, level: PlacementLevel | undefined): boolean => {
     const size = statementSize(chunk);
-    for (const policy of policies) {
+    for (const policy of policiesAt(level)) {
       if (chunk.items.length > 0 && policy.statements.some((s) => s.template === chunk.template)) continue;
       const next = withStatement(policy, size);
       if (next <= options.limit) {
@@ -162,34 +202,38 @@ export function packStatements(templates: readonly StatementTemplate[], options:
         return true;
       }
     }
-    if (policies.length < options.maxPolicies && emptyDocument + size <= options.limit) {
-      policies.push({ statements: [chunk], characters: emptyDocument + size });
+    if (hasFreeSlot(level) && emptyDocument + size <= options.limit) {
+      policies.push({ statements: [chunk], characters: emptyDocument + size, level });
       return true;
     }
     return false;
   };
+  const placeStatement = (chunk: PackedStatement): boolean =>
+    levelsFor(chunk.template).some((level) => placeStatementAt(chunk, level));
 
   /** Place one pattern of a chunkable template; false when no policy has room. */
   const placeItem = (template: StatementTemplate, item: PatternItem): boolean => {
     const cost = JSON.stringify(item.pattern).length + 1;
-    for (const policy of policies) {
-      const existing = policy.statements.find((s) => s.template === template);
-      if (existing && policy.characters + cost <= options.limit) {
-        existing.items.push(item);
-        policy.characters += cost;
-        return true;
+    for (const level of levelsFor(template)) {
+      for (const policy of policiesAt(level)) {
+        const existing = policy.statements.find((s) => s.template === template);
+        if (existing && policy.characters + cost <= options.limit) {
+          existing.items.push(item);
+          policy.characters += cost;
+          return true;
+        }
       }
+      const chunk = newChunk(template);
+      chunk.items.push(item);
+      if (placeStatementAt(chunk, level)) return true;
+      undoChunk(template);
     }
-    const chunk = newChunk(template);
-    chunk.items.push(item);
-    if (placeStatement(chunk)) return true;
-    undoChunk(template);
     return false;
   };
 
   const tooBig = (template: StatementTemplate, detail: string): GuardrailSizeError =>
     new GuardrailSizeError(
-      `${options.label}: statement ${template.sid} does not fit: ${detail}; at most ${options.maxPolicies} ` +
+      `${options.label}: statement ${template.sid} does not fit: ${detail}; at most ${maxPolicies} ` +
         `${options.label} document(s) of ${options.limit} characters each. Reduce the production tag keys/values, ` +
         `exempt principal ARNs or agent services in the guardrail spec.`,
     );
@@ -234,7 +278,14 @@ export function packStatements(templates: readonly StatementTemplate[], options:
     }
   }
 
-  const packed = policies.map(({ statements, characters }) => {
+  // Outermost level first (root, OU, account), creation order within a level: the order of the names.
+  const byLevel = options.levels
+    ? [...policies].sort(
+        (a, b) =>
+          PLACEMENT_LEVELS.indexOf(a.level as PlacementLevel) - PLACEMENT_LEVELS.indexOf(b.level as PlacementLevel),
+      )
+    : policies;
+  const packed = byLevel.map(({ statements, characters, level }) => {
     // Keep statements in template order inside each document, for readable output.
     const ordered = [...statements].sort((a, b) => templates.indexOf(a.template) - templates.indexOf(b.template));
     const document = renderDocument(ordered);
@@ -242,7 +293,7 @@ export function packStatements(templates: readonly StatementTemplate[], options:
     if (exact !== characters || exact > options.limit) {
       throw new Error(`internal: ${options.label} size tracked as ${characters} but is ${exact}`);
     }
-    return { statements: ordered, document, characters: exact };
+    return { ...(level ? { level } : {}), statements: ordered, document, characters: exact };
   });
   return { policies: packed, dropped };
 }

@@ -11,6 +11,7 @@ import {
   resourceTagKey,
   touchesTagKeys,
 } from './conditions';
+import { exemptionGuardTemplates } from './exemptions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
 import { agentLayerTemplates } from './scp-agent';
@@ -81,6 +82,36 @@ export function isKeylessTagRemoval(action: CatalogAction): boolean {
   );
 }
 
+/**
+ * The two calls that can lift a stack policy: SetStackPolicy replaces it, and UpdateStack alone accepts a
+ * temporary one for the update (StackPolicyDuringUpdateBody has no condition key, so the call itself is
+ * denied; change sets cannot override a stack policy).
+ */
+const STACK_POLICY_ACTIONS = ['cloudformation:SetStackPolicy', 'cloudformation:UpdateStack'];
+
+/**
+ * Stack policies of production stacks stay as the pipeline set them: non-exempt principals may neither
+ * replace nor override them. Mandatory, so packing never drops it; the production deny leaves these out.
+ */
+function stackPolicyGuardTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
+  const actions = STACK_POLICY_ACTIONS.map((name) => catalog.get(name)).filter(
+    (a): a is NonNullable<typeof a> => a !== undefined && a.tagAware,
+  );
+  if (actions.length !== STACK_POLICY_ACTIONS.length) {
+    throw new Error(`internal: the catalog lacks tag support for ${STACK_POLICY_ACTIONS.join(' or ')}`);
+  }
+  return spec.production.tagKeys.map((tagKey) => ({
+    sid: `ProtectStackPolicy${sidPart(tagKey)}`,
+    role: 'production-tag' as const,
+    effect: 'Deny' as const,
+    action: STACK_POLICY_ACTIONS,
+    resource: '*',
+    condition: allOf(productionTagged(spec, tagKey), notExempt(spec.exemptPrincipalArns)),
+    mandatory: true,
+    tagKey,
+  }));
+}
+
 /** STS actions whose aws:RequestTag / aws:TagKeys are session tags, not tags of the role. */
 const SESSION_TAG_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
 
@@ -142,6 +173,8 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
     }
   }
   templates.push(...identityGuardTemplates(spec));
+  templates.push(...exemptionGuardTemplates(spec, catalog));
+  templates.push(...stackPolicyGuardTemplates(spec, catalog));
 
   // The agent layers (principal tag, source identity, MCP) come before the chunked production denies.
   templates.push(...agentLayerTemplates(spec, catalog));
@@ -149,7 +182,9 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
   // Production by tag: one statement per key (OR across keys), tag-aware destructive actions only (the
   // condition can never match the others), patterns free to cover other destructive actions. Escalation
   // alone (iam:PassRole of a production role) is everyday deployment work: it is guarded for agents only.
-  const tagAware = catalog.destructive.filter((a) => a.tagAware && isProductionDeny(a));
+  const tagAware = catalog.destructive.filter(
+    (a) => a.tagAware && isProductionDeny(a) && !STACK_POLICY_ACTIONS.includes(a.action),
+  );
   const productionItems = patternItems(tagAware, isListedDestructive, catalog);
   for (const tagKey of prod.tagKeys) {
     templates.push({

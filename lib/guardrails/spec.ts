@@ -128,6 +128,31 @@ export const AgentSelector = strictObject({
 });
 export type AgentSelector = z.infer<typeof AgentSelector>;
 
+/** Organization levels a service or resource control policy can be attached to, outermost first. */
+export const PLACEMENT_LEVELS = ['root', 'organizational-unit', 'account'] as const;
+export type PlacementLevel = (typeof PLACEMENT_LEVELS)[number];
+
+/**
+ * Free attachment slots per level for one policy type. Organizations allows 5 per root, OU and account; one
+ * usually holds FullAWSAccess (RCPFullAWSAccess for RCPs), and organizations often use more for their own.
+ */
+export const LevelSlots = strictObject({
+  /** The organization root: applies to every account but the management account. */
+  root: z.number().int().min(0).max(5).default(4),
+  /** The production OU(s) (`deployment.organization.targetOuIds`). */
+  organizationalUnit: z.number().int().min(0).max(5).default(4),
+  /** Each production account itself (`deployment.organization.accountIds`). */
+  account: z.number().int().min(0).max(5).default(4),
+});
+export type LevelSlots = z.infer<typeof LevelSlots>;
+
+/** How many generated policies each organization level can take; the generator packs into these slots. */
+export const PlacementSpec = strictObject({
+  serviceControlPolicies: LevelSlots.default(LevelSlots.parse({})),
+  resourceControlPolicies: LevelSlots.default(LevelSlots.parse({})),
+});
+export type PlacementSpec = z.infer<typeof PlacementSpec>;
+
 export const GuardrailSpec = strictObject({
   production: ProductionSelector.default(ProductionSelector.parse({})),
   /** Principals exempt from the production SCPs (break-glass, the approved pipeline), as ARN patterns. */
@@ -135,6 +160,8 @@ export const GuardrailSpec = strictObject({
     .array(ArnString({ wildcards: true }))
     .default(['arn:aws:iam::*:role/leash-break-glass', 'arn:aws:iam::*:role/leash-deployment-pipeline']),
   agents: AgentSelector.default(AgentSelector.parse({})),
+  /** Free SCP and RCP slots at the root, the production OU and each production account. */
+  placement: PlacementSpec.default(PlacementSpec.parse({})),
 });
 export type GuardrailSpec = z.infer<typeof GuardrailSpec>;
 

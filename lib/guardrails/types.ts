@@ -1,5 +1,6 @@
 // What the guardrail generators produce: policy documents ready for IAM / Organizations, with their sizes.
 import type { DestructiveClass } from '../catalog/types';
+import type { PlacementLevel } from './spec';
 
 /** A policy document as JSON for AWS (`Version` + `Statement` array). */
 export interface PolicyDocumentJson {
@@ -16,6 +17,20 @@ export interface GeneratedPolicy {
   readonly characters: number;
   /** The type's limit (6,144 for a managed policy, 5,120 for an SCP or RCP). */
   readonly limit: number;
+  /** SCPs and RCPs: the organization level it must be attached at (root, production OU, production account). */
+  readonly level?: PlacementLevel;
+}
+
+/** Which generated SCP and RCP is attached at which organization level. */
+export interface PlacementPlan {
+  readonly levels: readonly {
+    readonly level: PlacementLevel;
+    readonly freeServiceControlPolicySlots: number;
+    readonly freeResourceControlPolicySlots: number;
+    /** Names of the generated SCPs attached here (`leash-scp-N`). */
+    readonly serviceControlPolicies: readonly string[];
+    readonly resourceControlPolicies: readonly string[];
+  }[];
 }
 
 /** How one destructive action is enforced. */
@@ -127,13 +142,45 @@ export interface CoverageReport {
   readonly caveats: readonly string[];
   /** Patterns that did not fit in the size budget, lowest priority first to go. */
   readonly dropped: readonly DroppedPattern[];
+  /** Per organization level that has policies: what its SCPs alone deny (the total needs every level). */
+  readonly levels: readonly LevelCoverage[];
+  /** Each exempt pattern, what it names and the SCP statements that keep it from being claimed. */
+  readonly exemptions: readonly ExemptionCoverage[];
+  /** Destructive actions without aws:ResourceTag support, and how many the configured ARN patterns cover. */
+  readonly arnPatterns: {
+    readonly patterns: readonly string[];
+    readonly actionsWithoutTagSupport: number;
+    readonly coveredForEveryone: number;
+  };
+}
+
+export interface LevelCoverage {
+  readonly level: PlacementLevel;
+  readonly serviceControlPolicies: readonly string[];
+  readonly resourceControlPolicies: readonly string[];
+  /** Characters of the policies at this level. */
+  readonly characters: number;
+  /** Tag-aware destructive actions this level's SCPs deny for everyone under every production tag key. */
+  readonly tagAwareProtectedForEveryone: number;
+}
+
+export interface ExemptionCoverage {
+  readonly pattern: string;
+  /** `role`, `user`, or `root` (cannot be created: nothing to protect). */
+  readonly kind: 'role' | 'user' | 'root';
+  /** The IAM resource patterns protected for it. */
+  readonly resources: readonly string[];
+  /** Sids of the SCP statements that deny others creating, changing or passing it (empty for root). */
+  readonly protectedBy: readonly string[];
 }
 
 export interface GeneratedGuardrails {
   /** The agent permissions boundary: one managed policy. */
   readonly boundary: GeneratedPolicy;
-  /** At most 4 SCPs (the fifth attachment slot stays for FullAWSAccess). */
+  /** The SCPs, outermost level first; each names its level. */
   readonly serviceControlPolicies: readonly GeneratedPolicy[];
   readonly resourceControlPolicies: readonly GeneratedPolicy[];
+  /** Which policy goes to which level. */
+  readonly placement: PlacementPlan;
   readonly coverage: CoverageReport;
 }

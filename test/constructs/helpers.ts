@@ -92,6 +92,7 @@ export function smallGuardrails(): GeneratedGuardrails {
     boundary,
     serviceControlPolicies,
     resourceControlPolicies,
+    placement: { levels: [] },
     coverage: {
       dataVersion: 'test',
       agents: {
@@ -121,6 +122,9 @@ export function smallGuardrails(): GeneratedGuardrails {
       ),
       caveats: ['SCPs do not apply to the management account.'],
       dropped: [],
+      levels: [],
+      exemptions: [],
+      arnPatterns: { patterns: [], actionsWithoutTagSupport: 0, coveredForEveryone: 0 },
     },
   };
 }

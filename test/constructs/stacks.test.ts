@@ -126,6 +126,7 @@ describe('defineLeashStacks', () => {
 
   it('records the coverage summary and caveats in the organization template', () => {
     expect(organization.toJSON().Metadata['agent-leash']).toEqual({
+      placement: guardrails.placement,
       dataVersion: 'test',
       totals: guardrails.coverage.totals,
       policySizes: guardrails.coverage.policySizes,

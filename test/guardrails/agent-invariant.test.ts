@@ -42,8 +42,8 @@ function simulateOrdinary(p: ProofPolicies, request: Parameters<typeof runUnsafe
     {
       request,
       identityPolicies: [{ name: 'AdministratorAccess', policy: p.identity }],
-      serviceControlPolicies: [{ orgIdentifier: 'ou-leash-production', policies: p.serviceControlPolicies }],
-      resourceControlPolicies: [{ orgIdentifier: 'ou-leash-production', policies: p.resourceControlPolicies }],
+      serviceControlPolicies: p.serviceControlPolicies,
+      resourceControlPolicies: p.resourceControlPolicies,
     },
     {},
   );

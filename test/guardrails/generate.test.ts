@@ -50,11 +50,47 @@ describe.each([
     g = generateGuardrails(spec, catalog);
   });
 
-  it('emits a boundary, one to four SCPs and RCPs for the services that support them', () => {
+  it('emits a boundary, and SCPs and RCPs that each name a level with a free slot for them', () => {
     expect(g.serviceControlPolicies.length).toBeGreaterThanOrEqual(1);
-    expect(g.serviceControlPolicies.length).toBeLessThanOrEqual(4);
     expect(g.resourceControlPolicies.length).toBeGreaterThanOrEqual(1);
-    expect(g.resourceControlPolicies.length).toBeLessThanOrEqual(4);
+    for (const entry of g.placement.levels) {
+      expect(entry.serviceControlPolicies.length).toBeLessThanOrEqual(entry.freeServiceControlPolicySlots);
+      expect(entry.resourceControlPolicies.length).toBeLessThanOrEqual(entry.freeResourceControlPolicySlots);
+    }
+    const placed = g.placement.levels.flatMap((l) => [...l.serviceControlPolicies, ...l.resourceControlPolicies]);
+    expect(placed.sort()).toEqual(
+      [...g.serviceControlPolicies, ...g.resourceControlPolicies].map((p) => p.name).sort(),
+    );
+    for (const policy of [...g.serviceControlPolicies, ...g.resourceControlPolicies])
+      expect(policy.level).toBeDefined();
+  });
+
+  it('denies every tag-aware destructive action but pure escalation or execution on production for everyone, under every key', () => {
+    // Pure escalation and execution (invoke, run a task, start a build) are everyday production work: the
+    // production deny leaves them out by design (isProductionDeny) and the coverage report gives the reason.
+    const missed = g.coverage.actions.filter(
+      (a) =>
+        a.tagAware &&
+        !a.classes.every((c) => c === 'escalate' || c === 'execute') &&
+        !spec.production.tagKeys.every((k) => a.productionTagKeys.includes(k)),
+    );
+    expect(missed.map((a) => a.action)).toEqual([]);
+    expect(g.coverage.dropped.filter((d) => d.policyType !== 'boundary')).toEqual([]);
+  });
+
+  it('counts the actions without tag support that the production ARN patterns cover', () => {
+    const { arnPatterns } = g.coverage;
+    expect(arnPatterns.actionsWithoutTagSupport).toBe(g.coverage.actions.filter((a) => !a.tagAware).length);
+    const covered = g.coverage.actions.filter((a) => !a.tagAware && a.enforcement.includes('scp-arn-pattern'));
+    expect(arnPatterns.coveredForEveryone).toBe(covered.length);
+    if (spec.production.arnPatterns.length > 0) expect(arnPatterns.coveredForEveryone).toBeGreaterThan(0);
+  });
+
+  it('reports per level what its SCPs deny alone, never more than the total', () => {
+    expect(g.coverage.levels.length).toBeGreaterThan(1);
+    for (const level of g.coverage.levels) {
+      expect(level.tagAwareProtectedForEveryone).toBeLessThanOrEqual(g.coverage.totals.tagAwareProtectedForEveryone);
+    }
   });
 
   it('keeps every policy within its AWS size limit, counted on the exact JSON emitted', () => {
@@ -173,7 +209,7 @@ describe('generateGuardrails size limits', () => {
       return;
     }
     for (const { policy } of allPolicies(result)) expect(policy.characters).toBeLessThanOrEqual(policy.limit);
-    expect(result.serviceControlPolicies.length).toBeLessThanOrEqual(4);
+    expect(result.serviceControlPolicies.length).toBeLessThanOrEqual(12);
     expect(result.coverage.dropped.length).toBeGreaterThan(0);
   });
 
@@ -196,5 +232,49 @@ describe('checkGuardrailSpec', () => {
   it('rejects an unknown agent service prefix, naming the field', () => {
     const spec = GuardrailSpec.parse({ agents: { allowedServices: ['s3', 'not-a-service'] } });
     expect(() => generateGuardrails(spec, catalog)).toThrow(/agents\.allowedServices\[1\]: unknown service prefix/);
+  });
+});
+
+describe('generateGuardrails placement', () => {
+  it('packs into the free slots the spec gives each level, and drops (reported) what does not fit', () => {
+    const spec = GuardrailSpec.parse({
+      placement: { serviceControlPolicies: { root: 1, organizationalUnit: 2, account: 0 } },
+    });
+    const g = generateGuardrails(spec, catalog);
+    const levels = g.serviceControlPolicies.map((p) => p.level);
+    expect(levels.filter((l) => l === 'root').length).toBeLessThanOrEqual(1);
+    expect(levels.filter((l) => l === 'organizational-unit').length).toBeLessThanOrEqual(2);
+    expect(levels).not.toContain('account');
+    expect(g.serviceControlPolicies.length).toBe(3);
+    const dropped = g.coverage.dropped.filter(
+      (d) => d.policyType === 'scp' && d.statement.startsWith('DenyDestroyProduction'),
+    );
+    expect(dropped.length).toBeGreaterThan(0);
+    const droppedActions = new Set(dropped.flatMap((d) => d.actions));
+    for (const entry of g.coverage.actions) {
+      if (droppedActions.has(entry.action) && entry.tagAware) {
+        expect({ action: entry.action, enforcement: entry.enforcement }).toEqual({
+          action: entry.action,
+          enforcement: expect.not.arrayContaining(['scp-tag-condition']),
+        });
+      }
+    }
+  });
+
+  it('puts the agent layer at the root and the everyone layer in the production OU first', () => {
+    const g = generateGuardrails(defaultGuardrailSpec(), catalog);
+    const sidsAt = (level: string) =>
+      g.serviceControlPolicies
+        .filter((p) => p.level === level)
+        .flatMap((p) => p.document.Statement.map((s) => String(s.Sid)));
+    expect(sidsAt('root').some((sid) => sid.startsWith('Agent'))).toBe(true);
+    expect(sidsAt('organizational-unit').some((sid) => sid.startsWith('DenyDestroyProduction'))).toBe(true);
+    expect(sidsAt('organizational-unit').some((sid) => sid.startsWith('Agent'))).toBe(false);
+  });
+
+  it('refuses an exempt pattern it cannot protect from being claimed', () => {
+    const spec = GuardrailSpec.parse({ exemptPrincipalArns: ['arn:aws:iam::*:federated-user/ops'] });
+    expect(() => generateGuardrails(spec, catalog)).toThrow(GuardrailSpecError);
+    expect(() => generateGuardrails(spec, catalog)).toThrow(/exemptPrincipalArns\[0\]/);
   });
 });

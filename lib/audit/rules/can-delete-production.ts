@@ -67,7 +67,12 @@ export function check(context: RuleContext): RuleFinding[] {
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'critical' : 'high';
     const missing: string[] = [];
-    missing.push(compiled.hasPermissionsBoundary ? 'its permissions boundary allows them' : 'no permissions boundary');
+    const boundaryArn = principal.permissionsBoundaryArn;
+    if (boundaryArn === undefined) missing.push('no permissions boundary');
+    else if (!snapshot.managedPolicies.some((p) => p.arn === boundaryArn)) {
+      // Not "allows": nothing is known of a boundary the input does not hold.
+      missing.push(`its permissions boundary ${boundaryArn} is not in the input, so it could not be evaluated`);
+    } else missing.push('its permissions boundary allows them');
     for (const gap of Object.keys(gaps) as ScpGap[]) {
       if (gaps[gap].length === 0) continue;
       const which = gap === 'tag-condition-unsupported' ? ` (${listActions(gaps[gap], 4)})` : '';

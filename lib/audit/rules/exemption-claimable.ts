@@ -1,0 +1,133 @@
+// Exemptions are matched by ARN: whoever may create a role with an exempt name, rewrite an exempt role's
+// trust policy or pass it to code they control can step outside every guardrail. Also says, for each
+// exempt role the account has, who its trust policy lets assume it.
+import { exemptIdentities } from '../../guardrails/exemptions';
+import type { ActionDecision, RequestContext } from '../evaluate/types';
+import type { RuleContext, RuleFinding, RuleMeta, Severity } from './types';
+import { allowEvidence, docsUrl, listActions } from './support/meta';
+
+/** Looks at principals one by one: safe to run over batches of principals. */
+export const scope = 'principal' as const;
+
+export const meta: RuleMeta = {
+  id: 'exemption-claimable',
+  category: 'privilege-escalation',
+  severity: 'critical',
+  title: 'Can claim a guardrail exemption',
+  help:
+    'Exempt principals (guardrails.exemptPrincipalArns) are outside the production SCPs, and they are ' +
+    "matched by ARN. A principal that may create a role with an exempt name, rewrite an exempt role's trust " +
+    'policy or pass it to a service can become exempt. The generated SCPs deny this (ProtectExemptRoles); ' +
+    'attach them, or remove the IAM permissions.',
+  docsUrl: docsUrl('exemption-claimable'),
+};
+
+/** Claiming: the role comes into being, trusts the caller, or runs the caller's code. */
+const CLAIM_ACTIONS = ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole'];
+/** Changing what an exempt role may do, short of claiming it. */
+const CHANGE_ACTIONS = [
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:UntagRole',
+  'iam:TagRole',
+];
+
+/** A concrete role ARN in `account` that the pattern matches (its wildcards filled in). */
+function concreteArn(pattern: string, account: string): string {
+  const parts = pattern.split(':');
+  if (parts[4] === '*' || parts[4] === '') parts[4] = account;
+  return parts.join(':').replace(/\*/g, 'leash-probe').replace(/\?/g, 'x');
+}
+
+/** Principals a trust policy names for sts:AssumeRole* (AWS, Federated and Service), as written. */
+function trustedPrincipals(trust: unknown): string[] {
+  const statements = (trust as { Statement?: unknown })?.Statement;
+  const list = Array.isArray(statements) ? statements : statements ? [statements] : [];
+  const out: string[] = [];
+  for (const s of list as Record<string, unknown>[]) {
+    if (s.Effect !== 'Allow') continue;
+    const principal = s.Principal;
+    if (principal === '*') out.push('*');
+    else if (principal && typeof principal === 'object') {
+      for (const value of Object.values(principal as Record<string, unknown>)) {
+        out.push(...(Array.isArray(value) ? value.map(String) : [String(value)]));
+      }
+    }
+  }
+  return [...new Set(out)];
+}
+
+export function check(context: RuleContext): RuleFinding[] {
+  const { analysis, account, catalog, guardrails, snapshot } = context;
+  const findings: RuleFinding[] = [];
+  let identities;
+  try {
+    identities = exemptIdentities(guardrails.exemptPrincipalArns).filter((i) => i.kind === 'role');
+  } catch {
+    return findings; // the config check reports patterns it cannot protect
+  }
+  if (identities.length === 0) return findings;
+  const targets = [...new Set(identities.flatMap((i) => i.resources.map((r) => concreteArn(r, snapshot.accountId))))];
+  const claim = CLAIM_ACTIONS.map((a) => catalog.get(a)).filter((a) => a !== undefined);
+  const change = CHANGE_ACTIONS.map((a) => catalog.get(a)).filter((a) => a !== undefined);
+
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked) continue;
+    const exempt = analysis.isExempt(principal.arn);
+    if (principal.kind === 'role' && exempt) {
+      findings.push({
+        severity: 'info',
+        title: 'Exempt role and who may assume it',
+        message: `is exempt from the production guardrails; its trust policy lets ${listActions(trustedPrincipals(principal.trustPolicy)) || 'nobody'} assume it.`,
+        principalArn: principal.arn,
+        location: principal.location,
+        evidence: [{ policy: 'trust', policyKind: 'trust', statement: principal.trustPolicy }],
+        details: { exempt: true, trustedPrincipals: trustedPrincipals(principal.trustPolicy) },
+      });
+    }
+    if (exempt) continue;
+    const compiled = account.principal(principal.arn);
+    if (!compiled) continue;
+    const claimed: ActionDecision[] = [];
+    const changed: ActionDecision[] = [];
+    for (const resourceArn of targets) {
+      const request: RequestContext = { resourceArn, resourceTags: {}, requestTags: {} };
+      for (const d of compiled.decideMany(analysis.restrict(principal, claim), request)) {
+        if (d.decision !== 'denied') claimed.push(d);
+      }
+      for (const d of compiled.decideMany(analysis.restrict(principal, change), request)) {
+        if (d.decision !== 'denied') changed.push(d);
+      }
+    }
+    if (claimed.length + changed.length === 0) continue;
+    const allowed = [...claimed, ...changed].some((d) => d.decision === 'allowed');
+    const severity: Severity = claimed.some((d) => d.decision === 'allowed')
+      ? 'critical'
+      : claimed.length > 0 || allowed
+        ? 'high'
+        : 'medium';
+    const actions = [...new Set([...claimed, ...changed].map((d) => d.action))];
+    findings.push({
+      severity,
+      message:
+        `may ${claimed.length > 0 ? 'claim' : 'change'} a role an exemption names ` +
+        `(${identities.map((i) => i.pattern).join(', ')}): ${listActions(actions)}` +
+        ([...claimed, ...changed].some((d) => d.decision === 'depends') ? ' (some depending on conditions)' : '') +
+        '.',
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: allowEvidence([...claimed, ...changed]),
+      details: {
+        exemptPatterns: identities.map((i) => i.pattern),
+        claim: [...new Set(claimed.map((d) => d.action))],
+        change: [...new Set(changed.map((d) => d.action))],
+      },
+      remediation:
+        'Attach the generated SCPs (statement ProtectExemptRoles denies every IAM write on exempt-named roles to ' +
+        'everyone but the exempt principals), or deny these IAM actions on the exempt role ARNs.',
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,106 @@
+// Exemptions are matched by ARN, so the identities they name must not be claimable: nobody but the exempt
+// principals may create, re-trust, re-policy, re-bound, re-tag or pass a role (or user) whose ARN an exempt
+// pattern matches. This module turns the exempt patterns into the IAM resources to protect and the SCP
+// statements that protect them.
+import type { Catalog, CatalogAction } from '../catalog/types';
+import { allOf, notExempt } from './conditions';
+import type { StatementTemplate } from './packing';
+import { TIER } from './priority';
+import { patternItems } from './select';
+import type { GuardrailSpec } from './spec';
+
+/** The IAM identities one exempt pattern stands for. */
+export interface ExemptIdentity {
+  /** The pattern as configured (`arn:aws:iam::*:role/leash-break-glass`). */
+  readonly pattern: string;
+  /** `role`, `user`, or `root` (an account's root user: it cannot be created, so nothing to protect). */
+  readonly kind: 'role' | 'user' | 'root';
+  /** IAM resource ARN patterns to protect (empty for `root`). */
+  readonly resources: readonly string[];
+}
+
+export class ExemptPatternError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExemptPatternError';
+  }
+}
+
+const ARN = /^arn:([^:]+):(iam|sts)::([^:]*):(.+)$/;
+
+/**
+ * What each exempt pattern names. An assumed-role session (`arn:aws:sts::111:assumed-role/Name/session`)
+ * is exempt through its role, which may sit at any path: both `role/Name` and `role/*\/Name` are protected.
+ * Patterns of any other shape (a service, a federated user, a bare `*`) are refused: an exemption this
+ * generator cannot protect would be claimable.
+ */
+export function exemptIdentities(patterns: readonly string[]): ExemptIdentity[] {
+  return patterns.map((pattern, index) => {
+    const match = ARN.exec(pattern);
+    const where = `exemptPrincipalArns[${index}]: ${JSON.stringify(pattern)}`;
+    if (!match) {
+      throw new ExemptPatternError(`${where} is not an IAM role, user or assumed-role ARN (arn:aws:iam::...)`);
+    }
+    const [, partition, service, account, resource] = match;
+    if (account === '') throw new ExemptPatternError(`${where} has no account field`);
+    const prefix = `arn:${partition}:iam::${account}:`;
+    if (service === 'iam' && resource === 'root') return { pattern, kind: 'root', resources: [] };
+    if (service === 'iam' && /^role\/./.test(resource)) return { pattern, kind: 'role', resources: [pattern] };
+    if (service === 'iam' && /^user\/./.test(resource)) return { pattern, kind: 'user', resources: [pattern] };
+    const session = /^assumed-role\/([^/]+)\/.+$/.exec(resource);
+    if (service === 'sts' && session) {
+      return { pattern, kind: 'role', resources: [`${prefix}role/${session[1]}`, `${prefix}role/*/${session[1]}`] };
+    }
+    throw new ExemptPatternError(
+      `${where}: only role/..., user/..., sts assumed-role/... and root ARNs can be exempt and protected`,
+    );
+  });
+}
+
+/** IAM writes on a resource of type `resourceType`: everything but Read and List. */
+function iamWrites(catalog: Catalog, resourceType: 'role' | 'user'): CatalogAction[] {
+  return catalog
+    .serviceActions('iam')
+    .filter(
+      (a) =>
+        a.accessLevel !== 'Read' && a.accessLevel !== 'List' && a.resourceTypes.some((r) => r.name === resourceType),
+    );
+}
+
+/** The actions the exemption guard denies on roles (or users) that match an exempt pattern. */
+export function exemptionGuardActions(catalog: Catalog, kind: 'role' | 'user'): CatalogAction[] {
+  return iamWrites(catalog, kind);
+}
+
+/**
+ * Everyone but the exempt principals is denied every IAM write on an exempt-named role or user: creating it,
+ * its trust policy, its inline and attached policies, its boundary, its tags, iam:PassRole (which also
+ * guards instance profiles and every service that takes a role) and deleting it. The patterns are checked
+ * against the catalog to match IAM writes on that resource type only.
+ */
+export function exemptionGuardTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
+  const identities = exemptIdentities(spec.exemptPrincipalArns);
+  const exempt = notExempt(spec.exemptPrincipalArns);
+  const templates: StatementTemplate[] = [];
+  for (const kind of ['role', 'user'] as const) {
+    const resources = [...new Set(identities.filter((i) => i.kind === kind).flatMap((i) => i.resources))];
+    if (resources.length === 0) continue;
+    const actions = exemptionGuardActions(catalog, kind);
+    const writes = new Set(actions);
+    templates.push({
+      sid: kind === 'role' ? 'ProtectExemptRoles' : 'ProtectExemptUsers',
+      role: 'exemption-guard',
+      effect: 'Deny',
+      items: patternItems(
+        actions,
+        (a) => writes.has(a),
+        catalog,
+        () => TIER.tamper,
+      ),
+      resource: resources.length === 1 ? resources[0] : resources,
+      condition: allOf(exempt),
+      mandatory: true,
+    });
+  }
+  return templates;
+}

@@ -1,0 +1,53 @@
+import * as rule from '../../../lib/audit/rules/exemption-claimable';
+import { allow, deny, doc, roleArn, run } from './helpers';
+
+const trust = doc({
+  Effect: 'Allow',
+  Principal: { AWS: 'arn:aws:iam::444455556666:role/ops' },
+  Action: 'sts:AssumeRole',
+});
+
+describe('exemption-claimable', () => {
+  it('reports an administrator that may create the break-glass role as critical', () => {
+    const findings = run(rule, { principals: [{ name: 'ci-deploy', policies: [doc(allow('iam:*'))] }] });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].severity).toBe('critical');
+    expect(findings[0].details?.claim).toEqual(
+      expect.arrayContaining(['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole']),
+    );
+  });
+
+  it('reports a principal that may only re-policy an exempt role as high', () => {
+    const policy = doc(allow('iam:AttachRolePolicy', roleArn('leash-break-glass')));
+    const [finding] = run(rule, { principals: [{ name: 'tinkerer', policies: [policy] }] });
+    expect(finding.severity).toBe('high');
+    expect(finding.details?.claim).toEqual([]);
+  });
+
+  it('says nothing when the IAM writes exclude the exempt names', () => {
+    const policy = doc(
+      allow('iam:*'),
+      deny('iam:*', ['arn:aws:iam::*:role/leash-break-glass', 'arn:aws:iam::*:role/leash-deployment-pipeline']),
+    );
+    expect(run(rule, { principals: [{ name: 'ci-deploy', policies: [policy] }] })).toEqual([]);
+  });
+
+  it('says nothing for the exempt principals themselves, but names who may assume an exempt role', () => {
+    const findings = run(rule, {
+      principals: [{ name: 'leash-break-glass', policies: [doc(allow('iam:*'))], trust }],
+    });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].severity).toBe('info');
+    expect(findings[0].details?.trustedPrincipals).toEqual(['arn:aws:iam::444455556666:role/ops']);
+  });
+
+  it('checks wildcard patterns from the config with a name they match', () => {
+    const policy = doc(allow('iam:CreateRole', 'arn:aws:iam::*:role/stacksets-exec-*'));
+    const findings = run(
+      rule,
+      { principals: [{ name: 'builder', policies: [policy] }] },
+      { guardrails: { exemptPrincipalArns: ['arn:aws:iam::*:role/stacksets-exec-*'] } },
+    );
+    expect(findings[0]?.details?.claim).toEqual(['iam:CreateRole']);
+  });
+});
