@@ -3,11 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { loadStacks } from '../check/assembly';
 import { STATEFUL_RESOURCE_TYPES, isStatefulResourceType } from '../constructs/stateful-resource-types';
 import { StackPolicyError, stackPolicyFor } from '../guardrails/stack-policy';
 import { InputError } from '../util/read-input';
-import { loadConfigFile } from '../config/load';
 import { writeFileAtomically } from './atomic-file';
 import type { CliContext } from './context';
 
@@ -21,11 +19,16 @@ function fileName(key: string): string {
   return `${key.replace(/[^A-Za-z0-9._-]+/g, '-')}.stack-policy.json`;
 }
 
-export function runStackPolicy(
+export async function runStackPolicy(
   inputs: readonly string[],
   options: StackPolicyCommandOptions,
   context: CliContext,
-): void {
+): Promise<void> {
+  // Loaded when the command runs, so `leash --help` and the other commands never pay for YAML or the schema.
+  const [{ loadStacks }, { loadConfigFile }] = await Promise.all([
+    import('../check/assembly'),
+    import('../config/load'),
+  ]);
   const config = loadConfigFile(options.config);
   const stacks = loadStacks(inputs);
   const files = new Map<string, string>();
@@ -72,7 +75,7 @@ export function registerStackPolicyCommand(program: Command, context: CliContext
     .argument('<inputs...>', 'cdk.out directories or template files')
     .option('--config <file>', 'leash.config.json (production tag keys and values)')
     .option('--out <dir>', 'directory for <stack>.stack-policy.json', 'leash-stack-policies')
-    .action((inputs: string[], options: StackPolicyCommandOptions) => {
-      runStackPolicy(inputs, options, context);
+    .action(async (inputs: string[], options: StackPolicyCommandOptions) => {
+      await runStackPolicy(inputs, options, context);
     });
 }
