@@ -58,8 +58,8 @@ export interface AgentInvariantParts {
   readonly creates: readonly string[];
   /**
    * Actions the create patterns also match that are not creates but carry request tags (named like one,
-   * e.g. ec2:CreateNetworkInterfacePermission): a companion Deny names them and keeps them to resources
-   * tagged non-production, so patterns and list together are exact.
+   * e.g. ec2:CreateNetworkInterfacePermission): the tag-write Deny names them too and keeps them to
+   * resources tagged non-production, so patterns and list together are exact.
    */
   readonly createExceptions: readonly string[];
   /** Creates no pattern reaches (none today; over-blocks if any), for the coverage report. */
@@ -133,13 +133,19 @@ function sidOf(text: string): string {
   return words.map((w) => w[0].toUpperCase() + w.slice(1)).join('') || 'Key';
 }
 
-/** Tag writes: only on resources already tagged non-production (EC2 tag-on-create aside). */
+/**
+ * Tag writes and create lookalikes: only on resources already tagged non-production (EC2 tag-on-create
+ * aside).
+ */
 function tagWritesOnlyNonProduction(
   spec: GuardrailSpec,
   parts: AgentInvariantParts,
   scope: AgentInvariantScope,
 ): StatementTemplate[] {
-  if (parts.tagWrites.length === 0) return [];
+  // The create lookalikes (ec2:CreateNetworkInterfacePermission...) share the condition: they never carry
+  // ec2:CreateAction, so for them it says "only on a resource tagged non-production".
+  const actions = [...parts.tagWrites, ...parts.createExceptions];
+  if (actions.length === 0) return [];
   // Tagging an existing untagged resource looks exactly like tagging a new one after its create call, so
   // tag writes need the resource already tagged non-production. With several keys, a resource tagged
   // k1=dev and k2=production passes this statement, but ReadOnlyTagged (SCPs) or the Allows (boundary)
@@ -149,7 +155,7 @@ function tagWritesOnlyNonProduction(
       sid: `${scope.sidPrefix}TagOnlyNonProduction`,
       role: 'agent-tagging',
       effect: 'Deny',
-      action: single(parts.tagWrites),
+      action: single(actions),
       resource: '*',
       condition: allOf(scope.principal, {
         StringNotEqualsIgnoreCase: nonProduction(spec, 'ResourceTag'),
@@ -160,31 +166,10 @@ function tagWritesOnlyNonProduction(
   ];
 }
 
-/** Writes the create patterns also reach but that are not creates: the resource's own tag decides. */
-function createLookalikesDeny(
-  spec: GuardrailSpec,
-  parts: AgentInvariantParts,
-  scope: AgentInvariantScope,
-): StatementTemplate[] {
-  if (parts.createExceptions.length === 0) return [];
-  return [
-    {
-      sid: `${scope.sidPrefix}CreateLookalikesOnlyNonProduction`,
-      role: 'agent-fail-closed',
-      effect: 'Deny',
-      action: single(parts.createExceptions),
-      resource: '*',
-      condition: allOf(scope.principal, { StringNotEqualsIgnoreCase: nonProduction(spec, 'ResourceTag') }),
-      mandatory: true,
-    },
-  ];
-}
-
 /** Creates: denied unless the resource, or the request for a new one, is tagged non-production. */
 function createDeny(spec: GuardrailSpec, parts: AgentInvariantParts, scope: AgentInvariantScope): StatementTemplate[] {
   if (parts.creates.length === 0) return [];
   return [
-    ...createLookalikesDeny(spec, parts, scope),
     {
       sid: `${scope.sidPrefix}CreateUnlessNonProduction`,
       role: 'agent-fail-closed',
@@ -309,7 +294,6 @@ export function boundaryInvariantTemplates(spec: GuardrailSpec, parts: AgentInva
       mandatory: true,
     });
   }
-  out.push(...createLookalikesDeny(spec, parts, { sidPrefix: 'Deny' }));
   out.push(...tagWritesOnlyNonProduction(spec, parts, { sidPrefix: 'Deny' }));
   return out;
 }
