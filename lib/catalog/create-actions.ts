@@ -68,14 +68,14 @@ export function isTagOnCreate(action: CatalogAction): boolean {
 }
 
 /**
- * What a create statement (conditioned on aws:RequestTag) may safely reach: creates, tag-on-create, other
- * tag writes (a separate deny keeps them to non-production resources), and writes that never carry
+ * What a create statement (conditioned on aws:RequestTag) may safely reach: creates, tag-on-create (a
+ * separate deny keeps other uses of it to non-production resources), and writes that never carry
  * aws:RequestTag (the condition can never hold for them); never a Read or List action.
  */
 export function createPatternMayReach(action: CatalogAction): boolean {
   // Never a read: the SCP form is a Deny over the same patterns, and reads must stay open on production.
   if (action.accessLevel === 'Read' || action.accessLevel === 'List') return false;
-  return isCreateAction(action) || action.accessLevel === 'Tagging' || !mayCarryRequestTag(action);
+  return isCreateAction(action) || isTagOnCreate(action) || !mayCarryRequestTag(action);
 }
 
 /**
