@@ -4,6 +4,7 @@
 // AdministratorAccess (and for an administrator whose request comes through an AWS managed MCP server or
 // carries an agent source identity); non-production must stay usable.
 import { runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { isCreateAction } from '../lib/catalog/create-actions';
 import { isReadLevel } from '../lib/catalog/read-patterns';
 import type { Catalog, CatalogAction } from '../lib/catalog/types';
 import type { GeneratedGuardrails, GuardrailSpec } from '../lib/guardrails';
@@ -16,6 +17,7 @@ export type AgentState =
   | 'production'
   | 'production-retagged'
   | 'untagged'
+  | 'untagged-retagged'
   | 'non-production'
   | 'new-non-production'
   | 'new-production'
@@ -24,6 +26,7 @@ export const AGENT_STATES: readonly AgentState[] = [
   'production',
   'production-retagged',
   'untagged',
+  'untagged-retagged',
   'non-production',
   'new-non-production',
   'new-production',
@@ -39,6 +42,7 @@ const READ_ONLY_STATES: ReadonlySet<AgentState> = new Set([
   'production',
   'production-retagged',
   'untagged',
+  'untagged-retagged',
   'new-production',
   'mixed-tags',
 ]);
@@ -91,6 +95,7 @@ export function agentContext(spec: GuardrailSpec, c: AgentCase): Record<string, 
     case 'non-production':
       resourceTag[spec.production.tagKeys[0]] = nonProduction;
       break;
+    case 'untagged-retagged':
     case 'new-non-production':
       requestTag[spec.production.tagKeys[0]] = nonProduction;
       break;
@@ -247,7 +252,11 @@ export function proveAgentInvariant(
             const layerKey = `${layer} (${principal})`;
             // Without aws:ResourceTag a "production resource with a non-production request tag" is a create
             // (iam:CreateUser): the new-* states cover it.
-            const meaningful = state !== 'production-retagged' || tagAware;
+            // An existing untagged resource and a request tagging it non-production looks exactly like a
+            // create: it must stay read-only for every action that is not one (UpdateStack with Tags).
+            const meaningful =
+              (state !== 'production-retagged' || tagAware) &&
+              (state !== 'untagged-retagged' || (acceptsRequestTag && !isCreateAction(action)));
             if (READ_ONLY_STATES.has(state) && !reachedRead && meaningful) {
               const counts = (summary.byLayer[layerKey] ??= { swept: 0, allowed: 0 });
               counts.swept++;

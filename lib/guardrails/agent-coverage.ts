@@ -2,6 +2,7 @@
 // production and untagged resources (0 is the invariant), what the read patterns reach, and what agents
 // cannot do even on non-production. Computed from the emitted documents, like the rest of the report; the
 // simulator proof (bench/prove-guardrails.ts) checks the same counts request by request.
+import { isCreateAction, mayCarryRequestTag } from '../catalog/create-actions';
 import { isReadLevel } from '../catalog/read-patterns';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { compileActionMatcher } from '../policy';
@@ -138,6 +139,13 @@ export function buildAgentCoverage(
     sensitiveReads: spec.agents.sensitiveReads,
     writesWithoutResourceTag: guarded.filter((a) => !a.tagAware).map((a) => a.action),
     tagWritesNeedNonProductionResource: tagWriteServices,
+    createPatterns: parts.creates,
+    creates: guarded.filter(isCreateAction).length,
+    createLookalikes: parts.createExceptions,
+    requestTagWritesNotCreates: guarded
+      .filter((a) => a.accessLevel !== 'Tagging' && mayCarryRequestTag(a) && !isCreateAction(a))
+      .map((a) => a.action),
+    createsNotCovered: parts.missedCreates.map((a) => a.action),
     recognitions: recognitions.map((r) => r.describe),
     scpCharacters: agentScpCharacters,
   };

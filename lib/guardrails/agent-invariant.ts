@@ -17,6 +17,13 @@
 //   absent           | absent/other  | nothing                   | ReadOnlyUnless...    | no
 //
 // "absent" is an untagged resource, a new one, or an action the service never sends aws:ResourceTag for.
+import {
+  checkCreatePatterns,
+  createLookalike,
+  createPatternMayReach,
+  isCreateAction,
+  isTagOnCreate,
+} from '../catalog/create-actions';
 import { isReadLevel } from '../catalog/read-patterns';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { compileActionMatcher, expandActionPattern } from '../policy';
@@ -44,6 +51,19 @@ export interface AgentInvariantParts {
   readonly tagWrites: readonly string[];
   /** Reads no pattern reaches: usable on non-production only (listed in coverage). */
   readonly unreachedReads: readonly CatalogAction[];
+  /**
+   * Creates (and EC2 tag-on-create) of the allowed services as per-service patterns proved to reach no
+   * write that carries request tags but is not a create: the only actions a request tag makes possible.
+   */
+  readonly creates: readonly string[];
+  /**
+   * Actions the create patterns also match that are not creates but carry request tags (named like one,
+   * e.g. ec2:CreateNetworkInterfacePermission): the tag-write Deny names them too and keeps them to
+   * resources tagged non-production, so patterns and list together are exact.
+   */
+  readonly createExceptions: readonly string[];
+  /** Creates no pattern reaches (none today; over-blocks if any), for the coverage report. */
+  readonly missedCreates: readonly CatalogAction[];
 }
 
 /** Whether `action` is matched by one of the user's allowlist entries. */
@@ -64,10 +84,29 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
   const tagWrites = compressActions(tagging, (a) => a.accessLevel === 'Tagging' && !allowlisted(a), catalog).map(
     (p) => p.pattern,
   );
+  const createRequired = scope.filter((a) => (isCreateAction(a) || isTagOnCreate(a)) && !allowlisted(a));
+  const creates = compressActions(
+    createRequired,
+    (a) => !allowlisted(a) && (createPatternMayReach(a) || createLookalike(a)),
+    catalog,
+  ).map((p) => p.pattern);
+  const matchesCreate = compileActionMatcher(creates);
+  const createExceptions = scope
+    .filter((a) => !createPatternMayReach(a) && matchesCreate(a.action))
+    .map((a) => a.action)
+    .sort();
+  const check = checkCreatePatterns(catalog, services, creates, createExceptions);
+  if (check.wrong.length > 0) {
+    const { pattern, action } = check.wrong[0];
+    throw new Error(`internal: create pattern ${pattern} matches ${action.action} (${action.accessLevel})`);
+  }
   return {
     readsAndAllowlist: [...reads.patterns, ...spec.agents.productionWriteAllowlist],
     tagWrites,
     unreachedReads: reads.unreached,
+    creates,
+    createExceptions,
+    missedCreates: check.missed.filter((a) => !allowlisted(a)),
   };
 }
 
@@ -94,13 +133,19 @@ function sidOf(text: string): string {
   return words.map((w) => w[0].toUpperCase() + w.slice(1)).join('') || 'Key';
 }
 
-/** Tag writes: only on resources already tagged non-production (EC2 tag-on-create aside). */
+/**
+ * Tag writes and create lookalikes: only on resources already tagged non-production (EC2 tag-on-create
+ * aside).
+ */
 function tagWritesOnlyNonProduction(
   spec: GuardrailSpec,
   parts: AgentInvariantParts,
   scope: AgentInvariantScope,
 ): StatementTemplate[] {
-  if (parts.tagWrites.length === 0) return [];
+  // The create lookalikes (ec2:CreateNetworkInterfacePermission...) share the condition: they never carry
+  // ec2:CreateAction, so for them it says "only on a resource tagged non-production".
+  const actions = [...parts.tagWrites, ...parts.createExceptions];
+  if (actions.length === 0) return [];
   // Tagging an existing untagged resource looks exactly like tagging a new one after its create call, so
   // tag writes need the resource already tagged non-production. With several keys, a resource tagged
   // k1=dev and k2=production passes this statement, but ReadOnlyTagged (SCPs) or the Allows (boundary)
@@ -110,11 +155,29 @@ function tagWritesOnlyNonProduction(
       sid: `${scope.sidPrefix}TagOnlyNonProduction`,
       role: 'agent-tagging',
       effect: 'Deny',
-      action: single(parts.tagWrites),
+      action: single(actions),
       resource: '*',
       condition: allOf(scope.principal, {
         StringNotEqualsIgnoreCase: nonProduction(spec, 'ResourceTag'),
         Null: { [EC2_CREATE_ACTION]: 'true' },
+      }),
+      mandatory: true,
+    },
+  ];
+}
+
+/** Creates: denied unless the resource, or the request for a new one, is tagged non-production. */
+function createDeny(spec: GuardrailSpec, parts: AgentInvariantParts, scope: AgentInvariantScope): StatementTemplate[] {
+  if (parts.creates.length === 0) return [];
+  return [
+    {
+      sid: `${scope.sidPrefix}CreateUnlessNonProduction`,
+      role: 'agent-fail-closed',
+      effect: 'Deny',
+      action: single(parts.creates),
+      resource: '*',
+      condition: allOf(scope.principal, {
+        StringNotEqualsIgnoreCase: { ...nonProduction(spec, 'ResourceTag'), ...nonProduction(spec, 'RequestTag') },
       }),
       mandatory: true,
     },
@@ -136,16 +199,18 @@ export function agentInvariantTemplates(
   const keys = spec.production.tagKeys;
   const out: StatementTemplate[] = [
     {
+      // Every write but a create: the request's tags do not count, only the resource's own.
       sid: `${p}ReadOnlyUnlessNonProduction`,
       role: 'agent-fail-closed',
       effect: 'Deny',
-      notAction: parts.readsAndAllowlist,
+      notAction: [...parts.readsAndAllowlist, ...parts.creates],
       resource: '*',
       condition: allOf(scope.principal, {
-        StringNotEqualsIgnoreCase: { ...nonProduction(spec, 'ResourceTag'), ...nonProduction(spec, 'RequestTag') },
+        StringNotEqualsIgnoreCase: nonProduction(spec, 'ResourceTag'),
       }),
       mandatory: true,
     },
+    ...createDeny(spec, parts, scope),
   ];
   for (const tagKey of keys) {
     out.push({
@@ -218,19 +283,21 @@ export function boundaryInvariantTemplates(spec: GuardrailSpec, parts: AgentInva
       tagKey,
     });
   }
-  for (const tagKey of keys) {
+  if (parts.creates.length > 0) {
+    // Creates only (patterns proved against the catalog), on a resource with none of the production keys,
+    // when the request tags the new resource non-production. With several keys the request must tag it
+    // non-production under every key (one statement instead of one per key: the pattern list is long).
     out.push({
-      sid: `AllowCreateNonProduction${keys.length > 1 ? sidOf(tagKey) : ''}`,
+      sid: 'AllowCreateNonProduction',
       role: 'agent-ceiling',
       effect: 'Allow',
-      action: anyActionOfTheServices,
+      action: single(parts.creates),
       resource: '*',
       condition: {
         Null: Object.fromEntries(keys.map((k) => [resourceTagKey(k), 'true'])),
-        StringEqualsIgnoreCase: nonProduction(spec, 'RequestTag', [tagKey]),
+        StringEqualsIgnoreCase: nonProduction(spec, 'RequestTag'),
       },
       mandatory: true,
-      tagKey,
     });
   }
   out.push(...tagWritesOnlyNonProduction(spec, parts, { sidPrefix: 'Deny' }));

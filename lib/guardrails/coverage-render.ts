@@ -67,6 +67,11 @@ export function agentInvariantLines(agents: AgentInvariantCoverage): string[] {
       'resource types without tags): denied everywhere unless allowlisted or a create tags its new resource non-production',
     `agents: tag writes only on resources already tagged non-production (tag on create instead) in ` +
       `${agents.tagWritesNeedNonProductionResource.join(', ')}`,
+    `agents: a non-production request tag opens only ${agents.creates} create(s) (${agents.createPatterns.length} ` +
+      `patterns proved against the catalog; ${agents.createLookalikes.length} lookalike(s) named in a deny); ` +
+      `${agents.createsNotCovered.length} create(s) not covered`,
+    `agents: ${agents.requestTagWritesNotCreates.length} write(s) accept request tags but are not creates: ` +
+      'a request tag does not open them, so they are denied on untagged resources',
     `agents: recognised by ${agents.recognitions.join('; ')}; the SCP agent layers take ${agents.scpCharacters} characters`,
   );
   return out;
@@ -145,6 +150,12 @@ function renderMarkdown(report: CoverageReport): string {
     `Writes that never carry aws:ResourceTag: ${report.agents.writesWithoutResourceTag.join(', ') || 'none'}.`,
     '',
     `Reads no pattern reaches: ${report.agents.readsDeniedOnProduction.join(', ') || 'none'}.`,
+    '',
+    `Writes that accept request tags but are not creates (denied on untagged resources): ` +
+      `${report.agents.requestTagWritesNotCreates.join(', ') || 'none'}.`,
+    '',
+    `Creates not covered (denied even with a non-production request tag): ` +
+      `${report.agents.createsNotCovered.join(', ') || 'none'}.`,
     '',
     '## Summary',
     '',

@@ -122,6 +122,22 @@ export interface AgentInvariantCoverage {
    * untagged resource looks the same as tagging a new one after it was created, so tag on create instead.
    */
   readonly tagWritesNeedNonProductionResource: readonly string[];
+  /**
+   * The only writes a non-production request tag opens on a resource with no production key: creates
+   * (lib/catalog/create-actions.ts), as catalog-proved patterns, and how many actions they stand for.
+   */
+  readonly createPatterns: readonly string[];
+  readonly creates: number;
+  /** Writes the create patterns also match that are not creates: denied unless the resource is non-production. */
+  readonly createLookalikes: readonly string[];
+  /**
+   * Writes that accept request tags but are not creates (UpdateStack, PutParameter...): a request tag does
+   * not open them, so on an untagged resource they are denied. Any of them that does make a new resource
+   * (Register*, Request*, Put*...) is an over-block: tag the resource non-production or allowlist it.
+   */
+  readonly requestTagWritesNotCreates: readonly string[];
+  /** Creates the patterns miss (over-blocks even with a non-production request tag). */
+  readonly createsNotCovered: readonly string[];
   /** How the SCPs recognise an agent (one agent layer each). */
   readonly recognitions: readonly string[];
   /** Characters the agent layers take in the SCPs, summed over statements. */

@@ -14,6 +14,7 @@ import {
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { proofPolicies, seededSample, type ProofPolicies } from '../../bench/guardrail-proof';
 import { loadCatalog } from '../../lib/catalog';
+import { checkCreatePatterns, isCreateAction } from '../../lib/catalog/create-actions';
 import { checkReadPatterns } from '../../lib/catalog/read-patterns';
 import {
   defaultGuardrailSpec,
@@ -203,6 +204,64 @@ describe('non-production stays usable', () => {
     expect(decide('lambda:TagResource', 'production-retagged')).toBe('denied');
     expect(decide('lambda:TagResource', 'new-non-production')).toBe('denied');
     expect(decide('lambda:TagResource', 'non-production')).toBe('allowed');
+  });
+});
+
+describe('a request tag opens creates only, never an existing untagged resource', () => {
+  // Writes that accept request tags but change an existing resource: with no resource tag and a
+  // non-production request tag they look exactly like a create.
+  const nonCreates = [
+    'cloudformation:UpdateStack',
+    'cloudformation:UpdateStackSet',
+    'cloudwatch:PutMetricAlarm',
+    'secretsmanager:PutSecretValue',
+    'secretsmanager:UpdateSecret',
+    'ssm:PutParameter',
+    'events:PutRule',
+    'states:UpdateStateMachine',
+    'ec2:ModifyInstanceAttribute',
+    'ec2:StartInstances',
+    'ec2:AuthorizeSecurityGroupIngress',
+    'ec2:CreateNetworkInterfacePermission',
+    'ecs:RegisterTaskDefinition',
+  ];
+  for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+    it.each(nonCreates)(`denies %s on an untagged resource whatever the request tags say (${layer})`, (action) => {
+      expect(isCreateAction(catalog.get(action)!)).toBe(false);
+      expect(decide(action, 'untagged-retagged', layer)).toBe('denied');
+    });
+  }
+  it.each([
+    'dynamodb:CreateTable',
+    'cloudformation:CreateStack',
+    'ec2:RunInstances',
+    'ec2:CreateVolume',
+    'rds:RestoreDBInstanceFromDBSnapshot',
+    'lambda:CreateFunction',
+    'ssm:CreateDocument',
+  ])('still allows %s when the request tags the new resource non-production', (action) => {
+    expect(isCreateAction(catalog.get(action)!)).toBe(true);
+    for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+      expect(decide(action, 'new-non-production', layer)).toBe('allowed');
+      expect(decide(action, 'new-production', layer)).toBe('denied');
+    }
+  });
+  it.each([
+    ['cloudformation', 'ec2', 'ecs', 'rds', 's3', 'iam', 'ssm'],
+    ['glue', 'athena', 'bedrock', 'sagemaker'],
+  ])('uses create patterns that match no other write carrying request tags (services %s...)', (...services) => {
+    const custom = GuardrailSpec.parse({ agents: { allowedServices: services, sensitiveReads: [] } });
+    const parts = agentInvariantParts(custom, catalog);
+    const check = checkCreatePatterns(catalog, services, parts.creates, parts.createExceptions);
+    expect(check.wrong).toEqual([]);
+    expect(check.missed).toEqual([]);
+    expect(check.reached.length).toBeGreaterThan(20);
+    // The lookalikes are named exactly in a deny that needs the resource itself tagged non-production.
+    expect(
+      checkCreatePatterns(catalog, services, parts.creates)
+        .wrong.map((w) => w.action.action)
+        .sort(),
+    ).toEqual([...parts.createExceptions].sort());
   });
 });
 
