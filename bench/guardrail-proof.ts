@@ -296,7 +296,12 @@ export interface ProofSummary {
    * Tag-aware destructive actions the simulator allowed on a production resource to a principal that is not
    * exempt (ordinary role, CloudFormation's execution role, agent), whatever the report claims.
    */
-  readonly allowedOnProduction: { action: string; principal: PrincipalKind; resource: string; escalateOrExecuteOnly: boolean }[];
+  readonly allowedOnProduction: {
+    action: string;
+    principal: PrincipalKind;
+    resource: string;
+    escalateOrExecuteOnly: boolean;
+  }[];
   readonly agreements: number;
   readonly disagreements: Disagreement[];
   readonly errors: Disagreement[];

@@ -131,7 +131,13 @@ function proveSpec(spec: GuardrailSpec): number {
     );
   }, 0);
 
-  const emptySummary: ProofSummary = { cases: 0, agreements: 0, disagreements: [], errors: [], allowedOnProduction: [] };
+  const emptySummary: ProofSummary = {
+    cases: 0,
+    agreements: 0,
+    disagreements: [],
+    errors: [],
+    allowedOnProduction: [],
+  };
   const proofStarted = Date.now();
   const summary = agentsOnly ? emptySummary : proveActions(generated, spec, actions);
   const provedIn = Date.now() - proofStarted;

@@ -18,8 +18,7 @@ import { InputError } from '../util/read-input';
 import { cannotWrite, refuseOutputThatIsInput, writeAll } from './atomic-file';
 
 /** The file names `generate` owns in its output directory; nothing else there is ever changed. */
-export const OWNED_FILE_NAMES =
-  'boundary.json, scp-<n>.json, rcp-<n>.json, placement.json, coverage.json, coverage.md';
+export const OWNED_FILE_NAMES = 'boundary.json, scp-<n>.json, rcp-<n>.json, placement.json, coverage.json, coverage.md';
 const OWNED = /^(boundary\.json|(scp|rcp)-\d+\.json|placement\.json|coverage\.json|coverage\.md)$/;
 
 export function isOwnedFileName(name: string): boolean {

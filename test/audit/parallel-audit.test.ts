@@ -72,7 +72,12 @@ describe('contiguousSlices()', () => {
     const snapshot = parseAuthorizationDetails(details, 'generated.json');
     const config = LeashConfig.parse({
       suppressions: [
-        { ruleId: '*', principalArn: 'arn:aws:iam::*:role/svc-1*', reason: 'owned by the platform team', expires: '2099-01-01' },
+        {
+          ruleId: '*',
+          principalArn: 'arn:aws:iam::*:role/svc-1*',
+          reason: 'owned by the platform team',
+          expires: '2099-01-01',
+        },
         { ruleId: '*', principalArn: 'arn:aws:iam::*:user/*', reason: 'old exception', expires: '2020-01-01' },
       ],
     });
