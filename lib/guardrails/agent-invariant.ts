@@ -238,15 +238,23 @@ export function agentInvariantTemplates(
  * non-production. Sensitive reads are not among the reads, so they get the same treatment as writes;
  * tag writes get the SCP's deny on top.
  */
-export function boundaryInvariantTemplates(spec: GuardrailSpec, parts: AgentInvariantParts): StatementTemplate[] {
+export function boundaryInvariantTemplates(
+  spec: GuardrailSpec,
+  parts: AgentInvariantParts,
+  options: { readonly controlTowerForm?: boolean } = {},
+): StatementTemplate[] {
   const allowed = [...servicesSet(spec.agents.allowedServices)].sort();
   const services = allowed.map((s) => `${s}:*`);
   // The conditional Allows name the agent services as `s3:?*`, which matches exactly what `s3:*` matches
   // (every action name has a first character); with DenyOtherServices they mean what Action "*" would. AWS
   // Control Tower's proactive controls CT.IAM.PR.2 / PR.3 reject a customer managed policy with an Allow of
   // "*" or `service:*` whatever its conditions, and as a CloudFormation hook they cannot be suppressed.
-  const anyActionOfTheServices = allowed.map((s) => `${s}:?*`);
+  // Where the list does not fit in 6,144 characters (one such Allow per production key, beside the create
+  // patterns), the caller asks for the compact form "*": the same meaning, and the coverage report's caveats
+  // say that Control Tower would reject that boundary.
   const keys = spec.production.tagKeys;
+  const anyActionOfTheServices: string | string[] =
+    (options.controlTowerForm ?? true) ? allowed.map((s) => `${s}:?*`) : '*';
   const out: StatementTemplate[] = [
     {
       // The service ceiling as one Deny, so the conditional Allows below can say "*" once per key instead

@@ -14,12 +14,16 @@ import type { GuardrailSpec } from './spec';
 /** Services whose destructive actions agents never get, even when listed in allowedServices. */
 export const ACCOUNT_LEVEL_SERVICES = ['organizations', 'account', 'cloudtrail', 'backup'] as const;
 
-export function boundaryTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
+export function boundaryTemplates(
+  spec: GuardrailSpec,
+  catalog: Catalog,
+  options: { readonly controlTowerForm?: boolean } = {},
+): StatementTemplate[] {
   const allowed = servicesSet(spec.agents.allowedServices);
   const { key, value } = spec.agents.principalTag;
   const templates: StatementTemplate[] = [
     // The allow ceiling is the invariant itself (agent-invariant.ts).
-    ...boundaryInvariantTemplates(spec, agentInvariantParts(spec, catalog)),
+    ...boundaryInvariantTemplates(spec, agentInvariantParts(spec, catalog), options),
     {
       sid: 'DenyEditingThisBoundary',
       role: 'agent-guard',

@@ -8,7 +8,7 @@ import { checkAgentSettings } from './agent-config';
 import { boundaryTemplates } from './boundary';
 import { buildCoverage } from './coverage';
 import { ExemptPatternError, exemptIdentities } from './exemptions';
-import { packStatements, type PackedPolicy, type StatementTemplate } from './packing';
+import { GuardrailSizeError, packStatements, type PackedPolicy, type StatementTemplate } from './packing';
 import { rcpTemplates } from './rcp';
 import { scpTemplates } from './scp';
 import { type LevelSlots, PLACEMENT_LEVELS, type PlacementLevel, GuardrailSpec } from './spec';
@@ -144,12 +144,24 @@ export function generateGuardrails(
   const problems = checkGuardrailSpec(spec, catalog);
   if (problems.length > 0) throw new GuardrailSpecError(problems.join('\n'));
 
-  const boundaryPack = packStatements(boundaryTemplates(spec, catalog), {
-    kind: 'managed',
-    limit: POLICY_SIZE_LIMITS.managed,
-    maxPolicies: 1,
-    label: 'permissions boundary',
-  });
+  // The boundary in the form AWS Control Tower's proactive controls accept (agent services named one by one in
+  // its conditional Allows) when it fits; otherwise the same meaning with Action "*", said in the caveats.
+  const packBoundary = (controlTowerForm: boolean) =>
+    packStatements(boundaryTemplates(spec, catalog, { controlTowerForm }), {
+      kind: 'managed',
+      limit: POLICY_SIZE_LIMITS.managed,
+      maxPolicies: 1,
+      label: 'permissions boundary',
+    });
+  let boundaryControlTowerForm = true;
+  let boundaryPack: ReturnType<typeof packBoundary>;
+  try {
+    boundaryPack = packBoundary(true);
+  } catch (err) {
+    if (!(err instanceof GuardrailSizeError)) throw err;
+    boundaryControlTowerForm = false;
+    boundaryPack = packBoundary(false);
+  }
   const scpPack = packStatements(scpTemplates(spec, catalog), {
     kind: 'scp',
     limit: POLICY_SIZE_LIMITS.scp,
@@ -189,7 +201,7 @@ export function generateGuardrails(
     ),
   );
 
-  const coverage = buildCoverage({
+  const built = buildCoverage({
     spec,
     catalog,
     boundary: boundaryPacked,
@@ -202,6 +214,15 @@ export function generateGuardrails(
       ...rcpPack.dropped.map((d) => ({ ...d, policyType: 'rcp' as const })),
     ],
   });
+  const coverage = boundaryControlTowerForm
+    ? built
+    : {
+        ...built,
+        caveats: [
+          ...built.caveats,
+          'The boundary\'s conditional Allows say Action "*" (limited to the agent services by its DenyOtherServices statement): naming each service (`s3:?*`), the form AWS Control Tower\'s proactive controls CT.IAM.PR.2 and PR.3 accept, does not fit in 6,144 characters with this spec. Where those controls are on, use fewer agent services or one production tag key.',
+        ],
+      };
   const placement = placementPlan(spec, serviceControlPolicies, resourceControlPolicies);
   return { boundary, serviceControlPolicies, resourceControlPolicies, placement, coverage };
 }
