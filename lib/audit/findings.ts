@@ -51,3 +51,32 @@ export type FindingMetaFields = 'ruleId' | 'category' | 'title' | 'docsUrl';
 
 /** What a rule's check returns: a finding whose id, category, title and docs URL the runner may fill. */
 export type RuleFinding = Omit<Finding, FindingMetaFields> & Partial<Pick<Finding, FindingMetaFields>>;
+
+/** The key that makes two pieces of evidence the same statement: policy kind, policy and statement index. */
+export function evidenceKey(ref: Evidence): string {
+  return `${ref.policyKind}|${ref.policy}|${ref.statementIndex ?? ''}`;
+}
+
+/**
+ * Statements as evidence, each once (by policy and statement index), at most `max`, stripped to the Evidence
+ * fields (a StatementRef carries more). Here, at the bottom level, so rules and the access graph share it.
+ */
+export function uniqueEvidence(refs: Iterable<Evidence>, max = 8): Evidence[] {
+  const seen = new Set<string>();
+  const out: Evidence[] = [];
+  for (const ref of refs) {
+    const key = evidenceKey(ref);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      policy: ref.policy,
+      policyKind: ref.policyKind,
+      ...(ref.statementIndex !== undefined ? { statementIndex: ref.statementIndex } : {}),
+      ...(ref.sid ? { sid: ref.sid } : {}),
+      ...(ref.statement !== undefined ? { statement: ref.statement } : {}),
+      ...(ref.note ? { note: ref.note } : {}),
+    });
+    if (out.length >= max) break;
+  }
+  return out;
+}

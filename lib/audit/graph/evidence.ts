@@ -1,6 +1,6 @@
 // Decisions folded into an edge's answer and evidence.
 import type { ActionDecision, StatementRef } from '../evaluate/types';
-import type { Evidence } from '../findings';
+import { uniqueEvidence, type Evidence } from '../findings';
 
 export interface Combined {
   readonly decision: 'allowed' | 'depends';
@@ -8,25 +8,9 @@ export interface Combined {
   readonly evidence: readonly Evidence[];
 }
 
-/** Statements as evidence, each once, at most `max`. */
+/** Statements as evidence, each once, at most `max` (the shared uniqueEvidence, with the graph's smaller cap). */
 export function statementEvidence(refs: Iterable<StatementRef | Evidence>, max = 6): Evidence[] {
-  const seen = new Set<string>();
-  const out: Evidence[] = [];
-  for (const ref of refs) {
-    const key = `${ref.policyKind}|${ref.policy}|${ref.statementIndex ?? ''}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({
-      policy: ref.policy,
-      policyKind: ref.policyKind,
-      ...(ref.statementIndex !== undefined ? { statementIndex: ref.statementIndex } : {}),
-      ...(ref.sid ? { sid: ref.sid } : {}),
-      ...(ref.statement !== undefined ? { statement: ref.statement } : {}),
-      ...(ref.note ? { note: ref.note } : {}),
-    });
-    if (out.length >= max) break;
-  }
-  return out;
+  return uniqueEvidence(refs, max);
 }
 
 /**

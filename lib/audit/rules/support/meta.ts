@@ -1,6 +1,7 @@
 // Shared bits of rule metadata and finding text.
 import type { StatementRef } from '../../evaluate/types';
 import type { Evidence } from '../types';
+import { evidenceKey, uniqueEvidence } from '../../findings';
 
 export const DOCS_BASE = 'https://github.com/agent-leash/agent-leash/blob/main/docs/rules.md';
 
@@ -8,30 +9,7 @@ export function docsUrl(ruleId: string): string {
   return `${DOCS_BASE}#${ruleId}`;
 }
 
-function evidenceKey(ref: Evidence | StatementRef): string {
-  return `${ref.policyKind}|${ref.policy}|${ref.statementIndex ?? ''}`;
-}
-
-/** Statements as evidence, each once (by policy and statement index), at most `max`. */
-export function uniqueEvidence(refs: Iterable<Evidence | StatementRef>, max = 8): Evidence[] {
-  const seen = new Set<string>();
-  const out: Evidence[] = [];
-  for (const ref of refs) {
-    const key = evidenceKey(ref);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({
-      policy: ref.policy,
-      policyKind: ref.policyKind,
-      ...(ref.statementIndex !== undefined ? { statementIndex: ref.statementIndex } : {}),
-      ...(ref.sid ? { sid: ref.sid } : {}),
-      ...(ref.statement !== undefined ? { statement: ref.statement } : {}),
-      ...(ref.note ? { note: ref.note } : {}),
-    });
-    if (out.length >= max) break;
-  }
-  return out;
-}
+export { uniqueEvidence };
 
 /**
  * The statements that allowed some of `decisions`, as evidence: what uniqueEvidence gives for all their
