@@ -21,7 +21,8 @@ export type AgentState =
   | 'non-production'
   | 'new-non-production'
   | 'new-production'
-  | 'mixed-tags';
+  | 'mixed-tags'
+  | 'new-mixed';
 export const AGENT_STATES: readonly AgentState[] = [
   'production',
   'production-retagged',
@@ -45,6 +46,7 @@ const READ_ONLY_STATES: ReadonlySet<AgentState> = new Set([
   'untagged-retagged',
   'new-production',
   'mixed-tags',
+  'new-mixed',
 ]);
 
 export interface AgentCase {
@@ -105,6 +107,10 @@ export function agentContext(spec: GuardrailSpec, c: AgentCase): Record<string, 
     case 'mixed-tags':
       for (const k of spec.production.tagKeys) resourceTag[k] = k === c.tagKey ? production : nonProduction;
       break;
+    case 'new-mixed':
+      // A create tagging the new resource non-production under one key and production under another.
+      for (const k of spec.production.tagKeys) requestTag[k] = k === c.tagKey ? production : nonProduction;
+      break;
     case 'untagged':
       break;
   }
@@ -116,6 +122,11 @@ export function agentContext(spec: GuardrailSpec, c: AgentCase): Record<string, 
   }
   // A tag write names the production key (the dangerous case: changing or removing it).
   if (c.action.accessLevel === 'Tagging' && listsKey(keys, 'aws:tagkeys')) context['aws:TagKeys'] = [c.tagKey];
+  // Any other write that carries request tags names their keys in aws:TagKeys too (a service may send the
+  // keys without aws:RequestTag: the boundary must not take one for the other).
+  else if (Object.keys(requestTag).length > 0 && !isReadLevel(c.action) && listsKey(keys, 'aws:tagkeys')) {
+    context['aws:TagKeys'] = Object.keys(requestTag);
+  }
   return context;
 }
 
@@ -211,7 +222,7 @@ export function proveAgentInvariant(
   const layers = options.layers ?? AGENT_LAYERS;
   const states: AgentState[] = [
     ...AGENT_STATES,
-    ...(spec.production.tagKeys.length > 1 ? ['mixed-tags' as const] : []),
+    ...(spec.production.tagKeys.length > 1 ? (['mixed-tags', 'new-mixed'] as const) : []),
   ];
   const summary = {
     cases: 0,
@@ -235,10 +246,10 @@ export function proveAgentInvariant(
       for (const layer of principalLayers) {
         for (const state of states) {
           const tagKeys =
-            state === 'production' || state === 'mixed-tags'
+            state === 'production' || state === 'mixed-tags' || state === 'new-mixed'
               ? spec.production.tagKeys
               : spec.production.tagKeys.slice(0, 1);
-          if (state === 'mixed-tags' && tagKeys.length < 2) continue;
+          if ((state === 'mixed-tags' || state === 'new-mixed') && tagKeys.length < 2) continue;
           for (const tagKey of tagKeys) {
             const c: AgentCase = { action, state, layer, principal, tagKey };
             const outcome = simulateAgent(policies, spec, c);

@@ -166,10 +166,16 @@ function tagWritesOnlyNonProduction(
   ];
 }
 
-/** Creates: denied unless the resource, or the request for a new one, is tagged non-production. */
+/**
+ * Creates: denied unless the resource, or the request for a new one, is tagged non-production. With several
+ * production keys, a request that tags the new resource non-production under one key and anything else under
+ * another (environment=dev, stage=production) is denied too, one statement per key: a Deny cannot say "some
+ * key present with another value" in one condition block.
+ */
 function createDeny(spec: GuardrailSpec, parts: AgentInvariantParts, scope: AgentInvariantScope): StatementTemplate[] {
   if (parts.creates.length === 0) return [];
-  return [
+  const keys = spec.production.tagKeys;
+  const out: StatementTemplate[] = [
     {
       sid: `${scope.sidPrefix}CreateUnlessNonProduction`,
       role: 'agent-fail-closed',
@@ -182,6 +188,23 @@ function createDeny(spec: GuardrailSpec, parts: AgentInvariantParts, scope: Agen
       mandatory: true,
     },
   ];
+  if (keys.length < 2) return out;
+  for (const tagKey of keys) {
+    out.push({
+      sid: `${scope.sidPrefix}CreateTaggedOther${sidOf(tagKey)}`,
+      role: 'agent-fail-closed',
+      effect: 'Deny',
+      action: single(parts.creates),
+      resource: '*',
+      condition: allOf(scope.principal, {
+        StringNotEqualsIgnoreCase: nonProduction(spec, 'RequestTag', [tagKey]),
+        Null: { [`aws:RequestTag/${tagKey}`]: 'false' },
+      }),
+      mandatory: true,
+      tagKey,
+    });
+  }
+  return out;
 }
 
 /**
@@ -293,8 +316,15 @@ export function boundaryInvariantTemplates(
   }
   if (parts.creates.length > 0) {
     // Creates only (patterns proved against the catalog), on a resource with none of the production keys,
-    // when the request tags the new resource non-production. With several keys the request must tag it
-    // non-production under every key (one statement instead of one per key: the pattern list is long).
+    // when the request tags the new resource non-production under the first key, and under every other key
+    // it names. One statement, not one per key, because the pattern list is long; the first key is required
+    // rather than "any key" because only aws:RequestTag itself proves the tag is on the request (a service
+    // may send aws:TagKeys without it).
+    const [first, ...others] = keys;
+    const requestTags: ConditionBlock = allOf(
+      { StringEqualsIgnoreCase: nonProduction(spec, 'RequestTag', [first]) },
+      others.length > 0 ? { StringEqualsIgnoreCaseIfExists: nonProduction(spec, 'RequestTag', others) } : undefined,
+    );
     out.push({
       sid: 'AllowCreateNonProduction',
       role: 'agent-ceiling',
@@ -303,7 +333,7 @@ export function boundaryInvariantTemplates(
       resource: '*',
       condition: {
         Null: Object.fromEntries(keys.map((k) => [resourceTagKey(k), 'true'])),
-        StringEqualsIgnoreCase: nonProduction(spec, 'RequestTag'),
+        ...requestTags,
       },
       mandatory: true,
     });

@@ -187,6 +187,29 @@ describe('non-production stays usable', () => {
     expect(decide('dynamodb:CreateTable', 'untagged')).toBe('denied');
     expect(decide('dynamodb:CreateTable', 'new-production')).toBe('denied');
   });
+  it('with two production tag keys, creates what the request tags non-production under the first key, never a mix with production', () => {
+    const two = proofPolicies(generateGuardrails(twoKeys, catalog));
+    const createTable = catalog.get('dynamodb:CreateTable');
+    const stackInstances = catalog.get('cloudformation:CreateStackInstances');
+    if (!createTable || !stackInstances) throw new Error('catalog lacks the sampled creates');
+    const decideTwo = (action: typeof createTable, state: AgentState, layer: AgentLayer, tagKey: string) =>
+      simulateAgent(two, twoKeys, { action, state, layer, principal: 'agent', tagKey }).decision;
+    for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+      expect({ layer, decision: decideTwo(createTable, 'new-non-production', layer, 'environment') }).toEqual({
+        layer,
+        decision: 'allowed',
+      });
+      for (const tagKey of ['environment', 'env']) {
+        expect({ layer, tagKey, decision: decideTwo(createTable, 'new-mixed', layer, tagKey) }).toEqual({
+          layer,
+          tagKey,
+          decision: 'denied',
+        });
+      }
+    }
+    // CreateStackInstances sends aws:TagKeys but not aws:RequestTag: a tag key alone must not open it.
+    expect(decideTwo(stackInstances, 'new-production', 'boundary alone', 'environment')).toBe('denied');
+  });
   it('denies launching an instance into a production-tagged subnet even when the request tags the instance dev', () => {
     const runInstances = catalog.get('ec2:RunInstances');
     if (!runInstances) throw new Error('ec2:RunInstances missing');
