@@ -185,8 +185,10 @@ export interface AgentProofSummary {
   readonly overBlocks: AgentFinding[];
   /** Non-production cases swept (tag-aware non-reads), the denominator of the over-block rate. */
   readonly nonProductionCases: number;
-  /** Creates that accept aws:RequestTag, and how many of them went through with a non-production tag. */
+  /** Creates (lib/catalog/create-actions) and how many went through with a non-production request tag. */
   readonly creates: { readonly swept: number; readonly allowed: number };
+  /** The create cases denied with a non-production request tag (over-blocks of creating). */
+  readonly createsDenied: AgentFinding[];
   readonly errors: AgentFinding[];
   /** Production writes allowed / swept per layer (the coverage report's line, from the simulator). */
   readonly byLayer: Record<string, { readonly swept: number; readonly allowed: number }>;
@@ -231,6 +233,7 @@ export function proveAgentInvariant(
     overBlocks: [] as AgentFinding[],
     nonProductionCases: 0,
     creates: { swept: 0, allowed: 0 },
+    createsDenied: [] as AgentFinding[],
     errors: [] as AgentFinding[],
     byLayer: {} as Record<string, { swept: number; allowed: number }>,
   };
@@ -281,9 +284,10 @@ export function proveAgentInvariant(
               summary.nonProductionCases++;
               if (!allowed) summary.overBlocks.push(finding);
             }
-            if (state === 'new-non-production' && acceptsRequestTag && action.accessLevel !== 'Tagging') {
+            if (state === 'new-non-production' && acceptsRequestTag && isCreateAction(action)) {
               summary.creates.swept++;
               if (allowed) summary.creates.allowed++;
+              else summary.createsDenied.push(finding);
             }
           }
         }

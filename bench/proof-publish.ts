@@ -42,8 +42,8 @@ export function proofSection(specs: readonly PublishedSpec[], ranAt: Date, comma
     '## Simulator proof',
     '',
     `Decided case by case by @cloud-copilot/iam-simulate (an independent IAM simulator, used only by the ` +
-      `proof), not by the generator that wrote the policies. Run on ${ranAt.toISOString().slice(0, 10)} with ` +
-      `\`${command}\`.`,
+      `proof), not by the generator that wrote the policies. Last run on ${ranAt.toISOString().slice(0, 10)} ` +
+      `with \`${command}\`.`,
     '',
   ];
   for (const spec of specs) {
@@ -52,6 +52,25 @@ export function proofSection(specs: readonly PublishedSpec[], ranAt: Date, comma
   }
   out.push(PROOF_END);
   return out.join('\n');
+}
+
+/** The spec blocks of a published section, so a run over some specs keeps the others' results. */
+export function publishedBlocks(section: string): PublishedSpec[] {
+  const blocks: PublishedSpec[] = [];
+  const pattern = /^### (.+)\n\n```text\npolicies fingerprint ([0-9a-f]{16}) \(.*\)\n([\s\S]*?)\n```$/gm;
+  for (const m of section.matchAll(pattern)) blocks.push({ label: m[1], fingerprint: m[2], lines: m[3].split('\n') });
+  return blocks;
+}
+
+/** `fresh` blocks in place of earlier ones with the same label, in the order `order` gives. */
+export function mergeBlocks(
+  earlier: readonly PublishedSpec[],
+  fresh: readonly PublishedSpec[],
+  order: readonly string[],
+): PublishedSpec[] {
+  const byLabel = new Map(earlier.map((b) => [b.label, b]));
+  for (const b of fresh) byLabel.set(b.label, b);
+  return order.flatMap((label) => byLabel.get(label) ?? []);
 }
 
 /** coverage.md without its proof section (what the generator writes), and the section alone. */

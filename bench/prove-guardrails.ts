@@ -6,9 +6,10 @@
 // simulator, the tag-aware destructive actions a non-exempt principal may still call on production (required:
 // 0 but pure escalation, which the report lists with its reason). Then the agent invariant
 // (bench/agent-proof.ts): every action of the agent services × resource states × {boundary alone, SCPs alone,
-// both} × {agent, MCP administrator, source-identity administrator}, under the spec and under the spec with a
-// second production tag key.
-// Run after a build: `node dist/bench/prove-guardrails.js [--spec FILE.json] [--limit N] [--agents-only]`.
+// both} × {agent, MCP administrator, source-identity administrator}, for the documented defaults and for two
+// production tag keys.
+// Run after a build: `node dist/bench/prove-guardrails.js [--spec FILE.json] [--limit N] [--agents-only]
+// [--only LABEL] [--publish DIR]` (--publish writes the results into DIR/coverage.md).
 // Exit code 1 when the simulator disagrees with the report (or cannot run a case).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,16 @@ import { DESTRUCTIVE_CLASSES } from '../lib/catalog/types';
 import { generateGuardrails, GuardrailSpec, type CoverageTotals } from '../lib/guardrails';
 import { agentServiceActions, proveAgentInvariant, type AgentProofSummary } from './agent-proof';
 import { proveActions, proveBoundaryAlone, type ProofSummary } from './guardrail-proof';
-import { policyFingerprint, proofSection, publishedSpecs, withProof, type PublishedSpec } from './proof-publish';
+import {
+  mergeBlocks,
+  policyFingerprint,
+  proofSection,
+  publishedBlocks,
+  publishedSpecs,
+  splitProof,
+  withProof,
+  type PublishedSpec,
+} from './proof-publish';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -62,8 +72,12 @@ function agentLines(label: string, spec: GuardrailSpec, summary: AgentProofSumma
     `  over-blocks on non-production: ${summary.overBlocks.length} of ${summary.nonProductionCases} ` +
       `(${percent(summary.overBlocks.length, summary.nonProductionCases)})${overBlocked.length > 0 ? `: ${overBlocked.join(', ')}` : ''}`,
     `  reads denied: ${summary.readsDenied.length}; creates with a non-production request tag allowed: ` +
-      `${summary.creates.allowed} of ${summary.creates.swept}; simulator errors ${summary.errors.length}`,
+      `${summary.creates.allowed} of ${summary.creates.swept} (create actions x layers x principals); ` +
+      `simulator errors ${summary.errors.length}`,
   );
+  const createsDenied = [...new Set(summary.createsDenied.map((c) => c.action))].sort();
+  if (createsDenied.length > 0)
+    out.push(`  creates denied with a non-production request tag: ${createsDenied.join(', ')}`);
   for (const v of summary.violations.slice(0, 30)) {
     out.push(`  VIOLATION ${v.action} ${v.principal} ${v.layer} on ${v.state} (${v.tagKey})`);
   }
@@ -73,9 +87,16 @@ function agentLines(label: string, spec: GuardrailSpec, summary: AgentProofSumma
 
 function main(): number {
   const specFile = option('--spec');
+  // --only LABEL (repeatable) proves some of the published specs and keeps the others' published results.
+  const only = process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--only' ? [arg] : []));
   const specs: [string, GuardrailSpec][] = specFile
     ? [[specFile, GuardrailSpec.parse(JSON.parse(readFileSync(specFile, 'utf8')))]]
-    : publishedSpecs();
+    : publishedSpecs().filter(([label]) => only.length === 0 || only.includes(label));
+  const unknown = only.filter((label) => !publishedSpecs().some(([l]) => l === label));
+  if (unknown.length > 0) {
+    console.error(`--only: no published spec is labelled ${unknown.join(', ')}`);
+    return 2;
+  }
   const publishDir = option('--publish');
   if (publishDir && (specFile || option('--limit') || process.argv.includes('--agents-only'))) {
     console.error('--publish needs the whole sweep of the published specs: drop --spec, --limit and --agents-only');
@@ -91,8 +112,15 @@ function main(): number {
   }
   if (publishDir) {
     const file = join(publishDir, 'coverage.md');
-    const section = proofSection(published, new Date(), 'npm run prove:guardrails -- --publish ' + publishDir);
-    writeFileSync(file, withProof(readFileSync(file, 'utf8'), section));
+    const markdown = readFileSync(file, 'utf8');
+    const earlier = publishedBlocks(splitProof(markdown).section ?? '');
+    const blocks = mergeBlocks(
+      earlier,
+      published,
+      publishedSpecs().map(([label]) => label),
+    );
+    const section = proofSection(blocks, new Date(), 'npm run prove:guardrails -- --publish ' + publishDir);
+    writeFileSync(file, withProof(markdown, section));
     console.log(`published the proof in ${file}${exitCode === 0 ? '' : ' (with its failures)'}`);
   }
   return exitCode;
@@ -108,6 +136,8 @@ function proveSpec(spec: GuardrailSpec): { exitCode: number; fingerprint: string
   const actions = limit ? catalog.destructive.slice(0, Number(limit)) : catalog.destructive;
 
   // The agent invariant under this spec (the caller runs one spec per production tag key count).
+  const progress = (phase: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${phase}`);
+  progress('agent invariant sweep');
   const agentStarted = Date.now();
   const agentActions = agentServiceActions(spec, catalog);
   const agentSummary = proveAgentInvariant(
@@ -145,9 +175,11 @@ function proveSpec(spec: GuardrailSpec): { exitCode: number; fingerprint: string
     errors: [],
     allowedOnProduction: [],
   };
+  progress('everyone tier sweep');
   const proofStarted = Date.now();
   const summary = agentsOnly ? emptySummary : proveActions(generated, spec, actions);
   const provedIn = Date.now() - proofStarted;
+  progress('boundary alone sweep');
   const aloneStarted = Date.now();
   const alone = agentsOnly ? emptySummary : proveBoundaryAlone(generated, spec, actions);
   const aloneIn = Date.now() - aloneStarted;
