@@ -67,7 +67,14 @@ async function main(): Promise<void> {
 
   // Fakes only: nothing can reach real AWS.
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  const endpoints = { iam: ready.endpoint, sts: ready.endpoint, organizations: ready.endpoint };
+  const endpoints = {
+    iam: ready.endpoint,
+    sts: ready.endpoint,
+    organizations: ready.endpoint,
+    lambda: ready.endpoint,
+    ec2: ready.endpoint,
+    ecs: ready.endpoint,
+  };
   const heapUsed = () => getHeapStatistics().used_heap_size;
   const heapBefore = heapUsed();
   let peakHeap = heapBefore;

@@ -4,13 +4,17 @@
 // CompileCache (AWS managed policies and SCP / RCP levels compiled once per run). Prints CPU per account
 // (first account, median and range of the rest) and checks both give the same findings.
 // With --from, every account is a copy of one real authorization-details file (its account id replaced), so
-// the AWS managed policies are the real, large ones.
-//   node dist/bench/organization.js [--accounts 200] [--roles 20] [--from authz.json]
+// the AWS managed policies are the real, large ones. With --organization-graph it also audits every account over
+// one access graph of the whole organization with every account's goals, as `leash audit` does for several
+// accounts (organization-audit.ts), and prints what that costs and how many paths cross accounts.
+//   node dist/bench/organization.js [--accounts 200] [--roles 20] [--from authz.json] [--organization-graph]
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { auditAccount, type AuditResult } from '../lib/audit/audit';
 import { CompileCache } from '../lib/audit/evaluate/compile-account';
+import { organizationAuditContext } from '../lib/audit/organization-audit';
+import { LeashConfig } from '../lib/config/schema';
 import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-details';
 import type { AccountSnapshot } from '../lib/audit/sources/snapshot';
 import { loadCatalog } from '../lib/catalog';
@@ -96,6 +100,38 @@ function main(): void {
   const findings = runs.shared.results.reduce((n, result) => n + result.findings.length, 0);
   console.log(`findings: ${findings}; identical with and without the cache: ${same ? 'yes' : 'NO'}`);
   if (!same) process.exitCode = 1;
+  if (process.argv.includes('--organization-graph')) organizationGraphRun(accounts, catalog, now, findings);
+}
+
+function organizationGraphRun(
+  accounts: readonly AccountSnapshot[],
+  catalog: ReturnType<typeof loadCatalog>,
+  now: Date,
+  alone: number,
+): void {
+  const cache = new CompileCache(catalog);
+  const config = LeashConfig.parse({});
+  const before = process.cpuUsage();
+  const wallBefore = performance.now();
+  const context = organizationAuditContext(accounts, { catalog, config, now, compileCache: cache });
+  const contextMs = cpuMs(before);
+  let crossing = 0;
+  let findings = 0;
+  for (const snapshot of accounts) {
+    const result = auditAccount(snapshot, { catalog, config, now, compileCache: cache, ...context });
+    findings += result.findings.length;
+    for (const finding of result.findings) {
+      const path = (finding.details as { path?: { to?: string } } | undefined)?.path;
+      if (path?.to && !path.to.includes(`::${snapshot.accountId}:`)) crossing++;
+    }
+  }
+  const totalMs = cpuMs(before);
+  console.log(
+    `over one organization graph: graph + goals ${(contextMs / 1000).toFixed(2)} s CPU, whole audit ${(totalMs / 1000).toFixed(2)} s CPU ` +
+      `(${((performance.now() - wallBefore) / 1000).toFixed(2)} s wall), ${context.graph.edgeCount} edges; findings ${findings} ` +
+      `(${alone} account by account), ${crossing} with a path ending in another account; ` +
+      `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+  );
 }
 
 main();

@@ -12,7 +12,7 @@ import { defaultRules } from './rules';
 import { createAccountAnalysis } from './rules/support/analysis';
 import { wildcardMatch } from '../policy/wildcard';
 import { SEVERITIES, type Finding, type RuleFinding, type Severity } from './findings';
-import type { Rule, RuleContext, RuleMeta } from './rules/types';
+import type { OrganizationGoals, Rule, RuleContext, RuleMeta } from './rules/types';
 import type { AccountSnapshot, SnapshotProblem } from './sources/snapshot';
 
 export interface AuditOptions {
@@ -36,6 +36,11 @@ export interface AuditOptions {
    * cross accounts. @default one built over this snapshot, on first use
    */
   readonly graph?: AccessGraph;
+  /**
+   * With `graph` over several accounts: what the principals of every account can do directly, so transitive
+   * rules report paths that end in another account (organizationAuditContext). @default own account only
+   */
+  readonly organizationGoals?: OrganizationGoals;
   /** Called before each rule runs (progress on a terminal). @default none */
   readonly onProgress?: (done: number, total: number, ruleId: string) => void;
   /**
@@ -115,6 +120,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
     now,
     principalBatch: options.principalBatch,
     graph: options.graph,
+    organizationGoals: options.organizationGoals,
     compileCache: options.compileCache,
     onProgress: options.onProgress,
   });
@@ -143,6 +149,8 @@ export interface RunRulesOptions {
   readonly principalBatch?: number;
   /** See AuditOptions.graph. */
   readonly graph?: AccessGraph;
+  /** See AuditOptions.organizationGoals. */
+  readonly organizationGoals?: OrganizationGoals;
   /** See AuditOptions.compileCache. */
   readonly compileCache?: CompileCache;
   /** See AuditOptions.onProgress. */
@@ -195,6 +203,7 @@ export function runRules(snapshot: AccountSnapshot, options: RunRulesOptions): R
         return graphOf();
       },
       now,
+      ...(options.organizationGoals ? { organizationGoals: options.organizationGoals } : {}),
     };
   };
 

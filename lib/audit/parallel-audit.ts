@@ -96,6 +96,7 @@ export async function auditAccountInParallel(
       now,
       rules,
       graph: options.graph,
+      organizationGoals: options.organizationGoals,
       compileCache: options.compileCache,
       onProgress: options.onProgress,
     });
@@ -123,6 +124,7 @@ export async function auditAccountInParallel(
     now,
     scope: 'account',
     graph: options.graph,
+    organizationGoals: options.organizationGoals,
     compileCache: options.compileCache,
   });
   const parts = await Promise.all(answers);

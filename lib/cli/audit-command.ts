@@ -105,6 +105,7 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     { loadCatalog },
     { CompileCache },
     { loadConfigFile },
+    { organizationAuditContext },
   ] = await Promise.all([
     import('../audit/parallel-audit'),
     import('../audit/report'),
@@ -113,6 +114,7 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     import('../catalog'),
     import('../audit/evaluate/compile-account'),
     import('../config/load'),
+    import('../audit/organization-audit'),
   ]);
   const config = loadConfigFile(options.config);
   if (options.output) {
@@ -164,6 +166,18 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   // One account at a time; a large one on every core (worker threads), with the single-threaded result.
   // Accounts of one organization share their AWS managed policies and SCP levels: compiled once per run.
   const compileCache = input.accounts.length > 1 ? new CompileCache(catalog) : undefined;
+  // Several accounts (an organization, or files audited together) share one access graph: paths cross
+  // accounts, and an account's transitive findings may end at a principal of another one.
+  const organization =
+    input.accounts.length > 1
+      ? organizationAuditContext(input.accounts, {
+          catalog,
+          config,
+          now,
+          compileCache,
+          organizationOf: (accountId) => input.organizationIds?.[accountId],
+        })
+      : undefined;
   const results: AuditResult[] = [];
   for (const [index, snapshot] of input.accounts.entries()) {
     results.push(
@@ -172,6 +186,7 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
         config,
         now,
         compileCache,
+        ...(organization ?? {}),
         onProgress: (done, total, rule) =>
           analysing.update(index * total + done, input.accounts.length * total, `${snapshot.accountId} ${rule}`),
       }),

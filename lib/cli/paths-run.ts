@@ -123,7 +123,11 @@ export async function runPaths(principalArn: string, options: PathsCommandOption
   const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });
   const now = new Date();
   const accounts = input.accounts.map((snapshot) => ({ snapshot, account: compileAccount(snapshot, catalog) }));
-  const graph = buildAccessGraph(accounts, { catalog, now });
+  const graph = buildAccessGraph(accounts, {
+    catalog,
+    now,
+    organizationOf: (accountId) => input.organizationIds?.[accountId],
+  });
   if (!graph.has(principalArn)) {
     throw new InputError(
       `principal ${principalArn} is not in ${options.input.join(', ')}${suggest(principalArn, graph)}`,

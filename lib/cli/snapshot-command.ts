@@ -97,6 +97,12 @@ export async function runSnapshot(options: SnapshotCommandOptions, context: CliC
       const why = account.problems.find((problem) => problem.where.startsWith('organizations:'))?.message;
       io.stderr(`  ${account.accountId}: SCPs and RCPs unknown${why ? `: ${why}` : ''}\n`);
     }
+    // A compute list that could not be read is left out of the snapshot: say which, and why.
+    for (const problem of account.problems) {
+      if (/^(ec2|lambda|ecs):/.test(problem.where)) {
+        io.stderr(`  ${account.accountId}: compute inventory incomplete: ${problem.where}: ${problem.message}\n`);
+      }
+    }
   }
   // A partial snapshot is still written, but scripts must be able to tell.
   if (input.notAudited.length > 0) context.exitCode = EXIT_FINDINGS;

@@ -52,6 +52,20 @@ describe('leash snapshot', () => {
     expect(loadInputFile(out).accounts[0].accountId).toBe(DEV);
   });
 
+  it('keeps the compute inventory in the snapshot, and names every list it could not read', async () => {
+    await serve(PROD, { faults: [{ kind: 'access-denied', operation: 'ListFunctions' }] });
+    const out = join(aws.environment.dir, 'prod.json');
+    const io = memoryIo();
+    expect(await runCli(['snapshot', '--out', out], io)).toBe(0);
+    const written = AccountSnapshot.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(written.inventory?.regions).toEqual(['eu-west-1', 'us-east-1']);
+    expect(written.inventory?.lambdaFunctions).toBeUndefined();
+    expect(written.inventory?.ecsTasks).toHaveLength(2);
+    expect(io.err).toContain(
+      `${PROD}: compute inventory incomplete: lambda:ListFunctions (${PROD}, eu-west-1): AccessDeniedException`,
+    );
+  });
+
   it('reads credentials from the named profile', async () => {
     await serve(MANAGEMENT);
     delete process.env.AWS_ACCESS_KEY_ID;

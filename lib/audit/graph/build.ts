@@ -11,7 +11,7 @@ import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation'
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
-import { PATH_RESOLUTIONS, type PathResolution, type RewriteTarget } from './resolutions';
+import { PATH_RESOLUTIONS, type InventoryKind, type PathResolution, type RewriteTarget } from './resolutions';
 import { resolveTargets, TargetIndex, type Resolved } from './targets';
 import {
   answerConditions,
@@ -43,6 +43,8 @@ export interface GraphOptions {
 }
 
 const ASSUME = 'sts:AssumeRole';
+/** How many of the functions, instances or tasks running as a role an edge names. */
+const RUNS_ON_SAMPLE = 3;
 const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
 
 /** The request context every graph question starts from: the audit time for date conditions. */
@@ -75,6 +77,47 @@ interface AccountIndex {
   readonly heldPolicies: ReadonlyMap<string, string[]>;
   readonly rolesWithBoundary: TargetIndex;
   readonly usersWithBoundary: TargetIndex;
+  /**
+   * From the live compute inventory: for each list that was read completely, the compute running as each role
+   * (by lower-cased role ARN). A kind that is absent is unknown: its hops stay unresolved.
+   */
+  readonly runningAs: Partial<Record<InventoryKind, ReadonlyMap<string, readonly string[]>>>;
+}
+
+/** The compute each role runs on, per inventory list that is known (see AccountIndex.runningAs). */
+function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): AccountIndex['runningAs'] {
+  const inventory = snapshot.inventory;
+  if (!inventory) return {};
+  const out: AccountIndex['runningAs'] = {};
+  const add = (map: Map<string, string[]>, role: string, compute: string) => push(map, role.toLowerCase(), compute);
+  if (inventory.lambdaFunctions) {
+    const map = new Map<string, string[]>();
+    for (const fn of inventory.lambdaFunctions) if (fn.role) add(map, fn.role, fn.arn);
+    out['lambda-functions'] = map;
+  }
+  if (inventory.ecsTasks) {
+    const map = new Map<string, string[]>();
+    for (const task of inventory.ecsTasks) {
+      if (task.taskRoleArn && task.executeCommandEnabled) add(map, task.taskRoleArn, task.taskArn);
+    }
+    out['ecs-exec-tasks'] = map;
+  }
+  if (inventory.instanceProfileAssociations) {
+    // Instance profile names are unique in an account; the profile ARN ends with its name.
+    const byProfile = new Map<string, string[]>();
+    for (const association of inventory.instanceProfileAssociations) {
+      const name = association.instanceProfileArn.slice(association.instanceProfileArn.lastIndexOf('/') + 1);
+      push(byProfile, name, `${association.region}/${association.instanceId}`);
+    }
+    const map = new Map<string, string[]>();
+    for (const role of roles) {
+      for (const profile of role.instanceProfiles ?? []) {
+        for (const instance of byProfile.get(profile) ?? []) add(map, role.arn, instance);
+      }
+    }
+    out['instance-profiles'] = map;
+  }
+  return out;
 }
 
 function indexAccount(graph: GraphAccount): AccountIndex {
@@ -128,6 +171,10 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     ),
     usersWithBoundary: new TargetIndex(
       live.filter((p) => p.kind === 'user' && p.permissionsBoundaryArn).map((p) => p.arn),
+    ),
+    runningAs: runningAsOf(
+      snapshot,
+      principals.filter((p) => p.kind === 'role'),
     ),
   };
 }
@@ -488,11 +535,20 @@ class GraphBuilder {
     held: readonly ActionDecision[],
   ): void {
     const others = held.filter((d) => d.action.toLowerCase() !== 'iam:passrole');
+    // With the inventory list this path needs, only roles some compute runs as are targets (and those need
+    // nothing more); without it, or for a role whose instance profiles are unknown, the hop stays unresolved.
+    const kind = resolution.kind === 'run-code' ? resolution.inventory : undefined;
+    const running = kind ? index.runningAs[kind] : undefined;
+    const computeOf = (role: Principal): readonly string[] | undefined => {
+      if (!running || (kind === 'instance-profiles' && role.instanceProfiles === undefined)) return undefined;
+      return running.get(role.arn.toLowerCase()) ?? [];
+    };
     for (const service of resolution.services) {
-      const targets = this.serviceTargets(index, service, resolution.instanceProfile === true);
+      const targets = this.serviceTargets(index, service, resolution.instanceProfile === true, kind, computeOf);
       if (targets.length === 0) continue;
       const hubName = `hub:${path.id}:${service}:${index.accountId}`;
       const needsOf = (role: Principal): string | undefined => {
+        if (computeOf(role) !== undefined) return undefined;
         const needs: string[] = [];
         if (resolution.needs) needs.push(resolution.needs);
         if (resolution.instanceProfile && role.instanceProfiles === undefined)
@@ -503,6 +559,7 @@ class GraphBuilder {
         const answer = answerConditions(grant.statement, undefined, this.facts, grant.roleAccountId);
         if (answer.tri === NO) return undefined;
         const needs = needsOf(role);
+        const compute = computeOf(role);
         return {
           kind: resolution.kind,
           actions: path.actions,
@@ -510,6 +567,7 @@ class GraphBuilder {
           decision: answer.tri === YES ? 'allowed' : 'depends',
           dependsOn: answer.dependsOn,
           ...(needs ? { needs } : {}),
+          ...(compute?.length ? { runsOn: compute.slice(0, RUNS_ON_SAMPLE) } : {}),
           evidence: [grant.evidence],
         };
       };
@@ -567,13 +625,25 @@ class GraphBuilder {
 
   private readonly serviceTargetLists = new Map<string, { role: Principal; grant: TrustGrant }[]>();
 
-  /** Roles of the account that trust the service (in an instance profile, or not known to be in none). */
-  private serviceTargets(index: AccountIndex, service: string, instanceProfile: boolean) {
-    const key = `${index.accountId}|${service}|${instanceProfile}`;
+  /**
+   * Roles of the account that trust the service (in an instance profile, or not known to be in none); with a
+   * known inventory list `kind`, only those some compute runs as, or whose compute cannot be told (`computeOf`
+   * undefined).
+   */
+  private serviceTargets(
+    index: AccountIndex,
+    service: string,
+    instanceProfile: boolean,
+    kind: InventoryKind | undefined,
+    computeOf: (role: Principal) => readonly string[] | undefined,
+  ) {
+    const key = `${index.accountId}|${service}|${instanceProfile}|${kind && index.runningAs[kind] ? kind : ''}`;
     let list = this.serviceTargetLists.get(key);
     if (!list) {
       list = (index.serviceRoles.get(service) ?? []).filter(
-        ({ role }) => !instanceProfile || role.instanceProfiles === undefined || role.instanceProfiles.length > 0,
+        ({ role }) =>
+          (!instanceProfile || role.instanceProfiles === undefined || role.instanceProfiles.length > 0) &&
+          computeOf(role)?.length !== 0,
       );
       this.serviceTargetLists.set(key, list);
     }

@@ -17,6 +17,8 @@ export interface HalfEdge {
   readonly decision: EdgeDecision;
   readonly dependsOn: readonly string[];
   readonly needs?: string;
+  /** Compute the inventory shows running as the target (function ARNs, `region/instance-id`, task ARNs). */
+  readonly runsOn?: readonly string[];
   readonly evidence: readonly Evidence[];
 }
 
@@ -60,6 +62,7 @@ function merge(from: string, to: string, first: HalfEdge, second?: HalfEdge): Ed
     decision: first.decision === 'allowed' && second.decision === 'allowed' ? 'allowed' : 'depends',
     dependsOn,
     ...(needs.length ? { needs: needs.join('; ') } : {}),
+    ...(first.runsOn || second.runsOn ? { runsOn: [...(first.runsOn ?? []), ...(second.runsOn ?? [])] } : {}),
     evidence: [...first.evidence, ...second.evidence],
   };
 }

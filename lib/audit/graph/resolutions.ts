@@ -21,6 +21,12 @@ export type RewriteTarget =
   /** iam:Delete/PutUserPermissionsBoundary on a user that has a boundary. */
   | 'user-boundary';
 
+/**
+ * Which list of the live compute inventory (AccountSnapshot.inventory) answers a run-code path's `needs`:
+ * functions by execution role, instances by instance profile, running exec-enabled ECS tasks by task role.
+ */
+export type InventoryKind = 'lambda-functions' | 'instance-profiles' | 'ecs-exec-tasks';
+
 export type PathResolution =
   | {
       /** iam:PassRole of a role that trusts one of `services` to a new resource of the service. */
@@ -38,6 +44,8 @@ export type PathResolution =
       readonly instanceProfile?: boolean;
       /** The compute that must exist, e.g. "a Lambda function that runs as the role". */
       readonly needs: string;
+      /** The inventory list that shows whether that compute exists; without it `needs` stays unresolved. */
+      readonly inventory?: InventoryKind;
     }
   | { readonly kind: 'rewrite'; readonly target: RewriteTarget }
   /** Credentials of another user. */
@@ -54,12 +62,19 @@ const pass = (services: string[], extra: { instanceProfile?: boolean; needs?: st
   services,
   ...extra,
 });
-const run = (services: string[], needs: string, instanceProfile = false): PathResolution => ({
+const run = (
+  services: string[],
+  needs: string,
+  instanceProfile = false,
+  inventory?: InventoryKind,
+): PathResolution => ({
   kind: 'run-code',
   services,
   needs,
   ...(instanceProfile ? { instanceProfile } : {}),
+  ...(inventory ? { inventory } : {}),
 });
+const FUNCTION = 'a Lambda function that runs as the role';
 const rewrite = (target: RewriteTarget): PathResolution => ({ kind: 'rewrite', target });
 
 export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
@@ -121,8 +136,8 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-bedrock-code-interpreter': pass(['bedrock-agentcore.amazonaws.com']),
   'passrole-bedrock-agent-runtime': pass(['bedrock-agentcore.amazonaws.com']),
   'passrole-bedrock-browser': pass(['bedrock-agentcore.amazonaws.com']),
-  'lambda-update-function-code': run(['lambda.amazonaws.com'], 'a Lambda function that runs as the role'),
-  'lambda-update-function-configuration': run(['lambda.amazonaws.com'], 'a Lambda function that runs as the role'),
+  'lambda-update-function-code': run(['lambda.amazonaws.com'], FUNCTION, false, 'lambda-functions'),
+  'lambda-update-function-configuration': run(['lambda.amazonaws.com'], FUNCTION, false, 'lambda-functions'),
   'glue-update-dev-endpoint': run(['glue.amazonaws.com'], 'a Glue development endpoint that runs as the role'),
   'cloudformation-update-stack': run(['cloudformation.amazonaws.com'], 'a stack whose service role is the role'),
   'cloudformation-change-set': run(['cloudformation.amazonaws.com'], 'a stack whose service role is the role'),
@@ -133,16 +148,18 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'ecs-execute-command': run(
     ['ecs-tasks.amazonaws.com'],
     'a running task (with exec enabled) whose task role is the role',
+    false,
+    'ecs-exec-tasks',
   ),
   'batch-submit-job': run(['ecs-tasks.amazonaws.com'], 'a job definition whose job role is the role'),
   'apprunner-update-service': run(
     ['tasks.apprunner.amazonaws.com'],
     'an App Runner service whose instance role is the role',
   ),
-  'ssm-send-command': run(EC2, onInstance, true),
-  'ssm-start-session': run(EC2, onInstance, true),
-  'ec2-instance-connect-ssh-key': run(EC2, onInstance, true),
-  'ec2-modify-user-data': run(EC2, onInstance, true),
+  'ssm-send-command': run(EC2, onInstance, true, 'instance-profiles'),
+  'ssm-start-session': run(EC2, onInstance, true, 'instance-profiles'),
+  'ec2-instance-connect-ssh-key': run(EC2, onInstance, true, 'instance-profiles'),
+  'ec2-modify-user-data': run(EC2, onInstance, true, 'instance-profiles'),
   'ec2-launch-template-version': run(EC2, 'a launch template used to start instances with the role’s profile', true),
   'codedeploy-create-deployment': run(EC2, 'an instance in a deployment group, with the role’s profile', true),
   'bedrock-code-interpreter-session': run(

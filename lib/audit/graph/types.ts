@@ -36,6 +36,8 @@ export interface Edge {
   readonly dependsOn: readonly string[];
   /** What must exist for the edge to be usable, that the snapshot cannot show. */
   readonly needs?: string;
+  /** Run-code edges resolved by the live inventory: some of the compute that runs as B (at most three). */
+  readonly runsOn?: readonly string[];
   /** The statements that allow it: A's identity side, and B's trust policy where it takes part. */
   readonly evidence: readonly Evidence[];
 }

@@ -25,6 +25,7 @@ export function pathToText(path: Path, home?: string, goal?: string): string {
     lines.push(`  ${i + 1}. ${name(hop.from)} → ${name(hop.to)}: ${hopLabel(hop)}`);
     if (hop.dependsOn.length) lines.push(`       depends on: ${hop.dependsOn.join(', ')}`);
     if (hop.needs) lines.push(`       needs: ${hop.needs}`);
+    if (hop.runsOn) lines.push(`       runs on: ${hop.runsOn.join(', ')} (live inventory)`);
     for (const evidence of hop.evidence) lines.push(`       ${evidenceLine(evidence)}`);
   });
   return `${lines.join('\n')}\n`;

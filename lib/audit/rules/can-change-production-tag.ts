@@ -1,6 +1,6 @@
 // Tag tampering: whoever can remove or change the production tag turns every tag-conditioned guardrail
 // off for that resource, one call before the delete.
-import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
+import type { Finding, Goal, RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionTagText } from './support/production';
@@ -67,6 +67,10 @@ export function check(context: RuleContext): RuleFinding[] {
       remediation: `Deny tagging actions that touch the "${key}" key (aws:TagKeys) on resources whose aws:ResourceTag/${key} is a production value, except for exempt principals (the production-protection SCP does this).`,
     });
   }
+  // Over an organization's graph, paths may also end at principals of the other accounts.
+  for (const [arn, goal] of context.organizationGoals?.of(meta.id) ?? []) {
+    if (!goals.has(arn)) goals.set(arn, goal.certain);
+  }
   const reach = reachGoals(context.graph, goals);
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || goals.has(principal.arn)) continue;
@@ -88,4 +92,16 @@ export function check(context: RuleContext): RuleFinding[] {
     });
   }
   return findings;
+}
+
+/**
+ * The goal a direct finding of this rule makes of its principal (what it can do itself), for audits over
+ * several accounts (RuleContext.organizationGoals); undefined for a transitive finding.
+ */
+export function goalOf(finding: Finding): Goal | undefined {
+  const details = finding.details as
+    { transitive?: boolean; allowedCount?: number; allowed?: string[]; depends?: string[] } | undefined;
+  if (!details || details.transitive || finding.principalArn === undefined) return undefined;
+  const certain = (details.allowedCount ?? 0) > 0;
+  return { certain, actions: ((certain ? details.allowed : details.depends) ?? []).slice(0, 3) };
 }

@@ -1,7 +1,7 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
 import type { ActionDecision } from '../evaluate/types';
-import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
+import type { Finding, Goal, RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import { pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText, reachGoals } from './support/transitive';
@@ -112,6 +112,12 @@ export function check(context: RuleContext): RuleFinding[] {
         : 'Attach the agent permissions boundary (leash generate) and the production-protection SCPs; scope the identity policy to the resources the principal works on.',
     });
   }
+  // Over an organization's graph, paths may also end at principals of the other accounts.
+  for (const [arn, goal] of context.organizationGoals?.of(meta.id) ?? []) {
+    if (goals.has(arn)) continue;
+    goals.set(arn, goal.certain);
+    goalActions.set(arn, [...goal.actions]);
+  }
   findings.push(...transitive(context, goals, goalActions));
   return findings;
 }
@@ -155,4 +161,16 @@ function transitive(
     });
   }
   return out;
+}
+
+/**
+ * The goal a direct finding of this rule makes of its principal (what it can do itself), for audits over
+ * several accounts (RuleContext.organizationGoals); undefined for a transitive finding.
+ */
+export function goalOf(finding: Finding): Goal | undefined {
+  const details = finding.details as
+    { transitive?: boolean; allowedCount?: number; allowed?: string[]; depends?: string[] } | undefined;
+  if (!details || details.transitive || finding.principalArn === undefined) return undefined;
+  const certain = (details.allowedCount ?? 0) > 0;
+  return { certain, actions: ((certain ? details.allowed : details.depends) ?? []).slice(0, 3) };
 }

@@ -35,13 +35,14 @@ const worst = (a: Severity, b: Severity): Severity => (ORDER.indexOf(a) <= ORDER
 
 export function check(context: RuleContext): RuleFinding[] {
   const { analysis, graph, catalog, snapshot } = context;
-  // Principals that can raise their own permissions in place: the goals of every path.
+  // Principals that can raise their own permissions in place: the goals of every path. Every principal of the
+  // graph, so over an organization's graph a path may end in another account.
   const goals = new Map<string, boolean>();
-  for (const principal of analysis.principals) {
-    const selves = graph.selfEscalationsOf(principal.arn);
+  for (const arn of graph.principals) {
+    const selves = graph.selfEscalationsOf(arn);
     if (selves.length)
       goals.set(
-        principal.arn,
+        arn,
         selves.some((s) => s.decision === 'allowed' && !s.needs),
       );
   }

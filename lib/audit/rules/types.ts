@@ -37,6 +37,24 @@ export interface RuleContext {
   readonly graph: AccessGraph;
   /** The audit time: date conditions are answered at it. */
   readonly now: Date;
+  /**
+   * An audit over several accounts with one access graph (an organization): what principals of the other
+   * accounts can do directly, so transitive rules find paths that end there. @default none: own account only
+   */
+  readonly organizationGoals?: OrganizationGoals;
+}
+
+/** A principal that can do what a transitive rule asks directly: for certain, or depending on conditions. */
+export interface Goal {
+  readonly certain: boolean;
+  /** Up to three of the actions it can do, for messages. */
+  readonly actions: readonly string[];
+}
+
+/** Goals found in the accounts of one audit, by rule (see RuleContext.organizationGoals). */
+export interface OrganizationGoals {
+  /** Principal ARN → goal, for the rule `ruleId`, over every account of the audit. */
+  of(ruleId: string): ReadonlyMap<string, Goal>;
 }
 
 /**

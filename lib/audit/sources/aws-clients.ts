@@ -12,6 +12,10 @@ export interface AwsEndpoints {
   iam?: string;
   sts?: string;
   organizations?: string;
+  /** Regional services of the compute inventory; one endpoint serves every region (the signing region differs). */
+  lambda?: string;
+  ec2?: string;
+  ecs?: string;
 }
 
 export interface AwsClientSettings {
@@ -56,9 +60,10 @@ function retrySettings(settings: AwsClientSettings): { maxAttempts: number; retr
   };
 }
 
-function clientConfig(settings: AwsClientSettings) {
+/** The configuration every SDK client of the audit shares; `region` overrides the settings' for regional services. */
+export function clientConfig(settings: AwsClientSettings, region: string = resolveRegion(settings)) {
   return {
-    region: resolveRegion(settings),
+    region,
     ...retrySettings(settings),
     requestHandler: {
       // A request that takes longer fails with TimeoutError, which the retry strategy retries.

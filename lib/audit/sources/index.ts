@@ -18,6 +18,8 @@ export interface NotAudited {
 export interface AuditInput {
   readonly accounts: AccountSnapshot[];
   readonly notAudited: NotAudited[];
+  /** Account id → organization id, for accounts read from an organization (snapshot or live). */
+  readonly organizationIds?: Readonly<Record<string, string>>;
 }
 
 export interface LoadAuditInputOptions {
@@ -68,7 +70,13 @@ export function loadInputFile(file: string): AuditInput {
     case 'organization-snapshot': {
       const parsed = OrganizationSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
-      return { accounts: parsed.data.accounts, notAudited: parsed.data.notAudited };
+      return {
+        accounts: parsed.data.accounts,
+        notAudited: parsed.data.notAudited,
+        organizationIds: Object.fromEntries(
+          parsed.data.accounts.map((account) => [account.accountId, parsed.data.organizationId]),
+        ),
+      };
     }
   }
 }
@@ -79,16 +87,18 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
   if (options.input && options.input.length > 0) {
     const accounts: AccountSnapshot[] = [];
     const notAudited: NotAudited[] = [];
+    const organizationIds: Record<string, string> = {};
     for (const file of options.input) {
       const one = loadInputFile(file);
       accounts.push(...one.accounts);
       notAudited.push(...one.notAudited);
+      Object.assign(organizationIds, one.organizationIds);
     }
-    loaded = { accounts, notAudited };
+    loaded = { accounts, notAudited, ...(Object.keys(organizationIds).length ? { organizationIds } : {}) };
   } else {
     // Loaded only for a live read: an audit of saved files never loads the AWS SDK.
     const { loadLiveInput } = await import('./live-input');
-    loaded = await loadLiveInput({
+    const live = await loadLiveInput({
       profile: options.profile,
       region: options.region,
       org: options.org,
@@ -97,12 +107,21 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
       onProgress: options.onProgress,
       signal: options.signal,
     });
+    const organizationId = live.organization?.organizationId;
+    loaded = {
+      accounts: live.accounts,
+      notAudited: live.notAudited,
+      ...(organizationId
+        ? { organizationIds: Object.fromEntries(live.accounts.map((a) => [a.accountId, organizationId])) }
+        : {}),
+    };
   }
   const scps = options.scp && options.scp.length > 0 ? loadOrganizationPolicies(options.scp, 'scp') : undefined;
   const rcps = options.rcp && options.rcp.length > 0 ? loadOrganizationPolicies(options.rcp, 'rcp') : undefined;
   if (!scps && !rcps) return loaded;
   return {
     notAudited: loaded.notAudited,
+    ...(loaded.organizationIds ? { organizationIds: loaded.organizationIds } : {}),
     accounts: loaded.accounts.map((account) => ({
       ...account,
       serviceControlPolicies: scps ?? account.serviceControlPolicies,

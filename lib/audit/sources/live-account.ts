@@ -15,6 +15,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parseAuthorizationDetails } from './authorization-details';
 import { createAwsClients, destroyAwsClients, errorCode, errorMessage, isAbort, isAccessDenied } from './aws-clients';
 import type { AwsClientSettings } from './aws-clients';
+import { readComputeInventory } from './live-inventory';
 import { enabledPolicyTypes, type HierarchyLevel, OrganizationPolicyReader } from './organization-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel, SnapshotProblem } from './snapshot';
 
@@ -203,13 +204,14 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
     const accountId = identity.Account;
     const readAt = new Date().toISOString();
     options.onProgress?.(0, 1, accountId);
-    const [iamSnapshot, organization] = await Promise.all([
+    const [iamSnapshot, organization, compute] = await Promise.all([
       readAccountIam(clients.iam, {
         accountId,
         source: { kind: 'live', location: `${identity.Arn ?? accountId}`, readAt },
         signal,
       }),
       readOwnOrganizationPolicies(clients.organizations, accountId, signal),
+      readComputeInventory(options, accountId, signal),
     ]);
     options.onProgress?.(1, 1, accountId);
     return {
@@ -218,7 +220,8 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
       resourceControlPolicies: organization.resourceControlPolicies,
       organizationPoliciesKnown: organization.organizationPoliciesKnown,
       isManagementAccount: organization.isManagementAccount,
-      problems: [...iamSnapshot.problems, ...organization.problems],
+      problems: [...iamSnapshot.problems, ...organization.problems, ...compute.problems],
+      inventory: compute.inventory,
     };
   } finally {
     destroyAwsClients(clients);

@@ -24,6 +24,7 @@ import {
   partitionOf,
 } from './aws-clients';
 import { readAccountIam } from './live-account';
+import { readComputeInventory } from './live-inventory';
 import {
   enabledPolicyTypes,
   type HierarchyLevel,
@@ -256,15 +257,17 @@ async function auditMember(
   const roleArn = `arn:${context.partition}:iam::${member.id}:role/${context.roleName}`;
   const ownAccount = member.id === context.callerAccountId;
   let memberIam: IAMClient | undefined;
+  let memberSettings: AwsClientSettings = context.options;
   let step = ownAccount ? 'iam:GetAccountAuthorizationDetails' : `sts:AssumeRole ${roleArn}`;
   try {
     if (!ownAccount) {
       const credentials = assumeRoleCredentials(context.base.sts, roleArn, { sessionName: SESSION_NAME, signal });
       await credentials();
-      memberIam = createIamClient({ ...context.options, credentials });
+      memberSettings = { ...context.options, credentials };
+      memberIam = createIamClient(memberSettings);
       step = 'iam:GetAccountAuthorizationDetails';
     }
-    const [snapshot, chains] = await Promise.all([
+    const [snapshot, chains, compute] = await Promise.all([
       readAccountIam(memberIam ?? context.base.iam, {
         accountId: member.id,
         accountName: member.name,
@@ -276,6 +279,7 @@ async function auditMember(
         signal,
       }),
       readChains(context, member, isManagementAccount),
+      readComputeInventory(memberSettings, member.id, signal),
     ]);
     return {
       snapshot: {
@@ -284,7 +288,8 @@ async function auditMember(
         resourceControlPolicies: chains.resourceControlPolicies,
         organizationPoliciesKnown: chains.known,
         isManagementAccount,
-        problems: [...snapshot.problems, ...chains.problems],
+        problems: [...snapshot.problems, ...chains.problems, ...compute.problems],
+        inventory: compute.inventory,
       },
     };
   } catch (err) {

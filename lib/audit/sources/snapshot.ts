@@ -127,6 +127,47 @@ function orderedChain(levels: readonly OrganizationPolicyLevel[], ctx: z.Refinem
   }
 }
 
+/**
+ * The compute that runs as roles, read live (lambda:ListFunctions, ec2:DescribeIamInstanceProfileAssociations,
+ * ecs:ListTasks/DescribeTasks/DescribeTaskDefinition) in every region enabled for the account. It resolves the
+ * access graph's "run code on existing compute" hops. A list is present only when it is complete (every region
+ * read without error); absent means unknown, and the hops that depend on it stay unresolved (`info`, naming what
+ * they need). Saved snapshots without `inventory` behave exactly as before.
+ */
+export const ComputeInventory = z.object({
+  /** Regions read (the regions enabled for the account, from ec2:DescribeRegions). */
+  regions: z.array(z.string()),
+  readAt: z.string().optional(),
+  /** Every Lambda function ($LATEST, the version UpdateFunctionCode changes) with its execution role. */
+  lambdaFunctions: z.array(z.object({ arn: z.string(), name: z.string(), role: z.string().optional() })).optional(),
+  /** EC2 instances with an instance profile (any instance state; `disassociated` entries are left out). */
+  instanceProfileAssociations: z
+    .array(
+      z.object({
+        instanceId: z.string(),
+        region: z.string(),
+        instanceProfileArn: z.string(),
+        state: z.string().optional(),
+      }),
+    )
+    .optional(),
+  /** Running ECS tasks (desired status RUNNING) with the task role they run as (override or task definition). */
+  ecsTasks: z
+    .array(
+      z.object({
+        taskArn: z.string(),
+        clusterArn: z.string(),
+        taskDefinitionArn: z.string(),
+        /** Absent: the task runs without a task role. */
+        taskRoleArn: z.string().optional(),
+        /** Whether ecs:ExecuteCommand can reach it (the task was started with exec enabled). */
+        executeCommandEnabled: z.boolean(),
+      }),
+    )
+    .optional(),
+});
+export type ComputeInventory = z.infer<typeof ComputeInventory>;
+
 export const AccountSnapshot = z.object({
   schemaVersion: z.literal(1),
   accountId: z.string(),
@@ -147,6 +188,8 @@ export const AccountSnapshot = z.object({
   /** SCPs never apply to the management account. */
   isManagementAccount: z.boolean().default(false),
   problems: z.array(SnapshotProblem).default([]),
+  /** Compute running as roles, from a live read; absent (files, templates, older snapshots): unknown. */
+  inventory: ComputeInventory.optional(),
 });
 export type AccountSnapshot = z.infer<typeof AccountSnapshot>;
 

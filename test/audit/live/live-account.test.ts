@@ -19,7 +19,14 @@ afterEach(async () => {
 });
 
 function endpoints() {
-  return { iam: mock.endpoint, sts: mock.endpoint, organizations: mock.endpoint };
+  return {
+    iam: mock.endpoint,
+    sts: mock.endpoint,
+    organizations: mock.endpoint,
+    lambda: mock.endpoint,
+    ec2: mock.endpoint,
+    ecs: mock.endpoint,
+  };
 }
 
 describe('live account audit', () => {

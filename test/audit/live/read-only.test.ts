@@ -63,7 +63,14 @@ async function exerciseEveryPath(): Promise<RecordedCall[]> {
   const world = smallOrganization();
   world.organization!.delegatedAdministrators = [DEV];
   const mock = await startAwsMock(world, { iamPageSize: 3, organizationsPageSize: 1 });
-  const endpoints = { iam: mock.endpoint, sts: mock.endpoint, organizations: mock.endpoint };
+  const endpoints = {
+    iam: mock.endpoint,
+    sts: mock.endpoint,
+    organizations: mock.endpoint,
+    lambda: mock.endpoint,
+    ec2: mock.endpoint,
+    ecs: mock.endpoint,
+  };
   try {
     for (const account of [STANDALONE, PROD, MANAGEMENT, DEV]) {
       await loadLiveInput({ endpoints, credentials: credentialsFor(account) });

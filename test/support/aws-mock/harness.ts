@@ -23,7 +23,14 @@ export function useAwsMock() {
   /** Start a mock and return the endpoints to hand to `loadLiveInput`. */
   const serve = async (options: MockServerOptions = {}, world = smallOrganization()) => {
     const mock = await start(options, world);
-    return { iam: mock.endpoint, sts: mock.endpoint, organizations: mock.endpoint };
+    return {
+      iam: mock.endpoint,
+      sts: mock.endpoint,
+      organizations: mock.endpoint,
+      lambda: mock.endpoint,
+      ec2: mock.endpoint,
+      ecs: mock.endpoint,
+    };
   };
   return {
     start,

@@ -25,6 +25,8 @@ export interface MockRole {
   name: string;
   path?: string;
   trust: PolicyDocument;
+  /** Names of the instance profiles holding the role. @default none */
+  instanceProfiles?: string[];
   inline?: Record<string, PolicyDocument | string>;
   attached?: string[];
   boundary?: string;
@@ -46,6 +48,27 @@ export interface MockIam {
   policies?: MockManagedPolicy[];
 }
 
+/** Compute that runs as roles, for the live inventory (lambda, EC2 instance profiles, ECS tasks). */
+export interface MockCompute {
+  /** Regions enabled for the account (ec2:DescribeRegions). @default ['eu-west-1', 'us-east-1'] */
+  regions?: string[];
+  /** `role`: the execution role's ARN. */
+  functions?: { name: string; region: string; role: string }[];
+  /** `instanceProfile`: the profile's name (its ARN is made in this account). */
+  instances?: { id: string; region: string; instanceProfile: string; state?: string }[];
+  /** `family:revision` task definitions with their task role ARN. */
+  taskDefinitions?: { name: string; region: string; taskRole?: string }[];
+  /** Running tasks; `taskRoleOverride` is the RunTask override. */
+  tasks?: {
+    id: string;
+    region: string;
+    cluster: string;
+    taskDefinition: string;
+    taskRoleOverride?: string;
+    exec?: boolean;
+  }[];
+}
+
 export interface MockAccount {
   id: string;
   name?: string;
@@ -55,6 +78,8 @@ export interface MockAccount {
   iam: MockIam;
   /** Roles the auditor may assume in this account. @default ['leash-audit'] */
   assumableRoles?: string[];
+  /** @default no functions, instances or tasks in the default regions */
+  compute?: MockCompute;
 }
 
 export type MockPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';

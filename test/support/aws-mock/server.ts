@@ -1,11 +1,14 @@
-// A loopback HTTP server that speaks enough IAM and STS (query protocol, XML) and Organizations (JSON 1.1) for
-// the live audit, so tests run the real SDK: serialisation, SigV4 signing, pagination, retries, timeouts.
+// A loopback HTTP server that speaks enough IAM and STS (query protocol, XML), Organizations and ECS (JSON 1.1),
+// EC2 (EC2 query protocol) and Lambda (REST JSON) for the live audit, so tests run the real SDK: serialisation, SigV4 signing, pagination, retries, timeouts.
 // Faults (throttling, 5xx, slowness, access denied) are injected per rule; every request is recorded.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MockAccount, MockIam, MockOrgPolicy, MockWorld, PolicyDocument } from './model';
+import type { MockAccount, MockCompute, MockIam, MockOrgPolicy, MockWorld, PolicyDocument } from './model';
 
-export type MockService = 'iam' | 'sts' | 'organizations';
+export type MockService = 'iam' | 'sts' | 'organizations' | 'lambda' | 'ec2' | 'ecs';
+
+/** Regions an account has enabled when its world does not say. */
+export const DEFAULT_MOCK_REGIONS = ['eu-west-1', 'us-east-1'];
 
 export interface MockRequest {
   service: MockService;
@@ -15,6 +18,8 @@ export interface MockRequest {
   callerAccountId?: string;
   /** Long-term user keys, or a session from AssumeRole. */
   callerKind?: 'user' | 'assumed-role';
+  /** The region the request was signed for. */
+  region?: string;
   params: Record<string, unknown>;
 }
 
@@ -24,13 +29,15 @@ export interface RecordedCall extends MockRequest {
   error?: string;
 }
 
-export type FaultKind = 'throttle' | 'server-error' | 'access-denied' | 'slow' | 'reset';
+/** `region-disabled`: what AWS answers for a region the account has not enabled. */
+export type FaultKind = 'throttle' | 'server-error' | 'access-denied' | 'slow' | 'reset' | 'region-disabled';
 
 export interface FaultRule {
   kind: FaultKind;
   service?: MockService;
   operation?: string;
   callerAccountId?: string;
+  region?: string;
   /** Any other condition on the request. */
   when?: (request: MockRequest) => boolean;
   /** How many matching requests the fault hits, then it stops. @default Infinity */
@@ -43,6 +50,8 @@ export interface MockServerOptions {
   /** Largest page the server returns, whatever MaxItems / MaxResults ask (forces pagination). */
   iamPageSize?: number;
   organizationsPageSize?: number;
+  /** Largest page of Lambda, EC2 and ECS lists. */
+  computePageSize?: number;
   faults?: FaultRule[];
   /** Lifetime of AssumeRole sessions. @default 3600 */
   sessionSeconds?: number;
@@ -70,6 +79,7 @@ class ApiError extends Error {
 
 const IAM_NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
 export async function startAwsMock(world: MockWorld, options: MockServerOptions = {}): Promise<AwsMock> {
   const calls: RecordedCall[] = [];
@@ -109,23 +119,37 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     const target = req.headers['x-amz-target'];
     let request: MockRequest;
     const caller = identifyCaller(req);
+    const region = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(req.headers.authorization ?? '')?.[1];
+    const url = new URL(req.url ?? '/', 'http://localhost');
     if (typeof target === 'string') {
       const operation = target.split('.').pop() ?? '';
       request = {
-        service: 'organizations',
+        service: target.startsWith('AmazonEC2ContainerService') ? 'ecs' : 'organizations',
         operation,
         callerAccountId: caller?.accountId,
         callerKind: caller?.kind,
+        region,
         params: body ? (JSON.parse(body) as Record<string, unknown>) : {},
+      };
+    } else if (url.pathname.startsWith('/2015-03-31/functions')) {
+      request = {
+        service: 'lambda',
+        operation: req.method === 'GET' && /^\/2015-03-31\/functions\/?$/.test(url.pathname) ? 'ListFunctions' : '',
+        callerAccountId: caller?.accountId,
+        callerKind: caller?.kind,
+        region,
+        params: Object.fromEntries(url.searchParams),
       };
     } else {
       const params = Object.fromEntries(new URLSearchParams(body));
-      const service: MockService = params.Version === '2011-06-15' ? 'sts' : 'iam';
+      const service: MockService =
+        params.Version === '2011-06-15' ? 'sts' : params.Version === '2016-11-15' ? 'ec2' : 'iam';
       request = {
         service,
         operation: params.Action ?? '',
         callerAccountId: caller?.accountId,
         callerKind: caller?.kind,
+        region,
         params,
       };
     }
@@ -140,9 +164,22 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     const respondError = (error: ApiError) => {
       record.status = error.status;
       record.error = error.code;
-      if (request.service === 'organizations') {
+      if (request.service === 'organizations' || request.service === 'ecs') {
         res.writeHead(error.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
         res.end(JSON.stringify({ __type: error.code, Message: error.message }));
+      } else if (request.service === 'lambda') {
+        res.writeHead(error.status, {
+          'content-type': 'application/json',
+          'x-amzn-requestid': requestId,
+          'x-amzn-errortype': error.code,
+        });
+        res.end(JSON.stringify({ Type: 'User', Message: error.message }));
+      } else if (request.service === 'ec2') {
+        res.writeHead(error.status, { 'content-type': 'text/xml;charset=UTF-8' });
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${escapeXml(error.code)}</Code>` +
+            `<Message>${escapeXml(error.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
+        );
       } else {
         const type = error.status >= 500 ? 'Receiver' : 'Sender';
         res.writeHead(error.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
@@ -163,15 +200,19 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         fired.set(rule, count + 1);
         switch (rule.kind) {
           case 'throttle':
-            throw request.service === 'organizations'
-              ? new ApiError(400, 'TooManyRequestsException', 'AWS Organizations can not complete your request.')
-              : new ApiError(400, 'Throttling', 'Rate exceeded');
+            throw THROTTLE[request.service];
           case 'server-error':
             throw new ApiError(503, 'ServiceUnavailable', 'Service is unavailable');
           case 'access-denied':
-            throw request.service === 'organizations'
-              ? new ApiError(400, 'AccessDeniedException', 'You don’t have permissions to access this resource.')
-              : new ApiError(403, 'AccessDenied', `not authorized to perform ${request.service}:${request.operation}`);
+            throw accessDenied(request);
+          case 'region-disabled':
+            throw request.service === 'ec2'
+              ? new ApiError(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials')
+              : new ApiError(
+                  403,
+                  'UnrecognizedClientException',
+                  'The security token included in the request is invalid.',
+                );
           case 'reset':
             record.error = 'reset';
             req.socket.destroy();
@@ -185,7 +226,25 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       if (!caller)
         throw new ApiError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
       let payload: string;
-      if (request.service === 'organizations') {
+      if (request.service === 'lambda' || request.service === 'ecs') {
+        payload = JSON.stringify(
+          request.service === 'lambda'
+            ? lambdaOperation(request, caller.accountId)
+            : ecsOperation(request, caller.accountId),
+        );
+        record.status = 200;
+        res.writeHead(200, {
+          'content-type': request.service === 'ecs' ? 'application/x-amz-json-1.1' : 'application/json',
+          'x-amzn-requestid': requestId,
+        });
+      } else if (request.service === 'ec2') {
+        const result = ec2Operation(request, caller.accountId);
+        payload =
+          `<?xml version="1.0" encoding="UTF-8"?><${request.operation}Response xmlns="${EC2_NS}">` +
+          `<requestId>${requestId}</requestId>${toEc2Xml(result)}</${request.operation}Response>`;
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
+      } else if (request.service === 'organizations') {
         payload = JSON.stringify(organizationsOperation(request, caller.accountId));
         record.status = 200;
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
@@ -211,6 +270,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     if (rule.service && rule.service !== request.service) return false;
     if (rule.operation && rule.operation !== request.operation) return false;
     if (rule.callerAccountId && rule.callerAccountId !== request.callerAccountId) return false;
+    if (rule.region && rule.region !== request.region) return false;
     return rule.when ? rule.when(request) : true;
   }
 
@@ -428,6 +488,149 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     }
   }
 
+  function computeOf(callerAccountId: string, region: string | undefined): Required<MockCompute> {
+    const account = accountById.get(callerAccountId);
+    if (!account) throw new ApiError(403, 'AccessDenied', `no such account ${callerAccountId}`);
+    const compute = account.compute ?? {};
+    const regions = compute.regions ?? DEFAULT_MOCK_REGIONS;
+    if (region && !regions.includes(region)) {
+      throw new ApiError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
+    const here = <T extends { region: string }>(items: T[] | undefined) =>
+      (items ?? []).filter((i) => i.region === region);
+    return {
+      regions,
+      functions: here(compute.functions),
+      instances: here(compute.instances),
+      taskDefinitions: here(compute.taskDefinitions),
+      tasks: here(compute.tasks),
+    };
+  }
+
+  /** A page of `items` from an opaque numeric token, at most `asked` and the server's compute page size. */
+  function computePage<T>(items: T[], token: unknown, asked: unknown, fallback: number) {
+    const start = token ? Number(Buffer.from(String(token), 'base64').toString()) : 0;
+    const size = Math.min(Number(asked) || fallback, options.computePageSize ?? fallback);
+    const next = start + size;
+    return {
+      page: items.slice(start, next),
+      token: next < items.length ? Buffer.from(String(next)).toString('base64') : undefined,
+    };
+  }
+
+  function lambdaOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    if (request.operation !== 'ListFunctions') throw new ApiError(404, 'ResourceNotFoundException', 'not found');
+    const { functions } = computeOf(callerAccountId, request.region);
+    const { page, token } = computePage(functions, request.params.Marker, request.params.MaxItems, 50);
+    return {
+      Functions: page.map((fn) => ({
+        FunctionName: fn.name,
+        FunctionArn: `arn:aws:lambda:${fn.region}:${callerAccountId}:function:${fn.name}`,
+        Role: fn.role,
+        Runtime: 'nodejs20.x',
+        Version: '$LATEST',
+      })),
+      ...(token ? { NextMarker: token } : {}),
+    };
+  }
+
+  function ec2Operation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const compute = computeOf(callerAccountId, request.region);
+    switch (request.operation) {
+      case 'DescribeRegions':
+        return {
+          regionInfo: compute.regions.map((name) => ({
+            regionName: name,
+            regionEndpoint: `ec2.${name}.amazonaws.com`,
+            optInStatus: 'opt-in-not-required',
+          })),
+        };
+      case 'DescribeIamInstanceProfileAssociations': {
+        const { page, token } = computePage(
+          compute.instances,
+          request.params.NextToken,
+          request.params.MaxResults,
+          1000,
+        );
+        return {
+          iamInstanceProfileAssociationSet: page.map((instance) => ({
+            associationId: `iip-assoc-${instance.id}`,
+            instanceId: instance.id,
+            iamInstanceProfile: {
+              arn: `arn:aws:iam::${callerAccountId}:instance-profile/${instance.instanceProfile}`,
+              id: `AIPA${instance.instanceProfile.toUpperCase()}`,
+            },
+            state: instance.state ?? 'associated',
+          })),
+          ...(token ? { nextToken: token } : {}),
+        };
+      }
+      default:
+        throw new ApiError(400, 'InvalidAction', `The action ${request.operation} is not valid for this web service.`);
+    }
+  }
+
+  function ecsOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const compute = computeOf(callerAccountId, request.region);
+    const p = request.params;
+    const clusterArn = (name: string) => `arn:aws:ecs:${request.region}:${callerAccountId}:cluster/${name}`;
+    const definitionArn = (name: string) => `arn:aws:ecs:${request.region}:${callerAccountId}:task-definition/${name}`;
+    const taskArn = (task: { cluster: string; id: string }) =>
+      `arn:aws:ecs:${request.region}:${callerAccountId}:task/${task.cluster}/${task.id}`;
+    const clusters = [...new Set(compute.tasks.map((task) => task.cluster))].sort();
+    const inCluster = (cluster: unknown) =>
+      compute.tasks.filter((task) => clusterArn(task.cluster) === cluster || task.cluster === cluster);
+    switch (request.operation) {
+      case 'ListClusters': {
+        const { page, token } = computePage(clusters.map(clusterArn), p.nextToken, p.maxResults, 100);
+        return { clusterArns: page, ...(token ? { nextToken: token } : {}) };
+      }
+      case 'ListTasks': {
+        if (p.desiredStatus !== undefined && p.desiredStatus !== 'RUNNING') return { taskArns: [] };
+        const { page, token } = computePage(inCluster(p.cluster).map(taskArn), p.nextToken, p.maxResults, 100);
+        return { taskArns: page, ...(token ? { nextToken: token } : {}) };
+      }
+      case 'DescribeTasks': {
+        const asked = (p.tasks as string[] | undefined) ?? [];
+        if (asked.length > 100) throw new ApiError(400, 'InvalidParameterException', 'at most 100 tasks');
+        const tasks = inCluster(p.cluster).filter((task) => asked.includes(taskArn(task)));
+        return {
+          tasks: tasks.map((task) => ({
+            taskArn: taskArn(task),
+            clusterArn: clusterArn(task.cluster),
+            taskDefinitionArn: definitionArn(task.taskDefinition),
+            lastStatus: 'RUNNING',
+            desiredStatus: 'RUNNING',
+            enableExecuteCommand: task.exec ?? false,
+            overrides: {
+              containerOverrides: [],
+              ...(task.taskRoleOverride ? { taskRoleArn: task.taskRoleOverride } : {}),
+            },
+          })),
+          failures: asked
+            .filter((arn) => !tasks.some((task) => taskArn(task) === arn))
+            .map((arn) => ({ arn, reason: 'MISSING' })),
+        };
+      }
+      case 'DescribeTaskDefinition': {
+        const wanted = String(p.taskDefinition);
+        const definition = compute.taskDefinitions.find((d) => definitionArn(d.name) === wanted || d.name === wanted);
+        if (!definition) throw new ApiError(400, 'ClientException', `Unable to describe task definition ${wanted}.`);
+        return {
+          taskDefinition: {
+            taskDefinitionArn: definitionArn(definition.name),
+            family: definition.name.split(':')[0],
+            revision: Number(definition.name.split(':')[1] ?? 1),
+            containerDefinitions: [],
+            ...(definition.taskRole ? { taskRoleArn: definition.taskRole } : {}),
+          },
+        };
+      }
+      default:
+        throw new ApiError(400, 'UnknownOperationException', `Unknown operation ${request.operation}`);
+    }
+  }
+
   function paginate<T>(items: T[], params: Record<string, unknown>, key: string): Record<string, unknown> {
     const start = params.NextToken ? Number(Buffer.from(String(params.NextToken), 'base64').toString()) : 0;
     const asked = typeof params.MaxResults === 'number' ? params.MaxResults : 20;
@@ -455,6 +658,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
 }
 
 function operationOf(req: IncomingMessage, body: string): string {
+  if (req.url?.startsWith('/2015-03-31/functions')) return 'ListFunctions';
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.split('.').pop() ?? '';
   return new URLSearchParams(body).get('Action') ?? '';
@@ -541,7 +745,14 @@ function authorizationEntries(account: MockAccount): { kind: string; value: Reco
         Arn: arn('role', role.path, role.name),
         CreateDate: CREATED,
         AssumeRolePolicyDocument: encodeDocument(role.trust),
-        InstanceProfileList: [],
+        InstanceProfileList: (role.instanceProfiles ?? []).map((name) => ({
+          Path: '/',
+          InstanceProfileName: name,
+          InstanceProfileId: `AIPA${name.toUpperCase()}`,
+          Arn: `arn:aws:iam::${account.id}:instance-profile/${name}`,
+          CreateDate: CREATED,
+          Roles: [],
+        })),
         RolePolicyList: inline(role.inline),
         AttachedManagedPolicies: attached(role.attached),
         PermissionsBoundary: boundary(role.boundary),
@@ -582,6 +793,47 @@ export function toXml(value: unknown): string {
       .join('');
   }
   return escapeXml(String(value));
+}
+
+/** EC2's XML: like the query protocol, but lists are `<item>` elements. */
+function toEc2Xml(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map((item) => `<item>${toEc2Xml(item)}</item>`).join('');
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .filter(([, child]) => child !== undefined)
+      .map(([key, child]) => `<${key}>${toEc2Xml(child)}</${key}>`)
+      .join('');
+  }
+  return escapeXml(String(value));
+}
+
+const THROTTLE: Record<MockService, ApiError> = {
+  iam: new ApiError(400, 'Throttling', 'Rate exceeded'),
+  sts: new ApiError(400, 'Throttling', 'Rate exceeded'),
+  organizations: new ApiError(400, 'TooManyRequestsException', 'AWS Organizations can not complete your request.'),
+  lambda: new ApiError(429, 'TooManyRequestsException', 'Rate exceeded'),
+  ec2: new ApiError(503, 'RequestLimitExceeded', 'Request limit exceeded.'),
+  ecs: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+};
+
+function accessDenied(request: MockRequest): ApiError {
+  const action = `${request.service}:${request.operation}`;
+  switch (request.service) {
+    case 'organizations':
+      return new ApiError(400, 'AccessDeniedException', 'You don’t have permissions to access this resource.');
+    case 'ec2':
+      return new ApiError(
+        403,
+        'UnauthorizedOperation',
+        `You are not authorized to perform this operation (${action}).`,
+      );
+    case 'lambda':
+    case 'ecs':
+      return new ApiError(403, 'AccessDeniedException', `not authorized to perform: ${action}`);
+    default:
+      return new ApiError(403, 'AccessDenied', `not authorized to perform ${action}`);
+  }
 }
 
 function escapeXml(text: string): string {

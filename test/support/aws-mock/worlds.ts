@@ -3,6 +3,7 @@
 import {
   FULL_AWS_ACCESS,
   type MockAccount,
+  type MockCompute,
   type MockIam,
   type MockOrgPolicy,
   type MockWorld,
@@ -146,6 +147,38 @@ export function accountIam(accountId: string, extraRoles = 0): MockIam {
   };
 }
 
+/** A role of `iam` put into an instance profile. */
+export function withInstanceProfile(iam: MockIam, roleName: string, profile: string): MockIam {
+  return {
+    ...iam,
+    roles: (iam.roles ?? []).map((role) =>
+      role.name === roleName ? { ...role, instanceProfiles: [...(role.instanceProfiles ?? []), profile] } : role,
+    ),
+  };
+}
+
+/**
+ * PROD's compute: a function running as app-0 (eu-west-1), an instance with app-1's profile (us-east-1), and in
+ * us-east-1 two running tasks of cluster `web` (one with exec and the definition's role app-0, one whose task
+ * role is overridden to deployer).
+ */
+export const PROD_COMPUTE: MockCompute = {
+  regions: ['eu-west-1', 'us-east-1'],
+  functions: [{ name: 'orders', region: 'eu-west-1', role: `arn:aws:iam::${PROD}:role/app-0` }],
+  instances: [{ id: 'i-0prod0000000001', region: 'us-east-1', instanceProfile: 'app-1-profile' }],
+  taskDefinitions: [{ name: 'web:3', region: 'us-east-1', taskRole: `arn:aws:iam::${PROD}:role/app-0` }],
+  tasks: [
+    { id: 'task0001', region: 'us-east-1', cluster: 'web', taskDefinition: 'web:3', exec: true },
+    {
+      id: 'task0002',
+      region: 'us-east-1',
+      cluster: 'web',
+      taskDefinition: 'web:3',
+      taskRoleOverride: `arn:aws:iam::${PROD}:role/ci/deployer`,
+    },
+  ],
+};
+
 /**
  * Root r-root1 (SCPs and RCPs enabled) → OU Workloads → OU Prod (PROD) and DEV directly under Workloads;
  * MANAGEMENT, LEGACY and SUSPENDED under the root. deny-prod-deletes is attached to Prod, FullAWSAccess to every
@@ -154,7 +187,13 @@ export function accountIam(accountId: string, extraRoles = 0): MockIam {
 export function smallOrganization(): MockWorld {
   const accounts: MockAccount[] = [
     { id: MANAGEMENT, name: 'management', parentId: 'r-root1', iam: accountIam(MANAGEMENT) },
-    { id: PROD, name: 'prod', parentId: 'ou-root1-prod', iam: accountIam(PROD, 2) },
+    {
+      id: PROD,
+      name: 'prod',
+      parentId: 'ou-root1-prod',
+      iam: withInstanceProfile(accountIam(PROD, 2), 'app-1', 'app-1-profile'),
+      compute: PROD_COMPUTE,
+    },
     { id: DEV, name: 'dev', parentId: 'ou-root1-work', iam: accountIam(DEV, 1) },
     { id: LEGACY, name: 'legacy', parentId: 'r-root1', iam: accountIam(LEGACY), assumableRoles: [] },
     { id: SUSPENDED, name: 'closed', parentId: 'r-root1', status: 'SUSPENDED', iam: accountIam(SUSPENDED) },

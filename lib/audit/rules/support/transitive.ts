@@ -63,6 +63,7 @@ export function pathDetails(path: Path): Record<string, unknown> {
       decision: hop.decision,
       dependsOn: hop.dependsOn,
       ...(hop.needs ? { needs: hop.needs } : {}),
+      ...(hop.runsOn ? { runsOn: hop.runsOn } : {}),
       evidence: hop.evidence,
     })),
   };

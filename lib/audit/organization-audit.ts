@@ -1,0 +1,93 @@
+// Several accounts audited as one organization: one access graph over all of them, so cross-account trusts give
+// cross-account paths, and what every account's principals can do directly, so an account's transitive findings
+// may end in another account (a role in A that can assume a role in production account B that deletes RDS).
+// No I/O.
+import type { Catalog } from '../catalog/types';
+import type { LeashConfig } from '../config/schema';
+import { auditAccount } from './audit';
+import { compileAccount } from './evaluate';
+import type { CompileCache } from './evaluate/compile-account';
+import { buildAccessGraph, type AccessGraph } from './graph';
+import * as canChangeProductionTag from './rules/can-change-production-tag';
+import * as canDeleteProduction from './rules/can-delete-production';
+import { createAccountAnalysis } from './rules/support/analysis';
+import type { AccountAnalysis, Finding, Goal, OrganizationGoals } from './rules/types';
+import type { AccountSnapshot } from './sources/snapshot';
+
+/** The rules whose goals come from their own direct findings (privilege-escalation reads the graph's). */
+const GOAL_RULES = [canDeleteProduction, canChangeProductionTag] as const;
+
+export interface OrganizationAuditContext {
+  /** One access graph over every account. */
+  readonly graph: AccessGraph;
+  /** The goals of every account, by rule. */
+  readonly organizationGoals: OrganizationGoals;
+}
+
+export interface OrganizationAuditOptions {
+  readonly catalog: Catalog;
+  readonly config: LeashConfig;
+  /** The audit time: the same as the accounts' audits. */
+  readonly now: Date;
+  readonly compileCache?: CompileCache;
+  /** Organization id of an account, for aws:PrincipalOrgID in trust policies. @default unknown */
+  readonly organizationOf?: (accountId: string) => string | undefined;
+}
+
+/**
+ * The graph and the goals to audit each of `accounts` with (AuditOptions.graph and organizationGoals). The goal
+ * rules run once more per account for their direct findings: the price of knowing every account's goals before
+ * any account's paths are judged.
+ */
+export function organizationAuditContext(
+  accounts: readonly AccountSnapshot[],
+  options: OrganizationAuditOptions,
+): OrganizationAuditContext {
+  const { catalog, config, now, compileCache } = options;
+  const graph = buildGraph(accounts, options);
+  const goals = new Map<string, Map<string, Goal>>(GOAL_RULES.map((rule) => [rule.meta.id, new Map()]));
+  for (const snapshot of accounts) {
+    const result = auditAccount(snapshot, { catalog, config, now, rules: GOAL_RULES, graph, compileCache });
+    for (const finding of result.findings) collectGoal(goals, finding);
+  }
+  const none: ReadonlyMap<string, Goal> = new Map();
+  return { graph, organizationGoals: { of: (ruleId) => goals.get(ruleId) ?? none } };
+}
+
+function collectGoal(goals: Map<string, Map<string, Goal>>, finding: Finding): void {
+  const rule = GOAL_RULES.find((candidate) => candidate.meta.id === finding.ruleId);
+  const goal = rule?.goalOf(finding);
+  if (goal && finding.principalArn) goals.get(finding.ruleId)?.set(finding.principalArn, goal);
+}
+
+function buildGraph(accounts: readonly AccountSnapshot[], options: OrganizationAuditOptions): AccessGraph {
+  const { catalog, config, now, compileCache, organizationOf } = options;
+  const compiled = accounts.map((snapshot) => ({
+    snapshot,
+    account: compileAccount(snapshot, catalog, compileCache),
+  }));
+  // The audit's exact shortcut (only actions some Allow names are asked), by the principal's account.
+  const analyses = new Map<number, AccountAnalysis>();
+  const analysisOf = (accountIndex: number) => {
+    let analysis = analyses.get(accountIndex);
+    if (!analysis) {
+      const { snapshot, account } = compiled[accountIndex];
+      analysis = createAccountAnalysis(snapshot, account, catalog, config.guardrails);
+      analyses.set(accountIndex, analysis);
+    }
+    return analysis;
+  };
+  const accountOf = new Map<string, number>();
+  compiled.forEach(({ snapshot }, index) => {
+    for (const principal of snapshot.principals) accountOf.set(principal.arn, index);
+  });
+  return buildAccessGraph(compiled, {
+    catalog,
+    now,
+    ...(organizationOf ? { organizationOf } : {}),
+    restrict: (principal, actions) => {
+      const index = accountOf.get(principal.arn);
+      return index === undefined ? actions : analysisOf(index).restrict(principal, actions);
+    },
+  });
+}

@@ -1,0 +1,227 @@
+// Reads the compute that runs as roles (Lambda functions, EC2 instance profiles, running ECS tasks) in every
+// region enabled for the account, read-only, so the access graph can resolve "run code on existing compute".
+// A list is kept only when every region answered it; any failure is a reported problem and leaves it unknown.
+import { DescribeRegionsCommand, EC2Client, paginateDescribeIamInstanceProfileAssociations } from '@aws-sdk/client-ec2';
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  paginateListClusters,
+  paginateListTasks,
+} from '@aws-sdk/client-ecs';
+import { LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
+import { type AwsClientSettings, clientConfig, errorMessage, isAbort, resolveRegion } from './aws-clients';
+import type { ComputeInventory, SnapshotProblem } from './snapshot';
+
+/** Regions read at the same time for one account. */
+const REGION_CONCURRENCY = 4;
+/** The most tasks ecs:DescribeTasks takes in one call. */
+const DESCRIBE_TASKS_BATCH = 100;
+
+type LambdaFunction = NonNullable<ComputeInventory['lambdaFunctions']>[number];
+type Association = NonNullable<ComputeInventory['instanceProfileAssociations']>[number];
+type EcsTask = NonNullable<ComputeInventory['ecsTasks']>[number];
+
+export interface ComputeInventoryRead {
+  readonly inventory: ComputeInventory;
+  /** One per failed read (region and operation named); the list it belongs to is left unknown. */
+  readonly problems: SnapshotProblem[];
+}
+
+/**
+ * The account's compute inventory, read with `settings`' credentials. Never throws for AWS errors (they become
+ * problems); rethrows an abort.
+ */
+export async function readComputeInventory(
+  settings: AwsClientSettings,
+  accountId: string,
+  signal?: AbortSignal,
+): Promise<ComputeInventoryRead> {
+  const readAt = new Date().toISOString();
+  const problems: SnapshotProblem[] = [];
+  const home = resolveRegion(settings);
+  let regions: string[];
+  const ec2Home = new EC2Client({ ...clientConfig(settings, home), ...endpoint(settings.endpoints?.ec2) });
+  try {
+    // Without AllRegions, the regions enabled for the account: opted-out regions cannot hold compute.
+    const answer = await ec2Home.send(new DescribeRegionsCommand({}), { abortSignal: signal });
+    regions = (answer.Regions ?? []).flatMap((region) => (region.RegionName ? [region.RegionName] : [])).sort();
+    if (regions.length === 0) throw new Error('ec2:DescribeRegions returned no region');
+  } catch (err) {
+    if (isAbort(err, signal)) throw err;
+    problems.push({
+      where: `ec2:DescribeRegions (${accountId}, ${home})`,
+      message: `${errorMessage(err)}; which regions hold compute is unknown, so no compute inventory was read (run-code hops stay unresolved)`,
+    });
+    return { inventory: { regions: [], readAt }, problems };
+  } finally {
+    ec2Home.destroy();
+  }
+
+  const lambdaFunctions: LambdaFunction[] = [];
+  const associations: Association[] = [];
+  const ecsTasks: EcsTask[] = [];
+  const failed = { lambda: false, ec2: false, ecs: false };
+  const attempt = async (kind: keyof typeof failed, operation: string, region: string, read: () => Promise<void>) => {
+    try {
+      await read();
+    } catch (err) {
+      if (isAbort(err, signal)) throw err;
+      failed[kind] = true;
+      problems.push({
+        where: `${operation} (${accountId}, ${region})`,
+        message: `${errorMessage(err)}; ${UNKNOWN[kind]}`,
+      });
+    }
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < regions.length && !signal?.aborted) {
+      const region = regions[next++];
+      const config = clientConfig(settings, region);
+      const lambda = new LambdaClient({ ...config, ...endpoint(settings.endpoints?.lambda) });
+      const ec2 = new EC2Client({ ...config, ...endpoint(settings.endpoints?.ec2) });
+      const ecs = new ECSClient({ ...config, ...endpoint(settings.endpoints?.ecs) });
+      try {
+        await Promise.all([
+          attempt('lambda', 'lambda:ListFunctions', region, async () => {
+            lambdaFunctions.push(...(await readFunctions(lambda, signal)));
+          }),
+          attempt('ec2', 'ec2:DescribeIamInstanceProfileAssociations', region, async () => {
+            associations.push(...(await readAssociations(ec2, region, signal)));
+          }),
+          attempt('ecs', 'ecs:ListClusters/ListTasks/DescribeTasks/DescribeTaskDefinition', region, async () => {
+            ecsTasks.push(...(await readRunningTasks(ecs, signal)));
+          }),
+        ]);
+      } finally {
+        lambda.destroy();
+        ec2.destroy();
+        ecs.destroy();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(REGION_CONCURRENCY, regions.length) }, worker));
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+
+  const byText =
+    <T>(key: (item: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
+  return {
+    inventory: {
+      regions,
+      readAt,
+      ...(failed.lambda ? {} : { lambdaFunctions: lambdaFunctions.sort(byText((f) => f.arn)) }),
+      ...(failed.ec2 ? {} : { instanceProfileAssociations: associations.sort(byText((a) => a.instanceId)) }),
+      ...(failed.ecs ? {} : { ecsTasks: ecsTasks.sort(byText((t) => t.taskArn)) }),
+    },
+    problems,
+  };
+}
+
+const UNKNOWN = {
+  lambda:
+    'which Lambda functions exist is unknown: lambda:UpdateFunctionCode / UpdateFunctionConfiguration hops stay unresolved',
+  ec2: 'which instances run with which instance profile is unknown: ssm:SendCommand / StartSession hops stay unresolved',
+  ecs: 'which ECS tasks run as which task role is unknown: ecs:ExecuteCommand hops stay unresolved',
+} as const;
+
+function endpoint(url: string | undefined): { endpoint?: string } {
+  return url ? { endpoint: url } : {};
+}
+
+/** Every function, every page ($LATEST only: the version UpdateFunctionCode and UpdateFunctionConfiguration change). */
+async function readFunctions(lambda: LambdaClient, signal?: AbortSignal): Promise<LambdaFunction[]> {
+  const out: LambdaFunction[] = [];
+  for await (const page of paginateListFunctions({ client: lambda, pageSize: 50 }, {}, { abortSignal: signal })) {
+    for (const fn of page.Functions ?? []) {
+      if (!fn.FunctionArn || !fn.FunctionName) continue;
+      out.push({ arn: fn.FunctionArn, name: fn.FunctionName, ...(fn.Role ? { role: fn.Role } : {}) });
+    }
+  }
+  return out;
+}
+
+/** Every instance-profile association of the region, every page, except those already disassociated. */
+async function readAssociations(ec2: EC2Client, region: string, signal?: AbortSignal): Promise<Association[]> {
+  const out: Association[] = [];
+  for await (const page of paginateDescribeIamInstanceProfileAssociations(
+    { client: ec2, pageSize: 1000 },
+    {},
+    { abortSignal: signal },
+  )) {
+    for (const association of page.IamInstanceProfileAssociations ?? []) {
+      const arn = association.IamInstanceProfile?.Arn;
+      if (!association.InstanceId || !arn || association.State === 'disassociated') continue;
+      out.push({
+        instanceId: association.InstanceId,
+        region,
+        instanceProfileArn: arn,
+        ...(association.State ? { state: association.State } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The tasks that run now, with the role each runs as. Tasks rather than services: standalone tasks (RunTask)
+ * run too, a task's role can be overridden at launch, and exec is enabled per task. The calls are bounded by
+ * what runs: one ListClusters page per 100 clusters, one ListTasks page and one DescribeTasks call per 100
+ * running tasks, one DescribeTaskDefinition per distinct task definition of a running task (not every revision
+ * ever registered, which ListTaskDefinitions would page through).
+ */
+async function readRunningTasks(ecs: ECSClient, signal?: AbortSignal): Promise<EcsTask[]> {
+  const out: EcsTask[] = [];
+  const definitionRoles = new Map<string, Promise<string | undefined>>();
+  const definitionRole = (arn: string) => {
+    let role = definitionRoles.get(arn);
+    if (!role) {
+      role = ecs
+        .send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }), { abortSignal: signal })
+        .then((answer) => {
+          if (!answer.taskDefinition) throw new Error(`ecs:DescribeTaskDefinition ${arn} returned no task definition`);
+          return answer.taskDefinition.taskRoleArn || undefined;
+        });
+      definitionRoles.set(arn, role);
+    }
+    return role;
+  };
+  for await (const clusters of paginateListClusters({ client: ecs, pageSize: 100 }, {}, { abortSignal: signal })) {
+    for (const cluster of clusters.clusterArns ?? []) {
+      const taskArns: string[] = [];
+      for await (const page of paginateListTasks(
+        { client: ecs, pageSize: 100 },
+        { cluster, desiredStatus: 'RUNNING' },
+        { abortSignal: signal },
+      )) {
+        taskArns.push(...(page.taskArns ?? []));
+      }
+      for (let start = 0; start < taskArns.length; start += DESCRIBE_TASKS_BATCH) {
+        const batch = taskArns.slice(start, start + DESCRIBE_TASKS_BATCH);
+        const answer = await ecs.send(new DescribeTasksCommand({ cluster, tasks: batch }), { abortSignal: signal });
+        const failures = (answer.failures ?? []).filter((failure) => failure.reason !== 'MISSING');
+        if (failures.length > 0) {
+          // A task that stopped between the two calls is MISSING and no longer runs; anything else is unknown.
+          throw new Error(
+            `ecs:DescribeTasks failed for ${failures.map((f) => `${f.arn ?? '?'}: ${f.reason ?? '?'}`).join(', ')}`,
+          );
+        }
+        for (const task of answer.tasks ?? []) {
+          if (!task.taskArn || !task.taskDefinitionArn) continue;
+          const role = task.overrides?.taskRoleArn || (await definitionRole(task.taskDefinitionArn));
+          out.push({
+            taskArn: task.taskArn,
+            clusterArn: task.clusterArn ?? cluster,
+            taskDefinitionArn: task.taskDefinitionArn,
+            ...(role ? { taskRoleArn: role } : {}),
+            executeCommandEnabled: task.enableExecuteCommand === true,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+// Run-code hops against the live compute inventory: with the list a hop needs, an edge goes only to roles some
+// function, instance or exec-enabled task runs as (and is then certain); an inventory that shows none means no
+// edge and no finding; without the list (a file, a failed read) the hop stays `info`, naming what it needs.
+import * as canDeleteProduction from '../../../lib/audit/rules/can-delete-production';
+import type { Finding } from '../../../lib/audit/rules/types';
+import { auditAccount } from '../../../lib/audit/audit';
+import { AccountSnapshot, type ComputeInventory } from '../../../lib/audit/sources/snapshot';
+import { LeashConfig } from '../../../lib/config/schema';
+import {
+  about,
+  ACCOUNT,
+  allow,
+  catalog,
+  doc,
+  roleArn,
+  serviceTrust,
+  snapshot,
+  type AccountSpec,
+} from '../rules/helpers';
+
+const FUNCTION = (name: string) => `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:${name}`;
+const TASK = (id: string) => `arn:aws:ecs:us-east-1:${ACCOUNT}:task/web/${id}`;
+
+/** `dev` may run code on existing compute; behind each service, one role that can delete databases. */
+const ACCOUNT_SPEC: AccountSpec = {
+  principals: [
+    {
+      name: 'dev',
+      kind: 'user',
+      policies: [
+        doc(allow(['lambda:UpdateFunctionCode', 'ssm:SendCommand', 'ecs:ExecuteCommand', 'ecs:DescribeTasks'])),
+      ],
+    },
+    { name: 'fn-deleter', trust: serviceTrust('lambda.amazonaws.com'), policies: [doc(allow('rds:DeleteDBInstance'))] },
+    { name: 'ec2-deleter', trust: serviceTrust('ec2.amazonaws.com'), policies: [doc(allow('rds:DeleteDBInstance'))] },
+    {
+      name: 'task-deleter',
+      trust: serviceTrust('ecs-tasks.amazonaws.com'),
+      policies: [doc(allow('rds:DeleteDBInstance'))],
+    },
+  ],
+};
+
+function accountWith(inventory: ComputeInventory | undefined, instanceProfiles?: string[]): AccountSnapshot {
+  const base = snapshot(ACCOUNT_SPEC);
+  return AccountSnapshot.parse({
+    ...base,
+    principals: base.principals.map((p) =>
+      p.name === 'ec2-deleter' && instanceProfiles ? { ...p, instanceProfiles } : p,
+    ),
+    ...(inventory ? { inventory } : {}),
+  });
+}
+
+function findingsFor(account: AccountSnapshot): Finding[] {
+  const result = auditAccount(account, { catalog, rules: [canDeleteProduction], config: LeashConfig.parse({}) });
+  return about(result.findings, 'dev');
+}
+
+type Hop = { to: string; needs?: string; runsOn?: string[]; pathId?: string };
+const hopsOf = (finding: Finding) => (finding.details?.path as { hops: Hop[] }).hops;
+
+const EVERYTHING_RUNS: ComputeInventory = {
+  regions: ['eu-west-1', 'us-east-1'],
+  lambdaFunctions: [{ arn: FUNCTION('orders'), name: 'orders', role: roleArn('fn-deleter') }],
+  instanceProfileAssociations: [
+    {
+      instanceId: 'i-0abc',
+      region: 'us-east-1',
+      instanceProfileArn: `arn:aws:iam::${ACCOUNT}:instance-profile/db-admin`,
+      state: 'associated',
+    },
+  ],
+  ecsTasks: [
+    {
+      taskArn: TASK('t1'),
+      clusterArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/web`,
+      taskDefinitionArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/web:3`,
+      taskRoleArn: roleArn('task-deleter'),
+      executeCommandEnabled: true,
+    },
+  ],
+};
+
+const NOTHING_RUNS: ComputeInventory = {
+  regions: ['eu-west-1', 'us-east-1'],
+  lambdaFunctions: [],
+  instanceProfileAssociations: [],
+  ecsTasks: [],
+};
+
+describe('run-code hops resolved by the live compute inventory', () => {
+  it('without an inventory (a saved file): info, naming the compute the hop needs', () => {
+    const [finding] = findingsFor(accountWith(undefined, ['db-admin']));
+    expect(finding.severity).toBe('info');
+    expect(finding.message).toMatch(/It needs what the snapshot cannot show: .*(Lambda function|EC2 instance|task)/);
+    expect(hopsOf(finding)[0].needs).toBeDefined();
+  });
+
+  it('with compute running as the role: a certain hop that names the compute, at the rule’s full severity', () => {
+    const [finding] = findingsFor(accountWith(EVERYTHING_RUNS, ['db-admin']));
+    expect(finding.severity).toBe('critical');
+    const [hop] = hopsOf(finding);
+    expect(hop.needs).toBeUndefined();
+    expect([
+      [roleArn('fn-deleter'), [FUNCTION('orders')]],
+      [roleArn('ec2-deleter'), ['us-east-1/i-0abc']],
+      [roleArn('task-deleter'), [TASK('t1')]],
+    ]).toContainEqual([hop.to, hop.runsOn]);
+  });
+
+  it.each([
+    ['a Lambda function', 'lambdaFunctions', roleArn('fn-deleter'), FUNCTION('orders')],
+    ['an instance with the role’s profile', 'instanceProfileAssociations', roleArn('ec2-deleter'), 'us-east-1/i-0abc'],
+    ['an exec-enabled task', 'ecsTasks', roleArn('task-deleter'), TASK('t1')],
+  ] as const)('reaches the role through %s alone when only that compute runs', (_name, list, role, compute) => {
+    const inventory = { ...NOTHING_RUNS, [list]: EVERYTHING_RUNS[list] };
+    const [finding] = findingsFor(accountWith(inventory, ['db-admin']));
+    expect(finding.severity).toBe('critical');
+    expect(hopsOf(finding)).toEqual([expect.objectContaining({ to: role, runsOn: [compute] })]);
+  });
+
+  it('draws no edge and reports nothing when the inventory shows no compute running as any of the roles', () => {
+    expect(findingsFor(accountWith(NOTHING_RUNS, ['db-admin']))).toEqual([]);
+  });
+
+  it('ignores running tasks without exec and functions running as other roles', () => {
+    const inventory: ComputeInventory = {
+      ...NOTHING_RUNS,
+      lambdaFunctions: [{ arn: FUNCTION('other'), name: 'other', role: roleArn('somebody-else') }],
+      ecsTasks: [{ ...EVERYTHING_RUNS.ecsTasks![0], executeCommandEnabled: false }],
+    };
+    expect(findingsFor(accountWith(inventory, ['db-admin']))).toEqual([]);
+  });
+
+  it('keeps a hop unresolved (info) when its list is unknown, even if the other lists show nothing', () => {
+    // The Lambda list failed to read: absent. Instances and tasks were read and none run.
+    const { lambdaFunctions: _unknown, ...rest } = NOTHING_RUNS;
+    const [finding] = findingsFor(accountWith(rest, ['db-admin']));
+    expect(finding.severity).toBe('info');
+    expect(hopsOf(finding)).toEqual([
+      expect.objectContaining({ to: roleArn('fn-deleter'), needs: 'a Lambda function that runs as the role' }),
+    ]);
+  });
+
+  it('keeps an instance hop unresolved when the role’s instance profiles are unknown (input without them)', () => {
+    const [finding] = findingsFor(accountWith(NOTHING_RUNS, undefined));
+    expect(finding.severity).toBe('info');
+    expect(hopsOf(finding)[0]).toMatchObject({ to: roleArn('ec2-deleter'), needs: expect.stringContaining('EC2') });
+  });
+});

@@ -1,0 +1,163 @@
+// The live compute inventory: every region enabled for the account, every page, read-only; any failed read is
+// a reported problem and leaves its list unknown (absent), never empty.
+import { loadLiveInput } from '../../../lib/audit/sources/live-input';
+import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
+import { useAwsMock } from '../../support/aws-mock/harness';
+import { credentialsFor, type MockWorld } from '../../support/aws-mock/model';
+import { MANAGEMENT, PROD, PROD_COMPUTE, smallOrganization } from '../../support/aws-mock/worlds';
+
+const aws = useAwsMock();
+
+/** The small organization with three more functions in eu-west-1, so pages of one make several pages. */
+function world(): MockWorld {
+  const base = smallOrganization();
+  return {
+    ...base,
+    accounts: base.accounts.map((account) =>
+      account.id === PROD
+        ? {
+            ...account,
+            compute: {
+              ...PROD_COMPUTE,
+              functions: [
+                ...(PROD_COMPUTE.functions ?? []),
+                ...['a', 'b', 'c'].map((name) => ({
+                  name: `extra-${name}`,
+                  region: 'eu-west-1',
+                  role: `arn:aws:iam::${PROD}:role/app-1`,
+                })),
+              ],
+            },
+          }
+        : account,
+    ),
+  };
+}
+
+/** Problems besides the SCP chain a member account may not read (the management account audit reads that). */
+const inventoryProblems = (account: AccountSnapshot) =>
+  account.problems.filter((problem) => !problem.where.startsWith('organizations:'));
+
+const role = (name: string) => `arn:aws:iam::${PROD}:role/${name}`;
+
+async function readProd(options: Parameters<typeof aws.serve>[0] = {}) {
+  const endpoints = await aws.serve({ computePageSize: 1, ...options }, world());
+  const { accounts } = await loadLiveInput({ endpoints, credentials: credentialsFor(PROD), maxAttempts: 2 });
+  return accounts[0];
+}
+
+describe('live compute inventory', () => {
+  it('reads functions, instance profiles and running tasks in every enabled region, every page', async () => {
+    const account = await readProd();
+    expect(AccountSnapshot.parse(account)).toEqual(account);
+    const inventory = account.inventory!;
+    expect(inventory.regions).toEqual(['eu-west-1', 'us-east-1']);
+    expect(inventory.lambdaFunctions!.map((fn) => [fn.name, fn.role])).toEqual([
+      ['extra-a', role('app-1')],
+      ['extra-b', role('app-1')],
+      ['extra-c', role('app-1')],
+      ['orders', role('app-0')],
+    ]);
+    expect(inventory.instanceProfileAssociations).toEqual([
+      {
+        instanceId: 'i-0prod0000000001',
+        region: 'us-east-1',
+        instanceProfileArn: `arn:aws:iam::${PROD}:instance-profile/app-1-profile`,
+        state: 'associated',
+      },
+    ]);
+    // The override wins over the task definition's role; exec is per task.
+    expect(
+      inventory.ecsTasks!.map((t) => [t.taskArn.split('/').pop(), t.taskRoleArn, t.executeCommandEnabled]),
+    ).toEqual([
+      ['task0001', role('app-0'), true],
+      ['task0002', role('ci/deployer'), false],
+    ]);
+    expect(inventoryProblems(account)).toEqual([]);
+    // Pages of one: four functions in eu-west-1 take four ListFunctions calls there, one in us-east-1.
+    const listFunctions = aws.mock.calls.filter((c) => c.operation === 'ListFunctions');
+    expect(listFunctions.filter((c) => c.region === 'eu-west-1')).toHaveLength(4);
+    expect(listFunctions.filter((c) => c.region === 'us-east-1')).toHaveLength(1);
+    // One task definition shared by both tasks is described once.
+    expect(aws.mock.calls.filter((c) => c.operation === 'DescribeTaskDefinition')).toHaveLength(1);
+  });
+
+  it('reads each member through the audit role when auditing the organization', async () => {
+    const endpoints = await aws.serve({}, world());
+    const { accounts } = await loadLiveInput({ org: true, endpoints, credentials: credentialsFor(MANAGEMENT) });
+    const prod = accounts.find((a) => a.accountId === PROD)!;
+    expect(prod.inventory?.lambdaFunctions).toHaveLength(4);
+    const memberCalls = aws.mock.calls.filter((c) => c.service === 'lambda' && c.callerAccountId === PROD);
+    expect(memberCalls.length).toBeGreaterThan(0);
+    expect(memberCalls.every((c) => c.callerKind === 'assumed-role')).toBe(true);
+  });
+
+  it.each([
+    [
+      'access denied',
+      { kind: 'access-denied' as const, service: 'lambda' as const, region: 'us-east-1' },
+      'lambdaFunctions',
+      { where: `lambda:ListFunctions (${PROD}, us-east-1)`, message: /^AccessDeniedException: .*Lambda functions/ },
+    ],
+    [
+      'throttling that outlasts the retries',
+      { kind: 'throttle' as const, service: 'ecs' as const, operation: 'ListTasks' },
+      'ecsTasks',
+      {
+        where: expect.stringMatching(
+          new RegExp(`^ecs:ListClusters/ListTasks/DescribeTasks/DescribeTaskDefinition \\(${PROD}, `),
+        ),
+        message: /^ThrottlingException: .*ecs:ExecuteCommand hops stay unresolved/,
+      },
+    ],
+    [
+      'a region that answers as not enabled',
+      {
+        kind: 'region-disabled' as const,
+        service: 'ec2' as const,
+        region: 'eu-west-1',
+        operation: 'DescribeIamInstanceProfileAssociations',
+      },
+      'instanceProfileAssociations',
+      {
+        where: `ec2:DescribeIamInstanceProfileAssociations (${PROD}, eu-west-1)`,
+        message: /^AuthFailure: .*ssm:SendCommand/,
+      },
+    ],
+  ])('reports %s and leaves only that list unknown', async (_name, fault, unknown, problem) => {
+    const account = await readProd({ faults: [fault] });
+    const inventory = account.inventory!;
+    expect(inventory[unknown as keyof typeof inventory]).toBeUndefined();
+    const known = ['lambdaFunctions', 'instanceProfileAssociations', 'ecsTasks'].filter((key) => key !== unknown);
+    for (const key of known) expect(inventory[key as keyof typeof inventory]).toBeDefined();
+    expect(inventoryProblems(account)).toEqual([
+      {
+        where: problem.where,
+        message: expect.stringMatching(problem.message),
+      },
+    ]);
+  });
+
+  it('reads no list, and says so, when the enabled regions cannot be listed', async () => {
+    const account = await readProd({ faults: [{ kind: 'access-denied', operation: 'DescribeRegions' }] });
+    expect(account.inventory).toEqual({ regions: [], readAt: expect.any(String) });
+    expect(inventoryProblems(account)).toEqual([
+      {
+        where: `ec2:DescribeRegions (${PROD}, us-east-1)`,
+        message: expect.stringMatching(/^UnauthorizedOperation: .*no compute inventory was read/),
+      },
+    ]);
+    expect(aws.mock.calls.some((c) => c.service === 'lambda' || c.service === 'ecs')).toBe(false);
+  });
+
+  it('keeps a snapshot file without inventory valid (inventory unknown)', () => {
+    const parsed = AccountSnapshot.parse({
+      schemaVersion: 1,
+      accountId: PROD,
+      source: { kind: 'live', location: 'old file' },
+      principals: [],
+      managedPolicies: [],
+    });
+    expect(parsed.inventory).toBeUndefined();
+  });
+});
