@@ -1,0 +1,164 @@
+// Destruction hidden where the gate used to guess: an environment the template does not name, a tag key
+// written in another case, tags behind an undecided condition, a nested stack whose template is elsewhere,
+// a macro that rewrites the template, and an approval that names no change.
+import type { Finding } from '../../lib/audit/rules/types';
+import { loadCatalog } from '../../lib/catalog';
+import type { LoadedStack } from '../../lib/check/assembly';
+import { checkStacks } from '../../lib/check/check';
+import type { CfnTemplate } from '../../lib/check/template-file';
+import { LeashConfig } from '../../lib/config/schema';
+
+const catalog = loadCatalog();
+const now = new Date('2026-11-24T12:00:00Z');
+
+function stack(template: object, key = 'Data', extra: Partial<LoadedStack> = {}): LoadedStack {
+  return {
+    key,
+    displayName: key,
+    stackName: key.replace(/\//g, '-'),
+    file: `${key.replace(/\//g, '_')}.json`,
+    text: JSON.stringify(template),
+    template: template as CfnTemplate,
+    stackTags: {},
+    ...extra,
+  };
+}
+
+function gate(before: LoadedStack[] | object, after: LoadedStack[] | object, config: object = {}): Finding[] {
+  const toStacks = (value: LoadedStack[] | object) => (Array.isArray(value) ? value : [stack(value)]);
+  return checkStacks(toStacks(after), toStacks(before), 'test', {
+    catalog,
+    now,
+    config: LeashConfig.parse(config),
+  }).findings.filter((finding) => finding.category === 'destructive-change');
+}
+
+const failing = (findings: Finding[]) =>
+  findings.filter((finding) => !finding.suppressed && ['critical', 'high'].includes(finding.severity));
+const prodTags = [{ Key: 'environment', Value: 'production' }];
+const table = (properties: object = {}, extra: object = {}) => ({
+  Type: 'AWS::DynamoDB::Table',
+  Properties: {
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    Tags: prodTags,
+    ...properties,
+  },
+  ...extra,
+});
+const topic = (tags: unknown) => ({ Type: 'AWS::SNS::Topic', Properties: { Tags: tags } });
+
+describe('an account or Region the template does not name is not guessed', () => {
+  const isProdAccount = { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, '111122223333'] };
+
+  it('removing a table that exists only in the production account deletes it there', () => {
+    const template = (withTable: boolean) => ({
+      Conditions: { IsProd: isProdAccount },
+      Resources: withTable ? { Ledger: table({}, { Condition: 'IsProd' }) } : {},
+    });
+    const [finding] = failing(gate(template(true), template(false)));
+    expect(finding).toMatchObject({ ruleId: 'destructive-change', title: 'Deletes AWS::DynamoDB::Table Ledger' });
+  });
+
+  it('removing a queue that exists only in eu-west-1 deletes it there', () => {
+    const before = {
+      Conditions: { InEu: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'] } },
+      Resources: { Jobs: { Type: 'AWS::SQS::Queue', Condition: 'InEu', Properties: {} } },
+    };
+    expect(failing(gate(before, { Resources: {} })).map((finding) => finding.title)).toEqual([
+      'Deletes AWS::SQS::Queue Jobs',
+    ]);
+  });
+
+  it('a production tag chosen by the account is production in that account', () => {
+    const template = (withTopic: boolean) => ({
+      Conditions: { IsProd: isProdAccount },
+      Resources: withTopic
+        ? { Alerts: topic([{ Key: 'environment', Value: { 'Fn::If': ['IsProd', 'production', 'dev'] } }]) }
+        : {},
+    });
+    const [finding] = failing(gate(template(true), template(false)));
+    expect(finding.title).toBe('Deletes AWS::SNS::Topic Alerts');
+  });
+
+  it('moving the production account in the condition deletes the table in the old one', () => {
+    const template = (account: string) => ({
+      Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, account] } },
+      Resources: { Ledger: table({}, { Condition: 'IsProd' }) },
+    });
+    expect(failing(gate(template('111122223333'), template('444455556666')))).toHaveLength(1);
+  });
+
+  it('an unchanged template with account conditions passes', () => {
+    const template = {
+      Conditions: { IsProd: isProdAccount },
+      Resources: {
+        Ledger: table({ TableName: { 'Fn::If': ['IsProd', 'ledger', 'ledger-dev'] } }, { Condition: 'IsProd' }),
+      },
+    };
+    expect(gate(template, template)).toEqual([]);
+  });
+
+  it('a table name that depends on the account, changed in one branch, replaces the table', () => {
+    const template = (name: string) => ({
+      Conditions: { IsProd: isProdAccount },
+      Resources: { Ledger: table({ TableName: { 'Fn::If': ['IsProd', name, 'ledger-dev'] } }) },
+    });
+    expect(failing(gate(template('ledger'), template('ledger-v2'))).map((finding) => finding.title)).toEqual([
+      'Replaces AWS::DynamoDB::Table Ledger',
+    ]);
+  });
+
+  it('a stack whose account and Region are known decides the condition', () => {
+    const template = (withTable: boolean) => ({
+      Conditions: { IsProd: isProdAccount },
+      Resources: withTable ? { Ledger: table({}, { Condition: 'IsProd' }) } : {},
+    });
+    const at = (withTable: boolean) => [
+      stack(template(withTable), 'Data', { accountId: '999988887777', region: 'us-east-1', cdkPaths: new Map() }),
+    ];
+    expect(gate(at(true), at(false))).toEqual([]);
+  });
+});
+
+describe('production tags the guardrails see are production to the gate', () => {
+  it('a tag key in another case (IAM compares aws:ResourceTag keys without case)', () => {
+    const before = { Resources: { Alerts: topic([{ Key: 'Environment', Value: 'Production' }]) } };
+    const [finding] = failing(gate(before, { Resources: {} }));
+    expect(finding).toMatchObject({ severity: 'high', title: 'Deletes AWS::SNS::Topic Alerts' });
+    expect(finding.message).toMatch(/tagged Environment=Production/);
+  });
+
+  const undecided = (tags: unknown) => ({
+    Parameters: { Stage: { Type: 'String' } },
+    Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
+    Resources: { Alerts: topic(tags) },
+  });
+  it.each([
+    ['the whole tag list', { 'Fn::If': ['IsProd', prodTags, []] }],
+    ['one tag of the list', [{ 'Fn::If': ['IsProd', prodTags[0], { Ref: 'AWS::NoValue' }] }]],
+  ])('behind an Fn::If only deployment decides: %s', (_, tags) => {
+    const [finding] = failing(gate(undecided(tags), { Resources: {} }));
+    expect(finding.title).toBe('Deletes AWS::SNS::Topic Alerts');
+    expect(finding.message).toMatch(/treated as production/);
+  });
+
+  it('but not when no branch can make it production', () => {
+    const tags = { 'Fn::If': ['IsProd', [{ Key: 'environment', Value: 'staging' }], [{ Key: 'team', Value: 'a' }]] };
+    expect(gate(undecided(tags), { Resources: {} })).toEqual([]);
+  });
+});
+
+describe('a value read from a mapping by Region is judged in every Region the mapping names', () => {
+  it('editing the eu-west-1 row of a table name replaces the table there', () => {
+    const template = (euName: string) => ({
+      Mappings: { Names: { 'us-east-1': { Ledger: 'ledger-us' }, 'eu-west-1': { Ledger: euName } } },
+      Resources: { Ledger: table({ TableName: { 'Fn::FindInMap': ['Names', { Ref: 'AWS::Region' }, 'Ledger'] } }) },
+    });
+    expect(failing(gate(template('ledger-eu'), template('ledger-eu-2'))).map((finding) => finding.title)).toEqual([
+      'Replaces AWS::DynamoDB::Table Ledger',
+    ]);
+    expect(gate(template('ledger-eu'), template('ledger-eu'))).toEqual([]);
+  });
+});
