@@ -11,7 +11,7 @@ import type { CfnResource } from './template-file';
  */
 export function productionTagOf(
   resources: readonly (CfnResource | undefined)[],
-  stackTags: readonly Readonly<Record<string, string>>[],
+  stackTags: readonly Readonly<Record<string, unknown>>[],
   production: ProductionSelector,
   raw: readonly (CfnResource | undefined)[] = [],
   assumed: readonly string[] = [],

@@ -162,3 +162,100 @@ describe('a value read from a mapping by Region is judged in every Region the ma
     expect(gate(template('ledger-eu'), template('ledger-eu'))).toEqual([]);
   });
 });
+
+describe('a nested stack whose template is not in the baseline', () => {
+  const nestedStack = (url: string, parameters: object = {}, tags?: unknown) => ({
+    Type: 'AWS::CloudFormation::Stack',
+    Properties: { TemplateURL: url, Parameters: parameters, ...(tags ? { Tags: tags } : {}) },
+  });
+  it.each([
+    ['points at another template', nestedStack('https://s3.amazonaws.com/b/db-v2.yaml')],
+    ['gets other parameters', nestedStack('https://s3.amazonaws.com/b/db-v1.yaml', { KeepTables: 'false' })],
+  ])('fails the gate when it %s: what it deletes is not visible', (_, after) => {
+    const before = { Resources: { Db: nestedStack('https://s3.amazonaws.com/b/db-v1.yaml') } };
+    const [finding] = failing(gate(before, { Resources: { Db: after } }));
+    expect(finding).toMatchObject({ ruleId: 'change-not-visible', severity: 'high' });
+    expect(finding.message).toMatch(/Not visible here: run with --change-set.*template of nested stack Db/);
+  });
+
+  it('a StackSet given by TemplateURL whose template changes', () => {
+    const stackSet = (url: string) => ({
+      Resources: {
+        Baseline: {
+          Type: 'AWS::CloudFormation::StackSet',
+          Properties: { StackSetName: 'baseline', PermissionModel: 'SERVICE_MANAGED', TemplateURL: url },
+        },
+      },
+    });
+    const [finding] = failing(gate(stackSet('https://x/a.yaml'), stackSet('https://x/b.yaml')));
+    expect(finding).toMatchObject({ ruleId: 'change-not-visible', severity: 'high' });
+  });
+
+  it('tags on the nested stack resource make what it holds production', () => {
+    const parent = stack({ Resources: { Child: nestedStack('x', {}, prodTags) } }, 'App');
+    const child = (resources: object) =>
+      stack({ Resources: resources }, 'App/Child', { nestedIn: { parentKey: 'App', logicalId: 'Child' } });
+    const [finding] = failing(gate([parent, child({ Alerts: topic(undefined) })], [parent, child({})]));
+    expect(finding.title).toBe('Deletes AWS::SNS::Topic Alerts');
+    expect(finding.message).toMatch(/environment=production \(stack tag\)/);
+  });
+});
+
+describe('a macro rewrites the template at deployment', () => {
+  it.each([
+    ['a Transform macro', { Transform: ['MyMacro'] }, {}],
+    [
+      'AWS::Include',
+      {},
+      { Snippet: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/x' } } } },
+    ],
+  ])('%s in a changed template is not visible, and fails the gate', (_, top, properties) => {
+    const template = (name: string) => ({
+      ...top,
+      Resources: {
+        Orders: table({ TableName: 'orders' }),
+        Hook: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: name, ...properties } },
+      },
+    });
+    const findings = failing(gate(template('a'), template('b')));
+    expect(findings.map((finding) => finding.ruleId)).toEqual(['change-not-visible']);
+    expect(findings[0].message).toMatch(/rewrites the template at deployment/);
+  });
+
+  it('the SAM transform is read as written', () => {
+    const template = (name: string) => ({
+      Transform: 'AWS::Serverless-2016-10-31',
+      Resources: { Alerts: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: name } } },
+    });
+    expect(gate(template('a'), template('b'))).toEqual([]);
+  });
+});
+
+describe('an approval of what the template cannot show names that change too', () => {
+  const invisible = (name: string) => ({ Resources: { Orders: table({ TableName: `{{resolve:ssm:${name}}}` }) } });
+  const standing = (changes?: string[]) => ({
+    suppressions: [
+      {
+        ruleId: '*',
+        logicalId: '*',
+        reason: 'Standing approval for the ops team',
+        expires: '2026-12-31',
+        approvedBy: ['alice', 'bob'],
+        ...(changes ? { changes } : {}),
+      },
+    ],
+  });
+  it('a blanket suppression without a change hash does not pass it', () => {
+    const [finding] = gate(invisible('/orders/name'), invisible('/orders/name'), standing());
+    expect(finding).toMatchObject({ ruleId: 'change-not-visible', severity: 'high' });
+    expect(finding.suppressed).toBeUndefined();
+    expect(finding.message).toMatch(/does not say which change it approves/);
+  });
+
+  it('the hash approved passes it, and a different unknown value later does not', () => {
+    const hash = gate(invisible('/a'), invisible('/a'))[0].details?.changeHash as string;
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(gate(invisible('/a'), invisible('/a'), standing([hash]))[0].suppressed).toBeDefined();
+    expect(gate(invisible('/a'), invisible('/b'), standing([hash])).some((f) => !f.suppressed)).toBe(true);
+  });
+});
