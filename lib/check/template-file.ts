@@ -3,7 +3,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { wrongKindHint } from '../util/file-kind';
 import { MAX_JSON_DEPTH } from '../util/json-scan';
-import { InputError, lineColumn, parseJsonText, readTextFile } from '../util/read-input';
+import { InputError, lineColumn, parseJsonTextUnique, readTextFile } from '../util/read-input';
 
 /** A parsed template and the text it came from. */
 export interface TemplateFile {
@@ -64,7 +64,7 @@ export function readTemplateFile(file: string): TemplateFile {
 /** JSON when the file looks like JSON, YAML otherwise (CloudFormation accepts both under any name). */
 export function parseTemplateText(text: string, file: string): TemplateFile {
   const trimmed = text.trimStart();
-  let value = trimmed.startsWith('{') ? parseJsonText(text, file) : parseYamlTemplate(text, file);
+  let value = trimmed.startsWith('{') ? parseJsonTextUnique(text, file) : parseYamlTemplate(text, file);
   // `aws cloudformation get-template` output saved whole: the template is its TemplateBody.
   const body = (value as { TemplateBody?: unknown } | null)?.TemplateBody;
   if (body !== undefined && !(value as { Resources?: unknown }).Resources) {
