@@ -1,9 +1,12 @@
 // Destruction hidden where the gate used to guess: an environment the template does not name, a tag key
 // written in another case, tags behind an undecided condition, a nested stack whose template is elsewhere,
 // a macro that rewrites the template, and an approval that names no change.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Finding } from '../../lib/audit/rules/types';
 import { loadCatalog } from '../../lib/catalog';
-import type { LoadedStack } from '../../lib/check/assembly';
+import { loadStacks, type LoadedStack } from '../../lib/check/assembly';
 import { checkStacks } from '../../lib/check/check';
 import type { CfnTemplate } from '../../lib/check/template-file';
 import { LeashConfig } from '../../lib/config/schema';
@@ -257,5 +260,48 @@ describe('an approval of what the template cannot show names that change too', (
     expect(hash).toMatch(/^[0-9a-f]{16}$/);
     expect(gate(invisible('/a'), invisible('/a'), standing([hash]))[0].suppressed).toBeDefined();
     expect(gate(invisible('/a'), invisible('/b'), standing([hash])).some((f) => !f.suppressed)).toBe(true);
+  });
+});
+
+describe('a cloud assembly is read as cdk deploy reads it', () => {
+  // The CDK app is code the pull request controls: it can add metadata and files to cdk.out. The nested
+  // template that deploys is the asset TemplateURL names, whatever `aws:asset:path` claims.
+  it('judges the nested template the TemplateURL asset names, not a decoy named in metadata', () => {
+    const hash = 'a'.repeat(64);
+    const assembly = (childResources: object, decoy: boolean) => {
+      const dir = mkdtempSync(join(tmpdir(), 'leash-assembly-'));
+      const write = (name: string, value: object) => writeFileSync(join(dir, name), JSON.stringify(value));
+      write('manifest.json', {
+        version: '36.0.0',
+        artifacts: {
+          App: {
+            type: 'aws:cloudformation:stack',
+            environment: 'aws://unknown-account/unknown-region',
+            properties: { templateFile: 'App.template.json', stackName: 'App' },
+          },
+          'App.assets': { type: 'cdk:asset-manifest', properties: { file: 'App.assets.json' } },
+        },
+      });
+      write('App.assets.json', {
+        version: '36.0.0',
+        files: { [hash]: { source: { path: 'Child.nested.template.json', packaging: 'file' }, destinations: {} } },
+      });
+      write('App.template.json', {
+        Resources: {
+          Child: {
+            Type: 'AWS::CloudFormation::Stack',
+            Properties: {
+              TemplateURL: { 'Fn::Join': ['', ['https://s3.us-east-1.amazonaws.com/cdk-assets/', `${hash}.json`]] },
+            },
+            Metadata: decoy ? { 'aws:asset:path': 'Decoy.nested.template.json' } : {},
+          },
+        },
+      });
+      write('Child.nested.template.json', { Resources: childResources });
+      write('Decoy.nested.template.json', { Resources: { Ledger: table() } });
+      return loadStacks([dir], { allowEmpty: true });
+    };
+    const findings = gate(assembly({ Ledger: table() }, false), assembly({}, true));
+    expect(failing(findings).map((finding) => finding.title)).toEqual(['Deletes AWS::DynamoDB::Table Ledger']);
   });
 });
