@@ -263,7 +263,7 @@ export function changeFindings(changes: readonly DestructiveChange[]): Finding[]
       severity: severityOf(change),
       title: `${verb === 'delete' ? 'Deletes' : verb === 'replace' ? 'Replaces' : 'May replace'} ${change.resourceType} ${change.logicalId}`,
       message:
-        `Deploying stack ${change.stack.displayName} would ${verb} ${what} resource ${change.logicalId} ` +
+        `Deploying stack ${change.stack.displayName} ${verb === 'may replace' ? 'may replace' : `would ${verb}`} ${what} resource ${change.logicalId} ` +
         `(${change.resourceType})${where}${because}${change.productionTag ? `; tagged ${change.productionTag}` : ''}${consequence}${hidden}. ` +
         `Change ${change.changeHash}.`,
       location: {

@@ -118,7 +118,9 @@ function findForEach(value: unknown, path: string, depth = 0): string | undefine
 function parseYamlTemplate(text: string, file: string): unknown {
   let doc: Document;
   try {
-    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    // CloudFormation reads YAML 1.1 (`yes`/`off` are booleans, `010` is octal) without merge keys; the
+    // gate must read the same values, or `DeletionProtection: yes` changed to `false` is no change to it.
+    doc = parseDocument(text, { version: '1.1', merge: false, uniqueKeys: true, prettyErrors: false });
   } catch (err) {
     // The YAML parser recurses per nesting level: text nested thousands deep overflows its stack.
     if (err instanceof RangeError) throw new InputError(`${file}: YAML nested too deeply to read`);

@@ -8,7 +8,7 @@ import type { Finding } from '../../lib/audit/rules/types';
 import { loadCatalog } from '../../lib/catalog';
 import { loadStacks, type LoadedStack } from '../../lib/check/assembly';
 import { checkStacks } from '../../lib/check/check';
-import type { CfnTemplate } from '../../lib/check/template-file';
+import { parseTemplateText, type CfnTemplate } from '../../lib/check/template-file';
 import { LeashConfig } from '../../lib/config/schema';
 
 const catalog = loadCatalog();
@@ -303,5 +303,28 @@ describe('a cloud assembly is read as cdk deploy reads it', () => {
     };
     const findings = gate(assembly({ Ledger: table() }, false), assembly({}, true));
     expect(failing(findings).map((finding) => finding.title)).toEqual(['Deletes AWS::DynamoDB::Table Ledger']);
+  });
+});
+
+describe('YAML is read as CloudFormation reads it (YAML 1.1)', () => {
+  const database = (protection: string, retention: string) =>
+    `Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t3.micro\n      DeletionProtection: ${protection}\n      BackupRetentionPeriod: ${retention}\n`;
+  const yamlStack = (text: string) => [stack(parseTemplateText(text, 'db.yaml').template)];
+
+  it('`yes` is true: switching deletion protection from yes to false is reported', () => {
+    const findings = gate(yamlStack(database('yes', '7')), yamlStack(database('false', '7')));
+    expect(findings.map((finding) => finding.message)).toEqual([
+      expect.stringMatching(/deletion protection switched off/),
+    ]);
+  });
+
+  it('a leading zero is octal: 010 days is 8, a cut from 10', () => {
+    const findings = gate(yamlStack(database('true', '10')), yamlStack(database('true', '010')));
+    expect(findings.map((finding) => finding.message)).toEqual([
+      expect.stringMatching(
+        /^Deploying stack Data may replace stateful resource Db .* because BackupRetentionPeriod \(may\)/,
+      ),
+      expect.stringMatching(/BackupRetentionPeriod cut from 10 to 8 days/),
+    ]);
   });
 });
