@@ -318,6 +318,11 @@ describe('YAML is read as CloudFormation reads it (YAML 1.1)', () => {
     ]);
   });
 
+  it('but a date stays a string (CloudFormation has no timestamps) and `y` is no boolean', () => {
+    const { template } = parseTemplateText('Resources: {}\nVersion: 2012-10-17\nShort: y\nLong: off\n', 't.yaml');
+    expect(template).toMatchObject({ Version: '2012-10-17', Short: 'y', Long: false });
+  });
+
   it('a leading zero is octal: 010 days is 8, a cut from 10', () => {
     const findings = gate(yamlStack(database('true', '10')), yamlStack(database('true', '010')));
     expect(findings.map((finding) => finding.message)).toEqual([
