@@ -89,6 +89,12 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
         `${file}: Resources.${logicalId}: Fn::ForEach is not expanded by leash check; judge this stack with --change-set (aws cloudformation describe-change-set) instead`,
       );
     }
+    // AWS::Include (or another macro) in place of resources: what it adds is only known at deployment.
+    if (logicalId === 'Fn::Transform') {
+      throw new InputError(
+        `${file}: Resources.Fn::Transform: a macro adds these resources at deployment, so leash check cannot judge them; judge this stack with --change-set instead`,
+      );
+    }
     const forEach = findForEach(resource, `Resources.${logicalId}`);
     if (forEach) {
       throw new InputError(

@@ -225,6 +225,15 @@ describe('a macro rewrites the template at deployment', () => {
     expect(findings[0].message).toMatch(/rewrites the template at deployment/);
   });
 
+  it('AWS::Include in place of resources is refused with the JSON path (exit 2), not read as a resource', () => {
+    const text = JSON.stringify({
+      Resources: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/tables.yaml' } } },
+    });
+    expect(() => parseTemplateText(text, 't.json')).toThrow(
+      /t\.json: Resources\.Fn::Transform: a macro adds these resources at deployment.*--change-set/,
+    );
+  });
+
   it('the SAM transform is read as written', () => {
     const template = (name: string) => ({
       Transform: 'AWS::Serverless-2016-10-31',
