@@ -252,14 +252,18 @@ function loadNestedStacks(
   return nested;
 }
 
-/** `aws:asset:path` metadata when asset metadata is on (the CDK CLI's default), else the asset hash in the URL. */
+/**
+ * The asset the TemplateURL names (its hash, in the asset manifest): that file is what `cdk deploy` uploads
+ * and CloudFormation deploys. `aws:asset:path` metadata is only a fallback: the app writes it, and a decoy
+ * there must not stand in for the template that deploys.
+ */
 function nestedTemplateFile(
   resource: { readonly Metadata?: Record<string, unknown>; readonly Properties?: Record<string, unknown> },
   assets: ReadonlyMap<string, string>,
 ): string | undefined {
-  const assetPath = resource.Metadata?.['aws:asset:path'];
-  if (typeof assetPath === 'string') return assetPath;
   const url = JSON.stringify(resource.Properties?.TemplateURL ?? '');
   const hash = /([0-9a-f]{64})\.json/.exec(url)?.[1];
-  return hash ? assets.get(hash) : undefined;
+  if (hash && assets.has(hash)) return assets.get(hash);
+  const assetPath = resource.Metadata?.['aws:asset:path'];
+  return typeof assetPath === 'string' ? assetPath : undefined;
 }

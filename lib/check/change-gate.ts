@@ -63,6 +63,11 @@ export interface NotVisibleChange {
   readonly resourceType?: string;
   readonly reasons: readonly string[];
   readonly productionTag?: string;
+  /** A whole template is unknown (a nested stack's, or one a macro rewrites): anything in it may go. */
+  readonly contentsUnknown?: boolean;
+  /** The resource as the templates give it, before and after: an approval names this state. */
+  readonly before?: CfnResource;
+  readonly after?: CfnResource;
 }
 
 export interface ChangeGateResult {
@@ -84,27 +89,38 @@ export function findDestructiveChanges(
 ): ChangeGateResult {
   const pairing = pairStacks(current, baseline);
   const changes: DestructiveChange[] = [];
+  const inherited = (stack: LoadedStack) => [...nestedStackTags(stack, current), ...nestedStackTags(stack, baseline)];
   const notVisible: NotVisibleChange[] = pairing.notVisible.map(({ stack, reason }) => ({
     stack,
     reasons: [reason],
-    productionTag: productionTagOf([], [stack.stackTags], production),
+    productionTag: productionTagOf([], [stack.stackTags, ...inherited(stack)], production),
+    contentsUnknown: true,
   }));
+  const hiddenStacks = new Set(pairing.notVisible.map(({ stack }) => stack.key));
   for (const pair of pairing.pairs) {
     const type = (pair.before ?? pair.after)?.Type;
     if (typeof type !== 'string') continue;
     const productionTag = productionTagOf(
       [pair.before, pair.after],
-      [pair.stack.stackTags, pair.baselineStackTags],
+      [pair.stack.stackTags, pair.baselineStackTags, ...inherited(pair.stack)],
       production,
       [pair.rawBefore, pair.rawAfter],
       pair.notes.assumed,
     );
     const stateful = statefulReason(type);
+    const seen = { stack: pair.stack, logicalId: pair.logicalId, resourceType: type, before: pair.before };
     if (pair.before && pair.after && (stateful || productionTag)) {
       const reasons = relevantInvisible(type, pair.notes.invisible);
-      if (reasons.length > 0) {
-        notVisible.push({ stack: pair.stack, logicalId: pair.logicalId, resourceType: type, reasons, productionTag });
-      }
+      if (reasons.length > 0) notVisible.push({ ...seen, after: pair.after, reasons, productionTag });
+    }
+    // A nested stack or StackSet kept but changed, whose template the baseline lacks, may delete anything.
+    const hidden = pair.contentsCompared === false && !hiddenStacks.has(`${pair.stack.key}/${pair.logicalId}`);
+    if (pair.before && pair.after && pair.changed && hidden) {
+      const changed = Object.keys(pair.diff?.propertyUpdates ?? {}).join(', ') || 'definition';
+      const reasons = [
+        `the template of nested stack ${pair.logicalId} is not in the baseline and its ${changed} changes: what it deletes or replaces there is not visible`,
+      ];
+      notVisible.push({ ...seen, after: pair.after, reasons, productionTag, contentsUnknown: true });
     }
     const destructive = pair.diff ? classify(pair.diff) : undefined;
     if (!destructive || !pair.before) continue;
@@ -135,6 +151,29 @@ export function findDestructiveChanges(
     newStacks: pairing.newStacks,
     baselineOnly: pairing.baselineOnly,
   };
+}
+
+/**
+ * Tags of the AWS::CloudFormation::Stack resources above a nested stack, in `stacks`: CloudFormation puts
+ * them on every resource of the nested stack that takes tags, like stack tags.
+ */
+function nestedStackTags(stack: LoadedStack, stacks: readonly LoadedStack[]): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  for (let at = stack.nestedIn, depth = 0; at && depth < 20; depth++) {
+    const { parentKey, logicalId } = at;
+    const parent = stacks.find((candidate) => candidate.key === parentKey);
+    const tags = parent?.template.Resources?.[logicalId]?.Properties?.Tags;
+    if (Array.isArray(tags)) {
+      const record: Record<string, unknown> = {};
+      for (const tag of tags) {
+        const { Key, Value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
+        if (typeof Key === 'string') record[Key] = Value;
+      }
+      found.push(record);
+    }
+    at = parent?.nestedIn;
+  }
+  return found;
 }
 
 /**
@@ -224,7 +263,7 @@ export function changeFindings(changes: readonly DestructiveChange[]): Finding[]
       severity: severityOf(change),
       title: `${verb === 'delete' ? 'Deletes' : verb === 'replace' ? 'Replaces' : 'May replace'} ${change.resourceType} ${change.logicalId}`,
       message:
-        `Deploying stack ${change.stack.displayName} would ${verb} ${what} resource ${change.logicalId} ` +
+        `Deploying stack ${change.stack.displayName} ${verb === 'may replace' ? 'may replace' : `would ${verb}`} ${what} resource ${change.logicalId} ` +
         `(${change.resourceType})${where}${because}${change.productionTag ? `; tagged ${change.productionTag}` : ''}${consequence}${hidden}. ` +
         `Change ${change.changeHash}.`,
       location: {
@@ -292,16 +331,31 @@ export const NOT_VISIBLE_RULE: RuleMeta = {
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#what-a-template-cannot-show',
 };
 
+/**
+ * High in production, and wherever a whole template is unknown (it may hold anything): the gate fails
+ * closed until a change set answers it. Each finding carries a change hash, so an approval names this
+ * state of the resource and does not pass what it becomes later.
+ */
 export function notVisibleFindings(items: readonly NotVisibleChange[]): Finding[] {
-  return items.map((item) => ({
+  return items.map((item) => {
+    const hash = changeHash(item.stack.key, item.logicalId ?? '', item.before ?? null, {
+      after: item.after ?? null,
+      notVisible: item.reasons,
+    });
+    return notVisibleFinding(item, hash);
+  });
+}
+
+function notVisibleFinding(item: NotVisibleChange, hash: string): Finding {
+  return {
     ruleId: NOT_VISIBLE_RULE.id,
     category: NOT_VISIBLE_RULE.category,
-    severity: item.productionTag ? 'high' : NOT_VISIBLE_RULE.severity,
+    severity: item.productionTag || item.contentsUnknown ? 'high' : NOT_VISIBLE_RULE.severity,
     title: `Not visible here: ${item.logicalId ? `${item.resourceType} ${item.logicalId}` : `stack ${item.stack.key}`}`,
     message:
       `Not visible here: run with --change-set. In stack ${item.stack.displayName}, ` +
       `${item.logicalId ? `${item.logicalId} (${item.resourceType})` : 'the stack'} depends on what only deployment knows: ` +
-      `${item.reasons.join('; ')}${item.productionTag ? `; tagged ${item.productionTag}` : ''}.`,
+      `${item.reasons.join('; ')}${item.productionTag ? `; tagged ${item.productionTag}` : ''}. Change ${hash}.`,
     location: {
       file: item.stack.file,
       logicalId: item.logicalId,
@@ -315,8 +369,9 @@ export function notVisibleFindings(items: readonly NotVisibleChange[]): Finding[
       resourceType: item.resourceType ?? null,
       reasons: item.reasons,
       productionTag: item.productionTag ?? null,
+      changeHash: hash,
     },
     remediation: 'Run `leash check --change-set` on the change set CloudFormation creates for this deployment.',
     docsUrl: NOT_VISIBLE_RULE.docsUrl,
-  }));
+  };
 }

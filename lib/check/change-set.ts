@@ -2,7 +2,7 @@
 // the JSON of `aws cloudformation describe-change-set` (pages of one change set, and the nested change sets of
 // nested stacks), and judged with the same rules, findings and approvals as the template diff.
 import { z } from 'zod';
-import { InputError, parseJsonText, readTextFile } from '../util/read-input';
+import { InputError, parseJsonTextUnique, readTextFile } from '../util/read-input';
 import type { LoadedStack } from './assembly';
 import { changeHash } from './change-hash';
 import type { DestructiveChange, NotVisibleChange } from './change-gate';
@@ -77,7 +77,7 @@ export function loadChangeSets(files: readonly string[]): ChangeSet[] {
     const text = readTextFile(file);
     if (text.trim() === '')
       throw new InputError(`${file}: empty; expected the JSON of aws cloudformation describe-change-set`);
-    const value = parseJsonText(text, file);
+    const value = parseJsonTextUnique(text, file);
     for (const [index, item] of (Array.isArray(value) ? value : [value]).entries()) {
       const where = Array.isArray(value) ? `${file}[${index}]` : file;
       const parsed = DescribeChangeSetOutput.safeParse(item);

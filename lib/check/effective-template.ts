@@ -3,6 +3,8 @@
 // Fn::Join written out. Two templates compared in this form show a change made through a condition, a mapping
 // or a parameter default as a change of the resource itself. What only deployment knows (a parameter without
 // a default, an SSM parameter type, a dynamic reference) is recorded as not visible, never guessed.
+// An account or Region the stack does not name is a placeholder for values (the same on both sides), but a
+// condition on it is not decided by the placeholder: it differs from one environment to the next.
 import {
   containsUnresolved,
   NO_VALUE,
@@ -23,6 +25,12 @@ export interface ResourceNotes {
 export interface EffectiveTemplate {
   readonly resources: Readonly<Record<string, CfnResource>>;
   readonly notes: ReadonlyMap<string, ResourceNotes>;
+  /**
+   * Resources whose condition depends on the account, Region or stack name, which the template does not
+   * give: kept (they exist somewhere), with the condition's definition, so a comparison can tell whether
+   * the environments they exist in changed.
+   */
+  readonly perEnvironment: ReadonlyMap<string, string>;
 }
 
 /** Who the stack is: the same identity is used for both sides of a comparison, so names resolve alike. */
@@ -30,6 +38,25 @@ export interface StackIdentity {
   readonly stackName: string;
   readonly accountId: string;
   readonly region: string;
+  /** Pseudo parameters above that are placeholders (`AWS::AccountId` when no account is known, ...). */
+  readonly unknownPseudoParameters?: readonly string[];
+  /**
+   * Accounts and Regions the two templates name (mapping keys, values conditions compare with): a value
+   * that reads the environment is written out for each, so an edit for any of them shows.
+   */
+  readonly environments?: readonly string[];
+}
+
+/** A condition is true, false, undecided (`undefined`), or decided by the environment alone. */
+type ConditionState = boolean | 'environment' | undefined;
+
+interface Scopes {
+  /** Pseudo parameters unknown: conditions on them stay undecided. */
+  readonly strict: ResolveScope;
+  /** Pseudo parameters as placeholders: for values, which resolve alike on both sides. */
+  readonly loose: ResolveScope;
+  /** The placeholders set to each environment the templates name, in turn. */
+  readonly environments: readonly ResolveScope[];
 }
 
 const DYNAMIC_REFERENCE = /\{\{resolve:(ssm|ssm-secure|secretsmanager):[^}]*\}\}/;
@@ -40,7 +67,7 @@ export function effectiveTemplate(
   parentValues?: { readonly values: Readonly<Record<string, unknown>>; readonly scope: ResolveScope },
 ): EffectiveTemplate {
   let current: ResourceNotes = { assumed: [], invisible: [] };
-  const scope: ResolveScope = {
+  const loose: ResolveScope = {
     ...scopeOf(template, identity),
     parameterValues: parentValues?.values,
     parent: parentValues?.scope,
@@ -48,24 +75,35 @@ export function effectiveTemplate(
       if (!current.assumed.includes(message)) current.assumed.push(message);
     },
   };
+  const unknown = identity.unknownPseudoParameters ?? [];
+  const scopes: Scopes = {
+    loose,
+    strict: unknown.length > 0 ? { ...loose, unknownPseudoParameters: new Set(unknown) } : loose,
+    environments:
+      unknown.length > 0
+        ? (identity.environments ?? []).map((name) => ({ ...loose, accountId: name, region: name, stackName: name }))
+        : [],
+  };
   const resources: Record<string, CfnResource> = {};
   const notes = new Map<string, ResourceNotes>();
+  const perEnvironment = new Map<string, string>();
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     current = { assumed: [], invisible: [] };
     const { Condition: condition, ...rest } = resource as CfnResource & { Condition?: unknown };
-    let exists: boolean | undefined = true;
+    let exists: ConditionState = true;
     if (condition !== undefined) {
-      exists = typeof condition === 'string' ? conditionValue(condition, scope) : undefined;
+      exists = typeof condition === 'string' ? conditionState(condition, scopes) : undefined;
       if (exists === undefined) {
         current.invisible.push(`Condition ${String(condition)}: whether the resource exists is decided at deployment`);
       }
+      if (exists === 'environment') perEnvironment.set(logicalId, conditionDefinition(String(condition), scopes));
     }
     if (exists !== false) {
-      resources[logicalId] = partial(rest, scope, '', current) as CfnResource;
+      resources[logicalId] = partial(rest, scopes, '', current) as CfnResource;
     }
     if (current.assumed.length > 0 || current.invisible.length > 0) notes.set(logicalId, current);
   }
-  return { resources, notes };
+  return { resources, notes, perEnvironment };
 }
 
 /** The scope the resources of a template resolve in (for a nested stack's parameters, from its parent). */
@@ -84,16 +122,47 @@ export function scopeOf(template: CfnTemplate, identity: StackIdentity): Resolve
   };
 }
 
-function conditionValue(name: string, scope: ResolveScope): boolean | undefined {
-  if (!(name in scope.conditions)) return undefined;
-  const value = resolveIntrinsics({ Condition: name }, scope);
-  return typeof value === 'boolean' ? value : undefined;
+/** Decided, or decided only by the environment (undecided without it, decided with the placeholders). */
+function conditionState(name: string, scopes: Scopes): ConditionState {
+  if (!(name in scopes.strict.conditions)) return undefined;
+  const value = resolveIntrinsics({ Condition: name }, scopes.strict);
+  if (typeof value === 'boolean') return value;
+  if (scopes.strict === scopes.loose) return undefined;
+  return typeof resolveIntrinsics({ Condition: name }, scopes.loose) === 'boolean' ? 'environment' : undefined;
+}
+
+/**
+ * What a condition says, with the conditions it names written out and the parameter values and mappings
+ * it reads: two templates whose definitions are equal decide it alike in every environment.
+ */
+function conditionDefinition(name: string, scopes: Scopes): string {
+  const { conditions, mappings } = scopes.loose;
+  const parameters = new Set<string>();
+  let readsMappings = false;
+  const expand = (value: unknown, depth: number): unknown => {
+    if (depth > 40 || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item) => expand(item, depth + 1));
+    const entries = Object.entries(value as Record<string, unknown>);
+    const [key, argument] = entries[0] ?? [];
+    if (entries.length === 1 && key === 'Condition' && typeof argument === 'string' && argument in conditions) {
+      return expand(conditions[argument], depth + 1);
+    }
+    if (entries.length === 1 && key === 'Ref' && typeof argument === 'string') parameters.add(argument);
+    if (key === 'Fn::FindInMap') readsMappings = true;
+    return Object.fromEntries(entries.map(([k, item]) => [k, expand(item, depth + 1)]));
+  };
+  const definition = expand(conditions[name], 0);
+  const values = [...parameters]
+    .filter((parameter) => parameter in scopes.loose.parameters)
+    .map((parameter) => [parameter, resolveIntrinsics({ Ref: parameter }, scopes.loose)]);
+  return JSON.stringify({ definition, parameters: values, mappings: readsMappings ? mappings : undefined });
 }
 
 const WRITE_OUT = new Set(['Fn::FindInMap', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::ToJsonString']);
 
 /** Resolves what the template decides; leaves references to other resources for the diff to judge. */
-function partial(value: unknown, scope: ResolveScope, path: string, notes: ResourceNotes): unknown {
+function partial(value: unknown, scopes: Scopes, path: string, notes: ResourceNotes): unknown {
+  const scope = scopes.loose;
   if (typeof value === 'string') {
     if (DYNAMIC_REFERENCE.test(value)) {
       notes.invisible.push(`${path}: dynamic reference ${DYNAMIC_REFERENCE.exec(value)?.[0]} is read at deployment`);
@@ -102,7 +171,7 @@ function partial(value: unknown, scope: ResolveScope, path: string, notes: Resou
   }
   if (Array.isArray(value)) {
     return value
-      .map((item, index) => partial(item, scope, `${path}[${index}]`, notes))
+      .map((item, index) => partial(item, scopes, `${path}[${index}]`, notes))
       .filter((item) => item !== NO_VALUE);
   }
   if (value === null || typeof value !== 'object') return value;
@@ -111,28 +180,54 @@ function partial(value: unknown, scope: ResolveScope, path: string, notes: Resou
     const [name, argument] = entries[0];
     if (name === 'Ref' && typeof argument === 'string') return partialRef(argument, value, scope, path, notes);
     if (name === 'Fn::If' && Array.isArray(argument) && argument.length === 3) {
-      const decided = typeof argument[0] === 'string' ? conditionValue(argument[0], scope) : undefined;
-      if (decided !== undefined) return partial(decided ? argument[1] : argument[2], scope, path, notes);
+      const condition = typeof argument[0] === 'string' ? argument[0] : undefined;
+      const decided = condition !== undefined ? conditionState(condition, scopes) : undefined;
+      if (typeof decided === 'boolean') return partial(decided ? argument[1] : argument[2], scopes, path, notes);
+      const branches = argument.slice(1).map((branch) => partial(branch, scopes, path, notes));
+      // Both branches are kept, with what the condition says: a branch or the condition edited is a change.
+      if (decided === 'environment') {
+        return { 'Fn::If': [`${condition} ${conditionDefinition(condition as string, scopes)}`, ...branches] };
+      }
       notes.invisible.push(`${path}: Fn::If on condition ${String(argument[0])}, decided at deployment`);
-      return { 'Fn::If': [argument[0], ...argument.slice(1).map((branch) => partial(branch, scope, path, notes))] };
+      return { 'Fn::If': [argument[0], ...branches] };
     }
     if (WRITE_OUT.has(name)) {
-      const resolved = resolveIntrinsics(value, scope);
+      const resolved = resolveIntrinsics(value, scopes.strict);
       if (!containsUnresolved(resolved)) return resolved;
-      for (const reason of unresolvedReasons(resolved)) {
+      const placeholder = resolveIntrinsics(value, scope);
+      if (!containsUnresolved(placeholder)) return perEnvironment(value, placeholder, scopes);
+      const reasons = unresolvedReasons(resolved);
+      for (const reason of reasons) {
+        const onCondition = /^(?:Fn::If on condition|condition) (\S+?),? unknown/.exec(reason)?.[1];
+        if (onCondition && conditionState(onCondition, scopes) === 'environment') continue;
         if (/parameter|SSM|NotificationARNs|Fn::If on condition|condition .* unknown/.test(reason)) {
           notes.invisible.push(`${path}: ${reason}`);
         }
       }
-      return { [name]: partial(argument, scope, path, notes) };
+      return { [name]: partial(argument, scopes, path, notes) };
     }
   }
   const out: Record<string, unknown> = {};
   for (const [key, item] of entries) {
-    const resolved = partial(item, scope, path ? `${path}.${key}` : key, notes);
+    const resolved = partial(item, scopes, path ? `${path}.${key}` : key, notes);
     if (resolved !== NO_VALUE) out[key] = resolved;
   }
   return out;
+}
+
+/**
+ * A value that reads the account, Region or stack name: the placeholder's value when every environment the
+ * templates name gives the same, else the value in each, so that an edit for any one of them is a change.
+ */
+function perEnvironment(value: unknown, placeholder: unknown, scopes: Scopes): unknown {
+  const each: Record<string, unknown> = {};
+  let differs = false;
+  for (const scope of scopes.environments) {
+    const resolved = resolveIntrinsics(value, scope);
+    each[scope.region] = containsUnresolved(resolved) ? unresolvedReasons(resolved).join('; ') : resolved;
+    differs ||= JSON.stringify(each[scope.region]) !== JSON.stringify(placeholder);
+  }
+  return differs ? { 'Fn::PerEnvironment': { '(other)': placeholder, ...each } } : placeholder;
 }
 
 function partialRef(name: string, original: unknown, scope: ResolveScope, path: string, notes: ResourceNotes): unknown {

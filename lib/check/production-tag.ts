@@ -11,14 +11,17 @@ import type { CfnResource } from './template-file';
  */
 export function productionTagOf(
   resources: readonly (CfnResource | undefined)[],
-  stackTags: readonly Readonly<Record<string, string>>[],
+  stackTags: readonly Readonly<Record<string, unknown>>[],
   production: ProductionSelector,
   raw: readonly (CfnResource | undefined)[] = [],
   assumed: readonly string[] = [],
 ): string | undefined {
   const values = new Set(production.values.map((value) => value.toLowerCase()));
   const match = (tags: Record<string, unknown>, rawTags: Record<string, unknown>) => {
-    for (const key of production.tagKeys) {
+    // IAM compares the key of `aws:ResourceTag/<key>` without case, so the guardrails protect
+    // `Environment=production` under the key `environment`: the gate must call it production too.
+    const wanted = new Set(production.tagKeys.map((key) => key.toLowerCase()));
+    for (const key of Object.keys(tags).filter((written) => wanted.has(written.toLowerCase()))) {
       const value = tags[key];
       const written = rawTags[key];
       const literal = typeof written === 'string' || written === undefined;
@@ -35,7 +38,7 @@ export function productionTagOf(
   };
   for (const [index, resource] of resources.entries()) {
     if (!resource) continue;
-    const found = match(resourceTags(resource), raw[index] ? resourceTags(raw[index]) : {});
+    const found = match(resourceTags(resource, values), raw[index] ? resourceTags(raw[index], values) : {});
     if (found) return found;
   }
   for (const tags of stackTags) {
@@ -46,17 +49,52 @@ export function productionTagOf(
 }
 
 /** Tags of a resource, wherever the service spec says its tags live and in whichever shape. */
-function resourceTags(resource: CfnResource): Record<string, unknown> {
+function resourceTags(resource: CfnResource, production: ReadonlySet<string>): Record<string, unknown> {
   const info = loadResourceModel(resource.Type)?.tagInformation;
   const raw = resource.Properties?.[info?.tagPropertyName ?? 'Tags'];
   const tags: Record<string, unknown> = {};
+  if (isIntrinsic(raw)) return undecidedTags(raw, production);
   if (Array.isArray(raw)) {
     for (const tag of raw) {
       const { Key, Value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
       if (typeof Key === 'string') tags[Key] = Value;
+      else if (isIntrinsic(tag)) Object.assign(tags, undecidedTags(tag, production));
     }
   } else if (raw && typeof raw === 'object') {
     Object.assign(tags, raw);
+  }
+  return tags;
+}
+
+/** `{ "Fn::If": ... }` and the like: a value only deployment decides (the effective form left it so). */
+function isIntrinsic(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
+/**
+ * The tags an undecided intrinsic may set, each at its worst: a key keeps a value when every branch gives a
+ * literal that is not production (lower case in `production`); otherwise it is unknown, so production.
+ */
+function undecidedTags(intrinsic: Record<string, unknown>, production: ReadonlySet<string>): Record<string, unknown> {
+  const seen = new Map<string, unknown[]>();
+  const add = (key: string, value: unknown) => {
+    seen.set(key, [...(seen.get(key) ?? []), value]);
+  };
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 40 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) return value.forEach((item) => walk(item, depth + 1));
+    const record = value as Record<string, unknown>;
+    if (typeof record.Key === 'string') return add(record.Key, record.Value);
+    if (isIntrinsic(record)) return Object.values(record).forEach((item) => walk(item, depth + 1));
+    for (const [key, item] of Object.entries(record)) add(key, item);
+  };
+  walk(intrinsic, 0);
+  const tags: Record<string, unknown> = {};
+  for (const [key, values] of seen) {
+    const harmless = values.every((value) => typeof value === 'string' && !production.has(value.toLowerCase()));
+    tags[key] = harmless ? values[0] : intrinsic;
   }
   return tags;
 }

@@ -4,7 +4,14 @@
 import { fullDiff, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
 import type { ResolveScope } from '../audit/sources/templates-intrinsics';
 import type { LoadedStack } from './assembly';
-import { effectiveTemplate, scopeOf, type ResourceNotes, type StackIdentity } from './effective-template';
+import {
+  effectiveTemplate,
+  scopeOf,
+  type EffectiveTemplate,
+  type ResourceNotes,
+  type StackIdentity,
+} from './effective-template';
+import { canonicalJson } from './change-hash';
 import { parseTemplateText, type CfnResource, type CfnTemplate } from './template-file';
 
 /** One logical id of one stack, before and after. */
@@ -59,7 +66,7 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
       byKey.get(stack.key) ??
       (!stack.nestedIn ? baseline.find((candidate) => candidate.stackName === stack.stackName) : undefined) ??
       (single && !stack.nestedIn ? topLevel(baseline)[0] : undefined);
-    const identity = identityOf(stack);
+    const identity = { ...identityOf(stack), environments: environmentsNamed([old?.template, stack.template]) };
     const parentScopes = stack.nestedIn ? scopes.get(stack.nestedIn.parentKey) : undefined;
     scopes.set(stack.key, {
       next: scopeOf(stack.template, identity),
@@ -82,6 +89,13 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
         ...diffTemplates({ Resources: {} }, stack.template, stack, {}, identity, { baselineHasChild: () => false }),
       );
       continue;
+    }
+    const macros = [...new Set([...macrosOf(old.template), ...macrosOf(stack.template)])];
+    if (macros.length > 0 && canonicalJson(old.template) !== canonicalJson(stack.template)) {
+      notVisible.push({
+        stack,
+        reason: `${macros.join(', ')} rewrites the template at deployment: what it deploys, and so deletes, is not in the template`,
+      });
     }
     pairs.push(
       ...diffTemplates(old.template, stack.template, stack, old.stackTags, identity, {
@@ -124,12 +138,70 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
   return { pairs, newStacks, baselineOnly, notVisible };
 }
 
+/**
+ * The placeholders stand in for what the stack does not say: its account, its Region (and with it the
+ * partition), and its name when it comes from a template file (named after the file) or is nested
+ * (CloudFormation adds a random suffix).
+ */
 function identityOf(stack: LoadedStack): StackIdentity {
+  const unknown = ['AWS::StackId'];
+  if (!stack.accountId) unknown.push('AWS::AccountId');
+  if (!stack.region) unknown.push('AWS::Region', 'AWS::Partition', 'AWS::URLSuffix');
+  if (stack.cdkPaths === undefined || stack.nestedIn) unknown.push('AWS::StackName');
   return {
     stackName: stack.stackName,
     accountId: stack.accountId ?? PLACEHOLDER.accountId,
     region: stack.region ?? PLACEHOLDER.region,
+    unknownPseudoParameters: unknown,
   };
+}
+
+/** Transforms CloudFormation applies that leash check reads as written (ForEach is refused on reading). */
+const READ_AS_WRITTEN = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions']);
+
+/** Macros (the `Transform` section, `Fn::Transform` such as AWS::Include) whose output only deployment sees. */
+function macrosOf(template: CfnTemplate): string[] {
+  const names = new Set<string>();
+  const transform = template.Transform;
+  for (const name of Array.isArray(transform) ? transform : transform === undefined ? [] : [transform]) {
+    const named = typeof name === 'string' ? name : JSON.stringify(name);
+    if (!READ_AS_WRITTEN.has(named)) names.add(`Transform ${named}`);
+  }
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 64 || value === null || typeof value !== 'object') return;
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      if (key === 'Fn::Transform') {
+        const name = (item as { Name?: unknown } | null)?.Name;
+        names.add(`Fn::Transform ${typeof name === 'string' ? name : JSON.stringify(name)}`);
+      }
+      walk(item, depth + 1);
+    }
+  };
+  walk(template, 0);
+  return [...names];
+}
+
+const MAX_CONDITION_STRINGS = 64;
+
+/**
+ * The accounts, Regions and stack names a template can tell apart: the top-level keys of its mappings and
+ * the strings its conditions compare with (at most 64 of those, for a bounded cost).
+ */
+function environmentsNamed(templates: readonly (CfnTemplate | undefined)[]): string[] {
+  const names = new Set<string>();
+  const compared = new Set<string>();
+  const strings = (value: unknown, depth: number): void => {
+    if (depth > 40 || compared.size >= MAX_CONDITION_STRINGS) return;
+    if (typeof value === 'string') compared.add(value);
+    else if (value && typeof value === 'object') Object.values(value).forEach((item) => strings(item, depth + 1));
+  };
+  for (const template of templates) {
+    for (const mapping of Object.values((template?.Mappings ?? {}) as Record<string, unknown>)) {
+      if (mapping && typeof mapping === 'object') Object.keys(mapping).forEach((key) => names.add(key));
+    }
+    strings(template?.Conditions, 0);
+  }
+  return [...new Set([...names, ...compared])].sort();
 }
 
 /** The parameter values a parent passes to a nested stack, to be resolved in the parent's scope. */
@@ -158,11 +230,12 @@ function diffTemplates(
 ): ResourcePair[] {
   const before = effectiveTemplate(oldTemplate, identity, context.oldParent);
   const after = effectiveTemplate(newTemplate, identity, context.newParent);
-  const diff = fullDiff({ Resources: before.resources }, { Resources: after.resources });
+  const afterResources = existingEverywhereBefore(before, after);
+  const diff = fullDiff({ Resources: before.resources }, { Resources: afterResources });
   const pairs: ResourcePair[] = [];
   diff.resources.forEachDifference((logicalId, change) => {
     const oldResource = before.resources[logicalId];
-    const newResource = after.resources[logicalId];
+    const newResource = afterResources[logicalId];
     const notes = mergeNotes(before.notes.get(logicalId), after.notes.get(logicalId));
     const type = (oldResource ?? newResource)?.Type;
     let contentsCompared: boolean | undefined;
@@ -185,7 +258,7 @@ function diffTemplates(
   });
   // Unchanged resources can still hide what only deployment decides; keep them for the visibility rule.
   for (const logicalId of Object.keys(before.resources)) {
-    if (!after.resources[logicalId] || (diff.resources.has(logicalId) && diff.resources.get(logicalId).isDifferent))
+    if (!afterResources[logicalId] || (diff.resources.has(logicalId) && diff.resources.get(logicalId).isDifferent))
       continue;
     const notes = mergeNotes(before.notes.get(logicalId), after.notes.get(logicalId));
     if (notes.invisible.length === 0) continue;
@@ -197,7 +270,7 @@ function diffTemplates(
       diff: change,
       changed: false,
       before: before.resources[logicalId],
-      after: after.resources[logicalId],
+      after: afterResources[logicalId],
       rawBefore: oldTemplate.Resources?.[logicalId],
       rawAfter: newTemplate.Resources?.[logicalId],
       notes,
@@ -210,7 +283,7 @@ function diffTemplates(
       if (oldResource.Type !== 'AWS::CloudFormation::StackSet') continue;
       const oldBody = stackSetBody(oldResource);
       if (!oldBody) continue;
-      const newResource = after.resources[logicalId];
+      const newResource = afterResources[logicalId];
       const newBody =
         newResource?.Type === 'AWS::CloudFormation::StackSet' ? (stackSetBody(newResource) ?? oldBody) : undefined;
       const where = `${stack.key}/${logicalId}`;
@@ -223,6 +296,19 @@ function diffTemplates(
     }
   }
   return pairs;
+}
+
+/**
+ * The new resources, less those whose condition on the environment is new or redefined: wherever the
+ * resource existed and the new condition is false, it is deleted, so it is judged as deleted. A resource
+ * under the same condition as before exists in the same environments and is compared as usual.
+ */
+function existingEverywhereBefore(before: EffectiveTemplate, after: EffectiveTemplate): Record<string, CfnResource> {
+  const resources: Record<string, CfnResource> = { ...after.resources };
+  for (const [logicalId, condition] of after.perEnvironment) {
+    if (before.resources[logicalId] && before.perEnvironment.get(logicalId) !== condition) delete resources[logicalId];
+  }
+  return resources;
 }
 
 /** A StackSet's TemplateBody as a template (string JSON/YAML or an object); undefined for TemplateURL. */

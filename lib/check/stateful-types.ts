@@ -51,6 +51,10 @@ export const DATA_STORE_TYPES: Readonly<Record<string, string>> = {
   'AWS::KinesisVideo::Stream': 'video data',
   'AWS::Detective::Graph': 'security graph',
   'AWS::Serverless::SimpleTable': 'DynamoDB table (SAM)',
+  'AWS::KMS::ReplicaKey': 'key material: what it encrypted becomes unreadable',
+  'AWS::SageMaker::FeatureGroup': 'feature store records',
+  'AWS::HealthImaging::Datastore': 'medical images',
+  'AWS::MediaStore::Container': 'media objects',
   // Containers: removing them deletes whatever they hold, which may not be visible from this template.
   'AWS::CloudFormation::StackSet': 'stacks in every target account',
 };

@@ -1,9 +1,9 @@
 // Reads one CloudFormation template (JSON, or YAML with the short-form intrinsic tags) and finds where a
 // logical id is written in it, so findings can point at a line.
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Tags } from 'yaml';
 import { wrongKindHint } from '../util/file-kind';
 import { MAX_JSON_DEPTH } from '../util/json-scan';
-import { InputError, lineColumn, parseJsonText, readTextFile } from '../util/read-input';
+import { InputError, lineColumn, parseJsonTextUnique, readTextFile } from '../util/read-input';
 
 /** A parsed template and the text it came from. */
 export interface TemplateFile {
@@ -64,7 +64,7 @@ export function readTemplateFile(file: string): TemplateFile {
 /** JSON when the file looks like JSON, YAML otherwise (CloudFormation accepts both under any name). */
 export function parseTemplateText(text: string, file: string): TemplateFile {
   const trimmed = text.trimStart();
-  let value = trimmed.startsWith('{') ? parseJsonText(text, file) : parseYamlTemplate(text, file);
+  let value = trimmed.startsWith('{') ? parseJsonTextUnique(text, file) : parseYamlTemplate(text, file);
   // `aws cloudformation get-template` output saved whole: the template is its TemplateBody.
   const body = (value as { TemplateBody?: unknown } | null)?.TemplateBody;
   if (body !== undefined && !(value as { Resources?: unknown }).Resources) {
@@ -87,6 +87,12 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
     if (logicalId.startsWith('Fn::ForEach::')) {
       throw new InputError(
         `${file}: Resources.${logicalId}: Fn::ForEach is not expanded by leash check; judge this stack with --change-set (aws cloudformation describe-change-set) instead`,
+      );
+    }
+    // AWS::Include (or another macro) in place of resources: what it adds is only known at deployment.
+    if (logicalId === 'Fn::Transform') {
+      throw new InputError(
+        `${file}: Resources.Fn::Transform: a macro adds these resources at deployment, so leash check cannot judge them; judge this stack with --change-set instead`,
       );
     }
     const forEach = findForEach(resource, `Resources.${logicalId}`);
@@ -118,7 +124,15 @@ function findForEach(value: unknown, path: string, depth = 0): string | undefine
 function parseYamlTemplate(text: string, file: string): unknown {
   let doc: Document;
   try {
-    doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+    // CloudFormation reads YAML 1.1 (`yes`/`off` are booleans, `010` is octal), the gate must read the same
+    // values: else `DeletionProtection: yes` changed to `false` is no change to it.
+    doc = parseDocument(text, {
+      version: '1.1',
+      merge: false,
+      customTags: cloudFormationYamlTags,
+      uniqueKeys: true,
+      prettyErrors: false,
+    });
   } catch (err) {
     // The YAML parser recurses per nesting level: text nested thousands deep overflows its stack.
     if (err instanceof RangeError) throw new InputError(`${file}: YAML nested too deeply to read`);
@@ -132,6 +146,20 @@ function parseYamlTemplate(text: string, file: string): unknown {
   }
   const context: YamlContext = { doc, text, file, aliases: 0, values: 0, depth: 0, expanding: new Set() };
   return toTemplateValue(context, doc.contents);
+}
+
+/** Tags of the YAML 1.1 schema CloudFormation does not support, so a `2012-10-17` stays a string. */
+const UNSUPPORTED_YAML_TAGS = new Set(
+  ['binary', 'merge', 'omap', 'pairs', 'set', 'timestamp'].map((name) => `tag:yaml.org,2002:${name}`),
+);
+
+/** YAML 1.1 booleans as YAML parsers in practice read them: yes/no/on/off, but `y` and `n` are strings. */
+function cloudFormationYamlTags(tags: Tags): Tags {
+  return tags.flatMap((tag) => {
+    if (typeof tag === 'string' || UNSUPPORTED_YAML_TAGS.has(tag.tag)) return [];
+    if (tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test) return [tag];
+    return [{ ...tag, test: new RegExp(tag.test.source.replace(/^\^\(\?:[YN]\|[yn]\|/, '^(?:')) }];
+  });
 }
 
 /**

@@ -1,8 +1,7 @@
 // Reading leash.config.json for every front door (the CLI's commands and bin/app.ts at `cdk synth`): the
 // file must be JSON with each key given once, and every level of it must be known to the schema. Each
 // problem names the file and the JSON path, with the nearest known key for a misspelt one.
-import { scanJson } from '../util/json-scan';
-import { InputError, jsonPath, parseJsonText, readTextFile } from '../util/read-input';
+import { parseJsonTextUnique, readTextFile } from '../util/read-input';
 import { parseConfig } from './parse';
 import { LeashConfig } from './schema';
 
@@ -12,15 +11,6 @@ export { parseConfig };
 export function loadConfigFile(file: string | undefined): LeashConfig {
   if (!file) return LeashConfig.parse({});
   const text = readTextFile(file);
-  const value = parseJsonText(text, file);
-  // JSON.parse keeps the last of two equal keys: a second "suppressions" would silently replace the first.
-  const duplicates = scanJson(text).duplicateKeys;
-  if (duplicates.length > 0) {
-    throw new InputError(
-      duplicates
-        .map(({ path, key }) => `${file}: ${jsonPath([...path, key])}: given more than once; only the last would count`)
-        .join('\n'),
-    );
-  }
-  return parseConfig(value, file);
+  // A second "suppressions" would silently replace the first.
+  return parseConfig(parseJsonTextUnique(text, file), file);
 }

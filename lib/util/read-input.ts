@@ -105,6 +105,26 @@ export function parseJsonText(text: string, where: string): unknown {
   }
 }
 
+/**
+ * JSON.parse keeps the last of two equal keys; an input that decides a verdict (a template, a change set, the
+ * config) refuses them instead, as YAML and CloudFormation's own linter do: two `"Orders"` resources or two
+ * `"DeletionPolicy"` keys leave it unclear which one deploys.
+ */
+export function parseJsonTextUnique(text: string, where: string): unknown {
+  const value = parseJsonText(text, where);
+  const duplicates = scanJson(text).duplicateKeys;
+  if (duplicates.length > 0) {
+    throw new InputError(
+      duplicates
+        .map(
+          ({ path, key }) => `${where}: ${jsonPath([...path, key])}: given more than once; only the last would count`,
+        )
+        .join('\n'),
+    );
+  }
+  return value;
+}
+
 export function readJsonFile(file: string): unknown {
   return parseJsonText(readTextFile(file), file);
 }

@@ -286,6 +286,33 @@ const cases: Case[] = [
     exit: 2,
     says: ['--resource-arn: "not-an-arn" is not an ARN'],
   },
+  // A key given twice: JSON.parse would keep the last, so which resource deploys is unclear.
+  {
+    name: 'a template with a logical id given twice',
+    args: () => [
+      'check',
+      file(
+        'dup.json',
+        '{"Resources": {"Orders": {"Type": "AWS::DynamoDB::Table"}, "Orders": {"Type": "AWS::SNS::Topic"}}}',
+      ),
+      '--baseline',
+      at('template.json'),
+    ],
+    exit: 2,
+    says: ['dup.json: Resources.Orders: given more than once'],
+  },
+  {
+    name: 'a template with DeletionPolicy given twice',
+    args: () => [
+      'check',
+      file(
+        'dup2.json',
+        '{"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "DeletionPolicy": "Delete"}}}',
+      ),
+    ],
+    exit: 2,
+    says: ['dup2.json: Resources.Bucket.DeletionPolicy: given more than once'],
+  },
   // Damaged policies: reported and failing the gate, never dropped.
   {
     name: 'a statement with a number as Action',

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { parse } from 'yaml';
@@ -82,5 +84,59 @@ describe('the GitHub Actions workflow template', () => {
     expect(script).toContain('delete-change-set');
     expect(workflowText).not.toMatch(/execute-change-set|cdk deploy(?![^\n]*--no-execute)/);
     for (const line of leashCheckLines()) expect(line).toContain('"${changesets[@]}"');
+  });
+});
+
+describe('the deployed baseline step', () => {
+  // Runs the step's script against a cdk.out and a stand-in `aws` that knows one stack per Region: a stack
+  // asked for in the wrong Region "does not exist", which the step would take for a new stack (nothing to
+  // delete), and the gate would pass every deletion in it.
+  const step = steps.find((candidate) => candidate.name === 'Baseline from the deployed stacks');
+  function run(environment: string, callerAccount = '111111111111') {
+    const dir = mkdtempSync(join(tmpdir(), 'leash-baseline-'));
+    mkdirSync(join(dir, 'cdk.out'));
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(
+      join(dir, 'cdk.out', 'manifest.json'),
+      JSON.stringify({
+        artifacts: {
+          Shop: { type: 'aws:cloudformation:stack', environment, properties: { stackName: 'Shop' } },
+        },
+      }),
+    );
+    const fake = [
+      '#!/usr/bin/env bash',
+      'if [ "$1 $2" = "sts get-caller-identity" ]; then echo ' + callerAccount + '; exit 0; fi',
+      'region="$AWS_REGION"; prev=""; for arg in "$@"; do [ "$prev" = "--region" ] && region="$arg"; prev="$arg"; done',
+      'if [ "$region" = "eu-west-1" ]; then echo \'{"Resources":{}}\'; exit 0; fi',
+      'echo "An error occurred (ValidationError): Stack with id Shop does not exist" >&2; exit 254',
+    ].join('\n');
+    writeFileSync(join(dir, 'bin', 'aws'), fake);
+    chmodSync(join(dir, 'bin', 'aws'), 0o755);
+    const result = spawnSync('bash', ['-eo', 'pipefail', '-c', step?.run ?? 'false'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+        AWS_REGION: 'us-east-1',
+        RUNNER_TEMP: dir,
+      },
+    });
+    return {
+      status: result.status,
+      saved: existsSync(join(dir, 'cdk.out.baseline', 'Shop.json')),
+      stderr: result.stderr,
+    };
+  }
+
+  it("reads each stack's template in the Region its environment names", () => {
+    expect(run('aws://111111111111/eu-west-1')).toMatchObject({ status: 0, saved: true });
+  });
+
+  it('refuses a stack of another account than the baseline role reads (not a new stack)', () => {
+    const result = run('aws://222222222222/eu-west-1');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/Shop deploys to account 222222222222/);
   });
 });

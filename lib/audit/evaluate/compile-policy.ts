@@ -3,7 +3,7 @@
 // that vary by action listed so answers can be remembered per action "shape" rather than per action.
 import type { CatalogAction } from '../../catalog/types';
 import type { NormalizedCondition, NormalizedPolicy, NormalizedStatement } from '../../policy/types';
-import { compileActionMatcher, compileResourceMatcher, rawStatement } from '../../policy';
+import { compileActionMatcher, compileResourceMatcher, CURRENT_POLICY_VERSION, rawStatement } from '../../policy';
 import { hasWildcard, wildcardMatch } from '../../policy/wildcard';
 import { isActionDependentKey, isPrincipalKey } from './context';
 import { parsePolicyValue, type ParsedValue } from './policy-variables';
@@ -278,7 +278,24 @@ export function compilePolicy(
   document: unknown,
   ids: StatementIds,
 ): CompiledStatement[] {
-  return policy.statements.map((statement) => compileStatement(statement, source, document, ids));
+  const legacy = policy.version !== CURRENT_POLICY_VERSION;
+  return policy.statements.map((statement) =>
+    compileStatement(legacy ? withoutVariables(statement) : statement, source, document, ids),
+  );
+}
+
+/**
+ * In the legacy policy language (Version 2008-10-17, or no Version) `${aws:username}` is plain text, so a
+ * Deny comparing with it matches nothing. Written `${$}{...}` (the escape for a literal `$`), it stays text.
+ */
+function withoutVariables(statement: NormalizedStatement): NormalizedStatement {
+  const literal = (value: string) => value.replace(/\$\{/g, '$${$}{');
+  return {
+    ...statement,
+    resources: statement.resources?.map(literal),
+    notResources: statement.notResources?.map(literal),
+    conditions: statement.conditions.map((condition) => ({ ...condition, values: condition.values.map(literal) })),
+  };
 }
 
 /**

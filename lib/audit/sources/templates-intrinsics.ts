@@ -36,7 +36,12 @@ export interface ResolveScope {
   readonly parent?: ResolveScope;
   /** Called once per assumption made (a parameter's default used for its value). */
   readonly note?: (message: string) => void;
+  /** Pseudo parameters whose value above is only a placeholder: they resolve as unknown. */
+  readonly unknownPseudoParameters?: ReadonlySet<string>;
 }
+
+/** The reason an unknown pseudo parameter gives, so callers can tell it from an unknown parameter. */
+export const PSEUDO_PARAMETER_UNKNOWN = 'is not known: the template does not say where the stack is deployed';
 
 const MAX_DEPTH = 40;
 
@@ -141,6 +146,7 @@ export function generatedName(scope: ResolveScope, logicalId: string): string {
 }
 
 function resolveRef(name: string, scope: ResolveScope): unknown {
+  if (scope.unknownPseudoParameters?.has(name)) return new Unresolved(`${name} ${PSEUDO_PARAMETER_UNKNOWN}`);
   switch (name) {
     case 'AWS::Partition':
       return scope.partition;
