@@ -13,6 +13,7 @@ import {
   type PolicyStatementDocument,
   type PrincipalDocument,
 } from './schema';
+import { wellFormedDocument } from './well-formed';
 import type {
   NormalizedCondition,
   NormalizedPolicy,
@@ -456,7 +457,8 @@ function analyseDocument(document: unknown, type?: PolicyType, cache?: PolicyPar
 
 function analyseDocumentNow(document: unknown, type?: PolicyType): DocumentAnalysis {
   // Reporting inputs (for "got ..." in messages) costs about as much again, so only a failed parse pays it.
-  const parsed = PolicyDocumentSchema.safeParse(document);
+  const fast = wellFormedDocument(document);
+  const parsed = fast ? { success: true as const, data: fast } : PolicyDocumentSchema.safeParse(document);
   const problems = parsed.success
     ? []
     : zodIssuesToProblems(PolicyDocumentSchema.safeParse(document, { reportInput: true }).error?.issues ?? []);
