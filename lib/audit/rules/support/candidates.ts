@@ -95,7 +95,8 @@ export function createCandidateIndex(
           for (let i = 0; i < size; i++) if (exclusions[i] !== grantStamp) add(i);
         }
       }
-      grant ??= Int32Array.from(indices);
+      // Sorted once per policy: a principal holding only this policy takes it as it is.
+      grant ??= Int32Array.from(indices).sort();
     }
     grants.set(policy, grant);
     return grant;
@@ -119,26 +120,46 @@ export function createCandidateIndex(
   const candidateIndices = (principal: Principal): Int32Array | 'all' => {
     let indices = found.get(principal);
     if (indices) return indices;
-    marks ??= new Uint32Array(size);
-    stamp++;
-    const named: number[] = [];
+    const held: Int32Array[] = [];
+    let total = 0;
     for (const policy of identityPolicies(principal)) {
       const grant = grantOf(policy);
       if (grant === 'all') {
         indices = 'all';
         break;
       }
+      if (grant.length > 0) {
+        held.push(grant);
+        total += grant.length;
+      }
+    }
+    indices ??= held.length === 1 ? held[0] : union(held, total);
+    found.set(principal, indices);
+    return indices;
+  };
+
+  // The sorted union of sorted grants. A large one (ReadOnlyAccess and the like) is read back from the marks
+  // in catalog order instead of sorted: a pass over the catalog costs less than sorting thousands of indices.
+  const union = (held: readonly Int32Array[], total: number): Int32Array => {
+    const seen = (marks ??= new Uint32Array(size));
+    stamp++;
+    if (total > size / 16) {
+      for (const grant of held) for (let k = 0; k < grant.length; k++) seen[grant[k]] = stamp;
+      const named: number[] = [];
+      for (let i = 0; i < size; i++) if (seen[i] === stamp) named.push(i);
+      return Int32Array.from(named);
+    }
+    const named: number[] = [];
+    for (const grant of held) {
       for (let k = 0; k < grant.length; k++) {
         const i = grant[k];
-        if (marks[i] !== stamp) {
-          marks[i] = stamp;
+        if (seen[i] !== stamp) {
+          seen[i] = stamp;
           named.push(i);
         }
       }
     }
-    indices ??= Int32Array.from(named).sort();
-    found.set(principal, indices);
-    return indices;
+    return Int32Array.from(named).sort();
   };
 
   // For each action list rules pass in (the same few lists for every principal): where each catalog action
