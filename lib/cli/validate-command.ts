@@ -33,9 +33,19 @@ export function registerValidateCommand(program: Command, context: CliContext, c
       new Option('--size <kind>', "size quota to check against (default: the type's own)").choices([...SIZE_KINDS]),
     )
     .action(async (file: string, flags: ValidateFlags) => {
-      // Loaded when the command runs, so `leash --help` does not pay for the policy grammar (zod).
-      const [{ DEFAULT_SIZE_KIND, decodePolicyInput, guessPolicyType, policySize, validatePolicy }, { loadCatalog }] =
-        await Promise.all([import('../policy'), import('../catalog')]);
+      // Loaded when the command runs, so `leash --help` does not pay for them; the policy modules one by one,
+      // not through lib/policy's index, which loads the zod schemas a valid policy never needs.
+      const [
+        { decodePolicyInput, guessPolicyType },
+        { DEFAULT_SIZE_KIND, validatePolicy },
+        { policySize },
+        { loadCatalog },
+      ] = await Promise.all([
+        import('../policy/parse'),
+        import('../policy/validate'),
+        import('../policy/size'),
+        import('../catalog'),
+      ]);
       const text = readTextFile(file);
       // Plain JSON is checked here first so a syntax error reads `file:line:column`, as in every command.
       if (text.trimStart().startsWith('{')) parseJsonText(text, file);

@@ -4,15 +4,9 @@ import { checkActionPattern, actionMatches } from './action';
 import { jsonNestingProblem, MAX_JSON_DEPTH, scanJson } from '../util/json-scan';
 import { lineColumn } from '../util/read-input';
 import { formatPath, problem, zodIssuesToProblems, type PathPart } from './problems';
-import {
-  CONDITION_OPERATORS,
-  CONDITION_SET_OPERATORS,
-  PolicyDocumentSchema,
-  describeValue,
-  type PolicyDocument,
-  type PolicyStatementDocument,
-  type PrincipalDocument,
-} from './schema';
+import { CONDITION_OPERATORS, CONDITION_SET_OPERATORS, describeValue } from './grammar';
+import type { PolicyDocument, PolicyStatementDocument, PrincipalDocument } from './schema';
+import { wellFormedDocument } from './well-formed';
 import type {
   NormalizedCondition,
   NormalizedPolicy,
@@ -454,12 +448,19 @@ function analyseDocument(document: unknown, type?: PolicyType, cache?: PolicyPar
   return analysis;
 }
 
+/** The zod schema, loaded for the first document the fast path leaves to it: checking a valid policy never loads zod. */
+function documentSchema(): (typeof import('./schema'))['PolicyDocumentSchema'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, see above
+  return (require('./schema') as typeof import('./schema')).PolicyDocumentSchema;
+}
+
 function analyseDocumentNow(document: unknown, type?: PolicyType): DocumentAnalysis {
   // Reporting inputs (for "got ..." in messages) costs about as much again, so only a failed parse pays it.
-  const parsed = PolicyDocumentSchema.safeParse(document);
+  const fast = wellFormedDocument(document);
+  const parsed = fast ? { success: true as const, data: fast } : documentSchema().safeParse(document);
   const problems = parsed.success
     ? []
-    : zodIssuesToProblems(PolicyDocumentSchema.safeParse(document, { reportInput: true }).error?.issues ?? []);
+    : zodIssuesToProblems(documentSchema().safeParse(document, { reportInput: true }).error?.issues ?? []);
   if (isPlainObject(document)) problems.push(...checkVersion(document));
   const statements = rawStatements(document);
   for (const { path, statement } of statements) {

@@ -151,17 +151,28 @@ export class StatementIds {
     // by all (NotAction) of the patterns, without looking at its actions.
     const named = servicesOf(patterns);
     const everything = !negated && patterns.includes('*');
-    const lower = patterns.map((pattern) => pattern.toLowerCase());
     const tables = new Map<string, MatchTable>();
+    // The patterns that can match a service: those naming it literally, and those whose service part has a
+    // wildcard. Grouped once, so a list of hundreds of patterns (ReadOnlyAccess) is not read whole per service.
+    const byService = new Map<string, string[]>();
+    const anyService: string[] = [];
+    for (const pattern of patterns) {
+      const lower = pattern.toLowerCase();
+      const colon = lower.indexOf(':');
+      const service = colon > 0 ? lower.slice(0, colon) : '';
+      if (service === '' || hasWildcard(service)) anyService.push(lower);
+      else {
+        const list = byService.get(service);
+        if (list) list.push(lower);
+        else byService.set(service, [lower]);
+      }
+    }
     // The list matches an action when one of its patterns does (compileActionMatcher's definition), so the
-    // list's table is the union of its patterns' tables, complemented for NotAction.
+    // list's table is the union of its patterns' tables (in any order), complemented for NotAction.
     const unionTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
       let union: Uint8Array | undefined;
-      for (const pattern of lower) {
+      for (const pattern of [...(byService.get(service) ?? []), ...anyService]) {
         if (pattern === '*') return 'all';
-        const colon = pattern.indexOf(':');
-        const literal = colon > 0 && !hasWildcard(pattern.slice(0, colon));
-        if (literal && pattern.slice(0, colon) !== service) continue;
         const table = this.patternTable(pattern, service, actions);
         if (table === 'all') return 'all';
         if (table === 'none') continue;

@@ -199,6 +199,58 @@ export class AccessGraph {
   }
 
   /**
+   * The ways out of principals (pathId, else kind), each once in the order exits() first gives it, whose target
+   * passes `leads` or is `also`. A hub's targets are tested once for every principal asking: expanding a hub
+   * per principal, as exits() does, costs principals × roles when every role trusts the account.
+   */
+  waysTowards(leads: (to: string) => boolean): (from: string, also?: string) => string[] {
+    // Per hub: how many of its targets lead, and the first one (a principal is never its own exit).
+    const hubs = new Map<number, { count: number; first: number }>();
+    const hubTargets = new Map<number, Set<number>>();
+    const leading = (hub: number) => {
+      let found = hubs.get(hub);
+      if (!found) {
+        found = { count: 0, first: -1 };
+        for (const index of this.out[hub]) {
+          const to = this.edges[index].to;
+          if (!leads(this.names[to])) continue;
+          if (found.count++ === 0) found.first = to;
+          if (found.count > 1) break;
+        }
+        hubs.set(hub, found);
+      }
+      return found;
+    };
+    const reachesVia = (hub: number, source: number, target: number | undefined) => {
+      const found = leading(hub);
+      if (found.count > 1 || (found.count === 1 && found.first !== source)) return true;
+      if (target === undefined || target === source) return false;
+      let targets = hubTargets.get(hub);
+      if (!targets) {
+        targets = new Set(this.out[hub].map((index) => this.edges[index].to));
+        hubTargets.set(hub, targets);
+      }
+      return targets.has(target);
+    };
+    return (from, also) => {
+      const id = this.ids.get(from);
+      if (id === undefined) return [];
+      const alsoId = also === undefined ? undefined : this.ids.get(also);
+      const ways = new Set<string>();
+      for (const index of this.out[id]) {
+        const edge = this.edges[index];
+        const way = edge.half.pathId ?? edge.half.kind;
+        if (ways.has(way)) continue;
+        const leadsOut = this.hub[edge.to]
+          ? reachesVia(edge.to, id, alsoId)
+          : edge.to === alsoId || leads(this.names[edge.to]);
+        if (leadsOut) ways.add(way);
+      }
+      return [...ways];
+    };
+  }
+
+  /**
    * Shortest paths from every principal to the nearest of `goals` (principal ARNs), in one search over the
    * reversed edges: linear in nodes and edges, whatever the number of principals asking.
    */

@@ -47,6 +47,7 @@ export function check(context: RuleContext): RuleFinding[] {
       );
   }
   const reach = reachGoals(graph, goals);
+  const waysTowards = graph.waysTowards((to) => reach.reaches(to));
   const gains = new GainCheck(
     context,
     catalog.actions.filter((a) => WRITE_LEVELS.has(a.accessLevel)),
@@ -99,12 +100,7 @@ export function check(context: RuleContext): RuleFinding[] {
     if (analysis.isExempt(principal.arn)) severity = 'info';
 
     // Every way out of the principal that leads to more power, by path id (assume-role edges by their kind).
-    const towards = new Set<string>();
-    for (const exit of graph.exits(principal.arn)) {
-      if (reach.reaches(exit.to) || exit.to === gain?.edge.to) {
-        towards.add(exit.pathId ?? exit.kind);
-      }
-    }
+    const towards = waysTowards(principal.arn, gain?.edge.to);
     const paths = [
       ...selves.map((s) => ({
         id: s.pathId,
@@ -116,7 +112,7 @@ export function check(context: RuleContext): RuleFinding[] {
         ...(s.needs ? { needs: s.needs } : {}),
         ...(s.unresolved ? { unresolved: true } : {}),
       })),
-      ...[...towards].map((id) => ({ id, kind: 'edge' })),
+      ...towards.map((id) => ({ id, kind: 'edge' })),
       ...rewrites.map((r) => ({
         id: r.pathId,
         kind: 'rewrite',

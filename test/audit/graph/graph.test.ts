@@ -239,6 +239,40 @@ describe('shortest paths', () => {
     expect(graph.pathsTo([arn('role', 'guarded')]).path(arn('user', 'alice'))?.certain).toBe(false);
   });
 
+  it('gives the ways out towards a goal that expanding every exit gives, hubs tested once', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow(['sts:AssumeRole', 'iam:PassRole']))] },
+        { name: 'bob', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'admin', trust: trusting(root()), policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'ops', trust: trusting(root()) },
+        { name: 'named', trust: trusting(arn('user', 'bob')) },
+      ],
+    });
+    const viaExits = (from: string, leads: (to: string) => boolean, also?: string) => {
+      const ways = new Set<string>();
+      for (const exit of graph.exits(from)) if (leads(exit.to) || exit.to === also) ways.add(exit.pathId ?? exit.kind);
+      return [...ways];
+    };
+    const froms = ['alice', 'bob', 'admin', 'ops'].map((n) => arn(n === 'alice' || n === 'bob' ? 'user' : 'role', n));
+    const goals: ((to: string) => boolean)[] = [
+      (to) => to === arn('role', 'admin'),
+      (to) => to === arn('role', 'named'),
+      (to) => to.endsWith('ops') || to.endsWith('admin'),
+      () => false,
+    ];
+    for (const leads of goals) {
+      const towards = graph.waysTowards(leads);
+      for (const from of froms) {
+        expect(towards(from)).toEqual(viaExits(from, leads));
+        for (const also of [arn('role', 'ops'), arn('role', 'named')]) {
+          expect(towards(from, also)).toEqual(viaExits(from, leads, also));
+        }
+      }
+    }
+    expect(graph.waysTowards((to) => to === arn('role', 'admin'))(arn('role', 'admin'))).toEqual([]);
+  });
+
   it('grows linearly: a chain of 2,000 roles is closed in one pass', () => {
     const principals = Array.from({ length: 2000 }, (_, i) => ({
       name: `r${i}`,

@@ -2,6 +2,7 @@
 // so narrowing the evaluator's work never hides a finding.
 import { readFileSync } from 'node:fs';
 import { compileAccount } from '../../../lib/audit/evaluate';
+import { expandActionPatterns } from '../../../lib/policy';
 import { createCandidateIndex } from '../../../lib/audit/rules/support/candidates';
 import { policiesInUse } from '../../../lib/audit/rules/support/policies';
 import { loadAuditInput } from '../../../lib/audit/sources';
@@ -51,6 +52,42 @@ describe('candidate actions', () => {
   it('cover everything the evaluator grants in the Cloudsplaining example (every fifth principal)', () => {
     const file = CLOUDSPLAINING_AUTHZ;
     expectExact(parseAuthorizationDetails(JSON.parse(readFileSync(file, 'utf8')), file), 5);
+  });
+
+  it('are, in catalog order, the union of what each identity Allow names (one policy, several, large ones)', () => {
+    const snapshot = parseAuthorizationDetails(JSON.parse(readFileSync(CLOUDSPLAINING_AUTHZ, 'utf8')), 'example');
+    const policies = policiesInUse(snapshot);
+    const index = createCandidateIndex(snapshot, catalog, policies);
+    const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((g) => [g.name, g]));
+    const sizes = new Set<string>();
+    for (const principal of snapshot.principals.filter((p) => p.kind !== 'group')) {
+      const owners = [principal, ...principal.groups.flatMap((name) => groups.get(name) ?? [])];
+      const held = policies.filter(
+        (policy) =>
+          policy.type === 'identity' &&
+          (policy.owner
+            ? owners.includes(policy.owner)
+            : owners.some((owner) => owner.managedPolicyArns.includes(policy.id))),
+      );
+      const named = new Set<string>();
+      let everything = false;
+      for (const statement of held.flatMap((policy) => policy.parsed()?.statements ?? [])) {
+        if (statement.effect !== 'Allow' || (!statement.actions && !statement.notActions)) continue;
+        const matches = statement.actions ?? statement.notActions ?? [];
+        const hit = new Set(expandActionPatterns(matches, catalog).map((a) => a.action));
+        for (const action of catalog.actions) {
+          if (hit.has(action.action) === (statement.actions !== undefined)) named.add(action.action);
+        }
+        if (statement.actions?.includes('*')) everything = true;
+      }
+      const expected = everything ? catalog.actions : catalog.actions.filter((a) => named.has(a.action));
+      const candidates = index.candidates(principal);
+      sizes.add(
+        `${held.length > 1 ? 'several' : 'one'} ${candidates.length > catalog.actions.length / 16 ? 'large' : 'small'}`,
+      );
+      expect(candidates.map((a) => a.action)).toEqual(expected.map((a) => a.action));
+    }
+    expect([...sizes].sort()).toEqual(['one large', 'one small', 'several large', 'several small']);
   });
 
   it('are few for a narrowly scoped role', () => {

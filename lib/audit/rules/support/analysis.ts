@@ -25,8 +25,8 @@ export function createAccountAnalysis(
   const agentTag = guardrails.agents.principalTag;
   const policies = policiesInUse(snapshot);
   const candidates = createCandidateIndex(snapshot, catalog, policies);
-  // By catalog index: 1 for actions at a write access level.
-  const writeLevel = Uint8Array.from(catalog.actions, (action) => (WRITE_LEVELS.has(action.accessLevel) ? 1 : 0));
+  // By catalog index: 1 for actions at a write access level (one array, made on the first summary).
+  let writeLevel: Uint8Array | undefined;
 
   return {
     principals,
@@ -40,6 +40,7 @@ export function createAccountAnalysis(
       const principal = byArn.get(arn);
       let summary: PrincipalAccessSummary | undefined;
       if (compiled && principal) {
+        writeLevel ??= Uint8Array.from(catalog.actions, (action) => (WRITE_LEVELS.has(action.accessLevel) ? 1 : 0));
         const counts = compiled.countDecisions(writeLevel);
         summary = {
           arn,

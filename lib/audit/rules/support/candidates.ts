@@ -24,7 +24,8 @@ export function createCandidateIndex(
 ): CandidateIndex {
   const size = catalog.actions.length;
   const index = catalogIndex(catalog);
-  const indexOf = new Map<CatalogAction, number>(catalog.actions.map((action, i) => [action, i]));
+  // The catalog index of an action (its place in catalog.actions), from the index every account shares.
+  const indexOf = (action: CatalogAction) => index.globalOf(action);
   const managed = new Map<string, PolicyInUse>();
   const inline = new Map<string, PolicyInUse[]>();
   for (const policy of policies) {
@@ -40,7 +41,8 @@ export function createCandidateIndex(
   const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((g) => [g.name, g]));
   const grants = new Map<PolicyInUse, Grant>();
   // One shared mark array: marks[i] === stamp means "action i is a candidate of the current principal".
-  const marks = new Uint32Array(size);
+  // Mark arrays are made on first use: an account with no principals never needs them.
+  let marks: Uint32Array | undefined;
   let stamp = 0;
 
   // Catalog indices one pattern names, expanded once per distinct pattern: policies repeat patterns.
@@ -49,7 +51,7 @@ export function createCandidateIndex(
     const key = pattern.toLowerCase();
     let indices = expansions.get(key);
     if (!indices) {
-      indices = Int32Array.from(expandActionPattern(pattern, catalog), (action) => indexOf.get(action)!);
+      indices = Int32Array.from(expandActionPattern(pattern, catalog), indexOf);
       expansions.set(key, indices);
     }
     return indices;
@@ -57,8 +59,8 @@ export function createCandidateIndex(
 
   // Marks for building one policy's grant: named[i] === grantStamp means "already in this grant", and
   // excluded[i] === grantStamp "named by the NotAction being read".
-  const named = new Uint32Array(size);
-  const excluded = new Uint32Array(size);
+  let named: Uint32Array | undefined;
+  let excluded: Uint32Array | undefined;
   let grantStamp = 0;
   const grantOf = (policy: PolicyInUse): Grant => {
     let grant = grants.get(policy);
@@ -67,11 +69,13 @@ export function createCandidateIndex(
     // A policy that does not parse might grant anything as far as we know: ask about everything.
     if (!parsed) grant = 'all';
     else {
+      const seen = (named ??= new Uint32Array(size));
+      const exclusions = (excluded ??= new Uint32Array(size));
       grantStamp++;
       const indices: number[] = [];
       const add = (i: number) => {
-        if (named[i] !== grantStamp) {
-          named[i] = grantStamp;
+        if (seen[i] !== grantStamp) {
+          seen[i] = grantStamp;
           indices.push(i);
         }
       };
@@ -86,12 +90,13 @@ export function createCandidateIndex(
         } else if (statement.notActions) {
           grantStamp++;
           // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
-          for (const i of indices) named[i] = grantStamp;
-          for (const pattern of statement.notActions) for (const i of expand(pattern)) excluded[i] = grantStamp;
-          for (let i = 0; i < size; i++) if (excluded[i] !== grantStamp) add(i);
+          for (const i of indices) seen[i] = grantStamp;
+          for (const pattern of statement.notActions) for (const i of expand(pattern)) exclusions[i] = grantStamp;
+          for (let i = 0; i < size; i++) if (exclusions[i] !== grantStamp) add(i);
         }
       }
-      grant ??= Int32Array.from(indices);
+      // Sorted once per policy: a principal holding only this policy takes it as it is.
+      grant ??= Int32Array.from(indices).sort();
     }
     grants.set(policy, grant);
     return grant;
@@ -115,25 +120,46 @@ export function createCandidateIndex(
   const candidateIndices = (principal: Principal): Int32Array | 'all' => {
     let indices = found.get(principal);
     if (indices) return indices;
-    stamp++;
-    const named: number[] = [];
+    const held: Int32Array[] = [];
+    let total = 0;
     for (const policy of identityPolicies(principal)) {
       const grant = grantOf(policy);
       if (grant === 'all') {
         indices = 'all';
         break;
       }
+      if (grant.length > 0) {
+        held.push(grant);
+        total += grant.length;
+      }
+    }
+    indices ??= held.length === 1 ? held[0] : union(held, total);
+    found.set(principal, indices);
+    return indices;
+  };
+
+  // The sorted union of sorted grants. A large one (ReadOnlyAccess and the like) is read back from the marks
+  // in catalog order instead of sorted: a pass over the catalog costs less than sorting thousands of indices.
+  const union = (held: readonly Int32Array[], total: number): Int32Array => {
+    const seen = (marks ??= new Uint32Array(size));
+    stamp++;
+    if (total > size / 16) {
+      for (const grant of held) for (let k = 0; k < grant.length; k++) seen[grant[k]] = stamp;
+      const named: number[] = [];
+      for (let i = 0; i < size; i++) if (seen[i] === stamp) named.push(i);
+      return Int32Array.from(named);
+    }
+    const named: number[] = [];
+    for (const grant of held) {
       for (let k = 0; k < grant.length; k++) {
         const i = grant[k];
-        if (marks[i] !== stamp) {
-          marks[i] = stamp;
+        if (seen[i] !== stamp) {
+          seen[i] = stamp;
           named.push(i);
         }
       }
     }
-    indices ??= Int32Array.from(named).sort();
-    found.set(principal, indices);
-    return indices;
+    return Int32Array.from(named).sort();
   };
 
   // For each action list rules pass in (the same few lists for every principal): where each catalog action
@@ -146,8 +172,8 @@ export function createCandidateIndex(
       const globals = new Int32Array(actions.length).fill(-1);
       let repeats = false;
       actions.forEach((action, k) => {
-        const i = indexOf.get(action);
-        if (i === undefined) return;
+        const i = indexOf(action);
+        if (i < 0) return;
         globals[k] = i;
         if (first[i] >= 0) repeats = true;
         else first[i] = k;
@@ -171,7 +197,7 @@ export function createCandidateIndex(
       if (repeats) {
         // Rare: keep every occurrence, in the caller's order.
         const wanted = new Set(indices);
-        return actions.filter((action) => wanted.has(indexOf.get(action) ?? -1));
+        return actions.filter((action) => wanted.has(indexOf(action)));
       }
       // Walk the principal's candidates (usually far fewer than the list), then restore the list's order.
       const kept: number[] = [];
