@@ -6,7 +6,7 @@ import { defaultGuardrailSpec, GuardrailSpec, type GeneratedGuardrails } from '.
 
 export const PROOF_START = '<!-- leash:simulator-proof:start -->';
 export const PROOF_END = '<!-- leash:simulator-proof:end -->';
-const FINGERPRINT = /^policies fingerprint ([0-9a-f]{16}) \(([^)]*)\)$/gm;
+const FINGERPRINT = /^policies fingerprint ([0-9a-f]{16}) \((.*)\)$/gm;
 
 /** The specs the published proof covers: the documented defaults, and the same with two production keys. */
 export function publishedSpecs(): [string, GuardrailSpec][] {

@@ -12,7 +12,11 @@ import {
 import { defaultGuardrailSpec, generateGuardrails, GuardrailSpec } from '../../lib/guardrails';
 
 const coverage = '# agent-leash guardrail coverage\n\nsome table\n';
-const one = { label: 'one key', fingerprint: '0123456789abcdef', lines: ['agents: 0 of 10', 'verdict: PASS'] };
+const one = {
+  label: 'default spec (one production tag key)',
+  fingerprint: '0123456789abcdef',
+  lines: ['agents: 0 of 10', 'verdict: PASS'],
+};
 const two = { label: 'two keys', fingerprint: 'fedcba9876543210', lines: ['verdict: FAIL'] };
 
 describe('the published proof', () => {
@@ -23,7 +27,7 @@ describe('the published proof', () => {
     expect(publishedBlocks(section ?? '')).toEqual([one, two]);
     expect(publishedFingerprints(section ?? '')).toEqual(
       new Map([
-        ['one key', one.fingerprint],
+        ['default spec (one production tag key)', one.fingerprint],
         ['two keys', two.fingerprint],
       ]),
     );
@@ -32,7 +36,11 @@ describe('the published proof', () => {
   it('replaces one spec and keeps the others, and republishing does not stack sections', () => {
     const first = withProof(coverage, proofSection([one, two], new Date(), 'x'));
     const fresher = { ...two, lines: ['verdict: PASS'] };
-    const merged = mergeBlocks(publishedBlocks(splitProof(first).section ?? ''), [fresher], ['one key', 'two keys']);
+    const merged = mergeBlocks(
+      publishedBlocks(splitProof(first).section ?? ''),
+      [fresher],
+      ['default spec (one production tag key)', 'two keys'],
+    );
     const second = withProof(first, proofSection(merged, new Date(), 'x'));
     expect(second.match(/simulator-proof:start/g)).toHaveLength(1);
     expect(publishedBlocks(splitProof(second).section ?? '')).toEqual([one, fresher]);
