@@ -19,6 +19,7 @@ export {
   GuardrailSpec,
   ProductionSelector,
   AgentSelector,
+  EveryoneSelector,
   PlacementSpec,
   LevelSlots,
   PLACEMENT_LEVELS,
