@@ -197,7 +197,8 @@ export function generateGuardrails(
               `  ${d.sid}${d.tagKey ? ` (tag key ${d.tagKey})` : ''}: ${d.item.pattern} (${d.item.covers.map((a) => a.action).join(', ') || 'the whole statement'})`,
           )
           .join('\n') +
-        '\nFree more slots (guardrails.placement.serviceControlPolicies), use fewer production tag keys, or turn the option off.',
+        '\nFree more slots (guardrails.placement.serviceControlPolicies), use fewer production tag keys, make room ' +
+        'in the agent layers (fewer agents.allowedServices, or agents.mcp.treatAsAgent: false), or turn the option off.',
     );
   }
   const rcpPack = packStatements(rcpTemplates(spec, catalog), {
