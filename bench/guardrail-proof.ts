@@ -12,15 +12,25 @@ import {
 import { runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import type { Catalog, CatalogAction } from '../lib/catalog/types';
 import type { ActionCoverage, GeneratedGuardrails, GuardrailSpec } from '../lib/guardrails';
+import { wildcardMatch } from '../lib/policy';
 
 export const ACCOUNT = '111122223333';
 export type ResourceState = 'production' | 'non-production' | 'untagged';
-/** `cloudformation` is CloudFormation's execution role (CDK's cfn-exec role): bound like any other role. */
-export type PrincipalKind = 'agent' | 'ordinary' | 'exempt' | 'cloudformation';
+/**
+ * `cloudformation` is CloudFormation's execution role (CDK's cfn-exec role): bound like any other role.
+ * `operator` matches the spec's first operator pattern (everyone.operatorPrincipalArns); swept only when the
+ * spec has one.
+ */
+export type PrincipalKind = 'agent' | 'ordinary' | 'exempt' | 'cloudformation' | 'operator';
 export type Decision = 'allowed' | 'denied';
 
 export const RESOURCE_STATES: readonly ResourceState[] = ['production', 'non-production', 'untagged'];
 export const PRINCIPAL_KINDS: readonly PrincipalKind[] = ['agent', 'ordinary', 'exempt', 'cloudformation'];
+
+/** The principal kinds a sweep of this spec covers: the four, and an operator when the spec names one. */
+export function principalKinds(spec: GuardrailSpec): readonly PrincipalKind[] {
+  return spec.everyone.operatorPrincipalArns.length > 0 ? [...PRINCIPAL_KINDS, 'operator'] : PRINCIPAL_KINDS;
+}
 
 const FULL_AWS_ACCESS = {
   Version: '2012-10-17',
@@ -43,9 +53,15 @@ export function principalArn(kind: PrincipalKind, spec: GuardrailSpec): string {
   if (kind === 'agent') return `arn:aws:iam::${ACCOUNT}:role/leash-agent-worker`;
   if (kind === 'ordinary') return `arn:aws:iam::${ACCOUNT}:role/app-team-admin`;
   if (kind === 'cloudformation') return `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-us-east-1`;
-  const pattern = spec.exemptPrincipalArns[0];
-  if (!pattern) throw new Error('the spec has no exempt principal ARN to prove the exemption with');
+  const pattern = kind === 'operator' ? spec.everyone.operatorPrincipalArns[0] : spec.exemptPrincipalArns[0];
+  if (!pattern) throw new Error(`the spec has no ${kind} principal ARN to prove it with`);
   return pattern.replace(/^arn:aws:iam::\*:/, `arn:aws:iam::${ACCOUNT}:`).replace(/\*/g, 'x');
+}
+
+/** Whether the principal of this kind is an operator (and not exempt): CloudFormation's role may be one. */
+export function isOperator(kind: PrincipalKind, spec: GuardrailSpec, arn = principalArn(kind, spec)): boolean {
+  if (kind === 'exempt' || spec.exemptPrincipalArns.some((p) => wildcardMatch(p, arn))) return false;
+  return spec.everyone.operatorPrincipalArns.some((p) => wildcardMatch(p, arn));
 }
 
 function fillArnTemplate(template: string): string {
@@ -269,10 +285,14 @@ export function claimedDecision(
   resource: ResourceState,
   principal: PrincipalKind,
   productionTagKey: string,
+  operator = principal === 'operator',
 ): Decision {
   if (principal === 'exempt') return 'allowed';
-  const byTag = entry.productionTagKeys.includes(productionTagKey);
-  if (principal === 'ordinary' || principal === 'cloudformation') {
+  // Operators keep what only the opt-in escalation and execution deny stops.
+  const byTag = (operator ? (entry.productionTagKeysForOperators ?? []) : entry.productionTagKeys).includes(
+    productionTagKey,
+  );
+  if (principal === 'ordinary' || principal === 'cloudformation' || principal === 'operator') {
     return resource === 'production' && byTag ? 'denied' : 'allowed';
   }
   if (resource === 'non-production') return entry.agentOnNonProduction;
@@ -293,8 +313,8 @@ export interface Disagreement {
 export interface ProofSummary {
   readonly cases: number;
   /**
-   * Tag-aware destructive actions the simulator allowed on a production resource to a principal that is not
-   * exempt (ordinary role, CloudFormation's execution role, agent), whatever the report claims.
+   * Tag-aware destructive actions the simulator allowed on a production resource to a principal that is neither
+   * exempt nor an operator (ordinary role, CloudFormation's execution role, agent), whatever the report claims.
    */
   readonly allowedOnProduction: {
     action: string;
@@ -323,6 +343,8 @@ export function proveActions(
   const allowedOnProduction: ProofSummary['allowedOnProduction'] = [];
   let cases = 0;
   let agreements = 0;
+  const kinds = principalKinds(spec);
+  const operators = new Set(kinds.filter((kind) => isOperator(kind, spec)));
   for (const action of actions) {
     const entry = entries.get(action.action);
     if (!entry) throw new Error(`${action.action} is destructive but missing from the coverage report`);
@@ -330,15 +352,17 @@ export function proveActions(
       // A production resource is proved under each configured key (one statement per key in the SCPs).
       const keys = resource === 'production' ? spec.production.tagKeys : spec.production.tagKeys.slice(0, 1);
       for (const productionTagKey of keys) {
-        for (const principal of PRINCIPAL_KINDS) {
+        for (const principal of kinds) {
           cases++;
-          const claimed = claimedDecision(entry, resource, principal, productionTagKey);
+          const operator = operators.has(principal);
+          const claimed = claimedDecision(entry, resource, principal, productionTagKey, operator);
           const outcome = simulate(policies, spec, { action, resource, principal, productionTagKey });
           const where = keys.length > 1 ? `${resource} (${productionTagKey})` : resource;
           if (
             resource === 'production' &&
             action.tagAware &&
             principal !== 'exempt' &&
+            !operator &&
             outcome.decision === 'allowed'
           ) {
             allowedOnProduction.push({

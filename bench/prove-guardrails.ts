@@ -17,7 +17,7 @@ import { loadCatalog } from '../lib/catalog';
 import { DESTRUCTIVE_CLASSES } from '../lib/catalog/types';
 import { generateGuardrails, GuardrailSpec, type CoverageTotals } from '../lib/guardrails';
 import { agentServiceActions, proveAgentInvariant, type AgentProofSummary } from './agent-proof';
-import { proveActions, proveBoundaryAlone, type ProofSummary } from './guardrail-proof';
+import { principalKinds, proveActions, proveBoundaryAlone, type ProofSummary } from './guardrail-proof';
 import {
   mergeBlocks,
   policyFingerprint,
@@ -204,7 +204,7 @@ function proveSpec(spec: GuardrailSpec): { exitCode: number; fingerprint: string
         `  level ${l.level}: ${l.tagAwareProtectedForEveryone}/${coverage.totals.tagAware} tag-aware destructive actions denied by its SCPs alone`,
     ),
     `proof: ${summary.cases} cases (${actions.length} actions × ${2 + spec.production.tagKeys.length} resource ` +
-      `states (production once per tag key) × 4 principals) in ${provedIn} ms`,
+      `states (production once per tag key) × ${principalKinds(spec).length} principals) in ${provedIn} ms`,
     `  tag-aware destructive actions the simulator allows on production to a non-exempt principal: ` +
       `${summary.allowedOnProduction.length} (${summary.allowedOnProduction.filter((a) => !a.escalateOrExecuteOnly).length} other than pure escalation or execution)`,
     `  agreements ${summary.agreements}, disagreements ${summary.disagreements.length}, simulator errors ${summary.errors.length}`,

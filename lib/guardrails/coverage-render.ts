@@ -115,6 +115,7 @@ function renderTable(report: CoverageReport): string {
     sizes.toString(),
     'Placement (each level alone; the total needs every level)',
     levels.toString(),
+    ...everyoneLine(report),
     `Actions without tag support: ${report.arnPatterns.coveredForEveryone}/${report.arnPatterns.actionsWithoutTagSupport} covered by the ${report.arnPatterns.patterns.length} production ARN pattern(s)`,
     'Services with the most destructive actions unprotected for everyone',
     weak.toString(),
@@ -135,6 +136,46 @@ function markdownTable(head: readonly string[], rows: readonly (readonly string[
     `| ${head.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`),
   ].join('\n');
+}
+
+/** "escalation and execution on production: denied ..." when the opt-in is on; nothing otherwise. */
+function everyoneLine(report: CoverageReport): string[] {
+  const e = report.everyone;
+  if (!e) return [];
+  const operators = e.operators.map((o) => o.pattern);
+  return [
+    `everyone.denyEscalationAndExecution is on: ${e.deniedForEveryone}/${e.escalateOrExecuteOnly} tag-aware ` +
+      `destructive actions that are only escalation or execution denied on production to everyone but the ` +
+      `exempt${operators.length > 0 ? ` and ${operators.length} operator` : ''} principals (${e.statements.join(', ')})`,
+  ];
+}
+
+function everyoneMarkdown(report: CoverageReport): string[] {
+  const e = report.everyone;
+  if (!e) return [];
+  return [
+    '## Escalation and execution on production (opt-in)',
+    '',
+    ...everyoneLine(report),
+    '',
+    'It stops, unless they run as an operator or exempt principal:',
+    '',
+    ...e.stops.map((line) => `- ${line}`),
+    '',
+    'Operator principals keep these actions on production and nothing else; their names are protected like ' +
+      'exempt names (only exempt and operator principals may create, change, tag, pass or delete them).',
+    '',
+    markdownTable(
+      ['operator pattern', 'kind', 'protected resources', 'protected by'],
+      e.operators.map((o) => [
+        `\`${o.pattern}\``,
+        o.kind,
+        o.resources.join(', ') || '-',
+        o.protectedBy.join(', ') || (o.kind === 'root' ? 'cannot be created' : 'NOT PROTECTED'),
+      ]),
+    ),
+    '',
+  ];
 }
 
 function renderMarkdown(report: CoverageReport): string {
@@ -211,6 +252,7 @@ function renderMarkdown(report: CoverageReport): string {
       ]),
     ),
     '',
+    ...everyoneMarkdown(report),
     '## Caveats',
     '',
     ...report.caveats.map((c) => `- ${c}`),

@@ -7,7 +7,7 @@ import { compileActionMatcher } from '../policy';
 import { buildAgentCoverage } from './agent-coverage';
 import type { DroppedItem, PackedPolicy, StatementRole } from './packing';
 import { TIER_NAMES } from './priority';
-import { exemptIdentities } from './exemptions';
+import { exemptIdentities, type ExemptIdentity } from './exemptions';
 import { isTagWrite, reportsTagKeys } from './select';
 import { PLACEMENT_LEVELS, type GuardrailSpec } from './spec';
 import type {
@@ -16,6 +16,8 @@ import type {
   CoverageTotals,
   DroppedPattern,
   Enforcement,
+  EveryoneCoverage,
+  ExemptionCoverage,
   GeneratedPolicy,
 } from './types';
 
@@ -105,17 +107,22 @@ function coveredForEveryKey(
   return { all: keys.length === tagKeys.length, some: keys.length > 0, keys };
 }
 
-/** The production tag keys under which the SCP statements given deny the action for everyone. */
+/**
+ * The production tag keys under which the SCP statements given deny the action for everyone, or for the
+ * operator principals (whom the opt-in escalation and execution deny leaves out).
+ */
 function scpTagCoverage(
   action: CatalogAction,
   keys: readonly string[],
   scps: readonly EmittedStatement[],
+  principals: 'everyone' | 'operators' = 'everyone',
 ): { all: boolean; some: boolean; keys: string[] } {
   const name = action.action;
   const tagWrite = isTagWrite(action);
   const withTagKeys = reportsTagKeys(action);
   return coveredForEveryKey(scps, keys, (s) => {
     if (s.role === 'production-tag') return s.matches(name);
+    if (s.role === 'production-operation') return principals === 'everyone' && s.matches(name);
     if (s.role === 'tag-tamper') {
       if (!tagWrite) return false;
       // "every action but ..." (NotAction) and "*" reach only the tag writes that report aws:TagKeys.
@@ -168,12 +175,17 @@ function classify(
   // For everyone (SCP): production tag conditions.
   const scpTag = scpTagCoverage(action, keys, scps);
   const scpTagProtects = action.tagAware && scpTag.all;
+  const operatorScpTag = scpTagCoverage(action, keys, scps, 'operators');
   if (scpTagProtects) {
     enforcement.push('scp-tag-condition');
     reasons.push(
       tagWrite
         ? 'SCP denies changing or removing the production tag on production-tagged resources'
-        : 'SCP denies it on production-tagged resources',
+        : operatorScpTag.some
+          ? 'SCP denies it on production-tagged resources'
+          : 'SCP denies it on production-tagged resources to everyone but the exempt and operator principals ' +
+            '(everyone.denyEscalationAndExecution: production workloads and deployments that run it must run as ' +
+            'an operator or exempt principal)',
     );
   } else if (action.tagAware && scpTag.some) {
     reasons.push('SCP covers it for some production tag keys only (the rest was dropped for size)');
@@ -268,6 +280,13 @@ function classify(
     enforcement,
     protectedForEveryone,
     productionTagKeys: action.tagAware ? keys.filter((k) => scpTag.keys.includes(k) || rcpTag.keys.includes(k)) : [],
+    ...(spec.everyone.operatorPrincipalArns.length > 0
+      ? {
+          productionTagKeysForOperators: action.tagAware
+            ? keys.filter((k) => operatorScpTag.keys.includes(k) || rcpTag.keys.includes(k))
+            : [],
+        }
+      : {}),
     protectedForAgents,
     protectedForAgentsByBoundary,
     reason: reasons.join('; '),
@@ -304,6 +323,18 @@ export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[])
       'the agent tag and this boundary. iam:PassRole is escalation, fail-closed like the other destructive ' +
       'actions: the passed role must also be tagged non-production.',
   ];
+  if (spec.everyone.denyEscalationAndExecution) {
+    const operators = spec.everyone.operatorPrincipalArns;
+    out.push(
+      'everyone.denyEscalationAndExecution is on: invoking, starting, running commands in, updating the code of ' +
+        'and passing roles to production-tagged resources is denied to everyone but the exempt principals' +
+        (operators.length > 0 ? ` and the operator principals (${operators.join(', ')})` : '') +
+        '. Production workloads that invoke or start each other, and CloudFormation deployments (its execution ' +
+        'role passes roles and updates function code), must run as one of them. It is an SCP deny: principals of ' +
+        'other accounts that a resource policy lets in are not stopped by it (the RCPs keep to delete, recreate ' +
+        'and tamper).',
+    );
+  }
   if (exemptWildcard) {
     out.push(
       'Exempt ARN patterns with a wildcard account are pinned to the resource account in RCPs ' +
@@ -358,16 +389,54 @@ export function buildCoverage(input: CoverageInput): CoverageReport {
       actionsWithoutTagSupport: actions.filter((a) => !a.tagAware).length,
       coveredForEveryone: actions.filter((a) => !a.tagAware && a.enforcement.includes('scp-arn-pattern')).length,
     },
-    exemptions: exemptIdentities(spec.exemptPrincipalArns).map((identity) => ({
-      ...identity,
-      protectedBy: scps
-        .filter(
-          (s) =>
-            s.role === 'exemption-guard' &&
-            s.matches(identity.kind === 'user' ? 'iam:CreateUser' : 'iam:CreateRole') &&
-            identity.resources.every((r) => s.resources.includes(r)),
-        )
-        .map((s) => s.sid),
-    })),
+    exemptions: guardedIdentities(exemptIdentities(spec.exemptPrincipalArns), scps, 'exemption-guard'),
+    ...(spec.everyone.denyEscalationAndExecution ? { everyone: everyoneCoverage(spec, actions, scps) } : {}),
+  };
+}
+
+/** Each identity with the SCP statements of `role` that keep it from being claimed. */
+function guardedIdentities(
+  identities: readonly ExemptIdentity[],
+  scps: readonly EmittedStatement[],
+  role: 'exemption-guard' | 'operator-guard',
+): ExemptionCoverage[] {
+  return identities.map((identity) => ({
+    ...identity,
+    protectedBy: scps
+      .filter(
+        (s) =>
+          s.role === role &&
+          s.matches(identity.kind === 'user' ? 'iam:CreateUser' : 'iam:CreateRole') &&
+          identity.resources.every((r) => s.resources.includes(r)),
+      )
+      .map((s) => s.sid),
+  }));
+}
+
+/** The opt-in escalation and execution deny: what it covers and who keeps those actions. */
+function everyoneCoverage(
+  spec: GuardrailSpec,
+  actions: readonly ActionCoverage[],
+  scps: readonly EmittedStatement[],
+): EveryoneCoverage {
+  const pure = actions.filter((a) => a.tagAware && a.classes.every((c) => c === 'escalate' || c === 'execute'));
+  return {
+    denyEscalationAndExecution: true,
+    statements: scps.filter((s) => s.role === 'production-operation').map((s) => s.sid),
+    escalateOrExecuteOnly: pure.length,
+    deniedForEveryone: pure.filter((a) => a.protectedForEveryone).length,
+    operators: guardedIdentities(
+      exemptIdentities(spec.everyone.operatorPrincipalArns, 'everyone.operatorPrincipalArns'),
+      scps,
+      'operator-guard',
+    ),
+    stops: [
+      'production workloads invoking or starting each other (lambda:InvokeFunction, states:StartExecution, ' +
+        'ecs:RunTask...) unless they run as operator principals',
+      'CloudFormation deployments of production stacks (its execution role calls iam:PassRole, ' +
+        'lambda:UpdateFunctionCode, cloudformation:CreateStack...) unless that role is an operator or exempt',
+      'people running commands or sessions on production (ssm:SendCommand, ssm:StartSession, ' +
+        'ecs:ExecuteCommand) unless they are operator or exempt principals',
+    ],
   };
 }

@@ -1,9 +1,9 @@
 // Exemptions are matched by ARN, so the identities they name must not be claimable: nobody but the exempt
 // principals may create, re-trust, re-policy, re-bound, re-tag or pass a role (or user) whose ARN an exempt
 // pattern matches. This module turns the exempt patterns into the IAM resources to protect and the SCP
-// statements that protect them.
+// statements that protect them, and does the same for the operator principals (everyone.operatorPrincipalArns).
 import type { Catalog, CatalogAction } from '../catalog/types';
-import { allOf, notExempt } from './conditions';
+import { allOf, notExempt, type ConditionBlock } from './conditions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
 import { patternItems } from './select';
@@ -34,10 +34,10 @@ const ARN = /^arn:([^:]+):(iam|sts)::([^:]*):(.+)$/;
  * Patterns of any other shape (a service, a federated user, a bare `*`) are refused: an exemption this
  * generator cannot protect would be claimable.
  */
-export function exemptIdentities(patterns: readonly string[]): ExemptIdentity[] {
+export function exemptIdentities(patterns: readonly string[], field = 'exemptPrincipalArns'): ExemptIdentity[] {
   return patterns.map((pattern, index) => {
     const match = ARN.exec(pattern);
-    const where = `exemptPrincipalArns[${index}]: ${JSON.stringify(pattern)}`;
+    const where = `${field}[${index}]: ${JSON.stringify(pattern)}`;
     if (!match) {
       throw new ExemptPatternError(`${where} is not an IAM role, user or assumed-role ARN (arn:aws:iam::...)`);
     }
@@ -79,8 +79,35 @@ export function exemptionGuardActions(catalog: Catalog, kind: 'role' | 'user'): 
  * against the catalog to match IAM writes on that resource type only.
  */
 export function exemptionGuardTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
-  const identities = exemptIdentities(spec.exemptPrincipalArns);
-  const exempt = notExempt(spec.exemptPrincipalArns);
+  return identityGuards(exemptIdentities(spec.exemptPrincipalArns), notExempt(spec.exemptPrincipalArns), catalog, {
+    sid: 'ProtectExempt',
+    role: 'exemption-guard',
+    mandatory: true,
+    tier: TIER.tamper,
+  });
+}
+
+/**
+ * Operator principals keep escalation and execution on production (everyone.denyEscalationAndExecution), so
+ * their names are guarded the same way: only exempt and operator principals may write an operator-named role
+ * or user. Not mandatory, so it never displaces the default statements; generation fails when it does not fit.
+ */
+export function operatorGuardTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
+  const operators = spec.everyone.operatorPrincipalArns;
+  return identityGuards(
+    exemptIdentities(operators, 'everyone.operatorPrincipalArns'),
+    notExempt([...spec.exemptPrincipalArns, ...operators]),
+    catalog,
+    { sid: 'ProtectOperator', role: 'operator-guard', mandatory: false, tier: TIER.escalate },
+  );
+}
+
+function identityGuards(
+  identities: readonly ExemptIdentity[],
+  exempt: ConditionBlock | undefined,
+  catalog: Catalog,
+  options: { sid: string; role: 'exemption-guard' | 'operator-guard'; mandatory: boolean; tier: number },
+): StatementTemplate[] {
   const templates: StatementTemplate[] = [];
   for (const kind of ['role', 'user'] as const) {
     const resources = [...new Set(identities.filter((i) => i.kind === kind).flatMap((i) => i.resources))];
@@ -88,18 +115,18 @@ export function exemptionGuardTemplates(spec: GuardrailSpec, catalog: Catalog): 
     const actions = exemptionGuardActions(catalog, kind);
     const writes = new Set(actions);
     templates.push({
-      sid: kind === 'role' ? 'ProtectExemptRoles' : 'ProtectExemptUsers',
-      role: 'exemption-guard',
+      sid: `${options.sid}${kind === 'role' ? 'Roles' : 'Users'}`,
+      role: options.role,
       effect: 'Deny',
       items: patternItems(
         actions,
         (a) => writes.has(a),
         catalog,
-        () => TIER.tamper,
+        () => options.tier,
       ),
       resource: resources.length === 1 ? resources[0] : resources,
       condition: allOf(exempt),
-      mandatory: true,
+      mandatory: options.mandatory,
     });
   }
   return templates;

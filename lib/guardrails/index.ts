@@ -19,6 +19,7 @@ export {
   GuardrailSpec,
   ProductionSelector,
   AgentSelector,
+  EveryoneSelector,
   PlacementSpec,
   LevelSlots,
   PLACEMENT_LEVELS,
@@ -81,6 +82,19 @@ export function checkGuardrailSpec(spec: GuardrailSpec, catalog: Catalog): strin
       );
     }
   });
+  const operators = spec.everyone.operatorPrincipalArns;
+  if (operators.length > 0 && !spec.everyone.denyEscalationAndExecution) {
+    problems.push(
+      'everyone.operatorPrincipalArns: operators keep escalation and execution on production, which only ' +
+        'everyone.denyEscalationAndExecution: true takes away from everyone else; set it, or remove the operators',
+    );
+  }
+  try {
+    exemptIdentities(operators, 'everyone.operatorPrincipalArns');
+  } catch (err) {
+    if (!(err instanceof ExemptPatternError)) throw err;
+    problems.push(err.message);
+  }
   problems.push(...checkAgentSettings(spec, catalog));
   return problems;
 }
@@ -169,6 +183,24 @@ export function generateGuardrails(
     label: 'SCP',
     levels: levels(spec.placement.serviceControlPolicies),
   });
+  // The opt-in is all or nothing: a partial deny of escalation and execution would read as 100% in intent.
+  const optInDropped = scpPack.dropped.filter((d) => d.role === 'production-operation' || d.role === 'operator-guard');
+  if (optInDropped.length > 0) {
+    throw new GuardrailSizeError(
+      `SCP: everyone.denyEscalationAndExecution does not fit in the free SCP slots ` +
+        `(${levels(spec.placement.serviceControlPolicies)
+          .map((l) => `${l.level} ${l.slots}`)
+          .join(', ')}, ${POLICY_SIZE_LIMITS.scp} characters each) after the default statements; not placed:\n` +
+        optInDropped
+          .map(
+            (d) =>
+              `  ${d.sid}${d.tagKey ? ` (tag key ${d.tagKey})` : ''}: ${d.item.pattern} (${d.item.covers.map((a) => a.action).join(', ') || 'the whole statement'})`,
+          )
+          .join('\n') +
+        '\nFree more slots (guardrails.placement.serviceControlPolicies), use fewer production tag keys, make room ' +
+        'in the agent layers (fewer agents.allowedServices, or agents.mcp.treatAsAgent: false), or turn the option off.',
+    );
+  }
   const rcpPack = packStatements(rcpTemplates(spec, catalog), {
     kind: 'rcp',
     limit: POLICY_SIZE_LIMITS.rcp,

@@ -10,6 +10,11 @@ import type { PolicyDocumentJson } from './types';
 export type StatementRole =
   /** Destructive actions on resources tagged production (SCP or RCP). */
   | 'production-tag'
+  /**
+   * Pure escalation and execution on resources tagged production, for everyone but the exempt and operator
+   * principals (SCP, opt-in: everyone.denyEscalationAndExecution).
+   */
+  | 'production-operation'
   /** Destructive actions on resources named by production ARN patterns. */
   | 'production-arn'
   /** Changing or removing a production tag key on a production-tagged resource. */
@@ -29,7 +34,9 @@ export type StatementRole =
   /** Everyone not exempt: the agent tag and the boundary policy itself. */
   | 'identity-guard'
   /** Everyone not exempt: roles and users whose names an exempt pattern matches. */
-  | 'exemption-guard';
+  | 'exemption-guard'
+  /** Everyone neither exempt nor operator: roles and users whose names an operator pattern matches. */
+  | 'operator-guard';
 
 /** One action pattern in a chunkable list, with the tier that decides what is dropped first. */
 export interface PatternItem {
@@ -153,8 +160,23 @@ function renderDocument(statements: readonly PackedStatement[]): PolicyDocumentJ
  * pattern of the chunkable lists by (tier, template order, pattern order). A pattern joins an existing
  * chunk of its template when it fits, else starts a new chunk in the first policy with room, else opens a
  * new policy while `maxPolicies` allows; otherwise it is dropped. Sizes are measured on the exact JSON.
+ *
+ * Priority order scatters a template over many chunks, and each chunk repeats its Sid, Resource and
+ * Condition. When that drops something, the same first fit is tried in template order (each template's
+ * patterns together: fewer chunks) and kept if it drops nothing; a layout that fits stays as it was.
  */
 export function packStatements(templates: readonly StatementTemplate[], options: PackOptions): PackResult {
+  const byPriority = packInOrder(templates, options, 'priority');
+  if (byPriority.dropped.length === 0) return byPriority;
+  const byTemplate = packInOrder(templates, options, 'template');
+  return byTemplate.dropped.length === 0 ? byTemplate : byPriority;
+}
+
+function packInOrder(
+  templates: readonly StatementTemplate[],
+  options: PackOptions,
+  order: 'priority' | 'template',
+): PackResult {
   type OpenPolicy = { statements: PackedStatement[]; characters: number; level?: PlacementLevel };
   const policies: OpenPolicy[] = [];
   const slots = new Map((options.levels ?? []).map((l) => [l.level, l.slots]));
@@ -265,7 +287,11 @@ export function packStatements(templates: readonly StatementTemplate[], options:
     }
     template.items.forEach((item, index) => optional.push({ template, item, order, index, whole: false }));
   });
-  optional.sort((a, b) => a.item.tier - b.item.tier || a.order - b.order || a.index - b.index);
+  optional.sort((a, b) =>
+    order === 'priority'
+      ? a.item.tier - b.item.tier || a.order - b.order || a.index - b.index
+      : a.order - b.order || a.index - b.index,
+  );
   const placeWhole = (template: StatementTemplate): boolean => {
     if (placeStatement(newChunk(template))) return true;
     undoChunk(template);

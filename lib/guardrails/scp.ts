@@ -11,12 +11,13 @@ import {
   resourceTagKey,
   touchesTagKeys,
 } from './conditions';
-import { exemptionGuardTemplates } from './exemptions';
+import { exemptionGuardTemplates, operatorGuardTemplates } from './exemptions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
 import { agentLayerTemplates } from './scp-agent';
 import { compressActions } from './patterns';
 import {
+  isEscalateOrExecuteOnly,
   isListedDestructive,
   isProductionDeny,
   isTagSetWrite,
@@ -224,5 +225,33 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
     });
   }
 
+  templates.push(...productionOperationTemplates(spec, catalog));
+  return templates;
+}
+
+/**
+ * The opt-in (everyone.denyEscalationAndExecution): the tag-aware destructive actions that are only
+ * escalation or execution, denied on production to everyone but the exempt and operator principals, one
+ * statement per tag key like the production deny. Placed last (escalate tier, after every default
+ * statement), so it never displaces them; generateGuardrails fails when any of it does not fit.
+ */
+function productionOperationTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
+  if (!spec.everyone.denyEscalationAndExecution) return [];
+  const templates: StatementTemplate[] = [...operatorGuardTemplates(spec, catalog)];
+  const actions = catalog.destructive.filter((a) => a.tagAware && isEscalateOrExecuteOnly(a));
+  const items = patternItems(actions, isListedDestructive, catalog);
+  const excepted = notExempt([...spec.exemptPrincipalArns, ...spec.everyone.operatorPrincipalArns]);
+  for (const tagKey of spec.production.tagKeys) {
+    templates.push({
+      sid: `DenyOperateProduction${sidPart(tagKey)}`,
+      role: 'production-operation',
+      effect: 'Deny',
+      items,
+      resource: '*',
+      condition: allOf(productionTagged(spec, tagKey), excepted),
+      mandatory: false,
+      tagKey,
+    });
+  }
   return templates;
 }

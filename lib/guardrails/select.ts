@@ -26,6 +26,14 @@ export function isProductionDeny(action: CatalogAction): boolean {
   return isListedDestructive(action) && action.classes.some((c) => c !== 'escalate' && c !== 'execute');
 }
 
+/**
+ * Destructive actions that are only escalation or execution: what the production deny leaves out, and what
+ * the opt-in everyone.denyEscalationAndExecution adds.
+ */
+export function isEscalateOrExecuteOnly(action: CatalogAction): boolean {
+  return isListedDestructive(action) && !isProductionDeny(action);
+}
+
 /** Condition keys the request context can carry for this action (its row plus its resource types). */
 export function actionConditionKeys(action: CatalogAction): Set<string> {
   const keys = new Set(action.conditionKeys.map((k) => k.toLowerCase()));

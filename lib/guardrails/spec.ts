@@ -153,6 +153,34 @@ export const PlacementSpec = strictObject({
 });
 export type PlacementSpec = z.infer<typeof PlacementSpec>;
 
+/**
+ * What the production SCPs deny to every principal that is not exempt, beyond deleting, recreating and
+ * tampering. One switch, not one per class: 100% needs both classes, and either one alone already stops the
+ * same workloads and deployments (a deployment passes roles, which is escalation, and updates function code,
+ * which is escalation and execution at once).
+ */
+export const EveryoneSelector = strictObject({
+  /**
+   * Deny the tag-aware destructive actions that are only escalation or execution (lambda:InvokeFunction,
+   * ssm:SendCommand, states:StartExecution, iam:PassRole, lambda:UpdateFunctionCode,
+   * cloudformation:CreateStack...) on production-tagged resources to everyone but the exempt and operator
+   * principals. Off by default: production workloads invoke and start each other, and CloudFormation's
+   * execution role passes roles and updates code on every deployment; with it on, both must run as
+   * operator or exempt principals.
+   * @default false
+   */
+  denyEscalationAndExecution: z.boolean().default(false),
+  /**
+   * Principals that keep escalation and execution on production when `denyEscalationAndExecution` is on
+   * (workload roles, CloudFormation's execution role), as ARN patterns matched with aws:PrincipalArn. They
+   * stay bound by every other production deny. Their names are protected like exempt names: only exempt and
+   * operator principals may create, change, tag, pass or delete them.
+   * @default []
+   */
+  operatorPrincipalArns: z.array(ArnString({ wildcards: true })).default([]),
+});
+export type EveryoneSelector = z.infer<typeof EveryoneSelector>;
+
 export const GuardrailSpec = strictObject({
   production: ProductionSelector.default(ProductionSelector.parse({})),
   /** Principals exempt from the production SCPs (break-glass, the approved pipeline), as ARN patterns. */
@@ -160,6 +188,8 @@ export const GuardrailSpec = strictObject({
     .array(ArnString({ wildcards: true }))
     .default(['arn:aws:iam::*:role/leash-break-glass', 'arn:aws:iam::*:role/leash-deployment-pipeline']),
   agents: AgentSelector.default(AgentSelector.parse({})),
+  /** Everyone who is not exempt: escalation and execution on production (opt-in) and its operators. */
+  everyone: EveryoneSelector.default(EveryoneSelector.parse({})),
   /** Free SCP and RCP slots at the root, the production OU and each production account. */
   placement: PlacementSpec.default(PlacementSpec.parse({})),
 });

@@ -52,6 +52,11 @@ export interface ActionCoverage {
    * keys when fully covered; fewer when patterns were dropped for size; none without tag support).
    */
   readonly productionTagKeys: readonly string[];
+  /**
+   * Only when everyone.operatorPrincipalArns is configured: the production tag keys under which the SCPs and
+   * RCPs stop the operator principals too (the opt-in escalation and execution deny leaves them out).
+   */
+  readonly productionTagKeysForOperators?: readonly string[];
   /** Protected for agent principals (by the boundary, the SCP agent layer, or both). */
   readonly protectedForAgents: boolean;
   /**
@@ -162,6 +167,8 @@ export interface CoverageReport {
   readonly levels: readonly LevelCoverage[];
   /** Each exempt pattern, what it names and the SCP statements that keep it from being claimed. */
   readonly exemptions: readonly ExemptionCoverage[];
+  /** Only when everyone.denyEscalationAndExecution is on: what the opt-in denies and who keeps it. */
+  readonly everyone?: EveryoneCoverage;
   /** Destructive actions without aws:ResourceTag support, and how many the configured ARN patterns cover. */
   readonly arnPatterns: {
     readonly patterns: readonly string[];
@@ -188,6 +195,21 @@ export interface ExemptionCoverage {
   readonly resources: readonly string[];
   /** Sids of the SCP statements that deny others creating, changing or passing it (empty for root). */
   readonly protectedBy: readonly string[];
+}
+
+/** The opt-in everyone.denyEscalationAndExecution, as generated. */
+export interface EveryoneCoverage {
+  readonly denyEscalationAndExecution: true;
+  /** Sids of the SCP statements that deny escalation and execution on production (one or more per tag key). */
+  readonly statements: readonly string[];
+  /** Tag-aware destructive actions that are only escalation or execution. */
+  readonly escalateOrExecuteOnly: number;
+  /** How many of them the SCPs deny on production for every non-exempt principal, under every tag key. */
+  readonly deniedForEveryone: number;
+  /** Each operator pattern, what it names and the SCP statements that keep it from being claimed. */
+  readonly operators: readonly ExemptionCoverage[];
+  /** What stops working unless it runs as an operator or exempt principal. */
+  readonly stops: readonly string[];
 }
 
 export interface GeneratedGuardrails {

@@ -80,6 +80,11 @@ describe('leash.config.json is strict', () => {
     ],
     [{ guardrails: { production: { arns: ['arn:aws:s3:::'] } } }, 'the resource part'],
     [{ guardrails: { exemptPrincipalArns: ['arn:aws:iam:1234:role/x'] } }, 'is not a complete ARN'],
+    [
+      { guardrails: { everyone: { denyEscalationAndExecutoin: true } } },
+      'guardrails.everyone.denyEscalationAndExecutoin: unknown key "denyEscalationAndExecutoin"; did you mean "denyEscalationAndExecution"?',
+    ],
+    [{ guardrails: { everyone: { operatorPrincipalArns: ['role/ops'] } } }, 'is not an ARN'],
     ['{"suppressions": [], "suppressions": []}', 'suppressions: given more than once'],
   ])('refuses %j', (config, expected) => {
     expect(errorFor(config)).toContain(expected);

@@ -65,6 +65,20 @@ describe('packStatements', () => {
     expect(result.dropped.every((d) => d.sid === 'Low' || kept.every((i) => i.tier === 1))).toBe(true);
   });
 
+  it('keeps every pattern when only packing each statement together fits (fewer chunks), rather than dropping by tier', () => {
+    // By tier, B's patterns would join the first policy after A's tier-1 patterns, and A's tier-3 patterns
+    // would need a third chunk that does not fit; statement by statement, three chunks hold everything.
+    const a = chunkable('A', [...items('A', 60, 1), ...items('a', 150, 3)]);
+    const b = chunkable('B', items('B', 90, 2));
+    const result = packStatements([a, b], { kind: 'scp', limit: 5120, maxPolicies: 2, label: 'SCP' });
+    expect(result.dropped).toEqual([]);
+    expect(result.policies.map((p) => p.statements.map((s) => `${s.sid}:${s.items.length}`))).toEqual([
+      ['A:154'],
+      ['A2:56', 'B:90'],
+    ]);
+    for (const policy of result.policies) expect(policy.characters).toBeLessThanOrEqual(5120);
+  });
+
   it('throws an error naming the statement when a mandatory statement cannot fit', () => {
     const huge = chunkable('MustFit', items('M', 400, 1), true);
     expect(() => packStatements([huge], { kind: 'scp', limit: 5120, maxPolicies: 1, label: 'SCP' })).toThrow(
