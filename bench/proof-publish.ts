@@ -8,13 +8,25 @@ export const PROOF_START = '<!-- leash:simulator-proof:start -->';
 export const PROOF_END = '<!-- leash:simulator-proof:end -->';
 const FINGERPRINT = /^policies fingerprint ([0-9a-f]{16}) \((.*)\)$/gm;
 
-/** The specs the published proof covers: the documented defaults, and the same with two production keys. */
+/**
+ * The specs the published proof covers: the documented defaults, the same with two production keys, and the
+ * opt-in that denies escalation and execution on production to everyone but operators.
+ */
 export function publishedSpecs(): [string, GuardrailSpec][] {
   return [
     ['default spec (one production tag key)', defaultGuardrailSpec()],
     [
       'two production tag keys (environment, stage)',
       GuardrailSpec.parse({ production: { tagKeys: ['environment', 'stage'] } }),
+    ],
+    [
+      'escalation and execution denied for everyone (one key, operators prod-workload-*)',
+      GuardrailSpec.parse({
+        everyone: {
+          denyEscalationAndExecution: true,
+          operatorPrincipalArns: ['arn:aws:iam::*:role/prod-workload-*'],
+        },
+      }),
     ],
   ];
 }
