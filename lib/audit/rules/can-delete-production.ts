@@ -1,10 +1,18 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
 import type { ActionDecision } from '../evaluate/types';
-import type { Finding, Goal, RuleFinding, RuleContext, RuleMeta, Severity } from './types';
+import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
-import { pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText, reachGoals } from './support/transitive';
+import {
+  directGoalOf,
+  pathCaveat,
+  pathDetails,
+  pathEvidence,
+  pathSeverity,
+  pathText,
+  reachGoals,
+} from './support/transitive';
 
 /** Transitive: reads the whole account (who can act as whom), so it is never run over batches of principals. */
 export const scope = 'account' as const;
@@ -163,14 +171,5 @@ function transitive(
   return out;
 }
 
-/**
- * The goal a direct finding of this rule makes of its principal (what it can do itself), for audits over
- * several accounts (RuleContext.organizationGoals); undefined for a transitive finding.
- */
-export function goalOf(finding: Finding): Goal | undefined {
-  const details = finding.details as
-    { transitive?: boolean; allowedCount?: number; allowed?: string[]; depends?: string[] } | undefined;
-  if (!details || details.transitive || finding.principalArn === undefined) return undefined;
-  const certain = (details.allowedCount ?? 0) > 0;
-  return { certain, actions: ((certain ? details.allowed : details.depends) ?? []).slice(0, 3) };
-}
+/** Direct findings are goals for audits over several accounts (RuleContext.organizationGoals). */
+export const goalOf = directGoalOf;

@@ -1,7 +1,8 @@
 // Transitive rules: a principal that cannot do something itself but can act as one that can. Goals are the
 // principals that can do it directly; the graph gives every other principal its shortest path to one, taking
 // a path of certain hops over a shorter uncertain one. Severity follows certainty and length.
-import type { Evidence, Severity } from '../../findings';
+import type { Evidence, Finding, Severity } from '../../findings';
+import type { Goal } from '../types';
 import { describePath, pathCertainty, shortName, type AccessGraph, type Path } from '../../graph';
 
 export interface GoalReach {
@@ -97,4 +98,16 @@ export function pathCaveat(path: Path): string {
 
 export function pathText(path: Path, homeAccount: string): string {
   return describePath(path, (arn) => shortName(arn, homeAccount));
+}
+
+/**
+ * The goal a direct finding of a goal rule (can-delete-production, can-change-production-tag) makes of its
+ * principal, what it can do itself, for audits over several accounts; undefined for a transitive finding.
+ */
+export function directGoalOf(finding: Finding): Goal | undefined {
+  const details = finding.details as
+    { transitive?: boolean; allowedCount?: number; allowed?: string[]; depends?: string[] } | undefined;
+  if (!details || details.transitive || finding.principalArn === undefined) return undefined;
+  const certain = (details.allowedCount ?? 0) > 0;
+  return { certain, actions: ((certain ? details.allowed : details.depends) ?? []).slice(0, 3) };
 }
