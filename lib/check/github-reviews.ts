@@ -1,6 +1,6 @@
 // Reads what `--verify-approvals github` needs from GitHub's REST API: the pull request of the running
-// workflow (from the event file GitHub Actions writes), its reviews (every page) and the permission of the
-// people named as approvers. Any failure becomes an error value: a gate that cannot verify never passes.
+// workflow (from the event file GitHub Actions writes), its reviews and commits (every page) and the
+// permission of the people named as approvers. Any failure becomes an error value: a gate that cannot verify never passes.
 import { readFileSync } from 'node:fs';
 import { Octokit } from '@octokit/rest';
 import {
@@ -111,7 +111,8 @@ async function fetchFacts(approvedBy: readonly string[], env: GitHubEnvironment,
     commitId: review.commit_id ?? '',
     submittedAt: review.submitted_at,
   }));
-  const base = { repository, number: event.number, author, headSha: event.headSha, reviews };
+  const contributors = await readContributors(octokit, owner, repo, event.number, pull.commits);
+  const base = { repository, number: event.number, author, headSha: event.headSha, reviews, contributors };
 
   const permissions = new Map<string, CollaboratorPermission | { error: string }>();
   for (const login of loginsNeedingPermission(approvedBy, base)) {
@@ -119,6 +120,41 @@ async function fetchFacts(approvedBy: readonly string[], env: GitHubEnvironment,
   }
   // Logins compare case-insensitively; the map is keyed like the rules look it up.
   return { ...base, permissions: new Map([...permissions].map(([login, value]) => [normaliseLogin(login), value])) };
+}
+
+/** GitHub lists at most this many commits of a pull request. */
+const LISTED_COMMITS = 250;
+
+/**
+ * The GitHub users who wrote or committed the pull request's commits. A pull request with more commits than
+ * GitHub lists cannot be checked, so it is refused rather than judged on part of its history.
+ */
+async function readContributors(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  pullNumber: number,
+  commitCount: number | undefined,
+): Promise<string[]> {
+  if (commitCount !== undefined && commitCount > LISTED_COMMITS) {
+    throw new VerificationError(
+      `pull request #${pullNumber} has ${commitCount} commits and GitHub lists only ${LISTED_COMMITS}: ` +
+        'the approvers cannot be checked against every commit author (squash or split it)',
+    );
+  }
+  const commits = await octokit.paginate(octokit.rest.pulls.listCommits, {
+    owner,
+    repo,
+    pull_number: pullNumber,
+    per_page: 100,
+  });
+  const logins = new Set<string>();
+  for (const commit of commits) {
+    for (const user of [commit.author, commit.committer]) {
+      if (user?.login) logins.add(user.login);
+    }
+  }
+  return [...logins].sort();
 }
 
 async function readPermission(

@@ -29,6 +29,11 @@ export interface PullRequestFacts {
   /** The commit the checked templates were built from; it must still be the pull request's head. */
   readonly headSha: string;
   readonly reviews: readonly PullRequestReview[];
+  /**
+   * Logins that wrote or committed a commit of the pull request: they are not a second person. Undefined only
+   * where facts are built by hand for other rules' tests; the GitHub reader always fills it.
+   */
+  readonly contributors?: readonly string[];
   /** Lower-case login → permission; a login missing here was not looked up (it failed an earlier rule). */
   readonly permissions: ReadonlyMap<string, CollaboratorPermission | { readonly error: string }>;
 }
@@ -55,13 +60,16 @@ export function shortSha(sha: string): string {
 /**
  * Why `login` is not a qualifying approver of the pull request, or undefined when it is: the latest review
  * that is not COMMENTED (or PENDING) is APPROVED, on the current head commit, by someone who is not the author,
- * not a bot, and has write, maintain or admin permission.
+ * wrote or committed none of its commits, is not a bot, and has write, maintain or admin permission.
  */
 export function approverProblem(login: string, facts: PullRequestFacts): string | undefined {
   const who = normaliseLogin(login);
   const shown = login.trim();
   if (who === '') return 'an empty name is not a reviewer';
   if (who === normaliseLogin(facts.author)) return `${shown} is the pull request's author`;
+  if (facts.contributors?.some((contributor) => normaliseLogin(contributor) === who)) {
+    return `${shown} wrote or committed commits of pull request #${facts.number}: an approver must not have written the change`;
+  }
   const theirs = facts.reviews
     .filter((review) => normaliseLogin(review.login) === who)
     .filter((review) => review.state !== 'COMMENTED' && review.state !== 'PENDING');

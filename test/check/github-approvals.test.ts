@@ -141,6 +141,37 @@ describe('--verify-approvals github: who counts as an approver', () => {
     expect(out.message).toMatch(/@Agent-Dev is the pull request's author/);
   });
 
+  it('refuses a reviewer who wrote or committed a commit of the pull request: that is not a second person', async () => {
+    github.reviews = [
+      { login: 'alice', state: 'APPROVED', commit: head() },
+      { login: 'bob', state: 'APPROVED', commit: head() },
+    ];
+    github.commits = [
+      { author: 'agent-dev', committer: 'agent-dev' },
+      { author: 'agent-dev', committer: 'Bob' },
+    ];
+    const out = await judge(['alice', 'bob']);
+    expect(out.suppressed).toBeUndefined();
+    expect(out.message).toMatch(/bob wrote or committed commits of pull request #7/);
+    // Commits written by people who are not approvers, or by no GitHub user, change nothing.
+    github.commits = [
+      { author: 'agent-dev', committer: 'web-flow' },
+      { author: null, committer: null },
+    ];
+    expect((await judge(['alice', 'bob'])).suppressed).toBeDefined();
+  });
+
+  it('refuses to judge a pull request with more commits than GitHub lists', async () => {
+    github.reviews = [
+      { login: 'alice', state: 'APPROVED', commit: head() },
+      { login: 'bob', state: 'APPROVED', commit: head() },
+    ];
+    github.commits = Array.from({ length: 251 }, () => ({ author: 'agent-dev', committer: 'agent-dev' }));
+    const out = await judge(['alice', 'bob']);
+    expect(out.suppressed).toBeUndefined();
+    expect(out.message).toMatch(/has 251 commits and GitHub lists only 250/);
+  });
+
   it.each([
     ['a Bot account', { login: 'release-helper', type: 'Bot' }],
     ['a login ending in [bot]', { login: 'renovate[bot]', type: 'User' }],
@@ -237,6 +268,7 @@ describe('--verify-approvals github: nothing passes when GitHub cannot be read',
     ['a 500 on the reviews', /\/reviews$/, 500],
     ['a 502 on the pull request', /\/pulls\/7$/, 502],
     ['a 403 (rate limit or scope)', /\/reviews$/, 403],
+    ['a 500 on the commits', /\/commits$/, 500],
   ])('%s keeps the change failing and names the request', async (_name, path, status) => {
     github.failures = [{ path, status }];
     const out = await judge(['alice', 'bob']);

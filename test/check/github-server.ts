@@ -19,6 +19,8 @@ export interface FakeGitHub {
   readonly requests: string[];
   pull: { number: number; author: string; head: string };
   reviews: FakeReview[];
+  /** The pull request's commits: who wrote and who committed each (GitHub logins; null: no GitHub user). */
+  commits: { author: string | null; committer: string | null }[];
   /** login (lower case) → `permission` / `role_name`; missing: 404. */
   permissions: Record<string, { permission: string; role?: string; type?: string }>;
   /** Path regex → status to answer instead. */
@@ -33,6 +35,7 @@ export async function startFakeGitHub(prefix = ''): Promise<FakeGitHub> {
     requests: [],
     pull: { number: 7, author: 'agent-dev', head: '9f8e7d6c5b4a39281706f5e4d3c2b1a098765432' },
     reviews: [],
+    commits: [],
     permissions: {},
     failures: [],
     pageSize: 30,
@@ -56,7 +59,20 @@ export async function startFakeGitHub(prefix = ''): Promise<FakeGitHub> {
         number: fake.pull.number,
         user: { login: fake.pull.author, type: 'User' },
         head: { sha: fake.pull.head },
+        commits: fake.commits.length,
       });
+    }
+    match = /^\/repos\/acme\/shop\/pulls\/(\d+)\/commits$/.exec(path);
+    if (match && Number(match[1]) === fake.pull.number) {
+      // At most 250, as GitHub lists; one page is enough for the tests.
+      return send(
+        200,
+        fake.commits.slice(0, 250).map((commit, index) => ({
+          sha: `${String(index).padStart(40, '0')}`,
+          author: commit.author === null ? null : { login: commit.author, type: 'User' },
+          committer: commit.committer === null ? null : { login: commit.committer, type: 'User' },
+        })),
+      );
     }
     match = /^\/repos\/acme\/shop\/pulls\/(\d+)\/reviews$/.exec(path);
     if (match && Number(match[1]) === fake.pull.number) {
