@@ -1,7 +1,9 @@
 // Exemptions are matched by ARN: whoever may create a role with an exempt name, rewrite an exempt role's
-// trust policy or pass it to code they control can step outside every guardrail. Also says, for each
-// exempt role the account has, who its trust policy lets assume it.
-import { exemptIdentities } from '../../guardrails/exemptions';
+// trust policy or pass it to code they control can step outside every guardrail. The same holds for the
+// operator names of the escalation-and-execution opt-in. Also says, for each exempt role the account has,
+// who its trust policy lets assume it.
+import { exemptIdentities, type ExemptIdentity } from '../../guardrails/exemptions';
+import { wildcardMatch } from '../../policy/wildcard';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import type { RuleContext, RuleFinding, RuleMeta, Severity } from './types';
 import { allowEvidence, docsUrl, listActions } from './support/meta';
@@ -18,7 +20,8 @@ export const meta: RuleMeta = {
     'Exempt principals (guardrails.exemptPrincipalArns) are outside the production SCPs, and they are ' +
     "matched by ARN. A principal that may create a role with an exempt name, rewrite an exempt role's trust " +
     'policy or pass it to a service can become exempt. The generated SCPs deny this (ProtectExemptRoles); ' +
-    'attach them, or remove the IAM permissions.',
+    'attach them, or remove the IAM permissions. With guardrails.everyone.denyEscalationAndExecution on, ' +
+    'operator role names (everyone.operatorPrincipalArns) are judged the same way (ProtectOperatorRoles).',
   docsUrl: docsUrl('exemption-claimable'),
 };
 
@@ -59,35 +62,91 @@ function trustedPrincipals(trust: unknown): string[] {
   return [...new Set(out)];
 }
 
-export function check(context: RuleContext): RuleFinding[] {
-  const { analysis, account, catalog, guardrails, snapshot } = context;
-  const findings: RuleFinding[] = [];
-  let identities;
-  try {
-    identities = exemptIdentities(guardrails.exemptPrincipalArns).filter((i) => i.kind === 'role');
-  } catch {
-    return findings; // the config check reports patterns it cannot protect
-  }
-  if (identities.length === 0) return findings;
-  const targets = [...new Set(identities.flatMap((i) => i.resources.map((r) => concreteArn(r, snapshot.accountId))))];
-  const claim = CLAIM_ACTIONS.map((a) => catalog.get(a)).filter((a) => a !== undefined);
-  const change = CHANGE_ACTIONS.map((a) => catalog.get(a)).filter((a) => a !== undefined);
+/** Names whose holders step outside guardrails, and who may manage them without claiming anything. */
+interface ProtectedNames {
+  /** How a finding names them ("a role an exemption names"). */
+  readonly what: string;
+  readonly patterns: readonly string[];
+  readonly identities: readonly ExemptIdentity[];
+  /** Principals the SCPs let manage these roles (they hold the power already). */
+  readonly mayManage: (arn: string) => boolean;
+  readonly remediation: string;
+}
 
-  for (const principal of analysis.principals) {
-    if (principal.serviceLinked) continue;
-    const exempt = analysis.isExempt(principal.arn);
-    if (principal.kind === 'role' && exempt) {
-      findings.push({
-        severity: 'info',
-        title: 'Exempt role and who may assume it',
-        message: `is exempt from the production guardrails; its trust policy lets ${listActions(trustedPrincipals(principal.trustPolicy)) || 'nobody'} assume it.`,
-        principalArn: principal.arn,
-        location: principal.location,
-        evidence: [{ policy: 'trust', policyKind: 'trust', statement: principal.trustPolicy }],
-        details: { exempt: true, trustedPrincipals: trustedPrincipals(principal.trustPolicy) },
+/** Exempt names always; operator names when the opt-in that gives operators their power is on. */
+function protectedNames(context: RuleContext): ProtectedNames[] {
+  const { analysis, guardrails } = context;
+  const out: ProtectedNames[] = [];
+  const roles = (patterns: readonly string[], field?: string) => {
+    try {
+      return exemptIdentities(patterns, field).filter((i) => i.kind === 'role');
+    } catch {
+      return undefined; // the config check reports patterns it cannot protect
+    }
+  };
+  const exempt = roles(guardrails.exemptPrincipalArns);
+  if (exempt && exempt.length > 0) {
+    out.push({
+      what: 'a role an exemption names',
+      patterns: exempt.map((i) => i.pattern),
+      identities: exempt,
+      mayManage: (arn) => analysis.isExempt(arn),
+      remediation:
+        'Attach the generated SCPs (statement ProtectExemptRoles denies every IAM write on exempt-named roles to ' +
+        'everyone but the exempt principals), or deny these IAM actions on the exempt role ARNs.',
+    });
+  }
+  const everyone = guardrails.everyone;
+  if (everyone.denyEscalationAndExecution) {
+    const operators = roles(everyone.operatorPrincipalArns, 'everyone.operatorPrincipalArns');
+    if (operators && operators.length > 0) {
+      const isOperator = (arn: string) => everyone.operatorPrincipalArns.some((p) => wildcardMatch(p, arn));
+      out.push({
+        what: 'a role an operator pattern names (everyone.operatorPrincipalArns: it may escalate and execute on production)',
+        patterns: operators.map((i) => i.pattern),
+        identities: operators,
+        mayManage: (arn) => analysis.isExempt(arn) || isOperator(arn),
+        remediation:
+          'Attach the generated SCPs (statement ProtectOperatorRoles denies every IAM write on operator-named ' +
+          'roles to everyone but the exempt and operator principals), or deny these IAM actions on their ARNs.',
       });
     }
-    if (exempt) continue;
+  }
+  return out;
+}
+
+export function check(context: RuleContext): RuleFinding[] {
+  const { analysis, snapshot } = context;
+  const findings: RuleFinding[] = [];
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked || principal.kind !== 'role' || !analysis.isExempt(principal.arn)) continue;
+    findings.push({
+      severity: 'info',
+      title: 'Exempt role and who may assume it',
+      message: `is exempt from the production guardrails; its trust policy lets ${listActions(trustedPrincipals(principal.trustPolicy)) || 'nobody'} assume it.`,
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: [{ policy: 'trust', policyKind: 'trust', statement: principal.trustPolicy }],
+      details: { exempt: true, trustedPrincipals: trustedPrincipals(principal.trustPolicy) },
+    });
+  }
+  for (const names of protectedNames(context)) {
+    const targets = [
+      ...new Set(names.identities.flatMap((i) => i.resources.map((r) => concreteArn(r, snapshot.accountId)))),
+    ];
+    findings.push(...claims(context, names, targets));
+  }
+  return findings;
+}
+
+/** Principals that may create, re-trust, pass or re-policy a role these names protect. */
+function claims(context: RuleContext, names: ProtectedNames, targets: readonly string[]): RuleFinding[] {
+  const { analysis, account, catalog } = context;
+  const findings: RuleFinding[] = [];
+  const claim = CLAIM_ACTIONS.map((a) => catalog.get(a)).filter((a) => a !== undefined);
+  const change = CHANGE_ACTIONS.map((a) => catalog.get(a)).filter((a) => a !== undefined);
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked || names.mayManage(principal.arn)) continue;
     const compiled = account.principal(principal.arn);
     if (!compiled) continue;
     const claimed: ActionDecision[] = [];
@@ -112,21 +171,19 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity,
       message:
-        `may ${claimed.length > 0 ? 'claim' : 'change'} a role an exemption names ` +
-        `(${identities.map((i) => i.pattern).join(', ')}): ${listActions(actions)}` +
+        `may ${claimed.length > 0 ? 'claim' : 'change'} ${names.what} ` +
+        `(${names.patterns.join(', ')}): ${listActions(actions)}` +
         ([...claimed, ...changed].some((d) => d.decision === 'depends') ? ' (some depending on conditions)' : '') +
         '.',
       principalArn: principal.arn,
       location: principal.location,
       evidence: allowEvidence([...claimed, ...changed]),
       details: {
-        exemptPatterns: identities.map((i) => i.pattern),
+        exemptPatterns: names.patterns,
         claim: [...new Set(claimed.map((d) => d.action))],
         change: [...new Set(changed.map((d) => d.action))],
       },
-      remediation:
-        'Attach the generated SCPs (statement ProtectExemptRoles denies every IAM write on exempt-named roles to ' +
-        'everyone but the exempt principals), or deny these IAM actions on the exempt role ARNs.',
+      remediation: names.remediation,
     });
   }
   return findings;

@@ -51,3 +51,33 @@ describe('exemption-claimable', () => {
     expect(findings[0]?.details?.claim).toEqual(['iam:CreateRole']);
   });
 });
+
+describe('exemption-claimable with the escalation-and-execution opt-in', () => {
+  const optIn = {
+    guardrails: {
+      everyone: {
+        denyEscalationAndExecution: true,
+        operatorPrincipalArns: ['arn:aws:iam::*:role/prod-workload-*'],
+      },
+    },
+  };
+  const operatorFindings = (findings: ReturnType<typeof run>) =>
+    findings.filter((f) => f.message.includes('operator pattern'));
+
+  it('reports who may claim an operator name: operators escalate and execute on production', () => {
+    const findings = run(rule, { principals: [{ name: 'ci-deploy', policies: [doc(allow('iam:*'))] }] }, optIn);
+    const [operator] = operatorFindings(findings);
+    expect(operator.severity).toBe('critical');
+    expect(operator.message).toContain('arn:aws:iam::*:role/prod-workload-*');
+    expect(operator.remediation).toContain('ProtectOperatorRoles');
+  });
+
+  it('lets operators manage each other, and says nothing about operator names while the opt-in is off', () => {
+    const principals = [{ name: 'prod-workload-deployer', policies: [doc(allow('iam:*'))] }];
+    expect(operatorFindings(run(rule, { principals }, optIn))).toEqual([]);
+    const off = { guardrails: { everyone: { denyEscalationAndExecution: false } } };
+    expect(
+      operatorFindings(run(rule, { principals: [{ name: 'ci-deploy', policies: [doc(allow('iam:*'))] }] }, off)),
+    ).toEqual([]);
+  });
+});
