@@ -2,38 +2,10 @@
 // condition, a mapping, a parameter default, a nested stack, a StackSet, a setting, or a custom resource.
 import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import type { Finding } from '../../lib/audit/rules/types';
-import { loadCatalog } from '../../lib/catalog';
-import type { LoadedStack } from '../../lib/check/assembly';
-import { checkStacks } from '../../lib/check/check';
 import { DATA_STORE_TYPES } from '../../lib/check/stateful-types';
-import { parseTemplateText, type CfnTemplate } from '../../lib/check/template-file';
-import { LeashConfig } from '../../lib/config/schema';
+import { parseTemplateText } from '../../lib/check/template-file';
 import { InputError } from '../../lib/util/read-input';
-
-const catalog = loadCatalog();
-const now = new Date('2026-11-24T12:00:00Z');
-
-function stack(template: object, key = 'Data', extra: Partial<LoadedStack> = {}): LoadedStack {
-  return {
-    key,
-    displayName: key,
-    stackName: key.replace(/\//g, '-'),
-    file: `${key.replace(/\//g, '_')}.json`,
-    text: JSON.stringify(template),
-    template: template as CfnTemplate,
-    stackTags: {},
-    ...extra,
-  };
-}
-
-function gate(before: LoadedStack[] | object, after: LoadedStack[] | object, config: object = {}): Finding[] {
-  const toStacks = (value: LoadedStack[] | object) => (Array.isArray(value) ? value : [stack(value)]);
-  return checkStacks(toStacks(after), toStacks(before), 'test', {
-    catalog,
-    now,
-    config: LeashConfig.parse(config),
-  }).findings.filter((finding) => finding.category === 'destructive-change');
-}
+import { catalog, gate, stack } from './gate-helpers';
 
 const prodTags = [{ Key: 'environment', Value: 'production' }];
 const table = (properties: object = {}, extra: object = {}) => ({

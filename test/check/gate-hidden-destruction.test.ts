@@ -5,36 +5,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../lib/audit/rules/types';
-import { loadCatalog } from '../../lib/catalog';
-import { loadStacks, type LoadedStack } from '../../lib/check/assembly';
-import { checkStacks } from '../../lib/check/check';
-import { parseTemplateText, type CfnTemplate } from '../../lib/check/template-file';
-import { LeashConfig } from '../../lib/config/schema';
-
-const catalog = loadCatalog();
-const now = new Date('2026-11-24T12:00:00Z');
-
-function stack(template: object, key = 'Data', extra: Partial<LoadedStack> = {}): LoadedStack {
-  return {
-    key,
-    displayName: key,
-    stackName: key.replace(/\//g, '-'),
-    file: `${key.replace(/\//g, '_')}.json`,
-    text: JSON.stringify(template),
-    template: template as CfnTemplate,
-    stackTags: {},
-    ...extra,
-  };
-}
-
-function gate(before: LoadedStack[] | object, after: LoadedStack[] | object, config: object = {}): Finding[] {
-  const toStacks = (value: LoadedStack[] | object) => (Array.isArray(value) ? value : [stack(value)]);
-  return checkStacks(toStacks(after), toStacks(before), 'test', {
-    catalog,
-    now,
-    config: LeashConfig.parse(config),
-  }).findings.filter((finding) => finding.category === 'destructive-change');
-}
+import { loadStacks } from '../../lib/check/assembly';
+import { parseTemplateText } from '../../lib/check/template-file';
+import { gate, stack } from './gate-helpers';
 
 const failing = (findings: Finding[]) =>
   findings.filter((finding) => !finding.suppressed && ['critical', 'high'].includes(finding.severity));
