@@ -5,20 +5,7 @@ import type { Finding } from '../../lib/audit/rules/types';
 import { DATA_STORE_TYPES } from '../../lib/check/stateful-types';
 import { parseTemplateText } from '../../lib/check/template-file';
 import { InputError } from '../../lib/util/read-input';
-import { catalog, gate, stack } from './gate-helpers';
-
-const prodTags = [{ Key: 'environment', Value: 'production' }];
-const table = (properties: object = {}, extra: object = {}) => ({
-  Type: 'AWS::DynamoDB::Table',
-  Properties: {
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-    Tags: prodTags,
-    ...properties,
-  },
-  ...extra,
-});
+import { catalog, gate, prodTags, stack, table } from './gate-helpers';
 
 const open = (findings: Finding[]) => findings.filter((finding) => !finding.suppressed);
 const byRule = (findings: Finding[], ruleId: string) => findings.filter((finding) => finding.ruleId === ruleId);

@@ -32,3 +32,17 @@ export function gate(before: LoadedStack[] | object, after: LoadedStack[] | obje
     config: LeashConfig.parse(config),
   }).findings.filter((finding) => finding.category === 'destructive-change');
 }
+
+/** The production tag of these tests, and a production DynamoDB table to change. */
+export const prodTags = [{ Key: 'environment', Value: 'production' }];
+export const table = (properties: object = {}, extra: object = {}) => ({
+  Type: 'AWS::DynamoDB::Table',
+  Properties: {
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    Tags: prodTags,
+    ...properties,
+  },
+  ...extra,
+});

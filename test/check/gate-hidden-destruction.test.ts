@@ -7,22 +7,10 @@ import { join } from 'node:path';
 import type { Finding } from '../../lib/audit/rules/types';
 import { loadStacks } from '../../lib/check/assembly';
 import { parseTemplateText } from '../../lib/check/template-file';
-import { gate, stack } from './gate-helpers';
+import { gate, prodTags, stack, table } from './gate-helpers';
 
 const failing = (findings: Finding[]) =>
   findings.filter((finding) => !finding.suppressed && ['critical', 'high'].includes(finding.severity));
-const prodTags = [{ Key: 'environment', Value: 'production' }];
-const table = (properties: object = {}, extra: object = {}) => ({
-  Type: 'AWS::DynamoDB::Table',
-  Properties: {
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-    Tags: prodTags,
-    ...properties,
-  },
-  ...extra,
-});
 const topic = (tags: unknown) => ({ Type: 'AWS::SNS::Topic', Properties: { Tags: tags } });
 
 describe('an account or Region the template does not name is not guessed', () => {

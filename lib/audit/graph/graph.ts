@@ -5,22 +5,11 @@
 //
 // Shortest paths to a set of goals are found for every principal at once by one breadth-first search over
 // the reversed edges (0-1 BFS: edges out of a hub weigh nothing), linear in nodes and edges.
-import type { Evidence } from '../findings';
 import type { SelfEscalation, Rewrite } from './escalation';
-import type { Edge, EdgeDecision, EdgeKind, Path } from './types';
+import type { Edge, EdgeKind, Path } from './types';
 
 /** Half of an edge through a hub: the caller's side (into the hub) or the target's side (out of it). */
-export interface HalfEdge {
-  readonly kind: EdgeKind;
-  readonly actions: readonly string[];
-  readonly pathId?: string;
-  readonly decision: EdgeDecision;
-  readonly dependsOn: readonly string[];
-  readonly needs?: string;
-  /** Compute the inventory shows running as the target (function ARNs, `region/instance-id`, task ARNs). */
-  readonly runsOn?: readonly string[];
-  readonly evidence: readonly Evidence[];
-}
+export type HalfEdge = Omit<Edge, 'from' | 'to'>;
 
 interface StoredEdge {
   readonly from: number;
