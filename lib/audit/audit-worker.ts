@@ -21,7 +21,7 @@ parentPort?.once('message', (job: WorkerJob) => {
       scope: 'principal',
       slice: true,
     });
-    answer = { findings: pass.findings, failures: pass.failures };
+    answer = { findings: pass.findings, failures: pass.failures, summaries: pass.summaries };
   } catch (err) {
     answer = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }

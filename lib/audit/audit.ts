@@ -12,8 +12,16 @@ import { defaultRules } from './rules';
 import { createAccountAnalysis } from './rules/support/analysis';
 import { wildcardMatch } from '../policy/wildcard';
 import { SEVERITIES, type Finding, type RuleFinding, type Severity } from './findings';
-import type { OrganizationGoals, Rule, RuleContext, RuleMeta } from './rules/types';
-import type { AccountSnapshot, SnapshotProblem } from './sources/snapshot';
+import type {
+  AccountAnalysis,
+  Goal,
+  OrganizationGoals,
+  PrincipalAccessSummary,
+  Rule,
+  RuleContext,
+  RuleMeta,
+} from './rules/types';
+import type { AccountSnapshot, Principal, SnapshotProblem } from './sources/snapshot';
 
 export interface AuditOptions {
   /** @default the bundled catalog (loadCatalog()) */
@@ -138,6 +146,8 @@ export interface RulePass {
   /** `failures[i]`: the message of `rules[i]`'s first throw, if it threw. */
   readonly failures: (string | undefined)[];
   readonly invalidPolicies: CompiledAccount['invalidPolicies'];
+  /** The whole-catalog summaries the rules computed (a parallel audit's main thread reuses its workers'). */
+  readonly summaries: PrincipalAccessSummary[];
 }
 
 export interface RunRulesOptions {
@@ -155,7 +165,10 @@ export interface RunRulesOptions {
   readonly compileCache?: CompileCache;
   /** See AuditOptions.onProgress. */
   readonly onProgress?: AuditOptions['onProgress'];
-  /** Run only the rules of this scope (the others get no findings). @default every rule */
+  /**
+   * Run only the checks of this scope (the others get no findings); `account` also runs the transitive parts
+   * of the goal rules (Rule.transitive) over the direct findings in hand. @default every rule, both parts
+   */
   readonly scope?: NonNullable<Rule['scope']>;
   /**
    * The snapshot is a slice of an account's principals (a parallel audit's worker): the access graph spans
@@ -166,70 +179,178 @@ export interface RunRulesOptions {
 
 /** Run the rules over one snapshot (no suppressions, no sorting): the part of an audit that scales. */
 export function runRules(snapshot: AccountSnapshot, options: RunRulesOptions): RulePass {
-  const { catalog, config, rules, now } = options;
-  const findings: Finding[][] = rules.map(() => []);
-  const failures: (string | undefined)[] = rules.map(() => undefined);
-  const wanted = (rule: Rule) => options.scope === undefined || (rule.scope ?? 'account') === options.scope;
-  const run = (index: number, context: RuleContext) => {
-    const rule = rules[index];
+  const run = new RuleRun(snapshot, options);
+  run.checks();
+  if (options.scope !== 'principal') run.transitives();
+  return run.pass();
+}
+
+/**
+ * One snapshot under the rules, step by step, for callers that interleave other work (a parallel audit runs
+ * the goal rules' transitive parts only once its workers' direct findings are in). The snapshot is compiled
+ * once, on construction; the access graph on first use.
+ */
+export class RuleRun {
+  private readonly findings: Finding[][];
+  private readonly failures: (string | undefined)[];
+  private readonly whole: RuleContext;
+  private graph: AccessGraph | undefined;
+  private wholeAccount: CompiledAccount | undefined;
+
+  /** `sharing`: a run over the same snapshot whose compiled context this one uses (principalChecksOver). */
+  constructor(
+    private readonly snapshot: AccountSnapshot,
+    private readonly options: RunRulesOptions,
+    sharing?: RuleRun,
+  ) {
+    this.findings = options.rules.map(() => []);
+    this.failures = options.rules.map(() => undefined);
+    this.graph = options.graph;
+    this.whole = sharing ? sharing.whole : this.contextFor(snapshot);
+  }
+
+  /**
+   * Every wanted rule's check (`scope`), over the whole snapshot or, for principal-scoped rules with
+   * `principalBatch`, batch by batch.
+   */
+  checks(): void {
+    const { rules, scope, onProgress } = this.options;
+    const wanted = (rule: Rule) => scope === undefined || (rule.scope ?? 'account') === scope;
+    const batch = Math.max(1, this.options.principalBatch ?? Number.POSITIVE_INFINITY);
+    const batched = this.snapshot.principals.length > batch;
+    rules.forEach((rule, index) => {
+      onProgress?.(index, rules.length, rule.meta.id);
+      if (wanted(rule) && (!batched || rule.scope !== 'principal')) this.check(index, this.whole);
+    });
+    if (!batched) return;
+    // The evaluator remembers decisions per compiled principal; compiling the account again per batch of
+    // principals (groups always included: users need their policies) keeps memory bounded on big accounts.
+    const groups = this.snapshot.principals.filter((p) => p.kind === 'group');
+    const members = this.snapshot.principals.filter((p) => p.kind !== 'group');
+    for (let start = 0; start < members.length; start += batch) {
+      const context = this.contextFor({
+        ...this.snapshot,
+        principals: [...members.slice(start, start + batch), ...groups],
+      });
+      rules.forEach((rule, index) => {
+        if (wanted(rule) && rule.scope === 'principal') this.check(index, context);
+      });
+    }
+  }
+
+  /**
+   * The principal-scoped checks over some of the principals (this thread's slice of a parallel audit), with
+   * the whole account's compile and analysis: nothing is compiled twice, and what the analysis computes
+   * (summaries, candidate actions) serves the account-scoped rules later. The findings are returned, not
+   * kept: the caller joins them with the other slices'.
+   */
+  principalChecksOver(principals: readonly Principal[]): Pick<RulePass, 'findings' | 'failures'> {
+    const own = new RuleRun(this.snapshot, this.options, this);
+    const context = this.contextOf(this.whole.snapshot, this.whole.account, { ...this.whole.analysis, principals });
+    this.options.rules.forEach((rule, index) => {
+      if (rule.scope === 'principal') own.check(index, context);
+    });
+    return { findings: own.findings, failures: own.failures };
+  }
+
+  /** Build the access graph now (it is built on first use otherwise), e.g. while workers run. */
+  prepareGraph(): void {
+    if (this.options.rules.some((rule) => rule.transitive)) this.graphOf();
+  }
+
+  /** Findings of `rules[index]` found elsewhere (a worker's slice), appended in the order given. */
+  add(index: number, findings: readonly Finding[], failure: string | undefined): void {
+    this.findings[index].push(...findings);
+    if (failure !== undefined) this.failures[index] ??= failure;
+  }
+
+  /**
+   * The transitive part of every goal rule, over the whole account: its goals are its direct findings so far,
+   * taken in the account's principal order (the order one thread finds them in), so every caller asks the
+   * graph the same question.
+   */
+  transitives(): void {
+    const order = new Map(this.snapshot.principals.map((p, i) => [p.arn, i]));
+    this.options.rules.forEach((rule, index) => {
+      const part = rule.transitive;
+      if (!part || this.failures[index] !== undefined) return;
+      const direct: [number, string, Goal][] = [];
+      for (const finding of this.findings[index]) {
+        const goal = part.goalOf(finding);
+        const at = finding.principalArn === undefined ? undefined : order.get(finding.principalArn);
+        if (goal && at !== undefined) direct.push([at, finding.principalArn!, goal]);
+      }
+      direct.sort((a, b) => a[0] - b[0]);
+      const goals = new Map(direct.map(([, arn, goal]) => [arn, goal]));
+      this.attempt(index, () => part.check(this.whole, goals));
+    });
+  }
+
+  /** Summaries computed elsewhere (a worker's slice): the rules still to run here need not compute them. */
+  learn(summaries: readonly PrincipalAccessSummary[]): void {
+    this.whole.analysis.learnSummaries(summaries);
+  }
+
+  pass(): RulePass {
+    return {
+      findings: this.findings,
+      failures: this.failures,
+      invalidPolicies: this.whole.account.invalidPolicies,
+      summaries: this.whole.analysis.knownSummaries(),
+    };
+  }
+
+  private check(index: number, context: RuleContext): void {
+    this.attempt(index, () => this.options.rules[index].check(context));
+  }
+
+  private attempt(index: number, findingsOf: () => RuleFinding[]): void {
+    const rule = this.options.rules[index];
     try {
-      for (const finding of rule.check(context)) {
-        findings[index].push(withRuleMeta(finding, rule.meta, snapshot.accountId));
+      for (const finding of findingsOf()) {
+        this.findings[index].push(withRuleMeta(finding, rule.meta, this.snapshot.accountId));
       }
     } catch (err) {
-      failures[index] ??= err instanceof Error ? err.message : String(err);
+      this.failures[index] ??= err instanceof Error ? err.message : String(err);
     }
-  };
-  let graph = options.graph;
-  let wholeAccount: CompiledAccount | undefined;
-  const graphOf = (): AccessGraph => {
-    if (options.slice) throw new Error('the access graph spans the whole account: no rule may read it in a slice');
-    return (graph ??= buildAccessGraph([{ snapshot, account: wholeAccount! }], {
-      catalog,
-      now,
-      restrict: (principal, actions) => whole.analysis.restrict(principal, actions),
+  }
+
+  private graphOf(): AccessGraph {
+    if (this.options.slice) {
+      throw new Error('the access graph spans the whole account: no rule may read it in a slice');
+    }
+    return (this.graph ??= buildAccessGraph([{ snapshot: this.snapshot, account: this.wholeAccount! }], {
+      catalog: this.options.catalog,
+      now: this.options.now,
+      restrict: (principal, actions) => this.whole.analysis.restrict(principal, actions),
     }));
-  };
-  const contextFor = (part: AccountSnapshot): RuleContext => {
-    const account = compileAccount(part, catalog, options.compileCache);
-    wholeAccount ??= account;
+  }
+
+  private contextFor(part: AccountSnapshot): RuleContext {
+    const { catalog, config, compileCache } = this.options;
+    const account = compileAccount(part, catalog, compileCache);
+    this.wholeAccount ??= account;
+    return this.contextOf(part, account, createAccountAnalysis(part, account, catalog, config.guardrails));
+  }
+
+  /** The graph is a getter (built on first read), so a context is made here, never spread from another. */
+  private contextOf(part: AccountSnapshot, account: CompiledAccount, analysis: AccountAnalysis): RuleContext {
+    const { catalog, config, now, organizationGoals } = this.options;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context's graph getter reads the run
+    const run = this;
     return {
       snapshot: part,
       account,
       catalog,
       guardrails: config.guardrails,
-      analysis: createAccountAnalysis(part, account, catalog, config.guardrails),
+      analysis,
       get graph() {
-        return graphOf();
+        return run.graphOf();
       },
       now,
-      ...(options.organizationGoals ? { organizationGoals: options.organizationGoals } : {}),
+      ...(organizationGoals ? { organizationGoals } : {}),
     };
-  };
-
-  const whole = contextFor(snapshot);
-  const batch = Math.max(1, options.principalBatch ?? Number.POSITIVE_INFINITY);
-  const batched = snapshot.principals.length > batch;
-  rules.forEach((rule, index) => {
-    options.onProgress?.(index, rules.length, rule.meta.id);
-    if (wanted(rule) && (!batched || rule.scope !== 'principal')) run(index, whole);
-  });
-  if (batched) {
-    // The evaluator remembers decisions per compiled principal; compiling the account again per batch of
-    // principals (groups always included: users need their policies) keeps memory bounded on big accounts.
-    const groups = snapshot.principals.filter((p) => p.kind === 'group');
-    const members = snapshot.principals.filter((p) => p.kind !== 'group');
-    for (let start = 0; start < members.length; start += batch) {
-      const context = contextFor({
-        ...snapshot,
-        principals: [...members.slice(start, start + batch), ...groups],
-      });
-      rules.forEach((rule, index) => {
-        if (wanted(rule) && rule.scope === 'principal') run(index, context);
-      });
-    }
   }
-  return { findings, failures, invalidPolicies: whole.account.invalidPolicies };
 }
 
 /** The audit result of a rule pass: suppressions applied, findings sorted, per-principal counts and stats. */

@@ -11,7 +11,7 @@ import { buildAccessGraph, type AccessGraph } from './graph';
 import * as canChangeProductionTag from './rules/can-change-production-tag';
 import * as canDeleteProduction from './rules/can-delete-production';
 import { createAccountAnalysis } from './rules/support/analysis';
-import type { AccountAnalysis, Finding, Goal, OrganizationGoals } from './rules/types';
+import type { AccountAnalysis, Finding, Goal, OrganizationGoals, Rule } from './rules/types';
 import type { AccountSnapshot } from './sources/snapshot';
 
 /** The rules whose goals come from their own direct findings (privilege-escalation reads the graph's). */
@@ -46,8 +46,10 @@ export function organizationAuditContext(
   const { catalog, config, now, compileCache } = options;
   const graph = buildGraph(accounts, options);
   const goals = new Map<string, Map<string, Goal>>(GOAL_RULES.map((rule) => [rule.meta.id, new Map()]));
+  // Their direct checks only: goals are what a principal can do itself, and no path is needed to know that.
+  const direct: Rule[] = GOAL_RULES.map(({ meta, scope, check }) => ({ meta, scope, check }));
   for (const snapshot of accounts) {
-    const result = auditAccount(snapshot, { catalog, config, now, rules: GOAL_RULES, graph, compileCache });
+    const result = auditAccount(snapshot, { catalog, config, now, rules: direct, graph, compileCache });
     for (const finding of result.findings) collectGoal(goals, finding);
   }
   const none: ReadonlyMap<string, Goal> = new Map();

@@ -1,27 +1,33 @@
-// A large account audited on every core: the principal-scoped rules (each principal judged on its own, the
-// bulk of the work) run in worker threads over contiguous slices of the principals, while this thread runs
-// the account-scoped rules over the whole account. The passes are joined rule by rule, in the order one
-// thread would have produced them, so the result is the single-threaded result (tested).
+// A large account audited on every core. The principal-scoped checks (each principal judged on its own: the
+// bulk of the work, including what each principal can do itself for the goal rules) run over contiguous
+// slices of the principals, one per worker thread and a smaller one on this thread, which first compiles the
+// whole account, builds its access graph and runs the account-scoped rules. Once every slice is in, this
+// thread runs the goal rules' transitive parts over all their direct findings. The passes are joined rule by
+// rule, in the order one thread would have produced them, so the result is the single-threaded result (tested).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadCatalog } from '../catalog';
 import { LeashConfig } from '../config/schema';
-import { auditAccount, auditResultOf, runRules, type AuditOptions, type AuditResult, type RulePass } from './audit';
+import { auditAccount, auditResultOf, runRules, RuleRun, type AuditOptions, type AuditResult } from './audit';
 import { defaultRules } from './rules';
 import type { Finding } from './findings';
+import type { PrincipalAccessSummary } from './rules/types';
 import type { AccountSnapshot } from './sources/snapshot';
 
 /**
- * Off unless a caller asks (`threshold`): since the access graph, the heavy rules read the whole account and
- * run on the main thread, so workers only duplicate the compile. Measured on the 2-core machine, 10,000 roles
- * (2026-12-02, near idle): one thread 9.5-11.0 s wall, 13-15 s CPU, 710 MiB; two workers 13.6-14.4 s wall,
- * 22 s CPU, 850 MiB; one worker beside the main thread 10.5-11.8 s wall. Findings identical in all three.
+ * Users and roles from which the CLI audits on several threads. MEASURED_NOTE
  */
-export const PARALLEL_THRESHOLD = Number.POSITIVE_INFINITY;
+export const PARALLEL_THRESHOLD = 3000;
+
+/**
+ * This thread's slice, relative to a worker's: it also compiles the whole account, builds the access graph
+ * and runs the account-scoped rules while the workers run.
+ */
+export const MAIN_THREAD_SHARE = 0.4;
 
 export interface ParallelAuditOptions extends Omit<AuditOptions, 'rules' | 'principalBatch'> {
-  /** Worker threads to use. @default os.availableParallelism(), at most 8 */
+  /** Worker threads to use beside this one. @default os.availableParallelism() - 1, at most 7 */
   readonly workers?: number;
   /** Users and roles from which workers are used. @default PARALLEL_THRESHOLD */
   readonly threshold?: number;
@@ -35,10 +41,11 @@ export interface WorkerJob {
   readonly ruleIds: readonly string[];
 }
 
-/** What a worker answers: the principal-scoped rules' findings and failures, by rule. */
+/** What a worker answers: the principal-scoped rules' findings and failures, by rule, and its summaries. */
 export interface WorkerAnswer {
   readonly findings?: Finding[][];
   readonly failures?: (string | undefined)[];
+  readonly summaries?: PrincipalAccessSummary[];
   readonly error?: string;
 }
 
@@ -49,12 +56,33 @@ function workerFile(): string | undefined {
 
 /** Split `count` items into `parts` contiguous ranges whose sizes differ by at most one. */
 export function contiguousSlices(count: number, parts: number): { start: number; end: number }[] {
+  return weightedSlices(
+    count,
+    Array.from({ length: parts }, () => 1),
+  );
+}
+
+/**
+ * Split `count` items into contiguous ranges, one per weight, sized in proportion to the weights (largest
+ * remainders first, earlier ranges on ties); empty ranges are left out.
+ */
+export function weightedSlices(count: number, weights: readonly number[]): { start: number; end: number }[] {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  const exact = weights.map((weight) => (count * weight) / total);
+  const sizes = exact.map(Math.floor);
+  let left = count - sizes.reduce((sum, size) => sum + size, 0);
+  const byRemainder = exact
+    .map((value, i) => ({ i, rest: value - sizes[i] }))
+    .sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of byRemainder) {
+    if (left-- <= 0) break;
+    sizes[i]++;
+  }
   const slices: { start: number; end: number }[] = [];
   let start = 0;
-  for (let i = 0; i < parts; i++) {
-    const end = start + Math.floor(count / parts) + (i < count % parts ? 1 : 0);
-    if (end > start) slices.push({ start, end });
-    start = end;
+  for (const size of sizes) {
+    if (size > 0) slices.push({ start, end: start + size });
+    start += size;
   }
   return slices;
 }
@@ -77,9 +105,9 @@ function runInWorker(file: string, job: WorkerJob): Promise<WorkerAnswer> {
 }
 
 /**
- * Audit one account, on several threads when asked (at least `threshold` users and roles, off by default,
- * and more than one worker available); otherwise, or when worker threads cannot run (sources run through ts-jest),
- * exactly auditAccount(). The default rule pack only: custom rules are functions no thread can be sent.
+ * Audit one account on several threads when it is large (at least `threshold` users and roles) and a worker
+ * can run; otherwise, or when worker threads cannot run (sources run through ts-jest), exactly auditAccount().
+ * The default rule pack only: custom rules are functions no thread can be sent.
  */
 export async function auditAccountInParallel(
   snapshot: AccountSnapshot,
@@ -92,9 +120,9 @@ export async function auditAccountInParallel(
   const rules = defaultRules;
   const members = snapshot.principals.filter((p) => p.kind !== 'group');
   const groups = snapshot.principals.filter((p) => p.kind === 'group');
-  const workers = Math.max(1, Math.min(options.workers ?? Math.min(availableParallelism(), 8), members.length));
+  const workers = Math.max(0, Math.min(options.workers ?? Math.min(availableParallelism() - 1, 7), members.length - 1));
   const file = workerFile();
-  if (!file || workers < 2 || members.length < (options.threshold ?? PARALLEL_THRESHOLD)) {
+  if (!file || workers < 1 || members.length < (options.threshold ?? PARALLEL_THRESHOLD)) {
     return auditAccount(snapshot, {
       catalog,
       config,
@@ -107,22 +135,27 @@ export async function auditAccountInParallel(
     });
   }
 
-  const slices = contiguousSlices(members.length, workers).map(({ start, end }) => {
+  // This thread's slice first: the first slice owns the groups and the findings naming no principal, and this
+  // thread checks its slice over the whole account (the single-threaded view of those findings).
+  const weights = [MAIN_THREAD_SHARE, ...Array.from({ length: workers }, () => 1)];
+  const slices = weightedSlices(members.length, weights).map(({ start, end }) => {
     const own = members.slice(start, end);
-    // Users need their groups' policies, so every slice carries every group; a finding counts only in the
-    // slice that owns its principal (the first slice owns the groups and findings naming no principal).
+    // Users need their groups' policies, so every worker's slice carries every group; a finding counts only
+    // in the slice that owns its principal.
     return { own, snapshot: { ...snapshot, principals: [...own, ...groups] } };
   });
   const ruleIds = rules.map((rule) => rule.meta.id);
-  const answers = slices.map((slice) =>
+  // Workers take the last slices (the first is this thread's when the account is large enough to give it one).
+  const theirs = slices.slice(slices.length - workers);
+  const answers = theirs.map((slice) =>
     runInWorker(file, { snapshot: slice.snapshot, config, now, ruleIds }).catch(
       // A worker that cannot run (no thread, out of memory) costs time, never findings: its slice runs here.
       (): WorkerAnswer => runRules(slice.snapshot, { catalog, config, rules, now, scope: 'principal', slice: true }),
     ),
   );
-  // Meanwhile this thread compiles the whole account (its invalid policies are the account's) and runs the
-  // account-scoped rules.
-  const whole = runRules(snapshot, {
+  // Meanwhile this thread compiles the whole account (its invalid policies are the account's), checks its own
+  // slice and builds the access graph; the account-scoped rules run once the slices' summaries are in.
+  const run = new RuleRun(snapshot, {
     catalog,
     config,
     rules,
@@ -131,29 +164,30 @@ export async function auditAccountInParallel(
     graph: options.graph,
     organizationGoals: options.organizationGoals,
     compileCache: options.compileCache,
+    onProgress: options.onProgress,
   });
-  const parts = await Promise.all(answers);
+  const own = slices.length > workers ? [run.principalChecksOver(slices[0].own)] : [];
+  run.prepareGraph();
+  const parts: WorkerAnswer[] = [...own, ...(await Promise.all(answers))];
+  for (const answer of parts) run.learn(answer.summaries ?? []);
+  run.checks();
 
-  const findings = whole.findings.map((own) => [...own]);
-  const failures = [...whole.failures];
   parts.forEach((answer, k) => {
     if (answer.error !== undefined || !answer.findings || !answer.failures) {
       throw new Error(`audit worker ${k + 1} of ${parts.length} failed: ${answer.error ?? 'no answer'}`);
     }
     const owned = new Set(slices[k].own.map((p) => p.arn));
     if (k === 0) for (const group of groups) owned.add(group.arn);
+    const failures = answer.failures;
     answer.findings.forEach((ruleFindings, index) => {
       if (rules[index].scope !== 'principal') return;
-      for (const finding of ruleFindings) {
-        if (finding.principalArn === undefined ? k === 0 : owned.has(finding.principalArn)) {
-          findings[index].push(finding);
-        }
-      }
-    });
-    answer.failures.forEach((message, index) => {
-      if (rules[index].scope === 'principal') failures[index] ??= message;
+      const kept = ruleFindings.filter((finding: Finding) =>
+        finding.principalArn === undefined ? k === 0 : owned.has(finding.principalArn),
+      );
+      run.add(index, kept, failures[index]);
     });
   });
-  const pass: RulePass = { findings, failures, invalidPolicies: whole.invalidPolicies };
-  return auditResultOf(snapshot, pass, { config, rules, now, started });
+  // Every direct finding is in: who can reach a goal, over the whole account's graph.
+  run.transitives();
+  return auditResultOf(snapshot, run.pass(), { config, rules, now, started });
 }

@@ -9,7 +9,7 @@ import type * as SourcesModule from '../../lib/audit/sources';
 import type * as CatalogModule from '../../lib/catalog';
 import type * as ConfigModule from '../../lib/config/schema';
 import type * as GeneratorModule from '../../bench/generate-account';
-import { contiguousSlices } from '../../lib/audit/parallel-audit';
+import { contiguousSlices, weightedSlices } from '../../lib/audit/parallel-audit';
 
 const root = join(__dirname, '..', '..');
 const dist = join(root, 'dist');
@@ -34,6 +34,24 @@ describe('contiguousSlices()', () => {
     expect(slices.map((s) => s.end - s.start)).toEqual(sizes);
     slices.forEach((slice, i) => expect(slice.start).toBe(i === 0 ? 0 : slices[i - 1].end));
   });
+});
+
+describe('weightedSlices()', () => {
+  it.each([
+    [10, [0.4, 1, 1], [2, 4, 4]],
+    [3, [0.4, 1, 1], [1, 1, 1]],
+    [2, [0.4, 1, 1], [1, 1]],
+    [10_000, [0.4, 1], [2857, 7143]],
+    [7, [1, 1, 1], [3, 2, 2]],
+  ])(
+    'splits %i items by weights %j into contiguous slices of sizes %j, leaving out empty ones',
+    (count, weights, sizes) => {
+      const slices = weightedSlices(count, weights);
+      expect(slices.map((s) => s.end - s.start)).toEqual(sizes);
+      expect(slices.reduce((sum, s) => sum + s.end - s.start, 0)).toBe(count);
+      slices.forEach((slice, i) => expect(slice.start).toBe(i === 0 ? 0 : slices[i - 1].end));
+    },
+  );
 });
 
 (built ? describe : describe.skip)('auditAccountInParallel (built, real worker threads)', () => {
@@ -85,6 +103,21 @@ describe('contiguousSlices()', () => {
     expect(result.findings.some((finding) => finding.suppressed)).toBe(true);
     expect(result.expiredSuppressions[0].matched).toBeGreaterThan(0);
     expect(snapshot.principals.some((p) => p.kind === 'user' && p.groups.length > 0)).toBe(true);
+  });
+
+  it('joins the goal rules: direct findings from every slice, transitive paths over the whole account (this thread and one worker)', async () => {
+    const details = generateAccount(catalog, { roles: 200, customerManagedPolicies: 40, users: 20, seed: 11 });
+    const { parseAuthorizationDetails } = load<typeof SourcesModule>('lib/audit/sources/index.js');
+    const snapshot = parseAuthorizationDetails(details, 'generated.json');
+    const result = await expectSameAsOneThread(snapshot, LeashConfig.parse({}), 1);
+    // Paths that start in one slice and end at a goal found in another are what the join must not lose.
+    const transitive = (ruleId: string) =>
+      result.findings.filter((f) => f.ruleId === ruleId && (f.details as { transitive?: boolean }).transitive);
+    const direct = result.findings.filter(
+      (f) => f.ruleId === 'can-delete-production' && !(f.details as { transitive?: boolean }).transitive,
+    );
+    expect(direct.length).toBeGreaterThan(0);
+    expect(transitive('can-delete-production').length).toBeGreaterThan(0);
   });
 
   it('stays on one thread below the threshold, with the same result', async () => {

@@ -1,6 +1,6 @@
 // Tag tampering: whoever can remove or change the production tag turns every tag-conditioned guardrail
 // off for that resource, one call before the delete.
-import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
+import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionTagText } from './support/production';
@@ -14,8 +14,11 @@ import {
   reachGoals,
 } from './support/transitive';
 
-/** Transitive: reads the whole account (who can act as whom), so it is never run over batches of principals. */
-export const scope = 'account' as const;
+/**
+ * The check judges each principal alone (what it can do itself); the transitive part below reads the whole
+ * account (who can act as whom) once every principal was checked.
+ */
+export const scope = 'principal' as const;
 
 export const meta: RuleMeta = {
   id: 'can-change-production-tag',
@@ -40,7 +43,6 @@ export function check(context: RuleContext): RuleFinding[] {
   };
   const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
   const findings: RuleFinding[] = [];
-  const goals = new Map<string, boolean>();
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
     const compiled = account.principal(principal.arn);
@@ -51,7 +53,6 @@ export function check(context: RuleContext): RuleFinding[] {
     const allowed: ActionDecision[] = decisions.filter((d) => d.decision === 'allowed');
     const depends: ActionDecision[] = decisions.filter((d) => d.decision === 'depends');
     if (allowed.length === 0 && depends.length === 0) continue;
-    goals.set(principal.arn, allowed.length > 0);
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'high' : 'medium';
     findings.push({
@@ -75,10 +76,19 @@ export function check(context: RuleContext): RuleFinding[] {
       remediation: `Deny tagging actions that touch the "${key}" key (aws:TagKeys) on resources whose aws:ResourceTag/${key} is a production value, except for exempt principals (the production-protection SCP does this).`,
     });
   }
+  return findings;
+}
+
+/** Principals that cannot change the tag themselves but can act as one that can: the shortest path. */
+function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
+  const { analysis, guardrails } = context;
+  const key = guardrails.production.tagKeys[0];
+  const goals = new Map([...direct].map(([arn, goal]) => [arn, goal.certain]));
   // Over an organization's graph, paths may also end at principals of the other accounts.
   for (const [arn, goal] of context.organizationGoals?.of(meta.id) ?? []) {
     if (!goals.has(arn)) goals.set(arn, goal.certain);
   }
+  const findings: RuleFinding[] = [];
   const reach = reachGoals(context.graph, goals);
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || goals.has(principal.arn)) continue;
@@ -102,5 +112,7 @@ export function check(context: RuleContext): RuleFinding[] {
   return findings;
 }
 
-/** Direct findings are goals for audits over several accounts (RuleContext.organizationGoals). */
+/** Direct findings are goals: of the transitive part, and of audits over several accounts (organizationGoals). */
 export const goalOf = directGoalOf;
+
+export const transitive: TransitivePart = { goalOf, check: transitiveCheck };

@@ -1,7 +1,7 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
 import type { ActionDecision } from '../evaluate/types';
-import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
+import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { docsUrl, listActions, allowEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import {
@@ -14,8 +14,11 @@ import {
   reachGoals,
 } from './support/transitive';
 
-/** Transitive: reads the whole account (who can act as whom), so it is never run over batches of principals. */
-export const scope = 'account' as const;
+/**
+ * The check judges each principal alone (what it can do itself); the transitive part below reads the whole
+ * account (who can act as whom) once every principal was checked.
+ */
+export const scope = 'principal' as const;
 
 export const meta: RuleMeta = {
   id: 'can-delete-production',
@@ -38,9 +41,6 @@ export function check(context: RuleContext): RuleFinding[] {
   const request = productionContext(guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
   const findings: RuleFinding[] = [];
-  /** Who can do it directly: whether for certain, and a few of the actions. */
-  const goals = new Map<string, boolean>();
-  const goalActions = new Map<string, string[]>();
 
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -66,11 +66,6 @@ export function check(context: RuleContext): RuleFinding[] {
       gaps[scpGap(asked[i], principal.serviceLinked)].push(decision.action);
     });
     if (allowed.length === 0 && depends.length === 0) continue;
-    goals.set(principal.arn, allowed.length > 0);
-    goalActions.set(
-      principal.arn,
-      (allowed.length ? allowed : depends).slice(0, 3).map((d) => d.action),
-    );
 
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'critical' : 'high';
@@ -120,33 +115,27 @@ export function check(context: RuleContext): RuleFinding[] {
         : 'Attach the agent permissions boundary (leash generate) and the production-protection SCPs; scope the identity policy to the resources the principal works on.',
     });
   }
-  // Over an organization's graph, paths may also end at principals of the other accounts.
-  for (const [arn, goal] of context.organizationGoals?.of(meta.id) ?? []) {
-    if (goals.has(arn)) continue;
-    goals.set(arn, goal.certain);
-    goalActions.set(arn, [...goal.actions]);
-  }
-  findings.push(...transitive(context, goals, goalActions));
   return findings;
 }
 
 /** Principals that cannot do it themselves but can act as one that can: the shortest path, hop by hop. */
-function transitive(
-  context: RuleContext,
-  goals: ReadonlyMap<string, boolean>,
-  goalActions: ReadonlyMap<string, string[]>,
-): RuleFinding[] {
+function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
   const { analysis, snapshot, guardrails } = context;
+  // Over an organization's graph, paths may also end at principals of the other accounts.
+  const goals = new Map(direct);
+  for (const [arn, goal] of context.organizationGoals?.of(meta.id) ?? []) {
+    if (!goals.has(arn)) goals.set(arn, goal);
+  }
   if (goals.size === 0) return [];
-  const reach = reachGoals(context.graph, goals);
+  const reach = reachGoals(context.graph, new Map([...goals].map(([arn, goal]) => [arn, goal.certain])));
   const out: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || goals.has(principal.arn)) continue;
     const path = reach.path(principal.arn);
     if (!path) continue;
-    const goalCertain = goals.get(path.to) ?? false;
+    const goalCertain = goals.get(path.to)?.certain ?? false;
     const exempt = analysis.isExempt(principal.arn);
-    const actions = goalActions.get(path.to) ?? [];
+    const actions = goals.get(path.to)?.actions ?? [];
     out.push({
       severity: exempt ? 'info' : pathSeverity(path, 'critical', goalCertain),
       message: (
@@ -171,5 +160,7 @@ function transitive(
   return out;
 }
 
-/** Direct findings are goals for audits over several accounts (RuleContext.organizationGoals). */
+/** Direct findings are goals: of the transitive part, and of audits over several accounts (organizationGoals). */
 export const goalOf = directGoalOf;
+
+export const transitive: TransitivePart = { goalOf, check: transitiveCheck };

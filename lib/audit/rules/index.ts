@@ -19,7 +19,12 @@ import * as weakBoundary from './weak-boundary';
 import type { Rule } from './types';
 
 function rule(module: Rule): Rule {
-  return { meta: module.meta, scope: module.scope ?? 'account', check: module.check };
+  return {
+    meta: module.meta,
+    scope: module.scope ?? 'account',
+    check: module.check,
+    ...(module.transitive ? { transitive: module.transitive } : {}),
+  };
 }
 
 export const defaultRules: readonly Rule[] = [

@@ -2,7 +2,7 @@
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import type { GuardrailSpec } from '../../guardrails/spec';
 import type { CompiledAccount } from '../evaluate/types';
-import type { FindingCategory, RuleFinding, Severity } from '../findings';
+import type { Finding, FindingCategory, RuleFinding, Severity } from '../findings';
 import type { AccessGraph } from '../graph';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import type { PolicyInUse } from './support/policies';
@@ -69,6 +69,20 @@ export interface Rule {
    */
   readonly scope?: 'principal' | 'account';
   check(context: RuleContext): RuleFinding[];
+  /**
+   * A goal rule's second half. Its `check` is principal-scoped and finds who can do the thing directly; each
+   * direct finding makes its principal a goal, and this part, run once over the whole account after every
+   * principal was checked, finds who can act as a goal without being one (through the access graph).
+   */
+  readonly transitive?: TransitivePart;
+}
+
+/** See Rule.transitive. */
+export interface TransitivePart {
+  /** The goal a direct finding makes of its principal; undefined for findings that make none. */
+  goalOf(finding: Finding): Goal | undefined;
+  /** `goals`: the direct findings' principals, in the account's principal order. */
+  check(context: RuleContext, goals: ReadonlyMap<string, Goal>): RuleFinding[];
 }
 
 /** Per-principal access facts computed once over the whole catalog and shared between rules. */
@@ -89,6 +103,13 @@ export interface AccountAnalysis {
   /** Every policy in use (identity, boundary, SCP, RCP), parsed lazily once. */
   readonly policies: readonly PolicyInUse[];
   summary(principalArn: string): PrincipalAccessSummary | undefined;
+  /** The summaries computed (or learned) so far. */
+  knownSummaries(): PrincipalAccessSummary[];
+  /**
+   * Take summaries computed elsewhere for this account's principals (another thread's compile of the same
+   * policies) instead of computing them again.
+   */
+  learnSummaries(summaries: readonly PrincipalAccessSummary[]): void;
   /**
    * `actions` narrowed to those some identity Allow of the principal names: the others are implicitly
    * denied, so rules ask the evaluator only about these (exact, and much cheaper).

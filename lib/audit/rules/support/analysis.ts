@@ -54,6 +54,12 @@ export function createAccountAnalysis(
       summaries.set(arn, summary);
       return summary;
     },
+    knownSummaries() {
+      return [...summaries.values()].filter((summary) => summary !== undefined);
+    },
+    learnSummaries(known) {
+      for (const summary of known) if (byArn.has(summary.arn)) summaries.set(summary.arn, summary);
+    },
     isExempt(arn) {
       return guardrails.exemptPrincipalArns.some((pattern) => wildcardMatch(pattern, arn));
     },
