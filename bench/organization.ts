@@ -118,7 +118,15 @@ function organizationGraphRun(
   let crossing = 0;
   let findings = 0;
   for (const snapshot of accounts) {
-    const result = auditAccount(snapshot, { catalog, config, now, compileCache: cache, ...context });
+    const result = auditAccount(snapshot, {
+      catalog,
+      config,
+      now,
+      compileCache: cache,
+      graph: context.graph,
+      organizationGoals: context.organizationGoals,
+      prepared: context.preparedFor(snapshot),
+    });
     findings += result.findings.length;
     for (const finding of result.findings) {
       const path = (finding.details as { path?: { to?: string } } | undefined)?.path;

@@ -20,6 +20,7 @@ parentPort?.once('message', (job: WorkerJob) => {
       now: job.now,
       scope: 'principal',
       slice: true,
+      skip: job.skip,
     });
     answer = { findings: pass.findings, failures: pass.failures, summaries: pass.summaries };
   } catch (err) {

@@ -56,6 +56,19 @@ export interface AuditOptions {
    * levels compiled once. Must be made for the same catalog. @default none: the account is compiled alone
    */
   readonly compileCache?: CompileCache;
+  /**
+   * Work already done on this very snapshot (an organization audit's goal pass): its compiled account (same
+   * catalog and compile cache) and the findings of rule checks already run, by rule id; those checks are not
+   * run again. @default none
+   */
+  readonly prepared?: PreparedAccount;
+}
+
+/** See AuditOptions.prepared. */
+export interface PreparedAccount {
+  readonly account: CompiledAccount;
+  /** Rule id → what its check found (raw: before suppressions), in the order it found them. */
+  readonly checked: ReadonlyMap<string, readonly Finding[]>;
 }
 
 export type SeverityCounts = Record<Severity, number>;
@@ -131,6 +144,7 @@ export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = 
     organizationGoals: options.organizationGoals,
     compileCache: options.compileCache,
     onProgress: options.onProgress,
+    prepared: options.prepared,
   });
   return auditResultOf(snapshot, pass, { config, rules, now, started });
 }
@@ -163,7 +177,10 @@ export interface RunRulesOptions {
   readonly organizationGoals?: OrganizationGoals;
   /** See AuditOptions.compileCache. */
   readonly compileCache?: CompileCache;
-  /** See AuditOptions.onProgress. */
+  /** See AuditOptions.prepared. */
+  readonly prepared?: PreparedAccount;
+  /** Rules whose checks run elsewhere (a parallel audit's main thread has their findings). @default none */
+  readonly skip?: readonly string[];
   readonly onProgress?: AuditOptions['onProgress'];
   /**
    * Run only the checks of this scope (the others get no findings); `account` also runs the transitive parts
@@ -206,7 +223,7 @@ export class RuleRun {
     this.findings = options.rules.map(() => []);
     this.failures = options.rules.map(() => undefined);
     this.graph = options.graph;
-    this.whole = sharing ? sharing.whole : this.contextFor(snapshot);
+    this.whole = sharing ? sharing.whole : this.contextFor(snapshot, options.prepared?.account);
   }
 
   /**
@@ -220,7 +237,11 @@ export class RuleRun {
     const batched = this.snapshot.principals.length > batch;
     rules.forEach((rule, index) => {
       onProgress?.(index, rules.length, rule.meta.id);
-      if (wanted(rule) && (!batched || rule.scope !== 'principal')) this.check(index, this.whole);
+      const done = this.options.prepared?.checked.get(rule.meta.id);
+      if (done) this.findings[index].push(...done);
+      else if (wanted(rule) && !this.skipped(rule) && (!batched || rule.scope !== 'principal')) {
+        this.check(index, this.whole);
+      }
     });
     if (!batched) return;
     // The evaluator remembers decisions per compiled principal; compiling the account again per batch of
@@ -233,7 +254,7 @@ export class RuleRun {
         principals: [...members.slice(start, start + batch), ...groups],
       });
       rules.forEach((rule, index) => {
-        if (wanted(rule) && rule.scope === 'principal') this.check(index, context);
+        if (wanted(rule) && rule.scope === 'principal' && !this.skipped(rule)) this.check(index, context);
       });
     }
   }
@@ -248,7 +269,7 @@ export class RuleRun {
     const own = new RuleRun(this.snapshot, this.options, this);
     const context = this.contextOf(this.whole.snapshot, this.whole.account, { ...this.whole.analysis, principals });
     this.options.rules.forEach((rule, index) => {
-      if (rule.scope === 'principal') own.check(index, context);
+      if (rule.scope === 'principal' && !this.skipped(rule)) own.check(index, context);
     });
     return { findings: own.findings, failures: own.failures };
   }
@@ -300,6 +321,13 @@ export class RuleRun {
     };
   }
 
+  /** Whether a rule's check is done elsewhere: prepared findings, or another thread's. */
+  private skipped(rule: Rule): boolean {
+    return (
+      this.options.prepared?.checked.has(rule.meta.id) === true || this.options.skip?.includes(rule.meta.id) === true
+    );
+  }
+
   private check(index: number, context: RuleContext): void {
     this.attempt(index, () => this.options.rules[index].check(context));
   }
@@ -326,9 +354,9 @@ export class RuleRun {
     }));
   }
 
-  private contextFor(part: AccountSnapshot): RuleContext {
+  private contextFor(part: AccountSnapshot, compiled?: CompiledAccount): RuleContext {
     const { catalog, config, compileCache } = this.options;
-    const account = compileAccount(part, catalog, compileCache);
+    const account = compiled ?? compileAccount(part, catalog, compileCache);
     this.wholeAccount ??= account;
     return this.contextOf(part, account, createAccountAnalysis(part, account, catalog, config.guardrails));
   }

@@ -4,8 +4,9 @@
 // No I/O.
 import type { Catalog } from '../catalog/types';
 import type { LeashConfig } from '../config/schema';
-import { auditAccount } from './audit';
+import { runRules, sortFindings, type PreparedAccount } from './audit';
 import { compileAccount } from './evaluate';
+import type { CompiledAccount } from './evaluate/types';
 import type { CompileCache } from './evaluate/compile-account';
 import { buildAccessGraph, type AccessGraph } from './graph';
 import * as canChangeProductionTag from './rules/can-change-production-tag';
@@ -22,6 +23,11 @@ export interface OrganizationAuditContext {
   readonly graph: AccessGraph;
   /** The goals of every account, by rule. */
   readonly organizationGoals: OrganizationGoals;
+  /**
+   * What the goal pass did for each account, for its audit to reuse (AuditOptions.prepared): its compiled
+   * account and the goal rules' direct findings. Take it once: it is released as it is taken.
+   */
+  preparedFor(snapshot: AccountSnapshot): PreparedAccount | undefined;
 }
 
 export interface OrganizationAuditOptions {
@@ -35,25 +41,51 @@ export interface OrganizationAuditOptions {
 }
 
 /**
- * The graph and the goals to audit each of `accounts` with (AuditOptions.graph and organizationGoals). The goal
- * rules run once more per account for their direct findings: the price of knowing every account's goals before
- * any account's paths are judged.
+ * The graph and the goals to audit each of `accounts` with (AuditOptions.graph and organizationGoals). Each
+ * account is compiled once, for the graph, and its goal rules' direct checks run once, for the goals; both
+ * are handed to the account's audit (prepared), which then runs only the rest.
  */
 export function organizationAuditContext(
   accounts: readonly AccountSnapshot[],
   options: OrganizationAuditOptions,
 ): OrganizationAuditContext {
   const { catalog, config, now, compileCache } = options;
-  const graph = buildGraph(accounts, options);
+  const compiled = accounts.map((snapshot) => ({
+    snapshot,
+    account: compileAccount(snapshot, catalog, compileCache),
+  }));
+  const graph = buildGraph(compiled, options);
   const goals = new Map<string, Map<string, Goal>>(GOAL_RULES.map((rule) => [rule.meta.id, new Map()]));
   // Their direct checks only: goals are what a principal can do itself, and no path is needed to know that.
   const direct: Rule[] = GOAL_RULES.map(({ meta, scope, check }) => ({ meta, scope, check }));
-  for (const snapshot of accounts) {
-    const result = auditAccount(snapshot, { catalog, config, now, rules: direct, graph, compileCache });
-    for (const finding of result.findings) collectGoal(goals, finding);
+  const prepared = new Map<AccountSnapshot, PreparedAccount>();
+  for (const { snapshot, account } of compiled) {
+    const pass = runRules(snapshot, {
+      catalog,
+      config,
+      rules: direct,
+      now,
+      graph,
+      compileCache,
+      prepared: { account, checked: new Map() },
+    });
+    // Goals in report order (as the audit sorts its findings), so every run asks the graph the same question.
+    for (const finding of sortFindings(pass.findings.flat())) collectGoal(goals, finding);
+    prepared.set(snapshot, {
+      account,
+      checked: new Map(direct.map((rule, index) => [rule.meta.id, pass.findings[index]])),
+    });
   }
   const none: ReadonlyMap<string, Goal> = new Map();
-  return { graph, organizationGoals: { of: (ruleId) => goals.get(ruleId) ?? none } };
+  return {
+    graph,
+    organizationGoals: { of: (ruleId) => goals.get(ruleId) ?? none },
+    preparedFor(snapshot) {
+      const work = prepared.get(snapshot);
+      prepared.delete(snapshot);
+      return work;
+    },
+  };
 }
 
 function collectGoal(goals: Map<string, Map<string, Goal>>, finding: Finding): void {
@@ -62,12 +94,11 @@ function collectGoal(goals: Map<string, Map<string, Goal>>, finding: Finding): v
   if (goal && finding.principalArn) goals.get(finding.ruleId)?.set(finding.principalArn, goal);
 }
 
-function buildGraph(accounts: readonly AccountSnapshot[], options: OrganizationAuditOptions): AccessGraph {
-  const { catalog, config, now, compileCache, organizationOf } = options;
-  const compiled = accounts.map((snapshot) => ({
-    snapshot,
-    account: compileAccount(snapshot, catalog, compileCache),
-  }));
+function buildGraph(
+  compiled: readonly { readonly snapshot: AccountSnapshot; readonly account: CompiledAccount }[],
+  options: OrganizationAuditOptions,
+): AccessGraph {
+  const { catalog, config, now, organizationOf } = options;
   // The audit's exact shortcut (only actions some Allow names are asked), by the principal's account.
   const analyses = new Map<number, AccountAnalysis>();
   const analysisOf = (accountIndex: number) => {

@@ -39,6 +39,8 @@ export interface WorkerJob {
   readonly config: LeashConfig;
   readonly now: Date;
   readonly ruleIds: readonly string[];
+  /** Rules whose checks the caller has done already (RunRulesOptions.skip). */
+  readonly skip: readonly string[];
 }
 
 /** What a worker answers: the principal-scoped rules' findings and failures, by rule, and its summaries. */
@@ -132,6 +134,7 @@ export async function auditAccountInParallel(
       organizationGoals: options.organizationGoals,
       compileCache: options.compileCache,
       onProgress: options.onProgress,
+      prepared: options.prepared,
     });
   }
 
@@ -145,12 +148,14 @@ export async function auditAccountInParallel(
     return { own, snapshot: { ...snapshot, principals: [...own, ...groups] } };
   });
   const ruleIds = rules.map((rule) => rule.meta.id);
+  const skip = [...(options.prepared?.checked.keys() ?? [])];
   // Workers take the last slices (the first is this thread's when the account is large enough to give it one).
   const theirs = slices.slice(slices.length - workers);
   const answers = theirs.map((slice) =>
-    runInWorker(file, { snapshot: slice.snapshot, config, now, ruleIds }).catch(
+    runInWorker(file, { snapshot: slice.snapshot, config, now, ruleIds, skip }).catch(
       // A worker that cannot run (no thread, out of memory) costs time, never findings: its slice runs here.
-      (): WorkerAnswer => runRules(slice.snapshot, { catalog, config, rules, now, scope: 'principal', slice: true }),
+      (): WorkerAnswer =>
+        runRules(slice.snapshot, { catalog, config, rules, now, scope: 'principal', slice: true, skip }),
     ),
   );
   // Meanwhile this thread compiles the whole account (its invalid policies are the account's), checks its own
@@ -165,6 +170,7 @@ export async function auditAccountInParallel(
     organizationGoals: options.organizationGoals,
     compileCache: options.compileCache,
     onProgress: options.onProgress,
+    prepared: options.prepared,
   });
   const own = slices.length > workers ? [run.principalChecksOver(slices[0].own)] : [];
   run.prepareGraph();

@@ -186,7 +186,13 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
         config,
         now,
         compileCache,
-        ...(organization ?? {}),
+        ...(organization
+          ? {
+              graph: organization.graph,
+              organizationGoals: organization.organizationGoals,
+              prepared: organization.preparedFor(snapshot),
+            }
+          : {}),
         onProgress: (done, total, rule) =>
           analysing.update(index * total + done, input.accounts.length * total, `${snapshot.accountId} ${rule}`),
       }),

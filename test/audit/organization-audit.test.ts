@@ -1,0 +1,57 @@
+// An organization audit does each account's goal pass once (compile, the goal rules' direct checks) and hands
+// the work to the account's audit (AuditOptions.prepared). Reusing it must change nothing: every account finds
+// exactly what it finds when audited from scratch over the same graph and goals.
+import { join } from 'node:path';
+import { auditAccount, type AuditResult } from '../../lib/audit/audit';
+import { CompileCache } from '../../lib/audit/evaluate/compile-account';
+import { organizationAuditContext } from '../../lib/audit/organization-audit';
+import { loadInputFile } from '../../lib/audit/sources';
+import type { AccountSnapshot } from '../../lib/audit/sources/snapshot';
+import { loadCatalog } from '../../lib/catalog';
+import { LeashConfig } from '../../lib/config/schema';
+import { generateOrganization } from '../../bench/generate-organization';
+
+const NOW = new Date('2026-12-01T00:00:00Z');
+const catalog = loadCatalog();
+const config = LeashConfig.parse({});
+
+const comparable = (result: AuditResult) => JSON.stringify({ ...result, stats: { ...result.stats, durationMs: 0 } });
+
+function auditBothWays(accounts: readonly AccountSnapshot[]): { reused: AuditResult[]; scratch: AuditResult[] } {
+  const compileCache = new CompileCache(catalog);
+  const context = organizationAuditContext(accounts, { catalog, config, now: NOW, compileCache });
+  const over = { catalog, config, now: NOW, compileCache, graph: context.graph };
+  const organizationGoals = context.organizationGoals;
+  return {
+    reused: accounts.map((snapshot) =>
+      auditAccount(snapshot, { ...over, organizationGoals, prepared: context.preparedFor(snapshot) }),
+    ),
+    scratch: accounts.map((snapshot) => auditAccount(snapshot, { ...over, organizationGoals })),
+  };
+}
+
+describe('organizationAuditContext(): the goal pass reused by each account’s audit', () => {
+  it('finds exactly what a from-scratch audit finds, with a path that crosses accounts (two-account fixture)', () => {
+    const input = loadInputFile(join(__dirname, '..', 'fixtures', 'organization', 'two-accounts.json'));
+    const { reused, scratch } = auditBothWays(input.accounts);
+    expect(reused.map(comparable)).toEqual(scratch.map(comparable));
+    const crossing = reused
+      .flatMap((result) => result.findings)
+      .filter((f) => (f.details as { transitive?: boolean }).transitive && f.ruleId === 'can-delete-production');
+    expect(crossing.length).toBeGreaterThan(0);
+  });
+
+  it('finds exactly what a from-scratch audit finds on a generated organization of 6 accounts', () => {
+    const accounts = generateOrganization(catalog, { accounts: 6, roles: 25 });
+    const { reused, scratch } = auditBothWays(accounts);
+    expect(reused.map(comparable)).toEqual(scratch.map(comparable));
+    expect(reused.some((result) => result.findings.some((f) => f.ruleId === 'can-delete-production'))).toBe(true);
+  });
+
+  it('hands each account’s work over once (it is released as it is taken)', () => {
+    const input = loadInputFile(join(__dirname, '..', 'fixtures', 'organization', 'two-accounts.json'));
+    const context = organizationAuditContext(input.accounts, { catalog, config, now: NOW });
+    expect(context.preparedFor(input.accounts[0])?.checked.get('can-delete-production')).toBeDefined();
+    expect(context.preparedFor(input.accounts[0])).toBeUndefined();
+  });
+});
