@@ -9,6 +9,8 @@ import type * as SourcesModule from '../../lib/audit/sources';
 import type * as CatalogModule from '../../lib/catalog';
 import type * as ConfigModule from '../../lib/config/schema';
 import type * as GeneratorModule from '../../bench/generate-account';
+import type * as OrganizationGeneratorModule from '../../bench/generate-organization';
+import type * as OrganizationModule from '../../lib/audit/organization-audit';
 import { contiguousSlices, weightedSlices } from '../../lib/audit/parallel-audit';
 
 const root = join(__dirname, '..', '..');
@@ -118,6 +120,30 @@ describe('weightedSlices()', () => {
     );
     expect(direct.length).toBeGreaterThan(0);
     expect(transitive('can-delete-production').length).toBeGreaterThan(0);
+  });
+
+  it('reuses an organization goal pass (compiled account, direct checks) the way one thread does', async () => {
+    const { generateOrganization } = load<typeof OrganizationGeneratorModule>('bench/generate-organization.js');
+    const { organizationAuditContext } = load<typeof OrganizationModule>('lib/audit/organization-audit.js');
+    const accounts = generateOrganization(catalog, { accounts: 3, roles: 60 });
+    const config = LeashConfig.parse({});
+    const context = () => organizationAuditContext(accounts, { catalog, config, now: NOW });
+    const one = context();
+    const many = context();
+    for (const snapshot of accounts) {
+      const over = { catalog, config, now: NOW, graph: one.graph, organizationGoals: one.organizationGoals };
+      const single = auditAccount(snapshot, { ...over, prepared: one.preparedFor(snapshot) });
+      const parallel = await auditAccountInParallel(snapshot, {
+        ...over,
+        graph: many.graph,
+        organizationGoals: many.organizationGoals,
+        prepared: many.preparedFor(snapshot),
+        workers: 1,
+        threshold: 0,
+      });
+      expect(comparable(parallel)).toBe(comparable(single));
+      expect(single.findings.some((f) => f.ruleId === 'can-delete-production')).toBe(true);
+    }
   });
 
   it('stays on one thread below the threshold, with the same result', async () => {
