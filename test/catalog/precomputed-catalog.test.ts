@@ -4,7 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCatalog, decodeCatalog, encodeCatalog, type Catalog, type CompactCatalog } from '../../lib/catalog';
+import {
+  buildCatalog,
+  decodeCatalog,
+  encodeCatalog,
+  parseCompactCatalog,
+  serializeCompactCatalog,
+  type Catalog,
+  type CompactCatalog,
+} from '../../lib/catalog';
 import { readReferenceData } from '../../lib/catalog/load';
 import {
   catalogFingerprint,
@@ -42,7 +50,7 @@ describe('the precomputed catalog', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('decodes to exactly the catalog a fresh build makes (every action, field, key order and lookup)', () => {
-    const decoded = decodeCatalog(JSON.parse(JSON.stringify(encodeCatalog(fresh, 'test'))) as CompactCatalog);
+    const decoded = decodeCatalog(parseCompactCatalog(serializeCompactCatalog(encodeCatalog(fresh, 'test'))));
     expect(observable(decoded)).toBe(freshText);
     expectSameLookups(decoded, fresh);
   });
@@ -50,7 +58,22 @@ describe('the precomputed catalog', () => {
   it('is compact: a few MB, every string stored once', () => {
     const compact = encodeCatalog(fresh, 'test');
     expect(new Set(compact.strings).size).toBe(compact.strings.length);
-    expect(JSON.stringify(compact).length).toBeLessThan(5 * 1024 * 1024);
+    expect(serializeCompactCatalog(compact).length).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it('keeps every string and number through the file, non-ASCII text and an empty catalog too', () => {
+    const compact: CompactCatalog = {
+      ...encodeCatalog(fresh, 'test'),
+      strings: ['', 'é ünïcödé ✓', 'a\nb', '"quoted"'],
+      actions: [0, -1, 2_147_483_647, -2_147_483_648, 3],
+    };
+    const read = parseCompactCatalog(serializeCompactCatalog(compact));
+    expect(read.strings).toEqual(compact.strings);
+    expect(Array.from(read.actions)).toEqual(compact.actions);
+    const empty = parseCompactCatalog(serializeCompactCatalog({ ...compact, strings: [], actions: [] }));
+    expect(empty.strings).toEqual([]);
+    expect(empty.actions.length).toBe(0);
+    expect(() => serializeCompactCatalog({ ...compact, strings: ['a\0b'] })).toThrow(/NUL/);
   });
 
   it('is written by the writer and read back by the loader when it matches this installation', () => {
@@ -63,12 +86,16 @@ describe('the precomputed catalog', () => {
   });
 
   it('is refused when it was built from other data or other catalog code (stale), corrupt, or of another format', () => {
-    const good = JSON.parse(readFileSync(join(dir, PRECOMPUTED_CATALOG_FILE), 'utf8')) as CompactCatalog;
-    const variants: [string, string][] = [
-      ['stale.json', JSON.stringify({ ...good, fingerprint: catalogFingerprint('0.0.1') })],
-      ['format.json', JSON.stringify({ ...good, format: 99 })],
-      ['truncated.json', JSON.stringify(good).slice(0, 100_000)],
-      ['short.json', JSON.stringify({ ...good, actions: good.actions.slice(0, -3) })],
+    const bytes = readFileSync(join(dir, PRECOMPUTED_CATALOG_FILE));
+    const good = parseCompactCatalog(bytes);
+    const variants: [string, Buffer | string][] = [
+      ['stale.bin', serializeCompactCatalog({ ...good, fingerprint: catalogFingerprint('0.0.1') })],
+      ['format.bin', serializeCompactCatalog({ ...good, format: 99 })],
+      ['truncated.bin', bytes.subarray(0, 100_000)],
+      ['longer.bin', Buffer.concat([bytes, Buffer.from([0])])],
+      ['short.bin', serializeCompactCatalog({ ...good, actions: Array.from(good.actions).slice(0, -3) })],
+      ['json.bin', JSON.stringify({ ...good, actions: Array.from(good.actions) })],
+      ['empty.bin', ''],
     ];
     for (const [name, text] of variants) {
       writeFileSync(join(dir, name), text);
@@ -100,7 +127,7 @@ describe('the precomputed catalog', () => {
     'the build wrote it beside the compiled catalog, current, equal to a fresh build, and the CLI loads it',
     () => {
       const file = join(built, PRECOMPUTED_CATALOG_FILE);
-      const compact = JSON.parse(readFileSync(file, 'utf8')) as CompactCatalog;
+      const compact = parseCompactCatalog(readFileSync(file));
       expect(compact.fingerprint).toBe(catalogFingerprint(installedDataVersion(), built, '.js'));
       expect(observable(decodeCatalog(compact))).toBe(freshText);
       const origin = execFileSync(
