@@ -1,19 +1,19 @@
 // V8 code cache for the `leash` process: a command loads ~260 CommonJS modules (ours, commander, zod, ...) and
 // compiling them is a fixed cost of every run (on Node 20 `module.enableCompileCache` does not exist yet). The
-// first run saves V8's compiled code of each module to a per-user cache; later runs hand it back to V8 instead
-// of compiling from scratch (about 0.09 s CPU less for `leash audit` of an empty account).
+// first run saves V8's compiled code of each module to a per-user cache file; later runs hand it back to V8
+// instead of compiling from scratch.
 //
-// Correctness never depends on the cache. A module's cache file is named by a hash of its path and its exact
-// text (V8 itself only checks the source length), so an edited or upgraded module never meets old code;
-// V8 rejects data of another V8 build or other flags and the module is compiled as usual. Any failure
-// (no home directory, a read-only or foreign directory, a missing or unreadable file) means "no cache", and
-// files are written whole (temporary file, then rename) so a concurrent run reads a complete file or none.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+// Correctness never depends on the cache. An entry is used only for a module whose path and exact text equal
+// the entry's (V8 itself only checks the source length), so an edited or upgraded module never meets old
+// code; V8 rejects code of another V8 build or other flags and the module is compiled as usual. Any failure
+// (no home directory, a read-only or foreign directory, a damaged file) means "no cache", and the file is
+// replaced whole (temporary file, then rename) so a concurrent run reads a complete file or the previous one.
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { cacheEntry, cacheFile, parseCacheFile, type StoredEntry } from './compile-cache-file';
 
 /** The parts of node's CommonJS loader the cache replaces or calls: stable since Node 12, not in @types/node. */
 interface LoaderInternals {
@@ -24,6 +24,11 @@ interface LoaderInternals {
   _extensions: NodeJS.RequireExtensions;
   _cache: NodeJS.Dict<NodeModule>;
 }
+
+export const COMPILE_CACHE_FILE = 'modules.v8cache';
+
+/** A cache file larger than this is started afresh (entries of old installations pile up otherwise). */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Where the cache lives: LEASH_COMPILE_CACHE_DIR, else `$XDG_CACHE_HOME/agent-leash`, else
@@ -38,11 +43,6 @@ export function compileCacheDir(env: NodeJS.ProcessEnv = process.env): string | 
     base = join(cacheHome, 'agent-leash');
   }
   return join(base, `v8-${process.version}-${process.arch}`);
-}
-
-/** The cache file of one module: its path and exact text decide, so no other text can ever reuse it. */
-export function cacheKey(filename: string, content: string): string {
-  return createHash('sha256').update(`${filename}\0${content}`).digest('hex');
 }
 
 /**
@@ -61,21 +61,22 @@ function privateDirectory(dir: string): string | undefined {
   }
 }
 
-function readCache(file: string): Buffer | undefined {
+function readEntries(file: string): Map<string, StoredEntry> {
   try {
-    return readFileSync(file);
+    const bytes = readFileSync(file);
+    return bytes.length > MAX_CACHE_BYTES ? new Map() : parseCacheFile(bytes);
   } catch {
-    return undefined;
+    return new Map();
   }
 }
 
-function writeCache(file: string, data: Buffer): void {
+function writeWhole(file: string, bytes: Buffer): void {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, data, { mode: 0o600 });
+    writeFileSync(temporary, bytes, { mode: 0o600 });
     renameSync(temporary, file);
   } catch {
-    // Full disk, read-only directory, a race with a cleaner: the next run compiles this module again.
+    // Full disk, read-only directory, a race with a cleaner: the next run compiles these modules again.
     try {
       unlinkSync(temporary);
     } catch {
@@ -95,28 +96,35 @@ export function installCompileCache(dir: string | undefined = compileCacheDir())
   const cacheDir = privateDirectory(dir);
   if (cacheDir === undefined) return false;
   installed = true;
+  const file = join(cacheDir, COMPILE_CACHE_FILE);
+  const stored = readEntries(file);
   const loader = Module as unknown as LoaderInternals;
   const nodeCompile = loader.prototype._compile;
-  // Scripts compiled without a cache (or whose cache V8 refused): their code is saved when the process ends,
-  // which covers the functions that ran, not only those compiled eagerly.
-  const unsaved: { file: string; script: Script }[] = [];
+  // Modules compiled without a usable entry: their code is saved when the process ends, which covers the
+  // functions that ran, not only those compiled eagerly.
+  const unsaved = new Map<string, { source: string; script: Script }>();
 
   loader.prototype._compile = function compile(this: Module, content: string, filename: string): unknown {
     // A real dynamic import() needs node's own loader callbacks (a vm.Script has none on every Node 20).
     if (content.includes('import(')) return nodeCompile.call(this, content, filename);
-    const file = join(cacheDir, cacheKey(filename, content));
-    const cachedData = readCache(file);
+    const entry = stored.get(filename);
+    const cachedData = entry?.matches(content) ? entry.code : undefined;
     // Node strips a `#!` line itself; inside the wrapper it would be a syntax error, as a comment it keeps
     // every line number.
     const source = content.startsWith('#!') ? `//${content}` : content;
     const script = new Script(loader.wrap(source), { filename, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected) unsaved.push({ file, script });
+    if (cachedData === undefined || script.cachedDataRejected) unsaved.set(filename, { source: content, script });
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return wrapper.call(this.exports, this.exports, requireFor(this, loader), this, filename, dirname(filename));
   };
 
   process.once('exit', () => {
-    for (const { file, script } of unsaved) writeCache(file, script.createCachedData());
+    if (unsaved.size === 0) return;
+    // Entries of modules this run did not load stay (other commands load other modules), unless the module
+    // is gone (an uninstalled or moved leash).
+    const kept = [...stored].filter(([path]) => !unsaved.has(path) && existsSync(path)).map(([, entry]) => entry.bytes);
+    const added = [...unsaved].map(([path, { source, script }]) => cacheEntry(path, source, script.createCachedData()));
+    writeWhole(file, cacheFile([...kept, ...added]));
   });
   return true;
 }

@@ -1,18 +1,46 @@
 // The code cache of the built CLI (lib/cli/compile-cache.ts) changes how fast modules load, never what a
 // command does: with a fresh, a warm, a damaged or an unusable cache the output is the same as without one.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheKey, compileCacheDir } from '../../lib/cli/compile-cache';
+import { cacheEntry, cacheFile, parseCacheFile } from '../../lib/cli/compile-cache-file';
+import { COMPILE_CACHE_FILE, compileCacheDir } from '../../lib/cli/compile-cache';
 
 const cli = join(__dirname, '..', '..', 'dist', 'bin', 'leash.js');
 
-describe('cache keys and places', () => {
-  it('a module edited without changing its length gets another key (V8 only checks the length)', () => {
-    expect(cacheKey('/a/m.js', 'exports.x = 1;')).not.toBe(cacheKey('/a/m.js', 'exports.x = 2;'));
-    expect(cacheKey('/a/m.js', 'exports.x = 1;')).not.toBe(cacheKey('/b/m.js', 'exports.x = 1;'));
-    expect(cacheKey('/a/m.js', 'exports.x = 1;')).toBe(cacheKey('/a/m.js', 'exports.x = 1;'));
+describe('the cache file and its place', () => {
+  it("an entry serves only its module's exact text (V8 itself only checks the length)", () => {
+    const code = Buffer.from([1, 2, 3]);
+    const file = cacheFile([
+      cacheEntry('/a/m.js', 'exports.x = 1;', code),
+      cacheEntry('/a/é.js', 'ü', Buffer.alloc(0)),
+    ]);
+    const entries = parseCacheFile(file);
+    expect([...entries.keys()]).toEqual(['/a/m.js', '/a/é.js']);
+    const entry = entries.get('/a/m.js')!;
+    expect(entry.matches('exports.x = 1;')).toBe(true);
+    expect(entry.matches('exports.x = 2;')).toBe(false);
+    expect(entry.code).toEqual(code);
+    expect(parseCacheFile(cacheFile([entry.bytes])).get('/a/m.js')!.code).toEqual(code);
+    expect(entries.get('/a/é.js')!.matches('ü')).toBe(true);
+  });
+
+  it('anything but a whole cache file has no entries', () => {
+    const file = cacheFile([cacheEntry('/a/m.js', 'exports.x = 1;', Buffer.from([1, 2, 3]))]);
+    expect(parseCacheFile(file.subarray(0, file.length - 1)).size).toBe(0);
+    expect(parseCacheFile(Buffer.concat([file, Buffer.from([0])])).size).toBe(0);
+    expect(parseCacheFile(Buffer.from('not a cache file')).size).toBe(0);
+    expect(parseCacheFile(Buffer.alloc(0)).size).toBe(0);
   });
 
   it('is per user and per Node version, and can be turned off', () => {
@@ -41,28 +69,42 @@ describe('cache keys and places', () => {
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
-  const cacheFiles = (base: string) => {
-    const versioned = join(base, `v8-${process.version}-${process.arch}`);
-    return existsSync(versioned) ? readdirSync(versioned).map((name) => join(versioned, name)) : [];
-  };
+  const versioned = (base: string) => join(base, `v8-${process.version}-${process.arch}`);
+  const cacheFiles = (base: string) => (existsSync(versioned(base)) ? readdirSync(versioned(base)) : []);
+  const entries = (base: string) => parseCacheFile(readFileSync(join(versioned(base), COMPILE_CACHE_FILE)));
 
   const expected = validate({ LEASH_COMPILE_CACHE: '0' });
 
-  it('runs the same with a fresh and with a warm cache, which holds one file per module', () => {
+  it('runs the same with a fresh and with a warm cache, which holds every module the command loaded', () => {
     expect(expected.status).toBe(1);
     expect(expected.stdout).toContain('s3:GetObjekt');
     const base = join(dir, 'fresh');
     expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
-    const files = cacheFiles(base);
-    expect(files.length).toBeGreaterThan(50);
-    expect(files.filter((file) => file.endsWith('.tmp'))).toEqual([]);
+    expect(cacheFiles(base)).toEqual([COMPILE_CACHE_FILE]);
+    const modules = [...entries(base).keys()];
+    expect(modules.length).toBeGreaterThan(50);
+    expect(modules).toContain(require.resolve('commander'));
     expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
+    // A command that loads other modules adds theirs and keeps those of the first.
+    spawnSync(process.execPath, [cli, 'catalog', '--service', 's3'], {
+      env: { ...process.env, LEASH_COMPILE_CACHE: undefined, LEASH_COMPILE_CACHE_DIR: base },
+    });
+    expect([...entries(base).keys()]).toEqual(expect.arrayContaining(modules));
   });
 
   it('fails open: damaged cache files are compiled afresh, an unusable directory means no cache', () => {
     const base = join(dir, 'damaged');
     validate({ LEASH_COMPILE_CACHE_DIR: base });
-    for (const file of cacheFiles(base)) writeFileSync(file, Buffer.from('not V8 code at all'));
+    // Entries whose code is not V8's: refused by V8, compiled afresh.
+    const damaged = [...entries(base).keys()].map((path) =>
+      cacheEntry(path, readFileSync(path, 'utf8'), Buffer.from('not V8 code at all')),
+    );
+    expect(damaged.length).toBeGreaterThan(50);
+    writeFileSync(join(versioned(base), COMPILE_CACHE_FILE), cacheFile(damaged));
+    const served = [...entries(base)].filter(([path, entry]) => entry.matches(readFileSync(path, 'utf8')));
+    expect(served.length).toBe(damaged.length);
+    expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
+    writeFileSync(join(versioned(base), COMPILE_CACHE_FILE), Buffer.from('not a cache file'));
     expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
 
     const notADirectory = join(dir, 'file');
@@ -71,9 +113,8 @@ describe('cache keys and places', () => {
 
     // A directory others may write is never used: they could choose the code leash runs.
     const shared = join(dir, 'shared');
-    const versioned = join(shared, `v8-${process.version}-${process.arch}`);
-    mkdirSync(versioned, { recursive: true });
-    chmodSync(versioned, 0o777);
+    mkdirSync(versioned(shared), { recursive: true });
+    chmodSync(versioned(shared), 0o777);
     expect(validate({ LEASH_COMPILE_CACHE_DIR: shared })).toEqual(expected);
     expect(cacheFiles(shared)).toEqual([]);
   });
