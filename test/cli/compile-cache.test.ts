@@ -82,7 +82,7 @@ describe('the cache file and its place', () => {
     expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
     expect(cacheFiles(base)).toEqual([COMPILE_CACHE_FILE]);
     const modules = [...entries(base).keys()];
-    expect(modules.length).toBeGreaterThan(50);
+    expect(modules.length).toBeGreaterThan(20);
     expect(modules).toContain(require.resolve('commander'));
     expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
     // A command that loads other modules adds theirs and keeps those of the first.
@@ -99,7 +99,7 @@ describe('the cache file and its place', () => {
     const damaged = [...entries(base).keys()].map((path) =>
       cacheEntry(path, readFileSync(path, 'utf8'), Buffer.from('not V8 code at all')),
     );
-    expect(damaged.length).toBeGreaterThan(50);
+    expect(damaged.length).toBeGreaterThan(20);
     writeFileSync(join(versioned(base), COMPILE_CACHE_FILE), cacheFile(damaged));
     const served = [...entries(base)].filter(([path, entry]) => entry.matches(readFileSync(path, 'utf8')));
     expect(served.length).toBe(damaged.length);

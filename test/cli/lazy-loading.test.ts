@@ -80,6 +80,10 @@ const built = existsSync(cli);
     expect(
       modules.filter((file) => file.startsWith('@aws-sdk/') || /[\\/]lib[\\/]audit[\\/]audit\.js$/.test(file)),
     ).toEqual([]);
+    // One command registers alone: none of the other commands' modules.
+    expect(modules.filter((file) => /[\\/]lib[\\/]cli[\\/][\w-]+-command\.js$/.test(file))).toEqual([
+      expect.stringMatching(/validate-command\.js$/),
+    ]);
     // The zod schemas are loaded only for a document the grammar's fast path leaves to them.
     expect(modules.filter((file) => packageOf(file) === 'zod')).toEqual([]);
   });
