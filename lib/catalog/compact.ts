@@ -114,7 +114,11 @@ export function encodeCatalog(catalog: Catalog, fingerprint: string): CompactCat
   };
 }
 
-/** The catalog a compact form describes; throws CompactCatalogError when the form is not one we wrote. */
+/**
+ * The catalog a compact form describes; throws CompactCatalogError when the form is not one we wrote. Every
+ * number is checked here, so a bad file is refused at load; the actions themselves are made per service
+ * when the catalog first needs them (assembleCatalog).
+ */
 export function decodeCatalog(compact: CompactCatalog): Catalog {
   if (compact.format !== COMPACT_CATALOG_FORMAT) {
     throw new CompactCatalogError(`format ${String(compact.format)}, expected ${COMPACT_CATALOG_FORMAT}`);
@@ -122,47 +126,77 @@ export function decodeCatalog(compact: CompactCatalog): Catalog {
   const { strings, actions: stream } = compact;
   // Lists are shared by every action that has the same one: frozen, so no reader can change another's.
   const lists = compact.lists.map((ids) => Object.freeze(ids.map((id) => strings[id])));
-  const string = (id: number): string => {
-    const value = strings[id];
-    if (typeof value !== 'string') throw new CompactCatalogError(`no string ${id}`);
-    return value;
+  const checkString = (id: number, optional = false) => {
+    if (!(optional && id === NO_STRING) && typeof strings[id] !== 'string') {
+      throw new CompactCatalogError(`no string ${id}`);
+    }
   };
-  const list = (id: number): readonly string[] => {
-    const value = lists[id];
-    if (value === undefined) throw new CompactCatalogError(`no list ${id}`);
-    return value;
+  const checkList = (id: number) => {
+    if (lists[id] === undefined) throw new CompactCatalogError(`no list ${id}`);
   };
+  for (const ids of compact.lists) ids.forEach((id) => checkString(id));
+  // Where each service's actions start in the stream, checking every number on the way.
+  const starts = new Map<string, { readonly at: number; readonly count: number }>();
+  const services: string[] = [];
   let at = 0;
-  const byService: [string, CatalogAction[]][] = [];
   for (let s = 0; s < compact.services.length; s += 2) {
     const service = compact.services[s] as string;
     const count = compact.services[s + 1] as number;
+    if (typeof service !== 'string' || !Number.isInteger(count) || count < 0 || starts.has(service)) {
+      throw new CompactCatalogError(`bad service entry ${s / 2}`);
+    }
+    services.push(service);
+    starts.set(service, { at, count });
+    for (let i = 0; i < count; i++) {
+      if (at + 9 > stream.length) throw new CompactCatalogError(`too few numbers in ${service}`);
+      checkString(stream[at]);
+      checkString(stream[at + 1]);
+      checkString(stream[at + 2], true);
+      checkList(stream[at + 3]);
+      if (TAG_SUPPORTS[stream[at + 5]] === undefined) throw new CompactCatalogError(`${service}: unknown tag support`);
+      checkList(stream[at + 6]);
+      checkList(stream[at + 7]);
+      const typeCount = stream[at + 8];
+      at += 9;
+      if (!(typeCount >= 0) || at + 4 * typeCount > stream.length) {
+        throw new CompactCatalogError(`too few numbers in ${service}`);
+      }
+      for (let t = 0; t < typeCount; t++, at += 4) {
+        checkString(stream[at]);
+        checkString(stream[at + 2], true);
+        checkList(stream[at + 3]);
+      }
+    }
+  }
+  if (at !== stream.length) throw new CompactCatalogError(`${stream.length - at} numbers left over after the actions`);
+
+  const actionsOf = (service: string): CatalogAction[] => {
+    let { at } = starts.get(service)!;
+    const { count } = starts.get(service)!;
     const members: CatalogAction[] = new Array(count);
     for (let i = 0; i < count; i++) {
-      const name = string(stream[at]);
-      const accessLevel = string(stream[at + 1]) as AccessLevel;
+      const name = strings[stream[at]];
+      const accessLevel = strings[stream[at + 1]] as AccessLevel;
       const description = stream[at + 2];
-      const conditionKeys = list(stream[at + 3]);
+      const conditionKeys = lists[stream[at + 3]];
       const flags = stream[at + 4];
       const tagSupport = TAG_SUPPORTS[stream[at + 5]];
-      const classes = list(stream[at + 6]) as readonly DestructiveClass[];
-      const classReasons = list(stream[at + 7]);
+      const classes = lists[stream[at + 6]] as readonly DestructiveClass[];
+      const classReasons = lists[stream[at + 7]];
       const typeCount = stream[at + 8];
       at += 9;
       const resourceTypes: CatalogResourceType[] = new Array(typeCount);
-      for (let t = 0; t < typeCount; t++) {
+      for (let t = 0; t < typeCount; t++, at += 4) {
         const arnTemplate = stream[at + 2];
-        const typeName = string(stream[at]);
+        const typeName = strings[stream[at]];
         const required = stream[at + 1] === 1;
-        const typeKeys = list(stream[at + 3]);
+        const typeKeys = lists[stream[at + 3]];
         // Literals rather than spreads (several times faster), with the keys in buildCatalog()'s order.
         resourceTypes[t] =
           arnTemplate === NO_STRING
             ? { name: typeName, required, conditionKeys: typeKeys }
-            : { name: typeName, required, arnTemplate: string(arnTemplate), conditionKeys: typeKeys };
-        at += 4;
+            : { name: typeName, required, arnTemplate: strings[arnTemplate], conditionKeys: typeKeys };
       }
-      if (tagSupport === undefined) throw new CompactCatalogError(`${service}:${name}: unknown tag support`);
       const action = `${service}:${name}`;
       const isWildcardOnly = (flags & 1) !== 0;
       const tagAware = (flags & 2) !== 0;
@@ -186,7 +220,7 @@ export function decodeCatalog(compact: CompactCatalog): Catalog {
               service,
               name,
               accessLevel,
-              description: string(description),
+              description: strings[description],
               resourceTypes,
               conditionKeys,
               isWildcardOnly,
@@ -196,10 +230,9 @@ export function decodeCatalog(compact: CompactCatalog): Catalog {
               classReasons,
             };
     }
-    byService.push([service, members]);
-  }
-  if (at !== stream.length) throw new CompactCatalogError(`${stream.length - at} numbers left over after the actions`);
-  return assembleCatalog(compact.dataVersion, compact.rcpServices, byService);
+    return members;
+  };
+  return assembleCatalog(compact.dataVersion, compact.rcpServices, services, actionsOf);
 }
 
 // The file: the numbers as 32-bit integers and the strings as one UTF-8 run, so loading is one read, one

@@ -55,6 +55,23 @@ describe('the precomputed catalog', () => {
     expectSameLookups(decoded, fresh);
   });
 
+  it("makes a service's actions when first needed: the same objects before and after the whole list", () => {
+    const decoded = decodeCatalog(parseCompactCatalog(serializeCompactCatalog(encodeCatalog(fresh, 'test'))));
+    const early = decoded.get('S3:getobject');
+    expect(early?.action).toBe('s3:GetObject');
+    expect(decoded.get('s3:NoSuchAction')).toBeUndefined();
+    expect(decoded.get('nosuchservice:GetObject')).toBeUndefined();
+    expect(decoded.get('s3')).toBeUndefined();
+    const ec2 = decoded.serviceActions('EC2');
+    expect(ec2.length).toBeGreaterThan(100);
+    expect(decoded.hasService('nosuchservice')).toBe(false);
+    const all = decoded.actions;
+    expect(all.includes(early!)).toBe(true);
+    expect(all.filter((action) => action.service === 'ec2').every((action, i) => action === ec2[i])).toBe(true);
+    expect(decoded.get('s3:GetObject')).toBe(early);
+    expect(observable(decoded)).toBe(freshText);
+  });
+
   it('is compact: a few MB, every string stored once', () => {
     const compact = encodeCatalog(fresh, 'test');
     expect(new Set(compact.strings).size).toBe(compact.strings.length);
@@ -95,6 +112,11 @@ describe('the precomputed catalog', () => {
       ['longer.bin', Buffer.concat([bytes, Buffer.from([0])])],
       ['short.bin', serializeCompactCatalog({ ...good, actions: Array.from(good.actions).slice(0, -3) })],
       ['json.bin', JSON.stringify({ ...good, actions: Array.from(good.actions) })],
+      [
+        'bad-string.bin',
+        serializeCompactCatalog({ ...good, actions: [99_999_999, ...Array.from(good.actions).slice(1)] }),
+      ],
+      ['bad-list.bin', serializeCompactCatalog({ ...good, lists: [[99_999_999], ...good.lists.slice(1)] })],
       ['empty.bin', ''],
     ];
     for (const [name, text] of variants) {
