@@ -1,6 +1,6 @@
 // The code cache of the built CLI (lib/cli/compile-cache.ts) changes how fast modules load, never what a
 // command does: with a fresh, a warm, a damaged or an unusable cache the output is the same as without one.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -90,6 +90,25 @@ describe('the cache file and its place', () => {
       env: { ...process.env, LEASH_COMPILE_CACHE: undefined, LEASH_COMPILE_CACHE_DIR: base },
     });
     expect([...entries(base).keys()]).toEqual(expect.arrayContaining(modules));
+  });
+
+  it('is safe to share: runs at the same time on a fresh cache all run right and leave one whole file', async () => {
+    const base = join(dir, 'concurrent');
+    const run = () =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, 'validate', policy], {
+          env: { ...process.env, LEASH_COMPILE_CACHE: undefined, LEASH_COMPILE_CACHE_DIR: base },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk) => (stdout += chunk));
+        child.stderr.on('data', (chunk) => (stderr += chunk));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      });
+    for (const result of await Promise.all([run(), run(), run(), run()])) expect(result).toEqual(expected);
+    expect(cacheFiles(base)).toEqual([COMPILE_CACHE_FILE]);
+    expect(entries(base).size).toBeGreaterThan(20);
+    expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
   });
 
   it('fails open: damaged cache files are compiled afresh, an unusable directory means no cache', () => {
