@@ -88,11 +88,21 @@ function writeWhole(file: string, bytes: Buffer): void {
 let installed = false;
 
 /**
+ * Whether node's loader does nothing here that the cache's compile would skip: it registers source maps
+ * (--enable-source-maps) and checks policy manifests (--experimental-policy) in the compile step it replaces.
+ */
+function plainLoader(): boolean {
+  if (process.sourceMapsEnabled) return false;
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return !flags.some((flag) => flag.startsWith('--experimental-policy') || flag.startsWith('--policy-integrity'));
+}
+
+/**
  * Compile this process's CommonJS modules through the code cache from now on. Call it before loading
  * anything heavy; true when the cache is in use.
  */
 export function installCompileCache(dir: string | undefined = compileCacheDir()): boolean {
-  if (installed || dir === undefined) return false;
+  if (installed || dir === undefined || !plainLoader()) return false;
   const cacheDir = privateDirectory(dir);
   if (cacheDir === undefined) return false;
   installed = true;

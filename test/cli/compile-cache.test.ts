@@ -130,6 +130,11 @@ describe('the cache file and its place', () => {
     writeFileSync(notADirectory, '');
     expect(validate({ LEASH_COMPILE_CACHE_DIR: notADirectory })).toEqual(expected);
 
+    // With source maps on, node's own compile registers them: no cache then.
+    const maps = join(dir, 'maps');
+    expect(validate({ LEASH_COMPILE_CACHE_DIR: maps, NODE_OPTIONS: '--enable-source-maps' })).toEqual(expected);
+    expect(cacheFiles(maps)).toEqual([]);
+
     // A directory others may write is never used: they could choose the code leash runs.
     const shared = join(dir, 'shared');
     mkdirSync(versioned(shared), { recursive: true });
