@@ -128,45 +128,67 @@ export function buildCatalog(data: ReferenceData, options: BuildOptions = {}): C
   const entries = Object.entries(data.actions)
     .map(([key, table]) => ({ key, service: key.toLowerCase(), table }))
     .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
-  const byService = entries.map(({ key, service, table }): [string, CatalogAction[]] => {
-    const resourceTable = lowerKeyed(data.resourceTypes[key] ?? {});
-    const built = Object.entries(table)
-      .map(([actionKey, raw]) => buildAction(service, actionKey, raw, resourceTable, rules, overrides))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return [service, built];
-  });
-  return assembleCatalog(data.version, data.rcpServices, byService);
+  const byService = new Map(
+    entries.map(({ key, service, table }): [string, CatalogAction[]] => {
+      const resourceTable = lowerKeyed(data.resourceTypes[key] ?? {});
+      const built = Object.entries(table)
+        .map(([actionKey, raw]) => buildAction(service, actionKey, raw, resourceTable, rules, overrides))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return [service, built];
+    }),
+  );
+  return assembleCatalog(data.version, data.rcpServices, [...byService.keys()], (service) => byService.get(service)!);
 }
 
 /**
- * The Catalog over actions already built, grouped by lower-cased service in catalog order: shared by
- * buildCatalog() and the precomputed form (compact.ts), so both answer lookups the same way.
+ * The Catalog over lower-cased services in catalog order and a function giving each one's actions: shared by
+ * buildCatalog() and the precomputed form (compact.ts), so both answer lookups the same way. A service's
+ * actions are asked for once, when first needed (a lookup in it, `actions`, `destructive`), so a caller that
+ * only looks up a few actions (`leash validate`, `leash explain`) never materializes the other 22,000.
  */
 export function assembleCatalog(
   dataVersion: string,
   rcpServices: readonly string[],
-  byServiceList: readonly (readonly [string, readonly CatalogAction[]])[],
+  services: readonly string[],
+  actionsOf: (service: string) => readonly CatalogAction[],
 ): Catalog {
-  const services = byServiceList.map(([service]) => service);
+  const known = new Set(services);
   const byService = new Map<string, readonly CatalogAction[]>();
   const byName = new Map<string, CatalogAction>();
-  const actions: CatalogAction[] = [];
-  for (const [service, built] of byServiceList) {
-    byService.set(service, built);
-    for (const action of built) {
-      byName.set(action.action.toLowerCase(), action);
-      actions.push(action);
+  const serviceActions = (service: string): readonly CatalogAction[] => {
+    let members = byService.get(service);
+    if (members === undefined) {
+      if (!known.has(service)) return [];
+      members = actionsOf(service);
+      byService.set(service, members);
+      for (const action of members) byName.set(action.action.toLowerCase(), action);
     }
-  }
-  const destructive = actions.filter((action) => action.classes.length > 0);
+    return members;
+  };
+  let actions: readonly CatalogAction[] | undefined;
+  let destructive: readonly CatalogAction[] | undefined;
+  const allActions = () => (actions ??= services.flatMap(serviceActions));
   return {
     dataVersion,
-    actions,
+    get actions() {
+      return allActions();
+    },
     services,
     rcpServices: new Set(rcpServices.map((service) => service.toLowerCase())),
-    get: (name) => byName.get(name.toLowerCase()),
-    serviceActions: (service) => byService.get(service.toLowerCase()) ?? [],
-    hasService: (service) => byService.has(service.toLowerCase()),
-    destructive,
+    get: (name) => {
+      const lower = name.toLowerCase();
+      const found = byName.get(lower);
+      if (found !== undefined || actions !== undefined) return found;
+      // The service is everything before the first colon (no service prefix or action name has one).
+      const colon = lower.indexOf(':');
+      if (colon === -1 || byService.has(lower.slice(0, colon))) return undefined;
+      serviceActions(lower.slice(0, colon));
+      return byName.get(lower);
+    },
+    serviceActions: (service) => serviceActions(service.toLowerCase()),
+    hasService: (service) => known.has(service.toLowerCase()),
+    get destructive() {
+      return (destructive ??= allActions().filter((action) => action.classes.length > 0));
+    },
   };
 }

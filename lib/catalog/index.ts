@@ -12,7 +12,14 @@ export { CLASSIFICATION_RULES } from './classification-rules';
 export { CLASSIFICATION_OVERRIDES } from './overrides';
 export type { ReferenceData, ReferenceAction, ReferenceResourceType } from './reference-data';
 
-export { decodeCatalog, encodeCatalog, CompactCatalogError, type CompactCatalog } from './compact';
+export {
+  decodeCatalog,
+  encodeCatalog,
+  parseCompactCatalog,
+  serializeCompactCatalog,
+  CompactCatalogError,
+  type CompactCatalog,
+} from './compact';
 
 let cached: Catalog | undefined;
 let origin: CatalogOrigin | undefined;

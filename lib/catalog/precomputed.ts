@@ -5,11 +5,17 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { buildCatalog } from './build';
-import { COMPACT_CATALOG_FORMAT, decodeCatalog, encodeCatalog, type CompactCatalog } from './compact';
+import {
+  COMPACT_CATALOG_FORMAT,
+  decodeCatalog,
+  encodeCatalog,
+  parseCompactCatalog,
+  serializeCompactCatalog,
+} from './compact';
 import { dataPackageRoot, readReferenceData } from './load';
 import type { Catalog } from './types';
 
-export const PRECOMPUTED_CATALOG_FILE = 'catalog.compact.json';
+export const PRECOMPUTED_CATALOG_FILE = 'catalog.compact.bin';
 
 /** Where the precomputed file of this installation lives: beside the catalog modules. */
 export function precomputedCatalogPath(): string {
@@ -49,14 +55,14 @@ export function readPrecomputedCatalog(
   file: string = precomputedCatalogPath(),
   expectedFingerprint?: () => string,
 ): PrecomputedRead {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     return { reason: `${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
   }
   try {
-    const compact = JSON.parse(text) as CompactCatalog;
+    const compact = parseCompactCatalog(bytes);
     const expected = expectedFingerprint ? expectedFingerprint() : catalogFingerprint(installedDataVersion());
     if (compact.fingerprint !== expected) {
       return { reason: `${file}: stale (built from other data or other catalog code); run npm run build` };
@@ -78,9 +84,9 @@ export function writePrecomputedCatalog(file: string = precomputedCatalogPath())
 } {
   const data = readReferenceData();
   const catalog = buildCatalog(data);
-  const text = JSON.stringify(encodeCatalog(catalog, catalogFingerprint(data.version)));
+  const bytes = serializeCompactCatalog(encodeCatalog(catalog, catalogFingerprint(data.version)));
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  writeFileSync(temporary, text);
+  writeFileSync(temporary, bytes);
   renameSync(temporary, file);
-  return { file, actions: catalog.actions.length, bytes: Buffer.byteLength(text) };
+  return { file, actions: catalog.actions.length, bytes: bytes.length };
 }

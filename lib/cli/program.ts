@@ -1,22 +1,46 @@
 // The `leash` command line: each command lives in its own module and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../util/read-input';
-import { registerAuditCommand } from './audit-command';
-import { registerCatalogCommand } from './catalog-command';
-import { registerCheckCommand } from './check-command';
-import { registerExplainCommand } from './explain-command';
-import { registerGenerateCommand } from './generate-command';
-import { registerPathsCommand } from './paths-command';
 import { EXIT_INPUT } from './exit-codes';
-import { registerSnapshotCommand } from './snapshot-command';
-import { registerStackPolicyCommand } from './stack-policy-command';
-import { registerValidateCommand } from './validate-command';
 import { processIo, type CliContext, type CliIo } from './context';
 import { toolVersion } from './version';
 
 export { memoryIo, processIo, type CliContext, type CliIo } from './context';
 
-export function buildProgram(context: CliContext): Command {
+type RegisterCommand = (program: Command, context: CliContext) => void;
+
+/**
+ * Every command by name, in the order help lists them. Each module is loaded only when needed: a run of one
+ * command registers that command alone (its module and what it imports at the top, not the other eight's),
+ * anything else (help, the version, no or an unknown command) registers them all.
+ */
+const COMMANDS: readonly (readonly [name: string, load: () => Promise<RegisterCommand>])[] = [
+  ['catalog', async () => (await import('./catalog-command')).registerCatalogCommand],
+  ['validate', async () => (await import('./validate-command')).registerValidateCommand],
+  ['snapshot', async () => (await import('./snapshot-command')).registerSnapshotCommand],
+  ['audit', async () => (await import('./audit-command')).registerAuditCommand],
+  ['check', async () => (await import('./check-command')).registerCheckCommand],
+  ['generate', async () => (await import('./generate-command')).registerGenerateCommand],
+  ['stack-policy', async () => (await import('./stack-policy-command')).registerStackPolicyCommand],
+  ['explain', async () => (await import('./explain-command')).registerExplainCommand],
+  ['paths', async () => (await import('./paths-command')).registerPathsCommand],
+];
+
+/**
+ * The commands `argv` needs: the one it names, or all. The first word that is not an option names the
+ * command, as commander reads it (the program's own options, --quiet, --version and --help, take no value).
+ */
+export function commandsFor(argv: readonly string[]): readonly string[] {
+  const word = argv.find((arg) => !arg.startsWith('-'));
+  const named = COMMANDS.find(([name]) => name === word);
+  return named ? [named[0]] : COMMANDS.map(([name]) => name);
+}
+
+/** The program with the named commands (default: all). */
+export async function buildProgram(
+  context: CliContext,
+  names: readonly string[] = COMMANDS.map(([name]) => name),
+): Promise<Command> {
   const program = new Command('leash')
     .description('Keep AI agents, pipelines and people from deleting or recreating production AWS resources.')
     .version(toolVersion(), '--version', 'print the version of leash')
@@ -30,24 +54,15 @@ export function buildProgram(context: CliContext): Command {
       writeOut: (text) => context.io.stdout(text),
       writeErr: (text) => context.io.stderr(text),
     });
-  // Commands register here, one line each.
-  registerCatalogCommand(program, context);
-  registerValidateCommand(program, context);
-  registerSnapshotCommand(program, context);
-  registerAuditCommand(program, context);
-  registerCheckCommand(program, context);
-  registerGenerateCommand(program, context);
-  registerStackPolicyCommand(program, context);
-  registerExplainCommand(program, context);
-  registerPathsCommand(program, context);
-  void program;
+  const registers = await Promise.all(COMMANDS.filter(([name]) => names.includes(name)).map(([, load]) => load()));
+  for (const register of registers) register(program, context);
   return program;
 }
 
 /** Run the CLI; resolves to the exit code. Input problems print one clear message, never a stack trace. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const context: CliContext = { io, exitCode: 0 };
-  const program = buildProgram(context);
+  const program = await buildProgram(context, commandsFor(argv));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return context.exitCode;

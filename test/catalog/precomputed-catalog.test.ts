@@ -4,7 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCatalog, decodeCatalog, encodeCatalog, type Catalog, type CompactCatalog } from '../../lib/catalog';
+import {
+  buildCatalog,
+  decodeCatalog,
+  encodeCatalog,
+  parseCompactCatalog,
+  serializeCompactCatalog,
+  type Catalog,
+  type CompactCatalog,
+} from '../../lib/catalog';
 import { readReferenceData } from '../../lib/catalog/load';
 import {
   catalogFingerprint,
@@ -42,15 +50,47 @@ describe('the precomputed catalog', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('decodes to exactly the catalog a fresh build makes (every action, field, key order and lookup)', () => {
-    const decoded = decodeCatalog(JSON.parse(JSON.stringify(encodeCatalog(fresh, 'test'))) as CompactCatalog);
+    const decoded = decodeCatalog(parseCompactCatalog(serializeCompactCatalog(encodeCatalog(fresh, 'test'))));
     expect(observable(decoded)).toBe(freshText);
     expectSameLookups(decoded, fresh);
+  });
+
+  it("makes a service's actions when first needed: the same objects before and after the whole list", () => {
+    const decoded = decodeCatalog(parseCompactCatalog(serializeCompactCatalog(encodeCatalog(fresh, 'test'))));
+    const early = decoded.get('S3:getobject');
+    expect(early?.action).toBe('s3:GetObject');
+    expect(decoded.get('s3:NoSuchAction')).toBeUndefined();
+    expect(decoded.get('nosuchservice:GetObject')).toBeUndefined();
+    expect(decoded.get('s3')).toBeUndefined();
+    const ec2 = decoded.serviceActions('EC2');
+    expect(ec2.length).toBeGreaterThan(100);
+    expect(decoded.hasService('nosuchservice')).toBe(false);
+    const all = decoded.actions;
+    expect(all.includes(early!)).toBe(true);
+    expect(all.filter((action) => action.service === 'ec2').every((action, i) => action === ec2[i])).toBe(true);
+    expect(decoded.get('s3:GetObject')).toBe(early);
+    expect(observable(decoded)).toBe(freshText);
   });
 
   it('is compact: a few MB, every string stored once', () => {
     const compact = encodeCatalog(fresh, 'test');
     expect(new Set(compact.strings).size).toBe(compact.strings.length);
-    expect(JSON.stringify(compact).length).toBeLessThan(5 * 1024 * 1024);
+    expect(serializeCompactCatalog(compact).length).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it('keeps every string and number through the file, non-ASCII text and an empty catalog too', () => {
+    const compact: CompactCatalog = {
+      ...encodeCatalog(fresh, 'test'),
+      strings: ['', 'é ünïcödé ✓', 'a\nb', '"quoted"'],
+      actions: [0, -1, 2_147_483_647, -2_147_483_648, 3],
+    };
+    const read = parseCompactCatalog(serializeCompactCatalog(compact));
+    expect(read.strings).toEqual(compact.strings);
+    expect(Array.from(read.actions)).toEqual(compact.actions);
+    const empty = parseCompactCatalog(serializeCompactCatalog({ ...compact, strings: [], actions: [] }));
+    expect(empty.strings).toEqual([]);
+    expect(empty.actions.length).toBe(0);
+    expect(() => serializeCompactCatalog({ ...compact, strings: ['a\0b'] })).toThrow(/NUL/);
   });
 
   it('is written by the writer and read back by the loader when it matches this installation', () => {
@@ -63,12 +103,21 @@ describe('the precomputed catalog', () => {
   });
 
   it('is refused when it was built from other data or other catalog code (stale), corrupt, or of another format', () => {
-    const good = JSON.parse(readFileSync(join(dir, PRECOMPUTED_CATALOG_FILE), 'utf8')) as CompactCatalog;
-    const variants: [string, string][] = [
-      ['stale.json', JSON.stringify({ ...good, fingerprint: catalogFingerprint('0.0.1') })],
-      ['format.json', JSON.stringify({ ...good, format: 99 })],
-      ['truncated.json', JSON.stringify(good).slice(0, 100_000)],
-      ['short.json', JSON.stringify({ ...good, actions: good.actions.slice(0, -3) })],
+    const bytes = readFileSync(join(dir, PRECOMPUTED_CATALOG_FILE));
+    const good = parseCompactCatalog(bytes);
+    const variants: [string, Buffer | string][] = [
+      ['stale.bin', serializeCompactCatalog({ ...good, fingerprint: catalogFingerprint('0.0.1') })],
+      ['format.bin', serializeCompactCatalog({ ...good, format: 99 })],
+      ['truncated.bin', bytes.subarray(0, 100_000)],
+      ['longer.bin', Buffer.concat([bytes, Buffer.from([0])])],
+      ['short.bin', serializeCompactCatalog({ ...good, actions: Array.from(good.actions).slice(0, -3) })],
+      ['json.bin', JSON.stringify({ ...good, actions: Array.from(good.actions) })],
+      [
+        'bad-string.bin',
+        serializeCompactCatalog({ ...good, actions: [99_999_999, ...Array.from(good.actions).slice(1)] }),
+      ],
+      ['bad-list.bin', serializeCompactCatalog({ ...good, lists: [[99_999_999], ...good.lists.slice(1)] })],
+      ['empty.bin', ''],
     ];
     for (const [name, text] of variants) {
       writeFileSync(join(dir, name), text);
@@ -100,7 +149,7 @@ describe('the precomputed catalog', () => {
     'the build wrote it beside the compiled catalog, current, equal to a fresh build, and the CLI loads it',
     () => {
       const file = join(built, PRECOMPUTED_CATALOG_FILE);
-      const compact = JSON.parse(readFileSync(file, 'utf8')) as CompactCatalog;
+      const compact = parseCompactCatalog(readFileSync(file));
       expect(compact.fingerprint).toBe(catalogFingerprint(installedDataVersion(), built, '.js'));
       expect(observable(decodeCatalog(compact))).toBe(freshText);
       const origin = execFileSync(

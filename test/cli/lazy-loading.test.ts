@@ -61,6 +61,9 @@ const built = existsSync(cli);
     const modules = modulesOf(['audit', '--input', input, '--format', 'json', '--output', join(dir, 'out.json')]);
     expect(modules.some((file) => /[\\/]lib[\\/]audit[\\/]audit\.js$/.test(file))).toBe(true);
     expect(modules.filter((file) => file.startsWith('@aws-sdk/') || file.startsWith('@smithy/'))).toEqual([]);
+    // zod's English messages, not its 62 other locales (bin/leash.ts defers them until one is used).
+    expect(modules.filter((file) => /^zod[\\/]v4[\\/]locales[\\/](?!en\.cjs|index\.cjs)/.test(file))).toEqual([]);
+    expect(modules.some((file) => /^zod[\\/]v4[\\/]locales[\\/]en\.cjs$/.test(file))).toBe(true);
   });
 
   it('leash validate loads the policy grammar and the catalog, not zod (for a valid policy), the AWS SDK or the audit', () => {
@@ -77,6 +80,10 @@ const built = existsSync(cli);
     expect(
       modules.filter((file) => file.startsWith('@aws-sdk/') || /[\\/]lib[\\/]audit[\\/]audit\.js$/.test(file)),
     ).toEqual([]);
+    // One command registers alone: none of the other commands' modules.
+    expect(modules.filter((file) => /[\\/]lib[\\/]cli[\\/][\w-]+-command\.js$/.test(file))).toEqual([
+      expect.stringMatching(/validate-command\.js$/),
+    ]);
     // The zod schemas are loaded only for a document the grammar's fast path leaves to them.
     expect(modules.filter((file) => packageOf(file) === 'zod')).toEqual([]);
   });
