@@ -2,12 +2,9 @@
 // Entry point of the `leash` CLI.
 import { installCompileCache } from '../lib/cli/compile-cache';
 import { EXIT_PIPE_CLOSED } from '../lib/cli/exit-codes';
-import { deferZodLocales } from '../lib/cli/lazy-zod-locales';
 
-// First, so every module the command loads after this comes from V8's code cache when it can, and zod's
-// locales only when one is used.
+// First, so every module the command loads after this comes from V8's code cache when it can.
 installCompileCache();
-deferZodLocales();
 
 // `leash audit | head`: once the reader is gone there is nobody to tell, so stop quietly with the status a
 // process ended by SIGPIPE has (128 + 13), as `yes | head` does, instead of a stack trace and exit 1.
