@@ -130,9 +130,10 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     if (role.kind !== 'role' || role.serviceLinked) continue;
     for (const grant of roleTrust(snapshot, role).grants) {
       if (grant.party.kind !== 'service') continue;
-      const list = serviceRoles.get(grant.party.service) ?? [];
-      if (!list.some((entry) => entry.role === role)) list.push({ role, grant });
-      serviceRoles.set(grant.party.service, list);
+      // Roles are read one after the other: a role already listed for this service is the list's last entry.
+      const list = serviceRoles.get(grant.party.service);
+      if (!list) serviceRoles.set(grant.party.service, [{ role, grant }]);
+      else if (list[list.length - 1].role !== role) list.push({ role, grant });
     }
   }
   const awsManaged = new Set(snapshot.managedPolicies.filter((p) => p.awsManaged).map((p) => p.arn));
@@ -140,9 +141,11 @@ function indexAccount(graph: GraphAccount): AccountIndex {
   const hold = (policyArn: string, holder: string) => {
     // AWS managed policies cannot be changed by anyone in the account.
     if (awsManaged.has(policyArn) || /^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn)) return;
-    const list = policyHolders.get(policyArn) ?? [];
-    if (!list.includes(holder)) list.push(holder);
-    policyHolders.set(policyArn, list);
+    // Holders are read one after the other: one already listed for this policy is the list's last entry (a
+    // linear search would make a policy attached to thousands of roles quadratic).
+    const list = policyHolders.get(policyArn);
+    if (!list) policyHolders.set(policyArn, [holder]);
+    else if (list[list.length - 1] !== holder) list.push(holder);
   };
   for (const principal of principals) {
     for (const arn of principal.managedPolicyArns) hold(arn, principal.arn);
@@ -471,11 +474,11 @@ class GraphBuilder {
     if (decisions.size === 0) return;
     const selves: SelfEscalation[] = [];
     const rewrites: Rewrite[] = [];
-    for (const path of ESCALATION_PATHS) {
-      const held = path.actions.map((a) => decisions.get(a.toLowerCase()));
-      if (held.some((d) => d === undefined)) continue;
+    for (let p = 0; p < ESCALATION_PATHS.length; p++) {
+      const path = ESCALATION_PATHS[p];
+      const heldDecisions = heldOf(decisions, LOWER_PATH_ACTIONS[p]);
+      if (!heldDecisions) continue;
       const resolution = PATH_RESOLUTIONS[path.id] as PathResolution | undefined;
-      const heldDecisions = held as ActionDecision[];
       if (!resolution) {
         selves.push(
           this.self(path, 'itself (path not resolved against targets)', heldDecisions, true, { unresolved: true }),
@@ -822,6 +825,25 @@ class GraphBuilder {
     }
     return kinds;
   }
+}
+
+/** Each escalation path's actions in lower case, by path: every principal looks its decisions up by them. */
+const LOWER_PATH_ACTIONS: readonly (readonly string[])[] = ESCALATION_PATHS.map((path) =>
+  path.actions.map((action) => action.toLowerCase()),
+);
+
+/** The decisions of every action of a path, in its order; undefined when one of them is denied. */
+function heldOf(
+  decisions: ReadonlyMap<string, ActionDecision>,
+  actions: readonly string[],
+): ActionDecision[] | undefined {
+  const held: ActionDecision[] = [];
+  for (const action of actions) {
+    const decision = decisions.get(action);
+    if (decision === undefined) return undefined;
+    held.push(decision);
+  }
+  return held;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -117,6 +117,11 @@ export function createCandidateIndex(
 
   // Each principal's candidates as sorted catalog indices, found once: every rule asks again.
   const found = new WeakMap<Principal, Int32Array | 'all'>();
+  // The union of each distinct set of grants (by the grants' numbers, in order), made once: principals that
+  // hold the same policies (a team's roles, users of one group) share one array, and so share what restrict
+  // makes of it below.
+  const grantNumbers = new Map<Int32Array, number>();
+  const unions = new Map<string, Int32Array>();
   const candidateIndices = (principal: Principal): Int32Array | 'all' => {
     let indices = found.get(principal);
     if (indices) return indices;
@@ -133,7 +138,25 @@ export function createCandidateIndex(
         total += grant.length;
       }
     }
-    indices ??= held.length === 1 ? held[0] : union(held, total);
+    if (!indices) {
+      if (held.length === 1) indices = held[0];
+      else {
+        let key = '';
+        for (const grant of held) {
+          let number = grantNumbers.get(grant);
+          if (number === undefined) {
+            number = grantNumbers.size;
+            grantNumbers.set(grant, number);
+          }
+          key += `${number},`;
+        }
+        indices = unions.get(key);
+        if (!indices) {
+          indices = union(held, total);
+          unions.set(key, indices);
+        }
+      }
+    }
     found.set(principal, indices);
     return indices;
   };
@@ -184,6 +207,11 @@ export function createCandidateIndex(
     return entry;
   };
 
+  // What restrict made of each candidate array and list: principals with the same candidates get the same
+  // (read-only) list back, which also lets the evaluator reuse its prepared form of it. Rules ask about the
+  // same few lists for every principal, and some ask again per resource.
+  const restricted = new WeakMap<Int32Array, Map<readonly CatalogAction[], readonly CatalogAction[]>>();
+
   return {
     candidates(principal) {
       const indices = candidateIndices(principal);
@@ -193,21 +221,36 @@ export function createCandidateIndex(
       const indices = candidateIndices(principal);
       if (indices === 'all') return actions;
       if (indices.length === 0) return [];
-      const { first, globals, repeats } = slotsOf(actions);
-      if (repeats) {
-        // Rare: keep every occurrence, in the caller's order.
-        const wanted = new Set(indices);
-        return actions.filter((action) => wanted.has(indexOf(action)));
+      let byList = restricted.get(indices);
+      if (!byList) {
+        byList = new Map();
+        restricted.set(indices, byList);
       }
-      // Walk the principal's candidates (usually far fewer than the list), then restore the list's order.
-      const kept: number[] = [];
-      for (let k = 0; k < indices.length; k++) {
-        const slot = first[indices[k]];
-        if (slot >= 0) kept.push(slot);
+      let kept = byList.get(actions);
+      if (!kept) {
+        kept = restrictTo(indices, actions);
+        byList.set(actions, kept);
       }
-      const order = Int32Array.from(kept).sort();
-      for (let k = 0; k < order.length; k++) order[k] = globals[order[k]];
-      return index.select(order);
+      return kept;
     },
   };
+
+  /** `actions` narrowed to the catalog indices `indices` (sorted), order kept. */
+  function restrictTo(indices: Int32Array, actions: readonly CatalogAction[]): readonly CatalogAction[] {
+    const { first, globals, repeats } = slotsOf(actions);
+    if (repeats) {
+      // Rare: keep every occurrence, in the caller's order.
+      const wanted = new Set(indices);
+      return actions.filter((action) => wanted.has(indexOf(action)));
+    }
+    // Walk the principal's candidates (usually far fewer than the list), then restore the list's order.
+    const kept: number[] = [];
+    for (let k = 0; k < indices.length; k++) {
+      const slot = first[indices[k]];
+      if (slot >= 0) kept.push(slot);
+    }
+    const order = Int32Array.from(kept).sort();
+    for (let k = 0; k < order.length; k++) order[k] = globals[order[k]];
+    return index.select(order);
+  }
 }
