@@ -12,7 +12,7 @@ import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
 import { PATH_RESOLUTIONS, type InventoryKind, type PathResolution, type RewriteTarget } from './resolutions';
-import { resolveTargets, TargetIndex, type Resolved } from './targets';
+import { resolveTargets, TargetIndex, withResource, type Resolved } from './targets';
 import {
   answerConditions,
   callerFacts,
@@ -286,7 +286,7 @@ class GraphBuilder {
         ? this.namedIdentity(principal, compiled, index, grant.role.arn)
         : general.decision === 'denied'
           ? undefined
-          : compiled.decide(ASSUME, { ...this.time, resourceArn: grant.role.arn });
+          : compiled.decide(ASSUME, withResource(this.time, grant.role.arn));
       this.assumeVia(principal.arn, caller, grant, identity, sameAccount);
     }
     if (general.decision === 'denied') return;
@@ -297,7 +297,7 @@ class GraphBuilder {
     // Trusts decided per caller.
     for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...this.everyone]) {
       if (grant.role.arn === principal.arn) continue;
-      const identity = compiled.decide(ASSUME, { ...this.time, resourceArn: grant.role.arn });
+      const identity = compiled.decide(ASSUME, withResource(this.time, grant.role.arn));
       this.assumeVia(principal.arn, caller, grant, identity, false);
     }
   }
@@ -364,7 +364,7 @@ class GraphBuilder {
     index: AccountIndex,
     roleArn: string,
   ): ActionDecision | undefined {
-    const own = compiled.decide(ASSUME, { ...this.time, resourceArn: roleArn });
+    const own = compiled.decide(ASSUME, withResource(this.time, roleArn));
     if (own.decision !== 'denied') return own;
     // Stopped only for want of an identity grant, with no SCP, boundary or possible Deny to weigh: let in.
     if (
@@ -393,7 +393,7 @@ class GraphBuilder {
     }
     const probe = this.withAssumeGrant.get(principal.arn);
     if (!probe) return undefined;
-    const decision = probe.decide(ASSUME, { ...this.time, resourceArn: roleArn });
+    const decision = probe.decide(ASSUME, withResource(this.time, roleArn));
     if (decision.decision === 'denied' && decision.blockedAt === 'boundary' && principal.kind === 'user') {
       return { ...decision, decision: 'allowed', blockedAt: undefined, allowedBy: [] };
     }
@@ -576,9 +576,7 @@ class GraphBuilder {
       };
       let resolved: Resolved;
       if (resolution.kind === 'pass-role') {
-        const context: RequestContext = {
-          contextKeys: { ...this.time.contextKeys, 'iam:passedtoservice': [service] },
-        };
+        const context = this.passedTo(service);
         resolved = resolveTargets(
           compiled,
           'iam:PassRole',
@@ -624,6 +622,18 @@ class GraphBuilder {
         });
       }
     }
+  }
+
+  private readonly passContexts = new Map<string, RequestContext>();
+
+  /** The audit-time request that passes a role to `service`, one object for every caller (see withResource). */
+  private passedTo(service: string): RequestContext {
+    let context = this.passContexts.get(service);
+    if (!context) {
+      context = { contextKeys: { ...this.time.contextKeys, 'iam:passedtoservice': [service] } };
+      this.passContexts.set(service, context);
+    }
+    return context;
   }
 
   private readonly serviceTargetLists = new Map<string, { role: Principal; grant: TrustGrant }[]>();
