@@ -431,13 +431,47 @@ interface DocumentAnalysis {
  */
 export class PolicyParseCache {
   readonly analyses = new WeakMap<object, Map<PolicyType | '', DocumentAnalysis>>();
+  /**
+   * The same analyses by document text (JSON), for documents that JSON holds exactly: accounts repeat whole
+   * documents in separate objects (a trust policy per role, one inline policy pasted into many roles), and
+   * an analysis depends on nothing but the document's content.
+   */
+  readonly byContent = new Map<string, Map<PolicyType | '', DocumentAnalysis>>();
+}
+
+/** Whether JSON text says all there is to the value: no undefined, functions, non-finite numbers or class instances. */
+function jsonExact(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(jsonExact);
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      for (const key in value) if (!jsonExact((value as Record<string, unknown>)[key])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function analyseDocument(document: unknown, type?: PolicyType, cache?: PolicyParseCache): DocumentAnalysis {
   if (!cache || typeof document !== 'object' || document === null) return analyseDocumentNow(document, type);
   let byType = cache.analyses.get(document);
   if (!byType) {
-    byType = new Map();
+    if (jsonExact(document)) {
+      const content = JSON.stringify(document);
+      byType = cache.byContent.get(content);
+      if (!byType) {
+        byType = new Map();
+        cache.byContent.set(content, byType);
+      }
+    } else byType = new Map();
     cache.analyses.set(document, byType);
   }
   let analysis = byType.get(type ?? '');
