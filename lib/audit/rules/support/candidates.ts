@@ -1,7 +1,7 @@
 // Which catalog actions an identity policy could grant at all. An action no identity Allow statement names
 // is implicitly denied whatever else is attached, so the evaluator is only asked about the rest: exact, and
 // for the usual narrowly scoped role it turns a 22,000-action question into a few dozen.
-import { expandActionPattern } from '../../../policy';
+import { expandActionPattern, type NormalizedStatement } from '../../../policy';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { catalogIndex } from '../../evaluate/catalog-index';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
@@ -15,6 +15,17 @@ export interface CandidateIndex {
   candidates(principal: Principal): readonly CatalogAction[];
   /** `actions` narrowed to the principal's candidates, order kept. */
   restrict(principal: Principal, actions: readonly CatalogAction[]): readonly CatalogAction[];
+}
+
+/** What a grant is made of: the Action (`A`) or NotAction (`N`) patterns of each Allow statement, in order. */
+function actionSignature(statements: readonly NormalizedStatement[]): string {
+  const parts: string[] = [];
+  for (const statement of statements) {
+    if (statement.effect !== 'Allow') continue;
+    if (statement.actions) parts.push('A', ...statement.actions);
+    else if (statement.notActions) parts.push('N', ...statement.notActions);
+  }
+  return parts.join('\u0000');
 }
 
 export function createCandidateIndex(
@@ -62,6 +73,10 @@ export function createCandidateIndex(
   let named: Uint32Array | undefined;
   let excluded: Uint32Array | undefined;
   let grantStamp = 0;
+  // Grants by the Action and NotAction lists of a policy's Allow statements, the only part they depend on:
+  // policies that differ only in their resources (one per team or per bucket) share one grant, and so
+  // their holders share candidates.
+  const grantsByActions = new Map<string, Grant>();
   const grantOf = (policy: PolicyInUse): Grant => {
     let grant = grants.get(policy);
     if (grant) return grant;
@@ -69,37 +84,43 @@ export function createCandidateIndex(
     // A policy that does not parse might grant anything as far as we know: ask about everything.
     if (!parsed) grant = 'all';
     else {
-      const seen = (named ??= new Uint32Array(size));
-      const exclusions = (excluded ??= new Uint32Array(size));
-      grantStamp++;
-      const indices: number[] = [];
-      const add = (i: number) => {
-        if (seen[i] !== grantStamp) {
-          seen[i] = grantStamp;
-          indices.push(i);
-        }
-      };
-      for (const statement of parsed.statements) {
-        if (statement.effect !== 'Allow') continue;
-        if (statement.actions?.includes('*')) {
-          grant = 'all';
-          break;
-        }
-        if (statement.actions) {
-          for (const pattern of statement.actions) for (const i of expand(pattern)) add(i);
-        } else if (statement.notActions) {
-          grantStamp++;
-          // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
-          for (const i of indices) seen[i] = grantStamp;
-          for (const pattern of statement.notActions) for (const i of expand(pattern)) exclusions[i] = grantStamp;
-          for (let i = 0; i < size; i++) if (exclusions[i] !== grantStamp) add(i);
-        }
+      const signature = actionSignature(parsed.statements);
+      grant = grantsByActions.get(signature);
+      if (!grant) {
+        grant = grantNow(parsed.statements);
+        grantsByActions.set(signature, grant);
       }
-      // Sorted once per policy: a principal holding only this policy takes it as it is.
-      grant ??= Int32Array.from(indices).sort();
     }
     grants.set(policy, grant);
     return grant;
+  };
+  /** The catalog indices a policy's Allow statements name, sorted; `all` when one names every action. */
+  const grantNow = (statements: readonly NormalizedStatement[]): Grant => {
+    const seen = (named ??= new Uint32Array(size));
+    const exclusions = (excluded ??= new Uint32Array(size));
+    grantStamp++;
+    const indices: number[] = [];
+    const add = (i: number) => {
+      if (seen[i] !== grantStamp) {
+        seen[i] = grantStamp;
+        indices.push(i);
+      }
+    };
+    for (const statement of statements) {
+      if (statement.effect !== 'Allow') continue;
+      if (statement.actions?.includes('*')) return 'all';
+      if (statement.actions) {
+        for (const pattern of statement.actions) for (const i of expand(pattern)) add(i);
+      } else if (statement.notActions) {
+        grantStamp++;
+        // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
+        for (const i of indices) seen[i] = grantStamp;
+        for (const pattern of statement.notActions) for (const i of expand(pattern)) exclusions[i] = grantStamp;
+        for (let i = 0; i < size; i++) if (exclusions[i] !== grantStamp) add(i);
+      }
+    }
+    // Sorted once per grant: a principal holding only this policy takes it as it is.
+    return Int32Array.from(indices).sort();
   };
 
   const identityPolicies = (principal: Principal): PolicyInUse[] => {
