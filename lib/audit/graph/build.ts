@@ -748,10 +748,8 @@ class GraphBuilder {
         break;
       case 'group-membership':
         targets = index.groups;
-        own =
-          principal.kind === 'user'
-            ? index.groups.all().filter((arn) => !ownGroups.includes(arn) && this.groupGrantsMore(index, arn, compiled))
-            : [];
+        // Found below, once the write is known to be allowed on some group: it decides every write action.
+        own = [];
         break;
       case 'role-boundary':
         targets = index.rolesWithBoundary;
@@ -764,6 +762,9 @@ class GraphBuilder {
     }
     const resolved = resolveTargets(compiled, action, this.time, targets, held[0]);
     if (resolved.scope === 'none') return;
+    if (target === 'group-membership' && principal.kind === 'user') {
+      own = index.groups.all().filter((arn) => !ownGroups.includes(arn) && this.groupGrantsMore(index, arn, compiled));
+    }
     const decisionFor = (arn: string): ActionDecision | undefined =>
       resolved.scope === 'any' ? resolved.decision : resolved.targets.find((t) => t.arn === arn)?.decision;
     // In place: the first of its own targets the write is allowed on.
