@@ -65,6 +65,7 @@ interface AccountIndex {
   readonly principals: readonly Principal[];
   readonly byArn: ReadonlyMap<string, Principal>;
   readonly groupsByName: ReadonlyMap<string, Principal>;
+  readonly groupsByArn: ReadonlyMap<string, Principal>;
   /** Non service-linked roles by the service principals their trust names. */
   readonly serviceRoles: ReadonlyMap<string, { role: Principal; grant: TrustGrant }[]>;
   readonly roles: TargetIndex;
@@ -163,6 +164,7 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     principals,
     byArn: new Map(principals.map((p) => [p.arn, p])),
     groupsByName,
+    groupsByArn: new Map(groups.map((g) => [g.arn, g])),
     serviceRoles,
     roles: new TargetIndex(live.filter((p) => p.kind === 'role').map((p) => p.arn)),
     users: new TargetIndex(live.filter((p) => p.kind === 'user').map((p) => p.arn)),
@@ -213,7 +215,8 @@ class GraphBuilder {
   private readonly perCaller = new Map<string, TrustGrant[]>();
   private readonly everyone: TrustGrant[] = [];
   private readonly writeActions: CatalogAction[];
-  private readonly writeKinds = new Map<CompiledPrincipal, Uint8Array>();
+  /** decisionKinds of write actions, by principal and list asked (see groupGrantsMore). */
+  private readonly writeKinds = new Map<CompiledPrincipal, Map<readonly CatalogAction[], Uint8Array>>();
   private readonly hubTargets = new Map<string, TargetIndex>();
 
   constructor(
@@ -822,17 +825,30 @@ class GraphBuilder {
   private groupGrantsMore(index: AccountIndex, groupArn: string, principal: CompiledPrincipal): boolean {
     const group = index.graph.account.principal(groupArn);
     if (!group) return false;
-    const theirs = this.kindsOf(group);
-    const mine = this.kindsOf(principal);
+    // Only the write actions some identity Allow of the group names can be allowed to it: both sides are
+    // asked about those alone (every member user asks about the same list).
+    const groupPrincipal = index.groupsByArn.get(groupArn);
+    const asked =
+      groupPrincipal && this.options.restrict
+        ? this.options.restrict(groupPrincipal, this.writeActions)
+        : this.writeActions;
+    if (asked.length === 0) return false;
+    const theirs = this.kindsOf(group, asked);
+    const mine = this.kindsOf(principal, asked);
     for (let i = 0; i < theirs.length; i++) if (theirs[i] !== 0 && mine[i] === 0) return true;
     return false;
   }
 
-  private kindsOf(principal: CompiledPrincipal): Uint8Array {
-    let kinds = this.writeKinds.get(principal);
+  private kindsOf(principal: CompiledPrincipal, actions: readonly CatalogAction[]): Uint8Array {
+    let byList = this.writeKinds.get(principal);
+    if (!byList) {
+      byList = new Map();
+      this.writeKinds.set(principal, byList);
+    }
+    let kinds = byList.get(actions);
     if (!kinds) {
-      kinds = principal.decisionKinds(this.writeActions, this.time);
-      this.writeKinds.set(principal, kinds);
+      kinds = principal.decisionKinds(actions, this.time);
+      byList.set(actions, kinds);
     }
     return kinds;
   }
