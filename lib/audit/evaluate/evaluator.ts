@@ -143,7 +143,8 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     let key = `${service},${this.layers.scp},${this.layers.rcp},${boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b'}`;
     for (let layer = 0; layer <= layers.length; layer++) {
       const statements = layer < layers.length ? layers[layer] : Array.isArray(boundary) ? boundary : EMPTY;
-      const number = this.listNumber(statements);
+      // The principal's own Deny and identity lists (first and last) are rarely met again: not remembered.
+      const number = this.listNumber(statements, layer !== 0 && layer !== layers.length - 1);
       if (number === undefined) return undefined;
       key += `/${number}`;
     }
@@ -152,14 +153,13 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
 
   /**
    * A number for a statement list, equal for lists with the same statements (and, where a statement reads
-   * principal conditions, the same answers for this principal). Lists are mostly shared arrays (an SCP
-   * level's, a boundary's, a managed policy's statements under each service): a list without principal
-   * conditions is numbered once per array. Undefined when a statement reads the principal through policy
-   * variables.
+   * principal conditions, the same answers for this principal). The organization's and the boundary's lists
+   * are arrays every principal under them shares: with `remember`, a list without principal conditions is
+   * numbered once per array. Undefined when a statement reads the principal through policy variables.
    */
-  private listNumber(statements: readonly CompiledStatement[]): number | undefined {
+  private listNumber(statements: readonly CompiledStatement[], remember: boolean): number | undefined {
     const numbers = this.shared.listNumbers;
-    const known = numbers.get(statements);
+    const known = remember ? numbers.get(statements) : undefined;
     if (known !== undefined && known >= 0) return known;
     // Parts joined once: see Scratch.key.
     const parts: (string | number)[] = [];
@@ -181,7 +181,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       this.shared.listsByContent.set(content, number);
     }
     // -1: the list's number depends on the principal asking.
-    if (known === undefined) numbers.set(statements, dependent ? -1 : number);
+    if (remember && known === undefined) numbers.set(statements, dependent ? -1 : number);
     return number;
   }
 
