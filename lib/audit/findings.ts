@@ -54,7 +54,36 @@ export type RuleFinding = Omit<Finding, FindingMetaFields> & Partial<Pick<Findin
 
 /** The key that makes two pieces of evidence the same statement: policy kind, policy and statement index. */
 export function evidenceKey(ref: Evidence): string {
-  return `${ref.policyKind}|${ref.policy}|${ref.statementIndex ?? ''}`;
+  let key = evidenceKeys.get(ref);
+  if (key === undefined) {
+    key = `${ref.policyKind}|${ref.policy}|${ref.statementIndex ?? ''}`;
+    evidenceKeys.set(ref, key);
+  }
+  return key;
+}
+
+/**
+ * Keys and stripped copies by evidence object: the evaluator's statement references are shared objects that
+ * thousands of findings cite, so each is keyed and copied once. Evidence is never changed once made.
+ */
+const evidenceKeys = new WeakMap<Evidence, string>();
+const strippedEvidence = new WeakMap<Evidence, Evidence>();
+
+/** The Evidence fields of `ref` alone, in their fixed order (a StatementRef carries more). */
+function stripped(ref: Evidence): Evidence {
+  let evidence = strippedEvidence.get(ref);
+  if (!evidence) {
+    evidence = {
+      policy: ref.policy,
+      policyKind: ref.policyKind,
+      ...(ref.statementIndex !== undefined ? { statementIndex: ref.statementIndex } : {}),
+      ...(ref.sid ? { sid: ref.sid } : {}),
+      ...(ref.statement !== undefined ? { statement: ref.statement } : {}),
+      ...(ref.note ? { note: ref.note } : {}),
+    };
+    strippedEvidence.set(ref, evidence);
+  }
+  return evidence;
 }
 
 /**
@@ -68,14 +97,7 @@ export function uniqueEvidence(refs: Iterable<Evidence>, max = 8): Evidence[] {
     const key = evidenceKey(ref);
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({
-      policy: ref.policy,
-      policyKind: ref.policyKind,
-      ...(ref.statementIndex !== undefined ? { statementIndex: ref.statementIndex } : {}),
-      ...(ref.sid ? { sid: ref.sid } : {}),
-      ...(ref.statement !== undefined ? { statement: ref.statement } : {}),
-      ...(ref.note ? { note: ref.note } : {}),
-    });
+    out.push(stripped(ref));
     if (out.length >= max) break;
   }
   return out;

@@ -431,13 +431,49 @@ interface DocumentAnalysis {
  */
 export class PolicyParseCache {
   readonly analyses = new WeakMap<object, Map<PolicyType | '', DocumentAnalysis>>();
+  /**
+   * The same analyses by document text (JSON), for trust policies that JSON holds exactly: a trust policy
+   * is a separate object per role, most roles of an account trust alike (10,000 generated roles hold 1,103
+   * distinct ones), and an analysis depends on nothing but the document's content.
+   */
+  readonly byContent = new Map<string, Map<PolicyType | '', DocumentAnalysis>>();
+}
+
+/** Whether JSON text says all there is to the value: no undefined, functions, non-finite numbers or class instances. */
+function jsonExact(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(jsonExact);
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      for (const key in value) if (!jsonExact((value as Record<string, unknown>)[key])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 function analyseDocument(document: unknown, type?: PolicyType, cache?: PolicyParseCache): DocumentAnalysis {
   if (!cache || typeof document !== 'object' || document === null) return analyseDocumentNow(document, type);
   let byType = cache.analyses.get(document);
   if (!byType) {
-    byType = new Map();
+    // By content only for trust policies, which repeat role after role: for other documents, which rarely
+    // repeat in separate objects, writing the key costs about as much as the analysis it would save.
+    if (type === 'trust' && jsonExact(document)) {
+      const content = JSON.stringify(document);
+      byType = cache.byContent.get(content);
+      if (!byType) {
+        byType = new Map();
+        cache.byContent.set(content, byType);
+      }
+    } else byType = new Map();
     cache.analyses.set(document, byType);
   }
   let analysis = byType.get(type ?? '');

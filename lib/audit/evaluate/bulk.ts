@@ -5,7 +5,14 @@ import { classMembers, flaggedPerClass, type ActionClasses } from './action-clas
 import type { Call } from './call';
 import { plainDenialOf, type ActionList, type CatalogIndex } from './catalog-index';
 import type { ServiceIndex } from './compile-policy';
-import { DECISION_KIND, flaggedInService, materialize, type ServicePlan, type Template } from './plan';
+import {
+  DECISION_KIND,
+  flaggedInService,
+  materialize,
+  type PlanTemplates,
+  type ServicePlan,
+  type Template,
+} from './plan';
 import type { ActionDecision, DecisionCounts, RequestContext } from './types';
 
 /** What the bulk paths need of a principal's evaluator (PrincipalEvaluator). */
@@ -68,6 +75,41 @@ export function decisionKinds(
 
 export function countDecisions(core: EvaluatorCore, flagged: Uint8Array, context: RequestContext): DecisionCounts {
   const counts = { allowed: 0, depends: 0, flaggedAllowed: 0, flaggedDepends: 0 };
+  const call = core.call(context);
+  // A service no identity statement can match is denied throughout: nothing to count there.
+  const named = core.identityAllows.services();
+  for (const service of named === 'all' ? core.index.services() : named) {
+    const actions = core.index.actionsOf(service);
+    if (actions.length === 0) continue;
+    const plan = core.plan(service);
+    const planTemplates = call.templatesOf(plan);
+    // A plan's counts for one context and flag array are the same for every principal that shares it: added
+    // up over its classes once, then reused.
+    const byFlags = (planTemplates.counts ??= new WeakMap());
+    let known = byFlags.get(flagged);
+    if (!known) {
+      known = countService(core, call, plan, planTemplates, service, actions, flagged);
+      byFlags.set(flagged, known);
+    }
+    counts.allowed += known.allowed;
+    counts.depends += known.depends;
+    counts.flaggedAllowed += known.flaggedAllowed;
+    counts.flaggedDepends += known.flaggedDepends;
+  }
+  return counts;
+}
+
+/** countDecisions over one service's catalog actions, one template per class (or one for a uniform service). */
+function countService(
+  core: EvaluatorCore,
+  call: Call,
+  plan: ServicePlan,
+  planTemplates: PlanTemplates,
+  service: string,
+  actions: readonly CatalogAction[],
+  flagged: Uint8Array,
+): DecisionCounts {
+  const counts = { allowed: 0, depends: 0, flaggedAllowed: 0, flaggedDepends: 0 };
   const add = (template: Template, size: number, flaggedSize: number) => {
     if (template.decision === 'allowed') {
       counts.allowed += size;
@@ -77,38 +119,22 @@ export function countDecisions(core: EvaluatorCore, flagged: Uint8Array, context
       counts.flaggedDepends += flaggedSize;
     }
   };
-  const call = core.call(context);
-  // A service no identity statement can match is denied throughout: nothing to count there.
-  const named = core.identityAllows.services();
-  for (const service of named === 'all' ? core.index.services() : named) {
-    const actions = core.index.actionsOf(service);
-    if (actions.length === 0) continue;
-    const plan = core.plan(service);
-    const globals = core.index.globalsOf(service);
-    if (plan.uniform) {
-      const planTemplates = call.templatesOf(plan);
-      planTemplates.uniform ??= core.template(call, plan, actions[0], actions[0].action, 0, globals[0]);
-      add(planTemplates.uniform, actions.length, flaggedInService(service, globals, flagged));
-      continue;
-    }
-    const classes = core.classesOf(plan, service);
-    const members = classMembers(classes);
-    const flaggedSizes = flaggedPerClass(classes, globals, flagged);
-    const templates = (call.templatesOf(plan).byClass ??= new Array<Template | undefined>(classes.count));
-    for (let id = 0; id < classes.count; id++) {
-      const position = members.first[id];
-      if (position < 0) continue;
-      const action = actions[position];
-      const template = (templates[id] ??= core.template(
-        call,
-        plan,
-        action,
-        action.action,
-        position,
-        globals[position],
-      ));
-      add(template, members.size[id], flaggedSizes[id]);
-    }
+  const globals = core.index.globalsOf(service);
+  if (plan.uniform) {
+    planTemplates.uniform ??= core.template(call, plan, actions[0], actions[0].action, 0, globals[0]);
+    add(planTemplates.uniform, actions.length, flaggedInService(service, globals, flagged));
+    return counts;
+  }
+  const classes = core.classesOf(plan, service);
+  const members = classMembers(classes);
+  const flaggedSizes = flaggedPerClass(classes, globals, flagged);
+  const templates = (planTemplates.byClass ??= new Array<Template | undefined>(classes.count));
+  for (let id = 0; id < classes.count; id++) {
+    const position = members.first[id];
+    if (position < 0) continue;
+    const action = actions[position];
+    const template = (templates[id] ??= core.template(call, plan, action, action.action, position, globals[position]));
+    add(template, members.size[id], flaggedSizes[id]);
   }
   return counts;
 }

@@ -31,29 +31,42 @@ export class Scratch {
  */
 export const SCRATCH = new Scratch();
 
-/** Answers are interned per statement, so equal answers (across principals and calls) share one object. */
-const interned = new WeakMap<CompiledStatement, Map<string, Applies>>();
+/**
+ * Answers are interned per statement, so equal answers (across principals and calls) share one object: the
+ * definite ones by answer (NO, YES), the MAYBE ones by what they depend on.
+ */
+interface Interned {
+  readonly definite: (Applies | undefined)[];
+  maybe?: Map<string, Applies>;
+}
+const interned = new WeakMap<CompiledStatement, Interned>();
 let nextSerial = 0;
 
 function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly string[]): Applies {
   let byAnswer = interned.get(statement);
   if (!byAnswer) {
-    byAnswer = new Map();
+    byAnswer = { definite: [] };
     interned.set(statement, byAnswer);
   }
-  const key = tri === MAYBE ? `${tri}|${dependsOn.join('\u0000')}` : String(tri);
-  let applies = byAnswer.get(key);
+  if (tri !== MAYBE) return (byAnswer.definite[tri] ??= answer(statement, tri, dependsOn));
+  const maybe = (byAnswer.maybe ??= new Map());
+  const key = dependsOn.join('\u0000');
+  let applies = maybe.get(key);
   if (!applies) {
-    applies = {
-      serial: nextSerial++,
-      shared: statement.ref.policyKind !== 'inline',
-      tri,
-      dependsOn,
-      ref: tri === MAYBE ? { ...statement.ref, dependsOn } : statement.ref,
-    };
-    byAnswer.set(key, applies);
+    applies = answer(statement, tri, dependsOn);
+    maybe.set(key, applies);
   }
   return applies;
+}
+
+function answer(statement: CompiledStatement, tri: Tri, dependsOn: readonly string[]): Applies {
+  return {
+    serial: nextSerial++,
+    shared: statement.ref.policyKind !== 'inline',
+    tri,
+    dependsOn,
+    ref: tri === MAYBE ? { ...statement.ref, dependsOn } : statement.ref,
+  };
 }
 
 /** The per-call state: request keys, remembered statement answers, plans and templates. */

@@ -92,7 +92,9 @@ export class CatalogIndex {
    */
   select(indices: ArrayLike<number>): readonly CatalogAction[] {
     const globals = Int32Array.from(indices);
-    const actions = Array.from(globals, (global) => this.catalog.actions[global]);
+    const all = this.catalog.actions;
+    const actions = new Array<CatalogAction>(globals.length);
+    for (let i = 0; i < globals.length; i++) actions[i] = all[globals[i]];
     this.lists.set(actions, this.prepare(actions, globals));
     return actions;
   }

@@ -109,21 +109,41 @@ function accountOfArn(arn: string): string | undefined {
   return parts.length >= 6 && /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
 }
 
+/** A request context's keys, lower-cased: the same for every principal asked in that context. */
+interface LoweredContext {
+  readonly resourceTags?: Map<string, string>;
+  readonly requestTags?: Map<string, string>;
+  readonly extra: Map<string, readonly string[]>;
+}
+
+/**
+ * Lowered once per context object: rules and the graph ask thousands of principals in one context, and a
+ * context is never changed once passed in (templates are already shared by context identity, see
+ * SharedAcrossPrincipals).
+ */
+const loweredContexts = new WeakMap<RequestContext, LoweredContext>();
+
+function lowered(context: RequestContext): LoweredContext {
+  let known = loweredContexts.get(context);
+  if (!known) {
+    const extra = new Map<string, readonly string[]>();
+    for (const [key, values] of Object.entries(context.contextKeys ?? {})) extra.set(key.toLowerCase(), values);
+    known = { resourceTags: lowerKeyed(context.resourceTags), requestTags: lowerKeyed(context.requestTags), extra };
+    loweredContexts.set(context, known);
+  }
+  return known;
+}
+
 /** The request-level part of the lookup, built once per decide/decideMany call. */
 export class RequestKeys {
-  private readonly resourceTags?: Map<string, string>;
-  private readonly requestTags?: Map<string, string>;
-  private readonly extra = new Map<string, readonly string[]>();
-  private readonly principalValues = new Map<string, KeyValue>();
+  /** Read on the first condition lookup: many calls only meet unconditional statements. */
+  private request?: LoweredContext;
+  private principalValues?: Map<string, KeyValue>;
 
   constructor(
     readonly principal: PrincipalFacts,
     readonly context: RequestContext,
-  ) {
-    this.resourceTags = lowerKeyed(context.resourceTags);
-    this.requestTags = lowerKeyed(context.requestTags);
-    for (const [key, values] of Object.entries(context.contextKeys ?? {})) this.extra.set(key.toLowerCase(), values);
-  }
+  ) {}
 
   /** A lookup for one action (pass UNKNOWN_ACTION_FACTS for actions outside the catalog). */
   lookupFor(facts: ActionFacts): KeyLookup {
@@ -131,18 +151,19 @@ export class RequestKeys {
   }
 
   value(lowerKey: string, facts: ActionFacts): KeyValue {
-    const given = this.extra.get(lowerKey);
+    const request = (this.request ??= lowered(this.context));
+    const given = request.extra.get(lowerKey);
     if (given) return present(given);
     if (lowerKey.startsWith('aws:resourcetag/')) {
       if (!facts.resourceTags) return ABSENT;
-      if (!this.resourceTags) return UNKNOWN;
-      const value = this.resourceTags.get(lowerKey.slice('aws:resourcetag/'.length));
+      if (!request.resourceTags) return UNKNOWN;
+      const value = request.resourceTags.get(lowerKey.slice('aws:resourcetag/'.length));
       return value === undefined ? ABSENT : present([value]);
     }
     if (lowerKey.startsWith('aws:requesttag/')) {
       if (!facts.requestTags) return ABSENT;
-      if (!this.requestTags) return UNKNOWN;
-      const value = this.requestTags.get(lowerKey.slice('aws:requesttag/'.length));
+      if (!request.requestTags) return UNKNOWN;
+      const value = request.requestTags.get(lowerKey.slice('aws:requesttag/'.length));
       return value === undefined ? ABSENT : present([value]);
     }
     if (lowerKey === 'aws:tagkeys') {
@@ -160,6 +181,7 @@ export class RequestKeys {
   }
 
   private principalValue(lowerKey: string): KeyValue {
+    this.principalValues ??= new Map();
     let value = this.principalValues.get(lowerKey);
     if (!value) {
       value = principalKeyValue(this.principal, lowerKey);

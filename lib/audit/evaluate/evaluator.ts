@@ -139,27 +139,50 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     layers: readonly (readonly CompiledStatement[])[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
   ): string | undefined {
-    // Parts joined once at the end: see Scratch.key.
-    const parts: (string | number)[] = [
-      service,
-      this.layers.scp,
-      this.layers.rcp,
-      boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b',
-    ];
+    // Each statement list is named by a number (see listNumber): a short key, quick to build and to hash.
+    let key = `${service},${this.layers.scp},${this.layers.rcp},${boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b'}`;
     for (let layer = 0; layer <= layers.length; layer++) {
       const statements = layer < layers.length ? layers[layer] : Array.isArray(boundary) ? boundary : EMPTY;
-      parts.push('/');
-      for (let k = 0; k < statements.length; k++) {
-        const statement = statements[k];
-        parts.push(statement.id);
-        if (statement.principalDependent) {
-          const answers = this.principalAnswers(statement);
-          if (answers === undefined) return undefined;
-          parts.push(`=${answers}`);
-        }
+      // The principal's own Deny and identity lists (first and last) are rarely met again: not remembered.
+      const number = this.listNumber(statements, layer !== 0 && layer !== layers.length - 1);
+      if (number === undefined) return undefined;
+      key += `/${number}`;
+    }
+    return key;
+  }
+
+  /**
+   * A number for a statement list, equal for lists with the same statements (and, where a statement reads
+   * principal conditions, the same answers for this principal). The organization's and the boundary's lists
+   * are arrays every principal under them shares: with `remember`, a list without principal conditions is
+   * numbered once per array. Undefined when a statement reads the principal through policy variables.
+   */
+  private listNumber(statements: readonly CompiledStatement[], remember: boolean): number | undefined {
+    const numbers = this.shared.listNumbers;
+    const known = remember ? numbers.get(statements) : undefined;
+    if (known !== undefined && known >= 0) return known;
+    // Parts joined once: see Scratch.key.
+    const parts: (string | number)[] = [];
+    let dependent = false;
+    for (let k = 0; k < statements.length; k++) {
+      const statement = statements[k];
+      parts.push(statement.id);
+      if (statement.principalDependent) {
+        const answers = this.principalAnswers(statement);
+        if (answers === undefined) return undefined;
+        parts.push(`=${answers}`);
+        dependent = true;
       }
     }
-    return parts.join(',');
+    const content = parts.join(',');
+    let number = this.shared.listsByContent.get(content);
+    if (number === undefined) {
+      number = this.shared.listsByContent.size;
+      this.shared.listsByContent.set(content, number);
+    }
+    // -1: the list's number depends on the principal asking.
+    if (remember && known === undefined) numbers.set(statements, dependent ? -1 : number);
+    return number;
   }
 
   /**

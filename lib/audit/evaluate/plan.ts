@@ -10,6 +10,7 @@ import type { Tri } from './tri';
 import type {
   ActionDecision,
   Decision,
+  DecisionCounts,
   DecisionLayer,
   OrganizationLayerState,
   RequestContext,
@@ -106,6 +107,9 @@ export class SharedAcrossPrincipals {
   readonly templates = new Map<string, Template>();
   readonly plans = new Map<string, ServicePlan>();
   readonly planTemplates = new WeakMap<RequestContext, Map<ServicePlan, PlanTemplates>>();
+  /** Plan keys name statement lists by number: by list content, and by array for lists any principal reads alike. */
+  readonly listsByContent = new Map<string, number>();
+  readonly listNumbers = new WeakMap<readonly CompiledStatement[], number>();
 }
 
 /** The request context of calls that name none: one object, so their templates can be shared. */
@@ -176,6 +180,8 @@ export interface ServicePlan {
 export interface PlanTemplates {
   uniform?: Template;
   byClass?: (Template | undefined)[];
+  /** countDecisions over the service, per flag array: principals sharing the plan add the same counts. */
+  counts?: WeakMap<Uint8Array, DecisionCounts>;
 }
 
 export const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };

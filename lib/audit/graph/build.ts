@@ -12,7 +12,7 @@ import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
 import { PATH_RESOLUTIONS, type InventoryKind, type PathResolution, type RewriteTarget } from './resolutions';
-import { resolveTargets, TargetIndex, type Resolved } from './targets';
+import { resolveTargets, TargetIndex, withResource, type Resolved } from './targets';
 import {
   answerConditions,
   callerFacts,
@@ -65,6 +65,7 @@ interface AccountIndex {
   readonly principals: readonly Principal[];
   readonly byArn: ReadonlyMap<string, Principal>;
   readonly groupsByName: ReadonlyMap<string, Principal>;
+  readonly groupsByArn: ReadonlyMap<string, Principal>;
   /** Non service-linked roles by the service principals their trust names. */
   readonly serviceRoles: ReadonlyMap<string, { role: Principal; grant: TrustGrant }[]>;
   readonly roles: TargetIndex;
@@ -130,9 +131,10 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     if (role.kind !== 'role' || role.serviceLinked) continue;
     for (const grant of roleTrust(snapshot, role).grants) {
       if (grant.party.kind !== 'service') continue;
-      const list = serviceRoles.get(grant.party.service) ?? [];
-      if (!list.some((entry) => entry.role === role)) list.push({ role, grant });
-      serviceRoles.set(grant.party.service, list);
+      // Roles are read one after the other: a role already listed for this service is the list's last entry.
+      const list = serviceRoles.get(grant.party.service);
+      if (!list) serviceRoles.set(grant.party.service, [{ role, grant }]);
+      else if (list[list.length - 1].role !== role) list.push({ role, grant });
     }
   }
   const awsManaged = new Set(snapshot.managedPolicies.filter((p) => p.awsManaged).map((p) => p.arn));
@@ -140,9 +142,11 @@ function indexAccount(graph: GraphAccount): AccountIndex {
   const hold = (policyArn: string, holder: string) => {
     // AWS managed policies cannot be changed by anyone in the account.
     if (awsManaged.has(policyArn) || /^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn)) return;
-    const list = policyHolders.get(policyArn) ?? [];
-    if (!list.includes(holder)) list.push(holder);
-    policyHolders.set(policyArn, list);
+    // Holders are read one after the other: one already listed for this policy is the list's last entry (a
+    // linear search would make a policy attached to thousands of roles quadratic).
+    const list = policyHolders.get(policyArn);
+    if (!list) policyHolders.set(policyArn, [holder]);
+    else if (list[list.length - 1] !== holder) list.push(holder);
   };
   for (const principal of principals) {
     for (const arn of principal.managedPolicyArns) hold(arn, principal.arn);
@@ -160,6 +164,7 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     principals,
     byArn: new Map(principals.map((p) => [p.arn, p])),
     groupsByName,
+    groupsByArn: new Map(groups.map((g) => [g.arn, g])),
     serviceRoles,
     roles: new TargetIndex(live.filter((p) => p.kind === 'role').map((p) => p.arn)),
     users: new TargetIndex(live.filter((p) => p.kind === 'user').map((p) => p.arn)),
@@ -210,7 +215,8 @@ class GraphBuilder {
   private readonly perCaller = new Map<string, TrustGrant[]>();
   private readonly everyone: TrustGrant[] = [];
   private readonly writeActions: CatalogAction[];
-  private readonly writeKinds = new Map<CompiledPrincipal, Uint8Array>();
+  /** decisionKinds of write actions, by principal and list asked (see groupGrantsMore). */
+  private readonly writeKinds = new Map<CompiledPrincipal, Map<readonly CatalogAction[], Uint8Array>>();
   private readonly hubTargets = new Map<string, TargetIndex>();
 
   constructor(
@@ -283,7 +289,7 @@ class GraphBuilder {
         ? this.namedIdentity(principal, compiled, index, grant.role.arn)
         : general.decision === 'denied'
           ? undefined
-          : compiled.decide(ASSUME, { ...this.time, resourceArn: grant.role.arn });
+          : compiled.decide(ASSUME, withResource(this.time, grant.role.arn));
       this.assumeVia(principal.arn, caller, grant, identity, sameAccount);
     }
     if (general.decision === 'denied') return;
@@ -294,7 +300,7 @@ class GraphBuilder {
     // Trusts decided per caller.
     for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...this.everyone]) {
       if (grant.role.arn === principal.arn) continue;
-      const identity = compiled.decide(ASSUME, { ...this.time, resourceArn: grant.role.arn });
+      const identity = compiled.decide(ASSUME, withResource(this.time, grant.role.arn));
       this.assumeVia(principal.arn, caller, grant, identity, false);
     }
   }
@@ -361,7 +367,7 @@ class GraphBuilder {
     index: AccountIndex,
     roleArn: string,
   ): ActionDecision | undefined {
-    const own = compiled.decide(ASSUME, { ...this.time, resourceArn: roleArn });
+    const own = compiled.decide(ASSUME, withResource(this.time, roleArn));
     if (own.decision !== 'denied') return own;
     // Stopped only for want of an identity grant, with no SCP, boundary or possible Deny to weigh: let in.
     if (
@@ -390,7 +396,7 @@ class GraphBuilder {
     }
     const probe = this.withAssumeGrant.get(principal.arn);
     if (!probe) return undefined;
-    const decision = probe.decide(ASSUME, { ...this.time, resourceArn: roleArn });
+    const decision = probe.decide(ASSUME, withResource(this.time, roleArn));
     if (decision.decision === 'denied' && decision.blockedAt === 'boundary' && principal.kind === 'user') {
       return { ...decision, decision: 'allowed', blockedAt: undefined, allowedBy: [] };
     }
@@ -471,11 +477,11 @@ class GraphBuilder {
     if (decisions.size === 0) return;
     const selves: SelfEscalation[] = [];
     const rewrites: Rewrite[] = [];
-    for (const path of ESCALATION_PATHS) {
-      const held = path.actions.map((a) => decisions.get(a.toLowerCase()));
-      if (held.some((d) => d === undefined)) continue;
+    for (let p = 0; p < ESCALATION_PATHS.length; p++) {
+      const path = ESCALATION_PATHS[p];
+      const heldDecisions = heldOf(decisions, LOWER_PATH_ACTIONS[p]);
+      if (!heldDecisions) continue;
       const resolution = PATH_RESOLUTIONS[path.id] as PathResolution | undefined;
-      const heldDecisions = held as ActionDecision[];
       if (!resolution) {
         selves.push(
           this.self(path, 'itself (path not resolved against targets)', heldDecisions, true, { unresolved: true }),
@@ -573,9 +579,7 @@ class GraphBuilder {
       };
       let resolved: Resolved;
       if (resolution.kind === 'pass-role') {
-        const context: RequestContext = {
-          contextKeys: { ...this.time.contextKeys, 'iam:passedtoservice': [service] },
-        };
+        const context = this.passedTo(service);
         resolved = resolveTargets(
           compiled,
           'iam:PassRole',
@@ -621,6 +625,18 @@ class GraphBuilder {
         });
       }
     }
+  }
+
+  private readonly passContexts = new Map<string, RequestContext>();
+
+  /** The audit-time request that passes a role to `service`, one object for every caller (see withResource). */
+  private passedTo(service: string): RequestContext {
+    let context = this.passContexts.get(service);
+    if (!context) {
+      context = { contextKeys: { ...this.time.contextKeys, 'iam:passedtoservice': [service] } };
+      this.passContexts.set(service, context);
+    }
+    return context;
   }
 
   private readonly serviceTargetLists = new Map<string, { role: Principal; grant: TrustGrant }[]>();
@@ -735,10 +751,8 @@ class GraphBuilder {
         break;
       case 'group-membership':
         targets = index.groups;
-        own =
-          principal.kind === 'user'
-            ? index.groups.all().filter((arn) => !ownGroups.includes(arn) && this.groupGrantsMore(index, arn, compiled))
-            : [];
+        // Found below, once the write is known to be allowed on some group: it decides every write action.
+        own = [];
         break;
       case 'role-boundary':
         targets = index.rolesWithBoundary;
@@ -751,6 +765,9 @@ class GraphBuilder {
     }
     const resolved = resolveTargets(compiled, action, this.time, targets, held[0]);
     if (resolved.scope === 'none') return;
+    if (target === 'group-membership' && principal.kind === 'user') {
+      own = index.groups.all().filter((arn) => !ownGroups.includes(arn) && this.groupGrantsMore(index, arn, compiled));
+    }
     const decisionFor = (arn: string): ActionDecision | undefined =>
       resolved.scope === 'any' ? resolved.decision : resolved.targets.find((t) => t.arn === arn)?.decision;
     // In place: the first of its own targets the write is allowed on.
@@ -808,20 +825,52 @@ class GraphBuilder {
   private groupGrantsMore(index: AccountIndex, groupArn: string, principal: CompiledPrincipal): boolean {
     const group = index.graph.account.principal(groupArn);
     if (!group) return false;
-    const theirs = this.kindsOf(group);
-    const mine = this.kindsOf(principal);
+    // Only the write actions some identity Allow of the group names can be allowed to it: both sides are
+    // asked about those alone (every member user asks about the same list).
+    const groupPrincipal = index.groupsByArn.get(groupArn);
+    const asked =
+      groupPrincipal && this.options.restrict
+        ? this.options.restrict(groupPrincipal, this.writeActions)
+        : this.writeActions;
+    if (asked.length === 0) return false;
+    const theirs = this.kindsOf(group, asked);
+    const mine = this.kindsOf(principal, asked);
     for (let i = 0; i < theirs.length; i++) if (theirs[i] !== 0 && mine[i] === 0) return true;
     return false;
   }
 
-  private kindsOf(principal: CompiledPrincipal): Uint8Array {
-    let kinds = this.writeKinds.get(principal);
+  private kindsOf(principal: CompiledPrincipal, actions: readonly CatalogAction[]): Uint8Array {
+    let byList = this.writeKinds.get(principal);
+    if (!byList) {
+      byList = new Map();
+      this.writeKinds.set(principal, byList);
+    }
+    let kinds = byList.get(actions);
     if (!kinds) {
-      kinds = principal.decisionKinds(this.writeActions, this.time);
-      this.writeKinds.set(principal, kinds);
+      kinds = principal.decisionKinds(actions, this.time);
+      byList.set(actions, kinds);
     }
     return kinds;
   }
+}
+
+/** Each escalation path's actions in lower case, by path: every principal looks its decisions up by them. */
+const LOWER_PATH_ACTIONS: readonly (readonly string[])[] = ESCALATION_PATHS.map((path) =>
+  path.actions.map((action) => action.toLowerCase()),
+);
+
+/** The decisions of every action of a path, in its order; undefined when one of them is denied. */
+function heldOf(
+  decisions: ReadonlyMap<string, ActionDecision>,
+  actions: readonly string[],
+): ActionDecision[] | undefined {
+  const held: ActionDecision[] = [];
+  for (const action of actions) {
+    const decision = decisions.get(action);
+    if (decision === undefined) return undefined;
+    held.push(decision);
+  }
+  return held;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -70,6 +70,26 @@ function allowPatterns(decision: ActionDecision): string[] | undefined {
   return patterns;
 }
 
+const onResource = new WeakMap<RequestContext, Map<string, RequestContext>>();
+
+/**
+ * `context` on one resource, one object per context and ARN: the evaluator shares decision templates between
+ * principals by request object, and every caller asks about the same roles, users and policies.
+ */
+export function withResource(context: RequestContext, resourceArn: string): RequestContext {
+  let byArn = onResource.get(context);
+  if (!byArn) {
+    byArn = new Map();
+    onResource.set(context, byArn);
+  }
+  let request = byArn.get(resourceArn);
+  if (!request) {
+    request = { ...context, resourceArn };
+    byArn.set(resourceArn, request);
+  }
+  return request;
+}
+
 export type Resolved =
   | { readonly scope: 'none' }
   /** The answer is the same for every resource. */
@@ -96,7 +116,7 @@ export function resolveTargets(
   const candidates = patterns === undefined ? targets.all() : targets.matching(patterns);
   const out: { arn: string; decision: ActionDecision }[] = [];
   for (const arn of candidates) {
-    const decision = principal.decide(action, { ...context, resourceArn: arn });
+    const decision = principal.decide(action, withResource(context, arn));
     if (decision.decision !== 'denied') out.push({ arn, decision });
   }
   return out.length ? { scope: 'some', targets: out } : { scope: 'none' };

@@ -170,15 +170,15 @@ export function conditionLookup(
   facts: ConditionFacts,
   roleAccountId?: string,
 ): KeyLookup {
-  const iso = facts.now.toISOString();
-  const epoch = String(Math.floor(facts.now.getTime() / 1000));
+  // The time is formatted only when a condition reads it: most trust conditions never do, and a lookup is
+  // made for every caller and trust grant.
   return (lowerKey) => {
     switch (lowerKey) {
       case 'aws:currenttime':
       case 'aws:tokenissuetime':
-        return present([iso]);
+        return present([facts.now.toISOString()]);
       case 'aws:epochtime':
-        return present([epoch]);
+        return present([String(Math.floor(facts.now.getTime() / 1000))]);
       case 'aws:sourceaccount':
         return caller === undefined && roleAccountId ? present([roleAccountId]) : UNKNOWN;
       case 'aws:principalorgid': {

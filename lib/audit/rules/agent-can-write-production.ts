@@ -100,6 +100,18 @@ export function check(context: RuleContext): Finding[] {
     },
     { name: 'untagged', request: { resourceTags: {}, requestTags: {} } },
   ];
+  // One request object per resource state and way of being recognised, whoever asks: the evaluator shares
+  // decision templates between principals by request object, so a fresh one per principal would rebuild them.
+  const requests = new Map<string, RequestContext>();
+  const requestFor = (state: number, recognition: Recognition): RequestContext => {
+    const key = `${state}\u0000${recognition.how}`;
+    let request = requests.get(key);
+    if (!request) {
+      request = { ...states[state].request, contextKeys: recognition.contextKeys };
+      requests.set(key, request);
+    }
+    return request;
+  };
   const findings: Finding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -116,8 +128,9 @@ export function check(context: RuleContext): Finding[] {
       if (asked.length === 0) continue;
       const allowed = new Map<string, ActionDecision>();
       const where = new Set<string>();
-      for (const state of states) {
-        const decisions = compiled.decideMany(asked, { ...state.request, contextKeys: recognition.contextKeys });
+      for (let k = 0; k < states.length; k++) {
+        const state = states[k];
+        const decisions = compiled.decideMany(asked, requestFor(k, recognition));
         for (const decision of decisions) {
           if (decision.decision !== 'allowed') continue;
           allowed.set(decision.action, decision);

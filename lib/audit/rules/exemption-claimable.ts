@@ -145,14 +145,15 @@ function claims(context: RuleContext, names: ProtectedNames, targets: readonly s
   const findings: RuleFinding[] = [];
   const claim = CLAIM_ACTIONS.map((a) => catalog.get(a)).filter((a) => a !== undefined);
   const change = CHANGE_ACTIONS.map((a) => catalog.get(a)).filter((a) => a !== undefined);
+  // One request object per target for every principal: the evaluator shares templates by request object.
+  const requests = targets.map((resourceArn): RequestContext => ({ resourceArn, resourceTags: {}, requestTags: {} }));
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || names.mayManage(principal.arn)) continue;
     const compiled = account.principal(principal.arn);
     if (!compiled) continue;
     const claimed: ActionDecision[] = [];
     const changed: ActionDecision[] = [];
-    for (const resourceArn of targets) {
-      const request: RequestContext = { resourceArn, resourceTags: {}, requestTags: {} };
+    for (const request of requests) {
       for (const d of compiled.decideMany(analysis.restrict(principal, claim), request)) {
         if (d.decision !== 'denied') claimed.push(d);
       }

@@ -1,7 +1,7 @@
 // Which catalog actions an identity policy could grant at all. An action no identity Allow statement names
 // is implicitly denied whatever else is attached, so the evaluator is only asked about the rest: exact, and
 // for the usual narrowly scoped role it turns a 22,000-action question into a few dozen.
-import { expandActionPattern } from '../../../policy';
+import { expandActionPattern, type NormalizedStatement } from '../../../policy';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { catalogIndex } from '../../evaluate/catalog-index';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
@@ -15,6 +15,17 @@ export interface CandidateIndex {
   candidates(principal: Principal): readonly CatalogAction[];
   /** `actions` narrowed to the principal's candidates, order kept. */
   restrict(principal: Principal, actions: readonly CatalogAction[]): readonly CatalogAction[];
+}
+
+/** What a grant is made of: the Action (`A`) or NotAction (`N`) patterns of each Allow statement, in order. */
+function actionSignature(statements: readonly NormalizedStatement[]): string {
+  const parts: string[] = [];
+  for (const statement of statements) {
+    if (statement.effect !== 'Allow') continue;
+    if (statement.actions) parts.push('A', ...statement.actions);
+    else if (statement.notActions) parts.push('N', ...statement.notActions);
+  }
+  return parts.join('\u0000');
 }
 
 export function createCandidateIndex(
@@ -62,6 +73,10 @@ export function createCandidateIndex(
   let named: Uint32Array | undefined;
   let excluded: Uint32Array | undefined;
   let grantStamp = 0;
+  // Grants by the Action and NotAction lists of a policy's Allow statements, the only part they depend on:
+  // policies that differ only in their resources (one per team or per bucket) share one grant, and so
+  // their holders share candidates.
+  const grantsByActions = new Map<string, Grant>();
   const grantOf = (policy: PolicyInUse): Grant => {
     let grant = grants.get(policy);
     if (grant) return grant;
@@ -69,37 +84,43 @@ export function createCandidateIndex(
     // A policy that does not parse might grant anything as far as we know: ask about everything.
     if (!parsed) grant = 'all';
     else {
-      const seen = (named ??= new Uint32Array(size));
-      const exclusions = (excluded ??= new Uint32Array(size));
-      grantStamp++;
-      const indices: number[] = [];
-      const add = (i: number) => {
-        if (seen[i] !== grantStamp) {
-          seen[i] = grantStamp;
-          indices.push(i);
-        }
-      };
-      for (const statement of parsed.statements) {
-        if (statement.effect !== 'Allow') continue;
-        if (statement.actions?.includes('*')) {
-          grant = 'all';
-          break;
-        }
-        if (statement.actions) {
-          for (const pattern of statement.actions) for (const i of expand(pattern)) add(i);
-        } else if (statement.notActions) {
-          grantStamp++;
-          // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
-          for (const i of indices) seen[i] = grantStamp;
-          for (const pattern of statement.notActions) for (const i of expand(pattern)) exclusions[i] = grantStamp;
-          for (let i = 0; i < size; i++) if (exclusions[i] !== grantStamp) add(i);
-        }
+      const signature = actionSignature(parsed.statements);
+      grant = grantsByActions.get(signature);
+      if (!grant) {
+        grant = grantNow(parsed.statements);
+        grantsByActions.set(signature, grant);
       }
-      // Sorted once per policy: a principal holding only this policy takes it as it is.
-      grant ??= Int32Array.from(indices).sort();
     }
     grants.set(policy, grant);
     return grant;
+  };
+  /** The catalog indices a policy's Allow statements name, sorted; `all` when one names every action. */
+  const grantNow = (statements: readonly NormalizedStatement[]): Grant => {
+    const seen = (named ??= new Uint32Array(size));
+    const exclusions = (excluded ??= new Uint32Array(size));
+    grantStamp++;
+    const indices: number[] = [];
+    const add = (i: number) => {
+      if (seen[i] !== grantStamp) {
+        seen[i] = grantStamp;
+        indices.push(i);
+      }
+    };
+    for (const statement of statements) {
+      if (statement.effect !== 'Allow') continue;
+      if (statement.actions?.includes('*')) return 'all';
+      if (statement.actions) {
+        for (const pattern of statement.actions) for (const i of expand(pattern)) add(i);
+      } else if (statement.notActions) {
+        grantStamp++;
+        // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
+        for (const i of indices) seen[i] = grantStamp;
+        for (const pattern of statement.notActions) for (const i of expand(pattern)) exclusions[i] = grantStamp;
+        for (let i = 0; i < size; i++) if (exclusions[i] !== grantStamp) add(i);
+      }
+    }
+    // Sorted once per grant: a principal holding only this policy takes it as it is.
+    return Int32Array.from(indices).sort();
   };
 
   const identityPolicies = (principal: Principal): PolicyInUse[] => {
@@ -117,6 +138,11 @@ export function createCandidateIndex(
 
   // Each principal's candidates as sorted catalog indices, found once: every rule asks again.
   const found = new WeakMap<Principal, Int32Array | 'all'>();
+  // The union of each distinct set of grants (by the grants' numbers, in order), made once: principals that
+  // hold the same policies (a team's roles, users of one group) share one array, and so share what restrict
+  // makes of it below.
+  const grantNumbers = new Map<Int32Array, number>();
+  const unions = new Map<string, Int32Array>();
   const candidateIndices = (principal: Principal): Int32Array | 'all' => {
     let indices = found.get(principal);
     if (indices) return indices;
@@ -133,7 +159,25 @@ export function createCandidateIndex(
         total += grant.length;
       }
     }
-    indices ??= held.length === 1 ? held[0] : union(held, total);
+    if (!indices) {
+      if (held.length === 1) indices = held[0];
+      else {
+        let key = '';
+        for (const grant of held) {
+          let number = grantNumbers.get(grant);
+          if (number === undefined) {
+            number = grantNumbers.size;
+            grantNumbers.set(grant, number);
+          }
+          key += `${number},`;
+        }
+        indices = unions.get(key);
+        if (!indices) {
+          indices = union(held, total);
+          unions.set(key, indices);
+        }
+      }
+    }
     found.set(principal, indices);
     return indices;
   };
@@ -184,6 +228,11 @@ export function createCandidateIndex(
     return entry;
   };
 
+  // What restrict made of each candidate array and list: principals with the same candidates get the same
+  // (read-only) list back, which also lets the evaluator reuse its prepared form of it. Rules ask about the
+  // same few lists for every principal, and some ask again per resource.
+  const restricted = new WeakMap<Int32Array, Map<readonly CatalogAction[], readonly CatalogAction[]>>();
+
   return {
     candidates(principal) {
       const indices = candidateIndices(principal);
@@ -193,21 +242,36 @@ export function createCandidateIndex(
       const indices = candidateIndices(principal);
       if (indices === 'all') return actions;
       if (indices.length === 0) return [];
-      const { first, globals, repeats } = slotsOf(actions);
-      if (repeats) {
-        // Rare: keep every occurrence, in the caller's order.
-        const wanted = new Set(indices);
-        return actions.filter((action) => wanted.has(indexOf(action)));
+      let byList = restricted.get(indices);
+      if (!byList) {
+        byList = new Map();
+        restricted.set(indices, byList);
       }
-      // Walk the principal's candidates (usually far fewer than the list), then restore the list's order.
-      const kept: number[] = [];
-      for (let k = 0; k < indices.length; k++) {
-        const slot = first[indices[k]];
-        if (slot >= 0) kept.push(slot);
+      let kept = byList.get(actions);
+      if (!kept) {
+        kept = restrictTo(indices, actions);
+        byList.set(actions, kept);
       }
-      const order = Int32Array.from(kept).sort();
-      for (let k = 0; k < order.length; k++) order[k] = globals[order[k]];
-      return index.select(order);
+      return kept;
     },
   };
+
+  /** `actions` narrowed to the catalog indices `indices` (sorted), order kept. */
+  function restrictTo(indices: Int32Array, actions: readonly CatalogAction[]): readonly CatalogAction[] {
+    const { first, globals, repeats } = slotsOf(actions);
+    if (repeats) {
+      // Rare: keep every occurrence, in the caller's order.
+      const wanted = new Set(indices);
+      return actions.filter((action) => wanted.has(indexOf(action)));
+    }
+    // Walk the principal's candidates (usually far fewer than the list), then restore the list's order.
+    const kept: number[] = [];
+    for (let k = 0; k < indices.length; k++) {
+      const slot = first[indices[k]];
+      if (slot >= 0) kept.push(slot);
+    }
+    const order = Int32Array.from(kept).sort();
+    for (let k = 0; k < order.length; k++) order[k] = globals[order[k]];
+    return index.select(order);
+  }
 }
