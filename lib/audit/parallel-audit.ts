@@ -16,9 +16,14 @@ import type { PrincipalAccessSummary } from './rules/types';
 import type { AccountSnapshot } from './sources/snapshot';
 
 /**
- * Users and roles from which the CLI audits on several threads. MEASURED_NOTE
+ * Users and roles from which workers are used when asked for: below it, starting them costs more than they
+ * save. The CLI asks only with `--threads`: on the 2-core machine (2026-12-02, idle) the 10,000-role account
+ * took 6.7-7.2 s wall and 9.8-10.5 s CPU on one thread (V8's GC threads already use the second core) against
+ * 8.2-8.8 s wall and 15.5-16.4 s CPU on this thread and one worker (bench/parallel.ts), findings identical:
+ * the worker compiles its slice again, loads the engine and catalog, starts with cold evaluator caches, and
+ * the snapshot and findings are copied between threads. More cores than two are needed for it to pay.
  */
-export const PARALLEL_THRESHOLD = 3000;
+export const PARALLEL_THRESHOLD = 1000;
 
 /**
  * This thread's slice, relative to a worker's: it also compiles the whole account, builds the access graph

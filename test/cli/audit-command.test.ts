@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PARALLEL_THRESHOLD } from '../../lib/audit/parallel-audit';
 import { memoryIo, runCli } from '../../lib/cli/program';
 
 const EXAMPLE = 'examples/example-account/authorization-details.json';
@@ -40,6 +41,20 @@ const cleanAccount = {
 };
 
 describe('leash audit', () => {
+  it('says in --help from what size --threads audits on several threads (the threshold the audit applies)', async () => {
+    const io = memoryIo();
+    await runCli(['audit', '--help'], io);
+    expect(io.out.replace(/\s+/g, ' ')).toContain(
+      `(${PARALLEL_THRESHOLD.toLocaleString('en-US')} users and roles or more`,
+    );
+  });
+
+  it('refuses --threads that is not a whole number of at least 1', async () => {
+    const io = memoryIo();
+    expect(await runCli(['audit', '--input', 'x.json', '--threads', '0'], io)).not.toBe(0);
+    expect(io.err).toContain('--threads');
+  });
+
   // The ASFF region falls back to these; the tests name it or expect its absence.
   delete process.env.AWS_REGION;
   delete process.env.AWS_DEFAULT_REGION;
