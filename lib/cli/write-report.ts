@@ -8,11 +8,22 @@ import type { CliIo } from './context';
 
 const BLOCK_CHARS = 1 << 20;
 
-/** Joins small pieces into blocks of at least `size` characters (the last may be shorter). */
+/**
+ * Joins small pieces into blocks of at least `size` characters (the last may be shorter). A piece of a
+ * quarter block or more (a batch of findings' JSON) is passed on as it is, after the pieces gathered
+ * before it: joining it would only copy it once more.
+ */
 export function* inBlocks(chunks: Iterable<string>, size = BLOCK_CHARS): Generator<string> {
   let parts: string[] = [];
   let length = 0;
   for (const chunk of chunks) {
+    if (chunk.length >= size / 4) {
+      if (length > 0) yield parts.join('');
+      parts = [];
+      length = 0;
+      yield chunk;
+      continue;
+    }
     parts.push(chunk);
     length += chunk.length;
     if (length >= size) {

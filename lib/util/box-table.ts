@@ -44,23 +44,56 @@ function breakWord(word: string, width: number): string[] {
 export function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
-    let line = '';
-    let lineWidth = 0;
-    for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
-      for (const piece of displayWidth(word) > width ? breakWord(word, width) : [word]) {
-        const pieceWidth = displayWidth(piece);
-        if (lineWidth > 0 && lineWidth + 1 + pieceWidth > width) {
-          lines.push(line);
-          line = '';
-          lineWidth = 0;
-        }
-        line += lineWidth > 0 ? ` ${piece}` : piece;
-        lineWidth += (lineWidth > 0 ? 1 : 0) + pieceWidth;
-      }
-    }
-    lines.push(line);
+    if (PRINTABLE_ASCII.test(paragraph)) wrapAscii(paragraph, width, lines);
+    else wrapParagraph(paragraph, width, lines);
   }
   return lines;
+}
+
+/**
+ * wrapParagraph for printable ASCII, where a character is a column and the only white space is a space:
+ * the same lines, without measuring each word and piece again (most of a report's text takes this way).
+ */
+function wrapAscii(paragraph: string, width: number, lines: string[]): void {
+  // Text that fits, with single spaces between its words and none around them, is its own one line.
+  const last = paragraph.length - 1;
+  if (paragraph.length <= width && paragraph[0] !== ' ' && paragraph[last] !== ' ' && !paragraph.includes('  ')) {
+    lines.push(paragraph);
+    return;
+  }
+  const pieceWidth = Math.max(1, width);
+  let line = '';
+  for (const word of paragraph.split(' ')) {
+    if (word === '') continue;
+    for (let start = 0; start < word.length; start += pieceWidth) {
+      const piece = word.length > width ? word.slice(start, start + pieceWidth) : word;
+      if (line.length > 0 && line.length + 1 + piece.length > width) {
+        lines.push(line);
+        line = '';
+      }
+      line += line.length > 0 ? ` ${piece}` : piece;
+      if (word.length <= width) break;
+    }
+  }
+  lines.push(line);
+}
+
+function wrapParagraph(paragraph: string, width: number, lines: string[]): void {
+  let line = '';
+  let lineWidth = 0;
+  for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
+    for (const piece of displayWidth(word) > width ? breakWord(word, width) : [word]) {
+      const pieceWidth = displayWidth(piece);
+      if (lineWidth > 0 && lineWidth + 1 + pieceWidth > width) {
+        lines.push(line);
+        line = '';
+        lineWidth = 0;
+      }
+      line += lineWidth > 0 ? ` ${piece}` : piece;
+      lineWidth += (lineWidth > 0 ? 1 : 0) + pieceWidth;
+    }
+  }
+  lines.push(line);
 }
 
 function pad(text: string, width: number): string {
@@ -101,11 +134,23 @@ export function* boxTableLines(
   const rule = (left: string, joint: string, right: string) =>
     left + widths.map((width) => '─'.repeat(width)).join(joint) + right;
   const spanRule = (left: string, right: string) => left + '─'.repeat(full) + right;
+  // The rules between body rows, drawn once rather than once per row.
+  const cellsBelowCells = rule('├', '┼', '┤');
+  const cellsBelowSpan = rule('├', '┬', '┤');
+  const spanBelowCells = rule('├', '┴', '┤');
+  const spanBelowSpan = spanRule('├', '┤');
+  const blank = widths.map((width) => ` ${pad('', width - 2)} `);
   function* cellsRow(cells: readonly string[]): Generator<string> {
     const wrapped = cells.map((cell, i) => wrapText(cell, widths[i] - 2));
-    const height = Math.max(...wrapped.map((lines) => lines.length));
+    let height = 0;
+    for (const lines of wrapped) height = Math.max(height, lines.length);
     for (let line = 0; line < height; line++) {
-      yield `│${wrapped.map((lines, i) => ` ${pad(lines[line] ?? '', widths[i] - 2)} `).join('│')}│`;
+      let text = '│';
+      for (let i = 0; i < wrapped.length; i++) {
+        const cell = wrapped[i][line];
+        text += `${cell === undefined ? blank[i] : ` ${pad(cell, widths[i] - 2)} `}│`;
+      }
+      yield text;
     }
   }
 
@@ -121,10 +166,10 @@ export function* boxTableLines(
     first = false;
     // The rule between two rows joins the columns of the row above to those of the row below.
     if (isSpan(row)) {
-      yield previousSpan ? spanRule('├', '┤') : rule('├', '┴', '┤');
+      yield previousSpan ? spanBelowSpan : spanBelowCells;
       for (const line of wrapText(row.span, full - 2)) yield `│ ${pad(line, full - 2)} │`;
     } else {
-      yield previousSpan ? rule('├', '┬', '┤') : rule('├', '┼', '┤');
+      yield previousSpan ? cellsBelowSpan : cellsBelowCells;
       yield* cellsRow(row);
     }
     previousSpan = isSpan(row);

@@ -45,8 +45,12 @@ export function readInputBytes(file: string, limit = MAX_INPUT_BYTES): Buffer {
     }
     const blocks: Buffer[] = [];
     let total = 0;
+    // A regular file is read into one block of its size and a byte more (to see it end, or grow), so its
+    // bytes need no second copy; pipes and /proc files, whose size is unknown, in blocks of 1 MiB.
+    let blockSize = stat.isFile() && stat.size > 0 ? stat.size + 1 : 1 << 20;
     for (;;) {
-      const block = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const block = Buffer.allocUnsafe(Math.min(blockSize, limit + 1 - total));
+      blockSize = 1 << 20;
       const read = readSync(fd, block, 0, block.length, null);
       if (read === 0) break;
       blocks.push(read === block.length ? block : block.subarray(0, read));
@@ -55,7 +59,7 @@ export function readInputBytes(file: string, limit = MAX_INPUT_BYTES): Buffer {
         throw new InputError(`${file}: cannot read: more than the limit of ${limit} bytes`);
       }
     }
-    return Buffer.concat(blocks, total);
+    return blocks.length === 1 ? blocks[0] : Buffer.concat(blocks, total);
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(`${file}: cannot read: ${systemReason(err)}`);

@@ -29,6 +29,11 @@ describe('inBlocks', () => {
     expect(blocks.length).toBeGreaterThan(1);
   });
 
+  it('passes a large piece on as it is, after the small pieces gathered before it', () => {
+    const large = 'z'.repeat(40);
+    expect([...inBlocks(['a', 'b', large, 'c'], 64)]).toEqual(['ab', large, 'c']);
+  });
+
   it('writes nothing for no pieces or only empty ones', () => {
     expect([...inBlocks([], 64)]).toEqual([]);
     expect([...inBlocks(['', ''], 64)]).toEqual([]);
@@ -72,6 +77,13 @@ describe('writeReportToFile', () => {
     const pieces = Array.from({ length: 3000 }, (_, i) => `${'y'.repeat(1000)} ${i}\n`);
     writeReportToFile(file, pieces);
     expect(readFileSync(file, 'utf8')).toBe(pieces.join(''));
+  });
+
+  it('writes blocks of any size and any characters exactly (UTF-8, lone surrogates as U+FFFD)', () => {
+    const file = join(dir, 'wide.json');
+    const pieces = ['→ ä 😀 \ud800 end\n', '→'.repeat(2_000_000), 'x'.repeat(300_000), 'ü'.repeat(1_500_000)];
+    writeReportToFile(file, pieces);
+    expect(readFileSync(file).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
   });
 
   it('keeps the previous report when writing fails, and names the file and the system error', () => {

@@ -1,6 +1,37 @@
 // The terminal table: cli-table3's layout (which the reports and `leash catalog` used before), but every word
 // kept whole or broken across lines, never cut with "…", and a group heading row spanning the columns.
+import fc from 'fast-check';
+import stringWidth from 'string-width';
 import { renderBoxTable, wrapText } from '../../lib/util/box-table';
+
+/** Word wrapping measured character by character with string-width: what wrapText must give for any text. */
+function wrapMeasured(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
+      const pieces: string[] = [];
+      let piece = '';
+      for (const character of stringWidth(word) > width ? word : '') {
+        if (piece !== '' && stringWidth(piece + character) > width) {
+          pieces.push(piece);
+          piece = '';
+        }
+        piece += character;
+      }
+      if (piece !== '') pieces.push(piece);
+      for (const part of pieces.length > 0 ? pieces : [word]) {
+        if (line !== '' && stringWidth(line) + 1 + stringWidth(part) > width) {
+          lines.push(line);
+          line = '';
+        }
+        line += line !== '' ? ` ${part}` : part;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}
 
 describe('renderBoxTable', () => {
   it('draws heading, group and finding rows with the rules joining the right columns', () => {
@@ -43,6 +74,19 @@ describe('renderBoxTable', () => {
     expect(lines.every((line) => line.length <= 30)).toBe(true);
     expect(lines.join('').replace(/ /g, '')).toBe(`lets${arn}assume`);
     expect(renderBoxTable({ head: ['A'], widths: [32] }, [[arn]])).not.toContain('…');
+  });
+
+  it('wraps any text, ASCII or not, as measuring every word and piece would', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('a', 'b', ' ', ' ', '\n', '\t', '-', '環', 'é'),
+      maxLength: 80,
+    });
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 12 }), (t, width) => {
+        expect(wrapText(t, width)).toEqual(wrapMeasured(t, width));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('keeps a cell’s own line breaks', () => {

@@ -6,11 +6,13 @@ import { LazyJsonArray, lazyMap, prettyJsonChunks } from '../../lib/util/json-ch
 
 const joined = (value: unknown) => [...prettyJsonChunks(value)].join('');
 
-/** Replaces some arrays of a JSON value by lazy arrays of the same items; `eager` is the plain twin. */
+/**
+ * Replaces some arrays of a JSON value by lazy arrays of the same items; a lazy array's items stay plain (they
+ * are written by one JSON.stringify per batch).
+ */
 function withLazyArrays(value: unknown, pick: () => boolean): unknown {
   if (Array.isArray(value)) {
-    const items = value.map((item) => withLazyArrays(item, pick));
-    return pick() ? new LazyJsonArray(items) : items;
+    return pick() ? new LazyJsonArray(value) : value.map((item) => withLazyArrays(item, pick));
   }
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withLazyArrays(item, pick)]));
@@ -43,15 +45,41 @@ describe('prettyJsonChunks', () => {
     expect(joined(value)).toBe(JSON.stringify({ kept: [null, null, 1, { date: new Date(0) }] }, null, 2));
   });
 
-  it('makes each item of a lazy array only when it is written', () => {
+  it('makes the items of a lazy array a batch at a time as they are written, not all first', () => {
     const made: number[] = [];
-    const chunks = prettyJsonChunks({ findings: lazyMap([1, 2, 3], (n) => (made.push(n), { n })) });
+    const numbers = Array.from({ length: 100_000 }, (_, n) => n);
+    const chunks = prettyJsonChunks({ findings: lazyMap(numbers, (n) => (made.push(n), { n, text: 'x'.repeat(50) })) });
     const seen: string[] = [];
     for (const chunk of chunks) {
       seen.push(chunk);
-      if (chunk.includes('"n": 1')) expect(made).toEqual([1]);
+      if (chunk.includes('"n": 0,')) expect(made.length).toBeLessThan(numbers.length);
     }
-    expect(made).toEqual([1, 2, 3]);
-    expect(seen.join('')).toBe(JSON.stringify({ findings: [{ n: 1 }, { n: 2 }, { n: 3 }] }, null, 2));
+    expect(made).toEqual(numbers);
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.join('')).toBe(
+      JSON.stringify({ findings: numbers.map((n) => ({ n, text: 'x'.repeat(50) })) }, null, 2),
+    );
+  });
+
+  it('indents the items of lazy arrays at any depth across many batches', () => {
+    const items = Array.from({ length: 20_000 }, (_, n) => ({
+      n,
+      list: [n, [n], { deep: { er: [] } }],
+      no: undefined,
+    }));
+    for (let depth = 0; depth < 7; depth++) {
+      let lazy: unknown = new LazyJsonArray(items);
+      let eager: unknown = items;
+      for (let level = 0; level < depth; level++) {
+        lazy = level % 2 ? [lazy] : { level: lazy };
+        eager = level % 2 ? [eager] : { level: eager };
+      }
+      expect(joined(lazy)).toBe(JSON.stringify(eager, null, 2));
+    }
+  });
+
+  it('refuses a lazy array inside an item of a lazy array instead of writing it wrong', () => {
+    const value = new LazyJsonArray([{ inner: new LazyJsonArray([1]) }]);
+    expect(() => joined(value)).toThrow(/LazyJsonArray inside an item/);
   });
 });

@@ -35,6 +35,12 @@ export function subjectOf(finding: Finding): string {
   return finding.accountId ? `account ${finding.accountId}` : '(no subject)';
 }
 
+/**
+ * Orders text as String.prototype.localeCompare with no locale or options does (ECMA-402 defines that as
+ * this collator's compare), without making the collator again for each of the many comparisons of a sort.
+ */
+const compareText = new Intl.Collator().compare;
+
 /** Findings grouped by subject, worst group first, each group worst finding first. */
 export function groupBySubject(findings: readonly Finding[]): { subject: string; findings: Finding[] }[] {
   const groups = new Map<string, Finding[]>();
@@ -44,13 +50,14 @@ export function groupBySubject(findings: readonly Finding[]): { subject: string;
     if (!group) groups.set(subject, (group = []));
     group.push(finding);
   }
-  const worst = (list: Finding[]) => Math.min(...list.map((f) => severityRank(f.severity)));
+  // Each group's worst severity is its first finding's once sorted: computed once, not per comparison.
   return [...groups.entries()]
-    .map(([subject, list]) => ({
-      subject,
-      findings: [...list].sort((a, b) => severityRank(a.severity) - severityRank(b.severity)),
-    }))
-    .sort((a, b) => worst(a.findings) - worst(b.findings) || a.subject.localeCompare(b.subject));
+    .map(([subject, list]) => {
+      const sorted = [...list].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
+      return { subject, findings: sorted, worst: severityRank(sorted[0].severity) };
+    })
+    .sort((a, b) => a.worst - b.worst || compareText(a.subject, b.subject))
+    .map(({ subject, findings: sorted }) => ({ subject, findings: sorted }));
 }
 
 /** Sentence for the totals line: `3 critical, 1 high (2 suppressed)`. */

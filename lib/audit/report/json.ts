@@ -47,20 +47,26 @@ function documentWith(input: ReportInput, findings: unknown[] | LazyJsonArray): 
   };
 }
 
+/**
+ * A finding as the report writes it. Its own objects (location, evidence, details, suppression) are put in
+ * as they are, not copied: JSON.stringify writes the same own fields a copy would hold, and 30,000 findings
+ * then cost no second set of objects. Fields are set in the report's order, optional ones only when present.
+ */
 function findingJson(finding: Finding): Record<string, unknown> {
-  return {
+  const json: Record<string, unknown> = {
     ruleId: finding.ruleId,
     category: finding.category,
     severity: finding.severity,
     title: finding.title,
     message: finding.message,
-    ...(finding.accountId ? { accountId: finding.accountId } : {}),
-    ...(finding.principalArn ? { principalArn: finding.principalArn } : {}),
-    ...(finding.location ? { location: { ...finding.location } } : {}),
-    evidence: finding.evidence.map((e) => ({ ...e })),
-    ...(finding.details ? { details: finding.details } : {}),
-    ...(finding.remediation ? { remediation: finding.remediation } : {}),
-    ...(finding.docsUrl ? { docsUrl: finding.docsUrl } : {}),
-    ...(finding.suppressed ? { suppressed: { ...finding.suppressed } } : {}),
   };
+  if (finding.accountId) json.accountId = finding.accountId;
+  if (finding.principalArn) json.principalArn = finding.principalArn;
+  if (finding.location) json.location = finding.location;
+  json.evidence = finding.evidence;
+  if (finding.details) json.details = finding.details;
+  if (finding.remediation) json.remediation = finding.remediation;
+  if (finding.docsUrl) json.docsUrl = finding.docsUrl;
+  if (finding.suppressed) json.suppressed = finding.suppressed;
+  return json;
 }
