@@ -1,6 +1,7 @@
 // Reads `aws iam get-account-authorization-details` output (the CLI's decoded JSON or the SDK's raw form
 // with URL-encoded documents) into an AccountSnapshot. A bad policy document is recorded, never fatal.
 import { z } from 'zod';
+import { jsonNestingProblem, MAX_JSON_DEPTH } from '../../util/json-scan';
 import { formatZodIssues, InputError } from '../../util/read-input';
 import type { AccountSnapshot, ManagedPolicy, NamedPolicy, Principal, SnapshotProblem } from './snapshot';
 
@@ -301,6 +302,12 @@ export function decodeDocument(raw: unknown, where: string, problems: SnapshotPr
       } catch {
         break;
       }
+    }
+    // The decoded text was never seen by the file's nesting check: every reader after it recurses.
+    const deep = jsonNestingProblem(candidate);
+    if (deep) {
+      lastError = `nested more than ${MAX_JSON_DEPTH} levels deep at character ${deep.offset + 1} of the decoded text`;
+      continue;
     }
     try {
       return JSON.parse(candidate);

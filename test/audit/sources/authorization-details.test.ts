@@ -97,6 +97,22 @@ describe('parseAuthorizationDetails', () => {
     });
   });
 
+  it('refuses a URL-encoded document nested deeper than the limit (the file-level check never saw the decoded text)', () => {
+    const input = minimal();
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    input.RoleDetailList[0].RolePolicyList.push({
+      PolicyName: 'deep',
+      PolicyDocument: encodeURIComponent(deep) as never,
+    });
+    const snapshot = parseAuthorizationDetails(input, 'authz.json');
+    expect(snapshot.problems).toEqual([
+      expect.objectContaining({
+        where: 'authz.json: RoleDetailList[0].RolePolicyList[1].PolicyDocument',
+        message: expect.stringContaining('nested more than 256 levels deep'),
+      }),
+    ]);
+  });
+
   it('keeps going when one policy document cannot be decoded, and says where', () => {
     const input = minimal();
     input.RoleDetailList[0].RolePolicyList.push({
