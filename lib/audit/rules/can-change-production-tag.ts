@@ -41,6 +41,8 @@ export function check(context: RuleContext): RuleFinding[] {
     requestTags: { [key]: guardrails.production.nonProductionValues[0] },
     contextKeys: { 'aws:tagkeys': [key] },
   };
+  // No principal, no question: the catalog then need not make its destructive list (an empty account).
+  if (analysis.principals.length === 0) return [];
   const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {

@@ -37,6 +37,8 @@ const DETAIL_LIMIT = 200;
 
 export function check(context: RuleContext): RuleFinding[] {
   const { catalog, account, analysis, snapshot, guardrails } = context;
+  // No principal, no question: the catalog then need not make its destructive list (an empty account).
+  if (analysis.principals.length === 0) return [];
   const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
   const request = productionContext(guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);

@@ -3,7 +3,7 @@
 // for the usual narrowly scoped role it turns a 22,000-action question into a few dozen.
 import { expandActionPattern, type NormalizedStatement } from '../../../policy';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
-import { catalogIndex } from '../../evaluate/catalog-index';
+import { catalogIndex, type CatalogIndex } from '../../evaluate/catalog-index';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
 
@@ -33,10 +33,12 @@ export function createCandidateIndex(
   catalog: Catalog,
   policies: readonly PolicyInUse[],
 ): CandidateIndex {
-  const size = catalog.actions.length;
-  const index = catalogIndex(catalog);
-  // The catalog index of an action (its place in catalog.actions), from the index every account shares.
-  const indexOf = (action: CatalogAction) => index.globalOf(action);
+  // The catalog's size and the index every account shares, made on first use: an account without policies
+  // asks for neither, and the catalog makes its actions only when something needs them all.
+  let shared: { readonly size: number; readonly index: CatalogIndex } | undefined;
+  const catalogOf = () => (shared ??= { size: catalog.actions.length, index: catalogIndex(catalog) });
+  // The catalog index of an action (its place in catalog.actions).
+  const indexOf = (action: CatalogAction) => catalogOf().index.globalOf(action);
   const managed = new Map<string, PolicyInUse>();
   const inline = new Map<string, PolicyInUse[]>();
   for (const policy of policies) {
@@ -96,6 +98,7 @@ export function createCandidateIndex(
   };
   /** The catalog indices a policy's Allow statements name, sorted; `all` when one names every action. */
   const grantNow = (statements: readonly NormalizedStatement[]): Grant => {
+    const { size } = catalogOf();
     const seen = (named ??= new Uint32Array(size));
     const exclusions = (excluded ??= new Uint32Array(size));
     grantStamp++;
@@ -185,6 +188,7 @@ export function createCandidateIndex(
   // The sorted union of sorted grants. A large one (ReadOnlyAccess and the like) is read back from the marks
   // in catalog order instead of sorted: a pass over the catalog costs less than sorting thousands of indices.
   const union = (held: readonly Int32Array[], total: number): Int32Array => {
+    const { size } = catalogOf();
     const seen = (marks ??= new Uint32Array(size));
     stamp++;
     if (total > size / 16) {
@@ -212,7 +216,7 @@ export function createCandidateIndex(
   const slotsOf = (actions: readonly CatalogAction[]) => {
     let entry = slots.get(actions);
     if (!entry) {
-      const first = new Int32Array(size).fill(-1);
+      const first = new Int32Array(catalogOf().size).fill(-1);
       const globals = new Int32Array(actions.length).fill(-1);
       let repeats = false;
       actions.forEach((action, k) => {
@@ -236,7 +240,7 @@ export function createCandidateIndex(
   return {
     candidates(principal) {
       const indices = candidateIndices(principal);
-      return indices === 'all' ? catalog.actions : index.select(indices);
+      return indices === 'all' ? catalog.actions : catalogOf().index.select(indices);
     },
     restrict(principal, actions) {
       const indices = candidateIndices(principal);
@@ -272,6 +276,6 @@ export function createCandidateIndex(
     }
     const order = Int32Array.from(kept).sort();
     for (let k = 0; k < order.length; k++) order[k] = globals[order[k]];
-    return index.select(order);
+    return catalogOf().index.select(order);
   }
 }
