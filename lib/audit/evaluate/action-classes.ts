@@ -5,6 +5,7 @@
 import type { CatalogAction } from '../../catalog/types';
 import type { CompiledStatement, MatchTable } from './compile-policy';
 import { actionCarries, type ActionFacts } from './context';
+import { memoize2 } from '../../util/memo';
 
 /** The statements of one layer that may match the service, with their match tables over its actions. */
 export interface StatementTables {
@@ -137,18 +138,18 @@ export function classMembers(classes: ActionClasses): ClassMembers {
 const flaggedOf = new WeakMap<ActionClasses, WeakMap<Uint8Array, Int32Array>>();
 
 export function flaggedPerClass(classes: ActionClasses, globals: Int32Array, flagged: Uint8Array): Int32Array {
-  let byFlags = flaggedOf.get(classes);
-  if (!byFlags) {
-    byFlags = new WeakMap();
-    flaggedOf.set(classes, byFlags);
-  }
-  let counts = byFlags.get(flagged);
-  if (!counts) {
-    counts = new Int32Array(classes.count);
-    for (let position = 0; position < classes.of.length; position++) {
-      if (flagged[globals[position]] === 1) counts[classes.of[position]]++;
-    }
-    byFlags.set(flagged, counts);
-  }
+  const counts = memoize2(
+    flaggedOf,
+    classes,
+    flagged,
+    () => new WeakMap(),
+    () => {
+      const made = new Int32Array(classes.count);
+      for (let position = 0; position < classes.of.length; position++) {
+        if (flagged[globals[position]] === 1) made[classes.of[position]]++;
+      }
+      return made;
+    },
+  );
   return counts;
 }

@@ -3,6 +3,7 @@
 // Targets are kept sorted, so a pattern with a literal prefix looks at its prefix range only.
 import { resourceMatches } from '../../policy';
 import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
+import { memoize2 } from '../../util/memo';
 
 export class TargetIndex {
   private readonly sorted: readonly string[];
@@ -77,17 +78,13 @@ const onResource = new WeakMap<RequestContext, Map<string, RequestContext>>();
  * principals by request object, and every caller asks about the same roles, users and policies.
  */
 export function withResource(context: RequestContext, resourceArn: string): RequestContext {
-  let byArn = onResource.get(context);
-  if (!byArn) {
-    byArn = new Map();
-    onResource.set(context, byArn);
-  }
-  let request = byArn.get(resourceArn);
-  if (!request) {
-    request = { ...context, resourceArn };
-    byArn.set(resourceArn, request);
-  }
-  return request;
+  return memoize2(
+    onResource,
+    context,
+    resourceArn,
+    () => new Map(),
+    () => ({ ...context, resourceArn }),
+  );
 }
 
 export type Resolved =

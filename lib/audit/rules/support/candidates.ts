@@ -6,6 +6,7 @@ import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { catalogIndex, type CatalogIndex } from '../../evaluate/catalog-index';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
+import { memoize2 } from '../../../util/memo';
 
 /** Catalog indices a policy's Allow statements name; `all` when any grants every action or it did not parse. */
 type Grant = Int32Array | 'all';
@@ -246,17 +247,13 @@ export function createCandidateIndex(
       const indices = candidateIndices(principal);
       if (indices === 'all') return actions;
       if (indices.length === 0) return [];
-      let byList = restricted.get(indices);
-      if (!byList) {
-        byList = new Map();
-        restricted.set(indices, byList);
-      }
-      let kept = byList.get(actions);
-      if (!kept) {
-        kept = restrictTo(indices, actions);
-        byList.set(actions, kept);
-      }
-      return kept;
+      return memoize2(
+        restricted,
+        indices,
+        actions,
+        () => new Map(),
+        () => restrictTo(indices, actions),
+      );
     },
   };
 
