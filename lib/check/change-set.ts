@@ -2,6 +2,7 @@
 // the JSON of `aws cloudformation describe-change-set` (pages of one change set, and the nested change sets of
 // nested stacks), and judged with the same rules, findings and approvals as the template diff.
 import { z } from 'zod';
+import { jsonNestingProblem, MAX_JSON_DEPTH } from '../util/json-scan';
 import { InputError, parseJsonTextUnique, readTextFile } from '../util/read-input';
 import type { LoadedStack } from './assembly';
 import { changeHash } from './change-hash';
@@ -10,6 +11,14 @@ import { productionTagOf } from './production-tag';
 import type { ResourcePair } from './stack-pairs';
 import { statefulReason } from './stateful-types';
 import type { CfnResource } from './template-file';
+
+/**
+ * A resource's properties as JSON text inside the file: the file's own depth check never read it, and the
+ * gate reads it recursively, so one nested too deep is refused here with its path.
+ */
+const ResourceContext = z.string().refine((text) => jsonNestingProblem(text) === undefined, {
+  message: `JSON text nested more than ${MAX_JSON_DEPTH} levels deep`,
+});
 
 const ResourceChange = z.object({
   PolicyAction: z
@@ -38,8 +47,8 @@ const ResourceChange = z.object({
     )
     .optional(),
   ChangeSetId: z.string().optional(),
-  BeforeContext: z.string().optional(),
-  AfterContext: z.string().optional(),
+  BeforeContext: ResourceContext.optional(),
+  AfterContext: ResourceContext.optional(),
 });
 
 const DescribeChangeSetOutput = z.object({

@@ -274,6 +274,23 @@ describe('leash check --change-set on bad input: exit 2 with a clear message', (
       /is CREATE_IN_PROGRESS; only a complete change set/,
     ],
     [
+      'a resource context nested deeper than the limit (JSON text inside the file, never depth-checked with it)',
+      JSON.stringify(
+        describeOutput({
+          Changes: [
+            resourceChange({
+              Action: 'Modify',
+              LogicalResourceId: 'AuditLogs',
+              ResourceType: 'AWS::Logs::LogGroup',
+              Replacement: 'False',
+              AfterContext: `{"Properties":{"RetentionInDays":"1","X":${'['.repeat(20_000)}${']'.repeat(20_000)}}}`,
+            }),
+          ],
+        }),
+      ),
+      /Changes\[0\]\.ResourceChange\.AfterContext: JSON text nested more than 256 levels deep/,
+    ],
+    [
       'a page with NextToken and no next page',
       JSON.stringify(describeOutput({ NextToken: 'abc' })),
       /truncated \(NextToken set/,
