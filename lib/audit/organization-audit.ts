@@ -73,7 +73,12 @@ export function organizationAuditContext(
     for (const finding of sortFindings(pass.findings.flat())) collectGoal(goals, finding);
     prepared.set(snapshot, {
       account,
-      checked: new Map(direct.map((rule, index) => [rule.meta.id, pass.findings[index]])),
+      // A check that threw is not handed over: the account's audit runs it again and reports its failure.
+      checked: new Map(
+        direct.flatMap((rule, index) =>
+          pass.failures[index] === undefined ? [[rule.meta.id, pass.findings[index]] as const] : [],
+        ),
+      ),
     });
   }
   const none: ReadonlyMap<string, Goal> = new Map();

@@ -10,6 +10,7 @@ import type { AccountSnapshot } from '../../lib/audit/sources/snapshot';
 import { loadCatalog } from '../../lib/catalog';
 import { LeashConfig } from '../../lib/config/schema';
 import { generateOrganization } from '../../bench/generate-organization';
+import * as canDeleteProduction from '../../lib/audit/rules/can-delete-production';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 const catalog = loadCatalog();
@@ -46,6 +47,28 @@ describe('organizationAuditContext(): the goal pass reused by each account’s a
     const { reused, scratch } = auditBothWays(accounts);
     expect(reused.map(comparable)).toEqual(scratch.map(comparable));
     expect(reused.some((result) => result.findings.some((f) => f.ruleId === 'can-delete-production'))).toBe(true);
+  });
+
+  it('does not hand over a direct check that threw: the account’s audit runs it again, so nothing is silently lost', () => {
+    const input = loadInputFile(join(__dirname, '..', 'fixtures', 'organization', 'two-accounts.json'));
+    const spy = jest.spyOn(canDeleteProduction, 'check').mockImplementation(() => {
+      throw new Error('evaluator bug');
+    });
+    let context: ReturnType<typeof organizationAuditContext>;
+    try {
+      context = organizationAuditContext(input.accounts, { catalog, config, now: NOW });
+    } finally {
+      spy.mockRestore();
+    }
+    const results = input.accounts.map((snapshot) => {
+      const prepared = context.preparedFor(snapshot);
+      expect(prepared?.checked.has('can-delete-production')).toBe(false);
+      expect(prepared?.checked.has('can-change-production-tag')).toBe(true);
+      return auditAccount(snapshot, { catalog, config, now: NOW, graph: context.graph, prepared });
+    });
+    expect(results.flatMap((result) => result.stats.failedRules)).toEqual([]);
+    // The production account's own principals that can delete its data are found by the check run again.
+    expect(results.some((result) => result.findings.some((f) => f.ruleId === 'can-delete-production'))).toBe(true);
   });
 
   it('hands each account’s work over once (it is released as it is taken)', () => {
