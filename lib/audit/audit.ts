@@ -238,7 +238,7 @@ export class RuleRun {
     rules.forEach((rule, index) => {
       onProgress?.(index, rules.length, rule.meta.id);
       const done = this.options.prepared?.checked.get(rule.meta.id);
-      if (done) this.findings[index].push(...done);
+      if (done) this.append(index, done);
       else if (wanted(rule) && !this.skipped(rule) && (!batched || rule.scope !== 'principal')) {
         this.check(index, this.whole);
       }
@@ -281,8 +281,14 @@ export class RuleRun {
 
   /** Findings of `rules[index]` found elsewhere (a worker's slice), appended in the order given. */
   add(index: number, findings: readonly Finding[], failure: string | undefined): void {
-    this.findings[index].push(...findings);
+    this.append(index, findings);
     if (failure !== undefined) this.failures[index] ??= failure;
+  }
+
+  /** One by one: spreading a list of a large account's findings as arguments would overflow the stack. */
+  private append(index: number, findings: readonly Finding[]): void {
+    const into = this.findings[index];
+    for (const finding of findings) into.push(finding);
   }
 
   /**
