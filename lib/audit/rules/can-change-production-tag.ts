@@ -11,13 +11,10 @@ import {
   pathEvidence,
   pathSeverity,
   pathText,
-  reachGoals,
+  reachOwnAndOrganizationGoals,
 } from './support/transitive';
 
-/**
- * The check judges each principal alone (what it can do itself); the transitive part below reads the whole
- * account (who can act as whom) once every principal was checked.
- */
+/** The check: who can rewrite the production tag itself, each principal alone; `transitive` adds the paths. */
 export const scope = 'principal' as const;
 
 export const meta: RuleMeta = {
@@ -85,18 +82,13 @@ export function check(context: RuleContext): RuleFinding[] {
 function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
   const { analysis, guardrails } = context;
   const key = guardrails.production.tagKeys[0];
-  const goals = new Map([...direct].map(([arn, goal]) => [arn, goal.certain]));
-  // Over an organization's graph, paths may also end at principals of the other accounts.
-  for (const [arn, goal] of context.organizationGoals?.of(meta.id) ?? []) {
-    if (!goals.has(arn)) goals.set(arn, goal.certain);
-  }
+  const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, direct);
   const findings: RuleFinding[] = [];
-  const reach = reachGoals(context.graph, goals);
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || goals.has(principal.arn)) continue;
     const path = reach.path(principal.arn);
     if (!path) continue;
-    const goalCertain = goals.get(path.to) ?? false;
+    const goalCertain = goals.get(path.to)?.certain ?? false;
     findings.push({
       severity: analysis.isExempt(principal.arn) ? 'info' : pathSeverity(path, 'high', goalCertain),
       message:

@@ -11,13 +11,10 @@ import {
   pathEvidence,
   pathSeverity,
   pathText,
-  reachGoals,
+  reachOwnAndOrganizationGoals,
 } from './support/transitive';
 
-/**
- * The check judges each principal alone (what it can do itself); the transitive part below reads the whole
- * account (who can act as whom) once every principal was checked.
- */
+/** The check: who can delete production itself, each principal alone; `transitive` finds who can reach them. */
 export const scope = 'principal' as const;
 
 export const meta: RuleMeta = {
@@ -123,13 +120,7 @@ export function check(context: RuleContext): RuleFinding[] {
 /** Principals that cannot do it themselves but can act as one that can: the shortest path, hop by hop. */
 function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
   const { analysis, snapshot, guardrails } = context;
-  // Over an organization's graph, paths may also end at principals of the other accounts.
-  const goals = new Map(direct);
-  for (const [arn, goal] of context.organizationGoals?.of(meta.id) ?? []) {
-    if (!goals.has(arn)) goals.set(arn, goal);
-  }
-  if (goals.size === 0) return [];
-  const reach = reachGoals(context.graph, new Map([...goals].map(([arn, goal]) => [arn, goal.certain])));
+  const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, direct);
   const out: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || goals.has(principal.arn)) continue;

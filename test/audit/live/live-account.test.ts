@@ -2,7 +2,7 @@ import { LiveAuditInterrupted, loadLiveInput } from '../../../lib/audit/sources/
 import { InputError } from '../../../lib/util/read-input';
 import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { credentialsFor } from '../../support/aws-mock/model';
-import { type AwsMock, startAwsMock } from '../../support/aws-mock/server';
+import { type AwsMock, mockEndpoints, startAwsMock } from '../../support/aws-mock/server';
 import { isolateAwsEnvironment } from '../../support/aws-mock/env';
 import { DENY_PROD_DELETES, DEV, MANAGEMENT, PROD, smallOrganization, STANDALONE } from '../../support/aws-mock/worlds';
 
@@ -19,14 +19,7 @@ afterEach(async () => {
 });
 
 function endpoints() {
-  return {
-    iam: mock.endpoint,
-    sts: mock.endpoint,
-    organizations: mock.endpoint,
-    lambda: mock.endpoint,
-    ec2: mock.endpoint,
-    ecs: mock.endpoint,
-  };
+  return mockEndpoints(mock);
 }
 
 describe('live account audit', () => {

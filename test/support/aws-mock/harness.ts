@@ -1,7 +1,7 @@
 // Per-test loopback AWS for live-audit tests: an isolated AWS environment (fake credentials, no real
 // config files) around each test, and whichever mock server the test started closed after it.
 import { isolateAwsEnvironment } from './env';
-import { type AwsMock, type MockServerOptions, startAwsMock } from './server';
+import { type AwsMock, type MockServerOptions, mockEndpoints, startAwsMock } from './server';
 import { smallOrganization } from './worlds';
 
 export function useAwsMock() {
@@ -23,14 +23,7 @@ export function useAwsMock() {
   /** Start a mock and return the endpoints to hand to `loadLiveInput`. */
   const serve = async (options: MockServerOptions = {}, world = smallOrganization()) => {
     const mock = await start(options, world);
-    return {
-      iam: mock.endpoint,
-      sts: mock.endpoint,
-      organizations: mock.endpoint,
-      lambda: mock.endpoint,
-      ec2: mock.endpoint,
-      ecs: mock.endpoint,
-    };
+    return mockEndpoints(mock);
   };
   return {
     start,

@@ -67,6 +67,12 @@ export interface AwsMock {
   close(): Promise<void>;
 }
 
+/** Every AWS client's endpoint pointed at one mock, as `loadLiveInput` takes them. */
+export function mockEndpoints(mock: Pick<AwsMock, 'endpoint'>) {
+  const { endpoint } = mock;
+  return { iam: endpoint, sts: endpoint, organizations: endpoint, lambda: endpoint, ec2: endpoint, ecs: endpoint };
+}
+
 class ApiError extends Error {
   constructor(
     readonly status: number,

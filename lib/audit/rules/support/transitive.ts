@@ -2,7 +2,7 @@
 // principals that can do it directly; the graph gives every other principal its shortest path to one, taking
 // a path of certain hops over a shorter uncertain one. Severity follows certainty and length.
 import type { Evidence, Finding, Severity } from '../../findings';
-import type { Goal } from '../types';
+import type { Goal, RuleContext } from '../types';
 import { describePath, pathCertainty, shortName, type AccessGraph, type Path } from '../../graph';
 
 export interface GoalReach {
@@ -27,6 +27,23 @@ export function reachGoals(graph: AccessGraph, goals: ReadonlyMap<string, boolea
     },
     reaches: (from) => any.distance(from) !== undefined,
   };
+}
+
+/**
+ * A goal rule's goals and who reaches them: its direct goals, then, over an organization's graph, those of
+ * the other accounts (RuleContext.organizationGoals) whose principals it has not already.
+ */
+export function reachOwnAndOrganizationGoals(
+  context: RuleContext,
+  ruleId: string,
+  direct: ReadonlyMap<string, Goal>,
+): { readonly goals: ReadonlyMap<string, Goal>; readonly reach: GoalReach } {
+  const goals = new Map(direct);
+  for (const [arn, goal] of context.organizationGoals?.of(ruleId) ?? []) {
+    if (!goals.has(arn)) goals.set(arn, goal);
+  }
+  const certain = new Map([...goals].map(([arn, goal]) => [arn, goal.certain]));
+  return { goals, reach: reachGoals(context.graph, certain) };
 }
 
 const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
