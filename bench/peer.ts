@@ -3,7 +3,11 @@
 // alternates by round), CPU time (user + system, from GNU time) and peak memory; prints medians, ranges and
 // the ratio of medians. Outside npm test: Cloudsplaining takes 10-30 s per run on a busy 2-core machine.
 //
-//   node dist/bench/peer.js [--rounds 3] [--roles 1000] [--file authz.json ...] [--no-generated] [--peer path/run-peer.sh]
+// --v8-defaults also times leash with V8's default compiler settings (LEASH_V8_DEFAULTS=1, see
+// lib/cli/compiler-settings.ts), interleaved with the others.
+//
+//   node dist/bench/peer.js [--rounds 3] [--roles 1000] [--file authz.json ...] [--no-generated] [--v8-defaults]
+//                           [--peer path/run-peer.sh]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,9 +35,10 @@ interface Run {
 }
 
 /** Run a command under GNU time; throws with its stderr when it fails (a run that failed measures nothing). */
-function timed(command: string, args: readonly string[], okCodes: readonly number[]): Run {
+function timed(command: string, args: readonly string[], okCodes: readonly number[], env = process.env): Run {
   const result = spawnSync(TIME, ['-f', 'LEASH-TIME %U %S %e %M', command, ...args], {
     encoding: 'utf8',
+    env,
     maxBuffer: 64 * 1024 * 1024,
   });
   const line = result.stderr.split('\n').find((l) => l.startsWith('LEASH-TIME '));
@@ -64,6 +69,7 @@ function main(): void {
   if (!existsSync(peer)) throw new Error(`${peer}: Cloudsplaining runner not found (pass --peer)`);
   const leash = join(root, 'dist', 'bin', 'leash.js');
   const rounds = Math.max(1, Number(flag('rounds') ?? 3));
+  const v8Defaults = process.argv.includes('--v8-defaults');
   const work = mkdtempSync(join(tmpdir(), 'leash-peer-bench-'));
 
   const inputs: { name: string; file: string }[] = flags('file').map((file) => ({ name: file, file }));
@@ -90,16 +96,25 @@ function main(): void {
       );
     })();
     const leashRuns: Run[] = [];
+    const defaultsRuns: Run[] = [];
     const peerRuns: Run[] = [];
     for (let round = 0; round < rounds; round++) {
-      const runLeash = () =>
-        leashRuns.push(
-          timed(
-            process.execPath,
-            [leash, 'audit', '--input', input.file, '--format', 'json', '--output', join(work, 'leash.json')],
-            [0, 1],
-          ),
-        );
+      const leashArgs = [
+        leash,
+        'audit',
+        '--input',
+        input.file,
+        '--format',
+        'json',
+        '--output',
+        join(work, 'leash.json'),
+      ];
+      const runLeash = () => {
+        leashRuns.push(timed(process.execPath, leashArgs, [0, 1]));
+        if (v8Defaults) {
+          defaultsRuns.push(timed(process.execPath, leashArgs, [0, 1], { ...process.env, LEASH_V8_DEFAULTS: '1' }));
+        }
+      };
       const runPeer = () => {
         const out = join(work, `peer-${round}`);
         peerRuns.push(timed(peer, [input.file, out], [0]));
@@ -119,8 +134,13 @@ function main(): void {
       );
     }
     const ratio = median(peerRuns.map((r) => r.cpu)) / median(leashRuns.map((r) => r.cpu));
+    const defaultsRow = v8Defaults
+      ? `  leash, V8 defaults: ${describe(defaultsRuns)}, ratio ` +
+        `${(median(peerRuns.map((r) => r.cpu)) / median(defaultsRuns.map((r) => r.cpu))).toFixed(1)}x\n`
+      : '';
     rows.push(
       `${input.name} (${principals} principals)\n  leash:          ${describe(leashRuns)}\n` +
+        defaultsRow +
         `  Cloudsplaining: ${describe(peerRuns)}\n  ratio of median CPU: ${ratio.toFixed(1)}x`,
     );
   }

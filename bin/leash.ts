@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Entry point of the `leash` CLI.
 import { installCompileCache } from '../lib/cli/compile-cache';
+import { applyCompilerSettings } from '../lib/cli/compiler-settings';
 import { EXIT_PIPE_CLOSED } from '../lib/cli/exit-codes';
 
-// First, so every module the command loads after this comes from V8's code cache when it can.
+// First the compiler settings (V8's code cache is keyed by them), then the cache, so every module the command
+// loads after this comes from V8's code cache when it can.
+applyCompilerSettings();
 installCompileCache();
 
 // `leash audit | head`: once the reader is gone there is nobody to tell, so stop quietly with the status a
