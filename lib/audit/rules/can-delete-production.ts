@@ -1,8 +1,7 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
-import type { ActionDecision } from '../evaluate/types';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
-import { docsUrl, listActions, allowEvidence } from './support/meta';
+import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import {
   directGoalOf,
@@ -48,26 +47,37 @@ export function check(context: RuleContext): RuleFinding[] {
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
     const decisions = compiled.decideMany(asked, request);
-    const allowed: ActionDecision[] = [];
-    const depends: ActionDecision[] = [];
-    const gaps: Record<ScpGap, string[]> = {
-      'management-account': [],
-      'service-linked-role': [],
-      'scps-unknown': [],
-      'tag-condition-unsupported': [],
-      'no-scp-deny': [],
+    // Counts, and the first DETAIL_LIMIT actions of each kind (all the report shows): a principal can be
+    // allowed thousands of actions, and no list of them all is made.
+    let allowedCount = 0;
+    let dependsCount = 0;
+    const allowed: string[] = [];
+    const depends: string[] = [];
+    const gaps: Record<ScpGap, number> = {
+      'management-account': 0,
+      'service-linked-role': 0,
+      'scps-unknown': 0,
+      'tag-condition-unsupported': 0,
+      'no-scp-deny': 0,
     };
+    const tagConditionUnsupported: string[] = [];
     const dependsOn = new Set<string>();
-    decisions.forEach((decision, i) => {
-      if (decision.decision === 'denied') return;
-      (decision.decision === 'allowed' ? allowed : depends).push(decision);
-      for (const key of decision.dependsOn) dependsOn.add(key);
-      gaps[scpGap(asked[i], principal.serviceLinked)].push(decision.action);
-    });
-    if (allowed.length === 0 && depends.length === 0) continue;
+    for (let i = 0; i < decisions.length; i++) {
+      const decision = decisions[i];
+      if (decision.decision === 'denied') continue;
+      if (decision.decision === 'allowed') {
+        if (allowedCount++ < DETAIL_LIMIT) allowed.push(decision.action);
+      } else if (dependsCount++ < DETAIL_LIMIT) depends.push(decision.action);
+      for (let k = 0; k < decision.dependsOn.length; k++) dependsOn.add(decision.dependsOn[k]);
+      const gap = scpGap(asked[i], principal.serviceLinked);
+      if (gap === 'tag-condition-unsupported' && gaps[gap] < DETAIL_LIMIT)
+        tagConditionUnsupported.push(decision.action);
+      gaps[gap]++;
+    }
+    if (allowedCount === 0 && dependsCount === 0) continue;
 
     const exempt = analysis.isExempt(principal.arn);
-    const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'critical' : 'high';
+    const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'critical' : 'high';
     const missing: string[] = [];
     const boundaryArn = principal.permissionsBoundaryArn;
     if (boundaryArn === undefined) missing.push('no permissions boundary');
@@ -76,16 +86,18 @@ export function check(context: RuleContext): RuleFinding[] {
       missing.push(`its permissions boundary ${boundaryArn} is not in the input, so it could not be evaluated`);
     } else missing.push('its permissions boundary allows them');
     for (const gap of Object.keys(gaps) as ScpGap[]) {
-      if (gaps[gap].length === 0) continue;
-      const which = gap === 'tag-condition-unsupported' ? ` (${listActions(gaps[gap], 4)})` : '';
-      missing.push(`${gaps[gap].length} action(s): ${SCP_GAP_TEXT[gap]}${which}`);
+      if (gaps[gap] === 0) continue;
+      const which =
+        gap === 'tag-condition-unsupported' ? ` (${listActions(tagConditionUnsupported, 4, gaps[gap])})` : '';
+      missing.push(`${gaps[gap]} action(s): ${SCP_GAP_TEXT[gap]}${which}`);
     }
-    const sample = [...allowed, ...depends].map((d) => d.action);
+    // The allowed actions, then the depending ones: the first few (as many as listActions shows) suffice.
+    const sample = allowed.concat(depends.slice(0, Math.max(0, 6 - allowed.length)));
     const parts = [
       `can delete or recreate resources tagged ${productionTagText(guardrails)}:`,
-      `${allowed.length} action(s) allowed`,
-      depends.length > 0 ? `and ${depends.length} depending on ${listActions([...dependsOn], 4)}` : '',
-      `(${listActions(sample)}).`,
+      `${allowedCount} action(s) allowed`,
+      dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
+      `(${listActions(sample, 6, allowedCount + dependsCount)}).`,
       `Missing guardrails: ${missing.join('; ')}.`,
       exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
     ];
@@ -94,19 +106,19 @@ export function check(context: RuleContext): RuleFinding[] {
       message: parts.filter(Boolean).join(' '),
       principalArn: principal.arn,
       location: principal.location,
-      evidence: allowEvidence(allowed.concat(depends)),
+      evidence: grantedEvidence(decisions),
       details: {
         productionTag: productionTagText(guardrails),
-        allowedCount: allowed.length,
-        dependsCount: depends.length,
-        allowed: allowed.slice(0, DETAIL_LIMIT).map((d) => d.action),
-        depends: depends.slice(0, DETAIL_LIMIT).map((d) => d.action),
+        allowedCount,
+        dependsCount,
+        allowed,
+        depends,
         dependsOn: [...dependsOn],
         hasPermissionsBoundary: compiled.hasPermissionsBoundary,
         scpGaps: Object.fromEntries(
-          (Object.keys(gaps) as ScpGap[]).filter((g) => gaps[g].length > 0).map((g) => [g, gaps[g].length]),
+          (Object.keys(gaps) as ScpGap[]).filter((g) => gaps[g] > 0).map((g) => [g, gaps[g]]),
         ),
-        tagConditionUnsupported: gaps['tag-condition-unsupported'].slice(0, DETAIL_LIMIT),
+        tagConditionUnsupported,
         exempt,
       },
       remediation: compiled.hasPermissionsBoundary
