@@ -51,7 +51,8 @@ export function check(context: RuleContext): RuleFinding[] {
       for (const pattern of statement.actions) {
         const colon = pattern.indexOf(':');
         // `*` alone is the full-admin rule's business; patterns without a wildcard name actions on purpose.
-        if (pattern === '*' || colon === -1 || !/[*?]/.test(pattern.slice(colon + 1))) continue;
+        const wildName = colon !== -1 && (pattern.includes('*', colon + 1) || pattern.includes('?', colon + 1));
+        if (pattern === '*' || !wildName) continue;
         const { write, destructive } = expand(pattern);
         if (write.length >= 2 && destructive.length > 0) perPattern.push({ pattern, write, destructive });
       }

@@ -1,7 +1,6 @@
 // Which policies are in use in an account and by whom, parsed once: the statement-level rules
 // (NotAction, service wildcards, invalid patterns) look at policies, the effective-access rules at principals.
 import {
-  parsePolicy,
   rawStatement,
   salvagePolicy,
   type PolicyParseCache,
@@ -154,11 +153,9 @@ class PolicyEntry implements PolicyInUse {
 
   parsed(): NormalizedPolicy | undefined {
     if (this.parsedPolicy === null) {
-      const options = { type: this.type, where: this.id, cache: this.cache };
-      const result = parsePolicy(this.document, options);
-      const readable = result.ok
-        ? result.policy
-        : salvagePolicy(this.document, { type: this.type, cache: this.cache }).policy;
+      // The whole policy when it parses (salvagePolicy returns parsePolicy's), else its readable statements;
+      // the unreadable-policy rule then finds the same salvage in salvagePolicy's cache.
+      const readable = salvagePolicy(this.document, { type: this.type, cache: this.cache }).policy;
       this.parsedPolicy = readable.statements.length > 0 ? readable : undefined;
     }
     return this.parsedPolicy;
