@@ -107,43 +107,51 @@ export function createCandidateIndex(
   /** The catalog indices a policy's Allow statements name, sorted; `all` when one names every action. */
   const grantNow = (statements: readonly NormalizedStatement[]): Grant => {
     const { size } = catalogOf();
-    const seen = (named ??= new Uint32Array(size));
-    const exclusions = (excluded ??= new Uint32Array(size));
-    const indices = scratchOf();
-    let count = 0;
+    named ??= new Uint32Array(size);
+    excluded ??= new Uint32Array(size);
     grantStamp++;
+    granted = 0;
     for (const statement of statements) {
       if (statement.effect !== 'Allow') continue;
       if (statement.actions?.includes('*')) return 'all';
-      if (statement.actions) {
-        for (const pattern of statement.actions) {
-          const expansion = expand(pattern);
-          for (let k = 0; k < expansion.length; k++) {
-            const i = expansion[k];
-            if (seen[i] !== grantStamp) {
-              seen[i] = grantStamp;
-              indices[count++] = i;
-            }
-          }
-        }
-      } else if (statement.notActions) {
-        grantStamp++;
-        // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
-        for (let k = 0; k < count; k++) seen[indices[k]] = grantStamp;
-        for (const pattern of statement.notActions) {
-          const expansion = expand(pattern);
-          for (let k = 0; k < expansion.length; k++) exclusions[expansion[k]] = grantStamp;
-        }
-        for (let i = 0; i < size; i++) {
-          if (exclusions[i] !== grantStamp && seen[i] !== grantStamp) {
-            seen[i] = grantStamp;
-            indices[count++] = i;
-          }
-        }
-      }
+      if (statement.actions) for (const pattern of statement.actions) grantAll(expand(pattern));
+      else if (statement.notActions) grantAllBut(statement.notActions);
     }
     // Sorted once per grant: a principal holding only this policy takes it as it is.
-    return indices.slice(0, count).sort();
+    return scratchOf().slice(0, granted).sort();
+  };
+  // The grant being built: its first `granted` indices in the scratch list, each marked in `named`.
+  let granted = 0;
+  /** Adds `indices` to the grant being built. */
+  const grantAll = (indices: Int32Array) => {
+    const seen = named!;
+    const list = scratchOf();
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      if (seen[i] !== grantStamp) {
+        seen[i] = grantStamp;
+        list[granted++] = i;
+      }
+    }
+  };
+  /** Adds every catalog action but those `patterns` name to the grant being built. */
+  const grantAllBut = (patterns: readonly string[]) => {
+    const seen = named!;
+    const exclusions = excluded!;
+    const list = scratchOf();
+    grantStamp++;
+    // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
+    for (let k = 0; k < granted; k++) seen[list[k]] = grantStamp;
+    for (const pattern of patterns) {
+      const indices = expand(pattern);
+      for (let k = 0; k < indices.length; k++) exclusions[indices[k]] = grantStamp;
+    }
+    for (let i = 0; i < exclusions.length; i++) {
+      if (exclusions[i] !== grantStamp && seen[i] !== grantStamp) {
+        seen[i] = grantStamp;
+        list[granted++] = i;
+      }
+    }
   };
 
   const identityPolicies = (principal: Principal): PolicyInUse[] => {

@@ -33,14 +33,16 @@ export function allowEvidence(decisions: readonly Granted[], max = 8): Evidence[
  */
 export function grantedEvidence(decisions: readonly Granted[], max = 8): Evidence[] {
   const gathered = new Gathered(max);
-  let more = true;
-  for (let i = 0; more && i < decisions.length; i++) {
-    if (decisions[i].decision === 'allowed') more = gathered.add(decisions[i].allowedBy);
-  }
-  for (let i = 0; more && i < decisions.length; i++) {
-    if (decisions[i].decision === 'depends') more = gathered.add(decisions[i].allowedBy);
-  }
+  if (gatherOf(gathered, decisions, 'allowed')) gatherOf(gathered, decisions, 'depends');
   return gathered.evidence();
+}
+
+/** Gathers from the decisions of one kind, in order; false once `gathered` is full. */
+function gatherOf(gathered: Gathered, decisions: readonly Granted[], kind: Decision): boolean {
+  for (let i = 0; i < decisions.length; i++) {
+    if (decisions[i].decision === kind && !gathered.add(decisions[i].allowedBy)) return false;
+  }
+  return true;
 }
 
 /** Distinct statements, by evidence key, up to a maximum. Indexed loops: no iterators in code not yet optimised. */
