@@ -471,15 +471,26 @@ export function auditResultOf(
   };
 }
 
-/** A rule's finding completed from the rule's metadata (what the rule set itself wins) and the account. */
+/**
+ * A rule's finding completed from the rule's metadata (what the rule set itself wins) and the account. Every
+ * finding gets the same fields in the same order (absent ones undefined): the sort and the reporters read
+ * thousands, and one shape keeps their code from being deoptimised and compiled again.
+ */
 export function withRuleMeta(finding: RuleFinding, meta: RuleMeta, accountId: string): Finding {
   return {
-    ...finding,
     ruleId: finding.ruleId ?? meta.id,
     category: finding.category ?? meta.category,
+    severity: finding.severity,
     title: finding.title ?? meta.title,
-    docsUrl: finding.docsUrl ?? meta.docsUrl,
+    message: finding.message,
     accountId: finding.accountId ?? accountId,
+    principalArn: finding.principalArn,
+    evidence: finding.evidence,
+    location: finding.location,
+    details: finding.details,
+    remediation: finding.remediation,
+    docsUrl: finding.docsUrl ?? meta.docsUrl,
+    suppressed: finding.suppressed,
   };
 }
 

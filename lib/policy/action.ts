@@ -134,9 +134,33 @@ export function expandActionPattern(pattern: string, catalog: Catalog): CatalogA
       const action = catalog.get(lower);
       return action ? [action] : [];
     }
-    return catalog.serviceActions(service).filter((action) => wildcardMatch(name, action.name.toLowerCase()));
+    return matching(name, catalog.serviceActions(service), lowerNames, (action) => action.name);
   }
-  return catalog.actions.filter((action) => wildcardMatch(lower, action.action.toLowerCase()));
+  return matching(lower, catalog.actions, lowerActions, (action) => action.action);
+}
+
+/**
+ * Lower-cased names (`lowerNames`) or full action names (`lowerActions`) of a catalog's action lists, by
+ * list, made on first use: accounts expand thousands of patterns over the same lists.
+ */
+const lowerNames = new WeakMap<readonly CatalogAction[], readonly string[]>();
+const lowerActions = new WeakMap<readonly CatalogAction[], readonly string[]>();
+
+/** The actions of `actions` whose lower-cased text (`textOf`) `pattern` (lower-cased) matches, in order. */
+function matching(
+  pattern: string,
+  actions: readonly CatalogAction[],
+  lowered: WeakMap<readonly CatalogAction[], readonly string[]>,
+  textOf: (action: CatalogAction) => string,
+): CatalogAction[] {
+  let texts = lowered.get(actions);
+  if (!texts) {
+    texts = actions.map((action) => textOf(action).toLowerCase());
+    lowered.set(actions, texts);
+  }
+  const out: CatalogAction[] = [];
+  for (let i = 0; i < actions.length; i++) if (wildcardMatch(pattern, texts[i])) out.push(actions[i]);
+  return out;
 }
 
 /** Union of the expansions, each action once, in order of first match. */

@@ -29,10 +29,13 @@ export function combine(
       if (!dependsOn.includes(key)) dependsOn.push(key);
     }
   }
-  const evidence = statementEvidence([
-    ...decisions.flatMap((d) => d.allowedBy.filter((ref) => ref.layer === 'identity')),
-    ...extra,
-  ]);
+  // The identity statements of every decision, then `extra`, in one list (no list per decision).
+  const refs: (StatementRef | Evidence)[] = [];
+  for (const decision of decisions) {
+    for (const ref of decision.allowedBy) if (ref.layer === 'identity') refs.push(ref);
+  }
+  for (const ref of extra) refs.push(ref);
+  const evidence = statementEvidence(refs);
   const allowed = decisions.every((d) => d.decision === 'allowed') || dependsOn.length === 0;
   return { decision: allowed ? 'allowed' : 'depends', dependsOn, evidence };
 }

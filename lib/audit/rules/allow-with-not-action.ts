@@ -1,6 +1,7 @@
 // Allow + NotAction grants every action except the listed ones, including every action AWS adds later.
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { compileActionMatcher } from '../../policy';
+import type { Principal } from '../sources/snapshot';
 import { reachedPrincipals, statementEvidence } from './support/policies';
 import { docsUrl } from './support/meta';
 
@@ -20,10 +21,12 @@ export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const policy of analysis.policies) {
     if (policy.type !== 'identity') continue;
-    const principals = reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked);
-    if (principals.length === 0) continue;
+    // Who holds the policy, found only for a policy with a statement to report: most have none.
+    let holders: Principal[] | undefined;
     for (const statement of policy.parsed()?.statements ?? []) {
       if (statement.effect !== 'Allow' || !statement.notActions) continue;
+      const principals = (holders ??= reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked));
+      if (principals.length === 0) break;
       const excluded = compileActionMatcher(statement.notActions);
       const granted = catalog.actions.filter((a) => !excluded(a.action));
       const destructive = granted.filter((a) => a.classes.length > 0);

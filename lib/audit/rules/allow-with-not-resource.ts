@@ -1,5 +1,6 @@
 // Allow + NotResource grants the actions on every resource except the listed ones, in every account.
 import type { RuleFinding, RuleContext, RuleMeta } from './types';
+import type { Principal } from '../sources/snapshot';
 import { reachedPrincipals, statementEvidence } from './support/policies';
 import { docsUrl } from './support/meta';
 
@@ -19,10 +20,12 @@ export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const policy of analysis.policies) {
     if (policy.type !== 'identity') continue;
-    const principals = reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked);
-    if (principals.length === 0) continue;
+    // Who holds the policy, found only for a policy with a statement to report: most have none.
+    let holders: Principal[] | undefined;
     for (const statement of policy.parsed()?.statements ?? []) {
       if (statement.effect !== 'Allow' || !statement.notResources) continue;
+      const principals = (holders ??= reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked));
+      if (principals.length === 0) break;
       const actions = statement.actions ?? statement.notActions?.map((a) => `not ${a}`) ?? [];
       const where = policy.owner ? `inline policy ${policy.name}` : `managed policy ${policy.name}`;
       findings.push({

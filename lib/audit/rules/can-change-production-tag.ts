@@ -2,7 +2,7 @@
 // off for that resource, one call before the delete.
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
-import { docsUrl, listActions, allowEvidence } from './support/meta';
+import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { productionTagText } from './support/production';
 import {
   directGoalOf,
@@ -49,33 +49,52 @@ export function check(context: RuleContext): RuleFinding[] {
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
     const decisions = compiled.decideMany(asked, request);
-    const allowed: ActionDecision[] = decisions.filter((d) => d.decision === 'allowed');
-    const depends: ActionDecision[] = decisions.filter((d) => d.decision === 'depends');
-    if (allowed.length === 0 && depends.length === 0) continue;
+    const { allowedCount, dependsCount, allowed, depends } = tallyOf(decisions);
+    if (allowedCount === 0 && dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
-    const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'high' : 'medium';
+    const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'high' : 'medium';
+    // The allowed actions, then the depending ones: the first few (as many as listActions shows) suffice.
+    const sample = allowed.concat(depends.slice(0, Math.max(0, 6 - allowed.length)));
     findings.push({
       severity,
       message:
         `can change or remove the tag ${productionTagText(guardrails)} on production resources: ` +
-        `${allowed.length} tagging action(s) allowed` +
-        (depends.length > 0 ? `, ${depends.length} depending on conditions` : '') +
-        ` (${listActions([...allowed, ...depends].map((d) => d.action))}).`,
+        `${allowedCount} tagging action(s) allowed` +
+        (dependsCount > 0 ? `, ${dependsCount} depending on conditions` : '') +
+        ` (${listActions(sample, 6, allowedCount + dependsCount)}).`,
       principalArn: principal.arn,
       location: principal.location,
-      evidence: allowEvidence([...allowed, ...depends]),
+      evidence: grantedEvidence(decisions),
       details: {
         tagKey: key,
-        allowedCount: allowed.length,
-        dependsCount: depends.length,
-        allowed: allowed.slice(0, 100).map((d) => d.action),
-        depends: depends.slice(0, 100).map((d) => d.action),
+        allowedCount,
+        dependsCount,
+        allowed,
+        depends,
         exempt,
       },
       remediation: `Deny tagging actions that touch the "${key}" key (aws:TagKeys) on resources whose aws:ResourceTag/${key} is a production value, except for exempt principals (the production-protection SCP does this).`,
     });
   }
   return findings;
+}
+
+/**
+ * Counts, and the first 100 actions of each kind (all the report shows). A function of its own: the loop
+ * over thousands of decisions is optimised alone, not with the whole check.
+ */
+function tallyOf(decisions: readonly ActionDecision[]) {
+  let allowedCount = 0;
+  let dependsCount = 0;
+  const allowed: string[] = [];
+  const depends: string[] = [];
+  for (let i = 0; i < decisions.length; i++) {
+    const decision = decisions[i];
+    if (decision.decision === 'allowed') {
+      if (allowedCount++ < 100) allowed.push(decision.action);
+    } else if (decision.decision === 'depends' && dependsCount++ < 100) depends.push(decision.action);
+  }
+  return { allowedCount, dependsCount, allowed, depends };
 }
 
 /** Principals that cannot change the tag themselves but can act as one that can: the shortest path. */

@@ -1,8 +1,10 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
-import type { ActionDecision } from '../evaluate/types';
+import type { CatalogAction } from '../../catalog/types';
+import type { ActionDecision, CompiledPrincipal } from '../evaluate/types';
+import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
-import { docsUrl, listActions, allowEvidence } from './support/meta';
+import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import {
   directGoalOf,
@@ -32,6 +34,9 @@ export const meta: RuleMeta = {
 
 const DETAIL_LIMIT = 200;
 
+// Small functions, each hot on its own: the principal loop, the tally of one principal's decisions (run
+// over thousands of decisions) and the finding (run once per finding). One function holding all three is
+// compiled, and after a deoptimisation compiled again, as a whole by the optimising compiler.
 export function check(context: RuleContext): RuleFinding[] {
   const { catalog, account, analysis, snapshot, guardrails } = context;
   // No principal, no question: the catalog then need not make its destructive list (an empty account).
@@ -40,7 +45,6 @@ export function check(context: RuleContext): RuleFinding[] {
   const request = productionContext(guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
   const findings: RuleFinding[] = [];
-
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
     const compiled = account.principal(principal.arn);
@@ -48,73 +52,121 @@ export function check(context: RuleContext): RuleFinding[] {
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
     const decisions = compiled.decideMany(asked, request);
-    const allowed: ActionDecision[] = [];
-    const depends: ActionDecision[] = [];
-    const gaps: Record<ScpGap, string[]> = {
-      'management-account': [],
-      'service-linked-role': [],
-      'scps-unknown': [],
-      'tag-condition-unsupported': [],
-      'no-scp-deny': [],
-    };
-    const dependsOn = new Set<string>();
-    decisions.forEach((decision, i) => {
-      if (decision.decision === 'denied') return;
-      (decision.decision === 'allowed' ? allowed : depends).push(decision);
-      for (const key of decision.dependsOn) dependsOn.add(key);
-      gaps[scpGap(asked[i], principal.serviceLinked)].push(decision.action);
-    });
-    if (allowed.length === 0 && depends.length === 0) continue;
-
-    const exempt = analysis.isExempt(principal.arn);
-    const severity: Severity = exempt ? 'info' : allowed.length > 0 ? 'critical' : 'high';
-    const missing: string[] = [];
-    const boundaryArn = principal.permissionsBoundaryArn;
-    if (boundaryArn === undefined) missing.push('no permissions boundary');
-    else if (!snapshot.managedPolicies.some((p) => p.arn === boundaryArn)) {
-      // Not "allows": nothing is known of a boundary the input does not hold.
-      missing.push(`its permissions boundary ${boundaryArn} is not in the input, so it could not be evaluated`);
-    } else missing.push('its permissions boundary allows them');
-    for (const gap of Object.keys(gaps) as ScpGap[]) {
-      if (gaps[gap].length === 0) continue;
-      const which = gap === 'tag-condition-unsupported' ? ` (${listActions(gaps[gap], 4)})` : '';
-      missing.push(`${gaps[gap].length} action(s): ${SCP_GAP_TEXT[gap]}${which}`);
+    const tally = tallyOf(decisions, asked, scpGap, principal.serviceLinked);
+    if (tally.allowedCount > 0 || tally.dependsCount > 0) {
+      findings.push(findingOf(context, principal, compiled, decisions, tally));
     }
-    const sample = [...allowed, ...depends].map((d) => d.action);
-    const parts = [
-      `can delete or recreate resources tagged ${productionTagText(guardrails)}:`,
-      `${allowed.length} action(s) allowed`,
-      depends.length > 0 ? `and ${depends.length} depending on ${listActions([...dependsOn], 4)}` : '',
-      `(${listActions(sample)}).`,
-      `Missing guardrails: ${missing.join('; ')}.`,
-      exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
-    ];
-    findings.push({
-      severity,
-      message: parts.filter(Boolean).join(' '),
-      principalArn: principal.arn,
-      location: principal.location,
-      evidence: allowEvidence(allowed.concat(depends)),
-      details: {
-        productionTag: productionTagText(guardrails),
-        allowedCount: allowed.length,
-        dependsCount: depends.length,
-        allowed: allowed.slice(0, DETAIL_LIMIT).map((d) => d.action),
-        depends: depends.slice(0, DETAIL_LIMIT).map((d) => d.action),
-        dependsOn: [...dependsOn],
-        hasPermissionsBoundary: compiled.hasPermissionsBoundary,
-        scpGaps: Object.fromEntries(
-          (Object.keys(gaps) as ScpGap[]).filter((g) => gaps[g].length > 0).map((g) => [g, gaps[g].length]),
-        ),
-        tagConditionUnsupported: gaps['tag-condition-unsupported'].slice(0, DETAIL_LIMIT),
-        exempt,
-      },
-      remediation: compiled.hasPermissionsBoundary
-        ? 'Tighten the boundary to deny destructive actions on production, and attach the production-protection SCPs (leash generate).'
-        : 'Attach the agent permissions boundary (leash generate) and the production-protection SCPs; scope the identity policy to the resources the principal works on.',
-    });
   }
   return findings;
+}
+
+/**
+ * Counts, and the first DETAIL_LIMIT actions of each kind (all the report shows): a principal can be
+ * allowed thousands of actions, and no list of them all is made.
+ */
+interface Tally {
+  allowedCount: number;
+  dependsCount: number;
+  readonly allowed: string[];
+  readonly depends: string[];
+  readonly gaps: Record<ScpGap, number>;
+  readonly tagConditionUnsupported: string[];
+  readonly dependsOn: Set<string>;
+}
+
+function tallyOf(
+  decisions: readonly ActionDecision[],
+  asked: readonly CatalogAction[],
+  scpGap: (action: CatalogAction, serviceLinked: boolean) => ScpGap,
+  serviceLinked: boolean,
+): Tally {
+  const tally: Tally = {
+    allowedCount: 0,
+    dependsCount: 0,
+    allowed: [],
+    depends: [],
+    gaps: {
+      'management-account': 0,
+      'service-linked-role': 0,
+      'scps-unknown': 0,
+      'tag-condition-unsupported': 0,
+      'no-scp-deny': 0,
+    },
+    tagConditionUnsupported: [],
+    dependsOn: new Set(),
+  };
+  const { gaps } = tally;
+  for (let i = 0; i < decisions.length; i++) {
+    const decision = decisions[i];
+    if (decision.decision === 'denied') continue;
+    if (decision.decision === 'allowed') {
+      if (tally.allowedCount++ < DETAIL_LIMIT) tally.allowed.push(decision.action);
+    } else if (tally.dependsCount++ < DETAIL_LIMIT) tally.depends.push(decision.action);
+    for (let k = 0; k < decision.dependsOn.length; k++) tally.dependsOn.add(decision.dependsOn[k]);
+    const gap = scpGap(asked[i], serviceLinked);
+    if (gap === 'tag-condition-unsupported' && gaps[gap] < DETAIL_LIMIT) {
+      tally.tagConditionUnsupported.push(decision.action);
+    }
+    gaps[gap]++;
+  }
+  return tally;
+}
+
+function findingOf(
+  context: RuleContext,
+  principal: Principal,
+  compiled: CompiledPrincipal,
+  decisions: readonly ActionDecision[],
+  tally: Tally,
+): RuleFinding {
+  const { analysis, snapshot, guardrails } = context;
+  const { allowedCount, dependsCount, allowed, depends, gaps, tagConditionUnsupported, dependsOn } = tally;
+  const exempt = analysis.isExempt(principal.arn);
+  const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'critical' : 'high';
+  const missing: string[] = [];
+  const boundaryArn = principal.permissionsBoundaryArn;
+  if (boundaryArn === undefined) missing.push('no permissions boundary');
+  else if (!snapshot.managedPolicies.some((p) => p.arn === boundaryArn)) {
+    // Not "allows": nothing is known of a boundary the input does not hold.
+    missing.push(`its permissions boundary ${boundaryArn} is not in the input, so it could not be evaluated`);
+  } else missing.push('its permissions boundary allows them');
+  for (const gap of Object.keys(gaps) as ScpGap[]) {
+    if (gaps[gap] === 0) continue;
+    const which = gap === 'tag-condition-unsupported' ? ` (${listActions(tagConditionUnsupported, 4, gaps[gap])})` : '';
+    missing.push(`${gaps[gap]} action(s): ${SCP_GAP_TEXT[gap]}${which}`);
+  }
+  // The allowed actions, then the depending ones: the first few (as many as listActions shows) suffice.
+  const sample = allowed.concat(depends.slice(0, Math.max(0, 6 - allowed.length)));
+  const parts = [
+    `can delete or recreate resources tagged ${productionTagText(guardrails)}:`,
+    `${allowedCount} action(s) allowed`,
+    dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
+    `(${listActions(sample, 6, allowedCount + dependsCount)}).`,
+    `Missing guardrails: ${missing.join('; ')}.`,
+    exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
+  ];
+  return {
+    severity,
+    message: parts.filter(Boolean).join(' '),
+    principalArn: principal.arn,
+    location: principal.location,
+    evidence: grantedEvidence(decisions),
+    details: {
+      productionTag: productionTagText(guardrails),
+      allowedCount,
+      dependsCount,
+      allowed,
+      depends,
+      dependsOn: [...dependsOn],
+      hasPermissionsBoundary: compiled.hasPermissionsBoundary,
+      scpGaps: Object.fromEntries((Object.keys(gaps) as ScpGap[]).filter((g) => gaps[g] > 0).map((g) => [g, gaps[g]])),
+      tagConditionUnsupported,
+      exempt,
+    },
+    remediation: compiled.hasPermissionsBoundary
+      ? 'Tighten the boundary to deny destructive actions on production, and attach the production-protection SCPs (leash generate).'
+      : 'Attach the agent permissions boundary (leash generate) and the production-protection SCPs; scope the identity policy to the resources the principal works on.',
+  };
 }
 
 /** Principals that cannot do it themselves but can act as one that can: the shortest path, hop by hop. */

@@ -2,7 +2,7 @@
 // policy AWS would reject may not be in force at all. Decided by the policy validator against the catalog.
 import { validatePolicy } from '../../policy';
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
-import { snapshotParseCache } from '../sources/snapshot';
+import { snapshotParseCache, type Principal } from '../sources/snapshot';
 import { reachedPrincipals } from './support/policies';
 import { docsUrl, rawStatement } from './support/meta';
 
@@ -31,7 +31,10 @@ export function check(context: RuleContext): RuleFinding[] {
   for (const policy of analysis.policies) {
     // AWS validates its own managed policies; they may name actions newer than the catalog data.
     if (policy.awsManaged) continue;
-    const principals = policy.kind === 'scp' || policy.kind === 'rcp' ? [] : reachedPrincipals(policy, snapshot);
+    // Who the policy reaches, found only for a policy with a problem: most have none.
+    let reached: Principal[] | undefined;
+    const principalsOf = () =>
+      (reached ??= policy.kind === 'scp' || policy.kind === 'rcp' ? [] : reachedPrincipals(policy, snapshot));
     const problems = validatePolicy(policy.document, policy.type, catalog, {
       sizeKind: false,
       where: policy.id,
@@ -73,7 +76,9 @@ export function check(context: RuleContext): RuleFinding[] {
           ...(policy.owner ? {} : { policyArn: policy.evidencePolicy }),
           path: problem.path,
           effect: typeof effect === 'string' ? effect : undefined,
-          principals: principals.slice(0, 100).map((p) => p.arn),
+          principals: principalsOf()
+            .slice(0, 100)
+            .map((p) => p.arn),
         },
         remediation:
           'Use a literal service prefix with a wildcard only in the action name (e.g. "ec2:Delete*"), fix misspelt actions, and re-run leash audit to confirm the deny now matches.',

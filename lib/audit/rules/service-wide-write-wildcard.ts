@@ -3,6 +3,7 @@
 import { expandActionPattern, type NormalizedStatement } from '../../policy';
 import type { CatalogAction } from '../../catalog/types';
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
+import type { Principal } from '../sources/snapshot';
 import { reachedPrincipals, statementEvidence } from './support/policies';
 import { docsUrl, listActions } from './support/meta';
 
@@ -42,19 +43,22 @@ export function check(context: RuleContext): RuleFinding[] {
   };
   for (const policy of analysis.policies) {
     if (policy.type !== 'identity') continue;
-    const principals = reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked);
-    if (principals.length === 0) continue;
+    // Who holds the policy, found only for a policy with a statement to report: most have none.
+    let holders: Principal[] | undefined;
     for (const statement of policy.parsed()?.statements ?? []) {
       if (statement.effect !== 'Allow' || !statement.actions) continue;
       const perPattern: { pattern: string; write: CatalogAction[]; destructive: CatalogAction[] }[] = [];
       for (const pattern of statement.actions) {
         const colon = pattern.indexOf(':');
         // `*` alone is the full-admin rule's business; patterns without a wildcard name actions on purpose.
-        if (pattern === '*' || colon === -1 || !/[*?]/.test(pattern.slice(colon + 1))) continue;
+        const wildName = colon !== -1 && (pattern.includes('*', colon + 1) || pattern.includes('?', colon + 1));
+        if (pattern === '*' || !wildName) continue;
         const { write, destructive } = expand(pattern);
         if (write.length >= 2 && destructive.length > 0) perPattern.push({ pattern, write, destructive });
       }
       if (perPattern.length === 0) continue;
+      const principals = (holders ??= reachedPrincipals(policy, snapshot).filter((p) => !p.serviceLinked));
+      if (principals.length === 0) break;
       // Only report what still takes effect for someone: a boundary or SCP may already cut it.
       const probe = perPattern.flatMap((p) => p.destructive);
       // One principal for whom it still takes effect is enough; asking about every one costs an evaluation each.

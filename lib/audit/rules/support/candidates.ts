@@ -20,13 +20,16 @@ export interface CandidateIndex {
 
 /** What a grant is made of: the Action (`A`) or NotAction (`N`) patterns of each Allow statement, in order. */
 function actionSignature(statements: readonly NormalizedStatement[]): string {
-  const parts: string[] = [];
+  // The parts joined by NUL: each put in after one, and the first one dropped.
+  let signature = '';
   for (const statement of statements) {
     if (statement.effect !== 'Allow') continue;
-    if (statement.actions) parts.push('A', ...statement.actions);
-    else if (statement.notActions) parts.push('N', ...statement.notActions);
+    const patterns = statement.actions ?? statement.notActions;
+    if (!patterns) continue;
+    signature += statement.actions ? '\u0000A' : '\u0000N';
+    for (let k = 0; k < patterns.length; k++) signature += `\u0000${patterns[k]}`;
   }
-  return parts.join('\u0000');
+  return signature.slice(1);
 }
 
 export function createCandidateIndex(
@@ -58,6 +61,10 @@ export function createCandidateIndex(
   // Mark arrays are made on first use: an account with no principals never needs them.
   let marks: Uint32Array | undefined;
   let stamp = 0;
+  // One list of catalog indices to build grants, unions and restrictions in (never two at once), copied out
+  // at the right length: no growing arrays of numbers.
+  let scratch: Int32Array | undefined;
+  const scratchOf = () => (scratch ??= new Int32Array(catalogOf().size));
 
   // Catalog indices one pattern names, expanded once per distinct pattern: policies repeat patterns.
   const expansions = new Map<string, Int32Array>();
@@ -100,42 +107,67 @@ export function createCandidateIndex(
   /** The catalog indices a policy's Allow statements name, sorted; `all` when one names every action. */
   const grantNow = (statements: readonly NormalizedStatement[]): Grant => {
     const { size } = catalogOf();
-    const seen = (named ??= new Uint32Array(size));
-    const exclusions = (excluded ??= new Uint32Array(size));
+    named ??= new Uint32Array(size);
+    excluded ??= new Uint32Array(size);
     grantStamp++;
-    const indices: number[] = [];
-    const add = (i: number) => {
-      if (seen[i] !== grantStamp) {
-        seen[i] = grantStamp;
-        indices.push(i);
-      }
-    };
+    granted = 0;
     for (const statement of statements) {
       if (statement.effect !== 'Allow') continue;
       if (statement.actions?.includes('*')) return 'all';
-      if (statement.actions) {
-        for (const pattern of statement.actions) for (const i of expand(pattern)) add(i);
-      } else if (statement.notActions) {
-        grantStamp++;
-        // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
-        for (const i of indices) seen[i] = grantStamp;
-        for (const pattern of statement.notActions) for (const i of expand(pattern)) exclusions[i] = grantStamp;
-        for (let i = 0; i < size; i++) if (exclusions[i] !== grantStamp) add(i);
-      }
+      if (statement.actions) for (const pattern of statement.actions) grantAll(expand(pattern));
+      else if (statement.notActions) grantAllBut(statement.notActions);
     }
     // Sorted once per grant: a principal holding only this policy takes it as it is.
-    return Int32Array.from(indices).sort();
+    return scratchOf().slice(0, granted).sort();
+  };
+  // The grant being built: its first `granted` indices in the scratch list, each marked in `named`.
+  let granted = 0;
+  /** Adds `indices` to the grant being built. */
+  const grantAll = (indices: Int32Array) => {
+    const seen = named!;
+    const list = scratchOf();
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k];
+      if (seen[i] !== grantStamp) {
+        seen[i] = grantStamp;
+        list[granted++] = i;
+      }
+    }
+  };
+  /** Adds every catalog action but those `patterns` name to the grant being built. */
+  const grantAllBut = (patterns: readonly string[]) => {
+    const seen = named!;
+    const exclusions = excluded!;
+    const list = scratchOf();
+    grantStamp++;
+    // A new stamp for the exclusions also forgets what this grant named so far: re-mark it.
+    for (let k = 0; k < granted; k++) seen[list[k]] = grantStamp;
+    for (const pattern of patterns) {
+      const indices = expand(pattern);
+      for (let k = 0; k < indices.length; k++) exclusions[indices[k]] = grantStamp;
+    }
+    for (let i = 0; i < exclusions.length; i++) {
+      if (exclusions[i] !== grantStamp && seen[i] !== grantStamp) {
+        seen[i] = grantStamp;
+        list[granted++] = i;
+      }
+    }
   };
 
   const identityPolicies = (principal: Principal): PolicyInUse[] => {
-    const owners = [principal, ...principal.groups.map((g) => groups.get(g)).filter((g): g is Principal => !!g)];
     const out: PolicyInUse[] = [];
-    for (const owner of owners) {
-      out.push(...(inline.get(owner.arn) ?? []));
+    const addOwn = (owner: Principal) => {
+      const own = inline.get(owner.arn);
+      if (own) for (const policy of own) out.push(policy);
       for (const arn of owner.managedPolicyArns) {
         const policy = managed.get(arn);
         if (policy) out.push(policy);
       }
+    };
+    addOwn(principal);
+    for (const name of principal.groups) {
+      const group = groups.get(name);
+      if (group) addOwn(group);
     }
     return out;
   };
@@ -191,24 +223,24 @@ export function createCandidateIndex(
   const union = (held: readonly Int32Array[], total: number): Int32Array => {
     const { size } = catalogOf();
     const seen = (marks ??= new Uint32Array(size));
+    const named = scratchOf();
+    let count = 0;
     stamp++;
     if (total > size / 16) {
       for (const grant of held) for (let k = 0; k < grant.length; k++) seen[grant[k]] = stamp;
-      const named: number[] = [];
-      for (let i = 0; i < size; i++) if (seen[i] === stamp) named.push(i);
-      return Int32Array.from(named);
+      for (let i = 0; i < size; i++) if (seen[i] === stamp) named[count++] = i;
+      return named.slice(0, count);
     }
-    const named: number[] = [];
     for (const grant of held) {
       for (let k = 0; k < grant.length; k++) {
         const i = grant[k];
         if (seen[i] !== stamp) {
           seen[i] = stamp;
-          named.push(i);
+          named[count++] = i;
         }
       }
     }
-    return Int32Array.from(named).sort();
+    return named.slice(0, count).sort();
   };
 
   // For each action list rules pass in (the same few lists for every principal): where each catalog action
@@ -266,12 +298,13 @@ export function createCandidateIndex(
       return actions.filter((action) => wanted.has(indexOf(action)));
     }
     // Walk the principal's candidates (usually far fewer than the list), then restore the list's order.
-    const kept: number[] = [];
+    const kept = scratchOf();
+    let count = 0;
     for (let k = 0; k < indices.length; k++) {
       const slot = first[indices[k]];
-      if (slot >= 0) kept.push(slot);
+      if (slot >= 0) kept[count++] = slot;
     }
-    const order = Int32Array.from(kept).sort();
+    const order = kept.slice(0, count).sort();
     for (let k = 0; k < order.length; k++) order[k] = globals[order[k]];
     return catalogOf().index.select(order);
   }

@@ -1,7 +1,6 @@
 // Which policies are in use in an account and by whom, parsed once: the statement-level rules
 // (NotAction, service wildcards, invalid patterns) look at policies, the effective-access rules at principals.
 import {
-  parsePolicy,
   rawStatement,
   salvagePolicy,
   type PolicyParseCache,
@@ -120,20 +119,47 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
 }
 
 function entry(cache: PolicyParseCache, fields: Omit<PolicyInUse, 'parsed'>): PolicyInUse {
-  let parsed: NormalizedPolicy | undefined | null = null;
-  return {
-    ...fields,
-    parsed() {
-      if (parsed === null) {
-        const result = parsePolicy(fields.document, { type: fields.type, where: fields.id, cache });
-        const readable = result.ok
-          ? result.policy
-          : salvagePolicy(fields.document, { type: fields.type, cache }).policy;
-        parsed = readable.statements.length > 0 ? readable : undefined;
-      }
-      return parsed;
-    },
-  };
+  return new PolicyEntry(cache, fields);
+}
+
+/** One class for every kind of policy (`owner` undefined but present when not inline): rules read thousands. */
+class PolicyEntry implements PolicyInUse {
+  readonly id: string;
+  readonly name: string;
+  readonly evidencePolicy: string;
+  readonly kind: Evidence['policyKind'];
+  readonly type: PolicyType;
+  readonly document: unknown;
+  readonly attachedTo: readonly Principal[];
+  readonly owner: Principal | undefined;
+  readonly awsManaged: boolean;
+  /** null until parsed. */
+  private parsedPolicy: NormalizedPolicy | undefined | null = null;
+
+  constructor(
+    private readonly cache: PolicyParseCache,
+    fields: Omit<PolicyInUse, 'parsed'>,
+  ) {
+    this.id = fields.id;
+    this.name = fields.name;
+    this.evidencePolicy = fields.evidencePolicy;
+    this.kind = fields.kind;
+    this.type = fields.type;
+    this.document = fields.document;
+    this.attachedTo = fields.attachedTo;
+    this.owner = fields.owner;
+    this.awsManaged = fields.awsManaged;
+  }
+
+  parsed(): NormalizedPolicy | undefined {
+    if (this.parsedPolicy === null) {
+      // The whole policy when it parses (salvagePolicy returns parsePolicy's), else its readable statements;
+      // the unreadable-policy rule then finds the same salvage in salvagePolicy's cache.
+      const readable = salvagePolicy(this.document, { type: this.type, cache: this.cache }).policy;
+      this.parsedPolicy = readable.statements.length > 0 ? readable : undefined;
+    }
+    return this.parsedPolicy;
+  }
 }
 
 /** The principals a policy's effect reaches: its direct principals plus members of groups among them. */

@@ -1,5 +1,5 @@
 // Role trust policies, parsed: the statements that let someone assume the role, and their conditions.
-import { parsePolicy, salvagePolicy, type NormalizedStatement } from '../../../policy';
+import { salvagePolicy, type NormalizedStatement } from '../../../policy';
 import { snapshotParseCache, type AccountSnapshot, type Principal } from '../../sources/snapshot';
 import type { Evidence } from '../types';
 import { rawStatement } from './meta';
@@ -29,18 +29,12 @@ function findTrustStatements(snapshot: AccountSnapshot): TrustStatement[] {
   const out: TrustStatement[] = [];
   for (const role of snapshot.principals) {
     if (role.kind !== 'role' || role.serviceLinked || role.trustPolicy === undefined) continue;
-    const parsed = parsePolicy(role.trustPolicy, {
+    // The whole policy when it parses; of a trust policy that does not, the statements that do are still
+    // judged (the unreadable-policy rule reports the others, from the same salvage).
+    const { policy, document } = salvagePolicy(role.trustPolicy, {
       type: 'trust',
-      where: `${role.arn} trust policy`,
       cache: snapshotParseCache(snapshot),
     });
-    // Of a trust policy that does not parse, the statements that do are still judged (the unreadable-policy
-    // rule reports the others).
-    const salvaged = parsed.ok
-      ? undefined
-      : salvagePolicy(role.trustPolicy, { type: 'trust', cache: snapshotParseCache(snapshot) });
-    const policy = parsed.ok ? parsed.policy : salvaged!.policy;
-    const document = parsed.ok ? parsed.document : salvaged!.document;
     for (const statement of policy.statements) {
       if (statement.effect !== 'Allow') continue;
       const assumes = (statement.actions ?? []).some((a) => /^(sts:assumerole.*|sts:\*|\*)$/i.test(a));
