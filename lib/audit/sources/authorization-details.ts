@@ -119,7 +119,8 @@ const tags = nullishList(object({ Key: isString, Value: isString }));
 const attachedPolicies = nullishList(object({ PolicyName: optionalString, PolicyArn: isString }));
 const inlinePolicies = nullishList(object({ PolicyName: isString, PolicyDocument: given }));
 const boundary = nullish(object({ PermissionsBoundaryType: optionalString, PermissionsBoundaryArn: isString }));
-const wellFormed = object({
+/** True only for a value AuthorizationDetails accepts (test/audit/sources/authorization-details-fast.test.ts). */
+export const wellFormedAuthorizationDetails = object({
   UserDetailList: nullishList(
     object({
       Path: nullishString,
@@ -187,7 +188,9 @@ export function parseAuthorizationDetails(
   file: string,
   options: AuthorizationDetailsOptions = {},
 ): AccountSnapshot {
-  const parsed = wellFormed(value) ? { success: true as const, data: value } : AuthorizationDetails.safeParse(value);
+  const parsed = wellFormedAuthorizationDetails(value)
+    ? { success: true as const, data: value }
+    : AuthorizationDetails.safeParse(value);
   if (!parsed.success) {
     throw new InputError(
       `${file}: not valid get-account-authorization-details output:\n${formatZodIssues(file, parsed.error.issues)}`,
