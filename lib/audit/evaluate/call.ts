@@ -5,7 +5,7 @@ import { shapeCode } from './action-classes';
 import { evaluateCondition } from './condition';
 import type { CompiledStatement } from './compile-policy';
 import { RequestKeys, type ActionFacts, type PrincipalFacts } from './context';
-import { EMPTY, RESOURCE, union, type Applies, type PlanTemplates, type ServicePlan, type Template } from './plan';
+import { EMPTY, PlanTemplates, RESOURCE, union, type Applies, type ServicePlan, type Template } from './plan';
 import { substitute } from './policy-variables';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type { RequestContext } from './types';
@@ -33,11 +33,13 @@ export const SCRATCH = new Scratch();
 
 /**
  * Answers are interned per statement, so equal answers (across principals and calls) share one object: the
- * definite ones by answer (NO, YES), the MAYBE ones by what they depend on.
+ * definite ones by answer (NO, YES), the MAYBE ones by what they depend on. Named fields, not an array
+ * indexed by answer: an array filled at index 1 first is holey, at 0 first packed, and the mix deopts.
  */
-interface Interned {
-  readonly definite: (Applies | undefined)[];
-  maybe?: Map<string, Applies>;
+class Interned {
+  no: Applies | undefined = undefined;
+  yes: Applies | undefined = undefined;
+  maybe: Map<string, Applies> | undefined = undefined;
 }
 const interned = new WeakMap<CompiledStatement, Interned>();
 let nextSerial = 0;
@@ -45,10 +47,11 @@ let nextSerial = 0;
 function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly string[]): Applies {
   let byAnswer = interned.get(statement);
   if (!byAnswer) {
-    byAnswer = { definite: [] };
+    byAnswer = new Interned();
     interned.set(statement, byAnswer);
   }
-  if (tri !== MAYBE) return (byAnswer.definite[tri] ??= answer(statement, tri, dependsOn));
+  if (tri === NO) return (byAnswer.no ??= answer(statement, tri, dependsOn));
+  if (tri === YES) return (byAnswer.yes ??= answer(statement, tri, dependsOn));
   const maybe = (byAnswer.maybe ??= new Map());
   const key = dependsOn.join('\u0000');
   let applies = maybe.get(key);
@@ -101,7 +104,7 @@ export class Call {
     const table = plan.key === undefined ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
     let templates = table.get(plan);
     if (!templates) {
-      templates = {};
+      templates = new PlanTemplates();
       table.set(plan, templates);
     }
     return templates;

@@ -93,8 +93,10 @@ export class CatalogIndex {
   select(indices: ArrayLike<number>): readonly CatalogAction[] {
     const globals = Int32Array.from(indices);
     const all = this.catalog.actions;
-    const actions = new Array<CatalogAction>(globals.length);
-    for (let i = 0; i < globals.length; i++) actions[i] = all[globals[i]];
+    // Filled by push, not preallocated: a packed array like the callers' own lists, so the list readers do not
+    // meet a holey array's second shape (and deopt on it).
+    const actions: CatalogAction[] = [];
+    for (let i = 0; i < globals.length; i++) actions.push(all[globals[i]]);
     this.lists.set(actions, this.prepare(actions, globals));
     return actions;
   }

@@ -6,6 +6,7 @@ import type { NormalizedCondition, NormalizedPolicy, NormalizedStatement } from 
 import { compileActionMatcher, compileResourceMatcher, CURRENT_POLICY_VERSION, rawStatement } from '../../policy';
 import { hasWildcard, wildcardMatch } from '../../policy/wildcard';
 import { isActionDependentKey, isPrincipalKey } from './context';
+import { EMPTY } from './plan';
 import { parsePolicyValue, type ParsedValue } from './policy-variables';
 import type { DecisionLayer, StatementRef } from './types';
 import type { Evidence } from '../findings';
@@ -315,14 +316,20 @@ function withoutVariables(statement: NormalizedStatement): NormalizedStatement {
  */
 export class ServiceIndex {
   private readonly byService = new Map<string, CompiledStatement[]>();
-  private readonly anyService: CompiledStatement[] = [];
+  /**
+   * Statements that may match any service; the shared frozen EMPTY when there are none, so every statement
+   * list the evaluator reads is either a non-empty array of statements or EMPTY (two array shapes, not a
+   * third for an empty array never written to).
+   */
+  private readonly anyService: readonly CompiledStatement[];
   private readonly merged = new Map<string, readonly CompiledStatement[]>();
   readonly size: number;
 
   constructor(statements: readonly CompiledStatement[]) {
+    const anyService: CompiledStatement[] = [];
     for (const statement of statements) {
       if (!statement.services) {
-        this.anyService.push(statement);
+        anyService.push(statement);
         continue;
       }
       for (const service of statement.services) {
@@ -331,6 +338,7 @@ export class ServiceIndex {
         else this.byService.set(service, [statement]);
       }
     }
+    this.anyService = anyService.length > 0 ? anyService : EMPTY;
     this.size = statements.length;
   }
 

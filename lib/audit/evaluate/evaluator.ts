@@ -27,7 +27,9 @@ import {
   NO_CONTEXT,
   NO_LAYER,
   scpLayersAround,
+  ServicePlan,
   SharedAcrossPrincipals,
+  Template,
   TRI_CODE,
   UNEVALUATED_BOTH,
   UNEVALUATED_RCP,
@@ -36,8 +38,6 @@ import {
   type Applies,
   type LayerPlan,
   type PrincipalLayers,
-  type ServicePlan,
-  type Template,
 } from './plan';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type {
@@ -264,7 +264,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       scp.every(layerIsUniform) &&
       layerIsUniform(identity) &&
       (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
-    const plan: ServicePlan = { denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, key };
+    const plan = new ServicePlan(denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, key);
     if (key !== undefined) this.shared.plans.set(key, plan);
     return plan;
   }
@@ -380,28 +380,23 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     if (denyApplies.some((applies) => applies.tri === YES)) {
       // Only the statements that deny for certain are decisive.
       const deniedBy = denyApplies.filter((applies) => applies.tri === YES).map((applies) => applies.ref);
-      return {
-        decision: 'denied',
-        allowedBy: EMPTY,
-        deniedBy,
-        blockedAt: 'explicit-deny',
-        dependsOn: EMPTY,
-        plain: false,
-      };
+      return new Template('denied', EMPTY, deniedBy, 'explicit-deny', EMPTY, undefined, false);
     }
     const deniedBy = denyApplies.length ? denyApplies.map((applies) => applies.ref) : EMPTY;
     const allowedBy: StatementRef[] = [];
     const dependsOn: string[] = [];
     for (const applies of denyApplies) union(dependsOn, applies.dependsOn);
     let allowTri: Tri = YES;
-    const denied = (layer: DecisionLayer): Template => ({
-      decision: 'denied',
-      allowedBy: allowedBy.length ? allowedBy : EMPTY,
-      deniedBy,
-      blockedAt: layer,
-      dependsOn: EMPTY,
-      plain: allowedBy.length === 0 && deniedBy.length === 0,
-    });
+    const denied = (layer: DecisionLayer): Template =>
+      new Template(
+        'denied',
+        allowedBy.length ? allowedBy : EMPTY,
+        deniedBy,
+        layer,
+        EMPTY,
+        undefined,
+        allowedBy.length === 0 && deniedBy.length === 0,
+      );
     // OR over a layer's Allow statements; a layer that is only MAYBE contributes what it turns on.
     const layerTri = (applied: readonly Applies[]): Tri => {
       let tri: Tri = NO;
@@ -434,9 +429,10 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       if (tri === MAYBE) allowTri = MAYBE;
     }
     const unevaluated = plan.unevaluated;
-    if (deniedBy.length === 0 && allowTri === YES) {
-      return { decision: 'allowed', allowedBy, deniedBy: EMPTY, dependsOn: EMPTY, unevaluated, plain: false };
+    // denyApplies, not deniedBy: one array shape here (deniedBy may be the frozen EMPTY), so no deopt.
+    if (denyApplies.length === 0 && allowTri === YES) {
+      return new Template('allowed', allowedBy, EMPTY, undefined, EMPTY, unevaluated, false);
     }
-    return { decision: 'depends', allowedBy, deniedBy, dependsOn, unevaluated, plain: false };
+    return new Template('depends', allowedBy, deniedBy, undefined, dependsOn, unevaluated, false);
   }
 }

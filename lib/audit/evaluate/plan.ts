@@ -80,21 +80,27 @@ export function flaggedInService(service: string, globals: Int32Array, flagged: 
   return count;
 }
 
-/** A decision without its action: shared by all actions whose matching statements are the same. */
-export interface Template {
-  readonly decision: Decision;
-  readonly allowedBy: readonly StatementRef[];
-  readonly deniedBy: readonly StatementRef[];
-  readonly blockedAt?: DecisionLayer;
-  readonly dependsOn: readonly string[];
-  readonly unevaluated?: Unevaluated;
-  /** Denied with no statement at all: served from shared, frozen per-action objects. */
-  readonly plain: boolean;
+/**
+ * A decision without its action: shared by all actions whose matching statements are the same. A class, so
+ * every template has one shape (absent parts are undefined): the bulk paths read millions of them.
+ */
+export class Template {
   /**
    * Decisions already made from this template, by catalog index: set on templates built only from shared
    * statements, whose decisions principals with the same policies can reuse.
    */
-  decisions?: Map<number, ActionDecision>;
+  decisions: Map<number, ActionDecision> | undefined = undefined;
+
+  constructor(
+    readonly decision: Decision,
+    readonly allowedBy: readonly StatementRef[],
+    readonly deniedBy: readonly StatementRef[],
+    readonly blockedAt: DecisionLayer | undefined,
+    readonly dependsOn: readonly string[],
+    readonly unevaluated: Unevaluated | undefined,
+    /** Denied with no statement at all: served from shared, frozen per-action objects. */
+    readonly plain: boolean,
+  ) {}
 }
 
 /**
@@ -160,28 +166,31 @@ export interface LayerPlan {
   readonly tables: readonly MatchTable[];
 }
 
-/** What decides a service for a principal, whatever the request context. */
-export interface ServicePlan {
-  readonly denies: LayerPlan;
-  readonly organizationDenies: LayerPlan;
-  readonly scp: readonly LayerPlan[];
-  readonly identity: LayerPlan;
-  readonly boundary?: LayerPlan | 'missing';
-  readonly unevaluated?: Unevaluated;
-  /** One template serves every catalog action of the service. */
-  readonly uniform: boolean;
-  /** The key principals share the plan under (see planKey); undefined for a principal's own plan. */
-  readonly key?: string;
+/** What decides a service for a principal, whatever the request context (a class: one shape for all). */
+export class ServicePlan {
   /** For a service that is not uniform: its actions' classes, found on first use. */
-  classes?: ActionClasses;
+  classes: ActionClasses | undefined = undefined;
+
+  constructor(
+    readonly denies: LayerPlan,
+    readonly organizationDenies: LayerPlan,
+    readonly scp: readonly LayerPlan[],
+    readonly identity: LayerPlan,
+    readonly boundary: LayerPlan | 'missing' | undefined,
+    readonly unevaluated: Unevaluated | undefined,
+    /** One template serves every catalog action of the service. */
+    readonly uniform: boolean,
+    /** The key principals share the plan under (see planKey); undefined for a principal's own plan. */
+    readonly key: string | undefined,
+  ) {}
 }
 
 /** The templates of one plan for one request context: the uniform one, or one per action class. */
-export interface PlanTemplates {
-  uniform?: Template;
-  byClass?: (Template | undefined)[];
+export class PlanTemplates {
+  uniform: Template | undefined = undefined;
+  byClass: (Template | undefined)[] | undefined = undefined;
   /** countDecisions over the service, per flag array: principals sharing the plan add the same counts. */
-  counts?: WeakMap<Uint8Array, DecisionCounts>;
+  counts: WeakMap<Uint8Array, DecisionCounts> | undefined = undefined;
 }
 
 export const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };
