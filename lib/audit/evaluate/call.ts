@@ -80,8 +80,9 @@ export class Call {
    * an array indexed by id: ids are account-wide, and an array sized by the account's statement count made
    * every call cost as much as the whole account.
    */
-  private readonly memo = new Map<number, Applies | Map<number, Applies>>();
-  // The rest is made on first use: most calls are short (a probe of a few actions) and never need them.
+  private memo?: Map<number, Applies | Map<number, Applies>>;
+  // The memo and the rest are made on first use: most calls are short (a probe of a few actions), or find
+  // every template already made, and never need them.
   /** Templates built from statements of this principal's own (inline) policies. */
   private ownTemplates?: Map<string, Template>;
   /** Templates of the principal's own (unshared) plans in this call. */
@@ -111,20 +112,21 @@ export class Call {
   }
 
   applies(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
+    const memo = (this.memo ??= new Map());
     if (!statement.shapeDependent) {
-      let known = this.memo.get(statement.id) as Applies | undefined;
+      let known = memo.get(statement.id) as Applies | undefined;
       if (!known) {
         known = this.compute(statement, facts, wildcardOnly);
-        this.memo.set(statement.id, known);
+        memo.set(statement.id, known);
       }
       return known;
     }
     const shape = shapeCode(statement, facts, wildcardOnly);
     if (shape < 0) return this.compute(statement, facts, wildcardOnly);
-    let map = this.memo.get(statement.id) as Map<number, Applies> | undefined;
+    let map = memo.get(statement.id) as Map<number, Applies> | undefined;
     if (!map) {
       map = new Map();
-      this.memo.set(statement.id, map);
+      memo.set(statement.id, map);
     }
     let known = map.get(shape);
     if (!known) {

@@ -26,7 +26,6 @@ import {
   materialize,
   NO_CONTEXT,
   NO_LAYER,
-  scpLayersAround,
   ServicePlan,
   SharedAcrossPrincipals,
   Template,
@@ -65,6 +64,8 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
   private readonly plans = new Map<string, ServicePlan>();
   /** Answers of principal conditions by statement id, coded (see principalAnswers). */
   private principalCodes?: Map<number, string>;
+  /** Numbers of this principal's own statement lists, by array (see ownListNumber). */
+  private ownListNumbers?: Map<readonly CompiledStatement[], number>;
 
   constructor(
     private readonly layers: PrincipalLayers,
@@ -130,25 +131,50 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
 
   /**
    * A key under which principals share a service plan: the statements of every layer that may match the
-   * service, with the answers of principal conditions where a statement has them. Undefined when a
-   * statement reads the principal through a policy variable (the plan is then this principal's own).
-   * It depends on the principal's own facts, never on the request context.
+   * service (the principal's Denies, the organization's Denies, each SCP level, identity, boundary), with the
+   * answers of principal conditions where a statement has them. Undefined when a statement reads the
+   * principal through a policy variable (the plan is then this principal's own). It depends on the
+   * principal's own facts, never on the request context.
    */
   private planKey(
     service: string,
-    layers: readonly (readonly CompiledStatement[])[],
+    denies: readonly CompiledStatement[],
+    organizationDenies: LayerPlan,
+    scp: readonly LayerPlan[],
+    identity: readonly CompiledStatement[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
   ): string | undefined {
     // Each statement list is named by a number (see listNumber): a short key, quick to build and to hash.
-    let key = `${service},${this.layers.scp},${this.layers.rcp},${boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b'}`;
-    for (let layer = 0; layer <= layers.length; layer++) {
-      const statements = layer < layers.length ? layers[layer] : Array.isArray(boundary) ? boundary : EMPTY;
-      // The principal's own Deny and identity lists (first and last) are rarely met again: not remembered.
-      const number = this.listNumber(statements, layer !== 0 && layer !== layers.length - 1);
+    // The principal's own Deny and identity lists are numbered through its own memo; the others are arrays
+    // every principal under them shares, numbered once per array.
+    const deny = this.ownListNumber(denies);
+    const organization = this.listNumber(organizationDenies.statements, true);
+    if (deny === undefined || organization === undefined) return undefined;
+    let key = `${service},${this.layers.scp},${this.layers.rcp},${boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b'}/${deny}/${organization}`;
+    for (let level = 0; level < scp.length; level++) {
+      const number = this.listNumber(scp[level].statements, true);
       if (number === undefined) return undefined;
       key += `/${number}`;
     }
-    return key;
+    const identityNumber = this.ownListNumber(identity);
+    const boundaryNumber = this.listNumber(Array.isArray(boundary) ? boundary : EMPTY, true);
+    if (identityNumber === undefined || boundaryNumber === undefined) return undefined;
+    return `${key}/${identityNumber}/${boundaryNumber}`;
+  }
+
+  /**
+   * listNumber of one of this principal's own lists, remembered by array for this principal only: the same
+   * array comes back for every service none of its statements names (its any-service statements, or EMPTY).
+   */
+  private ownListNumber(statements: readonly CompiledStatement[]): number | undefined {
+    this.ownListNumbers ??= new Map();
+    let number = this.ownListNumbers.get(statements);
+    if (number === undefined) {
+      // -1: a statement reads the principal through policy variables (no number).
+      number = this.listNumber(statements, false) ?? -1;
+      this.ownListNumbers.set(statements, number);
+    }
+    return number < 0 ? undefined : number;
   }
 
   /**
@@ -234,11 +260,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       boundarySource === 'missing' || boundarySource === undefined
         ? boundarySource
         : boundarySource.candidates(service);
-    const key = this.planKey(
-      service,
-      scpLayersAround(denyCandidates, organizationDenies, scp, identityCandidates),
-      boundaryCandidates,
-    );
+    const key = this.planKey(service, denyCandidates, organizationDenies, scp, identityCandidates, boundaryCandidates);
     if (key !== undefined) {
       const known = this.shared.plans.get(key);
       if (known) return known;
@@ -320,7 +342,9 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const wildcardOnly = catalogAction?.isWildcardOnly ?? false;
     const scratch = SCRATCH;
     scratch.key.length = 0;
-    if (plan.unevaluated) scratch.key.push(plan.unevaluated.join('+'));
+    // One layer's name as it is, both joined: no new string per template for the usual single layer.
+    const unevaluated = plan.unevaluated;
+    if (unevaluated) scratch.key.push(unevaluated.length === 1 ? unevaluated[0] : unevaluated.join('+'));
     scratch.shared = true;
     this.collect(call, plan.denies, scratch.denies, 'D', action, facts, wildcardOnly, position);
     this.collect(call, plan.organizationDenies, scratch.denies, 'O', action, facts, wildcardOnly, position, true);

@@ -212,19 +212,6 @@ export function layerPlan(
   return statements.length ? { statements, tables } : NO_LAYER;
 }
 
-/** The statement lists a plan key names, in evaluation order (the boundary is added by the key). */
-export function scpLayersAround(
-  denies: readonly CompiledStatement[],
-  organizationDenies: LayerPlan,
-  scp: readonly LayerPlan[],
-  identity: readonly CompiledStatement[],
-): (readonly CompiledStatement[])[] {
-  const lists: (readonly CompiledStatement[])[] = [denies, organizationDenies.statements];
-  for (let level = 0; level < scp.length; level++) lists.push(scp[level].statements);
-  lists.push(identity);
-  return lists;
-}
-
 export function layerIsUniform(plan: LayerPlan): boolean {
   for (let i = 0; i < plan.statements.length; i++) {
     if (plan.tables[i] !== 'all' || plan.statements[i].shapeDependent) return false;
