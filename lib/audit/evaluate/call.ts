@@ -102,7 +102,7 @@ export class Call {
   }
 
   templatesOf(plan: ServicePlan): PlanTemplates {
-    const table = plan.key === undefined ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
+    const table = !plan.shared ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
     let templates = table.get(plan);
     if (!templates) {
       templates = new PlanTemplates();

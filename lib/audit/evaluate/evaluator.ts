@@ -26,6 +26,7 @@ import {
   materialize,
   NO_CONTEXT,
   NO_LAYER,
+  PlanNode,
   ServicePlan,
   SharedAcrossPrincipals,
   Template,
@@ -50,6 +51,9 @@ import type {
 } from './types';
 
 export { SharedAcrossPrincipals, SharedLayer, type PrincipalLayers, type ScpLevel } from './plan';
+
+/** Organization layer states, numbered in plan keys. */
+const ORGANIZATION_STATES: readonly OrganizationLayerState[] = ['applied', 'not-applicable', 'unknown'];
 
 export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
   readonly arn: string;
@@ -130,36 +134,46 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
   }
 
   /**
-   * A key under which principals share a service plan: the statements of every layer that may match the
-   * service (the principal's Denies, the organization's Denies, each SCP level, identity, boundary), with the
+   * Where principals share a service plan: the node of its key, a path of numbers naming the service's
+   * organization states, then the statements of every layer that may match the service (the principal's
+   * Denies, the organization's Denies, the count of SCP levels and each level, identity, boundary), with the
    * answers of principal conditions where a statement has them. Undefined when a statement reads the
    * principal through a policy variable (the plan is then this principal's own). It depends on the
    * principal's own facts, never on the request context.
    */
-  private planKey(
+  private planNode(
     service: string,
     denies: readonly CompiledStatement[],
     organizationDenies: LayerPlan,
     scp: readonly LayerPlan[],
     identity: readonly CompiledStatement[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
-  ): string | undefined {
-    // Each statement list is named by a number (see listNumber): a short key, quick to build and to hash.
-    // The principal's own Deny and identity lists are numbered through its own memo; the others are arrays
-    // every principal under them shares, numbered once per array.
+  ): PlanNode | undefined {
+    // Each statement list is named by a number (see listNumber). The principal's own Deny and identity lists
+    // are numbered through its own memo; the others are arrays every principal under them shares, numbered
+    // once per array.
     const deny = this.ownListNumber(denies);
     const organization = this.listNumber(organizationDenies.statements, true);
-    if (deny === undefined || organization === undefined) return undefined;
-    let key = `${service},${this.layers.scp},${this.layers.rcp},${boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b'}/${deny}/${organization}`;
+    const identityNumber = this.ownListNumber(identity);
+    const boundaryNumber = this.listNumber(Array.isArray(boundary) ? boundary : EMPTY, true);
+    if (deny === undefined || organization === undefined || identityNumber === undefined) return undefined;
+    if (boundaryNumber === undefined) return undefined;
+    let root = this.shared.plans.get(service);
+    if (!root) {
+      root = new PlanNode();
+      this.shared.plans.set(service, root);
+    }
+    const states =
+      ORGANIZATION_STATES.indexOf(this.layers.scp) * 9 +
+      ORGANIZATION_STATES.indexOf(this.layers.rcp) * 3 +
+      (boundary === undefined ? 0 : boundary === 'missing' ? 1 : 2);
+    let node = root.child(states).child(deny).child(organization).child(scp.length);
     for (let level = 0; level < scp.length; level++) {
       const number = this.listNumber(scp[level].statements, true);
       if (number === undefined) return undefined;
-      key += `/${number}`;
+      node = node.child(number);
     }
-    const identityNumber = this.ownListNumber(identity);
-    const boundaryNumber = this.listNumber(Array.isArray(boundary) ? boundary : EMPTY, true);
-    if (identityNumber === undefined || boundaryNumber === undefined) return undefined;
-    return `${key}/${identityNumber}/${boundaryNumber}`;
+    return node.child(identityNumber).child(boundaryNumber);
   }
 
   /**
@@ -260,11 +274,15 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       boundarySource === 'missing' || boundarySource === undefined
         ? boundarySource
         : boundarySource.candidates(service);
-    const key = this.planKey(service, denyCandidates, organizationDenies, scp, identityCandidates, boundaryCandidates);
-    if (key !== undefined) {
-      const known = this.shared.plans.get(key);
-      if (known) return known;
-    }
+    const node = this.planNode(
+      service,
+      denyCandidates,
+      organizationDenies,
+      scp,
+      identityCandidates,
+      boundaryCandidates,
+    );
+    if (node?.plan) return node.plan;
     const denies = layerPlan(denyCandidates, service, actions);
     const identity = layerPlan(identityCandidates, service, actions);
     const boundary =
@@ -286,8 +304,8 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       scp.every(layerIsUniform) &&
       layerIsUniform(identity) &&
       (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
-    const plan = new ServicePlan(denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, key);
-    if (key !== undefined) this.shared.plans.set(key, plan);
+    const plan = new ServicePlan(denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, !!node);
+    if (node) node.plan = plan;
     return plan;
   }
 

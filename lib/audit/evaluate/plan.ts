@@ -105,13 +105,14 @@ export class Template {
 
 /**
  * What principals of one compiled account share: templates built only from shared statements, service
- * plans by statement signature (see PrincipalEvaluator.planKey), so principals that meet the same
+ * plans by statement signature (see PrincipalEvaluator.planNode), so principals that meet the same
  * statements of a service with the same answers reuse one plan, and the templates of those plans per
  * request context.
  */
 export class SharedAcrossPrincipals {
   readonly templates = new Map<string, Template>();
-  readonly plans = new Map<string, ServicePlan>();
+  /** Shared plans by service, then by the numbers of their key (see PrincipalEvaluator.planNode). */
+  readonly plans = new Map<string, PlanNode>();
   readonly planTemplates = new WeakMap<RequestContext, Map<ServicePlan, PlanTemplates>>();
   /** Plan keys name statement lists by number: by list content, and by array for lists any principal reads alike. */
   readonly listsByContent = new Map<string, number>();
@@ -180,9 +181,38 @@ export class ServicePlan {
     readonly unevaluated: Unevaluated | undefined,
     /** One template serves every catalog action of the service. */
     readonly uniform: boolean,
-    /** The key principals share the plan under (see planKey); undefined for a principal's own plan. */
-    readonly key: string | undefined,
+    /** Principals with the same key share the plan (see planNode); false for a principal's own plan. */
+    readonly shared: boolean,
   ) {}
+}
+
+/**
+ * One step of a plan key: the key is a path of small numbers (see PrincipalEvaluator.planNode), so a plan is
+ * found by following numbers through maps, without building and hashing a key string per lookup.
+ */
+export class PlanNode {
+  /** The first child inline, the others in a map made for the second: most nodes have one child. */
+  private firstPart = -1;
+  private first: PlanNode | undefined = undefined;
+  private more: Map<number, PlanNode> | undefined = undefined;
+  /** The plan of the key that ends here, once made. */
+  plan: ServicePlan | undefined = undefined;
+
+  /** The node after `part` (a number >= 0), made on first use. */
+  child(part: number): PlanNode {
+    if (part === this.firstPart) return this.first!;
+    if (this.first === undefined) {
+      this.firstPart = part;
+      return (this.first = new PlanNode());
+    }
+    this.more ??= new Map();
+    let node = this.more.get(part);
+    if (!node) {
+      node = new PlanNode();
+      this.more.set(part, node);
+    }
+    return node;
+  }
 }
 
 /** The templates of one plan for one request context: the uniform one, or one per action class. */
