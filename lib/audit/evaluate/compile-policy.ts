@@ -78,16 +78,23 @@ function servicesOf(patterns: readonly string[]): string[] | undefined {
   return [...services];
 }
 
-/** Position of each lower-cased action name in one service's action list, built once per list. */
-const namePositions = new WeakMap<readonly CatalogAction[], Map<string, number>>();
+/** The lower-cased names of one service's actions, by position, and the position of each name. */
+interface ServiceNames {
+  readonly names: readonly string[];
+  readonly positions: ReadonlyMap<string, number>;
+}
 
-function positionsByName(actions: readonly CatalogAction[]): Map<string, number> {
-  let positions = namePositions.get(actions);
-  if (!positions) {
-    positions = new Map(actions.map((action, i) => [action.action.toLowerCase(), i]));
-    namePositions.set(actions, positions);
+/** Built once per service list: wildcard patterns scan the names, literal ones look a position up. */
+const serviceNames = new WeakMap<readonly CatalogAction[], ServiceNames>();
+
+function namesOf(actions: readonly CatalogAction[]): ServiceNames {
+  let known = serviceNames.get(actions);
+  if (!known) {
+    const names = actions.map((action) => action.action.toLowerCase());
+    known = { names, positions: new Map(names.map((name, i) => [name, i])) };
+    serviceNames.set(actions, known);
   }
-  return positions;
+  return known;
 }
 
 /** How a statement's Action (or NotAction) list matches actions: shared by statements with the same list. */
@@ -125,14 +132,16 @@ export class StatementIds {
       let count = 0;
       if (!hasWildcard(pattern)) {
         // A literal action: one lookup instead of a pass over the service.
-        const position = positionsByName(actions).get(pattern);
+        const position = namesOf(actions).positions.get(pattern);
         if (position !== undefined) {
           bytes[position] = 1;
           count = 1;
         }
       } else {
-        for (let i = 0; i < actions.length; i++) {
-          if (wildcardMatch(pattern, actions[i].action.toLowerCase())) {
+        // Names lower-cased once per service, not once per pattern that scans them.
+        const names = namesOf(actions).names;
+        for (let i = 0; i < names.length; i++) {
+          if (wildcardMatch(pattern, names[i])) {
             bytes[i] = 1;
             count++;
           }
