@@ -101,11 +101,12 @@ export class Call {
     return (this.ownTemplates ??= new Map());
   }
 
-  templatesOf(plan: ServicePlan): PlanTemplates {
+  /** The plan's templates in this call's context; `classCount` is 1 for a uniform plan (see PlanTemplates). */
+  templatesOf(plan: ServicePlan, classCount: number): PlanTemplates {
     const table = !plan.shared ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
     let templates = table.get(plan);
     if (!templates) {
-      templates = new PlanTemplates();
+      templates = new PlanTemplates(classCount);
       table.set(plan, templates);
     }
     return templates;

@@ -90,8 +90,14 @@ const serviceNames = new WeakMap<readonly CatalogAction[], ServiceNames>();
 function namesOf(actions: readonly CatalogAction[]): ServiceNames {
   let known = serviceNames.get(actions);
   if (!known) {
-    const names = actions.map((action) => action.action.toLowerCase());
-    known = { names, positions: new Map(names.map((name, i) => [name, i])) };
+    const names: string[] = [];
+    const positions = new Map<string, number>();
+    for (let i = 0; i < actions.length; i++) {
+      const name = actions[i].action.toLowerCase();
+      names.push(name);
+      positions.set(name, i);
+    }
+    known = { names, positions };
     serviceNames.set(actions, known);
   }
   return known;

@@ -52,6 +52,9 @@ import type {
 
 export { SharedAcrossPrincipals, SharedLayer, type PrincipalLayers, type ScpLevel } from './plan';
 
+/** Each non-uniform plan's action classes, found on first use (a side table: see PlanTemplates). */
+const planClasses = new WeakMap<ServicePlan, ActionClasses>();
+
 /** Organization layer states, numbered in plan keys. */
 const ORGANIZATION_STATES: readonly OrganizationLayerState[] = ['applied', 'not-applicable', 'unknown'];
 
@@ -124,13 +127,15 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
 
   /** @internal read by bulk.ts */
   classesOf(plan: ServicePlan, service: string): ActionClasses {
-    if (!plan.classes) {
+    let classes = planClasses.get(plan);
+    if (!classes) {
       const actions = this.index.actionsOf(service);
       const layers = [plan.denies, plan.organizationDenies, ...plan.scp, plan.identity];
       if (plan.boundary && plan.boundary !== 'missing') layers.push(plan.boundary);
-      plan.classes = actionClasses(layers, actions, (position) => this.index.factsOf(actions[position]));
+      classes = actionClasses(layers, actions, (position) => this.index.factsOf(actions[position]));
+      planClasses.set(plan, classes);
     }
-    return plan.classes;
+    return classes;
   }
 
   /**
@@ -319,14 +324,13 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const plan = this.plan(service);
     const global = catalogAction ? this.index.globalOf(catalogAction) : -1;
     if (plan.uniform && position >= 0) {
-      const planTemplates = call.templatesOf(plan);
-      planTemplates.uniform ??= this.template(call, plan, catalogAction, action, position, global);
-      return materialize(this.index, planTemplates.uniform, action, catalogAction, global);
+      const templates = call.templatesOf(plan, 1).byClass;
+      templates[0] ??= this.template(call, plan, catalogAction, action, position, global);
+      return materialize(this.index, templates[0], action, catalogAction, global);
     }
     if (position >= 0) {
       const classes = this.classesOf(plan, service);
-      const planTemplates = call.templatesOf(plan);
-      const templates = (planTemplates.byClass ??= new Array<Template | undefined>(classes.count));
+      const templates = call.templatesOf(plan, classes.count).byClass;
       const template = (templates[classes.of[position]] ??= this.template(
         call,
         plan,
@@ -379,8 +383,6 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     let template = table.get(key);
     if (!template) {
       template = this.decideFrom(scratch, plan);
-      // Keyed by catalog index, holding only decisions actually made: memory follows use, not the catalog.
-      if (scratch.shared && !template.plain) template.decisions = new Map();
       table.set(key, template);
     }
     return template;
@@ -417,12 +419,14 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
 
   /** The policy evaluation logic over the statements that apply (YES or MAYBE) in each layer. */
   private decideFrom(scratch: Scratch, plan: ServicePlan): Template {
+    // Only templates built from shared statements keep their decisions for other principals.
+    const shared = scratch.shared;
     // 1. Explicit denies, in every layer.
     const denyApplies = scratch.denies;
     if (denyApplies.some((applies) => applies.tri === YES)) {
       // Only the statements that deny for certain are decisive.
       const deniedBy = denyApplies.filter((applies) => applies.tri === YES).map((applies) => applies.ref);
-      return new Template('denied', EMPTY, deniedBy, 'explicit-deny', EMPTY, undefined, false);
+      return new Template('denied', EMPTY, deniedBy, 'explicit-deny', EMPTY, undefined, false, shared);
     }
     const deniedBy = denyApplies.length ? denyApplies.map((applies) => applies.ref) : EMPTY;
     const allowedBy: StatementRef[] = [];
@@ -438,6 +442,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
         EMPTY,
         undefined,
         allowedBy.length === 0 && deniedBy.length === 0,
+        shared,
       );
     // OR over a layer's Allow statements; a layer that is only MAYBE contributes what it turns on.
     const layerTri = (applied: readonly Applies[]): Tri => {
@@ -473,8 +478,8 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const unevaluated = plan.unevaluated;
     // denyApplies, not deniedBy: one array shape here (deniedBy may be the frozen EMPTY), so no deopt.
     if (denyApplies.length === 0 && allowTri === YES) {
-      return new Template('allowed', allowedBy, EMPTY, undefined, EMPTY, unevaluated, false);
+      return new Template('allowed', allowedBy, EMPTY, undefined, EMPTY, unevaluated, false, shared);
     }
-    return new Template('depends', allowedBy, deniedBy, undefined, dependsOn, unevaluated, false);
+    return new Template('depends', allowedBy, deniedBy, undefined, dependsOn, unevaluated, false, shared);
   }
 }

@@ -2,7 +2,6 @@
 // service (with their match tables), the templates one decision per action class is made from, and what
 // principals of one compiled account share. evaluator.ts builds them; bulk.ts and evaluator.ts read them.
 import type { CatalogAction } from '../../catalog/types';
-import type { ActionClasses } from './action-classes';
 import { plainDenialOf, type CatalogIndex } from './catalog-index';
 import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
 import type { PrincipalFacts } from './context';
@@ -10,7 +9,6 @@ import type { Tri } from './tri';
 import type {
   ActionDecision,
   Decision,
-  DecisionCounts,
   DecisionLayer,
   OrganizationLayerState,
   RequestContext,
@@ -86,10 +84,11 @@ export function flaggedInService(service: string, globals: Int32Array, flagged: 
  */
 export class Template {
   /**
-   * Decisions already made from this template, by catalog index: set on templates built only from shared
-   * statements, whose decisions principals with the same policies can reuse.
+   * Decisions already made from this template, by catalog index: kept (`remember`) for templates built only
+   * from shared statements, whose decisions principals with the same policies can reuse. Set here, never
+   * later (see PlanTemplates).
    */
-  decisions: Map<number, ActionDecision> | undefined = undefined;
+  readonly decisions: Map<number, ActionDecision> | undefined;
 
   constructor(
     readonly decision: Decision,
@@ -100,7 +99,11 @@ export class Template {
     readonly unevaluated: Unevaluated | undefined,
     /** Denied with no statement at all: served from shared, frozen per-action objects. */
     readonly plain: boolean,
-  ) {}
+    remember: boolean,
+  ) {
+    // Keyed by catalog index, holding only decisions actually made: memory follows use, not the catalog.
+    this.decisions = remember && !plain ? new Map() : undefined;
+  }
 }
 
 /**
@@ -169,9 +172,6 @@ export interface LayerPlan {
 
 /** What decides a service for a principal, whatever the request context (a class: one shape for all). */
 export class ServicePlan {
-  /** For a service that is not uniform: its actions' classes, found on first use. */
-  classes: ActionClasses | undefined = undefined;
-
   constructor(
     readonly denies: LayerPlan,
     readonly organizationDenies: LayerPlan,
@@ -215,12 +215,17 @@ export class PlanNode {
   }
 }
 
-/** The templates of one plan for one request context: the uniform one, or one per action class. */
+/**
+ * The templates of one plan for one request context, one per action class (a uniform plan's one template is
+ * class 0), made on first use. Filled by element only: a field of a class written after construction turns
+ * from constant to mutable in V8, which throws away every optimized function that read it.
+ */
 export class PlanTemplates {
-  uniform: Template | undefined = undefined;
-  byClass: (Template | undefined)[] | undefined = undefined;
-  /** countDecisions over the service, per flag array: principals sharing the plan add the same counts. */
-  counts: WeakMap<Uint8Array, DecisionCounts> | undefined = undefined;
+  readonly byClass: (Template | undefined)[];
+
+  constructor(classCount: number) {
+    this.byClass = new Array<Template | undefined>(classCount);
+  }
 }
 
 export const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };
