@@ -136,20 +136,16 @@ export function classMembers(classes: ActionClasses): ClassMembers {
 
 /** How many actions of each class are flagged, for one flag array (by catalog index). */
 const flaggedOf = new WeakMap<ActionClasses, WeakMap<Uint8Array, Int32Array>>();
+// One function, not a fresh closure per call: memoize2's call site then always meets the same target.
+const newWeakMap = () => new WeakMap<Uint8Array, Int32Array>();
 
 export function flaggedPerClass(classes: ActionClasses, globals: Int32Array, flagged: Uint8Array): Int32Array {
-  const counts = memoize2(
-    flaggedOf,
-    classes,
-    flagged,
-    () => new WeakMap(),
-    () => {
-      const made = new Int32Array(classes.count);
-      for (let position = 0; position < classes.of.length; position++) {
-        if (flagged[globals[position]] === 1) made[classes.of[position]]++;
-      }
-      return made;
-    },
-  );
+  const counts = memoize2(flaggedOf, classes, flagged, newWeakMap, () => {
+    const made = new Int32Array(classes.count);
+    for (let position = 0; position < classes.of.length; position++) {
+      if (flagged[globals[position]] === 1) made[classes.of[position]]++;
+    }
+    return made;
+  });
   return counts;
 }

@@ -15,6 +15,9 @@ import {
 } from './plan';
 import type { ActionDecision, DecisionCounts, RequestContext } from './types';
 
+/** countService's answers, by the plan's templates (one context) and flag array. */
+const planCounts = new WeakMap<PlanTemplates, WeakMap<Uint8Array, DecisionCounts>>();
+
 /** What the bulk paths need of a principal's evaluator (PrincipalEvaluator). */
 export interface EvaluatorCore {
   readonly index: CatalogIndex;
@@ -74,7 +77,12 @@ export function decisionKinds(
 }
 
 export function countDecisions(core: EvaluatorCore, flagged: Uint8Array, context: RequestContext): DecisionCounts {
-  const counts = { allowed: 0, depends: 0, flaggedAllowed: 0, flaggedDepends: 0 };
+  // Sums in locals, one result object at the end: fields of an object added to in place turn mutable in V8
+  // after the code reading them is optimized, which throws that code away.
+  let allowed = 0;
+  let depends = 0;
+  let flaggedAllowed = 0;
+  let flaggedDepends = 0;
   const call = core.call(context);
   // A service no identity statement can match is denied throughout: nothing to count there.
   const named = core.identityAllows.services();
@@ -82,21 +90,26 @@ export function countDecisions(core: EvaluatorCore, flagged: Uint8Array, context
     const actions = core.index.actionsOf(service);
     if (actions.length === 0) continue;
     const plan = core.plan(service);
-    const planTemplates = call.templatesOf(plan);
+    const classes = plan.uniform ? undefined : core.classesOf(plan, service);
+    const planTemplates = call.templatesOf(plan, classes ? classes.count : 1);
     // A plan's counts for one context and flag array are the same for every principal that shares it: added
-    // up over its classes once, then reused.
-    const byFlags = (planTemplates.counts ??= new WeakMap());
+    // up over its classes once, then reused. (Looked up by hand: memoize2 would take a closure per service.)
+    let byFlags = planCounts.get(planTemplates);
+    if (!byFlags) {
+      byFlags = new WeakMap();
+      planCounts.set(planTemplates, byFlags);
+    }
     let known = byFlags.get(flagged);
     if (!known) {
-      known = countService(core, call, plan, planTemplates, service, actions, flagged);
+      known = countService(core, call, plan, planTemplates, classes, service, actions, flagged);
       byFlags.set(flagged, known);
     }
-    counts.allowed += known.allowed;
-    counts.depends += known.depends;
-    counts.flaggedAllowed += known.flaggedAllowed;
-    counts.flaggedDepends += known.flaggedDepends;
+    allowed += known.allowed;
+    depends += known.depends;
+    flaggedAllowed += known.flaggedAllowed;
+    flaggedDepends += known.flaggedDepends;
   }
-  return counts;
+  return { allowed, depends, flaggedAllowed, flaggedDepends };
 }
 
 /** countDecisions over one service's catalog actions, one template per class (or one for a uniform service). */
@@ -105,38 +118,45 @@ function countService(
   call: Call,
   plan: ServicePlan,
   planTemplates: PlanTemplates,
+  classes: ActionClasses | undefined,
   service: string,
   actions: readonly CatalogAction[],
   flagged: Uint8Array,
 ): DecisionCounts {
-  const counts = { allowed: 0, depends: 0, flaggedAllowed: 0, flaggedDepends: 0 };
-  const add = (template: Template, size: number, flaggedSize: number) => {
-    if (template.decision === 'allowed') {
-      counts.allowed += size;
-      counts.flaggedAllowed += flaggedSize;
-    } else if (template.decision === 'depends') {
-      counts.depends += size;
-      counts.flaggedDepends += flaggedSize;
-    }
-  };
   const globals = core.index.globalsOf(service);
-  if (plan.uniform) {
-    planTemplates.uniform ??= core.template(call, plan, actions[0], actions[0].action, 0, globals[0]);
-    add(planTemplates.uniform, actions.length, flaggedInService(service, globals, flagged));
-    return counts;
+  const templates = planTemplates.byClass;
+  if (!classes) {
+    const decision = (templates[0] ??= core.template(call, plan, actions[0], actions[0].action, 0, globals[0]))
+      .decision;
+    const size = actions.length;
+    const flaggedSize = flaggedInService(service, globals, flagged);
+    return {
+      allowed: decision === 'allowed' ? size : 0,
+      depends: decision === 'depends' ? size : 0,
+      flaggedAllowed: decision === 'allowed' ? flaggedSize : 0,
+      flaggedDepends: decision === 'depends' ? flaggedSize : 0,
+    };
   }
-  const classes = core.classesOf(plan, service);
+  let allowed = 0;
+  let depends = 0;
+  let flaggedAllowed = 0;
+  let flaggedDepends = 0;
   const members = classMembers(classes);
   const flaggedSizes = flaggedPerClass(classes, globals, flagged);
-  const templates = (planTemplates.byClass ??= new Array<Template | undefined>(classes.count));
   for (let id = 0; id < classes.count; id++) {
     const position = members.first[id];
     if (position < 0) continue;
     const action = actions[position];
     const template = (templates[id] ??= core.template(call, plan, action, action.action, position, globals[position]));
-    add(template, members.size[id], flaggedSizes[id]);
+    if (template.decision === 'allowed') {
+      allowed += members.size[id];
+      flaggedAllowed += flaggedSizes[id];
+    } else if (template.decision === 'depends') {
+      depends += members.size[id];
+      flaggedDepends += flaggedSizes[id];
+    }
   }
-  return counts;
+  return { allowed, depends, flaggedAllowed, flaggedDepends };
 }
 
 /** Find the template of every action, visiting runs `[from, to)` of actions that share one. */
@@ -160,7 +180,7 @@ function walk(
     while (end < run.end && list.positions[end] >= 0) end++;
     if (end > start) {
       const first = actions[start];
-      const template = (call.templatesOf(plan).uniform ??= core.template(
+      const template = (call.templatesOf(plan, 1).byClass[0] ??= core.template(
         call,
         plan,
         first,
@@ -189,8 +209,7 @@ function walkClasses(
   visit: (template: Template, from: number, to: number) => void,
 ): void {
   const classes = core.classesOf(plan, run.service);
-  const planTemplates = call.templatesOf(plan);
-  const templates = (planTemplates.byClass ??= new Array<Template | undefined>(classes.count));
+  const templates = call.templatesOf(plan, classes.count).byClass;
   const positions = list.positions;
   let i = run.start;
   while (i < run.end) {

@@ -5,7 +5,7 @@ import { shapeCode } from './action-classes';
 import { evaluateCondition } from './condition';
 import type { CompiledStatement } from './compile-policy';
 import { RequestKeys, type ActionFacts, type PrincipalFacts } from './context';
-import { EMPTY, RESOURCE, union, type Applies, type PlanTemplates, type ServicePlan, type Template } from './plan';
+import { EMPTY, PlanTemplates, RESOURCE, union, type Applies, type ServicePlan, type Template } from './plan';
 import { substitute } from './policy-variables';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type { RequestContext } from './types';
@@ -33,11 +33,13 @@ export const SCRATCH = new Scratch();
 
 /**
  * Answers are interned per statement, so equal answers (across principals and calls) share one object: the
- * definite ones by answer (NO, YES), the MAYBE ones by what they depend on.
+ * definite ones by answer (NO, YES), the MAYBE ones by what they depend on. Named fields, not an array
+ * indexed by answer: an array filled at index 1 first is holey, at 0 first packed, and the mix deopts.
  */
-interface Interned {
-  readonly definite: (Applies | undefined)[];
-  maybe?: Map<string, Applies>;
+class Interned {
+  no: Applies | undefined = undefined;
+  yes: Applies | undefined = undefined;
+  maybe: Map<string, Applies> | undefined = undefined;
 }
 const interned = new WeakMap<CompiledStatement, Interned>();
 let nextSerial = 0;
@@ -45,10 +47,11 @@ let nextSerial = 0;
 function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly string[]): Applies {
   let byAnswer = interned.get(statement);
   if (!byAnswer) {
-    byAnswer = { definite: [] };
+    byAnswer = new Interned();
     interned.set(statement, byAnswer);
   }
-  if (tri !== MAYBE) return (byAnswer.definite[tri] ??= answer(statement, tri, dependsOn));
+  if (tri === NO) return (byAnswer.no ??= answer(statement, tri, dependsOn));
+  if (tri === YES) return (byAnswer.yes ??= answer(statement, tri, dependsOn));
   const maybe = (byAnswer.maybe ??= new Map());
   const key = dependsOn.join('\u0000');
   let applies = maybe.get(key);
@@ -77,8 +80,9 @@ export class Call {
    * an array indexed by id: ids are account-wide, and an array sized by the account's statement count made
    * every call cost as much as the whole account.
    */
-  private readonly memo = new Map<number, Applies | Map<number, Applies>>();
-  // The rest is made on first use: most calls are short (a probe of a few actions) and never need them.
+  private memo?: Map<number, Applies | Map<number, Applies>>;
+  // The memo and the rest are made on first use: most calls are short (a probe of a few actions), or find
+  // every template already made, and never need them.
   /** Templates built from statements of this principal's own (inline) policies. */
   private ownTemplates?: Map<string, Template>;
   /** Templates of the principal's own (unshared) plans in this call. */
@@ -97,31 +101,33 @@ export class Call {
     return (this.ownTemplates ??= new Map());
   }
 
-  templatesOf(plan: ServicePlan): PlanTemplates {
-    const table = plan.key === undefined ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
+  /** The plan's templates in this call's context; `classCount` is 1 for a uniform plan (see PlanTemplates). */
+  templatesOf(plan: ServicePlan, classCount: number): PlanTemplates {
+    const table = !plan.shared ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
     let templates = table.get(plan);
     if (!templates) {
-      templates = {};
+      templates = new PlanTemplates(classCount);
       table.set(plan, templates);
     }
     return templates;
   }
 
   applies(statement: CompiledStatement, facts: ActionFacts, wildcardOnly: boolean): Applies {
+    const memo = (this.memo ??= new Map());
     if (!statement.shapeDependent) {
-      let known = this.memo.get(statement.id) as Applies | undefined;
+      let known = memo.get(statement.id) as Applies | undefined;
       if (!known) {
         known = this.compute(statement, facts, wildcardOnly);
-        this.memo.set(statement.id, known);
+        memo.set(statement.id, known);
       }
       return known;
     }
     const shape = shapeCode(statement, facts, wildcardOnly);
     if (shape < 0) return this.compute(statement, facts, wildcardOnly);
-    let map = this.memo.get(statement.id) as Map<number, Applies> | undefined;
+    let map = memo.get(statement.id) as Map<number, Applies> | undefined;
     if (!map) {
       map = new Map();
-      this.memo.set(statement.id, map);
+      memo.set(statement.id, map);
     }
     let known = map.get(shape);
     if (!known) {

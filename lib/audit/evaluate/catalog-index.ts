@@ -93,8 +93,10 @@ export class CatalogIndex {
   select(indices: ArrayLike<number>): readonly CatalogAction[] {
     const globals = Int32Array.from(indices);
     const all = this.catalog.actions;
-    const actions = new Array<CatalogAction>(globals.length);
-    for (let i = 0; i < globals.length; i++) actions[i] = all[globals[i]];
+    // Filled by push, not preallocated: a packed array like the callers' own lists, so the list readers do not
+    // meet a holey array's second shape (and deopt on it).
+    const actions: CatalogAction[] = [];
+    for (let i = 0; i < globals.length; i++) actions.push(all[globals[i]]);
     this.lists.set(actions, this.prepare(actions, globals));
     return actions;
   }
@@ -103,10 +105,11 @@ export class CatalogIndex {
   list(actions: readonly CatalogAction[]): ActionList {
     let list = this.lists.get(actions);
     if (!list) {
-      list = this.prepare(
-        actions,
-        Int32Array.from(actions, (action) => this.globalOf(action)),
-      );
+      // A plain loop: Int32Array.from(actions, map) walks the array through its iterator and calls the map
+      // function generically, several times slower for the short lists rules ask about.
+      const globals = new Int32Array(actions.length);
+      for (let i = 0; i < actions.length; i++) globals[i] = this.globalOf(actions[i]);
+      list = this.prepare(actions, globals);
       this.lists.set(actions, list);
     }
     return list;

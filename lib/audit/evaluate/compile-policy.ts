@@ -6,6 +6,7 @@ import type { NormalizedCondition, NormalizedPolicy, NormalizedStatement } from 
 import { compileActionMatcher, compileResourceMatcher, CURRENT_POLICY_VERSION, rawStatement } from '../../policy';
 import { hasWildcard, wildcardMatch } from '../../policy/wildcard';
 import { isActionDependentKey, isPrincipalKey } from './context';
+import { EMPTY } from './plan';
 import { parsePolicyValue, type ParsedValue } from './policy-variables';
 import type { DecisionLayer, StatementRef } from './types';
 import type { Evidence } from '../findings';
@@ -77,16 +78,29 @@ function servicesOf(patterns: readonly string[]): string[] | undefined {
   return [...services];
 }
 
-/** Position of each lower-cased action name in one service's action list, built once per list. */
-const namePositions = new WeakMap<readonly CatalogAction[], Map<string, number>>();
+/** The lower-cased names of one service's actions, by position, and the position of each name. */
+interface ServiceNames {
+  readonly names: readonly string[];
+  readonly positions: ReadonlyMap<string, number>;
+}
 
-function positionsByName(actions: readonly CatalogAction[]): Map<string, number> {
-  let positions = namePositions.get(actions);
-  if (!positions) {
-    positions = new Map(actions.map((action, i) => [action.action.toLowerCase(), i]));
-    namePositions.set(actions, positions);
+/** Built once per service list: wildcard patterns scan the names, literal ones look a position up. */
+const serviceNames = new WeakMap<readonly CatalogAction[], ServiceNames>();
+
+function namesOf(actions: readonly CatalogAction[]): ServiceNames {
+  let known = serviceNames.get(actions);
+  if (!known) {
+    const names: string[] = [];
+    const positions = new Map<string, number>();
+    for (let i = 0; i < actions.length; i++) {
+      const name = actions[i].action.toLowerCase();
+      names.push(name);
+      positions.set(name, i);
+    }
+    known = { names, positions };
+    serviceNames.set(actions, known);
   }
-  return positions;
+  return known;
 }
 
 /** How a statement's Action (or NotAction) list matches actions: shared by statements with the same list. */
@@ -124,14 +138,16 @@ export class StatementIds {
       let count = 0;
       if (!hasWildcard(pattern)) {
         // A literal action: one lookup instead of a pass over the service.
-        const position = positionsByName(actions).get(pattern);
+        const position = namesOf(actions).positions.get(pattern);
         if (position !== undefined) {
           bytes[position] = 1;
           count = 1;
         }
       } else {
-        for (let i = 0; i < actions.length; i++) {
-          if (wildcardMatch(pattern, actions[i].action.toLowerCase())) {
+        // Names lower-cased once per service, not once per pattern that scans them.
+        const names = namesOf(actions).names;
+        for (let i = 0; i < names.length; i++) {
+          if (wildcardMatch(pattern, names[i])) {
             bytes[i] = 1;
             count++;
           }
@@ -315,14 +331,20 @@ function withoutVariables(statement: NormalizedStatement): NormalizedStatement {
  */
 export class ServiceIndex {
   private readonly byService = new Map<string, CompiledStatement[]>();
-  private readonly anyService: CompiledStatement[] = [];
+  /**
+   * Statements that may match any service; the shared frozen EMPTY when there are none, so every statement
+   * list the evaluator reads is either a non-empty array of statements or EMPTY (two array shapes, not a
+   * third for an empty array never written to).
+   */
+  private readonly anyService: readonly CompiledStatement[];
   private readonly merged = new Map<string, readonly CompiledStatement[]>();
   readonly size: number;
 
   constructor(statements: readonly CompiledStatement[]) {
+    const anyService: CompiledStatement[] = [];
     for (const statement of statements) {
       if (!statement.services) {
-        this.anyService.push(statement);
+        anyService.push(statement);
         continue;
       }
       for (const service of statement.services) {
@@ -331,6 +353,7 @@ export class ServiceIndex {
         else this.byService.set(service, [statement]);
       }
     }
+    this.anyService = anyService.length > 0 ? anyService : EMPTY;
     this.size = statements.length;
   }
 

@@ -26,8 +26,10 @@ import {
   materialize,
   NO_CONTEXT,
   NO_LAYER,
-  scpLayersAround,
+  PlanNode,
+  ServicePlan,
   SharedAcrossPrincipals,
+  Template,
   TRI_CODE,
   UNEVALUATED_BOTH,
   UNEVALUATED_RCP,
@@ -36,8 +38,6 @@ import {
   type Applies,
   type LayerPlan,
   type PrincipalLayers,
-  type ServicePlan,
-  type Template,
 } from './plan';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type {
@@ -52,6 +52,12 @@ import type {
 
 export { SharedAcrossPrincipals, SharedLayer, type PrincipalLayers, type ScpLevel } from './plan';
 
+/** Each non-uniform plan's action classes, found on first use (a side table: see PlanTemplates). */
+const planClasses = new WeakMap<ServicePlan, ActionClasses>();
+
+/** Organization layer states, numbered in plan keys. */
+const ORGANIZATION_STATES: readonly OrganizationLayerState[] = ['applied', 'not-applicable', 'unknown'];
+
 export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
   readonly arn: string;
   readonly kind: 'role' | 'user' | 'group';
@@ -65,6 +71,8 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
   private readonly plans = new Map<string, ServicePlan>();
   /** Answers of principal conditions by statement id, coded (see principalAnswers). */
   private principalCodes?: Map<number, string>;
+  /** Numbers of this principal's own statement lists, by array (see ownListNumber). */
+  private ownListNumbers?: Map<readonly CompiledStatement[], number>;
 
   constructor(
     private readonly layers: PrincipalLayers,
@@ -119,36 +127,73 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
 
   /** @internal read by bulk.ts */
   classesOf(plan: ServicePlan, service: string): ActionClasses {
-    if (!plan.classes) {
+    let classes = planClasses.get(plan);
+    if (!classes) {
       const actions = this.index.actionsOf(service);
       const layers = [plan.denies, plan.organizationDenies, ...plan.scp, plan.identity];
       if (plan.boundary && plan.boundary !== 'missing') layers.push(plan.boundary);
-      plan.classes = actionClasses(layers, actions, (position) => this.index.factsOf(actions[position]));
+      classes = actionClasses(layers, actions, (position) => this.index.factsOf(actions[position]));
+      planClasses.set(plan, classes);
     }
-    return plan.classes;
+    return classes;
   }
 
   /**
-   * A key under which principals share a service plan: the statements of every layer that may match the
-   * service, with the answers of principal conditions where a statement has them. Undefined when a
-   * statement reads the principal through a policy variable (the plan is then this principal's own).
-   * It depends on the principal's own facts, never on the request context.
+   * Where principals share a service plan: the node of its key, a path of numbers naming the service's
+   * organization states, then the statements of every layer that may match the service (the principal's
+   * Denies, the organization's Denies, the count of SCP levels and each level, identity, boundary), with the
+   * answers of principal conditions where a statement has them. Undefined when a statement reads the
+   * principal through a policy variable (the plan is then this principal's own). It depends on the
+   * principal's own facts, never on the request context.
    */
-  private planKey(
+  private planNode(
     service: string,
-    layers: readonly (readonly CompiledStatement[])[],
+    denies: readonly CompiledStatement[],
+    organizationDenies: LayerPlan,
+    scp: readonly LayerPlan[],
+    identity: readonly CompiledStatement[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
-  ): string | undefined {
-    // Each statement list is named by a number (see listNumber): a short key, quick to build and to hash.
-    let key = `${service},${this.layers.scp},${this.layers.rcp},${boundary === undefined ? '-' : boundary === 'missing' ? '?' : 'b'}`;
-    for (let layer = 0; layer <= layers.length; layer++) {
-      const statements = layer < layers.length ? layers[layer] : Array.isArray(boundary) ? boundary : EMPTY;
-      // The principal's own Deny and identity lists (first and last) are rarely met again: not remembered.
-      const number = this.listNumber(statements, layer !== 0 && layer !== layers.length - 1);
-      if (number === undefined) return undefined;
-      key += `/${number}`;
+  ): PlanNode | undefined {
+    // Each statement list is named by a number (see listNumber). The principal's own Deny and identity lists
+    // are numbered through its own memo; the others are arrays every principal under them shares, numbered
+    // once per array.
+    const deny = this.ownListNumber(denies);
+    const organization = this.listNumber(organizationDenies.statements, true);
+    const identityNumber = this.ownListNumber(identity);
+    const boundaryNumber = this.listNumber(Array.isArray(boundary) ? boundary : EMPTY, true);
+    if (deny === undefined || organization === undefined || identityNumber === undefined) return undefined;
+    if (boundaryNumber === undefined) return undefined;
+    let root = this.shared.plans.get(service);
+    if (!root) {
+      root = new PlanNode();
+      this.shared.plans.set(service, root);
     }
-    return key;
+    const states =
+      ORGANIZATION_STATES.indexOf(this.layers.scp) * 9 +
+      ORGANIZATION_STATES.indexOf(this.layers.rcp) * 3 +
+      (boundary === undefined ? 0 : boundary === 'missing' ? 1 : 2);
+    let node = root.child(states).child(deny).child(organization).child(scp.length);
+    for (let level = 0; level < scp.length; level++) {
+      const number = this.listNumber(scp[level].statements, true);
+      if (number === undefined) return undefined;
+      node = node.child(number);
+    }
+    return node.child(identityNumber).child(boundaryNumber);
+  }
+
+  /**
+   * listNumber of one of this principal's own lists, remembered by array for this principal only: the same
+   * array comes back for every service none of its statements names (its any-service statements, or EMPTY).
+   */
+  private ownListNumber(statements: readonly CompiledStatement[]): number | undefined {
+    this.ownListNumbers ??= new Map();
+    let number = this.ownListNumbers.get(statements);
+    if (number === undefined) {
+      // -1: a statement reads the principal through policy variables (no number).
+      number = this.listNumber(statements, false) ?? -1;
+      this.ownListNumbers.set(statements, number);
+    }
+    return number < 0 ? undefined : number;
   }
 
   /**
@@ -234,15 +279,15 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       boundarySource === 'missing' || boundarySource === undefined
         ? boundarySource
         : boundarySource.candidates(service);
-    const key = this.planKey(
+    const node = this.planNode(
       service,
-      scpLayersAround(denyCandidates, organizationDenies, scp, identityCandidates),
+      denyCandidates,
+      organizationDenies,
+      scp,
+      identityCandidates,
       boundaryCandidates,
     );
-    if (key !== undefined) {
-      const known = this.shared.plans.get(key);
-      if (known) return known;
-    }
+    if (node?.plan) return node.plan;
     const denies = layerPlan(denyCandidates, service, actions);
     const identity = layerPlan(identityCandidates, service, actions);
     const boundary =
@@ -264,8 +309,8 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       scp.every(layerIsUniform) &&
       layerIsUniform(identity) &&
       (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
-    const plan: ServicePlan = { denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, key };
-    if (key !== undefined) this.shared.plans.set(key, plan);
+    const plan = new ServicePlan(denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, !!node);
+    if (node) node.plan = plan;
     return plan;
   }
 
@@ -279,14 +324,13 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const plan = this.plan(service);
     const global = catalogAction ? this.index.globalOf(catalogAction) : -1;
     if (plan.uniform && position >= 0) {
-      const planTemplates = call.templatesOf(plan);
-      planTemplates.uniform ??= this.template(call, plan, catalogAction, action, position, global);
-      return materialize(this.index, planTemplates.uniform, action, catalogAction, global);
+      const templates = call.templatesOf(plan, 1).byClass;
+      templates[0] ??= this.template(call, plan, catalogAction, action, position, global);
+      return materialize(this.index, templates[0], action, catalogAction, global);
     }
     if (position >= 0) {
       const classes = this.classesOf(plan, service);
-      const planTemplates = call.templatesOf(plan);
-      const templates = (planTemplates.byClass ??= new Array<Template | undefined>(classes.count));
+      const templates = call.templatesOf(plan, classes.count).byClass;
       const template = (templates[classes.of[position]] ??= this.template(
         call,
         plan,
@@ -320,7 +364,9 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const wildcardOnly = catalogAction?.isWildcardOnly ?? false;
     const scratch = SCRATCH;
     scratch.key.length = 0;
-    if (plan.unevaluated) scratch.key.push(plan.unevaluated.join('+'));
+    // One layer's name as it is, both joined: no new string per template for the usual single layer.
+    const unevaluated = plan.unevaluated;
+    if (unevaluated) scratch.key.push(unevaluated.length === 1 ? unevaluated[0] : unevaluated.join('+'));
     scratch.shared = true;
     this.collect(call, plan.denies, scratch.denies, 'D', action, facts, wildcardOnly, position);
     this.collect(call, plan.organizationDenies, scratch.denies, 'O', action, facts, wildcardOnly, position, true);
@@ -337,8 +383,6 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     let template = table.get(key);
     if (!template) {
       template = this.decideFrom(scratch, plan);
-      // Keyed by catalog index, holding only decisions actually made: memory follows use, not the catalog.
-      if (scratch.shared && !template.plain) template.decisions = new Map();
       table.set(key, template);
     }
     return template;
@@ -375,33 +419,31 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
 
   /** The policy evaluation logic over the statements that apply (YES or MAYBE) in each layer. */
   private decideFrom(scratch: Scratch, plan: ServicePlan): Template {
+    // Only templates built from shared statements keep their decisions for other principals.
+    const shared = scratch.shared;
     // 1. Explicit denies, in every layer.
     const denyApplies = scratch.denies;
     if (denyApplies.some((applies) => applies.tri === YES)) {
       // Only the statements that deny for certain are decisive.
       const deniedBy = denyApplies.filter((applies) => applies.tri === YES).map((applies) => applies.ref);
-      return {
-        decision: 'denied',
-        allowedBy: EMPTY,
-        deniedBy,
-        blockedAt: 'explicit-deny',
-        dependsOn: EMPTY,
-        plain: false,
-      };
+      return new Template('denied', EMPTY, deniedBy, 'explicit-deny', EMPTY, undefined, false, shared);
     }
     const deniedBy = denyApplies.length ? denyApplies.map((applies) => applies.ref) : EMPTY;
     const allowedBy: StatementRef[] = [];
     const dependsOn: string[] = [];
     for (const applies of denyApplies) union(dependsOn, applies.dependsOn);
     let allowTri: Tri = YES;
-    const denied = (layer: DecisionLayer): Template => ({
-      decision: 'denied',
-      allowedBy: allowedBy.length ? allowedBy : EMPTY,
-      deniedBy,
-      blockedAt: layer,
-      dependsOn: EMPTY,
-      plain: allowedBy.length === 0 && deniedBy.length === 0,
-    });
+    const denied = (layer: DecisionLayer): Template =>
+      new Template(
+        'denied',
+        allowedBy.length ? allowedBy : EMPTY,
+        deniedBy,
+        layer,
+        EMPTY,
+        undefined,
+        allowedBy.length === 0 && deniedBy.length === 0,
+        shared,
+      );
     // OR over a layer's Allow statements; a layer that is only MAYBE contributes what it turns on.
     const layerTri = (applied: readonly Applies[]): Tri => {
       let tri: Tri = NO;
@@ -434,9 +476,10 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       if (tri === MAYBE) allowTri = MAYBE;
     }
     const unevaluated = plan.unevaluated;
-    if (deniedBy.length === 0 && allowTri === YES) {
-      return { decision: 'allowed', allowedBy, deniedBy: EMPTY, dependsOn: EMPTY, unevaluated, plain: false };
+    // denyApplies, not deniedBy: one array shape here (deniedBy may be the frozen EMPTY), so no deopt.
+    if (denyApplies.length === 0 && allowTri === YES) {
+      return new Template('allowed', allowedBy, EMPTY, undefined, EMPTY, unevaluated, false, shared);
     }
-    return { decision: 'depends', allowedBy, deniedBy, dependsOn, unevaluated, plain: false };
+    return new Template('depends', allowedBy, deniedBy, undefined, dependsOn, unevaluated, false, shared);
   }
 }

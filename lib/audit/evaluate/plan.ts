@@ -2,7 +2,6 @@
 // service (with their match tables), the templates one decision per action class is made from, and what
 // principals of one compiled account share. evaluator.ts builds them; bulk.ts and evaluator.ts read them.
 import type { CatalogAction } from '../../catalog/types';
-import type { ActionClasses } from './action-classes';
 import { plainDenialOf, type CatalogIndex } from './catalog-index';
 import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
 import type { PrincipalFacts } from './context';
@@ -10,7 +9,6 @@ import type { Tri } from './tri';
 import type {
   ActionDecision,
   Decision,
-  DecisionCounts,
   DecisionLayer,
   OrganizationLayerState,
   RequestContext,
@@ -80,32 +78,44 @@ export function flaggedInService(service: string, globals: Int32Array, flagged: 
   return count;
 }
 
-/** A decision without its action: shared by all actions whose matching statements are the same. */
-export interface Template {
-  readonly decision: Decision;
-  readonly allowedBy: readonly StatementRef[];
-  readonly deniedBy: readonly StatementRef[];
-  readonly blockedAt?: DecisionLayer;
-  readonly dependsOn: readonly string[];
-  readonly unevaluated?: Unevaluated;
-  /** Denied with no statement at all: served from shared, frozen per-action objects. */
-  readonly plain: boolean;
+/**
+ * A decision without its action: shared by all actions whose matching statements are the same. A class, so
+ * every template has one shape (absent parts are undefined): the bulk paths read millions of them.
+ */
+export class Template {
   /**
-   * Decisions already made from this template, by catalog index: set on templates built only from shared
-   * statements, whose decisions principals with the same policies can reuse.
+   * Decisions already made from this template, by catalog index: kept (`remember`) for templates built only
+   * from shared statements, whose decisions principals with the same policies can reuse. Set here, never
+   * later (see PlanTemplates).
    */
-  decisions?: Map<number, ActionDecision>;
+  readonly decisions: Map<number, ActionDecision> | undefined;
+
+  constructor(
+    readonly decision: Decision,
+    readonly allowedBy: readonly StatementRef[],
+    readonly deniedBy: readonly StatementRef[],
+    readonly blockedAt: DecisionLayer | undefined,
+    readonly dependsOn: readonly string[],
+    readonly unevaluated: Unevaluated | undefined,
+    /** Denied with no statement at all: served from shared, frozen per-action objects. */
+    readonly plain: boolean,
+    remember: boolean,
+  ) {
+    // Keyed by catalog index, holding only decisions actually made: memory follows use, not the catalog.
+    this.decisions = remember && !plain ? new Map() : undefined;
+  }
 }
 
 /**
  * What principals of one compiled account share: templates built only from shared statements, service
- * plans by statement signature (see PrincipalEvaluator.planKey), so principals that meet the same
+ * plans by statement signature (see PrincipalEvaluator.planNode), so principals that meet the same
  * statements of a service with the same answers reuse one plan, and the templates of those plans per
  * request context.
  */
 export class SharedAcrossPrincipals {
   readonly templates = new Map<string, Template>();
-  readonly plans = new Map<string, ServicePlan>();
+  /** Shared plans by service, then by the numbers of their key (see PrincipalEvaluator.planNode). */
+  readonly plans = new Map<string, PlanNode>();
   readonly planTemplates = new WeakMap<RequestContext, Map<ServicePlan, PlanTemplates>>();
   /** Plan keys name statement lists by number: by list content, and by array for lists any principal reads alike. */
   readonly listsByContent = new Map<string, number>();
@@ -160,28 +170,62 @@ export interface LayerPlan {
   readonly tables: readonly MatchTable[];
 }
 
-/** What decides a service for a principal, whatever the request context. */
-export interface ServicePlan {
-  readonly denies: LayerPlan;
-  readonly organizationDenies: LayerPlan;
-  readonly scp: readonly LayerPlan[];
-  readonly identity: LayerPlan;
-  readonly boundary?: LayerPlan | 'missing';
-  readonly unevaluated?: Unevaluated;
-  /** One template serves every catalog action of the service. */
-  readonly uniform: boolean;
-  /** The key principals share the plan under (see planKey); undefined for a principal's own plan. */
-  readonly key?: string;
-  /** For a service that is not uniform: its actions' classes, found on first use. */
-  classes?: ActionClasses;
+/** What decides a service for a principal, whatever the request context (a class: one shape for all). */
+export class ServicePlan {
+  constructor(
+    readonly denies: LayerPlan,
+    readonly organizationDenies: LayerPlan,
+    readonly scp: readonly LayerPlan[],
+    readonly identity: LayerPlan,
+    readonly boundary: LayerPlan | 'missing' | undefined,
+    readonly unevaluated: Unevaluated | undefined,
+    /** One template serves every catalog action of the service. */
+    readonly uniform: boolean,
+    /** Principals with the same key share the plan (see planNode); false for a principal's own plan. */
+    readonly shared: boolean,
+  ) {}
 }
 
-/** The templates of one plan for one request context: the uniform one, or one per action class. */
-export interface PlanTemplates {
-  uniform?: Template;
-  byClass?: (Template | undefined)[];
-  /** countDecisions over the service, per flag array: principals sharing the plan add the same counts. */
-  counts?: WeakMap<Uint8Array, DecisionCounts>;
+/**
+ * One step of a plan key: the key is a path of small numbers (see PrincipalEvaluator.planNode), so a plan is
+ * found by following numbers through maps, without building and hashing a key string per lookup.
+ */
+export class PlanNode {
+  /** The first child inline, the others in a map made for the second: most nodes have one child. */
+  private firstPart = -1;
+  private first: PlanNode | undefined = undefined;
+  private more: Map<number, PlanNode> | undefined = undefined;
+  /** The plan of the key that ends here, once made. */
+  plan: ServicePlan | undefined = undefined;
+
+  /** The node after `part` (a number >= 0), made on first use. */
+  child(part: number): PlanNode {
+    if (part === this.firstPart) return this.first!;
+    if (this.first === undefined) {
+      this.firstPart = part;
+      return (this.first = new PlanNode());
+    }
+    this.more ??= new Map();
+    let node = this.more.get(part);
+    if (!node) {
+      node = new PlanNode();
+      this.more.set(part, node);
+    }
+    return node;
+  }
+}
+
+/**
+ * The templates of one plan for one request context, one per action class (a uniform plan's one template is
+ * class 0), made on first use. Filled by element only: a field of a class written after construction turns
+ * from constant to mutable in V8, which throws away every optimized function that read it.
+ */
+export class PlanTemplates {
+  readonly byClass: (Template | undefined)[];
+
+  constructor(classCount: number) {
+    this.byClass = new Array<Template | undefined>(classCount);
+  }
 }
 
 export const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };
@@ -201,19 +245,6 @@ export function layerPlan(
     tables.push(table);
   }
   return statements.length ? { statements, tables } : NO_LAYER;
-}
-
-/** The statement lists a plan key names, in evaluation order (the boundary is added by the key). */
-export function scpLayersAround(
-  denies: readonly CompiledStatement[],
-  organizationDenies: LayerPlan,
-  scp: readonly LayerPlan[],
-  identity: readonly CompiledStatement[],
-): (readonly CompiledStatement[])[] {
-  const lists: (readonly CompiledStatement[])[] = [denies, organizationDenies.statements];
-  for (let level = 0; level < scp.length; level++) lists.push(scp[level].statements);
-  lists.push(identity);
-  return lists;
 }
 
 export function layerIsUniform(plan: LayerPlan): boolean {
