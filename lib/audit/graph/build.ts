@@ -214,7 +214,8 @@ class GraphBuilder {
   /** Trust grants decided per caller: conditions on the caller, or everyone. */
   private readonly perCaller = new Map<string, TrustGrant[]>();
   private readonly everyone: TrustGrant[] = [];
-  private readonly writeActions: CatalogAction[];
+  /** Every write of the catalog, made on first use (making every catalog action is most of an empty account's graph). */
+  private writeActionList?: CatalogAction[];
   /** decisionKinds of write actions, by principal and list asked (see groupGrantsMore). */
   private readonly writeKinds = new Map<CompiledPrincipal, Map<readonly CatalogAction[], Uint8Array>>();
   private readonly hubTargets = new Map<string, TargetIndex>();
@@ -229,7 +230,11 @@ class GraphBuilder {
     this.indexes = accounts.map(indexAccount);
     const names = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));
     this.pathActions = [...names].map((n) => options.catalog.get(n)).filter((a): a is CatalogAction => !!a);
-    this.writeActions = options.catalog.actions.filter((a) => WRITE_LEVELS.has(a.accessLevel));
+  }
+
+  private get writeActions(): CatalogAction[] {
+    this.writeActionList ??= this.options.catalog.actions.filter((a) => WRITE_LEVELS.has(a.accessLevel));
+    return this.writeActionList;
   }
 
   build(): AccessGraph {

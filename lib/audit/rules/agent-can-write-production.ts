@@ -84,14 +84,21 @@ function layerText(context: RuleContext, principal: Principal, how: string): str
 
 export function check(context: RuleContext): Finding[] {
   const { catalog, account, analysis, guardrails } = context;
-  const allowlisted = new Set(
-    guardrails.agents.productionWriteAllowlist.flatMap((p) => expandActionPattern(p, catalog)),
-  );
-  const writes = catalog.actions.filter((a) => !isReadLevel(a) && !allowlisted.has(a));
-  // Requests through MCP or with an agent source identity are checked on the agent services' writes: the SCP
-  // agent layers deny every other service to them, and asking about 16,000 writes per role would not scale.
-  const agentServices = new Set(guardrails.agents.allowedServices.map((s) => s.toLowerCase()));
-  const agentServiceWrites = writes.filter((a) => agentServices.has(a.service));
+  // The writes to ask about, made when the first principal needs them: making every action of the catalog
+  // is most of what this rule costs on an account with nobody in it.
+  let asking: { writes: readonly CatalogAction[]; agentServiceWrites: readonly CatalogAction[] } | undefined;
+  const writesToAsk = () => {
+    if (asking) return asking;
+    const allowlisted = new Set(
+      guardrails.agents.productionWriteAllowlist.flatMap((p) => expandActionPattern(p, catalog)),
+    );
+    const writes = catalog.actions.filter((a) => !isReadLevel(a) && !allowlisted.has(a));
+    // Requests through MCP or with an agent source identity are checked on the agent services' writes: the SCP
+    // agent layers deny every other service to them, and asking about 16,000 writes per role would not scale.
+    const agentServices = new Set(guardrails.agents.allowedServices.map((s) => s.toLowerCase()));
+    asking = { writes, agentServiceWrites: writes.filter((a) => agentServices.has(a.service)) };
+    return asking;
+  };
   const { tagKeys, values } = guardrails.production;
   const states: { name: string; request: RequestContext }[] = [
     {
@@ -121,6 +128,7 @@ export function check(context: RuleContext): Finding[] {
     const writesNothing = summary !== undefined && summary.writeAllowed + summary.writeDepends === 0;
     for (const recognition of recognitions(context, principal)) {
       if (writesNothing) continue;
+      const { writes, agentServiceWrites } = writesToAsk();
       const asked: readonly CatalogAction[] = analysis.restrict(
         principal,
         recognition.how === 'agent principal tag' ? writes : agentServiceWrites,

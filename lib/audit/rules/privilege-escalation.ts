@@ -48,10 +48,8 @@ export function check(context: RuleContext): RuleFinding[] {
   }
   const reach = reachGoals(graph, goals);
   const waysTowards = graph.waysTowards((to) => reach.reaches(to));
-  const gains = new GainCheck(
-    context,
-    catalog.actions.filter((a) => WRITE_LEVELS.has(a.accessLevel)),
-  );
+  // The catalog's writes are made only when a path is weighed (an account with nobody in it never does).
+  const gains = new GainCheck(context, () => catalog.actions.filter((a) => WRITE_LEVELS.has(a.accessLevel)));
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -161,12 +159,18 @@ const EXACT_CHECKS = 16;
 class GainCheck {
   private readonly kinds = new Map<CompiledPrincipal, Uint8Array>();
   private readonly time;
+  private writes?: readonly CatalogAction[];
 
   constructor(
     private readonly context: RuleContext,
-    private readonly actions: readonly CatalogAction[],
+    private readonly makeWrites: () => readonly CatalogAction[],
   ) {
     this.time = auditTimeContext(context.now);
+  }
+
+  private get actions(): readonly CatalogAction[] {
+    this.writes ??= this.makeWrites();
+    return this.writes;
   }
 
   firstGain(source: string): Edge | undefined {

@@ -56,8 +56,9 @@ export function check(context: RuleContext): RuleFinding[] {
     list.push(principal);
     users.set(principal.permissionsBoundaryArn, list);
   }
-  const destructive = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
   const findings: RuleFinding[] = [];
+  if (users.size === 0) return findings;
+  const destructive = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
 
   for (const [arn, principals] of users) {
     const boundary = managed.get(arn);
