@@ -11,27 +11,6 @@ import {
 import { snapshotParseCache, type AccountSnapshot, type Principal } from '../../sources/snapshot';
 import type { Evidence } from '../types';
 
-export interface PolicyInUse {
-  /** Managed policy ARN, `inline:<principal arn>:<name>`, or `scp:<level id>:<name>`. */
-  readonly id: string;
-  readonly name: string;
-  /** The value `Evidence.policy` carries: the ARN, or `inline:<name>`. */
-  readonly evidencePolicy: string;
-  readonly kind: Evidence['policyKind'];
-  readonly type: PolicyType;
-  readonly document: unknown;
-  /** Principals it applies to directly (a group's policies apply to its member users as well). */
-  readonly attachedTo: readonly Principal[];
-  /** Set for inline policies. */
-  readonly owner?: Principal;
-  readonly awsManaged: boolean;
-  /**
-   * Parsed; of a policy that does not parse, the statements that do (the unreadable-policy rule reports the
-   * others, invalid-pattern the details). Undefined only when no statement can be read.
-   */
-  parsed(): NormalizedPolicy | undefined;
-}
-
 export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
   const cache = snapshotParseCache(snapshot);
   const out: PolicyInUse[] = [];
@@ -118,19 +97,28 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
   return out;
 }
 
-function entry(cache: PolicyParseCache, fields: Omit<PolicyInUse, 'parsed'>): PolicyInUse {
-  return new PolicyEntry(cache, fields);
+function entry(cache: PolicyParseCache, fields: PolicyInUseFields): PolicyInUse {
+  return new PolicyInUse(cache, fields);
 }
 
-/** One class for every kind of policy (`owner` undefined but present when not inline): rules read thousands. */
-class PolicyEntry implements PolicyInUse {
+type PolicyInUseFields = Pick<
+  PolicyInUse,
+  'id' | 'name' | 'evidencePolicy' | 'kind' | 'type' | 'document' | 'attachedTo' | 'awsManaged'
+> & { readonly owner?: Principal };
+
+/** A policy in use. One class for every kind of policy (`owner` undefined but present when not inline): rules read thousands. */
+export class PolicyInUse {
+  /** Managed policy ARN, `inline:<principal arn>:<name>`, or `scp:<level id>:<name>`. */
   readonly id: string;
   readonly name: string;
+  /** The value `Evidence.policy` carries: the ARN, or `inline:<name>`. */
   readonly evidencePolicy: string;
   readonly kind: Evidence['policyKind'];
   readonly type: PolicyType;
   readonly document: unknown;
+  /** Principals it applies to directly (a group's policies apply to its member users as well). */
   readonly attachedTo: readonly Principal[];
+  /** Set for inline policies. */
   readonly owner: Principal | undefined;
   readonly awsManaged: boolean;
   /** null until parsed. */
@@ -138,7 +126,7 @@ class PolicyEntry implements PolicyInUse {
 
   constructor(
     private readonly cache: PolicyParseCache,
-    fields: Omit<PolicyInUse, 'parsed'>,
+    fields: PolicyInUseFields,
   ) {
     this.id = fields.id;
     this.name = fields.name;
@@ -151,6 +139,10 @@ class PolicyEntry implements PolicyInUse {
     this.awsManaged = fields.awsManaged;
   }
 
+  /**
+   * Parsed; of a policy that does not parse, the statements that do (the unreadable-policy rule reports the
+   * others, invalid-pattern the details). Undefined only when no statement can be read.
+   */
   parsed(): NormalizedPolicy | undefined {
     if (this.parsedPolicy === null) {
       // The whole policy when it parses (salvagePolicy returns parsePolicy's), else its readable statements;
