@@ -165,9 +165,16 @@ function indexAccount(graph: GraphAccount): AccountIndex {
   }
   const awsManaged = new Set(snapshot.managedPolicies.filter((p) => p.awsManaged).map((p) => p.arn));
   const policyHolders = new Map<string, string[]>();
+  // Told once per policy, not per holder: one policy may be attached to thousands of roles.
+  const changeable = new Map<string, boolean>();
   const hold = (policyArn: string, holder: string) => {
-    // AWS managed policies cannot be changed by anyone in the account.
-    if (awsManaged.has(policyArn) || /^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn)) return;
+    let mine = changeable.get(policyArn);
+    if (mine === undefined) {
+      // AWS managed policies cannot be changed by anyone in the account.
+      mine = !awsManaged.has(policyArn) && !/^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn);
+      changeable.set(policyArn, mine);
+    }
+    if (!mine) return;
     // Holders are read one after the other: one already listed for this policy is the list's last entry (a
     // linear search would make a policy attached to thousands of roles quadratic).
     const list = policyHolders.get(policyArn);
@@ -891,20 +898,41 @@ class GraphBuilder {
 
   /** Whether the group allows a write-level action the principal cannot do (joining it gains something). */
   private groupGrantsMore(index: AccountIndex, groupArn: string, principal: CompiledPrincipal): boolean {
+    const granted = this.groupWritesOf(index, groupArn);
+    if (granted.length === 0) return false;
+    // Only the writes the group may do are asked of the principal (decisions do not depend on the list).
+    return this.kindsOf(principal, granted).includes(0);
+  }
+
+  /** The write actions a group is allowed or may be, by group ARN (every member user asks). */
+  private readonly groupWrites = new Map<string, readonly CatalogAction[]>();
+  /** Lists of groupWrites alike in content, one object each: kindsOf keeps a principal's answers by list. */
+  private readonly grantedLists = new Map<readonly CatalogAction[], Map<string, readonly CatalogAction[]>>();
+
+  private groupWritesOf(index: AccountIndex, groupArn: string): readonly CatalogAction[] {
+    let granted = this.groupWrites.get(groupArn);
+    if (granted) return granted;
+    granted = [];
     const group = index.graph.account.principal(groupArn);
-    if (!group) return false;
-    // Only the write actions some identity Allow of the group names can be allowed to it: both sides are
-    // asked about those alone (every member user asks about the same list).
+    // Only the write actions some identity Allow of the group names can be allowed to it.
     const groupPrincipal = index.groupsByArn.get(groupArn);
     const asked =
       groupPrincipal && this.options.restrict
         ? this.options.restrict(groupPrincipal, this.writeActions)
         : this.writeActions;
-    if (asked.length === 0) return false;
-    const theirs = this.kindsOf(group, asked);
-    const mine = this.kindsOf(principal, asked);
-    for (let i = 0; i < theirs.length; i++) if (theirs[i] !== 0 && mine[i] === 0) return true;
-    return false;
+    if (group && asked.length > 0) {
+      const kinds = this.kindsOf(group, asked);
+      const key = kinds.join('');
+      let byKinds = this.grantedLists.get(asked);
+      if (!byKinds) {
+        byKinds = new Map();
+        this.grantedLists.set(asked, byKinds);
+      }
+      granted = byKinds.get(key) ?? asked.filter((_, i) => kinds[i] !== 0);
+      byKinds.set(key, granted);
+    }
+    this.groupWrites.set(groupArn, granted);
+    return granted;
   }
 
   private kindsOf(principal: CompiledPrincipal, actions: readonly CatalogAction[]): Uint8Array {
