@@ -85,6 +85,32 @@ interface AccountIndex {
   readonly runningAs: Partial<Record<InventoryKind, ReadonlyMap<string, readonly string[]>>>;
 }
 
+/** One service of a pass-role or run-code path in one account: the roles that trust it, the same for every caller. */
+class ServiceHop {
+  private byRole?: Map<string, { role: Principal; grant: TrustGrant }>;
+  private readonly halves = new Map<string, HalfEdge | undefined>();
+
+  constructor(
+    readonly service: string,
+    readonly hubName: string,
+    readonly targets: readonly { role: Principal; grant: TrustGrant }[],
+    private readonly targetHalf: (role: Principal, grant: TrustGrant) => HalfEdge | undefined,
+    /** Pass-role only: the targets the caller's iam:PassRole is resolved against. */
+    readonly passTargets?: TargetIndex,
+  ) {}
+
+  /** The target's side of an edge, made once; undefined when the trust's conditions never let the service in. */
+  out(arn: string): HalfEdge | undefined {
+    if (!this.halves.has(arn)) {
+      // Each role is listed once per service (see serviceRoles).
+      this.byRole ??= new Map(this.targets.map((t) => [t.role.arn, t]));
+      const { role, grant } = this.byRole.get(arn)!;
+      this.halves.set(arn, this.targetHalf(role, grant));
+    }
+    return this.halves.get(arn);
+  }
+}
+
 /** The compute each role runs on, per inventory list that is known (see AccountIndex.runningAs). */
 function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): AccountIndex['runningAs'] {
   const inventory = snapshot.inventory;
@@ -139,9 +165,16 @@ function indexAccount(graph: GraphAccount): AccountIndex {
   }
   const awsManaged = new Set(snapshot.managedPolicies.filter((p) => p.awsManaged).map((p) => p.arn));
   const policyHolders = new Map<string, string[]>();
+  // Told once per policy, not per holder: one policy may be attached to thousands of roles.
+  const changeable = new Map<string, boolean>();
   const hold = (policyArn: string, holder: string) => {
-    // AWS managed policies cannot be changed by anyone in the account.
-    if (awsManaged.has(policyArn) || /^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn)) return;
+    let mine = changeable.get(policyArn);
+    if (mine === undefined) {
+      // AWS managed policies cannot be changed by anyone in the account.
+      mine = !awsManaged.has(policyArn) && !/^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn);
+      changeable.set(policyArn, mine);
+    }
+    if (!mine) return;
     // Holders are read one after the other: one already listed for this policy is the list's last entry (a
     // linear search would make a policy attached to thousands of roles quadratic).
     const list = policyHolders.get(policyArn);
@@ -207,6 +240,10 @@ class GraphBuilder {
   private readonly facts: ConditionFacts;
   private readonly time: RequestContext;
   private readonly pathActions: CatalogAction[];
+  /** Where each action of pathActions is, by its catalog name. */
+  private readonly pathSlotOf = new Map<string, number>();
+  /** Each escalation path's actions as slots of pathActions (-1: not in the catalog), by path. */
+  private readonly pathSlots: readonly (readonly number[])[];
   /** Trust grants naming one principal (or its role sessions), by the principal's ARN. */
   private readonly named = new Map<string, TrustGrant[]>();
   /** Trust grants of an account (root or id) without conditions on the caller, by trusted account. */
@@ -230,6 +267,13 @@ class GraphBuilder {
     this.indexes = accounts.map(indexAccount);
     const names = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));
     this.pathActions = [...names].map((n) => options.catalog.get(n)).filter((a): a is CatalogAction => !!a);
+    // Decisions are held by slot, not by lower-cased name: a name lookup (and a string) per decision and path.
+    const slotOfLower = new Map<string, number>();
+    this.pathActions.forEach((action, slot) => {
+      if (!slotOfLower.has(action.action.toLowerCase())) slotOfLower.set(action.action.toLowerCase(), slot);
+      this.pathSlotOf.set(action.action, slotOfLower.get(action.action.toLowerCase())!);
+    });
+    this.pathSlots = LOWER_PATH_ACTIONS.map((actions) => actions.map((action) => slotOfLower.get(action) ?? -1));
   }
 
   private get writeActions(): CatalogAction[] {
@@ -473,20 +517,24 @@ class GraphBuilder {
   // ---- escalation paths
 
   private pathEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
-    const decisions = new Map<string, ActionDecision>();
     const asked = this.options.restrict ? this.options.restrict(principal, this.pathActions) : this.pathActions;
     if (asked.length === 0) return;
+    const decisions = new Array<ActionDecision | undefined>(this.pathActions.length);
+    let held = 0;
     for (const decision of compiled.decideMany(asked, this.time)) {
-      if (decision.decision !== 'denied') decisions.set(decision.action.toLowerCase(), decision);
+      if (decision.decision === 'denied') continue;
+      decisions[this.pathSlotOf.get(decision.action)!] = decision;
+      held++;
     }
-    if (decisions.size === 0) return;
+    if (held === 0) return;
     const selves: SelfEscalation[] = [];
     const rewrites: Rewrite[] = [];
     for (let p = 0; p < ESCALATION_PATHS.length; p++) {
       const path = ESCALATION_PATHS[p];
-      const heldDecisions = heldOf(decisions, LOWER_PATH_ACTIONS[p]);
+      const heldDecisions = heldOf(decisions, this.pathSlots[p]);
       if (!heldDecisions) continue;
-      const resolution = PATH_RESOLUTIONS[path.id] as PathResolution | undefined;
+      const lower = LOWER_PATH_ACTIONS[p];
+      const resolution = RESOLUTION_OF_PATH[p];
       if (!resolution) {
         selves.push(
           this.self(path, 'itself (path not resolved against targets)', heldDecisions, true, { unresolved: true }),
@@ -496,13 +544,13 @@ class GraphBuilder {
       switch (resolution.kind) {
         case 'pass-role':
         case 'run-code':
-          this.serviceEdges(principal, compiled, index, path, resolution, heldDecisions);
+          this.serviceEdges(principal, compiled, index, path, resolution, heldDecisions, lower);
           break;
         case 'credentials':
-          this.targetEdges(principal, compiled, index, path, 'credentials', index.users, heldDecisions);
+          this.targetEdges(principal, compiled, index, path, 'credentials', index.users, heldDecisions, lower);
           break;
         case 'trust-rewrite':
-          this.targetEdges(principal, compiled, index, path, 'trust-rewrite', index.roles, heldDecisions);
+          this.targetEdges(principal, compiled, index, path, 'trust-rewrite', index.roles, heldDecisions, lower);
           break;
         case 'new-role':
           selves.push(this.self(path, 'a new role', heldDecisions, true));
@@ -544,68 +592,28 @@ class GraphBuilder {
     path: EscalationPath,
     resolution: Extract<PathResolution, { kind: 'pass-role' | 'run-code' }>,
     held: readonly ActionDecision[],
+    lowerActions: readonly string[],
   ): void {
-    const others = held.filter((d) => d.action.toLowerCase() !== 'iam:passrole');
-    // With the inventory list this path needs, only roles some compute runs as are targets (and those need
-    // nothing more); without it, or for a role whose instance profiles are unknown, the hop stays unresolved.
-    const kind = resolution.kind === 'run-code' ? resolution.inventory : undefined;
-    const running = kind ? index.runningAs[kind] : undefined;
-    const computeOf = (role: Principal): readonly string[] | undefined => {
-      if (!running || (kind === 'instance-profiles' && role.instanceProfiles === undefined)) return undefined;
-      return running.get(role.arn.toLowerCase()) ?? [];
+    const others = held.filter((_, i) => lowerActions[i] !== 'iam:passrole');
+    const callerSide = (extra: ActionDecision | undefined): HalfEdge => {
+      const combined = combine(extra ? [...others, extra] : others, true);
+      return half(resolution.kind, path.actions, combined, { pathId: path.id });
     };
-    for (const service of resolution.services) {
-      const targets = this.serviceTargets(index, service, resolution.instanceProfile === true, kind, computeOf);
-      if (targets.length === 0) continue;
-      const hubName = `hub:${path.id}:${service}:${index.accountId}`;
-      const needsOf = (role: Principal): string | undefined => {
-        if (computeOf(role) !== undefined) return undefined;
-        const needs: string[] = [];
-        if (resolution.needs) needs.push(resolution.needs);
-        if (resolution.instanceProfile && role.instanceProfiles === undefined)
-          needs.push('an instance profile that holds the role');
-        return needs.length ? needs.join('; ') : undefined;
-      };
-      const targetHalf = (role: Principal, grant: TrustGrant): HalfEdge | undefined => {
-        const answer = answerConditions(grant.statement, undefined, this.facts, grant.roleAccountId);
-        if (answer.tri === NO) return undefined;
-        const needs = needsOf(role);
-        const compute = computeOf(role);
-        return {
-          kind: resolution.kind,
-          actions: path.actions,
-          pathId: path.id,
-          decision: answer.tri === YES ? 'allowed' : 'depends',
-          dependsOn: answer.dependsOn,
-          ...(needs ? { needs } : {}),
-          ...(compute?.length ? { runsOn: compute.slice(0, RUNS_ON_SAMPLE) } : {}),
-          evidence: [grant.evidence],
-        };
-      };
+    for (const hop of this.serviceHops(index, path, resolution)) {
       let resolved: Resolved;
       if (resolution.kind === 'pass-role') {
-        const context = this.passedTo(service);
-        resolved = resolveTargets(
-          compiled,
-          'iam:PassRole',
-          context,
-          this.targetsOf(hubName, () => targets.map((t) => t.role.arn)),
-        );
+        resolved = resolveTargets(compiled, 'iam:PassRole', this.passedTo(hop.service), hop.passTargets!);
       } else {
         // Which function, stack or instance is the caller's to pick among those that exist: not a condition.
         resolved = { scope: 'any', decision: others[0] };
       }
-      const callerSide = (extra: ActionDecision | undefined): HalfEdge => {
-        const combined = combine(extra ? [...others, extra] : others, true);
-        return half(resolution.kind, path.actions, combined, { pathId: path.id });
-      };
       if (resolved.scope === 'none') continue;
       if (resolved.scope === 'any') {
-        const fresh = !this.graph.hasHub(hubName);
-        const hub = this.graph.node(hubName, true);
+        const fresh = !this.graph.hasHub(hop.hubName);
+        const hub = this.graph.node(hop.hubName, true);
         if (fresh) {
-          for (const { role, grant } of targets) {
-            const out = targetHalf(role, grant);
+          for (const { role } of hop.targets) {
+            const out = hop.out(role.arn);
             if (out) this.graph.link(hub, this.graph.node(role.arn), out);
           }
         }
@@ -616,10 +624,8 @@ class GraphBuilder {
         );
         continue;
       }
-      const byRole = new Map(targets.map((t) => [t.role.arn, t]));
       for (const target of resolved.targets) {
-        const entry = byRole.get(target.arn)!;
-        const out = targetHalf(entry.role, entry.grant);
+        const out = hop.out(target.arn);
         if (!out) continue;
         const caller = callerSide(target.decision);
         this.graph.link(this.graph.node(principal.arn), this.graph.node(target.arn), {
@@ -630,6 +636,69 @@ class GraphBuilder {
         });
       }
     }
+  }
+
+  private readonly serviceHopLists = new Map<AccountIndex, Map<EscalationPath, ServiceHop[]>>();
+
+  /**
+   * The hops of a service path in an account, one per service with targets: nothing in them depends on the
+   * caller, so they are made once and every caller shares them.
+   */
+  private serviceHops(
+    index: AccountIndex,
+    path: EscalationPath,
+    resolution: Extract<PathResolution, { kind: 'pass-role' | 'run-code' }>,
+  ): readonly ServiceHop[] {
+    let byPath = this.serviceHopLists.get(index);
+    if (!byPath) {
+      byPath = new Map();
+      this.serviceHopLists.set(index, byPath);
+    }
+    let hops = byPath.get(path);
+    if (hops) return hops;
+    hops = [];
+    byPath.set(path, hops);
+    // With the inventory list this path needs, only roles some compute runs as are targets (and those need
+    // nothing more); without it, or for a role whose instance profiles are unknown, the hop stays unresolved.
+    const kind = resolution.kind === 'run-code' ? resolution.inventory : undefined;
+    const running = kind ? index.runningAs[kind] : undefined;
+    const computeOf = (role: Principal): readonly string[] | undefined => {
+      if (!running || (kind === 'instance-profiles' && role.instanceProfiles === undefined)) return undefined;
+      return running.get(role.arn.toLowerCase()) ?? [];
+    };
+    const needsOf = (role: Principal): string | undefined => {
+      if (computeOf(role) !== undefined) return undefined;
+      const needs: string[] = [];
+      if (resolution.needs) needs.push(resolution.needs);
+      if (resolution.instanceProfile && role.instanceProfiles === undefined)
+        needs.push('an instance profile that holds the role');
+      return needs.length ? needs.join('; ') : undefined;
+    };
+    const targetHalf = (role: Principal, grant: TrustGrant): HalfEdge | undefined => {
+      const answer = answerConditions(grant.statement, undefined, this.facts, grant.roleAccountId);
+      if (answer.tri === NO) return undefined;
+      const needs = needsOf(role);
+      const compute = computeOf(role);
+      return {
+        kind: resolution.kind,
+        actions: path.actions,
+        pathId: path.id,
+        decision: answer.tri === YES ? 'allowed' : 'depends',
+        dependsOn: answer.dependsOn,
+        ...(needs ? { needs } : {}),
+        ...(compute?.length ? { runsOn: compute.slice(0, RUNS_ON_SAMPLE) } : {}),
+        evidence: [grant.evidence],
+      };
+    };
+    for (const service of resolution.services) {
+      const targets = this.serviceTargets(index, service, resolution.instanceProfile === true, kind, computeOf);
+      if (targets.length === 0) continue;
+      const hubName = `hub:${path.id}:${service}:${index.accountId}`;
+      const passTargets =
+        resolution.kind === 'pass-role' ? this.targetsOf(hubName, () => targets.map((t) => t.role.arn)) : undefined;
+      hops.push(new ServiceHop(service, hubName, targets, targetHalf, passTargets));
+    }
+    return hops;
   }
 
   private readonly passContexts = new Map<string, RequestContext>();
@@ -680,9 +749,10 @@ class GraphBuilder {
     kind: EdgeKind,
     targets: TargetIndex,
     held: readonly ActionDecision[],
+    lowerActions: readonly string[],
   ): void {
     const iamAction = path.actions[0];
-    const others = held.filter((d) => d.action.toLowerCase() !== iamAction.toLowerCase());
+    const others = held.filter((_, i) => lowerActions[i] !== lowerActions[0]);
     const resolved = resolveTargets(compiled, iamAction, this.time, targets, held[0]);
     if (resolved.scope === 'none') return;
     const from = this.graph.node(principal.arn);
@@ -828,20 +898,41 @@ class GraphBuilder {
 
   /** Whether the group allows a write-level action the principal cannot do (joining it gains something). */
   private groupGrantsMore(index: AccountIndex, groupArn: string, principal: CompiledPrincipal): boolean {
+    const granted = this.groupWritesOf(index, groupArn);
+    if (granted.length === 0) return false;
+    // Only the writes the group may do are asked of the principal (decisions do not depend on the list).
+    return this.kindsOf(principal, granted).includes(0);
+  }
+
+  /** The write actions a group is allowed or may be, by group ARN (every member user asks). */
+  private readonly groupWrites = new Map<string, readonly CatalogAction[]>();
+  /** Lists of groupWrites alike in content, one object each: kindsOf keeps a principal's answers by list. */
+  private readonly grantedLists = new Map<readonly CatalogAction[], Map<string, readonly CatalogAction[]>>();
+
+  private groupWritesOf(index: AccountIndex, groupArn: string): readonly CatalogAction[] {
+    let granted = this.groupWrites.get(groupArn);
+    if (granted) return granted;
+    granted = [];
     const group = index.graph.account.principal(groupArn);
-    if (!group) return false;
-    // Only the write actions some identity Allow of the group names can be allowed to it: both sides are
-    // asked about those alone (every member user asks about the same list).
+    // Only the write actions some identity Allow of the group names can be allowed to it.
     const groupPrincipal = index.groupsByArn.get(groupArn);
     const asked =
       groupPrincipal && this.options.restrict
         ? this.options.restrict(groupPrincipal, this.writeActions)
         : this.writeActions;
-    if (asked.length === 0) return false;
-    const theirs = this.kindsOf(group, asked);
-    const mine = this.kindsOf(principal, asked);
-    for (let i = 0; i < theirs.length; i++) if (theirs[i] !== 0 && mine[i] === 0) return true;
-    return false;
+    if (group && asked.length > 0) {
+      const kinds = this.kindsOf(group, asked);
+      const key = kinds.join('');
+      let byKinds = this.grantedLists.get(asked);
+      if (!byKinds) {
+        byKinds = new Map();
+        this.grantedLists.set(asked, byKinds);
+      }
+      granted = byKinds.get(key) ?? asked.filter((_, i) => kinds[i] !== 0);
+      byKinds.set(key, granted);
+    }
+    this.groupWrites.set(groupArn, granted);
+    return granted;
   }
 
   private kindsOf(principal: CompiledPrincipal, actions: readonly CatalogAction[]): Uint8Array {
@@ -864,18 +955,18 @@ const LOWER_PATH_ACTIONS: readonly (readonly string[])[] = ESCALATION_PATHS.map(
   path.actions.map((action) => action.toLowerCase()),
 );
 
-/** The decisions of every action of a path, in its order; undefined when one of them is denied. */
+/** Each path's resolution, by path (PATH_RESOLUTIONS is by path id). */
+const RESOLUTION_OF_PATH: readonly (PathResolution | undefined)[] = ESCALATION_PATHS.map(
+  (path) => PATH_RESOLUTIONS[path.id] as PathResolution | undefined,
+);
+
+/** The decisions of every action of a path (by slot), in its order; undefined when one of them is denied. */
 function heldOf(
-  decisions: ReadonlyMap<string, ActionDecision>,
-  actions: readonly string[],
+  decisions: readonly (ActionDecision | undefined)[],
+  slots: readonly number[],
 ): ActionDecision[] | undefined {
-  const held: ActionDecision[] = [];
-  for (const action of actions) {
-    const decision = decisions.get(action);
-    if (decision === undefined) return undefined;
-    held.push(decision);
-  }
-  return held;
+  for (const slot of slots) if (slot < 0 || decisions[slot] === undefined) return undefined;
+  return slots.map((slot) => decisions[slot]!);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -87,6 +87,33 @@ function parties(statement: NormalizedStatement): TrustedParty[] {
 
 const parsedTrust = new WeakMap<Principal, ParsedTrust>();
 
+/** What a trust statement grants, apart from the role it belongs to. */
+interface StatementTrust {
+  readonly assume: boolean;
+  readonly parties: readonly TrustedParty[];
+  readonly callerConditions: boolean;
+}
+
+const statementTrusts = new WeakMap<NormalizedStatement, StatementTrust>();
+
+/**
+ * Read once per statement object: roles whose trust policies say the same share one parsed policy (the parse
+ * cache keeps them by content), and 10,000 roles hold about a thousand distinct ones.
+ */
+function statementTrust(statement: NormalizedStatement): StatementTrust {
+  let trust = statementTrusts.get(statement);
+  if (!trust) {
+    const assume = grantsAssume(statement);
+    trust = {
+      assume,
+      parties: assume ? parties(statement) : [],
+      callerConditions: statement.conditions.some((c) => isCallerKey(c.key.toLowerCase())),
+    };
+    statementTrusts.set(statement, trust);
+  }
+  return trust;
+}
+
 /** The role's trust policy, parsed once. An unparseable trust grants nothing (the parse problem is reported elsewhere). */
 export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTrust {
   let trust = parsedTrust.get(role);
@@ -101,7 +128,8 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
     });
     if (parsed.ok) {
       for (const statement of parsed.policy.statements) {
-        if (!grantsAssume(statement)) continue;
+        const { assume, parties: trusted, callerConditions } = statementTrust(statement);
+        if (!assume) continue;
         if (statement.effect === 'Deny') {
           denies.push(statement);
           continue;
@@ -113,8 +141,7 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
           ...(statement.sid ? { sid: statement.sid } : {}),
           statement: rawStatement(role.trustPolicy, statement.index),
         };
-        const callerConditions = statement.conditions.some((c) => isCallerKey(c.key.toLowerCase()));
-        for (const party of parties(statement)) {
+        for (const party of trusted) {
           grants.push({ role, roleAccountId: snapshot.accountId, party, statement, evidence, callerConditions });
         }
         if (statement.notPrincipals) {
@@ -204,7 +231,8 @@ export function trustDenies(
   const dependsOn: string[] = [];
   for (const statement of trust.denies) {
     const matches =
-      statement.notPrincipals !== undefined || parties(statement).some((party) => partyIncludes(party, caller, true));
+      statement.notPrincipals !== undefined ||
+      statementTrust(statement).parties.some((party) => partyIncludes(party, caller, true));
     if (!matches) continue;
     const answer = answerConditions(statement, caller, facts, roleAccountId);
     if (answer.tri === YES) return { tri: YES, dependsOn: [] };
