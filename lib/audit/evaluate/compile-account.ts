@@ -107,19 +107,19 @@ class AccountCompiler {
     return { statements: compilePolicy(salvaged.policy, source, salvaged.document, this.ids), invalid };
   }
 
-  /** compileDocument(), shared through the cache under `key` (which must name everything the result depends on). */
+  /** compileDocument(), shared through `cache` under `key` (which must name everything the result depends on). */
   private compileShared(
+    cache: CompileCache,
     key: string,
     document: unknown,
     type: PolicyType,
     where: string,
     source: PolicySource,
   ): CompiledStatement[] | undefined {
-    if (!this.cache) return this.compileDocument(document, type, where, source);
-    let result = this.cache.managed.get(key);
+    let result = cache.managed.get(key);
     if (!result) {
       result = this.compileOrInvalid(document, type, where, source);
-      this.cache.managed.set(key, result);
+      cache.managed.set(key, result);
     }
     if (result.invalid) this.invalidPolicies.push(result.invalid);
     return result.statements;
@@ -152,15 +152,17 @@ class AccountCompiler {
       const type = use === 'boundary' ? 'boundary' : 'identity';
       // An AWS managed policy reads the same in every account: with a cache, each distinct one (ARN and
       // document) is parsed and compiled once per audit run rather than once per account.
-      compiled = policy.awsManaged
-        ? this.compileShared(
-            `${use}\n${arn}\n${JSON.stringify(policy.document)}`,
-            policy.document,
-            type,
-            `managed policy ${arn}`,
-            source,
-          )
-        : this.compileDocument(policy.document, type, `managed policy ${arn}`, source);
+      compiled =
+        policy.awsManaged && this.cache
+          ? this.compileShared(
+              this.cache,
+              `${use}\n${arn}\n${JSON.stringify(policy.document)}`,
+              policy.document,
+              type,
+              `managed policy ${arn}`,
+              source,
+            )
+          : this.compileDocument(policy.document, type, `managed policy ${arn}`, source);
     }
     this.managedCompiled.set(cacheKey, compiled);
     return compiled;
