@@ -299,8 +299,9 @@ export function compileStatement(
     statement: rawStatement(document, statement.index),
     effect: statement.effect,
     layer: source.layer,
-    ...(source.attachedAt ? { note: `attached at ${source.attachedAt}` } : {}),
   };
+  // Added after the literal, not spread into it: a spread copies through a slow generic path per statement.
+  if (source.attachedAt) (ref as { note?: string }).note = `attached at ${source.attachedAt}`;
   const { named, matchesAction, matchTable } = ids.actionMatch(patterns, negatedAction);
   return {
     id: ids.take(),
@@ -358,7 +359,8 @@ export class ServiceIndex {
    * third for an empty array never written to).
    */
   private readonly anyService: readonly CompiledStatement[];
-  private readonly merged = new Map<string, readonly CompiledStatement[]>();
+  /** Own and any-service statements together, by service: made only for an index that has both. */
+  private merged: Map<string, readonly CompiledStatement[]> | undefined = undefined;
   readonly size: number;
 
   constructor(statements: readonly CompiledStatement[]) {
@@ -385,10 +387,13 @@ export class ServiceIndex {
 
   /** Statements that may match an action of `service` (lower case), in policy order within each group. */
   candidates(service: string): readonly CompiledStatement[] {
+    const own = this.byService.get(service);
+    if (!own) return this.anyService;
+    if (this.anyService.length === 0) return own;
+    this.merged ??= new Map();
     let list = this.merged.get(service);
     if (!list) {
-      const own = this.byService.get(service);
-      list = own ? (this.anyService.length ? [...own, ...this.anyService] : own) : this.anyService;
+      list = [...own, ...this.anyService];
       this.merged.set(service, list);
     }
     return list;
