@@ -29,7 +29,6 @@ export interface ActionList {
 
 export class CatalogIndex {
   private readonly byService = new Map<string, CatalogAction[]>();
-  private readonly position = new Map<CatalogAction, number>();
   private readonly global = new Map<CatalogAction, number>();
   private readonly facts: (ActionFacts | undefined)[];
   /** By catalog index: position within the service's list, and the lower-cased service. */
@@ -39,22 +38,32 @@ export class CatalogIndex {
   private readonly serviceGlobals = new Map<string, Int32Array>();
 
   constructor(readonly catalog: Catalog) {
-    this.positionByGlobal = new Int32Array(catalog.actions.length);
-    this.serviceByGlobal = new Array<string>(catalog.actions.length);
-    catalog.actions.forEach((action, index) => {
-      const service = action.service.toLowerCase();
-      let list = this.byService.get(service);
-      if (!list) {
-        list = [];
-        this.byService.set(service, list);
+    const actions = catalog.actions;
+    this.positionByGlobal = new Int32Array(actions.length);
+    this.serviceByGlobal = new Array<string>(actions.length);
+    // A plain loop, one map write per action (the position is read from positionByGlobal); the catalog lists a
+    // service's actions together, so the service's list is looked up again only when the service changes.
+    let rawService: string | undefined;
+    let service = '';
+    let list: CatalogAction[] = [];
+    for (let index = 0; index < actions.length; index++) {
+      const action = actions[index];
+      if (action.service !== rawService) {
+        rawService = action.service;
+        service = rawService.toLowerCase();
+        let known = this.byService.get(service);
+        if (!known) {
+          known = [];
+          this.byService.set(service, known);
+        }
+        list = known;
       }
-      this.position.set(action, list.length);
       this.global.set(action, index);
       this.positionByGlobal[index] = list.length;
       this.serviceByGlobal[index] = service;
       list.push(action);
-    });
-    this.facts = new Array(catalog.actions.length);
+    }
+    this.facts = new Array(actions.length);
   }
 
   /** The lower-cased services of the catalog. */
@@ -79,7 +88,8 @@ export class CatalogIndex {
 
   /** Position of an action within its service's list, or -1 for an action object not from this catalog. */
   positionOf(action: CatalogAction): number {
-    return this.position.get(action) ?? -1;
+    const global = this.globalOf(action);
+    return global < 0 ? -1 : this.positionByGlobal[global];
   }
 
   globalOf(action: CatalogAction): number {

@@ -55,7 +55,11 @@ class AccountCompiler {
   readonly ids: StatementIds;
   readonly invalidPolicies: InvalidPolicy[] = [];
   private readonly managedDocuments: Map<string, AccountSnapshot['managedPolicies'][number]>;
-  private readonly managedCompiled = new Map<string, CompiledStatement[] | undefined>();
+  /** Compiled managed policies by use, then ARN. */
+  private readonly managedCompiled = {
+    identity: new Map<string, CompiledStatement[] | undefined>(),
+    boundary: new Map<string, CompiledStatement[] | undefined>(),
+  };
   private readonly missingReported = new Set<string>();
 
   constructor(
@@ -107,19 +111,19 @@ class AccountCompiler {
     return { statements: compilePolicy(salvaged.policy, source, salvaged.document, this.ids), invalid };
   }
 
-  /** compileDocument(), shared through the cache under `key` (which must name everything the result depends on). */
+  /** compileDocument(), shared through `cache` under `key` (which must name everything the result depends on). */
   private compileShared(
+    cache: CompileCache,
     key: string,
     document: unknown,
     type: PolicyType,
     where: string,
     source: PolicySource,
   ): CompiledStatement[] | undefined {
-    if (!this.cache) return this.compileDocument(document, type, where, source);
-    let result = this.cache.managed.get(key);
+    let result = cache.managed.get(key);
     if (!result) {
       result = this.compileOrInvalid(document, type, where, source);
-      this.cache.managed.set(key, result);
+      cache.managed.set(key, result);
     }
     if (result.invalid) this.invalidPolicies.push(result.invalid);
     return result.statements;
@@ -131,8 +135,8 @@ class AccountCompiler {
 
   /** A managed policy's statements for one use (identity or boundary), compiled once per account. */
   managed(arn: string, use: 'identity' | 'boundary', principalArn: string): CompiledStatement[] | undefined {
-    const cacheKey = `${use}|${arn}`;
-    if (this.managedCompiled.has(cacheKey)) return this.managedCompiled.get(cacheKey);
+    const compiledForUse = this.managedCompiled[use];
+    if (compiledForUse.has(arn)) return compiledForUse.get(arn);
     const policy = this.managedDocuments.get(arn);
     let compiled: CompiledStatement[] | undefined;
     if (!policy) {
@@ -152,17 +156,19 @@ class AccountCompiler {
       const type = use === 'boundary' ? 'boundary' : 'identity';
       // An AWS managed policy reads the same in every account: with a cache, each distinct one (ARN and
       // document) is parsed and compiled once per audit run rather than once per account.
-      compiled = policy.awsManaged
-        ? this.compileShared(
-            `${use}\n${arn}\n${JSON.stringify(policy.document)}`,
-            policy.document,
-            type,
-            `managed policy ${arn}`,
-            source,
-          )
-        : this.compileDocument(policy.document, type, `managed policy ${arn}`, source);
+      compiled =
+        policy.awsManaged && this.cache
+          ? this.compileShared(
+              this.cache,
+              `${use}\n${arn}\n${JSON.stringify(policy.document)}`,
+              policy.document,
+              type,
+              `managed policy ${arn}`,
+              source,
+            )
+          : this.compileDocument(policy.document, type, `managed policy ${arn}`, source);
     }
-    this.managedCompiled.set(cacheKey, compiled);
+    compiledForUse.set(arn, compiled);
     return compiled;
   }
 
@@ -330,10 +336,10 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
       );
     }
 
-    const denies = [
-      ...identity.filter((statement) => statement.effect === 'Deny'),
-      ...boundaryStatements.filter((statement) => statement.effect === 'Deny'),
-    ];
+    const allows: CompiledStatement[] = [];
+    const denies: CompiledStatement[] = [];
+    for (const statement of identity) (statement.effect === 'Allow' ? allows : denies).push(statement);
+    for (const statement of boundaryStatements) if (statement.effect === 'Deny') denies.push(statement);
     const facts: PrincipalFacts = {
       kind: principal.kind,
       arn: principal.arn,
@@ -343,7 +349,7 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
     };
     const layers: PrincipalLayers = {
       facts,
-      identityAllows: new ServiceIndex(identity.filter((statement) => statement.effect === 'Allow')),
+      identityAllows: new ServiceIndex(allows),
       boundaryAllows,
       boundaryArn: principal.permissionsBoundaryArn,
       denies: denies.length > 0 ? new ServiceIndex(denies) : noStatements,

@@ -105,6 +105,8 @@ function namesOf(actions: readonly CatalogAction[]): ServiceNames {
 
 /** How a statement's Action (or NotAction) list matches actions: shared by statements with the same list. */
 interface ActionMatch {
+  /** Lower-cased services the patterns name literally; undefined when one may match any service. */
+  readonly named: readonly string[] | undefined;
   readonly matchesAction: (action: string) => boolean;
   readonly matchTable: (service: string, actions: readonly CatalogAction[]) => MatchTable;
 }
@@ -117,8 +119,8 @@ interface ActionMatch {
 export class StatementIds {
   private next = 0;
   private readonly actionMatches = new Map<string, ActionMatch>();
-  /** Match table of one lower-cased pattern over one service's actions, keyed `service|pattern`. */
-  private readonly patternTables = new Map<string, MatchTable>();
+  /** Match table of one lower-cased pattern over one service's actions, by service then pattern. */
+  private readonly patternTables = new Map<string, Map<string, MatchTable>>();
 
   actionMatch(patterns: readonly string[], negated: boolean): ActionMatch {
     const key = (negated ? '!' : '=') + patterns.join('\u0000');
@@ -131,8 +133,12 @@ export class StatementIds {
   }
 
   private patternTable(pattern: string, service: string, actions: readonly CatalogAction[]): MatchTable {
-    const key = `${service}|${pattern}`;
-    let table = this.patternTables.get(key);
+    let ofService = this.patternTables.get(service);
+    if (!ofService) {
+      ofService = new Map();
+      this.patternTables.set(service, ofService);
+    }
+    let table = ofService.get(pattern);
     if (table === undefined) {
       const bytes = new Uint8Array(actions.length);
       let count = 0;
@@ -154,7 +160,7 @@ export class StatementIds {
         }
       }
       table = count === 0 ? 'none' : count === actions.length ? 'all' : bytes;
-      this.patternTables.set(key, table);
+      ofService.set(pattern, table);
     }
     return table;
   }
@@ -167,33 +173,40 @@ export class StatementIds {
     // by all (NotAction) of the patterns, without looking at its actions.
     const named = servicesOf(patterns);
     const everything = !negated && patterns.includes('*');
-    const tables = new Map<string, MatchTable>();
+    let tables: Map<string, MatchTable> | undefined;
     // The patterns that can match a service: those naming it literally, and those whose service part has a
-    // wildcard. Grouped once, so a list of hundreds of patterns (ReadOnlyAccess) is not read whole per service.
-    const byService = new Map<string, string[]>();
+    // wildcard. Grouped once, on the first table asked for (many lists never are), so a list of hundreds of
+    // patterns (ReadOnlyAccess) is not read whole per service.
+    let byService: Map<string, string[]> | undefined;
     const anyService: string[] = [];
-    for (const pattern of patterns) {
-      const lower = pattern.toLowerCase();
-      const colon = lower.indexOf(':');
-      const service = colon > 0 ? lower.slice(0, colon) : '';
-      if (service === '' || hasWildcard(service)) anyService.push(lower);
-      else {
-        const list = byService.get(service);
-        if (list) list.push(lower);
-        else byService.set(service, [lower]);
+    const group = (): Map<string, string[]> => {
+      const grouped = new Map<string, string[]>();
+      for (const pattern of patterns) {
+        const lower = pattern.toLowerCase();
+        const colon = lower.indexOf(':');
+        const service = colon > 0 ? lower.slice(0, colon) : '';
+        if (service === '' || hasWildcard(service)) anyService.push(lower);
+        else {
+          const list = grouped.get(service);
+          if (list) list.push(lower);
+          else grouped.set(service, [lower]);
+        }
       }
-    }
+      return grouped;
+    };
     // The list matches an action when one of its patterns does (compileActionMatcher's definition), so the
     // list's table is the union of its patterns' tables (in any order), complemented for NotAction.
     const unionTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
+      const own = (byService ??= group()).get(service) ?? EMPTY;
       let union: Uint8Array | undefined;
-      for (const pattern of [...(byService.get(service) ?? []), ...anyService]) {
+      for (let i = 0, count = own.length + anyService.length; i < count; i++) {
+        const pattern = i < own.length ? own[i] : anyService[i - own.length];
         if (pattern === '*') return 'all';
         const table = this.patternTable(pattern, service, actions);
         if (table === 'all') return 'all';
         if (table === 'none') continue;
         if (!union) union = table.slice();
-        else for (let i = 0; i < table.length; i++) union[i] |= table[i];
+        else for (let j = 0; j < table.length; j++) union[j] |= table[j];
       }
       if (!union) return 'none';
       let count = 0;
@@ -203,6 +216,7 @@ export class StatementIds {
     const matchTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
       if (everything) return 'all';
       if (named && !named.includes(service)) return negated ? 'all' : 'none';
+      tables ??= new Map();
       let table = tables.get(service);
       if (table === undefined) {
         table = unionTable(service, actions);
@@ -215,7 +229,7 @@ export class StatementIds {
       }
       return table;
     };
-    return { matchesAction, matchTable };
+    return { named, matchesAction, matchTable };
   }
 
   take(): number {
@@ -226,15 +240,22 @@ export class StatementIds {
   }
 }
 
+// Shared: a resource test is never changed once made.
+const ALL_RESOURCES: ResourceTest = Object.freeze({ kind: 'all' });
+const NO_RESOURCE: ResourceTest = Object.freeze({ kind: 'nothing' });
+
 function resourceTest(statement: NormalizedStatement): ResourceTest {
   const negated = statement.notResources !== undefined;
   const list = statement.notResources ?? statement.resources;
   // No Resource element at all does not occur in identity policies that parse; treat it as `*`.
-  if (!list) return { kind: 'all' };
-  if (list.includes('*')) return negated ? { kind: 'nothing' } : { kind: 'all' };
+  if (!list) return ALL_RESOURCES;
+  if (list.includes('*')) return negated ? NO_RESOURCE : ALL_RESOURCES;
   const patterns = list.map(parsePolicyValue);
-  const hasVariables = patterns.some((pattern) => pattern.hasVariables);
-  return { kind: 'patterns', negated, patterns, matcher: hasVariables ? undefined : compileResourceMatcher(list) };
+  if (patterns.some((pattern) => pattern.hasVariables))
+    return { kind: 'patterns', negated, patterns, matcher: undefined };
+  // Built on first use: most statements are only ever asked about with no target ARN.
+  let matcher: ((arn: string) => boolean) | undefined;
+  return { kind: 'patterns', negated, patterns, matcher: (arn) => (matcher ??= compileResourceMatcher(list))(arn) };
 }
 
 export function compileStatement(
@@ -246,16 +267,17 @@ export function compileStatement(
   const patterns = statement.actions ?? statement.notActions ?? [];
   const negatedAction = statement.actions === undefined;
   const resource = resourceTest(statement);
-  const keys = new Set<string>();
-  const principalConditions: NormalizedCondition[] = [];
+  // Made only when something is found: most statements have no conditions and no policy variables.
+  let keys: Set<string> | undefined;
+  let principalConditions: NormalizedCondition[] | undefined;
   let usesVariables = false;
   for (const condition of statement.conditions) {
     const lower = condition.key.toLowerCase();
-    if (isActionDependentKey(lower)) keys.add(lower);
-    if (isPrincipalKey(lower)) principalConditions.push(condition);
+    if (isActionDependentKey(lower)) (keys ??= new Set()).add(lower);
+    if (isPrincipalKey(lower)) (principalConditions ??= []).push(condition);
     for (const value of condition.values) {
       for (const variable of parsePolicyValue(value).variableKeys) {
-        if (isActionDependentKey(variable)) keys.add(variable);
+        if (isActionDependentKey(variable)) (keys ??= new Set()).add(variable);
         usesVariables = true;
       }
     }
@@ -263,12 +285,12 @@ export function compileStatement(
   if (resource.kind === 'patterns') {
     for (const pattern of resource.patterns) {
       for (const variable of pattern.variableKeys) {
-        if (isActionDependentKey(variable)) keys.add(variable);
+        if (isActionDependentKey(variable)) (keys ??= new Set()).add(variable);
         usesVariables = true;
       }
     }
   }
-  const principalDependent = usesVariables || principalConditions.length > 0;
+  const principalDependent = usesVariables || principalConditions !== undefined;
   const ref: StatementRef = {
     policy: source.policy,
     policyKind: source.policyKind,
@@ -277,10 +299,10 @@ export function compileStatement(
     statement: rawStatement(document, statement.index),
     effect: statement.effect,
     layer: source.layer,
-    ...(source.attachedAt ? { note: `attached at ${source.attachedAt}` } : {}),
   };
-  const { matchesAction, matchTable } = ids.actionMatch(patterns, negatedAction);
-  const named = servicesOf(patterns);
+  // Added after the literal, not spread into it: a spread copies through a slow generic path per statement.
+  if (source.attachedAt) (ref as { note?: string }).note = `attached at ${source.attachedAt}`;
+  const { named, matchesAction, matchTable } = ids.actionMatch(patterns, negatedAction);
   return {
     id: ids.take(),
     effect: statement.effect,
@@ -290,12 +312,12 @@ export function compileStatement(
     matchTable,
     resource,
     conditions: statement.conditions,
-    actionDependentKeys: [...keys],
+    actionDependentKeys: keys ? [...keys] : EMPTY,
     principalDependent,
-    principalConditions,
+    principalConditions: principalConditions ?? EMPTY,
     usesVariables,
     unconditional: resource.kind === 'all' && statement.conditions.length === 0,
-    shapeDependent: resource.kind === 'patterns' || keys.size > 0,
+    shapeDependent: resource.kind === 'patterns' || keys !== undefined,
   };
 }
 
@@ -337,7 +359,8 @@ export class ServiceIndex {
    * third for an empty array never written to).
    */
   private readonly anyService: readonly CompiledStatement[];
-  private readonly merged = new Map<string, readonly CompiledStatement[]>();
+  /** Own and any-service statements together, by service: made only for an index that has both. */
+  private merged: Map<string, readonly CompiledStatement[]> | undefined = undefined;
   readonly size: number;
 
   constructor(statements: readonly CompiledStatement[]) {
@@ -364,10 +387,13 @@ export class ServiceIndex {
 
   /** Statements that may match an action of `service` (lower case), in policy order within each group. */
   candidates(service: string): readonly CompiledStatement[] {
+    const own = this.byService.get(service);
+    if (!own) return this.anyService;
+    if (this.anyService.length === 0) return own;
+    this.merged ??= new Map();
     let list = this.merged.get(service);
     if (!list) {
-      const own = this.byService.get(service);
-      list = own ? (this.anyService.length ? [...own, ...this.anyService] : own) : this.anyService;
+      list = [...own, ...this.anyService];
       this.merged.set(service, list);
     }
     return list;

@@ -28,6 +28,7 @@ export type Substitution = ResolvedValue | 'dropped' | { readonly unknown: reado
 
 const VARIABLE = /\$\{([^}]*)\}/g;
 const cache = new Map<string, ParsedValue>();
+const NO_MATCHES: readonly RegExpExecArray[] = [];
 
 export function parsePolicyValue(raw: string): ParsedValue {
   const hit = cache.get(raw);
@@ -35,7 +36,9 @@ export function parsePolicyValue(raw: string): ParsedValue {
   const parts: ValuePart[] = [];
   const variableKeys: string[] = [];
   let last = 0;
-  for (const match of raw.matchAll(VARIABLE)) {
+  // Most values hold no variable: skip matchAll, which clones the regex and allocates an iterator per call.
+  const matches = raw.includes('${') ? raw.matchAll(VARIABLE) : NO_MATCHES;
+  for (const match of matches) {
     const start = match.index ?? 0;
     if (start > last) parts.push({ kind: 'text', text: raw.slice(last, start) });
     const body = match[1].trim();
