@@ -9,9 +9,9 @@ const cli = join(root, 'dist', 'bin', 'leash.js');
 const example = join(root, 'examples', 'example-account', 'authorization-details.json');
 
 describe('which flags', () => {
-  it('turns inlining off on the Node.js majors whose V8 has the flag', () => {
-    expect(compilerFlags({}, '20.20.2')).toEqual(['--no-turbo-inlining']);
-    expect(compilerFlags({}, '24.1.0')).toEqual(['--no-turbo-inlining']);
+  it('turns inlining and incremental marking off on the Node.js majors whose V8 has the flags', () => {
+    expect(compilerFlags({}, '20.20.2')).toEqual(['--no-turbo-inlining', '--no-incremental-marking']);
+    expect(compilerFlags({}, '24.1.0')).toEqual(['--no-turbo-inlining', '--no-incremental-marking']);
   });
 
   it('sets nothing on a Node.js whose V8 may not know the flag (it would print an error)', () => {
@@ -22,7 +22,10 @@ describe('which flags', () => {
 
   it(`sets nothing with ${V8_DEFAULTS_VARIABLE}=1, and only "1" means that`, () => {
     expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '1' }, '20.20.2')).toEqual([]);
-    expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '0' }, '20.20.2')).toEqual(['--no-turbo-inlining']);
+    expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '0' }, '20.20.2')).toEqual([
+      '--no-turbo-inlining',
+      '--no-incremental-marking',
+    ]);
   });
 });
 
