@@ -2,6 +2,7 @@
 // entry point (`agent-leash/core`) loads no aws-cdk-lib, constructs or cdk-nag, so it works where they are absent.
 export * from './catalog';
 export * from './policy';
+export { PolicyDocumentSchema, StatementSchema, PrincipalSchema, ConditionSchema, EffectSchema } from './policy/schema';
 export * from './guardrails';
 export { LeashConfig, Suppression } from './config/schema';
 export * from './audit/sources/snapshot';

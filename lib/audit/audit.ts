@@ -3,7 +3,8 @@
 import { loadCatalog } from '../catalog';
 import type { Catalog } from '../catalog/types';
 import { parseConfig } from '../config/parse';
-import { LeashConfig, type Suppression } from '../config/schema';
+import { defaultConfig } from '../config/defaults';
+import type { LeashConfig, Suppression } from '../config/schema';
 import { compileAccount } from './evaluate';
 import type { CompileCache } from './evaluate/compile-account';
 import type { CompiledAccount } from './evaluate/types';
@@ -130,8 +131,7 @@ export function emptySeverityCounts(): SeverityCounts {
 export function auditAccount(snapshot: AccountSnapshot, options: AuditOptions = {}): AuditResult {
   const started = performance.now();
   const catalog = options.catalog ?? loadCatalog();
-  const config =
-    options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'AuditOptions.config');
+  const config = options.config === undefined ? defaultConfig() : parseConfig(options.config, 'AuditOptions.config');
   const rules = options.rules ?? defaultRules;
   const now = options.now ?? new Date();
   const pass = runRules(snapshot, {

@@ -8,7 +8,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadCatalog } from '../catalog';
-import { LeashConfig } from '../config/schema';
+import { defaultConfig } from '../config/defaults';
+import type { LeashConfig } from '../config/schema';
 import { auditAccount, auditResultOf, runRules, RuleRun, type AuditOptions, type AuditResult } from './audit';
 import { defaultRules } from './rules';
 import type { Finding } from './findings';
@@ -122,7 +123,7 @@ export async function auditAccountInParallel(
 ): Promise<AuditResult> {
   const started = performance.now();
   const catalog = options.catalog ?? loadCatalog();
-  const config = options.config ?? LeashConfig.parse({});
+  const config = options.config ?? defaultConfig();
   const now = options.now ?? new Date();
   const rules = defaultRules;
   const members = snapshot.principals.filter((p) => p.kind !== 'group');

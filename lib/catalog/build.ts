@@ -154,14 +154,16 @@ export function assembleCatalog(
 ): Catalog {
   const known = new Set(services);
   const byService = new Map<string, readonly CatalogAction[]>();
+  // Actions by lower-cased name, filled a service at a time by the first get() in it (`named`): an audit
+  // materializes all 22,000 actions but looks up the names of a few services only.
   const byName = new Map<string, CatalogAction>();
+  const named = new Set<string>();
   const serviceActions = (service: string): readonly CatalogAction[] => {
     let members = byService.get(service);
     if (members === undefined) {
       if (!known.has(service)) return [];
       members = actionsOf(service);
       byService.set(service, members);
-      for (const action of members) byName.set(action.action.toLowerCase(), action);
     }
     return members;
   };
@@ -178,11 +180,15 @@ export function assembleCatalog(
     get: (name) => {
       const lower = name.toLowerCase();
       const found = byName.get(lower);
-      if (found !== undefined || actions !== undefined) return found;
-      // The service is everything before the first colon (no service prefix or action name has one).
+      if (found !== undefined) return found;
+      // The service is everything before the first colon (no service prefix or action name has one), and
+      // every action's name begins with its service's prefix.
       const colon = lower.indexOf(':');
-      if (colon === -1 || byService.has(lower.slice(0, colon))) return undefined;
-      serviceActions(lower.slice(0, colon));
+      if (colon === -1) return undefined;
+      const service = lower.slice(0, colon);
+      if (named.has(service) || !known.has(service)) return undefined;
+      named.add(service);
+      for (const action of serviceActions(service)) byName.set(action.action.toLowerCase(), action);
       return byName.get(lower);
     },
     serviceActions: (service) => serviceActions(service.toLowerCase()),

@@ -9,20 +9,10 @@ export type {
   PolicyType,
   PrincipalMap,
 } from './types';
-export {
-  CONDITION_OPERATORS,
-  CONDITION_SET_OPERATORS,
-  PRINCIPAL_TYPES,
-  PolicyDocumentSchema,
-  StatementSchema,
-  PrincipalSchema,
-  ConditionSchema,
-  EffectSchema,
-  type ConditionOperator,
-  type PolicyDocument,
-  type PolicyStatementDocument,
-  type PrincipalDocument,
-} from './schema';
+// The zod schemas (./schema) are not re-exported here: the engine imports this index, and a valid policy never
+// needs zod (see documentSchema() in parse.ts). lib/core.ts exports them to library users.
+export { CONDITION_OPERATORS, CONDITION_SET_OPERATORS, PRINCIPAL_TYPES, type ConditionOperator } from './grammar';
+export type { PolicyDocument, PolicyStatementDocument, PrincipalDocument } from './schema';
 export {
   CURRENT_POLICY_VERSION,
   LEGACY_POLICY_VERSION,

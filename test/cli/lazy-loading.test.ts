@@ -63,6 +63,45 @@ const built = existsSync(cli);
     expect(modules.filter((file) => file.startsWith('@aws-sdk/') || file.startsWith('@smithy/'))).toEqual([]);
   });
 
+  it('an audit of a well-formed authorization-details file without --config never loads zod', () => {
+    const input = join(dir, 'authz.json');
+    writeFileSync(
+      input,
+      JSON.stringify({
+        UserDetailList: [],
+        GroupDetailList: [],
+        RoleDetailList: [
+          {
+            Path: '/',
+            RoleName: 'app',
+            Arn: 'arn:aws:iam::111122223333:role/app',
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+              ],
+            },
+            RolePolicyList: [
+              {
+                PolicyName: 'p',
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [{ Effect: 'Allow', Action: 's3:DeleteBucket', Resource: '*' }],
+                },
+              },
+            ],
+            AttachedManagedPolicies: [],
+            Tags: [],
+          },
+        ],
+        Policies: [],
+      }),
+    );
+    const modules = modulesOf(['audit', '--input', input, '--format', 'json', '--output', join(dir, 'authz-out.json')]);
+    expect(modules.some((file) => /[\\/]lib[\\/]audit[\\/]audit\.js$/.test(file))).toBe(true);
+    expect(modules.filter((file) => packageOf(file) === 'zod')).toEqual([]);
+  });
+
   it('leash validate loads the policy grammar and the catalog, not zod (for a valid policy), the AWS SDK or the audit', () => {
     const policy = join(dir, 'policy.json');
     writeFileSync(

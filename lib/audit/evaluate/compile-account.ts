@@ -6,7 +6,8 @@ import { parsePolicy, salvagePolicy } from '../../policy';
 import type { Catalog } from '../../catalog/types';
 import type { PolicyType } from '../../policy/types';
 import type { Evidence } from '../findings';
-import { snapshotParseCache, type AccountSnapshot, type Principal } from '../sources/snapshot';
+import { snapshotParseCache } from '../sources/parse-cache';
+import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { compilePolicy, ServiceIndex, StatementIds, type CompiledStatement, type PolicySource } from './compile-policy';
 import type { PrincipalFacts } from './context';
 import {

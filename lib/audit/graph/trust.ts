@@ -9,7 +9,8 @@ import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
 import { UNKNOWN, present, type KeyLookup } from '../evaluate/key-value';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
-import { snapshotParseCache, type AccountSnapshot, type Principal } from '../sources/snapshot';
+import { snapshotParseCache } from '../sources/parse-cache';
+import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
 /** What a trust statement lets in. */
 export type TrustedParty =

@@ -2,7 +2,8 @@
 // policy AWS would reject may not be in force at all. Decided by the policy validator against the catalog.
 import { validatePolicy } from '../../policy';
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
-import { snapshotParseCache, type Principal } from '../sources/snapshot';
+import { snapshotParseCache } from '../sources/parse-cache';
+import type { Principal } from '../sources/snapshot';
 import { reachedPrincipals } from './support/policies';
 import { docsUrl, rawStatement } from './support/meta';
 

@@ -3,7 +3,8 @@
 // flagged high so a run never passes on input it did not understand.
 import { salvagePolicy, type UnreadableStatement } from '../../policy';
 import type { PolicyType } from '../../policy/types';
-import { snapshotParseCache, type Principal } from '../sources/snapshot';
+import { snapshotParseCache } from '../sources/parse-cache';
+import type { Principal } from '../sources/snapshot';
 import type { Evidence, Finding, RuleContext, RuleMeta } from './types';
 import { docsUrl } from './support/meta';
 import { reachedPrincipals } from './support/policies';

@@ -1,70 +1,18 @@
 // Reads `aws iam get-account-authorization-details` output (the CLI's decoded JSON or the SDK's raw form
 // with URL-encoded documents) into an AccountSnapshot. A bad policy document is recorded, never fatal.
-import { z } from 'zod';
 import { jsonNestingProblem, MAX_JSON_DEPTH } from '../../util/json-scan';
 import { formatZodIssues, InputError } from '../../util/read-input';
+import type { AuthorizationDetails } from './authorization-details-schema';
 import type { AccountSnapshot, ManagedPolicy, NamedPolicy, Principal, SnapshotProblem } from './snapshot';
 
-const Tag = z.object({ Key: z.string(), Value: z.string() });
-const AttachedPolicy = z.object({ PolicyName: z.string().optional(), PolicyArn: z.string() });
-const InlinePolicy = z.object({ PolicyName: z.string(), PolicyDocument: z.unknown() });
-const Boundary = z.object({ PermissionsBoundaryType: z.string().optional(), PermissionsBoundaryArn: z.string() });
-const list = <T extends z.ZodType>(item: T) => z.array(item).nullish();
+export type { AuthorizationDetails };
 
-const UserDetail = z.object({
-  Path: z.string().nullish(),
-  UserName: z.string(),
-  Arn: z.string(),
-  GroupList: list(z.string()),
-  UserPolicyList: list(InlinePolicy),
-  AttachedManagedPolicies: list(AttachedPolicy),
-  PermissionsBoundary: Boundary.nullish(),
-  Tags: list(Tag),
-});
-
-const GroupDetail = z.object({
-  Path: z.string().nullish(),
-  GroupName: z.string(),
-  Arn: z.string(),
-  GroupPolicyList: list(InlinePolicy),
-  AttachedManagedPolicies: list(AttachedPolicy),
-});
-
-const RoleDetail = z.object({
-  Path: z.string().nullish(),
-  RoleName: z.string(),
-  Arn: z.string(),
-  AssumeRolePolicyDocument: z.unknown(),
-  RolePolicyList: list(InlinePolicy),
-  AttachedManagedPolicies: list(AttachedPolicy),
-  PermissionsBoundary: Boundary.nullish(),
-  Tags: list(Tag),
-  /** Absent from hand-made files: then which instance profiles hold the role is unknown. */
-  InstanceProfileList: z.array(z.object({ InstanceProfileName: z.string() })).nullish(),
-});
-
-const PolicyVersion = z.object({
-  Document: z.unknown(),
-  VersionId: z.string().nullish(),
-  IsDefaultVersion: z.boolean().nullish(),
-});
-
-const PolicyDetail = z.object({
-  PolicyName: z.string(),
-  Arn: z.string(),
-  DefaultVersionId: z.string().nullish(),
-  PolicyVersionList: list(PolicyVersion),
-});
-
-/** The response of GetAccountAuthorizationDetails; every list is optional because `--filter` drops some. */
-export const AuthorizationDetails = z.object({
-  UserDetailList: list(UserDetail),
-  GroupDetailList: list(GroupDetail),
-  RoleDetailList: list(RoleDetail),
-  Policies: list(PolicyDetail),
-  IsTruncated: z.boolean().nullish(),
-});
-export type AuthorizationDetails = z.infer<typeof AuthorizationDetails>;
+/** The zod schema, loaded for the first file the hand check below leaves to it. */
+function authorizationDetailsSchema(): (typeof import('./authorization-details-schema'))['AuthorizationDetails'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, see above
+  return (require('./authorization-details-schema') as typeof import('./authorization-details-schema'))
+    .AuthorizationDetails;
+}
 
 const AUTHORIZATION_DETAILS_KEYS = ['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies'];
 
@@ -190,7 +138,7 @@ export function parseAuthorizationDetails(
 ): AccountSnapshot {
   const parsed = wellFormedAuthorizationDetails(value)
     ? { success: true as const, data: value }
-    : AuthorizationDetails.safeParse(value);
+    : authorizationDetailsSchema().safeParse(value);
   if (!parsed.success) {
     throw new InputError(
       `${file}: not valid get-account-authorization-details output:\n${formatZodIssues(file, parsed.error.issues)}`,

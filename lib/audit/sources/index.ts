@@ -4,7 +4,7 @@ import { wrongKindHint } from '../../util/file-kind';
 import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
 import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
 import { loadOrganizationPolicies } from './org-policies';
-import { AccountSnapshot, OrganizationSnapshot } from './snapshot';
+import type { AccountSnapshot } from './snapshot';
 
 export { parseAuthorizationDetails, looksLikeAuthorizationDetails } from './authorization-details';
 export { loadOrganizationPolicies, parseOrganizationPolicyFile } from './org-policies';
@@ -56,6 +56,12 @@ export function detectInputFormat(value: unknown, file: string): InputFormat {
   );
 }
 
+/** The snapshot schemas, loaded for the first snapshot file: authorization details never load zod. */
+function snapshotSchemas(): typeof import('./snapshot') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, see above
+  return require('./snapshot') as typeof import('./snapshot');
+}
+
 /** Parse one saved input file into account snapshots. */
 export function loadInputFile(file: string): AuditInput {
   const value = readJsonFile(file);
@@ -63,12 +69,12 @@ export function loadInputFile(file: string): AuditInput {
     case 'authorization-details':
       return { accounts: [parseAuthorizationDetails(value, file)], notAudited: [] };
     case 'account-snapshot': {
-      const parsed = AccountSnapshot.safeParse(value);
+      const parsed = snapshotSchemas().AccountSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       return { accounts: [parsed.data], notAudited: [] };
     }
     case 'organization-snapshot': {
-      const parsed = OrganizationSnapshot.safeParse(value);
+      const parsed = snapshotSchemas().OrganizationSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       return {
         accounts: parsed.data.accounts,

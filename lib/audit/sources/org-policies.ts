@@ -11,9 +11,8 @@
 //     A policy named FullAWSAccess (RCPFullAWSAccess) may leave out its document: AWS's own is used.
 // Every level must allow an action for it to be allowed, exactly as in AWS; a level without an allow for
 // an action denies it.
-import { z } from 'zod';
 import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
-import { chainOrderProblems, type OrganizationPolicyLevel } from './snapshot';
+import type { OrganizationPolicyLevel } from './snapshot';
 
 export type OrganizationPolicyKind = 'scp' | 'rcp';
 
@@ -33,27 +32,11 @@ const FULL_ACCESS: Record<OrganizationPolicyKind, { name: string; arn: string; d
   },
 };
 
-const LevelPolicy = z.strictObject({
-  name: z.string().min(1),
-  arn: z.string().optional(),
-  document: z.unknown().optional(),
-});
-
-const Level = z.strictObject({
-  kind: z.enum(['root', 'ou', 'account']),
-  id: z.string().min(1),
-  name: z.string().optional(),
-  policies: z.array(LevelPolicy),
-});
-
-const Chain = z
-  .array(Level)
-  .min(1, 'at least one level (the root)')
-  .superRefine((levels, ctx) => {
-    for (const { index, message } of chainOrderProblems(levels)) {
-      ctx.addIssue({ code: 'custom', message, path: [index, 'kind'] });
-    }
-  });
+/** The chain schema, loaded for the first chain file. */
+function chainSchema(): (typeof import('./org-policies-schema'))['Chain'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, see org-policies-schema.ts
+  return (require('./org-policies-schema') as typeof import('./org-policies-schema')).Chain;
+}
 
 function isPolicyDocument(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'Statement' in value;
@@ -71,7 +54,7 @@ export function parseOrganizationPolicyFile(
       `${file}: expected a ${kind.toUpperCase()} policy document (an object with "Statement") or a JSON array of levels [{ kind, id, policies }]`,
     );
   }
-  const parsed = Chain.safeParse(value);
+  const parsed = chainSchema().safeParse(value);
   if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
   const full = FULL_ACCESS[kind];
   const levels = parsed.data.map((level, levelIndex) => ({

@@ -1,7 +1,10 @@
 // The AccountSnapshot: everything the audit needs about one account, whatever it was read from.
 // It is a zod schema because snapshots are also a file format (`leash snapshot` writes, `--input` reads).
 import { z } from 'zod';
-import { PolicyParseCache } from '../../policy';
+import { chainOrderProblems } from './chain-order';
+
+export { chainOrderProblems } from './chain-order';
+export { snapshotParseCache } from './parse-cache';
 
 /** A policy document as found: kept raw so one unparseable policy never aborts the audit. */
 export const RawPolicyDocument = z.unknown();
@@ -69,50 +72,6 @@ export const OrganizationPolicyLevel = z.object({
   policies: z.array(NamedPolicy),
 });
 export type OrganizationPolicyLevel = z.infer<typeof OrganizationPolicyLevel>;
-
-const LEVEL_ID: Record<OrganizationPolicyLevel['kind'], RegExp> = {
-  root: /^r-[0-9a-z]{4,32}$/,
-  ou: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
-  account: /^\d{12}$/,
-};
-
-/**
- * Why a chain of organization levels is not in the order AWS applies it (the root first, then OUs from the
- * top down, the account last), or undefined. A chain given bottom-up would pair each level's policies with
- * the wrong place in the hierarchy. Ids of the usual forms (r-, ou-, 12 digits) must match their kind.
- */
-export function chainOrderProblems(
-  levels: readonly Pick<OrganizationPolicyLevel, 'kind' | 'id'>[],
-): { index: number; message: string }[] {
-  const out: { index: number; message: string }[] = [];
-  levels.forEach((level, index) => {
-    if (level.kind === 'root' && index !== 0) {
-      out.push({ index, message: 'the root level must come first: give the chain from the root down to the account' });
-    }
-    if (level.kind === 'account' && index !== levels.length - 1) {
-      out.push({
-        index,
-        message: 'the account level must come last: give the chain from the root down to the account',
-      });
-    }
-    if (index === 0 && level.kind !== 'root') {
-      out.push({
-        index,
-        message: `the chain starts at an ${level.kind} level: give it from the root down (root, OUs, account)`,
-      });
-    }
-    const looksLike = (Object.keys(LEVEL_ID) as OrganizationPolicyLevel['kind'][]).find((kind) =>
-      LEVEL_ID[kind].test(level.id),
-    );
-    if (looksLike && looksLike !== level.kind) {
-      out.push({
-        index,
-        message: `id ${JSON.stringify(level.id)} is the id of ${looksLike === 'ou' ? 'an OU' : `the ${looksLike}`}, but the level says ${level.kind}`,
-      });
-    }
-  });
-  return out;
-}
 
 export const SnapshotProblem = z.object({
   /** Where: file and JSON path, or API operation. */
@@ -203,18 +162,3 @@ export const OrganizationSnapshot = z.object({
   notAudited: z.array(z.object({ accountId: z.string(), accountName: z.string().optional(), reason: z.string() })),
 });
 export type OrganizationSnapshot = z.infer<typeof OrganizationSnapshot>;
-
-const parseCaches = new WeakMap<AccountSnapshot, PolicyParseCache>();
-
-/**
- * The policy parse cache of one snapshot: everything that reads its documents (the evaluator, the rules,
- * the validator) analyses each document once. A snapshot's documents are never changed once loaded.
- */
-export function snapshotParseCache(snapshot: AccountSnapshot): PolicyParseCache {
-  let cache = parseCaches.get(snapshot);
-  if (!cache) {
-    cache = new PolicyParseCache();
-    parseCaches.set(snapshot, cache);
-  }
-  return cache;
-}

@@ -3,10 +3,10 @@
 // must read exactly as zod's output would.
 import fc from 'fast-check';
 import {
-  AuthorizationDetails,
   parseAuthorizationDetails,
   wellFormedAuthorizationDetails,
 } from '../../../lib/audit/sources/authorization-details';
+import { AuthorizationDetails } from '../../../lib/audit/sources/authorization-details-schema';
 
 const document = fc.constantFrom<unknown>(
   { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] },

@@ -8,7 +8,8 @@ import {
   type NormalizedStatement,
   type PolicyType,
 } from '../../../policy';
-import { snapshotParseCache, type AccountSnapshot, type Principal } from '../../sources/snapshot';
+import { snapshotParseCache } from '../../sources/parse-cache';
+import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { Evidence } from '../types';
 
 export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {

@@ -1,6 +1,7 @@
 // Role trust policies, parsed: the statements that let someone assume the role, and their conditions.
 import { salvagePolicy, type NormalizedStatement } from '../../../policy';
-import { snapshotParseCache, type AccountSnapshot, type Principal } from '../../sources/snapshot';
+import { snapshotParseCache } from '../../sources/parse-cache';
+import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { Evidence } from '../types';
 import { rawStatement } from './meta';
 
