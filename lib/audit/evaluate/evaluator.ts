@@ -12,7 +12,7 @@
 // templates and decides single actions; bulk.ts walks many actions over them; call.ts answers statements.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { actionClasses, type ActionClasses } from './action-classes';
-import { countDecisions, decideMany, decisionKinds, type EvaluatorCore } from './bulk';
+import { countDecisions, decideMany, decisionKinds, decisionRuns, type EvaluatorCore } from './bulk';
 import { Call, SCRATCH, type Scratch } from './call';
 import { catalogIndex, type CatalogIndex } from './catalog-index';
 import { evaluateCondition } from './condition';
@@ -45,6 +45,7 @@ import type {
   CompiledPrincipal,
   DecisionCounts,
   DecisionLayer,
+  DecisionRuns,
   OrganizationLayerState,
   RequestContext,
   StatementRef,
@@ -119,6 +120,10 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
 
   countDecisions(flagged: Uint8Array, context: RequestContext = NO_CONTEXT): DecisionCounts {
     return countDecisions(this, flagged, context);
+  }
+
+  decisionRuns(actions: readonly CatalogAction[], context: RequestContext = NO_CONTEXT): DecisionRuns {
+    return decisionRuns(this, actions, context);
   }
 
   get identityAllows(): ServiceIndex {

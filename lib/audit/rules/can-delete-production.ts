@@ -1,7 +1,7 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
 import type { CatalogAction } from '../../catalog/types';
-import type { ActionDecision, CompiledPrincipal } from '../evaluate/types';
+import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
@@ -51,10 +51,10 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const decisions = compiled.decideMany(asked, request);
-    const tally = tallyOf(decisions, asked, scpGap, principal.serviceLinked);
+    const runs = compiled.decisionRuns(asked, request);
+    const tally = tallyOf(runs, asked, scpGap, principal.serviceLinked);
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
-      findings.push(findingOf(context, principal, compiled, decisions, tally));
+      findings.push(findingOf(context, principal, compiled, runs, tally));
     }
   }
   return findings;
@@ -75,7 +75,7 @@ interface Tally {
 }
 
 function tallyOf(
-  decisions: readonly ActionDecision[],
+  runs: DecisionRuns,
   asked: readonly CatalogAction[],
   scpGap: (action: CatalogAction, serviceLinked: boolean) => ScpGap,
   serviceLinked: boolean,
@@ -96,18 +96,25 @@ function tallyOf(
     dependsOn: new Set(),
   };
   const { gaps } = tally;
-  for (let i = 0; i < decisions.length; i++) {
-    const decision = decisions[i];
+  const { ends, decisions } = runs;
+  // A run at a time: its actions share one decision, so its dependsOn keys are added once.
+  for (let k = 0; k < decisions.length; k++) {
+    const decision = decisions[k];
     if (decision.decision === 'denied') continue;
-    if (decision.decision === 'allowed') {
-      if (tally.allowedCount++ < DETAIL_LIMIT) tally.allowed.push(decision.action);
-    } else if (tally.dependsCount++ < DETAIL_LIMIT) tally.depends.push(decision.action);
-    for (let k = 0; k < decision.dependsOn.length; k++) tally.dependsOn.add(decision.dependsOn[k]);
-    const gap = scpGap(asked[i], serviceLinked);
-    if (gap === 'tag-condition-unsupported' && gaps[gap] < DETAIL_LIMIT) {
-      tally.tagConditionUnsupported.push(decision.action);
+    const from = k === 0 ? 0 : ends[k - 1];
+    const to = ends[k];
+    for (let d = 0; d < decision.dependsOn.length; d++) tally.dependsOn.add(decision.dependsOn[d]);
+    const names = decision.decision === 'allowed' ? tally.allowed : tally.depends;
+    for (let i = from; i < to; i++) {
+      if (names.length < DETAIL_LIMIT) names.push(asked[i].action);
+      const gap = scpGap(asked[i], serviceLinked);
+      if (gap === 'tag-condition-unsupported' && gaps[gap] < DETAIL_LIMIT) {
+        tally.tagConditionUnsupported.push(asked[i].action);
+      }
+      gaps[gap]++;
     }
-    gaps[gap]++;
+    if (decision.decision === 'allowed') tally.allowedCount += to - from;
+    else tally.dependsCount += to - from;
   }
   return tally;
 }
@@ -116,7 +123,7 @@ function findingOf(
   context: RuleContext,
   principal: Principal,
   compiled: CompiledPrincipal,
-  decisions: readonly ActionDecision[],
+  runs: DecisionRuns,
   tally: Tally,
 ): RuleFinding {
   const { analysis, snapshot, guardrails } = context;
@@ -150,7 +157,7 @@ function findingOf(
     message: parts.filter(Boolean).join(' '),
     principalArn: principal.arn,
     location: principal.location,
-    evidence: grantedEvidence(decisions),
+    evidence: grantedEvidence(runs.decisions),
     details: {
       productionTag: productionTagText(guardrails),
       allowedCount,
