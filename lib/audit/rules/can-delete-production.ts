@@ -44,6 +44,9 @@ export function check(context: RuleContext): RuleFinding[] {
   const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
   const request = productionContext(guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
+  // Whether a boundary's document is in the input, by ARN: a set made once, not a scan of the policies per finding.
+  let managedArns: ReadonlySet<string> | undefined;
+  const inInput = (arn: string) => (managedArns ??= new Set(snapshot.managedPolicies.map((p) => p.arn))).has(arn);
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -54,7 +57,7 @@ export function check(context: RuleContext): RuleFinding[] {
     const runs = compiled.decisionRuns(asked, request);
     const tally = tallyOf(runs, asked, scpGap, principal.serviceLinked);
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
-      findings.push(findingOf(context, principal, compiled, runs, tally));
+      findings.push(findingOf(context, principal, compiled, runs, tally, inInput));
     }
   }
   return findings;
@@ -125,15 +128,16 @@ function findingOf(
   compiled: CompiledPrincipal,
   runs: DecisionRuns,
   tally: Tally,
+  inInput: (managedPolicyArn: string) => boolean,
 ): RuleFinding {
-  const { analysis, snapshot, guardrails } = context;
+  const { analysis, guardrails } = context;
   const { allowedCount, dependsCount, allowed, depends, gaps, tagConditionUnsupported, dependsOn } = tally;
   const exempt = analysis.isExempt(principal.arn);
   const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'critical' : 'high';
   const missing: string[] = [];
   const boundaryArn = principal.permissionsBoundaryArn;
   if (boundaryArn === undefined) missing.push('no permissions boundary');
-  else if (!snapshot.managedPolicies.some((p) => p.arn === boundaryArn)) {
+  else if (!inInput(boundaryArn)) {
     // Not "allows": nothing is known of a boundary the input does not hold.
     missing.push(`its permissions boundary ${boundaryArn} is not in the input, so it could not be evaluated`);
   } else missing.push('its permissions boundary allows them');
