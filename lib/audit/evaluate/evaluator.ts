@@ -21,6 +21,7 @@ import { memoize2 } from '../../util/memo';
 import {
   BOUNDARY_UNKNOWN,
   EMPTY,
+  layerIsContextFree,
   layerIsUniform,
   layerPlan,
   materialize,
@@ -335,7 +336,23 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       scp.every(layerIsUniform) &&
       layerIsUniform(identity) &&
       (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
-    const plan = new ServicePlan(denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, !!node);
+    const contextFree =
+      layerIsContextFree(denies) &&
+      layerIsContextFree(organizationDenies) &&
+      scp.every(layerIsContextFree) &&
+      layerIsContextFree(identity) &&
+      (boundary === undefined || boundary === 'missing' || layerIsContextFree(boundary));
+    const plan = new ServicePlan(
+      denies,
+      organizationDenies,
+      scp,
+      identity,
+      boundary,
+      unevaluated,
+      uniform,
+      !!node,
+      contextFree,
+    );
     if (node) node.plan = plan;
     return plan;
   }
