@@ -13,7 +13,7 @@ import {
   type ServicePlan,
   type Template,
 } from './plan';
-import type { ActionDecision, DecisionCounts, RequestContext } from './types';
+import type { ActionDecision, DecisionCounts, DecisionRuns, RequestContext } from './types';
 
 /** countService's answers, by the plan's templates (one context) and flag array. */
 const planCounts = new WeakMap<PlanTemplates, WeakMap<Uint8Array, DecisionCounts>>();
@@ -61,6 +61,26 @@ export function decideMany(
     }
   });
   return out;
+}
+
+/** decideMany by runs of actions that share a template (see DecisionRuns): one entry per run, not per action. */
+export function decisionRuns(
+  core: EvaluatorCore,
+  actions: readonly CatalogAction[],
+  context: RequestContext,
+): DecisionRuns {
+  const ends: number[] = [];
+  const decisions: Template[] = [];
+  walk(core, actions, core.index.list(actions), context, (template, _from, to) => {
+    // Neighbouring runs of one template (classes split by statements other rules' lists meet) are one run.
+    const last = decisions.length - 1;
+    if (last >= 0 && decisions[last] === template) ends[last] = to;
+    else {
+      decisions.push(template);
+      ends.push(to);
+    }
+  });
+  return { ends, decisions };
 }
 
 export function decisionKinds(

@@ -72,6 +72,9 @@ function answer(statement: CompiledStatement, tri: Tri, dependsOn: readonly stri
   };
 }
 
+/** Templates of shared context-free plans (see ServicePlan.contextFree), whatever the request context. */
+const CONTEXT_FREE_TEMPLATES = new WeakMap<ServicePlan, PlanTemplates>();
+
 /** The per-call state: request keys, remembered statement answers, plans and templates. */
 export class Call {
   readonly keys: RequestKeys;
@@ -103,7 +106,12 @@ export class Call {
 
   /** The plan's templates in this call's context; `classCount` is 1 for a uniform plan (see PlanTemplates). */
   templatesOf(plan: ServicePlan, classCount: number): PlanTemplates {
-    const table = !plan.shared ? (this.ownPlanTemplates ??= new Map()) : this.sharedPlanTemplates;
+    // A shared plan of unconditional statements has one set of templates for every context.
+    const table = !plan.shared
+      ? (this.ownPlanTemplates ??= new Map())
+      : plan.contextFree
+        ? CONTEXT_FREE_TEMPLATES
+        : this.sharedPlanTemplates;
     let templates = table.get(plan);
     if (!templates) {
       templates = new PlanTemplates(classCount);

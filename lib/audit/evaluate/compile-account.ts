@@ -17,6 +17,7 @@ import {
   type PrincipalLayers,
   type ScpLevel,
 } from './evaluator';
+import { twinKey, Twins } from './twins';
 import type { CompiledAccount, CompiledPrincipal, DecisionLayer, OrganizationLayerState } from './types';
 
 type InvalidPolicy = CompiledAccount['invalidPolicies'][number];
@@ -275,8 +276,10 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
     return statements;
   };
 
-  const principals: CompiledPrincipal[] = [];
+  const compiled: { layers: PrincipalLayers; twinKey: string | undefined }[] = [];
   const templates = new SharedAcrossPrincipals();
+  // The organization's statements, for twin keys of the principals they apply to.
+  const organizationStatements = [...scp.levels.flatMap(({ level }) => level.allows), ...organizationDenyStatements];
   // Indexes principals can share: a boundary's Allow statements, and no statements at all.
   const boundaryIndexes = new Map<string, ServiceIndex>();
   const noStatements = new ServiceIndex([]);
@@ -302,6 +305,7 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
     if (principal.kind === 'group') notes.push('a group is evaluated as a member user with no policies of its own');
 
     let boundaryAllows: PrincipalLayers['boundaryAllows'];
+    let boundaryName = '-';
     const boundaryStatements: CompiledStatement[] = [];
     if (principal.permissionsBoundaryArn && principal.kind !== 'group') {
       const compiled = compiler.managed(principal.permissionsBoundaryArn, 'boundary', principal.arn);
@@ -313,8 +317,10 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
           boundaryIndexes.set(principal.permissionsBoundaryArn, index);
         }
         boundaryAllows = index;
+        boundaryName = principal.permissionsBoundaryArn;
       } else {
         boundaryAllows = 'missing';
+        boundaryName = '?';
         notes.push(
           compiler.hasManaged(principal.permissionsBoundaryArn)
             ? `permissions boundary ${principal.permissionsBoundaryArn} cannot be read in full: answers depend on it`
@@ -360,8 +366,34 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
       rcp: rcpState,
       notes,
     };
-    principals.push(new PrincipalEvaluator(layers, catalog, templates));
+    const twinKeyOf = twinKey({
+      facts,
+      scp: scpState,
+      rcp: rcpState,
+      boundary: boundaryName,
+      allows,
+      denies,
+      boundaryStatements,
+      organization: scpState === 'applied' ? organizationStatements : [],
+    });
+    compiled.push({ layers, twinKey: twinKeyOf });
   }
+
+  // Twins (twins.ts) share plans and bulk answers: only principals that have one are given the shared part.
+  const twinCounts = new Map<string, number>();
+  for (const { twinKey: key } of compiled) if (key !== undefined) twinCounts.set(key, (twinCounts.get(key) ?? 0) + 1);
+  const twinsByKey = new Map<string, Twins>();
+  const principals: CompiledPrincipal[] = compiled.map(({ layers, twinKey: key }) => {
+    let twins: Twins | undefined;
+    if (key !== undefined && twinCounts.get(key)! > 1) {
+      twins = twinsByKey.get(key);
+      if (!twins) {
+        twins = new Twins();
+        twinsByKey.set(key, twins);
+      }
+    }
+    return new PrincipalEvaluator(layers, catalog, templates, twins);
+  });
 
   const byArn = new Map(principals.map((principal) => [principal.arn, principal]));
   return {

@@ -12,15 +12,16 @@
 // templates and decides single actions; bulk.ts walks many actions over them; call.ts answers statements.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { actionClasses, type ActionClasses } from './action-classes';
-import { countDecisions, decideMany, decisionKinds, type EvaluatorCore } from './bulk';
+import { countDecisions, decideMany, decisionKinds, decisionRuns, type EvaluatorCore } from './bulk';
 import { Call, SCRATCH, type Scratch } from './call';
 import { catalogIndex, type CatalogIndex } from './catalog-index';
-import { evaluateCondition } from './condition';
 import type { CompiledStatement, ServiceIndex } from './compile-policy';
-import { principalKeyValue, UNKNOWN_ACTION_FACTS, type ActionFacts } from './context';
+import { UNKNOWN_ACTION_FACTS, type ActionFacts } from './context';
+import { memoize2 } from '../../util/memo';
 import {
   BOUNDARY_UNKNOWN,
   EMPTY,
+  layerIsContextFree,
   layerIsUniform,
   layerPlan,
   materialize,
@@ -30,7 +31,6 @@ import {
   ServicePlan,
   SharedAcrossPrincipals,
   Template,
-  TRI_CODE,
   UNEVALUATED_BOTH,
   UNEVALUATED_RCP,
   UNEVALUATED_SCP,
@@ -40,15 +40,20 @@ import {
   type PrincipalLayers,
 } from './plan';
 import { MAYBE, NO, YES, type Tri } from './tri';
+import { principalAnswerCode, type Twins } from './twins';
 import type {
   ActionDecision,
   CompiledPrincipal,
   DecisionCounts,
   DecisionLayer,
+  DecisionRuns,
   OrganizationLayerState,
   RequestContext,
   StatementRef,
 } from './types';
+
+/** One function, not a fresh closure per call: memoize2's call site then always meets the same target. */
+const newMap = <K, V>() => new Map<K, V>();
 
 export { SharedAcrossPrincipals, SharedLayer, type PrincipalLayers, type ScpLevel } from './plan';
 
@@ -68,7 +73,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
   /** @internal read by bulk.ts */
   readonly index: CatalogIndex;
   /** This principal's plan of each service asked about: shared with other principals or its own. */
-  private readonly plans = new Map<string, ServicePlan>();
+  private readonly plans: Map<string, ServicePlan>;
   /** Answers of principal conditions by statement id, coded (see principalAnswers). */
   private principalCodes?: Map<number, string>;
   /** Numbers of this principal's own statement lists, by array (see ownListNumber). */
@@ -78,7 +83,10 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     private readonly layers: PrincipalLayers,
     private readonly catalog: Catalog,
     private readonly shared: SharedAcrossPrincipals = new SharedAcrossPrincipals(),
+    /** What this principal shares with its twins (twins.ts), if it has any. */
+    private readonly twins?: Twins,
   ) {
+    this.plans = twins ? twins.plans : new Map();
     this.arn = layers.facts.arn;
     this.kind = layers.facts.kind;
     this.hasPermissionsBoundary = layers.boundaryAllows !== undefined;
@@ -109,16 +117,41 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     return this.evaluate(call, undefined, action, service, -1);
   }
 
+  // Twins ask once: the bulk answers are kept for the others (copies of the arrays a caller may write to).
   decideMany(actions: readonly CatalogAction[], context: RequestContext = NO_CONTEXT): ActionDecision[] {
-    return decideMany(this, actions, context);
+    const twins = this.twins;
+    if (!twins) return decideMany(this, actions, context);
+    return memoize2<readonly CatalogAction[], RequestContext, ActionDecision[]>(
+      twins.many,
+      actions,
+      context,
+      newMap,
+      () => decideMany(this, actions, context),
+    ).slice();
   }
 
   decisionKinds(actions: readonly CatalogAction[], context: RequestContext = NO_CONTEXT): Uint8Array {
-    return decisionKinds(this, actions, context);
+    const twins = this.twins;
+    if (!twins) return decisionKinds(this, actions, context);
+    return memoize2<readonly CatalogAction[], RequestContext, Uint8Array>(twins.kinds, actions, context, newMap, () =>
+      decisionKinds(this, actions, context),
+    ).slice();
   }
 
   countDecisions(flagged: Uint8Array, context: RequestContext = NO_CONTEXT): DecisionCounts {
-    return countDecisions(this, flagged, context);
+    const twins = this.twins;
+    if (!twins) return countDecisions(this, flagged, context);
+    return memoize2<Uint8Array, RequestContext, DecisionCounts>(twins.counts, flagged, context, newMap, () =>
+      countDecisions(this, flagged, context),
+    );
+  }
+
+  decisionRuns(actions: readonly CatalogAction[], context: RequestContext = NO_CONTEXT): DecisionRuns {
+    const twins = this.twins;
+    if (!twins) return decisionRuns(this, actions, context);
+    return memoize2<readonly CatalogAction[], RequestContext, DecisionRuns>(twins.runs, actions, context, newMap, () =>
+      decisionRuns(this, actions, context),
+    );
   }
 
   get identityAllows(): ServiceIndex {
@@ -242,13 +275,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     this.principalCodes ??= new Map();
     let code = this.principalCodes.get(statement.id);
     if (code === undefined) {
-      const facts = this.layers.facts;
-      const lookup = (lowerKey: string) => principalKeyValue(facts, lowerKey);
-      code = '';
-      for (const condition of statement.principalConditions) {
-        const result = evaluateCondition(condition, lookup);
-        code += TRI_CODE[result.tri] + (result.tri === MAYBE ? result.dependsOn.join('\u0000') : '');
-      }
+      code = principalAnswerCode(statement, this.layers.facts);
       this.principalCodes.set(statement.id, code);
     }
     return code;
@@ -309,7 +336,23 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       scp.every(layerIsUniform) &&
       layerIsUniform(identity) &&
       (boundary === undefined || boundary === 'missing' || layerIsUniform(boundary));
-    const plan = new ServicePlan(denies, organizationDenies, scp, identity, boundary, unevaluated, uniform, !!node);
+    const contextFree =
+      layerIsContextFree(denies) &&
+      layerIsContextFree(organizationDenies) &&
+      scp.every(layerIsContextFree) &&
+      layerIsContextFree(identity) &&
+      (boundary === undefined || boundary === 'missing' || layerIsContextFree(boundary));
+    const plan = new ServicePlan(
+      denies,
+      organizationDenies,
+      scp,
+      identity,
+      boundary,
+      unevaluated,
+      uniform,
+      !!node,
+      contextFree,
+    );
     if (node) node.plan = plan;
     return plan;
   }

@@ -183,6 +183,11 @@ export class ServicePlan {
     readonly uniform: boolean,
     /** Principals with the same key share the plan (see planNode); false for a principal's own plan. */
     readonly shared: boolean,
+    /**
+     * Every statement is unconditional (Resource `*`, no Condition): its answers, and so its templates, are
+     * the same in every request context (see Call.templatesOf).
+     */
+    readonly contextFree: boolean,
   ) {}
 }
 
@@ -251,6 +256,11 @@ export function layerIsUniform(plan: LayerPlan): boolean {
   for (let i = 0; i < plan.statements.length; i++) {
     if (plan.tables[i] !== 'all' || plan.statements[i].shapeDependent) return false;
   }
+  return true;
+}
+
+export function layerIsContextFree(plan: LayerPlan): boolean {
+  for (let i = 0; i < plan.statements.length; i++) if (!plan.statements[i].unconditional) return false;
   return true;
 }
 

@@ -90,6 +90,21 @@ export interface CompiledPrincipal {
    * count, found one action class at a time and only in services some identity statement can match.
    */
   countDecisions(flagged: Uint8Array, context?: RequestContext): DecisionCounts;
+  /**
+   * What decideMany would say, by runs of consecutive actions that share one decision (all of it but the
+   * action's name), without a decision object per action: for callers that only count, list names and
+   * gather evidence. Read-only.
+   */
+  decisionRuns(actions: readonly CatalogAction[], context?: RequestContext): DecisionRuns;
+}
+
+/** An ActionDecision without its action: what every action of a run is decided. */
+export type RunDecision = Omit<ActionDecision, 'action'>;
+
+/** decisionRuns' answer: run k covers the actions `[k === 0 ? 0 : ends[k - 1], ends[k])`. */
+export interface DecisionRuns {
+  readonly ends: readonly number[];
+  readonly decisions: readonly RunDecision[];
 }
 
 export interface DecisionCounts {

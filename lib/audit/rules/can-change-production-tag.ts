@@ -1,7 +1,8 @@
 // Tag tampering: whoever can remove or change the production tag turns every tag-conditioned guardrail
 // off for that resource, one call before the delete.
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
-import type { ActionDecision, RequestContext } from '../evaluate/types';
+import type { CatalogAction } from '../../catalog/types';
+import type { DecisionRuns, RequestContext } from '../evaluate/types';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { productionTagText } from './support/production';
 import {
@@ -48,8 +49,8 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const decisions = compiled.decideMany(asked, request);
-    const { allowedCount, dependsCount, allowed, depends } = tallyOf(decisions);
+    const runs = compiled.decisionRuns(asked, request);
+    const { allowedCount, dependsCount, allowed, depends } = tallyOf(runs, asked);
     if (allowedCount === 0 && dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'high' : 'medium';
@@ -64,7 +65,7 @@ export function check(context: RuleContext): RuleFinding[] {
         ` (${listActions(sample, 6, allowedCount + dependsCount)}).`,
       principalArn: principal.arn,
       location: principal.location,
-      evidence: grantedEvidence(decisions),
+      evidence: grantedEvidence(runs.decisions),
       details: {
         tagKey: key,
         allowedCount,
@@ -80,19 +81,24 @@ export function check(context: RuleContext): RuleFinding[] {
 }
 
 /**
- * Counts, and the first 100 actions of each kind (all the report shows). A function of its own: the loop
- * over thousands of decisions is optimised alone, not with the whole check.
+ * Counts, and the first 100 actions of each kind (all the report shows), a run of actions that share one
+ * decision at a time. A function of its own: the loop is optimised alone, not with the whole check.
  */
-function tallyOf(decisions: readonly ActionDecision[]) {
+function tallyOf(runs: DecisionRuns, asked: readonly CatalogAction[]) {
   let allowedCount = 0;
   let dependsCount = 0;
   const allowed: string[] = [];
   const depends: string[] = [];
-  for (let i = 0; i < decisions.length; i++) {
-    const decision = decisions[i];
-    if (decision.decision === 'allowed') {
-      if (allowedCount++ < 100) allowed.push(decision.action);
-    } else if (decision.decision === 'depends' && dependsCount++ < 100) depends.push(decision.action);
+  const { ends, decisions } = runs;
+  for (let k = 0; k < decisions.length; k++) {
+    const decision = decisions[k].decision;
+    if (decision === 'denied') continue;
+    const from = k === 0 ? 0 : ends[k - 1];
+    const to = ends[k];
+    const names = decision === 'allowed' ? allowed : depends;
+    for (let i = from; i < to && names.length < 100; i++) names.push(asked[i].action);
+    if (decision === 'allowed') allowedCount += to - from;
+    else dependsCount += to - from;
   }
   return { allowedCount, dependsCount, allowed, depends };
 }

@@ -1,7 +1,7 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
 import type { CatalogAction } from '../../catalog/types';
-import type { ActionDecision, CompiledPrincipal } from '../evaluate/types';
+import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
@@ -44,6 +44,9 @@ export function check(context: RuleContext): RuleFinding[] {
   const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
   const request = productionContext(guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
+  // Whether a boundary's document is in the input, by ARN: a set made once, not a scan of the policies per finding.
+  let managedArns: ReadonlySet<string> | undefined;
+  const inInput = (arn: string) => (managedArns ??= new Set(snapshot.managedPolicies.map((p) => p.arn))).has(arn);
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -51,10 +54,10 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const decisions = compiled.decideMany(asked, request);
-    const tally = tallyOf(decisions, asked, scpGap, principal.serviceLinked);
+    const runs = compiled.decisionRuns(asked, request);
+    const tally = tallyOf(runs, asked, scpGap, principal.serviceLinked);
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
-      findings.push(findingOf(context, principal, compiled, decisions, tally));
+      findings.push(findingOf(context, principal, compiled, runs, tally, inInput));
     }
   }
   return findings;
@@ -75,7 +78,7 @@ interface Tally {
 }
 
 function tallyOf(
-  decisions: readonly ActionDecision[],
+  runs: DecisionRuns,
   asked: readonly CatalogAction[],
   scpGap: (action: CatalogAction, serviceLinked: boolean) => ScpGap,
   serviceLinked: boolean,
@@ -96,18 +99,25 @@ function tallyOf(
     dependsOn: new Set(),
   };
   const { gaps } = tally;
-  for (let i = 0; i < decisions.length; i++) {
-    const decision = decisions[i];
+  const { ends, decisions } = runs;
+  // A run at a time: its actions share one decision, so its dependsOn keys are added once.
+  for (let k = 0; k < decisions.length; k++) {
+    const decision = decisions[k];
     if (decision.decision === 'denied') continue;
-    if (decision.decision === 'allowed') {
-      if (tally.allowedCount++ < DETAIL_LIMIT) tally.allowed.push(decision.action);
-    } else if (tally.dependsCount++ < DETAIL_LIMIT) tally.depends.push(decision.action);
-    for (let k = 0; k < decision.dependsOn.length; k++) tally.dependsOn.add(decision.dependsOn[k]);
-    const gap = scpGap(asked[i], serviceLinked);
-    if (gap === 'tag-condition-unsupported' && gaps[gap] < DETAIL_LIMIT) {
-      tally.tagConditionUnsupported.push(decision.action);
+    const from = k === 0 ? 0 : ends[k - 1];
+    const to = ends[k];
+    for (let d = 0; d < decision.dependsOn.length; d++) tally.dependsOn.add(decision.dependsOn[d]);
+    const names = decision.decision === 'allowed' ? tally.allowed : tally.depends;
+    for (let i = from; i < to; i++) {
+      if (names.length < DETAIL_LIMIT) names.push(asked[i].action);
+      const gap = scpGap(asked[i], serviceLinked);
+      if (gap === 'tag-condition-unsupported' && gaps[gap] < DETAIL_LIMIT) {
+        tally.tagConditionUnsupported.push(asked[i].action);
+      }
+      gaps[gap]++;
     }
-    gaps[gap]++;
+    if (decision.decision === 'allowed') tally.allowedCount += to - from;
+    else tally.dependsCount += to - from;
   }
   return tally;
 }
@@ -116,17 +126,18 @@ function findingOf(
   context: RuleContext,
   principal: Principal,
   compiled: CompiledPrincipal,
-  decisions: readonly ActionDecision[],
+  runs: DecisionRuns,
   tally: Tally,
+  inInput: (managedPolicyArn: string) => boolean,
 ): RuleFinding {
-  const { analysis, snapshot, guardrails } = context;
+  const { analysis, guardrails } = context;
   const { allowedCount, dependsCount, allowed, depends, gaps, tagConditionUnsupported, dependsOn } = tally;
   const exempt = analysis.isExempt(principal.arn);
   const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'critical' : 'high';
   const missing: string[] = [];
   const boundaryArn = principal.permissionsBoundaryArn;
   if (boundaryArn === undefined) missing.push('no permissions boundary');
-  else if (!snapshot.managedPolicies.some((p) => p.arn === boundaryArn)) {
+  else if (!inInput(boundaryArn)) {
     // Not "allows": nothing is known of a boundary the input does not hold.
     missing.push(`its permissions boundary ${boundaryArn} is not in the input, so it could not be evaluated`);
   } else missing.push('its permissions boundary allows them');
@@ -150,7 +161,7 @@ function findingOf(
     message: parts.filter(Boolean).join(' '),
     principalArn: principal.arn,
     location: principal.location,
-    evidence: grantedEvidence(decisions),
+    evidence: grantedEvidence(runs.decisions),
     details: {
       productionTag: productionTagText(guardrails),
       allowedCount,

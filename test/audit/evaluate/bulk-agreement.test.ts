@@ -3,7 +3,7 @@
 // on real accounts, for the questions the audit rules ask.
 import { readFileSync } from 'node:fs';
 import { compileAccount } from '../../../lib/audit/evaluate';
-import type { CompiledAccount, RequestContext } from '../../../lib/audit/evaluate';
+import type { ActionDecision, CompiledAccount, RequestContext } from '../../../lib/audit/evaluate';
 import { loadAuditInput } from '../../../lib/audit/sources';
 import { parseAuthorizationDetails } from '../../../lib/audit/sources/authorization-details';
 import type { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
@@ -21,6 +21,12 @@ const asked: readonly CatalogAction[] = [
   ...catalog.actions.filter((action, i) => i % 23 === 0 && !catalog.destructive.includes(action)),
 ];
 
+/** A decision's fields in one order, as decideMany makes them (a run's decision is a template with more). */
+function withoutPlain(decision: ActionDecision): ActionDecision {
+  const { action, decision: kind, allowedBy, deniedBy, blockedAt, dependsOn, unevaluated } = decision;
+  return { action, decision: kind, allowedBy, deniedBy, blockedAt, dependsOn, unevaluated };
+}
+
 function expectBulkAgrees(account: CompiledAccount, every = 1): void {
   // Principals are asked in turn, as the rules do, so later ones reuse what earlier ones shared.
   account.principals.forEach((principal, n) => {
@@ -30,6 +36,19 @@ function expectBulkAgrees(account: CompiledAccount, every = 1): void {
       expect(many).toHaveLength(asked.length);
       const kinds = principal.decisionKinds(asked, context);
       expect([...kinds].map((kind) => KINDS[kind])).toEqual(many.map((decision) => decision.decision));
+      // decisionRuns: each run's decision is every one of its actions' decision, its name aside.
+      const runs = principal.decisionRuns(asked, context);
+      const expanded = runs.decisions.flatMap((decision, k) =>
+        asked
+          .slice(k === 0 ? 0 : runs.ends[k - 1], runs.ends[k])
+          .map((action) => ({ ...decision, action: action.action })),
+      );
+      expect(expanded).toHaveLength(asked.length);
+      for (let i = 0; i < asked.length; i++) {
+        if (JSON.stringify(withoutPlain(expanded[i])) !== JSON.stringify(withoutPlain(many[i]))) {
+          expect({ principal: principal.arn, run: expanded[i] }).toEqual({ principal: principal.arn, run: many[i] });
+        }
+      }
       for (let i = 0; i < asked.length; i++) {
         const one = principal.decide(asked[i].action, context);
         if (JSON.stringify(many[i]) !== JSON.stringify(one)) {

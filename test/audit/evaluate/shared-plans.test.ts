@@ -14,6 +14,25 @@ import { CLOUDSPLAINING_AUTHZ } from '../../support/shared-data';
 const catalog = loadCatalog();
 const PRODUCTION: RequestContext = { resourceTags: { env: 'prod' } };
 
+/** Flags for countDecisions: every third catalog action. */
+const FLAGGED = Uint8Array.from(catalog.actions, (_, i) => (i % 3 === 0 ? 1 : 0));
+
+/** What one principal answers to the bulk questions (decideMany, decisionKinds, decisionRuns, countDecisions). */
+function bulkAnswers(
+  p: CompiledAccount['principals'][number],
+  asked: readonly CatalogAction[],
+  context: RequestContext,
+): string {
+  const runs = p.decisionRuns(asked, context);
+  return JSON.stringify([
+    p.decideMany(asked, context),
+    [...p.decisionKinds(asked, context)],
+    runs.ends,
+    runs.decisions.map((d) => [d.decision, d.allowedBy, d.deniedBy, d.blockedAt, d.dependsOn, d.unevaluated]),
+    p.countDecisions(FLAGGED, context),
+  ]);
+}
+
 /** Every principal's decisions, asked in the given order of principals, from one shared compiled account. */
 function sharedDecisions(
   account: AccountSnapshot,
@@ -25,7 +44,7 @@ function sharedDecisions(
   const out = new Map<string, string>();
   for (const n of order) {
     const p = compiled.principals[n];
-    out.set(p.arn, JSON.stringify(p.decideMany(asked, context)));
+    out.set(p.arn, bulkAnswers(p, asked, context));
   }
   return out;
 }
@@ -39,7 +58,7 @@ function aloneDecisions(account: AccountSnapshot, asked: readonly CatalogAction[
       { ...account, principals: [p, ...groups.filter((g) => g !== p)] },
       catalog,
     );
-    out.set(p.arn, JSON.stringify(own.principal(p.arn)!.decideMany(asked, context)));
+    out.set(p.arn, bulkAnswers(own.principal(p.arn)!, asked, context));
   }
   return out;
 }
@@ -111,6 +130,26 @@ describe('plans shared between principals', () => {
   it('gives every principal what an account compiled for it alone gives, in either order', () => {
     expectSharingChangesNothing(account, [...dynamodb, ...s3], PRODUCTION);
     expectSharingChangesNothing(account, [...dynamodb, ...s3], {});
+  });
+
+  it('shares bulk answers between twins only (the same statements, the same principal condition answers)', () => {
+    const twins = snapshot({
+      principals: [
+        principal('a', { managed: [managedArn('Data')], tags: { team: 'payments' } }),
+        principal('b', { managed: [managedArn('Data')], tags: { team: 'payments' } }),
+        principal('c', { managed: [managedArn('Data')], tags: { team: 'search' } }),
+        principal('d', { managed: [managedArn('Data'), managedArn('More')], tags: { team: 'payments' } }),
+      ],
+      managed: { Data: policy(allow(['dynamodb:*', 's3:*'])), More: policy(allow('s3:GetObject')) },
+      scps: [{ FullAWSAccess: FULL_AWS_ACCESS, Protect: exemptingScp }],
+    });
+    const [a, b, c, d] = compileAccount(twins, catalog).principals;
+    const runs = a.decisionRuns(dynamodb, PRODUCTION);
+    expect(b.decisionRuns(dynamodb, PRODUCTION)).toBe(runs);
+    expect(c.decisionRuns(dynamodb, PRODUCTION)).not.toBe(runs);
+    expect(d.decisionRuns(dynamodb, PRODUCTION)).not.toBe(runs);
+    expect(b.decideMany(dynamodb, PRODUCTION)).not.toBe(a.decideMany(dynamodb, PRODUCTION));
+    expectSharingChangesNothing(twins, dynamodb, PRODUCTION);
   });
 
   it('keeps answers that turn on policy variables to the principal they name', () => {

@@ -72,7 +72,10 @@ export function createCandidateIndex(
     const key = pattern.toLowerCase();
     let indices = expansions.get(key);
     if (!indices) {
-      indices = Int32Array.from(expandActionPattern(pattern, catalog), indexOf);
+      // A plain loop: Int32Array.from(list, map) walks the list through its iterator and calls map generically.
+      const actions = expandActionPattern(pattern, catalog);
+      indices = new Int32Array(actions.length);
+      for (let k = 0; k < actions.length; k++) indices[k] = indexOf(actions[k]);
       expansions.set(key, indices);
     }
     return indices;
