@@ -253,8 +253,6 @@ class GraphBuilder {
   private readonly everyone: TrustGrant[] = [];
   /** Every write of the catalog, made on first use (making every catalog action is most of an empty account's graph). */
   private writeActionList?: CatalogAction[];
-  /** decisionKinds of write actions, by principal and list asked (see groupGrantsMore). */
-  private readonly writeKinds = new Map<CompiledPrincipal, Map<readonly CatalogAction[], Uint8Array>>();
   private readonly hubTargets = new Map<string, TargetIndex>();
 
   constructor(
@@ -841,7 +839,17 @@ class GraphBuilder {
     const resolved = resolveTargets(compiled, action, this.time, targets, held[0]);
     if (resolved.scope === 'none') return;
     if (target === 'group-membership' && principal.kind === 'user') {
-      own = index.groups.all().filter((arn) => !ownGroups.includes(arn) && this.groupGrantsMore(index, arn, compiled));
+      // Joining a group gains something when it allows a write-level action the user cannot do. The user's
+      // own writes are decided once, and only when some group may write at all.
+      let mine: ReadonlySet<CatalogAction> | undefined;
+      own = index.groups.all().filter((arn) => {
+        if (ownGroups.includes(arn)) return false;
+        const granted = this.groupWritesOf(index, arn);
+        if (granted.length === 0) return false;
+        mine ??= this.writesOf(principal, compiled);
+        for (const action of granted) if (!mine.has(action)) return true;
+        return false;
+      });
     }
     const decisionFor = (arn: string): ActionDecision | undefined =>
       resolved.scope === 'any' ? resolved.decision : resolved.targets.find((t) => t.arn === arn)?.decision;
@@ -896,57 +904,33 @@ class GraphBuilder {
     });
   }
 
-  /** Whether the group allows a write-level action the principal cannot do (joining it gains something). */
-  private groupGrantsMore(index: AccountIndex, groupArn: string, principal: CompiledPrincipal): boolean {
-    const granted = this.groupWritesOf(index, groupArn);
-    if (granted.length === 0) return false;
-    // Only the writes the group may do are asked of the principal (decisions do not depend on the list).
-    return this.kindsOf(principal, granted).includes(0);
-  }
-
   /** The write actions a group is allowed or may be, by group ARN (every member user asks). */
   private readonly groupWrites = new Map<string, readonly CatalogAction[]>();
-  /** Lists of groupWrites alike in content, one object each: kindsOf keeps a principal's answers by list. */
-  private readonly grantedLists = new Map<readonly CatalogAction[], Map<string, readonly CatalogAction[]>>();
 
   private groupWritesOf(index: AccountIndex, groupArn: string): readonly CatalogAction[] {
     let granted = this.groupWrites.get(groupArn);
     if (granted) return granted;
-    granted = [];
     const group = index.graph.account.principal(groupArn);
-    // Only the write actions some identity Allow of the group names can be allowed to it.
     const groupPrincipal = index.groupsByArn.get(groupArn);
-    const asked =
-      groupPrincipal && this.options.restrict
-        ? this.options.restrict(groupPrincipal, this.writeActions)
-        : this.writeActions;
-    if (group && asked.length > 0) {
-      const kinds = this.kindsOf(group, asked);
-      const key = kinds.join('');
-      let byKinds = this.grantedLists.get(asked);
-      if (!byKinds) {
-        byKinds = new Map();
-        this.grantedLists.set(asked, byKinds);
-      }
-      granted = byKinds.get(key) ?? asked.filter((_, i) => kinds[i] !== 0);
-      byKinds.set(key, granted);
-    }
+    granted = group ? this.writesAllowed(groupPrincipal, group) : [];
     this.groupWrites.set(groupArn, granted);
     return granted;
   }
 
-  private kindsOf(principal: CompiledPrincipal, actions: readonly CatalogAction[]): Uint8Array {
-    let byList = this.writeKinds.get(principal);
-    if (!byList) {
-      byList = new Map();
-      this.writeKinds.set(principal, byList);
-    }
-    let kinds = byList.get(actions);
-    if (!kinds) {
-      kinds = principal.decisionKinds(actions, this.time);
-      byList.set(actions, kinds);
-    }
-    return kinds;
+  /** The write actions a principal is allowed or may be, as a set. */
+  private writesOf(principal: Principal, compiled: CompiledPrincipal): ReadonlySet<CatalogAction> {
+    return new Set(this.writesAllowed(principal, compiled));
+  }
+
+  /** The write actions a principal is allowed or may be, in catalog order. */
+  private writesAllowed(principal: Principal | undefined, compiled: CompiledPrincipal): CatalogAction[] {
+    // Only the write actions some identity Allow of the principal names can be allowed to it (decisions do not
+    // depend on the list asked).
+    const asked =
+      principal && this.options.restrict ? this.options.restrict(principal, this.writeActions) : this.writeActions;
+    if (asked.length === 0) return [];
+    const kinds = compiled.decisionKinds(asked, this.time);
+    return asked.filter((_, i) => kinds[i] !== 0);
   }
 }
 
