@@ -841,13 +841,14 @@ class GraphBuilder {
     if (target === 'group-membership' && principal.kind === 'user') {
       // Joining a group gains something when it allows a write-level action the user cannot do. The user's
       // own writes are decided once, and only when some group may write at all.
-      let mine: ReadonlySet<CatalogAction> | undefined;
+      let marks: Int32Array | undefined;
+      let mark = 0;
       own = index.groups.all().filter((arn) => {
         if (ownGroups.includes(arn)) return false;
         const granted = this.groupWritesOf(index, arn);
         if (granted.length === 0) return false;
-        mine ??= this.writesOf(principal, compiled);
-        for (const action of granted) if (!mine.has(action)) return true;
+        if (!marks) ({ marks, mark } = this.markWrites(principal, compiled));
+        for (let i = 0; i < granted.length; i++) if (marks[granted[i]] !== mark) return true;
         return false;
       });
     }
@@ -904,35 +905,78 @@ class GraphBuilder {
     });
   }
 
-  /** The write actions a group is allowed or may be, by group ARN (every member user asks). */
-  private readonly groupWrites = new Map<string, readonly CatalogAction[]>();
+  /** The write actions a group is allowed or may be, as slots of writeActions, by group ARN (every member user asks). */
+  private readonly groupWrites = new Map<string, Int32Array>();
 
-  private groupWritesOf(index: AccountIndex, groupArn: string): readonly CatalogAction[] {
+  private groupWritesOf(index: AccountIndex, groupArn: string): Int32Array {
     let granted = this.groupWrites.get(groupArn);
     if (granted) return granted;
     const group = index.graph.account.principal(groupArn);
-    const groupPrincipal = index.groupsByArn.get(groupArn);
-    granted = group ? this.writesAllowed(groupPrincipal, group) : [];
+    granted = NO_SLOTS;
+    if (group) {
+      const { asked, kinds, slots } = this.writeKinds(index.groupsByArn.get(groupArn), group);
+      let count = 0;
+      for (let i = 0; i < kinds.length; i++) if (kinds[i] !== 0) count++;
+      granted = new Int32Array(count);
+      for (let i = 0, k = 0; i < asked.length; i++) if (kinds[i] !== 0) granted[k++] = slots[i];
+    }
     this.groupWrites.set(groupArn, granted);
     return granted;
   }
 
-  /** The write actions a principal is allowed or may be, as a set. */
-  private writesOf(principal: Principal, compiled: CompiledPrincipal): ReadonlySet<CatalogAction> {
-    return new Set(this.writesAllowed(principal, compiled));
+  /** Marks by slot of writeActions, one mark per user asked (see markWrites). */
+  private writeMarks?: Int32Array;
+  private lastMark = 0;
+
+  /**
+   * The write actions the principal is allowed or may be, marked in `marks` with a fresh `mark`: a user's
+   * writes are compared with every group's, and a set of thousands of actions per user cost more than
+   * deciding them.
+   */
+  private markWrites(principal: Principal, compiled: CompiledPrincipal): { marks: Int32Array; mark: number } {
+    const { kinds, slots } = this.writeKinds(principal, compiled);
+    const marks = (this.writeMarks ??= new Int32Array(this.writeActions.length));
+    const mark = ++this.lastMark;
+    for (let i = 0; i < kinds.length; i++) if (kinds[i] !== 0) marks[slots[i]] = mark;
+    return { marks, mark };
   }
 
-  /** The write actions a principal is allowed or may be, in catalog order. */
-  private writesAllowed(principal: Principal | undefined, compiled: CompiledPrincipal): CatalogAction[] {
+  /** The decisionKinds of the write actions the principal's Allows name (undefined principal: every write). */
+  private writeKinds(
+    principal: Principal | undefined,
+    compiled: CompiledPrincipal,
+  ): { asked: readonly CatalogAction[]; kinds: Uint8Array; slots: Int32Array } {
     // Only the write actions some identity Allow of the principal names can be allowed to it (decisions do not
     // depend on the list asked).
     const asked =
       principal && this.options.restrict ? this.options.restrict(principal, this.writeActions) : this.writeActions;
-    if (asked.length === 0) return [];
-    const kinds = compiled.decisionKinds(asked, this.time);
-    return asked.filter((_, i) => kinds[i] !== 0);
+    const kinds = asked.length === 0 ? NO_KINDS : compiled.decisionKinds(asked, this.time);
+    return { asked, kinds, slots: this.writeSlotsOf(asked) };
+  }
+
+  /** Where each write action is in writeActions, by action (made on first use). */
+  private writeSlot?: Map<CatalogAction, number>;
+  /** Each asked list's actions as slots of writeActions: restricted lists are shared by principals alike. */
+  private readonly writeSlotLists = new WeakMap<readonly CatalogAction[], Int32Array>();
+
+  private writeSlotsOf(actions: readonly CatalogAction[]): Int32Array {
+    let slots = this.writeSlotLists.get(actions);
+    if (!slots) {
+      const writes = this.writeActions;
+      if (!this.writeSlot) {
+        this.writeSlot = new Map();
+        for (let i = 0; i < writes.length; i++) this.writeSlot.set(writes[i], i);
+      }
+      slots = new Int32Array(actions.length);
+      for (let i = 0; i < actions.length; i++) slots[i] = this.writeSlot.get(actions[i])!;
+      this.writeSlotLists.set(actions, slots);
+    }
+    return slots;
   }
 }
+
+const NO_SLOTS = new Int32Array(0);
+const NO_KINDS = new Uint8Array(0);
 
 /** Each escalation path's actions in lower case, by path: every principal looks its decisions up by them. */
 const LOWER_PATH_ACTIONS: readonly (readonly string[])[] = ESCALATION_PATHS.map((path) =>
