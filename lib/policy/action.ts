@@ -7,6 +7,8 @@ const SERVICE_CHARACTERS = /^[A-Za-z0-9-]+$/;
 // Action names in the Service Authorization Reference are letters and digits, with one hyphenated exception
 // (`AssociateViaAWSService-EventsAndStates`); underscores are accepted as well to stay lenient.
 const NAME_CHARACTERS = /^[A-Za-z0-9_\-*?]+$/;
+/** A literal service, one colon and a name: what every check of checkActionPattern accepts. */
+const PLAIN_PATTERN = /^[A-Za-z0-9-]+:[A-Za-z0-9_\-*?]+$/;
 
 /**
  * Problem text for an invalid action pattern, or undefined when AWS accepts it. `"*"` alone is valid; the
@@ -14,6 +16,8 @@ const NAME_CHARACTERS = /^[A-Za-z0-9_\-*?]+$/;
  * identify the service), and exactly one colon separates it from the action name.
  */
 export function checkActionPattern(pattern: string): string | undefined {
+  // Nearly every pattern is plainly valid: one test, and the checks below only say what is wrong.
+  if (PLAIN_PATTERN.test(pattern)) return undefined;
   if (pattern.length === 0) return 'action is empty: expected "service:Action", e.g. "s3:GetObject"';
   if (pattern === '*') return undefined;
   if (pattern.trim() !== pattern) return `action ${JSON.stringify(pattern)} has leading or trailing white space`;

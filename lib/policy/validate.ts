@@ -1,16 +1,9 @@
 // Full validation of one policy: grammar, policy-type rules, actions against the catalog, and size.
 import type { Catalog } from '../catalog/types';
 import { checkActionPattern, expandActionPattern } from './action';
-import {
-  checkDocument,
-  decodePolicyInput,
-  elementStrings,
-  rawStatements,
-  sortProblems,
-  type PolicyParseCache,
-} from './parse';
+import { checkDocument, decodePolicyInput, rawStatements, sortProblems, type PolicyParseCache } from './parse';
 import { didYouMean, nearest } from '../util/edit-distance';
-import { problem } from './problems';
+import { problem, type PathPart } from './problems';
 import { POLICY_SIZE_LIMITS, policySize, type PolicySizeKind } from './size';
 import type { PolicyProblem, PolicyType } from './types';
 
@@ -49,21 +42,24 @@ interface PatternVerdict {
   readonly matchesAny: boolean;
 }
 
-/** Verdicts per catalog and lower-cased pattern: an account repeats the same patterns in thousands of policies. */
+/**
+ * Verdicts per catalog and pattern as written: an account repeats the same patterns in thousands of policies
+ * (a verdict depends on the pattern alone, so spellings that differ in case merely take an entry each).
+ */
 const verdicts = new WeakMap<Catalog, Map<string, PatternVerdict>>();
 
-function patternVerdict(pattern: string, service: string, catalog: Catalog): PatternVerdict {
+/** The verdict on a valid pattern other than `*` (so with one colon after its service prefix). */
+function patternVerdict(pattern: string, catalog: Catalog): PatternVerdict {
   let byPattern = verdicts.get(catalog);
   if (!byPattern) {
     byPattern = new Map();
     verdicts.set(catalog, byPattern);
   }
-  const key = pattern.toLowerCase();
-  let verdict = byPattern.get(key);
+  let verdict = byPattern.get(pattern);
   if (!verdict) {
-    const knownService = catalog.hasService(service);
+    const knownService = catalog.hasService(pattern.slice(0, pattern.indexOf(':')));
     verdict = { knownService, matchesAny: knownService && expandActionPattern(pattern, catalog).length > 0 };
-    byPattern.set(key, verdict);
+    byPattern.set(pattern, verdict);
   }
   return verdict;
 }
@@ -79,6 +75,11 @@ function suggestAction(value: string, service: string, catalog: Catalog): string
   return near.length === 0 ? '' : `; did you mean ${near.map((n) => JSON.stringify(`${service}:${n}`)).join(' or ')}?`;
 }
 
+/** The JSON path of item `i` of a string-or-array element (`element` as written). */
+function elementPath(base: readonly PathPart[], key: string, element: unknown, i: number): PathPart[] {
+  return typeof element === 'string' ? [...base, key] : [...base, key, i];
+}
+
 function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog: Catalog): PolicyProblem[] {
   const out: PolicyProblem[] = [];
   for (const { path, statement } of rawStatements(document)) {
@@ -89,15 +90,21 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
       // An unknown name under Action makes the statement do less than it says (a Deny silently misses);
       // under NotAction it only fails to exempt, so it is a warning there.
       const severity = key === 'Action' ? 'error' : 'warning';
-      for (const element of elementStrings(record, key, path)) {
-        const { value } = element;
-        if (value === '*' || checkActionPattern(value)) continue;
+      const element = record[key];
+      // A string-or-array; a string's JSON path is made only for a problem (see elementPath).
+      const values: readonly unknown[] =
+        typeof element === 'string' ? [element] : Array.isArray(element) ? element : [];
+      for (let i = 0; i < values.length; i++) {
+        const value = values[i];
+        if (typeof value !== 'string' || value === '*' || checkActionPattern(value)) continue;
+        const verdict = patternVerdict(value, catalog);
+        if (verdict.matchesAny && type !== 'rcp') continue;
         const service = value.slice(0, value.indexOf(':'));
-        const verdict = patternVerdict(value, service, catalog);
+        const at = elementPath(path, key, element, i);
         if (!verdict.knownService) {
           out.push(
             problem(
-              element.path,
+              at,
               `unknown service prefix ${JSON.stringify(service)} in ${JSON.stringify(value)} ` +
                 `(AWS action catalog ${catalog.dataVersion})${didYouMean(service, catalog.services)}`,
               severity,
@@ -110,7 +117,7 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
             key === 'NotAction' ? 'it exempts nothing' : deny ? 'this Deny denies nothing' : 'it grants nothing';
           out.push(
             problem(
-              element.path,
+              at,
               `${JSON.stringify(value)} matches no action of ${service} ` +
                 `(AWS action catalog ${catalog.dataVersion}): ${consequence}${suggestAction(value, service, catalog)}`,
               severity,
@@ -121,7 +128,7 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
         if (type === 'rcp' && !catalog.rcpServices.has(service.toLowerCase())) {
           out.push(
             problem(
-              element.path,
+              at,
               `${service} does not support resource control policies: ${JSON.stringify(value)} has no effect in an RCP`,
             ),
           );

@@ -253,8 +253,6 @@ class GraphBuilder {
   private readonly everyone: TrustGrant[] = [];
   /** Every write of the catalog, made on first use (making every catalog action is most of an empty account's graph). */
   private writeActionList?: CatalogAction[];
-  /** decisionKinds of write actions, by principal and list asked (see groupGrantsMore). */
-  private readonly writeKinds = new Map<CompiledPrincipal, Map<readonly CatalogAction[], Uint8Array>>();
   private readonly hubTargets = new Map<string, TargetIndex>();
 
   constructor(
@@ -841,7 +839,18 @@ class GraphBuilder {
     const resolved = resolveTargets(compiled, action, this.time, targets, held[0]);
     if (resolved.scope === 'none') return;
     if (target === 'group-membership' && principal.kind === 'user') {
-      own = index.groups.all().filter((arn) => !ownGroups.includes(arn) && this.groupGrantsMore(index, arn, compiled));
+      // Joining a group gains something when it allows a write-level action the user cannot do. The user's
+      // own writes are decided once, and only when some group may write at all.
+      let marks: Int32Array | undefined;
+      let mark = 0;
+      own = index.groups.all().filter((arn) => {
+        if (ownGroups.includes(arn)) return false;
+        const granted = this.groupWritesOf(index, arn);
+        if (granted.length === 0) return false;
+        if (!marks) ({ marks, mark } = this.markWrites(principal, compiled));
+        for (let i = 0; i < granted.length; i++) if (marks[granted[i]] !== mark) return true;
+        return false;
+      });
     }
     const decisionFor = (arn: string): ActionDecision | undefined =>
       resolved.scope === 'any' ? resolved.decision : resolved.targets.find((t) => t.arn === arn)?.decision;
@@ -896,59 +905,78 @@ class GraphBuilder {
     });
   }
 
-  /** Whether the group allows a write-level action the principal cannot do (joining it gains something). */
-  private groupGrantsMore(index: AccountIndex, groupArn: string, principal: CompiledPrincipal): boolean {
-    const granted = this.groupWritesOf(index, groupArn);
-    if (granted.length === 0) return false;
-    // Only the writes the group may do are asked of the principal (decisions do not depend on the list).
-    return this.kindsOf(principal, granted).includes(0);
-  }
+  /** The write actions a group is allowed or may be, as slots of writeActions, by group ARN (every member user asks). */
+  private readonly groupWrites = new Map<string, Int32Array>();
 
-  /** The write actions a group is allowed or may be, by group ARN (every member user asks). */
-  private readonly groupWrites = new Map<string, readonly CatalogAction[]>();
-  /** Lists of groupWrites alike in content, one object each: kindsOf keeps a principal's answers by list. */
-  private readonly grantedLists = new Map<readonly CatalogAction[], Map<string, readonly CatalogAction[]>>();
-
-  private groupWritesOf(index: AccountIndex, groupArn: string): readonly CatalogAction[] {
+  private groupWritesOf(index: AccountIndex, groupArn: string): Int32Array {
     let granted = this.groupWrites.get(groupArn);
     if (granted) return granted;
-    granted = [];
     const group = index.graph.account.principal(groupArn);
-    // Only the write actions some identity Allow of the group names can be allowed to it.
-    const groupPrincipal = index.groupsByArn.get(groupArn);
-    const asked =
-      groupPrincipal && this.options.restrict
-        ? this.options.restrict(groupPrincipal, this.writeActions)
-        : this.writeActions;
-    if (group && asked.length > 0) {
-      const kinds = this.kindsOf(group, asked);
-      const key = kinds.join('');
-      let byKinds = this.grantedLists.get(asked);
-      if (!byKinds) {
-        byKinds = new Map();
-        this.grantedLists.set(asked, byKinds);
-      }
-      granted = byKinds.get(key) ?? asked.filter((_, i) => kinds[i] !== 0);
-      byKinds.set(key, granted);
+    granted = NO_SLOTS;
+    if (group) {
+      const { asked, kinds, slots } = this.writeKinds(index.groupsByArn.get(groupArn), group);
+      let count = 0;
+      for (let i = 0; i < kinds.length; i++) if (kinds[i] !== 0) count++;
+      granted = new Int32Array(count);
+      for (let i = 0, k = 0; i < asked.length; i++) if (kinds[i] !== 0) granted[k++] = slots[i];
     }
     this.groupWrites.set(groupArn, granted);
     return granted;
   }
 
-  private kindsOf(principal: CompiledPrincipal, actions: readonly CatalogAction[]): Uint8Array {
-    let byList = this.writeKinds.get(principal);
-    if (!byList) {
-      byList = new Map();
-      this.writeKinds.set(principal, byList);
+  /** Marks by slot of writeActions, one mark per user asked (see markWrites). */
+  private writeMarks?: Int32Array;
+  private lastMark = 0;
+
+  /**
+   * The write actions the principal is allowed or may be, marked in `marks` with a fresh `mark`: a user's
+   * writes are compared with every group's, and a set of thousands of actions per user cost more than
+   * deciding them.
+   */
+  private markWrites(principal: Principal, compiled: CompiledPrincipal): { marks: Int32Array; mark: number } {
+    const { kinds, slots } = this.writeKinds(principal, compiled);
+    const marks = (this.writeMarks ??= new Int32Array(this.writeActions.length));
+    const mark = ++this.lastMark;
+    for (let i = 0; i < kinds.length; i++) if (kinds[i] !== 0) marks[slots[i]] = mark;
+    return { marks, mark };
+  }
+
+  /** The decisionKinds of the write actions the principal's Allows name (undefined principal: every write). */
+  private writeKinds(
+    principal: Principal | undefined,
+    compiled: CompiledPrincipal,
+  ): { asked: readonly CatalogAction[]; kinds: Uint8Array; slots: Int32Array } {
+    // Only the write actions some identity Allow of the principal names can be allowed to it (decisions do not
+    // depend on the list asked).
+    const asked =
+      principal && this.options.restrict ? this.options.restrict(principal, this.writeActions) : this.writeActions;
+    const kinds = asked.length === 0 ? NO_KINDS : compiled.decisionKinds(asked, this.time);
+    return { asked, kinds, slots: this.writeSlotsOf(asked) };
+  }
+
+  /** Where each write action is in writeActions, by action (made on first use). */
+  private writeSlot?: Map<CatalogAction, number>;
+  /** Each asked list's actions as slots of writeActions: restricted lists are shared by principals alike. */
+  private readonly writeSlotLists = new WeakMap<readonly CatalogAction[], Int32Array>();
+
+  private writeSlotsOf(actions: readonly CatalogAction[]): Int32Array {
+    let slots = this.writeSlotLists.get(actions);
+    if (!slots) {
+      const writes = this.writeActions;
+      if (!this.writeSlot) {
+        this.writeSlot = new Map();
+        for (let i = 0; i < writes.length; i++) this.writeSlot.set(writes[i], i);
+      }
+      slots = new Int32Array(actions.length);
+      for (let i = 0; i < actions.length; i++) slots[i] = this.writeSlot.get(actions[i])!;
+      this.writeSlotLists.set(actions, slots);
     }
-    let kinds = byList.get(actions);
-    if (!kinds) {
-      kinds = principal.decisionKinds(actions, this.time);
-      byList.set(actions, kinds);
-    }
-    return kinds;
+    return slots;
   }
 }
+
+const NO_SLOTS = new Int32Array(0);
+const NO_KINDS = new Uint8Array(0);
 
 /** Each escalation path's actions in lower case, by path: every principal looks its decisions up by them. */
 const LOWER_PATH_ACTIONS: readonly (readonly string[])[] = ESCALATION_PATHS.map((path) =>

@@ -45,7 +45,7 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity: meta.severity,
       message:
-        `is allowed ${summary.allowed.toLocaleString('en-US')} of ${summary.total.toLocaleString('en-US')} AWS actions ` +
+        `is allowed ${grouped(summary.allowed)} of ${grouped(summary.total)} AWS actions ` +
         `(${percent}%) on any resource, without conditions: effectively an administrator` +
         (compiled.hasPermissionsBoundary
           ? ' even within its permissions boundary.'
@@ -66,4 +66,12 @@ export function check(context: RuleContext): RuleFinding[] {
     });
   }
   return findings;
+}
+
+/**
+ * A count as toLocaleString('en-US') writes it (`22,056`): that builds an Intl.NumberFormat on every call,
+ * which costs more than the rest of the rule.
+ */
+function grouped(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
