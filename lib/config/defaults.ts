@@ -2,6 +2,7 @@
 // zod and builds every schema of leash.config.json (the guardrail spec, the deployment settings), about a
 // fifth of what `leash audit` costs on a small account before its first rule. A test keeps this equal to the
 // schema's defaults, so the schema stays the single source of truth.
+import { DEFAULT_AGENT_SERVICES, DEFAULT_SENSITIVE_READS } from '../guardrails/spec-defaults';
 import type { LeashConfig } from './schema';
 
 /** LeashConfig.parse({}), a new object each call (as a parse returns). */
@@ -21,41 +22,10 @@ export function defaultConfig(): LeashConfig {
           key: 'leash:agent',
           value: 'true',
         },
-        allowedServices: [
-          'cloudformation',
-          'cloudwatch',
-          'logs',
-          's3',
-          'lambda',
-          'dynamodb',
-          'ec2',
-          'ecs',
-          'ecr',
-          'rds',
-          'sqs',
-          'sns',
-          'ssm',
-          'secretsmanager',
-          'kms',
-          'iam',
-          'sts',
-          'xray',
-          'events',
-          'states',
-          'apigateway',
-        ],
+        allowedServices: [...DEFAULT_AGENT_SERVICES],
         boundaryPolicyName: 'leash-agent-boundary',
         productionWriteAllowlist: [],
-        sensitiveReads: [
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:BatchGetSecretValue',
-          'ssm:GetParameter',
-          'ssm:GetParameters',
-          'ssm:GetParametersByPath',
-          'ssm:GetParameterHistory',
-          'states:RevealSecrets',
-          'logs:Unmask',
-        ],
+        sensitiveReads: [...DEFAULT_SENSITIVE_READS],
         sourceIdentityPatterns: [],
         mcp: {
           treatAsAgent: true,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { arnProblem } from '../policy/arn';
 import { strictObject } from '../util/strict-object';
+import { DEFAULT_AGENT_SERVICES, DEFAULT_SENSITIVE_READS } from './spec-defaults';
 
 // AWS tags (Tagging AWS Resources, "Tag naming limits and requirements"): keys of 1-128 and values of up to
 // 256 Unicode letters, digits, spaces and _ . : / = + - @; keys beginning with "aws:" are AWS's own and
@@ -50,22 +51,7 @@ const ActionName = z
   .string()
   .regex(/^[a-z0-9-]+:[A-Za-z0-9]+\*?$/, 'an action such as "s3:PutObject" or a prefix such as "s3:PutObject*"');
 
-/**
- * Reads that return secret material rather than configuration: secret values, parameter values (IAM has no
- * key that tells a decrypted read from a plain one, so every parameter value read counts), Step Functions
- * secrets in execution history and masked log data. Decryption itself (kms:Decrypt) is a Write in the
- * Service Authorization Reference, so the invariant already denies it on production.
- */
-export const DEFAULT_SENSITIVE_READS = [
-  'secretsmanager:GetSecretValue',
-  'secretsmanager:BatchGetSecretValue',
-  'ssm:GetParameter',
-  'ssm:GetParameters',
-  'ssm:GetParametersByPath',
-  'ssm:GetParameterHistory',
-  'states:RevealSecrets',
-  'logs:Unmask',
-] as const;
+export { DEFAULT_AGENT_SERVICES, DEFAULT_SENSITIVE_READS } from './spec-defaults';
 
 export const AgentSelector = strictObject({
   /** Principal tag set on every agent role; SCPs key the agent layer on `aws:PrincipalTag/<key>`. */
@@ -77,29 +63,7 @@ export const AgentSelector = strictObject({
   allowedServices: z
     .array(z.string().regex(/^[a-z0-9-]+$/, 'a service prefix such as "s3" (lower case, no wildcard)'))
     .min(1)
-    .default([
-      'cloudformation',
-      'cloudwatch',
-      'logs',
-      's3',
-      'lambda',
-      'dynamodb',
-      'ec2',
-      'ecs',
-      'ecr',
-      'rds',
-      'sqs',
-      'sns',
-      'ssm',
-      'secretsmanager',
-      'kms',
-      'iam',
-      'sts',
-      'xray',
-      'events',
-      'states',
-      'apigateway',
-    ]),
+    .default([...DEFAULT_AGENT_SERVICES]),
   /** Name of the boundary managed policy (the generator denies editing it, and requires it on new roles). */
   boundaryPolicyName: z.string().min(1).default('leash-agent-boundary'),
   /**
