@@ -152,6 +152,73 @@ describe('plans shared between principals', () => {
     expectSharingChangesNothing(twins, dynamodb, PRODUCTION);
   });
 
+  it('gives twins and near-twins what each compiled alone gets, over the whole catalog, with principal conditions in every layer', () => {
+    // Principal keys in an identity Allow and Deny, the boundary, an SCP and an RCP; a policy variable; users,
+    // a group and roles; twins differ only where no statement looks (their names), near-twins in one fact.
+    const conditioned = policy(
+      allow(['s3:*', 'ec2:*', 'iam:*'], '*', { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'data' } } }),
+      allow(['dynamodb:*', 'lambda:*', 'sqs:*'], '*'),
+      deny('dynamodb:Delete*', '*', { Condition: { StringLike: { 'aws:PrincipalArn': '*:role/app-*' } } }),
+      deny('iam:*', '*', { Condition: { StringEquals: { 'aws:PrincipalType': 'User' } } }),
+    );
+    const home = policy(allow('s3:*', 'arn:aws:s3:::home/${aws:username}/*'));
+    const account = snapshot({
+      principals: [
+        principal('app-1', { managed: [managedArn('Work')], boundary: managedArn('Edge'), tags: { team: 'data' } }),
+        principal('app-2', { managed: [managedArn('Work')], boundary: managedArn('Edge'), tags: { team: 'data' } }),
+        principal('job-1', { managed: [managedArn('Work')], boundary: managedArn('Edge'), tags: { team: 'data' } }),
+        principal('job-2', { managed: [managedArn('Work')], boundary: managedArn('Edge'), tags: { team: 'web' } }),
+        principal('job-3', { managed: [managedArn('Work')], tags: { team: 'data', tier: 'gold' } }),
+        principal('job-4', { managed: [managedArn('Work')], tags: { team: 'data', tier: 'gold' } }),
+        principal('builders', { kind: 'group', managed: [managedArn('Work'), managedArn('Home')] }),
+        principal('ann', { kind: 'user', groups: ['builders'], tags: { team: 'data' } }),
+        principal('bob', { kind: 'user', groups: ['builders'], tags: { team: 'data' } }),
+        principal('cy', { kind: 'user', managed: [managedArn('Work')], tags: { team: 'data' } }),
+        principal('dee', { kind: 'user', managed: [managedArn('Work')], tags: { team: 'data' } }),
+      ],
+      managed: {
+        Work: conditioned,
+        Home: home,
+        Edge: policy(allow('*', '*', { Condition: { StringNotEquals: { 'aws:PrincipalTag/tier': 'blocked' } } })),
+      },
+      scps: [
+        {
+          FullAWSAccess: FULL_AWS_ACCESS,
+          Gold: policy(
+            deny('ec2:Terminate*', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/tier': 'gold' } } }),
+          ),
+        },
+      ],
+      rcps: [
+        {
+          Outside: policy(
+            deny('s3:*', '*', { Condition: { StringNotEqualsIfExists: { 'aws:PrincipalAccount': ACCOUNT } } }),
+          ),
+        },
+      ],
+    });
+    const contexts: RequestContext[] = [
+      PRODUCTION,
+      {},
+      { contextKeys: { 'aws:PrincipalTag/team': ['web'] } },
+      // A concrete target: ann's home, which the policy variable gives ann and not bob.
+      { resourceArn: 'arn:aws:s3:::home/ann/notes.txt', resourceTags: {} },
+    ];
+    for (const context of contexts) {
+      expectSharingChangesNothing(account, catalog.actions, context);
+    }
+    // One compiled account asked in every context in turn (templates of unconditional plans serve them all).
+    const once = compileAccount(account, catalog);
+    for (const context of contexts) {
+      const alone = aloneDecisions(account, catalog.actions, context);
+      for (const p of once.principals) {
+        const answers = bulkAnswers(p, catalog.actions, context);
+        if (answers !== alone.get(p.arn))
+          expect({ arn: p.arn, answers }).toEqual({ arn: p.arn, answers: alone.get(p.arn) });
+      }
+    }
+  });
+
   it('keeps answers that turn on policy variables to the principal they name', () => {
     const home = policy(allow('s3:*', 'arn:aws:s3:::home/${aws:username}/*'));
     const users = snapshot({
