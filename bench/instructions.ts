@@ -55,7 +55,8 @@ function main(): void {
         for (const extra of nodeFlags) {
           const variant = createHash('sha256').update(`${tree}\0${extra}`).digest('hex').slice(0, 12);
           const cache = join(work, variant);
-          mkdirSync(cache);
+          // One cache per tree and flags, kept across input files: the code is the same whatever the input.
+          mkdirSync(cache, { recursive: true });
           const env = { ...process.env, LEASH_COMPILE_CACHE: undefined, LEASH_COMPILE_CACHE_DIR: cache };
           const args = [
             process.execPath,
