@@ -1,6 +1,8 @@
 // The CLI's V8 settings (lib/cli/compiler-settings.ts) change how much CPU a run spends compiling, never what a
 // command prints: the same report with and without them, and no word from V8 on stderr.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compilerFlags, V8_DEFAULTS_VARIABLE } from '../../lib/cli/compiler-settings';
 
@@ -43,5 +45,55 @@ describe('the leash process', () => {
     expect(tuned.status).toBe(defaults.status);
     expect(tuned.stdout.length).toBeGreaterThan(1000);
     expect(tuned.stdout).toBe(defaults.stdout);
+  });
+
+  // What V8 does with a flag cannot be read back, so this watches leash hand them to V8: a preloaded probe
+  // wraps v8.setFlagsFromString and notes, for each call, which of leash's modules were loaded by then.
+  it('hands V8 its flags at start, before any command module is loaded', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leash-v8-flags-'));
+    try {
+      const probe = join(dir, 'probe.js');
+      const out = join(dir, 'calls.json');
+      writeFileSync(
+        probe,
+        `const v8 = require('node:v8');
+const original = v8.setFlagsFromString;
+const calls = [];
+v8.setFlagsFromString = (flag) => {
+  const loaded = Object.keys(require.cache).filter((file) => file.includes('/dist/lib/'));
+  calls.push({ flag, loaded });
+  return original(flag);
+};
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(calls)));
+`,
+      );
+      const run = (env: NodeJS.ProcessEnv) => {
+        const result = spawnSync(
+          process.execPath,
+          ['-r', probe, cli, 'audit', '--input', example, '--format', 'json'],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, LEASH_COMPILE_CACHE: '0', ...env },
+            maxBuffer: 64 * 1024 * 1024,
+          },
+        );
+        expect(result.stderr).toBe('');
+        return JSON.parse(readFileSync(out, 'utf8')) as { flag: string; loaded: string[] }[];
+      };
+      const calls = run({});
+      expect(calls.map((call) => call.flag)).toEqual(compilerFlags());
+      // Only bin/leash's own small imports may be loaded by then: no command, no catalog, nothing of the audit.
+      const binImports = ['compile-cache', 'compile-cache-file', 'compiler-settings', 'exit-codes'].map(
+        (name) => `/dist/lib/cli/${name}.js`,
+      );
+      for (const call of calls) {
+        const loaded = call.loaded.map((file) => file.slice(file.indexOf('/dist/lib/')));
+        expect(loaded).toContain('/dist/lib/cli/compiler-settings.js');
+        expect(loaded.filter((file) => !binImports.includes(file))).toEqual([]);
+      }
+      expect(run({ [V8_DEFAULTS_VARIABLE]: '1' })).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
