@@ -4,10 +4,12 @@
 // the ratio of medians. Outside npm test: Cloudsplaining takes 10-30 s per run on a busy 2-core machine.
 //
 // --v8-defaults also times leash with V8's default compiler settings (LEASH_V8_DEFAULTS=1, see
-// lib/cli/compiler-settings.ts), interleaved with the others.
+// lib/cli/compiler-settings.ts), interleaved with the others. --without-extra-ca also times leash without
+// NODE_EXTRA_CA_CERTS when the machine sets it: node then reads that CA bundle at start, before any of leash's
+// code runs (0.04-0.08 s per process here), a cost of the machine's set-up that Cloudsplaining does not pay.
 //
 //   node dist/bench/peer.js [--rounds 3] [--roles 1000] [--file authz.json ...] [--no-generated] [--v8-defaults]
-//                           [--peer path/run-peer.sh]
+//                           [--without-extra-ca] [--peer path/run-peer.sh]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -69,7 +71,20 @@ function main(): void {
   if (!existsSync(peer)) throw new Error(`${peer}: Cloudsplaining runner not found (pass --peer)`);
   const leash = join(root, 'dist', 'bin', 'leash.js');
   const rounds = Math.max(1, Number(flag('rounds') ?? 3));
-  const v8Defaults = process.argv.includes('--v8-defaults');
+  // Extra leash variants, each timed in every round beside the default run.
+  const variants: { name: string; env: NodeJS.ProcessEnv }[] = [];
+  if (process.argv.includes('--v8-defaults')) {
+    variants.push({ name: 'leash, V8 defaults', env: { ...process.env, LEASH_V8_DEFAULTS: '1' } });
+  }
+  if (process.argv.includes('--without-extra-ca')) {
+    if (process.env.NODE_EXTRA_CA_CERTS === undefined) {
+      console.log('--without-extra-ca: NODE_EXTRA_CA_CERTS is not set here, so there is nothing to compare');
+    } else {
+      const env = { ...process.env };
+      delete env.NODE_EXTRA_CA_CERTS;
+      variants.push({ name: 'leash, no NODE_EXTRA_CA_CERTS', env });
+    }
+  }
   const work = mkdtempSync(join(tmpdir(), 'leash-peer-bench-'));
 
   const inputs: { name: string; file: string }[] = flags('file').map((file) => ({ name: file, file }));
@@ -96,7 +111,7 @@ function main(): void {
       );
     })();
     const leashRuns: Run[] = [];
-    const defaultsRuns: Run[] = [];
+    const variantRuns: Run[][] = variants.map(() => []);
     const peerRuns: Run[] = [];
     for (let round = 0; round < rounds; round++) {
       const leashArgs = [
@@ -111,9 +126,7 @@ function main(): void {
       ];
       const runLeash = () => {
         leashRuns.push(timed(process.execPath, leashArgs, [0, 1]));
-        if (v8Defaults) {
-          defaultsRuns.push(timed(process.execPath, leashArgs, [0, 1], { ...process.env, LEASH_V8_DEFAULTS: '1' }));
-        }
+        variants.forEach((variant, i) => variantRuns[i].push(timed(process.execPath, leashArgs, [0, 1], variant.env)));
       };
       const runPeer = () => {
         const out = join(work, `peer-${round}`);
@@ -134,13 +147,16 @@ function main(): void {
       );
     }
     const ratio = median(peerRuns.map((r) => r.cpu)) / median(leashRuns.map((r) => r.cpu));
-    const defaultsRow = v8Defaults
-      ? `  leash, V8 defaults: ${describe(defaultsRuns)}, ratio ` +
-        `${(median(peerRuns.map((r) => r.cpu)) / median(defaultsRuns.map((r) => r.cpu))).toFixed(1)}x\n`
-      : '';
+    const variantRows = variants
+      .map(
+        (variant, i) =>
+          `  ${variant.name}: ${describe(variantRuns[i])}, ratio ` +
+          `${(median(peerRuns.map((r) => r.cpu)) / median(variantRuns[i].map((r) => r.cpu))).toFixed(1)}x\n`,
+      )
+      .join('');
     rows.push(
       `${input.name} (${principals} principals)\n  leash:          ${describe(leashRuns)}\n` +
-        defaultsRow +
+        variantRows +
         `  Cloudsplaining: ${describe(peerRuns)}\n  ratio of median CPU: ${ratio.toFixed(1)}x`,
     );
   }
