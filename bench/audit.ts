@@ -17,11 +17,23 @@ import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-de
 import { loadCatalog } from '../lib/catalog';
 import { parsePolicy } from '../lib/policy';
 import { generateAccount } from './generate-account';
+import { benchOptions, countOption } from './options';
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
+const options = benchOptions(
+  'node dist/bench/audit.js [--roles N] [--policies N] [--file authz.json] [--runs N] [--batch N] [--per-rule] ' +
+    '[--no-render]',
+  {
+    roles: { type: 'string' },
+    policies: { type: 'string' },
+    file: { type: 'string' },
+    runs: { type: 'string' },
+    batch: { type: 'string' },
+    'per-rule': { type: 'boolean' },
+    'no-render': { type: 'boolean' },
+    // One audit in a fresh process, its result written to stdout as JSON (the parent's --runs).
+    child: { type: 'boolean' },
+  },
+);
 
 function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
@@ -93,7 +105,7 @@ function auditOnce(file: string, principalBatch: number | undefined): RunResult 
   // The audit's high-water mark, read before rendering adds the report's own text.
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   const report = auditReportInput([result], { tool: { name: 'leash audit', version: 'bench' } });
-  const rendering: RunResult['rendering'] = process.argv.includes('--no-render') ? undefined : {};
+  const rendering: RunResult['rendering'] = options['no-render'] ? undefined : {};
   for (const format of ['table', 'json', 'sarif'] as const) {
     if (!rendering) break;
     const r0 = performance.now();
@@ -172,16 +184,16 @@ function median(values: number[]): number {
 }
 
 function main(): void {
-  const principalBatch = flag('batch') === undefined ? undefined : Number(flag('batch'));
-  if (process.argv.includes('--child')) {
+  const principalBatch = options.batch === undefined ? undefined : countOption(options.batch, 'batch', 0);
+  if (options.child) {
     // One audit in this fresh process, reported to the parent as JSON.
-    process.stdout.write(JSON.stringify(auditOnce(flag('file')!, principalBatch)));
+    process.stdout.write(JSON.stringify(auditOnce(options.file!, principalBatch)));
     return;
   }
-  let file = flag('file');
+  let file = options.file;
   if (!file) {
-    const roles = Number(flag('roles') ?? 10000);
-    const policies = Number(flag('policies') ?? 2000);
+    const roles = countOption(options.roles, 'roles', 10000);
+    const policies = countOption(options.policies, 'policies', 2000, 0);
     const started = performance.now();
     const account = generateAccount(loadCatalog(), { roles, customerManagedPolicies: policies });
     file = join(mkdtempSync(join(tmpdir(), 'leash-bench-')), 'authorization-details.json');
@@ -194,8 +206,8 @@ function main(): void {
   console.log(
     `catalog: ${catalog.actions.length} actions (${catalog.destructive.length} destructive), data ${catalog.dataVersion}`,
   );
-  const runs = Math.max(1, Number(flag('runs') ?? 1));
-  const perRule = process.argv.includes('--per-rule');
+  const runs = countOption(options.runs, 'runs', 1);
+  const perRule = options['per-rule'] === true;
   if (runs === 1) {
     printRun(auditOnce(file, principalBatch), perRule);
     return;
@@ -208,7 +220,7 @@ function main(): void {
       '--file',
       file,
       ...(principalBatch ? ['--batch', String(principalBatch)] : []),
-      ...(process.argv.includes('--no-render') ? ['--no-render'] : []),
+      ...(options['no-render'] ? ['--no-render'] : []),
     ];
     const run = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as RunResult;
     results.push(run);

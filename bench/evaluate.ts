@@ -12,6 +12,7 @@ import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-de
 import type { AccountSnapshot, Principal } from '../lib/audit/sources/snapshot';
 import { loadCatalog } from '../lib/catalog';
 import type { CatalogAction } from '../lib/catalog/types';
+import { benchOptions, countOption } from './options';
 
 export interface EvaluateBenchOptions {
   readonly input: string;
@@ -195,12 +196,19 @@ export function runEvaluateBench(options: EvaluateBenchOptions): EvaluateBenchRe
   ];
 }
 
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
 if (require.main === module) {
+  const options = benchOptions(
+    'node dist/bench/evaluate.js [--input file.json] [--roles 10000] [--actions all|destructive]',
+    {
+      input: { type: 'string' },
+      roles: { type: 'string' },
+      actions: { type: 'string' },
+    },
+  );
+  if (options.actions !== undefined && options.actions !== 'all' && options.actions !== 'destructive') {
+    console.error(`--actions ${JSON.stringify(options.actions)}: expected all or destructive`);
+    process.exit(2);
+  }
   const loadStart = Date.now();
   loadCatalog();
   console.log(`catalog loaded in ${Date.now() - loadStart} ms`);
@@ -212,9 +220,9 @@ if (require.main === module) {
   );
   const results = runEvaluateBench({
     // dist/bench -> the vendored Cloudsplaining example in test/fixtures
-    input: argument('input') ?? join(__dirname, '..', '..', 'test', 'fixtures', 'cloudsplaining', 'example-authz.json'),
-    roles: Number(argument('roles') ?? 10_000),
-    actions: argument('actions') === 'destructive' ? 'destructive' : 'all',
+    input: options.input ?? join(__dirname, '..', '..', 'test', 'fixtures', 'cloudsplaining', 'example-authz.json'),
+    roles: countOption(options.roles, 'roles', 10_000),
+    actions: options.actions === 'destructive' ? 'destructive' : 'all',
   });
   for (const result of results) console.log(JSON.stringify(result));
 }

@@ -12,11 +12,12 @@ import { auditReportInput, reportChunks } from '../lib/audit/report';
 import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-details';
 import { loadCatalog } from '../lib/catalog';
 import { generateAccount } from './generate-account';
+import { benchOptions, countOption } from './options';
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
+const options = benchOptions('node dist/bench/html.js [--roles N] [--chromium /usr/bin/chromium]', {
+  roles: { type: 'string' },
+  chromium: { type: 'string' },
+});
 
 async function timed<T>(work: () => Promise<T>): Promise<number> {
   const start = performance.now();
@@ -41,8 +42,8 @@ function waitForStatus(page: Page, before: string): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  const roles = Number(flag('roles') ?? 10_000);
-  const executablePath = flag('chromium') ?? '/usr/bin/chromium';
+  const roles = countOption(options.roles, 'roles', 10_000);
+  const executablePath = options.chromium ?? '/usr/bin/chromium';
   const catalog = loadCatalog();
   const snapshot = parseAuthorizationDetails(generateAccount(catalog, { roles }), 'generated');
   const auditStart = performance.now();

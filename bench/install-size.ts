@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { benchOptions } from './options';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -72,6 +73,7 @@ function packageSize(): { tarball: number; unpacked: number; files: number } {
   }
 }
 
+benchOptions('node dist/bench/install-size.js (no options)', {});
 const own = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
 const pack = packageSize();
 const cli = closure(Object.keys(own.dependencies ?? {}));

@@ -6,21 +6,27 @@
 // code cache directory, warmed by one untimed run, because V8 rejects cached code made under other flags.
 // Needs valgrind (Debian package `valgrind`); a run is 50-100x slower than a normal one. The CLI sets its own V8
 // flags after the command line's (lib/cli/compiler-settings.ts): run with LEASH_V8_DEFAULTS=1 to count without them.
-//   node dist/bench/instructions.js [--file authz.json ...] [--tree DIR ...] [--node-flags "--flag ..." ...] [--runs 1]
+//   node dist/bench/instructions.js [--file authz.json ...] [--tree DIR ...] [--node-flags="--flag ..." ...] [--runs 1]
+// (a value that starts with a dash is given with `=`, as above; `--node-flags=` alone is V8's defaults)
 // Defaults: the example account, this checkout's build, no extra flags.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { benchOptions, countOption } from './options';
 
 const root = resolve(__dirname, '..', '..');
 
-function flags(name: string): string[] {
-  return process.argv.flatMap((arg, i) =>
-    arg === `--${name}` && process.argv[i + 1] !== undefined ? [process.argv[i + 1]] : [],
-  );
-}
+const options = benchOptions(
+  'node dist/bench/instructions.js [--file authz.json ...] [--tree DIR ...] [--node-flags="--flag ..." ...] [--runs 1]',
+  {
+    file: { type: 'string', multiple: true },
+    tree: { type: 'string', multiple: true },
+    'node-flags': { type: 'string', multiple: true },
+    runs: { type: 'string' },
+  },
+);
 
 /** Millions of instructions of one audit, or an error naming what valgrind printed. */
 function instructions(args: readonly string[], env: NodeJS.ProcessEnv): number {
@@ -42,10 +48,10 @@ function main(): void {
   if (spawnSync('valgrind', ['--version']).status !== 0)
     throw new Error('valgrind is needed (apt-get install valgrind)');
   const example = join(root, '..', 'shared', 'data', 'cloudsplaining-example-authz.json');
-  const files = flags('file').length > 0 ? flags('file') : [example];
-  const trees = flags('tree').length > 0 ? flags('tree').map((tree) => resolve(tree)) : [root];
-  const nodeFlags = flags('node-flags').length > 0 ? flags('node-flags') : [''];
-  const runs = Math.max(1, Number(flags('runs')[0] ?? 1));
+  const files = options.file ?? [example];
+  const trees = options.tree?.map((tree) => resolve(tree)) ?? [root];
+  const nodeFlags = options['node-flags'] ?? [''];
+  const runs = countOption(options.runs, 'runs', 1);
   const work = mkdtempSync(join(tmpdir(), 'leash-instructions-'));
   try {
     for (const file of files) {

@@ -9,6 +9,7 @@ import { loadLiveInput } from '../lib/audit/sources/live-input';
 import { credentialsFor } from '../test/support/aws-mock/model';
 import { startAwsMock } from '../test/support/aws-mock/server';
 import { syntheticOrganization } from '../test/support/aws-mock/worlds';
+import { benchOptions, countOption } from './options';
 
 interface Settings {
   accounts: number;
@@ -17,17 +18,24 @@ interface Settings {
   latencyMs: number;
 }
 
-function parseArgs(argv: readonly string[]): Settings & { serve: boolean } {
-  const value = (name: string, fallback: number) => {
-    const index = argv.indexOf(name);
-    return index >= 0 ? Number(argv[index + 1]) : fallback;
-  };
+function readSettings(): Settings & { serve: boolean } {
+  const options = benchOptions(
+    'node dist/bench/live-org.js [--accounts 200] [--roles 20] [--concurrency 4] [--latency-ms 0]',
+    {
+      accounts: { type: 'string' },
+      roles: { type: 'string' },
+      concurrency: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      // The child process that serves the synthetic organization.
+      serve: { type: 'boolean' },
+    },
+  );
   return {
-    serve: argv.includes('--serve'),
-    accounts: value('--accounts', 200),
-    roles: value('--roles', 20),
-    concurrency: value('--concurrency', 4),
-    latencyMs: value('--latency-ms', 0),
+    serve: options.serve === true,
+    accounts: countOption(options.accounts, 'accounts', 200),
+    roles: countOption(options.roles, 'roles', 20, 0),
+    concurrency: countOption(options.concurrency, 'concurrency', 4),
+    latencyMs: countOption(options['latency-ms'], 'latency-ms', 0, 0),
   };
 }
 
@@ -57,7 +65,7 @@ async function serve(settings: Settings): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const settings = parseArgs(process.argv.slice(2));
+  const settings = readSettings();
   if (settings.serve) return serve(settings);
 
   const child = fork(__filename, [...process.argv.slice(2), '--serve'], { stdio: 'inherit' });

@@ -8,14 +8,14 @@ import { buildAccessGraph } from '../lib/audit/graph';
 import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-details';
 import { loadCatalog } from '../lib/catalog';
 import { generateAccount } from './generate-account';
+import { benchOptions, countOption } from './options';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-}
-
-const accounts = flag('accounts', 200);
-const roles = flag('roles', 50);
+const options = benchOptions('node dist/bench/org-graph.js [--accounts N] [--roles N]', {
+  accounts: { type: 'string' },
+  roles: { type: 'string' },
+});
+const accounts = countOption(options.accounts, 'accounts', 200);
+const roles = countOption(options.roles, 'roles', 50);
 const catalog = loadCatalog();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();

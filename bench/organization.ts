@@ -19,11 +19,17 @@ import { parseAuthorizationDetails } from '../lib/audit/sources/authorization-de
 import type { AccountSnapshot } from '../lib/audit/sources/snapshot';
 import { loadCatalog } from '../lib/catalog';
 import { generateOrganization } from './generate-organization';
+import { benchOptions, countOption } from './options';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(process.argv[i + 1]);
-}
+const options = benchOptions(
+  'node dist/bench/organization.js [--accounts 200] [--roles 20] [--from authz.json] [--organization-graph]',
+  {
+    accounts: { type: 'string' },
+    roles: { type: 'string' },
+    from: { type: 'string' },
+    'organization-graph': { type: 'boolean' },
+  },
+);
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -46,10 +52,10 @@ function main(): void {
       .filter((name) => name.startsWith(prefix) && name.endsWith('.json'))
       .sort()
       .map((name) => JSON.parse(readFileSync(join(guardrails, name), 'utf8')) as unknown);
-  const from = process.argv.includes('--from') ? process.argv[process.argv.indexOf('--from') + 1] : undefined;
+  const from = options.from;
   const generated = generateOrganization(catalog, {
-    accounts: flag('accounts', 200),
-    roles: flag('roles', 20),
+    accounts: countOption(options.accounts, 'accounts', 200),
+    roles: countOption(options.roles, 'roles', 20),
     rootScps: read('scp-'),
     rootRcps: read('rcp-'),
   });
@@ -100,7 +106,7 @@ function main(): void {
   const findings = runs.shared.results.reduce((n, result) => n + result.findings.length, 0);
   console.log(`findings: ${findings}; identical with and without the cache: ${same ? 'yes' : 'NO'}`);
   if (!same) process.exitCode = 1;
-  if (process.argv.includes('--organization-graph')) organizationGraphRun(accounts, catalog, now, findings);
+  if (options['organization-graph']) organizationGraphRun(accounts, catalog, now, findings);
 }
 
 function organizationGraphRun(

@@ -12,11 +12,7 @@ import { auditAccountInParallel } from '../lib/audit/parallel-audit';
 import { loadInputFile } from '../lib/audit/sources';
 import { loadCatalog } from '../lib/catalog';
 import { generateAccount } from './generate-account';
-
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
+import { benchOptions, countOption } from './options';
 
 interface ChildResult {
   readonly wallMs: number;
@@ -57,12 +53,18 @@ const range = (values: number[], digits = 2) =>
   `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}-${Math.max(...values).toFixed(digits)})`;
 
 function main(): void {
-  const runs = Number(flag('runs') ?? 3);
+  const options = benchOptions('node dist/bench/parallel.js [--roles 10000] [--file authz.json] [--runs 3]', {
+    roles: { type: 'string' },
+    file: { type: 'string' },
+    runs: { type: 'string' },
+  });
+  const runs = countOption(options.runs, 'runs', 3);
   const work = mkdtempSync(join(tmpdir(), 'leash-parallel-bench-'));
-  let file = flag('file');
+  let file = options.file;
   if (!file) {
     file = join(work, 'account.json');
-    writeFileSync(file, JSON.stringify(generateAccount(loadCatalog(), { roles: Number(flag('roles') ?? 10_000) })));
+    const roles = countOption(options.roles, 'roles', 10_000);
+    writeFileSync(file, JSON.stringify(generateAccount(loadCatalog(), { roles })));
   }
   console.log(
     `machine: ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)} at start; ${runs} runs`,
@@ -132,6 +134,6 @@ function main(): void {
   rmSync(work, { recursive: true, force: true });
 }
 
-const at = process.argv.indexOf('--child');
-if (at === -1) main();
-else void child(process.argv[at + 1], process.argv[at + 2]);
+// `--child MODE FILE`: one measured audit in a fresh process, started by main (not an option for users).
+if (process.argv[2] === '--child') void child(process.argv[3], process.argv[4]);
+else main();

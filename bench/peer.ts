@@ -16,18 +16,24 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadCatalog } from '../lib/catalog';
 import { generateAccount } from './generate-account';
+import { benchOptions, countOption, countsOption } from './options';
 
 const root = resolve(__dirname, '..', '..');
 const TIME = '/usr/bin/time';
 
-function flag(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
-
-function flags(name: string): string[] {
-  return process.argv.flatMap((arg, i) => (arg === `--${name}` && process.argv[i + 1] ? [process.argv[i + 1]] : []));
-}
+const options = benchOptions(
+  'node dist/bench/peer.js [--rounds 3] [--roles 1000] [--file authz.json ...] [--no-generated] [--v8-defaults] ' +
+    '[--without-extra-ca] [--peer path/run-peer.sh]',
+  {
+    rounds: { type: 'string' },
+    roles: { type: 'string' },
+    file: { type: 'string', multiple: true },
+    'no-generated': { type: 'boolean' },
+    'v8-defaults': { type: 'boolean' },
+    'without-extra-ca': { type: 'boolean' },
+    peer: { type: 'string' },
+  },
+);
 
 /** One run of one tool: CPU seconds, wall seconds, peak RSS in MiB, and whether it finished. */
 interface Run {
@@ -67,16 +73,16 @@ function describe(runs: readonly Run[]): string {
 
 function main(): void {
   if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed to measure CPU time of child processes`);
-  const peer = flag('peer') ?? join(root, '..', 'shared', 'tools', 'cloudsplaining', 'run-peer.sh');
+  const peer = options.peer ?? join(root, '..', 'shared', 'tools', 'cloudsplaining', 'run-peer.sh');
   if (!existsSync(peer)) throw new Error(`${peer}: Cloudsplaining runner not found (pass --peer)`);
   const leash = join(root, 'dist', 'bin', 'leash.js');
-  const rounds = Math.max(1, Number(flag('rounds') ?? 3));
+  const rounds = countOption(options.rounds, 'rounds', 3);
   // Extra leash variants, each timed in every round beside the default run.
   const variants: { name: string; env: NodeJS.ProcessEnv }[] = [];
-  if (process.argv.includes('--v8-defaults')) {
+  if (options['v8-defaults']) {
     variants.push({ name: 'leash, V8 defaults', env: { ...process.env, LEASH_V8_DEFAULTS: '1' } });
   }
-  if (process.argv.includes('--without-extra-ca')) {
+  if (options['without-extra-ca']) {
     if (process.env.NODE_EXTRA_CA_CERTS === undefined) {
       console.log('--without-extra-ca: NODE_EXTRA_CA_CERTS is not set here, so there is nothing to compare');
     } else {
@@ -87,13 +93,13 @@ function main(): void {
   }
   const work = mkdtempSync(join(tmpdir(), 'leash-peer-bench-'));
 
-  const inputs: { name: string; file: string }[] = flags('file').map((file) => ({ name: file, file }));
+  const inputs: { name: string; file: string }[] = (options.file ?? []).map((file) => ({ name: file, file }));
   if (inputs.length === 0) {
     const example = join(root, '..', 'shared', 'data', 'cloudsplaining-example-authz.json');
     if (existsSync(example)) inputs.push({ name: 'example account (Cloudsplaining example.json)', file: example });
   }
-  if (!process.argv.includes('--no-generated')) {
-    for (const roles of (flag('roles') ?? '1000').split(',').map(Number)) {
+  if (!options['no-generated']) {
+    for (const roles of countsOption(options.roles, 'roles', [1000])) {
       const file = join(work, `generated-${roles}.json`);
       writeFileSync(file, JSON.stringify(generateAccount(loadCatalog(), { roles })));
       inputs.push({ name: `generated, ${roles} roles (bench/generate-account.ts defaults)`, file });

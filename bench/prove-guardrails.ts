@@ -28,11 +28,20 @@ import {
   withProof,
   type PublishedSpec,
 } from './proof-publish';
+import { benchOptions, countOption } from './options';
 
-function option(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? undefined : process.argv[index + 1];
-}
+// Read when the script runs (main), not when a test imports its functions.
+const readOptions = () =>
+  benchOptions(
+    'node dist/bench/prove-guardrails.js [--spec FILE.json] [--limit N] [--agents-only] [--only LABEL ...] [--publish DIR]',
+    {
+      spec: { type: 'string' },
+      limit: { type: 'string' },
+      'agents-only': { type: 'boolean' },
+      only: { type: 'string', multiple: true },
+      publish: { type: 'string' },
+    },
+  );
 
 function percent(part: number, whole: number): string {
   return whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`;
@@ -86,9 +95,10 @@ function agentLines(label: string, spec: GuardrailSpec, summary: AgentProofSumma
 }
 
 function main(): number {
-  const specFile = option('--spec');
+  const options = readOptions();
+  const specFile = options.spec;
   // --only LABEL (repeatable) proves some of the published specs and keeps the others' published results.
-  const only = process.argv.flatMap((arg, i) => (process.argv[i - 1] === '--only' ? [arg] : []));
+  const only = options.only ?? [];
   const specs: [string, GuardrailSpec][] = specFile
     ? [[specFile, GuardrailSpec.parse(JSON.parse(readFileSync(specFile, 'utf8')))]]
     : publishedSpecs().filter(([label]) => only.length === 0 || only.includes(label));
@@ -97,8 +107,10 @@ function main(): number {
     console.error(`--only: no published spec is labelled ${unknown.join(', ')}`);
     return 2;
   }
-  const publishDir = option('--publish');
-  if (publishDir && (specFile || option('--limit') || process.argv.includes('--agents-only'))) {
+  const publishDir = options.publish;
+  // A limit that is not a count would sweep no action at all and prove nothing: refused before any work.
+  const limit = options.limit === undefined ? undefined : countOption(options.limit, 'limit', 1);
+  if (publishDir && (specFile || limit !== undefined || options['agents-only'])) {
     console.error('--publish needs the whole sweep of the published specs: drop --spec, --limit and --agents-only');
     return 2;
   }
@@ -106,7 +118,7 @@ function main(): number {
   const published: PublishedSpec[] = [];
   for (const [label, spec] of specs) {
     console.log(`== ${label}`);
-    const result = proveSpec(spec);
+    const result = proveSpec(spec, limit, options['agents-only'] === true);
     exitCode = Math.max(exitCode, result.exitCode);
     published.push({ label, fingerprint: result.fingerprint, lines: result.lines });
   }
@@ -126,14 +138,16 @@ function main(): number {
   return exitCode;
 }
 
-function proveSpec(spec: GuardrailSpec): { exitCode: number; fingerprint: string; lines: string[] } {
-  const limit = option('--limit');
-  const agentsOnly = process.argv.includes('--agents-only');
+function proveSpec(
+  spec: GuardrailSpec,
+  limit: number | undefined,
+  agentsOnly: boolean,
+): { exitCode: number; fingerprint: string; lines: string[] } {
   const catalog = loadCatalog();
   const started = Date.now();
   const generated = generateGuardrails(spec, catalog);
   const generatedIn = Date.now() - started;
-  const actions = limit ? catalog.destructive.slice(0, Number(limit)) : catalog.destructive;
+  const actions = limit === undefined ? catalog.destructive : catalog.destructive.slice(0, limit);
 
   // The agent invariant under this spec (the caller runs one spec per production tag key count).
   const progress = (phase: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${phase}`);
@@ -144,7 +158,7 @@ function proveSpec(spec: GuardrailSpec): { exitCode: number; fingerprint: string
     generated,
     spec,
     catalog,
-    limit ? agentActions.slice(0, Number(limit)) : agentActions,
+    limit === undefined ? agentActions : agentActions.slice(0, limit),
   );
   const agentSummaries = [
     {

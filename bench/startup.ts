@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { benchOptions, countOption } from './options';
 
 const root = resolve(__dirname, '..', '..');
 const leash = join(root, 'dist', 'bin', 'leash.js');
@@ -26,8 +27,8 @@ function cpuSeconds(args: readonly string[], env: NodeJS.ProcessEnv = process.en
 }
 
 function main(): void {
-  const i = process.argv.indexOf('--runs');
-  const runs = i === -1 ? 7 : Number(process.argv[i + 1]);
+  const options = benchOptions('node dist/bench/startup.js [--runs 7]', { runs: { type: 'string' } });
+  const runs = countOption(options.runs, 'runs', 7);
   const dir = mkdtempSync(join(tmpdir(), 'leash-startup-'));
   const policy = join(dir, 'policy.json');
   writeFileSync(
