@@ -103,6 +103,40 @@ function namesOf(actions: readonly CatalogAction[]): ServiceNames {
   return known;
 }
 
+/** One lower-cased pattern's match table over a service's actions, and the positions it matches. */
+interface PatternMatch {
+  readonly table: MatchTable;
+  /** The positions set in `table` when it is a byte table (empty for 'all' and 'none'). */
+  readonly positions: Int32Array;
+}
+
+const NO_POSITIONS = new Int32Array(0);
+
+function patternMatch(pattern: string, actions: readonly CatalogAction[]): PatternMatch {
+  if (!hasWildcard(pattern)) {
+    // A literal action: one lookup instead of a pass over the service.
+    const position = namesOf(actions).positions.get(pattern);
+    if (position === undefined) return { table: 'none', positions: NO_POSITIONS };
+    if (actions.length === 1) return { table: 'all', positions: NO_POSITIONS };
+    const bytes = new Uint8Array(actions.length);
+    bytes[position] = 1;
+    return { table: bytes, positions: Int32Array.of(position) };
+  }
+  // Names lower-cased once per service, not once per pattern that scans them.
+  const names = namesOf(actions).names;
+  const bytes = new Uint8Array(actions.length);
+  const matched: number[] = [];
+  for (let i = 0; i < names.length; i++) {
+    if (wildcardMatch(pattern, names[i])) {
+      bytes[i] = 1;
+      matched.push(i);
+    }
+  }
+  if (matched.length === 0) return { table: 'none', positions: NO_POSITIONS };
+  if (matched.length === actions.length) return { table: 'all', positions: NO_POSITIONS };
+  return { table: bytes, positions: Int32Array.from(matched) };
+}
+
 /** How a statement's Action (or NotAction) list matches actions: shared by statements with the same list. */
 interface ActionMatch {
   /** Lower-cased services the patterns name literally; undefined when one may match any service. */
@@ -119,8 +153,8 @@ interface ActionMatch {
 export class StatementIds {
   private next = 0;
   private readonly actionMatches = new Map<string, ActionMatch>();
-  /** Match table of one lower-cased pattern over one service's actions, by service then pattern. */
-  private readonly patternTables = new Map<string, Map<string, MatchTable>>();
+  /** Match of one lower-cased pattern over one service's actions, by service then pattern. */
+  private readonly patternTables = new Map<string, Map<string, PatternMatch>>();
 
   actionMatch(patterns: readonly string[], negated: boolean): ActionMatch {
     const key = (negated ? '!' : '=') + patterns.join('\u0000');
@@ -132,37 +166,18 @@ export class StatementIds {
     return match;
   }
 
-  private patternTable(pattern: string, service: string, actions: readonly CatalogAction[]): MatchTable {
+  private patternMatchOf(pattern: string, service: string, actions: readonly CatalogAction[]): PatternMatch {
     let ofService = this.patternTables.get(service);
     if (!ofService) {
       ofService = new Map();
       this.patternTables.set(service, ofService);
     }
-    let table = ofService.get(pattern);
-    if (table === undefined) {
-      const bytes = new Uint8Array(actions.length);
-      let count = 0;
-      if (!hasWildcard(pattern)) {
-        // A literal action: one lookup instead of a pass over the service.
-        const position = namesOf(actions).positions.get(pattern);
-        if (position !== undefined) {
-          bytes[position] = 1;
-          count = 1;
-        }
-      } else {
-        // Names lower-cased once per service, not once per pattern that scans them.
-        const names = namesOf(actions).names;
-        for (let i = 0; i < names.length; i++) {
-          if (wildcardMatch(pattern, names[i])) {
-            bytes[i] = 1;
-            count++;
-          }
-        }
-      }
-      table = count === 0 ? 'none' : count === actions.length ? 'all' : bytes;
-      ofService.set(pattern, table);
+    let match = ofService.get(pattern);
+    if (match === undefined) {
+      match = patternMatch(pattern, actions);
+      ofService.set(pattern, match);
     }
-    return table;
+    return match;
   }
 
   private compileActionMatch(patterns: readonly string[], negated: boolean): ActionMatch {
@@ -198,20 +213,37 @@ export class StatementIds {
     // list's table is the union of its patterns' tables (in any order), complemented for NotAction.
     const unionTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
       const own = (byService ??= group()).get(service) ?? EMPTY;
+      // The first pattern that matches some actions lends its table as it is; from a second one on, a copy is
+      // made and each further pattern sets only the positions it matches (most match a few actions of a
+      // service of hundreds), counting as it goes.
+      let first: Uint8Array | undefined;
       let union: Uint8Array | undefined;
-      for (let i = 0, count = own.length + anyService.length; i < count; i++) {
+      let count = 0;
+      for (let i = 0, total = own.length + anyService.length; i < total; i++) {
         const pattern = i < own.length ? own[i] : anyService[i - own.length];
         if (pattern === '*') return 'all';
-        const table = this.patternTable(pattern, service, actions);
+        const match = this.patternMatchOf(pattern, service, actions);
+        const table = match.table;
         if (table === 'all') return 'all';
         if (table === 'none') continue;
-        if (!union) union = table.slice();
-        else for (let j = 0; j < table.length; j++) union[j] |= table[j];
+        if (!first) {
+          first = table;
+          count = match.positions.length;
+          continue;
+        }
+        union ??= first.slice();
+        const positions = match.positions;
+        for (let k = 0; k < positions.length; k++) {
+          const position = positions[k];
+          if (union[position] === 0) {
+            union[position] = 1;
+            count++;
+          }
+        }
       }
-      if (!union) return 'none';
-      let count = 0;
-      for (let i = 0; i < union.length; i++) count += union[i];
-      return count === 0 ? 'none' : count === union.length ? 'all' : union;
+      if (!first) return 'none';
+      if (!union) return first;
+      return count === union.length ? 'all' : union;
     };
     const matchTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
       if (everything) return 'all';
