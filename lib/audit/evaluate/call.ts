@@ -5,7 +5,7 @@ import { shapeCode } from './action-classes';
 import { evaluateCondition } from './condition';
 import type { CompiledStatement } from './compile-policy';
 import { RequestKeys, type ActionFacts, type PrincipalFacts } from './context';
-import { EMPTY, PlanTemplates, RESOURCE, union, type Applies, type ServicePlan, type Template } from './plan';
+import { EMPTY, KeyNode, PlanTemplates, RESOURCE, union, type Applies, type ServicePlan, type Template } from './plan';
 import { substitute } from './policy-variables';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type { RequestContext } from './types';
@@ -17,13 +17,36 @@ export class Scratch {
   readonly identity: Applies[] = [];
   readonly boundary: Applies[] = [];
   /**
-   * The parts of the template key (layer markers and answer serials), joined once: a key grown with `+=`
-   * is a deep rope that every map lookup must flatten first, many times slower.
+   * The parts of the template key (KEY_PART codes and answer serials), the first `keyLength` of them: looked
+   * up number by number (KeyNode), no key string built per template. Never truncated, only overwritten:
+   * setting an array's length to 0 drops its storage, which every template would then grow again.
    */
-  readonly key: (string | number)[] = [];
+  readonly key: number[] = [];
+  keyLength = 0;
   /** Every collected answer comes from a shared statement. */
   shared = true;
+
+  addKeyPart(part: number): void {
+    this.key[this.keyLength++] = part;
+  }
 }
+
+/**
+ * Template key parts other than answers: the unevaluated organization layers, then a marker before each
+ * layer's answers. An answer's part is its serial plus SERIAL_PART, so no answer reads as a marker.
+ */
+export const KEY_PART = {
+  unevaluatedScp: 0,
+  unevaluatedRcp: 1,
+  unevaluatedBoth: 2,
+  denies: 3,
+  organizationDenies: 4,
+  scp: 5,
+  identity: 6,
+  boundary: 7,
+  boundaryMissing: 8,
+} as const;
+export const SERIAL_PART = 9;
 
 /**
  * One scratch for every call: template() fills it and reads it back before returning, never re-entering
@@ -87,7 +110,7 @@ export class Call {
   // The memo and the rest are made on first use: most calls are short (a probe of a few actions), or find
   // every template already made, and never need them.
   /** Templates built from statements of this principal's own (inline) policies. */
-  private ownTemplates?: Map<string, Template>;
+  private ownTemplates?: KeyNode<Template>;
   /** Templates of the principal's own (unshared) plans in this call. */
   private ownPlanTemplates?: Map<ServicePlan, PlanTemplates>;
 
@@ -100,8 +123,8 @@ export class Call {
     this.keys = new RequestKeys(facts, context);
   }
 
-  get templates(): Map<string, Template> {
-    return (this.ownTemplates ??= new Map());
+  get templates(): KeyNode<Template> {
+    return (this.ownTemplates ??= new KeyNode());
   }
 
   /** The plan's templates in this call's context; `classCount` is 1 for a uniform plan (see PlanTemplates). */

@@ -13,7 +13,7 @@
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { actionClasses, type ActionClasses } from './action-classes';
 import { countDecisions, decideMany, decisionKinds, decisionRuns, type EvaluatorCore } from './bulk';
-import { Call, SCRATCH, type Scratch } from './call';
+import { Call, KEY_PART, SCRATCH, SERIAL_PART, type Scratch } from './call';
 import { catalogIndex, type CatalogIndex } from './catalog-index';
 import type { CompiledStatement, ServiceIndex } from './compile-policy';
 import { UNKNOWN_ACTION_FACTS, type ActionFacts } from './context';
@@ -27,7 +27,7 @@ import {
   materialize,
   NO_CONTEXT,
   NO_LAYER,
-  PlanNode,
+  KeyNode,
   ServicePlan,
   SharedAcrossPrincipals,
   Template,
@@ -186,7 +186,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     scp: readonly LayerPlan[],
     identity: readonly CompiledStatement[],
     boundary: 'missing' | undefined | readonly CompiledStatement[],
-  ): PlanNode | undefined {
+  ): KeyNode<ServicePlan> | undefined {
     // Each statement list is named by a number (see listNumber). The principal's own Deny and identity lists
     // are numbered through its own memo; the others are arrays every principal under them shares, numbered
     // once per array.
@@ -198,7 +198,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     if (boundaryNumber === undefined) return undefined;
     let root = this.shared.plans.get(service);
     if (!root) {
-      root = new PlanNode();
+      root = new KeyNode<ServicePlan>();
       this.shared.plans.set(service, root);
     }
     const states =
@@ -239,7 +239,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const numbers = this.shared.listNumbers;
     const known = remember ? numbers.get(statements) : undefined;
     if (known !== undefined && known >= 0) return known;
-    // Parts joined once: see Scratch.key.
+    // Parts joined once at the end: a key grown with `+=` is a rope every map lookup must flatten first.
     const parts: (string | number)[] = [];
     let dependent = false;
     for (let k = 0; k < statements.length; k++) {
@@ -314,7 +314,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       identityCandidates,
       boundaryCandidates,
     );
-    if (node?.plan) return node.plan;
+    if (node?.value) return node.value;
     const denies = layerPlan(denyCandidates, service, actions);
     const identity = layerPlan(identityCandidates, service, actions);
     const boundary =
@@ -353,7 +353,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       !!node,
       contextFree,
     );
-    if (node) node.plan = plan;
+    if (node) node.value = plan;
     return plan;
   }
 
@@ -406,27 +406,44 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const facts = catalogAction ? this.index.factsOf(catalogAction, global) : UNKNOWN_ACTION_FACTS;
     const wildcardOnly = catalogAction?.isWildcardOnly ?? false;
     const scratch = SCRATCH;
-    scratch.key.length = 0;
-    // One layer's name as it is, both joined: no new string per template for the usual single layer.
+    scratch.keyLength = 0;
     const unevaluated = plan.unevaluated;
-    if (unevaluated) scratch.key.push(unevaluated.length === 1 ? unevaluated[0] : unevaluated.join('+'));
+    if (unevaluated) {
+      scratch.addKeyPart(
+        unevaluated.length === 2
+          ? KEY_PART.unevaluatedBoth
+          : unevaluated[0] === 'scp'
+            ? KEY_PART.unevaluatedScp
+            : KEY_PART.unevaluatedRcp,
+      );
+    }
     scratch.shared = true;
-    this.collect(call, plan.denies, scratch.denies, 'D', action, facts, wildcardOnly, position);
-    this.collect(call, plan.organizationDenies, scratch.denies, 'O', action, facts, wildcardOnly, position, true);
+    this.collect(call, plan.denies, scratch.denies, KEY_PART.denies, action, facts, wildcardOnly, position);
+    this.collect(
+      call,
+      plan.organizationDenies,
+      scratch.denies,
+      KEY_PART.organizationDenies,
+      action,
+      facts,
+      wildcardOnly,
+      position,
+      true,
+    );
     while (scratch.scp.length < plan.scp.length) scratch.scp.push([]);
     for (let level = 0; level < plan.scp.length; level++) {
-      this.collect(call, plan.scp[level], scratch.scp[level], 'S', action, facts, wildcardOnly, position);
+      this.collect(call, plan.scp[level], scratch.scp[level], KEY_PART.scp, action, facts, wildcardOnly, position);
     }
-    this.collect(call, plan.identity, scratch.identity, 'I', action, facts, wildcardOnly, position);
-    if (plan.boundary === 'missing') scratch.key.push('B?');
+    this.collect(call, plan.identity, scratch.identity, KEY_PART.identity, action, facts, wildcardOnly, position);
+    if (plan.boundary === 'missing') scratch.addKeyPart(KEY_PART.boundaryMissing);
     else if (plan.boundary)
-      this.collect(call, plan.boundary, scratch.boundary, 'B', action, facts, wildcardOnly, position);
-    const table = scratch.shared ? this.shared.templates : call.templates;
-    const key = scratch.key.join(',');
-    let template = table.get(key);
+      this.collect(call, plan.boundary, scratch.boundary, KEY_PART.boundary, action, facts, wildcardOnly, position);
+    let node = scratch.shared ? this.shared.templates : call.templates;
+    for (let i = 0; i < scratch.keyLength; i++) node = node.child(scratch.key[i]);
+    let template = node.value;
     if (!template) {
       template = this.decideFrom(scratch, plan);
-      table.set(key, template);
+      node.value = template;
     }
     return template;
   }
@@ -436,7 +453,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     call: Call,
     layer: LayerPlan,
     into: Applies[],
-    marker: string,
+    marker: number,
     action: string,
     facts: ActionFacts,
     wildcardOnly: boolean,
@@ -444,8 +461,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     append = false,
   ): void {
     if (!append && into.length) into.length = 0;
-    const key = SCRATCH.key;
-    key.push(marker);
+    SCRATCH.addKeyPart(marker);
     for (let i = 0; i < layer.statements.length; i++) {
       const table = layer.tables[i];
       const statement = layer.statements[i];
@@ -456,7 +472,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       if (applies.tri === NO) continue;
       into.push(applies);
       if (!applies.shared) SCRATCH.shared = false;
-      key.push(applies.serial);
+      SCRATCH.addKeyPart(applies.serial + SERIAL_PART);
     }
   }
 

@@ -113,9 +113,10 @@ export class Template {
  * request context.
  */
 export class SharedAcrossPrincipals {
-  readonly templates = new Map<string, Template>();
+  /** Templates built only from shared statements, by template key. */
+  readonly templates = new KeyNode<Template>();
   /** Shared plans by service, then by the numbers of their key (see PrincipalEvaluator.planNode). */
-  readonly plans = new Map<string, PlanNode>();
+  readonly plans = new Map<string, KeyNode<ServicePlan>>();
   readonly planTemplates = new WeakMap<RequestContext, Map<ServicePlan, PlanTemplates>>();
   /** Plan keys name statement lists by number: by list content, and by array for lists any principal reads alike. */
   readonly listsByContent = new Map<string, number>();
@@ -192,28 +193,29 @@ export class ServicePlan {
 }
 
 /**
- * One step of a plan key: the key is a path of small numbers (see PrincipalEvaluator.planNode), so a plan is
- * found by following numbers through maps, without building and hashing a key string per lookup.
+ * One step of a key made of small numbers (a plan key, see PrincipalEvaluator.planNode; a template key, see
+ * PrincipalEvaluator.template): a value is found by following numbers through maps, without building and
+ * hashing a key string per lookup.
  */
-export class PlanNode {
+export class KeyNode<T> {
   /** The first child inline, the others in a map made for the second: most nodes have one child. */
   private firstPart = -1;
-  private first: PlanNode | undefined = undefined;
-  private more: Map<number, PlanNode> | undefined = undefined;
-  /** The plan of the key that ends here, once made. */
-  plan: ServicePlan | undefined = undefined;
+  private first: KeyNode<T> | undefined = undefined;
+  private more: Map<number, KeyNode<T>> | undefined = undefined;
+  /** The value of the key that ends here, once made. */
+  value: T | undefined = undefined;
 
   /** The node after `part` (a number >= 0), made on first use. */
-  child(part: number): PlanNode {
+  child(part: number): KeyNode<T> {
     if (part === this.firstPart) return this.first!;
     if (this.first === undefined) {
       this.firstPart = part;
-      return (this.first = new PlanNode());
+      return (this.first = new KeyNode<T>());
     }
     this.more ??= new Map();
     let node = this.more.get(part);
     if (!node) {
-      node = new PlanNode();
+      node = new KeyNode<T>();
       this.more.set(part, node);
     }
     return node;
