@@ -32,21 +32,27 @@ export class Scratch {
 }
 
 /**
- * Template key parts other than answers: the unevaluated organization layers, then a marker before each
- * layer's answers. An answer's part is its serial plus SERIAL_PART, so no answer reads as a marker.
+ * Template key parts other than answers: the unevaluated organization layers (unevaluatedPart), then a marker
+ * before each layer's answers. An answer's part is its serial plus SERIAL_PART, so no answer reads as a marker.
  */
 export const KEY_PART = {
-  unevaluatedScp: 0,
-  unevaluatedRcp: 1,
-  unevaluatedBoth: 2,
-  denies: 3,
-  organizationDenies: 4,
-  scp: 5,
-  identity: 6,
-  boundary: 7,
-  boundaryMissing: 8,
+  denies: 4,
+  organizationDenies: 5,
+  scp: 6,
+  identity: 7,
+  boundary: 8,
+  boundaryMissing: 9,
 } as const;
-export const SERIAL_PART = 9;
+export const SERIAL_PART = 10;
+
+/**
+ * The key part (0-3) of a plan's unevaluated organization layers, read from what the list holds (one bit per
+ * layer), not from its length or first entry: two plans share templates only when they leave the same layers
+ * unevaluated, since the caveat a finding carries comes from the template.
+ */
+export function unevaluatedPart(layers: readonly ('scp' | 'rcp')[]): number {
+  return (layers.includes('scp') ? 1 : 0) + (layers.includes('rcp') ? 2 : 0);
+}
 
 /**
  * One scratch for every call: template() fills it and reads it back before returning, never re-entering

@@ -13,7 +13,7 @@
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { actionClasses, type ActionClasses } from './action-classes';
 import { countDecisions, decideMany, decisionKinds, decisionRuns, type EvaluatorCore } from './bulk';
-import { Call, KEY_PART, SCRATCH, SERIAL_PART, type Scratch } from './call';
+import { Call, KEY_PART, SCRATCH, SERIAL_PART, unevaluatedPart, type Scratch } from './call';
 import { catalogIndex, type CatalogIndex } from './catalog-index';
 import type { CompiledStatement, ServiceIndex } from './compile-policy';
 import { UNKNOWN_ACTION_FACTS, type ActionFacts } from './context';
@@ -408,15 +408,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const scratch = SCRATCH;
     scratch.keyLength = 0;
     const unevaluated = plan.unevaluated;
-    if (unevaluated) {
-      scratch.addKeyPart(
-        unevaluated.length === 2
-          ? KEY_PART.unevaluatedBoth
-          : unevaluated[0] === 'scp'
-            ? KEY_PART.unevaluatedScp
-            : KEY_PART.unevaluatedRcp,
-      );
-    }
+    if (unevaluated) scratch.addKeyPart(unevaluatedPart(unevaluated));
     scratch.shared = true;
     this.collect(call, plan.denies, scratch.denies, KEY_PART.denies, action, facts, wildcardOnly, position);
     this.collect(
