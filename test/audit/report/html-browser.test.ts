@@ -147,6 +147,9 @@ withBrowser('HTML report in Chromium', () => {
     const { page } = await open(browser, auditFile);
     const group = page.locator('section.group[data-subject="arn:aws:iam::111122223333:role/ci-runner"]');
     await group.locator('[data-role=evidence] summary').click();
+    // The evidence is drawn by the details element's toggle event, which the browser fires as a task after the
+    // click: wait for its last part instead of reading at once.
+    await group.locator('[data-role=evidence] [data-role=details]').waitFor();
     const evidence = await group.locator('[data-role=evidence]').textContent();
     expect(evidence).toContain('inline inline:ci · Statement[3] · Sid </script><b>x');
     expect(evidence).toContain('"Action": "iam:PassRole"');
