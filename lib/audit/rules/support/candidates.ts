@@ -57,10 +57,6 @@ export function createCandidateIndex(
   }
   const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((g) => [g.name, g]));
   const grants = new Map<PolicyInUse, Grant>();
-  // One shared mark array: marks[i] === stamp means "action i is a candidate of the current principal".
-  // Mark arrays are made on first use: an account with no principals never needs them.
-  let marks: Uint32Array | undefined;
-  let stamp = 0;
   // One list of catalog indices to build grants, unions and restrictions in (never two at once), copied out
   // at the right length: no growing arrays of numbers.
   let scratch: Int32Array | undefined;
@@ -186,7 +182,6 @@ export function createCandidateIndex(
     let indices = found.get(principal);
     if (indices) return indices;
     const held: Int32Array[] = [];
-    let total = 0;
     for (const policy of identityPolicies(principal)) {
       const grant = grantOf(policy);
       if (grant === 'all') {
@@ -195,7 +190,6 @@ export function createCandidateIndex(
       }
       if (grant.length > 0) {
         held.push(grant);
-        total += grant.length;
       }
     }
     if (!indices) {
@@ -212,7 +206,7 @@ export function createCandidateIndex(
         }
         indices = unions.get(key);
         if (!indices) {
-          indices = union(held, total);
+          indices = union(held);
           unions.set(key, indices);
         }
       }
@@ -221,29 +215,23 @@ export function createCandidateIndex(
     return indices;
   };
 
-  // The sorted union of sorted grants. A large one (ReadOnlyAccess and the like) is read back from the marks
-  // in catalog order instead of sorted: a pass over the catalog costs less than sorting thousands of indices.
-  const union = (held: readonly Int32Array[], total: number): Int32Array => {
-    const { size } = catalogOf();
-    const seen = (marks ??= new Uint32Array(size));
-    const named = scratchOf();
-    let count = 0;
-    stamp++;
-    if (total > size / 16) {
-      for (const grant of held) for (let k = 0; k < grant.length; k++) seen[grant[k]] = stamp;
-      for (let i = 0; i < size; i++) if (seen[i] === stamp) named[count++] = i;
-      return named.slice(0, count);
+  // The sorted union of sorted grants, merged one grant at a time: a principal holds a few, and merging
+  // sorted lists costs less than sorting their concatenation or reading marks back from the whole catalog.
+  // The merges go back and forth between the scratch list and a second one.
+  let spare: Int32Array | undefined;
+  const union = (held: readonly Int32Array[]): Int32Array => {
+    if (held.length === 0) return new Int32Array(0);
+    let merged: Int32Array = held[0];
+    let count = merged.length;
+    let into = scratchOf();
+    let other = (spare ??= new Int32Array(catalogOf().size));
+    for (let h = 1; h < held.length; h++) {
+      count = mergeSorted(merged, count, held[h], into);
+      merged = into;
+      into = other;
+      other = merged;
     }
-    for (const grant of held) {
-      for (let k = 0; k < grant.length; k++) {
-        const i = grant[k];
-        if (seen[i] !== stamp) {
-          seen[i] = stamp;
-          named[count++] = i;
-        }
-      }
-    }
-    return named.slice(0, count).sort();
+    return merged.slice(0, count);
   };
 
   // For each action list rules pass in (the same few lists for every principal): where each catalog action
@@ -311,4 +299,29 @@ export function createCandidateIndex(
     for (let k = 0; k < order.length; k++) order[k] = globals[order[k]];
     return catalogOf().index.select(order);
   }
+}
+
+/**
+ * Writes the sorted union of the first `aLength` indices of `a` and all of `b` (each sorted, without repeats)
+ * into `out`, and returns how many it wrote.
+ */
+function mergeSorted(a: Int32Array, aLength: number, b: Int32Array, out: Int32Array): number {
+  let i = 0;
+  let j = 0;
+  let count = 0;
+  while (i < aLength && j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x <= y) {
+      out[count++] = x;
+      i++;
+      if (x === y) j++;
+    } else {
+      out[count++] = y;
+      j++;
+    }
+  }
+  while (i < aLength) out[count++] = a[i++];
+  while (j < b.length) out[count++] = b[j++];
+  return count;
 }
