@@ -119,6 +119,12 @@ describe('candidate actions', () => {
       'dynamodb:Query',
       'dynamodb:GetItem',
     ]);
+    const wanted = new Set(['logs:PutLogEvents', 's3:DeleteBucket', 'dynamodb:Query', 'dynamodb:GetItem']);
+    const inCatalogOrder = catalog.actions.filter((a) => wanted.has(a.action));
+    expect(index.restrict(role, inCatalogOrder).map((a) => a.action)).toEqual(
+      inCatalogOrder.map((a) => a.action).filter((action) => action !== 's3:DeleteBucket'),
+    );
+    expect(index.restrict(role, named('s3:DeleteBucket', 'ec2:TerminateInstances'))).toEqual([]);
     const repeated = named('dynamodb:Query', 'ec2:TerminateInstances', 'dynamodb:Query');
     expect(index.restrict(role, repeated).map((a) => a.action)).toEqual(['dynamodb:Query', 'dynamodb:Query']);
     const foreign = { ...catalog.get('dynamodb:PutItem')! };

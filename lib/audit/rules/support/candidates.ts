@@ -6,7 +6,6 @@ import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { catalogIndex, type CatalogIndex } from '../../evaluate/catalog-index';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
-import { memoize2 } from '../../../util/memo';
 
 /** Catalog indices a policy's Allow statements name; `all` when any grants every action or it did not parse. */
 type Grant = Int32Array | 'all';
@@ -171,8 +170,10 @@ export function createCandidateIndex(
     return out;
   };
 
-  // Each principal's candidates as sorted catalog indices, found once: every rule asks again.
-  const found = new WeakMap<Principal, Int32Array | 'all'>();
+  // Each principal's candidates as sorted catalog indices, found once: every rule asks again. Plain maps
+  // here and below, not weak ones: they live as long as this index (one audit's analysis), and a weak
+  // map's entries cost the garbage collector more to trace.
+  const found = new Map<Principal, Int32Array | 'all'>();
   // The union of each distinct set of grants (by the grants' numbers, in order), made once: principals that
   // hold the same policies (a team's roles, users of one group) share one array, and so share what restrict
   // makes of it below.
@@ -259,7 +260,9 @@ export function createCandidateIndex(
   // What restrict made of each candidate array and list: principals with the same candidates get the same
   // (read-only) list back, which also lets the evaluator reuse its prepared form of it. Rules ask about the
   // same few lists for every principal, and some ask again per resource.
-  const restricted = new WeakMap<Int32Array, Map<readonly CatalogAction[], readonly CatalogAction[]>>();
+  const restricted = new Map<Int32Array, Map<readonly CatalogAction[], readonly CatalogAction[]>>();
+  // The answer for a principal that holds none of a list's actions (read-only, like every answer).
+  const none: readonly CatalogAction[] = [];
 
   return {
     candidates(principal) {
@@ -269,14 +272,19 @@ export function createCandidateIndex(
     restrict(principal, actions) {
       const indices = candidateIndices(principal);
       if (indices === 'all') return actions;
-      if (indices.length === 0) return [];
-      return memoize2(
-        restricted,
-        indices,
-        actions,
-        () => new Map(),
-        () => restrictTo(indices, actions),
-      );
+      if (indices.length === 0) return none;
+      // Looked up by hand: memoize2 would take two closures per question.
+      let byList = restricted.get(indices);
+      if (!byList) {
+        byList = new Map();
+        restricted.set(indices, byList);
+      }
+      let answer = byList.get(actions);
+      if (!answer) {
+        answer = restrictTo(indices, actions);
+        byList.set(actions, answer);
+      }
+      return answer;
     },
   };
 
@@ -295,6 +303,8 @@ export function createCandidateIndex(
       const slot = first[indices[k]];
       if (slot >= 0) kept[count++] = slot;
     }
+    // Most principals hold none of a list's actions: one shared empty answer.
+    if (count === 0) return none;
     const order = kept.slice(0, count).sort();
     for (let k = 0; k < order.length; k++) order[k] = globals[order[k]];
     return catalogOf().index.select(order);
