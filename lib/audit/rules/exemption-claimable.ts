@@ -151,13 +151,17 @@ function claims(context: RuleContext, names: ProtectedNames, targets: readonly s
     if (principal.serviceLinked || names.mayManage(principal.arn)) continue;
     const compiled = account.principal(principal.arn);
     if (!compiled) continue;
+    // The same lists for every target; most principals hold none of these actions and need no question.
+    const claimAsked = analysis.restrict(principal, claim);
+    const changeAsked = analysis.restrict(principal, change);
+    if (claimAsked.length + changeAsked.length === 0) continue;
     const claimed: ActionDecision[] = [];
     const changed: ActionDecision[] = [];
     for (const request of requests) {
-      for (const d of compiled.decideMany(analysis.restrict(principal, claim), request)) {
+      for (const d of compiled.decideMany(claimAsked, request)) {
         if (d.decision !== 'denied') claimed.push(d);
       }
-      for (const d of compiled.decideMany(analysis.restrict(principal, change), request)) {
+      for (const d of compiled.decideMany(changeAsked, request)) {
         if (d.decision !== 'denied') changed.push(d);
       }
     }
