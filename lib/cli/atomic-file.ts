@@ -39,26 +39,66 @@ export function refuseOutputThatIsInput(output: string, inputs: readonly (string
   }
 }
 
-/** Bytes kept for encoding the blocks written: a block of up to a third of it in characters always fits. */
+/** Bytes kept for encoding the text written: a piece of up to a third of it in characters always fits. */
 const SCRATCH_BYTES = 4 << 20;
+/** Encoded text is written out once this much has gathered (or the next piece might not fit). */
+const FLUSH_BYTES = 1 << 20;
 let scratch: Buffer | undefined;
 
 /**
- * Writes all of `text`: writeSync may write only part of it (a disk filling up returns the bytes that fit,
+ * Writes all of `bytes`: writeSync may write only part of them (a disk filling up returns the bytes that fit,
  * and only the next call fails with ENOSPC), so a short write is continued until it fails or completes.
- * A report's blocks are encoded into one buffer kept for the purpose rather than a new one each (a 10,000-role
- * report is about 80 of them).
  */
-export function writeAll(fd: number, text: string): void {
-  let bytes: Buffer;
-  if (text.length * 3 <= SCRATCH_BYTES) {
-    scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
-    bytes = scratch.subarray(0, scratch.write(text, 'utf8'));
-  } else {
-    bytes = Buffer.from(text, 'utf8');
-  }
+function writeBytes(fd: number, bytes: Buffer): void {
   let offset = 0;
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+/** Writes all of `text`, encoded as UTF-8 (see writeBytes). */
+export function writeAll(fd: number, text: string): void {
+  writePieces(fd, [text]);
+}
+
+/**
+ * Writes the pieces one after another, encoded as UTF-8 into one buffer kept for the purpose and written out
+ * about a mebibyte at a time: pieces of any size (a report's small punctuation and its batches of findings)
+ * cost neither a join into larger strings nor a write call each. A piece too large for the buffer is encoded
+ * on its own. The bytes are those of the joined text: a surrogate pair split between two pieces is encoded
+ * as the one character it is.
+ */
+export function writePieces(fd: number, pieces: Iterable<string>): void {
+  scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES);
+  let used = 0;
+  let held = '';
+  for (const piece of pieces) {
+    let text = held + piece;
+    held = '';
+    if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
+      held = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    // A character takes at most 3 bytes in UTF-8 (a surrogate pair, 2 characters, takes 4).
+    const most = text.length * 3;
+    if (used + most > SCRATCH_BYTES && used > 0) {
+      writeBytes(fd, scratch.subarray(0, used));
+      used = 0;
+    }
+    if (most > SCRATCH_BYTES) {
+      writeBytes(fd, Buffer.from(text, 'utf8'));
+      continue;
+    }
+    used += scratch.write(text, used, 'utf8');
+    if (used >= FLUSH_BYTES) {
+      writeBytes(fd, scratch.subarray(0, used));
+      used = 0;
+    }
+  }
+  if (held) used += scratch.write(held, used, 'utf8');
+  if (used > 0) writeBytes(fd, scratch.subarray(0, used));
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }
 
 /** A system error as the user should read it: the file and what the system said. */
@@ -72,15 +112,15 @@ export function temporaryBeside(file: string): string {
 }
 
 /**
- * Writes the blocks to `file` atomically. A device or pipe (`/dev/stdout`, a FIFO) cannot be renamed over
+ * Writes the pieces of text to `file` atomically. A device or pipe (`/dev/stdout`, a FIFO) cannot be renamed over
  * and is written in place. A system error (disk full, no permission) is an InputError naming the file; any
  * other error (a bug while rendering) keeps its stack. Either way the target is left as it was.
  */
-export function writeFileAtomically(file: string, blocks: Iterable<string>): void {
+export function writeFileAtomically(file: string, pieces: Iterable<string>): void {
   const existing = statOrUndefined(file);
   if (existing?.isDirectory()) throw new InputError(`${file}: cannot write: is a directory`);
   if (existing && !existing.isFile()) {
-    writeInPlace(file, blocks);
+    writeInPlace(file, pieces);
     return;
   }
   const temporary = temporaryBeside(file);
@@ -94,7 +134,7 @@ export function writeFileAtomically(file: string, blocks: Iterable<string>): voi
   let failure: unknown;
   try {
     if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
-    for (const block of blocks) writeAll(fd, block);
+    writePieces(fd, pieces);
     fsyncSync(fd);
   } catch (err) {
     failure = err;
@@ -114,7 +154,7 @@ export function writeFileAtomically(file: string, blocks: Iterable<string>): voi
   throw cannotWrite(file, failure, existing ? '; the previous file is unchanged' : '; nothing was written');
 }
 
-function writeInPlace(file: string, blocks: Iterable<string>): void {
+function writeInPlace(file: string, pieces: Iterable<string>): void {
   let fd: number;
   try {
     fd = openSync(file, 'w');
@@ -122,7 +162,7 @@ function writeInPlace(file: string, blocks: Iterable<string>): void {
     throw cannotWrite(file, err);
   }
   try {
-    for (const block of blocks) writeAll(fd, block);
+    writePieces(fd, pieces);
   } catch (err) {
     if (!(err as NodeJS.ErrnoException).code) throw err;
     throw cannotWrite(file, err);

@@ -1,6 +1,7 @@
-// Writes a report made in pieces (reportChunks) to a file or to stdout, in blocks of about 1 MiB: a report of
-// tens of thousands of findings never exists as one string, and a write is not paid per line. Files are
-// written atomically and never over one of the command's inputs.
+// Writes a report made in pieces (reportChunks) to a file or to stdout, about 1 MiB a write: a report of tens
+// of thousands of findings never exists as one string, and a write is not paid per line. Files are written
+// atomically (their pieces encoded straight into one buffer, lib/cli/atomic-file.ts) and never over one of
+// the command's inputs.
 import { SARIF_MAX_RESULTS, sarifResultsLeftOut } from '../audit/report/sarif';
 import type { Finding } from '../audit/rules/types';
 import { refuseOutputThatIsInput, writeFileAtomically } from './atomic-file';
@@ -50,7 +51,7 @@ export function writeReportToFile(
   options: { readonly inputs?: readonly (string | undefined)[]; readonly flag?: string } = {},
 ): void {
   refuseOutputThatIsInput(file, options.inputs ?? [], options.flag ?? '--output');
-  writeFileAtomically(file, inBlocks(chunks));
+  writeFileAtomically(file, chunks);
 }
 
 /** Says so on stderr when a SARIF report had to leave findings out (GitHub's limit of results per run). */

@@ -86,6 +86,14 @@ describe('writeReportToFile', () => {
     expect(readFileSync(file).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
   });
 
+  it('writes a surrogate pair split between two pieces as the one character it is', () => {
+    const file = join(dir, 'split-pair.json');
+    const pieces = ['a\ud83d', '\ude00b', 'c\ud83d', '', '\ude00', 'end \ud800'];
+    writeReportToFile(file, pieces);
+    expect(readFileSync(file).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe('a😀bc😀end \ufffd');
+  });
+
   it('keeps the previous report when writing fails, and names the file and the system error', () => {
     const file = join(dir, 'full-disk.json');
     writeFileSync(file, 'yesterday');
