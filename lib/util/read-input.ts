@@ -88,16 +88,16 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - lineStart + 1 };
 }
 
-/** JSON.parse with an error that says where: `file:line:column: invalid JSON: ...`. */
+/**
+ * JSON.parse with an error that says where: `file:line:column: invalid JSON: ...`, and no value nested more
+ * than MAX_JSON_DEPTH levels deep (a nesting problem is named before a syntax error).
+ */
 export function parseJsonText(text: string, where: string): unknown {
-  const nesting = jsonNestingProblem(text);
-  if (nesting) {
-    const { line, column } = lineColumn(text, nesting.offset);
-    throw new InputError(`${where}:${line}:${column}: JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
-  }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
+    refuseDeepNesting(text, where);
     // Node 20's messages carry no position, so find the first bad character ourselves.
     const message = (err as Error).message.replace(/ in JSON at position \d+.*$/, '').split('\n')[0];
     const offset = scanJson(text).errorOffset;
@@ -107,6 +107,49 @@ export function parseJsonText(text: string, where: string): unknown {
     }
     throw new InputError(`${where}: invalid JSON: ${message}`);
   }
+  // V8's JSON.parse does not recurse, so any depth parses; the parsed value's depth is the text's. Walking
+  // the value's containers costs about a third of scanning the text's characters for brackets, which is
+  // left for finding where the text goes too deep.
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    refuseDeepNesting(text, where);
+    throw new InputError(`${where}: JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+  return value;
+}
+
+function refuseDeepNesting(text: string, where: string): void {
+  const nesting = jsonNestingProblem(text);
+  if (nesting) {
+    const { line, column } = lineColumn(text, nesting.offset);
+    throw new InputError(`${where}:${line}:${column}: JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+}
+
+/** Whether a parsed JSON value holds more than `limit` arrays and objects one inside another. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  return isContainer(value) && containerDeeperThan(value, limit);
+}
+
+function isContainer(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Only containers are visited: most of a policy file's values are strings. */
+function containerDeeperThan(value: object, limit: number): boolean {
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (isContainer(item) && containerDeeperThan(item, limit - 1)) return true;
+    }
+    return false;
+  }
+  // JSON.parse makes plain objects of own, enumerable keys: for…in reads them without making an array of them.
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (isContainer(item) && containerDeeperThan(item, limit - 1)) return true;
+  }
+  return false;
 }
 
 /**

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, jsonPath, parseJsonText, readJsonFile } from '../../lib/util/read-input';
+import { jsonNestingProblem } from '../../lib/util/json-scan';
+import { InputError, jsonPath, nestsDeeperThan, parseJsonText, readJsonFile } from '../../lib/util/read-input';
 
 function messageOf(run: () => unknown): string {
   try {
@@ -24,6 +26,27 @@ describe('reading user JSON files', () => {
 
   it('parses valid JSON unchanged', () => {
     expect(parseJsonText('{"a":[1,"x"]}', 'f.json')).toEqual({ a: [1, 'x'] });
+  });
+
+  it('refuses JSON nested more than 256 levels deep, naming where it goes too deep, before any syntax error', () => {
+    const deep = `{"a": [\n  ${'['.repeat(256)}1${']'.repeat(256)}]}`;
+    expect(messageOf(() => parseJsonText(deep, 'deep.json'))).toBe(
+      'deep.json:2:257: JSON nested more than 256 levels deep',
+    );
+    expect(messageOf(() => parseJsonText(`${deep.slice(0, -1)},`, 'deep.json'))).toBe(
+      'deep.json:2:257: JSON nested more than 256 levels deep',
+    );
+    const deepest = `{"a": [${'['.repeat(254)}1${']'.repeat(254)}]}`;
+    expect(parseJsonText(deepest, 'f.json')).toEqual(JSON.parse(deepest));
+  });
+
+  it('measures the nesting of a parsed value as the scan of its text does', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 8 }), (value, limit) => {
+        expect(nestsDeeperThan(value, limit)).toBe(jsonNestingProblem(JSON.stringify(value), limit) !== undefined);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('says when a file does not exist, and which', () => {
