@@ -1,7 +1,6 @@
 // Files the CLI writes appear whole or not at all: a report or a policy is written to a temporary file in
 // the same directory, flushed to disk, then renamed over the target, so a full disk, a crash or Ctrl-C
 // leaves the previous file (or none). An output that is one of the command's inputs is refused.
-import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fstatSync,
@@ -106,9 +105,16 @@ export function cannotWrite(file: string, err: unknown, suffix = ''): InputError
   return new InputError(`${file}: cannot write: ${(err as Error).message}${suffix}`);
 }
 
-/** A name for a temporary file beside `file`: hidden, and unique to this process and call. */
+/**
+ * A name for a temporary file beside `file`: hidden, and unique to this process and call. It needs to be
+ * unique, not secret (the file is created with `wx`, which refuses any file already there), so Math.random
+ * serves: node:crypto would cost every audit more than the rest of writing a small report.
+ */
 export function temporaryBeside(file: string): string {
-  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const unique = Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${unique}.tmp`);
 }
 
 /**

@@ -1,8 +1,8 @@
 // AWS Security Finding Format (ASFF): the findings as the JSON list `aws securityhub batch-import-findings
 // --findings file://...` takes (at most 100 per call), for Security Hub and the tools that read it. Finding ids are
 // stable from run to run (rule, account and subject), so a new import updates a finding instead of adding one.
-import { createHash } from 'node:crypto';
 import { prettyJsonChunks, lazyMap } from '../../util/json-chunks';
+import { sha256 } from '../../util/sha256';
 import type { Finding, Severity } from '../findings';
 import { subjectOf } from './common';
 import type { ReportInput } from './types';
@@ -117,7 +117,7 @@ function findingIds(findings: readonly Finding[]): string[] {
     const key = JSON.stringify([finding.ruleId, finding.accountId, subjectOf(finding)]);
     const count = (seen.get(key) ?? 0) + 1;
     seen.set(key, count);
-    const digest = createHash('sha256').update(key).digest('hex').slice(0, 32);
+    const digest = sha256(key, 'hex').slice(0, 32);
     return `agent-leash/${finding.ruleId}/${digest}${count > 1 ? `/${count}` : ''}`;
   });
 }
