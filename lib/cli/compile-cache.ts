@@ -8,12 +8,23 @@
 // code; V8 rejects code of another V8 build or other flags and the module is compiled as usual. Any failure
 // (no home directory, a read-only or foreign directory, a damaged file) means "no cache", and the file is
 // replaced whole (temporary file, then rename) so a concurrent run reads a complete file or the previous one.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { cacheEntry, cacheFile, parseCacheFile, type StoredEntry } from './compile-cache-file';
+import { cacheFile, readCacheIndex, type CacheEntry, type StoredEntry } from './compile-cache-file';
 
 /** The parts of node's CommonJS loader the cache replaces or calls: stable since Node 12, not in @types/node. */
 interface LoaderInternals {
@@ -61,12 +72,50 @@ function privateDirectory(dir: string): string | undefined {
   }
 }
 
-function readEntries(file: string): Map<string, StoredEntry> {
+/** The cache file's entries (from its index only) and how to close it. */
+interface OpenCache {
+  readonly entries: Map<string, StoredEntry>;
+  close(): void;
+}
+
+/**
+ * Reads the cache file's index: an entry's text and code are read when its module loads. The file stays open
+ * for that until the process ends (a run that replaces it renames a new file over it, so this run keeps
+ * reading the file it opened).
+ */
+function openCache(file: string): OpenCache {
+  let fd: number | undefined;
   try {
-    const bytes = readFileSync(file);
-    return bytes.length > MAX_CACHE_BYTES ? new Map() : parseCacheFile(bytes);
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_CACHE_BYTES) throw new Error('too large: start afresh');
+    const open = fd;
+    const entries = readCacheIndex((position, length) => readExactly(open, position, length), size);
+    if (entries.size === 0) throw new Error('no entries');
+    return { entries, close: () => closeQuietly(open) };
   } catch {
-    return new Map();
+    if (fd !== undefined) closeQuietly(fd);
+    return { entries: new Map(), close: () => undefined };
+  }
+}
+
+/** `length` bytes at `position`, or an error: a short read means the file is not what its index says. */
+function readExactly(fd: number, position: number, length: number): Buffer {
+  const bytes = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const read = readSync(fd, bytes, done, length - done, position + done);
+    if (read === 0) throw new Error('cache file shorter than its index');
+    done += read;
+  }
+  return bytes;
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
   }
 }
 
@@ -107,7 +156,8 @@ export function installCompileCache(dir: string | undefined = compileCacheDir())
   if (cacheDir === undefined) return false;
   installed = true;
   const file = join(cacheDir, COMPILE_CACHE_FILE);
-  const stored = readEntries(file);
+  const cache = openCache(file);
+  const stored = cache.entries;
   const loader = Module as unknown as LoaderInternals;
   const nodeCompile = loader.prototype._compile;
   // Modules compiled without a usable entry: their code is saved when the process ends, which covers the
@@ -117,8 +167,7 @@ export function installCompileCache(dir: string | undefined = compileCacheDir())
   loader.prototype._compile = function compile(this: Module, content: string, filename: string): unknown {
     // A real dynamic import() needs node's own loader callbacks (a vm.Script has none on every Node 20).
     if (content.includes('import(')) return nodeCompile.call(this, content, filename);
-    const entry = stored.get(filename);
-    const cachedData = entry?.matches(content) ? entry.code : undefined;
+    const cachedData = stored.get(filename)?.codeFor(content);
     // Node strips a `#!` line itself; inside the wrapper it would be a syntax error, as a comment it keeps
     // every line number.
     const source = content.startsWith('#!') ? `//${content}` : content;
@@ -128,13 +177,25 @@ export function installCompileCache(dir: string | undefined = compileCacheDir())
     return wrapper.call(this.exports, this.exports, requireFor(this, loader), this, filename, dirname(filename));
   };
 
-  process.once('exit', () => {
-    if (unsaved.size === 0) return;
+  /** Writes the file anew: the entries read (their bytes are read now) and those of the modules compiled. */
+  const save = () => {
     // Entries of modules this run did not load stay (other commands load other modules), unless the module
     // is gone (an uninstalled or moved leash).
-    const kept = [...stored].filter(([path]) => !unsaved.has(path) && existsSync(path)).map(([, entry]) => entry.bytes);
-    const added = [...unsaved].map(([path, { source, script }]) => cacheEntry(path, source, script.createCachedData()));
+    const kept: CacheEntry[] = [];
+    for (const [path, entry] of stored) {
+      if (unsaved.has(path) || !existsSync(path)) continue;
+      const loaded = entry.load();
+      if (loaded) kept.push(loaded);
+    }
+    const added = [...unsaved].map(([path, { source, script }]) => ({ path, source, code: script.createCachedData() }));
     writeWhole(file, cacheFile([...kept, ...added]));
+  };
+  process.once('exit', () => {
+    try {
+      if (unsaved.size > 0) save();
+    } finally {
+      cache.close();
+    }
   });
   return true;
 }

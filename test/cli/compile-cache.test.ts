@@ -9,11 +9,12 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheEntry, cacheFile, parseCacheFile } from '../../lib/cli/compile-cache-file';
+import { cacheFile, parseCacheFile, readCacheIndex } from '../../lib/cli/compile-cache-file';
 import { COMPILE_CACHE_FILE, compileCacheDir } from '../../lib/cli/compile-cache';
 
 const cli = join(__dirname, '..', '..', 'dist', 'bin', 'leash.js');
@@ -22,25 +23,62 @@ describe('the cache file and its place', () => {
   it("an entry serves only its module's exact text (V8 itself only checks the length)", () => {
     const code = Buffer.from([1, 2, 3]);
     const file = cacheFile([
-      cacheEntry('/a/m.js', 'exports.x = 1;', code),
-      cacheEntry('/a/é.js', 'ü', Buffer.alloc(0)),
+      { path: '/a/m.js', source: 'exports.x = 1;', code },
+      { path: '/a/é.js', source: 'ü', code: Buffer.alloc(0) },
     ]);
     const entries = parseCacheFile(file);
     expect([...entries.keys()]).toEqual(['/a/m.js', '/a/é.js']);
     const entry = entries.get('/a/m.js')!;
-    expect(entry.matches('exports.x = 1;')).toBe(true);
-    expect(entry.matches('exports.x = 2;')).toBe(false);
-    expect(entry.code).toEqual(code);
-    expect(parseCacheFile(cacheFile([entry.bytes])).get('/a/m.js')!.code).toEqual(code);
-    expect(entries.get('/a/é.js')!.matches('ü')).toBe(true);
+    expect(entry.codeFor('exports.x = 1;')).toEqual(code);
+    expect(entry.codeFor('exports.x = 2;')).toBeUndefined();
+    expect(entry.codeFor('exports.x = 1;;')).toBeUndefined();
+    expect(
+      parseCacheFile(cacheFile([entry.load()!]))
+        .get('/a/m.js')!
+        .codeFor('exports.x = 1;'),
+    ).toEqual(code);
+    expect(entries.get('/a/é.js')!.codeFor('ü')).toEqual(Buffer.alloc(0));
   });
 
   it('anything but a whole cache file has no entries', () => {
-    const file = cacheFile([cacheEntry('/a/m.js', 'exports.x = 1;', Buffer.from([1, 2, 3]))]);
+    const file = cacheFile([{ path: '/a/m.js', source: 'exports.x = 1;', code: Buffer.from([1, 2, 3]) }]);
+    expect(parseCacheFile(file).size).toBe(1);
     expect(parseCacheFile(file.subarray(0, file.length - 1)).size).toBe(0);
     expect(parseCacheFile(Buffer.concat([file, Buffer.from([0])])).size).toBe(0);
+    // An index longer than the file, and a path running past the index.
+    const longIndex = Buffer.from(file);
+    longIndex.writeUInt32LE(file.length, 8);
+    expect(parseCacheFile(longIndex).size).toBe(0);
+    const longPath = Buffer.from(file);
+    longPath.writeUInt32LE(1000, 12);
+    expect(parseCacheFile(longPath).size).toBe(0);
     expect(parseCacheFile(Buffer.from('not a cache file')).size).toBe(0);
     expect(parseCacheFile(Buffer.alloc(0)).size).toBe(0);
+  });
+
+  it('reads the index, then only the entries asked for, each once: not the code of modules a run never loads', () => {
+    const big = Buffer.alloc(1 << 20, 7);
+    const file = cacheFile([
+      { path: '/a/big.js', source: 'exports.big = 1;', code: big },
+      { path: '/a/m.js', source: 'exports.x = 1;', code: Buffer.from([1, 2, 3]) },
+    ]);
+    const reads: number[] = [];
+    const entries = readCacheIndex((position, length) => {
+      reads.push(length);
+      return file.subarray(position, position + length);
+    }, file.length);
+    expect(entries.size).toBe(2);
+    expect(reads.reduce((a, b) => a + b, 0)).toBeLessThan(100);
+    expect(entries.get('/a/m.js')!.codeFor('exports.x = 1;')).toEqual(Buffer.from([1, 2, 3]));
+    expect(entries.get('/a/m.js')!.codeFor('exports.x = 1;')).toEqual(Buffer.from([1, 2, 3]));
+    expect(reads.reduce((a, b) => a + b, 0)).toBeLessThan(200);
+    // An entry that cannot be read serves nothing, and is not written again.
+    const failing = readCacheIndex((position, length) => {
+      if (position > 100) throw new Error('EIO');
+      return file.subarray(position, position + length);
+    }, file.length);
+    expect(failing.get('/a/m.js')!.codeFor('exports.x = 1;')).toBeUndefined();
+    expect(failing.get('/a/m.js')!.load()).toBeUndefined();
   });
 
   it('is per user and per Node version, and can be turned off', () => {
@@ -84,7 +122,11 @@ describe('the cache file and its place', () => {
     const modules = [...entries(base).keys()];
     expect(modules.length).toBeGreaterThan(20);
     expect(modules).toContain(require.resolve('commander'));
+    // A warm run finds every module's code in the file, so it has nothing to add and leaves the file alone.
+    const written = statSync(join(versioned(base), COMPILE_CACHE_FILE));
     expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
+    const after = statSync(join(versioned(base), COMPILE_CACHE_FILE));
+    expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
     // A command that loads other modules adds theirs and keeps those of the first.
     spawnSync(process.execPath, [cli, 'catalog', '--service', 's3'], {
       env: { ...process.env, LEASH_COMPILE_CACHE: undefined, LEASH_COMPILE_CACHE_DIR: base },
@@ -115,12 +157,16 @@ describe('the cache file and its place', () => {
     const base = join(dir, 'damaged');
     validate({ LEASH_COMPILE_CACHE_DIR: base });
     // Entries whose code is not V8's: refused by V8, compiled afresh.
-    const damaged = [...entries(base).keys()].map((path) =>
-      cacheEntry(path, readFileSync(path, 'utf8'), Buffer.from('not V8 code at all')),
-    );
+    const damaged = [...entries(base).keys()].map((path) => ({
+      path,
+      source: readFileSync(path, 'utf8'),
+      code: Buffer.from('not V8 code at all'),
+    }));
     expect(damaged.length).toBeGreaterThan(20);
     writeFileSync(join(versioned(base), COMPILE_CACHE_FILE), cacheFile(damaged));
-    const served = [...entries(base)].filter(([path, entry]) => entry.matches(readFileSync(path, 'utf8')));
+    const served = [...entries(base)].filter(
+      ([path, entry]) => entry.codeFor(readFileSync(path, 'utf8')) !== undefined,
+    );
     expect(served.length).toBe(damaged.length);
     expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
     writeFileSync(join(versioned(base), COMPILE_CACHE_FILE), Buffer.from('not a cache file'));
