@@ -6,7 +6,6 @@
 // rule, in the order one thread would have produced them, so the result is the single-threaded result (tested).
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { loadCatalog } from '../catalog';
 import { defaultConfig } from '../config/defaults';
 import type { LeashConfig } from '../config/schema';
@@ -97,6 +96,9 @@ export function weightedSlices(count: number, weights: readonly number[]): { sta
 
 function runInWorker(file: string, job: WorkerJob): Promise<WorkerAnswer> {
   return new Promise((resolve, reject) => {
+    // Loaded here, not with this module: most audits run on one thread and never need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, see above
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(file);
     let settled = false;
     const settle = (fn: () => void) => {
