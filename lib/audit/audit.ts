@@ -23,6 +23,7 @@ import type {
   RuleMeta,
 } from './rules/types';
 import type { AccountSnapshot, Principal, SnapshotProblem } from './sources/snapshot';
+import { compareText } from '../util/text-order';
 
 export interface AuditOptions {
   /** @default the bundled catalog (loadCatalog()) */
@@ -552,12 +553,7 @@ export function severityRank(severity: Severity): number {
   return SEVERITY_RANK[severity];
 }
 
-/**
- * The order localeCompare gives, from one collator: localeCompare builds one per call. Made on first use:
- * building it costs 20-30 ms, which an audit with nothing to sort (an empty account) need not pay.
- */
-let collator: Intl.Collator['compare'] | undefined;
-const textOrder = (a: string, b: string): number => (collator ??= new Intl.Collator().compare)(a, b);
+const textOrder = compareText;
 
 /** Worst first, then by principal, then by rule. */
 export function compareFindings(a: Finding, b: Finding): number {

@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import { DESTRUCTIVE_CLASSES } from '../catalog/types';
 import type { AgentInvariantCoverage, CoverageReport, CoverageTotals } from './types';
+import { compareText } from '../util/text-order';
 
 export type CoverageFormat = 'table' | 'json' | 'markdown';
 
@@ -275,7 +276,7 @@ function renderMarkdown(report: CoverageReport): string {
     markdownTable(
       SUMMARY_HEAD.map((h) => (h === 'scope' ? 'service' : h)),
       Object.entries(report.byService)
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(([a], [b]) => compareText(a, b))
         .map(([service, totals]) => summaryCells({ scope: service, totals })),
     ),
     '',

@@ -1,4 +1,5 @@
 // Levenshtein distance, for the "did you mean" lists in error messages.
+import { compareText } from './text-order';
 
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -24,7 +25,7 @@ export function nearest(word: string, candidates: Iterable<string>, limit = 3): 
   return [...candidates]
     .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
     .filter(({ distance }) => distance <= reach)
-    .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+    .sort((a, b) => a.distance - b.distance || compareText(a.candidate, b.candidate))
     .slice(0, limit)
     .map(({ candidate }) => candidate);
 }

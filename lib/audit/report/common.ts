@@ -2,6 +2,7 @@
 import type { Finding, Severity } from '../rules/types';
 import { SEVERITIES } from '../rules/types';
 import type { ReportInput } from './types';
+import { compareText } from '../../util/text-order';
 
 export type SeverityCounts = Record<Severity, number>;
 
@@ -34,15 +35,6 @@ export function subjectOf(finding: Finding): string {
   if (typeof policy === 'string') return policy;
   return finding.accountId ? `account ${finding.accountId}` : '(no subject)';
 }
-
-/**
- * Orders text as String.prototype.localeCompare with no locale or options does (ECMA-402 defines that as
- * this collator's compare), without making the collator again for each of the many comparisons of a sort.
- * Made on first use: building it costs about as much as loading a dozen modules, and a report that groups
- * nothing (json, sarif, ...) loads this module all the same.
- */
-let collator: Intl.Collator['compare'] | undefined;
-const compareText = (a: string, b: string): number => (collator ??= new Intl.Collator().compare)(a, b);
 
 /** Findings grouped by subject, worst group first, each group worst finding first. */
 export function groupBySubject(findings: readonly Finding[]): { subject: string; findings: Finding[] }[] {

@@ -7,6 +7,7 @@ import { SEVERITIES, type Severity } from '../rules/types';
 import { boxTableLines } from '../../util/box-table';
 import { groupBySubject, isPartial, shortPrincipal, totalsLine } from './common';
 import type { ReportInput } from './types';
+import { compareText } from '../../util/text-order';
 
 const TOP_SUBJECTS = 15;
 
@@ -30,7 +31,7 @@ export function* summaryChunks(input: ReportInput): Generator<string> {
     yield '\n';
     const rows = [...byRule]
       .map(([rule, counts]) => ({ rule, counts, total: SEVERITIES.reduce((n, s) => n + counts[s], 0) }))
-      .sort((a, b) => SEVERITIES.reduce((d, s) => d || b.counts[s] - a.counts[s], 0) || a.rule.localeCompare(b.rule));
+      .sort((a, b) => SEVERITIES.reduce((d, s) => d || b.counts[s] - a.counts[s], 0) || compareText(a.rule, b.rule));
     const widths = [Math.max(30, ...rows.map((r) => r.rule.length + 2)), ...SEVERITIES.map(() => 10)];
     const lines = boxTableLines(
       { head: ['Rule', ...SEVERITIES], widths },
@@ -67,7 +68,7 @@ function openByRule(findings: readonly Finding[]): [string, number][] {
   for (const finding of findings) {
     if (!finding.suppressed) counts.set(finding.ruleId, (counts.get(finding.ruleId) ?? 0) + 1);
   }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
 }
 
 /** The summary lines, each ending in a line break. `reports` lists the files written, if any. */

@@ -12,6 +12,7 @@ import {
 import { LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
 import { type AwsClientSettings, clientConfig, errorMessage, isAbort, resolveRegion } from './aws-clients';
 import type { ComputeInventory, SnapshotProblem } from './snapshot';
+import { compareText } from '../../util/text-order';
 
 /** Regions read at the same time for one account. */
 const REGION_CONCURRENCY = 4;
@@ -108,7 +109,7 @@ export async function readComputeInventory(
   const byText =
     <T>(key: (item: T) => string) =>
     (a: T, b: T) =>
-      key(a).localeCompare(key(b));
+      compareText(key(a), key(b));
   return {
     inventory: {
       regions,

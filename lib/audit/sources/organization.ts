@@ -34,6 +34,7 @@ import {
 import type { AccountSnapshot, OrganizationPolicyLevel, SnapshotProblem } from './snapshot';
 
 import { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_CONCURRENCY } from './live-defaults';
+import { compareText } from '../../util/text-order';
 
 export { DEFAULT_AUDIT_ROLE_NAME, DEFAULT_CONCURRENCY } from './live-defaults';
 const SESSION_NAME = 'leash-audit';
@@ -160,7 +161,7 @@ async function walkOrganization(
     frontier = nextFrontier;
   }
   // Stable order regardless of which parent answered first.
-  return accounts.sort((a, b) => a.id.localeCompare(b.id));
+  return accounts.sort((a, b) => compareText(a.id, b.id));
 }
 
 /** What every member's audit shares. */
@@ -228,7 +229,7 @@ export async function readOrganization(options: OrganizationReadOptions): Promis
     );
     if (signal?.aborted) throw new LiveAuditInterrupted({ accounts, notAudited, total });
 
-    const byId = (a: { accountId: string }, b: { accountId: string }) => a.accountId.localeCompare(b.accountId);
+    const byId = (a: { accountId: string }, b: { accountId: string }) => compareText(a.accountId, b.accountId);
     return {
       organizationId: context.organizationId,
       managementAccountId: context.managementAccountId,
