@@ -52,12 +52,62 @@ function positionsOf(table: Uint8Array): Int32Array {
   return positions;
 }
 
+/** Shape codes a statement with this many action-dependent keys can give: splits over more use a map. */
+const MAX_DENSE_KEYS = 3;
+
+/**
+ * New class ids of one split by (old class, shape code), valid where `stamps` holds the split's number: typed
+ * arrays reused by every split instead of a map per statement (a split runs for every statement of every plan
+ * whose classes are made), and never cleared, since a stale entry carries an older number.
+ */
+let newIds = new Int32Array(0);
+let stamps = new Int32Array(0);
+let stamp = 0;
+
 /**
  * Splits classes by one statement, touching only the actions it matches: a matched action moves to a new
- * class per (old class, key), an unmatched one stays where it was. `keyAt` gives a shape code, or -1 for
- * "a class of its own". Returns the new class count (ids are never reused, so some may end up empty).
+ * class per (old class, key), an unmatched one stays where it was. `keyAt` gives a shape code below `width`
+ * (1 for a statement that is not shape-dependent). Returns the new class count (ids are never reused, so
+ * some may end up empty).
  */
-function split(of: Int32Array, count: number, matched: ArrayLike<number>, keyAt: (position: number) => number): number {
+function splitDense(
+  of: Int32Array,
+  count: number,
+  matched: ArrayLike<number>,
+  width: number,
+  keyAt: (position: number) => number,
+): number {
+  const size = count * width;
+  if (newIds.length < size) {
+    const length = Math.max(size, 2 * newIds.length);
+    newIds = new Int32Array(length);
+    stamps = new Int32Array(length);
+    stamp = 0;
+  }
+  if (stamp === 0x7fffffff) {
+    stamps.fill(0);
+    stamp = 0;
+  }
+  const current = ++stamp;
+  for (let k = 0; k < matched.length; k++) {
+    const position = matched[k];
+    const composite = of[position] * width + keyAt(position);
+    if (stamps[composite] !== current) {
+      stamps[composite] = current;
+      newIds[composite] = count++;
+    }
+    of[position] = newIds[composite];
+  }
+  return count;
+}
+
+/** splitDense for any shape code, or -1 for "a class of its own": by map, for statements with many keys. */
+function splitSparse(
+  of: Int32Array,
+  count: number,
+  matched: ArrayLike<number>,
+  keyAt: (position: number) => number,
+): number {
   const ids = new Map<number, number>();
   for (let k = 0; k < matched.length; k++) {
     const position = matched[k];
@@ -84,6 +134,8 @@ function allPositions(size: number): Int32Array {
   return everyPosition.subarray(0, size);
 }
 
+const unshaped = (): number => 0;
+
 export function actionClasses(
   layers: readonly StatementTables[],
   actions: readonly CatalogAction[],
@@ -91,7 +143,7 @@ export function actionClasses(
 ): ActionClasses {
   const of = new Int32Array(actions.length);
   let count = actions.length === 0 ? 0 : 1;
-  const unshaped = () => 0;
+  const wildcardOnly = (position: number): number => (actions[position].isWildcardOnly ? 1 : 0);
   for (const layer of layers) {
     for (let k = 0; k < layer.statements.length; k++) {
       const statement = layer.statements[k];
@@ -99,13 +151,21 @@ export function actionClasses(
       if (table === 'none') continue;
       if (!statement.shapeDependent) {
         // Same answer for every action it matches: only which actions it matches can split a class.
-        if (table !== 'all') count = split(of, count, positionsOf(table), unshaped);
+        if (table !== 'all') count = splitDense(of, count, positionsOf(table), 1, unshaped);
         continue;
       }
       const matched = table === 'all' ? allPositions(actions.length) : positionsOf(table);
-      count = split(of, count, matched, (position) =>
-        shapeCode(statement, factsAt(position), actions[position].isWildcardOnly),
-      );
+      const keys = statement.actionDependentKeys.length;
+      // Without action-dependent keys the shape is only the Resource "*"-only bit: no facts to look up.
+      if (keys === 0) count = splitDense(of, count, matched, 2, wildcardOnly);
+      else {
+        const shapeAt = (position: number): number =>
+          shapeCode(statement, factsAt(position), actions[position].isWildcardOnly);
+        count =
+          keys <= MAX_DENSE_KEYS
+            ? splitDense(of, count, matched, 2 << keys, shapeAt)
+            : splitSparse(of, count, matched, shapeAt);
+      }
     }
   }
   return { of, count };

@@ -165,7 +165,9 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
       const actions = this.index.actionsOf(service);
       const layers = [plan.denies, plan.organizationDenies, ...plan.scp, plan.identity];
       if (plan.boundary && plan.boundary !== 'missing') layers.push(plan.boundary);
-      classes = actionClasses(layers, actions, (position) => this.index.factsOf(actions[position]));
+      // By catalog index, known per service: not looked up by action object for every position.
+      const globals = this.index.globalsOf(service);
+      classes = actionClasses(layers, actions, (position) => this.index.factsOf(actions[position], globals[position]));
       planClasses.set(plan, classes);
     }
     return classes;
