@@ -5,7 +5,6 @@
 import type { CatalogAction } from '../../catalog/types';
 import type { CompiledStatement, MatchTable } from './compile-policy';
 import { actionCarries, type ActionFacts } from './context';
-import { memoize2 } from '../../util/memo';
 
 /** The statements of one layer that may match the service, with their match tables over its actions. */
 export interface StatementTables {
@@ -169,43 +168,4 @@ export function actionClasses(
     }
   }
   return { of, count };
-}
-
-/** How many actions each class holds, and the first of them (by position): a class's representative. */
-export interface ClassMembers {
-  readonly size: Int32Array;
-  readonly first: Int32Array;
-}
-
-const membersOf = new WeakMap<ActionClasses, ClassMembers>();
-
-export function classMembers(classes: ActionClasses): ClassMembers {
-  let members = membersOf.get(classes);
-  if (!members) {
-    const size = new Int32Array(classes.count);
-    const first = new Int32Array(classes.count).fill(-1);
-    for (let position = 0; position < classes.of.length; position++) {
-      const id = classes.of[position];
-      if (size[id]++ === 0) first[id] = position;
-    }
-    members = { size, first };
-    membersOf.set(classes, members);
-  }
-  return members;
-}
-
-/** How many actions of each class are flagged, for one flag array (by catalog index). */
-const flaggedOf = new WeakMap<ActionClasses, WeakMap<Uint8Array, Int32Array>>();
-// One function, not a fresh closure per call: memoize2's call site then always meets the same target.
-const newWeakMap = () => new WeakMap<Uint8Array, Int32Array>();
-
-export function flaggedPerClass(classes: ActionClasses, globals: Int32Array, flagged: Uint8Array): Int32Array {
-  const counts = memoize2(flaggedOf, classes, flagged, newWeakMap, () => {
-    const made = new Int32Array(classes.count);
-    for (let position = 0; position < classes.of.length; position++) {
-      if (flagged[globals[position]] === 1) made[classes.of[position]]++;
-    }
-    return made;
-  });
-  return counts;
 }

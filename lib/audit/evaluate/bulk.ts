@@ -1,7 +1,7 @@
 // The evaluator's bulk paths: many actions at once (decideMany, decisionKinds) and whole-catalog counts
 // (countDecisions), one decision template per uniform service or per action class, never one per action.
 import type { CatalogAction } from '../../catalog/types';
-import { classMembers, flaggedPerClass, type ActionClasses } from './action-classes';
+import type { ActionClasses } from './action-classes';
 import type { Call } from './call';
 import { plainDenialOf, type ActionList, type CatalogIndex } from './catalog-index';
 import type { ServiceIndex } from './compile-policy';
@@ -157,23 +157,28 @@ function countService(
       flaggedDepends: decision === 'depends' ? flaggedSize : 0,
     };
   }
+  // One pass over the service's actions, each class's template made at its first action. A plan is counted
+  // once per context and flag array (see countDecisions), about once per plan: tables per class (sizes,
+  // first members, flagged sizes) built for it would cost more passes and allocations than they save.
   let allowed = 0;
   let depends = 0;
   let flaggedAllowed = 0;
   let flaggedDepends = 0;
-  const members = classMembers(classes);
-  const flaggedSizes = flaggedPerClass(classes, globals, flagged);
-  for (let id = 0; id < classes.count; id++) {
-    const position = members.first[id];
-    if (position < 0) continue;
-    const action = actions[position];
-    const template = (templates[id] ??= core.template(call, plan, action, action.action, position, globals[position]));
-    if (template.decision === 'allowed') {
-      allowed += members.size[id];
-      flaggedAllowed += flaggedSizes[id];
-    } else if (template.decision === 'depends') {
-      depends += members.size[id];
-      flaggedDepends += flaggedSizes[id];
+  const of = classes.of;
+  for (let position = 0; position < of.length; position++) {
+    const id = of[position];
+    let template = templates[id];
+    if (!template) {
+      const action = actions[position];
+      template = templates[id] = core.template(call, plan, action, action.action, position, globals[position]);
+    }
+    const decision = template.decision;
+    if (decision === 'allowed') {
+      allowed++;
+      if (flagged[globals[position]] === 1) flaggedAllowed++;
+    } else if (decision === 'depends') {
+      depends++;
+      if (flagged[globals[position]] === 1) flaggedDepends++;
     }
   }
   return { allowed, depends, flaggedAllowed, flaggedDepends };
