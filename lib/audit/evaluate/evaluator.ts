@@ -300,7 +300,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const actions = this.index.actionsOf(service);
     const rcpService = this.catalog.rcpServices.has(service);
     const organizationDenies = layers.organizationDenies?.plan(service, actions) ?? NO_LAYER;
-    const scp = layers.scp === 'applied' ? layers.scpLevels.map((level) => level.allows.plan(service, actions)) : [];
+    const scp = layers.scp === 'applied' ? layers.scpLevels.map((level) => level.allows.plan(service, actions)) : EMPTY;
     const denyCandidates = layers.denies.candidates(service);
     const identityCandidates = layers.identityAllows.candidates(service);
     const boundarySource = layers.boundaryAllows;

@@ -243,15 +243,22 @@ export function layerPlan(
   actions: readonly CatalogAction[],
 ): LayerPlan {
   if (candidates.length === 0) return NO_LAYER;
-  const statements: CompiledStatement[] = [];
   const tables: MatchTable[] = [];
-  for (const statement of candidates) {
+  // The candidates list itself while every candidate matches (the usual case), so no copy of it is made;
+  // a list of the matching ones from the first that matches none.
+  let statements: CompiledStatement[] | undefined;
+  for (let i = 0; i < candidates.length; i++) {
+    const statement = candidates[i];
     const table = statement.matchTable(service, actions);
-    if (table === 'none') continue;
-    statements.push(statement);
+    if (table === 'none') {
+      statements ??= candidates.slice(0, i);
+      continue;
+    }
+    statements?.push(statement);
     tables.push(table);
   }
-  return statements.length ? { statements, tables } : NO_LAYER;
+  if (tables.length === 0) return NO_LAYER;
+  return { statements: statements ?? candidates, tables };
 }
 
 export function layerIsUniform(plan: LayerPlan): boolean {
