@@ -62,8 +62,9 @@ export function evaluateCondition(condition: NormalizedCondition, lookup: KeyLoo
   const policyValues: ResolvedValue[] = [];
   const unknownVariables: string[] = [];
   for (const raw of condition.values) {
-    const parsed = parsePolicyValue(raw);
-    if (!operator.policyVariables || !parsed.hasVariables) {
+    // Parsed only where a variable can be: most values are plain text.
+    const parsed = operator.policyVariables && raw.includes('${') ? parsePolicyValue(raw) : undefined;
+    if (!parsed || !parsed.hasVariables) {
       policyValues.push({ text: raw, literal: [] });
       continue;
     }

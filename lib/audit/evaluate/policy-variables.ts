@@ -28,17 +28,18 @@ export type Substitution = ResolvedValue | 'dropped' | { readonly unknown: reado
 
 const VARIABLE = /\$\{([^}]*)\}/g;
 const cache = new Map<string, ParsedValue>();
-const NO_MATCHES: readonly RegExpExecArray[] = [];
+const NO_VARIABLES: readonly string[] = Object.freeze([]);
 
 export function parsePolicyValue(raw: string): ParsedValue {
+  // Most values hold no variable (resource ARNs, condition values): plain text, made without the cache, which
+  // would hash every such string and keep it alive for the rest of the run.
+  if (!raw.includes('${')) return plainValue(raw);
   const hit = cache.get(raw);
   if (hit) return hit;
   const parts: ValuePart[] = [];
   const variableKeys: string[] = [];
   let last = 0;
-  // Most values hold no variable: skip matchAll, which clones the regex and allocates an iterator per call.
-  const matches = raw.includes('${') ? raw.matchAll(VARIABLE) : NO_MATCHES;
-  for (const match of matches) {
+  for (const match of raw.matchAll(VARIABLE)) {
     const start = match.index ?? 0;
     if (start > last) parts.push({ kind: 'text', text: raw.slice(last, start) });
     const body = match[1].trim();
@@ -62,6 +63,15 @@ export function parsePolicyValue(raw: string): ParsedValue {
   if (cache.size > 50_000) cache.clear();
   cache.set(raw, parsed);
   return parsed;
+}
+
+function plainValue(raw: string): ParsedValue {
+  return {
+    raw,
+    parts: raw.length > 0 ? [{ kind: 'text', text: raw }] : [],
+    hasVariables: false,
+    variableKeys: NO_VARIABLES,
+  };
 }
 
 /** Substitute the variables of `value` using `lookup`. */
