@@ -78,29 +78,36 @@ function servicesOf(patterns: readonly string[]): string[] | undefined {
   return [...services];
 }
 
-/** The lower-cased names of one service's actions, by position, and the position of each name. */
-interface ServiceNames {
-  readonly names: readonly string[];
-  readonly positions: ReadonlyMap<string, number>;
+/** Built once per service list: wildcard patterns scan the lower-cased names (by position). */
+const serviceNames = new WeakMap<readonly CatalogAction[], readonly string[]>();
+
+function namesOf(actions: readonly CatalogAction[]): readonly string[] {
+  let names = serviceNames.get(actions);
+  if (!names) {
+    const lower: string[] = [];
+    for (let i = 0; i < actions.length; i++) lower.push(actions[i].action.toLowerCase());
+    names = lower;
+    serviceNames.set(actions, names);
+  }
+  return names;
 }
 
-/** Built once per service list: wildcard patterns scan the names, literal ones look a position up. */
-const serviceNames = new WeakMap<readonly CatalogAction[], ServiceNames>();
+/**
+ * The position of each lower-cased name, for literal patterns: built once per service list, and only for
+ * services some literal pattern names (a wildcard pattern only scans the names).
+ */
+const namePositions = new WeakMap<readonly CatalogAction[], ReadonlyMap<string, number>>();
 
-function namesOf(actions: readonly CatalogAction[]): ServiceNames {
-  let known = serviceNames.get(actions);
-  if (!known) {
-    const names: string[] = [];
-    const positions = new Map<string, number>();
-    for (let i = 0; i < actions.length; i++) {
-      const name = actions[i].action.toLowerCase();
-      names.push(name);
-      positions.set(name, i);
-    }
-    known = { names, positions };
-    serviceNames.set(actions, known);
+function positionsByName(actions: readonly CatalogAction[]): ReadonlyMap<string, number> {
+  let positions = namePositions.get(actions);
+  if (!positions) {
+    const names = namesOf(actions);
+    const made = new Map<string, number>();
+    for (let i = 0; i < names.length; i++) made.set(names[i], i);
+    positions = made;
+    namePositions.set(actions, positions);
   }
-  return known;
+  return positions;
 }
 
 /** One lower-cased pattern's match table over a service's actions, and the positions it matches. */
@@ -115,7 +122,7 @@ const NO_POSITIONS = new Int32Array(0);
 function patternMatch(pattern: string, actions: readonly CatalogAction[]): PatternMatch {
   if (!hasWildcard(pattern)) {
     // A literal action: one lookup instead of a pass over the service.
-    const position = namesOf(actions).positions.get(pattern);
+    const position = positionsByName(actions).get(pattern);
     if (position === undefined) return { table: 'none', positions: NO_POSITIONS };
     if (actions.length === 1) return { table: 'all', positions: NO_POSITIONS };
     const bytes = new Uint8Array(actions.length);
@@ -123,7 +130,7 @@ function patternMatch(pattern: string, actions: readonly CatalogAction[]): Patte
     return { table: bytes, positions: Int32Array.of(position) };
   }
   // Names lower-cased once per service, not once per pattern that scans them.
-  const names = namesOf(actions).names;
+  const names = namesOf(actions);
   const bytes = new Uint8Array(actions.length);
   const matched: number[] = [];
   for (let i = 0; i < names.length; i++) {
