@@ -2,10 +2,13 @@
 // is implicitly denied whatever else is attached, so the evaluator is only asked about the rest: exact, and
 // for the usual narrowly scoped role it turns a 22,000-action question into a few dozen.
 import { expandActionPattern, type NormalizedStatement } from '../../../policy';
+import { hasWildcard } from '../../../policy/wildcard';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { catalogIndex, type CatalogIndex } from '../../evaluate/catalog-index';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
+
+const NO_INDICES = new Int32Array(0);
 
 /** Catalog indices a policy's Allow statements name; `all` when any grants every action or it did not parse. */
 type Grant = Int32Array | 'all';
@@ -67,12 +70,22 @@ export function createCandidateIndex(
     const key = pattern.toLowerCase();
     let indices = expansions.get(key);
     if (!indices) {
-      // A plain loop: Int32Array.from(list, map) walks the list through its iterator and calls map generically.
-      const actions = expandActionPattern(pattern, catalog);
-      indices = new Int32Array(actions.length);
-      for (let k = 0; k < actions.length; k++) indices[k] = indexOf(actions[k]);
+      indices = expandNow(pattern, key);
       expansions.set(key, indices);
     }
+    return indices;
+  };
+
+  const expandNow = (pattern: string, lower: string): Int32Array => {
+    // Most patterns name one action: looked up directly, as expandActionPattern would, without the list it makes.
+    if (lower.includes(':') && !hasWildcard(lower)) {
+      const action = catalog.get(lower);
+      return action ? Int32Array.of(indexOf(action)) : NO_INDICES;
+    }
+    // A plain loop: Int32Array.from(list, map) walks the list through its iterator and calls map generically.
+    const actions = expandActionPattern(pattern, catalog);
+    const indices = new Int32Array(actions.length);
+    for (let k = 0; k < actions.length; k++) indices[k] = indexOf(actions[k]);
     return indices;
   };
 
