@@ -13,6 +13,7 @@ import { loadInputFile } from '../lib/audit/sources';
 import { loadCatalog } from '../lib/catalog';
 import { generateAccount } from './generate-account';
 import { benchOptions, countOption } from './options';
+import { auditArgs } from './audit-args';
 
 interface ChildResult {
   readonly wallMs: number;
@@ -103,19 +104,7 @@ function main(): void {
   for (let round = 0; round < runs; round++) {
     const run = spawnSync(
       '/usr/bin/time',
-      [
-        '-f',
-        'LEASH-TIME %e %U %S %M',
-        process.execPath,
-        leash,
-        'audit',
-        '--input',
-        file,
-        '--format',
-        'json',
-        '--output',
-        join(work, 'report.json'),
-      ],
+      ['-f', 'LEASH-TIME %e %U %S %M', process.execPath, ...auditArgs(leash, file, join(work, 'report.json'))],
       { encoding: 'utf8' },
     );
     const line = run.stderr.split('\n').find((l) => l.startsWith('LEASH-TIME '));

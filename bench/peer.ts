@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { loadCatalog } from '../lib/catalog';
 import { generateAccount } from './generate-account';
 import { benchOptions, countOption, countsOption } from './options';
+import { auditArgs } from './audit-args';
 
 const root = resolve(__dirname, '..', '..');
 const TIME = '/usr/bin/time';
@@ -120,16 +121,7 @@ function main(): void {
     const variantRuns: Run[][] = variants.map(() => []);
     const peerRuns: Run[] = [];
     for (let round = 0; round < rounds; round++) {
-      const leashArgs = [
-        leash,
-        'audit',
-        '--input',
-        input.file,
-        '--format',
-        'json',
-        '--output',
-        join(work, 'leash.json'),
-      ];
+      const leashArgs = auditArgs(leash, input.file, join(work, 'leash.json'));
       const runLeash = () => {
         leashRuns.push(timed(process.execPath, leashArgs, [0, 1]));
         variants.forEach((variant, i) => variantRuns[i].push(timed(process.execPath, leashArgs, [0, 1], variant.env)));
