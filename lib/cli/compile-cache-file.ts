@@ -8,7 +8,9 @@
 //   Index: per entry, uint32 LE lengths of path, text and code, then the path. Data: each entry's text and
 //   code, in the index's order, ending exactly at the end of the file.
 
-const MAGIC = Buffer.from('LEASHV8\u0002', 'latin1');
+/** The layout below; compile-cache.ts names the file by it. */
+export const CACHE_FORMAT = 2;
+const MAGIC = Buffer.concat([Buffer.from('LEASHV8', 'latin1'), Buffer.of(CACHE_FORMAT)]);
 const HEADER = MAGIC.length + 4;
 const INDEX_ENTRY_HEADER = 12;
 

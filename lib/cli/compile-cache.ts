@@ -24,7 +24,7 @@ import Module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { cacheFile, readCacheIndex, type CacheEntry, type StoredEntry } from './compile-cache-file';
+import { CACHE_FORMAT, cacheFile, readCacheIndex, type CacheEntry, type StoredEntry } from './compile-cache-file';
 
 /** The parts of node's CommonJS loader the cache replaces or calls: stable since Node 12, not in @types/node. */
 interface LoaderInternals {
@@ -36,7 +36,11 @@ interface LoaderInternals {
   _cache: NodeJS.Dict<NodeModule>;
 }
 
-export const COMPILE_CACHE_FILE = 'modules.v8cache';
+/**
+ * Named by its format: an installation of leash that writes another format keeps its own file, instead of
+ * the two replacing each other's file (and compiling every module afresh) on every run.
+ */
+export const COMPILE_CACHE_FILE = `modules-${CACHE_FORMAT}.v8cache`;
 
 /** A cache file larger than this is started afresh (entries of old installations pile up otherwise). */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;

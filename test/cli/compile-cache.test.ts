@@ -127,6 +127,13 @@ describe('the cache file and its place', () => {
     expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
     const after = statSync(join(versioned(base), COMPILE_CACHE_FILE));
     expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
+    // The file of another format (an older leash beside this one) is neither read nor replaced.
+    const older = join(versioned(base), 'modules.v8cache');
+    writeFileSync(older, 'LEASHV8\u0001 an older format');
+    expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
+    expect(readFileSync(older, 'utf8')).toBe('LEASHV8\u0001 an older format');
+    expect(statSync(join(versioned(base), COMPILE_CACHE_FILE)).ino).toBe(written.ino);
+    rmSync(older);
     // A command that loads other modules adds theirs and keeps those of the first.
     spawnSync(process.execPath, [cli, 'catalog', '--service', 's3'], {
       env: { ...process.env, LEASH_COMPILE_CACHE: undefined, LEASH_COMPILE_CACHE_DIR: base },
