@@ -6,6 +6,7 @@ import { didYouMean, nearest } from '../util/edit-distance';
 import { problem, type PathPart } from './problems';
 import { POLICY_SIZE_LIMITS, policySize, type PolicySizeKind } from './size';
 import type { PolicyProblem, PolicyType } from './types';
+import { innerStore, newMap } from '../util/memo';
 
 /** The size quota that applies by default to each policy type; resource policies' limits vary by service. */
 export const DEFAULT_SIZE_KIND: Readonly<Record<PolicyType, PolicySizeKind | undefined>> = {
@@ -50,11 +51,7 @@ const verdicts = new WeakMap<Catalog, Map<string, PatternVerdict>>();
 
 /** The verdict on a valid pattern other than `*` (so with one colon after its service prefix). */
 function patternVerdict(pattern: string, catalog: Catalog): PatternVerdict {
-  let byPattern = verdicts.get(catalog);
-  if (!byPattern) {
-    byPattern = new Map();
-    verdicts.set(catalog, byPattern);
-  }
+  const byPattern = innerStore(verdicts, catalog, newMap<string, PatternVerdict>);
   let verdict = byPattern.get(pattern);
   if (!verdict) {
     const knownService = catalog.hasService(pattern.slice(0, pattern.indexOf(':')));

@@ -18,11 +18,7 @@ export function memoize2<A, B, V>(
   inner: () => KeyedStore<B, V>,
   make: () => V,
 ): V {
-  let byFirst = outer.get(first);
-  if (!byFirst) {
-    byFirst = inner();
-    outer.set(first, byFirst);
-  }
+  const byFirst = innerStore(outer, first, inner);
   let value = byFirst.get(second);
   if (value === undefined) {
     value = make();
@@ -30,3 +26,23 @@ export function memoize2<A, B, V>(
   }
   return value;
 }
+
+/**
+ * `outer.get(first)`, made by `inner()` and kept when `first` has none yet: the first half of memoize2, for hot
+ * callers that look the second key up themselves rather than pass a fresh `make` closure on every question
+ * (`inner` is then a function made once, such as `newMap` below).
+ */
+export function innerStore<A, S>(outer: KeyedStore<A, S>, first: A, inner: () => S): S {
+  let store = outer.get(first);
+  if (store === undefined) {
+    store = inner();
+    outer.set(first, store);
+  }
+  return store;
+}
+
+/** A new Map, as a function made once (see innerStore). */
+export const newMap = <K, V>(): Map<K, V> => new Map<K, V>();
+
+/** A new WeakMap, as a function made once (see innerStore). */
+export const newWeakMap = <K extends object, V>(): WeakMap<K, V> => new WeakMap<K, V>();

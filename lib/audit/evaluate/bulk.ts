@@ -14,6 +14,7 @@ import {
   type Template,
 } from './plan';
 import type { ActionDecision, DecisionCounts, DecisionRuns, RequestContext } from './types';
+import { innerStore, newWeakMap } from '../../util/memo';
 
 /** countService's answers, by the plan's templates (one context) and flag array. */
 const planCounts = new WeakMap<PlanTemplates, WeakMap<Uint8Array, DecisionCounts>>();
@@ -113,12 +114,9 @@ export function countDecisions(core: EvaluatorCore, flagged: Uint8Array, context
     const classes = plan.uniform ? undefined : core.classesOf(plan, service);
     const planTemplates = call.templatesOf(plan, classes ? classes.count : 1);
     // A plan's counts for one context and flag array are the same for every principal that shares it: added
-    // up over its classes once, then reused. (Looked up by hand: memoize2 would take a closure per service.)
-    let byFlags = planCounts.get(planTemplates);
-    if (!byFlags) {
-      byFlags = new WeakMap();
-      planCounts.set(planTemplates, byFlags);
-    }
+    // up over its classes once, then reused. (The second key looked up here: memoize2 would take a closure
+    // per service.)
+    const byFlags = innerStore(planCounts, planTemplates, newWeakMap<Uint8Array, DecisionCounts>);
     let known = byFlags.get(flagged);
     if (!known) {
       known = countService(core, call, plan, planTemplates, classes, service, actions, flagged);

@@ -17,7 +17,7 @@ import { Call, KEY_PART, SCRATCH, SERIAL_PART, unevaluatedPart, type Scratch } f
 import { catalogIndex, type CatalogIndex } from './catalog-index';
 import type { CompiledStatement, ServiceIndex } from './compile-policy';
 import { UNKNOWN_ACTION_FACTS, type ActionFacts } from './context';
-import { memoize2 } from '../../util/memo';
+import { memoize2, newMap } from '../../util/memo';
 import {
   BOUNDARY_UNKNOWN,
   EMPTY,
@@ -51,9 +51,6 @@ import type {
   RequestContext,
   StatementRef,
 } from './types';
-
-/** One function, not a fresh closure per call: memoize2's call site then always meets the same target. */
-const newMap = <K, V>() => new Map<K, V>();
 
 export { SharedAcrossPrincipals, SharedLayer, type PrincipalLayers, type ScpLevel } from './plan';
 

@@ -7,6 +7,7 @@ import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { catalogIndex, type CatalogIndex } from '../../evaluate/catalog-index';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
+import { innerStore, newMap } from '../../../util/memo';
 
 const NO_INDICES = new Int32Array(0);
 
@@ -286,12 +287,8 @@ export function createCandidateIndex(
       const indices = candidateIndices(principal);
       if (indices === 'all') return actions;
       if (indices.length === 0) return none;
-      // Looked up by hand: memoize2 would take two closures per question.
-      let byList = restricted.get(indices);
-      if (!byList) {
-        byList = new Map();
-        restricted.set(indices, byList);
-      }
+      // The second key looked up here: memoize2 would take a fresh closure per question.
+      const byList = innerStore(restricted, indices, newMap<readonly CatalogAction[], readonly CatalogAction[]>);
       let answer = byList.get(actions);
       if (!answer) {
         answer = restrictTo(indices, actions);
