@@ -10,7 +10,12 @@ const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'bin', 'leash.js');
 const example = join(root, 'examples', 'example-account', 'authorization-details.json');
 
-const TUNED = ['--no-turbo-inlining', '--interrupt-budget=270336', '--no-incremental-marking'];
+const TUNED = [
+  '--no-turbo-inlining',
+  '--no-turbo-loop-peeling',
+  '--interrupt-budget=270336',
+  '--no-incremental-marking',
+];
 
 describe('which flags', () => {
   it('turns inlining and incremental marking off and raises the tier-up budget on the Node.js majors whose V8 has the flags', () => {
