@@ -143,7 +143,8 @@ export function actionClasses(
   const of = new Int32Array(actions.length);
   let count = actions.length === 0 ? 0 : 1;
   const wildcardOnly = (position: number): number => (actions[position].isWildcardOnly ? 1 : 0);
-  for (const layer of layers) {
+  for (let l = 0; l < layers.length; l++) {
+    const layer = layers[l];
     for (let k = 0; k < layer.statements.length; k++) {
       const statement = layer.statements[k];
       const table = layer.tables[k];

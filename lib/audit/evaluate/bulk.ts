@@ -107,7 +107,9 @@ export function countDecisions(core: EvaluatorCore, flagged: Uint8Array, context
   const call = core.call(context);
   // A service no identity statement can match is denied throughout: nothing to count there.
   const named = core.identityAllows.services();
-  for (const service of named === 'all' ? core.index.services() : named) {
+  const services = named === 'all' ? core.index.services() : named;
+  for (let s = 0; s < services.length; s++) {
+    const service = services[s];
     const actions = core.index.actionsOf(service);
     if (actions.length === 0) continue;
     const plan = core.plan(service);
@@ -191,7 +193,9 @@ function walk(
   visit: (template: Template, from: number, to: number) => void,
 ): void {
   const call = core.call(context);
-  for (const run of list.runs) {
+  const runs = list.runs;
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r];
     const plan = core.plan(run.service);
     let start = run.start;
     if (!plan.uniform) {

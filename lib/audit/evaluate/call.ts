@@ -180,8 +180,9 @@ export class Call {
     let tri: Tri = this.resourceTri(statement, facts, wildcardOnly, dependsOn);
     if (tri !== NO) {
       const lookup = this.keys.lookupFor(facts);
-      for (const condition of statement.conditions) {
-        const result = evaluateCondition(condition, lookup);
+      const conditions = statement.conditions;
+      for (let i = 0; i < conditions.length; i++) {
+        const result = evaluateCondition(conditions[i], lookup);
         if (result.tri === NO) {
           tri = NO;
           break;
@@ -216,8 +217,8 @@ export class Call {
     } else {
       const lookup = this.keys.lookupFor(facts);
       const unknown: string[] = [];
-      for (const pattern of test.patterns) {
-        const resolved = substitute(pattern, lookup);
+      for (let i = 0; i < test.patterns.length; i++) {
+        const resolved = substitute(test.patterns[i], lookup);
         if (resolved === 'dropped') continue;
         if ('unknown' in resolved) {
           matched = MAYBE;

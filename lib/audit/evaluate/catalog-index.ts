@@ -75,7 +75,10 @@ export class CatalogIndex {
   globalsOf(service: string): Int32Array {
     let globals = this.serviceGlobals.get(service);
     if (!globals) {
-      globals = Int32Array.from(this.actionsOf(service), (action) => this.global.get(action)!);
+      // A plain loop: Int32Array.from(list, map) walks the list through its iterator (see list()).
+      const actions = this.actionsOf(service);
+      globals = new Int32Array(actions.length);
+      for (let i = 0; i < actions.length; i++) globals[i] = this.global.get(actions[i])!;
       this.serviceGlobals.set(service, globals);
     }
     return globals;

@@ -232,7 +232,8 @@ const LEVEL_NAMES = { root: 'root', ou: 'OU', account: 'account' } as const;
 
 function tagMap(tags: Readonly<Record<string, string>>): Map<string, string> {
   const map = new Map<string, string>();
-  for (const [key, value] of Object.entries(tags)) map.set(key.toLowerCase(), value);
+  const keys = Object.keys(tags);
+  for (let i = 0; i < keys.length; i++) map.set(keys[i].toLowerCase(), tags[keys[i]]);
   return map;
 }
 
@@ -299,7 +300,7 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
           groupStatements.set(groupName, statements);
         }
         // A managed policy attached both to the user and to one of its groups counts once.
-        for (const statement of statements) if (!identity.includes(statement)) identity.push(statement);
+        for (let i = 0; i < statements.length; i++) if (!identity.includes(statements[i])) identity.push(statements[i]);
       }
     }
     if (principal.kind === 'group') notes.push('a group is evaluated as a member user with no policies of its own');
@@ -345,8 +346,11 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
 
     const allows: CompiledStatement[] = [];
     const denies: CompiledStatement[] = [];
-    for (const statement of identity) (statement.effect === 'Allow' ? allows : denies).push(statement);
-    for (const statement of boundaryStatements) if (statement.effect === 'Deny') denies.push(statement);
+    // Indexed loops, like every per-principal loop here: for-of allocates until its function is optimized.
+    for (let i = 0; i < identity.length; i++) (identity[i].effect === 'Allow' ? allows : denies).push(identity[i]);
+    for (let i = 0; i < boundaryStatements.length; i++) {
+      if (boundaryStatements[i].effect === 'Deny') denies.push(boundaryStatements[i]);
+    }
     const facts: PrincipalFacts = {
       kind: principal.kind,
       arn: principal.arn,

@@ -68,7 +68,8 @@ export interface PolicySource {
 
 function servicesOf(patterns: readonly string[]): string[] | undefined {
   const services = new Set<string>();
-  for (const pattern of patterns) {
+  for (let i = 0; i < patterns.length; i++) {
+    const pattern = patterns[i];
     const colon = pattern.indexOf(':');
     if (pattern === '*' || colon <= 0) return undefined;
     const service = pattern.slice(0, colon).toLowerCase();
@@ -203,8 +204,8 @@ export class StatementIds {
     const anyService: string[] = [];
     const group = (): Map<string, string[]> => {
       const grouped = new Map<string, string[]>();
-      for (const pattern of patterns) {
-        const lower = pattern.toLowerCase();
+      for (let i = 0; i < patterns.length; i++) {
+        const lower = patterns[i].toLowerCase();
         const colon = lower.indexOf(':');
         const service = colon > 0 ? lower.slice(0, colon) : '';
         if (service === '' || hasWildcard(service)) anyService.push(lower);
@@ -310,21 +311,26 @@ export function compileStatement(
   let keys: Set<string> | undefined;
   let principalConditions: NormalizedCondition[] | undefined;
   let usesVariables = false;
-  for (const condition of statement.conditions) {
+  // Indexed loops: for-of allocates an iterator result per element until its function is optimized.
+  const conditions = statement.conditions;
+  for (let c = 0; c < conditions.length; c++) {
+    const condition = conditions[c];
     const lower = condition.key.toLowerCase();
     if (isActionDependentKey(lower)) (keys ??= new Set()).add(lower);
     if (isPrincipalKey(lower)) (principalConditions ??= []).push(condition);
-    for (const value of condition.values) {
-      for (const variable of parsePolicyValue(value).variableKeys) {
-        if (isActionDependentKey(variable)) (keys ??= new Set()).add(variable);
+    for (let v = 0; v < condition.values.length; v++) {
+      const variables = parsePolicyValue(condition.values[v]).variableKeys;
+      for (let k = 0; k < variables.length; k++) {
+        if (isActionDependentKey(variables[k])) (keys ??= new Set()).add(variables[k]);
         usesVariables = true;
       }
     }
   }
   if (resource.kind === 'patterns') {
-    for (const pattern of resource.patterns) {
-      for (const variable of pattern.variableKeys) {
-        if (isActionDependentKey(variable)) (keys ??= new Set()).add(variable);
+    for (let p = 0; p < resource.patterns.length; p++) {
+      const variables = resource.patterns[p].variableKeys;
+      for (let k = 0; k < variables.length; k++) {
+        if (isActionDependentKey(variables[k])) (keys ??= new Set()).add(variables[k]);
         usesVariables = true;
       }
     }
@@ -404,12 +410,14 @@ export class ServiceIndex {
 
   constructor(statements: readonly CompiledStatement[]) {
     const anyService: CompiledStatement[] = [];
-    for (const statement of statements) {
+    for (let i = 0; i < statements.length; i++) {
+      const statement = statements[i];
       if (!statement.services) {
         anyService.push(statement);
         continue;
       }
-      for (const service of statement.services) {
+      for (let k = 0; k < statement.services.length; k++) {
+        const service = statement.services[k];
         const list = this.byService.get(service);
         if (list) list.push(statement);
         else this.byService.set(service, [statement]);

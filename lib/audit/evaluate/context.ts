@@ -56,10 +56,12 @@ export function actionFacts(action: CatalogAction): ActionFacts {
     else exact.add(lower);
   };
   action.conditionKeys.forEach(add);
-  for (const resourceType of action.resourceTypes) resourceType.conditionKeys.forEach(add);
+  for (let i = 0; i < action.resourceTypes.length; i++) action.resourceTypes[i].conditionKeys.forEach(add);
   const carries = (lowerKey: string): boolean => {
     if (exact.has(lowerKey)) return true;
-    for (const prefix of prefixes) if (lowerKey.startsWith(prefix) && lowerKey.length > prefix.length) return true;
+    for (let i = 0; i < prefixes.length; i++) {
+      if (lowerKey.startsWith(prefixes[i]) && lowerKey.length > prefixes[i].length) return true;
+    }
     return false;
   };
   const requestTags = prefixes.includes('aws:requesttag/') || exact.has('aws:requesttag/');

@@ -481,7 +481,7 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const deniedBy = denyApplies.length ? denyApplies.map((applies) => applies.ref) : EMPTY;
     const allowedBy: StatementRef[] = [];
     const dependsOn: string[] = [];
-    for (const applies of denyApplies) union(dependsOn, applies.dependsOn);
+    for (let i = 0; i < denyApplies.length; i++) union(dependsOn, denyApplies[i].dependsOn);
     let allowTri: Tri = YES;
     const denied = (layer: DecisionLayer): Template =>
       new Template(
@@ -497,12 +497,13 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     // OR over a layer's Allow statements; a layer that is only MAYBE contributes what it turns on.
     const layerTri = (applied: readonly Applies[]): Tri => {
       let tri: Tri = NO;
-      for (const applies of applied) {
+      for (let i = 0; i < applied.length; i++) {
+        const applies = applied[i];
         allowedBy.push(applies.ref);
         if (applies.tri === YES) tri = YES;
         else if (tri === NO) tri = MAYBE;
       }
-      if (tri === MAYBE) for (const applies of applied) union(dependsOn, applies.dependsOn);
+      if (tri === MAYBE) for (let i = 0; i < applied.length; i++) union(dependsOn, applied[i].dependsOn);
       return tri;
     };
 

@@ -162,7 +162,7 @@ export function materialize(
 }
 
 export function union(into: string[], from: readonly string[]): void {
-  for (const item of from) if (!into.includes(item)) into.push(item);
+  for (let i = 0; i < from.length; i++) if (!into.includes(from[i])) into.push(from[i]);
 }
 
 /** The statements of one layer that may match a service, with their match tables. */

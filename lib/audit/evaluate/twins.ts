@@ -28,8 +28,9 @@ export class Twins {
 export function principalAnswerCode(statement: CompiledStatement, facts: PrincipalFacts): string {
   const lookup = (lowerKey: string) => principalKeyValue(facts, lowerKey);
   let code = '';
-  for (const condition of statement.principalConditions) {
-    const result = evaluateCondition(condition, lookup);
+  const conditions = statement.principalConditions;
+  for (let i = 0; i < conditions.length; i++) {
+    const result = evaluateCondition(conditions[i], lookup);
     code += TRI_CODE[result.tri] + (result.tri === MAYBE ? result.dependsOn.join('\u0000') : '');
   }
   return code;
@@ -57,13 +58,18 @@ export interface TwinParts {
  */
 export function twinKey(parts: TwinParts): string | undefined {
   const key: (string | number)[] = [parts.scp, parts.rcp, parts.boundary, 'A'];
-  for (const statement of parts.allows) key.push(statement.id);
+  // Indexed loops: for-of allocates an iterator result per element until its function is optimized, and
+  // these run once per principal.
+  const { allows, denies } = parts;
+  for (let i = 0; i < allows.length; i++) key.push(allows[i].id);
   key.push('D');
-  for (const statement of parts.denies) key.push(statement.id);
+  for (let i = 0; i < denies.length; i++) key.push(denies[i].id);
   key.push('P');
-  const lists = [parts.allows, parts.denies, parts.boundaryStatements, parts.organization];
-  for (const list of lists) {
-    for (const statement of list) {
+  const lists = [allows, denies, parts.boundaryStatements, parts.organization];
+  for (let l = 0; l < lists.length; l++) {
+    const list = lists[l];
+    for (let i = 0; i < list.length; i++) {
+      const statement = list[i];
       if (!statement.principalDependent) continue;
       if (statement.usesVariables) return undefined;
       key.push(statement.id, principalAnswerCode(statement, parts.facts));
