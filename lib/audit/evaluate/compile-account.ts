@@ -270,10 +270,15 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
 
   const ownIdentity = (principal: Principal, inlineKind: Evidence['policyKind']): CompiledStatement[] => {
     const statements: CompiledStatement[] = [];
-    for (const policy of principal.inlinePolicies)
+    // Indexed loops: for-of allocates an iterator result per element until its function is optimized.
+    const { inlinePolicies, managedPolicyArns } = principal;
+    for (let i = 0; i < inlinePolicies.length; i++) {
+      const policy = inlinePolicies[i];
       statements.push(...compiler.inline(principal, policy.name, policy.document, inlineKind));
-    for (const arn of principal.managedPolicyArns)
-      statements.push(...(compiler.managed(arn, 'identity', principal.arn) ?? []));
+    }
+    for (let i = 0; i < managedPolicyArns.length; i++) {
+      statements.push(...(compiler.managed(managedPolicyArns[i], 'identity', principal.arn) ?? []));
+    }
     return statements;
   };
 
@@ -385,7 +390,10 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
 
   // Twins (twins.ts) share plans and bulk answers: only principals that have one are given the shared part.
   const twinCounts = new Map<string, number>();
-  for (const { twinKey: key } of compiled) if (key !== undefined) twinCounts.set(key, (twinCounts.get(key) ?? 0) + 1);
+  for (let i = 0; i < compiled.length; i++) {
+    const key = compiled[i].twinKey;
+    if (key !== undefined) twinCounts.set(key, (twinCounts.get(key) ?? 0) + 1);
+  }
   const twinsByKey = new Map<string, Twins>();
   const principals: CompiledPrincipal[] = compiled.map(({ layers, twinKey: key }) => {
     let twins: Twins | undefined;

@@ -319,6 +319,8 @@ export function compileStatement(
     if (isActionDependentKey(lower)) (keys ??= new Set()).add(lower);
     if (isPrincipalKey(lower)) (principalConditions ??= []).push(condition);
     for (let v = 0; v < condition.values.length; v++) {
+      // A value without `${` has no variable: not parsed (parsing makes a value object to throw away).
+      if (!condition.values[v].includes('${')) continue;
       const variables = parsePolicyValue(condition.values[v]).variableKeys;
       for (let k = 0; k < variables.length; k++) {
         if (isActionDependentKey(variables[k])) (keys ??= new Set()).add(variables[k]);

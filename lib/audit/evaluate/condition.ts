@@ -4,7 +4,7 @@
 import type { NormalizedCondition } from '../../policy/types';
 import { conditionOperator, evaluateNull, type ConditionOperator } from './conditions';
 import type { KeyLookup } from './key-value';
-import { parsePolicyValue, substitute, type ResolvedValue } from './policy-variables';
+import { NO_LITERAL, parsePolicyValue, substitute, type ResolvedValue } from './policy-variables';
 import { MAYBE, NO, YES, type Tri } from './tri';
 
 export interface ConditionResult {
@@ -27,7 +27,8 @@ function singleValue(
   policyValues: readonly ResolvedValue[],
 ): boolean {
   let matched = false;
-  for (const policyValue of policyValues) {
+  for (let i = 0; i < policyValues.length; i++) {
+    const policyValue = policyValues[i];
     if (
       operator.matches(requestValue, policyValue.text, policyValue.literal.length ? policyValue.literal : undefined)
     ) {
@@ -61,11 +62,12 @@ export function evaluateCondition(condition: NormalizedCondition, lookup: KeyLoo
 
   const policyValues: ResolvedValue[] = [];
   const unknownVariables: string[] = [];
-  for (const raw of condition.values) {
+  for (let i = 0; i < condition.values.length; i++) {
+    const raw = condition.values[i];
     // Parsed only where a variable can be: most values are plain text.
     const parsed = operator.policyVariables && raw.includes('${') ? parsePolicyValue(raw) : undefined;
     if (!parsed || !parsed.hasVariables) {
-      policyValues.push({ text: raw, literal: [] });
+      policyValues.push({ text: raw, literal: NO_LITERAL });
       continue;
     }
     const resolved = substitute(parsed, lookup);

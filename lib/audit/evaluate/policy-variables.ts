@@ -29,6 +29,8 @@ export type Substitution = ResolvedValue | 'dropped' | { readonly unknown: reado
 const VARIABLE = /\$\{([^}]*)\}/g;
 const cache = new Map<string, ParsedValue>();
 const NO_VARIABLES: readonly string[] = Object.freeze([]);
+/** The literal ranges of a value without variables: none, one list for all of them. */
+export const NO_LITERAL: readonly LiteralRange[] = Object.freeze([]);
 
 export function parsePolicyValue(raw: string): ParsedValue {
   // Most values hold no variable (resource ARNs, condition values): plain text, made without the cache, which
@@ -76,11 +78,13 @@ function plainValue(raw: string): ParsedValue {
 
 /** Substitute the variables of `value` using `lookup`. */
 export function substitute(value: ParsedValue, lookup: KeyLookup): Substitution {
-  if (!value.hasVariables) return { text: value.raw, literal: [] };
+  if (!value.hasVariables) return { text: value.raw, literal: NO_LITERAL };
   let text = '';
   const literal: LiteralRange[] = [];
   const unknown: string[] = [];
-  for (const part of value.parts) {
+  const parts = value.parts;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
     if (part.kind === 'text') {
       text += part.text;
       continue;
