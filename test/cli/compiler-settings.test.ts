@@ -13,6 +13,7 @@ const example = join(root, 'examples', 'example-account', 'authorization-details
 const TUNED = [
   '--no-turbo-inlining',
   '--no-turbo-loop-peeling',
+  '--no-turbo-inline-array-builtins',
   '--interrupt-budget=270336',
   '--no-incremental-marking',
 ];
