@@ -14,6 +14,7 @@ const TUNED = [
   '--no-turbo-inlining',
   '--no-turbo-loop-peeling',
   '--no-turbo-inline-array-builtins',
+  '--no-baseline-batch-compilation',
   '--interrupt-budget=270336',
   '--no-incremental-marking',
 ];
