@@ -79,16 +79,26 @@ export function flaggedInService(service: string, globals: Int32Array, flagged: 
 }
 
 /**
+ * Decisions already made from one template, by catalog index. The map is made with the first decision: most
+ * remembering templates only ever serve counts and kinds (the bulk paths), never a decision, and an empty
+ * Map with its hash table costs ten times this holder. Its field is written after construction, so it lives
+ * here rather than on Template, whose fields stay constant (see PlanTemplates).
+ */
+class DecisionMemo {
+  byGlobal: Map<number, ActionDecision> | undefined = undefined;
+}
+
+/**
  * A decision without its action: shared by all actions whose matching statements are the same. A class, so
  * every template has one shape (absent parts are undefined): the bulk paths read millions of them.
  */
 export class Template {
   /**
-   * Decisions already made from this template, by catalog index: kept (`remember`) for templates built only
-   * from shared statements, whose decisions principals with the same policies can reuse. Set here, never
-   * later (see PlanTemplates).
+   * Decisions already made from this template: kept (`remember`) for templates built only from shared
+   * statements, whose decisions principals with the same policies can reuse. Set here, never later (see
+   * PlanTemplates).
    */
-  readonly decisions: Map<number, ActionDecision> | undefined;
+  readonly decisions: DecisionMemo | undefined;
 
   constructor(
     readonly decision: Decision,
@@ -102,7 +112,7 @@ export class Template {
     remember: boolean,
   ) {
     // Keyed by catalog index, holding only decisions actually made: memory follows use, not the catalog.
-    this.decisions = remember && !plain ? new Map() : undefined;
+    this.decisions = remember && !plain ? new DecisionMemo() : undefined;
   }
 }
 
@@ -138,7 +148,8 @@ export function materialize(
     const layer = template.blockedAt ?? 'identity';
     return catalogAction ? index.plainDenial(catalogAction, global, layer) : plainDenialOf(action, layer);
   }
-  const cached = template.decisions && global >= 0 ? template.decisions.get(global) : undefined;
+  const memo = global >= 0 ? template.decisions : undefined;
+  const cached = memo?.byGlobal?.get(global);
   if (cached) return cached;
   const decision: {
     action: string;
@@ -157,7 +168,7 @@ export function materialize(
   };
   if (template.blockedAt) decision.blockedAt = template.blockedAt;
   if (template.unevaluated) decision.unevaluated = template.unevaluated;
-  if (template.decisions && global >= 0) template.decisions.set(global, decision);
+  if (memo) (memo.byGlobal ??= new Map()).set(global, decision);
   return decision;
 }
 
