@@ -68,7 +68,13 @@ export const SCRATCH = new Scratch();
 class Interned {
   no: Applies | undefined = undefined;
   yes: Applies | undefined = undefined;
-  maybe: Map<string, Applies> | undefined = undefined;
+  /**
+   * The first MAYBE answer inline (by its dependsOn key), the others in a map made for the second: a
+   * statement's MAYBE answers nearly always depend on one list of keys, and an account keeps thousands.
+   */
+  maybeKey: string | undefined = undefined;
+  maybe: Applies | undefined = undefined;
+  moreMaybe: Map<string, Applies> | undefined = undefined;
 }
 const interned = new WeakMap<CompiledStatement, Interned>();
 let nextSerial = 0;
@@ -81,12 +87,17 @@ function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly stri
   }
   if (tri === NO) return (byAnswer.no ??= answer(statement, tri, dependsOn));
   if (tri === YES) return (byAnswer.yes ??= answer(statement, tri, dependsOn));
-  const maybe = (byAnswer.maybe ??= new Map());
   const key = dependsOn.join('\u0000');
-  let applies = maybe.get(key);
+  if (key === byAnswer.maybeKey) return byAnswer.maybe!;
+  if (byAnswer.maybeKey === undefined) {
+    byAnswer.maybeKey = key;
+    return (byAnswer.maybe = answer(statement, tri, dependsOn));
+  }
+  const more = (byAnswer.moreMaybe ??= new Map());
+  let applies = more.get(key);
   if (!applies) {
     applies = answer(statement, tri, dependsOn);
-    maybe.set(key, applies);
+    more.set(key, applies);
   }
   return applies;
 }
