@@ -16,8 +16,12 @@ import {
 import type { ActionDecision, DecisionCounts, DecisionRuns, RequestContext } from './types';
 import { innerStore, newWeakMap } from '../../util/memo';
 
-/** countService's answers, by the plan's templates (one context) and flag array. */
-const planCounts = new WeakMap<PlanTemplates, WeakMap<Uint8Array, DecisionCounts>>();
+/**
+ * countService's answers, by flag array and the plan's templates (one context). Flag arrays first: they are
+ * few and live long, PlanTemplates are thousands, and a weak map per PlanTemplates holding one or two
+ * entries cost an ephemeron table each.
+ */
+const planCounts = new WeakMap<Uint8Array, WeakMap<PlanTemplates, DecisionCounts>>();
 
 /** What the bulk paths need of a principal's evaluator (PrincipalEvaluator). */
 export interface EvaluatorCore {
@@ -105,6 +109,7 @@ export function countDecisions(core: EvaluatorCore, flagged: Uint8Array, context
   let flaggedAllowed = 0;
   let flaggedDepends = 0;
   const call = core.call(context);
+  const byPlan = innerStore(planCounts, flagged, newWeakMap<PlanTemplates, DecisionCounts>);
   // A service no identity statement can match is denied throughout: nothing to count there.
   const named = core.identityAllows.services();
   const services = named === 'all' ? core.index.services() : named;
@@ -118,11 +123,10 @@ export function countDecisions(core: EvaluatorCore, flagged: Uint8Array, context
     // A plan's counts for one context and flag array are the same for every principal that shares it: added
     // up over its classes once, then reused. (The second key looked up here: memoize2 would take a closure
     // per service.)
-    const byFlags = innerStore(planCounts, planTemplates, newWeakMap<Uint8Array, DecisionCounts>);
-    let known = byFlags.get(flagged);
+    let known = byPlan.get(planTemplates);
     if (!known) {
       known = countService(core, call, plan, planTemplates, classes, service, actions, flagged);
-      byFlags.set(flagged, known);
+      byPlan.set(planTemplates, known);
     }
     allowed += known.allowed;
     depends += known.depends;
