@@ -66,6 +66,10 @@ export interface PolicySource {
   readonly attachedAt?: string;
 }
 
+function lowerCase(text: string): string {
+  return text.toLowerCase();
+}
+
 function servicesOf(patterns: readonly string[]): string[] | undefined {
   const services = new Set<string>();
   for (let i = 0; i < patterns.length; i++) {
@@ -196,10 +200,15 @@ export class StatementIds {
     // by all (NotAction) of the patterns, without looking at its actions.
     const named = servicesOf(patterns);
     const everything = !negated && patterns.includes('*');
+    // Tables by service: the first inline, the others in a map made for the second. Nearly every list names
+    // one service, and thousands of lists each kept a one-entry Map (with its hash table) here.
+    let firstService: string | undefined;
+    let firstTable: MatchTable | undefined;
     let tables: Map<string, MatchTable> | undefined;
     // The patterns that can match a service: those naming it literally, and those whose service part has a
     // wildcard. Grouped once, on the first table asked for (many lists never are), so a list of hundreds of
-    // patterns (ReadOnlyAccess) is not read whole per service.
+    // patterns (ReadOnlyAccess) is not read whole per service. Not for a list naming one service literally:
+    // all its patterns are that service's (none has a wildcard service), and its one table is made once.
     let byService: Map<string, string[]> | undefined;
     const anyService: string[] = [];
     const group = (): Map<string, string[]> => {
@@ -220,7 +229,7 @@ export class StatementIds {
     // The list matches an action when one of its patterns does (compileActionMatcher's definition), so the
     // list's table is the union of its patterns' tables (in any order), complemented for NotAction.
     const unionTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
-      const own = (byService ??= group()).get(service) ?? EMPTY;
+      const own = named?.length === 1 ? patterns.map(lowerCase) : ((byService ??= group()).get(service) ?? EMPTY);
       // The first pattern that matches some actions lends its table as it is; from a second one on, a copy is
       // made and each further pattern sets only the positions it matches (most match a few actions of a
       // service of hundreds), counting as it goes.
@@ -256,8 +265,8 @@ export class StatementIds {
     const matchTable = (service: string, actions: readonly CatalogAction[]): MatchTable => {
       if (everything) return 'all';
       if (named && !named.includes(service)) return negated ? 'all' : 'none';
-      tables ??= new Map();
-      let table = tables.get(service);
+      if (service === firstService) return firstTable!;
+      let table = tables?.get(service);
       if (table === undefined) {
         table = unionTable(service, actions);
         if (negated) {
@@ -265,7 +274,10 @@ export class StatementIds {
           else if (table === 'none') table = 'all';
           else table = table.map((bit) => 1 - bit);
         }
-        tables.set(service, table);
+        if (firstService === undefined) {
+          firstService = service;
+          firstTable = table;
+        } else (tables ??= new Map()).set(service, table);
       }
       return table;
     };
