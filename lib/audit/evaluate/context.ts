@@ -40,31 +40,43 @@ export const UNKNOWN_ACTION_FACTS: ActionFacts = {
 };
 
 const factsCache = new WeakMap<CatalogAction, ActionFacts>();
+const NO_KEYS: readonly string[] = Object.freeze([]);
+/** Up to this many exact keys are searched in an array; a Set beyond. */
+const FEW_KEYS = 8;
 
-export function actionFacts(action: CatalogAction): ActionFacts {
-  const cached = factsCache.get(action);
-  if (cached) return cached;
-  const exact = new Set<string>();
-  const prefixes: string[] = [];
-  const add = (key: string): void => {
-    const lower = key.toLowerCase();
+/** Sorts lower-cased condition keys into exact keys and the prefixes of templated ones. */
+function sortKeys(keys: readonly string[], listed: string[], prefixes: string[]): void {
+  for (let i = 0; i < keys.length; i++) {
+    const lower = keys[i].toLowerCase();
     // Templated keys: `aws:ResourceTag/${TagKey}`, and a few written `s3:RequestObjectTag/<key>`.
     const dollar = lower.indexOf('${');
     const angle = lower.indexOf('<');
     const template = dollar < 0 ? angle : angle < 0 ? dollar : Math.min(dollar, angle);
     if (template >= 0) prefixes.push(lower.slice(0, template));
-    else exact.add(lower);
-  };
-  action.conditionKeys.forEach(add);
-  for (let i = 0; i < action.resourceTypes.length; i++) action.resourceTypes[i].conditionKeys.forEach(add);
+    else listed.push(lower);
+  }
+}
+
+export function actionFacts(action: CatalogAction): ActionFacts {
+  const cached = factsCache.get(action);
+  if (cached) return cached;
+  const listed: string[] = [];
+  const found: string[] = [];
+  sortKeys(action.conditionKeys, listed, found);
+  for (let i = 0; i < action.resourceTypes.length; i++) sortKeys(action.resourceTypes[i].conditionKeys, listed, found);
+  // The exact keys in an array while they are few (most actions list none or a handful, and thousands of
+  // actions each kept a Set with its hash table for them), in a Set beyond that. `carries` keeps only these.
+  const exact = listed.length > FEW_KEYS ? new Set(listed) : undefined;
+  const few = exact || listed.length === 0 ? NO_KEYS : listed;
+  const prefixes = found.length === 0 ? NO_KEYS : found;
   const carries = (lowerKey: string): boolean => {
-    if (exact.has(lowerKey)) return true;
+    if (exact ? exact.has(lowerKey) : few.includes(lowerKey)) return true;
     for (let i = 0; i < prefixes.length; i++) {
       if (lowerKey.startsWith(prefixes[i]) && lowerKey.length > prefixes[i].length) return true;
     }
     return false;
   };
-  const requestTags = prefixes.includes('aws:requesttag/') || exact.has('aws:requesttag/');
+  const requestTags = prefixes.includes('aws:requesttag/') || listed.includes('aws:requesttag/');
   const facts: ActionFacts = {
     resourceTags: action.tagSupport !== 'none',
     requestTags,
