@@ -37,8 +37,12 @@ export interface ValidateOptions {
   readonly cache?: PolicyParseCache;
 }
 
-/** What the catalog says of one action pattern: a known service, and whether the pattern names any action. */
+/**
+ * What the catalog says of one action pattern: whether it is valid at all (checkActionPattern reports an
+ * invalid one), a known service, and whether the pattern names any action.
+ */
 interface PatternVerdict {
+  readonly valid: boolean;
   readonly knownService: boolean;
   readonly matchesAny: boolean;
 }
@@ -49,13 +53,25 @@ interface PatternVerdict {
  */
 const verdicts = new WeakMap<Catalog, Map<string, PatternVerdict>>();
 
-/** The verdict on a valid pattern other than `*` (so with one colon after its service prefix). */
-function patternVerdict(pattern: string, catalog: Catalog): PatternVerdict {
-  const byPattern = innerStore(verdicts, catalog, newMap<string, PatternVerdict>);
+const INVALID: PatternVerdict = { valid: false, knownService: false, matchesAny: false };
+
+/**
+ * The verdict on a pattern other than `*`, from the catalog's verdicts (`byPattern`). Whether the pattern is
+ * valid is remembered too: the map is asked anyway, and the pattern's syntax need not be checked again.
+ */
+function patternVerdict(pattern: string, catalog: Catalog, byPattern: Map<string, PatternVerdict>): PatternVerdict {
   let verdict = byPattern.get(pattern);
   if (!verdict) {
-    const knownService = catalog.hasService(pattern.slice(0, pattern.indexOf(':')));
-    verdict = { knownService, matchesAny: knownService && expandActionPattern(pattern, catalog).length > 0 };
+    if (checkActionPattern(pattern)) verdict = INVALID;
+    else {
+      // Valid, so with one colon after its service prefix.
+      const knownService = catalog.hasService(pattern.slice(0, pattern.indexOf(':')));
+      verdict = {
+        valid: true,
+        knownService,
+        matchesAny: knownService && expandActionPattern(pattern, catalog).length > 0,
+      };
+    }
     byPattern.set(pattern, verdict);
   }
   return verdict;
@@ -87,6 +103,7 @@ const ACTION_KEYS = [
 
 function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog: Catalog): PolicyProblem[] {
   const out: PolicyProblem[] = [];
+  const byPattern = innerStore(verdicts, catalog, newMap<string, PatternVerdict>);
   for (const { path, statement } of rawStatements(document)) {
     if (typeof statement !== 'object' || statement === null || Array.isArray(statement)) continue;
     const record = statement as Record<string, unknown>;
@@ -97,9 +114,10 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
         typeof element === 'string' ? [element] : Array.isArray(element) ? element : [];
       for (let i = 0; i < values.length; i++) {
         const value = values[i];
-        if (typeof value !== 'string' || value === '*' || checkActionPattern(value)) continue;
-        const verdict = patternVerdict(value, catalog);
-        if (verdict.matchesAny && type !== 'rcp') continue;
+        if (typeof value !== 'string' || value === '*') continue;
+        const verdict = patternVerdict(value, catalog, byPattern);
+        // An invalid pattern is the parser's to report (checkDocument).
+        if (!verdict.valid || (verdict.matchesAny && type !== 'rcp')) continue;
         const at = elementPath(path, key, element, i);
         const found = catalogProblem(value, verdict, record, key, severity, type, catalog, at);
         if (found) out.push(found);
