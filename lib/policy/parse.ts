@@ -581,17 +581,21 @@ export function sortProblems(problems: readonly PolicyProblem[]): PolicyProblem[
     .map(({ p }) => p);
 }
 
-function toArray(value: string | readonly string[] | undefined): readonly string[] | undefined {
+/**
+ * A string-or-array as an array: a copy, or with `share` the array itself (for a parse's own copy of the
+ * document, which nothing changes: the audit keeps both, and one array serves both).
+ */
+function toArray(value: string | readonly string[] | undefined, share: boolean): readonly string[] | undefined {
   if (value === undefined) return undefined;
-  return typeof value === 'string' ? [value] : [...value];
+  return typeof value === 'string' ? [value] : share ? value : [...value];
 }
 
-function normalizePrincipal(principal: PrincipalDocument | undefined): PrincipalMap | undefined {
+function normalizePrincipal(principal: PrincipalDocument | undefined, share: boolean): PrincipalMap | undefined {
   if (principal === undefined) return undefined;
   if (principal === '*' || Array.isArray(principal)) return { AWS: ['*'] };
   const map: Record<string, readonly string[]> = {};
   for (const [kind, value] of Object.entries(principal)) {
-    if (value !== undefined) map[kind] = toArray(value) ?? [];
+    if (value !== undefined) map[kind] = toArray(value, share) ?? [];
   }
   return map;
 }
@@ -625,28 +629,33 @@ function normalizeConditions(condition: PolicyStatementDocument['Condition']): N
  * Every statement has the same fields in the same order, absent ones undefined: the evaluator and the rules
  * read thousands of them, and one shape keeps their code from being deoptimised and compiled again.
  */
-function normalizeStatement(statement: PolicyStatementDocument, index: number): NormalizedStatement {
+function normalizeStatement(statement: PolicyStatementDocument, index: number, share: boolean): NormalizedStatement {
   return {
     index,
     sid: statement.Sid,
     effect: statement.Effect,
-    actions: toArray(statement.Action),
-    notActions: toArray(statement.NotAction),
-    resources: toArray(statement.Resource),
-    notResources: toArray(statement.NotResource),
-    principals: normalizePrincipal(statement.Principal),
-    notPrincipals: normalizePrincipal(statement.NotPrincipal),
+    actions: toArray(statement.Action, share),
+    notActions: toArray(statement.NotAction, share),
+    resources: toArray(statement.Resource, share),
+    notResources: toArray(statement.NotResource, share),
+    principals: normalizePrincipal(statement.Principal, share),
+    notPrincipals: normalizePrincipal(statement.NotPrincipal, share),
     conditions: normalizeConditions(statement.Condition),
   };
 }
 
 /** The normalised form: every string-or-array an array, a single statement a list of one, `"*"` principals expanded. */
 export function normalizePolicy(document: PolicyDocument): NormalizedPolicy {
+  return normalize(document, false);
+}
+
+/** normalizePolicy(); with `share`, for a document of the parser's own, its arrays are used rather than copied. */
+function normalize(document: PolicyDocument, share: boolean): NormalizedPolicy {
   const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
   return {
     ...(document.Version === undefined ? {} : { version: document.Version }),
     ...(document.Id === undefined ? {} : { id: document.Id }),
-    statements: statements.map((statement, index) => normalizeStatement(statement, index)),
+    statements: statements.map((statement, index) => normalizeStatement(statement, index, share)),
   };
 }
 
@@ -672,7 +681,8 @@ export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseRe
   }
   return {
     ok: true,
-    policy: (analysis.normalized ??= normalizePolicy(analysis.data)),
+    // The analysis's document is the parser's copy (the schema's or wellFormedDocument's), never the input.
+    policy: (analysis.normalized ??= normalize(analysis.data, true)),
     document: analysis.data,
     warnings: withWhere(problems, options.where),
   };
