@@ -24,7 +24,8 @@ export interface ParseOptions {
   readonly where?: string;
   /**
    * Reuse the analysis of a document object this cache has seen (per policy type). Only for documents
-   * that are never changed afterwards, such as an audit's snapshot. @default no reuse
+   * that are never changed afterwards, such as an audit's snapshot: the result's `document` and `policy`
+   * may then share parts with the input rather than copy them. @default no reuse
    */
   readonly cache?: PolicyParseCache;
 }
@@ -521,7 +522,7 @@ function jsonExact(value: unknown): boolean {
 }
 
 function analyseDocument(document: unknown, type?: PolicyType, cache?: PolicyParseCache): DocumentAnalysis {
-  if (!cache || typeof document !== 'object' || document === null) return analyseDocumentNow(document, type);
+  if (!cache || typeof document !== 'object' || document === null) return analyseDocumentNow(document, type, false);
   let byType = cache.analyses.get(document);
   if (!byType) {
     // By content only for trust policies, which repeat role after role: for other documents, which rarely
@@ -538,7 +539,8 @@ function analyseDocument(document: unknown, type?: PolicyType, cache?: PolicyPar
   }
   let analysis = byType.get(type ?? '');
   if (!analysis) {
-    analysis = analyseDocumentNow(document, type);
+    // The cache's holder promises the document is never changed: its parts can serve as their own copies.
+    analysis = analyseDocumentNow(document, type, true);
     byType.set(type ?? '', analysis);
   }
   return analysis;
@@ -550,9 +552,9 @@ function documentSchema(): (typeof import('./schema'))['PolicyDocumentSchema'] {
   return (require('./schema') as typeof import('./schema')).PolicyDocumentSchema;
 }
 
-function analyseDocumentNow(document: unknown, type?: PolicyType): DocumentAnalysis {
+function analyseDocumentNow(document: unknown, type: PolicyType | undefined, reuse: boolean): DocumentAnalysis {
   // Reporting inputs (for "got ..." in messages) costs about as much again, so only a failed parse pays it.
-  const fast = wellFormedDocument(document);
+  const fast = wellFormedDocument(document, reuse);
   const parsed = fast ? { success: true as const, data: fast } : documentSchema().safeParse(document);
   const problems = parsed.success
     ? []
@@ -582,8 +584,8 @@ export function sortProblems(problems: readonly PolicyProblem[]): PolicyProblem[
 }
 
 /**
- * A string-or-array as an array: a copy, or with `share` the array itself (for a parse's own copy of the
- * document, which nothing changes: the audit keeps both, and one array serves both).
+ * A string-or-array as an array: a copy, or with `share` the array itself (for a document the cache's holder
+ * promises never to change: the audit keeps the document and the normalised form, and one array serves both).
  */
 function toArray(value: string | readonly string[] | undefined, share: boolean): readonly string[] | undefined {
   if (value === undefined) return undefined;
@@ -681,8 +683,8 @@ export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseRe
   }
   return {
     ok: true,
-    // The analysis's document is the parser's copy (the schema's or wellFormedDocument's), never the input.
-    policy: (analysis.normalized ??= normalize(analysis.data, true)),
+    // With a cache the document is never changed (ParseOptions.cache), so the normalised form may share its arrays.
+    policy: (analysis.normalized ??= normalize(analysis.data, options.cache !== undefined)),
     document: analysis.data,
     warnings: withWhere(problems, options.where),
   };

@@ -46,104 +46,150 @@ function onlyKeys(value: Plain, keys: ReadonlySet<string>): boolean {
 
 const nonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
-/** IAM's string-or-array of non-empty strings, as the schema returns it; undefined when not plainly one. */
-function stringOrStrings(value: unknown): string | string[] | undefined {
+/**
+ * IAM's string-or-array of non-empty strings, as the schema returns it (with `reuse`, the array itself);
+ * undefined when not plainly one.
+ */
+function stringOrStrings(value: unknown, reuse: boolean): string | string[] | undefined {
   if (nonEmptyString(value)) return value;
-  return everyItem(value, nonEmptyString) ? (value.slice() as string[]) : undefined;
+  if (!everyItem(value, nonEmptyString)) return undefined;
+  return reuse ? (value as string[]) : (value.slice() as string[]);
 }
 
 const scalar = (value: unknown) =>
   typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 
+/** Whether the own keys of `value`, all among `keys`, come in the order of `keys`. */
+function inOrder(value: Plain, keys: readonly string[]): boolean {
+  let last = -1;
+  for (const key in value) {
+    const at = keys.indexOf(key);
+    if (at <= last) return false;
+    last = at;
+  }
+  return true;
+}
+
 /**
  * Copy `from[key]` for each of `keys` present (`undefined` kept, as the schema keeps an optional key). `read`
  * gives the copy of a defined value, or undefined when it is not plainly valid (no valid value is undefined):
- * no result object per key read, as an audit reads some 50,000 keys.
+ * no result object per key read, as an audit reads some 50,000 keys. With `reuse`, `from` itself when its keys
+ * are in the order of `keys` and every value read is the value itself: what a copy would hold, key for key.
  */
 function copyKeys(
   from: Plain,
   keys: readonly string[],
-  read: (key: string, value: unknown) => unknown,
+  read: (key: string, value: unknown, reuse: boolean) => unknown,
+  reuse: boolean,
 ): Plain | undefined {
-  const out: Plain = {};
+  // Undefined while `from` serves as its own copy.
+  let out: Plain | undefined = reuse && inOrder(from, keys) ? undefined : {};
   for (const key of keys) {
     if (!(key in from)) continue;
     const value = from[key];
     if (value === undefined) {
-      out[key] = undefined;
+      if (out) out[key] = undefined;
       continue;
     }
-    const copy = read(key, value);
+    const copy = read(key, value, reuse);
     if (copy === undefined) return undefined;
-    out[key] = copy;
+    if (!out && copy !== value) out = copyBefore(from, keys, key);
+    if (out) out[key] = copy;
+  }
+  return out ?? from;
+}
+
+/** A copy of the keys of `from` that come before `stop` in `keys` (each read as itself). */
+function copyBefore(from: Plain, keys: readonly string[], stop: string): Plain {
+  const out: Plain = {};
+  for (const key of keys) {
+    if (key === stop) break;
+    if (key in from) out[key] = from[key];
   }
   return out;
 }
 
 const PRINCIPAL_KEY_SET = new Set<string>(PRINCIPAL_KEYS);
 
-const principalList = (_: string, value: unknown) => stringOrStrings(value);
+const principalList = (_: string, value: unknown, reuse: boolean) => stringOrStrings(value, reuse);
 
-function principal(value: unknown): unknown {
+function principal(value: unknown, reuse: boolean): unknown {
   if (value === '*') return value;
-  if (Array.isArray(value)) return everyItem(value, (item) => item === '*') ? value.slice() : undefined;
+  if (Array.isArray(value)) {
+    if (!everyItem(value, (item) => item === '*')) return undefined;
+    return reuse ? value : value.slice();
+  }
   if (!plain(value) || !onlyKeys(value, PRINCIPAL_KEY_SET)) return undefined;
-  return copyKeys(value, PRINCIPAL_KEYS, principalList);
+  return copyKeys(value, PRINCIPAL_KEYS, principalList, reuse);
 }
 
-function condition(value: unknown): Plain | undefined {
+/** A copy keeps the keys' own order, so with `reuse` a valid condition is its own copy and none is made. */
+function condition(value: unknown, reuse: boolean): Plain | undefined {
   if (!plain(value)) return undefined;
-  const out: Plain = {};
+  const out: Plain | undefined = reuse ? undefined : {};
   for (const operator of Object.keys(value)) {
     const entries = value[operator];
     if (!plain(entries)) return undefined;
-    const copy: Plain = {};
+    const copy: Plain | undefined = reuse ? undefined : {};
     for (const key of Object.keys(entries)) {
       const v = entries[key];
-      if (scalar(v)) copy[key] = v;
-      else if (everyItem(v, scalar)) copy[key] = v.slice();
-      else return undefined;
+      if (scalar(v)) {
+        if (copy) copy[key] = v;
+      } else if (everyItem(v, scalar)) {
+        if (copy) copy[key] = v.slice();
+      } else return undefined;
     }
-    out[operator] = copy;
+    if (out) out[operator] = copy;
   }
-  return out;
+  return out ?? value;
 }
 
 const STATEMENT_KEY_SET = new Set<string>(STATEMENT_KEYS);
 
-function statementValue(key: string, value: unknown): unknown {
+function statementValue(key: string, value: unknown, reuse: boolean): unknown {
   if (key === 'Sid') return typeof value === 'string' ? value : undefined;
   if (key === 'Effect') return value;
-  if (STRING_LISTS.has(key)) return stringOrStrings(value);
-  if (key === 'Condition') return condition(value);
-  return principal(value);
+  if (STRING_LISTS.has(key)) return stringOrStrings(value, reuse);
+  if (key === 'Condition') return condition(value, reuse);
+  return principal(value, reuse);
 }
 
-function statement(value: unknown): Plain | undefined {
+function statement(value: unknown, reuse: boolean): Plain | undefined {
   if (!plain(value) || !onlyKeys(value, STATEMENT_KEY_SET)) return undefined;
   if (value.Effect !== 'Allow' && value.Effect !== 'Deny') return undefined;
-  return copyKeys(value, STATEMENT_KEYS, statementValue);
+  return copyKeys(value, STATEMENT_KEYS, statementValue, reuse);
 }
 
 const DOCUMENT_KEY_SET = new Set<string>(DOCUMENT_KEYS);
 
-function documentValue(key: string, value: unknown): unknown {
+function documentValue(key: string, value: unknown, reuse: boolean): unknown {
   if (key !== 'Statement') return typeof value === 'string' ? value : undefined;
-  if (!Array.isArray(value)) return statement(value);
+  if (!Array.isArray(value)) return statement(value, reuse);
   if (value.length === 0) return undefined;
-  const list: Plain[] = [];
-  for (const item of value) {
-    const one = statement(item);
+  // With `reuse`, undefined while the list serves as its own copy.
+  let list: Plain[] | undefined = reuse ? undefined : [];
+  for (let i = 0; i < value.length; i++) {
+    const item: unknown = value[i];
+    const one = statement(item, reuse);
     if (!one) return undefined;
-    list.push(one);
+    if (!list && one !== item) {
+      // The statements before this one were their own copies.
+      list = [];
+      for (let k = 0; k < i; k++) list.push(value[k] as Plain);
+    }
+    if (list) list.push(one);
   }
-  return list;
+  return list ?? value;
 }
 
-/** What PolicyDocumentSchema.parse(document) returns, when the document plainly satisfies it; else undefined. */
-export function wellFormedDocument(document: unknown): PolicyDocument | undefined {
+/**
+ * What PolicyDocumentSchema.parse(document) returns, when the document plainly satisfies it; else undefined.
+ * With `reuse`, for a document nobody changes afterwards, the parts already as the schema returns them (keys
+ * in its order) are the document's own rather than copies: the document itself when all of it is.
+ */
+export function wellFormedDocument(document: unknown, reuse = false): PolicyDocument | undefined {
   if (!plain(document) || !onlyKeys(document, DOCUMENT_KEY_SET) || !('Statement' in document)) return undefined;
-  const out = copyKeys(document, DOCUMENT_KEYS, documentValue);
+  const out = copyKeys(document, DOCUMENT_KEYS, documentValue, reuse);
   // A Statement key holding undefined is an error for the schema: let it say so.
   if (!out || out.Statement === undefined) return undefined;
   return out as PolicyDocument;

@@ -11,13 +11,16 @@ function exact(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) => (v === undefined ? '<undefined>' : v));
 }
 
-/** Checks the two agree on `document`; true when the fast path took it. */
+/** Checks the two agree on `document`, with and without reuse; true when the fast path took it. */
 function agrees(document: unknown): boolean {
   const fast = wellFormedDocument(document);
+  const reused = wellFormedDocument(document, true);
   const schema = PolicyDocumentSchema.safeParse(document);
+  expect(reused === undefined).toBe(fast === undefined);
   if (fast === undefined) return false;
   expect(schema.success).toBe(true);
   expect(exact(fast)).toBe(exact(schema.data));
+  expect(exact(reused)).toBe(exact(schema.data));
   return true;
 }
 
@@ -121,6 +124,26 @@ describe('wellFormedDocument', () => {
     };
     expect(wellFormedDocument(document)).toBeDefined();
     agrees(document);
+  });
+
+  it('with reuse, gives back the document itself, or the parts in the schema’s order, rather than copies', () => {
+    const inOrder = {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'A', Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*', Condition: { Bool: { k: [true] } } },
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: ['arn:aws:iam::111122223333:root'] } },
+      ],
+    };
+    expect(wellFormedDocument(inOrder, true)).toBe(inOrder);
+    expect(wellFormedDocument(inOrder)).not.toBe(inOrder);
+    const [first, second] = inOrder.Statement;
+    const outOfOrder = { Statement: [first, { Principal: second.Principal, ...second }], Version: '2012-10-17' };
+    const reused = wellFormedDocument(outOfOrder, true) as unknown as { Statement: unknown[] };
+    expect(reused).not.toBe(outOfOrder);
+    expect(reused.Statement).not.toBe(outOfOrder.Statement);
+    expect(reused.Statement[0]).toBe(first);
+    expect(reused.Statement[1]).not.toBe(outOfOrder.Statement[1]);
+    agrees(outOfOrder);
   });
 
   it('leaves to the schema what it does not plainly accept: holes, __proto__ keys, non-finite numbers, class instances', () => {
