@@ -311,13 +311,16 @@ function checkStatement(
   checkStrings(out, statement, 'NotAction', path, checkActionPattern);
 
   if (isPlainObject(statement.Condition)) {
-    for (const operator of Object.keys(statement.Condition)) {
+    const operators = Object.keys(statement.Condition);
+    for (let i = 0; i < operators.length; i++) {
+      const operator = operators[i];
       const why = checkConditionOperator(operator);
       if (why) out.push(problem(pathTo(path, 'Condition', operator), why));
     }
   }
 
-  for (const key of PRINCIPAL_ELEMENTS) {
+  for (let i = 0; i < PRINCIPAL_ELEMENTS.length; i++) {
+    const key = PRINCIPAL_ELEMENTS[i];
     const principal = statement[key];
     if (Array.isArray(principal) && principal.length > 0 && principal.every((p) => p === '*')) {
       out.push(
@@ -458,10 +461,13 @@ function checkTypeRules(
 function checkDuplicateSids(statements: ReturnType<typeof rawStatements>, type?: PolicyType): PolicyProblem[] {
   // IAM requires unique Sids; other services' resource policies are not all documented to, so only warn there.
   const severity = type === 'resource' ? 'warning' : 'error';
-  const seen = new Map<string, string>();
+  // Made for the first Sid: many documents have none.
+  let seen: Map<string, string> | undefined;
   const out: PolicyProblem[] = [];
-  for (const { path, statement } of statements) {
+  for (let i = 0; i < statements.length; i++) {
+    const { path, statement } = statements[i];
     if (!isPlainObject(statement) || typeof statement.Sid !== 'string' || statement.Sid === '') continue;
+    seen ??= new Map();
     const first = seen.get(statement.Sid);
     if (first !== undefined) {
       out.push(
@@ -561,7 +567,10 @@ function analyseDocumentNow(document: unknown, type: PolicyType | undefined, reu
     : zodIssuesToProblems(documentSchema().safeParse(document, { reportInput: true }).error?.issues ?? []);
   if (isPlainObject(document)) problems.push(...checkVersion(document));
   const statements = rawStatements(document);
-  for (const { path, statement } of statements) {
+  // Indexed loops here and below: these functions run thousands of times, often before they are optimised,
+  // and for…of then makes an iterator result per item.
+  for (let i = 0; i < statements.length; i++) {
+    const { path, statement } = statements[i];
     if (isPlainObject(statement)) checkStatement(problems, statement, path, type);
   }
   problems.push(...checkDuplicateSids(statements, type));
@@ -606,10 +615,14 @@ function normalizeConditions(condition: PolicyStatementDocument['Condition']): N
   const out: NormalizedCondition[] = [];
   // Most statements have no condition: no entries of an empty object to make.
   if (condition === undefined) return out;
-  for (const [operator, entries] of Object.entries(condition)) {
+  const operators = Object.keys(condition);
+  for (let o = 0; o < operators.length; o++) {
+    const operator = operators[o];
+    const entries = condition[operator];
     let rest = operator;
     let setOperator: NormalizedCondition['setOperator'];
-    for (const prefix of CONDITION_SET_OPERATORS) {
+    for (let p = 0; p < CONDITION_SET_OPERATORS.length; p++) {
+      const prefix = CONDITION_SET_OPERATORS[p];
       // `${prefix}:` without making that string for every operator.
       if (rest.startsWith(prefix) && rest.charCodeAt(prefix.length) === 0x3a) {
         setOperator = prefix;
@@ -618,7 +631,10 @@ function normalizeConditions(condition: PolicyStatementDocument['Condition']): N
     }
     const ifExists = rest.endsWith('IfExists');
     const baseOperator = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
-    for (const [key, value] of Object.entries(entries)) {
+    const keys = Object.keys(entries);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      const value = entries[key];
       const values = (Array.isArray(value) ? value : [value]).map((v) => String(v));
       // Every condition has the same fields (setOperator undefined when absent): one shape for its readers.
       out.push({ operator, baseOperator, ifExists, setOperator, key, values });

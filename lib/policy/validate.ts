@@ -104,10 +104,14 @@ const ACTION_KEYS = [
 function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog: Catalog): PolicyProblem[] {
   const out: PolicyProblem[] = [];
   const byPattern = innerStore(verdicts, catalog, newMap<string, PatternVerdict>);
-  for (const { path, statement } of rawStatements(document)) {
+  const statements = rawStatements(document);
+  // Indexed loops: for…of makes an iterator result per item until the function is optimised.
+  for (let s = 0; s < statements.length; s++) {
+    const { path, statement } = statements[s];
     if (typeof statement !== 'object' || statement === null || Array.isArray(statement)) continue;
     const record = statement as Record<string, unknown>;
-    for (const { key, severity } of ACTION_KEYS) {
+    for (let k = 0; k < ACTION_KEYS.length; k++) {
+      const { key, severity } = ACTION_KEYS[k];
       const element = record[key];
       // A string-or-array; a string's JSON path is made only for a problem (see elementPath).
       const values: readonly unknown[] =
