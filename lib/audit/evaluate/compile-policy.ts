@@ -20,6 +20,7 @@ export type ResourceTest =
       readonly kind: 'patterns';
       /** True for NotResource. */
       readonly negated: boolean;
+      /** The patterns parsed when one may hold a policy variable; else none (the matcher reads them). */
       readonly patterns: readonly ParsedValue[];
       /** Matcher over the patterns when none has a policy variable. */
       readonly matcher?: (arn: string) => boolean;
@@ -302,12 +303,23 @@ function resourceTest(statement: NormalizedStatement): ResourceTest {
   // No Resource element at all does not occur in identity policies that parse; treat it as `*`.
   if (!list) return ALL_RESOURCES;
   if (list.includes('*')) return negated ? NO_RESOURCE : ALL_RESOURCES;
-  const patterns = list.map(parsePolicyValue);
-  if (patterns.some((pattern) => pattern.hasVariables))
-    return { kind: 'patterns', negated, patterns, matcher: undefined };
+  // Most lists hold no `${` at all: no pattern is parsed (three objects each, kept as long as the statement),
+  // as only the matcher reads them.
+  let parsed: readonly ParsedValue[] = EMPTY;
+  if (list.some((pattern) => pattern.includes('${'))) {
+    const patterns = list.map(parsePolicyValue);
+    if (patterns.some((pattern) => pattern.hasVariables))
+      return { kind: 'patterns', negated, patterns, matcher: undefined };
+    parsed = patterns;
+  }
   // Built on first use: most statements are only ever asked about with no target ARN.
   let matcher: ((arn: string) => boolean) | undefined;
-  return { kind: 'patterns', negated, patterns, matcher: (arn) => (matcher ??= compileResourceMatcher(list))(arn) };
+  return {
+    kind: 'patterns',
+    negated,
+    patterns: parsed,
+    matcher: (arn) => (matcher ??= compileResourceMatcher(list))(arn),
+  };
 }
 
 export function compileStatement(
