@@ -2,7 +2,7 @@
 // document and its normalised form share arrays and objects with the snapshot instead of copying them, so a
 // rule or the evaluator writing to either would change the input, the evidence in reports and every later
 // answer about the same document. Frozen deeply, the snapshot makes any such write throw (strict mode).
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditAccount, type AuditResult } from '../../lib/audit/audit';
@@ -32,10 +32,10 @@ function twoCopies(file: string): [AccountSnapshot, AccountSnapshot] {
 
 describe('an audit of a frozen snapshot', () => {
   const example = join(root, 'examples', 'example-account', 'authorization-details.json');
+  const file = join(tmpdir(), `leash-frozen-${process.pid}.json`);
+  afterAll(() => rmSync(file, { force: true }));
   const generated = () => {
-    const authz = JSON.stringify(generateAccount(catalog, { roles: 60, users: 20, customerManagedPolicies: 40 }));
-    const file = join(tmpdir(), `leash-frozen-${process.pid}.json`);
-    writeFileSync(file, authz);
+    writeFileSync(file, JSON.stringify(generateAccount(catalog, { roles: 60, users: 20, customerManagedPolicies: 40 })));
     return file;
   };
 
