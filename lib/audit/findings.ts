@@ -102,3 +102,13 @@ export function uniqueEvidence(refs: Iterable<Evidence>, max = 8): Evidence[] {
   }
   return out;
 }
+
+/**
+ * `refs` stripped to the Evidence fields, in order: what uniqueEvidence gives for statements already distinct
+ * by key and no more than its maximum (as rules gather them), without keying them again.
+ */
+export function distinctEvidence(refs: readonly Evidence[]): Evidence[] {
+  const out: Evidence[] = [];
+  for (let i = 0; i < refs.length; i++) out.push(stripped(refs[i]));
+  return out;
+}

@@ -40,7 +40,7 @@ export function createAccountAnalysis(
       const principal = byArn.get(arn);
       let summary: PrincipalAccessSummary | undefined;
       if (compiled && principal) {
-        writeLevel ??= Uint8Array.from(catalog.actions, (action) => (WRITE_LEVELS.has(action.accessLevel) ? 1 : 0));
+        writeLevel ??= writeLevels(catalog);
         const counts = compiled.countDecisions(writeLevel);
         summary = {
           arn,
@@ -68,4 +68,13 @@ export function createAccountAnalysis(
       return principal !== undefined && principal.tags[agentTag.key] === agentTag.value;
     },
   };
+}
+
+/** By catalog index, 1 for actions at a write access level: a plain loop, where Uint8Array.from(list, map)
+ * walks the catalog through its iterator, an iterator result per action. */
+function writeLevels(catalog: Catalog): Uint8Array {
+  const { actions } = catalog;
+  const out = new Uint8Array(actions.length);
+  for (let i = 0; i < actions.length; i++) if (WRITE_LEVELS.has(actions[i].accessLevel)) out[i] = 1;
+  return out;
 }

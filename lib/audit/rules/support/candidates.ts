@@ -11,6 +11,9 @@ import { innerStore, newMap } from '../../../util/memo';
 
 const NO_INDICES = new Int32Array(0);
 
+/** Catalog indices a pattern names: one catalog index alone, or a list of them. */
+type Expansion = Int32Array | number;
+
 /** Catalog indices a policy's Allow statements name; `all` when any grants every action or it did not parse. */
 type Grant = Int32Array | 'all';
 
@@ -23,17 +26,23 @@ export interface CandidateIndex {
 
 /** What a grant is made of: the Action (`A`) or NotAction (`N`) patterns of each Allow statement, in order. */
 function actionSignature(statements: readonly NormalizedStatement[]): string {
-  // The parts joined by NUL: each put in after one, and the first one dropped.
-  let signature = '';
+  // The parts joined by NUL in one string: built up with `+=`, each part made a string of its own and the
+  // whole a chain of them, flattened again as a map key.
+  const parts = signatureParts;
+  parts.length = 0;
   for (const statement of statements) {
     if (statement.effect !== 'Allow') continue;
     const patterns = statement.actions ?? statement.notActions;
     if (!patterns) continue;
-    signature += statement.actions ? '\u0000A' : '\u0000N';
-    for (let k = 0; k < patterns.length; k++) signature += `\u0000${patterns[k]}`;
+    parts.push(statement.actions ? 'A' : 'N');
+    for (let k = 0; k < patterns.length; k++) parts.push(patterns[k]);
   }
-  return signature.slice(1);
+  const signature = parts.join('\u0000');
+  parts.length = 0;
+  return signature;
 }
+/** The parts of the signature being made (one at a time; emptied after each). */
+const signatureParts: string[] = [];
 
 export function createCandidateIndex(
   snapshot: AccountSnapshot,
@@ -65,23 +74,30 @@ export function createCandidateIndex(
   let scratch: Int32Array | undefined;
   const scratchOf = () => (scratch ??= new Int32Array(catalogOf().size));
 
-  // Catalog indices one pattern names, expanded once per distinct pattern: policies repeat patterns.
-  const expansions = new Map<string, Int32Array>();
-  const expand = (pattern: string): Int32Array => {
+  // Catalog indices one pattern names, expanded once per distinct pattern: policies repeat patterns. A pattern
+  // naming one action (most do) is kept as its catalog index: no typed array each, kept for the whole audit.
+  const expansions = new Map<string, Expansion>();
+  // The same, by the pattern as written: policies mostly spell a pattern alike, and lower-casing it first
+  // made a new string (hashed anew) per pattern read.
+  const expansionsAsWritten = new Map<string, Expansion>();
+  const expand = (pattern: string): Expansion => {
+    let indices = expansionsAsWritten.get(pattern);
+    if (indices !== undefined) return indices;
     const key = pattern.toLowerCase();
-    let indices = expansions.get(key);
-    if (!indices) {
+    indices = expansions.get(key);
+    if (indices === undefined) {
       indices = expandNow(pattern, key);
       expansions.set(key, indices);
     }
+    expansionsAsWritten.set(pattern, indices);
     return indices;
   };
 
-  const expandNow = (pattern: string, lower: string): Int32Array => {
+  const expandNow = (pattern: string, lower: string): Expansion => {
     // Most patterns name one action: looked up directly, as expandActionPattern would, without the list it makes.
     if (lower.includes(':') && !hasWildcard(lower)) {
       const action = catalog.get(lower);
-      return action ? Int32Array.of(indexOf(action)) : NO_INDICES;
+      return action ? indexOf(action) : NO_INDICES;
     }
     // A plain loop: Int32Array.from(list, map) walks the list through its iterator and calls map generically.
     const actions = expandActionPattern(pattern, catalog);
@@ -126,14 +142,26 @@ export function createCandidateIndex(
     for (const statement of statements) {
       if (statement.effect !== 'Allow') continue;
       if (statement.actions?.includes('*')) return 'all';
-      if (statement.actions) for (const pattern of statement.actions) grantAll(expand(pattern));
-      else if (statement.notActions) grantAllBut(statement.notActions);
+      if (statement.actions) {
+        for (const pattern of statement.actions) {
+          const indices = expand(pattern);
+          if (typeof indices === 'number') grantOne(indices);
+          else grantAll(indices);
+        }
+      } else if (statement.notActions) grantAllBut(statement.notActions);
     }
     // Sorted once per grant: a principal holding only this policy takes it as it is.
     return scratchOf().slice(0, granted).sort();
   };
   // The grant being built: its first `granted` indices in the scratch list, each marked in `named`.
   let granted = 0;
+  /** Adds the catalog index `i` to the grant being built. */
+  const grantOne = (i: number) => {
+    if (named![i] !== grantStamp) {
+      named![i] = grantStamp;
+      scratchOf()[granted++] = i;
+    }
+  };
   /** Adds `indices` to the grant being built. */
   const grantAll = (indices: Int32Array) => {
     const seen = named!;
@@ -156,7 +184,8 @@ export function createCandidateIndex(
     for (let k = 0; k < granted; k++) seen[list[k]] = grantStamp;
     for (const pattern of patterns) {
       const indices = expand(pattern);
-      for (let k = 0; k < indices.length; k++) exclusions[indices[k]] = grantStamp;
+      if (typeof indices === 'number') exclusions[indices] = grantStamp;
+      else for (let k = 0; k < indices.length; k++) exclusions[indices[k]] = grantStamp;
     }
     for (let i = 0; i < exclusions.length; i++) {
       if (exclusions[i] !== grantStamp && seen[i] !== grantStamp) {
@@ -251,21 +280,30 @@ export function createCandidateIndex(
 
   // For each action list rules pass in (the same few lists for every principal): where each catalog action
   // stands in it, -1 when absent; a list may hold one action twice, and actions from elsewhere never count.
-  const slots = new WeakMap<readonly CatalogAction[], { first: Int32Array; globals: Int32Array; repeats: boolean }>();
+  // `inOrder`: the list holds catalog actions only, each once, in catalog order (as lists filtered from the
+  // catalog do), so its narrowing to sorted candidates is the candidates it holds, in the same order.
+  const slots = new WeakMap<
+    readonly CatalogAction[],
+    { first: Int32Array; globals: Int32Array; repeats: boolean; inOrder: boolean }
+  >();
   const slotsOf = (actions: readonly CatalogAction[]) => {
     let entry = slots.get(actions);
     if (!entry) {
       const first = new Int32Array(catalogOf().size).fill(-1);
       const globals = new Int32Array(actions.length).fill(-1);
       let repeats = false;
+      let inOrder = true;
+      let last = -1;
       actions.forEach((action, k) => {
         const i = indexOf(action);
+        if (i <= last) inOrder = false;
+        else last = i;
         if (i < 0) return;
         globals[k] = i;
         if (first[i] >= 0) repeats = true;
         else first[i] = k;
       });
-      entry = { first, globals, repeats };
+      entry = { first, globals, repeats, inOrder };
       slots.set(actions, entry);
     }
     return entry;
@@ -300,11 +338,21 @@ export function createCandidateIndex(
 
   /** `actions` narrowed to the catalog indices `indices` (sorted), order kept. */
   function restrictTo(indices: Int32Array, actions: readonly CatalogAction[]): readonly CatalogAction[] {
-    const { first, globals, repeats } = slotsOf(actions);
+    const { first, globals, repeats, inOrder } = slotsOf(actions);
     if (repeats) {
       // Rare: keep every occurrence, in the caller's order.
       const wanted = new Set(indices);
       return actions.filter((action) => wanted.has(indexOf(action)));
+    }
+    if (inOrder) {
+      // The candidates the list holds are already in its order: no slots to sort, and select copies them.
+      const kept = scratchOf();
+      let count = 0;
+      for (let k = 0; k < indices.length; k++) {
+        const i = indices[k];
+        if (first[i] >= 0) kept[count++] = i;
+      }
+      return count === 0 ? none : catalogOf().index.select(kept.subarray(0, count));
     }
     // Walk the principal's candidates (usually far fewer than the list), then restore the list's order.
     const kept = scratchOf();

@@ -1,7 +1,7 @@
 // Shared bits of rule metadata and finding text.
 import type { Decision, StatementRef } from '../../evaluate/types';
 import type { Evidence } from '../types';
-import { evidenceKey, uniqueEvidence } from '../../findings';
+import { distinctEvidence, evidenceKey, uniqueEvidence } from '../../findings';
 
 export const DOCS_BASE = 'https://github.com/agent-leash/agent-leash/blob/main/docs/rules.md';
 
@@ -69,8 +69,9 @@ class Gathered {
     return true;
   }
 
+  /** What uniqueEvidence(refs, max) gives: the refs are distinct by key already, and no more than max. */
   evidence(): Evidence[] {
-    return uniqueEvidence(this.refs, this.max);
+    return distinctEvidence(this.refs);
   }
 }
 
