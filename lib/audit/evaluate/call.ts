@@ -3,7 +3,7 @@
 import { resourceMatches } from '../../policy';
 import { shapeCode } from './action-classes';
 import { evaluateCondition } from './condition';
-import type { CompiledStatement } from './compile-policy';
+import { refWithDependsOn, type CompiledStatement } from './compile-policy';
 import { RequestKeys, type ActionFacts, type PrincipalFacts } from './context';
 import { EMPTY, KeyNode, PlanTemplates, RESOURCE, union, type Applies, type ServicePlan, type Template } from './plan';
 import { substitute } from './policy-variables';
@@ -102,13 +102,16 @@ function intern(statement: CompiledStatement, tri: Tri, dependsOn: readonly stri
   return applies;
 }
 
-function answer(statement: CompiledStatement, tri: Tri, dependsOn: readonly string[]): Applies {
+function answer(statement: CompiledStatement, tri: Tri, found: readonly string[]): Applies {
+  // Interned answers are kept for the whole run: a MAYBE answer's list (grown by push, 16 slots) is copied to
+  // its exact length.
+  const dependsOn = found.length ? found.slice() : found;
   return {
     serial: nextSerial++,
     shared: statement.ref.policyKind !== 'inline',
     tri,
     dependsOn,
-    ref: tri === MAYBE ? { ...statement.ref, dependsOn } : statement.ref,
+    ref: tri === MAYBE ? refWithDependsOn(statement.ref, dependsOn) : statement.ref,
   };
 }
 

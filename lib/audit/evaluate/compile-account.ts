@@ -373,7 +373,8 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
       scp: scpState,
       scpLevels: scpState === 'applied' ? scpLevels : [],
       rcp: rcpState,
-      notes,
+      // Kept with the principal: an exact-length copy (a list grown by push from empty holds 16 slots).
+      notes: notes.length > 0 ? notes.slice() : notes,
     };
     const twinKeyOf = twinKey({
       facts,

@@ -483,10 +483,11 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const dependsOn: string[] = [];
     for (let i = 0; i < denyApplies.length; i++) union(dependsOn, denyApplies[i].dependsOn);
     let allowTri: Tri = YES;
+    // Templates are kept for the whole run: their lists are exact-length copies (see layerPlan).
     const denied = (layer: DecisionLayer): Template =>
       new Template(
         'denied',
-        allowedBy.length ? allowedBy : EMPTY,
+        allowedBy.length ? allowedBy.slice() : EMPTY,
         deniedBy,
         layer,
         EMPTY,
@@ -529,8 +530,17 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const unevaluated = plan.unevaluated;
     // denyApplies, not deniedBy: one array shape here (deniedBy may be the frozen EMPTY), so no deopt.
     if (denyApplies.length === 0 && allowTri === YES) {
-      return new Template('allowed', allowedBy, EMPTY, undefined, EMPTY, unevaluated, false, shared);
+      return new Template('allowed', allowedBy.slice(), EMPTY, undefined, EMPTY, unevaluated, false, shared);
     }
-    return new Template('depends', allowedBy, deniedBy, undefined, dependsOn, unevaluated, false, shared);
+    return new Template(
+      'depends',
+      allowedBy.slice(),
+      deniedBy,
+      undefined,
+      dependsOn.slice(),
+      unevaluated,
+      false,
+      shared,
+    );
   }
 }

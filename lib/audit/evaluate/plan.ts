@@ -269,7 +269,9 @@ export function layerPlan(
     tables.push(table);
   }
   if (tables.length === 0) return NO_LAYER;
-  return { statements: statements ?? candidates, tables };
+  // Kept for the plan's life: exact-length copies. An array grown by push from empty holds 16 slots, and an
+  // account keeps thousands of these lists of one or two entries.
+  return { statements: statements ? statements.slice() : candidates, tables: tables.slice() };
 }
 
 export function layerIsUniform(plan: LayerPlan): boolean {
