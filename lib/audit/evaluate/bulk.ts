@@ -148,7 +148,7 @@ function countService(
   flagged: Uint8Array,
 ): DecisionCounts {
   const globals = core.index.globalsOf(service);
-  const templates = planTemplates.byClass;
+  const templates = planTemplates;
   if (!classes) {
     const decision = (templates[0] ??= core.template(call, plan, actions[0], actions[0].action, 0, globals[0]))
       .decision;
@@ -211,7 +211,7 @@ function walk(
     while (end < run.end && list.positions[end] >= 0) end++;
     if (end > start) {
       const first = actions[start];
-      const template = (call.templatesOf(plan, 1).byClass[0] ??= core.template(
+      const template = (call.templatesOf(plan, 1)[0] ??= core.template(
         call,
         plan,
         first,
@@ -240,7 +240,7 @@ function walkClasses(
   visit: (template: Template, from: number, to: number) => void,
 ): void {
   const classes = core.classesOf(plan, run.service);
-  const templates = call.templatesOf(plan, classes.count).byClass;
+  const templates = call.templatesOf(plan, classes.count);
   const positions = list.positions;
   let i = run.start;
   while (i < run.end) {

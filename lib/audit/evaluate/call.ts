@@ -5,7 +5,17 @@ import { shapeCode } from './action-classes';
 import { evaluateCondition } from './condition';
 import { refWithDependsOn, type CompiledStatement } from './compile-policy';
 import { RequestKeys, type ActionFacts, type PrincipalFacts } from './context';
-import { EMPTY, KeyNode, PlanTemplates, RESOURCE, union, type Applies, type ServicePlan, type Template } from './plan';
+import {
+  EMPTY,
+  KeyNode,
+  newPlanTemplates,
+  RESOURCE,
+  union,
+  type Applies,
+  type PlanTemplates,
+  type ServicePlan,
+  type Template,
+} from './plan';
 import { substitute } from './policy-variables';
 import { MAYBE, NO, YES, type Tri } from './tri';
 import type { RequestContext } from './types';
@@ -157,7 +167,7 @@ export class Call {
         : this.sharedPlanTemplates;
     let templates = table.get(plan);
     if (!templates) {
-      templates = new PlanTemplates(classCount);
+      templates = newPlanTemplates(classCount);
       table.set(plan, templates);
     }
     return templates;

@@ -36,6 +36,8 @@ export class CatalogIndex {
   private readonly serviceByGlobal: string[];
   private readonly lists = new WeakMap<readonly CatalogAction[], ActionList>();
   private readonly serviceGlobals = new Map<string, Int32Array>();
+  /** services(), listed once: countDecisions asks for every principal that may match any service. */
+  private readonly serviceList: readonly string[];
 
   constructor(readonly catalog: Catalog) {
     const actions = catalog.actions;
@@ -64,11 +66,12 @@ export class CatalogIndex {
       list.push(action);
     }
     this.facts = new Array(actions.length);
+    this.serviceList = [...this.byService.keys()];
   }
 
   /** The lower-cased services of the catalog. */
   services(): readonly string[] {
-    return [...this.byService.keys()];
+    return this.serviceList;
   }
 
   /** Catalog index of each action of a service, by position. */

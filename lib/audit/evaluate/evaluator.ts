@@ -366,13 +366,13 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     const plan = this.plan(service);
     const global = catalogAction ? this.index.globalOf(catalogAction) : -1;
     if (plan.uniform && position >= 0) {
-      const templates = call.templatesOf(plan, 1).byClass;
+      const templates = call.templatesOf(plan, 1);
       templates[0] ??= this.template(call, plan, catalogAction, action, position, global);
       return materialize(this.index, templates[0], action, catalogAction, global);
     }
     if (position >= 0) {
       const classes = this.classesOf(plan, service);
-      const templates = call.templatesOf(plan, classes.count).byClass;
+      const templates = call.templatesOf(plan, classes.count);
       const template = (templates[classes.of[position]] ??= this.template(
         call,
         plan,

@@ -235,15 +235,14 @@ export class KeyNode<T> {
 
 /**
  * The templates of one plan for one request context, one per action class (a uniform plan's one template is
- * class 0), made on first use. Filled by element only: a field of a class written after construction turns
- * from constant to mutable in V8, which throws away every optimized function that read it.
+ * class 0), made on first use. A bare array filled by element, not an object holding one: an account keeps
+ * about 10,000 of them, and a field of a class written after construction would turn from constant to
+ * mutable in V8, which throws away every optimized function that read it.
  */
-export class PlanTemplates {
-  readonly byClass: (Template | undefined)[];
+export type PlanTemplates = (Template | undefined)[];
 
-  constructor(classCount: number) {
-    this.byClass = new Array<Template | undefined>(classCount);
-  }
+export function newPlanTemplates(classCount: number): PlanTemplates {
+  return new Array<Template | undefined>(classCount);
 }
 
 export const NO_LAYER: LayerPlan = { statements: EMPTY, tables: EMPTY };
