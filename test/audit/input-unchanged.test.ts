@@ -35,7 +35,10 @@ describe('an audit of a frozen snapshot', () => {
   const file = join(tmpdir(), `leash-frozen-${process.pid}.json`);
   afterAll(() => rmSync(file, { force: true }));
   const generated = () => {
-    writeFileSync(file, JSON.stringify(generateAccount(catalog, { roles: 60, users: 20, customerManagedPolicies: 40 })));
+    writeFileSync(
+      file,
+      JSON.stringify(generateAccount(catalog, { roles: 60, users: 20, customerManagedPolicies: 40 })),
+    );
     return file;
   };
 
