@@ -14,6 +14,7 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parseAuthorizationDetails } from './authorization-details';
 import { createAwsClients, destroyAwsClients, errorCode, errorMessage, isAbort, isAccessDenied } from './aws-clients';
+import { readTogether } from './read-together';
 import type { AwsClientSettings } from './aws-clients';
 import { readComputeInventory } from './live-inventory';
 import { enabledPolicyTypes, type HierarchyLevel, OrganizationPolicyReader } from './organization-policies';
@@ -204,14 +205,14 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
     const accountId = identity.Account;
     const readAt = new Date().toISOString();
     options.onProgress?.(0, 1, accountId);
-    const [iamSnapshot, organization, compute] = await Promise.all([
+    const [iamSnapshot, organization, compute] = await readTogether(signal, (reads) => [
       readAccountIam(clients.iam, {
         accountId,
         source: { kind: 'live', location: `${identity.Arn ?? accountId}`, readAt },
-        signal,
+        signal: reads,
       }),
-      readOwnOrganizationPolicies(clients.organizations, accountId, signal),
-      readComputeInventory(options, accountId, signal),
+      readOwnOrganizationPolicies(clients.organizations, accountId, reads),
+      readComputeInventory(options, accountId, reads),
     ]);
     options.onProgress?.(1, 1, accountId);
     return {

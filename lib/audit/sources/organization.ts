@@ -25,6 +25,7 @@ import {
 } from './aws-clients';
 import { readAccountIam } from './live-account';
 import { readComputeInventory } from './live-inventory';
+import { readTogether } from './read-together';
 import {
   enabledPolicyTypes,
   type HierarchyLevel,
@@ -268,7 +269,8 @@ async function auditMember(
       memberIam = createIamClient(memberSettings);
       step = 'iam:GetAccountAuthorizationDetails';
     }
-    const [snapshot, chains, compute] = await Promise.all([
+    // The chain's reads are shared between accounts (one reader for the run), so only the outer signal ends them.
+    const [snapshot, chains, compute] = await readTogether(signal, (reads) => [
       readAccountIam(memberIam ?? context.base.iam, {
         accountId: member.id,
         accountName: member.name,
@@ -277,10 +279,10 @@ async function auditMember(
           location: `${context.organizationId}/${member.levels.map((level) => level.id).join('/')}`,
           readAt: context.readAt,
         },
-        signal,
+        signal: reads,
       }),
       readChains(context, member, isManagementAccount),
-      readComputeInventory(memberSettings, member.id, signal),
+      readComputeInventory(memberSettings, member.id, reads),
     ]);
     return {
       snapshot: {

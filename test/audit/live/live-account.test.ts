@@ -153,4 +153,22 @@ describe('live account audit', () => {
       /^live audit: AccessDenied: not authorized to perform iam:GetAccountAuthorizationDetails \(see templates\/iam\/auditor-policy.json/,
     );
   });
+
+  it('stops the reads running beside one that failed: nothing is answered or retried after the error', async () => {
+    // The organization and compute reads are still going when the IAM read is refused; left running, they are
+    // retried against destroyed clients and keep the CLI's process alive after it has reported the error.
+    mock.faults.push(
+      { kind: 'access-denied', operation: 'GetAccountAuthorizationDetails' },
+      { kind: 'slow', operation: 'DescribeOrganization', delayMs: 300 },
+      { kind: 'slow', operation: 'DescribeRegions', delayMs: 300 },
+    );
+    const error = await loadLiveInput({ endpoints: endpoints(), credentials: credentialsFor(DEV) }).catch((err) => err);
+    expect(error).toBeInstanceOf(InputError);
+    const callsAtError = mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A request already on its way may still arrive, but the client has dropped it: none is answered or retried.
+    const late = mock.calls.slice(callsAtError);
+    expect(late.filter((call) => call.error !== 'client gave up').map((call) => call.operation)).toEqual([]);
+    expect(mock.calls.filter((call) => call.operation === 'DescribeOrganization')).toHaveLength(1);
+  });
 });

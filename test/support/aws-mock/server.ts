@@ -224,7 +224,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
             req.socket.destroy();
             return;
           case 'slow':
-            await new Promise((resolve) => setTimeout(resolve, rule.delayMs ?? 1000));
+            await holdUnlessClosed(res, rule.delayMs ?? 1000);
             if (res.destroyed || req.socket.destroyed) return;
             break;
         }
@@ -661,6 +661,22 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/**
+ * Wait `ms` before answering, but only while the client is still there: a request it dropped (or the server's
+ * close) frees the timer at once, so no test's worker is kept alive by an answer nobody will read.
+ */
+function holdUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
 }
 
 function operationOf(req: IncomingMessage, body: string): string {
