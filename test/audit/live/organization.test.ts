@@ -136,6 +136,29 @@ describe('organization audit', () => {
     expect(aws.mock.peakInFlight('GetAccountAuthorizationDetails')).toBe(2);
   });
 
+  it('stops the rest of a member account’s reads once its IAM read is refused', async () => {
+    const ofProd = (request: { callerAccountId?: string }) => request.callerAccountId === PROD;
+    const endpoints = await serve({
+      faults: [
+        { kind: 'access-denied', operation: 'GetAccountAuthorizationDetails', when: ofProd },
+        { kind: 'slow', operation: 'DescribeRegions', when: ofProd, delayMs: 300 },
+      ],
+    });
+    const result = await loadLiveInput({ org: true, endpoints, credentials: credentialsFor(MANAGEMENT) });
+    expect(result.notAudited.find((account) => account.accountId === PROD)?.reason).toMatch(
+      /^iam:GetAccountAuthorizationDetails: AccessDenied/,
+    );
+    // Its regions were still being listed when the refusal came: no region of it is read, then or later.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const prodCalls = aws.mock.calls.filter(ofProd).map((call) => call.operation);
+    expect(prodCalls).toContain('DescribeRegions');
+    expect(
+      prodCalls.filter((operation) =>
+        /^(ListFunctions|DescribeIamInstanceProfileAssociations|ListClusters)$/.test(operation),
+      ),
+    ).toEqual([]);
+  });
+
   it('stops on abort and says what was read', async () => {
     const endpoints = await serve({
       faults: [{ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 300 }],
