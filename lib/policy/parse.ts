@@ -143,6 +143,18 @@ export function rawStatements(document: unknown): { path: PathPart[]; index: num
   return [{ path: ['Statement'], index: 0, statement }];
 }
 
+/** Paths of the first statements by index, as rawStatements() gives them, made once: they are only read. */
+const STATEMENT_PATHS: (readonly PathPart[])[] = [];
+const SHARED_STATEMENT_PATHS = 256;
+const SINGLE_STATEMENT_PATH: readonly PathPart[] = Object.freeze(['Statement']);
+
+/** The JSON path of statement `index`: `Statement` for a single object, `Statement[index]` in a list. */
+function statementPath(single: boolean, index: number): readonly PathPart[] {
+  if (single) return SINGLE_STATEMENT_PATH;
+  if (index >= SHARED_STATEMENT_PATHS) return ['Statement', index];
+  return (STATEMENT_PATHS[index] ??= Object.freeze(['Statement', index]));
+}
+
 /** One string of a string-or-array element; its JSON path is built only when a problem names it. */
 class ElementString {
   constructor(
@@ -458,15 +470,16 @@ function checkTypeRules(
   }
 }
 
-function checkDuplicateSids(statements: ReturnType<typeof rawStatements>, type?: PolicyType): PolicyProblem[] {
+function checkDuplicateSids(statements: readonly unknown[], single: boolean, type?: PolicyType): PolicyProblem[] {
   // IAM requires unique Sids; other services' resource policies are not all documented to, so only warn there.
   const severity = type === 'resource' ? 'warning' : 'error';
   // Made for the first Sid: many documents have none.
   let seen: Map<string, string> | undefined;
   const out: PolicyProblem[] = [];
   for (let i = 0; i < statements.length; i++) {
-    const { path, statement } = statements[i];
+    const statement = statements[i];
     if (!isPlainObject(statement) || typeof statement.Sid !== 'string' || statement.Sid === '') continue;
+    const path = statementPath(single, i);
     seen ??= new Map();
     const first = seen.get(statement.Sid);
     if (first !== undefined) {
@@ -566,14 +579,18 @@ function analyseDocumentNow(document: unknown, type: PolicyType | undefined, reu
     ? []
     : zodIssuesToProblems(documentSchema().safeParse(document, { reportInput: true }).error?.issues ?? []);
   if (isPlainObject(document)) problems.push(...checkVersion(document));
-  const statements = rawStatements(document);
+  // The statements as rawStatements() gives them, without an object and a path per statement: a path is
+  // only read to name a problem, and nearly every statement has none.
+  const listed = isPlainObject(document) ? document.Statement : undefined;
+  const single = listed !== undefined && !Array.isArray(listed);
+  const statements: readonly unknown[] = Array.isArray(listed) ? listed : single ? [listed] : [];
   // Indexed loops here and below: these functions run thousands of times, often before they are optimised,
   // and for…of then makes an iterator result per item.
   for (let i = 0; i < statements.length; i++) {
-    const { path, statement } = statements[i];
-    if (isPlainObject(statement)) checkStatement(problems, statement, path, type);
+    const statement = statements[i];
+    if (isPlainObject(statement)) checkStatement(problems, statement, statementPath(single, i), type);
   }
-  problems.push(...checkDuplicateSids(statements, type));
+  problems.push(...checkDuplicateSids(statements, single, type));
   // One shape whatever the outcome: `normalized` is filled in later, on the first successful parse.
   return { problems: sortProblems(problems), data: parsed.success ? parsed.data : undefined, normalized: undefined };
 }
@@ -678,6 +695,8 @@ function normalize(document: PolicyDocument, share: boolean): NormalizedPolicy {
 }
 
 const isError = (p: PolicyProblem) => p.severity !== 'warning';
+/** The text problems of a document given as an object: none (only read, never returned). */
+const NO_TEXT_PROBLEMS: readonly PolicyProblem[] = Object.freeze([]);
 
 function withWhere(problems: readonly PolicyProblem[], where: string | undefined): PolicyProblem[] {
   return where === undefined ? [...problems] : problems.map((p) => ({ ...p, where }));
@@ -688,12 +707,19 @@ function withWhere(problems: readonly PolicyProblem[], where: string | undefined
  * nothing is silently repaired; warnings (legacy Version, ...) do not make a document invalid.
  */
 export function parsePolicy(input: unknown, options: ParseOptions = {}): ParseResult {
-  const decoded = decodePolicyInput(input);
-  if (!decoded.ok) return { ok: false, problems: withWhere(decoded.problems, options.where) };
-  const analysis = analyseDocument(decoded.value, options.type, options.cache);
+  // A document given as an object (every document of an audit, thousands) has no text to decode.
+  let value = input;
+  let textProblems = NO_TEXT_PROBLEMS;
+  if (typeof input === 'string') {
+    const decoded = decodePolicyInput(input);
+    if (!decoded.ok) return { ok: false, problems: withWhere(decoded.problems, options.where) };
+    value = decoded.value;
+    textProblems = decoded.problems;
+  }
+  const analysis = analyseDocument(value, options.type, options.cache);
   // The analysis's problems are sorted already; only the text's own (duplicate keys) need merging in.
   const problems =
-    decoded.problems.length === 0 ? analysis.problems : sortProblems([...decoded.problems, ...analysis.problems]);
+    textProblems.length === 0 ? analysis.problems : sortProblems([...textProblems, ...analysis.problems]);
   if (problems.some(isError) || !analysis.data) {
     return { ok: false, problems: withWhere(problems, options.where) };
   }

@@ -162,8 +162,10 @@ export function parseAuthorizationDetails(
 
   const managedPolicies: ManagedPolicy[] = [];
   const knownPolicyArns = new Set<string>();
+  // Locations (`file: RoleDetailList[3].RolePolicyList[0].PolicyDocument`) are made only for a problem: a
+  // 1,000-role file would otherwise make some 10,000 of them, nearly all never read.
+  const where = (list: string, index: number, rest = '') => `${file}: ${list}[${index}]${rest}`;
   (details.Policies ?? []).forEach((policy, index) => {
-    const where = `${file}: Policies[${index}]`;
     const versions = policy.PolicyVersionList ?? [];
     const version =
       versions.find((v) => v.IsDefaultVersion === true) ??
@@ -171,7 +173,7 @@ export function parseAuthorizationDetails(
     knownPolicyArns.add(policy.Arn);
     if (!version) {
       problems.push({
-        where: `${where}.PolicyVersionList`,
+        where: where('Policies', index, '.PolicyVersionList'),
         message: `no default version of ${policy.Arn}; its permissions are unknown and it is treated as granting nothing`,
       });
       return;
@@ -181,16 +183,28 @@ export function parseAuthorizationDetails(
       arn: policy.Arn,
       name: policy.PolicyName,
       awsManaged: isAwsManagedPolicyArn(policy.Arn),
-      document: decodeDocument(version.Document, `${where}.PolicyVersionList[${versionIndex}].Document`, problems),
+      document: isDocumentObject(version.Document)
+        ? version.Document
+        : decodeDocument(
+            version.Document,
+            where('Policies', index, `.PolicyVersionList[${versionIndex}].Document`),
+            problems,
+          ),
     });
   });
 
   const principals: Principal[] = [];
-  const attached = (list: readonly { PolicyArn: string }[] | null | undefined, where: string): string[] =>
+  // `owner` is where the list is: its principal list and index, then the list's own key.
+  const attached = (
+    list: readonly { PolicyArn: string }[] | null | undefined,
+    owner: string,
+    ownerIndex: number,
+    key: string,
+  ): string[] =>
     (list ?? []).map((policy, index) => {
       if (!knownPolicyArns.has(policy.PolicyArn)) {
         problems.push({
-          where: `${where}[${index}]`,
+          where: where(owner, ownerIndex, `.${key}[${index}]`),
           message: `attached managed policy ${policy.PolicyArn} is not in the file's Policies list; its permissions are unknown`,
         });
       }
@@ -198,17 +212,20 @@ export function parseAuthorizationDetails(
     });
   const inline = (
     list: readonly { PolicyName: string; PolicyDocument: unknown }[] | null | undefined,
-    where: string,
+    owner: string,
+    ownerIndex: number,
+    key: string,
   ): NamedPolicy[] =>
     (list ?? []).map((policy, index) => ({
       name: policy.PolicyName,
-      document: decodeDocument(policy.PolicyDocument, `${where}[${index}].PolicyDocument`, problems),
+      document: isDocumentObject(policy.PolicyDocument)
+        ? policy.PolicyDocument
+        : decodeDocument(policy.PolicyDocument, where(owner, ownerIndex, `.${key}[${index}].PolicyDocument`), problems),
     }));
 
   // Every principal has the same fields in the same order (undefined where they do not apply): the rules
   // read each one many times, and one shape keeps their code from being deoptimised and compiled again.
   (details.UserDetailList ?? []).forEach((user, index) => {
-    const where = `${file}: UserDetailList[${index}]`;
     principals.push({
       kind: 'user',
       arn: user.Arn,
@@ -216,8 +233,8 @@ export function parseAuthorizationDetails(
       path: user.Path ?? '/',
       tags: tagMap(user.Tags),
       trustPolicy: undefined,
-      inlinePolicies: inline(user.UserPolicyList, `${where}.UserPolicyList`),
-      managedPolicyArns: attached(user.AttachedManagedPolicies, `${where}.AttachedManagedPolicies`),
+      inlinePolicies: inline(user.UserPolicyList, 'UserDetailList', index, 'UserPolicyList'),
+      managedPolicyArns: attached(user.AttachedManagedPolicies, 'UserDetailList', index, 'AttachedManagedPolicies'),
       permissionsBoundaryArn: user.PermissionsBoundary?.PermissionsBoundaryArn,
       groups: [...(user.GroupList ?? [])],
       serviceLinked: false,
@@ -225,7 +242,6 @@ export function parseAuthorizationDetails(
     });
   });
   (details.GroupDetailList ?? []).forEach((group, index) => {
-    const where = `${file}: GroupDetailList[${index}]`;
     principals.push({
       kind: 'group',
       arn: group.Arn,
@@ -233,8 +249,8 @@ export function parseAuthorizationDetails(
       path: group.Path ?? '/',
       tags: {},
       trustPolicy: undefined,
-      inlinePolicies: inline(group.GroupPolicyList, `${where}.GroupPolicyList`),
-      managedPolicyArns: attached(group.AttachedManagedPolicies, `${where}.AttachedManagedPolicies`),
+      inlinePolicies: inline(group.GroupPolicyList, 'GroupDetailList', index, 'GroupPolicyList'),
+      managedPolicyArns: attached(group.AttachedManagedPolicies, 'GroupDetailList', index, 'AttachedManagedPolicies'),
       permissionsBoundaryArn: undefined,
       groups: [],
       serviceLinked: false,
@@ -242,7 +258,6 @@ export function parseAuthorizationDetails(
     });
   });
   (details.RoleDetailList ?? []).forEach((role, index) => {
-    const where = `${file}: RoleDetailList[${index}]`;
     const path = role.Path ?? '/';
     principals.push({
       kind: 'role',
@@ -250,9 +265,15 @@ export function parseAuthorizationDetails(
       name: role.RoleName,
       path,
       tags: tagMap(role.Tags),
-      trustPolicy: decodeDocument(role.AssumeRolePolicyDocument, `${where}.AssumeRolePolicyDocument`, problems),
-      inlinePolicies: inline(role.RolePolicyList, `${where}.RolePolicyList`),
-      managedPolicyArns: attached(role.AttachedManagedPolicies, `${where}.AttachedManagedPolicies`),
+      trustPolicy: isDocumentObject(role.AssumeRolePolicyDocument)
+        ? role.AssumeRolePolicyDocument
+        : decodeDocument(
+            role.AssumeRolePolicyDocument,
+            where('RoleDetailList', index, '.AssumeRolePolicyDocument'),
+            problems,
+          ),
+      inlinePolicies: inline(role.RolePolicyList, 'RoleDetailList', index, 'RolePolicyList'),
+      managedPolicyArns: attached(role.AttachedManagedPolicies, 'RoleDetailList', index, 'AttachedManagedPolicies'),
       permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
       groups: [],
       serviceLinked: path.startsWith('/aws-service-role/'),
@@ -307,6 +328,11 @@ function tagMap(tags: readonly { Key: string; Value: string }[] | null | undefin
   const out: Record<string, string> = {};
   for (const tag of tags ?? []) out[tag.Key] = tag.Value;
   return out;
+}
+
+/** A document object, which decodeDocument() returns as it is. */
+function isDocumentObject(raw: unknown): raw is object {
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 }
 
 /**
