@@ -71,9 +71,20 @@ function openByRule(findings: readonly Finding[]): [string, number][] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
 }
 
+/**
+ * A count as `toLocaleString('en-US')` writes it (`1,505`). The first toLocaleString with a locale loads
+ * ICU's number formatting, about 8 ms of a 1,000-role audit for a few numbers on the terminal; every value
+ * here is a count, and anything else still goes to ICU.
+ */
+function n(value: number): string {
+  if (Number.isSafeInteger(value) && value >= 0 && !Object.is(value, -0)) {
+    return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+  return value.toLocaleString('en-US');
+}
+
 /** The summary lines, each ending in a line break. `reports` lists the files written, if any. */
 export function renderSummary(input: ReportInput, reports: readonly WrittenReport[] = []): string {
-  const n = (value: number) => value.toLocaleString('en-US');
   const principals = input.accounts.reduce((sum, a) => sum + a.principals, 0);
   const problems = input.accounts.reduce((sum, a) => sum + a.problems.length, 0);
   const lines = [`${input.tool.name}: ${totalsLine(input)}`];
