@@ -89,22 +89,27 @@ interface MemberAccount {
   levels: HierarchyLevel[];
 }
 
-/** Run `task` over `items` with at most `limit` running; stops starting new ones once `signal` aborts. */
+/**
+ * Run `task` over `items` with at most `limit` running. No new one starts once `signal` aborts or a task
+ * fails; the signal each task is given aborts then too, so the running ones stop their requests, and the first
+ * failure is what rejects.
+ */
 export async function forEachBounded<T>(
   items: readonly T[],
   limit: number,
-  task: (item: T, index: number) => Promise<void>,
+  task: (item: T, index: number, signal: AbortSignal) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !signal?.aborted) {
-      const index = next++;
-      await task(items[index], index);
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-  await Promise.all(workers);
+  await readTogether<void[]>(signal, (shared) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length && !shared.aborted) {
+        const index = next++;
+        await task(items[index], index, shared);
+      }
+    };
+    return Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
+  });
 }
 
 function isActive(account: Account): boolean {
@@ -130,12 +135,12 @@ async function walkOrganization(
     await forEachBounded(
       frontier,
       concurrency,
-      async (path) => {
+      async (path, _index, shared) => {
         const parentId = path[path.length - 1].id;
         for await (const page of paginateListOrganizationalUnitsForParent(
           { client: clients.organizations },
           { ParentId: parentId },
-          { abortSignal: signal },
+          { abortSignal: shared },
         )) {
           for (const ou of page.OrganizationalUnits ?? []) {
             if (ou.Id) nextFrontier.push([...path, { kind: 'ou', id: ou.Id, ...(ou.Name ? { name: ou.Name } : {}) }]);
@@ -144,7 +149,7 @@ async function walkOrganization(
         for await (const page of paginateListAccountsForParent(
           { client: clients.organizations },
           { ParentId: parentId },
-          { abortSignal: signal },
+          { abortSignal: shared },
         )) {
           for (const account of page.Accounts ?? []) {
             if (!account.Id || !isActive(account)) continue;

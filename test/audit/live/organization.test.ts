@@ -159,6 +159,35 @@ describe('organization audit', () => {
     ).toEqual([]);
   });
 
+  it('stops walking the organization once one parent cannot be listed', async () => {
+    const world = syntheticOrganization(6, { ouCount: 4, rolesPerAccount: 0 });
+    const [first, second] = ['ou-root-00000000', 'ou-root-00000001'];
+    const parent = (id: string) => (request: { params: Record<string, unknown> }) => request.params.ParentId === id;
+    const endpoints = await serve(
+      {
+        faults: [
+          { kind: 'access-denied', operation: 'ListAccountsForParent', when: parent(first) },
+          { kind: 'slow', operation: 'ListOrganizationalUnitsForParent', when: parent(second), delayMs: 300 },
+        ],
+      },
+      world,
+    );
+    const error = await loadLiveInput({
+      org: true,
+      concurrency: 2,
+      endpoints,
+      credentials: credentialsFor(world.organization!.managementAccountId),
+    }).catch((err: unknown) => err);
+    expect((error as Error).message).toMatch(/AccessDenied/);
+    // The second parent was still being listed: neither it nor anything below it is read, then or later.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const parentsAsked = aws.mock.calls
+      .filter((call) => call.operation === 'ListAccountsForParent' && call.error !== 'client gave up')
+      .map((call) => call.params.ParentId);
+    expect(parentsAsked).not.toContain(second);
+    expect(aws.mock.calls.filter((call) => call.operation === 'AssumeRole')).toEqual([]);
+  });
+
   it('stops on abort and says what was read', async () => {
     const endpoints = await serve({
       faults: [{ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 300 }],
