@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { readTogether } from '../../../lib/audit/sources/read-together';
 
 /** A read that settles only when its signal aborts (with the signal's reason). */
@@ -42,5 +44,21 @@ describe('readTogether', () => {
       return [Promise.resolve(0)] as const;
     });
     expect(aborted).toBe(true);
+  });
+});
+
+describe('readTogether, many requests in flight', () => {
+  // Four regions of three services already make twelve requests at once, each listening to the signal: with
+  // Node's default limit of 10 the terminal would show a "possible EventTarget memory leak" warning. Run in a
+  // process of its own (the built module, as the CLI runs it): Jest's sandbox does not see process warnings.
+  it('lets twenty requests listen to its signal without a warning on stderr', () => {
+    const built = join(__dirname, '..', '..', '..', 'dist', 'lib', 'audit', 'sources', 'read-together.js');
+    const script =
+      `require(${JSON.stringify(built)}).readTogether(undefined, (signal) => Array.from({ length: 20 }, () => ` +
+      `new Promise((resolve) => { signal.addEventListener('abort', () => {}); setTimeout(resolve, 5); })))` +
+      `.then(() => process.stdout.write('done'));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(run.stdout).toBe('done');
+    expect(run.stderr).toBe('');
   });
 });
