@@ -8,6 +8,7 @@ import { boxTableLines } from '../../util/box-table';
 import { groupBySubject, isPartial, shortPrincipal, totalsLine } from './common';
 import type { ReportInput } from './types';
 import { compareText } from '../../util/text-order';
+import { countText } from '../../util/count-text';
 
 const TOP_SUBJECTS = 15;
 
@@ -71,34 +72,24 @@ function openByRule(findings: readonly Finding[]): [string, number][] {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
 }
 
-/**
- * A count as `toLocaleString('en-US')` writes it (`1,505`). The first toLocaleString with a locale loads
- * ICU's number formatting, about 8 ms of a 1,000-role audit for a few numbers on the terminal; every value
- * here is a count, and anything else still goes to ICU.
- */
-function n(value: number): string {
-  if (Number.isSafeInteger(value) && value >= 0 && !Object.is(value, -0)) {
-    return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  }
-  return value.toLocaleString('en-US');
-}
-
 /** The summary lines, each ending in a line break. `reports` lists the files written, if any. */
 export function renderSummary(input: ReportInput, reports: readonly WrittenReport[] = []): string {
   const principals = input.accounts.reduce((sum, a) => sum + a.principals, 0);
   const problems = input.accounts.reduce((sum, a) => sum + a.problems.length, 0);
   const lines = [`${input.tool.name}: ${totalsLine(input)}`];
-  lines.push(`  ${n(input.accounts.length)} account(s), ${n(principals)} principal(s)`);
+  lines.push(`  ${countText(input.accounts.length)} account(s), ${countText(principals)} principal(s)`);
   if (isPartial(input)) {
-    lines.push(`  PARTIAL: ${n(input.notAudited.length)} account(s) could not be read and are not in the reports`);
+    lines.push(
+      `  PARTIAL: ${countText(input.notAudited.length)} account(s) could not be read and are not in the reports`,
+    );
   }
   if (problems > 0)
-    lines.push(`  ${n(problems)} input problem(s): parts of the input were not analysed (see the reports)`);
+    lines.push(`  ${countText(problems)} input problem(s): parts of the input were not analysed (see the reports)`);
   const expired = input.expiredSuppressions?.length ?? 0;
-  if (expired > 0) lines.push(`  ${n(expired)} expired suppression(s) no longer apply`);
+  if (expired > 0) lines.push(`  ${countText(expired)} expired suppression(s) no longer apply`);
   const rules = openByRule(input.findings);
   if (rules.length > 0) {
-    const shown = rules.slice(0, MAX_RULES).map(([rule, count]) => `${rule} ${n(count)}`);
+    const shown = rules.slice(0, MAX_RULES).map(([rule, count]) => `${rule} ${countText(count)}`);
     const more = rules.length > MAX_RULES ? `, and ${rules.length - MAX_RULES} more rule(s)` : '';
     lines.push(`  by rule: ${shown.join(', ')}${more}`);
   }

@@ -3,6 +3,7 @@
 import type { CatalogAction } from '../../catalog/types';
 import type { RuleFinding, RuleContext, RuleMeta } from './types';
 import { docsUrl, allowEvidence } from './support/meta';
+import { countText } from '../../util/count-text';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
 export const scope = 'principal' as const;
@@ -45,7 +46,7 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity: meta.severity,
       message:
-        `is allowed ${grouped(summary.allowed)} of ${grouped(summary.total)} AWS actions ` +
+        `is allowed ${countText(summary.allowed)} of ${countText(summary.total)} AWS actions ` +
         `(${percent}%) on any resource, without conditions: effectively an administrator` +
         (compiled.hasPermissionsBoundary
           ? ' even within its permissions boundary.'
@@ -66,12 +67,4 @@ export function check(context: RuleContext): RuleFinding[] {
     });
   }
   return findings;
-}
-
-/**
- * A count as toLocaleString('en-US') writes it (`22,056`): that builds an Intl.NumberFormat on every call,
- * which costs more than the rest of the rule.
- */
-function grouped(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
