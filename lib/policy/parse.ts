@@ -133,14 +133,24 @@ function has(object: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key) && object[key] !== undefined;
 }
 
+/**
+ * A document's statements as written: the `Statement` list, or the one statement given without a list
+ * (`single`); none when the document is not an object or has no `Statement`.
+ */
+function statementList(document: unknown): { statements: readonly unknown[]; single: boolean } {
+  const listed = isPlainObject(document) ? document.Statement : undefined;
+  if (Array.isArray(listed)) return { statements: listed, single: false };
+  return listed === undefined ? { statements: [], single: false } : { statements: [listed], single: true };
+}
+
 /** The raw statements with their JSON paths (`Statement` for a single object, `Statement[i]` otherwise). */
 export function rawStatements(document: unknown): { path: PathPart[]; index: number; statement: unknown }[] {
-  if (!isPlainObject(document)) return [];
-  const statement = document.Statement;
-  if (Array.isArray(statement))
-    return statement.map((s, index) => ({ path: ['Statement', index], index, statement: s }));
-  if (statement === undefined) return [];
-  return [{ path: ['Statement'], index: 0, statement }];
+  const { statements, single } = statementList(document);
+  return statements.map((statement, index) => ({
+    path: single ? ['Statement'] : ['Statement', index],
+    index,
+    statement,
+  }));
 }
 
 /** Paths of the first statements by index, as rawStatements() gives them, made once: they are only read. */
@@ -579,11 +589,9 @@ function analyseDocumentNow(document: unknown, type: PolicyType | undefined, reu
     ? []
     : zodIssuesToProblems(documentSchema().safeParse(document, { reportInput: true }).error?.issues ?? []);
   if (isPlainObject(document)) problems.push(...checkVersion(document));
-  // The statements as rawStatements() gives them, without an object and a path per statement: a path is
+  // The statements without an object and a path per statement (as rawStatements() makes them): a path is
   // only read to name a problem, and nearly every statement has none.
-  const listed = isPlainObject(document) ? document.Statement : undefined;
-  const single = listed !== undefined && !Array.isArray(listed);
-  const statements: readonly unknown[] = Array.isArray(listed) ? listed : single ? [listed] : [];
+  const { statements, single } = statementList(document);
   // Indexed loops here and below: these functions run thousands of times, often before they are optimised,
   // and for…of then makes an iterator result per item.
   for (let i = 0; i < statements.length; i++) {
