@@ -62,25 +62,12 @@ class Interner {
   private typeListCount = 0;
 
   string(value: string): number {
-    let id = this.stringIds.get(value);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(value);
-      this.stringIds.set(value, id);
-    }
-    return id;
+    return numberOf(this.stringIds, value, () => this.strings.push(value) - 1);
   }
 
   list(values: readonly string[]): number {
     const ids = values.map((value) => this.string(value));
-    const key = ids.join(',');
-    let id = this.listIds.get(key);
-    if (id === undefined) {
-      id = this.lists.length;
-      this.lists.push(ids);
-      this.listIds.set(key, id);
-    }
-    return id;
+    return numberOf(this.listIds, ids.join(','), () => this.lists.push(ids) - 1);
   }
 
   resourceType(type: CatalogResourceType): number {
@@ -90,27 +77,29 @@ class Interner {
       type.arnTemplate === undefined ? NO_STRING : this.string(type.arnTemplate),
       this.list(type.conditionKeys),
     ];
-    const key = numbers.join(',');
-    let id = this.typeIds.get(key);
-    if (id === undefined) {
-      id = this.resourceTypes.length / TYPE_NUMBERS;
+    return numberOf(this.typeIds, numbers.join(','), () => {
       this.resourceTypes.push(...numbers);
-      this.typeIds.set(key, id);
-    }
-    return id;
+      return this.resourceTypes.length / TYPE_NUMBERS - 1;
+    });
   }
 
   typeList(types: readonly CatalogResourceType[]): number {
     const ids = types.map((type) => this.resourceType(type));
-    const key = ids.join(',');
-    let id = this.typeListIds.get(key);
-    if (id === undefined) {
-      id = this.typeListCount++;
+    return numberOf(this.typeListIds, ids.join(','), () => {
       this.typeLists.push(ids.length, ...ids);
-      this.typeListIds.set(key, id);
-    }
-    return id;
+      return this.typeListCount++;
+    });
   }
+}
+
+/** The number `key` has in `numbers`; the first time, `add()` stores it and gives its number. */
+function numberOf(numbers: Map<string, number>, key: string, add: () => number): number {
+  let number = numbers.get(key);
+  if (number === undefined) {
+    number = add();
+    numbers.set(key, number);
+  }
+  return number;
 }
 
 /** The compact form of a catalog; `fingerprint` says what it was built from. */
