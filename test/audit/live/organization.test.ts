@@ -15,6 +15,19 @@ import {
 const aws = useAwsMock();
 const { serve } = aws;
 
+/** The organization of a synthetic `world`, read from its management account two accounts at once. */
+function readFromManagement(
+  world: ReturnType<typeof syntheticOrganization>,
+  endpoints: Parameters<typeof loadLiveInput>[0]['endpoints'],
+) {
+  return loadLiveInput({
+    org: true,
+    concurrency: 2,
+    endpoints,
+    credentials: credentialsFor(world.organization!.managementAccountId),
+  });
+}
+
 describe('organization audit', () => {
   it('audits every ACTIVE account and reports the one whose role cannot be assumed', async () => {
     const endpoints = await serve({ organizationsPageSize: 1 });
@@ -126,12 +139,7 @@ describe('organization audit', () => {
       { faults: [{ kind: 'slow', operation: 'GetAccountAuthorizationDetails', delayMs: 300 }] },
       world,
     );
-    const result = await loadLiveInput({
-      org: true,
-      concurrency: 2,
-      endpoints,
-      credentials: credentialsFor(world.organization!.managementAccountId),
-    });
+    const result = await readFromManagement(world, endpoints);
     expect(result.accounts).toHaveLength(6);
     expect(aws.mock.peakInFlight('GetAccountAuthorizationDetails')).toBe(2);
   });
@@ -172,12 +180,7 @@ describe('organization audit', () => {
       },
       world,
     );
-    const error = await loadLiveInput({
-      org: true,
-      concurrency: 2,
-      endpoints,
-      credentials: credentialsFor(world.organization!.managementAccountId),
-    }).catch((err: unknown) => err);
+    const error = await readFromManagement(world, endpoints).catch((err: unknown) => err);
     expect((error as Error).message).toMatch(/AccessDenied/);
     // The second parent was still being listed: neither it nor anything below it is read, then or later.
     await new Promise((resolve) => setTimeout(resolve, 1000));
