@@ -113,6 +113,27 @@ function stackPolicyGuardTemplates(spec: GuardrailSpec, catalog: Catalog): State
   }));
 }
 
+/** The service segment of a resource type's ARN template (`kafka` in `arn:${Partition}:kafka:...`). */
+function arnServiceOf(type: CatalogAction['resourceTypes'][number]): string | undefined {
+  return type.arnTemplate?.split(':')[2];
+}
+
+/**
+ * The destructive actions a production ARN of `service` can be the resource of: the service's own, those of
+ * any service whose resource types have ARNs in `service`, and those whose ARN names its service with a
+ * placeholder (AWS Backup recovery points: `arn:${Partition}:${Vendor}:...`). Empty when no action names
+ * `service` itself (a typo, or a service the catalog does not know).
+ */
+export function actionsOnArnsOf(service: string, catalog: Catalog): CatalogAction[] {
+  const listed = catalog.destructive.filter(isListedDestructive);
+  const names = (action: CatalogAction): boolean =>
+    action.service === service || action.resourceTypes.some((type) => arnServiceOf(type) === service);
+  if (!listed.some(names)) return [];
+  return listed.filter(
+    (action) => names(action) || action.resourceTypes.some((type) => /^\$\{[^}]*\}$/.test(arnServiceOf(type) ?? '')),
+  );
+}
+
 /** STS actions whose aws:RequestTag / aws:TagKeys are session tags, not tags of the role. */
 const SESSION_TAG_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
 
@@ -200,19 +221,20 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
     });
   }
 
-  // Production by ARN: covers actions without tag support, per service named in the ARN.
+  // Production by ARN: covers actions without tag support, per service named in the ARN. An ARN's service is
+  // not always the prefix of the actions on it (kafka-cluster:DeleteTopic acts on arn:aws:kafka:...:topic/...,
+  // cloudfront-keyvaluestore:DeleteKey on arn:aws:cloudfront:...), so each group takes every destructive
+  // action whose resource types can have an ARN of that service; a service no action reaches gets them all.
   const arns = [...prod.arnPatterns, ...prod.arns];
   const byService = new Map<string, string[]>();
   for (const arn of arns) {
     const service = arn.split(':')[2] ?? '';
-    const group = /^[a-z0-9-]+$/.test(service) && catalog.hasService(service) ? service : '*';
+    const group = /^[a-z0-9-]+$/.test(service) && actionsOnArnsOf(service, catalog).length > 0 ? service : '*';
     byService.set(group, [...(byService.get(group) ?? []), arn]);
   }
   for (const [service, resources] of byService) {
     const actions =
-      service === '*'
-        ? catalog.destructive.filter(isListedDestructive)
-        : catalog.serviceActions(service).filter(isListedDestructive);
+      service === '*' ? catalog.destructive.filter(isListedDestructive) : actionsOnArnsOf(service, catalog);
     if (actions.length === 0) continue;
     templates.push({
       sid: `DenyDestroyProductionArns${service === '*' ? 'AnyService' : sidPart(service)}`,

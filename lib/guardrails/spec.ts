@@ -39,7 +39,11 @@ export const ProductionSelector = strictObject({
   values: z.array(TagValue).min(1).default(['production', 'prod']),
   /** Values that positively mark a resource as not production (the fail-closed rule for agents). */
   nonProductionValues: z.array(TagValue).min(1).default(['dev', 'development', 'test', 'sandbox', 'staging']),
-  /** ARN patterns for production resources that cannot be matched by tag (naming conventions). */
+  /**
+   * ARN patterns for production resources that cannot be matched by tag (naming conventions). Each denies
+   * every destructive action whose resources can have an ARN of the pattern's service, whatever the action's
+   * own prefix (`arn:aws:kafka:...` covers kafka-cluster:DeleteTopic too).
+   */
   arnPatterns: z.array(ArnString({ wildcards: true })).default([]),
   /** Explicit production resource ARNs. */
   arns: z.array(ArnString()).default([]),

@@ -1,0 +1,99 @@
+// Production ARN patterns cover the destructive actions whose resources live under the ARN's service, whatever
+// the actions' own prefix: kafka-cluster:DeleteTopic acts on arn:aws:kafka:...:topic/..., and
+// cloudfront-keyvaluestore:DeleteKey on arn:aws:cloudfront::...:key-value-store/.... Decided by the simulator.
+import { ACCOUNT, proofPolicies, simulate, type Decision, type PrincipalKind } from '../../bench/guardrail-proof';
+import { loadCatalog } from '../../lib/catalog';
+import { generateGuardrails, GuardrailSpec, type GeneratedGuardrails } from '../../lib/guardrails';
+import { actionsOnArnsOf } from '../../lib/guardrails/scp';
+import { isListedDestructive } from '../../lib/guardrails/select';
+
+const catalog = loadCatalog();
+const spec = GuardrailSpec.parse({
+  production: {
+    arnPatterns: [
+      `arn:aws:kafka:us-east-1:${ACCOUNT}:topic/prod-msk/*`,
+      `arn:aws:kafka:us-east-1:${ACCOUNT}:group/prod-msk/*`,
+      `arn:aws:cloudfront::${ACCOUNT}:key-value-store/prod-*`,
+      `arn:aws:s3-object-lambda:us-east-1:${ACCOUNT}:accesspoint/prod-*`,
+    ],
+  },
+});
+
+let generated: GeneratedGuardrails;
+beforeAll(() => {
+  generated = generateGuardrails(spec, catalog);
+});
+
+type Case = [string, string, PrincipalKind, Decision];
+const topic = `arn:aws:kafka:us-east-1:${ACCOUNT}:topic/prod-msk/4f1e-uuid/orders`;
+const cases: Case[] = [
+  ['kafka-cluster:DeleteTopic', topic, 'ordinary', 'denied'],
+  ['kafka-cluster:DeleteTopic', topic, 'cloudformation', 'denied'],
+  ['kafka-cluster:DeleteTopic', topic, 'exempt', 'allowed'],
+  [
+    'kafka-cluster:DeleteTopic',
+    `arn:aws:kafka:us-east-1:${ACCOUNT}:topic/dev-msk/4f1e-uuid/orders`,
+    'ordinary',
+    'allowed',
+  ],
+  [
+    'kafka-cluster:DeleteGroup',
+    `arn:aws:kafka:us-east-1:${ACCOUNT}:group/prod-msk/4f1e-uuid/billing`,
+    'ordinary',
+    'denied',
+  ],
+  [
+    'cloudfront-keyvaluestore:DeleteKey',
+    `arn:aws:cloudfront::${ACCOUNT}:key-value-store/prod-redirects`,
+    'ordinary',
+    'denied',
+  ],
+  [
+    's3:DeleteAccessPointForObjectLambda',
+    `arn:aws:s3-object-lambda:us-east-1:${ACCOUNT}:accesspoint/prod-resize`,
+    'ordinary',
+    'denied',
+  ],
+];
+
+describe('production ARN patterns, decided by the simulator', () => {
+  it.each(cases)('%s on %s for the %s role is %s', (name, resourceArn, principal, expected) => {
+    const action = catalog.get(name)!;
+    const outcome = simulate(proofPolicies(generated), spec, { action, resource: 'untagged', principal, resourceArn });
+    expect(outcome).toEqual({ decision: expected });
+  });
+
+  it('are reported as covering those actions for everyone', () => {
+    for (const [name] of cases) {
+      const entry = generated.coverage.actions.find((a) => a.action === name)!;
+      expect({ name, enforcement: entry.enforcement }).toEqual({
+        name,
+        enforcement: expect.arrayContaining(['scp-arn-pattern']),
+      });
+    }
+  });
+});
+
+describe('actionsOnArnsOf', () => {
+  it('holds every destructive action of the catalog under each service its resource ARNs name', () => {
+    const byService = new Map<string, Set<string>>();
+    const missed: string[] = [];
+    for (const action of catalog.destructive.filter(isListedDestructive)) {
+      for (const type of action.resourceTypes) {
+        const service = type.arnTemplate?.split(':')[2];
+        if (!service || service.startsWith('${')) continue;
+        let covered = byService.get(service);
+        if (!covered) {
+          covered = new Set(actionsOnArnsOf(service, catalog).map((a) => a.action));
+          byService.set(service, covered);
+        }
+        if (!covered.has(action.action)) missed.push(`${action.action} (${service})`);
+      }
+    }
+    expect(missed).toEqual([]);
+  });
+
+  it('names nothing for a service no ARN of the catalog has (the pattern then covers every service)', () => {
+    expect(actionsOnArnsOf('no-such-service', catalog)).toEqual([]);
+  });
+});
