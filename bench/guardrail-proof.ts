@@ -288,6 +288,8 @@ export function claimedDecision(
   operator = principal === 'operator',
 ): Decision {
   if (principal === 'exempt') return 'allowed';
+  // Denied outright to everyone not exempt, operators and agents included, whatever the resource's tags.
+  if (entry.enforcement.includes('scp-outright')) return 'denied';
   // Operators keep what only the opt-in escalation and execution deny stops.
   const byTag = (operator ? (entry.productionTagKeysForOperators ?? []) : entry.productionTagKeys).includes(
     productionTagKey,

@@ -8,6 +8,13 @@ const WRITE_OR_PERMISSIONS = ['Write', 'Permissions management'] as const;
 /** Objects that name a policy, permission or grant rather than a resource of its own. */
 const PERMISSION_OBJECT = /Polic(y|ies)|Permission|Grant|Access|Share|Sharing|Boundary|Association/;
 
+/**
+ * The object of an action that switches tag evaluation (attribute-based access control) for a resource or an
+ * account: s3:PutBucketAbac, dynamodb:UpdateAbacStatus. Turned off, AWS evaluates tag conditions as if
+ * the resource had no tags.
+ */
+export const TAG_EVALUATION_SWITCH = /Abac(Status)?$/;
+
 /** Security-logging and detection services whose configuration is the evidence trail. */
 const AUDIT_SERVICES = ['cloudtrail', 'config', 'guardduty', 'securityhub', 'access-analyzer', 'detective', 'macie2'];
 
@@ -222,6 +229,14 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     verbs: ['Disable', 'Update', 'Set', 'Put'],
     accessLevels: WRITE_OR_PERMISSIONS,
     object: /(Deletion|Delete|Termination|Deregistration)Protection$/,
+  },
+  {
+    id: 'tamper.tag-evaluation',
+    class: 'tamper',
+    why: 'turning attribute-based access control off (a bucket, an account) makes AWS evaluate tag conditions as if the resource had no tags: every deny keyed on the production tag stops firing',
+    verbs: ['Put', 'Update', 'Disable', 'Set'],
+    accessLevels: WRITE_OR_PERMISSIONS,
+    object: TAG_EVALUATION_SWITCH,
   },
   {
     id: 'tamper.stack-protection',

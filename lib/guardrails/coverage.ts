@@ -1,6 +1,7 @@
 // The coverage report: for every destructive action in the catalog, which emitted statement stops it, for
 // whom, and why not when nothing does. It is computed from the emitted documents' action lists (expanded
 // against the catalog), never from what the generators meant to emit.
+import { TAG_EVALUATION_SWITCH } from '../catalog/classification-rules';
 import type { Catalog, CatalogAction, DestructiveClass } from '../catalog/types';
 import { DESTRUCTIVE_CLASSES } from '../catalog/types';
 import { compileActionMatcher } from '../policy';
@@ -197,6 +198,11 @@ function classify(
     enforcement.push('scp-arn-pattern');
     reasons.push('SCP denies it on the production ARN patterns / ARNs (only those resources)');
   }
+  const scpOutright = scps.some((s) => s.role === 'tag-evaluation-guard' && s.resourceIsStar && s.matches(name));
+  if (scpOutright) {
+    enforcement.push('scp-outright');
+    reasons.push('SCP denies it outright to everyone not exempt: it switches tag evaluation off');
+  }
   const rcpTag = coveredForEveryKey(
     rcps,
     keys,
@@ -255,7 +261,7 @@ function classify(
   if (protectedForAgents && !protectedForAgentsByBoundary) {
     reasons.push('for agents only by the SCP agent layer: the boundary alone does not stop it');
   }
-  const protectedForEveryone = scpTagProtects || scpArn || rcpTagProtects;
+  const protectedForEveryone = scpTagProtects || scpArn || scpOutright || rcpTagProtects;
   if (!protectedForEveryone && action.classes.every((c) => c === 'escalate' || c === 'execute')) {
     reasons.push(
       'escalation and execution alone are guarded for agents only (denying them to everyone would stop normal deployments)',
@@ -298,6 +304,9 @@ export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[])
   const resourceTypeOnly = actions.filter((a) => a.tagSupport === 'resource-type').length;
   const noTags = actions.filter((a) => !a.tagAware).length;
   const exemptWildcard = spec.exemptPrincipalArns.some((arn) => arn.split(':')[4] === '*');
+  const switches = actions
+    .filter((a) => a.classes.includes('tamper') && TAG_EVALUATION_SWITCH.test(a.action.slice(a.service.length + 1)))
+    .map((a) => a.action);
   const out = [
     'SCPs do not apply to the management account (any principal there, its root user included): keep workloads out of it.',
     'SCPs and RCPs do not restrict service-linked roles: AWS services acting through them can still delete resources.',
@@ -311,8 +320,13 @@ export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[])
       'every spelling of the key your accounts use.',
     'An action with several resource types is stopped by a tag condition only for the resources that carry the tag ' +
       '(for example the subnet of ec2:RunInstances), and only where the service puts aws:ResourceTag in the request.',
-    'S3 evaluates aws:ResourceTag on buckets only when attribute-based access control is enabled on the bucket; ' +
-      'without it the SCP and RCP tag denies do not fire for S3 (agents stay denied: fail-closed).',
+    'S3 evaluates aws:ResourceTag on buckets only when attribute-based access control is enabled on the bucket, ' +
+      'and DynamoDB only where ABAC is on for the account and Region (on for most accounts: dynamodb:GetAbacStatus ' +
+      'tells); without it the SCP and RCP tag denies do not fire for them (agents stay denied: fail-closed). ' +
+      (switches.length > 0
+        ? `Turning it off is denied to everyone not exempt (${switches.join(', ')}; a bucket's switch on ` +
+          'production-tagged buckets whose ABAC is on).'
+        : 'No action of the catalog switches it.'),
     'The production tag guard denies any request that touches a production tag key of a production-tagged ' +
       'resource without keeping a production value, which also refuses creating a resource tagged non-production ' +
       'inside a production-tagged parent (for example an instance in a production-tagged subnet).',

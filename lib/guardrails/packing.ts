@@ -33,6 +33,11 @@ export type StatementRole =
   | 'agent-guard'
   /** Everyone not exempt: the agent tag and the boundary policy itself. */
   | 'identity-guard'
+  /**
+   * Everyone not exempt: switches of tag evaluation that carry no tag to condition on (an account's ABAC
+   * status), denied outright.
+   */
+  | 'tag-evaluation-guard'
   /** Everyone not exempt: roles and users whose names an exempt pattern matches. */
   | 'exemption-guard'
   /** Everyone neither exempt nor operator: roles and users whose names an operator pattern matches. */

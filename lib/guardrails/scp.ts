@@ -24,6 +24,7 @@ import {
   isTagWrite,
   patternItems,
   reportsTagKeys,
+  switchesTagEvaluation,
 } from './select';
 import type { GuardrailSpec } from './spec';
 
@@ -134,6 +135,28 @@ export function actionsOnArnsOf(service: string, catalog: Catalog): CatalogActio
   );
 }
 
+/**
+ * Switching tag evaluation off disarms every production tag deny at once. A switch of a tagged resource
+ * (s3:PutBucketAbac) is in the production deny: while the bucket's ABAC is on, its production tag is seen.
+ * A switch with nothing to condition on (dynamodb:UpdateAbacStatus, one per account and Region) is denied
+ * outright to everyone not exempt; mandatory, so packing never drops it.
+ */
+function tagEvaluationGuardTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
+  const switches = catalog.destructive.filter((a) => switchesTagEvaluation(a) && !a.tagAware);
+  if (switches.length === 0) return [];
+  return [
+    {
+      sid: 'ProtectTagEvaluation',
+      role: 'tag-evaluation-guard',
+      effect: 'Deny',
+      action: switches.map((a) => a.action),
+      resource: '*',
+      condition: allOf(notExempt(spec.exemptPrincipalArns)),
+      mandatory: true,
+    },
+  ];
+}
+
 /** STS actions whose aws:RequestTag / aws:TagKeys are session tags, not tags of the role. */
 const SESSION_TAG_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
 
@@ -197,6 +220,7 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
   templates.push(...identityGuardTemplates(spec));
   templates.push(...exemptionGuardTemplates(spec, catalog));
   templates.push(...stackPolicyGuardTemplates(spec, catalog));
+  templates.push(...tagEvaluationGuardTemplates(spec, catalog));
 
   // The agent layers (principal tag, source identity, MCP) come before the chunked production denies.
   templates.push(...agentLayerTemplates(spec, catalog));

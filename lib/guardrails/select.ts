@@ -1,4 +1,5 @@
 // Which catalog actions each guardrail statement is about, and which extra actions its patterns may touch.
+import { TAG_EVALUATION_SWITCH } from '../catalog/classification-rules';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { compressActions } from './patterns';
 import type { PatternItem } from './packing';
@@ -32,6 +33,14 @@ export function isProductionDeny(action: CatalogAction): boolean {
  */
 export function isEscalateOrExecuteOnly(action: CatalogAction): boolean {
   return isListedDestructive(action) && !isProductionDeny(action);
+}
+
+/**
+ * Actions that turn attribute-based access control off for a bucket or an account (s3:PutBucketAbac,
+ * dynamodb:UpdateAbacStatus): afterwards AWS evaluates every tag condition as if the resource had no tags.
+ */
+export function switchesTagEvaluation(action: CatalogAction): boolean {
+  return action.classes.includes('tamper') && TAG_EVALUATION_SWITCH.test(action.name);
 }
 
 /** Condition keys the request context can carry for this action (its row plus its resource types). */

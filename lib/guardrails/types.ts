@@ -35,7 +35,14 @@ export interface PlacementPlan {
 
 /** How one destructive action is enforced. */
 export type Enforcement =
-  'scp-tag-condition' | 'scp-arn-pattern' | 'agent-fail-closed' | 'boundary-allowlist' | 'rcp-tag-condition' | 'none';
+  | 'scp-tag-condition'
+  | 'scp-arn-pattern'
+  /** An SCP denies it outright (any resource) to everyone not exempt. */
+  | 'scp-outright'
+  | 'agent-fail-closed'
+  | 'boundary-allowlist'
+  | 'rcp-tag-condition'
+  | 'none';
 
 export interface ActionCoverage {
   readonly action: string;

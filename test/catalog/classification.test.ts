@@ -72,6 +72,9 @@ describe('destructive classes of named actions', () => {
     ['organizations:LeaveOrganization', ['tamper']],
     ['organizations:MoveAccount', ['tamper']],
     ['cloudtrail:StopLogging', ['tamper']],
+    // switching attribute-based access control off turns every tag condition off for the resource
+    ['s3:PutBucketAbac', ['tamper']],
+    ['dynamodb:UpdateAbacStatus', ['tamper']],
     ['cloudtrail:UpdateTrail', ['tamper']],
     ['cloudtrail:PutEventSelectors', ['tamper']],
     ['config:StopConfigurationRecorder', ['tamper']],

@@ -178,10 +178,13 @@ describe('generateGuardrails with the default spec', () => {
     expect(g.coverage.dropped.filter((d) => d.tier === 'delete/recreate of stateful data')).toEqual([]);
   });
 
-  it('marks actions without tag support as unprotected for everyone when no ARN pattern is configured', () => {
+  it('marks actions without tag support as unprotected for everyone when no ARN pattern is configured, but the switches of tag evaluation, denied outright', () => {
     const untaggable = g.coverage.actions.filter((a) => !a.tagAware);
     expect(untaggable.length).toBeGreaterThan(0);
-    for (const entry of untaggable) expect(entry.protectedForEveryone).toBe(false);
+    const protectedOnes = untaggable.filter((entry) => entry.protectedForEveryone);
+    expect(protectedOnes.map((e) => [e.action, e.enforcement.filter((x) => x.startsWith('scp-'))])).toEqual([
+      ['dynamodb:UpdateAbacStatus', ['scp-outright']],
+    ]);
   });
 
   it('records a dropped pattern for every tag-aware action that no SCP protects', () => {
