@@ -5,6 +5,7 @@ import { loadCatalog } from '../catalog';
 import type { Catalog } from '../catalog/types';
 import { POLICY_SIZE_LIMITS } from '../policy';
 import { checkAgentSettings } from './agent-config';
+import { arnPatternProblem } from './arn-patterns';
 import { boundaryTemplates } from './boundary';
 import { buildCoverage } from './coverage';
 import { ExemptPatternError, exemptIdentities } from './exemptions';
@@ -67,6 +68,10 @@ export function checkGuardrailSpec(spec: GuardrailSpec, catalog: Catalog): strin
           '(values are compared ignoring case)',
       );
     }
+  });
+  spec.production.arnPatterns.forEach((pattern, index) => {
+    const why = arnPatternProblem(pattern, catalog);
+    if (why) problems.push(`production.arnPatterns[${index}]: ${JSON.stringify(pattern)} ${why}`);
   });
   try {
     exemptIdentities(spec.exemptPrincipalArns);

@@ -3,7 +3,7 @@
 // cloudfront-keyvaluestore:DeleteKey on arn:aws:cloudfront::...:key-value-store/.... Decided by the simulator.
 import { ACCOUNT, proofPolicies, simulate, type Decision, type PrincipalKind } from '../../bench/guardrail-proof';
 import { loadCatalog } from '../../lib/catalog';
-import { generateGuardrails, GuardrailSpec, type GeneratedGuardrails } from '../../lib/guardrails';
+import { generateGuardrails, GuardrailSpec, GuardrailSpecError, type GeneratedGuardrails } from '../../lib/guardrails';
 import { actionsOnArnsOf } from '../../lib/guardrails/scp';
 import { isListedDestructive } from '../../lib/guardrails/select';
 
@@ -95,5 +95,44 @@ describe('actionsOnArnsOf', () => {
 
   it('names nothing for a service no ARN of the catalog has (the pattern then covers every service)', () => {
     expect(actionsOnArnsOf('no-such-service', catalog)).toEqual([]);
+  });
+});
+
+describe('production ARN patterns AWS would never match', () => {
+  // IAM matches neither a wildcard service nor a wildcard resource type: the deny would be emitted, counted
+  // in the coverage report, and never fire (iam-simulate agrees: route53:DeleteHostedZone on
+  // arn:aws:route53:::hostedzone/Z0PROD1 is Allowed under a deny on arn:aws:route53:::*/Z0PROD*).
+  it.each([
+    ['arn:aws:rds:*:*:*:prod-*', 'resource type'],
+    ['arn:aws:route53:::*/Z0PROD*', 'resource type'],
+    ['arn:aws:kafka:*:*:*/prod-msk/*', 'resource type'],
+    ['arn:aws:lambda:us-east-1:111122223333:f*:prod-*', 'resource type'],
+    ['arn:aws:*:*:*:db:prod-*', 'service segment'],
+  ])('refuses %s, naming the field and the %s', (pattern, what) => {
+    const spec = { production: { arnPatterns: ['arn:aws:s3:::prod-*', pattern] } };
+    expect(() => generateGuardrails(spec, catalog)).toThrow(GuardrailSpecError);
+    expect(() => generateGuardrails(spec, catalog)).toThrow(new RegExp(`production\\.arnPatterns\\[1\\]: .*${what}`));
+  });
+
+  it.each([
+    'arn:aws:rds:*:*:db:prod-*',
+    'arn:aws:s3:::prod-*/*',
+    'arn:aws:execute-api:*:*:*/prod/*',
+    'arn:aws:sqs:*:*:prod-*',
+    'arn:aws:ec2:*:*:*',
+    'arn:*:logs:*:*:log-group:/prod/*',
+  ])('accepts %s (no resource type, or a literal one)', (pattern) => {
+    expect(() => generateGuardrails({ production: { arnPatterns: [pattern] } }, catalog)).not.toThrow();
+  });
+
+  it('denies with the resource type written out what the wildcard form missed', () => {
+    const typed = GuardrailSpec.parse({ production: { arnPatterns: ['arn:aws:route53:::hostedzone/Z0PROD*'] } });
+    const outcome = simulate(proofPolicies(generateGuardrails(typed, catalog)), typed, {
+      action: catalog.get('route53:DeleteHostedZone')!,
+      resource: 'untagged',
+      principal: 'ordinary',
+      resourceArn: 'arn:aws:route53:::hostedzone/Z0PROD1',
+    });
+    expect(outcome).toEqual({ decision: 'denied' });
   });
 });

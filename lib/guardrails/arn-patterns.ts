@@ -1,0 +1,47 @@
+// Production ARN patterns that AWS would never match: the SCP statement would be emitted, the coverage report
+// would count it, and the deny would not fire. IAM does not allow a wildcard in the service segment of a
+// resource ARN, nor in the resource-type part of the resource (the `db` of `db:prod-*`, the `topic` of
+// `topic/...`): "arn:aws:rds:*:*:*:prod-*" matches no RDS resource.
+import type { Catalog } from '../catalog/types';
+
+const WILDCARD = /[*?]/;
+/** A resource part that starts with a literal resource type: `db:${DbInstanceName}`, `topic/${...}`. */
+const TYPED = /^[A-Za-z][A-Za-z0-9_.-]*[/:]/;
+
+/** The resource types a service's ARNs start with, or undefined when some ARN of it has none (S3 buckets). */
+function resourceTypePrefixes(service: string, catalog: Catalog): string[] | undefined {
+  const prefixes = new Set<string>();
+  let untyped = false;
+  for (const action of catalog.actions) {
+    for (const type of action.resourceTypes) {
+      const parts = type.arnTemplate?.split(':');
+      if (!parts || parts[2] !== service) continue;
+      const resource = parts.slice(5).join(':');
+      const typed = TYPED.exec(resource);
+      if (typed) prefixes.add(typed[0]);
+      else untyped = true;
+    }
+  }
+  return untyped || prefixes.size === 0 ? undefined : [...prefixes].sort();
+}
+
+/** Why AWS would never match `pattern` as a Resource, or undefined. */
+export function arnPatternProblem(pattern: string, catalog: Catalog): string | undefined {
+  const parts = pattern.split(':');
+  if (parts.length < 6) return undefined;
+  const service = parts[2];
+  if (WILDCARD.test(service)) {
+    return 'has a wildcard in the service segment, which IAM does not match in a resource ARN: write one pattern per service';
+  }
+  const resource = parts.slice(5).join(':');
+  const separator = resource.search(/[/:]/);
+  if (separator <= 0 || !WILDCARD.test(resource.slice(0, separator))) return undefined;
+  const prefixes = resourceTypePrefixes(service, catalog);
+  if (!prefixes) return undefined;
+  const shown = prefixes.slice(0, 6).join(', ');
+  return (
+    `has a wildcard in the resource type (before the first "${resource[separator]}"), which IAM matches literally: ` +
+    `the deny would never apply. Write one pattern per resource type (${service}: ${shown}` +
+    `${prefixes.length > 6 ? ', ...' : ''})`
+  );
+}
