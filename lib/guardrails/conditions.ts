@@ -54,10 +54,27 @@ export function resourceTagKey(tagKey: string): string {
   return `aws:ResourceTag/${tagKey}`;
 }
 
+const ASSUMED_ROLE = /^arn:([^:]+):sts::([^:]*):assumed-role\/([^/]+)\/.+$/;
+
+/**
+ * The patterns as aws:PrincipalArn can match them. For a role session aws:PrincipalArn is the role's ARN, never
+ * the session's (`arn:aws:sts::111:assumed-role/Ops/alice` arrives as `arn:aws:iam::111:role/Ops`, or with the
+ * role's path), so an assumed-role pattern stands for its role at any path; as written it would match nothing.
+ */
+export function principalArnPatterns(patterns: readonly string[]): string[] {
+  const out = patterns.flatMap((pattern) => {
+    const session = ASSUMED_ROLE.exec(pattern);
+    if (!session) return [pattern];
+    const [, partition, account, role] = session;
+    return [`arn:${partition}:iam::${account}:role/${role}`, `arn:${partition}:iam::${account}:role/*/${role}`];
+  });
+  return [...new Set(out)];
+}
+
 /** The principal is not one of the exempt ARN patterns (break-glass, the approved pipeline). */
 export function notExempt(exemptArns: readonly string[]): ConditionBlock | undefined {
   if (exemptArns.length === 0) return undefined;
-  return { ArnNotLike: { 'aws:PrincipalArn': values(exemptArns) } };
+  return { ArnNotLike: { 'aws:PrincipalArn': values(principalArnPatterns(exemptArns)) } };
 }
 
 /** The resource carries tag `tagKey` with a production value (any case). */

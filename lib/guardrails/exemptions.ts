@@ -29,8 +29,9 @@ export class ExemptPatternError extends Error {
 const ARN = /^arn:([^:]+):(iam|sts)::([^:]*):(.+)$/;
 
 /**
- * What each exempt pattern names. An assumed-role session (`arn:aws:sts::111:assumed-role/Name/session`)
- * is exempt through its role, which may sit at any path: both `role/Name` and `role/*\/Name` are protected.
+ * What each exempt pattern names. An assumed-role pattern (`arn:aws:sts::111:assumed-role/Name/*`) is exempt
+ * through its role, which may sit at any path: both `role/Name` and `role/*\/Name` are protected, and the SCP
+ * conditions match them (principalArnPatterns). It must cover every session: aws:PrincipalArn names the role.
  * Patterns of any other shape (a service, a federated user, a bare `*`) are refused: an exemption this
  * generator cannot protect would be claimable.
  */
@@ -47,7 +48,15 @@ export function exemptIdentities(patterns: readonly string[], field = 'exemptPri
     if (service === 'iam' && resource === 'root') return { pattern, kind: 'root', resources: [] };
     if (service === 'iam' && /^role\/./.test(resource)) return { pattern, kind: 'role', resources: [pattern] };
     if (service === 'iam' && /^user\/./.test(resource)) return { pattern, kind: 'user', resources: [pattern] };
-    const session = /^assumed-role\/([^/]+)\/.+$/.exec(resource);
+    const session = /^assumed-role\/([^/]+)\/(.+)$/.exec(resource);
+    if (service === 'sts' && session && session[2] !== '*') {
+      // aws:PrincipalArn carries the role, not the session name: one session cannot be told from another.
+      throw new ExemptPatternError(
+        `${where}: the SCPs match principals by aws:PrincipalArn, which for a role session is the role's ARN ` +
+          `without the session name; exempt every session (assumed-role/${session[1]}/*) or the role ` +
+          `(arn:${partition}:iam::${account}:role/${session[1]})`,
+      );
+    }
     if (service === 'sts' && session) {
       return { pattern, kind: 'role', resources: [`${prefix}role/${session[1]}`, `${prefix}role/*/${session[1]}`] };
     }

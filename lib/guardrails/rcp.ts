@@ -2,7 +2,14 @@
 // protection, for services that support RCPs. They also bind principals from other accounts (which SCPs
 // never see) and resource policies that grant them access.
 import type { Catalog, CatalogAction } from '../catalog/types';
-import { allOf, type ConditionBlock, productionTagged, requestTagNotIn, touchesTagKeys } from './conditions';
+import {
+  allOf,
+  type ConditionBlock,
+  principalArnPatterns,
+  productionTagged,
+  requestTagNotIn,
+  touchesTagKeys,
+} from './conditions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
 import { sidPart } from './scp';
@@ -23,7 +30,7 @@ import type { GuardrailSpec } from './spec';
  * that name an account keep it.
  */
 export function rcpExemptPatterns(exemptArns: readonly string[]): string[] {
-  return exemptArns.map((arn) => {
+  return principalArnPatterns(exemptArns).map((arn) => {
     const parts = arn.split(':');
     if (parts.length >= 6 && parts[4] === '*') parts[4] = '${aws:ResourceAccount}';
     return parts.join(':');

@@ -96,6 +96,39 @@ describe('exempt-named roles', () => {
   });
 });
 
+describe('an exemption written as an assumed-role session', () => {
+  // aws:PrincipalArn of a role session is the role's ARN (with its path), never arn:aws:sts::...:assumed-role/...
+  const sessionOf = [role('OrganizationAccountAccessRole'), role('admin-path/OrganizationAccountAccessRole')];
+
+  it.each(sessionOf)('exempts the sessions of %s from the production deny and the name guard', (principalArn) => {
+    const production = simulate(policies, spec, {
+      action: action('rds:DeleteDBInstance'),
+      resource: 'production',
+      principal: 'ordinary',
+      principalArn,
+    });
+    expect(production.decision).toBe('allowed');
+    expect(decide('iam:UpdateAssumeRolePolicy', role('OrganizationAccountAccessRole'), 'ordinary', principalArn)).toBe(
+      'allowed',
+    );
+  });
+
+  it('still leaves everyone else denied', () => {
+    const production = simulate(policies, spec, {
+      action: action('rds:DeleteDBInstance'),
+      resource: 'production',
+      principal: 'ordinary',
+    });
+    expect(production.decision).toBe('denied');
+  });
+
+  it('is refused when it names one session: aws:PrincipalArn cannot tell sessions apart', () => {
+    expect(() =>
+      generateGuardrails({ exemptPrincipalArns: ['arn:aws:sts::123456789012:assumed-role/Ops/alice'] }, catalog),
+    ).toThrow(/exemptPrincipalArns\[0\].*aws:PrincipalArn.*assumed-role\/Ops\/\*/);
+  });
+});
+
 describe('exemptIdentities', () => {
   it('maps an assumed-role session to its role at any path, and protects nothing for a root user', () => {
     expect(
