@@ -152,6 +152,12 @@ function renderStatement(statement: PackedStatement): Record<string, unknown> {
   return out;
 }
 
+/** `B`, `C`, ... `Z`, `BB`, ...: a suffix that never ends in a digit, so it cannot meet a chunk number. */
+function sidLetters(index: number): string {
+  const letters = 'BCDEFGHIJKLMNOPQRSTUVWXYZ';
+  return letters[index % letters.length].repeat(Math.floor(index / letters.length) + 1);
+}
+
 function single(list: readonly string[]): string | readonly string[] {
   return list.length === 1 ? list[0] : list;
 }
@@ -205,13 +211,23 @@ function packInOrder(
   // and checked against the exact serialisation at the end.
   const emptyDocument = policySize(renderDocument([]), options.kind);
   const statementSize = (statement: PackedStatement): number => policySize(renderStatement(statement), options.kind);
+  // IAM and Organizations refuse a policy whose Sids repeat. Two templates can render the same Sid (tag keys
+  // "Environment" and "environment", key "env" in its second chunk and key "env2", key "set-x" beside the
+  // tag-set statement of key "x"), so every Sid of the pack is unique (ignoring case) and a later one gets a
+  // letter. Without a collision the Sids are as before.
+  const usedSids = new Set<string>();
   const newChunk = (template: StatementTemplate): PackedStatement => {
     const n = (chunkCount.get(template) ?? 0) + 1;
     chunkCount.set(template, n);
-    return { template, sid: n === 1 ? template.sid : `${template.sid}${n}`, items: [] };
+    const base = n === 1 ? template.sid : `${template.sid}${n}`;
+    let sid = base;
+    for (let i = 0; usedSids.has(sid.toLowerCase()); i++) sid = `${base}${sidLetters(i)}`;
+    usedSids.add(sid.toLowerCase());
+    return { template, sid, items: [] };
   };
-  const undoChunk = (template: StatementTemplate): void => {
-    chunkCount.set(template, (chunkCount.get(template) ?? 1) - 1);
+  const undoChunk = (chunk: PackedStatement): void => {
+    chunkCount.set(chunk.template, (chunkCount.get(chunk.template) ?? 1) - 1);
+    usedSids.delete(chunk.sid.toLowerCase());
   };
   /** Size of a policy after adding a statement of `size` characters. */
   const withStatement = (policy: OpenPolicy, size: number): number =>
@@ -253,7 +269,7 @@ function packInOrder(
       const chunk = newChunk(template);
       chunk.items.push(item);
       if (placeStatementAt(chunk, level)) return true;
-      undoChunk(template);
+      undoChunk(chunk);
     }
     return false;
   };
@@ -298,8 +314,9 @@ function packInOrder(
       : a.order - b.order || a.index - b.index,
   );
   const placeWhole = (template: StatementTemplate): boolean => {
-    if (placeStatement(newChunk(template))) return true;
-    undoChunk(template);
+    const chunk = newChunk(template);
+    if (placeStatement(chunk)) return true;
+    undoChunk(chunk);
     return false;
   };
   for (const { template, item, whole } of optional) {

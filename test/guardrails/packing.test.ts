@@ -1,3 +1,5 @@
+import { loadCatalog } from '../../lib/catalog';
+import { generateGuardrails } from '../../lib/guardrails';
 import { GuardrailSizeError, packStatements, type StatementTemplate } from '../../lib/guardrails/packing';
 import { policySize } from '../../lib/policy';
 
@@ -88,4 +90,23 @@ describe('packStatements', () => {
       /SCP: statement MustFit does not fit: no room left for svc:M/,
     );
   });
+});
+
+describe('statement ids', () => {
+  // IAM and Organizations refuse a policy whose Sids repeat; `leash validate` says so too.
+  it.each([[['Environment', 'environment']], [['env', 'env2']], [['environment', 'set-environment']]])(
+    'are unique in every generated document with production tag keys %j',
+    (tagKeys) => {
+      const generated = generateGuardrails({ production: { tagKeys } }, loadCatalog());
+      for (const policy of [
+        generated.boundary,
+        ...generated.serviceControlPolicies,
+        ...generated.resourceControlPolicies,
+      ]) {
+        const sids = policy.document.Statement.map((s) => String(s.Sid).toLowerCase());
+        const repeated = sids.filter((sid, i) => sids.indexOf(sid) !== i);
+        expect({ policy: policy.name, repeated }).toEqual({ policy: policy.name, repeated: [] });
+      }
+    },
+  );
 });
