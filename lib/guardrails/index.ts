@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { loadCatalog } from '../catalog';
 import type { Catalog } from '../catalog/types';
-import { POLICY_SIZE_LIMITS } from '../policy';
+import { POLICY_SIZE_LIMITS, validatePolicy } from '../policy';
 import { checkAgentSettings } from './agent-config';
 import { arnPatternProblem } from './arn-patterns';
 import { boundaryTemplates } from './boundary';
@@ -155,6 +155,22 @@ export function parseGuardrailSpec(input: unknown): GuardrailSpec {
   );
 }
 
+/**
+ * The errors `leash validate` finds in generated policies (a repeated Sid, a malformed element, an unknown
+ * action, over its size), one line each. generateGuardrails refuses to hand out a policy AWS would refuse, so
+ * a generator bug fails at generation, not at deploy time.
+ */
+export function generatedPolicyProblems(
+  policies: readonly { policy: GeneratedPolicy; type: 'boundary' | 'scp' | 'rcp' }[],
+  catalog: Catalog,
+): string[] {
+  return policies.flatMap(({ policy, type }) =>
+    validatePolicy(policy.document, type, catalog)
+      .filter((problem) => problem.severity === 'error')
+      .map((problem) => `${policy.name}: ${problem.path || '(document)'}: ${problem.message}`),
+  );
+}
+
 export function generateGuardrails(
   input: GuardrailSpec | z.input<typeof GuardrailSpec>,
   catalog: Catalog = loadCatalog(),
@@ -237,6 +253,18 @@ export function generateGuardrails(
       POLICY_SIZE_LIMITS.rcp,
     ),
   );
+
+  const refused = generatedPolicyProblems(
+    [
+      ...[boundary].map((policy) => ({ policy, type: 'boundary' as const })),
+      ...serviceControlPolicies.map((policy) => ({ policy, type: 'scp' as const })),
+      ...resourceControlPolicies.map((policy) => ({ policy, type: 'rcp' as const })),
+    ],
+    catalog,
+  );
+  if (refused.length > 0) {
+    throw new Error(`internal: the generated policies fail their own validation:\n${refused.join('\n')}`);
+  }
 
   const built = buildCoverage({
     spec,

@@ -1,5 +1,5 @@
 import { loadCatalog } from '../../lib/catalog';
-import { generateGuardrails } from '../../lib/guardrails';
+import { generatedPolicyProblems, generateGuardrails } from '../../lib/guardrails';
 import { GuardrailSizeError, packStatements, type StatementTemplate } from '../../lib/guardrails/packing';
 import { policySize } from '../../lib/policy';
 
@@ -109,4 +109,36 @@ describe('statement ids', () => {
       }
     },
   );
+});
+
+describe('generatedPolicyProblems', () => {
+  const catalog = loadCatalog();
+  const policy = (statements: Record<string, unknown>[]) => ({
+    name: 'leash-scp-9',
+    description: 'test',
+    document: { Version: '2012-10-17' as const, Statement: statements },
+    characters: 0,
+    limit: 5120,
+  });
+  const deny = { Effect: 'Deny', Action: 's3:DeleteBucket', Resource: '*' };
+
+  it('names each error of a policy AWS would refuse, by policy and JSON path', () => {
+    const bad = policy([
+      { Sid: 'Same', ...deny },
+      { Sid: 'Same', ...deny },
+    ]);
+    expect(generatedPolicyProblems([{ policy: bad, type: 'scp' }], catalog)).toEqual([
+      'leash-scp-9: Statement[1].Sid: duplicate Sid "Same", first used at Statement[0]',
+    ]);
+  });
+
+  it('finds nothing in what generateGuardrails emits for the defaults', () => {
+    const g = generateGuardrails({}, catalog);
+    const all = [
+      { policy: g.boundary, type: 'boundary' as const },
+      ...g.serviceControlPolicies.map((p) => ({ policy: p, type: 'scp' as const })),
+      ...g.resourceControlPolicies.map((p) => ({ policy: p, type: 'rcp' as const })),
+    ];
+    expect(generatedPolicyProblems(all, catalog)).toEqual([]);
+  });
 });
