@@ -41,6 +41,15 @@ describe('exemption-claimable', () => {
     expect(findings[0].details?.trustedPrincipals).toEqual(['arn:aws:iam::444455556666:role/ops']);
   });
 
+  it('knows a role exempt through an assumed-role pattern as exempt (aws:PrincipalArn of a session is the role)', () => {
+    const findings = run(
+      rule,
+      { principals: [{ name: 'ops-admin', policies: [doc(allow('iam:*'))], trust }] },
+      { guardrails: { exemptPrincipalArns: ['arn:aws:sts::*:assumed-role/ops-admin/*'] } },
+    );
+    expect(findings.map((f) => f.severity)).toEqual(['info']);
+  });
+
   it('checks wildcard patterns from the config with a name they match', () => {
     const policy = doc(allow('iam:CreateRole', 'arn:aws:iam::*:role/stacksets-exec-*'));
     const findings = run(

@@ -3,6 +3,7 @@
 // evaluator counts a class of actions at a time); rules asking about lists of actions are given only those
 // some identity Allow names (the rest are implicitly denied).
 import type { Catalog } from '../../../catalog/types';
+import { principalArnPatterns } from '../../../guardrails/conditions';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import type { CompiledAccount } from '../../evaluate/types';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
@@ -23,6 +24,7 @@ export function createAccountAnalysis(
   const byArn = new Map(principals.map((p) => [p.arn, p]));
   const summaries = new Map<string, PrincipalAccessSummary | undefined>();
   const agentTag = guardrails.agents.principalTag;
+  const exemptPatterns = principalArnPatterns(guardrails.exemptPrincipalArns);
   const policies = policiesInUse(snapshot);
   const candidates = createCandidateIndex(snapshot, catalog, policies);
   // By catalog index: 1 for actions at a write access level (one array, made on the first summary).
@@ -61,7 +63,8 @@ export function createAccountAnalysis(
       for (const summary of known) if (byArn.has(summary.arn)) summaries.set(summary.arn, summary);
     },
     isExempt(arn) {
-      return guardrails.exemptPrincipalArns.some((pattern) => wildcardMatch(pattern, arn));
+      // As the SCPs match them: an assumed-role pattern stands for its role (aws:PrincipalArn of a session).
+      return exemptPatterns.some((pattern) => wildcardMatch(pattern, arn));
     },
     isAgent(arn) {
       const principal = byArn.get(arn);
