@@ -266,6 +266,13 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['codebuild:StartBuildBatch'],
     description: "start a batch build of an existing project with its own buildspec, running as the project's role",
   },
+  {
+    // pathfinding.cloud codebuild-004: the batch form of passrole-codebuild. Not only an added action: it needs no
+    // existing project, so unlike codebuild-start-build-batch it is certain.
+    id: 'passrole-codebuild-batch',
+    actions: ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuildBatch'],
+    description: 'create a project with a privileged service role and start a batch build of its own buildspec',
+  },
   // ---- Systems Manager
   {
     // pathfinding.cloud ssm-001; iam-vulnerable ssmStartSession; Prowler

@@ -120,6 +120,7 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-sagemaker-training-job': pass(['sagemaker.amazonaws.com']),
   'passrole-sagemaker-processing-job': pass(['sagemaker.amazonaws.com']),
   'passrole-codebuild': pass(['codebuild.amazonaws.com']),
+  'passrole-codebuild-batch': pass(['codebuild.amazonaws.com']),
   'passrole-ecs': pass(['ecs-tasks.amazonaws.com']),
   'passrole-ecs-service': pass(['ecs-tasks.amazonaws.com']),
   'passrole-ecs-run-task-override': pass(['ecs-tasks.amazonaws.com'], { needs: 'a task definition to run' }),

@@ -145,6 +145,7 @@ describe('privilege-escalation', () => {
     ],
     ['codebuild-start-build', ['codebuild:StartBuild']],
     ['codebuild-start-build-batch', ['codebuild:StartBuildBatch']],
+    ['passrole-codebuild-batch', ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuildBatch']],
     ['ssm-start-session', ['ssm:StartSession']],
     ['passrole-ssm-automation', ['iam:PassRole', 'ssm:CreateDocument', 'ssm:StartAutomationExecution']],
     ['ec2-instance-connect-ssh-key', ['ec2-instance-connect:SendSSHPublicKey']],
