@@ -22,7 +22,7 @@ import {
   type ConditionFacts,
   type TrustGrant,
 } from './trust';
-import type { EdgeKind } from './types';
+import { describePath, shortName, type EdgeKind } from './types';
 
 export interface GraphAccount {
   readonly snapshot: AccountSnapshot;
@@ -43,6 +43,21 @@ export interface GraphOptions {
 }
 
 const ASSUME = 'sts:AssumeRole';
+
+/**
+ * An IAM write on other principals' permissions, kept whole until every edge is made: the writer escalates when
+ * it can also act as one of the principals the write raises (pathfinding.cloud iam-014 to iam-021: AttachRolePolicy
+ * and sts:AssumeRole on one role, PutUserPolicy and CreateAccessKey on one user, CreatePolicyVersion of a policy a
+ * role it can assume holds, ...).
+ */
+interface PendingRewrite {
+  readonly rewrite: Rewrite;
+  /** The write's other actions, decided for the writer. */
+  readonly others: readonly ActionDecision[];
+  /** The decision of the write on the target through which it raises principal `arn`; undefined: it does not. */
+  readonly raises: (arn: string) => ActionDecision | undefined;
+}
+
 /** How many of the functions, instances or tasks running as a role an edge names. */
 const RUNS_ON_SAMPLE = 3;
 const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
@@ -254,6 +269,8 @@ class GraphBuilder {
   /** Every write of the catalog, made on first use (making every catalog action is most of an empty account's graph). */
   private writeActionList?: CatalogAction[];
   private readonly hubTargets = new Map<string, TargetIndex>();
+  /** Rewrites of others by writer ARN, weighed once the graph is whole (see PendingRewrite). */
+  private readonly pendingRewrites = new Map<string, PendingRewrite[]>();
 
   constructor(
     accounts: readonly GraphAccount[],
@@ -296,7 +313,43 @@ class GraphBuilder {
         this.pathEdges(principal, compiled, index);
       }
     }
+    for (const [arn, pending] of this.pendingRewrites) this.rewriteThenAct(arn, pending);
     return this.graph;
+  }
+
+  /**
+   * A writer that can act as a principal whose permissions it can rewrite raises its own: write, then act as
+   * it. Added as a self-escalation on the writer, with the path to the principal, so the writer is a goal of
+   * privilege-escalation like any other. A certain path is preferred over a shorter uncertain one.
+   */
+  private rewriteThenAct(arn: string, pending: readonly PendingRewrite[]): void {
+    const selves = this.graph.selfEscalationsOf(arn);
+    if (selves.some((s) => s.decision === 'allowed' && !s.needs)) return;
+    const raised = (to: string) => pending.some((p) => p.raises(to) !== undefined);
+    const path = this.graph.shortestPath(arn, raised, { edges: 'certain' }) ?? this.graph.shortestPath(arn, raised);
+    if (!path) return;
+    const { rewrite, others, raises } = pending.find((p) => p.raises(path.to) !== undefined)!;
+    const combined = combine([raises(path.to)!, ...others], false);
+    const needs = [...new Set([rewrite.needs, ...path.hops.map((hop) => hop.needs)])].filter(
+      (n): n is string => n !== undefined,
+    );
+    const account = /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1];
+    this.graph.setSelfEscalations(arn, [
+      ...selves,
+      {
+        pathId: rewrite.pathId,
+        description: `act as it (${describePath(path, (a) => shortName(a, account))}), then ${rewrite.description}`,
+        actions: rewrite.actions,
+        target: path.to,
+        decision:
+          combined.decision === 'allowed' && path.hops.every((hop) => hop.decision === 'allowed')
+            ? 'allowed'
+            : 'depends',
+        dependsOn: path.hops.reduce((keys, hop) => union(keys, hop.dependsOn), [...combined.dependsOn]),
+        ...(needs.length ? { needs: needs.join('; ') } : {}),
+        evidence: statementEvidence([...combined.evidence, ...path.hops.flatMap((hop) => hop.evidence)], 8),
+      },
+    ]);
   }
 
   private indexTrust(): void {
@@ -916,7 +969,7 @@ class GraphBuilder {
     }
     const otherTargets = sample;
     const combined = combine([decisionFor(sample[0])!, ...others], false);
-    rewrites.push({
+    const written: Rewrite = {
       pathId: path.id,
       description: path.description,
       actions: path.actions,
@@ -926,7 +979,57 @@ class GraphBuilder {
       dependsOn: combined.dependsOn,
       ...(needs ? { needs } : {}),
       evidence: combined.evidence,
-    });
+    };
+    rewrites.push(written);
+    const raises = this.raisedBy(index, target, resolved, mine);
+    if (raises) push(this.pendingRewrites, principal.arn, { rewrite: written, others, raises });
+  }
+
+  /**
+   * Which principals a write on `resolved` targets raises, with the decision on the target that raises each:
+   * the role or user itself, the members of a group, the holders of a customer managed policy. Undefined for
+   * group membership (the write picks the group, not whom it raises).
+   */
+  private raisedBy(
+    index: AccountIndex,
+    target: RewriteTarget,
+    resolved: Exclude<Resolved, { scope: 'none' }>,
+    mine: ReadonlySet<string>,
+  ): PendingRewrite['raises'] | undefined {
+    let byTarget: Map<string, ActionDecision> | undefined;
+    const on = (arn: string): ActionDecision | undefined => {
+      if (mine.has(arn)) return undefined;
+      if (resolved.scope === 'any') return resolved.decision;
+      byTarget ??= new Map(resolved.targets.map((t) => [t.arn, t.decision]));
+      return byTarget.get(arn);
+    };
+    const firstOf = (arns: readonly string[]) => {
+      for (const arn of arns) {
+        const decision = on(arn);
+        if (decision) return decision;
+      }
+      return undefined;
+    };
+    switch (target) {
+      case 'role':
+        return (arn) => (index.roles.has(arn) ? on(arn) : undefined);
+      case 'user':
+        return (arn) => (index.users.has(arn) ? on(arn) : undefined);
+      case 'role-boundary':
+        return (arn) => (index.rolesWithBoundary.has(arn) ? on(arn) : undefined);
+      case 'user-boundary':
+        return (arn) => (index.usersWithBoundary.has(arn) ? on(arn) : undefined);
+      case 'group':
+        return (arn) => {
+          const groups = index.byArn.get(arn)?.groups ?? [];
+          return firstOf(groups.map((name) => index.groupsByName.get(name)?.arn).filter((a): a is string => !!a));
+        };
+      case 'managed-policy':
+      case 'policy-version':
+        return (arn) => firstOf(index.heldPolicies.get(arn) ?? []);
+      case 'group-membership':
+        return undefined;
+    }
   }
 
   /** The write actions a group is allowed or may be, as slots of writeActions, by group ARN (every member user asks). */

@@ -2,7 +2,7 @@ import { auditAccount } from '../../../lib/audit/audit';
 import { PATH_RESOLUTIONS, type PathResolution } from '../../../lib/audit/graph';
 import * as rule from '../../../lib/audit/rules/privilege-escalation';
 import { ESCALATION_PATHS } from '../../../lib/audit/rules/support/escalation-paths';
-import { about, allow, catalog, doc, policyArn, roleArn, run, serviceTrust, snapshot } from './helpers';
+import { about, allow, catalog, deny, doc, policyArn, roleArn, run, serviceTrust, snapshot } from './helpers';
 
 const rootTrust = doc({
   Effect: 'Allow',
@@ -408,6 +408,99 @@ describe('privilege-escalation', () => {
     });
     expect(about(findings, 'named')[0]).toMatchObject({ severity: 'high' });
     expect(about(findings, 'named')[0].message).toContain('user/named → assume role/admin');
+  });
+
+  // pathfinding.cloud iam-014 to iam-021: an IAM write on another principal's permissions, and a way to act as that
+  // principal. Together they are an escalation of the writer (high), not only a rewrite of others (medium).
+  const victimUser = { name: 'victim', kind: 'user' as const, groups: ['victims'] };
+  const victimGroup = { name: 'victims', kind: 'group' as const };
+  const userArn = (name: string) => `arn:aws:iam::111122223333:user/${name}`;
+  const WRITE_THEN_ACT: readonly (readonly [string, string, readonly unknown[]])[] = [
+    ['iam-014', 'attach-role-policy', [allow(['iam:AttachRolePolicy', 'sts:AssumeRole'], roleArn('target'))]],
+    ['iam-017', 'put-role-policy', [allow(['iam:PutRolePolicy', 'sts:AssumeRole'], roleArn('target'))]],
+    ['iam-015', 'attach-user-policy', [allow(['iam:AttachUserPolicy', 'iam:CreateAccessKey'], userArn('victim'))]],
+    ['iam-018', 'put-user-policy', [allow(['iam:PutUserPolicy', 'iam:CreateAccessKey'], userArn('victim'))]],
+    [
+      'iam-016',
+      'create-policy-version',
+      [allow('iam:CreatePolicyVersion', policyArn('target-managed')), allow('sts:AssumeRole', roleArn('target'))],
+    ],
+    [
+      'iam-019',
+      'attach-role-policy',
+      [allow(['iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy'], roleArn('target'))],
+    ],
+    ['iam-021', 'put-role-policy', [allow(['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy'], roleArn('target'))]],
+    [
+      'iam-020',
+      'create-policy-version',
+      [
+        allow('iam:CreatePolicyVersion', policyArn('target-managed')),
+        allow('iam:UpdateAssumeRolePolicy', roleArn('target')),
+      ],
+    ],
+    [
+      'group of a user it takes',
+      'attach-group-policy',
+      [
+        allow('iam:AttachGroupPolicy', 'arn:aws:iam::111122223333:group/victims'),
+        allow('iam:CreateAccessKey', userArn('victim')),
+      ],
+    ],
+  ];
+  const writeThenAct = (statements: readonly unknown[], targetTrust: unknown = rootTrust) =>
+    run(rule, {
+      principals: [
+        { name: 'attacker', kind: 'user', policies: [doc(...statements)] },
+        { name: 'target', trust: targetTrust, managed: ['target-managed'] },
+        victimUser,
+        victimGroup,
+      ],
+      managed: { 'target-managed': doc(allow('s3:GetObject')) },
+    });
+
+  it.each(WRITE_THEN_ACT)(
+    'finds %s: %s on a principal it can act as, as its own escalation (high)',
+    (_, id, statements) => {
+      const [finding] = about(writeThenAct(statements), 'attacker');
+      expect(finding.severity).toBe('high');
+      expect(finding.details?.paths).toContainEqual(expect.objectContaining({ id, kind: 'self', decision: 'allowed' }));
+      expect(finding.message).toMatch(
+        /act as it \(user\/attacker → (assume|take credentials of|rewrite trust of) (role\/target|user\/victim)\)/,
+      );
+    },
+  );
+
+  it('keeps a write on a principal it cannot act as a rewrite of others (medium)', () => {
+    const otherAccount = doc({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::999988887777:root' },
+      Action: 'sts:AssumeRole',
+    });
+    const [trustElsewhere] = about(writeThenAct(WRITE_THEN_ACT[0][2], otherAccount), 'attacker');
+    expect(trustElsewhere.severity).toBe('medium');
+    expect(trustElsewhere.details?.paths).not.toContainEqual(expect.objectContaining({ kind: 'self' }));
+    const denied = [...WRITE_THEN_ACT[0][2], deny('sts:AssumeRole', roleArn('target'))];
+    expect(about(writeThenAct(denied), 'attacker')[0].severity).toBe('medium');
+  });
+
+  it('makes a write-then-act escalation depend on the trust condition of the hop', () => {
+    const external = doc({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'sts:ExternalId': 'x' } },
+    });
+    const [finding] = about(writeThenAct(WRITE_THEN_ACT[0][2], external), 'attacker');
+    expect(finding.severity).toBe('medium');
+    expect(finding.details?.paths).toContainEqual(
+      expect.objectContaining({
+        id: 'attach-role-policy',
+        kind: 'self',
+        decision: 'depends',
+        dependsOn: ['sts:ExternalId'],
+      }),
+    );
   });
 
   it('shows the enabling statements as evidence', () => {
