@@ -191,6 +191,11 @@ export class RequestKeys {
       return account ? present([account]) : UNKNOWN;
     }
     if (!lowerKey.startsWith('aws:') && !facts.carries(lowerKey)) return ABSENT;
+    // IAM's own name for the tags of the role or user acted on: the same tags as aws:ResourceTag.
+    if (lowerKey.startsWith('iam:resourcetag/') && request.resourceTags) {
+      const value = request.resourceTags.get(lowerKey.slice('iam:resourcetag/'.length));
+      return value === undefined ? ABSENT : present([value]);
+    }
     return UNKNOWN;
   }
 

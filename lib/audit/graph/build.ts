@@ -203,6 +203,9 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     }
   }
   const live = principals.filter((p) => !p.serviceLinked);
+  // Conditions on a role's or user's own tags (aws:ResourceTag, iam:ResourceTag) are answered from the snapshot.
+  const principalByArn = new Map(principals.map((p) => [p.arn, p]));
+  const tagsOf = (arn: string) => principalByArn.get(arn)?.tags;
   const heldPolicies = new Map<string, string[]>();
   for (const [policy, holders] of policyHolders) for (const holder of holders) push(heldPolicies, holder, policy);
   return {
@@ -210,20 +213,28 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     graph,
     accountId: snapshot.accountId,
     principals,
-    byArn: new Map(principals.map((p) => [p.arn, p])),
+    byArn: principalByArn,
     groupsByName,
     groupsByArn: new Map(groups.map((g) => [g.arn, g])),
     serviceRoles,
-    roles: new TargetIndex(live.filter((p) => p.kind === 'role').map((p) => p.arn)),
-    users: new TargetIndex(live.filter((p) => p.kind === 'user').map((p) => p.arn)),
+    roles: new TargetIndex(
+      live.filter((p) => p.kind === 'role').map((p) => p.arn),
+      tagsOf,
+    ),
+    users: new TargetIndex(
+      live.filter((p) => p.kind === 'user').map((p) => p.arn),
+      tagsOf,
+    ),
     groups: new TargetIndex(groups.map((g) => g.arn)),
     policyHolders,
     policies: new TargetIndex(policyHolders.keys()),
     rolesWithBoundary: new TargetIndex(
       live.filter((p) => p.kind === 'role' && p.permissionsBoundaryArn).map((p) => p.arn),
+      tagsOf,
     ),
     usersWithBoundary: new TargetIndex(
       live.filter((p) => p.kind === 'user' && p.permissionsBoundaryArn).map((p) => p.arn),
+      tagsOf,
     ),
     runningAs: runningAsOf(
       snapshot,
@@ -389,7 +400,7 @@ class GraphBuilder {
         ? this.namedIdentity(principal, compiled, index, grant.role.arn)
         : general.decision === 'denied'
           ? undefined
-          : compiled.decide(ASSUME, withResource(this.time, grant.role.arn));
+          : compiled.decide(ASSUME, withResource(this.time, grant.role.arn, grant.role.tags));
       this.assumeVia(principal.arn, caller, grant, identity, sameAccount);
     }
     if (general.decision === 'denied') return;
@@ -400,7 +411,7 @@ class GraphBuilder {
     // Trusts decided per caller.
     for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...this.everyone]) {
       if (grant.role.arn === principal.arn) continue;
-      const identity = compiled.decide(ASSUME, withResource(this.time, grant.role.arn));
+      const identity = compiled.decide(ASSUME, withResource(this.time, grant.role.arn, grant.role.tags));
       this.assumeVia(principal.arn, caller, grant, identity, false);
     }
   }
@@ -467,7 +478,8 @@ class GraphBuilder {
     index: AccountIndex,
     roleArn: string,
   ): ActionDecision | undefined {
-    const own = compiled.decide(ASSUME, withResource(this.time, roleArn));
+    const tags = this.byArn.get(roleArn)?.principal.tags;
+    const own = compiled.decide(ASSUME, withResource(this.time, roleArn, tags));
     if (own.decision !== 'denied') return own;
     // Stopped only for want of an identity grant, with no SCP, boundary or possible Deny to weigh: let in.
     if (
@@ -496,7 +508,7 @@ class GraphBuilder {
     }
     const probe = this.withAssumeGrant.get(principal.arn);
     if (!probe) return undefined;
-    const decision = probe.decide(ASSUME, withResource(this.time, roleArn));
+    const decision = probe.decide(ASSUME, withResource(this.time, roleArn, tags));
     if (decision.decision === 'denied' && decision.blockedAt === 'boundary' && principal.kind === 'user') {
       return { ...decision, decision: 'allowed', blockedAt: undefined, allowedBy: [] };
     }
@@ -559,7 +571,7 @@ class GraphBuilder {
   private targetsOf(hubName: string, arns: () => readonly string[]): TargetIndex {
     let targets = this.hubTargets.get(hubName);
     if (!targets) {
-      targets = new TargetIndex(arns());
+      targets = new TargetIndex(arns(), (arn) => this.byArn.get(arn)?.principal.tags);
       this.hubTargets.set(hubName, targets);
     }
     return targets;

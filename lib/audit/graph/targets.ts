@@ -5,10 +5,17 @@ import { resourceMatches } from '../../policy';
 import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
 import { memoize2 } from '../../util/memo';
 
+/** A target's tags, as the snapshot holds them (roles and users); undefined: not known. */
+export type TagsOf = (arn: string) => Readonly<Record<string, string>> | undefined;
+
 export class TargetIndex {
   private readonly sorted: readonly string[];
 
-  constructor(arns: Iterable<string>) {
+  /** `tagsOf`: the targets' own tags, for conditions on aws:ResourceTag or iam:ResourceTag (roles, users). */
+  constructor(
+    arns: Iterable<string>,
+    readonly tagsOf?: TagsOf,
+  ) {
     this.sorted = [...new Set(arns)].sort();
   }
 
@@ -72,12 +79,27 @@ function allowPatterns(decision: ActionDecision): string[] | undefined {
 }
 
 const onResource = new WeakMap<RequestContext, Map<string, RequestContext>>();
+const onTaggedResource = new WeakMap<RequestContext, Map<string, RequestContext>>();
 
 /**
  * `context` on one resource, one object per context and ARN: the evaluator shares decision templates between
- * principals by request object, and every caller asks about the same roles, users and policies.
+ * principals by request object, and every caller asks about the same roles, users and policies. `tags`: the
+ * resource's own tags when the snapshot holds them (one principal per ARN, so always the same for an ARN).
  */
-export function withResource(context: RequestContext, resourceArn: string): RequestContext {
+export function withResource(
+  context: RequestContext,
+  resourceArn: string,
+  tags?: Readonly<Record<string, string>>,
+): RequestContext {
+  if (tags !== undefined) {
+    return memoize2(
+      onTaggedResource,
+      context,
+      resourceArn,
+      () => new Map(),
+      () => ({ ...context, resourceArn, resourceTags: tags }),
+    );
+  }
   return memoize2(
     onResource,
     context,
@@ -85,6 +107,12 @@ export function withResource(context: RequestContext, resourceArn: string): Requ
     () => new Map(),
     () => ({ ...context, resourceArn }),
   );
+}
+
+/** A condition key on the target's own tags (`aws:ResourceTag/...`, or for IAM resources `iam:ResourceTag/...`). */
+function isResourceTagKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  return lower.startsWith('aws:resourcetag/') || lower.startsWith('iam:resourcetag/');
 }
 
 export type Resolved =
@@ -98,7 +126,9 @@ export type Resolved =
 
 /**
  * The principal's answer for `action` on each target: first without a resource (one answer for all when
- * the resource does not matter), otherwise per target that an Allow statement's pattern can match.
+ * the resource does not matter), otherwise per target that an Allow statement's pattern can match. An answer
+ * that turns on the target's tags is asked per target too, with its tags, when the targets' tags are known:
+ * `iam:PassRole` allowed only on roles tagged `team=x` reaches those roles for certain and no others.
  */
 export function resolveTargets(
   principal: CompiledPrincipal,
@@ -108,12 +138,13 @@ export function resolveTargets(
   general: ActionDecision = principal.decide(action, context),
 ): Resolved {
   if (general.decision === 'denied') return { scope: 'none' };
-  if (!general.dependsOn.includes('resource')) return { scope: 'any', decision: general };
+  const byTags = targets.tagsOf !== undefined && general.dependsOn.some(isResourceTagKey);
+  if (!byTags && !general.dependsOn.includes('resource')) return { scope: 'any', decision: general };
   const patterns = allowPatterns(general);
   const candidates = patterns === undefined ? targets.all() : targets.matching(patterns);
   const out: { arn: string; decision: ActionDecision }[] = [];
   for (const arn of candidates) {
-    const decision = principal.decide(action, withResource(context, arn));
+    const decision = principal.decide(action, withResource(context, arn, targets.tagsOf?.(arn)));
     if (decision.decision !== 'denied') out.push({ arn, decision });
   }
   return out.length ? { scope: 'some', targets: out } : { scope: 'none' };

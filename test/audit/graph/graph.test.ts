@@ -206,6 +206,88 @@ describe('assume-role edges', () => {
   });
 });
 
+describe('conditions on the target’s own tags', () => {
+  // ABAC: a grant on roles or users by their tags. The snapshot holds every role's and user's tags, so each edge
+  // is decided on the target's tags: certain where they let it through, absent where they do not (not "depends").
+  const onTeam = (key: string) => ({ Condition: { StringEquals: { [key]: 'x' } } });
+  const lambdaTrust = doc({
+    Effect: 'Allow',
+    Principal: { Service: 'lambda.amazonaws.com' },
+    Action: 'sts:AssumeRole',
+  });
+  const run = ['lambda:CreateFunction', 'lambda:InvokeFunction'];
+  const role = (tags: Record<string, string>, trust: unknown) => ({ name: 'target', trust, tags });
+  type Case = readonly [
+    string,
+    AccountSpec['principals'][number],
+    (tags: Record<string, string>) => AccountSpec['principals'][number],
+    'role' | 'user',
+    Record<string, string>,
+    readonly Record<string, string>[],
+  ];
+  const CASES: readonly Case[] = [
+    [
+      'sts:AssumeRole on roles tagged team=x (a trust of the account root)',
+      { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole', '*', onTeam('aws:ResourceTag/team')))] },
+      (tags) => role(tags, trusting(root())),
+      'role',
+      { team: 'x' },
+      [{ team: 'y' }, {}],
+    ],
+    [
+      'iam:PassRole of roles tagged team=x (iam:ResourceTag)',
+      {
+        name: 'alice',
+        kind: 'user',
+        policies: [doc(allow(run), allow('iam:PassRole', '*', onTeam('iam:ResourceTag/team')))],
+      },
+      (tags) => role(tags, lambdaTrust),
+      'role',
+      { team: 'x' },
+      [{ team: 'y' }, {}],
+    ],
+    [
+      'iam:CreateAccessKey on users tagged team=x',
+      {
+        name: 'alice',
+        kind: 'user',
+        policies: [doc(allow('iam:CreateAccessKey', '*', onTeam('aws:ResourceTag/team')))],
+      },
+      (tags) => ({ name: 'target', kind: 'user', tags }),
+      'user',
+      { team: 'x' },
+      [{ team: 'y' }, {}],
+    ],
+    [
+      'iam:PassRole denied on roles not tagged team=y',
+      {
+        name: 'alice',
+        kind: 'user',
+        policies: [
+          doc(allow([...run, 'iam:PassRole'])),
+          doc(deny('iam:PassRole', '*', { Condition: { StringNotEquals: { 'aws:ResourceTag/team': 'y' } } })),
+        ],
+      },
+      (tags) => role(tags, lambdaTrust),
+      'role',
+      { team: 'y' },
+      [{ team: 'x' }, {}],
+    ],
+  ];
+
+  it.each(CASES)('decides %s on the target’s tags', (_, alice, target, kind, through, blocked) => {
+    const reached = graphOf({ principals: [alice, target(through)] });
+    expect(edge(reached, arn('user', 'alice'), arn(kind, 'target'))).toMatchObject({
+      decision: 'allowed',
+      dependsOn: [],
+    });
+    for (const tags of blocked) {
+      const graph = graphOf({ principals: [alice, target(tags)] });
+      expect(edge(graph, arn('user', 'alice'), arn(kind, 'target'))).toBeUndefined();
+    }
+  });
+});
+
 describe('shortest paths', () => {
   it('follows a chain of three roles, each trusting the previous one by ARN, and survives a cycle', () => {
     const graph = graphOf({
