@@ -49,20 +49,24 @@ export interface ConditionFacts {
   readonly organizationOf?: (accountId: string) => string | undefined;
 }
 
-const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
-
-function grantsAssume(statement: NormalizedStatement): boolean {
-  if (statement.notActions) return !statement.notActions.some((p) => actionMatches(p, 'sts:AssumeRole'));
-  return (statement.actions ?? []).some((pattern) => ASSUME_ACTIONS.some((action) => actionMatches(pattern, action)));
+/** Whether the statement's actions cover `action`. */
+function covers(statement: NormalizedStatement, action: string): boolean {
+  if (statement.notActions) return !statement.notActions.some((p) => actionMatches(p, action));
+  return (statement.actions ?? []).some((pattern) => actionMatches(pattern, action));
 }
 
 function isCallerKey(lowerKey: string): boolean {
   return lowerKey.startsWith('aws:principal') || lowerKey === 'aws:username' || lowerKey === 'aws:userid';
 }
 
-/** Reads `AWS` and `Service` principal entries; Federated principals are not principals of the graph. */
+/**
+ * Reads `AWS` and `Service` principal entries, which assume a role with sts:AssumeRole only: a statement that
+ * allows them sts:AssumeRoleWithSAML or WithWebIdentity alone lets none of them in. Federated principals are not
+ * principals of the graph, but for Cognito identity pools (sts:AssumeRoleWithWebIdentity).
+ */
 function parties(statement: NormalizedStatement): TrustedParty[] {
   const out: TrustedParty[] = [];
+  if (!covers(statement, 'sts:AssumeRole')) return cognitoParties(statement);
   for (const value of statement.principals?.AWS ?? []) {
     if (value === '*') out.push({ kind: 'everyone' });
     else if (/^\d{12}$/.test(value)) out.push({ kind: 'account', accountId: value });
@@ -77,19 +81,23 @@ function parties(statement: NormalizedStatement): TrustedParty[] {
   }
   for (const service of statement.principals?.Service ?? [])
     out.push({ kind: 'service', service: service.toLowerCase() });
-  // Cognito identity pools pass roles through web identity federation.
-  for (const federated of statement.principals?.Federated ?? []) {
-    if (federated.toLowerCase() === 'cognito-identity.amazonaws.com') {
-      out.push({ kind: 'service', service: 'cognito-identity.amazonaws.com' });
-    }
-  }
-  return out;
+  return [...out, ...cognitoParties(statement)];
+}
+
+/** Cognito identity pools pass roles through web identity federation. */
+function cognitoParties(statement: NormalizedStatement): TrustedParty[] {
+  if (!covers(statement, 'sts:AssumeRoleWithWebIdentity')) return [];
+  const federated = statement.principals?.Federated ?? [];
+  return federated.some((f) => f.toLowerCase() === 'cognito-identity.amazonaws.com')
+    ? [{ kind: 'service', service: 'cognito-identity.amazonaws.com' }]
+    : [];
 }
 
 const parsedTrust = new WeakMap<Principal, ParsedTrust>();
 
 /** What a trust statement grants, apart from the role it belongs to. */
 interface StatementTrust {
+  /** It covers sts:AssumeRole, the call of IAM users, roles and services (a Deny then stops them). */
   readonly assume: boolean;
   readonly parties: readonly TrustedParty[];
   readonly callerConditions: boolean;
@@ -104,10 +112,9 @@ const statementTrusts = new WeakMap<NormalizedStatement, StatementTrust>();
 function statementTrust(statement: NormalizedStatement): StatementTrust {
   let trust = statementTrusts.get(statement);
   if (!trust) {
-    const assume = grantsAssume(statement);
     trust = {
-      assume,
-      parties: assume ? parties(statement) : [],
+      assume: covers(statement, 'sts:AssumeRole'),
+      parties: parties(statement),
       callerConditions: statement.conditions.some((c) => isCallerKey(c.key.toLowerCase())),
     };
     statementTrusts.set(statement, trust);
@@ -130,11 +137,11 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
     if (parsed.ok) {
       for (const statement of parsed.policy.statements) {
         const { assume, parties: trusted, callerConditions } = statementTrust(statement);
-        if (!assume) continue;
         if (statement.effect === 'Deny') {
-          denies.push(statement);
+          if (assume) denies.push(statement);
           continue;
         }
+        if (!assume && trusted.length === 0) continue;
         const evidence: Evidence = {
           policy: `${role.arn} trust`,
           policyKind: 'trust',
@@ -145,7 +152,7 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
         for (const party of trusted) {
           grants.push({ role, roleAccountId: snapshot.accountId, party, statement, evidence, callerConditions });
         }
-        if (statement.notPrincipals) {
+        if (statement.notPrincipals && assume) {
           // Allow with NotPrincipal: everyone but those listed, each through its own policies.
           grants.push({
             role,

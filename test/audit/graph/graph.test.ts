@@ -167,6 +167,37 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('user', 'alice'), arn('role', 'expired'))).toBeUndefined();
   });
 
+  it.each([
+    ['sts:AssumeRoleWithSAML', false],
+    ['sts:AssumeRoleWithWebIdentity', false],
+    ['sts:TagSession', false],
+    ['sts:AssumeRole*', true],
+    ['sts:*', true],
+  ])('lets an IAM principal in only when the trust allows sts:AssumeRole: %s → %s', (action, reached) => {
+    const trust = doc({ Effect: 'Allow', Principal: { AWS: root() }, Action: action });
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'admin', trust },
+      ],
+    });
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'admin')) !== undefined).toBe(reached);
+  });
+
+  it('is not stopped by a trust Deny of sts:AssumeRoleWithSAML alone', () => {
+    const trust = doc(
+      { Effect: 'Allow', Principal: { AWS: root() }, Action: 'sts:AssumeRole' },
+      { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRoleWithSAML' },
+    );
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'admin', trust },
+      ],
+    });
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'admin'))?.decision).toBe('allowed');
+  });
+
   it('never links a role to itself (self-trust)', () => {
     const graph = graphOf({
       principals: [{ name: 'loop', trust: trusting(arn('role', 'loop')), policies: [doc(allow('sts:AssumeRole'))] }],
