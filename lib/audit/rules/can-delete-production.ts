@@ -4,6 +4,7 @@ import type { CatalogAction } from '../../catalog/types';
 import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
+import { escalatedDecisions } from './support/escalated';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import {
@@ -180,11 +181,15 @@ function findingOf(
   };
 }
 
-/** Principals that cannot do it themselves but can act as one that can: the shortest path, hop by hop. */
+/**
+ * Principals that cannot do it themselves but can once they have raised their own permissions (an IAM write
+ * that grants anything, see support/escalated.ts), or can act as one that can: the shortest path, hop by hop.
+ */
 function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
   const { analysis, snapshot, guardrails } = context;
-  const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, direct);
   const out: RuleFinding[] = [];
+  const escalated = escalationGoals(context, direct, out);
+  const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, new Map([...direct, ...escalated]));
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || goals.has(principal.arn)) continue;
     const path = reach.path(principal.arn);
@@ -196,7 +201,7 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
       severity: exempt ? 'info' : pathSeverity(path, 'critical', goalCertain),
       message: (
         `can delete or recreate resources tagged ${productionTagText(guardrails)} through another principal: ` +
-        `${pathText(path, snapshot.accountId)} → ${listActions(actions, 3)}` +
+        `${pathText(path, snapshot.accountId)}${escalated.has(path.to) ? ' → raise its own permissions' : ''} → ${listActions(actions, 3)}` +
         `${goalCertain ? '' : ' (depending on conditions)'}. ${pathCaveat(path)}`
       ).trimEnd(),
       principalArn: principal.arn,
@@ -214,6 +219,85 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
     });
   }
   return out;
+}
+
+/**
+ * Principals that can delete once they use an IAM-write escalation that grants anything: a finding each (in
+ * `out`), and a goal each for those that reach them. What still stops them is their boundary, the SCPs and the
+ * Deny statements they hold (a new role of their own: the SCPs only).
+ */
+function escalationGoals(
+  context: RuleContext,
+  direct: ReadonlyMap<string, Goal>,
+  out: RuleFinding[],
+): Map<string, Goal> {
+  const { analysis, snapshot, guardrails, catalog, graph } = context;
+  const goals = new Map<string, Goal>();
+  let actions: CatalogAction[] | undefined;
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked || direct.has(principal.arn) || graph.selfEscalationsOf(principal.arn).length === 0)
+      continue;
+    actions ??= catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
+    const found = escalatedDecisions(graph, snapshot, catalog, principal, actions, productionContext(guardrails));
+    if (!found) continue;
+    const { runs, self, holder } = found;
+    let allowedCount = 0;
+    let dependsCount = 0;
+    const allowed: string[] = [];
+    const depends: string[] = [];
+    for (let k = 0; k < runs.decisions.length; k++) {
+      const decision = runs.decisions[k].decision;
+      if (decision === 'denied') continue;
+      for (let i = k === 0 ? 0 : runs.ends[k - 1]; i < runs.ends[k]; i++) {
+        const names = decision === 'allowed' ? allowed : depends;
+        if (names.length < DETAIL_LIMIT) names.push(actions[i].action);
+        if (decision === 'allowed') allowedCount++;
+        else dependsCount++;
+      }
+    }
+    if (allowedCount + dependsCount === 0) continue;
+    const certain = self.decision === 'allowed' && allowedCount > 0;
+    const sample = (allowedCount > 0 ? allowed : depends).slice(0, 3);
+    goals.set(principal.arn, { certain, actions: sample });
+    const exempt = analysis.isExempt(principal.arn);
+    const steps = (self.decision === 'allowed' ? 0 : 2) + (allowedCount > 0 ? 0 : 1);
+    const severity: Severity = exempt || self.needs ? 'info' : (['critical', 'high', 'medium', 'low'] as const)[steps];
+    const target = self.target === 'itself' ? 'itself' : self.target.replace(/^arn:[^:]+:iam::\d{12}:/, '');
+    out.push({
+      severity,
+      message: (
+        `can delete or recreate resources tagged ${productionTagText(guardrails)} once it raises its own ` +
+        `permissions: ${self.pathId} on ${target} (${self.description}) → ${listActions(sample, 3)}` +
+        `${certain ? '' : ' (depending on conditions)'}; ${allowedCount} action(s) allowed and ${dependsCount} ` +
+        'depending on conditions by what the write cannot change (permissions boundary, SCPs, its Deny statements).' +
+        `${self.needs ? ` It needs what the snapshot cannot show: ${self.needs}.` : ''}`
+      ).trimEnd(),
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: [...self.evidence],
+      details: {
+        productionTag: productionTagText(guardrails),
+        transitive: true,
+        escalation: {
+          pathId: self.pathId,
+          target: self.target,
+          holder,
+          actions: self.actions,
+          decision: self.decision,
+          dependsOn: self.dependsOn,
+          ...(self.needs ? { needs: self.needs } : {}),
+        },
+        allowedCount,
+        dependsCount,
+        allowed,
+        depends,
+        exempt,
+      },
+      remediation:
+        'Remove the IAM write the principal does not need (or scope it away from itself, its groups and policies, and the principals it can act as), and put a permissions boundary and the production-protection SCPs on it: they still hold after the write.',
+    });
+  }
+  return goals;
 }
 
 /** Direct findings are goals: of the transitive part, and of audits over several accounts (organizationGoals). */

@@ -1,5 +1,5 @@
 import * as rule from '../../../lib/audit/rules/can-delete-production';
-import { about, allow, deny, doc, FULL_ACCESS_LEVEL, run } from './helpers';
+import { about, allow, deny, doc, FULL_ACCESS_LEVEL, policyArn, roleArn, run, type PrincipalSpec } from './helpers';
 
 const productionDeny = (actions: string[]) =>
   doc(deny(actions, '*', { Condition: { StringEquals: { 'aws:ResourceTag/environment': ['production', 'prod'] } } }));
@@ -49,6 +49,134 @@ describe('can-delete-production', () => {
     const [finding] = run(rule, { principals: [{ name: 'leash-break-glass', policies: [doc(allow('*'))] }] });
     expect(finding.severity).toBe('info');
     expect(finding.details?.exempt).toBe(true);
+  });
+
+  // An IAM write that grants anything is one call from deleting: only what the write cannot change still stops
+  // the principal (its boundary, the SCPs, its own Deny statements). AddUserToGroup gives the group's permissions.
+  const self = 'arn:aws:iam::111122223333:user/attacker';
+  const rootTrust = doc({
+    Effect: 'Allow',
+    Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+    Action: 'sts:AssumeRole',
+  });
+  const dbas: PrincipalSpec = { name: 'dbas', kind: 'group', policies: [doc(allow('rds:DeleteDBInstance'))] };
+  const readers: PrincipalSpec = { name: 'readers', kind: 'group', policies: [doc(allow('s3:GetObject'))] };
+  const ESCALATIONS: readonly (readonly [string, readonly PrincipalSpec[], string | undefined])[] = [
+    [
+      'attach-user-policy on itself',
+      [{ name: 'attacker', kind: 'user', policies: [doc(allow('iam:AttachUserPolicy', self))] }],
+      'attach-user-policy',
+    ],
+    [
+      'create-policy-version of a policy it holds',
+      [{ name: 'attacker', kind: 'user', managed: ['mine'] }],
+      'create-policy-version',
+    ],
+    [
+      'put-role-policy on a role it can assume (pathfinding.cloud iam-017)',
+      [
+        {
+          name: 'attacker',
+          kind: 'user',
+          policies: [doc(allow(['iam:PutRolePolicy', 'sts:AssumeRole'], roleArn('target')))],
+        },
+        { name: 'target', trust: rootTrust },
+      ],
+      'put-role-policy',
+    ],
+    [
+      'add-user-to-group of a group that deletes',
+      [{ name: 'attacker', kind: 'user', policies: [doc(allow('iam:AddUserToGroup'))] }, dbas],
+      'add-user-to-group',
+    ],
+    [
+      'add-user-to-group of a group that only reads',
+      [{ name: 'attacker', kind: 'user', policies: [doc(allow('iam:AddUserToGroup'))] }, readers],
+      undefined,
+    ],
+    [
+      'attach-user-policy on itself behind a boundary without deletes',
+      [{ name: 'attacker', kind: 'user', policies: [doc(allow('iam:AttachUserPolicy', self))], boundary: 'narrow' }],
+      undefined,
+    ],
+    [
+      'attach-user-policy on itself with a Deny of everything else it holds',
+      [
+        {
+          name: 'attacker',
+          kind: 'user',
+          policies: [
+            doc(allow('iam:AttachUserPolicy', self), {
+              Effect: 'Deny',
+              NotAction: 'iam:AttachUserPolicy',
+              Resource: '*',
+            }),
+          ],
+        },
+      ],
+      undefined,
+    ],
+    [
+      'put-role-policy on a role it can assume whose boundary has no deletes',
+      [
+        {
+          name: 'attacker',
+          kind: 'user',
+          policies: [doc(allow(['iam:PutRolePolicy', 'sts:AssumeRole'], roleArn('target')))],
+        },
+        { name: 'target', trust: rootTrust, boundary: 'narrow' },
+      ],
+      undefined,
+    ],
+  ];
+  const managed = {
+    mine: doc(allow('iam:CreatePolicyVersion', policyArn('mine'))),
+    narrow: doc(allow(['iam:AttachUserPolicy', 'iam:PutRolePolicy', 'sts:AssumeRole', 's3:GetObject'])),
+  };
+
+  it.each(ESCALATIONS)('after %s', (_, principals, pathId) => {
+    const found = about(run(rule, { principals, managed }), 'attacker');
+    if (pathId === undefined) {
+      expect(found).toEqual([]);
+      return;
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0].severity).toBe('critical');
+    expect(found[0].details?.escalation).toMatchObject({ pathId, decision: 'allowed' });
+    expect(found[0].details?.allowedCount).toBeGreaterThan(0);
+    expect(found[0].message).toContain('once it raises its own permissions');
+  });
+
+  it('is stopped after the escalation by an SCP that denies the delete', () => {
+    const scps = [
+      FULL_ACCESS_LEVEL([
+        {
+          name: 'protect',
+          document: doc(
+            deny('*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/environment': 'production' } } }),
+            deny('*', '*', { Condition: { Null: { 'aws:ResourceTag/environment': 'true' } } }),
+          ),
+        },
+      ]),
+    ];
+    const principals = [
+      { name: 'attacker', kind: 'user' as const, policies: [doc(allow('iam:AttachUserPolicy', self))] },
+    ];
+    expect(about(run(rule, { principals, scps }), 'attacker')).toEqual([]);
+  });
+
+  it('shows the path of a principal that reaches one that can escalate', () => {
+    const findings = run(rule, {
+      principals: [
+        { name: 'attacker', kind: 'user', policies: [doc(allow('iam:AttachUserPolicy', self))] },
+        { name: 'helpdesk', kind: 'user', policies: [doc(allow('iam:CreateAccessKey', self))] },
+      ],
+    });
+    const [finding] = about(findings, 'helpdesk');
+    expect(finding.severity).toBe('critical');
+    expect(finding.message).toContain(
+      'user/helpdesk → take credentials of user/attacker → raise its own permissions →',
+    );
   });
 
   it('skips service-linked roles', () => {

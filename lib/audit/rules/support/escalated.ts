@@ -1,0 +1,95 @@
+// What a principal could do once it has used an IAM-write escalation that hands out any identity permission
+// (AttachUserPolicy or PutRolePolicy on itself, CreatePolicyVersion of a policy it holds, a write on a principal it
+// can act as, a new role of its own): its identity policies then allow everything, and only what the write cannot
+// touch still stops it (its permissions boundary, the SCPs, the Deny statements it already holds). Asked by adding an
+// `Allow *` statement to the principal (or, for AddUserToGroup, the group it joins) and deciding again, so the
+// boundary and SCPs are weighed exactly as for any other question.
+import type { Catalog, CatalogAction } from '../../../catalog/types';
+import { compileAccount } from '../../evaluate';
+import type { DecisionRuns, RequestContext } from '../../evaluate/types';
+import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
+import type { AccountSnapshot, Principal } from '../../sources/snapshot';
+
+/**
+ * What the path's write gives whoever ends up with it: any identity permission, or a group's (joining it);
+ * undefined for the others (an older policy version grants what it grants, a boundary write adds nothing).
+ */
+function gain(pathId: string): 'anything' | 'group' | undefined {
+  const resolution = PATH_RESOLUTIONS[pathId];
+  if (resolution?.kind === 'new-role') return 'anything';
+  if (resolution?.kind !== 'rewrite') return undefined;
+  if (resolution.target === 'group-membership') return 'group';
+  return ['role', 'user', 'group', 'managed-policy'].includes(resolution.target) ? 'anything' : undefined;
+}
+
+export interface Escalated {
+  /** The escalation used: certain ones first. */
+  readonly self: SelfEscalation;
+  /** Who holds the permissions afterwards: the principal itself, one it can act as, or a new role. */
+  readonly holder: string;
+  readonly runs: DecisionRuns;
+}
+
+const ANYTHING = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+/**
+ * The decisions on `actions` in `request` of the principal after its best escalation that grants anything;
+ * undefined when it holds none. `principal` must not be service-linked.
+ */
+export function escalatedDecisions(
+  graph: AccessGraph,
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  principal: Principal,
+  actions: readonly CatalogAction[],
+  request: RequestContext,
+): Escalated | undefined {
+  const selves = graph
+    .selfEscalationsOf(principal.arn)
+    .filter((s) => gain(s.pathId) !== undefined && !s.unresolved)
+    .sort((a, b) => rank(a) - rank(b));
+  const self = selves[0];
+  if (!self) return undefined;
+  const byArn = (arn: string) => snapshot.principals.find((p) => p.arn === arn && p.kind !== 'group');
+  let holder: Principal;
+  if (PATH_RESOLUTIONS[self.pathId]?.kind === 'new-role') {
+    // A role it creates: no boundary unless it sets one, so only the SCPs of its account stop it.
+    holder = {
+      ...principal,
+      kind: 'role',
+      arn: `arn:aws:iam::${snapshot.accountId}:role/leash-escalated-new-role`,
+      name: 'leash-escalated-new-role',
+      inlinePolicies: [],
+      managedPolicyArns: [],
+      permissionsBoundaryArn: undefined,
+      groups: [],
+      serviceLinked: false,
+    };
+  } else {
+    // A write on a principal it can act as lands on that principal; otherwise on itself (its own groups or
+    // policies included).
+    holder = byArn(self.target) ?? principal;
+  }
+  const joined = gain(self.pathId) === 'group' ? snapshot.principals.find((p) => p.arn === self.target) : undefined;
+  const probe: Principal = joined
+    ? { ...holder, groups: [...holder.groups, joined.name] }
+    : {
+        ...holder,
+        inlinePolicies: [...holder.inlinePolicies, { name: 'leash-escalated-anything', document: ANYTHING }],
+      };
+  const groups = probe.groups
+    .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
+    .filter((g): g is Principal => !!g);
+  const compiled = compileAccount({ ...snapshot, principals: [probe, ...groups] }, catalog).principal(probe.arn);
+  if (!compiled) return undefined;
+  return { self, holder: holder.arn, runs: compiled.decisionRuns(actions, request) };
+}
+
+/**
+ * Certain escalations first, then those that depend on conditions, then those that need a missing fact; at each,
+ * those that grant anything before joining a group.
+ */
+function rank(self: SelfEscalation): number {
+  const certainty = self.needs ? 2 : self.decision === 'allowed' ? 0 : 1;
+  return certainty * 2 + (gain(self.pathId) === 'group' ? 1 : 0);
+}
