@@ -134,35 +134,57 @@ export function check(context: RuleContext): Finding[] {
         recognition.how === 'agent principal tag' ? writes : agentServiceWrites,
       );
       if (asked.length === 0) continue;
+      // A write that depends on the resource (a grant on named ARNs: the production table, the bucket's objects)
+      // or on a condition the request may meet (a region) breaks the invariant as surely for the resources it
+      // names: reported too, one step lower, naming what it depends on.
       const allowed = new Map<string, ActionDecision>();
+      const depends = new Map<string, ActionDecision>();
+      const dependsOn = new Set<string>();
       const where = new Set<string>();
       for (let k = 0; k < states.length; k++) {
         const state = states[k];
         const decisions = compiled.decideMany(asked, requestFor(k, recognition));
         for (const decision of decisions) {
-          if (decision.decision !== 'allowed') continue;
-          allowed.set(decision.action, decision);
+          if (decision.decision === 'denied') continue;
+          if (decision.decision === 'allowed') {
+            allowed.set(decision.action, decision);
+            depends.delete(decision.action);
+          } else if (!allowed.has(decision.action)) {
+            depends.set(decision.action, decision);
+            for (const key of decision.dependsOn) dependsOn.add(key);
+          }
           where.add(state.name);
         }
       }
-      if (allowed.size === 0) continue;
+      if (allowed.size === 0 && depends.size === 0) continue;
       const actions = [...allowed.keys()];
+      const dependent = [...depends.keys()];
       const layers = layerText(context, principal, recognition.how);
+      const agent = analysis.isAgent(principal.arn);
+      const counts = [
+        actions.length ? `${actions.length} action(s) (${listActions(actions)})` : '',
+        dependent.length
+          ? `${actions.length ? 'and ' : ''}${dependent.length} action(s) depending on ${listActions([...dependsOn], 4)} (${listActions(dependent)})`
+          : '',
+      ];
       findings.push({
         ruleId: meta.id,
         category: meta.category,
-        severity: analysis.isAgent(principal.arn) ? 'critical' : 'high',
+        severity: actions.length ? (agent ? 'critical' : 'high') : agent ? 'high' : 'medium',
         title: meta.title,
         message:
           `as an agent (${recognition.how}) it can write to resources ${[...where].join(' and ')}: ` +
-          `${actions.length} action(s) (${listActions(actions)}). Let through by: ${layers.join('; ')}.`,
+          `${counts.filter(Boolean).join(' ')}. Let through by: ${layers.join('; ')}.`,
         principalArn: principal.arn,
         location: principal.location,
-        evidence: allowEvidence([...allowed.values()]),
+        evidence: allowEvidence([...allowed.values(), ...depends.values()]),
         details: {
           recognisedBy: recognition.how,
           allowedCount: actions.length,
           allowed: actions.slice(0, DETAIL_LIMIT),
+          dependsCount: dependent.length,
+          depends: dependent.slice(0, DETAIL_LIMIT),
+          dependsOn: [...dependsOn],
           resourceStates: [...where],
           layers,
           permissionsBoundaryArn: principal.permissionsBoundaryArn ?? null,

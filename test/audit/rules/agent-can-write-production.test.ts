@@ -49,6 +49,33 @@ describe('agent-can-write-production', () => {
     expect(finding.message).toContain('no SCP agent layer denies them');
   });
 
+  // The agent invariant holds for named resources too: a grant on the production table's ARN, on a bucket's
+  // objects, or behind a condition the request may meet, lets the agent write there. Reported one step lower
+  // (the decision depends on which resource, or on the condition), never not at all.
+  it.each([
+    [
+      'dynamodb:DeleteTable on a named table',
+      allow('dynamodb:DeleteTable', 'arn:aws:dynamodb:eu-west-1:111122223333:table/orders'),
+      'resource',
+    ],
+    ['s3:DeleteObject on a bucket’s objects', allow('s3:DeleteObject', 'arn:aws:s3:::prod-data/*'), 'resource'],
+    [
+      'dynamodb:DeleteTable in one region',
+      allow('dynamodb:DeleteTable', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } }),
+      'aws:RequestedRegion',
+    ],
+  ])('reports an agent allowed %s, depending on what decides it', (_, statement, key) => {
+    const [finding] = about(
+      run(rule, { principals: [{ name: 'agent', tags: agentTag, policies: [doc(statement)] }] }),
+      'agent',
+    );
+    expect(finding).toMatchObject({
+      severity: 'high',
+      details: { allowedCount: 0, dependsCount: 1, dependsOn: [key] },
+    });
+    expect(finding.message).toContain(`depending on ${key}`);
+  });
+
   it('accepts the same administrator under the generated SCPs (the MCP agent layer)', () => {
     const findings = run(rule, {
       principals: [{ name: 'platform-admin', policies: [doc(allow('*'))] }],
