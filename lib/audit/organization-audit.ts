@@ -12,7 +12,7 @@ import { buildAccessGraph, type AccessGraph } from './graph';
 import * as canChangeProductionTag from './rules/can-change-production-tag';
 import * as canDeleteProduction from './rules/can-delete-production';
 import { createAccountAnalysis } from './rules/support/analysis';
-import type { AccountAnalysis, Finding, Goal, OrganizationGoals, Rule } from './rules/types';
+import type { AccountAnalysis, Finding, Goal, OrganizationGoals, Rule, TransitivePart } from './rules/types';
 import type { AccountSnapshot } from './sources/snapshot';
 
 /** The rules whose goals come from their own direct findings (privilege-escalation reads the graph's). */
@@ -57,7 +57,17 @@ export function organizationAuditContext(
   const graph = buildGraph(compiled, options);
   const goals = new Map<string, Map<string, Goal>>(GOAL_RULES.map((rule) => [rule.meta.id, new Map()]));
   // Their direct checks only: goals are what a principal can do itself, and no path is needed to know that.
-  const direct: Rule[] = GOAL_RULES.map(({ meta, scope, check }) => ({ meta, scope, check }));
+  // With the goals read off the graph (a principal one IAM write away), which need no path either.
+  const direct: Rule[] = GOAL_RULES.map((rule) => ({
+    meta: rule.meta,
+    scope: rule.scope,
+    check: (context) => {
+      const own = rule.check(context);
+      const found = new Set(own.flatMap((f) => (f.principalArn === undefined ? [] : [f.principalArn])));
+      const graphGoals = (rule.transitive as TransitivePart).graphGoals;
+      return [...own, ...(graphGoals?.(context, found) ?? [])];
+    },
+  }));
   const prepared = new Map<AccountSnapshot, PreparedAccount>();
   for (const { snapshot, account } of compiled) {
     const pass = runRules(snapshot, {

@@ -6,11 +6,12 @@ import { auditAccount, type AuditResult } from '../../lib/audit/audit';
 import { CompileCache } from '../../lib/audit/evaluate/compile-account';
 import { organizationAuditContext } from '../../lib/audit/organization-audit';
 import { loadInputFile } from '../../lib/audit/sources';
-import type { AccountSnapshot } from '../../lib/audit/sources/snapshot';
+import { AccountSnapshot } from '../../lib/audit/sources/snapshot';
 import { loadCatalog } from '../../lib/catalog';
 import { LeashConfig } from '../../lib/config/schema';
 import { generateOrganization } from '../../bench/generate-organization';
 import * as canDeleteProduction from '../../lib/audit/rules/can-delete-production';
+import { ACCOUNT, allow, doc, snapshot } from './rules/helpers';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 const catalog = loadCatalog();
@@ -30,6 +31,31 @@ function auditBothWays(accounts: readonly AccountSnapshot[]): { reused: AuditRes
     scratch: accounts.map((snapshot) => auditAccount(snapshot, { ...over, organizationGoals })),
   };
 }
+
+describe('organization goals of principals one IAM write away from deleting production', () => {
+  it('gives a principal of another account the path into them, ending where the write raises them', () => {
+    const home = snapshot({
+      principals: [{ name: 'attacker', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] }],
+    });
+    const escalator = snapshot({
+      principals: [
+        {
+          name: 'esc',
+          trust: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }),
+          policies: [doc(allow('iam:AttachRolePolicy', 'arn:aws:iam::444455556666:role/esc'))],
+        },
+      ],
+    });
+    const other = JSON.parse(JSON.stringify(escalator).split(`iam::${ACCOUNT}:role`).join('iam::444455556666:role'));
+    const accounts = [home, AccountSnapshot.parse({ ...other, accountId: '444455556666' })];
+    const { reused, scratch } = auditBothWays(accounts);
+    expect(reused.map(comparable)).toEqual(scratch.map(comparable));
+    const [path] = reused[0].findings.filter((f) => f.ruleId === 'can-delete-production');
+    expect(path.message).toContain('user/attacker → assume 444455556666:role/esc → raise its own permissions →');
+    const [escalation] = reused[1].findings.filter((f) => f.ruleId === 'can-delete-production');
+    expect(escalation.details?.escalation).toMatchObject({ pathId: 'attach-role-policy' });
+  });
+});
 
 describe('organizationAuditContext(): the goal pass reused by each account’s audit', () => {
   it('finds exactly what a from-scratch audit finds, with a path that crosses accounts (two-account fixture)', () => {

@@ -187,8 +187,9 @@ function findingOf(
  */
 function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
   const { analysis, snapshot, guardrails } = context;
-  const out: RuleFinding[] = [];
-  const escalated = escalationGoals(context, direct, out);
+  const out = escalationFindings(context, new Set(direct.keys()));
+  const escalated = new Map<string, Goal>();
+  for (const finding of out) escalated.set(finding.principalArn!, directGoalOf(finding)!);
   const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, new Map([...direct, ...escalated]));
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || goals.has(principal.arn)) continue;
@@ -201,7 +202,7 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
       severity: exempt ? 'info' : pathSeverity(path, 'critical', goalCertain),
       message: (
         `can delete or recreate resources tagged ${productionTagText(guardrails)} through another principal: ` +
-        `${pathText(path, snapshot.accountId)}${escalated.has(path.to) ? ' → raise its own permissions' : ''} → ${listActions(actions, 3)}` +
+        `${pathText(path, snapshot.accountId)}${goals.get(path.to)?.afterEscalation ? ' → raise its own permissions' : ''} → ${listActions(actions, 3)}` +
         `${goalCertain ? '' : ' (depending on conditions)'}. ${pathCaveat(path)}`
       ).trimEnd(),
       principalArn: principal.arn,
@@ -222,17 +223,13 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
 }
 
 /**
- * Principals that can delete once they use an IAM-write escalation that grants anything: a finding each (in
- * `out`), and a goal each for those that reach them. What still stops them is their boundary, the SCPs and the
- * Deny statements they hold (a new role of their own: the SCPs only).
+ * Principals not in `direct` that can delete once they use an IAM-write escalation that grants anything: a
+ * finding each, whose goal (directGoalOf) those that reach them get a path to. What still stops them is their
+ * boundary, the SCPs and the Deny statements they hold (a new role of their own: the SCPs only).
  */
-function escalationGoals(
-  context: RuleContext,
-  direct: ReadonlyMap<string, Goal>,
-  out: RuleFinding[],
-): Map<string, Goal> {
+function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): RuleFinding[] {
   const { analysis, snapshot, guardrails, catalog, graph } = context;
-  const goals = new Map<string, Goal>();
+  const out: RuleFinding[] = [];
   let actions: CatalogAction[] | undefined;
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || direct.has(principal.arn) || graph.selfEscalationsOf(principal.arn).length === 0)
@@ -258,7 +255,6 @@ function escalationGoals(
     if (allowedCount + dependsCount === 0) continue;
     const certain = self.decision === 'allowed' && allowedCount > 0;
     const sample = (allowedCount > 0 ? allowed : depends).slice(0, 3);
-    goals.set(principal.arn, { certain, actions: sample });
     const exempt = analysis.isExempt(principal.arn);
     const steps = (self.decision === 'allowed' ? 0 : 2) + (allowedCount > 0 ? 0 : 1);
     const severity: Severity = exempt || self.needs ? 'info' : (['critical', 'high', 'medium', 'low'] as const)[steps];
@@ -297,10 +293,10 @@ function escalationGoals(
         'Remove the IAM write the principal does not need (or scope it away from itself, its groups and policies, and the principals it can act as), and put a permissions boundary and the production-protection SCPs on it: they still hold after the write.',
     });
   }
-  return goals;
+  return out;
 }
 
 /** Direct findings are goals: of the transitive part, and of audits over several accounts (organizationGoals). */
 export const goalOf = directGoalOf;
 
-export const transitive: TransitivePart = { goalOf, check: transitiveCheck };
+export const transitive: TransitivePart = { goalOf, check: transitiveCheck, graphGoals: escalationFindings };

@@ -49,6 +49,8 @@ export interface Goal {
   readonly certain: boolean;
   /** Up to three of the actions it can do, for messages. */
   readonly actions: readonly string[];
+  /** It can do them once it has raised its own permissions (an IAM write), not yet. */
+  readonly afterEscalation?: boolean;
 }
 
 /** Goals found in the accounts of one audit, by rule (see RuleContext.organizationGoals). */
@@ -83,6 +85,12 @@ export interface TransitivePart {
   goalOf(finding: Finding): Goal | undefined;
   /** `goals`: the direct findings' principals, in the account's principal order. */
   check(context: RuleContext, goals: ReadonlyMap<string, Goal>): RuleFinding[];
+  /**
+   * Findings read off the graph that make goals without a path (a principal one IAM write away from doing the
+   * thing), for principals not in `direct`. `check` makes them itself; an audit over several accounts also runs
+   * this in its goal pass, so paths from other accounts end there too (their goals come from goalOf).
+   */
+  graphGoals?(context: RuleContext, direct: ReadonlySet<string>): RuleFinding[];
 }
 
 /** Per-principal access facts computed once over the whole catalog and shared between rules. */

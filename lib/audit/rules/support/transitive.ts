@@ -121,10 +121,24 @@ export function pathText(path: Path, homeAccount: string): string {
  * The goal a direct finding of a goal rule (can-delete-production, can-change-production-tag) makes of its
  * principal, what it can do itself, for audits over several accounts; undefined for a transitive finding.
  */
-export function directGoalOf(finding: Finding): Goal | undefined {
+export function directGoalOf(finding: Pick<Finding, 'details' | 'principalArn'>): Goal | undefined {
   const details = finding.details as
-    { transitive?: boolean; allowedCount?: number; allowed?: string[]; depends?: string[] } | undefined;
-  if (!details || details.transitive || finding.principalArn === undefined) return undefined;
-  const certain = (details.allowedCount ?? 0) > 0;
-  return { certain, actions: ((certain ? details.allowed : details.depends) ?? []).slice(0, 3) };
+    | {
+        transitive?: boolean;
+        allowedCount?: number;
+        allowed?: string[];
+        depends?: string[];
+        escalation?: { decision?: string; needs?: string };
+      }
+    | undefined;
+  // A finding of what the principal can do once it raises its own permissions (no path) is a goal too.
+  const escalation = details?.escalation;
+  if (!details || (details.transitive && !escalation) || finding.principalArn === undefined) return undefined;
+  const allowed = (details.allowedCount ?? 0) > 0;
+  const certain = allowed && (!escalation || (escalation.decision === 'allowed' && !escalation.needs));
+  return {
+    certain,
+    actions: ((allowed ? details.allowed : details.depends) ?? []).slice(0, 3),
+    ...(escalation ? { afterEscalation: true } : {}),
+  };
 }
