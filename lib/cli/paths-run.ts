@@ -6,6 +6,7 @@ import { compileAccount } from '../audit/evaluate';
 import type { CompiledAccount, RequestContext } from '../audit/evaluate/types';
 import { buildAccessGraph, type AccessGraph, type Path } from '../audit/graph';
 import { pathsToDot, pathToMarkdown, pathToText } from '../audit/report/paths';
+import { escalatedDecisions } from '../audit/rules/support/escalated';
 import { pathDetails } from '../audit/rules/support/transitive';
 import { productionContext } from '../audit/rules/support/production';
 import { loadAuditInput } from '../audit/sources';
@@ -61,7 +62,28 @@ export function pathGoal(
   switch (to) {
     case 'production-destruction': {
       const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
-      return { name: 'can delete or recreate production', test: can(actions, productionContext(guardrails)) };
+      const request = productionContext(guardrails);
+      const direct = can(actions, request);
+      // As can-delete-production: also a principal one IAM write away (its boundary and the SCPs weighed).
+      const escalated = new Map<string, boolean>();
+      const afterEscalation = (arn: string) => {
+        let found = escalated.get(arn);
+        if (found === undefined) {
+          const at = accounts.find(({ snapshot }) => snapshot.principals.some((p) => p.arn === arn));
+          const principal = at?.snapshot.principals.find((p) => p.arn === arn);
+          const runs =
+            at && principal && !principal.serviceLinked && principal.kind !== 'group'
+              ? escalatedDecisions(graph, at.snapshot, catalog, principal, actions, request)?.runs
+              : undefined;
+          found = runs?.decisions.some((d) => d.decision !== 'denied') ?? false;
+          escalated.set(arn, found);
+        }
+        return found;
+      };
+      return {
+        name: 'can delete or recreate production',
+        test: (arn) => direct(arn) || (graph.selfEscalationsOf(arn).length > 0 && afterEscalation(arn)),
+      };
     }
     case 'tag-change': {
       const key = guardrails.production.tagKeys[0];

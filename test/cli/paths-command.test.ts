@@ -1,4 +1,7 @@
 // `leash paths`: the shortest way a principal gets to what was asked, in every format, and clear errors.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { memoryIo, runCli } from '../../lib/cli/program';
 import { CLOUDSPLAINING_AUTHZ } from '../support/shared-data';
 
@@ -39,6 +42,36 @@ describe('leash paths', () => {
     const none = await paths(`${A}:user/fp4-nonExploitableResourceConstraint-user`, '--to', 'admin');
     expect(none).toMatchObject({ code: 0 });
     expect(none.out).toContain('no path');
+  });
+
+  it('ends a path to production destruction at a principal one IAM write away from it', async () => {
+    const account = 'arn:aws:iam::111122223333';
+    const user = (name: string, statement: object) => ({
+      UserName: name,
+      UserId: `AIDA${name.toUpperCase()}`,
+      Arn: `${account}:user/${name}`,
+      Path: '/',
+      GroupList: [],
+      AttachedManagedPolicies: [],
+      UserPolicyList: [{ PolicyName: 'p', PolicyDocument: { Version: '2012-10-17', Statement: [statement] } }],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'leash-paths-')), 'authz.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        UserDetailList: [
+          user('attacker', { Effect: 'Allow', Action: 'iam:AttachUserPolicy', Resource: `${account}:user/attacker` }),
+          user('helpdesk', { Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: `${account}:user/attacker` }),
+        ],
+        GroupDetailList: [],
+        RoleDetailList: [],
+        Policies: [],
+      }),
+    );
+    const io = memoryIo();
+    const code = await runCli(['paths', `${account}:user/helpdesk`, '--input', file], io);
+    expect(code).toBe(1);
+    expect(io.out).toContain('reaches user/attacker (can delete or recreate production) in 1 hop(s)');
   });
 
   it('rejects an unknown principal or goal with close matches (exit 2)', async () => {
