@@ -180,20 +180,31 @@ class GainCheck {
     if (!mine || !compiled) return undefined;
     const writes = mine.writeAllowed + mine.writeDepends;
     let exact = EXACT_CHECKS;
-    const seen = new Set<string>();
+    // A target may be reached several ways (PassRole to a new project, or a build of an existing one): the
+    // first certain way to a principal with more access wins, else the first way at all.
+    const gained = new Set<string>();
+    const checked = new Set<string>();
+    let first: Edge | undefined;
+    let alternatives = EXACT_CHECKS * 4;
     for (const exit of graph.exits(source)) {
-      if (seen.has(exit.to)) continue;
-      seen.add(exit.to);
-      const theirs = analysis.summary(exit.to);
-      const target = account.principal(exit.to);
-      if (!theirs || !target) continue;
-      const their = theirs.writeAllowed + theirs.writeDepends;
-      if (their === 0) continue;
-      if (their > writes || (exact-- > 0 && this.grantsMore(target, compiled))) {
-        return graph.edgeBetween(source, exit.to, exit.pathId ?? exit.kind);
+      if (!gained.has(exit.to)) {
+        if (checked.has(exit.to)) continue;
+        checked.add(exit.to);
+        const theirs = analysis.summary(exit.to);
+        const target = account.principal(exit.to);
+        if (!theirs || !target) continue;
+        const their = theirs.writeAllowed + theirs.writeDepends;
+        if (their === 0) continue;
+        if (!(their > writes || (exact-- > 0 && this.grantsMore(target, compiled)))) continue;
+        gained.add(exit.to);
       }
+      const edge = graph.edgeBetween(source, exit.to, exit.pathId ?? exit.kind);
+      if (edge && edge.decision === 'allowed' && edge.needs === undefined) return edge;
+      first ??= edge;
+      // Bounded: a hub can lead to thousands of roles, each one way alike.
+      if (first && --alternatives < 0) break;
     }
-    return undefined;
+    return first;
   }
 
   private grantsMore(target: CompiledPrincipal, source: CompiledPrincipal): boolean {

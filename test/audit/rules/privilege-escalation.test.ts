@@ -503,6 +503,36 @@ describe('privilege-escalation', () => {
     );
   });
 
+  it.each([
+    [
+      'codebuild (pathfinding.cloud codebuild-004)',
+      ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuildBatch'],
+      'codebuild.amazonaws.com',
+      'passrole-codebuild-batch',
+    ],
+    [
+      'lambda',
+      ['lambda:UpdateFunctionCode', 'iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'],
+      'lambda.amazonaws.com',
+      'passrole-lambda-invoke',
+    ],
+  ])(
+    'shows the certain way to a role with more access when an uncertain one exists too: %s',
+    (_, actions, service, pathId) => {
+      const [finding] = about(
+        run(rule, {
+          principals: [
+            { name: 'dev', policies: [doc(allow(actions))] },
+            { name: 'worker', trust: serviceTrust(service), policies: [doc(allow('rds:DeleteDBInstance'))] },
+          ],
+        }),
+        'dev',
+      );
+      expect(finding.severity).toBe('high');
+      expect(finding.details?.path).toMatchObject({ hops: [{ pathId, decision: 'allowed' }] });
+    },
+  );
+
   it('shows the enabling statements as evidence', () => {
     const [finding] = runWithTargets(['iam:CreatePolicyVersion'], 'role');
     expect(finding.evidence[0]).toMatchObject({ policyKind: 'inline', statementIndex: 0 });
