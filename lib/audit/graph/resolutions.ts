@@ -124,7 +124,10 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-ecs': pass(['ecs-tasks.amazonaws.com']),
   'passrole-ecs-service': pass(['ecs-tasks.amazonaws.com']),
   'passrole-ecs-run-task-override': pass(['ecs-tasks.amazonaws.com'], { needs: 'a task definition to run' }),
-  'passrole-ecs-start-task-override': pass(['ecs-tasks.amazonaws.com'], { needs: 'a task definition to run' }),
+  // StartTask places a task on a container instance of an existing EC2-backed cluster (pathfinding.cloud ecs-005).
+  'passrole-ecs-start-task-override': pass(['ecs-tasks.amazonaws.com'], {
+    needs: 'a task definition to run and an ECS container instance to start it on',
+  }),
   'passrole-ssm-automation': pass(['ssm.amazonaws.com']),
   'passrole-apprunner': pass(['tasks.apprunner.amazonaws.com']),
   'passrole-batch-job': pass(['ecs-tasks.amazonaws.com']),

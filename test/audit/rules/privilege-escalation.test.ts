@@ -286,6 +286,12 @@ describe('privilege-escalation', () => {
     ]);
   });
 
+  it('says ECS StartTask needs a container instance, even with a task definition of its own (pathfinding.cloud ecs-005)', () => {
+    const findings = runWithTargets(['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:StartTask'], 'role');
+    expect(about(findings, 'p')[0]).toMatchObject({ severity: 'info' });
+    expect(about(findings, 'p')[0].message).toContain('an ECS container instance to start it on');
+  });
+
   it('needs every action of a path: PassRole alone is not passrole-ec2', () => {
     const findings = run(rule, { principals: [{ name: 'p', policies: [doc(allow('iam:PassRole'))] }] });
     expect(findings).toEqual([]);
