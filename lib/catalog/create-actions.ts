@@ -22,10 +22,22 @@
 // Left out on purpose: Put*, Register*, Start*, Associate*, Attach*, Update*, Modify*, and every other
 // verb, even where some of their actions do create (they also cover in-place writes). Creates that the rule
 // misses are listed in the coverage report as "creates agents cannot do even tagged non-production".
-import type { Catalog, CatalogAction } from './types';
+// Left out too: a create that the classification also files as delete, recreate, escalate or tamper
+// (ec2:CreateReplaceRootVolumeTask, ec2:CreateLaunchTemplateVersion, dlm:CreateLifecyclePolicy). Those
+// classes name damage to something that already exists (the instance whose root volume is replaced, the
+// template that gets new user data); when that existing resource is untagged it sends no aws:ResourceTag,
+// exactly like the new one, and the request tag on the new resource would vouch for it.
+import type { Catalog, CatalogAction, DestructiveClass } from './types';
 import { servicePatternMatches } from './read-patterns';
 
 export const CREATE_VERBS = ['Create', 'Run', 'Allocate', 'Copy', 'Import'];
+
+/**
+ * Classes that describe what happens to a resource that already exists. `execute` is not among them: the
+ * code it runs gets its permissions from a role the caller passes (iam:PassRole, which the agent guards
+ * keep to agent roles) or from the caller itself.
+ */
+const EXISTING_RESOURCE_CLASSES: readonly DestructiveClass[] = ['delete', 'recreate', 'escalate', 'tamper'];
 
 function listsRequestTag(keys: readonly string[]): boolean {
   return keys.some((k) => k.toLowerCase().startsWith('aws:requesttag/'));
@@ -40,9 +52,13 @@ function startsWithVerb(name: string, verb: string): boolean {
   return name.startsWith(verb) && !/[a-z]/.test(name.charAt(verb.length));
 }
 
-/** A Write-level action that makes a new resource and can tag it in the same request (see above). */
+/**
+ * A Write-level action that makes a new resource, can tag it in the same request, and changes nothing that
+ * already exists (see above).
+ */
 export function isCreateAction(action: CatalogAction): boolean {
   if (action.accessLevel !== 'Write') return false;
+  if (action.classes.some((c) => EXISTING_RESOURCE_CLASSES.includes(c))) return false;
   const { name } = action;
   if (CREATE_VERBS.some((verb) => startsWithVerb(name, verb))) return mayCarryRequestTag(action);
   // Restore only where the call itself takes tags for the new resource (its own row lists the key): EC2's

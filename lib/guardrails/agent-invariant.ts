@@ -62,6 +62,12 @@ export interface AgentInvariantParts {
    * resources tagged non-production, so patterns and list together are exact.
    */
   readonly createExceptions: readonly string[];
+  /**
+   * What the tag-write Deny names: the tag writes and the create lookalikes, compressed together. A pattern
+   * here may also reach any other write that is not a create and not allowlisted: the Deny only says "not
+   * unless the resource is tagged non-production", which every such write already needs. Never a read.
+   */
+  readonly tagWriteDeny: readonly string[];
   /** Creates no pattern reaches (none today; over-blocks if any), for the coverage report. */
   readonly missedCreates: readonly CatalogAction[];
 }
@@ -95,6 +101,14 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
     .filter((a) => !createPatternMayReach(a) && matchesCreate(a.action))
     .map((a) => a.action)
     .sort();
+  // Compressed together the lookalikes share patterns with the tag writes (`ec2:CreateTa*` beside
+  // `ec2:CreateNetworkInterfacePermission`), which keeps the boundary within its 6,144 characters.
+  const lookalikes = new Set(createExceptions);
+  const tagWriteDeny = compressActions(
+    [...tagging, ...scope.filter((a) => lookalikes.has(a.action))],
+    (a) => !isReadLevel(a) && !isCreateAction(a) && !allowlisted(a),
+    catalog,
+  ).map((p) => p.pattern);
   const check = checkCreatePatterns(catalog, services, creates, createExceptions);
   if (check.wrong.length > 0) {
     const { pattern, action } = check.wrong[0];
@@ -106,6 +120,7 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
     unreachedReads: reads.unreached,
     creates,
     createExceptions,
+    tagWriteDeny,
     missedCreates: check.missed.filter((a) => !allowlisted(a)),
   };
 }
@@ -144,7 +159,7 @@ function tagWritesOnlyNonProduction(
 ): StatementTemplate[] {
   // The create lookalikes (ec2:CreateNetworkInterfacePermission...) share the condition: they never carry
   // ec2:CreateAction, so for them it says "only on a resource tagged non-production".
-  const actions = [...parts.tagWrites, ...parts.createExceptions];
+  const actions = parts.tagWriteDeny;
   if (actions.length === 0) return [];
   // Tagging an existing untagged resource looks exactly like tagging a new one after its create call, so
   // tag writes need the resource already tagged non-production. With several keys, a resource tagged

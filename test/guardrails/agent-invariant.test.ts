@@ -254,6 +254,20 @@ describe('a request tag opens creates only, never an existing untagged resource'
       expect(decide(action, 'untagged-retagged', layer)).toBe('denied');
     });
   }
+  // Creates that also delete, recreate, escalate or tamper act on something that already exists (the
+  // instance whose root volume is replaced, the template that gets a new version): an untagged one sends no
+  // aws:ResourceTag, exactly like the new resource, so the request tag must not vouch for it.
+  const existingChanged = ['ec2:CreateReplaceRootVolumeTask', 'ec2:CreateLaunchTemplateVersion'];
+  for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+    it.each(existingChanged)(`denies %s on an untagged resource whatever the request tags say (${layer})`, (action) => {
+      expect(catalog.get(action)!.classes.some((c) => c !== 'execute')).toBe(true);
+      expect(decide(action, 'untagged-retagged', layer)).toBe('denied');
+      expect(isCreateAction(catalog.get(action)!)).toBe(false);
+    });
+  }
+  it('still allows ec2:CreateLaunchTemplateVersion on a launch template tagged non-production', () => {
+    expect(decide('ec2:CreateLaunchTemplateVersion', 'non-production')).toBe('allowed');
+  });
   it.each([
     'dynamodb:CreateTable',
     'cloudformation:CreateStack',
