@@ -214,6 +214,8 @@ export function proveAgentInvariant(
   const parts = agentInvariantParts(spec, catalog);
   const isRead = compileActionMatcher(parts.readsAndAllowlist);
   const allowlisted = allowlistMatcher(spec, catalog);
+  // Actions whose targets the request does not name: denied to agents in every state, non-production too.
+  const unnamedTargets = compileActionMatcher(parts.unnamedTargets);
   const principals =
     options.principals ??
     ([
@@ -243,6 +245,7 @@ export function proveAgentInvariant(
     const { keys } = chooseResource(action);
     const acceptsRequestTag = listsKey(keys, 'aws:requesttag/');
     const tagAware = listsKey(keys, 'aws:resourcetag/');
+    const everywhereDenied = unnamedTargets(action.action);
     for (const principal of principals) {
       // MCP and source-identity requests come from an administrator without the agent boundary.
       const principalLayers = principal === 'agent' ? layers : layers.filter((l) => l === 'SCPs alone');
@@ -271,6 +274,10 @@ export function proveAgentInvariant(
             const meaningful =
               (state !== 'production-retagged' || tagAware) &&
               (state !== 'untagged-retagged' || (acceptsRequestTag && !isCreateAction(action)));
+            if (everywhereDenied) {
+              if (allowed) summary.violations.push({ ...finding, detail: 'targets outside the request' });
+              continue;
+            }
             if (READ_ONLY_STATES.has(state) && !reachedRead && meaningful) {
               const counts = (summary.byLayer[layerKey] ??= { swept: 0, allowed: 0 });
               counts.swept++;

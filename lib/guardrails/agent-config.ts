@@ -2,6 +2,7 @@
 // actions of the agent services, and the allowlist may not open an escape (escalate, tamper, execute).
 import type { Catalog } from '../catalog/types';
 import { isReadLevel } from '../catalog/read-patterns';
+import { targetsOutsideRequest } from '../catalog/targets-outside-request';
 import { expandActionPattern } from '../policy';
 import { servicesSet } from './select';
 import type { GuardrailSpec } from './spec';
@@ -39,14 +40,20 @@ export function checkAgentSettings(spec: GuardrailSpec, catalog: Catalog): strin
         );
       }
       if (want === 'write') {
-        const escapes = matched.filter((a) =>
-          a.classes.some((c) => (NEVER_ALLOWLISTED as readonly string[]).includes(c)),
+        // Writes whose targets the request does not name are never allowlisted either: the agent guards deny
+        // them on every resource, and an allowlist entry would only claim what the policies do not grant.
+        const escapes = matched.filter(
+          (a) =>
+            a.classes.some((c) => (NEVER_ALLOWLISTED as readonly string[]).includes(c)) || targetsOutsideRequest(a),
         );
         if (escapes.length > 0) {
           problems.push(
             `${where}: ${JSON.stringify(entry)} matches ${escapes
               .slice(0, 3)
-              .map((a) => `${a.action} (${a.classes.join(', ')})`)
+              .map(
+                (a) =>
+                  `${a.action} (${targetsOutsideRequest(a) ? 'targets outside the request' : a.classes.join(', ')})`,
+              )
               .join(', ')}: escalation, tag tampering and running code as another principal are never allowlisted`,
           );
         }

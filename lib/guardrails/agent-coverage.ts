@@ -4,6 +4,7 @@
 // simulator proof (bench/prove-guardrails.ts) checks the same counts request by request.
 import { isCreateAction, mayCarryRequestTag } from '../catalog/create-actions';
 import { isReadLevel } from '../catalog/read-patterns';
+import { targetsOutsideRequest } from '../catalog/targets-outside-request';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { compileActionMatcher } from '../policy';
 import { agentInvariantParts, allowlistMatcher } from './agent-invariant';
@@ -146,6 +147,7 @@ export function buildAgentCoverage(
       .filter((a) => a.accessLevel !== 'Tagging' && mayCarryRequestTag(a) && !isCreateAction(a))
       .map((a) => a.action),
     createsNotCovered: parts.missedCreates.map((a) => a.action),
+    unnamedTargets: scope.filter(targetsOutsideRequest).map((a) => a.action),
     recognitions: recognitions.map((r) => r.describe),
     scpCharacters: agentScpCharacters,
   };

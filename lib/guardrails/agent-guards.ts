@@ -13,17 +13,26 @@ import type { GuardrailSpec } from './spec';
 /** Agent statements shared by the SCP agent layer (with the principal-tag condition) and the boundary. */
 export function agentGuardTemplates(
   spec: GuardrailSpec,
-  scope: { readonly principal?: ConditionBlock; readonly sidPrefix: string },
+  scope: {
+    readonly principal?: ConditionBlock;
+    readonly sidPrefix: string;
+    /**
+     * Patterns of the writes whose targets the request does not name (AgentInvariantParts.unnamedTargets):
+     * escapes like an unbounded role, denied on every resource, so they share the boundary guard's statement.
+     */
+    readonly unnamedTargets?: readonly string[];
+  },
 ): StatementTemplate[] {
   const { key, value } = spec.agents.principalTag;
   const when = scope.principal;
   const p = scope.sidPrefix;
+  const unnamed = scope.unnamedTargets ?? [];
   return [
     {
-      sid: `${p}KeepBoundaryOnPrincipals`,
+      sid: unnamed.length > 0 ? `${p}KeepBoundaryAndTargets` : `${p}KeepBoundaryOnPrincipals`,
       role: 'agent-guard',
       effect: 'Deny',
-      action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
+      action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', ...unnamed],
       resource: '*',
       condition: allOf(when),
       mandatory: true,

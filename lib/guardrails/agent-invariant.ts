@@ -25,6 +25,7 @@ import {
   isTagOnCreate,
 } from '../catalog/create-actions';
 import { isReadLevel } from '../catalog/read-patterns';
+import { targetsOutsideRequest } from '../catalog/targets-outside-request';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { compileActionMatcher, expandActionPattern } from '../policy';
 import { allOf, type ConditionBlock, resourceTagKey } from './conditions';
@@ -68,6 +69,12 @@ export interface AgentInvariantParts {
    * unless the resource is tagged non-production", which every such write already needs. Never a read.
    */
   readonly tagWriteDeny: readonly string[];
+  /**
+   * Writes of the allowed services whose targets the request does not name (State Manager associations,
+   * maintenance-window tasks), as patterns that reach nothing else: denied to agents on every resource,
+   * non-production included, because no resource tag in the request says where they will run.
+   */
+  readonly unnamedTargets: readonly string[];
   /** Creates no pattern reaches (none today; over-blocks if any), for the coverage report. */
   readonly missedCreates: readonly CatalogAction[];
 }
@@ -121,6 +128,8 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
     creates,
     createExceptions,
     tagWriteDeny,
+    // Patterns that reach these actions and nothing else of the catalog (`ssm:CreateAssociation*`).
+    unnamedTargets: compressActions(scope.filter(targetsOutsideRequest), () => false, catalog).map((p) => p.pattern),
     missedCreates: check.missed.filter((a) => !allowlisted(a)),
   };
 }
@@ -176,6 +185,26 @@ function tagWritesOnlyNonProduction(
         StringNotEqualsIgnoreCase: nonProduction(spec, 'ResourceTag'),
         Null: { [EC2_CREATE_ACTION]: 'true' },
       }),
+      mandatory: true,
+    },
+  ];
+}
+
+/**
+ * Writes whose targets the request does not name, denied on every resource, for an SCP layer without the
+ * agent guards (which otherwise carry them: agentGuardTemplates). The allowlist cannot hold them (they are
+ * execute actions).
+ */
+export function unnamedTargetsDeny(parts: AgentInvariantParts, scope: AgentInvariantScope): StatementTemplate[] {
+  if (parts.unnamedTargets.length === 0) return [];
+  return [
+    {
+      sid: `${scope.sidPrefix}UnnamedTargets`,
+      role: 'agent-fail-closed',
+      effect: 'Deny',
+      action: single(parts.unnamedTargets),
+      resource: '*',
+      condition: allOf(scope.principal),
       mandatory: true,
     },
   ];

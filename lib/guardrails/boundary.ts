@@ -21,9 +21,10 @@ export function boundaryTemplates(
 ): StatementTemplate[] {
   const allowed = servicesSet(spec.agents.allowedServices);
   const { key, value } = spec.agents.principalTag;
+  const parts = agentInvariantParts(spec, catalog);
   const templates: StatementTemplate[] = [
     // The allow ceiling is the invariant itself (agent-invariant.ts).
-    ...boundaryInvariantTemplates(spec, agentInvariantParts(spec, catalog), options),
+    ...boundaryInvariantTemplates(spec, parts, options),
     {
       sid: 'DenyEditingThisBoundary',
       role: 'agent-guard',
@@ -39,7 +40,7 @@ export function boundaryTemplates(
       resource: boundaryPolicyArnPattern(spec),
       mandatory: true,
     },
-    ...agentGuardTemplates(spec, { sidPrefix: 'Deny' }),
+    ...agentGuardTemplates(spec, { sidPrefix: 'Deny', unnamedTargets: parts.unnamedTargets }),
     {
       sid: 'DenyChangingAgentTag',
       role: 'identity-guard',

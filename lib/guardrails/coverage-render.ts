@@ -73,6 +73,8 @@ export function agentInvariantLines(agents: AgentInvariantCoverage): string[] {
       `${agents.createsNotCovered.length} create(s) not covered`,
     `agents: ${agents.requestTagWritesNotCreates.length} write(s) accept request tags but are not creates: ` +
       'a request tag does not open them, so they are denied on untagged resources',
+    `agents: ${agents.unnamedTargets.length} write(s) act on targets the request does not name, so no tag ` +
+      `keeps them off production: denied everywhere (${agents.unnamedTargets.join(', ') || 'none'})`,
     `agents: recognised by ${agents.recognitions.join('; ')}; the SCP agent layers take ${agents.scpCharacters} characters`,
   );
   return out;

@@ -58,6 +58,11 @@ export const TIER = {
   otherDeleteOrRecreate: 3,
   tamper: 4,
   escalate: 5,
+  /**
+   * The MCP layer's deny of writes whose targets the request does not name: it has no guard statement to
+   * ride on, so it is a statement of its own, and the first to give way (reported) when the SCPs are full.
+   */
+  mcpUnnamedTargets: 16,
 } as const;
 
 export const TIER_NAMES: Readonly<Record<number, string>> = {
@@ -71,6 +76,7 @@ export const TIER_NAMES: Readonly<Record<number, string>> = {
   13: 'agent: resources tagged both production and non-production (other resources)',
   14: 'agent: resources tagged both production and non-production (tamper)',
   15: 'agent: resources tagged both production and non-production (escalate)',
+  16: 'agent, MCP layer: writes whose targets the request does not name',
 };
 
 /** Tier of one destructive action for the production deny. */

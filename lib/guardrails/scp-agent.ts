@@ -4,7 +4,7 @@
 // (aws:SourceIdentity survives role chaining), and a request through an AWS managed MCP server
 // (aws:ViaAWSMCPService), whoever the principal is.
 import type { Catalog } from '../catalog/types';
-import { agentInvariantParts, agentInvariantTemplates } from './agent-invariant';
+import { agentInvariantParts, agentInvariantTemplates, unnamedTargetsDeny } from './agent-invariant';
 import { agentPrincipal, allOf, type ConditionBlock, notExempt } from './conditions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
@@ -79,9 +79,18 @@ export function agentLayerTemplates(spec: GuardrailSpec, catalog: Catalog): Stat
         mandatory,
         ...(mandatory ? {} : { tier: TIER.agentLayer }),
       },
+      // Writes whose targets the request does not name ride on the guards' boundary statement where the
+      // layer has guards (one statement fewer per layer), and get their own statement where it has none
+      // (the MCP layer), placed after everything else and reported when it does not fit.
       ...(recognition.guards
-        ? agentGuardTemplates(spec, { principal: recognition.condition, sidPrefix: recognition.sidPrefix }).map(tiered)
-        : []),
+        ? agentGuardTemplates(spec, {
+            principal: recognition.condition,
+            sidPrefix: recognition.sidPrefix,
+            unnamedTargets: parts.unnamedTargets,
+          }).map(tiered)
+        : unnamedTargetsDeny(parts, { principal: recognition.condition, sidPrefix: recognition.sidPrefix }).map(
+            (t) => ({ ...t, mandatory: false, tier: TIER.mcpUnnamedTargets }),
+          )),
       ...agentInvariantTemplates(spec, parts, {
         principal: recognition.condition,
         sidPrefix: recognition.sidPrefix,

@@ -150,6 +150,11 @@ export interface AgentInvariantCoverage {
   readonly requestTagWritesNotCreates: readonly string[];
   /** Creates the patterns miss (over-blocks even with a non-production request tag). */
   readonly createsNotCovered: readonly string[];
+  /**
+   * Writes whose targets the request does not name (State Manager associations, maintenance-window tasks
+   * and targets): denied to agents everywhere, non-production included.
+   */
+  readonly unnamedTargets: readonly string[];
   /** How the SCPs recognise an agent (one agent layer each). */
   readonly recognitions: readonly string[];
   /** Characters the agent layers take in the SCPs, summed over statements. */

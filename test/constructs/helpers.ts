@@ -111,6 +111,7 @@ export function smallGuardrails(): GeneratedGuardrails {
         createLookalikes: [],
         requestTagWritesNotCreates: [],
         createsNotCovered: [],
+        unnamedTargets: [],
         recognitions: [],
         scpCharacters: 0,
       },

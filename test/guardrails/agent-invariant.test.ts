@@ -147,6 +147,41 @@ describe('the escapes and data-destroying writes of the incident are denied on p
   );
 });
 
+describe('actions whose targets the request does not name', () => {
+  // A State Manager association runs its document on the instances its Targets select (InstanceIds "*",
+  // tag:environment=production), and IAM never sees them: Systems Manager authorizes only the association and
+  // the document. A maintenance-window task runs on the window's targets with Systems Manager's
+  // service-linked role when it names no service role. A non-production tag on the association, window or
+  // document says nothing about where the commands run, so agents get none of them anywhere.
+  const unnamed: [string, AgentState][] = [
+    ['ssm:CreateAssociation', 'new-non-production'],
+    ['ssm:CreateAssociation', 'untagged'],
+    ['ssm:CreateAssociationBatch', 'new-non-production'],
+    ['ssm:UpdateAssociation', 'non-production'],
+    ['ssm:RegisterTaskWithMaintenanceWindow', 'non-production'],
+    ['ssm:UpdateMaintenanceWindowTask', 'non-production'],
+    ['ssm:RegisterTargetWithMaintenanceWindow', 'non-production'],
+    ['ssm:UpdateMaintenanceWindowTarget', 'non-production'],
+  ];
+  for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+    it.each(unnamed)(`denies %s to agents on a %s resource (${layer})`, (action, state) => {
+      expect(decide(action, state, layer)).toBe('denied');
+    });
+  }
+  it.each(unnamed)('denies %s on a %s resource to an administrator through an MCP server', (action, state) => {
+    expect(decide(action, state, 'SCPs alone', 'mcp-admin')).toBe('denied');
+  });
+  it('names them in the coverage report', () => {
+    expect(generated.coverage.agents.unnamedTargets).toEqual(
+      expect.arrayContaining(['ssm:CreateAssociation', 'ssm:RegisterTaskWithMaintenanceWindow']),
+    );
+  });
+  it('still lets agents send a command, which Systems Manager authorizes instance by instance', () => {
+    expect(decide('ssm:SendCommand', 'non-production')).toBe('allowed');
+    expect(decide('ssm:SendCommand', 'production')).toBe('denied');
+  });
+});
+
 describe('tag stripping', () => {
   it('denies everyone removing every tag of a production instance with ec2:DeleteTags and no tag keys', () => {
     const deleteTags = catalog.get('ec2:DeleteTags');
@@ -330,6 +365,7 @@ describe('agent settings', () => {
       's3:PutObjectX',
       'glue:CreateJob',
       's3:GetObject',
+      'ssm:RegisterTaskWithMaintenanceWindow',
     ]) {
       const bad = GuardrailSpec.parse({ agents: { productionWriteAllowlist: [entry] } });
       expect(() => generateGuardrails(bad, catalog)).toThrow(GuardrailSpecError);
