@@ -1,5 +1,5 @@
 // Agent guard statements shared by the boundary and every SCP agent layer: agents keep their boundary,
-// create only bounded agent principals, and pass or assume only agent roles.
+// create only bounded agent principals, and pass, assume, get credentials for or tag only agent principals.
 import {
   allOf,
   boundaryPolicyArnInCallerAccount,
@@ -9,6 +9,21 @@ import {
 } from './conditions';
 import type { StatementTemplate } from './packing';
 import type { GuardrailSpec } from './spec';
+
+/**
+ * Every way to act as, or make an agent of, the IAM principal a request names: the guard allows them only on
+ * principals that carry the agent tag.
+ */
+export const ACT_AS_PRINCIPAL = [
+  'iam:PassRole',
+  'sts:AssumeRole',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:UpdateLoginProfile',
+  'iam:CreateServiceSpecificCredential',
+  'iam:TagRole',
+  'iam:TagUser',
+] as const;
 
 /** Agent statements shared by the SCP agent layer (with the principal-tag condition) and the boundary. */
 export function agentGuardTemplates(
@@ -21,6 +36,8 @@ export function agentGuardTemplates(
      * escapes like an unbounded role, denied on every resource, so they share the boundary guard's statement.
      */
     readonly unnamedTargets?: readonly string[];
+    /** ACT_AS_PRINCIPAL as catalog-checked patterns (AgentInvariantParts.actAsPrincipal). */
+    readonly principalActions?: readonly string[];
   },
 ): StatementTemplate[] {
   const { key, value } = spec.agents.principalTag;
@@ -62,10 +79,14 @@ export function agentGuardTemplates(
       // IAM has no condition key for the boundary of the role being passed or assumed; the agent tag stands
       // in for it, because agents can only create roles that carry both the tag and this boundary, nobody
       // who is not exempt can remove the tag, and the SCP agent layer binds every role that carries it.
-      sid: `${p}OnlyAgentRoles`,
+      // The same holds for every other way to act as a principal: its credentials (access keys, a console
+      // password, service-specific credentials) are made only for agent users, and the tag itself is put
+      // only on principals that already carry it, so a non-production user or role without the boundary
+      // (a developer's, tagged environment=dev) never becomes the agent's way out.
+      sid: `${p}OnlyAgents`,
       role: 'agent-guard',
       effect: 'Deny',
-      action: ['iam:PassRole', 'sts:AssumeRole'],
+      action: scope.principalActions ?? [...ACT_AS_PRINCIPAL],
       resource: '*',
       condition: allOf(when, { StringNotEqualsIgnoreCase: { [resourceTagKey(key)]: value } }),
       mandatory: true,

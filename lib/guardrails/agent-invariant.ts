@@ -28,6 +28,7 @@ import { isReadLevel } from '../catalog/read-patterns';
 import { targetsOutsideRequest } from '../catalog/targets-outside-request';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { compileActionMatcher, expandActionPattern } from '../policy';
+import { ACT_AS_PRINCIPAL } from './agent-guards';
 import { allOf, type ConditionBlock, resourceTagKey } from './conditions';
 import type { StatementTemplate } from './packing';
 import { compressActions } from './patterns';
@@ -75,6 +76,11 @@ export interface AgentInvariantParts {
    * non-production included, because no resource tag in the request says where they will run.
    */
   readonly unnamedTargets: readonly string[];
+  /**
+   * The agent guard's ways to act as a principal (ACT_AS_PRINCIPAL) as patterns that may also reach writes
+   * agents are denied everywhere anyway (no aws:ResourceTag, not allowlisted), never a read.
+   */
+  readonly actAsPrincipal: readonly string[];
   /** Creates no pattern reaches (none today; over-blocks if any), for the coverage report. */
   readonly missedCreates: readonly CatalogAction[];
 }
@@ -130,6 +136,11 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
     tagWriteDeny,
     // Patterns that reach these actions and nothing else of the catalog (`ssm:CreateAssociation*`).
     unnamedTargets: compressActions(scope.filter(targetsOutsideRequest), () => false, catalog).map((p) => p.pattern),
+    actAsPrincipal: compressActions(
+      ACT_AS_PRINCIPAL.map((name) => catalog.get(name)).filter((a): a is CatalogAction => a !== undefined),
+      (a) => !isReadLevel(a) && !a.tagAware && !allowlisted(a),
+      catalog,
+    ).map((p) => p.pattern),
     missedCreates: check.missed.filter((a) => !allowlisted(a)),
   };
 }

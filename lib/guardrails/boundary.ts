@@ -40,7 +40,11 @@ export function boundaryTemplates(
       resource: boundaryPolicyArnPattern(spec),
       mandatory: true,
     },
-    ...agentGuardTemplates(spec, { sidPrefix: 'Deny', unnamedTargets: parts.unnamedTargets }),
+    ...agentGuardTemplates(spec, {
+      sidPrefix: 'Deny',
+      unnamedTargets: parts.unnamedTargets,
+      principalActions: parts.actAsPrincipal,
+    }),
     {
       sid: 'DenyChangingAgentTag',
       role: 'identity-guard',

@@ -87,6 +87,7 @@ export function agentLayerTemplates(spec: GuardrailSpec, catalog: Catalog): Stat
             principal: recognition.condition,
             sidPrefix: recognition.sidPrefix,
             unnamedTargets: parts.unnamedTargets,
+            principalActions: parts.actAsPrincipal,
           }).map(tiered)
         : unnamedTargetsDeny(parts, { principal: recognition.condition, sidPrefix: recognition.sidPrefix }).map(
             (t) => ({ ...t, mandatory: false, tier: TIER.mcpUnnamedTargets }),

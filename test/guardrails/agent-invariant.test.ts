@@ -182,6 +182,70 @@ describe('actions whose targets the request does not name', () => {
   });
 });
 
+describe('principals that are not agents, tagged non-production', () => {
+  // An IAM user or role tagged non-production is writable for an agent, but it is not an agent: new access
+  // keys or a console password for it, or the agent tag put on it (a role without the boundary), would let
+  // the agent act as a principal no leash binds.
+  const decideOn = (
+    action: string,
+    resource: string,
+    context: Record<string, string | string[]>,
+    layer: AgentLayer,
+  ) => {
+    const found = catalog.get(action)!;
+    const result = runUnsafeSimulation(
+      {
+        request: {
+          principal: 'arn:aws:iam::111122223333:role/leash-agent-worker',
+          action,
+          resource: { resource, accountId: '111122223333' },
+          contextVariables: {
+            'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/leash-agent-worker',
+            'aws:PrincipalAccount': '111122223333',
+            'aws:ResourceAccount': '111122223333',
+            [`aws:PrincipalTag/${spec.agents.principalTag.key}`]: spec.agents.principalTag.value,
+            ...context,
+          },
+        },
+        identityPolicies: [{ name: 'AdministratorAccess', policy: policies.identity }],
+        serviceControlPolicies:
+          layer === 'boundary alone'
+            ? [{ orgIdentifier: 'ou-x', policies: policies.serviceControlPolicies[0].policies.slice(0, 1) }]
+            : policies.serviceControlPolicies,
+        resourceControlPolicies:
+          layer === 'boundary alone'
+            ? [{ orgIdentifier: 'ou-x', policies: policies.resourceControlPolicies[0].policies.slice(0, 1) }]
+            : policies.resourceControlPolicies,
+        permissionBoundaryPolicies:
+          layer === 'SCPs alone' ? undefined : [{ name: 'leash-agent-boundary', policy: policies.boundary }],
+      },
+      {},
+    );
+    expect(found.action).toBe(action);
+    return result === 'Allowed' ? 'allowed' : 'denied';
+  };
+  const user = 'arn:aws:iam::111122223333:user/dev-bob';
+  const role = 'arn:aws:iam::111122223333:role/dev-admin';
+  const agentKey = spec.agents.principalTag.key;
+  const cases: [string, string, Record<string, string | string[]>][] = [
+    ['iam:CreateAccessKey', user, {}],
+    ['iam:CreateLoginProfile', user, {}],
+    ['iam:UpdateLoginProfile', user, {}],
+    ['iam:CreateServiceSpecificCredential', user, {}],
+    ['iam:TagRole', role, { [`aws:RequestTag/${agentKey}`]: 'true', 'aws:TagKeys': [agentKey] }],
+    ['iam:TagUser', user, { [`aws:RequestTag/${agentKey}`]: 'true', 'aws:TagKeys': [agentKey] }],
+  ];
+  for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+    it.each(cases)(`denies %s on a non-agent principal tagged non-production (${layer})`, (action, arn, context) => {
+      expect(decideOn(action, arn, { 'aws:ResourceTag/environment': 'dev', ...context }, layer)).toBe('denied');
+    });
+  }
+  it('still lets an agent make access keys for an agent user tagged non-production', () => {
+    const context = { 'aws:ResourceTag/environment': 'dev', [`aws:ResourceTag/${agentKey}`]: 'true' };
+    expect(decideOn('iam:CreateAccessKey', user, context, 'boundary and SCPs')).toBe('allowed');
+  });
+});
+
 describe('tag stripping', () => {
   it('denies everyone removing every tag of a production instance with ec2:DeleteTags and no tag keys', () => {
     const deleteTags = catalog.get('ec2:DeleteTags');
