@@ -245,26 +245,16 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
     });
   }
 
-  // Production by ARN: covers actions without tag support, per service named in the ARN. An ARN's service is
-  // not always the prefix of the actions on it (kafka-cluster:DeleteTopic acts on arn:aws:kafka:...:topic/...,
-  // cloudfront-keyvaluestore:DeleteKey on arn:aws:cloudfront:...), so each group takes every destructive
-  // action whose resource types can have an ARN of that service; a service no action reaches gets them all.
-  const arns = [...prod.arnPatterns, ...prod.arns];
-  const byService = new Map<string, string[]>();
-  for (const arn of arns) {
-    const service = arn.split(':')[2] ?? '';
-    const group = /^[a-z0-9-]+$/.test(service) && actionsOnArnsOf(service, catalog).length > 0 ? service : '*';
-    byService.set(group, [...(byService.get(group) ?? []), arn]);
-  }
-  for (const [service, resources] of byService) {
-    const actions =
-      service === '*' ? catalog.destructive.filter(isListedDestructive) : actionsOnArnsOf(service, catalog);
-    if (actions.length === 0) continue;
+  // Production by ARN: covers actions without tag support, per service named in the ARN. Like the tag deny,
+  // it leaves pure escalation and execution (invoking a production function, passing its role) to the opt-in.
+  for (const { service, resources, actions } of productionArnGroups(spec, catalog)) {
+    const denied = actions.filter(isProductionDeny);
+    if (denied.length === 0) continue;
     templates.push({
       sid: `DenyDestroyProductionArns${service === '*' ? 'AnyService' : sidPart(service)}`,
       role: 'production-arn',
       effect: 'Deny',
-      items: patternItems(actions, isListedDestructive, catalog),
+      items: patternItems(denied, isProductionDeny, catalog),
       resource: resources.length === 1 ? resources[0] : resources,
       condition: allOf(exempt),
       mandatory: false,
@@ -273,6 +263,29 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
 
   templates.push(...productionOperationTemplates(spec, catalog));
   return templates;
+}
+
+/**
+ * The production ARN patterns and ARNs grouped by the service their ARN names, each with the destructive
+ * actions whose resources can have such an ARN. An ARN's service is not always the prefix of the actions on it
+ * (kafka-cluster:DeleteTopic acts on arn:aws:kafka:...:topic/..., cloudfront-keyvaluestore:DeleteKey on
+ * arn:aws:cloudfront:...); an ARN of a service no action reaches gets every destructive action (group `*`).
+ */
+function productionArnGroups(
+  spec: GuardrailSpec,
+  catalog: Catalog,
+): { service: string; resources: string[]; actions: CatalogAction[] }[] {
+  const byService = new Map<string, string[]>();
+  for (const arn of [...spec.production.arnPatterns, ...spec.production.arns]) {
+    const service = arn.split(':')[2] ?? '';
+    const group = /^[a-z0-9-]+$/.test(service) && actionsOnArnsOf(service, catalog).length > 0 ? service : '*';
+    byService.set(group, [...(byService.get(group) ?? []), arn]);
+  }
+  return [...byService].map(([service, resources]) => ({
+    service,
+    resources,
+    actions: service === '*' ? catalog.destructive.filter(isListedDestructive) : actionsOnArnsOf(service, catalog),
+  }));
 }
 
 /**
@@ -297,6 +310,20 @@ function productionOperationTemplates(spec: GuardrailSpec, catalog: Catalog): St
       condition: allOf(productionTagged(spec, tagKey), excepted),
       mandatory: false,
       tagKey,
+    });
+  }
+  // The same on the production ARN patterns / ARNs, for the actions the ARN deny leaves to this opt-in.
+  for (const { service, resources, actions: onArns } of productionArnGroups(spec, catalog)) {
+    const operated = onArns.filter(isEscalateOrExecuteOnly);
+    if (operated.length === 0) continue;
+    templates.push({
+      sid: `DenyOperateProductionArns${service === '*' ? 'AnyService' : sidPart(service)}`,
+      role: 'production-arn',
+      effect: 'Deny',
+      items: patternItems(operated, isListedDestructive, catalog),
+      resource: resources.length === 1 ? resources[0] : resources,
+      condition: allOf(excepted),
+      mandatory: false,
     });
   }
   return templates;

@@ -42,7 +42,9 @@ export const ProductionSelector = strictObject({
   /**
    * ARN patterns for production resources that cannot be matched by tag (naming conventions). Each denies
    * every destructive action whose resources can have an ARN of the pattern's service, whatever the action's
-   * own prefix (`arn:aws:kafka:...` covers kafka-cluster:DeleteTopic too). IAM matches neither a wildcard
+   * own prefix (`arn:aws:kafka:...` covers kafka-cluster:DeleteTopic too), but, like the tag deny, not pure
+   * escalation or execution (lambda:InvokeFunction), which only everyone.denyEscalationAndExecution denies
+   * there, to all but the operators. IAM matches neither a wildcard
    * service nor a wildcard resource type (`arn:aws:rds:*:*:*:prod-*` matches no RDS resource): generation
    * refuses both; write `arn:aws:rds:*:*:db:prod-*`, one pattern per resource type.
    */

@@ -136,3 +136,35 @@ describe('production ARN patterns AWS would never match', () => {
     expect(outcome).toEqual({ decision: 'denied' });
   });
 });
+
+describe('production ARN patterns and pure escalation or execution', () => {
+  // Like the tag deny, the ARN deny leaves invoking a production function or passing its role to the workloads
+  // that run it; the opt-in everyone.denyEscalationAndExecution denies them there to all but the operators.
+  const fn = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:prod-api`;
+  const arnPatterns = [`arn:aws:lambda:*:${ACCOUNT}:function:prod-*`];
+  const plain = GuardrailSpec.parse({ production: { arnPatterns } });
+  const optIn = GuardrailSpec.parse({
+    production: { arnPatterns },
+    everyone: { denyEscalationAndExecution: true, operatorPrincipalArns: ['arn:aws:iam::*:role/prod-workload-*'] },
+  });
+  const decide = (spec: GuardrailSpec, name: string, principal: PrincipalKind) =>
+    simulate(proofPolicies(generateGuardrails(spec, catalog)), spec, {
+      action: catalog.get(name)!,
+      resource: 'untagged',
+      principal,
+      resourceArn: fn,
+    });
+
+  const specs = { 'without the opt-in': plain, 'with the opt-in': optIn };
+  it.each<[keyof typeof specs, string, PrincipalKind, Decision]>([
+    ['without the opt-in', 'lambda:InvokeFunction', 'ordinary', 'allowed'],
+    ['without the opt-in', 'lambda:UpdateFunctionCode', 'ordinary', 'allowed'],
+    ['without the opt-in', 'lambda:DeleteFunction', 'ordinary', 'denied'],
+    ['with the opt-in', 'lambda:InvokeFunction', 'ordinary', 'denied'],
+    ['with the opt-in', 'lambda:InvokeFunction', 'operator', 'allowed'],
+    ['with the opt-in', 'lambda:DeleteFunction', 'operator', 'denied'],
+    ['with the opt-in', 'lambda:DeleteFunction', 'exempt', 'allowed'],
+  ])('%s: %s on a production function for the %s role is %s', (label, name, principal, expected) => {
+    expect(decide(specs[label], name, principal)).toEqual({ decision: expected });
+  });
+});
