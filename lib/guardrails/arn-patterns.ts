@@ -1,7 +1,10 @@
-// Production ARN patterns that AWS would never match: the SCP statement would be emitted, the coverage report
-// would count it, and the deny would not fire. IAM does not allow a wildcard in the service segment of a
-// resource ARN, nor in the resource-type part of the resource (the `db` of `db:prod-*`, the `topic` of
-// `topic/...`): "arn:aws:rds:*:*:*:prod-*" matches no RDS resource.
+// Production ARN patterns the generator will not turn into a deny, because the deny could fail silently or
+// could not be proved. A wildcard in the service segment: IAM does not allow it in a resource ARN, so the
+// deny would never fire. A wildcard in the resource type (the `db` of `db:prod-*`, the `topic` of
+// `topic/...`): AWS documents that a wildcard matches within each colon-separated segment, and leash's own
+// matcher (lib/policy/resource.ts) agrees, but the independent simulator that proves the guardrails
+// (iam-simulate) does not match it, so coverage through such a pattern could not be proved. Both are refused
+// with the typed form to write instead, which every matcher agrees on.
 import type { Catalog } from '../catalog/types';
 
 const WILDCARD = /[*?]/;
@@ -25,7 +28,7 @@ function resourceTypePrefixes(service: string, catalog: Catalog): string[] | und
   return untyped || prefixes.size === 0 ? undefined : [...prefixes].sort();
 }
 
-/** Why AWS would never match `pattern` as a Resource, or undefined. */
+/** Why `pattern` is refused as a production ARN pattern (see the module comment), or undefined. */
 export function arnPatternProblem(pattern: string, catalog: Catalog): string | undefined {
   const parts = pattern.split(':');
   if (parts.length < 6) return undefined;
@@ -40,8 +43,9 @@ export function arnPatternProblem(pattern: string, catalog: Catalog): string | u
   if (!prefixes) return undefined;
   const shown = prefixes.slice(0, 6).join(', ');
   return (
-    `has a wildcard in the resource type (before the first "${resource[separator]}"), which IAM matches literally: ` +
-    `the deny would never apply. Write one pattern per resource type (${service}: ${shown}` +
+    `has a wildcard in the resource type (before the first "${resource[separator]}"): AWS documents that it ` +
+    `matches, but the independent simulator that proves the guardrails does not, so the deny's coverage ` +
+    `cannot be proved. Write one pattern per resource type (${service}: ${shown}` +
     `${prefixes.length > 6 ? ', ...' : ''})`
   );
 }

@@ -44,9 +44,10 @@ export const ProductionSelector = strictObject({
    * every destructive action whose resources can have an ARN of the pattern's service, whatever the action's
    * own prefix (`arn:aws:kafka:...` covers kafka-cluster:DeleteTopic too), but, like the tag deny, not pure
    * escalation or execution (lambda:InvokeFunction), which only everyone.denyEscalationAndExecution denies
-   * there, to all but the operators. IAM matches neither a wildcard
-   * service nor a wildcard resource type (`arn:aws:rds:*:*:*:prod-*` matches no RDS resource): generation
-   * refuses both; write `arn:aws:rds:*:*:db:prod-*`, one pattern per resource type.
+   * there, to all but the operators. IAM allows no wildcard in the service
+   * segment; a wildcard resource type (`arn:aws:rds:*:*:*:prod-*`) matches in AWS but not in the simulator
+   * that proves the guardrails. Generation refuses both; write `arn:aws:rds:*:*:db:prod-*`, one pattern per
+   * resource type.
    */
   arnPatterns: z.array(ArnString({ wildcards: true })).default([]),
   /** Explicit production resource ARNs. */

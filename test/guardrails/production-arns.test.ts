@@ -5,6 +5,7 @@ import { ACCOUNT, proofPolicies, simulate, type Decision, type PrincipalKind } f
 import { loadCatalog } from '../../lib/catalog';
 import { generateGuardrails, GuardrailSpec, GuardrailSpecError, type GeneratedGuardrails } from '../../lib/guardrails';
 import { actionsOnArnsOf } from '../../lib/guardrails/scp';
+import { resourceMatches } from '../../lib/policy/resource';
 import { isListedDestructive } from '../../lib/guardrails/select';
 
 const catalog = loadCatalog();
@@ -98,10 +99,11 @@ describe('actionsOnArnsOf', () => {
   });
 });
 
-describe('production ARN patterns AWS would never match', () => {
-  // IAM matches neither a wildcard service nor a wildcard resource type: the deny would be emitted, counted
-  // in the coverage report, and never fire (iam-simulate agrees: route53:DeleteHostedZone on
-  // arn:aws:route53:::hostedzone/Z0PROD1 is Allowed under a deny on arn:aws:route53:::*/Z0PROD*).
+describe('production ARN patterns whose deny could not fire or could not be proved', () => {
+  // IAM allows no wildcard in the service segment. A wildcard resource type matches in AWS (a wildcard works
+  // within each colon-separated segment), but not in iam-simulate, which proves the guardrails:
+  // route53:DeleteHostedZone on arn:aws:route53:::hostedzone/Z0PROD1 is Allowed there under a deny on
+  // arn:aws:route53:::*/Z0PROD*. Both are refused, naming the typed form to write.
   it.each([
     ['arn:aws:rds:*:*:*:prod-*', 'resource type'],
     ['arn:aws:route53:::*/Z0PROD*', 'resource type'],
@@ -125,7 +127,14 @@ describe('production ARN patterns AWS would never match', () => {
     expect(() => generateGuardrails({ production: { arnPatterns: [pattern] } }, catalog)).not.toThrow();
   });
 
-  it('denies with the resource type written out what the wildcard form missed', () => {
+  it.each([
+    ['arn:aws:rds:*:*:*:prod-*', 'arn:aws:rds:us-east-1:111122223333:db:prod-orders'],
+    ['arn:aws:route53:::*/Z0PROD*', 'arn:aws:route53:::hostedzone/Z0PROD1'],
+  ])('is refused for the proof only: the audit matches %s against %s, as AWS documents', (pattern, arn) => {
+    expect(resourceMatches(pattern, arn)).toBe(true);
+  });
+
+  it('denies, provably, with the resource type written out', () => {
     const typed = GuardrailSpec.parse({ production: { arnPatterns: ['arn:aws:route53:::hostedzone/Z0PROD*'] } });
     const outcome = simulate(proofPolicies(generateGuardrails(typed, catalog)), typed, {
       action: catalog.get('route53:DeleteHostedZone')!,
