@@ -247,22 +247,48 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
 
   // Production by ARN: covers actions without tag support, per service named in the ARN. Like the tag deny,
   // it leaves pure escalation and execution (invoking a production function, passing its role) to the opt-in.
-  for (const { service, resources, actions } of productionArnGroups(spec, catalog)) {
-    const denied = actions.filter(isProductionDeny);
-    if (denied.length === 0) continue;
-    templates.push({
-      sid: `DenyDestroyProductionArns${service === '*' ? 'AnyService' : sidPart(service)}`,
-      role: 'production-arn',
-      effect: 'Deny',
-      items: patternItems(denied, isProductionDeny, catalog),
-      resource: resources.length === 1 ? resources[0] : resources,
+  templates.push(
+    ...productionArnTemplates(spec, catalog, {
+      sid: 'DenyDestroyProductionArns',
+      select: isProductionDeny,
+      mayAlsoCover: isProductionDeny,
       condition: allOf(exempt),
-      mandatory: false,
-    });
-  }
+    }),
+  );
 
   templates.push(...productionOperationTemplates(spec, catalog));
   return templates;
+}
+
+/**
+ * One deny per service group of the production ARN patterns / ARNs (productionArnGroups): the group's actions
+ * that `select` keeps, as patterns that may also reach what `mayAlsoCover` accepts.
+ */
+function productionArnTemplates(
+  spec: GuardrailSpec,
+  catalog: Catalog,
+  deny: {
+    sid: string;
+    select: (action: CatalogAction) => boolean;
+    mayAlsoCover: (action: CatalogAction) => boolean;
+    condition: StatementTemplate['condition'];
+  },
+): StatementTemplate[] {
+  return productionArnGroups(spec, catalog).flatMap(({ service, resources, actions }): StatementTemplate[] => {
+    const selected = actions.filter(deny.select);
+    if (selected.length === 0) return [];
+    return [
+      {
+        sid: `${deny.sid}${service === '*' ? 'AnyService' : sidPart(service)}`,
+        role: 'production-arn',
+        effect: 'Deny',
+        items: patternItems(selected, deny.mayAlsoCover, catalog),
+        resource: resources.length === 1 ? resources[0] : resources,
+        condition: deny.condition,
+        mandatory: false,
+      },
+    ];
+  });
 }
 
 /**
@@ -313,18 +339,13 @@ function productionOperationTemplates(spec: GuardrailSpec, catalog: Catalog): St
     });
   }
   // The same on the production ARN patterns / ARNs, for the actions the ARN deny leaves to this opt-in.
-  for (const { service, resources, actions: onArns } of productionArnGroups(spec, catalog)) {
-    const operated = onArns.filter(isEscalateOrExecuteOnly);
-    if (operated.length === 0) continue;
-    templates.push({
-      sid: `DenyOperateProductionArns${service === '*' ? 'AnyService' : sidPart(service)}`,
-      role: 'production-arn',
-      effect: 'Deny',
-      items: patternItems(operated, isListedDestructive, catalog),
-      resource: resources.length === 1 ? resources[0] : resources,
+  templates.push(
+    ...productionArnTemplates(spec, catalog, {
+      sid: 'DenyOperateProductionArns',
+      select: isEscalateOrExecuteOnly,
+      mayAlsoCover: isListedDestructive,
       condition: allOf(excepted),
-      mandatory: false,
-    });
-  }
+    }),
+  );
   return templates;
 }
