@@ -54,16 +54,18 @@ export function resourceTagKey(tagKey: string): string {
   return `aws:ResourceTag/${tagKey}`;
 }
 
-const ASSUMED_ROLE = /^arn:([^:]+):sts::([^:]*):assumed-role\/([^/]+)\/.+$/;
+/** Every session of one role: `arn:aws:sts::111:assumed-role/Ops/*`. */
+const EVERY_SESSION = /^arn:([^:]+):sts::([^:]*):assumed-role\/([^/]+)\/\*$/;
 
 /**
  * The patterns as aws:PrincipalArn can match them. For a role session aws:PrincipalArn is the role's ARN, never
  * the session's (`arn:aws:sts::111:assumed-role/Ops/alice` arrives as `arn:aws:iam::111:role/Ops`, or with the
- * role's path), so an assumed-role pattern stands for its role at any path; as written it would match nothing.
+ * role's path), so a pattern of every session of a role stands for the role at any path. A pattern naming
+ * some sessions stays as written: it matches nothing, as in AWS (generation refuses it, exemptIdentities).
  */
 export function principalArnPatterns(patterns: readonly string[]): string[] {
   const out = patterns.flatMap((pattern) => {
-    const session = ASSUMED_ROLE.exec(pattern);
+    const session = EVERY_SESSION.exec(pattern);
     if (!session) return [pattern];
     const [, partition, account, role] = session;
     return [`arn:${partition}:iam::${account}:role/${role}`, `arn:${partition}:iam::${account}:role/*/${role}`];

@@ -3,7 +3,7 @@
 // pattern matches. This module turns the exempt patterns into the IAM resources to protect and the SCP
 // statements that protect them, and does the same for the operator principals (everyone.operatorPrincipalArns).
 import type { Catalog, CatalogAction } from '../catalog/types';
-import { allOf, notExempt, type ConditionBlock } from './conditions';
+import { allOf, notExempt, principalArnPatterns, type ConditionBlock } from './conditions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
 import { patternItems } from './select';
@@ -44,7 +44,6 @@ export function exemptIdentities(patterns: readonly string[], field = 'exemptPri
     }
     const [, partition, service, account, resource] = match;
     if (account === '') throw new ExemptPatternError(`${where} has no account field`);
-    const prefix = `arn:${partition}:iam::${account}:`;
     if (service === 'iam' && resource === 'root') return { pattern, kind: 'root', resources: [] };
     if (service === 'iam' && /^role\/./.test(resource)) return { pattern, kind: 'role', resources: [pattern] };
     if (service === 'iam' && /^user\/./.test(resource)) return { pattern, kind: 'user', resources: [pattern] };
@@ -57,9 +56,7 @@ export function exemptIdentities(patterns: readonly string[], field = 'exemptPri
           `(arn:${partition}:iam::${account}:role/${session[1]})`,
       );
     }
-    if (service === 'sts' && session) {
-      return { pattern, kind: 'role', resources: [`${prefix}role/${session[1]}`, `${prefix}role/*/${session[1]}`] };
-    }
+    if (service === 'sts' && session) return { pattern, kind: 'role', resources: principalArnPatterns([pattern]) };
     throw new ExemptPatternError(
       `${where}: only role/..., user/..., sts assumed-role/... and root ARNs can be exempt and protected`,
     );

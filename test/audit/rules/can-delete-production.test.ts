@@ -15,6 +15,19 @@ describe('can-delete-production', () => {
     expect(finding.evidence[0]).toMatchObject({ policyKind: 'inline', statementIndex: 0 });
   });
 
+  it.each([
+    ['every session of the role', 'arn:aws:sts::*:assumed-role/dba/*', 'info'],
+    // aws:PrincipalArn of a session is the role's ARN: a pattern naming one session exempts nobody in AWS.
+    ['one session of the role', 'arn:aws:sts::*:assumed-role/dba/alice', 'critical'],
+  ])('counts an exemption of %s as AWS matches it (%s: %s)', (_what, pattern, severity) => {
+    const findings = run(
+      rule,
+      { principals: [{ name: 'dba', policies: [doc(allow('rds:DeleteDBInstance'))] }] },
+      { guardrails: { exemptPrincipalArns: [pattern] } },
+    );
+    expect(about(findings, 'dba').map((f) => f.severity)).toEqual([severity]);
+  });
+
   it('says nothing about a principal that can only read', () => {
     expect(
       run(rule, { principals: [{ name: 'reader', policies: [doc(allow(['rds:Describe*', 's3:GetObject']))] }] }),
