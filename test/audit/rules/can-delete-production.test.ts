@@ -178,6 +178,35 @@ describe('can-delete-production', () => {
     expect(about(run(rule, { principals, scps }), 'attacker')).toEqual([]);
   });
 
+  it('does not give a role it creates its own tags, which an SCP keyed on them would need', () => {
+    // The SCP denies principals tagged team=ops everything but making and assuming a role; the creator is ops,
+    // the role it makes need not be tagged at all, so the SCP does not stop the role.
+    const scps = [
+      FULL_ACCESS_LEVEL([
+        {
+          name: 'ops-only',
+          document: doc({
+            Effect: 'Deny',
+            NotAction: ['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:PrincipalTag/team': 'ops' } },
+          }),
+        },
+      ]),
+    ];
+    const principals: PrincipalSpec[] = [
+      {
+        name: 'attacker',
+        kind: 'user',
+        tags: { team: 'ops' },
+        policies: [doc(allow(['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole']))],
+      },
+    ];
+    const [finding] = about(run(rule, { principals, scps }), 'attacker');
+    expect(finding?.severity).toBe('critical');
+    expect(finding.message).toContain('once it raises its own permissions');
+  });
+
   it('shows the path of a principal that reaches one that can escalate', () => {
     const findings = run(rule, {
       principals: [

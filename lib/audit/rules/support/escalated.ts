@@ -53,12 +53,17 @@ export function escalatedDecisions(
   const byArn = (arn: string) => snapshot.principals.find((p) => p.arn === arn && p.kind !== 'group');
   let holder: Principal;
   if (PATH_RESOLUTIONS[self.pathId]?.kind === 'new-role') {
-    // A role it creates: no boundary unless it sets one, so only the SCPs of its account stop it.
+    // A role it creates: no boundary and no tags unless it sets them, so only the SCPs of its account stop it,
+    // and an SCP that keys on a tag its creator carries does not (the worst case the creator can choose).
     holder = {
       ...principal,
       kind: 'role',
       arn: `arn:aws:iam::${snapshot.accountId}:role/leash-escalated-new-role`,
       name: 'leash-escalated-new-role',
+      path: '/',
+      tags: {},
+      trustPolicy: undefined,
+      instanceProfiles: [],
       inlinePolicies: [],
       managedPolicyArns: [],
       permissionsBoundaryArn: undefined,
