@@ -29,6 +29,25 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     add: ['tamper'],
     reason: 'turning off point-in-time recovery deletes the continuous backups of the table',
   },
+  // Retention settings hidden in a general modify call: a shorter retention (or 0, which turns automated
+  // backups off) deletes the automated backups or snapshots that fall outside it, at once or at the next cycle.
+  ...(
+    [
+      ['rds:ModifyDBInstance', 'BackupRetentionPeriod'],
+      ['rds:ModifyDBCluster', 'BackupRetentionPeriod'],
+      ['redshift:ModifyCluster', 'AutomatedSnapshotRetentionPeriod'],
+      ['lightsail:UpdateRelationalDatabase', 'disableBackupRetention'],
+      ['elasticache:ModifyReplicationGroup', 'SnapshotRetentionLimit'],
+      ['elasticache:ModifyCacheCluster', 'SnapshotRetentionLimit'],
+      ['memorydb:UpdateCluster', 'SnapshotRetentionLimit'],
+      ['docdb-elastic:UpdateCluster', 'backupRetentionPeriod'],
+      ['fsx:UpdateFileSystem', 'AutomaticBackupRetentionDays'],
+    ] as const
+  ).map(([action, setting]): ClassificationOverride => ({
+    action,
+    add: ['tamper'],
+    reason: `a shorter ${setting} (or turning backups off) deletes the automated backups outside the new retention`,
+  })),
   {
     action: 'sqs:DeleteMessage',
     remove: ['delete'],

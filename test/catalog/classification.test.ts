@@ -89,6 +89,11 @@ describe('destructive classes of named actions', () => {
     ['ec2:DisableImageDeregistrationProtection', ['tamper']],
     ['logs:PutLogGroupDeletionProtection', ['tamper']],
     ['dynamodb:UpdateContinuousBackups', ['tamper']],
+    // a shorter backup retention, hidden in a general modify call, deletes the backups outside it
+    ['rds:ModifyDBInstance', ['tamper']],
+    ['rds:ModifyDBCluster', ['tamper']],
+    ['redshift:ModifyCluster', ['tamper']],
+    ['elasticache:ModifyReplicationGroup', ['tamper']],
     ['kms:DisableKey', ['tamper']],
     ['kms:PutKeyPolicy', ['tamper']],
     // escalate

@@ -35,8 +35,13 @@ const SPECS: [string, GuardrailSpec][] = [
     GuardrailSpec.parse(optIn({ operatorPrincipalArns: [OPERATOR, CFN_EXEC] })),
   ],
   [
-    'two tag keys, no operator (deployments through the exempt pipeline)',
-    GuardrailSpec.parse({ production: { tagKeys: ['environment', 'stage'] }, ...optIn() }),
+    // With the MCP agent layer too, two keys need more than the 12 free SCP slots (see "when it does not fit").
+    'two tag keys, no operator (deployments through the exempt pipeline), no MCP agent layer',
+    GuardrailSpec.parse({
+      production: { tagKeys: ['environment', 'stage'] },
+      agents: { mcp: { treatAsAgent: false } },
+      ...optIn(),
+    }),
   ],
   [
     'two tag keys, an operator role, no MCP agent layer',
