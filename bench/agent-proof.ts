@@ -216,6 +216,9 @@ export function proveAgentInvariant(
   const allowlisted = allowlistMatcher(spec, catalog);
   // Actions whose targets the request does not name: denied to agents in every state, non-production too.
   const unnamedTargets = compileActionMatcher(parts.unnamedTargets);
+  // Stack operations that run with the stack's role unless the request names one: the swept requests name
+  // none, so they are denied in every state too.
+  const roleFromResource = compileActionMatcher(parts.roleFromResource.flatMap((g) => g.patterns));
   const principals =
     options.principals ??
     ([
@@ -245,7 +248,7 @@ export function proveAgentInvariant(
     const { keys } = chooseResource(action);
     const acceptsRequestTag = listsKey(keys, 'aws:requesttag/');
     const tagAware = listsKey(keys, 'aws:resourcetag/');
-    const everywhereDenied = unnamedTargets(action.action);
+    const everywhereDenied = unnamedTargets(action.action) || roleFromResource(action.action);
     for (const principal of principals) {
       // MCP and source-identity requests come from an administrator without the agent boundary.
       const principalLayers = principal === 'agent' ? layers : layers.filter((l) => l === 'SCPs alone');

@@ -4,6 +4,7 @@
 // simulator proof (bench/prove-guardrails.ts) checks the same counts request by request.
 import { isCreateAction, mayCarryRequestTag } from '../catalog/create-actions';
 import { isReadLevel } from '../catalog/read-patterns';
+import { roleFromResourceKey } from '../catalog/role-from-resource';
 import { targetsOutsideRequest } from '../catalog/targets-outside-request';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { compileActionMatcher } from '../policy';
@@ -148,6 +149,7 @@ export function buildAgentCoverage(
       .map((a) => a.action),
     createsNotCovered: parts.missedCreates.map((a) => a.action),
     unnamedTargets: scope.filter(targetsOutsideRequest).map((a) => a.action),
+    roleFromResource: scope.filter((a) => roleFromResourceKey(a) !== undefined).map((a) => a.action),
     recognitions: recognitions.map((r) => r.describe),
     scpCharacters: agentScpCharacters,
   };

@@ -25,6 +25,7 @@ import {
   isTagOnCreate,
 } from '../catalog/create-actions';
 import { isReadLevel } from '../catalog/read-patterns';
+import { roleFromResourceKey, roleInRequestOf } from '../catalog/role-from-resource';
 import { targetsOutsideRequest } from '../catalog/targets-outside-request';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import { compileActionMatcher, expandActionPattern } from '../policy';
@@ -81,6 +82,12 @@ export interface AgentInvariantParts {
    * agents are denied everywhere anyway (no aws:ResourceTag, not allowlisted), never a read.
    */
   readonly actAsPrincipal: readonly string[];
+  /**
+   * Writes of the allowed services that run with the role the resource already holds unless the request
+   * names one (CloudFormation stack updates and deletions), per condition key that names it: denied to agents
+   * when the key is absent, so they must name a role, which the PassRole guard keeps to agent roles.
+   */
+  readonly roleFromResource: readonly { readonly key: string; readonly patterns: readonly string[] }[];
   /** Creates no pattern reaches (none today; over-blocks if any), for the coverage report. */
   readonly missedCreates: readonly CatalogAction[];
 }
@@ -141,8 +148,41 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
       (a) => !isReadLevel(a) && !a.tagAware && !allowlisted(a),
       catalog,
     ).map((p) => p.pattern),
+    roleFromResource: roleFromResourceGroups(scope, catalog),
     missedCreates: check.missed.filter((a) => !allowlisted(a)),
   };
+}
+
+/** The actions of `scope` that run with the resource's role unless named, as patterns per naming key. */
+function roleFromResourceGroups(
+  scope: readonly CatalogAction[],
+  catalog: Catalog,
+): AgentInvariantParts['roleFromResource'] {
+  const byKey = new Map<string, CatalogAction[]>();
+  for (const action of scope) {
+    const key = roleFromResourceKey(action);
+    if (key) byKey.set(key, [...(byKey.get(key) ?? []), action]);
+  }
+  // Patterns that reach these actions and nothing else but the ones the Deny is right for anyway: a Deny on
+  // the key's absence always applies to a write that never carries the key.
+  const mayAlsoDeny = (a: CatalogAction) => roleInRequestOf(a)?.mayAlsoDeny.test(a.name) === true;
+  return [...byKey].map(([key, actions]) => ({
+    key,
+    patterns: compressActions(actions, mayAlsoDeny, catalog).map((p) => p.pattern),
+  }));
+}
+
+/** Writes that run with the resource's role unless the request names one: denied when it names none. */
+export function roleFromResourceDeny(parts: AgentInvariantParts, scope: AgentInvariantScope): StatementTemplate[] {
+  return parts.roleFromResource.map(({ key, patterns }, i) => ({
+    sid: `${scope.sidPrefix}NameTheRole${parts.roleFromResource.length > 1 ? i + 1 : ''}`,
+    role: 'agent-guard',
+    effect: 'Deny',
+    action: single(patterns),
+    resource: '*',
+    condition: allOf(scope.principal, { Null: { [key]: 'true' } }),
+    mandatory: true,
+  }));
 }
 
 /** Tag writes of the agent services as patterns (for tests and reports). */
@@ -306,6 +346,7 @@ export function agentInvariantTemplates(
     });
   }
   out.push(...tagWritesOnlyNonProduction(spec, parts, scope));
+  out.push(...roleFromResourceDeny(parts, scope));
   return out;
 }
 

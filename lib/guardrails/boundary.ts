@@ -5,7 +5,7 @@
 // roles, touching the organization).
 import type { Catalog } from '../catalog/types';
 import { agentGuardTemplates } from './agent-guards';
-import { agentInvariantParts, boundaryInvariantTemplates } from './agent-invariant';
+import { agentInvariantParts, boundaryInvariantTemplates, roleFromResourceDeny } from './agent-invariant';
 import { allOf, boundaryPolicyArnPattern, requestTagNotIn, touchesTagKeys } from './conditions';
 import type { StatementTemplate } from './packing';
 import { patternItems, servicesSet } from './select';
@@ -45,6 +45,7 @@ export function boundaryTemplates(
       unnamedTargets: parts.unnamedTargets,
       principalActions: parts.actAsPrincipal,
     }),
+    ...roleFromResourceDeny(parts, { sidPrefix: 'Deny' }),
     {
       sid: 'DenyChangingAgentTag',
       role: 'identity-guard',

@@ -75,6 +75,9 @@ export function agentInvariantLines(agents: AgentInvariantCoverage): string[] {
       'a request tag does not open them, so they are denied on untagged resources',
     `agents: ${agents.unnamedTargets.length} write(s) act on targets the request does not name, so no tag ` +
       `keeps them off production: denied everywhere (${agents.unnamedTargets.join(', ') || 'none'})`,
+    `agents: ${agents.roleFromResource.length} write(s) run with the role the resource already holds unless ` +
+      'the request names one, which no iam:PassRole check sees: denied unless the request names a role, and ' +
+      `agents may name only agent roles (${agents.roleFromResource.join(', ') || 'none'})`,
     `agents: recognised by ${agents.recognitions.join('; ')}; the SCP agent layers take ${agents.scpCharacters} characters`,
   );
   return out;

@@ -155,6 +155,12 @@ export interface AgentInvariantCoverage {
    * and targets): denied to agents everywhere, non-production included.
    */
   readonly unnamedTargets: readonly string[];
+  /**
+   * Writes that run with the role the resource already holds unless the request names one (CloudFormation
+   * stack updates, rollbacks and deletions): denied to agents unless the request names a role, which
+   * iam:PassRole then keeps to agent roles.
+   */
+  readonly roleFromResource: readonly string[];
   /** How the SCPs recognise an agent (one agent layer each). */
   readonly recognitions: readonly string[];
   /** Characters the agent layers take in the SCPs, summed over statements. */

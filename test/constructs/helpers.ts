@@ -112,6 +112,7 @@ export function smallGuardrails(): GeneratedGuardrails {
         requestTagWritesNotCreates: [],
         createsNotCovered: [],
         unnamedTargets: [],
+        roleFromResource: [],
         recognitions: [],
         scpCharacters: 0,
       },

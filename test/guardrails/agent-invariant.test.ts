@@ -246,6 +246,80 @@ describe('principals that are not agents, tagged non-production', () => {
   });
 });
 
+describe('stack operations that run with the role the stack already holds', () => {
+  // A non-production stack whose service role is the deployment pipeline's (exempt from every SCP): an
+  // update or deletion that names no RoleARN runs with that role, and IAM checks no iam:PassRole, so the
+  // agent's template (a function running as the pipeline role, say) would act on production. Agents must name
+  // the role, and the PassRole guard lets them name only agent roles.
+  const stack = 'arn:aws:cloudformation:us-east-1:111122223333:stack/dev-api/1';
+  const decideStack = (action: string, context: Record<string, string>, layer: AgentLayer, principal = 'agent') => {
+    const found = catalog.get(action)!;
+    const principalArn =
+      principal === 'agent'
+        ? 'arn:aws:iam::111122223333:role/leash-agent-worker'
+        : 'arn:aws:iam::111122223333:role/admin';
+    const result = runUnsafeSimulation(
+      {
+        request: {
+          principal: principalArn,
+          action,
+          resource: { resource: stack, accountId: '111122223333' },
+          contextVariables: {
+            'aws:PrincipalArn': principalArn,
+            'aws:PrincipalAccount': '111122223333',
+            'aws:ResourceAccount': '111122223333',
+            'aws:ResourceTag/environment': 'dev',
+            ...(principal === 'agent'
+              ? { [`aws:PrincipalTag/${spec.agents.principalTag.key}`]: spec.agents.principalTag.value }
+              : { 'aws:ViaAWSMCPService': 'true' }),
+            ...context,
+          },
+        },
+        identityPolicies: [{ name: 'AdministratorAccess', policy: policies.identity }],
+        serviceControlPolicies:
+          layer === 'boundary alone'
+            ? [{ orgIdentifier: 'ou-x', policies: policies.serviceControlPolicies[0].policies.slice(0, 1) }]
+            : policies.serviceControlPolicies,
+        resourceControlPolicies:
+          layer === 'boundary alone'
+            ? [{ orgIdentifier: 'ou-x', policies: policies.resourceControlPolicies[0].policies.slice(0, 1) }]
+            : policies.resourceControlPolicies,
+        permissionBoundaryPolicies:
+          layer === 'SCPs alone' || principal !== 'agent'
+            ? undefined
+            : [{ name: 'leash-agent-boundary', policy: policies.boundary }],
+      },
+      {},
+    );
+    expect(found.action).toBe(action);
+    return result === 'Allowed' ? 'allowed' : 'denied';
+  };
+  const named = { 'cloudformation:RoleArn': 'arn:aws:iam::111122223333:role/leash-agent-deployer' };
+  const actions = ['cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateChangeSet'];
+  for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+    it.each(actions)(`denies %s on a non-production stack when it names no role (${layer})`, (action) => {
+      expect(decideStack(action, {}, layer)).toBe('denied');
+    });
+    it.each(actions)(`allows %s on a non-production stack when it names a role (${layer})`, (action) => {
+      expect(decideStack(action, named, layer)).toBe('allowed');
+    });
+  }
+  it('denies it to an administrator through an MCP server too', () => {
+    expect(decideStack('cloudformation:UpdateStack', {}, 'SCPs alone', 'mcp-admin')).toBe('denied');
+  });
+  it('still lets agents create a new stack without a role (it runs with their own credentials)', () => {
+    expect(
+      decideStack('cloudformation:CreateStack', { 'aws:RequestTag/environment': 'dev' }, 'boundary and SCPs'),
+    ).toBe('allowed');
+  });
+  it('names them in the coverage report', () => {
+    expect(generated.coverage.agents.roleFromResource).toEqual(
+      expect.arrayContaining(['cloudformation:UpdateStack', 'cloudformation:DeleteStack']),
+    );
+    expect(generated.coverage.agents.roleFromResource).not.toContain('cloudformation:CreateStack');
+  });
+});
+
 describe('tag stripping', () => {
   it('denies everyone removing every tag of a production instance with ec2:DeleteTags and no tag keys', () => {
     const deleteTags = catalog.get('ec2:DeleteTags');

@@ -165,8 +165,17 @@ describe('account-level services in the boundary', () => {
   });
 
   it('are still denied outright when agents.allowedServices lists them', () => {
+    // Fewer of the default agent services beside them: with all of them too, the boundary needs more than
+    // the 6,144 characters of a managed policy, and generation fails with a size error instead.
     const wide = GuardrailSpec.parse({
-      agents: { allowedServices: [...spec.agents.allowedServices, 'organizations', 'cloudtrail', 'backup'] },
+      agents: {
+        allowedServices: [
+          ...spec.agents.allowedServices.filter((s) => !['events', 'sns', 'sqs', 'xray'].includes(s)),
+          'organizations',
+          'cloudtrail',
+          'backup',
+        ],
+      },
     });
     const widePolicies = proofPolicies(generateGuardrails(wide, catalog));
     for (const name of ['organizations:LeaveOrganization', 'cloudtrail:StopLogging', 'backup:DeleteBackupVault']) {
