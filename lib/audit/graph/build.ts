@@ -3,6 +3,7 @@
 // resolved against the roles, users, groups and policies that exist. Pure: no I/O.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { compileAccount } from '../evaluate';
+import { roleFromResourceKey } from '../../catalog/role-from-resource';
 import type { ActionDecision, CompiledAccount, CompiledPrincipal, RequestContext } from '../evaluate/types';
 import { NO, YES } from '../evaluate/tri';
 import type { Evidence } from '../findings';
@@ -681,7 +682,12 @@ class GraphBuilder {
     held: readonly ActionDecision[],
     lowerActions: readonly string[],
   ): void {
-    const others = held.filter((_, i) => lowerActions[i] !== 'iam:passrole');
+    let others: readonly ActionDecision[] = held.filter((_, i) => lowerActions[i] !== 'iam:passrole');
+    if (resolution.kind === 'run-code') {
+      const asRequested = this.withoutNamedRole(compiled, others);
+      if (!asRequested) return;
+      others = asRequested;
+    }
     const callerSide = (extra: ActionDecision | undefined): HalfEdge => {
       const combined = combine(extra ? [...others, extra] : others, true);
       return half(resolution.kind, path.actions, combined, { pathId: path.id });
@@ -723,6 +729,31 @@ class GraphBuilder {
         });
       }
     }
+  }
+
+  /**
+   * Code run with a role the resource already holds (a stack's service role) means a request that names no
+   * role: an action that could name one (cloudformation:RoleArn) is decided again with the key absent, so a
+   * guard that requires it (the agent boundary) is weighed instead of left as "depends". Undefined when
+   * that denies one of them.
+   */
+  private withoutNamedRole(
+    compiled: CompiledPrincipal,
+    decisions: readonly ActionDecision[],
+  ): readonly ActionDecision[] | undefined {
+    let out: ActionDecision[] | undefined;
+    for (let i = 0; i < decisions.length; i++) {
+      const action = this.options.catalog.get(decisions[i].action);
+      const key = action && roleFromResourceKey(action);
+      if (!action || !key) continue;
+      const context: RequestContext = {
+        contextKeys: { ...this.time.contextKeys, [key.toLowerCase()]: [] },
+      };
+      const again = compiled.decideMany([action], context)[0];
+      if (again.decision === 'denied') return undefined;
+      (out ??= [...decisions])[i] = again;
+    }
+    return out ?? decisions;
   }
 
   private readonly serviceHopLists = new Map<AccountIndex, Map<EscalationPath, ServiceHop[]>>();

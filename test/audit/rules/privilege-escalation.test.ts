@@ -362,6 +362,29 @@ describe('privilege-escalation', () => {
     expect(about(findings, 'deployer')).toEqual([]);
   });
 
+  it.each([
+    ['requires the request to name a role (the agent boundary)', { Null: { 'cloudformation:RoleArn': 'true' } }, []],
+    [
+      'denies naming one (nothing said about the stack’s own role)',
+      { Null: { 'cloudformation:RoleArn': 'false' } },
+      ['cloudformation-update-stack'],
+    ],
+  ])('weighs a stack update with the stack’s own role against a Deny that %s', (_what, condition, expected) => {
+    // Using the role the stack already holds means the request names none: cloudformation:RoleArn is absent.
+    const findings = run(rule, {
+      principals: [
+        {
+          name: 'deployer',
+          policies: [
+            doc(allow('cloudformation:UpdateStack'), deny('cloudformation:UpdateStack', '*', { Condition: condition })),
+          ],
+        },
+        { name: 'stack-role', trust: serviceTrust('cloudformation.amazonaws.com'), policies: [doc(allow('*'))] },
+      ],
+    });
+    expect(pathIds(findings, 'deployer')).toEqual(expected);
+  });
+
   it('does not alarm on CreatePolicyVersion of a policy attached to nothing, or of AWS managed policies', () => {
     const findings = run(rule, {
       principals: [
