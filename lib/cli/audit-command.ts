@@ -6,6 +6,8 @@ import { severityRank } from '../audit/report/common';
 import { REPORT_FORMATS, type ReportFormat } from '../audit/report/types';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
 import type { AuditInput } from '../audit/sources';
+import type { Catalog } from '../catalog/types';
+import type { LeashConfig } from '../config/schema';
 import { InputError } from '../util/read-input';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import { refuseOutputThatIsInput } from './atomic-file';
@@ -90,6 +92,20 @@ export function checkAuditUsage(options: AuditCommandOptions): void {
   }
 }
 
+/**
+ * What `leash generate` would refuse in the config's guardrails (an ARN pattern the proof cannot check, an
+ * exemption that names one session): the audit still reads them as AWS would (a single-session exemption
+ * matches nobody), and says so on stderr and in every report, so a config that cannot be deployed is never
+ * audited in silence.
+ */
+async function guardrailConfigCaveats(config: LeashConfig, file: string, catalog: Catalog): Promise<string[]> {
+  const { checkGuardrailSpec } = await import('../guardrails');
+  return checkGuardrailSpec(config.guardrails, catalog).map(
+    (problem) =>
+      `${file}: guardrails: ${problem} (leash generate refuses this config; the audit read it as written, as AWS would)`,
+  );
+}
+
 export async function runAudit(options: AuditCommandOptions, context: CliContext): Promise<void> {
   const { io } = context;
   const formats = formatsOf(options.format);
@@ -162,6 +178,8 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     throw new InputError('audit: nothing to audit: the input holds no account');
   }
   const catalog = loadCatalog();
+  const configCaveats = options.config ? await guardrailConfigCaveats(config, options.config, catalog) : [];
+  for (const caveat of configCaveats) io.stderr(`leash audit: ${caveat}\n`);
   const now = new Date();
   // Progress while analysing too (on a terminal): by account, and by rule within an account.
   const analysing = progressBar(context.quiet ? { ...io, interactive: false } : io, 'analysing');
@@ -202,10 +220,13 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     );
   }
   analysing.finish();
-  const reportInput = auditReportInput(results, {
-    tool: { name: 'leash audit', version: toolVersion() },
-    notAudited: input.notAudited,
-  });
+  const reportInput = auditReportInput(
+    configCaveats.length > 0 ? results.map((r) => ({ ...r, caveats: [...r.caveats, ...configCaveats] })) : results,
+    {
+      tool: { name: 'leash audit', version: toolVersion() },
+      notAudited: input.notAudited,
+    },
+  );
   let asff: { region: string; now: Date } | undefined;
   if (formats.includes('asff')) {
     try {

@@ -226,4 +226,29 @@ describe('leash audit', () => {
     expect(await runCli(['audit', ...args], io)).toBe(2);
     expect(io.err).toMatch(message);
   });
+
+  it('says on stderr and in the report what leash generate would refuse in the config', async () => {
+    // One session of a role exempts nobody in AWS (aws:PrincipalArn is the role's ARN): generation refuses it.
+    const config = write('session-exemption.json', {
+      guardrails: { exemptPrincipalArns: ['arn:aws:sts::*:assumed-role/reader/alice'] },
+    });
+    const io = memoryIo();
+    await runCli(
+      [
+        'audit',
+        '--input',
+        write('clean.json', cleanAccount),
+        '--config',
+        config,
+        '--format',
+        'json',
+        '--fail-on',
+        'none',
+      ],
+      io,
+    );
+    expect(io.err).toMatch(/session-exemption\.json: guardrails: exemptPrincipalArns\[0\].*leash generate refuses/);
+    const report = JSON.parse(io.out) as { accounts: { caveats: string[] }[] };
+    expect(report.accounts[0].caveats.join('\n')).toMatch(/exemptPrincipalArns\[0\].*assumed-role\/reader\/alice/);
+  });
 });
