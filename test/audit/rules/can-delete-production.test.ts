@@ -103,6 +103,11 @@ describe('can-delete-production', () => {
       'add-user-to-group',
     ],
     [
+      'add-user-to-group when the first group only reads and another deletes',
+      [{ name: 'attacker', kind: 'user', policies: [doc(allow('iam:AddUserToGroup'))] }, readers, dbas],
+      'add-user-to-group',
+    ],
+    [
       'add-user-to-group of a group that only reads',
       [{ name: 'attacker', kind: 'user', policies: [doc(allow('iam:AddUserToGroup'))] }, readers],
       undefined,
