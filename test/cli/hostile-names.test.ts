@@ -8,37 +8,53 @@ import { memoryIo, runCli } from '../../lib/cli/program';
 const dir = mkdtempSync(join(tmpdir(), 'leash-hostile-'));
 let files = 0;
 
-/** An account of one administrator role at `path` + `name` (a path begins and ends with `/`). */
-function accountWithRole(path: string, name: string): string {
-  const file = join(dir, `authz-${files++}.json`);
-  const role = {
+const ACCOUNT = 'arn:aws:iam::111122223333';
+
+/** A role at `path` + `name` (a path begins and ends with `/`) with one inline policy. */
+function role(path: string, name: string, statement: object, trusted: object = { Service: 'lambda.amazonaws.com' }) {
+  return {
     Path: path,
     RoleName: name,
-    Arn: `arn:aws:iam::111122223333:role${path}${name}`,
+    Arn: `${ACCOUNT}:role${path}${name}`,
     AssumeRolePolicyDocument: {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      Statement: [{ Effect: 'Allow', Principal: trusted, Action: 'sts:AssumeRole' }],
     },
-    RolePolicyList: [
-      {
-        PolicyName: 'admin',
-        PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
-      },
-    ],
+    RolePolicyList: [{ PolicyName: 'inline', PolicyDocument: { Version: '2012-10-17', Statement: [statement] } }],
     AttachedManagedPolicies: [],
   };
-  writeFileSync(
-    file,
-    JSON.stringify({ RoleDetailList: [role], UserDetailList: [], GroupDetailList: [], Policies: [] }),
-  );
+}
+
+const ADMIN = { Effect: 'Allow', Action: '*', Resource: '*' };
+
+function accountFile(roles: object[]): string {
+  const file = join(dir, `authz-${files++}.json`);
+  writeFileSync(file, JSON.stringify({ RoleDetailList: roles, UserDetailList: [], GroupDetailList: [], Policies: [] }));
   return file;
 }
 
-async function audit(file: string, format: string): Promise<{ code: number; out: string; err: string }> {
+/** An account of one administrator role at `path` + `name`. */
+function accountWithRole(path: string, name: string): string {
+  return accountFile([role(path, name, ADMIN)]);
+}
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = memoryIo();
-  const code = await runCli(['audit', '--input', file, '--format', format, '--fail-on', 'none'], io);
+  const code = await runCli(args, io);
   return { code, out: io.out, err: io.err };
 }
+
+const audit = (file: string, format: string, ...more: string[]) =>
+  cli('audit', '--input', file, '--format', format, '--fail-on', 'none', ...more);
+
+/**
+ * Escape sequences that erase the line, conceal all later text, switch to the alternate screen, draw a
+ * hyperlink and ring the bell; a carriage return and a line break that forge a line; a right-to-left override.
+ */
+const TERMINAL_HOSTILE =
+  'ops\x1b[2K\x1b[8m\x1b[?1049h\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\r\nleash audit: no findings.\u202Egnp';
+/** Control characters and invisible or direction marks a terminal would act on or hide. */
+const TERMINAL_ACTIVE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/;
 
 describe('leash audit reports of hostile names', () => {
   it('writes the SARIF report of a role whose name holds half a UTF-16 character', async () => {
@@ -52,5 +68,38 @@ describe('leash audit reports of hostile names', () => {
     );
     expect(uris.length).toBeGreaterThan(0);
     expect(new Set(uris)).toEqual(new Set(['aws/111122223333/role/lone%EF%BF%BDhalf']));
+  });
+
+  it('shows a role name that holds terminal escape sequences as visible escapes in the table and the summary', async () => {
+    const file = accountWithRole('/', TERMINAL_HOSTILE);
+    for (const extra of [[], ['--summary']]) {
+      const { out } = await audit(file, 'table', ...extra);
+      expect(out).not.toMatch(TERMINAL_ACTIVE);
+      expect(out).toContain('ops\\u{1b}[2K\\u{1b}[8m\\u{1b}[?1049h\\u{1b}]8;;https://evil.example\\u{7}link');
+      expect(out).toContain('leash audit: no findings.\\u{202e}gnp');
+      // The real totals are the only line that begins with the tool's name.
+      expect(out.split('\n').filter((line) => line.startsWith('leash audit:'))).toEqual([
+        expect.stringMatching(/^leash audit: \d+ critical/),
+      ]);
+    }
+  });
+
+  it('shows terminal escape sequences in names as visible escapes in leash explain and leash paths', async () => {
+    const hostile = `${ACCOUNT}:role/${TERMINAL_HOSTILE}`;
+    const file = accountFile([
+      role('/', TERMINAL_HOSTILE, { Sid: 'AssumeAdmin', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }),
+      role('/', 'admin', ADMIN, { AWS: hostile }),
+    ]);
+    const explain = await cli('explain', hostile, 'sts:AssumeRole', '--input', file);
+    expect(explain.err).toBe('');
+    expect(explain.out).toContain('\\u{1b}[8m');
+    expect(explain.out).not.toMatch(TERMINAL_ACTIVE);
+    const paths = await cli('paths', hostile, '--to', 'admin', '--input', file);
+    expect(paths.out).toContain(`reaches role/admin`);
+    expect(paths.out).toContain('\\u{1b}[8m');
+    expect(paths.out).not.toMatch(TERMINAL_ACTIVE);
+    const missing = await cli('explain', `${hostile}x`, 'sts:AssumeRole', '--input', file);
+    expect(missing.err).toContain('close matches');
+    expect(missing.err).not.toMatch(TERMINAL_ACTIVE);
   });
 });

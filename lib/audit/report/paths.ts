@@ -2,6 +2,7 @@
 // prints, and what the audit reports draw for transitive findings. Pure renderers over graph Paths.
 import type { Evidence } from '../findings';
 import { HOP_VERB, pathCertainty, shortName, type Path } from '../graph/types';
+import { terminalText } from './terminal-text';
 
 function hopLabel(hop: Path['hops'][number]): string {
   const how = hop.actions.join(' + ');
@@ -15,7 +16,7 @@ function evidenceLine(evidence: Evidence): string {
   return `${where}${index}${evidence.sid ? ` (${evidence.sid})` : ''}${evidence.note ? `: ${evidence.note}` : ''}`;
 }
 
-/** Plain text, one hop a paragraph with its statements. */
+/** Plain text for a terminal, one hop a paragraph with its statements. */
 export function pathToText(path: Path, home?: string, goal?: string): string {
   const name = (arn: string) => shortName(arn, home);
   const lines = [
@@ -28,7 +29,7 @@ export function pathToText(path: Path, home?: string, goal?: string): string {
     if (hop.runsOn) lines.push(`       runs on: ${hop.runsOn.join(', ')} (live inventory)`);
     for (const evidence of hop.evidence) lines.push(`       ${evidenceLine(evidence)}`);
   });
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalText).join('\n')}\n`;
 }
 
 /** A Mermaid id that never needs quoting. */
