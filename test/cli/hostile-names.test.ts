@@ -1,6 +1,7 @@
 // Names an attacker controls (role paths and names, from a saved authorization-details file) put through the
 // report formats of the real CLI: every report is still written, and what it holds reads as the name typed.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryIo, runCli } from '../../lib/cli/program';
@@ -54,6 +55,7 @@ const audit = (file: string, format: string, ...more: string[]) =>
 const TERMINAL_HOSTILE =
   'ops\x1b[2K\x1b[8m\x1b[?1049h\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\r\nleash audit: no findings.\u202Egnp';
 /** Control characters and invisible or direction marks a terminal would act on or hide. */
+// eslint-disable-next-line no-control-regex
 const TERMINAL_ACTIVE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/;
 
 describe('leash audit reports of hostile names', () => {
@@ -101,5 +103,84 @@ describe('leash audit reports of hostile names', () => {
     const missing = await cli('explain', `${hostile}x`, 'sts:AssumeRole', '--input', file);
     expect(missing.err).toContain('close matches');
     expect(missing.err).not.toMatch(TERMINAL_ACTIVE);
+  });
+
+  describe('in Markdown for a pull-request comment or job summary', () => {
+    // IAM role paths may hold any printable ASCII, so each of these is a path AWS accepts.
+    const paths = [
+      '/"><img src=x onerror=alert(1)>/',
+      '/![ok](https://attacker.example/all-clear.png)/',
+      '/[approve](https://attacker.example/x)/',
+      '/@acme/security-team/',
+      '/a|b`c<!--/',
+      '/www.attacker.example/',
+    ];
+    let markdown: string;
+    let findings: number;
+    beforeAll(async () => {
+      const file = accountFile(paths.map((path, i) => role(path, `r${i}`, ADMIN)));
+      markdown = (await audit(file, 'markdown')).out;
+      findings = JSON.parse((await audit(file, 'json')).out).summary.findings;
+    });
+
+    it('keeps every finding row at four cells, and counts what it leaves out', () => {
+      const rows = markdown.split('\n').filter((line) => /^\| (🔴|🟠|🟡|🔵|⚪) /u.test(line));
+      // GitHub splits a row at every pipe without a backslash, inside code spans too.
+      for (const row of rows) expect(row.match(/(?<!\\)\|/g)).toHaveLength(5);
+      const more = /_… and (\d+) more; see the JSON or SARIF report\._/.exec(markdown);
+      expect(rows.length + Number(more?.[1] ?? 0)).toBe(findings);
+    });
+
+    it('lets no name become an image, a link, a mention, an HTML element or comment', () => {
+      // What GitHub reads as Markdown: the text outside code spans (a code span shows its text as typed).
+      const prose = markdown.replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, '');
+      expect(prose).not.toMatch(/(?<!\\)<(?!br>)/);
+      expect(prose).not.toMatch(/(?<!\\)!(?<!\\)\[/);
+      expect(prose).not.toContain('@');
+      expect(prose).not.toMatch(/(?<!\\):\/\/attacker|(?<!\\)www\.attacker/);
+      const links = [...prose.matchAll(/(?<!\\)\]\(([^)]*)\)/g)].map((m) => m[1]);
+      expect(links.length).toBeGreaterThan(0);
+      for (const link of links) expect(link).toMatch(/^https:\/\/github\.com\/agent-leash\/agent-leash\//);
+    });
+
+    it('keeps a leash paths hop table at six cells and its names in code when a name holds @, | and `', async () => {
+      const hostile = `${ACCOUNT}:role/start.@acme-security|x\`y`;
+      const file = accountFile([
+        role('/', 'start.@acme-security|x`y', { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }),
+        role('/', 'admin', ADMIN, { AWS: hostile }),
+      ]);
+      const { out } = await cli('paths', hostile, '--to', 'admin', '--format', 'markdown', '--input', file);
+      const hops = out.split('\n').filter((line) => /^\| \d+ \|/.test(line));
+      expect(hops.length).toBeGreaterThan(0);
+      for (const hop of hops) expect(hop.match(/(?<!\\)\|/g)).toHaveLength(7);
+      expect(out).toContain('| ``role/start.@acme-security\\|x`y`` |');
+      expect(out.replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, '')).not.toContain('@');
+    });
+
+    const cmark = '/usr/bin/cmark-gfm';
+    (existsSync(cmark) ? it : it.skip)(
+      "renders on GitHub's own Markdown engine without an image, a foreign link or a mention",
+      () => {
+        const html = spawnSync(
+          cmark,
+          ['-e', 'table', '-e', 'autolink', '-e', 'strikethrough', '-e', 'tagfilter', '--unsafe'],
+          {
+            input: markdown,
+            encoding: 'utf8',
+          },
+        ).stdout;
+        expect(html).not.toContain('<img');
+        expect(html).not.toContain('<!--');
+        for (const [, href] of html.matchAll(/<a href="([^"]*)"/g)) {
+          expect(href).toMatch(/^https:\/\/github\.com\/agent-leash\/agent-leash\//);
+        }
+        // Mentions: GitHub links `@name` in rendered text, never in code.
+        expect(html.replace(/<code>[\s\S]*?<\/code>/g, '')).not.toContain('@');
+        for (const row of html.match(/<tr>[\s\S]*?<\/tr>/g) ?? []) {
+          expect([4, 5]).toContain(row.match(/<t[dh]/g)?.length);
+        }
+        expect(html).toContain('<code>role/a|b`c&lt;!--/r4</code>');
+      },
+    );
   });
 });

@@ -3,6 +3,7 @@
 import type { Evidence } from '../findings';
 import { HOP_VERB, pathCertainty, shortName, type Path } from '../graph/types';
 import { terminalText } from './terminal-text';
+import { markdownCode, markdownText } from './markdown-text';
 
 function hopLabel(hop: Path['hops'][number]): string {
   const how = hop.actions.join(' + ');
@@ -42,8 +43,9 @@ function mermaidId(arn: string, ids: Map<string, string>): string {
   return id;
 }
 
+/** A label inside `"…"`: no quote, angle bracket or line break can end it or the graph. */
 function mermaidText(text: string): string {
-  return text.replace(/["<>]/g, '');
+  return terminalText(text).replace(/["<>]/g, '');
 }
 
 /** A Mermaid `graph LR` of one or more paths (GitHub renders it in Markdown). */
@@ -68,7 +70,7 @@ export function pathsToMermaid(paths: readonly Path[], home?: string): string {
 export function pathToMarkdown(path: Path, home?: string, goal?: string): string {
   const name = (arn: string) => shortName(arn, home);
   const lines = [
-    `### \`${name(path.from)}\` → \`${name(path.to)}\`${goal ? ` (${goal})` : ''}: ${path.hops.length} hop(s), ${pathCertainty(path.hops)}`,
+    `### ${markdownCode(name(path.from), false)} → ${markdownCode(name(path.to), false)}${goal ? ` (${markdownText(goal)})` : ''}: ${path.hops.length} hop(s), ${pathCertainty(path.hops)}`,
     '',
     pathsToMermaid([path], home),
     '',
@@ -78,7 +80,7 @@ export function pathToMarkdown(path: Path, home?: string, goal?: string): string
   path.hops.forEach((hop, i) => {
     const caveat = [...hop.dependsOn, ...(hop.needs ? [hop.needs] : [])].join('; ') || '—';
     lines.push(
-      `| ${i + 1} | \`${name(hop.from)}\` | \`${name(hop.to)}\` | ${hopLabel(hop).replace(/\|/g, '\\|')} | ${caveat.replace(/\|/g, '\\|')} | ${hop.evidence.map(evidenceLine).join('<br>').replace(/\|/g, '\\|')} |`,
+      `| ${i + 1} | ${markdownCode(name(hop.from), true)} | ${markdownCode(name(hop.to), true)} | ${markdownText(hopLabel(hop))} | ${markdownText(caveat)} | ${hop.evidence.map((e) => markdownText(evidenceLine(e))).join('<br>')} |`,
     );
   });
   return `${lines.join('\n')}\n`;
