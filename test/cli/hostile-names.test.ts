@@ -1,7 +1,7 @@
 // Names an attacker controls (role paths and names, from a saved authorization-details file) put through the
 // report formats of the real CLI: every report is still written, and what it holds reads as the name typed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryIo, runCli } from '../../lib/cli/program';
@@ -182,5 +182,28 @@ describe('leash audit reports of hostile names', () => {
         expect(html).toContain('<code>role/a|b`c&lt;!--/r4</code>');
       },
     );
+  });
+
+  it('reads a Deny whose condition key is "__proto__" as unreadable, not as a Deny of everything', async () => {
+    // Written as JSON text: in an object literal, `__proto__` would set the prototype instead of a key.
+    const deny = JSON.parse(
+      '{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"__proto__":"x"}}}',
+    );
+    const file = accountFile([{ ...role('/', 'shielded', ADMIN), RolePolicyList: [] }]);
+    const account = JSON.parse(readFileSync(file, 'utf8'));
+    account.RoleDetailList[0].RolePolicyList = [
+      { PolicyName: 'inline', PolicyDocument: { Version: '2012-10-17', Statement: [ADMIN, deny] } },
+    ];
+    writeFileSync(file, JSON.stringify(account));
+    const report = JSON.parse((await audit(file, 'json')).out);
+    const rules = report.findings.map((f: { ruleId: string }) => f.ruleId);
+    expect(rules).toEqual(expect.arrayContaining(['full-admin', 'can-delete-production', 'unreadable-policy']));
+    expect(report.accounts[0].problems).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining(
+          'Statement[1].Condition.StringEquals.__proto__: a condition key "__proto__" cannot be read',
+        ),
+      }),
+    ]);
   });
 });
