@@ -206,4 +206,12 @@ describe('leash audit reports of hostile names', () => {
       }),
     ]);
   });
+
+  it('writes control characters and direction overrides of a name into JUnit as visible escapes, not dropped', async () => {
+    const { out } = await audit(accountWithRole('/', 'ops\x1b[8m\u202Egnp'), 'junit');
+    expect(out).toContain('name="arn:aws:iam::111122223333:role/ops\\u{1b}[8m\\u{202e}gnp: ');
+    expect(out).toContain('principal: arn:aws:iam::111122223333:role/ops\\u{1b}[8m\\u{202e}gnp');
+    expect(out).not.toMatch(/role\/ops\[8m/);
+    expect(out).not.toContain('\u202E');
+  });
 });

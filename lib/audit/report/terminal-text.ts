@@ -1,4 +1,5 @@
-// Text from an account or a template on its way to a terminal. A name can hold control characters (escape
+// Text from an account or a template shown to a person: on a terminal, in Markdown, in a CI's test view. A
+// name can hold control characters (escape
 // sequences that erase lines, hide text, switch screens or draw hyperlinks; carriage returns and line breaks
 // that forge lines; bells and NULs) and the invisible or bidirectional marks that make text read other than it
 // is (`admin\u202Egnp.exe` shows as `adminexe.png`). Each is written as a visible `\u{…}` escape instead.
