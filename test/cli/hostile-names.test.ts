@@ -214,4 +214,17 @@ describe('leash audit reports of hostile names', () => {
     expect(out).not.toMatch(/role\/ops\[8m/);
     expect(out).not.toContain('\u202E');
   });
+
+  it('writes names with terminal escape sequences into leash paths --format dot as visible escapes', async () => {
+    const hostile = `${ACCOUNT}:role/${TERMINAL_HOSTILE}`;
+    const file = accountFile([
+      role('/', TERMINAL_HOSTILE, { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }),
+      role('/', 'admin', ADMIN, { AWS: hostile }),
+    ]);
+    const { out } = await cli('paths', hostile, '--to', 'admin', '--format', 'dot', '--input', file);
+    expect(out).toMatch(/^digraph access \{/);
+    expect(out).toContain('-> "arn:aws:iam::111122223333:role/admin"');
+    expect(out).toContain('\\\\u{1b}[8m');
+    expect(out).not.toMatch(TERMINAL_ACTIVE);
+  });
 });

@@ -86,8 +86,9 @@ export function pathToMarkdown(path: Path, home?: string, goal?: string): string
   return `${lines.join('\n')}\n`;
 }
 
+/** A quoted DOT string; control characters as visible escapes, so the graph printed on a terminal is only text. */
 function dotString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${terminalText(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /** Graphviz dot of one or more paths: principals as nodes, hops as labelled edges (dashed when uncertain). */
