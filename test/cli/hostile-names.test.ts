@@ -227,4 +227,15 @@ describe('leash audit reports of hostile names', () => {
     expect(out).toContain('\\\\u{1b}[8m');
     expect(out).not.toMatch(TERMINAL_ACTIVE);
   });
+
+  it('writes direction overrides and C1 controls in names into JSON and SARIF as \\u escapes, the same strings to a reader', async () => {
+    const name = 'admin\u202Egnp.exe\u009B8m';
+    const file = accountWithRole('/', name);
+    for (const format of ['json', 'sarif']) {
+      const { out } = await audit(file, format);
+      expect(out).toContain('admin\\u202egnp.exe\\u009b8m');
+      expect(out).not.toMatch(/[\u0080-\u009F\u202A-\u202E]/);
+      expect(JSON.stringify(JSON.parse(out))).toContain(`role/${name}`);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { prettyJsonChunks, lazyMap } from '../../util/json-chunks';
 import { sha256 } from '../../util/sha256';
 import type { Finding, Severity } from '../findings';
 import { subjectOf } from './common';
+import { jsonVisible } from './terminal-text';
 import type { ReportInput } from './types';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -145,7 +146,8 @@ export function asffChunks(input: ReportInput, options: AsffOptions): Generator<
   checkAsffInput(input, options.region);
   const ids = findingIds(input.findings);
   return (function* () {
-    yield* prettyJsonChunks(lazyMap(input.findings, (f, i) => asffFinding(f, ids[i], options)));
+    for (const chunk of prettyJsonChunks(lazyMap(input.findings, (f, i) => asffFinding(f, ids[i], options))))
+      yield jsonVisible(chunk);
     yield '\n';
   })();
 }

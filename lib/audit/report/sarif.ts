@@ -5,6 +5,7 @@
 import { lazyMap, prettyJsonChunks, type LazyJsonArray } from '../../util/json-chunks';
 import type { Finding, RuleMeta, Severity } from '../rules/types';
 import { severityRank, shortPrincipal } from './common';
+import { jsonVisible } from './terminal-text';
 import type { ReportInput } from './types';
 
 /** GitHub code scanning rejects a run of more results than this (and shows the 5,000 most severe). */
@@ -53,7 +54,7 @@ export function* sarifChunks(
       return built;
     }),
   );
-  yield* prettyJsonChunks(log);
+  for (const chunk of prettyJsonChunks(log)) yield jsonVisible(chunk);
   yield '\n';
 }
 
