@@ -10,7 +10,7 @@ import { refuseDuplicates } from './usage';
 import { EXIT_OK } from './exit-codes';
 import type { CliContext } from './context';
 import { editDistance } from '../util/edit-distance';
-import { terminalText } from '../audit/report/terminal-text';
+import { jsonVisible, terminalText } from '../audit/report/terminal-text';
 
 export interface ExplainCommandOptions {
   readonly input: string[];
@@ -213,7 +213,7 @@ export async function runExplain(
   const decision = principal.decide(action.action, request);
   if (options.json) {
     context.io.stdout(
-      `${JSON.stringify({ principal: principal.arn, request, notes: principal.notes, ...decision }, null, 2)}\n`,
+      `${jsonVisible(JSON.stringify({ principal: principal.arn, request, notes: principal.notes, ...decision }, null, 2))}\n`,
     );
   } else {
     context.io.stdout(formatExplanation(principal, action, decision, request));

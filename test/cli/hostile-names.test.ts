@@ -238,4 +238,23 @@ describe('leash audit reports of hostile names', () => {
       expect(JSON.stringify(JSON.parse(out))).toContain(`role/${name}`);
     }
   });
+
+  it('names a hostile principal that has no path as text in every leash paths format, and explain --json escapes it', async () => {
+    const name = 'lone`@acme-team\x1b[8m\u202Egnp';
+    const hostile = `${ACCOUNT}:role/${name}`;
+    const file = accountFile([role('/', name, { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' })]);
+    const text = await cli('paths', hostile, '--to', 'admin', '--input', file);
+    expect(text.out).toContain('no path from arn:aws:iam::111122223333:role/lone`@acme-team\\u{1b}[8m\\u{202e}gnp');
+    expect(text.out).not.toMatch(TERMINAL_ACTIVE);
+    const markdown = await cli('paths', hostile, '--to', 'admin', '--format', 'markdown', '--input', file);
+    expect(markdown.out).toContain(
+      'No path from ``arn:aws:iam::111122223333:role/lone`@acme-team\\u{1b}[8m\\u{202e}gnp`` to',
+    );
+    const json = await cli('paths', hostile, '--to', 'admin', '--format', 'json', '--input', file);
+    expect(json.out).not.toMatch(/[\u202A-\u202E]/);
+    expect(JSON.parse(json.out).from).toBe(hostile);
+    const explain = await cli('explain', hostile, 's3:GetObject', '--input', file, '--json');
+    expect(explain.out).not.toMatch(/[\u202A-\u202E]/);
+    expect(JSON.parse(explain.out).principal).toBe(hostile);
+  });
 });
