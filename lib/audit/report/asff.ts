@@ -39,7 +39,11 @@ const LABEL: Record<Severity, string> = {
 const LIMITS = { title: 256, description: 1024, recommendation: 512, productFieldValue: 1024 } as const;
 
 function cut(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+  if (text.length <= limit) return text;
+  // Never half a character: a cut between the two halves of a surrogate pair (an emoji, a mathematical letter in
+  // a tag value) leaves invalid Unicode in the finding.
+  const end = /[\uD800-\uDBFF]/.test(text[limit - 2]) ? limit - 2 : limit - 1;
+  return `${text.slice(0, end)}…`;
 }
 
 function partitionOf(arn: string | undefined): string {
