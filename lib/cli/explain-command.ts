@@ -10,6 +10,7 @@ import { refuseDuplicates } from './usage';
 import { EXIT_OK } from './exit-codes';
 import type { CliContext } from './context';
 import { editDistance } from '../util/edit-distance';
+import { jsonVisible, terminalText } from '../audit/report/terminal-text';
 
 export interface ExplainCommandOptions {
   readonly input: string[];
@@ -57,11 +58,15 @@ function statementText(ref: StatementRef): string {
   return text.length > 240 ? `${text.slice(0, 237)}...` : text;
 }
 
-function describeRef(ref: StatementRef): string {
+/** The lines that show one statement. */
+function describeRef(ref: StatementRef): string[] {
   const attached = ref.layer === 'scp' || ref.layer === 'rcp' ? (ref.note ? `, ${ref.note}` : '') : '';
   const where = `${ref.policyKind} ${ref.policy}${attached}, statement ${ref.statementIndex ?? 0}${ref.sid ? ` (${ref.sid})` : ''}`;
-  const conditional = ref.dependsOn?.length ? `\n      applies only if: ${ref.dependsOn.join(', ')}` : '';
-  return `    ${ref.effect === 'Deny' ? '✗' : '✓'} ${where}\n      ${statementText(ref)}${conditional}`;
+  return [
+    `    ${ref.effect === 'Deny' ? '✗' : '✓'} ${where}`,
+    `      ${statementText(ref)}`,
+    ...(ref.dependsOn?.length ? [`      applies only if: ${ref.dependsOn.join(', ')}`] : []),
+  ];
 }
 
 const LAYER_TITLES: Record<string, string> = {
@@ -121,19 +126,20 @@ export function formatExplanation(
         ? 'explicit deny'
         : 'denies that may apply',
     );
-    for (const ref of decision.deniedBy) lines.push(describeRef(ref));
+    for (const ref of decision.deniedBy) lines.push(...describeRef(ref));
   }
   for (const layer of ['scp', 'identity', 'boundary'] as const) {
     const refs = decision.allowedBy.filter((ref) => ref.layer === layer);
     if (refs.length === 0) continue;
     lines.push('', `${LAYER_TITLES[layer]}: allowed by`);
-    for (const ref of refs) lines.push(describeRef(ref));
+    for (const ref of refs) lines.push(...describeRef(ref));
   }
   if (principal.notes.length) {
     lines.push('', 'notes');
     for (const note of principal.notes) lines.push(`    - ${note}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Names, Sids and condition values come from the account: none may drive the terminal.
+  return `${lines.map(terminalText).join('\n')}\n`;
 }
 
 function findAction(catalog: Catalog, wanted: string): CatalogAction {
@@ -185,7 +191,7 @@ export async function runExplain(
     const account = compileAccount(snapshot, catalog);
     principal = account.principal(principalArn);
     for (const invalid of account.invalidPolicies) {
-      context.io.stderr(`leash explain: warning: ${invalid.where}: ${invalid.message}\n`);
+      context.io.stderr(`leash explain: warning: ${terminalText(`${invalid.where}: ${invalid.message}`)}\n`);
     }
     break;
   }
@@ -193,7 +199,9 @@ export async function runExplain(
     const suggestions = closeMatches(principalArn, known);
     throw new InputError(
       `principal ${principalArn} is not in ${options.input.join(', ')}` +
-        (suggestions.length ? `; close matches:\n  ${suggestions.join('\n  ')}` : ' (it has no principals)'),
+        (suggestions.length
+          ? `; close matches:\n  ${suggestions.map(terminalText).join('\n  ')}`
+          : ' (it has no principals)'),
     );
   }
   const request: RequestContext = {
@@ -205,7 +213,7 @@ export async function runExplain(
   const decision = principal.decide(action.action, request);
   if (options.json) {
     context.io.stdout(
-      `${JSON.stringify({ principal: principal.arn, request, notes: principal.notes, ...decision }, null, 2)}\n`,
+      `${jsonVisible(JSON.stringify({ principal: principal.arn, request, notes: principal.notes, ...decision }, null, 2))}\n`,
     );
   } else {
     context.io.stdout(formatExplanation(principal, action, decision, request));

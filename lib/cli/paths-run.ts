@@ -6,6 +6,8 @@ import { compileAccount } from '../audit/evaluate';
 import type { CompiledAccount, RequestContext } from '../audit/evaluate/types';
 import { buildAccessGraph, type AccessGraph, type Path } from '../audit/graph';
 import { pathsToDot, pathToMarkdown, pathToText } from '../audit/report/paths';
+import { markdownCode } from '../audit/report/markdown-text';
+import { jsonVisible, terminalText } from '../audit/report/terminal-text';
 import { escalatedDecisions } from '../audit/rules/support/escalated';
 import { pathDetails } from '../audit/rules/support/transitive';
 import { productionContext } from '../audit/rules/support/production';
@@ -123,13 +125,13 @@ export function renderPath(
   home?: string,
 ): string {
   if (format === 'json') {
-    return `${JSON.stringify({ from, goal: goal.name, found: path !== undefined, ...(path ? { path: pathDetails(path) } : {}) }, null, 2)}\n`;
+    return `${jsonVisible(JSON.stringify({ from, goal: goal.name, found: path !== undefined, ...(path ? { path: pathDetails(path) } : {}) }, null, 2))}\n`;
   }
   if (!path) {
     if (format === 'dot') return 'digraph access {\n}\n';
     return format === 'markdown'
-      ? `No path from \`${from}\` to a principal that ${goal.name}.\n`
-      : `no path from ${from} to a principal that ${goal.name}\n`;
+      ? `No path from ${markdownCode(from, false)} to a principal that ${goal.name}.\n`
+      : `${terminalText(`no path from ${from} to a principal that ${goal.name}`)}\n`;
   }
   if (format === 'dot') return pathsToDot([path], home);
   if (format === 'markdown') return pathToMarkdown(path, home, goal.name);
@@ -163,7 +165,7 @@ export async function runPaths(principalArn: string, options: PathsCommandOption
         ? renderPath(itself, principalArn, goal, 'json')
         : options.format === 'dot'
           ? renderPath(undefined, principalArn, goal, 'dot')
-          : `${principalArn} itself ${goal.name} (no hop needed; see leash audit for how)\n`,
+          : `${terminalText(`${principalArn} itself ${goal.name} (no hop needed; see leash audit for how)`)}\n`,
     );
     context.exitCode = EXIT_FINDINGS;
     return;

@@ -4,6 +4,7 @@ import { InputError } from '../util/read-input';
 import { EXIT_INPUT } from './exit-codes';
 import { processIo, type CliContext, type CliIo } from './context';
 import { toolVersion } from './version';
+import { terminalText } from '../audit/report/terminal-text';
 
 export { memoryIo, processIo, type CliContext, type CliIo } from './context';
 
@@ -71,7 +72,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return err.exitCode === 0 ? 0 : EXIT_INPUT;
     }
     if (err instanceof InputError) {
-      io.stderr(`leash: ${err.message}\n`);
+      // An input error quotes names from the input (a principal, a file): shown, never run, by the terminal.
+      io.stderr(`leash: ${err.message.split('\n').map(terminalText).join('\n')}\n`);
       return EXIT_INPUT;
     }
     throw err;

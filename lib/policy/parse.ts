@@ -338,6 +338,14 @@ function checkStatement(
       const operator = operators[i];
       const why = checkConditionOperator(operator);
       if (why) out.push(problem(pathTo(path, 'Condition', operator), why));
+      // A `__proto__` key is lost on its way into an object (the schema's records drop it): the condition
+      // would read as if it were not there, and a Deny it limits would seem to deny everything.
+      const keys = statement.Condition[operator];
+      if (isPlainObject(keys) && Object.prototype.hasOwnProperty.call(keys, '__proto__')) {
+        out.push(
+          problem(pathTo(path, 'Condition', operator, '__proto__'), 'a condition key "__proto__" cannot be read'),
+        );
+      }
     }
   }
 

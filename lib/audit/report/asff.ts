@@ -5,6 +5,7 @@ import { prettyJsonChunks, lazyMap } from '../../util/json-chunks';
 import { sha256 } from '../../util/sha256';
 import type { Finding, Severity } from '../findings';
 import { subjectOf } from './common';
+import { jsonVisible } from './terminal-text';
 import type { ReportInput } from './types';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -38,7 +39,11 @@ const LABEL: Record<Severity, string> = {
 const LIMITS = { title: 256, description: 1024, recommendation: 512, productFieldValue: 1024 } as const;
 
 function cut(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+  if (text.length <= limit) return text;
+  // Never half a character: a cut between the two halves of a surrogate pair (an emoji, a mathematical letter in
+  // a tag value) leaves invalid Unicode in the finding.
+  const end = /[\uD800-\uDBFF]/.test(text[limit - 2]) ? limit - 2 : limit - 1;
+  return `${text.slice(0, end)}…`;
 }
 
 function partitionOf(arn: string | undefined): string {
@@ -145,7 +150,8 @@ export function asffChunks(input: ReportInput, options: AsffOptions): Generator<
   checkAsffInput(input, options.region);
   const ids = findingIds(input.findings);
   return (function* () {
-    yield* prettyJsonChunks(lazyMap(input.findings, (f, i) => asffFinding(f, ids[i], options)));
+    for (const chunk of prettyJsonChunks(lazyMap(input.findings, (f, i) => asffFinding(f, ids[i], options))))
+      yield jsonVisible(chunk);
     yield '\n';
   })();
 }

@@ -51,17 +51,25 @@ var data = JSON.parse(document.getElementById('leash-data').textContent);
 var app = document.getElementById('app');
 app.textContent = '';
 
+// Text from the data shows as typed: control characters, invisible marks and direction overrides (a role named
+// admin<U+202E>gnp.exe reads adminexe.png) become visible \\u{...} escapes. A pre keeps its own line breaks.
+var HIDDEN = /[\\u0000-\\u001F\\u007F-\\u009F\\u061C\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]/g;
+function visible(text, keepLines) {
+  return String(text).replace(HIDDEN, function (c) {
+    return keepLines && (c === '\\n' || c === '\\t') ? c : '\\\\u{' + c.charCodeAt(0).toString(16) + '}';
+  });
+}
 function el(tag, attrs, children) {
   var node = document.createElement(tag);
   if (attrs) for (var key in attrs) {
     if (attrs[key] === undefined || attrs[key] === null) continue;
-    if (key === 'text') node.textContent = attrs[key];
+    if (key === 'text') node.textContent = visible(attrs[key], tag === 'pre');
     else if (key === 'className') node.className = attrs[key];
     else node.setAttribute(key, attrs[key]);
   }
   (children || []).forEach(function (child) {
     if (child === null || child === undefined) return;
-    node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    node.appendChild(typeof child === 'string' ? document.createTextNode(visible(child)) : child);
   });
   return node;
 }
@@ -125,7 +133,7 @@ function pathGraph(edges) {
   function s(tag, attrs, text) {
     var node = document.createElementNS(NS, tag);
     for (var k in attrs) node.setAttribute(k, attrs[k]);
-    if (text !== undefined) node.textContent = text;
+    if (text !== undefined) node.textContent = visible(text);
     return node;
   }
   var svg = s('svg', { class: 'path-graph', viewBox: '0 0 ' + width + ' ' + height, width: width, height: height, role: 'img' });

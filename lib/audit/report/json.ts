@@ -4,6 +4,7 @@
 import { lazyMap, prettyJsonChunks, type LazyJsonArray } from '../../util/json-chunks';
 import type { Finding } from '../rules/types';
 import { countBySeverity, isPartial } from './common';
+import { jsonVisible } from './terminal-text';
 import type { ReportInput } from './types';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -14,7 +15,8 @@ export function reportDocument(input: ReportInput): Record<string, unknown> {
 
 /** The report's text in pieces, ending in a line break: each finding's JSON is made only as it is written. */
 export function* jsonChunks(input: ReportInput): Generator<string> {
-  yield* prettyJsonChunks(documentWith(input, lazyMap(input.findings, findingJson)));
+  for (const chunk of prettyJsonChunks(documentWith(input, lazyMap(input.findings, findingJson))))
+    yield jsonVisible(chunk);
   yield '\n';
 }
 

@@ -5,6 +5,7 @@ import type { Finding } from '../findings';
 import type { RuleMeta } from '../rules/types';
 import { subjectOf, totalsLine } from './common';
 import type { ReportInput } from './types';
+import { terminalText } from './terminal-text';
 
 /** Text or attribute value with the five XML specials escaped and characters XML 1.0 forbids dropped. */
 export function xmlEscape(value: string): string {
@@ -43,18 +44,20 @@ function failureBody(finding: Finding): string {
   }
   if (finding.remediation) lines.push(`fix: ${finding.remediation}`);
   if (finding.docsUrl) lines.push(`docs: ${finding.docsUrl}`);
-  return lines.join('\n');
+  return lines.map(terminalText).join('\n');
 }
 
 function* testCase(finding: Finding): Generator<string> {
-  const name = `${subjectOf(finding)}: ${finding.title}`;
+  // Names show as typed: a control character XML forbids would otherwise be dropped without a word, and a
+  // direction override would make the test name read as other text in the CI's test view.
+  const name = terminalText(`${subjectOf(finding)}: ${finding.title}`);
   const open = `    <testcase${attr('name', name)}${attr('classname', `leash.${finding.ruleId}`)}>\n`;
   if (finding.suppressed) {
-    const message = `suppressed until ${finding.suppressed.expires}: ${finding.suppressed.reason}`;
+    const message = terminalText(`suppressed until ${finding.suppressed.expires}: ${finding.suppressed.reason}`);
     yield `${open}      <skipped${attr('message', message)}/>\n    </testcase>\n`;
     return;
   }
-  yield `${open}      <failure${attr('type', finding.severity)}${attr('message', `${finding.severity}: ${finding.message}`)}>${xmlEscape(failureBody(finding))}</failure>\n    </testcase>\n`;
+  yield `${open}      <failure${attr('type', finding.severity)}${attr('message', terminalText(`${finding.severity}: ${finding.message}`))}>${xmlEscape(failureBody(finding))}</failure>\n    </testcase>\n`;
 }
 
 interface Suite {
@@ -74,11 +77,14 @@ export function* junitChunks(input: ReportInput): Generator<string> {
   }
   const inputErrors = [
     ...input.notAudited.map((n) => ({
-      name: `account ${n.accountId}${n.accountName ? ` (${n.accountName})` : ''} was not audited`,
-      message: n.reason,
+      name: terminalText(`account ${n.accountId}${n.accountName ? ` (${n.accountName})` : ''} was not audited`),
+      message: terminalText(n.reason),
     })),
     ...input.accounts.flatMap((a) =>
-      a.problems.map((p) => ({ name: `account ${a.accountId}: ${p.where}`, message: p.message })),
+      a.problems.map((p) => ({
+        name: terminalText(`account ${a.accountId}: ${p.where}`),
+        message: terminalText(p.message),
+      })),
     ),
   ];
   const suites = [...byRule.values()];

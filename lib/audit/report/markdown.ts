@@ -7,6 +7,7 @@ import { pathsToMermaid } from './paths';
 import { SEVERITIES } from '../rules/types';
 import { countBySeverity, groupBySubject, shortPrincipal, totalsLine } from './common';
 import type { ReportInput } from './types';
+import { markdownCode, markdownText } from './markdown-text';
 
 /** Under GitHub's 65,536-character limit, with room for a heading the posting workflow may add. */
 export const MARKDOWN_MAX_CHARS = 60_000;
@@ -20,10 +21,6 @@ const ICON: Record<Finding['severity'], string> = {
   low: '🔵',
   info: '⚪',
 };
-
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
 
 /**
  * A part of the comment: lines that always appear around a list that is cut to fit. `more(n)` replaces the
@@ -84,6 +81,13 @@ function asPath(value: unknown): Path | undefined {
   return path && typeof path.from === 'string' && Array.isArray(path.hops) && path.hops.length > 0 ? path : undefined;
 }
 
+/** The rule id, linked to its documentation when that is a web page (a `javascript:` or other URL is not). */
+function docsLink(finding: Finding): string {
+  const id = markdownText(finding.ruleId);
+  const url = finding.docsUrl;
+  return url && /^https?:\/\/[^\s()<>]+$/.test(url) ? `[${id}](${url})` : id;
+}
+
 export function renderMarkdown(input: ReportInput, limit = MARKDOWN_MAX_CHARS): string {
   const sections: Section[] = [];
   const counts = countBySeverity(input.findings);
@@ -102,7 +106,8 @@ export function renderMarkdown(input: ReportInput, limit = MARKDOWN_MAX_CHARS): 
     sections.push({
       before: [`> **Partial result:** ${input.notAudited.length} account(s) were not audited.`, '>'],
       items: input.notAudited.map(
-        (n) => `> - \`${n.accountId}\`${n.accountName ? ` (${n.accountName})` : ''}: ${n.reason}`,
+        (n) =>
+          `> - ${markdownCode(n.accountId, false)}${n.accountName ? ` (${markdownText(n.accountName)})` : ''}: ${markdownText(n.reason)}`,
       ),
       more: (left) => `> - … and ${left} more`,
       after: [''],
@@ -111,9 +116,10 @@ export function renderMarkdown(input: ReportInput, limit = MARKDOWN_MAX_CHARS): 
   // One item a note, each followed by a blank line.
   const notes: string[] = [];
   for (const account of input.accounts) {
-    for (const caveat of account.caveats) notes.push(`> **Note (${account.accountId}):** ${caveat}\n`);
+    const id = markdownText(account.accountId);
+    for (const caveat of account.caveats) notes.push(`> **Note (${id}):** ${markdownText(caveat)}\n`);
     if (account.problems.length > 0) {
-      notes.push(`> **${account.problems.length} input problem(s) in ${account.accountId}**; the rest was analysed.\n`);
+      notes.push(`> **${account.problems.length} input problem(s) in ${id}**; the rest was analysed.\n`);
     }
   }
   sections.push({ items: notes, more: (left) => `_… and ${left} more notes; see the JSON report._\n` });
@@ -122,10 +128,10 @@ export function renderMarkdown(input: ReportInput, limit = MARKDOWN_MAX_CHARS): 
   const rows: string[] = [];
   for (const group of groupBySubject(active)) {
     for (const finding of group.findings) {
-      const docs = finding.docsUrl ? `[${finding.ruleId}](${finding.docsUrl})` : `\`${finding.ruleId}\``;
-      const fix = finding.remediation ? `<br>**Fix:** ${cell(finding.remediation)}` : '';
+      const docs = docsLink(finding);
+      const fix = finding.remediation ? `<br>**Fix:** ${markdownText(finding.remediation)}` : '';
       rows.push(
-        `| ${ICON[finding.severity]} ${finding.severity} | \`${cell(shortPrincipal(group.subject))}\` | ${docs} | ${cell(finding.message)}${fix} |`,
+        `| ${ICON[finding.severity]} ${finding.severity} | ${markdownCode(shortPrincipal(group.subject), true)} | ${docs} | ${markdownText(finding.message)}${fix} |`,
       );
     }
   }
@@ -159,7 +165,7 @@ export function renderMarkdown(input: ReportInput, limit = MARKDOWN_MAX_CHARS): 
       before: ['<details><summary>Suppressed findings</summary>', ''],
       items: suppressed.map(
         (f) =>
-          `- \`${f.ruleId}\` on \`${shortPrincipal(f.principalArn ?? f.location?.logicalId ?? '')}\`: ${f.suppressed?.reason} (until ${f.suppressed?.expires})`,
+          `- ${markdownCode(f.ruleId, false)} on ${markdownCode(shortPrincipal(f.principalArn ?? f.location?.logicalId ?? ''), false)}: ${markdownText(f.suppressed?.reason ?? '')} (until ${markdownText(f.suppressed?.expires ?? '')})`,
       ),
       more: (left) => `- … and ${left} more`,
       after: ['', '</details>', ''],
@@ -168,7 +174,7 @@ export function renderMarkdown(input: ReportInput, limit = MARKDOWN_MAX_CHARS): 
   sections.push({
     items: (input.expiredSuppressions ?? []).map(
       (expired) =>
-        `- ⚠️ Suppression for \`${expired.ruleId}\` expired on ${expired.expires}; ${expired.matched} finding(s) count again.`,
+        `- ⚠️ Suppression for ${markdownCode(expired.ruleId, false)} expired on ${markdownText(expired.expires)}; ${expired.matched} finding(s) count again.`,
     ),
     more: (left) => `- ⚠️ … and ${left} more expired suppressions`,
   });

@@ -2,6 +2,8 @@
 // prints, and what the audit reports draw for transitive findings. Pure renderers over graph Paths.
 import type { Evidence } from '../findings';
 import { HOP_VERB, pathCertainty, shortName, type Path } from '../graph/types';
+import { terminalText } from './terminal-text';
+import { markdownCode, markdownText } from './markdown-text';
 
 function hopLabel(hop: Path['hops'][number]): string {
   const how = hop.actions.join(' + ');
@@ -15,7 +17,7 @@ function evidenceLine(evidence: Evidence): string {
   return `${where}${index}${evidence.sid ? ` (${evidence.sid})` : ''}${evidence.note ? `: ${evidence.note}` : ''}`;
 }
 
-/** Plain text, one hop a paragraph with its statements. */
+/** Plain text for a terminal, one hop a paragraph with its statements. */
 export function pathToText(path: Path, home?: string, goal?: string): string {
   const name = (arn: string) => shortName(arn, home);
   const lines = [
@@ -28,7 +30,7 @@ export function pathToText(path: Path, home?: string, goal?: string): string {
     if (hop.runsOn) lines.push(`       runs on: ${hop.runsOn.join(', ')} (live inventory)`);
     for (const evidence of hop.evidence) lines.push(`       ${evidenceLine(evidence)}`);
   });
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalText).join('\n')}\n`;
 }
 
 /** A Mermaid id that never needs quoting. */
@@ -41,8 +43,9 @@ function mermaidId(arn: string, ids: Map<string, string>): string {
   return id;
 }
 
+/** A label inside `"…"`: no quote, angle bracket or line break can end it or the graph. */
 function mermaidText(text: string): string {
-  return text.replace(/["<>]/g, '');
+  return terminalText(text).replace(/["<>]/g, '');
 }
 
 /** A Mermaid `graph LR` of one or more paths (GitHub renders it in Markdown). */
@@ -67,7 +70,7 @@ export function pathsToMermaid(paths: readonly Path[], home?: string): string {
 export function pathToMarkdown(path: Path, home?: string, goal?: string): string {
   const name = (arn: string) => shortName(arn, home);
   const lines = [
-    `### \`${name(path.from)}\` → \`${name(path.to)}\`${goal ? ` (${goal})` : ''}: ${path.hops.length} hop(s), ${pathCertainty(path.hops)}`,
+    `### ${markdownCode(name(path.from), false)} → ${markdownCode(name(path.to), false)}${goal ? ` (${markdownText(goal)})` : ''}: ${path.hops.length} hop(s), ${pathCertainty(path.hops)}`,
     '',
     pathsToMermaid([path], home),
     '',
@@ -77,14 +80,15 @@ export function pathToMarkdown(path: Path, home?: string, goal?: string): string
   path.hops.forEach((hop, i) => {
     const caveat = [...hop.dependsOn, ...(hop.needs ? [hop.needs] : [])].join('; ') || '—';
     lines.push(
-      `| ${i + 1} | \`${name(hop.from)}\` | \`${name(hop.to)}\` | ${hopLabel(hop).replace(/\|/g, '\\|')} | ${caveat.replace(/\|/g, '\\|')} | ${hop.evidence.map(evidenceLine).join('<br>').replace(/\|/g, '\\|')} |`,
+      `| ${i + 1} | ${markdownCode(name(hop.from), true)} | ${markdownCode(name(hop.to), true)} | ${markdownText(hopLabel(hop))} | ${markdownText(caveat)} | ${hop.evidence.map((e) => markdownText(evidenceLine(e))).join('<br>')} |`,
     );
   });
   return `${lines.join('\n')}\n`;
 }
 
+/** A quoted DOT string; control characters as visible escapes, so the graph printed on a terminal is only text. */
 function dotString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return `"${terminalText(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /** Graphviz dot of one or more paths: principals as nodes, hops as labelled edges (dashed when uncertain). */

@@ -5,6 +5,7 @@
 import { lazyMap, prettyJsonChunks, type LazyJsonArray } from '../../util/json-chunks';
 import type { Finding, RuleMeta, Severity } from '../rules/types';
 import { severityRank, shortPrincipal } from './common';
+import { jsonVisible } from './terminal-text';
 import type { ReportInput } from './types';
 
 /** GitHub code scanning rejects a run of more results than this (and shows the 5,000 most severe). */
@@ -53,7 +54,7 @@ export function* sarifChunks(
       return built;
     }),
   );
-  yield* prettyJsonChunks(log);
+  for (const chunk of prettyJsonChunks(log)) yield jsonVisible(chunk);
   yield '\n';
 }
 
@@ -211,7 +212,7 @@ function location(finding: Finding): { physicalLocation: Record<string, unknown>
   // stable across audits, whether the account was read live or from a file.
   const path = ['aws', finding.accountId ?? 'unknown-account', ...(subject ? shortPrincipal(subject).split('/') : [])];
   return {
-    physicalLocation: { artifactLocation: { uri: path.map(encodeURIComponent).join('/') } },
+    physicalLocation: { artifactLocation: { uri: path.map(uriSegment).join('/') } },
     logicalLocations: [
       subject
         ? { name: shortPrincipal(subject), fullyQualifiedName: subject, kind: 'resource' }
@@ -234,7 +235,7 @@ function codeFlows(finding: Finding): { codeFlows?: unknown[] } {
     const parts = ['aws', account, ...shortPrincipal(arn).split('/')];
     return {
       location: {
-        physicalLocation: { artifactLocation: { uri: parts.map(encodeURIComponent).join('/') } },
+        physicalLocation: { artifactLocation: { uri: parts.map(uriSegment).join('/') } },
         message: { text },
       },
     };
@@ -248,8 +249,18 @@ function codeFlows(finding: Finding): { codeFlows?: unknown[] } {
 
 /** Relative paths stay relative (SARIF's uri-reference); Windows separators become `/`. */
 function toUri(file: string): string {
-  return file.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+  return file.replace(/\\/g, '/').split('/').map(uriSegment).join('/');
 }
+
+/**
+ * One path segment, percent-encoded. encodeURIComponent throws on a lone UTF-16 surrogate (a name read from
+ * JSON as `"\ud800"`), which would lose the whole log: such a half character is written as U+FFFD instead.
+ */
+function uriSegment(segment: string): string {
+  return encodeURIComponent(segment.replace(LONE_SURROGATE, '\uFFFD'));
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Stable across runs as long as the same rule fires for the same subject. */
 function fingerprint(finding: Finding): string {

@@ -9,14 +9,15 @@ import { groupBySubject, isPartial, shortPrincipal, totalsLine } from './common'
 import type { ReportInput } from './types';
 import { compareText } from '../../util/text-order';
 import { countText } from '../../util/count-text';
+import { terminalText } from './terminal-text';
 
 const TOP_SUBJECTS = 15;
 
 export function* summaryChunks(input: ReportInput): Generator<string> {
   for (const account of input.accounts) {
     const name = account.accountName ? ` (${account.accountName})` : '';
-    yield `Account ${account.accountId}${name}: ${account.principals} principals\n`;
-    for (const caveat of account.caveats) yield `  note: ${caveat}\n`;
+    yield `${terminalText(`Account ${account.accountId}${name}: ${account.principals} principals`)}\n`;
+    for (const caveat of account.caveats) yield `  note: ${terminalText(caveat)}\n`;
     if (account.problems.length > 0) {
       yield `  ${account.problems.length} input problem(s); the rest was analysed (--format json lists them)\n`;
     }
@@ -36,18 +37,19 @@ export function* summaryChunks(input: ReportInput): Generator<string> {
     const widths = [Math.max(30, ...rows.map((r) => r.rule.length + 2)), ...SEVERITIES.map(() => 10)];
     const lines = boxTableLines(
       { head: ['Rule', ...SEVERITIES], widths },
-      rows.map((r) => [r.rule, ...SEVERITIES.map((s) => (r.counts[s] ? String(r.counts[s]) : ''))]),
+      rows.map((r) => [terminalText(r.rule), ...SEVERITIES.map((s) => (r.counts[s] ? String(r.counts[s]) : ''))]),
     );
     for (const line of lines) yield `${line}\n`;
     const groups = groupBySubject(open);
     yield `\nWorst ${Math.min(TOP_SUBJECTS, groups.length)} of ${groups.length} principal(s) or resource(s) with findings:\n`;
     for (const group of groups.slice(0, TOP_SUBJECTS)) {
       const worst = group.findings[0].severity;
-      yield `  ${worst.padEnd(8)} ${shortPrincipal(group.subject)}: ${group.findings.length} finding(s)\n`;
+      yield `  ${worst.padEnd(8)} ${terminalText(shortPrincipal(group.subject))}: ${group.findings.length} finding(s)\n`;
     }
   }
-  for (const account of input.notAudited) yield `Not audited: ${account.accountId}: ${account.reason}\n`;
-  yield `\n${input.tool.name}: ${totalsLine(input)}.\n`;
+  for (const account of input.notAudited)
+    yield `${terminalText(`Not audited: ${account.accountId}: ${account.reason}`)}\n`;
+  yield `\n${terminalText(input.tool.name)}: ${totalsLine(input)}.\n`;
 }
 
 export interface WrittenReport {
@@ -76,7 +78,7 @@ function openByRule(findings: readonly Finding[]): [string, number][] {
 export function renderSummary(input: ReportInput, reports: readonly WrittenReport[] = []): string {
   const principals = input.accounts.reduce((sum, a) => sum + a.principals, 0);
   const problems = input.accounts.reduce((sum, a) => sum + a.problems.length, 0);
-  const lines = [`${input.tool.name}: ${totalsLine(input)}`];
+  const lines = [`${terminalText(input.tool.name)}: ${totalsLine(input)}`];
   lines.push(`  ${countText(input.accounts.length)} account(s), ${countText(principals)} principal(s)`);
   if (isPartial(input)) {
     lines.push(
@@ -89,7 +91,7 @@ export function renderSummary(input: ReportInput, reports: readonly WrittenRepor
   if (expired > 0) lines.push(`  ${countText(expired)} expired suppression(s) no longer apply`);
   const rules = openByRule(input.findings);
   if (rules.length > 0) {
-    const shown = rules.slice(0, MAX_RULES).map(([rule, count]) => `${rule} ${countText(count)}`);
+    const shown = rules.slice(0, MAX_RULES).map(([rule, count]) => `${terminalText(rule)} ${countText(count)}`);
     const more = rules.length > MAX_RULES ? `, and ${rules.length - MAX_RULES} more rule(s)` : '';
     lines.push(`  by rule: ${shown.join(', ')}${more}`);
   }
@@ -97,7 +99,7 @@ export function renderSummary(input: ReportInput, reports: readonly WrittenRepor
     lines.push('Reports:');
     const width = Math.max(...reports.map((r) => r.format.length));
     for (const report of reports) {
-      lines.push(`  ${report.format.padEnd(width)}  ${report.file} (${size(report.bytes)})`);
+      lines.push(`  ${report.format.padEnd(width)}  ${terminalText(report.file)} (${size(report.bytes)})`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -2,6 +2,7 @@
 import type { ReportInput } from './types';
 import { boxTableLines, type BoxRow } from '../../util/box-table';
 import { groupBySubject, shortPrincipal, totalsLine } from './common';
+import { terminalText } from './terminal-text';
 
 const MESSAGE_WIDTH = 78;
 const RULE_WIDTH = 30;
@@ -21,7 +22,7 @@ export function* tableChunks(input: ReportInput): Generator<string> {
     }
   }
   if (lines.length > 0) lines.push('');
-  for (const line of lines) yield `${line}\n`;
+  for (const line of lines) yield `${terminalText(line)}\n`;
 
   const groups = groupBySubject(input.findings);
   if (groups.length > 0) {
@@ -46,17 +47,18 @@ export function* tableChunks(input: ReportInput): Generator<string> {
   }
   const partial = input.notAudited.length > 0 ? ` Partial: ${input.notAudited.length} account(s) not audited.` : '';
   tail.push(`${input.tool.name}: ${totalsLine(input)}.${partial}`);
-  for (const line of tail) yield `${line}\n`;
+  for (const line of tail) yield `${terminalText(line)}\n`;
 }
 
 function* tableRows(groups: ReturnType<typeof groupBySubject>): Generator<BoxRow> {
   for (const group of groups) {
-    yield { span: shortPrincipal(group.subject) };
+    // Each text is made safe before it is laid out, so the columns are measured on what is shown.
+    yield { span: terminalText(shortPrincipal(group.subject)) };
     for (const finding of group.findings) {
       const suppressed = finding.suppressed
-        ? `\n[suppressed until ${finding.suppressed.expires}: ${finding.suppressed.reason}]`
+        ? `\n${terminalText(`[suppressed until ${finding.suppressed.expires}: ${finding.suppressed.reason}]`)}`
         : '';
-      yield [finding.severity, finding.ruleId, `${finding.message}${suppressed}`];
+      yield [finding.severity, terminalText(finding.ruleId), `${terminalText(finding.message)}${suppressed}`];
     }
   }
 }

@@ -76,6 +76,14 @@ describe('asff', () => {
     expect(later.map((f) => f.Id)).toEqual(first);
   });
 
+  it('cuts a long description between characters, never inside one (no half of a surrogate pair)', () => {
+    const message = '\u{1F600}'.repeat(600);
+    const [finding] = findingsOf({ ...auditOnly, findings: [{ ...auditFinding, message }] });
+    const description = finding.Description as string;
+    expect(description.length).toBeLessThanOrEqual(1024);
+    expect(description).toBe(`${'\u{1F600}'.repeat(511)}…`);
+  });
+
   it('refuses findings without an AWS account (template findings) instead of inventing one', () => {
     expect(() => renderReport(reportInput, 'asff', options)).toThrow(/1 finding\(s\) carry no AWS account id/);
   });

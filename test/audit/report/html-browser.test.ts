@@ -176,6 +176,29 @@ withBrowser('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('shows direction overrides, invisible marks and control characters in names as visible escapes', async () => {
+    const file = join(dir, 'reversed.html');
+    const principalArn = 'arn:aws:iam::111122223333:role/admin\u202Egnp.exe';
+    const finding: Finding = {
+      ...auditFinding,
+      principalArn,
+      message: 'trusts ops\u200B-team\nand\x1b[8mhidden',
+      evidence: [{ ...auditFinding.evidence[0], sid: 'Allow\u202Eall' }],
+    };
+    writeFileSync(file, renderReport({ ...reportInput, findings: [finding] }, 'html'));
+    const { page } = await open(browser, file);
+    const group = page.locator('section.group').first();
+    // Without the escape the heading reads `…role/adminexe.png`.
+    expect(await group.locator('h3').textContent()).toContain('role/admin\\u{202e}gnp.exe');
+    expect(await group.locator('.message').textContent()).toBe('trusts ops\\u{200b}-team\\u{a}and\\u{1b}[8mhidden');
+    await group.locator('[data-role=evidence] summary').click();
+    await group.locator('[data-role=evidence] pre').first().waitFor();
+    expect(await group.locator('[data-role=evidence]').textContent()).toContain('Sid Allow\\u{202e}all');
+    // A statement keeps its own line breaks.
+    expect(await group.locator('[data-role=evidence] pre').first().textContent()).toContain('{\n  "Effect": "Allow"');
+    await page.close();
+  });
+
   it('shows the coverage report of leash generate: totals, caveats and the actions not protected, and why', async () => {
     const coverage = generateGuardrails(defaultGuardrailSpec()).coverage;
     const file = join(dir, 'coverage.html');
