@@ -4,10 +4,12 @@
 // or a parameter default as a change of the resource itself. What only deployment knows (a parameter without
 // a default, an SSM parameter type, a dynamic reference) is recorded as not visible, never guessed.
 // An account or Region the stack does not name is a placeholder for values (the same on both sides), but a
-// condition on it is not decided by the placeholder: it differs from one environment to the next.
+// condition on it is not decided by the placeholder: it differs from one environment to the next. So with a
+// parameter's default: it gives values, but a condition on the parameter is decided per deployment.
 import {
   containsUnresolved,
   NO_VALUE,
+  PARAMETER_OVERRIDABLE,
   resolveIntrinsics,
   Unresolved,
   type ResolveScope,
@@ -76,9 +78,16 @@ export function effectiveTemplate(
     },
   };
   const unknown = identity.unknownPseudoParameters ?? [];
+  // A default is what deployment uses only when no value is passed: a condition on a parameter is decided per
+  // deployment, like one on the account. Read as the default, a resource that exists only where production
+  // passes Env=production would vanish from both sides, and deleting it would pass unseen.
+  const overridable = Object.keys(loose.parameters).filter((name) => !(parentValues && name in parentValues.values));
   const scopes: Scopes = {
     loose,
-    strict: unknown.length > 0 ? { ...loose, unknownPseudoParameters: new Set(unknown) } : loose,
+    strict:
+      unknown.length > 0 || overridable.length > 0
+        ? { ...loose, unknownPseudoParameters: new Set(unknown), unknownParameters: new Set(overridable) }
+        : loose,
     environments:
       unknown.length > 0
         ? (identity.environments ?? []).map((name) => ({ ...loose, accountId: name, region: name, stackName: name }))
@@ -200,6 +209,8 @@ function partial(value: unknown, scopes: Scopes, path: string, notes: ResourceNo
       for (const reason of reasons) {
         const onCondition = /^(?:Fn::If on condition|condition) (\S+?),? unknown/.exec(reason)?.[1];
         if (onCondition && conditionState(onCondition, scopes) === 'environment') continue;
+        // A default the value was read with is an assumption already noted, not a value deployment hides.
+        if (reason.includes(PARAMETER_OVERRIDABLE)) continue;
         if (/parameter|SSM|NotificationARNs|Fn::If on condition|condition .* unknown/.test(reason)) {
           notes.invisible.push(`${path}: ${reason}`);
         }

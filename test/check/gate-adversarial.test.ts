@@ -96,6 +96,51 @@ describe('conditions, mappings, Fn::If and parameter defaults are evaluated per 
   });
 });
 
+describe('a parameter default is not the value every deployment uses', () => {
+  // The same template deploys dev with the default and production with `--parameter-overrides Env=production`.
+  const envParameter = { Env: { Type: 'String', Default: 'dev' } };
+  const isProd = { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'production'] } };
+  const topic = { Type: 'AWS::SNS::Topic', Properties: {} };
+
+  it('deleting a table that exists only where Env is overridden to production is a deletion', () => {
+    const before = {
+      Parameters: envParameter,
+      Conditions: isProd,
+      Resources: { ProdDb: table({}, { Condition: 'IsProd' }), Alerts: topic },
+    };
+    const after = { Parameters: envParameter, Conditions: isProd, Resources: { Alerts: topic } };
+    const [finding] = byRule(gate(before, after), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'critical', title: 'Deletes AWS::DynamoDB::Table ProdDb' });
+  });
+
+  it('a production tag behind an Fn::If on such a condition counts as production', () => {
+    const template = (properties: object) => ({
+      Parameters: envParameter,
+      Conditions: isProd,
+      Resources: {
+        Handler: {
+          Type: 'AWS::SNS::Topic',
+          Properties: {
+            Tags: [{ Key: 'environment', Value: { 'Fn::If': ['IsProd', 'production', 'development'] } }],
+            ...properties,
+          },
+        },
+      },
+    });
+    const [finding] = byRule(gate(template({}), template({ FifoTopic: true })), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'Replaces AWS::SNS::Topic Handler' });
+  });
+
+  it('the same template on both sides changes nothing', () => {
+    const template = {
+      Parameters: envParameter,
+      Conditions: isProd,
+      Resources: { ProdDb: table({ TableName: { 'Fn::Sub': 'orders-${Env}' } }, { Condition: 'IsProd' }) },
+    };
+    expect(gate(template, template)).toEqual([]);
+  });
+});
+
 describe('production state stays critical whatever the retention policy', () => {
   const database = (properties: object, policy: string) => ({
     Resources: {
