@@ -202,7 +202,10 @@ function classify(
   if (change.isRemoval) return { action: 'delete', conditional: false, causes: [] };
   if (change.resourceTypeChanged) return { action: 'replace', conditional: false, causes: ['Type'] };
   const impact = change.changeImpact;
-  if (impact !== ResourceImpact.WILL_REPLACE && impact !== ResourceImpact.MAY_REPLACE) return undefined;
+  if (impact !== ResourceImpact.WILL_REPLACE && impact !== ResourceImpact.MAY_REPLACE) {
+    const unknown = unspecifiedProperties(change);
+    return unknown.length > 0 ? { action: 'replace', conditional: true, causes: unknown } : undefined;
+  }
   const causes = Object.entries(change.propertyUpdates)
     .filter(
       ([, property]) =>
@@ -210,6 +213,24 @@ function classify(
     )
     .map(([name, property]) => (property.changeImpact === ResourceImpact.MAY_REPLACE ? `${name} (may)` : name));
   return { action: 'replace', conditional: impact === ResourceImpact.MAY_REPLACE, causes };
+}
+
+/** Custom resources are judged by what their handler calls; CDK's metadata resource holds nothing. */
+const JUDGED_ELSEWHERE = /^(Custom::|AWS::CloudFormation::CustomResource$|AWS::CDK::Metadata$)/;
+
+/**
+ * Changed properties the specification does not describe (a registry or third-party type, or a property newer
+ * than the specification shipped here): cloudformation-diff calls them plain updates, but whether they replace
+ * the resource is unknown, so they may.
+ */
+function unspecifiedProperties(change: ResourceDifference): string[] {
+  const type = change.newResourceType ?? change.oldResourceType;
+  if (!type || JUDGED_ELSEWHERE.test(type)) return [];
+  const model = loadResourceModel(type)?.properties as Record<string, unknown> | undefined;
+  const where = model ? 'not in the AWS service specification' : `${type} is not in the AWS service specification`;
+  return Object.keys(change.propertyUpdates)
+    .filter((name) => !model || !(name in model))
+    .map((name) => `${name} (may: ${where})`);
 }
 
 /**

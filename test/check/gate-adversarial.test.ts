@@ -141,6 +141,32 @@ describe('a parameter default is not the value every deployment uses', () => {
   });
 });
 
+describe('what the service specification does not describe may replace', () => {
+  it('a property change of a production registry type (not in the specification) may replace it', () => {
+    const cluster = (name: string) => ({
+      Resources: { Atlas: { Type: 'MongoDB::Atlas::Cluster', Properties: { Name: name, Tags: prodTags } } },
+    });
+    const [finding] = byRule(gate(cluster('orders'), cluster('orders-v2')), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'May replace MongoDB::Atlas::Cluster Atlas' });
+    expect(finding.message).toMatch(/Name \(may: MongoDB::Atlas::Cluster is not in the AWS service specification\)/);
+  });
+
+  it('a property the specification does not know, on a known type, may replace it', () => {
+    const [finding] = byRule(
+      gate({ Resources: { Orders: table() } }, { Resources: { Orders: table({ ShardLayout: 'v2' }) } }),
+      'destructive-change',
+    );
+    expect(finding).toMatchObject({ severity: 'critical', title: 'May replace AWS::DynamoDB::Table Orders' });
+    expect(finding.message).toMatch(/ShardLayout \(may: not in the AWS service specification\)/);
+  });
+
+  it('a changed property the specification says updates in place is still no replacement', () => {
+    expect(
+      gate({ Resources: { Orders: table() } }, { Resources: { Orders: table({ TableClass: 'STANDARD' }) } }),
+    ).toEqual([]);
+  });
+});
+
 describe('production state stays critical whatever the retention policy', () => {
   const database = (properties: object, policy: string) => ({
     Resources: {
