@@ -58,7 +58,8 @@ const DescribeChangeSetOutput = z.object({
   StackId: z.string().optional(),
   Status: z.string(),
   StatusReason: z.string().optional(),
-  Changes: z.array(z.object({ Type: z.string().optional(), ResourceChange: ResourceChange.optional() })),
+  // Every change CloudFormation lists is a resource change; one without it (a misspelt key) is not skipped.
+  Changes: z.array(z.object({ Type: z.string().optional(), ResourceChange: ResourceChange })),
   NextToken: z.string().optional(),
   Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
   ParentChangeSetId: z.string().optional(),
@@ -87,6 +88,10 @@ export function loadChangeSets(files: readonly string[]): ChangeSet[] {
     if (text.trim() === '')
       throw new InputError(`${file}: empty; expected the JSON of aws cloudformation describe-change-set`);
     const value = parseJsonTextUnique(text, file);
+    // An empty list would leave the gate without a change set to judge, and so without a verdict.
+    if (Array.isArray(value) && value.length === 0) {
+      throw new InputError(`${file}: an empty list; expected the JSON of aws cloudformation describe-change-set`);
+    }
     for (const [index, item] of (Array.isArray(value) ? value : [value]).entries()) {
       const where = Array.isArray(value) ? `${file}[${index}]` : file;
       const parsed = DescribeChangeSetOutput.safeParse(item);
@@ -128,9 +133,7 @@ export function loadChangeSets(files: readonly string[]): ChangeSet[] {
       stackName: first.output.StackName,
       parentId: first.output.ParentChangeSetId,
       tags: Object.fromEntries((first.output.Tags ?? []).map((tag) => [tag.Key, tag.Value])),
-      changes: group.flatMap((page) =>
-        page.output.Changes.flatMap((change) => (change.ResourceChange ? [change.ResourceChange] : [])),
-      ),
+      changes: group.flatMap((page) => page.output.Changes.map((change) => change.ResourceChange)),
     });
   }
   return changeSets;

@@ -291,6 +291,25 @@ describe('leash check --change-set on bad input: exit 2 with a clear message', (
       /Changes\[0\]\.ResourceChange\.AfterContext: JSON text nested more than 256 levels deep/,
     ],
     [
+      'an empty list of change sets',
+      '[]',
+      /an empty list; expected the JSON of aws cloudformation describe-change-set/,
+    ],
+    [
+      'a change whose ResourceChange key is misspelt (it was skipped: a Remove of a table passed)',
+      JSON.stringify(
+        describeOutput({
+          Changes: [
+            {
+              Type: 'Resource',
+              resourceChange: { Action: 'Remove', LogicalResourceId: 'Orders', ResourceType: 'AWS::DynamoDB::Table' },
+            },
+          ],
+        }),
+      ),
+      /Changes\[0\]\.ResourceChange: .*expected object, received undefined; expected the JSON of aws cloudformation describe-change-set/,
+    ],
+    [
       'a page with NextToken and no next page',
       JSON.stringify(describeOutput({ NextToken: 'abc' })),
       /truncated \(NextToken set/,
