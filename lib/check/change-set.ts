@@ -1,6 +1,7 @@
 // `leash check --change-set`: CloudFormation's own answer to what a deployment replaces and deletes, read from
 // the JSON of `aws cloudformation describe-change-set` (pages of one change set, and the nested change sets of
 // nested stacks), and judged with the same rules, findings and approvals as the template diff.
+import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import { z } from 'zod';
 import { jsonNestingProblem, MAX_JSON_DEPTH } from '../util/json-scan';
 import { InputError, parseJsonTextUnique, readTextFile } from '../util/read-input';
@@ -190,7 +191,9 @@ export function judgeChangeSets(
           : undefined;
       if (nested) visit(nested, `${key}/${change.LogicalResourceId}`, stackTags, via);
       const verdict = destructiveVerdict(change);
-      const productionTag = productionTagOf([before, after], [stackTags], production);
+      const productionTag =
+        productionTagOf([before, after], [stackTags], production) ??
+        (verdict && tagsUnseen(change, template[change.LogicalResourceId]) ? TAGS_UNSEEN : undefined);
       if (
         change.Action === 'Modify' ||
         change.Action === 'Remove' ||
@@ -278,6 +281,19 @@ function destructiveVerdict(
   if (change.Action === 'Dynamic')
     return { action: 'replace', conditional: true, causes: [...causes, 'decided at execution (Dynamic)'] };
   return undefined;
+}
+
+const TAGS_UNSEEN =
+  'tags not known (no BeforeContext: describe the change set with --include-property-values); treated as production';
+
+/**
+ * A change set described without --include-property-values has no BeforeContext, so the resource's own tags
+ * are not in it; unless the templates given show the resource, or its type takes no tags, it may be production.
+ */
+function tagsUnseen(change: ResourceChange, fromTemplate: CfnResource | undefined): boolean {
+  if (change.BeforeContext !== undefined || fromTemplate) return false;
+  const model = loadResourceModel(change.ResourceType);
+  return !model || model.tagInformation !== undefined;
 }
 
 /** PolicyAction says what happens to the old resource; without it, nothing is assumed to be kept. */
