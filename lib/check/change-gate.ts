@@ -106,6 +106,7 @@ export function findDestructiveChanges(
       production,
       [pair.rawBefore, pair.rawAfter],
       pair.notes.assumed,
+      pair.overridable,
     );
     const stateful = statefulReason(type);
     const seen = { stack: pair.stack, logicalId: pair.logicalId, resourceType: type, before: pair.before };

@@ -286,6 +286,7 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
       production,
       [pair.rawBefore, pair.rawAfter],
       pair.notes.assumed,
+      pair.overridable,
     );
     const destroys = found.some((item) => item.setting.kind === 'destroys');
     const severity: Severity = productionTag

@@ -12,6 +12,7 @@ import {
   type StackIdentity,
 } from './effective-template';
 import { canonicalJson } from './change-hash';
+import type { OverridableParameters } from './production-tag';
 import { parseTemplateText, type CfnResource, type CfnTemplate } from './template-file';
 
 /** One logical id of one stack, before and after. */
@@ -36,6 +37,8 @@ export interface ResourcePair {
   readonly inStackSet?: string;
   /** For a nested stack or StackSet resource: whether its contents are compared (else they are not visible). */
   readonly contentsCompared?: boolean;
+  /** Parameters of either template that deployment may set, for values read from their defaults. */
+  readonly overridable?: OverridableParameters;
 }
 
 export interface StackPairing {
@@ -231,6 +234,10 @@ function diffTemplates(
   const before = effectiveTemplate(oldTemplate, identity, context.oldParent);
   const after = effectiveTemplate(newTemplate, identity, context.newParent);
   const afterResources = existingEverywhereBefore(before, after);
+  const overridable = overridableParameters([
+    [oldTemplate, context.oldParent],
+    [newTemplate, context.newParent],
+  ]);
   const diff = fullDiff({ Resources: before.resources }, { Resources: afterResources });
   const pairs: ResourcePair[] = [];
   diff.resources.forEachDifference((logicalId, change) => {
@@ -254,6 +261,7 @@ function diffTemplates(
       notes,
       inStackSet: context.inStackSet,
       contentsCompared,
+      overridable,
     });
   });
   // Unchanged resources can still hide what only deployment decides; keep them for the visibility rule.
@@ -275,6 +283,7 @@ function diffTemplates(
       rawAfter: newTemplate.Resources?.[logicalId],
       notes,
       inStackSet: context.inStackSet,
+      overridable,
     });
   }
   // StackSets carry a template of their own: its resources exist in every target account, at any depth.
@@ -296,6 +305,25 @@ function diffTemplates(
     }
   }
   return pairs;
+}
+
+/** The parameters of the templates that deployment may set (a parent stack's values are fixed by its template). */
+function overridableParameters(
+  templates: readonly [CfnTemplate, { values: Record<string, unknown> } | undefined][],
+): OverridableParameters {
+  const found = new Map<string, readonly unknown[] | undefined>();
+  for (const [template, parent] of templates) {
+    const parameters = (template.Parameters ?? {}) as Record<string, { AllowedValues?: unknown } | null>;
+    for (const [name, parameter] of Object.entries(parameters)) {
+      if (parent && name in parent.values) continue;
+      const allowed = Array.isArray(parameter?.AllowedValues) ? parameter.AllowedValues : undefined;
+      // Either side's parameter may be what deploys: no list on one side means any value.
+      const previous = found.get(name);
+      const unrestricted = allowed === undefined || (found.has(name) && previous === undefined);
+      found.set(name, unrestricted ? undefined : [...(previous ?? []), ...allowed]);
+    }
+  }
+  return found;
 }
 
 /**

@@ -131,6 +131,27 @@ describe('a parameter default is not the value every deployment uses', () => {
     expect(finding).toMatchObject({ severity: 'high', title: 'Replaces AWS::SNS::Topic Handler' });
   });
 
+  it.each([
+    ['no AllowedValues', undefined],
+    ['AllowedValues that include production', ['dev', 'production']],
+  ])('a tag value read from a parameter default "dev" (%s) counts as production', (_name, allowed) => {
+    const template = {
+      Parameters: { Env: { Type: 'String', Default: 'dev', ...(allowed ? { AllowedValues: allowed } : {}) } },
+      Resources: { Alerts: { ...topic, Properties: { Tags: [{ Key: 'environment', Value: { Ref: 'Env' } }] } } },
+    };
+    const [finding] = byRule(gate(template, { Resources: {} }), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'Deletes AWS::SNS::Topic Alerts' });
+    expect(finding.message).toMatch(/the default of parameter Env; deployment may pass a production value/);
+  });
+
+  it('a tag value from a parameter whose AllowedValues exclude production stays what it is', () => {
+    const template = {
+      Parameters: { Env: { Type: 'String', Default: 'dev', AllowedValues: ['dev', 'staging'] } },
+      Resources: { Alerts: { ...topic, Properties: { Tags: [{ Key: 'environment', Value: { Ref: 'Env' } }] } } },
+    };
+    expect(gate(template, { Resources: {} })).toEqual([]);
+  });
+
   it('the same template on both sides changes nothing', () => {
     const template = {
       Parameters: envParameter,
