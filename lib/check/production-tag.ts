@@ -54,16 +54,45 @@ export function productionTagOf(
     }
     return undefined;
   };
+  const wantedKeys = new Set(production.tagKeys.map((key) => key.toLowerCase()));
+  const valueMayBeProduction = (value: unknown) => typeof value !== 'string' || values.has(value.toLowerCase());
+  // A key only deployment gives (`Key: !Ref TagKey`, or a default deployment may override) may be the
+  // production key: then the tag is production when its value may be.
+  const keyFromParameter = (written: unknown) =>
+    typeof written === 'object' &&
+    written !== null &&
+    parametersIn(written).some((name) => {
+      if (!overridable.has(name)) return false;
+      const allowed = overridable.get(name);
+      return (
+        allowed === undefined || allowed.some((key) => typeof key === 'string' && wantedKeys.has(key.toLowerCase()))
+      );
+    });
   for (const [index, resource] of resources.entries()) {
     if (!resource) continue;
     const found = match(resourceTags(resource, values), raw[index] ? resourceTags(raw[index], values) : {});
     if (found) return found;
+    const unknownKey =
+      tagList(resource).find(
+        (tag) => tag.Key !== undefined && typeof tag.Key !== 'string' && valueMayBeProduction(tag.Value),
+      ) ?? tagList(raw[index]).find((tag) => keyFromParameter(tag.Key) && valueMayBeProduction(tag.Value));
+    if (unknownKey) {
+      return `${JSON.stringify(unknownKey.Key)}=${JSON.stringify(unknownKey.Value)} (the tag key is given at deployment and may be a production key; treated as production)`;
+    }
   }
   for (const tags of stackTags) {
     const found = match(tags, tags);
     if (found) return `${found} (stack tag)`;
   }
   return undefined;
+}
+
+/** The `{Key, Value}` entries of a resource's tag list, as written (none for a map or an intrinsic). */
+function tagList(resource: CfnResource | undefined): { Key?: unknown; Value?: unknown }[] {
+  if (!resource) return [];
+  const info = loadResourceModel(resource.Type)?.tagInformation;
+  const raw = resource.Properties?.[info?.tagPropertyName ?? 'Tags'];
+  return Array.isArray(raw) ? raw.map((tag) => (tag && typeof tag === 'object' ? tag : {})) : [];
 }
 
 /** Tags of a resource, wherever the service spec says its tags live and in whichever shape. */

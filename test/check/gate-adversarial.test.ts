@@ -144,6 +144,21 @@ describe('a parameter default is not the value every deployment uses', () => {
     expect(finding.message).toMatch(/the default of parameter Env; deployment may pass a production value/);
   });
 
+  it.each([
+    ['a parameter without a default', { Type: 'String' }],
+    ['a parameter whose default is another key', { Type: 'String', Default: 'team' }],
+  ])('a production value under a tag key from %s counts as production', (_name, parameter) => {
+    const template = {
+      Parameters: { TagKey: parameter },
+      Resources: {
+        Alerts: { ...topic, Properties: { Tags: [{ Key: { Ref: 'TagKey' }, Value: 'production' }] } },
+      },
+    };
+    const [finding] = byRule(gate(template, { Resources: {} }), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'Deletes AWS::SNS::Topic Alerts' });
+    expect(finding.message).toMatch(/the tag key is given at deployment and may be a production key/);
+  });
+
   it('a tag value from a parameter whose AllowedValues exclude production stays what it is', () => {
     const template = {
       Parameters: { Env: { Type: 'String', Default: 'dev', AllowedValues: ['dev', 'staging'] } },
