@@ -57,8 +57,8 @@ interface Scopes {
   readonly strict: ResolveScope;
   /** Pseudo parameters as placeholders: for values, which resolve alike on both sides. */
   readonly loose: ResolveScope;
-  /** The placeholders set to each environment the templates name, in turn. */
-  readonly environments: readonly ResolveScope[];
+  /** The placeholders (and parameters deployment may set) given each environment the templates name, in turn. */
+  readonly environments: readonly { readonly name: string; readonly scope: ResolveScope }[];
 }
 
 const DYNAMIC_REFERENCE = /\{\{resolve:(ssm|ssm-secure|secretsmanager):[^}]*\}\}/;
@@ -82,6 +82,17 @@ export function effectiveTemplate(
   // deployment, like one on the account. Read as the default, a resource that exists only where production
   // passes Env=production would vanish from both sides, and deleting it would pass unseen.
   const overridable = Object.keys(loose.parameters).filter((name) => !(parentValues && name in parentValues.values));
+  // One environment: the unknown pseudo parameters, and every parameter deployment may set, given `name`
+  // (passed as a parent stack passes values, so the template's own defaults stay out of it).
+  const pinnedTo = (name: string): ResolveScope => ({
+    ...loose,
+    ...(unknown.length > 0 ? { accountId: name, region: name, stackName: name } : {}),
+    parameterValues: {
+      ...Object.fromEntries(overridable.map((parameter) => [parameter, name])),
+      ...parentValues?.values,
+    },
+    parent: parentValues?.scope ?? loose,
+  });
   const scopes: Scopes = {
     loose,
     strict:
@@ -89,8 +100,8 @@ export function effectiveTemplate(
         ? { ...loose, unknownPseudoParameters: new Set(unknown), unknownParameters: new Set(overridable) }
         : loose,
     environments:
-      unknown.length > 0
-        ? (identity.environments ?? []).map((name) => ({ ...loose, accountId: name, region: name, stackName: name }))
+      unknown.length > 0 || overridable.length > 0
+        ? (identity.environments ?? []).map((name) => ({ name, scope: pinnedTo(name) }))
         : [],
   };
   const resources: Record<string, CfnResource> = {};
@@ -227,16 +238,17 @@ function partial(value: unknown, scopes: Scopes, path: string, notes: ResourceNo
 }
 
 /**
- * A value that reads the account, Region or stack name: the placeholder's value when every environment the
- * templates name gives the same, else the value in each, so that an edit for any one of them is a change.
+ * A value that reads the account, Region, stack name or a parameter deployment may set: the placeholder's value
+ * when every environment the templates name gives the same, else the value in each, so that an edit for any
+ * one of them is a change.
  */
 function perEnvironment(value: unknown, placeholder: unknown, scopes: Scopes): unknown {
   const each: Record<string, unknown> = {};
   let differs = false;
-  for (const scope of scopes.environments) {
+  for (const { name, scope } of scopes.environments) {
     const resolved = resolveIntrinsics(value, scope);
-    each[scope.region] = containsUnresolved(resolved) ? unresolvedReasons(resolved).join('; ') : resolved;
-    differs ||= JSON.stringify(each[scope.region]) !== JSON.stringify(placeholder);
+    each[name] = containsUnresolved(resolved) ? unresolvedReasons(resolved).join('; ') : resolved;
+    differs ||= JSON.stringify(each[name]) !== JSON.stringify(placeholder);
   }
   return differs ? { 'Fn::PerEnvironment': { '(other)': placeholder, ...each } } : placeholder;
 }

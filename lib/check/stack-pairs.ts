@@ -187,8 +187,9 @@ function macrosOf(template: CfnTemplate): string[] {
 const MAX_CONDITION_STRINGS = 64;
 
 /**
- * The accounts, Regions and stack names a template can tell apart: the top-level keys of its mappings and
- * the strings its conditions compare with (at most 64 of those, for a bounded cost).
+ * The accounts, Regions, stack names and parameter values a template can tell apart: the top-level keys of its
+ * mappings, its parameters' AllowedValues and the strings its conditions compare with (at most 64 of those, for
+ * a bounded cost).
  */
 function environmentsNamed(templates: readonly (CfnTemplate | undefined)[]): string[] {
   const names = new Set<string>();
@@ -199,8 +200,20 @@ function environmentsNamed(templates: readonly (CfnTemplate | undefined)[]): str
     else if (value && typeof value === 'object') Object.values(value).forEach((item) => strings(item, depth + 1));
   };
   for (const template of templates) {
+    for (const parameter of Object.values(
+      (template?.Parameters ?? {}) as Record<string, { AllowedValues?: unknown }>,
+    )) {
+      const allowed = parameter?.AllowedValues;
+      if (Array.isArray(allowed))
+        allowed.filter((value) => typeof value === 'string').forEach((value) => names.add(value));
+    }
     for (const mapping of Object.values((template?.Mappings ?? {}) as Record<string, unknown>)) {
-      if (mapping && typeof mapping === 'object') Object.keys(mapping).forEach((key) => names.add(key));
+      if (!mapping || typeof mapping !== 'object') continue;
+      // Either level may be read by a parameter or the Region: both levels' keys are environments.
+      for (const [key, row] of Object.entries(mapping)) {
+        names.add(key);
+        if (row && typeof row === 'object') Object.keys(row).forEach((second) => names.add(second));
+      }
     }
     strings(template?.Conditions, 0);
   }

@@ -167,6 +167,26 @@ describe('a parameter default is not the value every deployment uses', () => {
     expect(gate(template, { Resources: {} })).toEqual([]);
   });
 
+  it.each([
+    ['top-level key', (name: string) => ({ dev: { Bucket: 'acme-orders-dev' }, production: { Bucket: name } }), 1],
+    ['second-level key', (name: string) => ({ Bucket: { dev: 'acme-orders-dev', production: name } }), 2],
+  ])("a mapping read by a parameter as its %s is compared for every value, not only the default's", (_n, rows, at) => {
+    const keys = at === 1 ? [{ Ref: 'Env' }, 'Bucket'] : ['Bucket', { Ref: 'Env' }];
+    const template = (productionName: string) => ({
+      Parameters: envParameter,
+      Mappings: { Names: rows(productionName) },
+      Resources: {
+        Orders: {
+          Type: 'AWS::S3::Bucket',
+          Properties: { BucketName: { 'Fn::FindInMap': ['Names', ...keys] } },
+        },
+      },
+    });
+    const [finding] = byRule(gate(template('acme-orders'), template('acme-orders-v2')), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'Replaces AWS::S3::Bucket Orders' });
+    expect(finding.message).toMatch(/because BucketName changed/);
+  });
+
   it('the same template on both sides changes nothing', () => {
     const template = {
       Parameters: envParameter,
