@@ -58,14 +58,16 @@ export function normaliseApprover(approver: string): string {
 
 /**
  * Matched as `leash audit` matches suppressions (rule id or `*`, logical id with `*`/`?` wildcards); the
- * logical id may also name its stack, `Stack/LogicalId`, when the same id occurs in several stacks.
+ * logical id may also name its stack, `Stack/LogicalId`, when the same id occurs in several stacks, and a
+ * finding about a whole stack is named by the stack alone.
  */
 export function coversChange(suppression: Suppression, finding: Finding): boolean {
   if (suppression.ruleId !== finding.ruleId && suppression.ruleId !== '*') return false;
   if (!suppression.logicalId || suppression.principalArn !== undefined) return false;
   const logicalId = finding.location?.logicalId;
-  if (!logicalId) return false;
   const stack = typeof finding.details?.stack === 'string' ? finding.details.stack : undefined;
+  // A finding about a whole stack (its tags, its unknown template) is named by the stack.
+  if (!logicalId) return stack !== undefined && wildcardMatch(suppression.logicalId, stack);
   return (
     wildcardMatch(suppression.logicalId, logicalId) ||
     (stack !== undefined && wildcardMatch(suppression.logicalId, `${stack}/${logicalId}`))

@@ -79,6 +79,8 @@ export interface ChangeGateResult {
   readonly newStacks: readonly string[];
   /** Baseline stacks missing from the new templates: `cdk deploy` does not delete them, so not judged. */
   readonly baselineOnly: readonly string[];
+  /** Stacks whose production stack tag goes: every resource in them that takes tags leaves production. */
+  readonly untaggedStacks: readonly { readonly stack: LoadedStack; readonly productionTag: string }[];
 }
 
 /** Pair stacks with their baseline and collect every deletion and replacement of an existing resource. */
@@ -145,9 +147,15 @@ export function findDestructiveChanges(
       changeHash: changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after),
     });
   }
+  const untaggedStacks = pairing.paired.flatMap(({ stack, baselineStackTags }) => {
+    const was = productionTagOf([], [baselineStackTags], production);
+    const now = productionTagOf([], [stack.stackTags], production);
+    return was && !now ? [{ stack, productionTag: was.replace(/ \(stack tag\)$/, '') }] : [];
+  });
   return {
     changes,
     notVisible,
+    untaggedStacks,
     pairs: pairing.pairs,
     newStacks: pairing.newStacks,
     baselineOnly: pairing.baselineOnly,

@@ -4,6 +4,7 @@
 import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
+import type { LoadedStack } from './assembly';
 import { changeHash } from './change-hash';
 import { productionTagOf } from './production-tag';
 import type { ResourcePair } from './stack-pairs';
@@ -370,4 +371,29 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
     });
   }
   return findings;
+}
+
+/**
+ * A production stack tag that goes takes every resource of the stack out of production at once (CloudFormation
+ * puts stack tags on each resource that takes tags): the untagging of a whole stack, judged as one change.
+ */
+export function untaggedStackFindings(
+  stacks: readonly { readonly stack: LoadedStack; readonly productionTag: string }[],
+): Finding[] {
+  return stacks.map(({ stack, productionTag }) => {
+    const hash = changeHash(stack.key, '', { stackTag: productionTag }, { stackTags: stack.stackTags });
+    const problem = `its production stack tag ${productionTag} is removed: every resource of the stack that is not tagged itself leaves production, and deleting one next would not count as production`;
+    return {
+      ruleId: DATA_SETTING_RULE.id,
+      category: DATA_SETTING_RULE.category,
+      severity: 'critical',
+      title: `Takes out of production stack ${stack.displayName}`,
+      message: `Deploying stack ${stack.displayName} would change it in place: ${problem}. Change ${hash}.`,
+      location: { file: stack.file, cdkPath: stack.constructPath },
+      evidence: [{ policy: `template:${stack.key}`, policyKind: 'template', note: problem }],
+      details: { stack: stack.key, logicalId: null, productionTag, changeHash: hash },
+      remediation: `Keep the stack tag; a deliberate change needs a suppression naming change ${hash}, approved by two people.`,
+      docsUrl: DATA_SETTING_RULE.docsUrl,
+    };
+  });
 }

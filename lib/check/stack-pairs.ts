@@ -47,6 +47,11 @@ export interface StackPairing {
   readonly baselineOnly: readonly string[];
   /** Stacks whose deployed contents are not in the baseline, though their parent is: `key: reason`. */
   readonly notVisible: readonly { readonly stack: LoadedStack; readonly reason: string }[];
+  /** Top-level stacks paired with their baseline, with the stack tags before (the new ones are on `stack`). */
+  readonly paired: readonly {
+    readonly stack: LoadedStack;
+    readonly baselineStackTags: Readonly<Record<string, string>>;
+  }[];
 }
 
 const PLACEHOLDER = { accountId: '123456789012', region: 'us-east-1' };
@@ -57,6 +62,7 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
   const pairs: ResourcePair[] = [];
   const newStacks: string[] = [];
   const notVisible: { stack: LoadedStack; reason: string }[] = [];
+  const paired: { stack: LoadedStack; baselineStackTags: Readonly<Record<string, string>> }[] = [];
   const topLevel = (stacks: readonly LoadedStack[]) => stacks.filter((stack) => !stack.nestedIn);
   // One template file against one template file: the same stack whatever the files are called.
   const plainFile = (stacks: readonly LoadedStack[]) => stacks.length === 1 && stacks[0].cdkPaths === undefined;
@@ -93,6 +99,7 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
       );
       continue;
     }
+    if (!stack.nestedIn) paired.push({ stack, baselineStackTags: old.stackTags });
     const macros = [...new Set([...macrosOf(old.template), ...macrosOf(stack.template)])];
     if (macros.length > 0 && canonicalJson(old.template) !== canonicalJson(stack.template)) {
       notVisible.push({
@@ -138,7 +145,7 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
     : topLevel(baseline)
         .filter((stack) => !currentKeys.has(stack.key) && !current.some((other) => other.stackName === stack.stackName))
         .map((stack) => stack.key);
-  return { pairs, newStacks, baselineOnly, notVisible };
+  return { pairs, newStacks, baselineOnly, notVisible, paired };
 }
 
 /**
