@@ -256,6 +256,17 @@ describe('stateful is the specification flag plus the documented list of data st
     },
   );
 
+  it.each([
+    ['AWS::Serverless::Application', { Location: 'https://example.com/orders-db.yaml' }],
+    [
+      'AWS::ServiceCatalog::CloudFormationProvisionedProduct',
+      { ProductName: 'orders-db', ProvisioningArtifactName: 'v1' },
+    ],
+  ])('removing a %s deletes a stack of resources the template does not show: it fails the gate', (type, properties) => {
+    const findings = gate({ Resources: { Db: { Type: type, Properties: properties } } }, { Resources: {} });
+    expect(findings.map((finding) => [finding.title, finding.severity])).toEqual([[`Deletes ${type} Db`, 'high']]);
+  });
+
   it('does not flag a stateless resource outside production', () => {
     expect(gate({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: {} } } }, { Resources: {} })).toEqual([]);
   });
