@@ -147,6 +147,7 @@ export function findDestructiveChanges(
       changeHash: changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after),
     });
   }
+  changes.push(...cascadedReplacements(changes, production, inherited));
   const untaggedStacks = pairing.paired.flatMap(({ stack, baselineStackTags }) => {
     const was = productionTagOf([], [baselineStackTags], production);
     const now = productionTagOf([], [stack.stackTags], production);
@@ -160,6 +161,91 @@ export function findDestructiveChanges(
     newStacks: pairing.newStacks,
     baselineOnly: pairing.baselineOnly,
   };
+}
+
+/**
+ * Resources replaced because a resource they read is: a replaced resource gets a new physical id (and often new
+ * attributes), so a property that forces replacement and reads it with `Ref`, `Fn::GetAtt` or `Fn::Sub` changes
+ * at deployment although the template text of the reader does not (an EBS volume in the AZ of a replaced
+ * instance, a cache in a replaced security group). The change set calls these Conditional; so do we, to any depth.
+ */
+function cascadedReplacements(
+  changes: readonly DestructiveChange[],
+  production: ProductionSelector,
+  inherited: (stack: LoadedStack) => Record<string, unknown>[],
+): DestructiveChange[] {
+  const found: DestructiveChange[] = [];
+  const stacks = new Map<
+    string,
+    { stack: LoadedStack; replaced: Map<string, DestructiveChange>; judged: Set<string> }
+  >();
+  for (const change of changes) {
+    if (change.inStackSet) continue;
+    const entry = stacks.get(change.stack.key) ?? { stack: change.stack, replaced: new Map(), judged: new Set() };
+    stacks.set(change.stack.key, entry);
+    entry.judged.add(change.logicalId);
+    if (change.action === 'replace') entry.replaced.set(change.logicalId, change);
+  }
+  for (const { stack, replaced, judged } of stacks.values()) {
+    const resources = stack.template.Resources ?? {};
+    for (let grew = replaced.size > 0; grew;) {
+      grew = false;
+      for (const [logicalId, resource] of Object.entries(resources)) {
+        if (judged.has(logicalId) || typeof resource?.Type !== 'string') continue;
+        const model = loadResourceModel(resource.Type)?.properties as
+          Record<string, { causesReplacement?: string }> | undefined;
+        const readers = Object.entries(resource.Properties ?? {}).flatMap(([name, value]) => {
+          const replaces = model?.[name]?.causesReplacement;
+          if (replaces !== 'yes' && replaces !== 'maybe') return [];
+          const source = referencedIds(value).find((id) => replaced.has(id));
+          return source ? [{ name, source }] : [];
+        });
+        if (readers.length === 0) continue;
+        const sources = readers.map(({ source }) => replaced.get(source) as DestructiveChange);
+        const stateful = statefulReason(resource.Type);
+        const change: DestructiveChange = {
+          stack,
+          logicalId,
+          resourceType: resource.Type,
+          action: 'replace',
+          conditional: true,
+          causes: readers.map(({ name, source }) => `${name} (may: reads ${source}, which is replaced)`),
+          stateful: stateful !== undefined,
+          statefulReason: stateful,
+          productionTag: productionTagOf([resource], [stack.stackTags, ...inherited(stack)], production),
+          protection: protectionOf('replace', resource, resource),
+          changeHash: changeHash(stack.key, logicalId, resource, {
+            replacedWith: sources.map((source) => source.changeHash),
+          }),
+        };
+        found.push(change);
+        replaced.set(logicalId, change);
+        judged.add(logicalId);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
+/** Logical ids a value reads: `Ref`, `Fn::GetAtt` and `${Id}` / `${Id.Attribute}` in `Fn::Sub`. */
+function referencedIds(value: unknown, depth = 0): string[] {
+  if (depth > 40 || value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item) => referencedIds(item, depth + 1));
+  const ids: string[] = [];
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (key === 'Ref' && typeof item === 'string') ids.push(item);
+    if (key === 'Fn::GetAtt') {
+      const target = Array.isArray(item) ? item[0] : typeof item === 'string' ? item.split('.')[0] : undefined;
+      if (typeof target === 'string') ids.push(target);
+    }
+    const text = key === 'Fn::Sub' ? (Array.isArray(item) ? item[0] : item) : undefined;
+    if (typeof text === 'string') {
+      for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) ids.push(match[1].split('.')[0]);
+    }
+    ids.push(...referencedIds(item, depth + 1));
+  }
+  return ids;
 }
 
 /**

@@ -223,6 +223,34 @@ describe('what the service specification does not describe may replace', () => {
   });
 });
 
+describe('a resource that reads a replaced resource is replaced with it', () => {
+  const template = (cidr: string) => ({
+    Resources: {
+      Network: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: cidr } },
+      Private: {
+        Type: 'AWS::EC2::Subnet',
+        Properties: { VpcId: { Ref: 'Network' }, CidrBlock: '10.0.1.0/24' },
+      },
+      Ledger: {
+        Type: 'AWS::EC2::Instance',
+        Properties: { ImageId: 'ami-1', SubnetId: { 'Fn::Sub': '${Private}' }, Tags: prodTags },
+      },
+    },
+  });
+
+  it('a production instance in a subnet of a replaced VPC may be replaced (two steps away)', () => {
+    const findings = byRule(gate(template('10.0.0.0/16'), template('10.1.0.0/16')), 'destructive-change');
+    expect(findings.map((finding) => [finding.title, finding.severity])).toEqual([
+      ['May replace AWS::EC2::Instance Ledger', 'high'],
+    ]);
+    expect(findings[0].message).toMatch(/because SubnetId \(may: reads Private, which is replaced\) changed/);
+  });
+
+  it('nothing replaced, nothing cascades', () => {
+    expect(gate(template('10.0.0.0/16'), template('10.0.0.0/16'))).toEqual([]);
+  });
+});
+
 describe('production state stays critical whatever the retention policy', () => {
   const database = (properties: object, policy: string) => ({
     Resources: {
