@@ -14,6 +14,7 @@ import {
   Unresolved,
   type ResolveScope,
 } from '../audit/sources/templates-intrinsics';
+import { parametersIn } from './production-tag';
 import type { CfnResource, CfnTemplate } from './template-file';
 
 /** What the template alone cannot tell about one resource. */
@@ -81,15 +82,20 @@ export function effectiveTemplate(
   // A default is what deployment uses only when no value is passed: a condition on a parameter is decided per
   // deployment, like one on the account. Read as the default, a resource that exists only where production
   // passes Env=production would vanish from both sides, and deleting it would pass unseen.
-  const overridable = Object.keys(loose.parameters).filter((name) => !(parentValues && name in parentValues.values));
+  // A value a parent passes from a parameter of its own is as open as that parameter.
+  const fromParent = (name: string) =>
+    parentValues !== undefined &&
+    name in parentValues.values &&
+    !parametersIn(parentValues.values[name]).some((read) => read in parentValues.scope.parameters);
+  const overridable = Object.keys(loose.parameters).filter((name) => !fromParent(name));
   // One environment: the unknown pseudo parameters, and every parameter deployment may set, given `name`
   // (passed as a parent stack passes values, so the template's own defaults stay out of it).
   const pinnedTo = (name: string): ResolveScope => ({
     ...loose,
     ...(unknown.length > 0 ? { accountId: name, region: name, stackName: name } : {}),
     parameterValues: {
-      ...Object.fromEntries(overridable.map((parameter) => [parameter, name])),
       ...parentValues?.values,
+      ...Object.fromEntries(overridable.map((parameter) => [parameter, name])),
     },
     parent: parentValues?.scope ?? loose,
   });

@@ -147,7 +147,7 @@ function undecidedTags(intrinsic: Record<string, unknown>, production: ReadonlyS
 }
 
 /** The parameters (or resources) a value names: `Ref`, and `${Name}` in `Fn::Sub`. */
-function parametersIn(value: unknown, depth = 0): string[] {
+export function parametersIn(value: unknown, depth = 0): string[] {
   if (depth > 40 || value === null || typeof value !== 'object') return [];
   if (Array.isArray(value)) return value.flatMap((item) => parametersIn(item, depth + 1));
   const names: string[] = [];

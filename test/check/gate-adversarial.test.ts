@@ -187,6 +187,36 @@ describe('a parameter default is not the value every deployment uses', () => {
     expect(finding.message).toMatch(/because BucketName changed/);
   });
 
+  it('a nested stack decides by a value its parent passes from a parameter of its own, not by that default', () => {
+    const parentStack = stack({
+      Parameters: envParameter,
+      Resources: {
+        Data: {
+          Type: 'AWS::CloudFormation::Stack',
+          Properties: { TemplateURL: 'https://example.com/data.json', Parameters: { Stage: { Ref: 'Env' } } },
+        },
+      },
+    });
+    const child = (resources: object) =>
+      stack(
+        {
+          Parameters: { Stage: { Type: 'String' } },
+          Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'production'] } },
+          Resources: resources,
+        },
+        'Data/Data',
+        { nestedIn: { parentKey: 'Data', logicalId: 'Data' } },
+      );
+    const findings = gate(
+      [parentStack, child({ ProdDb: table({}, { Condition: 'IsProd' }), Alerts: topic })],
+      [parentStack, child({ Alerts: topic })],
+    );
+    expect(byRule(findings, 'destructive-change')[0]).toMatchObject({
+      severity: 'critical',
+      title: 'Deletes AWS::DynamoDB::Table ProdDb',
+    });
+  });
+
   it('the same template on both sides changes nothing', () => {
     const template = {
       Parameters: envParameter,

@@ -174,11 +174,11 @@ function resolveRef(name: string, scope: ResolveScope): unknown {
       return new Unresolved('AWS::NotificationARNs is only known at deployment');
   }
   const parameter = scope.parameters[name];
-  if (parameter && scope.parent && scope.parameterValues && name in scope.parameterValues) {
-    return resolveIntrinsics(scope.parameterValues[name], scope.parent);
-  }
   if (parameter && scope.unknownParameters?.has(name)) {
     return new Unresolved(`parameter ${name} ${PARAMETER_OVERRIDABLE}`);
+  }
+  if (parameter && scope.parent && scope.parameterValues && name in scope.parameterValues) {
+    return resolveIntrinsics(scope.parameterValues[name], scope.parent);
   }
   if (parameter) {
     const type = parameter.Type ?? '';
