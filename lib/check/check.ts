@@ -138,7 +138,13 @@ export function checkStacks(
   } else if (!changeSetGate) {
     caveats.push('No --baseline or --change-set given: the change gate (deletions and replacements) did not run.');
   }
-  const gateFindings = applyChangeSuppressions(raw, config.suppressions, now, options.verification);
+  const gateFindings = applyChangeSuppressions(
+    raw,
+    config.suppressions,
+    now,
+    options.verification,
+    config.check.agentLogins,
+  );
   if ((gate || changeSetGate) && !options.verification) caveats.push(APPROVALS_NOT_VERIFIED);
   const findings = sortFindings([...auditFindings, ...gateFindings]);
   return {
