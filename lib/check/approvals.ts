@@ -15,6 +15,23 @@ export function approvalProblem(
   now: Date,
   finding?: Finding,
   verification?: ApprovalVerification,
+  agentLogins: readonly string[] = [],
+): string | undefined {
+  return peopleProblem(suppression, now, finding, verification, agentLogins);
+}
+
+/** Whether `login` is one of the agent logins (wildcards, any case, with or without `@`). */
+export function isAgentLogin(login: string, agentLogins: readonly string[]): boolean {
+  const who = normaliseApprover(login);
+  return agentLogins.some((pattern) => wildcardMatch(normaliseApprover(pattern), who));
+}
+
+function peopleProblem(
+  suppression: Suppression,
+  now: Date,
+  finding: Finding | undefined,
+  verification: ApprovalVerification | undefined,
+  agentLogins: readonly string[],
 ): string | undefined {
   const today = now.toISOString().slice(0, 10);
   // `expires` is the last day the suppression holds (UTC), so it still applies on that date.
@@ -29,26 +46,37 @@ export function approvalProblem(
       return `it approves change ${approved.join(', ')}, not this change (${hash}): the resource's before or after differs from what was approved`;
     }
   }
+  // An agent's approval never counts, whatever GitHub says of its account: set aside first, and said.
+  const agentRefusals = suppression.approvedBy
+    .filter((login) => isAgentLogin(login, agentLogins))
+    .map((login) => `${login.trim()} is an agent (check.agentLogins): an agent's approval never counts`);
+  const approvedBy = suppression.approvedBy.filter((login) => !isAgentLogin(login, agentLogins));
+  const refused = (problem: string) => [...agentRefusals, problem].join('; ');
   if (verification) {
-    const { people, refusals } = verifyApprovers(suppression.approvedBy, verification);
+    const { people, refusals } = verifyApprovers(approvedBy, verification);
     if (people.length >= 2) return undefined;
     if (suppression.approvedBy.length === 0)
       return 'it has no approvers; a destructive change needs two distinct people';
     const counted = people.length === 1 ? `only ${people[0]} qualifies` : 'nobody qualifies';
-    return `${[...refusals, counted].join('; ')}; a destructive change needs two distinct people who approved the pull request`;
+    return refused(
+      `${[...refusals, counted].join('; ')}; a destructive change needs two distinct people who approved the pull request`,
+    );
   }
   const people = new Map<string, string>();
-  for (const approver of suppression.approvedBy) {
+  for (const approver of approvedBy) {
     const identity = normaliseApprover(approver);
     if (identity && !people.has(identity)) people.set(identity, approver.trim());
   }
   if (people.size >= 2) return undefined;
   if (suppression.approvedBy.length === 0)
     return 'it has no approvers; a destructive change needs two distinct people in approvedBy';
-  if (people.size === 1 && suppression.approvedBy.length > 1) {
-    return `${[...people.values()][0]} is listed ${suppression.approvedBy.length} times; a destructive change needs two distinct people in approvedBy`;
+  if (people.size === 1 && approvedBy.length > 1) {
+    return refused(
+      `${[...people.values()][0]} is listed ${approvedBy.length} times; a destructive change needs two distinct people in approvedBy`,
+    );
   }
-  return `only ${[...people.values()].join(', ')} approved it; a destructive change needs two distinct people in approvedBy`;
+  const only = people.size === 0 ? 'nobody else approved it' : `only ${[...people.values()].join(', ')} approved it`;
+  return refused(`${only}; a destructive change needs two distinct people in approvedBy`);
 }
 
 /** `Alice`, ` alice ` and `@alice` are one person. */
@@ -58,14 +86,16 @@ export function normaliseApprover(approver: string): string {
 
 /**
  * Matched as `leash audit` matches suppressions (rule id or `*`, logical id with `*`/`?` wildcards); the
- * logical id may also name its stack, `Stack/LogicalId`, when the same id occurs in several stacks.
+ * logical id may also name its stack, `Stack/LogicalId`, when the same id occurs in several stacks, and a
+ * finding about a whole stack is named by the stack alone.
  */
 export function coversChange(suppression: Suppression, finding: Finding): boolean {
   if (suppression.ruleId !== finding.ruleId && suppression.ruleId !== '*') return false;
   if (!suppression.logicalId || suppression.principalArn !== undefined) return false;
   const logicalId = finding.location?.logicalId;
-  if (!logicalId) return false;
   const stack = typeof finding.details?.stack === 'string' ? finding.details.stack : undefined;
+  // A finding about a whole stack (its tags, its unknown template) is named by the stack.
+  if (!logicalId) return stack !== undefined && wildcardMatch(suppression.logicalId, stack);
   return (
     wildcardMatch(suppression.logicalId, logicalId) ||
     (stack !== undefined && wildcardMatch(suppression.logicalId, `${stack}/${logicalId}`))
@@ -81,6 +111,7 @@ export function applyChangeSuppressions(
   suppressions: readonly Suppression[],
   now: Date,
   verification?: ApprovalVerification,
+  agentLogins: readonly string[] = [],
 ): Finding[] {
   return findings.map((finding) => {
     const candidates = suppressions
@@ -89,7 +120,7 @@ export function applyChangeSuppressions(
     if (candidates.length === 0) return finding;
     const refusals: string[] = [];
     for (const { suppression, index } of candidates) {
-      const problem = approvalProblem(suppression, now, finding, verification);
+      const problem = approvalProblem(suppression, now, finding, verification, agentLogins);
       if (!problem) {
         return {
           ...finding,

@@ -79,6 +79,8 @@ export interface ChangeGateResult {
   readonly newStacks: readonly string[];
   /** Baseline stacks missing from the new templates: `cdk deploy` does not delete them, so not judged. */
   readonly baselineOnly: readonly string[];
+  /** Stacks whose production stack tag goes: every resource in them that takes tags leaves production. */
+  readonly untaggedStacks: readonly { readonly stack: LoadedStack; readonly productionTag: string }[];
 }
 
 /** Pair stacks with their baseline and collect every deletion and replacement of an existing resource. */
@@ -106,6 +108,7 @@ export function findDestructiveChanges(
       production,
       [pair.rawBefore, pair.rawAfter],
       pair.notes.assumed,
+      pair.overridable,
     );
     const stateful = statefulReason(type);
     const seen = { stack: pair.stack, logicalId: pair.logicalId, resourceType: type, before: pair.before };
@@ -144,13 +147,105 @@ export function findDestructiveChanges(
       changeHash: changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after),
     });
   }
+  changes.push(...cascadedReplacements(changes, production, inherited));
+  const untaggedStacks = pairing.paired.flatMap(({ stack, baselineStackTags }) => {
+    const was = productionTagOf([], [baselineStackTags], production);
+    const now = productionTagOf([], [stack.stackTags], production);
+    return was && !now ? [{ stack, productionTag: was.replace(/ \(stack tag\)$/, '') }] : [];
+  });
   return {
     changes,
     notVisible,
+    untaggedStacks,
     pairs: pairing.pairs,
     newStacks: pairing.newStacks,
     baselineOnly: pairing.baselineOnly,
   };
+}
+
+/**
+ * Resources replaced because a resource they read is: a replaced resource gets a new physical id (and often new
+ * attributes), so a property that forces replacement and reads it with `Ref`, `Fn::GetAtt` or `Fn::Sub` changes
+ * at deployment although the template text of the reader does not (an EBS volume in the AZ of a replaced
+ * instance, a cache in a replaced security group). The change set calls these Conditional; so do we, to any depth.
+ */
+function cascadedReplacements(
+  changes: readonly DestructiveChange[],
+  production: ProductionSelector,
+  inherited: (stack: LoadedStack) => Record<string, unknown>[],
+): DestructiveChange[] {
+  const found: DestructiveChange[] = [];
+  const stacks = new Map<
+    string,
+    { stack: LoadedStack; replaced: Map<string, DestructiveChange>; judged: Set<string> }
+  >();
+  for (const change of changes) {
+    if (change.inStackSet) continue;
+    const entry = stacks.get(change.stack.key) ?? { stack: change.stack, replaced: new Map(), judged: new Set() };
+    stacks.set(change.stack.key, entry);
+    entry.judged.add(change.logicalId);
+    if (change.action === 'replace') entry.replaced.set(change.logicalId, change);
+  }
+  for (const { stack, replaced, judged } of stacks.values()) {
+    const resources = stack.template.Resources ?? {};
+    for (let grew = replaced.size > 0; grew;) {
+      grew = false;
+      for (const [logicalId, resource] of Object.entries(resources)) {
+        if (judged.has(logicalId) || typeof resource?.Type !== 'string') continue;
+        const model = loadResourceModel(resource.Type)?.properties as
+          Record<string, { causesReplacement?: string }> | undefined;
+        const readers = Object.entries(resource.Properties ?? {}).flatMap(([name, value]) => {
+          const replaces = model?.[name]?.causesReplacement;
+          if (replaces !== 'yes' && replaces !== 'maybe') return [];
+          const source = referencedIds(value).find((id) => replaced.has(id));
+          return source ? [{ name, source }] : [];
+        });
+        if (readers.length === 0) continue;
+        const sources = readers.map(({ source }) => replaced.get(source) as DestructiveChange);
+        const stateful = statefulReason(resource.Type);
+        const change: DestructiveChange = {
+          stack,
+          logicalId,
+          resourceType: resource.Type,
+          action: 'replace',
+          conditional: true,
+          causes: readers.map(({ name, source }) => `${name} (may: reads ${source}, which is replaced)`),
+          stateful: stateful !== undefined,
+          statefulReason: stateful,
+          productionTag: productionTagOf([resource], [stack.stackTags, ...inherited(stack)], production),
+          protection: protectionOf('replace', resource, resource),
+          changeHash: changeHash(stack.key, logicalId, resource, {
+            replacedWith: sources.map((source) => source.changeHash),
+          }),
+        };
+        found.push(change);
+        replaced.set(logicalId, change);
+        judged.add(logicalId);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
+/** Logical ids a value reads: `Ref`, `Fn::GetAtt` and `${Id}` / `${Id.Attribute}` in `Fn::Sub`. */
+function referencedIds(value: unknown, depth = 0): string[] {
+  if (depth > 40 || value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item) => referencedIds(item, depth + 1));
+  const ids: string[] = [];
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (key === 'Ref' && typeof item === 'string') ids.push(item);
+    if (key === 'Fn::GetAtt') {
+      const target = Array.isArray(item) ? item[0] : typeof item === 'string' ? item.split('.')[0] : undefined;
+      if (typeof target === 'string') ids.push(target);
+    }
+    const text = key === 'Fn::Sub' ? (Array.isArray(item) ? item[0] : item) : undefined;
+    if (typeof text === 'string') {
+      for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) ids.push(match[1].split('.')[0]);
+    }
+    ids.push(...referencedIds(item, depth + 1));
+  }
+  return ids;
 }
 
 /**
@@ -202,7 +297,10 @@ function classify(
   if (change.isRemoval) return { action: 'delete', conditional: false, causes: [] };
   if (change.resourceTypeChanged) return { action: 'replace', conditional: false, causes: ['Type'] };
   const impact = change.changeImpact;
-  if (impact !== ResourceImpact.WILL_REPLACE && impact !== ResourceImpact.MAY_REPLACE) return undefined;
+  if (impact !== ResourceImpact.WILL_REPLACE && impact !== ResourceImpact.MAY_REPLACE) {
+    const unknown = unspecifiedProperties(change);
+    return unknown.length > 0 ? { action: 'replace', conditional: true, causes: unknown } : undefined;
+  }
   const causes = Object.entries(change.propertyUpdates)
     .filter(
       ([, property]) =>
@@ -210,6 +308,24 @@ function classify(
     )
     .map(([name, property]) => (property.changeImpact === ResourceImpact.MAY_REPLACE ? `${name} (may)` : name));
   return { action: 'replace', conditional: impact === ResourceImpact.MAY_REPLACE, causes };
+}
+
+/** Custom resources are judged by what their handler calls; CDK's metadata resource holds nothing. */
+const JUDGED_ELSEWHERE = /^(Custom::|AWS::CloudFormation::CustomResource$|AWS::CDK::Metadata$)/;
+
+/**
+ * Changed properties the specification does not describe (a registry or third-party type, or a property newer
+ * than the specification shipped here): cloudformation-diff calls them plain updates, but whether they replace
+ * the resource is unknown, so they may.
+ */
+function unspecifiedProperties(change: ResourceDifference): string[] {
+  const type = change.newResourceType ?? change.oldResourceType;
+  if (!type || JUDGED_ELSEWHERE.test(type)) return [];
+  const model = loadResourceModel(type)?.properties as Record<string, unknown> | undefined;
+  const where = model ? 'not in the AWS service specification' : `${type} is not in the AWS service specification`;
+  return Object.keys(change.propertyUpdates)
+    .filter((name) => !model || !(name in model))
+    .map((name) => `${name} (may: ${where})`);
 }
 
 /**

@@ -1,6 +1,7 @@
 // `leash check --change-set`: CloudFormation's own answer to what a deployment replaces and deletes, read from
 // the JSON of `aws cloudformation describe-change-set` (pages of one change set, and the nested change sets of
 // nested stacks), and judged with the same rules, findings and approvals as the template diff.
+import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import { z } from 'zod';
 import { jsonNestingProblem, MAX_JSON_DEPTH } from '../util/json-scan';
 import { InputError, parseJsonTextUnique, readTextFile } from '../util/read-input';
@@ -58,7 +59,8 @@ const DescribeChangeSetOutput = z.object({
   StackId: z.string().optional(),
   Status: z.string(),
   StatusReason: z.string().optional(),
-  Changes: z.array(z.object({ Type: z.string().optional(), ResourceChange: ResourceChange.optional() })),
+  // Every change CloudFormation lists is a resource change; one without it (a misspelt key) is not skipped.
+  Changes: z.array(z.object({ Type: z.string().optional(), ResourceChange: ResourceChange })),
   NextToken: z.string().optional(),
   Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
   ParentChangeSetId: z.string().optional(),
@@ -87,6 +89,10 @@ export function loadChangeSets(files: readonly string[]): ChangeSet[] {
     if (text.trim() === '')
       throw new InputError(`${file}: empty; expected the JSON of aws cloudformation describe-change-set`);
     const value = parseJsonTextUnique(text, file);
+    // An empty list would leave the gate without a change set to judge, and so without a verdict.
+    if (Array.isArray(value) && value.length === 0) {
+      throw new InputError(`${file}: an empty list; expected the JSON of aws cloudformation describe-change-set`);
+    }
     for (const [index, item] of (Array.isArray(value) ? value : [value]).entries()) {
       const where = Array.isArray(value) ? `${file}[${index}]` : file;
       const parsed = DescribeChangeSetOutput.safeParse(item);
@@ -128,9 +134,7 @@ export function loadChangeSets(files: readonly string[]): ChangeSet[] {
       stackName: first.output.StackName,
       parentId: first.output.ParentChangeSetId,
       tags: Object.fromEntries((first.output.Tags ?? []).map((tag) => [tag.Key, tag.Value])),
-      changes: group.flatMap((page) =>
-        page.output.Changes.flatMap((change) => (change.ResourceChange ? [change.ResourceChange] : [])),
-      ),
+      changes: group.flatMap((page) => page.output.Changes.map((change) => change.ResourceChange)),
     });
   }
   return changeSets;
@@ -187,7 +191,9 @@ export function judgeChangeSets(
           : undefined;
       if (nested) visit(nested, `${key}/${change.LogicalResourceId}`, stackTags, via);
       const verdict = destructiveVerdict(change);
-      const productionTag = productionTagOf([before, after], [stackTags], production);
+      const productionTag =
+        productionTagOf([before, after], [stackTags], production) ??
+        (verdict && tagsUnseen(change, template[change.LogicalResourceId]) ? TAGS_UNSEEN : undefined);
       if (
         change.Action === 'Modify' ||
         change.Action === 'Remove' ||
@@ -275,6 +281,19 @@ function destructiveVerdict(
   if (change.Action === 'Dynamic')
     return { action: 'replace', conditional: true, causes: [...causes, 'decided at execution (Dynamic)'] };
   return undefined;
+}
+
+const TAGS_UNSEEN =
+  'tags not known (no BeforeContext: describe the change set with --include-property-values); treated as production';
+
+/**
+ * A change set described without --include-property-values has no BeforeContext, so the resource's own tags
+ * are not in it; unless the templates given show the resource, or its type takes no tags, it may be production.
+ */
+function tagsUnseen(change: ResourceChange, fromTemplate: CfnResource | undefined): boolean {
+  if (change.BeforeContext !== undefined || fromTemplate) return false;
+  const model = loadResourceModel(change.ResourceType);
+  return !model || model.tagInformation !== undefined;
 }
 
 /** PolicyAction says what happens to the old resource; without it, nothing is assumed to be kept. */

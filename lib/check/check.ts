@@ -23,7 +23,7 @@ import {
   type NotVisibleChange,
 } from './change-gate';
 import { CUSTOM_RESOURCE_RULE, customResourceFindings } from './custom-resources';
-import { DATA_SETTING_RULE, dataSettingFindings } from './data-settings';
+import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
 import { InputError } from '../util/read-input';
@@ -123,6 +123,7 @@ export function checkStacks(
     raw.push(
       ...changeFindings(gate.changes),
       ...dataSettingFindings(gate.pairs, production),
+      ...untaggedStackFindings(gate.untaggedStacks),
       ...customResourceFindings(gate.pairs, production, catalog, resources),
       ...answered(notVisibleFindings(gate.notVisible), gate.notVisible, changeSetGate),
     );
@@ -137,7 +138,13 @@ export function checkStacks(
   } else if (!changeSetGate) {
     caveats.push('No --baseline or --change-set given: the change gate (deletions and replacements) did not run.');
   }
-  const gateFindings = applyChangeSuppressions(raw, config.suppressions, now, options.verification);
+  const gateFindings = applyChangeSuppressions(
+    raw,
+    config.suppressions,
+    now,
+    options.verification,
+    config.check.agentLogins,
+  );
   if ((gate || changeSetGate) && !options.verification) caveats.push(APPROVALS_NOT_VERIFIED);
   const findings = sortFindings([...auditFindings, ...gateFindings]);
   return {

@@ -1,8 +1,10 @@
 // Destruction in place: settings whose change deletes data the resource keeps without deleting the resource
 // (a retention cut, a lifecycle expiry, a TTL switched on) or removes what would bring it back (backups,
 // point-in-time recovery, deletion protection). One table of settings, one rule.
+import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
+import type { LoadedStack } from './assembly';
 import { changeHash } from './change-hash';
 import { productionTagOf } from './production-tag';
 import type { ResourcePair } from './stack-pairs';
@@ -18,7 +20,8 @@ export const DATA_SETTING_RULE: RuleMeta = {
     'Compares each resource with its deployed version for settings that delete kept data without deleting the ' +
     'resource (log, stream, queue, table and event retention cut; S3 or ECR lifecycle expiry added or shortened; ' +
     'DynamoDB TTL switched on) or that remove its recovery (backup retention cut or off, point-in-time recovery ' +
-    'off, deletion protection off, versioning suspended). Critical on production; elsewhere high for data ' +
+    'off, deletion protection off, versioning suspended), or that take a resource out of production (its ' +
+    'production tag removed: the first half of a deletion in two steps). Critical on production; elsewhere high for data ' +
     'destroyed and low for recovery switched off. A deliberate change needs a suppression naming the change, ' +
     'approved by two people.',
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#destruction-in-place',
@@ -262,6 +265,40 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   'AWS::Backup::BackupPlan': [{ property: 'BackupPlan', kind: 'recovery', check: backupPlan }],
 };
 
+/**
+ * A production tag taken off a resource (or changed to another value) is the first half of a deletion in two
+ * steps: the next pull request deletes a resource that is no longer production, and neither step is judged.
+ * The guardrails deny untagging production to everyone not exempt; here it needs the same two people.
+ */
+function productionTagRemoved(
+  pair: ResourcePair,
+  production: ProductionSelector,
+): { setting: Setting; problem: string } | undefined {
+  const was = productionTagOf(
+    [pair.before],
+    [pair.baselineStackTags],
+    production,
+    [pair.rawBefore],
+    pair.notes.assumed,
+    pair.overridable,
+  );
+  if (!was) return undefined;
+  const now = productionTagOf(
+    [pair.after],
+    [pair.stack.stackTags],
+    production,
+    [pair.rawAfter],
+    pair.notes.assumed,
+    pair.overridable,
+  );
+  if (now) return undefined;
+  const property = loadResourceModel(pair.before?.Type ?? '')?.tagInformation?.tagPropertyName ?? 'Tags';
+  return {
+    setting: { property, kind: 'recovery', check: () => undefined },
+    problem: `its production tag ${was} is removed: the guardrails no longer protect it, and deleting it next would not count as production`,
+  };
+}
+
 /** Whether a property of a type is one of the settings above. */
 export function isDataSetting(resourceType: string, property: string): boolean {
   return (SETTINGS[resourceType] ?? []).some((setting) => setting.property === property);
@@ -279,6 +316,8 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
         problem: setting.check(props(pair.before as CfnResource), props(pair.after as CfnResource)),
       }))
       .filter((item): item is { setting: Setting; problem: string } => item.problem !== undefined);
+    const untagged = productionTagRemoved(pair, production);
+    if (untagged) found.push(untagged);
     if (found.length === 0) continue;
     const productionTag = productionTagOf(
       [pair.before, pair.after],
@@ -286,6 +325,7 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
       production,
       [pair.rawBefore, pair.rawAfter],
       pair.notes.assumed,
+      pair.overridable,
     );
     const destroys = found.some((item) => item.setting.kind === 'destroys');
     const severity: Severity = productionTag
@@ -301,7 +341,7 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
       ruleId: DATA_SETTING_RULE.id,
       category: DATA_SETTING_RULE.category,
       severity,
-      title: `${destroys ? 'Destroys data of' : 'Switches off recovery of'} ${pair.after.Type} ${pair.logicalId}`,
+      title: `${destroys ? 'Destroys data of' : found.every((item) => item === untagged) ? 'Takes out of production' : 'Switches off recovery of'} ${pair.after.Type} ${pair.logicalId}`,
       message:
         `Deploying stack ${pair.stack.displayName} would change ${pair.logicalId} (${pair.after.Type})${where} in place: ` +
         `${found.map((item) => item.problem).join('; ')}${productionTag ? `; tagged ${productionTag}` : ''}. Change ${hash}.`,
@@ -331,4 +371,29 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
     });
   }
   return findings;
+}
+
+/**
+ * A production stack tag that goes takes every resource of the stack out of production at once (CloudFormation
+ * puts stack tags on each resource that takes tags): the untagging of a whole stack, judged as one change.
+ */
+export function untaggedStackFindings(
+  stacks: readonly { readonly stack: LoadedStack; readonly productionTag: string }[],
+): Finding[] {
+  return stacks.map(({ stack, productionTag }) => {
+    const hash = changeHash(stack.key, '', { stackTag: productionTag }, { stackTags: stack.stackTags });
+    const problem = `its production stack tag ${productionTag} is removed: every resource of the stack that is not tagged itself leaves production, and deleting one next would not count as production`;
+    return {
+      ruleId: DATA_SETTING_RULE.id,
+      category: DATA_SETTING_RULE.category,
+      severity: 'critical',
+      title: `Takes out of production stack ${stack.displayName}`,
+      message: `Deploying stack ${stack.displayName} would change it in place: ${problem}. Change ${hash}.`,
+      location: { file: stack.file, cdkPath: stack.constructPath },
+      evidence: [{ policy: `template:${stack.key}`, policyKind: 'template', note: problem }],
+      details: { stack: stack.key, logicalId: null, productionTag, changeHash: hash },
+      remediation: `Keep the stack tag; a deliberate change needs a suppression naming change ${hash}, approved by two people.`,
+      docsUrl: DATA_SETTING_RULE.docsUrl,
+    };
+  });
 }

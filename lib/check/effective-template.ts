@@ -4,14 +4,17 @@
 // or a parameter default as a change of the resource itself. What only deployment knows (a parameter without
 // a default, an SSM parameter type, a dynamic reference) is recorded as not visible, never guessed.
 // An account or Region the stack does not name is a placeholder for values (the same on both sides), but a
-// condition on it is not decided by the placeholder: it differs from one environment to the next.
+// condition on it is not decided by the placeholder: it differs from one environment to the next. So with a
+// parameter's default: it gives values, but a condition on the parameter is decided per deployment.
 import {
   containsUnresolved,
   NO_VALUE,
+  PARAMETER_OVERRIDABLE,
   resolveIntrinsics,
   Unresolved,
   type ResolveScope,
 } from '../audit/sources/templates-intrinsics';
+import { parametersIn } from './production-tag';
 import type { CfnResource, CfnTemplate } from './template-file';
 
 /** What the template alone cannot tell about one resource. */
@@ -55,8 +58,8 @@ interface Scopes {
   readonly strict: ResolveScope;
   /** Pseudo parameters as placeholders: for values, which resolve alike on both sides. */
   readonly loose: ResolveScope;
-  /** The placeholders set to each environment the templates name, in turn. */
-  readonly environments: readonly ResolveScope[];
+  /** The placeholders (and parameters deployment may set) given each environment the templates name, in turn. */
+  readonly environments: readonly { readonly name: string; readonly scope: ResolveScope }[];
 }
 
 const DYNAMIC_REFERENCE = /\{\{resolve:(ssm|ssm-secure|secretsmanager):[^}]*\}\}/;
@@ -76,12 +79,35 @@ export function effectiveTemplate(
     },
   };
   const unknown = identity.unknownPseudoParameters ?? [];
+  // A default is what deployment uses only when no value is passed: a condition on a parameter is decided per
+  // deployment, like one on the account. Read as the default, a resource that exists only where production
+  // passes Env=production would vanish from both sides, and deleting it would pass unseen.
+  // A value a parent passes from a parameter of its own is as open as that parameter.
+  const fromParent = (name: string) =>
+    parentValues !== undefined &&
+    name in parentValues.values &&
+    !parametersIn(parentValues.values[name]).some((read) => read in parentValues.scope.parameters);
+  const overridable = Object.keys(loose.parameters).filter((name) => !fromParent(name));
+  // One environment: the unknown pseudo parameters, and every parameter deployment may set, given `name`
+  // (passed as a parent stack passes values, so the template's own defaults stay out of it).
+  const pinnedTo = (name: string): ResolveScope => ({
+    ...loose,
+    ...(unknown.length > 0 ? { accountId: name, region: name, stackName: name } : {}),
+    parameterValues: {
+      ...parentValues?.values,
+      ...Object.fromEntries(overridable.map((parameter) => [parameter, name])),
+    },
+    parent: parentValues?.scope ?? loose,
+  });
   const scopes: Scopes = {
     loose,
-    strict: unknown.length > 0 ? { ...loose, unknownPseudoParameters: new Set(unknown) } : loose,
+    strict:
+      unknown.length > 0 || overridable.length > 0
+        ? { ...loose, unknownPseudoParameters: new Set(unknown), unknownParameters: new Set(overridable) }
+        : loose,
     environments:
-      unknown.length > 0
-        ? (identity.environments ?? []).map((name) => ({ ...loose, accountId: name, region: name, stackName: name }))
+      unknown.length > 0 || overridable.length > 0
+        ? (identity.environments ?? []).map((name) => ({ name, scope: pinnedTo(name) }))
         : [],
   };
   const resources: Record<string, CfnResource> = {};
@@ -200,6 +226,8 @@ function partial(value: unknown, scopes: Scopes, path: string, notes: ResourceNo
       for (const reason of reasons) {
         const onCondition = /^(?:Fn::If on condition|condition) (\S+?),? unknown/.exec(reason)?.[1];
         if (onCondition && conditionState(onCondition, scopes) === 'environment') continue;
+        // A default the value was read with is an assumption already noted, not a value deployment hides.
+        if (reason.includes(PARAMETER_OVERRIDABLE)) continue;
         if (/parameter|SSM|NotificationARNs|Fn::If on condition|condition .* unknown/.test(reason)) {
           notes.invisible.push(`${path}: ${reason}`);
         }
@@ -216,16 +244,17 @@ function partial(value: unknown, scopes: Scopes, path: string, notes: ResourceNo
 }
 
 /**
- * A value that reads the account, Region or stack name: the placeholder's value when every environment the
- * templates name gives the same, else the value in each, so that an edit for any one of them is a change.
+ * A value that reads the account, Region, stack name or a parameter deployment may set: the placeholder's value
+ * when every environment the templates name gives the same, else the value in each, so that an edit for any
+ * one of them is a change.
  */
 function perEnvironment(value: unknown, placeholder: unknown, scopes: Scopes): unknown {
   const each: Record<string, unknown> = {};
   let differs = false;
-  for (const scope of scopes.environments) {
+  for (const { name, scope } of scopes.environments) {
     const resolved = resolveIntrinsics(value, scope);
-    each[scope.region] = containsUnresolved(resolved) ? unresolvedReasons(resolved).join('; ') : resolved;
-    differs ||= JSON.stringify(each[scope.region]) !== JSON.stringify(placeholder);
+    each[name] = containsUnresolved(resolved) ? unresolvedReasons(resolved).join('; ') : resolved;
+    differs ||= JSON.stringify(each[name]) !== JSON.stringify(placeholder);
   }
   return differs ? { 'Fn::PerEnvironment': { '(other)': placeholder, ...each } } : placeholder;
 }

@@ -4,10 +4,14 @@ import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import type { ProductionSelector } from '../guardrails/spec';
 import type { CfnResource } from './template-file';
 
+/** Parameters deployment may set (not passed by a parent stack) → their `AllowedValues`, if any. */
+export type OverridableParameters = ReadonlyMap<string, readonly unknown[] | undefined>;
+
 /**
  * The first production tag on the resource (old or new template) or on its stack. A tag written as an
  * intrinsic (`!Ref Env`) is read as resolved, and the assumption behind it is named; a production tag key
- * whose value only deployment knows counts as production (fail closed).
+ * whose value only deployment knows counts as production (fail closed), and so does one read from a
+ * parameter's default when deployment may pass a production value instead.
  */
 export function productionTagOf(
   resources: readonly (CfnResource | undefined)[],
@@ -15,8 +19,18 @@ export function productionTagOf(
   production: ProductionSelector,
   raw: readonly (CfnResource | undefined)[] = [],
   assumed: readonly string[] = [],
+  overridable: OverridableParameters = new Map(),
 ): string | undefined {
   const values = new Set(production.values.map((value) => value.toLowerCase()));
+  // `Value: !Ref Env` with `Default: dev` is production wherever the stack is deployed with Env=production.
+  const mayBeProduction = (written: unknown): string[] =>
+    parametersIn(written).filter((name) => {
+      if (!overridable.has(name)) return false;
+      const allowed = overridable.get(name);
+      const plainRef = isIntrinsic(written) && typeof written.Ref === 'string';
+      if (!plainRef || allowed === undefined) return true;
+      return allowed.some((value) => typeof value === 'string' && values.has(value.toLowerCase()));
+    });
   const match = (tags: Record<string, unknown>, rawTags: Record<string, unknown>) => {
     // IAM compares the key of `aws:ResourceTag/<key>` without case, so the guardrails protect
     // `Environment=production` under the key `environment`: the gate must call it production too.
@@ -30,22 +44,55 @@ export function productionTagOf(
         const why = assumed.length > 0 ? assumed.join('; ') : `resolved from ${JSON.stringify(written)}`;
         return `${key}=${value} (assumed: ${why})`;
       }
+      const free = literal ? [] : mayBeProduction(written);
+      if (typeof value === 'string' && free.length > 0) {
+        return `${key}=${value} (the default of parameter ${free.join(', ')}; deployment may pass a production value, so treated as production)`;
+      }
       if (value !== undefined && typeof value !== 'string') {
         return `${key}=${JSON.stringify(value)} (not known before deployment; treated as production)`;
       }
     }
     return undefined;
   };
+  const wantedKeys = new Set(production.tagKeys.map((key) => key.toLowerCase()));
+  const valueMayBeProduction = (value: unknown) => typeof value !== 'string' || values.has(value.toLowerCase());
+  // A key only deployment gives (`Key: !Ref TagKey`, or a default deployment may override) may be the
+  // production key: then the tag is production when its value may be.
+  const keyFromParameter = (written: unknown) =>
+    typeof written === 'object' &&
+    written !== null &&
+    parametersIn(written).some((name) => {
+      if (!overridable.has(name)) return false;
+      const allowed = overridable.get(name);
+      return (
+        allowed === undefined || allowed.some((key) => typeof key === 'string' && wantedKeys.has(key.toLowerCase()))
+      );
+    });
   for (const [index, resource] of resources.entries()) {
     if (!resource) continue;
     const found = match(resourceTags(resource, values), raw[index] ? resourceTags(raw[index], values) : {});
     if (found) return found;
+    const unknownKey =
+      tagList(resource).find(
+        (tag) => tag.Key !== undefined && typeof tag.Key !== 'string' && valueMayBeProduction(tag.Value),
+      ) ?? tagList(raw[index]).find((tag) => keyFromParameter(tag.Key) && valueMayBeProduction(tag.Value));
+    if (unknownKey) {
+      return `${JSON.stringify(unknownKey.Key)}=${JSON.stringify(unknownKey.Value)} (the tag key is given at deployment and may be a production key; treated as production)`;
+    }
   }
   for (const tags of stackTags) {
     const found = match(tags, tags);
     if (found) return `${found} (stack tag)`;
   }
   return undefined;
+}
+
+/** The `{Key, Value}` entries of a resource's tag list, as written (none for a map or an intrinsic). */
+function tagList(resource: CfnResource | undefined): { Key?: unknown; Value?: unknown }[] {
+  if (!resource) return [];
+  const info = loadResourceModel(resource.Type)?.tagInformation;
+  const raw = resource.Properties?.[info?.tagPropertyName ?? 'Tags'];
+  return Array.isArray(raw) ? raw.map((tag) => (tag && typeof tag === 'object' ? tag : {})) : [];
 }
 
 /** Tags of a resource, wherever the service spec says its tags live and in whichever shape. */
@@ -97,4 +144,20 @@ function undecidedTags(intrinsic: Record<string, unknown>, production: ReadonlyS
     tags[key] = harmless ? values[0] : intrinsic;
   }
   return tags;
+}
+
+/** The parameters (or resources) a value names: `Ref`, and `${Name}` in `Fn::Sub`. */
+export function parametersIn(value: unknown, depth = 0): string[] {
+  if (depth > 40 || value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item) => parametersIn(item, depth + 1));
+  const names: string[] = [];
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (key === 'Ref' && typeof item === 'string') names.push(item);
+    const text = key === 'Fn::Sub' ? (Array.isArray(item) ? item[0] : item) : undefined;
+    if (typeof text === 'string') {
+      for (const match of text.matchAll(/\$\{([^!}.][^}.]*)\}/g)) names.push(match[1]);
+    }
+    names.push(...parametersIn(item, depth + 1));
+  }
+  return names;
 }

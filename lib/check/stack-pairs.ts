@@ -12,6 +12,7 @@ import {
   type StackIdentity,
 } from './effective-template';
 import { canonicalJson } from './change-hash';
+import type { OverridableParameters } from './production-tag';
 import { parseTemplateText, type CfnResource, type CfnTemplate } from './template-file';
 
 /** One logical id of one stack, before and after. */
@@ -36,6 +37,8 @@ export interface ResourcePair {
   readonly inStackSet?: string;
   /** For a nested stack or StackSet resource: whether its contents are compared (else they are not visible). */
   readonly contentsCompared?: boolean;
+  /** Parameters of either template that deployment may set, for values read from their defaults. */
+  readonly overridable?: OverridableParameters;
 }
 
 export interface StackPairing {
@@ -44,6 +47,11 @@ export interface StackPairing {
   readonly baselineOnly: readonly string[];
   /** Stacks whose deployed contents are not in the baseline, though their parent is: `key: reason`. */
   readonly notVisible: readonly { readonly stack: LoadedStack; readonly reason: string }[];
+  /** Top-level stacks paired with their baseline, with the stack tags before (the new ones are on `stack`). */
+  readonly paired: readonly {
+    readonly stack: LoadedStack;
+    readonly baselineStackTags: Readonly<Record<string, string>>;
+  }[];
 }
 
 const PLACEHOLDER = { accountId: '123456789012', region: 'us-east-1' };
@@ -54,6 +62,7 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
   const pairs: ResourcePair[] = [];
   const newStacks: string[] = [];
   const notVisible: { stack: LoadedStack; reason: string }[] = [];
+  const paired: { stack: LoadedStack; baselineStackTags: Readonly<Record<string, string>> }[] = [];
   const topLevel = (stacks: readonly LoadedStack[]) => stacks.filter((stack) => !stack.nestedIn);
   // One template file against one template file: the same stack whatever the files are called.
   const plainFile = (stacks: readonly LoadedStack[]) => stacks.length === 1 && stacks[0].cdkPaths === undefined;
@@ -90,6 +99,7 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
       );
       continue;
     }
+    if (!stack.nestedIn) paired.push({ stack, baselineStackTags: old.stackTags });
     const macros = [...new Set([...macrosOf(old.template), ...macrosOf(stack.template)])];
     if (macros.length > 0 && canonicalJson(old.template) !== canonicalJson(stack.template)) {
       notVisible.push({
@@ -135,7 +145,7 @@ export function pairStacks(current: readonly LoadedStack[], baseline: readonly L
     : topLevel(baseline)
         .filter((stack) => !currentKeys.has(stack.key) && !current.some((other) => other.stackName === stack.stackName))
         .map((stack) => stack.key);
-  return { pairs, newStacks, baselineOnly, notVisible };
+  return { pairs, newStacks, baselineOnly, notVisible, paired };
 }
 
 /**
@@ -184,8 +194,9 @@ function macrosOf(template: CfnTemplate): string[] {
 const MAX_CONDITION_STRINGS = 64;
 
 /**
- * The accounts, Regions and stack names a template can tell apart: the top-level keys of its mappings and
- * the strings its conditions compare with (at most 64 of those, for a bounded cost).
+ * The accounts, Regions, stack names and parameter values a template can tell apart: the top-level keys of its
+ * mappings, its parameters' AllowedValues and the strings its conditions compare with (at most 64 of those, for
+ * a bounded cost).
  */
 function environmentsNamed(templates: readonly (CfnTemplate | undefined)[]): string[] {
   const names = new Set<string>();
@@ -196,8 +207,20 @@ function environmentsNamed(templates: readonly (CfnTemplate | undefined)[]): str
     else if (value && typeof value === 'object') Object.values(value).forEach((item) => strings(item, depth + 1));
   };
   for (const template of templates) {
+    for (const parameter of Object.values(
+      (template?.Parameters ?? {}) as Record<string, { AllowedValues?: unknown }>,
+    )) {
+      const allowed = parameter?.AllowedValues;
+      if (Array.isArray(allowed))
+        allowed.filter((value) => typeof value === 'string').forEach((value) => names.add(value));
+    }
     for (const mapping of Object.values((template?.Mappings ?? {}) as Record<string, unknown>)) {
-      if (mapping && typeof mapping === 'object') Object.keys(mapping).forEach((key) => names.add(key));
+      if (!mapping || typeof mapping !== 'object') continue;
+      // Either level may be read by a parameter or the Region: both levels' keys are environments.
+      for (const [key, row] of Object.entries(mapping)) {
+        names.add(key);
+        if (row && typeof row === 'object') Object.keys(row).forEach((second) => names.add(second));
+      }
     }
     strings(template?.Conditions, 0);
   }
@@ -231,6 +254,10 @@ function diffTemplates(
   const before = effectiveTemplate(oldTemplate, identity, context.oldParent);
   const after = effectiveTemplate(newTemplate, identity, context.newParent);
   const afterResources = existingEverywhereBefore(before, after);
+  const overridable = overridableParameters([
+    [oldTemplate, context.oldParent],
+    [newTemplate, context.newParent],
+  ]);
   const diff = fullDiff({ Resources: before.resources }, { Resources: afterResources });
   const pairs: ResourcePair[] = [];
   diff.resources.forEachDifference((logicalId, change) => {
@@ -254,6 +281,7 @@ function diffTemplates(
       notes,
       inStackSet: context.inStackSet,
       contentsCompared,
+      overridable,
     });
   });
   // Unchanged resources can still hide what only deployment decides; keep them for the visibility rule.
@@ -275,6 +303,7 @@ function diffTemplates(
       rawAfter: newTemplate.Resources?.[logicalId],
       notes,
       inStackSet: context.inStackSet,
+      overridable,
     });
   }
   // StackSets carry a template of their own: its resources exist in every target account, at any depth.
@@ -296,6 +325,25 @@ function diffTemplates(
     }
   }
   return pairs;
+}
+
+/** The parameters of the templates that deployment may set (a parent stack's values are fixed by its template). */
+function overridableParameters(
+  templates: readonly [CfnTemplate, { values: Record<string, unknown> } | undefined][],
+): OverridableParameters {
+  const found = new Map<string, readonly unknown[] | undefined>();
+  for (const [template, parent] of templates) {
+    const parameters = (template.Parameters ?? {}) as Record<string, { AllowedValues?: unknown } | null>;
+    for (const [name, parameter] of Object.entries(parameters)) {
+      if (parent && name in parent.values) continue;
+      const allowed = Array.isArray(parameter?.AllowedValues) ? parameter.AllowedValues : undefined;
+      // Either side's parameter may be what deploys: no list on one side means any value.
+      const previous = found.get(name);
+      const unrestricted = allowed === undefined || (found.has(name) && previous === undefined);
+      found.set(name, unrestricted ? undefined : [...(previous ?? []), ...allowed]);
+    }
+  }
+  return found;
 }
 
 /**

@@ -57,6 +57,8 @@ export const DATA_STORE_TYPES: Readonly<Record<string, string>> = {
   'AWS::MediaStore::Container': 'media objects',
   // Containers: removing them deletes whatever they hold, which may not be visible from this template.
   'AWS::CloudFormation::StackSet': 'stacks in every target account',
+  'AWS::Serverless::Application': 'a nested stack (SAM) whose resources go with it',
+  'AWS::ServiceCatalog::CloudFormationProvisionedProduct': 'a provisioned product: its stack is terminated with it',
 };
 
 /** Why a type counts as stateful (`service specification` or the data-store list), or undefined. */

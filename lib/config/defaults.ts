@@ -50,6 +50,7 @@ export function defaultConfig(): LeashConfig {
       },
     },
     suppressions: [],
+    check: { agentLogins: [] },
     deployment: {
       organization: {
         enabled: true,

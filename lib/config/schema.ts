@@ -192,10 +192,32 @@ export const DeploymentConfig = strictObject({
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
+/** `leash check` settings. */
+export const CheckConfig = strictObject({
+  /**
+   * GitHub logins of agents and machine users (`*` and `?` wildcards, any case): their approvals never count
+   * toward the two people a destructive change needs, even where GitHub reports the account as a person
+   * (an agent that works through a user account with write access).
+   * @default []
+   */
+  agentLogins: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .regex(/^@?[A-Za-z0-9*?[\]-]+$/, 'a GitHub login (letters, digits, -, [bot]), * and ? allowed'),
+    )
+    .default([]),
+});
+export type CheckConfig = z.infer<typeof CheckConfig>;
+
 export const LeashConfig = strictObject({
   $schema: z.string().optional(),
   guardrails: GuardrailSpec.default(GuardrailSpec.parse({})),
   suppressions: z.array(Suppression).default([]),
+  /** `leash check` settings. */
+  check: CheckConfig.default(CheckConfig.parse({})),
   /** `cdk deploy` settings (bin/app.ts); other commands ignore them. */
   deployment: DeploymentConfig.default(DeploymentConfig.parse({})),
 });

@@ -40,6 +40,14 @@ describe('the two-person rule', () => {
     if (problem) expect(result).toMatch(problem);
     else expect(result).toBeUndefined();
   });
+
+  it.each([
+    ['an agent login among two approvers', ['alice', 'agent-ci'], /agent-ci is an agent.*only alice approved it/],
+    ['two agent logins', ['agent-ci', '@Agent-Dev'], /agent-ci is an agent.*@Agent-Dev is an agent.*nobody else/],
+  ])('refuses %s named in check.agentLogins', (_name, approvedBy, problem) => {
+    const result = approvalProblem(suppression({ approvedBy }), now, undefined, undefined, ['agent-*']);
+    expect(result).toMatch(problem);
+  });
 });
 
 describe('suppressing destructive-change findings', () => {

@@ -167,6 +167,25 @@ describe('leash check --change-set', () => {
     expect(ids).not.toContain('Storage');
   });
 
+  it('a Remove described without property values may be of a production-tagged resource: high, saying why', () => {
+    const bare = describeOutput({
+      ChangeSetId: `${ARN}:changeSet/leash-pr-43/0a1b2c3d-0000-4000-8000-000000000003`,
+      Tags: [{ Key: 'team', Value: 'payments' }],
+      Changes: [
+        resourceChange({ Action: 'Remove', LogicalResourceId: 'Checkout', ResourceType: 'AWS::Lambda::Function' }),
+        resourceChange({ Action: 'Remove', LogicalResourceId: 'Policy', ResourceType: 'AWS::SQS::QueuePolicy' }),
+      ],
+    });
+    const findings = check([write('no-property-values.json', bare)]);
+    expect(find(findings, 'Checkout')).toMatchObject({
+      severity: 'high',
+      title: 'Deletes AWS::Lambda::Function Checkout',
+    });
+    expect(find(findings, 'Checkout')?.message).toMatch(/describe the change set with --include-property-values/);
+    // A type that takes no tags is production only through its stack's tags, which the change set gives.
+    expect(find(findings, 'Policy')).toBeUndefined();
+  });
+
   it('reports a nested change set that was not given as not visible (high in production)', () => {
     const [finding] = check([write('root-only.json', root)]).filter((f) => f.ruleId === 'change-not-visible');
     expect(finding).toMatchObject({ severity: 'high', location: expect.objectContaining({ logicalId: 'Storage' }) });
@@ -185,6 +204,7 @@ describe('leash check --change-set', () => {
             ResourceType: 'AWS::SQS::Queue',
             Replacement: 'Conditional',
             Details: [recreate('FifoQueue', 'Conditionally')],
+            BeforeContext: JSON.stringify({ Properties: { FifoQueue: false } }),
           }),
           resourceChange({
             Action: 'Dynamic',
@@ -289,6 +309,25 @@ describe('leash check --change-set on bad input: exit 2 with a clear message', (
         }),
       ),
       /Changes\[0\]\.ResourceChange\.AfterContext: JSON text nested more than 256 levels deep/,
+    ],
+    [
+      'an empty list of change sets',
+      '[]',
+      /an empty list; expected the JSON of aws cloudformation describe-change-set/,
+    ],
+    [
+      'a change whose ResourceChange key is misspelt (it was skipped: a Remove of a table passed)',
+      JSON.stringify(
+        describeOutput({
+          Changes: [
+            {
+              Type: 'Resource',
+              resourceChange: { Action: 'Remove', LogicalResourceId: 'Orders', ResourceType: 'AWS::DynamoDB::Table' },
+            },
+          ],
+        }),
+      ),
+      /Changes\[0\]\.ResourceChange: .*expected object, received undefined; expected the JSON of aws cloudformation describe-change-set/,
     ],
     [
       'a page with NextToken and no next page',

@@ -96,6 +96,191 @@ describe('conditions, mappings, Fn::If and parameter defaults are evaluated per 
   });
 });
 
+describe('a parameter default is not the value every deployment uses', () => {
+  // The same template deploys dev with the default and production with `--parameter-overrides Env=production`.
+  const envParameter = { Env: { Type: 'String', Default: 'dev' } };
+  const isProd = { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'production'] } };
+  const topic = { Type: 'AWS::SNS::Topic', Properties: {} };
+
+  it('deleting a table that exists only where Env is overridden to production is a deletion', () => {
+    const before = {
+      Parameters: envParameter,
+      Conditions: isProd,
+      Resources: { ProdDb: table({}, { Condition: 'IsProd' }), Alerts: topic },
+    };
+    const after = { Parameters: envParameter, Conditions: isProd, Resources: { Alerts: topic } };
+    const [finding] = byRule(gate(before, after), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'critical', title: 'Deletes AWS::DynamoDB::Table ProdDb' });
+  });
+
+  it('a production tag behind an Fn::If on such a condition counts as production', () => {
+    const template = (properties: object) => ({
+      Parameters: envParameter,
+      Conditions: isProd,
+      Resources: {
+        Handler: {
+          Type: 'AWS::SNS::Topic',
+          Properties: {
+            Tags: [{ Key: 'environment', Value: { 'Fn::If': ['IsProd', 'production', 'development'] } }],
+            ...properties,
+          },
+        },
+      },
+    });
+    const [finding] = byRule(gate(template({}), template({ FifoTopic: true })), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'Replaces AWS::SNS::Topic Handler' });
+  });
+
+  it.each([
+    ['no AllowedValues', undefined],
+    ['AllowedValues that include production', ['dev', 'production']],
+  ])('a tag value read from a parameter default "dev" (%s) counts as production', (_name, allowed) => {
+    const template = {
+      Parameters: { Env: { Type: 'String', Default: 'dev', ...(allowed ? { AllowedValues: allowed } : {}) } },
+      Resources: { Alerts: { ...topic, Properties: { Tags: [{ Key: 'environment', Value: { Ref: 'Env' } }] } } },
+    };
+    const [finding] = byRule(gate(template, { Resources: {} }), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'Deletes AWS::SNS::Topic Alerts' });
+    expect(finding.message).toMatch(/the default of parameter Env; deployment may pass a production value/);
+  });
+
+  it.each([
+    ['a parameter without a default', { Type: 'String' }],
+    ['a parameter whose default is another key', { Type: 'String', Default: 'team' }],
+  ])('a production value under a tag key from %s counts as production', (_name, parameter) => {
+    const template = {
+      Parameters: { TagKey: parameter },
+      Resources: {
+        Alerts: { ...topic, Properties: { Tags: [{ Key: { Ref: 'TagKey' }, Value: 'production' }] } },
+      },
+    };
+    const [finding] = byRule(gate(template, { Resources: {} }), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'Deletes AWS::SNS::Topic Alerts' });
+    expect(finding.message).toMatch(/the tag key is given at deployment and may be a production key/);
+  });
+
+  it('a tag value from a parameter whose AllowedValues exclude production stays what it is', () => {
+    const template = {
+      Parameters: { Env: { Type: 'String', Default: 'dev', AllowedValues: ['dev', 'staging'] } },
+      Resources: { Alerts: { ...topic, Properties: { Tags: [{ Key: 'environment', Value: { Ref: 'Env' } }] } } },
+    };
+    expect(gate(template, { Resources: {} })).toEqual([]);
+  });
+
+  it.each([
+    ['top-level key', (name: string) => ({ dev: { Bucket: 'acme-orders-dev' }, production: { Bucket: name } }), 1],
+    ['second-level key', (name: string) => ({ Bucket: { dev: 'acme-orders-dev', production: name } }), 2],
+  ])("a mapping read by a parameter as its %s is compared for every value, not only the default's", (_n, rows, at) => {
+    const keys = at === 1 ? [{ Ref: 'Env' }, 'Bucket'] : ['Bucket', { Ref: 'Env' }];
+    const template = (productionName: string) => ({
+      Parameters: envParameter,
+      Mappings: { Names: rows(productionName) },
+      Resources: {
+        Orders: {
+          Type: 'AWS::S3::Bucket',
+          Properties: { BucketName: { 'Fn::FindInMap': ['Names', ...keys] } },
+        },
+      },
+    });
+    const [finding] = byRule(gate(template('acme-orders'), template('acme-orders-v2')), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'Replaces AWS::S3::Bucket Orders' });
+    expect(finding.message).toMatch(/because BucketName changed/);
+  });
+
+  it('a nested stack decides by a value its parent passes from a parameter of its own, not by that default', () => {
+    const parentStack = stack({
+      Parameters: envParameter,
+      Resources: {
+        Data: {
+          Type: 'AWS::CloudFormation::Stack',
+          Properties: { TemplateURL: 'https://example.com/data.json', Parameters: { Stage: { Ref: 'Env' } } },
+        },
+      },
+    });
+    const child = (resources: object) =>
+      stack(
+        {
+          Parameters: { Stage: { Type: 'String' } },
+          Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'production'] } },
+          Resources: resources,
+        },
+        'Data/Data',
+        { nestedIn: { parentKey: 'Data', logicalId: 'Data' } },
+      );
+    const findings = gate(
+      [parentStack, child({ ProdDb: table({}, { Condition: 'IsProd' }), Alerts: topic })],
+      [parentStack, child({ Alerts: topic })],
+    );
+    expect(byRule(findings, 'destructive-change')[0]).toMatchObject({
+      severity: 'critical',
+      title: 'Deletes AWS::DynamoDB::Table ProdDb',
+    });
+  });
+
+  it('the same template on both sides changes nothing', () => {
+    const template = {
+      Parameters: envParameter,
+      Conditions: isProd,
+      Resources: { ProdDb: table({ TableName: { 'Fn::Sub': 'orders-${Env}' } }, { Condition: 'IsProd' }) },
+    };
+    expect(gate(template, template)).toEqual([]);
+  });
+});
+
+describe('what the service specification does not describe may replace', () => {
+  it('a property change of a production registry type (not in the specification) may replace it', () => {
+    const cluster = (name: string) => ({
+      Resources: { Atlas: { Type: 'MongoDB::Atlas::Cluster', Properties: { Name: name, Tags: prodTags } } },
+    });
+    const [finding] = byRule(gate(cluster('orders'), cluster('orders-v2')), 'destructive-change');
+    expect(finding).toMatchObject({ severity: 'high', title: 'May replace MongoDB::Atlas::Cluster Atlas' });
+    expect(finding.message).toMatch(/Name \(may: MongoDB::Atlas::Cluster is not in the AWS service specification\)/);
+  });
+
+  it('a property the specification does not know, on a known type, may replace it', () => {
+    const [finding] = byRule(
+      gate({ Resources: { Orders: table() } }, { Resources: { Orders: table({ ShardLayout: 'v2' }) } }),
+      'destructive-change',
+    );
+    expect(finding).toMatchObject({ severity: 'critical', title: 'May replace AWS::DynamoDB::Table Orders' });
+    expect(finding.message).toMatch(/ShardLayout \(may: not in the AWS service specification\)/);
+  });
+
+  it('a changed property the specification says updates in place is still no replacement', () => {
+    expect(
+      gate({ Resources: { Orders: table() } }, { Resources: { Orders: table({ TableClass: 'STANDARD' }) } }),
+    ).toEqual([]);
+  });
+});
+
+describe('a resource that reads a replaced resource is replaced with it', () => {
+  const template = (cidr: string) => ({
+    Resources: {
+      Network: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: cidr } },
+      Private: {
+        Type: 'AWS::EC2::Subnet',
+        Properties: { VpcId: { Ref: 'Network' }, CidrBlock: '10.0.1.0/24' },
+      },
+      Ledger: {
+        Type: 'AWS::EC2::Instance',
+        Properties: { ImageId: 'ami-1', SubnetId: { 'Fn::Sub': '${Private}' }, Tags: prodTags },
+      },
+    },
+  });
+
+  it('a production instance in a subnet of a replaced VPC may be replaced (two steps away)', () => {
+    const findings = byRule(gate(template('10.0.0.0/16'), template('10.1.0.0/16')), 'destructive-change');
+    expect(findings.map((finding) => [finding.title, finding.severity])).toEqual([
+      ['May replace AWS::EC2::Instance Ledger', 'high'],
+    ]);
+    expect(findings[0].message).toMatch(/because SubnetId \(may: reads Private, which is replaced\) changed/);
+  });
+
+  it('nothing replaced, nothing cascades', () => {
+    expect(gate(template('10.0.0.0/16'), template('10.0.0.0/16'))).toEqual([]);
+  });
+});
+
 describe('production state stays critical whatever the retention policy', () => {
   const database = (properties: object, policy: string) => ({
     Resources: {
@@ -129,6 +314,17 @@ describe('stateful is the specification flag plus the documented list of data st
     },
   );
 
+  it.each([
+    ['AWS::Serverless::Application', { Location: 'https://example.com/orders-db.yaml' }],
+    [
+      'AWS::ServiceCatalog::CloudFormationProvisionedProduct',
+      { ProductName: 'orders-db', ProvisioningArtifactName: 'v1' },
+    ],
+  ])('removing a %s deletes a stack of resources the template does not show: it fails the gate', (type, properties) => {
+    const findings = gate({ Resources: { Db: { Type: type, Properties: properties } } }, { Resources: {} });
+    expect(findings.map((finding) => [finding.title, finding.severity])).toEqual([[`Deletes ${type} Db`, 'high']]);
+  });
+
   it('does not flag a stateless resource outside production', () => {
     expect(gate({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: {} } } }, { Resources: {} })).toEqual([]);
   });
@@ -153,7 +349,7 @@ describe('nested stacks and StackSets, at every depth', () => {
   it('removing a nested stack whose contents the baseline lacks (deployed mode) is judged by the stack itself', () => {
     const findings = gate(
       [stack({ Resources: { Child: stackResource } }, 'App', { stackTags: { environment: 'production' } })],
-      [parent(false)],
+      [stack({ Resources: {} }, 'App', { stackTags: { environment: 'production' } })],
     );
     expect(findings[0]).toMatchObject({ severity: 'critical', title: 'Deletes AWS::CloudFormation::Stack Child' });
     expect(findings[0].message).toMatch(/not visible here: run with --change-set/);

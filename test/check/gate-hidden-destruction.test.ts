@@ -114,6 +114,61 @@ describe('production tags the guardrails see are production to the gate', () => 
   });
 });
 
+describe('a production tag taken off is the first half of a deletion in two steps', () => {
+  it.each([
+    ['removed', []],
+    ['changed to another value', [{ Key: 'environment', Value: 'dev' }]],
+  ])('the production tag %s: the untagging itself fails the gate', (_name, tags) => {
+    const before = { Resources: { Alerts: topic(prodTags) } };
+    const [finding] = failing(gate(before, { Resources: { Alerts: topic(tags) } }));
+    expect(finding).toMatchObject({
+      ruleId: 'data-destroying-setting',
+      severity: 'critical',
+      title: 'Takes out of production AWS::SNS::Topic Alerts',
+    });
+    expect(finding.message).toMatch(/its production tag environment=production is removed/);
+  });
+
+  it('not when the value only changes case, or the stack tag still makes it production', () => {
+    const before = { Resources: { Alerts: topic(prodTags) } };
+    expect(gate(before, { Resources: { Alerts: topic([{ Key: 'Environment', Value: 'PRODUCTION' }]) } })).toEqual([]);
+    const tagged = { stackTags: { environment: 'production' } };
+    expect(
+      gate([stack(before, 'Data', tagged)], [stack({ Resources: { Alerts: topic([]) } }, 'Data', tagged)]),
+    ).toEqual([]);
+  });
+});
+
+describe('a production stack tag taken off takes the whole stack out of production', () => {
+  const template = { Resources: { Alerts: topic([{ Key: 'team', Value: 'payments' }]) } };
+  const before = [stack(template, 'Shop', { stackTags: { Environment: 'production' } })];
+  const after = [stack(template, 'Shop', { stackTags: { team: 'payments' } })];
+
+  it('is critical, though no resource of the stack changes', () => {
+    const [finding] = failing(gate(before, after));
+    expect(finding).toMatchObject({ ruleId: 'data-destroying-setting', title: 'Takes out of production stack Shop' });
+    expect(finding.severity).toBe('critical');
+    expect(finding.message).toMatch(/its production stack tag Environment=production is removed/);
+  });
+
+  it('passes with two approvers naming the stack and the change', () => {
+    const hash = String(gate(before, after)[0].details?.changeHash);
+    const approved = {
+      suppressions: [
+        {
+          ruleId: 'data-destroying-setting',
+          logicalId: 'Shop',
+          reason: 'the shop moves to the staging account',
+          expires: '2099-01-01',
+          approvedBy: ['alice', 'bob'],
+          changes: [hash],
+        },
+      ],
+    };
+    expect(failing(gate(before, after, approved))).toEqual([]);
+  });
+});
+
 describe('a value read from a mapping by Region is judged in every Region the mapping names', () => {
   it('editing the eu-west-1 row of a table name replaces the table there', () => {
     const template = (euName: string) => ({

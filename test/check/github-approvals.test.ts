@@ -88,6 +88,22 @@ describe('--verify-approvals github: who counts as an approver', () => {
     expect(out.message).not.toMatch(/not verified/);
   });
 
+  it('refuses an agent that approves through a user account with write access (check.agentLogins)', async () => {
+    // GitHub reports the agent's machine user as a person: only the config can say it is an agent.
+    github.permissions = { ...github.permissions, 'claude-worker': writer };
+    github.reviews = [
+      { login: 'alice', state: 'APPROVED', commit: head() },
+      { login: 'Claude-Worker', state: 'APPROVED', commit: head() },
+    ];
+    const approvedBy = ['alice', 'Claude-Worker'];
+    const verification = await verifyWithGitHub(approvedBy, env(), { timeoutMs: 5_000 });
+    const [asPeople] = applyChangeSuppressions([finding], [suppression(approvedBy)], now, verification);
+    expect(asPeople.suppressed).toBeDefined();
+    const [withAgents] = applyChangeSuppressions([finding], [suppression(approvedBy)], now, verification, ['claude-*']);
+    expect(withAgents.suppressed).toBeUndefined();
+    expect(withAgents.message).toMatch(/Claude-Worker is an agent \(check\.agentLogins\).*only alice qualifies/);
+  });
+
   it.each([
     [
       'an approval of an earlier push',

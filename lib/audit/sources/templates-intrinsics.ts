@@ -38,10 +38,18 @@ export interface ResolveScope {
   readonly note?: (message: string) => void;
   /** Pseudo parameters whose value above is only a placeholder: they resolve as unknown. */
   readonly unknownPseudoParameters?: ReadonlySet<string>;
+  /**
+   * Parameters whose default is not read as their value: deployment may pass another (`--parameter-overrides`),
+   * so what is decided by them is decided per deployment.
+   */
+  readonly unknownParameters?: ReadonlySet<string>;
 }
 
 /** The reason an unknown pseudo parameter gives, so callers can tell it from an unknown parameter. */
 export const PSEUDO_PARAMETER_UNKNOWN = 'is not known: the template does not say where the stack is deployed';
+
+/** The reason a parameter in `unknownParameters` gives: its default is read for values, not for decisions. */
+export const PARAMETER_OVERRIDABLE = 'may be given another value at deployment than its default';
 
 const MAX_DEPTH = 40;
 
@@ -166,6 +174,9 @@ function resolveRef(name: string, scope: ResolveScope): unknown {
       return new Unresolved('AWS::NotificationARNs is only known at deployment');
   }
   const parameter = scope.parameters[name];
+  if (parameter && scope.unknownParameters?.has(name)) {
+    return new Unresolved(`parameter ${name} ${PARAMETER_OVERRIDABLE}`);
+  }
   if (parameter && scope.parent && scope.parameterValues && name in scope.parameterValues) {
     return resolveIntrinsics(scope.parameterValues[name], scope.parent);
   }
