@@ -6,7 +6,7 @@
 import type { CatalogAction } from '../../catalog/types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
-import { escalatedDecisions } from './support/escalated';
+import { escalatedPrincipal, type EscalatedPrincipal } from './support/escalated';
 import { allowEvidence, docsUrl, listActions } from './support/meta';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
 import { addRuns, emptyTally, protectedWrites, resourceStates, wroteAnything, type WriteTally } from './support/writes';
@@ -105,7 +105,9 @@ export function check(context: RuleContext): Finding[] {
     const key = `${state}\u0000${recognition.how}`;
     let request = requests.get(key);
     if (!request) {
-      request = { ...states[state].request, contextKeys: recognition.contextKeys };
+      // By its tag, the agent asks with no context keys: the very request the transitive part asks with.
+      const keyless = Object.keys(recognition.contextKeys).length === 0;
+      request = keyless ? states[state].request : { ...states[state].request, contextKeys: recognition.contextKeys };
       requests.set(key, request);
     }
     return request;
@@ -219,11 +221,11 @@ function transitiveCheck(context: RuleContext): RuleFinding[] {
   const states = resourceStates(guardrails);
   const out: RuleFinding[] = [];
   const own = new Map<string, ReadonlySet<string>>();
-  const writers = new Map<string, Writer>();
+  const writers = new Map<string, Writer | undefined>();
   for (const agent of agents) {
     const mine = ownWrites(context, agent, writes, states);
     own.set(agent.arn, mine?.allowed ?? new Set());
-    if (mine && wroteAnything(mine)) writers.set(agent.arn, { tally: mine, certain: mine.allowed.size > 0 });
+    writers.set(agent.arn, mine && wroteAnything(mine) ? { tally: mine, certain: mine.allowed.size > 0 } : undefined);
   }
   const escalatedAgents = new Set<string>();
   for (const agent of agents) {
@@ -233,30 +235,27 @@ function transitiveCheck(context: RuleContext): RuleFinding[] {
     writers.set(agent.arn, { tally: found.tally, certain: found.tally.allowed.size > 0, afterEscalation: true });
     escalatedAgents.add(agent.arn);
   }
-  // Only the principals some agent reaches are asked what they can write as themselves: an account has few
-  // agents, and asking every principal about every write would cost as much as the rest of the audit.
-  const reached = new Set<string>();
-  for (const agent of agents) {
-    if (escalatedAgents.has(agent.arn)) continue;
-    for (const arn of graph.reachable(agent.arn)) reached.add(arn);
-  }
+  // A principal is asked what it writes as itself only when a search from an agent comes to it, once: an
+  // account has few agents and each search stops at the first writer, where asking every principal about
+  // every write would cost as much as the rest of the audit.
   const byArn = new Map(analysis.principals.map((p) => [p.arn, p]));
-  for (const arn of reached) {
+  const writerAt = (arn: string): Writer | undefined => {
+    if (writers.has(arn)) return writers.get(arn);
     const principal = byArn.get(arn);
-    if (writers.has(arn) || !principal || principal.serviceLinked) continue;
-    const writer = writerOf(context, principal, writes, states);
-    if (writer) writers.set(arn, writer);
-  }
+    const writer = principal && !principal.serviceLinked ? writerOf(context, principal, writes, states) : undefined;
+    writers.set(arn, writer);
+    return writer;
+  };
   // Writers of the other accounts of an organization audit: whatever they write is on other resources.
   const elsewhere = context.organizationGoals?.of(meta.id) ?? new Map<string, Goal>();
   for (const agent of agents) {
     if (escalatedAgents.has(agent.arn)) continue;
     const mine = own.get(agent.arn)!;
     const leadsTo = (arn: string, certainOnly: boolean) => {
-      const writer = writers.get(arn);
-      if (writer) return (!certainOnly || writer.certain) && beyond(mine, writer.tally, certainOnly);
-      const goal = writers.has(arn) ? undefined : elsewhere.get(arn);
-      return goal !== undefined && (!certainOnly || goal.certain);
+      const goal = elsewhere.get(arn);
+      if (goal) return !certainOnly || goal.certain;
+      const writer = writerAt(arn);
+      return writer !== undefined && (!certainOnly || writer.certain) && beyond(mine, writer.tally, certainOnly);
     };
     // A forward search from each agent, never ending at the agent itself (it may be another agent's goal): a
     // path of certain hops to a certain writer first, else the shortest to any.
@@ -264,7 +263,7 @@ function transitiveCheck(context: RuleContext): RuleFinding[] {
       graph.shortestPath(agent.arn, (arn) => leadsTo(arn, true), { edges: 'certain' }) ??
       graph.shortestPath(agent.arn, (arn) => leadsTo(arn, false));
     if (!path) continue;
-    const writer = writers.get(path.to);
+    const writer = elsewhere.has(path.to) ? undefined : writers.get(path.to);
     const goalCertain = writer ? writer.certain : (elsewhere.get(path.to)?.certain ?? false);
     const actions = writer ? sampleBeyond(mine, writer.tally) : (elsewhere.get(path.to)?.actions ?? []);
     const afterEscalation = writer ? writer.afterEscalation : elsewhere.get(path.to)?.afterEscalation;
@@ -345,7 +344,7 @@ function writerOf(
 }
 
 interface EscalatedWrites {
-  readonly escalation: NonNullable<ReturnType<typeof escalatedDecisions>>;
+  readonly escalation: EscalatedPrincipal;
   readonly tally: WriteTally;
 }
 
@@ -363,14 +362,12 @@ function escalatedWrites(
 ): EscalatedWrites | undefined {
   const { graph, snapshot, catalog } = context;
   if (!graph.selfEscalationsOf(principal.arn).some((s) => s.decision === 'allowed' && !s.needs)) return undefined;
+  const escalation = escalatedPrincipal(graph, snapshot, catalog, principal);
+  if (!escalation || escalation.self.decision !== 'allowed' || escalation.self.needs) return undefined;
   const tally = emptyTally();
-  let escalation: EscalatedWrites['escalation'] | undefined;
-  for (const state of states) {
-    escalation = escalatedDecisions(graph, snapshot, catalog, principal, writes, state.request);
-    if (!escalation || escalation.self.decision !== 'allowed' || escalation.self.needs) return undefined;
-    addRuns(tally, escalation.runs, writes, state.name);
-  }
-  return escalation && wroteAnything(tally) ? { escalation, tally } : undefined;
+  for (const state of states)
+    addRuns(tally, escalation.compiled.decisionRuns(writes, state.request), writes, state.name);
+  return wroteAnything(tally) ? { escalation, tally } : undefined;
 }
 
 function escalationFinding(agent: Principal, found: EscalatedWrites, own: ReadonlySet<string>): RuleFinding {

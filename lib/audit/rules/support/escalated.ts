@@ -6,7 +6,7 @@
 // boundary and SCPs are weighed exactly as for any other question.
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { compileAccount } from '../../evaluate';
-import type { DecisionRuns, RequestContext } from '../../evaluate/types';
+import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 
@@ -44,6 +44,24 @@ export function escalatedDecisions(
   actions: readonly CatalogAction[],
   request: RequestContext,
 ): Escalated | undefined {
+  const found = escalatedPrincipal(graph, snapshot, catalog, principal);
+  return found && { self: found.self, holder: found.holder, runs: found.compiled.decisionRuns(actions, request) };
+}
+
+export interface EscalatedPrincipal {
+  readonly self: SelfEscalation;
+  readonly holder: string;
+  /** The holder with what the write gives it, compiled: ask it as many questions as needed. */
+  readonly compiled: CompiledPrincipal;
+}
+
+/** The principal after its best escalation that grants anything, compiled once; undefined when it holds none. */
+export function escalatedPrincipal(
+  graph: AccessGraph,
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  principal: Principal,
+): EscalatedPrincipal | undefined {
   const selves = graph
     .selfEscalationsOf(principal.arn)
     .filter((s) => gain(s.pathId) !== undefined && !s.unresolved)
@@ -87,7 +105,7 @@ export function escalatedDecisions(
     .filter((g): g is Principal => !!g);
   const compiled = compileAccount({ ...snapshot, principals: [probe, ...groups] }, catalog).principal(probe.arn);
   if (!compiled) return undefined;
-  return { self, holder: holder.arn, runs: compiled.decisionRuns(actions, request) };
+  return { self, holder: holder.arn, compiled };
 }
 
 /**

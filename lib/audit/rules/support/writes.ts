@@ -13,8 +13,23 @@ export interface ResourceState {
   readonly request: RequestContext;
 }
 
+// One list of states and one of writes per config (and catalog), whoever asks: the evaluator shares its work
+// between questions by request object and action list, so the agent rule's two parts, and every principal, ask
+// with the same ones.
+const statesByConfig = new WeakMap<GuardrailSpec, readonly ResourceState[]>();
+const writesByConfig = new WeakMap<GuardrailSpec, WeakMap<Catalog, readonly CatalogAction[]>>();
+
 /** A resource tagged production, and one without tags (anything not tagged non-production is protected). */
-export function resourceStates(guardrails: GuardrailSpec): ResourceState[] {
+export function resourceStates(guardrails: GuardrailSpec): readonly ResourceState[] {
+  let states = statesByConfig.get(guardrails);
+  if (!states) {
+    states = statesOf(guardrails);
+    statesByConfig.set(guardrails, states);
+  }
+  return states;
+}
+
+function statesOf(guardrails: GuardrailSpec): ResourceState[] {
   const { tagKeys, values } = guardrails.production;
   return [
     {
@@ -26,7 +41,21 @@ export function resourceStates(guardrails: GuardrailSpec): ResourceState[] {
 }
 
 /** Every action above Read and List, but those config allows agents on production. */
-export function protectedWrites(catalog: Catalog, guardrails: GuardrailSpec): CatalogAction[] {
+export function protectedWrites(catalog: Catalog, guardrails: GuardrailSpec): readonly CatalogAction[] {
+  let byCatalog = writesByConfig.get(guardrails);
+  if (!byCatalog) {
+    byCatalog = new WeakMap();
+    writesByConfig.set(guardrails, byCatalog);
+  }
+  let writes = byCatalog.get(catalog);
+  if (!writes) {
+    writes = writesOf(catalog, guardrails);
+    byCatalog.set(catalog, writes);
+  }
+  return writes;
+}
+
+function writesOf(catalog: Catalog, guardrails: GuardrailSpec): CatalogAction[] {
   const allowlisted = new Set(
     guardrails.agents.productionWriteAllowlist.flatMap((p) => expandActionPattern(p, catalog)),
   );
