@@ -246,14 +246,17 @@ function transitiveCheck(context: RuleContext): RuleFinding[] {
     writers.set(arn, writer);
     return writer;
   };
-  // Writers of the other accounts of an organization audit: whatever they write is on other resources.
+  // Writers of the other accounts of an organization audit (writerGoal): whatever they write is on other
+  // resources, so all of it is beyond the agent's own.
   const elsewhere = context.organizationGoals?.of(meta.id) ?? new Map<string, Goal>();
   for (const agent of agents) {
     if (escalatedAgents.has(agent.arn)) continue;
     const mine = own.get(agent.arn)!;
     const leadsTo = (arn: string, certainOnly: boolean) => {
-      const goal = elsewhere.get(arn);
-      if (goal) return !certainOnly || goal.certain;
+      if (!byArn.has(arn)) {
+        const goal = elsewhere.get(arn);
+        return goal !== undefined && (!certainOnly || goal.certain);
+      }
       const writer = writerAt(arn);
       return writer !== undefined && (!certainOnly || writer.certain) && beyond(mine, writer.tally, certainOnly);
     };
@@ -263,7 +266,7 @@ function transitiveCheck(context: RuleContext): RuleFinding[] {
       graph.shortestPath(agent.arn, (arn) => leadsTo(arn, true), { edges: 'certain' }) ??
       graph.shortestPath(agent.arn, (arn) => leadsTo(arn, false));
     if (!path) continue;
-    const writer = elsewhere.has(path.to) ? undefined : writers.get(path.to);
+    const writer = byArn.has(path.to) ? writers.get(path.to) : undefined;
     const goalCertain = writer ? writer.certain : (elsewhere.get(path.to)?.certain ?? false);
     const actions = writer ? sampleBeyond(mine, writer.tally) : (elsewhere.get(path.to)?.actions ?? []);
     const afterEscalation = writer ? writer.afterEscalation : elsewhere.get(path.to)?.afterEscalation;
@@ -313,7 +316,7 @@ function sampleBeyond(own: ReadonlySet<string>, tally: WriteTally): string[] {
 
 /** The writes a principal gets through on production as itself, with its own tags and boundary. */
 function ownWrites(
-  context: RuleContext,
+  context: WriterContext,
   principal: Principal,
   writes: readonly CatalogAction[],
   states: ReturnType<typeof resourceStates>,
@@ -329,9 +332,31 @@ function ownWrites(
   return tally;
 }
 
+/** What the questions about one principal's writes need: its account, compiled, and the access graph. */
+type WriterContext = Pick<RuleContext, 'account' | 'analysis' | 'graph' | 'snapshot' | 'catalog'>;
+
+/**
+ * For an audit over several accounts (organization-audit.ts): what a principal an agent of another account
+ * can act as writes on production as itself, as a goal of that agent's paths; undefined when nothing.
+ */
+export function writerGoal(
+  context: WriterContext & Pick<RuleContext, 'guardrails'>,
+  principal: Principal,
+): Goal | undefined {
+  if (principal.serviceLinked) return undefined;
+  const { catalog, guardrails } = context;
+  const writer = writerOf(context, principal, protectedWrites(catalog, guardrails), resourceStates(guardrails));
+  if (!writer) return undefined;
+  return {
+    certain: writer.certain,
+    actions: sampleBeyond(new Set(), writer.tally),
+    ...(writer.afterEscalation ? { afterEscalation: true } : {}),
+  };
+}
+
 /** What a principal an agent can act as writes on production; undefined when nothing. */
 function writerOf(
-  context: RuleContext,
+  context: WriterContext,
   principal: Principal,
   writes: readonly CatalogAction[],
   states: ReturnType<typeof resourceStates>,
@@ -355,7 +380,7 @@ interface EscalatedWrites {
  * tell such a condition from one the agent meets.
  */
 function escalatedWrites(
-  context: RuleContext,
+  context: WriterContext,
   principal: Principal,
   writes: readonly CatalogAction[],
   states: ReturnType<typeof resourceStates>,
