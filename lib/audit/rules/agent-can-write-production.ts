@@ -6,7 +6,7 @@
 import type { CatalogAction } from '../../catalog/types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
-import { escalatedPrincipal, type EscalatedPrincipal } from './support/escalated';
+import { escalatedPrincipal, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
 import { allowEvidence, docsUrl, listActions } from './support/meta';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
 import { addRuns, emptyTally, protectedWrites, resourceStates, wroteAnything, type WriteTally } from './support/writes';
@@ -399,7 +399,7 @@ function escalationFinding(agent: Principal, found: EscalatedWrites, own: Readon
   const { self, holder } = found.escalation;
   const { allowed, depends, dependsOn, where } = found.tally;
   const severity: Severity = allowed.size > 0 ? 'critical' : 'high';
-  const target = self.target === 'itself' ? 'itself' : self.target.replace(/^arn:[^:]+:iam::\d{12}:/, '');
+  const target = escalationTargetText(self, found.escalation.joined);
   return {
     severity,
     message:
