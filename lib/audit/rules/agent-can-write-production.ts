@@ -362,10 +362,14 @@ function writerOf(
   states: ReturnType<typeof resourceStates>,
 ): Writer | undefined {
   const tally = ownWrites(context, principal, writes, states);
-  if (tally && wroteAnything(tally)) return { tally, certain: tally.allowed.size > 0 };
-  // One IAM write away from writing (a policy it can attach to itself): a goal as well, marked so.
+  if (tally && tally.allowed.size > 0) return { tally, certain: true };
+  // One IAM write away from writing (a policy it can put on itself): a goal as well, marked so, and taken over
+  // what it writes now when that only depends on the resource (the IAM write itself, named on its own ARN).
   const found = escalatedWrites(context, principal, writes, states);
-  return found ? { tally: found.tally, certain: found.tally.allowed.size > 0, afterEscalation: true } : undefined;
+  if (found && (found.tally.allowed.size > 0 || !tally || !wroteAnything(tally))) {
+    return { tally: found.tally, certain: found.tally.allowed.size > 0, afterEscalation: true };
+  }
+  return tally && wroteAnything(tally) ? { tally, certain: false } : undefined;
 }
 
 interface EscalatedWrites {

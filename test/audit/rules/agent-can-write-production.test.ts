@@ -169,6 +169,20 @@ describe('agent-can-write-production', () => {
       expect(finding.message).toContain('role/agent → pass to a service role/fn-role → rds:ModifyDBInstance');
     });
 
+    it('reports an agent that can assume a role one IAM write away from writing, ending where the write raises it', () => {
+      const [finding] = transitiveAbout(
+        run(rule, {
+          principals: [
+            agentAssuming('ops'),
+            { name: 'ops', trust: trustsAgent, policies: [doc(allow('iam:PutRolePolicy', roleArn('ops')))] },
+          ],
+        }),
+        'agent',
+      );
+      expect(finding.message).toContain('role/agent → assume role/ops → raise its own permissions →');
+      expect(finding.severity).toBe('critical');
+    });
+
     it('says nothing when the role the agent reaches only reads', () => {
       const findings = run(rule, {
         principals: [
