@@ -9,6 +9,7 @@ import { compileAccount } from './evaluate';
 import type { CompiledAccount } from './evaluate/types';
 import type { CompileCache } from './evaluate/compile-account';
 import { buildAccessGraph, type AccessGraph } from './graph';
+import * as agentCanWriteProduction from './rules/agent-can-write-production';
 import * as canChangeProductionTag from './rules/can-change-production-tag';
 import * as canDeleteProduction from './rules/can-delete-production';
 import { createAccountAnalysis } from './rules/support/analysis';
@@ -54,8 +55,10 @@ export function organizationAuditContext(
     snapshot,
     account: compileAccount(snapshot, catalog, compileCache),
   }));
-  const graph = buildGraph(compiled, options);
+  const analysisOf = analyses(compiled, options);
+  const graph = buildGraph(compiled, options, analysisOf);
   const goals = new Map<string, Map<string, Goal>>(GOAL_RULES.map((rule) => [rule.meta.id, new Map()]));
+  goals.set(agentCanWriteProduction.meta.id, agentWriterGoals(compiled, graph, options, analysisOf));
   // Their direct checks only: goals are what a principal can do itself, and no path is needed to know that.
   // With the goals read off the graph (a principal one IAM write away), which need no path either.
   const direct: Rule[] = GOAL_RULES.map((rule) => ({
@@ -109,22 +112,69 @@ function collectGoal(goals: Map<string, Map<string, Goal>>, finding: Finding): v
   if (goal && finding.principalArn) goals.get(finding.ruleId)?.set(finding.principalArn, goal);
 }
 
-function buildGraph(
-  compiled: readonly { readonly snapshot: AccountSnapshot; readonly account: CompiledAccount }[],
-  options: OrganizationAuditOptions,
-): AccessGraph {
-  const { catalog, config, now, organizationOf } = options;
-  // The audit's exact shortcut (only actions some Allow names are asked), by the principal's account.
-  const analyses = new Map<number, AccountAnalysis>();
-  const analysisOf = (accountIndex: number) => {
-    let analysis = analyses.get(accountIndex);
+type CompiledAccounts = readonly { readonly snapshot: AccountSnapshot; readonly account: CompiledAccount }[];
+
+/** Each account's analysis by its index, made on first use. */
+function analyses(compiled: CompiledAccounts, options: OrganizationAuditOptions): (index: number) => AccountAnalysis {
+  const made = new Map<number, AccountAnalysis>();
+  return (accountIndex) => {
+    let analysis = made.get(accountIndex);
     if (!analysis) {
       const { snapshot, account } = compiled[accountIndex];
-      analysis = createAccountAnalysis(snapshot, account, catalog, config.guardrails);
-      analyses.set(accountIndex, analysis);
+      analysis = createAccountAnalysis(snapshot, account, options.catalog, options.config.guardrails);
+      made.set(accountIndex, analysis);
     }
     return analysis;
   };
+}
+
+/**
+ * The goals of agent-can-write-production's paths into other accounts: principals an agent (by tag) of any
+ * account can reach that write production as themselves. Only those: asking every principal of an organization
+ * about every write would cost more than the audits.
+ */
+function agentWriterGoals(
+  compiled: CompiledAccounts,
+  graph: AccessGraph,
+  options: OrganizationAuditOptions,
+  analysisOf: (index: number) => AccountAnalysis,
+): Map<string, Goal> {
+  const reached = new Set<string>();
+  compiled.forEach((_, index) => {
+    const analysis = analysisOf(index);
+    for (const principal of analysis.principals) {
+      if (!analysis.isAgent(principal.arn)) continue;
+      for (const arn of graph.reachable(principal.arn)) reached.add(arn);
+    }
+  });
+  const goals = new Map<string, Goal>();
+  if (reached.size === 0) return goals;
+  compiled.forEach(({ snapshot, account }, index) => {
+    const analysis = analysisOf(index);
+    const context = {
+      account,
+      analysis,
+      graph,
+      snapshot,
+      catalog: options.catalog,
+      guardrails: options.config.guardrails,
+    };
+    for (const principal of analysis.principals) {
+      if (!reached.has(principal.arn)) continue;
+      const goal = agentCanWriteProduction.writerGoal(context, principal);
+      if (goal) goals.set(principal.arn, goal);
+    }
+  });
+  return goals;
+}
+
+function buildGraph(
+  compiled: CompiledAccounts,
+  options: OrganizationAuditOptions,
+  analysisOf: (index: number) => AccountAnalysis,
+): AccessGraph {
+  const { catalog, now, organizationOf } = options;
+  // The audit's exact shortcut (only actions some Allow names are asked), by the principal's account.
   const accountOf = new Map<string, number>();
   compiled.forEach(({ snapshot }, index) => {
     for (const principal of snapshot.principals) accountOf.set(principal.arn, index);

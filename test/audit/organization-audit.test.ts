@@ -57,6 +57,38 @@ describe('organization goals of principals one IAM write away from deleting prod
   });
 });
 
+describe('organization goals of principals an agent of another account can act as', () => {
+  it('reports an agent whose role can assume a role of another account that writes production, with the path', () => {
+    const home = snapshot({
+      principals: [
+        {
+          name: 'agent',
+          tags: { 'leash:agent': 'true' },
+          policies: [doc(allow('sts:AssumeRole', 'arn:aws:iam::444455556666:role/deployer'))],
+        },
+      ],
+    });
+    const deployer = snapshot({
+      principals: [
+        {
+          name: 'deployer',
+          trust: doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }),
+          policies: [doc(allow('s3:PutObject'))],
+        },
+      ],
+    });
+    const other = JSON.parse(JSON.stringify(deployer).split(`iam::${ACCOUNT}:role`).join('iam::444455556666:role'));
+    const accounts = [home, AccountSnapshot.parse({ ...other, accountId: '444455556666' })];
+    const { reused, scratch } = auditBothWays(accounts);
+    expect(reused.map(comparable)).toEqual(scratch.map(comparable));
+    const [path] = reused[0].findings.filter(
+      (f) => f.ruleId === 'agent-can-write-production' && f.details?.transitive === true,
+    );
+    expect(path.severity).toBe('critical');
+    expect(path.message).toContain('role/agent → assume 444455556666:role/deployer → s3:PutObject');
+  });
+});
+
 describe('organizationAuditContext(): the goal pass reused by each account’s audit', () => {
   it('finds exactly what a from-scratch audit finds, with a path that crosses accounts (two-account fixture)', () => {
     const input = loadInputFile(join(__dirname, '..', 'fixtures', 'organization', 'two-accounts.json'));

@@ -3,14 +3,14 @@
 // production-tagged or untagged resource beyond agents.productionWriteAllowlist. Names the layer that lets
 // the write through: no boundary, a boundary that is not the leash agent boundary, or SCPs that lack (or
 // were not read for) the agent layer.
-import { isReadLevel } from '../../catalog/read-patterns';
 import type { CatalogAction } from '../../catalog/types';
-import { expandActionPattern } from '../../policy';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
+import { escalatedPrincipal, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
 import { allowEvidence, docsUrl, listActions } from './support/meta';
-import { productionTagText } from './support/production';
-import type { Finding, RuleContext, RuleMeta } from './types';
+import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
+import { addRuns, emptyTally, protectedWrites, resourceStates, wroteAnything, type WriteTally } from './support/writes';
+import type { Finding, Goal, RuleContext, RuleFinding, RuleMeta, Severity, TransitivePart } from './types';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
 export const scope = 'principal' as const;
@@ -23,7 +23,8 @@ export const meta: RuleMeta = {
   help:
     'Production and anything not positively tagged non-production must be read-only for agents: only Read ' +
     'and List actions, plus agents.productionWriteAllowlist. The agent (by principal tag), or a request through ' +
-    'an AWS managed MCP server or with an agent source identity, can still write there. Give agent roles the ' +
+    'an AWS managed MCP server or with an agent source identity, can still write there, itself or by acting as a ' +
+    'principal that can (the path is shown hop by hop). Give agent roles the ' +
     'leash agent boundary and attach the leash SCPs, whose agent layers hold the invariant without the boundary.',
   docsUrl: docsUrl('agent-can-write-production'),
 };
@@ -89,24 +90,14 @@ export function check(context: RuleContext): Finding[] {
   let asking: { writes: readonly CatalogAction[]; agentServiceWrites: readonly CatalogAction[] } | undefined;
   const writesToAsk = () => {
     if (asking) return asking;
-    const allowlisted = new Set(
-      guardrails.agents.productionWriteAllowlist.flatMap((p) => expandActionPattern(p, catalog)),
-    );
-    const writes = catalog.actions.filter((a) => !isReadLevel(a) && !allowlisted.has(a));
+    const writes = protectedWrites(catalog, guardrails);
     // Requests through MCP or with an agent source identity are checked on the agent services' writes: the SCP
     // agent layers deny every other service to them, and asking about 16,000 writes per role would not scale.
     const agentServices = new Set(guardrails.agents.allowedServices.map((s) => s.toLowerCase()));
     asking = { writes, agentServiceWrites: writes.filter((a) => agentServices.has(a.service)) };
     return asking;
   };
-  const { tagKeys, values } = guardrails.production;
-  const states: { name: string; request: RequestContext }[] = [
-    {
-      name: `tagged ${productionTagText(guardrails)}`,
-      request: { resourceTags: { [tagKeys[0]]: values[0] }, requestTags: {} },
-    },
-    { name: 'untagged', request: { resourceTags: {}, requestTags: {} } },
-  ];
+  const states = resourceStates(guardrails);
   // One request object per resource state and way of being recognised, whoever asks: the evaluator shares
   // decision templates between principals by request object, so a fresh one per principal would rebuild them.
   const requests = new Map<string, RequestContext>();
@@ -114,7 +105,9 @@ export function check(context: RuleContext): Finding[] {
     const key = `${state}\u0000${recognition.how}`;
     let request = requests.get(key);
     if (!request) {
-      request = { ...states[state].request, contextKeys: recognition.contextKeys };
+      // By its tag, the agent asks with no context keys: the very request the transitive part asks with.
+      const keyless = Object.keys(recognition.contextKeys).length === 0;
+      request = keyless ? states[state].request : { ...states[state].request, contextKeys: recognition.contextKeys };
       requests.set(key, request);
     }
     return request;
@@ -198,3 +191,254 @@ export function check(context: RuleContext): Finding[] {
   }
   return findings;
 }
+
+/** How an agent is recognised on the paths below: by its tag, which it leaves behind when it acts as another. */
+const BY_TAG = 'agent principal tag';
+
+/** What a principal writes on production as itself (or after its IAM write): a goal of agents' paths. */
+interface Writer {
+  readonly tally: WriteTally;
+  readonly certain: boolean;
+  readonly afterEscalation?: boolean;
+}
+
+/**
+ * Agents (by tag) that can write more on production once they raise their own permissions, or by acting as a
+ * principal that writes there: assume its role, pass it to a service that runs their code, run code on compute
+ * that runs as it, take its credentials. That principal's requests are its own (its tags, its boundary), so the
+ * agent boundary and the SCP agent layer no longer hold them. The shortest path, hop by hop.
+ *
+ * Every hop is itself a write (sts:AssumeRole, iam:PassRole, lambda:CreateFunction), so the agent mostly has a
+ * direct finding too, which names the hop's action and not what lies behind it. A path is reported when its end
+ * writes something the agent cannot write for certain itself: an administrator agent reaching a role that
+ * writes less gets no second finding.
+ */
+function transitiveCheck(context: RuleContext): RuleFinding[] {
+  const { analysis, graph, catalog, guardrails } = context;
+  const agents = analysis.principals.filter((p) => !p.serviceLinked && analysis.isAgent(p.arn));
+  if (agents.length === 0) return [];
+  const writes = protectedWrites(catalog, guardrails);
+  const states = resourceStates(guardrails);
+  const out: RuleFinding[] = [];
+  const own = new Map<string, ReadonlySet<string>>();
+  const writers = new Map<string, Writer | undefined>();
+  for (const agent of agents) {
+    const mine = ownWrites(context, agent, writes, states);
+    own.set(agent.arn, mine?.allowed ?? new Set());
+    writers.set(agent.arn, mine && wroteAnything(mine) ? { tally: mine, certain: mine.allowed.size > 0 } : undefined);
+  }
+  const escalatedAgents = new Set<string>();
+  for (const agent of agents) {
+    const found = escalatedWrites(context, agent, writes, states);
+    if (!found || !beyond(own.get(agent.arn)!, found.tally, false)) continue;
+    out.push(escalationFinding(agent, found, own.get(agent.arn)!));
+    writers.set(agent.arn, { tally: found.tally, certain: found.tally.allowed.size > 0, afterEscalation: true });
+    escalatedAgents.add(agent.arn);
+  }
+  // A principal is asked what it writes as itself only when a search from an agent comes to it, once: an
+  // account has few agents and each search stops at the first writer, where asking every principal about
+  // every write would cost as much as the rest of the audit.
+  const byArn = new Map(analysis.principals.map((p) => [p.arn, p]));
+  const writerAt = (arn: string): Writer | undefined => {
+    if (writers.has(arn)) return writers.get(arn);
+    const principal = byArn.get(arn);
+    const writer = principal && !principal.serviceLinked ? writerOf(context, principal, writes, states) : undefined;
+    writers.set(arn, writer);
+    return writer;
+  };
+  // Writers of the other accounts of an organization audit (writerGoal): whatever they write is on other
+  // resources, so all of it is beyond the agent's own.
+  const elsewhere = context.organizationGoals?.of(meta.id) ?? new Map<string, Goal>();
+  for (const agent of agents) {
+    if (escalatedAgents.has(agent.arn)) continue;
+    const mine = own.get(agent.arn)!;
+    const leadsTo = (arn: string, certainOnly: boolean) => {
+      if (!byArn.has(arn)) {
+        const goal = elsewhere.get(arn);
+        return goal !== undefined && (!certainOnly || goal.certain);
+      }
+      const writer = writerAt(arn);
+      return writer !== undefined && (!certainOnly || writer.certain) && beyond(mine, writer.tally, certainOnly);
+    };
+    // A forward search from each agent, never ending at the agent itself (it may be another agent's goal): a
+    // path of certain hops to a certain writer first, else the shortest to any.
+    const path =
+      graph.shortestPath(agent.arn, (arn) => leadsTo(arn, true), { edges: 'certain' }) ??
+      graph.shortestPath(agent.arn, (arn) => leadsTo(arn, false));
+    if (!path) continue;
+    const writer = byArn.has(path.to) ? writers.get(path.to) : undefined;
+    const goalCertain = writer ? writer.certain : (elsewhere.get(path.to)?.certain ?? false);
+    const actions = writer ? sampleBeyond(mine, writer.tally) : (elsewhere.get(path.to)?.actions ?? []);
+    const afterEscalation = writer ? writer.afterEscalation : elsewhere.get(path.to)?.afterEscalation;
+    out.push({
+      severity: pathSeverity(path, 'critical', goalCertain),
+      message: (
+        `as an agent (${BY_TAG}) it can write to production or untagged resources through another principal, ` +
+        `which no agent guardrail holds: ${pathText(path, context.snapshot.accountId)}` +
+        `${afterEscalation ? ' → raise its own permissions' : ''} → ${listActions(actions, 3)}` +
+        `${goalCertain ? '' : ' (depending on conditions)'}. ${pathCaveat(path)}`
+      ).trimEnd(),
+      principalArn: agent.arn,
+      location: agent.location,
+      evidence: pathEvidence(path),
+      details: { recognisedBy: BY_TAG, transitive: true, path: pathDetails(path), reachedActions: actions },
+      remediation:
+        'Cut the first hop the agent does not need (the trust policy naming it, its sts:AssumeRole or iam:PassRole ' +
+        'grant, its right to run code on that compute), and give the agent the leash agent boundary: it denies ' +
+        'those hops to agents.',
+    });
+  }
+  return out;
+}
+
+/** Whether `tally` holds a write (allowed; or depending, unless `certainOnly`) not in `own`. */
+function beyond(own: ReadonlySet<string>, tally: WriteTally, certainOnly: boolean): boolean {
+  const sets = certainOnly ? [tally.allowed] : [tally.allowed, tally.depends];
+  for (const set of sets) {
+    // More writes than the agent's own: some are new, without looking.
+    if (set.size > own.size) return true;
+    for (const action of set) if (!own.has(action)) return true;
+  }
+  return false;
+}
+
+/** Up to three writes of `tally` the agent lacks, allowed ones first. */
+function sampleBeyond(own: ReadonlySet<string>, tally: WriteTally): string[] {
+  const out: string[] = [];
+  for (const set of [tally.allowed, tally.depends]) {
+    for (const action of set) {
+      if (out.length === 3) return out;
+      if (!own.has(action)) out.push(action);
+    }
+  }
+  return out;
+}
+
+/** The writes a principal gets through on production as itself, with its own tags and boundary. */
+function ownWrites(
+  context: WriterContext,
+  principal: Principal,
+  writes: readonly CatalogAction[],
+  states: ReturnType<typeof resourceStates>,
+): WriteTally | undefined {
+  const { account, analysis } = context;
+  const summary = analysis.summary(principal.arn);
+  if (summary && summary.writeAllowed + summary.writeDepends === 0) return undefined;
+  const compiled = account.principal(principal.arn);
+  const asked = analysis.restrict(principal, writes);
+  if (!compiled || asked.length === 0) return undefined;
+  const tally = emptyTally();
+  for (const state of states) addRuns(tally, compiled.decisionRuns(asked, state.request), asked, state.name);
+  return tally;
+}
+
+/** What the questions about one principal's writes need: its account, compiled, and the access graph. */
+type WriterContext = Pick<RuleContext, 'account' | 'analysis' | 'graph' | 'snapshot' | 'catalog'>;
+
+/**
+ * For an audit over several accounts (organization-audit.ts): what a principal an agent of another account
+ * can act as writes on production as itself, as a goal of that agent's paths; undefined when nothing.
+ */
+export function writerGoal(
+  context: WriterContext & Pick<RuleContext, 'guardrails'>,
+  principal: Principal,
+): Goal | undefined {
+  if (principal.serviceLinked) return undefined;
+  const { catalog, guardrails } = context;
+  const writer = writerOf(context, principal, protectedWrites(catalog, guardrails), resourceStates(guardrails));
+  if (!writer) return undefined;
+  return {
+    certain: writer.certain,
+    actions: sampleBeyond(new Set(), writer.tally),
+    ...(writer.afterEscalation ? { afterEscalation: true } : {}),
+  };
+}
+
+/** What a principal an agent can act as writes on production; undefined when nothing. */
+function writerOf(
+  context: WriterContext,
+  principal: Principal,
+  writes: readonly CatalogAction[],
+  states: ReturnType<typeof resourceStates>,
+): Writer | undefined {
+  const tally = ownWrites(context, principal, writes, states);
+  if (tally && tally.allowed.size > 0) return { tally, certain: true };
+  // One IAM write away from writing (a policy it can put on itself): a goal as well, marked so, and taken over
+  // what it writes now when that only depends on the resource (the IAM write itself, named on its own ARN).
+  const found = escalatedWrites(context, principal, writes, states);
+  if (found && (found.tally.allowed.size > 0 || !tally || !wroteAnything(tally))) {
+    return { tally: found.tally, certain: found.tally.allowed.size > 0, afterEscalation: true };
+  }
+  return tally && wroteAnything(tally) ? { tally, certain: false } : undefined;
+}
+
+interface EscalatedWrites {
+  readonly escalation: EscalatedPrincipal;
+  readonly tally: WriteTally;
+}
+
+/**
+ * What the principal writes once it has used an IAM-write escalation the graph finds certain (support/escalated.ts).
+ * One that depends on conditions is left to privilege-escalation: the agent guardrails put conditions on the very
+ * writes that would escalate (a new role must carry the agent boundary and tag), and the escalation model cannot
+ * tell such a condition from one the agent meets.
+ */
+function escalatedWrites(
+  context: WriterContext,
+  principal: Principal,
+  writes: readonly CatalogAction[],
+  states: ReturnType<typeof resourceStates>,
+): EscalatedWrites | undefined {
+  const { graph, snapshot, catalog } = context;
+  if (!graph.selfEscalationsOf(principal.arn).some((s) => s.decision === 'allowed' && !s.needs)) return undefined;
+  const escalation = escalatedPrincipal(graph, snapshot, catalog, principal);
+  if (!escalation || escalation.self.decision !== 'allowed' || escalation.self.needs) return undefined;
+  const tally = emptyTally();
+  for (const state of states)
+    addRuns(tally, escalation.compiled.decisionRuns(writes, state.request), writes, state.name);
+  return wroteAnything(tally) ? { escalation, tally } : undefined;
+}
+
+function escalationFinding(agent: Principal, found: EscalatedWrites, own: ReadonlySet<string>): RuleFinding {
+  const { self, holder } = found.escalation;
+  const { allowed, depends, dependsOn, where } = found.tally;
+  const severity: Severity = allowed.size > 0 ? 'critical' : 'high';
+  const target = escalationTargetText(self, found.escalation.joined);
+  return {
+    severity,
+    message:
+      `as an agent (${BY_TAG}) it can write to resources ${[...where].join(' and ')} once it raises its own ` +
+      `permissions: ${self.pathId} on ${target} (${self.description}) → ${listActions(sampleBeyond(own, found.tally), 3)}` +
+      `${allowed.size > 0 ? '' : ' (depending on conditions)'}; ${allowed.size} action(s) allowed and ${depends.size} ` +
+      'depending on conditions by what the write cannot change (permissions boundary, SCPs, its Deny statements).',
+    principalArn: agent.arn,
+    location: agent.location,
+    evidence: [...self.evidence],
+    details: {
+      recognisedBy: BY_TAG,
+      transitive: true,
+      escalation: {
+        pathId: self.pathId,
+        target: self.target,
+        holder,
+        actions: self.actions,
+        decision: self.decision,
+        dependsOn: self.dependsOn,
+      },
+      allowedCount: allowed.size,
+      allowed: [...allowed].slice(0, DETAIL_LIMIT),
+      dependsCount: depends.size,
+      depends: [...depends].slice(0, DETAIL_LIMIT),
+      dependsOn: [...dependsOn],
+      resourceStates: [...where],
+    },
+    remediation:
+      'Remove the IAM write the agent does not need, and give it the leash agent boundary: the boundary still ' +
+      'holds after the write, and it denies agents the writes that reach past it (a new role of their own).',
+  };
+}
+
+/** A direct finding (an agent that writes itself, or a principal whose MCP requests do) is a goal elsewhere. */
+export const goalOf = directGoalOf;
+
+export const transitive: TransitivePart = { goalOf, check: (context) => transitiveCheck(context) };

@@ -4,7 +4,7 @@ import type { CatalogAction } from '../../catalog/types';
 import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
-import { escalatedDecisions } from './support/escalated';
+import { escalatedDecisions, escalationTargetText } from './support/escalated';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import {
@@ -258,7 +258,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     const exempt = analysis.isExempt(principal.arn);
     const steps = (self.decision === 'allowed' ? 0 : 2) + (allowedCount > 0 ? 0 : 1);
     const severity: Severity = exempt || self.needs ? 'info' : (['critical', 'high', 'medium', 'low'] as const)[steps];
-    const target = self.target === 'itself' ? 'itself' : self.target.replace(/^arn:[^:]+:iam::\d{12}:/, '');
+    const target = escalationTargetText(self, found.joined);
     out.push({
       severity,
       message: (
@@ -278,6 +278,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
           pathId: self.pathId,
           target: self.target,
           holder,
+          ...(found.joined.length ? { joined: found.joined } : {}),
           actions: self.actions,
           decision: self.decision,
           dependsOn: self.dependsOn,

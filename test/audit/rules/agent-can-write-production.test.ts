@@ -1,6 +1,7 @@
 import * as rule from '../../../lib/audit/rules/agent-can-write-production';
+import type { Finding } from '../../../lib/audit/rules/types';
 import { defaultGuardrailSpec, generateGuardrails } from '../../../lib/guardrails';
-import { about, allow, catalog, doc, FULL_ACCESS_LEVEL, run } from './helpers';
+import { about, allow, catalog, doc, FULL_ACCESS_LEVEL, roleArn, run, type PrincipalSpec } from './helpers';
 
 const generated = generateGuardrails(defaultGuardrailSpec(), catalog);
 const boundary = generated.boundary.document;
@@ -82,5 +83,168 @@ describe('agent-can-write-production', () => {
       scps: [FULL_ACCESS_LEVEL(scps)],
     });
     expect(about(findings, 'platform-admin')).toEqual([]);
+  });
+
+  // Acting as another principal leaves the agent tag behind: the other principal's requests are its own, so
+  // neither the agent boundary nor the SCP agent layer holds them. The agent writes wherever it can reach.
+  describe('through another principal', () => {
+    const trustsAgent = doc({
+      Effect: 'Allow',
+      Principal: { AWS: roleArn('agent') },
+      Action: 'sts:AssumeRole',
+    });
+    // Taking a hop is a write of its own (sts:AssumeRole on the role it names): the direct finding stays, and the
+    // path is a second finding.
+    const transitiveAbout = (findings: Finding[], name: string) =>
+      about(findings, name).filter((f) => f.details?.transitive === true);
+    const agentAssuming = (target: string): PrincipalSpec => ({
+      name: 'agent',
+      tags: agentTag,
+      policies: [doc(allow('sts:AssumeRole', roleArn(target)))],
+    });
+
+    it('reports an agent that can assume a role that puts objects, with the path', () => {
+      const findings = run(rule, {
+        principals: [
+          agentAssuming('deployer'),
+          { name: 'deployer', trust: trustsAgent, policies: [doc(allow('s3:PutObject'))] },
+        ],
+      });
+      const [finding] = transitiveAbout(findings, 'agent');
+      expect(finding).toMatchObject({
+        severity: 'critical',
+        details: { transitive: true, recognisedBy: 'agent principal tag' },
+      });
+      expect(finding.message).toContain('role/agent → assume role/deployer → s3:PutObject');
+      expect(finding.details?.path).toMatchObject({ to: roleArn('deployer'), certain: true });
+    });
+
+    it('rates a role that writes only named resources one step lower (depends), as the delete rule does', () => {
+      const named = allow('dynamodb:PutItem', 'arn:aws:dynamodb:eu-west-1:111122223333:table/orders');
+      const [finding] = transitiveAbout(
+        run(rule, {
+          principals: [agentAssuming('app'), { name: 'app', trust: trustsAgent, policies: [doc(named)] }],
+        }),
+        'agent',
+      );
+      expect(finding.severity).toBe('high');
+      expect(finding.message).toContain('(depending on conditions)');
+    });
+
+    it('follows several hops: assume one role, then another that writes', () => {
+      const hop = doc({ Effect: 'Allow', Principal: { AWS: roleArn('middle') }, Action: 'sts:AssumeRole' });
+      const [finding] = transitiveAbout(
+        run(rule, {
+          principals: [
+            agentAssuming('middle'),
+            { name: 'middle', trust: trustsAgent, policies: [doc(allow('sts:AssumeRole', roleArn('writer')))] },
+            { name: 'writer', trust: hop, policies: [doc(allow('ec2:ModifyInstanceAttribute'))] },
+          ],
+        }),
+        'agent',
+      );
+      expect(finding.message).toContain('role/agent → assume role/middle → assume role/writer');
+      expect(finding.details?.path).toMatchObject({ to: roleArn('writer') });
+    });
+
+    it('reports an agent that can pass a writing role to a Lambda function it creates and invokes', () => {
+      const [finding] = transitiveAbout(
+        run(rule, {
+          principals: [
+            {
+              name: 'agent',
+              tags: agentTag,
+              policies: [
+                doc(
+                  allow('iam:PassRole', roleArn('fn-role')),
+                  allow(['lambda:CreateFunction', 'lambda:InvokeFunction']),
+                ),
+              ],
+            },
+            { name: 'fn-role', policies: [doc(allow('rds:ModifyDBInstance'))] },
+          ],
+        }),
+        'agent',
+      );
+      expect(finding.message).toContain('role/agent → pass to a service role/fn-role → rds:ModifyDBInstance');
+    });
+
+    it('reports an agent that can assume a role one IAM write away from writing, ending where the write raises it', () => {
+      const [finding] = transitiveAbout(
+        run(rule, {
+          principals: [
+            agentAssuming('ops'),
+            { name: 'ops', trust: trustsAgent, policies: [doc(allow('iam:PutRolePolicy', roleArn('ops')))] },
+          ],
+        }),
+        'agent',
+      );
+      expect(finding.message).toContain('role/agent → assume role/ops → raise its own permissions →');
+      expect(finding.severity).toBe('critical');
+    });
+
+    it('says nothing when the role the agent reaches only reads', () => {
+      const findings = run(rule, {
+        principals: [
+          agentAssuming('reader'),
+          { name: 'reader', trust: trustsAgent, policies: [doc(allow(['s3:GetObject', 'dynamodb:Query']))] },
+        ],
+      });
+      expect(transitiveAbout(findings, 'agent')).toEqual([]);
+    });
+
+    it('is stopped by the generated agent boundary, which does not let the agent assume the role', () => {
+      const findings = run(rule, {
+        principals: [
+          { ...agentAssuming('deployer'), boundary: 'leash-agent-boundary' },
+          { name: 'deployer', trust: trustsAgent, policies: [doc(allow('s3:PutObject'))] },
+        ],
+        managed: { 'leash-agent-boundary': boundary },
+      });
+      expect(about(findings, 'agent')).toEqual([]);
+    });
+
+    it('adds no second finding for an administrator agent: the roles it reaches write nothing it cannot', () => {
+      const findings = run(rule, {
+        principals: [
+          { name: 'agent', tags: agentTag, policies: [doc(allow('*'))] },
+          { name: 'deployer', trust: trustsAgent, policies: [doc(allow('s3:PutObject'))] },
+        ],
+      });
+      expect(about(findings, 'agent').map((f) => f.details?.transitive ?? false)).toEqual([false]);
+    });
+
+    it('says nothing when the agent reaches another agent that the generated boundary holds', () => {
+      const findings = run(rule, {
+        principals: [
+          agentAssuming('other-agent'),
+          {
+            name: 'other-agent',
+            tags: agentTag,
+            trust: trustsAgent,
+            boundary: 'leash-agent-boundary',
+            policies: [doc(allow('*'))],
+          },
+        ],
+        managed: { 'leash-agent-boundary': boundary },
+      });
+      expect(transitiveAbout(findings, 'agent')).toEqual([]);
+    });
+
+    it('reports an agent that can attach a policy to itself and then write, when no boundary holds it', () => {
+      const [finding] = transitiveAbout(
+        run(rule, {
+          principals: [
+            { name: 'agent', tags: agentTag, policies: [doc(allow('iam:AttachRolePolicy', roleArn('agent')))] },
+          ],
+        }),
+        'agent',
+      );
+      expect(finding).toMatchObject({
+        severity: 'critical',
+        details: { transitive: true, escalation: { pathId: 'attach-role-policy', decision: 'allowed' } },
+      });
+      expect(finding.message).toContain('once it raises its own permissions');
+    });
   });
 });

@@ -165,6 +165,32 @@ describe('can-delete-production', () => {
     expect(found[0].message).toContain('once it raises its own permissions');
   });
 
+  it('joins every group it may add itself to, not only the first one the graph names', () => {
+    // The graph names one group per way (the first that grants a write it lacks): here the one that only writes
+    // objects. Nothing stops the user joining the one that deletes as well.
+    const principals: PrincipalSpec[] = [
+      { name: 'attacker', kind: 'user', policies: [doc(allow('iam:AddUserToGroup'))] },
+      { name: 'aaa-writers', kind: 'group', policies: [doc(allow('s3:PutObject'))] },
+      { name: 'zz-dbas', kind: 'group', policies: [doc(allow('rds:DeleteDBInstance'))] },
+    ];
+    const [finding] = about(run(rule, { principals }), 'attacker');
+    expect(finding).toMatchObject({ severity: 'critical', details: { allowed: ['rds:DeleteDBInstance'] } });
+    expect(finding.message).toContain('add-user-to-group on group/aaa-writers, group/zz-dbas');
+  });
+
+  it('joins only the groups its iam:AddUserToGroup names', () => {
+    const principals: PrincipalSpec[] = [
+      {
+        name: 'attacker',
+        kind: 'user',
+        policies: [doc(allow('iam:AddUserToGroup', 'arn:aws:iam::111122223333:group/aaa-writers'))],
+      },
+      { name: 'aaa-writers', kind: 'group', policies: [doc(allow('s3:PutObject'))] },
+      { name: 'zz-dbas', kind: 'group', policies: [doc(allow('rds:DeleteDBInstance'))] },
+    ];
+    expect(about(run(rule, { principals }), 'attacker')).toEqual([]);
+  });
+
   it('is stopped after the escalation by an SCP that denies the delete', () => {
     const scps = [
       FULL_ACCESS_LEVEL([

@@ -6,7 +6,7 @@
 // boundary and SCPs are weighed exactly as for any other question.
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { compileAccount } from '../../evaluate';
-import type { DecisionRuns, RequestContext } from '../../evaluate/types';
+import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 
@@ -27,6 +27,8 @@ export interface Escalated {
   readonly self: SelfEscalation;
   /** Who holds the permissions afterwards: the principal itself, one it can act as, or a new role. */
   readonly holder: string;
+  /** The groups it joins (AddUserToGroup), by name; empty for the other escalations. */
+  readonly joined: readonly string[];
   readonly runs: DecisionRuns;
 }
 
@@ -44,6 +46,33 @@ export function escalatedDecisions(
   actions: readonly CatalogAction[],
   request: RequestContext,
 ): Escalated | undefined {
+  const found = escalatedPrincipal(graph, snapshot, catalog, principal);
+  return (
+    found && {
+      self: found.self,
+      holder: found.holder,
+      joined: found.joined,
+      runs: found.compiled.decisionRuns(actions, request),
+    }
+  );
+}
+
+export interface EscalatedPrincipal {
+  readonly self: SelfEscalation;
+  readonly holder: string;
+  /** The groups it joins (AddUserToGroup), by name; empty for the other escalations. */
+  readonly joined: readonly string[];
+  /** The holder with what the write gives it, compiled: ask it as many questions as needed. */
+  readonly compiled: CompiledPrincipal;
+}
+
+/** The principal after its best escalation that grants anything, compiled once; undefined when it holds none. */
+export function escalatedPrincipal(
+  graph: AccessGraph,
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  principal: Principal,
+): EscalatedPrincipal | undefined {
   const selves = graph
     .selfEscalationsOf(principal.arn)
     .filter((s) => gain(s.pathId) !== undefined && !s.unresolved)
@@ -75,9 +104,9 @@ export function escalatedDecisions(
     // policies included).
     holder = byArn(self.target) ?? principal;
   }
-  const joined = gain(self.pathId) === 'group' ? snapshot.principals.find((p) => p.arn === self.target) : undefined;
+  const joined = gain(self.pathId) === 'group' ? groupsToJoin(snapshot, catalog, holder, self) : undefined;
   const probe: Principal = joined
-    ? { ...holder, groups: [...holder.groups, joined.name] }
+    ? { ...holder, groups: [...holder.groups, ...joined] }
     : {
         ...holder,
         inlinePolicies: [...holder.inlinePolicies, { name: 'leash-escalated-anything', document: ANYTHING }],
@@ -87,7 +116,7 @@ export function escalatedDecisions(
     .filter((g): g is Principal => !!g);
   const compiled = compileAccount({ ...snapshot, principals: [probe, ...groups] }, catalog).principal(probe.arn);
   if (!compiled) return undefined;
-  return { self, holder: holder.arn, runs: compiled.decisionRuns(actions, request) };
+  return { self, holder: holder.arn, joined: joined ?? [], compiled };
 }
 
 /**
@@ -97,4 +126,29 @@ export function escalatedDecisions(
 function rank(self: SelfEscalation): number {
   const certainty = self.needs ? 2 : self.decision === 'allowed' ? 0 : 1;
   return certainty * 2 + (gain(self.pathId) === 'group' ? 1 : 0);
+}
+
+/**
+ * The groups a user joins with iam:AddUserToGroup: every group it may add itself to as surely as to the one the
+ * graph names, at once (nothing stops it joining them all). The graph names one group per way, the first it finds,
+ * and that one may grant writes while a later one grants what is asked.
+ */
+function groupsToJoin(snapshot: AccountSnapshot, catalog: Catalog, user: Principal, self: SelfEscalation): string[] {
+  const named = snapshot.principals.find((p) => p.arn === self.target);
+  const names = named ? [named.name] : [];
+  const own = snapshot.principals.filter((p) => p.kind === 'group' && user.groups.includes(p.name));
+  const compiled = compileAccount({ ...snapshot, principals: [user, ...own] }, catalog).principal(user.arn);
+  if (!compiled) return names;
+  for (const group of snapshot.principals) {
+    if (group.kind !== 'group' || names.includes(group.name) || user.groups.includes(group.name)) continue;
+    const { decision } = compiled.decide('iam:AddUserToGroup', { resourceArn: group.arn });
+    if (decision === 'allowed' || (decision === 'depends' && self.decision === 'depends')) names.push(group.name);
+  }
+  return names;
+}
+
+/** What the write lands on, for messages: itself, the groups it joins, or the principal or policy written. */
+export function escalationTargetText(self: SelfEscalation, joined: readonly string[]): string {
+  if (joined.length > 0) return joined.map((name) => `group/${name}`).join(', ');
+  return self.target === 'itself' ? 'itself' : self.target.replace(/^arn:[^:]+:iam::\d{12}:/, '');
 }
