@@ -18,6 +18,13 @@ describe('agent-can-write-production', () => {
     expect(about(findings, 'agent')).toEqual([]);
   });
 
+  it('recognises the agent tag in any case, as the SCP agent layer does', () => {
+    const [finding] = run(rule, {
+      principals: [{ name: 'agent', tags: { 'Leash:Agent': 'TRUE' }, policies: [doc(allow('s3:PutObject'))] }],
+    });
+    expect(finding).toMatchObject({ severity: 'critical', details: { recognisedBy: 'agent principal tag' } });
+  });
+
   it('names a different boundary as the layer that lets an agent write when the SCPs were not read', () => {
     const [finding] = run(rule, {
       principals: [{ name: 'agent', tags: agentTag, boundary: 'legacy', policies: [doc(allow('*'))] }],

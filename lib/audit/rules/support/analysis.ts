@@ -24,6 +24,8 @@ export function createAccountAnalysis(
   const byArn = new Map(principals.map((p) => [p.arn, p]));
   const summaries = new Map<string, PrincipalAccessSummary | undefined>();
   const agentTag = guardrails.agents.principalTag;
+  const agentKey = agentTag.key.toLowerCase();
+  const agentValue = agentTag.value.toLowerCase();
   const exemptPatterns = principalArnPatterns(guardrails.exemptPrincipalArns);
   const policies = policiesInUse(snapshot);
   const candidates = createCandidateIndex(snapshot, catalog, policies);
@@ -67,8 +69,14 @@ export function createAccountAnalysis(
       return exemptPatterns.some((pattern) => wildcardMatch(pattern, arn));
     },
     isAgent(arn) {
+      // As the SCP agent layer and the boundary's guard match it: IAM compares condition-key names (so the
+      // tag key) ignoring case, and the guardrails compare the value with StringEqualsIgnoreCase.
       const principal = byArn.get(arn);
-      return principal !== undefined && principal.tags[agentTag.key] === agentTag.value;
+      if (!principal) return false;
+      for (const [key, value] of Object.entries(principal.tags)) {
+        if (key.toLowerCase() === agentKey && value.toLowerCase() === agentValue) return true;
+      }
+      return false;
     },
   };
 }
