@@ -3,6 +3,7 @@
 import { jsonNestingProblem, MAX_JSON_DEPTH } from '../../util/json-scan';
 import { formatZodIssues, InputError } from '../../util/read-input';
 import type { AuthorizationDetails } from './authorization-details-schema';
+import { refuseDuplicateEntries, type NamedEntry } from './unique-entries';
 import type { AccountSnapshot, ManagedPolicy, NamedPolicy, Principal, SnapshotProblem } from './snapshot';
 
 export type { AuthorizationDetails };
@@ -145,6 +146,7 @@ export function parseAuthorizationDetails(
     );
   }
   const details = parsed.data;
+  refuseDuplicateEntries(file, namedEntries(details));
   const problems: SnapshotProblem[] = [];
   if (details.IsTruncated) {
     problems.push({
@@ -303,6 +305,22 @@ export function parseAuthorizationDetails(
     isManagementAccount: false,
     problems,
   };
+}
+
+/** Every user, group, role and managed policy of the file with its JSON path; a policy is named by its ARN. */
+function* namedEntries(details: AuthorizationDetails): Generator<NamedEntry> {
+  const lists = [
+    ['user', 'UserDetailList', details.UserDetailList?.map((u) => [u.UserName, u.Arn])],
+    ['group', 'GroupDetailList', details.GroupDetailList?.map((g) => [g.GroupName, g.Arn])],
+    ['role', 'RoleDetailList', details.RoleDetailList?.map((r) => [r.RoleName, r.Arn])],
+    ['policy', 'Policies', details.Policies?.map((p) => [p.Arn, p.Arn])],
+  ] as const;
+  for (const [kind, list, entries] of lists) {
+    for (let i = 0; i < (entries?.length ?? 0); i++) {
+      const [name, arn] = entries![i];
+      yield { kind, name, arn, path: `${list}[${i}]` };
+    }
+  }
 }
 
 /** `arn:aws:iam::aws:policy/...` is AWS managed; a 12-digit account id means customer managed. */

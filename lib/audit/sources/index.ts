@@ -5,6 +5,7 @@ import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input
 import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
 import { loadOrganizationPolicies } from './org-policies';
 import type { AccountSnapshot } from './snapshot';
+import { refuseDuplicateEntries, type NamedEntry } from './unique-entries';
 
 export { parseAuthorizationDetails, looksLikeAuthorizationDetails } from './authorization-details';
 export { loadOrganizationPolicies, parseOrganizationPolicyFile } from './org-policies';
@@ -71,11 +72,15 @@ export function loadInputFile(file: string): AuditInput {
     case 'account-snapshot': {
       const parsed = snapshotSchemas().AccountSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
+      refuseDuplicateEntries(file, snapshotEntries(parsed.data, ''));
       return { accounts: [parsed.data], notAudited: [] };
     }
     case 'organization-snapshot': {
       const parsed = snapshotSchemas().OrganizationSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
+      parsed.data.accounts.forEach((account, index) =>
+        refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`)),
+      );
       return {
         accounts: parsed.data.accounts,
         notAudited: parsed.data.notAudited,
@@ -84,6 +89,18 @@ export function loadInputFile(file: string): AuditInput {
         ),
       };
     }
+  }
+}
+
+/** A snapshot's principals and managed policies with their JSON paths under `prefix`; a policy is named by its ARN. */
+function* snapshotEntries(snapshot: AccountSnapshot, prefix: string): Generator<NamedEntry> {
+  for (let i = 0; i < snapshot.principals.length; i++) {
+    const { kind, name, arn } = snapshot.principals[i];
+    yield { kind, name, arn, path: `${prefix}principals[${i}]` };
+  }
+  for (let i = 0; i < snapshot.managedPolicies.length; i++) {
+    const { arn } = snapshot.managedPolicies[i];
+    yield { kind: 'policy', name: arn, arn, path: `${prefix}managedPolicies[${i}]` };
   }
 }
 

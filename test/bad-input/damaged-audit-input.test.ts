@@ -1,0 +1,122 @@
+// Audit inputs damaged in ways that JSON and the schema both accept: an entry listed twice, a key given twice,
+// a policy or group that is attached but absent, a page of a truncated export. None may let the audit pass on
+// what it did not read: each is refused (exit 2) or fails the run, naming the file and the JSON path.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryIo, runCli } from '../../lib/cli/program';
+
+const dir = mkdtempSync(join(tmpdir(), 'leash-damaged-input-'));
+function file(name: string, content: string | object): string {
+  writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 1));
+  return join(dir, name);
+}
+
+const ACCOUNT = '111122223333';
+const trust = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+const admin = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const readOnly = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+const role = (name: string, inline: unknown[] = [], managed: string[] = []) => ({
+  RoleName: name,
+  Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+  Path: '/',
+  AssumeRolePolicyDocument: trust,
+  RolePolicyList: inline.map((document, i) => ({ PolicyName: `inline${i}`, PolicyDocument: document })),
+  AttachedManagedPolicies: managed.map((arn) => ({ PolicyName: arn.split('/').pop(), PolicyArn: arn })),
+});
+const managed = (name: string, document: unknown) => ({
+  PolicyName: name,
+  Arn: `arn:aws:iam::${ACCOUNT}:policy/${name}`,
+  DefaultVersionId: 'v1',
+  PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: document }],
+});
+const details = (parts: object) => ({
+  UserDetailList: [],
+  GroupDetailList: [],
+  RoleDetailList: [],
+  Policies: [],
+  ...parts,
+});
+
+async function audit(...args: string[]): Promise<{ code: number; output: string }> {
+  const io = memoryIo();
+  const code = await runCli(['audit', '--format', 'table', ...args], io);
+  return { code, output: `${io.err}${io.out}` };
+}
+
+describe('an audit input that lists an entry twice', () => {
+  it('refuses a role listed again without its administrator policy, naming both places', async () => {
+    const input = file('role-twice.json', details({ RoleDetailList: [role('app', [admin]), role('app')] }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain(
+      `role-twice.json: RoleDetailList[1]: role arn:aws:iam::${ACCOUNT}:role/app is listed again`,
+    );
+    expect(output).toContain('first at RoleDetailList[0]');
+  });
+
+  it('refuses a role listed again under a name differing only in case (IAM names ignore case)', async () => {
+    const input = file('role-case.json', details({ RoleDetailList: [role('app', [admin]), role('App')] }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain('role-case.json: RoleDetailList[1]: role');
+  });
+
+  it('refuses a managed policy listed again with a harmless document', async () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/P`;
+    const input = file(
+      'policy-twice.json',
+      details({ RoleDetailList: [role('app', [], [arn])], Policies: [managed('P', admin), managed('P', readOnly)] }),
+    );
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain(`policy-twice.json: Policies[1]: policy ${arn} is listed again (first at Policies[0])`);
+  });
+
+  it('refuses a group listed again without its policies', async () => {
+    const group = (policies: unknown[]) => ({
+      GroupName: 'admins',
+      Arn: `arn:aws:iam::${ACCOUNT}:group/admins`,
+      GroupPolicyList: policies.map((document, i) => ({ PolicyName: `g${i}`, PolicyDocument: document })),
+      AttachedManagedPolicies: [],
+    });
+    const user = { UserName: 'u', Arn: `arn:aws:iam::${ACCOUNT}:user/u`, GroupList: ['admins'] };
+    const input = file(
+      'group-twice.json',
+      details({ UserDetailList: [user], GroupDetailList: [group([admin]), group([])] }),
+    );
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain('group-twice.json: GroupDetailList[1]: group');
+  });
+
+  it('refuses an account snapshot with a principal listed twice', async () => {
+    const principal = (inline: unknown[]) => ({
+      kind: 'role',
+      arn: `arn:aws:iam::${ACCOUNT}:role/app`,
+      name: 'app',
+      inlinePolicies: inline.map((document, i) => ({ name: `i${i}`, document })),
+    });
+    const input = file('snapshot-twice.json', {
+      schemaVersion: 1,
+      accountId: ACCOUNT,
+      source: { kind: 'live', location: 'live' },
+      principals: [principal([admin]), principal([])],
+      managedPolicies: [],
+    });
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain('snapshot-twice.json: principals[1]: role');
+  });
+
+  it('still audits a role and a user that share a name (names are unique per kind)', async () => {
+    const user = { UserName: 'app', Arn: `arn:aws:iam::${ACCOUNT}:user/app` };
+    const input = file('same-name.json', details({ RoleDetailList: [role('app', [admin])], UserDetailList: [user] }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(1);
+    expect(output).toContain('full-admin');
+  });
+});
