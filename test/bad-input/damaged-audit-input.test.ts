@@ -120,3 +120,38 @@ describe('an audit input that lists an entry twice', () => {
     expect(output).toContain('full-admin');
   });
 });
+
+describe('an audit input that gives a key twice', () => {
+  it('refuses a second RoleDetailList that would replace the first', async () => {
+    const text = JSON.stringify(details({ RoleDetailList: [role('admin', [admin])] })).replace(
+      /}$/,
+      ',"RoleDetailList":[]}',
+    );
+    const { code, output } = await audit('--input', file('lists-twice.json', text));
+    expect(code).toBe(2);
+    expect(output).toContain('lists-twice.json: RoleDetailList: given more than once');
+  });
+
+  it('refuses an Effect given twice in a statement, which JSON.parse would read as the last', async () => {
+    const text = JSON.stringify(details({ RoleDetailList: [role('app', [admin])] })).replace(
+      '"Action":"*"',
+      '"Action":"*","Effect":"Deny"',
+    );
+    const { code, output } = await audit('--input', file('effect-twice.json', text));
+    expect(code).toBe(2);
+    expect(output).toContain(
+      'effect-twice.json: RoleDetailList[0].RolePolicyList[0].PolicyDocument.Statement[0].Effect: given more than once',
+    );
+  });
+
+  it('refuses an SCP file whose deny is given a second Effect', async () => {
+    const input = file('plain.json', details({ RoleDetailList: [role('app', [readOnly])] }));
+    const scp = file(
+      'scp-twice.json',
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Effect":"Allow"}]}',
+    );
+    const { code, output } = await audit('--input', input, '--scp', scp);
+    expect(code).toBe(2);
+    expect(output).toContain('scp-twice.json: Statement[0].Effect: given more than once');
+  });
+});

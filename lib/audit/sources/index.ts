@@ -1,7 +1,7 @@
 // One entry for `leash audit`: read saved inputs (authorization details, snapshots) or the live account,
 // and apply the SCP / RCP chain given on the command line.
 import { wrongKindHint } from '../../util/file-kind';
-import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
+import { formatZodIssues, InputError, readJsonFileUnique } from '../../util/read-input';
 import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
 import { loadOrganizationPolicies } from './org-policies';
 import type { AccountSnapshot } from './snapshot';
@@ -65,7 +65,7 @@ function snapshotSchemas(): typeof import('./snapshot') {
 
 /** Parse one saved input file into account snapshots. */
 export function loadInputFile(file: string): AuditInput {
-  const value = readJsonFile(file);
+  const value = readJsonFileUnique(file);
   switch (detectInputFormat(value, file)) {
     case 'authorization-details':
       return { accounts: [parseAuthorizationDetails(value, file)], notAudited: [] };
