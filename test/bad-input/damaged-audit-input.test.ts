@@ -155,3 +155,50 @@ describe('an audit input that gives a key twice', () => {
     expect(output).toContain('scp-twice.json: Statement[0].Effect: given more than once');
   });
 });
+
+describe('an audit input that leaves out what a principal has', () => {
+  const arn = `arn:aws:iam::${ACCOUNT}:policy/Admin`;
+
+  it('fails the run for a role whose attached managed policy is not in the file', async () => {
+    const input = file('absent-policy.json', details({ RoleDetailList: [role('app', [], [arn])] }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(1);
+    expect(output).toContain('unreadable-policy');
+    expect(output).toContain(`absent-policy.json: RoleDetailList[0].AttachedManagedPolicies[0]: attached managed`);
+  });
+
+  it('fails the run for a managed policy whose default version is not in the file', async () => {
+    const policy = { ...managed('Admin', admin), DefaultVersionId: 'v2' };
+    policy.PolicyVersionList = [{ VersionId: 'v1', IsDefaultVersion: false, Document: admin }];
+    const input = file('no-default.json', details({ RoleDetailList: [role('app', [], [arn])], Policies: [policy] }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(1);
+    expect(output).toContain('unreadable-policy');
+    expect(output).toContain('no-default.json: Policies[0].PolicyVersionList: no default version');
+  });
+
+  it('fails the run for a user in a group that is not in the file, and for a group policy that is not', async () => {
+    const user = (name: string, groups: string[]) => ({
+      UserName: name,
+      Arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,
+      GroupList: groups,
+    });
+    const group = {
+      GroupName: 'ops',
+      Arn: `arn:aws:iam::${ACCOUNT}:group/ops`,
+      GroupPolicyList: [],
+      AttachedManagedPolicies: [{ PolicyName: 'Admin', PolicyArn: arn }],
+    };
+    const input = file(
+      'absent-group.json',
+      details({ UserDetailList: [user('alice', ['admins']), user('bob', ['ops'])], GroupDetailList: [group] }),
+    );
+    const io = memoryIo();
+    const code = await runCli(['audit', '--format', 'json', '--input', input], io);
+    expect(code).toBe(1);
+    const findings = (JSON.parse(io.out) as { findings: { ruleId: string; principalArn?: string }[] }).findings;
+    expect(findings.filter((f) => f.ruleId === 'unreadable-policy').map((f) => f.principalArn)).toEqual(
+      expect.arrayContaining([`arn:aws:iam::${ACCOUNT}:user/alice`, `arn:aws:iam::${ACCOUNT}:user/bob`]),
+    );
+  });
+});
