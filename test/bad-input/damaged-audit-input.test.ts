@@ -202,3 +202,15 @@ describe('an audit input that leaves out what a principal has', () => {
     );
   });
 });
+
+describe('one page of a truncated export', () => {
+  it.each([
+    ['IsTruncated: true', { IsTruncated: true, Marker: 'AAAA' }],
+    ['Marker', { Marker: 'AAAA' }],
+  ])('is refused when it says %s, rather than audited as the whole account', async (said, page) => {
+    const input = file('page.json', details({ RoleDetailList: [role('app', [readOnly])], ...page }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain(`page.json: ${said}: this is one page of a truncated response`);
+  });
+});

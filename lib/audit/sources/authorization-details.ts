@@ -148,11 +148,15 @@ export function parseAuthorizationDetails(
   const details = parsed.data;
   refuseDuplicateEntries(file, namedEntries(details));
   const problems: SnapshotProblem[] = [];
-  if (details.IsTruncated) {
-    problems.push({
-      where: `${file}: IsTruncated`,
-      message: 'the output is one page of a truncated response; principals on later pages are missing',
-    });
+  // One page of a paginated response: principals and policies on the pages after it are missing, and an audit
+  // of the rest would pass on what it never saw. The AWS CLI reads every page unless told not to.
+  const marker = (value as Record<string, unknown>).Marker;
+  if (details.IsTruncated || (marker !== undefined && marker !== null)) {
+    throw new InputError(
+      `${file}: ${details.IsTruncated ? 'IsTruncated: true' : 'Marker'}: this is one page of a truncated ` +
+        'response; the users, groups, roles and policies on later pages are missing: export again without ' +
+        '--max-items or --no-paginate (or join every page) before auditing',
+    );
   }
 
   const accountId = options.accountId ?? findAccountId(details);
