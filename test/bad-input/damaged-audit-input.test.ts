@@ -214,3 +214,15 @@ describe('one page of a truncated export', () => {
     expect(output).toContain(`page.json: ${said}: this is one page of a truncated response`);
   });
 });
+
+describe('a URL-encoded policy document that gives a key twice (as the IAM API returns documents)', () => {
+  it('fails the run: the statement says Allow and Deny, and is not read as the Deny', async () => {
+    const text =
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Effect":"Deny"}]}';
+    const input = file('encoded-twice.json', details({ RoleDetailList: [role('app', [encodeURIComponent(text)])] }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(1);
+    expect(output).toContain('unreadable-policy');
+    expect(output).toContain('Statement[0].Effect: Effect is given more than once');
+  });
+});

@@ -1,6 +1,6 @@
 // Reads `aws iam get-account-authorization-details` output (the CLI's decoded JSON or the SDK's raw form
 // with URL-encoded documents) into an AccountSnapshot. A bad policy document is recorded, never fatal.
-import { jsonNestingProblem, MAX_JSON_DEPTH } from '../../util/json-scan';
+import { hasDuplicateKeys, jsonNestingProblem, MAX_JSON_DEPTH } from '../../util/json-scan';
 import { formatZodIssues, InputError } from '../../util/read-input';
 import type { AuthorizationDetails } from './authorization-details-schema';
 import { refuseDuplicateEntries, type NamedEntry } from './unique-entries';
@@ -403,7 +403,10 @@ export function decodeDocument(raw: unknown, where: string, problems: SnapshotPr
       continue;
     }
     try {
-      return JSON.parse(candidate);
+      const value: unknown = JSON.parse(candidate);
+      // JSON.parse keeps the last of a key given twice: the text is kept instead, so the policy reader names
+      // the key and the audit treats its statement as unreadable rather than as whichever value came last.
+      return hasDuplicateKeys(candidate, value) ? candidate : value;
     } catch (err) {
       lastError = (err as Error).message;
     }
