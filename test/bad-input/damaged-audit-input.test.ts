@@ -226,3 +226,25 @@ describe('a URL-encoded policy document that gives a key twice (as the IAM API r
     expect(output).toContain('Statement[0].Effect: Effect is given more than once');
   });
 });
+
+describe('an SCP or RCP chain whose account level is another account', () => {
+  const denyAll = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] };
+  const chain = (accountId: string) => [
+    { kind: 'root', id: 'r-ab12', policies: [{ name: 'FullAWSAccess' }] },
+    { kind: 'account', id: accountId, policies: [{ name: 'FullAWSAccess' }, { name: 'deny-all', document: denyAll }] },
+  ];
+  const input = () => file('admin-role.json', details({ RoleDetailList: [role('app', [admin])] }));
+
+  it('is refused rather than letting that account deny-all hide an administrator here', async () => {
+    const { code, output } = await audit('--input', input(), '--scp', file('other-chain.json', chain('999999999999')));
+    expect(code).toBe(2);
+    expect(output).toContain('other-chain.json: [1].id: the account level is for "999999999999"');
+    expect(output).toContain(`holds account ${ACCOUNT}`);
+  });
+
+  it('is applied when the account level is the audited account', async () => {
+    const { code, output } = await audit('--input', input(), '--scp', file('own-chain.json', chain(ACCOUNT)));
+    expect(code).toBe(0);
+    expect(output).toContain('no findings');
+  });
+});

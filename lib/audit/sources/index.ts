@@ -4,7 +4,7 @@ import { wrongKindHint } from '../../util/file-kind';
 import { formatZodIssues, InputError, readJsonFileUnique } from '../../util/read-input';
 import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
 import { loadOrganizationPolicies } from './org-policies';
-import type { AccountSnapshot } from './snapshot';
+import type { AccountSnapshot, OrganizationPolicyLevel } from './snapshot';
 import { refuseDuplicateEntries, type NamedEntry } from './unique-entries';
 
 export { parseAuthorizationDetails, looksLikeAuthorizationDetails } from './authorization-details';
@@ -142,6 +142,10 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
   const scps = options.scp && options.scp.length > 0 ? loadOrganizationPolicies(options.scp, 'scp') : undefined;
   const rcps = options.rcp && options.rcp.length > 0 ? loadOrganizationPolicies(options.rcp, 'rcp') : undefined;
   if (!scps && !rcps) return loaded;
+  for (const account of loaded.accounts) {
+    if (scps) refuseOtherAccountLevel(scps, options.scp!, 'scp', account);
+    if (rcps) refuseOtherAccountLevel(rcps, options.rcp!, 'rcp', account);
+  }
   return {
     notAudited: loaded.notAudited,
     ...(loaded.organizationIds ? { organizationIds: loaded.organizationIds } : {}),
@@ -152,4 +156,24 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
       organizationPoliciesKnown: scps ? true : account.organizationPoliciesKnown,
     })),
   };
+}
+
+/**
+ * A chain's account level holds the policies attached to one account; given with `--scp` / `--rcp` it is
+ * applied to every account audited, so a chain written for another account (its deny-all, its missing
+ * FullAWSAccess) would decide this one's verdict. Refused unless the ids agree.
+ */
+function refuseOtherAccountLevel(
+  levels: readonly OrganizationPolicyLevel[],
+  files: readonly string[],
+  kind: 'scp' | 'rcp',
+  account: AccountSnapshot,
+): void {
+  const index = levels.findIndex((level) => level.kind === 'account');
+  if (index === -1 || levels[index].id === account.accountId) return;
+  throw new InputError(
+    `${files.join(', ')}: [${index}].id: the account level is for ${JSON.stringify(levels[index].id)}, but ` +
+      `${account.source.location} holds account ${account.accountId}: expected that account's id (--${kind} ` +
+      `applies the chain to every account audited; audit each account with its own chain)`,
+  );
 }
