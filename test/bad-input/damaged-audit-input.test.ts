@@ -248,3 +248,34 @@ describe('an SCP or RCP chain whose account level is another account', () => {
     expect(output).toContain('no findings');
   });
 });
+
+describe('a role said to be service-linked that is not', () => {
+  it('is refused in a snapshot, where the flag would take an administrator out of the audit', async () => {
+    const input = file('snapshot-service-linked.json', {
+      schemaVersion: 1,
+      accountId: ACCOUNT,
+      source: { kind: 'live', location: 'live' },
+      principals: [
+        {
+          kind: 'role',
+          arn: `arn:aws:iam::${ACCOUNT}:role/admin`,
+          name: 'admin',
+          serviceLinked: true,
+          inlinePolicies: [{ name: 'a', document: admin }],
+        },
+      ],
+      managedPolicies: [],
+    });
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain('snapshot-service-linked.json: principals[0].serviceLinked: true for');
+  });
+
+  it('is audited like any role when only its Path in authorization details says service-linked', async () => {
+    const hidden = { ...role('admin', [admin]), Path: '/aws-service-role/' };
+    const { code, output } = await audit('--input', file('path-only.json', details({ RoleDetailList: [hidden] })));
+    expect(code).toBe(1);
+    expect(output).toContain('full-admin');
+    expect(output).toContain('path-only.json: RoleDetailList[0].Path');
+  });
+});

@@ -265,6 +265,16 @@ export function parseAuthorizationDetails(
   });
   (details.RoleDetailList ?? []).forEach((role, index) => {
     const path = role.Path ?? '/';
+    // SCPs and most rules pass over a service-linked role: only a role whose ARN says so is taken for one.
+    const serviceLinked = isServiceLinkedRoleArn(role.Arn);
+    if (path.startsWith('/aws-service-role/') !== serviceLinked) {
+      problems.push({
+        where: where('RoleDetailList', index, '.Path'),
+        message:
+          `Path ${JSON.stringify(path)} and Arn ${role.Arn} disagree on whether the role is service-linked; ` +
+          `read as ${serviceLinked ? '' : 'not '}service-linked, as its ARN says`,
+      });
+    }
     principals.push({
       kind: 'role',
       arn: role.Arn,
@@ -282,7 +292,7 @@ export function parseAuthorizationDetails(
       managedPolicyArns: attached(role.AttachedManagedPolicies, 'RoleDetailList', index, 'AttachedManagedPolicies'),
       permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
       groups: [],
-      serviceLinked: path.startsWith('/aws-service-role/'),
+      serviceLinked,
       instanceProfiles: role.InstanceProfileList?.map((p) => p.InstanceProfileName),
     });
   });
@@ -325,6 +335,11 @@ function* namedEntries(details: AuthorizationDetails): Generator<NamedEntry> {
       yield { kind, name, arn, path: `${list}[${i}]` };
     }
   }
+}
+
+/** A service-linked role's ARN: its path is /aws-service-role/, which IAM reserves for them. */
+export function isServiceLinkedRoleArn(arn: string): boolean {
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\//.test(arn);
 }
 
 /** `arn:aws:iam::aws:policy/...` is AWS managed; a 12-digit account id means customer managed. */

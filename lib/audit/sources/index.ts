@@ -2,7 +2,11 @@
 // and apply the SCP / RCP chain given on the command line.
 import { wrongKindHint } from '../../util/file-kind';
 import { formatZodIssues, InputError, readJsonFileUnique } from '../../util/read-input';
-import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
+import {
+  isServiceLinkedRoleArn,
+  looksLikeAuthorizationDetails,
+  parseAuthorizationDetails,
+} from './authorization-details';
 import { loadOrganizationPolicies } from './org-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel } from './snapshot';
 import { refuseDuplicateEntries, type NamedEntry } from './unique-entries';
@@ -73,14 +77,16 @@ export function loadInputFile(file: string): AuditInput {
       const parsed = snapshotSchemas().AccountSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       refuseDuplicateEntries(file, snapshotEntries(parsed.data, ''));
+      refuseServiceLinkedClaims(file, parsed.data, '');
       return { accounts: [parsed.data], notAudited: [] };
     }
     case 'organization-snapshot': {
       const parsed = snapshotSchemas().OrganizationSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
-      parsed.data.accounts.forEach((account, index) =>
-        refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`)),
-      );
+      parsed.data.accounts.forEach((account, index) => {
+        refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`));
+        refuseServiceLinkedClaims(file, account, `accounts[${index}].`);
+      });
       return {
         accounts: parsed.data.accounts,
         notAudited: parsed.data.notAudited,
@@ -102,6 +108,23 @@ function* snapshotEntries(snapshot: AccountSnapshot, prefix: string): Generator<
     const { arn } = snapshot.managedPolicies[i];
     yield { kind: 'policy', name: arn, arn, path: `${prefix}managedPolicies[${i}]` };
   }
+}
+
+/**
+ * SCPs and most rules pass over a service-linked role, so a snapshot may call a role so only when its ARN
+ * does (IAM reserves the /aws-service-role/ path for them): otherwise one edited flag hides a role's access.
+ */
+function refuseServiceLinkedClaims(file: string, snapshot: AccountSnapshot, prefix: string): void {
+  const lines: string[] = [];
+  snapshot.principals.forEach((principal, index) => {
+    if (principal.serviceLinked && !isServiceLinkedRoleArn(principal.arn)) {
+      lines.push(
+        `${file}: ${prefix}principals[${index}].serviceLinked: true for ${principal.arn}, which is not a ` +
+          'service-linked role: expected an ARN under role/aws-service-role/, or false',
+      );
+    }
+  });
+  if (lines.length > 0) throw new InputError(lines.join('\n'));
 }
 
 /** Load every account to audit, from files when `input` is given, else from the live AWS account(s). */
