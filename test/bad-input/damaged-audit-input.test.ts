@@ -279,3 +279,43 @@ describe('a role said to be service-linked that is not', () => {
     expect(output).toContain('path-only.json: RoleDetailList[0].Path');
   });
 });
+
+describe('a principal that carries one tag key twice', () => {
+  const agentRole = (tags: { Key: string; Value: string }[]) => ({ ...role('agent', [admin]), Tags: tags });
+
+  it.each([
+    ['the same case', 'leash:agent'],
+    ['another case (IAM tag keys ignore case)', 'LEASH:AGENT'],
+  ])('is refused in authorization details, given again in %s', async (_case, again) => {
+    const tags = [
+      { Key: 'leash:agent', Value: 'true' },
+      { Key: again, Value: 'false' },
+    ];
+    const input = file('tag-twice.json', details({ RoleDetailList: [agentRole(tags)] }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain(`tag-twice.json: RoleDetailList[0].Tags[1].Key: tag key "${again}" is given again`);
+  });
+
+  it('is refused in a snapshot, whose tags record holds the key in two cases', async () => {
+    const input = file('snapshot-tags.json', {
+      schemaVersion: 1,
+      accountId: ACCOUNT,
+      source: { kind: 'live', location: 'live' },
+      principals: [
+        {
+          kind: 'role',
+          arn: `arn:aws:iam::${ACCOUNT}:role/agent`,
+          name: 'agent',
+          tags: { 'leash:agent': 'true', 'LEASH:AGENT': 'false' },
+        },
+      ],
+      managedPolicies: [],
+    });
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain(
+      'snapshot-tags.json: principals[0].tags.LEASH:AGENT: tag key "LEASH:AGENT" is given again',
+    );
+  });
+});

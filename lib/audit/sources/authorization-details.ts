@@ -3,7 +3,7 @@
 import { hasDuplicateKeys, jsonNestingProblem, MAX_JSON_DEPTH } from '../../util/json-scan';
 import { formatZodIssues, InputError } from '../../util/read-input';
 import type { AuthorizationDetails } from './authorization-details-schema';
-import { refuseDuplicateEntries, type NamedEntry } from './unique-entries';
+import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
 import type { AccountSnapshot, ManagedPolicy, NamedPolicy, Principal, SnapshotProblem } from './snapshot';
 
 export type { AuthorizationDetails };
@@ -147,6 +147,10 @@ export function parseAuthorizationDetails(
   }
   const details = parsed.data;
   refuseDuplicateEntries(file, namedEntries(details));
+  refuseRepeatedTagKeys(file, [
+    ...(details.UserDetailList ?? []).map((user, i) => tagKeys(user.Tags, `UserDetailList[${i}].Tags`)),
+    ...(details.RoleDetailList ?? []).map((role, i) => tagKeys(role.Tags, `RoleDetailList[${i}].Tags`)),
+  ]);
   const problems: SnapshotProblem[] = [];
   // One page of a paginated response: principals and policies on the pages after it are missing, and an audit
   // of the rest would pass on what it never saw. The AWS CLI reads every page unless told not to.
@@ -319,6 +323,10 @@ export function parseAuthorizationDetails(
     isManagementAccount: false,
     problems,
   };
+}
+
+function tagKeys(tags: readonly { Key: string }[] | null | undefined, path: string) {
+  return (tags ?? []).map((tag, index) => ({ key: tag.Key, path: `${path}[${index}].Key` }));
 }
 
 /** Every user, group, role and managed policy of the file with its JSON path; a policy is named by its ARN. */

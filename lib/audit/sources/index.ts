@@ -9,7 +9,7 @@ import {
 } from './authorization-details';
 import { loadOrganizationPolicies } from './org-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel } from './snapshot';
-import { refuseDuplicateEntries, type NamedEntry } from './unique-entries';
+import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
 
 export { parseAuthorizationDetails, looksLikeAuthorizationDetails } from './authorization-details';
 export { loadOrganizationPolicies, parseOrganizationPolicyFile } from './org-policies';
@@ -78,6 +78,7 @@ export function loadInputFile(file: string): AuditInput {
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       refuseDuplicateEntries(file, snapshotEntries(parsed.data, ''));
       refuseServiceLinkedClaims(file, parsed.data, '');
+      refuseRepeatedTagKeys(file, snapshotTagKeys(parsed.data, ''));
       return { accounts: [parsed.data], notAudited: [] };
     }
     case 'organization-snapshot': {
@@ -86,6 +87,7 @@ export function loadInputFile(file: string): AuditInput {
       parsed.data.accounts.forEach((account, index) => {
         refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`));
         refuseServiceLinkedClaims(file, account, `accounts[${index}].`);
+        refuseRepeatedTagKeys(file, snapshotTagKeys(account, `accounts[${index}].`));
       });
       return {
         accounts: parsed.data.accounts,
@@ -108,6 +110,13 @@ function* snapshotEntries(snapshot: AccountSnapshot, prefix: string): Generator<
     const { arn } = snapshot.managedPolicies[i];
     yield { kind: 'policy', name: arn, arn, path: `${prefix}managedPolicies[${i}]` };
   }
+}
+
+/** Each principal's tag keys with their JSON paths: a snapshot's record may hold one key in two cases. */
+function snapshotTagKeys(snapshot: AccountSnapshot, prefix: string) {
+  return snapshot.principals.map((principal, index) =>
+    Object.keys(principal.tags).map((key) => ({ key, path: `${prefix}principals[${index}].tags.${key}` })),
+  );
 }
 
 /**

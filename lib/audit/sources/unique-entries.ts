@@ -34,3 +34,29 @@ export function refuseDuplicateEntries(file: string, entries: Iterable<NamedEntr
   }
   if (lines.length > 0) throw new InputError(lines.join('\n'));
 }
+
+/**
+ * Throws an InputError for a principal that carries one tag key twice (in any case: IAM tag keys ignore case,
+ * and so do the evaluator's aws:PrincipalTag lookups). Which value would count is a guess, and the answer
+ * decides whether the principal is an agent, exempt or production: `leash:agent` given as "true" and again as
+ * "false" must not quietly make the agent rules skip it.
+ */
+export function refuseRepeatedTagKeys(
+  file: string,
+  tags: Iterable<readonly { readonly key: string; readonly path: string }[]>,
+): void {
+  const lines: string[] = [];
+  for (const keys of tags) {
+    const seen = new Map<string, { key: string; path: string }>();
+    for (const tag of keys) {
+      const first = seen.get(tag.key.toLowerCase());
+      if (first === undefined) seen.set(tag.key.toLowerCase(), tag);
+      else
+        lines.push(
+          `${file}: ${tag.path}: tag key ${JSON.stringify(tag.key)} is given again (first at ${first.path}: ` +
+            `${JSON.stringify(first.key)}); expected each tag key once`,
+        );
+    }
+  }
+  if (lines.length > 0) throw new InputError(lines.join('\n'));
+}
