@@ -319,3 +319,38 @@ describe('a principal that carries one tag key twice', () => {
     );
   });
 });
+
+describe('an organization level listed with no policies (AWS keeps one at every level)', () => {
+  const input = () => file('admin-here.json', details({ RoleDetailList: [role('app', [admin])] }));
+
+  it('is refused in an --scp chain file, where it would deny everything and pass the audit', async () => {
+    const chain = file('empty-level.json', [{ kind: 'root', id: 'r-ab12', policies: [] }]);
+    const { code, output } = await audit('--input', input(), '--scp', chain);
+    expect(code).toBe(2);
+    expect(output).toContain('empty-level.json: [0].policies: expected at least one policy');
+  });
+
+  it('is refused in an account snapshot', async () => {
+    const snapshot = file('snapshot-empty-level.json', {
+      schemaVersion: 1,
+      accountId: ACCOUNT,
+      source: { kind: 'live', location: 'live' },
+      principals: [
+        {
+          kind: 'role',
+          arn: `arn:aws:iam::${ACCOUNT}:role/app`,
+          name: 'app',
+          inlinePolicies: [{ name: 'a', document: admin }],
+        },
+      ],
+      managedPolicies: [],
+      organizationPoliciesKnown: true,
+      serviceControlPolicies: [{ kind: 'root', id: 'r-ab12', policies: [] }],
+    });
+    const { code, output } = await audit('--input', snapshot);
+    expect(code).toBe(2);
+    expect(output).toContain(
+      'snapshot-empty-level.json: serviceControlPolicies[0].policies: expected at least one policy',
+    );
+  });
+});

@@ -7,6 +7,7 @@ import {
   looksLikeAuthorizationDetails,
   parseAuthorizationDetails,
 } from './authorization-details';
+import { EMPTY_LEVEL } from './chain-order';
 import { loadOrganizationPolicies } from './org-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel } from './snapshot';
 import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
@@ -79,6 +80,7 @@ export function loadInputFile(file: string): AuditInput {
       refuseDuplicateEntries(file, snapshotEntries(parsed.data, ''));
       refuseServiceLinkedClaims(file, parsed.data, '');
       refuseRepeatedTagKeys(file, snapshotTagKeys(parsed.data, ''));
+      refuseEmptyLevels(file, parsed.data, '');
       return { accounts: [parsed.data], notAudited: [] };
     }
     case 'organization-snapshot': {
@@ -88,6 +90,7 @@ export function loadInputFile(file: string): AuditInput {
         refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`));
         refuseServiceLinkedClaims(file, account, `accounts[${index}].`);
         refuseRepeatedTagKeys(file, snapshotTagKeys(account, `accounts[${index}].`));
+        refuseEmptyLevels(file, account, `accounts[${index}].`);
       });
       return {
         accounts: parsed.data.accounts,
@@ -110,6 +113,20 @@ function* snapshotEntries(snapshot: AccountSnapshot, prefix: string): Generator<
     const { arn } = snapshot.managedPolicies[i];
     yield { kind: 'policy', name: arn, arn, path: `${prefix}managedPolicies[${i}]` };
   }
+}
+
+/**
+ * A level of a snapshot's SCP or RCP chain with no policy: AWS keeps one attached at every level, and the
+ * evaluator (rightly, for such a level) denies every action under it, which would hide every finding.
+ */
+function refuseEmptyLevels(file: string, snapshot: AccountSnapshot, prefix: string): void {
+  const lines: string[] = [];
+  for (const key of ['serviceControlPolicies', 'resourceControlPolicies'] as const) {
+    snapshot[key].forEach((level, index) => {
+      if (level.policies.length === 0) lines.push(`${file}: ${prefix}${key}[${index}].policies: ${EMPTY_LEVEL}`);
+    });
+  }
+  if (lines.length > 0) throw new InputError(lines.join('\n'));
 }
 
 /** Each principal's tag keys with their JSON paths: a snapshot's record may hold one key in two cases. */
