@@ -354,3 +354,28 @@ describe('an organization level listed with no policies (AWS keeps one at every 
     );
   });
 });
+
+describe('a managed policy whose default version is ambiguous', () => {
+  const arn = `arn:aws:iam::${ACCOUNT}:policy/P`;
+  const versions = (first: boolean, second: boolean) => [
+    { VersionId: 'v1', IsDefaultVersion: first, Document: readOnly },
+    { VersionId: 'v2', IsDefaultVersion: second, Document: admin },
+  ];
+
+  it.each([
+    ['two versions marked default', 'v1', versions(true, true), '2 versions are marked IsDefaultVersion'],
+    [
+      'the mark and DefaultVersionId disagreeing',
+      'v2',
+      versions(true, false),
+      'IsDefaultVersion and DefaultVersionId "v2" disagree',
+    ],
+  ])('fails the run with %s, rather than reading the harmless version', async (_case, defaultId, list, says) => {
+    const policy = { ...managed('P', readOnly), DefaultVersionId: defaultId, PolicyVersionList: list };
+    const input = file('ambiguous.json', details({ RoleDetailList: [role('app', [], [arn])], Policies: [policy] }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(1);
+    expect(output).toContain('unreadable-policy');
+    expect(output).toContain(`ambiguous.json: Policies[0].PolicyVersionList: ${says}`);
+  });
+});

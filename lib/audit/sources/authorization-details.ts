@@ -177,10 +177,21 @@ export function parseAuthorizationDetails(
   const where = (list: string, index: number, rest = '') => `${file}: ${list}[${index}]${rest}`;
   (details.Policies ?? []).forEach((policy, index) => {
     const versions = policy.PolicyVersionList ?? [];
-    const version =
-      versions.find((v) => v.IsDefaultVersion === true) ??
-      (policy.DefaultVersionId ? versions.find((v) => v.VersionId === policy.DefaultVersionId) : undefined);
+    const marked = versions.filter((v) => v.IsDefaultVersion === true);
+    const named = policy.DefaultVersionId ? versions.find((v) => v.VersionId === policy.DefaultVersionId) : undefined;
     knownPolicyArns.add(policy.Arn);
+    // A policy has one default version: two marked so, or a mark and DefaultVersionId that disagree, leave
+    // which document is in force unknown, and picking one could pick the harmless one.
+    if (marked.length > 1 || (marked.length === 1 && named !== undefined && named !== marked[0])) {
+      problems.push({
+        where: where('Policies', index, '.PolicyVersionList'),
+        message:
+          `${marked.length > 1 ? `${marked.length} versions are marked IsDefaultVersion` : `IsDefaultVersion and DefaultVersionId ${JSON.stringify(policy.DefaultVersionId)} disagree`}: ` +
+          `expected one default version of ${policy.Arn}; its permissions are unknown`,
+      });
+      return;
+    }
+    const version = marked[0] ?? named;
     if (!version) {
       problems.push({
         where: where('Policies', index, '.PolicyVersionList'),
