@@ -72,6 +72,7 @@ function salvageNow(input: unknown, options: ParseOptions): SalvagedPolicy {
   ) {
     return whole();
   }
+  const textErrors = decoded.problems.filter((p) => p.severity !== 'warning');
   const version = (document as { Version?: unknown }).Version;
   const readable: NormalizedStatement[] = [];
   const unreadable: UnreadableStatement[] = [];
@@ -81,14 +82,22 @@ function salvageNow(input: unknown, options: ParseOptions): SalvagedPolicy {
       { type: options.type, where: options.where },
     );
     const at = formatPath(path);
-    if (alone.ok) {
+    // What only the text shows (a key given twice, which JSON.parse resolved to the last) is lost once the
+    // statement is parsed alone: such a statement says two things, and neither can be trusted.
+    const fromText = textErrors.filter(
+      (p) => p.path === at || p.path.startsWith(`${at}.`) || p.path.startsWith(`${at}[`),
+    );
+    if (alone.ok && fromText.length === 0) {
       readable.push(...alone.policy.statements.map((s) => ({ ...s, index })));
       continue;
     }
     // The statement's own problems, with paths into the original document (Statement[0] → Statement[index]).
-    const own = alone.problems
-      .filter((p) => p.severity !== 'warning')
-      .map((p) => ({ ...p, path: p.path.replace(/^Statement(\[0\])?/, at) }));
+    const own = [
+      ...fromText,
+      ...(alone.ok ? [] : alone.problems)
+        .filter((p) => p.severity !== 'warning')
+        .map((p) => ({ ...p, path: p.path.replace(/^Statement(\[0\])?/, at) })),
+    ];
     unreadable.push({ index, path: at, problems: own });
   }
   if (documentLevel.length > 0) unreadable.unshift({ path: '', problems: documentLevel });

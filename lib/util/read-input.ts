@@ -1,7 +1,7 @@
 // Reading user files for the CLI and sources: every failure names the file and, for JSON, line and column.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { decodeText } from './text-encoding';
-import { jsonNestingProblem, MAX_JSON_DEPTH, scanJson } from './json-scan';
+import { hasDuplicateKeys, jsonNestingProblem, MAX_JSON_DEPTH, scanJson } from './json-scan';
 
 /** A problem with user input (file, JSON, config): the CLI prints the message and exits 2, no stack trace. */
 export class InputError extends Error {
@@ -159,6 +159,7 @@ function containerDeeperThan(value: object, limit: number): boolean {
  */
 export function parseJsonTextUnique(text: string, where: string): unknown {
   const value = parseJsonText(text, where);
+  if (!hasDuplicateKeys(text, value)) return value;
   const duplicates = scanJson(text).duplicateKeys;
   if (duplicates.length > 0) {
     throw new InputError(
@@ -174,6 +175,11 @@ export function parseJsonTextUnique(text: string, where: string): unknown {
 
 export function readJsonFile(file: string): unknown {
   return parseJsonText(readTextFile(file), file);
+}
+
+/** readJsonFile() for an input that decides a verdict: a key given twice is refused (parseJsonTextUnique). */
+export function readJsonFileUnique(file: string): unknown {
+  return parseJsonTextUnique(readTextFile(file), file);
 }
 
 /** Format zod issues as `where: path: message` lines, one per problem. */

@@ -40,3 +40,24 @@ describe('salvagePolicy', () => {
     expect(result.problems.map((p) => p.message)).toContain('URL-encoded 2 times; read after decoding each layer');
   });
 });
+
+describe('salvagePolicy of text that gives a key twice', () => {
+  it('reads a statement whose Effect is given twice as unreadable, not as the last Effect', () => {
+    const text = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+      ],
+    }).replace('"Action":"*"', '"Action":"*","Effect":"Deny"');
+    const salvaged = salvagePolicy(text, { type: 'identity' });
+    expect(salvaged.policy.statements.map((s) => s.index)).toEqual([0]);
+    expect(salvaged.unreadable).toEqual([
+      {
+        index: 1,
+        path: 'Statement[1]',
+        problems: [expect.objectContaining({ path: 'Statement[1].Effect', severity: 'error' })],
+      },
+    ]);
+  });
+});

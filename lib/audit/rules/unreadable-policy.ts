@@ -4,8 +4,8 @@
 import { salvagePolicy, type UnreadableStatement } from '../../policy';
 import type { PolicyType } from '../../policy/types';
 import { snapshotParseCache } from '../sources/parse-cache';
-import type { Principal } from '../sources/snapshot';
-import type { Evidence, Finding, RuleContext, RuleMeta } from './types';
+import type { AccountSnapshot, Principal } from '../sources/snapshot';
+import type { Evidence, Finding, RuleContext, RuleFinding, RuleMeta } from './types';
 import { docsUrl } from './support/meta';
 import { reachedPrincipals } from './support/policies';
 import { rawStatement } from './support/meta';
@@ -20,7 +20,7 @@ export const meta: RuleMeta = {
     'be, a null Condition, a principal in an unknown form) or the document is not readable JSON at all. ' +
     'What it grants or denies is unknown, so the audit treats it as the worst case: the rest of the policy is ' +
     'still analysed and every principal it reaches gets this finding, which fails the run at the default ' +
-    '--fail-on high. Fix the statement (`leash validate` names the problem) or the export that damaged it.',
+    '--fail-on high. So does a managed policy or group a principal has that the input leaves out. Fix the statement (`leash validate` names the problem) or the export that damaged it.',
   docsUrl: docsUrl('unreadable-policy'),
 };
 
@@ -89,11 +89,11 @@ function finding(policy: Unreadable, principal: Principal | undefined, consequen
   };
 }
 
-export function check(context: RuleContext): Finding[] {
+export function check(context: RuleContext): RuleFinding[] {
   const { analysis, snapshot } = context;
   const cache = snapshotParseCache(snapshot);
   const salvage = (document: unknown, type: PolicyType) => salvagePolicy(document, { type, cache });
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const policy of analysis.policies) {
     const salvaged = salvage(policy.document, policy.type);
     const statements = salvaged.unreadable;
@@ -128,6 +128,7 @@ export function check(context: RuleContext): Finding[] {
     for (const principal of reachedPrincipals(policy, snapshot))
       findings.push(finding(unreadable, principal, consequence));
   }
+  findings.push(...absentPolicyFindings(snapshot));
   for (const role of snapshot.principals) {
     if (role.kind !== 'role' || role.serviceLinked || role.trustPolicy === undefined) continue;
     const salvaged = salvage(role.trustPolicy, 'trust');
@@ -146,6 +147,58 @@ export function check(context: RuleContext): Finding[] {
         'who may assume the role is unknown: it may be anyone',
       ),
     );
+  }
+  return findings;
+}
+
+/**
+ * A managed policy attached to a principal, or a group a user belongs to, that the input does not hold (a
+ * filtered or hand-cut export, a policy without a default version): what it grants is as unknown as an
+ * unreadable statement's, so each principal it reaches gets the same finding. Templates are left out: they
+ * name AWS managed policies they never define, and say so among their input problems.
+ */
+function absentPolicyFindings(snapshot: AccountSnapshot): RuleFinding[] {
+  if (snapshot.source.kind === 'template') return [];
+  const known = new Set(snapshot.managedPolicies.map((policy) => policy.arn));
+  const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((group) => [group.name, group]));
+  const findings: RuleFinding[] = [];
+  const absent = (principal: Principal, what: readonly string[], evidence: Evidence[]) =>
+    findings.push({
+      severity: meta.severity,
+      message:
+        `${what.join('; ')}: not in the input, so what it grants is unknown: the principal may have more ` +
+        `access than this report shows.`,
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence,
+      details: { absent: evidence.map((e) => e.policy) },
+      remediation:
+        'Export the account again without a --filter that leaves policies or groups out (`aws iam ' +
+        'get-account-authorization-details` with no options), so every attached policy is in the file; then ' +
+        'run the audit again.',
+    });
+  for (const principal of snapshot.principals) {
+    if (principal.kind === 'group') continue;
+    const what: string[] = [];
+    const evidence: Evidence[] = [];
+    const policiesOf = (owner: Principal, via: string) => {
+      for (const arn of owner.managedPolicyArns) {
+        if (known.has(arn)) continue;
+        what.push(`managed policy ${arn} attached${via}`);
+        evidence.push({ policy: arn, policyKind: 'managed', note: `attached${via}; not in the input` });
+      }
+    };
+    policiesOf(principal, '');
+    for (const name of principal.groups) {
+      const group = groups.get(name);
+      if (group) {
+        policiesOf(group, ` to its group ${name}`);
+        continue;
+      }
+      what.push(`group ${name}, whose policies apply to it`);
+      evidence.push({ policy: `group:${name}`, policyKind: 'group-inline', note: 'group not in the input' });
+    }
+    if (what.length > 0) absent(principal, what, evidence);
   }
   return findings;
 }

@@ -1,8 +1,9 @@
 // Reads `aws iam get-account-authorization-details` output (the CLI's decoded JSON or the SDK's raw form
 // with URL-encoded documents) into an AccountSnapshot. A bad policy document is recorded, never fatal.
-import { jsonNestingProblem, MAX_JSON_DEPTH } from '../../util/json-scan';
+import { hasDuplicateKeys, jsonNestingProblem, MAX_JSON_DEPTH } from '../../util/json-scan';
 import { formatZodIssues, InputError } from '../../util/read-input';
 import type { AuthorizationDetails } from './authorization-details-schema';
+import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
 import type { AccountSnapshot, ManagedPolicy, NamedPolicy, Principal, SnapshotProblem } from './snapshot';
 
 export type { AuthorizationDetails };
@@ -145,12 +146,21 @@ export function parseAuthorizationDetails(
     );
   }
   const details = parsed.data;
+  refuseDuplicateEntries(file, namedEntries(details));
+  refuseRepeatedTagKeys(file, [
+    ...(details.UserDetailList ?? []).map((user, i) => tagKeys(user.Tags, `UserDetailList[${i}].Tags`)),
+    ...(details.RoleDetailList ?? []).map((role, i) => tagKeys(role.Tags, `RoleDetailList[${i}].Tags`)),
+  ]);
   const problems: SnapshotProblem[] = [];
-  if (details.IsTruncated) {
-    problems.push({
-      where: `${file}: IsTruncated`,
-      message: 'the output is one page of a truncated response; principals on later pages are missing',
-    });
+  // One page of a paginated response: principals and policies on the pages after it are missing, and an audit
+  // of the rest would pass on what it never saw. The AWS CLI reads every page unless told not to.
+  const marker = (value as Record<string, unknown>).Marker;
+  if (details.IsTruncated || (marker !== undefined && marker !== null)) {
+    throw new InputError(
+      `${file}: ${details.IsTruncated ? 'IsTruncated: true' : 'Marker'}: this is one page of a truncated ` +
+        'response; the users, groups, roles and policies on later pages are missing: export again without ' +
+        '--max-items or --no-paginate (or join every page) before auditing',
+    );
   }
 
   const accountId = options.accountId ?? findAccountId(details);
@@ -167,10 +177,21 @@ export function parseAuthorizationDetails(
   const where = (list: string, index: number, rest = '') => `${file}: ${list}[${index}]${rest}`;
   (details.Policies ?? []).forEach((policy, index) => {
     const versions = policy.PolicyVersionList ?? [];
-    const version =
-      versions.find((v) => v.IsDefaultVersion === true) ??
-      (policy.DefaultVersionId ? versions.find((v) => v.VersionId === policy.DefaultVersionId) : undefined);
+    const marked = versions.filter((v) => v.IsDefaultVersion === true);
+    const named = policy.DefaultVersionId ? versions.find((v) => v.VersionId === policy.DefaultVersionId) : undefined;
     knownPolicyArns.add(policy.Arn);
+    // A policy has one default version: two marked so, or a mark and DefaultVersionId that disagree, leave
+    // which document is in force unknown, and picking one could pick the harmless one.
+    if (marked.length > 1 || (marked.length === 1 && named !== undefined && named !== marked[0])) {
+      problems.push({
+        where: where('Policies', index, '.PolicyVersionList'),
+        message:
+          `${marked.length > 1 ? `${marked.length} versions are marked IsDefaultVersion` : `IsDefaultVersion and DefaultVersionId ${JSON.stringify(policy.DefaultVersionId)} disagree`}: ` +
+          `expected one default version of ${policy.Arn}; its permissions are unknown`,
+      });
+      return;
+    }
+    const version = marked[0] ?? named;
     if (!version) {
       problems.push({
         where: where('Policies', index, '.PolicyVersionList'),
@@ -259,6 +280,16 @@ export function parseAuthorizationDetails(
   });
   (details.RoleDetailList ?? []).forEach((role, index) => {
     const path = role.Path ?? '/';
+    // SCPs and most rules pass over a service-linked role: only a role whose ARN says so is taken for one.
+    const serviceLinked = isServiceLinkedRoleArn(role.Arn);
+    if (path.startsWith('/aws-service-role/') !== serviceLinked) {
+      problems.push({
+        where: where('RoleDetailList', index, '.Path'),
+        message:
+          `Path ${JSON.stringify(path)} and Arn ${role.Arn} disagree on whether the role is service-linked; ` +
+          `read as ${serviceLinked ? '' : 'not '}service-linked, as its ARN says`,
+      });
+    }
     principals.push({
       kind: 'role',
       arn: role.Arn,
@@ -276,7 +307,7 @@ export function parseAuthorizationDetails(
       managedPolicyArns: attached(role.AttachedManagedPolicies, 'RoleDetailList', index, 'AttachedManagedPolicies'),
       permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
       groups: [],
-      serviceLinked: path.startsWith('/aws-service-role/'),
+      serviceLinked,
       instanceProfiles: role.InstanceProfileList?.map((p) => p.InstanceProfileName),
     });
   });
@@ -303,6 +334,31 @@ export function parseAuthorizationDetails(
     isManagementAccount: false,
     problems,
   };
+}
+
+function tagKeys(tags: readonly { Key: string }[] | null | undefined, path: string) {
+  return (tags ?? []).map((tag, index) => ({ key: tag.Key, path: `${path}[${index}].Key` }));
+}
+
+/** Every user, group, role and managed policy of the file with its JSON path; a policy is named by its ARN. */
+function* namedEntries(details: AuthorizationDetails): Generator<NamedEntry> {
+  const lists = [
+    ['user', 'UserDetailList', details.UserDetailList?.map((u) => [u.UserName, u.Arn])],
+    ['group', 'GroupDetailList', details.GroupDetailList?.map((g) => [g.GroupName, g.Arn])],
+    ['role', 'RoleDetailList', details.RoleDetailList?.map((r) => [r.RoleName, r.Arn])],
+    ['policy', 'Policies', details.Policies?.map((p) => [p.Arn, p.Arn])],
+  ] as const;
+  for (const [kind, list, entries] of lists) {
+    for (let i = 0; i < (entries?.length ?? 0); i++) {
+      const [name, arn] = entries![i];
+      yield { kind, name, arn, path: `${list}[${i}]` };
+    }
+  }
+}
+
+/** A service-linked role's ARN: its path is /aws-service-role/, which IAM reserves for them. */
+export function isServiceLinkedRoleArn(arn: string): boolean {
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\//.test(arn);
 }
 
 /** `arn:aws:iam::aws:policy/...` is AWS managed; a 12-digit account id means customer managed. */
@@ -381,7 +437,10 @@ export function decodeDocument(raw: unknown, where: string, problems: SnapshotPr
       continue;
     }
     try {
-      return JSON.parse(candidate);
+      const value: unknown = JSON.parse(candidate);
+      // JSON.parse keeps the last of a key given twice: the text is kept instead, so the policy reader names
+      // the key and the audit treats its statement as unreadable rather than as whichever value came last.
+      return hasDuplicateKeys(candidate, value) ? candidate : value;
     } catch (err) {
       lastError = (err as Error).message;
     }

@@ -2,6 +2,11 @@
 // `--scp` / `--rcp` files both check it. Its own module, without zod, so neither loads the other.
 import type { OrganizationPolicyLevel } from './snapshot';
 
+/** Why a level with no policies is refused (snapshot and chain file alike). */
+export const EMPTY_LEVEL =
+  'expected at least one policy: AWS keeps one attached to every root, OU and account (FullAWSAccess, ' +
+  'RCPFullAWSAccess, unless replaced), and a level with none would deny every action';
+
 const LEVEL_ID: Record<OrganizationPolicyLevel['kind'], RegExp> = {
   root: /^r-[0-9a-z]{4,32}$/,
   ou: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,

@@ -1,10 +1,16 @@
 // One entry for `leash audit`: read saved inputs (authorization details, snapshots) or the live account,
 // and apply the SCP / RCP chain given on the command line.
 import { wrongKindHint } from '../../util/file-kind';
-import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
-import { looksLikeAuthorizationDetails, parseAuthorizationDetails } from './authorization-details';
+import { formatZodIssues, InputError, readJsonFileUnique } from '../../util/read-input';
+import {
+  isServiceLinkedRoleArn,
+  looksLikeAuthorizationDetails,
+  parseAuthorizationDetails,
+} from './authorization-details';
+import { EMPTY_LEVEL } from './chain-order';
 import { loadOrganizationPolicies } from './org-policies';
-import type { AccountSnapshot } from './snapshot';
+import type { AccountSnapshot, OrganizationPolicyLevel } from './snapshot';
+import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
 
 export { parseAuthorizationDetails, looksLikeAuthorizationDetails } from './authorization-details';
 export { loadOrganizationPolicies, parseOrganizationPolicyFile } from './org-policies';
@@ -64,18 +70,28 @@ function snapshotSchemas(): typeof import('./snapshot') {
 
 /** Parse one saved input file into account snapshots. */
 export function loadInputFile(file: string): AuditInput {
-  const value = readJsonFile(file);
+  const value = readJsonFileUnique(file);
   switch (detectInputFormat(value, file)) {
     case 'authorization-details':
       return { accounts: [parseAuthorizationDetails(value, file)], notAudited: [] };
     case 'account-snapshot': {
       const parsed = snapshotSchemas().AccountSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
+      refuseDuplicateEntries(file, snapshotEntries(parsed.data, ''));
+      refuseServiceLinkedClaims(file, parsed.data, '');
+      refuseRepeatedTagKeys(file, snapshotTagKeys(parsed.data, ''));
+      refuseEmptyLevels(file, parsed.data, '');
       return { accounts: [parsed.data], notAudited: [] };
     }
     case 'organization-snapshot': {
       const parsed = snapshotSchemas().OrganizationSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
+      parsed.data.accounts.forEach((account, index) => {
+        refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`));
+        refuseServiceLinkedClaims(file, account, `accounts[${index}].`);
+        refuseRepeatedTagKeys(file, snapshotTagKeys(account, `accounts[${index}].`));
+        refuseEmptyLevels(file, account, `accounts[${index}].`);
+      });
       return {
         accounts: parsed.data.accounts,
         notAudited: parsed.data.notAudited,
@@ -85,6 +101,56 @@ export function loadInputFile(file: string): AuditInput {
       };
     }
   }
+}
+
+/** A snapshot's principals and managed policies with their JSON paths under `prefix`; a policy is named by its ARN. */
+function* snapshotEntries(snapshot: AccountSnapshot, prefix: string): Generator<NamedEntry> {
+  for (let i = 0; i < snapshot.principals.length; i++) {
+    const { kind, name, arn } = snapshot.principals[i];
+    yield { kind, name, arn, path: `${prefix}principals[${i}]` };
+  }
+  for (let i = 0; i < snapshot.managedPolicies.length; i++) {
+    const { arn } = snapshot.managedPolicies[i];
+    yield { kind: 'policy', name: arn, arn, path: `${prefix}managedPolicies[${i}]` };
+  }
+}
+
+/**
+ * A level of a snapshot's SCP or RCP chain with no policy: AWS keeps one attached at every level, and the
+ * evaluator (rightly, for such a level) denies every action under it, which would hide every finding.
+ */
+function refuseEmptyLevels(file: string, snapshot: AccountSnapshot, prefix: string): void {
+  const lines: string[] = [];
+  for (const key of ['serviceControlPolicies', 'resourceControlPolicies'] as const) {
+    snapshot[key].forEach((level, index) => {
+      if (level.policies.length === 0) lines.push(`${file}: ${prefix}${key}[${index}].policies: ${EMPTY_LEVEL}`);
+    });
+  }
+  if (lines.length > 0) throw new InputError(lines.join('\n'));
+}
+
+/** Each principal's tag keys with their JSON paths: a snapshot's record may hold one key in two cases. */
+function snapshotTagKeys(snapshot: AccountSnapshot, prefix: string) {
+  return snapshot.principals.map((principal, index) =>
+    Object.keys(principal.tags).map((key) => ({ key, path: `${prefix}principals[${index}].tags.${key}` })),
+  );
+}
+
+/**
+ * SCPs and most rules pass over a service-linked role, so a snapshot may call a role so only when its ARN
+ * does (IAM reserves the /aws-service-role/ path for them): otherwise one edited flag hides a role's access.
+ */
+function refuseServiceLinkedClaims(file: string, snapshot: AccountSnapshot, prefix: string): void {
+  const lines: string[] = [];
+  snapshot.principals.forEach((principal, index) => {
+    if (principal.serviceLinked && !isServiceLinkedRoleArn(principal.arn)) {
+      lines.push(
+        `${file}: ${prefix}principals[${index}].serviceLinked: true for ${principal.arn}, which is not a ` +
+          'service-linked role: expected an ARN under role/aws-service-role/, or false',
+      );
+    }
+  });
+  if (lines.length > 0) throw new InputError(lines.join('\n'));
 }
 
 /** Load every account to audit, from files when `input` is given, else from the live AWS account(s). */
@@ -125,6 +191,10 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
   const scps = options.scp && options.scp.length > 0 ? loadOrganizationPolicies(options.scp, 'scp') : undefined;
   const rcps = options.rcp && options.rcp.length > 0 ? loadOrganizationPolicies(options.rcp, 'rcp') : undefined;
   if (!scps && !rcps) return loaded;
+  for (const account of loaded.accounts) {
+    if (scps) refuseOtherAccountLevel(scps, options.scp!, 'scp', account);
+    if (rcps) refuseOtherAccountLevel(rcps, options.rcp!, 'rcp', account);
+  }
   return {
     notAudited: loaded.notAudited,
     ...(loaded.organizationIds ? { organizationIds: loaded.organizationIds } : {}),
@@ -135,4 +205,24 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
       organizationPoliciesKnown: scps ? true : account.organizationPoliciesKnown,
     })),
   };
+}
+
+/**
+ * A chain's account level holds the policies attached to one account; given with `--scp` / `--rcp` it is
+ * applied to every account audited, so a chain written for another account (its deny-all, its missing
+ * FullAWSAccess) would decide this one's verdict. Refused unless the ids agree.
+ */
+function refuseOtherAccountLevel(
+  levels: readonly OrganizationPolicyLevel[],
+  files: readonly string[],
+  kind: 'scp' | 'rcp',
+  account: AccountSnapshot,
+): void {
+  const index = levels.findIndex((level) => level.kind === 'account');
+  if (index === -1 || levels[index].id === account.accountId) return;
+  throw new InputError(
+    `${files.join(', ')}: [${index}].id: the account level is for ${JSON.stringify(levels[index].id)}, but ` +
+      `${account.source.location} holds account ${account.accountId}: expected that account's id (--${kind} ` +
+      `applies the chain to every account audited; audit each account with its own chain)`,
+  );
 }

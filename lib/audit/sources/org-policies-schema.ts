@@ -1,7 +1,7 @@
 // The zod schema of a `--scp` / `--rcp` chain file (see org-policies.ts). Its own module, loaded only when such
 // a file is read: an audit without one never loads zod for it.
 import { z } from 'zod';
-import { chainOrderProblems } from './chain-order';
+import { chainOrderProblems, EMPTY_LEVEL } from './chain-order';
 
 const LevelPolicy = z.strictObject({
   name: z.string().min(1),
@@ -13,7 +13,9 @@ const Level = z.strictObject({
   kind: z.enum(['root', 'ou', 'account']),
   id: z.string().min(1),
   name: z.string().optional(),
-  policies: z.array(LevelPolicy),
+  // AWS keeps at least one policy attached at every level (FullAWSAccess unless replaced); a level listed with
+  // none would deny every action and hide every finding below it, so it is read as a damaged file.
+  policies: z.array(LevelPolicy).min(1, EMPTY_LEVEL),
 });
 
 export const Chain = z

@@ -11,7 +11,7 @@
 //     A policy named FullAWSAccess (RCPFullAWSAccess) may leave out its document: AWS's own is used.
 // Every level must allow an action for it to be allowed, exactly as in AWS; a level without an allow for
 // an action denies it.
-import { formatZodIssues, InputError, readJsonFile } from '../../util/read-input';
+import { formatZodIssues, InputError, readJsonFileUnique } from '../../util/read-input';
 import type { OrganizationPolicyLevel } from './snapshot';
 
 export type OrganizationPolicyKind = 'scp' | 'rcp';
@@ -80,7 +80,7 @@ export function loadOrganizationPolicies(
   const documents: { file: string; document: unknown }[] = [];
   const chains: { file: string; levels: OrganizationPolicyLevel[] }[] = [];
   for (const file of files) {
-    const result = parseOrganizationPolicyFile(readJsonFile(file), file, kind);
+    const result = parseOrganizationPolicyFile(readJsonFileUnique(file), file, kind);
     if ('levels' in result) chains.push({ file, levels: result.levels });
     else documents.push({ file, document: result.document });
   }

@@ -152,9 +152,24 @@ describe('parseAuthorizationDetails', () => {
   it('reads role tags, the account id from ARNs and the service-linked path', () => {
     const input = minimal();
     input.RoleDetailList[0].Path = '/aws-service-role/rds.amazonaws.com/';
+    input.RoleDetailList[0].Arn = 'arn:aws:iam::111122223333:role/aws-service-role/rds.amazonaws.com/app';
     const snapshot = parseAuthorizationDetails(input, 'authz.json');
     expect(snapshot.accountId).toBe('111122223333');
     expect(snapshot.principals[0]).toMatchObject({ tags: { environment: 'production' }, serviceLinked: true });
+    expect(snapshot.problems).toEqual([]);
+  });
+
+  it('takes a role for service-linked only when its ARN says so, and notes a Path that disagrees', () => {
+    const input = minimal();
+    input.RoleDetailList[0].Path = '/aws-service-role/rds.amazonaws.com/';
+    const snapshot = parseAuthorizationDetails(input, 'authz.json');
+    expect(snapshot.principals[0].serviceLinked).toBe(false);
+    expect(snapshot.problems).toEqual([
+      expect.objectContaining({
+        where: 'authz.json: RoleDetailList[0].Path',
+        message: expect.stringMatching(/disagree/),
+      }),
+    ]);
   });
 
   it('notes attached policies missing from the Policies list', () => {
