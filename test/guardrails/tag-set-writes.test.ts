@@ -139,16 +139,9 @@ describe('the example account (generated boundary, no leash SCPs)', () => {
     const result = auditAccount(input.accounts[0], { catalog });
     const agentRole = `arn:aws:iam::${ACCOUNT}:role/agent-claude-dev`;
     const escalation = result.findings.find((f) => f.ruleId === 'privilege-escalation' && f.principalArn === agentRole);
-    // No path holds for certain: each needs compute the snapshot cannot show (info, naming it) and depends on
-    // the resource being tagged non-production; nothing lets the agent raise its own permissions in place.
-    expect(['info', 'medium']).toContain(escalation?.severity);
-    const details = escalation?.details as
-      | { paths?: { kind: string }[]; path?: { certain: boolean; hops: { decision: string; needs?: string }[] } }
-      | undefined;
-    expect((details?.paths ?? []).filter((path) => path.kind === 'self')).toEqual([]);
-    expect(details?.path?.certain).toBe(false);
-    for (const hop of details?.path?.hops ?? [])
-      expect(hop.decision === 'depends' || hop.needs !== undefined).toBe(true);
+    // The last path it had ran code with a stack's own service role (cloudformation-update-stack); the boundary
+    // now makes a stack change name its role, and the PassRole guard keeps that to agent roles.
+    expect(escalation).toBeUndefined();
   }, 60_000);
 });
 
