@@ -23,6 +23,7 @@ import {
   type NotVisibleChange,
 } from './change-gate';
 import { CUSTOM_RESOURCE_RULE, customResourceFindings } from './custom-resources';
+import { DELAYED_DELETION_RULE, delayedDeletionFindings } from './delayed-deletions';
 import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
@@ -30,7 +31,13 @@ import { InputError } from '../util/read-input';
 import type { CfnResource } from './template-file';
 
 /** The rules of the change gate, in report order. */
-export const CHANGE_GATE_RULES = [DESTRUCTIVE_CHANGE_RULE, DATA_SETTING_RULE, CUSTOM_RESOURCE_RULE, NOT_VISIBLE_RULE];
+export const CHANGE_GATE_RULES = [
+  DESTRUCTIVE_CHANGE_RULE,
+  DATA_SETTING_RULE,
+  CUSTOM_RESOURCE_RULE,
+  DELAYED_DELETION_RULE,
+  NOT_VISIBLE_RULE,
+];
 
 export const APPROVALS_NOT_VERIFIED =
   "Approvals were not verified: the names in approvedBy were taken as written, not checked against the pull request's reviews (run with --verify-approvals github).";
@@ -113,6 +120,7 @@ export function checkStacks(
       ...changeFindings(changeSetGate.changes),
       ...dataSettingFindings(changeSetGate.pairs, production),
       ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
+      ...delayedDeletionFindings(changeSetGate.pairs, production, catalog),
       ...notVisibleFindings(changeSetGate.notVisible),
     );
   }
@@ -125,6 +133,7 @@ export function checkStacks(
       ...dataSettingFindings(gate.pairs, production),
       ...untaggedStackFindings(gate.untaggedStacks),
       ...customResourceFindings(gate.pairs, production, catalog, resources),
+      ...delayedDeletionFindings(gate.pairs, production, catalog),
       ...answered(notVisibleFindings(gate.notVisible), gate.notVisible, changeSetGate),
     );
     if (gate.newStacks.length > 0) {

@@ -99,7 +99,7 @@ function isCustomResource(type: string): boolean {
 }
 
 /** Every string in a value; a Fn::Join's parts are joined, with `*` for what is not a string. */
-function texts(value: unknown, out: string[] = [], depth = 0): string[] {
+export function texts(value: unknown, out: string[] = [], depth = 0): string[] {
   if (depth > 64) return out;
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) value.forEach((item) => texts(item, out, depth + 1));

@@ -10,6 +10,7 @@ export const CHECK_RULE_IDS: readonly string[] = [
   'destructive-change',
   'change-not-visible',
   'custom-resource-deletes',
+  'scheduled-deletion',
   'data-destroying-setting',
 ];
 

@@ -4,9 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRules } from '../../lib/audit/rules';
-import { DESTRUCTIVE_CHANGE_RULE, NOT_VISIBLE_RULE } from '../../lib/check/change-gate';
-import { CUSTOM_RESOURCE_RULE } from '../../lib/check/custom-resources';
-import { DATA_SETTING_RULE } from '../../lib/check/data-settings';
+import { CHANGE_GATE_RULES } from '../../lib/check/check';
 import { loadConfigFile } from '../../lib/config/load';
 import { CHECK_RULE_IDS, knownRuleIds } from '../../lib/config/rule-ids';
 import { LeashConfig } from '../../lib/config/schema';
@@ -104,7 +102,7 @@ describe('leash.config.json is strict', () => {
   });
 
   it('knows every rule id of the audit pack and of the check gate', () => {
-    const gate = [DESTRUCTIVE_CHANGE_RULE, NOT_VISIBLE_RULE, CUSTOM_RESOURCE_RULE, DATA_SETTING_RULE].map((r) => r.id);
+    const gate = CHANGE_GATE_RULES.map((r) => r.id);
     expect([...CHECK_RULE_IDS].sort()).toEqual([...gate].sort());
     expect([...knownRuleIds()].sort()).toEqual([...defaultRules.map((r) => r.meta.id), ...gate].sort());
   });

@@ -1,0 +1,105 @@
+// Deletions a deployment schedules rather than performs: an EventBridge Scheduler schedule or a Step Functions
+// state machine that calls a delete API through AWS's SDK integrations (`arn:aws:scheduler:::aws-sdk:
+// dynamodb:deleteTable`, `arn:aws:states:::aws-sdk:s3:deleteBucket`, the optimised `states:::dynamodb:
+// deleteItem`). Nothing in the diff of the data stores shows them, and they run later, with the schedule's or
+// state machine's role, outside any review: the gate judges them when they are added or changed.
+import type { Catalog } from '../catalog/types';
+import type { Finding, RuleMeta } from '../audit/rules/types';
+import type { ProductionSelector } from '../guardrails/spec';
+import { changeHash } from './change-hash';
+import { destructiveAction, texts } from './custom-resources';
+import { productionTagOf } from './production-tag';
+import type { ResourcePair } from './stack-pairs';
+import type { CfnResource } from './template-file';
+
+export const DELAYED_DELETION_RULE: RuleMeta = {
+  id: 'scheduled-deletion',
+  category: 'destructive-change',
+  severity: 'high',
+  title: 'Deployment schedules a call to a delete API',
+  help:
+    'A Scheduler schedule or Step Functions state machine added or changed in this deployment calls, through ' +
+    "AWS's SDK or optimised integrations, an API that deletes or recreates (as classified in the action catalog, " +
+    'or named delete/remove/terminate/purge/drop/destroy/truncate). It runs later with its own role, so no review ' +
+    'of the data stores sees it. Critical in a production stack.',
+  docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#scheduled-deletions',
+};
+
+/** Where each type keeps the integration ARNs it calls. */
+const CALL_SITES: Readonly<Record<string, readonly string[]>> = {
+  'AWS::Scheduler::Schedule': ['Target'],
+  'AWS::StepFunctions::StateMachine': ['Definition', 'DefinitionString'],
+};
+
+/** `arn:<partition>:scheduler:::aws-sdk:<service>:<api>` and `arn:<partition>:states:::[aws-sdk:]<service>:<api>`. */
+const INTEGRATION =
+  /arn:[^:"\s]*:(scheduler|states):::(aws-sdk:)?([a-z0-9-]+):([A-Za-z][A-Za-z0-9]*)(?:\.(?:sync|waitForTaskToken)(?::\d+)?)?/g;
+
+/** The destructive APIs a resource calls through integrations, as `service:Action (integration ARN)`. */
+export function scheduledCalls(resource: CfnResource, catalog: Catalog): string[] {
+  const sites = CALL_SITES[resource.Type];
+  if (!sites) return [];
+  const calls = new Set<string>();
+  for (const site of sites) {
+    for (const text of texts(resource.Properties?.[site])) {
+      for (const match of text.matchAll(INTEGRATION)) {
+        const [integration, , sdk, service, api] = match;
+        // The optimised Step Functions integrations name a few services directly (states:::dynamodb:deleteItem);
+        // a run of another state machine or a job (states:::states:startExecution) deletes nothing itself.
+        if (!sdk && match[1] === 'scheduler') continue;
+        const action = destructiveAction(service, api, catalog);
+        if (action) calls.add(`${action} (${integration})`);
+      }
+    }
+  }
+  return [...calls];
+}
+
+export function delayedDeletionFindings(
+  pairs: readonly ResourcePair[],
+  production: ProductionSelector,
+  catalog: Catalog,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const pair of pairs) {
+    // A schedule that is removed calls nothing more; one added or changed is what this deployment sets up.
+    if (!pair.after || !pair.changed) continue;
+    const calls = scheduledCalls(pair.after, catalog);
+    if (calls.length === 0) continue;
+    const productionTag = productionTagOf(
+      [pair.before, pair.after],
+      [pair.stack.stackTags, pair.baselineStackTags],
+      production,
+    );
+    const when = pair.before ? 'changed' : 'added';
+    const hash = changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after);
+    findings.push({
+      ruleId: DELAYED_DELETION_RULE.id,
+      category: DELAYED_DELETION_RULE.category,
+      severity: productionTag ? 'critical' : 'high',
+      title: `${pair.after.Type} ${pair.logicalId} calls delete APIs later`,
+      message:
+        `Deploying stack ${pair.stack.displayName} sets up ${pair.after.Type} ${pair.logicalId} (${when}), which ` +
+        `will call ${calls.join(', ')} with its own role${productionTag ? `; tagged ${productionTag}` : ''}. ` +
+        `Change ${hash}.`,
+      location: {
+        file: pair.stack.file,
+        logicalId: pair.logicalId,
+        cdkPath: pair.stack.cdkPaths?.get(pair.logicalId),
+        jsonPath: `Resources.${pair.logicalId}`,
+      },
+      evidence: [{ policy: `template:${pair.stack.key}`, policyKind: 'template', note: calls.join('; ') }],
+      details: {
+        stack: pair.stack.key,
+        logicalId: pair.logicalId,
+        resourceType: pair.after.Type,
+        calls,
+        productionTag: productionTag ?? null,
+        changeHash: hash,
+      },
+      remediation: `Make the deletion a reviewed change of the resource itself; a deliberate schedule needs a suppression naming change ${hash}, approved by two people.`,
+      docsUrl: DELAYED_DELETION_RULE.docsUrl,
+    });
+  }
+  return findings;
+}
