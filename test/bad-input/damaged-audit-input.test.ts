@@ -121,6 +121,16 @@ describe('an audit input that lists an entry twice', () => {
   });
 });
 
+describe('an account given twice', () => {
+  it('refuses two exports of one account, which would be audited twice', async () => {
+    const first = file('account-a.json', details({ RoleDetailList: [role('app', [admin])] }));
+    const second = file('account-b.json', details({ RoleDetailList: [role('other', [readOnly])] }));
+    const { code, output } = await audit('--input', first, second);
+    expect(code).toBe(2);
+    expect(output).toMatch(/account-b\.json: account 111122223333 is given again \(first in .*account-a\.json\)/);
+  });
+});
+
 describe('an audit input that gives a key twice', () => {
   it('refuses a second RoleDetailList that would replace the first', async () => {
     const text = JSON.stringify(details({ RoleDetailList: [role('admin', [admin])] })).replace(

@@ -160,8 +160,21 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
     const accounts: AccountSnapshot[] = [];
     const notAudited: NotAudited[] = [];
     const organizationIds: Record<string, string> = {};
+    // One account given twice (in an organization snapshot, or in two files) would be audited twice, its
+    // principals doubled in the organization's access graph: refused, naming both places.
+    const seen = new Map<string, string>();
     for (const file of options.input) {
       const one = loadInputFile(file);
+      one.accounts.forEach((account, index) => {
+        const where = one.accounts.length > 1 ? `${file}: accounts[${index}]` : file;
+        const first = seen.get(account.accountId);
+        if (first) {
+          throw new InputError(
+            `${where}: account ${account.accountId} is given again (first in ${first}); audit each account once`,
+          );
+        }
+        seen.set(account.accountId, where);
+      });
       accounts.push(...one.accounts);
       notAudited.push(...one.notAudited);
       Object.assign(organizationIds, one.organizationIds);

@@ -88,11 +88,11 @@ describe('loadAuditInput', () => {
       kind: 'organization',
       organizationId: 'o-abc',
       managementAccountId: '999988887777',
-      accounts: [accountSnapshot],
+      accounts: [{ ...accountSnapshot, accountId: '777788889999' }],
       notAudited: [{ accountId: '123412341234', reason: 'AccessDenied' }],
     });
     const input = await loadAuditInput({ input: [write('account.json', accountSnapshot), org] });
-    expect(input.accounts.map((a) => a.accountId)).toEqual(['444455556666', '444455556666']);
+    expect(input.accounts.map((a) => a.accountId)).toEqual(['444455556666', '777788889999']);
     expect(input.notAudited).toEqual([{ accountId: '123412341234', reason: 'AccessDenied' }]);
   });
 
