@@ -78,6 +78,7 @@ export function loadInputFile(file: string): AuditInput {
       const parsed = snapshotSchemas().AccountSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       refuseDuplicateEntries(file, snapshotEntries(parsed.data, ''));
+      refuseTemplateSource(file, parsed.data, '');
       refuseServiceLinkedClaims(file, parsed.data, '');
       refuseRepeatedTagKeys(file, snapshotTagKeys(parsed.data, ''));
       refuseEmptyLevels(file, parsed.data, '');
@@ -88,6 +89,7 @@ export function loadInputFile(file: string): AuditInput {
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       parsed.data.accounts.forEach((account, index) => {
         refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`));
+        refuseTemplateSource(file, account, `accounts[${index}].`);
         refuseServiceLinkedClaims(file, account, `accounts[${index}].`);
         refuseRepeatedTagKeys(file, snapshotTagKeys(account, `accounts[${index}].`));
         refuseEmptyLevels(file, account, `accounts[${index}].`);
@@ -133,6 +135,19 @@ function refuseEmptyLevels(file: string, snapshot: AccountSnapshot, prefix: stri
 function snapshotTagKeys(snapshot: AccountSnapshot, prefix: string) {
   return snapshot.principals.map((principal, index) =>
     Object.keys(principal.tags).map((key) => ({ key, path: `${prefix}principals[${index}].tags.${key}` })),
+  );
+}
+
+/**
+ * A snapshot made from templates exists only inside `leash check`, which reads the templates themselves; a
+ * saved file that claims it would turn off what the audit says of accounts (policies the input leaves out,
+ * SCPs not read), so it is refused.
+ */
+function refuseTemplateSource(file: string, snapshot: AccountSnapshot, prefix: string): void {
+  if (snapshot.source.kind !== 'template') return;
+  throw new InputError(
+    `${file}: ${prefix}source.kind: "template" is made only by leash check from templates; an audit input ` +
+      'holds an account: expected "authorization-details", "live" or "organization" (run leash check on templates)',
   );
 }
 

@@ -96,6 +96,13 @@ describe('loadAuditInput', () => {
     expect(input.notAudited).toEqual([{ accountId: '123412341234', reason: 'AccessDenied' }]);
   });
 
+  it('refuses a snapshot file that claims to come from templates (which would silence the account caveats)', async () => {
+    const file = write('claims-template.json', { ...accountSnapshot, source: { kind: 'template', location: 'x' } });
+    await expect(loadAuditInput({ input: [file] })).rejects.toThrow(
+      /claims-template\.json: source\.kind: "template" is made only by leash check/,
+    );
+  });
+
   it('reports an invalid snapshot file with its JSON path', async () => {
     const file = write('broken.json', { ...accountSnapshot, principals: [{ kind: 'robot' }] });
     await expect(loadAuditInput({ input: [file] })).rejects.toThrow(/broken\.json: principals\[0\]\.kind/);
