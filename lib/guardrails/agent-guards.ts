@@ -75,21 +75,40 @@ export function agentGuardTemplates(
       condition: allOf(when, requestTagNotIn(key, [value])),
       mandatory: true,
     },
-    {
-      // IAM has no condition key for the boundary of the role being passed or assumed; the agent tag stands
-      // in for it, because agents can only create roles that carry both the tag and this boundary, nobody
-      // who is not exempt can remove the tag, and the SCP agent layer binds every role that carries it.
-      // The same holds for every other way to act as a principal: its credentials (access keys, a console
-      // password, service-specific credentials) are made only for agent users, and the tag itself is put
-      // only on principals that already carry it, so a non-production user or role without the boundary
-      // (a developer's, tagged environment=dev) never becomes the agent's way out.
-      sid: `${p}OnlyAgents`,
-      role: 'agent-guard',
-      effect: 'Deny',
-      action: scope.principalActions ?? [...ACT_AS_PRINCIPAL],
-      resource: '*',
-      condition: allOf(when, { StringNotEqualsIgnoreCase: { [resourceTagKey(key)]: value } }),
-      mandatory: true,
-    },
+    actAsPrincipalGuard(spec, scope),
   ];
+}
+
+/**
+ * The guard on every way to act as, or make an agent of, the principal a request names (ACT_AS_PRINCIPAL):
+ * only principals that carry the agent tag. Also the MCP layer's: credentials minted through an MCP server
+ * (an assumed role's, a new access key) are returned to the agent and work outside the server.
+ */
+export function actAsPrincipalGuard(
+  spec: GuardrailSpec,
+  scope: {
+    readonly principal?: ConditionBlock;
+    readonly sidPrefix: string;
+    readonly principalActions?: readonly string[];
+  },
+): StatementTemplate {
+  const { key, value } = spec.agents.principalTag;
+  const when = scope.principal;
+  const p = scope.sidPrefix;
+  return {
+    // IAM has no condition key for the boundary of the role being passed or assumed; the agent tag stands
+    // in for it, because agents can only create roles that carry both the tag and this boundary, nobody
+    // who is not exempt can remove the tag, and the SCP agent layer binds every role that carries it.
+    // The same holds for every other way to act as a principal: its credentials (access keys, a console
+    // password, service-specific credentials) are made only for agent users, and the tag itself is put
+    // only on principals that already carry it, so a non-production user or role without the boundary
+    // (a developer's, tagged environment=dev) never becomes the agent's way out.
+    sid: `${p}OnlyAgents`,
+    role: 'agent-guard',
+    effect: 'Deny',
+    action: scope.principalActions ?? [...ACT_AS_PRINCIPAL],
+    resource: '*',
+    condition: allOf(when, { StringNotEqualsIgnoreCase: { [resourceTagKey(key)]: value } }),
+    mandatory: true,
+  };
 }

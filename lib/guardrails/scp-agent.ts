@@ -8,7 +8,7 @@ import { agentInvariantParts, agentInvariantTemplates, unnamedTargetsDeny } from
 import { agentPrincipal, allOf, type ConditionBlock, notExempt } from './conditions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
-import { agentGuardTemplates } from './agent-guards';
+import { actAsPrincipalGuard, agentGuardTemplates } from './agent-guards';
 import { servicesSet } from './select';
 import type { GuardrailSpec } from './spec';
 
@@ -20,8 +20,10 @@ export interface AgentRecognition {
   readonly describe: string;
   /**
    * Whether the layer needs the guards against unbounded roles. A request through an MCP server is bound
-   * only while it comes through the server; a role it creates or passes escapes nothing the caller's own
-   * credentials outside the server do not already have, so the MCP layer leaves them out.
+   * only while it comes through the server; a role it creates escapes nothing the caller's own credentials
+   * outside the server do not already have, so the MCP layer leaves those guards out. It keeps the one on
+   * acting as a principal: credentials minted through the server (an assumed role's, a new access key) are
+   * handed to the agent, which need not hold the caller's own.
    */
   readonly guards: boolean;
 }
@@ -89,9 +91,14 @@ export function agentLayerTemplates(spec: GuardrailSpec, catalog: Catalog): Stat
             unnamedTargets: parts.unnamedTargets,
             principalActions: parts.actAsPrincipal,
           }).map(tiered)
-        : unnamedTargetsDeny(parts, { principal: recognition.condition, sidPrefix: recognition.sidPrefix }).map(
-            (t) => ({ ...t, mandatory: false, tier: TIER.mcpUnnamedTargets }),
-          )),
+        : [
+            ...unnamedTargetsDeny(parts, { principal: recognition.condition, sidPrefix: recognition.sidPrefix }),
+            actAsPrincipalGuard(spec, {
+              principal: recognition.condition,
+              sidPrefix: recognition.sidPrefix,
+              principalActions: parts.actAsPrincipal,
+            }),
+          ].map((t) => ({ ...t, mandatory: false, tier: TIER.mcpUnnamedTargets }))),
       ...agentInvariantTemplates(spec, parts, {
         principal: recognition.condition,
         sidPrefix: recognition.sidPrefix,

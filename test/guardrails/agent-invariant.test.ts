@@ -182,6 +182,17 @@ describe('actions whose targets the request does not name', () => {
   });
 });
 
+describe('credentials minted through an MCP server', () => {
+  // Through an AWS managed MCP server, an assumed role's credentials or a new access key come back to the
+  // agent, which can use them outside the server, where the MCP layer no longer applies.
+  it.each(['sts:AssumeRole', 'iam:CreateAccessKey', 'iam:CreateLoginProfile', 'iam:PassRole', 'iam:TagRole'])(
+    'denies %s on a non-agent principal tagged non-production to an administrator through an MCP server',
+    (action) => {
+      expect(decide(action, 'non-production', 'SCPs alone', 'mcp-admin')).toBe('denied');
+    },
+  );
+});
+
 describe('principals that are not agents, tagged non-production', () => {
   // An IAM user or role tagged non-production is writable for an agent, but it is not an agent: new access
   // keys or a console password for it, or the agent tag put on it (a role without the boundary), would let
