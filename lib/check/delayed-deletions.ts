@@ -1,8 +1,9 @@
-// Deletions a deployment schedules rather than performs: an EventBridge Scheduler schedule or a Step Functions
-// state machine that calls a delete API through AWS's SDK integrations (`arn:aws:scheduler:::aws-sdk:
+// Deletions a deployment schedules rather than performs: an EventBridge Scheduler schedule, a Step Functions
+// state machine or a Systems Manager Automation document that calls a delete API through AWS's integrations (`arn:aws:scheduler:::aws-sdk:
 // dynamodb:deleteTable`, `arn:aws:states:::aws-sdk:s3:deleteBucket`, the optimised `states:::dynamodb:
 // deleteItem`). Nothing in the diff of the data stores shows them, and they run later, with the schedule's or
 // state machine's role, outside any review: the gate judges them when they are added or changed.
+import { parse as parseYaml } from 'yaml';
 import type { Catalog } from '../catalog/types';
 import type { Finding, RuleMeta } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
@@ -18,8 +19,9 @@ export const DELAYED_DELETION_RULE: RuleMeta = {
   severity: 'high',
   title: 'Deployment schedules a call to a delete API',
   help:
-    'A Scheduler schedule or Step Functions state machine added or changed in this deployment calls, through ' +
-    "AWS's SDK or optimised integrations, an API that deletes or recreates (as classified in the action catalog, " +
+    'A Scheduler schedule, Step Functions state machine or Systems Manager Automation document added or changed ' +
+    "in this deployment calls, through AWS's integrations, an API that deletes or recreates (as classified in the " +
+    'action catalog, ' +
     'or named delete/remove/terminate/purge/drop/destroy/truncate). It runs later with its own role, so no review ' +
     'of the data stores sees it. Critical in a production stack.',
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#scheduled-deletions',
@@ -37,6 +39,7 @@ const INTEGRATION =
 
 /** The destructive APIs a resource calls through integrations, as `service:Action (integration ARN)`. */
 export function scheduledCalls(resource: CfnResource, catalog: Catalog): string[] {
+  if (resource.Type === 'AWS::SSM::Document') return automationCalls(resource.Properties?.Content, catalog);
   const sites = CALL_SITES[resource.Type];
   if (!sites) return [];
   const calls = new Set<string>();
@@ -102,4 +105,47 @@ export function delayedDeletionFindings(
     });
   }
   return findings;
+}
+
+/**
+ * Steps of a Systems Manager Automation document that delete: `aws:executeAwsApi` with a destructive
+ * Service/Api, and `aws:deleteStack`. Content is an object, or JSON or YAML text (parsed; text that does not
+ * parse is searched for the two keys instead, so a broken document is not a clean one).
+ */
+function automationCalls(content: unknown, catalog: Catalog): string[] {
+  const calls = new Set<string>();
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 64 || !value || typeof value !== 'object') return;
+    const step = value as { action?: unknown; inputs?: { Service?: unknown; Api?: unknown } };
+    if (step.action === 'aws:deleteStack') calls.add('cloudformation:DeleteStack (aws:deleteStack step)');
+    if (step.action === 'aws:executeAwsApi' && typeof step.inputs?.Api === 'string') {
+      const service = typeof step.inputs.Service === 'string' ? step.inputs.Service : undefined;
+      const action = destructiveAction(service, step.inputs.Api, catalog);
+      if (action) calls.add(`${action} (aws:executeAwsApi step)`);
+    }
+    Object.values(value).forEach((item) => visit(item, depth + 1));
+  };
+  if (typeof content === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(content);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed && typeof parsed === 'object') visit(parsed, 0);
+    else {
+      for (const match of content.matchAll(/\bApi\b["']?\s*:\s*["']?([A-Za-z][A-Za-z0-9]*)/g)) {
+        const around = content.slice(Math.max(0, (match.index ?? 0) - 300), (match.index ?? 0) + 300);
+        const service = /\bService\b["']?\s*:\s*["']?([a-z0-9-]+)/.exec(around)?.[1];
+        const action = destructiveAction(service, match[1], catalog);
+        if (action) calls.add(`${action} (aws:executeAwsApi step)`);
+      }
+    }
+  } else {
+    // An object, or an intrinsic (Fn::Sub of a text): every string in it is searched as above.
+    visit(content, 0);
+    for (const text of texts(content))
+      if (text.length > 20) automationCalls(text, catalog).forEach((c) => calls.add(c));
+  }
+  return [...calls];
 }

@@ -82,10 +82,44 @@ describe('scheduled deletions', () => {
     expect(finding?.message).toContain(action);
   });
 
-  it('says nothing about a schedule or state machine that only reads, invokes or is unchanged', () => {
+  it.each([
+    [
+      'an aws:executeAwsApi step in object content',
+      {
+        mainSteps: [
+          {
+            name: 'drop',
+            action: 'aws:executeAwsApi',
+            inputs: { Service: 'dynamodb', Api: 'DeleteTable', TableName: 'orders' },
+          },
+        ],
+      },
+      'dynamodb:DeleteTable (aws:executeAwsApi step)',
+    ],
+    [
+      'an aws:deleteStack step in YAML text',
+      "schemaVersion: '0.3'\nmainSteps:\n  - name: gone\n    action: aws:deleteStack\n    inputs:\n      StackName: shop-prod\n",
+      'cloudformation:DeleteStack (aws:deleteStack step)',
+    ],
+  ])('stops a Systems Manager Automation document with %s', (_what, content, call) => {
+    const doc = { Type: 'AWS::SSM::Document', Properties: { DocumentType: 'Automation', Content: content } };
+    const [finding] = byRule(gate({ Resources: {} }, { Resources: { Runbook: doc } }));
+    expect(finding?.message).toContain(call);
+  });
+
+  it('says nothing about a schedule, state machine or runbook that only reads, invokes or is unchanged', () => {
     const reads = {
       Resources: {
         Poll: schedule('arn:aws:scheduler:::aws-sdk:dynamodb:describeTable'),
+        Runbook: {
+          Type: 'AWS::SSM::Document',
+          Properties: {
+            DocumentType: 'Automation',
+            Content: {
+              mainSteps: [{ action: 'aws:executeAwsApi', inputs: { Service: 'dynamodb', Api: 'DescribeTable' } }],
+            },
+          },
+        },
         Flow: stateMachine({
           Definition: {
             StartAt: 'A',
