@@ -21,6 +21,8 @@ const CHECK_FORMATS = REPORT_FORMATS.filter((format) => format !== 'asff');
 export interface CheckCommandOptions {
   readonly baseline?: string[];
   readonly config?: string;
+  /** The base branch's leash.config.json: the gate judges by the production definition of both. */
+  readonly baselineConfig?: string;
   /** One format, or several with outputDir. */
   readonly format: ReportFormat | readonly ReportFormat[];
   readonly output?: string;
@@ -56,6 +58,7 @@ export async function runCheckCommand(
     { checkReportInput, failsAt, runCheck },
     { checkSarifChunks },
     { loadConfigFile },
+    { gateConfig, weakenedSince },
   ] = await Promise.all([
     import('../audit/report'),
     import('../audit/report/summary'),
@@ -63,12 +66,21 @@ export async function runCheckCommand(
     import('../check/check'),
     import('../check/sarif-regions'),
     import('../config/load'),
+    import('../check/baseline-config'),
   ]);
-  const config = loadConfigFile(options.config);
+  const head = loadConfigFile(options.config);
+  const base = options.baselineConfig ? loadConfigFile(options.baselineConfig) : undefined;
+  const config = base ? gateConfig(base, head) : head;
+  const weakened = base ? weakenedSince(base, head) : [];
+  for (const line of weakened) {
+    context.io.stderr(
+      `leash check: the pull request's config drops from the base branch's ${line}; judged with both\n`,
+    );
+  }
   if (options.output) {
     refuseOutputThatIsInput(
       options.output,
-      [...inputs, ...(options.baseline ?? []), ...(options.changeSet ?? []), options.config],
+      [...inputs, ...(options.baseline ?? []), ...(options.changeSet ?? []), options.config, options.baselineConfig],
       '--output',
     );
   }
@@ -81,12 +93,25 @@ export async function runCheckCommand(
       context.io.stderr(`leash check: approvals could not be verified, so none counts: ${verification.error}\n`);
     }
   }
-  const result = runCheck(
+  const checked = runCheck(
     inputs,
     options.baseline,
     { config, catalog: loadCatalog(), now: new Date(), verification },
     options.changeSet ?? [],
   );
+  const result =
+    weakened.length > 0
+      ? {
+          ...checked,
+          caveats: [
+            ...checked.caveats,
+            ...weakened.map(
+              (line) =>
+                `The pull request's config drops from the base branch's ${line}: the gate judged with both, so what either calls production is production.`,
+            ),
+          ],
+        }
+      : checked;
   const input = checkReportInput(result, { name: 'leash check', version: toolVersion() });
   if (formats.includes('sarif')) warnOfSarifLimit(context.io, 'check', input.findings);
   writeReports(
@@ -97,7 +122,13 @@ export async function runCheckCommand(
       formats,
       output: options.output,
       outputDir: options.outputDir,
-      inputs: [...inputs, ...(options.baseline ?? []), ...(options.changeSet ?? []), options.config],
+      inputs: [
+        ...inputs,
+        ...(options.baseline ?? []),
+        ...(options.changeSet ?? []),
+        options.config,
+        options.baselineConfig,
+      ],
       quiet: context.quiet,
     },
     (format) =>
@@ -129,6 +160,10 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
       'the JSON of `aws cloudformation describe-change-set` (every page, and the nested change sets): gates Remove and Replacement True|Conditional of stateful or production resources',
     )
     .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
+    .option(
+      '--baseline-config <file>',
+      "the base branch's leash.config.json: production tags and agent logins of both configs count, so a pull request cannot narrow them for its own change",
+    )
     .addOption(
       new Option(
         '--format <formats>',

@@ -134,6 +134,47 @@ describe('leash check baselines', () => {
   });
 });
 
+describe('leash check --baseline-config', () => {
+  // The pull request narrows the production values to ["production"], so the topic tagged environment=prod that
+  // it deletes is no longer production; the base branch's config still says it is.
+  const write = (name: string, value: unknown) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(value));
+    return file;
+  };
+  const topic = { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'environment', Value: 'prod' }] } };
+  const before = write('topic-before.json', { Resources: { Alerts: topic } });
+  const after = write('topic-after.json', { Resources: {} });
+  const narrowed = write('narrowed.json', { guardrails: { production: { values: ['production'] } } });
+  const baseConfig = write('base-config.json', {});
+
+  it('passes the deletion when only the narrowed config is read', async () => {
+    const { code } = await check(after, '--baseline', before, '--config', narrowed, '--format', 'json');
+    expect(code).toBe(0);
+  });
+
+  it("judges with the base branch's production values too, and says what the pull request dropped", async () => {
+    const { code, out, err } = await check(
+      after,
+      '--baseline',
+      before,
+      '--config',
+      narrowed,
+      '--baseline-config',
+      baseConfig,
+      '--format',
+      'json',
+    );
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as { findings: { ruleId: string; location?: { logicalId?: string } }[] };
+    expect(report.findings.map((f) => [f.ruleId, f.location?.logicalId])).toContainEqual([
+      'destructive-change',
+      'Alerts',
+    ]);
+    expect(err).toContain('drops from the base branch\'s guardrails.production.values: "prod"');
+  });
+});
+
 /** The vendored SARIF 2.1.0 schema, loaded as test/audit/report does (draft-04 read as draft-07). */
 function sarifSchema() {
   const schema = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'));

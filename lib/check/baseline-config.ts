@@ -1,0 +1,68 @@
+// The config a pull request brings can itself be the attack: drop `prod` from the production values, add a
+// tag key nobody uses, take an agent's login out of check.agentLogins, and the gate no longer sees what the
+// same pull request deletes. With the base branch's config at hand, the gate judges by the union of both:
+// whatever either calls production is production, whoever either calls an agent is an agent. The pull
+// request's suppressions (what it asks to approve) are the ones that count.
+import type { LeashConfig } from '../config/schema';
+
+function union(first: readonly string[], second: readonly string[], fold = (text: string) => text): string[] {
+  const seen = new Set(first.map(fold));
+  return [...first, ...second.filter((item) => !seen.has(fold(item)))];
+}
+
+/** What `head` leaves out of `base`'s production definition and agent logins, for the report. */
+export function weakenedSince(base: LeashConfig, head: LeashConfig): string[] {
+  const lost = (what: string, before: readonly string[], after: readonly string[], fold = (t: string) => t) => {
+    const kept = new Set(after.map(fold));
+    const gone = before.filter((item) => !kept.has(fold(item)));
+    return gone.length > 0 ? [`${what}: ${gone.map((item) => JSON.stringify(item)).join(', ')}`] : [];
+  };
+  const lower = (text: string) => text.toLowerCase();
+  return [
+    ...lost('guardrails.production.tagKeys', base.guardrails.production.tagKeys, head.guardrails.production.tagKeys),
+    ...lost(
+      'guardrails.production.values',
+      base.guardrails.production.values,
+      head.guardrails.production.values,
+      lower,
+    ),
+    ...lost('guardrails.production.arns', base.guardrails.production.arns, head.guardrails.production.arns),
+    ...lost(
+      'guardrails.production.arnPatterns',
+      base.guardrails.production.arnPatterns,
+      head.guardrails.production.arnPatterns,
+    ),
+    ...lost('check.agentLogins', base.check.agentLogins, head.check.agentLogins, lower),
+  ];
+}
+
+/** `head` with the production definition and agent logins of both configs. */
+export function gateConfig(base: LeashConfig, head: LeashConfig): LeashConfig {
+  const lower = (text: string) => text.toLowerCase();
+  const production = head.guardrails.production;
+  const values = union(production.values, base.guardrails.production.values, lower);
+  const productionValues = new Set(values.map(lower));
+  return {
+    ...head,
+    guardrails: {
+      ...head.guardrails,
+      production: {
+        ...production,
+        tagKeys: union(production.tagKeys, base.guardrails.production.tagKeys),
+        values,
+        // A value either side calls production is not also non-production (unless nothing would be left).
+        nonProductionValues: nonEmptyOr(
+          production.nonProductionValues.filter((value) => !productionValues.has(lower(value))),
+          production.nonProductionValues,
+        ),
+        arns: union(production.arns, base.guardrails.production.arns),
+        arnPatterns: union(production.arnPatterns, base.guardrails.production.arnPatterns),
+      },
+    },
+    check: { ...head.check, agentLogins: union(head.check.agentLogins, base.check.agentLogins, lower) },
+  };
+}
+
+function nonEmptyOr(list: string[], fallback: string[]): string[] {
+  return list.length > 0 ? list : fallback;
+}

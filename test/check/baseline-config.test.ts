@@ -1,0 +1,38 @@
+import { gateConfig, weakenedSince } from '../../lib/check/baseline-config';
+import { LeashConfig } from '../../lib/config/schema';
+
+const base = LeashConfig.parse({
+  guardrails: { production: { tagKeys: ['environment', 'stage'], values: ['production', 'prod'] } },
+  check: { agentLogins: ['acme-claude-*'] },
+});
+
+describe("the gate's config with the base branch's", () => {
+  it('keeps what either side calls production, and every agent login of either', () => {
+    const head = LeashConfig.parse({
+      guardrails: {
+        production: { tagKeys: ['environment'], values: ['Production'], nonProductionValues: ['prod', 'dev'] },
+      },
+      check: { agentLogins: [] },
+    });
+    const merged = gateConfig(base, head);
+    expect(merged.guardrails.production.tagKeys).toEqual(['environment', 'stage']);
+    expect(merged.guardrails.production.values).toEqual(['Production', 'prod']);
+    // "prod" is production on the base branch, so it is no longer non-production either.
+    expect(merged.guardrails.production.nonProductionValues).toEqual(['dev']);
+    expect(merged.check.agentLogins).toEqual(['acme-claude-*']);
+    expect(weakenedSince(base, head)).toEqual([
+      'guardrails.production.tagKeys: "stage"',
+      'guardrails.production.values: "prod"',
+      'check.agentLogins: "acme-claude-*"',
+    ]);
+  });
+
+  it('says nothing when the pull request only adds', () => {
+    const head = LeashConfig.parse({
+      guardrails: { production: { tagKeys: ['environment', 'stage', 'env'], values: ['production', 'prod', 'live'] } },
+      check: { agentLogins: ['acme-claude-*', 'copilot-worker'] },
+    });
+    expect(weakenedSince(base, head)).toEqual([]);
+    expect(gateConfig(base, head).guardrails.production.values).toEqual(['production', 'prod', 'live']);
+  });
+});
