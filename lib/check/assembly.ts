@@ -54,10 +54,17 @@ export function loadStacks(inputs: readonly string[], options: LoadOptions = {})
   return stacks;
 }
 
-/** A template file alone: the stack name is the file name without `.template.json` / `.yaml`. */
+/**
+ * A template file alone: the stack name is the file name without `.template.json` / `.yaml`. Its stack tags
+ * come from `<stack>.tags.json` beside it when there is one (the deployed stack's tags, as
+ * `aws cloudformation describe-stacks --query 'Stacks[0].Tags'` prints them): a template saved with
+ * get-template carries none, and without them a production stack whose tag a pull request removes looks
+ * like one that never had it.
+ */
 function loadTemplateOnly(file: string): LoadedStack {
   const parsed = readTemplateFile(file);
   const stackName = basename(file).replace(/(\.template)?\.(json|ya?ml|template)$/i, '');
+  const tagsFile = join(dirname(file), `${stackName}${STACK_TAGS_SUFFIX}`);
   return {
     key: stackName,
     displayName: stackName,
@@ -65,13 +72,37 @@ function loadTemplateOnly(file: string): LoadedStack {
     file,
     text: parsed.text,
     template: parsed.template,
-    stackTags: {},
+    stackTags: existsSync(tagsFile) ? readStackTags(tagsFile) : {},
   };
+}
+
+const STACK_TAGS_SUFFIX = '.tags.json';
+
+/** `[{ "Key": ..., "Value": ... }]` (describe-stacks), or `{}`/`null` for a stack without tags. */
+function readStackTags(file: string): Record<string, string> {
+  const value = readJsonFile(file);
+  if (value === null) return {};
+  if (!Array.isArray(value)) {
+    throw new InputError(
+      `${file}: expected the stack's tags as [{"Key": ..., "Value": ...}] (describe-stacks), or null`,
+    );
+  }
+  const tags: Record<string, string> = {};
+  value.forEach((tag, index) => {
+    const { Key, Value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
+    if (typeof Key !== 'string' || typeof Value !== 'string') {
+      throw new InputError(`${file}: [${index}]: expected {"Key": string, "Value": string}`);
+    }
+    if (Object.prototype.hasOwnProperty.call(tags, Key))
+      throw new InputError(`${file}: [${index}].Key: ${JSON.stringify(Key)} given twice`);
+    tags[Key] = Value;
+  });
+  return tags;
 }
 
 function loadTemplateDirectory(directory: string, allowEmpty: boolean): LoadedStack[] {
   const files = readdirSync(directory)
-    .filter((name) => TEMPLATE_FILE.test(name) && !/\.(assets|metadata)\.json$/.test(name))
+    .filter((name) => TEMPLATE_FILE.test(name) && !/\.(assets|metadata|tags)\.json$/.test(name))
     .sort();
   if (files.length === 0 && !allowEmpty) {
     throw new InputError(`${directory}: no manifest.json (not a cdk.out) and no .json/.yaml templates`);

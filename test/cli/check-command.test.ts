@@ -175,6 +175,32 @@ describe('leash check --baseline-config', () => {
   });
 });
 
+describe('leash check with a deployed baseline and its stack tags', () => {
+  // get-template saves no stack tags: the deployed stack's tags come from <stack>.tags.json beside it (as
+  // describe-stacks prints them). Without them, deleting a topic of a production-tagged stack whose tag the
+  // same pull request removes passes as non-production.
+  const deployed = mkdtempSync(join(tmpdir(), 'leash-deployed-'));
+  const next = mkdtempSync(join(tmpdir(), 'leash-next-'));
+  writeFileSync(join(deployed, 'Shop.json'), JSON.stringify({ Resources: { Alerts: { Type: 'AWS::SNS::Topic' } } }));
+  writeFileSync(join(next, 'Shop.json'), JSON.stringify({ Resources: {} }));
+
+  it('passes without the tags file, and stops the deletion with it', async () => {
+    expect((await check(next, '--baseline', deployed, '--format', 'json')).code).toBe(0);
+    writeFileSync(join(deployed, 'Shop.tags.json'), JSON.stringify([{ Key: 'environment', Value: 'production' }]));
+    const { code, out } = await check(next, '--baseline', deployed, '--format', 'json');
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as { findings: { location?: { logicalId?: string }; message: string }[] };
+    expect(report.findings.find((f) => f.location?.logicalId === 'Alerts')?.message).toMatch(/production/);
+  });
+
+  it('refuses a tags file that is not what describe-stacks prints', async () => {
+    writeFileSync(join(deployed, 'Shop.tags.json'), JSON.stringify({ environment: 'production' }));
+    const { code, err } = await check(next, '--baseline', deployed, '--format', 'json');
+    expect(code).toBe(2);
+    expect(err).toMatch(/Shop\.tags\.json: expected the stack's tags as \[\{"Key"/);
+  });
+});
+
 /** The vendored SARIF 2.1.0 schema, loaded as test/audit/report does (draft-04 read as draft-07). */
 function sarifSchema() {
   const schema = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'sarif', 'sarif-2.1.0-rtm.5.json'), 'utf8'));
