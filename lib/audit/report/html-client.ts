@@ -109,7 +109,7 @@ function pager(state, total, render) {
 
 // ---- reachability paths: edges {from, to, via} laid out in columns by distance from the first node ----
 function pathGraph(edges) {
-  var nodes = [], index = {};
+  var nodes = [], index = Object.create(null);
   function add(name) { if (!(name in index)) { index[name] = nodes.length; nodes.push({ name: name, depth: 0 }); } return index[name]; }
   edges.forEach(function (e) { add(e.from); add(e.to); });
   var depth = nodes.map(function () { return Infinity; });
@@ -167,7 +167,7 @@ function renderAudit() {
   var rules = {};
   data.rules.forEach(function (r) { rules[r.id] = r; });
   var findings = data.findings;
-  var subjects = {};
+  var subjects = Object.create(null); // a subject named __proto__ or toString is a subject like any other
   var bySubject = [];
   findings.forEach(function (f, i) {
     var g = subjects[f.subject];
