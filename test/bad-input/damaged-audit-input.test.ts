@@ -41,6 +41,16 @@ const details = (parts: object) => ({
   ...parts,
 });
 
+/** An account snapshot as `leash snapshot` writes it, read live, holding `principals` (and `extra` fields). */
+const liveSnapshot = (principals: unknown[], extra: object = {}) => ({
+  schemaVersion: 1,
+  accountId: ACCOUNT,
+  source: { kind: 'live', location: 'live' },
+  principals,
+  managedPolicies: [],
+  ...extra,
+});
+
 async function audit(...args: string[]): Promise<{ code: number; output: string }> {
   const io = memoryIo();
   const code = await runCli(['audit', '--format', 'table', ...args], io);
@@ -100,13 +110,7 @@ describe('an audit input that lists an entry twice', () => {
       name: 'app',
       inlinePolicies: inline.map((document, i) => ({ name: `i${i}`, document })),
     });
-    const input = file('snapshot-twice.json', {
-      schemaVersion: 1,
-      accountId: ACCOUNT,
-      source: { kind: 'live', location: 'live' },
-      principals: [principal([admin]), principal([])],
-      managedPolicies: [],
-    });
+    const input = file('snapshot-twice.json', liveSnapshot([principal([admin]), principal([])]));
     const { code, output } = await audit('--input', input);
     expect(code).toBe(2);
     expect(output).toContain('snapshot-twice.json: principals[1]: role');
@@ -261,11 +265,9 @@ describe('an SCP or RCP chain whose account level is another account', () => {
 
 describe('a role said to be service-linked that is not', () => {
   it('is refused in a snapshot, where the flag would take an administrator out of the audit', async () => {
-    const input = file('snapshot-service-linked.json', {
-      schemaVersion: 1,
-      accountId: ACCOUNT,
-      source: { kind: 'live', location: 'live' },
-      principals: [
+    const input = file(
+      'snapshot-service-linked.json',
+      liveSnapshot([
         {
           kind: 'role',
           arn: `arn:aws:iam::${ACCOUNT}:role/admin`,
@@ -273,9 +275,8 @@ describe('a role said to be service-linked that is not', () => {
           serviceLinked: true,
           inlinePolicies: [{ name: 'a', document: admin }],
         },
-      ],
-      managedPolicies: [],
-    });
+      ]),
+    );
     const { code, output } = await audit('--input', input);
     expect(code).toBe(2);
     expect(output).toContain('snapshot-service-linked.json: principals[0].serviceLinked: true for');
@@ -308,20 +309,17 @@ describe('a principal that carries one tag key twice', () => {
   });
 
   it('is refused in a snapshot, whose tags record holds the key in two cases', async () => {
-    const input = file('snapshot-tags.json', {
-      schemaVersion: 1,
-      accountId: ACCOUNT,
-      source: { kind: 'live', location: 'live' },
-      principals: [
+    const input = file(
+      'snapshot-tags.json',
+      liveSnapshot([
         {
           kind: 'role',
           arn: `arn:aws:iam::${ACCOUNT}:role/agent`,
           name: 'agent',
           tags: { 'leash:agent': 'true', 'LEASH:AGENT': 'false' },
         },
-      ],
-      managedPolicies: [],
-    });
+      ]),
+    );
     const { code, output } = await audit('--input', input);
     expect(code).toBe(2);
     expect(output).toContain(
@@ -341,22 +339,20 @@ describe('an organization level listed with no policies (AWS keeps one at every 
   });
 
   it('is refused in an account snapshot', async () => {
-    const snapshot = file('snapshot-empty-level.json', {
-      schemaVersion: 1,
-      accountId: ACCOUNT,
-      source: { kind: 'live', location: 'live' },
-      principals: [
-        {
-          kind: 'role',
-          arn: `arn:aws:iam::${ACCOUNT}:role/app`,
-          name: 'app',
-          inlinePolicies: [{ name: 'a', document: admin }],
-        },
-      ],
-      managedPolicies: [],
-      organizationPoliciesKnown: true,
-      serviceControlPolicies: [{ kind: 'root', id: 'r-ab12', policies: [] }],
-    });
+    const snapshot = file(
+      'snapshot-empty-level.json',
+      liveSnapshot(
+        [
+          {
+            kind: 'role',
+            arn: `arn:aws:iam::${ACCOUNT}:role/app`,
+            name: 'app',
+            inlinePolicies: [{ name: 'a', document: admin }],
+          },
+        ],
+        { organizationPoliciesKnown: true, serviceControlPolicies: [{ kind: 'root', id: 'r-ab12', policies: [] }] },
+      ),
+    );
     const { code, output } = await audit('--input', snapshot);
     expect(code).toBe(2);
     expect(output).toContain(
