@@ -51,6 +51,49 @@ function simulateOrdinary(p: ProofPolicies, request: Parameters<typeof runUnsafe
   return result === 'Allowed' ? 'allowed' : 'denied';
 }
 
+/**
+ * A request of `principalArn` (with `context` beside the account keys) on `resource`, by an administrator
+ * held by `layer` of the generated guardrails; the boundary only when the principal is an agent role.
+ */
+function decideRequest(
+  request: { principalArn: string; action: string; resource: string; context: Record<string, string | string[]> },
+  layer: AgentLayer,
+  withBoundary: boolean,
+): 'allowed' | 'denied' {
+  const { principalArn, action, resource, context } = request;
+  expect(catalog.get(action)?.action).toBe(action);
+  const result = runUnsafeSimulation(
+    {
+      request: {
+        principal: principalArn,
+        action,
+        resource: { resource, accountId: '111122223333' },
+        contextVariables: {
+          'aws:PrincipalArn': principalArn,
+          'aws:PrincipalAccount': '111122223333',
+          'aws:ResourceAccount': '111122223333',
+          ...context,
+        },
+      },
+      identityPolicies: [{ name: 'AdministratorAccess', policy: policies.identity }],
+      serviceControlPolicies:
+        layer === 'boundary alone'
+          ? [{ orgIdentifier: 'ou-x', policies: policies.serviceControlPolicies[0].policies.slice(0, 1) }]
+          : policies.serviceControlPolicies,
+      resourceControlPolicies:
+        layer === 'boundary alone'
+          ? [{ orgIdentifier: 'ou-x', policies: policies.resourceControlPolicies[0].policies.slice(0, 1) }]
+          : policies.resourceControlPolicies,
+      permissionBoundaryPolicies:
+        layer === 'SCPs alone' || !withBoundary
+          ? undefined
+          : [{ name: 'leash-agent-boundary', policy: policies.boundary }],
+    },
+    {},
+  );
+  return result === 'Allowed' ? 'allowed' : 'denied';
+}
+
 function decide(
   action: string,
   state: AgentState,
@@ -197,44 +240,18 @@ describe('principals that are not agents, tagged non-production', () => {
   // An IAM user or role tagged non-production is writable for an agent, but it is not an agent: new access
   // keys or a console password for it, or the agent tag put on it (a role without the boundary), would let
   // the agent act as a principal no leash binds.
-  const decideOn = (
-    action: string,
-    resource: string,
-    context: Record<string, string | string[]>,
-    layer: AgentLayer,
-  ) => {
-    const found = catalog.get(action)!;
-    const result = runUnsafeSimulation(
+  const agentArn = 'arn:aws:iam::111122223333:role/leash-agent-worker';
+  const decideOn = (action: string, resource: string, context: Record<string, string | string[]>, layer: AgentLayer) =>
+    decideRequest(
       {
-        request: {
-          principal: 'arn:aws:iam::111122223333:role/leash-agent-worker',
-          action,
-          resource: { resource, accountId: '111122223333' },
-          contextVariables: {
-            'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/leash-agent-worker',
-            'aws:PrincipalAccount': '111122223333',
-            'aws:ResourceAccount': '111122223333',
-            [`aws:PrincipalTag/${spec.agents.principalTag.key}`]: spec.agents.principalTag.value,
-            ...context,
-          },
-        },
-        identityPolicies: [{ name: 'AdministratorAccess', policy: policies.identity }],
-        serviceControlPolicies:
-          layer === 'boundary alone'
-            ? [{ orgIdentifier: 'ou-x', policies: policies.serviceControlPolicies[0].policies.slice(0, 1) }]
-            : policies.serviceControlPolicies,
-        resourceControlPolicies:
-          layer === 'boundary alone'
-            ? [{ orgIdentifier: 'ou-x', policies: policies.resourceControlPolicies[0].policies.slice(0, 1) }]
-            : policies.resourceControlPolicies,
-        permissionBoundaryPolicies:
-          layer === 'SCPs alone' ? undefined : [{ name: 'leash-agent-boundary', policy: policies.boundary }],
+        principalArn: agentArn,
+        action,
+        resource,
+        context: { [`aws:PrincipalTag/${spec.agents.principalTag.key}`]: spec.agents.principalTag.value, ...context },
       },
-      {},
+      layer,
+      true,
     );
-    expect(found.action).toBe(action);
-    return result === 'Allowed' ? 'allowed' : 'denied';
-  };
   const user = 'arn:aws:iam::111122223333:user/dev-bob';
   const role = 'arn:aws:iam::111122223333:role/dev-admin';
   const agentKey = spec.agents.principalTag.key;
@@ -263,48 +280,26 @@ describe('stack operations that run with the role the stack already holds', () =
   // agent's template (a function running as the pipeline role, say) would act on production. Agents must name
   // the role, and the PassRole guard lets them name only agent roles.
   const stack = 'arn:aws:cloudformation:us-east-1:111122223333:stack/dev-api/1';
-  const decideStack = (action: string, context: Record<string, string>, layer: AgentLayer, principal = 'agent') => {
-    const found = catalog.get(action)!;
-    const principalArn =
-      principal === 'agent'
-        ? 'arn:aws:iam::111122223333:role/leash-agent-worker'
-        : 'arn:aws:iam::111122223333:role/admin';
-    const result = runUnsafeSimulation(
+  const decideStack = (action: string, context: Record<string, string>, layer: AgentLayer, principal = 'agent') =>
+    decideRequest(
       {
-        request: {
-          principal: principalArn,
-          action,
-          resource: { resource: stack, accountId: '111122223333' },
-          contextVariables: {
-            'aws:PrincipalArn': principalArn,
-            'aws:PrincipalAccount': '111122223333',
-            'aws:ResourceAccount': '111122223333',
-            'aws:ResourceTag/environment': 'dev',
-            ...(principal === 'agent'
-              ? { [`aws:PrincipalTag/${spec.agents.principalTag.key}`]: spec.agents.principalTag.value }
-              : { 'aws:ViaAWSMCPService': 'true' }),
-            ...context,
-          },
+        principalArn:
+          principal === 'agent'
+            ? 'arn:aws:iam::111122223333:role/leash-agent-worker'
+            : 'arn:aws:iam::111122223333:role/admin',
+        action,
+        resource: stack,
+        context: {
+          'aws:ResourceTag/environment': 'dev',
+          ...(principal === 'agent'
+            ? { [`aws:PrincipalTag/${spec.agents.principalTag.key}`]: spec.agents.principalTag.value }
+            : { 'aws:ViaAWSMCPService': 'true' }),
+          ...context,
         },
-        identityPolicies: [{ name: 'AdministratorAccess', policy: policies.identity }],
-        serviceControlPolicies:
-          layer === 'boundary alone'
-            ? [{ orgIdentifier: 'ou-x', policies: policies.serviceControlPolicies[0].policies.slice(0, 1) }]
-            : policies.serviceControlPolicies,
-        resourceControlPolicies:
-          layer === 'boundary alone'
-            ? [{ orgIdentifier: 'ou-x', policies: policies.resourceControlPolicies[0].policies.slice(0, 1) }]
-            : policies.resourceControlPolicies,
-        permissionBoundaryPolicies:
-          layer === 'SCPs alone' || principal !== 'agent'
-            ? undefined
-            : [{ name: 'leash-agent-boundary', policy: policies.boundary }],
       },
-      {},
+      layer,
+      principal === 'agent',
     );
-    expect(found.action).toBe(action);
-    return result === 'Allowed' ? 'allowed' : 'denied';
-  };
   const named = { 'cloudformation:RoleArn': 'arn:aws:iam::111122223333:role/leash-agent-deployer' };
   const actions = ['cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:CreateChangeSet'];
   for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
