@@ -248,7 +248,11 @@ export function proveAgentInvariant(
     const { keys } = chooseResource(action);
     const acceptsRequestTag = listsKey(keys, 'aws:requesttag/');
     const tagAware = listsKey(keys, 'aws:resourcetag/');
-    const everywhereDenied = unnamedTargets(action.action) || roleFromResource(action.action);
+    const everywhereDenied = unnamedTargets(action.action)
+      ? 'targets outside the request'
+      : roleFromResource(action.action)
+        ? 'runs with the role the resource holds (the swept request names none)'
+        : undefined;
     for (const principal of principals) {
       // MCP and source-identity requests come from an administrator without the agent boundary.
       const principalLayers = principal === 'agent' ? layers : layers.filter((l) => l === 'SCPs alone');
@@ -278,7 +282,7 @@ export function proveAgentInvariant(
               (state !== 'production-retagged' || tagAware) &&
               (state !== 'untagged-retagged' || (acceptsRequestTag && !isCreateAction(action)));
             if (everywhereDenied) {
-              if (allowed) summary.violations.push({ ...finding, detail: 'targets outside the request' });
+              if (allowed) summary.violations.push({ ...finding, detail: everywhereDenied });
               continue;
             }
             if (READ_ONLY_STATES.has(state) && !reachedRead && meaningful) {

@@ -15,7 +15,10 @@ import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { proofPolicies, seededSample, type ProofPolicies } from '../../bench/guardrail-proof';
 import { loadCatalog } from '../../lib/catalog';
 import { checkCreatePatterns, isCreateAction } from '../../lib/catalog/create-actions';
-import { checkReadPatterns } from '../../lib/catalog/read-patterns';
+import { checkReadPatterns, isReadLevel } from '../../lib/catalog/read-patterns';
+import { roleFromResourceKey } from '../../lib/catalog/role-from-resource';
+import type { CatalogAction } from '../../lib/catalog/types';
+import { compileActionMatcher } from '../../lib/policy';
 import {
   defaultGuardrailSpec,
   generateGuardrails,
@@ -318,6 +321,32 @@ describe('stack operations that run with the role the stack already holds', () =
       decideStack('cloudformation:CreateStack', { 'aws:RequestTag/environment': 'dev' }, 'boundary and SCPs'),
     ).toBe('allowed');
   });
+  it('covers, over the whole catalog, every write of an agent service that names its role in a condition key', () => {
+    // The patterns must reach each action that lists the naming key (but the exceptions) and nothing else
+    // but the stack-instance operations, whose Deny on the absent key always applies and is meant to.
+    const parts = agentInvariantParts(spec, catalog);
+    const matcher = compileActionMatcher(parts.roleFromResource.flatMap((group) => group.patterns));
+    const listsKey = (a: CatalogAction) =>
+      [...a.conditionKeys, ...a.resourceTypes.flatMap((t) => t.conditionKeys)].some((k) => /:rolearn$/i.test(k));
+    const reached = agentServiceActions(spec, catalog).filter((a) => matcher(a.action));
+    expect(reached.filter((a) => isReadLevel(a))).toEqual([]);
+    expect(
+      reached.filter((a) => !roleFromResourceKey(a) && !/StackInstances$/.test(a.name)).map((a) => a.action),
+    ).toEqual([]);
+    const missed = agentServiceActions(spec, catalog).filter((a) => roleFromResourceKey(a) && !matcher(a.action));
+    expect(missed.map((a) => a.action)).toEqual([]);
+    const unguarded = agentServiceActions(spec, catalog)
+      .filter((a) => a.service === 'cloudformation' && listsKey(a) && !roleFromResourceKey(a))
+      .map((a) => a.action);
+    // Only the documented exceptions: a new stack runs with the caller's credentials; a rollback returns to
+    // the template the stack had.
+    expect(unguarded.sort()).toEqual([
+      'cloudformation:ContinueUpdateRollback',
+      'cloudformation:CreateStack',
+      'cloudformation:RollbackStack',
+    ]);
+  });
+
   it('names them in the coverage report', () => {
     expect(generated.coverage.agents.roleFromResource).toEqual(
       expect.arrayContaining(['cloudformation:UpdateStack', 'cloudformation:DeleteStack']),
