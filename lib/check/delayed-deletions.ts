@@ -30,7 +30,8 @@ export const DELAYED_DELETION_RULE: RuleMeta = {
 /** Where each type keeps the integration ARNs it calls. */
 const CALL_SITES: Readonly<Record<string, readonly string[]>> = {
   'AWS::Scheduler::Schedule': ['Target'],
-  'AWS::StepFunctions::StateMachine': ['Definition', 'DefinitionString'],
+  // Substitutions fill `${Name}` placeholders of the definition: an integration ARN can hide there.
+  'AWS::StepFunctions::StateMachine': ['Definition', 'DefinitionString', 'DefinitionSubstitutions'],
 };
 
 /** `arn:<partition>:scheduler:::aws-sdk:<service>:<api>` and `arn:<partition>:states:::[aws-sdk:]<service>:<api>`. */
@@ -68,6 +69,10 @@ export function delayedDeletionFindings(
     // A schedule that is removed calls nothing more; one added or changed is what this deployment sets up.
     if (!pair.after || !pair.changed) continue;
     const calls = scheduledCalls(pair.after, catalog);
+    // A definition kept in S3 is not in the template: what it calls is unknown, so it may delete.
+    const unread =
+      pair.after.Type === 'AWS::StepFunctions::StateMachine' && pair.after.Properties?.DefinitionS3Location;
+    if (unread) calls.push('whatever its definition in S3 calls (DefinitionS3Location, which the gate cannot read)');
     if (calls.length === 0) continue;
     const productionTag = productionTagOf(
       [pair.before, pair.after],
@@ -80,7 +85,7 @@ export function delayedDeletionFindings(
       ruleId: DELAYED_DELETION_RULE.id,
       category: DELAYED_DELETION_RULE.category,
       severity: productionTag ? 'critical' : 'high',
-      title: `${pair.after.Type} ${pair.logicalId} calls delete APIs later`,
+      title: `${pair.after.Type} ${pair.logicalId} ${unread ? 'may call' : 'calls'} delete APIs later`,
       message:
         `Deploying stack ${pair.stack.displayName} sets up ${pair.after.Type} ${pair.logicalId} (${when}), which ` +
         `will call ${calls.join(', ')} with its own role${productionTag ? `; tagged ${productionTag}` : ''}. ` +

@@ -82,6 +82,18 @@ describe('scheduled deletions', () => {
     expect(finding?.message).toContain(action);
   });
 
+  it('stops a state machine whose delete hides in DefinitionSubstitutions, or whose definition is in S3', () => {
+    const substituted = stateMachine({
+      DefinitionString: '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"${Wipe}","End":true}}}',
+      DefinitionSubstitutions: { Wipe: 'arn:aws:states:::aws-sdk:dynamodb:deleteTable' },
+    });
+    const inS3 = stateMachine({ DefinitionS3Location: { Bucket: 'flows', Key: 'cleanup.asl.json' } });
+    const findings = byRule(gate({ Resources: {} }, { Resources: { Substituted: substituted, InS3: inS3 } }));
+    const about = (id: string) => findings.find((f) => f.location?.logicalId === id)?.message ?? '';
+    expect(about('Substituted')).toContain('dynamodb:DeleteTable');
+    expect(about('InS3')).toContain('DefinitionS3Location, which the gate cannot read');
+  });
+
   it.each([
     [
       'an aws:executeAwsApi step in object content',
