@@ -149,8 +149,9 @@ export function findDestructiveChanges(
   }
   changes.push(...cascadedReplacements(changes, production, inherited));
   const untaggedStacks = pairing.paired.flatMap(({ stack, baselineStackTags }) => {
-    const was = productionTagOf([], [baselineStackTags], production);
-    const now = productionTagOf([], [stack.stackTags], production);
+    // A lookalike tag protects nothing: whether the stack was or still is protected asks IAM's question.
+    const was = productionTagOf([], [baselineStackTags], production, [], [], new Map(), false);
+    const now = productionTagOf([], [stack.stackTags], production, [], [], new Map(), false);
     return was && !now ? [{ stack, productionTag: was.replace(/ \(stack tag\)$/, '') }] : [];
   });
   return {

@@ -24,6 +24,7 @@ import {
 } from './change-gate';
 import { CUSTOM_RESOURCE_RULE, customResourceFindings } from './custom-resources';
 import { DELAYED_DELETION_RULE, delayedDeletionFindings } from './delayed-deletions';
+import { TAG_LOOKALIKE_RULE, tagLookalikeFindings } from './tag-lookalikes';
 import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
@@ -37,6 +38,7 @@ export const CHANGE_GATE_RULES = [
   CUSTOM_RESOURCE_RULE,
   DELAYED_DELETION_RULE,
   NOT_VISIBLE_RULE,
+  TAG_LOOKALIKE_RULE,
 ];
 
 export const APPROVALS_NOT_VERIFIED =
@@ -111,8 +113,9 @@ export function checkStacks(
   const caveats = [...boundary.caveats, ...audit.caveats];
   let gate: ChangeGateResult | undefined;
   let changeSetGate: ChangeSetGateResult | undefined;
-  const raw: Finding[] = [];
   const production = config.guardrails.production;
+  // On every template, with or without a baseline: a resource everyone reads as production that no guardrail covers.
+  const raw: Finding[] = [...tagLookalikeFindings(stacks, production)];
   const catalog = options.catalog ?? loadCatalog();
   if (options.changeSets && options.changeSets.length > 0) {
     changeSetGate = judgeChangeSets(options.changeSets, production, stacks);
@@ -162,7 +165,7 @@ export function checkStacks(
     gate,
     changeSetGate,
     findings,
-    rules: gate || changeSetGate ? [...audit.rules, ...CHANGE_GATE_RULES] : audit.rules,
+    rules: gate || changeSetGate ? [...audit.rules, ...CHANGE_GATE_RULES] : [...audit.rules, TAG_LOOKALIKE_RULE],
     caveats,
   };
 }

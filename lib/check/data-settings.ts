@@ -281,6 +281,8 @@ function productionTagRemoved(
     [pair.rawBefore],
     pair.notes.assumed,
     pair.overridable,
+    // A lookalike tag protects nothing: whether it was or still is protected asks IAM's question.
+    false,
   );
   if (!was) return undefined;
   const now = productionTagOf(
@@ -290,6 +292,7 @@ function productionTagRemoved(
     [pair.rawAfter],
     pair.notes.assumed,
     pair.overridable,
+    false,
   );
   if (now) return undefined;
   const property = loadResourceModel(pair.before?.Type ?? '')?.tagInformation?.tagPropertyName ?? 'Tags';

@@ -2,6 +2,7 @@
 // resource (wherever the service specification keeps its tags) or on its stack.
 import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import type { ProductionSelector } from '../guardrails/spec';
+import { isLookalike, revealed } from '../util/lookalike';
 import type { CfnResource } from './template-file';
 
 /** Parameters deployment may set (not passed by a parent stack) → their `AllowedValues`, if any. */
@@ -11,7 +12,10 @@ export type OverridableParameters = ReadonlyMap<string, readonly unknown[] | und
  * The first production tag on the resource (old or new template) or on its stack. A tag written as an
  * intrinsic (`!Ref Env`) is read as resolved, and the assumption behind it is named; a production tag key
  * whose value only deployment knows counts as production (fail closed), and so does one read from a
- * parameter's default when deployment may pass a production value instead.
+ * parameter's default when deployment may pass a production value instead. With `lookalikes` (the default), a
+ * tag that reads as a production tag but that IAM does not match (`prod `, `prоd` with a Cyrillic о) counts as
+ * production too, saying so: the verdict on a deletion is then the worst case. Deciding whether a resource is
+ * still protected (a tag taken off) asks without them: a lookalike protects nothing.
  */
 export function productionTagOf(
   resources: readonly (CfnResource | undefined)[],
@@ -20,6 +24,66 @@ export function productionTagOf(
   raw: readonly (CfnResource | undefined)[] = [],
   assumed: readonly string[] = [],
   overridable: OverridableParameters = new Map(),
+  lookalikes = true,
+): string | undefined {
+  const exact = exactProductionTagOf(resources, stackTags, production, raw, assumed, overridable);
+  if (exact || !lookalikes) return exact;
+  for (const resource of resources) {
+    const [found] = resource ? lookalikeProductionTags(resourceTags(resource, new Set()), production) : [];
+    if (found) return lookalikeText(found);
+  }
+  for (const tags of stackTags) {
+    const [found] = lookalikeProductionTags(tags, production);
+    if (found) return `${lookalikeText(found)} (stack tag)`;
+  }
+  return undefined;
+}
+
+/** A tag that reads as a production tag but is not one to IAM. */
+export interface LookalikeTag {
+  readonly key: string;
+  readonly value: string;
+  /** The production key and value it reads as. */
+  readonly meantKey: string;
+  readonly meantValue: string;
+}
+
+/**
+ * The tags among `tags` that read as a production tag (key and value, each equal ignoring case or a lookalike
+ * of it) without being one as IAM compares them: key ignoring case, value ignoring case (the guardrails use
+ * the IgnoreCase operators), every other character exact.
+ */
+export function lookalikeProductionTags(
+  tags: Readonly<Record<string, unknown>>,
+  production: ProductionSelector,
+): LookalikeTag[] {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const found: LookalikeTag[] = [];
+  for (const [key, value] of Object.entries(tags)) {
+    if (typeof value !== 'string') continue;
+    const meantKey = production.tagKeys.find((wanted) => same(key, wanted) || isLookalike(key, wanted));
+    const meantValue = production.values.find((wanted) => same(value, wanted) || isLookalike(value, wanted));
+    if (meantKey === undefined || meantValue === undefined) continue;
+    if (same(key, meantKey) && same(value, meantValue)) continue;
+    found.push({ key, value, meantKey, meantValue });
+  }
+  return found;
+}
+
+function lookalikeText(tag: LookalikeTag): string {
+  return (
+    `${revealed(tag.key)}=${revealed(tag.value)} (reads as the production tag ${tag.meantKey}=${tag.meantValue}, ` +
+    'but IAM compares every other character exactly, so no guardrail protects it; treated as production)'
+  );
+}
+
+function exactProductionTagOf(
+  resources: readonly (CfnResource | undefined)[],
+  stackTags: readonly Readonly<Record<string, unknown>>[],
+  production: ProductionSelector,
+  raw: readonly (CfnResource | undefined)[],
+  assumed: readonly string[],
+  overridable: OverridableParameters,
 ): string | undefined {
   const values = new Set(production.values.map((value) => value.toLowerCase()));
   // `Value: !Ref Env` with `Default: dev` is production wherever the stack is deployed with Env=production.
@@ -96,7 +160,7 @@ function tagList(resource: CfnResource | undefined): { Key?: unknown; Value?: un
 }
 
 /** Tags of a resource, wherever the service spec says its tags live and in whichever shape. */
-function resourceTags(resource: CfnResource, production: ReadonlySet<string>): Record<string, unknown> {
+export function resourceTags(resource: CfnResource, production: ReadonlySet<string>): Record<string, unknown> {
   const info = loadResourceModel(resource.Type)?.tagInformation;
   const raw = resource.Properties?.[info?.tagPropertyName ?? 'Tags'];
   const tags: Record<string, unknown> = {};

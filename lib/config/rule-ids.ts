@@ -3,7 +3,7 @@ import { defaultRules } from '../audit/rules';
 
 /**
  * The ids of `leash check`'s gate rules (lib/check: change gate, what a template cannot show, custom
- * resources that delete, data-destroying settings), by value: lib/check loads the CloudFormation diff
+ * resources that delete, data-destroying settings, production tag lookalikes), by value: lib/check loads the CloudFormation diff
  * engine, which `cdk synth` and the other commands should not pay for. A test keeps them equal.
  */
 export const CHECK_RULE_IDS: readonly string[] = [
@@ -12,6 +12,7 @@ export const CHECK_RULE_IDS: readonly string[] = [
   'custom-resource-deletes',
   'scheduled-deletion',
   'data-destroying-setting',
+  'production-tag-lookalike',
 ];
 
 let ids: string[] | undefined;

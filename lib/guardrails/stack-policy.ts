@@ -1,6 +1,7 @@
 // Stack policies for production stacks, made from the synthesized template: CloudFormation itself refuses to
 // replace or delete a stateful or production-tagged resource during a stack update, whoever runs it. The
 // SCPs keep non-exempt principals from replacing or overriding the policy (ProtectStackPolicy*).
+import { isLookalike } from '../util/lookalike';
 import type { GuardrailSpec } from './spec';
 
 /** CloudFormation's limit for StackPolicyBody (SetStackPolicy, CreateStack). */
@@ -41,13 +42,15 @@ function tagVerdict(properties: unknown, spec: GuardrailSpec): TagVerdict {
   if (!properties || typeof properties !== 'object') return 'other';
   const tags = (properties as Record<string, unknown>).Tags;
   if (tags === undefined) return 'other';
-  const keys = new Set(spec.production.tagKeys);
-  const values = new Set(spec.production.values.map((v) => v.toLowerCase()));
+  // IAM compares the tag key without case (and leash's SCPs the value too). A tag that only reads as production
+  // (`prod `, a Cyrillic о) is protected as well: a stack policy too many costs an approval, one too few a table.
+  const reads = (written: string, wanted: readonly string[]) =>
+    wanted.some((word) => written.toLowerCase() === word.toLowerCase() || isLookalike(written, word));
   const judge = (key: unknown, value: unknown): TagVerdict => {
     if (typeof key !== 'string') return 'unknown';
-    if (!keys.has(key)) return 'other';
+    if (!reads(key, spec.production.tagKeys)) return 'other';
     if (typeof value !== 'string') return 'unknown';
-    return values.has(value.toLowerCase()) ? 'production' : 'other';
+    return reads(value, spec.production.values) ? 'production' : 'other';
   };
   let verdicts: TagVerdict[];
   if (Array.isArray(tags)) {

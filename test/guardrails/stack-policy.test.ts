@@ -81,3 +81,19 @@ describe('leash stack-policy', () => {
     expect(io.out).toContain('aws cloudformation set-stack-policy --stack-name Service');
   });
 });
+
+describe('stackPolicyFor and tags IAM compares without case, or that only read as production', () => {
+  it('protects Environment=production (IAM ignores the key case) and "prod " or a Cyrillic о (fail closed)', () => {
+    const policy = policyOf({
+      Cased: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'Environment', Value: 'production' }] } },
+      Spaced: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'environment', Value: 'prod ' }] } },
+      Cyrillic: { Type: 'AWS::SNS::Topic', Properties: { Tags: { environment: 'pr\u043ed' } } },
+      Other: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'environment', Value: 'preprod' }] } },
+    });
+    expect(policy.protectedResources.map((r) => [r.logicalId, r.reason])).toEqual([
+      ['Cased', 'tagged production'],
+      ['Spaced', 'tagged production'],
+      ['Cyrillic', 'tagged production'],
+    ]);
+  });
+});

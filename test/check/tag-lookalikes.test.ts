@@ -1,0 +1,71 @@
+// A tag that reads as the production tag but that IAM does not match: reported on every template, and the
+// gate judges deleting such a resource as production.
+import { checkStacks } from '../../lib/check/check';
+import { LeashConfig } from '../../lib/config/schema';
+import { catalog, gate, now, stack, table } from './gate-helpers';
+
+const topic = (key: string, value: string) => ({
+  Type: 'AWS::SNS::Topic',
+  Properties: { Tags: [{ Key: key, Value: value }] },
+});
+
+const lookalikes: [string, string, string][] = [
+  ['environment', 'prod ', 'a trailing space'],
+  ['environment', 'pr\u043ed', 'a Cyrillic о'],
+  ['environment', '\uff50\uff52\uff4f\uff44', 'full-width letters'],
+  ['environment', 'produc\u200btion', 'a zero-width space'],
+  ['Environment ', 'production', 'a trailing space in the key'],
+  ['env\u0456ronment', 'production', 'a Cyrillic і in the key'],
+];
+
+function check(template: object) {
+  return checkStacks([stack(template)], undefined, 'test', { catalog, now, config: LeashConfig.parse({}) });
+}
+
+describe('production-tag-lookalike', () => {
+  it.each(lookalikes)('reports %j=%j (%s) on a template checked without a baseline', (key, value) => {
+    const result = check({ Resources: { Alerts: topic(key, value) } });
+    const found = result.findings.filter((finding) => finding.ruleId === 'production-tag-lookalike');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ severity: 'high', location: { logicalId: 'Alerts' } });
+    expect(found[0].message).toMatch(/reads as the production tag environment=(prod|production)/);
+    // What differs is shown: no invisible or foreign character reaches the message unescaped.
+    expect(found[0].message).toMatch(/^[\x20-\x7e]*$/);
+    expect(result.rules.map((rule) => rule.id)).toContain('production-tag-lookalike');
+  });
+
+  it('reports a lookalike stack tag, and nothing for exact tags in any case or for other words', () => {
+    const clean = check({
+      Resources: {
+        A: topic('environment', 'production'),
+        B: topic('ENVIRONMENT', 'Prod'),
+        C: topic('environment', 'preprod'),
+        D: topic('environment', 'dev'),
+      },
+    });
+    expect(clean.findings.filter((finding) => finding.ruleId === 'production-tag-lookalike')).toEqual([]);
+    const stacked = checkStacks(
+      [stack({ Resources: { A: topic('team', 'x') } }, 'Data', { stackTags: { environment: 'production ' } })],
+      undefined,
+      'test',
+      { catalog, now, config: LeashConfig.parse({}) },
+    );
+    const found = stacked.findings.filter((finding) => finding.ruleId === 'production-tag-lookalike');
+    expect(found.map((finding) => finding.title)).toEqual(['Looks like production, is not: stack Data']);
+  });
+
+  it.each(lookalikes)('gates deleting a topic tagged %j=%j (%s) as production', (key, value) => {
+    const findings = gate({ Resources: { Alerts: topic(key, value) } }, { Resources: {} });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ ruleId: 'destructive-change', severity: 'high' });
+    expect(findings[0].message).toContain('treated as production');
+  });
+
+  it('still calls changing prod to "prod " taking the production tag off (a lookalike protects nothing)', () => {
+    const before = { Resources: { Orders: table({ Tags: [{ Key: 'environment', Value: 'production' }] }) } };
+    const after = { Resources: { Orders: table({ Tags: [{ Key: 'environment', Value: 'production ' }] }) } };
+    const findings = gate(before, after);
+    const removed = findings.find((finding) => /production tag .* is removed/.test(finding.message));
+    expect(removed).toMatchObject({ ruleId: 'data-destroying-setting', severity: 'critical' });
+  });
+});
