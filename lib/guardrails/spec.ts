@@ -9,15 +9,24 @@ import { DEFAULT_AGENT_SERVICES, DEFAULT_SENSITIVE_READS } from './spec-defaults
 // 256 Unicode letters, digits, spaces and _ . : / = + - @; keys beginning with "aws:" are AWS's own and
 // cannot be set, so no guardrail can be keyed on one. A value is required here: an empty one marks nothing.
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+// A leading or trailing space is a legal tag character but almost always a typo ("Prod "): the guardrail
+// would then key on a spelling no resource carries and protect nothing, so it is refused.
+const TRIMMED = (what: string) =>
+  [
+    (text: string) => text === text.trim(),
+    `a ${what} must not begin or end with white space: it would match only tags spelled with it`,
+  ] as const;
 export const TagKey = z
   .string()
   .min(1, 'a tag key must not be empty')
+  .refine(...TRIMMED('tag key'))
   .max(128, 'a tag key has at most 128 characters')
   .regex(TAG_CHARACTERS, 'a tag key may hold only letters, digits, spaces and _ . : / = + - @')
   .refine((key) => !key.toLowerCase().startsWith('aws:'), 'tag keys beginning with "aws:" are reserved for AWS');
 export const TagValue = z
   .string()
   .min(1, 'a tag value must not be empty here')
+  .refine(...TRIMMED('tag value'))
   .max(256, 'a tag value has at most 256 characters')
   .regex(TAG_CHARACTERS, 'a tag value may hold only letters, digits, spaces and _ . : / = + - @');
 
@@ -26,6 +35,25 @@ export function ArnString(options: { wildcards?: boolean } = {}) {
   return z.string().superRefine((value, ctx) => {
     const why = arnProblem(value, options);
     if (why) ctx.addIssue({ code: 'custom', message: why });
+  });
+}
+
+/**
+ * An exempt or operator principal pattern: an ARN pattern whose role or user name is not only wildcards.
+ * `arn:aws:iam::*:role/*` would exempt every role (the pipeline, the agents, everyone's SSO role): the
+ * production denies would bind nobody but users, and the audit would stop reporting the roles.
+ */
+export function PrincipalArnPattern() {
+  return ArnString({ wildcards: true }).superRefine((value, ctx) => {
+    const name = /^arn:[^:]*:(?:iam|sts)::[^:]*:(role|user|assumed-role)\/(.*)$/.exec(value);
+    if (name && /^[*?/]*$/.test(name[2])) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          `${JSON.stringify(value)} matches every ${name[1] === 'user' ? 'user' : 'role'}${value.includes('::*:') ? ' of every account' : ' of the account'}: ` +
+          'it would set nobody apart from the production guardrails (all of them would be exempt); name the principals (role/leash-break-glass)',
+      });
+    }
   });
 }
 
@@ -150,7 +178,7 @@ export const EveryoneSelector = strictObject({
    * operator principals may create, change, tag, pass or delete them.
    * @default []
    */
-  operatorPrincipalArns: z.array(ArnString({ wildcards: true })).default([]),
+  operatorPrincipalArns: z.array(PrincipalArnPattern()).default([]),
 });
 export type EveryoneSelector = z.infer<typeof EveryoneSelector>;
 
@@ -158,7 +186,7 @@ export const GuardrailSpec = strictObject({
   production: ProductionSelector.default(ProductionSelector.parse({})),
   /** Principals exempt from the production SCPs (break-glass, the approved pipeline), as ARN patterns. */
   exemptPrincipalArns: z
-    .array(ArnString({ wildcards: true }))
+    .array(PrincipalArnPattern())
     .default(['arn:aws:iam::*:role/leash-break-glass', 'arn:aws:iam::*:role/leash-deployment-pipeline']),
   agents: AgentSelector.default(AgentSelector.parse({})),
   /** Everyone who is not exempt: escalation and execution on production (opt-in) and its operators. */

@@ -2,7 +2,8 @@
 // checked for shape so a typo is an error instead of a pattern that silently matches nothing.
 import { arnSegments } from './resource';
 
-const PARTITION = /^aws(-[a-z]+)*$/;
+// Every AWS partition: a typo (aws-us, aws-gov) would otherwise be a pattern that silently matches nothing.
+const PARTITION = /^(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc)$/;
 const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
 const REGION = /^([a-z]{2}(-[a-z]+)+-\d+)?$/;
 const ACCOUNT = /^(\d{12}|aws)?$/;
@@ -27,10 +28,10 @@ export function arnProblem(value: string, options: { wildcards?: boolean } = {})
   }
   const [, partition, service, region, account, resource] = segments;
   const checks: [string, string, RegExp][] = [
-    ['partition', partition, PARTITION],
+    ['partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc)', partition, PARTITION],
     ['service', service, SERVICE],
     ['region', region, REGION],
-    ['account', account, ACCOUNT],
+    ['12-digit account id', account, ACCOUNT],
   ];
   for (const [name, segment, pattern] of checks) {
     if (wild(segment)) continue;
