@@ -7,6 +7,7 @@ import { formatPath, problem, zodIssuesToProblems, type PathPart } from './probl
 import { CONDITION_OPERATORS, CONDITION_SET_OPERATORS, describeValue } from './grammar';
 import type { PolicyDocument, PolicyStatementDocument, PrincipalDocument } from './schema';
 import { wellFormedDocument } from './well-formed';
+import { globalConditionKeyProblem } from './global-keys';
 import type {
   NormalizedCondition,
   NormalizedPolicy,
@@ -392,7 +393,13 @@ function checkStatement(
           problem(pathTo(path, 'Condition', operator, '__proto__'), 'a condition key "__proto__" cannot be read'),
         );
       }
-      if (!why && isPlainObject(keys)) checkConditionValues(out, operator, keys, pathTo(path, 'Condition', operator));
+      if (!why && isPlainObject(keys)) {
+        checkConditionValues(out, operator, keys, pathTo(path, 'Condition', operator));
+        for (const key of Object.keys(keys)) {
+          const misspelt = globalConditionKeyProblem(key);
+          if (misspelt) out.push(problem(pathTo(path, 'Condition', operator, key), misspelt));
+        }
+      }
     }
   }
 
