@@ -105,6 +105,27 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     ] as const
   ).map(([action, reason]): ClassificationOverride => ({ action, add: ['tamper'], reason })),
   {
+    action: 'rds:BacktrackDBCluster',
+    add: ['recreate'],
+    reason:
+      'rewinds the Aurora cluster in place to an earlier time (no new cluster): what was written since is gone once new writes follow',
+  },
+  {
+    action: 'timestream:UpdateTable',
+    add: ['delete'],
+    reason: 'a shorter memory or magnetic store retention deletes the records older than it',
+  },
+  {
+    action: 'route53domains:DisableDomainAutoRenew',
+    add: ['tamper'],
+    reason: 'a registration that is not renewed expires, and the domain (with every name under it) can be lost',
+  },
+  {
+    action: 'route53domains:TransferDomainToAnotherAwsAccount',
+    add: ['delete'],
+    reason: 'the domain leaves the account: its registration, and control of every name under it, go with it',
+  },
+  {
     action: 'kinesisvideo:UpdateDataRetention',
     add: ['delete'],
     reason: 'DECREASE_DATA_RETENTION deletes the fragments older than the new retention period',

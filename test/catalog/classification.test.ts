@@ -102,6 +102,8 @@ describe('destructive classes of named actions', () => {
     ['elasticfilesystem:UpdateFileSystemProtection', ['tamper']],
     ['kinesis:DecreaseStreamRetentionPeriod', ['delete']],
     ['sqs:SetQueueAttributes', ['delete']],
+    ['rds:BacktrackDBCluster', ['recreate']],
+    ['route53domains:TransferDomainToAnotherAwsAccount', ['delete']],
     ['kms:DisableKey', ['tamper']],
     ['kms:PutKeyPolicy', ['tamper']],
     // escalate

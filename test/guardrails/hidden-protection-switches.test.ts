@@ -41,6 +41,8 @@ const HIDDEN: [string, DestructiveClass][] = [
   ['kinesisvideo:UpdateDataRetention', 'delete'],
   ['sqs:SetQueueAttributes', 'delete'],
   ['s3tables:PutTableRecordExpirationConfiguration', 'delete'],
+  ['timestream:UpdateTable', 'delete'],
+  ['rds:BacktrackDBCluster', 'recreate'],
 ];
 const STATES: [ResourceState, PrincipalKind, Decision][] = [
   ['production', 'ordinary', 'denied'],
