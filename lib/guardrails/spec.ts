@@ -102,7 +102,13 @@ export const AgentSelector = strictObject({
     .min(1)
     .default([...DEFAULT_AGENT_SERVICES]),
   /** Name of the boundary managed policy (the generator denies editing it, and requires it on new roles). */
-  boundaryPolicyName: z.string().min(1).default('leash-agent-boundary'),
+  boundaryPolicyName: z
+    .string()
+    .regex(
+      /^[\w+=,.@-]{1,128}$/,
+      'an IAM policy name (1-128 of letters, digits and +=,.@_-): the SCPs protect the boundary by this name',
+    )
+    .default('leash-agent-boundary'),
   /**
    * Writes the user declares safe on production and on untagged resources: `service:Action`, or a
    * `service:Prefix*` pattern. Empty by default; every entry must match at least one write of an allowed
@@ -118,7 +124,19 @@ export const AgentSelector = strictObject({
    * `aws:SourceIdentity` patterns (StringLike: `*` and `?`) that mark an agent session, whoever's role it
    * is: the source identity is set once when the first role is assumed and survives role chaining.
    */
-  sourceIdentityPatterns: z.array(z.string().min(1).max(64)).default([]),
+  sourceIdentityPatterns: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(64)
+        // AWS allows letters, digits and +=,.@- in a source identity; anything else (a space) never matches.
+        .regex(
+          /^[\w+=,.@*?-]+$/,
+          'a source identity pattern: letters, digits, +=,.@_- and the wildcards * and ?, no spaces',
+        ),
+    )
+    .default([]),
   /** Requests that arrive through an AWS managed MCP server (`aws:ViaAWSMCPService`). */
   mcp: strictObject({
     /** Hold MCP requests to the agent invariant in the SCPs, whoever the principal is. */

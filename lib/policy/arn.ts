@@ -15,6 +15,8 @@ const ACCOUNT = /^(\d{12}|aws)?$/;
  */
 export function arnProblem(value: string, options: { wildcards?: boolean } = {}): string | undefined {
   const shown = JSON.stringify(value);
+  // A space at either end is legal in a few resource names but is in practice a typo that matches nothing.
+  if (value !== value.trim()) return `${shown} begins or ends with white space: it would match no ARN`;
   if (!value.startsWith('arn:'))
     return `${shown} is not an ARN: expected arn:partition:service:region:account:resource`;
   const wild = (segment: string) => options.wildcards === true && /[*?]/.test(segment);

@@ -120,6 +120,18 @@ describe('leash.config.json is strict', () => {
       'guardrails.exemptPrincipalArns[0]: "arn:aws:sts::111122223333:assumed-role/*/*" matches every role of the account',
     ],
     [
+      { guardrails: { production: { arns: ['arn:aws:rds:us-east-1:111122223333:db:prod '] } } },
+      'guardrails.production.arns[0]: "arn:aws:rds:us-east-1:111122223333:db:prod " begins or ends with white space',
+    ],
+    [
+      { guardrails: { agents: { sourceIdentityPatterns: ['agent-* '] } } },
+      'guardrails.agents.sourceIdentityPatterns[0]: a source identity pattern: letters, digits',
+    ],
+    [
+      { guardrails: { agents: { boundaryPolicyName: 'leash agent boundary' } } },
+      'guardrails.agents.boundaryPolicyName: an IAM policy name',
+    ],
+    [
       { guardrails: { everyone: { operatorPrincipalArns: ['arn:aws:iam::*:user/*'] } } },
       'guardrails.everyone.operatorPrincipalArns[0]: "arn:aws:iam::*:user/*" matches every user of every account',
     ],
