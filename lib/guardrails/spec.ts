@@ -39,22 +39,38 @@ export function ArnString(options: { wildcards?: boolean } = {}) {
 }
 
 /**
- * An exempt or operator principal pattern: an ARN pattern whose role or user name is not only wildcards.
- * `arn:aws:iam::*:role/*` would exempt every role (the pipeline, the agents, everyone's SSO role): the
- * production denies would bind nobody but users, and the audit would stop reporting the roles.
+ * An exempt or operator principal pattern: a role, user, role-session or root ARN pattern (the shapes the
+ * generator can protect, see exemptions.ts), whose name is not only wildcards. Checked here, where every front
+ * door reads it: `arn:aws:iam::*:*` or `arn:aws:iam::*:role/*` would exempt every principal, and the audit would
+ * report every one who can delete production as `info`.
  */
 export function PrincipalArnPattern() {
   return ArnString({ wildcards: true }).superRefine((value, ctx) => {
-    const name = /^arn:[^:]*:(?:iam|sts)::[^:]*:(role|user|assumed-role)\/(.*)$/.exec(value);
-    if (name && /^[*?/]*$/.test(name[2])) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          `${JSON.stringify(value)} matches every ${name[1] === 'user' ? 'user' : 'role'}${value.includes('::*:') ? ' of every account' : ' of the account'}: ` +
-          'it would set nobody apart from the production guardrails (all of them would be exempt); name the principals (role/leash-break-glass)',
-      });
-    }
+    const why = principalPatternProblem(value);
+    if (why) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${why}` });
   });
+}
+
+function principalPatternProblem(value: string): string | undefined {
+  const arn = /^arn:[^:]*:(iam|sts)::[^:]*:(.*)$/.exec(value);
+  const resource = arn?.[2] ?? '';
+  const named =
+    arn?.[1] === 'iam'
+      ? /^(role|user)\/(.+)$/.exec(resource)
+      : arn?.[1] === 'sts'
+        ? /^(assumed-role)\/([^/]+)\/.+$/.exec(resource)
+        : null;
+  if (!named && !(arn?.[1] === 'iam' && resource === 'root')) {
+    return 'is not a role (arn:aws:iam::ACCOUNT:role/NAME), user, assumed-role (arn:aws:sts::ACCOUNT:assumed-role/NAME/*) or root ARN pattern';
+  }
+  if (named && /^[*?/]*$/.test(named[2])) {
+    const every = named[1] === 'user' ? 'user' : 'role';
+    return (
+      `matches every ${every}${value.includes('::*:') ? ' of every account' : ' of the account'}: it would set ` +
+      'nobody apart from the production guardrails (all of them would be exempt); name the principals (role/leash-break-glass)'
+    );
+  }
+  return undefined;
 }
 
 export const ProductionSelector = strictObject({

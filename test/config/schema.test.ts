@@ -132,6 +132,14 @@ describe('leash.config.json is strict', () => {
       'guardrails.agents.boundaryPolicyName: an IAM policy name',
     ],
     [
+      { guardrails: { exemptPrincipalArns: ['arn:aws:iam::*:*'] } },
+      'guardrails.exemptPrincipalArns[0]: "arn:aws:iam::*:*" is not a role (arn:aws:iam::ACCOUNT:role/NAME), user, assumed-role',
+    ],
+    [
+      { guardrails: { exemptPrincipalArns: ['arn:aws:iam::111122223333:role*'] } },
+      'guardrails.exemptPrincipalArns[0]: "arn:aws:iam::111122223333:role*" is not a role',
+    ],
+    [
       { guardrails: { everyone: { operatorPrincipalArns: ['arn:aws:iam::*:user/*'] } } },
       'guardrails.everyone.operatorPrincipalArns[0]: "arn:aws:iam::*:user/*" matches every user of every account',
     ],

@@ -276,7 +276,12 @@ describe('generateGuardrails placement', () => {
   });
 
   it('refuses an exempt pattern it cannot protect from being claimed', () => {
-    const spec = GuardrailSpec.parse({ exemptPrincipalArns: ['arn:aws:iam::*:federated-user/ops'] });
+    // The schema refuses it where the config is read (every front door, the audit too)...
+    const parsed = GuardrailSpec.safeParse({ exemptPrincipalArns: ['arn:aws:iam::*:federated-user/ops'] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ['exemptPrincipalArns', 0] });
+    // ...and the generator still refuses a spec handed to it without the schema.
+    const spec = { ...GuardrailSpec.parse({}), exemptPrincipalArns: ['arn:aws:iam::*:federated-user/ops'] };
     expect(() => generateGuardrails(spec, catalog)).toThrow(GuardrailSpecError);
     expect(() => generateGuardrails(spec, catalog)).toThrow(/exemptPrincipalArns\[0\]/);
   });
