@@ -358,6 +358,13 @@ export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[])
   if (spec.production.arnPatterns.length + spec.production.arns.length === 0) {
     out.push('No production ARN patterns are configured: actions without tag support are protected for agents only.');
   }
+  // Not in the catalog's destructive list (the same call creates records), so no report line would say it.
+  out.push(
+    'DNS records: route53:ChangeResourceRecordSets deletes or overwrites records when its batch holds DELETE or ' +
+      'UPSERT (route53:ChangeResourceRecordSetsActions), and creates them otherwise; it is not classed destructive ' +
+      'and nothing here denies it to principals other than agents (Route 53 has no aws:ResourceTag support, so ' +
+      'agents are denied it everywhere unless allowlisted). Deny it with that condition on your production hosted zones.',
+  );
   return out;
 }
 

@@ -147,6 +147,13 @@ describe.each([
     expect(g.coverage.caveats.join('\n')).toMatch(/management account/);
     expect(g.coverage.caveats.join('\n')).toMatch(/service-linked roles/);
   });
+
+  it('says that DNS record deletion (a DELETE or UPSERT batch) is not denied to everyone', () => {
+    expect(catalog.get('route53:ChangeResourceRecordSets')?.classes).toEqual([]);
+    expect(g.coverage.caveats.join('\n')).toMatch(
+      /route53:ChangeResourceRecordSets deletes or overwrites records .* nothing here denies it to principals other than agents/,
+    );
+  });
 });
 
 describe('generateGuardrails with the default spec', () => {
