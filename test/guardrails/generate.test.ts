@@ -148,10 +148,13 @@ describe.each([
     expect(g.coverage.caveats.join('\n')).toMatch(/service-linked roles/);
   });
 
-  it('says that DNS record deletion (a DELETE or UPSERT batch) is not denied to everyone', () => {
+  it('says whether DNS record deletion (a DELETE or UPSERT batch) is denied to everyone', () => {
     expect(catalog.get('route53:ChangeResourceRecordSets')?.classes).toEqual([]);
+    const [entry] = g.coverage.conditionalDeletes;
     expect(g.coverage.caveats.join('\n')).toMatch(
-      /route53:ChangeResourceRecordSets deletes or overwrites records .* nothing here denies it to principals other than agents/,
+      entry.protectedForEveryone
+        ? /route53:ChangeResourceRecordSets deletes when .* it is denied so to everyone not exempt/
+        : /route53:ChangeResourceRecordSets deletes when .* it is not denied to principals other than agents/,
     );
   });
 });
