@@ -25,6 +25,7 @@ import {
 import { CUSTOM_RESOURCE_RULE, customResourceFindings } from './custom-resources';
 import { DELAYED_DELETION_RULE, delayedDeletionFindings } from './delayed-deletions';
 import { TAG_LOOKALIKE_RULE, tagLookalikeFindings } from './tag-lookalikes';
+import { TAGS_NOT_EVALUATED_RULE, tagsNotEvaluatedFindings } from './unevaluated-tags';
 import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
@@ -39,6 +40,7 @@ export const CHANGE_GATE_RULES = [
   DELAYED_DELETION_RULE,
   NOT_VISIBLE_RULE,
   TAG_LOOKALIKE_RULE,
+  TAGS_NOT_EVALUATED_RULE,
 ];
 
 export const APPROVALS_NOT_VERIFIED =
@@ -115,7 +117,7 @@ export function checkStacks(
   let changeSetGate: ChangeSetGateResult | undefined;
   const production = config.guardrails.production;
   // On every template, with or without a baseline: a resource everyone reads as production that no guardrail covers.
-  const raw: Finding[] = [...tagLookalikeFindings(stacks, production)];
+  const raw: Finding[] = [...tagLookalikeFindings(stacks, production), ...tagsNotEvaluatedFindings(stacks, production)];
   const catalog = options.catalog ?? loadCatalog();
   if (options.changeSets && options.changeSets.length > 0) {
     changeSetGate = judgeChangeSets(options.changeSets, production, stacks);
@@ -165,7 +167,10 @@ export function checkStacks(
     gate,
     changeSetGate,
     findings,
-    rules: gate || changeSetGate ? [...audit.rules, ...CHANGE_GATE_RULES] : [...audit.rules, TAG_LOOKALIKE_RULE],
+    rules:
+      gate || changeSetGate
+        ? [...audit.rules, ...CHANGE_GATE_RULES]
+        : [...audit.rules, TAG_LOOKALIKE_RULE, TAGS_NOT_EVALUATED_RULE],
     caveats,
   };
 }

@@ -193,6 +193,16 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
       kind: 'recovery',
       check: switchedOff('VersioningConfiguration.Status', 'versioning', (value) => value === 'Enabled'),
     },
+    {
+      // Without ABAC, S3 ignores the bucket's tags in IAM: every production tag deny stops applying to it.
+      property: 'AbacStatus',
+      kind: 'recovery',
+      check: switchedOff(
+        'AbacStatus',
+        "attribute-based access control (S3 then ignores the bucket's tags, so no tag guardrail protects it)",
+        (value) => value === 'Enabled',
+      ),
+    },
   ],
   'AWS::DynamoDB::Table': [
     { property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl },

@@ -13,6 +13,7 @@ export const CHECK_RULE_IDS: readonly string[] = [
   'scheduled-deletion',
   'data-destroying-setting',
   'production-tag-lookalike',
+  'production-tag-not-evaluated',
 ];
 
 let ids: string[] | undefined;
