@@ -11,8 +11,8 @@ import type { StatementTemplate } from './packing';
 import type { GuardrailSpec } from './spec';
 
 /**
- * Every way to act as, or make an agent of, the IAM principal a request names: the guard allows them only on
- * principals that carry the agent tag.
+ * Every way to act as, make an agent of, or change the permissions or trust of the IAM principal a request
+ * names: the guard allows them only on principals (and managed policies) that carry the agent tag.
  */
 export const ACT_AS_PRINCIPAL = [
   'iam:PassRole',
@@ -21,8 +21,26 @@ export const ACT_AS_PRINCIPAL = [
   'iam:CreateLoginProfile',
   'iam:UpdateLoginProfile',
   'iam:CreateServiceSpecificCredential',
+  'iam:ResetServiceSpecificCredential',
   'iam:TagRole',
   'iam:TagUser',
+  // A role or user tagged non-production but not an agent has no boundary: AdministratorAccess attached to
+  // it, an inline Deny removed from it, or a trust policy naming an account the agent's operator holds makes
+  // it a way to write production (through code that already runs as it, or by assuming it from outside).
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:PutUserPolicy',
+  'iam:DetachUserPolicy',
+  'iam:DeleteUserPolicy',
+  // A managed policy tagged non-production may be attached to any principal: a new default version widens
+  // them all. Tagging a policy is kept to agent policies too, or the agent tag would open its versions.
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:TagPolicy',
 ] as const;
 
 /** Agent statements shared by the SCP agent layer (with the principal-tag condition) and the boundary. */

@@ -265,6 +265,17 @@ describe('principals that are not agents, tagged non-production', () => {
     ['iam:CreateServiceSpecificCredential', user, {}],
     ['iam:TagRole', role, { [`aws:RequestTag/${agentKey}`]: 'true', 'aws:TagKeys': [agentKey] }],
     ['iam:TagUser', user, { [`aws:RequestTag/${agentKey}`]: 'true', 'aws:TagKeys': [agentKey] }],
+    // Widening what a non-agent principal may do, or who may act as it: AdministratorAccess on a developer's
+    // dev-tagged role and a trust policy naming an account the agent's operator holds (or code that already
+    // runs as the role) writes production with no boundary in the way.
+    ['iam:AttachRolePolicy', role, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+    ['iam:PutRolePolicy', role, {}],
+    ['iam:UpdateAssumeRolePolicy', role, {}],
+    ['iam:AttachUserPolicy', user, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+    ['iam:PutUserPolicy', user, {}],
+    ['iam:ResetServiceSpecificCredential', user, {}],
+    ['iam:CreatePolicyVersion', 'arn:aws:iam::111122223333:policy/dev-deployer', {}],
+    ['iam:SetDefaultPolicyVersion', 'arn:aws:iam::111122223333:policy/dev-deployer', {}],
   ];
   for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
     it.each(cases)(`denies %s on a non-agent principal tagged non-production (${layer})`, (action, arn, context) => {
@@ -274,6 +285,12 @@ describe('principals that are not agents, tagged non-production', () => {
   it('still lets an agent make access keys for an agent user tagged non-production', () => {
     const context = { 'aws:ResourceTag/environment': 'dev', [`aws:ResourceTag/${agentKey}`]: 'true' };
     expect(decideOn('iam:CreateAccessKey', user, context, 'boundary and SCPs')).toBe('allowed');
+  });
+  it('still lets an agent give an agent role tagged non-production a policy (the boundary caps it)', () => {
+    const context = { 'aws:ResourceTag/environment': 'dev', [`aws:ResourceTag/${agentKey}`]: 'true' };
+    for (const action of ['iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy']) {
+      expect(decideOn(action, role, context, 'boundary and SCPs')).toBe('allowed');
+    }
   });
 });
 
