@@ -208,6 +208,11 @@ describe('actions whose targets the request does not name', () => {
     ['ssm:UpdateMaintenanceWindowTask', 'non-production'],
     ['ssm:RegisterTargetWithMaintenanceWindow', 'non-production'],
     ['ssm:UpdateMaintenanceWindowTarget', 'non-production'],
+    // An event source mapping is authorized as the mapping alone: the function it invokes is only the
+    // lambda:FunctionArn key, whose tags IAM never sees. A production function, run with its own role on
+    // messages the agent sends to a queue it owns (a queue policy lets that role read it).
+    ['lambda:CreateEventSourceMapping', 'new-non-production'],
+    ['lambda:UpdateEventSourceMapping', 'non-production'],
   ];
   for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
     it.each(unnamed)(`denies %s to agents on a %s resource (${layer})`, (action, state) => {
