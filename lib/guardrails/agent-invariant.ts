@@ -145,12 +145,28 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
     unnamedTargets: compressActions(scope.filter(targetsOutsideRequest), () => false, catalog).map((p) => p.pattern),
     actAsPrincipal: compressActions(
       ACT_AS_PRINCIPAL.map((name) => catalog.get(name)).filter((a): a is CatalogAction => a !== undefined),
-      (a) => !isReadLevel(a) && !a.tagAware && !allowlisted(a),
+      (a) => !isReadLevel(a) && !allowlisted(a) && (!a.tagAware || onExistingIamPrincipalOrPolicy(a)),
       catalog,
     ).map((p) => p.pattern),
     roleFromResource: roleFromResourceGroups(scope, catalog),
     missedCreates: check.missed.filter((a) => !allowlisted(a)),
   };
+}
+
+/**
+ * An IAM write on a role, user or managed policy that already exists (no Create*): the act-as guard may
+ * reach it too, keeping it to agent principals and policies, which is where agents manage IAM anyway. A
+ * developer's role tagged non-production is not the agent's to rename, delete or re-describe either, and
+ * the shorter patterns keep the boundary within 6,144 characters with two production tag keys.
+ */
+function onExistingIamPrincipalOrPolicy(action: CatalogAction): boolean {
+  const existing = new Set(['role', 'user', 'policy']);
+  return (
+    action.service === 'iam' &&
+    !action.name.startsWith('Create') &&
+    action.resourceTypes.length > 0 &&
+    action.resourceTypes.every((r) => existing.has(r.name))
+  );
 }
 
 /** The actions of `scope` that run with the resource's role unless named, as patterns per naming key. */

@@ -293,7 +293,12 @@ describe('principals that are not agents, tagged non-production', () => {
   });
   it('still lets an agent give an agent role tagged non-production a policy (the boundary caps it)', () => {
     const context = { 'aws:ResourceTag/environment': 'dev', [`aws:ResourceTag/${agentKey}`]: 'true' };
-    for (const action of ['iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy']) {
+    for (const action of [
+      'iam:AttachRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:DeleteRole',
+    ]) {
       expect(decideOn(action, role, context, 'boundary and SCPs')).toBe('allowed');
     }
   });
