@@ -79,7 +79,8 @@ export interface AgentInvariantParts {
   readonly unnamedTargets: readonly string[];
   /**
    * The agent guard's ways to act as a principal (ACT_AS_PRINCIPAL) as patterns that may also reach writes
-   * agents are denied everywhere anyway (no aws:ResourceTag, not allowlisted), never a read.
+   * agents are denied everywhere anyway (no aws:ResourceTag, not allowlisted) and other changes to an
+   * existing IAM role, user or managed policy (kept to agent ones too), never a read.
    */
   readonly actAsPrincipal: readonly string[];
   /**
