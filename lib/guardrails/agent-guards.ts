@@ -12,7 +12,8 @@ import type { GuardrailSpec } from './spec';
 
 /**
  * Every way to act as, make an agent of, or change the permissions or trust of the IAM principal a request
- * names: the guard allows them only on principals (and managed policies) that carry the agent tag.
+ * names: the guard allows them only on principals (and managed policies and identity providers) that carry
+ * the agent tag.
  */
 export const ACT_AS_PRINCIPAL = [
   'iam:PassRole',
@@ -41,6 +42,16 @@ export const ACT_AS_PRINCIPAL = [
   'iam:CreatePolicyVersion',
   'iam:SetDefaultPolicyVersion',
   'iam:TagPolicy',
+  // An identity provider is trusted by every role that names its ARN, production roles included: new SAML
+  // metadata, or the provider deleted and made again under the same name, lets sts:AssumeRoleWithSAML (which
+  // no boundary or SCP sees) into all of them; new audiences widen an OIDC provider the same way.
+  'iam:UpdateSAMLProvider',
+  'iam:DeleteSAMLProvider',
+  'iam:TagSAMLProvider',
+  'iam:AddClientIDToOpenIDConnectProvider',
+  'iam:UpdateOpenIDConnectProviderThumbprint',
+  'iam:DeleteOpenIDConnectProvider',
+  'iam:TagOpenIDConnectProvider',
 ] as const;
 
 /** Agent statements shared by the SCP agent layer (with the principal-tag condition) and the boundary. */

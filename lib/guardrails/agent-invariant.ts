@@ -79,8 +79,8 @@ export interface AgentInvariantParts {
   readonly unnamedTargets: readonly string[];
   /**
    * The agent guard's ways to act as a principal (ACT_AS_PRINCIPAL) as patterns that may also reach writes
-   * agents are denied everywhere anyway (no aws:ResourceTag, not allowlisted) and other changes to an
-   * existing IAM role, user or managed policy (kept to agent ones too), never a read.
+   * agents are denied everywhere anyway (no aws:ResourceTag, not allowlisted) and other IAM writes on
+   * something that already exists (kept to agent-tagged ones too), never a read.
    */
   readonly actAsPrincipal: readonly string[];
   /**
@@ -146,7 +146,7 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
     unnamedTargets: compressActions(scope.filter(targetsOutsideRequest), () => false, catalog).map((p) => p.pattern),
     actAsPrincipal: compressActions(
       ACT_AS_PRINCIPAL.map((name) => catalog.get(name)).filter((a): a is CatalogAction => a !== undefined),
-      (a) => !isReadLevel(a) && !allowlisted(a) && (!a.tagAware || onExistingIamPrincipalOrPolicy(a)),
+      (a) => !isReadLevel(a) && !allowlisted(a) && (!a.tagAware || onExistingIamResource(a)),
       catalog,
     ).map((p) => p.pattern),
     roleFromResource: roleFromResourceGroups(scope, catalog),
@@ -155,19 +155,13 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
 }
 
 /**
- * An IAM write on a role, user or managed policy that already exists (no Create*): the act-as guard may
- * reach it too, keeping it to agent principals and policies, which is where agents manage IAM anyway. A
- * developer's role tagged non-production is not the agent's to rename, delete or re-describe either, and
- * the shorter patterns keep the boundary within 6,144 characters with two production tag keys.
+ * An IAM write on something that already exists (not a Create*): the act-as guard may reach it too, keeping
+ * it to IAM roles, users, policies and providers that carry the agent tag, which is where agents manage IAM
+ * anyway. A developer's role tagged non-production is not the agent's to rename, delete or re-describe
+ * either, and the short patterns keep the boundary within 6,144 characters with two production tag keys.
  */
-function onExistingIamPrincipalOrPolicy(action: CatalogAction): boolean {
-  const existing = new Set(['role', 'user', 'policy']);
-  return (
-    action.service === 'iam' &&
-    !action.name.startsWith('Create') &&
-    action.resourceTypes.length > 0 &&
-    action.resourceTypes.every((r) => existing.has(r.name))
-  );
+function onExistingIamResource(action: CatalogAction): boolean {
+  return action.service === 'iam' && !action.name.startsWith('Create');
 }
 
 /** The actions of `scope` that run with the resource's role unless named, as patterns per naming key. */

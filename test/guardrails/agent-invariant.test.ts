@@ -281,6 +281,14 @@ describe('principals that are not agents, tagged non-production', () => {
     ['iam:ResetServiceSpecificCredential', user, {}],
     ['iam:CreatePolicyVersion', 'arn:aws:iam::111122223333:policy/dev-deployer', {}],
     ['iam:SetDefaultPolicyVersion', 'arn:aws:iam::111122223333:policy/dev-deployer', {}],
+    // An identity provider is trusted by whichever roles name its ARN, production ones included: new SAML
+    // metadata (or the provider deleted and made again under the same name with the agent's certificate)
+    // lets sts:AssumeRoleWithSAML, which no boundary or SCP sees, into every one of them.
+    ['iam:UpdateSAMLProvider', 'arn:aws:iam::111122223333:saml-provider/corp-sso', {}],
+    ['iam:DeleteSAMLProvider', 'arn:aws:iam::111122223333:saml-provider/corp-sso', {}],
+    ['iam:AddClientIDToOpenIDConnectProvider', 'arn:aws:iam::111122223333:oidc-provider/example.com', {}],
+    ['iam:UpdateOpenIDConnectProviderThumbprint', 'arn:aws:iam::111122223333:oidc-provider/example.com', {}],
+    ['iam:DeleteOpenIDConnectProvider', 'arn:aws:iam::111122223333:oidc-provider/example.com', {}],
   ];
   for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
     it.each(cases)(`denies %s on a non-agent principal tagged non-production (${layer})`, (action, arn, context) => {
