@@ -299,6 +299,22 @@ describe('principals that are not agents, tagged non-production', () => {
     const context = { 'aws:ResourceTag/environment': 'dev', [`aws:ResourceTag/${agentKey}`]: 'true' };
     expect(decideOn('iam:CreateAccessKey', user, context, 'boundary and SCPs')).toBe('allowed');
   });
+  it('leaves no IAM write open on production, and IAM usable on agent resources tagged non-production', () => {
+    const summary = proveAgentInvariant(generated, spec, catalog, catalog.serviceActions('iam'));
+    expect(summary.errors).toEqual([]);
+    expect(summary.violations).toEqual([]);
+    expect(summary.readsDenied).toEqual([]);
+    // Only the boundary's own guards (a new principal without the boundary and the agent tag, a boundary
+    // removed or replaced: the swept requests name none) deny IAM writes on an agent's own resources.
+    expect([...new Set(summary.overBlocks.map((o) => o.action))].sort()).toEqual([
+      'iam:CreateRole',
+      'iam:CreateUser',
+      'iam:DeleteRolePermissionsBoundary',
+      'iam:DeleteUserPermissionsBoundary',
+      'iam:PutRolePermissionsBoundary',
+      'iam:PutUserPermissionsBoundary',
+    ]);
+  });
   it('still lets an agent give an agent role tagged non-production a policy (the boundary caps it)', () => {
     const context = { 'aws:ResourceTag/environment': 'dev', [`aws:ResourceTag/${agentKey}`]: 'true' };
     for (const action of [
