@@ -43,6 +43,18 @@ export const TARGETS_OUTSIDE_REQUEST_RULES: readonly TargetsRule[] = [
     services: ['lambda'],
     object: /^EventSourceMapping$/,
   },
+  {
+    id: 'targets.s3-access-point',
+    why:
+      'S3 authorizes a new access point as the access point alone, never against the bucket it names, and ' +
+      'object requests through it are judged by the access point\'s tags only (S3 User Guide, "Using tags ' +
+      'with S3 Access Points for general purpose buckets"), so an access point tagged non-production on a ' +
+      'production bucket would let every object in it be overwritten or deleted',
+    verbs: ['Create'],
+    accessLevels: ['Write'],
+    services: ['s3'],
+    object: /^AccessPoint$/,
+  },
 ];
 
 /** Whether one of TARGETS_OUTSIDE_REQUEST_RULES matches the action. */

@@ -213,6 +213,10 @@ describe('actions whose targets the request does not name', () => {
     // messages the agent sends to a queue it owns (a queue policy lets that role read it).
     ['lambda:CreateEventSourceMapping', 'new-non-production'],
     ['lambda:UpdateEventSourceMapping', 'non-production'],
+    // An access point is authorized as the access point alone, and object requests through it are judged by
+    // the access point's tags only (S3 User Guide, "Using tags with S3 Access Points for general purpose
+    // buckets"): one tagged dev on a production bucket would open DeleteObject on every object in it.
+    ['s3:CreateAccessPoint', 'new-non-production'],
   ];
   for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
     it.each(unnamed)(`denies %s to agents on a %s resource (${layer})`, (action, state) => {
@@ -221,6 +225,17 @@ describe('actions whose targets the request does not name', () => {
   }
   it.each(unnamed)('denies %s on a %s resource to an administrator through an MCP server', (action, state) => {
     expect(decide(action, state, 'SCPs alone', 'mcp-admin')).toBe('denied');
+  });
+  it('lets an agent delete objects through an access point tagged non-production (why creating one is denied)', () => {
+    const object = 'arn:aws:s3:us-east-1:111122223333:accesspoint/dev-door/object/orders/2026.parquet';
+    const context = {
+      'aws:PrincipalTag/leash:agent': 'true',
+      'aws:ResourceTag/environment': 'dev',
+      's3:DataAccessPointArn': 'arn:aws:s3:us-east-1:111122223333:accesspoint/dev-door',
+    };
+    const agentArn = 'arn:aws:iam::111122223333:role/leash-agent-worker';
+    const request = { principalArn: agentArn, action: 's3:DeleteObject', resource: object, context };
+    expect(decideRequest(request, 'boundary and SCPs', true)).toBe('allowed');
   });
   it('names them in the coverage report', () => {
     expect(generated.coverage.agents.unnamedTargets).toEqual(
