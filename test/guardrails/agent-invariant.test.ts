@@ -539,6 +539,46 @@ describe('a request tag opens creates only, never an existing untagged resource'
       expect(isCreateAction(catalog.get(action)!)).toBe(false);
     });
   }
+  // A create whose request also names an existing resource it changes: an untagged instance rebooted for an
+  // image, an untagged database a blue/green switchover will replace, untagged route tables a gateway
+  // endpoint adds routes to. The request tag for the new image or deployment must not vouch for them.
+  describe('creates that change an untagged resource they name (boundary)', () => {
+    const agentArn = 'arn:aws:iam::111122223333:role/leash-agent-worker';
+    const requestTag = { 'aws:RequestTag/environment': 'dev', 'aws:TagKeys': ['environment'] };
+    const on = (action: string, resource: string, resourceTag?: string) =>
+      decideRequest(
+        {
+          principalArn: agentArn,
+          action,
+          resource,
+          context: {
+            'aws:PrincipalTag/leash:agent': 'true',
+            ...requestTag,
+            ...(resourceTag ? { 'aws:ResourceTag/environment': resourceTag } : {}),
+          },
+        },
+        'boundary alone',
+        true,
+      );
+    const instance = 'arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0';
+    it.each([
+      ['ec2:CreateImage', instance],
+      ['rds:CreateBlueGreenDeployment', 'arn:aws:rds:us-east-1:111122223333:db:orders'],
+      ['rds:CreateBlueGreenDeployment', 'arn:aws:rds:us-east-1:111122223333:cluster:orders'],
+      ['ec2:CreateVpcEndpoint', 'arn:aws:ec2:us-east-1:111122223333:route-table/rtb-0123456789abcdef0'],
+    ])('denies %s on the untagged %s', (action, resource) => {
+      expect(on(action, resource)).toBe('denied');
+      expect(on(action, resource, 'production')).toBe('denied');
+    });
+    it('still makes an image of an instance tagged non-production, the new image tagged by the request', () => {
+      expect(on('ec2:CreateImage', instance, 'dev')).toBe('allowed');
+      expect(on('ec2:CreateImage', 'arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0')).toBe('allowed');
+    });
+    it('reports the statement as dropped where the boundary has no room for it (two production tag keys)', () => {
+      const dropped = generateGuardrails(twoKeys, catalog).coverage.dropped.map((d) => d.statement);
+      expect(dropped).toContain('DenyUntaggedChangedByCreate');
+    });
+  });
   it('still allows ec2:CreateLaunchTemplateVersion on a launch template tagged non-production', () => {
     expect(decide('ec2:CreateLaunchTemplateVersion', 'non-production')).toBe('allowed');
   });
