@@ -415,6 +415,7 @@ export function agentInvariantTemplates(
   }
   out.push(...tagWritesOnlyNonProduction(spec, parts, scope));
   out.push(...roleFromResourceDeny(parts, scope));
+  out.push(...changingExistingDeny(spec, parts, scope));
   return out;
 }
 

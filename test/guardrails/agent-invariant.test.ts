@@ -542,10 +542,10 @@ describe('a request tag opens creates only, never an existing untagged resource'
   // A create whose request also names an existing resource it changes: an untagged instance rebooted for an
   // image, an untagged database a blue/green switchover will replace, untagged route tables a gateway
   // endpoint adds routes to. The request tag for the new image or deployment must not vouch for them.
-  describe('creates that change an untagged resource they name (boundary)', () => {
+  describe('creates that change an untagged resource they name', () => {
     const agentArn = 'arn:aws:iam::111122223333:role/leash-agent-worker';
     const requestTag = { 'aws:RequestTag/environment': 'dev', 'aws:TagKeys': ['environment'] };
-    const on = (action: string, resource: string, resourceTag?: string) =>
+    const on = (action: string, resource: string, resourceTag?: string, layer: AgentLayer = 'boundary alone') =>
       decideRequest(
         {
           principalArn: agentArn,
@@ -557,8 +557,8 @@ describe('a request tag opens creates only, never an existing untagged resource'
             ...(resourceTag ? { 'aws:ResourceTag/environment': resourceTag } : {}),
           },
         },
-        'boundary alone',
-        true,
+        layer,
+        layer !== 'SCPs alone',
       );
     const instance = 'arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0';
     it.each([
@@ -566,13 +566,18 @@ describe('a request tag opens creates only, never an existing untagged resource'
       ['rds:CreateBlueGreenDeployment', 'arn:aws:rds:us-east-1:111122223333:db:orders'],
       ['rds:CreateBlueGreenDeployment', 'arn:aws:rds:us-east-1:111122223333:cluster:orders'],
       ['ec2:CreateVpcEndpoint', 'arn:aws:ec2:us-east-1:111122223333:route-table/rtb-0123456789abcdef0'],
-    ])('denies %s on the untagged %s', (action, resource) => {
+    ])('denies %s on the untagged %s, through the boundary and through the SCPs', (action, resource) => {
       expect(on(action, resource)).toBe('denied');
       expect(on(action, resource, 'production')).toBe('denied');
+      expect(on(action, resource, undefined, 'SCPs alone')).toBe('denied');
     });
     it('still makes an image of an instance tagged non-production, the new image tagged by the request', () => {
-      expect(on('ec2:CreateImage', instance, 'dev')).toBe('allowed');
-      expect(on('ec2:CreateImage', 'arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0')).toBe('allowed');
+      for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+        expect(on('ec2:CreateImage', instance, 'dev', layer)).toBe('allowed');
+        expect(on('ec2:CreateImage', 'arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0', undefined, layer)).toBe(
+          'allowed',
+        );
+      }
     });
     it('reports the statement as dropped where the boundary has no room for it (two production tag keys)', () => {
       const dropped = generateGuardrails(twoKeys, catalog).coverage.dropped.map((d) => d.statement);
