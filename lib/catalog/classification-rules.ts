@@ -85,6 +85,14 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     object: /^(Lifecycle(Configuration|Policy)|RetentionPolicy|TimeToLive)$/,
   },
   {
+    id: 'delete.retention-decrease',
+    class: 'delete',
+    why: 'decreasing a retention period (kinesis:DecreaseStreamRetentionPeriod) makes the data older than the new period inaccessible at once',
+    verbs: ['Decrease'],
+    accessLevels: WRITE,
+    object: /Retention(Period)?$/,
+  },
+  {
     id: 'delete.deregister-image',
     class: 'delete',
     why: 'deregistering an AMI deletes it: instances can no longer be launched from it',
@@ -221,6 +229,13 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     verbs: ['Bypass'],
     accessLevels: WRITE_OR_PERMISSIONS,
     object: /Retention$/,
+  },
+  {
+    id: 'tamper.unlock',
+    class: 'tamper',
+    why: 'unlocking a snapshot (ec2:UnlockSnapshot) or a Recycle Bin retention rule (rbin:UnlockRule) lets it be deleted or its retention shortened',
+    verbs: ['Unlock'],
+    accessLevels: WRITE_OR_PERMISSIONS,
   },
   {
     id: 'tamper.deletion-protection',
@@ -429,8 +444,8 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
 //   but they mostly narrow it; the audit's effective-access evaluation sees the result either way.
 // - Disassociate*, most Deregister*, Remove...From...: membership and association changes; the resource
 //   itself survives.
-// - rds:ModifyDBInstance, dynamodb:UpdateTable: they can turn off deletion protection, but so much else too
-//   that the action cannot say which; the guarded delete is still denied. (ec2:ModifyInstanceAttribute can
-//   too, and is escalate above for the user data it can rewrite.)
+// - General modify calls that can also turn a protection off or shorten a retention (rds:ModifyDBInstance,
+//   dynamodb:UpdateTable, ec2:ModifyInstanceAttribute, s3:PutBucketVersioning, ...) are not matched by any
+//   rule, since the action name cannot say which setting a call changes; overrides.ts names them one by one.
 // - ec2:StopInstances and other Stop* outside the audit services: nothing is lost that a start does not
 //   bring back (instance-store data aside).

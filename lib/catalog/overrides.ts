@@ -48,6 +48,98 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     add: ['tamper'],
     reason: `a shorter ${setting} (or turning backups off) deletes the automated backups outside the new retention`,
   })),
+  // Protection and retention switches the rules cannot see in the action name: turned off or shortened, the
+  // next delete (or the passing of time) is final.
+  ...(
+    [
+      [
+        's3:PutBucketVersioning',
+        'suspending versioning (or turning MFA delete off) makes every later overwrite and delete of an object final',
+      ],
+      [
+        's3-outposts:PutBucketVersioning',
+        'suspending versioning makes every later overwrite and delete of an object final',
+      ],
+      [
+        's3:PutBucketObjectLockConfiguration',
+        'removing or shortening the default Object Lock retention leaves new object versions deletable at once',
+      ],
+      ['s3:PutObjectLegalHold', 'releasing a legal hold (Status OFF) lets the object version be deleted'],
+      [
+        'elasticfilesystem:PutBackupPolicy',
+        'Status DISABLED stops the automatic AWS Backup backups of the file system',
+      ],
+      [
+        'elasticfilesystem:UpdateFileSystemProtection',
+        'ReplicationOverwriteProtection DISABLED lets a replication overwrite the whole file system',
+      ],
+      [
+        'redshift:ModifySnapshotCopyRetentionPeriod',
+        'a shorter retention deletes the copied snapshots in the destination Region that fall outside it',
+      ],
+      [
+        'redshift:DisableSnapshotCopy',
+        'stops the cross-Region snapshot copies that are the way back after a Regional loss',
+      ],
+      [
+        'redshift:ModifyClusterSnapshot',
+        'a shorter ManualSnapshotRetentionPeriod (with Force) deletes the manual snapshot',
+      ],
+      ['rds:StopDBInstanceAutomatedBackupsReplication', 'stops the cross-Region replication of automated backups'],
+      [
+        'rbin:UpdateRule',
+        'a shorter retention period or narrower resource tags lets deleted snapshots and AMIs go for good',
+      ],
+      [
+        'cloudhsm:ModifyBackupAttributes',
+        'NeverExpires false puts the backup under the retention policy, which deletes it',
+      ],
+      [
+        'dynamodb:UpdateTable',
+        'DeletionProtectionEnabled false removes the safety catch on the table (its replicas too)',
+      ],
+      [
+        'ec2:ModifyInstanceAttribute',
+        'DisableApiTermination false removes termination protection, and InstanceInitiatedShutdownBehavior terminate makes a shutdown delete the instance',
+      ],
+    ] as const
+  ).map(([action, reason]): ClassificationOverride => ({ action, add: ['tamper'], reason })),
+  {
+    action: 'rds:BacktrackDBCluster',
+    add: ['recreate'],
+    reason:
+      'rewinds the Aurora cluster in place to an earlier time (no new cluster): what was written since is gone once new writes follow',
+  },
+  {
+    action: 'timestream:UpdateTable',
+    add: ['delete'],
+    reason: 'a shorter memory or magnetic store retention deletes the records older than it',
+  },
+  {
+    action: 'route53domains:DisableDomainAutoRenew',
+    add: ['tamper'],
+    reason: 'a registration that is not renewed expires, and the domain (with every name under it) can be lost',
+  },
+  {
+    action: 'route53domains:TransferDomainToAnotherAwsAccount',
+    add: ['delete'],
+    reason: 'the domain leaves the account: its registration, and control of every name under it, go with it',
+  },
+  {
+    action: 'kinesisvideo:UpdateDataRetention',
+    add: ['delete'],
+    reason: 'DECREASE_DATA_RETENTION deletes the fragments older than the new retention period',
+  },
+  {
+    action: 'sqs:SetQueueAttributes',
+    add: ['delete'],
+    reason: 'a shorter MessageRetentionPeriod deletes the messages already older than it',
+  },
+  {
+    action: 's3tables:PutTableRecordExpirationConfiguration',
+    add: ['delete'],
+    reason: 'record expiration deletes the table records older than the configured period, later and unattended',
+  },
   {
     action: 'sqs:DeleteMessage',
     remove: ['delete'],

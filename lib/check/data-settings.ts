@@ -74,15 +74,36 @@ function backupCut(path: string, missing: number): Check {
   };
 }
 
-function switchedOff(
-  path: string,
-  what: string,
-  on: (value: unknown) => boolean = (value) => value === true || value === 'true',
-): Check {
+/**
+ * A CloudFormation Boolean as deployed: CloudFormation takes "True", "TRUE" and "true" alike, so a
+ * capitalised value is on; an intrinsic (`{"Ref": "Flag"}`) or any other text is unknown.
+ */
+function booleanState(value: unknown): 'on' | 'off' | 'unknown' {
+  if (value === true) return 'on';
+  if (value === false || value === undefined || value === null) return 'off';
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (text === 'true') return 'on';
+    if (text === 'false') return 'off';
+  }
+  return 'unknown';
+}
+
+function valueAt(props: Props, path: string): unknown {
+  return path.split('.').reduce<unknown>((at, key) => (at as Props | undefined)?.[key], props);
+}
+
+/**
+ * A protection that was on (or may have been: an intrinsic) and is not surely on now. Unchanged values are
+ * no change, whatever they are.
+ */
+function switchedOff(path: string, what: string, on?: (value: unknown) => boolean): Check {
+  const state = on ? (value: unknown) => (on(value) ? 'on' : 'off') : booleanState;
   return (before, after) => {
-    const read = (props: Props) =>
-      path.split('.').reduce<unknown>((at, key) => (at as Props | undefined)?.[key], props);
-    return on(read(before)) && !on(read(after)) ? `${what} switched off (${path})` : undefined;
+    const old = valueAt(before, path);
+    const next = valueAt(after, path);
+    if (JSON.stringify(old) === JSON.stringify(next)) return undefined;
+    return state(old) !== 'off' && state(next) !== 'on' ? `${what} switched off (${path})` : undefined;
   };
 }
 
@@ -122,9 +143,10 @@ const s3Lifecycle: Check = (before, after) => {
 const ttl: Check = (before, after) => {
   const spec = (props: Props) =>
     props.TimeToLiveSpecification as { Enabled?: unknown; AttributeName?: unknown } | undefined;
-  const on = (props: Props) => spec(props)?.Enabled === true || spec(props)?.Enabled === 'true';
-  if (!on(after)) return undefined;
-  if (!on(before))
+  const on = (props: Props) => booleanState(spec(props)?.Enabled);
+  // An intrinsic may turn it on: unknown counts as on, unless nothing changed.
+  if (on(after) === 'off' || JSON.stringify(spec(before)) === JSON.stringify(spec(after))) return undefined;
+  if (on(before) !== 'on')
     return `TimeToLiveSpecification enabled on ${String(spec(after)?.AttributeName)}: items past it are deleted`;
   if (spec(before)?.AttributeName !== spec(after)?.AttributeName) {
     return `TimeToLiveSpecification moved to ${String(spec(after)?.AttributeName)}: items are deleted by a different attribute`;

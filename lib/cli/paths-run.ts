@@ -10,7 +10,7 @@ import { markdownCode } from '../audit/report/markdown-text';
 import { jsonVisible, terminalText } from '../audit/report/terminal-text';
 import { escalatedDecisions } from '../audit/rules/support/escalated';
 import { pathDetails } from '../audit/rules/support/transitive';
-import { productionContext } from '../audit/rules/support/production';
+import { productionDeletion } from '../audit/rules/support/production';
 import { loadAuditInput } from '../audit/sources';
 import type { AccountSnapshot } from '../audit/sources/snapshot';
 import { loadCatalog } from '../catalog';
@@ -63,8 +63,8 @@ export function pathGoal(
       .some((kind) => kind !== 0) ?? false;
   switch (to) {
     case 'production-destruction': {
-      const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
-      const request = productionContext(guardrails);
+      // The same question as can-delete-production, record-deleting DNS batches included.
+      const { actions, request } = productionDeletion(catalog, guardrails);
       const direct = can(actions, request);
       // As can-delete-production: also a principal one IAM write away (its boundary and the SCPs weighed).
       const escalated = new Map<string, boolean>();

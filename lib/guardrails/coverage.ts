@@ -6,6 +6,7 @@ import type { Catalog, CatalogAction, DestructiveClass } from '../catalog/types'
 import { DESTRUCTIVE_CLASSES } from '../catalog/types';
 import { compileActionMatcher } from '../policy';
 import { buildAgentCoverage } from './agent-coverage';
+import { conditionalDeletes, deletingRequest } from './conditional-deletes';
 import type { DroppedItem, PackedPolicy, StatementRole } from './packing';
 import { TIER_NAMES } from './priority';
 import { exemptIdentities, type ExemptIdentity } from './exemptions';
@@ -13,6 +14,7 @@ import { isTagWrite, reportsTagKeys } from './select';
 import { PLACEMENT_LEVELS, type GuardrailSpec } from './spec';
 import type {
   ActionCoverage,
+  ConditionalDeleteCoverage,
   CoverageReport,
   CoverageTotals,
   DroppedPattern,
@@ -361,6 +363,44 @@ export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[])
   return out;
 }
 
+/**
+ * The conditional deletes (conditional-deletes.ts): not in the catalog's destructive list, so without this no
+ * line of the report would name them.
+ */
+function conditionalDeleteCoverage(
+  spec: GuardrailSpec,
+  catalog: Catalog,
+  scps: readonly EmittedStatement[],
+): ConditionalDeleteCoverage[] {
+  const arns = [...spec.production.arnPatterns, ...spec.production.arns];
+  return conditionalDeletes(catalog).map(({ entry, action }) => {
+    const resources = arns.filter((arn) => arn.split(':')[2] === entry.arnService);
+    const statements = scps
+      .filter((s) => s.role === 'production-arn' && s.hasCondition && s.matches(action.action))
+      .filter((s) => resources.every((r) => s.resources.includes(r)));
+    const condition = deletingRequest(entry) as ConditionalDeleteCoverage['condition'];
+    return {
+      action: action.action,
+      condition,
+      resources,
+      statements: statements.map((s) => s.sid),
+      protectedForEveryone: resources.length > 0 && statements.length > 0,
+      why: entry.why,
+    };
+  });
+}
+
+function conditionalDeleteCaveats(entries: readonly ConditionalDeleteCoverage[]): string[] {
+  return entries.map((entry) => {
+    const [operator] = Object.keys(entry.condition);
+    const [key] = Object.keys(entry.condition[operator]);
+    const when = `when ${key} holds ${entry.condition[operator][key].join(' or ')}`;
+    return entry.protectedForEveryone
+      ? `${entry.action} deletes ${when} (${entry.why}); it is denied so to everyone not exempt on ${entry.resources.join(', ')} only, and left open for other requests.`
+      : `${entry.action} deletes ${when} (${entry.why}); it is not denied to principals other than agents: no production ARN pattern names its resources (${entry.action.split(':')[0]} has no aws:ResourceTag support). Add your production ones to production.arnPatterns.`;
+  });
+}
+
 export function buildCoverage(input: CoverageInput): CoverageReport {
   const { spec, catalog } = input;
   const scps = emitted(input.serviceControlPolicies);
@@ -387,6 +427,7 @@ export function buildCoverage(input: CoverageInput): CoverageReport {
     tier: TIER_NAMES[d.item.tier] ?? String(d.item.tier),
     actions: d.item.covers.map((a) => a.action),
   }));
+  const conditional = conditionalDeleteCoverage(spec, catalog, scps);
   return {
     dataVersion: catalog.dataVersion,
     agents: buildAgentCoverage(spec, catalog, input.boundary, input.serviceControlPolicies),
@@ -395,9 +436,10 @@ export function buildCoverage(input: CoverageInput): CoverageReport {
     byClass,
     byService,
     policySizes: input.generated.map((p) => ({ name: p.name, characters: p.characters, limit: p.limit })),
-    caveats: caveats(spec, actions),
+    caveats: [...caveats(spec, actions), ...conditionalDeleteCaveats(conditional)],
     dropped,
     levels: levelCoverage(input, actions),
+    conditionalDeletes: conditional,
     arnPatterns: {
       patterns: [...spec.production.arnPatterns, ...spec.production.arns],
       actionsWithoutTagSupport: actions.filter((a) => !a.tagAware).length,

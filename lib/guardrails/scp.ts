@@ -11,6 +11,7 @@ import {
   resourceTagKey,
   touchesTagKeys,
 } from './conditions';
+import { conditionalDeletes, deletingRequest } from './conditional-deletes';
 import { exemptionGuardTemplates, operatorGuardTemplates } from './exemptions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
@@ -256,8 +257,34 @@ export function scpTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTe
     }),
   );
 
+  templates.push(...conditionalDeleteTemplates(spec, catalog));
+
   templates.push(...productionOperationTemplates(spec, catalog));
   return templates;
+}
+
+/**
+ * Deletes that only a request parameter tells apart (conditional-deletes.ts), denied on the production ARN
+ * patterns / ARNs of their service, with the condition that says the call deletes. Mandatory: small, and a
+ * guard that silently did not fit would read as coverage.
+ */
+export function conditionalDeleteTemplates(spec: GuardrailSpec, catalog: Catalog): StatementTemplate[] {
+  const arns = [...spec.production.arnPatterns, ...spec.production.arns];
+  return conditionalDeletes(catalog).flatMap(({ entry, action }): StatementTemplate[] => {
+    const resources = arns.filter((arn) => arn.split(':')[2] === entry.arnService);
+    if (resources.length === 0) return [];
+    return [
+      {
+        sid: `DenyConditionalDelete${sidPart(action.action.replace(':', '-'))}`,
+        role: 'production-arn',
+        effect: 'Deny',
+        action: [action.action],
+        resource: resources.length === 1 ? resources[0] : resources,
+        condition: allOf(deletingRequest(entry), notExempt(spec.exemptPrincipalArns)),
+        mandatory: true,
+      },
+    ];
+  });
 }
 
 /**

@@ -9,15 +9,24 @@ import { DEFAULT_AGENT_SERVICES, DEFAULT_SENSITIVE_READS } from './spec-defaults
 // 256 Unicode letters, digits, spaces and _ . : / = + - @; keys beginning with "aws:" are AWS's own and
 // cannot be set, so no guardrail can be keyed on one. A value is required here: an empty one marks nothing.
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+// A leading or trailing space is a legal tag character but almost always a typo ("Prod "): the guardrail
+// would then key on a spelling no resource carries and protect nothing, so it is refused.
+const TRIMMED = (what: string) =>
+  [
+    (text: string) => text === text.trim(),
+    `a ${what} must not begin or end with white space: it would match only tags spelled with it`,
+  ] as const;
 export const TagKey = z
   .string()
   .min(1, 'a tag key must not be empty')
+  .refine(...TRIMMED('tag key'))
   .max(128, 'a tag key has at most 128 characters')
   .regex(TAG_CHARACTERS, 'a tag key may hold only letters, digits, spaces and _ . : / = + - @')
   .refine((key) => !key.toLowerCase().startsWith('aws:'), 'tag keys beginning with "aws:" are reserved for AWS');
 export const TagValue = z
   .string()
   .min(1, 'a tag value must not be empty here')
+  .refine(...TRIMMED('tag value'))
   .max(256, 'a tag value has at most 256 characters')
   .regex(TAG_CHARACTERS, 'a tag value may hold only letters, digits, spaces and _ . : / = + - @');
 
@@ -27,6 +36,41 @@ export function ArnString(options: { wildcards?: boolean } = {}) {
     const why = arnProblem(value, options);
     if (why) ctx.addIssue({ code: 'custom', message: why });
   });
+}
+
+/**
+ * An exempt or operator principal pattern: a role, user, role-session or root ARN pattern (the shapes the
+ * generator can protect, see exemptions.ts), whose name is not only wildcards. Checked here, where every front
+ * door reads it: `arn:aws:iam::*:*` or `arn:aws:iam::*:role/*` would exempt every principal, and the audit would
+ * report every one who can delete production as `info`.
+ */
+export function PrincipalArnPattern() {
+  return ArnString({ wildcards: true }).superRefine((value, ctx) => {
+    const why = principalPatternProblem(value);
+    if (why) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${why}` });
+  });
+}
+
+function principalPatternProblem(value: string): string | undefined {
+  const arn = /^arn:[^:]*:(iam|sts)::[^:]*:(.*)$/.exec(value);
+  const resource = arn?.[2] ?? '';
+  const named =
+    arn?.[1] === 'iam'
+      ? /^(role|user)\/(.+)$/.exec(resource)
+      : arn?.[1] === 'sts'
+        ? /^(assumed-role)\/([^/]+)\/.+$/.exec(resource)
+        : null;
+  if (!named && !(arn?.[1] === 'iam' && resource === 'root')) {
+    return 'is not a role (arn:aws:iam::ACCOUNT:role/NAME), user, assumed-role (arn:aws:sts::ACCOUNT:assumed-role/NAME/*) or root ARN pattern';
+  }
+  if (named && /^[*?/]*$/.test(named[2])) {
+    const every = named[1] === 'user' ? 'user' : 'role';
+    return (
+      `matches every ${every}${value.includes('::*:') ? ' of every account' : ' of the account'}: it would set ` +
+      'nobody apart from the production guardrails (all of them would be exempt); name the principals (role/leash-break-glass)'
+    );
+  }
+  return undefined;
 }
 
 export const ProductionSelector = strictObject({
@@ -74,7 +118,13 @@ export const AgentSelector = strictObject({
     .min(1)
     .default([...DEFAULT_AGENT_SERVICES]),
   /** Name of the boundary managed policy (the generator denies editing it, and requires it on new roles). */
-  boundaryPolicyName: z.string().min(1).default('leash-agent-boundary'),
+  boundaryPolicyName: z
+    .string()
+    .regex(
+      /^[\w+=,.@-]{1,128}$/,
+      'an IAM policy name (1-128 of letters, digits and +=,.@_-): the SCPs protect the boundary by this name',
+    )
+    .default('leash-agent-boundary'),
   /**
    * Writes the user declares safe on production and on untagged resources: `service:Action`, or a
    * `service:Prefix*` pattern. Empty by default; every entry must match at least one write of an allowed
@@ -90,7 +140,19 @@ export const AgentSelector = strictObject({
    * `aws:SourceIdentity` patterns (StringLike: `*` and `?`) that mark an agent session, whoever's role it
    * is: the source identity is set once when the first role is assumed and survives role chaining.
    */
-  sourceIdentityPatterns: z.array(z.string().min(1).max(64)).default([]),
+  sourceIdentityPatterns: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(64)
+        // AWS allows letters, digits and +=,.@- in a source identity; anything else (a space) never matches.
+        .regex(
+          /^[\w+=,.@*?-]+$/,
+          'a source identity pattern: letters, digits, +=,.@_- and the wildcards * and ?, no spaces',
+        ),
+    )
+    .default([]),
   /** Requests that arrive through an AWS managed MCP server (`aws:ViaAWSMCPService`). */
   mcp: strictObject({
     /** Hold MCP requests to the agent invariant in the SCPs, whoever the principal is. */
@@ -150,7 +212,7 @@ export const EveryoneSelector = strictObject({
    * operator principals may create, change, tag, pass or delete them.
    * @default []
    */
-  operatorPrincipalArns: z.array(ArnString({ wildcards: true })).default([]),
+  operatorPrincipalArns: z.array(PrincipalArnPattern()).default([]),
 });
 export type EveryoneSelector = z.infer<typeof EveryoneSelector>;
 
@@ -158,7 +220,7 @@ export const GuardrailSpec = strictObject({
   production: ProductionSelector.default(ProductionSelector.parse({})),
   /** Principals exempt from the production SCPs (break-glass, the approved pipeline), as ARN patterns. */
   exemptPrincipalArns: z
-    .array(ArnString({ wildcards: true }))
+    .array(PrincipalArnPattern())
     .default(['arn:aws:iam::*:role/leash-break-glass', 'arn:aws:iam::*:role/leash-deployment-pipeline']),
   agents: AgentSelector.default(AgentSelector.parse({})),
   /** Everyone who is not exempt: escalation and execution on production (opt-in) and its operators. */

@@ -187,12 +187,29 @@ export interface CoverageReport {
   readonly exemptions: readonly ExemptionCoverage[];
   /** Only when everyone.denyEscalationAndExecution is on: what the opt-in denies and who keeps it. */
   readonly everyone?: EveryoneCoverage;
+  /**
+   * Actions that delete only when a request parameter says so (route53:ChangeResourceRecordSets with DELETE or
+   * UPSERT), not in `actions`: how the production ARN deny covers them, or that nothing does.
+   */
+  readonly conditionalDeletes: readonly ConditionalDeleteCoverage[];
   /** Destructive actions without aws:ResourceTag support, and how many the configured ARN patterns cover. */
   readonly arnPatterns: {
     readonly patterns: readonly string[];
     readonly actionsWithoutTagSupport: number;
     readonly coveredForEveryone: number;
   };
+}
+
+export interface ConditionalDeleteCoverage {
+  readonly action: string;
+  /** The condition under which the call deletes, as the SCP writes it. */
+  readonly condition: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+  /** The production ARN patterns / ARNs it is denied on (empty: none of its service configured). */
+  readonly resources: readonly string[];
+  /** Sids of the SCP statements that deny it there. */
+  readonly statements: readonly string[];
+  readonly protectedForEveryone: boolean;
+  readonly why: string;
 }
 
 export interface LevelCoverage {

@@ -2,7 +2,8 @@
 // checked for shape so a typo is an error instead of a pattern that silently matches nothing.
 import { arnSegments } from './resource';
 
-const PARTITION = /^aws(-[a-z]+)*$/;
+// Every AWS partition: a typo (aws-us, aws-gov) would otherwise be a pattern that silently matches nothing.
+const PARTITION = /^(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc)$/;
 const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
 const REGION = /^([a-z]{2}(-[a-z]+)+-\d+)?$/;
 const ACCOUNT = /^(\d{12}|aws)?$/;
@@ -14,6 +15,8 @@ const ACCOUNT = /^(\d{12}|aws)?$/;
  */
 export function arnProblem(value: string, options: { wildcards?: boolean } = {}): string | undefined {
   const shown = JSON.stringify(value);
+  // A space at either end is legal in a few resource names but is in practice a typo that matches nothing.
+  if (value !== value.trim()) return `${shown} begins or ends with white space: it would match no ARN`;
   if (!value.startsWith('arn:'))
     return `${shown} is not an ARN: expected arn:partition:service:region:account:resource`;
   const wild = (segment: string) => options.wildcards === true && /[*?]/.test(segment);
@@ -27,10 +30,10 @@ export function arnProblem(value: string, options: { wildcards?: boolean } = {})
   }
   const [, partition, service, region, account, resource] = segments;
   const checks: [string, string, RegExp][] = [
-    ['partition', partition, PARTITION],
+    ['partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc)', partition, PARTITION],
     ['service', service, SERVICE],
     ['region', region, REGION],
-    ['account', account, ACCOUNT],
+    ['12-digit account id', account, ACCOUNT],
   ];
   for (const [name, segment, pattern] of checks) {
     if (wild(segment)) continue;

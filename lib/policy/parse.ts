@@ -7,6 +7,7 @@ import { formatPath, problem, zodIssuesToProblems, type PathPart } from './probl
 import { CONDITION_OPERATORS, CONDITION_SET_OPERATORS, describeValue } from './grammar';
 import type { PolicyDocument, PolicyStatementDocument, PrincipalDocument } from './schema';
 import { wellFormedDocument } from './well-formed';
+import { globalConditionKeyProblem } from './global-keys';
 import type {
   NormalizedCondition,
   NormalizedPolicy,
@@ -263,6 +264,52 @@ export function checkConditionOperator(operator: string): string | undefined {
   return `unknown condition operator ${JSON.stringify(operator)}${hint}`;
 }
 
+/**
+ * What a value of a Bool, Null or Numeric condition must look like, or undefined for other operators. AWS
+ * compares a value of the wrong kind with nothing: a Deny conditioned on `"Bool": {"aws:SecureTransport":
+ * "flase"}` never applies, and the guard it was meant to be disappears without a word. A policy variable is
+ * left alone: its value is known only at request time.
+ */
+function expectedConditionValue(operator: string): { what: string; test: (text: string) => boolean } | undefined {
+  const base = operator.replace(/^(ForAllValues|ForAnyValue):/, '').replace(/IfExists$/, '');
+  if (base === 'Bool' || base === 'Null') {
+    return { what: '"true" or "false"', test: (text) => /^\s*(true|false)\s*$/i.test(text) };
+  }
+  if (base.startsWith('Numeric')) {
+    return { what: 'a number', test: (text) => /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) };
+  }
+  return undefined;
+}
+
+/** Adds a problem for each value of a Bool, Null or Numeric condition that can match nothing. */
+function checkConditionValues(
+  out: PolicyProblem[],
+  operator: string,
+  keys: Record<string, unknown>,
+  path: readonly PathPart[],
+): void {
+  const expected = expectedConditionValue(operator);
+  if (!expected) return;
+  for (const key of Object.keys(keys)) {
+    const value = keys[key];
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    for (let i = 0; i < values.length; i++) {
+      const item = values[i];
+      if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') continue;
+      const text = String(item);
+      if (text.includes('${') || expected.test(text)) continue;
+      const where = Array.isArray(value) ? [...path, key, i] : [...path, key];
+      out.push(
+        problem(
+          where,
+          `${operator} expects ${expected.what}, got ${describeValue(item)}: AWS compares it with nothing, so the ` +
+            'condition is never true',
+        ),
+      );
+    }
+  }
+}
+
 function checkVersion(document: Record<string, unknown>): PolicyProblem[] {
   const version = document.Version;
   if (version === undefined) {
@@ -345,6 +392,13 @@ function checkStatement(
         out.push(
           problem(pathTo(path, 'Condition', operator, '__proto__'), 'a condition key "__proto__" cannot be read'),
         );
+      }
+      if (!why && isPlainObject(keys)) {
+        checkConditionValues(out, operator, keys, pathTo(path, 'Condition', operator));
+        for (const key of Object.keys(keys)) {
+          const misspelt = globalConditionKeyProblem(key);
+          if (misspelt) out.push(problem(pathTo(path, 'Condition', operator, key), misspelt));
+        }
       }
     }
   }

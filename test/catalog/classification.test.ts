@@ -94,6 +94,16 @@ describe('destructive classes of named actions', () => {
     ['rds:ModifyDBCluster', ['tamper']],
     ['redshift:ModifyCluster', ['tamper']],
     ['elasticache:ModifyReplicationGroup', ['tamper']],
+    // a protection or retention switch hidden in a general call: the next delete, or time, is final
+    ['s3:PutBucketVersioning', ['tamper']],
+    ['dynamodb:UpdateTable', ['tamper']],
+    ['ec2:UnlockSnapshot', ['tamper']],
+    ['rbin:UnlockRule', ['tamper']],
+    ['elasticfilesystem:UpdateFileSystemProtection', ['tamper']],
+    ['kinesis:DecreaseStreamRetentionPeriod', ['delete']],
+    ['sqs:SetQueueAttributes', ['delete']],
+    ['rds:BacktrackDBCluster', ['recreate']],
+    ['route53domains:TransferDomainToAnotherAwsAccount', ['delete']],
     ['kms:DisableKey', ['tamper']],
     ['kms:PutKeyPolicy', ['tamper']],
     // escalate
@@ -119,8 +129,9 @@ describe('destructive classes of named actions', () => {
     ['lambda:UpdateFunctionCode', ['escalate']],
     // a layer of the caller's runs with the function's role, as new code would
     ['lambda:UpdateFunctionConfiguration', ['escalate']],
-    // user data runs at the next start with the instance profile; a new template version with the next launch
-    ['ec2:ModifyInstanceAttribute', ['escalate']],
+    // user data runs at the next start with the instance profile (and termination protection can go);
+    // a new template version with the next launch
+    ['ec2:ModifyInstanceAttribute', ['tamper', 'escalate']],
     ['ec2:CreateLaunchTemplateVersion', ['escalate']],
     ['glue:UpdateDevEndpoint', ['escalate']],
     // execute: code or commands run with another principal's permissions
@@ -190,6 +201,7 @@ describe('actions that are not destructive', () => {
     'elasticfilesystem:PutLifecycleConfiguration',
     'ec2:EnableImageDeregistrationProtection',
     'kms:CancelKeyDeletion',
+    'kinesis:IncreaseStreamRetentionPeriod',
     'iam:GetRolePolicy',
   ])('%s has no destructive class', (action) => {
     expect(classesOf(action)).toEqual([]);

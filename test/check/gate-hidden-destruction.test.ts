@@ -358,3 +358,49 @@ describe('YAML is read as CloudFormation reads it (YAML 1.1)', () => {
     ]);
   });
 });
+
+describe('a CloudFormation Boolean in JSON is read as CloudFormation reads it', () => {
+  const db = (protection: unknown) =>
+    stack({
+      Resources: {
+        Db: {
+          Type: 'AWS::RDS::DBInstance',
+          Properties: { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', DeletionProtection: protection },
+        },
+      },
+    });
+  const ttlTable = (enabled: unknown) =>
+    stack({
+      Resources: {
+        Ledger: table(
+          enabled === undefined ? {} : { TimeToLiveSpecification: { Enabled: enabled, AttributeName: 'ttl' } },
+        ),
+      },
+    });
+  const messages = (before: ReturnType<typeof stack>, after: ReturnType<typeof stack>) =>
+    gate([before], [after]).map((finding) => finding.message);
+
+  it.each([['True'], ['TRUE'], [' true ']])(
+    'deletion protection deployed as %j and now false is switched off',
+    (deployed) => {
+      expect(messages(db(deployed), db(false))).toEqual([expect.stringMatching(/deletion protection switched off/)]);
+    },
+  );
+
+  it('deletion protection behind an intrinsic that becomes false may be switched off', () => {
+    expect(messages(db({ Ref: 'Protect' }), db(false))).toEqual([
+      expect.stringMatching(/deletion protection switched off/),
+    ]);
+  });
+
+  it('the same intrinsic before and after, or "True" kept as true, is no change', () => {
+    expect(messages(db({ Ref: 'Protect' }), db({ Ref: 'Protect' }))).toEqual([]);
+    expect(messages(db(true), db('True'))).toEqual([]);
+  });
+
+  it.each([['True'], [{ Ref: 'EnableTtl' }]])('a time to live switched on as %j deletes items', (enabled) => {
+    expect(messages(ttlTable(undefined), ttlTable(enabled))).toEqual([
+      expect.stringMatching(/TimeToLiveSpecification enabled on ttl: items past it are deleted/),
+    ]);
+  });
+});

@@ -221,6 +221,19 @@ describe('leash audit', () => {
       ],
       /bad-config\.json: suppressions\[0\]\.reason: a written reason of at least 10 characters/,
     ],
+    [
+      // Before, every finding about who can delete production became info, and the run passed.
+      'an exemption that matches every principal',
+      [
+        '--input',
+        EXAMPLE,
+        '--scp',
+        SCPS,
+        '--config',
+        write('exempt-all.json', { guardrails: { exemptPrincipalArns: ['arn:aws:iam::*:*'] } }),
+      ],
+      /exempt-all\.json: guardrails\.exemptPrincipalArns\[0\]: "arn:aws:iam::\*:\*" is not a role/,
+    ],
   ])('exits 2 on %s with a clear message', async (_name, args, message) => {
     const io = memoryIo();
     expect(await runCli(['audit', ...args], io)).toBe(2);

@@ -15,6 +15,12 @@ import { lenientObjectPaths } from '../../lib/util/strict-object';
 const dir = mkdtempSync(join(tmpdir(), 'leash-config-'));
 let counter = 0;
 
+function writeConfig(config: unknown): string {
+  const file = join(dir, `c${counter++}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
 function errorFor(config: unknown): string {
   const file = join(dir, `c${counter++}.json`);
   writeFileSync(file, typeof config === 'string' || Buffer.isBuffer(config) ? config : JSON.stringify(config));
@@ -84,6 +90,59 @@ describe('leash.config.json is strict', () => {
     ],
     [{ guardrails: { everyone: { operatorPrincipalArns: ['role/ops'] } } }, 'is not an ARN'],
     ['{"suppressions": [], "suppressions": []}', 'suppressions: given more than once'],
+    // values that are legal characters but would silently match nothing, or everything
+    [
+      { guardrails: { production: { values: ['Prod '] } } },
+      'guardrails.production.values[0]: a tag value must not begin or end with white space',
+    ],
+    [
+      { guardrails: { production: { tagKeys: [' environment'] } } },
+      'guardrails.production.tagKeys[0]: a tag key must not begin or end with white space',
+    ],
+    [
+      { guardrails: { agents: { principalTag: { key: 'leash:agent', value: 'true ' } } } },
+      'guardrails.agents.principalTag.value: a tag value must not begin or end with white space',
+    ],
+    [
+      { guardrails: { exemptPrincipalArns: ['arn:aws-us:iam::*:role/leash-break-glass'] } },
+      'guardrails.exemptPrincipalArns[0]: "arn:aws-us:iam::*:role/leash-break-glass" is not an ARN: "aws-us" is not a partition',
+    ],
+    [
+      { guardrails: { production: { arnPatterns: ['arn:aws-gov:rds:*:*:db:prod-*'] } } },
+      'guardrails.production.arnPatterns[0]: "arn:aws-gov:rds:*:*:db:prod-*" is not an ARN: "aws-gov" is not a partition',
+    ],
+    [
+      { guardrails: { exemptPrincipalArns: ['arn:aws:iam::*:role/*'] } },
+      'guardrails.exemptPrincipalArns[0]: "arn:aws:iam::*:role/*" matches every role of every account',
+    ],
+    [
+      { guardrails: { exemptPrincipalArns: ['arn:aws:sts::111122223333:assumed-role/*/*'] } },
+      'guardrails.exemptPrincipalArns[0]: "arn:aws:sts::111122223333:assumed-role/*/*" matches every role of the account',
+    ],
+    [
+      { guardrails: { production: { arns: ['arn:aws:rds:us-east-1:111122223333:db:prod '] } } },
+      'guardrails.production.arns[0]: "arn:aws:rds:us-east-1:111122223333:db:prod " begins or ends with white space',
+    ],
+    [
+      { guardrails: { agents: { sourceIdentityPatterns: ['agent-* '] } } },
+      'guardrails.agents.sourceIdentityPatterns[0]: a source identity pattern: letters, digits',
+    ],
+    [
+      { guardrails: { agents: { boundaryPolicyName: 'leash agent boundary' } } },
+      'guardrails.agents.boundaryPolicyName: an IAM policy name',
+    ],
+    [
+      { guardrails: { exemptPrincipalArns: ['arn:aws:iam::*:*'] } },
+      'guardrails.exemptPrincipalArns[0]: "arn:aws:iam::*:*" is not a role (arn:aws:iam::ACCOUNT:role/NAME), user, assumed-role',
+    ],
+    [
+      { guardrails: { exemptPrincipalArns: ['arn:aws:iam::111122223333:role*'] } },
+      'guardrails.exemptPrincipalArns[0]: "arn:aws:iam::111122223333:role*" is not a role',
+    ],
+    [
+      { guardrails: { everyone: { operatorPrincipalArns: ['arn:aws:iam::*:user/*'] } } },
+      'guardrails.everyone.operatorPrincipalArns[0]: "arn:aws:iam::*:user/*" matches every user of every account',
+    ],
   ])('refuses %j', (config, expected) => {
     expect(errorFor(config)).toContain(expected);
   });
@@ -92,6 +151,18 @@ describe('leash.config.json is strict', () => {
     expect(errorFor(Buffer.from('{"guardrails": {"production": {"values": ["d\xe9v"]}}}', 'latin1'))).toContain(
       'not UTF-8 (invalid byte 0xe9 at byte 44; it looks like Latin-1 or Windows-1252): save it as UTF-8',
     );
+  });
+
+  it('accepts every real partition, a name prefix with a wildcard and a tag value with an inner space', () => {
+    const config = loadConfigFile(
+      writeConfig({
+        guardrails: {
+          production: { values: ['live prod'], arnPatterns: ['arn:aws-us-gov:rds:*:*:db:prod-*'] },
+          exemptPrincipalArns: ['arn:aws-cn:iam::*:role/leash-*', 'arn:aws-iso-b:iam::*:role/break-glass'],
+        },
+      }),
+    );
+    expect(config.guardrails.exemptPrincipalArns).toHaveLength(2);
   });
 
   it('accepts the example config, a byte-order mark, "*" as a rule id and a leap day', () => {

@@ -131,6 +131,7 @@ export function smallGuardrails(): GeneratedGuardrails {
       dropped: [],
       levels: [],
       exemptions: [],
+      conditionalDeletes: [],
       arnPatterns: { patterns: [], actionsWithoutTagSupport: 0, coveredForEveryone: 0 },
     },
   };

@@ -147,6 +147,16 @@ describe.each([
     expect(g.coverage.caveats.join('\n')).toMatch(/management account/);
     expect(g.coverage.caveats.join('\n')).toMatch(/service-linked roles/);
   });
+
+  it('says whether DNS record deletion (a DELETE or UPSERT batch) is denied to everyone', () => {
+    expect(catalog.get('route53:ChangeResourceRecordSets')?.classes).toEqual([]);
+    const [entry] = g.coverage.conditionalDeletes;
+    expect(g.coverage.caveats.join('\n')).toMatch(
+      entry.protectedForEveryone
+        ? /route53:ChangeResourceRecordSets deletes when .* it is denied so to everyone not exempt/
+        : /route53:ChangeResourceRecordSets deletes when .* it is not denied to principals other than agents/,
+    );
+  });
 });
 
 describe('generateGuardrails with the default spec', () => {
@@ -276,7 +286,12 @@ describe('generateGuardrails placement', () => {
   });
 
   it('refuses an exempt pattern it cannot protect from being claimed', () => {
-    const spec = GuardrailSpec.parse({ exemptPrincipalArns: ['arn:aws:iam::*:federated-user/ops'] });
+    // The schema refuses it where the config is read (every front door, the audit too)...
+    const parsed = GuardrailSpec.safeParse({ exemptPrincipalArns: ['arn:aws:iam::*:federated-user/ops'] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ['exemptPrincipalArns', 0] });
+    // ...and the generator still refuses a spec handed to it without the schema.
+    const spec = { ...GuardrailSpec.parse({}), exemptPrincipalArns: ['arn:aws:iam::*:federated-user/ops'] };
     expect(() => generateGuardrails(spec, catalog)).toThrow(GuardrailSpecError);
     expect(() => generateGuardrails(spec, catalog)).toThrow(/exemptPrincipalArns\[0\]/);
   });

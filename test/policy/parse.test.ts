@@ -120,6 +120,30 @@ describe('parsePolicy grammar errors', () => {
         'Statement.Condition.NullIfExists: "NullIfExists" is not a condition operator: Null already tests existence',
     },
     {
+      name: 'a Bool value that is not true or false (the Deny it limits would never apply)',
+      input: {
+        Version: V,
+        Statement: { ...allow, Condition: { Bool: { 'aws:MultiFactorAuthPresent': ['true', 'flase'] } } },
+      },
+      expected:
+        'Statement.Condition.Bool["aws:MultiFactorAuthPresent"][1]: Bool expects "true" or "false", got "flase": AWS compares it with nothing, so the condition is never true',
+    },
+    {
+      name: 'a Null value that is not true or false',
+      input: { Version: V, Statement: { ...allow, Condition: { Null: { 'aws:ResourceTag/env': 'no' } } } },
+      expected:
+        'Statement.Condition.Null["aws:ResourceTag/env"]: Null expects "true" or "false", got "no": AWS compares it with nothing, so the condition is never true',
+    },
+    {
+      name: 'a Numeric value that is not a number',
+      input: {
+        Version: V,
+        Statement: { ...allow, Condition: { NumericLessThanIfExists: { 'aws:MultiFactorAuthAge': '1h' } } },
+      },
+      expected:
+        'Statement.Condition.NumericLessThanIfExists["aws:MultiFactorAuthAge"]: NumericLessThanIfExists expects a number, got "1h": AWS compares it with nothing, so the condition is never true',
+    },
+    {
       name: 'an object as a condition value',
       input: { Version: V, Statement: { ...allow, Condition: { StringEquals: { 'aws:ResourceTag/env': { a: 1 } } } } },
       expected:
@@ -165,6 +189,22 @@ describe('parsePolicy grammar errors', () => {
     const result = parsePolicy(input, type ? { type } : {});
     expect(result.ok).toBe(false);
     expect(lines(input, type)).toEqual([expected]);
+  });
+
+  it('accepts Bool, Null and Numeric values as JSON literals, in any case, or as policy variables', () => {
+    const input = {
+      Version: V,
+      Statement: {
+        ...allow,
+        Condition: {
+          Bool: { 'aws:MultiFactorAuthPresent': false, 'aws:SecureTransport': 'True' },
+          Null: { 'aws:ResourceTag/env': ['FALSE'] },
+          NumericLessThan: { 'aws:MultiFactorAuthAge': [3600, '-1.5e3'] },
+          'ForAnyValue:NumericEquals': { 's3:max-keys': '${aws:PrincipalTag/limit}' },
+        },
+      },
+    };
+    expect(lines(input)).toEqual([]);
   });
 
   it('reports every problem, not just the first', () => {

@@ -6,7 +6,7 @@ import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { escalatedDecisions, escalationTargetText } from './support/escalated';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
-import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+import { productionDeletion, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import {
   directGoalOf,
   pathCaveat,
@@ -42,8 +42,7 @@ export function check(context: RuleContext): RuleFinding[] {
   const { catalog, account, analysis, snapshot, guardrails } = context;
   // No principal, no question: the catalog then need not make its destructive list (an empty account).
   if (analysis.principals.length === 0) return [];
-  const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
-  const request = productionContext(guardrails);
+  const { actions, request } = productionDeletion(catalog, guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
   // Whether a boundary's document is in the input, by ARN: a set made once, not a scan of the policies per finding.
   let managedArns: ReadonlySet<string> | undefined;
@@ -230,12 +229,13 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
 function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): RuleFinding[] {
   const { analysis, snapshot, guardrails, catalog, graph } = context;
   const out: RuleFinding[] = [];
-  let actions: CatalogAction[] | undefined;
+  let question: ReturnType<typeof productionDeletion> | undefined;
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || direct.has(principal.arn) || graph.selfEscalationsOf(principal.arn).length === 0)
       continue;
-    actions ??= catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
-    const found = escalatedDecisions(graph, snapshot, catalog, principal, actions, productionContext(guardrails));
+    question ??= productionDeletion(catalog, guardrails);
+    const { actions } = question;
+    const found = escalatedDecisions(graph, snapshot, catalog, principal, actions, question.request);
     if (!found) continue;
     const { runs, self, holder } = found;
     let allowedCount = 0;

@@ -4,6 +4,7 @@ import * as allowWithNotAction from './allow-with-not-action';
 import * as allowWithNotResource from './allow-with-not-resource';
 import * as canChangeProductionTag from './can-change-production-tag';
 import * as canDeleteProduction from './can-delete-production';
+import * as canDisarmProduction from './can-disarm-production';
 import * as exemptionClaimable from './exemption-claimable';
 import * as fullAdmin from './full-admin';
 import * as invalidPattern from './invalid-pattern';
@@ -33,6 +34,7 @@ export const defaultRules: readonly Rule[] = [
   rule(fullAdmin),
   rule(privilegeEscalation),
   rule(canChangeProductionTag),
+  rule(canDisarmProduction),
   rule(exemptionClaimable),
   rule(missingBoundary),
   rule(weakBoundary),

@@ -51,6 +51,27 @@ describe('can-delete-production', () => {
     expect(finding.message).toContain('cannot evaluate');
   });
 
+  it('reports route53:ChangeResourceRecordSets, asked as a batch that deletes records', () => {
+    const [finding] = run(rule, {
+      principals: [{ name: 'dns', policies: [doc(allow('route53:ChangeResourceRecordSets'))] }],
+    });
+    expect(finding.details?.allowed).toEqual(['route53:ChangeResourceRecordSets']);
+  });
+
+  it('says nothing about record changes when an SCP denies the deleting batches', () => {
+    const deleting = {
+      'ForAnyValue:StringEquals': { 'route53:ChangeResourceRecordSetsActions': ['DELETE', 'UPSERT'] },
+    };
+    const scps = [
+      FULL_ACCESS_LEVEL([
+        { name: 'dns', document: doc(deny(['route53:ChangeResourceRecordSets'], '*', { Condition: deleting })) },
+      ]),
+    ];
+    expect(
+      run(rule, { principals: [{ name: 'dns', policies: [doc(allow('route53:ChangeResourceRecordSets'))] }], scps }),
+    ).toEqual([]);
+  });
+
   it('rates a grant scoped to named resources as high (depends on the resource), not critical', () => {
     const policy = doc(allow('dynamodb:DeleteTable', 'arn:aws:dynamodb:eu-west-1:111122223333:table/orders'));
     const [finding] = run(rule, { principals: [{ name: 'app', policies: [policy] }] });

@@ -1,6 +1,7 @@
 // What "a production resource" means in a request, and which guardrail fails to stop an action on one.
 import { compileActionMatcher } from '../../../policy';
-import type { CatalogAction } from '../../../catalog/types';
+import type { Catalog, CatalogAction } from '../../../catalog/types';
+import { conditionalDeletes } from '../../../guardrails/conditional-deletes';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import type { RequestContext } from '../../evaluate/types';
 import type { AccountSnapshot } from '../../sources/snapshot';
@@ -10,6 +11,23 @@ import type { PolicyInUse } from './policies';
 export function productionContext(guardrails: GuardrailSpec): RequestContext {
   const { tagKeys, values } = guardrails.production;
   return { resourceTags: { [tagKeys[0]]: values[0] } };
+}
+
+/**
+ * What can-delete-production asks: every delete and recreate of the catalog, and the calls that delete only
+ * when a request parameter says so (route53:ChangeResourceRecordSets), asked with the parameter that deletes.
+ */
+export function productionDeletion(
+  catalog: Catalog,
+  guardrails: GuardrailSpec,
+): { actions: CatalogAction[]; request: RequestContext } {
+  const conditional = conditionalDeletes(catalog);
+  const actions = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
+  const contextKeys = Object.fromEntries(conditional.map(({ entry }) => [entry.key.toLowerCase(), [entry.values[0]]]));
+  return {
+    actions: [...actions, ...conditional.map(({ action }) => action)],
+    request: { ...productionContext(guardrails), contextKeys },
+  };
 }
 
 export function productionTagText(guardrails: GuardrailSpec): string {

@@ -1,0 +1,100 @@
+// The AWS global condition keys (IAM User Guide, "AWS global condition context keys"), to tell a misspelt
+// `aws:` key from a real one. AWS never puts a misspelt key in a request: a Deny conditioned on
+// `aws:ResourceTags/environment` never applies, and the audit would read it as "depends on a key" instead.
+import { editDistance } from '../util/edit-distance';
+
+/** A key this close to a real one is a typo: a letter missed, added, swapped or changed, twice at most. */
+const TYPO_DISTANCE = 2;
+
+function near(word: string, candidates: readonly string[]): string[] {
+  const lower = word.toLowerCase();
+  return candidates.filter((candidate) => editDistance(lower, candidate.toLowerCase()) <= TYPO_DISTANCE);
+}
+
+/** Exact keys, as AWS spells them. A test holds this list equal to the pinned reference data's. */
+export const GLOBAL_CONDITION_KEYS: readonly string[] = [
+  'aws:PrincipalArn',
+  'aws:PrincipalAccount',
+  'aws:PrincipalOrgPaths',
+  'aws:PrincipalOrgID',
+  'aws:PrincipalIsAWSService',
+  'aws:PrincipalServiceName',
+  'aws:PrincipalServiceNamesList',
+  'aws:PrincipalType',
+  'aws:userid',
+  'aws:username',
+  'aws:AssumedRoot',
+  'aws:FederatedProvider',
+  'aws:TokenIssueTime',
+  'aws:MultiFactorAuthAge',
+  'aws:MultiFactorAuthPresent',
+  'aws:ChatbotSourceArn',
+  'aws:Ec2InstanceSourceVpc',
+  'aws:Ec2InstanceSourcePrivateIPv4',
+  'aws:SourceIdentity',
+  'aws:SourceIp',
+  'aws:SourceVpc',
+  'aws:SourceVpcArn',
+  'aws:SourceVpce',
+  'aws:VpceAccount',
+  'aws:VpceOrgPaths',
+  'aws:VpceOrgID',
+  'aws:VpcSourceIp',
+  'aws:ResourceAccount',
+  'aws:ResourceOrgID',
+  'aws:ResourceOrgPaths',
+  'aws:CalledVia',
+  'aws:CalledViaFirst',
+  'aws:CalledViaLast',
+  'aws:CalledViaAWSMCP',
+  'aws:ViaAWSService',
+  'aws:ViaAWSMCPService',
+  'aws:CurrentTime',
+  'aws:EpochTime',
+  'aws:referer',
+  'aws:RequestedRegion',
+  'aws:TagKeys',
+  'aws:SecureTransport',
+  'aws:SourceArn',
+  'aws:SourceAccount',
+  'aws:SourceOwner',
+  'aws:SourceOrgPaths',
+  'aws:SourceOrgID',
+  'aws:UserAgent',
+  'aws:IsMcpServiceAction',
+];
+
+/** Keys that take a tag key after the slash. */
+export const GLOBAL_TAG_KEY_PREFIXES: readonly string[] = ['aws:PrincipalTag/', 'aws:ResourceTag/', 'aws:RequestTag/'];
+
+const EXACT = new Set(GLOBAL_CONDITION_KEYS.map((key) => key.toLowerCase()));
+
+/**
+ * Why `key` is a misspelt global condition key, or undefined. Only a key close to a real one is refused: AWS's
+ * own managed policies use a few undocumented `aws:` keys (aws:PrincipalOrgMasterAccountId), and those are
+ * far from every documented one.
+ */
+export function globalConditionKeyProblem(key: string): string | undefined {
+  const lower = key.toLowerCase();
+  if (!lower.startsWith('aws:') || EXACT.has(lower)) return undefined;
+  const slash = lower.indexOf('/');
+  const head = slash < 0 ? lower : lower.slice(0, slash + 1);
+  const tagPrefix = GLOBAL_TAG_KEY_PREFIXES.find((prefix) => prefix.toLowerCase() === head);
+  if (tagPrefix) {
+    return slash + 1 < lower.length
+      ? undefined
+      : `${JSON.stringify(key)} names no tag key: write ${tagPrefix}<tag-key>`;
+  }
+  // Compare the part before a tag key with the tag-key prefixes, the whole key with the exact keys.
+  const meant = [
+    ...near(key, GLOBAL_CONDITION_KEYS),
+    ...near(slash < 0 ? `${key}/` : key.slice(0, slash + 1), GLOBAL_TAG_KEY_PREFIXES).map((prefix) =>
+      slash < 0 ? `${prefix}<tag-key>` : `${prefix}${key.slice(slash + 1)}`,
+    ),
+  ];
+  if (meant.length === 0) return undefined;
+  return (
+    `${JSON.stringify(key)} is not an AWS global condition key, so AWS never sends it and the condition is never ` +
+    `true (IfExists: always true); did you mean ${meant.map((n) => JSON.stringify(n)).join(' or ')}?`
+  );
+}

@@ -1,0 +1,41 @@
+// Taking a safety catch off a production resource leaves it standing, so can-delete-production never saw it:
+// deletion protection off, backup retention cut, versioning suspended. This rule says who can.
+import * as rule from '../../../lib/audit/rules/can-disarm-production';
+import { about, allow, deny, doc, FULL_ACCESS_LEVEL, run } from './helpers';
+
+const productionDeny = (actions: string[]) =>
+  doc(deny(actions, '*', { Condition: { StringEquals: { 'aws:ResourceTag/environment': ['production', 'prod'] } } }));
+
+describe('can-disarm-production', () => {
+  it.each([['rds:ModifyDBInstance'], ['dynamodb:UpdateTable'], ['s3:PutBucketVersioning'], ['kms:DisableKey']])(
+    'reports a principal allowed %s on production, with the SCPs that do not stop it',
+    (action) => {
+      const findings = run(rule, { principals: [{ name: 'ops', policies: [doc(allow(action))] }] });
+      const [finding] = about(findings, 'ops');
+      expect(finding).toMatchObject({ ruleId: 'can-disarm-production', severity: 'high' });
+      expect(finding.details?.allowed).toEqual([action]);
+      expect(finding.message).toContain('SCPs were not read');
+    },
+  );
+
+  it('leaves tag changes to can-change-production-tag and deletes to can-delete-production', () => {
+    const policies = [doc(allow(['rds:AddTagsToResource', 'rds:RemoveTagsFromResource', 'rds:DeleteDBInstance']))];
+    expect(run(rule, { principals: [{ name: 'dba', policies }] })).toEqual([]);
+  });
+
+  it('says nothing when an SCP denies it on production-tagged resources', () => {
+    const scps = [FULL_ACCESS_LEVEL([{ name: 'protect', document: productionDeny(['dynamodb:UpdateTable']) }])];
+    expect(run(rule, { principals: [{ name: 'app', policies: [doc(allow('dynamodb:UpdateTable'))] }], scps })).toEqual(
+      [],
+    );
+  });
+
+  it('rates an exempt principal info', () => {
+    const findings = run(
+      rule,
+      { principals: [{ name: 'pipeline', policies: [doc(allow('rds:ModifyDBCluster'))] }] },
+      { guardrails: { exemptPrincipalArns: ['arn:aws:iam::*:role/pipeline'] } },
+    );
+    expect(about(findings, 'pipeline').map((f) => f.severity)).toEqual(['info']);
+  });
+});
