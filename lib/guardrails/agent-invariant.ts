@@ -415,7 +415,6 @@ export function agentInvariantTemplates(
   }
   out.push(...tagWritesOnlyNonProduction(spec, parts, scope));
   out.push(...roleFromResourceDeny(parts, scope));
-  out.push(...changingExistingDeny(spec, parts, scope));
   return out;
 }
 
