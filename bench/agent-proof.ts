@@ -56,6 +56,11 @@ export interface AgentCase {
   readonly principal: AgentPrincipal;
   /** The production tag key under test (several keys: production under each in turn). */
   readonly tagKey: string;
+  /**
+   * The resource also carries the agent tag: an agent's own role, user, policy or provider, the only IAM
+   * resources the act-as guard lets agents change (AgentInvariantParts.actAsPrincipal).
+   */
+  readonly agentResource?: boolean;
 }
 
 function principalArnOf(principal: AgentPrincipal): string {
@@ -114,6 +119,7 @@ export function agentContext(spec: GuardrailSpec, c: AgentCase): Record<string, 
     case 'untagged':
       break;
   }
+  if (c.agentResource) resourceTag[spec.agents.principalTag.key] = spec.agents.principalTag.value;
   if (listsKey(keys, 'aws:resourcetag/')) {
     for (const [k, v] of Object.entries(resourceTag)) context[`aws:ResourceTag/${k}`] = v;
   }
@@ -219,6 +225,8 @@ export function proveAgentInvariant(
   // Stack operations that run with the stack's role unless the request names one: the swept requests name
   // none, so they are denied in every state too.
   const roleFromResource = compileActionMatcher(parts.roleFromResource.flatMap((g) => g.patterns));
+  // IAM writes the act-as guard keeps to agent-tagged resources: non-production means an agent's own one.
+  const actAsPrincipal = compileActionMatcher(parts.actAsPrincipal);
   const principals =
     options.principals ??
     ([
@@ -264,7 +272,8 @@ export function proveAgentInvariant(
               : spec.production.tagKeys.slice(0, 1);
           if ((state === 'mixed-tags' || state === 'new-mixed') && tagKeys.length < 2) continue;
           for (const tagKey of tagKeys) {
-            const c: AgentCase = { action, state, layer, principal, tagKey };
+            const agentResource = state === 'non-production' && actAsPrincipal(action.action);
+            const c: AgentCase = { action, state, layer, principal, tagKey, agentResource };
             const outcome = simulateAgent(policies, spec, c);
             summary.cases++;
             const finding: AgentFinding = { action: action.action, state, layer, principal, tagKey };

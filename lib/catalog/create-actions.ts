@@ -135,3 +135,29 @@ export function checkCreatePatterns(
   }
   return { wrong, reached, missed };
 }
+
+/**
+ * Creates whose request also names an existing resource that the call changes: the new resource's request
+ * tag vouches for it when it is untagged (it sends no aws:ResourceTag, exactly like the new one), so the
+ * agent layers deny them on an untagged resource of these types. Not classed delete, recreate, escalate or
+ * tamper (which would take them out of the creates altogether and deny them for everyone on production):
+ * with the existing resource tagged they are ordinary, useful creates.
+ */
+export const CREATES_CHANGING_EXISTING: readonly {
+  readonly action: string;
+  /** Resource types (Service Authorization Reference names) of the existing resources the call changes. */
+  readonly existing: readonly string[];
+  readonly why: string;
+}[] = [
+  { action: 'ec2:CreateImage', existing: ['instance'], why: 'reboots the instance unless the request sets NoReboot' },
+  {
+    action: 'rds:CreateBlueGreenDeployment',
+    existing: ['db', 'cluster'],
+    why: 'a switchover of the deployment, authorized on the deployment alone, replaces the source database',
+  },
+  {
+    action: 'ec2:CreateVpcEndpoint',
+    existing: ['route-table'],
+    why: "a gateway endpoint adds routes to the route tables it names, and its policy then limits the VPC's traffic",
+  },
+];

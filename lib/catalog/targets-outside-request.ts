@@ -1,6 +1,7 @@
-// Actions whose effect lands on targets the request does not name: AWS acts later on whatever a filter, a
-// tag or "all" selects, with the targets' own credentials or a service-linked role, and authorizes only
-// the resources in the request. No resource tag can keep them off production, so agents get none of them.
+// Actions whose effect lands on targets IAM does not authorize: AWS acts later on whatever a filter, a tag
+// or "all" selects, or on a target the request names only in a parameter (a condition key at most, never
+// its tags), with the targets' own credentials or a service-linked role. No resource tag can keep them off
+// production, so agents get none of them.
 // Data like the classification rules (matched the same way), but they add no class: what they do is
 // already classed (an association is execute) or is judged by the audit's own rules.
 import { ruleMatches, type ClassificationRule } from './classification';
@@ -29,6 +30,30 @@ export const TARGETS_OUTSIDE_REQUEST_RULES: readonly TargetsRule[] = [
     accessLevels: ['Write'],
     services: ['ssm'],
     object: /^(TaskWithMaintenanceWindow|TargetWithMaintenanceWindow|MaintenanceWindowTask|MaintenanceWindowTarget)$/,
+  },
+  {
+    id: 'targets.lambda-event-source-mapping',
+    why:
+      'Lambda authorizes an event source mapping as the mapping alone (the Service Authorization Reference ' +
+      'gives CreateEventSourceMapping no resource type); the function it invokes is only the lambda:FunctionArn ' +
+      "condition key, never its tags, and Lambda polls the source with that function's execution role, so a " +
+      'mapping tagged non-production can feed a production function records from a queue the caller fills',
+    verbs: ['Create', 'Update'],
+    accessLevels: ['Write'],
+    services: ['lambda'],
+    object: /^EventSourceMapping$/,
+  },
+  {
+    id: 'targets.s3-access-point',
+    why:
+      'S3 authorizes a new access point as the access point alone, never against the bucket it names, and ' +
+      'object requests through it are judged by the access point\'s tags only (S3 User Guide, "Using tags ' +
+      'with S3 Access Points for general purpose buckets"), so an access point tagged non-production on a ' +
+      'production bucket would let every object in it be overwritten or deleted',
+    verbs: ['Create'],
+    accessLevels: ['Write'],
+    services: ['s3'],
+    object: /^AccessPoint$/,
   },
 ];
 

@@ -11,8 +11,9 @@ import type { StatementTemplate } from './packing';
 import type { GuardrailSpec } from './spec';
 
 /**
- * Every way to act as, or make an agent of, the IAM principal a request names: the guard allows them only on
- * principals that carry the agent tag.
+ * Every way to act as, make an agent of, or change the permissions or trust of the IAM principal a request
+ * names: the guard allows them only on principals (and managed policies and identity providers) that carry
+ * the agent tag.
  */
 export const ACT_AS_PRINCIPAL = [
   'iam:PassRole',
@@ -21,8 +22,36 @@ export const ACT_AS_PRINCIPAL = [
   'iam:CreateLoginProfile',
   'iam:UpdateLoginProfile',
   'iam:CreateServiceSpecificCredential',
+  'iam:ResetServiceSpecificCredential',
   'iam:TagRole',
   'iam:TagUser',
+  // A role or user tagged non-production but not an agent has no boundary: AdministratorAccess attached to
+  // it, an inline Deny removed from it, or a trust policy naming an account the agent's operator holds makes
+  // it a way to write production (through code that already runs as it, or by assuming it from outside).
+  'iam:AttachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:PutUserPolicy',
+  'iam:DetachUserPolicy',
+  'iam:DeleteUserPolicy',
+  // A managed policy tagged non-production may be attached to any principal: a new default version widens
+  // them all. Tagging a policy is kept to agent policies too, or the agent tag would open its versions.
+  'iam:CreatePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:TagPolicy',
+  // An identity provider is trusted by every role that names its ARN, production roles included: new SAML
+  // metadata, or the provider deleted and made again under the same name, lets sts:AssumeRoleWithSAML (which
+  // no boundary or SCP sees) into all of them; new audiences widen an OIDC provider the same way.
+  'iam:UpdateSAMLProvider',
+  'iam:DeleteSAMLProvider',
+  'iam:TagSAMLProvider',
+  'iam:AddClientIDToOpenIDConnectProvider',
+  'iam:UpdateOpenIDConnectProviderThumbprint',
+  'iam:DeleteOpenIDConnectProvider',
+  'iam:TagOpenIDConnectProvider',
 ] as const;
 
 /** Agent statements shared by the SCP agent layer (with the principal-tag condition) and the boundary. */

@@ -19,6 +19,7 @@
 // "absent" is an untagged resource, a new one, or an action the service never sends aws:ResourceTag for.
 import {
   checkCreatePatterns,
+  CREATES_CHANGING_EXISTING,
   createLookalike,
   createPatternMayReach,
   isCreateAction,
@@ -79,7 +80,8 @@ export interface AgentInvariantParts {
   readonly unnamedTargets: readonly string[];
   /**
    * The agent guard's ways to act as a principal (ACT_AS_PRINCIPAL) as patterns that may also reach writes
-   * agents are denied everywhere anyway (no aws:ResourceTag, not allowlisted), never a read.
+   * agents are denied everywhere anyway (no aws:ResourceTag, not allowlisted) and other IAM writes on
+   * something that already exists (kept to agent-tagged ones too), never a read.
    */
   readonly actAsPrincipal: readonly string[];
   /**
@@ -90,6 +92,11 @@ export interface AgentInvariantParts {
   readonly roleFromResource: readonly { readonly key: string; readonly patterns: readonly string[] }[];
   /** Creates no pattern reaches (none today; over-blocks if any), for the coverage report. */
   readonly missedCreates: readonly CatalogAction[];
+  /**
+   * Creates of the allowed services that also change an existing resource they name (CREATES_CHANGING_EXISTING),
+   * and that resource's ARNs: denied where it is untagged, which the request tag would otherwise vouch for.
+   */
+  readonly changingExisting: { readonly actions: readonly string[]; readonly resources: readonly string[] };
 }
 
 /** Whether `action` is matched by one of the user's allowlist entries. */
@@ -145,12 +152,73 @@ export function agentInvariantParts(spec: GuardrailSpec, catalog: Catalog): Agen
     unnamedTargets: compressActions(scope.filter(targetsOutsideRequest), () => false, catalog).map((p) => p.pattern),
     actAsPrincipal: compressActions(
       ACT_AS_PRINCIPAL.map((name) => catalog.get(name)).filter((a): a is CatalogAction => a !== undefined),
-      (a) => !isReadLevel(a) && !a.tagAware && !allowlisted(a),
+      (a) => !isReadLevel(a) && !allowlisted(a) && (!a.tagAware || onExistingIamResource(a)),
       catalog,
     ).map((p) => p.pattern),
     roleFromResource: roleFromResourceGroups(scope, catalog),
     missedCreates: check.missed.filter((a) => !allowlisted(a)),
+    changingExisting: changingExisting(services, catalog, allowlisted),
   };
+}
+
+/** CREATES_CHANGING_EXISTING within `services`, with their existing resources' ARN templates as patterns. */
+function changingExisting(
+  services: ReadonlySet<string>,
+  catalog: Catalog,
+  allowlisted: (action: CatalogAction) => boolean,
+): AgentInvariantParts['changingExisting'] {
+  const actions: string[] = [];
+  const resources = new Set<string>();
+  for (const entry of CREATES_CHANGING_EXISTING) {
+    const action = catalog.get(entry.action);
+    if (!action || !services.has(action.service) || allowlisted(action)) continue;
+    const types = action.resourceTypes.filter((r) => entry.existing.includes(r.name) && r.arnTemplate);
+    // A resource type (or its ARN) the reference data no longer lists would leave the resource uncovered.
+    if (types.length !== entry.existing.length) {
+      throw new Error(`internal: ${entry.action} no longer lists resource types ${entry.existing.join(', ')}`);
+    }
+    actions.push(action.action);
+    for (const type of types) resources.add((type.arnTemplate ?? '').replace(/\$\{[^}]*\}/g, '*'));
+  }
+  return { actions, resources: [...resources].sort() };
+}
+
+/**
+ * Creates that change an existing resource they name, denied where that resource has none of the production
+ * keys. Not mandatory: with two production keys the boundary has no room for it, and the coverage report
+ * lists it as dropped.
+ */
+export function changingExistingDeny(
+  spec: GuardrailSpec,
+  parts: AgentInvariantParts,
+  scope: AgentInvariantScope,
+): StatementTemplate[] {
+  const { actions, resources } = parts.changingExisting;
+  if (actions.length === 0) return [];
+  return [
+    {
+      sid: `${scope.sidPrefix}UntaggedChangedByCreate`,
+      role: 'agent-fail-closed',
+      effect: 'Deny',
+      action: single(actions),
+      resource: single(resources),
+      condition: allOf(scope.principal, {
+        Null: Object.fromEntries(spec.production.tagKeys.map((k) => [resourceTagKey(k), 'true'])),
+      }),
+      mandatory: false,
+      tier: 0,
+    },
+  ];
+}
+
+/**
+ * An IAM write on something that already exists (not a Create*): the act-as guard may reach it too, keeping
+ * it to IAM roles, users, policies and providers that carry the agent tag, which is where agents manage IAM
+ * anyway. A developer's role tagged non-production is not the agent's to rename, delete or re-describe
+ * either, and the short patterns keep the boundary within 6,144 characters with two production tag keys.
+ */
+function onExistingIamResource(action: CatalogAction): boolean {
+  return action.service === 'iam' && !action.name.startsWith('Create');
 }
 
 /** The actions of `scope` that run with the resource's role unless named, as patterns per naming key. */

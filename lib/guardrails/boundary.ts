@@ -5,7 +5,12 @@
 // roles, touching the organization).
 import type { Catalog } from '../catalog/types';
 import { agentGuardTemplates } from './agent-guards';
-import { agentInvariantParts, boundaryInvariantTemplates, roleFromResourceDeny } from './agent-invariant';
+import {
+  agentInvariantParts,
+  boundaryInvariantTemplates,
+  changingExistingDeny,
+  roleFromResourceDeny,
+} from './agent-invariant';
 import { allOf, boundaryPolicyArnPattern, requestTagNotIn, touchesTagKeys } from './conditions';
 import type { StatementTemplate } from './packing';
 import { patternItems, servicesSet } from './select';
@@ -46,6 +51,7 @@ export function boundaryTemplates(
       principalActions: parts.actAsPrincipal,
     }),
     ...roleFromResourceDeny(parts, { sidPrefix: 'Deny' }),
+    ...changingExistingDeny(spec, parts, { sidPrefix: 'Deny' }),
     {
       sid: 'DenyChangingAgentTag',
       role: 'identity-guard',

@@ -4,7 +4,12 @@
 // (aws:SourceIdentity survives role chaining), and a request through an AWS managed MCP server
 // (aws:ViaAWSMCPService), whoever the principal is.
 import type { Catalog } from '../catalog/types';
-import { agentInvariantParts, agentInvariantTemplates, unnamedTargetsDeny } from './agent-invariant';
+import {
+  agentInvariantParts,
+  agentInvariantTemplates,
+  changingExistingDeny,
+  unnamedTargetsDeny,
+} from './agent-invariant';
 import { agentPrincipal, allOf, type ConditionBlock, notExempt } from './conditions';
 import type { StatementTemplate } from './packing';
 import { TIER } from './priority';
@@ -103,6 +108,12 @@ export function agentLayerTemplates(spec: GuardrailSpec, catalog: Catalog): Stat
         principal: recognition.condition,
         sidPrefix: recognition.sidPrefix,
       }).map(tiered),
+      // Creates that change an untagged resource they name: for the layers that keep a role bounded without
+      // its boundary. The MCP layer goes without, which keeps the default SCPs at the root to three.
+      ...(recognition.guards
+        ? changingExistingDeny(spec, parts, { principal: recognition.condition, sidPrefix: recognition.sidPrefix })
+        : []
+      ).map(tiered),
     ];
   });
 }

@@ -208,6 +208,15 @@ describe('actions whose targets the request does not name', () => {
     ['ssm:UpdateMaintenanceWindowTask', 'non-production'],
     ['ssm:RegisterTargetWithMaintenanceWindow', 'non-production'],
     ['ssm:UpdateMaintenanceWindowTarget', 'non-production'],
+    // An event source mapping is authorized as the mapping alone: the function it invokes is only the
+    // lambda:FunctionArn key, whose tags IAM never sees. A production function, run with its own role on
+    // messages the agent sends to a queue it owns (a queue policy lets that role read it).
+    ['lambda:CreateEventSourceMapping', 'new-non-production'],
+    ['lambda:UpdateEventSourceMapping', 'non-production'],
+    // An access point is authorized as the access point alone, and object requests through it are judged by
+    // the access point's tags only (S3 User Guide, "Using tags with S3 Access Points for general purpose
+    // buckets"): one tagged dev on a production bucket would open DeleteObject on every object in it.
+    ['s3:CreateAccessPoint', 'new-non-production'],
   ];
   for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
     it.each(unnamed)(`denies %s to agents on a %s resource (${layer})`, (action, state) => {
@@ -216,6 +225,17 @@ describe('actions whose targets the request does not name', () => {
   }
   it.each(unnamed)('denies %s on a %s resource to an administrator through an MCP server', (action, state) => {
     expect(decide(action, state, 'SCPs alone', 'mcp-admin')).toBe('denied');
+  });
+  it('lets an agent delete objects through an access point tagged non-production (why creating one is denied)', () => {
+    const object = 'arn:aws:s3:us-east-1:111122223333:accesspoint/dev-door/object/orders/2026.parquet';
+    const context = {
+      'aws:PrincipalTag/leash:agent': 'true',
+      'aws:ResourceTag/environment': 'dev',
+      's3:DataAccessPointArn': 'arn:aws:s3:us-east-1:111122223333:accesspoint/dev-door',
+    };
+    const agentArn = 'arn:aws:iam::111122223333:role/leash-agent-worker';
+    const request = { principalArn: agentArn, action: 's3:DeleteObject', resource: object, context };
+    expect(decideRequest(request, 'boundary and SCPs', true)).toBe('allowed');
   });
   it('names them in the coverage report', () => {
     expect(generated.coverage.agents.unnamedTargets).toEqual(
@@ -265,6 +285,25 @@ describe('principals that are not agents, tagged non-production', () => {
     ['iam:CreateServiceSpecificCredential', user, {}],
     ['iam:TagRole', role, { [`aws:RequestTag/${agentKey}`]: 'true', 'aws:TagKeys': [agentKey] }],
     ['iam:TagUser', user, { [`aws:RequestTag/${agentKey}`]: 'true', 'aws:TagKeys': [agentKey] }],
+    // Widening what a non-agent principal may do, or who may act as it: AdministratorAccess on a developer's
+    // dev-tagged role and a trust policy naming an account the agent's operator holds (or code that already
+    // runs as the role) writes production with no boundary in the way.
+    ['iam:AttachRolePolicy', role, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+    ['iam:PutRolePolicy', role, {}],
+    ['iam:UpdateAssumeRolePolicy', role, {}],
+    ['iam:AttachUserPolicy', user, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+    ['iam:PutUserPolicy', user, {}],
+    ['iam:ResetServiceSpecificCredential', user, {}],
+    ['iam:CreatePolicyVersion', 'arn:aws:iam::111122223333:policy/dev-deployer', {}],
+    ['iam:SetDefaultPolicyVersion', 'arn:aws:iam::111122223333:policy/dev-deployer', {}],
+    // An identity provider is trusted by whichever roles name its ARN, production ones included: new SAML
+    // metadata (or the provider deleted and made again under the same name with the agent's certificate)
+    // lets sts:AssumeRoleWithSAML, which no boundary or SCP sees, into every one of them.
+    ['iam:UpdateSAMLProvider', 'arn:aws:iam::111122223333:saml-provider/corp-sso', {}],
+    ['iam:DeleteSAMLProvider', 'arn:aws:iam::111122223333:saml-provider/corp-sso', {}],
+    ['iam:AddClientIDToOpenIDConnectProvider', 'arn:aws:iam::111122223333:oidc-provider/example.com', {}],
+    ['iam:UpdateOpenIDConnectProviderThumbprint', 'arn:aws:iam::111122223333:oidc-provider/example.com', {}],
+    ['iam:DeleteOpenIDConnectProvider', 'arn:aws:iam::111122223333:oidc-provider/example.com', {}],
   ];
   for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
     it.each(cases)(`denies %s on a non-agent principal tagged non-production (${layer})`, (action, arn, context) => {
@@ -274,6 +313,33 @@ describe('principals that are not agents, tagged non-production', () => {
   it('still lets an agent make access keys for an agent user tagged non-production', () => {
     const context = { 'aws:ResourceTag/environment': 'dev', [`aws:ResourceTag/${agentKey}`]: 'true' };
     expect(decideOn('iam:CreateAccessKey', user, context, 'boundary and SCPs')).toBe('allowed');
+  });
+  it('leaves no IAM write open on production, and IAM usable on agent resources tagged non-production', () => {
+    const summary = proveAgentInvariant(generated, spec, catalog, catalog.serviceActions('iam'));
+    expect(summary.errors).toEqual([]);
+    expect(summary.violations).toEqual([]);
+    expect(summary.readsDenied).toEqual([]);
+    // Only the boundary's own guards (a new principal without the boundary and the agent tag, a boundary
+    // removed or replaced: the swept requests name none) deny IAM writes on an agent's own resources.
+    expect([...new Set(summary.overBlocks.map((o) => o.action))].sort()).toEqual([
+      'iam:CreateRole',
+      'iam:CreateUser',
+      'iam:DeleteRolePermissionsBoundary',
+      'iam:DeleteUserPermissionsBoundary',
+      'iam:PutRolePermissionsBoundary',
+      'iam:PutUserPermissionsBoundary',
+    ]);
+  });
+  it('still lets an agent give an agent role tagged non-production a policy (the boundary caps it)', () => {
+    const context = { 'aws:ResourceTag/environment': 'dev', [`aws:ResourceTag/${agentKey}`]: 'true' };
+    for (const action of [
+      'iam:AttachRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:DeleteRole',
+    ]) {
+      expect(decideOn(action, role, context, 'boundary and SCPs')).toBe('allowed');
+    }
   });
 });
 
@@ -473,6 +539,51 @@ describe('a request tag opens creates only, never an existing untagged resource'
       expect(isCreateAction(catalog.get(action)!)).toBe(false);
     });
   }
+  // A create whose request also names an existing resource it changes: an untagged instance rebooted for an
+  // image, an untagged database a blue/green switchover will replace, untagged route tables a gateway
+  // endpoint adds routes to. The request tag for the new image or deployment must not vouch for them.
+  describe('creates that change an untagged resource they name', () => {
+    const agentArn = 'arn:aws:iam::111122223333:role/leash-agent-worker';
+    const requestTag = { 'aws:RequestTag/environment': 'dev', 'aws:TagKeys': ['environment'] };
+    const on = (action: string, resource: string, resourceTag?: string, layer: AgentLayer = 'boundary alone') =>
+      decideRequest(
+        {
+          principalArn: agentArn,
+          action,
+          resource,
+          context: {
+            'aws:PrincipalTag/leash:agent': 'true',
+            ...requestTag,
+            ...(resourceTag ? { 'aws:ResourceTag/environment': resourceTag } : {}),
+          },
+        },
+        layer,
+        layer !== 'SCPs alone',
+      );
+    const instance = 'arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0';
+    it.each([
+      ['ec2:CreateImage', instance],
+      ['rds:CreateBlueGreenDeployment', 'arn:aws:rds:us-east-1:111122223333:db:orders'],
+      ['rds:CreateBlueGreenDeployment', 'arn:aws:rds:us-east-1:111122223333:cluster:orders'],
+      ['ec2:CreateVpcEndpoint', 'arn:aws:ec2:us-east-1:111122223333:route-table/rtb-0123456789abcdef0'],
+    ])('denies %s on the untagged %s, through the boundary and through the SCPs', (action, resource) => {
+      expect(on(action, resource)).toBe('denied');
+      expect(on(action, resource, 'production')).toBe('denied');
+      expect(on(action, resource, undefined, 'SCPs alone')).toBe('denied');
+    });
+    it('still makes an image of an instance tagged non-production, the new image tagged by the request', () => {
+      for (const layer of ['boundary alone', 'SCPs alone', 'boundary and SCPs'] as const) {
+        expect(on('ec2:CreateImage', instance, 'dev', layer)).toBe('allowed');
+        expect(on('ec2:CreateImage', 'arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0', undefined, layer)).toBe(
+          'allowed',
+        );
+      }
+    });
+    it('reports the statement as dropped where the boundary has no room for it (two production tag keys)', () => {
+      const dropped = generateGuardrails(twoKeys, catalog).coverage.dropped.map((d) => d.statement);
+      expect(dropped).toContain('DenyUntaggedChangedByCreate');
+    });
+  });
   it('still allows ec2:CreateLaunchTemplateVersion on a launch template tagged non-production', () => {
     expect(decide('ec2:CreateLaunchTemplateVersion', 'non-production')).toBe('allowed');
   });
