@@ -8,6 +8,7 @@ import type { LoadedStack } from './assembly';
 import { changeHash } from './change-hash';
 import { productionTagOf } from './production-tag';
 import type { ResourcePair } from './stack-pairs';
+import { weakenedPolicies } from './retention-policies';
 import { isStateful } from './stateful-types';
 import type { CfnResource } from './template-file';
 
@@ -20,7 +21,8 @@ export const DATA_SETTING_RULE: RuleMeta = {
     'Compares each resource with its deployed version for settings that delete kept data without deleting the ' +
     'resource (log, stream, queue, table and event retention cut; S3 or ECR lifecycle expiry added or shortened; ' +
     'DynamoDB TTL switched on) or that remove its recovery (backup retention cut or off, point-in-time recovery ' +
-    'off, deletion protection off, versioning suspended), or that take a resource out of production (its ' +
+    'off, deletion protection or termination protection off, versioning suspended, a KMS key disabled, a ' +
+    'weaker DeletionPolicy or UpdateReplacePolicy), or that take a resource out of production (its ' +
     'production tag removed: the first half of a deletion in two steps). Critical on production; elsewhere high for data ' +
     'destroyed and low for recovery switched off. A deliberate change needs a suppression naming the change, ' +
     'approved by two people.',
@@ -104,6 +106,32 @@ function switchedOff(path: string, what: string, on?: (value: unknown) => boolea
     const next = valueAt(after, path);
     if (JSON.stringify(old) === JSON.stringify(next)) return undefined;
     return state(old) !== 'off' && state(next) !== 'on' ? `${what} switched off (${path})` : undefined;
+  };
+}
+
+/**
+ * A check on each replica of a DynamoDB global table, matched by Region: a replica's own point-in-time recovery
+ * and deletion protection are as much the table's as a single table's are. A replica removed is not judged here
+ * (the table's other replicas keep the data).
+ */
+function perReplica(check: Check): Check {
+  const replicas = (props: Props) => {
+    const list = props.Replicas;
+    const byRegion = new Map<string, Props>();
+    if (Array.isArray(list)) {
+      for (const replica of list as Props[]) byRegion.set(JSON.stringify(replica?.Region), replica ?? {});
+    }
+    return byRegion;
+  };
+  return (before, after) => {
+    const next = replicas(after);
+    const found: string[] = [];
+    for (const [region, old] of replicas(before)) {
+      const now = next.get(region);
+      const problem = now ? check(old, now) : undefined;
+      if (problem) found.push(`replica ${region === undefined ? '?' : JSON.parse(region)}: ${problem}`);
+    }
+    return found.length > 0 ? found.join('; ') : undefined;
   };
 }
 
@@ -212,9 +240,96 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
       check: switchedOff('DeletionProtectionEnabled', 'deletion protection'),
     },
   ],
-  'AWS::DynamoDB::GlobalTable': [{ property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl }],
+  'AWS::DynamoDB::GlobalTable': [
+    { property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl },
+    {
+      property: 'Replicas',
+      kind: 'recovery',
+      check: perReplica(
+        switchedOff('PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled', 'point-in-time recovery'),
+      ),
+    },
+    {
+      property: 'Replicas',
+      kind: 'recovery',
+      check: perReplica(backupCut('PointInTimeRecoverySpecification.RecoveryPeriodInDays', 35)),
+    },
+    {
+      property: 'Replicas',
+      kind: 'recovery',
+      check: perReplica(switchedOff('DeletionProtectionEnabled', 'deletion protection')),
+    },
+  ],
+  // A disabled key decrypts nothing: every object, volume and table encrypted under it is unreadable.
+  'AWS::KMS::Key': [
+    {
+      property: 'Enabled',
+      kind: 'destroys',
+      // Absent is enabled (the default).
+      check: switchedOff('Enabled', 'the key (data encrypted under it can no longer be decrypted)', (value) =>
+        value === undefined ? true : booleanState(value) !== 'off',
+      ),
+    },
+  ],
+  'AWS::Cognito::UserPool': [
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection', (value) => value === 'ACTIVE'),
+    },
+  ],
+  'AWS::EC2::Instance': [
+    {
+      property: 'DisableApiTermination',
+      kind: 'recovery',
+      check: switchedOff('DisableApiTermination', 'termination protection'),
+    },
+  ],
+  'AWS::ElastiCache::CacheCluster': [
+    { property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) },
+  ],
+  'AWS::RDS::GlobalCluster': [
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  // Defaults from the CloudFormation reference: 0 days for Lustre, 30 for the other file systems.
+  'AWS::FSx::FileSystem': [
+    {
+      property: 'LustreConfiguration',
+      kind: 'recovery',
+      check: backupCut('LustreConfiguration.AutomaticBackupRetentionDays', 0),
+    },
+    {
+      property: 'WindowsConfiguration',
+      kind: 'recovery',
+      check: backupCut('WindowsConfiguration.AutomaticBackupRetentionDays', 30),
+    },
+    {
+      property: 'OntapConfiguration',
+      kind: 'recovery',
+      check: backupCut('OntapConfiguration.AutomaticBackupRetentionDays', 30),
+    },
+    {
+      property: 'OpenZFSConfiguration',
+      kind: 'recovery',
+      check: backupCut('OpenZFSConfiguration.AutomaticBackupRetentionDays', 30),
+    },
+  ],
   'AWS::RDS::DBInstance': [
     { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
+    {
+      property: 'DeleteAutomatedBackups',
+      kind: 'recovery',
+      // Absent means true: the automated backups go with the instance.
+      check: switchedOff(
+        'DeleteAutomatedBackups',
+        'keeping automated backups after deletion',
+        (value) => booleanState(value) === 'off' && value !== undefined && value !== null,
+      ),
+    },
     {
       property: 'DeletionProtection',
       kind: 'recovery',
@@ -324,6 +439,33 @@ function productionTagRemoved(
   };
 }
 
+/**
+ * A weaker DeletionPolicy or UpdateReplacePolicy on a stateful or production resource: judged like a
+ * protection switched off, since a deletion outside this gate then takes the data.
+ */
+function policyWeakened(pair: ResourcePair, production: ProductionSelector): { setting: Setting; problem: string }[] {
+  const { before, after } = pair;
+  if (!before || !after) return [];
+  const problems = weakenedPolicies(before, after);
+  if (problems.length === 0) return [];
+  const counts =
+    isStateful(after.Type) ||
+    productionTagOf(
+      [before, after],
+      [pair.stack.stackTags, pair.baselineStackTags],
+      production,
+      [pair.rawBefore, pair.rawAfter],
+      pair.notes.assumed,
+      pair.overridable,
+    ) !== undefined;
+  return counts
+    ? problems.map((problem) => ({
+        setting: { property: problem.split(' ')[0], kind: 'recovery' as const, check: () => undefined },
+        problem,
+      }))
+    : [];
+}
+
 /** Whether a property of a type is one of the settings above. */
 export function isDataSetting(resourceType: string, property: string): boolean {
   return (SETTINGS[resourceType] ?? []).some((setting) => setting.property === property);
@@ -343,6 +485,7 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
       .filter((item): item is { setting: Setting; problem: string } => item.problem !== undefined);
     const untagged = productionTagRemoved(pair, production);
     if (untagged) found.push(untagged);
+    found.push(...policyWeakened(pair, production));
     if (found.length === 0) continue;
     const productionTag = productionTagOf(
       [pair.before, pair.after],
@@ -374,7 +517,9 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
         file: pair.stack.file,
         logicalId: pair.logicalId,
         cdkPath: pair.stack.cdkPaths?.get(pair.logicalId),
-        jsonPath: `Resources.${pair.logicalId}.Properties.${found[0].setting.property}`,
+        jsonPath: /^(DeletionPolicy|UpdateReplacePolicy)$/.test(found[0].setting.property)
+          ? `Resources.${pair.logicalId}.${found[0].setting.property}`
+          : `Resources.${pair.logicalId}.Properties.${found[0].setting.property}`,
       },
       evidence: [
         {
