@@ -135,6 +135,38 @@ function perReplica(check: Check): Check {
   };
 }
 
+/**
+ * Like `switchedOff`, for a protection that is on when absent (CloudFormation's default): absent is on, and an
+ * intrinsic counts as on before and as off after, unless unchanged.
+ */
+function switchedOffDefaultOn(path: string, what: string): Check {
+  const state = (value: unknown) => (value === undefined || value === null ? 'on' : booleanState(value));
+  return (before, after) => {
+    const old = valueAt(before, path);
+    const next = valueAt(after, path);
+    if (JSON.stringify(old) === JSON.stringify(next)) return undefined;
+    return state(old) !== 'off' && state(next) !== 'on' ? `${what} switched off (${path})` : undefined;
+  };
+}
+
+/**
+ * A time to live (in seconds; absent or 0 is none) switched on or shortened: rows older than it are deleted. A
+ * value only deployment knows is taken as none before and as at once after, unless unchanged.
+ */
+function ttlSeconds(path: string): Check {
+  const seconds = (props: Props) => {
+    const value = numberAt(props, path, 0);
+    return value === 0 ? FOREVER : value;
+  };
+  return (before, after) => {
+    if (JSON.stringify(valueAt(before, path)) === JSON.stringify(valueAt(after, path))) return undefined;
+    const old = Number.isNaN(seconds(before)) ? FOREVER : seconds(before);
+    const next = Number.isNaN(seconds(after)) ? 0 : seconds(after);
+    if (next >= old) return undefined;
+    return `${path} now ${next === 0 ? 'unknown (taken as at once)' : `${next} seconds`} (before: ${show(old, 'seconds', 'none')}): rows older than it are deleted`;
+  };
+}
+
 /** The shortest expiry of enabled S3 lifecycle rules, for current and for noncurrent versions. */
 function s3Expiry(props: Props, noncurrent: boolean): number {
   const rules = (props.LifecycleConfiguration as { Rules?: unknown } | undefined)?.Rules;
@@ -260,15 +292,57 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
       check: perReplica(switchedOff('DeletionProtectionEnabled', 'deletion protection')),
     },
   ],
+  // Archived messages of a FIFO topic are kept this many days (absent: no archive).
+  'AWS::SNS::Topic': [
+    {
+      property: 'ArchivePolicy',
+      kind: 'destroys',
+      check: cut('ArchivePolicy.MessageRetentionPeriod', 0, 'days'),
+    },
+  ],
+  'AWS::S3Express::DirectoryBucket': [{ property: 'LifecycleConfiguration', kind: 'destroys', check: s3Lifecycle }],
+  'AWS::KinesisVideo::Stream': [
+    { property: 'DataRetentionInHours', kind: 'destroys', check: cut('DataRetentionInHours', 0, 'hours') },
+  ],
+  'AWS::Cassandra::Table': [
+    { property: 'DefaultTimeToLive', kind: 'destroys', check: ttlSeconds('DefaultTimeToLive') },
+    {
+      property: 'PointInTimeRecoveryEnabled',
+      kind: 'recovery',
+      check: switchedOff('PointInTimeRecoveryEnabled', 'point-in-time recovery'),
+    },
+  ],
+  'AWS::ElastiCache::ServerlessCache': [
+    { property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) },
+  ],
+  'AWS::DocDBElastic::Cluster': [
+    { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
+  ],
+  'AWS::NeptuneGraph::Graph': [
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  // On unless set to false (the QLDB reference).
+  'AWS::QLDB::Ledger': [
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOffDefaultOn('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  'AWS::Lightsail::Database': [
+    { property: 'BackupRetention', kind: 'recovery', check: switchedOff('BackupRetention', 'automated backups') },
+  ],
   // A disabled key decrypts nothing: every object, volume and table encrypted under it is unreadable.
   'AWS::KMS::Key': [
     {
       property: 'Enabled',
       kind: 'destroys',
-      // Absent is enabled (the default).
-      check: switchedOff('Enabled', 'the key (data encrypted under it can no longer be decrypted)', (value) =>
-        value === undefined ? true : booleanState(value) !== 'off',
-      ),
+      // Absent is enabled (the default); a value only deployment knows may be false.
+      check: switchedOffDefaultOn('Enabled', 'the key (data encrypted under it can no longer be decrypted)'),
     },
   ],
   'AWS::Cognito::UserPool': [

@@ -153,3 +153,62 @@ describe('protections the settings table lacked', () => {
     expect(gate(key({ Enabled: true }), key({}))).toEqual([]);
   });
 });
+
+describe('data destroyed in place on types the settings table lacked', () => {
+  const tagged = { Tags: prodTags };
+  it.each([
+    [
+      'AWS::SNS::Topic',
+      { FifoTopic: true, ArchivePolicy: { MessageRetentionPeriod: '30' }, ...tagged },
+      { ArchivePolicy: undefined },
+      'Destroys data of',
+      'ArchivePolicy.MessageRetentionPeriod cut from 30 days to 0 days',
+    ],
+    [
+      'AWS::S3Express::DirectoryBucket',
+      { DataRedundancy: 'SingleAvailabilityZone', LocationName: 'use1-az4--x-s3', ...tagged },
+      { LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 1 }] } },
+      'Destroys data of',
+      'objects now expire after 1 days',
+    ],
+    [
+      'AWS::KinesisVideo::Stream',
+      { DataRetentionInHours: 720, ...tagged },
+      { DataRetentionInHours: 1 },
+      'Destroys data of',
+      'DataRetentionInHours cut from 720 hours to 1 hours',
+    ],
+    [
+      'AWS::Cassandra::Table',
+      { KeyspaceName: 'ks', PartitionKeyColumns: [{ ColumnName: 'id', ColumnType: 'text' }], ...tagged },
+      { DefaultTimeToLive: 3600 },
+      'Destroys data of',
+      'DefaultTimeToLive now 3600 seconds (before: none)',
+    ],
+    [
+      'AWS::QLDB::Ledger',
+      { PermissionsMode: 'STANDARD', ...tagged },
+      { DeletionProtection: false },
+      'Switches off recovery of',
+      'deletion protection switched off',
+    ],
+    [
+      'AWS::ElastiCache::ServerlessCache',
+      { Engine: 'valkey', ServerlessCacheName: 'c', SnapshotRetentionLimit: 7, ...tagged },
+      { SnapshotRetentionLimit: 0 },
+      'Switches off recovery of',
+      'SnapshotRetentionLimit set to 0',
+    ],
+  ])('%s: a production change is caught', (type, before, change, title, problem) => {
+    const [finding] = gate(one(type, before), one(type, { ...before, ...change }));
+    expect(finding?.title).toBe(`${title} ${type} R`);
+    expect(finding.message).toContain(problem);
+    expect(finding.severity).toBe('critical');
+  });
+
+  it('a KMS key whose Enabled becomes a value only deployment knows may be disabled', () => {
+    const key = (properties: object) => one('AWS::KMS::Key', { KeyPolicy: {}, Tags: prodTags, ...properties });
+    const [finding] = gate(key({}), key({ Enabled: { Ref: 'KeyOn' } }));
+    expect(finding?.title).toBe('Destroys data of AWS::KMS::Key R');
+  });
+});
