@@ -216,9 +216,11 @@ function cascadedReplacements(
         if (judged.has(logicalId) || typeof resource?.Type !== 'string') continue;
         const model = loadResourceModel(resource.Type)?.properties as
           Record<string, { causesReplacement?: string }> | undefined;
+        // What the specification does not describe (a registry type, a newer property) may replace, as above.
+        const unspecified = (name: string) => !JUDGED_ELSEWHERE.test(resource.Type) && !(model && name in model);
         const readers = Object.entries(resource.Properties ?? {}).flatMap(([name, value]) => {
           const replaces = model?.[name]?.causesReplacement;
-          if (replaces !== 'yes' && replaces !== 'maybe') return [];
+          if (replaces !== 'yes' && replaces !== 'maybe' && !unspecified(name)) return [];
           const [first] = sourcesIn(value, replaced);
           return first ? [{ name, ...first }] : [];
         });

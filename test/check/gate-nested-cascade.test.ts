@@ -79,3 +79,21 @@ describe("a replacement cascades from one nested stack's outputs to another", ()
     expect(hashes(unchanged).has(cascade.details?.changeHash)).toBe(false);
   });
 });
+
+describe('a type the specification does not describe may be replaced by what it reads', () => {
+  const template = (cidr: string) => ({
+    Resources: {
+      ...network(cidr),
+      Atlas: {
+        Type: 'MongoDB::Atlas::Cluster',
+        Properties: { Name: 'orders', SubnetId: { Ref: 'Private' }, Tags: prodTags },
+      },
+    },
+  });
+
+  it('a production registry-type cluster in a replaced subnet may be replaced', () => {
+    const [finding] = destructive(gate(template('10.0.0.0/16'), template('10.1.0.0/16')));
+    expect(finding).toMatchObject({ severity: 'high', title: 'May replace MongoDB::Atlas::Cluster Atlas' });
+    expect(finding.message).toMatch(/SubnetId \(may: reads Private, which is replaced\)/);
+  });
+});
