@@ -134,9 +134,14 @@ function unseenHandler(
   });
   if (given.length === 0 && !productionTag) return undefined;
   const when = !pair.before ? 'added' : !pair.after ? 'removed' : 'changed';
+  // The handler's own definition (its asset key, its image) is part of what is approved: new code is a new change.
+  const handlers = [...new Set(sides.flatMap((side) => referencedIds(side.Properties?.ServiceToken ?? null)))].map(
+    (id) => [id, resources[id] ?? null],
+  );
   const hash = changeHash(pair.stack.key, pair.logicalId, pair.before ?? null, {
     after: pair.after ?? null,
     handlerNotVisible: true,
+    handlers,
   });
   const reach = given.length > 0 ? `it is given ${given.join(', ')}` : `it runs in production (${productionTag})`;
   return {

@@ -49,3 +49,12 @@ describe('a custom resource whose handler code is not in the template', () => {
     expect(byRule(gate(before, inline))).toEqual([]);
   });
 });
+
+describe('the approval of an unseen handler names its code', () => {
+  it('new asset code behind the same custom resource is a new change hash', () => {
+    const hashOf = (key: string) =>
+      byRule(gate(before, withCleanup({ S3Bucket: 'cdk-assets', S3Key: key })))[0]?.details?.changeHash;
+    expect(hashOf('v1.zip')).toBeDefined();
+    expect(hashOf('v1.zip')).not.toBe(hashOf('v2.zip'));
+  });
+});
