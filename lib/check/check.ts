@@ -26,6 +26,7 @@ import { CUSTOM_RESOURCE_RULE, customResourceFindings } from './custom-resources
 import { DELAYED_DELETION_RULE, delayedDeletionFindings } from './delayed-deletions';
 import { TAG_LOOKALIKE_RULE, tagLookalikeFindings } from './tag-lookalikes';
 import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
+import { stackSetInstanceFindings } from './stackset-instances';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
 import { InputError } from '../util/read-input';
@@ -122,6 +123,7 @@ export function checkStacks(
     raw.push(
       ...changeFindings(changeSetGate.changes),
       ...dataSettingFindings(changeSetGate.pairs, production),
+      ...stackSetInstanceFindings(changeSetGate.pairs, production),
       ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
       ...delayedDeletionFindings(changeSetGate.pairs, production, catalog),
       ...notVisibleFindings(changeSetGate.notVisible),
@@ -135,6 +137,7 @@ export function checkStacks(
       ...changeFindings(gate.changes),
       ...dataSettingFindings(gate.pairs, production),
       ...untaggedStackFindings(gate.untaggedStacks),
+      ...stackSetInstanceFindings(gate.pairs, production),
       ...customResourceFindings(gate.pairs, production, catalog, resources),
       ...delayedDeletionFindings(gate.pairs, production, catalog),
       ...answered(notVisibleFindings(gate.notVisible), gate.notVisible, changeSetGate),

@@ -336,6 +336,17 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   'AWS::Lightsail::Database': [
     { property: 'BackupRetention', kind: 'recovery', check: switchedOff('BackupRetention', 'automated backups') },
   ],
+  // An account leaving the target OUs then has its stack instance deleted, with all it holds.
+  'AWS::CloudFormation::StackSet': [
+    {
+      property: 'AutoDeployment',
+      kind: 'recovery',
+      check: switchedOff(
+        'AutoDeployment.RetainStacksOnAccountRemoval',
+        'keeping stacks of accounts removed from the target OUs',
+      ),
+    },
+  ],
   // A disabled key decrypts nothing: every object, volume and table encrypted under it is unreadable.
   'AWS::KMS::Key': [
     {
