@@ -123,8 +123,16 @@ function unseenHandler(
   const resources = templates.get(pair.stack.key) ?? {};
   const sides = [pair.before, pair.after].filter((side): side is CfnResource => side !== undefined);
   if (sides.every((side) => handlerCode(side, resources).trim() !== '')) return undefined;
+  // Given by reference, or by a physical name written out (`"orders-prod"` for a table named so in the stack).
+  const written = new Set(sides.flatMap((side) => texts(side.Properties ?? {})));
+  const named = Object.entries(resources)
+    .filter(([id, target]) => id !== pair.logicalId && physicalNames(target).some((name) => written.has(name)))
+    .map(([id]) => id);
   const given = [
-    ...new Set(sides.flatMap((side) => referencedIds(side.Properties ?? {}).filter((id) => id !== pair.logicalId))),
+    ...new Set([
+      ...sides.flatMap((side) => referencedIds(side.Properties ?? {}).filter((id) => id !== pair.logicalId)),
+      ...named,
+    ]),
   ].flatMap((id) => {
     const target = resources[id];
     if (!target || typeof target.Type !== 'string') return [];
@@ -173,6 +181,13 @@ function unseenHandler(
     remediation: `Review the handler's code; a deliberate run needs a suppression naming change ${hash}, approved by two people.`,
     docsUrl: CUSTOM_RESOURCE_RULE.docsUrl,
   };
+}
+
+/** The names a resource is created with (`TableName`, `BucketName`, `DBClusterIdentifier`, ...), as written. */
+function physicalNames(resource: CfnResource | undefined): string[] {
+  return Object.entries(resource?.Properties ?? {})
+    .filter(([property, value]) => /(Name|Identifier)$/.test(property) && typeof value === 'string' && value.length > 2)
+    .map(([, value]) => value as string);
 }
 
 function isCustomResource(type: string): boolean {

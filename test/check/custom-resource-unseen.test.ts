@@ -58,3 +58,18 @@ describe('the approval of an unseen handler names its code', () => {
     expect(hashOf('v1.zip')).not.toBe(hashOf('v2.zip'));
   });
 });
+
+describe('a production resource given to an unseen handler by its name', () => {
+  it('the table name written out as a literal counts as giving the table', () => {
+    const named = (target: unknown) => {
+      const template = withCleanup({ S3Bucket: 'cdk-assets', S3Key: 'abc.zip' }, target);
+      template.Resources.Ledger = table({ TableName: 'orders-prod' });
+      return template;
+    };
+    const start = { Resources: { Ledger: table({ TableName: 'orders-prod' }) } };
+    const [finding] = byRule(gate(start, named('orders-prod')));
+    expect(finding?.severity).toBe('critical');
+    expect(finding.message).toMatch(/it is given Ledger \(AWS::DynamoDB::Table, environment=production\)/);
+    expect(byRule(gate(start, named('something-else')))).toEqual([]);
+  });
+});
