@@ -167,6 +167,24 @@ function ttlSeconds(path: string): Check {
   };
 }
 
+/**
+ * A replica of a DynamoDB global table removed: CloudFormation deletes the table in that Region, and whatever
+ * reads it there loses it (the other replicas keep the data).
+ */
+const replicaRemoved: Check = (before, after) => {
+  const regions = (props: Props) =>
+    new Set(
+      (Array.isArray(props.Replicas) ? (props.Replicas as Props[]) : []).map((replica) =>
+        JSON.stringify(replica?.Region),
+      ),
+    );
+  const now = regions(after);
+  const gone = [...regions(before)].filter((region) => !now.has(region));
+  return gone.length > 0
+    ? `replica ${gone.map((region) => (region === undefined ? '?' : JSON.parse(region))).join(', ')} removed: the table there is deleted`
+    : undefined;
+};
+
 /** The shortest expiry of enabled S3 lifecycle rules, for current and for noncurrent versions. */
 function s3Expiry(props: Props, noncurrent: boolean): number {
   const rules = (props.LifecycleConfiguration as { Rules?: unknown } | undefined)?.Rules;
@@ -274,6 +292,7 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   ],
   'AWS::DynamoDB::GlobalTable': [
     { property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl },
+    { property: 'Replicas', kind: 'destroys', check: replicaRemoved },
     {
       property: 'Replicas',
       kind: 'recovery',

@@ -212,3 +212,15 @@ describe('data destroyed in place on types the settings table lacked', () => {
     expect(finding?.title).toBe('Destroys data of AWS::KMS::Key R');
   });
 });
+
+describe('a replica removed from a production global table', () => {
+  it('deletes the table in that Region: critical', () => {
+    type Shape = { Resources: { R: { Properties: { Replicas: object[] } } } };
+    const before = JSON.parse(JSON.stringify(globalTable({}))) as Shape;
+    const [first] = before.Resources.R.Properties.Replicas;
+    before.Resources.R.Properties.Replicas.push({ ...first, Region: 'eu-west-1' });
+    const [finding] = gate(before, globalTable({}));
+    expect(finding).toMatchObject({ severity: 'critical', title: 'Destroys data of AWS::DynamoDB::GlobalTable R' });
+    expect(finding.message).toContain('replica eu-west-1 removed: the table there is deleted');
+  });
+});
