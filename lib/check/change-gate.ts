@@ -9,6 +9,7 @@ import { changeHash } from './change-hash';
 import { isDataSetting } from './data-settings';
 import { productionTagOf } from './production-tag';
 import { pairStacks, type ResourcePair } from './stack-pairs';
+import { referencedIds } from './references';
 import { statefulReason } from './stateful-types';
 import type { CfnResource } from './template-file';
 
@@ -147,7 +148,7 @@ export function findDestructiveChanges(
       changeHash: changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after),
     });
   }
-  changes.push(...cascadedReplacements(changes, production, inherited));
+  changes.push(...cascadedReplacements(changes, current, production, inherited));
   const untaggedStacks = pairing.paired.flatMap(({ stack, baselineStackTags }) => {
     // A lookalike tag protects nothing: whether the stack was or still is protected asks IAM's question.
     const was = productionTagOf([], [baselineStackTags], production, [], [], new Map(), false);
@@ -168,41 +169,63 @@ export function findDestructiveChanges(
  * Resources replaced because a resource they read is: a replaced resource gets a new physical id (and often new
  * attributes), so a property that forces replacement and reads it with `Ref`, `Fn::GetAtt` or `Fn::Sub` changes
  * at deployment although the template text of the reader does not (an EBS volume in the AZ of a replaced
- * instance, a cache in a replaced security group). The change set calls these Conditional; so do we, to any depth.
+ * instance, a cache in a replaced security group). The change set calls these Conditional; so do we, to any depth,
+ * and across nested stacks: a parameter a parent passes from a replaced resource is replaced in the child, and an
+ * output of a nested stack that reads a replaced resource is replaced for whatever reads it in the parent (and
+ * so in the parent's other nested stacks).
  */
 function cascadedReplacements(
   changes: readonly DestructiveChange[],
+  current: readonly LoadedStack[],
   production: ProductionSelector,
   inherited: (stack: LoadedStack) => Record<string, unknown>[],
 ): DestructiveChange[] {
   const found: DestructiveChange[] = [];
-  const stacks = new Map<
-    string,
-    { stack: LoadedStack; replaced: Map<string, DestructiveChange>; judged: Set<string> }
-  >();
+  /** Per stack: ids (resources, parameters, nested stacks) whose value changes, with why and the hashes behind it. */
+  interface Source {
+    readonly what: string;
+    readonly hashes: readonly string[];
+  }
+  const stacks = new Map<string, { stack: LoadedStack; replaced: Map<string, Source>; judged: Set<string> }>();
+  const entryOf = (stack: LoadedStack) => {
+    const entry = stacks.get(stack.key) ?? { stack, replaced: new Map(), judged: new Set() };
+    stacks.set(stack.key, entry);
+    return entry;
+  };
+  for (const stack of current) entryOf(stack);
   for (const change of changes) {
     if (change.inStackSet) continue;
-    const entry = stacks.get(change.stack.key) ?? { stack: change.stack, replaced: new Map(), judged: new Set() };
-    stacks.set(change.stack.key, entry);
+    const entry = entryOf(stacks.get(change.stack.key)?.stack ?? change.stack);
     entry.judged.add(change.logicalId);
-    if (change.action === 'replace') entry.replaced.set(change.logicalId, change);
+    if (change.action === 'replace') {
+      entry.replaced.set(change.logicalId, {
+        what: `${change.logicalId}, which is replaced`,
+        hashes: [change.changeHash],
+      });
+    }
   }
-  for (const { stack, replaced, judged } of stacks.values()) {
-    const resources = stack.template.Resources ?? {};
-    for (let grew = replaced.size > 0; grew;) {
-      grew = false;
-      for (const [logicalId, resource] of Object.entries(resources)) {
+  const sourcesIn = (value: unknown, replaced: ReadonlyMap<string, Source>) =>
+    [...new Set(referencedIds(value))].flatMap((id) => {
+      const source = replaced.get(id);
+      return source ? [{ id, source }] : [];
+    });
+  for (let grew = true, rounds = 0; grew && rounds < 100; rounds++) {
+    grew = false;
+    for (const entry of stacks.values()) {
+      const { stack, replaced, judged } = entry;
+      for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
         if (judged.has(logicalId) || typeof resource?.Type !== 'string') continue;
         const model = loadResourceModel(resource.Type)?.properties as
           Record<string, { causesReplacement?: string }> | undefined;
+        // What the specification does not describe (a registry type, a newer property) may replace, as above.
+        const unspecified = (name: string) => !JUDGED_ELSEWHERE.test(resource.Type) && !(model && name in model);
         const readers = Object.entries(resource.Properties ?? {}).flatMap(([name, value]) => {
           const replaces = model?.[name]?.causesReplacement;
-          if (replaces !== 'yes' && replaces !== 'maybe') return [];
-          const source = referencedIds(value).find((id) => replaced.has(id));
-          return source ? [{ name, source }] : [];
+          if (replaces !== 'yes' && replaces !== 'maybe' && !unspecified(name)) return [];
+          const [first] = sourcesIn(value, replaced);
+          return first ? [{ name, ...first }] : [];
         });
         if (readers.length === 0) continue;
-        const sources = readers.map(({ source }) => replaced.get(source) as DestructiveChange);
         const stateful = statefulReason(resource.Type);
         const change: DestructiveChange = {
           stack,
@@ -210,43 +233,53 @@ function cascadedReplacements(
           resourceType: resource.Type,
           action: 'replace',
           conditional: true,
-          causes: readers.map(({ name, source }) => `${name} (may: reads ${source}, which is replaced)`),
+          causes: readers.map(({ name, source }) => `${name} (may: reads ${source.what})`),
           stateful: stateful !== undefined,
           statefulReason: stateful,
           productionTag: productionTagOf([resource], [stack.stackTags, ...inherited(stack)], production),
           protection: protectionOf('replace', resource, resource),
           changeHash: changeHash(stack.key, logicalId, resource, {
-            replacedWith: sources.map((source) => source.changeHash),
+            replacedWith: readers.flatMap(({ source }) => source.hashes),
           }),
         };
         found.push(change);
-        replaced.set(logicalId, change);
+        replaced.set(logicalId, { what: `${logicalId}, which is replaced`, hashes: [change.changeHash] });
         judged.add(logicalId);
         grew = true;
+      }
+      // Across the nested-stack boundary, both ways.
+      const at = stack.nestedIn;
+      const parent = at ? stacks.get(at.parentKey) : undefined;
+      if (!at || !parent) continue;
+      const passed = parent.stack.template.Resources?.[at.logicalId]?.Properties?.Parameters;
+      if (passed && typeof passed === 'object' && !Array.isArray(passed)) {
+        for (const [name, value] of Object.entries(passed as Record<string, unknown>)) {
+          if (replaced.has(name)) continue;
+          const sources = sourcesIn(value, parent.replaced);
+          if (sources.length === 0) continue;
+          replaced.set(name, {
+            what: `parameter ${name}, passed from stack ${parent.stack.displayName}: ${sources.map(({ source }) => source.what).join('; ')}`,
+            hashes: sources.flatMap(({ source }) => source.hashes),
+          });
+          grew = true;
+        }
+      }
+      if (!parent.replaced.has(at.logicalId)) {
+        const outputs = Object.entries(
+          (stack.template as { Outputs?: Record<string, { Value?: unknown }> }).Outputs ?? {},
+        );
+        const sources = outputs.flatMap(([, output]) => sourcesIn(output?.Value, replaced));
+        if (sources.length > 0) {
+          parent.replaced.set(at.logicalId, {
+            what: `an output of nested stack ${at.logicalId} that reads ${sources.map(({ id }) => id).join(', ')}, which ${sources.length > 1 ? 'are' : 'is'} replaced`,
+            hashes: sources.flatMap(({ source }) => source.hashes),
+          });
+          grew = true;
+        }
       }
     }
   }
   return found;
-}
-
-/** Logical ids a value reads: `Ref`, `Fn::GetAtt` and `${Id}` / `${Id.Attribute}` in `Fn::Sub`. */
-function referencedIds(value: unknown, depth = 0): string[] {
-  if (depth > 40 || value === null || typeof value !== 'object') return [];
-  if (Array.isArray(value)) return value.flatMap((item) => referencedIds(item, depth + 1));
-  const ids: string[] = [];
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    if (key === 'Ref' && typeof item === 'string') ids.push(item);
-    if (key === 'Fn::GetAtt') {
-      const target = Array.isArray(item) ? item[0] : typeof item === 'string' ? item.split('.')[0] : undefined;
-      if (typeof target === 'string') ids.push(target);
-    }
-    const text = key === 'Fn::Sub' ? (Array.isArray(item) ? item[0] : item) : undefined;
-    if (typeof text === 'string') {
-      for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) ids.push(match[1].split('.')[0]);
-    }
-    ids.push(...referencedIds(item, depth + 1));
-  }
-  return ids;
 }
 
 /**

@@ -27,6 +27,7 @@ import { DELAYED_DELETION_RULE, delayedDeletionFindings } from './delayed-deleti
 import { TAG_LOOKALIKE_RULE, tagLookalikeFindings } from './tag-lookalikes';
 import { TAGS_NOT_EVALUATED_RULE, tagsNotEvaluatedFindings } from './unevaluated-tags';
 import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
+import { stackSetInstanceFindings } from './stackset-instances';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
 import { InputError } from '../util/read-input';
@@ -124,6 +125,7 @@ export function checkStacks(
     raw.push(
       ...changeFindings(changeSetGate.changes),
       ...dataSettingFindings(changeSetGate.pairs, production),
+      ...stackSetInstanceFindings(changeSetGate.pairs, production),
       ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
       ...delayedDeletionFindings(changeSetGate.pairs, production, catalog),
       ...notVisibleFindings(changeSetGate.notVisible),
@@ -137,6 +139,7 @@ export function checkStacks(
       ...changeFindings(gate.changes),
       ...dataSettingFindings(gate.pairs, production),
       ...untaggedStackFindings(gate.untaggedStacks),
+      ...stackSetInstanceFindings(gate.pairs, production),
       ...customResourceFindings(gate.pairs, production, catalog, resources),
       ...delayedDeletionFindings(gate.pairs, production, catalog),
       ...answered(notVisibleFindings(gate.notVisible), gate.notVisible, changeSetGate),

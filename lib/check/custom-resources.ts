@@ -7,7 +7,9 @@ import type { Finding, RuleMeta } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
 import { changeHash } from './change-hash';
 import { productionTagOf } from './production-tag';
+import { referencedIds } from './references';
 import type { ResourcePair } from './stack-pairs';
+import { statefulReason } from './stateful-types';
 import type { CfnResource } from './template-file';
 
 export const CUSTOM_RESOURCE_RULE: RuleMeta = {
@@ -19,7 +21,8 @@ export const CUSTOM_RESOURCE_RULE: RuleMeta = {
     'A custom resource added, changed or removed in this deployment runs its handler, and the handler calls an ' +
     'API that deletes or recreates (as classified in the action catalog, or named delete/remove/terminate/purge/' +
     'drop/destroy/truncate): found in SDK calls written into its properties (CDK AwsCustomResource), in inline ' +
-    'handler code, or because the type is one that empties a store when removed. Critical in a production stack.',
+    'handler code, or because the type is one that empties a store when removed; or whose handler code is not in ' +
+    'the template while it is given a stateful or production resource, or runs in production. Critical in a production stack.',
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#custom-resources',
 };
 
@@ -56,12 +59,16 @@ export function customResourceFindings(
     }
     const removedType = !pair.after ? EMPTIES_ON_REMOVAL[resource.Type] : undefined;
     if (removedType) calls.add(removedType);
-    if (calls.size === 0) continue;
     const productionTag = productionTagOf(
       [pair.before, pair.after],
       [pair.stack.stackTags, pair.baselineStackTags],
       production,
     );
+    if (calls.size === 0) {
+      const unseen = unseenHandler(pair, resource, productionTag, production, templates);
+      if (unseen) findings.push(unseen);
+      continue;
+    }
     const when = !pair.before ? 'added' : !pair.after ? 'removed' : 'changed';
     const hash = changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after);
     findings.push({
@@ -92,6 +99,95 @@ export function customResourceFindings(
     });
   }
   return findings;
+}
+
+/**
+ * CDK's `Custom::AWS` runs exactly the SDK calls in its properties (judged above); the auto-delete types are
+ * listed above. Any other handler whose code is not inline here may call anything.
+ */
+const HANDLER_KNOWN = new Set(['Custom::AWS', ...Object.keys(EMPTIES_ON_REMOVAL)]);
+
+/**
+ * A custom resource added, changed or removed whose handler code is not in the template (an S3 asset, a
+ * container image, a function outside the stack) and which is given a stateful or production resource, or
+ * runs in a production stack: what it does to them is not visible, so it fails closed until approved.
+ */
+function unseenHandler(
+  pair: ResourcePair,
+  resource: CfnResource,
+  productionTag: string | undefined,
+  production: ProductionSelector,
+  templates: ReadonlyMap<string, Readonly<Record<string, CfnResource>>>,
+): Finding | undefined {
+  if (HANDLER_KNOWN.has(resource.Type)) return undefined;
+  const resources = templates.get(pair.stack.key) ?? {};
+  const sides = [pair.before, pair.after].filter((side): side is CfnResource => side !== undefined);
+  if (sides.every((side) => handlerCode(side, resources).trim() !== '')) return undefined;
+  // Given by reference, or by a physical name written out (`"orders-prod"` for a table named so in the stack).
+  const written = new Set(sides.flatMap((side) => texts(side.Properties ?? {})));
+  const named = Object.entries(resources)
+    .filter(([id, target]) => id !== pair.logicalId && physicalNames(target).some((name) => written.has(name)))
+    .map(([id]) => id);
+  const given = [
+    ...new Set([
+      ...sides.flatMap((side) => referencedIds(side.Properties ?? {}).filter((id) => id !== pair.logicalId)),
+      ...named,
+    ]),
+  ].flatMap((id) => {
+    const target = resources[id];
+    if (!target || typeof target.Type !== 'string') return [];
+    const stateful = statefulReason(target.Type) !== undefined;
+    const tag = productionTagOf([target], [pair.stack.stackTags, pair.baselineStackTags], production);
+    return stateful || tag ? [`${id} (${target.Type}${tag ? `, ${tag}` : ''})`] : [];
+  });
+  if (given.length === 0 && !productionTag) return undefined;
+  const when = !pair.before ? 'added' : !pair.after ? 'removed' : 'changed';
+  // The handler's own definition (its asset key, its image) is part of what is approved: new code is a new change.
+  const handlers = [...new Set(sides.flatMap((side) => referencedIds(side.Properties?.ServiceToken ?? null)))].map(
+    (id) => [id, resources[id] ?? null],
+  );
+  const hash = changeHash(pair.stack.key, pair.logicalId, pair.before ?? null, {
+    after: pair.after ?? null,
+    handlerNotVisible: true,
+    handlers,
+  });
+  const reach = given.length > 0 ? `it is given ${given.join(', ')}` : `it runs in production (${productionTag})`;
+  return {
+    ruleId: CUSTOM_RESOURCE_RULE.id,
+    category: CUSTOM_RESOURCE_RULE.category,
+    severity: productionTag || given.some((item) => item.includes(', ')) ? 'critical' : 'high',
+    title: `Custom resource ${pair.logicalId} runs code not visible here`,
+    message:
+      `Deploying stack ${pair.stack.displayName} runs custom resource ${pair.logicalId} (${resource.Type}, ${when}), ` +
+      `whose handler code is not in the template (an asset, an image or a function elsewhere), and ${reach}: ` +
+      `what it deletes is not visible here. Change ${hash}.`,
+    location: {
+      file: pair.stack.file,
+      logicalId: pair.logicalId,
+      cdkPath: pair.stack.cdkPaths?.get(pair.logicalId),
+      jsonPath: `Resources.${pair.logicalId}`,
+    },
+    evidence: [{ policy: `template:${pair.stack.key}`, policyKind: 'template', note: `handler not visible; ${reach}` }],
+    details: {
+      stack: pair.stack.key,
+      logicalId: pair.logicalId,
+      resourceType: resource.Type,
+      calls: [],
+      handlerVisible: false,
+      given,
+      productionTag: productionTag ?? null,
+      changeHash: hash,
+    },
+    remediation: `Review the handler's code; a deliberate run needs a suppression naming change ${hash}, approved by two people.`,
+    docsUrl: CUSTOM_RESOURCE_RULE.docsUrl,
+  };
+}
+
+/** The names a resource is created with (`TableName`, `BucketName`, `DBClusterIdentifier`, ...), as written. */
+function physicalNames(resource: CfnResource | undefined): string[] {
+  return Object.entries(resource?.Properties ?? {})
+    .filter(([property, value]) => /(Name|Identifier)$/.test(property) && typeof value === 'string' && value.length > 2)
+    .map(([, value]) => value as string);
 }
 
 function isCustomResource(type: string): boolean {
@@ -147,7 +243,8 @@ function handlerCode(resource: CfnResource, resources: Readonly<Record<string, C
     seen.add(target);
     const fn = resources[target];
     if (!fn) return;
-    code.push(...texts(fn.Properties?.Code));
+    // Only inline code is code: an asset's S3Bucket/S3Key or an ImageUri shows nothing it does.
+    code.push(...texts((fn.Properties?.Code as { ZipFile?: unknown } | undefined)?.ZipFile ?? []));
     code.push(...texts((fn.Properties?.InlineCode as unknown) ?? []));
     const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
     for (const variable of Object.values(variables ?? {})) follow(variable, depth + 1);

@@ -8,6 +8,7 @@ import type { LoadedStack } from './assembly';
 import { changeHash } from './change-hash';
 import { productionTagOf } from './production-tag';
 import type { ResourcePair } from './stack-pairs';
+import { weakenedPolicies } from './retention-policies';
 import { isStateful } from './stateful-types';
 import type { CfnResource } from './template-file';
 
@@ -20,7 +21,8 @@ export const DATA_SETTING_RULE: RuleMeta = {
     'Compares each resource with its deployed version for settings that delete kept data without deleting the ' +
     'resource (log, stream, queue, table and event retention cut; S3 or ECR lifecycle expiry added or shortened; ' +
     'DynamoDB TTL switched on) or that remove its recovery (backup retention cut or off, point-in-time recovery ' +
-    'off, deletion protection off, versioning suspended), or that take a resource out of production (its ' +
+    'off, deletion protection or termination protection off, versioning suspended, a KMS key disabled, a ' +
+    'weaker DeletionPolicy or UpdateReplacePolicy), or that take a resource out of production (its ' +
     'production tag removed: the first half of a deletion in two steps). Critical on production; elsewhere high for data ' +
     'destroyed and low for recovery switched off. A deliberate change needs a suppression naming the change, ' +
     'approved by two people.',
@@ -106,6 +108,82 @@ function switchedOff(path: string, what: string, on?: (value: unknown) => boolea
     return state(old) !== 'off' && state(next) !== 'on' ? `${what} switched off (${path})` : undefined;
   };
 }
+
+/**
+ * A check on each replica of a DynamoDB global table, matched by Region: a replica's own point-in-time recovery
+ * and deletion protection are as much the table's as a single table's are. A replica removed is not judged here
+ * (the table's other replicas keep the data).
+ */
+function perReplica(check: Check): Check {
+  const replicas = (props: Props) => {
+    const list = props.Replicas;
+    const byRegion = new Map<string, Props>();
+    if (Array.isArray(list)) {
+      for (const replica of list as Props[]) byRegion.set(JSON.stringify(replica?.Region), replica ?? {});
+    }
+    return byRegion;
+  };
+  return (before, after) => {
+    const next = replicas(after);
+    const found: string[] = [];
+    for (const [region, old] of replicas(before)) {
+      const now = next.get(region);
+      const problem = now ? check(old, now) : undefined;
+      if (problem) found.push(`replica ${region === undefined ? '?' : JSON.parse(region)}: ${problem}`);
+    }
+    return found.length > 0 ? found.join('; ') : undefined;
+  };
+}
+
+/**
+ * Like `switchedOff`, for a protection that is on when absent (CloudFormation's default): absent is on, and an
+ * intrinsic counts as on before and as off after, unless unchanged.
+ */
+function switchedOffDefaultOn(path: string, what: string): Check {
+  const state = (value: unknown) => (value === undefined || value === null ? 'on' : booleanState(value));
+  return (before, after) => {
+    const old = valueAt(before, path);
+    const next = valueAt(after, path);
+    if (JSON.stringify(old) === JSON.stringify(next)) return undefined;
+    return state(old) !== 'off' && state(next) !== 'on' ? `${what} switched off (${path})` : undefined;
+  };
+}
+
+/**
+ * A time to live (in seconds; absent or 0 is none) switched on or shortened: rows older than it are deleted. A
+ * value only deployment knows is taken as none before and as at once after, unless unchanged.
+ */
+function ttlSeconds(path: string): Check {
+  const seconds = (props: Props) => {
+    const value = numberAt(props, path, 0);
+    return value === 0 ? FOREVER : value;
+  };
+  return (before, after) => {
+    if (JSON.stringify(valueAt(before, path)) === JSON.stringify(valueAt(after, path))) return undefined;
+    const old = Number.isNaN(seconds(before)) ? FOREVER : seconds(before);
+    const next = Number.isNaN(seconds(after)) ? 0 : seconds(after);
+    if (next >= old) return undefined;
+    return `${path} now ${next === 0 ? 'unknown (taken as at once)' : `${next} seconds`} (before: ${show(old, 'seconds', 'none')}): rows older than it are deleted`;
+  };
+}
+
+/**
+ * A replica of a DynamoDB global table removed: CloudFormation deletes the table in that Region, and whatever
+ * reads it there loses it (the other replicas keep the data).
+ */
+const replicaRemoved: Check = (before, after) => {
+  const regions = (props: Props) =>
+    new Set(
+      (Array.isArray(props.Replicas) ? (props.Replicas as Props[]) : []).map((replica) =>
+        JSON.stringify(replica?.Region),
+      ),
+    );
+  const now = regions(after);
+  const gone = [...regions(before)].filter((region) => !now.has(region));
+  return gone.length > 0
+    ? `replica ${gone.map((region) => (region === undefined ? '?' : JSON.parse(region))).join(', ')} removed: the table there is deleted`
+    : undefined;
+};
 
 /** The shortest expiry of enabled S3 lifecycle rules, for current and for noncurrent versions. */
 function s3Expiry(props: Props, noncurrent: boolean): number {
@@ -222,9 +300,150 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
       check: switchedOff('DeletionProtectionEnabled', 'deletion protection'),
     },
   ],
-  'AWS::DynamoDB::GlobalTable': [{ property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl }],
+  'AWS::DynamoDB::GlobalTable': [
+    { property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl },
+    { property: 'Replicas', kind: 'destroys', check: replicaRemoved },
+    {
+      property: 'Replicas',
+      kind: 'recovery',
+      check: perReplica(
+        switchedOff('PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled', 'point-in-time recovery'),
+      ),
+    },
+    {
+      property: 'Replicas',
+      kind: 'recovery',
+      check: perReplica(backupCut('PointInTimeRecoverySpecification.RecoveryPeriodInDays', 35)),
+    },
+    {
+      property: 'Replicas',
+      kind: 'recovery',
+      check: perReplica(switchedOff('DeletionProtectionEnabled', 'deletion protection')),
+    },
+  ],
+  // Archived messages of a FIFO topic are kept this many days (absent: no archive).
+  'AWS::SNS::Topic': [
+    {
+      property: 'ArchivePolicy',
+      kind: 'destroys',
+      check: cut('ArchivePolicy.MessageRetentionPeriod', 0, 'days'),
+    },
+  ],
+  'AWS::S3Express::DirectoryBucket': [{ property: 'LifecycleConfiguration', kind: 'destroys', check: s3Lifecycle }],
+  'AWS::KinesisVideo::Stream': [
+    { property: 'DataRetentionInHours', kind: 'destroys', check: cut('DataRetentionInHours', 0, 'hours') },
+  ],
+  'AWS::Cassandra::Table': [
+    { property: 'DefaultTimeToLive', kind: 'destroys', check: ttlSeconds('DefaultTimeToLive') },
+    {
+      property: 'PointInTimeRecoveryEnabled',
+      kind: 'recovery',
+      check: switchedOff('PointInTimeRecoveryEnabled', 'point-in-time recovery'),
+    },
+  ],
+  'AWS::ElastiCache::ServerlessCache': [
+    { property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) },
+  ],
+  'AWS::DocDBElastic::Cluster': [
+    { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
+  ],
+  'AWS::NeptuneGraph::Graph': [
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  // On unless set to false (the QLDB reference).
+  'AWS::QLDB::Ledger': [
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOffDefaultOn('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  'AWS::Lightsail::Database': [
+    { property: 'BackupRetention', kind: 'recovery', check: switchedOff('BackupRetention', 'automated backups') },
+  ],
+  // An account leaving the target OUs then has its stack instance deleted, with all it holds.
+  'AWS::CloudFormation::StackSet': [
+    {
+      property: 'AutoDeployment',
+      kind: 'recovery',
+      check: switchedOff(
+        'AutoDeployment.RetainStacksOnAccountRemoval',
+        'keeping stacks of accounts removed from the target OUs',
+      ),
+    },
+  ],
+  // A disabled key decrypts nothing: every object, volume and table encrypted under it is unreadable.
+  'AWS::KMS::Key': [
+    {
+      property: 'Enabled',
+      kind: 'destroys',
+      // Absent is enabled (the default); a value only deployment knows may be false.
+      check: switchedOffDefaultOn('Enabled', 'the key (data encrypted under it can no longer be decrypted)'),
+    },
+  ],
+  'AWS::Cognito::UserPool': [
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection', (value) => value === 'ACTIVE'),
+    },
+  ],
+  'AWS::EC2::Instance': [
+    {
+      property: 'DisableApiTermination',
+      kind: 'recovery',
+      check: switchedOff('DisableApiTermination', 'termination protection'),
+    },
+  ],
+  'AWS::ElastiCache::CacheCluster': [
+    { property: 'SnapshotRetentionLimit', kind: 'recovery', check: backupCut('SnapshotRetentionLimit', 0) },
+  ],
+  'AWS::RDS::GlobalCluster': [
+    {
+      property: 'DeletionProtection',
+      kind: 'recovery',
+      check: switchedOff('DeletionProtection', 'deletion protection'),
+    },
+  ],
+  // Defaults from the CloudFormation reference: 0 days for Lustre, 30 for the other file systems.
+  'AWS::FSx::FileSystem': [
+    {
+      property: 'LustreConfiguration',
+      kind: 'recovery',
+      check: backupCut('LustreConfiguration.AutomaticBackupRetentionDays', 0),
+    },
+    {
+      property: 'WindowsConfiguration',
+      kind: 'recovery',
+      check: backupCut('WindowsConfiguration.AutomaticBackupRetentionDays', 30),
+    },
+    {
+      property: 'OntapConfiguration',
+      kind: 'recovery',
+      check: backupCut('OntapConfiguration.AutomaticBackupRetentionDays', 30),
+    },
+    {
+      property: 'OpenZFSConfiguration',
+      kind: 'recovery',
+      check: backupCut('OpenZFSConfiguration.AutomaticBackupRetentionDays', 30),
+    },
+  ],
   'AWS::RDS::DBInstance': [
     { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
+    {
+      property: 'DeleteAutomatedBackups',
+      kind: 'recovery',
+      // Absent means true: the automated backups go with the instance.
+      check: switchedOff(
+        'DeleteAutomatedBackups',
+        'keeping automated backups after deletion',
+        (value) => booleanState(value) === 'off' && value !== undefined && value !== null,
+      ),
+    },
     {
       property: 'DeletionProtection',
       kind: 'recovery',
@@ -334,6 +553,33 @@ function productionTagRemoved(
   };
 }
 
+/**
+ * A weaker DeletionPolicy or UpdateReplacePolicy on a stateful or production resource: judged like a
+ * protection switched off, since a deletion outside this gate then takes the data.
+ */
+function policyWeakened(pair: ResourcePair, production: ProductionSelector): { setting: Setting; problem: string }[] {
+  const { before, after } = pair;
+  if (!before || !after) return [];
+  const problems = weakenedPolicies(before, after);
+  if (problems.length === 0) return [];
+  const counts =
+    isStateful(after.Type) ||
+    productionTagOf(
+      [before, after],
+      [pair.stack.stackTags, pair.baselineStackTags],
+      production,
+      [pair.rawBefore, pair.rawAfter],
+      pair.notes.assumed,
+      pair.overridable,
+    ) !== undefined;
+  return counts
+    ? problems.map((problem) => ({
+        setting: { property: problem.split(' ')[0], kind: 'recovery' as const, check: () => undefined },
+        problem,
+      }))
+    : [];
+}
+
 /** Whether a property of a type is one of the settings above. */
 export function isDataSetting(resourceType: string, property: string): boolean {
   return (SETTINGS[resourceType] ?? []).some((setting) => setting.property === property);
@@ -353,6 +599,7 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
       .filter((item): item is { setting: Setting; problem: string } => item.problem !== undefined);
     const untagged = productionTagRemoved(pair, production);
     if (untagged) found.push(untagged);
+    found.push(...policyWeakened(pair, production));
     if (found.length === 0) continue;
     const productionTag = productionTagOf(
       [pair.before, pair.after],
@@ -384,7 +631,9 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
         file: pair.stack.file,
         logicalId: pair.logicalId,
         cdkPath: pair.stack.cdkPaths?.get(pair.logicalId),
-        jsonPath: `Resources.${pair.logicalId}.Properties.${found[0].setting.property}`,
+        jsonPath: /^(DeletionPolicy|UpdateReplacePolicy)$/.test(found[0].setting.property)
+          ? `Resources.${pair.logicalId}.${found[0].setting.property}`
+          : `Resources.${pair.logicalId}.Properties.${found[0].setting.property}`,
       },
       evidence: [
         {

@@ -151,18 +151,32 @@ function exactProductionTagOf(
   return undefined;
 }
 
+/**
+ * Where a resource's tags are written: the service specification's tag property, except for a DynamoDB global
+ * table, which the specification gives none: its tags are each replica's `Tags`, so every replica's count.
+ */
+function writtenTags(resource: CfnResource): unknown {
+  const replicas = resource.Properties?.Replicas;
+  if (resource.Type === 'AWS::DynamoDB::GlobalTable' && Array.isArray(replicas)) {
+    return replicas.flatMap((replica) => {
+      const tags = (replica as { Tags?: unknown } | null)?.Tags;
+      return Array.isArray(tags) ? tags : tags === undefined ? [] : [tags];
+    });
+  }
+  const info = loadResourceModel(resource.Type)?.tagInformation;
+  return resource.Properties?.[info?.tagPropertyName ?? 'Tags'];
+}
+
 /** The `{Key, Value}` entries of a resource's tag list, as written (none for a map or an intrinsic). */
 function tagList(resource: CfnResource | undefined): { Key?: unknown; Value?: unknown }[] {
   if (!resource) return [];
-  const info = loadResourceModel(resource.Type)?.tagInformation;
-  const raw = resource.Properties?.[info?.tagPropertyName ?? 'Tags'];
+  const raw = writtenTags(resource);
   return Array.isArray(raw) ? raw.map((tag) => (tag && typeof tag === 'object' ? tag : {})) : [];
 }
 
 /** Tags of a resource, wherever the service spec says its tags live and in whichever shape. */
 export function resourceTags(resource: CfnResource, production: ReadonlySet<string>): Record<string, unknown> {
-  const info = loadResourceModel(resource.Type)?.tagInformation;
-  const raw = resource.Properties?.[info?.tagPropertyName ?? 'Tags'];
+  const raw = writtenTags(resource);
   const tags: Record<string, unknown> = {};
   if (isIntrinsic(raw)) return undecidedTags(raw, production);
   if (Array.isArray(raw)) {

@@ -360,7 +360,7 @@ function existingEverywhereBefore(before: EffectiveTemplate, after: EffectiveTem
 }
 
 /** A StackSet's TemplateBody as a template (string JSON/YAML or an object); undefined for TemplateURL. */
-function stackSetBody(resource: CfnResource | undefined): CfnTemplate | undefined {
+export function stackSetBody(resource: CfnResource | undefined): CfnTemplate | undefined {
   const body = resource?.Properties?.TemplateBody;
   if (typeof body === 'string') {
     try {
