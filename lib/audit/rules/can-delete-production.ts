@@ -6,7 +6,14 @@ import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { escalatedDecisions, escalationTargetText } from './support/escalated';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
-import { productionDeletion, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+import {
+  productionDeletion,
+  productionDeletions,
+  productionTagText,
+  SCP_GAP_TEXT,
+  scpGapFinder,
+  type ScpGap,
+} from './support/production';
 import {
   directGoalOf,
   pathCaveat,
@@ -42,7 +49,7 @@ export function check(context: RuleContext): RuleFinding[] {
   const { catalog, account, analysis, snapshot, guardrails } = context;
   // No principal, no question: the catalog then need not make its destructive list (an empty account).
   if (analysis.principals.length === 0) return [];
-  const { actions, request } = productionDeletion(catalog, guardrails);
+  const { actions, requests } = productionDeletions(catalog, guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
   // Whether a boundary's document is in the input, by ARN: a set made once, not a scan of the policies per finding.
   let managedArns: ReadonlySet<string> | undefined;
@@ -54,10 +61,20 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const runs = compiled.decisionRuns(asked, request);
-    const tally = tallyOf(runs, asked, scpGap, principal.serviceLinked);
+    let runs = compiled.decisionRuns(asked, requests[0].request);
+    let tally = tallyOf(runs, asked, scpGap, principal.serviceLinked);
+    let tag = requests[0].tag;
+    // With several production tag keys, the key the principal can do most under is the one reported.
+    for (let q = 1; q < requests.length; q++) {
+      const next = compiled.decisionRuns(asked, requests[q].request);
+      const nextTally = tallyOf(next, asked, scpGap, principal.serviceLinked);
+      const more =
+        nextTally.allowedCount > tally.allowedCount ||
+        (nextTally.allowedCount === tally.allowedCount && nextTally.dependsCount > tally.dependsCount);
+      if (more) [runs, tally, tag] = [next, nextTally, requests[q].tag];
+    }
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
-      findings.push(findingOf(context, principal, compiled, runs, tally, inInput));
+      findings.push(findingOf(context, principal, compiled, runs, tally, inInput, tag));
     }
   }
   return findings;
@@ -129,8 +146,9 @@ function findingOf(
   runs: DecisionRuns,
   tally: Tally,
   inInput: (managedPolicyArn: string) => boolean,
+  productionTag: string,
 ): RuleFinding {
-  const { analysis, guardrails } = context;
+  const { analysis } = context;
   const { allowedCount, dependsCount, allowed, depends, gaps, tagConditionUnsupported, dependsOn } = tally;
   const exempt = analysis.isExempt(principal.arn);
   const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'critical' : 'high';
@@ -149,7 +167,7 @@ function findingOf(
   // The allowed actions, then the depending ones: the first few (as many as listActions shows) suffice.
   const sample = allowed.concat(depends.slice(0, Math.max(0, 6 - allowed.length)));
   const parts = [
-    `can delete or recreate resources tagged ${productionTagText(guardrails)}:`,
+    `can delete or recreate resources tagged ${productionTag}:`,
     `${allowedCount} action(s) allowed`,
     dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
     `(${listActions(sample, 6, allowedCount + dependsCount)}).`,
@@ -163,7 +181,7 @@ function findingOf(
     location: principal.location,
     evidence: grantedEvidence(runs.decisions),
     details: {
-      productionTag: productionTagText(guardrails),
+      productionTag,
       allowedCount,
       dependsCount,
       allowed,

@@ -36,6 +36,18 @@ describe('agent-can-write-production', () => {
     expect(finding.details?.resourceStates).toEqual(['tagged environment=production', 'untagged']);
   });
 
+  it('asks about production under every production tag key, not only the first', () => {
+    const onlyStage = { Condition: { StringEquals: { 'aws:ResourceTag/stage': 'prod' } } };
+    const spec = {
+      principals: [{ name: 'agent', tags: agentTag, policies: [doc(allow('s3:DeleteObject', '*', onlyStage))] }],
+    };
+    const config = { guardrails: { production: { tagKeys: ['environment', 'stage'], values: ['prod'] } } };
+    const [finding] = about(run(rule, spec, config), 'agent');
+    expect(finding).toMatchObject({ severity: 'critical' });
+    expect(finding.details?.resourceStates).toEqual(['tagged stage=prod']);
+    expect(finding.message).toContain('s3:DeleteObject');
+  });
+
   it('is satisfied by the SCP agent layer alone when an agent role lost its boundary', () => {
     const findings = run(rule, {
       principals: [{ name: 'agent', tags: agentTag, policies: [doc(allow('*'))] }],

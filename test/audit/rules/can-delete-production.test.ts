@@ -41,6 +41,15 @@ describe('can-delete-production', () => {
     );
   });
 
+  it('asks under every production tag key: an SCP that guards only the first key leaves the second open', () => {
+    const scps = [FULL_ACCESS_LEVEL([{ name: 'protect', document: productionDeny(['rds:DeleteDBInstance']) }])];
+    const spec = { principals: [{ name: 'dba', policies: [doc(allow('rds:DeleteDBInstance'))] }], scps };
+    const config = { guardrails: { production: { tagKeys: ['environment', 'stage'], values: ['production'] } } };
+    const [finding] = about(run(rule, spec, config), 'dba');
+    expect(finding).toMatchObject({ severity: 'critical', details: { productionTag: 'stage=production' } });
+    expect(finding.message).toContain('can delete or recreate resources tagged stage=production');
+  });
+
   it('explains that a tag-conditioned SCP deny does not apply to route53:DeleteHostedZone (no tag support)', () => {
     const scps = [FULL_ACCESS_LEVEL([{ name: 'protect', document: productionDeny(['route53:DeleteHostedZone']) }])];
     const [finding] = run(rule, {

@@ -30,6 +30,25 @@ export function productionDeletion(
   };
 }
 
+/**
+ * productionDeletion() asked once per production tag key (a grant or an SCP may name one key and not the
+ * other), each with the tag it asks about, the first key first.
+ */
+export function productionDeletions(
+  catalog: Catalog,
+  guardrails: GuardrailSpec,
+): { actions: CatalogAction[]; requests: { request: RequestContext; tag: string }[] } {
+  const { actions, request } = productionDeletion(catalog, guardrails);
+  const { tagKeys, values } = guardrails.production;
+  return {
+    actions,
+    requests: tagKeys.map((key) => ({
+      request: { ...request, resourceTags: { [key]: values[0] } },
+      tag: `${key}=${values[0]}`,
+    })),
+  };
+}
+
 export function productionTagText(guardrails: GuardrailSpec): string {
   return `${guardrails.production.tagKeys[0]}=${guardrails.production.values[0]}`;
 }

@@ -6,7 +6,6 @@ import type { Catalog, CatalogAction } from '../../../catalog/types';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import { expandActionPattern } from '../../../policy';
 import type { DecisionRuns, RequestContext } from '../../evaluate/types';
-import { productionTagText } from './production';
 
 export interface ResourceState {
   readonly name: string;
@@ -29,13 +28,17 @@ export function resourceStates(guardrails: GuardrailSpec): readonly ResourceStat
   return states;
 }
 
+/**
+ * Production once per production tag key (a grant or a guardrail may name one key and not the other: a write
+ * allowed only where `stage=prod` is a write to production all the same), then untagged.
+ */
 function statesOf(guardrails: GuardrailSpec): ResourceState[] {
   const { tagKeys, values } = guardrails.production;
   return [
-    {
-      name: `tagged ${productionTagText(guardrails)}`,
-      request: { resourceTags: { [tagKeys[0]]: values[0] }, requestTags: {} },
-    },
+    ...tagKeys.map((key) => ({
+      name: `tagged ${key}=${values[0]}`,
+      request: { resourceTags: { [key]: values[0] }, requestTags: {} },
+    })),
     { name: 'untagged', request: { resourceTags: {}, requestTags: {} } },
   ];
 }
