@@ -5,7 +5,7 @@ import type { CatalogAction } from '../../catalog/types';
 import type { DecisionRuns } from '../evaluate/types';
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl, grantedEvidence, listActions } from './support/meta';
-import { productionContext, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+import { productionContexts, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 
 /** The check: each principal alone, on a production-tagged resource. */
 export const scope = 'principal' as const;
@@ -36,7 +36,7 @@ export function check(context: RuleContext): RuleFinding[] {
   const { catalog, account, analysis, snapshot, guardrails } = context;
   if (analysis.principals.length === 0) return [];
   const actions = disarmingActions(catalog.destructive);
-  const request = productionContext(guardrails);
+  const requests = productionContexts(guardrails);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
@@ -45,8 +45,19 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const runs = compiled.decisionRuns(asked, request);
-    const tally = tallyOf(runs, asked, (action) => scpGap(action, principal.serviceLinked));
+    const gapOf = (action: CatalogAction) => scpGap(action, principal.serviceLinked);
+    let runs = compiled.decisionRuns(asked, requests[0].request);
+    let tally = tallyOf(runs, asked, gapOf);
+    let productionTag = requests[0].tag;
+    // With several production tag keys, the key the principal can do most under is the one reported.
+    for (let q = 1; q < requests.length; q++) {
+      const next = compiled.decisionRuns(asked, requests[q].request);
+      const nextTally = tallyOf(next, asked, gapOf);
+      const more =
+        nextTally.allowedCount > tally.allowedCount ||
+        (nextTally.allowedCount === tally.allowedCount && nextTally.dependsCount > tally.dependsCount);
+      if (more) [runs, tally, productionTag] = [next, nextTally, requests[q].tag];
+    }
     if (tally.allowedCount === 0 && tally.dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : tally.allowedCount > 0 ? 'high' : 'medium';
@@ -55,7 +66,7 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity,
       message: [
-        `can switch off the protection or recovery of resources tagged ${productionTagText(guardrails)}:`,
+        `can switch off the protection or recovery of resources tagged ${productionTag}:`,
         `${tally.allowedCount} action(s) allowed`,
         tally.dependsCount > 0 ? `and ${tally.dependsCount} depending on ${listActions([...tally.dependsOn], 4)}` : '',
         `(${listActions(sample, 6, tally.allowedCount + tally.dependsCount)}).`,
@@ -70,7 +81,7 @@ export function check(context: RuleContext): RuleFinding[] {
       location: principal.location,
       evidence: grantedEvidence(runs.decisions),
       details: {
-        productionTag: productionTagText(guardrails),
+        productionTag,
         allowedCount: tally.allowedCount,
         dependsCount: tally.dependsCount,
         allowed: tally.allowed,

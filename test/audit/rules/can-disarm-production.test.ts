@@ -30,6 +30,14 @@ describe('can-disarm-production', () => {
     );
   });
 
+  it('asks under every production tag key: an SCP that guards only the first key leaves the second open', () => {
+    const scps = [FULL_ACCESS_LEVEL([{ name: 'protect', document: productionDeny(['dynamodb:UpdateTable']) }])];
+    const spec = { principals: [{ name: 'ops', policies: [doc(allow('dynamodb:UpdateTable'))] }], scps };
+    const config = { guardrails: { production: { tagKeys: ['environment', 'stage'], values: ['production'] } } };
+    const [finding] = about(run(rule, spec, config), 'ops');
+    expect(finding).toMatchObject({ severity: 'high', details: { productionTag: 'stage=production' } });
+  });
+
   it('rates an exempt principal info', () => {
     const findings = run(
       rule,

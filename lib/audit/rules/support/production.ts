@@ -13,6 +13,12 @@ export function productionContext(guardrails: GuardrailSpec): RequestContext {
   return { resourceTags: { [tagKeys[0]]: values[0] } };
 }
 
+/** productionContext() once per production tag key, each with the tag it asks about, the first key first. */
+export function productionContexts(guardrails: GuardrailSpec): { request: RequestContext; tag: string }[] {
+  const { tagKeys, values } = guardrails.production;
+  return tagKeys.map((key) => ({ request: { resourceTags: { [key]: values[0] } }, tag: `${key}=${values[0]}` }));
+}
+
 /**
  * What can-delete-production asks: every delete and recreate of the catalog, and the calls that delete only
  * when a request parameter says so (route53:ChangeResourceRecordSets), asked with the parameter that deletes.
