@@ -1,10 +1,10 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
-import type { CatalogAction } from '../../catalog/types';
 import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { escalatedDecisions, escalationTargetText } from './support/escalated';
+import { DETAIL_LIMIT, worstProductionKey, type ProductionTally } from './support/production-tally';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import {
   productionDeletion,
@@ -40,8 +40,6 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('can-delete-production'),
 };
 
-const DETAIL_LIMIT = 200;
-
 // Small functions, each hot on its own: the principal loop, the tally of one principal's decisions (run
 // over thousands of decisions) and the finding (run once per finding). One function holding all three is
 // compiled, and after a deoptimisation compiled again, as a whole by the optimising compiler.
@@ -61,18 +59,7 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    let runs = compiled.decisionRuns(asked, requests[0].request);
-    let tally = tallyOf(runs, asked, scpGap, principal.serviceLinked);
-    let tag = requests[0].tag;
-    // With several production tag keys, the key the principal can do most under is the one reported.
-    for (let q = 1; q < requests.length; q++) {
-      const next = compiled.decisionRuns(asked, requests[q].request);
-      const nextTally = tallyOf(next, asked, scpGap, principal.serviceLinked);
-      const more =
-        nextTally.allowedCount > tally.allowedCount ||
-        (nextTally.allowedCount === tally.allowedCount && nextTally.dependsCount > tally.dependsCount);
-      if (more) [runs, tally, tag] = [next, nextTally, requests[q].tag];
-    }
+    const { runs, tally, tag } = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
       findings.push(findingOf(context, principal, compiled, runs, tally, inInput, tag));
     }
@@ -80,71 +67,12 @@ export function check(context: RuleContext): RuleFinding[] {
   return findings;
 }
 
-/**
- * Counts, and the first DETAIL_LIMIT actions of each kind (all the report shows): a principal can be
- * allowed thousands of actions, and no list of them all is made.
- */
-interface Tally {
-  allowedCount: number;
-  dependsCount: number;
-  readonly allowed: string[];
-  readonly depends: string[];
-  readonly gaps: Record<ScpGap, number>;
-  readonly tagConditionUnsupported: string[];
-  readonly dependsOn: Set<string>;
-}
-
-function tallyOf(
-  runs: DecisionRuns,
-  asked: readonly CatalogAction[],
-  scpGap: (action: CatalogAction, serviceLinked: boolean) => ScpGap,
-  serviceLinked: boolean,
-): Tally {
-  const tally: Tally = {
-    allowedCount: 0,
-    dependsCount: 0,
-    allowed: [],
-    depends: [],
-    gaps: {
-      'management-account': 0,
-      'service-linked-role': 0,
-      'scps-unknown': 0,
-      'tag-condition-unsupported': 0,
-      'no-scp-deny': 0,
-    },
-    tagConditionUnsupported: [],
-    dependsOn: new Set(),
-  };
-  const { gaps } = tally;
-  const { ends, decisions } = runs;
-  // A run at a time: its actions share one decision, so its dependsOn keys are added once.
-  for (let k = 0; k < decisions.length; k++) {
-    const decision = decisions[k];
-    if (decision.decision === 'denied') continue;
-    const from = k === 0 ? 0 : ends[k - 1];
-    const to = ends[k];
-    for (let d = 0; d < decision.dependsOn.length; d++) tally.dependsOn.add(decision.dependsOn[d]);
-    const names = decision.decision === 'allowed' ? tally.allowed : tally.depends;
-    for (let i = from; i < to; i++) {
-      if (names.length < DETAIL_LIMIT) names.push(asked[i].action);
-      const gap = scpGap(asked[i], serviceLinked);
-      if (gap === 'tag-condition-unsupported' && gaps[gap] < DETAIL_LIMIT) {
-        tally.tagConditionUnsupported.push(asked[i].action);
-      }
-      gaps[gap]++;
-    }
-    if (decision.decision === 'allowed') tally.allowedCount += to - from;
-    else tally.dependsCount += to - from;
-  }
-  return tally;
-}
-
 function findingOf(
   context: RuleContext,
   principal: Principal,
   compiled: CompiledPrincipal,
   runs: DecisionRuns,
-  tally: Tally,
+  tally: ProductionTally,
   inInput: (managedPolicyArn: string) => boolean,
   productionTag: string,
 ): RuleFinding {

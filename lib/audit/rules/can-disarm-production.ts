@@ -2,8 +2,8 @@
 // backup retention and vaults, versioning and object locks, KMS keys, the audit trail, organization policies.
 // The resource survives the call, so can-delete-production does not see it; the next delete, or time, is final.
 import type { CatalogAction } from '../../catalog/types';
-import type { DecisionRuns } from '../evaluate/types';
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
+import { worstProductionKey } from './support/production-tally';
 import { docsUrl, grantedEvidence, listActions } from './support/meta';
 import { productionContexts, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 
@@ -24,9 +24,6 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('can-disarm-production'),
 };
 
-/** Shown per finding, like can-delete-production: the first ones suffice. */
-const DETAIL_LIMIT = 200;
-
 /** Tamper actions other than tagging: tag changes have their own rule. */
 export function disarmingActions(actions: readonly CatalogAction[]): CatalogAction[] {
   return actions.filter((a) => a.classes.includes('tamper') && a.accessLevel !== 'Tagging');
@@ -45,19 +42,11 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const gapOf = (action: CatalogAction) => scpGap(action, principal.serviceLinked);
-    let runs = compiled.decisionRuns(asked, requests[0].request);
-    let tally = tallyOf(runs, asked, gapOf);
-    let productionTag = requests[0].tag;
-    // With several production tag keys, the key the principal can do most under is the one reported.
-    for (let q = 1; q < requests.length; q++) {
-      const next = compiled.decisionRuns(asked, requests[q].request);
-      const nextTally = tallyOf(next, asked, gapOf);
-      const more =
-        nextTally.allowedCount > tally.allowedCount ||
-        (nextTally.allowedCount === tally.allowedCount && nextTally.dependsCount > tally.dependsCount);
-      if (more) [runs, tally, productionTag] = [next, nextTally, requests[q].tag];
-    }
+    const {
+      runs,
+      tally,
+      tag: productionTag,
+    } = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
     if (tally.allowedCount === 0 && tally.dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : tally.allowedCount > 0 ? 'high' : 'medium';
@@ -95,51 +84,4 @@ export function check(context: RuleContext): RuleFinding[] {
     });
   }
   return findings;
-}
-
-interface Tally {
-  allowedCount: number;
-  dependsCount: number;
-  readonly allowed: string[];
-  readonly depends: string[];
-  readonly dependsOn: Set<string>;
-  readonly gaps: Record<ScpGap, number>;
-}
-
-/** Counts, and the first DETAIL_LIMIT actions of each kind, a run of actions sharing one decision at a time. */
-function tallyOf(
-  runs: DecisionRuns,
-  asked: readonly CatalogAction[],
-  scpGap: (action: CatalogAction) => ScpGap,
-): Tally {
-  const tally: Tally = {
-    allowedCount: 0,
-    dependsCount: 0,
-    allowed: [],
-    depends: [],
-    dependsOn: new Set(),
-    gaps: {
-      'management-account': 0,
-      'service-linked-role': 0,
-      'scps-unknown': 0,
-      'tag-condition-unsupported': 0,
-      'no-scp-deny': 0,
-    },
-  };
-  const { ends, decisions } = runs;
-  for (let k = 0; k < decisions.length; k++) {
-    const decision = decisions[k];
-    if (decision.decision === 'denied') continue;
-    const from = k === 0 ? 0 : ends[k - 1];
-    const to = ends[k];
-    for (const key of decision.dependsOn) tally.dependsOn.add(key);
-    const names = decision.decision === 'allowed' ? tally.allowed : tally.depends;
-    for (let i = from; i < to; i++) {
-      if (names.length < DETAIL_LIMIT) names.push(asked[i].action);
-      tally.gaps[scpGap(asked[i])]++;
-    }
-    if (decision.decision === 'allowed') tally.allowedCount += to - from;
-    else tally.dependsCount += to - from;
-  }
-  return tally;
 }
