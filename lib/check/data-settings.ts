@@ -100,7 +100,11 @@ function valueAt(props: Props, path: string): unknown {
  * no change, whatever they are.
  */
 function switchedOff(path: string, what: string, on?: (value: unknown) => boolean): Check {
-  const state = on ? (value: unknown) => (on(value) ? 'on' : 'off') : booleanState;
+  return switchedOffBy(path, what, on ? (value: unknown) => (on(value) ? 'on' : 'off') : booleanState);
+}
+
+/** The protection at `path` changed from a state that is not surely off to one that is not surely on. */
+function switchedOffBy(path: string, what: string, state: (value: unknown) => 'on' | 'off' | 'unknown'): Check {
   return (before, after) => {
     const old = valueAt(before, path);
     const next = valueAt(after, path);
@@ -140,13 +144,7 @@ function perReplica(check: Check): Check {
  * intrinsic counts as on before and as off after, unless unchanged.
  */
 function switchedOffDefaultOn(path: string, what: string): Check {
-  const state = (value: unknown) => (value === undefined || value === null ? 'on' : booleanState(value));
-  return (before, after) => {
-    const old = valueAt(before, path);
-    const next = valueAt(after, path);
-    if (JSON.stringify(old) === JSON.stringify(next)) return undefined;
-    return state(old) !== 'off' && state(next) !== 'on' ? `${what} switched off (${path})` : undefined;
-  };
+  return switchedOffBy(path, what, (value) => (value === undefined || value === null ? 'on' : booleanState(value)));
 }
 
 /**
