@@ -3,23 +3,10 @@
 // ec2:ModifyInstanceAttribute (DisableApiTermination=false), sqs:SetQueueAttributes (a shorter
 // MessageRetentionPeriod), kinesis:DecreaseStreamRetentionPeriod... The production deny must stop them for
 // everyone not exempt, while the same call on other resources stays open. Decided by the simulator.
-import {
-  proofPolicies,
-  simulate,
-  type Decision,
-  type PrincipalKind,
-  type ResourceState,
-} from '../../bench/guardrail-proof';
-import { loadCatalog, type DestructiveClass } from '../../lib/catalog';
-import { defaultGuardrailSpec, generateGuardrails, type GeneratedGuardrails } from '../../lib/guardrails';
+import type { DestructiveClass } from '../../lib/catalog';
+import { catalog, defaultGuardrails, PRODUCTION_DENY_STATES, simulatedDecision } from './simulated-defaults';
 
-const catalog = loadCatalog();
-const spec = defaultGuardrailSpec();
-
-let generated: GeneratedGuardrails;
-beforeAll(() => {
-  generated = generateGuardrails(spec, catalog);
-});
+const guardrails = defaultGuardrails();
 
 const HIDDEN: [string, DestructiveClass][] = [
   ['s3:PutBucketVersioning', 'tamper'],
@@ -44,25 +31,18 @@ const HIDDEN: [string, DestructiveClass][] = [
   ['timestream:UpdateTable', 'delete'],
   ['rds:BacktrackDBCluster', 'recreate'],
 ];
-const STATES: [ResourceState, PrincipalKind, Decision][] = [
-  ['production', 'ordinary', 'denied'],
-  ['production', 'cloudformation', 'denied'],
-  ['production', 'agent', 'denied'],
-  ['production', 'exempt', 'allowed'],
-  ['untagged', 'ordinary', 'allowed'],
-];
-const cases = HIDDEN.flatMap(([name, cls]) => STATES.map(([r, p, d]) => [name, cls, r, p, d] as const));
+const cases = HIDDEN.flatMap(([name, cls]) => PRODUCTION_DENY_STATES.map(([r, p, d]) => [name, cls, r, p, d] as const));
 
 describe('protection and retention switches hidden in general calls, decided by the simulator', () => {
   it.each(cases)('%s (%s) on a %s resource for the %s role is %s', (name, cls, resource, principal, expected) => {
     const action = catalog.get(name);
     expect(action?.classes).toContain(cls);
-    const outcome = simulate(proofPolicies(generated), spec, { action: action!, resource, principal });
+    const outcome = simulatedDecision(guardrails(), name, resource, principal);
     expect(outcome).toEqual({ decision: expected });
   });
 
   it('reports each of them as protected for everyone by the SCP tag condition', () => {
-    const byAction = new Map(generated.coverage.actions.map((entry) => [entry.action, entry]));
+    const byAction = new Map(guardrails().coverage.actions.map((entry) => [entry.action, entry]));
     const unprotected = HIDDEN.map(([name]) => byAction.get(name)).filter(
       (entry) => !entry?.protectedForEveryone || !entry.enforcement.includes('scp-tag-condition'),
     );

@@ -2,24 +2,17 @@
 // control (ABAC) is enabled, DynamoDB per account and Region. Turning that off (s3:PutBucketAbac,
 // dynamodb:UpdateAbacStatus) disarms every tag deny at once, so it is itself denied to everyone not exempt.
 // Decided by the simulator.
+import { switchesTagEvaluation } from '../../lib/guardrails/select';
 import {
-  proofPolicies,
-  simulate,
+  catalog,
+  defaultGuardrails,
+  simulatedDecision,
   type Decision,
   type PrincipalKind,
   type ResourceState,
-} from '../../bench/guardrail-proof';
-import { loadCatalog } from '../../lib/catalog';
-import { defaultGuardrailSpec, generateGuardrails, type GeneratedGuardrails } from '../../lib/guardrails';
-import { switchesTagEvaluation } from '../../lib/guardrails/select';
+} from './simulated-defaults';
 
-const catalog = loadCatalog();
-const spec = defaultGuardrailSpec();
-
-let generated: GeneratedGuardrails;
-beforeAll(() => {
-  generated = generateGuardrails(spec, catalog);
-});
+const guardrails = defaultGuardrails();
 
 type Case = [string, ResourceState, PrincipalKind, Decision];
 const cases: Case[] = [
@@ -39,7 +32,7 @@ const cases: Case[] = [
 
 describe('switching tag evaluation off, decided by the simulator', () => {
   it.each(cases)('%s on a %s resource for the %s role is %s', (name, resource, principal, expected) => {
-    const outcome = simulate(proofPolicies(generated), spec, { action: catalog.get(name)!, resource, principal });
+    const outcome = simulatedDecision(guardrails(), name, resource, principal);
     expect(outcome).toEqual({ decision: expected });
   });
 });
@@ -48,11 +41,11 @@ describe('tag-evaluation switches in the catalog', () => {
   it('are each protected for everyone, and the caveats name them', () => {
     const switches = catalog.destructive.filter(switchesTagEvaluation).map((a) => a.action);
     expect(switches).toEqual(expect.arrayContaining(['s3:PutBucketAbac', 'dynamodb:UpdateAbacStatus']));
-    const unprotected = generated.coverage.actions.filter(
+    const unprotected = guardrails().coverage.actions.filter(
       (a) => switches.includes(a.action) && !a.protectedForEveryone,
     );
     expect(unprotected).toEqual([]);
-    const caveat = generated.coverage.caveats.find((c) => c.includes('attribute-based access control'));
+    const caveat = guardrails().coverage.caveats.find((c) => c.includes('attribute-based access control'));
     for (const name of switches) expect(caveat).toContain(name);
   });
 });
