@@ -30,17 +30,27 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('can-change-production-tag'),
 };
 
+/**
+ * A production resource, and a request that rewrites its production tag to a non-production value: one per
+ * production tag key (a grant or an SCP may guard one key and leave the other), the first key first.
+ */
+function tagRewrites(guardrails: RuleContext['guardrails']): { key: string; request: RequestContext }[] {
+  const { tagKeys, values, nonProductionValues } = guardrails.production;
+  return tagKeys.map((key) => ({
+    key,
+    request: {
+      resourceTags: { [key]: values[0] },
+      requestTags: { [key]: nonProductionValues[0] },
+      contextKeys: { 'aws:tagkeys': [key] },
+    },
+  }));
+}
+
 export function check(context: RuleContext): RuleFinding[] {
   const { analysis, account, catalog, guardrails } = context;
-  const key = guardrails.production.tagKeys[0];
-  // A production resource, and a request that rewrites its production tag to a non-production value.
-  const request: RequestContext = {
-    resourceTags: { [key]: guardrails.production.values[0] },
-    requestTags: { [key]: guardrails.production.nonProductionValues[0] },
-    contextKeys: { 'aws:tagkeys': [key] },
-  };
   // No principal, no question: the catalog then need not make its destructive list (an empty account).
   if (analysis.principals.length === 0) return [];
+  const rewrites = tagRewrites(guardrails);
   const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
@@ -49,8 +59,8 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const runs = compiled.decisionRuns(asked, request);
-    const { allowedCount, dependsCount, allowed, depends } = tallyOf(runs, asked);
+    const { key, runs, tally } = worstKey(compiled, asked, rewrites);
+    const { allowedCount, dependsCount, allowed, depends } = tally;
     if (allowedCount === 0 && dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'high' : 'medium';
@@ -59,7 +69,7 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity,
       message:
-        `can change or remove the tag ${productionTagText(guardrails)} on production resources: ` +
+        `can change or remove the tag ${key}=${guardrails.production.values[0]} on production resources: ` +
         `${allowedCount} tagging action(s) allowed` +
         (dependsCount > 0 ? `, ${dependsCount} depending on conditions` : '') +
         ` (${listActions(sample, 6, allowedCount + dependsCount)}).`,
@@ -78,6 +88,25 @@ export function check(context: RuleContext): RuleFinding[] {
     });
   }
   return findings;
+}
+
+/** Ask the tagging actions under each key and keep the key the principal can rewrite most: most allowed, then most depending. */
+function worstKey(
+  compiled: { decisionRuns(actions: readonly CatalogAction[], context?: RequestContext): DecisionRuns },
+  asked: readonly CatalogAction[],
+  rewrites: readonly { key: string; request: RequestContext }[],
+) {
+  let worst: { key: string; runs: DecisionRuns; tally: ReturnType<typeof tallyOf> } | undefined;
+  for (const { key, request } of rewrites) {
+    const runs = compiled.decisionRuns(asked, request);
+    const tally = tallyOf(runs, asked);
+    const more =
+      !worst ||
+      tally.allowedCount > worst.tally.allowedCount ||
+      (tally.allowedCount === worst.tally.allowedCount && tally.dependsCount > worst.tally.dependsCount);
+    if (more) worst = { key, runs, tally };
+  }
+  return worst!;
 }
 
 /**

@@ -1,11 +1,12 @@
 // Permissions boundaries that do not do a boundary's job: they let destructive actions on production
 // through, let the principal edit or remove the boundary, or let it create roles without one.
-import type { Catalog } from '../../catalog/types';
+import type { Catalog, CatalogAction } from '../../catalog/types';
+import type { ActionDecision, RequestContext } from '../evaluate/types';
 import { compileAccount } from '../evaluate';
 import type { AccountSnapshot, ManagedPolicy, Principal } from '../sources/snapshot';
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl, listActions, uniqueEvidence } from './support/meta';
-import { productionContext, productionTagText } from './support/production';
+import { productionDeletions } from './support/production';
 import type { Evidence } from './types';
 
 export const meta: RuleMeta = {
@@ -58,7 +59,8 @@ export function check(context: RuleContext): RuleFinding[] {
   }
   const findings: RuleFinding[] = [];
   if (users.size === 0) return findings;
-  const destructive = catalog.destructive.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate'));
+  // Every delete and recreate, asked once per production tag key: a boundary may guard one key and not another.
+  const { actions: destructive, requests } = productionDeletions(catalog, guardrails);
 
   for (const [arn, principals] of users) {
     const boundary = managed.get(arn);
@@ -68,11 +70,10 @@ export function check(context: RuleContext): RuleFinding[] {
     const gaps: string[] = [];
     const evidence: Evidence[] = [];
 
-    const production = probe.decideMany(destructive, productionContext(guardrails));
-    const throughProduction = production.filter((d) => d.decision === 'allowed');
+    const { throughProduction, tag } = mostAllowed(probe, destructive, requests);
     if (throughProduction.length > 0) {
       gaps.push(
-        `allows ${throughProduction.length} delete/recreate action(s) on resources tagged ${productionTagText(guardrails)} (${listActions(
+        `allows ${throughProduction.length} delete/recreate action(s) on resources tagged ${tag} (${listActions(
           throughProduction.map((d) => d.action),
           4,
         )})`,
@@ -133,6 +134,7 @@ export function check(context: RuleContext): RuleFinding[] {
         principals: principals.slice(0, 100).map((p) => p.arn),
         principalCount: principals.length,
         productionDestructiveAllowed: throughProduction.length,
+        ...(throughProduction.length > 0 ? { productionTag: tag } : {}),
         gaps,
       },
       remediation:
@@ -140,4 +142,18 @@ export function check(context: RuleContext): RuleFinding[] {
     });
   }
   return findings;
+}
+
+/** The production tag under which the boundary lets the most deletions through, and those deletions. */
+function mostAllowed(
+  probe: { decideMany(actions: readonly CatalogAction[], context?: RequestContext): ActionDecision[] },
+  destructive: readonly CatalogAction[],
+  requests: readonly { request: RequestContext; tag: string }[],
+): { throughProduction: ActionDecision[]; tag: string } {
+  let worst = { throughProduction: [] as ActionDecision[], tag: requests[0].tag };
+  for (const { request, tag } of requests) {
+    const throughProduction = probe.decideMany(destructive, request).filter((d) => d.decision === 'allowed');
+    if (throughProduction.length > worst.throughProduction.length) worst = { throughProduction, tag };
+  }
+  return worst;
 }

@@ -37,4 +37,17 @@ describe('can-change-production-tag', () => {
     );
     expect(findings[0].details?.tagKey).toBe('stage');
   });
+
+  it('asks under every production tag key: a deny that guards only the first key leaves the second open', () => {
+    const policy = doc(
+      allow(['ec2:CreateTags', 'ec2:DeleteTags']),
+      deny(['ec2:CreateTags', 'ec2:DeleteTags'], '*', {
+        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['environment'] } },
+      }),
+    );
+    const config = { guardrails: { production: { tagKeys: ['environment', 'stage'], values: ['production'] } } };
+    const [finding] = run(rule, { principals: [{ name: 'tagger', policies: [policy] }] }, config);
+    expect(finding).toMatchObject({ severity: 'high', details: { tagKey: 'stage' } });
+    expect(finding.message).toContain('stage=production');
+  });
 });

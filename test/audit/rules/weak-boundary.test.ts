@@ -48,4 +48,22 @@ describe('weak-boundary', () => {
     expect(finding.message).toContain('editing the boundary policy itself');
     expect(finding.severity).toBe('medium');
   });
+
+  it('asks under every production tag key: a boundary that guards only the first key lets the second through', () => {
+    const firstKeyOnly = doc(
+      allow('dynamodb:DeleteTable'),
+      deny('dynamodb:DeleteTable', '*', {
+        Condition: { StringEquals: { 'aws:ResourceTag/environment': 'production' } },
+      }),
+    );
+    const spec = {
+      principals: [{ name: 'agent', boundary: 'boundary', policies: [doc(allow('*'))] }],
+      managed: { boundary: firstKeyOnly },
+    };
+    expect(run(rule, spec)).toEqual([]);
+    const config = { guardrails: { production: { tagKeys: ['environment', 'stage'], values: ['production'] } } };
+    const [finding] = run(rule, spec, config);
+    expect(finding).toMatchObject({ severity: 'high', details: { productionTag: 'stage=production' } });
+    expect(finding.message).toContain('on resources tagged stage=production');
+  });
 });
