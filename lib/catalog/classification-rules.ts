@@ -272,6 +272,28 @@ export const CLASSIFICATION_RULES: readonly ClassificationRule[] = [
     object: /^(Key|KeyDeletion|ImportedKeyMaterial|KeyPolicy|KeyRotation)$/,
   },
 
+  {
+    id: 'tamper.resource-policy',
+    class: 'tamper',
+    why: 'deleting or overwriting a resource-based policy removes every Deny it holds (a bucket policy that lets only the pipeline delete objects, a secret policy that forbids deletion)',
+    verbs: ['Delete', 'Put', 'Set', 'Update'],
+    // AWS files the edits of resource-based policies under Permissions management; IAM, Organizations and
+    // IAM Identity Center policies are identity or organization policies, classed by their own rules.
+    accessLevels: ['Permissions management'],
+    exceptServices: ['iam', 'organizations', 'sso'],
+    object: /Polic(y|ies)$/,
+  },
+  {
+    id: 'tamper.resource-policy-write',
+    class: 'tamper',
+    why: 'overwriting a resource-based policy removes every Deny it holds; these services file the call under Write',
+    // A Write-level delete of the policy is class delete as well (delete.verb).
+    verbs: ['Delete', 'Put', 'Set', 'Update'],
+    accessLevels: WRITE,
+    object: /Polic(y|ies)$/,
+    description: /resource[- ]based polic|resource polic|access polic|permissions polic|access control polic/i,
+  },
+
   // ---- escalate: lets the caller act with more permissions than it was given.
   {
     id: 'escalate.iam-policy-attach',

@@ -22,6 +22,8 @@ export interface ClassificationRule {
   readonly accessLevels: readonly AccessLevel[];
   /** Only these service prefixes. */
   readonly services?: readonly string[];
+  /** Not these service prefixes (their policies are identity policies, classed by rules of their own). */
+  readonly exceptServices?: readonly string[];
   /** The object (name after the verb) must match. */
   readonly object?: RegExp;
   /** Not when the object matches. */
@@ -30,6 +32,8 @@ export interface ClassificationRule {
   readonly resourceTypes?: readonly string[];
   /** Not when the reference's description of the action matches (e.g. "create a new ..."). */
   readonly exceptDescription?: RegExp;
+  /** Only when the reference's description of the action matches (an action with no description never does). */
+  readonly description?: RegExp;
 }
 
 /** A documented exception to the rules for one action. */
@@ -67,6 +71,10 @@ export function objectAfterVerb(name: string, verb: string): string | undefined 
 export function ruleMatches(rule: ClassificationRule, action: ClassifiableAction): boolean {
   if (!rule.accessLevels.includes(action.accessLevel)) return false;
   if (rule.services && !rule.services.includes(action.service)) return false;
+  if (rule.exceptServices && rule.exceptServices.includes(action.service)) return false;
+  if (rule.description && !(action.description !== undefined && rule.description.test(action.description))) {
+    return false;
+  }
   if (rule.resourceTypes) {
     const wanted = rule.resourceTypes.map((type) => type.toLowerCase());
     if (!action.resourceTypeNames.some((type) => wanted.includes(type.toLowerCase()))) return false;

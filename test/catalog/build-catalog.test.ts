@@ -140,6 +140,8 @@ describe('buildCatalog()', () => {
       ['gizmo:DestroyGizmo', ['delete']],
       ['widgets:DeleteWidget', ['delete']],
       ['widgets:PurgeGadget', ['delete']],
+      // a resource-based policy (Permissions management) can hold a Deny: overwriting it is tamper
+      ['widgets:PutWidgetPolicy', ['tamper']],
       ['widgets:TagWidget', ['tamper']],
     ]);
     // `DeletedDetail` is not the verb Delete.

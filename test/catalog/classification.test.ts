@@ -106,6 +106,17 @@ describe('destructive classes of named actions', () => {
     ['route53domains:TransferDomainToAnotherAwsAccount', ['delete']],
     ['kms:DisableKey', ['tamper']],
     ['kms:PutKeyPolicy', ['tamper']],
+    // a resource-based policy can hold the Deny that keeps a production resource safe: removing or
+    // overwriting it takes that Deny away (Permissions management, and Write where the service files it so)
+    ['s3:DeleteBucketPolicy', ['tamper']],
+    ['s3:PutBucketPolicy', ['tamper']],
+    ['dynamodb:PutResourcePolicy', ['tamper']],
+    ['secretsmanager:DeleteResourcePolicy', ['tamper']],
+    ['ecr:SetRepositoryPolicy', ['tamper']],
+    ['elasticfilesystem:DeleteFileSystemPolicy', ['tamper']],
+    ['kinesis:PutResourcePolicy', ['tamper']],
+    ['kinesis:DeleteResourcePolicy', ['delete', 'tamper']],
+    ['backup:DeleteBackupVaultAccessPolicy', ['tamper']],
     // escalate
     ['iam:CreatePolicyVersion', ['escalate']],
     ['iam:SetDefaultPolicyVersion', ['escalate']],
@@ -203,6 +214,10 @@ describe('actions that are not destructive', () => {
     'kms:CancelKeyDeletion',
     'kinesis:IncreaseStreamRetentionPeriod',
     'iam:GetRolePolicy',
+    // policies that configure a resource rather than say who may touch it
+    'autoscaling:PutScalingPolicy',
+    'logs:PutDataProtectionPolicy',
+    'mediastore:PutCorsPolicy',
   ])('%s has no destructive class', (action) => {
     expect(classesOf(action)).toEqual([]);
   });

@@ -7,16 +7,21 @@ const productionDeny = (actions: string[]) =>
   doc(deny(actions, '*', { Condition: { StringEquals: { 'aws:ResourceTag/environment': ['production', 'prod'] } } }));
 
 describe('can-disarm-production', () => {
-  it.each([['rds:ModifyDBInstance'], ['dynamodb:UpdateTable'], ['s3:PutBucketVersioning'], ['kms:DisableKey']])(
-    'reports a principal allowed %s on production, with the SCPs that do not stop it',
-    (action) => {
-      const findings = run(rule, { principals: [{ name: 'ops', policies: [doc(allow(action))] }] });
-      const [finding] = about(findings, 'ops');
-      expect(finding).toMatchObject({ ruleId: 'can-disarm-production', severity: 'high' });
-      expect(finding.details?.allowed).toEqual([action]);
-      expect(finding.message).toContain('SCPs were not read');
-    },
-  );
+  it.each([
+    ['rds:ModifyDBInstance'],
+    ['dynamodb:UpdateTable'],
+    ['s3:PutBucketVersioning'],
+    ['kms:DisableKey'],
+    // the bucket policy may hold the Deny that keeps the bucket's objects safe
+    ['s3:DeleteBucketPolicy'],
+    ['secretsmanager:PutResourcePolicy'],
+  ])('reports a principal allowed %s on production, with the SCPs that do not stop it', (action) => {
+    const findings = run(rule, { principals: [{ name: 'ops', policies: [doc(allow(action))] }] });
+    const [finding] = about(findings, 'ops');
+    expect(finding).toMatchObject({ ruleId: 'can-disarm-production', severity: 'high' });
+    expect(finding.details?.allowed).toEqual([action]);
+    expect(finding.message).toContain('SCPs were not read');
+  });
 
   it('leaves tag changes to can-change-production-tag and deletes to can-delete-production', () => {
     const policies = [doc(allow(['rds:AddTagsToResource', 'rds:RemoveTagsFromResource', 'rds:DeleteDBInstance']))];
