@@ -78,6 +78,7 @@ export function check(context: RuleContext): RuleFinding[] {
       evidence: grantedEvidence(runs.decisions),
       details: {
         tagKey: key,
+        productionTag: `${key}=${guardrails.production.values[0]}`,
         allowedCount,
         dependsCount,
         allowed,
@@ -135,7 +136,6 @@ function tallyOf(runs: DecisionRuns, asked: readonly CatalogAction[]) {
 /** Principals that cannot change the tag themselves but can act as one that can: the shortest path. */
 function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
   const { analysis, guardrails } = context;
-  const key = guardrails.production.tagKeys[0];
   const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, direct);
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
@@ -143,16 +143,26 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
     const path = reach.path(principal.arn);
     if (!path) continue;
     const goalCertain = goals.get(path.to)?.certain ?? false;
+    const productionTag = goals.get(path.to)?.tag ?? productionTagText(guardrails);
     findings.push({
       severity: analysis.isExempt(principal.arn) ? 'info' : pathSeverity(path, 'high', goalCertain),
       message:
-        `can change or remove the tag ${productionTagText(guardrails)} on production resources through another ` +
+        `can change or remove the tag ${productionTag} on production resources through another ` +
         `principal: ${pathText(path, context.snapshot.accountId)}${goalCertain ? '' : ' (depending on conditions)'}. ` +
         pathCaveat(path),
       principalArn: principal.arn,
       location: principal.location,
       evidence: pathEvidence(path),
-      details: { tagKey: key, transitive: true, path: pathDetails(path), exempt: analysis.isExempt(principal.arn) },
+      details: {
+        // A key may hold "=" itself: the configured key the tag text was made from.
+        tagKey:
+          guardrails.production.tagKeys.find((k) => productionTag === `${k}=${guardrails.production.values[0]}`) ??
+          guardrails.production.tagKeys[0],
+        productionTag,
+        transitive: true,
+        path: pathDetails(path),
+        exempt: analysis.isExempt(principal.arn),
+      },
       remediation:
         'Cut the first hop of the path you do not need, and deny tag changes of the production key to the principal at its end.',
     });

@@ -1,19 +1,13 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
+import type { CatalogAction } from '../../catalog/types';
 import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
-import { escalatedDecisions, escalationTargetText } from './support/escalated';
+import { escalatedPrincipal, escalationTargetText } from './support/escalated';
 import { DETAIL_LIMIT, worstProductionKey, type ProductionTally } from './support/production-tally';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
-import {
-  productionDeletion,
-  productionDeletions,
-  productionTagText,
-  SCP_GAP_TEXT,
-  scpGapFinder,
-  type ScpGap,
-} from './support/production';
+import { productionDeletions, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import {
   directGoalOf,
   pathCaveat,
@@ -143,10 +137,11 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
     const goalCertain = goals.get(path.to)?.certain ?? false;
     const exempt = analysis.isExempt(principal.arn);
     const actions = goals.get(path.to)?.actions ?? [];
+    const productionTag = goals.get(path.to)?.tag ?? productionTagText(guardrails);
     out.push({
       severity: exempt ? 'info' : pathSeverity(path, 'critical', goalCertain),
       message: (
-        `can delete or recreate resources tagged ${productionTagText(guardrails)} through another principal: ` +
+        `can delete or recreate resources tagged ${productionTag} through another principal: ` +
         `${pathText(path, snapshot.accountId)}${goals.get(path.to)?.afterEscalation ? ' → raise its own permissions' : ''} → ${listActions(actions, 3)}` +
         `${goalCertain ? '' : ' (depending on conditions)'}. ${pathCaveat(path)}`
       ).trimEnd(),
@@ -154,7 +149,7 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
       location: principal.location,
       evidence: pathEvidence(path),
       details: {
-        productionTag: productionTagText(guardrails),
+        productionTag,
         transitive: true,
         path: pathDetails(path),
         reachedActions: actions,
@@ -175,29 +170,26 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
 function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): RuleFinding[] {
   const { analysis, snapshot, guardrails, catalog, graph } = context;
   const out: RuleFinding[] = [];
-  let question: ReturnType<typeof productionDeletion> | undefined;
+  let question: ReturnType<typeof productionDeletions> | undefined;
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || direct.has(principal.arn) || graph.selfEscalationsOf(principal.arn).length === 0)
       continue;
-    question ??= productionDeletion(catalog, guardrails);
-    const { actions } = question;
-    const found = escalatedDecisions(graph, snapshot, catalog, principal, actions, question.request);
+    question ??= productionDeletions(catalog, guardrails);
+    const { actions, requests } = question;
+    const found = escalatedPrincipal(graph, snapshot, catalog, principal);
     if (!found) continue;
-    const { runs, self, holder } = found;
-    let allowedCount = 0;
-    let dependsCount = 0;
-    const allowed: string[] = [];
-    const depends: string[] = [];
-    for (let k = 0; k < runs.decisions.length; k++) {
-      const decision = runs.decisions[k].decision;
-      if (decision === 'denied') continue;
-      for (let i = k === 0 ? 0 : runs.ends[k - 1]; i < runs.ends[k]; i++) {
-        const names = decision === 'allowed' ? allowed : depends;
-        if (names.length < DETAIL_LIMIT) names.push(actions[i].action);
-        if (decision === 'allowed') allowedCount++;
-        else dependsCount++;
-      }
+    const { self, holder } = found;
+    // Each production tag key on its own (the boundary or an SCP may guard one key only): the key most goes under.
+    let worst: (RunCount & { tag: string }) | undefined;
+    for (const { request, tag } of requests) {
+      const counted = countRuns(found.compiled.decisionRuns(actions, request), actions);
+      const more =
+        !worst ||
+        counted.allowedCount > worst.allowedCount ||
+        (counted.allowedCount === worst.allowedCount && counted.dependsCount > worst.dependsCount);
+      if (more) worst = { ...counted, tag };
     }
+    const { allowedCount, dependsCount, allowed, depends, tag: productionTag } = worst!;
     if (allowedCount + dependsCount === 0) continue;
     const certain = self.decision === 'allowed' && allowedCount > 0;
     const sample = (allowedCount > 0 ? allowed : depends).slice(0, 3);
@@ -208,7 +200,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     out.push({
       severity,
       message: (
-        `can delete or recreate resources tagged ${productionTagText(guardrails)} once it raises its own ` +
+        `can delete or recreate resources tagged ${productionTag} once it raises its own ` +
         `permissions: ${self.pathId} on ${target} (${self.description}) → ${listActions(sample, 3)}` +
         `${certain ? '' : ' (depending on conditions)'}; ${allowedCount} action(s) allowed and ${dependsCount} ` +
         'depending on conditions by what the write cannot change (permissions boundary, SCPs, its Deny statements).' +
@@ -218,7 +210,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
       location: principal.location,
       evidence: [...self.evidence],
       details: {
-        productionTag: productionTagText(guardrails),
+        productionTag,
         transitive: true,
         escalation: {
           pathId: self.pathId,
@@ -247,3 +239,26 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
 export const goalOf = directGoalOf;
 
 export const transitive: TransitivePart = { goalOf, check: transitiveCheck, graphGoals: escalationFindings };
+
+interface RunCount {
+  allowedCount: number;
+  dependsCount: number;
+  readonly allowed: string[];
+  readonly depends: string[];
+}
+
+/** Counts, and the first DETAIL_LIMIT names of each kind, of decision runs over `actions`. */
+function countRuns(runs: DecisionRuns, actions: readonly CatalogAction[]): RunCount {
+  const count: RunCount = { allowedCount: 0, dependsCount: 0, allowed: [], depends: [] };
+  for (let k = 0; k < runs.decisions.length; k++) {
+    const decision = runs.decisions[k].decision;
+    if (decision === 'denied') continue;
+    const names = decision === 'allowed' ? count.allowed : count.depends;
+    for (let i = k === 0 ? 0 : runs.ends[k - 1]; i < runs.ends[k]; i++) {
+      if (names.length < DETAIL_LIMIT) names.push(actions[i].action);
+      if (decision === 'allowed') count.allowedCount++;
+      else count.dependsCount++;
+    }
+  }
+  return count;
+}

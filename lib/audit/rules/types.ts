@@ -51,6 +51,8 @@ export interface Goal {
   readonly actions: readonly string[];
   /** It can do them once it has raised its own permissions (an IAM write), not yet. */
   readonly afterEscalation?: boolean;
+  /** The production tag (`key=value`) it can do them under, when the rule asks per key. */
+  readonly tag?: string;
 }
 
 /** Goals found in the accounts of one audit, by rule (see RuleContext.organizationGoals). */

@@ -282,6 +282,39 @@ describe('can-delete-production', () => {
     );
   });
 
+  describe('with two production tag keys, where the SCP guards only the first', () => {
+    const twoKeys = { guardrails: { production: { tagKeys: ['environment', 'stage'], values: ['production'] } } };
+    const firstKeyOnly = [
+      FULL_ACCESS_LEVEL([
+        {
+          name: 'protect-environment',
+          document: doc(
+            deny('*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/environment': 'production' } } }),
+          ),
+        },
+      ]),
+    ];
+
+    it('reports an escalation that deletes under the second key', () => {
+      const principals = [
+        { name: 'attacker', kind: 'user' as const, policies: [doc(allow('iam:AttachUserPolicy', self))] },
+      ];
+      const [finding] = about(run(rule, { principals, scps: firstKeyOnly }, twoKeys), 'attacker');
+      expect(finding).toMatchObject({ severity: 'critical', details: { productionTag: 'stage=production' } });
+      expect(finding.message).toContain('resources tagged stage=production once it raises its own permissions');
+    });
+
+    it('names the key the end of a path deletes under', () => {
+      const principals: PrincipalSpec[] = [
+        { name: 'caller', kind: 'user', policies: [doc(allow('sts:AssumeRole', roleArn('dba')))] },
+        { name: 'dba', trust: rootTrust, policies: [doc(allow('rds:DeleteDBInstance'))] },
+      ];
+      const [finding] = about(run(rule, { principals, scps: firstKeyOnly }, twoKeys), 'caller');
+      expect(finding).toMatchObject({ details: { transitive: true, productionTag: 'stage=production' } });
+      expect(finding.message).toContain('resources tagged stage=production through another principal');
+    });
+  });
+
   it('skips service-linked roles', () => {
     const principals = [
       { name: 'AWSServiceRoleForX', path: '/aws-service-role/x.amazonaws.com/', policies: [doc(allow('*'))] },

@@ -129,6 +129,7 @@ export function directGoalOf(finding: Pick<Finding, 'details' | 'principalArn'>)
         allowed?: string[];
         depends?: string[];
         escalation?: { decision?: string; needs?: string };
+        productionTag?: unknown;
       }
     | undefined;
   // A finding of what the principal can do once it raises its own permissions (no path) is a goal too.
@@ -140,5 +141,6 @@ export function directGoalOf(finding: Pick<Finding, 'details' | 'principalArn'>)
     certain,
     actions: ((allowed ? details.allowed : details.depends) ?? []).slice(0, 3),
     ...(escalation ? { afterEscalation: true } : {}),
+    ...(typeof details.productionTag === 'string' ? { tag: details.productionTag } : {}),
   };
 }
