@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ArnString, GuardrailSpec } from '../guardrails/spec';
 import { didYouMean } from '../util/edit-distance';
+import { wildcardMatch } from '../policy/wildcard';
 import { strictObject } from '../util/strict-object';
 import { knownRuleIds } from './rule-ids';
 
@@ -39,8 +40,62 @@ export const Suppression = strictObject({
   changes: z
     .array(z.string().regex(/^[0-9a-fA-F]{16}$/, 'a 16-hex-digit change hash from a leash check finding'))
     .optional(),
+}).superRefine((suppression, ctx) => {
+  const why = everythingProblem(suppression);
+  if (why) ctx.addIssue({ code: 'custom', message: why, path: ['ruleId'] });
 });
 export type Suppression = z.infer<typeof Suppression>;
+
+/**
+ * Names no pattern written for real principals or resources would hold: a pattern matching both matches any
+ * name at all (`role/*`, `*`, `??*`).
+ */
+const UNSEEN_NAMES = ['zq7-leash-unseen-name', 'x'];
+
+/**
+ * Why a suppression of every rule (`ruleId: "*"`) would silence an audit or a gate wholesale, or undefined.
+ * Every rule is accepted only for named principals or template resources, or for change hashes an approval
+ * binds to: a typo or an agent-written config must not turn every finding off.
+ */
+function everythingProblem(suppression: {
+  ruleId: string;
+  principalArn?: string;
+  logicalId?: string;
+  changes?: string[];
+}): string | undefined {
+  if (suppression.ruleId !== '*') return undefined;
+  const { principalArn, logicalId, changes } = suppression;
+  if (principalArn === undefined && logicalId === undefined) {
+    return '"*" (every rule) needs principalArn or logicalId naming what it is for: alone it would suppress every finding';
+  }
+  if (principalArn !== undefined) {
+    const arn = /^(arn:[^:]*:[^:]*:[^:]*:[^:]*:)(.*)$/.exec(principalArn);
+    const prefix = arn?.[1] ?? '';
+    const resource = arn?.[2] ?? principalArn;
+    const shapes: Record<string, (name: string) => string> = {
+      role: (name) => `role/${name}`,
+      user: (name) => `user/${name}`,
+      'role session': (name) => `assumed-role/${name}/${name}`,
+    };
+    const every = Object.keys(shapes).find((kind) =>
+      UNSEEN_NAMES.every((name) => wildcardMatch(resource, shapes[kind](name))),
+    );
+    if (every) {
+      return (
+        `"*" (every rule) with principalArn ${JSON.stringify(principalArn)} matches every ${every}` +
+        `${prefix.includes('*') ? '' : ' of the account'}: name the principals, or name the rules`
+      );
+    }
+  }
+  if (
+    logicalId !== undefined &&
+    changes === undefined &&
+    UNSEEN_NAMES.every((name) => wildcardMatch(logicalId, name))
+  ) {
+    return `"*" (every rule) with logicalId ${JSON.stringify(logicalId)} matches every resource: name the resources, the rules, or the change hashes (changes)`;
+  }
+  return undefined;
+}
 
 const AccountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS Region name such as "us-east-1"');

@@ -98,7 +98,7 @@ describe('weightedSlices()', () => {
           reason: 'owned by the platform team',
           expires: '2099-01-01',
         },
-        { ruleId: '*', principalArn: 'arn:aws:iam::*:user/*', reason: 'old exception', expires: '2020-01-01' },
+        { ruleId: '*', principalArn: 'arn:aws:iam::*:user/user-1*', reason: 'old exception', expires: '2020-01-01' },
       ],
     });
     const result = await expectSameAsOneThread(snapshot, config, 3);

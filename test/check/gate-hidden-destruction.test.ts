@@ -273,8 +273,15 @@ describe('an approval of what the template cannot show names that change too', (
       },
     ],
   });
-  it('a blanket suppression without a change hash does not pass it', () => {
-    const [finding] = gate(invisible('/orders/name'), invisible('/orders/name'), standing());
+  it('a blanket suppression without a change hash is refused with the config, before it can pass anything', () => {
+    expect(() => gate(invisible('/orders/name'), invisible('/orders/name'), standing())).toThrow(
+      /every rule.*matches every resource/,
+    );
+  });
+
+  it('a suppression of every rule on one resource, without a change hash, does not pass what cannot be seen', () => {
+    const named = { suppressions: [{ ...standing().suppressions[0], logicalId: 'Orders' }] };
+    const [finding] = gate(invisible('/orders/name'), invisible('/orders/name'), named);
     expect(finding).toMatchObject({ ruleId: 'change-not-visible', severity: 'high' });
     expect(finding.suppressed).toBeUndefined();
     expect(finding.message).toMatch(/does not say which change it approves/);

@@ -168,8 +168,38 @@ describe('leash.config.json is strict', () => {
   it('accepts the example config, a byte-order mark, "*" as a rule id and a leap day', () => {
     expect(() => loadConfigFile('leash.config.example.json')).not.toThrow();
     const file = join(dir, 'bom.json');
-    writeFileSync(file, `\ufeff${JSON.stringify(suppression({ ruleId: '*', expires: '2028-02-29' }))}`);
+    const everyRuleForOneRole = {
+      ruleId: '*',
+      principalArn: 'arn:aws:iam::*:role/sandbox-admin',
+      expires: '2028-02-29',
+    };
+    writeFileSync(file, `\ufeff${JSON.stringify(suppression(everyRuleForOneRole))}`);
     expect(loadConfigFile(file).suppressions[0].ruleId).toBe('*');
+  });
+
+  it.each([
+    [{ ruleId: '*' }, 'alone it would suppress every finding'],
+    [{ ruleId: '*', principalArn: 'arn:aws:iam::*:role/*' }, 'matches every role'],
+    [{ ruleId: '*', principalArn: 'arn:aws:iam::111122223333:*' }, 'matches every role of the account'],
+    [{ ruleId: '*', principalArn: 'arn:aws:iam::*:user/*' }, 'matches every user'],
+    [{ ruleId: '*', principalArn: 'arn:aws:sts::*:assumed-role/*' }, 'matches every role session'],
+    [{ ruleId: '*', logicalId: '*' }, 'matches every resource'],
+  ])('refuses a suppression of every rule for everything: %j', (overrides, why) => {
+    const file = join(dir, 'everything.json');
+    writeFileSync(file, JSON.stringify(suppression(overrides), null, 2));
+    expect(() => loadConfigFile(file)).toThrow(why);
+    expect(() => loadConfigFile(file)).toThrow('suppressions[0].ruleId');
+  });
+
+  it('accepts every rule for named principals or resources, and for an approval bound to change hashes', () => {
+    for (const overrides of [
+      { ruleId: '*', principalArn: 'arn:aws:iam::*:role/sandbox-*' },
+      { ruleId: '*', logicalId: 'LegacyQueue*' },
+      { ruleId: '*', logicalId: '*', approvedBy: ['alice', 'bob'], changes: ['0123456789abcdef'] },
+      { ruleId: 'missing-boundary', principalArn: 'arn:aws:iam::*:role/*' },
+    ]) {
+      expect(LeashConfig.parse(suppression(overrides)).suppressions).toHaveLength(1);
+    }
   });
 
   it('knows every rule id of the audit pack and of the check gate', () => {
