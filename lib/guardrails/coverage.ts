@@ -309,7 +309,16 @@ export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[])
   const switches = actions
     .filter((a) => a.classes.includes('tamper') && TAG_EVALUATION_SWITCH.test(a.action.slice(a.service.length + 1)))
     .map((a) => a.action);
+  const noSlot = (slots: GuardrailSpec['placement']['resourceControlPolicies']) =>
+    slots.root + slots.organizationalUnit + slots.account === 0;
   const out = [
+    ...(noSlot(spec.placement.resourceControlPolicies)
+      ? [
+          'No RCP slot is free at any level (guardrails.placement.resourceControlPolicies), so no RCP was made: ' +
+            'principals outside the organization are held by no leash guardrail on production resources (SCPs bind ' +
+            'only principals of the organization). Free a slot, or accept this in writing.',
+        ]
+      : []),
     'SCPs do not apply to the management account (any principal there, its root user included): keep workloads out of it.',
     'SCPs and RCPs do not restrict service-linked roles: AWS services acting through them can still delete resources.',
     'RCPs do not apply to resources in the management account, nor to AWS managed KMS keys.',

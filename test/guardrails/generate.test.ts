@@ -5,6 +5,7 @@ import {
   GuardrailSizeError,
   GuardrailSpec,
   GuardrailSpecError,
+  parseGuardrailSpec,
   type GeneratedGuardrails,
   type GeneratedPolicy,
 } from '../../lib/guardrails';
@@ -146,6 +147,16 @@ describe.each([
   it('says that SCPs skip the management account and service-linked roles', () => {
     expect(g.coverage.caveats.join('\n')).toMatch(/management account/);
     expect(g.coverage.caveats.join('\n')).toMatch(/service-linked roles/);
+  });
+
+  it('says so when no RCP slot is free at any level: nothing holds principals outside the organization', () => {
+    expect(g.coverage.caveats.join('\n')).not.toMatch(/No RCP slot/);
+    const zero = { root: 0, organizationalUnit: 0, account: 0 };
+    const none = generateGuardrails(parseGuardrailSpec({ placement: { resourceControlPolicies: zero } }), catalog);
+    expect(none.resourceControlPolicies).toEqual([]);
+    expect(none.coverage.caveats.join('\n')).toMatch(
+      /No RCP slot is free at any level .* principals outside the organization/,
+    );
   });
 
   it('says whether DNS record deletion (a DELETE or UPSERT batch) is denied to everyone', () => {
