@@ -1,11 +1,16 @@
-// Binds an approval to one change: a short hash of where the resource is and what it is before and after.
+// Binds an approval to one change: a hash of where the resource is and what it is before and after.
 // Approving last month's re-keying of a table does not approve this month's deletion of the same table.
+// 128 bits: with 64, two changes of one hash (a harmless one to approve, a destructive one to ship) cost about
+// 2^32 tries to prepare offline, which a laptop does in hours.
 import { createHash } from 'node:crypto';
 
-/** 16 hex digits of SHA-256 over the canonical JSON (keys sorted) of the stack, logical id, before and after. */
+/** How many hex digits of SHA-256 a change hash keeps. */
+export const CHANGE_HASH_DIGITS = 32;
+
+/** 32 hex digits of SHA-256 over the canonical JSON (keys sorted) of the stack, logical id, before and after. */
 export function changeHash(stack: string, logicalId: string, before: unknown, after: unknown): string {
   const canonical = canonicalJson({ stack, logicalId, before: before ?? null, after: after ?? null });
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, CHANGE_HASH_DIGITS);
 }
 
 export function canonicalJson(value: unknown): string {

@@ -38,7 +38,15 @@ export const Suppression = strictObject({
   approvedBy: z.array(z.string().min(1)).default([]),
   /** `leash check`: the hashes of the changes approved (each finding gives its own); binds an approval to one change. */
   changes: z
-    .array(z.string().regex(/^[0-9a-fA-F]{16}$/, 'a 16-hex-digit change hash from a leash check finding'))
+    .array(
+      z
+        .string()
+        .refine(
+          (hash) => !/^[0-9a-fA-F]{16}$/.test(hash),
+          'a 16-digit change hash of an older leash (64 bits: two changes of one hash can be prepared); run leash check again and approve the 32-digit hash it names',
+        )
+        .regex(/^[0-9a-fA-F]{32}$/, 'a 32-hex-digit change hash from a leash check finding'),
+    )
     .optional(),
 }).superRefine((suppression, ctx) => {
   const why = everythingProblem(suppression);

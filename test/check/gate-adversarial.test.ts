@@ -590,7 +590,7 @@ describe('approvals bind to the change they approved', () => {
   it('a suppression naming the change hash passes it, and the output says approvals were not verified', () => {
     const after = { Resources: { Orders: table({ TableName: 'orders-v2' }) } };
     const hash = gate(before, after)[0].details?.changeHash as string;
-    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash).toMatch(/^[0-9a-f]{32}$/);
     const [finding] = gate(before, after, suppression([hash]));
     expect(finding.suppressed).toBeDefined();
     expect(finding.message).toMatch(/approvedBy was not verified against the pull request's reviews/);
@@ -607,7 +607,7 @@ describe('approvals bind to the change they approved', () => {
   it('a suppression that names no change does not apply', () => {
     const [finding] = gate(before, { Resources: {} }, suppression());
     expect(finding.suppressed).toBeUndefined();
-    expect(finding.message).toMatch(/does not say which change it approves; add "changes": \["[0-9a-f]{16}"\]/);
+    expect(finding.message).toMatch(/does not say which change it approves; add "changes": \["[0-9a-f]{32}"\]/);
   });
 });
 

@@ -9,7 +9,7 @@ import { startFakeGitHub, type FakeGitHub } from './github-server';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const OLD = '1a2b3c4d5e6f708192a3b4c5d6e7f80910111213';
-const HASH = '0123456789abcdef';
+const HASH = '0123456789abcdef0123456789abcdef';
 const scratch = mkdtempSync(join(tmpdir(), 'leash-gh-'));
 let github: FakeGitHub;
 

@@ -69,7 +69,7 @@ const finding: Finding = {
   message: 'Deploying stack Data would delete Orders.',
   evidence: [],
   location: { file: 'Data.template.json', logicalId: 'Orders' },
-  details: { stack: 'Data', changeHash: 'aaaaaaaaaaaaaaaa' },
+  details: { stack: 'Data', changeHash: 'a'.repeat(32) },
 };
 
 describe('the two-person rule against real reviews (property)', () => {
@@ -83,7 +83,7 @@ describe('the two-person rule against real reviews (property)', () => {
           reason: 'Deliberate removal of the orders table (CHG-1).',
           expires: '2099-12-31',
           approvedBy,
-          changes: ['aaaaaaaaaaaaaaaa'],
+          changes: ['a'.repeat(32)],
         });
         const [out] = applyChangeSuppressions([finding], [suppression], new Date('2026-06-01T00:00:00Z'), {
           kind: 'github',
@@ -110,7 +110,7 @@ describe('the two-person rule against real reviews (property)', () => {
           reason: 'Deliberate removal of the orders table (CHG-1).',
           expires: '2099-12-31',
           approvedBy,
-          changes: ['aaaaaaaaaaaaaaaa'],
+          changes: ['a'.repeat(32)],
         });
         const [out] = applyChangeSuppressions([finding], [suppression], new Date('2026-06-01T00:00:00Z'), {
           kind: 'github',

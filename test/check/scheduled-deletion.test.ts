@@ -27,7 +27,7 @@ describe('scheduled deletions', () => {
     );
     expect(finding).toMatchObject({ severity: 'high', location: { logicalId: 'Wipe' } });
     expect(finding.message).toContain('dynamodb:DeleteTable (arn:aws:scheduler:::aws-sdk:dynamodb:deleteTable)');
-    expect(finding.details?.changeHash).toMatch(/^[0-9a-f]{16}$/);
+    expect(finding.details?.changeHash).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('is critical in a production stack, and sees through Fn::Sub', () => {

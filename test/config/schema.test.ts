@@ -191,11 +191,22 @@ describe('leash.config.json is strict', () => {
     expect(() => loadConfigFile(file)).toThrow('suppressions[0].ruleId');
   });
 
+  it('refuses a 16-digit change hash of an older leash: 64 bits can be made to collide', () => {
+    const old = suppression({ logicalId: 'Orders', approvedBy: ['alice', 'bob'], changes: ['3f9a0c1d2e4b5a69'] });
+    expect(() => LeashConfig.parse(old)).toThrow(/16-digit change hash of an older leash/);
+    const now = suppression({
+      logicalId: 'Orders',
+      approvedBy: ['alice', 'bob'],
+      changes: ['3f9a0c1d2e4b5a69'.repeat(2)],
+    });
+    expect(LeashConfig.parse(now).suppressions[0].changes).toHaveLength(1);
+  });
+
   it('accepts every rule for named principals or resources, and for an approval bound to change hashes', () => {
     for (const overrides of [
       { ruleId: '*', principalArn: 'arn:aws:iam::*:role/sandbox-*' },
       { ruleId: '*', logicalId: 'LegacyQueue*' },
-      { ruleId: '*', logicalId: '*', approvedBy: ['alice', 'bob'], changes: ['0123456789abcdef'] },
+      { ruleId: '*', logicalId: '*', approvedBy: ['alice', 'bob'], changes: ['0123456789abcdef0123456789abcdef'] },
       { ruleId: 'missing-boundary', principalArn: 'arn:aws:iam::*:role/*' },
     ]) {
       expect(LeashConfig.parse(suppression(overrides)).suppressions).toHaveLength(1);

@@ -75,7 +75,7 @@ describe('LeashValidationPlugin', () => {
       // An approval names the change it approves: take its hash from the failing synth.
       const failing = app('unapproved', { baseline: [baseline] });
       ordersStack(failing, 'orders-v2');
-      const hash = /Change ([0-9a-f]{16})\./.exec(
+      const hash = /Change ([0-9a-f]{32})\./.exec(
         String(
           (() => {
             try {
