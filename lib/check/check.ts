@@ -28,6 +28,7 @@ import { TAG_LOOKALIKE_RULE, tagLookalikeFindings } from './tag-lookalikes';
 import { TAGS_NOT_EVALUATED_RULE, tagsNotEvaluatedFindings } from './unevaluated-tags';
 import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
 import { stackSetInstanceFindings } from './stackset-instances';
+import { backupCoverageFindings, productionBackupPlans, type ResourceLookup } from './backup-coverage';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
 import { InputError } from '../util/read-input';
@@ -122,9 +123,13 @@ export function checkStacks(
   const catalog = options.catalog ?? loadCatalog();
   if (options.changeSets && options.changeSets.length > 0) {
     changeSetGate = judgeChangeSets(options.changeSets, production, stacks);
+    // A change set's resources are read against the synthesized template of the stack of the same name.
+    const byName: ResourceLookup = (stack, logicalId) =>
+      stacks.find((candidate) => candidate.stackName === stack.stackName)?.template.Resources?.[logicalId];
     raw.push(
       ...changeFindings(changeSetGate.changes),
-      ...dataSettingFindings(changeSetGate.pairs, production),
+      ...dataSettingFindings(changeSetGate.pairs, production, productionBackupPlans(stacks, production, byName)),
+      ...backupCoverageFindings(changeSetGate.pairs, production, byName),
       ...stackSetInstanceFindings(changeSetGate.pairs, production),
       ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
       ...delayedDeletionFindings(changeSetGate.pairs, production, catalog),
@@ -135,9 +140,17 @@ export function checkStacks(
     gate = findDestructiveChanges(stacks, baselineStacks, production);
     const resources = new Map<string, Readonly<Record<string, CfnResource>>>();
     for (const stack of [...baselineStacks, ...stacks]) resources.set(stack.key, stack.template.Resources ?? {});
+    const backups: ResourceLookup = (stack, logicalId) =>
+      baselineStacks.find((candidate) => candidate.key === stack.key)?.template.Resources?.[logicalId] ??
+      stacks.find((candidate) => candidate.key === stack.key)?.template.Resources?.[logicalId];
     raw.push(
       ...changeFindings(gate.changes),
-      ...dataSettingFindings(gate.pairs, production),
+      ...dataSettingFindings(
+        gate.pairs,
+        production,
+        productionBackupPlans([...baselineStacks, ...stacks], production, backups),
+      ),
+      ...backupCoverageFindings(gate.pairs, production, backups),
       ...untaggedStackFindings(gate.untaggedStacks),
       ...stackSetInstanceFindings(gate.pairs, production),
       ...customResourceFindings(gate.pairs, production, catalog, resources),

@@ -583,7 +583,15 @@ export function isDataSetting(resourceType: string, property: string): boolean {
   return (SETTINGS[resourceType] ?? []).some((setting) => setting.property === property);
 }
 
-export function dataSettingFindings(pairs: readonly ResourcePair[], production: ProductionSelector): Finding[] {
+/**
+ * `servesProduction`: resources that are not production themselves but whose settings decide production's
+ * recovery (a backup plan whose selection backs up production resources), by `stackKey/logicalId`, with why.
+ */
+export function dataSettingFindings(
+  pairs: readonly ResourcePair[],
+  production: ProductionSelector,
+  servesProduction: ReadonlyMap<string, string> = new Map(),
+): Finding[] {
   const findings: Finding[] = [];
   for (const pair of pairs) {
     if (!pair.before || !pair.after || pair.before.Type !== pair.after.Type || !pair.changed) continue;
@@ -608,13 +616,9 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
       pair.overridable,
     );
     const destroys = found.some((item) => item.setting.kind === 'destroys');
-    const severity: Severity = productionTag
-      ? 'critical'
-      : destroys
-        ? isStateful(pair.after.Type)
-          ? 'high'
-          : 'medium'
-        : 'low';
+    const serves = productionTag ? undefined : servesProduction.get(`${pair.stack.key}/${pair.logicalId}`);
+    const severity: Severity =
+      productionTag || serves ? 'critical' : destroys ? (isStateful(pair.after.Type) ? 'high' : 'medium') : 'low';
     const hash = changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after);
     const where = pair.inStackSet ? ` in every target account of StackSet ${pair.inStackSet}` : '';
     findings.push({
@@ -624,7 +628,8 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
       title: `${destroys ? 'Destroys data of' : found.every((item) => item === untagged) ? 'Takes out of production' : 'Switches off recovery of'} ${pair.after.Type} ${pair.logicalId}`,
       message:
         `Deploying stack ${pair.stack.displayName} would change ${pair.logicalId} (${pair.after.Type})${where} in place: ` +
-        `${found.map((item) => item.problem).join('; ')}${productionTag ? `; tagged ${productionTag}` : ''}. Change ${hash}.`,
+        `${found.map((item) => item.problem).join('; ')}${productionTag ? `; tagged ${productionTag}` : ''}` +
+        `${serves ? `; it ${serves}` : ''}. Change ${hash}.`,
       location: {
         file: pair.stack.file,
         logicalId: pair.logicalId,
@@ -646,6 +651,7 @@ export function dataSettingFindings(pairs: readonly ResourcePair[], production: 
         resourceType: pair.after.Type,
         settings: found.map((item) => item.setting.property),
         productionTag: productionTag ?? null,
+        ...(serves ? { servesProduction: serves } : {}),
         changeHash: hash,
       },
       remediation: `Keep the previous setting, or copy the data elsewhere first; a deliberate change needs a suppression naming change ${hash}, approved by two people.`,
