@@ -29,6 +29,7 @@ import { TAGS_NOT_EVALUATED_RULE, tagsNotEvaluatedFindings } from './unevaluated
 import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
 import { stackSetInstanceFindings } from './stackset-instances';
 import { backupCoverageFindings, productionBackupPlans, type ResourceLookup } from './backup-coverage';
+import { DENY_REMOVED_RULE, denyRemovedFindings } from './resource-policy-denies';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
 import { InputError } from '../util/read-input';
@@ -40,6 +41,7 @@ export const CHANGE_GATE_RULES = [
   DATA_SETTING_RULE,
   CUSTOM_RESOURCE_RULE,
   DELAYED_DELETION_RULE,
+  DENY_REMOVED_RULE,
   NOT_VISIBLE_RULE,
   TAG_LOOKALIKE_RULE,
   TAGS_NOT_EVALUATED_RULE,
@@ -130,6 +132,7 @@ export function checkStacks(
       ...changeFindings(changeSetGate.changes),
       ...dataSettingFindings(changeSetGate.pairs, production, productionBackupPlans(stacks, production, byName)),
       ...backupCoverageFindings(changeSetGate.pairs, production, byName),
+      ...denyRemovedFindings(changeSetGate.pairs, production, byName),
       ...stackSetInstanceFindings(changeSetGate.pairs, production),
       ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
       ...delayedDeletionFindings(changeSetGate.pairs, production, catalog),
@@ -140,7 +143,7 @@ export function checkStacks(
     gate = findDestructiveChanges(stacks, baselineStacks, production);
     const resources = new Map<string, Readonly<Record<string, CfnResource>>>();
     for (const stack of [...baselineStacks, ...stacks]) resources.set(stack.key, stack.template.Resources ?? {});
-    const backups: ResourceLookup = (stack, logicalId) =>
+    const resourceOf: ResourceLookup = (stack, logicalId) =>
       baselineStacks.find((candidate) => candidate.key === stack.key)?.template.Resources?.[logicalId] ??
       stacks.find((candidate) => candidate.key === stack.key)?.template.Resources?.[logicalId];
     raw.push(
@@ -148,9 +151,10 @@ export function checkStacks(
       ...dataSettingFindings(
         gate.pairs,
         production,
-        productionBackupPlans([...baselineStacks, ...stacks], production, backups),
+        productionBackupPlans([...baselineStacks, ...stacks], production, resourceOf),
       ),
-      ...backupCoverageFindings(gate.pairs, production, backups),
+      ...backupCoverageFindings(gate.pairs, production, resourceOf),
+      ...denyRemovedFindings(gate.pairs, production, resourceOf),
       ...untaggedStackFindings(gate.untaggedStacks),
       ...stackSetInstanceFindings(gate.pairs, production),
       ...customResourceFindings(gate.pairs, production, catalog, resources),

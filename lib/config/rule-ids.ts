@@ -11,6 +11,7 @@ export const CHECK_RULE_IDS: readonly string[] = [
   'change-not-visible',
   'custom-resource-deletes',
   'scheduled-deletion',
+  'production-deny-removed',
   'data-destroying-setting',
   'production-tag-lookalike',
   'production-tag-not-evaluated',

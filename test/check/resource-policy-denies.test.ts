@@ -1,0 +1,83 @@
+// A Deny statement taken out of a resource policy that guards a production resource: the resource stays, but
+// the next deletion no longer meets the guard. Read from any policy document in the properties.
+import { gate, prodTags, table } from './gate-helpers';
+
+const protect = {
+  Sid: 'OnlyThePipelineDeletes',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: ['s3:DeleteObject', 's3:DeleteBucket'],
+  Resource: '*',
+  Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/pipeline' } },
+};
+const reader = {
+  Sid: 'Readers',
+  Effect: 'Allow',
+  Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+  Action: 's3:GetObject',
+  Resource: '*',
+};
+const bucket = (tags = prodTags) => ({ Type: 'AWS::S3::Bucket', Properties: { Tags: tags } });
+const bucketPolicy = (statements: object[], target: unknown = { Ref: 'Data' }) => ({
+  Type: 'AWS::S3::BucketPolicy',
+  Properties: { Bucket: target, PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+});
+const stack = (resources: Record<string, unknown>) => ({ Resources: { Data: bucket(), ...resources } });
+
+describe('the gate on Deny statements of resource policies', () => {
+  it('stops a bucket policy of a production bucket that loses its Deny, or goes (critical)', () => {
+    const before = stack({ Policy: bucketPolicy([protect, reader]) });
+    const [changed] = gate(before, stack({ Policy: bucketPolicy([reader]) }));
+    expect(changed).toMatchObject({
+      ruleId: 'production-deny-removed',
+      severity: 'critical',
+      details: { logicalId: 'Policy', removedDenies: ['OnlyThePipelineDeletes'], action: 'modify' },
+    });
+    expect(changed.message).toContain('it guards Data, tagged environment=production');
+    const [removed] = gate(before, stack({}));
+    expect(removed).toMatchObject({ ruleId: 'production-deny-removed', details: { action: 'delete' } });
+  });
+
+  it('counts a Deny changed as removed, but not one written in another order', () => {
+    const weaker = { ...protect, Action: ['s3:DeleteBucket'] };
+    expect(gate(stack({ Policy: bucketPolicy([protect]) }), stack({ Policy: bucketPolicy([weaker]) }))).toHaveLength(1);
+    const reordered = {
+      Condition: protect.Condition,
+      Resource: '*',
+      Action: ['s3:DeleteBucket', 's3:DeleteObject'],
+      Principal: '*',
+      Effect: 'Deny',
+      Sid: protect.Sid,
+    };
+    expect(
+      gate(stack({ Policy: bucketPolicy([protect, reader]) }), stack({ Policy: bucketPolicy([reader, reordered]) })),
+    ).toEqual([]);
+  });
+
+  it('reads a policy inside the resource itself: a production table losing the Deny of its ResourcePolicy', () => {
+    const withPolicy = (statements: object[]) =>
+      table({ Tags: prodTags, ResourcePolicy: { PolicyDocument: { Version: '2012-10-17', Statement: statements } } });
+    const deny = { Effect: 'Deny', Principal: '*', Action: 'dynamodb:DeleteTable', Resource: '*' };
+    const [finding] = gate({ Resources: { Orders: withPolicy([deny]) } }, { Resources: { Orders: withPolicy([]) } });
+    expect(finding).toMatchObject({ ruleId: 'production-deny-removed', severity: 'critical' });
+  });
+
+  it('rates a policy on a bucket the templates do not hold high, and says nothing of a non-production bucket', () => {
+    const named = (statements: object[]) => ({
+      Resources: { Policy: bucketPolicy(statements, 'some-existing-bucket') },
+    });
+    const [unseen] = gate(named([protect]), named([]));
+    expect(unseen).toMatchObject({ severity: 'high' });
+    expect(unseen.message).toContain('its Bucket is not a resource of the templates');
+    const dev = (statements: object[]) => ({
+      Resources: { Data: bucket([{ Key: 'environment', Value: 'dev' }]), Policy: bucketPolicy(statements) },
+    });
+    expect(gate(dev([protect]), dev([]))).toEqual([]);
+  });
+
+  it('says nothing when only Allow statements change', () => {
+    expect(
+      gate(stack({ Policy: bucketPolicy([protect, reader]) }), stack({ Policy: bucketPolicy([protect]) })),
+    ).toEqual([]);
+  });
+});
