@@ -151,6 +151,14 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'open a notebook instance that runs as a privileged role',
   },
   {
+    // pathfinding.cloud sagemaker-001 lists only these two: the notebook runs as the role the caller passed, and
+    // the way in (a presigned URL someone else creates, a lifecycle configuration that already exists) is not
+    // the caller's own grant. Reported as depending on it.
+    id: 'passrole-sagemaker-notebook-no-url',
+    actions: ['iam:PassRole', 'sagemaker:CreateNotebookInstance'],
+    description: 'create a notebook instance that runs as a privileged role, for a way in it does not hold itself',
+  },
+  {
     id: 'passrole-codebuild',
     actions: ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuild'],
     description: 'run a build with a privileged service role',

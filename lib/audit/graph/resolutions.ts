@@ -117,6 +117,10 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-cloudformation-update-stack-set': pass(['cloudformation.amazonaws.com'], { needs: 'a stack set' }),
   'passrole-datapipeline': pass(['datapipeline.amazonaws.com', 'elasticmapreduce.amazonaws.com']),
   'passrole-sagemaker-notebook': pass(['sagemaker.amazonaws.com']),
+  'passrole-sagemaker-notebook-no-url': pass(['sagemaker.amazonaws.com'], {
+    needs:
+      'a way into the notebook: a presigned URL (sagemaker:CreatePresignedNotebookInstanceUrl) or an existing lifecycle configuration',
+  }),
   'passrole-sagemaker-training-job': pass(['sagemaker.amazonaws.com']),
   'passrole-sagemaker-processing-job': pass(['sagemaker.amazonaws.com']),
   'passrole-codebuild': pass(['codebuild.amazonaws.com']),

@@ -119,6 +119,7 @@ describe('privilege-escalation', () => {
       'passrole-sagemaker-notebook',
       ['iam:PassRole', 'sagemaker:CreateNotebookInstance', 'sagemaker:CreatePresignedNotebookInstanceUrl'],
     ],
+    ['passrole-sagemaker-notebook-no-url', ['iam:PassRole', 'sagemaker:CreateNotebookInstance']],
     ['passrole-codebuild', ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuild']],
     ['passrole-ecs', ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:RunTask']],
     ['ssm-send-command', ['ssm:SendCommand']],
