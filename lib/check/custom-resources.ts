@@ -5,6 +5,7 @@
 import type { Catalog, CatalogAction } from '../catalog/types';
 import type { Finding, RuleMeta } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
+import { wildcardMatch } from '../policy/wildcard';
 import { changeHash } from './change-hash';
 import { productionTagOf } from './production-tag';
 import { referencedIds } from './references';
@@ -123,10 +124,11 @@ function unseenHandler(
   const resources = templates.get(pair.stack.key) ?? {};
   const sides = [pair.before, pair.after].filter((side): side is CfnResource => side !== undefined);
   if (sides.every((side) => handlerCode(side, resources).trim() !== '')) return undefined;
-  // Given by reference, or by a physical name written out (`"orders-prod"` for a table named so in the stack).
-  const written = new Set(sides.flatMap((side) => texts(side.Properties ?? {})));
+  // Given by reference, or by a physical name written out (`"orders-prod"` for a table named so in the stack),
+  // or built at deployment the same way (`${Env}-orders` on both sides), or a literal the built name can be.
+  const written = new Set(sides.flatMap((side) => [...texts(side.Properties ?? {}), ...subPatterns(side.Properties)]));
   const named = Object.entries(resources)
-    .filter(([id, target]) => id !== pair.logicalId && physicalNames(target).some((name) => written.has(name)))
+    .filter(([id, target]) => id !== pair.logicalId && physicalNames(target).some((name) => namesMatch(name, written)))
     .map(([id]) => id);
   const given = [
     ...new Set([
@@ -186,8 +188,45 @@ function unseenHandler(
 /** The names a resource is created with (`TableName`, `BucketName`, `DBClusterIdentifier`, ...), as written. */
 function physicalNames(resource: CfnResource | undefined): string[] {
   return Object.entries(resource?.Properties ?? {})
-    .filter(([property, value]) => /(Name|Identifier)$/.test(property) && typeof value === 'string' && value.length > 2)
-    .map(([, value]) => value as string);
+    .filter(([property]) => /(Name|Identifier)$/.test(property))
+    .flatMap(([, value]) => {
+      const name = typeof value === 'string' ? value : builtName(value);
+      return name !== undefined && name.replace(/\*/g, '').length > 2 ? [name] : [];
+    });
+}
+
+/**
+ * A name built at deployment as a pattern, `*` for each part only deployment knows: `{"Fn::Sub": "${Env}-orders"}`
+ * and `{"Fn::Join": ["-", [{"Ref": "Env"}, "orders"]]}` are both `*-orders`. Undefined for other intrinsics.
+ */
+function builtName(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  const sub = record['Fn::Sub'];
+  const template =
+    typeof sub === 'string' ? sub : Array.isArray(sub) && typeof sub[0] === 'string' ? sub[0] : undefined;
+  if (template !== undefined) return template.replace(/\$\{[^}]*\}/g, '*');
+  const join = record['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    return join[1].map((part) => (typeof part === 'string' ? part : '*')).join(join[0]);
+  }
+  return undefined;
+}
+
+/** The Fn::Sub names in a value, as builtName writes them (texts() gives the Fn::Join ones). */
+function subPatterns(value: unknown, depth = 0): string[] {
+  if (depth > 64 || !value || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((item) => subPatterns(item, depth + 1));
+  const built = 'Fn::Sub' in value ? builtName(value) : undefined;
+  return [...(built ? [built] : []), ...Object.values(value).flatMap((item) => subPatterns(item, depth + 1))];
+}
+
+/** The same name, or the same pattern, or a literal the pattern can become at deployment. */
+function namesMatch(name: string, written: ReadonlySet<string>): boolean {
+  if (written.has(name)) return true;
+  if (!name.includes('*')) return false;
+  for (const text of written) if (!text.includes('*') && wildcardMatch(name, text)) return true;
+  return false;
 }
 
 function isCustomResource(type: string): boolean {

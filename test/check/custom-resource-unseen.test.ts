@@ -72,4 +72,24 @@ describe('a production resource given to an unseen handler by its name', () => {
     expect(finding.message).toMatch(/it is given Ledger \(AWS::DynamoDB::Table, environment=production\)/);
     expect(byRule(gate(start, named('something-else')))).toEqual([]);
   });
+
+  it.each([
+    ['the same Fn::Sub on both sides', { 'Fn::Sub': '${Env}-orders' }, { 'Fn::Sub': '${Env}-orders' }],
+    [
+      'a Fn::Join and a Fn::Sub that build one name',
+      { 'Fn::Join': ['-', [{ Ref: 'Env' }, 'orders']] },
+      { 'Fn::Sub': '${Env}-orders' },
+    ],
+    ['a literal the built name can be', { 'Fn::Sub': '${Env}-orders' }, 'prod-orders'],
+  ])('a name built at deployment counts as giving the table: %s', (_, tableName, target) => {
+    const start = { Resources: { Ledger: table({ TableName: tableName }) } };
+    const template = withCleanup({ S3Bucket: 'cdk-assets', S3Key: 'abc.zip' }, target);
+    template.Resources.Ledger = table({ TableName: tableName });
+    const [finding] = byRule(gate(start, template));
+    expect(finding?.severity).toBe('critical');
+    expect(finding.message).toMatch(/it is given Ledger \(AWS::DynamoDB::Table, environment=production\)/);
+    const other = withCleanup({ S3Bucket: 'cdk-assets', S3Key: 'abc.zip' }, 'prod-invoices');
+    other.Resources.Ledger = table({ TableName: tableName });
+    expect(byRule(gate(start, other))).toEqual([]);
+  });
 });
