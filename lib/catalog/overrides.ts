@@ -130,6 +130,28 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     add: ['delete'],
     reason: 'DECREASE_DATA_RETENTION deletes the fragments older than the new retention period',
   },
+  // Batch and statement writes that delete items as well as write them: IAM sees only the batch action, never
+  // the DeleteItem it carries, so without them the deny on dynamodb:DeleteItem is one call deep.
+  {
+    action: 'dynamodb:BatchWriteItem',
+    add: ['delete'],
+    reason: 'a DeleteRequest in the batch deletes the item, authorised as BatchWriteItem alone',
+  },
+  {
+    action: 'dax:BatchWriteItem',
+    add: ['delete'],
+    reason: 'a DeleteRequest in the batch deletes the item, authorised as BatchWriteItem alone',
+  },
+  {
+    action: 'cassandra:Modify',
+    add: ['delete'],
+    reason: 'a CQL DELETE (and an INSERT or UPDATE with a TTL) deletes rows, authorised as Modify like every write',
+  },
+  {
+    action: 'cassandra:ModifyMultiRegionResource',
+    add: ['delete'],
+    reason: 'a CQL DELETE deletes rows of the multi-Region table, authorised as this like every write',
+  },
   {
     action: 'sqs:SetQueueAttributes',
     add: ['delete'],

@@ -102,6 +102,10 @@ describe('destructive classes of named actions', () => {
     ['elasticfilesystem:UpdateFileSystemProtection', ['tamper']],
     ['kinesis:DecreaseStreamRetentionPeriod', ['delete']],
     ['sqs:SetQueueAttributes', ['delete']],
+    // a DeleteRequest in a batch, or a CQL DELETE, is authorised as the batch or Modify alone
+    ['dynamodb:BatchWriteItem', ['delete']],
+    ['dax:BatchWriteItem', ['delete']],
+    ['cassandra:Modify', ['delete']],
     ['rds:BacktrackDBCluster', ['recreate']],
     ['route53domains:TransferDomainToAnotherAwsAccount', ['delete']],
     ['kms:DisableKey', ['tamper']],

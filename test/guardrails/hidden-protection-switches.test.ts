@@ -30,6 +30,9 @@ const HIDDEN: [string, DestructiveClass][] = [
   ['s3tables:PutTableRecordExpirationConfiguration', 'delete'],
   ['timestream:UpdateTable', 'delete'],
   ['rds:BacktrackDBCluster', 'recreate'],
+  // deletes carried by a batch or statement write that IAM sees as the write alone
+  ['dynamodb:BatchWriteItem', 'delete'],
+  ['cassandra:Modify', 'delete'],
 ];
 const cases = HIDDEN.flatMap(([name, cls]) => PRODUCTION_DENY_STATES.map(([r, p, d]) => [name, cls, r, p, d] as const));
 
