@@ -28,8 +28,13 @@ const config = LeashConfig.parse({});
 const ACCOUNT = '111122223333';
 const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const CREATED = '2025-01-01T00:00:00Z';
+/** The generated agent boundary, as published (a test keeps templates/guardrails equal to the generators). */
+const BOUNDARY = JSON.parse(
+  readFileSync(join(__dirname, '../../templates/guardrails/boundary.json'), 'utf8'),
+) as object;
+const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/leash-agent-boundary`;
 
-function accountFor(path: PathFixture, as: 'user' | 'role') {
+function accountFor(path: PathFixture, as: 'user' | 'role' | 'agent') {
   const policyArn = `arn:aws:iam::${ACCOUNT}:policy/attacker-policy`;
   const document = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: path.required, Resource: '*' }] };
   const attached = [{ PolicyName: 'attacker-policy', PolicyArn: policyArn }];
@@ -90,6 +95,16 @@ function accountFor(path: PathFixture, as: 'user' | 'role') {
       ...(as === 'role'
         ? [role('attacker', { AssumeRolePolicyDocument: elsewhere, AttachedManagedPolicies: attached })]
         : []),
+      ...(as === 'agent'
+        ? [
+            role('attacker', {
+              AssumeRolePolicyDocument: elsewhere,
+              AttachedManagedPolicies: attached,
+              Tags: [{ Key: 'leash:agent', Value: 'true' }],
+              PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: BOUNDARY_ARN },
+            }),
+          ]
+        : []),
       role('admin', {
         AssumeRolePolicyDocument: trust,
         RolePolicyList: [{ PolicyName: 'admin', PolicyDocument: ADMIN }],
@@ -106,6 +121,16 @@ function accountFor(path: PathFixture, as: 'user' | 'role') {
       }),
     ],
     Policies: [
+      {
+        PolicyName: 'leash-agent-boundary',
+        PolicyId: 'ANPABOUNDARY',
+        Arn: BOUNDARY_ARN,
+        Path: '/',
+        DefaultVersionId: 'v1',
+        AttachmentCount: 1,
+        IsAttachable: true,
+        PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: BOUNDARY }],
+      },
       {
         PolicyName: 'attacker-policy',
         PolicyId: 'ANPAATTACKER',
@@ -130,6 +155,13 @@ function escalations(path: PathFixture): Finding[] {
   });
 }
 
+/** The attacker's findings when it is an agent role carrying the leash boundary. */
+function asAgent(path: PathFixture): Finding[] {
+  const snapshot = parseAuthorizationDetails(accountFor(path, 'agent'), `${path.id}.json`);
+  const { findings } = auditAccount(snapshot, { config, catalog, now: new Date('2026-12-05T00:00:00Z') });
+  return findings.filter((f) => f.principalArn === `arn:aws:iam::${ACCOUNT}:role/attacker`);
+}
+
 describe('pathfinding.cloud privilege-escalation paths, each audited with exactly its permissions', () => {
   it('covers the whole catalogue of the fixture', () => {
     expect(paths.length).toBeGreaterThanOrEqual(65);
@@ -144,4 +176,16 @@ describe('pathfinding.cloud privilege-escalation paths, each audited with exactl
     const certain = found.filter((f) => f.severity !== 'info');
     if (certain.length === 0) expect(found[0].message).toContain('It needs what the snapshot cannot show');
   });
+
+  // The same paths held by an agent with the leash boundary: none may lead to a write on production. What is
+  // left is what the boundary cannot see (code already running as a role on a resource tagged non-production:
+  // info, naming it).
+  it.each(paths.map((path) => [path.id, path] as const))(
+    '%s held by a bounded agent writes nothing on production',
+    (_, path) => {
+      const findings = asAgent(path).filter((f) => f.ruleId === 'agent-can-write-production');
+      expect(findings.filter((f) => f.severity !== 'info').map((f) => f.message)).toEqual([]);
+      for (const f of findings) expect(f.message).toContain('It needs what the snapshot cannot show');
+    },
+  );
 });
