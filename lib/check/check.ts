@@ -30,6 +30,7 @@ import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from '.
 import { stackSetInstanceFindings } from './stackset-instances';
 import { backupCoverageFindings, productionBackupPlans, type ResourceLookup } from './backup-coverage';
 import { DENY_REMOVED_RULE, denyRemovedFindings } from './resource-policy-denies';
+import { OPEN_GRANT_RULE, openGrantFindings } from './resource-policy-grants';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
 import { InputError } from '../util/read-input';
@@ -42,6 +43,7 @@ export const CHANGE_GATE_RULES = [
   CUSTOM_RESOURCE_RULE,
   DELAYED_DELETION_RULE,
   DENY_REMOVED_RULE,
+  OPEN_GRANT_RULE,
   NOT_VISIBLE_RULE,
   TAG_LOOKALIKE_RULE,
   TAGS_NOT_EVALUATED_RULE,
@@ -133,6 +135,7 @@ export function checkStacks(
       ...dataSettingFindings(changeSetGate.pairs, production, productionBackupPlans(stacks, production, byName)),
       ...backupCoverageFindings(changeSetGate.pairs, production, byName),
       ...denyRemovedFindings(changeSetGate.pairs, production, byName),
+      ...openGrantFindings(changeSetGate.pairs, production, byName, catalog),
       ...stackSetInstanceFindings(changeSetGate.pairs, production),
       ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
       ...delayedDeletionFindings(changeSetGate.pairs, production, catalog),
@@ -155,6 +158,7 @@ export function checkStacks(
       ),
       ...backupCoverageFindings(gate.pairs, production, resourceOf),
       ...denyRemovedFindings(gate.pairs, production, resourceOf),
+      ...openGrantFindings(gate.pairs, production, resourceOf, catalog),
       ...untaggedStackFindings(gate.untaggedStacks),
       ...stackSetInstanceFindings(gate.pairs, production),
       ...customResourceFindings(gate.pairs, production, catalog, resources),

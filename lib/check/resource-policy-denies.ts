@@ -30,7 +30,7 @@ export const DENY_REMOVED_RULE: RuleMeta = {
 const SET_KEYS = new Set(['Action', 'NotAction', 'Resource', 'NotResource']);
 
 /** A statement in a form where reordering its lists or keys changes nothing. */
-function canonicalStatement(statement: Record<string, unknown>): string {
+export function canonicalStatement(statement: Record<string, unknown>): string {
   const normal = (value: unknown): unknown => {
     if (typeof value === 'string') return [value];
     if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return [...value].sort();
@@ -47,7 +47,7 @@ function canonicalStatement(statement: Record<string, unknown>): string {
 }
 
 /** The policy documents in a resource's properties: objects with a Statement, or JSON text of one. */
-function policyDocuments(value: unknown, depth = 0): Record<string, unknown>[] {
+export function policyDocuments(value: unknown, depth = 0): Record<string, unknown>[] {
   if (depth > 6 || value === null) return [];
   if (typeof value === 'string') {
     if (!value.includes('"Statement"')) return [];
@@ -84,7 +84,7 @@ function denies(resource: CfnResource | undefined): Map<string, Record<string, u
  * Whether the policy guards production: the resource or its stack is tagged so, or a resource it names (Ref,
  * GetAtt, Sub) is. `unseen` when it names something the templates do not hold (a bucket by name, an import).
  */
-function guards(
+export function guards(
   pair: ResourcePair,
   resource: CfnResource,
   production: ProductionSelector,

@@ -12,6 +12,7 @@ export const CHECK_RULE_IDS: readonly string[] = [
   'custom-resource-deletes',
   'scheduled-deletion',
   'production-deny-removed',
+  'production-open-to-anyone',
   'data-destroying-setting',
   'production-tag-lookalike',
   'production-tag-not-evaluated',

@@ -1,0 +1,49 @@
+// A resource policy change that lets anyone ("*") delete or disarm a production resource: SCPs never bind
+// principals of other accounts, so only an RCP would still stop them.
+import { gate, prodTags } from './gate-helpers';
+
+const bucket = (tags = prodTags) => ({ Type: 'AWS::S3::Bucket', Properties: { Tags: tags } });
+const policy = (statements: object[]) => ({
+  Type: 'AWS::S3::BucketPolicy',
+  Properties: { Bucket: { Ref: 'Data' }, PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+});
+const read = { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' };
+const stack = (resources: Record<string, unknown>, tags = prodTags) => ({
+  Resources: { Data: bucket(tags), ...resources },
+});
+const byRule = (findings: ReturnType<typeof gate>) =>
+  findings.filter((finding) => finding.ruleId === 'production-open-to-anyone');
+
+describe('the gate on resource policies opened to anyone', () => {
+  it.each([
+    ['s3:DeleteObject to "*"', { Effect: 'Allow', Principal: '*', Action: 's3:DeleteObject', Resource: '*' }],
+    ['s3:* to {"AWS": "*"}', { Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:*', Resource: '*' }],
+    [
+      'a NotAction that leaves the deletes',
+      { Effect: 'Allow', Principal: '*', NotAction: 's3:GetObject', Resource: '*' },
+    ],
+  ])('stops a production bucket policy that grants %s (critical)', (_, statement) => {
+    const [finding] = byRule(gate(stack({ Policy: policy([read]) }), stack({ Policy: policy([read, statement]) })));
+    expect(finding).toMatchObject({ severity: 'critical', details: { logicalId: 'Policy' } });
+    expect(finding.message).toContain('it guards Data, tagged environment=production');
+  });
+
+  it('lets a grant narrowed by organization, reads, and non-production buckets go', () => {
+    const narrowedToOrg = {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:DeleteObject',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+    };
+    expect(byRule(gate(stack({}), stack({ Policy: policy([narrowedToOrg, read]) })))).toEqual([]);
+    const open = { Effect: 'Allow', Principal: '*', Action: 's3:DeleteObject', Resource: '*' };
+    const dev = [{ Key: 'environment', Value: 'dev' }];
+    expect(byRule(gate(stack({}, dev), stack({ Policy: policy([open]) }, dev)))).toEqual([]);
+  });
+
+  it('does not report a grant that was already there', () => {
+    const open = { Effect: 'Allow', Principal: '*', Action: 's3:DeleteObject', Resource: '*' };
+    expect(byRule(gate(stack({ Policy: policy([open]) }), stack({ Policy: policy([open, read]) })))).toEqual([]);
+  });
+});
