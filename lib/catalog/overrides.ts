@@ -178,6 +178,21 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     add: ['delete'],
     reason: 'a released Elastic IP address is gone for good; DNS and allow-lists pointing at it break',
   },
+  {
+    action: 'lightsail:ReleaseStaticIp',
+    add: ['delete'],
+    reason: 'a released Lightsail static IP is gone for good, like an Elastic IP; DNS pointing at it breaks',
+  },
+  {
+    action: 'codeartifact:DisposePackageVersions',
+    add: ['delete'],
+    reason: 'disposing package versions deletes their assets, as DeletePackageVersions does; only the listing stays',
+  },
+  {
+    action: 'cloudfront-keyvaluestore:UpdateKeys',
+    add: ['delete'],
+    reason: 'its Deletes list removes keys, as DeleteKey does, in the same call that puts others',
+  },
 
   {
     action: 'ec2:CancelSpotFleetRequests',

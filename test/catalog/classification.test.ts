@@ -106,6 +106,10 @@ describe('destructive classes of named actions', () => {
     ['dynamodb:BatchWriteItem', ['delete']],
     ['dax:BatchWriteItem', ['delete']],
     ['cassandra:Modify', ['delete']],
+    // a delete under another name: a static IP released, package assets disposed, keys removed by a batch
+    ['lightsail:ReleaseStaticIp', ['delete']],
+    ['codeartifact:DisposePackageVersions', ['delete']],
+    ['cloudfront-keyvaluestore:UpdateKeys', ['delete']],
     ['rds:BacktrackDBCluster', ['recreate']],
     ['route53domains:TransferDomainToAnotherAwsAccount', ['delete']],
     ['kms:DisableKey', ['tamper']],

@@ -33,6 +33,7 @@ const HIDDEN: [string, DestructiveClass][] = [
   // deletes carried by a batch or statement write that IAM sees as the write alone
   ['dynamodb:BatchWriteItem', 'delete'],
   ['cassandra:Modify', 'delete'],
+  ['lightsail:ReleaseStaticIp', 'delete'],
 ];
 const cases = HIDDEN.flatMap(([name, cls]) => PRODUCTION_DENY_STATES.map(([r, p, d]) => [name, cls, r, p, d] as const));
 
