@@ -179,6 +179,11 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     reason: 'a released Elastic IP address is gone for good; DNS and allow-lists pointing at it break',
   },
   {
+    action: 'route53domains:DisableDomainTransferLock',
+    add: ['tamper'],
+    reason: 'the transfer lock is what stops the domain being transferred to another registrar, and with it every name under it',
+  },
+  {
     action: 'lightsail:ReleaseStaticIp',
     add: ['delete'],
     reason: 'a released Lightsail static IP is gone for good, like an Elastic IP; DNS pointing at it breaks',

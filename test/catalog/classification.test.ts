@@ -110,6 +110,7 @@ describe('destructive classes of named actions', () => {
     ['lightsail:ReleaseStaticIp', ['delete']],
     ['codeartifact:DisposePackageVersions', ['delete']],
     ['cloudfront-keyvaluestore:UpdateKeys', ['delete']],
+    ['route53domains:DisableDomainTransferLock', ['tamper']],
     ['rds:BacktrackDBCluster', ['recreate']],
     ['route53domains:TransferDomainToAnotherAwsAccount', ['delete']],
     ['kms:DisableKey', ['tamper']],
