@@ -2,12 +2,14 @@
 // grant or deny anything: the rest of the policy is still analysed, and the principals it reaches are
 // flagged high so a run never passes on input it did not understand.
 import { salvagePolicy, type UnreadableStatement } from '../../policy';
+import { compileAccount } from '../evaluate';
 import type { PolicyType } from '../../policy/types';
 import { snapshotParseCache } from '../sources/parse-cache';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import type { Evidence, Finding, RuleContext, RuleFinding, RuleMeta } from './types';
 import { docsUrl } from './support/meta';
 import { reachedPrincipals } from './support/policies';
+import { productionDeletions } from './support/production';
 import { rawStatement } from './support/meta';
 
 export const meta: RuleMeta = {
@@ -54,7 +56,12 @@ function describe(statements: readonly UnreadableStatement[]): string {
     .join('; ');
 }
 
-function finding(policy: Unreadable, principal: Principal | undefined, consequence: string): Finding {
+function finding(
+  policy: Unreadable,
+  principal: Principal | undefined,
+  consequence: string,
+  severity: Finding['severity'] = meta.severity,
+): Finding {
   const evidence: Evidence[] = policy.statements.slice(0, 8).map(({ index, problems }) => {
     const statement = index === undefined ? undefined : rawStatement(policy.document, index);
     return {
@@ -69,7 +76,7 @@ function finding(policy: Unreadable, principal: Principal | undefined, consequen
   return {
     ruleId: meta.id,
     category: meta.category,
-    severity: meta.severity,
+    severity,
     title: meta.title,
     message:
       `${KIND_NAMES[policy.kind]} ${policy.name}: ${whole ? 'the policy' : `${policy.statements.length} statement(s)`} ` +
@@ -125,10 +132,21 @@ export function check(context: RuleContext): RuleFinding[] {
         : onlyDenies
           ? 'the Deny was left out of the analysis: it protects nothing the audit can count on'
           : 'what it grants is unknown: the principal may have more access than this report shows';
-    for (const principal of reachedPrincipals(policy, snapshot))
-      findings.push(finding(unreadable, principal, consequence));
+    for (const principal of reachedPrincipals(policy, snapshot)) {
+      // An unknown grant is taken at its worst, Allow *: critical when nothing else the audit read (the boundary,
+      // the SCPs, the Deny statements it holds) would then stop the principal deleting production.
+      const worst = !onlyDenies && policy.kind !== 'boundary' && worstCaseDeletes(context, principal);
+      findings.push(
+        finding(
+          unreadable,
+          principal,
+          worst ? `${consequence}; taken as Allow *, it could delete production (${worst})` : consequence,
+          worst ? 'critical' : meta.severity,
+        ),
+      );
+    }
   }
-  findings.push(...absentPolicyFindings(snapshot));
+  findings.push(...absentPolicyFindings(context));
   for (const role of snapshot.principals) {
     if (role.kind !== 'role' || role.serviceLinked || role.trustPolicy === undefined) continue;
     const salvaged = salvage(role.trustPolicy, 'trust');
@@ -157,17 +175,19 @@ export function check(context: RuleContext): RuleFinding[] {
  * unreadable statement's, so each principal it reaches gets the same finding. Templates are left out: they
  * name AWS managed policies they never define, and say so among their input problems.
  */
-function absentPolicyFindings(snapshot: AccountSnapshot): RuleFinding[] {
+function absentPolicyFindings(context: RuleContext): RuleFinding[] {
+  const { snapshot } = context;
   if (snapshot.source.kind === 'template') return [];
   const known = new Set(snapshot.managedPolicies.map((policy) => policy.arn));
   const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((group) => [group.name, group]));
   const findings: RuleFinding[] = [];
-  const absent = (principal: Principal, what: readonly string[], evidence: Evidence[]) =>
+  const absent = (principal: Principal, what: readonly string[], evidence: Evidence[]) => {
+    const worst = worstCaseDeletes(context, principal);
     findings.push({
-      severity: meta.severity,
+      severity: worst ? 'critical' : meta.severity,
       message:
         `${what.join('; ')}: not in the input, so what it grants is unknown: the principal may have more ` +
-        `access than this report shows.`,
+        `access than this report shows${worst ? `; taken as Allow *, it could delete production (${worst})` : ''}.`,
       principalArn: principal.arn,
       location: principal.location,
       evidence,
@@ -177,6 +197,7 @@ function absentPolicyFindings(snapshot: AccountSnapshot): RuleFinding[] {
         'get-account-authorization-details` with no options), so every attached policy is in the file; then ' +
         'run the audit again.',
     });
+  };
   for (const principal of snapshot.principals) {
     if (principal.kind === 'group') continue;
     const what: string[] = [];
@@ -201,4 +222,33 @@ function absentPolicyFindings(snapshot: AccountSnapshot): RuleFinding[] {
     if (what.length > 0) absent(principal, what, evidence);
   }
   return findings;
+}
+
+const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+/**
+ * Whether the principal could delete production if what the audit cannot read granted everything: its readable
+ * policies, boundary and SCPs kept, Allow * added. Undefined when something read still stops it (or it is exempt);
+ * else one of the deletions, for the message.
+ */
+function worstCaseDeletes(context: RuleContext, principal: Principal): string | undefined {
+  const { snapshot, catalog, guardrails, analysis } = context;
+  if (principal.serviceLinked || analysis.isExempt(principal.arn)) return undefined;
+  const probe: Principal = {
+    ...principal,
+    inlinePolicies: [...principal.inlinePolicies, { name: 'leash-worst-case', document: ALLOW_ALL }],
+  };
+  const alone: AccountSnapshot = {
+    ...snapshot,
+    principals: [probe, ...snapshot.principals.filter((p) => p.kind === 'group' && principal.groups.includes(p.name))],
+  };
+  const compiled = compileAccount(alone, catalog).principal(principal.arn);
+  if (!compiled) return undefined;
+  const { actions, requests } = productionDeletions(catalog, guardrails);
+  for (const { request } of requests) {
+    const runs = compiled.decisionRuns(actions, request);
+    const k = runs.decisions.findIndex((d) => d.decision === 'allowed');
+    if (k >= 0) return actions[k === 0 ? 0 : runs.ends[k - 1]].action;
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 // A statement the audit cannot read never switches the gate off: the rest of its policy is still analysed
-// and every principal it reaches is flagged high.
+// and every principal it reaches is flagged, high, or critical when taking the statement at its worst (Allow *)
+// lets the principal delete production past everything the audit did read.
 import { defaultRules } from '../../../lib/audit/rules';
 import * as rule from '../../../lib/audit/rules/unreadable-policy';
 import { severityRank } from '../../../lib/audit/report/common';
@@ -17,15 +18,40 @@ const DAMAGED: [string, unknown][] = [
 ];
 
 describe('unreadable-policy', () => {
-  it.each(DAMAGED)('flags the principal high for %s, and still analyses the rest of the policy', (_what, bad) => {
+  it.each(DAMAGED)('flags the principal for %s, and still analyses the rest of the policy', (_what, bad) => {
     const findings = run(defaultRules, { principals: [{ name: 'ops', policies: [doc(admin, bad)] }] });
     const unreadable = findings.filter((f) => f.ruleId === rule.meta.id);
     expect(unreadable).toHaveLength(1);
-    expect(unreadable[0]).toMatchObject({ severity: 'high', principalArn: expect.stringMatching(/role\/ops$/) });
+    // Nothing else it holds stops a deletion, so the worst reading of the statement makes it critical.
+    expect(unreadable[0]).toMatchObject({ severity: 'critical', principalArn: expect.stringMatching(/role\/ops$/) });
+    expect(unreadable[0].message).toContain('taken as Allow *, it could delete production');
     expect(unreadable[0].message).toContain('Statement[1]');
     expect(unreadable[0].evidence[0]).toMatchObject({ statementIndex: 1 });
     // The readable Allow */* is still there: the run fails on it as it did before the damage.
     expect(findings.some((f) => f.ruleId === 'full-admin' && f.severity === 'critical')).toBe(true);
+  });
+
+  it('stays high when what the audit read stops a deletion whatever the statement grants (an SCP deny)', () => {
+    const protect = doc(
+      deny('*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/environment': 'production' } } }),
+    );
+    const noTags = doc(deny('*', '*', { Condition: { Null: { 'aws:ResourceTag/environment': 'true' } } }));
+    const scps = [
+      FULL_ACCESS_LEVEL([
+        { name: 'protect', document: protect },
+        { name: 'untagged', document: noTags },
+      ]),
+    ];
+    const bad = { Effect: 'Allow', Action: 7, Resource: '*' };
+    const findings = run(rule, { principals: [{ name: 'ops', policies: [doc(allow('s3:GetObject'), bad)] }], scps });
+    expect(findings.map((f) => f.severity)).toEqual(['high']);
+    expect(findings[0].message).not.toContain('taken as Allow *');
+  });
+
+  it('makes a managed policy missing from the input critical for a principal nothing else stops', () => {
+    const findings = run(rule, { principals: [{ name: 'ops', managed: ['gone'] }] });
+    expect(findings.map((f) => f.severity)).toEqual(['critical']);
+    expect(findings[0].message).toContain('not in the input');
   });
 
   it('flags every principal a damaged managed policy reaches, through groups too', () => {
@@ -42,6 +68,7 @@ describe('unreadable-policy', () => {
     expect(about(findings, 'alice')).toHaveLength(1);
     expect(about(findings, 'clean')).toHaveLength(0);
     expect(findings.every((f) => severityRank(f.severity) <= severityRank('high'))).toBe(true);
+    expect(findings.every((f) => f.severity === 'critical')).toBe(true);
   });
 
   it('treats a document that is not a policy at all as unreadable as a whole', () => {
