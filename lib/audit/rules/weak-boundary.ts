@@ -61,6 +61,21 @@ export function check(context: RuleContext): RuleFinding[] {
   if (users.size === 0) return findings;
   // Every delete and recreate, asked once per production tag key: a boundary may guard one key and not another.
   const { actions: destructive, requests } = productionDeletions(catalog, guardrails);
+  // Switching a protection off, and rewriting the production tag: the first call of a deletion in two steps.
+  const tamper = catalog.destructive.filter(
+    (a) => a.classes.includes('tamper') && !a.classes.includes('delete') && !a.classes.includes('recreate'),
+  );
+  const disarms = tamper.filter((a) => a.accessLevel !== 'Tagging');
+  const retags = tamper.filter((a) => a.accessLevel === 'Tagging');
+  const { tagKeys, values, nonProductionValues } = guardrails.production;
+  const rewrites = tagKeys.map((key) => ({
+    request: {
+      resourceTags: { [key]: values[0] },
+      requestTags: { [key]: nonProductionValues[0] },
+      contextKeys: { 'aws:tagkeys': [key] },
+    },
+    tag: `${key}=${values[0]}`,
+  }));
 
   for (const [arn, principals] of users) {
     const boundary = managed.get(arn);
@@ -82,6 +97,36 @@ export function check(context: RuleContext): RuleFinding[] {
         ...uniqueEvidence(
           throughProduction.flatMap((d) => d.allowedBy),
           4,
+        ),
+      );
+    }
+    const disarmed = mostAllowed(probe, disarms, requests);
+    if (disarmed.throughProduction.length > 0) {
+      gaps.push(
+        `allows ${disarmed.throughProduction.length} action(s) that switch off a protection or recovery of resources tagged ${disarmed.tag} (${listActions(
+          disarmed.throughProduction.map((d) => d.action),
+          4,
+        )})`,
+      );
+      evidence.push(
+        ...uniqueEvidence(
+          disarmed.throughProduction.flatMap((d) => d.allowedBy),
+          2,
+        ),
+      );
+    }
+    const retagged = mostAllowed(probe, retags, rewrites);
+    if (retagged.throughProduction.length > 0) {
+      gaps.push(
+        `allows rewriting the production tag ${retagged.tag} (${listActions(
+          retagged.throughProduction.map((d) => d.action),
+          4,
+        )})`,
+      );
+      evidence.push(
+        ...uniqueEvidence(
+          retagged.throughProduction.flatMap((d) => d.allowedBy),
+          2,
         ),
       );
     }
@@ -121,7 +166,9 @@ export function check(context: RuleContext): RuleFinding[] {
     if (gaps.length === 0) continue;
 
     const agents = principals.filter((p) => analysis.isAgent(p.arn));
-    const severity: Severity = agents.length > 0 || throughProduction.length > 0 ? 'high' : 'medium';
+    const onProduction =
+      throughProduction.length + disarmed.throughProduction.length + retagged.throughProduction.length > 0;
+    const severity: Severity = agents.length > 0 || onProduction ? 'high' : 'medium';
     findings.push({
       severity,
       message: `permissions boundary ${boundary.name} (used by ${principals.length} principal(s)${agents.length > 0 ? `, ${agents.length} of them agents` : ''}) ${gaps.join('; ')}.`,
@@ -134,6 +181,7 @@ export function check(context: RuleContext): RuleFinding[] {
         principals: principals.slice(0, 100).map((p) => p.arn),
         principalCount: principals.length,
         productionDestructiveAllowed: throughProduction.length,
+        productionTamperAllowed: disarmed.throughProduction.length + retagged.throughProduction.length,
         ...(throughProduction.length > 0 ? { productionTag: tag } : {}),
         gaps,
       },

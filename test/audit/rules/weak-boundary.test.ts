@@ -1,11 +1,10 @@
 import * as rule from '../../../lib/audit/rules/weak-boundary';
 import { allow, catalog, deny, doc, policyArn, run } from './helpers';
 
-/** Every delete/recreate action of the services, from the catalog (what a good boundary must cover). */
+/** Every destructive action of the services, from the catalog (what a good boundary must cover): delete,
+ * recreate, and the tamper actions that switch a protection off or rewrite the production tag. */
 const destructiveOf = (services: string[]) =>
-  catalog.destructive
-    .filter((a) => services.includes(a.service) && (a.classes.includes('delete') || a.classes.includes('recreate')))
-    .map((a) => a.action);
+  catalog.destructive.filter((a) => services.includes(a.service)).map((a) => a.action);
 
 const BOUNDARY = policyArn('boundary');
 const strongBoundary = doc(
@@ -65,5 +64,24 @@ describe('weak-boundary', () => {
     const [finding] = run(rule, spec, config);
     expect(finding).toMatchObject({ severity: 'high', details: { productionTag: 'stage=production' } });
     expect(finding.message).toContain('on resources tagged stage=production');
+  });
+
+  it('reports a boundary that stops deletions but lets protections be switched off and the tag rewritten', () => {
+    const deletesOnly = doc(
+      allow(['dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:TagResource', 'dynamodb:UntagResource']),
+      deny('dynamodb:DeleteTable', '*', {
+        Condition: { StringEquals: { 'aws:ResourceTag/environment': 'production' } },
+      }),
+    );
+    const [finding] = run(rule, {
+      principals: [{ name: 'ops', boundary: 'boundary', policies: [doc(allow('*'))] }],
+      managed: { boundary: deletesOnly },
+    });
+    expect(finding).toMatchObject({ severity: 'high', details: { productionDestructiveAllowed: 0 } });
+    expect(finding.details?.productionTamperAllowed).toBeGreaterThanOrEqual(3);
+    expect(finding.message).toContain(
+      'switch off a protection or recovery of resources tagged environment=production (dynamodb:UpdateTable',
+    );
+    expect(finding.message).toContain('allows rewriting the production tag environment=production');
   });
 });
