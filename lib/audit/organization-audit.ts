@@ -12,12 +12,13 @@ import { buildAccessGraph, type AccessGraph } from './graph';
 import * as agentCanWriteProduction from './rules/agent-can-write-production';
 import * as canChangeProductionTag from './rules/can-change-production-tag';
 import * as canDeleteProduction from './rules/can-delete-production';
+import * as canDisarmProduction from './rules/can-disarm-production';
 import { createAccountAnalysis } from './rules/support/analysis';
 import type { AccountAnalysis, Finding, Goal, OrganizationGoals, Rule, TransitivePart } from './rules/types';
 import type { AccountSnapshot } from './sources/snapshot';
 
 /** The rules whose goals come from their own direct findings (privilege-escalation reads the graph's). */
-const GOAL_RULES = [canDeleteProduction, canChangeProductionTag] as const;
+const GOAL_RULES = [canDeleteProduction, canChangeProductionTag, canDisarmProduction] as const;
 
 export interface OrganizationAuditContext {
   /** One access graph over every account. */

@@ -2,10 +2,19 @@
 // backup retention and vaults, versioning and object locks, KMS keys, the audit trail, organization policies.
 // The resource survives the call, so can-delete-production does not see it; the next delete, or time, is final.
 import type { CatalogAction } from '../../catalog/types';
-import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
+import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { worstProductionKey } from './support/production-tally';
 import { docsUrl, grantedEvidence, listActions } from './support/meta';
-import { productionContexts, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+import { productionContexts, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+import {
+  directGoalOf,
+  pathCaveat,
+  pathDetails,
+  pathEvidence,
+  pathSeverity,
+  pathText,
+  reachOwnAndOrganizationGoals,
+} from './support/transitive';
 
 /** The check: each principal alone, on a production-tagged resource. */
 export const scope = 'principal' as const;
@@ -20,7 +29,8 @@ export const meta: RuleMeta = {
     'as production without deleting it: deletion or termination protection, backup retention and vault locks, ' +
     'versioning and legal holds, KMS keys, CloudTrail and Config, organization policies (the catalog class ' +
     '"tamper", tag changes aside: can-change-production-tag reports those). Attach the production-protection ' +
-    'SCPs (leash generate), which deny these on production to everyone not exempt.',
+    'SCPs (leash generate), which deny these on production to everyone not exempt. Also reported for a ' +
+    'principal that can act as one that can (the shortest path).',
   docsUrl: docsUrl('can-disarm-production'),
 };
 
@@ -85,3 +95,45 @@ export function check(context: RuleContext): RuleFinding[] {
   }
   return findings;
 }
+
+/** Principals that cannot switch a protection off themselves but can act as one that can: the shortest path. */
+function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
+  const { analysis, guardrails } = context;
+  const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, direct);
+  const findings: RuleFinding[] = [];
+  for (const principal of analysis.principals) {
+    if (principal.serviceLinked || goals.has(principal.arn)) continue;
+    const path = reach.path(principal.arn);
+    if (!path) continue;
+    const goal = goals.get(path.to);
+    const goalCertain = goal?.certain ?? false;
+    const productionTag = goal?.tag ?? productionTagText(guardrails);
+    const exempt = analysis.isExempt(principal.arn);
+    findings.push({
+      severity: exempt ? 'info' : pathSeverity(path, 'high', goalCertain),
+      message: (
+        `can switch off the protection or recovery of resources tagged ${productionTag} through another ` +
+        `principal: ${pathText(path, context.snapshot.accountId)} → ${listActions([...(goal?.actions ?? [])], 3)}` +
+        `${goalCertain ? '' : ' (depending on conditions)'}. ${pathCaveat(path)}`
+      ).trimEnd(),
+      principalArn: principal.arn,
+      location: principal.location,
+      evidence: pathEvidence(path),
+      details: {
+        productionTag,
+        transitive: true,
+        path: pathDetails(path),
+        reachedActions: goal?.actions ?? [],
+        exempt,
+      },
+      remediation:
+        'Cut the first hop you do not need, and put the production guardrails on the principal at the end of the path.',
+    });
+  }
+  return findings;
+}
+
+/** Direct findings are goals: of the transitive part, and of audits over several accounts (organizationGoals). */
+export const goalOf = directGoalOf;
+
+export const transitive: TransitivePart = { goalOf, check: transitiveCheck };

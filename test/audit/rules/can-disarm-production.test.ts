@@ -52,3 +52,25 @@ describe('can-disarm-production', () => {
     expect(about(findings, 'pipeline').map((f) => f.severity)).toEqual(['info']);
   });
 });
+
+describe('can-disarm-production through another principal', () => {
+  it('reports a principal that can assume a role that switches protections off, with the path', () => {
+    const trust = doc({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: 'sts:AssumeRole',
+    });
+    const findings = run(rule, {
+      principals: [
+        { name: 'dev', kind: 'user', policies: [doc(allow('sts:AssumeRole', 'arn:aws:iam::111122223333:role/dba'))] },
+        { name: 'dba', trust, policies: [doc(allow('rds:ModifyDBInstance'))] },
+      ],
+    });
+    const [finding] = about(findings, 'dev');
+    expect(finding).toMatchObject({
+      severity: 'high',
+      details: { transitive: true, productionTag: 'environment=production' },
+    });
+    expect(finding.message).toContain('through another principal: user/dev → assume role/dba → rds:ModifyDBInstance');
+  });
+});
