@@ -178,10 +178,63 @@ export const CLASSIFICATION_OVERRIDES: readonly ClassificationOverride[] = [
     add: ['delete'],
     reason: 'a released Elastic IP address is gone for good; DNS and allow-lists pointing at it break',
   },
+  // Recovery and retention settings found by sweeping unclassed writes whose description names retention,
+  // snapshots, backups or locks: the setting, not the call's name, decides what a later day destroys.
+  {
+    action: 'elasticbeanstalk:UpdateApplicationResourceLifecycle',
+    add: ['delete'],
+    reason: 'a version lifecycle rule deletes older application versions, and their source bundles in S3 when asked',
+  },
+  {
+    action: 'glacier:AbortVaultLock',
+    add: ['tamper'],
+    reason: 'aborting a vault lock that is not yet final drops the retention it was about to make permanent',
+  },
+  {
+    action: 'redshift:ModifyClusterSnapshotSchedule',
+    add: ['tamper'],
+    reason: "detaching or changing a cluster's snapshot schedule stops or thins its automated snapshots",
+  },
+  {
+    action: 'redshift:ModifySnapshotSchedule',
+    add: ['tamper'],
+    reason: 'a snapshot schedule rewritten to run rarely thins the snapshots of every cluster that uses it',
+  },
+  {
+    action: 'storagegateway:UpdateSnapshotSchedule',
+    add: ['tamper'],
+    reason: "a gateway volume's snapshot schedule decides how far back it can be recovered",
+  },
+  {
+    action: 'redshift-serverless:UpdateSnapshotCopyConfiguration',
+    add: ['tamper'],
+    reason: 'a shorter retention of cross-Region snapshot copies deletes the copies outside it',
+  },
+  {
+    action: 'chime:PutRetentionSettings',
+    add: ['delete'],
+    reason: 'a retention period deletes the messages older than it',
+  },
+  {
+    action: 'chime:PutAppInstanceRetentionSettings',
+    add: ['delete'],
+    reason: 'a retention period deletes the channel messages older than it',
+  },
+  {
+    action: 'wickr:UpdateDataRetention',
+    add: ['delete'],
+    reason: 'a shorter data retention deletes the messages older than it',
+  },
+  {
+    action: 'ssm-sap:UpdateHANABackupSettings',
+    add: ['tamper'],
+    reason: 'it changes how a HANA database is backed up, and so whether it can be recovered',
+  },
   {
     action: 'route53domains:DisableDomainTransferLock',
     add: ['tamper'],
-    reason: 'the transfer lock is what stops the domain being transferred to another registrar, and with it every name under it',
+    reason:
+      'the transfer lock is what stops the domain being transferred to another registrar, and with it every name under it',
   },
   {
     action: 'lightsail:ReleaseStaticIp',

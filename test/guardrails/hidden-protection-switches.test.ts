@@ -34,6 +34,8 @@ const HIDDEN: [string, DestructiveClass][] = [
   ['dynamodb:BatchWriteItem', 'delete'],
   ['cassandra:Modify', 'delete'],
   ['lightsail:ReleaseStaticIp', 'delete'],
+  ['redshift:ModifyClusterSnapshotSchedule', 'tamper'],
+  ['elasticbeanstalk:UpdateApplicationResourceLifecycle', 'delete'],
 ];
 const cases = HIDDEN.flatMap(([name, cls]) => PRODUCTION_DENY_STATES.map(([r, p, d]) => [name, cls, r, p, d] as const));
 
