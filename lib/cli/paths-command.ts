@@ -18,7 +18,11 @@ export function registerPathsCommand(program: Command, context: CliContext): voi
     .option('--scp <file...>', 'SCP chain: policy documents, or one JSON array of levels from the root down')
     .option('--rcp <file...>', 'RCP chain, same format as --scp')
     .option('--config <file>', 'leash.config.json (what counts as production)')
-    .option('--to <goal>', 'production-destruction, tag-change, admin, or a principal ARN', 'production-destruction')
+    .option(
+      '--to <goal>',
+      'production-destruction, tag-change, disarm, admin, or a principal ARN',
+      'production-destruction',
+    )
     .option('--format <format>', `output format: ${PATH_FORMATS.join(', ')}`, 'text')
     .option('--certain', 'only hops that are allowed for certain (no conditions, nothing the snapshot cannot show)')
     .action(async (principalArn: string, options: PathsCommandOptions) => {

@@ -10,7 +10,8 @@ import { markdownCode } from '../audit/report/markdown-text';
 import { jsonVisible, terminalText } from '../audit/report/terminal-text';
 import { escalatedDecisions } from '../audit/rules/support/escalated';
 import { pathDetails } from '../audit/rules/support/transitive';
-import { productionDeletion } from '../audit/rules/support/production';
+import { productionContexts, productionDeletions } from '../audit/rules/support/production';
+import { disarmingActions } from '../audit/rules/can-disarm-production';
 import { loadAuditInput } from '../audit/sources';
 import type { AccountSnapshot } from '../audit/sources/snapshot';
 import { loadCatalog } from '../catalog';
@@ -61,11 +62,16 @@ export function pathGoal(
     compiled(arn)
       ?.decisionKinds(actions, context)
       .some((kind) => kind !== 0) ?? false;
+  // Under any production tag key, as the audit asks: a grant or an SCP may name one key and not the other.
+  const canUnderAnyKey = (actions: readonly CatalogAction[], requests: readonly { request: RequestContext }[]) => {
+    const tests = requests.map(({ request }) => can(actions, request));
+    return (arn: string) => tests.some((test) => test(arn));
+  };
   switch (to) {
     case 'production-destruction': {
       // The same question as can-delete-production, record-deleting DNS batches included.
-      const { actions, request } = productionDeletion(catalog, guardrails);
-      const direct = can(actions, request);
+      const { actions, requests } = productionDeletions(catalog, guardrails);
+      const direct = canUnderAnyKey(actions, requests);
       // As can-delete-production: also a principal one IAM write away (its boundary and the SCPs weighed).
       const escalated = new Map<string, boolean>();
       const afterEscalation = (arn: string) => {
@@ -73,11 +79,16 @@ export function pathGoal(
         if (found === undefined) {
           const at = accounts.find(({ snapshot }) => snapshot.principals.some((p) => p.arn === arn));
           const principal = at?.snapshot.principals.find((p) => p.arn === arn);
-          const runs =
-            at && principal && !principal.serviceLinked && principal.kind !== 'group'
-              ? escalatedDecisions(graph, at.snapshot, catalog, principal, actions, request)?.runs
-              : undefined;
-          found = runs?.decisions.some((d) => d.decision !== 'denied') ?? false;
+          found =
+            at !== undefined &&
+            principal !== undefined &&
+            !principal.serviceLinked &&
+            principal.kind !== 'group' &&
+            requests.some(({ request }) =>
+              (escalatedDecisions(graph, at.snapshot, catalog, principal, actions, request)?.runs.decisions ?? []).some(
+                (d) => d.decision !== 'denied',
+              ),
+            );
           escalated.set(arn, found);
         }
         return found;
@@ -88,23 +99,29 @@ export function pathGoal(
       };
     }
     case 'tag-change': {
-      const key = guardrails.production.tagKeys[0];
       const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
-      return {
-        name: 'can change the production tag',
-        test: can(actions, {
-          resourceTags: { [key]: guardrails.production.values[0] },
-          requestTags: { [key]: guardrails.production.nonProductionValues[0] },
+      const { tagKeys, values, nonProductionValues } = guardrails.production;
+      const rewrites = tagKeys.map((key) => ({
+        request: {
+          resourceTags: { [key]: values[0] },
+          requestTags: { [key]: nonProductionValues[0] },
           contextKeys: { 'aws:tagkeys': [key] },
-        }),
-      };
+        },
+      }));
+      return { name: 'can change the production tag', test: canUnderAnyKey(actions, rewrites) };
     }
+    case 'disarm':
+      // The same question as can-disarm-production: a protection or recovery switched off, tags aside.
+      return {
+        name: 'can switch off the protection or recovery of production',
+        test: canUnderAnyKey(disarmingActions(catalog.destructive), productionContexts(guardrails)),
+      };
     case 'admin':
       return { name: 'can raise its own permissions', test: (arn) => graph.selfEscalationsOf(arn).length > 0 };
     default:
       if (!graph.has(to)) {
         throw new InputError(
-          `--to ${JSON.stringify(to)} is neither production-destruction, tag-change, admin nor a principal of the input` +
+          `--to ${JSON.stringify(to)} is neither production-destruction, tag-change, disarm, admin nor a principal of the input` +
             suggest(to, graph),
         );
       }

@@ -80,6 +80,79 @@ describe('leash paths', () => {
     expect(unknown.err).toContain('privesc-AssumeRole-starting-role');
     const goal = await paths(`${A}:role/privesc-AssumeRole-starting-role`, '--to', 'everything');
     expect(goal.code).toBe(2);
-    expect(goal.err).toContain('production-destruction, tag-change, admin');
+    expect(goal.err).toContain('production-destruction, tag-change, disarm, admin');
+  });
+
+  describe('goals asked as the audit asks them', () => {
+    const account = 'arn:aws:iam::111122223333';
+    const input = (roleStatement: object) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'leash-paths-')), 'authz.json');
+      const trust = { Effect: 'Allow', Principal: { AWS: `${account}:root` }, Action: 'sts:AssumeRole' };
+      writeFileSync(
+        file,
+        JSON.stringify({
+          UserDetailList: [
+            {
+              UserName: 'dev',
+              UserId: 'AIDADEV',
+              Arn: `${account}:user/dev`,
+              Path: '/',
+              GroupList: [],
+              AttachedManagedPolicies: [],
+              UserPolicyList: [
+                {
+                  PolicyName: 'p',
+                  PolicyDocument: {
+                    Version: '2012-10-17',
+                    Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `${account}:role/ops` }],
+                  },
+                },
+              ],
+            },
+          ],
+          GroupDetailList: [],
+          RoleDetailList: [
+            {
+              RoleName: 'ops',
+              RoleId: 'AROAOPS',
+              Arn: `${account}:role/ops`,
+              Path: '/',
+              AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [trust] },
+              AttachedManagedPolicies: [],
+              RolePolicyList: [
+                { PolicyName: 'p', PolicyDocument: { Version: '2012-10-17', Statement: [roleStatement] } },
+              ],
+            },
+          ],
+          Policies: [],
+        }),
+      );
+      return file;
+    };
+    const run = async (file: string, ...args: string[]) => {
+      const io = memoryIo();
+      const code = await runCli(['paths', `${account}:user/dev`, '--input', file, ...args], io);
+      return { code, out: io.out };
+    };
+
+    it('--to disarm ends at a principal that can switch a protection off', async () => {
+      const file = input({ Effect: 'Allow', Action: 'rds:ModifyDBInstance', Resource: '*' });
+      const found = await run(file, '--to', 'disarm');
+      expect(found.code).toBe(1);
+      expect(found.out).toContain('(can switch off the protection or recovery of production) in 1 hop(s)');
+    });
+
+    it('asks every production tag key: a role that deletes only where stage=production is a goal', async () => {
+      const file = input({
+        Effect: 'Allow',
+        Action: 'rds:DeleteDBInstance',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:ResourceTag/stage': 'production' } },
+      });
+      const config = join(mkdtempSync(join(tmpdir(), 'leash-paths-')), 'leash.config.json');
+      writeFileSync(config, JSON.stringify({ guardrails: { production: { tagKeys: ['environment', 'stage'] } } }));
+      expect((await run(file, '--config', config)).code).toBe(1);
+      expect((await run(file)).code).toBe(0);
+    });
   });
 });
