@@ -11,6 +11,8 @@ import { jsonVisible, terminalText } from '../audit/report/terminal-text';
 import { escalatedDecisions } from '../audit/rules/support/escalated';
 import { pathDetails } from '../audit/rules/support/transitive';
 import { productionContexts, productionDeletions } from '../audit/rules/support/production';
+import { policiesInUse } from '../audit/rules/support/policies';
+import { productionTagQuestions } from '../audit/rules/support/production-values';
 import { disarmingActions } from '../audit/rules/can-disarm-production';
 import { loadAuditInput } from '../audit/sources';
 import type { AccountSnapshot } from '../audit/sources/snapshot';
@@ -62,7 +64,15 @@ export function pathGoal(
     compiled(arn)
       ?.decisionKinds(actions, context)
       .some((kind) => kind !== 0) ?? false;
-  // Under any production tag key, as the audit asks: a grant or an SCP may name one key and not the other.
+  // Under any production tag, as the audit asks: a grant or an SCP may name one key and not the other, or
+  // compare one value only; the tags some policy of any account tells apart.
+  const tags = [
+    ...new Map(
+      accounts
+        .flatMap(({ snapshot }) => productionTagQuestions(snapshot, policiesInUse(snapshot), guardrails).account)
+        .map((tag) => [tag.text, tag]),
+    ).values(),
+  ];
   const canUnderAnyKey = (actions: readonly CatalogAction[], requests: readonly { request: RequestContext }[]) => {
     const tests = requests.map(({ request }) => can(actions, request));
     return (arn: string) => tests.some((test) => test(arn));
@@ -70,7 +80,7 @@ export function pathGoal(
   switch (to) {
     case 'production-destruction': {
       // The same question as can-delete-production, record-deleting DNS batches included.
-      const { actions, requests } = productionDeletions(catalog, guardrails);
+      const { actions, requests } = productionDeletions(catalog, guardrails, tags);
       const direct = canUnderAnyKey(actions, requests);
       // As can-delete-production: also a principal one IAM write away (its boundary and the SCPs weighed).
       const escalated = new Map<string, boolean>();
@@ -100,10 +110,10 @@ export function pathGoal(
     }
     case 'tag-change': {
       const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
-      const { tagKeys, values, nonProductionValues } = guardrails.production;
-      const rewrites = tagKeys.map((key) => ({
+      const { nonProductionValues } = guardrails.production;
+      const rewrites = tags.map(({ key, value }) => ({
         request: {
-          resourceTags: { [key]: values[0] },
+          resourceTags: { [key]: value },
           requestTags: { [key]: nonProductionValues[0] },
           contextKeys: { 'aws:tagkeys': [key] },
         },
@@ -114,7 +124,7 @@ export function pathGoal(
       // The same question as can-disarm-production: a protection or recovery switched off, tags aside.
       return {
         name: 'can switch off the protection or recovery of production',
-        test: canUnderAnyKey(disarmingActions(catalog.destructive), productionContexts(guardrails)),
+        test: canUnderAnyKey(disarmingActions(catalog.destructive), productionContexts(tags)),
       };
     case 'admin':
       return { name: 'can raise its own permissions', test: (arn) => graph.selfEscalationsOf(arn).length > 0 };

@@ -9,7 +9,16 @@ import type { Principal } from '../sources/snapshot';
 import { escalatedPrincipal, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
 import { allowEvidence, docsUrl, listActions } from './support/meta';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
-import { addRuns, emptyTally, protectedWrites, resourceStates, wroteAnything, type WriteTally } from './support/writes';
+import {
+  addRuns,
+  emptyTally,
+  protectedWrites,
+  resourceStates,
+  statesText,
+  wroteAnything,
+  type ResourceState,
+  type WriteTally,
+} from './support/writes';
 import type { Finding, Goal, RuleContext, RuleFinding, RuleMeta, Severity, TransitivePart } from './types';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -97,17 +106,16 @@ export function check(context: RuleContext): Finding[] {
     asking = { writes, agentServiceWrites: writes.filter((a) => agentServices.has(a.service)) };
     return asking;
   };
-  const states = resourceStates(guardrails);
   // One request object per resource state and way of being recognised, whoever asks: the evaluator shares
   // decision templates between principals by request object, so a fresh one per principal would rebuild them.
   const requests = new Map<string, RequestContext>();
-  const requestFor = (state: number, recognition: Recognition): RequestContext => {
-    const key = `${state}\u0000${recognition.how}`;
+  const requestFor = (state: ResourceState, recognition: Recognition): RequestContext => {
+    const key = `${state.name}\u0000${recognition.how}`;
     let request = requests.get(key);
     if (!request) {
       // By its tag, the agent asks with no context keys: the very request the transitive part asks with.
       const keyless = Object.keys(recognition.contextKeys).length === 0;
-      request = keyless ? states[state].request : { ...states[state].request, contextKeys: recognition.contextKeys };
+      request = keyless ? state.request : { ...state.request, contextKeys: recognition.contextKeys };
       requests.set(key, request);
     }
     return request;
@@ -134,9 +142,8 @@ export function check(context: RuleContext): Finding[] {
       const depends = new Map<string, ActionDecision>();
       const dependsOn = new Set<string>();
       const where = new Set<string>();
-      for (let k = 0; k < states.length; k++) {
-        const state = states[k];
-        const decisions = compiled.decideMany(asked, requestFor(k, recognition));
+      for (const state of resourceStates(guardrails, analysis.productionTags(principal))) {
+        const decisions = compiled.decideMany(asked, requestFor(state, recognition));
         for (const decision of decisions) {
           if (decision.decision === 'denied') continue;
           if (decision.decision === 'allowed') {
@@ -166,7 +173,7 @@ export function check(context: RuleContext): Finding[] {
         severity: actions.length ? (agent ? 'critical' : 'high') : agent ? 'high' : 'medium',
         title: meta.title,
         message:
-          `as an agent (${recognition.how}) it can write to resources ${[...where].join(' and ')}: ` +
+          `as an agent (${recognition.how}) it can write to resources ${statesText(where)}: ` +
           `${counts.filter(Boolean).join(' ')}. Let through by: ${layers.join('; ')}.`,
         principalArn: principal.arn,
         location: principal.location,
@@ -218,7 +225,8 @@ function transitiveCheck(context: RuleContext): RuleFinding[] {
   const agents = analysis.principals.filter((p) => !p.serviceLinked && analysis.isAgent(p.arn));
   if (agents.length === 0) return [];
   const writes = protectedWrites(catalog, guardrails);
-  const states = resourceStates(guardrails);
+  // The production tags any policy of the account tells apart: the principals an agent reaches are many.
+  const states = resourceStates(guardrails, analysis.productionTags());
   const out: RuleFinding[] = [];
   const own = new Map<string, ReadonlySet<string>>();
   const writers = new Map<string, Writer | undefined>();
@@ -345,7 +353,12 @@ export function writerGoal(
 ): Goal | undefined {
   if (principal.serviceLinked) return undefined;
   const { catalog, guardrails } = context;
-  const writer = writerOf(context, principal, protectedWrites(catalog, guardrails), resourceStates(guardrails));
+  const writer = writerOf(
+    context,
+    principal,
+    protectedWrites(catalog, guardrails),
+    resourceStates(guardrails, context.analysis.productionTags()),
+  );
   if (!writer) return undefined;
   return {
     certain: writer.certain,
@@ -407,7 +420,7 @@ function escalationFinding(agent: Principal, found: EscalatedWrites, own: Readon
   return {
     severity,
     message:
-      `as an agent (${BY_TAG}) it can write to resources ${[...where].join(' and ')} once it raises its own ` +
+      `as an agent (${BY_TAG}) it can write to resources ${statesText(where)} once it raises its own ` +
       `permissions: ${self.pathId} on ${target} (${self.description}) → ${listActions(sampleBeyond(own, found.tally), 3)}` +
       `${allowed.size > 0 ? '' : ' (depending on conditions)'}; ${allowed.size} action(s) allowed and ${depends.size} ` +
       'depending on conditions by what the write cannot change (permissions boundary, SCPs, its Deny statements).',

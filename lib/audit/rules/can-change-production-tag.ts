@@ -5,6 +5,7 @@ import type { CatalogAction } from '../../catalog/types';
 import type { DecisionRuns, RequestContext } from '../evaluate/types';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { productionTagText } from './support/production';
+import { unlistedValueNote, type ProductionTag } from './support/production-values';
 import {
   directGoalOf,
   pathCaveat,
@@ -32,25 +33,46 @@ export const meta: RuleMeta = {
 
 /**
  * A production resource, and a request that rewrites its production tag to a non-production value: one per
- * production tag key (a grant or an SCP may guard one key and leave the other), the first key first.
+ * production tag of `tags` (a grant or an SCP may guard one key and leave the other, or compare one value
+ * only), made once per tag and shared by the principals that ask (the evaluator shares decision templates by
+ * request object).
  */
-function tagRewrites(guardrails: RuleContext['guardrails']): { key: string; request: RequestContext }[] {
-  const { tagKeys, values, nonProductionValues } = guardrails.production;
-  return tagKeys.map((key) => ({
-    key,
-    request: {
-      resourceTags: { [key]: values[0] },
-      requestTags: { [key]: nonProductionValues[0] },
-      contextKeys: { 'aws:tagkeys': [key] },
-    },
-  }));
+function tagRewrites(
+  guardrails: RuleContext['guardrails'],
+): (tags: readonly ProductionTag[]) => { tag: ProductionTag; request: RequestContext }[] {
+  const { nonProductionValues } = guardrails.production;
+  const byText = new Map<string, { tag: ProductionTag; request: RequestContext }>();
+  const byList = new Map<readonly ProductionTag[], { tag: ProductionTag; request: RequestContext }[]>();
+  const one = (tag: ProductionTag) => {
+    let made = byText.get(tag.text);
+    if (!made) {
+      made = {
+        tag,
+        request: {
+          resourceTags: { [tag.key]: tag.value },
+          requestTags: { [tag.key]: nonProductionValues[0] },
+          contextKeys: { 'aws:tagkeys': [tag.key] },
+        },
+      };
+      byText.set(tag.text, made);
+    }
+    return made;
+  };
+  return (tags) => {
+    let list = byList.get(tags);
+    if (!list) {
+      list = tags.map(one);
+      byList.set(tags, list);
+    }
+    return list;
+  };
 }
 
 export function check(context: RuleContext): RuleFinding[] {
   const { analysis, account, catalog, guardrails } = context;
   // No principal, no question: the catalog then need not make its destructive list (an empty account).
   if (analysis.principals.length === 0) return [];
-  const rewrites = tagRewrites(guardrails);
+  const rewritesFor = tagRewrites(guardrails);
   const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
@@ -59,7 +81,8 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const { key, runs, tally } = worstKey(compiled, asked, rewrites);
+    const { tag, runs, tally } = worstKey(compiled, asked, rewritesFor(analysis.productionTags(principal)));
+    const { key } = tag;
     const { allowedCount, dependsCount, allowed, depends } = tally;
     if (allowedCount === 0 && dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
@@ -69,16 +92,17 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity,
       message:
-        `can change or remove the tag ${key}=${guardrails.production.values[0]} on production resources: ` +
+        `can change or remove the tag ${tag.text} on production resources: ` +
         `${allowedCount} tagging action(s) allowed` +
         (dependsCount > 0 ? `, ${dependsCount} depending on conditions` : '') +
-        ` (${listActions(sample, 6, allowedCount + dependsCount)}).`,
+        ` (${listActions(sample, 6, allowedCount + dependsCount)}).` +
+        (unlistedValueNote(tag.text, guardrails) ? ` ${unlistedValueNote(tag.text, guardrails)}` : ''),
       principalArn: principal.arn,
       location: principal.location,
       evidence: grantedEvidence(runs.decisions),
       details: {
         tagKey: key,
-        productionTag: `${key}=${guardrails.production.values[0]}`,
+        productionTag: tag.text,
         allowedCount,
         dependsCount,
         allowed,
@@ -95,17 +119,17 @@ export function check(context: RuleContext): RuleFinding[] {
 function worstKey(
   compiled: { decisionRuns(actions: readonly CatalogAction[], context?: RequestContext): DecisionRuns },
   asked: readonly CatalogAction[],
-  rewrites: readonly { key: string; request: RequestContext }[],
+  rewrites: readonly { tag: ProductionTag; request: RequestContext }[],
 ) {
-  let worst: { key: string; runs: DecisionRuns; tally: ReturnType<typeof tallyOf> } | undefined;
-  for (const { key, request } of rewrites) {
+  let worst: { tag: ProductionTag; runs: DecisionRuns; tally: ReturnType<typeof tallyOf> } | undefined;
+  for (const { tag, request } of rewrites) {
     const runs = compiled.decisionRuns(asked, request);
     const tally = tallyOf(runs, asked);
     const more =
       !worst ||
       tally.allowedCount > worst.tally.allowedCount ||
       (tally.allowedCount === worst.tally.allowedCount && tally.dependsCount > worst.tally.dependsCount);
-    if (more) worst = { key, runs, tally };
+    if (more) worst = { tag, runs, tally };
   }
   return worst!;
 }
@@ -156,8 +180,9 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
       details: {
         // A key may hold "=" itself: the configured key the tag text was made from.
         tagKey:
-          guardrails.production.tagKeys.find((k) => productionTag === `${k}=${guardrails.production.values[0]}`) ??
-          guardrails.production.tagKeys[0],
+          guardrails.production.tagKeys
+            .filter((k) => productionTag.startsWith(`${k}=`))
+            .sort((a, b) => b.length - a.length)[0] ?? guardrails.production.tagKeys[0],
         productionTag,
         transitive: true,
         path: pathDetails(path),

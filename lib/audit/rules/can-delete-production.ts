@@ -7,7 +7,15 @@ import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart
 import { escalatedPrincipal, escalationTargetText } from './support/escalated';
 import { DETAIL_LIMIT, worstProductionKey, type ProductionTally } from './support/production-tally';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
-import { productionDeletions, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+import { unlistedValueNote } from './support/production-values';
+import {
+  productionDeletion,
+  productionTagText,
+  requestsPerTag,
+  SCP_GAP_TEXT,
+  scpGapFinder,
+  type ScpGap,
+} from './support/production';
 import {
   directGoalOf,
   pathCaveat,
@@ -41,7 +49,8 @@ export function check(context: RuleContext): RuleFinding[] {
   const { catalog, account, analysis, snapshot, guardrails } = context;
   // No principal, no question: the catalog then need not make its destructive list (an empty account).
   if (analysis.principals.length === 0) return [];
-  const { actions, requests } = productionDeletions(catalog, guardrails);
+  const { actions, request } = productionDeletion(catalog, guardrails);
+  const requestsFor = requestsPerTag(request);
   const scpGap = scpGapFinder(snapshot, analysis.policies);
   // Whether a boundary's document is in the input, by ARN: a set made once, not a scan of the policies per finding.
   let managedArns: ReadonlySet<string> | undefined;
@@ -53,6 +62,7 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
+    const requests = requestsFor(analysis.productionTags(principal));
     const { runs, tally, tag } = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
       findings.push(findingOf(context, principal, compiled, runs, tally, inInput, tag));
@@ -94,6 +104,7 @@ function findingOf(
     dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
     `(${listActions(sample, 6, allowedCount + dependsCount)}).`,
     `Missing guardrails: ${missing.join('; ')}.`,
+    unlistedValueNote(productionTag, context.guardrails),
     exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
   ];
   return {
@@ -170,12 +181,17 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
 function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): RuleFinding[] {
   const { analysis, snapshot, guardrails, catalog, graph } = context;
   const out: RuleFinding[] = [];
-  let question: ReturnType<typeof productionDeletions> | undefined;
+  let question: { actions: CatalogAction[]; requestsFor: ReturnType<typeof requestsPerTag> } | undefined;
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || direct.has(principal.arn) || graph.selfEscalationsOf(principal.arn).length === 0)
       continue;
-    question ??= productionDeletions(catalog, guardrails);
-    const { actions, requests } = question;
+    if (!question) {
+      const { actions, request } = productionDeletion(catalog, guardrails);
+      question = { actions, requestsFor: requestsPerTag(request) };
+    }
+    const { actions } = question;
+    // The escalated principal holds the same policies (and its Deny statements) as this one.
+    const requests = question.requestsFor(analysis.productionTags(principal));
     const found = escalatedPrincipal(graph, snapshot, catalog, principal);
     if (!found) continue;
     const { self, holder } = found;

@@ -5,7 +5,8 @@ import type { CatalogAction } from '../../catalog/types';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { worstProductionKey } from './support/production-tally';
 import { docsUrl, grantedEvidence, listActions } from './support/meta';
-import { productionContexts, productionTagText, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+import { unlistedValueNote } from './support/production-values';
+import { productionTagText, requestsPerTag, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import {
   directGoalOf,
   pathCaveat,
@@ -40,10 +41,10 @@ export function disarmingActions(actions: readonly CatalogAction[]): CatalogActi
 }
 
 export function check(context: RuleContext): RuleFinding[] {
-  const { catalog, account, analysis, snapshot, guardrails } = context;
+  const { catalog, account, analysis, snapshot } = context;
   if (analysis.principals.length === 0) return [];
   const actions = disarmingActions(catalog.destructive);
-  const requests = productionContexts(guardrails);
+  const requestsFor = requestsPerTag({});
   const scpGap = scpGapFinder(snapshot, analysis.policies);
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
@@ -56,7 +57,13 @@ export function check(context: RuleContext): RuleFinding[] {
       runs,
       tally,
       tag: productionTag,
-    } = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
+    } = worstProductionKey(
+      compiled,
+      asked,
+      requestsFor(analysis.productionTags(principal)),
+      scpGap,
+      principal.serviceLinked,
+    );
     if (tally.allowedCount === 0 && tally.dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : tally.allowedCount > 0 ? 'high' : 'medium';
@@ -72,6 +79,7 @@ export function check(context: RuleContext): RuleFinding[] {
         gaps.length > 0
           ? `SCPs: ${gaps.map((gap) => `${tally.gaps[gap]} action(s): ${SCP_GAP_TEXT[gap]}`).join('; ')}.`
           : '',
+        unlistedValueNote(productionTag, context.guardrails),
         exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
       ]
         .filter(Boolean)

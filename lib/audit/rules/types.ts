@@ -5,6 +5,7 @@ import type { CompiledAccount } from '../evaluate/types';
 import type { Finding, FindingCategory, RuleFinding, Severity } from '../findings';
 import type { AccessGraph } from '../graph';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
+import type { ProductionTag } from './support/production-values';
 import type { PolicyInUse } from './support/policies';
 
 export { SEVERITIES } from '../findings';
@@ -129,4 +130,10 @@ export interface AccountAnalysis {
   isExempt(principalArn: string): boolean;
   /** Whether the principal carries the agent tag from config. */
   isAgent(principalArn: string): boolean;
+  /**
+   * The production tags (key and value) to ask about: one per key, plus each other value or casing some
+   * policy tells apart (support/production-values.ts). Of the principal's own policies and the organization's;
+   * without a principal, of every policy of the account.
+   */
+  productionTags(principal?: Principal): readonly ProductionTag[];
 }

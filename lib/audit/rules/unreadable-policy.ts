@@ -244,7 +244,7 @@ function worstCaseDeletes(context: RuleContext, principal: Principal): string | 
   };
   const compiled = compileAccount(alone, catalog).principal(principal.arn);
   if (!compiled) return undefined;
-  const { actions, requests } = productionDeletions(catalog, guardrails);
+  const { actions, requests } = productionDeletions(catalog, guardrails, analysis.productionTags(principal));
   for (const { request } of requests) {
     const runs = compiled.decisionRuns(actions, request);
     const k = runs.decisions.findIndex((d) => d.decision === 'allowed');

@@ -59,22 +59,24 @@ export function check(context: RuleContext): RuleFinding[] {
   }
   const findings: RuleFinding[] = [];
   if (users.size === 0) return findings;
-  // Every delete and recreate, asked once per production tag key: a boundary may guard one key and not another.
-  const { actions: destructive, requests } = productionDeletions(catalog, guardrails);
+  // Every delete and recreate, asked once per production tag key and value some policy of the account tells
+  // apart: a boundary may guard one key and not another, or compare one value only, case-sensitively.
+  const tags = analysis.productionTags();
+  const { actions: destructive, requests } = productionDeletions(catalog, guardrails, tags);
   // Switching a protection off, and rewriting the production tag: the first call of a deletion in two steps.
   const tamper = catalog.destructive.filter(
     (a) => a.classes.includes('tamper') && !a.classes.includes('delete') && !a.classes.includes('recreate'),
   );
   const disarms = tamper.filter((a) => a.accessLevel !== 'Tagging');
   const retags = tamper.filter((a) => a.accessLevel === 'Tagging');
-  const { tagKeys, values, nonProductionValues } = guardrails.production;
-  const rewrites = tagKeys.map((key) => ({
+  const { nonProductionValues } = guardrails.production;
+  const rewrites = tags.map(({ key, value, text }) => ({
     request: {
-      resourceTags: { [key]: values[0] },
+      resourceTags: { [key]: value },
       requestTags: { [key]: nonProductionValues[0] },
       contextKeys: { 'aws:tagkeys': [key] },
     },
-    tag: `${key}=${values[0]}`,
+    tag: text,
   }));
 
   for (const [arn, principals] of users) {

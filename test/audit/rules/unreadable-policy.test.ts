@@ -33,7 +33,9 @@ describe('unreadable-policy', () => {
 
   it('stays high when what the audit read stops a deletion whatever the statement grants (an SCP deny)', () => {
     const protect = doc(
-      deny('*', '*', { Condition: { StringEquals: { 'aws:ResourceTag/environment': 'production' } } }),
+      deny('*', '*', {
+        Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] } },
+      }),
     );
     const noTags = doc(deny('*', '*', { Condition: { Null: { 'aws:ResourceTag/environment': 'true' } } }));
     const scps = [

@@ -52,7 +52,7 @@ describe('weak-boundary', () => {
     const firstKeyOnly = doc(
       allow('dynamodb:DeleteTable'),
       deny('dynamodb:DeleteTable', '*', {
-        Condition: { StringEquals: { 'aws:ResourceTag/environment': 'production' } },
+        Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] } },
       }),
     );
     const spec = {
@@ -70,7 +70,7 @@ describe('weak-boundary', () => {
     const deletesOnly = doc(
       allow(['dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:TagResource', 'dynamodb:UntagResource']),
       deny('dynamodb:DeleteTable', '*', {
-        Condition: { StringEquals: { 'aws:ResourceTag/environment': 'production' } },
+        Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] } },
       }),
     );
     const [finding] = run(rule, {

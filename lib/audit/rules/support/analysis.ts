@@ -10,6 +10,7 @@ import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { AccountAnalysis, PrincipalAccessSummary } from '../types';
 import { createCandidateIndex } from './candidates';
 import { policiesInUse } from './policies';
+import { productionTagQuestions } from './production-values';
 import { wildcardMatch } from '../../../policy/wildcard';
 
 const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
@@ -67,6 +68,10 @@ export function createAccountAnalysis(
     isExempt(arn) {
       // As the SCPs match them: an assumed-role pattern stands for its role (aws:PrincipalArn of a session).
       return exemptPatterns.some((pattern) => wildcardMatch(pattern, arn));
+    },
+    productionTags(principal) {
+      const questions = productionTagQuestions(snapshot, policies, guardrails);
+      return principal ? questions.of(principal) : questions.account;
     },
     isAgent(arn) {
       // As the SCP agent layer and the boundary's guard match it: IAM compares condition-key names (so the

@@ -6,17 +6,20 @@ import type { GuardrailSpec } from '../../../guardrails/spec';
 import type { RequestContext } from '../../evaluate/types';
 import type { AccountSnapshot } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
+import type { ProductionTag } from './production-values';
 
-/** A request on a resource tagged as production, e.g. `environment=production`. */
+/** A request on a resource tagged as production, e.g. `environment=production`: the first key and value. */
 export function productionContext(guardrails: GuardrailSpec): RequestContext {
   const { tagKeys, values } = guardrails.production;
   return { resourceTags: { [tagKeys[0]]: values[0] } };
 }
 
-/** productionContext() once per production tag key, each with the tag it asks about, the first key first. */
-export function productionContexts(guardrails: GuardrailSpec): { request: RequestContext; tag: string }[] {
-  const { tagKeys, values } = guardrails.production;
-  return tagKeys.map((key) => ({ request: { resourceTags: { [key]: values[0] } }, tag: `${key}=${values[0]}` }));
+/**
+ * A request on a resource with each of `tags` (AccountAnalysis.productionTags: every production tag key, and
+ * each value a policy tells apart), with the tag it asks about, in that order.
+ */
+export function productionContexts(tags: readonly ProductionTag[]): { request: RequestContext; tag: string }[] {
+  return tags.map(({ key, value, text }) => ({ request: { resourceTags: { [key]: value } }, tag: text }));
 }
 
 /**
@@ -37,21 +40,48 @@ export function productionDeletion(
 }
 
 /**
- * productionDeletion() asked once per production tag key (a grant or an SCP may name one key and not the
- * other), each with the tag it asks about, the first key first.
+ * productionDeletion() asked once per production tag of `tags` (a grant or an SCP may name one key and not
+ * the other, or compare one value only, case-sensitively), each with the tag it asks about, in that order.
  */
 export function productionDeletions(
   catalog: Catalog,
   guardrails: GuardrailSpec,
+  tags: readonly ProductionTag[],
 ): { actions: CatalogAction[]; requests: { request: RequestContext; tag: string }[] } {
   const { actions, request } = productionDeletion(catalog, guardrails);
-  const { tagKeys, values } = guardrails.production;
   return {
     actions,
-    requests: tagKeys.map((key) => ({
-      request: { ...request, resourceTags: { [key]: values[0] } },
-      tag: `${key}=${values[0]}`,
+    requests: tags.map(({ key, value, text }) => ({
+      request: { ...request, resourceTags: { [key]: value } },
+      tag: text,
     })),
+  };
+}
+
+/**
+ * Requests on a resource with each production tag, made once per tag and shared by every principal that asks
+ * (the evaluator shares decision templates between principals by request object): `base` plus the tag.
+ */
+export function requestsPerTag(
+  base: RequestContext,
+): (tags: readonly ProductionTag[]) => { request: RequestContext; tag: string }[] {
+  const byText = new Map<string, { request: RequestContext; tag: string }>();
+  const byList = new Map<readonly ProductionTag[], { request: RequestContext; tag: string }[]>();
+  const one = ({ key, value, text }: ProductionTag) => {
+    let made = byText.get(text);
+    if (!made) {
+      made = { request: { ...base, resourceTags: { [key]: value } }, tag: text };
+      byText.set(text, made);
+    }
+    return made;
+  };
+  return (tags) => {
+    let list = byList.get(tags);
+    if (!list) {
+      list = tags.map(one);
+      byList.set(tags, list);
+    }
+    return list;
   };
 }
 

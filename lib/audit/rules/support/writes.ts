@@ -6,6 +6,7 @@ import type { Catalog, CatalogAction } from '../../../catalog/types';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import { expandActionPattern } from '../../../policy';
 import type { DecisionRuns, RequestContext } from '../../evaluate/types';
+import type { ProductionTag } from './production-values';
 
 export interface ResourceState {
   readonly name: string;
@@ -15,31 +16,45 @@ export interface ResourceState {
 // One list of states and one of writes per config (and catalog), whoever asks: the evaluator shares its work
 // between questions by request object and action list, so the agent rule's two parts, and every principal, ask
 // with the same ones.
-const statesByConfig = new WeakMap<GuardrailSpec, readonly ResourceState[]>();
+const statesByConfig = new WeakMap<GuardrailSpec, WeakMap<readonly ProductionTag[], readonly ResourceState[]>>();
+const stateByText = new Map<string, ResourceState>();
+const UNTAGGED: ResourceState = { name: 'untagged', request: { resourceTags: {}, requestTags: {} } };
 const writesByConfig = new WeakMap<GuardrailSpec, WeakMap<Catalog, readonly CatalogAction[]>>();
 
-/** A resource tagged production, and one without tags (anything not tagged non-production is protected). */
-export function resourceStates(guardrails: GuardrailSpec): readonly ResourceState[] {
-  let states = statesByConfig.get(guardrails);
+/**
+ * A resource with each production tag of `tags` (AccountAnalysis.productionTags), and one without tags
+ * (anything not tagged non-production is protected). One list per config and tag list, whoever asks.
+ */
+export function resourceStates(guardrails: GuardrailSpec, tags: readonly ProductionTag[]): readonly ResourceState[] {
+  let byTags = statesByConfig.get(guardrails);
+  if (!byTags) {
+    byTags = new WeakMap();
+    statesByConfig.set(guardrails, byTags);
+  }
+  let states = byTags.get(tags);
   if (!states) {
-    states = statesOf(guardrails);
-    statesByConfig.set(guardrails, states);
+    states = statesOf(tags);
+    byTags.set(tags, states);
   }
   return states;
 }
 
 /**
- * Production once per production tag key (a grant or a guardrail may name one key and not the other: a write
- * allowed only where `stage=prod` is a write to production all the same), then untagged.
+ * Production once per production tag (a grant or a guardrail may name one key and not the other, or one value
+ * and not another: a write allowed only where `stage=prod` is a write to production all the same), then
+ * untagged. The request of a tag is made once, shared by every list that holds it.
  */
-function statesOf(guardrails: GuardrailSpec): ResourceState[] {
-  const { tagKeys, values } = guardrails.production;
+function statesOf(tags: readonly ProductionTag[]): ResourceState[] {
   return [
-    ...tagKeys.map((key) => ({
-      name: `tagged ${key}=${values[0]}`,
-      request: { resourceTags: { [key]: values[0] }, requestTags: {} },
-    })),
-    { name: 'untagged', request: { resourceTags: {}, requestTags: {} } },
+    ...tags.map((tag) => {
+      let state = stateByText.get(tag.text);
+      if (!state) {
+        state = { name: `tagged ${tag.text}`, request: { resourceTags: { [tag.key]: tag.value }, requestTags: {} } };
+        stateByText.set(tag.text, state);
+      }
+      return state;
+    }),
+    UNTAGGED,
   ];
 }
 
@@ -98,4 +113,28 @@ export function addRuns(tally: WriteTally, runs: DecisionRuns, asked: readonly C
 
 export function wroteAnything(tally: WriteTally): boolean {
   return tally.allowed.size + tally.depends.size > 0;
+}
+
+/**
+ * The resource states something got through on, for a message: the values of one key together
+ * (`tagged environment=production, prod or PRODUCTION and untagged`).
+ */
+export function statesText(where: Iterable<string>): string {
+  const byKey = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (const name of where) {
+    const match = /^tagged ([^=]*)=(.*)$/s.exec(name);
+    if (!match) {
+      rest.push(name);
+      continue;
+    }
+    const values = byKey.get(match[1]);
+    if (values) values.push(match[2]);
+    else byKey.set(match[1], [match[2]]);
+  }
+  const tagged = [...byKey].map(([key, values]) => {
+    const last = values.length > 1 ? ` or ${values.pop()}` : '';
+    return `tagged ${key}=${values.join(', ')}${last}`;
+  });
+  return [...tagged, ...rest].join(' and ');
 }

@@ -1,0 +1,242 @@
+// Which production tag values the audit asks about. The guardrails call a resource production when its tag
+// equals any configured value ignoring case (`prod`, `Production` and `PRODUCTION` all count), but a customer's
+// own policy may compare one value, case-sensitively: a Deny on `StringEquals aws:ResourceTag/environment =
+// production` does not stop deleting a resource tagged `prod` or `Production`. Asking only the first value
+// would report such a Deny as a guard.
+//
+// Each production tag value is its own question only where some policy can tell it apart: the candidates
+// (every configured value, each policy literal equal to one ignoring case, and other casings) are grouped by
+// what every condition on that tag key answers for them, and one value per group is asked. A principal whose
+// policies (identity, groups, boundary) and organization policies hold no condition on a production tag key
+// is asked one value per key, as before.
+import type { GuardrailSpec } from '../../../guardrails/spec';
+import { conditionOperator } from '../../evaluate/conditions';
+import type { ConditionOperator } from '../../evaluate/conditions/operator';
+import { ABSENT, present, UNKNOWN, type KeyLookup } from '../../evaluate/key-value';
+import { parsePolicyValue, substitute, type ParsedValue } from '../../evaluate/policy-variables';
+import type { AccountSnapshot, Principal } from '../../sources/snapshot';
+import type { PolicyInUse } from './policies';
+
+/** One production tag a resource can carry, e.g. key `environment`, value `prod`. */
+export interface ProductionTag {
+  readonly key: string;
+  readonly value: string;
+  /** `key=value`, as findings name it. */
+  readonly text: string;
+}
+
+/** The production tags to ask about, for the account as a whole and for one principal. */
+export interface ProductionTagQuestions {
+  /** Every value some policy of the account tells apart, per key; the first key's first value first. */
+  readonly account: readonly ProductionTag[];
+  /** What can differ for this principal: its own policies, its groups', its boundary and the organization's. */
+  of(principal: Principal): readonly ProductionTag[];
+}
+
+/** One condition on a production tag key: how it compares a value. */
+interface ValueTest {
+  readonly operator: ConditionOperator;
+  readonly values: readonly ParsedValue[];
+  /** A policy variable in a value (`${aws:PrincipalTag/environment}`): what it compares with is the principal's. */
+  readonly variable: boolean;
+}
+
+const byAccount = new WeakMap<AccountSnapshot, WeakMap<GuardrailSpec, ProductionTagQuestions>>();
+
+/** The questions of an account (memoised per snapshot and guardrail spec). */
+export function productionTagQuestions(
+  snapshot: AccountSnapshot,
+  policies: readonly PolicyInUse[],
+  guardrails: GuardrailSpec,
+): ProductionTagQuestions {
+  let bySpec = byAccount.get(snapshot);
+  if (!bySpec) {
+    bySpec = new WeakMap();
+    byAccount.set(snapshot, bySpec);
+  }
+  let questions = bySpec.get(guardrails);
+  if (!questions) {
+    questions = buildQuestions(snapshot, policies, guardrails);
+    bySpec.set(guardrails, questions);
+  }
+  return questions;
+}
+
+/** The first production key and value only: what an account whose policies never compare the tag is asked. */
+export function firstProductionTag(guardrails: GuardrailSpec): ProductionTag {
+  return tagOf(guardrails.production.tagKeys[0], guardrails.production.values[0]);
+}
+
+function tagOf(key: string, value: string): ProductionTag {
+  return { key, value, text: `${key}=${value}` };
+}
+
+function buildQuestions(
+  snapshot: AccountSnapshot,
+  policies: readonly PolicyInUse[],
+  guardrails: GuardrailSpec,
+): ProductionTagQuestions {
+  const { tagKeys, values } = guardrails.production;
+  const keys = tagKeys.map((key) => key.toLowerCase());
+  // Tests per policy, by production key (index into tagKeys); policies without any are left out.
+  const organization: ValueTest[][] = keys.map(() => []);
+  const byPrincipal = new Map<string, PolicyInUse[]>();
+  const groupMembers = new Map<string, Principal[]>();
+  for (const principal of snapshot.principals) {
+    for (const group of principal.groups) {
+      const members = groupMembers.get(group);
+      if (members) members.push(principal);
+      else groupMembers.set(group, [principal]);
+    }
+  }
+  const testsOf = new Map<PolicyInUse, ValueTest[][]>();
+  for (const policy of policies) {
+    const tests = valueTests(policy, keys);
+    if (!tests) continue;
+    testsOf.set(policy, tests);
+    if (policy.type === 'scp' || policy.type === 'rcp') {
+      tests.forEach((list, k) => organization[k].push(...list));
+      continue;
+    }
+    for (const holder of policy.attachedTo) {
+      const reached = holder.kind === 'group' ? (groupMembers.get(holder.name) ?? []) : [holder];
+      for (const principal of reached) {
+        const list = byPrincipal.get(principal.arn);
+        if (list) list.push(policy);
+        else byPrincipal.set(principal.arn, [policy]);
+      }
+    }
+  }
+  const questionsFor = (tests: readonly ValueTest[][], principal?: Principal): ProductionTag[] =>
+    tagKeys.flatMap((key, k) => distinctValues(values, tests[k], principal).map((value) => tagOf(key, value)));
+  const accountTests = keys.map((_, k) => [...organization[k], ...[...testsOf.values()].flatMap((t) => t[k])]);
+  const account = questionsFor(accountTests);
+  // Only the organization's tests: most principals share them.
+  const shared = questionsFor(organization);
+  const organizationVariables = organization.some((list) => list.some((test) => test.variable));
+  const memo = new Map<string, ProductionTag[]>();
+  return {
+    account,
+    of(principal) {
+      const own = byPrincipal.get(principal.arn);
+      if (!own && !organizationVariables) return shared;
+      const tests = keys.map((_, k) => [...organization[k], ...(own ?? []).flatMap((p) => testsOf.get(p)![k])]);
+      // A variable reads the principal's tags, so principals with the same policies may still differ.
+      const variables = tests.some((list) => list.some((test) => test.variable));
+      const memoKey = `${(own ?? []).map((p) => p.id).join('\u0000')}\u0001${variables ? JSON.stringify(principal.tags) : ''}`;
+      let found = memo.get(memoKey);
+      if (!found) {
+        found = questionsFor(tests, principal);
+        memo.set(memoKey, found);
+      }
+      return found;
+    },
+  };
+}
+
+/**
+ * The conditions of a policy on each production key (aws:ResourceTag/<key>, and IAM's iam:ResourceTag/<key>),
+ * undefined when it has none. Null only asks whether the tag is there, and an operator the evaluator does not
+ * know is answered "depends" whatever the value: neither tells values apart.
+ */
+function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][] | undefined {
+  const parsed = policy.parsed();
+  if (!parsed) return undefined;
+  let out: ValueTest[][] | undefined;
+  for (const statement of parsed.statements) {
+    for (const condition of statement.conditions) {
+      const lower = condition.key.toLowerCase();
+      const slash = lower.indexOf('/');
+      if (slash < 0) continue;
+      const prefix = lower.slice(0, slash);
+      if (prefix !== 'aws:resourcetag' && prefix !== 'iam:resourcetag') continue;
+      const k = keys.indexOf(lower.slice(slash + 1));
+      if (k < 0) continue;
+      const operator = conditionOperator(condition.baseOperator);
+      if (!operator) continue;
+      out ??= keys.map(() => []);
+      // Only the operators that substitute variables read `${...}` as one (as the evaluator does).
+      const parsedValues = condition.values.map((v): ParsedValue =>
+        operator.policyVariables ? parsePolicyValue(v) : { raw: v, parts: [], hasVariables: false, variableKeys: [] },
+      );
+      out[k].push({ operator, values: parsedValues, variable: parsedValues.some((v) => v.hasVariables) });
+    }
+  }
+  return out;
+}
+
+/**
+ * One value per group of candidates every test answers alike, in candidate order (so the first configured
+ * value is asked first); with no test at all, the first configured value alone. A test with a policy variable
+ * is read with the principal's tags; where the variable stays unknown (no principal, or another variable), it
+ * tells every candidate apart.
+ */
+function distinctValues(configured: readonly string[], tests: readonly ValueTest[], principal?: Principal): string[] {
+  if (tests.length === 0) return [configured[0]];
+  const production = new Set(configured.map((v) => v.toLowerCase()));
+  const candidates = new Set<string>(configured);
+  // A value a policy names that the guardrails count as production (another casing of a configured one).
+  for (const test of tests) {
+    for (const value of test.values) if (production.has(value.raw.toLowerCase())) candidates.add(value.raw);
+  }
+  // Casings no policy need name: what escapes a case-sensitive comparison.
+  for (const value of configured) for (const casing of casings(value)) candidates.add(casing);
+  const lookup = principal ? principalTagLookup(principal) : undefined;
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const candidate of candidates) {
+    let signature = '';
+    for (const test of tests) {
+      signature += '|';
+      for (const value of test.values) signature += answer(test.operator, candidate, value, lookup);
+    }
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    out.push(candidate);
+  }
+  return out;
+}
+
+/** Lower, upper, capitalised and alternating casings of a value. */
+function casings(value: string): string[] {
+  const lower = value.toLowerCase();
+  let alternating = '';
+  for (let i = 0; i < lower.length; i++) alternating += i % 2 ? lower[i].toUpperCase() : lower[i];
+  return [lower, lower.toUpperCase(), lower.charAt(0).toUpperCase() + lower.slice(1), alternating];
+}
+
+/** How one policy value answers a candidate: 1 matches, 0 does not, or the candidate itself when unknown. */
+function answer(operator: ConditionOperator, candidate: string, value: ParsedValue, lookup?: KeyLookup): string {
+  if (!value.hasVariables) return operator.matches(candidate, value.raw) ? '1' : '0';
+  if (!lookup) return `\u0002${candidate}\u0002`;
+  const resolved = substitute(value, lookup);
+  if (resolved === 'dropped') return '-';
+  if ('unknown' in resolved) return `\u0002${candidate}\u0002`;
+  return operator.matches(candidate, resolved.text, resolved.literal.length ? resolved.literal : undefined) ? '1' : '0';
+}
+
+/** The principal's own tags (aws:PrincipalTag/<key>); every other key is unknown. */
+function principalTagLookup(principal: Principal): KeyLookup {
+  const tags = new Map(Object.entries(principal.tags).map(([k, v]) => [k.toLowerCase(), v]));
+  return (lowerKey) => {
+    if (!lowerKey.startsWith('aws:principaltag/')) return UNKNOWN;
+    const value = tags.get(lowerKey.slice('aws:principaltag/'.length));
+    return value === undefined ? ABSENT : present([value]);
+  };
+}
+
+/**
+ * For a finding's message: why a tag asked with a value not configured verbatim (`environment=PRODUCTION`)
+ * counts as production. Empty for a configured value.
+ */
+export function unlistedValueNote(tagText: string, guardrails: GuardrailSpec): string {
+  const { tagKeys, values } = guardrails.production;
+  const key = tagKeys.filter((k) => tagText.startsWith(`${k}=`)).sort((a, b) => b.length - a.length)[0];
+  if (key === undefined) return '';
+  const value = tagText.slice(key.length + 1);
+  if (values.includes(value)) return '';
+  return (
+    `${JSON.stringify(value)} is a production value (the guardrails compare tag values ignoring case), ` +
+    'but a condition that compares them case-sensitively does not match it.'
+  );
+}
