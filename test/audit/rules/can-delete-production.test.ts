@@ -2,7 +2,11 @@ import * as rule from '../../../lib/audit/rules/can-delete-production';
 import { about, allow, deny, doc, FULL_ACCESS_LEVEL, policyArn, roleArn, run, type PrincipalSpec } from './helpers';
 
 const productionDeny = (actions: string[]) =>
-  doc(deny(actions, '*', { Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] } } }));
+  doc(
+    deny(actions, '*', {
+      Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] } },
+    }),
+  );
 
 describe('can-delete-production', () => {
   it('reports a principal allowed rds:DeleteDBInstance on any resource, naming the missing boundary', () => {

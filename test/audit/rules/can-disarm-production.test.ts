@@ -4,7 +4,11 @@ import * as rule from '../../../lib/audit/rules/can-disarm-production';
 import { about, allow, deny, doc, FULL_ACCESS_LEVEL, run } from './helpers';
 
 const productionDeny = (actions: string[]) =>
-  doc(deny(actions, '*', { Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] } } }));
+  doc(
+    deny(actions, '*', {
+      Condition: { StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] } },
+    }),
+  );
 
 describe('can-disarm-production', () => {
   it.each([
