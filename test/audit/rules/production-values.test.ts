@@ -117,8 +117,41 @@ describe('production tag values', () => {
     const byTag = about(findings, 'agent').find((f) => f.details?.recognisedBy === 'agent principal tag');
     expect(byTag?.severity).toBe('critical');
     // "prod" stands for every value the boundary's deny misses ("PRODUCTION", "Prod", ...).
-    expect(byTag?.message).toContain('it can write to resources tagged environment=prod: ');
+    expect(byTag?.message).toContain('it can write to resources tagged environment=prod or (any other value): ');
     expect(byTag?.details?.resourceStates).not.toContain('tagged environment=production');
+  });
+
+  it('an agent boundary that denies production and untagged resources still lets the agent write to a misspelt tag', () => {
+    // A denylist of production values: "prodution", "qa", "PROD " are none of them, and the agent writes there.
+    const boundary = doc(
+      allow('*'),
+      deny('*', '*', onEnvironment('StringEqualsIgnoreCase', ['production', 'prod'])),
+      deny('*', '*', { Condition: { Null: { 'aws:ResourceTag/environment': 'true' } } }),
+    );
+    const findings = run(agentWrite, {
+      principals: [
+        { name: 'agent', tags: { 'leash:agent': 'true' }, boundary: 'boundary', policies: [doc(allow('rds:*'))] },
+      ],
+      managed: { boundary },
+    });
+    const byTag = about(findings, 'agent').find((f) => f.details?.recognisedBy === 'agent principal tag');
+    expect(byTag?.severity).toBe('critical');
+    expect(byTag?.details?.resourceStates).toEqual(['tagged environment=(any other value)']);
+    expect(byTag?.message).toContain('it can write to resources tagged environment=(any other value): ');
+  });
+
+  it('an agent boundary that allows only non-production values is no finding', () => {
+    const boundary = doc(
+      allow('*', '*', onEnvironment('StringEqualsIgnoreCase', ['dev', 'test'])),
+      allow('*', '*', { Condition: { StringEqualsIgnoreCase: { 'aws:RequestTag/environment': 'dev' } } }),
+    );
+    const findings = run(agentWrite, {
+      principals: [
+        { name: 'agent', tags: { 'leash:agent': 'true' }, boundary: 'boundary', policies: [doc(allow('rds:*'))] },
+      ],
+      managed: { boundary },
+    });
+    expect(about(findings, 'agent').filter((f) => f.details?.recognisedBy === 'agent principal tag')).toEqual([]);
   });
 
   it('names the values of one key together in a message', () => {

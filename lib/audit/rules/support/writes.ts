@@ -17,13 +17,15 @@ export interface ResourceState {
 // between questions by request object and action list, so the agent rule's two parts, and every principal, ask
 // with the same ones.
 const statesByConfig = new WeakMap<GuardrailSpec, WeakMap<readonly ProductionTag[], readonly ResourceState[]>>();
-const stateByText = new Map<string, ResourceState>();
+const stateByName = new Map<string, ResourceState>();
 const UNTAGGED: ResourceState = { name: 'untagged', request: { resourceTags: {}, requestTags: {} } };
 const writesByConfig = new WeakMap<GuardrailSpec, WeakMap<Catalog, readonly CatalogAction[]>>();
 
 /**
- * A resource with each production tag of `tags` (AccountAnalysis.productionTags), and one without tags
- * (anything not tagged non-production is protected). One list per config and tag list, whoever asks.
+ * A resource with each production tag of `tags` (AccountAnalysis.productionTags), one whose production key
+ * holds a value the config names neither production nor non-production (a misspelt `prodution`, a new
+ * `qa`), and one without tags: anything not tagged non-production is protected. One list per config and tag
+ * list, whoever asks.
  */
 export function resourceStates(guardrails: GuardrailSpec, tags: readonly ProductionTag[]): readonly ResourceState[] {
   let byTags = statesByConfig.get(guardrails);
@@ -33,27 +35,38 @@ export function resourceStates(guardrails: GuardrailSpec, tags: readonly Product
   }
   let states = byTags.get(tags);
   if (!states) {
-    states = statesOf(tags);
+    states = statesOf(guardrails, tags);
     byTags.set(tags, states);
   }
   return states;
 }
 
+/** The name of the state whose production key holds a value the config does not list. */
+export const OTHER_VALUE = '(any other value)';
+
 /**
  * Production once per production tag (a grant or a guardrail may name one key and not the other, or one value
- * and not another: a write allowed only where `stage=prod` is a write to production all the same), then
- * untagged. The request of a tag is made once, shared by every list that holds it.
+ * and not another: a write allowed only where `stage=prod` is a write to production all the same), then each
+ * key with an unlisted value, then untagged. The request of a state is made once, shared by every list that
+ * holds it (the evaluator shares its work by request object).
  */
-function statesOf(tags: readonly ProductionTag[]): ResourceState[] {
+function statesOf(guardrails: GuardrailSpec, tags: readonly ProductionTag[]): ResourceState[] {
+  const state = (name: string, key: string, value: string): ResourceState => {
+    const memoKey = `${name}\u0000${value}`;
+    let made = stateByName.get(memoKey);
+    if (!made) {
+      made = { name, request: { resourceTags: { [key]: value }, requestTags: {} } };
+      stateByName.set(memoKey, made);
+    }
+    return made;
+  };
+  const { tagKeys, values, nonProductionValues } = guardrails.production;
+  const listed = new Set([...values, ...nonProductionValues].map((v) => v.toLowerCase()));
+  let unlisted = 'unlisted';
+  for (let n = 2; listed.has(unlisted); n++) unlisted = `unlisted-${n}`;
   return [
-    ...tags.map((tag) => {
-      let state = stateByText.get(tag.text);
-      if (!state) {
-        state = { name: `tagged ${tag.text}`, request: { resourceTags: { [tag.key]: tag.value }, requestTags: {} } };
-        stateByText.set(tag.text, state);
-      }
-      return state;
-    }),
+    ...tags.map((tag) => state(`tagged ${tag.text}`, tag.key, tag.value)),
+    ...tagKeys.map((key) => state(`tagged ${key}=${OTHER_VALUE}`, key, unlisted)),
     UNTAGGED,
   ];
 }
