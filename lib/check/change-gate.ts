@@ -8,7 +8,7 @@ import type { LoadedStack } from './assembly';
 import { changeHash } from './change-hash';
 import { isDataSetting } from './data-settings';
 import { productionTagOf } from './production-tag';
-import { pairStacks, type ResourcePair } from './stack-pairs';
+import { pairStacks, stackSetBody, type ResourcePair } from './stack-pairs';
 import { referencedIds } from './references';
 import { statefulReason } from './stateful-types';
 import type { CfnResource } from './template-file';
@@ -126,6 +126,15 @@ export function findDestructiveChanges(
       ];
       notVisible.push({ ...seen, after: pair.after, reasons, productionTag, contentsUnknown: true });
     }
+    // A new nested stack or StackSet whose template the input lacks (a TemplateURL the gate cannot fetch) creates
+    // nothing that exists yet, but what it runs at deployment (a custom resource, an association) may delete.
+    if (!pair.before && pair.after && contentsUnseen(pair, type, current)) {
+      const what = type === 'AWS::CloudFormation::StackSet' ? 'StackSet' : 'nested stack';
+      const reasons = [
+        `the template of new ${what} ${pair.logicalId} is not in the input (TemplateURL): what it runs at deployment, custom resources included, is not visible`,
+      ];
+      notVisible.push({ ...seen, after: pair.after, reasons, productionTag, contentsUnknown: true });
+    }
     const destructive = pair.diff ? classify(pair.diff) : undefined;
     if (!destructive || !pair.before) continue;
     // A nested stack whose template the baseline holds is judged by its contents; otherwise by itself.
@@ -163,6 +172,15 @@ export function findDestructiveChanges(
     newStacks: pairing.newStacks,
     baselineOnly: pairing.baselineOnly,
   };
+}
+
+/** Whether a nested stack's or StackSet's template is neither in the input nor written into the resource. */
+function contentsUnseen(pair: ResourcePair, type: string, current: readonly LoadedStack[]): boolean {
+  if (type === 'AWS::CloudFormation::StackSet') return stackSetBody(pair.after) === undefined;
+  if (type !== 'AWS::CloudFormation::Stack') return false;
+  return !current.some(
+    (stack) => stack.nestedIn?.parentKey === pair.stack.key && stack.nestedIn.logicalId === pair.logicalId,
+  );
 }
 
 /**

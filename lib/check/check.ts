@@ -138,7 +138,7 @@ export function checkStacks(
       ...openGrantFindings(changeSetGate.pairs, production, byName, catalog),
       ...stackSetInstanceFindings(changeSetGate.pairs, production),
       ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
-      ...delayedDeletionFindings(changeSetGate.pairs, production, catalog),
+      ...delayedDeletionFindings(changeSetGate.pairs, production, catalog, new Map()),
       ...notVisibleFindings(changeSetGate.notVisible),
     );
   }
@@ -162,7 +162,7 @@ export function checkStacks(
       ...untaggedStackFindings(gate.untaggedStacks),
       ...stackSetInstanceFindings(gate.pairs, production),
       ...customResourceFindings(gate.pairs, production, catalog, resources),
-      ...delayedDeletionFindings(gate.pairs, production, catalog),
+      ...delayedDeletionFindings(gate.pairs, production, catalog, resources),
       ...answered(notVisibleFindings(gate.notVisible), gate.notVisible, changeSetGate),
     );
     if (gate.newStacks.length > 0) {

@@ -9,6 +9,7 @@ import type { Finding, RuleMeta } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
 import { changeHash } from './change-hash';
 import { destructiveAction, texts } from './custom-resources';
+import { commandCalls, documentRunCalls } from './document-runs';
 import { productionTagOf } from './production-tag';
 import type { ResourcePair } from './stack-pairs';
 import type { CfnResource } from './template-file';
@@ -23,7 +24,10 @@ export const DELAYED_DELETION_RULE: RuleMeta = {
     "in this deployment calls, through AWS's integrations, an API that deletes or recreates (as classified in the " +
     'action catalog, ' +
     'or named delete/remove/terminate/purge/drop/destroy/truncate). It runs later with its own role, so no review ' +
-    'of the data stores sees it. Critical in a production stack.',
+    'of the data stores sees it. Also a Systems Manager document the deployment makes AWS run by itself (an ' +
+    'association, a maintenance window task, a Config remediation, an EventBridge or Scheduler target) that ' +
+    'deletes: by the commands it is given, its steps, an AWS-managed name, or because the gate cannot read it. ' +
+    'Critical in a production stack.',
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#scheduled-deletions',
 };
 
@@ -38,12 +42,25 @@ const CALL_SITES: Readonly<Record<string, readonly string[]>> = {
 const INTEGRATION =
   /arn:[^:"\s]*:(scheduler|states):::(aws-sdk:)?([a-z0-9-]+):([A-Za-z][A-Za-z0-9]*)(?:\.(?:sync|waitForTaskToken)(?::\d+)?)?/g;
 
-/** The destructive APIs a resource calls through integrations, as `service:Action (integration ARN)`. */
-export function scheduledCalls(resource: CfnResource, catalog: Catalog): string[] {
-  if (resource.Type === 'AWS::SSM::Document') return automationCalls(resource.Properties?.Content, catalog);
-  const sites = CALL_SITES[resource.Type];
-  if (!sites) return [];
-  const calls = new Set<string>();
+/**
+ * The destructive APIs a resource calls through integrations, as `service:Action (integration ARN)`, and what
+ * the Systems Manager documents it makes AWS run destroy (document-runs.ts; `template` holds the documents a
+ * `Ref` names).
+ */
+export function scheduledCalls(
+  resource: CfnResource,
+  catalog: Catalog,
+  template: Readonly<Record<string, CfnResource>> = {},
+): string[] {
+  if (resource.Type === 'AWS::SSM::Document') {
+    // Automation steps, and the commands of a Command document (run by an association or a window task).
+    const content = resource.Properties?.Content;
+    return [...new Set([...automationCalls(content, catalog), ...commandCalls(texts(content).join('\n'), catalog)])];
+  }
+  const calls = new Set<string>(
+    documentRunCalls(resource, catalog, template, (content) => automationCalls(content, catalog)),
+  );
+  const sites = CALL_SITES[resource.Type] ?? [];
   for (const site of sites) {
     for (const text of texts(resource.Properties?.[site])) {
       for (const match of text.matchAll(INTEGRATION)) {
@@ -63,12 +80,13 @@ export function delayedDeletionFindings(
   pairs: readonly ResourcePair[],
   production: ProductionSelector,
   catalog: Catalog,
+  templates: ReadonlyMap<string, Readonly<Record<string, CfnResource>>>,
 ): Finding[] {
   const findings: Finding[] = [];
   for (const pair of pairs) {
     // A schedule that is removed calls nothing more; one added or changed is what this deployment sets up.
     if (!pair.after || !pair.changed) continue;
-    const calls = scheduledCalls(pair.after, catalog);
+    const calls = scheduledCalls(pair.after, catalog, templates.get(pair.stack.key) ?? {});
     // A definition kept in S3 is not in the template: what it calls is unknown, so it may delete.
     const unread =
       pair.after.Type === 'AWS::StepFunctions::StateMachine' && pair.after.Properties?.DefinitionS3Location;
