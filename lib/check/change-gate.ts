@@ -100,6 +100,14 @@ export function findDestructiveChanges(
     contentsUnknown: true,
   }));
   const hiddenStacks = new Set(pairing.notVisible.map(({ stack }) => stack.key));
+  // Per stack, the resources this deployment changes (a launch template's new version changes what reads it).
+  const changedIn = new Map<string, Set<string>>();
+  for (const pair of pairing.pairs) {
+    if (!pair.changed) continue;
+    const ids = changedIn.get(pair.stack.key) ?? new Set<string>();
+    ids.add(pair.logicalId);
+    changedIn.set(pair.stack.key, ids);
+  }
   for (const pair of pairing.pairs) {
     const type = (pair.before ?? pair.after)?.Type;
     if (typeof type !== 'string') continue;
@@ -135,7 +143,9 @@ export function findDestructiveChanges(
       ];
       notVisible.push({ ...seen, after: pair.after, reasons, productionTag, contentsUnknown: true });
     }
-    const destructive = pair.diff ? classify(pair.diff) : undefined;
+    const destructive =
+      (pair.diff ? classify(pair.diff) : undefined) ??
+      replacingUpdate(pair.stack.key, pair.before, pair.after, changedIn);
     if (!destructive || !pair.before) continue;
     // A nested stack whose template the baseline holds is judged by its contents; otherwise by itself.
     if (type === 'AWS::CloudFormation::Stack' && pair.contentsCompared) continue;
@@ -157,6 +167,7 @@ export function findDestructiveChanges(
       changeHash: changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after),
     });
   }
+  changes.push(...readersReplacedByUpdatePolicy(changes, current, changedIn, production, inherited));
   changes.push(...cascadedReplacements(changes, current, production, inherited));
   const untaggedStacks = pairing.paired.flatMap(({ stack, baselineStackTags }) => {
     // A lookalike tag protects nothing: whether the stack was or still is protected asks IAM's question.
@@ -360,6 +371,80 @@ function classify(
     )
     .map(([name, property]) => (property.changeImpact === ResourceImpact.MAY_REPLACE ? `${name} (may)` : name));
   return { action: 'replace', conditional: impact === ResourceImpact.MAY_REPLACE, causes };
+}
+
+/** The properties of an Auto Scaling group whose change makes its update policy act (AWS::AutoScaling UpdatePolicy). */
+const ASG_UPDATE_TRIGGERS = ['LaunchConfigurationName', 'LaunchTemplate', 'MixedInstancesPolicy', 'VPCZoneIdentifier'];
+
+/**
+ * An Auto Scaling group whose new template says `UpdatePolicy.AutoScalingReplacingUpdate.WillReplace: true`
+ * is replaced as a whole (a new group, the old one and its instances deleted) when a trigger property changes,
+ * which the resource specification calls a plain update. The trigger changes in the text, or because it reads a
+ * resource this deployment changes (`!GetAtt Template.LatestVersionNumber`): then the replacement is conditional.
+ */
+function replacingUpdate(
+  stackKey: string,
+  before: CfnResource | undefined,
+  after: CfnResource | undefined,
+  changedIn: ReadonlyMap<string, ReadonlySet<string>>,
+): { action: 'replace'; conditional: boolean; causes: string[] } | undefined {
+  if (!before || !after || after.Type !== 'AWS::AutoScaling::AutoScalingGroup') return undefined;
+  const policy = (after as { UpdatePolicy?: { AutoScalingReplacingUpdate?: { WillReplace?: unknown } } }).UpdatePolicy;
+  const willReplace = policy?.AutoScalingReplacingUpdate?.WillReplace;
+  if (willReplace !== true && willReplace !== 'true') return undefined;
+  const why = 'UpdatePolicy AutoScalingReplacingUpdate WillReplace';
+  const changed = ASG_UPDATE_TRIGGERS.filter(
+    (name) => JSON.stringify(before.Properties?.[name]) !== JSON.stringify(after.Properties?.[name]),
+  );
+  if (changed.length > 0) return { action: 'replace', conditional: false, causes: changed.map((n) => `${n} (${why})`) };
+  const changedIds = changedIn.get(stackKey) ?? new Set<string>();
+  const reads = ASG_UPDATE_TRIGGERS.filter((name) =>
+    referencedIds(after.Properties?.[name]).some((id) => changedIds.has(id)),
+  );
+  if (reads.length === 0) return undefined;
+  return {
+    action: 'replace',
+    conditional: true,
+    causes: reads.map((n) => `${n} (may: reads a changed resource; ${why})`),
+  };
+}
+
+/**
+ * Auto Scaling groups whose text does not change but whose trigger property reads a resource this deployment
+ * changes (`!GetAtt Template.LatestVersionNumber` of an edited launch template): with WillReplace, replaced.
+ */
+function readersReplacedByUpdatePolicy(
+  changes: readonly DestructiveChange[],
+  current: readonly LoadedStack[],
+  changedIn: ReadonlyMap<string, ReadonlySet<string>>,
+  production: ProductionSelector,
+  inherited: (stack: LoadedStack) => Record<string, unknown>[],
+): DestructiveChange[] {
+  const found: DestructiveChange[] = [];
+  for (const stack of current) {
+    const changedIds = changedIn.get(stack.key);
+    if (!changedIds) continue;
+    for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+      if (changedIds.has(logicalId) || resource?.Type !== 'AWS::AutoScaling::AutoScalingGroup') continue;
+      if (changes.some((change) => change.stack.key === stack.key && change.logicalId === logicalId)) continue;
+      const replacement = replacingUpdate(stack.key, resource, resource, changedIn);
+      if (!replacement) continue;
+      found.push({
+        stack,
+        logicalId,
+        resourceType: resource.Type,
+        action: 'replace',
+        conditional: true,
+        causes: replacement.causes,
+        stateful: statefulReason(resource.Type) !== undefined,
+        statefulReason: statefulReason(resource.Type),
+        productionTag: productionTagOf([resource], [stack.stackTags, ...inherited(stack)], production),
+        protection: protectionOf('replace', resource, resource),
+        changeHash: changeHash(stack.key, logicalId, resource, { replacedBy: replacement.causes }),
+      });
+    }
+  }
+  return found;
 }
 
 /** Custom resources are judged by what their handler calls; CDK's metadata resource holds nothing. */

@@ -411,3 +411,58 @@ describe('a CloudFormation Boolean in JSON is read as CloudFormation reads it', 
     ]);
   });
 });
+
+describe('an Auto Scaling group whose update policy replaces it', () => {
+  const group = (version: string, willReplace: unknown) => ({
+    Type: 'AWS::AutoScaling::AutoScalingGroup',
+    Properties: {
+      MinSize: '1',
+      MaxSize: '2',
+      LaunchTemplate: { LaunchTemplateId: 'lt-0abc', Version: version },
+      Tags: [{ Key: 'environment', Value: 'production', PropagateAtLaunch: true }],
+    },
+    UpdatePolicy: { AutoScalingReplacingUpdate: { WillReplace: willReplace } },
+  });
+  const replaced = (before: object, after: object) =>
+    gate({ Resources: { Web: before } }, { Resources: { Web: after } }).filter(
+      (f) => f.ruleId === 'destructive-change',
+    );
+
+  it('a new launch template version with WillReplace replaces the whole group and its instances', () => {
+    const [finding] = replaced(group('1', true), group('2', true));
+    expect(finding).toMatchObject({ severity: 'high', location: { logicalId: 'Web' } });
+    expect(finding.message).toContain('would replace production resource Web');
+    expect(finding.message).toContain('LaunchTemplate (UpdatePolicy AutoScalingReplacingUpdate WillReplace)');
+  });
+
+  it('without WillReplace the same change updates the group in place', () => {
+    expect(replaced(group('1', false), group('2', false))).toEqual([]);
+  });
+});
+
+describe('an Auto Scaling group that reads an edited launch template', () => {
+  const stackWith = (imageId: string) => ({
+    Resources: {
+      Template: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { ImageId: imageId } } },
+      Web: {
+        Type: 'AWS::AutoScaling::AutoScalingGroup',
+        Properties: {
+          MinSize: '1',
+          MaxSize: '2',
+          LaunchTemplate: {
+            LaunchTemplateId: { Ref: 'Template' },
+            Version: { 'Fn::GetAtt': ['Template', 'LatestVersionNumber'] },
+          },
+          Tags: [{ Key: 'environment', Value: 'production', PropagateAtLaunch: true }],
+        },
+        UpdatePolicy: { AutoScalingReplacingUpdate: { WillReplace: true } },
+      },
+    },
+  });
+
+  it('may be replaced with WillReplace, though its own text does not change', () => {
+    const found = gate(stackWith('ami-1'), stackWith('ami-2')).filter((f) => f.location?.logicalId === 'Web');
+    expect(found).toMatchObject([{ ruleId: 'destructive-change', severity: 'high' }]);
+    expect(found[0].message).toContain('may replace production resource Web');
+  });
+});
