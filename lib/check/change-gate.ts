@@ -144,6 +144,7 @@ export function findDestructiveChanges(
       notVisible.push({ ...seen, after: pair.after, reasons, productionTag, contentsUnknown: true });
     }
     const destructive =
+      versionReplacement(pair.before, pair.after) ??
       (pair.diff ? classify(pair.diff) : undefined) ??
       replacingUpdate(pair.stack.key, pair.before, pair.after, changedIn);
     if (!destructive || !pair.before) continue;
@@ -371,6 +372,33 @@ function classify(
     )
     .map(([name, property]) => (property.changeImpact === ResourceImpact.MAY_REPLACE ? `${name} (may)` : name));
   return { action: 'replace', conditional: impact === ResourceImpact.MAY_REPLACE, causes };
+}
+
+/** Search domains whose version property replaces the domain unless UpdatePolicy.EnableVersionUpgrade is true. */
+const VERSION_PROPERTY: Readonly<Record<string, string>> = {
+  'AWS::OpenSearchService::Domain': 'EngineVersion',
+  'AWS::Elasticsearch::Domain': 'ElasticsearchVersion',
+};
+
+/**
+ * A new engine version of an OpenSearch (or Elasticsearch) domain is an in-place upgrade only with
+ * `UpdatePolicy.EnableVersionUpgrade: true`; without it CloudFormation creates a new domain and deletes the old
+ * one with its indices. The resource specification calls EngineVersion a plain update.
+ */
+function versionReplacement(
+  before: CfnResource | undefined,
+  after: CfnResource | undefined,
+): { action: 'replace'; conditional: boolean; causes: string[] } | undefined {
+  const property = after ? VERSION_PROPERTY[after.Type] : undefined;
+  if (!before || !after || !property || before.Type !== after.Type) return undefined;
+  if (JSON.stringify(before.Properties?.[property]) === JSON.stringify(after.Properties?.[property])) return undefined;
+  const upgrade = (after as { UpdatePolicy?: { EnableVersionUpgrade?: unknown } }).UpdatePolicy?.EnableVersionUpgrade;
+  if (upgrade === true || upgrade === 'true') return undefined;
+  return {
+    action: 'replace',
+    conditional: false,
+    causes: [`${property} (without UpdatePolicy EnableVersionUpgrade: true, a new domain replaces the old one)`],
+  };
 }
 
 /** The properties of an Auto Scaling group whose change makes its update policy act (AWS::AutoScaling UpdatePolicy). */

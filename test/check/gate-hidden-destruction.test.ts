@@ -466,3 +466,26 @@ describe('an Auto Scaling group that reads an edited launch template', () => {
     expect(found[0].message).toContain('may replace production resource Web');
   });
 });
+
+describe('a search domain given a new engine version', () => {
+  const domain = (version: string, upgrade?: boolean) => ({
+    Type: 'AWS::OpenSearchService::Domain',
+    Properties: { EngineVersion: version, Tags: prodTags },
+    ...(upgrade === undefined ? {} : { UpdatePolicy: { EnableVersionUpgrade: upgrade } }),
+  });
+  const judged = (before: object, after: object) =>
+    gate({ Resources: { Search: before } }, { Resources: { Search: after } }).filter(
+      (f) => f.ruleId === 'destructive-change',
+    );
+
+  it('is replaced, indices and all, without EnableVersionUpgrade', () => {
+    const [finding] = judged(domain('OpenSearch_2.11'), domain('OpenSearch_2.13'));
+    expect(finding).toMatchObject({ severity: 'critical' });
+    expect(finding.message).toContain('would replace stateful, production resource Search');
+    expect(finding.message).toContain('EngineVersion (without UpdatePolicy EnableVersionUpgrade: true');
+  });
+
+  it('is upgraded in place with EnableVersionUpgrade: true', () => {
+    expect(judged(domain('OpenSearch_2.11', true), domain('OpenSearch_2.13', true))).toEqual([]);
+  });
+});
