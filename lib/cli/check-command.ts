@@ -93,25 +93,28 @@ export async function runCheckCommand(
       context.io.stderr(`leash check: approvals could not be verified, so none counts: ${verification.error}\n`);
     }
   }
+  const catalog = loadCatalog();
+  // What `leash generate` would refuse in the guardrails (as the audit does): said, never read in silence.
+  const { checkGuardrailSpec } = await import('../guardrails');
+  const configProblems = checkGuardrailSpec(config.guardrails, catalog).map(
+    (problem) =>
+      `${options.config ?? 'the default config'}: guardrails: ${problem} (leash generate refuses this config; the gate read it as written)`,
+  );
+  for (const line of configProblems) context.io.stderr(`leash check: ${line}\n`);
   const checked = runCheck(
     inputs,
     options.baseline,
-    { config, catalog: loadCatalog(), now: new Date(), verification },
+    { config, catalog, now: new Date(), verification },
     options.changeSet ?? [],
   );
-  const result =
-    weakened.length > 0
-      ? {
-          ...checked,
-          caveats: [
-            ...checked.caveats,
-            ...weakened.map(
-              (line) =>
-                `The pull request's config drops from the base branch's ${line}: the gate judged with both, so what either calls production is production.`,
-            ),
-          ],
-        }
-      : checked;
+  const extraCaveats = [
+    ...configProblems,
+    ...weakened.map(
+      (line) =>
+        `The pull request's config drops from the base branch's ${line}: the gate judged with both, so what either calls production is production.`,
+    ),
+  ];
+  const result = extraCaveats.length > 0 ? { ...checked, caveats: [...checked.caveats, ...extraCaveats] } : checked;
   const input = checkReportInput(result, { name: 'leash check', version: toolVersion() });
   if (formats.includes('sarif')) warnOfSarifLimit(context.io, 'check', input.findings);
   writeReports(

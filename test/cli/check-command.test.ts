@@ -175,6 +175,16 @@ describe('leash check --baseline-config', () => {
   });
 });
 
+describe('leash check with a config leash generate refuses', () => {
+  it('says so on stderr and in the report instead of reading it in silence', async () => {
+    const config = join(dir, 'overlap.json');
+    writeFileSync(config, JSON.stringify({ guardrails: { production: { nonProductionValues: ['Production'] } } }));
+    const { out, err } = await check(fixture('wildcard-admin.yaml'), '--config', config, '--format', 'json');
+    expect(err).toContain('"Production" is also a production value');
+    expect(out).toContain('leash generate refuses this config');
+  });
+});
+
 describe('leash check with a deployed baseline and its stack tags', () => {
   // get-template saves no stack tags: the deployed stack's tags come from <stack>.tags.json beside it (as
   // describe-stacks prints them). Without them, deleting a topic of a production-tagged stack whose tag the
