@@ -2,7 +2,8 @@
 // all principals that use them), then assemble each principal's layers. Of an invalid policy the statements
 // that can be read are evaluated and the others recorded (the unreadable-policy rule fails the gate on them);
 // missing policies are recorded; the rest of the account is still evaluated.
-import { parsePolicy, salvagePolicy } from '../../policy';
+import { parsePolicy, salvagePolicy, type SalvagedPolicy } from '../../policy';
+import type { NormalizedPolicy, NormalizedStatement } from '../../policy/types';
 import type { Catalog } from '../../catalog/types';
 import type { PolicyType } from '../../policy/types';
 import type { Evidence } from '../findings';
@@ -27,6 +28,20 @@ type InvalidPolicy = CompiledAccount['invalidPolicies'][number];
 interface CompiledOrInvalid {
   readonly statements: CompiledStatement[] | undefined;
   readonly invalid?: InvalidPolicy;
+}
+
+/**
+ * The readable statements plus, for each unread statement not plainly written as a Deny, `Allow * on *` in its
+ * place (same index, so evidence shows the statement as written).
+ */
+function withUnreadAllowsAsAll(policy: NormalizedPolicy, salvaged: SalvagedPolicy): NormalizedPolicy {
+  const statements = (salvaged.document as { Statement?: unknown } | undefined)?.Statement;
+  const raw = (index: number | undefined): unknown =>
+    index === undefined ? undefined : Array.isArray(statements) ? statements[index] : statements;
+  const allows: NormalizedStatement[] = salvaged.unreadable
+    .filter(({ index }) => (raw(index) as { Effect?: unknown } | undefined)?.Effect !== 'Deny')
+    .map(({ index }) => ({ index: index ?? 0, effect: 'Allow', actions: ['*'], resources: ['*'], conditions: [] }));
+  return allows.length === 0 ? policy : { ...policy, statements: [...policy.statements, ...allows] };
 }
 
 /** One organization policy level compiled: its Allow and Deny statements and the policies that failed. */
@@ -110,7 +125,11 @@ class AccountCompiler {
     };
     // A boundary only limits: with a statement unread, what it lets through is unknown, not what the rest says.
     if (type === 'boundary' && salvaged.unreadable.length > 0) return { statements: undefined, invalid };
-    return { statements: compilePolicy(salvaged.policy, source, salvaged.document, this.ids), invalid };
+    // An SCP or RCP level allows only what one of its policies allows: an unread statement that may be an Allow
+    // is taken as allowing everything (its worst case for who can act). An unread Deny is left out, its worst case.
+    const policy =
+      type === 'scp' || type === 'rcp' ? withUnreadAllowsAsAll(salvaged.policy, salvaged) : salvaged.policy;
+    return { statements: compilePolicy(policy, source, salvaged.document, this.ids), invalid };
   }
 
   /** compileDocument(), shared through `cache` under `key` (which must name everything the result depends on). */

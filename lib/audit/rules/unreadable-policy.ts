@@ -117,7 +117,8 @@ export function check(context: RuleContext): RuleFinding[] {
         finding(
           unreadable,
           undefined,
-          'what it allows or denies in the organization is unknown, so no deny it may hold is counted on',
+          'what it allows or denies in the organization is unknown, so no deny it may hold is counted on, and ' +
+            'a statement not written as a Deny is taken as allowing everything at its level (its worst case)',
         ),
       );
       continue;

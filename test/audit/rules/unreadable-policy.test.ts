@@ -112,4 +112,26 @@ describe('unreadable-policy', () => {
   it('says nothing about valid policies', () => {
     expect(run(rule, { principals: [{ name: 'p', policies: [doc(admin, deny('rds:Delete*'))] }] })).toEqual([]);
   });
+
+  it.each(DAMAGED.filter(([, statement]) => (statement as { Effect?: unknown })?.Effect !== 'Deny'))(
+    'an SCP level whose only Allow has %s does not hide who can delete: it is taken as allowing everything',
+    (_what, statement) => {
+      const scps = [
+        { kind: 'root' as const, id: 'r-test', policies: [{ name: 'allow-list', document: doc(statement) }] },
+      ];
+      const findings = run(defaultRules, { principals: [{ name: 'ops', policies: [doc(admin)] }], scps });
+      const deletes = about(findings, 'ops').find((f) => f.ruleId === 'can-delete-production');
+      expect(deletes?.severity).toBe('critical');
+      const scp = findings.find((f) => f.ruleId === 'unreadable-policy');
+      expect(scp?.message).toContain('taken as allowing everything at its level');
+    },
+  );
+
+  it('an unread Deny in an SCP level is left out, the rest of the level still read', () => {
+    const scps = [
+      FULL_ACCESS_LEVEL([{ name: 'broken-deny', document: doc({ Effect: 'Deny', Action: 7, Resource: '*' }) }]),
+    ];
+    const findings = run(defaultRules, { principals: [{ name: 'ops', policies: [doc(allow('s3:GetObject'))] }], scps });
+    expect(about(findings, 'ops').some((f) => f.ruleId === 'can-delete-production')).toBe(false);
+  });
 });
