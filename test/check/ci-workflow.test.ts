@@ -113,6 +113,10 @@ describe('the deployed baseline step', () => {
     ].join('\n');
     writeFileSync(join(dir, 'bin', 'aws'), fake);
     chmodSync(join(dir, 'bin', 'aws'), 0o755);
+    // The step's `aws` is this stand-in as a shell function (BASH_ENV is read before the script): a PATH lookup
+    // of a file written a moment ago can miss it (another suite's child process, forked while the file was
+    // open, makes it "text file busy") and run the machine's real AWS CLI instead.
+    writeFileSync(join(dir, 'stand-in.sh'), `aws() { bash ${JSON.stringify(join(dir, 'bin', 'aws'))} "$@"; }\n`);
     const result = spawnSync('bash', ['-eo', 'pipefail', '-c', step?.run ?? 'false'], {
       cwd: dir,
       encoding: 'utf8',
@@ -121,6 +125,7 @@ describe('the deployed baseline step', () => {
         PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
         AWS_REGION: 'us-east-1',
         RUNNER_TEMP: dir,
+        BASH_ENV: join(dir, 'stand-in.sh'),
       },
     });
     return {
