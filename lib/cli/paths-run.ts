@@ -66,13 +66,11 @@ export function pathGoal(
       .some((kind) => kind !== 0) ?? false;
   // Under any production tag, as the audit asks: a grant or an SCP may name one key and not the other, or
   // compare one value only; the tags some policy of any account tells apart.
-  const tags = [
-    ...new Map(
-      accounts
-        .flatMap(({ snapshot }) => productionTagQuestions(snapshot, policiesInUse(snapshot), guardrails).account)
-        .map((tag) => [tag.text, tag]),
-    ).values(),
-  ];
+  const questions = accounts.map(({ snapshot }) =>
+    productionTagQuestions(snapshot, policiesInUse(snapshot), guardrails),
+  );
+  const tags = [...new Map(questions.flatMap((q) => q.account).map((tag) => [tag.text, tag])).values()];
+  const rewriteValues = (key: string) => [...new Set(questions.flatMap((q) => q.rewritesOf(undefined, key)))];
   const canUnderAnyKey = (actions: readonly CatalogAction[], requests: readonly { request: RequestContext }[]) => {
     const tests = requests.map(({ request }) => can(actions, request));
     return (arn: string) => tests.some((test) => test(arn));
@@ -110,14 +108,15 @@ export function pathGoal(
     }
     case 'tag-change': {
       const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
-      const { nonProductionValues } = guardrails.production;
-      const rewrites = tags.map(({ key, value }) => ({
-        request: {
-          resourceTags: { [key]: value },
-          requestTags: { [key]: nonProductionValues[0] },
-          contextKeys: { 'aws:tagkeys': [key] },
-        },
-      }));
+      const rewrites = tags.flatMap(({ key, value }) =>
+        rewriteValues(key).map((to) => ({
+          request: {
+            resourceTags: { [key]: value },
+            requestTags: { [key]: to },
+            contextKeys: { 'aws:tagkeys': [key] },
+          },
+        })),
+      );
       return { name: 'can change the production tag', test: canUnderAnyKey(actions, rewrites) };
     }
     case 'disarm':

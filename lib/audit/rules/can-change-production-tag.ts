@@ -32,47 +32,40 @@ export const meta: RuleMeta = {
 };
 
 /**
- * A production resource, and a request that rewrites its production tag to a non-production value: one per
- * production tag of `tags` (a grant or an SCP may guard one key and leave the other, or compare one value
- * only), made once per tag and shared by the principals that ask (the evaluator shares decision templates by
- * request object).
+ * A production resource, and a request that rewrites its production tag: one per production tag of `tags` (a
+ * grant or an SCP may guard one key and leave the other, or compare one value only) and per value it is
+ * rewritten to (`values`: a deny may stop a rewrite to `dev` and not to `DEV` or `qa`). Made once per tag and
+ * value and shared by the principals that ask (the evaluator shares decision templates by request object).
  */
-function tagRewrites(
-  guardrails: RuleContext['guardrails'],
-): (tags: readonly ProductionTag[]) => { tag: ProductionTag; request: RequestContext }[] {
-  const { nonProductionValues } = guardrails.production;
-  const byText = new Map<string, { tag: ProductionTag; request: RequestContext }>();
-  const byList = new Map<readonly ProductionTag[], { tag: ProductionTag; request: RequestContext }[]>();
-  const one = (tag: ProductionTag) => {
-    let made = byText.get(tag.text);
-    if (!made) {
-      made = {
+function tagRewrites(): (
+  tags: readonly ProductionTag[],
+  values: (key: string) => readonly string[],
+) => { tag: ProductionTag; request: RequestContext }[] {
+  const made = new Map<string, { tag: ProductionTag; request: RequestContext }>();
+  const one = (tag: ProductionTag, to: string) => {
+    const key = `${tag.text}\u0000${to}`;
+    let rewrite = made.get(key);
+    if (!rewrite) {
+      rewrite = {
         tag,
         request: {
           resourceTags: { [tag.key]: tag.value },
-          requestTags: { [tag.key]: nonProductionValues[0] },
+          requestTags: { [tag.key]: to },
           contextKeys: { 'aws:tagkeys': [tag.key] },
         },
       };
-      byText.set(tag.text, made);
+      made.set(key, rewrite);
     }
-    return made;
+    return rewrite;
   };
-  return (tags) => {
-    let list = byList.get(tags);
-    if (!list) {
-      list = tags.map(one);
-      byList.set(tags, list);
-    }
-    return list;
-  };
+  return (tags, values) => tags.flatMap((tag) => values(tag.key).map((to) => one(tag, to)));
 }
 
 export function check(context: RuleContext): RuleFinding[] {
   const { analysis, account, catalog, guardrails } = context;
   // No principal, no question: the catalog then need not make its destructive list (an empty account).
   if (analysis.principals.length === 0) return [];
-  const rewritesFor = tagRewrites(guardrails);
+  const rewritesFor = tagRewrites();
   const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
@@ -81,7 +74,11 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const { tag, runs, tally } = worstKey(compiled, asked, rewritesFor(analysis.productionTags(principal)));
+    const { tag, runs, tally } = worstKey(
+      compiled,
+      asked,
+      rewritesFor(analysis.productionTags(principal), (key) => analysis.rewriteValues(principal, key)),
+    );
     const { key } = tag;
     const { allowedCount, dependsCount, allowed, depends } = tally;
     if (allowedCount === 0 && dependsCount === 0) continue;

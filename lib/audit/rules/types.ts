@@ -136,4 +136,9 @@ export interface AccountAnalysis {
    * without a principal, of every policy of the account.
    */
   productionTags(principal?: Principal): readonly ProductionTag[];
+  /**
+   * The values a rewrite of the production tag `key` is asked with: the first non-production value, and each
+   * other value a policy tells apart (support/production-values.ts). Without a principal, of the whole account.
+   */
+  rewriteValues(principal: Principal | undefined, key: string): readonly string[];
 }

@@ -69,15 +69,17 @@ export function check(context: RuleContext): RuleFinding[] {
   );
   const disarms = tamper.filter((a) => a.accessLevel !== 'Tagging');
   const retags = tamper.filter((a) => a.accessLevel === 'Tagging');
-  const { nonProductionValues } = guardrails.production;
-  const rewrites = tags.map(({ key, value, text }) => ({
-    request: {
-      resourceTags: { [key]: value },
-      requestTags: { [key]: nonProductionValues[0] },
-      contextKeys: { 'aws:tagkeys': [key] },
-    },
-    tag: text,
-  }));
+  // Each rewrite value a policy of the account tells apart (a deny may stop `dev` and not `DEV`).
+  const rewrites = tags.flatMap(({ key, value, text }) =>
+    analysis.rewriteValues(undefined, key).map((to) => ({
+      request: {
+        resourceTags: { [key]: value },
+        requestTags: { [key]: to },
+        contextKeys: { 'aws:tagkeys': [key] },
+      },
+      tag: text,
+    })),
+  );
 
   for (const [arn, principals] of users) {
     const boundary = managed.get(arn);

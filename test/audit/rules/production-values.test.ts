@@ -93,6 +93,60 @@ describe('production tag values', () => {
     expect(retag.message).toContain('can change or remove the tag environment=prod on production resources');
   });
 
+  it('a tag deny that lists the non-production values still lets the tag be rewritten to an unlisted one', () => {
+    const principals = [{ name: 'ops', policies: [doc(allow('dynamodb:TagResource'))] }];
+    const denyRewrites = (operator: string, values: string[]) => [
+      FULL_ACCESS_LEVEL([
+        {
+          name: 'protect-tag',
+          document: doc(
+            deny('dynamodb:TagResource', '*', {
+              Condition: {
+                StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] },
+                [operator]: { 'aws:RequestTag/environment': values },
+              },
+            }),
+          ),
+        },
+      ]),
+    ];
+    // Denied: a rewrite to any listed non-production value, whatever its case. Not denied: `qa`, a typo.
+    const listed = run(canChangeTag, {
+      principals,
+      scps: denyRewrites('StringEqualsIgnoreCase', ['dev', 'development', 'test', 'sandbox', 'staging']),
+    });
+    expect(about(listed, 'ops')).toMatchObject([
+      { severity: 'high', details: { productionTag: 'environment=production' } },
+    ]);
+    // Only production values may be written: every rewrite away is denied.
+    const onlyProduction = run(canChangeTag, {
+      principals,
+      scps: denyRewrites('StringNotEqualsIgnoreCase', ['production', 'prod']),
+    });
+    expect(about(onlyProduction, 'ops')).toEqual([]);
+  });
+
+  it('a tag deny that compares the new value case-sensitively lets "DEV" through', () => {
+    const principals = [{ name: 'ops', policies: [doc(allow('dynamodb:TagResource'))] }];
+    const scps = [
+      FULL_ACCESS_LEVEL([
+        {
+          name: 'protect-tag',
+          document: doc(
+            deny('dynamodb:TagResource', '*', {
+              Condition: {
+                StringEquals: {
+                  'aws:RequestTag/environment': ['dev', 'development', 'test', 'sandbox', 'staging', 'unlisted'],
+                },
+              },
+            }),
+          ),
+        },
+      ]),
+    ];
+    expect(about(run(canChangeTag, { principals, scps }), 'ops')).toMatchObject([{ severity: 'high' }]);
+  });
+
   it('weak-boundary reports a boundary whose deny names one value case-sensitively', () => {
     const boundary = doc(allow('*'), deny('rds:DeleteDBInstance', '*', onEnvironment('StringEquals', 'production')));
     const [finding] = run(weakBoundary, {

@@ -73,6 +73,9 @@ export function createAccountAnalysis(
       const questions = productionTagQuestions(snapshot, policies, guardrails);
       return principal ? questions.of(principal) : questions.account;
     },
+    rewriteValues(principal, key) {
+      return productionTagQuestions(snapshot, policies, guardrails).rewritesOf(principal, key);
+    },
     isAgent(arn) {
       // As the SCP agent layer and the boundary's guard match it: IAM compares condition-key names (so the
       // tag key) ignoring case, and the guardrails compare the value with StringEqualsIgnoreCase.

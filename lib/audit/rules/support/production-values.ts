@@ -31,6 +31,14 @@ export interface ProductionTagQuestions {
   readonly account: readonly ProductionTag[];
   /** What can differ for this principal: its own policies, its groups', its boundary and the organization's. */
   of(principal: Principal): readonly ProductionTag[];
+  /**
+   * The values a rewrite of the production tag `key` is asked with (aws:RequestTag/<key>): the first
+   * non-production value, and each other value some condition on the request tag tells apart (another
+   * non-production value or casing, or a value the config lists as neither, which takes the resource out of
+   * every production deny as surely). Of the principal's policies and the organization's; without a principal,
+   * of every policy of the account.
+   */
+  rewritesOf(principal: Principal | undefined, key: string): readonly string[];
 }
 
 /** One condition on a production tag key: how it compares a value. */
@@ -76,10 +84,11 @@ function buildQuestions(
   policies: readonly PolicyInUse[],
   guardrails: GuardrailSpec,
 ): ProductionTagQuestions {
-  const { tagKeys, values } = guardrails.production;
+  const { tagKeys, values, nonProductionValues } = guardrails.production;
   const keys = tagKeys.map((key) => key.toLowerCase());
-  // Tests per policy, by production key (index into tagKeys); policies without any are left out.
-  const organization: ValueTest[][] = keys.map(() => []);
+  // Tests per policy, by production key: index k for aws:ResourceTag/<key k>, n + k for aws:RequestTag/<key k>.
+  const slots = keys.length * 2;
+  const organization: ValueTest[][] = Array.from({ length: slots }, () => []);
   const byPrincipal = new Map<string, PolicyInUse[]>();
   const groupMembers = new Map<string, Principal[]>();
   for (const principal of snapshot.principals) {
@@ -107,36 +116,56 @@ function buildQuestions(
       }
     }
   }
-  const questionsFor = (tests: readonly ValueTest[][], principal?: Principal): ProductionTag[] =>
-    tagKeys.flatMap((key, k) => distinctValues(values, tests[k], principal).map((value) => tagOf(key, value)));
-  const accountTests = keys.map((_, k) => [...organization[k], ...[...testsOf.values()].flatMap((t) => t[k])]);
+  const rewriteCandidates = rewriteValues(values, nonProductionValues);
+  const questionsFor = (tests: readonly ValueTest[][], principal?: Principal): Questions => ({
+    tags: tagKeys.flatMap((key, k) =>
+      distinctValues(productionCandidates(values, tests[k]), tests[k], principal).map((value) => tagOf(key, value)),
+    ),
+    rewrites: new Map(
+      keys.map((key, k) => [
+        key,
+        distinctValues(rewriteCandidates(tests[keys.length + k]), tests[keys.length + k], principal),
+      ]),
+    ),
+  });
+  const accountTests = organization.map((list, k) => [...list, ...[...testsOf.values()].flatMap((t) => t[k])]);
   const account = questionsFor(accountTests);
   // Only the organization's tests: most principals share them.
   const shared = questionsFor(organization);
   const organizationVariables = organization.some((list) => list.some((test) => test.variable));
-  const memo = new Map<string, ProductionTag[]>();
+  const memo = new Map<string, Questions>();
+  const questionsOf = (principal: Principal): Questions => {
+    const own = byPrincipal.get(principal.arn);
+    if (!own && !organizationVariables) return shared;
+    const tests = organization.map((list, k) => [...list, ...(own ?? []).flatMap((p) => testsOf.get(p)![k])]);
+    // A variable reads the principal's tags, so principals with the same policies may still differ.
+    const variables = tests.some((list) => list.some((test) => test.variable));
+    const memoKey = `${(own ?? []).map((p) => p.id).join('\u0000')}\u0001${variables ? JSON.stringify(principal.tags) : ''}`;
+    let found = memo.get(memoKey);
+    if (!found) {
+      found = questionsFor(tests, principal);
+      memo.set(memoKey, found);
+    }
+    return found;
+  };
   return {
-    account,
-    of(principal) {
-      const own = byPrincipal.get(principal.arn);
-      if (!own && !organizationVariables) return shared;
-      const tests = keys.map((_, k) => [...organization[k], ...(own ?? []).flatMap((p) => testsOf.get(p)![k])]);
-      // A variable reads the principal's tags, so principals with the same policies may still differ.
-      const variables = tests.some((list) => list.some((test) => test.variable));
-      const memoKey = `${(own ?? []).map((p) => p.id).join('\u0000')}\u0001${variables ? JSON.stringify(principal.tags) : ''}`;
-      let found = memo.get(memoKey);
-      if (!found) {
-        found = questionsFor(tests, principal);
-        memo.set(memoKey, found);
-      }
-      return found;
-    },
+    account: account.tags,
+    of: (principal) => questionsOf(principal).tags,
+    rewritesOf: (principal, key) =>
+      (principal ? questionsOf(principal) : account).rewrites.get(key.toLowerCase()) ?? [nonProductionValues[0]],
   };
 }
 
+/** What questionsFor finds for one set of tests. */
+interface Questions {
+  readonly tags: readonly ProductionTag[];
+  /** By lower-cased production key. */
+  readonly rewrites: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
- * The conditions of a policy on each production key (aws:ResourceTag/<key>, and IAM's iam:ResourceTag/<key>),
- * undefined when it has none. Null only asks whether the tag is there, and an operator the evaluator does not
+ * The conditions of a policy on each production key (aws:ResourceTag/<key> and IAM's iam:ResourceTag/<key>,
+ * then aws:RequestTag/<key>), undefined when it has none. Null only asks whether the tag is there, and an operator the evaluator does not
  * know is answered "depends" whatever the value: neither tells values apart.
  */
 function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][] | undefined {
@@ -149,12 +178,14 @@ function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][]
       const slash = lower.indexOf('/');
       if (slash < 0) continue;
       const prefix = lower.slice(0, slash);
-      if (prefix !== 'aws:resourcetag' && prefix !== 'iam:resourcetag') continue;
-      const k = keys.indexOf(lower.slice(slash + 1));
-      if (k < 0) continue;
+      const request = prefix === 'aws:requesttag';
+      if (!request && prefix !== 'aws:resourcetag' && prefix !== 'iam:resourcetag') continue;
+      const key = keys.indexOf(lower.slice(slash + 1));
+      if (key < 0) continue;
+      const k = request ? keys.length + key : key;
       const operator = conditionOperator(condition.baseOperator);
       if (!operator) continue;
-      out ??= keys.map(() => []);
+      out ??= Array.from({ length: keys.length * 2 }, () => []);
       // Only the operators that substitute variables read `${...}` as one (as the evaluator does).
       const parsedValues = condition.values.map((v): ParsedValue =>
         operator.policyVariables ? parsePolicyValue(v) : { raw: v, parts: [], hasVariables: false, variableKeys: [] },
@@ -166,21 +197,54 @@ function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][]
 }
 
 /**
- * One value per group of candidates every test answers alike, in candidate order (so the first configured
- * value is asked first); with no test at all, the first configured value alone. A test with a policy variable
- * is read with the principal's tags; where the variable stays unknown (no principal, or another variable), it
- * tells every candidate apart.
+ * The production values to try on a key: every configured value, each casing of one a policy names, and
+ * other casings (what escapes a case-sensitive comparison); with no test at all, the first value alone.
  */
-function distinctValues(configured: readonly string[], tests: readonly ValueTest[], principal?: Principal): string[] {
+function productionCandidates(configured: readonly string[], tests: readonly ValueTest[]): string[] {
   if (tests.length === 0) return [configured[0]];
   const production = new Set(configured.map((v) => v.toLowerCase()));
   const candidates = new Set<string>(configured);
-  // A value a policy names that the guardrails count as production (another casing of a configured one).
   for (const test of tests) {
     for (const value of test.values) if (production.has(value.raw.toLowerCase())) candidates.add(value.raw);
   }
-  // Casings no policy need name: what escapes a case-sensitive comparison.
   for (const value of configured) for (const casing of casings(value)) candidates.add(casing);
+  return [...candidates];
+}
+
+/**
+ * The values to rewrite a production tag to: every non-production value and its casings, each value a policy
+ * names that is not a production one, and a value the config lists as neither (`unlisted`); with no test at all,
+ * the first non-production value alone.
+ */
+function rewriteValues(
+  production: readonly string[],
+  nonProduction: readonly string[],
+): (tests: readonly ValueTest[]) => string[] {
+  const productionLower = new Set(production.map((v) => v.toLowerCase()));
+  const listed = new Set([...productionLower, ...nonProduction.map((v) => v.toLowerCase())]);
+  let unlisted = 'unlisted';
+  for (let n = 2; listed.has(unlisted); n++) unlisted = `unlisted-${n}`;
+  return (tests) => {
+    if (tests.length === 0) return [nonProduction[0]];
+    const candidates = new Set<string>(nonProduction);
+    for (const value of nonProduction) for (const casing of casings(value)) candidates.add(casing);
+    for (const test of tests) {
+      for (const value of test.values) {
+        if (!value.hasVariables && !productionLower.has(value.raw.toLowerCase())) candidates.add(value.raw);
+      }
+    }
+    candidates.add(unlisted);
+    return [...candidates];
+  };
+}
+
+/**
+ * One value per group of candidates every test answers alike, in candidate order (so the first candidate is
+ * asked first). A test with a policy variable is read with the principal's tags; where the variable stays
+ * unknown (no principal, or another variable), it tells every candidate apart.
+ */
+function distinctValues(candidates: readonly string[], tests: readonly ValueTest[], principal?: Principal): string[] {
+  if (tests.length === 0) return [candidates[0]];
   const lookup = principal ? principalTagLookup(principal) : undefined;
   const seen = new Set<string>();
   const out: string[] = [];
