@@ -5,10 +5,11 @@ import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { escalatedPrincipal, escalationTargetText } from './support/escalated';
-import { DETAIL_LIMIT, worstProductionKey, type ProductionTally } from './support/production-tally';
+import { DETAIL_LIMIT, tallyOf, worstProductionKey, type ProductionTally } from './support/production-tally';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { unlistedValueNote } from './support/production-values';
 import {
+  productionArnDeletions,
   productionDeletion,
   productionTagText,
   requestsPerTag,
@@ -63,12 +64,42 @@ export function check(context: RuleContext): RuleFinding[] {
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
     const requests = requestsFor(analysis.productionTags(principal));
-    const { runs, tally, tag } = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
+    const byTag = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
+    const { runs, tally, target } = worstWithArns(context, principal, compiled, byTag, scpGap);
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
-      findings.push(findingOf(context, principal, compiled, runs, tally, inInput, tag));
+      findings.push(findingOf(context, principal, compiled, runs, tally, inInput, target));
     }
   }
   return findings;
+}
+
+/** Where a principal deletes: resources with a production tag, or one production ARN of the config. */
+type Target = { readonly tag: string } | { readonly arn: string };
+
+/**
+ * The tag result, or the explicit production ARN (`guardrails.production.arns`) under which more deletions are
+ * allowed (then more depend): a grant scoped to that ARN is an allowed deletion there, where the tag question,
+ * asked of "some resource", can only say it depends on the resource.
+ */
+function worstWithArns(
+  context: RuleContext,
+  principal: Principal,
+  compiled: CompiledPrincipal,
+  byTag: { runs: DecisionRuns; tally: ProductionTally; tag: string },
+  scpGap: ReturnType<typeof scpGapFinder>,
+): { runs: DecisionRuns; tally: ProductionTally; target: Target } {
+  let best: { runs: DecisionRuns; tally: ProductionTally; target: Target } = { ...byTag, target: { tag: byTag.tag } };
+  for (const question of productionArnDeletions(context.catalog, context.guardrails)) {
+    const asked = context.analysis.restrict(principal, question.actions);
+    if (asked.length === 0) continue;
+    const runs = compiled.decisionRuns(asked, question.request);
+    const tally = tallyOf(runs, asked, scpGap, principal.serviceLinked);
+    const more =
+      tally.allowedCount > best.tally.allowedCount ||
+      (tally.allowedCount === best.tally.allowedCount && tally.dependsCount > best.tally.dependsCount);
+    if (more) best = { runs, tally, target: { arn: question.arn } };
+  }
+  return best;
 }
 
 function findingOf(
@@ -78,8 +109,9 @@ function findingOf(
   runs: DecisionRuns,
   tally: ProductionTally,
   inInput: (managedPolicyArn: string) => boolean,
-  productionTag: string,
+  target: Target,
 ): RuleFinding {
+  const productionTag = 'tag' in target ? target.tag : undefined;
   const { analysis } = context;
   const { allowedCount, dependsCount, allowed, depends, gaps, tagConditionUnsupported, dependsOn } = tally;
   const exempt = analysis.isExempt(principal.arn);
@@ -99,12 +131,14 @@ function findingOf(
   // The allowed actions, then the depending ones: the first few (as many as listActions shows) suffice.
   const sample = allowed.concat(depends.slice(0, Math.max(0, 6 - allowed.length)));
   const parts = [
-    `can delete or recreate resources tagged ${productionTag}:`,
+    productionTag === undefined
+      ? `can delete or recreate production resource ${(target as { arn: string }).arn}:`
+      : `can delete or recreate resources tagged ${productionTag}:`,
     `${allowedCount} action(s) allowed`,
     dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
     `(${listActions(sample, 6, allowedCount + dependsCount)}).`,
     `Missing guardrails: ${missing.join('; ')}.`,
-    unlistedValueNote(productionTag, context.guardrails),
+    productionTag === undefined ? '' : unlistedValueNote(productionTag, context.guardrails),
     exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
   ];
   return {
@@ -114,7 +148,7 @@ function findingOf(
     location: principal.location,
     evidence: grantedEvidence(runs.decisions),
     details: {
-      productionTag,
+      ...(productionTag === undefined ? { productionArn: (target as { arn: string }).arn } : { productionTag }),
       allowedCount,
       dependsCount,
       allowed,

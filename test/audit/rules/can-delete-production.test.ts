@@ -326,3 +326,48 @@ describe('can-delete-production', () => {
     expect(run(rule, { principals })).toEqual([]);
   });
 });
+
+describe('can-delete-production on the production ARNs of the config', () => {
+  const config = {
+    guardrails: {
+      production: { arns: ['arn:aws:rds:us-east-1:111122223333:db:orders', 'arn:aws:route53:::hostedzone/Z123'] },
+    },
+  };
+  const grant = (action: string, resource: string) => ({ name: 'dba', policies: [doc(allow(action, resource))] });
+
+  it('a grant scoped to a production ARN is an allowed deletion there, not one that depends on the resource', () => {
+    const findings = run(
+      rule,
+      { principals: [grant('rds:DeleteDBInstance', 'arn:aws:rds:us-east-1:111122223333:db:orders')] },
+      config,
+    );
+    const [finding] = about(findings, 'dba');
+    expect(finding).toMatchObject({
+      severity: 'critical',
+      details: { productionArn: 'arn:aws:rds:us-east-1:111122223333:db:orders', allowedCount: 1 },
+    });
+    expect(finding.message).toContain(
+      'can delete or recreate production resource arn:aws:rds:us-east-1:111122223333:db:orders',
+    );
+  });
+
+  it('asks each ARN only the actions its resource type can have, and credits an SCP deny of that ARN', () => {
+    const zone = 'arn:aws:route53:::hostedzone/Z123';
+    const scps = [FULL_ACCESS_LEVEL([{ name: 'zone', document: doc(deny('route53:DeleteHostedZone', zone)) }])];
+    const [guarded] = about(run(rule, { principals: [grant('route53:DeleteHostedZone', zone)], scps }, config), 'dba');
+    // Other zones may be production too (a tag route53 cannot evaluate): still high, but not an allowed deletion of Z123.
+    expect(guarded).toMatchObject({ severity: 'high', details: { allowedCount: 0 } });
+    expect(guarded.details?.productionArn).toBeUndefined();
+  });
+
+  it('a grant on a non-production ARN stays a deletion that depends on the resource', () => {
+    const findings = run(
+      rule,
+      { principals: [grant('rds:DeleteDBInstance', 'arn:aws:rds:us-east-1:111122223333:db:dev-*')] },
+      config,
+    );
+    expect(about(findings, 'dba')).toMatchObject([
+      { severity: 'high', details: { productionTag: 'environment=production' } },
+    ]);
+  });
+});

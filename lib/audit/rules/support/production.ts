@@ -85,6 +85,63 @@ export function requestsPerTag(
   };
 }
 
+const arnQuestionsByConfig = new WeakMap<GuardrailSpec, WeakMap<Catalog, ProductionArnQuestion[]>>();
+
+/** A deletion question on one explicit production ARN. */
+export interface ProductionArnQuestion {
+  readonly arn: string;
+  /** The deletions whose resource types can have this ARN. */
+  readonly actions: readonly CatalogAction[];
+  readonly request: RequestContext;
+}
+
+/**
+ * What can-delete-production asks of each ARN in `guardrails.production.arns`: the deletions whose resource
+ * types can have that ARN (by the reference's ARN templates), on that resource with no tags, which is what an
+ * ARN in the config is for. Made once per config and catalog.
+ */
+export function productionArnDeletions(catalog: Catalog, guardrails: GuardrailSpec): readonly ProductionArnQuestion[] {
+  let byCatalog = arnQuestionsByConfig.get(guardrails);
+  if (!byCatalog) {
+    byCatalog = new WeakMap();
+    arnQuestionsByConfig.set(guardrails, byCatalog);
+  }
+  let questions = byCatalog.get(catalog);
+  if (!questions) {
+    const { arns } = guardrails.production;
+    if (arns.length === 0) questions = [];
+    else {
+      const { actions, request } = productionDeletion(catalog, guardrails);
+      questions = arns.map((arn) => ({
+        arn,
+        actions: actions.filter((action) =>
+          action.resourceTypes.some((type) => arnTemplateMatches(type.arnTemplate, arn)),
+        ),
+        request: { ...request, resourceArn: arn, resourceTags: {} },
+      }));
+    }
+    byCatalog.set(catalog, questions);
+  }
+  return questions;
+}
+
+const templateRegexes = new Map<string, RegExp>();
+
+/** Whether a reference ARN template (`arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}`) fits an ARN. */
+function arnTemplateMatches(template: string | undefined, arn: string): boolean {
+  if (!template) return false;
+  let regex = templateRegexes.get(template);
+  if (!regex) {
+    const source = template
+      .split(/\$\{[^}]*\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    regex = new RegExp(`^${source}$`, 'i');
+    templateRegexes.set(template, regex);
+  }
+  return regex.test(arn);
+}
+
 export function productionTagText(guardrails: GuardrailSpec): string {
   return `${guardrails.production.tagKeys[0]}=${guardrails.production.values[0]}`;
 }
