@@ -74,6 +74,17 @@ export async function runGenerate(options: GenerateCommandOptions, context: CliC
   }
   const files = guardrailFiles(generated);
   replaceGeneratedSet(options.out, files, [options.config]);
+  const [{ allowlistedDeletions }, { loadCatalog }] = await Promise.all([
+    import('../guardrails/agent-config'),
+    import('../catalog'),
+  ]);
+  const deletions = allowlistedDeletions(config.guardrails, loadCatalog());
+  if (deletions.length > 0) {
+    context.io.stderr(
+      `leash generate: agents.productionWriteAllowlist lets agents delete or recreate production resources with ` +
+        `${deletions.length} action(s): ${deletions.slice(0, 10).join(', ')}${deletions.length > 10 ? ', ...' : ''}\n`,
+    );
+  }
   if (options.format === 'html') {
     const { renderCoverageHtml } = await import('../audit/report/html');
     context.io.stdout(renderCoverageHtml(generated.coverage, { name: 'leash generate', version: toolVersion() }));

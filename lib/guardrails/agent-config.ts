@@ -64,3 +64,16 @@ export function checkAgentSettings(spec: GuardrailSpec, catalog: Catalog): strin
   check('sensitiveReads', spec.agents.sensitiveReads, 'read');
   return problems;
 }
+
+/**
+ * The deletions and recreations `agents.productionWriteAllowlist` opens to agents on production (allowed, as
+ * every write there, by choice): named whenever guardrails are generated, since they are what leash exists to stop.
+ */
+export function allowlistedDeletions(spec: GuardrailSpec, catalog: Catalog): string[] {
+  const actions = spec.agents.productionWriteAllowlist.flatMap((pattern) => expandActionPattern(pattern, catalog));
+  return [
+    ...new Set(
+      actions.filter((a) => a.classes.includes('delete') || a.classes.includes('recreate')).map((a) => a.action),
+    ),
+  ].sort();
+}

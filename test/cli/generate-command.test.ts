@@ -40,6 +40,19 @@ describe('leash generate', () => {
     expect(JSON.parse(io.out).totals.destructive).toBeGreaterThan(0);
   });
 
+  it('names the production deletions agents.productionWriteAllowlist opens to agents, on stderr', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'leash.config.json');
+    const allowlist = ['dynamodb:DeleteTable', 'dynamodb:PutItem'];
+    writeFileSync(config, JSON.stringify({ guardrails: { agents: { productionWriteAllowlist: allowlist } } }));
+    const io = memoryIo();
+    const code = await runCli(['generate', '--config', config, '--out', join(dir, 'out'), '--format', 'json'], io);
+    expect(code).toBe(0);
+    expect(io.err).toContain(
+      'lets agents delete or recreate production resources with 1 action(s): dynamodb:DeleteTable',
+    );
+  });
+
   it('prints the coverage report as one self-contained HTML page with --format html', async () => {
     const io = memoryIo();
     const code = await runCli(['generate', '--out', join(tempDir(), 'out'), '--format', 'html'], io);
