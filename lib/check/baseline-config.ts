@@ -1,8 +1,10 @@
 // The config a pull request brings can itself be the attack: drop `prod` from the production values, add a
 // tag key nobody uses, take an agent's login out of check.agentLogins, and the gate no longer sees what the
 // same pull request deletes. With the base branch's config at hand, the gate judges by the union of both:
-// whatever either calls production is production, whoever either calls an agent is an agent. The pull
-// request's suppressions (what it asks to approve) are the ones that count.
+// whatever either calls production is production, whoever either calls an agent is an agent. What a pull
+// request adds to the lists that loosen the guardrails (exempt principals, operators, writes agents may make
+// on production, non-production values) counts only once it is on the base branch. The pull request's
+// suppressions (what it asks to approve) are the ones that count.
 import type { LeashConfig } from '../config/schema';
 
 function union(first: readonly string[], second: readonly string[], fold = (text: string) => text): string[] {
@@ -36,9 +38,38 @@ export function weakenedSince(base: LeashConfig, head: LeashConfig): string[] {
   ];
 }
 
-/** `head` with the production definition and agent logins of both configs. */
+/** The loosening lists of the guardrails: what `head` adds to them counts only once merged. */
+function loosening(config: LeashConfig): Record<string, readonly string[]> {
+  const { guardrails } = config;
+  return {
+    'guardrails.exemptPrincipalArns': guardrails.exemptPrincipalArns,
+    'guardrails.everyone.operatorPrincipalArns': guardrails.everyone.operatorPrincipalArns,
+    'guardrails.agents.productionWriteAllowlist': guardrails.agents.productionWriteAllowlist,
+    'guardrails.production.nonProductionValues': guardrails.production.nonProductionValues.map((v) => v.toLowerCase()),
+  };
+}
+
+/** What `head` adds to `base`'s exemptions, operators, agent allowlist and non-production values, for the report. */
+export function widenedSince(base: LeashConfig, head: LeashConfig): string[] {
+  const before = loosening(base);
+  const after = loosening(head);
+  return Object.keys(after).flatMap((field) => {
+    const had = new Set(before[field]);
+    const added = after[field].filter((item) => !had.has(item));
+    return added.length > 0 ? [`${field}: ${added.map((item) => JSON.stringify(item)).join(', ')}`] : [];
+  });
+}
+
+/**
+ * `head` with the production definition and agent logins of both configs, and only the exemptions, operators,
+ * allowlisted writes and non-production values both hold.
+ */
 export function gateConfig(base: LeashConfig, head: LeashConfig): LeashConfig {
   const lower = (text: string) => text.toLowerCase();
+  const both = (items: readonly string[], other: readonly string[], fold = (text: string) => text) => {
+    const kept = new Set(other.map(fold));
+    return items.filter((item) => kept.has(fold(item)));
+  };
   const production = head.guardrails.production;
   const values = union(production.values, base.guardrails.production.values, lower);
   const productionValues = new Set(values.map(lower));
@@ -46,14 +77,31 @@ export function gateConfig(base: LeashConfig, head: LeashConfig): LeashConfig {
     ...head,
     guardrails: {
       ...head.guardrails,
+      exemptPrincipalArns: both(head.guardrails.exemptPrincipalArns, base.guardrails.exemptPrincipalArns),
+      everyone: {
+        ...head.guardrails.everyone,
+        operatorPrincipalArns: both(
+          head.guardrails.everyone.operatorPrincipalArns,
+          base.guardrails.everyone.operatorPrincipalArns,
+        ),
+      },
+      agents: {
+        ...head.guardrails.agents,
+        productionWriteAllowlist: both(
+          head.guardrails.agents.productionWriteAllowlist,
+          base.guardrails.agents.productionWriteAllowlist,
+        ),
+      },
       production: {
         ...production,
         tagKeys: union(production.tagKeys, base.guardrails.production.tagKeys),
         values,
         // A value either side calls production is not also non-production (unless nothing would be left).
         nonProductionValues: nonEmptyOr(
-          production.nonProductionValues.filter((value) => !productionValues.has(lower(value))),
-          production.nonProductionValues,
+          both(production.nonProductionValues, base.guardrails.production.nonProductionValues, lower).filter(
+            (value) => !productionValues.has(lower(value)),
+          ),
+          base.guardrails.production.nonProductionValues,
         ),
         arns: union(production.arns, base.guardrails.production.arns),
         arnPatterns: union(production.arnPatterns, base.guardrails.production.arnPatterns),

@@ -58,7 +58,7 @@ export async function runCheckCommand(
     { checkReportInput, failsAt, runCheck },
     { checkSarifChunks },
     { loadConfigFile },
-    { gateConfig, weakenedSince },
+    { gateConfig, weakenedSince, widenedSince },
   ] = await Promise.all([
     import('../audit/report'),
     import('../audit/report/summary'),
@@ -75,6 +75,12 @@ export async function runCheckCommand(
   for (const line of weakened) {
     context.io.stderr(
       `leash check: the pull request's config drops from the base branch's ${line}; judged with both\n`,
+    );
+  }
+  const widened = base ? widenedSince(base, head) : [];
+  for (const line of widened) {
+    context.io.stderr(
+      `leash check: the pull request's config adds to the base branch's ${line}; judged without it until merged\n`,
     );
   }
   if (options.output) {
@@ -112,6 +118,10 @@ export async function runCheckCommand(
     ...weakened.map(
       (line) =>
         `The pull request's config drops from the base branch's ${line}: the gate judged with both, so what either calls production is production.`,
+    ),
+    ...widened.map(
+      (line) =>
+        `The pull request's config adds to the base branch's ${line}: the gate judged without it, since a pull request cannot loosen the guardrails it is judged by.`,
     ),
   ];
   const result = extraCaveats.length > 0 ? { ...checked, caveats: [...checked.caveats, ...extraCaveats] } : checked;

@@ -1,4 +1,4 @@
-import { gateConfig, weakenedSince } from '../../lib/check/baseline-config';
+import { gateConfig, weakenedSince, widenedSince } from '../../lib/check/baseline-config';
 import { LeashConfig } from '../../lib/config/schema';
 
 const base = LeashConfig.parse({
@@ -34,5 +34,25 @@ describe("the gate's config with the base branch's", () => {
     });
     expect(weakenedSince(base, head)).toEqual([]);
     expect(gateConfig(base, head).guardrails.production.values).toEqual(['production', 'prod', 'live']);
+  });
+
+  it('counts what the pull request adds to exemptions, operators, the agent allowlist and non-production values only once merged', () => {
+    const head = LeashConfig.parse({
+      guardrails: {
+        exemptPrincipalArns: ['arn:aws:iam::*:role/leash-break-glass', 'arn:aws:iam::*:role/agent-ops'],
+        agents: { productionWriteAllowlist: ['dynamodb:PutItem'] },
+        production: { nonProductionValues: ['dev', 'live'] },
+      },
+    });
+    const merged = gateConfig(base, head);
+    expect(merged.guardrails.exemptPrincipalArns).toEqual(['arn:aws:iam::*:role/leash-break-glass']);
+    expect(merged.guardrails.agents.productionWriteAllowlist).toEqual([]);
+    expect(merged.guardrails.production.nonProductionValues).toEqual(['dev']);
+    expect(widenedSince(base, head)).toEqual([
+      'guardrails.exemptPrincipalArns: "arn:aws:iam::*:role/agent-ops"',
+      'guardrails.agents.productionWriteAllowlist: "dynamodb:PutItem"',
+      'guardrails.production.nonProductionValues: "live"',
+    ]);
+    expect(widenedSince(base, base)).toEqual([]);
   });
 });

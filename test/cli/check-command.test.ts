@@ -175,6 +175,47 @@ describe('leash check --baseline-config', () => {
   });
 });
 
+describe('leash check --baseline-config against a pull request that exempts its own role', () => {
+  it('judges the role as the base branch does and says what the pull request added', async () => {
+    const role = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: 'agent-ops',
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        Policies: [
+          {
+            PolicyName: 'all',
+            PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+          },
+        ],
+      },
+    };
+    const template = join(dir, 'agent-ops.json');
+    writeFileSync(template, JSON.stringify({ Resources: { Ops: role } }));
+    const exempting = join(dir, 'exempting.json');
+    writeFileSync(
+      exempting,
+      JSON.stringify({ guardrails: { exemptPrincipalArns: ['arn:aws:iam::*:role/agent-ops'] } }),
+    );
+    const base = join(dir, 'base-default.json');
+    writeFileSync(base, JSON.stringify({}));
+    const severities = (out: string) =>
+      (JSON.parse(out) as { findings: { ruleId: string; severity: string }[] }).findings
+        .filter((f) => f.ruleId === 'can-delete-production')
+        .map((f) => f.severity);
+    const alone = await check(template, '--config', exempting, '--format', 'json');
+    expect(severities(alone.out)).toEqual(['info']);
+    const judged = await check(template, '--config', exempting, '--baseline-config', base, '--format', 'json');
+    expect(severities(judged.out)).toEqual(['critical']);
+    expect(judged.err).toContain(
+      'adds to the base branch\'s guardrails.exemptPrincipalArns: "arn:aws:iam::*:role/agent-ops"; judged without it',
+    );
+  });
+});
+
 describe('leash check with a config leash generate refuses', () => {
   it('says so on stderr and in the report instead of reading it in silence', async () => {
     const config = join(dir, 'overlap.json');
