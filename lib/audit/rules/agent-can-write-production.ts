@@ -142,7 +142,12 @@ export function check(context: RuleContext): Finding[] {
       const depends = new Map<string, ActionDecision>();
       const dependsOn = new Set<string>();
       const where = new Set<string>();
-      for (const state of resourceStates(guardrails, analysis.productionTags(principal))) {
+      const states = resourceStates(
+        guardrails,
+        analysis.productionTags(principal),
+        analysis.comparedProductionKeys(principal),
+      );
+      for (const state of states) {
         const decisions = compiled.decideMany(asked, requestFor(state, recognition));
         for (const decision of decisions) {
           if (decision.decision === 'denied') continue;
@@ -226,7 +231,7 @@ function transitiveCheck(context: RuleContext): RuleFinding[] {
   if (agents.length === 0) return [];
   const writes = protectedWrites(catalog, guardrails);
   // The production tags any policy of the account tells apart: the principals an agent reaches are many.
-  const states = resourceStates(guardrails, analysis.productionTags());
+  const states = resourceStates(guardrails, analysis.productionTags(), analysis.comparedProductionKeys());
   const out: RuleFinding[] = [];
   const own = new Map<string, ReadonlySet<string>>();
   const writers = new Map<string, Writer | undefined>();
@@ -357,7 +362,7 @@ export function writerGoal(
     context,
     principal,
     protectedWrites(catalog, guardrails),
-    resourceStates(guardrails, context.analysis.productionTags()),
+    resourceStates(guardrails, context.analysis.productionTags(), context.analysis.comparedProductionKeys()),
   );
   if (!writer) return undefined;
   return {

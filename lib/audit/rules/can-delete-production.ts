@@ -73,8 +73,14 @@ export function check(context: RuleContext): RuleFinding[] {
   return findings;
 }
 
-/** Where a principal deletes: resources with a production tag, or one production ARN of the config. */
-type Target = { readonly tag: string } | { readonly arn: string };
+/**
+ * Where a principal deletes: resources with a production tag, or one production ARN of the config (one of the
+ * two is set; one object shape for both, so the finding code stays monomorphic).
+ */
+interface Target {
+  readonly tag: string | undefined;
+  readonly arn: string | undefined;
+}
 
 /**
  * The tag result, or the explicit production ARN (`guardrails.production.arns`) under which more deletions are
@@ -88,7 +94,10 @@ function worstWithArns(
   byTag: { runs: DecisionRuns; tally: ProductionTally; tag: string },
   scpGap: ReturnType<typeof scpGapFinder>,
 ): { runs: DecisionRuns; tally: ProductionTally; target: Target } {
-  let best: { runs: DecisionRuns; tally: ProductionTally; target: Target } = { ...byTag, target: { tag: byTag.tag } };
+  let best: { runs: DecisionRuns; tally: ProductionTally; target: Target } = {
+    ...byTag,
+    target: { tag: byTag.tag, arn: undefined },
+  };
   for (const question of productionArnDeletions(context.catalog, context.guardrails)) {
     const asked = context.analysis.restrict(principal, question.actions);
     if (asked.length === 0) continue;
@@ -97,7 +106,7 @@ function worstWithArns(
     const more =
       tally.allowedCount > best.tally.allowedCount ||
       (tally.allowedCount === best.tally.allowedCount && tally.dependsCount > best.tally.dependsCount);
-    if (more) best = { runs, tally, target: { arn: question.arn } };
+    if (more) best = { runs, tally, target: { tag: undefined, arn: question.arn } };
   }
   return best;
 }
@@ -111,7 +120,7 @@ function findingOf(
   inInput: (managedPolicyArn: string) => boolean,
   target: Target,
 ): RuleFinding {
-  const productionTag = 'tag' in target ? target.tag : undefined;
+  const productionTag = target.tag;
   const { analysis } = context;
   const { allowedCount, dependsCount, allowed, depends, gaps, tagConditionUnsupported, dependsOn } = tally;
   const exempt = analysis.isExempt(principal.arn);
@@ -132,7 +141,7 @@ function findingOf(
   const sample = allowed.concat(depends.slice(0, Math.max(0, 6 - allowed.length)));
   const parts = [
     productionTag === undefined
-      ? `can delete or recreate production resource ${(target as { arn: string }).arn}:`
+      ? `can delete or recreate production resource ${target.arn}:`
       : `can delete or recreate resources tagged ${productionTag}:`,
     `${allowedCount} action(s) allowed`,
     dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
@@ -148,7 +157,8 @@ function findingOf(
     location: principal.location,
     evidence: grantedEvidence(runs.decisions),
     details: {
-      ...(productionTag === undefined ? { productionArn: (target as { arn: string }).arn } : { productionTag }),
+      productionTag,
+      productionArn: target.arn,
       allowedCount,
       dependsCount,
       allowed,

@@ -141,4 +141,6 @@ export interface AccountAnalysis {
    * other value a policy tells apart (support/production-values.ts). Without a principal, of the whole account.
    */
   rewriteValues(principal: Principal | undefined, key: string): readonly string[];
+  /** The production keys a condition of the principal's (or, without one, the account's) policies reads. */
+  comparedProductionKeys(principal?: Principal): readonly string[];
 }

@@ -73,6 +73,9 @@ export function createAccountAnalysis(
       const questions = productionTagQuestions(snapshot, policies, guardrails);
       return principal ? questions.of(principal) : questions.account;
     },
+    comparedProductionKeys(principal) {
+      return productionTagQuestions(snapshot, policies, guardrails).comparedKeys(principal);
+    },
     rewriteValues(principal, key) {
       return productionTagQuestions(snapshot, policies, guardrails).rewritesOf(principal, key);
     },

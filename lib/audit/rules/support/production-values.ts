@@ -39,6 +39,12 @@ export interface ProductionTagQuestions {
    * of every policy of the account.
    */
   rewritesOf(principal: Principal | undefined, key: string): readonly string[];
+  /**
+   * The production keys some condition on aws:ResourceTag/<key> reads, of the principal's policies and the
+   * organization's (without a principal, of the account's): on the others, any value and no tag at all are
+   * answered alike, so no other value need be asked.
+   */
+  comparedKeys(principal: Principal | undefined): readonly string[];
 }
 
 /** One condition on a production tag key: how it compares a value. */
@@ -121,6 +127,7 @@ function buildQuestions(
     tags: tagKeys.flatMap((key, k) =>
       distinctValues(productionCandidates(values, tests[k]), tests[k], principal).map((value) => tagOf(key, value)),
     ),
+    compared: tagKeys.filter((_, k) => tests[k].length > 0),
     rewrites: new Map(
       keys.map((key, k) => [
         key,
@@ -134,7 +141,17 @@ function buildQuestions(
   const shared = questionsFor(organization);
   const organizationVariables = organization.some((list) => list.some((test) => test.variable));
   const memo = new Map<string, Questions>();
+  // Rules ask per principal several times: the answer is kept by ARN.
+  const byArn = new Map<string, Questions>();
   const questionsOf = (principal: Principal): Questions => {
+    let known = byArn.get(principal.arn);
+    if (!known) {
+      known = questionsFromPolicies(principal);
+      byArn.set(principal.arn, known);
+    }
+    return known;
+  };
+  const questionsFromPolicies = (principal: Principal): Questions => {
     const own = byPrincipal.get(principal.arn);
     if (!own && !organizationVariables) return shared;
     const tests = organization.map((list, k) => [...list, ...(own ?? []).flatMap((p) => testsOf.get(p)![k])]);
@@ -151,6 +168,7 @@ function buildQuestions(
   return {
     account: account.tags,
     of: (principal) => questionsOf(principal).tags,
+    comparedKeys: (principal) => (principal ? questionsOf(principal) : account).compared,
     rewritesOf: (principal, key) =>
       (principal ? questionsOf(principal) : account).rewrites.get(key.toLowerCase()) ?? [nonProductionValues[0]],
   };
@@ -159,6 +177,8 @@ function buildQuestions(
 /** What questionsFor finds for one set of tests. */
 interface Questions {
   readonly tags: readonly ProductionTag[];
+  /** The production keys (as configured) some condition on aws:ResourceTag/<key> reads. */
+  readonly compared: readonly string[];
   /** By lower-cased production key. */
   readonly rewrites: ReadonlyMap<string, readonly string[]>;
 }

@@ -16,7 +16,10 @@ export interface ResourceState {
 // One list of states and one of writes per config (and catalog), whoever asks: the evaluator shares its work
 // between questions by request object and action list, so the agent rule's two parts, and every principal, ask
 // with the same ones.
-const statesByConfig = new WeakMap<GuardrailSpec, WeakMap<readonly ProductionTag[], readonly ResourceState[]>>();
+const statesByConfig = new WeakMap<
+  GuardrailSpec,
+  WeakMap<readonly ProductionTag[], Map<string, readonly ResourceState[]>>
+>();
 const stateByName = new Map<string, ResourceState>();
 const UNTAGGED: ResourceState = { name: 'untagged', request: { resourceTags: {}, requestTags: {} } };
 const writesByConfig = new WeakMap<GuardrailSpec, WeakMap<Catalog, readonly CatalogAction[]>>();
@@ -24,19 +27,29 @@ const writesByConfig = new WeakMap<GuardrailSpec, WeakMap<Catalog, readonly Cata
 /**
  * A resource with each production tag of `tags` (AccountAnalysis.productionTags), one whose production key
  * holds a value the config names neither production nor non-production (a misspelt `prodution`, a new
- * `qa`), and one without tags: anything not tagged non-production is protected. One list per config and tag
+ * `qa`) where a condition reads that key (`comparedKeys`), and one without tags: anything not tagged non-production is protected. One list per config and tag
  * list, whoever asks.
  */
-export function resourceStates(guardrails: GuardrailSpec, tags: readonly ProductionTag[]): readonly ResourceState[] {
+export function resourceStates(
+  guardrails: GuardrailSpec,
+  tags: readonly ProductionTag[],
+  comparedKeys: readonly string[],
+): readonly ResourceState[] {
   let byTags = statesByConfig.get(guardrails);
   if (!byTags) {
     byTags = new WeakMap();
     statesByConfig.set(guardrails, byTags);
   }
-  let states = byTags.get(tags);
+  let byKeys = byTags.get(tags);
+  if (!byKeys) {
+    byKeys = new Map();
+    byTags.set(tags, byKeys);
+  }
+  const memoKey = comparedKeys.join('\u0000');
+  let states = byKeys.get(memoKey);
   if (!states) {
-    states = statesOf(guardrails, tags);
-    byTags.set(tags, states);
+    states = statesOf(guardrails, tags, comparedKeys);
+    byKeys.set(memoKey, states);
   }
   return states;
 }
@@ -50,7 +63,11 @@ export const OTHER_VALUE = '(any other value)';
  * key with an unlisted value, then untagged. The request of a state is made once, shared by every list that
  * holds it (the evaluator shares its work by request object).
  */
-function statesOf(guardrails: GuardrailSpec, tags: readonly ProductionTag[]): ResourceState[] {
+function statesOf(
+  guardrails: GuardrailSpec,
+  tags: readonly ProductionTag[],
+  comparedKeys: readonly string[],
+): ResourceState[] {
   const state = (name: string, key: string, value: string): ResourceState => {
     const memoKey = `${name}\u0000${value}`;
     let made = stateByName.get(memoKey);
@@ -66,7 +83,10 @@ function statesOf(guardrails: GuardrailSpec, tags: readonly ProductionTag[]): Re
   for (let n = 2; listed.has(unlisted); n++) unlisted = `unlisted-${n}`;
   return [
     ...tags.map((tag) => state(`tagged ${tag.text}`, tag.key, tag.value)),
-    ...tagKeys.map((key) => state(`tagged ${key}=${OTHER_VALUE}`, key, unlisted)),
+    // Only where a condition reads the key: elsewhere an unlisted value is answered as no tag at all.
+    ...tagKeys
+      .filter((key) => comparedKeys.includes(key))
+      .map((key) => state(`tagged ${key}=${OTHER_VALUE}`, key, unlisted)),
     UNTAGGED,
   ];
 }
