@@ -21,7 +21,8 @@ export const DATA_SETTING_RULE: RuleMeta = {
     'Compares each resource with its deployed version for settings that delete kept data without deleting the ' +
     'resource (log, stream, queue, table and event retention cut; S3 or ECR lifecycle expiry added or shortened; ' +
     'DynamoDB TTL switched on) or that remove its recovery (backup retention cut or off, point-in-time recovery ' +
-    'off, deletion protection or termination protection off, versioning suspended, a KMS key disabled, a ' +
+    'off, deletion protection or termination protection off, versioning suspended, an Object Lock or Backup ' +
+    'vault lock weakened, a KMS key disabled, a ' +
     'weaker DeletionPolicy or UpdateReplacePolicy), or that take a resource out of production (its ' +
     'production tag removed: the first half of a deletion in two steps). Critical on production; elsewhere high for data ' +
     'destroyed and low for recovery switched off. A deliberate change needs a suppression naming the change, ' +
@@ -252,6 +253,44 @@ const backupPlan: Check = (before, after) => {
 };
 
 /** Resource type → the settings that destroy or unprotect its data. Sources: the CloudFormation reference. */
+/**
+ * An S3 bucket's default Object Lock retention (days; years as 365 days) shortened or removed, or its mode
+ * weakened from COMPLIANCE to GOVERNANCE (which s3:BypassGovernanceRetention can override): objects written
+ * from then on can be deleted sooner. A value only deployment knows counts as kept before and gone after.
+ */
+const objectLockWeakened: Check = (before, after) => {
+  const retention = (props: Props, unknownAs: number) => {
+    const rule = 'ObjectLockConfiguration.Rule.DefaultRetention';
+    const days = numberAt(props, `${rule}.Days`, 0);
+    const years = numberAt(props, `${rule}.Years`, 0);
+    if (Number.isNaN(days) || Number.isNaN(years)) return unknownAs;
+    return days + years * 365;
+  };
+  const mode = (props: Props) => valueAt(props, 'ObjectLockConfiguration.Rule.DefaultRetention.Mode');
+  if (JSON.stringify(before.ObjectLockConfiguration) === JSON.stringify(after.ObjectLockConfiguration))
+    return undefined;
+  const old = retention(before, FOREVER);
+  const next = retention(after, 0);
+  if (next < old) {
+    return `default Object Lock retention cut from ${show(old, 'days', 'unknown')} to ${next} days: objects written from now on can be deleted sooner`;
+  }
+  if (mode(before) === 'COMPLIANCE' && mode(after) !== 'COMPLIANCE') {
+    return 'default Object Lock mode no longer COMPLIANCE: a principal with s3:BypassGovernanceRetention can delete locked objects';
+  }
+  return undefined;
+};
+
+/** A Backup vault lock removed, or its minimum retention cut: recovery points can be deleted earlier. */
+const vaultLockWeakened: Check = (before, after) => {
+  if (before.LockConfiguration === undefined) return undefined;
+  if (after.LockConfiguration === undefined)
+    return 'vault lock removed: recovery points can be deleted before their retention ends';
+  const old = numberAt(before, 'LockConfiguration.MinRetentionDays', 0);
+  const next = numberAt(after, 'LockConfiguration.MinRetentionDays', 0);
+  if (Number.isNaN(old) || (!Number.isNaN(next) && next >= old)) return undefined;
+  return `vault lock minimum retention cut from ${old} to ${Number.isNaN(next) ? 'an unknown value' : `${next}`} days`;
+};
+
 const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   'AWS::Logs::LogGroup': [
     { property: 'RetentionInDays', kind: 'destroys', check: cut('RetentionInDays', FOREVER, 'days', 'never expire') },
@@ -279,7 +318,9 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
         (value) => value === 'Enabled',
       ),
     },
+    { property: 'ObjectLockConfiguration', kind: 'recovery', check: objectLockWeakened },
   ],
+  'AWS::Backup::BackupVault': [{ property: 'LockConfiguration', kind: 'recovery', check: vaultLockWeakened }],
   'AWS::DynamoDB::Table': [
     { property: 'TimeToLiveSpecification', kind: 'destroys', check: ttl },
     {

@@ -224,3 +224,48 @@ describe('a replica removed from a production global table', () => {
     expect(finding.message).toContain('replica eu-west-1 removed: the table there is deleted');
   });
 });
+
+describe('locks that keep data from being deleted early', () => {
+  const bucket = (retention: object) =>
+    one('AWS::S3::Bucket', {
+      AbacStatus: 'Enabled',
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: retention } },
+      Tags: prodTags,
+    });
+  const vault = (lock?: object) =>
+    one('AWS::Backup::BackupVault', {
+      BackupVaultName: 'orders',
+      BackupVaultTags: { environment: 'production' },
+      ...(lock ? { LockConfiguration: lock } : {}),
+    });
+  const messages = (findings: Finding[]) =>
+    findings.filter((f) => f.ruleId === 'data-destroying-setting').map((f) => [f.severity, f.message]);
+
+  it.each([
+    [
+      'shortened',
+      { Mode: 'COMPLIANCE', Years: 1 },
+      { Mode: 'COMPLIANCE', Days: 1 },
+      'retention cut from 365 days to 1 days',
+    ],
+    [
+      'weakened to GOVERNANCE',
+      { Mode: 'COMPLIANCE', Days: 30 },
+      { Mode: 'GOVERNANCE', Days: 30 },
+      'no longer COMPLIANCE',
+    ],
+  ])('a production bucket whose default Object Lock retention is %s', (_what, before, after, text) => {
+    const [[severity, message]] = messages(gate(bucket(before), bucket(after)));
+    expect(severity).toBe('critical');
+    expect(message).toContain(text);
+  });
+
+  it('a production Backup vault whose lock is removed or its minimum retention cut', () => {
+    expect(messages(gate(vault({ MinRetentionDays: 30 }), vault()))[0]?.[1]).toContain('vault lock removed');
+    expect(messages(gate(vault({ MinRetentionDays: 30 }), vault({ MinRetentionDays: 7 })))[0]?.[1]).toContain(
+      'minimum retention cut from 30 to 7 days',
+    );
+    expect(messages(gate(vault({ MinRetentionDays: 7 }), vault({ MinRetentionDays: 30 })))).toEqual([]);
+  });
+});
