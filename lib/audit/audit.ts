@@ -495,6 +495,9 @@ export function withRuleMeta(finding: RuleFinding, meta: RuleMeta, accountId: st
   };
 }
 
+/** How many bundled AWS managed policies a caveat names before counting the rest. */
+const BUNDLED_NAMED = 5;
+
 /** Caveats that change how far the findings reach; reports print them so coverage is never implied. */
 export function accountCaveats(snapshot: AccountSnapshot): string[] {
   const caveats: string[] = [];
@@ -505,6 +508,18 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
   }
   if (snapshot.isManagementAccount) {
     caveats.push('This is the organization management account: SCPs and RCPs never apply to it.');
+  }
+  const bundled = snapshot.managedPolicies.filter((policy) => policy.bundled);
+  if (bundled.length > 0) {
+    const { source, newest } = bundled[0].bundled!;
+    const names = bundled.slice(0, BUNDLED_NAMED).map((policy) => `${policy.name} (${policy.bundled!.versionId})`);
+    const more = bundled.length > BUNDLED_NAMED ? ` and ${bundled.length - BUNDLED_NAMED} more` : '';
+    caveats.push(
+      `${bundled.length} AWS managed polic${bundled.length === 1 ? 'y' : 'ies'} named here (attached or as a boundary) ` +
+        `${bundled.length === 1 ? 'is' : 'are'} not in the input: evaluated as AWS published ` +
+        `${bundled.length === 1 ? 'it' : 'them'} in the bundled data (${source}, updated to ${newest.slice(0, 10)}); ` +
+        `AWS may have changed ${bundled.length === 1 ? 'it' : 'them'} since: ${names.join(', ')}${more}.`,
+    );
   }
   const serviceLinked = snapshot.principals.filter((p) => p.serviceLinked).length;
   if (serviceLinked > 0) {

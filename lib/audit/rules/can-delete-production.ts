@@ -127,7 +127,9 @@ function findingOf(
   const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'critical' : 'high';
   const missing: string[] = [];
   const boundaryArn = principal.permissionsBoundaryArn;
-  if (boundaryArn === undefined) missing.push('no permissions boundary');
+  if (boundaryArn === undefined && principal.definedElsewhere) {
+    missing.push('its permissions boundary, if any, is where it is defined, not in these templates');
+  } else if (boundaryArn === undefined) missing.push('no permissions boundary');
   else if (!inInput(boundaryArn)) {
     // Not "allows": nothing is known of a boundary the input does not hold.
     missing.push(`its permissions boundary ${boundaryArn} is not in the input, so it could not be evaluated`);

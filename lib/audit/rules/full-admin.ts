@@ -50,7 +50,9 @@ export function check(context: RuleContext): RuleFinding[] {
         `(${percent}%) on any resource, without conditions: effectively an administrator` +
         (compiled.hasPermissionsBoundary
           ? ' even within its permissions boundary.'
-          : ', and it has no permissions boundary.'),
+          : principal.definedElsewhere
+            ? ' by what these templates attach to it (a boundary where it is defined would cap it; none is known).'
+            : ', and it has no permissions boundary.'),
       principalArn: principal.arn,
       location: principal.location,
       evidence,

@@ -22,7 +22,9 @@ export function check(context: RuleContext): RuleFinding[] {
   const { analysis, guardrails } = context;
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
+    // A role the templates only attach policies to may have a boundary where it is defined: not known here.
     if (principal.kind !== 'role' || principal.serviceLinked || principal.permissionsBoundaryArn) continue;
+    if (principal.definedElsewhere) continue;
     const summary = analysis.summary(principal.arn);
     if (!summary || summary.writeAllowed + summary.writeDepends === 0) continue;
     const agent = analysis.isAgent(principal.arn);

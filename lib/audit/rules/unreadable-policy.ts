@@ -172,13 +172,13 @@ export function check(context: RuleContext): RuleFinding[] {
 
 /**
  * A managed policy attached to a principal, or a group a user belongs to, that the input does not hold (a
- * filtered or hand-cut export, a policy without a default version): what it grants is as unknown as an
- * unreadable statement's, so each principal it reaches gets the same finding. Templates are left out: they
- * name AWS managed policies they never define, and say so among their input problems.
+ * filtered or hand-cut export, a policy without a default version, a template that imports a policy by ARN):
+ * what it grants is as unknown as an unreadable statement's, so each principal it reaches gets the same
+ * finding. AWS managed policies the bundled data knows are in the snapshot already (sources/bundled-policies).
  */
 function absentPolicyFindings(context: RuleContext): RuleFinding[] {
   const { snapshot } = context;
-  if (snapshot.source.kind === 'template') return [];
+  const template = snapshot.source.kind === 'template';
   const known = new Set(snapshot.managedPolicies.map((policy) => policy.arn));
   const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((group) => [group.name, group]));
   const findings: RuleFinding[] = [];
@@ -193,10 +193,13 @@ function absentPolicyFindings(context: RuleContext): RuleFinding[] {
       location: principal.location,
       evidence,
       details: { absent: evidence.map((e) => e.policy) },
-      remediation:
-        'Export the account again without a --filter that leaves policies or groups out (`aws iam ' +
-        'get-account-authorization-details` with no options), so every attached policy is in the file; then ' +
-        'run the audit again.',
+      remediation: template
+        ? 'The templates attach a policy they do not define (imported by ARN, or an AWS managed policy newer ' +
+          'than the bundled data): define it in the app, or read what it grants and suppress this finding ' +
+          'with a written reason.'
+        : 'Export the account again without a --filter that leaves policies or groups out (`aws iam ' +
+          'get-account-authorization-details` with no options), so every attached policy is in the file; then ' +
+          'run the audit again.',
     });
   };
   for (const principal of snapshot.principals) {

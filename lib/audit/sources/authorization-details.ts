@@ -5,6 +5,7 @@ import { formatZodIssues, InputError } from '../../util/read-input';
 import type { AuthorizationDetails } from './authorization-details-schema';
 import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
 import type { AccountSnapshot, ManagedPolicy, NamedPolicy, Principal, SnapshotProblem } from './snapshot';
+import { BundledPolicyResolver, isAwsManagedPolicyArn } from './bundled-policies';
 
 export type { AuthorizationDetails };
 
@@ -215,6 +216,9 @@ export function parseAuthorizationDetails(
   });
 
   const principals: Principal[] = [];
+  // An AWS managed policy the file names but does not list (an export filtered to roles) comes from the
+  // bundled data; one the file lists but could not read stays unknown.
+  const bundled = new BundledPolicyResolver(knownPolicyArns);
   // `owner` is where the list is: its principal list and index, then the list's own key.
   const attached = (
     list: readonly { PolicyArn: string }[] | null | undefined,
@@ -223,7 +227,7 @@ export function parseAuthorizationDetails(
     key: string,
   ): string[] =>
     (list ?? []).map((policy, index) => {
-      if (!knownPolicyArns.has(policy.PolicyArn)) {
+      if (!bundled.holds(policy.PolicyArn)) {
         problems.push({
           where: where(owner, ownerIndex, `.${key}[${index}]`),
           message: `attached managed policy ${policy.PolicyArn} is not in the file's Policies list; its permissions are unknown`,
@@ -313,7 +317,7 @@ export function parseAuthorizationDetails(
   });
 
   for (const principal of principals) {
-    if (principal.permissionsBoundaryArn && !knownPolicyArns.has(principal.permissionsBoundaryArn)) {
+    if (principal.permissionsBoundaryArn && !bundled.holds(principal.permissionsBoundaryArn)) {
       problems.push({
         where: `${file}: ${principal.arn}`,
         message: `permissions boundary ${principal.permissionsBoundaryArn} is not in the file's Policies list`,
@@ -321,6 +325,9 @@ export function parseAuthorizationDetails(
     }
   }
 
+  managedPolicies.push(...bundled.added);
+  const unreadBundle = bundled.problem(file);
+  if (unreadBundle) problems.push(unreadBundle);
   return {
     schemaVersion: 1,
     accountId,
@@ -359,11 +366,6 @@ function* namedEntries(details: AuthorizationDetails): Generator<NamedEntry> {
 /** A service-linked role's ARN: its path is /aws-service-role/, which IAM reserves for them. */
 export function isServiceLinkedRoleArn(arn: string): boolean {
   return /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-service-role\//.test(arn);
-}
-
-/** `arn:aws:iam::aws:policy/...` is AWS managed; a 12-digit account id means customer managed. */
-export function isAwsManagedPolicyArn(arn: string): boolean {
-  return /^arn:aws[a-z-]*:iam::aws:policy\//.test(arn);
 }
 
 function findAccountId(details: AuthorizationDetails): string | undefined {

@@ -1,5 +1,6 @@
 // One entry for `leash audit`: read saved inputs (authorization details, snapshots) or the live account,
 // and apply the SCP / RCP chain given on the command line.
+import { withBundledPolicies } from './bundled-policies';
 import { wrongKindHint } from '../../util/file-kind';
 import { formatZodIssues, InputError, readJsonFileUnique } from '../../util/read-input';
 import {
@@ -82,7 +83,7 @@ export function loadInputFile(file: string): AuditInput {
       refuseServiceLinkedClaims(file, parsed.data, '');
       refuseRepeatedTagKeys(file, snapshotTagKeys(parsed.data, ''));
       refuseEmptyLevels(file, parsed.data, '');
-      return { accounts: [parsed.data], notAudited: [] };
+      return { accounts: [withBundledPolicies(parsed.data, file)], notAudited: [] };
     }
     case 'organization-snapshot': {
       const parsed = snapshotSchemas().OrganizationSnapshot.safeParse(value);
@@ -95,7 +96,9 @@ export function loadInputFile(file: string): AuditInput {
         refuseEmptyLevels(file, account, `accounts[${index}].`);
       });
       return {
-        accounts: parsed.data.accounts,
+        accounts: parsed.data.accounts.map((account, index) =>
+          withBundledPolicies(account, `${file}: accounts[${index}]`),
+        ),
         notAudited: parsed.data.notAudited,
         organizationIds: Object.fromEntries(
           parsed.data.accounts.map((account) => [account.accountId, parsed.data.organizationId]),

@@ -24,6 +24,19 @@ export const ManagedPolicy = z.object({
   /** The default version's document. */
   document: RawPolicyDocument,
   awsManaged: z.boolean(),
+  /**
+   * Set when the input named this AWS managed policy without holding it: the document is then AWS's default
+   * version as the bundled data has it (lib/aws-managed/bundled.ts), not what the account read.
+   */
+  bundled: z
+    .object({
+      /** The data package and version. */
+      source: z.string(),
+      versionId: z.string(),
+      /** The newest update the data knows of: AWS may have published a version since. */
+      newest: z.string(),
+    })
+    .optional(),
 });
 export type ManagedPolicy = z.infer<typeof ManagedPolicy>;
 
@@ -58,6 +71,11 @@ export const Principal = z.object({
   instanceProfiles: z.array(z.string()).optional(),
   /** True for service-linked roles, which SCPs do not restrict. */
   serviceLinked: z.boolean().default(false),
+  /**
+   * Templates only: a principal the templates attach a policy (or a group) to without defining it. Only what
+   * they attach is known; its own policies, boundary and trust are not.
+   */
+  definedElsewhere: z.boolean().optional(),
   location: SourceLocation.optional(),
 });
 export type Principal = z.infer<typeof Principal>;

@@ -1,5 +1,6 @@
 // The `template` source: IAM principals and policies read out of CloudFormation templates (what `cdk synth`
 // writes), so `leash check` can run the audit rules before anything is deployed.
+import { BundledPolicyResolver } from './bundled-policies';
 import type {
   AccountSnapshot,
   ManagedPolicy,
@@ -50,6 +51,8 @@ export interface TemplateSnapshotOptions {
 export const PLACEHOLDER_ACCOUNT_ID = '123456789012';
 const PLACEHOLDER_REGION = 'us-east-1';
 
+const PERMISSION_SET_TYPE = 'AWS::SSO::PermissionSet';
+
 const IAM_TYPES = {
   role: 'AWS::IAM::Role',
   user: 'AWS::IAM::User',
@@ -68,6 +71,7 @@ interface PrincipalDraft {
   permissionsBoundaryArn?: string;
   groups: string[];
   location: Principal['location'];
+  definedElsewhere?: boolean;
 }
 
 /** Read every IAM role, user, group and policy from the templates into one snapshot. */
@@ -119,6 +123,8 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
       const kind = principalKind(resource.Type);
       if (kind) {
         principals.push(readPrincipal(kind, stack, scope, logicalId, resource, problems));
+      } else if (resource.Type === PERMISSION_SET_TYPE) {
+        principals.push(readPermissionSet(stack, scope, logicalId, resource, problems));
       } else if (resource.Type.startsWith('AWS::IAM::')) {
         attachments.push({ stack, scope, logicalId, resource });
       }
@@ -139,9 +145,10 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
           document: readPolicyDocument(properties.PolicyDocument, 'PolicyDocument', context),
         };
         for (const target of attachmentTargets(resource.Type, properties, context)) {
-          const principal = findPrincipal(principals, target.kind, target.name);
-          if (principal) principal.inlinePolicies.push(policy);
-          else problems.push(notInTemplates(where(target.path), target.kind, target.name, `policy ${policy.name}`));
+          const principal =
+            findPrincipal(principals, target.kind, target.name) ??
+            standIn(principals, problems, scope, stack, logicalId, target, `policy ${policy.name}`, where);
+          principal.inlinePolicies.push(policy);
         }
         break;
       }
@@ -162,28 +169,42 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
           awsManaged: false,
         });
         for (const target of attachmentTargets(resource.Type, properties, context)) {
-          const principal = findPrincipal(principals, target.kind, target.name);
-          if (principal) principal.managedPolicyArns.push(arnText);
-          else problems.push(notInTemplates(where(target.path), target.kind, target.name, `managed policy ${name}`));
+          const principal =
+            findPrincipal(principals, target.kind, target.name) ??
+            standIn(principals, problems, scope, stack, logicalId, target, `managed policy ${name}`, where);
+          principal.managedPolicyArns.push(arnText);
         }
         break;
       }
       case 'AWS::IAM::UserToGroupAddition': {
         const group = readString(properties.GroupName, 'GroupName', context);
         for (const target of nameList(properties.Users, 'Users', context)) {
-          const user = findPrincipal(principals, 'user', target.name);
-          if (user && group) user.groups.push(group);
-          else if (!user)
-            problems.push(notInTemplates(where(target.path), 'user', target.name, `group ${group ?? '?'}`));
+          const user =
+            findPrincipal(principals, 'user', target.name) ??
+            standIn(
+              principals,
+              problems,
+              scope,
+              stack,
+              logicalId,
+              { kind: 'user', ...target },
+              `group ${group ?? '?'}`,
+              where,
+            );
+          if (group) user.groups.push(group);
         }
         break;
       }
     }
   }
 
+  // CDK names AWS managed policies (`ManagedPolicy.fromAwsManagedPolicyName`) without defining them: their
+  // documents come from the bundled data, and any other policy the templates do not define stays unknown.
+  const bundled = new BundledPolicyResolver(new Set(managedPolicies.map((policy) => policy.arn)));
   for (const principal of principals) {
+    if (principal.permissionsBoundaryArn) bundled.holds(principal.permissionsBoundaryArn);
     for (const arn of principal.managedPolicyArns) {
-      if (managedPolicies.some((policy) => policy.arn === arn)) continue;
+      if (bundled.holds(arn)) continue;
       problems.push({
         where: `${principal.location?.file}: Resources.${principal.location?.logicalId}.Properties.ManagedPolicyArns`,
         message: `managed policy ${arn} is not defined in these templates; its permissions are not evaluated`,
@@ -191,6 +212,9 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
     }
   }
 
+  managedPolicies.push(...bundled.added);
+  const unreadBundle = bundled.problem(options.location);
+  if (unreadBundle) problems.push(unreadBundle);
   const snapshot: AccountSnapshot = {
     schemaVersion: 1,
     accountId,
@@ -318,6 +342,84 @@ function readPrincipal(
   return draft;
 }
 
+/**
+ * An IAM Identity Center permission set: in every account it is assigned to, Identity Center creates a role
+ * (`aws-reserved/sso.amazonaws.com/AWSReservedSSO_<name>_<suffix>`) with these policies, which people (and
+ * agents acting for them) use. Judged as that role; its trust (the SAML provider) is not in the template.
+ */
+function readPermissionSet(
+  stack: TemplateStack,
+  scope: ResolveScope,
+  logicalId: string,
+  resource: TemplateResource,
+  problems: SnapshotProblem[],
+): PrincipalDraft {
+  const properties = resource.Properties ?? {};
+  const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
+  const context: ReadContext = { scope, problems, where };
+  const setName = readString(properties.Name, 'Name', context) ?? generatedName(scope, logicalId);
+  const name = `AWSReservedSSO_${setName}`;
+  const path = '/aws-reserved/sso.amazonaws.com/';
+  const customerPolicyArn = (reference: unknown, at: string): string | undefined => {
+    const fields = (reference ?? {}) as Record<string, unknown>;
+    const policyName = readString(fields.Name, `${at}.Name`, context);
+    if (policyName === undefined) return undefined;
+    const policyPath = (fields.Path !== undefined ? readString(fields.Path, `${at}.Path`, context) : undefined) ?? '/';
+    return `arn:${scope.partition}:iam::${scope.accountId}:policy${policyPath}${policyName}`;
+  };
+  const draft: PrincipalDraft = {
+    kind: 'role',
+    arn: `arn:${scope.partition}:iam::${scope.accountId}:role${path}${name}`,
+    name,
+    path,
+    tags: {},
+    inlinePolicies: [],
+    managedPolicyArns: [...stringList(properties.ManagedPolicies, 'ManagedPolicies', context)],
+    groups: [],
+    location: {
+      file: stack.file,
+      logicalId,
+      cdkPath: cdkPathOf(stack, logicalId, resource),
+      jsonPath: `Resources.${logicalId}`,
+    },
+  };
+  if (properties.InlinePolicy !== undefined) {
+    draft.inlinePolicies.push({
+      name: 'InlinePolicy',
+      document: readPolicyDocument(jsonTextAsObject(properties.InlinePolicy, scope), 'InlinePolicy', context),
+    });
+  }
+  const references = Array.isArray(properties.CustomerManagedPolicyReferences)
+    ? properties.CustomerManagedPolicyReferences
+    : [];
+  references.forEach((reference: unknown, index: number) => {
+    const arn = customerPolicyArn(reference, `CustomerManagedPolicyReferences[${index}]`);
+    if (arn) draft.managedPolicyArns.push(arn);
+  });
+  const boundary = properties.PermissionsBoundary as Record<string, unknown> | undefined;
+  if (boundary !== undefined) {
+    draft.permissionsBoundaryArn =
+      boundary.ManagedPolicyArn !== undefined
+        ? readString(boundary.ManagedPolicyArn, 'PermissionsBoundary.ManagedPolicyArn', context)
+        : customerPolicyArn(
+            boundary.CustomerManagedPolicyReference,
+            'PermissionsBoundary.CustomerManagedPolicyReference',
+          );
+  }
+  return draft;
+}
+
+/** A policy given as JSON text (a permission set's InlinePolicy may be): the object it holds, else as given. */
+function jsonTextAsObject(value: unknown, scope: ResolveScope): unknown {
+  const resolved = resolveIntrinsics(value, scope);
+  if (typeof resolved !== 'string') return value;
+  try {
+    return JSON.parse(resolved) as unknown;
+  } catch {
+    return resolved;
+  }
+}
+
 function cdkPathOf(stack: TemplateStack, logicalId: string, resource: TemplateResource): string | undefined {
   const metadata = resource.Metadata as Record<string, unknown> | undefined;
   const fromMetadata = metadata?.['aws:cdk:path'];
@@ -333,11 +435,42 @@ function findPrincipal(
   return principals.find((principal) => principal.kind === kind && principal.name === name);
 }
 
-function notInTemplates(where: string, kind: string, name: string, what: string): SnapshotProblem {
-  return {
-    where,
-    message: `${what} is attached to ${kind} ${name}, which is not defined in these templates; not audited`,
+/**
+ * A principal the templates give a policy (or a group) without defining it: an existing role that a stack makes
+ * more powerful. It is judged by what the templates give it alone, as if it had nothing else (no boundary, no
+ * other policy; its trust unknown and not judged), so a stack that hands `Allow *` to an existing role cannot
+ * pass unseen. Said in the input problems, once per principal.
+ */
+function standIn(
+  principals: PrincipalDraft[],
+  problems: SnapshotProblem[],
+  scope: ResolveScope,
+  stack: TemplateStack,
+  logicalId: string,
+  target: { kind: Principal['kind']; name: string; path: string },
+  what: string,
+  where: (path: string) => string,
+): PrincipalDraft {
+  const draft: PrincipalDraft = {
+    kind: target.kind,
+    arn: `arn:${scope.partition}:iam::${scope.accountId}:${target.kind}/${target.name}`,
+    name: target.name,
+    path: '/',
+    tags: {},
+    inlinePolicies: [],
+    managedPolicyArns: [],
+    groups: [],
+    location: { file: stack.file, logicalId, jsonPath: `Resources.${logicalId}.Properties.${target.path}` },
+    definedElsewhere: true,
   };
+  principals.push(draft);
+  problems.push({
+    where: where(target.path),
+    message:
+      `${what} is attached to ${target.kind} ${target.name}, which is not defined in these templates: judged by ` +
+      'what these templates give it alone (its own policies, boundary and trust are unknown)',
+  });
+  return draft;
 }
 
 function attachmentTargets(

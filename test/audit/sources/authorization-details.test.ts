@@ -172,13 +172,19 @@ describe('parseAuthorizationDetails', () => {
     ]);
   });
 
-  it('notes attached policies missing from the Policies list', () => {
+  it('notes attached policies missing from the Policies list that the bundled AWS managed policies do not answer', () => {
     const input = minimal();
     input.RoleDetailList[0].AttachedManagedPolicies = [
       { PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' } as never,
+      { PolicyArn: 'arn:aws:iam::123456789012:policy/own' } as never,
     ];
     const snapshot = parseAuthorizationDetails(input, 'authz.json');
-    expect(snapshot.problems[0].message).toContain('arn:aws:iam::aws:policy/ReadOnlyAccess');
+    expect(snapshot.problems.map((p) => p.message)).toEqual([
+      "attached managed policy arn:aws:iam::123456789012:policy/own is not in the file's Policies list; its permissions are unknown",
+    ]);
+    expect(snapshot.managedPolicies.map((p) => [p.arn, p.bundled !== undefined])).toEqual([
+      ['arn:aws:iam::aws:policy/ReadOnlyAccess', true],
+    ]);
   });
 
   it.each([

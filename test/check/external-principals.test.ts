@@ -1,0 +1,131 @@
+// A stack can make an existing role (or user) more powerful without defining it: an AWS::IAM::Policy or
+// ManagedPolicy naming it in Roles/Users, or a user added to a group. leash check judges such a principal by what
+// the templates give it, instead of leaving it out (it passed with no finding before 2026-12-05). An IAM Identity
+// Center permission set is judged as the role it becomes in the accounts it is assigned to.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalog } from '../../lib/catalog';
+import { runCheck } from '../../lib/check/check';
+
+const catalog = loadCatalog();
+const allow = (action: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+});
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'leash-external-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const check = (resources: object) => {
+  const file = join(dir, 'App.template.json');
+  writeFileSync(file, JSON.stringify({ Resources: resources }));
+  return runCheck([file], undefined, { catalog });
+};
+const serious = (result: ReturnType<typeof check>) =>
+  result.findings
+    .filter((f) => f.severity === 'critical' || f.severity === 'high')
+    .map((f) => `${f.ruleId} ${f.principalArn}`)
+    .sort();
+
+describe('policies the templates attach to principals they do not define', () => {
+  it('finds an existing role given Allow * by an inline policy resource, and says how it was judged', () => {
+    const result = check({
+      Boost: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { PolicyName: 'boost', Roles: ['existing-ci'], PolicyDocument: allow('*') },
+      },
+    });
+    expect(serious(result)).toEqual(
+      expect.arrayContaining([
+        'full-admin arn:aws:iam::123456789012:role/existing-ci',
+        'can-delete-production arn:aws:iam::123456789012:role/existing-ci',
+      ]),
+    );
+    const admin = result.findings.find((f) => f.ruleId === 'full-admin');
+    expect(admin?.message).toMatch(/by what these templates attach to it/);
+    expect(admin?.location).toMatchObject({ logicalId: 'Boost', jsonPath: 'Resources.Boost.Properties.Roles[0]' });
+    expect(result.findings.filter((f) => f.ruleId === 'missing-boundary')).toEqual([]);
+    expect(result.audit.problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(
+        /role existing-ci, which is not defined in these templates: judged by what these templates give it alone/,
+      ),
+    );
+  });
+
+  it('finds a managed policy resource that lets existing roles delete a database, once per role', () => {
+    const result = check({
+      Dba: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: { Roles: ['ops', 'ops'], PolicyDocument: allow('rds:DeleteDBInstance') },
+      },
+      More: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { PolicyName: 'more', Roles: ['ops'], PolicyDocument: allow('s3:GetObject') },
+      },
+    });
+    expect(serious(result)).toEqual(['can-delete-production arn:aws:iam::123456789012:role/ops']);
+    const finding = result.findings.find((f) => f.ruleId === 'can-delete-production');
+    expect(finding?.message).toMatch(/its permissions boundary, if any, is where it is defined/);
+  });
+
+  it('finds an existing user added to a group the stack makes an administrator', () => {
+    const result = check({
+      Admins: {
+        Type: 'AWS::IAM::Group',
+        Properties: { Policies: [{ PolicyName: 'all', PolicyDocument: allow('*') }] },
+      },
+      Join: { Type: 'AWS::IAM::UserToGroupAddition', Properties: { GroupName: { Ref: 'Admins' }, Users: ['alice'] } },
+    });
+    expect(serious(result)).toContain('full-admin arn:aws:iam::123456789012:user/alice');
+  });
+
+  it('gives nothing to fear for an existing role handed read access', () => {
+    const result = check({
+      Read: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { PolicyName: 'read', Roles: ['reader'], PolicyDocument: allow('s3:GetObject') },
+      },
+    });
+    expect(serious(result)).toEqual([]);
+  });
+});
+
+describe('IAM Identity Center permission sets', () => {
+  const permissionSet = (name: string, properties: object) => ({
+    Type: 'AWS::SSO::PermissionSet',
+    Properties: { InstanceArn: 'arn:aws:sso:::instance/ssoins-1', Name: name, ...properties },
+  });
+  const role = (name: string) => `arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${name}`;
+
+  it('judges each as the role Identity Center makes of it: managed, inline (JSON text) and boundary', () => {
+    const result = check({
+      Admin: permissionSet('Admin', { ManagedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] }),
+      Ops: permissionSet('Ops', {
+        InlinePolicy: JSON.stringify(allow('dynamodb:DeleteTable')),
+      }),
+      Capped: permissionSet('Capped', {
+        ManagedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+        PermissionsBoundary: { ManagedPolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+      }),
+    });
+    expect(serious(result)).toEqual(
+      expect.arrayContaining([`full-admin ${role('Admin')}`, `can-delete-production ${role('Ops')}`]),
+    );
+    expect(serious(result).filter((line) => line.endsWith('Capped'))).toEqual([]);
+    const ops = result.findings.find((f) => f.ruleId === 'can-delete-production' && f.principalArn === role('Ops'));
+    expect(ops?.location).toMatchObject({ logicalId: 'Ops' });
+  });
+
+  it('reports a customer managed policy it references by name and the templates do not define as unknown', () => {
+    const result = check({
+      Team: permissionSet('Team', { CustomerManagedPolicyReferences: [{ Name: 'team-policy', Path: '/teams/' }] }),
+    });
+    const unknown = result.findings.find((f) => f.ruleId === 'unreadable-policy');
+    expect(unknown?.principalArn).toBe(role('Team'));
+    expect(unknown?.message).toMatch(/policy\/teams\/team-policy attached: not in the input/);
+  });
+});
