@@ -215,3 +215,27 @@ describe('AWS::NoValue and unknown values outside statements', () => {
     expect((snapshot.principals[0].trustPolicy as Doc).Statement[0].Sid).toBe('*');
   });
 });
+
+describe('tags it cannot read', () => {
+  it("says so when a principal's whole Tags cannot be resolved, instead of reading it as untagged", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leash-tags-'));
+    writeFileSync(
+      join(dir, 'App.yaml'),
+      [
+        'Parameters:',
+        '  AgentTags: { Type: CommaDelimitedList }',
+        'Resources:',
+        '  AgentRole:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
+        '      Tags: !Ref AgentTags',
+      ].join('\n'),
+    );
+    const snapshot = snapshotFromTemplates(loadStacks([join(dir, 'App.yaml')]), { location: dir });
+    expect(snapshot.problems).toContainEqual({
+      where: expect.stringMatching(/App\.yaml: Resources\.AgentRole\.Properties\.Tags$/),
+      message: expect.stringMatching(/^cannot resolve: .*AgentTags.*; every tag left out$/),
+    });
+  });
+});

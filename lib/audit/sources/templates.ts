@@ -564,7 +564,14 @@ function readTags(value: unknown, context: ReadContext): Record<string, string> 
   const tags: Record<string, string> = {};
   if (value === undefined) return tags;
   const resolved = resolveIntrinsics(value, context.scope);
-  if (!Array.isArray(resolved)) return tags;
+  if (!Array.isArray(resolved)) {
+    // Never silently tagless: an agent or production tag may be among them.
+    context.problems.push({
+      where: context.where('Tags'),
+      message: `${describeUnresolved(resolved, 'expected a list of tags')}; every tag left out`,
+    });
+    return tags;
+  }
   resolved.forEach((tag, index) => {
     const key = asString((tag as { Key?: unknown } | null)?.Key);
     const tagValue = asString((tag as { Value?: unknown } | null)?.Value);
