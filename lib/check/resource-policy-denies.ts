@@ -21,8 +21,9 @@ export const DENY_REMOVED_RULE: RuleMeta = {
   help:
     'A resource policy of a production resource (or one the templates cannot show is not production) loses a Deny ' +
     'statement, by removing or changing it, or with the whole policy: whatever it kept from deleting or changing ' +
-    'the resource is open from the next deployment on. Critical for production, high when the target is not in the ' +
-    'templates.',
+    'the resource is open from the next deployment on. The same for an organization policy (SCP or RCP, also when ' +
+    'it is detached from a target) and a permissions boundary, which guard by what they are (critical), and any ' +
+    'other identity policy (high). Critical for production, high when the target is not in the templates.',
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#resource-policy-denies',
 };
 
@@ -90,6 +91,8 @@ export function guards(
   production: ProductionSelector,
   lookup: ResourceLookup,
 ): { production?: string; unseen?: string } {
+  const byNature = guardsByNature(pair, resource);
+  if (byNature) return byNature;
   const stackTags = [pair.stack.stackTags, pair.baselineStackTags];
   const own = productionTagOf([pair.before, pair.after], stackTags, production);
   if (own) return { production: `${pair.logicalId} is tagged ${own}` };
@@ -110,6 +113,55 @@ export function guards(
   return unseen ? { unseen } : {};
 }
 
+/** Identity policy resources: their Deny statements bind the principals they are attached to. */
+const IDENTITY_POLICY_TYPES = new Set([
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::Policy',
+  'AWS::IAM::RolePolicy',
+  'AWS::IAM::UserPolicy',
+  'AWS::IAM::GroupPolicy',
+  'AWS::IAM::Role',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+]);
+
+/**
+ * Policies that guard by what they are, not by what they are attached to: an SCP or RCP holds in every account
+ * it targets, and a permissions boundary caps every role that carries it (the leash guardrails themselves are
+ * such policies). Any other identity policy's Deny may be what keeps its principals from production.
+ */
+function guardsByNature(
+  pair: ResourcePair,
+  resource: CfnResource,
+): { production?: string; unseen?: string } | undefined {
+  if (resource.Type === 'AWS::Organizations::Policy') {
+    return {
+      production: 'it is an organization policy (SCP or RCP), whose Deny statements hold in every account it targets',
+    };
+  }
+  if (!IDENTITY_POLICY_TYPES.has(resource.Type)) return undefined;
+  const boundaryOf = Object.entries(pair.stack.template.Resources ?? {}).find(([, other]) =>
+    referencedIds((other?.Properties as Record<string, unknown> | undefined)?.PermissionsBoundary).includes(
+      pair.logicalId,
+    ),
+  );
+  if (boundaryOf) return { production: `it is the permissions boundary of ${boundaryOf[0]}` };
+  return { unseen: "an identity policy's Deny may be what keeps its principals from deleting production" };
+}
+
+/** Targets (accounts, OUs, the root) an organization policy is no longer attached to. */
+function detachedTargets(before: CfnResource, after: CfnResource | undefined): string[] {
+  if (before.Type !== 'AWS::Organizations::Policy' || !after) return [];
+  const targets = (resource: CfnResource) => {
+    const ids = (resource.Properties as Record<string, unknown> | undefined)?.TargetIds;
+    return (Array.isArray(ids) ? ids : ids === undefined ? [] : [ids]).map((id) =>
+      typeof id === 'string' ? id : canonicalJson(id),
+    );
+  };
+  const now = new Set(targets(after));
+  return targets(before).filter((id) => !now.has(id));
+}
+
 export function denyRemovedFindings(
   pairs: readonly ResourcePair[],
   production: ProductionSelector,
@@ -122,7 +174,12 @@ export function denyRemovedFindings(
     const was = denies(before);
     if (was.size === 0) continue;
     const now = denies(after);
-    const removed = [...was].filter(([key]) => !now.has(key)).map(([, statement]) => statement);
+    // Detaching an organization policy from a target takes every one of its Deny statements from there.
+    const detached = detachedTargets(before, after);
+    const removed =
+      detached.length > 0
+        ? [...was.values()]
+        : [...was].filter(([key]) => !now.has(key)).map(([, statement]) => statement);
     if (removed.length === 0) continue;
     const { production: why, unseen } = guards(pair, before, production, lookup);
     if (!why && !unseen) continue;
@@ -137,7 +194,7 @@ export function denyRemovedFindings(
       title: `${DENY_REMOVED_RULE.title}: ${before.Type} ${pair.logicalId}`,
       message:
         `Deploying stack ${pair.stack.displayName} ${after ? 'changes' : 'removes'} ${pair.logicalId} (${before.Type}): ` +
-        `${removed.length} Deny statement(s) of its policy ${after ? 'are removed or changed' : 'go with it'} ` +
+        `${removed.length} Deny statement(s) of its policy ${detached.length > 0 ? `no longer apply to ${detached.join(', ')}` : after ? 'are removed or changed' : 'go with it'} ` +
         `(${named.join('; ')}); ${why ?? `${unseen}, so it may guard production`}. Change ${hash}.`,
       location: {
         file: pair.stack.file,
@@ -157,6 +214,7 @@ export function denyRemovedFindings(
         resourceType: before.Type,
         action: after ? 'modify' : 'delete',
         removedDenies: named,
+        ...(detached.length > 0 ? { detachedFrom: detached } : {}),
         guards: why ?? unseen,
         changeHash: hash,
       },

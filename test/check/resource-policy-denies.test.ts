@@ -81,3 +81,82 @@ describe('the gate on Deny statements of resource policies', () => {
     ).toEqual([]);
   });
 });
+
+describe('the gate on Deny statements of the guardrails themselves', () => {
+  const noDelete = {
+    Sid: 'NoProductionDelete',
+    Effect: 'Deny',
+    Action: 'rds:DeleteDBInstance',
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:ResourceTag/environment': 'production' } },
+  };
+  const noUntag = { Sid: 'NoUntag', Effect: 'Deny', Action: 'rds:RemoveTagsFromResource', Resource: '*' };
+  const allowAll = { Effect: 'Allow', Action: '*', Resource: '*' };
+  const document = (statements: object[]) => ({ Version: '2012-10-17', Statement: statements });
+  const scp = (statements: object[], targets: unknown[] = ['ou-abcd-11111111', 'ou-abcd-22222222']) => ({
+    Resources: {
+      Guardrails: {
+        Type: 'AWS::Organizations::Policy',
+        Properties: {
+          Name: 'leash',
+          Type: 'SERVICE_CONTROL_POLICY',
+          TargetIds: targets,
+          Content: document(statements),
+        },
+      },
+    },
+  });
+
+  it('stops an SCP that loses a Deny, is deleted, or is detached from a target (critical)', () => {
+    const before = scp([noDelete, noUntag]);
+    const [weakened] = gate(before, scp([noUntag]));
+    expect(weakened).toMatchObject({
+      severity: 'critical',
+      details: { logicalId: 'Guardrails', removedDenies: ['NoProductionDelete'] },
+    });
+    expect(weakened.message).toMatch(/organization policy \(SCP or RCP\)/);
+    expect(gate(before, { Resources: {} })).toMatchObject([{ severity: 'critical', details: { action: 'delete' } }]);
+    const [detached] = gate(before, scp([noDelete, noUntag], ['ou-abcd-11111111']));
+    expect(detached).toMatchObject({
+      severity: 'critical',
+      details: { detachedFrom: ['ou-abcd-22222222'], removedDenies: ['NoProductionDelete', 'NoUntag'] },
+    });
+    expect(detached.message).toContain('no longer apply to ou-abcd-22222222');
+    expect(gate(before, scp([noUntag, noDelete], ['ou-abcd-22222222', 'ou-abcd-11111111', 'r-abcd']))).toEqual([]);
+  });
+
+  it('stops a permissions boundary losing a Deny (critical), and any other identity policy (high)', () => {
+    const trust = document([
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    const withBoundary = (statements: object[]) => ({
+      Resources: {
+        Boundary: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { PolicyDocument: document([allowAll, ...statements]) },
+        },
+        Agent: {
+          Type: 'AWS::IAM::Role',
+          Properties: { AssumeRolePolicyDocument: trust, PermissionsBoundary: { Ref: 'Boundary' } },
+        },
+      },
+    });
+    expect(gate(withBoundary([noDelete]), withBoundary([]))).toMatchObject([
+      { severity: 'critical', details: { logicalId: 'Boundary', guards: 'it is the permissions boundary of Agent' } },
+    ]);
+    const inline = (statements: object[]) => ({
+      Resources: {
+        Ops: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: trust,
+            Policies: [{ PolicyName: 'ops', PolicyDocument: document([allowAll, ...statements]) }],
+          },
+        },
+      },
+    });
+    expect(gate(inline([noDelete]), inline([]))).toMatchObject([
+      { severity: 'high', details: { logicalId: 'Ops', removedDenies: ['NoProductionDelete'] } },
+    ]);
+  });
+});
