@@ -83,6 +83,26 @@ describe('policies the templates attach to principals they do not define', () =>
     expect(serious(result)).toContain('full-admin arn:aws:iam::123456789012:user/alice');
   });
 
+  it('judges a group no user of the templates joins through a stand-in member, and an existing group too', () => {
+    const result = check({
+      Admins: {
+        Type: 'AWS::IAM::Group',
+        Properties: { Policies: [{ PolicyName: 'all', PolicyDocument: allow('*') }] },
+      },
+      Boost: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { PolicyName: 'boost', Groups: ['existing-devs'], PolicyDocument: allow('rds:DeleteDBInstance') },
+      },
+    });
+    expect(serious(result)).toContain('can-delete-production arn:aws:iam::123456789012:user/member-of-existing-devs');
+    const admin = result.findings.find((f) => f.ruleId === 'full-admin');
+    expect(admin?.principalArn).toMatch(/:user\/member-of-.*Admins/);
+    expect(admin?.location).toMatchObject({ logicalId: 'Admins' });
+    expect(result.audit.problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(/has no member in these templates: judged through a stand-in member/),
+    );
+  });
+
   it('gives nothing to fear for an existing role handed read access', () => {
     const result = check({
       Read: {

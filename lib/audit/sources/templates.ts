@@ -198,6 +198,32 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
     }
   }
 
+  // A group no user of the templates belongs to still grants its policies to whoever is added to it later (in
+  // the console, another stack, a script): judged through one stand-in member, so a group that lets its members
+  // delete production does not pass for want of a member.
+  for (const group of principals.filter((principal) => principal.kind === 'group')) {
+    if (principals.some((principal) => principal.kind === 'user' && principal.groups.includes(group.name))) continue;
+    const member = `member-of-${group.name}`;
+    principals.push({
+      kind: 'user',
+      arn: `arn:${scopes[0]?.partition ?? 'aws'}:iam::${accountId}:user/${member}`,
+      name: member,
+      path: '/',
+      tags: {},
+      inlinePolicies: [],
+      managedPolicyArns: [],
+      groups: [group.name],
+      location: group.location,
+      definedElsewhere: true,
+    });
+    problems.push({
+      where: `${group.location?.file}: ${group.location?.jsonPath ?? group.name}`,
+      message:
+        `group ${group.name} has no member in these templates: judged through a stand-in member, ${member} ` +
+        '(anyone added to it later gets its permissions)',
+    });
+  }
+
   // CDK names AWS managed policies (`ManagedPolicy.fromAwsManagedPolicyName`) without defining them: their
   // documents come from the bundled data, and any other policy the templates do not define stays unknown.
   const bundled = new BundledPolicyResolver(new Set(managedPolicies.map((policy) => policy.arn)));
