@@ -15,7 +15,6 @@ import type { CliContext } from './context';
 import { refuseDuplicates, refuseFlags } from './usage';
 import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar } from './live-read';
 import { toolVersion } from './version';
-import { collectOnBothCores } from './compiler-settings';
 import { checkDestination, formatList, writeReports } from './report-outputs';
 import { warnOfSarifLimit } from './write-report';
 
@@ -178,7 +177,6 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   if (input.accounts.length === 0 && input.notAudited.length === 0) {
     throw new InputError('audit: nothing to audit: the input holds no account');
   }
-  collectOnBothCores(input.accounts.reduce((sum, account) => sum + account.principals.length, 0));
   const catalog = loadCatalog();
   const configCaveats = options.config ? await guardrailConfigCaveats(config, options.config, catalog) : [];
   for (const caveat of configCaveats) io.stderr(`leash audit: ${caveat}\n`);

@@ -16,13 +16,6 @@
 // (Sparkplug) compiles each function when it has earned it instead of waiting to compile a batch of them:
 // 1,000 roles -0.9%, the example -1.1%, 10,000 roles -0.7%.
 //
-// The young generation is collected on this thread alone (no parallel scavenge) until the input turns out to be
-// large: the helper threads shorten each pause but cost more CPU than they save it, since their work is small
-// and synchronised (2026-12-05, CPU of whole runs, 6 interleaved: 1,000 roles 2.20 -> 2.00 s, -9%, wall
-// 1.69 -> 1.73 s; the example account 0.76 -> 0.72 s). On 10,000 roles the pauses are long and the second
-// core pays in wall time (6.89 s against 7.26 s on one thread), so an audit of a large input turns them back
-// on (collectOnBothCores).
-//
 // Incremental marking is off too: it spreads the old generation's marking over many small steps (with write
 // barriers marking as the program runs) to keep pauses short, which a batch run does not need; one whole
 // mark-compact when the heap asks for it cost about a tenth less CPU on the example account.
@@ -46,11 +39,7 @@ const TUNED_FLAGS = [
   '--no-baseline-batch-compilation',
   '--interrupt-budget=270336',
   '--no-incremental-marking',
-  '--no-parallel-scavenge',
 ] as const;
-
-/** From about this many principals an audit's young-generation pauses are long enough for a second core to pay. */
-export const LARGE_INPUT_PRINCIPALS = 5_000;
 
 /** The flags leash sets on this Node.js, none when LEASH_V8_DEFAULTS=1 or on a Node.js it has not been tried on. */
 export function compilerFlags(env: NodeJS.ProcessEnv = process.env, nodeVersion = process.versions.node): string[] {
@@ -66,20 +55,5 @@ export function compilerFlags(env: NodeJS.ProcessEnv = process.env, nodeVersion 
 export function applyCompilerSettings(): readonly string[] {
   const flags = compilerFlags();
   for (const flag of flags) setFlagsFromString(flag);
-  applied = flags.length > 0;
   return flags;
-}
-
-/** Whether applyCompilerSettings changed V8's settings in this process (only bin/leash calls it). */
-let applied = false;
-
-/**
- * Collect the young generation on helper threads too, from here on: for an input of LARGE_INPUT_PRINCIPALS
- * or more, where wall time matters more than a few percent of CPU. Nothing when leash left V8's settings
- * alone, or in a process that is not the CLI's (V8's default is parallel already).
- */
-export function collectOnBothCores(principals: number): boolean {
-  if (principals < LARGE_INPUT_PRINCIPALS || !applied) return false;
-  setFlagsFromString('--parallel-scavenge');
-  return true;
 }

@@ -4,12 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  collectOnBothCores,
-  compilerFlags,
-  LARGE_INPUT_PRINCIPALS,
-  V8_DEFAULTS_VARIABLE,
-} from '../../lib/cli/compiler-settings';
+import { compilerFlags, V8_DEFAULTS_VARIABLE } from '../../lib/cli/compiler-settings';
 
 const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'bin', 'leash.js');
@@ -22,7 +17,6 @@ const TUNED = [
   '--no-baseline-batch-compilation',
   '--interrupt-budget=270336',
   '--no-incremental-marking',
-  '--no-parallel-scavenge',
 ];
 
 describe('which flags', () => {
@@ -40,42 +34,6 @@ describe('which flags', () => {
   it(`sets nothing with ${V8_DEFAULTS_VARIABLE}=1, and only "1" means that`, () => {
     expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '1' }, '20.20.2')).toEqual([]);
     expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '0' }, '20.20.2')).toEqual(TUNED);
-  });
-});
-
-describe('collecting on both cores', () => {
-  // A child process: the flags are process-wide, and only one that called applyCompilerSettings may change them.
-  const flagsSet = (script: string, env: NodeJS.ProcessEnv = {}): string[] => {
-    const settings = join(root, 'dist', 'lib', 'cli', 'compiler-settings.js');
-    const result = spawnSync(
-      process.execPath,
-      [
-        '-e',
-        `const v8 = require('node:v8'); const original = v8.setFlagsFromString; const calls = [];
-v8.setFlagsFromString = (flag) => { calls.push(flag); return original(flag); };
-const settings = require(${JSON.stringify(settings)});
-${script}
-process.stdout.write(JSON.stringify(calls));`,
-      ],
-      { encoding: 'utf8', env: { ...process.env, ...env } },
-    );
-    expect(result.stderr).toBe('');
-    return JSON.parse(result.stdout) as string[];
-  };
-
-  it('turns parallel scavenging back on for an input of many principals, not for a smaller one', () => {
-    const script = `settings.applyCompilerSettings();
-settings.collectOnBothCores(${LARGE_INPUT_PRINCIPALS - 1});
-settings.collectOnBothCores(${LARGE_INPUT_PRINCIPALS});`;
-    expect(flagsSet(script)).toEqual([...TUNED, '--parallel-scavenge']);
-    expect(flagsSet(script.split('\n').slice(0, 2).join('\n'))).toEqual(TUNED);
-  });
-
-  it('changes nothing where leash left V8 alone: V8 defaults asked for, or a process that is not the CLI', () => {
-    const script = `settings.applyCompilerSettings(); settings.collectOnBothCores(${LARGE_INPUT_PRINCIPALS * 2});`;
-    expect(flagsSet(script, { [V8_DEFAULTS_VARIABLE]: '1' })).toEqual([]);
-    expect(flagsSet(`settings.collectOnBothCores(${LARGE_INPUT_PRINCIPALS * 2});`)).toEqual([]);
-    expect(collectOnBothCores(LARGE_INPUT_PRINCIPALS * 2)).toBe(false);
   });
 });
 
