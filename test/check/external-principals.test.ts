@@ -103,6 +103,29 @@ describe('policies the templates attach to principals they do not define', () =>
     );
   });
 
+  it('takes a policy or group it cannot resolve (an import no template exports) as an unknown grant', () => {
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    };
+    const result = check({
+      App: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: trust,
+          ManagedPolicyArns: [{ 'Fn::ImportValue': 'shared-policy-arn' }],
+        },
+      },
+      Ci: { Type: 'AWS::IAM::User', Properties: { Groups: [{ 'Fn::ImportValue': 'admins-group' }] } },
+    });
+    const unknown = result.findings.filter((f) => f.ruleId === 'unreadable-policy');
+    expect(unknown.map((f) => f.severity)).toEqual(['critical', 'critical']);
+    expect(unknown.map((f) => f.message).join('\n')).toMatch(
+      /unresolved ManagedPolicyArns\[0\] \(cannot resolve: Fn::ImportValue "shared-policy-arn".*\) attached/,
+    );
+    expect(unknown.map((f) => f.message).join('\n')).toMatch(/group unresolved Groups\[0\]/);
+  });
+
   it('gives nothing to fear for an existing role handed read access', () => {
     const result = check({
       Read: {

@@ -356,14 +356,14 @@ function readPrincipal(
       document: readPolicyDocument(policy.PolicyDocument, `Policies[${index}].PolicyDocument`, context),
     });
   });
-  for (const entry of stringList(properties.ManagedPolicyArns, 'ManagedPolicyArns', context)) {
+  for (const entry of grantList(properties.ManagedPolicyArns, 'ManagedPolicyArns', context)) {
     draft.managedPolicyArns.push(entry);
   }
   if (kind !== 'group' && properties.PermissionsBoundary !== undefined) {
     draft.permissionsBoundaryArn = readString(properties.PermissionsBoundary, 'PermissionsBoundary', context);
   }
   if (kind === 'user') {
-    draft.groups.push(...stringList(properties.Groups, 'Groups', context));
+    draft.groups.push(...grantList(properties.Groups, 'Groups', context));
   }
   return draft;
 }
@@ -400,7 +400,7 @@ function readPermissionSet(
     path,
     tags: {},
     inlinePolicies: [],
-    managedPolicyArns: [...stringList(properties.ManagedPolicies, 'ManagedPolicies', context)],
+    managedPolicyArns: [...grantList(properties.ManagedPolicies, 'ManagedPolicies', context)],
     groups: [],
     location: {
       file: stack.file,
@@ -544,25 +544,23 @@ function nameList(value: unknown, path: string, context: ReadContext): { name: s
   return out;
 }
 
-function stringList(value: unknown, path: string, context: ReadContext): string[] {
+/**
+ * A list of what grants a principal permissions (managed policy ARNs, group names). An entry that cannot be
+ * resolved (an import no template exports, a parameter without a default) still grants something: it is kept
+ * as a name no input defines, `unresolved <path> (<why>)`, so the rules treat it as an unknown grant, taken at
+ * its worst, instead of the principal looking as if it had none.
+ */
+function grantList(value: unknown, path: string, context: ReadContext): string[] {
   if (value === undefined) return [];
   const resolved = resolveIntrinsics(value, context.scope);
   if (resolved === NO_VALUE) return [];
-  if (!Array.isArray(resolved)) {
-    context.problems.push({ where: context.where(path), message: describeUnresolved(resolved, 'expected a list') });
-    return [];
-  }
-  const out: string[] = [];
-  resolved.forEach((item, index) => {
-    const text = asString(item);
-    if (text) out.push(text);
-    else
-      context.problems.push({
-        where: context.where(`${path}[${index}]`),
-        message: describeUnresolved(item, 'not a string'),
-      });
-  });
-  return out;
+  const unknown = (at: string, item: unknown, fallback: string) => {
+    const why = describeUnresolved(item, fallback);
+    context.problems.push({ where: context.where(at), message: `${why}; taken as an unknown grant` });
+    return `unresolved ${at} (${why})`;
+  };
+  if (!Array.isArray(resolved)) return [unknown(path, resolved, 'expected a list')];
+  return resolved.map((item, index) => asString(item) ?? unknown(`${path}[${index}]`, item, 'not a string'));
 }
 
 function readString(value: unknown, path: string, context: ReadContext): string | undefined {
