@@ -172,3 +172,46 @@ describe('IAM Identity Center permission sets', () => {
     expect(unknown?.message).toMatch(/policy\/teams\/team-policy attached: not in the input/);
   });
 });
+
+describe('inline policies behind a condition', () => {
+  const trust = {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  };
+  const withPolicies = (condition: object, parameters: object = {}) => {
+    const file = join(dir, 'App.template.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        Parameters: parameters,
+        Conditions: { Chosen: condition },
+        Resources: {
+          App: {
+            Type: 'AWS::IAM::Role',
+            Properties: {
+              AssumeRolePolicyDocument: trust,
+              Policies: {
+                'Fn::If': ['Chosen', [{ PolicyName: 'all', PolicyDocument: allow('*') }], { Ref: 'AWS::NoValue' }],
+              },
+            },
+          },
+        },
+      }),
+    );
+    return runCheck([file], undefined, { catalog });
+  };
+
+  it('reads the branch a known condition picks (they were ignored before)', () => {
+    const result = withPolicies({ 'Fn::Equals': ['a', 'a'] });
+    expect(serious(result)).toContain('full-admin arn:aws:iam::123456789012:role/App-App');
+  });
+
+  it('takes policies only deployment can pick as unknown, at the worst case', () => {
+    const result = withPolicies({ 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] }, { Stage: { Type: 'String' } });
+    const unknown = result.findings.find((f) => f.ruleId === 'unreadable-policy');
+    expect(unknown?.severity).toBe('critical');
+    expect(result.audit.problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(/Fn::If on condition Chosen, unknown before deployment; taken as unknown/),
+    );
+  });
+});

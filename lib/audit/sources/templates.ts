@@ -348,14 +348,19 @@ function readPrincipal(
   if (kind === 'role') {
     draft.trustPolicy = readPolicyDocument(properties.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument', context);
   }
-  const inline = Array.isArray(properties.Policies) ? properties.Policies : [];
-  inline.forEach((entry: unknown, index: number) => {
+  for (const [index, entry] of listEntries(properties.Policies, 'Policies', context).entries()) {
+    if (entry instanceof Unresolved) {
+      // Policies a condition only deployment knows (Fn::If): what they grant is unknown, so it is one policy
+      // no one can read, which the rules take at its worst.
+      draft.inlinePolicies.push({ name: `${logicalId}-unresolved-policies`, document: entry.reason });
+      continue;
+    }
     const policy = (entry ?? {}) as Record<string, unknown>;
     draft.inlinePolicies.push({
       name: readString(policy.PolicyName, `Policies[${index}].PolicyName`, context) ?? `${logicalId}-policy-${index}`,
       document: readPolicyDocument(policy.PolicyDocument, `Policies[${index}].PolicyDocument`, context),
     });
-  });
+  }
   for (const entry of grantList(properties.ManagedPolicyArns, 'ManagedPolicyArns', context)) {
     draft.managedPolicyArns.push(entry);
   }
@@ -415,10 +420,16 @@ function readPermissionSet(
       document: readPolicyDocument(jsonTextAsObject(properties.InlinePolicy, scope), 'InlinePolicy', context),
     });
   }
-  const references = Array.isArray(properties.CustomerManagedPolicyReferences)
-    ? properties.CustomerManagedPolicyReferences
-    : [];
+  const references = listEntries(
+    properties.CustomerManagedPolicyReferences,
+    'CustomerManagedPolicyReferences',
+    context,
+  );
   references.forEach((reference: unknown, index: number) => {
+    if (reference instanceof Unresolved) {
+      draft.managedPolicyArns.push(`unresolved CustomerManagedPolicyReferences (${reference.reason})`);
+      return;
+    }
     const arn = customerPolicyArn(reference, `CustomerManagedPolicyReferences[${index}]`);
     if (arn) draft.managedPolicyArns.push(arn);
   });
@@ -542,6 +553,23 @@ function nameList(value: unknown, path: string, context: ReadContext): { name: s
       });
   });
   return out;
+}
+
+/**
+ * The entries of a list property, resolved (`Fn::If` on a known condition, `AWS::NoValue`). A list only deployment
+ * knows is one Unresolved entry, named in the problems, so the caller can take it at its worst.
+ */
+function listEntries(value: unknown, path: string, context: ReadContext): unknown[] {
+  if (value === undefined) return [];
+  const resolved = resolveIntrinsics(value, context.scope);
+  if (resolved === NO_VALUE) return [];
+  if (Array.isArray(resolved)) return resolved.filter((entry) => entry !== NO_VALUE);
+  const unknown = resolved instanceof Unresolved ? resolved : new Unresolved('expected a list');
+  context.problems.push({
+    where: context.where(path),
+    message: `${describeUnresolved(unknown, 'expected a list')}; taken as unknown`,
+  });
+  return [unknown];
 }
 
 /**
