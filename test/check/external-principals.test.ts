@@ -126,6 +126,29 @@ describe('policies the templates attach to principals they do not define', () =>
     expect(unknown.map((f) => f.message).join('\n')).toMatch(/group unresolved Groups\[0\]/);
   });
 
+  it('gives a policy attached to a principal whose name only deployment knows to a principal of its own', () => {
+    const result = check({
+      Boost: {
+        Type: 'AWS::IAM::Policy',
+        Properties: { PolicyName: 'boost', Roles: [{ 'Fn::ImportValue': 'ci-role' }], PolicyDocument: allow('*') },
+      },
+      Dba: {
+        Type: 'AWS::IAM::RolePolicy',
+        Properties: {
+          PolicyName: 'dba',
+          RoleName: { 'Fn::ImportValue': 'dba-role' },
+          PolicyDocument: allow('rds:DeleteDBInstance'),
+        },
+      },
+    });
+    expect(serious(result)).toEqual(
+      expect.arrayContaining([
+        'full-admin arn:aws:iam::123456789012:role/unresolved Boost.Roles[0]',
+        'can-delete-production arn:aws:iam::123456789012:role/unresolved Dba.RoleName',
+      ]),
+    );
+  });
+
   it('gives nothing to fear for an existing role handed read access', () => {
     const result = check({
       Read: {

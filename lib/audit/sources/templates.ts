@@ -516,8 +516,9 @@ function attachmentTargets(
   context: ReadContext,
 ): { kind: Principal['kind']; name: string; path: string }[] {
   const single = (kind: Principal['kind'], key: string) => {
+    if (properties[key] === undefined) return [];
     const name = readString(properties[key], key, context);
-    return name ? [{ kind, name, path: key }] : [];
+    return [{ kind, name: name ?? unknownName(key, properties[key], context), path: key }];
   };
   if (type === 'AWS::IAM::RolePolicy') return single('role', 'RoleName');
   if (type === 'AWS::IAM::UserPolicy') return single('user', 'UserName');
@@ -536,23 +537,38 @@ function nameList(value: unknown, path: string, context: ReadContext): { name: s
   if (!Array.isArray(resolved)) {
     context.problems.push({
       where: context.where(path),
-      message: describeUnresolved(resolved, 'expected a list of names'),
+      message: `${describeUnresolved(resolved, 'expected a list of names')}; attached to a principal named by it`,
     });
-    return [];
+    return [{ name: unresolvedName(path, context), path }];
   }
   const out: { name: string; path: string }[] = [];
   resolved.forEach((item, index) => {
+    if (item === NO_VALUE) return;
     const name = asString(item);
     // A role ARN works where a name is expected in some templates: keep the part after the last slash.
     if (name)
       out.push({ name: name.startsWith('arn:') ? (name.split('/').pop() ?? name) : name, path: `${path}[${index}]` });
-    else
-      context.problems.push({
-        where: context.where(`${path}[${index}]`),
-        message: describeUnresolved(item, 'not a name'),
-      });
+    else out.push({ name: unknownName(`${path}[${index}]`, item, context), path: `${path}[${index}]` });
   });
   return out;
+}
+
+/**
+ * A principal a policy is attached to whose name only deployment knows (an import no template exports): still
+ * someone who gets the policy, so it becomes a principal of that made-up name, judged by what it is given.
+ */
+function unknownName(path: string, value: unknown, context: ReadContext): string {
+  context.problems.push({
+    where: context.where(path),
+    message: `${describeUnresolved(resolveIntrinsics(value, context.scope), 'not a name')}; attached to a principal named by it`,
+  });
+  return unresolvedName(path, context);
+}
+
+/** `unresolved <logicalId>.<path>`: one made-up principal per place, so two unknown names never merge. */
+function unresolvedName(path: string, context: ReadContext): string {
+  const place = /Resources\.([^.]+)\.Properties\.(.*)$/.exec(context.where(path));
+  return `unresolved ${place ? `${place[1]}.${place[2]}` : path}`;
 }
 
 /**
