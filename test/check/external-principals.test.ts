@@ -117,9 +117,15 @@ describe('policies the templates attach to principals they do not define', () =>
         },
       },
       Ci: { Type: 'AWS::IAM::User', Properties: { Groups: [{ 'Fn::ImportValue': 'admins-group' }] } },
+      Bot: { Type: 'AWS::IAM::User', Properties: {} },
+      Join: {
+        Type: 'AWS::IAM::UserToGroupAddition',
+        Properties: { GroupName: { 'Fn::ImportValue': 'ops-group' }, Users: [{ Ref: 'Bot' }] },
+      },
     });
     const unknown = result.findings.filter((f) => f.ruleId === 'unreadable-policy');
-    expect(unknown.map((f) => f.severity)).toEqual(['critical', 'critical']);
+    expect(unknown.map((f) => f.severity)).toEqual(['critical', 'critical', 'critical']);
+    expect(unknown.map((f) => f.message).join('\n')).toMatch(/group unresolved Join\.GroupName/);
     expect(unknown.map((f) => f.message).join('\n')).toMatch(
       /unresolved ManagedPolicyArns\[0\] \(cannot resolve: Fn::ImportValue "shared-policy-arn".*\) attached/,
     );

@@ -177,7 +177,10 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
         break;
       }
       case 'AWS::IAM::UserToGroupAddition': {
-        const group = readString(properties.GroupName, 'GroupName', context);
+        // A group only deployment can name is still a group whose policies the users get: unknown, not none.
+        const group =
+          readString(properties.GroupName, 'GroupName', context) ??
+          (properties.GroupName === undefined ? undefined : unresolvedName('GroupName', context));
         for (const target of nameList(properties.Users, 'Users', context)) {
           const user =
             findPrincipal(principals, 'user', target.name) ??
@@ -517,8 +520,9 @@ function attachmentTargets(
 ): { kind: Principal['kind']; name: string; path: string }[] {
   const single = (kind: Principal['kind'], key: string) => {
     if (properties[key] === undefined) return [];
+    // readString names what it could not resolve among the problems.
     const name = readString(properties[key], key, context);
-    return [{ kind, name: name ?? unknownName(key, properties[key], context), path: key }];
+    return [{ kind, name: name ?? unresolvedName(key, context), path: key }];
   };
   if (type === 'AWS::IAM::RolePolicy') return single('role', 'RoleName');
   if (type === 'AWS::IAM::UserPolicy') return single('user', 'UserName');
