@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AccountSnapshot } from '../../lib/audit/sources/snapshot';
 import { readTemplates, snapshotFromTemplates } from '../../lib/audit/sources/templates';
 import { loadStacks } from '../../lib/check/assembly';
+import { runCheck } from '../../lib/check/check';
 import { synthesizeApps, type SynthesizedApps } from './cdk-apps';
 
 /** The parts of a policy document the assertions read. */
@@ -237,5 +238,37 @@ describe('tags it cannot read', () => {
       where: expect.stringMatching(/App\.yaml: Resources\.AgentRole\.Properties\.Tags$/),
       message: expect.stringMatching(/^cannot resolve: .*AgentTags.*; every tag left out$/),
     });
+  });
+});
+
+describe('an agent tag it cannot read', () => {
+  it('takes a role whose agent tag value only deployment knows as an agent, the worst case', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leash-agent-tag-'));
+    const file = join(dir, 'App.yaml');
+    writeFileSync(
+      file,
+      [
+        'Parameters:',
+        '  IsAgent: { Type: String }',
+        'Resources:',
+        '  Helper:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
+        '      Tags: [{ Key: "leash:agent", Value: !Ref IsAgent }, { Key: team, Value: web }]',
+        '      Policies:',
+        '        - PolicyName: write',
+        '          PolicyDocument:',
+        '            Version: "2012-10-17"',
+        '            Statement: [{ Effect: Allow, Action: "s3:PutObject", Resource: "*" }]',
+      ].join('\n'),
+    );
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: dir });
+    expect(snapshot.principals[0]).toMatchObject({ tags: { team: 'web' }, unknownTagKeys: ['leash:agent'] });
+    const result = runCheck([file], undefined, {});
+    const agent = result.findings.find((f) => f.ruleId === 'agent-can-write-production');
+    expect(agent?.severity).toBe('critical');
+    expect(agent?.message).toMatch(/its value only deployment knows: taken as an agent/);
+    expect(result.findings.find((f) => f.ruleId === 'missing-boundary')?.message).toMatch(/^may be an agent role/);
   });
 });

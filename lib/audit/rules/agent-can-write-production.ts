@@ -49,7 +49,12 @@ interface Recognition {
 function recognitions(context: RuleContext, principal: Principal): Recognition[] {
   const { guardrails, analysis } = context;
   const out: Recognition[] = [];
-  if (analysis.isAgent(principal.arn)) out.push({ how: 'agent principal tag', contextKeys: {} });
+  if (analysis.isAgent(principal.arn)) {
+    const how = analysis.agentTagUnknown(principal.arn)
+      ? 'agent principal tag (its value only deployment knows: taken as an agent)'
+      : 'agent principal tag';
+    out.push({ how, contextKeys: {} });
+  }
   // MCP and source-identity agents are held by the SCP agent layers only: judged where the SCPs were read
   // (or cannot apply, in the management account); without them every writer would be reported.
   const scpsJudged = context.snapshot.organizationPoliciesKnown || context.snapshot.isManagementAccount;

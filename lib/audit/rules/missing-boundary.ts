@@ -30,9 +30,12 @@ export function check(context: RuleContext): RuleFinding[] {
     const agent = analysis.isAgent(principal.arn);
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : agent ? 'high' : 'medium';
-    const who = agent
-      ? `is an agent role (tag ${guardrails.agents.principalTag.key}=${guardrails.agents.principalTag.value})`
-      : 'is a role';
+    const tag = guardrails.agents.principalTag;
+    const who = !agent
+      ? 'is a role'
+      : analysis.agentTagUnknown(principal.arn)
+        ? `may be an agent role (its ${tag.key} tag has a value only deployment knows)`
+        : `is an agent role (tag ${tag.key}=${tag.value})`;
     findings.push({
       severity,
       message:

@@ -128,8 +128,10 @@ export interface AccountAnalysis {
   restrict(principal: Principal, actions: readonly CatalogAction[]): readonly CatalogAction[];
   /** Whether the principal is exempt from the production guardrails by config (break-glass, pipeline). */
   isExempt(principalArn: string): boolean;
-  /** Whether the principal carries the agent tag from config. */
+  /** Whether the principal carries the agent tag from config (or may: agentTagUnknown). */
   isAgent(principalArn: string): boolean;
+  /** Whether a template gives the principal an agent tag (or tags) whose value only deployment knows. */
+  agentTagUnknown(principalArn: string): boolean;
   /**
    * The production tags (key and value) to ask about: one per key, plus each other value or casing some
    * policy tells apart (support/production-values.ts). Of the principal's own policies and the organization's;

@@ -76,6 +76,11 @@ export const Principal = z.object({
    * they attach is known; its own policies, boundary and trust are not.
    */
   definedElsewhere: z.boolean().optional(),
+  /**
+   * Templates only: tag keys whose values only deployment knows (`*`: the whole tag list). An agent tag among
+   * them makes the principal an agent for the rules, the worst case for the agent invariant.
+   */
+  unknownTagKeys: z.array(z.string()).optional(),
   location: SourceLocation.optional(),
 });
 export type Principal = z.infer<typeof Principal>;

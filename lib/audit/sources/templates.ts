@@ -72,6 +72,7 @@ interface PrincipalDraft {
   groups: string[];
   location: Principal['location'];
   definedElsewhere?: boolean;
+  unknownTagKeys?: string[];
 }
 
 /** Read every IAM role, user, group and policy from the templates into one snapshot. */
@@ -332,12 +333,14 @@ function readPrincipal(
   const nameProperty = kind === 'role' ? 'RoleName' : kind === 'user' ? 'UserName' : 'GroupName';
   const name = readString(properties[nameProperty], nameProperty, context) ?? generatedName(scope, logicalId);
   const path = readString(properties.Path, 'Path', context) ?? '/';
+  const principalTags = readTags(properties.Tags, context);
   const draft: PrincipalDraft = {
     kind,
     arn: `arn:${scope.partition}:iam::${scope.accountId}:${kind}${path}${name}`,
     name,
     path,
-    tags: readTags(properties.Tags, context),
+    tags: principalTags.tags,
+    ...(principalTags.unknownKeys.length > 0 ? { unknownTagKeys: principalTags.unknownKeys } : {}),
     inlinePolicies: [],
     managedPolicyArns: [],
     groups: [],
@@ -632,9 +635,15 @@ function describeUnresolved(value: unknown, fallback: string): string {
   return value instanceof Unresolved ? `cannot resolve: ${value.reason}` : fallback;
 }
 
-function readTags(value: unknown, context: ReadContext): Record<string, string> {
+/**
+ * A principal's tags, and the keys whose values only deployment knows (`*` when the whole list is unknown): the
+ * agent tag may be among them, and the rules take such a principal as an agent, the worst case for the agent
+ * invariant.
+ */
+function readTags(value: unknown, context: ReadContext): { tags: Record<string, string>; unknownKeys: string[] } {
   const tags: Record<string, string> = {};
-  if (value === undefined) return tags;
+  const unknownKeys: string[] = [];
+  if (value === undefined) return { tags, unknownKeys };
   const resolved = resolveIntrinsics(value, context.scope);
   if (!Array.isArray(resolved)) {
     // Never silently tagless: an agent or production tag may be among them.
@@ -642,19 +651,22 @@ function readTags(value: unknown, context: ReadContext): Record<string, string> 
       where: context.where('Tags'),
       message: `${describeUnresolved(resolved, 'expected a list of tags')}; every tag left out`,
     });
-    return tags;
+    return { tags, unknownKeys: ['*'] };
   }
   resolved.forEach((tag, index) => {
     const key = asString((tag as { Key?: unknown } | null)?.Key);
     const tagValue = asString((tag as { Value?: unknown } | null)?.Value);
-    if (key !== undefined && tagValue !== undefined) tags[key] = tagValue;
-    else
-      context.problems.push({
-        where: context.where(`Tags[${index}]`),
-        message: `${describeUnresolved((tag as { Value?: unknown })?.Value, 'malformed tag')}; tag left out`,
-      });
+    if (key !== undefined && tagValue !== undefined) {
+      tags[key] = tagValue;
+      return;
+    }
+    unknownKeys.push(key ?? '*');
+    context.problems.push({
+      where: context.where(`Tags[${index}]`),
+      message: `${describeUnresolved((tag as { Value?: unknown })?.Value, 'malformed tag')}; tag left out`,
+    });
   });
-  return tags;
+  return { tags, unknownKeys };
 }
 
 type StatementField = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Principal' | 'NotPrincipal';

@@ -27,6 +27,9 @@ export function createAccountAnalysis(
   const agentTag = guardrails.agents.principalTag;
   const agentKey = agentTag.key.toLowerCase();
   const agentValue = agentTag.value.toLowerCase();
+  // A template's tag value only deployment knows may be the agent value: taken as an agent (the worst case).
+  const agentTagUnknown = (principal: Principal) =>
+    principal.unknownTagKeys?.some((key) => key === '*' || key.toLowerCase() === agentKey) ?? false;
   const exemptPatterns = principalArnPatterns(guardrails.exemptPrincipalArns);
   const policies = policiesInUse(snapshot);
   const candidates = createCandidateIndex(snapshot, catalog, policies);
@@ -79,6 +82,10 @@ export function createAccountAnalysis(
     rewriteValues(principal, key) {
       return productionTagQuestions(snapshot, policies, guardrails).rewritesOf(principal, key);
     },
+    agentTagUnknown(arn) {
+      const principal = byArn.get(arn);
+      return principal ? agentTagUnknown(principal) : false;
+    },
     isAgent(arn) {
       // As the SCP agent layer and the boundary's guard match it: IAM compares condition-key names (so the
       // tag key) ignoring case, and the guardrails compare the value with StringEqualsIgnoreCase.
@@ -87,7 +94,7 @@ export function createAccountAnalysis(
       for (const [key, value] of Object.entries(principal.tags)) {
         if (key.toLowerCase() === agentKey && value.toLowerCase() === agentValue) return true;
       }
-      return false;
+      return agentTagUnknown(principal);
     },
   };
 }
