@@ -192,6 +192,17 @@ describe('IAM Identity Center permission sets', () => {
     expect(ops?.location).toMatchObject({ logicalId: 'Ops' });
   });
 
+  it('takes a customer managed policy reference whose name only deployment knows as an unknown grant', () => {
+    const result = check({
+      Team: permissionSet('Team', {
+        CustomerManagedPolicyReferences: [{ Name: { 'Fn::ImportValue': 'team-policy' } }],
+      }),
+    });
+    const unknown = result.findings.find((f) => f.ruleId === 'unreadable-policy');
+    expect(unknown).toMatchObject({ principalArn: role('Team'), severity: 'critical' });
+    expect(unknown?.message).toMatch(/unresolved CustomerManagedPolicyReferences\[0\]\.Name attached/);
+  });
+
   it('reports a customer managed policy it references by name and the templates do not define as unknown', () => {
     const result = check({
       Team: permissionSet('Team', { CustomerManagedPolicyReferences: [{ Name: 'team-policy', Path: '/teams/' }] }),

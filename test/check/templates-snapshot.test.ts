@@ -217,23 +217,26 @@ describe('AWS::NoValue and unknown values outside statements', () => {
   });
 });
 
+/** One YAML template, App.yaml, in a directory of its own: its path. */
+function yamlTemplate(lines: readonly string[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'leash-template-')), 'App.yaml');
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
 describe('tags it cannot read', () => {
   it("says so when a principal's whole Tags cannot be resolved, instead of reading it as untagged", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'leash-tags-'));
-    writeFileSync(
-      join(dir, 'App.yaml'),
-      [
-        'Parameters:',
-        '  AgentTags: { Type: CommaDelimitedList }',
-        'Resources:',
-        '  AgentRole:',
-        '    Type: AWS::IAM::Role',
-        '    Properties:',
-        '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
-        '      Tags: !Ref AgentTags',
-      ].join('\n'),
-    );
-    const snapshot = snapshotFromTemplates(loadStacks([join(dir, 'App.yaml')]), { location: dir });
+    const file = yamlTemplate([
+      'Parameters:',
+      '  AgentTags: { Type: CommaDelimitedList }',
+      'Resources:',
+      '  AgentRole:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
+      '      Tags: !Ref AgentTags',
+    ]);
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
     expect(snapshot.problems).toContainEqual({
       where: expect.stringMatching(/App\.yaml: Resources\.AgentRole\.Properties\.Tags$/),
       message: expect.stringMatching(/^cannot resolve: .*AgentTags.*; every tag left out$/),
@@ -243,27 +246,22 @@ describe('tags it cannot read', () => {
 
 describe('an agent tag it cannot read', () => {
   it('takes a role whose agent tag value only deployment knows as an agent, the worst case', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'leash-agent-tag-'));
-    const file = join(dir, 'App.yaml');
-    writeFileSync(
-      file,
-      [
-        'Parameters:',
-        '  IsAgent: { Type: String }',
-        'Resources:',
-        '  Helper:',
-        '    Type: AWS::IAM::Role',
-        '    Properties:',
-        '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
-        '      Tags: [{ Key: "leash:agent", Value: !Ref IsAgent }, { Key: team, Value: web }]',
-        '      Policies:',
-        '        - PolicyName: write',
-        '          PolicyDocument:',
-        '            Version: "2012-10-17"',
-        '            Statement: [{ Effect: Allow, Action: "s3:PutObject", Resource: "*" }]',
-      ].join('\n'),
-    );
-    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: dir });
+    const file = yamlTemplate([
+      'Parameters:',
+      '  IsAgent: { Type: String }',
+      'Resources:',
+      '  Helper:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
+      '      Tags: [{ Key: "leash:agent", Value: !Ref IsAgent }, { Key: team, Value: web }]',
+      '      Policies:',
+      '        - PolicyName: write',
+      '          PolicyDocument:',
+      '            Version: "2012-10-17"',
+      '            Statement: [{ Effect: Allow, Action: "s3:PutObject", Resource: "*" }]',
+    ]);
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
     expect(snapshot.principals[0]).toMatchObject({ tags: { team: 'web' }, unknownTagKeys: ['leash:agent'] });
     const result = runCheck([file], undefined, {});
     const agent = result.findings.find((f) => f.ruleId === 'agent-can-write-production');

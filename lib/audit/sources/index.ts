@@ -81,6 +81,7 @@ export function loadInputFile(file: string): AuditInput {
       refuseDuplicateEntries(file, snapshotEntries(parsed.data, ''));
       refuseTemplateSource(file, parsed.data, '');
       refuseServiceLinkedClaims(file, parsed.data, '');
+      refuseTemplateOnlyFields(file, parsed.data, '');
       refuseRepeatedTagKeys(file, snapshotTagKeys(parsed.data, ''));
       refuseEmptyLevels(file, parsed.data, '');
       return { accounts: [withBundledPolicies(parsed.data, file)], notAudited: [] };
@@ -92,6 +93,7 @@ export function loadInputFile(file: string): AuditInput {
         refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`));
         refuseTemplateSource(file, account, `accounts[${index}].`);
         refuseServiceLinkedClaims(file, account, `accounts[${index}].`);
+        refuseTemplateOnlyFields(file, account, `accounts[${index}].`);
         refuseRepeatedTagKeys(file, snapshotTagKeys(account, `accounts[${index}].`));
         refuseEmptyLevels(file, account, `accounts[${index}].`);
       });
@@ -165,6 +167,25 @@ function refuseServiceLinkedClaims(file: string, snapshot: AccountSnapshot, pref
       lines.push(
         `${file}: ${prefix}principals[${index}].serviceLinked: true for ${principal.arn}, which is not a ` +
           'service-linked role: expected an ARN under role/aws-service-role/, or false',
+      );
+    }
+  });
+  if (lines.length > 0) throw new InputError(lines.join('\n'));
+}
+
+/**
+ * `definedElsewhere` and `unknownTagKeys` describe what a template could not show; only `leash check` sets them.
+ * In a saved snapshot they would change findings unseen (a role marked defined elsewhere gets no missing-boundary
+ * finding), so a file that carries them is refused.
+ */
+function refuseTemplateOnlyFields(file: string, snapshot: AccountSnapshot, prefix: string): void {
+  const lines: string[] = [];
+  snapshot.principals.forEach((principal, index) => {
+    for (const field of ['definedElsewhere', 'unknownTagKeys'] as const) {
+      if (principal[field] === undefined) continue;
+      lines.push(
+        `${file}: ${prefix}principals[${index}].${field}: set only for principals read from templates ` +
+          `(leash check); expected it absent in a saved snapshot`,
       );
     }
   });

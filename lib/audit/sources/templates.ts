@@ -208,18 +208,17 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
   for (const group of principals.filter((principal) => principal.kind === 'group')) {
     if (principals.some((principal) => principal.kind === 'user' && principal.groups.includes(group.name))) continue;
     const member = `member-of-${group.name}`;
-    principals.push({
-      kind: 'user',
-      arn: `arn:${scopes[0]?.partition ?? 'aws'}:iam::${accountId}:user/${member}`,
-      name: member,
-      path: '/',
-      tags: {},
-      inlinePolicies: [],
-      managedPolicyArns: [],
-      groups: [group.name],
-      location: group.location,
-      definedElsewhere: true,
-    });
+    principals.push(
+      newDraft({
+        kind: 'user',
+        arn: `arn:${scopes[0]?.partition ?? 'aws'}:iam::${accountId}:user/${member}`,
+        name: member,
+        path: '/',
+        groups: [group.name],
+        location: group.location,
+        definedElsewhere: true,
+      }),
+    );
     problems.push({
       where: `${group.location?.file}: ${group.location?.jsonPath ?? group.name}`,
       message:
@@ -319,6 +318,35 @@ interface ReadContext {
   readonly where: (path: string) => string;
 }
 
+/** A principal with nothing granted yet: the fields every principal of a template snapshot has. */
+function newDraft(
+  fields: Pick<PrincipalDraft, 'kind' | 'arn' | 'name' | 'path' | 'location'> & Partial<PrincipalDraft>,
+): PrincipalDraft {
+  return { tags: {}, inlinePolicies: [], managedPolicyArns: [], groups: [], ...fields };
+}
+
+/** A resource's properties and how to read them (problems located at `file: Resources.<id>.Properties.<path>`). */
+function resourceReader(
+  stack: TemplateStack,
+  scope: ResolveScope,
+  logicalId: string,
+  resource: TemplateResource,
+  problems: SnapshotProblem[],
+): { properties: Record<string, unknown>; context: ReadContext } {
+  const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
+  return { properties: resource.Properties ?? {}, context: { scope, problems, where } };
+}
+
+/** Where a principal defined by a resource is: its file, logical id, construct path and JSON path. */
+function resourceLocation(stack: TemplateStack, logicalId: string, resource: TemplateResource): Principal['location'] {
+  return {
+    file: stack.file,
+    logicalId,
+    cdkPath: cdkPathOf(stack, logicalId, resource),
+    jsonPath: `Resources.${logicalId}`,
+  };
+}
+
 function readPrincipal(
   kind: Principal['kind'],
   stack: TemplateStack,
@@ -327,30 +355,20 @@ function readPrincipal(
   resource: TemplateResource,
   problems: SnapshotProblem[],
 ): PrincipalDraft {
-  const properties = resource.Properties ?? {};
-  const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
-  const context: ReadContext = { scope, problems, where };
+  const { properties, context } = resourceReader(stack, scope, logicalId, resource, problems);
   const nameProperty = kind === 'role' ? 'RoleName' : kind === 'user' ? 'UserName' : 'GroupName';
   const name = readString(properties[nameProperty], nameProperty, context) ?? generatedName(scope, logicalId);
   const path = readString(properties.Path, 'Path', context) ?? '/';
   const principalTags = readTags(properties.Tags, context);
-  const draft: PrincipalDraft = {
+  const draft = newDraft({
     kind,
     arn: `arn:${scope.partition}:iam::${scope.accountId}:${kind}${path}${name}`,
     name,
     path,
     tags: principalTags.tags,
     ...(principalTags.unknownKeys.length > 0 ? { unknownTagKeys: principalTags.unknownKeys } : {}),
-    inlinePolicies: [],
-    managedPolicyArns: [],
-    groups: [],
-    location: {
-      file: stack.file,
-      logicalId,
-      cdkPath: cdkPathOf(stack, logicalId, resource),
-      jsonPath: `Resources.${logicalId}`,
-    },
-  };
+    location: resourceLocation(stack, logicalId, resource),
+  });
   if (kind === 'role') {
     draft.trustPolicy = readPolicyDocument(properties.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument', context);
   }
@@ -391,35 +409,26 @@ function readPermissionSet(
   resource: TemplateResource,
   problems: SnapshotProblem[],
 ): PrincipalDraft {
-  const properties = resource.Properties ?? {};
-  const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
-  const context: ReadContext = { scope, problems, where };
+  const { properties, context } = resourceReader(stack, scope, logicalId, resource, problems);
   const setName = readString(properties.Name, 'Name', context) ?? generatedName(scope, logicalId);
   const name = `AWSReservedSSO_${setName}`;
   const path = '/aws-reserved/sso.amazonaws.com/';
-  const customerPolicyArn = (reference: unknown, at: string): string | undefined => {
+  // A reference whose name only deployment knows still attaches a policy: an unknown grant, not none (as grantList).
+  const customerPolicyArn = (reference: unknown, at: string): string => {
     const fields = (reference ?? {}) as Record<string, unknown>;
     const policyName = readString(fields.Name, `${at}.Name`, context);
-    if (policyName === undefined) return undefined;
+    if (policyName === undefined) return `unresolved ${at}.Name`;
     const policyPath = (fields.Path !== undefined ? readString(fields.Path, `${at}.Path`, context) : undefined) ?? '/';
     return `arn:${scope.partition}:iam::${scope.accountId}:policy${policyPath}${policyName}`;
   };
-  const draft: PrincipalDraft = {
+  const draft = newDraft({
     kind: 'role',
     arn: `arn:${scope.partition}:iam::${scope.accountId}:role${path}${name}`,
     name,
     path,
-    tags: {},
-    inlinePolicies: [],
-    managedPolicyArns: [...grantList(properties.ManagedPolicies, 'ManagedPolicies', context)],
-    groups: [],
-    location: {
-      file: stack.file,
-      logicalId,
-      cdkPath: cdkPathOf(stack, logicalId, resource),
-      jsonPath: `Resources.${logicalId}`,
-    },
-  };
+    managedPolicyArns: grantList(properties.ManagedPolicies, 'ManagedPolicies', context),
+    location: resourceLocation(stack, logicalId, resource),
+  });
   if (properties.InlinePolicy !== undefined) {
     draft.inlinePolicies.push({
       name: 'InlinePolicy',
@@ -436,8 +445,7 @@ function readPermissionSet(
       draft.managedPolicyArns.push(`unresolved CustomerManagedPolicyReferences (${reference.reason})`);
       return;
     }
-    const arn = customerPolicyArn(reference, `CustomerManagedPolicyReferences[${index}]`);
-    if (arn) draft.managedPolicyArns.push(arn);
+    draft.managedPolicyArns.push(customerPolicyArn(reference, `CustomerManagedPolicyReferences[${index}]`));
   });
   const boundary = properties.PermissionsBoundary as Record<string, unknown> | undefined;
   if (boundary !== undefined) {
@@ -494,18 +502,14 @@ function standIn(
   what: string,
   where: (path: string) => string,
 ): PrincipalDraft {
-  const draft: PrincipalDraft = {
+  const draft = newDraft({
     kind: target.kind,
     arn: `arn:${scope.partition}:iam::${scope.accountId}:${target.kind}/${target.name}`,
     name: target.name,
     path: '/',
-    tags: {},
-    inlinePolicies: [],
-    managedPolicyArns: [],
-    groups: [],
     location: { file: stack.file, logicalId, jsonPath: `Resources.${logicalId}.Properties.${target.path}` },
     definedElsewhere: true,
-  };
+  });
   principals.push(draft);
   problems.push({
     where: where(target.path),
@@ -550,7 +554,6 @@ function nameList(value: unknown, path: string, context: ReadContext): { name: s
   }
   const out: { name: string; path: string }[] = [];
   resolved.forEach((item, index) => {
-    if (item === NO_VALUE) return;
     const name = asString(item);
     // A role ARN works where a name is expected in some templates: keep the part after the last slash.
     if (name)
@@ -579,14 +582,15 @@ function unresolvedName(path: string, context: ReadContext): string {
 }
 
 /**
- * The entries of a list property, resolved (`Fn::If` on a known condition, `AWS::NoValue`). A list only deployment
+ * The entries of a list property, resolved (`Fn::If` on a known condition, `AWS::NoValue` entries left out). A list only deployment
  * knows is one Unresolved entry, named in the problems, so the caller can take it at its worst.
  */
 function listEntries(value: unknown, path: string, context: ReadContext): unknown[] {
   if (value === undefined) return [];
   const resolved = resolveIntrinsics(value, context.scope);
   if (resolved === NO_VALUE) return [];
-  if (Array.isArray(resolved)) return resolved.filter((entry) => entry !== NO_VALUE);
+  // resolveIntrinsics drops AWS::NoValue entries from a list already.
+  if (Array.isArray(resolved)) return resolved;
   const unknown = resolved instanceof Unresolved ? resolved : new Unresolved('expected a list');
   context.problems.push({
     where: context.where(path),

@@ -128,6 +128,29 @@ describe('files and templates', () => {
     expect(account.managedPolicies.map((p) => [p.arn, p.bundled?.versionId])).toEqual([[ADMIN, 'v1']]);
   });
 
+  it('refuses a saved snapshot that marks a principal as read from templates, naming the field', () => {
+    const file = join(dir, 'snapshot.json');
+    const principal = { kind: 'role', arn: `arn:aws:iam::${ACCOUNT}:role/app`, name: 'app', trustPolicy: TRUST };
+    for (const [field, value] of [
+      ['definedElsewhere', true],
+      ['unknownTagKeys', ['leash:agent']],
+    ] as const) {
+      writeFileSync(
+        file,
+        JSON.stringify({
+          schemaVersion: 1,
+          accountId: ACCOUNT,
+          source: { kind: 'authorization-details', location: 'x' },
+          principals: [{ ...principal, [field]: value }],
+          managedPolicies: [],
+        }),
+      );
+      expect(() => loadInputFile(file)).toThrow(
+        `${file}: principals[0].${field}: set only for principals read from templates (leash check); expected it absent in a saved snapshot`,
+      );
+    }
+  });
+
   const template = (managedPolicyArns: unknown[]) => ({
     Resources: {
       AppRole: {
