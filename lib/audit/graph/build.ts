@@ -12,7 +12,15 @@ import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation'
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
-import { PATH_RESOLUTIONS, type InventoryKind, type PathResolution, type RewriteTarget } from './resolutions';
+import {
+  MODELLED_SERVICES,
+  PATH_RESOLUTIONS,
+  servicePrefixOf,
+  UNMODELLED_SERVICE_PATH,
+  type InventoryKind,
+  type PathResolution,
+  type RewriteTarget,
+} from './resolutions';
 import { resolveTargets, TargetIndex, withResource, type Resolved } from './targets';
 import {
   answerConditions,
@@ -271,6 +279,8 @@ class GraphBuilder {
   private readonly pathSlotOf = new Map<string, number>();
   /** Each escalation path's actions as slots of pathActions (-1: not in the catalog), by path. */
   private readonly pathSlots: readonly (readonly number[])[];
+  /** iam:PassRole's slot of pathActions (-1: not in the catalog): the general pass-role rule starts from it. */
+  private readonly passRoleSlot: number;
   /** Trust grants naming one principal (or its role sessions), by the principal's ARN. */
   private readonly named = new Map<string, TrustGrant[]>();
   /** Trust grants of an account (root or id) without conditions on the caller, by trusted account. */
@@ -301,6 +311,7 @@ class GraphBuilder {
       this.pathSlotOf.set(action.action, slotOfLower.get(action.action.toLowerCase())!);
     });
     this.pathSlots = LOWER_PATH_ACTIONS.map((actions) => actions.map((action) => slotOfLower.get(action) ?? -1));
+    this.passRoleSlot = slotOfLower.get('iam:passrole') ?? -1;
   }
 
   private get writeActions(): CatalogAction[] {
@@ -589,6 +600,8 @@ class GraphBuilder {
       const heldDecisions = heldOf(decisions, this.pathSlots[p]);
       if (heldDecisions) this.pathEdge(principal, compiled, index, p, heldDecisions, selves, rewrites);
     }
+    const passRole = this.passRoleSlot < 0 ? undefined : decisions[this.passRoleSlot];
+    if (passRole) this.unmodelledServiceEdges(principal, compiled, index, passRole);
     this.graph.setSelfEscalations(principal.arn, selves);
     this.graph.setRewrites(principal.arn, rewrites);
   }
@@ -670,6 +683,68 @@ class GraphBuilder {
       evidence: combined.evidence,
       ...extra,
     };
+  }
+
+  /** Per service principal no path models: its general pass-role path (per action used) and its writes. */
+  private readonly unmodelled = new Map<
+    string,
+    { prefix?: string; writes?: readonly CatalogAction[]; paths: Map<string, EscalationPath> }
+  >();
+
+  /**
+   * The general pass-role rule, for every service a role of the account trusts that no path above models
+   * (a list of paths always misses one): a caller that may pass the role to the service, and holds a Write
+   * action of that service (any, when the catalog does not know the service), may have the service act with
+   * the role. What the service does with it is not modelled, so the edge needs that, and says so.
+   */
+  private unmodelledServiceEdges(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    passRole: ActionDecision,
+  ): void {
+    for (const service of index.serviceRoles.keys()) {
+      if (MODELLED_SERVICES.has(service)) continue;
+      let general = this.unmodelled.get(service);
+      if (!general) {
+        const catalog = this.options.catalog;
+        const prefix = servicePrefixOf(service, (name) => catalog.hasService(name));
+        const writes = prefix ? catalog.serviceActions(prefix).filter((a) => a.accessLevel === 'Write') : undefined;
+        general = { prefix, writes, paths: new Map() };
+        this.unmodelled.set(service, general);
+      }
+      let use: ActionDecision | undefined;
+      if (general.writes) {
+        const asked = this.options.restrict ? this.options.restrict(principal, general.writes) : general.writes;
+        use =
+          asked.length === 0 ? undefined : compiled.decideMany(asked, this.time).find((d) => d.decision !== 'denied');
+        if (!use) continue;
+      }
+      const key = use?.action ?? '';
+      let path = general.paths.get(key);
+      if (!path) {
+        path = {
+          id: UNMODELLED_SERVICE_PATH,
+          actions: use ? ['iam:PassRole', use.action] : ['iam:PassRole'],
+          description: `pass a role to ${service}, which acts with it in ways leash does not model`,
+        };
+        general.paths.set(key, path);
+      }
+      const needs = use
+        ? `${service} to act with the role when called with ${use.action} (leash models no path through this service)`
+        : `${service} to act with the role (a service the action catalog does not know)`;
+      const held = use ? [passRole, use] : [passRole];
+      const lower = use ? ['iam:passrole', use.action.toLowerCase()] : ['iam:passrole'];
+      this.serviceEdges(
+        principal,
+        compiled,
+        index,
+        path,
+        { kind: 'pass-role', services: [service], needs },
+        held,
+        lower,
+      );
+    }
   }
 
   /** PassRole to a service, or code run on its existing compute: edges to the roles that trust the service. */

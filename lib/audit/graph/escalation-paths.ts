@@ -517,4 +517,78 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['bedrock-agentcore:StartBrowserSession', 'bedrock-agentcore:ConnectBrowserAutomationStream'],
     description: "drive an existing browser to read its execution role's credentials",
   },
+  // ---- Services that call any AWS API, or run code, with a role handed to them
+  {
+    // EventBridge Scheduler universal targets (arn:aws:scheduler:::aws-sdk:<service>:<action>)
+    id: 'passrole-scheduler',
+    actions: ['iam:PassRole', 'scheduler:CreateSchedule'],
+    description: 'schedule any AWS API call (a universal target) with a privileged role as the schedule role',
+  },
+  {
+    id: 'passrole-scheduler-update',
+    actions: ['iam:PassRole', 'scheduler:UpdateSchedule'],
+    description: 'point an existing schedule at any AWS API call, with a privileged role as its role',
+  },
+  {
+    // Step Functions AWS SDK service integrations (arn:aws:states:::aws-sdk:<service>:<action>)
+    id: 'passrole-stepfunctions',
+    actions: ['iam:PassRole', 'states:CreateStateMachine', 'states:StartExecution'],
+    description: 'create a state machine that calls any AWS API with a privileged role, and start it',
+  },
+  {
+    id: 'stepfunctions-update-state-machine',
+    actions: ['states:UpdateStateMachine', 'states:StartExecution'],
+    description: 'rewrite the definition of a state machine that runs as a privileged role, and start it',
+  },
+  {
+    id: 'passrole-ssm-association',
+    actions: ['iam:PassRole', 'ssm:CreateDocument', 'ssm:CreateAssociation'],
+    description: 'associate an automation document of its own, run with a privileged role as the automation role',
+  },
+  {
+    id: 'ssm-create-association',
+    actions: ['ssm:CreateAssociation'],
+    description: 'run a shell script (AWS-RunShellScript) on instances through a State Manager association',
+  },
+  {
+    id: 'passrole-mwaa',
+    actions: ['iam:PassRole', 'airflow:CreateEnvironment'],
+    description: 'create an Airflow environment whose execution role is privileged, and run DAGs of its own',
+  },
+  {
+    id: 'passrole-amplify',
+    actions: ['iam:PassRole', 'amplify:CreateApp', 'amplify:CreateBranch', 'amplify:StartJob'],
+    description: 'build an Amplify app with a build specification of its own and a privileged service role',
+  },
+  {
+    id: 'passrole-athena-spark',
+    actions: ['iam:PassRole', 'athena:CreateWorkGroup', 'athena:StartSession', 'athena:StartCalculationExecution'],
+    description: 'run PySpark code of its own in an Athena Spark workgroup whose execution role is privileged',
+  },
+  {
+    // CodePipeline Commands actions run shell commands with the pipeline's service role
+    id: 'passrole-codepipeline',
+    actions: ['iam:PassRole', 'codepipeline:CreatePipeline', 'codepipeline:StartPipelineExecution'],
+    description: 'create a pipeline with a privileged service role whose commands action runs code of its own',
+  },
+  {
+    id: 'codepipeline-update-pipeline',
+    actions: ['codepipeline:UpdatePipeline', 'codepipeline:StartPipelineExecution'],
+    description: 'add a commands action to a pipeline whose service role is privileged, and run it',
+  },
+  {
+    id: 'passrole-eks-pod-identity',
+    actions: ['iam:PassRole', 'eks:CreatePodIdentityAssociation'],
+    description: 'bind a privileged role to a Kubernetes service account and run a pod as it',
+  },
+  {
+    id: 'passrole-elasticbeanstalk',
+    actions: [
+      'iam:PassRole',
+      'elasticbeanstalk:CreateApplication',
+      'elasticbeanstalk:CreateApplicationVersion',
+      'elasticbeanstalk:CreateEnvironment',
+    ],
+    description: 'deploy an application of its own to instances with a privileged instance profile',
+  },
 ];

@@ -176,4 +176,44 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   ),
   'bedrock-agent-runtime-command': run(['bedrock-agentcore.amazonaws.com'], 'an agent runtime that runs as the role'),
   'bedrock-browser-session': run(['bedrock-agentcore.amazonaws.com'], 'a browser that runs as the role'),
+  'passrole-scheduler': pass(['scheduler.amazonaws.com']),
+  'passrole-scheduler-update': pass(['scheduler.amazonaws.com'], { needs: 'a schedule to update' }),
+  'passrole-stepfunctions': pass(['states.amazonaws.com']),
+  'stepfunctions-update-state-machine': run(['states.amazonaws.com'], 'a state machine that runs as the role'),
+  'passrole-ssm-association': pass(['ssm.amazonaws.com']),
+  'ssm-create-association': run(EC2, onInstance, true, 'instance-profiles'),
+  'passrole-mwaa': pass(['airflow-env.amazonaws.com', 'airflow.amazonaws.com'], {
+    needs: 'an S3 bucket it can write DAG code to',
+  }),
+  'passrole-amplify': pass(['amplify.amazonaws.com']),
+  'passrole-athena-spark': pass(['athena.amazonaws.com']),
+  'passrole-codepipeline': pass(['codepipeline.amazonaws.com'], {
+    needs: 'a source for the pipeline (an S3 object or repository it can read)',
+  }),
+  'codepipeline-update-pipeline': run(['codepipeline.amazonaws.com'], 'a pipeline whose service role is the role'),
+  'passrole-eks-pod-identity': pass(['pods.eks.amazonaws.com'], {
+    needs: 'a way to run a pod in the cluster (Kubernetes access)',
+  }),
+  'passrole-elasticbeanstalk': pass(EC2, { instanceProfile: true }),
 };
+
+/** The id of the general pass-role rule's edges (graph/build.ts), for services no path above models. */
+export const UNMODELLED_SERVICE_PATH = 'passrole-unmodelled-service';
+
+/** Service principals some path above hands a role to or runs code as; any other is left to the general rule. */
+export const MODELLED_SERVICES: ReadonlySet<string> = new Set(
+  Object.values(PATH_RESOLUTIONS).flatMap((r) => (r.kind === 'pass-role' || r.kind === 'run-code' ? r.services : [])),
+);
+
+/**
+ * The action prefix of a service principal, when the catalog has one: `scheduler.amazonaws.com` → scheduler,
+ * `tasks.apprunner.amazonaws.com` → apprunner, `ecs-tasks.amazonaws.com` → ecs, `airflow-env.amazonaws.com` →
+ * airflow. Labels are tried from the one nearest the domain outwards.
+ */
+export function servicePrefixOf(servicePrincipal: string, hasService: (prefix: string) => boolean): string | undefined {
+  const host = servicePrincipal.toLowerCase().replace(/\.amazonaws\.com(\.cn)?$/, '');
+  for (const label of host.split('.').reverse()) {
+    for (const candidate of [label, label.replace(/-(tasks|env)$/, '')]) if (hasService(candidate)) return candidate;
+  }
+  return undefined;
+}

@@ -239,6 +239,30 @@ describe('privilege-escalation', () => {
       'bedrock-browser-session',
       ['bedrock-agentcore:StartBrowserSession', 'bedrock-agentcore:ConnectBrowserAutomationStream'],
     ],
+    ['passrole-scheduler', ['iam:PassRole', 'scheduler:CreateSchedule']],
+    ['passrole-scheduler-update', ['iam:PassRole', 'scheduler:UpdateSchedule']],
+    ['passrole-stepfunctions', ['iam:PassRole', 'states:CreateStateMachine', 'states:StartExecution']],
+    ['stepfunctions-update-state-machine', ['states:UpdateStateMachine', 'states:StartExecution']],
+    ['passrole-ssm-association', ['iam:PassRole', 'ssm:CreateDocument', 'ssm:CreateAssociation']],
+    ['ssm-create-association', ['ssm:CreateAssociation']],
+    ['passrole-mwaa', ['iam:PassRole', 'airflow:CreateEnvironment']],
+    ['passrole-amplify', ['iam:PassRole', 'amplify:CreateApp', 'amplify:CreateBranch', 'amplify:StartJob']],
+    [
+      'passrole-athena-spark',
+      ['iam:PassRole', 'athena:CreateWorkGroup', 'athena:StartSession', 'athena:StartCalculationExecution'],
+    ],
+    ['passrole-codepipeline', ['iam:PassRole', 'codepipeline:CreatePipeline', 'codepipeline:StartPipelineExecution']],
+    ['codepipeline-update-pipeline', ['codepipeline:UpdatePipeline', 'codepipeline:StartPipelineExecution']],
+    ['passrole-eks-pod-identity', ['iam:PassRole', 'eks:CreatePodIdentityAssociation']],
+    [
+      'passrole-elasticbeanstalk',
+      [
+        'iam:PassRole',
+        'elasticbeanstalk:CreateApplication',
+        'elasticbeanstalk:CreateApplicationVersion',
+        'elasticbeanstalk:CreateEnvironment',
+      ],
+    ],
   ];
 
   it('specifies every path in the table below, with the same actions', () => {
@@ -346,6 +370,53 @@ describe('privilege-escalation', () => {
       ],
     });
     expect(findings).toEqual([]);
+  });
+
+  describe('a role handed to a service no path models (the general pass-role rule)', () => {
+    const withAdminTrusting = (service: string, actions: string[], passTo = '*') =>
+      run(rule, {
+        principals: [
+          {
+            name: 'p',
+            policies: [doc(allow(actions.filter((a) => a !== 'iam:PassRole')), allow('iam:PassRole', passTo))],
+          },
+          { name: 'admin', trust: serviceTrust(service), policies: [doc(allow('*'))] },
+          { name: 'plain', trust: serviceTrust(service), policies: [doc(allow('s3:GetObject'))] },
+        ],
+      });
+    const general = (findings: ReturnType<typeof run>) => {
+      const found = about(findings, 'p');
+      const paths = (found[0]?.details?.paths as { id: string }[] | undefined) ?? [];
+      return { severity: found[0]?.severity, ids: paths.map((x) => x.id), message: found[0]?.message ?? '' };
+    };
+
+    it('finds a caller that may pass an administrator role to the service and call one of its Write actions', () => {
+      const found = general(withAdminTrusting('iot.amazonaws.com', ['iam:PassRole', 'iot:CreateTopicRule']));
+      expect(found.ids).toContain('passrole-unmodelled-service');
+      // What IoT does with the role is not modelled: reported, with what it rests on, but not as certain.
+      expect(found.severity).toBe('info');
+      expect(found.message).toContain('iot.amazonaws.com to act with the role when called with iot:CreateTopicRule');
+    });
+
+    it('finds it for a service the action catalog does not know, on iam:PassRole alone', () => {
+      const found = general(withAdminTrusting('newservice.amazonaws.com', ['iam:PassRole']));
+      expect(found.ids).toContain('passrole-unmodelled-service');
+      expect(found.message).toContain('a service the action catalog does not know');
+    });
+
+    it('needs a Write action of that service, and a role with more access', () => {
+      expect(general(withAdminTrusting('iot.amazonaws.com', ['iam:PassRole', 's3:PutObject'])).ids).toEqual([]);
+      expect(general(withAdminTrusting('iot.amazonaws.com', ['iam:PassRole', 'iot:DescribeEndpoint'])).ids).toEqual([]);
+      const onlyPlain = `arn:aws:iam::111122223333:role/plain`;
+      expect(
+        general(withAdminTrusting('iot.amazonaws.com', ['iam:PassRole', 'iot:CreateTopicRule'], onlyPlain)).ids,
+      ).toEqual([]);
+    });
+
+    it('leaves services a path models to their paths: PassRole and a stray Lambda write are not passrole-lambda', () => {
+      const found = general(withAdminTrusting('lambda.amazonaws.com', ['iam:PassRole', 'lambda:TagResource']));
+      expect(found.ids).toEqual([]);
+    });
   });
 
   it('does not alarm on Lambda paths in an account where no role trusts Lambda', () => {
