@@ -16,6 +16,7 @@ import {
   MODELLED_SERVICES,
   PATH_RESOLUTIONS,
   servicePrefixOf,
+  UNMODELLED_RUN_PATH,
   UNMODELLED_SERVICE_PATH,
   type InventoryKind,
   type PathResolution,
@@ -107,6 +108,15 @@ interface AccountIndex {
    * (by lower-cased role ARN). A kind that is absent is unknown: its hops stay unresolved.
    */
   readonly runningAs: Partial<Record<InventoryKind, ReadonlyMap<string, readonly string[]>>>;
+}
+
+/** A service principal no path models, as the general rules see it (see unmodelledServiceEdges). */
+interface UnmodelledService {
+  /** Its Write actions; undefined when the catalog does not know the service. */
+  readonly writes?: readonly CatalogAction[];
+  /** Its actions that run code or commands with a resource's role (the catalog's `execute` class). */
+  readonly runs: readonly CatalogAction[];
+  readonly paths: Map<string, EscalationPath>;
 }
 
 /** One service of a pass-role or run-code path in one account: the roles that trust it, the same for every caller. */
@@ -593,6 +603,7 @@ class GraphBuilder {
 
   private pathEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
     const decisions = this.heldPathDecisions(principal, compiled);
+    this.unmodelledServiceEdges(principal, compiled, index, decisions?.[this.passRoleSlot]);
     if (!decisions) return;
     const selves: SelfEscalation[] = [];
     const rewrites: Rewrite[] = [];
@@ -600,8 +611,6 @@ class GraphBuilder {
       const heldDecisions = heldOf(decisions, this.pathSlots[p]);
       if (heldDecisions) this.pathEdge(principal, compiled, index, p, heldDecisions, selves, rewrites);
     }
-    const passRole = this.passRoleSlot < 0 ? undefined : decisions[this.passRoleSlot];
-    if (passRole) this.unmodelledServiceEdges(principal, compiled, index, passRole);
     this.graph.setSelfEscalations(principal.arn, selves);
     this.graph.setRewrites(principal.arn, rewrites);
   }
@@ -685,51 +694,69 @@ class GraphBuilder {
     };
   }
 
-  /** Per service principal no path models: its general pass-role path (per action used) and its writes. */
-  private readonly unmodelled = new Map<
-    string,
-    { prefix?: string; writes?: readonly CatalogAction[]; paths: Map<string, EscalationPath> }
-  >();
+  /** Per service principal no path models: its action prefix, Write and execute actions, and general paths. */
+  private readonly unmodelled = new Map<string, UnmodelledService>();
+
+  private unmodelledService(service: string): UnmodelledService {
+    let known = this.unmodelled.get(service);
+    if (!known) {
+      const catalog = this.options.catalog;
+      const prefix = servicePrefixOf(service, (name) => catalog.hasService(name));
+      const actions = prefix ? catalog.serviceActions(prefix) : undefined;
+      known = {
+        writes: actions?.filter((a) => a.accessLevel === 'Write'),
+        runs: actions?.filter((a) => a.classes.includes('execute')) ?? [],
+        paths: new Map(),
+      };
+      this.unmodelled.set(service, known);
+    }
+    return known;
+  }
+
+  /** The first of `actions` the principal is not denied, if any. */
+  private firstHeld(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    actions: readonly CatalogAction[],
+  ): ActionDecision | undefined {
+    const asked = this.options.restrict ? this.options.restrict(principal, actions) : actions;
+    return asked.length === 0 ? undefined : compiled.decideMany(asked, this.time).find((d) => d.decision !== 'denied');
+  }
 
   /**
-   * The general pass-role rule, for every service a role of the account trusts that no path above models
-   * (a list of paths always misses one): a caller that may pass the role to the service, and holds a Write
+   * The general rules, for every service a role of the account trusts that no path above models (a list of
+   * paths always misses one). Pass-role: a caller that may pass the role to the service, and holds a Write
    * action of that service (any, when the catalog does not know the service), may have the service act with
-   * the role. What the service does with it is not modelled, so the edge needs that, and says so.
+   * the role. Run-code: a caller holding an action of that service the catalog classes as running code or
+   * commands with a resource's role (`execute`) may do so with a resource that runs as the role. What the
+   * service does with the role, and which resources run as it, is not modelled: each edge needs that, and
+   * says so.
    */
   private unmodelledServiceEdges(
     principal: Principal,
     compiled: CompiledPrincipal,
     index: AccountIndex,
-    passRole: ActionDecision,
+    passRole: ActionDecision | undefined,
   ): void {
     for (const service of index.serviceRoles.keys()) {
       if (MODELLED_SERVICES.has(service)) continue;
-      let general = this.unmodelled.get(service);
-      if (!general) {
-        const catalog = this.options.catalog;
-        const prefix = servicePrefixOf(service, (name) => catalog.hasService(name));
-        const writes = prefix ? catalog.serviceActions(prefix).filter((a) => a.accessLevel === 'Write') : undefined;
-        general = { prefix, writes, paths: new Map() };
-        this.unmodelled.set(service, general);
+      const known = this.unmodelledService(service);
+      const run = known.runs.length > 0 ? this.firstHeld(principal, compiled, known.runs) : undefined;
+      if (run) {
+        const needs = `a resource of ${service} that runs as the role and does what ${run.action} asks (leash models no path through this service)`;
+        const path = this.generalPath(known, UNMODELLED_RUN_PATH, service, [run.action]);
+        const resolution: PathResolution = { kind: 'run-code', services: [service], needs };
+        this.serviceEdges(principal, compiled, index, path, resolution, [run], [run.action.toLowerCase()]);
       }
-      let use: ActionDecision | undefined;
-      if (general.writes) {
-        const asked = this.options.restrict ? this.options.restrict(principal, general.writes) : general.writes;
-        use =
-          asked.length === 0 ? undefined : compiled.decideMany(asked, this.time).find((d) => d.decision !== 'denied');
-        if (!use) continue;
-      }
-      const key = use?.action ?? '';
-      let path = general.paths.get(key);
-      if (!path) {
-        path = {
-          id: UNMODELLED_SERVICE_PATH,
-          actions: use ? ['iam:PassRole', use.action] : ['iam:PassRole'],
-          description: `pass a role to ${service}, which acts with it in ways leash does not model`,
-        };
-        general.paths.set(key, path);
-      }
+      if (!passRole) continue;
+      const use = known.writes ? this.firstHeld(principal, compiled, known.writes) : undefined;
+      if (known.writes && !use) continue;
+      const path = this.generalPath(
+        known,
+        UNMODELLED_SERVICE_PATH,
+        service,
+        use ? ['iam:PassRole', use.action] : ['iam:PassRole'],
+      );
       const needs = use
         ? `${service} to act with the role when called with ${use.action} (leash models no path through this service)`
         : `${service} to act with the role (a service the action catalog does not know)`;
@@ -745,6 +772,21 @@ class GraphBuilder {
         lower,
       );
     }
+  }
+
+  /** One general path per service, id and actions (hops are made once per path: see serviceHops). */
+  private generalPath(known: UnmodelledService, id: string, service: string, actions: string[]): EscalationPath {
+    const key = `${id}|${actions.join('|')}`;
+    let path = known.paths.get(key);
+    if (!path) {
+      const description =
+        id === UNMODELLED_RUN_PATH
+          ? `run code or commands with a resource of ${service} that runs as the role, in ways leash does not model`
+          : `pass a role to ${service}, which acts with it in ways leash does not model`;
+      path = { id, actions, description };
+      known.paths.set(key, path);
+    }
+    return path;
   }
 
   /** PassRole to a service, or code run on its existing compute: edges to the roles that trust the service. */

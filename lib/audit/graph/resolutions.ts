@@ -199,6 +199,8 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
 
 /** The id of the general pass-role rule's edges (graph/build.ts), for services no path above models. */
 export const UNMODELLED_SERVICE_PATH = 'passrole-unmodelled-service';
+/** The id of the general run-code rule's edges: an `execute` action of a service no path models. */
+export const UNMODELLED_RUN_PATH = 'run-code-unmodelled-service';
 
 /** Service principals some path above hands a role to or runs code as; any other is left to the general rule. */
 export const MODELLED_SERVICES: ReadonlySet<string> = new Set(

@@ -372,13 +372,18 @@ describe('privilege-escalation', () => {
     expect(findings).toEqual([]);
   });
 
-  describe('a role handed to a service no path models (the general pass-role rule)', () => {
+  describe('a role of a service no path models (the general rules)', () => {
     const withAdminTrusting = (service: string, actions: string[], passTo = '*') =>
       run(rule, {
         principals: [
           {
             name: 'p',
-            policies: [doc(allow(actions.filter((a) => a !== 'iam:PassRole')), allow('iam:PassRole', passTo))],
+            policies: [
+              doc(
+                allow(actions.filter((a) => a !== 'iam:PassRole')),
+                ...(actions.includes('iam:PassRole') ? [allow('iam:PassRole', passTo)] : []),
+              ),
+            ],
           },
           { name: 'admin', trust: serviceTrust(service), policies: [doc(allow('*'))] },
           { name: 'plain', trust: serviceTrust(service), policies: [doc(allow('s3:GetObject'))] },
@@ -411,6 +416,15 @@ describe('privilege-escalation', () => {
       expect(
         general(withAdminTrusting('iot.amazonaws.com', ['iam:PassRole', 'iot:CreateTopicRule'], onlyPlain)).ids,
       ).toEqual([]);
+    });
+
+    it('finds a caller holding an action that runs code with a resource of that service (run-code, no PassRole)', () => {
+      const service = 'servicecatalog.amazonaws.com';
+      const found = general(withAdminTrusting(service, ['servicecatalog:ExecuteProvisionedProductServiceAction']));
+      expect(found.ids).toContain('run-code-unmodelled-service');
+      expect(found.severity).toBe('info');
+      expect(found.message).toContain(`a resource of ${service} that runs as the role`);
+      expect(general(withAdminTrusting(service, ['servicecatalog:UpdateProvisionedProduct'])).ids).toEqual([]);
     });
 
     it('leaves services a path models to their paths: PassRole and a stray Lambda write are not passrole-lambda', () => {
