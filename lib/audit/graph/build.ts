@@ -668,6 +668,9 @@ class GraphBuilder {
       case 'new-role':
         selves.push(this.self(path, 'a new role', heldDecisions, true));
         break;
+      case 'identity-center':
+        selves.push(this.self(path, 'an Identity Center identity', heldDecisions, true, { needs: resolution.needs }));
+        break;
       case 'rewrite':
         this.rewrite(principal, compiled, index, path, resolution.target, heldDecisions, selves, rewrites);
         break;

@@ -591,4 +591,36 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     ],
     description: 'deploy an application of its own to instances with a privileged instance profile',
   },
+  {
+    id: 'passrole-ec2-associate-profile',
+    actions: ['iam:PassRole', 'ec2:AssociateIamInstanceProfile', 'ssm:SendCommand'],
+    description: 'give a running instance a privileged instance profile and run commands on it',
+  },
+  {
+    id: 'passrole-ec2-replace-profile',
+    actions: ['iam:PassRole', 'ec2:ReplaceIamInstanceProfileAssociation', 'ssm:SendCommand'],
+    description: "swap a running instance's profile for a privileged one and run commands on it",
+  },
+  // ---- IAM Identity Center (the management account or its delegated administrator)
+  {
+    id: 'sso-account-assignment',
+    actions: ['sso:CreateAccountAssignment'],
+    description:
+      'assign a permission set that grants more to an Identity Center identity it signs in as, in any account',
+  },
+  {
+    id: 'sso-permission-set-inline-policy',
+    actions: ['sso:PutInlinePolicyToPermissionSet', 'sso:ProvisionPermissionSet'],
+    description: 'widen a permission set assigned to an Identity Center identity it signs in as, and provision it',
+  },
+  {
+    id: 'sso-permission-set-managed-policy',
+    actions: ['sso:AttachManagedPolicyToPermissionSet', 'sso:ProvisionPermissionSet'],
+    description: 'attach AdministratorAccess to a permission set of an identity it signs in as, and provision it',
+  },
+  {
+    id: 'identitystore-group-membership',
+    actions: ['identitystore:CreateGroupMembership'],
+    description: 'add an Identity Center user it signs in as to a group whose assignments grant more',
+  },
 ];

@@ -53,7 +53,12 @@ export type PathResolution =
   /** Rewrite a role's trust policy to name oneself (same account: no sts grant needed). */
   | { readonly kind: 'trust-rewrite' }
   /** Create a new role, make it powerful and use it: no existing target to resolve. */
-  | { readonly kind: 'new-role' };
+  | { readonly kind: 'new-role' }
+  /**
+   * Hand more to an IAM Identity Center identity (an assignment, a permission set, a group membership): it
+   * lands on whoever signs in as that identity, which the account's IAM does not show.
+   */
+  | { readonly kind: 'identity-center'; readonly needs: string };
 
 const EC2 = ['ec2.amazonaws.com'];
 const onInstance = 'an EC2 instance running with the role’s instance profile';
@@ -76,6 +81,10 @@ const run = (
 });
 const FUNCTION = 'a Lambda function that runs as the role';
 const rewrite = (target: RewriteTarget): PathResolution => ({ kind: 'rewrite', target });
+const identityCenter = (what: string): PathResolution => ({
+  kind: 'identity-center',
+  needs: `an IAM Identity Center identity it signs in as, ${what}`,
+});
 
 export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'create-policy-version': rewrite('managed-policy'),
@@ -195,6 +204,18 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     needs: 'a way to run a pod in the cluster (Kubernetes access)',
   }),
   'passrole-elasticbeanstalk': pass(EC2, { instanceProfile: true }),
+  'passrole-ec2-associate-profile': pass(EC2, {
+    instanceProfile: true,
+    needs: 'a running instance with no instance profile, managed by Systems Manager',
+  }),
+  'passrole-ec2-replace-profile': pass(EC2, {
+    instanceProfile: true,
+    needs: 'a running instance managed by Systems Manager',
+  }),
+  'sso-account-assignment': identityCenter('and a permission set that grants more'),
+  'sso-permission-set-inline-policy': identityCenter('assigned the permission set'),
+  'sso-permission-set-managed-policy': identityCenter('assigned the permission set'),
+  'identitystore-group-membership': identityCenter('and a group whose assignments grant more'),
 };
 
 /** The id of the general pass-role rule's edges (graph/build.ts), for services no path above models. */

@@ -26,7 +26,7 @@ function kindFor(id: string): 'user' | 'role' {
 
 /** What the path's resolution makes of a principal holding it, in an account where every target exists. */
 function expectedSeverity(resolution: PathResolution): string {
-  if (resolution.kind === 'run-code') return 'info';
+  if (resolution.kind === 'run-code' || resolution.kind === 'identity-center') return 'info';
   if (resolution.kind === 'pass-role' && resolution.needs) return 'info';
   // Which older versions a policy has is not in the snapshot.
   if (resolution.kind === 'rewrite' && resolution.target === 'policy-version') return 'info';
@@ -263,6 +263,12 @@ describe('privilege-escalation', () => {
         'elasticbeanstalk:CreateEnvironment',
       ],
     ],
+    ['passrole-ec2-associate-profile', ['iam:PassRole', 'ec2:AssociateIamInstanceProfile', 'ssm:SendCommand']],
+    ['passrole-ec2-replace-profile', ['iam:PassRole', 'ec2:ReplaceIamInstanceProfileAssociation', 'ssm:SendCommand']],
+    ['sso-account-assignment', ['sso:CreateAccountAssignment']],
+    ['sso-permission-set-inline-policy', ['sso:PutInlinePolicyToPermissionSet', 'sso:ProvisionPermissionSet']],
+    ['sso-permission-set-managed-policy', ['sso:AttachManagedPolicyToPermissionSet', 'sso:ProvisionPermissionSet']],
+    ['identitystore-group-membership', ['identitystore:CreateGroupMembership']],
   ];
 
   it('specifies every path in the table below, with the same actions', () => {
