@@ -666,7 +666,7 @@ class GraphBuilder {
         this.targetEdges(principal, compiled, index, path, 'trust-rewrite', index.roles, heldDecisions, lower);
         break;
       case 'new-role':
-        selves.push(this.self(path, 'a new role', heldDecisions, true));
+        selves.push(this.self(path, resolution.user ? 'a new user' : 'a new role', heldDecisions, true));
         break;
       case 'identity-center':
         selves.push(this.self(path, 'an Identity Center identity', heldDecisions, true, { needs: resolution.needs }));

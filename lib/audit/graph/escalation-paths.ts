@@ -178,6 +178,26 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole'],
     description: 'create a new role (without a boundary), make it an administrator and assume it',
   },
+  {
+    id: 'create-user-with-access-key',
+    actions: ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:CreateAccessKey'],
+    description: 'create a new user (without a boundary), make it an administrator and use its access keys',
+  },
+  {
+    id: 'create-user-with-inline-policy',
+    actions: ['iam:CreateUser', 'iam:PutUserPolicy', 'iam:CreateAccessKey'],
+    description: 'create a new user, give it an inline policy granting anything and use its access keys',
+  },
+  {
+    id: 'create-user-with-console-password',
+    actions: ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:CreateLoginProfile'],
+    description: 'create a new user, make it an administrator and sign in to the console as it',
+  },
+  {
+    id: 'create-user-with-inline-policy-console',
+    actions: ['iam:CreateUser', 'iam:PutUserPolicy', 'iam:CreateLoginProfile'],
+    description: 'create a new user, give it an inline policy granting anything and sign in as it',
+  },
   // ---- IAM
   {
     // pathfinding.cloud iam-012; Prowler; cloudsplaining UpdateRolePolicyToAssumeIt. A trust policy that names the

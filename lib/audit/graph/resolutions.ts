@@ -52,8 +52,8 @@ export type PathResolution =
   | { readonly kind: 'credentials' }
   /** Rewrite a role's trust policy to name oneself (same account: no sts grant needed). */
   | { readonly kind: 'trust-rewrite' }
-  /** Create a new role, make it powerful and use it: no existing target to resolve. */
-  | { readonly kind: 'new-role' }
+  /** Create a new role (or, with `user`, a new user), make it powerful and use it: no existing target to resolve. */
+  | { readonly kind: 'new-role'; readonly user?: true }
   /**
    * Hand more to an IAM Identity Center identity (an assignment, a permission set, a group membership): it
    * lands on whoever signs in as that identity, which the account's IAM does not show.
@@ -106,6 +106,10 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'update-assume-role-policy': { kind: 'trust-rewrite' },
   'update-assume-role-policy-naming-self': { kind: 'trust-rewrite' },
   'create-role-and-pass': { kind: 'new-role' },
+  'create-user-with-access-key': { kind: 'new-role', user: true },
+  'create-user-with-inline-policy': { kind: 'new-role', user: true },
+  'create-user-with-console-password': { kind: 'new-role', user: true },
+  'create-user-with-inline-policy-console': { kind: 'new-role', user: true },
   'passrole-ec2': pass(EC2, { instanceProfile: true }),
   'passrole-ec2-spot': pass(EC2, { instanceProfile: true }),
   'passrole-autoscaling-launch-configuration': pass(EC2, { instanceProfile: true }),

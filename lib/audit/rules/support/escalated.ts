@@ -81,14 +81,16 @@ export function escalatedPrincipal(
   if (!self) return undefined;
   const byArn = (arn: string) => snapshot.principals.find((p) => p.arn === arn && p.kind !== 'group');
   let holder: Principal;
-  if (PATH_RESOLUTIONS[self.pathId]?.kind === 'new-role') {
-    // A role it creates: no boundary and no tags unless it sets them, so only the SCPs of its account stop it,
-    // and an SCP that keys on a tag its creator carries does not (the worst case the creator can choose).
+  const resolution = PATH_RESOLUTIONS[self.pathId];
+  if (resolution?.kind === 'new-role') {
+    // A role (or user) it creates: no boundary and no tags unless it sets them, so only the SCPs of its account
+    // stop it, and an SCP that keys on a tag its creator carries does not (the worst case the creator can choose).
+    const kind = resolution.user ? 'user' : 'role';
     holder = {
       ...principal,
-      kind: 'role',
-      arn: `arn:aws:iam::${snapshot.accountId}:role/leash-escalated-new-role`,
-      name: 'leash-escalated-new-role',
+      kind,
+      arn: `arn:aws:iam::${snapshot.accountId}:${kind}/leash-escalated-new-${kind}`,
+      name: `leash-escalated-new-${kind}`,
       path: '/',
       tags: {},
       trustPolicy: undefined,
