@@ -7,6 +7,7 @@ import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { productionTagText } from './support/production';
 import { unlistedValueNote, type ProductionTag } from './support/production-values';
 import {
+  besideDirect,
   directGoalOf,
   pathCaveat,
   pathDetails,
@@ -160,9 +161,11 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
   const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, direct);
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
-    if (principal.serviceLinked || goals.has(principal.arn)) continue;
+    if (principal.serviceLinked || goals.get(principal.arn)?.certain) continue;
     const path = reach.path(principal.arn);
     if (!path) continue;
+    const beside = besideDirect(goals, principal.arn, path);
+    if (beside === undefined) continue;
     const goalCertain = goals.get(path.to)?.certain ?? false;
     const productionTag = goals.get(path.to)?.tag ?? productionTagText(guardrails);
     findings.push({
@@ -182,6 +185,7 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
             .sort((a, b) => b.length - a.length)[0] ?? guardrails.production.tagKeys[0],
         productionTag,
         transitive: true,
+        ...beside,
         path: pathDetails(path),
         exempt: analysis.isExempt(principal.arn),
       },

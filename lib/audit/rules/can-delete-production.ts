@@ -18,6 +18,7 @@ import {
   type ScpGap,
 } from './support/production';
 import {
+  besideDirect,
   directGoalOf,
   pathCaveat,
   pathDetails,
@@ -188,9 +189,11 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
   for (const finding of out) escalated.set(finding.principalArn!, directGoalOf(finding)!);
   const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, new Map([...direct, ...escalated]));
   for (const principal of analysis.principals) {
-    if (principal.serviceLinked || goals.has(principal.arn)) continue;
+    if (principal.serviceLinked || goals.get(principal.arn)?.certain) continue;
     const path = reach.path(principal.arn);
     if (!path) continue;
+    const beside = besideDirect(goals, principal.arn, path);
+    if (beside === undefined) continue;
     const goalCertain = goals.get(path.to)?.certain ?? false;
     const exempt = analysis.isExempt(principal.arn);
     const actions = goals.get(path.to)?.actions ?? [];
@@ -208,6 +211,7 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
       details: {
         productionTag,
         transitive: true,
+        ...beside,
         path: pathDetails(path),
         reachedActions: actions,
         exempt,

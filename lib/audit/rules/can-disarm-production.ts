@@ -8,6 +8,7 @@ import { docsUrl, grantedEvidence, listActions } from './support/meta';
 import { unlistedValueNote } from './support/production-values';
 import { productionTagText, requestsPerTag, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
 import {
+  besideDirect,
   directGoalOf,
   pathCaveat,
   pathDetails,
@@ -110,9 +111,11 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
   const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, direct);
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
-    if (principal.serviceLinked || goals.has(principal.arn)) continue;
+    if (principal.serviceLinked || goals.get(principal.arn)?.certain) continue;
     const path = reach.path(principal.arn);
     if (!path) continue;
+    const beside = besideDirect(goals, principal.arn, path);
+    if (beside === undefined) continue;
     const goal = goals.get(path.to);
     const goalCertain = goal?.certain ?? false;
     const productionTag = goal?.tag ?? productionTagText(guardrails);
@@ -130,6 +133,7 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
       details: {
         productionTag,
         transitive: true,
+        ...beside,
         path: pathDetails(path),
         reachedActions: goal?.actions ?? [],
         exempt,

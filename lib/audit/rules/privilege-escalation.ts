@@ -55,7 +55,9 @@ export function check(context: RuleContext): RuleFinding[] {
     if (principal.serviceLinked) continue;
     const selves = graph.selfEscalationsOf(principal.arn);
     const rewrites = graph.rewritesOf(principal.arn);
-    const path = goals.has(principal.arn) ? undefined : reach.path(principal.arn);
+    // Only a certain way up of its own makes a path to another principal beside the point: one that needs a
+    // fact (an Identity Center identity) or a condition must not hide a certain path.
+    const path = goals.get(principal.arn) ? undefined : reach.path(principal.arn);
     let gain: { edge: Edge; path: Path } | undefined;
     if (selves.length === 0 && !path) {
       const edge = gains.firstGain(principal.arn);

@@ -319,6 +319,26 @@ describe('can-delete-production', () => {
     });
   });
 
+  it('reports a certain path beside a deletion of its own that depends on a condition', () => {
+    const mfa = { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } };
+    const principals: PrincipalSpec[] = [
+      {
+        name: 'caller',
+        kind: 'user',
+        policies: [doc(allow('s3:DeleteBucket', '*', mfa), allow('sts:AssumeRole', roleArn('dba')))],
+      },
+      { name: 'dba', trust: rootTrust, policies: [doc(allow('rds:DeleteDBInstance'))] },
+    ];
+    const found = about(run(rule, { principals }), 'caller');
+    // Its own deletion needs MFA; through dba it deletes without: the second finding says so, at its severity.
+    expect(found.map((f) => [f.severity, f.details?.transitive ?? false])).toEqual([
+      ['critical', true],
+      ['high', false],
+    ]);
+    expect(found[0].details?.key).toBe('through-another-principal');
+    expect(found[0].message).toContain('through another principal: user/caller → assume role/dba');
+  });
+
   it('skips service-linked roles', () => {
     const principals = [
       { name: 'AWSServiceRoleForX', path: '/aws-service-role/x.amazonaws.com/', policies: [doc(allow('*'))] },

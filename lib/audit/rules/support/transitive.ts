@@ -144,3 +144,21 @@ export function directGoalOf(finding: Pick<Finding, 'details' | 'principalArn'>)
     ...(typeof details.productionTag === 'string' ? { tag: details.productionTag } : {}),
   };
 }
+
+/**
+ * Whether a principal gets a transitive finding, given the goals (direct findings) and its shortest path:
+ * `{}` when it has no goal of its own; when its own goal is uncertain (it depends on conditions, or on an
+ * escalation that needs a fact), only a certain path to a certain goal is reported beside it (the direct
+ * finding alone would understate what it can do), with a `key` that gives that second finding a fingerprint
+ * of its own; undefined otherwise.
+ */
+export function besideDirect(
+  goals: ReadonlyMap<string, Goal>,
+  principalArn: string,
+  path: Path,
+): { key?: string } | undefined {
+  const own = goals.get(principalArn);
+  if (!own) return {};
+  if (own.certain || !path.certain || !goals.get(path.to)?.certain) return undefined;
+  return { key: 'through-another-principal' };
+}
