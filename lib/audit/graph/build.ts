@@ -98,6 +98,11 @@ interface AccountIndex {
   readonly groups: TargetIndex;
   /** Customer managed policies of the account attached to someone, with their holders (users via groups too). */
   readonly policyHolders: ReadonlyMap<string, string[]>;
+  /**
+   * Customer managed policies used as a permissions boundary, with the roles and users that carry them: a new
+   * version of one widens the boundary of each (it is no attachment, so not among policyHolders).
+   */
+  readonly boundaryUsers: ReadonlyMap<string, string[]>;
   readonly policies: TargetIndex;
   /** The customer managed policies each principal holds (directly or through its groups). */
   readonly heldPolicies: ReadonlyMap<string, string[]>;
@@ -201,14 +206,17 @@ function indexAccount(graph: GraphAccount): AccountIndex {
   const policyHolders = new Map<string, string[]>();
   // Told once per policy, not per holder: one policy may be attached to thousands of roles.
   const changeable = new Map<string, boolean>();
-  const hold = (policyArn: string, holder: string) => {
+  const isChangeable = (policyArn: string) => {
     let mine = changeable.get(policyArn);
     if (mine === undefined) {
       // AWS managed policies cannot be changed by anyone in the account.
       mine = !awsManaged.has(policyArn) && !/^arn:aws[a-z-]*:iam::aws:policy\//.test(policyArn);
       changeable.set(policyArn, mine);
     }
-    if (!mine) return;
+    return mine;
+  };
+  const hold = (policyArn: string, holder: string) => {
+    if (!isChangeable(policyArn)) return;
     // Holders are read one after the other: one already listed for this policy is the list's last entry (a
     // linear search would make a policy attached to thousands of roles quadratic).
     const list = policyHolders.get(policyArn);
@@ -227,8 +235,14 @@ function indexAccount(graph: GraphAccount): AccountIndex {
   const tagsOf = (arn: string) => principalByArn.get(arn)?.tags;
   const heldPolicies = new Map<string, string[]>();
   for (const [policy, holders] of policyHolders) for (const holder of holders) push(heldPolicies, holder, policy);
+  const boundaryUsers = new Map<string, string[]>();
+  for (const principal of live) {
+    const boundary = principal.permissionsBoundaryArn;
+    if (boundary && isChangeable(boundary)) push(boundaryUsers, boundary, principal.arn);
+  }
   return {
     heldPolicies,
+    boundaryUsers,
     graph,
     accountId: snapshot.accountId,
     principals,
@@ -246,7 +260,7 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     ),
     groups: new TargetIndex(groups.map((g) => g.arn)),
     policyHolders,
-    policies: new TargetIndex(policyHolders.keys()),
+    policies: new TargetIndex(new Set([...policyHolders.keys(), ...boundaryUsers.keys()])),
     rolesWithBoundary: new TargetIndex(
       live.filter((p) => p.kind === 'role' && p.permissionsBoundaryArn).map((p) => p.arn),
       tagsOf,
@@ -1109,8 +1123,18 @@ class GraphBuilder {
       if (!best || (best.decision !== 'allowed' && candidate.decision === 'allowed')) best = candidate;
     }
     if (best) selves.push(best);
+    // A new version of the policy that is its own permissions boundary widens that boundary: an escalation of
+    // its own, apart from the identity policies it holds (support/escalated.ts weighs the two together).
+    const boundary =
+      (target === 'managed-policy' || target === 'policy-version') && principal.permissionsBoundaryArn
+        ? principal.permissionsBoundaryArn
+        : undefined;
+    const onBoundary = boundary && index.boundaryUsers.has(boundary) ? decisionFor(boundary) : undefined;
+    if (boundary && onBoundary) {
+      selves.push(this.self(path, boundary, [onBoundary, ...others], false, needs ? { needs } : {}));
+    }
     // On others: the principals (or the policies, groups) whose permissions it can change.
-    const mine = new Set([principal.arn, ...own]);
+    const mine = new Set([principal.arn, ...own, ...(onBoundary ? [boundary!] : [])]);
     let count = 0;
     const sample: string[] = [];
     const consider = (arn: string) => {
@@ -1189,7 +1213,11 @@ class GraphBuilder {
         };
       case 'managed-policy':
       case 'policy-version':
-        return (arn) => firstOf(index.heldPolicies.get(arn) ?? []);
+        return (arn) => {
+          const boundary = index.byArn.get(arn)?.permissionsBoundaryArn;
+          const own = index.heldPolicies.get(arn) ?? [];
+          return firstOf(boundary && index.boundaryUsers.has(boundary) ? [...own, boundary] : own);
+        };
       case 'group-membership':
         return undefined;
     }

@@ -339,6 +339,32 @@ describe('can-delete-production', () => {
     expect(found[0].message).toContain('through another principal: user/caller → assume role/dba');
   });
 
+  describe('after freeing itself of its permissions boundary', () => {
+    const boundedAdmin = (boundaryActions: string[]) =>
+      about(
+        run(rule, {
+          principals: [{ name: 'dev', policies: [doc(allow('*'))], boundary: 'dev-boundary' }],
+          managed: { 'dev-boundary': doc(allow(boundaryActions)) },
+        }),
+        'dev',
+      );
+
+    it.each([
+      ['a new version of the policy that is its boundary', 'iam:CreatePolicyVersion', 'create-policy-version'],
+      ['deleting its boundary', 'iam:DeleteRolePermissionsBoundary', 'delete-role-permissions-boundary'],
+      ['replacing its boundary', 'iam:PutRolePermissionsBoundary', 'put-role-permissions-boundary'],
+    ])('reports %s (%s): its identity policies then hold alone', (_what, action, pathId) => {
+      const [finding] = boundedAdmin(['s3:GetObject', action]);
+      expect(finding?.severity).toBe('critical');
+      expect(finding?.message).toContain('once it raises its own permissions');
+      expect(finding?.details?.escalation).toMatchObject({ pathId });
+    });
+
+    it('says nothing when the boundary lets it change nothing of itself', () => {
+      expect(boundedAdmin(['s3:GetObject', 'iam:ListPolicies'])).toEqual([]);
+    });
+  });
+
   it('skips service-linked roles', () => {
     const principals = [
       { name: 'AWSServiceRoleForX', path: '/aws-service-role/x.amazonaws.com/', policies: [doc(allow('*'))] },

@@ -443,6 +443,18 @@ describe('privilege-escalation', () => {
     });
   });
 
+  it('finds a new version of the policy that is its own permissions boundary (attached to no one)', () => {
+    const findings = run(rule, {
+      principals: [{ name: 'dev', policies: [doc(allow('*'))], boundary: 'dev-boundary' }],
+      managed: { 'dev-boundary': doc(allow(['s3:GetObject', 'iam:CreatePolicyVersion'])) },
+    });
+    const [finding] = about(findings, 'dev');
+    expect(finding?.severity).toBe('high');
+    expect(finding?.details?.paths).toContainEqual(
+      expect.objectContaining({ id: 'create-policy-version', kind: 'self', target: policyArn('dev-boundary') }),
+    );
+  });
+
   it('does not alarm on Lambda paths in an account where no role trusts Lambda', () => {
     const findings = run(rule, {
       principals: [

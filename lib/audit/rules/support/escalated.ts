@@ -73,12 +73,24 @@ export function escalatedPrincipal(
   catalog: Catalog,
   principal: Principal,
 ): EscalatedPrincipal | undefined {
-  const selves = graph
-    .selfEscalationsOf(principal.arn)
-    .filter((s) => gain(s.pathId) !== undefined && !s.unresolved)
+  const all = graph.selfEscalationsOf(principal.arn).filter((s) => !s.unresolved);
+  const selves = all
+    .filter((s) => gain(s.pathId) !== undefined && !freesBoundary(s, principal))
     .sort((a, b) => rank(a) - rank(b));
-  const self = selves[0];
+  const unbinding = all.filter((s) => freesBoundary(s, principal)).sort((a, b) => rank(a) - rank(b))[0];
+  const identity = selves[0];
+  // Free of its boundary, it keeps its identity policies. With an identity write on itself as sure as that, it
+  // is free of both (nothing stops it making the two writes); a surer boundary write is weighed on its own.
+  const self = identity && !(unbinding && rank(unbinding) < rank(identity)) ? identity : unbinding;
   if (!self) return undefined;
+  if (self === unbinding) {
+    const unbound: Principal = { ...principal, permissionsBoundaryArn: undefined };
+    const groups = unbound.groups
+      .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
+      .filter((g): g is Principal => !!g);
+    const compiled = compileAccount({ ...snapshot, principals: [unbound, ...groups] }, catalog).principal(unbound.arn);
+    return compiled && { self: unbinding, holder: principal.arn, joined: [], compiled };
+  }
   const byArn = (arn: string) => snapshot.principals.find((p) => p.arn === arn && p.kind !== 'group');
   let holder: Principal;
   const resolution = PATH_RESOLUTIONS[self.pathId];
@@ -107,18 +119,35 @@ export function escalatedPrincipal(
     holder = byArn(self.target) ?? principal;
   }
   const joined = gain(self.pathId) === 'group' ? groupsToJoin(snapshot, catalog, holder, self) : undefined;
-  const probe: Principal = joined
+  const written: Principal = joined
     ? { ...holder, groups: [...holder.groups, ...joined] }
     : {
         ...holder,
         inlinePolicies: [...holder.inlinePolicies, { name: 'leash-escalated-anything', document: ANYTHING }],
       };
+  // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
+  const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
+  const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
   const groups = probe.groups
     .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
     .filter((g): g is Principal => !!g);
   const compiled = compileAccount({ ...snapshot, principals: [probe, ...groups] }, catalog).principal(probe.arn);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
+}
+
+/**
+ * Whether the write frees the principal of its permissions boundary: Delete/Put of its own boundary, or a new
+ * (or older default) version of the customer managed policy that is its boundary.
+ */
+function freesBoundary(self: SelfEscalation, principal: Principal): boolean {
+  const resolution = PATH_RESOLUTIONS[self.pathId];
+  if (!principal.permissionsBoundaryArn || resolution?.kind !== 'rewrite') return false;
+  if (resolution.target === 'role-boundary' || resolution.target === 'user-boundary') return self.target === 'itself';
+  return (
+    (resolution.target === 'managed-policy' || resolution.target === 'policy-version') &&
+    self.target === principal.permissionsBoundaryArn
+  );
 }
 
 /**
