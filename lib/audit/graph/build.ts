@@ -1131,7 +1131,13 @@ class GraphBuilder {
         : undefined;
     const onBoundary = boundary && index.boundaryUsers.has(boundary) ? decisionFor(boundary) : undefined;
     if (boundary && onBoundary) {
-      selves.push(this.self(path, boundary, [onBoundary, ...others], false, needs ? { needs } : {}));
+      selves.push({
+        ...this.self(path, boundary, [onBoundary, ...others], false, needs ? { needs } : {}),
+        description:
+          target === 'managed-policy'
+            ? 'write a new default version of its own permissions boundary policy, allowing anything'
+            : 'switch its own permissions boundary policy to an older, broader version',
+      });
     }
     // On others: the principals (or the policies, groups) whose permissions it can change.
     const mine = new Set([principal.arn, ...own, ...(onBoundary ? [boundary!] : [])]);
