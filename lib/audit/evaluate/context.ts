@@ -14,6 +14,11 @@ export interface PrincipalFacts {
   readonly accountId: string;
   /** Tags with lower-cased keys. */
   readonly tags: ReadonlyMap<string, string>;
+  /**
+   * It may set and remove its own tags (iam:TagRole / iam:TagUser on itself): a condition on aws:PrincipalTag
+   * is then its choice, not a fact of the snapshot, and is answered as unknown.
+   */
+  readonly tagsChosen?: boolean;
 }
 
 /** Which condition keys a request for this action can carry, from the catalog. */
@@ -236,7 +241,7 @@ export function principalKeyValue(principal: PrincipalFacts, lowerKey: string): 
       break;
   }
   if (lowerKey.startsWith('aws:principaltag/')) {
-    if (isGroup) return UNKNOWN;
+    if (isGroup || principal.tagsChosen) return UNKNOWN;
     const value = principal.tags.get(lowerKey.slice('aws:principaltag/'.length));
     return value === undefined ? ABSENT : present([value]);
   }

@@ -68,6 +68,9 @@ interface PendingRewrite {
   readonly raises: (arn: string) => ActionDecision | undefined;
 }
 
+/** A caller's facts, and whether (how surely) it may set its own tags (see canTagItself). */
+type Caller = ReturnType<typeof callerFacts> & { readonly tagging?: 'allowed' | 'depends' };
+
 /** How many of the functions, instances or tasks running as a role an edge names. */
 const RUNS_ON_SAMPLE = 3;
 const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
@@ -403,7 +406,14 @@ class GraphBuilder {
     for (const index of this.indexes) {
       for (const role of index.principals) {
         if (role.kind !== 'role' || role.serviceLinked) continue;
-        for (const grant of roleTrust(index.graph.snapshot, role).grants) {
+        const trust = roleTrust(index.graph.snapshot, role);
+        if (!this.trustReadsPrincipalTags) {
+          const statements = [...trust.grants.map((g) => g.statement), ...trust.denies];
+          this.trustReadsPrincipalTags = statements.some((st) =>
+            st.conditions.some((c) => c.key.toLowerCase().startsWith('aws:principaltag/')),
+          );
+        }
+        for (const grant of trust.grants) {
           const party = grant.party;
           if (party.kind === 'principal') push(this.named, party.arn, grant);
           else if (party.kind === 'role-session') {
@@ -427,7 +437,9 @@ class GraphBuilder {
   // ---- sts:AssumeRole
 
   private assumeEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
-    const caller = callerFacts(principal, index.accountId);
+    const facts = callerFacts(principal, index.accountId);
+    const tagging = this.canTagItself(principal, compiled);
+    const caller: Caller = tagging ? { ...facts, tagsChosen: true, tagging } : facts;
     const general = compiled.decide(ASSUME, this.time);
     // Trusts that name the caller: in its own account no sts grant of its own is needed.
     for (const grant of this.named.get(principal.arn) ?? []) {
@@ -452,10 +464,29 @@ class GraphBuilder {
     }
   }
 
+  /**
+   * Whether the principal may tag (or untag) itself: then a trust condition on its principal tags is met, or a
+   * trust Deny on them escaped, by a tag write of its own first. Only worth asking when some trust reads them.
+   */
+  private canTagItself(principal: Principal, compiled: CompiledPrincipal): 'allowed' | 'depends' | undefined {
+    if (!this.trustReadsPrincipalTags || principal.kind === 'group') return undefined;
+    const kind = principal.kind === 'role' ? 'Role' : 'User';
+    const context = withResource(this.time, principal.arn, principal.tags);
+    const tag = compiled.decide(`iam:Tag${kind}`, context).decision;
+    const untag = compiled.decide(`iam:Untag${kind}`, context).decision;
+    // Setting a value meets a condition that asks for one and overwrites one a Deny asks for (removing the
+    // tag alone, or a write that depends on a condition, may or may not do).
+    if (tag === 'allowed') return 'allowed';
+    return tag !== 'denied' || untag !== 'denied' ? 'depends' : undefined;
+  }
+
+  /** Whether any trust policy of the graph has a condition on aws:PrincipalTag (set by indexTrust). */
+  private trustReadsPrincipalTags = false;
+
   /** One edge from the caller to a role, when the trust and the caller's own side both let it through. */
   private assumeVia(
     from: string,
-    caller: ReturnType<typeof callerFacts>,
+    caller: Caller,
     grant: TrustGrant,
     identity: ActionDecision | undefined,
     namedInSameAccount: boolean,
@@ -486,7 +517,7 @@ class GraphBuilder {
 
   /** The trust policy's answer for this caller: undefined when it never lets the caller in. */
   private trustSide(
-    caller: ReturnType<typeof callerFacts>,
+    caller: Caller,
     grant: TrustGrant,
   ): { dependsOn: readonly string[]; evidence: readonly Evidence[] } | undefined {
     if (!partyIncludes(grant.party, caller)) return undefined;
@@ -495,9 +526,23 @@ class GraphBuilder {
     const trust = roleTrust(this.byArn.get(grant.role.arn)!.index.graph.snapshot, grant.role);
     const denied = trustDenies(trust, caller, this.facts, grant.roleAccountId);
     if (denied.tri === YES) return undefined;
-    const dependsOn = union(answer.dependsOn, denied.dependsOn);
+    // A caller that may surely set and remove its own tags meets every condition on them and escapes every
+    // Deny on them: those keys are its choice (a tag write first), not something the path depends on.
+    const tagging = caller.tagging;
+    const chosen = (key: string) => tagging !== undefined && key.toLowerCase().startsWith('aws:principaltag/');
+    const asked = [...answer.dependsOn, ...denied.dependsOn];
+    const dependsOn = union(answer.dependsOn, denied.dependsOn).flatMap((key) =>
+      !chosen(key) ? [key] : tagging === 'allowed' ? [] : [`${key} (a tag it may set on itself)`],
+    );
     if (grant.party.kind === 'role-session') dependsOn.push('role session name');
-    return { dependsOn, evidence: [grant.evidence] };
+    if (!asked.some(chosen)) return { dependsOn, evidence: [grant.evidence] };
+    const write = `iam:Tag${caller.kind === 'user' ? 'User' : 'Role'}`;
+    const note: Evidence = {
+      policy: caller.arn,
+      policyKind: 'inline',
+      note: `it tags itself first (${write} on itself): the trust policy reads its principal tags`,
+    };
+    return { dependsOn, evidence: [grant.evidence, note] };
   }
 
   /**
@@ -558,7 +603,7 @@ class GraphBuilder {
   private assumeThroughHub(
     hubName: string,
     from: string,
-    caller: ReturnType<typeof callerFacts>,
+    caller: Caller,
     compiled: CompiledPrincipal,
     general: ActionDecision,
     grants: readonly TrustGrant[],

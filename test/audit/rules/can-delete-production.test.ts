@@ -339,6 +339,59 @@ describe('can-delete-production', () => {
     expect(found[0].message).toContain('through another principal: user/caller → assume role/dba');
   });
 
+  describe('a trust that reads principal tags the caller may set on itself', () => {
+    const admin = (trust: unknown): PrincipalSpec => ({
+      name: 'dba',
+      trust,
+      policies: [doc(allow('rds:DeleteDBInstance'))],
+    });
+    const onTeam = doc({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:PrincipalTag/team': 'dba' } },
+    });
+    const callerWith = (actions: string[], tags: Record<string, string> = {}): PrincipalSpec => ({
+      name: 'caller',
+      tags,
+      policies: [doc(allow(actions))],
+    });
+    const found = (principals: PrincipalSpec[]) => about(run(rule, { principals }), 'caller');
+
+    it('meets a condition on its tags by tagging itself first (iam:TagRole on itself): a certain path', () => {
+      const [finding] = found([callerWith(['sts:AssumeRole', 'iam:TagRole']), admin(onTeam)]);
+      expect(finding?.severity).toBe('critical');
+      expect(finding?.message).toContain('through another principal: role/caller → assume role/dba');
+      expect(JSON.stringify(finding?.evidence)).toContain('it tags itself first (iam:TagRole on itself)');
+    });
+
+    it('escapes a trust Deny on a tag it may overwrite', () => {
+      const notContractors = doc(
+        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' },
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:PrincipalTag/contractor': 'true' } },
+        },
+      );
+      const contractor = { contractor: 'true' };
+      expect(found([callerWith(['sts:AssumeRole', 'iam:TagRole'], contractor), admin(notContractors)])).toHaveLength(1);
+      expect(found([callerWith(['sts:AssumeRole'], contractor), admin(notContractors)])).toEqual([]);
+    });
+
+    it('stays out when it may tag only others', () => {
+      const principals = [
+        {
+          ...callerWith(['sts:AssumeRole']),
+          policies: [doc(allow('sts:AssumeRole'), allow('iam:TagRole', roleArn('dba')))],
+        },
+        admin(onTeam),
+      ];
+      expect(found(principals)).toEqual([]);
+    });
+  });
+
   describe('after freeing itself of its permissions boundary', () => {
     const boundedAdmin = (boundaryActions: string[]) =>
       about(
