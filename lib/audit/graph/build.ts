@@ -10,6 +10,7 @@ import type { Evidence } from '../findings';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
+import { principalTagChoices, withChosenTags } from './tag-choices';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
 import {
@@ -727,6 +728,9 @@ class GraphBuilder {
       case 'new-role':
         selves.push(this.self(path, resolution.user ? 'a new user' : 'a new role', heldDecisions, true));
         break;
+      case 'self-tag':
+        this.selfTag(principal, compiled, index, path, resolution.principal, heldDecisions, selves);
+        break;
       case 'identity-center':
         selves.push(this.self(path, 'an Identity Center identity', heldDecisions, true, { needs: resolution.needs }));
         break;
@@ -734,6 +738,44 @@ class GraphBuilder {
         this.rewrite(principal, compiled, index, path, resolution.target, heldDecisions, selves, rewrites);
         break;
     }
+  }
+
+  /**
+   * A tag write on itself, when its own Allow statements ask for principal tags it does not carry: it sets them
+   * and gains those statements (support/escalated.ts weighs what they then allow).
+   */
+  private selfTag(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    path: EscalationPath,
+    kind: 'role' | 'user',
+    held: readonly ActionDecision[],
+    selves: SelfEscalation[],
+  ): void {
+    if (principal.kind !== kind) return;
+    const snapshot = index.graph.snapshot;
+    const choices = principalTagChoices(principal, snapshot);
+    if (choices.size === 0) return;
+    const decision = compiled.decide(path.actions[0], withResource(this.time, principal.arn, principal.tags));
+    if (decision.decision === 'denied') return;
+    // Worth it only when the tagged principal may write something it may not now (as joining a group).
+    const probe = withChosenTags(principal, choices);
+    const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);
+    const tagged = compileAccount({ ...snapshot, principals: [probe, ...groups] }, this.options.catalog).principal(
+      probe.arn,
+    );
+    if (!tagged) return;
+    const { marks, mark } = this.markWrites(principal, compiled);
+    const { kinds, slots } = this.writeKinds(probe, tagged);
+    let gains = false;
+    for (let i = 0; i < kinds.length && !gains; i++) gains = kinds[i] !== 0 && marks[slots[i]] !== mark;
+    if (!gains) return;
+    const tags = [...choices].map(([key, value]) => `${key}=${value}`).join(', ');
+    selves.push({
+      ...this.self(path, 'itself', [decision, ...held.slice(1)], false),
+      description: `${path.description}: ${tags}`,
+    });
   }
 
   private self(

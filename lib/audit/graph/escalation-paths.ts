@@ -179,6 +179,16 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'create a new role (without a boundary), make it an administrator and assume it',
   },
   {
+    id: 'tag-itself-role',
+    actions: ['iam:TagRole'],
+    description: 'tag itself with the principal tag its own policies grant more for (attribute-based access)',
+  },
+  {
+    id: 'tag-itself-user',
+    actions: ['iam:TagUser'],
+    description: 'tag itself with the principal tag its own policies grant more for (attribute-based access)',
+  },
+  {
     id: 'create-user-with-access-key',
     actions: ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:CreateAccessKey'],
     description: 'create a new user (without a boundary), make it an administrator and use its access keys',

@@ -54,6 +54,8 @@ export type PathResolution =
   | { readonly kind: 'trust-rewrite' }
   /** Create a new role (or, with `user`, a new user), make it powerful and use it: no existing target to resolve. */
   | { readonly kind: 'new-role'; readonly user?: true }
+  /** Tag itself with what its own policies ask of its principal tags (attribute-based access control). */
+  | { readonly kind: 'self-tag'; readonly principal: 'role' | 'user' }
   /**
    * Hand more to an IAM Identity Center identity (an assignment, a permission set, a group membership): it
    * lands on whoever signs in as that identity, which the account's IAM does not show.
@@ -106,6 +108,8 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'update-assume-role-policy': { kind: 'trust-rewrite' },
   'update-assume-role-policy-naming-self': { kind: 'trust-rewrite' },
   'create-role-and-pass': { kind: 'new-role' },
+  'tag-itself-role': { kind: 'self-tag', principal: 'role' },
+  'tag-itself-user': { kind: 'self-tag', principal: 'user' },
   'create-user-with-access-key': { kind: 'new-role', user: true },
   'create-user-with-inline-policy': { kind: 'new-role', user: true },
   'create-user-with-console-password': { kind: 'new-role', user: true },

@@ -392,6 +392,23 @@ describe('can-delete-production', () => {
     });
   });
 
+  it('reports a principal that tags itself into a tag-conditioned grant that deletes', () => {
+    const principals: PrincipalSpec[] = [
+      {
+        name: 'dev',
+        policies: [
+          doc(
+            allow('iam:TagRole', roleArn('dev')),
+            allow('rds:DeleteDBInstance', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/admin': 'true' } } }),
+          ),
+        ],
+      },
+    ];
+    const [finding] = about(run(rule, { principals }), 'dev');
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.message).toContain('once it raises its own permissions: tag-itself-role on itself');
+  });
+
   describe('after freeing itself of its permissions boundary', () => {
     const boundedAdmin = (boundaryActions: string[]) =>
       about(

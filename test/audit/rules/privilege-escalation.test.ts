@@ -124,6 +124,8 @@ describe('privilege-escalation', () => {
     ['passrole-ecs', ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:RunTask']],
     ['ssm-send-command', ['ssm:SendCommand']],
     ['create-role-and-pass', ['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole']],
+    ['tag-itself-role', ['iam:TagRole']],
+    ['tag-itself-user', ['iam:TagUser']],
     ['create-user-with-access-key', ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:CreateAccessKey']],
     ['create-user-with-inline-policy', ['iam:CreateUser', 'iam:PutUserPolicy', 'iam:CreateAccessKey']],
     ['create-user-with-console-password', ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:CreateLoginProfile']],
@@ -285,7 +287,10 @@ describe('privilege-escalation', () => {
     expect(ids.filter((id) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id))).toEqual([]);
   });
 
-  it.each(SPECIFIED)('finds %s for a principal holding exactly %j, against real targets', (id, actions) => {
+  // A tag write on itself raises a principal only through its own tag-conditioned statements: tested below.
+  const TARGETED = SPECIFIED.filter(([id]) => PATH_RESOLUTIONS[id].kind !== 'self-tag');
+
+  it.each(TARGETED)('finds %s for a principal holding exactly %j, against real targets', (id, actions) => {
     const resolution = PATH_RESOLUTIONS[id];
     const findings = runWithTargets(actions, kindFor(id));
     expect(pathIds(findings, 'p')).toContain(id);
@@ -440,6 +445,43 @@ describe('privilege-escalation', () => {
     it('leaves services a path models to their paths: PassRole and a stray Lambda write are not passrole-lambda', () => {
       const found = general(withAdminTrusting('lambda.amazonaws.com', ['iam:PassRole', 'lambda:TagResource']));
       expect(found.ids).toEqual([]);
+    });
+  });
+
+  describe('tagging itself into its own attribute-based grants', () => {
+    const abac = (kind: 'role' | 'user', tagWrite: string, granted: string) =>
+      about(
+        run(rule, {
+          principals: [
+            {
+              name: 'dev',
+              kind,
+              tags: { team: 'web' },
+              policies: [
+                doc(
+                  allow(tagWrite),
+                  allow(granted, '*', { Condition: { StringEquals: { 'aws:PrincipalTag/team': 'platform' } } }),
+                ),
+              ],
+            },
+          ],
+        }),
+        'dev',
+      );
+
+    it.each([
+      ['role', 'iam:TagRole', 'tag-itself-role'],
+      ['user', 'iam:TagUser', 'tag-itself-user'],
+    ] as const)('finds a %s that may %s itself and gains writes with team=platform', (kind, tagWrite, id) => {
+      const [finding] = abac(kind, tagWrite, 'iam:AttachRolePolicy');
+      expect(finding?.severity).toBe('high');
+      expect(finding?.details?.paths).toContainEqual(expect.objectContaining({ id, kind: 'self', target: 'itself' }));
+      expect(finding?.message).toContain('team=platform');
+    });
+
+    it('does not when the tagged statements grant only reads, or it may not tag itself', () => {
+      expect(abac('role', 'iam:TagRole', 's3:GetObject')).toEqual([]);
+      expect(abac('role', 'iam:TagUser', 'iam:AttachRolePolicy')).toEqual([]);
     });
   });
 

@@ -8,15 +8,17 @@ import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { compileAccount } from '../../evaluate';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
+import { principalTagChoices, withChosenTags } from '../../graph/tag-choices';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 
 /**
  * What the path's write gives whoever ends up with it: any identity permission, or a group's (joining it);
  * undefined for the others (an older policy version grants what it grants, a boundary write adds nothing).
  */
-function gain(pathId: string): 'anything' | 'group' | undefined {
+function gain(pathId: string): 'anything' | 'group' | 'tags' | undefined {
   const resolution = PATH_RESOLUTIONS[pathId];
   if (resolution?.kind === 'new-role') return 'anything';
+  if (resolution?.kind === 'self-tag') return 'tags';
   if (resolution?.kind !== 'rewrite') return undefined;
   if (resolution.target === 'group-membership') return 'group';
   return ['role', 'user', 'group', 'managed-policy'].includes(resolution.target) ? 'anything' : undefined;
@@ -121,10 +123,12 @@ export function escalatedPrincipal(
   const joined = gain(self.pathId) === 'group' ? groupsToJoin(snapshot, catalog, holder, self) : undefined;
   const written: Principal = joined
     ? { ...holder, groups: [...holder.groups, ...joined] }
-    : {
-        ...holder,
-        inlinePolicies: [...holder.inlinePolicies, { name: 'leash-escalated-anything', document: ANYTHING }],
-      };
+    : gain(self.pathId) === 'tags'
+      ? withChosenTags(holder, principalTagChoices(holder, snapshot))
+      : {
+          ...holder,
+          inlinePolicies: [...holder.inlinePolicies, { name: 'leash-escalated-anything', document: ANYTHING }],
+        };
   // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
   const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
   const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
@@ -156,7 +160,8 @@ function freesBoundary(self: SelfEscalation, principal: Principal): boolean {
  */
 function rank(self: SelfEscalation): number {
   const certainty = self.needs ? 2 : self.decision === 'allowed' ? 0 : 1;
-  return certainty * 2 + (gain(self.pathId) === 'group' ? 1 : 0);
+  // Writes that grant anything before those that grant a group's or tagged statements' share.
+  return certainty * 2 + (gain(self.pathId) === 'group' || gain(self.pathId) === 'tags' ? 1 : 0);
 }
 
 /**
