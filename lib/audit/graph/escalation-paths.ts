@@ -622,6 +622,11 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'deploy an application of its own to instances with a privileged instance profile',
   },
   {
+    id: 'passrole-ec2-new-instance-profile',
+    actions: ['iam:PassRole', 'iam:CreateInstanceProfile', 'iam:AddRoleToInstanceProfile', 'ec2:RunInstances'],
+    description: 'put a privileged role in an instance profile of its own and launch an instance with it',
+  },
+  {
     id: 'passrole-ec2-associate-profile',
     actions: ['iam:PassRole', 'ec2:AssociateIamInstanceProfile', 'ssm:SendCommand'],
     description: 'give a running instance a privileged instance profile and run commands on it',

@@ -212,6 +212,8 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     needs: 'a way to run a pod in the cluster (Kubernetes access)',
   }),
   'passrole-elasticbeanstalk': pass(EC2, { instanceProfile: true }),
+  // The profile is its own: the role need not be in one already.
+  'passrole-ec2-new-instance-profile': pass(EC2),
   'passrole-ec2-associate-profile': pass(EC2, {
     instanceProfile: true,
     needs: 'a running instance with no instance profile, managed by Systems Manager',

@@ -269,6 +269,10 @@ describe('privilege-escalation', () => {
         'elasticbeanstalk:CreateEnvironment',
       ],
     ],
+    [
+      'passrole-ec2-new-instance-profile',
+      ['iam:PassRole', 'iam:CreateInstanceProfile', 'iam:AddRoleToInstanceProfile', 'ec2:RunInstances'],
+    ],
     ['passrole-ec2-associate-profile', ['iam:PassRole', 'ec2:AssociateIamInstanceProfile', 'ssm:SendCommand']],
     ['passrole-ec2-replace-profile', ['iam:PassRole', 'ec2:ReplaceIamInstanceProfileAssociation', 'ssm:SendCommand']],
     ['sso-account-assignment', ['sso:CreateAccountAssignment']],
