@@ -29,6 +29,7 @@ import {
   callerFacts,
   partyIncludes,
   roleTrust,
+  sessionTagsAllowed,
   trustDenies,
   type ConditionFacts,
   type TrustGrant,
@@ -70,7 +71,11 @@ interface PendingRewrite {
 }
 
 /** A caller's facts, and whether (how surely) it may set its own tags (see canTagItself). */
-type Caller = ReturnType<typeof callerFacts> & { readonly tagging?: 'allowed' | 'depends' };
+type Caller = ReturnType<typeof callerFacts> & {
+  readonly tagging?: 'allowed' | 'depends';
+  /** Who picks the tags: the principal (a tag write on itself) or whoever assumes it (session tags). */
+  readonly taggedBy?: 'itself' | 'session';
+};
 
 /** How many of the functions, instances or tasks running as a role an edge names. */
 const RUNS_ON_SAMPLE = 3;
@@ -440,7 +445,12 @@ class GraphBuilder {
   private assumeEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
     const facts = callerFacts(principal, index.accountId);
     const tagging = this.canTagItself(principal, compiled);
-    const caller: Caller = tagging ? { ...facts, tagsChosen: true, tagging } : facts;
+    const sessionTagged = !tagging && this.sessionTagged(principal, index);
+    const caller: Caller = tagging
+      ? { ...facts, tagsChosen: true, tagging, taggedBy: 'itself' }
+      : sessionTagged
+        ? { ...facts, tagsChosen: true, tagging: 'depends', taggedBy: 'session' }
+        : facts;
     const general = compiled.decide(ASSUME, this.time);
     // Trusts that name the caller: in its own account no sts grant of its own is needed.
     for (const grant of this.named.get(principal.arn) ?? []) {
@@ -479,6 +489,15 @@ class GraphBuilder {
     // tag alone, or a write that depends on a condition, may or may not do).
     if (tag === 'allowed') return 'allowed';
     return tag !== 'denied' || untag !== 'denied' ? 'depends' : undefined;
+  }
+
+  /**
+   * Whether a session of this role may carry principal tags its caller chose (its trust lets a caller pass
+   * session tags): what such a session may assume then depends on how it was assumed.
+   */
+  private sessionTagged(principal: Principal, index: AccountIndex): boolean {
+    if (!this.trustReadsPrincipalTags || principal.kind !== 'role') return false;
+    return sessionTagsAllowed(roleTrust(index.graph.snapshot, principal));
   }
 
   /** Whether any trust policy of the graph has a condition on aws:PrincipalTag (set by indexTrust). */
@@ -533,10 +552,16 @@ class GraphBuilder {
     const chosen = (key: string) => tagging !== undefined && key.toLowerCase().startsWith('aws:principaltag/');
     const asked = [...answer.dependsOn, ...denied.dependsOn];
     const dependsOn = union(answer.dependsOn, denied.dependsOn).flatMap((key) =>
-      !chosen(key) ? [key] : tagging === 'allowed' ? [] : [`${key} (a tag it may set on itself)`],
+      !chosen(key)
+        ? [key]
+        : tagging === 'allowed'
+          ? []
+          : [
+              `${key} (${caller.taggedBy === 'session' ? 'a session tag whoever assumes it may pass' : 'a tag it may set on itself'})`,
+            ],
     );
     if (grant.party.kind === 'role-session') dependsOn.push('role session name');
-    if (!asked.some(chosen)) return { dependsOn, evidence: [grant.evidence] };
+    if (!asked.some(chosen) || caller.taggedBy === 'session') return { dependsOn, evidence: [grant.evidence] };
     const write = `iam:Tag${caller.kind === 'user' ? 'User' : 'Role'}`;
     const note: Evidence = {
       policy: caller.arn,

@@ -274,3 +274,11 @@ export function callerFacts(principal: Principal, accountId: string): PrincipalF
   for (const [key, value] of Object.entries(principal.tags)) tags.set(key.toLowerCase(), value);
   return { kind: principal.kind, arn: principal.arn, name: principal.name, accountId, tags };
 }
+
+/**
+ * Whether the trust lets some caller pass session tags (sts:TagSession) when it assumes the role: a session of
+ * the role then carries the principal tags that caller chose, whatever tags the role itself has.
+ */
+export function sessionTagsAllowed(trust: ParsedTrust): boolean {
+  return trust.grants.some((grant) => grant.party.kind !== 'service' && covers(grant.statement, 'sts:TagSession'));
+}

@@ -380,6 +380,28 @@ describe('can-delete-production', () => {
       expect(found([callerWith(['sts:AssumeRole'], contractor), admin(notContractors)])).toEqual([]);
     });
 
+    it('reaches it through a role whose sessions carry tags the caller passes (sts:TagSession): depending on them', () => {
+      const hop: PrincipalSpec = {
+        name: 'hop',
+        trust: doc({
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        }),
+        policies: [doc(allow('sts:AssumeRole'))],
+      };
+      const caller = callerWith(['sts:AssumeRole', 'sts:TagSession']);
+      const [finding] = found([caller, hop, admin(onTeam)]);
+      expect(finding?.message).toContain('role/caller → assume role/hop → assume role/dba');
+      expect(finding?.message).toContain('a session tag whoever assumes it may pass');
+      // Without session tags in hop's trust, hop's own tags decide: it has none.
+      const closed = {
+        ...hop,
+        trust: doc({ ...JSON.parse(JSON.stringify(hop.trust)).Statement[0], Action: 'sts:AssumeRole' }),
+      };
+      expect(found([caller, closed, admin(onTeam)])).toEqual([]);
+    });
+
     it('stays out when it may tag only others', () => {
       const principals = [
         {
