@@ -636,6 +636,18 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['iam:PassRole', 'ec2:ReplaceIamInstanceProfileAssociation', 'ssm:SendCommand'],
     description: "swap a running instance's profile for a privileged one and run commands on it",
   },
+  {
+    // IAM Roles Anywhere: a trust anchor of its own (its own certificate authority) and a profile naming the role
+    id: 'passrole-roles-anywhere',
+    actions: ['iam:PassRole', 'rolesanywhere:CreateTrustAnchor', 'rolesanywhere:CreateProfile'],
+    description:
+      'trust a certificate authority of its own and get credentials of a privileged role with its certificate',
+  },
+  {
+    id: 'roles-anywhere-trust-anchor',
+    actions: ['rolesanywhere:UpdateTrustAnchor'],
+    description: 'point an existing trust anchor at a certificate authority of its own and use its profiles',
+  },
   // ---- IAM Identity Center (the management account or its delegated administrator)
   {
     id: 'sso-account-assignment',

@@ -222,6 +222,8 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     instanceProfile: true,
     needs: 'a running instance managed by Systems Manager',
   }),
+  'passrole-roles-anywhere': pass(['rolesanywhere.amazonaws.com']),
+  'roles-anywhere-trust-anchor': run(['rolesanywhere.amazonaws.com'], 'a Roles Anywhere profile that names the role'),
   'sso-account-assignment': identityCenter('and a permission set that grants more'),
   'sso-permission-set-inline-policy': identityCenter('assigned the permission set'),
   'sso-permission-set-managed-policy': identityCenter('assigned the permission set'),

@@ -275,6 +275,8 @@ describe('privilege-escalation', () => {
     ],
     ['passrole-ec2-associate-profile', ['iam:PassRole', 'ec2:AssociateIamInstanceProfile', 'ssm:SendCommand']],
     ['passrole-ec2-replace-profile', ['iam:PassRole', 'ec2:ReplaceIamInstanceProfileAssociation', 'ssm:SendCommand']],
+    ['passrole-roles-anywhere', ['iam:PassRole', 'rolesanywhere:CreateTrustAnchor', 'rolesanywhere:CreateProfile']],
+    ['roles-anywhere-trust-anchor', ['rolesanywhere:UpdateTrustAnchor']],
     ['sso-account-assignment', ['sso:CreateAccountAssignment']],
     ['sso-permission-set-inline-policy', ['sso:PutInlinePolicyToPermissionSet', 'sso:ProvisionPermissionSet']],
     ['sso-permission-set-managed-policy', ['sso:AttachManagedPolicyToPermissionSet', 'sso:ProvisionPermissionSet']],
