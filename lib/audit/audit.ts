@@ -509,6 +509,12 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
   if (snapshot.isManagementAccount) {
     caveats.push('This is the organization management account: SCPs and RCPs never apply to it.');
   }
+  if (snapshot.source.kind !== 'template') {
+    caveats.push(
+      'Resource-based policies (S3 bucket, KMS key, SQS, SNS, Lambda, Secrets Manager and other resource policies) ' +
+        'are not read: a deletion they grant a principal directly, without an identity policy, is not shown.',
+    );
+  }
   const bundled = snapshot.managedPolicies.filter((policy) => policy.bundled);
   if (bundled.length > 0) {
     const { source, newest } = bundled[0].bundled!;

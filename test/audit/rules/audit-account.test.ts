@@ -25,6 +25,8 @@ describe('auditAccount', () => {
     expect(reader?.worstSeverity).toBeUndefined();
     expect(result.principals.find((p) => p.arn === roleArn('admin-a'))?.worstSeverity).toBe('critical');
     expect(result.caveats[0]).toContain('Service control policies were not read');
+    // What no input of the audit holds is said, not assumed away.
+    expect(result.caveats.join('\n')).toContain('Resource-based policies');
   });
 
   it('marks findings an in-date suppression matches (by rule and principal pattern) and stops counting them', () => {
