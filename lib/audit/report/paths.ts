@@ -7,7 +7,7 @@ import { markdownCode, markdownText } from './markdown-text';
 
 function hopLabel(hop: Path['hops'][number]): string {
   const how = hop.actions.join(' + ');
-  const sure = hop.needs ? 'needs inventory' : hop.decision;
+  const sure = hop.needs ? 'needs more than the snapshot shows' : hop.decision;
   return `${HOP_VERB[hop.kind]}: ${how} (${sure})`;
 }
 
