@@ -8,6 +8,7 @@ import { readTemplates } from '../audit/sources/templates';
 import { withLeashBoundary } from './leash-boundary';
 import type { SourceLocation } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
+import { DEFAULT_BOUNDARY_NAME } from '../config/defaults';
 import { parseConfig } from '../config/parse';
 import { LeashConfig } from '../config/schema';
 import { loadCatalog } from '../catalog';
@@ -122,6 +123,8 @@ export function checkStacks(
   let gate: ChangeGateResult | undefined;
   let changeSetGate: ChangeSetGateResult | undefined;
   const production = config.guardrails.production;
+  // The leash agent boundary by the name the config gives it, and by leash's own name for it.
+  const boundaryNames = [...new Set([config.guardrails.agents.boundaryPolicyName, DEFAULT_BOUNDARY_NAME])];
   // On every template, with or without a baseline: a resource everyone reads as production that no guardrail covers.
   const raw: Finding[] = [...tagLookalikeFindings(stacks, production), ...tagsNotEvaluatedFindings(stacks, production)];
   const catalog = options.catalog ?? loadCatalog();
@@ -134,7 +137,7 @@ export function checkStacks(
       ...changeFindings(changeSetGate.changes),
       ...dataSettingFindings(changeSetGate.pairs, production, productionBackupPlans(stacks, production, byName)),
       ...backupCoverageFindings(changeSetGate.pairs, production, byName),
-      ...denyRemovedFindings(changeSetGate.pairs, production, byName),
+      ...denyRemovedFindings(changeSetGate.pairs, production, byName, boundaryNames),
       ...openGrantFindings(changeSetGate.pairs, production, byName, catalog),
       ...stackSetInstanceFindings(changeSetGate.pairs, production),
       ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
@@ -157,7 +160,7 @@ export function checkStacks(
         productionBackupPlans([...baselineStacks, ...stacks], production, resourceOf),
       ),
       ...backupCoverageFindings(gate.pairs, production, resourceOf),
-      ...denyRemovedFindings(gate.pairs, production, resourceOf),
+      ...denyRemovedFindings(gate.pairs, production, resourceOf, boundaryNames),
       ...openGrantFindings(gate.pairs, production, resourceOf, catalog),
       ...untaggedStackFindings(gate.untaggedStacks),
       ...stackSetInstanceFindings(gate.pairs, production),

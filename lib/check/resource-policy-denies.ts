@@ -90,8 +90,9 @@ export function guards(
   resource: CfnResource,
   production: ProductionSelector,
   lookup: ResourceLookup,
+  boundaryNames: readonly string[] = [],
 ): { production?: string; unseen?: string } {
-  const byNature = guardsByNature(pair, resource);
+  const byNature = guardsByNature(pair, resource, boundaryNames);
   if (byNature) return byNature;
   const stackTags = [pair.stack.stackTags, pair.baselineStackTags];
   const own = productionTagOf([pair.before, pair.after], stackTags, production);
@@ -133,6 +134,7 @@ const IDENTITY_POLICY_TYPES = new Set([
 function guardsByNature(
   pair: ResourcePair,
   resource: CfnResource,
+  boundaryNames: readonly string[],
 ): { production?: string; unseen?: string } | undefined {
   if (resource.Type === 'AWS::Organizations::Policy') {
     return {
@@ -146,6 +148,16 @@ function guardsByNature(
     ),
   );
   if (boundaryOf) return { production: `it is the permissions boundary of ${boundaryOf[0]}` };
+  // The agent boundary is deployed to other accounts (a StackSet) and attached there: known by its name.
+  const names = [pair.before, pair.after].map(
+    (r) => (r?.Properties as Record<string, unknown> | undefined)?.ManagedPolicyName,
+  );
+  const agentBoundary = names.find((name): name is string => typeof name === 'string' && boundaryNames.includes(name));
+  if (resource.Type === 'AWS::IAM::ManagedPolicy' && agentBoundary) {
+    return {
+      production: `it is the agent permissions boundary (${agentBoundary}), which caps every agent role that carries it`,
+    };
+  }
   return { unseen: "an identity policy's Deny may be what keeps its principals from deleting production" };
 }
 
@@ -166,6 +178,8 @@ export function denyRemovedFindings(
   pairs: readonly ResourcePair[],
   production: ProductionSelector,
   lookup: ResourceLookup,
+  /** Names of the agent permissions boundary policy (config agents.boundaryPolicyName, and leash's default). */
+  boundaryNames: readonly string[] = [],
 ): Finding[] {
   const findings: Finding[] = [];
   for (const pair of pairs) {
@@ -181,7 +195,7 @@ export function denyRemovedFindings(
         ? [...was.values()]
         : [...was].filter(([key]) => !now.has(key)).map(([, statement]) => statement);
     if (removed.length === 0) continue;
-    const { production: why, unseen } = guards(pair, before, production, lookup);
+    const { production: why, unseen } = guards(pair, before, production, lookup, boundaryNames);
     if (!why && !unseen) continue;
     const hash = changeHash(pair.stack.key, pair.logicalId, before, after ?? null);
     const named = removed.map((statement) =>

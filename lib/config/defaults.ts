@@ -6,6 +6,9 @@ import { DEFAULT_AGENT_SERVICES, DEFAULT_SENSITIVE_READS } from '../guardrails/s
 import type { LeashConfig } from './schema';
 
 /** LeashConfig.parse({}), a new object each call (as a parse returns). */
+/** The name leash gives the agent permissions boundary policy unless the config names another. */
+export const DEFAULT_BOUNDARY_NAME = 'leash-agent-boundary';
+
 export function defaultConfig(): LeashConfig {
   return {
     guardrails: {
@@ -23,7 +26,7 @@ export function defaultConfig(): LeashConfig {
           value: 'true',
         },
         allowedServices: [...DEFAULT_AGENT_SERVICES],
-        boundaryPolicyName: 'leash-agent-boundary',
+        boundaryPolicyName: DEFAULT_BOUNDARY_NAME,
         productionWriteAllowlist: [],
         sensitiveReads: [...DEFAULT_SENSITIVE_READS],
         sourceIdentityPatterns: [],

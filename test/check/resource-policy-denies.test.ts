@@ -159,4 +159,24 @@ describe('the gate on Deny statements of the guardrails themselves', () => {
       { severity: 'high', details: { logicalId: 'Ops', removedDenies: ['NoProductionDelete'] } },
     ]);
   });
+
+  it('knows the agent boundary by its name where it is attached elsewhere (a StackSet deploys it): critical', () => {
+    const named = (name: string, statements: object[]) => ({
+      Resources: {
+        Boundary: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { ManagedPolicyName: name, PolicyDocument: document([allowAll, ...statements]) },
+        },
+      },
+    });
+    const found = (name: string, config: object = {}) => gate(named(name, [noDelete]), named(name, []), config);
+    expect(found('leash-agent-boundary')).toMatchObject([
+      { severity: 'critical', details: { logicalId: 'Boundary', removedDenies: ['NoProductionDelete'] } },
+    ]);
+    expect(found('leash-agent-boundary')[0].message).toContain('it is the agent permissions boundary');
+    // The name the config gives it counts as well; any other policy is judged as before.
+    const custom = { guardrails: { agents: { boundaryPolicyName: 'acme-agent-cap' } } };
+    expect(found('acme-agent-cap', custom)).toMatchObject([{ severity: 'critical' }]);
+    expect(found('ops-policy')).toMatchObject([{ severity: 'high' }]);
+  });
 });
