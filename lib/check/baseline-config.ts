@@ -35,6 +35,11 @@ export function weakenedSince(base: LeashConfig, head: LeashConfig): string[] {
       head.guardrails.production.arnPatterns,
     ),
     ...lost('check.agentLogins', base.check.agentLogins, head.check.agentLogins, lower),
+    ...lost(
+      'guardrails.agents.boundaryPolicyName',
+      [base.guardrails.agents.boundaryPolicyName],
+      [head.guardrails.agents.boundaryPolicyName],
+    ),
   ];
 }
 

@@ -64,6 +64,11 @@ export interface CheckOptions {
   readonly verification?: ApprovalVerification;
   /** Change sets (`--change-set`): CloudFormation's own list of replacements and deletions. */
   readonly changeSets?: readonly ChangeSet[];
+  /**
+   * Other names the agent permissions boundary goes by (the base branch's config: a pull request cannot rename
+   * it away for its own change). @default none
+   */
+  readonly agentBoundaryNames?: readonly string[];
 }
 
 export interface CheckResult {
@@ -124,7 +129,13 @@ export function checkStacks(
   let changeSetGate: ChangeSetGateResult | undefined;
   const production = config.guardrails.production;
   // The leash agent boundary by the name the config gives it, and by leash's own name for it.
-  const boundaryNames = [...new Set([config.guardrails.agents.boundaryPolicyName, DEFAULT_BOUNDARY_NAME])];
+  const boundaryNames = [
+    ...new Set([
+      config.guardrails.agents.boundaryPolicyName,
+      DEFAULT_BOUNDARY_NAME,
+      ...(options.agentBoundaryNames ?? []),
+    ]),
+  ];
   // On every template, with or without a baseline: a resource everyone reads as production that no guardrail covers.
   const raw: Finding[] = [...tagLookalikeFindings(stacks, production), ...tagsNotEvaluatedFindings(stacks, production)];
   const catalog = options.catalog ?? loadCatalog();

@@ -110,7 +110,13 @@ export async function runCheckCommand(
   const checked = runCheck(
     inputs,
     options.baseline,
-    { config, catalog, now: new Date(), verification },
+    {
+      config,
+      catalog,
+      now: new Date(),
+      verification,
+      agentBoundaryNames: base ? [base.guardrails.agents.boundaryPolicyName] : [],
+    },
     options.changeSet ?? [],
   );
   const extraCaveats = [

@@ -27,6 +27,12 @@ describe("the gate's config with the base branch's", () => {
     ]);
   });
 
+  it('says when the pull request renames the agent boundary (the gate knows it by both names)', () => {
+    const renamedBase = LeashConfig.parse({ guardrails: { agents: { boundaryPolicyName: 'acme-agent-cap' } } });
+    const head = LeashConfig.parse({ guardrails: { agents: { boundaryPolicyName: 'acme-agent-cap-v2' } } });
+    expect(weakenedSince(renamedBase, head)).toEqual(['guardrails.agents.boundaryPolicyName: "acme-agent-cap"']);
+  });
+
   it('says nothing when the pull request only adds', () => {
     const head = LeashConfig.parse({
       guardrails: { production: { tagKeys: ['environment', 'stage', 'env'], values: ['production', 'prod', 'live'] } },

@@ -1,6 +1,8 @@
 // A Deny statement taken out of a resource policy that guards a production resource: the resource stays, but
 // the next deletion no longer meets the guard. Read from any policy document in the properties.
-import { gate, prodTags, table } from './gate-helpers';
+import { checkStacks } from '../../lib/check/check';
+import { LeashConfig } from '../../lib/config/schema';
+import { catalog, gate, now, prodTags, stack as loadedStack, table } from './gate-helpers';
 
 const protect = {
   Sid: 'OnlyThePipelineDeletes',
@@ -178,5 +180,20 @@ describe('the gate on Deny statements of the guardrails themselves', () => {
     const custom = { guardrails: { agents: { boundaryPolicyName: 'acme-agent-cap' } } };
     expect(found('acme-agent-cap', custom)).toMatchObject([{ severity: 'critical' }]);
     expect(found('ops-policy')).toMatchObject([{ severity: 'high' }]);
+    // A name the base branch's config gives it counts too (a pull request cannot rename it away).
+    const weakened = (names: string[]) =>
+      checkStacks(
+        [loadedStack(named('acme-agent-cap', []))],
+        [loadedStack(named('acme-agent-cap', [noDelete]))],
+        'test',
+        {
+          catalog,
+          now,
+          config: LeashConfig.parse({}),
+          agentBoundaryNames: names,
+        },
+      ).findings.filter((finding) => finding.ruleId === 'production-deny-removed');
+    expect(weakened(['acme-agent-cap'])).toMatchObject([{ severity: 'critical' }]);
+    expect(weakened([])).toMatchObject([{ severity: 'high' }]);
   });
 });
