@@ -431,6 +431,42 @@ describe('can-delete-production', () => {
     expect(finding?.message).toContain('once it raises its own permissions: tag-itself-role on itself');
   });
 
+  describe('a new role it creates, when its boundary says which boundary new roles carry', () => {
+    const boundaryArn = policyArn('dev-boundary');
+    const found = (required: Record<string, unknown> | undefined) =>
+      about(
+        run(rule, {
+          principals: [
+            {
+              name: 'dev',
+              policies: [
+                doc(allow(['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole', 'rds:DeleteDBInstance'])),
+              ],
+              boundary: 'dev-boundary',
+            },
+          ],
+          managed: {
+            // It may create roles, attach policies and assume roles, and nothing else.
+            'dev-boundary': doc(
+              allow(['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole']),
+              ...(required ? [deny(['iam:CreateRole'], '*', { Condition: required })] : []),
+            ),
+          },
+        }),
+        'dev',
+      );
+
+    it('weighs the new role with the boundary it must carry: no deletion', () => {
+      expect(found({ StringNotEquals: { 'iam:PermissionsBoundary': boundaryArn } })).toEqual([]);
+    });
+
+    it('takes the worst case when new roles need no boundary: the new role, not a write its boundary caps', () => {
+      const [finding] = found(undefined);
+      expect(finding?.severity).toBe('critical');
+      expect(finding?.message).toContain('once it raises its own permissions: create-role-and-pass');
+    });
+  });
+
   describe('after freeing itself of its permissions boundary', () => {
     const boundedAdmin = (boundaryActions: string[]) =>
       about(

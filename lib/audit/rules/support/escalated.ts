@@ -76,9 +76,12 @@ export function escalatedPrincipal(
   principal: Principal,
 ): EscalatedPrincipal | undefined {
   const all = graph.selfEscalationsOf(principal.arn).filter((s) => !s.unresolved);
+  // Under a boundary, a role or user of its own (which need not carry it) before a write its boundary still caps.
+  const capped = (self: SelfEscalation) =>
+    principal.permissionsBoundaryArn && PATH_RESOLUTIONS[self.pathId]?.kind !== 'new-role' ? 1 : 0;
   const selves = all
     .filter((s) => gain(s.pathId) !== undefined && !freesBoundary(s, principal))
-    .sort((a, b) => rank(a) - rank(b));
+    .sort((a, b) => rank(a) - rank(b) || capped(a) - capped(b));
   const unbinding = all.filter((s) => freesBoundary(s, principal)).sort((a, b) => rank(a) - rank(b))[0];
   const identity = selves[0];
   // Free of its boundary, it keeps its identity policies. With an identity write on itself as sure as that, it
@@ -111,7 +114,7 @@ export function escalatedPrincipal(
       instanceProfiles: [],
       inlinePolicies: [],
       managedPolicyArns: [],
-      permissionsBoundaryArn: undefined,
+      permissionsBoundaryArn: boundaryOfCreated(snapshot, catalog, principal, self),
       groups: [],
       serviceLinked: false,
     };
@@ -138,6 +141,39 @@ export function escalatedPrincipal(
   const compiled = compileAccount({ ...snapshot, principals: [probe, ...groups] }, catalog).principal(probe.arn);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
+}
+
+/**
+ * The permissions boundary a role or user it creates must carry: its own, when its creation may be allowed with
+ * that boundary (iam:PermissionsBoundary) and is denied without one and with another (the agent boundary requires
+ * this of agents); undefined otherwise, the worst case (no boundary).
+ */
+function boundaryOfCreated(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  principal: Principal,
+  self: SelfEscalation,
+): string | undefined {
+  const own = principal.permissionsBoundaryArn;
+  const creates = self.actions.filter((action) => /^iam:create(role|user)$/i.test(action));
+  if (!own || creates.length === 0 || !self.dependsOn.some((key) => key.toLowerCase() === 'iam:permissionsboundary'))
+    return undefined;
+  const groups = principal.groups
+    .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
+    .filter((g): g is Principal => !!g);
+  const compiled = compileAccount({ ...snapshot, principals: [principal, ...groups] }, catalog).principal(
+    principal.arn,
+  );
+  if (!compiled) return undefined;
+  const with_ = (values: string[]) => ({ contextKeys: { 'iam:permissionsboundary': values } });
+  const another = `arn:aws:iam::${snapshot.accountId}:policy/leash-probe-another-boundary`;
+  const onlyOwn = creates.every(
+    (action) =>
+      compiled.decide(action, with_([own])).decision !== 'denied' &&
+      compiled.decide(action, with_([])).decision === 'denied' &&
+      compiled.decide(action, with_([another])).decision === 'denied',
+  );
+  return onlyOwn ? own : undefined;
 }
 
 /**
