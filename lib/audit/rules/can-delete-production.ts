@@ -4,7 +4,7 @@ import type { CatalogAction } from '../../catalog/types';
 import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
-import { escalatedPrincipal, escalationTargetText } from './support/escalated';
+import { escalatedPrincipals, type EscalatedPrincipal, escalationTargetText } from './support/escalated';
 import { DETAIL_LIMIT, tallyOf, worstProductionKey, type ProductionTally } from './support/production-tally';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { unlistedValueNote } from './support/production-values';
@@ -242,21 +242,29 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     const { actions } = question;
     // The escalated principal holds the same policies (and its Deny statements) as this one.
     const requests = question.requestsFor(analysis.productionTags(principal));
-    const found = escalatedPrincipal(graph, snapshot, catalog, principal);
-    if (!found) continue;
-    const { self, holder } = found;
-    // Each production tag key on its own (the boundary or an SCP may guard one key only): the key most goes under.
+    // The best escalation that deletes anything: a sure one its boundary still caps gives way to the next.
+    let found: EscalatedPrincipal | undefined;
     let worst: (RunCount & { tag: string }) | undefined;
-    for (const { request, tag } of requests) {
-      const counted = countRuns(found.compiled.decisionRuns(actions, request), actions);
-      const more =
-        !worst ||
-        counted.allowedCount > worst.allowedCount ||
-        (counted.allowedCount === worst.allowedCount && counted.dependsCount > worst.dependsCount);
-      if (more) worst = { ...counted, tag };
+    for (const candidate of escalatedPrincipals(graph, snapshot, catalog, principal)) {
+      // Each production tag key on its own (the boundary or an SCP may guard one key only): the key most goes under.
+      let most: (RunCount & { tag: string }) | undefined;
+      for (const { request, tag } of requests) {
+        const counted = countRuns(candidate.compiled.decisionRuns(actions, request), actions);
+        const more =
+          !most ||
+          counted.allowedCount > most.allowedCount ||
+          (counted.allowedCount === most.allowedCount && counted.dependsCount > most.dependsCount);
+        if (more) most = { ...counted, tag };
+      }
+      if (most && most.allowedCount + most.dependsCount > 0) {
+        found = candidate;
+        worst = most;
+        break;
+      }
     }
-    const { allowedCount, dependsCount, allowed, depends, tag: productionTag } = worst!;
-    if (allowedCount + dependsCount === 0) continue;
+    if (!found || !worst) continue;
+    const { self, holder } = found;
+    const { allowedCount, dependsCount, allowed, depends, tag: productionTag } = worst;
     const certain = self.decision === 'allowed' && allowedCount > 0;
     const sample = (allowedCount > 0 ? allowed : depends).slice(0, 3);
     const exempt = analysis.isExempt(principal.arn);

@@ -465,6 +465,14 @@ describe('can-delete-production', () => {
       expect(finding?.severity).toBe('critical');
       expect(finding?.message).toContain('once it raises its own permissions: create-role-and-pass');
     });
+
+    it('goes on to a less sure escalation when the surest gives nothing its boundary lets through', () => {
+      // New roles must carry some policy of the account as their boundary: which one is the creator's choice.
+      const anyPolicy = { StringNotLike: { 'iam:PermissionsBoundary': 'arn:aws:iam::111122223333:policy/*' } };
+      const [finding] = found(anyPolicy);
+      expect(finding?.message).toContain('once it raises its own permissions: create-role-and-pass');
+      expect(finding?.message).toContain('(depending on conditions)');
+    });
   });
 
   describe('after freeing itself of its permissions boundary', () => {

@@ -75,6 +75,20 @@ export function escalatedPrincipal(
   catalog: Catalog,
   principal: Principal,
 ): EscalatedPrincipal | undefined {
+  return escalatedPrincipals(graph, snapshot, catalog, principal).next().value ?? undefined;
+}
+
+/**
+ * The principal after each of its escalations that grant anything, best first (escalatedPrincipal's first), each
+ * compiled only when asked for: a caller looking for what an escalation gives goes on to the next when the best
+ * one gives nothing of it (a sure write its boundary still caps, before a less sure role of its own).
+ */
+export function* escalatedPrincipals(
+  graph: AccessGraph,
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  principal: Principal,
+): Generator<EscalatedPrincipal> {
   const all = graph.selfEscalationsOf(principal.arn).filter((s) => !s.unresolved);
   // Under a boundary, a role or user of its own (which need not carry it) before a write its boundary still caps.
   const capped = (self: SelfEscalation) =>
@@ -83,19 +97,46 @@ export function escalatedPrincipal(
     .filter((s) => gain(s.pathId) !== undefined && !freesBoundary(s, principal))
     .sort((a, b) => rank(a) - rank(b) || capped(a) - capped(b));
   const unbinding = all.filter((s) => freesBoundary(s, principal)).sort((a, b) => rank(a) - rank(b))[0];
-  const identity = selves[0];
   // Free of its boundary, it keeps its identity policies. With an identity write on itself as sure as that, it
   // is free of both (nothing stops it making the two writes); a surer boundary write is weighed on its own.
-  const self = identity && !(unbinding && rank(unbinding) < rank(identity)) ? identity : unbinding;
-  if (!self) return undefined;
-  if (self === unbinding) {
-    const unbound: Principal = { ...principal, permissionsBoundaryArn: undefined };
-    const groups = unbound.groups
-      .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
-      .filter((g): g is Principal => !!g);
-    const compiled = compileAccount({ ...snapshot, principals: [unbound, ...groups] }, catalog).principal(unbound.arn);
-    return compiled && { self: unbinding, holder: principal.arn, joined: [], compiled };
+  let unboundDone = false;
+  for (const identity of selves) {
+    if (unbinding && !unboundDone && rank(unbinding) < rank(identity)) {
+      unboundDone = true;
+      const found = unbound(snapshot, catalog, principal, unbinding);
+      if (found) yield found;
+    }
+    const found = afterWrite(snapshot, catalog, principal, identity, unbinding);
+    if (found) yield found;
   }
+  if (unbinding && !unboundDone) {
+    const found = unbound(snapshot, catalog, principal, unbinding);
+    if (found) yield found;
+  }
+}
+
+/** The principal free of its boundary, its identity policies as they are. */
+function unbound(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  principal: Principal,
+  unbinding: SelfEscalation,
+): EscalatedPrincipal | undefined {
+  const free: Principal = { ...principal, permissionsBoundaryArn: undefined };
+  const compiled = compileAccount({ ...snapshot, principals: [free, ...groupsOf(snapshot, free)] }, catalog).principal(
+    free.arn,
+  );
+  return compiled && { self: unbinding, holder: principal.arn, joined: [], compiled };
+}
+
+/** Whoever holds the permissions after an identity write (and, as surely, its boundary freed too). */
+function afterWrite(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  principal: Principal,
+  self: SelfEscalation,
+  unbinding: SelfEscalation | undefined,
+): EscalatedPrincipal | undefined {
   const byArn = (arn: string) => snapshot.principals.find((p) => p.arn === arn && p.kind !== 'group');
   let holder: Principal;
   const resolution = PATH_RESOLUTIONS[self.pathId];
@@ -135,12 +176,18 @@ export function escalatedPrincipal(
   // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
   const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
   const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
-  const groups = probe.groups
-    .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
-    .filter((g): g is Principal => !!g);
-  const compiled = compileAccount({ ...snapshot, principals: [probe, ...groups] }, catalog).principal(probe.arn);
+  const compiled = compileAccount(
+    { ...snapshot, principals: [probe, ...groupsOf(snapshot, probe)] },
+    catalog,
+  ).principal(probe.arn);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
+}
+
+function groupsOf(snapshot: AccountSnapshot, principal: Principal): Principal[] {
+  return principal.groups
+    .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
+    .filter((g): g is Principal => !!g);
 }
 
 /**
