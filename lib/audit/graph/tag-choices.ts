@@ -2,37 +2,37 @@
 // carries a tag (`"Condition": {"StringEquals": {"aws:PrincipalTag/admin": "true"}}`) and that may tag itself
 // (iam:TagRole / iam:TagUser on itself) grants itself that much by writing the tag first. These are the tag
 // values its Allow statements ask for that it does not carry yet: what it would set.
+import { parsePolicy, type NormalizedStatement } from '../../policy';
+import { snapshotParseCache } from '../sources/parse-cache';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
 const TAG_KEY = 'aws:principaltag/';
 /** Operators whose values name the tag value that meets them (a StringLike pattern once its wildcards are filled). */
-const NAMING = new Set(['stringequals', 'stringequalsignorecase', 'stringlike']);
+const NAMING = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike']);
 
 /**
  * The principal tags (lower-cased key → value) its Allow statements (inline, managed and its groups') ask for
- * that it does not carry with that value; empty when none. The first value each key is asked for is taken.
+ * that it does not carry with that value; empty when none. The first value each key is asked for is taken. A
+ * policy that cannot be parsed gives none here (unreadable-policy reports it, as the worst case).
  */
 export function principalTagChoices(principal: Principal, snapshot: AccountSnapshot): ReadonlyMap<string, string> {
   const current = new Map(Object.entries(principal.tags).map(([key, value]) => [key.toLowerCase(), value]));
   const choices = new Map<string, string>();
-  for (const document of documentsOf(principal, snapshot)) {
-    for (const statement of statementsOf(document)) {
-      if (String(statement.Effect) !== 'Allow' || !isRecord(statement.Condition)) continue;
-      for (const [operator, block] of Object.entries(statement.Condition)) {
-        if (!NAMING.has(operator.toLowerCase()) || !isRecord(block)) continue;
-        for (const [key, values] of Object.entries(block)) {
-          const lower = key.toLowerCase();
-          if (!lower.startsWith(TAG_KEY)) continue;
-          const tagKey = lower.slice(TAG_KEY.length);
-          const value = [values].flat().find((v): v is string => typeof v === 'string' && !v.includes('${'));
-          if (value === undefined || choices.has(tagKey)) continue;
-          const chosen = value.replace(/[*?]/g, 'x');
-          const have = current.get(tagKey);
-          const met =
-            operator.toLowerCase() === 'stringequals' ? have === chosen : have?.toLowerCase() === chosen.toLowerCase();
-          if (!met) choices.set(tagKey, chosen);
-        }
-      }
+  for (const statement of allowStatementsOf(principal, snapshot)) {
+    for (const condition of statement.conditions) {
+      // An IfExists operator is met by a tag it lacks; a set operator other than ForAnyValue asks for no value.
+      if (!NAMING.has(condition.baseOperator) || condition.ifExists) continue;
+      if (condition.setOperator !== undefined && condition.setOperator !== 'ForAnyValue') continue;
+      const key = condition.key.toLowerCase();
+      if (!key.startsWith(TAG_KEY)) continue;
+      const tagKey = key.slice(TAG_KEY.length);
+      const value = condition.values.find((v) => !v.includes('${'));
+      if (value === undefined || choices.has(tagKey)) continue;
+      const chosen = value.replace(/[*?]/g, 'x');
+      const have = current.get(tagKey);
+      const met =
+        condition.baseOperator === 'StringEquals' ? have === chosen : have?.toLowerCase() === chosen.toLowerCase();
+      if (!met) choices.set(tagKey, chosen);
     }
   }
   return choices;
@@ -46,30 +46,21 @@ export function withChosenTags(principal: Principal, choices: ReadonlyMap<string
   return { ...principal, tags };
 }
 
-function documentsOf(principal: Principal, snapshot: AccountSnapshot): unknown[] {
+/** The Allow statements of its identity policies and its groups', parsed as the evaluator parses them. */
+function allowStatementsOf(principal: Principal, snapshot: AccountSnapshot): NormalizedStatement[] {
+  const cache = snapshotParseCache(snapshot);
   const managed = new Map(snapshot.managedPolicies.map((p) => [p.arn, p.document]));
   const groups = snapshot.principals.filter((p) => p.kind === 'group' && principal.groups.includes(p.name));
-  const out: unknown[] = [];
+  const out: NormalizedStatement[] = [];
   for (const holder of [principal, ...groups]) {
-    for (const policy of holder.inlinePolicies) out.push(policy.document);
-    for (const arn of holder.managedPolicyArns) if (managed.has(arn)) out.push(managed.get(arn));
-  }
-  return out;
-}
-
-function statementsOf(document: unknown): Record<string, unknown>[] {
-  let parsed = document;
-  if (typeof parsed === 'string') {
-    try {
-      parsed = JSON.parse(parsed);
-    } catch {
-      return [];
+    const documents = [
+      ...holder.inlinePolicies.map((policy) => policy.document),
+      ...holder.managedPolicyArns.filter((arn) => managed.has(arn)).map((arn) => managed.get(arn)),
+    ];
+    for (const document of documents) {
+      const parsed = parsePolicy(document, { type: 'identity', cache });
+      if (parsed.ok) out.push(...parsed.policy.statements.filter((statement) => statement.effect === 'Allow'));
     }
   }
-  if (!isRecord(parsed)) return [];
-  return [parsed.Statement].flat().filter(isRecord);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return out;
 }
