@@ -6,83 +6,47 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditAccount } from '../../lib/audit/audit';
 import { ESCALATION_PATHS } from '../../lib/audit/graph/escalation-paths';
-import { PATH_RESOLUTIONS } from '../../lib/audit/graph/resolutions';
-import { AccountSnapshot } from '../../lib/audit/sources/snapshot';
-import { loadCatalog } from '../../lib/catalog';
+import { MODELLED_SERVICES } from '../../lib/audit/graph/resolutions';
+import { allow, catalog, doc, snapshot } from './rules/helpers';
 
-const catalog = loadCatalog();
-const ACCOUNT = '111122223333';
-const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/leash-agent-boundary`;
+const ROOT = 'arn:aws:iam::111122223333:root';
 const BOUNDARY = JSON.parse(
   readFileSync(join(__dirname, '../../templates/guardrails/boundary.json'), 'utf8'),
 ) as object;
-const SERVICES = [
-  ...new Set(
-    Object.values(PATH_RESOLUTIONS).flatMap((r) => (r.kind === 'pass-role' || r.kind === 'run-code' ? r.services : [])),
-  ),
-];
-const document = (statements: object[]) => ({ Version: '2012-10-17', Statement: statements });
 
 function accountHolding(actions: readonly string[]) {
-  return AccountSnapshot.parse({
-    schemaVersion: 1,
-    accountId: ACCOUNT,
-    source: { kind: 'authorization-details', location: 'test' },
+  const account = snapshot({
     principals: [
       {
-        kind: 'role',
-        arn: `arn:aws:iam::${ACCOUNT}:role/agent`,
         name: 'agent',
-        path: '/',
         tags: { 'leash:agent': 'true' },
-        trustPolicy: document([
-          { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' },
-        ]),
-        inlinePolicies: [
-          {
-            name: 'path',
-            document: document([
-              { Effect: 'Allow', Action: [...actions], Resource: '*' },
-              { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' },
-            ]),
-          },
-        ],
-        managedPolicyArns: [],
-        permissionsBoundaryArn: BOUNDARY_ARN,
-        groups: [],
-        serviceLinked: false,
-        instanceProfiles: [],
+        trust: doc({ Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'sts:AssumeRole' }),
+        policies: [doc(allow([...actions]), allow('iam:PassRole'))],
+        boundary: 'leash-agent-boundary',
       },
       {
-        kind: 'role',
-        arn: `arn:aws:iam::${ACCOUNT}:role/admin`,
         name: 'admin',
-        path: '/',
-        tags: {},
-        trustPolicy: document([
-          {
-            Effect: 'Allow',
-            Principal: { Service: SERVICES, AWS: `arn:aws:iam::${ACCOUNT}:root` },
-            Action: 'sts:AssumeRole',
-          },
-        ]),
-        inlinePolicies: [{ name: 'admin', document: document([{ Effect: 'Allow', Action: '*', Resource: '*' }]) }],
-        managedPolicyArns: [],
-        groups: [],
-        serviceLinked: false,
-        instanceProfiles: ['admin'],
+        trust: doc({
+          Effect: 'Allow',
+          Principal: { Service: [...MODELLED_SERVICES], AWS: ROOT },
+          Action: 'sts:AssumeRole',
+        }),
+        policies: [doc(allow('*'))],
       },
     ],
-    managedPolicies: [{ arn: BOUNDARY_ARN, name: 'leash-agent-boundary', document: BOUNDARY, awsManaged: false }],
-    serviceControlPolicies: [],
-    organizationPoliciesKnown: false,
+    managed: { 'leash-agent-boundary': BOUNDARY },
   });
+  // The administrator is in an instance profile (EC2 paths reach it); the agent is in none.
+  const profiles: Record<string, string[]> = { agent: [], admin: ['admin'] };
+  return { ...account, principals: account.principals.map((p) => ({ ...p, instanceProfiles: profiles[p.name] })) };
 }
 
 describe('the agent boundary against every escalation path', () => {
   it(`leaves an agent holding any one of the ${ESCALATION_PATHS.length} paths no way to write to or delete production`, () => {
     const leaks = ESCALATION_PATHS.flatMap((path) => {
       const result = auditAccount(accountHolding(path.actions), { catalog, now: new Date('2026-12-01T00:00:00Z') });
+      // A rule that failed found nothing: that is no proof.
+      const failed = result.stats.failedRules.map((f) => `${path.id}: rule ${f.ruleId} failed: ${f.message}`);
       return result.findings
         .filter(
           (f) =>
@@ -90,7 +54,8 @@ describe('the agent boundary against every escalation path', () => {
             ['agent-can-write-production', 'can-delete-production'].includes(f.ruleId) &&
             ['critical', 'high', 'medium'].includes(f.severity),
         )
-        .map((f) => `${path.id}: ${f.severity} ${f.ruleId}: ${f.message}`);
+        .map((f) => `${path.id}: ${f.severity} ${f.ruleId}: ${f.message}`)
+        .concat(failed);
     });
     expect(leaks).toEqual([]);
   });
