@@ -14,6 +14,8 @@ describe('servicePrefixOf (the general pass-role rule reads a service principal 
     ['pods.eks.amazonaws.com', 'eks'],
     ['IoT.AmazonAWS.com', 'iot'],
     ['ec2.amazonaws.com.cn', 'ec2'],
+    // Regional service principals (CloudWatch Logs destinations) read the same.
+    ['logs.us-east-1.amazonaws.com', 'logs'],
   ])('%s is %s', (principal, prefix) => {
     expect(prefixOf(principal)).toBe(prefix);
   });
