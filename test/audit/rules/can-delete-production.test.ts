@@ -402,6 +402,29 @@ describe('can-delete-production', () => {
       expect(found([caller, closed, admin(onTeam)])).toEqual([]);
     });
 
+    it('is not certain when its tag write is held to other keys (aws:TagKeys), nor silent', () => {
+      const ownerOnly = {
+        Condition: { 'ForAllValues:StringEquals': { 'aws:TagKeys': ['owner'] } },
+      };
+      const caller: PrincipalSpec = {
+        name: 'caller',
+        policies: [doc(allow('sts:AssumeRole'), allow('iam:TagRole', roleArn('caller'), ownerOnly))],
+      };
+      const [finding] = found([caller, admin(onTeam)]);
+      expect(finding?.severity).not.toBe('critical');
+      expect(finding?.message).toContain('a tag it may set on itself');
+    });
+
+    it('reads session tags from a trust that allows them through a wildcard (sts:*)', () => {
+      const hop: PrincipalSpec = {
+        name: 'hop',
+        trust: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:*' }),
+        policies: [doc(allow('sts:AssumeRole'))],
+      };
+      const [finding] = found([callerWith(['sts:AssumeRole', 'sts:TagSession']), hop, admin(onTeam)]);
+      expect(finding?.message).toContain('a session tag whoever assumes it may pass');
+    });
+
     it('stays out when it may tag only others', () => {
       const principals = [
         {
