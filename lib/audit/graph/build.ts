@@ -380,9 +380,22 @@ class GraphBuilder {
    */
   private rewriteThenAct(arn: string, pending: readonly PendingRewrite[]): void {
     const selves = this.graph.selfEscalationsOf(arn);
-    if (selves.some((s) => s.decision === 'allowed' && !s.needs)) return;
+    const writer = this.byArn.get(arn)?.principal;
+    // A certain write that gives the writer itself anything, with no boundary of its own to cap it: acting as
+    // another principal it rewrites gives no more. Under a boundary that caps it, the other principal may not be.
+    if (
+      !writer?.permissionsBoundaryArn &&
+      selves.some((s) => s.decision === 'allowed' && !s.needs && grantsAnything(s))
+    )
+      return;
     const raised = (to: string) => pending.some((p) => p.raises(to) !== undefined);
-    const path = this.graph.shortestPath(arn, raised, { edges: 'certain' }) ?? this.graph.shortestPath(arn, raised);
+    // One without a boundary first: a write on it gives anything, where a bounded one may stay capped.
+    const unbounded = (to: string) => raised(to) && !this.byArn.get(to)?.principal.permissionsBoundaryArn;
+    const path =
+      this.graph.shortestPath(arn, unbounded, { edges: 'certain' }) ??
+      this.graph.shortestPath(arn, raised, { edges: 'certain' }) ??
+      this.graph.shortestPath(arn, unbounded) ??
+      this.graph.shortestPath(arn, raised);
     if (!path) return;
     const { rewrite, others, raises } = pending.find((p) => p.raises(path.to) !== undefined)!;
     const combined = combine([raises(path.to)!, ...others], false);
@@ -1418,6 +1431,13 @@ const NO_KINDS = new Uint8Array(0);
 const LOWER_PATH_ACTIONS: readonly (readonly string[])[] = ESCALATION_PATHS.map((path) =>
   path.actions.map((action) => action.toLowerCase()),
 );
+
+/** Whether a self-escalation hands its holder any identity permission (not a group's, not tagged statements'). */
+function grantsAnything(self: SelfEscalation): boolean {
+  const resolution = PATH_RESOLUTIONS[self.pathId];
+  if (resolution?.kind === 'new-role') return true;
+  return resolution?.kind === 'rewrite' && ['role', 'user', 'group', 'managed-policy'].includes(resolution.target);
+}
 
 /** Each path's resolution, by path (PATH_RESOLUTIONS is by path id). */
 const RESOLUTION_OF_PATH: readonly (PathResolution | undefined)[] = ESCALATION_PATHS.map(

@@ -6,7 +6,7 @@
 import type { CatalogAction } from '../../catalog/types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
-import { escalatedPrincipal, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
+import { escalatedPrincipals, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
 import { allowEvidence, docsUrl, listActions } from './support/meta';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
 import {
@@ -414,12 +414,18 @@ function escalatedWrites(
 ): EscalatedWrites | undefined {
   const { graph, snapshot, catalog } = context;
   if (!graph.selfEscalationsOf(principal.arn).some((s) => s.decision === 'allowed' && !s.needs)) return undefined;
-  const escalation = escalatedPrincipal(graph, snapshot, catalog, principal);
-  if (!escalation || escalation.self.decision !== 'allowed' || escalation.self.needs) return undefined;
-  const tally = emptyTally();
-  for (const state of states)
-    addRuns(tally, escalation.compiled.decisionRuns(writes, state.request), writes, state.name);
-  return wroteAnything(tally) ? { escalation, tally } : undefined;
+  // Certain escalations come first; the first that writes for certain wins, else the first that writes at all
+  // (a sure write its boundary still caps does not hide a later one that does not stay capped).
+  let first: EscalatedWrites | undefined;
+  for (const escalation of escalatedPrincipals(graph, snapshot, catalog, principal)) {
+    if (escalation.self.decision !== 'allowed' || escalation.self.needs) break;
+    const tally = emptyTally();
+    for (const state of states)
+      addRuns(tally, escalation.compiled.decisionRuns(writes, state.request), writes, state.name);
+    if (tally.allowed.size > 0) return { escalation, tally };
+    if (!first && wroteAnything(tally)) first = { escalation, tally };
+  }
+  return first;
 }
 
 function escalationFinding(agent: Principal, found: EscalatedWrites, own: ReadonlySet<string>): RuleFinding {

@@ -251,6 +251,35 @@ describe('agent-can-write-production', () => {
       expect(transitiveAbout(findings, 'agent')).toEqual([]);
     });
 
+    it('reports an agent that writes through a role it rewrites, when its own boundary caps a write on itself', () => {
+      const findings = run(rule, {
+        principals: [
+          {
+            name: 'agent',
+            tags: agentTag,
+            boundary: 'agent-cap',
+            policies: [
+              doc(
+                allow('iam:AttachRolePolicy', roleArn('agent')),
+                allow('iam:PutRolePolicy', roleArn('free')),
+                allow('sts:AssumeRole', roleArn('free')),
+              ),
+            ],
+          },
+          { name: 'free', trust: trustsAgent, policies: [] },
+        ],
+        // The boundary lets the agent write IAM policies and assume roles, nothing else it could use after.
+        managed: { 'agent-cap': doc(allow(['iam:AttachRolePolicy', 'iam:PutRolePolicy', 'sts:AssumeRole'])) },
+      });
+      const [finding] = transitiveAbout(findings, 'agent');
+      expect(finding).toMatchObject({
+        severity: 'critical',
+        details: { escalation: { pathId: 'put-role-policy', holder: roleArn('free'), decision: 'allowed' } },
+      });
+      // Every write, not only the three IAM writes the capped write on itself would give.
+      expect(finding.details?.allowedCount).toBeGreaterThan(1000);
+    });
+
     it('reports an agent that can attach a policy to itself and then write, when no boundary holds it', () => {
       const [finding] = transitiveAbout(
         run(rule, {

@@ -498,6 +498,45 @@ describe('can-delete-production', () => {
     });
   });
 
+  describe('a role it rewrites and can act as, beside a write on itself its boundary caps', () => {
+    const trustsDev = doc({ Effect: 'Allow', Principal: { AWS: roleArn('dev') }, Action: 'sts:AssumeRole' });
+    const found = (otherBoundary?: string) =>
+      about(
+        run(rule, {
+          principals: [
+            {
+              name: 'dev',
+              boundary: 'dev-boundary',
+              policies: [
+                doc(
+                  allow('iam:AttachRolePolicy', roleArn('dev')),
+                  allow('iam:PutRolePolicy', roleArn('ops')),
+                  allow('sts:AssumeRole', roleArn('ops')),
+                ),
+              ],
+            },
+            { name: 'ops', trust: trustsDev, policies: [], ...(otherBoundary ? { boundary: otherBoundary } : {}) },
+          ],
+          managed: {
+            // Its boundary lets through the writes and nothing that deletes.
+            'dev-boundary': doc(allow(['iam:AttachRolePolicy', 'iam:PutRolePolicy', 'sts:AssumeRole', 's3:Get*'])),
+          },
+        }),
+        'dev',
+      );
+
+    it('reports the deletion through the role it rewrites: its own boundary does not bind the role', () => {
+      const [finding] = found();
+      expect(finding?.severity).toBe('critical');
+      expect(finding?.message).toContain('once it raises its own permissions: put-role-policy on role/ops');
+      expect(finding?.message).toContain('assume role/ops');
+    });
+
+    it('stays out when the role it rewrites carries the same boundary', () => {
+      expect(found('dev-boundary')).toEqual([]);
+    });
+  });
+
   describe('after freeing itself of its permissions boundary', () => {
     const boundedAdmin = (boundaryActions: string[]) =>
       about(

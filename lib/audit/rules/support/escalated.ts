@@ -37,8 +37,9 @@ export interface Escalated {
 const ANYTHING = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 /**
- * The decisions on `actions` in `request` of the principal after its best escalation that grants anything;
- * undefined when it holds none. `principal` must not be service-linked.
+ * The decisions on `actions` in `request` of the principal after the first of its escalations that grant anything
+ * (best first) under which one of them is not denied, else after its best one; undefined when it holds none.
+ * `principal` must not be service-linked.
  */
 export function escalatedDecisions(
   graph: AccessGraph,
@@ -48,15 +49,18 @@ export function escalatedDecisions(
   actions: readonly CatalogAction[],
   request: RequestContext,
 ): Escalated | undefined {
-  const found = escalatedPrincipal(graph, snapshot, catalog, principal);
-  return (
-    found && {
+  let best: Escalated | undefined;
+  for (const found of escalatedPrincipals(graph, snapshot, catalog, principal)) {
+    const escalated = {
       self: found.self,
       holder: found.holder,
       joined: found.joined,
       runs: found.compiled.decisionRuns(actions, request),
-    }
-  );
+    };
+    if (escalated.runs.decisions.some((d) => d.decision !== 'denied')) return escalated;
+    best ??= escalated;
+  }
+  return best;
 }
 
 export interface EscalatedPrincipal {
@@ -90,9 +94,19 @@ export function* escalatedPrincipals(
   principal: Principal,
 ): Generator<EscalatedPrincipal> {
   const all = graph.selfEscalationsOf(principal.arn).filter((s) => !s.unresolved);
-  // Under a boundary, a role or user of its own (which need not carry it) before a write its boundary still caps.
+  // Under a boundary, a role or user of its own (which need not carry it), or another principal it rewrites and
+  // acts as, before a write its boundary still caps.
+  const others = new Set(
+    all
+      .filter(
+        (s) => s.target !== principal.arn && snapshot.principals.some((p) => p.arn === s.target && p.kind !== 'group'),
+      )
+      .map((s) => s.target),
+  );
   const capped = (self: SelfEscalation) =>
-    principal.permissionsBoundaryArn && PATH_RESOLUTIONS[self.pathId]?.kind !== 'new-role' ? 1 : 0;
+    principal.permissionsBoundaryArn && PATH_RESOLUTIONS[self.pathId]?.kind !== 'new-role' && !others.has(self.target)
+      ? 1
+      : 0;
   const selves = all
     .filter((s) => gain(s.pathId) !== undefined && !freesBoundary(s, principal))
     .sort((a, b) => rank(a) - rank(b) || capped(a) - capped(b));
