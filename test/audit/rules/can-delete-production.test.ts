@@ -537,6 +537,46 @@ describe('can-delete-production', () => {
     });
   });
 
+  describe("freeing another principal it can act as of that principal's boundary", () => {
+    const trustsDev = doc({ Effect: 'Allow', Principal: { AWS: roleArn('dev') }, Action: 'sts:AssumeRole' });
+    const found = (writes: Record<string, unknown>[]) =>
+      about(
+        run(rule, {
+          principals: [
+            { name: 'dev', policies: [doc(...writes, allow('sts:AssumeRole', roleArn('ops')))] },
+            // An administrator by its identity policies, held to reading by its boundary.
+            {
+              name: 'ops',
+              trust: trustsDev,
+              boundary: 'ops-boundary',
+              managed: ['ops-tools'],
+              policies: [doc(allow('*'))],
+            },
+          ],
+          managed: { 'ops-boundary': doc(allow('s3:Get*')), 'ops-tools': doc(allow('s3:List*')) },
+        }),
+        'dev',
+      );
+
+    it('reports a deletion once it removes the boundary of the role it assumes', () => {
+      const [finding] = found([allow('iam:DeleteRolePermissionsBoundary', roleArn('ops'))]);
+      expect(finding?.severity).toBe('critical');
+      expect(finding?.message).toContain(
+        'once it raises its own permissions: delete-role-permissions-boundary on role/ops',
+      );
+    });
+
+    it('reports a deletion once it rewrites the policy that is the boundary of the role it assumes', () => {
+      const [finding] = found([allow('iam:CreatePolicyVersion', policyArn('ops-boundary'))]);
+      expect(finding?.severity).toBe('critical');
+      expect(finding?.message).toContain('create-policy-version on role/ops');
+    });
+
+    it('stays out when it can rewrite only a policy the role holds: the boundary still caps it', () => {
+      expect(found([allow('iam:CreatePolicyVersion', policyArn('ops-tools'))])).toEqual([]);
+    });
+  });
+
   describe('after freeing itself of its permissions boundary', () => {
     const boundedAdmin = (boundaryActions: string[]) =>
       about(

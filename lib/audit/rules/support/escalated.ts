@@ -108,7 +108,7 @@ export function* escalatedPrincipals(
       ? 1
       : 0;
   const selves = all
-    .filter((s) => gain(s.pathId) !== undefined && !freesBoundary(s, principal))
+    .filter((s) => (gain(s.pathId) !== undefined || freesAnothersBoundary(s, others)) && !freesBoundary(s, principal))
     .sort((a, b) => rank(a) - rank(b) || capped(a) - capped(b));
   const unbinding = all.filter((s) => freesBoundary(s, principal)).sort((a, b) => rank(a) - rank(b))[0];
   // Free of its boundary, it keeps its identity policies. With an identity write on itself as sure as that, it
@@ -179,13 +179,19 @@ function afterWrite(
     holder = byArn(self.target) ?? principal;
   }
   const joined = gain(self.pathId) === 'group' ? groupsToJoin(snapshot, catalog, holder, self) : undefined;
+  const onAnother =
+    holder.arn !== principal.arn ? anothersWrite(snapshot, catalog, principal, holder, self) : undefined;
   const written: Principal = joined
     ? { ...holder, groups: [...holder.groups, ...joined] }
     : gain(self.pathId) === 'tags'
       ? withChosenTags(holder, principalTagChoices(holder, snapshot))
       : {
           ...holder,
-          inlinePolicies: [...holder.inlinePolicies, { name: 'leash-escalated-anything', document: ANYTHING }],
+          inlinePolicies:
+            onAnother && !onAnother.anything
+              ? holder.inlinePolicies
+              : [...holder.inlinePolicies, { name: 'leash-escalated-anything', document: ANYTHING }],
+          ...(onAnother?.unbound ? { permissionsBoundaryArn: undefined } : {}),
         };
   // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
   const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
@@ -196,6 +202,50 @@ function afterWrite(
   ).principal(probe.arn);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
+}
+
+/**
+ * A write that lands on another principal it can act as, by what it changes there: its boundary freed (Delete
+ * or Put of the boundary: a boundary of the writer's choosing), and anything granted (a policy the principal
+ * holds rewritten). A new default version of a customer managed policy may be of one the principal holds, of
+ * its boundary, or both: each as the writer may write it (its own policies decided on that policy).
+ */
+function anothersWrite(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  writer: Principal,
+  holder: Principal,
+  self: SelfEscalation,
+): { anything: boolean; unbound: boolean } | undefined {
+  const resolution = PATH_RESOLUTIONS[self.pathId];
+  if (resolution?.kind !== 'rewrite') return undefined;
+  if (resolution.target === 'role-boundary' || resolution.target === 'user-boundary')
+    return { anything: false, unbound: true };
+  if (resolution.target !== 'managed-policy') return undefined;
+  const compiled = compileAccount(
+    { ...snapshot, principals: [writer, ...groupsOf(snapshot, writer)] },
+    catalog,
+  ).principal(writer.arn);
+  if (!compiled) return undefined;
+  const writes = self.actions.filter((action) => /^iam:/i.test(action));
+  const writable = (policyArn: string) =>
+    writes.every((action) => {
+      const { decision } = compiled.decide(action, { resourceArn: policyArn });
+      return decision === 'allowed' || (decision === 'depends' && self.decision !== 'allowed');
+    });
+  const held = [holder, ...groupsOf(snapshot, holder)].flatMap((p) => p.managedPolicyArns);
+  const boundary = holder.permissionsBoundaryArn;
+  return { anything: held.some(writable), unbound: boundary !== undefined && writable(boundary) };
+}
+
+/** A Delete or Put of the boundary of another principal it can act as (rewrite, then act as it). */
+function freesAnothersBoundary(self: SelfEscalation, others: ReadonlySet<string>): boolean {
+  const resolution = PATH_RESOLUTIONS[self.pathId];
+  return (
+    resolution?.kind === 'rewrite' &&
+    (resolution.target === 'role-boundary' || resolution.target === 'user-boundary') &&
+    others.has(self.target)
+  );
 }
 
 function groupsOf(snapshot: AccountSnapshot, principal: Principal): Principal[] {
