@@ -112,6 +112,7 @@ export function pathGoal(
         rewriteValues(key).map((to) => ({
           request: {
             resourceTags: { [key]: value },
+            resourceTagKeysKnown: guardrails.production.tagKeys,
             requestTags: { [key]: to },
             contextKeys: { 'aws:tagkeys': [key] },
           },

@@ -147,7 +147,12 @@ describe('leash paths', () => {
         Effect: 'Allow',
         Action: 'rds:DeleteDBInstance',
         Resource: '*',
-        Condition: { StringEquals: { 'aws:ResourceTag/stage': 'production' } },
+        // Only where stage=production and no environment tag: a resource tagged environment=production may carry
+        // any other tag, so only the config's second production key makes this role a goal.
+        Condition: {
+          StringEquals: { 'aws:ResourceTag/stage': 'production' },
+          Null: { 'aws:ResourceTag/environment': 'true' },
+        },
       });
       const config = join(mkdtempSync(join(tmpdir(), 'leash-paths-')), 'leash.config.json');
       writeFileSync(config, JSON.stringify({ guardrails: { production: { tagKeys: ['environment', 'stage'] } } }));

@@ -131,6 +131,8 @@ function accountOfArn(arn: string): string | undefined {
 /** A request context's keys, lower-cased: the same for every principal asked in that context. */
 interface LoweredContext {
   readonly resourceTags?: Map<string, string>;
+  /** RequestContext.resourceTagKeysKnown, lower-cased; undefined: every key is known. */
+  readonly knownTagKeys?: ReadonlySet<string>;
   readonly requestTags?: Map<string, string>;
   readonly extra: Map<string, readonly string[]>;
 }
@@ -147,10 +149,27 @@ function lowered(context: RequestContext): LoweredContext {
   if (!known) {
     const extra = new Map<string, readonly string[]>();
     for (const [key, values] of Object.entries(context.contextKeys ?? {})) extra.set(key.toLowerCase(), values);
-    known = { resourceTags: lowerKeyed(context.resourceTags), requestTags: lowerKeyed(context.requestTags), extra };
+    const knownTagKeys = context.resourceTagKeysKnown
+      ? new Set(
+          [...context.resourceTagKeysKnown, ...Object.keys(context.resourceTags ?? {})].map((k) => k.toLowerCase()),
+        )
+      : undefined;
+    known = {
+      resourceTags: lowerKeyed(context.resourceTags),
+      knownTagKeys,
+      requestTags: lowerKeyed(context.requestTags),
+      extra,
+    };
     loweredContexts.set(context, known);
   }
   return known;
+}
+
+/** A resource tag's value: given, absent (a key whose absence is known), or unknown (any other key). */
+function resourceTagValue(request: LoweredContext, lowerTagKey: string): KeyValue {
+  const value = request.resourceTags!.get(lowerTagKey);
+  if (value !== undefined) return present([value]);
+  return request.knownTagKeys && !request.knownTagKeys.has(lowerTagKey) ? UNKNOWN : ABSENT;
 }
 
 /** The request-level part of the lookup, built once per decide/decideMany call. */
@@ -176,8 +195,7 @@ export class RequestKeys {
     if (lowerKey.startsWith('aws:resourcetag/')) {
       if (!facts.resourceTags) return ABSENT;
       if (!request.resourceTags) return UNKNOWN;
-      const value = request.resourceTags.get(lowerKey.slice('aws:resourcetag/'.length));
-      return value === undefined ? ABSENT : present([value]);
+      return resourceTagValue(request, lowerKey.slice('aws:resourcetag/'.length));
     }
     if (lowerKey.startsWith('aws:requesttag/')) {
       if (!facts.requestTags) return ABSENT;
@@ -198,8 +216,7 @@ export class RequestKeys {
     if (!lowerKey.startsWith('aws:') && !facts.carries(lowerKey)) return ABSENT;
     // IAM's own name for the tags of the role or user acted on: the same tags as aws:ResourceTag.
     if (lowerKey.startsWith('iam:resourcetag/') && request.resourceTags) {
-      const value = request.resourceTags.get(lowerKey.slice('iam:resourcetag/'.length));
-      return value === undefined ? ABSENT : present([value]);
+      return resourceTagValue(request, lowerKey.slice('iam:resourcetag/'.length));
     }
     return UNKNOWN;
   }

@@ -18,6 +18,12 @@ export interface RequestContext {
    */
   readonly resourceTags?: Readonly<Record<string, string>>;
   /**
+   * The tag keys (any case) whose value or absence `resourceTags` gives; any other aws:ResourceTag key is then
+   * unknown, as on a real resource that carries tags nobody asked about (team, owner: what ABAC conditions
+   * compare). Unset: `resourceTags` is the resource's whole tag set.
+   */
+  readonly resourceTagKeysKnown?: readonly string[];
+  /**
    * Tags the request passes (aws:RequestTag, and their keys as aws:TagKeys); `{}` says it passes none. An
    * action that passes only keys (an untag) carries aws:TagKeys from these and no aws:RequestTag. Unset: unknown.
    */

@@ -38,7 +38,9 @@ export const meta: RuleMeta = {
  * rewritten to (`values`: a deny may stop a rewrite to `dev` and not to `DEV` or `qa`). Made once per tag and
  * value and shared by the principals that ask (the evaluator shares decision templates by request object).
  */
-function tagRewrites(): (
+function tagRewrites(
+  productionKeys: readonly string[],
+): (
   tags: readonly ProductionTag[],
   values: (key: string) => readonly string[],
 ) => { tag: ProductionTag; request: RequestContext }[] {
@@ -51,6 +53,7 @@ function tagRewrites(): (
         tag,
         request: {
           resourceTags: { [tag.key]: tag.value },
+          resourceTagKeysKnown: productionKeys,
           requestTags: { [tag.key]: to },
           contextKeys: { 'aws:tagkeys': [tag.key] },
         },
@@ -66,7 +69,7 @@ export function check(context: RuleContext): RuleFinding[] {
   const { analysis, account, catalog, guardrails } = context;
   // No principal, no question: the catalog then need not make its destructive list (an empty account).
   if (analysis.principals.length === 0) return [];
-  const rewritesFor = tagRewrites();
+  const rewritesFor = tagRewrites(guardrails.production.tagKeys);
   const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {

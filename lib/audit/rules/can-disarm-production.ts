@@ -42,10 +42,11 @@ export function disarmingActions(actions: readonly CatalogAction[]): CatalogActi
 }
 
 export function check(context: RuleContext): RuleFinding[] {
-  const { catalog, account, analysis, snapshot } = context;
+  const { catalog, account, analysis, snapshot, guardrails } = context;
   if (analysis.principals.length === 0) return [];
   const actions = disarmingActions(catalog.destructive);
-  const requestsFor = requestsPerTag({});
+  // A production resource has its production tag and not the other production keys; any other tag is unknown.
+  const requestsFor = requestsPerTag({ resourceTagKeysKnown: guardrails.production.tagKeys });
   const scpGap = scpGapFinder(snapshot, analysis.policies);
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {

@@ -74,6 +74,7 @@ export function check(context: RuleContext): RuleFinding[] {
     analysis.rewriteValues(undefined, key).map((to) => ({
       request: {
         resourceTags: { [key]: value },
+        resourceTagKeysKnown: guardrails.production.tagKeys,
         requestTags: { [key]: to },
         contextKeys: { 'aws:tagkeys': [key] },
       },

@@ -487,3 +487,36 @@ describe('principals sharing policies', () => {
     for (let i = 0; i < actions.length; i += 11) expect(third[i]).toEqual(dba.decide(actions[i].action));
   });
 });
+
+describe('resource tags nobody named', () => {
+  // ABAC: delete only what carries the caller's team; the caller is on team platform.
+  const sameTeam = { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } };
+  const p = only({
+    principals: [
+      principal('app', {
+        tags: { team: 'platform' },
+        inline: { main: policy(allow('s3:DeleteBucket', '*', { Condition: sameTeam })) },
+      }),
+    ],
+  });
+
+  it('takes the tags given as the whole tag set when no known keys are named', () => {
+    expect(decision(p, 's3:DeleteBucket', { resourceTags: { env: 'prod' } })).toBe('denied');
+    expect(decision(p, 's3:DeleteBucket', { resourceTags: { env: 'prod', team: 'platform' } })).toBe('allowed');
+  });
+
+  it('leaves any other key unknown when only some keys are known: the resource may carry team=platform', () => {
+    const d = p.decide('s3:DeleteBucket', { resourceTags: { env: 'prod' }, resourceTagKeysKnown: ['env', 'stage'] });
+    expect(d.decision).toBe('depends');
+    expect(d.dependsOn).toEqual(['aws:ResourceTag/team']);
+  });
+
+  it('keeps a known key absent when it is not among the tags given (any case)', () => {
+    const onStage = policy(
+      allow('s3:DeleteBucket', '*', { Condition: { Null: { 'aws:ResourceTag/Stage': 'false' } } }),
+    );
+    const staged = only({ principals: [principal('app', { inline: { main: onStage } })] });
+    const request = { resourceTags: { env: 'prod' }, resourceTagKeysKnown: ['env', 'stage'] };
+    expect(decision(staged, 's3:DeleteBucket', request)).toBe('denied');
+  });
+});

@@ -37,6 +37,23 @@ describe('agent-can-write-production', () => {
     expect(finding.details?.resourceStates).toEqual(['tagged environment=production', 'untagged']);
   });
 
+  it('reports a write an ABAC condition on another tag allows: production resources carry other tags too', () => {
+    const sameTeam = { Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } } };
+    const [finding] = about(
+      run(rule, {
+        principals: [
+          {
+            name: 'agent',
+            tags: { ...agentTag, team: 'platform' },
+            policies: [doc(allow('s3:PutObject', '*', sameTeam))],
+          },
+        ],
+      }),
+      'agent',
+    );
+    expect(finding).toMatchObject({ severity: 'high', details: { dependsOn: ['aws:ResourceTag/team'] } });
+  });
+
   it('asks about production under every production tag key, not only the first', () => {
     const onlyStage = { Condition: { StringEquals: { 'aws:ResourceTag/stage': 'prod' } } };
     const spec = {

@@ -498,6 +498,20 @@ describe('can-delete-production', () => {
     });
   });
 
+  it('reports an ABAC grant on another tag: a production resource may carry the team it names', () => {
+    const sameTeam = { Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } } };
+    const [finding] = about(
+      run(rule, {
+        principals: [
+          { name: 'dev', tags: { team: 'platform' }, policies: [doc(allow('dynamodb:DeleteTable', '*', sameTeam))] },
+        ],
+      }),
+      'dev',
+    );
+    expect(finding).toMatchObject({ severity: 'high', details: { allowedCount: 0, dependsCount: 1 } });
+    expect(finding.message).toContain('depending on aws:ResourceTag/team (dynamodb:DeleteTable)');
+  });
+
   describe('a role it rewrites and can act as, beside a write on itself its boundary caps', () => {
     const trustsDev = doc({ Effect: 'Allow', Principal: { AWS: roleArn('dev') }, Action: 'sts:AssumeRole' });
     const found = (otherBoundary?: string) =>

@@ -11,7 +11,7 @@ import type { ProductionTag } from './production-values';
 /** A request on a resource tagged as production, e.g. `environment=production`: the first key and value. */
 export function productionContext(guardrails: GuardrailSpec): RequestContext {
   const { tagKeys, values } = guardrails.production;
-  return { resourceTags: { [tagKeys[0]]: values[0] } };
+  return { resourceTags: { [tagKeys[0]]: values[0] }, resourceTagKeysKnown: tagKeys };
 }
 
 /**
@@ -19,7 +19,19 @@ export function productionContext(guardrails: GuardrailSpec): RequestContext {
  * each value a policy tells apart), with the tag it asks about, in that order.
  */
 export function productionContexts(tags: readonly ProductionTag[]): { request: RequestContext; tag: string }[] {
-  return tags.map(({ key, value, text }) => ({ request: { resourceTags: { [key]: value } }, tag: text }));
+  const resourceTagKeysKnown = productionKeysOf(tags);
+  return tags.map(({ key, value, text }) => ({
+    request: { resourceTags: { [key]: value }, resourceTagKeysKnown },
+    tag: text,
+  }));
+}
+
+/**
+ * The production tag keys of a list of production tags (every key is in it): a production resource in a question
+ * has one of them and not the others, and any other tag (team, owner) is unknown.
+ */
+export function productionKeysOf(tags: readonly ProductionTag[]): string[] {
+  return [...new Set(tags.map((tag) => tag.key))];
 }
 
 /**

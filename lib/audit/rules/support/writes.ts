@@ -21,7 +21,6 @@ const statesByConfig = new WeakMap<
   WeakMap<readonly ProductionTag[], Map<string, readonly ResourceState[]>>
 >();
 const stateByName = new Map<string, ResourceState>();
-const UNTAGGED: ResourceState = { name: 'untagged', request: { resourceTags: {}, requestTags: {} } };
 const writesByConfig = new WeakMap<GuardrailSpec, WeakMap<Catalog, readonly CatalogAction[]>>();
 
 /**
@@ -68,16 +67,18 @@ function statesOf(
   tags: readonly ProductionTag[],
   comparedKeys: readonly string[],
 ): ResourceState[] {
-  const state = (name: string, key: string, value: string): ResourceState => {
-    const memoKey = `${name}\u0000${value}`;
+  const { tagKeys, values, nonProductionValues } = guardrails.production;
+  // The production keys are known (the one named, the others absent); any other tag (team, owner) is unknown.
+  const state = (name: string, key: string | undefined, value: string): ResourceState => {
+    const memoKey = `${name}\u0000${value}\u0000${tagKeys.join('\u0000')}`;
     let made = stateByName.get(memoKey);
     if (!made) {
-      made = { name, request: { resourceTags: { [key]: value }, requestTags: {} } };
+      const resourceTags = key === undefined ? {} : { [key]: value };
+      made = { name, request: { resourceTags, resourceTagKeysKnown: tagKeys, requestTags: {} } };
       stateByName.set(memoKey, made);
     }
     return made;
   };
-  const { tagKeys, values, nonProductionValues } = guardrails.production;
   const listed = new Set([...values, ...nonProductionValues].map((v) => v.toLowerCase()));
   let unlisted = 'unlisted';
   for (let n = 2; listed.has(unlisted); n++) unlisted = `unlisted-${n}`;
@@ -87,7 +88,7 @@ function statesOf(
     ...tagKeys
       .filter((key) => comparedKeys.includes(key))
       .map((key) => state(`tagged ${key}=${OTHER_VALUE}`, key, unlisted)),
-    UNTAGGED,
+    state('untagged', undefined, ''),
   ];
 }
 
