@@ -153,7 +153,7 @@ export class AgentRole extends iam.Role {
       });
     }
 
-    this.node.addValidation({ validate: () => this.validateBoundaryKept() });
+    this.node.addValidation({ validate: () => this.validateRendered() });
   }
 
   /**
@@ -247,16 +247,49 @@ export class AgentRole extends iam.Role {
     return undefined;
   }
 
-  private validateBoundaryKept(): string[] {
+  /**
+   * The role as it will be synthesized, raw overrides included (`addPropertyOverride`, `Tags.of(...).remove`
+   * at a higher priority): the boundary and the agent tag kept, and no statement or AWS managed policy the
+   * methods above would have refused.
+   */
+  private validateRendered(): string[] {
     const stack = Stack.of(this);
+    const properties = renderResource(this.node.defaultChild as iam.CfnRole).Properties ?? {};
+    const errors: string[] = [];
     const expected = stack.resolve(this.boundary.managedPolicyArn);
-    const actual = renderResource(this.node.defaultChild as iam.CfnRole).Properties?.PermissionsBoundary;
+    const actual = properties.PermissionsBoundary;
     if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-      return [
+      errors.push(
         `agent role lost its permissions boundary (expected ${JSON.stringify(expected)}, found ${JSON.stringify(actual)})`,
-      ];
+      );
     }
-    return [];
+    const { key, value } = this.spec.agents.principalTag;
+    const tags = asArray(properties.Tags) as { Key?: unknown; Value?: unknown }[];
+    if (!tags.some((tag) => tag?.Key === key && tag?.Value === value)) {
+      errors.push(
+        `agent role lost its agent tag ${key}=${value}: the SCP agent layer and the audit recognise agents by it`,
+      );
+    }
+    for (const [index, inline] of (asArray(properties.Policies) as { PolicyDocument?: unknown }[]).entries()) {
+      const statements = asArray((inline?.PolicyDocument as { Statement?: unknown } | undefined)?.Statement);
+      for (const statement of statements) {
+        const problem =
+          statement && typeof statement === 'object'
+            ? this.statementProblem(statement as Record<string, unknown>)
+            : undefined;
+        if (problem) errors.push(`${problem} (in Policies[${index}] of the synthesized role)`);
+      }
+    }
+    for (const arn of asArray(properties.ManagedPolicyArns)) {
+      const name = awsManagedNameOf(arn);
+      if (name !== undefined && !READ_ONLY_AWS_MANAGED.test(name)) {
+        errors.push(
+          `refusing AWS managed policy "${name}" on an agent role (in ManagedPolicyArns of the synthesized role): only ` +
+            'read-only AWS managed policies are accepted',
+        );
+      }
+    }
+    return errors;
   }
 }
 
@@ -270,7 +303,11 @@ function importBoundary(scope: Construct, name: string): iam.IManagedPolicy {
 
 /** `ReadOnlyAccess` for `arn:${Partition}:iam::aws:policy/ReadOnlyAccess`; undefined for customer policies. */
 function awsManagedPolicyName(scope: Construct, policy: iam.IManagedPolicy): string | undefined {
-  const resolved = Stack.of(scope).resolve(policy.managedPolicyArn) as unknown;
+  return awsManagedNameOf(Stack.of(scope).resolve(policy.managedPolicyArn));
+}
+
+/** The name of the AWS managed policy a resolved ARN (a string or an Fn::Join) names; undefined for others. */
+function awsManagedNameOf(resolved: unknown): string | undefined {
   let text: string | undefined;
   if (typeof resolved === 'string') text = resolved;
   else if (resolved && typeof resolved === 'object' && 'Fn::Join' in resolved) {

@@ -358,6 +358,34 @@ describe('AgentRole', () => {
     expect(() => Template.fromStack(scope)).toThrow(/Errors\/Unbounded[\s\S]*agent role lost its permissions boundary/);
   });
 
+  it('fails the synth when a higher-priority Tags.of(...).remove takes its agent tag off', () => {
+    const scope = stack();
+    role(scope, 'Untagged');
+    Tags.of(scope).remove('team:agent', { priority: 2000 });
+    expect(() => Template.fromStack(scope)).toThrow(
+      /Errors\/Untagged[\s\S]*agent role lost its agent tag team:agent=yes/,
+    );
+  });
+
+  it('fails the synth on grants written straight into the synthesized role (escape hatches)', () => {
+    const scope = stack();
+    const r = role(scope, 'Hatched');
+    const cfn = r.node.defaultChild as iam.CfnRole;
+    cfn.addPropertyOverride('ManagedPolicyArns', ['arn:aws:iam::aws:policy/AdministratorAccess']);
+    cfn.addPropertyOverride('Policies', [
+      {
+        PolicyName: 'raw',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'dynamodb:DeleteTable', Resource: '*' }],
+        },
+      },
+    ]);
+    expect(() => Template.fromStack(scope)).toThrow(
+      /dynamodb:DeleteTable[\s\S]*Policies\[0\] of the synthesized role[\s\S]*"AdministratorAccess"[\s\S]*ManagedPolicyArns/,
+    );
+  });
+
   it('warns about actions the catalog does not know', () => {
     const scope = stack();
     role(scope, 'Typo').grantActions(['s3:GetObjekt'], ['arn:aws:s3:::dev/*']);
