@@ -46,11 +46,32 @@ export function withChosenTags(principal: Principal, choices: ReadonlyMap<string
   return { ...principal, tags };
 }
 
+/** A snapshot's managed policy documents by ARN and its groups (in snapshot order), made once: every principal asks. */
+interface SnapshotLookups {
+  readonly managed: ReadonlyMap<string, unknown>;
+  readonly groups: readonly Principal[];
+}
+
+const lookupsBySnapshot = new WeakMap<AccountSnapshot, SnapshotLookups>();
+
+function lookupsOf(snapshot: AccountSnapshot): SnapshotLookups {
+  let lookups = lookupsBySnapshot.get(snapshot);
+  if (!lookups) {
+    lookups = {
+      managed: new Map(snapshot.managedPolicies.map((p) => [p.arn, p.document])),
+      groups: snapshot.principals.filter((p) => p.kind === 'group'),
+    };
+    lookupsBySnapshot.set(snapshot, lookups);
+  }
+  return lookups;
+}
+
 /** The Allow statements of its identity policies and its groups', parsed as the evaluator parses them. */
 function allowStatementsOf(principal: Principal, snapshot: AccountSnapshot): NormalizedStatement[] {
   const cache = snapshotParseCache(snapshot);
-  const managed = new Map(snapshot.managedPolicies.map((p) => [p.arn, p.document]));
-  const groups = snapshot.principals.filter((p) => p.kind === 'group' && principal.groups.includes(p.name));
+  const lookups = lookupsOf(snapshot);
+  const { managed } = lookups;
+  const groups = principal.groups.length === 0 ? [] : lookups.groups.filter((g) => principal.groups.includes(g.name));
   const out: NormalizedStatement[] = [];
   for (const holder of [principal, ...groups]) {
     const documents = [
