@@ -767,7 +767,7 @@ class GraphBuilder {
         selves.push(this.self(path, resolution.user ? 'a new user' : 'a new role', heldDecisions, true));
         break;
       case 'self-tag':
-        this.selfTag(principal, compiled, index, path, resolution.principal, heldDecisions, selves);
+        this.selfTag(principal, compiled, index, path, resolution, heldDecisions, selves);
         break;
       case 'identity-center':
         selves.push(this.self(path, 'an Identity Center identity', heldDecisions, true, { needs: resolution.needs }));
@@ -787,15 +787,19 @@ class GraphBuilder {
     compiled: CompiledPrincipal,
     index: AccountIndex,
     path: EscalationPath,
-    kind: 'role' | 'user',
+    resolution: Extract<PathResolution, { kind: 'self-tag' }>,
     held: readonly ActionDecision[],
     selves: SelfEscalation[],
   ): void {
-    if (principal.kind !== kind) return;
+    if (principal.kind !== resolution.principal) return;
     const snapshot = index.graph.snapshot;
     const choices = principalTagChoices(principal, snapshot);
     if (choices.size === 0) return;
-    const decision = compiled.decide(path.actions[0], withResource(this.time, principal.arn, principal.tags));
+    // The tag write is on itself; a federation token is for a federated user it names (its own name here).
+    const on = resolution.federated
+      ? withResource(this.time, `arn:aws:sts::${snapshot.accountId}:federated-user/${principal.name}`, undefined)
+      : withResource(this.time, principal.arn, principal.tags);
+    const decision = compiled.decide(path.actions[0], on);
     if (decision.decision === 'denied') return;
     // Worth it only when the tagged principal may write something it may not now (as joining a group).
     const probe = withChosenTags(principal, choices);

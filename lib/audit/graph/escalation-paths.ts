@@ -189,6 +189,15 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'tag itself with the principal tag its own policies grant more for (attribute-based access)',
   },
   {
+    // A federated user session of the user carries the session tags passed to GetFederationToken, which
+    // override the user's own tags of the same key; its permissions are the user's (with a session policy
+    // that allows everything).
+    id: 'federation-token-session-tags',
+    actions: ['sts:GetFederationToken', 'sts:TagSession'],
+    description:
+      'get a federation token for itself, passing as session tags the principal tags its own policies grant more for',
+  },
+  {
     id: 'create-user-with-access-key',
     actions: ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:CreateAccessKey'],
     description: 'create a new user (without a boundary), make it an administrator and use its access keys',

@@ -55,7 +55,12 @@ export type PathResolution =
   /** Create a new role (or, with `user`, a new user), make it powerful and use it: no existing target to resolve. */
   | { readonly kind: 'new-role'; readonly user?: true }
   /** Tag itself with what its own policies ask of its principal tags (attribute-based access control). */
-  | { readonly kind: 'self-tag'; readonly principal: 'role' | 'user' }
+  | {
+      readonly kind: 'self-tag';
+      readonly principal: 'role' | 'user';
+      /** The tags go on a federated user session of the user (GetFederationToken), not on the user itself. */
+      readonly federated?: true;
+    }
   /**
    * Hand more to an IAM Identity Center identity (an assignment, a permission set, a group membership): it
    * lands on whoever signs in as that identity, which the account's IAM does not show.
@@ -110,6 +115,7 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'create-role-and-pass': { kind: 'new-role' },
   'tag-itself-role': { kind: 'self-tag', principal: 'role' },
   'tag-itself-user': { kind: 'self-tag', principal: 'user' },
+  'federation-token-session-tags': { kind: 'self-tag', principal: 'user', federated: true },
   'create-user-with-access-key': { kind: 'new-role', user: true },
   'create-user-with-inline-policy': { kind: 'new-role', user: true },
   'create-user-with-console-password': { kind: 'new-role', user: true },

@@ -454,6 +454,26 @@ describe('can-delete-production', () => {
     expect(finding?.message).toContain('once it raises its own permissions: tag-itself-role on itself');
   });
 
+  it('reports a user whose federation token may carry the session tag a grant that deletes asks for', () => {
+    const deleteAsAdmin = allow('rds:DeleteDBInstance', '*', {
+      Condition: { StringEquals: { 'aws:PrincipalTag/admin': 'true' } },
+    });
+    const user = (extra: Record<string, unknown>[]): PrincipalSpec => ({
+      name: 'dev',
+      kind: 'user',
+      tags: { admin: 'false' },
+      policies: [doc(...extra, deleteAsAdmin)],
+    });
+    const [finding] = about(
+      run(rule, { principals: [user([allow(['sts:GetFederationToken', 'sts:TagSession'])])] }),
+      'dev',
+    );
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.message).toContain('once it raises its own permissions: federation-token-session-tags on itself');
+    // Session tags need sts:TagSession: a token alone carries the user's own admin=false.
+    expect(about(run(rule, { principals: [user([allow('sts:GetFederationToken')])] }), 'dev')).toEqual([]);
+  });
+
   describe('a new role it creates, when its boundary says which boundary new roles carry', () => {
     const boundaryArn = policyArn('dev-boundary');
     const found = (required: Record<string, unknown> | undefined) =>

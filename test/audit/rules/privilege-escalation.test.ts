@@ -126,6 +126,7 @@ describe('privilege-escalation', () => {
     ['create-role-and-pass', ['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole']],
     ['tag-itself-role', ['iam:TagRole']],
     ['tag-itself-user', ['iam:TagUser']],
+    ['federation-token-session-tags', ['sts:GetFederationToken', 'sts:TagSession']],
     ['create-user-with-access-key', ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:CreateAccessKey']],
     ['create-user-with-inline-policy', ['iam:CreateUser', 'iam:PutUserPolicy', 'iam:CreateAccessKey']],
     ['create-user-with-console-password', ['iam:CreateUser', 'iam:AttachUserPolicy', 'iam:CreateLoginProfile']],
@@ -455,7 +456,7 @@ describe('privilege-escalation', () => {
   });
 
   describe('tagging itself into its own attribute-based grants', () => {
-    const abac = (kind: 'role' | 'user', tagWrite: string, granted: string) =>
+    const abac = (kind: 'role' | 'user', tagWrite: string | string[], granted: string) =>
       about(
         run(rule, {
           principals: [
@@ -483,6 +484,16 @@ describe('privilege-escalation', () => {
       expect(finding?.severity).toBe('high');
       expect(finding?.details?.paths).toContainEqual(expect.objectContaining({ id, kind: 'self', target: 'itself' }));
       expect(finding?.message).toContain('team=platform');
+    });
+
+    it('finds a user that may pass the tag as a session tag of a federation token for itself', () => {
+      const [finding] = abac('user', ['sts:GetFederationToken', 'sts:TagSession'], 'iam:AttachRolePolicy');
+      expect(finding?.severity).toBe('high');
+      expect(finding?.details?.paths).toContainEqual(
+        expect.objectContaining({ id: 'federation-token-session-tags', kind: 'self', target: 'itself' }),
+      );
+      // Without sts:TagSession the token carries only its own tags.
+      expect(abac('user', 'sts:GetFederationToken', 'iam:AttachRolePolicy')).toEqual([]);
     });
 
     it('does not when the tagged statements grant only reads, or it may not tag itself', () => {
