@@ -652,8 +652,8 @@ class GraphBuilder {
       const hub = this.graph.node(hubName, true);
       if (fresh) {
         for (const grant of grants) {
-          // Conditions here never read the caller: answered once, with no caller.
-          const answer = answerConditions(grant.statement, undefined, this.facts, grant.roleAccountId);
+          // Conditions here never read the caller: answered once, for any IAM caller.
+          const answer = answerConditions(grant.statement, undefined, this.facts, grant.roleAccountId, true);
           if (answer.tri === NO) continue;
           this.graph.link(hub, this.graph.node(grant.role.arn), {
             kind: 'assume-role',

@@ -2,11 +2,13 @@
 // that names the caller's own ARN (or its role session) lets it in without any sts grant of its own; a trust
 // of an account (its root or its id) lets in only those of that account whose own policies allow
 // sts:AssumeRole on the role. Conditions are answered from what the snapshot knows about the caller and the
-// audit time; the rest (ExternalId, MFA, SourceIdentity, ...) are kept as what the edge depends on.
+// audit time, and a session name or external ID are what the caller passes; the rest (MFA, SourceIdentity,
+// ...) are kept as what the edge depends on.
 import { actionMatches, parsePolicy, rawStatement, type NormalizedStatement } from '../../policy';
+import type { NormalizedCondition } from '../../policy/types';
 import { evaluateCondition } from '../evaluate/condition';
 import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
-import { UNKNOWN, present, type KeyLookup } from '../evaluate/key-value';
+import { ABSENT, UNKNOWN, present, type KeyLookup, type KeyValue } from '../evaluate/key-value';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
 import { snapshotParseCache } from '../sources/parse-cache';
@@ -171,6 +173,51 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
   return trust;
 }
 
+/**
+ * Request values an IAM caller of sts:AssumeRole writes itself: the session name, and the external ID, which
+ * the trust policy shows to whoever can read it (AWS: it is not a secret). Whatever a trust asks of them, a
+ * caller can pass (within the keys' character sets; conflicting conditions on one key are not looked for).
+ */
+const CALLER_CHOSEN = new Set(['sts:rolesessionname', 'sts:externalid']);
+
+/** The CALLER_CHOSEN keys a statement's conditions read. */
+function callerChosenKeys(statement: NormalizedStatement): Set<string> | undefined {
+  let keys: Set<string> | undefined;
+  for (const condition of statement.conditions) {
+    const key = condition.key.toLowerCase();
+    if (CALLER_CHOSEN.has(key)) (keys ??= new Set()).add(key);
+  }
+  return keys;
+}
+
+/** The values a caller could pass for `key` that the statement's conditions tell apart, and no value at all. */
+function candidates(conditions: readonly NormalizedCondition[], key: string): KeyValue[] {
+  const named = conditions.flatMap((c) => c.values).map((v) => v.replace(/\*/g, 'x').replace(/\?/g, 'y'));
+  const values = [...new Set([...named, 'leash-chosen-value'])].map((v) => present([v]));
+  // A session name is always passed; an external ID may be left out.
+  return key === 'sts:externalid' ? [...values, ABSENT] : values;
+}
+
+function conditionsOn(statement: NormalizedStatement, key: string): NormalizedCondition[] {
+  return statement.conditions.filter((c) => c.key.toLowerCase() === key);
+}
+
+/** Whether some value of `key` meets every condition of the statement on it. */
+function canMeet(statement: NormalizedStatement, key: string): boolean {
+  const conditions = conditionsOn(statement, key);
+  return candidates(conditions, key).some((value) =>
+    conditions.every((c) => evaluateCondition(c, () => value).tri === YES),
+  );
+}
+
+/** Whether some value of `key` fails a condition of the statement on it. */
+function canFail(statement: NormalizedStatement, key: string): boolean {
+  const conditions = conditionsOn(statement, key);
+  return candidates(conditions, key).some((value) =>
+    conditions.some((c) => evaluateCondition(c, () => value).tri === NO),
+  );
+}
+
 export interface ConditionAnswer {
   readonly tri: Tri;
   readonly dependsOn: readonly string[];
@@ -185,11 +232,21 @@ export function answerConditions(
   caller: PrincipalFacts | undefined,
   facts: ConditionFacts,
   roleAccountId: string,
+  /** The caller is an IAM user or role (known, or any of an account's): it writes CALLER_CHOSEN values. */
+  iamCaller: boolean = caller !== undefined,
 ): ConditionAnswer {
   const lookup = conditionLookup(caller, facts, roleAccountId);
+  // Values the caller passes as it likes (a service's values are its own): an Allow is met when some value
+  // meets every condition on the key, a Deny escaped when some value fails one of them.
+  const chosenKeys = iamCaller ? callerChosenKeys(statement) : undefined;
+  if (chosenKeys && statement.effect === 'Deny' && [...chosenKeys].some((key) => canFail(statement, key))) {
+    return { tri: NO, dependsOn: [] };
+  }
   let tri: Tri = YES;
   const dependsOn: string[] = [];
   for (const condition of statement.conditions) {
+    const key = condition.key.toLowerCase();
+    if (chosenKeys?.has(key) && statement.effect === 'Allow' && canMeet(statement, key)) continue;
     const result = evaluateCondition(condition, lookup);
     if (result.tri === NO) return { tri: NO, dependsOn: [] };
     if (result.tri === MAYBE) {

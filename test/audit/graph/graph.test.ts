@@ -131,21 +131,90 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('user', 'alice'), arn('role', 'named'))?.decision).toBe('allowed');
   });
 
-  it('keeps trust conditions the snapshot cannot answer (ExternalId, MFA) as what the edge depends on', () => {
+  it('keeps trust conditions the snapshot cannot answer (MFA, source identity) as what the edge depends on', () => {
     const graph = graphOf({
       principals: [
         { name: 'alice', kind: 'user' },
         {
           name: 'guarded',
           trust: trusting(arn('user', 'alice'), {
-            Condition: { StringEquals: { 'sts:ExternalId': 'x' }, Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+            Condition: {
+              StringEquals: { 'sts:SourceIdentity': 'alice' },
+              Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+            },
           }),
         },
       ],
     });
     const found = edge(graph, arn('user', 'alice'), arn('role', 'guarded'))!;
     expect(found.decision).toBe('depends');
-    expect(found.dependsOn).toEqual(expect.arrayContaining(['sts:ExternalId', 'aws:MultiFactorAuthPresent']));
+    expect(found.dependsOn).toEqual(expect.arrayContaining(['sts:SourceIdentity', 'aws:MultiFactorAuthPresent']));
+  });
+
+  // The external ID is in the trust policy for anyone who can read it (AWS: not a secret), and the session name is
+  // the caller's: an IAM caller passes whatever a trust asks of them.
+  it.each([
+    [
+      'an external ID the trust names',
+      trusting(arn('user', 'alice'), { Condition: { StringEquals: { 'sts:ExternalId': 'x-1' } } }),
+    ],
+    [
+      'a session name pattern, for every caller of the account',
+      trusting(root(), { Condition: { StringLike: { 'sts:RoleSessionName': 'ops-*' } } }),
+    ],
+    [
+      'a Deny of other session names',
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { AWS: arn('user', 'alice') }, Action: 'sts:AssumeRole' },
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringNotLike: { 'sts:RoleSessionName': 'ops-*' } },
+          },
+        ],
+      },
+    ],
+  ])('lets the caller meet %s', (_what, trust) => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'guarded', trust },
+      ],
+    });
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'guarded'))).toMatchObject({
+      decision: 'allowed',
+      dependsOn: [],
+    });
+  });
+
+  it('does not let a service pass the external ID a trust asks of it', () => {
+    const graph = graphOf({
+      principals: [
+        {
+          name: 'deployer',
+          kind: 'user',
+          policies: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']))],
+        },
+        {
+          name: 'fn',
+          trust: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'lambda.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+                Condition: { StringEquals: { 'sts:ExternalId': 'x-1' } },
+              },
+            ],
+          },
+        },
+      ],
+    });
+    expect(edge(graph, arn('user', 'deployer'), arn('role', 'fn'))?.decision).toBe('depends');
   });
 
   it('answers caller and date conditions of the trust: a tag the caller lacks, a date past', () => {

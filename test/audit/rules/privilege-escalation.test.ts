@@ -685,7 +685,7 @@ describe('privilege-escalation', () => {
       Effect: 'Allow',
       Principal: { AWS: 'arn:aws:iam::111122223333:root' },
       Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'sts:ExternalId': 'x' } },
+      Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
     });
     const [finding] = about(writeThenAct(WRITE_THEN_ACT[0][2], external), 'attacker');
     expect(finding.severity).toBe('medium');
@@ -694,7 +694,7 @@ describe('privilege-escalation', () => {
         id: 'attach-role-policy',
         kind: 'self',
         decision: 'depends',
-        dependsOn: ['sts:ExternalId'],
+        dependsOn: ['aws:MultiFactorAuthPresent'],
       }),
     );
   });
