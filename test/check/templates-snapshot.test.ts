@@ -270,3 +270,40 @@ describe('an agent tag it cannot read', () => {
     expect(result.findings.find((f) => f.ruleId === 'missing-boundary')?.message).toMatch(/^may be an agent role/);
   });
 });
+
+describe('production resources the templates define', () => {
+  const template = (bucketTags: string) =>
+    yamlTemplate([
+      'Resources:',
+      '  Data:',
+      '    Type: AWS::S3::Bucket',
+      `    Properties: { BucketName: acme-data, Tags: ${bucketTags} }`,
+      '  Cleaner:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
+      '      Policies:',
+      '        - PolicyName: clean',
+      '          PolicyDocument:',
+      '            Version: "2012-10-17"',
+      '            Statement: [{ Effect: Allow, Action: "s3:DeleteBucket", Resource: !GetAtt Data.Arn }]',
+    ]);
+  const deletion = (file: string) =>
+    runCheck([file], undefined, {}).findings.find((f) => f.ruleId === 'can-delete-production');
+
+  it('keeps each tagged resource with its ARN and tags', () => {
+    const file = template('[{ Key: environment, Value: Production }]');
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
+    expect(snapshot.resources).toEqual([{ arn: 'arn:aws:s3:::acme-data', tags: { environment: 'Production' } }]);
+  });
+
+  it('makes a grant on the ARN of a production bucket a certain deletion of it, not one that depends on the resource', () => {
+    const found = deletion(template('[{ Key: environment, Value: Production }]'));
+    expect(found).toMatchObject({ severity: 'critical', details: { allowedCount: 1 } });
+    expect(found?.message).toContain('production resource arn:aws:s3:::acme-data');
+  });
+
+  it('leaves a grant on a bucket tagged non-production as depending on the resource', () => {
+    expect(deletion(template('[{ Key: environment, Value: dev }]'))).toMatchObject({ severity: 'high' });
+  });
+});

@@ -9,6 +9,7 @@ import { DETAIL_LIMIT, tallyOf, worstProductionKey, type ProductionTally } from 
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { unlistedValueNote } from './support/production-values';
 import {
+  inputProductionDeletions,
   productionArnDeletions,
   productionDeletion,
   productionTagText,
@@ -99,7 +100,11 @@ function worstWithArns(
     ...byTag,
     target: { tag: byTag.tag, arn: undefined },
   };
-  for (const question of productionArnDeletions(context.catalog, context.guardrails)) {
+  const questions = [
+    ...productionArnDeletions(context.catalog, context.guardrails),
+    ...inputProductionDeletions(context.catalog, context.guardrails, context.snapshot),
+  ];
+  for (const question of questions) {
     const asked = context.analysis.restrict(principal, question.actions);
     if (asked.length === 0) continue;
     const runs = compiled.decisionRuns(asked, question.request);

@@ -172,6 +172,11 @@ export const AccountSnapshot = z.object({
   problems: z.array(SnapshotProblem).default([]),
   /** Compute running as roles, from a live read; absent (files, templates, older snapshots): unknown. */
   inventory: ComputeInventory.optional(),
+  /**
+   * Tagged resources the input defines (templates), by ARN, with the tags it gives them: a grant on the ARN of
+   * one the guardrails call production deletes production for certain. Absent: none known.
+   */
+  resources: z.array(z.object({ arn: z.string(), tags: z.record(z.string(), z.string()) })).optional(),
 });
 export type AccountSnapshot = z.infer<typeof AccountSnapshot>;
 

@@ -115,6 +115,7 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
 
   const principals: PrincipalDraft[] = [];
   const managedPolicies: ManagedPolicy[] = [];
+  const resources: { arn: string; tags: Record<string, string> }[] = [];
   const attachments: { stack: TemplateStack; scope: ResolveScope; logicalId: string; resource: TemplateResource }[] =
     [];
 
@@ -128,6 +129,9 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
         principals.push(readPermissionSet(stack, scope, logicalId, resource, problems));
       } else if (resource.Type.startsWith('AWS::IAM::')) {
         attachments.push({ stack, scope, logicalId, resource });
+      } else {
+        const tagged = taggedResource(logicalId, resource, scope);
+        if (tagged) resources.push(tagged);
       }
     }
   });
@@ -255,6 +259,7 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
     organizationPoliciesKnown: false,
     isManagementAccount: false,
     problems,
+    ...(resources.length > 0 ? { resources } : {}),
   };
   return { snapshot, managedPolicyLocations };
 }
@@ -671,6 +676,35 @@ function readTags(value: unknown, context: ReadContext): { tags: Record<string, 
     });
   });
   return { tags, unknownKeys };
+}
+
+/**
+ * A resource with tags and an ARN the template fixes (a name given, or one CloudFormation generates from the
+ * stack), with the tags it gives it; undefined when either is not known before deployment. Its tags are read
+ * quietly: the change gate reports tags it cannot resolve.
+ */
+function taggedResource(
+  logicalId: string,
+  resource: TemplateResource,
+  scope: ResolveScope,
+): { arn: string; tags: Record<string, string> } | undefined {
+  const given = resource.Properties?.Tags;
+  if (given === undefined) return undefined;
+  const resolved = resolveIntrinsics(given, scope);
+  const tags: Record<string, string> = {};
+  // A list of {Key, Value} for most types, a map for a few (SSM parameters, SAM).
+  const entries: [unknown, unknown][] = Array.isArray(resolved)
+    ? resolved.map((tag) => [(tag as { Key?: unknown } | null)?.Key, (tag as { Value?: unknown } | null)?.Value])
+    : resolved && typeof resolved === 'object' && !containsUnresolved(resolved)
+      ? Object.entries(resolved as Record<string, unknown>)
+      : [];
+  for (const [key, value] of entries) {
+    if (typeof key !== 'string' || typeof value !== 'string') return undefined;
+    tags[key] = value;
+  }
+  if (Object.keys(tags).length === 0) return undefined;
+  const arn = arnOf(logicalId, resource, scope);
+  return typeof arn === 'string' ? { arn, tags } : undefined;
 }
 
 type StatementField = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Principal' | 'NotPrincipal';

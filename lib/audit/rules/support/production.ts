@@ -137,6 +137,58 @@ export function productionArnDeletions(catalog: Catalog, guardrails: GuardrailSp
   return questions;
 }
 
+const inputQuestions = new WeakMap<AccountSnapshot, WeakMap<GuardrailSpec, ProductionArnQuestion[]>>();
+
+/**
+ * What can-delete-production asks of each production resource the input defines (AccountSnapshot.resources:
+ * a template's tagged resources with a fixed ARN): the deletions whose resource types can have its ARN, on it
+ * with its tags (other tags, a stack's own among them, unknown). A grant on its ARN then deletes it for certain
+ * where the tag questions, asked of "some resource", can only say it depends on the resource.
+ */
+export function inputProductionDeletions(
+  catalog: Catalog,
+  guardrails: GuardrailSpec,
+  snapshot: AccountSnapshot,
+): readonly ProductionArnQuestion[] {
+  if (!snapshot.resources?.length) return [];
+  let byConfig = inputQuestions.get(snapshot);
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    inputQuestions.set(snapshot, byConfig);
+  }
+  let questions = byConfig.get(guardrails);
+  if (!questions) {
+    const { tagKeys, values } = guardrails.production;
+    const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
+    const production = new Set(values.map((value) => value.toLowerCase()));
+    const { actions, request } = productionDeletion(catalog, guardrails);
+    questions = [];
+    for (const { arn, tags } of snapshot.resources) {
+      // The guardrails compare production values case-insensitively (StringEqualsIgnoreCase).
+      const isProduction = Object.entries(tags).some(
+        ([key, value]) => keys.has(key.toLowerCase()) && production.has(value.toLowerCase()),
+      );
+      if (!isProduction) continue;
+      const fits = actions.filter((action) =>
+        action.resourceTypes.some((type) => arnTemplateMatches(type.arnTemplate, arn)),
+      );
+      if (fits.length === 0) continue;
+      questions.push({
+        arn,
+        actions: fits,
+        request: {
+          ...request,
+          resourceArn: arn,
+          resourceTags: tags,
+          resourceTagKeysKnown: [...tagKeys, ...Object.keys(tags)],
+        },
+      });
+    }
+    byConfig.set(guardrails, questions);
+  }
+  return questions;
+}
+
 const templateRegexes = new Map<string, RegExp>();
 
 /** Whether a reference ARN template (`arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}`) fits an ARN. */
