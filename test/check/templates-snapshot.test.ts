@@ -307,3 +307,36 @@ describe('production resources the templates define', () => {
     expect(deletion(template('[{ Key: environment, Value: dev }]'))).toMatchObject({ severity: 'high' });
   });
 });
+
+describe('an agent grant on a resource the templates define', () => {
+  const template = (bucketTags: string) =>
+    yamlTemplate([
+      'Resources:',
+      '  Data:',
+      '    Type: AWS::S3::Bucket',
+      `    Properties: { BucketName: acme-data, Tags: ${bucketTags} }`,
+      '  Agent:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
+      '      Tags: [{ Key: "leash:agent", Value: "true" }]',
+      '      Policies:',
+      '        - PolicyName: write',
+      '          PolicyDocument:',
+      '            Version: "2012-10-17"',
+      '            Statement: [{ Effect: Allow, Action: "s3:PutBucketPolicy", Resource: !GetAtt Data.Arn }]',
+    ]);
+  const agentFinding = (file: string) =>
+    runCheck([file], undefined, {}).findings.find((f) => f.ruleId === 'agent-can-write-production');
+
+  it('is a certain write on production when the bucket is tagged production', () => {
+    const found = agentFinding(template('[{ Key: environment, Value: production }, { Key: team, Value: web }]'));
+    expect(found).toMatchObject({ severity: 'critical', details: { allowed: ['s3:PutBucketPolicy'] } });
+    expect(found?.details?.resourceStates).toContain('arn:aws:s3:::acme-data');
+  });
+
+  it('stays a write that depends on the resource when the bucket is tagged non-production', () => {
+    const found = agentFinding(template('[{ Key: environment, Value: dev }]'));
+    expect(found).toMatchObject({ severity: 'high', details: { allowedCount: 0 } });
+  });
+});

@@ -12,6 +12,7 @@ import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, path
 import {
   addRuns,
   emptyTally,
+  inputResourceStates,
   protectedWrites,
   resourceStates,
   statesText,
@@ -152,8 +153,18 @@ export function check(context: RuleContext): Finding[] {
         analysis.productionTags(principal),
         analysis.comparedProductionKeys(principal),
       );
-      for (const state of states) {
-        const decisions = compiled.decideMany(asked, requestFor(state, recognition));
+      // The resources the input defines and tags other than non-production, each by its ARN: only the writes
+      // that can act on it (a bucket's ARN is not its objects').
+      const byArn = inputResourceStates(guardrails, context.snapshot, writesToAsk().writes).map((state) => ({
+        state,
+        actions: asked.filter((action) => state.fits.has(action)),
+      }));
+      const questions = [
+        ...states.map((state) => ({ state, actions: asked })),
+        ...byArn.filter(({ actions }) => actions.length > 0),
+      ];
+      for (const { state, actions: askedHere } of questions) {
+        const decisions = compiled.decideMany(askedHere, requestFor(state, recognition));
         for (const decision of decisions) {
           if (decision.decision === 'denied') continue;
           if (decision.decision === 'allowed') {

@@ -192,7 +192,7 @@ export function inputProductionDeletions(
 const templateRegexes = new Map<string, RegExp>();
 
 /** Whether a reference ARN template (`arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}`) fits an ARN. */
-function arnTemplateMatches(template: string | undefined, arn: string): boolean {
+export function arnTemplateMatches(template: string | undefined, arn: string): boolean {
   if (!template) return false;
   let regex = templateRegexes.get(template);
   if (!regex) {

@@ -6,6 +6,8 @@ import type { Catalog, CatalogAction } from '../../../catalog/types';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import { expandActionPattern } from '../../../policy';
 import type { DecisionRuns, RequestContext } from '../../evaluate/types';
+import type { AccountSnapshot } from '../../sources/snapshot';
+import { arnTemplateMatches } from './production';
 import type { ProductionTag } from './production-values';
 
 export interface ResourceState {
@@ -49,6 +51,59 @@ export function resourceStates(
   if (!states) {
     states = statesOf(guardrails, tags, comparedKeys);
     byKeys.set(memoKey, states);
+  }
+  return states;
+}
+
+/** A resource the input defines that is not positively non-production, asked by its ARN with its tags. */
+export interface InputResourceState extends ResourceState {
+  /** The writes whose resource types can have its ARN (by the reference's ARN templates). */
+  readonly fits: ReadonlySet<CatalogAction>;
+}
+
+const inputStatesBySnapshot = new WeakMap<AccountSnapshot, WeakMap<GuardrailSpec, readonly InputResourceState[]>>();
+
+/**
+ * The resources the input defines (AccountSnapshot.resources: a template's tagged resources with a fixed ARN)
+ * that an agent must not write: every one whose production keys do not hold a non-production value. A grant on
+ * its ARN is then a write on it for certain, where the tag states can only say it depends on the resource.
+ */
+export function inputResourceStates(
+  guardrails: GuardrailSpec,
+  snapshot: AccountSnapshot,
+  writes: readonly CatalogAction[],
+): readonly InputResourceState[] {
+  if (!snapshot.resources?.length) return [];
+  let byConfig = inputStatesBySnapshot.get(snapshot);
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    inputStatesBySnapshot.set(snapshot, byConfig);
+  }
+  let states = byConfig.get(guardrails);
+  if (!states) {
+    const { tagKeys, nonProductionValues } = guardrails.production;
+    const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
+    const safe = new Set(nonProductionValues.map((value) => value.toLowerCase()));
+    const made: InputResourceState[] = [];
+    for (const { arn, tags } of snapshot.resources) {
+      const nonProduction = Object.entries(tags).some(
+        ([key, value]) => keys.has(key.toLowerCase()) && safe.has(value.toLowerCase()),
+      );
+      if (nonProduction) continue;
+      const fits = new Set(
+        writes.filter((action) => action.resourceTypes.some((type) => arnTemplateMatches(type.arnTemplate, arn))),
+      );
+      if (fits.size === 0) continue;
+      const request: RequestContext = {
+        resourceArn: arn,
+        resourceTags: tags,
+        resourceTagKeysKnown: [...tagKeys, ...Object.keys(tags)],
+        requestTags: {},
+      };
+      made.push({ name: arn, request, fits });
+    }
+    states = made;
+    byConfig.set(guardrails, states);
   }
   return states;
 }
