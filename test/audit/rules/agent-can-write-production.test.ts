@@ -54,6 +54,15 @@ describe('agent-can-write-production', () => {
     expect(finding).toMatchObject({ severity: 'high', details: { dependsOn: ['aws:ResourceTag/team'] } });
   });
 
+  it('takes a grant on a production ARN of the config as a certain write, not one that depends on the resource', () => {
+    const table = 'arn:aws:dynamodb:us-east-1:111122223333:table/orders';
+    const spec = { principals: [{ name: 'agent', tags: agentTag, policies: [doc(allow('dynamodb:PutItem', table))] }] };
+    expect(about(run(rule, spec), 'agent')).toMatchObject([{ severity: 'high', details: { allowedCount: 0 } }]);
+    const [finding] = about(run(rule, spec, { guardrails: { production: { arns: [table] } } }), 'agent');
+    expect(finding).toMatchObject({ severity: 'critical', details: { allowed: ['dynamodb:PutItem'] } });
+    expect(finding.details?.resourceStates).toContain(table);
+  });
+
   it('asks about production under every production tag key, not only the first', () => {
     const onlyStage = { Condition: { StringEquals: { 'aws:ResourceTag/stage': 'prod' } } };
     const spec = {

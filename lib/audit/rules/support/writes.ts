@@ -64,16 +64,17 @@ export interface InputResourceState extends ResourceState {
 const inputStatesBySnapshot = new WeakMap<AccountSnapshot, WeakMap<GuardrailSpec, readonly InputResourceState[]>>();
 
 /**
- * The resources the input defines (AccountSnapshot.resources: a template's tagged resources with a fixed ARN)
- * that an agent must not write: every one whose production keys do not hold a non-production value. A grant on
- * its ARN is then a write on it for certain, where the tag states can only say it depends on the resource.
+ * The resources an agent must not write that are known by ARN: the config's production ARNs
+ * (`production.arns`, no tags) and the resources the input defines (AccountSnapshot.resources: a template's
+ * tagged resources with a fixed ARN) whose production keys do not hold a non-production value. A grant on such
+ * an ARN is then a write on it for certain, where the tag states can only say it depends on the resource.
  */
 export function inputResourceStates(
   guardrails: GuardrailSpec,
   snapshot: AccountSnapshot,
   writes: readonly CatalogAction[],
 ): readonly InputResourceState[] {
-  if (!snapshot.resources?.length) return [];
+  if (!snapshot.resources?.length && guardrails.production.arns.length === 0) return [];
   let byConfig = inputStatesBySnapshot.get(snapshot);
   if (!byConfig) {
     byConfig = new WeakMap();
@@ -85,7 +86,11 @@ export function inputResourceStates(
     const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
     const safe = new Set(nonProductionValues.map((value) => value.toLowerCase()));
     const made: InputResourceState[] = [];
-    for (const { arn, tags } of snapshot.resources) {
+    const known = [
+      ...guardrails.production.arns.map((arn) => ({ arn, tags: {} as Readonly<Record<string, string>> })),
+      ...(snapshot.resources ?? []),
+    ];
+    for (const { arn, tags } of known) {
       const nonProduction = Object.entries(tags).some(
         ([key, value]) => keys.has(key.toLowerCase()) && safe.has(value.toLowerCase()),
       );
