@@ -518,6 +518,19 @@ describe('can-delete-production', () => {
     });
   });
 
+  it('asks a resource the snapshot knows by ARN with its tags: certain when production, as before when dev', () => {
+    const bucket = 'arn:aws:s3:::acme-data';
+    const spec = (environment: string) => ({
+      principals: [{ name: 'dev', policies: [doc(allow('s3:DeleteBucket', bucket))] }],
+      resources: [{ arn: bucket, tags: { Environment: environment, team: 'web' } }],
+    });
+    const [finding] = about(run(rule, spec('PRODUCTION')), 'dev');
+    expect(finding).toMatchObject({ severity: 'critical', details: { allowed: ['s3:DeleteBucket'] } });
+    expect(finding.message).toContain(`production resource ${bucket}`);
+    // Tagged dev: the tag questions still say the grant may reach some production bucket.
+    expect(about(run(rule, spec('dev')), 'dev')).toMatchObject([{ severity: 'high' }]);
+  });
+
   it('reports an ABAC grant on another tag: a production resource may carry the team it names', () => {
     const sameTeam = { Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } } };
     const [finding] = about(

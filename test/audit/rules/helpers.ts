@@ -41,6 +41,8 @@ export interface AccountSpec {
   /** Customer managed policies by name. */
   readonly managed?: Record<string, unknown>;
   readonly scps?: readonly OrganizationPolicyLevel[];
+  /** Resources known by ARN, with their tags (AccountSnapshot.resources). */
+  readonly resources?: readonly { arn: string; tags: Record<string, string> }[];
 }
 
 export const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
@@ -79,6 +81,7 @@ export function snapshot(spec: AccountSpec): AccountSnapshot {
     })),
     serviceControlPolicies: spec.scps ?? [],
     organizationPoliciesKnown: spec.scps !== undefined,
+    ...(spec.resources ? { resources: spec.resources } : {}),
   });
 }
 
