@@ -3,10 +3,17 @@
 // The resource survives the call, so can-delete-production does not see it; the next delete, or time, is final.
 import type { CatalogAction } from '../../catalog/types';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
-import { worstProductionKey } from './support/production-tally';
+import { tallyOf, worstProductionKey } from './support/production-tally';
 import { docsUrl, grantedEvidence, listActions } from './support/meta';
 import { unlistedValueNote } from './support/production-values';
-import { productionTagText, requestsPerTag, SCP_GAP_TEXT, scpGapFinder, type ScpGap } from './support/production';
+import {
+  productionArnQuestions,
+  productionTagText,
+  requestsPerTag,
+  SCP_GAP_TEXT,
+  scpGapFinder,
+  type ScpGap,
+} from './support/production';
 import {
   besideDirect,
   directGoalOf,
@@ -55,17 +62,28 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const {
-      runs,
-      tally,
-      tag: productionTag,
-    } = worstProductionKey(
+    const byTag = worstProductionKey(
       compiled,
       asked,
       requestsFor(analysis.productionTags(principal)),
       scpGap,
       principal.serviceLinked,
     );
+    const productionTag = byTag.tag;
+    let { runs, tally } = byTag;
+    // A production resource known by ARN (the config's, or one the input defines): a grant on its ARN switches
+    // its protection off for certain, where the tag question can only say it depends on the resource.
+    let productionArn: string | undefined;
+    for (const question of productionArnQuestions(guardrails, snapshot, actions)) {
+      const onIt = analysis.restrict(principal, question.actions);
+      if (onIt.length === 0) continue;
+      const found = compiled.decisionRuns(onIt, question.request);
+      const counted = tallyOf(found, onIt, scpGap, principal.serviceLinked);
+      const more =
+        counted.allowedCount > tally.allowedCount ||
+        (counted.allowedCount === tally.allowedCount && counted.dependsCount > tally.dependsCount);
+      if (more) ({ runs, tally, productionArn } = { runs: found, tally: counted, productionArn: question.arn });
+    }
     if (tally.allowedCount === 0 && tally.dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : tally.allowedCount > 0 ? 'high' : 'medium';
@@ -74,14 +92,16 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity,
       message: [
-        `can switch off the protection or recovery of resources tagged ${productionTag}:`,
+        productionArn
+          ? `can switch off the protection or recovery of production resource ${productionArn}:`
+          : `can switch off the protection or recovery of resources tagged ${productionTag}:`,
         `${tally.allowedCount} action(s) allowed`,
         tally.dependsCount > 0 ? `and ${tally.dependsCount} depending on ${listActions([...tally.dependsOn], 4)}` : '',
         `(${listActions(sample, 6, tally.allowedCount + tally.dependsCount)}).`,
         gaps.length > 0
           ? `SCPs: ${gaps.map((gap) => `${tally.gaps[gap]} action(s): ${SCP_GAP_TEXT[gap]}`).join('; ')}.`
           : '',
-        unlistedValueNote(productionTag, context.guardrails),
+        productionArn ? '' : unlistedValueNote(productionTag, context.guardrails),
         exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
       ]
         .filter(Boolean)
@@ -90,7 +110,7 @@ export function check(context: RuleContext): RuleFinding[] {
       location: principal.location,
       evidence: grantedEvidence(runs.decisions),
       details: {
-        productionTag,
+        ...(productionArn ? { productionArn } : { productionTag }),
         allowedCount: tally.allowedCount,
         dependsCount: tally.dependsCount,
         allowed: tally.allowed,

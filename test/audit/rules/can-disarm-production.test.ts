@@ -77,4 +77,28 @@ describe('can-disarm-production through another principal', () => {
     });
     expect(finding.message).toContain('through another principal: user/dev → assume role/dba → rds:ModifyDBInstance');
   });
+
+  describe('a production resource known by ARN', () => {
+    const bucket = 'arn:aws:s3:::acme-data';
+    const suspends = { name: 'dev', policies: [doc(allow('s3:PutBucketVersioning', bucket))] };
+
+    it('reads a grant on it as certain when the config names the ARN', () => {
+      expect(about(run(rule, { principals: [suspends] }), 'dev')).toMatchObject([{ severity: 'medium' }]);
+      const [finding] = about(
+        run(rule, { principals: [suspends] }, { guardrails: { production: { arns: [bucket] } } }),
+        'dev',
+      );
+      expect(finding).toMatchObject({ severity: 'high', details: { productionArn: bucket, allowedCount: 1 } });
+      expect(finding.message).toContain(`production resource ${bucket}`);
+    });
+
+    it('reads a grant on it as certain when the snapshot tags it production, and not when it tags it dev', () => {
+      const withTags = (environment: string) =>
+        about(run(rule, { principals: [suspends], resources: [{ arn: bucket, tags: { environment } }] }), 'dev');
+      expect(withTags('production')).toMatchObject([{ severity: 'high', details: { productionArn: bucket } }]);
+      expect(withTags('dev')).toMatchObject([
+        { severity: 'medium', details: { productionTag: 'environment=production' } },
+      ]);
+    });
+  });
 });

@@ -189,6 +189,60 @@ export function inputProductionDeletions(
   return questions;
 }
 
+const arnQuestionLists = new WeakMap<
+  AccountSnapshot,
+  WeakMap<GuardrailSpec, WeakMap<readonly CatalogAction[], ProductionArnQuestion[]>>
+>();
+
+/**
+ * `actions` asked of each production resource known by ARN: the config's `production.arns` (no tags) and the
+ * resources the input defines whose tags make them production (their tags, any other tag unknown), each with
+ * the actions whose resource types can have its ARN. Made once per snapshot, config and action list.
+ */
+export function productionArnQuestions(
+  guardrails: GuardrailSpec,
+  snapshot: AccountSnapshot,
+  actions: readonly CatalogAction[],
+): readonly ProductionArnQuestion[] {
+  const { tagKeys, values, arns } = guardrails.production;
+  if (arns.length === 0 && !snapshot.resources?.length) return [];
+  let byConfig = arnQuestionLists.get(snapshot);
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    arnQuestionLists.set(snapshot, byConfig);
+  }
+  let byActions = byConfig.get(guardrails);
+  if (!byActions) {
+    byActions = new WeakMap();
+    byConfig.set(guardrails, byActions);
+  }
+  let questions = byActions.get(actions);
+  if (!questions) {
+    const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
+    const production = new Set(values.map((value) => value.toLowerCase()));
+    const known = [
+      ...arns.map((arn) => ({ arn, tags: {} as Readonly<Record<string, string>> })),
+      ...(snapshot.resources ?? []).filter(({ tags }) =>
+        Object.entries(tags).some(([key, value]) => keys.has(key.toLowerCase()) && production.has(value.toLowerCase())),
+      ),
+    ];
+    questions = [];
+    for (const { arn, tags } of known) {
+      const fits = actions.filter((action) =>
+        action.resourceTypes.some((type) => arnTemplateMatches(type.arnTemplate, arn)),
+      );
+      if (fits.length === 0) continue;
+      questions.push({
+        arn,
+        actions: fits,
+        request: { resourceArn: arn, resourceTags: tags, resourceTagKeysKnown: [...tagKeys, ...Object.keys(tags)] },
+      });
+    }
+    byActions.set(actions, questions);
+  }
+  return questions;
+}
+
 const templateRegexes = new Map<string, RegExp>();
 
 /** Whether a reference ARN template (`arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}`) fits an ARN. */
