@@ -158,32 +158,8 @@ export function inputProductionDeletions(
   }
   let questions = byConfig.get(guardrails);
   if (!questions) {
-    const { tagKeys, values } = guardrails.production;
-    const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
-    const production = new Set(values.map((value) => value.toLowerCase()));
     const { actions, request } = productionDeletion(catalog, guardrails);
-    questions = [];
-    for (const { arn, tags } of snapshot.resources) {
-      // The guardrails compare production values case-insensitively (StringEqualsIgnoreCase).
-      const isProduction = Object.entries(tags).some(
-        ([key, value]) => keys.has(key.toLowerCase()) && production.has(value.toLowerCase()),
-      );
-      if (!isProduction) continue;
-      const fits = actions.filter((action) =>
-        action.resourceTypes.some((type) => arnTemplateMatches(type.arnTemplate, arn)),
-      );
-      if (fits.length === 0) continue;
-      questions.push({
-        arn,
-        actions: fits,
-        request: {
-          ...request,
-          resourceArn: arn,
-          resourceTags: tags,
-          resourceTagKeysKnown: [...tagKeys, ...Object.keys(tags)],
-        },
-      });
-    }
+    questions = arnQuestions(taggedProduction(guardrails, snapshot), actions, request, guardrails.production.tagKeys);
     byConfig.set(guardrails, questions);
   }
   return questions;
@@ -204,7 +180,7 @@ export function productionArnQuestions(
   snapshot: AccountSnapshot,
   actions: readonly CatalogAction[],
 ): readonly ProductionArnQuestion[] {
-  const { tagKeys, values, arns } = guardrails.production;
+  const { tagKeys, arns } = guardrails.production;
   if (arns.length === 0 && !snapshot.resources?.length) return [];
   let byConfig = arnQuestionLists.get(snapshot);
   if (!byConfig) {
@@ -218,27 +194,54 @@ export function productionArnQuestions(
   }
   let questions = byActions.get(actions);
   if (!questions) {
-    const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
-    const production = new Set(values.map((value) => value.toLowerCase()));
     const known = [
       ...arns.map((arn) => ({ arn, tags: {} as Readonly<Record<string, string>> })),
-      ...(snapshot.resources ?? []).filter(({ tags }) =>
-        Object.entries(tags).some(([key, value]) => keys.has(key.toLowerCase()) && production.has(value.toLowerCase())),
-      ),
+      ...taggedProduction(guardrails, snapshot),
     ];
-    questions = [];
-    for (const { arn, tags } of known) {
-      const fits = actions.filter((action) =>
-        action.resourceTypes.some((type) => arnTemplateMatches(type.arnTemplate, arn)),
-      );
-      if (fits.length === 0) continue;
-      questions.push({
-        arn,
-        actions: fits,
-        request: { resourceArn: arn, resourceTags: tags, resourceTagKeysKnown: [...tagKeys, ...Object.keys(tags)] },
-      });
-    }
+    questions = arnQuestions(known, actions, {}, tagKeys);
     byActions.set(actions, questions);
+  }
+  return questions;
+}
+
+/** The resources the input defines whose tags make them production (values compared in any case, as the guardrails do). */
+function taggedProduction(
+  guardrails: GuardrailSpec,
+  snapshot: AccountSnapshot,
+): { arn: string; tags: Readonly<Record<string, string>> }[] {
+  const keys = new Set(guardrails.production.tagKeys.map((key) => key.toLowerCase()));
+  const production = new Set(guardrails.production.values.map((value) => value.toLowerCase()));
+  return (snapshot.resources ?? []).filter(({ tags }) =>
+    Object.entries(tags).some(([key, value]) => keys.has(key.toLowerCase()) && production.has(value.toLowerCase())),
+  );
+}
+
+/**
+ * One question per resource: the actions whose resource types can have its ARN, asked on it with its tags (the
+ * production keys and its own known, any other unknown); resources no action fits are left out.
+ */
+function arnQuestions(
+  resources: readonly { arn: string; tags: Readonly<Record<string, string>> }[],
+  actions: readonly CatalogAction[],
+  base: RequestContext,
+  productionKeys: readonly string[],
+): ProductionArnQuestion[] {
+  const questions: ProductionArnQuestion[] = [];
+  for (const { arn, tags } of resources) {
+    const fits = actions.filter((action) =>
+      action.resourceTypes.some((type) => arnTemplateMatches(type.arnTemplate, arn)),
+    );
+    if (fits.length === 0) continue;
+    questions.push({
+      arn,
+      actions: fits,
+      request: {
+        ...base,
+        resourceArn: arn,
+        resourceTags: tags,
+        resourceTagKeysKnown: [...productionKeys, ...Object.keys(tags)],
+      },
+    });
   }
   return questions;
 }
