@@ -3,8 +3,9 @@
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import type { CatalogAction } from '../../catalog/types';
 import type { DecisionRuns, RequestContext } from '../evaluate/types';
+import type { Principal } from '../sources/snapshot';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
-import { productionTagText } from './support/production';
+import { productionArnQuestions, productionTagText } from './support/production';
 import { unlistedValueNote, type ProductionTag } from './support/production-values';
 import {
   besideDirect,
@@ -71,6 +72,7 @@ export function check(context: RuleContext): RuleFinding[] {
   if (analysis.principals.length === 0) return [];
   const rewritesFor = tagRewrites(guardrails.production.tagKeys);
   const actions = catalog.destructive.filter((a) => a.classes.includes('tamper') && a.accessLevel === 'Tagging');
+  const byArn = arnRewrites(context, actions);
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
@@ -78,11 +80,22 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const { tag, runs, tally } = worstKey(
+    let { tag, runs, tally } = worstKey(
       compiled,
       asked,
       rewritesFor(analysis.productionTags(principal), (key) => analysis.rewriteValues(principal, key)),
     );
+    // A production resource the input defines, by its ARN: a grant on the ARN rewrites its tag for certain.
+    let productionArn: string | undefined;
+    for (const question of byArn(principal)) {
+      const onIt = analysis.restrict(principal, question.actions);
+      if (onIt.length === 0) continue;
+      const found = worstKey(compiled, onIt, question.rewrites);
+      const more =
+        found.tally.allowedCount > tally.allowedCount ||
+        (found.tally.allowedCount === tally.allowedCount && found.tally.dependsCount > tally.dependsCount);
+      if (more) ({ tag, runs, tally, productionArn } = { ...found, productionArn: question.arn });
+    }
     const { key } = tag;
     const { allowedCount, dependsCount, allowed, depends } = tally;
     if (allowedCount === 0 && dependsCount === 0) continue;
@@ -93,7 +106,7 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity,
       message:
-        `can change or remove the tag ${tag.text} on production resources: ` +
+        `can change or remove the tag ${tag.text} on ${productionArn ? `production resource ${productionArn}` : 'production resources'}: ` +
         `${allowedCount} tagging action(s) allowed` +
         (dependsCount > 0 ? `, ${dependsCount} depending on conditions` : '') +
         ` (${listActions(sample, 6, allowedCount + dependsCount)}).` +
@@ -104,6 +117,7 @@ export function check(context: RuleContext): RuleFinding[] {
       details: {
         tagKey: key,
         productionTag: tag.text,
+        ...(productionArn ? { productionArn } : {}),
         allowedCount,
         dependsCount,
         allowed,
@@ -114,6 +128,51 @@ export function check(context: RuleContext): RuleFinding[] {
     });
   }
   return findings;
+}
+
+/**
+ * The tag rewrites to ask of each production resource the input defines (AccountSnapshot.resources), by ARN:
+ * each production tag it carries rewritten to each value a policy of the principal tells apart. Requests are
+ * made once per resource, key and value, whoever asks (the evaluator shares its work by request object).
+ */
+function arnRewrites(
+  context: RuleContext,
+  actions: readonly CatalogAction[],
+): (
+  principal: Principal,
+) => { arn: string; actions: readonly CatalogAction[]; rewrites: { tag: ProductionTag; request: RequestContext }[] }[] {
+  const { guardrails, snapshot, analysis } = context;
+  // The config's production ARNs carry no production tag to rewrite: only the input's tagged resources.
+  const questions = productionArnQuestions(guardrails, snapshot, actions).filter((q) =>
+    snapshot.resources?.some((r) => r.arn === q.arn),
+  );
+  if (questions.length === 0) return () => [];
+  // By lower-cased key, the config's spelling: the rewrite values are kept per config key.
+  const keys = new Map(guardrails.production.tagKeys.map((key) => [key.toLowerCase(), key]));
+  const values = new Set(guardrails.production.values.map((value) => value.toLowerCase()));
+  const made = new Map<string, { tag: ProductionTag; request: RequestContext }>();
+  return (principal) =>
+    questions.map((question) => {
+      const tags = question.request.resourceTags ?? {};
+      const rewrites = Object.entries(tags)
+        .filter(([key, value]) => keys.has(key.toLowerCase()) && values.has(value.toLowerCase()))
+        .map(([given, value]) => [keys.get(given.toLowerCase())!, value] as const)
+        .flatMap(([key, value]) =>
+          analysis.rewriteValues(principal, key).map((to) => {
+            const memo = `${question.arn}\u0000${key}\u0000${to}`;
+            let rewrite = made.get(memo);
+            if (!rewrite) {
+              rewrite = {
+                tag: { key, value, text: `${key}=${value}` },
+                request: { ...question.request, requestTags: { [key]: to }, contextKeys: { 'aws:tagkeys': [key] } },
+              };
+              made.set(memo, rewrite);
+            }
+            return rewrite;
+          }),
+        );
+      return { arn: question.arn, actions: question.actions, rewrites };
+    });
 }
 
 /** Ask the tagging actions under each key and keep the key the principal can rewrite most: most allowed, then most depending. */

@@ -1,5 +1,5 @@
 import * as rule from '../../../lib/audit/rules/can-change-production-tag';
-import { allow, deny, doc, run } from './helpers';
+import { about, allow, deny, doc, run } from './helpers';
 
 describe('can-change-production-tag', () => {
   it('reports a principal that may untag production EC2 instances', () => {
@@ -49,5 +49,18 @@ describe('can-change-production-tag', () => {
     const [finding] = run(rule, { principals: [{ name: 'tagger', policies: [policy] }] }, config);
     expect(finding).toMatchObject({ severity: 'high', details: { tagKey: 'stage' } });
     expect(finding.message).toContain('stage=production');
+  });
+
+  it('asks a production resource the snapshot knows by ARN with its tags: a grant on the ARN is certain', () => {
+    const bucket = 'arn:aws:s3:::acme-data';
+    const spec = (environment: string) => ({
+      principals: [{ name: 'dev', policies: [doc(allow('s3:PutBucketTagging', bucket))] }],
+      resources: [{ arn: bucket, tags: { Environment: environment } }],
+    });
+    const [finding] = about(run(rule, spec('production')), 'dev');
+    expect(finding).toMatchObject({ severity: 'high', details: { productionArn: bucket, allowedCount: 1 } });
+    expect(finding.message).toContain(`on production resource ${bucket}`);
+    // Tagged dev: only the tag questions, where the grant depends on the resource.
+    expect(about(run(rule, spec('dev')), 'dev')).toMatchObject([{ severity: 'medium' }]);
   });
 });
