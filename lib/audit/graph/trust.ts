@@ -190,10 +190,14 @@ function callerChosenKeys(statement: NormalizedStatement): Set<string> | undefin
   return keys;
 }
 
-/** The values a caller could pass for `key` that the statement's conditions tell apart, and no value at all. */
+/**
+ * The values a caller could pass for `key` that the statement's conditions tell apart (each as written, and with
+ * its wildcards filled), a value none names, and no value at all where the key may be left out.
+ */
 function candidates(conditions: readonly NormalizedCondition[], key: string): KeyValue[] {
-  const named = conditions.flatMap((c) => c.values).map((v) => v.replace(/\*/g, 'x').replace(/\?/g, 'y'));
-  const values = [...new Set([...named, 'leash-chosen-value'])].map((v) => present([v]));
+  const written = conditions.flatMap((c) => c.values);
+  const filled = written.map((v) => v.replace(/\*/g, 'x').replace(/\?/g, 'y'));
+  const values = [...new Set([...written, ...filled, 'leash-chosen-value'])].map((v) => present([v]));
   // A session name is always passed; an external ID may be left out.
   return key === 'sts:externalid' ? [...values, ABSENT] : values;
 }
@@ -202,20 +206,26 @@ function conditionsOn(statement: NormalizedStatement, key: string): NormalizedCo
   return statement.conditions.filter((c) => c.key.toLowerCase() === key);
 }
 
-/** Whether some value of `key` meets every condition of the statement on it. */
-function canMeet(statement: NormalizedStatement, key: string): boolean {
+/**
+ * The statement's conditions on `key` answered for each candidate value of it; every other key (a policy
+ * variable in a value: `${aws:username}`) from `lookup`, the caller's facts.
+ */
+function answersPerCandidate(statement: NormalizedStatement, key: string, lookup: KeyLookup): Tri[][] {
   const conditions = conditionsOn(statement, key);
-  return candidates(conditions, key).some((value) =>
-    conditions.every((c) => evaluateCondition(c, () => value).tri === YES),
-  );
+  return candidates(conditions, key).map((value) => {
+    const withValue: KeyLookup = (lowerKey) => (lowerKey === key ? value : lookup(lowerKey));
+    return conditions.map((c) => evaluateCondition(c, withValue).tri);
+  });
+}
+
+/** Whether some value of `key` meets every condition of the statement on it. */
+function canMeet(statement: NormalizedStatement, key: string, lookup: KeyLookup): boolean {
+  return answersPerCandidate(statement, key, lookup).some((answers) => answers.every((tri) => tri === YES));
 }
 
 /** Whether some value of `key` fails a condition of the statement on it. */
-function canFail(statement: NormalizedStatement, key: string): boolean {
-  const conditions = conditionsOn(statement, key);
-  return candidates(conditions, key).some((value) =>
-    conditions.some((c) => evaluateCondition(c, () => value).tri === NO),
-  );
+function canFail(statement: NormalizedStatement, key: string, lookup: KeyLookup): boolean {
+  return answersPerCandidate(statement, key, lookup).some((answers) => answers.some((tri) => tri === NO));
 }
 
 export interface ConditionAnswer {
@@ -239,14 +249,14 @@ export function answerConditions(
   // Values the caller passes as it likes (a service's values are its own): an Allow is met when some value
   // meets every condition on the key, a Deny escaped when some value fails one of them.
   const chosenKeys = iamCaller ? callerChosenKeys(statement) : undefined;
-  if (chosenKeys && statement.effect === 'Deny' && [...chosenKeys].some((key) => canFail(statement, key))) {
+  if (chosenKeys && statement.effect === 'Deny' && [...chosenKeys].some((key) => canFail(statement, key, lookup))) {
     return { tri: NO, dependsOn: [] };
   }
   let tri: Tri = YES;
   const dependsOn: string[] = [];
   for (const condition of statement.conditions) {
     const key = condition.key.toLowerCase();
-    if (chosenKeys?.has(key) && statement.effect === 'Allow' && canMeet(statement, key)) continue;
+    if (chosenKeys?.has(key) && statement.effect === 'Allow' && canMeet(statement, key, lookup)) continue;
     const result = evaluateCondition(condition, lookup);
     if (result.tri === NO) return { tri: NO, dependsOn: [] };
     if (result.tri === MAYBE) {

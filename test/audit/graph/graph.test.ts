@@ -190,6 +190,28 @@ describe('assume-role edges', () => {
     });
   });
 
+  it('lets the caller pass a value written with a wildcard character as it is (StringEquals "*")', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'starred', trust: trusting(root(), { Condition: { StringEquals: { 'sts:ExternalId': '*' } } }) },
+      ],
+    });
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'starred'))).toMatchObject({ decision: 'allowed' });
+  });
+
+  it('answers a policy variable in a session-name condition from the caller, not from the chosen value', () => {
+    // Only a user has an aws:username to name its session after: a role caller cannot meet this for certain.
+    const named = trusting(root(), { Condition: { StringEquals: { 'sts:RoleSessionName': '${aws:username}' } } });
+    const graph = graphOf({
+      principals: [
+        { name: 'deployer', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'named', trust: named },
+      ],
+    });
+    expect(edge(graph, arn('role', 'deployer'), arn('role', 'named'))?.decision).not.toBe('allowed');
+  });
+
   it('does not let a service pass the external ID a trust asks of it', () => {
     const graph = graphOf({
       principals: [
