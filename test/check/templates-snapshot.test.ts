@@ -271,23 +271,28 @@ describe('an agent tag it cannot read', () => {
   });
 });
 
+/** A template with a bucket named acme-data (its Tags given as YAML) and a role granted one action on its ARN. */
+function bucketAndGrant(bucketTags: string, role: { name: string; tags?: string; action: string }): string {
+  return yamlTemplate([
+    'Resources:',
+    '  Data:',
+    '    Type: AWS::S3::Bucket',
+    `    Properties: { BucketName: acme-data, Tags: ${bucketTags} }`,
+    `  ${role.name}:`,
+    '    Type: AWS::IAM::Role',
+    '    Properties:',
+    '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
+    ...(role.tags ? [`      Tags: ${role.tags}`] : []),
+    '      Policies:',
+    '        - PolicyName: grant',
+    '          PolicyDocument:',
+    '            Version: "2012-10-17"',
+    `            Statement: [{ Effect: Allow, Action: "${role.action}", Resource: !GetAtt Data.Arn }]`,
+  ]);
+}
+
 describe('production resources the templates define', () => {
-  const template = (bucketTags: string) =>
-    yamlTemplate([
-      'Resources:',
-      '  Data:',
-      '    Type: AWS::S3::Bucket',
-      `    Properties: { BucketName: acme-data, Tags: ${bucketTags} }`,
-      '  Cleaner:',
-      '    Type: AWS::IAM::Role',
-      '    Properties:',
-      '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
-      '      Policies:',
-      '        - PolicyName: clean',
-      '          PolicyDocument:',
-      '            Version: "2012-10-17"',
-      '            Statement: [{ Effect: Allow, Action: "s3:DeleteBucket", Resource: !GetAtt Data.Arn }]',
-    ]);
+  const template = (bucketTags: string) => bucketAndGrant(bucketTags, { name: 'Cleaner', action: 's3:DeleteBucket' });
   const deletion = (file: string) =>
     runCheck([file], undefined, {}).findings.find((f) => f.ruleId === 'can-delete-production');
 
@@ -310,22 +315,11 @@ describe('production resources the templates define', () => {
 
 describe('an agent grant on a resource the templates define', () => {
   const template = (bucketTags: string) =>
-    yamlTemplate([
-      'Resources:',
-      '  Data:',
-      '    Type: AWS::S3::Bucket',
-      `    Properties: { BucketName: acme-data, Tags: ${bucketTags} }`,
-      '  Agent:',
-      '    Type: AWS::IAM::Role',
-      '    Properties:',
-      '      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }',
-      '      Tags: [{ Key: "leash:agent", Value: "true" }]',
-      '      Policies:',
-      '        - PolicyName: write',
-      '          PolicyDocument:',
-      '            Version: "2012-10-17"',
-      '            Statement: [{ Effect: Allow, Action: "s3:PutBucketPolicy", Resource: !GetAtt Data.Arn }]',
-    ]);
+    bucketAndGrant(bucketTags, {
+      name: 'Agent',
+      tags: '[{ Key: "leash:agent", Value: "true" }]',
+      action: 's3:PutBucketPolicy',
+    });
   const agentFinding = (file: string) =>
     runCheck([file], undefined, {}).findings.find((f) => f.ruleId === 'agent-can-write-production');
 

@@ -1,5 +1,6 @@
 // What "a production resource" means in a request, and which guardrail fails to stop an action on one.
 import { compileActionMatcher } from '../../../policy';
+import { innerStore, memoize2, newWeakMap } from '../../../util/memo';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { conditionalDeletes } from '../../../guardrails/conditional-deletes';
 import type { GuardrailSpec } from '../../../guardrails/spec';
@@ -151,18 +152,10 @@ export function inputProductionDeletions(
   snapshot: AccountSnapshot,
 ): readonly ProductionArnQuestion[] {
   if (!snapshot.resources?.length) return [];
-  let byConfig = inputQuestions.get(snapshot);
-  if (!byConfig) {
-    byConfig = new WeakMap();
-    inputQuestions.set(snapshot, byConfig);
-  }
-  let questions = byConfig.get(guardrails);
-  if (!questions) {
+  return memoize2(inputQuestions, snapshot, guardrails, newWeakMap<GuardrailSpec, ProductionArnQuestion[]>, () => {
     const { actions, request } = productionDeletion(catalog, guardrails);
-    questions = arnQuestions(taggedProduction(guardrails, snapshot), actions, request, guardrails.production.tagKeys);
-    byConfig.set(guardrails, questions);
-  }
-  return questions;
+    return arnQuestions(taggedProduction(guardrails, snapshot), actions, request, guardrails.production.tagKeys);
+  });
 }
 
 const arnQuestionLists = new WeakMap<
@@ -182,26 +175,22 @@ export function productionArnQuestions(
 ): readonly ProductionArnQuestion[] {
   const { tagKeys, arns } = guardrails.production;
   if (arns.length === 0 && !snapshot.resources?.length) return [];
-  let byConfig = arnQuestionLists.get(snapshot);
-  if (!byConfig) {
-    byConfig = new WeakMap();
-    arnQuestionLists.set(snapshot, byConfig);
-  }
-  let byActions = byConfig.get(guardrails);
-  if (!byActions) {
-    byActions = new WeakMap();
-    byConfig.set(guardrails, byActions);
-  }
-  let questions = byActions.get(actions);
-  if (!questions) {
-    const known = [
-      ...arns.map((arn) => ({ arn, tags: {} as Readonly<Record<string, string>> })),
-      ...taggedProduction(guardrails, snapshot),
-    ];
-    questions = arnQuestions(known, actions, {}, tagKeys);
-    byActions.set(actions, questions);
-  }
-  return questions;
+  const byActions = memoize2(
+    arnQuestionLists,
+    snapshot,
+    guardrails,
+    newWeakMap<GuardrailSpec, WeakMap<readonly CatalogAction[], ProductionArnQuestion[]>>,
+    newWeakMap<readonly CatalogAction[], ProductionArnQuestion[]>,
+  );
+  // Keyed by the action list too: each rule asks its own list, made once per check.
+  return innerStore(byActions, actions, () =>
+    arnQuestions(
+      [...arns.map((arn) => ({ arn, tags: {} })), ...taggedProduction(guardrails, snapshot)],
+      actions,
+      {},
+      tagKeys,
+    ),
+  );
 }
 
 /** The resources the input defines whose tags make them production (values compared in any case, as the guardrails do). */

@@ -7,6 +7,7 @@ import type { GuardrailSpec } from '../../../guardrails/spec';
 import { expandActionPattern } from '../../../policy';
 import type { DecisionRuns, RequestContext } from '../../evaluate/types';
 import type { AccountSnapshot } from '../../sources/snapshot';
+import { memoize2, newWeakMap } from '../../../util/memo';
 import { arnTemplateMatches } from './production';
 import type { ProductionTag } from './production-values';
 
@@ -75,42 +76,40 @@ export function inputResourceStates(
   writes: readonly CatalogAction[],
 ): readonly InputResourceState[] {
   if (!snapshot.resources?.length && guardrails.production.arns.length === 0) return [];
-  let byConfig = inputStatesBySnapshot.get(snapshot);
-  if (!byConfig) {
-    byConfig = new WeakMap();
-    inputStatesBySnapshot.set(snapshot, byConfig);
-  }
-  let states = byConfig.get(guardrails);
-  if (!states) {
-    const { tagKeys, nonProductionValues } = guardrails.production;
-    const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
-    const safe = new Set(nonProductionValues.map((value) => value.toLowerCase()));
-    const made: InputResourceState[] = [];
-    const known = [
-      ...guardrails.production.arns.map((arn) => ({ arn, tags: {} as Readonly<Record<string, string>> })),
-      ...(snapshot.resources ?? []),
-    ];
-    for (const { arn, tags } of known) {
-      const nonProduction = Object.entries(tags).some(
-        ([key, value]) => keys.has(key.toLowerCase()) && safe.has(value.toLowerCase()),
-      );
-      if (nonProduction) continue;
-      const fits = new Set(
-        writes.filter((action) => action.resourceTypes.some((type) => arnTemplateMatches(type.arnTemplate, arn))),
-      );
-      if (fits.size === 0) continue;
-      const request: RequestContext = {
-        resourceArn: arn,
-        resourceTags: tags,
-        resourceTagKeysKnown: [...tagKeys, ...Object.keys(tags)],
-        requestTags: {},
-      };
-      made.push({ name: arn, request, fits });
-    }
-    states = made;
-    byConfig.set(guardrails, states);
-  }
-  return states;
+  return memoize2(
+    inputStatesBySnapshot,
+    snapshot,
+    guardrails,
+    newWeakMap<GuardrailSpec, readonly InputResourceState[]>,
+    () => {
+      const { tagKeys, nonProductionValues } = guardrails.production;
+      const keys = new Set(tagKeys.map((key) => key.toLowerCase()));
+      const safe = new Set(nonProductionValues.map((value) => value.toLowerCase()));
+      const made: InputResourceState[] = [];
+      const known = [
+        ...guardrails.production.arns.map((arn) => ({ arn, tags: {} as Readonly<Record<string, string>> })),
+        ...(snapshot.resources ?? []),
+      ];
+      for (const { arn, tags } of known) {
+        const nonProduction = Object.entries(tags).some(
+          ([key, value]) => keys.has(key.toLowerCase()) && safe.has(value.toLowerCase()),
+        );
+        if (nonProduction) continue;
+        const fits = new Set(
+          writes.filter((action) => action.resourceTypes.some((type) => arnTemplateMatches(type.arnTemplate, arn))),
+        );
+        if (fits.size === 0) continue;
+        const request: RequestContext = {
+          resourceArn: arn,
+          resourceTags: tags,
+          resourceTagKeysKnown: [...tagKeys, ...Object.keys(tags)],
+          requestTags: {},
+        };
+        made.push({ name: arn, request, fits });
+      }
+      return made;
+    },
+  );
 }
 
 /** The name of the state whose production key holds a value the config does not list. */
