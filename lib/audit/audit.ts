@@ -6,6 +6,7 @@ import { parseConfig } from '../config/parse';
 import { defaultConfig } from '../config/defaults';
 import type { LeashConfig, Suppression } from '../config/schema';
 import { compileAccount } from './evaluate';
+import { resourcePolicyGrants } from './evaluate/resource-policy-grants';
 import type { CompileCache } from './evaluate/compile-account';
 import type { CompiledAccount } from './evaluate/types';
 import { buildAccessGraph, type AccessGraph } from './graph';
@@ -509,7 +510,19 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
   if (snapshot.isManagementAccount) {
     caveats.push('This is the organization management account: SCPs and RCPs never apply to it.');
   }
-  if (snapshot.source.kind !== 'template') {
+  const resourcePolicies = snapshot.resourcePolicies?.length ?? 0;
+  if (resourcePolicies > 0) {
+    const { outside, reaching } = resourcePolicyGrants(snapshot);
+    caveats.push(
+      `${resourcePolicies} resource polic${resourcePolicies === 1 ? 'y was' : 'ies were'} read: ${reaching} Allow ` +
+        `statement(s) name principals of the input, and count as their own grants (a boundary caps them only ` +
+        `where a role is named by its ARN)` +
+        (outside > 0
+          ? `; ${outside} name other accounts, services or federated identities, which this audit does not evaluate`
+          : '') +
+        '.',
+    );
+  } else if (snapshot.source.kind !== 'template') {
     caveats.push(
       'Resource-based policies (S3 bucket, KMS key, SQS, SNS, Lambda, Secrets Manager and other resource policies) ' +
         'are not read: a deletion they grant a principal directly, without an identity policy, is not shown.',

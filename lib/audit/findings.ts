@@ -17,9 +17,10 @@ export type FindingCategory =
 
 /** The policy statement that causes a finding. */
 export interface Evidence {
-  /** Managed policy ARN, SCP id, or `inline:<name>` / `trust` / `boundary`. */
+  /** Managed policy ARN, SCP id, `inline:<name>` / `trust` / `boundary`, or `resource:<name>` (a resource policy). */
   readonly policy: string;
-  readonly policyKind: 'inline' | 'managed' | 'boundary' | 'trust' | 'scp' | 'rcp' | 'group-inline' | 'template';
+  readonly policyKind:
+    'inline' | 'managed' | 'boundary' | 'trust' | 'scp' | 'rcp' | 'group-inline' | 'template' | 'resource';
   readonly statementIndex?: number;
   readonly sid?: string;
   /** The statement (or the part of it) as written. */

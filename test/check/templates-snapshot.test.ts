@@ -334,3 +334,175 @@ describe('an agent grant on a resource the templates define', () => {
     expect(found).toMatchObject({ severity: 'high', details: { allowedCount: 0 } });
   });
 });
+
+/** A template with a production bucket, a read-only agent role, and a bucket policy granting `principal` DeleteBucket. */
+function bucketPolicyFor(principal: string, extra: readonly string[] = []): string {
+  return yamlTemplate([
+    'Resources:',
+    '  Data:',
+    '    Type: AWS::S3::Bucket',
+    '    Properties: { BucketName: acme-data, Tags: [{ Key: environment, Value: production }] }',
+    '  DataPolicy:',
+    '    Type: AWS::S3::BucketPolicy',
+    '    Properties:',
+    '      Bucket: !Ref Data',
+    '      PolicyDocument:',
+    '        Version: "2012-10-17"',
+    `        Statement: [{ Effect: Allow, Principal: ${principal}, Action: "s3:DeleteBucket", Resource: "*" }]`,
+    '  ReadOnly:',
+    '    Type: AWS::IAM::ManagedPolicy',
+    '    Properties:',
+    '      PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: Allow, Action: "s3:Get*", Resource: "*" }] }',
+    '  Agent:',
+    '    Type: AWS::IAM::Role',
+    '    Properties:',
+    '      RoleName: agent',
+    '      PermissionsBoundary: !Ref ReadOnly',
+    '      AssumeRolePolicyDocument:',
+    '        Version: "2012-10-17"',
+    '        Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: "sts:AssumeRole" }]',
+    '      Tags: [{ Key: "leash:agent", Value: "true" }]',
+    ...extra,
+  ]);
+}
+
+describe('resource policies the templates define', () => {
+  const agentWrite = (file: string) =>
+    runCheck([file], undefined, {}).findings.find((f) => f.ruleId === 'agent-can-write-production');
+
+  it("reads a bucket policy with the bucket's ARN for its `*` resource", () => {
+    const file = bucketPolicyFor('{ AWS: !GetAtt Agent.Arn }');
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
+    expect(snapshot.resourcePolicies).toEqual([
+      expect.objectContaining({
+        name: 'AWS::S3::BucketPolicy DataPolicy',
+        resourceArns: ['arn:aws:s3:::acme-data'],
+        location: expect.objectContaining({
+          logicalId: 'DataPolicy',
+          jsonPath: 'Resources.DataPolicy.Properties.PolicyDocument',
+        }),
+      }),
+    ]);
+  });
+
+  it("lets a change that names an agent's sessions in a production bucket's policy fail the check", () => {
+    const result = runCheck(
+      [bucketPolicyFor('{ AWS: "arn:aws:sts::123456789012:assumed-role/agent/fix-bug" }')],
+      undefined,
+      {},
+    );
+    const found = result.findings.find((f) => f.ruleId === 'agent-can-write-production');
+    expect(found).toMatchObject({ severity: 'critical', details: { allowed: ['s3:DeleteBucket'] } });
+    expect(found?.message).toContain('which no permissions boundary caps (AWS::S3::BucketPolicy DataPolicy)');
+    expect(result.caveats.join('\n')).toContain('1 resource policy was read: 1 Allow statement(s) name principals');
+  });
+
+  it("leaves the agent to its boundary when the policy names the role's ARN", () => {
+    expect(agentWrite(bucketPolicyFor('{ AWS: !GetAtt Agent.Arn }'))).toBeUndefined();
+  });
+
+  it('reads a principal only deployment knows as everyone, and says where', () => {
+    const file = bucketPolicyFor('{ AWS: !Ref Who }');
+    const result = runCheck([file], undefined, {});
+    expect(result.audit.problems).toContainEqual({
+      where: expect.stringMatching(/Resources\.DataPolicy\.Properties\.PolicyDocument\.Statement\[0\]\.Principal$/),
+      message: expect.stringContaining('read as {"AWS":"*"}'),
+    });
+    expect(agentWrite(file)).toMatchObject({ severity: 'critical' });
+  });
+
+  it("narrows a key policy's `*` to the key's ARN pattern", () => {
+    const file = yamlTemplate([
+      'Resources:',
+      '  Key:',
+      '    Type: AWS::KMS::Key',
+      '    Properties:',
+      '      KeyPolicy:',
+      '        Version: "2012-10-17"',
+      '        Statement: [{ Effect: Allow, Principal: { AWS: "*" }, Action: "kms:ScheduleKeyDeletion", Resource: "*" }]',
+    ]);
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
+    expect(snapshot.resourcePolicies?.[0].resourceArns).toEqual([
+      expect.stringMatching(/^arn:aws:kms:us-east-1:123456789012:key\/\*$/),
+    ]);
+  });
+
+  it('does not take an endpoint policy, an IoT policy or a listener SSL policy for a grant', () => {
+    const file = yamlTemplate([
+      'Resources:',
+      '  Endpoint:',
+      '    Type: AWS::EC2::VPCEndpoint',
+      '    Properties:',
+      '      ServiceName: com.amazonaws.us-east-1.s3',
+      '      VpcId: vpc-1',
+      '      PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: Allow, Principal: "*", Action: "*", Resource: "*" }] }',
+      '  Thing:',
+      '    Type: AWS::IoT::Policy',
+      '    Properties:',
+      '      PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: Allow, Action: "iot:*", Resource: "*" }] }',
+      '  Listener:',
+      '    Type: AWS::ElasticLoadBalancingV2::Listener',
+      '    Properties: { LoadBalancerArn: lb, Port: 443, Protocol: HTTPS, SslPolicy: ELBSecurityPolicy-2016-08, DefaultActions: [] }',
+    ]);
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
+    expect(snapshot.resourcePolicies).toBeUndefined();
+    expect(snapshot.problems).toEqual([]);
+  });
+});
+
+describe('Lambda permissions', () => {
+  const template = (principal: string) =>
+    yamlTemplate([
+      'Parameters:',
+      '  Who: { Type: String }',
+      'Resources:',
+      '  Fn:',
+      '    Type: AWS::Lambda::Function',
+      '    Properties:',
+      '      FunctionName: prod-fn',
+      '      Role: arn:aws:iam::123456789012:role/fn',
+      '      Code: { ZipFile: "exports.h = async () => 1" }',
+      '      Runtime: nodejs20.x',
+      '      Handler: index.h',
+      '      Tags: [{ Key: environment, Value: production }]',
+      '  Permission:',
+      '    Type: AWS::Lambda::Permission',
+      `    Properties: { FunctionName: !Ref Fn, Action: "lambda:DeleteFunction", Principal: ${principal} }`,
+      '  Cleaner:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      RoleName: cleaner',
+      '      AssumeRolePolicyDocument:',
+      '        Version: "2012-10-17"',
+      '        Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: "sts:AssumeRole" }]',
+    ]);
+  const deletion = (file: string) =>
+    runCheck([file], undefined, {}).findings.find((f) => f.ruleId === 'can-delete-production');
+
+  it("reads a permission for a role of the templates as that role's grant on the function and its versions", () => {
+    const file = template('!GetAtt Cleaner.Arn');
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
+    const fn = 'arn:aws:lambda:us-east-1:123456789012:function:prod-fn';
+    expect((snapshot.resourcePolicies?.[0].document as Doc).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::123456789012:role/cleaner' },
+        Action: 'lambda:DeleteFunction',
+        Resource: [fn, `${fn}:*`],
+      },
+    ]);
+    expect(deletion(file)).toMatchObject({ severity: 'critical', details: { allowed: ['lambda:DeleteFunction'] } });
+  });
+
+  it('leaves a permission for a service to the caveats, and reads a principal only deployment knows as everyone', () => {
+    const result = runCheck([template('events.amazonaws.com')], undefined, {});
+    expect(result.findings.find((f) => f.ruleId === 'can-delete-production')).toBeUndefined();
+    expect(result.caveats.join('\n')).toMatch(/1 name other accounts, services or federated identities/);
+    const unknown = runCheck([template('!Ref Who')], undefined, {});
+    expect(unknown.audit.problems).toContainEqual({
+      where: expect.stringMatching(/Resources\.Permission\.Properties\.Principal$/),
+      message: expect.stringContaining('read as {"AWS":"*"}'),
+    });
+    expect(unknown.findings.find((f) => f.ruleId === 'can-delete-production')).toMatchObject({ severity: 'critical' });
+  });
+});

@@ -19,6 +19,7 @@ import {
   type ScpLevel,
 } from './evaluator';
 import { twinKey, Twins } from './twins';
+import { resourcePolicyGrants } from './resource-policy-grants';
 import type { CompiledAccount, CompiledPrincipal, DecisionLayer, OrganizationLayerState } from './types';
 
 type InvalidPolicy = CompiledAccount['invalidPolicies'][number];
@@ -199,6 +200,12 @@ class AccountCompiler {
     return this.compileDocument(document, 'identity', `${owner.arn}: inline policy ${name}`, source) ?? [];
   }
 
+  /** A resource policy's statements that name `owner`, compiled as its identity grants. */
+  resourceGrant(owner: Principal, name: string, document: unknown): CompiledStatement[] {
+    const source: PolicySource = { policy: `resource:${name}`, policyKind: 'resource', layer: 'identity' };
+    return this.compileDocument(document, 'identity', `${owner.arn}: resource policy ${name}`, source) ?? [];
+  }
+
   /** Organization policies of one type: Allow statements per level, and all Deny statements. */
   organizationLevels(type: 'scp' | 'rcp'): {
     levels: { kind: ScpLevel['kind']; id: string; level: CompiledLevel }[];
@@ -308,9 +315,21 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
   // Indexes principals can share: a boundary's Allow statements, and no statements at all.
   const boundaryIndexes = new Map<string, ServiceIndex>();
   const noStatements = new ServiceIndex([]);
+  const resourceGrants = resourcePolicyGrants(snapshot).byPrincipal;
   for (const principal of snapshot.principals) {
     const notes: string[] = [];
     const identity = ownIdentity(principal, 'inline');
+    // What resource policies grant it counts as its own grant; what its boundary does not cap is added to
+    // the boundary's Allows for it alone, so identity ∧ boundary gives (policies ∧ boundary) ∨ that grant.
+    const uncapped: CompiledStatement[] = [];
+    const grants = resourceGrants.get(principal.arn);
+    if (grants) {
+      for (const grant of grants) {
+        const statements = compiler.resourceGrant(principal, grant.name, grant.document);
+        identity.push(...statements);
+        if (grant.uncapped) uncapped.push(...statements.filter((statement) => statement.effect === 'Allow'));
+      }
+    }
     if (principal.kind === 'user') {
       for (const groupName of principal.groups) {
         const group = groups.get(groupName);
@@ -343,6 +362,11 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
         }
         boundaryAllows = index;
         boundaryName = principal.permissionsBoundaryArn;
+        if (uncapped.length > 0) {
+          boundaryAllows = new ServiceIndex([...compiled.filter((s) => s.effect === 'Allow'), ...uncapped]);
+          boundaryName += `+${uncapped.map((statement) => statement.id).join(',')}`;
+          boundaryStatements.push(...uncapped);
+        }
       } else {
         boundaryAllows = 'missing';
         boundaryName = '?';

@@ -7,7 +7,8 @@ import type { CatalogAction } from '../../catalog/types';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import { escalatedPrincipals, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
-import { allowEvidence, docsUrl, listActions } from './support/meta';
+import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
+import { allowEvidence, docsUrl, listActions, uncappedText } from './support/meta';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
 import {
   addRuns,
@@ -91,6 +92,8 @@ function layerText(context: RuleContext, principal: Principal, how: string): str
       out.push(`a permissions boundary other than ${boundaryName} (${boundary.split('/').pop()})`);
     } else out.push(`its boundary ${boundaryName} lets them through (an older version?)`);
   }
+  const uncapped = uncappedGrantNames(snapshot, principal.arn);
+  if (boundary && uncapped.length > 0) out.push(uncappedText(uncapped));
   if (snapshot.isManagementAccount) out.push('SCPs never apply to the management account');
   else if (!snapshot.organizationPoliciesKnown)
     out.push('the SCPs were not read (pass --scp), so the SCP agent layer is unknown');

@@ -6,7 +6,8 @@ import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import { escalatedPrincipals, type EscalatedPrincipal, escalationTargetText } from './support/escalated';
 import { DETAIL_LIMIT, tallyOf, worstProductionKey, type ProductionTally } from './support/production-tally';
-import { docsUrl, listActions, grantedEvidence } from './support/meta';
+import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
+import { docsUrl, listActions, grantedEvidence, uncappedText } from './support/meta';
 import { unlistedValueNote } from './support/production-values';
 import {
   inputProductionDeletions,
@@ -127,7 +128,7 @@ function findingOf(
   target: Target,
 ): RuleFinding {
   const productionTag = target.tag;
-  const { analysis } = context;
+  const { analysis, snapshot } = context;
   const { allowedCount, dependsCount, allowed, depends, gaps, tagConditionUnsupported, dependsOn } = tally;
   const exempt = analysis.isExempt(principal.arn);
   const severity: Severity = exempt ? 'info' : allowedCount > 0 ? 'critical' : 'high';
@@ -139,7 +140,10 @@ function findingOf(
   else if (!inInput(boundaryArn)) {
     // Not "allows": nothing is known of a boundary the input does not hold.
     missing.push(`its permissions boundary ${boundaryArn} is not in the input, so it could not be evaluated`);
-  } else missing.push('its permissions boundary allows them');
+  } else {
+    const uncapped = uncappedGrantNames(snapshot, principal.arn);
+    missing.push(uncapped.length > 0 ? uncappedText(uncapped) : 'its permissions boundary allows them');
+  }
   for (const gap of Object.keys(gaps) as ScpGap[]) {
     if (gaps[gap] === 0) continue;
     const which = gap === 'tag-condition-unsupported' ? ` (${listActions(tagConditionUnsupported, 4, gaps[gap])})` : '';

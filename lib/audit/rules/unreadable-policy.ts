@@ -35,6 +35,7 @@ const KIND_NAMES: Record<Evidence['policyKind'], string> = {
   scp: 'SCP',
   rcp: 'RCP',
   template: 'template policy',
+  resource: 'resource policy',
 };
 
 interface Unreadable {

@@ -150,6 +150,20 @@ export const ComputeInventory = z.object({
 });
 export type ComputeInventory = z.infer<typeof ComputeInventory>;
 
+/** One resource policy: the resource it governs and its document. */
+export const ResourcePolicy = z.object({
+  /** How the input names it, e.g. `AWS::S3::BucketPolicy DataPolicy`. */
+  name: z.string(),
+  /**
+   * ARNs of the resources it governs, when known: a statement whose Resource is `*` (a key policy's, a
+   * secret's) means these. Empty: unknown, and such a statement is read as covering every resource.
+   */
+  resourceArns: z.array(z.string()).default([]),
+  document: RawPolicyDocument,
+  location: SourceLocation.optional(),
+});
+export type ResourcePolicy = z.infer<typeof ResourcePolicy>;
+
 export const AccountSnapshot = z.object({
   schemaVersion: z.literal(1),
   accountId: z.string(),
@@ -177,6 +191,12 @@ export const AccountSnapshot = z.object({
    * one the guardrails call production deletes production for certain. Absent: none known.
    */
   resources: z.array(z.object({ arn: z.string(), tags: z.record(z.string(), z.string()) })).optional(),
+  /**
+   * Resource policies the input holds (templates: bucket, key, queue, topic, secret, table... policies): each
+   * Allow grants the principals of this account it names (a role, a user, a role's sessions, or everyone) its
+   * actions without an identity policy. Absent: not read (the reports say so).
+   */
+  resourcePolicies: z.array(ResourcePolicy).optional(),
 });
 export type AccountSnapshot = z.infer<typeof AccountSnapshot>;
 

@@ -235,8 +235,15 @@ export function arnOf(logicalId: string, resource: TemplateResource, scope: Reso
     const withPath = /^(.*)WithPath$/.exec(variable);
     const key = propertyFor(withPath ? withPath[1] : variable, properties);
     const value = resolveIntrinsics(properties[key], scope);
+    // CloudFormation makes up a name it is not given (stack-logicalId-suffix); an id (a key's KeyId, a
+    // secret's suffix) is AWS's own, known only after deployment.
+    const generated = /Name$/.test(withPath ? withPath[1] : variable);
     const name =
-      typeof value === 'string' ? value : properties[key] === undefined ? generatedName(scope, logicalId) : undefined;
+      typeof value === 'string'
+        ? value
+        : properties[key] === undefined && generated
+          ? generatedName(scope, logicalId)
+          : undefined;
     if (name === undefined) {
       unknown.push(key);
       return '*';

@@ -6,6 +6,7 @@ import type {
   ManagedPolicy,
   NamedPolicy,
   Principal,
+  ResourcePolicy,
   SnapshotProblem,
   SourceLocation,
 } from './snapshot';
@@ -116,6 +117,7 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
   const principals: PrincipalDraft[] = [];
   const managedPolicies: ManagedPolicy[] = [];
   const resources: { arn: string; tags: Record<string, string> }[] = [];
+  const resourcePolicies: ResourcePolicy[] = [];
   const attachments: { stack: TemplateStack; scope: ResolveScope; logicalId: string; resource: TemplateResource }[] =
     [];
 
@@ -132,6 +134,7 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
       } else {
         const tagged = taggedResource(logicalId, resource, scope);
         if (tagged) resources.push(tagged);
+        resourcePolicies.push(...readResourcePolicies(stack, scope, logicalId, resource, problems));
       }
     }
   });
@@ -260,6 +263,7 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
     isManagementAccount: false,
     problems,
     ...(resources.length > 0 ? { resources } : {}),
+    ...(resourcePolicies.length > 0 ? { resourcePolicies } : {}),
   };
   return { snapshot, managedPolicyLocations };
 }
@@ -705,6 +709,212 @@ function taggedResource(
   if (Object.keys(tags).length === 0) return undefined;
   const arn = arnOf(logicalId, resource, scope);
   return typeof arn === 'string' ? { arn, tags } : undefined;
+}
+
+/**
+ * Types whose policy documents are not resource policies that grant: IAM's own (read above), permission sets,
+ * organization policies, IoT policies (for things), VPC endpoint policies (they only narrow), and resources
+ * whose properties hold other templates or arbitrary input.
+ */
+const NOT_RESOURCE_POLICIES =
+  /^(AWS::(IAM|SSO|Organizations|IoT|CloudFormation|Serverless)::|AWS::EC2::VPCEndpoint$|Custom::)/;
+
+/** Property names that hold a resource policy: KeyPolicy, PolicyDocument, AccessPolicies, RepositoryPolicyText... */
+const POLICY_PROPERTY = /Polic(y|ies)(Document|Text)?$/;
+
+/** Property names that are always a resource policy document, whatever their value. */
+const DOCUMENT_PROPERTY =
+  /^(KeyPolicy|PolicyDocument|ResourcePolicy|AccessPolic(y|ies)|FileSystemPolicy|RepositoryPolicyText|PermissionsPolicyDocument|PolicyText|Policy)$/;
+
+/** Policy resources that govern other resources: the property naming them, and how a value becomes an ARN. */
+const POLICY_TARGETS: Record<string, { property: string; arn: (value: string, scope: ResolveScope) => string }> = {
+  'AWS::S3::BucketPolicy': {
+    property: 'Bucket',
+    arn: (value, scope) => (value.startsWith('arn:') ? value : `arn:${scope.partition}:s3:::${value}`),
+  },
+  'AWS::SNS::TopicPolicy': { property: 'Topics', arn: (value) => value },
+  'AWS::SQS::QueuePolicy': {
+    property: 'Queues',
+    // A queue URL, https://sqs.<region>.amazonaws.com/<account>/<name>, names arn:<partition>:sqs:<region>:<account>:<name>.
+    arn: (value, scope) => {
+      const url = /^https:\/\/sqs\.([^.]+)\.[^/]+\/(\d{12})\/([^/]+)$/.exec(value);
+      return url ? `arn:${scope.partition}:sqs:${url[1]}:${url[2]}:${url[3]}` : value;
+    },
+  },
+  'AWS::SecretsManager::ResourcePolicy': { property: 'SecretId', arn: (value) => value },
+};
+
+/**
+ * The resource policies a resource holds (a key's KeyPolicy, a bucket policy, a table's ResourcePolicy...),
+ * resolved like identity policies: an Allow that holds an unknown value is read as broader than written, and
+ * said so. A policy it cannot read at all is a problem, never a policy that grants nothing unsaid.
+ */
+function readResourcePolicies(
+  stack: TemplateStack,
+  scope: ResolveScope,
+  logicalId: string,
+  resource: TemplateResource,
+  problems: SnapshotProblem[],
+): ResourcePolicy[] {
+  if (NOT_RESOURCE_POLICIES.test(resource.Type) || !resource.Properties) return [];
+  if (resource.Type === 'AWS::Lambda::Permission')
+    return [lambdaPermission(stack, scope, logicalId, resource, problems)];
+  const found: { path: string; value: unknown }[] = [];
+  const walk = (value: unknown, path: string, depth: number, underPolicy: boolean): void => {
+    if (depth > 6 || value === null || typeof value !== 'object') return;
+    if (underPolicy && 'Statement' in value) {
+      found.push({ path, value });
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => walk(item, `${path}[${index}]`, depth + 1, underPolicy));
+      return;
+    }
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      const isPolicy = POLICY_PROPERTY.test(key);
+      const itemPath = path ? `${path}.${key}` : key;
+      if (isPolicy && (typeof item === 'string' || isIntrinsic(item))) {
+        // JSON text or a value to resolve: a policy when it holds statements, or when only deployment knows
+        // it under a name that is always a policy (not SslPolicy: "ELBSecurityPolicy-2016-08").
+        const resolved = jsonTextAsObject(item, scope);
+        const unknown = containsUnresolved(resolveIntrinsics(item, scope));
+        if (
+          (resolved && typeof resolved === 'object' && 'Statement' in resolved) ||
+          (unknown && DOCUMENT_PROPERTY.test(key))
+        )
+          found.push({ path: itemPath, value: item });
+        continue;
+      }
+      walk(item, itemPath, depth + 1, underPolicy || isPolicy || key.startsWith('Fn::'));
+    }
+  };
+  walk(resource.Properties, '', 0, false);
+  if (found.length === 0) return [];
+  const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
+  const context: ReadContext = { scope, problems, where };
+  const resourceArns = governedArns(logicalId, resource, scope);
+  return found.map(({ path, value }) => ({
+    name: `${resource.Type} ${logicalId}${found.length > 1 ? ` ${path}` : ''}`,
+    resourceArns,
+    document: readPolicyDocument(jsonTextAsObject(value, scope), path, context),
+    location: {
+      file: stack.file,
+      logicalId,
+      cdkPath: cdkPathOf(stack, logicalId, resource),
+      jsonPath: `Resources.${logicalId}.Properties.${path}`,
+    },
+  }));
+}
+
+/**
+ * A Lambda permission is one statement of its function's policy, written as properties: Principal (an account,
+ * an ARN, `*` or a service), Action, FunctionName, and the conditions SourceArn, SourceAccount and PrincipalOrgID.
+ */
+function lambdaPermission(
+  stack: TemplateStack,
+  scope: ResolveScope,
+  logicalId: string,
+  resource: TemplateResource,
+  problems: SnapshotProblem[],
+): ResourcePolicy {
+  const properties = resource.Properties ?? {};
+  const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
+  const context: ReadContext = { scope, problems, where };
+  const principal = resolveIntrinsics(properties.Principal, scope);
+  const isService =
+    typeof principal === 'string' && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.[a-z0-9.-]+$/.test(principal);
+  const conditions: Record<string, Record<string, unknown>> = {};
+  const condition = (operator: string, key: string, value: unknown) => {
+    if (value !== undefined) conditions[operator] = { ...conditions[operator], [key]: value };
+  };
+  condition('ArnLike', 'aws:SourceArn', properties.SourceArn);
+  condition('StringEquals', 'aws:SourceAccount', properties.SourceAccount);
+  condition('StringEquals', 'aws:PrincipalOrgID', properties.PrincipalOrgID);
+  const functions = lambdaFunctionArns(properties.FunctionName, scope);
+  const statement = {
+    Effect: 'Allow',
+    Principal: isService ? { Service: principal } : { AWS: properties.Principal },
+    Action: properties.Action,
+    Resource: functions.length > 0 ? functions.flatMap((arn) => [arn, `${arn}:*`]) : '*',
+    ...(Object.keys(conditions).length > 0 ? { Condition: conditions } : {}),
+  };
+  return {
+    name: `${resource.Type} ${logicalId}`,
+    resourceArns: functions,
+    // Problems name the property a statement field came from (Resource: FunctionName).
+    document: readPolicyDocument({ Version: '2012-10-17', Statement: [statement] }, '', {
+      ...context,
+      where: (path) => {
+        const field = path.replace(/^\.Statement\[0\]\.?/, '');
+        return where(field === 'Resource' ? 'FunctionName' : field || 'Principal');
+      },
+    }),
+    location: {
+      file: stack.file,
+      logicalId,
+      cdkPath: cdkPathOf(stack, logicalId, resource),
+      jsonPath: `Resources.${logicalId}.Properties`,
+    },
+  };
+}
+
+/** The function a Lambda permission names (a name, an ARN, a partial ARN, or a Ref / GetAtt of a function). */
+function lambdaFunctionArns(value: unknown, scope: ResolveScope): string[] {
+  const id = referencedId(value);
+  const referenced = id === undefined ? undefined : scope.resources[id];
+  const arn = referenced ? arnOf(id!, referenced, scope) : resolveIntrinsics(value, scope);
+  if (arn instanceof Unresolved) return arn.pattern ? [arn.pattern] : [];
+  if (typeof arn !== 'string') return [];
+  if (arn.startsWith('arn:')) return [arn];
+  const [account, name] = arn.includes(':function:') ? arn.split(':function:') : [scope.accountId, arn];
+  return [`arn:${scope.partition}:lambda:${scope.region}:${account.split(':').pop()}:function:${name}`];
+}
+
+function isIntrinsic(value: unknown): boolean {
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    /^(Ref|Fn::)/.test(Object.keys(value)[0])
+  );
+}
+
+/** The ARNs of the resources a resource policy governs, as far as the templates tell (patterns included). */
+function governedArns(logicalId: string, resource: TemplateResource, scope: ResolveScope): string[] {
+  const target = POLICY_TARGETS[resource.Type];
+  const arns: string[] = [];
+  const keep = (arn: unknown) => {
+    if (typeof arn === 'string') arns.push(arn);
+    else if (arn instanceof Unresolved && arn.pattern) arns.push(arn.pattern);
+  };
+  if (!target) {
+    keep(arnOf(logicalId, resource, scope));
+    return arns;
+  }
+  const given = resource.Properties?.[target.property];
+  for (const value of Array.isArray(given) ? given : [given]) {
+    const id = referencedId(value);
+    const referenced = id === undefined ? undefined : scope.resources[id];
+    if (id !== undefined && referenced) {
+      keep(arnOf(id, referenced, scope));
+      continue;
+    }
+    const resolved = resolveIntrinsics(value, scope);
+    if (typeof resolved === 'string') keep(target.arn(resolved, scope));
+  }
+  return arns;
+}
+
+/** The logical id a `Ref` or `Fn::GetAtt` names. */
+function referencedId(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.Ref === 'string') return record.Ref;
+  const getAtt = record['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  return undefined;
 }
 
 type StatementField = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Principal' | 'NotPrincipal';

@@ -43,6 +43,8 @@ export interface AccountSpec {
   readonly scps?: readonly OrganizationPolicyLevel[];
   /** Resources known by ARN, with their tags (AccountSnapshot.resources). */
   readonly resources?: readonly { arn: string; tags: Record<string, string> }[];
+  /** Resource policies (AccountSnapshot.resourcePolicies). */
+  readonly resourcePolicies?: readonly { name: string; resourceArns: string[]; document: unknown }[];
 }
 
 export const roleArn = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
@@ -82,6 +84,7 @@ export function snapshot(spec: AccountSpec): AccountSnapshot {
     serviceControlPolicies: spec.scps ?? [],
     organizationPoliciesKnown: spec.scps !== undefined,
     ...(spec.resources ? { resources: spec.resources } : {}),
+    ...(spec.resourcePolicies ? { resourcePolicies: spec.resourcePolicies } : {}),
   });
 }
 

@@ -82,3 +82,11 @@ export function listActions(actions: readonly string[], max = 6, total = actions
 }
 
 export { rawStatement } from '../../../policy';
+
+/** Why a permissions boundary did not stop what resource policies grant a principal directly. */
+export function uncappedText(policyNames: readonly string[]): string {
+  return (
+    'a resource policy that names it by user or session ARN, or names everyone, which no permissions boundary ' +
+    `caps (${policyNames.join(', ')})`
+  );
+}

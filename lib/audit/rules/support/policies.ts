@@ -8,6 +8,7 @@ import {
   type NormalizedStatement,
   type PolicyType,
 } from '../../../policy';
+import { resourcePolicyGrants } from '../../evaluate/resource-policy-grants';
 import { snapshotParseCache } from '../../sources/parse-cache';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { Evidence } from '../types';
@@ -35,6 +36,25 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
           kind: principal.kind === 'group' ? 'group-inline' : 'inline',
           type: 'identity',
           document: policy.document,
+          attachedTo: [principal],
+          owner: principal,
+          awsManaged: false,
+        }),
+      );
+    }
+  }
+  // What resource policies grant a principal is one more identity grant of its own (evaluate/resource-policy-grants).
+  const resourceGrants = resourcePolicyGrants(snapshot).byPrincipal;
+  for (const principal of snapshot.principals) {
+    for (const grant of resourceGrants.get(principal.arn) ?? []) {
+      out.push(
+        entry(cache, {
+          id: `resource:${principal.arn}:${grant.name}:${grant.uncapped ? 'uncapped' : 'capped'}`,
+          name: grant.name,
+          evidencePolicy: `resource:${grant.name}`,
+          kind: 'resource',
+          type: 'identity',
+          document: grant.document,
           attachedTo: [principal],
           owner: principal,
           awsManaged: false,

@@ -1,0 +1,180 @@
+// Resource policies read as grants to the principals of the account they name. Within one account an Allow
+// in a resource policy is enough on its own: no identity policy is needed, while explicit denies, SCPs and
+// RCPs still apply. A permissions boundary caps such a grant only when the policy names the role by its ARN;
+// it does not cap a grant to a user's ARN or to a role's session (IAM User Guide, policy evaluation within a
+// single account). A grant to everyone ("*") is taken as uncapped too, the worst case. A statement naming the
+// account itself leaves the decision to identity policies, so it grants nothing here; other accounts,
+// services and federated principals are not principals of the snapshot and are only counted.
+import { wildcardMatch } from '../../policy/wildcard';
+import type { AccountSnapshot, Principal, ResourcePolicy } from '../sources/snapshot';
+
+/** One resource policy's Allow statements that name one principal, as an identity-style document. */
+export interface ResourceGrant {
+  /** The resource policy's name (`AWS::S3::BucketPolicy DataPolicy`). */
+  readonly name: string;
+  readonly document: { readonly Version: string; readonly Statement: Record<string, unknown>[] };
+  /** Its permissions boundary does not cap this grant (a user, a session or everyone was named). */
+  readonly uncapped: boolean;
+}
+
+export interface ResourceGrants {
+  /** By principal ARN. */
+  readonly byPrincipal: ReadonlyMap<string, readonly ResourceGrant[]>;
+  /** Allow statements that name a principal of another account, a service or a federated identity. */
+  readonly outside: number;
+  /** Allow statements that reach at least one principal of the snapshot. */
+  readonly reaching: number;
+}
+
+const NONE: ResourceGrants = { byPrincipal: new Map(), outside: 0, reaching: 0 };
+
+/** Who one Allow statement names: everyone, principals of the snapshot (capped or not), or others. */
+interface Named {
+  everyone: boolean;
+  capped: Principal[];
+  uncapped: Principal[];
+  outside: boolean;
+}
+
+const ARN = /^arn:[^:]*:(iam|sts)::([^:]*):(.*)$/;
+
+function asList(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function namedBy(statement: Record<string, unknown>, snapshot: AccountSnapshot, actors: readonly Principal[]): Named {
+  const named: Named = { everyone: false, capped: [], uncapped: [], outside: false };
+  // An Allow with NotPrincipal names everyone but a few: read as everyone.
+  if (statement.NotPrincipal !== undefined || statement.Principal === '*') {
+    named.everyone = true;
+    return named;
+  }
+  const principal = statement.Principal;
+  if (!principal || typeof principal !== 'object' || Array.isArray(principal)) {
+    // No principal at all (or one that is not an object): not a resource policy statement IAM would accept;
+    // read as everyone so that it is never a grant to no one.
+    named.everyone = true;
+    return named;
+  }
+  for (const [kind, values] of Object.entries(principal as Record<string, unknown>)) {
+    if (kind !== 'AWS') {
+      named.outside = true;
+      continue;
+    }
+    for (const value of asList(values)) {
+      if (typeof value !== 'string') continue;
+      name(value.trim(), snapshot, actors, named);
+    }
+  }
+  return named;
+}
+
+function name(value: string, snapshot: AccountSnapshot, actors: readonly Principal[], named: Named): void {
+  if (value === '*') {
+    named.everyone = true;
+    return;
+  }
+  if (/^\d{12}$/.test(value)) {
+    if (value !== snapshot.accountId) named.outside = true;
+    return;
+  }
+  const arn = ARN.exec(value);
+  if (!arn) {
+    named.outside = true;
+    return;
+  }
+  const [, service, account, rest] = arn;
+  if (!wildcardMatch(account, snapshot.accountId)) {
+    named.outside = true;
+    return;
+  }
+  if (service === 'iam' && rest === 'root') return;
+  let found: Principal[] = [];
+  let capped = false;
+  if (service === 'iam' && rest.startsWith('role/')) {
+    found = actors.filter((p) => p.kind === 'role' && wildcardMatch(value, p.arn));
+    capped = true;
+  } else if (service === 'iam' && rest.startsWith('user/')) {
+    found = actors.filter((p) => p.kind === 'user' && wildcardMatch(value, p.arn));
+  } else if (service === 'sts' && rest.startsWith('assumed-role/')) {
+    const roleName = rest.split('/')[1] ?? '*';
+    found = actors.filter((p) => p.kind === 'role' && wildcardMatch(roleName, p.name));
+  }
+  if (found.length === 0) named.outside = true;
+  (capped ? named.capped : named.uncapped).push(...found);
+}
+
+/** The statement as an identity grant: no principal, and `*` resources narrowed to the governed resources. */
+function grantStatement(statement: Record<string, unknown>, policy: ResourcePolicy): Record<string, unknown> {
+  const { Principal: _principal, NotPrincipal: _notPrincipal, ...rest } = statement;
+  const everything =
+    rest.NotResource === undefined && (rest.Resource === undefined || asList(rest.Resource).includes('*'));
+  if (!everything) return rest;
+  return { ...rest, Resource: policy.resourceArns.length > 0 ? [...policy.resourceArns] : '*' };
+}
+
+const bySnapshot = new WeakMap<AccountSnapshot, ResourceGrants>();
+
+/** What the snapshot's resource policies grant each of its principals (made once per snapshot). */
+export function resourcePolicyGrants(snapshot: AccountSnapshot): ResourceGrants {
+  const policies = snapshot.resourcePolicies;
+  if (!policies || policies.length === 0) return NONE;
+  let grants = bySnapshot.get(snapshot);
+  if (!grants) bySnapshot.set(snapshot, (grants = grantsOf(snapshot, policies)));
+  return grants;
+}
+
+function grantsOf(snapshot: AccountSnapshot, policies: readonly ResourcePolicy[]): ResourceGrants {
+  const actors = snapshot.principals.filter((p) => p.kind !== 'group');
+  const collected = new Map<string, { policy: ResourcePolicy; capped: unknown[]; uncapped: unknown[] }[]>();
+  let outside = 0;
+  let reaching = 0;
+  for (const policy of policies) {
+    const document = policy.document as { Statement?: unknown } | null;
+    for (const raw of asList(document?.Statement)) {
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
+      const statement = raw as Record<string, unknown>;
+      // A Deny narrows access; leaving it out only ever shows more than AWS allows.
+      if (statement.Effect === 'Deny') continue;
+      const named = namedBy(statement, snapshot, actors);
+      if (named.outside) outside++;
+      const grant = grantStatement(statement, policy);
+      const reached = new Map<Principal, boolean>();
+      for (const p of named.capped) reached.set(p, reached.get(p) ?? false);
+      for (const p of named.everyone ? actors : named.uncapped) reached.set(p, true);
+      if (reached.size > 0) reaching++;
+      for (const [principal, uncapped] of reached) {
+        let list = collected.get(principal.arn);
+        if (!list) collected.set(principal.arn, (list = []));
+        let entry = list.find((item) => item.policy === policy);
+        if (!entry) list.push((entry = { policy, capped: [], uncapped: [] }));
+        (uncapped ? entry.uncapped : entry.capped).push(grant);
+      }
+    }
+  }
+  const byPrincipal = new Map<string, ResourceGrant[]>();
+  for (const [arn, entries] of collected) {
+    const grants: ResourceGrant[] = [];
+    for (const { policy, capped, uncapped } of entries) {
+      if (capped.length > 0) grants.push(grantOf(policy, capped, false));
+      if (uncapped.length > 0) grants.push(grantOf(policy, uncapped, true));
+    }
+    byPrincipal.set(arn, grants);
+  }
+  return { byPrincipal, outside, reaching };
+}
+
+function grantOf(policy: ResourcePolicy, statements: unknown[], uncapped: boolean): ResourceGrant {
+  return {
+    name: policy.name,
+    document: { Version: '2012-10-17', Statement: statements as Record<string, unknown>[] },
+    uncapped,
+  };
+}
+
+/** The resource policies that name the principal in a way its permissions boundary does not cap. */
+export function uncappedGrantNames(snapshot: AccountSnapshot, principalArn: string): string[] {
+  const grants = resourcePolicyGrants(snapshot).byPrincipal.get(principalArn) ?? [];
+  return grants.filter((grant) => grant.uncapped).map((grant) => grant.name);
+}
