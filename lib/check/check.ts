@@ -31,7 +31,7 @@ import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from '.
 import { stackSetInstanceFindings } from './stackset-instances';
 import { backupCoverageFindings, productionBackupPlans, type ResourceLookup } from './backup-coverage';
 import { DENY_REMOVED_RULE, denyRemovedFindings } from './resource-policy-denies';
-import { OPEN_GRANT_RULE, openGrantFindings } from './resource-policy-grants';
+import { NAMED_GRANT_RULE, OPEN_GRANT_RULE, openGrantFindings } from './resource-policy-grants';
 import { judgeChangeSets, loadChangeSets, type ChangeSet, type ChangeSetGateResult } from './change-set';
 import type { ApprovalVerification } from './review-rules';
 import { InputError } from '../util/read-input';
@@ -45,6 +45,7 @@ export const CHANGE_GATE_RULES = [
   DELAYED_DELETION_RULE,
   DENY_REMOVED_RULE,
   OPEN_GRANT_RULE,
+  NAMED_GRANT_RULE,
   NOT_VISIBLE_RULE,
   TAG_LOOKALIKE_RULE,
   TAGS_NOT_EVALUATED_RULE,
@@ -150,6 +151,7 @@ export function checkStacks(
       ...backupCoverageFindings(changeSetGate.pairs, production, byName),
       ...denyRemovedFindings(changeSetGate.pairs, production, byName, boundaryNames),
       ...openGrantFindings(changeSetGate.pairs, production, byName, catalog),
+      ...openGrantFindings(changeSetGate.pairs, production, byName, catalog, 'named'),
       ...stackSetInstanceFindings(changeSetGate.pairs, production),
       ...customResourceFindings(changeSetGate.pairs, production, catalog, new Map()),
       ...delayedDeletionFindings(changeSetGate.pairs, production, catalog, new Map()),
@@ -173,6 +175,7 @@ export function checkStacks(
       ...backupCoverageFindings(gate.pairs, production, resourceOf),
       ...denyRemovedFindings(gate.pairs, production, resourceOf, boundaryNames),
       ...openGrantFindings(gate.pairs, production, resourceOf, catalog),
+      ...openGrantFindings(gate.pairs, production, resourceOf, catalog, 'named'),
       ...untaggedStackFindings(gate.untaggedStacks),
       ...stackSetInstanceFindings(gate.pairs, production),
       ...customResourceFindings(gate.pairs, production, catalog, resources),

@@ -8,7 +8,7 @@ import { compileActionMatcher } from '../policy';
 import type { ResourceLookup } from './backup-coverage';
 import { changeHash } from './change-hash';
 import { canonicalStatement, guards, policyDocuments } from './resource-policy-denies';
-import type { ResourcePair } from './stack-pairs';
+import { PLACEHOLDER, type ResourcePair } from './stack-pairs';
 import type { CfnResource } from './template-file';
 
 export const OPEN_GRANT_RULE: RuleMeta = {
@@ -22,6 +22,21 @@ export const OPEN_GRANT_RULE: RuleMeta = {
     '(aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn...). SCPs do ' +
     'not bind principals of other accounts. Critical for production, high when the target is not in the templates.',
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#resource-policies-open-to-anyone',
+};
+
+export const NAMED_GRANT_RULE: RuleMeta = {
+  id: 'production-granted-directly',
+  category: 'destructive-change',
+  severity: 'critical',
+  title: 'A resource policy grants a principal the deletion or disarming of a production resource',
+  help:
+    "A resource policy of a production resource gains an Allow that names a principal (a role, a user, a role's " +
+    'sessions, another account, a service) for an action that deletes, recreates or disarms (the action catalog). ' +
+    'Within the account such a grant needs no identity policy, and no permissions boundary caps it where it names a ' +
+    "user or a session; another account is bound by none of this organization's SCPs. Naming the account itself " +
+    '(its root) leaves the decision to IAM and is not reported. Critical for production, high when the target is not ' +
+    'in the templates.',
+  docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#resource-policies-that-name-a-principal',
 };
 
 /** Condition keys that say who may call: with one of them the grant is not to anyone. */
@@ -42,15 +57,46 @@ function narrowed(condition: unknown): boolean {
   );
 }
 
-/** The destructive actions an Allow to everyone in the resource's policies names, by statement. */
-function openGrants(resource: CfnResource | undefined, catalog: Catalog): Map<string, string[]> {
+/**
+ * Whether a principal value is the stack's own account (its root, or its id, also as written with
+ * `AWS::AccountId`): that leaves the decision to the account's identity policies.
+ */
+function ownAccount(value: unknown, accountId: string | undefined): boolean {
+  if (typeof value === 'string') {
+    const account = /^(\d{12})$/.exec(value)?.[1] ?? /^arn:[^:]+:iam::(\d{12}):root$/.exec(value)?.[1];
+    return account !== undefined && account === accountId;
+  }
+  // CDK writes arn:${AWS::Partition}:iam::${AWS::AccountId}:root as a Fn::Join (or Fn::Sub) of these parts.
+  const text = JSON.stringify(value) ?? '';
+  return /AWS::AccountId/.test(text) && /:root"/.test(text) && !/:(role|user|assumed-role|federated-user)\//.test(text);
+}
+
+/** Principals an Allow names other than everyone and the stack's own account; none for everyone. */
+function namedOthers(principal: unknown, accountId: string | undefined): boolean {
+  if (!principal || typeof principal !== 'object' || toEveryone(principal)) return false;
+  return Object.entries(principal as Record<string, unknown>).some(([kind, who]) =>
+    (Array.isArray(who) ? who : [who]).some((value) => kind !== 'AWS' || !ownAccount(value, accountId)),
+  );
+}
+
+type GrantKind = 'everyone' | 'named';
+
+/** The destructive actions an Allow of the resource's policies names, by statement: to everyone, or to named principals. */
+function openGrants(
+  resource: CfnResource | undefined,
+  catalog: Catalog,
+  kind: GrantKind = 'everyone',
+  accountId?: string,
+): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const document of policyDocuments(resource?.Properties)) {
     const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
     for (const raw of statements) {
       if (!raw || typeof raw !== 'object') continue;
       const statement = raw as Record<string, unknown>;
-      if (statement.Effect !== 'Allow' || !toEveryone(statement.Principal) || narrowed(statement.Condition)) continue;
+      if (statement.Effect !== 'Allow') continue;
+      if (kind === 'everyone' && (!toEveryone(statement.Principal) || narrowed(statement.Condition))) continue;
+      if (kind === 'named' && !namedOthers(statement.Principal, accountId)) continue;
       const patterns = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter(
         (action): action is string => typeof action === 'string',
       );
@@ -68,14 +114,18 @@ export function openGrantFindings(
   production: ProductionSelector,
   lookup: ResourceLookup,
   catalog: Catalog,
+  kind: GrantKind = 'everyone',
 ): Finding[] {
+  const rule = kind === 'everyone' ? OPEN_GRANT_RULE : NAMED_GRANT_RULE;
   const findings: Finding[] = [];
   for (const pair of pairs) {
     const { before, after } = pair;
     if (!pair.changed || !after) continue;
-    const now = openGrants(after, catalog);
+    // The templates compared are resolved: AWS::AccountId is the stack's account, or the placeholder.
+    const accountId = pair.stack.accountId ?? PLACEHOLDER.accountId;
+    const now = openGrants(after, catalog, kind, accountId);
     if (now.size === 0) continue;
-    const was = openGrants(before, catalog);
+    const was = openGrants(before, catalog, kind, accountId);
     const added = [...now].filter(([key]) => !was.has(key));
     if (added.length === 0) continue;
     const { production: why, unseen } = guards(pair, after, production, lookup);
@@ -84,13 +134,14 @@ export function openGrantFindings(
     const hash = changeHash(pair.stack.key, pair.logicalId, before ?? null, after);
     const shown = actions.slice(0, 4).join(', ') + (actions.length > 4 ? ` and ${actions.length - 4} more` : '');
     findings.push({
-      ruleId: OPEN_GRANT_RULE.id,
-      category: OPEN_GRANT_RULE.category,
+      ruleId: rule.id,
+      category: rule.category,
       severity: why ? 'critical' : 'high',
-      title: `${OPEN_GRANT_RULE.title}: ${after.Type} ${pair.logicalId}`,
+      title: `${rule.title}: ${after.Type} ${pair.logicalId}`,
       message:
         `Deploying stack ${pair.stack.displayName} ${before ? 'changes' : 'adds'} ${pair.logicalId} (${after.Type}) ` +
-        `so that anyone ("*", no condition on who) may ${shown}; ${why ?? `${unseen}, so it may guard production`}. ` +
+        `so that ${kind === 'everyone' ? 'anyone ("*", no condition on who)' : `${namedText(added)}`} may ${shown}; ` +
+        `${why ?? `${unseen}, so it may guard production`}. ` +
         `Change ${hash}.`,
       location: {
         file: pair.stack.file,
@@ -102,7 +153,7 @@ export function openGrantFindings(
         policy: `template:${pair.stack.key}`,
         policyKind: 'template' as const,
         statement: JSON.parse(statement) as unknown,
-        note: 'Allow to everyone',
+        note: kind === 'everyone' ? 'Allow to everyone' : 'Allow to a named principal',
       })),
       details: {
         stack: pair.stack.key,
@@ -115,9 +166,29 @@ export function openGrantFindings(
         changeHash: hash,
         statements: added.length,
       },
-      remediation: `Name the principals (or add aws:PrincipalOrgID); a deliberate grant needs a suppression naming change ${hash}, approved by two people.`,
-      docsUrl: OPEN_GRANT_RULE.docsUrl,
+      remediation:
+        kind === 'everyone'
+          ? `Name the principals (or add aws:PrincipalOrgID); a deliberate grant needs a suppression naming change ${hash}, approved by two people.`
+          : `Grant deletions through IAM (the account as principal) so that boundaries and SCPs apply; a deliberate grant needs a suppression naming change ${hash}, approved by two people.`,
+      docsUrl: rule.docsUrl,
     });
   }
   return findings;
+}
+
+/** Who the added statements name, for the message. */
+function namedText(added: readonly [string, string[]][]): string {
+  const names = new Set<string>();
+  for (const [statement] of added) {
+    const principal = (JSON.parse(statement) as { Principal?: unknown }).Principal;
+    for (const [kind, who] of Object.entries((principal ?? {}) as Record<string, unknown>)) {
+      for (const value of Array.isArray(who) ? who : [who]) {
+        names.add(
+          kind === 'AWS' ? (typeof value === 'string' ? value : JSON.stringify(value)) : `${kind} ${String(value)}`,
+        );
+      }
+    }
+  }
+  const list = [...names];
+  return list.slice(0, 3).join(', ') + (list.length > 3 ? ` and ${list.length - 3} more` : '');
 }

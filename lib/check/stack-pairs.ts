@@ -54,7 +54,8 @@ export interface StackPairing {
   }[];
 }
 
-const PLACEHOLDER = { accountId: '123456789012', region: 'us-east-1' };
+/** What resolved templates hold for the account and Region a stack does not name. */
+export const PLACEHOLDER = { accountId: '123456789012', region: 'us-east-1' } as const;
 
 export function pairStacks(current: readonly LoadedStack[], baseline: readonly LoadedStack[]): StackPairing {
   const byKey = new Map(baseline.map((stack) => [stack.key, stack]));

@@ -13,6 +13,7 @@ export const CHECK_RULE_IDS: readonly string[] = [
   'scheduled-deletion',
   'production-deny-removed',
   'production-open-to-anyone',
+  'production-granted-directly',
   'data-destroying-setting',
   'production-tag-lookalike',
   'production-tag-not-evaluated',

@@ -47,3 +47,46 @@ describe('the gate on resource policies opened to anyone', () => {
     expect(byRule(gate(stack({ Policy: policy([open]) }), stack({ Policy: policy([open, read]) })))).toEqual([]);
   });
 });
+
+describe('the gate on resource policies that name a principal', () => {
+  const named = (findings: ReturnType<typeof gate>) =>
+    findings.filter((finding) => finding.ruleId === 'production-granted-directly');
+  const deleteBy = (AWS: unknown) => ({
+    Effect: 'Allow',
+    Principal: { AWS },
+    Action: 's3:DeleteBucket',
+    Resource: '*',
+  });
+
+  it.each([
+    ["an agent role's sessions", 'arn:aws:sts::123456789012:assumed-role/agent/fix-bug'],
+    ['a role of another account', 'arn:aws:iam::999999999999:role/cleaner'],
+    ['another account', '999999999999'],
+  ])('stops a production bucket policy that starts to let %s delete the bucket (critical)', (_, who) => {
+    const [finding] = named(gate(stack({ Policy: policy([read]) }), stack({ Policy: policy([read, deleteBy(who)]) })));
+    expect(finding).toMatchObject({ severity: 'critical', details: { openActions: ['s3:DeleteBucket'] } });
+    expect(finding.message).toContain(`so that ${who} may s3:DeleteBucket`);
+    expect(finding.message).toContain('it guards Data, tagged environment=production');
+  });
+
+  it("lets the account itself (CDK's default key policy), reads and grants already there go", () => {
+    const root = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']],
+    };
+    const key = {
+      Type: 'AWS::KMS::Key',
+      Properties: {
+        Tags: prodTags,
+        KeyPolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: root }, Action: 'kms:*', Resource: '*' }],
+        },
+      },
+    };
+    expect(named(gate(stack({}), stack({ Key: key })))).toEqual([]);
+    const readBy = { ...deleteBy('arn:aws:iam::999999999999:role/reader'), Action: 's3:GetObject' };
+    expect(named(gate(stack({}), stack({ Policy: policy([readBy]) })))).toEqual([]);
+    const already = deleteBy('arn:aws:iam::999999999999:role/cleaner');
+    expect(named(gate(stack({ Policy: policy([already]) }), stack({ Policy: policy([already, read]) })))).toEqual([]);
+  });
+});
