@@ -127,13 +127,20 @@ export function resourcePolicyGrants(snapshot: AccountSnapshot): ResourceGrants 
 
 function grantsOf(snapshot: AccountSnapshot, policies: readonly ResourcePolicy[]): ResourceGrants {
   const actors = snapshot.principals.filter((p) => p.kind !== 'group');
-  const collected = new Map<string, { policy: ResourcePolicy; capped: unknown[]; uncapped: unknown[] }[]>();
+  const collected: Collected = new Map();
   let outside = 0;
   let reaching = 0;
   for (const policy of policies) {
     const document = policy.document as { Statement?: unknown } | null;
-    for (const raw of asList(document?.Statement)) {
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue;
+    const readable = !!document && typeof document === 'object' && !!document.Statement;
+    for (const raw of readable ? asList(document.Statement) : [document]) {
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+        // Who it names cannot be told: everyone gets it as written, so that compiling it reports it
+        // unreadable for each of them (fail closed), never a grant to no one said nowhere.
+        reaching++;
+        for (const actor of actors) add(collected, actor, policy, raw, true);
+        continue;
+      }
       const statement = raw as Record<string, unknown>;
       // A Deny narrows access; leaving it out only ever shows more than AWS allows.
       if (statement.Effect === 'Deny') continue;
@@ -144,13 +151,7 @@ function grantsOf(snapshot: AccountSnapshot, policies: readonly ResourcePolicy[]
       for (const p of named.capped) reached.set(p, reached.get(p) ?? false);
       for (const p of named.everyone ? actors : named.uncapped) reached.set(p, true);
       if (reached.size > 0) reaching++;
-      for (const [principal, uncapped] of reached) {
-        let list = collected.get(principal.arn);
-        if (!list) collected.set(principal.arn, (list = []));
-        let entry = list.find((item) => item.policy === policy);
-        if (!entry) list.push((entry = { policy, capped: [], uncapped: [] }));
-        (uncapped ? entry.uncapped : entry.capped).push(grant);
-      }
+      for (const [principal, uncapped] of reached) add(collected, principal, policy, grant, uncapped);
     }
   }
   const byPrincipal = new Map<string, ResourceGrant[]>();
@@ -163,6 +164,16 @@ function grantsOf(snapshot: AccountSnapshot, policies: readonly ResourcePolicy[]
     byPrincipal.set(arn, grants);
   }
   return { byPrincipal, outside, reaching };
+}
+
+type Collected = Map<string, { policy: ResourcePolicy; capped: unknown[]; uncapped: unknown[] }[]>;
+
+function add(collected: Collected, principal: Principal, policy: ResourcePolicy, grant: unknown, uncapped: boolean) {
+  let list = collected.get(principal.arn);
+  if (!list) collected.set(principal.arn, (list = []));
+  let entry = list.find((item) => item.policy === policy);
+  if (!entry) list.push((entry = { policy, capped: [], uncapped: [] }));
+  (uncapped ? entry.uncapped : entry.capped).push(grant);
 }
 
 function grantOf(policy: ResourcePolicy, statements: unknown[], uncapped: boolean): ResourceGrant {

@@ -105,3 +105,20 @@ describe('what a statement governs', () => {
     expect(resourcePolicyGrants(account)).toMatchObject({ outside: 1, reaching: 1 });
   });
 });
+
+describe('a resource policy that cannot be read', () => {
+  it.each([
+    ['a statement that is not an object', doc(42)],
+    ['a document with no statements', { Version: '2012-10-17' }],
+    ['a document that is not an object', 'Allow everything'],
+  ])('is unreadable for every principal, never a grant to no one: %s', (_, document) => {
+    const findings = run(defaultRules, {
+      principals: [{ name: 'cleaner' }, { name: 'ops', kind: 'user' }],
+      resourcePolicies: [{ name: 'AWS::S3::BucketPolicy DataPolicy', resourceArns: [BUCKET], document }],
+    }).filter((f) => f.ruleId === 'unreadable-policy');
+    expect(findings.map((f) => f.principalArn?.split(':').pop())).toEqual(['role/cleaner', 'user/ops']);
+    // Taken at its worst (Allow *), with nothing else to stop it: critical.
+    expect(findings[0]).toMatchObject({ severity: 'critical' });
+    expect(findings[0].message).toContain('resource policy');
+  });
+});
