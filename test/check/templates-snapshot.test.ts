@@ -506,3 +506,43 @@ describe('Lambda permissions', () => {
     expect(unknown.findings.find((f) => f.ruleId === 'can-delete-production')).toMatchObject({ severity: 'critical' });
   });
 });
+
+describe('principals a resource policy names that the templates do not define', () => {
+  const template = (who: string) =>
+    yamlTemplate([
+      'Resources:',
+      '  Data:',
+      '    Type: AWS::S3::Bucket',
+      '    Properties: { BucketName: acme-data, Tags: [{ Key: environment, Value: production }] }',
+      '  DataPolicy:',
+      '    Type: AWS::S3::BucketPolicy',
+      '    Properties:',
+      '      Bucket: !Ref Data',
+      '      PolicyDocument:',
+      '        Version: "2012-10-17"',
+      `        Statement: [{ Effect: Allow, Principal: { AWS: ${who} }, Action: "s3:DeleteBucket", Resource: !GetAtt Data.Arn }]`,
+    ]);
+  const check = (who: string) => runCheck([template(who)], undefined, {});
+
+  it('judges an agent role made elsewhere, whose session the policy names, by what the templates give it', () => {
+    const result = check('!Sub "arn:aws:sts::${AWS::AccountId}:assumed-role/agent/fix-bug"');
+    const found = result.findings.find((f) => f.ruleId === 'can-delete-production');
+    expect(found).toMatchObject({ severity: 'critical', principalArn: 'arn:aws:iam::123456789012:role/agent' });
+    expect(result.audit.problems).toContainEqual({
+      where: expect.stringMatching(/Resources\.DataPolicy\.Properties\.PolicyDocument\.Statement\[0\]\.Principal$/),
+      message: expect.stringMatching(/^AWS::S3::BucketPolicy DataPolicy names role agent, which is not defined/),
+    });
+  });
+
+  it('keeps the path of a role ARN, and reads an account the templates may deploy to as theirs, saying so', () => {
+    const result = check('"arn:aws:iam::555555555555:role/team/agent"');
+    expect(result.findings.find((f) => f.ruleId === 'can-delete-production')?.principalArn).toBe(
+      'arn:aws:iam::123456789012:role/team/agent',
+    );
+    expect(result.audit.problems).toContainEqual({
+      where: expect.stringMatching(/Statement\[0\]\.Principal$/),
+      message:
+        'account 555555555555 is read as the account these templates deploy to, which they do not name (it may be another)',
+    });
+  });
+});

@@ -209,6 +209,15 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
     }
   }
 
+  // A principal of this account that a resource policy names but the templates do not define (an agent's role
+  // made elsewhere, whose session the change names) is judged by what the templates give it, as for a policy
+  // attached to it.
+  const accountKnown = options.accountId !== undefined || stacks.some((stack) => stack.accountId !== undefined);
+  for (const policy of resourcePolicies) {
+    if (!accountKnown) takeAccountsAsOwn(policy, problems, accountId);
+    addNamedStandIns(policy, principals, problems, accountId);
+  }
+
   // A group no user of the templates belongs to still grants its policies to whoever is added to it later (in
   // the console, another stack, a script): judged through one stand-in member, so a group that lets its members
   // delete production does not pass for want of a member.
@@ -878,6 +887,94 @@ function isIntrinsic(value: unknown): boolean {
     Object.keys(value).length === 1 &&
     /^(Ref|Fn::)/.test(Object.keys(value)[0])
   );
+}
+
+/** Where a statement's principal is written: a Lambda permission's is a property of its own. */
+function principalPath(policy: ResourcePolicy, index: number): string {
+  const path = policy.location?.jsonPath ?? '';
+  return `${policy.location?.file}: ${path}${path.endsWith('.Properties') ? '.Principal' : `.Statement[${index}].Principal`}`;
+}
+
+/**
+ * When no template says which account it deploys to, an account a resource policy names may be that account:
+ * its principals are read as this account's (the placeholder's), so a grant to them is judged, not left out.
+ */
+function takeAccountsAsOwn(policy: ResourcePolicy, problems: SnapshotProblem[], accountId: string): void {
+  const statements = (policy.document as { Statement?: unknown } | undefined)?.Statement;
+  (Array.isArray(statements) ? statements : []).forEach((statement: unknown, index: number) => {
+    const principal = (statement as { Principal?: unknown } | null)?.Principal as { AWS?: unknown } | undefined;
+    if (!principal || typeof principal !== 'object' || principal.AWS === undefined) return;
+    const taken = new Set<string>();
+    const own = (value: unknown) => {
+      if (typeof value !== 'string') return value;
+      const account = /^(\d{12})$/.exec(value)?.[1] ?? /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
+      if (!account || account === accountId) return value;
+      taken.add(account);
+      return value.replace(account, accountId);
+    };
+    principal.AWS = Array.isArray(principal.AWS) ? principal.AWS.map(own) : own(principal.AWS);
+    if (taken.size > 0) {
+      problems.push({
+        where: principalPath(policy, index),
+        message:
+          `account ${[...taken].join(', ')} is read as the account these templates deploy to, which they do not ` +
+          'name (it may be another)',
+      });
+    }
+  });
+}
+
+const NAMED_PRINCIPAL = /^arn:([^:*?]+):(iam|sts)::(\d{12}):(role|user|assumed-role)\/([^*?]+)$/;
+
+/** Stand-ins for the roles and users of `accountId` a resource policy names that no template defines. */
+function addNamedStandIns(
+  policy: ResourcePolicy,
+  principals: PrincipalDraft[],
+  problems: SnapshotProblem[],
+  accountId: string,
+): void {
+  const statements = (policy.document as { Statement?: unknown } | undefined)?.Statement;
+  (Array.isArray(statements) ? statements : []).forEach((statement: unknown, index: number) => {
+    const { Effect, Principal } = (statement ?? {}) as { Effect?: unknown; Principal?: unknown };
+    if (Effect !== 'Allow' || !Principal || typeof Principal !== 'object') return;
+    const named = (Principal as { AWS?: unknown }).AWS;
+    for (const value of Array.isArray(named) ? named : [named]) {
+      const parts = typeof value === 'string' ? NAMED_PRINCIPAL.exec(value) : null;
+      if (!parts || parts[3] !== accountId) continue;
+      const [, partition, , , type, rest] = parts;
+      const kind = type === 'user' ? 'user' : 'role';
+      // A session names its role by name (no path); a role or user ARN carries its path.
+      const segments = type === 'assumed-role' ? [rest.split('/')[0]] : rest.split('/');
+      const name = segments[segments.length - 1];
+      const path =
+        type === 'assumed-role'
+          ? '/'
+          : `/${segments
+              .slice(0, -1)
+              .map((s) => `${s}/`)
+              .join('')}`;
+      const known = principals.some(
+        (p) => p.kind === kind && (type === 'assumed-role' ? p.name === name : p.arn === value),
+      );
+      if (known || !name) continue;
+      principals.push(
+        newDraft({
+          kind,
+          arn: `arn:${partition}:iam::${accountId}:${kind}${path}${name}`,
+          name,
+          path,
+          location: policy.location,
+          definedElsewhere: true,
+        }),
+      );
+      problems.push({
+        where: principalPath(policy, index),
+        message:
+          `${policy.name} names ${kind} ${name}, which is not defined in these templates: judged by what these ` +
+          'templates give it alone (its own policies, boundary and trust are unknown)',
+      });
+    }
+  });
 }
 
 /** The ARNs of the resources a resource policy governs, as far as the templates tell (patterns included). */
