@@ -104,8 +104,16 @@ export function isActionDependentKey(lowerKey: string): boolean {
 
 /** Keys answered from the principal alone (so a principal's answers can be shared across requests). */
 export function isPrincipalKey(lowerKey: string): boolean {
-  return lowerKey.startsWith('aws:principal') || lowerKey === 'aws:username' || lowerKey === 'aws:userid';
+  return (
+    lowerKey.startsWith('aws:principal') ||
+    lowerKey === 'aws:username' ||
+    lowerKey === 'aws:userid' ||
+    lowerKey === KMS_CALLER_ACCOUNT
+  );
 }
+
+/** KMS's own name for the calling principal's account: sent with KMS's actions only. */
+const KMS_CALLER_ACCOUNT = 'kms:calleraccount';
 
 /** Whether `facts` can carry `lowerKey` (only meaningful for action-dependent keys). */
 export function actionCarries(facts: ActionFacts, lowerKey: string): boolean {
@@ -208,6 +216,7 @@ export class RequestKeys {
       if (!this.context.requestTags) return UNKNOWN;
       return present(Object.keys(this.context.requestTags));
     }
+    if (lowerKey === KMS_CALLER_ACCOUNT && !facts.carries(lowerKey)) return ABSENT;
     if (isPrincipalKey(lowerKey)) return this.principalValue(lowerKey);
     if (lowerKey === 'aws:resourceaccount' && this.context.resourceArn) {
       const account = accountOfArn(this.context.resourceArn);
@@ -243,6 +252,7 @@ export function principalKeyValue(principal: PrincipalFacts, lowerKey: string): 
     case 'aws:principalarn':
       return isGroup ? UNKNOWN : present([principal.arn]);
     case 'aws:principalaccount':
+    case KMS_CALLER_ACCOUNT:
       return present([principal.accountId]);
     case 'aws:principaltype':
       return present([principal.kind === 'role' ? 'AssumedRole' : 'User']);

@@ -113,6 +113,8 @@ export interface AccountAnalysis {
   readonly principals: readonly Principal[];
   /** Every policy in use (identity, boundary, SCP, RCP), parsed lazily once. */
   readonly policies: readonly PolicyInUse[];
+  /** What resource policies grant each principal, as policies of its own (not in `policies`: see resourceGrantsInUse). */
+  readonly resourceGrants: readonly PolicyInUse[];
   summary(principalArn: string): PrincipalAccessSummary | undefined;
   /** The summaries computed (or learned) so far. */
   knownSummaries(): PrincipalAccessSummary[];

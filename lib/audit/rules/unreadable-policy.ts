@@ -102,7 +102,7 @@ export function check(context: RuleContext): RuleFinding[] {
   const cache = snapshotParseCache(snapshot);
   const salvage = (document: unknown, type: PolicyType) => salvagePolicy(document, { type, cache });
   const findings: RuleFinding[] = [];
-  for (const policy of analysis.policies) {
+  for (const policy of [...analysis.policies, ...analysis.resourceGrants]) {
     const salvaged = salvage(policy.document, policy.type);
     const statements = salvaged.unreadable;
     if (statements.length === 0) continue;

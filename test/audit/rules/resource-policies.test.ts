@@ -122,3 +122,35 @@ describe('a resource policy that cannot be read', () => {
     expect(findings[0].message).toContain('resource policy');
   });
 });
+
+describe("a key policy's grant to everyone in the account", () => {
+  const KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const keyPolicy = (account: string) => ({
+    name: 'AWS::KMS::Key Key',
+    resourceArns: [KEY],
+    document: doc({
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      NotAction: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:CallerAccount': account } },
+    }),
+  });
+  const findings = (account: string) =>
+    run(defaultRules, {
+      principals: [{ name: 'app' }],
+      resources: [{ arn: KEY, tags: { environment: 'production' } }],
+      resourcePolicies: [keyPolicy(account)],
+    });
+
+  it("knows kms:CallerAccount is the caller's own account", () => {
+    const found = findings(ACCOUNT).find((f) => f.ruleId === 'can-delete-production');
+    expect(found).toMatchObject({ severity: 'critical' });
+    expect(found?.message).not.toContain('kms:CallerAccount');
+    expect(findings('999999999999').find((f) => f.ruleId === 'can-delete-production')).toBeUndefined();
+  });
+
+  it('is not judged as a policy document of each principal by the statement rules', () => {
+    expect(findings(ACCOUNT).filter((f) => f.ruleId === 'allow-with-not-action')).toEqual([]);
+  });
+});

@@ -9,7 +9,7 @@ import type { CompiledAccount } from '../../evaluate/types';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { AccountAnalysis, PrincipalAccessSummary } from '../types';
 import { createCandidateIndex } from './candidates';
-import { policiesInUse } from './policies';
+import { policiesInUse, resourceGrantsInUse } from './policies';
 import { productionTagQuestions } from './production-values';
 import { wildcardMatch } from '../../../policy/wildcard';
 
@@ -32,13 +32,15 @@ export function createAccountAnalysis(
     principal.unknownTagKeys?.some((key) => key === '*' || key.toLowerCase() === agentKey) ?? false;
   const exemptPatterns = principalArnPatterns(guardrails.exemptPrincipalArns);
   const policies = policiesInUse(snapshot);
-  const candidates = createCandidateIndex(snapshot, catalog, policies);
+  const grants = resourceGrantsInUse(snapshot);
+  const candidates = createCandidateIndex(snapshot, catalog, grants.length > 0 ? [...policies, ...grants] : policies);
   // By catalog index: 1 for actions at a write access level (one array, made on the first summary).
   let writeLevel: Uint8Array | undefined;
 
   return {
     principals,
     policies,
+    resourceGrants: grants,
     restrict(principal, actions) {
       return candidates.restrict(principal, actions);
     },

@@ -43,25 +43,6 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
       );
     }
   }
-  // What resource policies grant a principal is one more identity grant of its own (evaluate/resource-policy-grants).
-  const resourceGrants = resourcePolicyGrants(snapshot).byPrincipal;
-  for (const principal of snapshot.principals) {
-    for (const grant of resourceGrants.get(principal.arn) ?? []) {
-      out.push(
-        entry(cache, {
-          id: `resource:${principal.arn}:${grant.name}:${grant.uncapped ? 'uncapped' : 'capped'}`,
-          name: grant.name,
-          evidencePolicy: `resource:${grant.name}`,
-          kind: 'resource',
-          type: 'identity',
-          document: grant.document,
-          attachedTo: [principal],
-          owner: principal,
-          awsManaged: false,
-        }),
-      );
-    }
-  }
   for (const [arn, principals] of attachments) {
     const policy = managed.get(arn);
     if (!policy) continue;
@@ -113,6 +94,36 @@ export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
           }),
         );
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * What resource policies grant each principal (evaluate/resource-policy-grants), as its own identity grants:
+ * for the candidate actions, not for the statement rules, which judge policy documents as written (a resource
+ * policy's NotAction is bounded by its resource, and one statement to everyone is not one per principal).
+ */
+export function resourceGrantsInUse(snapshot: AccountSnapshot): PolicyInUse[] {
+  const cache = snapshotParseCache(snapshot);
+  const out: PolicyInUse[] = [];
+  const resourceGrants = resourcePolicyGrants(snapshot).byPrincipal;
+  if (resourceGrants.size === 0) return out;
+  for (const principal of snapshot.principals) {
+    for (const grant of resourceGrants.get(principal.arn) ?? []) {
+      out.push(
+        entry(cache, {
+          id: `resource:${principal.arn}:${grant.name}:${grant.uncapped ? 'uncapped' : 'capped'}`,
+          name: grant.name,
+          evidencePolicy: `resource:${grant.name}`,
+          kind: 'resource',
+          type: 'identity',
+          document: grant.document,
+          attachedTo: [principal],
+          owner: principal,
+          awsManaged: false,
+        }),
+      );
     }
   }
   return out;
