@@ -469,7 +469,7 @@ class GraphBuilder {
     for (const grant of this.named.get(principal.arn) ?? []) {
       const sameAccount = grant.roleAccountId === index.accountId;
       const identity = sameAccount
-        ? this.namedIdentity(principal, compiled, index, grant.role.arn)
+        ? this.namedIdentity(principal, compiled, index, grant.role.arn, grant.party.kind === 'role-session')
         : general.decision === 'denied'
           ? undefined
           : compiled.decide(ASSUME, withResource(this.time, grant.role.arn, grant.role.tags));
@@ -586,9 +586,10 @@ class GraphBuilder {
 
   /**
    * A caller that a same-account trust names: its identity policies need not allow sts:AssumeRole, but
-   * explicit denies and SCPs still apply, and a role's boundary still does (IAM User Guide, policy
-   * evaluation: a resource policy naming a user ARN is not limited by the user's boundary; naming a role ARN
-   * is). Decided on the caller with an added identity Allow.
+   * explicit denies and SCPs still apply, and a role's boundary still does when the trust names the role's
+   * ARN (IAM User Guide, policy evaluation: a resource policy naming a user ARN, or a role's session, is not
+   * limited by the boundary's implicit deny; naming a role ARN is). Decided on the caller with an added
+   * identity Allow.
    */
   private readonly withAssumeGrant = new Map<string, CompiledPrincipal | undefined>();
 
@@ -597,6 +598,7 @@ class GraphBuilder {
     compiled: CompiledPrincipal,
     index: AccountIndex,
     roleArn: string,
+    sessionNamed: boolean,
   ): ActionDecision | undefined {
     const tags = this.byArn.get(roleArn)?.principal.tags;
     const own = compiled.decide(ASSUME, withResource(this.time, roleArn, tags));
@@ -629,7 +631,11 @@ class GraphBuilder {
     const probe = this.withAssumeGrant.get(principal.arn);
     if (!probe) return undefined;
     const decision = probe.decide(ASSUME, withResource(this.time, roleArn, tags));
-    if (decision.decision === 'denied' && decision.blockedAt === 'boundary' && principal.kind === 'user') {
+    if (
+      decision.decision === 'denied' &&
+      decision.blockedAt === 'boundary' &&
+      (principal.kind === 'user' || sessionNamed)
+    ) {
       return { ...decision, decision: 'allowed', blockedAt: undefined, allowedBy: [] };
     }
     // The added statement is not evidence: the trust policy is.

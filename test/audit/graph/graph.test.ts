@@ -131,6 +131,23 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('user', 'alice'), arn('role', 'named'))?.decision).toBe('allowed');
   });
 
+  it("is not capped by a role's boundary when the trust names the role's session, only by an explicit Deny", () => {
+    const session = `arn:aws:sts::${ACCOUNT}:assumed-role/ci/deploy`;
+    const spec = (boundary: unknown): AccountSpec => ({
+      principals: [
+        { name: 'ci', boundary: 'narrow' },
+        { name: 'named', trust: trusting(session) },
+      ],
+      managed: { narrow: boundary },
+    });
+    const found = edge(graphOf(spec(doc(allow('s3:*')))), arn('role', 'ci'), arn('role', 'named'));
+    // Only a session of that name may assume it: the edge depends on the session name.
+    expect(found?.decision).toBe('depends');
+    expect(
+      edge(graphOf(spec(doc(allow('s3:*'), deny('sts:AssumeRole')))), arn('role', 'ci'), arn('role', 'named')),
+    ).toBeUndefined();
+  });
+
   it('keeps trust conditions the snapshot cannot answer (MFA, source identity) as what the edge depends on', () => {
     const graph = graphOf({
       principals: [
