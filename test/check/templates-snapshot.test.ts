@@ -546,3 +546,19 @@ describe('principals a resource policy names that the templates do not define', 
     });
   });
 });
+
+describe('a resource policy it cannot read', () => {
+  it('says where, instead of passing over a policy document that is not JSON', () => {
+    const file = yamlTemplate([
+      'Resources:',
+      '  Api:',
+      '    Type: AWS::ApiGateway::RestApi',
+      '    Properties: { Name: api, Policy: "{ \\"Statement\\": [ {" }',
+    ]);
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
+    expect(snapshot.problems).toContainEqual({
+      where: expect.stringMatching(/Resources\.Api\.Properties\.Policy$/),
+      message: expect.stringContaining('not an object'),
+    });
+  });
+});

@@ -783,13 +783,14 @@ function readResourcePolicies(
       const isPolicy = POLICY_PROPERTY.test(key);
       const itemPath = path ? `${path}.${key}` : key;
       if (isPolicy && (typeof item === 'string' || isIntrinsic(item))) {
-        // JSON text or a value to resolve: a policy when it holds statements, or when only deployment knows
-        // it under a name that is always a policy (not SslPolicy: "ELBSecurityPolicy-2016-08").
+        // JSON text or a value to resolve: a policy when it holds statements, or, under a name that is always
+        // a policy (not SslPolicy: "ELBSecurityPolicy-2016-08"), when only deployment knows it or it does not
+        // read as one (then said so, never passed over).
         const resolved = jsonTextAsObject(item, scope);
-        const unknown = containsUnresolved(resolveIntrinsics(item, scope));
+        const unreadable = typeof resolved === 'string' || containsUnresolved(resolveIntrinsics(item, scope));
         if (
           (resolved && typeof resolved === 'object' && 'Statement' in resolved) ||
-          (unknown && DOCUMENT_PROPERTY.test(key))
+          (unreadable && DOCUMENT_PROPERTY.test(key))
         )
           found.push({ path: itemPath, value: item });
         continue;
