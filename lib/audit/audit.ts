@@ -511,10 +511,12 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
     caveats.push('This is the organization management account: SCPs and RCPs never apply to it.');
   }
   const resourcePolicies = snapshot.resourcePolicies?.length ?? 0;
+  const kinds = snapshot.resourcePolicyKinds;
   if (resourcePolicies > 0) {
     const { outside, reaching } = resourcePolicyGrants(snapshot);
     caveats.push(
-      `${resourcePolicies} resource polic${resourcePolicies === 1 ? 'y was' : 'ies were'} read: ${reaching} Allow ` +
+      `${resourcePolicies} resource polic${resourcePolicies === 1 ? 'y was' : 'ies were'} read` +
+        `${kinds ? ` (${kinds.join(', ')})` : ''}: ${reaching} Allow ` +
         `statement(s) name principals of the input, and count as their own grants (a boundary caps them only ` +
         `where a role is named by its ARN)` +
         (outside > 0
@@ -522,7 +524,14 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
           : '') +
         '.',
     );
-  } else if (snapshot.source.kind !== 'template') {
+  }
+  if (kinds) {
+    caveats.push(
+      `Of the resource-based policies only ${kinds.join(', ')} were read; S3 bucket, KMS key, SQS, SNS, Secrets ` +
+        'Manager and other resource policies are not: a deletion they grant a principal directly, without an ' +
+        'identity policy, is not shown.',
+    );
+  } else if (resourcePolicies === 0 && snapshot.source.kind !== 'template') {
     caveats.push(
       'Resource-based policies (S3 bucket, KMS key, SQS, SNS, Lambda, Secrets Manager and other resource policies) ' +
         'are not read: a deletion they grant a principal directly, without an identity policy, is not shown.',

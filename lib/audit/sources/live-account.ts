@@ -16,7 +16,7 @@ import { parseAuthorizationDetails } from './authorization-details';
 import { createAwsClients, destroyAwsClients, errorCode, errorMessage, isAbort, isAccessDenied } from './aws-clients';
 import { readTogether } from './read-together';
 import type { AwsClientSettings } from './aws-clients';
-import { readComputeInventory } from './live-inventory';
+import { liveResourcePolicies, readComputeInventory } from './live-inventory';
 import { enabledPolicyTypes, type HierarchyLevel, OrganizationPolicyReader } from './organization-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel, SnapshotProblem } from './snapshot';
 
@@ -223,6 +223,7 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
       isManagementAccount: organization.isManagementAccount,
       problems: [...iamSnapshot.problems, ...organization.problems, ...compute.problems],
       inventory: compute.inventory,
+      ...liveResourcePolicies(compute),
     };
   } finally {
     destroyAwsClients(clients);

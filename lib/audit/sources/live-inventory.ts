@@ -9,13 +9,15 @@ import {
   paginateListClusters,
   paginateListTasks,
 } from '@aws-sdk/client-ecs';
-import { LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
-import { type AwsClientSettings, clientConfig, errorMessage, isAbort, resolveRegion } from './aws-clients';
-import type { ComputeInventory, SnapshotProblem } from './snapshot';
+import { GetPolicyCommand, LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
+import { type AwsClientSettings, clientConfig, errorCode, errorMessage, isAbort, resolveRegion } from './aws-clients';
+import type { ComputeInventory, ResourcePolicy, SnapshotProblem } from './snapshot';
 import { compareText } from '../../util/text-order';
 
 /** Regions read at the same time for one account. */
 const REGION_CONCURRENCY = 4;
+/** Function policies read at the same time in one region. */
+const POLICY_CONCURRENCY = 8;
 /** The most tasks ecs:DescribeTasks takes in one call. */
 const DESCRIBE_TASKS_BATCH = 100;
 
@@ -27,6 +29,8 @@ export interface ComputeInventoryRead {
   readonly inventory: ComputeInventory;
   /** One per failed read (region and operation named); the list it belongs to is left unknown. */
   readonly problems: SnapshotProblem[];
+  /** Every Lambda function's resource policy (lambda:GetPolicy); absent when one could not be read. */
+  readonly functionPolicies?: ResourcePolicy[];
 }
 
 /**
@@ -62,7 +66,8 @@ export async function readComputeInventory(
   const lambdaFunctions: LambdaFunction[] = [];
   const associations: Association[] = [];
   const ecsTasks: EcsTask[] = [];
-  const failed = { lambda: false, ec2: false, ecs: false };
+  const functionPolicies: ResourcePolicy[] = [];
+  const failed = { lambda: false, ec2: false, ecs: false, policies: false };
   const attempt = async (kind: keyof typeof failed, operation: string, region: string, read: () => Promise<void>) => {
     try {
       await read();
@@ -87,7 +92,11 @@ export async function readComputeInventory(
       try {
         await Promise.all([
           attempt('lambda', 'lambda:ListFunctions', region, async () => {
-            lambdaFunctions.push(...(await readFunctions(lambda, signal)));
+            const functions = await readFunctions(lambda, signal);
+            lambdaFunctions.push(...functions);
+            await attempt('policies', 'lambda:GetPolicy', region, async () => {
+              functionPolicies.push(...(await readFunctionPolicies(lambda, functions, signal)));
+            });
           }),
           attempt('ec2', 'ec2:DescribeIamInstanceProfileAssociations', region, async () => {
             associations.push(...(await readAssociations(ec2, region, signal)));
@@ -119,10 +128,13 @@ export async function readComputeInventory(
       ...(failed.ecs ? {} : { ecsTasks: ecsTasks.sort(byText((t) => t.taskArn)) }),
     },
     problems,
+    ...(failed.lambda || failed.policies ? {} : { functionPolicies: functionPolicies.sort(byText((p) => p.name)) }),
   };
 }
 
 const UNKNOWN = {
+  policies:
+    'the Lambda functions’ resource policies are unknown: what they grant principals of the account directly is not shown',
   lambda:
     'which Lambda functions exist is unknown: lambda:UpdateFunctionCode / UpdateFunctionConfiguration hops stay unresolved',
   ec2: 'which instances run with which instance profile is unknown: ssm:SendCommand / StartSession hops stay unresolved',
@@ -131,6 +143,15 @@ const UNKNOWN = {
 
 function endpoint(url: string | undefined): { endpoint?: string } {
   return url ? { endpoint: url } : {};
+}
+
+/** The snapshot fields for what a live read learned of resource policies: the kinds read, when read in full. */
+export function liveResourcePolicies(
+  read: ComputeInventoryRead,
+): { resourcePolicies: ResourcePolicy[]; resourcePolicyKinds: string[] } | Record<string, never> {
+  return read.functionPolicies
+    ? { resourcePolicies: read.functionPolicies, resourcePolicyKinds: ['Lambda function policies'] }
+    : {};
 }
 
 /** Every function, every page ($LATEST only: the version UpdateFunctionCode and UpdateFunctionConfiguration change). */
@@ -142,6 +163,41 @@ async function readFunctions(lambda: LambdaClient, signal?: AbortSignal): Promis
       out.push({ arn: fn.FunctionArn, name: fn.FunctionName, ...(fn.Role ? { role: fn.Role } : {}) });
     }
   }
+  return out;
+}
+
+/**
+ * The resource policy of each function that has one (a function without one answers ResourceNotFoundException).
+ * A policy that is not JSON is kept as its text: the audit then reports it unreadable, never as no grant.
+ */
+async function readFunctionPolicies(
+  lambda: LambdaClient,
+  functions: readonly LambdaFunction[],
+  signal?: AbortSignal,
+): Promise<ResourcePolicy[]> {
+  const out: ResourcePolicy[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < functions.length && !signal?.aborted) {
+      const fn = functions[next++];
+      let text: string | undefined;
+      try {
+        text = (await lambda.send(new GetPolicyCommand({ FunctionName: fn.arn }), { abortSignal: signal })).Policy;
+      } catch (err) {
+        if (errorCode(err) === 'ResourceNotFoundException') continue;
+        throw err;
+      }
+      if (text === undefined) continue;
+      let document: unknown = text;
+      try {
+        document = JSON.parse(text);
+      } catch {
+        // Kept as text: unreadable for every principal of the account (evaluate/resource-policy-grants).
+      }
+      out.push({ name: `function policy of ${fn.arn}`, resourceArns: [fn.arn, `${fn.arn}:*`], document });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(POLICY_CONCURRENCY, functions.length) }, worker));
   return out;
 }
 

@@ -24,7 +24,7 @@ import {
   partitionOf,
 } from './aws-clients';
 import { readAccountIam } from './live-account';
-import { readComputeInventory } from './live-inventory';
+import { liveResourcePolicies, readComputeInventory } from './live-inventory';
 import { readTogether } from './read-together';
 import {
   enabledPolicyTypes,
@@ -298,6 +298,7 @@ async function auditMember(
         isManagementAccount,
         problems: [...snapshot.problems, ...chains.problems, ...compute.problems],
         inventory: compute.inventory,
+        ...liveResourcePolicies(compute),
       },
     };
   } catch (err) {

@@ -197,6 +197,11 @@ export const AccountSnapshot = z.object({
    * actions without an identity policy. Absent: not read (the reports say so).
    */
   resourcePolicies: z.array(ResourcePolicy).optional(),
+  /**
+   * Live reads: the kinds of resource policy read in full (`Lambda function policies`); the others were not
+   * read. Absent: `resourcePolicies` holds every resource policy the input defines (templates, files).
+   */
+  resourcePolicyKinds: z.array(z.string()).optional(),
 });
 export type AccountSnapshot = z.infer<typeof AccountSnapshot>;
 

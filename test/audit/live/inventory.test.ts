@@ -1,6 +1,9 @@
 // The live compute inventory: every region enabled for the account, every page, read-only; any failed read is
 // a reported problem and leaves its list unknown (absent), never empty.
+import { auditAccount } from '../../../lib/audit/audit';
+import { compileAccount } from '../../../lib/audit/evaluate';
 import { loadLiveInput } from '../../../lib/audit/sources/live-input';
+import { loadCatalog } from '../../../lib/catalog';
 import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { useAwsMock } from '../../support/aws-mock/harness';
 import { credentialsFor, type MockWorld } from '../../support/aws-mock/model';
@@ -159,5 +162,95 @@ describe('live compute inventory', () => {
       managedPolicies: [],
     });
     expect(parsed.inventory).toBeUndefined();
+  });
+});
+
+describe('live Lambda function policies', () => {
+  const orders = `arn:aws:lambda:eu-west-1:${PROD}:function:orders`;
+  const grant = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:sts::${PROD}:assumed-role/app-1/worker` },
+        Action: 'lambda:UpdateFunctionCode',
+        Resource: orders,
+      },
+    ],
+  };
+  /** world() with a policy on `orders` and a policy that is not JSON on extra-a. */
+  function withPolicies(): MockWorld {
+    const base = world();
+    return {
+      ...base,
+      accounts: base.accounts.map((account) =>
+        account.id === PROD
+          ? {
+              ...account,
+              compute: {
+                ...account.compute,
+                functions: account.compute!.functions!.map((fn) =>
+                  fn.name === 'orders'
+                    ? { ...fn, policy: grant }
+                    : fn.name === 'extra-a'
+                      ? { ...fn, policy: '{"Statement": [' }
+                      : fn,
+                ),
+              },
+            }
+          : account,
+      ),
+    };
+  }
+  async function read(options: Parameters<typeof aws.serve>[0] = {}) {
+    const endpoints = await aws.serve({ computePageSize: 1, ...options }, withPolicies());
+    const { accounts } = await loadLiveInput({ endpoints, credentials: credentialsFor(PROD), maxAttempts: 2 });
+    return accounts[0];
+  }
+
+  it('reads the policy of every function that has one, and says which kinds of resource policy it read', async () => {
+    const account = await read();
+    expect(account.resourcePolicyKinds).toEqual(['Lambda function policies']);
+    expect(account.resourcePolicies).toEqual([
+      {
+        name: `function policy of arn:aws:lambda:eu-west-1:${PROD}:function:extra-a`,
+        resourceArns: [
+          `arn:aws:lambda:eu-west-1:${PROD}:function:extra-a`,
+          `arn:aws:lambda:eu-west-1:${PROD}:function:extra-a:*`,
+        ],
+        // Not JSON: kept as text, for the audit to report unreadable rather than as no grant.
+        document: '{"Statement": [',
+      },
+      { name: `function policy of ${orders}`, resourceArns: [orders, `${orders}:*`], document: grant },
+    ]);
+    expect(aws.mock.calls.filter((c) => c.operation === 'GetPolicy')).toHaveLength(4);
+    const audit = auditAccount(account, { catalog: loadCatalog() });
+    expect(audit.caveats).toContainEqual(
+      expect.stringMatching(/^Of the resource-based policies only Lambda function policies were read; S3 bucket/),
+    );
+    // What a function policy grants a session of app-1 is app-1's own: it may change the code orders runs.
+    const app1 = compileAccount(account, loadCatalog()).principal(role('app-1'))!;
+    const update = app1.decide('lambda:UpdateFunctionCode', { resourceArn: orders });
+    expect(update.decision).toBe('allowed');
+    expect(update.allowedBy).toContainEqual(
+      expect.objectContaining({ policy: `resource:function policy of ${orders}` }),
+    );
+    // The policy that is not JSON is unreadable for every principal of the account, never no grant.
+    expect(audit.findings.filter((f) => f.ruleId === 'unreadable-policy').length).toBe(
+      account.principals.filter((p) => p.kind !== 'group').length,
+    );
+  });
+
+  it('leaves the function policies unknown, and says so, when lambda:GetPolicy is denied', async () => {
+    const account = await read({ faults: [{ kind: 'access-denied', operation: 'GetPolicy' }] });
+    expect(account.resourcePolicies).toBeUndefined();
+    expect(account.resourcePolicyKinds).toBeUndefined();
+    expect(account.inventory?.lambdaFunctions).toHaveLength(4);
+    expect(inventoryProblems(account)).toEqual([
+      {
+        where: `lambda:GetPolicy (${PROD}, eu-west-1)`,
+        message: expect.stringMatching(/^AccessDeniedException: .*resource policies are unknown/),
+      },
+    ]);
   });
 });

@@ -53,7 +53,8 @@ export interface MockCompute {
   /** Regions enabled for the account (ec2:DescribeRegions). @default ['eu-west-1', 'us-east-1'] */
   regions?: string[];
   /** `role`: the execution role's ARN. */
-  functions?: { name: string; region: string; role: string }[];
+  /** `policy`: the function's resource policy (a document, or text as lambda:GetPolicy returns it). */
+  functions?: { name: string; region: string; role: string; policy?: unknown }[];
   /** `instanceProfile`: the profile's name (its ARN is made in this account). */
   instances?: { id: string; region: string; instanceProfile: string; state?: string }[];
   /** `family:revision` task definitions with their task role ARN. */

@@ -138,13 +138,24 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         params: body ? (JSON.parse(body) as Record<string, unknown>) : {},
       };
     } else if (url.pathname.startsWith('/2015-03-31/functions')) {
+      const policyOf = /^\/2015-03-31\/functions\/([^/]+)\/policy\/?$/.exec(url.pathname);
       request = {
         service: 'lambda',
-        operation: req.method === 'GET' && /^\/2015-03-31\/functions\/?$/.test(url.pathname) ? 'ListFunctions' : '',
+        operation:
+          req.method !== 'GET'
+            ? ''
+            : /^\/2015-03-31\/functions\/?$/.test(url.pathname)
+              ? 'ListFunctions'
+              : policyOf
+                ? 'GetPolicy'
+                : '',
         callerAccountId: caller?.accountId,
         callerKind: caller?.kind,
         region,
-        params: Object.fromEntries(url.searchParams),
+        params: {
+          ...Object.fromEntries(url.searchParams),
+          ...(policyOf ? { FunctionName: decodeURIComponent(policyOf[1]) } : {}),
+        },
       };
     } else {
       const params = Object.fromEntries(new URLSearchParams(body));
@@ -525,8 +536,19 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
   }
 
   function lambdaOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
-    if (request.operation !== 'ListFunctions') throw new ApiError(404, 'ResourceNotFoundException', 'not found');
     const { functions } = computeOf(callerAccountId, request.region);
+    if (request.operation === 'GetPolicy') {
+      const named = request.params.FunctionName;
+      const fn = functions.find(
+        (candidate) =>
+          candidate.name === named ||
+          `arn:aws:lambda:${candidate.region}:${callerAccountId}:function:${candidate.name}` === named,
+      );
+      if (!fn?.policy)
+        throw new ApiError(404, 'ResourceNotFoundException', 'The resource you requested does not exist.');
+      return { Policy: typeof fn.policy === 'string' ? fn.policy : JSON.stringify(fn.policy), RevisionId: 'r-1' };
+    }
+    if (request.operation !== 'ListFunctions') throw new ApiError(404, 'ResourceNotFoundException', 'not found');
     const { page, token } = computePage(functions, request.params.Marker, request.params.MaxItems, 50);
     return {
       Functions: page.map((fn) => ({
