@@ -200,10 +200,18 @@ class AccountCompiler {
     return this.compileDocument(document, 'identity', `${owner.arn}: inline policy ${name}`, source) ?? [];
   }
 
+  /** Resource grants compiled, by document: principals a statement reaches alike share one (and its ids). */
+  private readonly resourceGrants = new Map<unknown, CompiledStatement[]>();
+
   /** A resource policy's statements that name `owner`, compiled as its identity grants. */
   resourceGrant(owner: Principal, name: string, document: unknown): CompiledStatement[] {
-    const source: PolicySource = { policy: `resource:${name}`, policyKind: 'resource', layer: 'identity' };
-    return this.compileDocument(document, 'identity', `${owner.arn}: resource policy ${name}`, source) ?? [];
+    let compiled = this.resourceGrants.get(document);
+    if (!compiled) {
+      const source: PolicySource = { policy: `resource:${name}`, policyKind: 'resource', layer: 'identity' };
+      compiled = this.compileDocument(document, 'identity', `${owner.arn}: resource policy ${name}`, source) ?? [];
+      this.resourceGrants.set(document, compiled);
+    }
+    return compiled;
   }
 
   /** Organization policies of one type: Allow statements per level, and all Deny statements. */

@@ -154,12 +154,30 @@ function grantsOf(snapshot: AccountSnapshot, policies: readonly ResourcePolicy[]
       for (const [principal, uncapped] of reached) add(collected, principal, policy, grant, uncapped);
     }
   }
+  // Principals reached by the same statements of a policy share one grant (one document, compiled once): a
+  // statement to everyone is one grant for the whole account, not one per principal.
+  const statementIds = new Map<unknown, number>();
+  for (const entries of collected.values()) {
+    for (const { capped, uncapped } of entries) {
+      for (const statement of [...capped, ...uncapped]) {
+        if (!statementIds.has(statement)) statementIds.set(statement, statementIds.size);
+      }
+    }
+  }
+  const policyIds = new Map(policies.map((policy, index) => [policy, index]));
+  const shared = new Map<string, ResourceGrant>();
+  const grantFor = (policy: ResourcePolicy, statements: unknown[], uncapped: boolean) => {
+    const key = `${policyIds.get(policy)}|${uncapped}|${statements.map((s) => statementIds.get(s)).join(',')}`;
+    let grant = shared.get(key);
+    if (!grant) shared.set(key, (grant = grantOf(policy, statements, uncapped)));
+    return grant;
+  };
   const byPrincipal = new Map<string, ResourceGrant[]>();
   for (const [arn, entries] of collected) {
     const grants: ResourceGrant[] = [];
     for (const { policy, capped, uncapped } of entries) {
-      if (capped.length > 0) grants.push(grantOf(policy, capped, false));
-      if (uncapped.length > 0) grants.push(grantOf(policy, uncapped, true));
+      if (capped.length > 0) grants.push(grantFor(policy, capped, false));
+      if (uncapped.length > 0) grants.push(grantFor(policy, uncapped, true));
     }
     byPrincipal.set(arn, grants);
   }
