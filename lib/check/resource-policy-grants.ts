@@ -95,7 +95,9 @@ function openGrants(
       if (!raw || typeof raw !== 'object') continue;
       const statement = raw as Record<string, unknown>;
       if (statement.Effect !== 'Allow') continue;
-      if (kind === 'everyone' && (!toEveryone(statement.Principal) || narrowed(statement.Condition))) continue;
+      // An Allow with NotPrincipal is to everyone but those it names.
+      const everyone = statement.NotPrincipal !== undefined || toEveryone(statement.Principal);
+      if (kind === 'everyone' && (!everyone || narrowed(statement.Condition))) continue;
       if (kind === 'named' && !namedOthers(statement.Principal, accountId)) continue;
       const patterns = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter(
         (action): action is string => typeof action === 'string',

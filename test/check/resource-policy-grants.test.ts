@@ -19,6 +19,15 @@ describe('the gate on resource policies opened to anyone', () => {
     ['s3:DeleteObject to "*"', { Effect: 'Allow', Principal: '*', Action: 's3:DeleteObject', Resource: '*' }],
     ['s3:* to {"AWS": "*"}', { Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:*', Resource: '*' }],
     [
+      'NotPrincipal (everyone but the one it names)',
+      {
+        Effect: 'Allow',
+        NotPrincipal: { AWS: 'arn:aws:iam::123456789012:role/x' },
+        Action: 's3:DeleteBucket',
+        Resource: '*',
+      },
+    ],
+    [
       'a NotAction that leaves the deletes',
       { Effect: 'Allow', Principal: '*', NotAction: 's3:GetObject', Resource: '*' },
     ],
