@@ -22,7 +22,7 @@ export const DATA_SETTING_RULE: RuleMeta = {
     'resource (log, stream, queue, table and event retention cut; S3 or ECR lifecycle expiry added or shortened; ' +
     'DynamoDB TTL switched on) or that remove its recovery (backup retention cut or off, point-in-time recovery ' +
     'off, deletion protection or termination protection off, versioning suspended, an Object Lock or Backup ' +
-    'vault lock weakened, a KMS key disabled, a ' +
+    "vault lock weakened, a KMS key disabled or its key policy's lockout check bypassed, a " +
     'weaker DeletionPolicy or UpdateReplacePolicy), or that take a resource out of production (its ' +
     'production tag removed: the first half of a deletion in two steps). Critical on production; elsewhere high for data ' +
     'destroyed and low for recovery switched off. A deliberate change needs a suppression naming the change, ' +
@@ -112,6 +112,24 @@ function switchedOffBy(path: string, what: string, state: (value: unknown) => 'o
     if (JSON.stringify(old) === JSON.stringify(next)) return undefined;
     return state(old) !== 'off' && state(next) !== 'on' ? `${what} switched off (${path})` : undefined;
   };
+}
+
+/**
+ * KMS refuses a key policy that would leave the caller unable to change it again, unless told to skip that
+ * check. Switched on (or on while the policy changes), nothing stops a policy that locks every principal out:
+ * a key no one can manage cannot be recovered, nor the data encrypted under it if it is then disabled.
+ */
+function lockoutCheckBypassed(before: Props, after: Props): string | undefined {
+  const bypass = booleanState(after.BypassPolicyLockoutSafetyCheck);
+  if (bypass === 'off') return undefined;
+  const policyChanged = JSON.stringify(before.KeyPolicy) !== JSON.stringify(after.KeyPolicy);
+  const newlyOn = booleanState(before.BypassPolicyLockoutSafetyCheck) !== 'on';
+  if (!policyChanged && !newlyOn) return undefined;
+  return (
+    `BypassPolicyLockoutSafetyCheck ${bypass === 'on' ? 'on' : 'unknown (taken as on)'}` +
+    `${policyChanged ? ' while the KeyPolicy changes' : ''}: KMS no longer refuses a key policy that locks ` +
+    'every principal out, and a key no one can manage cannot be recovered'
+  );
 }
 
 /**
@@ -423,6 +441,7 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
       // Absent is enabled (the default); a value only deployment knows may be false.
       check: switchedOffDefaultOn('Enabled', 'the key (data encrypted under it can no longer be decrypted)'),
     },
+    { property: 'BypassPolicyLockoutSafetyCheck', kind: 'recovery', check: lockoutCheckBypassed },
   ],
   'AWS::Cognito::UserPool': [
     {

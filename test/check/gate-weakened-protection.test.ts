@@ -206,6 +206,17 @@ describe('data destroyed in place on types the settings table lacked', () => {
     expect(finding.severity).toBe('critical');
   });
 
+  it("a production key's policy changed with KMS's lockout check bypassed may lock everyone out", () => {
+    const key = (properties: object) => one('AWS::KMS::Key', { KeyPolicy: {}, Tags: prodTags, ...properties });
+    const locked = { Version: '2012-10-17', Statement: [] };
+    const [finding] = gate(key({}), key({ KeyPolicy: locked, BypassPolicyLockoutSafetyCheck: true }));
+    expect(finding).toMatchObject({ title: 'Switches off recovery of AWS::KMS::Key R', severity: 'critical' });
+    expect(finding.message).toContain('BypassPolicyLockoutSafetyCheck on while the KeyPolicy changes');
+    // Left on from before, with the policy unchanged, it is no change.
+    const on = { BypassPolicyLockoutSafetyCheck: 'true' };
+    expect(gate(key(on), key({ ...on, Description: 'x' }))).toEqual([]);
+  });
+
   it('a KMS key whose Enabled becomes a value only deployment knows may be disabled', () => {
     const key = (properties: object) => one('AWS::KMS::Key', { KeyPolicy: {}, Tags: prodTags, ...properties });
     const [finding] = gate(key({}), key({ Enabled: { Ref: 'KeyOn' } }));
