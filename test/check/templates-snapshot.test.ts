@@ -562,3 +562,29 @@ describe('a resource policy it cannot read', () => {
     });
   });
 });
+
+describe('what a policy resource governs', () => {
+  it('reads a queue policy of a queue given by URL as that queue, and a topic policy of a topic it defines', () => {
+    const file = yamlTemplate([
+      'Resources:',
+      '  Topic:',
+      '    Type: AWS::SNS::Topic',
+      '    Properties: { TopicName: orders }',
+      '  TopicPolicy:',
+      '    Type: AWS::SNS::TopicPolicy',
+      '    Properties:',
+      '      Topics: [!Ref Topic]',
+      '      PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: Allow, Principal: "*", Action: "sns:DeleteTopic", Resource: "*" }] }',
+      '  QueuePolicy:',
+      '    Type: AWS::SQS::QueuePolicy',
+      '    Properties:',
+      '      Queues: ["https://sqs.eu-west-1.amazonaws.com/123456789012/jobs"]',
+      '      PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: Allow, Principal: "*", Action: "sqs:DeleteQueue", Resource: "*" }] }',
+    ]);
+    const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
+    expect(snapshot.resourcePolicies?.map((policy) => [policy.name, policy.resourceArns])).toEqual([
+      ['AWS::SNS::TopicPolicy TopicPolicy', ['arn:aws:sns:us-east-1:123456789012:orders']],
+      ['AWS::SQS::QueuePolicy QueuePolicy', ['arn:aws:sqs:eu-west-1:123456789012:jobs']],
+    ]);
+  });
+});
