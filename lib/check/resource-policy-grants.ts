@@ -28,10 +28,11 @@ export const NAMED_GRANT_RULE: RuleMeta = {
   id: 'production-granted-directly',
   category: 'destructive-change',
   severity: 'critical',
-  title: 'A resource policy grants a principal the deletion or disarming of a production resource',
+  title: 'A resource policy grants a principal the deletion, disarming or running of a production resource',
   help:
     "A resource policy of a production resource gains an Allow that names a principal (a role, a user, a role's " +
-    'sessions, another account, a service) for an action that deletes, recreates or disarms (the action catalog). ' +
+    'sessions, another account, a service no condition ties to a source) for an action that deletes, recreates, ' +
+    'disarms, escalates or runs code (the action catalog); a Lambda permission is read as its statement. ' +
     'Within the account such a grant needs no identity policy, and no permissions boundary caps it where it names a ' +
     "user or a session; another account is bound by none of this organization's SCPs. Naming the account itself " +
     '(its root) leaves the decision to IAM and is not reported. Critical for production, high when the target is not ' +
@@ -71,15 +72,51 @@ function ownAccount(value: unknown, accountId: string | undefined): boolean {
   return /AWS::AccountId/.test(text) && /:root"/.test(text) && !/:(role|user|assumed-role|federated-user)\//.test(text);
 }
 
-/** Principals an Allow names other than everyone and the stack's own account; none for everyone. */
-function namedOthers(principal: unknown, accountId: string | undefined): boolean {
+/**
+ * Whether an Allow names a principal other than everyone and the stack's own account. A service counts only
+ * when no condition ties it to a source (an S3 notification's bucket, a rule's ARN): narrowed, it is the
+ * deployment's own wiring; unnarrowed, any account's resource could have the service call.
+ */
+function namedOthers(statement: Record<string, unknown>, accountId: string | undefined): boolean {
+  const principal = statement.Principal;
   if (!principal || typeof principal !== 'object' || toEveryone(principal)) return false;
   return Object.entries(principal as Record<string, unknown>).some(([kind, who]) =>
-    (Array.isArray(who) ? who : [who]).some((value) => kind !== 'AWS' || !ownAccount(value, accountId)),
+    kind === 'AWS'
+      ? (Array.isArray(who) ? who : [who]).some((value) => !ownAccount(value, accountId))
+      : !narrowed(statement.Condition),
   );
 }
 
 type GrantKind = 'everyone' | 'named';
+
+/**
+ * The resource's policy documents; a Lambda permission is the one statement it adds to its function's policy
+ * (Principal an account, ARN, `*` or service; SourceArn, SourceAccount and PrincipalOrgID as conditions).
+ */
+function grantDocuments(resource: CfnResource | undefined): Record<string, unknown>[] {
+  if (resource?.Type !== 'AWS::Lambda::Permission') return policyDocuments(resource?.Properties);
+  const { Principal, Action, SourceArn, SourceAccount, PrincipalOrgID } = resource.Properties ?? {};
+  const service = typeof Principal === 'string' && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(Principal);
+  const condition = {
+    ...(SourceArn === undefined ? {} : { ArnLike: { 'aws:SourceArn': SourceArn } }),
+    ...(SourceAccount === undefined && PrincipalOrgID === undefined
+      ? {}
+      : {
+          StringEquals: {
+            ...(SourceAccount === undefined ? {} : { 'aws:SourceAccount': SourceAccount }),
+            ...(PrincipalOrgID === undefined ? {} : { 'aws:PrincipalOrgID': PrincipalOrgID }),
+          },
+        }),
+  };
+  const statement = {
+    Effect: 'Allow',
+    Principal: service ? { Service: Principal } : { AWS: Principal },
+    Action,
+    Resource: '*',
+    ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+  };
+  return [{ Version: '2012-10-17', Statement: [statement] }];
+}
 
 /** The destructive actions an Allow of the resource's policies names, by statement: to everyone, or to named principals. */
 function openGrants(
@@ -89,7 +126,7 @@ function openGrants(
   accountId?: string,
 ): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  for (const document of policyDocuments(resource?.Properties)) {
+  for (const document of grantDocuments(resource)) {
     const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
     for (const raw of statements) {
       if (!raw || typeof raw !== 'object') continue;
@@ -98,7 +135,7 @@ function openGrants(
       // An Allow with NotPrincipal is to everyone but those it names.
       const everyone = statement.NotPrincipal !== undefined || toEveryone(statement.Principal);
       if (kind === 'everyone' && (!everyone || narrowed(statement.Condition))) continue;
-      if (kind === 'named' && !namedOthers(statement.Principal, accountId)) continue;
+      if (kind === 'named' && !namedOthers(statement, accountId)) continue;
       const patterns = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter(
         (action): action is string => typeof action === 'string',
       );

@@ -99,3 +99,39 @@ describe('the gate on resource policies that name a principal', () => {
     expect(named(gate(stack({ Policy: policy([already]) }), stack({ Policy: policy([already, read]) })))).toEqual([]);
   });
 });
+
+describe('the gate on Lambda permissions of a production function', () => {
+  const fn = {
+    Type: 'AWS::Lambda::Function',
+    Properties: { Role: 'arn:aws:iam::123456789012:role/orders', Code: { ZipFile: 'x' }, Tags: prodTags },
+  };
+  const permission = (properties: object) => ({
+    Type: 'AWS::Lambda::Permission',
+    Properties: { FunctionName: { Ref: 'Fn' }, ...properties },
+  });
+  const findings = (properties: object) =>
+    gate({ Resources: { Fn: fn } }, { Resources: { Fn: fn, P: permission(properties) } });
+
+  it("stops one that lets an agent's session change the code the function runs (its role's permissions)", () => {
+    const [finding] = findings({
+      Action: 'lambda:UpdateFunctionCode',
+      Principal: 'arn:aws:sts::123456789012:assumed-role/agent/fix-bug',
+    }).filter((f) => f.ruleId === 'production-granted-directly');
+    expect(finding).toMatchObject({ severity: 'critical', details: { openActions: ['lambda:UpdateFunctionCode'] } });
+    expect(finding.message).toContain('it guards Fn, tagged environment=production');
+  });
+
+  it('stops one to everyone, and lets a service narrowed to its source, and invocation by the account, go', () => {
+    expect(findings({ Action: 'lambda:*', Principal: '*' }).map((f) => f.ruleId)).toContain(
+      'production-open-to-anyone',
+    );
+    const narrowed = findings({
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      SourceArn: 'arn:aws:s3:::uploads',
+    });
+    expect(narrowed.filter((f) => /production-(open|granted)/.test(f.ruleId))).toEqual([]);
+    const own = findings({ Action: 'lambda:UpdateFunctionCode', Principal: '123456789012' });
+    expect(own.filter((f) => f.ruleId === 'production-granted-directly')).toEqual([]);
+  });
+});
