@@ -4,7 +4,9 @@
 import type { Finding, RuleMeta } from '../audit/rules/types';
 import type { Catalog } from '../catalog/types';
 import type { ProductionSelector } from '../guardrails/spec';
+import { lambdaPermissionStatement } from '../audit/sources/lambda-permission';
 import { compileActionMatcher } from '../policy';
+import { awsPrincipal } from '../policy/principals';
 import type { ResourceLookup } from './backup-coverage';
 import { changeHash } from './change-hash';
 import { canonicalStatement, guards, policyDocuments } from './resource-policy-denies';
@@ -63,9 +65,10 @@ function narrowed(condition: unknown): boolean {
  * `AWS::AccountId`): that leaves the decision to the account's identity policies.
  */
 function ownAccount(value: unknown, accountId: string | undefined): boolean {
-  if (typeof value === 'string') {
-    const account = /^(\d{12})$/.exec(value)?.[1] ?? /^arn:[^:]+:iam::(\d{12}):root$/.exec(value)?.[1];
-    return account !== undefined && account === accountId;
+  // YAML reads an unquoted account id as a number.
+  if (typeof value === 'string' || typeof value === 'number') {
+    const named = awsPrincipal(String(value));
+    return named.kind === 'account' && named.accountId === accountId;
   }
   // CDK writes arn:${AWS::Partition}:iam::${AWS::AccountId}:root as a Fn::Join (or Fn::Sub) of these parts.
   const text = JSON.stringify(value) ?? '';
@@ -95,26 +98,7 @@ type GrantKind = 'everyone' | 'named';
  */
 function grantDocuments(resource: CfnResource | undefined): Record<string, unknown>[] {
   if (resource?.Type !== 'AWS::Lambda::Permission') return policyDocuments(resource?.Properties);
-  const { Principal, Action, SourceArn, SourceAccount, PrincipalOrgID } = resource.Properties ?? {};
-  const service = typeof Principal === 'string' && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(Principal);
-  const condition = {
-    ...(SourceArn === undefined ? {} : { ArnLike: { 'aws:SourceArn': SourceArn } }),
-    ...(SourceAccount === undefined && PrincipalOrgID === undefined
-      ? {}
-      : {
-          StringEquals: {
-            ...(SourceAccount === undefined ? {} : { 'aws:SourceAccount': SourceAccount }),
-            ...(PrincipalOrgID === undefined ? {} : { 'aws:PrincipalOrgID': PrincipalOrgID }),
-          },
-        }),
-  };
-  const statement = {
-    Effect: 'Allow',
-    Principal: service ? { Service: Principal } : { AWS: Principal },
-    Action,
-    Resource: '*',
-    ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
-  };
+  const statement = lambdaPermissionStatement(resource.Properties ?? {}, '*');
   return [{ Version: '2012-10-17', Statement: [statement] }];
 }
 

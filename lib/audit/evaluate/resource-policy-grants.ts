@@ -5,6 +5,7 @@
 // single account). A grant to everyone ("*") is taken as uncapped too, the worst case. A statement naming the
 // account itself leaves the decision to identity policies, so it grants nothing here; other accounts,
 // services and federated principals are not principals of the snapshot and are only counted.
+import { awsPrincipal } from '../../policy/principals';
 import { wildcardMatch } from '../../policy/wildcard';
 import type { AccountSnapshot, Principal, ResourcePolicy } from '../sources/snapshot';
 
@@ -36,8 +37,6 @@ interface Named {
   outside: boolean;
 }
 
-const ARN = /^arn:[^:]*:(iam|sts)::([^:]*):(.*)$/;
-
 function asList(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -63,46 +62,71 @@ function namedBy(statement: Record<string, unknown>, snapshot: AccountSnapshot, 
       continue;
     }
     for (const value of asList(values)) {
-      if (typeof value !== 'string') continue;
-      name(value.trim(), snapshot, actors, named);
+      // YAML reads an unquoted account id as a number; anything else that is not text cannot be told apart
+      // from any principal: everyone, the worst case.
+      if (typeof value === 'number') name(String(value), snapshot, actors, named);
+      else if (typeof value === 'string') name(value.trim(), snapshot, actors, named);
+      else named.everyone = true;
     }
   }
   return named;
 }
 
+/** What one `AWS` value names, by awsPrincipal; a pattern (an unresolved template value) by matching. */
 function name(value: string, snapshot: AccountSnapshot, actors: readonly Principal[], named: Named): void {
-  if (value === '*') {
-    named.everyone = true;
-    return;
-  }
-  if (/^\d{12}$/.test(value)) {
-    if (value !== snapshot.accountId) named.outside = true;
-    return;
-  }
-  const arn = ARN.exec(value);
-  if (!arn) {
-    named.outside = true;
-    return;
-  }
-  const [, service, account, rest] = arn;
-  if (!wildcardMatch(account, snapshot.accountId)) {
-    named.outside = true;
-    return;
-  }
-  if (service === 'iam' && rest === 'root') return;
+  const principal = awsPrincipal(value);
+  const own = (accountId: string) => accountId === snapshot.accountId;
+  const lower = (text: string) => text.toLowerCase();
   let found: Principal[] = [];
   let capped = false;
-  if (service === 'iam' && rest.startsWith('role/')) {
-    found = actors.filter((p) => p.kind === 'role' && wildcardMatch(value, p.arn));
-    capped = true;
-  } else if (service === 'iam' && rest.startsWith('user/')) {
-    found = actors.filter((p) => p.kind === 'user' && wildcardMatch(value, p.arn));
-  } else if (service === 'sts' && rest.startsWith('assumed-role/')) {
-    const roleName = rest.split('/')[1] ?? '*';
-    found = actors.filter((p) => p.kind === 'role' && wildcardMatch(roleName, p.name));
+  switch (principal.kind) {
+    case 'everyone':
+      named.everyone = true;
+      return;
+    case 'account':
+      // The account itself leaves the decision to identity policies; another account is outside.
+      if (!own(principal.accountId)) named.outside = true;
+      return;
+    case 'role':
+    case 'user':
+      if (own(principal.accountId)) {
+        found = actors.filter((p) => p.kind === principal.kind && lower(p.arn) === lower(principal.arn));
+        // An unresolved template value widened to a pattern: every role or user it may name.
+        if (found.length === 0) found = patternMatches(value, snapshot, actors);
+        capped = principal.kind === 'role';
+      }
+      break;
+    case 'role-session':
+      if (own(principal.accountId)) {
+        found = actors.filter((p) => p.kind === 'role' && lower(p.name) === lower(principal.roleName));
+      }
+      break;
+    case 'other':
+      found = patternMatches(value, snapshot, actors);
+      capped = found.length > 0 && /:role\//.test(value);
+      break;
   }
   if (found.length === 0) named.outside = true;
   (capped ? named.capped : named.uncapped).push(...found);
+}
+
+/**
+ * A value with wildcards, as a template's unresolved principal is read (`arn:aws:iam::*:role/*`): every role or
+ * user of the account it may name; a session pattern names the sessions of the roles whose name it may be.
+ */
+function patternMatches(value: string, snapshot: AccountSnapshot, actors: readonly Principal[]): Principal[] {
+  const arn = /^arn:[^:]*:(iam|sts)::([^:]*):(.*)$/.exec(value);
+  if (!arn || !/[*?]/.test(value) || !wildcardMatch(arn[2], snapshot.accountId)) return [];
+  const [, service, , rest] = arn;
+  const lowerValue = value.toLowerCase();
+  if (service === 'iam' && /^(role|user)\//.test(rest)) {
+    return actors.filter((p) => rest.startsWith(`${p.kind}/`) && wildcardMatch(lowerValue, p.arn.toLowerCase()));
+  }
+  if (service === 'sts' && rest.startsWith('assumed-role/')) {
+    const roleName = (rest.split('/')[1] ?? '*').toLowerCase();
+    return actors.filter((p) => p.kind === 'role' && wildcardMatch(roleName, p.name.toLowerCase()));
+  }
+  return [];
 }
 
 /** The statement as an identity grant: no principal, and `*` resources narrowed to the governed resources. */

@@ -434,10 +434,11 @@ class GraphBuilder {
         }
         for (const grant of trust.grants) {
           const party = grant.party;
-          if (party.kind === 'principal') push(this.named, party.arn, grant);
+          // IAM names are unique regardless of case: a trust naming `role/Admin` names the role `admin`.
+          if (party.kind === 'principal') push(this.named, party.arn.toLowerCase(), grant);
           else if (party.kind === 'role-session') {
             const caller = this.roleNamed(party.accountId, party.roleName);
-            if (caller) push(this.named, caller, grant);
+            if (caller) push(this.named, caller.toLowerCase(), grant);
           } else if (party.kind === 'account') {
             // A trust with Deny statements, or conditions on the caller, is decided caller by caller.
             const perCaller = grant.callerConditions || roleTrust(index.graph.snapshot, role).denies.length > 0;
@@ -450,7 +451,8 @@ class GraphBuilder {
 
   private roleNamed(accountId: string, name: string): string | undefined {
     const index = this.indexes.find((i) => i.accountId === accountId);
-    return index?.principals.find((p) => p.kind === 'role' && p.name === name)?.arn;
+    const lower = name.toLowerCase();
+    return index?.principals.find((p) => p.kind === 'role' && p.name.toLowerCase() === lower)?.arn;
   }
 
   // ---- sts:AssumeRole
@@ -466,7 +468,7 @@ class GraphBuilder {
         : facts;
     const general = compiled.decide(ASSUME, this.time);
     // Trusts that name the caller: in its own account no sts grant of its own is needed.
-    for (const grant of this.named.get(principal.arn) ?? []) {
+    for (const grant of this.named.get(principal.arn.toLowerCase()) ?? []) {
       const sameAccount = grant.roleAccountId === index.accountId;
       const identity = sameAccount
         ? this.namedIdentity(principal, compiled, index, grant.role.arn, grant.party.kind === 'role-session')

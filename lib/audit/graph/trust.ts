@@ -12,6 +12,7 @@ import { ABSENT, UNKNOWN, present, type KeyLookup, type KeyValue } from '../eval
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
 import { snapshotParseCache } from '../sources/parse-cache';
+import { awsPrincipal } from '../../policy/principals';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
 /** What a trust statement lets in. */
@@ -70,16 +71,9 @@ function parties(statement: NormalizedStatement): TrustedParty[] {
   const out: TrustedParty[] = [];
   if (!covers(statement, 'sts:AssumeRole')) return cognitoParties(statement);
   for (const value of statement.principals?.AWS ?? []) {
-    if (value === '*') out.push({ kind: 'everyone' });
-    else if (/^\d{12}$/.test(value)) out.push({ kind: 'account', accountId: value });
-    else {
-      const root = /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(value);
-      const session = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(value);
-      if (root) out.push({ kind: 'account', accountId: root[1] });
-      else if (session)
-        out.push({ kind: 'role-session', accountId: session[1], roleName: session[2], session: session[3] });
-      else if (/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\//.test(value)) out.push({ kind: 'principal', arn: value });
-    }
+    const named = awsPrincipal(value);
+    if (named.kind === 'everyone' || named.kind === 'account' || named.kind === 'role-session') out.push(named);
+    else if (named.kind === 'role' || named.kind === 'user') out.push({ kind: 'principal', arn: value });
   }
   for (const service of statement.principals?.Service ?? [])
     out.push({ kind: 'service', service: service.toLowerCase() });
@@ -319,7 +313,10 @@ export function trustDenies(
   return { tri, dependsOn };
 }
 
-/** Whether a trusted party covers the caller (`loose`: an account also covers each of its principals). */
+/**
+ * Whether a trusted party covers the caller (`loose`: an account also covers each of its principals). IAM names
+ * are unique regardless of case, so a trust naming `role/Admin` names the role `admin`.
+ */
 export function partyIncludes(party: TrustedParty, caller: PrincipalFacts, loose = true): boolean {
   switch (party.kind) {
     case 'everyone':
@@ -327,9 +324,13 @@ export function partyIncludes(party: TrustedParty, caller: PrincipalFacts, loose
     case 'account':
       return loose && party.accountId === caller.accountId;
     case 'principal':
-      return party.arn === caller.arn;
+      return party.arn.toLowerCase() === caller.arn.toLowerCase();
     case 'role-session':
-      return caller.kind === 'role' && party.accountId === caller.accountId && party.roleName === caller.name;
+      return (
+        caller.kind === 'role' &&
+        party.accountId === caller.accountId &&
+        party.roleName.toLowerCase() === caller.name.toLowerCase()
+      );
     case 'service':
       return false;
   }

@@ -1,6 +1,8 @@
 // The `template` source: IAM principals and policies read out of CloudFormation templates (what `cdk synth`
 // writes), so `leash check` can run the audit rules before anything is deployed.
+import { awsPrincipal } from '../../policy/principals';
 import { BundledPolicyResolver } from './bundled-policies';
+import { lambdaPermissionStatement } from './lambda-permission';
 import type {
   AccountSnapshot,
   ManagedPolicy,
@@ -830,24 +832,12 @@ function lambdaPermission(
   const properties = resource.Properties ?? {};
   const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
   const context: ReadContext = { scope, problems, where };
-  const principal = resolveIntrinsics(properties.Principal, scope);
-  const isService =
-    typeof principal === 'string' && /\.amazonaws\.com(\.cn)?$|^[a-z0-9-]+\.[a-z0-9.-]+$/.test(principal);
-  const conditions: Record<string, Record<string, unknown>> = {};
-  const condition = (operator: string, key: string, value: unknown) => {
-    if (value !== undefined) conditions[operator] = { ...conditions[operator], [key]: value };
-  };
-  condition('ArnLike', 'aws:SourceArn', properties.SourceArn);
-  condition('StringEquals', 'aws:SourceAccount', properties.SourceAccount);
-  condition('StringEquals', 'aws:PrincipalOrgID', properties.PrincipalOrgID);
   const functions = lambdaFunctionArns(properties.FunctionName, scope);
-  const statement = {
-    Effect: 'Allow',
-    Principal: isService ? { Service: principal } : { AWS: properties.Principal },
-    Action: properties.Action,
-    Resource: functions.length > 0 ? functions.flatMap((arn) => [arn, `${arn}:*`]) : '*',
-    ...(Object.keys(conditions).length > 0 ? { Condition: conditions } : {}),
-  };
+  const statement = lambdaPermissionStatement(
+    properties,
+    functions.length > 0 ? functions.flatMap((arn) => [arn, `${arn}:*`]) : '*',
+    resolveIntrinsics(properties.Principal, scope),
+  );
   return {
     name: `${resource.Type} ${logicalId}`,
     resourceArns: functions,
@@ -906,9 +896,12 @@ function takeAccountsAsOwn(policy: ResourcePolicy, problems: SnapshotProblem[], 
     const principal = (statement as { Principal?: unknown } | null)?.Principal as { AWS?: unknown } | undefined;
     if (!principal || typeof principal !== 'object' || principal.AWS === undefined) return;
     const taken = new Set<string>();
-    const own = (value: unknown) => {
-      if (typeof value !== 'string') return value;
-      const account = /^(\d{12})$/.exec(value)?.[1] ?? /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
+    const own = (written: unknown) => {
+      // YAML reads an unquoted account id as a number.
+      const value = typeof written === 'number' ? String(written) : written;
+      if (typeof value !== 'string') return written;
+      const named = awsPrincipal(value);
+      const account = 'accountId' in named ? named.accountId : undefined;
       if (!account || account === accountId) return value;
       taken.add(account);
       return value.replace(account, accountId);
@@ -925,8 +918,6 @@ function takeAccountsAsOwn(policy: ResourcePolicy, problems: SnapshotProblem[], 
   });
 }
 
-const NAMED_PRINCIPAL = /^arn:([^:*?]+):(iam|sts)::(\d{12}):(role|user|assumed-role)\/([^*?]+)$/;
-
 /** Stand-ins for the roles and users of `accountId` a resource policy names that no template defines. */
 function addNamedStandIns(
   policy: ResourcePolicy,
@@ -940,24 +931,18 @@ function addNamedStandIns(
     if (Effect !== 'Allow' || !Principal || typeof Principal !== 'object') return;
     const named = (Principal as { AWS?: unknown }).AWS;
     for (const value of Array.isArray(named) ? named : [named]) {
-      const parts = typeof value === 'string' ? NAMED_PRINCIPAL.exec(value) : null;
-      if (!parts || parts[3] !== accountId) continue;
-      const [, partition, , , type, rest] = parts;
-      const kind = type === 'user' ? 'user' : 'role';
+      // A pattern (an unresolved value widened) names no one principal to stand in for.
+      const principal = typeof value === 'string' && !/[*?]/.test(value) ? awsPrincipal(value) : undefined;
+      if (!principal || !('accountId' in principal) || principal.accountId !== accountId) continue;
+      if (principal.kind === 'account') continue;
+      const kind = principal.kind === 'user' ? 'user' : 'role';
       // A session names its role by name (no path); a role or user ARN carries its path.
-      const segments = type === 'assumed-role' ? [rest.split('/')[0]] : rest.split('/');
-      const name = segments[segments.length - 1];
-      const path =
-        type === 'assumed-role'
-          ? '/'
-          : `/${segments
-              .slice(0, -1)
-              .map((s) => `${s}/`)
-              .join('')}`;
-      const known = principals.some(
-        (p) => p.kind === kind && (type === 'assumed-role' ? p.name === name : p.arn === value),
-      );
-      if (known || !name) continue;
+      const name = principal.kind === 'role-session' ? principal.roleName : principal.name;
+      const path = principal.kind === 'role-session' ? '/' : principal.path;
+      const partition = (value as string).split(':')[1];
+      // IAM names are unique regardless of case.
+      const known = principals.some((p) => p.kind === kind && p.name.toLowerCase() === name.toLowerCase());
+      if (known) continue;
       principals.push(
         newDraft({
           kind,

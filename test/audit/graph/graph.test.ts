@@ -148,6 +148,18 @@ describe('assume-role edges', () => {
     ).toBeUndefined();
   });
 
+  it('names a caller whatever the case of its name in the trust: IAM names are unique regardless of case', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'ci' },
+        { name: 'named', trust: trusting(arn('role', 'CI')) },
+        { name: 'session', trust: trusting(`arn:aws:sts::${ACCOUNT}:assumed-role/Ci/deploy`) },
+      ],
+    });
+    expect(edge(graph, arn('role', 'ci'), arn('role', 'named'))?.decision).toBe('allowed');
+    expect(edge(graph, arn('role', 'ci'), arn('role', 'session'))).toBeDefined();
+  });
+
   it('keeps trust conditions the snapshot cannot answer (MFA, source identity) as what the edge depends on', () => {
     const graph = graphOf({
       principals: [

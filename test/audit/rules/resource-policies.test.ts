@@ -154,3 +154,44 @@ describe("a key policy's grant to everyone in the account", () => {
     expect(findings(ACCOUNT).filter((f) => f.ruleId === 'allow-with-not-action')).toEqual([]);
   });
 });
+
+describe('principal values as IAM reads them', () => {
+  const deleters = (
+    Principal: unknown,
+    principals: Parameters<typeof snapshot>[0]['principals'] = [{ name: 'cleaner' }],
+  ) => deletion(principals, Principal).map((f) => f.principalArn);
+
+  it('names a role whatever the case of its name: IAM names are unique regardless of case', () => {
+    expect(deleters({ AWS: `arn:aws:iam::${ACCOUNT}:role/CLEANER` })).toEqual([roleArn('cleaner')]);
+    expect(deleters({ AWS: `arn:aws:sts::${ACCOUNT}:assumed-role/Cleaner/s` })).toEqual([roleArn('cleaner')]);
+  });
+
+  it('reads an account id written as a number (YAML) as that account, and what is not text as everyone', () => {
+    expect(deleters({ AWS: Number(ACCOUNT) })).toEqual([]);
+    expect(
+      resourcePolicyGrants(
+        snapshot({ principals: [{ name: 'a' }], resourcePolicies: [bucketPolicy({ AWS: 999999999999 })] }),
+      ).outside,
+    ).toBe(1);
+    expect(deleters({ AWS: { 'Fn::GetAtt': ['Role', 'Arn'] } })).toEqual([roleArn('cleaner')]);
+  });
+
+  it('reads a pattern (an unresolved template value) as every role it may name', () => {
+    expect(deleters({ AWS: `arn:aws:iam::*:role/*` }, [{ name: 'cleaner' }, { name: 'ops', kind: 'user' }])).toEqual([
+      roleArn('cleaner'),
+    ]);
+  });
+});
+
+describe('kms:CallerAccount outside KMS', () => {
+  it('is absent for another service, so a condition on it grants nothing there', () => {
+    const grant = doc(
+      allow('s3:DeleteBucket', BUCKET, { Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT } } }),
+    );
+    const findings = run(defaultRules, {
+      principals: [{ name: 'cleaner', policies: [grant] }],
+      resources: [PRODUCTION],
+    });
+    expect(findings.filter((f) => f.ruleId === 'can-delete-production')).toEqual([]);
+  });
+});
