@@ -335,9 +335,9 @@ describe('an agent grant on a resource the templates define', () => {
   });
 });
 
-/** A template with a production bucket, a read-only agent role, and a bucket policy granting `principal` DeleteBucket. */
-function bucketPolicyFor(principal: string, extra: readonly string[] = []): string {
-  return yamlTemplate([
+/** The lines of a template with a production bucket whose policy grants `principal` DeleteBucket on `resource`. */
+function productionBucketPolicy(principal: string, resource: string): string[] {
+  return [
     'Resources:',
     '  Data:',
     '    Type: AWS::S3::Bucket',
@@ -348,7 +348,14 @@ function bucketPolicyFor(principal: string, extra: readonly string[] = []): stri
     '      Bucket: !Ref Data',
     '      PolicyDocument:',
     '        Version: "2012-10-17"',
-    `        Statement: [{ Effect: Allow, Principal: ${principal}, Action: "s3:DeleteBucket", Resource: "*" }]`,
+    `        Statement: [{ Effect: Allow, Principal: ${principal}, Action: "s3:DeleteBucket", Resource: ${resource} }]`,
+  ];
+}
+
+/** A template with a production bucket, a read-only agent role, and a bucket policy granting `principal` DeleteBucket. */
+function bucketPolicyFor(principal: string, extra: readonly string[] = []): string {
+  return yamlTemplate([
+    ...productionBucketPolicy(principal, '"*"'),
     '  ReadOnly:',
     '    Type: AWS::IAM::ManagedPolicy',
     '    Properties:',
@@ -508,21 +515,8 @@ describe('Lambda permissions', () => {
 });
 
 describe('principals a resource policy names that the templates do not define', () => {
-  const template = (who: string) =>
-    yamlTemplate([
-      'Resources:',
-      '  Data:',
-      '    Type: AWS::S3::Bucket',
-      '    Properties: { BucketName: acme-data, Tags: [{ Key: environment, Value: production }] }',
-      '  DataPolicy:',
-      '    Type: AWS::S3::BucketPolicy',
-      '    Properties:',
-      '      Bucket: !Ref Data',
-      '      PolicyDocument:',
-      '        Version: "2012-10-17"',
-      `        Statement: [{ Effect: Allow, Principal: { AWS: ${who} }, Action: "s3:DeleteBucket", Resource: !GetAtt Data.Arn }]`,
-    ]);
-  const check = (who: string) => runCheck([template(who)], undefined, {});
+  const check = (who: string) =>
+    runCheck([yamlTemplate(productionBucketPolicy(`{ AWS: ${who} }`, '!GetAtt Data.Arn'))], undefined, {});
 
   it('judges an agent role made elsewhere, whose session the policy names, by what the templates give it', () => {
     const result = check('!Sub "arn:aws:sts::${AWS::AccountId}:assumed-role/agent/fix-bug"');

@@ -11,8 +11,11 @@ import { MANAGEMENT, PROD, PROD_COMPUTE, smallOrganization } from '../../support
 
 const aws = useAwsMock();
 
-/** The small organization with three more functions in eu-west-1, so pages of one make several pages. */
-function world(): MockWorld {
+/**
+ * The small organization with three more functions in eu-west-1, so pages of one make several pages; `policies`
+ * gives functions, by name, their resource policy.
+ */
+function world(policies: Readonly<Record<string, unknown>> = {}): MockWorld {
   const base = smallOrganization();
   return {
     ...base,
@@ -29,7 +32,7 @@ function world(): MockWorld {
                   region: 'eu-west-1',
                   role: `arn:aws:iam::${PROD}:role/app-1`,
                 })),
-              ],
+              ].map((fn) => (fn.name in policies ? { ...fn, policy: policies[fn.name] } : fn)),
             },
           }
         : account,
@@ -43,8 +46,8 @@ const inventoryProblems = (account: AccountSnapshot) =>
 
 const role = (name: string) => `arn:aws:iam::${PROD}:role/${name}`;
 
-async function readProd(options: Parameters<typeof aws.serve>[0] = {}) {
-  const endpoints = await aws.serve({ computePageSize: 1, ...options }, world());
+async function readProd(options: Parameters<typeof aws.serve>[0] = {}, policies: Parameters<typeof world>[0] = {}) {
+  const endpoints = await aws.serve({ computePageSize: 1, ...options }, world(policies));
   const { accounts } = await loadLiveInput({ endpoints, credentials: credentialsFor(PROD), maxAttempts: 2 });
   return accounts[0];
 }
@@ -178,35 +181,9 @@ describe('live Lambda function policies', () => {
       },
     ],
   };
-  /** world() with a policy on `orders` and a policy that is not JSON on extra-a. */
-  function withPolicies(): MockWorld {
-    const base = world();
-    return {
-      ...base,
-      accounts: base.accounts.map((account) =>
-        account.id === PROD
-          ? {
-              ...account,
-              compute: {
-                ...account.compute,
-                functions: account.compute!.functions!.map((fn) =>
-                  fn.name === 'orders'
-                    ? { ...fn, policy: grant }
-                    : fn.name === 'extra-a'
-                      ? { ...fn, policy: '{"Statement": [' }
-                      : fn,
-                ),
-              },
-            }
-          : account,
-      ),
-    };
-  }
-  async function read(options: Parameters<typeof aws.serve>[0] = {}) {
-    const endpoints = await aws.serve({ computePageSize: 1, ...options }, withPolicies());
-    const { accounts } = await loadLiveInput({ endpoints, credentials: credentialsFor(PROD), maxAttempts: 2 });
-    return accounts[0];
-  }
+  /** A policy on `orders`, and a policy that is not JSON on extra-a. */
+  const read = (options: Parameters<typeof aws.serve>[0] = {}) =>
+    readProd(options, { orders: grant, 'extra-a': '{"Statement": [' });
 
   it('reads the policy of every function that has one, and says which kinds of resource policy it read', async () => {
     const account = await read();
