@@ -55,6 +55,9 @@ export interface GraphOptions {
 }
 
 const ASSUME = 'sts:AssumeRole';
+/** Notes on an edge that needed no sts grant of the caller's own. */
+const NAMES_CALLER = 'names the caller in its own account: no sts grant needed';
+const NAMES_EVERYONE = 'names everyone ("*"), the caller included, in its own account: no sts grant needed';
 
 /**
  * An IAM write on other principals' permissions, kept whole until every edge is made: the writer escalates when
@@ -475,18 +478,27 @@ class GraphBuilder {
         : general.decision === 'denied'
           ? undefined
           : compiled.decide(ASSUME, withResource(this.time, grant.role.arn, grant.role.tags));
-      this.assumeVia(principal.arn, caller, grant, identity, sameAccount);
+      this.assumeVia(principal.arn, caller, grant, identity, sameAccount ? NAMES_CALLER : undefined);
+    }
+    // A same-account trust of everyone matches the caller as directly as its ARN would (iam-simulate agrees):
+    // no sts grant of its own is needed, and no boundary caps it (IAM caps only a trust naming a role's ARN),
+    // while explicit denies and SCPs still apply.
+    for (const grant of this.everyone) {
+      if (grant.roleAccountId !== index.accountId || grant.role.arn === principal.arn) continue;
+      const identity = this.namedIdentity(principal, compiled, index, grant.role.arn, true);
+      this.assumeVia(principal.arn, caller, grant, identity, NAMES_EVERYONE);
     }
     if (general.decision === 'denied') return;
     // Trusts of the caller's account, decided alike for every caller of it: through one hub.
     const grants = this.accountGrants.get(index.accountId) ?? [];
     if (grants.length)
       this.assumeThroughHub(`hub:assume:${index.accountId}`, principal.arn, caller, compiled, general, grants);
-    // Trusts decided per caller.
-    for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...this.everyone]) {
+    // Trusts decided per caller; a trust of everyone in another account needs the caller's own sts grant.
+    const everyoneElsewhere = this.everyone.filter((grant) => grant.roleAccountId !== index.accountId);
+    for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...everyoneElsewhere]) {
       if (grant.role.arn === principal.arn) continue;
       const identity = compiled.decide(ASSUME, withResource(this.time, grant.role.arn, grant.role.tags));
-      this.assumeVia(principal.arn, caller, grant, identity, false);
+      this.assumeVia(principal.arn, caller, grant, identity);
     }
   }
 
@@ -524,7 +536,8 @@ class GraphBuilder {
     caller: Caller,
     grant: TrustGrant,
     identity: ActionDecision | undefined,
-    namedInSameAccount: boolean,
+    /** Why the caller needed no sts grant of its own (a same-account trust that matches it directly). */
+    noGrantNeeded?: string,
   ): void {
     if (!identity || identity.decision === 'denied') return;
     const trust = this.trustSide(caller, grant);
@@ -532,14 +545,8 @@ class GraphBuilder {
     const combined = combine([identity], false, trust.evidence);
     const dependsOn = union(combined.dependsOn, trust.dependsOn);
     const decision = combined.decision === 'allowed' && trust.dependsOn.length === 0 ? 'allowed' : 'depends';
-    const notes: Evidence[] = namedInSameAccount
-      ? [
-          {
-            policy: `${grant.role.arn} trust`,
-            policyKind: 'trust',
-            note: 'names the caller in its own account: no sts grant needed',
-          },
-        ]
+    const notes: Evidence[] = noGrantNeeded
+      ? [{ policy: `${grant.role.arn} trust`, policyKind: 'trust', note: noGrantNeeded }]
       : [];
     this.graph.link(this.graph.node(from), this.graph.node(grant.role.arn), {
       kind: 'assume-role',
@@ -590,8 +597,8 @@ class GraphBuilder {
    * A caller that a same-account trust names: its identity policies need not allow sts:AssumeRole, but
    * explicit denies and SCPs still apply, and a role's boundary still does when the trust names the role's
    * ARN (IAM User Guide, policy evaluation: a resource policy naming a user ARN, or a role's session, is not
-   * limited by the boundary's implicit deny; naming a role ARN is). Decided on the caller with an added
-   * identity Allow.
+   * limited by the boundary's implicit deny; naming a role ARN is; naming everyone is not, as iam-simulate
+   * reads it). Decided on the caller with an added identity Allow.
    */
   private readonly withAssumeGrant = new Map<string, CompiledPrincipal | undefined>();
 
@@ -600,7 +607,8 @@ class GraphBuilder {
     compiled: CompiledPrincipal,
     index: AccountIndex,
     roleArn: string,
-    sessionNamed: boolean,
+    /** The trust names the role's session or everyone, not the role's ARN: its boundary does not cap it. */
+    boundaryUncapped: boolean,
   ): ActionDecision | undefined {
     const tags = this.byArn.get(roleArn)?.principal.tags;
     const own = compiled.decide(ASSUME, withResource(this.time, roleArn, tags));
@@ -636,7 +644,7 @@ class GraphBuilder {
     if (
       decision.decision === 'denied' &&
       decision.blockedAt === 'boundary' &&
-      (principal.kind === 'user' || sessionNamed)
+      (principal.kind === 'user' || boundaryUncapped)
     ) {
       return { ...decision, decision: 'allowed', blockedAt: undefined, allowedBy: [] };
     }
@@ -690,7 +698,7 @@ class GraphBuilder {
       const byRole = new Map<string, TrustGrant[]>();
       for (const grant of grants) push(byRole, grant.role.arn, grant);
       for (const target of resolved.targets) {
-        for (const grant of byRole.get(target.arn) ?? []) this.assumeVia(from, caller, grant, target.decision, false);
+        for (const grant of byRole.get(target.arn) ?? []) this.assumeVia(from, caller, grant, target.decision);
       }
     }
   }

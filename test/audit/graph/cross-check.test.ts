@@ -14,6 +14,8 @@ const TRUSTS = {
   'names the caller': (caller: string) => caller,
   'names the account root': () => `arn:aws:iam::${ACCOUNT}:root`,
   'names someone else': () => `arn:aws:iam::${ACCOUNT}:user/someone-else`,
+  'names everyone': () => '*',
+  'names the account id': () => ACCOUNT,
 } as const;
 const IDENTITY = {
   'no sts grant': [] as unknown[],

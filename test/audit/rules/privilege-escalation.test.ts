@@ -606,6 +606,27 @@ describe('privilege-escalation', () => {
     expect(about(findings, 'named')[0].message).toContain('user/named → assume role/admin');
   });
 
+  it('finds every principal of the account under an administrator role that trusts everyone, past a boundary', () => {
+    const trust = doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' });
+    const findings = run(rule, {
+      principals: [
+        { name: 'reader', kind: 'user', policies: [doc(allow('s3:GetObject'))] },
+        { name: 'bounded', policies: [doc(allow('s3:GetObject'))], boundary: 'reads' },
+        { name: 'fenced', policies: [doc(allow('s3:GetObject'), deny('sts:AssumeRole'))] },
+        { name: 'admin', trust, policies: [doc(allow('*'))] },
+      ],
+      managed: { reads: doc(allow('s3:GetObject')) },
+    });
+    for (const name of ['reader', 'bounded']) {
+      expect(about(findings, name)[0]?.message).toContain(`/${name} → assume role/admin`);
+      expect(about(findings, name)[0]?.evidence).toContainEqual(
+        expect.objectContaining({ note: expect.stringContaining('names everyone') }),
+      );
+    }
+    // An explicit Deny still stops it.
+    expect(about(findings, 'fenced')).toEqual([]);
+  });
+
   // pathfinding.cloud iam-014 to iam-021: an IAM write on another principal's permissions, and a way to act as that
   // principal. Together they are an escalation of the writer (high), not only a rewrite of others (medium).
   const victimUser = { name: 'victim', kind: 'user' as const, groups: ['victims'] };
