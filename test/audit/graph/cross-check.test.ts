@@ -15,6 +15,8 @@ const TRUSTS = {
   'names the account root': () => `arn:aws:iam::${ACCOUNT}:root`,
   'names someone else': () => `arn:aws:iam::${ACCOUNT}:user/someone-else`,
   'names everyone': () => '*',
+  "names the caller's sessions": (caller: string) =>
+    caller.replace(/:iam::(\d+):role\/(.+)$/, ':sts::$1:assumed-role/$2/session'),
   'names the account id': () => ACCOUNT,
 } as const;
 const IDENTITY = {
@@ -64,7 +66,10 @@ function ours([trust, identity, boundary, scp, kind]: Case): boolean {
     now: NOW,
   });
   const found = graph.edgesFrom(callerArn).find((e) => e.to === ROLE);
-  return found?.decision === 'allowed';
+  // A trust naming a session is met by the session the simulator's request names: ours says it depends on it.
+  return (
+    found !== undefined && (found.decision === 'allowed' || found.dependsOn.every((k) => k === 'role session name'))
+  );
 }
 
 async function theirs([trust, identity, boundary, scp, kind]: Case): Promise<boolean> {
@@ -73,7 +78,8 @@ async function theirs([trust, identity, boundary, scp, kind]: Case): Promise<boo
   const boundaryDoc = BOUNDARY[boundary as keyof typeof BOUNDARY];
   const simulation: Simulation = {
     request: {
-      principal: callerArn,
+      // A role calls as one of its sessions.
+      principal: kind === 'role' ? `arn:aws:sts::${ACCOUNT}:assumed-role/caller/session` : callerArn,
       action: 'sts:AssumeRole',
       resource: { resource: ROLE, accountId: ACCOUNT },
       contextVariables: { 'aws:PrincipalArn': callerArn, 'aws:PrincipalAccount': ACCOUNT },
