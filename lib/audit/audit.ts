@@ -496,6 +496,16 @@ export function withRuleMeta(finding: RuleFinding, meta: RuleMeta, accountId: st
   };
 }
 
+/** The kinds of resource policy a caveat names when a live read did not read them (snapshot.resourcePolicyKinds). */
+const RESOURCE_POLICY_KINDS = [
+  'S3 bucket policies',
+  'KMS key policies',
+  'Lambda function policies',
+  'SQS queue policies',
+  'SNS topic policies',
+  'Secrets Manager secret policies',
+];
+
 /** How many bundled AWS managed policies a caveat names before counting the rest. */
 const BUNDLED_NAMED = 5;
 
@@ -526,10 +536,11 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
     );
   }
   if (kinds) {
+    const unread = RESOURCE_POLICY_KINDS.filter((kind) => !kinds.includes(kind));
     caveats.push(
-      `Of the resource-based policies only ${kinds.join(', ')} were read; S3 bucket, KMS key, SQS, SNS, Secrets ` +
-        'Manager and other resource policies are not: a deletion they grant a principal directly, without an ' +
-        'identity policy, is not shown.',
+      `Of the resource-based policies only ${kinds.join(', ')} were read; ${unread.join(', ')} and other ` +
+        'resource policies are not: a deletion they grant a principal directly, without an identity policy, is ' +
+        'not shown.',
     );
   } else if (resourcePolicies === 0 && snapshot.source.kind !== 'template') {
     caveats.push(

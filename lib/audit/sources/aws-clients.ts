@@ -16,6 +16,9 @@ export interface AwsEndpoints {
   lambda?: string;
   ec2?: string;
   ecs?: string;
+  /** Resource policies: KMS (regional, like the compute inventory) and S3 (path-style at this endpoint). */
+  kms?: string;
+  s3?: string;
 }
 
 export interface AwsClientSettings {

@@ -1,6 +1,8 @@
 // Reads the compute that runs as roles (Lambda functions, EC2 instance profiles, running ECS tasks) in every
 // region enabled for the account, read-only, so the access graph can resolve "run code on existing compute".
 // A list is kept only when every region answered it; any failure is a reported problem and leaves it unknown.
+// The resource policies that grant principals directly (Lambda function, KMS key and S3 bucket policies) are read
+// in the same pass over the regions.
 import { DescribeRegionsCommand, EC2Client, paginateDescribeIamInstanceProfileAssociations } from '@aws-sdk/client-ec2';
 import {
   DescribeTaskDefinitionCommand,
@@ -11,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { GetPolicyCommand, LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
 import { type AwsClientSettings, clientConfig, errorCode, errorMessage, isAbort, resolveRegion } from './aws-clients';
+import { BUCKET_POLICIES, KEY_POLICIES, readBucketPolicies, readKeyPolicies } from './live-resource-policies';
 import type { ComputeInventory, ResourcePolicy, SnapshotProblem } from './snapshot';
 import { compareText } from '../../util/text-order';
 
@@ -31,6 +34,10 @@ export interface ComputeInventoryRead {
   readonly problems: SnapshotProblem[];
   /** Every Lambda function's resource policy (lambda:GetPolicy); absent when one could not be read. */
   readonly functionPolicies?: ResourcePolicy[];
+  /** Every KMS key's policy in every enabled region; absent when one could not be read. */
+  readonly keyPolicies?: ResourcePolicy[];
+  /** Every S3 bucket's policy; absent when one could not be read. */
+  readonly bucketPolicies?: ResourcePolicy[];
 }
 
 /**
@@ -56,7 +63,7 @@ export async function readComputeInventory(
     if (isAbort(err, signal)) throw err;
     problems.push({
       where: `ec2:DescribeRegions (${accountId}, ${home})`,
-      message: `${errorMessage(err)}; which regions hold compute is unknown, so no compute inventory was read (run-code hops stay unresolved)`,
+      message: `${errorMessage(err)}; which regions hold compute is unknown, so no compute inventory was read (run-code hops stay unresolved), nor Lambda, KMS key or S3 bucket policies`,
     });
     return { inventory: { regions: [], readAt }, problems };
   } finally {
@@ -67,7 +74,9 @@ export async function readComputeInventory(
   const associations: Association[] = [];
   const ecsTasks: EcsTask[] = [];
   const functionPolicies: ResourcePolicy[] = [];
-  const failed = { lambda: false, ec2: false, ecs: false, policies: false };
+  const keyPolicies: ResourcePolicy[] = [];
+  const bucketPolicies: ResourcePolicy[] = [];
+  const failed = { lambda: false, ec2: false, ecs: false, policies: false, keys: false, buckets: false };
   const attempt = async (kind: keyof typeof failed, operation: string, region: string, read: () => Promise<void>) => {
     try {
       await read();
@@ -104,6 +113,9 @@ export async function readComputeInventory(
           attempt('ecs', 'ecs:ListClusters/ListTasks/DescribeTasks/DescribeTaskDefinition', region, async () => {
             ecsTasks.push(...(await readRunningTasks(ecs, signal)));
           }),
+          attempt('keys', 'kms:ListKeys/GetKeyPolicy', region, async () => {
+            keyPolicies.push(...(await readKeyPolicies(settings, region, signal)));
+          }),
         ]);
       } finally {
         lambda.destroy();
@@ -112,7 +124,12 @@ export async function readComputeInventory(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(REGION_CONCURRENCY, regions.length) }, worker));
+  await Promise.all([
+    ...Array.from({ length: Math.min(REGION_CONCURRENCY, regions.length) }, worker),
+    attempt('buckets', 's3:ListBuckets/GetBucketPolicy', home, async () => {
+      bucketPolicies.push(...(await readBucketPolicies(settings, signal)));
+    }),
+  ]);
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
 
   const byText =
@@ -127,8 +144,11 @@ export async function readComputeInventory(
       ...(failed.ec2 ? {} : { instanceProfileAssociations: associations.sort(byText((a) => a.instanceId)) }),
       ...(failed.ecs ? {} : { ecsTasks: ecsTasks.sort(byText((t) => t.taskArn)) }),
     },
-    problems,
+    // Reads run at the same time: sorted, so the same failures read the same in every report.
+    problems: problems.sort(byText((p) => p.where)),
     ...(failed.lambda || failed.policies ? {} : { functionPolicies: functionPolicies.sort(byText((p) => p.name)) }),
+    ...(failed.keys ? {} : { keyPolicies: keyPolicies.sort(byText((p) => p.name)) }),
+    ...(failed.buckets ? {} : { bucketPolicies: bucketPolicies.sort(byText((p) => p.name)) }),
   };
 }
 
@@ -139,18 +159,28 @@ const UNKNOWN = {
     'which Lambda functions exist is unknown: lambda:UpdateFunctionCode / UpdateFunctionConfiguration hops stay unresolved',
   ec2: 'which instances run with which instance profile is unknown: ssm:SendCommand / StartSession hops stay unresolved',
   ecs: 'which ECS tasks run as which task role is unknown: ecs:ExecuteCommand hops stay unresolved',
+  keys: 'the KMS key policies are unknown: what they grant principals of the account directly is not shown',
+  buckets: 'the S3 bucket policies are unknown: what they grant principals of the account directly is not shown',
 } as const;
 
 function endpoint(url: string | undefined): { endpoint?: string } {
   return url ? { endpoint: url } : {};
 }
 
-/** The snapshot fields for what a live read learned of resource policies: the kinds read, when read in full. */
+/** The snapshot fields for what a live read learned of resource policies: the kinds read in full, and theirs. */
 export function liveResourcePolicies(
   read: ComputeInventoryRead,
 ): { resourcePolicies: ResourcePolicy[]; resourcePolicyKinds: string[] } | Record<string, never> {
-  return read.functionPolicies
-    ? { resourcePolicies: read.functionPolicies, resourcePolicyKinds: ['Lambda function policies'] }
+  const kinds = [
+    { kind: 'Lambda function policies', policies: read.functionPolicies },
+    { kind: KEY_POLICIES, policies: read.keyPolicies },
+    { kind: BUCKET_POLICIES, policies: read.bucketPolicies },
+  ].filter((entry): entry is { kind: string; policies: ResourcePolicy[] } => entry.policies !== undefined);
+  return kinds.length
+    ? {
+        resourcePolicies: kinds.flatMap((entry) => entry.policies),
+        resourcePolicyKinds: kinds.map((entry) => entry.kind),
+      }
     : {};
 }
 

@@ -198,7 +198,8 @@ export const AccountSnapshot = z.object({
    */
   resourcePolicies: z.array(ResourcePolicy).optional(),
   /**
-   * Live reads: the kinds of resource policy read in full (`Lambda function policies`); the others were not
+   * Live reads: the kinds of resource policy read in full (`Lambda function policies`, `KMS key policies`,
+   * `S3 bucket policies`); the others were not
    * read. Absent: `resourcePolicies` holds every resource policy the input defines (templates, files).
    */
   resourcePolicyKinds: z.array(z.string()).optional(),

@@ -187,8 +187,8 @@ describe('live Lambda function policies', () => {
 
   it('reads the policy of every function that has one, and says which kinds of resource policy it read', async () => {
     const account = await read();
-    expect(account.resourcePolicyKinds).toEqual(['Lambda function policies']);
-    expect(account.resourcePolicies).toEqual([
+    expect(account.resourcePolicyKinds).toEqual(['Lambda function policies', 'KMS key policies', 'S3 bucket policies']);
+    expect(account.resourcePolicies?.filter((p) => p.name.startsWith('function policy'))).toEqual([
       {
         name: `function policy of arn:aws:lambda:eu-west-1:${PROD}:function:extra-a`,
         resourceArns: [
@@ -203,7 +203,9 @@ describe('live Lambda function policies', () => {
     expect(aws.mock.calls.filter((c) => c.operation === 'GetPolicy')).toHaveLength(4);
     const audit = auditAccount(account, { catalog: loadCatalog() });
     expect(audit.caveats).toContainEqual(
-      expect.stringMatching(/^Of the resource-based policies only Lambda function policies were read; S3 bucket/),
+      expect.stringMatching(
+        /^Of the resource-based policies only Lambda function policies, KMS key policies, S3 bucket policies were read; SQS queue policies/,
+      ),
     );
     // What a function policy grants a session of app-1 is app-1's own: it may change the code orders runs.
     const app1 = compileAccount(account, loadCatalog()).principal(role('app-1'))!;
@@ -220,8 +222,8 @@ describe('live Lambda function policies', () => {
 
   it('leaves the function policies unknown, and says so, when lambda:GetPolicy is denied', async () => {
     const account = await read({ faults: [{ kind: 'access-denied', operation: 'GetPolicy' }] });
-    expect(account.resourcePolicies).toBeUndefined();
-    expect(account.resourcePolicyKinds).toBeUndefined();
+    expect(account.resourcePolicies?.filter((p) => p.name.startsWith('function policy'))).toEqual([]);
+    expect(account.resourcePolicyKinds).toEqual(['KMS key policies', 'S3 bucket policies']);
     expect(account.inventory?.lambdaFunctions).toHaveLength(4);
     expect(inventoryProblems(account)).toEqual([
       {
@@ -229,5 +231,118 @@ describe('live Lambda function policies', () => {
         message: expect.stringMatching(/^AccessDeniedException: .*resource policies are unknown/),
       },
     ]);
+  });
+});
+
+describe('live KMS key and S3 bucket policies', () => {
+  const key = (id: string, region: string) => `arn:aws:kms:${region}:${PROD}:key/${id}`;
+  const agentSession = `arn:aws:sts::${PROD}:assumed-role/deployer/agent-run`;
+  const grant = (action: string, resource: string) => ({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: agentSession }, Action: action, Resource: resource }],
+  });
+  /** Keys in both regions (one granting the agent's session key deletion), and three buckets. */
+  function policyWorld(): MockWorld {
+    const base = world();
+    return {
+      ...base,
+      accounts: base.accounts.map((account) =>
+        account.id === PROD
+          ? {
+              ...account,
+              compute: {
+                ...account.compute,
+                keys: [
+                  { id: 'k-eu', region: 'eu-west-1' },
+                  { id: 'k-us', region: 'us-east-1', policy: grant('kms:ScheduleKeyDeletion', '*') },
+                ],
+                buckets: [
+                  {
+                    name: 'prod-orders',
+                    region: 'us-east-1',
+                    policy: grant('s3:DeleteBucket', 'arn:aws:s3:::prod-orders'),
+                  },
+                  { name: 'prod-broken', region: 'eu-west-1', policy: '{"Statement": [' },
+                  { name: 'prod-logs', region: 'eu-west-1' },
+                ],
+              },
+            }
+          : account,
+      ),
+    };
+  }
+  async function readPolicies(options: Parameters<typeof aws.serve>[0] = {}) {
+    const endpoints = await aws.serve({ computePageSize: 1, ...options }, policyWorld());
+    const { accounts } = await loadLiveInput({ endpoints, credentials: credentialsFor(PROD), maxAttempts: 2 });
+    return accounts[0];
+  }
+  const named = (account: AccountSnapshot, prefix: string) =>
+    (account.resourcePolicies ?? []).filter((p) => p.name.startsWith(prefix));
+
+  it('reads every key policy of every region and every bucket policy, each in its bucket’s region', async () => {
+    const account = await readPolicies();
+    expect(AccountSnapshot.parse(account)).toEqual(account);
+    expect(named(account, 'key policy').map((p) => p.resourceArns)).toEqual([
+      [key('k-eu', 'eu-west-1')],
+      [key('k-us', 'us-east-1')],
+    ]);
+    expect(named(account, 'bucket policy').map((p) => p.resourceArns)).toEqual([
+      ['arn:aws:s3:::prod-broken', 'arn:aws:s3:::prod-broken/*'],
+      ['arn:aws:s3:::prod-orders', 'arn:aws:s3:::prod-orders/*'],
+    ]);
+    // Each bucket's policy was asked in the region ListBuckets gave it (S3 would redirect otherwise).
+    const asked = aws.mock.calls.filter((c) => c.operation === 'GetBucketPolicy');
+    expect(asked.map((c) => [c.params.Bucket, c.region, c.error]).sort()).toEqual([
+      ['prod-broken', 'eu-west-1', undefined],
+      ['prod-logs', 'eu-west-1', 'NoSuchBucketPolicy'],
+      ['prod-orders', 'us-east-1', undefined],
+    ]);
+    // ListKeys and ListBuckets were paged (one item per page).
+    expect(aws.mock.calls.filter((c) => c.operation === 'ListBuckets').length).toBe(3);
+  });
+
+  it("makes what they grant the agent's session its own, past its boundary: deleting the bucket and the key", async () => {
+    const account = await readPolicies();
+    const agent = compileAccount(account, loadCatalog()).principal(role('ci/deployer'))!;
+    const deleteBucket = agent.decide('s3:DeleteBucket', { resourceArn: 'arn:aws:s3:::prod-orders' });
+    expect(deleteBucket.decision).toBe('allowed');
+    expect(deleteBucket.allowedBy).toContainEqual(
+      expect.objectContaining({ policy: 'resource:bucket policy of arn:aws:s3:::prod-orders' }),
+    );
+    const scheduleDeletion = agent.decide('kms:ScheduleKeyDeletion', { resourceArn: key('k-us', 'us-east-1') });
+    expect(scheduleDeletion.decision).toBe('allowed');
+    // Not on the key whose policy leaves the decision to IAM.
+    expect(agent.decide('kms:ScheduleKeyDeletion', { resourceArn: key('k-eu', 'eu-west-1') }).decision).toBe('denied');
+    // The bucket policy that is not JSON is unreadable for every principal, never no grant.
+    const audit = auditAccount(account, { catalog: loadCatalog() });
+    expect(audit.findings.filter((f) => f.ruleId === 'unreadable-policy').length).toBe(
+      account.principals.filter((p) => p.kind !== 'group').length,
+    );
+  });
+
+  it('leaves a kind unknown, and says so, when one of its reads is denied; the other kinds stay', async () => {
+    const account = await readPolicies({
+      faults: [
+        { kind: 'access-denied', operation: 'GetBucketPolicy', when: (r) => r.params.Bucket === 'prod-orders' },
+        { kind: 'access-denied', operation: 'ListKeys', region: 'us-east-1' },
+      ],
+    });
+    expect(account.resourcePolicyKinds).toEqual(['Lambda function policies']);
+    expect(named(account, 'bucket policy')).toEqual([]);
+    expect(named(account, 'key policy')).toEqual([]);
+    expect(inventoryProblems(account)).toEqual([
+      {
+        where: `kms:ListKeys/GetKeyPolicy (${PROD}, us-east-1)`,
+        message: expect.stringMatching(/^AccessDeniedException: .*KMS key policies are unknown/),
+      },
+      {
+        where: expect.stringMatching(new RegExp(`^s3:ListBuckets/GetBucketPolicy \\(${PROD}, `)),
+        message: expect.stringMatching(/^AccessDenied: .*S3 bucket policies are unknown/),
+      },
+    ]);
+    const audit = auditAccount(account, { catalog: loadCatalog() });
+    expect(audit.caveats).toContainEqual(
+      expect.stringMatching(/only Lambda function policies were read; S3 bucket policies, KMS key policies, SQS/),
+    );
   });
 });

@@ -59,6 +59,10 @@ export interface MockCompute {
   instances?: { id: string; region: string; instanceProfile: string; state?: string }[];
   /** `family:revision` task definitions with their task role ARN. */
   taskDefinitions?: { name: string; region: string; taskRole?: string }[];
+  /** KMS keys; `policy`: the key policy (a document, or text as kms:GetKeyPolicy returns it). @default a policy naming the account */
+  keys?: { id: string; region: string; policy?: unknown }[];
+  /** S3 buckets (listed from any region); `policy` as s3:GetBucketPolicy returns it, none when absent. */
+  buckets?: { name: string; region: string; policy?: unknown }[];
   /** Running tasks; `taskRoleOverride` is the RunTask override. */
   tasks?: {
     id: string;

@@ -1,11 +1,11 @@
-// A loopback HTTP server that speaks enough IAM and STS (query protocol, XML), Organizations and ECS (JSON 1.1),
-// EC2 (EC2 query protocol) and Lambda (REST JSON) for the live audit, so tests run the real SDK: serialisation, SigV4 signing, pagination, retries, timeouts.
+// A loopback HTTP server that speaks enough IAM and STS (query protocol, XML), Organizations, ECS and KMS (JSON
+// 1.1), EC2 (EC2 query protocol), Lambda (REST JSON) and S3 (REST XML, path-style) for the live audit, so tests run the real SDK: serialisation, SigV4 signing, pagination, retries, timeouts.
 // Faults (throttling, 5xx, slowness, access denied) are injected per rule; every request is recorded.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MockAccount, MockCompute, MockIam, MockOrgPolicy, MockWorld, PolicyDocument } from './model';
 
-export type MockService = 'iam' | 'sts' | 'organizations' | 'lambda' | 'ec2' | 'ecs';
+export type MockService = 'iam' | 'sts' | 'organizations' | 'lambda' | 'ec2' | 'ecs' | 'kms' | 's3';
 
 /** Regions an account has enabled when its world does not say. */
 export const DEFAULT_MOCK_REGIONS = ['eu-west-1', 'us-east-1'];
@@ -70,7 +70,16 @@ export interface AwsMock {
 /** Every AWS client's endpoint pointed at one mock, as `loadLiveInput` takes them. */
 export function mockEndpoints(mock: Pick<AwsMock, 'endpoint'>) {
   const { endpoint } = mock;
-  return { iam: endpoint, sts: endpoint, organizations: endpoint, lambda: endpoint, ec2: endpoint, ecs: endpoint };
+  return {
+    iam: endpoint,
+    sts: endpoint,
+    organizations: endpoint,
+    lambda: endpoint,
+    ec2: endpoint,
+    ecs: endpoint,
+    kms: endpoint,
+    s3: endpoint,
+  };
 }
 
 class ApiError extends Error {
@@ -130,7 +139,11 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     if (typeof target === 'string') {
       const operation = target.split('.').pop() ?? '';
       request = {
-        service: target.startsWith('AmazonEC2ContainerService') ? 'ecs' : 'organizations',
+        service: target.startsWith('AmazonEC2ContainerService')
+          ? 'ecs'
+          : target.startsWith('TrentService')
+            ? 'kms'
+            : 'organizations',
         operation,
         callerAccountId: caller?.accountId,
         callerKind: caller?.kind,
@@ -157,6 +170,23 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           ...(policyOf ? { FunctionName: decodeURIComponent(policyOf[1]) } : {}),
         },
       };
+    } else if (signedFor(req) === 's3') {
+      const bucket = decodeURIComponent(url.pathname.split('/')[1] ?? '');
+      request = {
+        service: 's3',
+        operation:
+          req.method !== 'GET'
+            ? ''
+            : bucket === ''
+              ? 'ListBuckets'
+              : url.searchParams.has('policy') && url.pathname.split('/').filter(Boolean).length === 1
+                ? 'GetBucketPolicy'
+                : '',
+        callerAccountId: caller?.accountId,
+        callerKind: caller?.kind,
+        region,
+        params: { ...Object.fromEntries(url.searchParams), ...(bucket ? { Bucket: bucket } : {}) },
+      };
     } else {
       const params = Object.fromEntries(new URLSearchParams(body));
       const service: MockService =
@@ -181,7 +211,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     const respondError = (error: ApiError) => {
       record.status = error.status;
       record.error = error.code;
-      if (request.service === 'organizations' || request.service === 'ecs') {
+      if (request.service === 'organizations' || request.service === 'ecs' || request.service === 'kms') {
         res.writeHead(error.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
         res.end(JSON.stringify({ __type: error.code, Message: error.message }));
       } else if (request.service === 'lambda') {
@@ -191,6 +221,12 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           'x-amzn-errortype': error.code,
         });
         res.end(JSON.stringify({ Type: 'User', Message: error.message }));
+      } else if (request.service === 's3') {
+        res.writeHead(error.status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${escapeXml(error.code)}</Code>` +
+            `<Message>${escapeXml(error.message)}</Message><RequestId>${requestId}</RequestId></Error>`,
+        );
       } else if (request.service === 'ec2') {
         res.writeHead(error.status, { 'content-type': 'text/xml;charset=UTF-8' });
         res.end(
@@ -261,6 +297,15 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           `<requestId>${requestId}</requestId>${toEc2Xml(result)}</${request.operation}Response>`;
         record.status = 200;
         res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
+      } else if (request.service === 'kms') {
+        payload = JSON.stringify(kmsOperation(request, caller.accountId));
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
+      } else if (request.service === 's3') {
+        const result = s3Operation(request, caller.accountId);
+        payload = result.body;
+        record.status = 200;
+        res.writeHead(200, { 'content-type': result.contentType, 'x-amz-request-id': requestId });
       } else if (request.service === 'organizations') {
         payload = JSON.stringify(organizationsOperation(request, caller.accountId));
         record.status = 200;
@@ -521,7 +566,93 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       instances: here(compute.instances),
       taskDefinitions: here(compute.taskDefinitions),
       tasks: here(compute.tasks),
+      keys: here(compute.keys),
+      // Listed from any region.
+      buckets: compute.buckets ?? [],
     };
+  }
+
+  function kmsOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const { keys } = computeOf(callerAccountId, request.region);
+    const arn = (id: string) => `arn:aws:kms:${request.region}:${callerAccountId}:key/${id}`;
+    switch (request.operation) {
+      case 'ListKeys': {
+        const { page, token } = computePage(keys, request.params.Marker, request.params.Limit, 1000);
+        return {
+          Keys: page.map((key) => ({ KeyId: key.id, KeyArn: arn(key.id) })),
+          Truncated: token !== undefined,
+          ...(token ? { NextMarker: token } : {}),
+        };
+      }
+      case 'GetKeyPolicy': {
+        const named = request.params.KeyId;
+        const key = keys.find((k) => k.id === named || arn(k.id) === named);
+        if (!key) throw new ApiError(400, 'NotFoundException', `Key '${String(named)}' does not exist`);
+        const policy = key.policy ?? {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${callerAccountId}:root` },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+          ],
+        };
+        return { Policy: typeof policy === 'string' ? policy : JSON.stringify(policy), PolicyName: 'default' };
+      }
+      default:
+        throw new ApiError(400, 'UnknownOperationException', request.operation);
+    }
+  }
+
+  /** ListBuckets as XML, GetBucketPolicy as the policy's text. */
+  function s3Operation(request: MockRequest, callerAccountId: string): { body: string; contentType: string } {
+    const { buckets } = computeOf(callerAccountId, undefined);
+    switch (request.operation) {
+      case 'ListBuckets': {
+        const { page, token } = computePage(
+          buckets,
+          request.params['continuation-token'],
+          request.params['max-buckets'],
+          1000,
+        );
+        const listed = page
+          .map((bucket) =>
+            toXml({
+              Bucket: { Name: bucket.name, CreationDate: '2026-01-01T00:00:00.000Z', BucketRegion: bucket.region },
+            }),
+          )
+          .join('');
+        return {
+          contentType: 'application/xml',
+          body:
+            `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Buckets>${listed}</Buckets>` +
+            `<Owner><ID>owner-${callerAccountId}</ID></Owner>` +
+            `${token ? `<ContinuationToken>${token}</ContinuationToken>` : ''}</ListAllMyBucketsResult>`,
+        };
+      }
+      case 'GetBucketPolicy': {
+        const bucket = buckets.find((b) => b.name === request.params.Bucket);
+        if (!bucket) throw new ApiError(404, 'NoSuchBucket', 'The specified bucket does not exist');
+        if (bucket.region !== request.region) {
+          throw new ApiError(
+            301,
+            'PermanentRedirect',
+            'The bucket you are attempting to access must be addressed using the specified endpoint.',
+          );
+        }
+        if (bucket.policy === undefined) {
+          throw new ApiError(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist');
+        }
+        return {
+          contentType: 'application/json',
+          body: typeof bucket.policy === 'string' ? bucket.policy : JSON.stringify(bucket.policy),
+        };
+      }
+      default:
+        throw new ApiError(400, 'NotImplemented', request.operation);
+    }
   }
 
   /** A page of `items` from an opaque numeric token, at most `asked` and the server's compute page size. */
@@ -701,6 +832,11 @@ function holdUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
   });
 }
 
+/** The service a SigV4 request was signed for (its credential scope). */
+function signedFor(req: IncomingMessage): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/([a-z0-9-]+)\//.exec(req.headers.authorization ?? '')?.[1];
+}
+
 function operationOf(req: IncomingMessage, body: string): string {
   if (req.url?.startsWith('/2015-03-31/functions')) return 'ListFunctions';
   const target = req.headers['x-amz-target'];
@@ -859,6 +995,8 @@ const THROTTLE: Record<MockService, ApiError> = {
   lambda: new ApiError(429, 'TooManyRequestsException', 'Rate exceeded'),
   ec2: new ApiError(503, 'RequestLimitExceeded', 'Request limit exceeded.'),
   ecs: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+  kms: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+  s3: new ApiError(503, 'SlowDown', 'Please reduce your request rate.'),
 };
 
 function accessDenied(request: MockRequest): ApiError {
@@ -874,6 +1012,7 @@ function accessDenied(request: MockRequest): ApiError {
       );
     case 'lambda':
     case 'ecs':
+    case 'kms':
       return new ApiError(403, 'AccessDeniedException', `not authorized to perform: ${action}`);
     default:
       return new ApiError(403, 'AccessDenied', `not authorized to perform ${action}`);

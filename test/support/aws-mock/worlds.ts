@@ -165,6 +165,11 @@ export function withInstanceProfile(iam: MockIam, roleName: string, profile: str
 export const PROD_COMPUTE: MockCompute = {
   regions: ['eu-west-1', 'us-east-1'],
   functions: [{ name: 'orders', region: 'eu-west-1', role: `arn:aws:iam::${PROD}:role/app-0` }],
+  keys: [{ id: '1234abcd-0000-0000-0000-000000000001', region: 'eu-west-1' }],
+  buckets: [
+    { name: 'prod-orders', region: 'us-east-1', policy: { Version: '2012-10-17', Statement: [] } },
+    { name: 'prod-logs', region: 'eu-west-1' },
+  ],
   instances: [{ id: 'i-0prod0000000001', region: 'us-east-1', instanceProfile: 'app-1-profile' }],
   taskDefinitions: [{ name: 'web:3', region: 'us-east-1', taskRole: `arn:aws:iam::${PROD}:role/app-0` }],
   tasks: [
