@@ -538,9 +538,10 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
   if (kinds) {
     const unread = RESOURCE_POLICY_KINDS.filter((kind) => !kinds.includes(kind));
     caveats.push(
-      `Of the resource-based policies only ${kinds.join(', ')} were read; ${unread.join(', ')} and other ` +
-        'resource policies are not: a deletion they grant a principal directly, without an identity policy, is ' +
-        'not shown.',
+      `Of the resource-based policies only ${kinds.join(', ')} were read; ` +
+        `${unread.length ? `${unread.join(', ')} and other` : 'other'} resource policies (ECR repository, ` +
+        'Backup vault, API Gateway, ...) are not: a deletion they grant a principal directly, without an ' +
+        'identity policy, is not shown.',
     );
   } else if (resourcePolicies === 0 && snapshot.source.kind !== 'template') {
     caveats.push(

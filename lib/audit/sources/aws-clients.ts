@@ -16,8 +16,11 @@ export interface AwsEndpoints {
   lambda?: string;
   ec2?: string;
   ecs?: string;
-  /** Resource policies: KMS (regional, like the compute inventory) and S3 (path-style at this endpoint). */
+  /** Resource policies: KMS, SQS, SNS, Secrets Manager (regional) and S3 (path-style at this endpoint). */
   kms?: string;
+  sqs?: string;
+  sns?: string;
+  secretsmanager?: string;
   s3?: string;
 }
 

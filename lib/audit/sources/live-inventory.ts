@@ -1,8 +1,8 @@
 // Reads the compute that runs as roles (Lambda functions, EC2 instance profiles, running ECS tasks) in every
 // region enabled for the account, read-only, so the access graph can resolve "run code on existing compute".
 // A list is kept only when every region answered it; any failure is a reported problem and leaves it unknown.
-// The resource policies that grant principals directly (Lambda function, KMS key and S3 bucket policies) are read
-// in the same pass over the regions.
+// The resource policies that grant principals directly (Lambda function, KMS key, SQS queue, SNS topic, Secrets
+// Manager secret and S3 bucket policies) are read in the same pass over the regions.
 import { DescribeRegionsCommand, EC2Client, paginateDescribeIamInstanceProfileAssociations } from '@aws-sdk/client-ec2';
 import {
   DescribeTaskDefinitionCommand,
@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { GetPolicyCommand, LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
 import { type AwsClientSettings, clientConfig, errorCode, errorMessage, isAbort, resolveRegion } from './aws-clients';
-import { BUCKET_POLICIES, KEY_POLICIES, readBucketPolicies, readKeyPolicies } from './live-resource-policies';
+import { BUCKET_POLICIES, readBucketPolicies, REGIONAL_POLICY_READS } from './live-resource-policies';
 import type { ComputeInventory, ResourcePolicy, SnapshotProblem } from './snapshot';
 import { compareText } from '../../util/text-order';
 
@@ -34,10 +34,11 @@ export interface ComputeInventoryRead {
   readonly problems: SnapshotProblem[];
   /** Every Lambda function's resource policy (lambda:GetPolicy); absent when one could not be read. */
   readonly functionPolicies?: ResourcePolicy[];
-  /** Every KMS key's policy in every enabled region; absent when one could not be read. */
-  readonly keyPolicies?: ResourcePolicy[];
-  /** Every S3 bucket's policy; absent when one could not be read. */
-  readonly bucketPolicies?: ResourcePolicy[];
+  /**
+   * The other resource policies read as grants, by kind (`KMS key policies`, ...): each kind's policies, absent
+   * when one of them could not be read.
+   */
+  readonly otherPolicies: readonly { readonly kind: string; readonly policies?: ResourcePolicy[] }[];
 }
 
 /**
@@ -63,9 +64,9 @@ export async function readComputeInventory(
     if (isAbort(err, signal)) throw err;
     problems.push({
       where: `ec2:DescribeRegions (${accountId}, ${home})`,
-      message: `${errorMessage(err)}; which regions hold compute is unknown, so no compute inventory was read (run-code hops stay unresolved), nor Lambda, KMS key or S3 bucket policies`,
+      message: `${errorMessage(err)}; which regions hold compute is unknown, so no compute inventory was read (run-code hops stay unresolved), nor any resource policy`,
     });
-    return { inventory: { regions: [], readAt }, problems };
+    return { inventory: { regions: [], readAt }, problems, otherPolicies: [] };
   } finally {
     ec2Home.destroy();
   }
@@ -74,19 +75,40 @@ export async function readComputeInventory(
   const associations: Association[] = [];
   const ecsTasks: EcsTask[] = [];
   const functionPolicies: ResourcePolicy[] = [];
-  const keyPolicies: ResourcePolicy[] = [];
-  const bucketPolicies: ResourcePolicy[] = [];
-  const failed = { lambda: false, ec2: false, ecs: false, policies: false, keys: false, buckets: false };
+  const failed = { lambda: false, ec2: false, ecs: false, policies: false };
+  /** The other resource policies by kind; a kind is dropped (undefined) at its first failed read. */
+  const others = new Map<string, ResourcePolicy[] | undefined>(
+    [...REGIONAL_POLICY_READS.map((read) => read.kind), BUCKET_POLICIES].map((kind) => [kind, []]),
+  );
+  const fail = (operation: string, region: string, err: unknown, unknown: string) => {
+    if (isAbort(err, signal)) throw err;
+    problems.push({ where: `${operation} (${accountId}, ${region})`, message: `${errorMessage(err)}; ${unknown}` });
+  };
   const attempt = async (kind: keyof typeof failed, operation: string, region: string, read: () => Promise<void>) => {
     try {
       await read();
     } catch (err) {
-      if (isAbort(err, signal)) throw err;
+      fail(operation, region, err, UNKNOWN[kind]);
       failed[kind] = true;
-      problems.push({
-        where: `${operation} (${accountId}, ${region})`,
-        message: `${errorMessage(err)}; ${UNKNOWN[kind]}`,
-      });
+    }
+  };
+  const attemptPolicies = async (
+    kind: string,
+    operations: string,
+    region: string,
+    read: () => Promise<ResourcePolicy[]>,
+  ) => {
+    try {
+      const policies = await read();
+      others.get(kind)?.push(...policies);
+    } catch (err) {
+      fail(
+        operations,
+        region,
+        err,
+        `the ${kind} are unknown: what they grant principals of the account directly is not shown`,
+      );
+      others.set(kind, undefined);
     }
   };
 
@@ -113,9 +135,9 @@ export async function readComputeInventory(
           attempt('ecs', 'ecs:ListClusters/ListTasks/DescribeTasks/DescribeTaskDefinition', region, async () => {
             ecsTasks.push(...(await readRunningTasks(ecs, signal)));
           }),
-          attempt('keys', 'kms:ListKeys/GetKeyPolicy', region, async () => {
-            keyPolicies.push(...(await readKeyPolicies(settings, region, signal)));
-          }),
+          ...REGIONAL_POLICY_READS.map(({ kind, operations, read }) =>
+            attemptPolicies(kind, operations, region, () => read(settings, region, signal)),
+          ),
         ]);
       } finally {
         lambda.destroy();
@@ -126,9 +148,9 @@ export async function readComputeInventory(
   };
   await Promise.all([
     ...Array.from({ length: Math.min(REGION_CONCURRENCY, regions.length) }, worker),
-    attempt('buckets', 's3:ListBuckets/GetBucketPolicy', home, async () => {
-      bucketPolicies.push(...(await readBucketPolicies(settings, signal)));
-    }),
+    attemptPolicies(BUCKET_POLICIES, 's3:ListBuckets/GetBucketPolicy', home, () =>
+      readBucketPolicies(settings, signal),
+    ),
   ]);
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
 
@@ -147,8 +169,10 @@ export async function readComputeInventory(
     // Reads run at the same time: sorted, so the same failures read the same in every report.
     problems: problems.sort(byText((p) => p.where)),
     ...(failed.lambda || failed.policies ? {} : { functionPolicies: functionPolicies.sort(byText((p) => p.name)) }),
-    ...(failed.keys ? {} : { keyPolicies: keyPolicies.sort(byText((p) => p.name)) }),
-    ...(failed.buckets ? {} : { bucketPolicies: bucketPolicies.sort(byText((p) => p.name)) }),
+    otherPolicies: [...others].map(([kind, policies]) => ({
+      kind,
+      ...(policies ? { policies: policies.sort(byText((p) => p.name)) } : {}),
+    })),
   };
 }
 
@@ -159,8 +183,6 @@ const UNKNOWN = {
     'which Lambda functions exist is unknown: lambda:UpdateFunctionCode / UpdateFunctionConfiguration hops stay unresolved',
   ec2: 'which instances run with which instance profile is unknown: ssm:SendCommand / StartSession hops stay unresolved',
   ecs: 'which ECS tasks run as which task role is unknown: ecs:ExecuteCommand hops stay unresolved',
-  keys: 'the KMS key policies are unknown: what they grant principals of the account directly is not shown',
-  buckets: 'the S3 bucket policies are unknown: what they grant principals of the account directly is not shown',
 } as const;
 
 function endpoint(url: string | undefined): { endpoint?: string } {
@@ -171,11 +193,9 @@ function endpoint(url: string | undefined): { endpoint?: string } {
 export function liveResourcePolicies(
   read: ComputeInventoryRead,
 ): { resourcePolicies: ResourcePolicy[]; resourcePolicyKinds: string[] } | Record<string, never> {
-  const kinds = [
-    { kind: 'Lambda function policies', policies: read.functionPolicies },
-    { kind: KEY_POLICIES, policies: read.keyPolicies },
-    { kind: BUCKET_POLICIES, policies: read.bucketPolicies },
-  ].filter((entry): entry is { kind: string; policies: ResourcePolicy[] } => entry.policies !== undefined);
+  const kinds = [{ kind: 'Lambda function policies', policies: read.functionPolicies }, ...read.otherPolicies].filter(
+    (entry): entry is { kind: string; policies: ResourcePolicy[] } => entry.policies !== undefined,
+  );
   return kinds.length
     ? {
         resourcePolicies: kinds.flatMap((entry) => entry.policies),

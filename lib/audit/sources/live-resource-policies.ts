@@ -1,17 +1,39 @@
 // The resource policies of a live account that can grant its own principals production writes with no identity
-// policy: KMS key policies (in every region the account has enabled) and S3 bucket policies, read-only. A kind is
-// kept only when every one of its policies was read; any failure is a reported problem, and the report then
-// says that kind was not read (never an empty list that would read as "grants nothing").
+// policy: KMS key, SQS queue, SNS topic and Secrets Manager secret policies (in every region the account has
+// enabled) and S3 bucket policies, read-only. A kind is kept only when every one of its policies was read; any
+// failure is a reported problem, and the report then says that kind was not read (never an empty list that
+// would read as "grants nothing").
 import { GetKeyPolicyCommand, KMSClient, paginateListKeys } from '@aws-sdk/client-kms';
 import { GetBucketPolicyCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetResourcePolicyCommand, paginateListSecrets, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetTopicAttributesCommand, paginateListTopics, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, paginateListQueues, SQSClient } from '@aws-sdk/client-sqs';
 import { type AwsClientSettings, clientConfig, errorCode, resolveRegion } from './aws-clients';
 import type { ResourcePolicy } from './snapshot';
 
-/** Key or bucket policies read at the same time in one region. */
+/** Policies read at the same time in one region. */
 const POLICY_CONCURRENCY = 8;
 
 export const KEY_POLICIES = 'KMS key policies';
 export const BUCKET_POLICIES = 'S3 bucket policies';
+export const QUEUE_POLICIES = 'SQS queue policies';
+export const TOPIC_POLICIES = 'SNS topic policies';
+export const SECRET_POLICIES = 'Secrets Manager secret policies';
+
+/** One kind of regional resource policy: how to read all of it in one region, and what to call it in problems. */
+export interface RegionalPolicyRead {
+  readonly kind: string;
+  /** The operations, as a problem names them. */
+  readonly operations: string;
+  readonly read: (settings: AwsClientSettings, region: string, signal?: AbortSignal) => Promise<ResourcePolicy[]>;
+}
+
+export const REGIONAL_POLICY_READS: readonly RegionalPolicyRead[] = [
+  { kind: KEY_POLICIES, operations: 'kms:ListKeys/GetKeyPolicy', read: readKeyPolicies },
+  { kind: QUEUE_POLICIES, operations: 'sqs:ListQueues/GetQueueAttributes', read: readQueuePolicies },
+  { kind: TOPIC_POLICIES, operations: 'sns:ListTopics/GetTopicAttributes', read: readTopicPolicies },
+  { kind: SECRET_POLICIES, operations: 'secretsmanager:ListSecrets/GetResourcePolicy', read: readSecretPolicies },
+];
 
 /** A policy as the service returns it: JSON text, kept as text when it is not JSON (then unreadable, never none). */
 export function policyDocument(text: string): unknown {
@@ -66,6 +88,104 @@ export async function readKeyPolicies(
     return out;
   } finally {
     kms.destroy();
+  }
+}
+
+/** The policy of every queue of one region that has one (the `Policy` attribute is absent otherwise). */
+export async function readQueuePolicies(
+  settings: AwsClientSettings,
+  region: string,
+  signal?: AbortSignal,
+): Promise<ResourcePolicy[]> {
+  const sqs = new SQSClient({ ...clientConfig(settings, region), ...endpoint(settings.endpoints?.sqs) });
+  try {
+    const urls: string[] = [];
+    for await (const page of paginateListQueues({ client: sqs, pageSize: 1000 }, {}, { abortSignal: signal })) {
+      urls.push(...(page.QueueUrls ?? []));
+    }
+    const out: ResourcePolicy[] = [];
+    await eachLimited(
+      urls,
+      async (url) => {
+        const { Attributes: attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy', 'QueueArn'] }),
+          { abortSignal: signal },
+        );
+        const arn = attributes.QueueArn;
+        if (!arn) throw new Error(`sqs:GetQueueAttributes ${url} returned no QueueArn`);
+        if (attributes.Policy === undefined) return;
+        out.push({ name: `queue policy of ${arn}`, resourceArns: [arn], document: policyDocument(attributes.Policy) });
+      },
+      signal,
+    );
+    return out;
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/** The policy of every topic of one region (every topic has one; a new topic's names the account). */
+export async function readTopicPolicies(
+  settings: AwsClientSettings,
+  region: string,
+  signal?: AbortSignal,
+): Promise<ResourcePolicy[]> {
+  const sns = new SNSClient({ ...clientConfig(settings, region), ...endpoint(settings.endpoints?.sns) });
+  try {
+    const arns: string[] = [];
+    for await (const page of paginateListTopics({ client: sns }, {}, { abortSignal: signal })) {
+      for (const topic of page.Topics ?? []) if (topic.TopicArn) arns.push(topic.TopicArn);
+    }
+    const out: ResourcePolicy[] = [];
+    await eachLimited(
+      arns,
+      async (arn) => {
+        const { Attributes: attributes = {} } = await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }), {
+          abortSignal: signal,
+        });
+        if (attributes.Policy === undefined) return;
+        out.push({ name: `topic policy of ${arn}`, resourceArns: [arn], document: policyDocument(attributes.Policy) });
+      },
+      signal,
+    );
+    return out;
+  } finally {
+    sns.destroy();
+  }
+}
+
+/** The resource policy of every secret of one region that has one. */
+export async function readSecretPolicies(
+  settings: AwsClientSettings,
+  region: string,
+  signal?: AbortSignal,
+): Promise<ResourcePolicy[]> {
+  const secrets = new SecretsManagerClient({
+    ...clientConfig(settings, region),
+    ...endpoint(settings.endpoints?.secretsmanager),
+  });
+  try {
+    const arns: string[] = [];
+    for await (const page of paginateListSecrets({ client: secrets, pageSize: 100 }, {}, { abortSignal: signal })) {
+      for (const secret of page.SecretList ?? []) if (secret.ARN) arns.push(secret.ARN);
+    }
+    const out: ResourcePolicy[] = [];
+    await eachLimited(
+      arns,
+      async (arn) => {
+        const answer = await secrets.send(new GetResourcePolicyCommand({ SecretId: arn }), { abortSignal: signal });
+        if (answer.ResourcePolicy === undefined) return;
+        out.push({
+          name: `secret policy of ${arn}`,
+          resourceArns: [arn],
+          document: policyDocument(answer.ResourcePolicy),
+        });
+      },
+      signal,
+    );
+    return out;
+  } finally {
+    secrets.destroy();
   }
 }
 

@@ -168,6 +168,15 @@ describe('live compute inventory', () => {
   });
 });
 
+const ALL_KINDS = [
+  'Lambda function policies',
+  'KMS key policies',
+  'SQS queue policies',
+  'SNS topic policies',
+  'Secrets Manager secret policies',
+  'S3 bucket policies',
+];
+
 describe('live Lambda function policies', () => {
   const orders = `arn:aws:lambda:eu-west-1:${PROD}:function:orders`;
   const grant = {
@@ -187,7 +196,7 @@ describe('live Lambda function policies', () => {
 
   it('reads the policy of every function that has one, and says which kinds of resource policy it read', async () => {
     const account = await read();
-    expect(account.resourcePolicyKinds).toEqual(['Lambda function policies', 'KMS key policies', 'S3 bucket policies']);
+    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS);
     expect(account.resourcePolicies?.filter((p) => p.name.startsWith('function policy'))).toEqual([
       {
         name: `function policy of arn:aws:lambda:eu-west-1:${PROD}:function:extra-a`,
@@ -204,7 +213,7 @@ describe('live Lambda function policies', () => {
     const audit = auditAccount(account, { catalog: loadCatalog() });
     expect(audit.caveats).toContainEqual(
       expect.stringMatching(
-        /^Of the resource-based policies only Lambda function policies, KMS key policies, S3 bucket policies were read; SQS queue policies/,
+        /^Of the resource-based policies only Lambda function policies, .*, S3 bucket policies were read; other resource policies \(ECR/,
       ),
     );
     // What a function policy grants a session of app-1 is app-1's own: it may change the code orders runs.
@@ -223,7 +232,7 @@ describe('live Lambda function policies', () => {
   it('leaves the function policies unknown, and says so, when lambda:GetPolicy is denied', async () => {
     const account = await read({ faults: [{ kind: 'access-denied', operation: 'GetPolicy' }] });
     expect(account.resourcePolicies?.filter((p) => p.name.startsWith('function policy'))).toEqual([]);
-    expect(account.resourcePolicyKinds).toEqual(['KMS key policies', 'S3 bucket policies']);
+    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS.slice(1));
     expect(account.inventory?.lambdaFunctions).toHaveLength(4);
     expect(inventoryProblems(account)).toEqual([
       {
@@ -234,7 +243,7 @@ describe('live Lambda function policies', () => {
   });
 });
 
-describe('live KMS key and S3 bucket policies', () => {
+describe('live KMS key, SQS queue, SNS topic, secret and S3 bucket policies', () => {
   const key = (id: string, region: string) => `arn:aws:kms:${region}:${PROD}:key/${id}`;
   const agentSession = `arn:aws:sts::${PROD}:assumed-role/deployer/agent-run`;
   const grant = (action: string, resource: string) => ({
@@ -256,6 +265,9 @@ describe('live KMS key and S3 bucket policies', () => {
                   { id: 'k-eu', region: 'eu-west-1' },
                   { id: 'k-us', region: 'us-east-1', policy: grant('kms:ScheduleKeyDeletion', '*') },
                 ],
+                queues: [{ name: 'orders', region: 'eu-west-1', policy: grant('sqs:PurgeQueue', '*') }],
+                topics: [{ name: 'alerts', region: 'us-east-1', policy: grant('sns:DeleteTopic', '*') }],
+                secrets: [{ name: 'db', region: 'eu-west-1', policy: grant('secretsmanager:DeleteSecret', '*') }],
                 buckets: [
                   {
                     name: 'prod-orders',
@@ -311,6 +323,22 @@ describe('live KMS key and S3 bucket policies', () => {
     );
     const scheduleDeletion = agent.decide('kms:ScheduleKeyDeletion', { resourceArn: key('k-us', 'us-east-1') });
     expect(scheduleDeletion.decision).toBe('allowed');
+    // Purging the queue, deleting the topic and the secret, each granted by its own policy on that resource only.
+    for (const [action, arn] of [
+      ['sqs:PurgeQueue', `arn:aws:sqs:eu-west-1:${PROD}:orders`],
+      ['sns:DeleteTopic', `arn:aws:sns:us-east-1:${PROD}:alerts`],
+      ['secretsmanager:DeleteSecret', `arn:aws:secretsmanager:eu-west-1:${PROD}:secret:db-AbCdEf`],
+    ]) {
+      expect({ action, decision: agent.decide(action, { resourceArn: arn }).decision }).toEqual({
+        action,
+        decision: 'allowed',
+      });
+      const elsewhere = arn.replace(/orders|alerts|db-AbCdEf/, 'other');
+      expect({ action, decision: agent.decide(action, { resourceArn: elsewhere }).decision }).toEqual({
+        action,
+        decision: 'denied',
+      });
+    }
     // Not on the key whose policy leaves the decision to IAM.
     expect(agent.decide('kms:ScheduleKeyDeletion', { resourceArn: key('k-eu', 'eu-west-1') }).decision).toBe('denied');
     // The bucket policy that is not JSON is unreadable for every principal, never no grant.
@@ -327,7 +355,7 @@ describe('live KMS key and S3 bucket policies', () => {
         { kind: 'access-denied', operation: 'ListKeys', region: 'us-east-1' },
       ],
     });
-    expect(account.resourcePolicyKinds).toEqual(['Lambda function policies']);
+    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS.filter((kind) => !/^(KMS|S3)/.test(kind)));
     expect(named(account, 'bucket policy')).toEqual([]);
     expect(named(account, 'key policy')).toEqual([]);
     expect(inventoryProblems(account)).toEqual([
@@ -342,7 +370,9 @@ describe('live KMS key and S3 bucket policies', () => {
     ]);
     const audit = auditAccount(account, { catalog: loadCatalog() });
     expect(audit.caveats).toContainEqual(
-      expect.stringMatching(/only Lambda function policies were read; S3 bucket policies, KMS key policies, SQS/),
+      expect.stringMatching(
+        /Secrets Manager secret policies were read; S3 bucket policies, KMS key policies and other/,
+      ),
     );
   });
 });

@@ -58,7 +58,9 @@ function staticOperations(): Map<string, string[]> {
         if (!imported || imported.startsWith('type ')) continue;
         const bare = imported.split(/\s+as\s+/)[0];
         const operation = /^(\w+)Command$/.exec(bare)?.[1] ?? /^paginate(\w+)$/.exec(bare)?.[1];
-        if (operation) found.set(name, [...(found.get(name) ?? []), `${client}:${operation}`]);
+        // The package is named for the service; its IAM prefix may differ (client-secrets-manager: secretsmanager).
+        const service = client === 'secrets-manager' ? 'secretsmanager' : client;
+        if (operation) found.set(name, [...(found.get(name) ?? []), `${service}:${operation}`]);
       }
     }
   }

@@ -24,6 +24,7 @@ const VARIABLES = [
   'AWS_CONTAINER_CREDENTIALS_FULL_URI',
   'AWS_MAX_ATTEMPTS',
   'AWS_RETRY_MODE',
+  'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ];
 
 /**
@@ -38,6 +39,8 @@ export function isolateAwsEnvironment(): { dir: string; restore: () => void } {
   process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
   process.env.AWS_REGION = 'us-east-1';
+  // The SDK's notice that later versions need Node.js 22 is for people, not for test logs.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   return {
     dir,
     restore: () => {

@@ -61,6 +61,10 @@ export interface MockCompute {
   taskDefinitions?: { name: string; region: string; taskRole?: string }[];
   /** KMS keys; `policy`: the key policy (a document, or text as kms:GetKeyPolicy returns it). @default a policy naming the account */
   keys?: { id: string; region: string; policy?: unknown }[];
+  /** SQS queues, SNS topics and Secrets Manager secrets; `policy` as their policy reads return it, none when absent. */
+  queues?: { name: string; region: string; policy?: unknown }[];
+  topics?: { name: string; region: string; policy?: unknown }[];
+  secrets?: { name: string; region: string; policy?: unknown }[];
   /** S3 buckets (listed from any region); `policy` as s3:GetBucketPolicy returns it, none when absent. */
   buckets?: { name: string; region: string; policy?: unknown }[];
   /** Running tasks; `taskRoleOverride` is the RunTask override. */

@@ -1,11 +1,13 @@
-// A loopback HTTP server that speaks enough IAM and STS (query protocol, XML), Organizations, ECS and KMS (JSON
-// 1.1), EC2 (EC2 query protocol), Lambda (REST JSON) and S3 (REST XML, path-style) for the live audit, so tests run the real SDK: serialisation, SigV4 signing, pagination, retries, timeouts.
+// A loopback HTTP server that speaks enough IAM, STS and SNS (query protocol, XML), Organizations, ECS, KMS,
+// Secrets Manager (JSON 1.1) and SQS (JSON 1.0), EC2 (EC2 query protocol), Lambda (REST JSON) and S3 (REST XML,
+// path-style) for the live audit, so tests run the real SDK: serialisation, SigV4 signing, pagination, retries, timeouts.
 // Faults (throttling, 5xx, slowness, access denied) are injected per rule; every request is recorded.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MockAccount, MockCompute, MockIam, MockOrgPolicy, MockWorld, PolicyDocument } from './model';
 
-export type MockService = 'iam' | 'sts' | 'organizations' | 'lambda' | 'ec2' | 'ecs' | 'kms' | 's3';
+export type MockService =
+  'iam' | 'sts' | 'organizations' | 'lambda' | 'ec2' | 'ecs' | 'kms' | 'sqs' | 'sns' | 'secretsmanager' | 's3';
 
 /** Regions an account has enabled when its world does not say. */
 export const DEFAULT_MOCK_REGIONS = ['eu-west-1', 'us-east-1'];
@@ -78,6 +80,9 @@ export function mockEndpoints(mock: Pick<AwsMock, 'endpoint'>) {
     ec2: endpoint,
     ecs: endpoint,
     kms: endpoint,
+    sqs: endpoint,
+    sns: endpoint,
+    secretsmanager: endpoint,
     s3: endpoint,
   };
 }
@@ -143,7 +148,11 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           ? 'ecs'
           : target.startsWith('TrentService')
             ? 'kms'
-            : 'organizations',
+            : target.startsWith('AmazonSQS')
+              ? 'sqs'
+              : target.startsWith('secretsmanager')
+                ? 'secretsmanager'
+                : 'organizations',
         operation,
         callerAccountId: caller?.accountId,
         callerKind: caller?.kind,
@@ -190,7 +199,13 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     } else {
       const params = Object.fromEntries(new URLSearchParams(body));
       const service: MockService =
-        params.Version === '2011-06-15' ? 'sts' : params.Version === '2016-11-15' ? 'ec2' : 'iam';
+        params.Version === '2011-06-15'
+          ? 'sts'
+          : params.Version === '2016-11-15'
+            ? 'ec2'
+            : params.Version === '2010-03-31'
+              ? 'sns'
+              : 'iam';
       request = {
         service,
         operation: params.Action ?? '',
@@ -211,8 +226,11 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     const respondError = (error: ApiError) => {
       record.status = error.status;
       record.error = error.code;
-      if (request.service === 'organizations' || request.service === 'ecs' || request.service === 'kms') {
-        res.writeHead(error.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
+      if (['organizations', 'ecs', 'kms', 'sqs', 'secretsmanager'].includes(request.service)) {
+        res.writeHead(error.status, {
+          'content-type': `application/x-amz-json-${request.service === 'sqs' ? '1.0' : '1.1'}`,
+          'x-amzn-requestid': requestId,
+        });
         res.end(JSON.stringify({ __type: error.code, Message: error.message }));
       } else if (request.service === 'lambda') {
         res.writeHead(error.status, {
@@ -297,10 +315,26 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           `<requestId>${requestId}</requestId>${toEc2Xml(result)}</${request.operation}Response>`;
         record.status = 200;
         res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
-      } else if (request.service === 'kms') {
-        payload = JSON.stringify(kmsOperation(request, caller.accountId));
+      } else if (request.service === 'kms' || request.service === 'sqs' || request.service === 'secretsmanager') {
+        payload = JSON.stringify(
+          request.service === 'kms'
+            ? kmsOperation(request, caller.accountId)
+            : request.service === 'sqs'
+              ? sqsOperation(request, caller.accountId)
+              : secretsOperation(request, caller.accountId),
+        );
         record.status = 200;
-        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
+        res.writeHead(200, {
+          'content-type': `application/x-amz-json-${request.service === 'sqs' ? '1.0' : '1.1'}`,
+          'x-amzn-requestid': requestId,
+        });
+      } else if (request.service === 'sns') {
+        payload =
+          `<${request.operation}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${request.operation}Result>` +
+          `${snsOperation(request, caller.accountId)}</${request.operation}Result><ResponseMetadata><RequestId>` +
+          `${requestId}</RequestId></ResponseMetadata></${request.operation}Response>`;
+        record.status = 200;
+        res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
       } else if (request.service === 's3') {
         const result = s3Operation(request, caller.accountId);
         payload = result.body;
@@ -567,6 +601,9 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       taskDefinitions: here(compute.taskDefinitions),
       tasks: here(compute.tasks),
       keys: here(compute.keys),
+      queues: here(compute.queues),
+      topics: here(compute.topics),
+      secrets: here(compute.secrets),
       // Listed from any region.
       buckets: compute.buckets ?? [],
     };
@@ -603,6 +640,89 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       }
       default:
         throw new ApiError(400, 'UnknownOperationException', request.operation);
+    }
+  }
+
+  const policyText = (policy: unknown) => (typeof policy === 'string' ? policy : JSON.stringify(policy));
+
+  function sqsOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const { queues } = computeOf(callerAccountId, request.region);
+    const url = (name: string) => `https://sqs.${request.region}.amazonaws.com/${callerAccountId}/${name}`;
+    switch (request.operation) {
+      case 'ListQueues': {
+        const { page, token } = computePage(queues, request.params.NextToken, request.params.MaxResults, 1000);
+        return { QueueUrls: page.map((queue) => url(queue.name)), ...(token ? { NextToken: token } : {}) };
+      }
+      case 'GetQueueAttributes': {
+        const queue = queues.find((q) => url(q.name) === request.params.QueueUrl);
+        if (!queue) throw new ApiError(400, 'QueueDoesNotExist', 'The specified queue does not exist.');
+        return {
+          Attributes: {
+            QueueArn: `arn:aws:sqs:${request.region}:${callerAccountId}:${queue.name}`,
+            ...(queue.policy !== undefined ? { Policy: policyText(queue.policy) } : {}),
+          },
+        };
+      }
+      default:
+        throw new ApiError(400, 'UnsupportedOperation', request.operation);
+    }
+  }
+
+  function secretsOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const { secrets } = computeOf(callerAccountId, request.region);
+    const arn = (name: string) => `arn:aws:secretsmanager:${request.region}:${callerAccountId}:secret:${name}-AbCdEf`;
+    switch (request.operation) {
+      case 'ListSecrets': {
+        const { page, token } = computePage(secrets, request.params.NextToken, request.params.MaxResults, 100);
+        return {
+          SecretList: page.map((secret) => ({ ARN: arn(secret.name), Name: secret.name })),
+          ...(token ? { NextToken: token } : {}),
+        };
+      }
+      case 'GetResourcePolicy': {
+        const secret = secrets.find(
+          (x) => arn(x.name) === request.params.SecretId || x.name === request.params.SecretId,
+        );
+        if (!secret)
+          throw new ApiError(400, 'ResourceNotFoundException', 'Secrets Manager can’t find the specified secret.');
+        return {
+          ARN: arn(secret.name),
+          Name: secret.name,
+          ...(secret.policy !== undefined ? { ResourcePolicy: policyText(secret.policy) } : {}),
+        };
+      }
+      default:
+        throw new ApiError(400, 'InvalidRequestException', request.operation);
+    }
+  }
+
+  /** The inner XML of an SNS query answer. */
+  function snsOperation(request: MockRequest, callerAccountId: string): string {
+    const { topics } = computeOf(callerAccountId, request.region);
+    const arn = (name: string) => `arn:aws:sns:${request.region}:${callerAccountId}:${name}`;
+    switch (request.operation) {
+      case 'ListTopics': {
+        // SNS pages are 100 topics; the compute page size makes them smaller.
+        const { page, token } = computePage(topics, request.params.NextToken, undefined, 100);
+        return (
+          `<Topics>${page.map((topic) => `<member><TopicArn>${arn(topic.name)}</TopicArn></member>`).join('')}</Topics>` +
+          (token ? `<NextToken>${token}</NextToken>` : '')
+        );
+      }
+      case 'GetTopicAttributes': {
+        const topic = topics.find((t) => arn(t.name) === request.params.TopicArn);
+        if (!topic) throw new ApiError(404, 'NotFound', 'Topic does not exist');
+        const entries: [string, string][] = [
+          ['TopicArn', arn(topic.name)],
+          ['Owner', callerAccountId],
+          ...(topic.policy !== undefined ? [['Policy', policyText(topic.policy)] as [string, string]] : []),
+        ];
+        return `<Attributes>${entries
+          .map(([key, value]) => `<entry><key>${key}</key><value>${escapeXml(value)}</value></entry>`)
+          .join('')}</Attributes>`;
+      }
+      default:
+        throw new ApiError(400, 'InvalidAction', request.operation);
     }
   }
 
@@ -996,6 +1116,9 @@ const THROTTLE: Record<MockService, ApiError> = {
   ec2: new ApiError(503, 'RequestLimitExceeded', 'Request limit exceeded.'),
   ecs: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
   kms: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+  sqs: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+  sns: new ApiError(400, 'Throttling', 'Rate exceeded'),
+  secretsmanager: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
   s3: new ApiError(503, 'SlowDown', 'Please reduce your request rate.'),
 };
 
@@ -1013,6 +1136,8 @@ function accessDenied(request: MockRequest): ApiError {
     case 'lambda':
     case 'ecs':
     case 'kms':
+    case 'sqs':
+    case 'secretsmanager':
       return new ApiError(403, 'AccessDeniedException', `not authorized to perform: ${action}`);
     default:
       return new ApiError(403, 'AccessDenied', `not authorized to perform ${action}`);

@@ -170,6 +170,15 @@ export const PROD_COMPUTE: MockCompute = {
     { name: 'prod-orders', region: 'us-east-1', policy: { Version: '2012-10-17', Statement: [] } },
     { name: 'prod-logs', region: 'eu-west-1' },
   ],
+  queues: [
+    { name: 'orders', region: 'eu-west-1', policy: { Version: '2012-10-17', Statement: [] } },
+    { name: 'events', region: 'us-east-1' },
+  ],
+  topics: [{ name: 'alerts', region: 'us-east-1', policy: { Version: '2012-10-17', Statement: [] } }],
+  secrets: [
+    { name: 'db-password', region: 'eu-west-1' },
+    { name: 'api-key', region: 'eu-west-1', policy: { Version: '2012-10-17', Statement: [] } },
+  ],
   instances: [{ id: 'i-0prod0000000001', region: 'us-east-1', instanceProfile: 'app-1-profile' }],
   taskDefinitions: [{ name: 'web:3', region: 'us-east-1', taskRole: `arn:aws:iam::${PROD}:role/app-0` }],
   tasks: [
