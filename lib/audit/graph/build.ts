@@ -58,6 +58,11 @@ const ASSUME = 'sts:AssumeRole';
 /** Notes on an edge that needed no sts grant of the caller's own. */
 const NAMES_CALLER = 'names the caller in its own account: no sts grant needed';
 const NAMES_EVERYONE = 'names everyone ("*"), the caller included, in its own account: no sts grant needed';
+/** The identity Allow a caller named in a trust is probed with (see namedIdentity). */
+const ASSUME_GRANT = {
+  name: 'leash-graph-named-in-trust',
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ASSUME, Resource: '*' }] },
+} as const;
 
 /**
  * An IAM write on other principals' permissions, kept whole until every edge is made: the writer escalates when
@@ -324,6 +329,8 @@ class GraphBuilder {
   /** Trust grants decided per caller: conditions on the caller, or everyone. */
   private readonly perCaller = new Map<string, TrustGrant[]>();
   private readonly everyone: TrustGrant[] = [];
+  /** Accounts with a role whose trust names everyone: each of their principals is probed (see namedIdentity). */
+  private readonly everyoneAccounts = new Set<string>();
   /** Every write of the catalog, made on first use (making every catalog action is most of an empty account's graph). */
   private writeActionList?: CatalogAction[];
   private readonly hubTargets = new Map<string, TargetIndex>();
@@ -446,7 +453,10 @@ class GraphBuilder {
             // A trust with Deny statements, or conditions on the caller, is decided caller by caller.
             const perCaller = grant.callerConditions || roleTrust(index.graph.snapshot, role).denies.length > 0;
             push(perCaller ? this.perCaller : this.accountGrants, party.accountId, grant);
-          } else if (party.kind === 'everyone') this.everyone.push(grant);
+          } else if (party.kind === 'everyone') {
+            this.everyone.push(grant);
+            this.everyoneAccounts.add(grant.roleAccountId);
+          }
         }
       }
     }
@@ -624,19 +634,21 @@ class GraphBuilder {
     }
     if (!this.withAssumeGrant.has(principal.arn)) {
       const snapshot = index.graph.snapshot;
-      const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);
-      const probe: Principal = {
-        ...principal,
-        inlinePolicies: [
-          ...principal.inlinePolicies,
-          {
-            name: 'leash-graph-named-in-trust',
-            document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ASSUME, Resource: '*' }] },
-          },
-        ],
-      };
-      const compiled = compileAccount({ ...snapshot, principals: [probe, ...groups] }, this.options.catalog);
-      this.withAssumeGrant.set(principal.arn, compiled.principal(principal.arn));
+      const withGrant = (p: Principal): Principal => ({ ...p, inlinePolicies: [...p.inlinePolicies, ASSUME_GRANT] });
+      if (this.everyoneAccounts.has(index.accountId)) {
+        // A trust of everyone asks this of every principal of the account: one compile for them all, not one
+        // each (which cost 0.5 s over 1,000 roles under SCPs).
+        const probes = snapshot.principals.map((p) => (p.kind === 'group' ? p : withGrant(p)));
+        const compiled = compileAccount({ ...snapshot, principals: probes }, this.options.catalog);
+        for (const p of probes) if (p.kind !== 'group') this.withAssumeGrant.set(p.arn, compiled.principal(p.arn));
+      } else {
+        const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);
+        const compiled = compileAccount(
+          { ...snapshot, principals: [withGrant(principal), ...groups] },
+          this.options.catalog,
+        );
+        this.withAssumeGrant.set(principal.arn, compiled.principal(principal.arn));
+      }
     }
     const probe = this.withAssumeGrant.get(principal.arn);
     if (!probe) return undefined;
@@ -651,7 +663,7 @@ class GraphBuilder {
     // The added statement is not evidence: the trust policy is.
     return {
       ...decision,
-      allowedBy: decision.allowedBy.filter((ref) => ref.policy !== 'inline:leash-graph-named-in-trust'),
+      allowedBy: decision.allowedBy.filter((ref) => ref.policy !== `inline:${ASSUME_GRANT.name}`),
     };
   }
 
