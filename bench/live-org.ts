@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { getHeapStatistics } from 'node:v8';
 import { loadLiveInput } from '../lib/audit/sources/live-input';
 import { credentialsFor } from '../test/support/aws-mock/model';
-import { startAwsMock } from '../test/support/aws-mock/server';
+import { mockEndpoints, startAwsMock } from '../test/support/aws-mock/server';
 import { syntheticOrganization } from '../test/support/aws-mock/worlds';
 import { benchOptions, countOption } from './options';
 
@@ -75,14 +75,8 @@ async function main(): Promise<void> {
 
   // Fakes only: nothing can reach real AWS.
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  const endpoints = {
-    iam: ready.endpoint,
-    sts: ready.endpoint,
-    organizations: ready.endpoint,
-    lambda: ready.endpoint,
-    ec2: ready.endpoint,
-    ecs: ready.endpoint,
-  };
+  // Every client the live read makes, at the mock (one left out would wait on the real AWS endpoint).
+  const endpoints = mockEndpoints(ready);
   const heapUsed = () => getHeapStatistics().used_heap_size;
   const heapBefore = heapUsed();
   let peakHeap = heapBefore;

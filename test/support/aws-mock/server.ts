@@ -959,6 +959,7 @@ function signedFor(req: IncomingMessage): string | undefined {
 
 function operationOf(req: IncomingMessage, body: string): string {
   if (req.url?.startsWith('/2015-03-31/functions')) return 'ListFunctions';
+  if (signedFor(req) === 's3') return /^\/(\?|$)/.test(req.url ?? '/') ? 'ListBuckets' : 'GetBucketPolicy';
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.split('.').pop() ?? '';
   return new URLSearchParams(body).get('Action') ?? '';
