@@ -44,6 +44,28 @@ export function policyDocument(text: string): unknown {
   }
 }
 
+/**
+ * Whether an error says the resource is gone: deleted between the list and the read, it has no policy to
+ * grant anything (as a task that stopped between two ECS calls no longer runs).
+ */
+function gone(err: unknown): boolean {
+  return GONE.has(errorCode(err));
+}
+const GONE = new Set([
+  'NoSuchBucket',
+  'NotFoundException',
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'NotFound',
+  'ResourceNotFoundException',
+]);
+
+/** A read's failure: undefined when the resource is gone, else the failure again. */
+function ifGone(err: unknown): undefined {
+  if (gone(err)) return undefined;
+  throw err;
+}
+
 /** Runs `read` over `items`, a few at a time; rejects with the first failure. */
 async function eachLimited<T>(items: readonly T[], read: (item: T) => Promise<void>, signal?: AbortSignal) {
   let next = 0;
@@ -73,9 +95,10 @@ export async function readKeyPolicies(
       keys,
       async (key) => {
         // A key has exactly one policy, named `default`.
-        const answer = await kms.send(new GetKeyPolicyCommand({ KeyId: key.id, PolicyName: 'default' }), {
-          abortSignal: signal,
-        });
+        const answer = await kms
+          .send(new GetKeyPolicyCommand({ KeyId: key.id, PolicyName: 'default' }), { abortSignal: signal })
+          .catch(ifGone);
+        if (answer === undefined) return;
         if (answer.Policy === undefined) throw new Error(`kms:GetKeyPolicy ${key.arn} returned no policy`);
         out.push({
           name: `key policy of ${key.arn}`,
@@ -107,10 +130,13 @@ export async function readQueuePolicies(
     await eachLimited(
       urls,
       async (url) => {
-        const { Attributes: attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy', 'QueueArn'] }),
-          { abortSignal: signal },
-        );
+        const answer = await sqs
+          .send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy', 'QueueArn'] }), {
+            abortSignal: signal,
+          })
+          .catch(ifGone);
+        if (answer === undefined) return;
+        const attributes = answer.Attributes ?? {};
         const arn = attributes.QueueArn;
         if (!arn) throw new Error(`sqs:GetQueueAttributes ${url} returned no QueueArn`);
         if (attributes.Policy === undefined) return;
@@ -140,9 +166,11 @@ export async function readTopicPolicies(
     await eachLimited(
       arns,
       async (arn) => {
-        const { Attributes: attributes = {} } = await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }), {
-          abortSignal: signal,
-        });
+        const answer = await sns
+          .send(new GetTopicAttributesCommand({ TopicArn: arn }), { abortSignal: signal })
+          .catch(ifGone);
+        if (answer === undefined) return;
+        const attributes = answer.Attributes ?? {};
         if (attributes.Policy === undefined) return;
         out.push({ name: `topic policy of ${arn}`, resourceArns: [arn], document: policyDocument(attributes.Policy) });
       },
@@ -173,8 +201,10 @@ export async function readSecretPolicies(
     await eachLimited(
       arns,
       async (arn) => {
-        const answer = await secrets.send(new GetResourcePolicyCommand({ SecretId: arn }), { abortSignal: signal });
-        if (answer.ResourcePolicy === undefined) return;
+        const answer = await secrets
+          .send(new GetResourcePolicyCommand({ SecretId: arn }), { abortSignal: signal })
+          .catch(ifGone);
+        if (answer?.ResourcePolicy === undefined) return;
         out.push({
           name: `secret policy of ${arn}`,
           resourceArns: [arn],
@@ -234,7 +264,7 @@ export async function readBucketPolicies(settings: AwsClientSettings, signal?: A
             })
           ).Policy;
         } catch (err) {
-          if (errorCode(err) === 'NoSuchBucketPolicy') return;
+          if (errorCode(err) === 'NoSuchBucketPolicy' || gone(err)) return;
           throw err;
         }
         if (text === undefined) return;

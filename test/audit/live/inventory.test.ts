@@ -348,6 +348,20 @@ describe('live KMS key, SQS queue, SNS topic, secret and S3 bucket policies', ()
     );
   });
 
+  it('skips a resource deleted between the list and the read, and keeps its kind', async () => {
+    const account = await readPolicies({
+      faults: ['GetBucketPolicy', 'GetKeyPolicy', 'GetQueueAttributes', 'GetTopicAttributes', 'GetResourcePolicy'].map(
+        (operation) => ({ kind: 'gone' as const, operation, times: 1 }),
+      ),
+    });
+    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS);
+    expect(inventoryProblems(account)).toEqual([]);
+    // One of each kind was gone when asked: the bucket policies read are one fewer than the buckets with one.
+    expect(named(account, 'bucket policy')).toHaveLength(1);
+    expect(named(account, 'key policy')).toHaveLength(1);
+    expect(aws.mock.calls.filter((c) => c.error === 'NoSuchBucket')).toHaveLength(1);
+  });
+
   it('leaves a kind unknown, and says so, when one of its reads is denied; the other kinds stay', async () => {
     const account = await readPolicies({
       faults: [

@@ -32,7 +32,8 @@ export interface RecordedCall extends MockRequest {
 }
 
 /** `region-disabled`: what AWS answers for a region the account has not enabled. */
-export type FaultKind = 'throttle' | 'server-error' | 'access-denied' | 'slow' | 'reset' | 'region-disabled';
+/** `gone`: what the service answers for a resource deleted since it was listed. */
+export type FaultKind = 'throttle' | 'server-error' | 'access-denied' | 'slow' | 'reset' | 'region-disabled' | 'gone';
 
 export interface FaultRule {
   kind: FaultKind;
@@ -284,6 +285,8 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
                   'UnrecognizedClientException',
                   'The security token included in the request is invalid.',
                 );
+          case 'gone':
+            throw GONE[request.service] ?? new ApiError(404, 'NotFound', 'not found');
           case 'reset':
             record.error = 'reset';
             req.socket.destroy();
@@ -1121,6 +1124,15 @@ const THROTTLE: Record<MockService, ApiError> = {
   sns: new ApiError(400, 'Throttling', 'Rate exceeded'),
   secretsmanager: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
   s3: new ApiError(503, 'SlowDown', 'Please reduce your request rate.'),
+};
+
+/** The answer for a resource deleted since it was listed, by service. */
+const GONE: Partial<Record<MockService, ApiError>> = {
+  s3: new ApiError(404, 'NoSuchBucket', 'The specified bucket does not exist'),
+  kms: new ApiError(400, 'NotFoundException', 'Key does not exist'),
+  sqs: new ApiError(400, 'QueueDoesNotExist', 'The specified queue does not exist.'),
+  sns: new ApiError(404, 'NotFound', 'Topic does not exist'),
+  secretsmanager: new ApiError(400, 'ResourceNotFoundException', 'Secrets Manager can’t find the specified secret.'),
 };
 
 function accessDenied(request: MockRequest): ApiError {
