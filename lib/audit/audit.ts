@@ -24,6 +24,7 @@ import type {
   RuleMeta,
 } from './rules/types';
 import type { AccountSnapshot, Principal, SnapshotProblem } from './sources/snapshot';
+import { LIVE_RESOURCE_POLICY_KINDS } from './sources/resource-policy-kinds';
 import { compareText } from '../util/text-order';
 
 export interface AuditOptions {
@@ -496,16 +497,6 @@ export function withRuleMeta(finding: RuleFinding, meta: RuleMeta, accountId: st
   };
 }
 
-/** The kinds of resource policy a caveat names when a live read did not read them (snapshot.resourcePolicyKinds). */
-const RESOURCE_POLICY_KINDS = [
-  'S3 bucket policies',
-  'KMS key policies',
-  'Lambda function policies',
-  'SQS queue policies',
-  'SNS topic policies',
-  'Secrets Manager secret policies',
-];
-
 /** How many bundled AWS managed policies a caveat names before counting the rest. */
 const BUNDLED_NAMED = 5;
 
@@ -536,7 +527,7 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
     );
   }
   if (kinds) {
-    const unread = RESOURCE_POLICY_KINDS.filter((kind) => !kinds.includes(kind));
+    const unread = LIVE_RESOURCE_POLICY_KINDS.filter((kind) => !kinds.includes(kind));
     caveats.push(
       `Of the resource-based policies only ${kinds.join(', ')} were read; ` +
         `${unread.length ? `${unread.join(', ')} and other` : 'other'} resource policies (ECR repository, ` +

@@ -66,6 +66,11 @@ function retrySettings(settings: AwsClientSettings): { maxAttempts: number; retr
   };
 }
 
+/** A regional client's endpoint when one is set (tests and benchmarks), else the SDK's own. */
+export function customEndpoint(url: string | undefined): { endpoint?: string } {
+  return url ? { endpoint: url } : {};
+}
+
 /** The configuration every SDK client of the audit shares; `region` overrides the settings' for regional services. */
 export function clientConfig(settings: AwsClientSettings, region: string = resolveRegion(settings)) {
   return {

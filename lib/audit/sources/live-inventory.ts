@@ -12,15 +12,21 @@ import {
   paginateListTasks,
 } from '@aws-sdk/client-ecs';
 import { GetPolicyCommand, LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
-import { type AwsClientSettings, clientConfig, errorCode, errorMessage, isAbort, resolveRegion } from './aws-clients';
-import { BUCKET_POLICIES, readBucketPolicies, REGIONAL_POLICY_READS } from './live-resource-policies';
+import {
+  type AwsClientSettings,
+  clientConfig,
+  customEndpoint,
+  errorMessage,
+  isAbort,
+  resolveRegion,
+} from './aws-clients';
+import { policiesOf, policyDocument, readBucketPolicies, REGIONAL_POLICY_READS } from './live-resource-policies';
+import { BUCKET_POLICIES, FUNCTION_POLICIES } from './resource-policy-kinds';
 import type { ComputeInventory, ResourcePolicy, SnapshotProblem } from './snapshot';
 import { compareText } from '../../util/text-order';
 
 /** Regions read at the same time for one account. */
 const REGION_CONCURRENCY = 4;
-/** Function policies read at the same time in one region. */
-const POLICY_CONCURRENCY = 8;
 /** The most tasks ecs:DescribeTasks takes in one call. */
 const DESCRIBE_TASKS_BATCH = 100;
 
@@ -54,7 +60,7 @@ export async function readComputeInventory(
   const problems: SnapshotProblem[] = [];
   const home = resolveRegion(settings);
   let regions: string[];
-  const ec2Home = new EC2Client({ ...clientConfig(settings, home), ...endpoint(settings.endpoints?.ec2) });
+  const ec2Home = new EC2Client({ ...clientConfig(settings, home), ...customEndpoint(settings.endpoints?.ec2) });
   try {
     // Without AllRegions, the regions enabled for the account: opted-out regions cannot hold compute.
     const answer = await ec2Home.send(new DescribeRegionsCommand({}), { abortSignal: signal });
@@ -117,9 +123,9 @@ export async function readComputeInventory(
     while (next < regions.length && !signal?.aborted) {
       const region = regions[next++];
       const config = clientConfig(settings, region);
-      const lambda = new LambdaClient({ ...config, ...endpoint(settings.endpoints?.lambda) });
-      const ec2 = new EC2Client({ ...config, ...endpoint(settings.endpoints?.ec2) });
-      const ecs = new ECSClient({ ...config, ...endpoint(settings.endpoints?.ecs) });
+      const lambda = new LambdaClient({ ...config, ...customEndpoint(settings.endpoints?.lambda) });
+      const ec2 = new EC2Client({ ...config, ...customEndpoint(settings.endpoints?.ec2) });
+      const ecs = new ECSClient({ ...config, ...customEndpoint(settings.endpoints?.ecs) });
       try {
         await Promise.all([
           attempt('lambda', 'lambda:ListFunctions', region, async () => {
@@ -185,15 +191,11 @@ const UNKNOWN = {
   ecs: 'which ECS tasks run as which task role is unknown: ecs:ExecuteCommand hops stay unresolved',
 } as const;
 
-function endpoint(url: string | undefined): { endpoint?: string } {
-  return url ? { endpoint: url } : {};
-}
-
 /** The snapshot fields for what a live read learned of resource policies: the kinds read in full, and theirs. */
 export function liveResourcePolicies(
   read: ComputeInventoryRead,
 ): { resourcePolicies: ResourcePolicy[]; resourcePolicyKinds: string[] } | Record<string, never> {
-  const kinds = [{ kind: 'Lambda function policies', policies: read.functionPolicies }, ...read.otherPolicies].filter(
+  const kinds = [{ kind: FUNCTION_POLICIES, policies: read.functionPolicies }, ...read.otherPolicies].filter(
     (entry): entry is { kind: string; policies: ResourcePolicy[] } => entry.policies !== undefined,
   );
   return kinds.length
@@ -225,30 +227,15 @@ async function readFunctionPolicies(
   functions: readonly LambdaFunction[],
   signal?: AbortSignal,
 ): Promise<ResourcePolicy[]> {
-  const out: ResourcePolicy[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < functions.length && !signal?.aborted) {
-      const fn = functions[next++];
-      let text: string | undefined;
-      try {
-        text = (await lambda.send(new GetPolicyCommand({ FunctionName: fn.arn }), { abortSignal: signal })).Policy;
-      } catch (err) {
-        if (errorCode(err) === 'ResourceNotFoundException') continue;
-        throw err;
-      }
-      if (text === undefined) continue;
-      let document: unknown = text;
-      try {
-        document = JSON.parse(text);
-      } catch {
-        // Kept as text: unreadable for every principal of the account (evaluate/resource-policy-grants).
-      }
-      out.push({ name: `function policy of ${fn.arn}`, resourceArns: [fn.arn, `${fn.arn}:*`], document });
-    }
+  const read = async (fn: LambdaFunction) => {
+    const { Policy: text } = await lambda.send(new GetPolicyCommand({ FunctionName: fn.arn }), { abortSignal: signal });
+    // Text that is not JSON is kept as text: unreadable for every principal (evaluate/resource-policy-grants).
+    return text === undefined
+      ? undefined
+      : { name: `function policy of ${fn.arn}`, resourceArns: [fn.arn, `${fn.arn}:*`], document: policyDocument(text) };
   };
-  await Promise.all(Array.from({ length: Math.min(POLICY_CONCURRENCY, functions.length) }, worker));
-  return out;
+  // A function without a policy answers ResourceNotFoundException, as one deleted since it was listed does.
+  return policiesOf(functions, read, new Set(['ResourceNotFoundException']), signal);
 }
 
 /** Every instance-profile association of the region, every page, except those already disassociated. */

@@ -8,17 +8,12 @@ import { GetBucketPolicyCommand, ListBucketsCommand, S3Client } from '@aws-sdk/c
 import { GetResourcePolicyCommand, paginateListSecrets, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand, paginateListTopics, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, paginateListQueues, SQSClient } from '@aws-sdk/client-sqs';
-import { type AwsClientSettings, clientConfig, errorCode, resolveRegion } from './aws-clients';
+import { type AwsClientSettings, clientConfig, customEndpoint, errorCode, resolveRegion } from './aws-clients';
+import { KEY_POLICIES, QUEUE_POLICIES, SECRET_POLICIES, TOPIC_POLICIES } from './resource-policy-kinds';
 import type { ResourcePolicy } from './snapshot';
 
 /** Policies read at the same time in one region. */
 const POLICY_CONCURRENCY = 8;
-
-export const KEY_POLICIES = 'KMS key policies';
-export const BUCKET_POLICIES = 'S3 bucket policies';
-export const QUEUE_POLICIES = 'SQS queue policies';
-export const TOPIC_POLICIES = 'SNS topic policies';
-export const SECRET_POLICIES = 'Secrets Manager secret policies';
 
 /** One kind of regional resource policy: how to read all of it in one region, and what to call it in problems. */
 export interface RegionalPolicyRead {
@@ -44,179 +39,153 @@ export function policyDocument(text: string): unknown {
   }
 }
 
+/** The policy `text` of the resource `arn`, governing `resourceArns` (by default the resource alone). */
+function policyOf(label: string, arn: string, text: string, resourceArns: string[] = [arn]): ResourcePolicy {
+  return { name: `${label} of ${arn}`, resourceArns, document: policyDocument(text) };
+}
+
 /**
- * Whether an error says the resource is gone: deleted between the list and the read, it has no policy to
- * grant anything (as a task that stopped between two ECS calls no longer runs).
+ * The policy of each listed resource, read a few at a time; rejects with the first failure. A read that fails
+ * with one of `absent` (the service's codes for a resource without a policy, or deleted between the list and
+ * the read, as a task that stopped between two ECS calls no longer runs) gives none.
  */
-function gone(err: unknown): boolean {
-  return GONE.has(errorCode(err));
-}
-const GONE = new Set([
-  'NoSuchBucket',
-  'NotFoundException',
-  'QueueDoesNotExist',
-  'AWS.SimpleQueueService.NonExistentQueue',
-  'NotFound',
-  'ResourceNotFoundException',
-]);
-
-/** A read's failure: undefined when the resource is gone, else the failure again. */
-function ifGone(err: unknown): undefined {
-  if (gone(err)) return undefined;
-  throw err;
-}
-
-/** Runs `read` over `items`, a few at a time; rejects with the first failure. */
-async function eachLimited<T>(items: readonly T[], read: (item: T) => Promise<void>, signal?: AbortSignal) {
+export async function policiesOf<T>(
+  items: readonly T[],
+  read: (item: T) => Promise<ResourcePolicy | undefined>,
+  absent: ReadonlySet<string>,
+  signal?: AbortSignal,
+): Promise<ResourcePolicy[]> {
+  const out: ResourcePolicy[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < items.length && !signal?.aborted) await read(items[next++]);
+    while (next < items.length && !signal?.aborted) {
+      const item = items[next++];
+      try {
+        const policy = await read(item);
+        if (policy) out.push(policy);
+      } catch (err) {
+        if (!absent.has(errorCode(err))) throw err;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(POLICY_CONCURRENCY, items.length) }, worker));
+  return out;
+}
+
+/** Runs `use` with `client`, then releases its sockets whatever happened. */
+async function using<C extends { destroy(): void }, R>(client: C, use: (client: C) => Promise<R>): Promise<R> {
+  try {
+    return await use(client);
+  } finally {
+    client.destroy();
+  }
 }
 
 /**
  * The key policy of every key of one region (ListKeys lists AWS managed keys too: their policies name the
  * account and leave the decision to IAM, so they grant nothing of their own).
  */
-export async function readKeyPolicies(
+export function readKeyPolicies(
   settings: AwsClientSettings,
   region: string,
   signal?: AbortSignal,
 ): Promise<ResourcePolicy[]> {
-  const kms = new KMSClient({ ...clientConfig(settings, region), ...endpoint(settings.endpoints?.kms) });
-  try {
+  const kms = new KMSClient({ ...clientConfig(settings, region), ...customEndpoint(settings.endpoints?.kms) });
+  return using(kms, async () => {
     const keys: { id: string; arn: string }[] = [];
     for await (const page of paginateListKeys({ client: kms, pageSize: 1000 }, {}, { abortSignal: signal })) {
       for (const key of page.Keys ?? []) if (key.KeyId && key.KeyArn) keys.push({ id: key.KeyId, arn: key.KeyArn });
     }
-    const out: ResourcePolicy[] = [];
-    await eachLimited(
-      keys,
-      async (key) => {
-        // A key has exactly one policy, named `default`.
-        const answer = await kms
-          .send(new GetKeyPolicyCommand({ KeyId: key.id, PolicyName: 'default' }), { abortSignal: signal })
-          .catch(ifGone);
-        if (answer === undefined) return;
-        if (answer.Policy === undefined) throw new Error(`kms:GetKeyPolicy ${key.arn} returned no policy`);
-        out.push({
-          name: `key policy of ${key.arn}`,
-          resourceArns: [key.arn],
-          document: policyDocument(answer.Policy),
-        });
-      },
-      signal,
-    );
-    return out;
-  } finally {
-    kms.destroy();
-  }
+    const read = async (key: { id: string; arn: string }) => {
+      // A key has exactly one policy, named `default`.
+      const answer = await kms.send(new GetKeyPolicyCommand({ KeyId: key.id, PolicyName: 'default' }), {
+        abortSignal: signal,
+      });
+      if (answer.Policy === undefined) throw new Error(`kms:GetKeyPolicy ${key.arn} returned no policy`);
+      return policyOf('key policy', key.arn, answer.Policy);
+    };
+    return policiesOf(keys, read, new Set(['NotFoundException']), signal);
+  });
 }
 
 /** The policy of every queue of one region that has one (the `Policy` attribute is absent otherwise). */
-export async function readQueuePolicies(
+export function readQueuePolicies(
   settings: AwsClientSettings,
   region: string,
   signal?: AbortSignal,
 ): Promise<ResourcePolicy[]> {
-  const sqs = new SQSClient({ ...clientConfig(settings, region), ...endpoint(settings.endpoints?.sqs) });
-  try {
+  const sqs = new SQSClient({ ...clientConfig(settings, region), ...customEndpoint(settings.endpoints?.sqs) });
+  return using(sqs, async () => {
     const urls: string[] = [];
     for await (const page of paginateListQueues({ client: sqs, pageSize: 1000 }, {}, { abortSignal: signal })) {
       urls.push(...(page.QueueUrls ?? []));
     }
-    const out: ResourcePolicy[] = [];
-    await eachLimited(
-      urls,
-      async (url) => {
-        const answer = await sqs
-          .send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy', 'QueueArn'] }), {
-            abortSignal: signal,
-          })
-          .catch(ifGone);
-        if (answer === undefined) return;
-        const attributes = answer.Attributes ?? {};
-        const arn = attributes.QueueArn;
-        if (!arn) throw new Error(`sqs:GetQueueAttributes ${url} returned no QueueArn`);
-        if (attributes.Policy === undefined) return;
-        out.push({ name: `queue policy of ${arn}`, resourceArns: [arn], document: policyDocument(attributes.Policy) });
-      },
-      signal,
-    );
-    return out;
-  } finally {
-    sqs.destroy();
-  }
+    const read = async (url: string) => {
+      const { Attributes: attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy', 'QueueArn'] }),
+        { abortSignal: signal },
+      );
+      if (!attributes.QueueArn) throw new Error(`sqs:GetQueueAttributes ${url} returned no QueueArn`);
+      return attributes.Policy === undefined
+        ? undefined
+        : policyOf('queue policy', attributes.QueueArn, attributes.Policy);
+    };
+    return policiesOf(urls, read, new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']), signal);
+  });
 }
 
 /** The policy of every topic of one region (every topic has one; a new topic's names the account). */
-export async function readTopicPolicies(
+export function readTopicPolicies(
   settings: AwsClientSettings,
   region: string,
   signal?: AbortSignal,
 ): Promise<ResourcePolicy[]> {
-  const sns = new SNSClient({ ...clientConfig(settings, region), ...endpoint(settings.endpoints?.sns) });
-  try {
+  const sns = new SNSClient({ ...clientConfig(settings, region), ...customEndpoint(settings.endpoints?.sns) });
+  return using(sns, async () => {
     const arns: string[] = [];
     for await (const page of paginateListTopics({ client: sns }, {}, { abortSignal: signal })) {
       for (const topic of page.Topics ?? []) if (topic.TopicArn) arns.push(topic.TopicArn);
     }
-    const out: ResourcePolicy[] = [];
-    await eachLimited(
-      arns,
-      async (arn) => {
-        const answer = await sns
-          .send(new GetTopicAttributesCommand({ TopicArn: arn }), { abortSignal: signal })
-          .catch(ifGone);
-        if (answer === undefined) return;
-        const attributes = answer.Attributes ?? {};
-        if (attributes.Policy === undefined) return;
-        out.push({ name: `topic policy of ${arn}`, resourceArns: [arn], document: policyDocument(attributes.Policy) });
-      },
-      signal,
-    );
-    return out;
-  } finally {
-    sns.destroy();
-  }
+    const read = async (arn: string) => {
+      const { Attributes: attributes = {} } = await sns.send(new GetTopicAttributesCommand({ TopicArn: arn }), {
+        abortSignal: signal,
+      });
+      return attributes.Policy === undefined ? undefined : policyOf('topic policy', arn, attributes.Policy);
+    };
+    return policiesOf(arns, read, new Set(['NotFound', 'NotFoundException']), signal);
+  });
 }
 
-/** The resource policy of every secret of one region that has one. */
-export async function readSecretPolicies(
+/**
+ * The resource policy of every secret of one region that has one, those scheduled for deletion included: until
+ * then a DeleteSecret that skips the recovery window destroys it for good.
+ */
+export function readSecretPolicies(
   settings: AwsClientSettings,
   region: string,
   signal?: AbortSignal,
 ): Promise<ResourcePolicy[]> {
   const secrets = new SecretsManagerClient({
     ...clientConfig(settings, region),
-    ...endpoint(settings.endpoints?.secretsmanager),
+    ...customEndpoint(settings.endpoints?.secretsmanager),
   });
-  try {
+  return using(secrets, async () => {
     const arns: string[] = [];
-    for await (const page of paginateListSecrets({ client: secrets, pageSize: 100 }, {}, { abortSignal: signal })) {
+    for await (const page of paginateListSecrets(
+      { client: secrets, pageSize: 100 },
+      { IncludePlannedDeletion: true },
+      { abortSignal: signal },
+    )) {
       for (const secret of page.SecretList ?? []) if (secret.ARN) arns.push(secret.ARN);
     }
-    const out: ResourcePolicy[] = [];
-    await eachLimited(
-      arns,
-      async (arn) => {
-        const answer = await secrets
-          .send(new GetResourcePolicyCommand({ SecretId: arn }), { abortSignal: signal })
-          .catch(ifGone);
-        if (answer?.ResourcePolicy === undefined) return;
-        out.push({
-          name: `secret policy of ${arn}`,
-          resourceArns: [arn],
-          document: policyDocument(answer.ResourcePolicy),
-        });
-      },
-      signal,
-    );
-    return out;
-  } finally {
-    secrets.destroy();
-  }
+    const read = async (arn: string) => {
+      const { ResourcePolicy: text } = await secrets.send(new GetResourcePolicyCommand({ SecretId: arn }), {
+        abortSignal: signal,
+      });
+      return text === undefined ? undefined : policyOf('secret policy', arn, text);
+    };
+    return policiesOf(arns, read, new Set(['ResourceNotFoundException']), signal);
+  });
 }
 
 /**
@@ -252,28 +221,17 @@ export async function readBucketPolicies(settings: AwsClientSettings, signal?: A
       }
       token = page.ContinuationToken || undefined;
     } while (token && !signal?.aborted);
-    const out: ResourcePolicy[] = [];
-    await eachLimited(
-      buckets,
-      async (bucket) => {
-        let text: string | undefined;
-        try {
-          text = (
-            await clientFor(bucket.region).send(new GetBucketPolicyCommand({ Bucket: bucket.name }), {
-              abortSignal: signal,
-            })
-          ).Policy;
-        } catch (err) {
-          if (errorCode(err) === 'NoSuchBucketPolicy' || gone(err)) return;
-          throw err;
-        }
-        if (text === undefined) return;
-        const arn = `arn:${partition}:s3:::${bucket.name}`;
-        out.push({ name: `bucket policy of ${arn}`, resourceArns: [arn, `${arn}/*`], document: policyDocument(text) });
-      },
-      signal,
-    );
-    return out;
+    const read = async (bucket: { name: string; region: string }) => {
+      const { Policy: text } = await clientFor(bucket.region).send(
+        new GetBucketPolicyCommand({ Bucket: bucket.name }),
+        {
+          abortSignal: signal,
+        },
+      );
+      const arn = `arn:${partition}:s3:::${bucket.name}`;
+      return text === undefined ? undefined : policyOf('bucket policy', arn, text, [arn, `${arn}/*`]);
+    };
+    return await policiesOf(buckets, read, new Set(['NoSuchBucketPolicy', 'NoSuchBucket']), signal);
   } finally {
     for (const client of clients.values()) client.destroy();
   }
@@ -289,8 +247,4 @@ export function partitionOfRegion(region: string): string {
   if (region.startsWith('us-iso-')) return 'aws-iso';
   if (region.startsWith('eusc-')) return 'aws-eusc';
   return 'aws';
-}
-
-function endpoint(url: string | undefined): { endpoint?: string } {
-  return url ? { endpoint: url } : {};
 }

@@ -6,16 +6,16 @@ import { loadLiveInput } from '../../../lib/audit/sources/live-input';
 import { loadCatalog } from '../../../lib/catalog';
 import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { useAwsMock } from '../../support/aws-mock/harness';
-import { credentialsFor, type MockWorld } from '../../support/aws-mock/model';
+import { credentialsFor, type MockCompute, type MockWorld } from '../../support/aws-mock/model';
 import { MANAGEMENT, PROD, PROD_COMPUTE, smallOrganization } from '../../support/aws-mock/worlds';
 
 const aws = useAwsMock();
 
 /**
  * The small organization with three more functions in eu-west-1, so pages of one make several pages; `policies`
- * gives functions, by name, their resource policy.
+ * gives functions, by name, their resource policy, and `more` replaces other lists of the production account.
  */
-function world(policies: Readonly<Record<string, unknown>> = {}): MockWorld {
+function world(policies: Readonly<Record<string, unknown>> = {}, more: Partial<MockCompute> = {}): MockWorld {
   const base = smallOrganization();
   return {
     ...base,
@@ -33,6 +33,7 @@ function world(policies: Readonly<Record<string, unknown>> = {}): MockWorld {
                   role: `arn:aws:iam::${PROD}:role/app-1`,
                 })),
               ].map((fn) => (fn.name in policies ? { ...fn, policy: policies[fn.name] } : fn)),
+              ...more,
             },
           }
         : account,
@@ -250,38 +251,40 @@ describe('live KMS key, SQS queue, SNS topic, secret and S3 bucket policies', ()
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { AWS: agentSession }, Action: action, Resource: resource }],
   });
-  /** Keys in both regions (one granting the agent's session key deletion), and three buckets. */
+  /**
+   * Keys in both regions, a queue, a topic, two secrets (one scheduled for deletion) and three buckets; most
+   * grant the agent's session a destructive write.
+   */
   function policyWorld(): MockWorld {
-    const base = world();
-    return {
-      ...base,
-      accounts: base.accounts.map((account) =>
-        account.id === PROD
-          ? {
-              ...account,
-              compute: {
-                ...account.compute,
-                keys: [
-                  { id: 'k-eu', region: 'eu-west-1' },
-                  { id: 'k-us', region: 'us-east-1', policy: grant('kms:ScheduleKeyDeletion', '*') },
-                ],
-                queues: [{ name: 'orders', region: 'eu-west-1', policy: grant('sqs:PurgeQueue', '*') }],
-                topics: [{ name: 'alerts', region: 'us-east-1', policy: grant('sns:DeleteTopic', '*') }],
-                secrets: [{ name: 'db', region: 'eu-west-1', policy: grant('secretsmanager:DeleteSecret', '*') }],
-                buckets: [
-                  {
-                    name: 'prod-orders',
-                    region: 'us-east-1',
-                    policy: grant('s3:DeleteBucket', 'arn:aws:s3:::prod-orders'),
-                  },
-                  { name: 'prod-broken', region: 'eu-west-1', policy: '{"Statement": [' },
-                  { name: 'prod-logs', region: 'eu-west-1' },
-                ],
-              },
-            }
-          : account,
-      ),
-    };
+    return world(
+      {},
+      {
+        keys: [
+          { id: 'k-eu', region: 'eu-west-1' },
+          { id: 'k-us', region: 'us-east-1', policy: grant('kms:ScheduleKeyDeletion', '*') },
+        ],
+        queues: [{ name: 'orders', region: 'eu-west-1', policy: grant('sqs:PurgeQueue', '*') }],
+        topics: [{ name: 'alerts', region: 'us-east-1', policy: grant('sns:DeleteTopic', '*') }],
+        secrets: [
+          { name: 'db', region: 'eu-west-1', policy: grant('secretsmanager:DeleteSecret', '*') },
+          {
+            name: 'old-db',
+            region: 'eu-west-1',
+            policy: grant('secretsmanager:DeleteSecret', '*'),
+            scheduledForDeletion: true,
+          },
+        ],
+        buckets: [
+          {
+            name: 'prod-orders',
+            region: 'us-east-1',
+            policy: grant('s3:DeleteBucket', 'arn:aws:s3:::prod-orders'),
+          },
+          { name: 'prod-broken', region: 'eu-west-1', policy: '{"Statement": [' },
+          { name: 'prod-logs', region: 'eu-west-1' },
+        ],
+      },
+    );
   }
   async function readPolicies(options: Parameters<typeof aws.serve>[0] = {}) {
     const endpoints = await aws.serve({ computePageSize: 1, ...options }, policyWorld());
@@ -339,6 +342,9 @@ describe('live KMS key, SQS queue, SNS topic, secret and S3 bucket policies', ()
         decision: 'denied',
       });
     }
+    // A secret scheduled for deletion is read too: a DeleteSecret without a recovery window ends it at once.
+    const oldDb = `arn:aws:secretsmanager:eu-west-1:${PROD}:secret:old-db-AbCdEf`;
+    expect(agent.decide('secretsmanager:DeleteSecret', { resourceArn: oldDb }).decision).toBe('allowed');
     // Not on the key whose policy leaves the decision to IAM.
     expect(agent.decide('kms:ScheduleKeyDeletion', { resourceArn: key('k-eu', 'eu-west-1') }).decision).toBe('denied');
     // The bucket policy that is not JSON is unreadable for every principal, never no grant.

@@ -64,7 +64,8 @@ export interface MockCompute {
   /** SQS queues, SNS topics and Secrets Manager secrets; `policy` as their policy reads return it, none when absent. */
   queues?: { name: string; region: string; policy?: unknown }[];
   topics?: { name: string; region: string; policy?: unknown }[];
-  secrets?: { name: string; region: string; policy?: unknown }[];
+  /** `scheduledForDeletion`: listed only when ListSecrets asks for secrets planned for deletion. */
+  secrets?: { name: string; region: string; policy?: unknown; scheduledForDeletion?: boolean }[];
   /** S3 buckets (listed from any region); `policy` as s3:GetBucketPolicy returns it, none when absent. */
   buckets?: { name: string; region: string; policy?: unknown }[];
   /** Running tasks; `taskRoleOverride` is the RunTask override. */

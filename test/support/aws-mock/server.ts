@@ -676,7 +676,8 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     const arn = (name: string) => `arn:aws:secretsmanager:${request.region}:${callerAccountId}:secret:${name}-AbCdEf`;
     switch (request.operation) {
       case 'ListSecrets': {
-        const { page, token } = computePage(secrets, request.params.NextToken, request.params.MaxResults, 100);
+        const listed = secrets.filter((x) => !x.scheduledForDeletion || request.params.IncludePlannedDeletion === true);
+        const { page, token } = computePage(listed, request.params.NextToken, request.params.MaxResults, 100);
         return {
           SecretList: page.map((secret) => ({ ARN: arn(secret.name), Name: secret.name })),
           ...(token ? { NextToken: token } : {}),
