@@ -1,7 +1,8 @@
 // Every assume-role edge decision cross-checked against @cloud-copilot/iam-simulate (AGPL: used here, in
 // tests, only): the trust policy as the role's resource policy plus the caller's identity policies, boundary
-// and SCPs, over every combination of how the trust names the caller, what the caller's own policies say,
-// its boundary, its kind and an SCP. An edge exists exactly when the simulator allows sts:AssumeRole.
+// and SCPs, over every combination of how the trust names the caller (its ARN, its session, its account, someone
+// else, everyone), what the caller's own policies say, its boundary, its kind, an SCP and a trust condition on
+// the caller's account. An edge exists exactly when the simulator allows sts:AssumeRole (a role asks as its session).
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { compileAccount } from '../../../lib/audit/evaluate';
 import { buildAccessGraph } from '../../../lib/audit/graph';
@@ -28,15 +29,34 @@ const IDENTITY = {
 const BOUNDARY = { none: undefined, 'allows sts': doc(allow('sts:*')), 'allows only s3': doc(allow('s3:*')) } as const;
 const SCP = { 'allows all': [allow('*')], 'denies sts:AssumeRole': [allow('*'), deny('sts:AssumeRole')] } as const;
 const KINDS = ['user', 'role'] as const;
+/** A condition on the trust statement, answered from the caller (met, or not). */
+const CONDITION = {
+  none: undefined,
+  "the caller's account": { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+  'another account': { StringEquals: { 'aws:PrincipalAccount': '999988887777' } },
+} as const;
 
-type Case = [string, string, string, string, (typeof KINDS)[number]];
+type Case = [string, string, string, string, (typeof KINDS)[number], string];
 const CASES: Case[] = [];
 for (const trust of Object.keys(TRUSTS))
   for (const identity of Object.keys(IDENTITY))
     for (const boundary of Object.keys(BOUNDARY))
-      for (const scp of Object.keys(SCP)) for (const kind of KINDS) CASES.push([trust, identity, boundary, scp, kind]);
+      for (const scp of Object.keys(SCP))
+        for (const kind of KINDS)
+          for (const condition of Object.keys(CONDITION)) CASES.push([trust, identity, boundary, scp, kind, condition]);
 
-function ours([trust, identity, boundary, scp, kind]: Case): boolean {
+/** The target role's trust policy for a case. */
+function trustPolicy(trust: string, condition: string, callerArn: string) {
+  const when = CONDITION[condition as keyof typeof CONDITION];
+  return doc({
+    Effect: 'Allow',
+    Principal: { AWS: TRUSTS[trust as keyof typeof TRUSTS](callerArn) },
+    Action: 'sts:AssumeRole',
+    ...(when ? { Condition: when } : {}),
+  });
+}
+
+function ours([trust, identity, boundary, scp, kind, condition]: Case): boolean {
   const callerArn = `arn:aws:iam::${ACCOUNT}:${kind}/caller`;
   const statements = IDENTITY[identity as keyof typeof IDENTITY];
   const account = snapshot({
@@ -47,14 +67,7 @@ function ours([trust, identity, boundary, scp, kind]: Case): boolean {
         policies: statements.length ? [doc(...statements)] : [],
         boundary: BOUNDARY[boundary as keyof typeof BOUNDARY] ? 'boundary' : undefined,
       },
-      {
-        name: 'target',
-        trust: doc({
-          Effect: 'Allow',
-          Principal: { AWS: TRUSTS[trust as keyof typeof TRUSTS](callerArn) },
-          Action: 'sts:AssumeRole',
-        }),
-      },
+      { name: 'target', trust: trustPolicy(trust, condition, callerArn) },
     ],
     managed: BOUNDARY[boundary as keyof typeof BOUNDARY]
       ? { boundary: BOUNDARY[boundary as keyof typeof BOUNDARY] }
@@ -72,7 +85,7 @@ function ours([trust, identity, boundary, scp, kind]: Case): boolean {
   );
 }
 
-async function theirs([trust, identity, boundary, scp, kind]: Case): Promise<boolean> {
+async function theirs([trust, identity, boundary, scp, kind, condition]: Case): Promise<boolean> {
   const callerArn = `arn:aws:iam::${ACCOUNT}:${kind}/caller`;
   const statements = IDENTITY[identity as keyof typeof IDENTITY];
   const boundaryDoc = BOUNDARY[boundary as keyof typeof BOUNDARY];
@@ -90,11 +103,7 @@ async function theirs([trust, identity, boundary, scp, kind]: Case): Promise<boo
       { orgIdentifier: 'r-1', policies: [{ name: 'scp', policy: doc(...SCP[scp as keyof typeof SCP]) }] },
     ],
     resourceControlPolicies: [],
-    resourcePolicy: doc({
-      Effect: 'Allow',
-      Principal: { AWS: TRUSTS[trust as keyof typeof TRUSTS](callerArn) },
-      Action: 'sts:AssumeRole',
-    }),
+    resourcePolicy: trustPolicy(trust, condition, callerArn),
   };
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') throw new Error(`simulator rejected the case: ${JSON.stringify(result.errors)}`);
