@@ -12,6 +12,7 @@
 // Every level must allow an action for it to be allowed, exactly as in AWS; a level without an allow for
 // an action denies it.
 import { formatZodIssues, InputError, readJsonFileUnique } from '../../util/read-input';
+import { chainOrderProblems } from './chain-order';
 import type { OrganizationPolicyLevel } from './snapshot';
 
 export type OrganizationPolicyKind = 'scp' | 'rcp';
@@ -32,10 +33,52 @@ const FULL_ACCESS: Record<OrganizationPolicyKind, { name: string; arn: string; d
   },
 };
 
-/** The chain schema, loaded for the first chain file. */
+/** The chain schema, loaded for the first chain file the hand check below leaves to it. */
 function chainSchema(): (typeof import('./org-policies-schema'))['Chain'] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, see org-policies-schema.ts
   return (require('./org-policies-schema') as typeof import('./org-policies-schema')).Chain;
+}
+
+/** A level as the chain schema reads it (its strict objects hold no other keys). */
+interface ChainLevel {
+  readonly kind: OrganizationPolicyLevel['kind'];
+  readonly id: string;
+  readonly name?: string;
+  readonly policies: readonly { readonly name: string; readonly arn?: string; readonly document?: unknown }[];
+}
+
+const LEVEL_KINDS: ReadonlySet<unknown> = new Set(['root', 'ou', 'account']);
+const LEVEL_KEYS: ReadonlySet<string> = new Set(['kind', 'id', 'name', 'policies']);
+const POLICY_KEYS: ReadonlySet<string> = new Set(['name', 'arn', 'document']);
+
+function plainObject(value: unknown, keys: ReadonlySet<string>): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key in value) if (!keys.has(key)) return false;
+  return true;
+}
+
+const filledString = (value: unknown) => typeof value === 'string' && value.length > 0;
+const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
+
+/**
+ * True only for a chain the zod schema accepts, checked by hand: loading zod (about 90 modules) cost more than
+ * the rest of reading a chain file. Anything else goes to zod, which names every problem; what is accepted is
+ * read as zod's output would be (test/audit/sources/org-policies-fast.test.ts).
+ */
+export function wellFormedChain(value: unknown): value is ChainLevel[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) {
+    const level: unknown = value[i];
+    if (!plainObject(level, LEVEL_KEYS)) return false;
+    if (!LEVEL_KINDS.has(level.kind) || !filledString(level.id) || !optionalString(level.name)) return false;
+    const policies = level.policies;
+    if (!Array.isArray(policies) || policies.length === 0) return false;
+    for (let k = 0; k < policies.length; k++) {
+      const policy: unknown = policies[k];
+      if (!plainObject(policy, POLICY_KEYS) || !filledString(policy.name) || !optionalString(policy.arn)) return false;
+    }
+  }
+  return chainOrderProblems(value as ChainLevel[]).length === 0;
 }
 
 function isPolicyDocument(value: unknown): value is Record<string, unknown> {
@@ -54,10 +97,15 @@ export function parseOrganizationPolicyFile(
       `${file}: expected a ${kind.toUpperCase()} policy document (an object with "Statement") or a JSON array of levels [{ kind, id, policies }]`,
     );
   }
-  const parsed = chainSchema().safeParse(value);
-  if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
+  let chain: readonly ChainLevel[];
+  if (wellFormedChain(value)) chain = value;
+  else {
+    const parsed = chainSchema().safeParse(value);
+    if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
+    chain = parsed.data;
+  }
   const full = FULL_ACCESS[kind];
-  const levels = parsed.data.map((level, levelIndex) => ({
+  const levels = chain.map((level, levelIndex) => ({
     kind: level.kind,
     id: level.id,
     name: level.name,
