@@ -497,6 +497,9 @@ export function withRuleMeta(finding: RuleFinding, meta: RuleMeta, accountId: st
   };
 }
 
+/** How many resources whose policy could not be read a caveat names before counting the rest. */
+const UNREAD_POLICIES_NAMED = 5;
+
 /** How many bundled AWS managed policies a caveat names before counting the rest. */
 const BUNDLED_NAMED = 5;
 
@@ -534,6 +537,17 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
         'Backup vault, API Gateway, ...) are not: a deletion they grant a principal directly, without an ' +
         'identity policy, is not shown.',
     );
+    const unreadPolicies = snapshot.unreadResourcePolicies ?? [];
+    if (unreadPolicies.length > 0) {
+      const named = unreadPolicies.slice(0, UNREAD_POLICIES_NAMED).map((u) => `${u.resource} (${u.reason})`);
+      const more = unreadPolicies.length - named.length;
+      caveats.push(
+        `${unreadPolicies.length} resource polic${unreadPolicies.length === 1 ? 'y' : 'ies'} of the kinds read ` +
+          `could not be read: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}. What ` +
+          `${unreadPolicies.length === 1 ? 'it grants' : 'they grant'} a principal directly, without an identity ` +
+          'policy, is not shown.',
+      );
+    }
   } else if (resourcePolicies === 0 && snapshot.source.kind !== 'template') {
     caveats.push(
       'Resource-based policies (S3 bucket, KMS key, SQS, SNS, Lambda, Secrets Manager and other resource policies) ' +

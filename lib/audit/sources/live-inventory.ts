@@ -2,7 +2,8 @@
 // region enabled for the account, read-only, so the access graph can resolve "run code on existing compute".
 // A list is kept only when every region answered it; any failure is a reported problem and leaves it unknown.
 // The resource policies that grant principals directly (Lambda function, KMS key, SQS queue, SNS topic, Secrets
-// Manager secret and S3 bucket policies) are read in the same pass over the regions.
+// Manager secret and S3 bucket policies) are read in the same pass over the regions: a kind whose list fails is
+// left unknown; a policy that cannot be read on its own is named, and the rest of its kind is kept.
 import { DescribeRegionsCommand, EC2Client, paginateDescribeIamInstanceProfileAssociations } from '@aws-sdk/client-ec2';
 import {
   DescribeTaskDefinitionCommand,
@@ -20,9 +21,16 @@ import {
   isAbort,
   resolveRegion,
 } from './aws-clients';
-import { policiesOf, policyDocument, readBucketPolicies, REGIONAL_POLICY_READS } from './live-resource-policies';
+import {
+  type PoliciesRead,
+  policiesOf,
+  policyDocument,
+  readBucketPolicies,
+  REGIONAL_POLICY_READS,
+  type UnreadPolicy,
+} from './live-resource-policies';
 import { BUCKET_POLICIES, FUNCTION_POLICIES } from './resource-policy-kinds';
-import type { ComputeInventory, ResourcePolicy, SnapshotProblem } from './snapshot';
+import type { ComputeInventory, ResourcePolicy, SnapshotProblem, UnreadKindPolicy } from './snapshot';
 import { compareText } from '../../util/text-order';
 
 /** Regions read at the same time for one account. */
@@ -38,13 +46,15 @@ export interface ComputeInventoryRead {
   readonly inventory: ComputeInventory;
   /** One per failed read (region and operation named); the list it belongs to is left unknown. */
   readonly problems: SnapshotProblem[];
-  /** Every Lambda function's resource policy (lambda:GetPolicy); absent when one could not be read. */
-  readonly functionPolicies?: ResourcePolicy[];
   /**
-   * The other resource policies read as grants, by kind (`KMS key policies`, ...): each kind's policies, absent
-   * when one of them could not be read.
+   * The resource policies read as grants, by kind (`KMS key policies`, ...): each kind's policies and the
+   * resources whose policy could not be read; `policies` absent when the kind is unknown (a list failed).
    */
-  readonly otherPolicies: readonly { readonly kind: string; readonly policies?: ResourcePolicy[] }[];
+  readonly resourcePolicies: readonly {
+    readonly kind: string;
+    readonly policies?: ResourcePolicy[];
+    readonly unread: UnreadPolicy[];
+  }[];
 }
 
 /**
@@ -72,7 +82,7 @@ export async function readComputeInventory(
       where: `ec2:DescribeRegions (${accountId}, ${home})`,
       message: `${errorMessage(err)}; which regions hold compute is unknown, so no compute inventory was read (run-code hops stay unresolved), nor any resource policy`,
     });
-    return { inventory: { regions: [], readAt }, problems, otherPolicies: [] };
+    return { inventory: { regions: [], readAt }, problems, resourcePolicies: [] };
   } finally {
     ec2Home.destroy();
   }
@@ -80,11 +90,13 @@ export async function readComputeInventory(
   const lambdaFunctions: LambdaFunction[] = [];
   const associations: Association[] = [];
   const ecsTasks: EcsTask[] = [];
-  const functionPolicies: ResourcePolicy[] = [];
-  const failed = { lambda: false, ec2: false, ecs: false, policies: false };
-  /** The other resource policies by kind; a kind is dropped (undefined) at its first failed read. */
-  const others = new Map<string, ResourcePolicy[] | undefined>(
-    [...REGIONAL_POLICY_READS.map((read) => read.kind), BUCKET_POLICIES].map((kind) => [kind, []]),
+  const failed = { lambda: false, ec2: false, ecs: false };
+  /** The resource policies by kind; a kind is dropped (undefined) when one of its lists fails. */
+  const byKind = new Map<string, PoliciesRead | undefined>(
+    [FUNCTION_POLICIES, ...REGIONAL_POLICY_READS.map((read) => read.kind), BUCKET_POLICIES].map((kind) => [
+      kind,
+      { policies: [], unread: [] },
+    ]),
   );
   const fail = (operation: string, region: string, err: unknown, unknown: string) => {
     if (isAbort(err, signal)) throw err;
@@ -102,11 +114,21 @@ export async function readComputeInventory(
     kind: string,
     operations: string,
     region: string,
-    read: () => Promise<ResourcePolicy[]>,
+    read: () => Promise<PoliciesRead>,
   ) => {
     try {
-      const policies = await read();
-      others.get(kind)?.push(...policies);
+      const { policies, unread } = await read();
+      const kept = byKind.get(kind);
+      kept?.policies.push(...policies);
+      kept?.unread.push(...unread);
+      if (unread.length > 0) {
+        problems.push({
+          where: `${operations} (${accountId}, ${region})`,
+          message:
+            `${unread.length} of the ${kind} could not be read: ${unreadText(unread)}; ` +
+            'what they grant principals of the account directly is not shown (the others were read)',
+        });
+      }
     } catch (err) {
       fail(
         operations,
@@ -114,7 +136,7 @@ export async function readComputeInventory(
         err,
         `the ${kind} are unknown: what they grant principals of the account directly is not shown`,
       );
-      others.set(kind, undefined);
+      byKind.set(kind, undefined);
     }
   };
 
@@ -129,11 +151,18 @@ export async function readComputeInventory(
       try {
         await Promise.all([
           attempt('lambda', 'lambda:ListFunctions', region, async () => {
-            const functions = await readFunctions(lambda, signal);
+            let functions: LambdaFunction[];
+            try {
+              functions = await readFunctions(lambda, signal);
+            } catch (err) {
+              // Without the list, which functions have a policy is unknown too.
+              byKind.set(FUNCTION_POLICIES, undefined);
+              throw err;
+            }
             lambdaFunctions.push(...functions);
-            await attempt('policies', 'lambda:GetPolicy', region, async () => {
-              functionPolicies.push(...(await readFunctionPolicies(lambda, functions, signal)));
-            });
+            await attemptPolicies(FUNCTION_POLICIES, 'lambda:GetPolicy', region, () =>
+              readFunctionPolicies(lambda, functions, signal),
+            );
           }),
           attempt('ec2', 'ec2:DescribeIamInstanceProfileAssociations', region, async () => {
             associations.push(...(await readAssociations(ec2, region, signal)));
@@ -174,36 +203,52 @@ export async function readComputeInventory(
     },
     // Reads run at the same time: sorted, so the same failures read the same in every report.
     problems: problems.sort(byText((p) => p.where)),
-    ...(failed.lambda || failed.policies ? {} : { functionPolicies: functionPolicies.sort(byText((p) => p.name)) }),
-    otherPolicies: [...others].map(([kind, policies]) => ({
+    resourcePolicies: [...byKind].map(([kind, read]) => ({
       kind,
-      ...(policies ? { policies: policies.sort(byText((p) => p.name)) } : {}),
+      ...(read ? { policies: read.policies.sort(byText((p) => p.name)) } : {}),
+      unread: (read?.unread ?? []).sort(byText((u) => u.resource)),
     })),
   };
 }
 
 const UNKNOWN = {
-  policies:
-    'the Lambda functions’ resource policies are unknown: what they grant principals of the account directly is not shown',
   lambda:
-    'which Lambda functions exist is unknown: lambda:UpdateFunctionCode / UpdateFunctionConfiguration hops stay unresolved',
+    'which Lambda functions exist is unknown: lambda:UpdateFunctionCode / UpdateFunctionConfiguration hops stay ' +
+    'unresolved, and the Lambda function policies are unknown: what they grant principals of the account directly is not shown',
   ec2: 'which instances run with which instance profile is unknown: ssm:SendCommand / StartSession hops stay unresolved',
   ecs: 'which ECS tasks run as which task role is unknown: ecs:ExecuteCommand hops stay unresolved',
 } as const;
 
-/** The snapshot fields for what a live read learned of resource policies: the kinds read in full, and theirs. */
+/** How many unread resources a problem names before counting the rest. */
+const UNREAD_NAMED = 5;
+
+/** `arn:… (AccessDenied: …), …` for a problem: the first few resources and the reason each failed. */
+function unreadText(unread: readonly UnreadPolicy[]): string {
+  const named = unread.slice(0, UNREAD_NAMED).map((u) => `${u.resource} (${u.reason})`);
+  const more = unread.length - named.length;
+  return named.join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
+
+/**
+ * The snapshot fields for what a live read learned of resource policies: the kinds read (their lists in full),
+ * their policies, and the resources of those kinds whose policy could not be read.
+ */
 export function liveResourcePolicies(
   read: ComputeInventoryRead,
-): { resourcePolicies: ResourcePolicy[]; resourcePolicyKinds: string[] } | Record<string, never> {
-  const kinds = [{ kind: FUNCTION_POLICIES, policies: read.functionPolicies }, ...read.otherPolicies].filter(
-    (entry): entry is { kind: string; policies: ResourcePolicy[] } => entry.policies !== undefined,
+):
+  | { resourcePolicies: ResourcePolicy[]; resourcePolicyKinds: string[]; unreadResourcePolicies?: UnreadKindPolicy[] }
+  | Record<string, never> {
+  const kinds = read.resourcePolicies.filter(
+    (entry): entry is { kind: string; policies: ResourcePolicy[]; unread: UnreadPolicy[] } =>
+      entry.policies !== undefined,
   );
-  return kinds.length
-    ? {
-        resourcePolicies: kinds.flatMap((entry) => entry.policies),
-        resourcePolicyKinds: kinds.map((entry) => entry.kind),
-      }
-    : {};
+  if (kinds.length === 0) return {};
+  const unread = kinds.flatMap((entry) => entry.unread.map((u) => ({ kind: entry.kind, ...u })));
+  return {
+    resourcePolicies: kinds.flatMap((entry) => entry.policies),
+    resourcePolicyKinds: kinds.map((entry) => entry.kind),
+    ...(unread.length > 0 ? { unreadResourcePolicies: unread } : {}),
+  };
 }
 
 /** Every function, every page ($LATEST only: the version UpdateFunctionCode and UpdateFunctionConfiguration change). */
@@ -226,7 +271,7 @@ async function readFunctionPolicies(
   lambda: LambdaClient,
   functions: readonly LambdaFunction[],
   signal?: AbortSignal,
-): Promise<ResourcePolicy[]> {
+): Promise<PoliciesRead> {
   const read = async (fn: LambdaFunction) => {
     const { Policy: text } = await lambda.send(new GetPolicyCommand({ FunctionName: fn.arn }), { abortSignal: signal });
     // Text that is not JSON is kept as text: unreadable for every principal (evaluate/resource-policy-grants).
@@ -235,7 +280,7 @@ async function readFunctionPolicies(
       : { name: `function policy of ${fn.arn}`, resourceArns: [fn.arn, `${fn.arn}:*`], document: policyDocument(text) };
   };
   // A function without a policy answers ResourceNotFoundException, as one deleted since it was listed does.
-  return policiesOf(functions, read, new Set(['ResourceNotFoundException']), signal);
+  return policiesOf(functions, read, new Set(['ResourceNotFoundException']), (fn) => fn.arn, signal);
 }
 
 /** Every instance-profile association of the region, every page, except those already disassociated. */

@@ -1,26 +1,46 @@
 // The resource policies of a live account that can grant its own principals production writes with no identity
 // policy: KMS key, SQS queue, SNS topic and Secrets Manager secret policies (in every region the account has
-// enabled) and S3 bucket policies, read-only. A kind is kept only when every one of its policies was read; any
-// failure is a reported problem, and the report then says that kind was not read (never an empty list that
-// would read as "grants nothing").
+// enabled) and S3 bucket policies, read-only. A list that fails leaves its whole kind unknown; a policy that
+// fails on its own (a key policy that shuts the auditor out) is named as not read, and the others are kept.
+// Either way the report says what was not read, never an empty list that would read as "grants nothing".
 import { GetKeyPolicyCommand, KMSClient, paginateListKeys } from '@aws-sdk/client-kms';
 import { GetBucketPolicyCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetResourcePolicyCommand, paginateListSecrets, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand, paginateListTopics, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, paginateListQueues, SQSClient } from '@aws-sdk/client-sqs';
-import { type AwsClientSettings, clientConfig, customEndpoint, errorCode, resolveRegion } from './aws-clients';
+import {
+  type AwsClientSettings,
+  clientConfig,
+  customEndpoint,
+  errorCode,
+  errorMessage,
+  isAbort,
+  resolveRegion,
+} from './aws-clients';
 import { KEY_POLICIES, QUEUE_POLICIES, SECRET_POLICIES, TOPIC_POLICIES } from './resource-policy-kinds';
 import type { ResourcePolicy } from './snapshot';
 
 /** Policies read at the same time in one region. */
 const POLICY_CONCURRENCY = 8;
 
+/** A resource whose policy could not be read, and why. */
+export interface UnreadPolicy {
+  readonly resource: string;
+  readonly reason: string;
+}
+
+/** The policies of one kind read in one place, and the resources whose policy could not be read. */
+export interface PoliciesRead {
+  readonly policies: ResourcePolicy[];
+  readonly unread: UnreadPolicy[];
+}
+
 /** One kind of regional resource policy: how to read all of it in one region, and what to call it in problems. */
 export interface RegionalPolicyRead {
   readonly kind: string;
   /** The operations, as a problem names them. */
   readonly operations: string;
-  readonly read: (settings: AwsClientSettings, region: string, signal?: AbortSignal) => Promise<ResourcePolicy[]>;
+  readonly read: (settings: AwsClientSettings, region: string, signal?: AbortSignal) => Promise<PoliciesRead>;
 }
 
 export const REGIONAL_POLICY_READS: readonly RegionalPolicyRead[] = [
@@ -45,31 +65,36 @@ function policyOf(label: string, arn: string, text: string, resourceArns: string
 }
 
 /**
- * The policy of each listed resource, read a few at a time; rejects with the first failure. A read that fails
- * with one of `absent` (the service's codes for a resource without a policy, or deleted between the list and
- * the read, as a task that stopped between two ECS calls no longer runs) gives none.
+ * The policy of each listed resource (named by `name`), read a few at a time. A read that fails with one of
+ * `absent` (the service's codes for a resource without a policy, or deleted between the list and the read, as
+ * a task that stopped between two ECS calls no longer runs) gives none; any other failure names the resource
+ * as not read and the rest are still read. Rejects only when aborted.
  */
 export async function policiesOf<T>(
   items: readonly T[],
   read: (item: T) => Promise<ResourcePolicy | undefined>,
   absent: ReadonlySet<string>,
+  name: (item: T) => string,
   signal?: AbortSignal,
-): Promise<ResourcePolicy[]> {
-  const out: ResourcePolicy[] = [];
+): Promise<PoliciesRead> {
+  const policies: ResourcePolicy[] = [];
+  const unread: UnreadPolicy[] = [];
   let next = 0;
   const worker = async () => {
     while (next < items.length && !signal?.aborted) {
       const item = items[next++];
       try {
         const policy = await read(item);
-        if (policy) out.push(policy);
+        if (policy) policies.push(policy);
       } catch (err) {
-        if (!absent.has(errorCode(err))) throw err;
+        if (isAbort(err, signal)) throw err;
+        if (!absent.has(errorCode(err))) unread.push({ resource: name(item), reason: errorMessage(err) });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(POLICY_CONCURRENCY, items.length) }, worker));
-  return out;
+  if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+  return { policies, unread };
 }
 
 /** Runs `use` with `client`, then releases its sockets whatever happened. */
@@ -89,7 +114,7 @@ export function readKeyPolicies(
   settings: AwsClientSettings,
   region: string,
   signal?: AbortSignal,
-): Promise<ResourcePolicy[]> {
+): Promise<PoliciesRead> {
   const kms = new KMSClient({ ...clientConfig(settings, region), ...customEndpoint(settings.endpoints?.kms) });
   return using(kms, async () => {
     const keys: { id: string; arn: string }[] = [];
@@ -104,7 +129,7 @@ export function readKeyPolicies(
       if (answer.Policy === undefined) throw new Error(`kms:GetKeyPolicy ${key.arn} returned no policy`);
       return policyOf('key policy', key.arn, answer.Policy);
     };
-    return policiesOf(keys, read, new Set(['NotFoundException']), signal);
+    return policiesOf(keys, read, new Set(['NotFoundException']), (key) => key.arn, signal);
   });
 }
 
@@ -113,7 +138,7 @@ export function readQueuePolicies(
   settings: AwsClientSettings,
   region: string,
   signal?: AbortSignal,
-): Promise<ResourcePolicy[]> {
+): Promise<PoliciesRead> {
   const sqs = new SQSClient({ ...clientConfig(settings, region), ...customEndpoint(settings.endpoints?.sqs) });
   return using(sqs, async () => {
     const urls: string[] = [];
@@ -130,7 +155,13 @@ export function readQueuePolicies(
         ? undefined
         : policyOf('queue policy', attributes.QueueArn, attributes.Policy);
     };
-    return policiesOf(urls, read, new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']), signal);
+    return policiesOf(
+      urls,
+      read,
+      new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']),
+      (url) => url,
+      signal,
+    );
   });
 }
 
@@ -139,7 +170,7 @@ export function readTopicPolicies(
   settings: AwsClientSettings,
   region: string,
   signal?: AbortSignal,
-): Promise<ResourcePolicy[]> {
+): Promise<PoliciesRead> {
   const sns = new SNSClient({ ...clientConfig(settings, region), ...customEndpoint(settings.endpoints?.sns) });
   return using(sns, async () => {
     const arns: string[] = [];
@@ -152,7 +183,7 @@ export function readTopicPolicies(
       });
       return attributes.Policy === undefined ? undefined : policyOf('topic policy', arn, attributes.Policy);
     };
-    return policiesOf(arns, read, new Set(['NotFound', 'NotFoundException']), signal);
+    return policiesOf(arns, read, new Set(['NotFound', 'NotFoundException']), (arn) => arn, signal);
   });
 }
 
@@ -164,7 +195,7 @@ export function readSecretPolicies(
   settings: AwsClientSettings,
   region: string,
   signal?: AbortSignal,
-): Promise<ResourcePolicy[]> {
+): Promise<PoliciesRead> {
   const secrets = new SecretsManagerClient({
     ...clientConfig(settings, region),
     ...customEndpoint(settings.endpoints?.secretsmanager),
@@ -184,7 +215,7 @@ export function readSecretPolicies(
       });
       return text === undefined ? undefined : policyOf('secret policy', arn, text);
     };
-    return policiesOf(arns, read, new Set(['ResourceNotFoundException']), signal);
+    return policiesOf(arns, read, new Set(['ResourceNotFoundException']), (arn) => arn, signal);
   });
 }
 
@@ -192,7 +223,7 @@ export function readSecretPolicies(
  * The policy of every bucket the account owns (ListBuckets lists them all, from any region); each is read in
  * its own region. A bucket without a policy answers NoSuchBucketPolicy.
  */
-export async function readBucketPolicies(settings: AwsClientSettings, signal?: AbortSignal): Promise<ResourcePolicy[]> {
+export async function readBucketPolicies(settings: AwsClientSettings, signal?: AbortSignal): Promise<PoliciesRead> {
   const home = resolveRegion(settings);
   const partition = partitionOfRegion(home);
   const clients = new Map<string, S3Client>();
@@ -231,7 +262,13 @@ export async function readBucketPolicies(settings: AwsClientSettings, signal?: A
       const arn = `arn:${partition}:s3:::${bucket.name}`;
       return text === undefined ? undefined : policyOf('bucket policy', arn, text, [arn, `${arn}/*`]);
     };
-    return await policiesOf(buckets, read, new Set(['NoSuchBucketPolicy', 'NoSuchBucket']), signal);
+    return await policiesOf(
+      buckets,
+      read,
+      new Set(['NoSuchBucketPolicy', 'NoSuchBucket']),
+      (bucket) => `arn:${partition}:s3:::${bucket.name}`,
+      signal,
+    );
   } finally {
     for (const client of clients.values()) client.destroy();
   }

@@ -164,6 +164,10 @@ export const ResourcePolicy = z.object({
 });
 export type ResourcePolicy = z.infer<typeof ResourcePolicy>;
 
+/** A resource whose policy a live read could not read: its kind (`KMS key policies`), ARN (or URL) and why. */
+export const UnreadKindPolicy = z.object({ kind: z.string(), resource: z.string(), reason: z.string() });
+export type UnreadKindPolicy = z.infer<typeof UnreadKindPolicy>;
+
 export const AccountSnapshot = z.object({
   schemaVersion: z.literal(1),
   accountId: z.string(),
@@ -198,11 +202,16 @@ export const AccountSnapshot = z.object({
    */
   resourcePolicies: z.array(ResourcePolicy).optional(),
   /**
-   * Live reads: the kinds of resource policy read in full (`Lambda function policies`, `KMS key policies`,
-   * `S3 bucket policies`); the others were not
-   * read. Absent: `resourcePolicies` holds every resource policy the input defines (templates, files).
+   * Live reads: the kinds of resource policy read (`Lambda function policies`, `KMS key policies`, `S3 bucket
+   * policies`), each listed in full (see `unreadResourcePolicies` for single policies not read); the others
+   * were not read. Absent: `resourcePolicies` holds every resource policy the input defines (templates, files).
    */
   resourcePolicyKinds: z.array(z.string()).optional(),
+  /**
+   * Live reads: resources of the kinds read whose own policy could not be read (a key policy that shuts the
+   * auditor out), and why. What those policies grant is unknown; the reports name them.
+   */
+  unreadResourcePolicies: z.array(UnreadKindPolicy).optional(),
 });
 export type AccountSnapshot = z.infer<typeof AccountSnapshot>;
 

@@ -230,15 +230,46 @@ describe('live Lambda function policies', () => {
     );
   });
 
-  it('leaves the function policies unknown, and says so, when lambda:GetPolicy is denied', async () => {
-    const account = await read({ faults: [{ kind: 'access-denied', operation: 'GetPolicy' }] });
-    expect(account.resourcePolicies?.filter((p) => p.name.startsWith('function policy'))).toEqual([]);
-    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS.slice(1));
-    expect(account.inventory?.lambdaFunctions).toHaveLength(4);
+  it('names each function whose policy lambda:GetPolicy is denied on, and keeps the others', async () => {
+    const account = await read({
+      faults: [{ kind: 'access-denied', operation: 'GetPolicy', when: (r) => r.params.FunctionName === orders }],
+    });
+    // The policy of extra-a is read; the one of orders is not, and the kind stays with the function named.
+    expect(account.resourcePolicies?.filter((p) => p.name.startsWith('function policy')).map((p) => p.name)).toEqual([
+      `function policy of arn:aws:lambda:eu-west-1:${PROD}:function:extra-a`,
+    ]);
+    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS);
+    expect(account.unreadResourcePolicies).toEqual([
+      { kind: 'Lambda function policies', resource: orders, reason: expect.stringMatching(/^AccessDeniedException/) },
+    ]);
     expect(inventoryProblems(account)).toEqual([
       {
         where: `lambda:GetPolicy (${PROD}, eu-west-1)`,
-        message: expect.stringMatching(/^AccessDeniedException: .*resource policies are unknown/),
+        message: expect.stringMatching(
+          new RegExp(`^1 of the Lambda function policies could not be read: ${orders} \\(AccessDeniedException`),
+        ),
+      },
+    ]);
+    const audit = auditAccount(account, { catalog: loadCatalog() });
+    expect(audit.caveats).toContainEqual(
+      expect.stringMatching(new RegExp(`^1 resource policy of the kinds read could not be read: ${orders} \\(`)),
+    );
+    // What the unread policy grants is not shown: app-1's session gets nothing on orders from it.
+    const app1 = compileAccount(account, loadCatalog()).principal(role('app-1'))!;
+    expect(app1.decide('lambda:UpdateFunctionCode', { resourceArn: orders }).decision).not.toBe('allowed');
+  });
+
+  it('leaves the function policies unknown, and says so, when lambda:ListFunctions fails', async () => {
+    const account = await read({
+      faults: [{ kind: 'access-denied', operation: 'ListFunctions', region: 'eu-west-1' }],
+    });
+    expect(account.resourcePolicies?.filter((p) => p.name.startsWith('function policy'))).toEqual([]);
+    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS.slice(1));
+    expect(account.inventory?.lambdaFunctions).toBeUndefined();
+    expect(inventoryProblems(account)).toEqual([
+      {
+        where: `lambda:ListFunctions (${PROD}, eu-west-1)`,
+        message: expect.stringMatching(/^AccessDeniedException: .*Lambda function policies are unknown/),
       },
     ]);
   });
@@ -368,15 +399,23 @@ describe('live KMS key, SQS queue, SNS topic, secret and S3 bucket policies', ()
     expect(aws.mock.calls.filter((c) => c.error === 'NoSuchBucket')).toHaveLength(1);
   });
 
-  it('leaves a kind unknown, and says so, when one of its reads is denied; the other kinds stay', async () => {
+  it('names a policy it is denied, keeps the rest of its kind, and leaves a kind whose list fails unknown', async () => {
     const account = await readPolicies({
       faults: [
         { kind: 'access-denied', operation: 'GetBucketPolicy', when: (r) => r.params.Bucket === 'prod-orders' },
         { kind: 'access-denied', operation: 'ListKeys', region: 'us-east-1' },
       ],
     });
-    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS.filter((kind) => !/^(KMS|S3)/.test(kind)));
-    expect(named(account, 'bucket policy')).toEqual([]);
+    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS.filter((kind) => !/^KMS/.test(kind)));
+    // The other bucket policy is still read; the one that could not be is named, with why.
+    expect(named(account, 'bucket policy').map((p) => p.name)).toEqual(['bucket policy of arn:aws:s3:::prod-broken']);
+    expect(account.unreadResourcePolicies).toEqual([
+      {
+        kind: 'S3 bucket policies',
+        resource: 'arn:aws:s3:::prod-orders',
+        reason: expect.stringMatching(/^AccessDenied/),
+      },
+    ]);
     expect(named(account, 'key policy')).toEqual([]);
     expect(inventoryProblems(account)).toEqual([
       {
@@ -385,14 +424,28 @@ describe('live KMS key, SQS queue, SNS topic, secret and S3 bucket policies', ()
       },
       {
         where: expect.stringMatching(new RegExp(`^s3:ListBuckets/GetBucketPolicy \\(${PROD}, `)),
-        message: expect.stringMatching(/^AccessDenied: .*S3 bucket policies are unknown/),
+        message: expect.stringMatching(
+          /^1 of the S3 bucket policies could not be read: arn:aws:s3:::prod-orders \(AccessDenied.*the others were read\)$/,
+        ),
       },
     ]);
     const audit = auditAccount(account, { catalog: loadCatalog() });
     expect(audit.caveats).toContainEqual(
       expect.stringMatching(
-        /Secrets Manager secret policies were read; S3 bucket policies, KMS key policies and other/,
+        /Secrets Manager secret policies, S3 bucket policies were read; KMS key policies and other/,
       ),
     );
+    expect(audit.caveats).toContainEqual(
+      expect.stringMatching(/^1 resource policy of the kinds read could not be read: arn:aws:s3:::prod-orders \(/),
+    );
+  });
+
+  it('keeps every other key policy when one key policy shuts the auditor out', async () => {
+    const account = await readPolicies({
+      faults: [{ kind: 'access-denied', operation: 'GetKeyPolicy', when: (r) => r.params.KeyId === 'k-us' }],
+    });
+    expect(account.resourcePolicyKinds).toEqual(ALL_KINDS);
+    expect(named(account, 'key policy').map((p) => p.resourceArns)).toEqual([[key('k-eu', 'eu-west-1')]]);
+    expect(account.unreadResourcePolicies?.map((u) => u.resource)).toEqual([key('k-us', 'us-east-1')]);
   });
 });
