@@ -22,6 +22,8 @@ export interface AwsEndpoints {
   sns?: string;
   secretsmanager?: string;
   s3?: string;
+  /** The tags of the resources the policies name (Resource Groups Tagging API, regional). */
+  tagging?: string;
 }
 
 export interface AwsClientSettings {

@@ -17,6 +17,7 @@ import { createAwsClients, destroyAwsClients, errorCode, errorMessage, isAbort, 
 import { readTogether } from './read-together';
 import type { AwsClientSettings } from './aws-clients';
 import { liveResourcePolicies, readComputeInventory } from './live-inventory';
+import { liveResourceTags } from './live-resource-tags';
 import { enabledPolicyTypes, type HierarchyLevel, OrganizationPolicyReader } from './organization-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel, SnapshotProblem } from './snapshot';
 
@@ -214,6 +215,8 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
       readOwnOrganizationPolicies(clients.organizations, accountId, reads),
       readComputeInventory(options, accountId, reads),
     ]);
+    const policies = liveResourcePolicies(compute);
+    const tags = await liveResourceTags(options, iamSnapshot, compute, policies.resourcePolicies ?? [], signal);
     options.onProgress?.(1, 1, accountId);
     return {
       ...iamSnapshot,
@@ -221,9 +224,10 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
       resourceControlPolicies: organization.resourceControlPolicies,
       organizationPoliciesKnown: organization.organizationPoliciesKnown,
       isManagementAccount: organization.isManagementAccount,
-      problems: [...iamSnapshot.problems, ...organization.problems, ...compute.problems],
+      problems: [...iamSnapshot.problems, ...organization.problems, ...compute.problems, ...tags.problems],
       inventory: compute.inventory,
-      ...liveResourcePolicies(compute),
+      ...policies,
+      ...(tags.resources ? { resources: tags.resources } : {}),
     };
   } finally {
     destroyAwsClients(clients);

@@ -55,6 +55,8 @@ export interface ComputeInventoryRead {
     readonly policies?: ResourcePolicy[];
     readonly unread: UnreadPolicy[];
   }[];
+  /** Each bucket's region by its ARN, from the bucket list (empty when it could not be read). */
+  readonly bucketRegions: Readonly<Record<string, string>>;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function readComputeInventory(
       where: `ec2:DescribeRegions (${accountId}, ${home})`,
       message: `${errorMessage(err)}; which regions hold compute is unknown, so no compute inventory was read (run-code hops stay unresolved), nor any resource policy`,
     });
-    return { inventory: { regions: [], readAt }, problems, resourcePolicies: [] };
+    return { inventory: { regions: [], readAt }, problems, resourcePolicies: [], bucketRegions: {} };
   } finally {
     ec2Home.destroy();
   }
@@ -91,6 +93,7 @@ export async function readComputeInventory(
   const associations: Association[] = [];
   const ecsTasks: EcsTask[] = [];
   const failed = { lambda: false, ec2: false, ecs: false };
+  let bucketRegions: Record<string, string> = {};
   /** The resource policies by kind; a kind is dropped (undefined) when one of its lists fails. */
   const byKind = new Map<string, PoliciesRead | undefined>(
     [FUNCTION_POLICIES, ...REGIONAL_POLICY_READS.map((read) => read.kind), BUCKET_POLICIES].map((kind) => [
@@ -183,9 +186,11 @@ export async function readComputeInventory(
   };
   await Promise.all([
     ...Array.from({ length: Math.min(REGION_CONCURRENCY, regions.length) }, worker),
-    attemptPolicies(BUCKET_POLICIES, 's3:ListBuckets/GetBucketPolicy', home, () =>
-      readBucketPolicies(settings, signal),
-    ),
+    attemptPolicies(BUCKET_POLICIES, 's3:ListBuckets/GetBucketPolicy', home, async () => {
+      const read = await readBucketPolicies(settings, signal);
+      bucketRegions = read.bucketRegions;
+      return read;
+    }),
   ]);
   if (signal?.aborted) throw signal.reason ?? new Error('aborted');
 
@@ -208,6 +213,7 @@ export async function readComputeInventory(
       ...(read ? { policies: read.policies.sort(byText((p) => p.name)) } : {}),
       unread: (read?.unread ?? []).sort(byText((u) => u.resource)),
     })),
+    bucketRegions,
   };
 }
 

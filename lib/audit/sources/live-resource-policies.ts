@@ -223,7 +223,10 @@ export function readSecretPolicies(
  * The policy of every bucket the account owns (ListBuckets lists them all, from any region); each is read in
  * its own region. A bucket without a policy answers NoSuchBucketPolicy.
  */
-export async function readBucketPolicies(settings: AwsClientSettings, signal?: AbortSignal): Promise<PoliciesRead> {
+export async function readBucketPolicies(
+  settings: AwsClientSettings,
+  signal?: AbortSignal,
+): Promise<PoliciesRead & { readonly bucketRegions: Record<string, string> }> {
   const home = resolveRegion(settings);
   const partition = partitionOfRegion(home);
   const clients = new Map<string, S3Client>();
@@ -252,7 +255,7 @@ export async function readBucketPolicies(settings: AwsClientSettings, signal?: A
       }
       token = page.ContinuationToken || undefined;
     } while (token && !signal?.aborted);
-    const read = async (bucket: { name: string; region: string }) => {
+    const readOne = async (bucket: { name: string; region: string }) => {
       const { Policy: text } = await clientFor(bucket.region).send(
         new GetBucketPolicyCommand({ Bucket: bucket.name }),
         {
@@ -262,13 +265,10 @@ export async function readBucketPolicies(settings: AwsClientSettings, signal?: A
       const arn = `arn:${partition}:s3:::${bucket.name}`;
       return text === undefined ? undefined : policyOf('bucket policy', arn, text, [arn, `${arn}/*`]);
     };
-    return await policiesOf(
-      buckets,
-      read,
-      new Set(['NoSuchBucketPolicy', 'NoSuchBucket']),
-      (bucket) => `arn:${partition}:s3:::${bucket.name}`,
-      signal,
-    );
+    const arnOf = (bucket: { name: string }) => `arn:${partition}:s3:::${bucket.name}`;
+    const read = await policiesOf(buckets, readOne, new Set(['NoSuchBucketPolicy', 'NoSuchBucket']), arnOf, signal);
+    // Where each bucket is: a bucket ARN has no region, and its tags are asked in the bucket's own.
+    return { ...read, bucketRegions: Object.fromEntries(buckets.map((bucket) => [arnOf(bucket), bucket.region])) };
   } finally {
     for (const client of clients.values()) client.destroy();
   }

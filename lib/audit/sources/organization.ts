@@ -25,6 +25,7 @@ import {
 } from './aws-clients';
 import { readAccountIam } from './live-account';
 import { liveResourcePolicies, readComputeInventory } from './live-inventory';
+import { liveResourceTags } from './live-resource-tags';
 import { readTogether } from './read-together';
 import {
   enabledPolicyTypes,
@@ -289,6 +290,9 @@ async function auditMember(
       readChains(context, member, isManagementAccount),
       readComputeInventory(memberSettings, member.id, reads),
     ]);
+    const policies = liveResourcePolicies(compute);
+    step = 'tag:GetResources';
+    const tags = await liveResourceTags(memberSettings, snapshot, compute, policies.resourcePolicies ?? [], signal);
     return {
       snapshot: {
         ...snapshot,
@@ -296,9 +300,10 @@ async function auditMember(
         resourceControlPolicies: chains.resourceControlPolicies,
         organizationPoliciesKnown: chains.known,
         isManagementAccount,
-        problems: [...snapshot.problems, ...chains.problems, ...compute.problems],
+        problems: [...snapshot.problems, ...chains.problems, ...compute.problems, ...tags.problems],
         inventory: compute.inventory,
-        ...liveResourcePolicies(compute),
+        ...policies,
+        ...(tags.resources ? { resources: tags.resources } : {}),
       },
     };
   } catch (err) {

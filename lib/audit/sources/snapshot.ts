@@ -191,8 +191,9 @@ export const AccountSnapshot = z.object({
   /** Compute running as roles, from a live read; absent (files, templates, older snapshots): unknown. */
   inventory: ComputeInventory.optional(),
   /**
-   * Tagged resources the input defines (templates), by ARN, with the tags it gives them: a grant on the ARN of
-   * one the guardrails call production deletes production for certain. Absent: none known.
+   * Resources known by ARN with their tags: those a template defines with the tags it gives them, and, from a
+   * live read, those the account's policies name that tag:GetResources returns (every tag they carry). A grant
+   * on the ARN of one the guardrails call production deletes production for certain. Absent: none known.
    */
   resources: z.array(z.object({ arn: z.string(), tags: z.record(z.string(), z.string()) })).optional(),
   /**

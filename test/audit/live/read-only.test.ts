@@ -20,6 +20,11 @@ function isRead(operation: string): boolean {
 
 /** The IAM action of an operation whose action is named otherwise (S3's ListBuckets needs s3:ListAllMyBuckets). */
 const IAM_ACTION_OF: Readonly<Record<string, string>> = { 's3:ListBuckets': 's3:ListAllMyBuckets' };
+/** The IAM prefix of an SDK client package named otherwise (client-secrets-manager: secretsmanager). */
+const IAM_PREFIX_OF: Readonly<Record<string, string>> = {
+  'secrets-manager': 'secretsmanager',
+  'resource-groups-tagging-api': 'tag',
+};
 const iamAction = (call: RecordedCall) => {
   const operation = `${call.service}:${call.operation}`;
   return IAM_ACTION_OF[operation] ?? operation;
@@ -59,7 +64,7 @@ function staticOperations(): Map<string, string[]> {
         const bare = imported.split(/\s+as\s+/)[0];
         const operation = /^(\w+)Command$/.exec(bare)?.[1] ?? /^paginate(\w+)$/.exec(bare)?.[1];
         // The package is named for the service; its IAM prefix may differ (client-secrets-manager: secretsmanager).
-        const service = client === 'secrets-manager' ? 'secretsmanager' : client;
+        const service = IAM_PREFIX_OF[client] ?? client;
         if (operation) found.set(name, [...(found.get(name) ?? []), `${service}:${operation}`]);
       }
     }

@@ -68,6 +68,11 @@ export interface MockCompute {
   secrets?: { name: string; region: string; policy?: unknown; scheduledForDeletion?: boolean }[];
   /** S3 buckets (listed from any region); `policy` as s3:GetBucketPolicy returns it, none when absent. */
   buckets?: { name: string; region: string; policy?: unknown }[];
+  /**
+   * What tag:GetResources returns in `region`: each resource that has (or had) tags, by ARN. A resource not
+   * listed is one GetResources does not return (never tagged, or a type it does not cover).
+   */
+  resourceTags?: { arn: string; region: string; tags: Record<string, string> }[];
   /** Running tasks; `taskRoleOverride` is the RunTask override. */
   tasks?: {
     id: string;

@@ -1,5 +1,5 @@
 // A loopback HTTP server that speaks enough IAM, STS and SNS (query protocol, XML), Organizations, ECS, KMS,
-// Secrets Manager (JSON 1.1) and SQS (JSON 1.0), EC2 (EC2 query protocol), Lambda (REST JSON) and S3 (REST XML,
+// Secrets Manager, Resource Groups Tagging (JSON 1.1) and SQS (JSON 1.0), EC2 (EC2 query protocol), Lambda (REST JSON) and S3 (REST XML,
 // path-style) for the live audit, so tests run the real SDK: serialisation, SigV4 signing, pagination, retries, timeouts.
 // Faults (throttling, 5xx, slowness, access denied) are injected per rule; every request is recorded.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { MockAccount, MockCompute, MockIam, MockOrgPolicy, MockWorld, PolicyDocument } from './model';
 
 export type MockService =
-  'iam' | 'sts' | 'organizations' | 'lambda' | 'ec2' | 'ecs' | 'kms' | 'sqs' | 'sns' | 'secretsmanager' | 's3';
+  'iam' | 'sts' | 'organizations' | 'lambda' | 'ec2' | 'ecs' | 'kms' | 'sqs' | 'sns' | 'secretsmanager' | 's3' | 'tag';
 
 /** Regions an account has enabled when its world does not say. */
 export const DEFAULT_MOCK_REGIONS = ['eu-west-1', 'us-east-1'];
@@ -85,6 +85,7 @@ export function mockEndpoints(mock: Pick<AwsMock, 'endpoint'>) {
     sns: endpoint,
     secretsmanager: endpoint,
     s3: endpoint,
+    tagging: endpoint,
   };
 }
 
@@ -153,7 +154,9 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
               ? 'sqs'
               : target.startsWith('secretsmanager')
                 ? 'secretsmanager'
-                : 'organizations',
+                : target.startsWith('ResourceGroupsTaggingAPI')
+                  ? 'tag'
+                  : 'organizations',
         operation,
         callerAccountId: caller?.accountId,
         callerKind: caller?.kind,
@@ -227,7 +230,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     const respondError = (error: ApiError) => {
       record.status = error.status;
       record.error = error.code;
-      if (['organizations', 'ecs', 'kms', 'sqs', 'secretsmanager'].includes(request.service)) {
+      if (['organizations', 'ecs', 'kms', 'sqs', 'secretsmanager', 'tag'].includes(request.service)) {
         res.writeHead(error.status, {
           'content-type': `application/x-amz-json-${request.service === 'sqs' ? '1.0' : '1.1'}`,
           'x-amzn-requestid': requestId,
@@ -318,13 +321,15 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           `<requestId>${requestId}</requestId>${toEc2Xml(result)}</${request.operation}Response>`;
         record.status = 200;
         res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
-      } else if (request.service === 'kms' || request.service === 'sqs' || request.service === 'secretsmanager') {
+      } else if (['kms', 'sqs', 'secretsmanager', 'tag'].includes(request.service)) {
         payload = JSON.stringify(
           request.service === 'kms'
             ? kmsOperation(request, caller.accountId)
             : request.service === 'sqs'
               ? sqsOperation(request, caller.accountId)
-              : secretsOperation(request, caller.accountId),
+              : request.service === 'tag'
+                ? tagOperation(request, caller.accountId)
+                : secretsOperation(request, caller.accountId),
         );
         record.status = 200;
         res.writeHead(200, {
@@ -410,8 +415,10 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         auth,
       );
     if (!scope) throw new ApiError(403, 'IncompleteSignature', 'Request is not SigV4-signed');
-    if (scope[1] !== service) {
-      throw new ApiError(403, 'SignatureDoesNotMatch', `Credential should be scoped to service '${service}'`);
+    // The signing name of a service may differ from its IAM prefix (tag:GetResources is signed for `tagging`).
+    const signingName = service === 'tag' ? 'tagging' : service;
+    if (scope[1] !== signingName) {
+      throw new ApiError(403, 'SignatureDoesNotMatch', `Credential should be scoped to service '${signingName}'`);
     }
     if (!req.headers['x-amz-date']) throw new ApiError(403, 'IncompleteSignature', 'missing X-Amz-Date');
     if (caller?.sessionToken && req.headers['x-amz-security-token'] !== caller.sessionToken) {
@@ -609,6 +616,26 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       secrets: here(compute.secrets),
       // Listed from any region.
       buckets: compute.buckets ?? [],
+      resourceTags: here(compute.resourceTags),
+    };
+  }
+
+  /** tag:GetResources for a list of ARNs: those of the region that have (or had) tags; no pages. */
+  function tagOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const { resourceTags } = computeOf(callerAccountId, request.region);
+    if (request.operation !== 'GetResources') throw new ApiError(400, 'UnknownOperationException', request.operation);
+    const asked = request.params.ResourceARNList;
+    if (!Array.isArray(asked) || asked.length === 0 || asked.length > 100) {
+      throw new ApiError(400, 'InvalidParameterException', 'ResourceARNList must hold 1 to 100 ARNs');
+    }
+    return {
+      ResourceTagMappingList: resourceTags
+        .filter((resource) => asked.includes(resource.arn))
+        .map((resource) => ({
+          ResourceARN: resource.arn,
+          Tags: Object.entries(resource.tags).map(([Key, Value]) => ({ Key, Value })),
+        })),
+      PaginationToken: '',
     };
   }
 
@@ -1125,6 +1152,7 @@ const THROTTLE: Record<MockService, ApiError> = {
   sns: new ApiError(400, 'Throttling', 'Rate exceeded'),
   secretsmanager: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
   s3: new ApiError(503, 'SlowDown', 'Please reduce your request rate.'),
+  tag: new ApiError(400, 'ThrottledException', 'Rate exceeded'),
 };
 
 /** The answer for a resource deleted since it was listed, by service. */
@@ -1152,6 +1180,7 @@ function accessDenied(request: MockRequest): ApiError {
     case 'kms':
     case 'sqs':
     case 'secretsmanager':
+    case 'tag':
       return new ApiError(403, 'AccessDeniedException', `not authorized to perform: ${action}`);
     default:
       return new ApiError(403, 'AccessDenied', `not authorized to perform ${action}`);
