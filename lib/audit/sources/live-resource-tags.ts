@@ -4,7 +4,7 @@
 // resource. GetResources does not return a resource that never had a tag, nor one of a type it does not cover:
 // those stay unknown, as does every resource of a call that fails (a reported problem).
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { type AwsClientSettings, clientConfig, customEndpoint, errorMessage, isAbort } from './aws-clients';
+import { type AwsClientSettings, clientConfig, customEndpoint, errorCode, errorMessage, isAbort } from './aws-clients';
 import type { ComputeInventoryRead } from './live-inventory';
 import { namedResources, type NamedResources } from './named-resources';
 import type { AccountSnapshot, ResourcePolicy, SnapshotProblem } from './snapshot';
@@ -45,32 +45,43 @@ export async function readNamedResourceTags(
         ...clientConfig(settings, region),
         ...customEndpoint(settings.endpoints?.tagging),
       });
-      try {
-        for (let start = 0; start < arns.length; start += ARNS_PER_CALL) {
-          const batch = arns.slice(start, start + ARNS_PER_CALL);
-          try {
-            const answer = await client.send(new GetResourcesCommand({ ResourceARNList: batch }), {
-              abortSignal: signal,
-            });
-            const asked = new Set(batch);
-            for (const mapping of answer.ResourceTagMappingList ?? []) {
-              // Only what was asked: an answer about another ARN says nothing of the ones named.
-              if (!mapping.ResourceARN || !asked.has(mapping.ResourceARN)) continue;
-              const tags: Record<string, string> = {};
-              for (const tag of mapping.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
-              resources.push({ arn: mapping.ResourceARN, tags });
-            }
-          } catch (err) {
-            if (isAbort(err, signal)) throw err;
-            problems.push({
-              where: `tag:GetResources (${accountId}, ${region})`,
-              message:
-                `${errorMessage(err)}; the tags of ${batch.length} resource(s) the policies name are unknown ` +
-                `(${batch.slice(0, 3).join(', ')}${batch.length > 3 ? ', ...' : ''}), so a grant on one of them ` +
-                'stays one that depends on the resource',
-            });
+      /**
+       * One call for `batch`. A batch the service refuses as a bad parameter (an ARN it does not take) is asked
+       * again in halves, so one such ARN leaves only itself unknown, not the hundred asked with it.
+       */
+      const ask = async (batch: readonly string[]): Promise<void> => {
+        try {
+          const answer = await client.send(new GetResourcesCommand({ ResourceARNList: [...batch] }), {
+            abortSignal: signal,
+          });
+          const asked = new Set(batch);
+          for (const mapping of answer.ResourceTagMappingList ?? []) {
+            // Only what was asked: an answer about another ARN says nothing of the ones named.
+            if (!mapping.ResourceARN || !asked.has(mapping.ResourceARN)) continue;
+            const tags: Record<string, string> = {};
+            for (const tag of mapping.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+            resources.push({ arn: mapping.ResourceARN, tags });
           }
+        } catch (err) {
+          if (isAbort(err, signal)) throw err;
+          if (errorCode(err) === 'InvalidParameterException' && batch.length > 1) {
+            const half = Math.ceil(batch.length / 2);
+            await ask(batch.slice(0, half));
+            await ask(batch.slice(half));
+            return;
+          }
+          problems.push({
+            where: `tag:GetResources (${accountId}, ${region})`,
+            message:
+              `${errorMessage(err)}; the tags of ${batch.length} resource(s) the policies name are unknown ` +
+              `(${batch.slice(0, 3).join(', ')}${batch.length > 3 ? ', ...' : ''}), so a grant on one of them ` +
+              'stays one that depends on the resource',
+          });
         }
+      };
+      try {
+        for (let start = 0; start < arns.length; start += ARNS_PER_CALL)
+          await ask(arns.slice(start, start + ARNS_PER_CALL));
       } finally {
         client.destroy();
       }

@@ -25,7 +25,10 @@ const TABLE = `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders`;
 const agentArn = `arn:aws:iam::${ACCOUNT}:role/agent`;
 
 /** One agent role that may delete two named buckets and a named table, and nothing else. */
-function world(resourceTags: { arn: string; region: string; tags: Record<string, string> }[]): MockWorld {
+function world(
+  resourceTags: { arn: string; region: string; tags: Record<string, string> }[],
+  untaggable: string[] = [],
+): MockWorld {
   return {
     accounts: [
       {
@@ -60,6 +63,7 @@ function world(resourceTags: { arn: string; region: string; tags: Record<string,
             { name: 'scratch', region: 'eu-west-1' },
           ],
           resourceTags,
+          untaggable,
         },
       },
     ],
@@ -69,8 +73,9 @@ function world(resourceTags: { arn: string; region: string; tags: Record<string,
 async function readAccount(
   resourceTags: Parameters<typeof world>[0],
   options: Parameters<typeof aws.serve>[0] = {},
+  untaggable: string[] = [],
 ): Promise<AccountSnapshot> {
-  const endpoints = await aws.serve(options, world(resourceTags));
+  const endpoints = await aws.serve(options, world(resourceTags, untaggable));
   const { accounts } = await loadLiveInput({ endpoints, credentials: credentialsFor(ACCOUNT), maxAttempts: 2 });
   return accounts[0];
 }
@@ -135,6 +140,26 @@ describe('live tags of the resources the policies name', () => {
     ]);
     const { findings } = auditAccount(account, { catalog: loadCatalog() });
     expect(agentFinding(findings, 'agent-can-write-production')?.details?.depends).toContain('s3:DeleteBucket');
+  });
+  it('asks again in halves when one ARN makes the service refuse the call, leaving only that one unknown', async () => {
+    const account = await readAccount(
+      [
+        { arn: ORDERS, region: 'us-east-1', tags: { environment: 'production' } },
+        { arn: TABLE, region: 'eu-west-1', tags: { environment: 'production' } },
+      ],
+      {},
+      [SCRATCH],
+    );
+    expect(account.resources?.map((r) => r.arn)).toEqual([TABLE, ORDERS]);
+    expect(account.problems).toEqual([
+      {
+        where: `tag:GetResources (${ACCOUNT}, eu-west-1)`,
+        message: expect.stringMatching(
+          /^InvalidParameterException: .*the tags of 1 resource\(s\) the policies name are unknown \(arn:aws:s3:::scratch\)/,
+        ),
+      },
+    ]);
+    expect(aws.mock.calls.filter((c) => c.service === 'tag' && c.region === 'eu-west-1')).toHaveLength(3);
   });
 });
 

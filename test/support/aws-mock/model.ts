@@ -73,6 +73,8 @@ export interface MockCompute {
    * listed is one GetResources does not return (never tagged, or a type it does not cover).
    */
   resourceTags?: { arn: string; region: string; tags: Record<string, string> }[];
+  /** ARNs tag:GetResources refuses (InvalidParameterException for the whole call that names one). */
+  untaggable?: string[];
   /** Running tasks; `taskRoleOverride` is the RunTask override. */
   tasks?: {
     id: string;

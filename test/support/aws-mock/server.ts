@@ -617,6 +617,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       // Listed from any region.
       buckets: compute.buckets ?? [],
       resourceTags: here(compute.resourceTags),
+      untaggable: compute.untaggable ?? [],
     };
   }
 
@@ -627,6 +628,11 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     const asked = request.params.ResourceARNList;
     if (!Array.isArray(asked) || asked.length === 0 || asked.length > 100) {
       throw new ApiError(400, 'InvalidParameterException', 'ResourceARNList must hold 1 to 100 ARNs');
+    }
+    // An ARN the world says the tagging API does not take fails the whole call, as a bad parameter does.
+    const refused = asked.find((arn) => computeOf(callerAccountId, undefined).untaggable.includes(String(arn)));
+    if (refused !== undefined) {
+      throw new ApiError(400, 'InvalidParameterException', `${String(refused)} is not a supported resource`);
     }
     return {
       ResourceTagMappingList: resourceTags
