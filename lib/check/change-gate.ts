@@ -1,7 +1,7 @@
 // The change gate: which resources a deployment of the new templates would delete or replace, judged by
 // CloudFormation's own update semantics as @aws-cdk/cloudformation-diff models them (not our own table).
 import { ResourceImpact, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
-import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
+import { loadResourceModel } from '../audit/sources/resource-spec';
 import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
 import type { LoadedStack } from './assembly';

@@ -1,11 +1,10 @@
 // `leash check --change-set`: CloudFormation's own answer to what a deployment replaces and deletes, read from
 // the JSON of `aws cloudformation describe-change-set` (pages of one change set, and the nested change sets of
 // nested stacks), and judged with the same rules, findings and approvals as the template diff.
-import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
-import { z } from 'zod';
-import { jsonNestingProblem, MAX_JSON_DEPTH } from '../util/json-scan';
+import { loadResourceModel } from '../audit/sources/resource-spec';
 import { InputError, parseJsonTextUnique, readTextFile } from '../util/read-input';
 import type { LoadedStack } from './assembly';
+import type { DescribeChangeSetOutput, ResourceChange } from './change-set-schema';
 import { changeHash } from './change-hash';
 import type { DestructiveChange, NotVisibleChange } from './change-gate';
 import { productionTagOf } from './production-tag';
@@ -13,61 +12,11 @@ import type { ResourcePair } from './stack-pairs';
 import { statefulReason } from './stateful-types';
 import type { CfnResource } from './template-file';
 
-/**
- * A resource's properties as JSON text inside the file: the file's own depth check never read it, and the
- * gate reads it recursively, so one nested too deep is refused here with its path.
- */
-const ResourceContext = z.string().refine((text) => jsonNestingProblem(text) === undefined, {
-  message: `JSON text nested more than ${MAX_JSON_DEPTH} levels deep`,
-});
-
-const ResourceChange = z.object({
-  PolicyAction: z
-    .enum(['Delete', 'Retain', 'Snapshot', 'ReplaceAndDelete', 'ReplaceAndRetain', 'ReplaceAndSnapshot'])
-    .optional(),
-  Action: z.enum(['Add', 'Modify', 'Remove', 'Import', 'Dynamic', 'SyncWithActual']),
-  LogicalResourceId: z.string().min(1),
-  PhysicalResourceId: z.string().optional(),
-  ResourceType: z.string().min(1),
-  Replacement: z.enum(['True', 'False', 'Conditional']).optional(),
-  Scope: z.array(z.string()).optional(),
-  Details: z
-    .array(
-      z.object({
-        Target: z
-          .object({
-            Attribute: z.string().optional(),
-            Name: z.string().optional(),
-            RequiresRecreation: z.enum(['Never', 'Conditionally', 'Always']).optional(),
-          })
-          .optional(),
-        Evaluation: z.string().optional(),
-        ChangeSource: z.string().optional(),
-        CausingEntity: z.string().optional(),
-      }),
-    )
-    .optional(),
-  ChangeSetId: z.string().optional(),
-  BeforeContext: ResourceContext.optional(),
-  AfterContext: ResourceContext.optional(),
-});
-
-const DescribeChangeSetOutput = z.object({
-  ChangeSetName: z.string().min(1),
-  ChangeSetId: z.string().min(1),
-  StackName: z.string().min(1),
-  StackId: z.string().optional(),
-  Status: z.string(),
-  StatusReason: z.string().optional(),
-  // Every change CloudFormation lists is a resource change; one without it (a misspelt key) is not skipped.
-  Changes: z.array(z.object({ Type: z.string().optional(), ResourceChange: ResourceChange })),
-  NextToken: z.string().optional(),
-  Tags: z.array(z.object({ Key: z.string(), Value: z.string() })).optional(),
-  ParentChangeSetId: z.string().optional(),
-  RootChangeSetId: z.string().optional(),
-});
-type DescribeChangeSetOutput = z.infer<typeof DescribeChangeSetOutput>;
-type ResourceChange = z.infer<typeof ResourceChange>;
+/** The schema of one page, loaded with the first change set read (`leash check` without one never loads zod). */
+function describeChangeSetSchema(): (typeof import('./change-set-schema'))['DescribeChangeSetOutput'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, see above
+  return (require('./change-set-schema') as typeof import('./change-set-schema')).DescribeChangeSetOutput;
+}
 
 /** One change set, its pages merged. */
 export interface ChangeSet {
@@ -95,7 +44,7 @@ export function loadChangeSets(files: readonly string[]): ChangeSet[] {
     }
     for (const [index, item] of (Array.isArray(value) ? value : [value]).entries()) {
       const where = Array.isArray(value) ? `${file}[${index}]` : file;
-      const parsed = DescribeChangeSetOutput.safeParse(item);
+      const parsed = describeChangeSetSchema().safeParse(item);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const path = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');

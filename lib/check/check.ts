@@ -8,9 +8,9 @@ import { readTemplates } from '../audit/sources/templates';
 import { withLeashBoundary } from './leash-boundary';
 import type { SourceLocation } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
-import { DEFAULT_BOUNDARY_NAME } from '../config/defaults';
+import { DEFAULT_BOUNDARY_NAME, defaultConfig } from '../config/defaults';
 import { parseConfig } from '../config/parse';
-import { LeashConfig } from '../config/schema';
+import type { LeashConfig } from '../config/schema';
 import { loadCatalog } from '../catalog';
 import { applyChangeSuppressions, coversChange } from './approvals';
 import { loadStacks, type LoadedStack } from './assembly';
@@ -111,8 +111,7 @@ export function checkStacks(
   location: string,
   options: CheckOptions = {},
 ): CheckResult {
-  const config =
-    options.config === undefined ? LeashConfig.parse({}) : parseConfig(options.config, 'CheckOptions.config');
+  const config = options.config === undefined ? defaultConfig() : parseConfig(options.config, 'CheckOptions.config');
   const now = options.now ?? new Date();
   const read = readTemplates(stacks, { location });
   const { managedPolicyLocations } = read;

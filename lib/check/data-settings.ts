@@ -1,7 +1,7 @@
 // Destruction in place: settings whose change deletes data the resource keeps without deleting the resource
 // (a retention cut, a lifecycle expiry, a TTL switched on) or removes what would bring it back (backups,
 // point-in-time recovery, deletion protection). One table of settings, one rule.
-import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
+import { loadResourceModel } from '../audit/sources/resource-spec';
 import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
 import type { LoadedStack } from './assembly';

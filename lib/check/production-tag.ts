@@ -1,6 +1,6 @@
 // Whether a resource is production: one of the configured tag keys set to a production value, on the
 // resource (wherever the service specification keeps its tags) or on its stack.
-import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
+import { loadResourceModel } from '../audit/sources/resource-spec';
 import type { ProductionSelector } from '../guardrails/spec';
 import { isLookalike, revealed } from '../util/lookalike';
 import type { CfnResource } from './template-file';

@@ -2,6 +2,7 @@
 // inside StackSets), puts both sides in their effective form and diffs them with @aws-cdk/cloudformation-diff,
 // the library behind `cdk diff`. The rules of the change gate read the resulting resource pairs.
 import { fullDiff, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
+import { useResourceOnlySpec } from '../audit/sources/resource-spec';
 import type { ResolveScope } from '../audit/sources/templates-intrinsics';
 import type { LoadedStack } from './assembly';
 import {
@@ -259,6 +260,8 @@ function diffTemplates(
     [oldTemplate, context.oldParent],
     [newTemplate, context.newParent],
   ]);
+  // The diff reads the resource specification: only its resource types (see resource-spec.ts).
+  useResourceOnlySpec();
   const diff = fullDiff({ Resources: before.resources }, { Resources: afterResources });
   const pairs: ResourcePair[] = [];
   diff.resources.forEachDifference((logicalId, change) => {

@@ -1,6 +1,6 @@
 // Which resource types hold data that a deletion or replacement destroys: the AWS service specification's
 // `isStateful` flag, plus the data stores (and containers of data stores) the specification does not mark.
-import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
+import { loadResourceModel } from '../audit/sources/resource-spec';
 
 /**
  * Data stores the service specification does not flag as stateful. Every entry is checked against the

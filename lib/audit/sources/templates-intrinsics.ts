@@ -1,6 +1,6 @@
 // Resolves CloudFormation intrinsic functions far enough to read IAM policies out of a template. What
 // cannot be known before deployment becomes an `Unresolved` value, never a guess that looks certain.
-import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
+import { loadResourceModel } from './resource-spec';
 
 /** A value only known at deploy time; `pattern` is the string with `*` where the unknown parts were. */
 export class Unresolved {
