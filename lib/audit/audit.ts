@@ -25,6 +25,7 @@ import type {
 } from './rules/types';
 import type { AccountSnapshot, Principal, SnapshotProblem } from './sources/snapshot';
 import { LIVE_RESOURCE_POLICY_KINDS } from './sources/resource-policy-kinds';
+import { firstFew } from '../util/count-text';
 import { compareText } from '../util/text-order';
 
 export interface AuditOptions {
@@ -539,11 +540,13 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
     );
     const unreadPolicies = snapshot.unreadResourcePolicies ?? [];
     if (unreadPolicies.length > 0) {
-      const named = unreadPolicies.slice(0, UNREAD_POLICIES_NAMED).map((u) => `${u.resource} (${u.reason})`);
-      const more = unreadPolicies.length - named.length;
+      const named = firstFew(
+        unreadPolicies.map((u) => `${u.resource} (${u.reason})`),
+        UNREAD_POLICIES_NAMED,
+      );
       caveats.push(
         `${unreadPolicies.length} resource polic${unreadPolicies.length === 1 ? 'y' : 'ies'} of the kinds read ` +
-          `could not be read: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}. What ` +
+          `could not be read: ${named}. What ` +
           `${unreadPolicies.length === 1 ? 'it grants' : 'they grant'} a principal directly, without an identity ` +
           'policy, is not shown.',
       );

@@ -9,3 +9,9 @@ export function countText(value: number): string {
   }
   return value.toLocaleString('en-US');
 }
+
+/** The first `max` items, then how many more: `a, b, c and 12 more` (all of them when there are no more). */
+export function firstFew(items: readonly string[], max: number): string {
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown} and ${countText(items.length - max)} more` : shown;
+}

@@ -31,6 +31,7 @@ import {
 } from './live-resource-policies';
 import { BUCKET_POLICIES, FUNCTION_POLICIES } from './resource-policy-kinds';
 import type { ComputeInventory, ResourcePolicy, SnapshotProblem, UnreadKindPolicy } from './snapshot';
+import { firstFew } from '../../util/count-text';
 import { compareText } from '../../util/text-order';
 
 /** Regions read at the same time for one account. */
@@ -230,9 +231,10 @@ const UNREAD_NAMED = 5;
 
 /** `arn:… (AccessDenied: …), …` for a problem: the first few resources and the reason each failed. */
 function unreadText(unread: readonly UnreadPolicy[]): string {
-  const named = unread.slice(0, UNREAD_NAMED).map((u) => `${u.resource} (${u.reason})`);
-  const more = unread.length - named.length;
-  return named.join(', ') + (more > 0 ? ` and ${more} more` : '');
+  return firstFew(
+    unread.map((u) => `${u.resource} (${u.reason})`),
+    UNREAD_NAMED,
+  );
 }
 
 /**

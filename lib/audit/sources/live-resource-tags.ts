@@ -8,6 +8,7 @@ import { type AwsClientSettings, clientConfig, customEndpoint, errorCode, errorM
 import type { ComputeInventoryRead } from './live-inventory';
 import { namedResources, type NamedResources } from './named-resources';
 import type { AccountSnapshot, ResourcePolicy, SnapshotProblem } from './snapshot';
+import { firstFew } from '../../util/count-text';
 import { compareText } from '../../util/text-order';
 
 /** The most ARNs tag:GetResources takes in one call. */
@@ -74,7 +75,7 @@ export async function readNamedResourceTags(
             where: `tag:GetResources (${accountId}, ${region})`,
             message:
               `${errorMessage(err)}; the tags of ${batch.length} resource(s) the policies name are unknown ` +
-              `(${batch.slice(0, 3).join(', ')}${batch.length > 3 ? ', ...' : ''}), so a grant on one of them ` +
+              `(${firstFew(batch, 3)}), so a grant on one of them ` +
               'stays one that depends on the resource',
           });
         }

@@ -1,6 +1,7 @@
 // The resources of an account its policies name by ARN: those whose tags a live read asks for, so that a grant
 // on the ARN of a production resource is a certain write, not one that depends on the resource. Pure: which
 // ARNs, in which region; live-resource-tags.ts asks AWS.
+import { rawStatements } from '../../policy/parse';
 import { arnSegments } from '../../policy/resource';
 import type { AccountSnapshot, ResourcePolicy } from './snapshot';
 
@@ -92,10 +93,7 @@ export function namedResources(
 
 /** The `Resource` values of a document's statements (a document that cannot be read names nothing here). */
 function statementResources(document: unknown): unknown[] {
-  if (!document || typeof document !== 'object') return [];
-  const statements = (document as { Statement?: unknown }).Statement;
-  const list = Array.isArray(statements) ? statements : [statements];
-  return list.flatMap((statement) => {
+  return rawStatements(document).flatMap(({ statement }) => {
     if (!statement || typeof statement !== 'object') return [];
     const resource = (statement as { Resource?: unknown }).Resource;
     return Array.isArray(resource) ? resource : [resource];

@@ -59,28 +59,38 @@ export function resourceSpecPath(): string {
 let installed: boolean | undefined;
 
 /**
- * Make cloudformation-diff (and leash through it) load only the resource types, once, before the first lookup.
- * False when the full database will be used: no extracted file, one of another package version, or a package
- * whose loader cannot be replaced.
+ * Make cloudformation-diff (and leash through it) load only the resource types, once, before its first lookup.
+ * The package's loader is replaced only for that one load (made here, at once) and then put back, so nothing
+ * else in the process (a CDK app running the validation plugin) ever gets the partial database. True when the
+ * diff holds the resource types alone; false when it holds (or will load) the whole database: no extracted
+ * file, one of another package version, a database the diff loaded before, or any failure on the way.
  */
 export function useResourceOnlySpec(file: string = resourceSpecPath()): boolean {
   if (installed !== undefined) return installed;
   installed = false;
+  let spec: ReturnType<typeof specPackage> | undefined;
+  let full: SpecPackage['loadAwsServiceSpecSync'] | undefined;
   try {
-    const spec = specPackage();
+    spec = specPackage();
     const extracted = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as ResourceSpecFile;
     if (extracted.source !== spec.source) return false;
-    const full = spec.module.loadAwsServiceSpecSync;
+    full = spec.module.loadAwsServiceSpecSync;
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded with the file, not before
     const { emptyDatabase } = require('@aws-cdk/service-spec-types') as typeof import('@aws-cdk/service-spec-types');
+    let used = false;
     spec.module.loadAwsServiceSpecSync = () => {
+      used = true;
       const database = emptyDatabase();
       database.load({ idCtr: extracted.idCtr, schema: { resource: extracted.resource } });
       return database;
     };
-    installed = spec.module.loadAwsServiceSpecSync !== full;
+    // The diff loads its database on its first lookup and keeps it: make that happen now, through the loader above.
+    diffResourceModel('AWS::S3::Bucket');
+    installed = used;
   } catch {
     installed = false;
+  } finally {
+    if (spec && full) spec.module.loadAwsServiceSpecSync = full;
   }
   return installed;
 }

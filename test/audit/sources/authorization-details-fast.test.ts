@@ -2,6 +2,7 @@
 // zod rejects (a malformed file would then be read instead of refused with its JSON path), and what it accepts
 // must read exactly as zod's output would.
 import fc from 'fast-check';
+import { holeyArray } from '../../support/arbitraries';
 import {
   parseAuthorizationDetails,
   wellFormedAuthorizationDetails,
@@ -45,14 +46,7 @@ const list = (item: fc.Arbitrary<unknown>) =>
     fc.oneof(
       { arbitrary: fc.array(item, { maxLength: 3 }), weight: 40 },
       // A hole reads as undefined, as zod reads it.
-      {
-        arbitrary: fc.array(item, { minLength: 1, maxLength: 2 }).map((items) => {
-          const holey = [...items];
-          holey.length += 1;
-          return holey;
-        }),
-        weight: 1,
-      },
+      { arbitrary: holeyArray(item), weight: 1 },
     ),
   );
 const nullish = <T>(right: fc.Arbitrary<T>) => fc.oneof(right, fc.constantFrom(null, undefined));

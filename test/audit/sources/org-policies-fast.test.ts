@@ -2,6 +2,7 @@
 // the zod schema rejects (a damaged chain would then be read instead of refused with its JSON path), and what
 // it accepts must read exactly as zod's output would.
 import fc from 'fast-check';
+import { holeyArray } from '../../support/arbitraries';
 import { parseOrganizationPolicyFile, wellFormedChain } from '../../../lib/audit/sources/org-policies';
 import { Chain } from '../../../lib/audit/sources/org-policies-schema';
 
@@ -30,14 +31,7 @@ const list = (item: fc.Arbitrary<unknown>, minLength: number) =>
       { arbitrary: fc.array(item, { minLength, maxLength: 3 }), weight: 30 },
       { arbitrary: fc.array(item, { maxLength: 1 }), weight: 1 },
       // A hole reads as undefined, as zod reads it.
-      {
-        arbitrary: fc.array(item, { minLength: 1, maxLength: 2 }).map((items) => {
-          const holey = [...items];
-          holey.length += 1;
-          return holey;
-        }),
-        weight: 1,
-      },
+      { arbitrary: holeyArray(item), weight: 1 },
     ),
   );
 const policy = object(

@@ -14,7 +14,8 @@ import {
   useResourceOnlySpec,
 } from '../../../lib/audit/sources/resource-spec';
 
-const { source, databaseFile } = specPackage();
+const { source, databaseFile, module: specModule } = specPackage();
+const packageLoader = specModule.loadAwsServiceSpecSync;
 const databaseText = gunzipSync(readFileSync(databaseFile)).toString('utf8');
 
 describe('the resource types of the CloudFormation resource specification', () => {
@@ -25,6 +26,8 @@ describe('the resource types of the CloudFormation resource specification', () =
 
   it('give cloudformation-diff and leash every resource type as the whole database does', () => {
     expect(useResourceOnlySpec()).toBe(true);
+    // Replaced only for the diff's own load: anything else in the process still gets the whole database.
+    expect(specModule.loadAwsServiceSpecSync).toBe(packageLoader);
     const full = emptyDatabase();
     full.load(JSON.parse(databaseText));
     const all = full.all('resource');
