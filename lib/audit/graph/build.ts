@@ -800,6 +800,9 @@ class GraphBuilder {
       case 'identity-center':
         selves.push(this.self(path, 'an Identity Center identity', heldDecisions, true, { needs: resolution.needs }));
         break;
+      case 'member-root':
+        selves.push(this.self(path, "a member account's root user", heldDecisions, true, { needs: resolution.needs }));
+        break;
       case 'rewrite':
         this.rewrite(principal, compiled, index, path, resolution.target, heldDecisions, selves, rewrites);
         break;

@@ -679,4 +679,15 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['identitystore:CreateGroupMembership'],
     description: 'add an Identity Center user it signs in as to a group whose assignments grant more',
   },
+  // ---- Centralized root access (the management account or the delegated administrator for IAM). AWS IAM User
+  // Guide, "Centralize root access for member accounts": sts:AssumeRoot gives a short root session in a member
+  // account, scoped by a task policy; IAMCreateRootUserPassword lets that session give the root user a password,
+  // and whoever then signs in has the member's root user, which only SCPs and RCPs limit.
+  {
+    id: 'assume-root',
+    actions: ['sts:AssumeRoot'],
+    description:
+      'take a root session in a member account and give its root user a password to sign in with (the task ' +
+      'policy IAMCreateRootUserPassword): the whole account, limited only by SCPs and RCPs',
+  },
 ];

@@ -65,7 +65,12 @@ export type PathResolution =
    * Hand more to an IAM Identity Center identity (an assignment, a permission set, a group membership): it
    * lands on whoever signs in as that identity, which the account's IAM does not show.
    */
-  | { readonly kind: 'identity-center'; readonly needs: string };
+  | { readonly kind: 'identity-center'; readonly needs: string }
+  /**
+   * Take a root session in another account of the organization (sts:AssumeRoot): it lands on that account's
+   * root user, which the account's IAM does not show, and works only where the organization allows it (`needs`).
+   */
+  | { readonly kind: 'member-root'; readonly needs: string };
 
 const EC2 = ['ec2.amazonaws.com'];
 const onInstance = 'an EC2 instance running with the role’s instance profile';
@@ -234,6 +239,12 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'sso-permission-set-inline-policy': identityCenter('assigned the permission set'),
   'sso-permission-set-managed-policy': identityCenter('assigned the permission set'),
   'identitystore-group-membership': identityCenter('and a group whose assignments grant more'),
+  'assume-root': {
+    kind: 'member-root',
+    needs:
+      'centralized root access turned on for the organization (root sessions), with this account its ' +
+      'management account or the delegated administrator for IAM',
+  },
 };
 
 /** The id of the general pass-role rule's edges (graph/build.ts), for services no path above models. */

@@ -72,7 +72,7 @@ export function check(context: RuleContext): RuleFinding[] {
       severity = worst(severity, certainSelves.length ? 'high' : selves.every((s) => s.needs) ? 'info' : 'medium');
       const shown = (certainSelves.length ? certainSelves : selves).slice(0, 4);
       lines.push(
-        `can raise its own permissions: ${shown.map((s) => `${s.pathId} on ${s.target === 'itself' ? 'itself' : short(s.target)} (${s.description})`).join('; ')}` +
+        `can raise its own permissions: ${shown.map((s) => `${s.pathId} on ${s.target === 'itself' ? 'itself' : short(s.target)} (${s.description})${s.needs ? `, which needs ${s.needs}` : ''}`).join('; ')}` +
           (selves.length > shown.length ? `; and ${selves.length - shown.length} more` : ''),
       );
     }

@@ -26,7 +26,8 @@ function kindFor(id: string): 'user' | 'role' {
 
 /** What the path's resolution makes of a principal holding it, in an account where every target exists. */
 function expectedSeverity(resolution: PathResolution): string {
-  if (resolution.kind === 'run-code' || resolution.kind === 'identity-center') return 'info';
+  if (resolution.kind === 'run-code' || resolution.kind === 'identity-center' || resolution.kind === 'member-root')
+    return 'info';
   if (resolution.kind === 'pass-role' && resolution.needs) return 'info';
   // Which older versions a policy has is not in the snapshot.
   if (resolution.kind === 'rewrite' && resolution.target === 'policy-version') return 'info';
@@ -282,6 +283,7 @@ describe('privilege-escalation', () => {
     ['sso-permission-set-inline-policy', ['sso:PutInlinePolicyToPermissionSet', 'sso:ProvisionPermissionSet']],
     ['sso-permission-set-managed-policy', ['sso:AttachManagedPolicyToPermissionSet', 'sso:ProvisionPermissionSet']],
     ['identitystore-group-membership', ['identitystore:CreateGroupMembership']],
+    ['assume-root', ['sts:AssumeRoot']],
   ];
 
   it('specifies every path in the table below, with the same actions', () => {
@@ -337,6 +339,19 @@ describe('privilege-escalation', () => {
     const findings = runWithTargets(['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:StartTask'], 'role');
     expect(about(findings, 'p')[0]).toMatchObject({ severity: 'info' });
     expect(about(findings, 'p')[0].message).toContain('an ECS container instance to start it on');
+  });
+
+  it('names a root session in a member account (sts:AssumeRoot) and what it depends on, and not where it is denied', () => {
+    const held = run(rule, {
+      principals: [{ name: 'ops', policies: [doc(allow('sts:AssumeRoot', 'arn:aws:iam::*:root'))] }],
+    });
+    expect(pathIds(held, 'ops')).toEqual(['assume-root']);
+    expect(about(held, 'ops')[0].message).toContain("assume-root on a member account's root user");
+    expect(about(held, 'ops')[0].message).toContain('centralized root access turned on for the organization');
+    const denied = run(rule, {
+      principals: [{ name: 'ops', policies: [doc(allow('sts:*'), deny('sts:AssumeRoot'))] }],
+    });
+    expect(pathIds(denied, 'ops')).not.toContain('assume-root');
   });
 
   it('needs every action of a path: PassRole alone is not passrole-ec2', () => {
