@@ -800,9 +800,14 @@ class GraphBuilder {
       case 'identity-center':
         selves.push(this.self(path, 'an Identity Center identity', heldDecisions, true, { needs: resolution.needs }));
         break;
-      case 'member-root':
-        selves.push(this.self(path, "a member account's root user", heldDecisions, true, { needs: resolution.needs }));
+      case 'member-root': {
+        // Where the account's own answer is known, the path is certain (the decision alone) or cannot start here.
+        const rootSessions = index.graph.snapshot.rootSessions;
+        if (rootSessions === false) break;
+        const needs = rootSessions ? {} : { needs: resolution.needs };
+        selves.push(this.self(path, "a member account's root user", heldDecisions, true, needs));
         break;
+      }
       case 'rewrite':
         this.rewrite(principal, compiled, index, path, resolution.target, heldDecisions, selves, rewrites);
         break;

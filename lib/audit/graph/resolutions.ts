@@ -68,7 +68,8 @@ export type PathResolution =
   | { readonly kind: 'identity-center'; readonly needs: string }
   /**
    * Take a root session in another account of the organization (sts:AssumeRoot): it lands on that account's
-   * root user, which the account's IAM does not show, and works only where the organization allows it (`needs`).
+   * root user, which the account's IAM does not show, and works only where the organization allows it (`needs`,
+   * unless a live read answered AccountSnapshot.rootSessions).
    */
   | { readonly kind: 'member-root'; readonly needs: string };
 

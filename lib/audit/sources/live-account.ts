@@ -17,6 +17,7 @@ import { createAwsClients, destroyAwsClients, errorCode, errorMessage, isAbort, 
 import { readTogether } from './read-together';
 import type { AwsClientSettings } from './aws-clients';
 import { liveResourcePolicies, readComputeInventory } from './live-inventory';
+import { readRootSessions } from './live-root-sessions';
 import { liveResourceTags } from './live-resource-tags';
 import { enabledPolicyTypes, type HierarchyLevel, OrganizationPolicyReader } from './organization-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel, SnapshotProblem } from './snapshot';
@@ -216,7 +217,11 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
       readComputeInventory(options, accountId, reads),
     ]);
     const policies = liveResourcePolicies(compute);
-    const tags = await liveResourceTags(options, iamSnapshot, compute, policies.resourcePolicies ?? [], signal);
+    // Once the account's IAM could be read: the same client asks whether root sessions start here.
+    const [tags, root] = await Promise.all([
+      liveResourceTags(options, iamSnapshot, compute, policies.resourcePolicies ?? [], signal),
+      readRootSessions(clients.iam, accountId, signal),
+    ]);
     options.onProgress?.(1, 1, accountId);
     return {
       ...iamSnapshot,
@@ -224,7 +229,14 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
       resourceControlPolicies: organization.resourceControlPolicies,
       organizationPoliciesKnown: organization.organizationPoliciesKnown,
       isManagementAccount: organization.isManagementAccount,
-      problems: [...iamSnapshot.problems, ...organization.problems, ...compute.problems, ...tags.problems],
+      ...(root.rootSessions !== undefined ? { rootSessions: root.rootSessions } : {}),
+      problems: [
+        ...iamSnapshot.problems,
+        ...organization.problems,
+        ...compute.problems,
+        ...root.problems,
+        ...tags.problems,
+      ],
       inventory: compute.inventory,
       ...policies,
       ...(tags.resources ? { resources: tags.resources } : {}),

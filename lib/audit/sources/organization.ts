@@ -25,6 +25,7 @@ import {
 } from './aws-clients';
 import { readAccountIam } from './live-account';
 import { liveResourcePolicies, readComputeInventory } from './live-inventory';
+import { readRootSessions } from './live-root-sessions';
 import { liveResourceTags } from './live-resource-tags';
 import { readTogether } from './read-together';
 import {
@@ -292,7 +293,11 @@ async function auditMember(
     ]);
     const policies = liveResourcePolicies(compute);
     step = 'tag:GetResources';
-    const tags = await liveResourceTags(memberSettings, snapshot, compute, policies.resourcePolicies ?? [], signal);
+    // Once the account's IAM could be read: the same client asks whether root sessions start here.
+    const [tags, root] = await Promise.all([
+      liveResourceTags(memberSettings, snapshot, compute, policies.resourcePolicies ?? [], signal),
+      readRootSessions(memberIam ?? context.base.iam, member.id, signal),
+    ]);
     return {
       snapshot: {
         ...snapshot,
@@ -300,7 +305,8 @@ async function auditMember(
         resourceControlPolicies: chains.resourceControlPolicies,
         organizationPoliciesKnown: chains.known,
         isManagementAccount,
-        problems: [...snapshot.problems, ...chains.problems, ...compute.problems, ...tags.problems],
+        ...(root.rootSessions !== undefined ? { rootSessions: root.rootSessions } : {}),
+        problems: [...snapshot.problems, ...chains.problems, ...compute.problems, ...root.problems, ...tags.problems],
         inventory: compute.inventory,
         ...policies,
         ...(tags.resources ? { resources: tags.resources } : {}),

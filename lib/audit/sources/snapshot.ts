@@ -187,6 +187,12 @@ export const AccountSnapshot = z.object({
   organizationPoliciesKnown: z.boolean().default(false),
   /** SCPs never apply to the management account. */
   isManagementAccount: z.boolean().default(false),
+  /**
+   * Whether sts:AssumeRoot works from this account: centralized root access has root sessions turned on and
+   * this account is the management account or the delegated administrator for it (a live read asks
+   * iam:ListOrganizationsFeatures as the account itself). Absent: unknown.
+   */
+  rootSessions: z.boolean().optional(),
   problems: z.array(SnapshotProblem).default([]),
   /** Compute running as roles, from a live read; absent (files, templates, older snapshots): unknown. */
   inventory: ComputeInventory.optional(),

@@ -121,6 +121,11 @@ export interface MockOrganization {
   policies: MockOrgPolicy[];
   /** Accounts besides the management account that may read the organization. */
   delegatedAdministrators?: string[];
+  /**
+   * Centralized root access (iam:ListOrganizationsFeatures): the features turned on, and the delegated
+   * administrator for it besides the management account. Absent: IAM's trusted access is not enabled.
+   */
+  centralizedRoot?: { features: ('RootCredentialsManagement' | 'RootSessions')[]; delegatedAdministrator?: string };
 }
 
 export interface MockWorld {

@@ -467,7 +467,29 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     }
   }
 
+  /** What IAM answers an account about centralized root access, as the documented errors say. */
+  function organizationsFeatures(callerAccountId: string): Record<string, unknown> {
+    const org = world.organization;
+    if (!org || !accountById.get(callerAccountId)?.parentId) {
+      throw new ApiError(400, 'OrganizationNotFoundException', 'No organization is associated with your account.');
+    }
+    if (org.featureSet === 'CONSOLIDATED_BILLING') {
+      throw new ApiError(400, 'OrganizationNotInAllFeaturesModeException', 'All features are not enabled.');
+    }
+    const root = org.centralizedRoot;
+    if (!root) throw new ApiError(400, 'ServiceAccessNotEnabledException', 'Trusted access is not enabled for IAM.');
+    if (callerAccountId !== org.managementAccountId && callerAccountId !== root.delegatedAdministrator) {
+      throw new ApiError(
+        400,
+        'AccountNotManagementOrDelegatedAdministratorException',
+        'The account is not the management account or delegated administrator for centralized root access.',
+      );
+    }
+    return { OrganizationId: org.id, EnabledFeatures: root.features };
+  }
+
   function iamOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    if (request.operation === 'ListOrganizationsFeatures') return organizationsFeatures(callerAccountId);
     if (request.operation !== 'GetAccountAuthorizationDetails') {
       throw new ApiError(400, 'InvalidAction', `Could not find operation ${request.operation}`);
     }
