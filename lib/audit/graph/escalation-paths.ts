@@ -621,6 +621,15 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'bind a privileged role to a Kubernetes service account and run a pod as it',
   },
   {
+    // EKS access entries (API authentication mode): a principal that may create an access entry for itself and
+    // associate AmazonEKSClusterAdminPolicy with it administers the cluster, so it can run a pod under any
+    // service account, the pod identity associations' roles among them.
+    id: 'eks-access-entry-cluster-admin',
+    actions: ['eks:CreateAccessEntry', 'eks:AssociateAccessPolicy'],
+    description:
+      'make itself a cluster administrator through an access entry and run a pod as a service account the role is bound to',
+  },
+  {
     id: 'passrole-elasticbeanstalk',
     actions: [
       'iam:PassRole',

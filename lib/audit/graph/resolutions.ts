@@ -223,6 +223,10 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-eks-pod-identity': pass(['pods.eks.amazonaws.com'], {
     needs: 'a way to run a pod in the cluster (Kubernetes access)',
   }),
+  'eks-access-entry-cluster-admin': run(
+    ['pods.eks.amazonaws.com'],
+    'an EKS cluster that takes access entries, with a pod identity association for the role',
+  ),
   'passrole-elasticbeanstalk': pass(EC2, { instanceProfile: true }),
   // The profile is its own: the role need not be in one already.
   'passrole-ec2-new-instance-profile': pass(EC2),

@@ -262,6 +262,7 @@ describe('privilege-escalation', () => {
     ['passrole-codepipeline', ['iam:PassRole', 'codepipeline:CreatePipeline', 'codepipeline:StartPipelineExecution']],
     ['codepipeline-update-pipeline', ['codepipeline:UpdatePipeline', 'codepipeline:StartPipelineExecution']],
     ['passrole-eks-pod-identity', ['iam:PassRole', 'eks:CreatePodIdentityAssociation']],
+    ['eks-access-entry-cluster-admin', ['eks:CreateAccessEntry', 'eks:AssociateAccessPolicy']],
     [
       'passrole-elasticbeanstalk',
       [
