@@ -8,14 +8,14 @@ import { runRules, sortFindings, type PreparedAccount } from './audit';
 import { compileAccount } from './evaluate';
 import type { CompiledAccount } from './evaluate/types';
 import type { CompileCache } from './evaluate/compile-account';
-import { buildAccessGraph, type AccessGraph } from './graph';
+import { buildAccessGraph, memberRootArn, type AccessGraph } from './graph';
 import * as agentCanWriteProduction from './rules/agent-can-write-production';
 import * as canChangeProductionTag from './rules/can-change-production-tag';
 import * as canDeleteProduction from './rules/can-delete-production';
 import * as canDisarmProduction from './rules/can-disarm-production';
 import { createAccountAnalysis } from './rules/support/analysis';
 import type { AccountAnalysis, Finding, Goal, OrganizationGoals, Rule, TransitivePart } from './rules/types';
-import type { AccountSnapshot } from './sources/snapshot';
+import type { AccountSnapshot, Principal } from './sources/snapshot';
 
 /** The rules whose goals come from their own direct findings (privilege-escalation reads the graph's). */
 const GOAL_RULES = [canDeleteProduction, canChangeProductionTag, canDisarmProduction] as const;
@@ -95,6 +95,13 @@ export function organizationAuditContext(
       ),
     });
   }
+  // The root users that root sessions reach are judged by the same direct checks, as principals of their accounts.
+  const roots = memberRootUsers(compiled, graph).flatMap(
+    ({ snapshot, root }) =>
+      runRules({ ...snapshot, principals: [root] }, { catalog, config, rules: direct, now, graph, compileCache })
+        .findings,
+  );
+  for (const finding of sortFindings(roots.flat())) collectGoal(goals, finding);
   const none: ReadonlyMap<string, Goal> = new Map();
   return {
     graph,
@@ -167,6 +174,43 @@ function agentWriterGoals(
     }
   });
   return goals;
+}
+
+/** What a root user holds: every action, which only its account's SCPs and RCPs narrow. */
+const ROOT_USER_POLICY = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+/**
+ * The root user of each member account a root session reaches (graph edges `root-session`: sts:AssumeRoot from
+ * the management account or the delegated administrator), as a principal of its account: no identity policy or
+ * boundary limits a root user, so it is allowed everything and only its account's SCPs and RCPs narrow that.
+ */
+function memberRootUsers(
+  compiled: CompiledAccounts,
+  graph: AccessGraph,
+): { snapshot: AccountSnapshot; root: Principal }[] {
+  const found: { snapshot: AccountSnapshot; root: Principal }[] = [];
+  for (const { snapshot } of compiled) {
+    if (snapshot.isManagementAccount) continue;
+    // The edge is made in the caller's partition, the member's own (an organization does not span partitions).
+    const partitions = new Set([...snapshot.principals.map((p) => p.arn.split(':')[1]), 'aws']);
+    const arn = [...partitions]
+      .map((partition) => memberRootArn(partition, snapshot.accountId))
+      .find((candidate) => graph.has(candidate));
+    if (!arn) continue;
+    const root: Principal = {
+      kind: 'user',
+      arn,
+      name: 'root',
+      path: '/',
+      tags: {},
+      inlinePolicies: [{ name: 'root user (every action; only SCPs and RCPs limit it)', document: ROOT_USER_POLICY }],
+      managedPolicyArns: [],
+      groups: [],
+      serviceLinked: false,
+    };
+    found.push({ snapshot, root });
+  }
+  return found;
 }
 
 function buildGraph(

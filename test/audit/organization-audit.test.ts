@@ -11,7 +11,7 @@ import { loadCatalog } from '../../lib/catalog';
 import { LeashConfig } from '../../lib/config/schema';
 import { generateOrganization } from '../../bench/generate-organization';
 import * as canDeleteProduction from '../../lib/audit/rules/can-delete-production';
-import { ACCOUNT, allow, doc, snapshot } from './rules/helpers';
+import { ACCOUNT, allow, deny, doc, FULL_ACCESS_LEVEL, snapshot } from './rules/helpers';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 const catalog = loadCatalog();
@@ -134,5 +134,76 @@ describe('organizationAuditContext(): the goal pass reused by each account’s a
     const context = organizationAuditContext(input.accounts, { catalog, config, now: NOW });
     expect(context.preparedFor(input.accounts[0])?.checked.get('can-delete-production')).toBeDefined();
     expect(context.preparedFor(input.accounts[0])).toBeUndefined();
+  });
+});
+
+describe('root sessions into member accounts (sts:AssumeRoot)', () => {
+  const MEMBER = '444455556666';
+  const memberRoot = `arn:aws:iam::${MEMBER}:root`;
+
+  /** The management account, with a role allowed sts:AssumeRoot, and one member with no principals of its own. */
+  function organization(rootSessions: boolean | undefined, memberScps?: Parameters<typeof snapshot>[0]['scps']) {
+    const management = AccountSnapshot.parse({
+      ...snapshot({
+        principals: [{ name: 'root-operator', policies: [doc(allow('sts:AssumeRoot', 'arn:aws:iam::*:root'))] }],
+      }),
+      isManagementAccount: true,
+      organizationPoliciesKnown: true,
+      ...(rootSessions === undefined ? {} : { rootSessions }),
+    });
+    const member = AccountSnapshot.parse({
+      ...snapshot({ principals: [], ...(memberScps ? { scps: memberScps } : {}) }),
+      accountId: MEMBER,
+    });
+    return [management, member];
+  }
+
+  const operatorDeletion = (results: AuditResult[]) =>
+    results[0].findings.find(
+      (f) => f.ruleId === 'can-delete-production' && f.principalArn?.endsWith(':role/root-operator'),
+    );
+
+  it("leads the principal to the member's root user, which deletes production: a certain path is critical", () => {
+    const { reused, scratch } = auditBothWays(organization(true));
+    expect(reused.map(comparable)).toEqual(scratch.map(comparable));
+    const finding = operatorDeletion(reused);
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.message).toContain(`role/root-operator → take a root session as ${MEMBER}:root →`);
+    expect(finding?.details?.path).toEqual(expect.objectContaining({ to: memberRoot }));
+    // The root user changes production tags and switches off protection as surely: the same path, by rule.
+    for (const ruleId of ['can-change-production-tag', 'can-disarm-production']) {
+      const other = reused[0].findings.find(
+        (f) => f.ruleId === ruleId && f.principalArn?.endsWith('role/root-operator'),
+      );
+      expect({ ruleId, message: other?.message }).toEqual({
+        ruleId,
+        message: expect.stringContaining(`role/root-operator → take a root session as ${MEMBER}:root`),
+      });
+    }
+  });
+
+  it('names what the path needs where whether root sessions start from the account is unknown', () => {
+    const finding = operatorDeletion(auditBothWays(organization(undefined)).reused);
+    expect(finding?.severity).toBe('info');
+    expect(finding?.message).toContain('centralized root access turned on');
+  });
+
+  it('draws the path from a member only when its own answer says root sessions start there (the delegated administrator)', () => {
+    const [management, member] = organization(undefined);
+    const asMember = AccountSnapshot.parse({ ...management, isManagementAccount: false });
+    const unplaced = auditBothWays([asMember, member]).reused;
+    expect(operatorDeletion(unplaced)).toBeUndefined();
+    // The account's own path is still named, with what it needs.
+    expect(unplaced[0].findings.find((f) => f.ruleId === 'privilege-escalation')?.message).toContain(
+      'assume-root on a member account',
+    );
+    const delegated = AccountSnapshot.parse({ ...asMember, rootSessions: true });
+    expect(operatorDeletion(auditBothWays([delegated, member]).reused)?.severity).toBe('critical');
+  });
+
+  it('finds no path where root sessions cannot start from the account, or the member’s SCPs deny the deletions', () => {
+    expect(operatorDeletion(auditBothWays(organization(false)).reused)).toBeUndefined();
+    const denyAll = [FULL_ACCESS_LEVEL([{ name: 'deny-all', document: doc(deny('*', '*')) }])];
+    expect(operatorDeletion(auditBothWays(organization(true, denyAll)).reused)).toBeUndefined();
   });
 });

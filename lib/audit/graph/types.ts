@@ -14,7 +14,12 @@ export type EdgeKind =
   /** A can get B's credentials (iam:CreateAccessKey, CreateLoginProfile, UpdateLoginProfile on user B). */
   | 'credentials'
   /** A can rewrite B's trust policy to let itself in (iam:UpdateAssumeRolePolicy). */
-  | 'trust-rewrite';
+  | 'trust-rewrite'
+  /**
+   * A takes a root session in member account B (sts:AssumeRoot, centralized root access) and, through the
+   * IAMCreateRootUserPassword task, holds B's root user, `arn:aws:iam::<B>:root`, which only SCPs and RCPs limit.
+   */
+  | 'root-session';
 
 /**
  * `allowed`: nothing unknown stands in the way. `depends`: a condition key or a resource pattern decides
@@ -74,6 +79,7 @@ export const HOP_VERB: Readonly<Record<EdgeKind, string>> = {
   'run-code': 'run code as',
   credentials: 'take credentials of',
   'trust-rewrite': 'rewrite trust of',
+  'root-session': 'take a root session as',
 };
 
 /** `role/name` or `user/name` (with the account when it is another one: `222233334444:role/name`). */

@@ -232,10 +232,11 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
     const productionTag = goals.get(path.to)?.tag ?? productionTagText(guardrails);
     findings.push({
       severity: analysis.isExempt(principal.arn) ? 'info' : pathSeverity(path, 'high', goalCertain),
-      message:
+      message: (
         `can change or remove the tag ${productionTag} on production resources through another ` +
         `principal: ${pathText(path, context.snapshot.accountId)}${goalCertain ? '' : ' (depending on conditions)'}. ` +
-        pathCaveat(path),
+        pathCaveat(path)
+      ).trimEnd(),
       principalArn: principal.arn,
       location: principal.location,
       evidence: pathEvidence(path),
