@@ -8,7 +8,7 @@ import { runRules, sortFindings, type PreparedAccount } from './audit';
 import { compileAccount } from './evaluate';
 import type { CompiledAccount } from './evaluate/types';
 import type { CompileCache } from './evaluate/compile-account';
-import { buildAccessGraph, memberRootArn, type AccessGraph } from './graph';
+import { buildAccessGraph, memberRootUser, reachedMemberRoot, type AccessGraph } from './graph';
 import * as agentCanWriteProduction from './rules/agent-can-write-production';
 import * as canChangeProductionTag from './rules/can-change-production-tag';
 import * as canDeleteProduction from './rules/can-delete-production';
@@ -176,13 +176,9 @@ function agentWriterGoals(
   return goals;
 }
 
-/** What a root user holds: every action, which only its account's SCPs and RCPs narrow. */
-const ROOT_USER_POLICY = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
-
 /**
  * The root user of each member account a root session reaches (graph edges `root-session`: sts:AssumeRoot from
- * the management account or the delegated administrator), as a principal of its account: no identity policy or
- * boundary limits a root user, so it is allowed everything and only its account's SCPs and RCPs narrow that.
+ * the management account or the delegated administrator), as a principal of its account (graph/member-root).
  */
 function memberRootUsers(
   compiled: CompiledAccounts,
@@ -192,23 +188,12 @@ function memberRootUsers(
   for (const { snapshot } of compiled) {
     if (snapshot.isManagementAccount) continue;
     // The edge is made in the caller's partition, the member's own (an organization does not span partitions).
-    const partitions = new Set([...snapshot.principals.map((p) => p.arn.split(':')[1]), 'aws']);
-    const arn = [...partitions]
-      .map((partition) => memberRootArn(partition, snapshot.accountId))
-      .find((candidate) => graph.has(candidate));
-    if (!arn) continue;
-    const root: Principal = {
-      kind: 'user',
-      arn,
-      name: 'root',
-      path: '/',
-      tags: {},
-      inlinePolicies: [{ name: 'root user (every action; only SCPs and RCPs limit it)', document: ROOT_USER_POLICY }],
-      managedPolicyArns: [],
-      groups: [],
-      serviceLinked: false,
-    };
-    found.push({ snapshot, root });
+    const arn = reachedMemberRoot(
+      graph,
+      snapshot.accountId,
+      snapshot.principals.map((p) => p.arn.split(':')[1]),
+    );
+    if (arn) found.push({ snapshot, root: memberRootUser(arn) });
   }
   return found;
 }

@@ -3,8 +3,8 @@
 // of the input (cross-account trusts included). Thin over audit/graph; reads saved inputs only. Loaded only when
 // `leash paths` runs (paths-command.ts registers it), so other commands never pay for the graph.
 import { compileAccount } from '../audit/evaluate';
-import type { CompiledAccount, RequestContext } from '../audit/evaluate/types';
-import { buildAccessGraph, type AccessGraph, type Path } from '../audit/graph';
+import type { CompiledAccount, CompiledPrincipal, RequestContext } from '../audit/evaluate/types';
+import { buildAccessGraph, memberRootUser, reachedMemberRoot, type AccessGraph, type Path } from '../audit/graph';
 import { pathsToDot, pathToMarkdown, pathToText } from '../audit/report/paths';
 import { markdownCode } from '../audit/report/markdown-text';
 import { jsonVisible, terminalText } from '../audit/report/terminal-text';
@@ -53,12 +53,33 @@ export function pathGoal(
   catalog: Catalog,
   guardrails: GuardrailSpec,
 ): PathGoal {
+  // A member's root user a root session reaches is asked as the audit asks it: allowed everything under its
+  // account's SCPs and RCPs (graph/member-root), compiled once when a search first reaches it.
+  const roots = new Map<string, CompiledPrincipal | undefined>();
+  const rootUser = (arn: string) => {
+    if (!roots.has(arn)) {
+      const at = accounts.find(
+        ({ snapshot }) =>
+          !snapshot.isManagementAccount &&
+          reachedMemberRoot(
+            graph,
+            snapshot.accountId,
+            snapshot.principals.map((p) => p.arn.split(':')[1]),
+          ) === arn,
+      );
+      roots.set(
+        arn,
+        at && compileAccount({ ...at.snapshot, principals: [memberRootUser(arn)] }, catalog).principal(arn),
+      );
+    }
+    return roots.get(arn);
+  };
   const compiled = (arn: string) => {
     for (const { account } of accounts) {
       const principal = account.principal(arn);
       if (principal) return principal;
     }
-    return undefined;
+    return arn.endsWith(':root') ? rootUser(arn) : undefined;
   };
   const can = (actions: readonly CatalogAction[], context: RequestContext) => (arn: string) =>
     compiled(arn)

@@ -74,6 +74,48 @@ describe('leash paths', () => {
     expect(io.out).toContain('reaches user/attacker (can delete or recreate production) in 1 hop(s)');
   });
 
+  it("follows a root session (sts:AssumeRoot) to a member's root user, as the organization audit does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leash-paths-'));
+    const account = (accountId: string, extra: object) => {
+      const file = join(dir, `${accountId}.json`);
+      const base = { schemaVersion: 1, accountId, source: { kind: 'live', location: 'test' }, managedPolicies: [] };
+      writeFileSync(file, JSON.stringify({ ...base, ...extra }));
+      return file;
+    };
+    const operator = 'arn:aws:iam::111122223333:role/root-operator';
+    const management = account('111122223333', {
+      isManagementAccount: true,
+      organizationPoliciesKnown: true,
+      rootSessions: true,
+      principals: [
+        {
+          kind: 'role',
+          arn: operator,
+          name: 'root-operator',
+          trustPolicy: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          inlinePolicies: [
+            {
+              name: 'root',
+              document: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoot', Resource: '*' }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const member = account('444455556666', { principals: [] });
+    const io = memoryIo();
+    const code = await runCli(['paths', operator, '--input', management, member], io);
+    expect({ code, err: io.err }).toEqual({ code: 1, err: '' });
+    expect(io.out).toContain('reaches 444455556666:root (can delete or recreate production) in 1 hop(s)');
+    expect(io.out).toContain('take a root session as: sts:AssumeRoot (allowed)');
+  });
+
   it('rejects an unknown principal or goal with close matches (exit 2)', async () => {
     const unknown = await paths(`${A}:role/privesc-AssumeRole-startin-role`);
     expect(unknown.code).toBe(2);

@@ -10,6 +10,7 @@ import type { Evidence } from '../findings';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
+import { memberRootArn } from './member-root';
 import { principalTagChoices, withChosenTags } from './tag-choices';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
@@ -1507,11 +1508,6 @@ const LOWER_PATH_ACTIONS: readonly (readonly string[])[] = ESCALATION_PATHS.map(
 );
 
 /** Whether a self-escalation hands its holder any identity permission (not a group's, not tagged statements'). */
-/** The root user of an account, as a graph node and as the resource sts:AssumeRoot names. */
-export function memberRootArn(partition: string, accountId: string): string {
-  return `arn:${partition}:iam::${accountId}:root`;
-}
-
 function grantsAnything(self: SelfEscalation): boolean {
   const resolution = PATH_RESOLUTIONS[self.pathId];
   if (resolution?.kind === 'new-role') return true;
