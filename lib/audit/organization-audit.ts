@@ -6,6 +6,7 @@ import type { Catalog } from '../catalog/types';
 import type { LeashConfig } from '../config/schema';
 import { runRules, sortFindings, type PreparedAccount } from './audit';
 import { compileAccount } from './evaluate';
+import { partitionOf } from '../policy/resource';
 import type { CompiledAccount } from './evaluate/types';
 import type { CompileCache } from './evaluate/compile-account';
 import { buildAccessGraph, memberRootUser, reachedMemberRoot, type AccessGraph } from './graph';
@@ -96,12 +97,22 @@ export function organizationAuditContext(
     });
   }
   // The root users that root sessions reach are judged by the same direct checks, as principals of their accounts.
-  const roots = memberRootUsers(compiled, graph).flatMap(
-    ({ snapshot, root }) =>
-      runRules({ ...snapshot, principals: [root] }, { catalog, config, rules: direct, now, graph, compileCache })
-        .findings,
-  );
-  for (const finding of sortFindings(roots.flat())) collectGoal(goals, finding);
+  const rootPasses = memberRootUsers(compiled, graph).map(({ snapshot, root }) => ({
+    root,
+    pass: runRules({ ...snapshot, principals: [root] }, { catalog, config, rules: direct, now, graph, compileCache }),
+  }));
+  for (const finding of sortFindings(rootPasses.flatMap(({ pass }) => pass.findings.flat()))) {
+    collectGoal(goals, finding);
+  }
+  // A check that threw on a root user has not said it cannot: the root stays a goal that depends, saying why.
+  for (const { root, pass } of rootPasses) {
+    direct.forEach((rule, index) => {
+      const failure = pass.failures[index];
+      const ruleGoals = goals.get(rule.meta.id);
+      if (failure === undefined || !ruleGoals || ruleGoals.has(root.arn)) return;
+      ruleGoals.set(root.arn, { certain: false, actions: [`(its root user could not be judged: ${failure})`] });
+    });
+  }
   const none: ReadonlyMap<string, Goal> = new Map();
   return {
     graph,
@@ -191,7 +202,7 @@ function memberRootUsers(
     const arn = reachedMemberRoot(
       graph,
       snapshot.accountId,
-      snapshot.principals.map((p) => p.arn.split(':')[1]),
+      snapshot.principals.map((p) => partitionOf(p.arn)),
     );
     if (arn) found.push({ snapshot, root: memberRootUser(arn) });
   }

@@ -17,6 +17,7 @@ import { disarmingActions } from '../audit/rules/can-disarm-production';
 import { loadAuditInput } from '../audit/sources';
 import type { AccountSnapshot } from '../audit/sources/snapshot';
 import { loadCatalog } from '../catalog';
+import { partitionOf } from '../policy/resource';
 import type { Catalog, CatalogAction } from '../catalog/types';
 import type { GuardrailSpec } from '../guardrails/spec';
 import { InputError } from '../util/read-input';
@@ -64,7 +65,7 @@ export function pathGoal(
           reachedMemberRoot(
             graph,
             snapshot.accountId,
-            snapshot.principals.map((p) => p.arn.split(':')[1]),
+            snapshot.principals.map((p) => partitionOf(p.arn)),
           ) === arn,
       );
       roots.set(

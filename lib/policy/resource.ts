@@ -147,3 +147,9 @@ export function compileResourceMatcher(patterns: readonly string[]): (arn: strin
     return false;
   };
 }
+
+/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`); `aws` when it names none. */
+export function partitionOf(arn: string | undefined): string {
+  const part = arn?.split(':')[1];
+  return part ? part : 'aws';
+}

@@ -201,6 +201,22 @@ describe('root sessions into member accounts (sts:AssumeRoot)', () => {
     expect(operatorDeletion(auditBothWays([delegated, member]).reused)?.severity).toBe('critical');
   });
 
+  it('keeps a root user whose check threw a goal that depends, naming the failure, never dropping the path', () => {
+    const original = canDeleteProduction.check;
+    const spy = jest.spyOn(canDeleteProduction, 'check').mockImplementation((context) => {
+      if (context.analysis.principals.some((p) => p.arn === memberRoot)) throw new Error('simulated failure');
+      return original(context);
+    });
+    try {
+      const finding = operatorDeletion(auditBothWays(organization(true)).reused);
+      expect(finding?.severity).not.toBe('critical');
+      expect(finding?.message).toContain('(its root user could not be judged: simulated failure)');
+      expect(finding?.message).toContain('(depending on conditions)');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('finds no path where root sessions cannot start from the account, or the member’s SCPs deny the deletions', () => {
     expect(operatorDeletion(auditBothWays(organization(false)).reused)).toBeUndefined();
     const denyAll = [FULL_ACCESS_LEVEL([{ name: 'deny-all', document: doc(deny('*', '*')) }])];

@@ -7,10 +7,11 @@ import { roleFromResourceKey } from '../../catalog/role-from-resource';
 import type { ActionDecision, CompiledAccount, CompiledPrincipal, RequestContext } from '../evaluate/types';
 import { NO, YES } from '../evaluate/tri';
 import type { Evidence } from '../findings';
+import { partitionOf } from '../../policy/resource';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
-import { memberRootArn } from './member-root';
+import { memberRootArn, rootPasswordTaskArn } from './member-root';
 import { principalTagChoices, withChosenTags } from './tag-choices';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
@@ -806,8 +807,12 @@ class GraphBuilder {
         const rootSessions = index.graph.snapshot.rootSessions;
         if (rootSessions === false) break;
         const needs = rootSessions ? {} : { needs: resolution.needs };
-        selves.push(this.self(path, "a member account's root user", heldDecisions, true, needs));
-        this.rootSessionEdges(principal, compiled, index, path, needs);
+        // Asked again with the task the path takes (sts:TaskPolicyArn), on whichever member it chooses.
+        const task = this.rootTaskContext(partitionOf(principal.arn));
+        const decision = compiled.decide(path.actions[0], task);
+        if (decision.decision === 'denied') break;
+        selves.push(this.self(path, "a member account's root user", [decision], true, needs));
+        this.rootSessionEdges(principal, compiled, index, path, task, needs);
         break;
       }
       case 'rewrite':
@@ -826,20 +831,36 @@ class GraphBuilder {
    * an input that does not say would cost accounts² edges and a root user's checks per account (200 generated
    * accounts: +34,000 edges, +9 s CPU) for paths that are almost all absent; the self-escalation still names it.
    */
+  /** The audit time with the root session's task (see rootPasswordTaskArn), one object per partition. */
+  private rootTaskContext(partition: string): RequestContext {
+    let context = this.rootTasks.get(partition);
+    if (!context) {
+      context = {
+        ...this.time,
+        contextKeys: { ...this.time.contextKeys, 'sts:taskpolicyarn': [rootPasswordTaskArn(partition)] },
+      };
+      this.rootTasks.set(partition, context);
+    }
+    return context;
+  }
+
+  private readonly rootTasks = new Map<string, RequestContext>();
+
   private rootSessionEdges(
     principal: Principal,
     compiled: CompiledPrincipal,
     index: AccountIndex,
     path: EscalationPath,
+    task: RequestContext,
     extra: { needs?: string },
   ): void {
     const from = index.graph.snapshot;
     if (from.rootSessions !== true && !from.isManagementAccount) return;
-    const partition = principal.arn.split(':')[1];
+    const partition = partitionOf(principal.arn);
     for (const target of this.indexes) {
       if (target.accountId === index.accountId || target.graph.snapshot.isManagementAccount) continue;
       const rootArn = memberRootArn(partition, target.accountId);
-      const decision = compiled.decide(path.actions[0], withResource(this.time, rootArn, undefined));
+      const decision = compiled.decide(path.actions[0], withResource(task, rootArn, undefined));
       if (decision.decision === 'denied') continue;
       this.graph.link(
         this.graph.node(principal.arn),

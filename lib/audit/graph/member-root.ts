@@ -8,6 +8,15 @@ export function memberRootArn(partition: string, accountId: string): string {
   return `arn:${partition}:iam::${accountId}:root`;
 }
 
+/**
+ * The task policy of the root session the path uses: IAMCreateRootUserPassword, which gives the root user a
+ * password to sign in with. sts:AssumeRoot names it in sts:TaskPolicyArn, so a grant (or a Deny, an SCP) that
+ * conditions on that key is decided for this task: a grant for S3UnlockBucketPolicy alone opens no such path.
+ */
+export function rootPasswordTaskArn(partition: string): string {
+  return `arn:${partition}:iam::aws:policy/root-task/IAMCreateRootUserPassword`;
+}
+
 const EVERY_ACTION = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 /** The root user `arn` (memberRootArn) as a principal of its account, to compile with that account's snapshot. */

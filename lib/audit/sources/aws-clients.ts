@@ -165,11 +165,8 @@ export function assumeRoleCredentials(
   };
 }
 
-/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), for building role ARNs in other accounts. */
-export function partitionOf(arn: string | undefined): string {
-  const part = arn?.split(':')[1];
-  return part ? part : 'aws';
-}
+// Also here for the live sources that build role ARNs in other accounts with it.
+export { partitionOf } from '../../policy/resource';
 
 /** An SDK error's code (`AccessDenied`, `ThrottlingException`, ...) or the JS error name. */
 export function errorCode(err: unknown): string {

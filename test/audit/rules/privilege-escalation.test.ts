@@ -355,6 +355,31 @@ describe('privilege-escalation', () => {
     expect(pathIds(denied, 'ops')).not.toContain('assume-root');
   });
 
+  it('asks sts:AssumeRoot for the task the path takes (sts:TaskPolicyArn: IAMCreateRootUserPassword)', () => {
+    const task = (name: string) => `arn:aws:iam::aws:policy/root-task/${name}`;
+    const grant = (operator: string, value: string) =>
+      doc(
+        allow('sts:AssumeRoot', 'arn:aws:iam::*:root', { Condition: { [operator]: { 'sts:TaskPolicyArn': value } } }),
+      );
+    const pathsFor = (...statements: ReturnType<typeof doc>[]) =>
+      pathIds(run(rule, { principals: [{ name: 'ops', policies: statements }] }), 'ops');
+    // A session only for unlocking bucket policies cannot give the root user a password.
+    expect(pathsFor(grant('StringEquals', task('S3UnlockBucketPolicy')))).toEqual([]);
+    expect(pathsFor(grant('ArnLike', task('S3Unlock*')))).toEqual([]);
+    const passwords = run(rule, {
+      principals: [{ name: 'ops', policies: [grant('StringEquals', task('IAMCreateRootUserPassword'))] }],
+    });
+    expect(about(passwords, 'ops')[0].details?.paths).toEqual([
+      expect.objectContaining({ id: 'assume-root', decision: 'allowed', dependsOn: [] }),
+    ]);
+    // A Deny on that task, whatever else is allowed, closes the path.
+    const denied = doc(
+      allow('sts:AssumeRoot'),
+      deny('sts:AssumeRoot', '*', { Condition: { ArnLike: { 'sts:TaskPolicyArn': task('IAMCreateRootUser*') } } }),
+    );
+    expect(pathsFor(denied)).toEqual([]);
+  });
+
   it('needs every action of a path: PassRole alone is not passrole-ec2', () => {
     const findings = run(rule, { principals: [{ name: 'p', policies: [doc(allow('iam:PassRole'))] }] });
     expect(findings).toEqual([]);
