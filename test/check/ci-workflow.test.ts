@@ -15,11 +15,15 @@ const workflow = parse(workflowText) as {
   jobs: Record<
     string,
     {
+      needs?: string;
+      if?: string;
+      permissions?: Record<string, string>;
       steps: {
         name?: string;
         uses?: string;
         run?: string;
         if?: string;
+        'working-directory'?: string;
         env?: Record<string, string>;
         with?: Record<string, unknown>;
       }[];
@@ -27,18 +31,20 @@ const workflow = parse(workflowText) as {
   >;
 };
 const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
+const gate = workflow.jobs['leash-check'];
+const synthesize = workflow.jobs.synthesize;
 
 /** Every `leash check` command line in the workflow, continuation lines joined. */
 function leashCheckLines(): string[] {
   return steps
     .flatMap((step) => (step.run ?? '').replace(/\\\n\s*/g, ' ').split('\n'))
-    .filter((line) => /npx leash check /.test(line))
+    .filter((line) => /(^|\s)leash check /.test(line))
     .map((line) => line.trim());
 }
 
 describe('the GitHub Actions workflow template', () => {
   it('may upload SARIF to code scanning', () => {
-    expect(workflow.permissions['security-events']).toBe('write');
+    expect(gate.permissions?.['security-events']).toBe('write');
     const upload = steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@'));
     expect(upload?.with?.sarif_file).toBe('leash-check.sarif');
   });
@@ -62,9 +68,9 @@ describe('the GitHub Actions workflow template', () => {
   });
 
   it('verifies approvals against the pull request reviews, with the token and permission it needs', () => {
-    expect(workflow.permissions['pull-requests']).toBe('read');
+    expect(gate.permissions?.['pull-requests']).toBe('read');
     for (const line of leashCheckLines()) expect(line).toContain('--verify-approvals github');
-    const check = steps.find((step) => step.run?.includes('npx leash check'));
+    const check = steps.find((step) => /(^|\s)leash check /.test(step.run ?? ''));
     expect(check?.env?.GITHUB_TOKEN).toBe('${{ github.token }}');
   });
 
@@ -78,7 +84,7 @@ describe('the GitHub Actions workflow template', () => {
   it('in deployed mode creates change sets without executing them, describes them with property values, and deletes them', () => {
     const deployed = steps.filter((step) => step.if?.includes("LEASH_BASELINE == 'deployed'"));
     const script = deployed.map((step) => step.run ?? '').join('\n');
-    expect(script).toMatch(/npx cdk deploy --all --app cdk\.out --no-execute --change-set-name "\$CHANGE_SET"/);
+    expect(script).toMatch(/(^|\s)cdk deploy --all --app cdk\.out --no-execute --change-set-name "\$CHANGE_SET"/m);
     expect(script).toMatch(/describe-change-set .*\\\n\s*--include-property-values/);
     expect(script).toContain('--next-token');
     expect(script).toContain('delete-change-set');
@@ -87,11 +93,88 @@ describe('the GitHub Actions workflow template', () => {
   });
 });
 
+describe("the gate never runs the pull request's code", () => {
+  // `cdk synth` and `npm ci` run code the pull request wrote. Run in the gate's own job, that code could patch
+  // node_modules/agent-leash (or the report) before `leash check` ran, and pass any deletion.
+  const gateRuns = gate.steps.map((step) => ({ run: step.run ?? '', dir: step['working-directory'] }));
+
+  it('synthesizes the pull request in a job that can neither write nor reach AWS, and hands on cdk.out', () => {
+    expect(synthesize.permissions).toEqual({ contents: 'read' });
+    expect(workflow.permissions).toEqual({});
+    expect(synthesize.steps.some((step) => step.run?.includes('cdk synth'))).toBe(true);
+    const upload = synthesize.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
+    const download = gate.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'));
+    expect(upload?.with?.name).toBe(download?.with?.name);
+    expect(download?.with?.path).toBe('cdk.out');
+  });
+
+  it('installs and synthesizes only the base branch in the gate job, and runs the leash installed there', () => {
+    for (const { run, dir } of gateRuns) {
+      if (/npm (ci|install)|cdk synth/.test(run)) expect(dir).toBe('base');
+      // npx would resolve a package of the working directory; the gate puts base/node_modules/.bin on PATH.
+      expect(run).not.toMatch(/\bnpx\b/);
+    }
+    const checkouts = gate.steps.filter((step) => step.uses?.startsWith('actions/checkout@'));
+    expect(checkouts.map((step) => step.with?.path)).toEqual(['base', 'pull-request']);
+    expect(checkouts[0].with?.ref).toBe('${{ github.event.pull_request.base.ref }}');
+    expect(gateRuns.some(({ run }) => run.includes('node_modules/.bin" >> "$GITHUB_PATH"'))).toBe(true);
+    for (const line of leashCheckLines()) expect(line).toContain('"${config[@]}"');
+    expect(workflowText).toContain('config=(--config "pull-request/$LEASH_CONFIG")');
+    expect(workflowText).toContain('base_config=(--baseline-config "base/$LEASH_CONFIG")');
+  });
+
+  it('runs when synthesis failed, and fails then: a skipped job counts as a passed required check', () => {
+    expect(gate.needs).toBe('synthesize');
+    expect(gate.if).toContain('!cancelled()');
+    const first = gate.steps[0];
+    expect(first.if).toBe("needs.synthesize.result != 'success'");
+    expect(first.run).toMatch(/exit 1/);
+  });
+});
+
+describe("the deployed mode's asset check", () => {
+  // Creating change sets builds the assets of the pull request's cdk.out in the gate job: an asset whose source is a
+  // command would run it there.
+  const step = gate.steps.find((candidate) => candidate.name === 'Refuse assets that run commands');
+  function run(manifests: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), 'leash-assets-'));
+    for (const [name, text] of Object.entries(manifests)) {
+      mkdirSync(join(dir, 'cdk.out', name, '..'), { recursive: true });
+      writeFileSync(join(dir, 'cdk.out', name), text);
+    }
+    mkdirSync(join(dir, 'cdk.out'), { recursive: true });
+    const result = spawnSync('bash', ['-eo', 'pipefail', '-c', step?.run ?? 'false'], { cwd: dir, encoding: 'utf8' });
+    return { status: result.status, stderr: result.stderr };
+  }
+  const plain = JSON.stringify({ version: '36.0.0', files: { a: { source: { path: 'asset.a' } } }, dockerImages: {} });
+
+  it('lets assets built from files and directories through', () => {
+    expect(step?.if).toContain("LEASH_BASELINE == 'deployed'");
+    expect(run({ 'Shop.assets.json': plain })).toMatchObject({ status: 0 });
+  });
+
+  it('refuses an asset built by a command, at any depth of the assembly, naming it', () => {
+    const image = { source: { executable: ['sh', '-c', 'touch /tmp/x'] }, destinations: {} };
+    const result = run({
+      'Shop.assets.json': plain,
+      'assembly-Prod/ProdShop.assets.json': JSON.stringify({ version: '36.0.0', dockerImages: { img1: image } }),
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('assembly-Prod/ProdShop.assets.json: asset(s) built by running a command: img1');
+  });
+
+  it('refuses an asset manifest it cannot read', () => {
+    const result = run({ 'Shop.assets.json': '{"files": ' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('Shop.assets.json: not JSON');
+  });
+});
+
 describe('the deployed baseline step', () => {
   // Runs the step's script against a cdk.out and a stand-in `aws` that knows one stack per Region: a stack
   // asked for in the wrong Region "does not exist", which the step would take for a new stack (nothing to
   // delete), and the gate would pass every deletion in it.
-  const step = steps.find((candidate) => candidate.name === 'Baseline from the deployed stacks');
+  const step = gate.steps.find((candidate) => candidate.name === 'Baseline from the deployed stacks');
   function run(environment: string, callerAccount = '111111111111') {
     const dir = mkdtempSync(join(tmpdir(), 'leash-baseline-'));
     mkdirSync(join(dir, 'cdk.out'));
