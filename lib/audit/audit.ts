@@ -25,6 +25,8 @@ import type {
 } from './rules/types';
 import type { AccountSnapshot, Principal, SnapshotProblem } from './sources/snapshot';
 import { LIVE_RESOURCE_POLICY_KINDS } from './sources/resource-policy-kinds';
+import { lookalikeTagCaveat } from './lookalike-tags';
+import type { ProductionSelector } from '../guardrails/spec';
 import { firstFew } from '../util/count-text';
 import { compareText } from '../util/text-order';
 
@@ -470,7 +472,7 @@ export function auditResultOf(
     },
     problems,
     expiredSuppressions: expired,
-    caveats: accountCaveats(snapshot),
+    caveats: accountCaveats(snapshot, config.guardrails.production),
     rules: rules.map((r) => r.meta),
   };
 }
@@ -504,8 +506,11 @@ const UNREAD_POLICIES_NAMED = 5;
 /** How many bundled AWS managed policies a caveat names before counting the rest. */
 const BUNDLED_NAMED = 5;
 
-/** Caveats that change how far the findings reach; reports print them so coverage is never implied. */
-export function accountCaveats(snapshot: AccountSnapshot): string[] {
+/**
+ * Caveats that change how far the findings reach; reports print them so coverage is never implied. With
+ * `production`, tags that only read as the production tag are named too (a template's are the CI gate's findings).
+ */
+export function accountCaveats(snapshot: AccountSnapshot, production?: ProductionSelector): string[] {
   const caveats: string[] = [];
   if (snapshot.source.kind !== 'template' && !snapshot.organizationPoliciesKnown) {
     caveats.push(
@@ -575,6 +580,8 @@ export function accountCaveats(snapshot: AccountSnapshot): string[] {
       `${serviceLinked} service-linked role(s): SCPs do not restrict them and they cannot carry a boundary.`,
     );
   }
+  const lookalikes = production && snapshot.source.kind !== 'template' && lookalikeTagCaveat(snapshot, production);
+  if (lookalikes) caveats.push(lookalikes);
   return caveats;
 }
 

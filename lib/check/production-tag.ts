@@ -2,8 +2,11 @@
 // resource (wherever the service specification keeps its tags) or on its stack.
 import { loadResourceModel } from '../audit/sources/resource-spec';
 import type { ProductionSelector } from '../guardrails/spec';
-import { isLookalike, revealed } from '../util/lookalike';
+import { lookalikeProductionTags, type LookalikeTag } from '../guardrails/production-lookalikes';
+import { revealed } from '../util/lookalike';
 import type { CfnResource } from './template-file';
+
+export { lookalikeProductionTags, type LookalikeTag };
 
 /** Parameters deployment may set (not passed by a parent stack) → their `AllowedValues`, if any. */
 export type OverridableParameters = ReadonlyMap<string, readonly unknown[] | undefined>;
@@ -39,41 +42,14 @@ export function productionTagOf(
   return undefined;
 }
 
-/** A tag that reads as a production tag but is not one to IAM. */
-export interface LookalikeTag {
-  readonly key: string;
-  readonly value: string;
-  /** The production key and value it reads as. */
-  readonly meantKey: string;
-  readonly meantValue: string;
-}
-
-/**
- * The tags among `tags` that read as a production tag (key and value, each equal ignoring case or a lookalike
- * of it) without being one as IAM compares them: key ignoring case, value ignoring case (the guardrails use
- * the IgnoreCase operators), every other character exact.
- */
-export function lookalikeProductionTags(
-  tags: Readonly<Record<string, unknown>>,
-  production: ProductionSelector,
-): LookalikeTag[] {
-  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  const found: LookalikeTag[] = [];
-  for (const [key, value] of Object.entries(tags)) {
-    if (typeof value !== 'string') continue;
-    const meantKey = production.tagKeys.find((wanted) => same(key, wanted) || isLookalike(key, wanted));
-    const meantValue = production.values.find((wanted) => same(value, wanted) || isLookalike(value, wanted));
-    if (meantKey === undefined || meantValue === undefined) continue;
-    if (same(key, meantKey) && same(value, meantValue)) continue;
-    found.push({ key, value, meantKey, meantValue });
-  }
-  return found;
-}
-
 function lookalikeText(tag: LookalikeTag): string {
+  const why =
+    tag.kind === 'typo'
+      ? 'a letter or two apart: a typo in the tag or in leash.config.json; IAM matches only the exact text'
+      : 'but IAM compares every other character exactly';
   return (
     `${revealed(tag.key)}=${revealed(tag.value)} (reads as the production tag ${tag.meantKey}=${tag.meantValue}, ` +
-    'but IAM compares every other character exactly, so no guardrail protects it; treated as production)'
+    `${why}, so no guardrail protects it; treated as production)`
   );
 }
 

@@ -1,6 +1,7 @@
 // Tags that read as the production tag but are not one to IAM: `environment=prod ` with a trailing space, a
-// Cyrillic letter, a zero-width space. Everyone reading the template believes the resource is production; the
-// SCPs, RCPs and stack policies key on the exact tag and leave it unprotected. Checked on every template, with
+// Cyrillic letter, a zero-width space, or a typo a letter or two away (`prodution`, in the tag or the config).
+// Everyone reading the template believes the resource is production; the SCPs, RCPs and stack policies key on
+// the exact tag and leave it unprotected. Checked on every template, with
 // or without a baseline; the change gate judges a deletion of such a resource as production (production-tag.ts).
 import type { Finding, RuleMeta } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
@@ -19,7 +20,8 @@ export const TAG_LOOKALIKE_RULE: RuleMeta = {
     'after it, an invisible character, a letter of another script drawn like a Latin one (Cyrillic о for o), ' +
     'full-width letters, a zero for an o. IAM compares tags character by character (ignoring only the case ' +
     'with the operators leash uses), so the production SCPs, RCPs and stack policies do not protect the ' +
-    'resource. Write the production tag exactly as leash.config.json names it.',
+    'resource. The same holds for a typo a letter or two away (`prodution`, `enviroment`), whether in the tag or ' +
+    'in leash.config.json. Write the production tag exactly as leash.config.json names it.',
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#tags-that-only-look-like-production',
 };
 
@@ -59,9 +61,14 @@ function lookalikeFinding(
     severity: TAG_LOOKALIKE_RULE.severity,
     title: `Looks like production, is not: ${what}`,
     message:
-      `In stack ${stack.displayName}, ${what} is tagged ${written}, which reads as the production tag ` +
-      `${tag.meantKey}=${tag.meantValue}; its ${differs.join(' and ')} is not that to IAM, so no production ` +
-      `guardrail protects it (the change gate still treats its deletion as production). Change ${hash}.`,
+      tag.kind === 'typo'
+        ? `In stack ${stack.displayName}, ${what} is tagged ${written}, a letter or two from the production tag ` +
+          `${tag.meantKey}=${tag.meantValue}: a typo in its ${differs.join(' and ')}, or in leash.config.json. IAM ` +
+          `matches only the exact text, so no production guardrail protects it (the change gate still treats its ` +
+          `deletion as production). Change ${hash}.`
+        : `In stack ${stack.displayName}, ${what} is tagged ${written}, which reads as the production tag ` +
+          `${tag.meantKey}=${tag.meantValue}; its ${differs.join(' and ')} is not that to IAM, so no production ` +
+          `guardrail protects it (the change gate still treats its deletion as production). Change ${hash}.`,
     location: {
       file: stack.file,
       logicalId,
@@ -78,7 +85,12 @@ function lookalikeFinding(
       productionTag: `${tag.meantKey}=${tag.meantValue}`,
       changeHash: hash,
     },
-    remediation: `Tag it ${tag.meantKey}=${tag.meantValue} exactly (or with a value that is not production, if it is not).`,
+    remediation:
+      tag.kind === 'typo'
+        ? `Tag it ${tag.meantKey}=${tag.meantValue} exactly, or, if ${written} is how your resources are tagged, ` +
+          'name that key and value in guardrails.production of leash.config.json (or tag it with a value that is ' +
+          'not production, if it is not).'
+        : `Tag it ${tag.meantKey}=${tag.meantValue} exactly (or with a value that is not production, if it is not).`,
     docsUrl: TAG_LOOKALIKE_RULE.docsUrl,
   };
 }

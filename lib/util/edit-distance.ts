@@ -16,6 +16,28 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
+ * Levenshtein distance that also counts swapping two neighbouring letters as one edit (optimal string
+ * alignment): the distance of a typo, where `prdo` is one slip from `prod`, not two.
+ */
+export function typoDistance(a: string, b: string): number {
+  // Three rows: the one before last is needed to see a swap.
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2] + 1);
+      current.push(best);
+    }
+    before = previous;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
  * The candidates nearest to `word` (ignoring case), closest first, within a distance that grows with the
  * word's length (a third of it, at least 2): `tagKey` → `tagKeys`, `supressions` → `suppressions`.
  */

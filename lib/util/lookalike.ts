@@ -1,7 +1,9 @@
 // Text that a person reads as another text but a computer does not match: `prod ` (a trailing space),
 // `prоd` (a Cyrillic о), `ｐｒｏｄ` (full-width letters), `pr0d`, `prod` with a zero-width space inside. IAM
 // compares tag values character by character, so a resource tagged with such a value is not production to the
-// guardrails while everyone reading the template believes it is.
+// guardrails while everyone reading the template believes it is. A typo (`prodution`) is the same trap with
+// a visible cause, in the tag or in the config that names the production tag.
+import { typoDistance } from './edit-distance';
 
 /**
  * Letters of other scripts drawn like a Latin letter (upper and lower case), and digits drawn like one. A small
@@ -39,6 +41,21 @@ export function lookalikeSkeleton(text: string): string {
 /** Whether `written` reads as `meant` (ignoring case) yet is not equal to it ignoring case. */
 export function isLookalike(written: string, meant: string): boolean {
   return written.toLowerCase() !== meant.toLowerCase() && lookalikeSkeleton(written) === lookalikeSkeleton(meant);
+}
+
+/**
+ * Whether `written` is a slip of the keyboard away from `meant` (or `meant` from it): after the lookalike
+ * folding, one letter inserted, dropped, changed or swapped with its neighbour when `meant` has 4 to 7
+ * characters (`prd`, `prdo` for `prod`), two when it is longer (`prodution`, `enviroment`); never for a shorter
+ * `meant`, where one letter makes another word (`qa`, `uat`), nor when the two are equal ignoring case or
+ * lookalikes (isLookalike).
+ */
+export function isMisspelling(written: string, meant: string): boolean {
+  const a = lookalikeSkeleton(written);
+  const b = lookalikeSkeleton(meant);
+  if (a === b) return false;
+  const allowed = b.length >= 8 ? 2 : b.length >= 4 ? 1 : 0;
+  return allowed > 0 && Math.abs(a.length - b.length) <= allowed && typoDistance(a, b) <= allowed;
 }
 
 /** A text quoted with every character outside printable ASCII written as `\uXXXX`, so the difference shows. */

@@ -61,6 +61,57 @@ describe('production-tag-lookalike', () => {
     expect(findings[0].message).toContain('treated as production');
   });
 
+  it.each([
+    ['environment', 'prodution', 'a dropped letter in the value'],
+    ['environment', 'prdo', 'two letters swapped'],
+    ['enviroment', 'production', 'a dropped letter in the key'],
+  ])('reports %j=%j (%s) as a typo of the production tag, and gates deleting it as production', (key, value) => {
+    const result = check({ Resources: { Alerts: topic(key, value) } });
+    const found = result.findings.filter((finding) => finding.ruleId === 'production-tag-lookalike');
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toMatch(/a letter or two from the production tag environment=(prod|production): a typo/);
+    expect(found[0].message).toContain('or in leash.config.json');
+    const findings = gate({ Resources: { Alerts: topic(key, value) } }, { Resources: {} });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ ruleId: 'destructive-change', severity: 'high' });
+    expect(findings[0].message).toMatch(/a typo in the tag or in leash\.config\.json.*treated as production/);
+  });
+
+  it('finds a typo in the config: the production key misspelt there, the templates tagged with the real one', () => {
+    const config = LeashConfig.parse({ guardrails: { production: { tagKeys: ['enviroment'] } } });
+    const result = checkStacks(
+      [stack({ Resources: { Alerts: topic('environment', 'production') } })],
+      undefined,
+      'test',
+      {
+        catalog,
+        now,
+        config,
+      },
+    );
+    const found = result.findings.filter((finding) => finding.ruleId === 'production-tag-lookalike');
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain('a letter or two from the production tag enviroment=production');
+    expect(found[0].remediation).toContain('name that key and value in guardrails.production');
+  });
+
+  it('takes no value the config calls non-production for a typo of a production one', () => {
+    const config = LeashConfig.parse({
+      guardrails: { production: { values: ['production'], nonProductionValues: ['productions', 'dev'] } },
+    });
+    const result = checkStacks(
+      [stack({ Resources: { Alerts: topic('environment', 'productions') } })],
+      undefined,
+      'test',
+      {
+        catalog,
+        now,
+        config,
+      },
+    );
+    expect(result.findings.filter((finding) => finding.ruleId === 'production-tag-lookalike')).toEqual([]);
+  });
+
   it('still calls changing prod to "prod " taking the production tag off (a lookalike protects nothing)', () => {
     const before = { Resources: { Orders: table({ Tags: [{ Key: 'environment', Value: 'production' }] }) } };
     const after = { Resources: { Orders: table({ Tags: [{ Key: 'environment', Value: 'production ' }] }) } };

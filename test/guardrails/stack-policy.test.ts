@@ -96,4 +96,14 @@ describe('stackPolicyFor and tags IAM compares without case, or that only read a
       ['Cyrillic', 'tagged production'],
     ]);
   });
+
+  it('protects a tag a typo away from production ("prodution", "enviroment"), but not a non-production value', () => {
+    const policy = policyOf({
+      Typo: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'environment', Value: 'prodution' }] } },
+      KeyTypo: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'enviroment', Value: 'prod' }] } },
+      Dev: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'environment', Value: 'dev' }] } },
+      Product: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'environment', Value: 'product' }] } },
+    });
+    expect(policy.protectedResources.map((r) => r.logicalId)).toEqual(['Typo', 'KeyTypo']);
+  });
 });

@@ -2,6 +2,7 @@
 import { applySuppressions, auditAccount } from '../../../lib/audit/audit';
 import * as fullAdmin from '../../../lib/audit/rules/full-admin';
 import type { Finding, Rule } from '../../../lib/audit/rules/types';
+import type { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { LeashConfig } from '../../../lib/config/schema';
 import { allow, catalog, doc, roleArn, snapshot } from './helpers';
 
@@ -27,6 +28,35 @@ describe('auditAccount', () => {
     expect(result.caveats[0]).toContain('Service control policies were not read');
     // What no input of the audit holds is said, not assumed away.
     expect(result.caveats.join('\n')).toContain('Resource-based policies');
+  });
+
+  it('names the resources and principals whose tags only read as the production tag (a typo, a lookalike)', () => {
+    const tagged: AccountSnapshot = {
+      ...snapshot({
+        principals: [
+          { name: 'orders-api', tags: { environment: 'prodution' } },
+          { name: 'billing', tags: { environment: 'production' } },
+          { name: 'sandbox', tags: { environment: 'dev' } },
+        ],
+      }),
+      resources: [
+        { arn: 'arn:aws:dynamodb:us-east-1:111122223333:table/orders', tags: { environment: 'prod\u00a0' } },
+        { arn: 'arn:aws:s3:::acme-data', tags: { Environment: 'PROD' } },
+      ],
+    };
+    const result = auditAccount(tagged, { catalog, rules: [fullAdmin], now: NOW, config: LeashConfig.parse({}) });
+    const caveat = result.caveats.find((text) => text.includes('read as the production tag'));
+    expect(caveat).toContain('2 tag(s) read as the production tag but IAM does not match them');
+    expect(caveat).toContain(`${roleArn('orders-api')} ("environment"="prodution", a typo of environment=production)`);
+    expect(caveat).toContain('table/orders ("environment"="prod\\u00a0", reads as environment=prod)');
+    expect(caveat).toContain('name the key and value in guardrails.production');
+    // The config's own spelling decides: misspelt there, every correctly tagged resource is named.
+    const misspelt = LeashConfig.parse({ guardrails: { production: { tagKeys: ['enviroment'] } } });
+    const typoConfig = auditAccount(tagged, { catalog, rules: [fullAdmin], now: NOW, config: misspelt });
+    expect(typoConfig.caveats.join('\n')).toContain(
+      'arn:aws:s3:::acme-data ("Environment"="PROD", a typo of enviroment=prod)',
+    );
+    expect(audit([]).caveats.join('\n')).not.toContain('read as the production tag');
   });
 
   it('marks findings an in-date suppression matches (by rule and principal pattern) and stops counting them', () => {
