@@ -239,6 +239,41 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:AddPermission'],
     description: 'create a function running as a privileged role and open it to be invoked from an account it controls',
   },
+  {
+    // The deprecated asynchronous form of Invoke still runs the function.
+    id: 'passrole-lambda-invoke-async',
+    actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeAsync'],
+    description: 'create a function running as a privileged role and invoke it asynchronously',
+  },
+  {
+    id: 'passrole-lambda-function-url',
+    actions: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateFunctionUrlConfig', 'lambda:InvokeFunctionUrl'],
+    description: 'create a function running as a privileged role, give it a URL and call it',
+  },
+  // ---- Lambda MicroVMs: an image's build hooks (the caller's code) run as its build role, a MicroVM's runtime
+  // hooks and shell as its execution role; both roles trust lambda.amazonaws.com (Lambda developer guide,
+  // "Security and permissions" of MicroVMs).
+  {
+    id: 'passrole-lambda-microvm-image',
+    actions: ['iam:PassRole', 'lambda:CreateMicrovmImage'],
+    description: 'build a Lambda MicroVM image whose build hooks, its own code, run as a privileged build role',
+  },
+  {
+    id: 'passrole-lambda-microvm-update-image',
+    actions: ['iam:PassRole', 'lambda:UpdateMicrovmImage'],
+    description: 'rebuild an existing Lambda MicroVM image with its own code and a privileged build role',
+  },
+  {
+    id: 'passrole-lambda-microvm-shell',
+    actions: ['iam:PassRole', 'lambda:RunMicrovm', 'lambda:CreateMicrovmShellAuthToken'],
+    description:
+      'run a Lambda MicroVM with a privileged execution role and the shell connector, then open a shell in it',
+  },
+  {
+    id: 'lambda-microvm-shell',
+    actions: ['lambda:CreateMicrovmShellAuthToken'],
+    description: 'open a shell in a running Lambda MicroVM whose execution role is privileged',
+  },
   // ---- Glue
   {
     // pathfinding.cloud glue-003; Prowler
@@ -288,6 +323,11 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     id: 'sagemaker-presigned-notebook-url',
     actions: ['sagemaker:CreatePresignedNotebookInstanceUrl'],
     description: "open the Jupyter terminal of an existing notebook instance and use its role's credentials",
+  },
+  {
+    id: 'sagemaker-space-remote-session',
+    actions: ['sagemaker:StartSession'],
+    description: "open a remote session to a SageMaker Studio space and use its execution role's credentials",
   },
   {
     // pathfinding.cloud sagemaker-005; Prowler
@@ -452,6 +492,16 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'run an EMR Serverless job with a privileged execution role',
   },
   {
+    id: 'passrole-emr-serverless-session',
+    actions: ['iam:PassRole', 'emr-serverless:CreateApplication', 'emr-serverless:StartSession'],
+    description: 'create an EMR Serverless application and run code of its own in a session with a privileged role',
+  },
+  {
+    id: 'emr-spark-connect-session',
+    actions: ['elasticmapreduce:StartSession'],
+    description: "run Spark code of its own on an existing EMR cluster through Spark Connect, as the cluster's role",
+  },
+  {
     // pathfinding.cloud kinesisanalytics-001
     id: 'passrole-kinesis-analytics',
     actions: ['iam:PassRole', 'kinesisanalytics:CreateApplication', 'kinesisanalytics:StartApplication'],
@@ -540,6 +590,11 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: "run shell commands in an existing agent runtime and read its execution role's credentials",
   },
   {
+    id: 'bedrock-agent-runtime-command-shell',
+    actions: ['bedrock-agentcore:InvokeAgentRuntimeCommandShell'],
+    description: "open a command shell in an existing agent runtime and read its execution role's credentials",
+  },
+  {
     // pathfinding.cloud bedrock-006
     id: 'passrole-bedrock-browser',
     actions: [
@@ -580,6 +635,17 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'rewrite the definition of a state machine that runs as a privileged role, and start it',
   },
   {
+    // Express state machines also start synchronously; the caller picks the type when it creates one.
+    id: 'passrole-stepfunctions-sync',
+    actions: ['iam:PassRole', 'states:CreateStateMachine', 'states:StartSyncExecution'],
+    description: 'create an Express state machine that calls any AWS API with a privileged role, and run it',
+  },
+  {
+    id: 'stepfunctions-update-state-machine-sync',
+    actions: ['states:UpdateStateMachine', 'states:StartSyncExecution'],
+    description: 'rewrite the definition of an Express state machine that runs as a privileged role, and run it',
+  },
+  {
     id: 'passrole-ssm-association',
     actions: ['iam:PassRole', 'ssm:CreateDocument', 'ssm:CreateAssociation'],
     description: 'associate an automation document of its own, run with a privileged role as the automation role',
@@ -588,6 +654,21 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     id: 'ssm-create-association',
     actions: ['ssm:CreateAssociation'],
     description: 'run a shell script (AWS-RunShellScript) on instances through a State Manager association',
+  },
+  {
+    id: 'ssm-create-association-batch',
+    actions: ['ssm:CreateAssociationBatch'],
+    description: 'run a shell script on instances through State Manager associations created in a batch',
+  },
+  {
+    id: 'ssm-update-association',
+    actions: ['ssm:UpdateAssociation'],
+    description: 'point an existing State Manager association at a shell script and instances of its choice',
+  },
+  {
+    id: 'passrole-ssm-association-batch',
+    actions: ['iam:PassRole', 'ssm:CreateDocument', 'ssm:CreateAssociationBatch'],
+    description: 'associate an automation document of its own in a batch, run with a privileged automation role',
   },
   {
     id: 'passrole-mwaa',

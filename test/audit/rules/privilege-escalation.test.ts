@@ -135,6 +135,15 @@ describe('privilege-escalation', () => {
     ['update-assume-role-policy-naming-self', ['iam:UpdateAssumeRolePolicy']],
     ['lambda-update-function-configuration', ['lambda:UpdateFunctionConfiguration']],
     ['passrole-lambda-add-permission', ['iam:PassRole', 'lambda:CreateFunction', 'lambda:AddPermission']],
+    ['passrole-lambda-invoke-async', ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeAsync']],
+    [
+      'passrole-lambda-function-url',
+      ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateFunctionUrlConfig', 'lambda:InvokeFunctionUrl'],
+    ],
+    ['passrole-lambda-microvm-image', ['iam:PassRole', 'lambda:CreateMicrovmImage']],
+    ['passrole-lambda-microvm-update-image', ['iam:PassRole', 'lambda:UpdateMicrovmImage']],
+    ['passrole-lambda-microvm-shell', ['iam:PassRole', 'lambda:RunMicrovm', 'lambda:CreateMicrovmShellAuthToken']],
+    ['lambda-microvm-shell', ['lambda:CreateMicrovmShellAuthToken']],
     ['passrole-glue-job', ['iam:PassRole', 'glue:CreateJob', 'glue:StartJobRun']],
     ['passrole-glue-job-trigger', ['iam:PassRole', 'glue:CreateJob', 'glue:CreateTrigger']],
     ['passrole-glue-update-job', ['iam:PassRole', 'glue:UpdateJob', 'glue:StartJobRun']],
@@ -143,6 +152,7 @@ describe('privilege-escalation', () => {
     ['passrole-sagemaker-training-job', ['iam:PassRole', 'sagemaker:CreateTrainingJob']],
     ['passrole-sagemaker-processing-job', ['iam:PassRole', 'sagemaker:CreateProcessingJob']],
     ['sagemaker-presigned-notebook-url', ['sagemaker:CreatePresignedNotebookInstanceUrl']],
+    ['sagemaker-space-remote-session', ['sagemaker:StartSession']],
     [
       'sagemaker-notebook-lifecycle-config',
       [
@@ -185,6 +195,11 @@ describe('privilege-escalation', () => {
     ['batch-submit-job', ['batch:SubmitJob']],
     ['passrole-emr-cluster', ['iam:PassRole', 'elasticmapreduce:RunJobFlow']],
     ['passrole-emr-serverless', ['iam:PassRole', 'emr-serverless:CreateApplication', 'emr-serverless:StartJobRun']],
+    [
+      'passrole-emr-serverless-session',
+      ['iam:PassRole', 'emr-serverless:CreateApplication', 'emr-serverless:StartSession'],
+    ],
+    ['emr-spark-connect-session', ['elasticmapreduce:StartSession']],
     [
       'passrole-kinesis-analytics',
       ['iam:PassRole', 'kinesisanalytics:CreateApplication', 'kinesisanalytics:StartApplication'],
@@ -234,6 +249,7 @@ describe('privilege-escalation', () => {
       ],
     ],
     ['bedrock-agent-runtime-command', ['bedrock-agentcore:InvokeAgentRuntimeCommand']],
+    ['bedrock-agent-runtime-command-shell', ['bedrock-agentcore:InvokeAgentRuntimeCommandShell']],
     [
       'passrole-bedrock-browser',
       [
@@ -251,8 +267,13 @@ describe('privilege-escalation', () => {
     ['passrole-scheduler-update', ['iam:PassRole', 'scheduler:UpdateSchedule']],
     ['passrole-stepfunctions', ['iam:PassRole', 'states:CreateStateMachine', 'states:StartExecution']],
     ['stepfunctions-update-state-machine', ['states:UpdateStateMachine', 'states:StartExecution']],
+    ['passrole-stepfunctions-sync', ['iam:PassRole', 'states:CreateStateMachine', 'states:StartSyncExecution']],
+    ['stepfunctions-update-state-machine-sync', ['states:UpdateStateMachine', 'states:StartSyncExecution']],
     ['passrole-ssm-association', ['iam:PassRole', 'ssm:CreateDocument', 'ssm:CreateAssociation']],
     ['ssm-create-association', ['ssm:CreateAssociation']],
+    ['ssm-create-association-batch', ['ssm:CreateAssociationBatch']],
+    ['ssm-update-association', ['ssm:UpdateAssociation']],
+    ['passrole-ssm-association-batch', ['iam:PassRole', 'ssm:CreateDocument', 'ssm:CreateAssociationBatch']],
     ['passrole-mwaa', ['iam:PassRole', 'airflow:CreateEnvironment']],
     ['passrole-amplify', ['iam:PassRole', 'amplify:CreateApp', 'amplify:CreateBranch', 'amplify:StartJob']],
     [
