@@ -447,7 +447,7 @@ export function auditResultOf(
     ...snapshot.problems,
     // Named by file (or account), principal or policy, and JSON path, so nothing is left out unexplained.
     ...invalidPolicies.map((p) => ({
-      where: `${snapshot.source.location}: ${p.where}`,
+      where: `${p.file ?? snapshot.source.location}: ${p.where}`,
       message: `${p.policy}: ${p.message}`,
     })),
   ];

@@ -263,6 +263,40 @@ describe('an SCP or RCP chain whose account level is another account', () => {
   });
 });
 
+describe('a policy of an --scp file that cannot be read', () => {
+  // The problem is in the SCP file: naming the account's input would send the reader to the wrong file.
+  const misspelt = { Version: '2012-10-17', Statment: [{ Effect: 'Deny', Action: 'rds:Delete*', Resource: '*' }] };
+  const input = () => file('scp-reader.json', details({ RoleDetailList: [role('app', [readOnly])] }));
+  async function problems(scp: string): Promise<{ where: string; message: string }[]> {
+    const io = memoryIo();
+    await runCli(['audit', '--format', 'json', '--fail-on', 'none', '--input', input(), '--scp', scp], io);
+    return (JSON.parse(io.out) as { accounts: { problems: { where: string; message: string }[] }[] }).accounts[0]
+      .problems;
+  }
+
+  it('is named by the chain file and its JSON path there', async () => {
+    const chain = file('misspelt-chain.json', [
+      { kind: 'root', id: 'r-ab12', policies: [{ name: 'FullAWSAccess' }, { name: 'no-rds', document: misspelt }] },
+    ]);
+    const [problem] = await problems(chain);
+    expect(problem.where).toBe(`${chain}: [0].policies[1].document (SCP no-rds at root r-ab12)`);
+    expect(problem.message).toContain('unknown element "Statment"');
+  });
+
+  it('is named by the policy file when the file is one policy document', async () => {
+    const badOperator = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEqualz: { 'aws:RequestedRegion': 'x' } } },
+      ],
+    };
+    const single = file('bad-operator-scp.json', badOperator);
+    const [problem] = await problems(single);
+    expect(problem.where).toBe(`${single}: SCP bad-operator-scp at root root`);
+    expect(problem.message).toContain('unknown condition operator "StringEqualz"');
+  });
+});
+
 describe('a role said to be service-linked that is not', () => {
   it('is refused in a snapshot, where the flag would take an administrator out of the audit', async () => {
     const input = file(

@@ -255,7 +255,19 @@ class AccountCompiler {
           attachedAt: `${LEVEL_NAMES[level.kind]} ${level.name ? `${level.name} (${level.id})` : level.id}`,
         },
       );
-      if (result.invalid) invalid.push(result.invalid);
+      if (result.invalid) {
+        // A policy of a --scp / --rcp file is named by that file and its JSON path there, not the account's input.
+        const { location } = policy;
+        invalid.push(
+          location
+            ? {
+                ...result.invalid,
+                file: location.file,
+                where: location.jsonPath ? `${location.jsonPath} (${result.invalid.where})` : result.invalid.where,
+              }
+            : result.invalid,
+        );
+      }
       for (const statement of result.statements ?? []) (statement.effect === 'Allow' ? allows : denies).push(statement);
     }
     return { allows, denies, invalid };

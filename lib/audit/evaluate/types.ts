@@ -125,7 +125,13 @@ export interface CompiledAccount {
   readonly principals: readonly CompiledPrincipal[];
   principal(arn: string): CompiledPrincipal | undefined;
   /** Policies that failed to parse: the rest of the account is still evaluated. */
-  readonly invalidPolicies: readonly { readonly where: string; readonly policy: string; readonly message: string }[];
+  /** Policies not read in full; `file` when the policy came from another file than the account's input. */
+  readonly invalidPolicies: readonly {
+    readonly where: string;
+    readonly policy: string;
+    readonly message: string;
+    readonly file?: string;
+  }[];
 }
 
 export type CompileAccount = (snapshot: AccountSnapshot, catalog: Catalog) => CompiledAccount;

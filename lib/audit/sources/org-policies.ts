@@ -110,7 +110,10 @@ export function parseOrganizationPolicyFile(
     id: level.id,
     name: level.name,
     policies: level.policies.map((policy, policyIndex) => {
-      if (policy.document !== undefined) return { name: policy.name, arn: policy.arn, document: policy.document };
+      if (policy.document !== undefined) {
+        const location = { file, jsonPath: `[${levelIndex}].policies[${policyIndex}].document` };
+        return { name: policy.name, arn: policy.arn, document: policy.document, location };
+      }
       if (policy.name === full.name) return { name: full.name, arn: policy.arn ?? full.arn, document: full.document };
       throw new InputError(
         `${file}: [${levelIndex}].policies[${policyIndex}].document: missing (only ${full.name} may leave it out)`,
@@ -146,7 +149,7 @@ export function loadOrganizationPolicies(
       name: `root (from ${documents.map((d) => d.file).join(', ')})`,
       policies: [
         { name: full.name, arn: full.arn, document: full.document },
-        ...documents.map(({ file, document }) => ({ name: policyNameFromFile(file), document })),
+        ...documents.map(({ file, document }) => ({ name: policyNameFromFile(file), document, location: { file } })),
       ],
     },
   ];

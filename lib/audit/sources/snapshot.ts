@@ -15,6 +15,11 @@ export const NamedPolicy = z.object({
   /** ARN for managed policies and SCPs/RCPs (policy id form), absent for inline policies. */
   arn: z.string().optional(),
   document: RawPolicyDocument,
+  /**
+   * Where the document was read, when that is not the account's own input: an SCP or RCP of a `--scp` / `--rcp`
+   * file (the file, and the document's JSON path in a chain file), so a problem with it names that file.
+   */
+  location: z.object({ file: z.string(), jsonPath: z.string().optional() }).optional(),
 });
 export type NamedPolicy = z.infer<typeof NamedPolicy>;
 
