@@ -1,6 +1,7 @@
 // Builds the access graph of one account or a whole organization snapshot: every edge decided by the
 // evaluator (identity ∩ boundary ∩ SCPs, minus denies) and, for roles, by the trust policy; escalation paths
 // resolved against the roles, users, groups and policies that exist. Pure: no I/O.
+import { principalOrgPathCandidates } from './org-paths';
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { compileAccount } from '../evaluate';
 import { roleFromResourceKey } from '../../catalog/role-from-resource';
@@ -344,7 +345,13 @@ class GraphBuilder {
     private readonly options: GraphOptions,
   ) {
     const now = options.now ?? new Date();
-    this.facts = { now, organizationOf: options.organizationOf };
+    const orgPaths = new Map(
+      accounts.map(({ snapshot }) => [
+        snapshot.accountId,
+        principalOrgPathCandidates(snapshot, options.organizationOf?.(snapshot.accountId)),
+      ]),
+    );
+    this.facts = { now, organizationOf: options.organizationOf, orgPathsOf: (accountId) => orgPaths.get(accountId) };
     this.time = auditTimeContext(now);
     this.indexes = accounts.map(indexAccount);
     const names = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));

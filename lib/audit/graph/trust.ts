@@ -6,7 +6,7 @@
 // ...) are kept as what the edge depends on.
 import { actionMatches, parsePolicy, rawStatement, type NormalizedStatement } from '../../policy';
 import type { NormalizedCondition } from '../../policy/types';
-import { evaluateCondition } from '../evaluate/condition';
+import { evaluateCondition, type ConditionResult } from '../evaluate/condition';
 import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
 import { ABSENT, UNKNOWN, present, type KeyLookup, type KeyValue } from '../evaluate/key-value';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
@@ -50,6 +50,8 @@ export interface ConditionFacts {
   readonly now: Date;
   /** Organization id of each account the snapshot knows it for. */
   readonly organizationOf?: (accountId: string) => string | undefined;
+  /** The values aws:PrincipalOrgPaths may have for a principal of the account (org-paths.ts), where known. */
+  readonly orgPathsOf?: (accountId: string) => readonly string[] | undefined;
 }
 
 /** Whether the statement's actions cover `action`. */
@@ -251,7 +253,8 @@ export function answerConditions(
   for (const condition of statement.conditions) {
     const key = condition.key.toLowerCase();
     if (chosenKeys?.has(key) && statement.effect === 'Allow' && canMeet(statement, key, lookup)) continue;
-    const result = evaluateCondition(condition, lookup);
+    const result =
+      key === ORG_PATHS ? orgPathsCondition(condition, caller, facts, lookup) : evaluateCondition(condition, lookup);
     if (result.tri === NO) return { tri: NO, dependsOn: [] };
     if (result.tri === MAYBE) {
       tri = MAYBE;
@@ -259,6 +262,28 @@ export function answerConditions(
     }
   }
   return { tri, dependsOn };
+}
+
+const ORG_PATHS = 'aws:principalorgpaths';
+
+/**
+ * A condition on aws:PrincipalOrgPaths, asked with each value the caller's path may have: the answer they agree
+ * on, or "depends" where they differ (or the path is not known).
+ */
+function orgPathsCondition(
+  condition: NormalizedCondition,
+  caller: PrincipalFacts | undefined,
+  facts: ConditionFacts,
+  lookup: KeyLookup,
+): ConditionResult {
+  const candidates = caller ? facts.orgPathsOf?.(caller.accountId) : undefined;
+  if (!candidates || candidates.length === 0) return evaluateCondition(condition, lookup);
+  const answers = candidates.map((path) =>
+    evaluateCondition(condition, (lowerKey) => (lowerKey === ORG_PATHS ? present([path]) : lookup(lowerKey))),
+  );
+  const [first] = answers;
+  if (first.tri !== MAYBE && answers.every((answer) => answer.tri === first.tri)) return first;
+  return { tri: MAYBE, dependsOn: [condition.key] };
 }
 
 export function conditionLookup(

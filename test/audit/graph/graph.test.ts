@@ -355,6 +355,59 @@ describe('assume-role edges', () => {
     const unknown = edge(graphOf(spec, [remote]), arn('user', 'alice'), target)!;
     expect(unknown).toMatchObject({ decision: 'depends', dependsOn: ['aws:PrincipalOrgID'] });
   });
+
+  describe('aws:PrincipalOrgPaths, from the organization id and the root and OUs above the caller', () => {
+    const ORG = 'o-a1b2c3d4e5';
+    const PROD_OU = 'ou-ab12-11111111';
+    const level = (kind: 'root' | 'ou' | 'account', id: string) => ({
+      kind,
+      id,
+      policies: [{ name: 'FullAWSAccess', document: doc(allow('*')) }],
+    });
+    // alice's account sits in `units`, below the root r-ab12; the role of OTHER trusts everyone on a condition.
+    function decide(condition: object, units: string[] | undefined, org: string | null = ORG) {
+      const own = snapshot({ principals: [{ name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] }] });
+      const placed = AccountSnapshot.parse({
+        ...own,
+        ...(units
+          ? {
+              organizationPoliciesKnown: true,
+              serviceControlPolicies: [
+                level('root', 'r-ab12'),
+                ...units.map((u) => level('ou', u)),
+                level('account', ACCOUNT),
+              ],
+            }
+          : {}),
+      });
+      const remote = otherAccount([{ name: 'ou-only', trust: trusting('*', { Condition: condition }) }]);
+      const accounts = [placed, remote].map((s) => ({ snapshot: s, account: compileAccount(s, catalog) }));
+      const graph = buildAccessGraph(accounts, { catalog, now: NOW, organizationOf: () => org ?? undefined });
+      return edge(graph, arn('user', 'alice'), arn('role', 'ou-only', OTHER));
+    }
+    const under = { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/${PROD_OU}/*` } };
+
+    it('lets in a caller whose account is in the OU or below it, and no other', () => {
+      expect(decide(under, [PROD_OU])?.decision).toBe('allowed');
+      expect(decide(under, [PROD_OU, 'ou-ab12-33333333'])?.decision).toBe('allowed');
+      expect(decide(under, ['ou-ab12-22222222'])).toBeUndefined();
+      expect(decide(under, [])).toBeUndefined();
+      // The other way round: everyone but that OU.
+      const outside = { 'ForAllValues:StringNotLike': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/${PROD_OU}/*` } };
+      expect(decide(outside, [PROD_OU])).toBeUndefined();
+      expect(decide(outside, ['ou-ab12-22222222'])?.decision).toBe('allowed');
+    });
+
+    it('depends on the path where it is not known, or where the two ways AWS writes it give other answers', () => {
+      expect(decide(under, undefined)).toMatchObject({ decision: 'depends', dependsOn: ['aws:PrincipalOrgPaths'] });
+      expect(decide(under, [PROD_OU], null)).toMatchObject({ decision: 'depends' });
+      // A chain made up from --scp policy files has no real root id.
+      expect(decide(under, ['not-an-ou'])).toMatchObject({ decision: 'depends' });
+      const exact = { 'ForAnyValue:StringEquals': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/${PROD_OU}/` } };
+      expect(decide(exact, [PROD_OU])).toMatchObject({ decision: 'depends', dependsOn: ['aws:PrincipalOrgPaths'] });
+      expect(decide(exact, ['ou-ab12-22222222'])).toBeUndefined();
+    });
+  });
 });
 
 describe('conditions on the target’s own tags', () => {

@@ -1,0 +1,31 @@
+// aws:PrincipalOrgPaths, answered from what an organization input knows: the organization id and the chain of
+// levels (root, OUs) the account's SCPs hang from. The key's value is the principal's place in the organization,
+// `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/`; AWS writes the entity path of an account itself with
+// the account id at the end instead, and a condition is answered only where both forms give the same answer
+// (trust.ts), so a policy written for either form is never judged on a guess.
+import type { AccountSnapshot } from '../sources/snapshot';
+
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
+const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
+
+/**
+ * The values aws:PrincipalOrgPaths may have for a principal of the account: the path down to its OU, and the
+ * same with the account id; undefined unless the organization id and a chain of real root and OU ids are known
+ * (a chain made up from `--scp` policy files has no real root id).
+ */
+export function principalOrgPathCandidates(
+  snapshot: AccountSnapshot,
+  organizationId: string | undefined,
+): readonly string[] | undefined {
+  if (!organizationId || !ORGANIZATION_ID.test(organizationId) || !snapshot.organizationPoliciesKnown) return undefined;
+  const levels = snapshot.serviceControlPolicies;
+  const root = levels[0];
+  const account = levels[levels.length - 1];
+  if (levels.length < 2 || root.kind !== 'root' || !ROOT_ID.test(root.id)) return undefined;
+  if (account.kind !== 'account' || account.id !== snapshot.accountId) return undefined;
+  const units = levels.slice(1, -1);
+  if (!units.every((level) => level.kind === 'ou' && OU_ID.test(level.id))) return undefined;
+  const path = [organizationId, root.id, ...units.map((level) => level.id)].join('/');
+  return [`${path}/`, `${path}/${snapshot.accountId}`];
+}
