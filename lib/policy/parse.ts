@@ -514,9 +514,10 @@ function checkTypeRules(
       }
       break;
     case 'rcp':
-      // Organizations User Guide, "RCP syntax": Allow only in the AWS-managed RCPFullAWSAccess; Principal
-      // must be "*"; neither NotPrincipal nor NotAction is among the supported elements.
-      if (statement.Effect === 'Allow') {
+      // Organizations User Guide, "RCP syntax": Allow only in the AWS-managed RCPFullAWSAccess (whose one
+      // statement allows "*" everything on every resource, and changes no decision); Principal must be "*";
+      // neither NotPrincipal nor NotAction is among the supported elements.
+      if (statement.Effect === 'Allow' && !isRcpFullAccessStatement(statement)) {
         out.push(
           problem(
             pathTo(path, 'Effect'),
@@ -540,6 +541,19 @@ function checkTypeRules(
       if (!hasResource) out.push(problem(path, 'has no Resource: name the resources or use "*"', 'warning'));
       break;
   }
+}
+
+/** RCPFullAWSAccess's statement: Allow, Principal "*", Action "*", Resource "*", nothing else (a Sid aside). */
+function isRcpFullAccessStatement(statement: Record<string, unknown>): boolean {
+  const star = (value: unknown) => value === '*' || (Array.isArray(value) && value.length === 1 && value[0] === '*');
+  const keys = Object.keys(statement).filter((key) => key !== 'Sid');
+  return (
+    keys.length === 4 &&
+    statement.Effect === 'Allow' &&
+    statement.Principal === '*' &&
+    star(statement.Action) &&
+    star(statement.Resource)
+  );
 }
 
 function checkDuplicateSids(statements: readonly unknown[], single: boolean, type?: PolicyType): PolicyProblem[] {

@@ -31,6 +31,17 @@ describe('leash audit (live)', () => {
     expect(report.summary.partial).toBe(true);
   });
 
+  it("reads the organization's RCPs as AWS applies them: RCPFullAWSAccess as no problem, the data perimeter as met", async () => {
+    // Every level holds RCPFullAWSAccess (its Allow is the one an RCP may hold), and the root an RCP denying S3 to
+    // principals outside the organization (aws:PrincipalOrgID), which the organization's own principals are not.
+    const io = memoryIo();
+    await runCli(['audit', '--org', '--concurrency', '2', '--format', 'json', '--fail-on', 'none'], io);
+    const report = JSON.parse(io.out) as { findings: { ruleId: string; message: string }[] };
+    const text = JSON.stringify(report.findings);
+    expect(report.findings.filter((f) => f.ruleId === 'unreadable-policy').map((f) => f.message)).toEqual([]);
+    expect(text).not.toMatch(/depend[^"]*aws:PrincipalOrgID/);
+  });
+
   it('turns an AWS error into one clear message and exit 2', async () => {
     process.env.AWS_ACCESS_KEY_ID = 'AKIAUNKNOWNCALLER000';
     const io = memoryIo();

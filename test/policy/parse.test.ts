@@ -573,6 +573,8 @@ describe('parsePolicy per-type rules', () => {
         Condition: { StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-123' } },
       },
     },
+    // RCPFullAWSAccess, which AWS attaches at every level once RCPs are on: its Allow is the one an RCP may hold.
+    { type: 'rcp', statement: { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' } },
   ];
 
   it.each(valid)('accepts a typical $type policy', ({ type, statement }) => {

@@ -424,6 +424,7 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
       arn: principal.arn,
       name: principal.name,
       accountId: snapshot.accountId,
+      ...(snapshot.organizationId === undefined ? {} : { organizationId: snapshot.organizationId }),
       tags: tagMap(principal.tags),
     };
     const layers: PrincipalLayers = {

@@ -12,6 +12,8 @@ export interface PrincipalFacts {
   readonly arn: string;
   readonly name: string;
   readonly accountId: string;
+  /** Its account's organization, where the input says: aws:PrincipalOrgID. */
+  readonly organizationId?: string;
   /** Tags with lower-cased keys. */
   readonly tags: ReadonlyMap<string, string>;
   /**
@@ -256,6 +258,8 @@ export function principalKeyValue(principal: PrincipalFacts, lowerKey: string): 
       return present([principal.accountId]);
     case 'aws:principaltype':
       return present([principal.kind === 'role' ? 'AssumedRole' : 'User']);
+    case 'aws:principalorgid':
+      return principal.organizationId === undefined ? UNKNOWN : present([principal.organizationId]);
     case 'aws:principalisawsservice':
       return present(['false']);
     case 'aws:principalservicename':

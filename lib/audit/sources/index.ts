@@ -97,9 +97,13 @@ export function loadInputFile(file: string): AuditInput {
         refuseRepeatedTagKeys(file, snapshotTagKeys(account, `accounts[${index}].`));
         refuseEmptyLevels(file, account, `accounts[${index}].`);
       });
+      const { organizationId } = parsed.data;
       return {
         accounts: parsed.data.accounts.map((account, index) =>
-          withBundledPolicies(account, `${file}: accounts[${index}]`),
+          withBundledPolicies(
+            { ...account, organizationId: account.organizationId ?? organizationId },
+            `${file}: accounts[${index}]`,
+          ),
         ),
         notAudited: parsed.data.notAudited,
         organizationIds: Object.fromEntries(
@@ -233,7 +237,9 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
     });
     const organizationId = live.organization?.organizationId;
     loaded = {
-      accounts: live.accounts,
+      accounts: organizationId
+        ? live.accounts.map((account) => ({ ...account, organizationId: account.organizationId ?? organizationId }))
+        : live.accounts,
       notAudited: live.notAudited,
       ...(organizationId
         ? { organizationIds: Object.fromEntries(live.accounts.map((a) => [a.accountId, organizationId])) }

@@ -193,6 +193,11 @@ export const AccountSnapshot = z.object({
   /** SCPs never apply to the management account. */
   isManagementAccount: z.boolean().default(false),
   /**
+   * The organization the account belongs to, where the input says (an organization snapshot, a read of the
+   * organization): the value of aws:PrincipalOrgID for its principals. Absent: unknown.
+   */
+  organizationId: z.string().optional(),
+  /**
    * Whether sts:AssumeRoot works from this account: centralized root access has root sessions turned on and
    * this account is the management account or the delegated administrator for it (a live read asks
    * iam:ListOrganizationsFeatures as the account itself). Absent: unknown.

@@ -398,6 +398,35 @@ describe('resource control policies', () => {
     });
     expect(decision(p, 'ec2:TerminateInstances')).toBe('allowed');
   });
+
+  it('answer aws:PrincipalOrgID from the organization the input names: a data perimeter holds or not for certain', () => {
+    // The usual RCP data perimeter: no one outside the organization, AWS services aside.
+    const perimeter = policy({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: '*',
+      Condition: {
+        StringNotEqualsIfExists: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+    // AWS attaches RCPFullAWSAccess at every level; its Allow is read without a problem and changes nothing.
+    const fullAccess = policy({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' });
+    const spec = {
+      principals: [principal('app', { inline: { p: policy(allow('s3:DeleteBucket')) } })],
+      scps: [{ full: FULL_AWS_ACCESS }],
+      rcps: [{ full: fullAccess, perimeter }],
+    };
+    const inOrganization = (organizationId?: string) => {
+      const account = compileAccount({ ...snapshot(spec), organizationId }, catalog);
+      expect(account.invalidPolicies).toEqual([]);
+      return account.principals[0].decide('s3:DeleteBucket');
+    };
+    expect(inOrganization('o-a1b2c3d4e5').decision).toBe('allowed');
+    expect(inOrganization('o-zzzzzzzzzz')).toMatchObject({ decision: 'denied', deniedBy: [{ layer: 'rcp' }] });
+    expect(inOrganization(undefined)).toMatchObject({ decision: 'depends', dependsOn: ['aws:PrincipalOrgID'] });
+  });
 });
 
 describe('invalid policies', () => {

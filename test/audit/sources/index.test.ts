@@ -94,6 +94,8 @@ describe('loadAuditInput', () => {
     const input = await loadAuditInput({ input: [write('account.json', accountSnapshot), org] });
     expect(input.accounts.map((a) => a.accountId)).toEqual(['444455556666', '777788889999']);
     expect(input.notAudited).toEqual([{ accountId: '123412341234', reason: 'AccessDenied' }]);
+    // The organization's accounts know it (aws:PrincipalOrgID of their principals); a lone account does not.
+    expect(input.accounts.map((a) => a.organizationId)).toEqual([undefined, 'o-abc']);
   });
 
   it('refuses a snapshot file that claims to come from templates (which would silence the account caveats)', async () => {
