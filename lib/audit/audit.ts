@@ -516,6 +516,13 @@ export function accountCaveats(snapshot: AccountSnapshot, production?: Productio
     caveats.push(
       'Service control policies were not read (pass --scp, or audit with --org): findings assume no SCP restricts these principals.',
     );
+    // SCPs and RCPs are applied together or not at all: RCPs given alone would otherwise vanish unsaid.
+    if (snapshot.resourceControlPolicies.some((level) => level.policies.length > 0)) {
+      caveats.push(
+        'The RCPs in the input are not applied either: the audit applies RCPs together with the SCP chain, so pass --scp ' +
+          '(a chain of FullAWSAccess alone if no SCP restricts the account) to have them deny.',
+      );
+    }
   }
   if (snapshot.isManagementAccount) {
     caveats.push('This is the organization management account: SCPs and RCPs never apply to it.');

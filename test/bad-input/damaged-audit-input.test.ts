@@ -297,6 +297,23 @@ describe('a policy of an --scp file that cannot be read', () => {
   });
 });
 
+describe('an --rcp chain given without --scp', () => {
+  it('is said not to be applied, rather than dropped unsaid', async () => {
+    const rcp = file('rcp-alone.json', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' }],
+    });
+    const input = file('rcp-alone-input.json', details({ RoleDetailList: [role('app', [readOnly])] }));
+    const io = memoryIo();
+    await runCli(['audit', '--format', 'json', '--fail-on', 'none', '--input', input, '--rcp', rcp], io);
+    const report = JSON.parse(io.out) as { accounts: { caveats: string[] }[] };
+    expect(report.accounts[0].caveats).toContain(
+      'The RCPs in the input are not applied either: the audit applies RCPs together with the SCP chain, so pass --scp ' +
+        '(a chain of FullAWSAccess alone if no SCP restricts the account) to have them deny.',
+    );
+  });
+});
+
 describe('a role said to be service-linked that is not', () => {
   it('is refused in a snapshot, where the flag would take an administrator out of the audit', async () => {
     const input = file(

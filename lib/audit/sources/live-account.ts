@@ -89,6 +89,8 @@ export interface OrganizationPolicyFacts {
   resourceControlPolicies: OrganizationPolicyLevel[];
   organizationPoliciesKnown: boolean;
   isManagementAccount: boolean;
+  /** The organization's id, when DescribeOrganization answered (a member may ask it, whatever else it may not). */
+  organizationId?: string;
   problems: SnapshotProblem[];
 }
 
@@ -131,6 +133,7 @@ export async function readOwnOrganizationPolicies(
     }
     return unknown('organizations:DescribeOrganization', err);
   }
+  const organizationId = organization?.Id ? { organizationId: organization.Id } : {};
   if (organization?.MasterAccountId === accountId) {
     // SCPs and RCPs never restrict the management account: an empty, known chain says exactly that.
     return {
@@ -138,6 +141,7 @@ export async function readOwnOrganizationPolicies(
       resourceControlPolicies: [],
       organizationPoliciesKnown: true,
       isManagementAccount: true,
+      ...organizationId,
       problems: [],
     };
   }
@@ -148,6 +152,7 @@ export async function readOwnOrganizationPolicies(
       resourceControlPolicies: [],
       organizationPoliciesKnown: true,
       isManagementAccount: false,
+      ...organizationId,
       problems: [],
     };
   }
@@ -182,11 +187,12 @@ export async function readOwnOrganizationPolicies(
       resourceControlPolicies: chains.resourceControlPolicies,
       organizationPoliciesKnown: true,
       isManagementAccount: false,
+      ...organizationId,
       problems: chains.problems,
     };
   } catch (err) {
     if (isAbort(err, signal)) throw err;
-    if (isAccessDenied(err)) return unknown(step, err);
+    if (isAccessDenied(err)) return { ...unknown(step, err), ...organizationId };
     throw err;
   }
 }
@@ -229,6 +235,7 @@ export async function readLiveAccount(options: LiveAccountOptions): Promise<Acco
       resourceControlPolicies: organization.resourceControlPolicies,
       organizationPoliciesKnown: organization.organizationPoliciesKnown,
       isManagementAccount: organization.isManagementAccount,
+      ...(organization.organizationId ? { organizationId: organization.organizationId } : {}),
       ...(root.rootSessions !== undefined ? { rootSessions: root.rootSessions } : {}),
       problems: [
         ...iamSnapshot.problems,

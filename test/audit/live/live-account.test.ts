@@ -61,6 +61,7 @@ describe('live account audit', () => {
     // Outside an organization no SCP can apply, and that is known.
     expect(account.organizationPoliciesKnown).toBe(true);
     expect(account.serviceControlPolicies).toEqual([]);
+    expect(account.organizationId).toBeUndefined();
   });
 
   it('reads the SCP and RCP chain from the root down when the account may', async () => {
@@ -73,6 +74,7 @@ describe('live account audit', () => {
     const [account] = accounts;
     expect(account.organizationPoliciesKnown).toBe(true);
     expect(account.isManagementAccount).toBe(false);
+    expect(account.organizationId).toBe('o-exampleorg1');
     expect(
       account.serviceControlPolicies.map((level) => [level.kind, level.id, level.policies.map((p) => p.name)]),
     ).toEqual([
@@ -96,6 +98,8 @@ describe('live account audit', () => {
     const [account] = accounts;
     expect(account.organizationPoliciesKnown).toBe(false);
     expect(account.serviceControlPolicies).toEqual([]);
+    // A member may still learn its organization (aws:PrincipalOrgID of its principals), if not its SCPs.
+    expect(account.organizationId).toBe('o-exampleorg1');
     expect(account.problems).toEqual([
       expect.objectContaining({
         where: 'organizations:ListParents',
@@ -111,6 +115,7 @@ describe('live account audit', () => {
       accountId: MANAGEMENT,
       isManagementAccount: true,
       organizationPoliciesKnown: true,
+      organizationId: 'o-exampleorg1',
     });
     expect(accounts[0].serviceControlPolicies).toEqual([]);
   });
