@@ -330,6 +330,11 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: "open a remote session to a SageMaker Studio space and use its execution role's credentials",
   },
   {
+    id: 'sagemaker-presigned-domain-url',
+    actions: ['sagemaker:CreatePresignedDomainUrl'],
+    description: "sign in to SageMaker Studio as a user profile and run code with the profile's execution role",
+  },
+  {
     // pathfinding.cloud sagemaker-005; Prowler
     id: 'sagemaker-notebook-lifecycle-config',
     actions: [
@@ -346,6 +351,17 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     id: 'codebuild-start-build',
     actions: ['codebuild:StartBuild'],
     description: "start a build of an existing project with its own buildspec, running as the project's role",
+  },
+  {
+    // CodeBuild sandboxes run with the project's service role: commands sent to one, or a session opened in it.
+    id: 'codebuild-sandbox-command',
+    actions: ['codebuild:StartSandbox', 'codebuild:StartCommandExecution'],
+    description: "start a sandbox of an existing project and run commands in it as the project's role",
+  },
+  {
+    id: 'codebuild-sandbox-connection',
+    actions: ['codebuild:StartSandbox', 'codebuild:StartSandboxConnection'],
+    description: "start a sandbox of an existing project and open a session in it as the project's role",
   },
   {
     // pathfinding.cloud codebuild-003; Prowler
@@ -684,6 +700,16 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     id: 'passrole-athena-spark',
     actions: ['iam:PassRole', 'athena:CreateWorkGroup', 'athena:StartSession', 'athena:StartCalculationExecution'],
     description: 'run PySpark code of its own in an Athena Spark workgroup whose execution role is privileged',
+  },
+  {
+    id: 'athena-spark-session',
+    actions: ['athena:StartSession', 'athena:StartCalculationExecution'],
+    description: "run PySpark code of its own in an existing Athena Spark workgroup, as the workgroup's execution role",
+  },
+  {
+    id: 'athena-presigned-notebook-url',
+    actions: ['athena:CreatePresignedNotebookUrl'],
+    description: "open the notebook of a running Athena Spark session and run code as the workgroup's execution role",
   },
   {
     // CodePipeline Commands actions run shell commands with the pipeline's service role

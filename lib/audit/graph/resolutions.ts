@@ -200,8 +200,14 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     ['sagemaker.amazonaws.com'],
     'a SageMaker Studio space with remote access turned on, whose execution role is the role',
   ),
+  'sagemaker-presigned-domain-url': run(
+    ['sagemaker.amazonaws.com'],
+    'a SageMaker Studio domain (IAM sign-in) with a user profile whose execution role is the role',
+  ),
   'sagemaker-notebook-lifecycle-config': run(['sagemaker.amazonaws.com'], 'a notebook instance that runs as the role'),
   'codebuild-start-build': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
+  'codebuild-sandbox-command': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
+  'codebuild-sandbox-connection': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
   'codebuild-start-build-batch': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
   'ecs-execute-command': run(
     ['ecs-tasks.amazonaws.com'],
@@ -249,6 +255,11 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   }),
   'passrole-amplify': pass(['amplify.amazonaws.com']),
   'passrole-athena-spark': pass(['athena.amazonaws.com']),
+  'athena-spark-session': run(['athena.amazonaws.com'], 'an Athena Spark workgroup whose execution role is the role'),
+  'athena-presigned-notebook-url': run(
+    ['athena.amazonaws.com'],
+    'a running session of an Athena Spark workgroup whose execution role is the role',
+  ),
   'passrole-codepipeline': pass(['codepipeline.amazonaws.com'], {
     needs: 'a source for the pipeline (an S3 object or repository it can read)',
   }),

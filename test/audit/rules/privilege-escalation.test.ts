@@ -153,6 +153,7 @@ describe('privilege-escalation', () => {
     ['passrole-sagemaker-processing-job', ['iam:PassRole', 'sagemaker:CreateProcessingJob']],
     ['sagemaker-presigned-notebook-url', ['sagemaker:CreatePresignedNotebookInstanceUrl']],
     ['sagemaker-space-remote-session', ['sagemaker:StartSession']],
+    ['sagemaker-presigned-domain-url', ['sagemaker:CreatePresignedDomainUrl']],
     [
       'sagemaker-notebook-lifecycle-config',
       [
@@ -163,6 +164,8 @@ describe('privilege-escalation', () => {
       ],
     ],
     ['codebuild-start-build', ['codebuild:StartBuild']],
+    ['codebuild-sandbox-command', ['codebuild:StartSandbox', 'codebuild:StartCommandExecution']],
+    ['codebuild-sandbox-connection', ['codebuild:StartSandbox', 'codebuild:StartSandboxConnection']],
     ['codebuild-start-build-batch', ['codebuild:StartBuildBatch']],
     ['passrole-codebuild-batch', ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuildBatch']],
     ['ssm-start-session', ['ssm:StartSession']],
@@ -280,6 +283,8 @@ describe('privilege-escalation', () => {
       'passrole-athena-spark',
       ['iam:PassRole', 'athena:CreateWorkGroup', 'athena:StartSession', 'athena:StartCalculationExecution'],
     ],
+    ['athena-spark-session', ['athena:StartSession', 'athena:StartCalculationExecution']],
+    ['athena-presigned-notebook-url', ['athena:CreatePresignedNotebookUrl']],
     ['passrole-codepipeline', ['iam:PassRole', 'codepipeline:CreatePipeline', 'codepipeline:StartPipelineExecution']],
     ['codepipeline-update-pipeline', ['codepipeline:UpdatePipeline', 'codepipeline:StartPipelineExecution']],
     ['passrole-eks-pod-identity', ['iam:PassRole', 'eks:CreatePodIdentityAssociation']],
