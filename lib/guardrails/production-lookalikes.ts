@@ -16,32 +16,44 @@ export interface LookalikeTag {
   readonly kind: 'lookalike' | 'typo';
 }
 
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const readsAs = (written: string, meant: string) =>
+  same(written, meant) || isLookalike(written, meant) || isMisspelling(written, meant);
+
+/** The production tag key `key` reads as (equal ignoring case, a lookalike, or a typo of it), if any. */
+export function productionKeyReadAs(key: string, production: ProductionSelector): string | undefined {
+  return (
+    production.tagKeys.find((wanted) => same(key, wanted) || isLookalike(key, wanted)) ??
+    production.tagKeys.find((wanted) => readsAs(key, wanted))
+  );
+}
+
 /**
- * The tags among `tags` that read as a production tag (key and value, each equal ignoring case, a lookalike of
- * it, or a typo of it) without being one as IAM compares them: key ignoring case, value ignoring case (the
- * guardrails use the IgnoreCase operators), every other character exact. A value the config calls
- * non-production is never taken for a typo of a production one.
+ * The production value `value` reads as (equal ignoring case, a lookalike, or a typo of it), if any. A value the
+ * config calls non-production is never taken for a typo of a production one.
+ */
+export function productionValueReadAs(value: string, production: ProductionSelector): string | undefined {
+  const closest = production.values.find((wanted) => same(value, wanted) || isLookalike(value, wanted));
+  if (closest !== undefined) return closest;
+  if (production.nonProductionValues.some((other) => same(value, other))) return undefined;
+  return production.values.find((wanted) => readsAs(value, wanted));
+}
+
+/**
+ * The tags among `tags` that read as a production tag (productionKeyReadAs, productionValueReadAs) without being
+ * one as IAM compares them: key ignoring case, value ignoring case (the guardrails use the IgnoreCase
+ * operators), every other character exact.
  */
 export function lookalikeProductionTags(
   tags: Readonly<Record<string, unknown>>,
   production: ProductionSelector,
 ): LookalikeTag[] {
-  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  const readsAs = (written: string, meant: string) =>
-    same(written, meant) || isLookalike(written, meant) || isMisspelling(written, meant);
-  const nonProduction = production.nonProductionValues ?? [];
   const found: LookalikeTag[] = [];
   for (const [key, value] of Object.entries(tags)) {
     if (typeof value !== 'string') continue;
-    const meantKey =
-      production.tagKeys.find((wanted) => same(key, wanted) || isLookalike(key, wanted)) ??
-      production.tagKeys.find((wanted) => readsAs(key, wanted));
+    const meantKey = productionKeyReadAs(key, production);
     if (meantKey === undefined) continue;
-    const meantValue =
-      production.values.find((wanted) => same(value, wanted) || isLookalike(value, wanted)) ??
-      (nonProduction.some((other) => same(value, other))
-        ? undefined
-        : production.values.find((wanted) => readsAs(value, wanted)));
+    const meantValue = productionValueReadAs(value, production);
     if (meantValue === undefined) continue;
     if (same(key, meantKey) && same(value, meantValue)) continue;
     const typo = isMisspelling(key, meantKey) || isMisspelling(value, meantValue);

@@ -1,7 +1,7 @@
 // Stack policies for production stacks, made from the synthesized template: CloudFormation itself refuses to
 // replace or delete a stateful or production-tagged resource during a stack update, whoever runs it. The
 // SCPs keep non-exempt principals from replacing or overriding the policy (ProtectStackPolicy*).
-import { isLookalike, isMisspelling } from '../util/lookalike';
+import { productionKeyReadAs, productionValueReadAs } from './production-lookalikes';
 import type { GuardrailSpec } from './spec';
 
 /** CloudFormation's limit for StackPolicyBody (SetStackPolicy, CreateStack). */
@@ -44,17 +44,12 @@ function tagVerdict(properties: unknown, spec: GuardrailSpec): TagVerdict {
   if (tags === undefined) return 'other';
   // IAM compares the tag key without case (and leash's SCPs the value too). A tag that only reads as production
   // (`prod `, a Cyrillic о, a typo such as `prodution`) is protected as well: a stack policy too many costs an
-  // approval, one too few a table. A value the config calls non-production is not taken for a typo.
-  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  const reads = (written: string, wanted: readonly string[]) =>
-    wanted.some((word) => same(written, word) || isLookalike(written, word) || isMisspelling(written, word));
+  // approval, one too few a table.
   const judge = (key: unknown, value: unknown): TagVerdict => {
     if (typeof key !== 'string') return 'unknown';
-    if (!reads(key, spec.production.tagKeys)) return 'other';
+    if (productionKeyReadAs(key, spec.production) === undefined) return 'other';
     if (typeof value !== 'string') return 'unknown';
-    if (spec.production.values.some((word) => same(value, word))) return 'production';
-    if (spec.production.nonProductionValues.some((word) => same(value, word))) return 'other';
-    return reads(value, spec.production.values) ? 'production' : 'other';
+    return productionValueReadAs(value, spec.production) === undefined ? 'other' : 'production';
   };
   let verdicts: TagVerdict[];
   if (Array.isArray(tags)) {

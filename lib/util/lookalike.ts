@@ -44,7 +44,7 @@ export function isLookalike(written: string, meant: string): boolean {
 }
 
 /**
- * Whether `written` is a slip of the keyboard away from `meant` (or `meant` from it): after the lookalike
+ * Whether `written` is a slip of the keyboard away from `meant`, the word it was meant to be: after the lookalike
  * folding, one letter inserted, dropped, changed or swapped with its neighbour when `meant` has 4 to 7
  * characters (`prd`, `prdo` for `prod`), two when it is longer (`prodution`, `enviroment`); never for a shorter
  * `meant`, where one letter makes another word (`qa`, `uat`), nor when the two are equal ignoring case or

@@ -136,16 +136,22 @@ describe("the deployed mode's asset check", () => {
   // Creating change sets builds the assets of the pull request's cdk.out in the gate job: an asset whose source is a
   // command would run it there.
   const step = gate.steps.find((candidate) => candidate.name === 'Refuse assets that run commands');
-  function run(manifests: Record<string, string>) {
+  // A cloud assembly (its manifest.json listing no artifacts unless the case gives one) holding `files`.
+  function run(files: Record<string, string>) {
     const dir = mkdtempSync(join(tmpdir(), 'leash-assets-'));
-    for (const [name, text] of Object.entries(manifests)) {
+    const all = { 'manifest.json': JSON.stringify({ version: '36.0.0', artifacts: {} }), ...files };
+    for (const [name, text] of Object.entries(all)) {
       mkdirSync(join(dir, 'cdk.out', name, '..'), { recursive: true });
       writeFileSync(join(dir, 'cdk.out', name), text);
     }
-    mkdirSync(join(dir, 'cdk.out'), { recursive: true });
-    const result = spawnSync('bash', ['-eo', 'pipefail', '-c', step?.run ?? 'false'], { cwd: dir, encoding: 'utf8' });
+    const result = spawnSync('bash', ['-eo', 'pipefail', '-c', step?.run ?? 'false'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, RUNNER_TEMP: dir },
+    });
     return { status: result.status, stderr: result.stderr };
   }
+  const assembly = (artifacts: Record<string, object>) => JSON.stringify({ version: '36.0.0', artifacts });
   const plain = JSON.stringify({ version: '36.0.0', files: { a: { source: { path: 'asset.a' } } }, dockerImages: {} });
 
   it('lets assets built from files and directories through', () => {
@@ -167,6 +173,28 @@ describe("the deployed mode's asset check", () => {
     const result = run({ 'Shop.assets.json': '{"files": ' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Shop.assets.json: not JSON');
+  });
+  it('finds an asset manifest by what the assembly names, not by its file name, in nested assemblies too', () => {
+    const image = { source: { executable: ['sh', '-c', 'touch /tmp/x'] }, destinations: {} };
+    const result = run({
+      'manifest.json': assembly({
+        Stage: { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Stage' } },
+      }),
+      'assembly-Stage/manifest.json': assembly({
+        'Shop.build': { type: 'cdk:asset-manifest', properties: { file: 'harmless-looking.json' } },
+        // A cycle back to the parent is followed once.
+        Loop: { type: 'cdk:cloud-assembly', properties: { directoryName: '..' } },
+      }),
+      'assembly-Stage/harmless-looking.json': JSON.stringify({ version: '36.0.0', dockerImages: { img1: image } }),
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('assembly-Stage/harmless-looking.json: asset(s) built by running a command: img1');
+  });
+
+  it('refuses an assembly whose manifest it cannot read (nothing says which asset manifests it has)', () => {
+    const result = run({ 'manifest.json': '{"artifacts": ' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('cdk.out/manifest.json: not a cloud assembly manifest');
   });
 });
 

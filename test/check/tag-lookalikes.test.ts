@@ -18,8 +18,8 @@ const lookalikes: [string, string, string][] = [
   ['env\u0456ronment', 'production', 'a Cyrillic і in the key'],
 ];
 
-function check(template: object) {
-  return checkStacks([stack(template)], undefined, 'test', { catalog, now, config: LeashConfig.parse({}) });
+function check(template: object, config: unknown = {}) {
+  return checkStacks([stack(template)], undefined, 'test', { catalog, now, config: LeashConfig.parse(config) });
 }
 
 describe('production-tag-lookalike', () => {
@@ -78,17 +78,8 @@ describe('production-tag-lookalike', () => {
   });
 
   it('finds a typo in the config: the production key misspelt there, the templates tagged with the real one', () => {
-    const config = LeashConfig.parse({ guardrails: { production: { tagKeys: ['enviroment'] } } });
-    const result = checkStacks(
-      [stack({ Resources: { Alerts: topic('environment', 'production') } })],
-      undefined,
-      'test',
-      {
-        catalog,
-        now,
-        config,
-      },
-    );
+    const config = { guardrails: { production: { tagKeys: ['enviroment'] } } };
+    const result = check({ Resources: { Alerts: topic('environment', 'production') } }, config);
     const found = result.findings.filter((finding) => finding.ruleId === 'production-tag-lookalike');
     expect(found).toHaveLength(1);
     expect(found[0].message).toContain('a letter or two from the production tag enviroment=production');
@@ -96,19 +87,10 @@ describe('production-tag-lookalike', () => {
   });
 
   it('takes no value the config calls non-production for a typo of a production one', () => {
-    const config = LeashConfig.parse({
+    const config = {
       guardrails: { production: { values: ['production'], nonProductionValues: ['productions', 'dev'] } },
-    });
-    const result = checkStacks(
-      [stack({ Resources: { Alerts: topic('environment', 'productions') } })],
-      undefined,
-      'test',
-      {
-        catalog,
-        now,
-        config,
-      },
-    );
+    };
+    const result = check({ Resources: { Alerts: topic('environment', 'productions') } }, config);
     expect(result.findings.filter((finding) => finding.ruleId === 'production-tag-lookalike')).toEqual([]);
   });
 

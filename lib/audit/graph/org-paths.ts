@@ -3,11 +3,10 @@
 // `o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/ou-ab12-22222222/`; AWS writes the entity path of an account itself with
 // the account id at the end instead, and a condition is answered only where both forms give the same answer
 // (trust.ts), so a policy written for either form is never judged on a guess.
+import { LEVEL_ID } from '../sources/chain-order';
 import type { AccountSnapshot } from '../sources/snapshot';
 
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
-const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
-const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 
 /**
  * The values aws:PrincipalOrgPaths may have for a principal of the account: the path down to its OU, and the
@@ -22,10 +21,10 @@ export function principalOrgPathCandidates(
   const levels = snapshot.serviceControlPolicies;
   const root = levels[0];
   const account = levels[levels.length - 1];
-  if (levels.length < 2 || root.kind !== 'root' || !ROOT_ID.test(root.id)) return undefined;
+  if (levels.length < 2 || root.kind !== 'root' || !LEVEL_ID.root.test(root.id)) return undefined;
   if (account.kind !== 'account' || account.id !== snapshot.accountId) return undefined;
   const units = levels.slice(1, -1);
-  if (!units.every((level) => level.kind === 'ou' && OU_ID.test(level.id))) return undefined;
+  if (!units.every((level) => level.kind === 'ou' && LEVEL_ID.ou.test(level.id))) return undefined;
   const path = [organizationId, root.id, ...units.map((level) => level.id)].join('/');
   return [`${path}/`, `${path}/${snapshot.accountId}`];
 }

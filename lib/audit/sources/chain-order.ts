@@ -7,7 +7,8 @@ export const EMPTY_LEVEL =
   'expected at least one policy: AWS keeps one attached to every root, OU and account (FullAWSAccess, ' +
   'RCPFullAWSAccess, unless replaced), and a level with none would deny every action';
 
-const LEVEL_ID: Record<OrganizationPolicyLevel['kind'], RegExp> = {
+/** The forms AWS gives root, OU and account ids. */
+export const LEVEL_ID: Readonly<Record<OrganizationPolicyLevel['kind'], RegExp>> = {
   root: /^r-[0-9a-z]{4,32}$/,
   ou: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
   account: /^\d{12}$/,
