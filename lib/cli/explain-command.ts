@@ -106,7 +106,9 @@ export function formatExplanation(
         .map(([key, value]) => `${key}=${value}`)
         .join(', ') || '(none)'
     : '(unknown)';
-  lines.push(`request     resource ${request.resourceArn ?? '(any)'}; resource tags ${tagText}`);
+  // With no ARN the evaluator takes the resource to be in the principal's account (aws:ResourceAccount): say so.
+  const anyResource = `(any, in account ${principal.arn.split(':')[4] || 'unknown'})`;
+  lines.push(`request     resource ${request.resourceArn ?? anyResource}; resource tags ${tagText}`);
   lines.push('');
   const verdict = decision.decision === 'depends' ? 'DEPENDS' : decision.decision.toUpperCase();
   lines.push(

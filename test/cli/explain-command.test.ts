@@ -46,6 +46,8 @@ describe('leash explain', () => {
     expect(out).toMatch(/decision\s+DENIED — stopped by an explicit Deny/);
     expect(out).toContain('inline inline:work, statement 1 (KeepProd)');
     expect(out).toContain('resource tags env=prod');
+    // No ARN given: the resource is taken to be the principal's account's (aws:ResourceAccount), and said so.
+    expect(out).toContain('resource (any, in account 111122223333)');
   });
 
   it('says what an undecided answer depends on', async () => {

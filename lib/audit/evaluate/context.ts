@@ -220,16 +220,34 @@ export class RequestKeys {
     }
     if (lowerKey === KMS_CALLER_ACCOUNT && !facts.carries(lowerKey)) return ABSENT;
     if (isPrincipalKey(lowerKey)) return this.principalValue(lowerKey);
-    if (lowerKey === 'aws:resourceaccount' && this.context.resourceArn) {
-      const account = accountOfArn(this.context.resourceArn);
-      return account ? present([account]) : UNKNOWN;
-    }
+    if (lowerKey === 'aws:resourceaccount' || lowerKey === 'aws:resourceorgid') return this.resourceOwner(lowerKey);
     if (!lowerKey.startsWith('aws:') && !facts.carries(lowerKey)) return ABSENT;
     // IAM's own name for the tags of the role or user acted on: the same tags as aws:ResourceTag.
     if (lowerKey.startsWith('iam:resourcetag/') && request.resourceTags) {
       return resourceTagValue(request, lowerKey.slice('iam:resourcetag/'.length));
     }
     return UNKNOWN;
+  }
+
+  /**
+   * aws:ResourceAccount and aws:ResourceOrgID. The account is the target ARN's; with no ARN ("some resource"),
+   * the principal's own, unless the context says it may be any (RequestContext.resourceAccount). The
+   * organization is the principal's when the resource is in the principal's account and the input names it;
+   * anything else (an ARN without an account, such as an S3 bucket's, or another account's resource) is
+   * unknown.
+   */
+  private resourceOwner(lowerKey: 'aws:resourceaccount' | 'aws:resourceorgid'): KeyValue {
+    const arn = this.context.resourceArn;
+    const account =
+      arn !== undefined
+        ? accountOfArn(arn)
+        : this.context.resourceAccount === 'any'
+          ? undefined
+          : this.principal.accountId;
+    if (account === undefined) return UNKNOWN;
+    if (lowerKey === 'aws:resourceaccount') return present([account]);
+    const organization = this.principal.organizationId;
+    return account === this.principal.accountId && organization !== undefined ? present([organization]) : UNKNOWN;
   }
 
   private principalValue(lowerKey: string): KeyValue {

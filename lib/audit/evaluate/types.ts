@@ -13,6 +13,14 @@ export interface RequestContext {
   /** Target resource ARN; undefined means "some resource" (a non-`*` Resource then makes it `depends`). */
   readonly resourceArn?: string;
   /**
+   * Where "some resource" (no `resourceArn`) is, for aws:ResourceAccount and aws:ResourceOrgID. Unset: in the
+   * principal's own account (and organization), which is what the audit asks about: acting on another
+   * account's resource also takes that resource's own policy, and such grants are asked with the resource's
+   * ARN. `any`: in any account, for questions whose targets may be elsewhere (which roles a principal may
+   * assume), so those keys stay unknown.
+   */
+  readonly resourceAccount?: 'any';
+  /**
    * Tags on the target resource, e.g. `{ environment: 'production' }`; `{}` says it has none. Unset: unknown
    * (a condition on aws:ResourceTag then makes the decision `depends`).
    */

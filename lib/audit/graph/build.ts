@@ -58,6 +58,7 @@ export interface GraphOptions {
 }
 
 const ASSUME = 'sts:AssumeRole';
+const ASSUME_ROOT = 'sts:AssumeRoot';
 /** Notes on an edge that needed no sts grant of the caller's own. */
 const NAMES_CALLER = 'names the caller in its own account: no sts grant needed';
 const NAMES_EVERYONE = 'names everyone ("*"), the caller included, in its own account: no sts grant needed';
@@ -318,6 +319,12 @@ class GraphBuilder {
   private readonly byArn = new Map<string, { principal: Principal; index: AccountIndex }>();
   private readonly facts: ConditionFacts;
   private readonly time: RequestContext;
+  /**
+   * The audit time for questions whose target may be in any account (which roles, or which member accounts'
+   * root users, a principal may reach): aws:ResourceAccount and aws:ResourceOrgID stay unknown there, where
+   * `time` answers them with the principal's own account (RequestContext.resourceAccount).
+   */
+  private readonly anyAccount: RequestContext;
   private readonly pathActions: CatalogAction[];
   /** Where each action of pathActions is, by its catalog name. */
   private readonly pathSlotOf = new Map<string, number>();
@@ -353,6 +360,7 @@ class GraphBuilder {
     );
     this.facts = { now, organizationOf: options.organizationOf, orgPathsOf: (accountId) => orgPaths.get(accountId) };
     this.time = auditTimeContext(now);
+    this.anyAccount = { ...this.time, resourceAccount: 'any' };
     this.indexes = accounts.map(indexAccount);
     const names = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));
     this.pathActions = [...names].map((n) => options.catalog.get(n)).filter((a): a is CatalogAction => !!a);
@@ -488,7 +496,7 @@ class GraphBuilder {
       : sessionTagged
         ? { ...facts, tagsChosen: true, tagging: 'depends', taggedBy: 'session' }
         : facts;
-    const general = compiled.decide(ASSUME, this.time);
+    const general = compiled.decide(ASSUME, this.anyAccount);
     // Trusts that name the caller: in its own account no sts grant of its own is needed.
     for (const grant of this.named.get(principal.arn.toLowerCase()) ?? []) {
       const sameAccount = grant.roleAccountId === index.accountId;
@@ -759,7 +767,9 @@ class GraphBuilder {
     if (asked.length === 0) return undefined;
     const decisions = new Array<ActionDecision | undefined>(this.pathActions.length);
     let held = 0;
-    for (const decision of compiled.decideMany(asked, this.time)) {
+    for (const own of compiled.decideMany(asked, this.time)) {
+      // A root session is taken in another account: asked of a resource in any account, not the caller's own.
+      const decision = own.action === ASSUME_ROOT ? compiled.decide(ASSUME_ROOT, this.anyAccount) : own;
       if (decision.decision === 'denied') continue;
       decisions[this.pathSlotOf.get(decision.action)!] = decision;
       held++;

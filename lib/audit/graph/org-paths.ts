@@ -4,9 +4,8 @@
 // the account id at the end instead, and a condition is answered only where both forms give the same answer
 // (trust.ts), so a policy written for either form is never judged on a guess.
 import { LEVEL_ID } from '../sources/chain-order';
+import { ORGANIZATION_ID } from '../sources/organization-id';
 import type { AccountSnapshot } from '../sources/snapshot';
-
-const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 
 /**
  * The values aws:PrincipalOrgPaths may have for a principal of the account: the path down to its OU, and the

@@ -9,6 +9,7 @@ import {
   parseAuthorizationDetails,
 } from './authorization-details';
 import { EMPTY_LEVEL } from './chain-order';
+import { organizationIdOfChains } from './organization-id';
 import { loadOrganizationPolicies } from './org-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel } from './snapshot';
 import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
@@ -249,15 +250,29 @@ export async function loadAuditInput(options: LoadAuditInputOptions): Promise<Au
   const scps = options.scp && options.scp.length > 0 ? loadOrganizationPolicies(options.scp, 'scp') : undefined;
   const rcps = options.rcp && options.rcp.length > 0 ? loadOrganizationPolicies(options.rcp, 'rcp') : undefined;
   if (!scps && !rcps) return loaded;
+  const named = organizationIdOfChains([
+    ...(scps ? [{ levels: scps, file: options.scp!.join(', ') }] : []),
+    ...(rcps ? [{ levels: rcps, file: options.rcp!.join(', ') }] : []),
+  ]);
+  const organizationIds: Record<string, string> = { ...loaded.organizationIds };
   for (const account of loaded.accounts) {
     if (scps) refuseOtherAccountLevel(scps, options.scp!, 'scp', account);
     if (rcps) refuseOtherAccountLevel(rcps, options.rcp!, 'rcp', account);
+    if (named && account.organizationId !== undefined && account.organizationId !== named.id) {
+      throw new InputError(
+        `${named.where}: the policy ARN names organization ${named.id}, but ${account.source.location} holds ` +
+          `account ${account.accountId} of ${account.organizationId}: expected that organization's policies`,
+      );
+    }
+    if (named) organizationIds[account.accountId] ??= named.id;
   }
   return {
     notAudited: loaded.notAudited,
-    ...(loaded.organizationIds ? { organizationIds: loaded.organizationIds } : {}),
+    ...(Object.keys(organizationIds).length ? { organizationIds } : {}),
     accounts: loaded.accounts.map((account) => ({
       ...account,
+      // The organization the policies' ARNs name, where the input did not say (organization-id.ts).
+      ...(named && account.organizationId === undefined ? { organizationId: named.id } : {}),
       serviceControlPolicies: scps ?? account.serviceControlPolicies,
       resourceControlPolicies: rcps ?? account.resourceControlPolicies,
       organizationPoliciesKnown: scps ? true : account.organizationPoliciesKnown,

@@ -427,6 +427,64 @@ describe('resource control policies', () => {
     expect(inOrganization('o-zzzzzzzzzz')).toMatchObject({ decision: 'denied', deniedBy: [{ layer: 'rcp' }] });
     expect(inOrganization(undefined)).toMatchObject({ decision: 'depends', dependsOn: ['aws:PrincipalOrgID'] });
   });
+
+  it("answers a resource perimeter's aws:ResourceOrgID and aws:ResourceAccount for the account's own resources", () => {
+    // AWS's resource perimeter SCP: nothing outside the organization (or outside this account).
+    const perimeter = policy({
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringNotEqualsIfExists: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } },
+    });
+    const ownAccount = policy({
+      Effect: 'Deny',
+      Action: 'dynamodb:*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:ResourceAccount': ACCOUNT } },
+    });
+    const spec = {
+      principals: [principal('app', { inline: { p: policy(allow(['s3:DeleteBucket', 'dynamodb:DeleteTable'])) } })],
+      scps: [{ full: FULL_AWS_ACCESS, perimeter, ownAccount }],
+    };
+    const app = (organizationId?: string) => {
+      const account = compileAccount({ ...snapshot(spec), organizationId }, catalog);
+      expect(account.invalidPolicies).toEqual([]);
+      return account.principals[0];
+    };
+    const production = { resourceTags: { env: 'prod' } };
+    // Some production resource of the account: in its organization, so the perimeter does not stop a deletion.
+    expect(app('o-a1b2c3d4e5').decide('s3:DeleteBucket', production)).toMatchObject({
+      decision: 'allowed',
+      dependsOn: [],
+    });
+    expect(app('o-a1b2c3d4e5').decide('dynamodb:DeleteTable', production).decision).toBe('allowed');
+    // Another organization's policies: the perimeter stops everything.
+    expect(app('o-zzzzzzzzzz').decide('s3:DeleteBucket', production)).toMatchObject({
+      decision: 'denied',
+      deniedBy: [{ layer: 'scp' }],
+    });
+    // No organization id in the input: still unknown.
+    expect(app(undefined).decide('s3:DeleteBucket', production)).toMatchObject({
+      decision: 'depends',
+      dependsOn: ['aws:ResourceOrgID'],
+    });
+    // A table of another account, by ARN: its organization is not known, and the account-only Deny applies.
+    const elsewhere = { resourceArn: 'arn:aws:dynamodb:us-east-1:444455556666:table/orders' };
+    expect(app('o-a1b2c3d4e5').decide('dynamodb:DeleteTable', elsewhere)).toMatchObject({
+      decision: 'denied',
+      deniedBy: [{ layer: 'scp' }],
+    });
+    // A bucket's ARN names no account: whose it is stays unknown.
+    expect(app('o-a1b2c3d4e5').decide('s3:DeleteBucket', { resourceArn: 'arn:aws:s3:::orders' })).toMatchObject({
+      decision: 'depends',
+      dependsOn: ['aws:ResourceOrgID'],
+    });
+    // A question about a resource in any account leaves both keys unknown.
+    expect(app('o-a1b2c3d4e5').decide('dynamodb:DeleteTable', { resourceAccount: 'any' })).toMatchObject({
+      decision: 'depends',
+      dependsOn: expect.arrayContaining(['aws:ResourceOrgID', 'aws:ResourceAccount']),
+    });
+  });
 });
 
 describe('invalid policies', () => {

@@ -332,6 +332,35 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('user', 'alice'), arn('role', 'remote', OTHER))?.decision).toBe('allowed');
   });
 
+  it("does not read a role of another account as the caller's own under an own-account-only SCP", () => {
+    // Rules on "some resource" answer aws:ResourceAccount with the caller's own account; a role it may
+    // assume can be in any account, so there the key stays unknown.
+    const ownAccountOnly: OrganizationPolicyLevel[] = [
+      {
+        kind: 'root',
+        id: 'r-1',
+        policies: [
+          { name: 'all', document: doc(allow('*')) },
+          {
+            name: 'own-account',
+            document: doc(deny('*', '*', { Condition: { StringNotEquals: { 'aws:ResourceAccount': ACCOUNT } } })),
+          },
+        ],
+      },
+    ];
+    const graph = graphOf(
+      {
+        principals: [{ name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] }],
+        scps: ownAccountOnly,
+      },
+      [otherAccount([{ name: 'remote', trust: trusting(root(ACCOUNT)) }])],
+    );
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'remote', OTHER))).toMatchObject({
+      decision: 'depends',
+      dependsOn: ['aws:ResourceAccount'],
+    });
+  });
+
   it('answers aws:PrincipalOrgID of a cross-account trust inside and outside the organization', () => {
     const remote = otherAccount([
       { name: 'org-only', trust: trusting('*', { Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-ours' } } }) },

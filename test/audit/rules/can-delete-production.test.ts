@@ -32,6 +32,23 @@ describe('can-delete-production', () => {
     expect(about(findings, 'dba').map((f) => f.severity)).toEqual([severity]);
   });
 
+  it("is critical under a resource perimeter SCP: the account's own production is inside the perimeter", () => {
+    // AWS's resource perimeter: deny anything on a resource outside the organization.
+    const perimeter = doc(
+      deny('*', '*', { Condition: { StringNotEqualsIfExists: { 'aws:ResourceOrgID': 'o-a1b2c3d4e5' } } }),
+    );
+    const spec = {
+      principals: [{ name: 'dba', policies: [doc(allow('rds:DeleteDBInstance'))] }],
+      scps: [FULL_ACCESS_LEVEL([{ name: 'perimeter', document: perimeter }])],
+    };
+    const [inside] = about(run(rule, { ...spec, organizationId: 'o-a1b2c3d4e5' }), 'dba');
+    expect(inside).toMatchObject({ severity: 'critical', details: { allowed: ['rds:DeleteDBInstance'] } });
+    // Without the organization id, whether the perimeter lets it through is not known: said so.
+    const [unknown] = about(run(rule, spec), 'dba');
+    expect(unknown.severity).toBe('high');
+    expect(unknown.message).toContain('depending on aws:ResourceOrgID');
+  });
+
   it('says nothing about a principal that can only read', () => {
     expect(
       run(rule, { principals: [{ name: 'reader', policies: [doc(allow(['rds:Describe*', 's3:GetObject']))] }] }),

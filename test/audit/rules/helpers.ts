@@ -41,6 +41,8 @@ export interface AccountSpec {
   /** Customer managed policies by name. */
   readonly managed?: Record<string, unknown>;
   readonly scps?: readonly OrganizationPolicyLevel[];
+  /** The account's organization (AccountSnapshot.organizationId). */
+  readonly organizationId?: string;
   /** Resources known by ARN, with their tags (AccountSnapshot.resources). */
   readonly resources?: readonly { arn: string; tags: Record<string, string> }[];
   /** Resource policies (AccountSnapshot.resourcePolicies). */
@@ -83,6 +85,7 @@ export function snapshot(spec: AccountSpec): AccountSnapshot {
     })),
     serviceControlPolicies: spec.scps ?? [],
     organizationPoliciesKnown: spec.scps !== undefined,
+    ...(spec.organizationId ? { organizationId: spec.organizationId } : {}),
     ...(spec.resources ? { resources: spec.resources } : {}),
     ...(spec.resourcePolicies ? { resourcePolicies: spec.resourcePolicies } : {}),
   });

@@ -82,6 +82,45 @@ describe('loadAuditInput', () => {
     expect(input.accounts[0].serviceControlPolicies.map((l) => l.kind)).toEqual(['root', 'ou', 'account']);
   });
 
+  it('knows the organization the SCP ARNs name, for aws:PrincipalOrgID and aws:ResourceOrgID', async () => {
+    const input = await loadAuditInput({ input: [EXAMPLE], scp: ['examples/example-account/scps.json'] });
+    expect(input.accounts[0].organizationId).toBe('o-a1b2c3d4e5');
+    expect(input.organizationIds).toEqual({ '111122223333': 'o-a1b2c3d4e5' });
+    // Single documents (and AWS managed policies) name no organization: nothing is assumed.
+    const alone = await loadAuditInput({ input: [EXAMPLE], scp: [write('deny.json', denyDoc)] });
+    expect(alone.accounts[0].organizationId).toBeUndefined();
+    expect(alone.organizationIds).toBeUndefined();
+  });
+
+  it('refuses policies of two organizations, or of another organization than the snapshot', async () => {
+    const arn = (org: string, id: string) =>
+      `arn:aws:organizations::999988887777:policy/${org}/service_control_policy/p-${id}`;
+    const level = (kind: string, id: string, policyArn: string) => ({
+      kind,
+      id,
+      policies: [{ name: 'FullAWSAccess' }, { name: 'deny', arn: policyArn, document: denyDoc }],
+    });
+    const mixed = write('mixed.json', [
+      level('root', 'r-ab12', arn('o-aaaaaaaaaa', 'one11111')),
+      level('ou', 'ou-ab12-11111111', arn('o-bbbbbbbbbb', 'two22222')),
+    ]);
+    await expect(loadAuditInput({ input: [EXAMPLE], scp: [mixed] })).rejects.toThrow(
+      /mixed\.json: \[1\]\.policies\[1\]\.arn: the policy ARN names organization o-bbbbbbbbbb, but .*mixed\.json: \[0\]\.policies\[1\]\.arn names o-aaaaaaaaaa/,
+    );
+    const org = write('org-snapshot.json', {
+      schemaVersion: 1,
+      kind: 'organization',
+      organizationId: 'o-cccccccccc',
+      managementAccountId: '999988887777',
+      accounts: [{ ...accountSnapshot, accountId: '777788889999' }],
+      notAudited: [],
+    });
+    const other = write('other.json', [level('root', 'r-ab12', arn('o-aaaaaaaaaa', 'one11111'))]);
+    await expect(loadAuditInput({ input: [org], scp: [other] })).rejects.toThrow(
+      /other\.json: \[0\]\.policies\[1\]\.arn: the policy ARN names organization o-aaaaaaaaaa, but .* holds account 777788889999 of o-cccccccccc/,
+    );
+  });
+
   it('reads account and organization snapshot files', async () => {
     const org = write('org.json', {
       schemaVersion: 1,
