@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compileAccount } from '../../lib/audit/evaluate';
 import { AccountSnapshot } from '../../lib/audit/sources/snapshot';
+import { loadCatalog } from '../../lib/catalog';
 import { readTemplates, snapshotFromTemplates } from '../../lib/audit/sources/templates';
 import { loadStacks } from '../../lib/check/assembly';
 import { runCheck } from '../../lib/check/check';
@@ -12,6 +14,55 @@ interface Doc {
   Statement: Record<string, unknown>[];
 }
 const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'templates', name);
+
+describe('the account of templates that name none', () => {
+  // A role allowed to delete a table only in account 111122223333: whether that is its own account is what
+  // the templates do not say, so the stand-in account id must not decide it.
+  const template = {
+    Resources: {
+      Dba: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [
+            {
+              PolicyName: 'p',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Action: 'dynamodb:DeleteTable',
+                    Resource: '*',
+                    Condition: { StringEquals: { 'aws:ResourceAccount': '111122223333' } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+  const deleteTable = (accountId?: string) => {
+    const stack = { file: 't.json', stackName: 's', template, ...(accountId ? { accountId } : {}) };
+    const snapshot = snapshotFromTemplates([stack], { location: 't.json' });
+    const account = compileAccount(snapshot, loadCatalog());
+    return account.principals[0].decide('dynamodb:DeleteTable', { resourceTags: { environment: 'production' } });
+  };
+
+  it('leaves aws:ResourceAccount unknown when the account is a stand-in', () => {
+    expect(deleteTable()).toMatchObject({ decision: 'depends', dependsOn: ['aws:ResourceAccount'] });
+  });
+
+  it('answers it with the account the stack names', () => {
+    expect(deleteTable('111122223333').decision).toBe('allowed');
+    expect(deleteTable('444455556666').decision).toBe('denied');
+  });
+});
 
 describe('snapshot from a YAML template with short tags', () => {
   const stacks = loadStacks([fixture('short-tags.yaml')]);

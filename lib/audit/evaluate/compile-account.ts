@@ -425,6 +425,7 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
       name: principal.name,
       accountId: snapshot.accountId,
       ...(snapshot.organizationId === undefined ? {} : { organizationId: snapshot.organizationId }),
+      ...(snapshot.accountIdIsPlaceholder ? { accountIdIsPlaceholder: true } : {}),
       tags: tagMap(principal.tags),
     };
     const layers: PrincipalLayers = {

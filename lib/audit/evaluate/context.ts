@@ -14,6 +14,8 @@ export interface PrincipalFacts {
   readonly accountId: string;
   /** Its account's organization, where the input says: aws:PrincipalOrgID. */
   readonly organizationId?: string;
+  /** `accountId` is a stand-in (templates that name no account): "its own account" is then not a known value. */
+  readonly accountIdIsPlaceholder?: boolean;
   /** Tags with lower-cased keys. */
   readonly tags: ReadonlyMap<string, string>;
   /**
@@ -231,23 +233,25 @@ export class RequestKeys {
 
   /**
    * aws:ResourceAccount and aws:ResourceOrgID. The account is the target ARN's; with no ARN ("some resource"),
-   * the principal's own, unless the context says it may be any (RequestContext.resourceAccount). The
-   * organization is the principal's when the resource is in the principal's account and the input names it;
-   * anything else (an ARN without an account, such as an S3 bucket's, or another account's resource) is
-   * unknown.
+   * the one the context names (RequestContext.resourceAccount), by default the principal's own. The
+   * organization is the principal's for a resource in its account, or the one the context gives for the
+   * account it names; anything else (an ARN without an account, such as an S3 bucket's, or an account whose
+   * organization is not given) is unknown.
    */
   private resourceOwner(lowerKey: 'aws:resourceaccount' | 'aws:resourceorgid'): KeyValue {
     const arn = this.context.resourceArn;
-    const account =
-      arn !== undefined
-        ? accountOfArn(arn)
-        : this.context.resourceAccount === 'any'
-          ? undefined
-          : this.principal.accountId;
+    const named = this.context.resourceAccount;
+    const own = this.principal.accountIdIsPlaceholder ? undefined : this.principal.accountId;
+    const account = arn !== undefined ? accountOfArn(arn) : named === 'any' ? undefined : (named ?? own);
     if (account === undefined) return UNKNOWN;
     if (lowerKey === 'aws:resourceaccount') return present([account]);
-    const organization = this.principal.organizationId;
-    return account === this.principal.accountId && organization !== undefined ? present([organization]) : UNKNOWN;
+    const organization =
+      account === this.principal.accountId
+        ? this.principal.organizationId
+        : account === named
+          ? this.context.resourceOrganizationId
+          : undefined;
+    return organization === undefined ? UNKNOWN : present([organization]);
   }
 
   private principalValue(lowerKey: string): KeyValue {

@@ -16,10 +16,15 @@ export interface RequestContext {
    * Where "some resource" (no `resourceArn`) is, for aws:ResourceAccount and aws:ResourceOrgID. Unset: in the
    * principal's own account (and organization), which is what the audit asks about: acting on another
    * account's resource also takes that resource's own policy, and such grants are asked with the resource's
-   * ARN. `any`: in any account, for questions whose targets may be elsewhere (which roles a principal may
-   * assume), so those keys stay unknown.
+   * ARN. An account id: in that account. `any`: in any account, for questions whose targets may be elsewhere
+   * (which roles a principal may assume), so those keys stay unknown.
    */
-  readonly resourceAccount?: 'any';
+  readonly resourceAccount?: string;
+  /**
+   * The organization of the account `resourceAccount` names, where the input knows it: aws:ResourceOrgID of a
+   * resource in that account (by ARN or not). Never read for a resource in another account.
+   */
+  readonly resourceOrganizationId?: string;
   /**
    * Tags on the target resource, e.g. `{ environment: 'production' }`; `{}` says it has none. Unset: unknown
    * (a condition on aws:ResourceTag then makes the decision `depends`).

@@ -59,6 +59,12 @@ export interface GraphOptions {
 
 const ASSUME = 'sts:AssumeRole';
 const ASSUME_ROOT = 'sts:AssumeRoot';
+
+/** A condition key on the target's account or organization, which a resource perimeter SCP reads. */
+function isResourceOwnerKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  return lower === 'aws:resourceaccount' || lower === 'aws:resourceorgid';
+}
 /** Notes on an edge that needed no sts grant of the caller's own. */
 const NAMES_CALLER = 'names the caller in its own account: no sts grant needed';
 const NAMES_EVERYONE = 'names everyone ("*"), the caller included, in its own account: no sts grant needed';
@@ -504,7 +510,7 @@ class GraphBuilder {
         ? this.namedIdentity(principal, compiled, index, grant.role.arn, grant.party.kind === 'role-session')
         : general.decision === 'denied'
           ? undefined
-          : compiled.decide(ASSUME, withResource(this.time, grant.role.arn, grant.role.tags));
+          : compiled.decide(ASSUME, this.onRole(grant, index.accountId));
       this.assumeVia(principal.arn, caller, grant, identity, sameAccount ? NAMES_CALLER : undefined);
     }
     // A same-account trust of everyone matches the caller as directly as its ARN would (iam-simulate agrees):
@@ -518,13 +524,12 @@ class GraphBuilder {
     if (general.decision === 'denied') return;
     // Trusts of the caller's account, decided alike for every caller of it: through one hub.
     const grants = this.accountGrants.get(index.accountId) ?? [];
-    if (grants.length)
-      this.assumeThroughHub(`hub:assume:${index.accountId}`, principal.arn, caller, compiled, general, grants);
+    if (grants.length) this.assumeThroughHubs(index.accountId, principal.arn, caller, compiled, general, grants);
     // Trusts decided per caller; a trust of everyone in another account needs the caller's own sts grant.
     const everyoneElsewhere = this.everyone.filter((grant) => grant.roleAccountId !== index.accountId);
     for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...everyoneElsewhere]) {
       if (grant.role.arn === principal.arn) continue;
-      const identity = compiled.decide(ASSUME, withResource(this.time, grant.role.arn, grant.role.tags));
+      const identity = compiled.decide(ASSUME, this.onRole(grant, index.accountId));
       this.assumeVia(principal.arn, caller, grant, identity);
     }
   }
@@ -684,6 +689,80 @@ class GraphBuilder {
     };
   }
 
+  /**
+   * The trusts of the caller's account through one hub, or, when the caller's own sts grant turns on where the
+   * role is (an SCP resource perimeter on aws:ResourceAccount or aws:ResourceOrgID), through one hub per
+   * account of the trusting roles, each decided in that account.
+   */
+  private assumeThroughHubs(
+    callerAccount: string,
+    from: string,
+    caller: Caller,
+    compiled: CompiledPrincipal,
+    general: ActionDecision,
+    grants: readonly TrustGrant[],
+  ): void {
+    if (!general.dependsOn.some(isResourceOwnerKey)) {
+      this.assumeThroughHub(`hub:assume:${callerAccount}`, from, caller, compiled, general, grants);
+      return;
+    }
+    for (const [roleAccount, some] of this.grantsByRoleAccount(callerAccount, grants)) {
+      const context = this.inAccount(roleAccount, callerAccount);
+      const decision = compiled.decide(ASSUME, context);
+      if (decision.decision === 'denied') continue;
+      this.assumeThroughHub(
+        `hub:assume:${callerAccount}:${roleAccount}`,
+        from,
+        caller,
+        compiled,
+        decision,
+        some,
+        context,
+      );
+    }
+  }
+
+  /** The grants of a caller account's trusts by the account of the trusting role (made once per caller account). */
+  private grantsByRoleAccount(callerAccount: string, grants: readonly TrustGrant[]): Map<string, TrustGrant[]> {
+    let byAccount = this.trustsByRoleAccount.get(callerAccount);
+    if (!byAccount) {
+      byAccount = new Map();
+      for (const grant of grants) push(byAccount, grant.roleAccountId, grant);
+      this.trustsByRoleAccount.set(callerAccount, byAccount);
+    }
+    return byAccount;
+  }
+
+  private readonly trustsByRoleAccount = new Map<string, Map<string, TrustGrant[]>>();
+
+  /**
+   * The audit time for a resource in `accountId`, with that account's organization where the input knows it
+   * (aws:ResourceOrgID of a role there), one object per account; the caller's own account is `time`'s default.
+   */
+  private inAccount(accountId: string, callerAccount: string): RequestContext {
+    if (accountId === callerAccount) return this.time;
+    let context = this.accountContexts.get(accountId);
+    if (!context) {
+      const organization =
+        this.indexes.find((i) => i.accountId === accountId)?.graph.snapshot.organizationId ??
+        this.options.organizationOf?.(accountId);
+      context = {
+        ...this.time,
+        resourceAccount: accountId,
+        ...(organization === undefined ? {} : { resourceOrganizationId: organization }),
+      };
+      this.accountContexts.set(accountId, context);
+    }
+    return context;
+  }
+
+  private readonly accountContexts = new Map<string, RequestContext>();
+
+  /** sts:AssumeRole on the grant's role: in its account, whose organization a perimeter may ask about. */
+  private onRole(grant: TrustGrant, callerAccount: string): RequestContext {
+    return withResource(this.inAccount(grant.roleAccountId, callerAccount), grant.role.arn, grant.role.tags);
+  }
+
   private assumeThroughHub(
     hubName: string,
     from: string,
@@ -691,6 +770,7 @@ class GraphBuilder {
     compiled: CompiledPrincipal,
     general: ActionDecision,
     grants: readonly TrustGrant[],
+    context: RequestContext = this.time,
   ): void {
     const ensureHub = () => {
       const fresh = !this.graph.hasHub(hubName);
@@ -714,7 +794,7 @@ class GraphBuilder {
     const resolved = resolveTargets(
       compiled,
       ASSUME,
-      this.time,
+      context,
       this.targetsOf(hubName, () => grants.map((g) => g.role.arn)),
       general,
     );

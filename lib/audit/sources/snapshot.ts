@@ -198,6 +198,11 @@ export const AccountSnapshot = z.object({
    */
   organizationId: z.string().optional(),
   /**
+   * Templates only: `accountId` is a stand-in (no stack names its account), the same in every ARN the
+   * templates make but no fact to compare a policy's literal account ids with.
+   */
+  accountIdIsPlaceholder: z.boolean().optional(),
+  /**
    * Whether sts:AssumeRoot works from this account: centralized root access has root sessions turned on and
    * this account is the management account or the delegated administrator for it (a live read asks
    * iam:ListOrganizationsFeatures as the account itself). Absent: unknown.

@@ -265,6 +265,7 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
   const snapshot: AccountSnapshot = {
     schemaVersion: 1,
     accountId,
+    ...(accountKnown ? {} : { accountIdIsPlaceholder: true }),
     source: { kind: 'template', location: options.location },
     principals: principals.map((draft) => ({ ...draft, serviceLinked: false })),
     managedPolicies,

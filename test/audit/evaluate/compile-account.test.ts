@@ -479,6 +479,16 @@ describe('resource control policies', () => {
       decision: 'depends',
       dependsOn: ['aws:ResourceOrgID'],
     });
+    // A resource of another account whose organization the caller gives; the organization given for one
+    // account is never read for a resource of another.
+    const inOther = { resourceAccount: '444455556666', resourceOrganizationId: 'o-a1b2c3d4e5' };
+    expect(app('o-a1b2c3d4e5').decide('s3:DeleteBucket', inOther).decision).toBe('allowed');
+    expect(
+      app('o-a1b2c3d4e5').decide('s3:DeleteBucket', {
+        ...inOther,
+        resourceArn: 'arn:aws:dynamodb:us-east-1:777788889999:table/orders',
+      }),
+    ).toMatchObject({ decision: 'depends', dependsOn: ['aws:ResourceOrgID'] });
     // A question about a resource in any account leaves both keys unknown.
     expect(app('o-a1b2c3d4e5').decide('dynamodb:DeleteTable', { resourceAccount: 'any' })).toMatchObject({
       decision: 'depends',

@@ -332,32 +332,65 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('user', 'alice'), arn('role', 'remote', OTHER))?.decision).toBe('allowed');
   });
 
-  it("does not read a role of another account as the caller's own under an own-account-only SCP", () => {
-    // Rules on "some resource" answer aws:ResourceAccount with the caller's own account; a role it may
-    // assume can be in any account, so there the key stays unknown.
-    const ownAccountOnly: OrganizationPolicyLevel[] = [
+  describe('under an SCP resource perimeter, decides each role in its own account and organization', () => {
+    const perimeter = (condition: object): OrganizationPolicyLevel[] => [
       {
         kind: 'root',
         id: 'r-1',
         policies: [
           { name: 'all', document: doc(allow('*')) },
-          {
-            name: 'own-account',
-            document: doc(deny('*', '*', { Condition: { StringNotEquals: { 'aws:ResourceAccount': ACCOUNT } } })),
-          },
+          { name: 'perimeter', document: doc(deny('*', '*', { Condition: condition })) },
         ],
       },
     ];
-    const graph = graphOf(
-      {
-        principals: [{ name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] }],
-        scps: ownAccountOnly,
-      },
-      [otherAccount([{ name: 'remote', trust: trusting(root(ACCOUNT)) }])],
-    );
-    expect(edge(graph, arn('user', 'alice'), arn('role', 'remote', OTHER))).toMatchObject({
-      decision: 'depends',
-      dependsOn: ['aws:ResourceAccount'],
+    const alice = { name: 'alice', kind: 'user' as const, policies: [doc(allow('sts:AssumeRole'))] };
+    const ORG = 'o-a1b2c3d4e5';
+    const inOrganization = { StringNotEqualsIfExists: { 'aws:ResourceOrgID': ORG } };
+
+    it('a role of its own account that trusts the account is inside the perimeter', () => {
+      const spec = { principals: [alice, { name: 'admin', trust: trusting(root()) }], scps: perimeter(inOrganization) };
+      const inside = graphOf({ ...spec, organizationId: ORG });
+      expect(edge(inside, arn('user', 'alice'), arn('role', 'admin'))?.decision).toBe('allowed');
+      // The organization not known: whether the perimeter lets it through is not either.
+      expect(edge(graphOf(spec), arn('user', 'alice'), arn('role', 'admin'))).toMatchObject({
+        decision: 'depends',
+        dependsOn: ['aws:ResourceOrgID'],
+      });
+    });
+
+    it('a role of another account: inside or outside the organization, or not known', () => {
+      const remote = otherAccount([{ name: 'remote', trust: trusting(root(ACCOUNT)) }]);
+      const spec = { principals: [alice], scps: perimeter(inOrganization), organizationId: ORG };
+      const target = arn('role', 'remote', OTHER);
+      const from = arn('user', 'alice');
+      expect(
+        edge(
+          graphOf(spec, [remote], () => ORG),
+          from,
+          target,
+        )?.decision,
+      ).toBe('allowed');
+      expect(
+        edge(
+          graphOf(spec, [remote], (id) => (id === OTHER ? 'o-zzzzzzzzzz' : ORG)),
+          from,
+          target,
+        ),
+      ).toBeUndefined();
+      expect(edge(graphOf(spec, [remote]), from, target)).toMatchObject({
+        decision: 'depends',
+        dependsOn: ['aws:ResourceOrgID'],
+      });
+    });
+
+    it('an own-account-only SCP lets it assume roles of its account and of no other', () => {
+      const spec = {
+        principals: [alice, { name: 'admin', trust: trusting(root()) }],
+        scps: perimeter({ StringNotEquals: { 'aws:ResourceAccount': ACCOUNT } }),
+      };
+      const graph = graphOf(spec, [otherAccount([{ name: 'remote', trust: trusting(root(ACCOUNT)) }])]);
+      expect(edge(graph, arn('user', 'alice'), arn('role', 'admin'))?.decision).toBe('allowed');
+      expect(edge(graph, arn('user', 'alice'), arn('role', 'remote', OTHER))).toBeUndefined();
     });
   });
 
