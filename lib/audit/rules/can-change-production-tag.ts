@@ -5,7 +5,7 @@ import type { CatalogAction } from '../../catalog/types';
 import type { DecisionRuns, RequestContext } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
-import { productionArnQuestions, productionTagText } from './support/production';
+import { inRegion, productionArnQuestions, productionTagText } from './support/production';
 import { unlistedValueNote, type ProductionTag } from './support/production-values';
 import {
   besideDirect,
@@ -44,10 +44,11 @@ function tagRewrites(
 ): (
   tags: readonly ProductionTag[],
   values: (key: string) => readonly string[],
-) => { tag: ProductionTag; request: RequestContext }[] {
-  const made = new Map<string, { tag: ProductionTag; request: RequestContext }>();
-  const one = (tag: ProductionTag, to: string) => {
-    const key = `${tag.text}\u0000${to}`;
+  regions: readonly string[],
+) => Rewrite[] {
+  const made = new Map<string, Rewrite>();
+  const one = (tag: ProductionTag, to: string, region?: string) => {
+    const key = `${tag.text}\u0000${to}\u0000${region ?? ''}`;
     let rewrite = made.get(key);
     if (!rewrite) {
       rewrite = {
@@ -56,14 +57,29 @@ function tagRewrites(
           resourceTags: { [tag.key]: tag.value },
           resourceTagKeysKnown: productionKeys,
           requestTags: { [tag.key]: to },
-          contextKeys: { 'aws:tagkeys': [tag.key] },
+          contextKeys: {
+            'aws:tagkeys': [tag.key],
+            ...(region === undefined ? {} : { 'aws:requestedregion': [region] }),
+          },
         },
+        ...(region === undefined ? {} : { region }),
       };
       made.set(key, rewrite);
     }
     return rewrite;
   };
-  return (tags, values) => tags.flatMap((tag) => values(tag.key).map((to) => one(tag, to)));
+  // With the region unknown first: a region (AccountAnalysis.productionRegions) counts where more is allowed there.
+  return (tags, values, regions) =>
+    [undefined, ...regions].flatMap((region) =>
+      tags.flatMap((tag) => values(tag.key).map((to) => one(tag, to, region))),
+    );
+}
+
+/** A tag rewrite question: the production tag, the request, and the region it names (the caller's pick). */
+interface Rewrite {
+  readonly tag: ProductionTag;
+  readonly request: RequestContext;
+  readonly region?: string;
 }
 
 export function check(context: RuleContext): RuleFinding[] {
@@ -80,10 +96,14 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    let { tag, runs, tally } = worstKey(
+    let { tag, runs, tally, region } = worstKey(
       compiled,
       asked,
-      rewritesFor(analysis.productionTags(principal), (key) => analysis.rewriteValues(principal, key)),
+      rewritesFor(
+        analysis.productionTags(principal),
+        (key) => analysis.rewriteValues(principal, key),
+        analysis.productionRegions(principal),
+      ),
     );
     // A production resource the input defines, by its ARN: a grant on the ARN rewrites its tag for certain.
     let productionArn: string | undefined;
@@ -94,7 +114,7 @@ export function check(context: RuleContext): RuleFinding[] {
       const more =
         found.tally.allowedCount > tally.allowedCount ||
         (found.tally.allowedCount === tally.allowedCount && found.tally.dependsCount > tally.dependsCount);
-      if (more) ({ tag, runs, tally, productionArn } = { ...found, productionArn: question.arn });
+      if (more) ({ tag, runs, tally, region, productionArn } = { ...found, productionArn: question.arn });
     }
     const { key } = tag;
     const { allowedCount, dependsCount, allowed, depends } = tally;
@@ -106,7 +126,7 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity,
       message:
-        `can change or remove the tag ${tag.text} on ${productionArn ? `production resource ${productionArn}` : 'production resources'}: ` +
+        `can change or remove the tag ${tag.text} on ${productionArn ? `production resource ${productionArn}` : 'production resources'}${inRegion(region)}: ` +
         `${allowedCount} tagging action(s) allowed` +
         (dependsCount > 0 ? `, ${dependsCount} depending on conditions` : '') +
         ` (${listActions(sample, 6, allowedCount + dependsCount)}).` +
@@ -118,6 +138,7 @@ export function check(context: RuleContext): RuleFinding[] {
         tagKey: key,
         productionTag: tag.text,
         ...(productionArn ? { productionArn } : {}),
+        ...(region === undefined ? {} : { requestedRegion: region }),
         allowedCount,
         dependsCount,
         allowed,
@@ -179,17 +200,22 @@ function arnRewrites(
 function worstKey(
   compiled: { decisionRuns(actions: readonly CatalogAction[], context?: RequestContext): DecisionRuns },
   asked: readonly CatalogAction[],
-  rewrites: readonly { tag: ProductionTag; request: RequestContext }[],
+  rewrites: readonly Rewrite[],
 ) {
-  let worst: { tag: ProductionTag; runs: DecisionRuns; tally: ReturnType<typeof tallyOf> } | undefined;
-  for (const { tag, request } of rewrites) {
+  let worst:
+    | { tag: ProductionTag; runs: DecisionRuns; tally: ReturnType<typeof tallyOf>; region: string | undefined }
+    | undefined;
+  for (const { tag, request, region } of rewrites) {
     const runs = compiled.decisionRuns(asked, request);
     const tally = tallyOf(runs, asked);
+    // A region counts only where more is allowed there (see tagRewrites).
     const more =
       !worst ||
       tally.allowedCount > worst.tally.allowedCount ||
-      (tally.allowedCount === worst.tally.allowedCount && tally.dependsCount > worst.tally.dependsCount);
-    if (more) worst = { tag, runs, tally };
+      (region === undefined &&
+        tally.allowedCount === worst.tally.allowedCount &&
+        tally.dependsCount > worst.tally.dependsCount);
+    if (more) worst = { tag, runs, tally, region };
   }
   return worst!;
 }

@@ -13,6 +13,7 @@ import {
   inputProductionDeletions,
   productionArnDeletions,
   productionDeletion,
+  inRegion,
   productionTagText,
   requestsPerTag,
   SCP_GAP_TEXT,
@@ -66,7 +67,7 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const requests = requestsFor(analysis.productionTags(principal));
+    const requests = requestsFor(analysis.productionTags(principal), analysis.productionRegions(principal));
     const byTag = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
     const { runs, tally, target } = worstWithArns(context, principal, compiled, byTag, scpGap);
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
@@ -83,6 +84,8 @@ export function check(context: RuleContext): RuleFinding[] {
 interface Target {
   readonly tag: string | undefined;
   readonly arn: string | undefined;
+  /** The region the tag question names (aws:RequestedRegion, the caller's pick), where that lets more through. */
+  readonly region: string | undefined;
 }
 
 /**
@@ -94,12 +97,13 @@ function worstWithArns(
   context: RuleContext,
   principal: Principal,
   compiled: CompiledPrincipal,
-  byTag: { runs: DecisionRuns; tally: ProductionTally; tag: string },
+  byTag: { runs: DecisionRuns; tally: ProductionTally; tag: string; region?: string },
   scpGap: ReturnType<typeof scpGapFinder>,
 ): { runs: DecisionRuns; tally: ProductionTally; target: Target } {
   let best: { runs: DecisionRuns; tally: ProductionTally; target: Target } = {
-    ...byTag,
-    target: { tag: byTag.tag, arn: undefined },
+    runs: byTag.runs,
+    tally: byTag.tally,
+    target: { tag: byTag.tag, arn: undefined, region: byTag.region },
   };
   const questions = [
     ...productionArnDeletions(context.catalog, context.guardrails),
@@ -113,7 +117,7 @@ function worstWithArns(
     const more =
       tally.allowedCount > best.tally.allowedCount ||
       (tally.allowedCount === best.tally.allowedCount && tally.dependsCount > best.tally.dependsCount);
-    if (more) best = { runs, tally, target: { tag: undefined, arn: question.arn } };
+    if (more) best = { runs, tally, target: { tag: undefined, arn: question.arn, region: undefined } };
   }
   return best;
 }
@@ -154,7 +158,7 @@ function findingOf(
   const parts = [
     productionTag === undefined
       ? `can delete or recreate production resource ${target.arn}:`
-      : `can delete or recreate resources tagged ${productionTag}:`,
+      : `can delete or recreate resources tagged ${productionTag}${inRegion(target.region)}:`,
     `${allowedCount} action(s) allowed`,
     dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
     `(${listActions(sample, 6, allowedCount + dependsCount)}).`,
@@ -171,6 +175,7 @@ function findingOf(
     details: {
       productionTag,
       productionArn: target.arn,
+      ...(target.region === undefined ? {} : { requestedRegion: target.region }),
       allowedCount,
       dependsCount,
       allowed,

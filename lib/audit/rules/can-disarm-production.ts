@@ -9,6 +9,7 @@ import { unlistedValueNote } from './support/production-values';
 import {
   productionArnQuestions,
   productionTagText,
+  inRegion,
   requestsPerTag,
   SCP_GAP_TEXT,
   scpGapFinder,
@@ -65,11 +66,12 @@ export function check(context: RuleContext): RuleFinding[] {
     const byTag = worstProductionKey(
       compiled,
       asked,
-      requestsFor(analysis.productionTags(principal)),
+      requestsFor(analysis.productionTags(principal), analysis.productionRegions(principal)),
       scpGap,
       principal.serviceLinked,
     );
     const productionTag = byTag.tag;
+    let region = byTag.region;
     let { runs, tally } = byTag;
     // A production resource known by ARN (the config's, or one the input defines): a grant on its ARN switches
     // its protection off for certain, where the tag question can only say it depends on the resource.
@@ -82,7 +84,10 @@ export function check(context: RuleContext): RuleFinding[] {
       const more =
         counted.allowedCount > tally.allowedCount ||
         (counted.allowedCount === tally.allowedCount && counted.dependsCount > tally.dependsCount);
-      if (more) ({ runs, tally, productionArn } = { runs: found, tally: counted, productionArn: question.arn });
+      if (more) {
+        ({ runs, tally, productionArn } = { runs: found, tally: counted, productionArn: question.arn });
+        region = undefined;
+      }
     }
     if (tally.allowedCount === 0 && tally.dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
@@ -94,7 +99,7 @@ export function check(context: RuleContext): RuleFinding[] {
       message: [
         productionArn
           ? `can switch off the protection or recovery of production resource ${productionArn}:`
-          : `can switch off the protection or recovery of resources tagged ${productionTag}:`,
+          : `can switch off the protection or recovery of resources tagged ${productionTag}${inRegion(region)}:`,
         `${tally.allowedCount} action(s) allowed`,
         tally.dependsCount > 0 ? `and ${tally.dependsCount} depending on ${listActions([...tally.dependsOn], 4)}` : '',
         `(${listActions(sample, 6, tally.allowedCount + tally.dependsCount)}).`,
@@ -111,6 +116,7 @@ export function check(context: RuleContext): RuleFinding[] {
       evidence: grantedEvidence(runs.decisions),
       details: {
         ...(productionArn ? { productionArn } : { productionTag }),
+        ...(region === undefined ? {} : { requestedRegion: region }),
         allowedCount: tally.allowedCount,
         dependsCount: tally.dependsCount,
         allowed: tally.allowed,

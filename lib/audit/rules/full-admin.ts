@@ -1,8 +1,10 @@
 // Principals whose effective access covers (nearly) every AWS action: AdministratorAccess, `*:*`, or an
 // equivalent such as a NotAction allow of almost everything. This is the incident's starting point.
-import type { CatalogAction } from '../../catalog/types';
+import type { Catalog, CatalogAction } from '../../catalog/types';
+import type { CompiledPrincipal, RequestContext } from '../evaluate/types';
 import type { RuleFinding, RuleContext, RuleMeta } from './types';
 import { docsUrl, allowEvidence } from './support/meta';
+import { inRegion } from './support/production';
 import { countText } from '../../util/count-text';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -30,6 +32,20 @@ const PROBE_ACTIONS = [
   'organizations:LeaveOrganization',
 ];
 
+/** One request context per region, and one flag array per catalog: twins share counts by both objects. */
+const regionContexts = new Map<string, RequestContext>();
+const noneFlagged = new WeakMap<Catalog, Uint8Array>();
+
+/** The principal's allowed and depending counts over the catalog, for requests that name `region`. */
+function countsIn(compiled: CompiledPrincipal, catalog: Catalog, region: string): { allowed: number; depends: number } {
+  let context = regionContexts.get(region);
+  if (!context) regionContexts.set(region, (context = { contextKeys: { 'aws:requestedregion': [region] } }));
+  let flagged = noneFlagged.get(catalog);
+  if (!flagged) noneFlagged.set(catalog, (flagged = new Uint8Array(catalog.actions.length)));
+  const counts = compiled.countDecisions(flagged, context);
+  return { allowed: counts.allowed, depends: counts.depends };
+}
+
 export function check(context: RuleContext): RuleFinding[] {
   const { analysis, account, catalog } = context;
   const probes = PROBE_ACTIONS.map((name) => catalog.get(name)).filter((a): a is CatalogAction => a !== undefined);
@@ -39,15 +55,25 @@ export function check(context: RuleContext): RuleFinding[] {
     const summary = analysis.summary(principal.arn);
     const compiled = account.principal(principal.arn);
     if (!summary || !compiled || summary.total === 0) continue;
-    const share = summary.allowed / summary.total;
+    let { allowed, depends } = summary;
+    let region: string | undefined;
+    // Under a region deny SCP nearly everything depends on aws:RequestedRegion, which the caller picks: asked in
+    // each region the policies tell apart, an administrator of the regions it may use is one.
+    if (allowed / summary.total < ADMIN_THRESHOLD && (allowed + depends) / summary.total >= ADMIN_THRESHOLD) {
+      for (const name of analysis.productionRegions(principal)) {
+        const counts = countsIn(compiled, catalog, name);
+        if (counts.allowed > allowed) ({ allowed, depends, region } = { ...counts, region: name });
+      }
+    }
+    const share = allowed / summary.total;
     if (share < ADMIN_THRESHOLD) continue;
     const percent = (share * 100).toFixed(1);
     const evidence = allowEvidence(compiled.decideMany(probes));
     findings.push({
       severity: meta.severity,
       message:
-        `is allowed ${countText(summary.allowed)} of ${countText(summary.total)} AWS actions ` +
-        `(${percent}%) on any resource, without conditions: effectively an administrator` +
+        `is allowed ${countText(allowed)} of ${countText(summary.total)} AWS actions ` +
+        `(${percent}%) on any resource${inRegion(region)}, without conditions: effectively an administrator` +
         (compiled.hasPermissionsBoundary
           ? ' even within its permissions boundary.'
           : principal.definedElsewhere
@@ -57,9 +83,10 @@ export function check(context: RuleContext): RuleFinding[] {
       location: principal.location,
       evidence,
       details: {
-        allowed: summary.allowed,
-        depends: summary.depends,
+        allowed,
+        depends,
         total: summary.total,
+        ...(region === undefined ? {} : { requestedRegion: region }),
         share: Number(share.toFixed(4)),
         hasPermissionsBoundary: compiled.hasPermissionsBoundary,
         exempt: analysis.isExempt(principal.arn),

@@ -147,4 +147,10 @@ export interface AccountAnalysis {
   rewriteValues(principal: Principal | undefined, key: string): readonly string[];
   /** The production keys a condition of the principal's (or, without one, the account's) policies reads. */
   comparedProductionKeys(principal?: Principal): readonly string[];
+  /**
+   * Regions to ask the production questions in as well (the caller picks aws:RequestedRegion): one per group of
+   * the regions a condition of the principal's or the organization's policies names; none when no condition
+   * reads the key (support/production-values.ts).
+   */
+  productionRegions(principal?: Principal): readonly string[];
 }

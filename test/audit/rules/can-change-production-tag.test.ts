@@ -1,5 +1,5 @@
 import * as rule from '../../../lib/audit/rules/can-change-production-tag';
-import { about, allow, deny, doc, run } from './helpers';
+import { about, allow, deny, doc, FULL_ACCESS_LEVEL, run } from './helpers';
 
 describe('can-change-production-tag', () => {
   it('reports a principal that may untag production EC2 instances', () => {
@@ -8,6 +8,19 @@ describe('can-change-production-tag', () => {
     });
     expect(finding.severity).toBe('high');
     expect(finding.details?.allowed).toEqual(expect.arrayContaining(['ec2:CreateTags', 'ec2:DeleteTags']));
+  });
+
+  it('under a region deny SCP, is allowed in a region the SCP lets the request name, and says which', () => {
+    const regions = doc(
+      deny('*', '*', { Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } } }),
+    );
+    const scps = [FULL_ACCESS_LEVEL([{ name: 'regions', document: regions }])];
+    const [finding] = run(rule, {
+      principals: [{ name: 'tagger', policies: [doc(allow(['ec2:CreateTags', 'ec2:DeleteTags']))] }],
+      scps,
+    });
+    expect(finding).toMatchObject({ severity: 'high', details: { dependsCount: 0, requestedRegion: 'eu-west-1' } });
+    expect(finding.message).toContain('on production resources in eu-west-1');
   });
 
   it('says nothing when tagging the production key is denied by aws:TagKeys', () => {

@@ -49,6 +49,56 @@ describe('can-delete-production', () => {
     expect(unknown.message).toContain('depending on aws:ResourceOrgID');
   });
 
+  describe('under a region deny SCP (the caller picks aws:RequestedRegion)', () => {
+    const regionDeny = (regions: string[]) =>
+      doc(
+        deny('*', '*', {
+          Condition: { StringNotEquals: { 'aws:RequestedRegion': regions } },
+        }),
+      );
+    const scps = [FULL_ACCESS_LEVEL([{ name: 'regions', document: regionDeny(['eu-west-1', 'us-east-1']) }])];
+
+    it('is critical, in a region the SCP allows, and says which', () => {
+      const findings = run(rule, {
+        principals: [{ name: 'dba', policies: [doc(allow('rds:DeleteDBInstance'))] }],
+        scps,
+      });
+      const [finding] = about(findings, 'dba');
+      expect(finding).toMatchObject({
+        severity: 'critical',
+        details: { allowed: ['rds:DeleteDBInstance'], dependsCount: 0, requestedRegion: 'eu-west-1' },
+      });
+      expect(finding.message).toContain('tagged environment=production in eu-west-1');
+    });
+
+    it('finds the one region both its own policy and the SCP allow', () => {
+      const usOnly = doc(
+        allow('rds:DeleteDBInstance', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } }),
+      );
+      const [finding] = about(run(rule, { principals: [{ name: 'dba', policies: [usOnly] }], scps }), 'dba');
+      expect(finding).toMatchObject({ severity: 'critical', details: { requestedRegion: 'us-east-1' } });
+    });
+
+    it('stays undecided where no region the policies name lets it through', () => {
+      // Its own policy allows only a region the SCP denies: no region named lets the deletion through.
+      const only = doc(
+        allow('rds:DeleteDBInstance', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'ap-south-1' } } }),
+      );
+      const [finding] = about(run(rule, { principals: [{ name: 'dba', policies: [only] }], scps }), 'dba');
+      expect(finding).toMatchObject({ severity: 'high', details: { allowedCount: 0 } });
+      expect(finding.details?.requestedRegion).toBeUndefined();
+    });
+
+    it('names no region where the region does not matter', () => {
+      const [finding] = about(
+        run(rule, { principals: [{ name: 'dba', policies: [doc(allow('rds:DeleteDBInstance'))] }] }),
+        'dba',
+      );
+      expect(finding.details?.requestedRegion).toBeUndefined();
+      expect(finding.message).not.toContain(' in eu-west-1');
+    });
+  });
+
   it('says nothing about a principal that can only read', () => {
     expect(
       run(rule, { principals: [{ name: 'reader', policies: [doc(allow(['rds:Describe*', 's3:GetObject']))] }] }),

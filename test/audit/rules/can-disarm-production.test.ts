@@ -47,6 +47,22 @@ describe('can-disarm-production', () => {
     expect(finding).toMatchObject({ severity: 'high', details: { productionTag: 'stage=production' } });
   });
 
+  it('under a region deny SCP, is allowed in a region the SCP lets the request name, and says which', () => {
+    const regions = doc(
+      deny('*', '*', { Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] } } }),
+    );
+    const scps = [FULL_ACCESS_LEVEL([{ name: 'regions', document: regions }])];
+    const [finding] = about(
+      run(rule, { principals: [{ name: 'ops', policies: [doc(allow('kms:DisableKey'))] }], scps }),
+      'ops',
+    );
+    expect(finding).toMatchObject({
+      severity: 'high',
+      details: { allowed: ['kms:DisableKey'], dependsCount: 0, requestedRegion: 'eu-west-1' },
+    });
+    expect(finding.message).toContain('resources tagged environment=production in eu-west-1');
+  });
+
   it('rates an exempt principal info', () => {
     const findings = run(
       rule,

@@ -78,6 +78,9 @@ export function createAccountAnalysis(
       const questions = productionTagQuestions(snapshot, policies, guardrails);
       return principal ? questions.of(principal) : questions.account;
     },
+    productionRegions(principal) {
+      return productionTagQuestions(snapshot, policies, guardrails).regionsOf(principal);
+    },
     comparedProductionKeys(principal) {
       return productionTagQuestions(snapshot, policies, guardrails).comparedKeys(principal);
     },

@@ -74,20 +74,23 @@ export function tallyOf(
 export function worstProductionKey(
   compiled: { decisionRuns(actions: readonly CatalogAction[], context?: RequestContext): DecisionRuns },
   asked: readonly CatalogAction[],
-  requests: readonly { readonly request: RequestContext; readonly tag: string }[],
+  requests: readonly { readonly request: RequestContext; readonly tag: string; readonly region?: string }[],
   scpGap: (action: CatalogAction, serviceLinked: boolean) => ScpGap,
   serviceLinked: boolean,
-): { runs: DecisionRuns; tally: ProductionTally; tag: string } {
+): { runs: DecisionRuns; tally: ProductionTally; tag: string; region?: string } {
   let runs = compiled.decisionRuns(asked, requests[0].request);
   let tally = tallyOf(runs, asked, scpGap, serviceLinked);
-  let tag = requests[0].tag;
+  let chosen = requests[0];
   for (let q = 1; q < requests.length; q++) {
+    // A question in a region the caller picks counts only where more is allowed there: "depending on
+    // aws:RequestedRegion" is the other questions' answer, not more.
+    const region = requests[q].region !== undefined;
     const next = compiled.decisionRuns(asked, requests[q].request);
     const nextTally = tallyOf(next, asked, scpGap, serviceLinked);
     const more =
       nextTally.allowedCount > tally.allowedCount ||
-      (nextTally.allowedCount === tally.allowedCount && nextTally.dependsCount > tally.dependsCount);
-    if (more) [runs, tally, tag] = [next, nextTally, requests[q].tag];
+      (!region && nextTally.allowedCount === tally.allowedCount && nextTally.dependsCount > tally.dependsCount);
+    if (more) [runs, tally, chosen] = [next, nextTally, requests[q]];
   }
-  return { runs, tally, tag };
+  return { runs, tally, tag: chosen.tag, ...(chosen.region === undefined ? {} : { region: chosen.region }) };
 }

@@ -45,6 +45,13 @@ export interface ProductionTagQuestions {
    * answered alike, so no other value need be asked.
    */
   comparedKeys(principal: Principal | undefined): readonly string[];
+  /**
+   * Regions worth asking the production questions in, besides asking with the region unknown: the caller picks
+   * aws:RequestedRegion, so where some condition of the principal's policies or the organization's (a region
+   * deny SCP) tells regions apart, one region each condition answers alike for, per group of the regions the
+   * conditions name. Empty when no condition reads the key.
+   */
+  regionsOf(principal: Principal | undefined): readonly string[];
 }
 
 /** One condition on a production tag key: how it compares a value. */
@@ -105,6 +112,9 @@ function buildQuestions(
     }
   }
   const testsOf = new Map<PolicyInUse, ValueTest[][]>();
+  // Conditions on aws:RequestedRegion, kept as one more slot of each policy's tests.
+  const regionSlot = slots;
+  organization.push([]);
   for (const policy of policies) {
     const tests = valueTests(policy, keys);
     if (!tests) continue;
@@ -128,6 +138,10 @@ function buildQuestions(
       distinctValues(productionCandidates(values, tests[k]), tests[k], principal).map((value) => tagOf(key, value)),
     ),
     compared: tagKeys.filter((_, k) => tests[k].length > 0),
+    regions:
+      tests[regionSlot].length === 0
+        ? []
+        : distinctValues(regionCandidates(tests[regionSlot]), tests[regionSlot], principal),
     rewrites: new Map(
       keys.map((key, k) => [
         key,
@@ -171,6 +185,7 @@ function buildQuestions(
     comparedKeys: (principal) => (principal ? questionsOf(principal) : account).compared,
     rewritesOf: (principal, key) =>
       (principal ? questionsOf(principal) : account).rewrites.get(key.toLowerCase()) ?? [nonProductionValues[0]],
+    regionsOf: (principal) => (principal ? questionsOf(principal) : account).regions,
   };
 }
 
@@ -181,6 +196,8 @@ interface Questions {
   readonly compared: readonly string[];
   /** By lower-cased production key. */
   readonly rewrites: ReadonlyMap<string, readonly string[]>;
+  /** ProductionTagQuestions.regionsOf. */
+  readonly regions: readonly string[];
 }
 
 /**
@@ -192,9 +209,23 @@ function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][]
   const parsed = policy.parsed();
   if (!parsed) return undefined;
   let out: ValueTest[][] | undefined;
+  const regionSlot = keys.length * 2;
   for (const statement of parsed.statements) {
     for (const condition of statement.conditions) {
       const lower = condition.key.toLowerCase();
+      if (lower === 'aws:requestedregion') {
+        const operator = conditionOperator(condition.baseOperator);
+        if (!operator) continue;
+        out ??= Array.from({ length: regionSlot + 1 }, () => []);
+        const values = condition.values.map((v): ParsedValue => ({
+          raw: v,
+          parts: [],
+          hasVariables: false,
+          variableKeys: [],
+        }));
+        out[regionSlot].push({ operator, values, variable: false });
+        continue;
+      }
       const slash = lower.indexOf('/');
       if (slash < 0) continue;
       const prefix = lower.slice(0, slash);
@@ -205,7 +236,7 @@ function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][]
       const k = request ? keys.length + key : key;
       const operator = conditionOperator(condition.baseOperator);
       if (!operator) continue;
-      out ??= Array.from({ length: keys.length * 2 }, () => []);
+      out ??= Array.from({ length: regionSlot + 1 }, () => []);
       // Only the operators that substitute variables read `${...}` as one (as the evaluator does).
       const parsedValues = condition.values.map((v): ParsedValue =>
         operator.policyVariables ? parsePolicyValue(v) : { raw: v, parts: [], hasVariables: false, variableKeys: [] },
@@ -228,6 +259,15 @@ function productionCandidates(configured: readonly string[], tests: readonly Val
     for (const value of test.values) if (production.has(value.raw.toLowerCase())) candidates.add(value.raw);
   }
   for (const value of configured) for (const casing of casings(value)) candidates.add(casing);
+  return [...candidates];
+}
+
+/** The regions conditions on aws:RequestedRegion name (written out, not patterns), in the order written. */
+function regionCandidates(tests: readonly ValueTest[]): string[] {
+  const candidates = new Set<string>();
+  for (const test of tests) {
+    for (const value of test.values) if (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value.raw)) candidates.add(value.raw);
+  }
   return [...candidates];
 }
 

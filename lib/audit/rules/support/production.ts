@@ -77,26 +77,55 @@ export function productionDeletions(
  */
 export function requestsPerTag(
   base: RequestContext,
-): (tags: readonly ProductionTag[]) => { request: RequestContext; tag: string }[] {
-  const byText = new Map<string, { request: RequestContext; tag: string }>();
-  const byList = new Map<readonly ProductionTag[], { request: RequestContext; tag: string }[]>();
-  const one = ({ key, value, text }: ProductionTag) => {
-    let made = byText.get(text);
+): (tags: readonly ProductionTag[], regions?: readonly string[]) => TagRequest[] {
+  const byText = new Map<string, TagRequest>();
+  const byList = new Map<readonly ProductionTag[], Map<readonly string[], TagRequest[]>>();
+  const one = ({ key, value, text }: ProductionTag, region?: string) => {
+    const name = region === undefined ? text : `${text}\u0000${region}`;
+    let made = byText.get(name);
     if (!made) {
-      made = { request: { ...base, resourceTags: { [key]: value } }, tag: text };
-      byText.set(text, made);
+      const request: RequestContext = { ...base, resourceTags: { [key]: value } };
+      made =
+        region === undefined
+          ? { request, tag: text }
+          : {
+              request: { ...request, contextKeys: { ...base.contextKeys, 'aws:requestedregion': [region] } },
+              tag: text,
+              region,
+            };
+      byText.set(name, made);
     }
     return made;
   };
-  return (tags) => {
-    let list = byList.get(tags);
+  return (tags, regions = NO_REGIONS) => {
+    let byRegions = byList.get(tags);
+    if (!byRegions) byList.set(tags, (byRegions = new Map()));
+    let list = byRegions.get(regions);
     if (!list) {
-      list = tags.map(one);
-      byList.set(tags, list);
+      // With the region unknown first: a region is named only where it lets more through.
+      list = [...tags.map((tag) => one(tag)), ...regions.flatMap((region) => tags.map((tag) => one(tag, region)))];
+      byRegions.set(regions, list);
     }
     return list;
   };
 }
+
+/**
+ * Where a region the caller picks lets more through than the region left unknown: the question's region, which
+ * the finding names (its counts are those of a request to that region).
+ */
+export function inRegion(region: string | undefined): string {
+  return region === undefined ? '' : ` in ${region} (a region the policies let the request name)`;
+}
+
+/** A production question: the request, the tag it asks about, and the region it names (the caller's pick). */
+export interface TagRequest {
+  readonly request: RequestContext;
+  readonly tag: string;
+  readonly region?: string;
+}
+
+const NO_REGIONS: readonly string[] = [];
 
 const arnQuestionsByConfig = new WeakMap<GuardrailSpec, WeakMap<Catalog, ProductionArnQuestion[]>>();
 
