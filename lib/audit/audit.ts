@@ -363,6 +363,7 @@ export class RuleRun {
       catalog: this.options.catalog,
       now: this.options.now,
       restrict: (principal, actions) => this.whole.analysis.restrict(principal, actions),
+      regionsOf: (principal) => this.whole.analysis.productionRegions(principal),
     }));
   }
 

@@ -228,5 +228,9 @@ function buildGraph(
       const index = accountOf.get(principal.arn);
       return index === undefined ? actions : analysisOf(index).restrict(principal, actions);
     },
+    regionsOf: (principal) => {
+      const index = accountOf.get(principal.arn);
+      return index === undefined ? [] : analysisOf(index).productionRegions(principal);
+    },
   });
 }

@@ -196,10 +196,23 @@ export async function runPaths(principalArn: string, options: PathsCommandOption
   const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });
   const now = new Date();
   const accounts = input.accounts.map((snapshot) => ({ snapshot, account: compileAccount(snapshot, catalog) }));
+  // The regions a path may be taken in, as the audit asks them (AccountAnalysis.productionRegions).
+  const snapshotOf = new Map(input.accounts.flatMap((s) => s.principals.map((p) => [p.arn, s] as const)));
+  const questionsOf = new Map<AccountSnapshot, ReturnType<typeof productionTagQuestions>>();
   const graph = buildAccessGraph(accounts, {
     catalog,
     now,
     organizationOf: (accountId) => input.organizationIds?.[accountId],
+    regionsOf: (principal) => {
+      const snapshot = snapshotOf.get(principal.arn);
+      if (!snapshot) return [];
+      let questions = questionsOf.get(snapshot);
+      if (!questions) {
+        questions = productionTagQuestions(snapshot, policiesInUse(snapshot), config.guardrails);
+        questionsOf.set(snapshot, questions);
+      }
+      return questions.regionsOf(principal);
+    },
   });
   if (!graph.has(principalArn)) {
     throw new InputError(

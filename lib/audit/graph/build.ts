@@ -55,10 +55,42 @@ export interface GraphOptions {
    * an exact shortcut the audit already has (AccountAnalysis.restrict). @default every action is asked
    */
   readonly restrict?: (principal: Principal, actions: readonly CatalogAction[]) => readonly CatalogAction[];
+  /**
+   * Regions worth asking an escalation path's actions in (AccountAnalysis.productionRegions): the caller picks
+   * aws:RequestedRegion, so a path that depends only on it (a region deny SCP) is taken in a region where its
+   * every action is let through, and its evidence names the region. @default none: such paths depend on the key
+   */
+  readonly regionsOf?: (principal: Principal) => readonly string[];
 }
 
 const ASSUME = 'sts:AssumeRole';
 const ASSUME_ROOT = 'sts:AssumeRoot';
+
+/** Whether a decision turns on the request's region (the caller's pick). */
+function dependsOnRegion(decision: ActionDecision): boolean {
+  return decision.dependsOn.some((key) => key.toLowerCase() === 'aws:requestedregion');
+}
+
+/**
+ * Decisions made in `region`, with each Deny that stopped being a question there (it depended on the region
+ * in `unknown`, the same actions' decisions with the region unknown) as a note: an edge's evidence then says
+ * which region it is taken in and what that region escapes.
+ */
+function withRegionNotes(
+  there: readonly ActionDecision[],
+  unknown: readonly ActionDecision[],
+  region: string,
+): ActionDecision[] {
+  return there.map((decision, i) => {
+    const notes = unknown[i].deniedBy
+      .filter((ref) => ref.dependsOn?.some((key) => key.toLowerCase() === 'aws:requestedregion'))
+      .map((ref) => ({
+        ...ref,
+        note: `does not apply to a request to ${region}, a region the caller may name (aws:RequestedRegion)`,
+      }));
+    return notes.length === 0 ? decision : { ...decision, allowedBy: [...decision.allowedBy, ...notes] };
+  });
+}
 
 /** A condition key on the target's account or organization, which a resource perimeter SCP reads. */
 function isResourceOwnerKey(key: string): boolean {
@@ -366,6 +398,7 @@ class GraphBuilder {
     );
     this.facts = { now, organizationOf: options.organizationOf, orgPathsOf: (accountId) => orgPaths.get(accountId) };
     this.time = auditTimeContext(now);
+    this.pathContext = this.time;
     this.anyAccount = { ...this.time, resourceAccount: 'any' };
     this.indexes = accounts.map(indexAccount);
     const names = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));
@@ -828,15 +861,73 @@ class GraphBuilder {
     const decisions = this.heldPathDecisions(principal, compiled);
     this.unmodelledServiceEdges(principal, compiled, index, decisions?.[this.passRoleSlot]);
     if (!decisions) return;
+    const regional = this.regionalPathDecisions(principal, compiled, decisions);
     const selves: SelfEscalation[] = [];
     const rewrites: Rewrite[] = [];
     for (let p = 0; p < ESCALATION_PATHS.length; p++) {
-      const heldDecisions = heldOf(decisions, this.pathSlots[p]);
-      if (heldDecisions) this.pathEdge(principal, compiled, index, p, heldDecisions, selves, rewrites);
+      let heldDecisions = heldOf(decisions, this.pathSlots[p]);
+      if (!heldDecisions) continue;
+      this.pathContext = this.time;
+      if (regional.length > 0 && heldDecisions.some(dependsOnRegion)) {
+        for (const { region, context, decisions: there } of regional) {
+          const inRegion = heldOf(there, this.pathSlots[p]);
+          if (!inRegion || inRegion.some(dependsOnRegion)) continue;
+          heldDecisions = withRegionNotes(inRegion, heldDecisions, region);
+          this.pathContext = context;
+          break;
+        }
+      }
+      this.pathEdge(principal, compiled, index, p, heldDecisions, selves, rewrites);
     }
+    this.pathContext = this.time;
     this.graph.setSelfEscalations(principal.arn, selves);
     this.graph.setRewrites(principal.arn, rewrites);
   }
+
+  /**
+   * The context a path's own further questions are asked in (its targets, the role a request names): the audit
+   * time, or the region a path is taken in (pathEdges).
+   */
+  private pathContext: RequestContext;
+
+  /**
+   * The path actions' decisions in each region of GraphOptions.regionsOf, when some held decision depends on
+   * aws:RequestedRegion (none otherwise: asking again costs a decision per action). sts:AssumeRoot keeps its
+   * own question (any account, see heldPathDecisions).
+   */
+  private regionalPathDecisions(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    decisions: readonly (ActionDecision | undefined)[],
+  ): { region: string; context: RequestContext; decisions: (ActionDecision | undefined)[] }[] {
+    if (!this.options.regionsOf || !decisions.some((d) => d !== undefined && dependsOnRegion(d))) return [];
+    const regions = this.options.regionsOf(principal);
+    if (regions.length === 0) return [];
+    const asked = this.options.restrict ? this.options.restrict(principal, this.pathActions) : this.pathActions;
+    return regions.map((region) => {
+      const context = this.inRegion(region);
+      const there = new Array<ActionDecision | undefined>(this.pathActions.length);
+      for (const decision of compiled.decideMany(asked, context)) {
+        if (decision.decision === 'denied' || decision.action === ASSUME_ROOT) continue;
+        there[this.pathSlotOf.get(decision.action)!] = decision;
+      }
+      const rootSlot = this.pathSlotOf.get(ASSUME_ROOT);
+      if (rootSlot !== undefined) there[rootSlot] = decisions[rootSlot];
+      return { region, context, decisions: there };
+    });
+  }
+
+  /** The audit time for requests that name `region` (aws:RequestedRegion), one object per region. */
+  private inRegion(region: string): RequestContext {
+    let context = this.regionContexts.get(region);
+    if (!context) {
+      context = { ...this.time, contextKeys: { ...this.time.contextKeys, 'aws:requestedregion': [region] } };
+      this.regionContexts.set(region, context);
+    }
+    return context;
+  }
+
+  private readonly regionContexts = new Map<string, RequestContext>();
 
   /** The principal's decisions on the escalation paths' actions that are not denied, by slot; undefined: none. */
   private heldPathDecisions(
@@ -1199,7 +1290,7 @@ class GraphBuilder {
       const key = action && roleFromResourceKey(action);
       if (!action || !key) continue;
       const context: RequestContext = {
-        contextKeys: { ...this.time.contextKeys, [key.toLowerCase()]: [] },
+        contextKeys: { ...this.pathContext.contextKeys, [key.toLowerCase()]: [] },
       };
       const again = compiled.decideMany([action], context)[0];
       if (again.decision === 'denied') return undefined;
@@ -1323,7 +1414,7 @@ class GraphBuilder {
   ): void {
     const iamAction = path.actions[0];
     const others = held.filter((_, i) => lowerActions[i] !== lowerActions[0]);
-    const resolved = resolveTargets(compiled, iamAction, this.time, targets, held[0]);
+    const resolved = resolveTargets(compiled, iamAction, this.pathContext, targets, held[0]);
     if (resolved.scope === 'none') return;
     const from = this.graph.node(principal.arn);
     if (resolved.scope === 'any') {
@@ -1408,7 +1499,7 @@ class GraphBuilder {
         own = principal.kind === 'user' && principal.permissionsBoundaryArn ? [principal.arn] : [];
         break;
     }
-    const resolved = resolveTargets(compiled, action, this.time, targets, held[0]);
+    const resolved = resolveTargets(compiled, action, this.pathContext, targets, held[0]);
     if (resolved.scope === 'none') return;
     if (target === 'group-membership' && principal.kind === 'user') {
       // Joining a group gains something when it allows a write-level action the user cannot do. The user's

@@ -29,10 +29,12 @@ export function combine(
       if (!dependsOn.includes(key)) dependsOn.push(key);
     }
   }
-  // The identity statements of every decision, then `extra`, in one list (no list per decision).
+  // The identity statements of every decision, and the Deny statements noted as not applying (a Deny is among
+  // the statements that let a request through only as such a note: build.ts withRegionNotes), then `extra`,
+  // in one list (no list per decision).
   const refs: (StatementRef | Evidence)[] = [];
   for (const decision of decisions) {
-    for (const ref of decision.allowedBy) if (ref.layer === 'identity') refs.push(ref);
+    for (const ref of decision.allowedBy) if (ref.layer === 'identity' || ref.effect === 'Deny') refs.push(ref);
   }
   for (const ref of extra) refs.push(ref);
   const evidence = statementEvidence(refs);

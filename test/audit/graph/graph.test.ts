@@ -241,6 +241,70 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('role', 'deployer'), arn('role', 'named'))?.decision).not.toBe('allowed');
   });
 
+  describe('under a region deny SCP (the caller picks aws:RequestedRegion)', () => {
+    const regionDeny: OrganizationPolicyLevel[] = [
+      {
+        kind: 'root',
+        id: 'r-1',
+        policies: [
+          { name: 'all', document: doc(allow('*')) },
+          {
+            name: 'regions',
+            document: doc({
+              Effect: 'Deny',
+              NotAction: ['iam:*', 'sts:*'],
+              Resource: '*',
+              Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
+            }),
+          },
+        ],
+      },
+    ];
+    const spec = {
+      principals: [
+        {
+          name: 'deployer',
+          kind: 'user' as const,
+          policies: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']))],
+        },
+        {
+          name: 'fn',
+          trust: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+        },
+      ],
+      scps: regionDeny,
+    };
+    const withRegions = (regions: readonly string[]) => {
+      const s = snapshot(spec);
+      return buildAccessGraph([{ snapshot: s, account: compileAccount(s, catalog) }], {
+        catalog,
+        now: NOW,
+        regionsOf: () => regions,
+      });
+    };
+
+    it('takes a path in a region the SCP allows, and its evidence says which and what that escapes', () => {
+      const found = edge(withRegions(['eu-west-1']), arn('user', 'deployer'), arn('role', 'fn'))!;
+      expect(found).toMatchObject({ decision: 'allowed', dependsOn: [] });
+      expect(found.evidence).toContainEqual(
+        expect.objectContaining({
+          policy: 'regions',
+          policyKind: 'scp',
+          note: expect.stringContaining('does not apply to a request to eu-west-1'),
+        }),
+      );
+    });
+
+    it('leaves it depending on the region where no region is given, or none lets it through', () => {
+      for (const regions of [[], ['ap-south-1']]) {
+        expect(edge(withRegions(regions), arn('user', 'deployer'), arn('role', 'fn'))).toMatchObject({
+          decision: 'depends',
+          dependsOn: ['aws:RequestedRegion'],
+        });
+      }
+    });
+  });
+
   it('does not let a service pass the external ID a trust asks of it', () => {
     const graph = graphOf({
       principals: [

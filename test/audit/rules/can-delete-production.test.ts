@@ -89,6 +89,34 @@ describe('can-delete-production', () => {
       expect(finding.details?.requestedRegion).toBeUndefined();
     });
 
+    it('reaches it through a role it passes to Lambda in that region, for certain', () => {
+      const findings = run(rule, {
+        principals: [
+          {
+            name: 'deployer',
+            kind: 'user',
+            policies: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']))],
+          },
+          { name: 'fn', policies: [doc(allow('rds:DeleteDBInstance'))] },
+        ],
+        scps: [
+          FULL_ACCESS_LEVEL([
+            {
+              name: 'regions',
+              document: doc({
+                Effect: 'Deny',
+                NotAction: ['iam:*', 'sts:*'],
+                Resource: '*',
+                Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
+              }),
+            },
+          ]),
+        ],
+      });
+      const [finding] = about(findings, 'deployer');
+      expect(finding).toMatchObject({ severity: 'critical', details: { transitive: true } });
+    });
+
     it('names no region where the region does not matter', () => {
       const [finding] = about(
         run(rule, { principals: [{ name: 'dba', policies: [doc(allow('rds:DeleteDBInstance'))] }] }),
