@@ -4,7 +4,8 @@
 // the write through: no boundary, a boundary that is not the leash agent boundary, or SCPs that lack (or
 // were not read for) the agent layer.
 import type { CatalogAction } from '../../catalog/types';
-import type { ActionDecision, RequestContext } from '../evaluate/types';
+import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
+import { memoize2, newMap } from '../../util/memo';
 import type { Principal } from '../sources/snapshot';
 import { escalatedPrincipals, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
@@ -118,13 +119,16 @@ export function check(context: RuleContext): Finding[] {
   // One request object per resource state and way of being recognised, whoever asks: the evaluator shares
   // decision templates between principals by request object, so a fresh one per principal would rebuild them.
   const requests = new Map<string, RequestContext>();
-  const requestFor = (state: ResourceState, recognition: Recognition): RequestContext => {
-    const key = `${state.name}\u0000${recognition.how}`;
+  const requestFor = (state: ResourceState, recognition: Recognition, region?: string): RequestContext => {
+    const key = `${state.name}\u0000${recognition.how}\u0000${region ?? ''}`;
     let request = requests.get(key);
     if (!request) {
       // By its tag, the agent asks with no context keys: the very request the transitive part asks with.
-      const keyless = Object.keys(recognition.contextKeys).length === 0;
-      request = keyless ? state.request : { ...state.request, contextKeys: recognition.contextKeys };
+      const keys =
+        region === undefined
+          ? recognition.contextKeys
+          : { ...recognition.contextKeys, 'aws:requestedregion': [region] };
+      request = Object.keys(keys).length === 0 ? state.request : { ...state.request, contextKeys: keys };
       requests.set(key, request);
     }
     return request;
@@ -175,11 +179,30 @@ export function check(context: RuleContext): Finding[] {
             depends.delete(decision.action);
           } else if (!allowed.has(decision.action)) {
             depends.set(decision.action, decision);
-            for (const key of decision.dependsOn) dependsOn.add(key);
           }
           where.add(state.name);
         }
       }
+      // The caller picks the request's region: a write that depends on it (a region deny SCP) is made in a
+      // region the policies let through, each write in its own request. Named in the finding.
+      const regionsUsed = new Set<string>();
+      const regions = depends.size > 0 ? analysis.productionRegions(principal) : [];
+      for (const region of regions) {
+        const open = [...depends.values()].filter(dependsOnRegion);
+        if (open.length === 0) break;
+        const openNames = new Set(open.map((d) => d.action));
+        for (const { state, actions: askedHere } of questions) {
+          const here = askedHere.filter((action) => openNames.has(action.action));
+          if (here.length === 0) continue;
+          for (const decision of compiled.decideMany(here, requestFor(state, recognition, region))) {
+            if (decision.decision !== 'allowed' || !depends.has(decision.action)) continue;
+            allowed.set(decision.action, decision);
+            depends.delete(decision.action);
+            regionsUsed.add(region);
+          }
+        }
+      }
+      for (const decision of depends.values()) for (const key of decision.dependsOn) dependsOn.add(key);
       if (allowed.size === 0 && depends.size === 0) continue;
       const actions = [...allowed.keys()];
       const dependent = [...depends.keys()];
@@ -197,7 +220,11 @@ export function check(context: RuleContext): Finding[] {
         severity: actions.length ? (agent ? 'critical' : 'high') : agent ? 'high' : 'medium',
         title: meta.title,
         message:
-          `as an agent (${recognition.how}) it can write to resources ${statesText(where)}: ` +
+          `as an agent (${recognition.how}) it can write to resources ${statesText(where)}` +
+          (regionsUsed.size > 0
+            ? ` (in ${[...regionsUsed].join(', ')}, a region the caller may name: aws:RequestedRegion)`
+            : '') +
+          ': ' +
           `${counts.filter(Boolean).join(' ')}. Let through by: ${layers.join('; ')}.`,
         principalArn: principal.arn,
         location: principal.location,
@@ -210,6 +237,7 @@ export function check(context: RuleContext): Finding[] {
           depends: dependent.slice(0, DETAIL_LIMIT),
           dependsOn: [...dependsOn],
           resourceStates: [...where],
+          ...(regionsUsed.size > 0 ? { requestedRegions: [...regionsUsed] } : {}),
           layers,
           permissionsBoundaryArn: principal.permissionsBoundaryArn ?? null,
         },
@@ -221,6 +249,11 @@ export function check(context: RuleContext): Finding[] {
     }
   }
   return findings;
+}
+
+/** A write that depends on the request's region (among what else it depends on). */
+function dependsOnRegion(decision: ActionDecision): boolean {
+  return decision.dependsOn.some((key) => key.toLowerCase() === 'aws:requestedregion');
 }
 
 /** How an agent is recognised on the paths below: by its tag, which it leaves behind when it acts as another. */
@@ -361,7 +394,36 @@ function ownWrites(
   if (!compiled || asked.length === 0) return undefined;
   const tally = emptyTally();
   for (const state of states) addRuns(tally, compiled.decisionRuns(asked, state.request), asked, state.name);
+  addRegionRuns(tally, compiled, asked, states, analysis.productionRegions(principal));
   return tally;
+}
+
+/**
+ * Where writes depend on the request's region, which the caller picks: the same states asked in each region
+ * the policies tell apart (AccountAnalysis.productionRegions), so a write let through in one counts as allowed.
+ */
+function addRegionRuns(
+  tally: WriteTally,
+  compiled: Pick<CompiledPrincipal, 'decisionRuns'>,
+  asked: readonly CatalogAction[],
+  states: ReturnType<typeof resourceStates>,
+  regions: readonly string[],
+): void {
+  if (regions.length === 0 || ![...tally.dependsOn].some((key) => key.toLowerCase() === 'aws:requestedregion')) return;
+  for (const region of regions) {
+    for (const state of states)
+      addRuns(tally, compiled.decisionRuns(asked, inRegion(state.request, region)), asked, state.name);
+  }
+}
+
+const regionRequests = new WeakMap<RequestContext, Map<string, RequestContext>>();
+
+/** `request` naming `region` (aws:RequestedRegion), one object per request and region. */
+function inRegion(request: RequestContext, region: string): RequestContext {
+  return memoize2<RequestContext, string, RequestContext>(regionRequests, request, region, newMap, () => ({
+    ...request,
+    contextKeys: { ...request.contextKeys, 'aws:requestedregion': [region] },
+  }));
 }
 
 /** What the questions about one principal's writes need: its account, compiled, and the access graph. */
@@ -436,6 +498,7 @@ function escalatedWrites(
     const tally = emptyTally();
     for (const state of states)
       addRuns(tally, escalation.compiled.decisionRuns(writes, state.request), writes, state.name);
+    addRegionRuns(tally, escalation.compiled, writes, states, context.analysis.productionRegions(principal));
     if (tally.allowed.size > 0) return { escalation, tally };
     if (!first && wroteAnything(tally)) first = { escalation, tally };
   }

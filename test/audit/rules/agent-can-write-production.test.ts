@@ -37,6 +37,53 @@ describe('agent-can-write-production', () => {
     expect(finding.details?.resourceStates).toEqual(['tagged environment=production', 'untagged']);
   });
 
+  describe('under a region deny SCP (the caller picks aws:RequestedRegion)', () => {
+    const regions = FULL_ACCESS_LEVEL([
+      {
+        name: 'regions',
+        document: doc({
+          Effect: 'Deny',
+          NotAction: ['iam:*', 'sts:*'],
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
+        }),
+      },
+    ]);
+
+    it('is critical: it writes production in a region the SCP allows, and says which', () => {
+      const [finding] = about(
+        run(rule, {
+          principals: [{ name: 'agent', tags: agentTag, policies: [doc(allow('s3:PutObject'))] }],
+          scps: [regions],
+        }),
+        'agent',
+      );
+      expect(finding).toMatchObject({
+        severity: 'critical',
+        details: { allowed: ['s3:PutObject'], dependsCount: 0, requestedRegions: ['eu-west-1'] },
+      });
+      expect(finding.message).toContain('(in eu-west-1, a region the caller may name: aws:RequestedRegion)');
+    });
+
+    it('reaches a role it passes to Lambda, whose writes count in that region too', () => {
+      const findings = run(rule, {
+        principals: [
+          {
+            name: 'agent',
+            tags: agentTag,
+            policies: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']))],
+          },
+          { name: 'writer', policies: [doc(allow('dynamodb:PutItem'))] },
+        ],
+        scps: [regions],
+      });
+      const transitive = about(findings, 'agent').find((f) => f.details?.transitive);
+      expect(transitive).toMatchObject({ severity: 'critical' });
+      expect(transitive?.message).toContain('dynamodb:PutItem');
+      expect(transitive?.message).not.toContain('depending on conditions');
+    });
+  });
+
   it('reports a write an ABAC condition on another tag allows: production resources carry other tags too', () => {
     const sameTeam = { Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } } };
     const [finding] = about(
@@ -106,11 +153,6 @@ describe('agent-can-write-production', () => {
       'resource',
     ],
     ['s3:DeleteObject on a bucket’s objects', allow('s3:DeleteObject', 'arn:aws:s3:::prod-data/*'), 'resource'],
-    [
-      'dynamodb:DeleteTable in one region',
-      allow('dynamodb:DeleteTable', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } }),
-      'aws:RequestedRegion',
-    ],
   ])('reports an agent allowed %s, depending on what decides it', (_, statement, key) => {
     const [finding] = about(
       run(rule, { principals: [{ name: 'agent', tags: agentTag, policies: [doc(statement)] }] }),
@@ -121,6 +163,20 @@ describe('agent-can-write-production', () => {
       details: { allowedCount: 0, dependsCount: 1, dependsOn: [key] },
     });
     expect(finding.message).toContain(`depending on ${key}`);
+  });
+
+  it('reports a grant in one region as a write there, for certain: the caller picks the region', () => {
+    const inOne = allow('dynamodb:DeleteTable', '*', {
+      Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+    });
+    const [finding] = about(
+      run(rule, { principals: [{ name: 'agent', tags: agentTag, policies: [doc(inOne)] }] }),
+      'agent',
+    );
+    expect(finding).toMatchObject({
+      severity: 'critical',
+      details: { allowedCount: 1, dependsCount: 0, requestedRegions: ['eu-west-1'] },
+    });
   });
 
   it('accepts the same administrator under the generated SCPs (the MCP agent layer)', () => {
