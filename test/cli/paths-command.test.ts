@@ -31,6 +31,27 @@ describe('leash paths', () => {
     expect(dot.out).toContain(`"${user}" -> "${A}:role/privesc-high-priv-service-role"`);
   });
 
+  it('takes a path that depends only on the region in a region a region deny SCP allows, and says so', async () => {
+    const scp = join(mkdtempSync(join(tmpdir(), 'leash-paths-')), 'scps.json');
+    const regions = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          NotAction: ['iam:*', 'sts:*'],
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
+        },
+      ],
+    };
+    writeFileSync(scp, JSON.stringify(regions));
+    const user = `${A}:user/privesc15-PassExistingRoleToNewLambdaThenInvoke-user`;
+    const json = JSON.parse((await paths(user, '--to', 'admin', '--format', 'json', '--scp', scp)).out);
+    const hop = json.path.hops[0];
+    expect(hop).toMatchObject({ kind: 'pass-role', decision: 'allowed', dependsOn: [] });
+    expect(JSON.stringify(hop.evidence)).toContain('does not apply to a request to eu-west-1');
+  });
+
   it('carries the path as JSON, and says when there is none (exit 0)', async () => {
     const json = JSON.parse(
       (await paths(`${A}:user/privesc4-CreateAccessKey-user`, '--to', 'admin', '--format', 'json')).out,

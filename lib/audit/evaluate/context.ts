@@ -184,6 +184,9 @@ function resourceTagValue(request: LoweredContext, lowerTagKey: string): KeyValu
   return request.knownTagKeys && !request.knownTagKeys.has(lowerTagKey) ? UNKNOWN : ABSENT;
 }
 
+/** aws:SecureTransport of a request the audit asks about: sent over TLS. */
+const SECURE_TRANSPORT = present(['true']);
+
 /** The request-level part of the lookup, built once per decide/decideMany call. */
 export class RequestKeys {
   /** Read on the first condition lookup: many calls only meet unconditional statements. */
@@ -223,6 +226,9 @@ export class RequestKeys {
     if (lowerKey === KMS_CALLER_ACCOUNT && !facts.carries(lowerKey)) return ABSENT;
     if (isPrincipalKey(lowerKey)) return this.principalValue(lowerKey);
     if (lowerKey === 'aws:resourceaccount' || lowerKey === 'aws:resourceorgid') return this.resourceOwner(lowerKey);
+    // Every AWS SDK and the CLI sign and send requests over TLS: a Deny on insecure transport (AWS's bucket
+    // policy and RCP examples) never stops what the audit asks about. A request context may say otherwise.
+    if (lowerKey === 'aws:securetransport') return SECURE_TRANSPORT;
     if (!lowerKey.startsWith('aws:') && !facts.carries(lowerKey)) return ABSENT;
     // IAM's own name for the tags of the role or user acted on: the same tags as aws:ResourceTag.
     if (lowerKey.startsWith('iam:resourcetag/') && request.resourceTags) {

@@ -43,7 +43,8 @@ export interface RequestContext {
   readonly requestTags?: Readonly<Record<string, string>>;
   /**
    * Any further condition-key values, keys lower-cased, e.g. `{ 'aws:sourceidentity': ['alice'] }`; an empty
-   * list says the key is absent from the request. A key not given is unknown.
+   * list says the key is absent from the request. A key not given is unknown, but for aws:SecureTransport, which
+   * is `true` (requests are sent over TLS, as every AWS SDK sends them).
    */
   readonly contextKeys?: Readonly<Record<string, readonly string[]>>;
 }

@@ -428,6 +428,32 @@ describe('resource control policies', () => {
     expect(inOrganization(undefined)).toMatchObject({ decision: 'depends', dependsOn: ['aws:PrincipalOrgID'] });
   });
 
+  it('answers aws:SecureTransport as a request over TLS: a Deny on insecure transport stops nothing asked', () => {
+    // AWS's RCP example: no request to these services over plain HTTP.
+    const tls = policy({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['s3:*', 'sqs:*'],
+      Resource: '*',
+      Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } },
+    });
+    const account = compileAccount(
+      snapshot({
+        principals: [principal('app', { inline: { p: policy(allow('s3:DeleteBucket')) } })],
+        scps: [{ full: FULL_AWS_ACCESS }],
+        rcps: [{ full: policy({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }), tls }],
+      }),
+      catalog,
+    );
+    const app = account.principals[0];
+    expect(app.decide('s3:DeleteBucket')).toMatchObject({ decision: 'allowed', dependsOn: [] });
+    // A request the caller says is insecure is stopped.
+    expect(app.decide('s3:DeleteBucket', { contextKeys: { 'aws:securetransport': ['false'] } })).toMatchObject({
+      decision: 'denied',
+      deniedBy: [{ layer: 'rcp' }],
+    });
+  });
+
   it("answers a resource perimeter's aws:ResourceOrgID and aws:ResourceAccount for the account's own resources", () => {
     // AWS's resource perimeter SCP: nothing outside the organization (or outside this account).
     const perimeter = policy({
