@@ -837,13 +837,20 @@ class GraphBuilder {
       return;
     }
     if (resolved.scope === 'some') {
-      const byRole = new Map<string, TrustGrant[]>();
-      for (const grant of grants) push(byRole, grant.role.arn, grant);
+      // The hub's grants by role, made once per hub: callers of a large account are thousands.
+      let byRole = this.hubGrantsByRole.get(hubName);
+      if (!byRole) {
+        byRole = new Map();
+        for (const grant of grants) push(byRole, grant.role.arn, grant);
+        this.hubGrantsByRole.set(hubName, byRole);
+      }
       for (const target of resolved.targets) {
         for (const grant of byRole.get(target.arn) ?? []) this.assumeVia(from, caller, grant, target.decision);
       }
     }
   }
+
+  private readonly hubGrantsByRole = new Map<string, Map<string, TrustGrant[]>>();
 
   /** The sorted targets of a hub, made once (callers share them). */
   private targetsOf(hubName: string, arns: () => readonly string[]): TargetIndex {
