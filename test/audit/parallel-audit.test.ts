@@ -86,6 +86,48 @@ describe('weightedSlices()', () => {
     expect(result.findings.length).toBeGreaterThan(50);
   });
 
+  it('finds exactly what one thread finds under a region deny and a resource perimeter (each slice asks in the regions too)', async () => {
+    const input = await loadAuditInput({
+      input: [join(root, 'examples/example-account/authorization-details.json')],
+      scp: [join(root, 'examples/example-account/scps.json')],
+    });
+    const account = input.accounts[0];
+    const deny = (name: string, statement: object) => ({
+      name,
+      document: { Version: '2012-10-17', Statement: [statement] },
+    });
+    const [rootLevel, ...rest] = account.serviceControlPolicies;
+    const guarded = {
+      ...account,
+      serviceControlPolicies: [
+        {
+          ...rootLevel,
+          policies: [
+            ...rootLevel.policies,
+            deny('regions', {
+              Effect: 'Deny',
+              NotAction: ['iam:*', 'sts:*', 'organizations:*'],
+              Resource: '*',
+              Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
+            }),
+            deny('perimeter', {
+              Effect: 'Deny',
+              Action: '*',
+              Resource: '*',
+              Condition: { StringNotEqualsIfExists: { 'aws:ResourceOrgID': account.organizationId } },
+            }),
+          ],
+        },
+        ...rest,
+      ],
+    };
+    const config = LeashConfig.parse(require(join(root, 'examples/example-account/leash.config.json')));
+    const result = await expectSameAsOneThread(guarded, config, 2);
+    // Neither policy stops what the account's own principals do in an allowed region.
+    expect(result.findings.some((f) => f.details?.requestedRegion === 'eu-west-1')).toBe(true);
+    expect(result.findings.filter((f) => f.severity === 'critical').length).toBeGreaterThan(30);
+  });
+
   it('finds exactly what one thread finds on a generated account with users in groups, suppressions in and out of date, on 3 workers', async () => {
     const details = generateAccount(catalog, { roles: 150, customerManagedPolicies: 40, users: 30, seed: 7 });
     const { parseAuthorizationDetails } = load<typeof SourcesModule>('lib/audit/sources/index.js');
