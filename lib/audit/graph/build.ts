@@ -1,6 +1,7 @@
 // Builds the access graph of one account or a whole organization snapshot: every edge decided by the
 // evaluator (identity ∩ boundary ∩ SCPs, minus denies) and, for roles, by the trust policy; escalation paths
 // resolved against the roles, users, groups and policies that exist. Pure: no I/O.
+import { dependsOnRegion, inRequestedRegion } from '../evaluate/requested-region';
 import { principalOrgPathCandidates } from './org-paths';
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { compileAccount } from '../evaluate';
@@ -66,11 +67,6 @@ export interface GraphOptions {
 const ASSUME = 'sts:AssumeRole';
 const ASSUME_ROOT = 'sts:AssumeRoot';
 
-/** Whether a decision turns on the request's region (the caller's pick). */
-function dependsOnRegion(decision: ActionDecision): boolean {
-  return decision.dependsOn.some((key) => key.toLowerCase() === 'aws:requestedregion');
-}
-
 /**
  * Decisions made in `region`, with each Deny that stopped being a question there (it depended on the region
  * in `unknown`, the same actions' decisions with the region unknown) as a note: an edge's evidence then says
@@ -82,12 +78,10 @@ function withRegionNotes(
   region: string,
 ): ActionDecision[] {
   return there.map((decision, i) => {
-    const notes = unknown[i].deniedBy
-      .filter((ref) => ref.dependsOn?.some((key) => key.toLowerCase() === 'aws:requestedregion'))
-      .map((ref) => ({
-        ...ref,
-        note: `does not apply to a request to ${region}, a region the caller may name (aws:RequestedRegion)`,
-      }));
+    const notes = unknown[i].deniedBy.filter(dependsOnRegion).map((ref) => ({
+      ...ref,
+      note: `does not apply to a request to ${region}, a region the caller may name (aws:RequestedRegion)`,
+    }));
     return notes.length === 0 ? decision : { ...decision, allowedBy: [...decision.allowedBy, ...notes] };
   });
 }
@@ -912,7 +906,7 @@ class GraphBuilder {
     if (regions.length === 0) return [];
     const asked = this.options.restrict ? this.options.restrict(principal, this.pathActions) : this.pathActions;
     return regions.map((region) => {
-      const context = this.inRegion(region);
+      const context = inRequestedRegion(this.time, region);
       const there = new Array<ActionDecision | undefined>(this.pathActions.length);
       for (const decision of compiled.decideMany(asked, context)) {
         if (decision.decision === 'denied' || decision.action === ASSUME_ROOT) continue;
@@ -923,18 +917,6 @@ class GraphBuilder {
       return { region, context, decisions: there };
     });
   }
-
-  /** The audit time for requests that name `region` (aws:RequestedRegion), one object per region. */
-  private inRegion(region: string): RequestContext {
-    let context = this.regionContexts.get(region);
-    if (!context) {
-      context = { ...this.time, contextKeys: { ...this.time.contextKeys, 'aws:requestedregion': [region] } };
-      this.regionContexts.set(region, context);
-    }
-    return context;
-  }
-
-  private readonly regionContexts = new Map<string, RequestContext>();
 
   /** The principal's decisions on the escalation paths' actions that are not denied, by slot; undefined: none. */
   private heldPathDecisions(

@@ -5,7 +5,7 @@
 // were not read for) the agent layer.
 import type { CatalogAction } from '../../catalog/types';
 import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
-import { memoize2, newMap } from '../../util/memo';
+import { dependsOnRegion, inRequestedRegion, isRequestedRegionKey } from '../evaluate/requested-region';
 import type { Principal } from '../sources/snapshot';
 import { escalatedPrincipals, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
@@ -120,18 +120,15 @@ export function check(context: RuleContext): Finding[] {
   // decision templates between principals by request object, so a fresh one per principal would rebuild them.
   const requests = new Map<string, RequestContext>();
   const requestFor = (state: ResourceState, recognition: Recognition, region?: string): RequestContext => {
-    const key = `${state.name}\u0000${recognition.how}\u0000${region ?? ''}`;
+    const key = `${state.name}\u0000${recognition.how}`;
     let request = requests.get(key);
     if (!request) {
       // By its tag, the agent asks with no context keys: the very request the transitive part asks with.
-      const keys =
-        region === undefined
-          ? recognition.contextKeys
-          : { ...recognition.contextKeys, 'aws:requestedregion': [region] };
-      request = Object.keys(keys).length === 0 ? state.request : { ...state.request, contextKeys: keys };
+      const keyless = Object.keys(recognition.contextKeys).length === 0;
+      request = keyless ? state.request : { ...state.request, contextKeys: recognition.contextKeys };
       requests.set(key, request);
     }
-    return request;
+    return region === undefined ? request : inRequestedRegion(request, region);
   };
   const findings: Finding[] = [];
   for (const principal of analysis.principals) {
@@ -249,11 +246,6 @@ export function check(context: RuleContext): Finding[] {
     }
   }
   return findings;
-}
-
-/** A write that depends on the request's region (among what else it depends on). */
-function dependsOnRegion(decision: ActionDecision): boolean {
-  return decision.dependsOn.some((key) => key.toLowerCase() === 'aws:requestedregion');
 }
 
 /** How an agent is recognised on the paths below: by its tag, which it leaves behind when it acts as another. */
@@ -409,21 +401,11 @@ function addRegionRuns(
   states: ReturnType<typeof resourceStates>,
   regions: readonly string[],
 ): void {
-  if (regions.length === 0 || ![...tally.dependsOn].some((key) => key.toLowerCase() === 'aws:requestedregion')) return;
+  if (regions.length === 0 || ![...tally.dependsOn].some(isRequestedRegionKey)) return;
   for (const region of regions) {
     for (const state of states)
-      addRuns(tally, compiled.decisionRuns(asked, inRegion(state.request, region)), asked, state.name);
+      addRuns(tally, compiled.decisionRuns(asked, inRequestedRegion(state.request, region)), asked, state.name);
   }
-}
-
-const regionRequests = new WeakMap<RequestContext, Map<string, RequestContext>>();
-
-/** `request` naming `region` (aws:RequestedRegion), one object per request and region. */
-function inRegion(request: RequestContext, region: string): RequestContext {
-  return memoize2<RequestContext, string, RequestContext>(regionRequests, request, region, newMap, () => ({
-    ...request,
-    contextKeys: { ...request.contextKeys, 'aws:requestedregion': [region] },
-  }));
 }
 
 /** What the questions about one principal's writes need: its account, compiled, and the access graph. */

@@ -3,6 +3,7 @@
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import type { CatalogAction } from '../../catalog/types';
 import type { DecisionRuns, RequestContext } from '../evaluate/types';
+import { inRequestedRegion } from '../evaluate/requested-region';
 import type { Principal } from '../sources/snapshot';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { inRegion, productionArnQuestions, productionTagText } from './support/production';
@@ -51,19 +52,13 @@ function tagRewrites(
     const key = `${tag.text}\u0000${to}\u0000${region ?? ''}`;
     let rewrite = made.get(key);
     if (!rewrite) {
-      rewrite = {
-        tag,
-        request: {
-          resourceTags: { [tag.key]: tag.value },
-          resourceTagKeysKnown: productionKeys,
-          requestTags: { [tag.key]: to },
-          contextKeys: {
-            'aws:tagkeys': [tag.key],
-            ...(region === undefined ? {} : { 'aws:requestedregion': [region] }),
-          },
-        },
-        ...(region === undefined ? {} : { region }),
+      const request: RequestContext = {
+        resourceTags: { [tag.key]: tag.value },
+        resourceTagKeysKnown: productionKeys,
+        requestTags: { [tag.key]: to },
+        contextKeys: { 'aws:tagkeys': [tag.key] },
       };
+      rewrite = region === undefined ? { tag, request } : { tag, request: inRequestedRegion(request, region), region };
       made.set(key, rewrite);
     }
     return rewrite;

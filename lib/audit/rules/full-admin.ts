@@ -2,6 +2,7 @@
 // equivalent such as a NotAction allow of almost everything. This is the incident's starting point.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import type { CompiledPrincipal, RequestContext } from '../evaluate/types';
+import { inRequestedRegion } from '../evaluate/requested-region';
 import type { RuleFinding, RuleContext, RuleMeta } from './types';
 import { docsUrl, allowEvidence } from './support/meta';
 import { inRegion } from './support/production';
@@ -32,14 +33,13 @@ const PROBE_ACTIONS = [
   'organizations:LeaveOrganization',
 ];
 
-/** One request context per region, and one flag array per catalog: twins share counts by both objects. */
-const regionContexts = new Map<string, RequestContext>();
+/** One flag array per catalog, and one request per region (inRequestedRegion): twins share counts by both. */
+const ANY_REQUEST: RequestContext = {};
 const noneFlagged = new WeakMap<Catalog, Uint8Array>();
 
 /** The principal's allowed and depending counts over the catalog, for requests that name `region`. */
 function countsIn(compiled: CompiledPrincipal, catalog: Catalog, region: string): { allowed: number; depends: number } {
-  let context = regionContexts.get(region);
-  if (!context) regionContexts.set(region, (context = { contextKeys: { 'aws:requestedregion': [region] } }));
+  const context = inRequestedRegion(ANY_REQUEST, region);
   let flagged = noneFlagged.get(catalog);
   if (!flagged) noneFlagged.set(catalog, (flagged = new Uint8Array(catalog.actions.length)));
   const counts = compiled.countDecisions(flagged, context);

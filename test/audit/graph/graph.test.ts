@@ -5,7 +5,7 @@
 import { compileAccount } from '../../../lib/audit/evaluate';
 import { buildAccessGraph, describePath, type AccessGraph } from '../../../lib/audit/graph';
 import { AccountSnapshot, type OrganizationPolicyLevel } from '../../../lib/audit/sources/snapshot';
-import { ACCOUNT, allow, catalog, deny, doc, snapshot, type AccountSpec } from '../rules/helpers';
+import { ACCOUNT, allow, catalog, deny, doc, REGION_DENY_LEVEL, snapshot, type AccountSpec } from '../rules/helpers';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
 const OTHER = '444455556666';
@@ -242,24 +242,7 @@ describe('assume-role edges', () => {
   });
 
   describe('under a region deny SCP (the caller picks aws:RequestedRegion)', () => {
-    const regionDeny: OrganizationPolicyLevel[] = [
-      {
-        kind: 'root',
-        id: 'r-1',
-        policies: [
-          { name: 'all', document: doc(allow('*')) },
-          {
-            name: 'regions',
-            document: doc({
-              Effect: 'Deny',
-              NotAction: ['iam:*', 'sts:*'],
-              Resource: '*',
-              Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
-            }),
-          },
-        ],
-      },
-    ];
+    const regionDeny = [REGION_DENY_LEVEL()];
     const spec = {
       principals: [
         {

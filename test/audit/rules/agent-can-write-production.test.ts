@@ -1,7 +1,17 @@
 import * as rule from '../../../lib/audit/rules/agent-can-write-production';
 import type { Finding } from '../../../lib/audit/rules/types';
 import { defaultGuardrailSpec, generateGuardrails } from '../../../lib/guardrails';
-import { about, allow, catalog, doc, FULL_ACCESS_LEVEL, roleArn, run, type PrincipalSpec } from './helpers';
+import {
+  about,
+  allow,
+  catalog,
+  doc,
+  FULL_ACCESS_LEVEL,
+  REGION_DENY_LEVEL,
+  roleArn,
+  run,
+  type PrincipalSpec,
+} from './helpers';
 
 const generated = generateGuardrails(defaultGuardrailSpec(), catalog);
 const boundary = generated.boundary.document;
@@ -38,17 +48,7 @@ describe('agent-can-write-production', () => {
   });
 
   describe('under a region deny SCP (the caller picks aws:RequestedRegion)', () => {
-    const regions = FULL_ACCESS_LEVEL([
-      {
-        name: 'regions',
-        document: doc({
-          Effect: 'Deny',
-          NotAction: ['iam:*', 'sts:*'],
-          Resource: '*',
-          Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
-        }),
-      },
-    ]);
+    const regions = REGION_DENY_LEVEL();
 
     it('is critical: it writes production in a region the SCP allows, and says which', () => {
       const [finding] = about(

@@ -1,5 +1,16 @@
 import * as rule from '../../../lib/audit/rules/can-delete-production';
-import { about, allow, deny, doc, FULL_ACCESS_LEVEL, policyArn, roleArn, run, type PrincipalSpec } from './helpers';
+import {
+  about,
+  allow,
+  deny,
+  doc,
+  FULL_ACCESS_LEVEL,
+  policyArn,
+  REGION_DENY_LEVEL,
+  roleArn,
+  run,
+  type PrincipalSpec,
+} from './helpers';
 
 const productionDeny = (actions: string[]) =>
   doc(
@@ -99,19 +110,7 @@ describe('can-delete-production', () => {
           },
           { name: 'fn', policies: [doc(allow('rds:DeleteDBInstance'))] },
         ],
-        scps: [
-          FULL_ACCESS_LEVEL([
-            {
-              name: 'regions',
-              document: doc({
-                Effect: 'Deny',
-                NotAction: ['iam:*', 'sts:*'],
-                Resource: '*',
-                Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
-              }),
-            },
-          ]),
-        ],
+        scps: [REGION_DENY_LEVEL()],
       });
       const [finding] = about(findings, 'deployer');
       expect(finding).toMatchObject({ severity: 'critical', details: { transitive: true } });

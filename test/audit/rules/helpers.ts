@@ -106,3 +106,20 @@ export const FULL_ACCESS_LEVEL = (policies: { name: string; document: unknown }[
   id: 'r-test',
   policies: [{ name: 'FullAWSAccess', document: doc(allow('*')) }, ...policies],
 });
+
+/**
+ * A region deny SCP level (Control Tower's kind): every request outside eu-west-1 and us-east-1 denied, IAM and
+ * STS (global services) exempt. Its policy is named `regions`.
+ */
+export const REGION_DENY_LEVEL = (): OrganizationPolicyLevel =>
+  FULL_ACCESS_LEVEL([
+    {
+      name: 'regions',
+      document: doc({
+        Effect: 'Deny',
+        NotAction: ['iam:*', 'sts:*'],
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } },
+      }),
+    },
+  ]);

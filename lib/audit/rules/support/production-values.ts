@@ -11,6 +11,7 @@
 // is asked one value per key, as before.
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import { conditionOperator } from '../../evaluate/conditions';
+import { REQUESTED_REGION } from '../../evaluate/requested-region';
 import type { ConditionOperator } from '../../evaluate/conditions/operator';
 import { ABSENT, present, UNKNOWN, type KeyLookup } from '../../evaluate/key-value';
 import { parsePolicyValue, substitute, type ParsedValue } from '../../evaluate/policy-variables';
@@ -213,7 +214,7 @@ function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][]
   for (const statement of parsed.statements) {
     for (const condition of statement.conditions) {
       const lower = condition.key.toLowerCase();
-      if (lower === 'aws:requestedregion') {
+      if (lower === REQUESTED_REGION) {
         const operator = conditionOperator(condition.baseOperator);
         if (!operator) continue;
         out ??= Array.from({ length: regionSlot + 1 }, () => []);

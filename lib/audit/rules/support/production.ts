@@ -1,4 +1,5 @@
 // What "a production resource" means in a request, and which guardrail fails to stop an action on one.
+import { inRequestedRegion } from '../../evaluate/requested-region';
 import { compileActionMatcher } from '../../../policy';
 import { innerStore, memoize2, newWeakMap } from '../../../util/memo';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
@@ -88,11 +89,7 @@ export function requestsPerTag(
       made =
         region === undefined
           ? { request, tag: text }
-          : {
-              request: { ...request, contextKeys: { ...base.contextKeys, 'aws:requestedregion': [region] } },
-              tag: text,
-              region,
-            };
+          : { request: inRequestedRegion(request, region), tag: text, region };
       byText.set(name, made);
     }
     return made;
