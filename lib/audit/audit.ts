@@ -26,7 +26,10 @@ import type {
 import type { AccountSnapshot, Principal, SnapshotProblem } from './sources/snapshot';
 import { LIVE_RESOURCE_POLICY_KINDS } from './sources/resource-policy-kinds';
 import { lookalikeTagCaveat } from './lookalike-tags';
-import type { ProductionSelector } from '../guardrails/spec';
+import type { GuardrailSpec } from '../guardrails/spec';
+import { MAX_CALLER_PICKS } from './rules/support/caller-pick-candidates';
+import { policiesInUse } from './rules/support/policies';
+import { productionTagQuestions } from './rules/support/production-values';
 import { firstFew } from '../util/count-text';
 import { compareText } from '../util/text-order';
 
@@ -363,7 +366,7 @@ export class RuleRun {
       catalog: this.options.catalog,
       now: this.options.now,
       restrict: (principal, actions) => this.whole.analysis.restrict(principal, actions),
-      regionsOf: (principal) => this.whole.analysis.productionRegions(principal),
+      picksOf: (principal) => this.whole.analysis.productionPicks(principal),
     }));
   }
 
@@ -473,7 +476,7 @@ export function auditResultOf(
     },
     problems,
     expiredSuppressions: expired,
-    caveats: accountCaveats(snapshot, config.guardrails.production),
+    caveats: accountCaveats(snapshot, config.guardrails),
     rules: rules.map((r) => r.meta),
   };
 }
@@ -509,9 +512,11 @@ const BUNDLED_NAMED = 5;
 
 /**
  * Caveats that change how far the findings reach; reports print them so coverage is never implied. With
- * `production`, tags that only read as the production tag are named too (a template's are the CI gate's findings).
+ * `guardrails`, tags that only read as the production tag are named too (a template's are the CI gate's
+ * findings), and principals whose caller picks were cut.
  */
-export function accountCaveats(snapshot: AccountSnapshot, production?: ProductionSelector): string[] {
+export function accountCaveats(snapshot: AccountSnapshot, guardrails?: GuardrailSpec): string[] {
+  const production = guardrails?.production;
   const caveats: string[] = [];
   if (snapshot.source.kind !== 'template' && !snapshot.organizationPoliciesKnown) {
     caveats.push(
@@ -590,7 +595,25 @@ export function accountCaveats(snapshot: AccountSnapshot, production?: Productio
   }
   const lookalikes = production && snapshot.source.kind !== 'template' && lookalikeTagCaveat(snapshot, production);
   if (lookalikes) caveats.push(lookalikes);
+  const cut = guardrails ? picksCut(snapshot, guardrails) : undefined;
+  if (cut) caveats.push(cut);
   return caveats;
+}
+
+/** Principals whose policies tell apart more caller picks (regions, networks, calls) than the audit asks. */
+function picksCut(snapshot: AccountSnapshot, guardrails: GuardrailSpec): string | undefined {
+  const questions = productionTagQuestions(snapshot, policiesInUse(snapshot), guardrails);
+  const cut = snapshot.principals.filter((p) => p.kind !== 'group' && questions.picksNotAskedOf(p) > 0);
+  if (cut.length === 0) return undefined;
+  const most = Math.max(...cut.map((p) => questions.picksNotAskedOf(p)));
+  return (
+    `${cut.length} principal(s) (${cut
+      .slice(0, 3)
+      .map((p) => p.name)
+      .join(', ')}${cut.length > 3 ? ', ...' : ''}): ` +
+    `their policies tell apart more combinations of region, network, call and tags than the ${MAX_CALLER_PICKS} ` +
+    `asked (up to ${most} more); what only those would let through is reported as depending on the keys.`
+  );
 }
 
 /**

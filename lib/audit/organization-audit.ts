@@ -228,9 +228,9 @@ function buildGraph(
       const index = accountOf.get(principal.arn);
       return index === undefined ? actions : analysisOf(index).restrict(principal, actions);
     },
-    regionsOf: (principal) => {
+    picksOf: (principal) => {
       const index = accountOf.get(principal.arn);
-      return index === undefined ? [] : analysisOf(index).productionRegions(principal);
+      return index === undefined ? [] : analysisOf(index).productionPicks(principal);
     },
   });
 }

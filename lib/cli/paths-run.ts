@@ -196,14 +196,14 @@ export async function runPaths(principalArn: string, options: PathsCommandOption
   const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });
   const now = new Date();
   const accounts = input.accounts.map((snapshot) => ({ snapshot, account: compileAccount(snapshot, catalog) }));
-  // The regions a path may be taken in, as the audit asks them (AccountAnalysis.productionRegions).
+  // The caller picks a path may be taken with, as the audit asks them (AccountAnalysis.productionPicks).
   const snapshotOf = new Map(input.accounts.flatMap((s) => s.principals.map((p) => [p.arn, s] as const)));
   const questionsOf = new Map<AccountSnapshot, ReturnType<typeof productionTagQuestions>>();
   const graph = buildAccessGraph(accounts, {
     catalog,
     now,
     organizationOf: (accountId) => input.organizationIds?.[accountId],
-    regionsOf: (principal) => {
+    picksOf: (principal) => {
       const snapshot = snapshotOf.get(principal.arn);
       if (!snapshot) return [];
       let questions = questionsOf.get(snapshot);
@@ -211,7 +211,7 @@ export async function runPaths(principalArn: string, options: PathsCommandOption
         questions = productionTagQuestions(snapshot, policiesInUse(snapshot), config.guardrails);
         questionsOf.set(snapshot, questions);
       }
-      return questions.regionsOf(principal);
+      return questions.picksOf(principal);
     },
   });
   if (!graph.has(principalArn)) {

@@ -1,7 +1,7 @@
 // Builds the access graph of one account or a whole organization snapshot: every edge decided by the
 // evaluator (identity ∩ boundary ∩ SCPs, minus denies) and, for roles, by the trust policy; escalation paths
 // resolved against the roles, users, groups and policies that exist. Pure: no I/O.
-import { dependsOnRegion, inRequestedRegion } from '../evaluate/requested-region';
+import { dependsOnCallerPick, picksBeyondRegion, withCallerPick, type CallerPick } from '../evaluate/caller-picks';
 import { principalOrgPathCandidates } from './org-paths';
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { compileAccount } from '../evaluate';
@@ -57,33 +57,47 @@ export interface GraphOptions {
    */
   readonly restrict?: (principal: Principal, actions: readonly CatalogAction[]) => readonly CatalogAction[];
   /**
-   * Regions worth asking an escalation path's actions in (AccountAnalysis.productionRegions): the caller picks
-   * aws:RequestedRegion, so a path that depends only on it (a region deny SCP) is taken in a region where its
-   * every action is let through, and its evidence names the region. @default none: such paths depend on the key
+   * Caller picks worth asking an edge's actions with (AccountAnalysis.productionPicks): the caller picks the
+   * request's region, where it calls from and how, so an edge that depends only on those (a region deny, a
+   * network perimeter SCP) is taken with a pick that lets its every action through, and its evidence names
+   * the pick. @default none: such edges depend on the keys
    */
-  readonly regionsOf?: (principal: Principal) => readonly string[];
+  readonly picksOf?: (principal: Principal) => readonly CallerPick[];
 }
 
 const ASSUME = 'sts:AssumeRole';
 const ASSUME_ROOT = 'sts:AssumeRoot';
 
 /**
- * Decisions made in `region`, with each Deny that stopped being a question there (it depended on the region
- * in `unknown`, the same actions' decisions with the region unknown) as a note: an edge's evidence then says
- * which region it is taken in and what that region escapes.
+ * Decisions made with `pick`, with each Deny that stopped being a question so (it depended on a picked key in
+ * `unknown`, the same actions' decisions with those keys unknown) as a note: an edge's evidence then says
+ * which pick it is taken with and what that pick escapes.
  */
-function withRegionNotes(
+function withPickNotes(
   there: readonly ActionDecision[],
   unknown: readonly ActionDecision[],
-  region: string,
+  pick: CallerPick,
 ): ActionDecision[] {
   return there.map((decision, i) => {
-    const notes = unknown[i].deniedBy.filter(dependsOnRegion).map((ref) => ({
+    const notes = unknown[i].deniedBy.filter(dependsOnCallerPick).map((ref) => ({
       ...ref,
-      note: `does not apply to a request to ${region}, a region the caller may name (aws:RequestedRegion)`,
+      note: pickNote(pick),
     }));
     return notes.length === 0 ? decision : { ...decision, allowedBy: [...decision.allowedBy, ...notes] };
   });
+}
+
+/** `make`'s value, made on the first call only. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
+/** What a Deny escaped by a caller pick says in an edge's evidence. */
+function pickNote(pick: CallerPick): string {
+  return !picksBeyondRegion(pick)
+    ? `does not apply to a request to ${pick.region}, a region the caller may name (aws:RequestedRegion)`
+    : `does not apply to a request made ${pick.label}, which the caller may pick`;
 }
 
 /** A condition key on the target's account or organization, which a resource perimeter SCP reads. */
@@ -529,7 +543,7 @@ class GraphBuilder {
       : sessionTagged
         ? { ...facts, tagsChosen: true, tagging: 'depends', taggedBy: 'session' }
         : facts;
-    const general = compiled.decide(ASSUME, this.anyAccount);
+    const general = this.assumePickFor(principal, compiled);
     // Trusts that name the caller: in its own account no sts grant of its own is needed.
     for (const grant of this.named.get(principal.arn.toLowerCase()) ?? []) {
       const sameAccount = grant.roleAccountId === index.accountId;
@@ -537,7 +551,7 @@ class GraphBuilder {
         ? this.namedIdentity(principal, compiled, index, grant.role.arn, grant.party.kind === 'role-session')
         : general.decision === 'denied'
           ? undefined
-          : compiled.decide(ASSUME, this.onRole(grant, index.accountId));
+          : compiled.decide(ASSUME, this.picked(this.onRole(grant, index.accountId)));
       this.assumeVia(principal.arn, caller, grant, identity, sameAccount ? NAMES_CALLER : undefined);
     }
     // A same-account trust of everyone matches the caller as directly as its ARN would (iam-simulate agrees):
@@ -556,9 +570,36 @@ class GraphBuilder {
     const everyoneElsewhere = this.everyone.filter((grant) => grant.roleAccountId !== index.accountId);
     for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...everyoneElsewhere]) {
       if (grant.role.arn === principal.arn) continue;
-      const identity = compiled.decide(ASSUME, this.onRole(grant, index.accountId));
+      const identity = compiled.decide(ASSUME, this.picked(this.onRole(grant, index.accountId)));
       this.assumeVia(principal.arn, caller, grant, identity);
     }
+    this.assumePick = undefined;
+  }
+
+  /**
+   * The caller's general sts:AssumeRole decision, and the pick its role assumptions are asked with: where that
+   * decision depends on a key the caller picks (a network perimeter SCP that does not exempt sts), the first
+   * pick of GraphOptions.picksOf that lets it through, so every edge of the caller is taken from there.
+   */
+  private assumePickFor(principal: Principal, compiled: CompiledPrincipal): ActionDecision {
+    const general = compiled.decide(ASSUME, this.anyAccount);
+    this.assumePick = undefined;
+    if (general.decision !== 'depends' || !dependsOnCallerPick(general) || !this.options.picksOf) return general;
+    for (const pick of this.options.picksOf(principal)) {
+      const there = compiled.decide(ASSUME, withCallerPick(this.anyAccount, pick));
+      if (there.decision === 'denied' || dependsOnCallerPick(there)) continue;
+      this.assumePick = { pick, unknown: general };
+      return withPickNotes([there], [general], pick)[0];
+    }
+    return general;
+  }
+
+  /** The pick of the caller whose assume edges are being made (assumePickFor), with its decision unpicked. */
+  private assumePick: { pick: CallerPick; unknown: ActionDecision } | undefined;
+
+  /** `context` with the assume pick, if there is one. */
+  private picked(context: RequestContext): RequestContext {
+    return this.assumePick ? withCallerPick(context, this.assumePick.pick) : context;
   }
 
   /**
@@ -601,7 +642,10 @@ class GraphBuilder {
     if (!identity || identity.decision === 'denied') return;
     const trust = this.trustSide(caller, grant);
     if (!trust) return;
-    const combined = combine([identity], false, trust.evidence);
+    const picked = this.assumePick
+      ? withPickNotes([identity], [this.assumePick.unknown], this.assumePick.pick)[0]
+      : identity;
+    const combined = combine([picked], false, trust.evidence);
     const dependsOn = union(combined.dependsOn, trust.dependsOn);
     const decision = combined.decision === 'allowed' && trust.dependsOn.length === 0 ? 'allowed' : 'depends';
     const notes: Evidence[] = noGrantNeeded
@@ -670,7 +714,7 @@ class GraphBuilder {
     boundaryUncapped: boolean,
   ): ActionDecision | undefined {
     const tags = this.byArn.get(roleArn)?.principal.tags;
-    const own = compiled.decide(ASSUME, withResource(this.time, roleArn, tags));
+    const own = compiled.decide(ASSUME, this.picked(withResource(this.time, roleArn, tags)));
     if (own.decision !== 'denied') return own;
     // Stopped only for want of an identity grant, with no SCP, boundary or possible Deny to weigh: let in.
     if (
@@ -701,7 +745,7 @@ class GraphBuilder {
     }
     const probe = this.withAssumeGrant.get(principal.arn);
     if (!probe) return undefined;
-    const decision = probe.decide(ASSUME, withResource(this.time, roleArn, tags));
+    const decision = probe.decide(ASSUME, this.picked(withResource(this.time, roleArn, tags)));
     if (
       decision.decision === 'denied' &&
       decision.blockedAt === 'boundary' &&
@@ -734,7 +778,7 @@ class GraphBuilder {
       return;
     }
     for (const [roleAccount, some] of this.grantsByRoleAccount(callerAccount, grants)) {
-      const context = this.inAccount(roleAccount, callerAccount);
+      const context = this.picked(this.inAccount(roleAccount, callerAccount));
       const decision = compiled.decide(ASSUME, context);
       if (decision.decision === 'denied') continue;
       this.assumeThroughHub(
@@ -797,7 +841,7 @@ class GraphBuilder {
     compiled: CompiledPrincipal,
     general: ActionDecision,
     grants: readonly TrustGrant[],
-    context: RequestContext = this.time,
+    context: RequestContext = this.picked(this.time),
   ): void {
     const ensureHub = () => {
       const fresh = !this.graph.hasHub(hubName);
@@ -827,7 +871,10 @@ class GraphBuilder {
     );
     if (resolved.scope === 'any') {
       // Trust denies that name this caller are rare: those roles are decided on their own instead.
-      this.graph.link(this.graph.node(from), ensureHub(), half('assume-role', [ASSUME], combine([resolved.decision])));
+      const decision = this.assumePick
+        ? withPickNotes([resolved.decision], [this.assumePick.unknown], this.assumePick.pick)[0]
+        : resolved.decision;
+      this.graph.link(this.graph.node(from), ensureHub(), half('assume-role', [ASSUME], combine([decision])));
       return;
     }
     if (resolved.scope === 'some') {
@@ -862,60 +909,69 @@ class GraphBuilder {
     const decisions = this.heldPathDecisions(principal, compiled);
     this.unmodelledServiceEdges(principal, compiled, index, decisions?.[this.passRoleSlot]);
     if (!decisions) return;
-    const regional = this.regionalPathDecisions(principal, compiled, decisions);
+    const picked = this.pickedPathDecisions(principal, compiled, decisions);
     const selves: SelfEscalation[] = [];
     const rewrites: Rewrite[] = [];
     for (let p = 0; p < ESCALATION_PATHS.length; p++) {
       let heldDecisions = heldOf(decisions, this.pathSlots[p]);
       if (!heldDecisions) continue;
       this.pathContext = this.time;
-      if (regional.length > 0 && heldDecisions.some(dependsOnRegion)) {
-        for (const { region, context, decisions: there } of regional) {
-          const inRegion = heldOf(there, this.pathSlots[p]);
-          if (!inRegion || inRegion.some(dependsOnRegion)) continue;
-          heldDecisions = withRegionNotes(inRegion, heldDecisions, region);
+      this.pathPick = undefined;
+      if (picked.length > 0 && heldDecisions.some(dependsOnCallerPick)) {
+        for (const lazily of picked) {
+          const { pick, context, decisions: there } = lazily();
+          const withPick = heldOf(there, this.pathSlots[p]);
+          if (!withPick || withPick.some(dependsOnCallerPick)) continue;
+          heldDecisions = withPickNotes(withPick, heldDecisions, pick);
           this.pathContext = context;
+          this.pathPick = pick;
           break;
         }
       }
       this.pathEdge(principal, compiled, index, p, heldDecisions, selves, rewrites);
     }
     this.pathContext = this.time;
+    this.pathPick = undefined;
     this.graph.setSelfEscalations(principal.arn, selves);
     this.graph.setRewrites(principal.arn, rewrites);
   }
 
   /**
    * The context a path's own further questions are asked in (its targets, the role a request names): the audit
-   * time, or the region a path is taken in (pathEdges).
+   * time, or the caller pick a path is taken with (pathEdges).
    */
   private pathContext: RequestContext;
+  /** The caller pick of pathContext, if any. */
+  private pathPick: CallerPick | undefined;
 
   /**
-   * The path actions' decisions in each region of GraphOptions.regionsOf, when some held decision depends on
-   * aws:RequestedRegion (none otherwise: asking again costs a decision per action). sts:AssumeRoot keeps its
-   * own question (any account, see heldPathDecisions).
+   * The path actions' decisions with each pick of GraphOptions.picksOf, when some held decision depends on a
+   * key the caller picks (none otherwise: asking again costs a decision per action), each made when first
+   * asked for: most paths are taken with the first pick. sts:AssumeRoot keeps its own question (any account,
+   * see heldPathDecisions).
    */
-  private regionalPathDecisions(
+  private pickedPathDecisions(
     principal: Principal,
     compiled: CompiledPrincipal,
     decisions: readonly (ActionDecision | undefined)[],
-  ): { region: string; context: RequestContext; decisions: (ActionDecision | undefined)[] }[] {
-    if (!this.options.regionsOf || !decisions.some((d) => d !== undefined && dependsOnRegion(d))) return [];
-    const regions = this.options.regionsOf(principal);
-    if (regions.length === 0) return [];
+  ): (() => { pick: CallerPick; context: RequestContext; decisions: (ActionDecision | undefined)[] })[] {
+    if (!this.options.picksOf || !decisions.some((d) => d !== undefined && dependsOnCallerPick(d))) return [];
+    const picks = this.options.picksOf(principal);
+    if (picks.length === 0) return [];
     const asked = this.options.restrict ? this.options.restrict(principal, this.pathActions) : this.pathActions;
-    return regions.map((region) => {
-      const context = inRequestedRegion(this.time, region);
-      const there = new Array<ActionDecision | undefined>(this.pathActions.length);
-      for (const decision of compiled.decideMany(asked, context)) {
-        if (decision.decision === 'denied' || decision.action === ASSUME_ROOT) continue;
-        there[this.pathSlotOf.get(decision.action)!] = decision;
-      }
-      const rootSlot = this.pathSlotOf.get(ASSUME_ROOT);
-      if (rootSlot !== undefined) there[rootSlot] = decisions[rootSlot];
-      return { region, context, decisions: there };
-    });
+    return picks.map((pick) =>
+      once(() => {
+        const context = withCallerPick(this.time, pick);
+        const there = new Array<ActionDecision | undefined>(this.pathActions.length);
+        for (const decision of compiled.decideMany(asked, context)) {
+          if (decision.decision === 'denied' || decision.action === ASSUME_ROOT) continue;
+          there[this.pathSlotOf.get(decision.action)!] = decision;
+        }
+        const rootSlot = this.pathSlotOf.get(ASSUME_ROOT);
+        if (rootSlot !== undefined) there[rootSlot] = decisions[rootSlot];
+        return { pick, context, decisions: there };
+      }),
+    );
   }
 
   /** The principal's decisions on the escalation paths' actions that are not denied, by slot; undefined: none. */
@@ -1353,14 +1409,17 @@ class GraphBuilder {
 
   private readonly passContexts = new Map<string, RequestContext>();
 
-  /** The audit-time request that passes a role to `service`, one object for every caller (see withResource). */
+  /**
+   * The audit-time request that passes a role to `service`, one object for every caller (see withResource),
+   * with the caller pick the path is taken with.
+   */
   private passedTo(service: string): RequestContext {
     let context = this.passContexts.get(service);
     if (!context) {
       context = { contextKeys: { ...this.time.contextKeys, 'iam:passedtoservice': [service] } };
       this.passContexts.set(service, context);
     }
-    return context;
+    return this.pathPick ? withCallerPick(context, this.pathPick) : context;
   }
 
   private readonly serviceTargetLists = new Map<string, { role: Principal; grant: TrustGrant }[]>();

@@ -5,7 +5,13 @@
 // were not read for) the agent layer.
 import type { CatalogAction } from '../../catalog/types';
 import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
-import { dependsOnRegion, inRequestedRegion, isRequestedRegionKey } from '../evaluate/requested-region';
+import {
+  dependsOnCallerPick,
+  isCallerPickKey,
+  picksBeyondRegion,
+  withCallerPick,
+  type CallerPick,
+} from '../evaluate/caller-picks';
 import type { Principal } from '../sources/snapshot';
 import { escalatedPrincipals, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
@@ -119,7 +125,7 @@ export function check(context: RuleContext): Finding[] {
   // One request object per resource state and way of being recognised, whoever asks: the evaluator shares
   // decision templates between principals by request object, so a fresh one per principal would rebuild them.
   const requests = new Map<string, RequestContext>();
-  const requestFor = (state: ResourceState, recognition: Recognition, region?: string): RequestContext => {
+  const requestFor = (state: ResourceState, recognition: Recognition, pick?: CallerPick): RequestContext => {
     const key = `${state.name}\u0000${recognition.how}`;
     let request = requests.get(key);
     if (!request) {
@@ -128,7 +134,7 @@ export function check(context: RuleContext): Finding[] {
       request = keyless ? state.request : { ...state.request, contextKeys: recognition.contextKeys };
       requests.set(key, request);
     }
-    return region === undefined ? request : inRequestedRegion(request, region);
+    return pick === undefined ? request : withCallerPick(request, pick);
   };
   const findings: Finding[] = [];
   for (const principal of analysis.principals) {
@@ -180,22 +186,32 @@ export function check(context: RuleContext): Finding[] {
           where.add(state.name);
         }
       }
-      // The caller picks the request's region: a write that depends on it (a region deny SCP) is made in a
-      // region the policies let through, each write in its own request. Named in the finding.
-      const regionsUsed = new Set<string>();
-      const regions = depends.size > 0 ? analysis.productionRegions(principal) : [];
-      for (const region of regions) {
-        const open = [...depends.values()].filter(dependsOnRegion);
-        if (open.length === 0) break;
-        const openNames = new Set(open.map((d) => d.action));
+      // The caller picks the request's region, where it calls from and how: a write that depends on those (a
+      // region deny, a network perimeter) is made with a pick the policies let through, each write in its own
+      // request. Named in the finding.
+      const picksUsed = new Set<CallerPick>();
+      const picks = depends.size > 0 ? analysis.productionPicks(principal) : [];
+      // The writes whose answer turns on a pick: each is let through by the first pick that allows it.
+      const open = new Set<string>();
+      if (picks.length > 0) for (const d of depends.values()) if (dependsOnCallerPick(d)) open.add(d.action);
+      for (const pick of picks) {
+        if (open.size === 0) break;
         for (const { state, actions: askedHere } of questions) {
-          const here = askedHere.filter((action) => openNames.has(action.action));
+          const here = askedHere.filter((action) => open.has(action.action));
           if (here.length === 0) continue;
-          for (const decision of compiled.decideMany(here, requestFor(state, recognition, region))) {
-            if (decision.decision !== 'allowed' || !depends.has(decision.action)) continue;
-            allowed.set(decision.action, decision);
-            depends.delete(decision.action);
-            regionsUsed.add(region);
+          for (const decision of compiled.decideMany(here, requestFor(state, recognition, pick))) {
+            const known = depends.get(decision.action);
+            if (decision.decision === 'denied' || !known) continue;
+            if (decision.decision === 'allowed') {
+              allowed.set(decision.action, decision);
+              depends.delete(decision.action);
+              open.delete(decision.action);
+            } else if (dependsOnCallerPick(known) && !dependsOnCallerPick(decision)) {
+              // Still depending, but no longer on the pick: the plainer answer.
+              depends.set(decision.action, decision);
+              open.delete(decision.action);
+            } else continue;
+            picksUsed.add(pick);
           }
         }
       }
@@ -218,9 +234,7 @@ export function check(context: RuleContext): Finding[] {
         title: meta.title,
         message:
           `as an agent (${recognition.how}) it can write to resources ${statesText(where)}` +
-          (regionsUsed.size > 0
-            ? ` (in ${[...regionsUsed].join(', ')}, a region the caller may name: aws:RequestedRegion)`
-            : '') +
+          picksText(picksUsed) +
           ': ' +
           `${counts.filter(Boolean).join(' ')}. Let through by: ${layers.join('; ')}.`,
         principalArn: principal.arn,
@@ -234,7 +248,7 @@ export function check(context: RuleContext): Finding[] {
           depends: dependent.slice(0, DETAIL_LIMIT),
           dependsOn: [...dependsOn],
           resourceStates: [...where],
-          ...(regionsUsed.size > 0 ? { requestedRegions: [...regionsUsed] } : {}),
+          ...picksDetails(picksUsed),
           layers,
           permissionsBoundaryArn: principal.permissionsBoundaryArn ?? null,
         },
@@ -386,26 +400,49 @@ function ownWrites(
   if (!compiled || asked.length === 0) return undefined;
   const tally = emptyTally();
   for (const state of states) addRuns(tally, compiled.decisionRuns(asked, state.request), asked, state.name);
-  addRegionRuns(tally, compiled, asked, states, analysis.productionRegions(principal));
+  addPickRuns(tally, compiled, asked, states, analysis.productionPicks(principal));
   return tally;
 }
 
 /**
- * Where writes depend on the request's region, which the caller picks: the same states asked in each region
- * the policies tell apart (AccountAnalysis.productionRegions), so a write let through in one counts as allowed.
+ * Where writes depend on the request's region or where it comes from, which the caller picks: the same states
+ * asked with each pick the policies tell apart (AccountAnalysis.productionPicks), so a write let through with
+ * one counts as allowed.
  */
-function addRegionRuns(
+function addPickRuns(
   tally: WriteTally,
   compiled: Pick<CompiledPrincipal, 'decisionRuns'>,
   asked: readonly CatalogAction[],
   states: ReturnType<typeof resourceStates>,
-  regions: readonly string[],
+  picks: readonly CallerPick[],
 ): void {
-  if (regions.length === 0 || ![...tally.dependsOn].some(isRequestedRegionKey)) return;
-  for (const region of regions) {
+  if (picks.length === 0 || ![...tally.dependsOn].some(isCallerPickKey)) return;
+  for (const pick of picks) {
+    // Every write let through: no pick can add one.
+    if (tally.depends.size === 0) break;
     for (const state of states)
-      addRuns(tally, compiled.decisionRuns(asked, inRequestedRegion(state.request, region)), asked, state.name);
+      addRuns(tally, compiled.decisionRuns(asked, withCallerPick(state.request, pick)), asked, state.name);
   }
+}
+
+/** How the message names the picks its writes were made with. */
+function picksText(picks: ReadonlySet<CallerPick>): string {
+  if (picks.size === 0) return '';
+  const regionsOnly = [...picks].every((p) => !picksBeyondRegion(p));
+  return regionsOnly
+    ? ` (in ${[...picks].map((p) => p.region).join(', ')}, a region the caller may name: aws:RequestedRegion)`
+    : ` (${[...picks].map((p) => p.label).join('; ')}: where and how the caller makes the request is its pick)`;
+}
+
+/** What a finding's details say of the picks its writes were made with. */
+function picksDetails(picks: ReadonlySet<CallerPick>): Record<string, unknown> {
+  if (picks.size === 0) return {};
+  const regions = [...new Set([...picks].flatMap((p) => (p.region === undefined ? [] : [p.region])))];
+  const beyondRegion = [...picks].some(picksBeyondRegion);
+  return {
+    ...(regions.length > 0 ? { requestedRegions: regions } : {}),
+    ...(beyondRegion ? { callerPicks: [...picks].map((p) => p.label) } : {}),
+  };
 }
 
 /** What the questions about one principal's writes need: its account, compiled, and the access graph. */
@@ -480,7 +517,7 @@ function escalatedWrites(
     const tally = emptyTally();
     for (const state of states)
       addRuns(tally, escalation.compiled.decisionRuns(writes, state.request), writes, state.name);
-    addRegionRuns(tally, escalation.compiled, writes, states, context.analysis.productionRegions(principal));
+    addPickRuns(tally, escalation.compiled, writes, states, context.analysis.productionPicks(principal));
     if (tally.allowed.size > 0) return { escalation, tally };
     if (!first && wroteAnything(tally)) first = { escalation, tally };
   }

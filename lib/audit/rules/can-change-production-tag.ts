@@ -3,10 +3,10 @@
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import type { CatalogAction } from '../../catalog/types';
 import type { DecisionRuns, RequestContext } from '../evaluate/types';
-import { inRequestedRegion } from '../evaluate/requested-region';
+import { withCallerPick, type CallerPick } from '../evaluate/caller-picks';
 import type { Principal } from '../sources/snapshot';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
-import { inRegion, productionArnQuestions, productionTagText } from './support/production';
+import { inPick, pickDetails, productionArnQuestions, productionTagText } from './support/production';
 import { unlistedValueNote, type ProductionTag } from './support/production-values';
 import {
   besideDirect,
@@ -45,11 +45,13 @@ function tagRewrites(
 ): (
   tags: readonly ProductionTag[],
   values: (key: string) => readonly string[],
-  regions: readonly string[],
+  picks: readonly CallerPick[],
 ) => Rewrite[] {
-  const made = new Map<string, Rewrite>();
-  const one = (tag: ProductionTag, to: string, region?: string) => {
-    const key = `${tag.text}\u0000${to}\u0000${region ?? ''}`;
+  const madeByPick = new Map<CallerPick | undefined, Map<string, Rewrite>>();
+  const one = (tag: ProductionTag, to: string, pick?: CallerPick) => {
+    const key = `${tag.text}\u0000${to}`;
+    let made = madeByPick.get(pick);
+    if (!made) madeByPick.set(pick, (made = new Map()));
     let rewrite = made.get(key);
     if (!rewrite) {
       const request: RequestContext = {
@@ -58,23 +60,21 @@ function tagRewrites(
         requestTags: { [tag.key]: to },
         contextKeys: { 'aws:tagkeys': [tag.key] },
       };
-      rewrite = region === undefined ? { tag, request } : { tag, request: inRequestedRegion(request, region), region };
+      rewrite = pick === undefined ? { tag, request } : { tag, request: withCallerPick(request, pick), pick };
       made.set(key, rewrite);
     }
     return rewrite;
   };
-  // With the region unknown first: a region (AccountAnalysis.productionRegions) counts where more is allowed there.
-  return (tags, values, regions) =>
-    [undefined, ...regions].flatMap((region) =>
-      tags.flatMap((tag) => values(tag.key).map((to) => one(tag, to, region))),
-    );
+  // With the picked keys unknown first: a pick (AccountAnalysis.productionPicks) counts where more is allowed so.
+  return (tags, values, picks) =>
+    [undefined, ...picks].flatMap((pick) => tags.flatMap((tag) => values(tag.key).map((to) => one(tag, to, pick))));
 }
 
-/** A tag rewrite question: the production tag, the request, and the region it names (the caller's pick). */
+/** A tag rewrite question: the production tag, the request, and the caller pick it is made with. */
 interface Rewrite {
   readonly tag: ProductionTag;
   readonly request: RequestContext;
-  readonly region?: string;
+  readonly pick?: CallerPick;
 }
 
 export function check(context: RuleContext): RuleFinding[] {
@@ -91,13 +91,13 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    let { tag, runs, tally, region } = worstKey(
+    let { tag, runs, tally, pick } = worstKey(
       compiled,
       asked,
       rewritesFor(
         analysis.productionTags(principal),
         (key) => analysis.rewriteValues(principal, key),
-        analysis.productionRegions(principal),
+        analysis.productionPicks(principal),
       ),
     );
     // A production resource the input defines, by its ARN: a grant on the ARN rewrites its tag for certain.
@@ -109,7 +109,7 @@ export function check(context: RuleContext): RuleFinding[] {
       const more =
         found.tally.allowedCount > tally.allowedCount ||
         (found.tally.allowedCount === tally.allowedCount && found.tally.dependsCount > tally.dependsCount);
-      if (more) ({ tag, runs, tally, region, productionArn } = { ...found, productionArn: question.arn });
+      if (more) ({ tag, runs, tally, pick, productionArn } = { ...found, productionArn: question.arn });
     }
     const { key } = tag;
     const { allowedCount, dependsCount, allowed, depends } = tally;
@@ -121,7 +121,7 @@ export function check(context: RuleContext): RuleFinding[] {
     findings.push({
       severity,
       message:
-        `can change or remove the tag ${tag.text} on ${productionArn ? `production resource ${productionArn}` : 'production resources'}${inRegion(region)}: ` +
+        `can change or remove the tag ${tag.text} on ${productionArn ? `production resource ${productionArn}` : 'production resources'}${inPick(pick)}: ` +
         `${allowedCount} tagging action(s) allowed` +
         (dependsCount > 0 ? `, ${dependsCount} depending on conditions` : '') +
         ` (${listActions(sample, 6, allowedCount + dependsCount)}).` +
@@ -133,7 +133,7 @@ export function check(context: RuleContext): RuleFinding[] {
         tagKey: key,
         productionTag: tag.text,
         ...(productionArn ? { productionArn } : {}),
-        ...(region === undefined ? {} : { requestedRegion: region }),
+        ...pickDetails(pick),
         allowedCount,
         dependsCount,
         allowed,
@@ -198,19 +198,23 @@ function worstKey(
   rewrites: readonly Rewrite[],
 ) {
   let worst:
-    | { tag: ProductionTag; runs: DecisionRuns; tally: ReturnType<typeof tallyOf>; region: string | undefined }
+    | { tag: ProductionTag; runs: DecisionRuns; tally: ReturnType<typeof tallyOf>; pick: CallerPick | undefined }
     | undefined;
-  for (const { tag, request, region } of rewrites) {
+  // Questions with the picked keys unknown come first: what they allow or leave depending bounds any pick.
+  let ceiling = 0;
+  for (const { tag, request, pick } of rewrites) {
+    if (pick !== undefined && worst && worst.tally.allowedCount >= ceiling) break;
     const runs = compiled.decisionRuns(asked, request);
     const tally = tallyOf(runs, asked);
-    // A region counts only where more is allowed there (see tagRewrites).
+    if (pick === undefined) ceiling = Math.max(ceiling, tally.allowedCount + tally.dependsCount);
+    // A pick counts only where more is allowed so (see tagRewrites).
     const more =
       !worst ||
       tally.allowedCount > worst.tally.allowedCount ||
-      (region === undefined &&
+      (pick === undefined &&
         tally.allowedCount === worst.tally.allowedCount &&
         tally.dependsCount > worst.tally.dependsCount);
-    if (more) worst = { tag, runs, tally, region };
+    if (more) worst = { tag, runs, tally, pick };
   }
   return worst!;
 }

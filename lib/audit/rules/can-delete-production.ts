@@ -1,6 +1,7 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
 import type { CatalogAction } from '../../catalog/types';
+import type { CallerPick } from '../evaluate/caller-picks';
 import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
@@ -13,7 +14,8 @@ import {
   inputProductionDeletions,
   productionArnDeletions,
   productionDeletion,
-  inRegion,
+  inPick,
+  pickDetails,
   productionTagText,
   requestsPerTag,
   SCP_GAP_TEXT,
@@ -67,7 +69,7 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const requests = requestsFor(analysis.productionTags(principal), analysis.productionRegions(principal));
+    const requests = requestsFor(analysis.productionTags(principal), analysis.productionPicks(principal));
     const byTag = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
     const { runs, tally, target } = worstWithArns(context, principal, compiled, byTag, scpGap);
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
@@ -84,8 +86,8 @@ export function check(context: RuleContext): RuleFinding[] {
 interface Target {
   readonly tag: string | undefined;
   readonly arn: string | undefined;
-  /** The region the tag question names (aws:RequestedRegion, the caller's pick), where that lets more through. */
-  readonly region: string | undefined;
+  /** The caller pick the tag question is made with (a region, where it calls from), where that lets more through. */
+  readonly pick: CallerPick | undefined;
 }
 
 /**
@@ -97,13 +99,13 @@ function worstWithArns(
   context: RuleContext,
   principal: Principal,
   compiled: CompiledPrincipal,
-  byTag: { runs: DecisionRuns; tally: ProductionTally; tag: string; region?: string },
+  byTag: { runs: DecisionRuns; tally: ProductionTally; tag: string; pick?: CallerPick },
   scpGap: ReturnType<typeof scpGapFinder>,
 ): { runs: DecisionRuns; tally: ProductionTally; target: Target } {
   let best: { runs: DecisionRuns; tally: ProductionTally; target: Target } = {
     runs: byTag.runs,
     tally: byTag.tally,
-    target: { tag: byTag.tag, arn: undefined, region: byTag.region },
+    target: { tag: byTag.tag, arn: undefined, pick: byTag.pick },
   };
   const questions = [
     ...productionArnDeletions(context.catalog, context.guardrails),
@@ -117,7 +119,7 @@ function worstWithArns(
     const more =
       tally.allowedCount > best.tally.allowedCount ||
       (tally.allowedCount === best.tally.allowedCount && tally.dependsCount > best.tally.dependsCount);
-    if (more) best = { runs, tally, target: { tag: undefined, arn: question.arn, region: undefined } };
+    if (more) best = { runs, tally, target: { tag: undefined, arn: question.arn, pick: undefined } };
   }
   return best;
 }
@@ -158,7 +160,7 @@ function findingOf(
   const parts = [
     productionTag === undefined
       ? `can delete or recreate production resource ${target.arn}:`
-      : `can delete or recreate resources tagged ${productionTag}${inRegion(target.region)}:`,
+      : `can delete or recreate resources tagged ${productionTag}${inPick(target.pick)}:`,
     `${allowedCount} action(s) allowed`,
     dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
     `(${listActions(sample, 6, allowedCount + dependsCount)}).`,
@@ -175,7 +177,7 @@ function findingOf(
     details: {
       productionTag,
       productionArn: target.arn,
-      ...(target.region === undefined ? {} : { requestedRegion: target.region }),
+      ...pickDetails(target.pick),
       allowedCount,
       dependsCount,
       allowed,
@@ -255,20 +257,25 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     }
     const { actions } = question;
     // The escalated principal holds the same policies (and its Deny statements) as this one.
-    const requests = question.requestsFor(analysis.productionTags(principal));
+    const requests = question.requestsFor(analysis.productionTags(principal), analysis.productionPicks(principal));
     // The best escalation that deletes anything: a sure one its boundary still caps gives way to the next.
     let found: EscalatedPrincipal | undefined;
-    let worst: (RunCount & { tag: string }) | undefined;
+    let worst: (RunCount & { tag: string; pick?: CallerPick }) | undefined;
     for (const candidate of escalatedPrincipals(graph, snapshot, catalog, principal)) {
-      // Each production tag key on its own (the boundary or an SCP may guard one key only): the key most goes under.
-      let most: (RunCount & { tag: string }) | undefined;
-      for (const { request, tag } of requests) {
+      // Each production tag key on its own (the boundary or an SCP may guard one key only): the key most goes
+      // under; a caller pick counts only where more is allowed so.
+      let most: (RunCount & { tag: string; pick?: CallerPick }) | undefined;
+      let ceiling = 0;
+      for (const { request, tag, pick } of requests) {
+        // Unpicked questions come first and bound what any pick lets through.
+        if (pick !== undefined && most && most.allowedCount >= ceiling) break;
         const counted = countRuns(candidate.compiled.decisionRuns(actions, request), actions);
+        if (pick === undefined) ceiling = Math.max(ceiling, counted.allowedCount + counted.dependsCount);
         const more =
           !most ||
           counted.allowedCount > most.allowedCount ||
-          (counted.allowedCount === most.allowedCount && counted.dependsCount > most.dependsCount);
-        if (more) most = { ...counted, tag };
+          (!pick && counted.allowedCount === most.allowedCount && counted.dependsCount > most.dependsCount);
+        if (more) most = { ...counted, tag, ...(pick ? { pick } : {}) };
       }
       if (most && most.allowedCount + most.dependsCount > 0) {
         found = candidate;
@@ -278,7 +285,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     }
     if (!found || !worst) continue;
     const { self, holder } = found;
-    const { allowedCount, dependsCount, allowed, depends, tag: productionTag } = worst;
+    const { allowedCount, dependsCount, allowed, depends, tag: productionTag, pick } = worst;
     const certain = self.decision === 'allowed' && allowedCount > 0;
     const sample = (allowedCount > 0 ? allowed : depends).slice(0, 3);
     const exempt = analysis.isExempt(principal.arn);
@@ -288,7 +295,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     out.push({
       severity,
       message: (
-        `can delete or recreate resources tagged ${productionTag} once it raises its own ` +
+        `can delete or recreate resources tagged ${productionTag}${inPick(pick)} once it raises its own ` +
         `permissions: ${self.pathId} on ${target} (${self.description}) → ${listActions(sample, 3)}` +
         `${certain ? '' : ' (depending on conditions)'}; ${allowedCount} action(s) allowed and ${dependsCount} ` +
         'depending on conditions by what the write cannot change (permissions boundary, SCPs, its Deny statements).' +
@@ -299,6 +306,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
       evidence: [...self.evidence],
       details: {
         productionTag,
+        ...pickDetails(pick),
         transitive: true,
         escalation: {
           pathId: self.pathId,

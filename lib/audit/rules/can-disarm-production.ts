@@ -9,7 +9,8 @@ import { unlistedValueNote } from './support/production-values';
 import {
   productionArnQuestions,
   productionTagText,
-  inRegion,
+  inPick,
+  pickDetails,
   requestsPerTag,
   SCP_GAP_TEXT,
   scpGapFinder,
@@ -66,12 +67,12 @@ export function check(context: RuleContext): RuleFinding[] {
     const byTag = worstProductionKey(
       compiled,
       asked,
-      requestsFor(analysis.productionTags(principal), analysis.productionRegions(principal)),
+      requestsFor(analysis.productionTags(principal), analysis.productionPicks(principal)),
       scpGap,
       principal.serviceLinked,
     );
     const productionTag = byTag.tag;
-    let region = byTag.region;
+    let pick = byTag.pick;
     let { runs, tally } = byTag;
     // A production resource known by ARN (the config's, or one the input defines): a grant on its ARN switches
     // its protection off for certain, where the tag question can only say it depends on the resource.
@@ -86,7 +87,7 @@ export function check(context: RuleContext): RuleFinding[] {
         (counted.allowedCount === tally.allowedCount && counted.dependsCount > tally.dependsCount);
       if (more) {
         ({ runs, tally, productionArn } = { runs: found, tally: counted, productionArn: question.arn });
-        region = undefined;
+        pick = undefined;
       }
     }
     if (tally.allowedCount === 0 && tally.dependsCount === 0) continue;
@@ -99,7 +100,7 @@ export function check(context: RuleContext): RuleFinding[] {
       message: [
         productionArn
           ? `can switch off the protection or recovery of production resource ${productionArn}:`
-          : `can switch off the protection or recovery of resources tagged ${productionTag}${inRegion(region)}:`,
+          : `can switch off the protection or recovery of resources tagged ${productionTag}${inPick(pick)}:`,
         `${tally.allowedCount} action(s) allowed`,
         tally.dependsCount > 0 ? `and ${tally.dependsCount} depending on ${listActions([...tally.dependsOn], 4)}` : '',
         `(${listActions(sample, 6, tally.allowedCount + tally.dependsCount)}).`,
@@ -116,7 +117,7 @@ export function check(context: RuleContext): RuleFinding[] {
       evidence: grantedEvidence(runs.decisions),
       details: {
         ...(productionArn ? { productionArn } : { productionTag }),
-        ...(region === undefined ? {} : { requestedRegion: region }),
+        ...pickDetails(pick),
         allowedCount: tally.allowedCount,
         dependsCount: tally.dependsCount,
         allowed: tally.allowed,

@@ -7,6 +7,7 @@ import { wildcardMatch } from '../../policy/wildcard';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import type { RuleContext, RuleFinding, RuleMeta, Severity } from './types';
 import { allowEvidence, docsUrl, listActions } from './support/meta';
+import { pickedDecision } from './support/picked-decision';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
 export const scope = 'principal' as const;
@@ -157,12 +158,20 @@ function claims(context: RuleContext, names: ProtectedNames, targets: readonly s
     if (claimAsked.length + changeAsked.length === 0) continue;
     const claimed: ActionDecision[] = [];
     const changed: ActionDecision[] = [];
+    // A claim that depends on where or how the caller calls (a network perimeter) is made from where it passes.
+    const picks = analysis.productionPicks(principal);
+    const picksUsed = new Set<string>();
+    const picked = (d: ActionDecision, request: RequestContext): ActionDecision => {
+      const found = pickedDecision(compiled, d, request, picks);
+      if (found.pick) picksUsed.add(found.pick.label);
+      return found.decision;
+    };
     for (const request of requests) {
       for (const d of compiled.decideMany(claimAsked, request)) {
-        if (d.decision !== 'denied') claimed.push(d);
+        if (d.decision !== 'denied') claimed.push(picked(d, request));
       }
       for (const d of compiled.decideMany(changeAsked, request)) {
-        if (d.decision !== 'denied') changed.push(d);
+        if (d.decision !== 'denied') changed.push(picked(d, request));
       }
     }
     if (claimed.length + changed.length === 0) continue;
@@ -179,6 +188,7 @@ function claims(context: RuleContext, names: ProtectedNames, targets: readonly s
         `may ${claimed.length > 0 ? 'claim' : 'change'} ${names.what} ` +
         `(${names.patterns.join(', ')}): ${listActions(actions)}` +
         ([...claimed, ...changed].some((d) => d.decision === 'depends') ? ' (some depending on conditions)' : '') +
+        (picksUsed.size > 0 ? ` (a request made ${[...picksUsed].join('; ')}, the caller's pick)` : '') +
         '.',
       principalArn: principal.arn,
       location: principal.location,
@@ -187,6 +197,7 @@ function claims(context: RuleContext, names: ProtectedNames, targets: readonly s
         exemptPatterns: names.patterns,
         claim: [...new Set(claimed.map((d) => d.action))],
         change: [...new Set(changed.map((d) => d.action))],
+        ...(picksUsed.size > 0 ? { callerPicks: [...picksUsed] } : {}),
       },
       remediation: names.remediation,
     });

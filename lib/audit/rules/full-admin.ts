@@ -2,10 +2,10 @@
 // equivalent such as a NotAction allow of almost everything. This is the incident's starting point.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import type { CompiledPrincipal, RequestContext } from '../evaluate/types';
-import { inRequestedRegion } from '../evaluate/requested-region';
+import { withCallerPick, type CallerPick } from '../evaluate/caller-picks';
 import type { RuleFinding, RuleContext, RuleMeta } from './types';
 import { docsUrl, allowEvidence } from './support/meta';
-import { inRegion } from './support/production';
+import { inPick, pickDetails } from './support/production';
 import { countText } from '../../util/count-text';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -33,13 +33,17 @@ const PROBE_ACTIONS = [
   'organizations:LeaveOrganization',
 ];
 
-/** One flag array per catalog, and one request per region (inRequestedRegion): twins share counts by both. */
+/** One flag array per catalog, and one request per pick (withCallerPick): twins share counts by both. */
 const ANY_REQUEST: RequestContext = {};
 const noneFlagged = new WeakMap<Catalog, Uint8Array>();
 
-/** The principal's allowed and depending counts over the catalog, for requests that name `region`. */
-function countsIn(compiled: CompiledPrincipal, catalog: Catalog, region: string): { allowed: number; depends: number } {
-  const context = inRequestedRegion(ANY_REQUEST, region);
+/** The principal's allowed and depending counts over the catalog, for requests made with `pick`. */
+function countsIn(
+  compiled: CompiledPrincipal,
+  catalog: Catalog,
+  pick: CallerPick,
+): { allowed: number; depends: number } {
+  const context = withCallerPick(ANY_REQUEST, pick);
   let flagged = noneFlagged.get(catalog);
   if (!flagged) noneFlagged.set(catalog, (flagged = new Uint8Array(catalog.actions.length)));
   const counts = compiled.countDecisions(flagged, context);
@@ -56,13 +60,16 @@ export function check(context: RuleContext): RuleFinding[] {
     const compiled = account.principal(principal.arn);
     if (!summary || !compiled || summary.total === 0) continue;
     let { allowed, depends } = summary;
-    let region: string | undefined;
-    // Under a region deny SCP nearly everything depends on aws:RequestedRegion, which the caller picks: asked in
-    // each region the policies tell apart, an administrator of the regions it may use is one.
+    let pick: CallerPick | undefined;
+    // Under a region deny or a network perimeter SCP nearly everything depends on a key the caller picks
+    // (aws:RequestedRegion, aws:SourceIp): asked with each pick the policies tell apart, an administrator of
+    // the regions and networks it may use is one.
     if (allowed / summary.total < ADMIN_THRESHOLD && (allowed + depends) / summary.total >= ADMIN_THRESHOLD) {
-      for (const name of analysis.productionRegions(principal)) {
-        const counts = countsIn(compiled, catalog, name);
-        if (counts.allowed > allowed) ({ allowed, depends, region } = { ...counts, region: name });
+      const ceiling = allowed + depends;
+      for (const candidate of analysis.productionPicks(principal)) {
+        if (allowed >= ceiling) break;
+        const counts = countsIn(compiled, catalog, candidate);
+        if (counts.allowed > allowed) ({ allowed, depends, pick } = { ...counts, pick: candidate });
       }
     }
     const share = allowed / summary.total;
@@ -73,7 +80,7 @@ export function check(context: RuleContext): RuleFinding[] {
       severity: meta.severity,
       message:
         `is allowed ${countText(allowed)} of ${countText(summary.total)} AWS actions ` +
-        `(${percent}%) on any resource${inRegion(region)}, without conditions: effectively an administrator` +
+        `(${percent}%) on any resource${inPick(pick)}, without conditions: effectively an administrator` +
         (compiled.hasPermissionsBoundary
           ? ' even within its permissions boundary.'
           : principal.definedElsewhere
@@ -86,7 +93,7 @@ export function check(context: RuleContext): RuleFinding[] {
         allowed,
         depends,
         total: summary.total,
-        ...(region === undefined ? {} : { requestedRegion: region }),
+        ...pickDetails(pick),
         share: Number(share.toFixed(4)),
         hasPermissionsBoundary: compiled.hasPermissionsBoundary,
         exempt: analysis.isExempt(principal.arn),

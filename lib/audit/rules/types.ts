@@ -1,6 +1,7 @@
 // Findings and rules: a rule is metadata plus one check; reporters read the metadata, rules never print.
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import type { GuardrailSpec } from '../../guardrails/spec';
+import type { CallerPick } from '../evaluate/caller-picks';
 import type { CompiledAccount } from '../evaluate/types';
 import type { Finding, FindingCategory, RuleFinding, Severity } from '../findings';
 import type { AccessGraph } from '../graph';
@@ -148,9 +149,10 @@ export interface AccountAnalysis {
   /** The production keys a condition of the principal's (or, without one, the account's) policies reads. */
   comparedProductionKeys(principal?: Principal): readonly string[];
   /**
-   * Regions to ask the production questions in as well (the caller picks aws:RequestedRegion): one per group of
-   * the regions a condition of the principal's or the organization's policies names; none when no condition
-   * reads the key (support/production-values.ts).
+   * Caller picks to ask the production questions with as well (the region, where the caller stands, how it
+   * calls: evaluate/caller-picks.ts): one per group of choices the conditions of the principal's or the
+   * organization's policies answer alike; none when no condition reads such a key
+   * (support/caller-pick-candidates.ts).
    */
-  productionRegions(principal?: Principal): readonly string[];
+  productionPicks(principal?: Principal): readonly CallerPick[];
 }

@@ -3,8 +3,12 @@
 // trust conditions, cycles, self-trust, cross-account trust inside and outside the organization, and the
 // closure's shortest paths.
 import { compileAccount } from '../../../lib/audit/evaluate';
+import { regionPick } from '../../../lib/audit/evaluate/caller-picks';
 import { buildAccessGraph, describePath, type AccessGraph } from '../../../lib/audit/graph';
+import { policiesInUse } from '../../../lib/audit/rules/support/policies';
+import { productionTagQuestions } from '../../../lib/audit/rules/support/production-values';
 import { AccountSnapshot, type OrganizationPolicyLevel } from '../../../lib/audit/sources/snapshot';
+import { LeashConfig } from '../../../lib/config/schema';
 import { ACCOUNT, allow, catalog, deny, doc, REGION_DENY_LEVEL, snapshot, type AccountSpec } from '../rules/helpers';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
@@ -241,6 +245,80 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('role', 'deployer'), arn('role', 'named'))?.decision).not.toBe('allowed');
   });
 
+  describe('under a network perimeter SCP that does not exempt sts (the caller picks where it calls from)', () => {
+    const perimeter: OrganizationPolicyLevel = {
+      kind: 'root',
+      id: 'r-test',
+      policies: [
+        { name: 'FullAWSAccess', document: doc(allow('*')) },
+        {
+          name: 'network',
+          document: doc({
+            Effect: 'Deny',
+            Action: '*',
+            Resource: '*',
+            Condition: { NotIpAddressIfExists: { 'aws:SourceIp': '10.0.0.0/8' } },
+          }),
+        },
+      ],
+    };
+    const spec: AccountSpec = {
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'admin', trust: trusting(root()) },
+      ],
+      scps: [perimeter],
+    };
+    const withPicks = (picks: boolean) => {
+      const s = snapshot(spec);
+      const questions = productionTagQuestions(s, policiesInUse(s), LeashConfig.parse({}).guardrails);
+      return buildAccessGraph([{ snapshot: s, account: compileAccount(s, catalog) }], {
+        catalog,
+        now: NOW,
+        ...(picks ? { picksOf: (principal) => questions.picksOf(principal) } : {}),
+      });
+    };
+
+    it('assumes the role from inside the network, and the evidence names the place and the Deny it escapes', () => {
+      const found = edge(withPicks(true), arn('user', 'alice'), arn('role', 'admin'))!;
+      expect(found).toMatchObject({ decision: 'allowed', dependsOn: [] });
+      expect(found.evidence).toContainEqual(
+        expect.objectContaining({ policyKind: 'scp', note: expect.stringContaining('from 10.0.0.0 (aws:SourceIp)') }),
+      );
+    });
+
+    it('passes a role to a service from inside the network too', () => {
+      const s = snapshot({
+        principals: [
+          {
+            name: 'deployer',
+            kind: 'user',
+            policies: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']))],
+          },
+          {
+            name: 'fn',
+            trust: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+          },
+        ],
+        scps: [perimeter],
+      });
+      const questions = productionTagQuestions(s, policiesInUse(s), LeashConfig.parse({}).guardrails);
+      const graph = buildAccessGraph([{ snapshot: s, account: compileAccount(s, catalog) }], {
+        catalog,
+        now: NOW,
+        picksOf: (principal) => questions.picksOf(principal),
+      });
+      expect(edge(graph, arn('user', 'deployer'), arn('role', 'fn'))).toMatchObject({ decision: 'allowed' });
+    });
+
+    it('leaves the edge depending on aws:SourceIp when no pick is given', () => {
+      expect(edge(withPicks(false), arn('user', 'alice'), arn('role', 'admin'))).toMatchObject({
+        decision: 'depends',
+        dependsOn: ['aws:SourceIp'],
+      });
+    });
+  });
+
   describe('under a region deny SCP (the caller picks aws:RequestedRegion)', () => {
     const regionDeny = [REGION_DENY_LEVEL()];
     const spec = {
@@ -262,7 +340,7 @@ describe('assume-role edges', () => {
       return buildAccessGraph([{ snapshot: s, account: compileAccount(s, catalog) }], {
         catalog,
         now: NOW,
-        regionsOf: () => regions,
+        picksOf: () => regions.map(regionPick),
       });
     };
 

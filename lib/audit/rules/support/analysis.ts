@@ -78,8 +78,8 @@ export function createAccountAnalysis(
       const questions = productionTagQuestions(snapshot, policies, guardrails);
       return principal ? questions.of(principal) : questions.account;
     },
-    productionRegions(principal) {
-      return productionTagQuestions(snapshot, policies, guardrails).regionsOf(principal);
+    productionPicks(principal) {
+      return productionTagQuestions(snapshot, policies, guardrails).picksOf(principal);
     },
     comparedProductionKeys(principal) {
       return productionTagQuestions(snapshot, policies, guardrails).comparedKeys(principal);

@@ -1,6 +1,7 @@
 // What a principal may do to production, counted from the evaluator's decision runs: shared by the rules that
 // ask one class of actions on a production-tagged resource (can-delete-production, can-disarm-production).
 import type { CatalogAction } from '../../../catalog/types';
+import { isCallerPickKey, type CallerPick } from '../../evaluate/caller-picks';
 import type { DecisionRuns, RequestContext } from '../../evaluate/types';
 import type { ScpGap } from './production';
 
@@ -14,6 +15,8 @@ export const DETAIL_LIMIT = 200;
 export interface ProductionTally {
   allowedCount: number;
   dependsCount: number;
+  /** Of dependsCount, the actions whose answer turns on a key the caller picks (a pick may let them through). */
+  pickDependsCount: number;
   readonly allowed: string[];
   readonly depends: string[];
   readonly gaps: Record<ScpGap, number>;
@@ -31,6 +34,7 @@ export function tallyOf(
   const tally: ProductionTally = {
     allowedCount: 0,
     dependsCount: 0,
+    pickDependsCount: 0,
     allowed: [],
     depends: [],
     gaps: {
@@ -62,7 +66,10 @@ export function tallyOf(
       gaps[gap]++;
     }
     if (decision.decision === 'allowed') tally.allowedCount += to - from;
-    else tally.dependsCount += to - from;
+    else {
+      tally.dependsCount += to - from;
+      if (decision.dependsOn.some(isCallerPickKey)) tally.pickDependsCount += to - from;
+    }
   }
   return tally;
 }
@@ -70,27 +77,101 @@ export function tallyOf(
 /**
  * Ask the same actions once per production tag key (a grant or an SCP may name one key and not the other) and
  * keep the key the principal can do most under: most allowed, then most depending. One key, one question.
+ *
+ * A question with a caller pick (a region, where it calls from) counts only where more is allowed so:
+ * "depending on aws:RequestedRegion" is the other questions' answer, not more. A pick can change only the
+ * answers that turned on a picked key with the keys unknown (those questions come first), so it re-asks just
+ * those actions; the chosen pick is asked in full once, for its evidence.
  */
 export function worstProductionKey(
   compiled: { decisionRuns(actions: readonly CatalogAction[], context?: RequestContext): DecisionRuns },
   asked: readonly CatalogAction[],
-  requests: readonly { readonly request: RequestContext; readonly tag: string; readonly region?: string }[],
+  requests: readonly { readonly request: RequestContext; readonly tag: string; readonly pick?: CallerPick }[],
   scpGap: (action: CatalogAction, serviceLinked: boolean) => ScpGap,
   serviceLinked: boolean,
-): { runs: DecisionRuns; tally: ProductionTally; tag: string; region?: string } {
+): { runs: DecisionRuns; tally: ProductionTally; tag: string; pick?: CallerPick } {
   let runs = compiled.decisionRuns(asked, requests[0].request);
   let tally = tallyOf(runs, asked, scpGap, serviceLinked);
   let chosen = requests[0];
+  // Per tag, the answer with the keys unknown (which actions turn on a picked key is read from it when a pick
+  // is asked).
+  const unpicked = new Map<string, { tally: ProductionTally; runs: DecisionRuns }>();
+  const remember = (tag: string, found: DecisionRuns, counted: ProductionTally) => {
+    if (!unpicked.has(tag)) unpicked.set(tag, { tally: counted, runs: found });
+  };
+  remember(chosen.tag, runs, tally);
+  // What any pick can let through at most: allowed, or depending on a picked key, with the keys unknown.
+  let ceiling = tally.allowedCount + tally.pickDependsCount;
+  let best = {
+    allowedCount: tally.allowedCount,
+    dependsCount: tally.dependsCount,
+    pickKeys: hasPickKey(tally.dependsOn),
+  };
   for (let q = 1; q < requests.length; q++) {
-    // A question in a region the caller picks counts only where more is allowed there: "depending on
-    // aws:RequestedRegion" is the other questions' answer, not more.
-    const region = requests[q].region !== undefined;
-    const next = compiled.decisionRuns(asked, requests[q].request);
-    const nextTally = tallyOf(next, asked, scpGap, serviceLinked);
+    const { pick, tag, request } = requests[q];
+    if (pick === undefined) {
+      const next = compiled.decisionRuns(asked, request);
+      const nextTally = tallyOf(next, asked, scpGap, serviceLinked);
+      remember(tag, next, nextTally);
+      ceiling = Math.max(ceiling, nextTally.allowedCount + nextTally.pickDependsCount);
+      const more =
+        nextTally.allowedCount > best.allowedCount ||
+        (nextTally.allowedCount === best.allowedCount && nextTally.dependsCount > best.dependsCount);
+      if (more) {
+        [runs, tally, chosen] = [next, nextTally, requests[q]];
+        best = {
+          allowedCount: tally.allowedCount,
+          dependsCount: tally.dependsCount,
+          pickKeys: hasPickKey(tally.dependsOn),
+        };
+      }
+      continue;
+    }
+    if (best.allowedCount >= ceiling) break;
+    const base = unpicked.get(tag);
+    const open = base && base.tally.pickDependsCount > 0 ? pickDependent(base.runs, asked) : [];
+    if (!base || open.length === 0) continue;
+    const part = tallyOf(compiled.decisionRuns(open, request), open, scpGap, serviceLinked);
+    const allowedCount = base.tally.allowedCount + part.allowedCount;
+    const dependsCount = base.tally.dependsCount - open.length + part.dependsCount;
+    const pickKeys = hasPickKey(part.dependsOn);
     const more =
-      nextTally.allowedCount > tally.allowedCount ||
-      (!region && nextTally.allowedCount === tally.allowedCount && nextTally.dependsCount > tally.dependsCount);
-    if (more) [runs, tally, chosen] = [next, nextTally, requests[q]];
+      allowedCount > best.allowedCount ||
+      // As much, but what still depends no longer turns on the caller's pick: the plainer answer.
+      (allowedCount === best.allowedCount && dependsCount === best.dependsCount && best.pickKeys && !pickKeys);
+    if (more) {
+      best = { allowedCount, dependsCount, pickKeys };
+      chosen = requests[q];
+    }
   }
-  return { runs, tally, tag: chosen.tag, ...(chosen.region === undefined ? {} : { region: chosen.region }) };
+  if (chosen.pick !== undefined) {
+    runs = compiled.decisionRuns(asked, chosen.request);
+    tally = tallyOf(runs, asked, scpGap, serviceLinked);
+  }
+  return { runs, tally, tag: chosen.tag, ...(chosen.pick === undefined ? {} : { pick: chosen.pick }) };
+}
+
+function hasPickKey(keys: Iterable<string>): boolean {
+  for (const key of keys) if (isCallerPickKey(key)) return true;
+  return false;
+}
+
+const openByRuns = new WeakMap<DecisionRuns, CatalogAction[]>();
+
+/**
+ * The asked actions whose answer turns on a picked key. Kept by runs: principals with the same policies share
+ * runs, and so share this list, which lets the evaluator share their answers to it too.
+ */
+function pickDependent(runs: DecisionRuns, asked: readonly CatalogAction[]): CatalogAction[] {
+  let open = openByRuns.get(runs);
+  if (open) return open;
+  open = [];
+  const { ends, decisions } = runs;
+  for (let k = 0; k < decisions.length; k++) {
+    const decision = decisions[k];
+    if (decision.decision !== 'depends' || !decision.dependsOn.some(isCallerPickKey)) continue;
+    for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) open.push(asked[i]);
+  }
+  openByRuns.set(runs, open);
+  return open;
 }

@@ -10,13 +10,14 @@
 // policies (identity, groups, boundary) and organization policies hold no condition on a production tag key
 // is asked one value per key, as before.
 import type { GuardrailSpec } from '../../../guardrails/spec';
+import { partitionOf } from '../../../policy/resource';
+import { CALLER_PICK_KEYS, type CallerPick } from '../../evaluate/caller-picks';
 import { conditionOperator } from '../../evaluate/conditions';
-import { REQUESTED_REGION } from '../../evaluate/requested-region';
-import type { ConditionOperator } from '../../evaluate/conditions/operator';
-import { ABSENT, present, UNKNOWN, type KeyLookup } from '../../evaluate/key-value';
-import { parsePolicyValue, substitute, type ParsedValue } from '../../evaluate/policy-variables';
+import { parsePolicyValue, type ParsedValue } from '../../evaluate/policy-variables';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
+import { callerPicks } from './caller-pick-candidates';
 import type { PolicyInUse } from './policies';
+import { answer, literalValue, principalTagLookup, type ValueTest } from './value-tests';
 
 /** One production tag a resource can carry, e.g. key `environment`, value `prod`. */
 export interface ProductionTag {
@@ -47,20 +48,14 @@ export interface ProductionTagQuestions {
    */
   comparedKeys(principal: Principal | undefined): readonly string[];
   /**
-   * Regions worth asking the production questions in, besides asking with the region unknown: the caller picks
-   * aws:RequestedRegion, so where some condition of the principal's policies or the organization's (a region
-   * deny SCP) tells regions apart, one region each condition answers alike for, per group of the regions the
-   * conditions name. Empty when no condition reads the key.
+   * Caller picks worth asking the production questions with, besides asking with those keys unknown: the
+   * caller picks the request's region, where it stands and how it calls, so where some condition of the
+   * principal's policies or the organization's (a region deny, a network perimeter) reads such a key, one pick
+   * per group of choices the conditions answer alike (caller-pick-candidates.ts). Empty when none reads one.
    */
-  regionsOf(principal: Principal | undefined): readonly string[];
-}
-
-/** One condition on a production tag key: how it compares a value. */
-interface ValueTest {
-  readonly operator: ConditionOperator;
-  readonly values: readonly ParsedValue[];
-  /** A policy variable in a value (`${aws:PrincipalTag/environment}`): what it compares with is the principal's. */
-  readonly variable: boolean;
+  picksOf(principal: Principal | undefined): readonly CallerPick[];
+  /** How many combinations of picks the principal's policies tell apart beyond the ones asked (a cap). */
+  picksNotAskedOf(principal: Principal): number;
 }
 
 const byAccount = new WeakMap<AccountSnapshot, WeakMap<GuardrailSpec, ProductionTagQuestions>>();
@@ -113,9 +108,9 @@ function buildQuestions(
     }
   }
   const testsOf = new Map<PolicyInUse, ValueTest[][]>();
-  // Conditions on aws:RequestedRegion, kept as one more slot of each policy's tests.
-  const regionSlot = slots;
-  organization.push([]);
+  // Conditions on the keys a caller picks, one more slot each (CALLER_PICK_KEYS order) of each policy's tests.
+  for (let i = 0; i < CALLER_PICK_KEYS.length; i++) organization.push([]);
+  const partition = partitionOf(snapshot.principals[0]?.arn);
   for (const policy of policies) {
     const tests = valueTests(policy, keys);
     if (!tests) continue;
@@ -139,10 +134,7 @@ function buildQuestions(
       distinctValues(productionCandidates(values, tests[k]), tests[k], principal).map((value) => tagOf(key, value)),
     ),
     compared: tagKeys.filter((_, k) => tests[k].length > 0),
-    regions:
-      tests[regionSlot].length === 0
-        ? []
-        : distinctValues(regionCandidates(tests[regionSlot]), tests[regionSlot], principal),
+    ...picksOf(callerPicks(pickTests(tests, slots), principal, principal ? partitionOf(principal.arn) : partition)),
     rewrites: new Map(
       keys.map((key, k) => [
         key,
@@ -186,7 +178,8 @@ function buildQuestions(
     comparedKeys: (principal) => (principal ? questionsOf(principal) : account).compared,
     rewritesOf: (principal, key) =>
       (principal ? questionsOf(principal) : account).rewrites.get(key.toLowerCase()) ?? [nonProductionValues[0]],
-    regionsOf: (principal) => (principal ? questionsOf(principal) : account).regions,
+    picksOf: (principal) => (principal ? questionsOf(principal) : account).picks,
+    picksNotAskedOf: (principal) => questionsOf(principal).picksNotAsked,
   };
 }
 
@@ -197,8 +190,23 @@ interface Questions {
   readonly compared: readonly string[];
   /** By lower-cased production key. */
   readonly rewrites: ReadonlyMap<string, readonly string[]>;
-  /** ProductionTagQuestions.regionsOf. */
-  readonly regions: readonly string[];
+  /** ProductionTagQuestions.picksOf. */
+  readonly picks: readonly CallerPick[];
+  /** ProductionTagQuestions.picksNotAskedOf. */
+  readonly picksNotAsked: number;
+}
+
+function picksOf(found: { picks: CallerPick[]; notAsked: number }): Pick<Questions, 'picks' | 'picksNotAsked'> {
+  return { picks: found.picks, picksNotAsked: found.notAsked };
+}
+
+/** The tests on caller-picked keys (the slots after `slots`), by lower-cased key, for the keys some test reads. */
+function pickTests(tests: readonly ValueTest[][], slots: number): Map<string, readonly ValueTest[]> {
+  const out = new Map<string, readonly ValueTest[]>();
+  CALLER_PICK_KEYS.forEach((key, i) => {
+    if (tests[slots + i].length > 0) out.set(key, tests[slots + i]);
+  });
+  return out;
 }
 
 /**
@@ -210,21 +218,17 @@ function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][]
   const parsed = policy.parsed();
   if (!parsed) return undefined;
   let out: ValueTest[][] | undefined;
-  const regionSlot = keys.length * 2;
+  const pickSlot = keys.length * 2;
+  const slotCount = pickSlot + CALLER_PICK_KEYS.length;
   for (const statement of parsed.statements) {
     for (const condition of statement.conditions) {
       const lower = condition.key.toLowerCase();
-      if (lower === REQUESTED_REGION) {
+      const pick = CALLER_PICK_KEYS.indexOf(lower);
+      if (pick >= 0) {
         const operator = conditionOperator(condition.baseOperator);
         if (!operator) continue;
-        out ??= Array.from({ length: regionSlot + 1 }, () => []);
-        const values = condition.values.map((v): ParsedValue => ({
-          raw: v,
-          parts: [],
-          hasVariables: false,
-          variableKeys: [],
-        }));
-        out[regionSlot].push({ operator, values, variable: false });
+        out ??= Array.from({ length: slotCount }, () => []);
+        out[pickSlot + pick].push({ operator, values: condition.values.map(literalValue), variable: false });
         continue;
       }
       const slash = lower.indexOf('/');
@@ -237,7 +241,7 @@ function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][]
       const k = request ? keys.length + key : key;
       const operator = conditionOperator(condition.baseOperator);
       if (!operator) continue;
-      out ??= Array.from({ length: regionSlot + 1 }, () => []);
+      out ??= Array.from({ length: slotCount }, () => []);
       // Only the operators that substitute variables read `${...}` as one (as the evaluator does).
       const parsedValues = condition.values.map((v): ParsedValue =>
         operator.policyVariables ? parsePolicyValue(v) : { raw: v, parts: [], hasVariables: false, variableKeys: [] },
@@ -260,15 +264,6 @@ function productionCandidates(configured: readonly string[], tests: readonly Val
     for (const value of test.values) if (production.has(value.raw.toLowerCase())) candidates.add(value.raw);
   }
   for (const value of configured) for (const casing of casings(value)) candidates.add(casing);
-  return [...candidates];
-}
-
-/** The regions conditions on aws:RequestedRegion name (written out, not patterns), in the order written. */
-function regionCandidates(tests: readonly ValueTest[]): string[] {
-  const candidates = new Set<string>();
-  for (const test of tests) {
-    for (const value of test.values) if (/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value.raw)) candidates.add(value.raw);
-  }
   return [...candidates];
 }
 
@@ -328,26 +323,6 @@ function casings(value: string): string[] {
   let alternating = '';
   for (let i = 0; i < lower.length; i++) alternating += i % 2 ? lower[i].toUpperCase() : lower[i];
   return [lower, lower.toUpperCase(), lower.charAt(0).toUpperCase() + lower.slice(1), alternating];
-}
-
-/** How one policy value answers a candidate: 1 matches, 0 does not, or the candidate itself when unknown. */
-function answer(operator: ConditionOperator, candidate: string, value: ParsedValue, lookup?: KeyLookup): string {
-  if (!value.hasVariables) return operator.matches(candidate, value.raw) ? '1' : '0';
-  if (!lookup) return `\u0002${candidate}\u0002`;
-  const resolved = substitute(value, lookup);
-  if (resolved === 'dropped') return '-';
-  if ('unknown' in resolved) return `\u0002${candidate}\u0002`;
-  return operator.matches(candidate, resolved.text, resolved.literal.length ? resolved.literal : undefined) ? '1' : '0';
-}
-
-/** The principal's own tags (aws:PrincipalTag/<key>); every other key is unknown. */
-function principalTagLookup(principal: Principal): KeyLookup {
-  const tags = new Map(Object.entries(principal.tags).map(([k, v]) => [k.toLowerCase(), v]));
-  return (lowerKey) => {
-    if (!lowerKey.startsWith('aws:principaltag/')) return UNKNOWN;
-    const value = tags.get(lowerKey.slice('aws:principaltag/'.length));
-    return value === undefined ? ABSENT : present([value]);
-  };
 }
 
 /**

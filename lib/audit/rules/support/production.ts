@@ -1,5 +1,5 @@
 // What "a production resource" means in a request, and which guardrail fails to stop an action on one.
-import { inRequestedRegion } from '../../evaluate/requested-region';
+import { picksBeyondRegion, withCallerPick, type CallerPick } from '../../evaluate/caller-picks';
 import { compileActionMatcher } from '../../../policy';
 import { innerStore, memoize2, newWeakMap } from '../../../util/memo';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
@@ -78,51 +78,71 @@ export function productionDeletions(
  */
 export function requestsPerTag(
   base: RequestContext,
-): (tags: readonly ProductionTag[], regions?: readonly string[]) => TagRequest[] {
+): (tags: readonly ProductionTag[], picks?: readonly CallerPick[]) => TagRequest[] {
   const byText = new Map<string, TagRequest>();
-  const byList = new Map<readonly ProductionTag[], Map<readonly string[], TagRequest[]>>();
-  const one = ({ key, value, text }: ProductionTag, region?: string) => {
-    const name = region === undefined ? text : `${text}\u0000${region}`;
-    let made = byText.get(name);
+  const byList = new Map<readonly ProductionTag[], Map<readonly CallerPick[], TagRequest[]>>();
+  const withPicks = new Map<TagRequest, Map<CallerPick, TagRequest>>();
+  const one = ({ key, value, text }: ProductionTag, pick?: CallerPick): TagRequest => {
+    let made = byText.get(text);
     if (!made) {
-      const request: RequestContext = { ...base, resourceTags: { [key]: value } };
-      made =
-        region === undefined
-          ? { request, tag: text }
-          : { request: inRequestedRegion(request, region), tag: text, region };
-      byText.set(name, made);
+      made = { request: { ...base, resourceTags: { [key]: value } }, tag: text };
+      byText.set(text, made);
     }
-    return made;
+    if (pick === undefined) return made;
+    let picked = withPicks.get(made);
+    if (!picked) withPicks.set(made, (picked = new Map()));
+    let found = picked.get(pick);
+    if (!found) {
+      found = { request: withCallerPick(made.request, pick), tag: text, pick };
+      picked.set(pick, found);
+    }
+    return found;
   };
-  return (tags, regions = NO_REGIONS) => {
-    let byRegions = byList.get(tags);
-    if (!byRegions) byList.set(tags, (byRegions = new Map()));
-    let list = byRegions.get(regions);
+  return (tags, picks = NO_PICKS) => {
+    let byPicks = byList.get(tags);
+    if (!byPicks) byList.set(tags, (byPicks = new Map()));
+    let list = byPicks.get(picks);
     if (!list) {
-      // With the region unknown first: a region is named only where it lets more through.
-      list = [...tags.map((tag) => one(tag)), ...regions.flatMap((region) => tags.map((tag) => one(tag, region)))];
-      byRegions.set(regions, list);
+      // With the picked keys unknown first: a pick is named only where it lets more through.
+      list = [...tags.map((tag) => one(tag)), ...picks.flatMap((pick) => tags.map((tag) => one(tag, pick)))];
+      byPicks.set(picks, list);
     }
     return list;
   };
 }
 
 /**
- * Where a region the caller picks lets more through than the region left unknown: the question's region, which
- * the finding names (its counts are those of a request to that region).
+ * Where a caller pick lets more through than those keys left unknown: the pick, which the finding names (its
+ * counts are those of a request made so).
  */
-export function inRegion(region: string | undefined): string {
-  return region === undefined ? '' : ` in ${region} (a region the policies let the request name)`;
+export function inPick(pick: CallerPick | undefined): string {
+  return pick === undefined ? '' : ` ${pick.label} (${pickReason(pick)})`;
 }
 
-/** A production question: the request, the tag it asks about, and the region it names (the caller's pick). */
+/** Why a finding may assume the pick: the caller makes it. */
+export function pickReason(pick: CallerPick): string {
+  if (!picksBeyondRegion(pick)) return 'a region the policies let the request name';
+  return 'a request the caller may make so: where and how it calls is its pick';
+}
+
+/** What a finding's details say of the pick it names. */
+export function pickDetails(pick: CallerPick | undefined): Record<string, unknown> {
+  if (pick === undefined) return {};
+  const rest = picksBeyondRegion(pick);
+  return {
+    ...(pick.region === undefined ? {} : { requestedRegion: pick.region }),
+    ...(rest ? { callerPick: pick.label } : {}),
+  };
+}
+
+/** A production question: the request, the tag it asks about, and the caller pick it is made with. */
 export interface TagRequest {
   readonly request: RequestContext;
   readonly tag: string;
-  readonly region?: string;
+  readonly pick?: CallerPick;
 }
 
-const NO_REGIONS: readonly string[] = [];
+const NO_PICKS: readonly CallerPick[] = [];
 
 const arnQuestionsByConfig = new WeakMap<GuardrailSpec, WeakMap<Catalog, ProductionArnQuestion[]>>();
 

@@ -1,0 +1,144 @@
+// What the caller of a request picks rather than the input holding it as a fact: the Region the request is
+// sent to (aws:RequestedRegion), where the caller stands (its address, or the VPC and endpoint it calls
+// through), whether it calls directly or through an AWS service, and whether it sends tags at all. An agent or a person who wants a request
+// through makes it from wherever the policies let it through. So where a policy reads one of these keys (a
+// region deny, a network perimeter, an exemption for calls through a service), the rules and the access graph
+// ask again with each pick the policies tell apart, and a finding names the pick that lets more through.
+// These are the pieces they share; which picks to ask is rules/support/caller-pick-candidates.ts.
+import { memoize2, newMap } from '../../util/memo';
+import type { RequestContext } from './types';
+
+/** The region key, lower-cased as RequestContext.contextKeys holds it. */
+export const REQUESTED_REGION = 'aws:requestedregion';
+
+/**
+ * Where the request comes from. Through the public endpoint a request carries aws:SourceIp and none of the
+ * VPC keys; through a VPC endpoint it carries the VPC keys and no aws:SourceIp (IAM User Guide, global
+ * condition keys: availability).
+ */
+export const SOURCE_IP = 'aws:sourceip';
+export const VPC_KEYS: readonly string[] = [
+  'aws:sourcevpc',
+  'aws:sourcevpce',
+  'aws:vpcsourceip',
+  'aws:vpceaccount',
+  'aws:vpceorgid',
+];
+/** VPC keys a pick never sets a value for (they hold paths or ARNs), only their absence from the public side. */
+const VPC_KEYS_ABSENT_ONLY: readonly string[] = ['aws:sourcevpcarn', 'aws:vpceorgpaths'];
+
+/**
+ * How the request is made: directly (aws:ViaAWSService false, no aws:CalledVia chain, no chat channel) or
+ * through an AWS service that supports aws:CalledVia. aws:ViaAWSService is in every request; the others only
+ * in requests that came through a service or a chat channel.
+ */
+export const VIA_AWS_SERVICE = 'aws:viaawsservice';
+export const CALLED_VIA_KEYS: readonly string[] = ['aws:calledvia', 'aws:calledviafirst', 'aws:calledvialast'];
+export const CHAT_SOURCE = 'aws:chatbotsourcearn';
+
+/** The tag keys a request sends: a Deny on some keys (`dp:*`) is escaped by a request that sends none. */
+export const TAG_KEYS = 'aws:tagkeys';
+
+const LOCATION_KEYS = new Set([SOURCE_IP, ...VPC_KEYS, ...VPC_KEYS_ABSENT_ONLY]);
+const CALL_PATH_KEYS = new Set([VIA_AWS_SERVICE, ...CALLED_VIA_KEYS, CHAT_SOURCE]);
+
+/** Every key a caller pick may set, lower-cased. */
+export const CALLER_PICK_KEYS: readonly string[] = [REQUESTED_REGION, ...LOCATION_KEYS, ...CALL_PATH_KEYS, TAG_KEYS];
+
+export function isRequestedRegionKey(key: string): boolean {
+  return key.toLowerCase() === REQUESTED_REGION;
+}
+
+/** The group a caller-picked key belongs to, or undefined for a key the caller does not pick. */
+export function callerPickGroup(key: string): 'region' | 'location' | 'call' | 'tags' | undefined {
+  const lower = key.toLowerCase();
+  if (lower === REQUESTED_REGION) return 'region';
+  if (LOCATION_KEYS.has(lower)) return 'location';
+  if (CALL_PATH_KEYS.has(lower)) return 'call';
+  if (lower === TAG_KEYS) return 'tags';
+  return undefined;
+}
+
+const pickKeyMemo = new Map<string, boolean>();
+
+/** Whether the caller picks `key` (asked for every depending answer: kept by key as written). */
+export function isCallerPickKey(key: string): boolean {
+  let known = pickKeyMemo.get(key);
+  if (known === undefined) {
+    known = callerPickGroup(key) !== undefined;
+    pickKeyMemo.set(key, known);
+  }
+  return known;
+}
+
+/** Whether an answer (a decision, a statement reference) turns on a key the caller picks. */
+export function dependsOnCallerPick(answer: { readonly dependsOn?: readonly string[] }): boolean {
+  return answer.dependsOn?.some(isCallerPickKey) ?? false;
+}
+
+/** One choice of the caller-picked keys the policies read, as a request carries it. */
+export interface CallerPick {
+  /** How a finding names it: `in eu-west-1`, `from 10.0.0.0 (aws:SourceIp)`, `called directly`. */
+  readonly label: string;
+  /** The region it sends the request to, if it picks one. */
+  readonly region?: string;
+  /** The keys it sets, lower-cased as RequestContext.contextKeys holds them; `[]` says absent. */
+  readonly keys: Readonly<Record<string, readonly string[]>>;
+  /** The tags the request sends, where the pick sends none (`{}`). */
+  readonly requestTags?: Readonly<Record<string, string>>;
+}
+
+/** Whether a pick chooses more than the region (what findings then name beside requestedRegion). */
+export function picksBeyondRegion(pick: CallerPick): boolean {
+  return pick.requestTags !== undefined || Object.keys(pick.keys).length > (pick.region === undefined ? 0 : 1);
+}
+
+/** The pick of a region alone. */
+export function regionPick(region: string): CallerPick {
+  return { label: `in ${region}`, region, keys: { [REQUESTED_REGION]: [region] } };
+}
+
+/** A request from `address` through the public endpoint. */
+export function publicAddressKeys(address: string): Record<string, readonly string[]> {
+  const keys: Record<string, readonly string[]> = { [SOURCE_IP]: [address] };
+  for (const key of [...VPC_KEYS, ...VPC_KEYS_ABSENT_ONLY]) keys[key] = [];
+  return keys;
+}
+
+/** A request through a VPC endpoint with these VPC key values (a key not given stays unknown). */
+export function vpcEndpointKeys(values: Readonly<Record<string, string>>): Record<string, readonly string[]> {
+  const keys: Record<string, readonly string[]> = { [SOURCE_IP]: [] };
+  for (const [key, value] of Object.entries(values)) keys[key] = [value];
+  return keys;
+}
+
+/** A direct call: not through a service or a chat channel. */
+export const DIRECT_CALL_KEYS: Readonly<Record<string, readonly string[]>> = {
+  [VIA_AWS_SERVICE]: ['false'],
+  ...Object.fromEntries(CALLED_VIA_KEYS.map((key) => [key, []])),
+  [CHAT_SOURCE]: [],
+};
+
+/** A call made for the caller by `service` (a service principal, `cloudformation.amazonaws.com`). */
+export function throughServiceKeys(service: string): Record<string, readonly string[]> {
+  return {
+    [VIA_AWS_SERVICE]: ['true'],
+    ...Object.fromEntries(CALLED_VIA_KEYS.map((key) => [key, [service]])),
+    [CHAT_SOURCE]: [],
+  };
+}
+
+const withPick = new WeakMap<RequestContext, Map<CallerPick, RequestContext>>();
+
+/**
+ * `context` with the caller's pick, one object per context and pick: the evaluator shares decision templates
+ * between principals by request object. Keys the context sets itself (a request through an MCP server) are
+ * facts of that question and stay as they are.
+ */
+export function withCallerPick(context: RequestContext, pick: CallerPick): RequestContext {
+  return memoize2<RequestContext, CallerPick, RequestContext>(withPick, context, pick, newMap, () => ({
+    ...context,
+    contextKeys: { ...pick.keys, ...context.contextKeys },
+    ...(pick.requestTags !== undefined && context.requestTags === undefined ? { requestTags: pick.requestTags } : {}),
+  }));
+}
