@@ -6,6 +6,7 @@
 // ...) are kept as what the edge depends on.
 import { actionMatches, parsePolicy, rawStatement, type NormalizedStatement } from '../../policy';
 import type { NormalizedCondition } from '../../policy/types';
+import { callerPickGroup, REQUESTED_REGION, VIA_AWS_SERVICE } from '../evaluate/caller-picks';
 import { evaluateCondition, type ConditionResult } from '../evaluate/condition';
 import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
 import { ABSENT, UNKNOWN, present, type KeyLookup, type KeyValue } from '../evaluate/key-value';
@@ -176,12 +177,18 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
  */
 const CALLER_CHOSEN = new Set(['sts:rolesessionname', 'sts:externalid']);
 
-/** The CALLER_CHOSEN keys a statement's conditions read. */
+/**
+ * The CALLER_CHOSEN keys a statement's conditions read, and the keys of the caller's picks (evaluate/caller-picks:
+ * the region, where it calls from, how it calls): a trust that asks for the corporate network is met from
+ * there. (Each statement on its own: that the picks a trust and the caller's own policies ask for are one place
+ * is not checked.)
+ */
 function callerChosenKeys(statement: NormalizedStatement): Set<string> | undefined {
   let keys: Set<string> | undefined;
   for (const condition of statement.conditions) {
     const key = condition.key.toLowerCase();
-    if (CALLER_CHOSEN.has(key)) (keys ??= new Set()).add(key);
+    const group = callerPickGroup(key);
+    if (CALLER_CHOSEN.has(key) || (group !== undefined && group !== 'tags')) (keys ??= new Set()).add(key);
   }
   return keys;
 }
@@ -193,9 +200,12 @@ function callerChosenKeys(statement: NormalizedStatement): Set<string> | undefin
 function candidates(conditions: readonly NormalizedCondition[], key: string): KeyValue[] {
   const written = conditions.flatMap((c) => c.values);
   const filled = written.map((v) => v.replace(/\*/g, 'x').replace(/\?/g, 'y'));
-  const values = [...new Set([...written, ...filled, 'leash-chosen-value'])].map((v) => present([v]));
-  // A session name is always passed; an external ID may be left out.
-  return key === 'sts:externalid' ? [...values, ABSENT] : values;
+  // An address inside each network written as a block (`10.0.0.0/8`).
+  const addresses = written.filter((v) => v.includes('/')).map((v) => v.split('/')[0]);
+  const values = [...new Set([...written, ...filled, ...addresses, 'leash-chosen-value'])].map((v) => present([v]));
+  // A session name, a region and aws:ViaAWSService are always in the request; the others may be left out.
+  const always = key === 'sts:rolesessionname' || key === REQUESTED_REGION || key === VIA_AWS_SERVICE;
+  return always ? values : [...values, ABSENT];
 }
 
 function conditionsOn(statement: NormalizedStatement, key: string): NormalizedCondition[] {

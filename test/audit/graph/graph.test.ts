@@ -311,6 +311,22 @@ describe('assume-role edges', () => {
       expect(edge(graph, arn('user', 'deployer'), arn('role', 'fn'))).toMatchObject({ decision: 'allowed' });
     });
 
+    it('meets a trust that asks for the corporate network from there, with or without picks', () => {
+      const graph = graphOf({
+        principals: [
+          { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+          {
+            name: 'office-only',
+            trust: trusting(root(), { Condition: { IpAddress: { 'aws:SourceIp': ['192.0.2.0/24'] } } }),
+          },
+        ],
+      });
+      expect(edge(graph, arn('user', 'alice'), arn('role', 'office-only'))).toMatchObject({
+        decision: 'allowed',
+        dependsOn: [],
+      });
+    });
+
     it('leaves the edge depending on aws:SourceIp when no pick is given', () => {
       expect(edge(withPicks(false), arn('user', 'alice'), arn('role', 'admin'))).toMatchObject({
         decision: 'depends',
