@@ -21,11 +21,11 @@ export const VPC_KEYS: readonly string[] = [
   'aws:sourcevpc',
   'aws:sourcevpce',
   'aws:vpcsourceip',
+  'aws:sourcevpcarn',
   'aws:vpceaccount',
   'aws:vpceorgid',
+  'aws:vpceorgpaths',
 ];
-/** VPC keys a pick never sets a value for (they hold paths or ARNs), only their absence from the public side. */
-const VPC_KEYS_ABSENT_ONLY: readonly string[] = ['aws:sourcevpcarn', 'aws:vpceorgpaths'];
 
 /**
  * How the request is made: directly (aws:ViaAWSService false, no aws:CalledVia chain, no chat channel) or
@@ -39,7 +39,7 @@ export const CHAT_SOURCE = 'aws:chatbotsourcearn';
 /** The tag keys a request sends: a Deny on some keys (`dp:*`) is escaped by a request that sends none. */
 export const TAG_KEYS = 'aws:tagkeys';
 
-const LOCATION_KEYS = new Set([SOURCE_IP, ...VPC_KEYS, ...VPC_KEYS_ABSENT_ONLY]);
+const LOCATION_KEYS = new Set([SOURCE_IP, ...VPC_KEYS]);
 const CALL_PATH_KEYS = new Set([VIA_AWS_SERVICE, ...CALLED_VIA_KEYS, CHAT_SOURCE]);
 
 /** Every key a caller pick may set, lower-cased. */
@@ -101,7 +101,7 @@ export function regionPick(region: string): CallerPick {
 /** A request from `address` through the public endpoint. */
 export function publicAddressKeys(address: string): Record<string, readonly string[]> {
   const keys: Record<string, readonly string[]> = { [SOURCE_IP]: [address] };
-  for (const key of [...VPC_KEYS, ...VPC_KEYS_ABSENT_ONLY]) keys[key] = [];
+  for (const key of VPC_KEYS) keys[key] = [];
   return keys;
 }
 

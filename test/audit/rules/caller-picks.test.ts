@@ -44,6 +44,23 @@ describe('keys the caller picks', () => {
     expect(plain.details?.callerPick).toBeUndefined();
   });
 
+  it('a perimeter on the ARN of the VPC or the organization path of the endpoint is met through an endpoint there', () => {
+    for (const [key, value] of [
+      ['aws:SourceVpcArn', 'arn:aws:ec2:*:111122223333:vpc/*'],
+      ['aws:VpceOrgPaths', 'o-a1b2c3d4e5/r-ab12/ou-ab12-prod/*'],
+    ]) {
+      const perimeter = level('vpc', {
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { [key === 'aws:SourceVpcArn' ? 'ArnNotLike' : 'ForAllValues:StringNotLike']: { [key]: value } },
+      });
+      const finding = deletion([perimeter]);
+      expect(finding).toMatchObject({ severity: 'critical', details: { allowedCount: 1 } });
+      expect(finding.message).toContain('through a VPC endpoint');
+    }
+  });
+
   it('a perimeter that lets no place through leaves the deletion denied, not invented', () => {
     // Denied from every address and from every VPC endpoint: no pick escapes it.
     const nowhere = level(

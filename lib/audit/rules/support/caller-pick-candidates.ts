@@ -31,8 +31,10 @@ const OTHER_VPC_VALUES: Readonly<Record<string, string>> = {
   'aws:sourcevpc': 'vpc-0000leash0other',
   'aws:sourcevpce': 'vpce-0000leash0other',
   'aws:vpcsourceip': '203.0.113.10',
+  'aws:sourcevpcarn': 'arn:aws:ec2:us-east-1:000000000000:vpc/vpc-0000leash0other',
   'aws:vpceaccount': '000000000000',
   'aws:vpceorgid': 'o-leashother00',
+  'aws:vpceorgpaths': 'o-leashother00/r-0000/',
 };
 
 interface Part {
