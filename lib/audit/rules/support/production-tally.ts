@@ -81,7 +81,7 @@ export function tallyOf(
  * A question with a caller pick (a region, where it calls from) counts only where more is allowed so:
  * "depending on aws:RequestedRegion" is the other questions' answer, not more. A pick can change only the
  * answers that turned on a picked key with the keys unknown (those questions come first), so it re-asks just
- * those actions; the chosen pick is asked in full once, for its evidence.
+ * those actions, and the chosen pick's answer is the unknown-keys answer with those replaced.
  */
 export function worstProductionKey(
   compiled: { decisionRuns(actions: readonly CatalogAction[], context?: RequestContext): DecisionRuns },
@@ -100,6 +100,8 @@ export function worstProductionKey(
     if (!unpicked.has(tag)) unpicked.set(tag, { tally: counted, runs: found });
   };
   remember(chosen.tag, runs, tally);
+  // The chosen pick's re-asked actions, to merge into its tag's answer at the end.
+  let picked: { base: DecisionRuns; open: readonly CatalogAction[]; part: DecisionRuns } | undefined;
   // What any pick can let through at most: allowed, or depending on a picked key, with the keys unknown.
   let ceiling = tally.allowedCount + tally.pickDependsCount;
   let best = {
@@ -131,7 +133,8 @@ export function worstProductionKey(
     const base = unpicked.get(tag);
     const open = base && base.tally.pickDependsCount > 0 ? pickDependent(base.runs, asked) : [];
     if (!base || open.length === 0) continue;
-    const part = tallyOf(compiled.decisionRuns(open, request), open, scpGap, serviceLinked);
+    const partRuns = compiled.decisionRuns(open, request);
+    const part = tallyOf(partRuns, open, scpGap, serviceLinked);
     const allowedCount = base.tally.allowedCount + part.allowedCount;
     const dependsCount = base.tally.dependsCount - open.length + part.dependsCount;
     const pickKeys = hasPickKey(part.dependsOn);
@@ -142,13 +145,47 @@ export function worstProductionKey(
     if (more) {
       best = { allowedCount, dependsCount, pickKeys };
       chosen = requests[q];
+      picked = { base: base.runs, open, part: partRuns };
     }
   }
-  if (chosen.pick !== undefined) {
-    runs = compiled.decisionRuns(asked, chosen.request);
+  if (chosen.pick !== undefined && picked) {
+    runs = mergedRuns(picked.base, asked, picked.open, picked.part);
     tally = tallyOf(runs, asked, scpGap, serviceLinked);
   }
   return { runs, tally, tag: chosen.tag, ...(chosen.pick === undefined ? {} : { pick: chosen.pick }) };
+}
+
+/**
+ * `base` (the answer over `asked`) with the actions of `open` (a subsequence of `asked`, in its order) answered
+ * by `part` instead, as runs over `asked`.
+ */
+function mergedRuns(
+  base: DecisionRuns,
+  asked: readonly CatalogAction[],
+  open: readonly CatalogAction[],
+  part: DecisionRuns,
+): DecisionRuns {
+  const ends: number[] = [];
+  const decisions: DecisionRuns['decisions'][number][] = [];
+  let k = 0;
+  let p = 0;
+  let o = 0;
+  for (let i = 0; i < asked.length; i++) {
+    while (base.ends[k] <= i) k++;
+    let decision = base.decisions[k];
+    if (o < open.length && open[o] === asked[i]) {
+      while (part.ends[p] <= o) p++;
+      decision = part.decisions[p];
+      o++;
+    }
+    const last = decisions.length - 1;
+    if (last >= 0 && decisions[last] === decision) ends[last] = i + 1;
+    else {
+      decisions.push(decision);
+      ends.push(i + 1);
+    }
+  }
+  return { ends, decisions };
 }
 
 function hasPickKey(keys: Iterable<string>): boolean {
