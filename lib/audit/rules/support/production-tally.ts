@@ -100,6 +100,8 @@ export function worstProductionKey(
     if (!unpicked.has(tag)) unpicked.set(tag, { tally: counted, runs: found });
   };
   remember(chosen.tag, runs, tally);
+  // Per tag, the picks asked, as the keys the re-asked answers turn on see them.
+  const projections = new Map<string, Set<string>>();
   // The chosen pick's re-asked actions, to merge into its tag's answer at the end.
   let picked: { base: DecisionRuns; open: readonly CatalogAction[]; part: DecisionRuns } | undefined;
   // What any pick can let through at most: allowed, or depending on a picked key, with the keys unknown.
@@ -131,8 +133,15 @@ export function worstProductionKey(
     }
     if (best.allowedCount >= ceiling) break;
     const base = unpicked.get(tag);
-    const open = base && base.tally.pickDependsCount > 0 ? pickDependent(base.runs, asked) : [];
-    if (!base || open.length === 0) continue;
+    const found = base && base.tally.pickDependsCount > 0 ? pickDependent(base.runs, asked) : undefined;
+    if (!base || !found || found.actions.length === 0) continue;
+    // Picks that differ only in keys none of these answers turns on answer them alike: asked once.
+    const projection = found.keys.map((key) => `${key}=${pick.keys[key]?.join(',') ?? '?'}`).join('|');
+    let seen = projections.get(tag);
+    if (!seen) projections.set(tag, (seen = new Set()));
+    if (seen.has(projection)) continue;
+    seen.add(projection);
+    const open = found.actions;
     const partRuns = compiled.decisionRuns(open, request);
     const part = tallyOf(partRuns, open, scpGap, serviceLinked);
     const allowedCount = base.tally.allowedCount + part.allowedCount;
@@ -193,22 +202,31 @@ function hasPickKey(keys: Iterable<string>): boolean {
   return false;
 }
 
-const openByRuns = new WeakMap<DecisionRuns, CatalogAction[]>();
+/** The asked actions whose answer turns on a picked key, and those keys (lower-cased, sorted). */
+interface PickDependent {
+  readonly actions: CatalogAction[];
+  readonly keys: readonly string[];
+}
+
+const openByRuns = new WeakMap<DecisionRuns, PickDependent>();
 
 /**
- * The asked actions whose answer turns on a picked key. Kept by runs: principals with the same policies share
- * runs, and so share this list, which lets the evaluator share their answers to it too.
+ * PickDependent of an answer. Kept by runs: principals with the same policies share runs, and so share this
+ * list, which lets the evaluator share their answers to it too.
  */
-function pickDependent(runs: DecisionRuns, asked: readonly CatalogAction[]): CatalogAction[] {
-  let open = openByRuns.get(runs);
-  if (open) return open;
-  open = [];
+function pickDependent(runs: DecisionRuns, asked: readonly CatalogAction[]): PickDependent {
+  let found = openByRuns.get(runs);
+  if (found) return found;
+  const actions: CatalogAction[] = [];
+  const keys = new Set<string>();
   const { ends, decisions } = runs;
   for (let k = 0; k < decisions.length; k++) {
     const decision = decisions[k];
     if (decision.decision !== 'depends' || !decision.dependsOn.some(isCallerPickKey)) continue;
-    for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) open.push(asked[i]);
+    for (const key of decision.dependsOn) if (isCallerPickKey(key)) keys.add(key.toLowerCase());
+    for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) actions.push(asked[i]);
   }
-  openByRuns.set(runs, open);
-  return open;
+  found = { actions, keys: [...keys].sort() };
+  openByRuns.set(runs, found);
+  return found;
 }
