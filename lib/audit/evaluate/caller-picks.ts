@@ -33,8 +33,8 @@ export const VPC_KEYS: readonly string[] = [
  * in requests that came through a service or a chat channel.
  */
 export const VIA_AWS_SERVICE = 'aws:viaawsservice';
-export const CALLED_VIA_KEYS: readonly string[] = ['aws:calledvia', 'aws:calledviafirst', 'aws:calledvialast'];
-export const CHAT_SOURCE = 'aws:chatbotsourcearn';
+const CALLED_VIA_KEYS: readonly string[] = ['aws:calledvia', 'aws:calledviafirst', 'aws:calledvialast'];
+const CHAT_SOURCE = 'aws:chatbotsourcearn';
 
 /** The tag keys a request sends: a Deny on some keys (`dp:*`) is escaped by a request that sends none. */
 export const TAG_KEYS = 'aws:tagkeys';
@@ -44,10 +44,6 @@ const CALL_PATH_KEYS = new Set([VIA_AWS_SERVICE, ...CALLED_VIA_KEYS, CHAT_SOURCE
 
 /** Every key a caller pick may set, lower-cased. */
 export const CALLER_PICK_KEYS: readonly string[] = [REQUESTED_REGION, ...LOCATION_KEYS, ...CALL_PATH_KEYS, TAG_KEYS];
-
-export function isRequestedRegionKey(key: string): boolean {
-  return key.toLowerCase() === REQUESTED_REGION;
-}
 
 /** The group a caller-picked key belongs to, or undefined for a key the caller does not pick. */
 export function callerPickGroup(key: string): 'region' | 'location' | 'call' | 'tags' | undefined {

@@ -5,6 +5,7 @@ import { partitionRegions } from '../../../policy/regions';
 import {
   DIRECT_CALL_KEYS,
   publicAddressKeys,
+  regionPick,
   REQUESTED_REGION,
   SOURCE_IP,
   TAG_KEYS,
@@ -125,7 +126,7 @@ function regionParts(tests: readonly ValueTest[], partition: string): Part[] {
     (a, b) => Number(b === 'us-east-1') - Number(a === 'us-east-1'),
   ))
     candidates.add(region);
-  return [...candidates].map((region) => ({ label: `in ${region}`, region, keys: { [REQUESTED_REGION]: [region] } }));
+  return [...candidates].map(regionPick);
 }
 
 /**
