@@ -10,6 +10,8 @@ import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { compileAccount } from '../../../lib/audit/evaluate';
 import { withCallerPick, type CallerPick } from '../../../lib/audit/evaluate/caller-picks';
 import { policiesInUse } from '../../../lib/audit/rules/support/policies';
+import { productionDeletion, requestsPerTag, type ScpGap } from '../../../lib/audit/rules/support/production';
+import { tallyOf, worstProductionKey } from '../../../lib/audit/rules/support/production-tally';
 import { productionTagQuestions } from '../../../lib/audit/rules/support/production-values';
 import { loadCatalog } from '../../../lib/catalog';
 import { LeashConfig } from '../../../lib/config/schema';
@@ -123,5 +125,37 @@ describe('the caller picks, over the whole catalog, agree with iam-simulate', ()
     }
     expect(disagree.slice(0, 10)).toEqual([]);
     expect(best).toBe(actions.length);
+  });
+});
+
+describe('the production question under caller picks, over every deletion of the catalog', () => {
+  // A grant on anything that carries the team tag (an answer that also turns on a fact, the resource's tag) and
+  // one on every RDS action (turning on the picks alone), behind the same perimeter.
+  const abac = policy(
+    { Effect: 'Allow', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:ResourceTag/team': 'core' } } },
+    { Effect: 'Allow', Action: 'rds:*', Resource: '*' },
+  );
+  const account = snapshot({ principals: [principal('app', { inline: { p: abac } })], scps: [SCPS] });
+  const compiled = compileAccount(account, catalog).principals[0];
+  const app = account.principals[0];
+  const guardrails = LeashConfig.parse({}).guardrails;
+  const questions = productionTagQuestions(account, policiesInUse(account), guardrails);
+  const gap = (): ScpGap => 'no-scp-deny';
+
+  it('re-asking only the answers a pick can change gives what asking every deletion in full gives', () => {
+    const { actions, request } = productionDeletion(catalog, guardrails);
+    const requests = requestsPerTag(request)(questions.of(app), questions.picksOf(app));
+    expect(requests.some((r) => r.pick !== undefined)).toBe(true);
+    const found = worstProductionKey(compiled, actions, requests, gap, false);
+    const chosen = requests.find((r) => r.tag === found.tag && r.pick === found.pick)!;
+    expect(chosen.pick).toBeDefined();
+    // The merged answer is the chosen question's answer asked in full...
+    expect(found.tally).toEqual(tallyOf(compiled.decisionRuns(actions, chosen.request), actions, gap, false));
+    // ...and no question, asked in full, lets more through (the picks skipped as alike lost nothing).
+    const most = Math.max(
+      ...requests.map((r) => tallyOf(compiled.decisionRuns(actions, r.request), actions, gap, false).allowedCount),
+    );
+    expect(found.tally.allowedCount).toBe(most);
+    expect(found.tally.dependsOn.has('aws:ResourceTag/team')).toBe(true);
   });
 });

@@ -27,6 +27,13 @@ const NETWORK_PERIMETER = level('network', {
 const DBA: AccountSpec['principals'][number] = { name: 'dba', policies: [doc(allow('rds:DeleteDBInstance'))] };
 const ADMIN: AccountSpec['principals'][number] = { name: 'admin', policies: [doc(allow('*'))] };
 
+/** The DBA's deletion finding when its own grant carries `condition` (no SCPs read). */
+function conditionalDeletion(condition: object) {
+  const dba = { name: 'dba', policies: [doc(allow('rds:DeleteDBInstance', '*', { Condition: condition }))] };
+  const [finding] = about(run(canDelete, { principals: [dba] }), 'dba');
+  return finding;
+}
+
 function deletion(scps: OrganizationPolicyLevel[]) {
   const [finding] = about(run(canDelete, { principals: [DBA], scps }), 'dba');
   return finding;
@@ -78,21 +85,7 @@ describe('keys the caller picks', () => {
   });
 
   it('an address allow-list in the identity policy is met from an address inside it', () => {
-    const [finding] = about(
-      run(canDelete, {
-        principals: [
-          {
-            name: 'dba',
-            policies: [
-              doc(
-                allow('rds:DeleteDBInstance', '*', { Condition: { IpAddress: { 'aws:SourceIp': '192.168.7.0/24' } } }),
-              ),
-            ],
-          },
-        ],
-      }),
-      'dba',
-    );
+    const finding = conditionalDeletion({ IpAddress: { 'aws:SourceIp': '192.168.7.0/24' } });
     expect(finding).toMatchObject({ severity: 'critical', details: { allowedCount: 1 } });
     expect(finding.message).toContain('from 192.168.7.0 (aws:SourceIp)');
   });
@@ -140,23 +133,9 @@ describe('keys the caller picks', () => {
   });
 
   it('deletions allowed only through CloudFormation are made through a stack', () => {
-    const [finding] = about(
-      run(canDelete, {
-        principals: [
-          {
-            name: 'dba',
-            policies: [
-              doc(
-                allow('rds:DeleteDBInstance', '*', {
-                  Condition: { 'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },
-                }),
-              ),
-            ],
-          },
-        ],
-      }),
-      'dba',
-    );
+    const finding = conditionalDeletion({
+      'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' },
+    });
     expect(finding).toMatchObject({ severity: 'critical', details: { allowedCount: 1 } });
     expect(finding.message).toContain('called through cloudformation.amazonaws.com');
   });
