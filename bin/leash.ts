@@ -3,11 +3,11 @@
 import { installCompileCache } from '../lib/cli/compile-cache';
 import { applyCompilerSettings } from '../lib/cli/compiler-settings';
 import { EXIT_PIPE_CLOSED } from '../lib/cli/exit-codes';
+import { workloadOf } from '../lib/cli/workload';
 
-// First the compiler settings (V8's code cache is keyed by them), then the cache, so every module the command
-// loads after this comes from V8's code cache when it can.
-applyCompilerSettings();
-installCompileCache();
+// First the compiler settings for the run the arguments ask for (V8's code cache is keyed by them), then the
+// cache of those settings, so every module the command loads after this comes from V8's code cache when it can.
+installCompileCache(applyCompilerSettings(workloadOf(process.argv.slice(2))));
 
 // `leash audit | head`: once the reader is gone there is nobody to tell, so stop quietly with the status a
 // process ended by SIGPIPE has (128 + 13), as `yes | head` does, instead of a stack trace and exit 1.

@@ -37,10 +37,20 @@ interface LoaderInternals {
 }
 
 /**
- * Named by its format: an installation of leash that writes another format keeps its own file, instead of
- * the two replacing each other's file (and compiling every module afresh) on every run.
+ * Named by its format and by the V8 flags of the run (compiler-settings.ts): V8 rejects code made under other
+ * flags, so a short and a long run, or an installation of leash that writes another format, each keep their
+ * own file instead of replacing each other's (and compiling every module afresh) on every run.
  */
-export const COMPILE_CACHE_FILE = `modules-${CACHE_FORMAT}.v8cache`;
+export function compileCacheFileName(flags: readonly string[]): string {
+  return `modules-${CACHE_FORMAT}-${fnv1a(flags.join(' '))}.v8cache`;
+}
+
+/** FNV-1a of a string's UTF-16 units, 8 hex digits: tells flag sets apart in a file name, nothing more. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
 
 /** A cache file larger than this is started afresh (entries of old installations pile up otherwise). */
 const MAX_CACHE_BYTES = 64 * 1024 * 1024;
@@ -151,15 +161,15 @@ function plainLoader(): boolean {
 }
 
 /**
- * Compile this process's CommonJS modules through the code cache from now on. Call it before loading
- * anything heavy; true when the cache is in use.
+ * Compile this process's CommonJS modules through the code cache from now on, with the V8 flags the process
+ * set (applyCompilerSettings). Call it before loading anything heavy; true when the cache is in use.
  */
-export function installCompileCache(dir: string | undefined = compileCacheDir()): boolean {
+export function installCompileCache(flags: readonly string[], dir: string | undefined = compileCacheDir()): boolean {
   if (installed || dir === undefined || !plainLoader()) return false;
   const cacheDir = privateDirectory(dir);
   if (cacheDir === undefined) return false;
   installed = true;
-  const file = join(cacheDir, COMPILE_CACHE_FILE);
+  const file = join(cacheDir, compileCacheFileName(flags));
   const cache = openCache(file);
   const stored = cache.entries;
   const loader = Module as unknown as LoaderInternals;

@@ -15,9 +15,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheFile, parseCacheFile, readCacheIndex } from '../../lib/cli/compile-cache-file';
-import { COMPILE_CACHE_FILE, compileCacheDir } from '../../lib/cli/compile-cache';
+import { compileCacheDir, compileCacheFileName } from '../../lib/cli/compile-cache';
+import { compilerFlags } from '../../lib/cli/compiler-settings';
 
 const cli = join(__dirname, '..', '..', 'dist', 'bin', 'leash.js');
+const example = join(__dirname, '..', '..', 'examples', 'example-account', 'authorization-details.json');
+/** The cache file of a short run (`leash validate`, `leash catalog`) under this test's environment. */
+const COMPILE_CACHE_FILE = compileCacheFileName(compilerFlags(process.env, process.versions.node, 'short'));
 
 describe('the cache file and its place', () => {
   it("an entry serves only its module's exact text (V8 itself only checks the length)", () => {
@@ -134,6 +138,30 @@ describe('the cache file and its place', () => {
     expect(readFileSync(older, 'utf8')).toBe('LEASHV8\u0001 an older format');
     expect(statSync(join(versioned(base), COMPILE_CACHE_FILE)).ino).toBe(written.ino);
     rmSync(older);
+    // A run with other V8 flags (an audit asked for threads is a long run) keeps a file of its own: V8 would
+    // refuse the short run's code, and the two would replace each other's file on every run.
+    const audit = spawnSync(
+      process.execPath,
+      [cli, 'audit', '--input', example, '--threads', '1', '--format', 'json'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, LEASH_COMPILE_CACHE: undefined, LEASH_COMPILE_CACHE_DIR: base },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    expect(audit.stderr).toBe('');
+    const longFile = compileCacheFileName(compilerFlags(process.env, process.versions.node, 'long'));
+    expect(longFile).not.toBe(COMPILE_CACHE_FILE);
+    expect(cacheFiles(base).sort()).toEqual([COMPILE_CACHE_FILE, longFile].sort());
+    expect(validate({ LEASH_COMPILE_CACHE_DIR: base })).toEqual(expected);
+    expect(statSync(join(versioned(base), COMPILE_CACHE_FILE)).ino).toBe(written.ino);
+    const longWritten = statSync(join(versioned(base), longFile));
+    spawnSync(process.execPath, [cli, 'audit', '--input', example, '--threads', '1', '--format', 'json'], {
+      env: { ...process.env, LEASH_COMPILE_CACHE: undefined, LEASH_COMPILE_CACHE_DIR: base },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(statSync(join(versioned(base), longFile)).mtimeMs).toBe(longWritten.mtimeMs);
+    rmSync(join(versioned(base), longFile));
     // A command that loads other modules adds theirs and keeps those of the first.
     spawnSync(process.execPath, [cli, 'catalog', '--service', 's3'], {
       env: { ...process.env, LEASH_COMPILE_CACHE: undefined, LEASH_COMPILE_CACHE_DIR: base },

@@ -25,6 +25,14 @@ describe('which flags', () => {
     expect(compilerFlags({}, '24.1.0')).toEqual(TUNED);
   });
 
+  it('keeps the young generation small and scavenges it on one thread for a short run, on Node.js 20 only', () => {
+    const short = [...TUNED, '--semi-space-growth-factor=1', '--no-parallel-scavenge'];
+    expect(compilerFlags({}, '20.20.2', 'short')).toEqual(short);
+    expect(compilerFlags({}, '20.20.2', 'long')).toEqual(TUNED);
+    expect(compilerFlags({}, '22.1.0', 'short')).toEqual(TUNED);
+    expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '1' }, '20.20.2', 'short')).toEqual([]);
+  });
+
   it('sets nothing on a Node.js whose V8 may not know the flag (it would print an error)', () => {
     expect(compilerFlags({}, '18.19.0')).toEqual([]);
     expect(compilerFlags({}, '25.0.0')).toEqual([]);
@@ -38,20 +46,24 @@ describe('which flags', () => {
 });
 
 describe('the leash process', () => {
-  const audit = (env: NodeJS.ProcessEnv) =>
-    spawnSync(process.execPath, [cli, 'audit', '--input', example, '--format', 'json'], {
+  const audit = (env: NodeJS.ProcessEnv, extra: readonly string[] = []) =>
+    spawnSync(process.execPath, [cli, 'audit', '--input', example, '--format', 'json', ...extra], {
       encoding: 'utf8',
       env: { ...process.env, LEASH_COMPILE_CACHE: '0', ...env },
       maxBuffer: 64 * 1024 * 1024,
     });
 
-  it('prints the same report with its settings as with V8 defaults, and nothing on stderr', () => {
+  it('prints the same report with its settings, short run and long, as with V8 defaults, and nothing on stderr', () => {
     const tuned = audit({});
+    const long = audit({}, ['--threads', '1']);
     const defaults = audit({ [V8_DEFAULTS_VARIABLE]: '1' });
     expect(tuned.stderr).toBe('');
+    expect(long.stderr).toBe('');
     expect(tuned.status).toBe(defaults.status);
+    expect(long.status).toBe(defaults.status);
     expect(tuned.stdout.length).toBeGreaterThan(1000);
     expect(tuned.stdout).toBe(defaults.stdout);
+    expect(long.stdout).toBe(defaults.stdout);
   });
 
   // What V8 does with a flag cannot be read back, so this watches leash hand them to V8: a preloaded probe
@@ -88,9 +100,10 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}
         return JSON.parse(readFileSync(out, 'utf8')) as { flag: string; loaded: string[] }[];
       };
       const calls = run({});
-      expect(calls.map((call) => call.flag)).toEqual(compilerFlags());
+      // The example account is a short run (lib/cli/workload.ts).
+      expect(calls.map((call) => call.flag)).toEqual(compilerFlags(process.env, process.versions.node, 'short'));
       // Only bin/leash's own small imports may be loaded by then: no command, no catalog, nothing of the audit.
-      const binImports = ['compile-cache', 'compile-cache-file', 'compiler-settings', 'exit-codes'].map(
+      const binImports = ['compile-cache', 'compile-cache-file', 'compiler-settings', 'exit-codes', 'workload'].map(
         (name) => `/dist/lib/cli/${name}.js`,
       );
       for (const call of calls) {
