@@ -2,7 +2,7 @@
 // share one object (and one serial the template keys are made of), and the scratch a template is collected in.
 import { resourceMatches } from '../../policy';
 import { shapeCode } from './action-classes';
-import { evaluateCondition } from './condition';
+import { answerCondition } from './org-paths';
 import { refWithDependsOn, type CompiledStatement } from './compile-policy';
 import { RequestKeys, type ActionFacts, type PrincipalFacts } from './context';
 import {
@@ -205,8 +205,9 @@ export class Call {
     if (tri !== NO) {
       const lookup = this.keys.lookupFor(facts);
       const conditions = statement.conditions;
+      const orgPaths = this.keys.principal.orgPaths;
       for (let i = 0; i < conditions.length; i++) {
-        const result = evaluateCondition(conditions[i], lookup);
+        const result = answerCondition(conditions[i], lookup, orgPaths);
         if (result.tri === NO) {
           tri = NO;
           break;

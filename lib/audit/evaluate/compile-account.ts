@@ -11,6 +11,7 @@ import { snapshotParseCache } from '../sources/parse-cache';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { compilePolicy, ServiceIndex, StatementIds, type CompiledStatement, type PolicySource } from './compile-policy';
 import type { PrincipalFacts } from './context';
+import { principalOrgPathCandidates } from './org-paths';
 import {
   PrincipalEvaluator,
   SharedLayer,
@@ -312,6 +313,8 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
     if (denyKey !== undefined) cache!.denyLayers.set(denyKey, organizationDenies);
   }
   const groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((group) => [group.name, group]));
+  // Every principal of the account sits at the account's place in the organization.
+  const orgPaths = principalOrgPathCandidates(snapshot, snapshot.organizationId);
   const groupStatements = new Map<string, CompiledStatement[]>();
 
   const ownIdentity = (principal: Principal, inlineKind: Evidence['policyKind']): CompiledStatement[] => {
@@ -425,6 +428,7 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
       name: principal.name,
       accountId: snapshot.accountId,
       ...(snapshot.organizationId === undefined ? {} : { organizationId: snapshot.organizationId }),
+      ...(orgPaths === undefined ? {} : { orgPaths }),
       ...(snapshot.accountIdIsPlaceholder ? { accountIdIsPlaceholder: true } : {}),
       tags: tagMap(principal.tags),
     };

@@ -14,6 +14,11 @@ export interface PrincipalFacts {
   readonly accountId: string;
   /** Its account's organization, where the input says: aws:PrincipalOrgID. */
   readonly organizationId?: string;
+  /**
+   * The values aws:PrincipalOrgPaths may have, where the input places its account in the organization
+   * (org-paths.ts): a condition on the key is answered only where every one gives the same answer.
+   */
+  readonly orgPaths?: readonly string[];
   /** `accountId` is a stand-in (templates that name no account): "its own account" is then not a known value. */
   readonly accountIdIsPlaceholder?: boolean;
   /** Tags with lower-cased keys. */

@@ -3,7 +3,7 @@
 // each of them, so they share service plans and bulk answers: the first one asked pays, the others look up
 // (a team's roles, the users of one group, roles made from one template).
 import type { CatalogAction } from '../../catalog/types';
-import { evaluateCondition } from './condition';
+import { answerCondition } from './org-paths';
 import type { CompiledStatement } from './compile-policy';
 import { principalKeyValue, type PrincipalFacts } from './context';
 import { TRI_CODE, type ServicePlan } from './plan';
@@ -30,7 +30,7 @@ export function principalAnswerCode(statement: CompiledStatement, facts: Princip
   let code = '';
   const conditions = statement.principalConditions;
   for (let i = 0; i < conditions.length; i++) {
-    const result = evaluateCondition(conditions[i], lookup);
+    const result = answerCondition(conditions[i], lookup, facts.orgPaths);
     code += TRI_CODE[result.tri] + (result.tri === MAYBE ? result.dependsOn.join('\u0000') : '');
   }
   return code;

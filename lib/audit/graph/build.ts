@@ -2,7 +2,7 @@
 // evaluator (identity ∩ boundary ∩ SCPs, minus denies) and, for roles, by the trust policy; escalation paths
 // resolved against the roles, users, groups and policies that exist. Pure: no I/O.
 import { dependsOnCallerPick, picksBeyondRegion, withCallerPick, type CallerPick } from '../evaluate/caller-picks';
-import { principalOrgPathCandidates } from './org-paths';
+import { principalOrgPathCandidates } from '../evaluate/org-paths';
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { compileAccount } from '../evaluate';
 import { roleFromResourceKey } from '../../catalog/role-from-resource';

@@ -10,6 +10,7 @@ import { callerPickGroup, REQUESTED_REGION, VIA_AWS_SERVICE } from '../evaluate/
 import { evaluateCondition, type ConditionResult } from '../evaluate/condition';
 import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
 import { ABSENT, UNKNOWN, present, type KeyLookup, type KeyValue } from '../evaluate/key-value';
+import { answerCondition, ORG_PATHS_KEY } from '../evaluate/org-paths';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
 import { snapshotParseCache } from '../sources/parse-cache';
@@ -264,7 +265,9 @@ export function answerConditions(
     const key = condition.key.toLowerCase();
     if (chosenKeys?.has(key) && statement.effect === 'Allow' && canMeet(statement, key, lookup)) continue;
     const result =
-      key === ORG_PATHS ? orgPathsCondition(condition, caller, facts, lookup) : evaluateCondition(condition, lookup);
+      key === ORG_PATHS_KEY
+        ? orgPathsCondition(condition, caller, facts, lookup)
+        : evaluateCondition(condition, lookup);
     if (result.tri === NO) return { tri: NO, dependsOn: [] };
     if (result.tri === MAYBE) {
       tri = MAYBE;
@@ -273,8 +276,6 @@ export function answerConditions(
   }
   return { tri, dependsOn };
 }
-
-const ORG_PATHS = 'aws:principalorgpaths';
 
 /**
  * A condition on aws:PrincipalOrgPaths, asked with each value the caller's path may have: the answer they agree
@@ -286,14 +287,7 @@ function orgPathsCondition(
   facts: ConditionFacts,
   lookup: KeyLookup,
 ): ConditionResult {
-  const candidates = caller ? facts.orgPathsOf?.(caller.accountId) : undefined;
-  if (!candidates || candidates.length === 0) return evaluateCondition(condition, lookup);
-  const answers = candidates.map((path) =>
-    evaluateCondition(condition, (lowerKey) => (lowerKey === ORG_PATHS ? present([path]) : lookup(lowerKey))),
-  );
-  const [first] = answers;
-  if (first.tri !== MAYBE && answers.every((answer) => answer.tri === first.tri)) return first;
-  return { tri: MAYBE, dependsOn: [condition.key] };
+  return answerCondition(condition, lookup, caller ? facts.orgPathsOf?.(caller.accountId) : undefined);
 }
 
 export function conditionLookup(

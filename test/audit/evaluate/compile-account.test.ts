@@ -11,6 +11,7 @@ import {
   principal,
   snapshot,
   type SnapshotSpec,
+  type Statement,
 } from './helpers';
 
 const catalog = loadCatalog();
@@ -426,6 +427,65 @@ describe('resource control policies', () => {
     expect(inOrganization('o-a1b2c3d4e5').decision).toBe('allowed');
     expect(inOrganization('o-zzzzzzzzzz')).toMatchObject({ decision: 'denied', deniedBy: [{ layer: 'rcp' }] });
     expect(inOrganization(undefined)).toMatchObject({ decision: 'depends', dependsOn: ['aws:PrincipalOrgID'] });
+  });
+
+  describe("aws:PrincipalOrgPaths, from the account's place in the organization", () => {
+    const ORG = 'o-a1b2c3d4e5';
+    const PROD_OU = 'ou-ab12-11111111';
+    const underProd = { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/${PROD_OU}/*` } };
+    // The account under the root r-ab12 and `units`, with FullAWSAccess at every level and `extra` at the root.
+    function app(identity: Statement, units: string[], organizationId: string | null = ORG, extra?: unknown) {
+      const base = snapshot({ principals: [principal('app', { inline: { p: policy(identity) } })] });
+      const level = (kind: 'root' | 'ou' | 'account', id: string, more?: unknown) => ({
+        kind,
+        id,
+        policies: [
+          { name: 'FullAWSAccess', arn: `p-full-${id}`, document: FULL_AWS_ACCESS },
+          ...(more ? [{ name: 'extra', arn: 'p-extra', document: more }] : []),
+        ],
+      });
+      const account = compileAccount(
+        {
+          ...base,
+          organizationId: organizationId ?? undefined,
+          organizationPoliciesKnown: true,
+          serviceControlPolicies: [
+            level('root', 'r-ab12', extra),
+            ...units.map((unit) => level('ou', unit)),
+            level('account', ACCOUNT),
+          ],
+        },
+        catalog,
+      );
+      expect(account.invalidPolicies).toEqual([]);
+      return account.principals[0];
+    }
+
+    it('lets an SCP Deny on the OU stop the accounts in it and below it, and no other', () => {
+      const protectProd = policy(deny('s3:DeleteBucket', '*', { Condition: underProd }));
+      const decide = (units: string[]) =>
+        app(allow('s3:DeleteBucket'), units, ORG, protectProd).decide('s3:DeleteBucket');
+      expect(decide([PROD_OU])).toMatchObject({ decision: 'denied', deniedBy: [{ layer: 'scp' }] });
+      expect(decide([PROD_OU, 'ou-ab12-33333333'])).toMatchObject({ decision: 'denied' });
+      expect(decide(['ou-ab12-22222222'])).toMatchObject({ decision: 'allowed', dependsOn: [] });
+      expect(decide([])).toMatchObject({ decision: 'allowed', dependsOn: [] });
+      // Without the organization id the path is not known.
+      expect(app(allow('s3:DeleteBucket'), [PROD_OU], null, protectProd).decide('s3:DeleteBucket')).toMatchObject({
+        decision: 'depends',
+        dependsOn: ['aws:PrincipalOrgPaths'],
+      });
+    });
+
+    it("answers the principal's own grant on its path, and depends where the two forms AWS writes disagree", () => {
+      const granted = (condition: object, units: string[]) =>
+        app(allow('s3:DeleteBucket', '*', { Condition: condition }), units).decide('s3:DeleteBucket');
+      expect(granted(underProd, [PROD_OU])).toMatchObject({ decision: 'allowed', dependsOn: [] });
+      expect(granted(underProd, ['ou-ab12-22222222']).decision).toBe('denied');
+      // The path to the OU itself, as AWS's examples write it, or with the account id at the end.
+      const exact = { 'ForAnyValue:StringEquals': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/${PROD_OU}/` } };
+      expect(granted(exact, [PROD_OU])).toMatchObject({ decision: 'depends', dependsOn: ['aws:PrincipalOrgPaths'] });
+      expect(granted(exact, ['ou-ab12-22222222']).decision).toBe('denied');
+    });
   });
 
   it('answers aws:SecureTransport as a request over TLS: a Deny on insecure transport stops nothing asked', () => {
