@@ -1,7 +1,7 @@
 // SARIF for `leash check`: the shared SARIF log, with each template result pointed at the line where its
 // logical id is written, so code scanning annotates the template line rather than the whole file.
-import { sarifChunks } from '../audit/report';
-import type { ReportInput } from '../audit/report';
+import { sarifChunks } from '../audit/report/sarif';
+import type { ReportInput } from '../audit/report/types';
 import type { LoadedStack } from './assembly';
 import { locateLogicalId } from './template-file';
 

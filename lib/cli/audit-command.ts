@@ -117,7 +117,9 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
   // audit of saved files for the AWS SDK (aws-clients and live-input load it only when a live read runs).
   const [
     { auditAccountInParallel },
-    { AsffError, auditReportInput, checkAsffInput, reportChunks },
+    { reportChunks },
+    { auditReportInput },
+    { AsffError, checkAsffInput },
     { summaryChunks },
     { loadAuditInput },
     { loadCatalog },
@@ -126,7 +128,9 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     { organizationAuditContext },
   ] = await Promise.all([
     import('../audit/parallel-audit'),
-    import('../audit/report'),
+    import('../audit/report/render'),
+    import('../audit/report/input'),
+    import('../audit/report/asff'),
     import('../audit/report/summary'),
     import('../audit/sources'),
     import('../catalog'),

@@ -60,7 +60,7 @@ export async function runCheckCommand(
     { loadConfigFile },
     { gateConfig, weakenedSince, widenedSince },
   ] = await Promise.all([
-    import('../audit/report'),
+    import('../audit/report/render'),
     import('../audit/report/summary'),
     import('../catalog'),
     import('../check/check'),

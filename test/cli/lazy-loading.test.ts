@@ -61,6 +61,13 @@ const built = existsSync(cli);
     const modules = modulesOf(['audit', '--input', input, '--format', 'json', '--output', join(dir, 'out.json')]);
     expect(modules.some((file) => /[\\/]lib[\\/]audit[\\/]audit\.js$/.test(file))).toBe(true);
     expect(modules.filter((file) => file.startsWith('@aws-sdk/') || file.startsWith('@smithy/'))).toEqual([]);
+    // Only the writer of the format asked for: no HTML page, Markdown, JUnit or terminal table.
+    const writers = (format: string) =>
+      modulesOf(['audit', '--input', input, '--format', format, '--output', join(dir, `out.${format}`)])
+        .filter((file) => /[\\/]lib[\\/]audit[\\/]report[\\/](html|markdown|junit|table)\.js$/.test(file))
+        .map((file) => file.replace(/^.*[\\/]/, ''));
+    expect(writers('json')).toEqual([]);
+    expect(writers('html')).toEqual(['html.js']);
   });
 
   it('an audit of a well-formed authorization-details file without --config never loads zod', () => {
