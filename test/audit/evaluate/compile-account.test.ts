@@ -1,4 +1,4 @@
-import { compileAccount } from '../../../lib/audit/evaluate';
+import { compileAccount, CompileCache } from '../../../lib/audit/evaluate';
 import type { CompiledPrincipal, RequestContext } from '../../../lib/audit/evaluate';
 import { loadCatalog } from '../../../lib/catalog';
 import {
@@ -434,7 +434,13 @@ describe('resource control policies', () => {
     const PROD_OU = 'ou-ab12-11111111';
     const underProd = { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/r-ab12/${PROD_OU}/*` } };
     // The account under the root r-ab12 and `units`, with FullAWSAccess at every level and `extra` at the root.
-    function app(identity: Statement, units: string[], organizationId: string | null = ORG, extra?: unknown) {
+    function app(
+      identity: Statement,
+      units: string[],
+      organizationId: string | null = ORG,
+      extra?: unknown,
+      cache?: CompileCache,
+    ) {
       const base = snapshot({ principals: [principal('app', { inline: { p: policy(identity) } })] });
       const level = (kind: 'root' | 'ou' | 'account', id: string, more?: unknown) => ({
         kind,
@@ -456,6 +462,7 @@ describe('resource control policies', () => {
           ],
         },
         catalog,
+        cache,
       );
       expect(account.invalidPolicies).toEqual([]);
       return account.principals[0];
@@ -474,6 +481,21 @@ describe('resource control policies', () => {
         decision: 'depends',
         dependsOn: ['aws:PrincipalOrgPaths'],
       });
+    });
+
+    it('keeps the answers of accounts in different OUs apart when they share compiled SCPs (an organization audit)', () => {
+      const protectProd = policy(deny('s3:DeleteBucket', '*', { Condition: underProd }));
+      const cache = new CompileCache(catalog);
+      const dev = app(allow('s3:DeleteBucket'), ['ou-ab12-22222222'], ORG, protectProd, cache);
+      const prod = app(allow('s3:DeleteBucket'), [PROD_OU], ORG, protectProd, cache);
+      expect(dev.decide('s3:DeleteBucket').decision).toBe('allowed');
+      expect(prod.decide('s3:DeleteBucket').decision).toBe('denied');
+      expect(dev.decideMany(catalog.serviceActions('s3')).find((d) => d.action === 's3:DeleteBucket')?.decision).toBe(
+        'allowed',
+      );
+      expect(prod.decideMany(catalog.serviceActions('s3')).find((d) => d.action === 's3:DeleteBucket')?.decision).toBe(
+        'denied',
+      );
     });
 
     it("answers the principal's own grant on its path, and depends where the two forms AWS writes disagree", () => {
