@@ -4,6 +4,7 @@ import { InputError } from '../util/read-input';
 import { EXIT_INPUT } from './exit-codes';
 import { processIo, type CliContext, type CliIo } from './context';
 import { toolVersion } from './version';
+import { commandWord } from './command-word';
 import { terminalText } from '../audit/report/terminal-text';
 
 export { memoryIo, processIo, type CliContext, type CliIo } from './context';
@@ -27,12 +28,9 @@ const COMMANDS: readonly (readonly [name: string, load: () => Promise<RegisterCo
   ['paths', async () => (await import('./paths-command')).registerPathsCommand],
 ];
 
-/**
- * The commands `argv` needs: the one it names, or all. The first word that is not an option names the
- * command, as commander reads it (the program's own options, --quiet, --version and --help, take no value).
- */
+/** The commands `argv` needs: the one it names (command-word.ts), or all. */
 export function commandsFor(argv: readonly string[]): readonly string[] {
-  const word = argv.find((arg) => !arg.startsWith('-'));
+  const word = commandWord(argv);
   const named = COMMANDS.find(([name]) => name === word);
   return named ? [named[0]] : COMMANDS.map(([name]) => name);
 }

@@ -2,6 +2,7 @@
 // can be set for it (compiler-settings.ts). A guess only ever changes how fast a run is, never what it does:
 // a wrong one costs a tenth of the time at most, either way.
 import { statSync } from 'node:fs';
+import { commandWord } from './command-word';
 
 /**
  * `short`: a run of about a second or less (every command but a large audit), where setting up memory is a
@@ -44,10 +45,10 @@ function inputFiles(args: readonly string[]): string[] {
 /**
  * The workload of `leash <args>`: long for an audit of the live account or organization (its size is not
  * known yet), an audit asked to use several threads, or saved input over SHORT_AUDIT_INPUT_BYTES in all;
- * short otherwise. The command is the first word that is not an option, as commander reads it.
+ * short otherwise. The command is read as the program reads it (command-word.ts).
  */
 export function workloadOf(args: readonly string[], sizeOf: SizeOf = sizeOfFile): Workload {
-  if (args.find((arg) => !arg.startsWith('-')) !== 'audit') return 'short';
+  if (commandWord(args) !== 'audit') return 'short';
   if (args.some((arg) => arg === '--org' || arg === '--threads' || arg.startsWith('--threads='))) return 'long';
   const files = inputFiles(args);
   if (files.length === 0) return 'long';

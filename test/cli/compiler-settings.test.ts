@@ -103,9 +103,14 @@ process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}
       // The example account is a short run (lib/cli/workload.ts).
       expect(calls.map((call) => call.flag)).toEqual(compilerFlags(process.env, process.versions.node, 'short'));
       // Only bin/leash's own small imports may be loaded by then: no command, no catalog, nothing of the audit.
-      const binImports = ['compile-cache', 'compile-cache-file', 'compiler-settings', 'exit-codes', 'workload'].map(
-        (name) => `/dist/lib/cli/${name}.js`,
-      );
+      const binImports = [
+        'command-word',
+        'compile-cache',
+        'compile-cache-file',
+        'compiler-settings',
+        'exit-codes',
+        'workload',
+      ].map((name) => `/dist/lib/cli/${name}.js`);
       for (const call of calls) {
         const loaded = call.loaded.map((file) => file.slice(file.indexOf('/dist/lib/')));
         expect(loaded).toContain('/dist/lib/cli/compiler-settings.js');
