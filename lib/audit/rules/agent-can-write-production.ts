@@ -4,7 +4,7 @@
 // the write through: no boundary, a boundary that is not the leash agent boundary, or SCPs that lack (or
 // were not read for) the agent layer.
 import type { CatalogAction } from '../../catalog/types';
-import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
+import type { CompiledPrincipal, RequestContext, RunDecision } from '../evaluate/types';
 import {
   dependsOnCallerPick,
   isCallerPickKey,
@@ -154,8 +154,8 @@ export function check(context: RuleContext): Finding[] {
       // A write that depends on the resource (a grant on named ARNs: the production table, the bucket's objects)
       // or on a condition the request may meet (a region) breaks the invariant as surely for the resources it
       // names: reported too, one step lower, naming what it depends on.
-      const allowed = new Map<string, ActionDecision>();
-      const depends = new Map<string, ActionDecision>();
+      const allowed = new Map<string, RunDecision>();
+      const depends = new Map<string, RunDecision>();
       const dependsOn = new Set<string>();
       const where = new Set<string>();
       const states = resourceStates(
@@ -173,15 +173,21 @@ export function check(context: RuleContext): Finding[] {
         ...states.map((state) => ({ state, actions: asked })),
         ...byArn.filter(({ actions }) => actions.length > 0),
       ];
+      // By runs of actions that share one decision: a denied run is skipped whole, and no decision is made
+      // per action (most of a principal's writes are denied alike).
       for (const { state, actions: askedHere } of questions) {
-        const decisions = compiled.decideMany(askedHere, requestFor(state, recognition));
-        for (const decision of decisions) {
+        const { ends, decisions } = compiled.decisionRuns(askedHere, requestFor(state, recognition));
+        for (let k = 0; k < decisions.length; k++) {
+          const decision = decisions[k];
           if (decision.decision === 'denied') continue;
-          if (decision.decision === 'allowed') {
-            allowed.set(decision.action, decision);
-            depends.delete(decision.action);
-          } else if (!allowed.has(decision.action)) {
-            depends.set(decision.action, decision);
+          for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
+            const action = askedHere[i].action;
+            if (decision.decision === 'allowed') {
+              allowed.set(action, decision);
+              depends.delete(action);
+            } else if (!allowed.has(action)) {
+              depends.set(action, decision);
+            }
           }
           where.add(state.name);
         }
@@ -193,25 +199,31 @@ export function check(context: RuleContext): Finding[] {
       const picks = depends.size > 0 ? analysis.productionPicks(principal) : [];
       // The writes whose answer turns on a pick: each is let through by the first pick that allows it.
       const open = new Set<string>();
-      if (picks.length > 0) for (const d of depends.values()) if (dependsOnCallerPick(d)) open.add(d.action);
+      if (picks.length > 0) for (const [action, d] of depends) if (dependsOnCallerPick(d)) open.add(action);
       for (const pick of picks) {
         if (open.size === 0) break;
         for (const { state, actions: askedHere } of questions) {
           const here = askedHere.filter((action) => open.has(action.action));
           if (here.length === 0) continue;
-          for (const decision of compiled.decideMany(here, requestFor(state, recognition, pick))) {
-            const known = depends.get(decision.action);
-            if (decision.decision === 'denied' || !known) continue;
-            if (decision.decision === 'allowed') {
-              allowed.set(decision.action, decision);
-              depends.delete(decision.action);
-              open.delete(decision.action);
-            } else if (dependsOnCallerPick(known) && !dependsOnCallerPick(decision)) {
-              // Still depending, but no longer on the pick: the plainer answer.
-              depends.set(decision.action, decision);
-              open.delete(decision.action);
-            } else continue;
-            picksUsed.add(pick);
+          const { ends, decisions } = compiled.decisionRuns(here, requestFor(state, recognition, pick));
+          for (let k = 0; k < decisions.length; k++) {
+            const decision = decisions[k];
+            if (decision.decision === 'denied') continue;
+            for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
+              const action = here[i].action;
+              const known = depends.get(action);
+              if (!known) continue;
+              if (decision.decision === 'allowed') {
+                allowed.set(action, decision);
+                depends.delete(action);
+                open.delete(action);
+              } else if (dependsOnCallerPick(known) && !dependsOnCallerPick(decision)) {
+                // Still depending, but no longer on the pick: the plainer answer.
+                depends.set(action, decision);
+                open.delete(action);
+              } else continue;
+              picksUsed.add(pick);
+            }
           }
         }
       }

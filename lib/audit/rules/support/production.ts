@@ -340,8 +340,10 @@ export function scpGapFinder(
     if (snapshot.isManagementAccount) return 'management-account';
     if (serviceLinked) return 'service-linked-role';
     if (!snapshot.organizationPoliciesKnown) return 'scps-unknown';
-    if (action.tagSupport === 'none' && tagDenies.some((matches) => matches(action.action))) {
-      return 'tag-condition-unsupported';
+    // A loop, not .some(): called for every action a principal gets, so a closure per call showed as
+    // megabytes of garbage.
+    if (action.tagSupport === 'none') {
+      for (let i = 0; i < tagDenies.length; i++) if (tagDenies[i](action.action)) return 'tag-condition-unsupported';
     }
     return 'no-scp-deny';
   };
