@@ -164,6 +164,8 @@ export function parseAuthorizationDetails(
     );
   }
 
+  problems.push(...absentLists(file, value as Record<string, unknown>));
+
   const accountId = options.accountId ?? findAccountId(details);
   if (!accountId) {
     throw new InputError(
@@ -341,6 +343,28 @@ export function parseAuthorizationDetails(
     isManagementAccount: false,
     problems,
   };
+}
+
+/** What each list of the output holds, as a problem names what was not audited when the list is absent. */
+const ABSENT_LIST_MEANS: Readonly<Record<string, string>> = {
+  UserDetailList: 'the file lists no users, so no user was audited',
+  GroupDetailList: 'the file lists no groups, so what a group grants its users is unknown',
+  RoleDetailList: 'the file lists no roles, so no role was audited',
+  Policies:
+    'the file lists no managed policies, so a customer managed policy attached to a principal is unknown ' +
+    '(each is named below) and AWS managed ones are read from the bundled data',
+};
+
+/**
+ * A problem per list the file leaves out (absent or null): an export with `--filter` holds only the kinds it
+ * names, and an audit of it must not read as an audit of the whole account. An empty list is an account
+ * with none of that kind, and no problem.
+ */
+function absentLists(file: string, value: Record<string, unknown>): SnapshotProblem[] {
+  return AUTHORIZATION_DETAILS_KEYS.filter((key) => value[key] === undefined || value[key] === null).map((key) => ({
+    where: `${file}: ${key}`,
+    message: `absent: ${ABSENT_LIST_MEANS[key]} (an export with --filter leaves out the kinds it does not name; export without it to audit them)`,
+  }));
 }
 
 function tagKeys(tags: readonly { Key: string }[] | null | undefined, path: string) {

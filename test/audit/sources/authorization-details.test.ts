@@ -187,6 +187,21 @@ describe('parseAuthorizationDetails', () => {
     ]);
   });
 
+  it('names every list a filtered export leaves out (absent or null), and none that is only empty', () => {
+    // `--filter Role`: the users, groups and customer managed policies are not in the file at all.
+    const { UserDetailList: _users, GroupDetailList: _groups, Policies: _policies, ...rolesOnly } = minimal();
+    const filtered = parseAuthorizationDetails({ ...rolesOnly, GroupDetailList: null }, 'roles.json');
+    expect(filtered.problems.map((p) => p.where)).toEqual([
+      'roles.json: UserDetailList',
+      'roles.json: GroupDetailList',
+      'roles.json: Policies',
+    ]);
+    expect(filtered.problems[0].message).toMatch(/^absent: the file lists no users, so no user was audited/);
+    expect(filtered.principals.map((p) => p.arn)).toEqual(['arn:aws:iam::111122223333:role/app']);
+    // Empty lists: an account with no users, groups or policies, which is no problem.
+    expect(parseAuthorizationDetails(minimal(), 'all.json').problems).toEqual([]);
+  });
+
   it.each([
     ['a role without Arn', minimal({ RoleDetailList: [{ RoleName: 'x' }] }), 'RoleDetailList[0].Arn'],
     ['a list that is not a list', minimal({ UserDetailList: {} }), 'UserDetailList'],
