@@ -1,7 +1,7 @@
 // Pairs every new stack with what is deployed (top-level stacks, nested stacks at every depth, the templates
 // inside StackSets), puts both sides in their effective form and diffs them with @aws-cdk/cloudformation-diff,
 // the library behind `cdk diff`. The rules of the change gate read the resulting resource pairs.
-import { fullDiff, type ResourceDifference } from '@aws-cdk/cloudformation-diff';
+import type { ResourceDifference } from '@aws-cdk/cloudformation-diff';
 import { useResourceOnlySpec } from '../audit/sources/resource-spec';
 import type { ResolveScope } from '../audit/sources/templates-intrinsics';
 import type { LoadedStack } from './assembly';
@@ -13,6 +13,7 @@ import {
   type StackIdentity,
 } from './effective-template';
 import { canonicalJson } from './change-hash';
+import { resourceDiff } from './resource-diff';
 import type { OverridableParameters } from './production-tag';
 import { parseTemplateText, type CfnResource, type CfnTemplate } from './template-file';
 
@@ -262,7 +263,7 @@ function diffTemplates(
   ]);
   // The diff reads the resource specification: only its resource types (see resource-spec.ts).
   useResourceOnlySpec();
-  const diff = fullDiff({ Resources: before.resources }, { Resources: afterResources });
+  const diff = resourceDiff({ Resources: before.resources }, { Resources: afterResources });
   const pairs: ResourcePair[] = [];
   diff.resources.forEachDifference((logicalId, change) => {
     const oldResource = before.resources[logicalId];

@@ -1,14 +1,19 @@
 // Template changes that destroy data when deployed, each written as an attacker would hide it: behind a
 // condition, a mapping, a parameter default, a nested stack, a StackSet, a setting, or a custom resource.
+import { fullDiff } from '@aws-cdk/cloudformation-diff';
 import { loadResourceModel } from '@aws-cdk/cloudformation-diff/lib/diff/util';
 import type { Finding } from '../../lib/audit/rules/types';
+import { checkStacks } from '../../lib/check/check';
+import { resourceDiff } from '../../lib/check/resource-diff';
 import { DATA_STORE_TYPES } from '../../lib/check/stateful-types';
 import { parseTemplateText } from '../../lib/check/template-file';
 import { InputError } from '../../lib/util/read-input';
-import { catalog, gate, prodTags, stack, table } from './gate-helpers';
+import { LeashConfig } from '../../lib/config/schema';
+import { catalog, gate, now, prodTags, stack, table } from './gate-helpers';
 
 const open = (findings: Finding[]) => findings.filter((finding) => !finding.suppressed);
-const byRule = (findings: Finding[], ruleId: string) => findings.filter((finding) => finding.ruleId === ruleId);
+const byRule = (findings: readonly Finding[], ruleId: string) =>
+  findings.filter((finding) => finding.ruleId === ruleId);
 
 describe('conditions, mappings, Fn::If and parameter defaults are evaluated per resource', () => {
   it('a condition that turns false deletes the resource although its own definition is unchanged', () => {
@@ -653,5 +658,70 @@ describe('a new stack is not a blind spot', () => {
     expect(findings.map((finding) => [finding.ruleId, finding.location?.logicalId])).toEqual([
       ['custom-resource-deletes', 'Wipe'],
     ]);
+  });
+});
+
+describe('a malformed policy in the same change does not hide a deletion', () => {
+  // CloudFormation would reject these documents, but the change is checked before it is deployed: the
+  // deletion beside them must still be gated, and the documents reported where they are.
+  const role = (statement: unknown) => ({
+    Type: 'AWS::IAM::Role',
+    Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [statement] } },
+  });
+  const trustEc2 = { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' };
+
+  it.each([
+    ['a trust statement that is `true`', { Worker: role(true) }],
+    [
+      'an inline policy that is a number',
+      { Worker: { ...role(trustEc2), Properties: { ...role(trustEc2).Properties, Policies: [1.5] } } },
+    ],
+    [
+      'an AWS::IAM::Policy without PolicyDocument',
+      {
+        Worker: role(trustEc2),
+        Grant: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'p', Roles: [{ Ref: 'Worker' }] } },
+      },
+    ],
+  ])('%s', (_name, iam) => {
+    const before = { Resources: { Orders: table(), Worker: role(trustEc2) } };
+    const after = { Resources: { ...iam } };
+    const result = checkStacks([stack(after)], [stack(before)], 'test', {
+      catalog,
+      now,
+      config: LeashConfig.parse({}),
+    });
+    expect(byRule(result.findings, 'destructive-change').map((finding) => finding.title)).toEqual([
+      'Deletes AWS::DynamoDB::Table Orders',
+    ]);
+  });
+
+  it('reports a statement that is not an object with its JSON path', () => {
+    const before = { Resources: { Worker: role(trustEc2) } };
+    const result = checkStacks([stack({ Resources: { Worker: role(true) } })], [stack(before)], 'test', {
+      catalog,
+      now,
+      config: LeashConfig.parse({}),
+    });
+    expect(byRule(result.findings, 'unreadable-policy').map((finding) => finding.message)).toEqual([
+      expect.stringContaining('Statement[0]: expected a statement object, got a boolean (true)'),
+    ]);
+  });
+
+  it('leaves the library whole for any other caller: its IAM summary still reads a valid change', () => {
+    const valid = (action: string) => ({
+      Resources: {
+        Grant: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'p',
+            Roles: ['r'],
+            PolicyDocument: { Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] },
+          },
+        },
+      },
+    });
+    resourceDiff({ Resources: { Worker: role(true) } }, { Resources: { Worker: role(7) } });
+    expect(fullDiff(valid('s3:GetObject'), valid('s3:*')).iamChanges.hasChanges).toBe(true);
   });
 });
