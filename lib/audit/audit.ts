@@ -532,6 +532,16 @@ export function accountCaveats(snapshot: AccountSnapshot, guardrails?: Guardrail
   }
   if (snapshot.isManagementAccount) {
     caveats.push('This is the organization management account: SCPs and RCPs never apply to it.');
+  } else if (
+    snapshot.organizationPoliciesKnown &&
+    snapshot.source.kind !== 'template' &&
+    !snapshot.serviceControlPolicies.some((level) => level.kind === 'account')
+  ) {
+    // Only ever more findings than the truth (a level the chain leaves out denies nothing here), but assumed.
+    caveats.push(
+      'The SCP chain has no account level: the SCPs attached to the account itself were not given, and are taken ' +
+        'to allow everything (as FullAWSAccess alone would).',
+    );
   }
   const resourcePolicies = snapshot.resourcePolicies?.length ?? 0;
   const kinds = snapshot.resourcePolicyKinds;

@@ -30,6 +30,27 @@ describe('auditAccount', () => {
     expect(result.caveats.join('\n')).toContain('Resource-based policies');
   });
 
+  it('says when the SCP chain given leaves out the account level, and not when it holds one', () => {
+    const chain = (kinds: ('root' | 'ou' | 'account')[]): AccountSnapshot => ({
+      ...account,
+      organizationPoliciesKnown: true,
+      serviceControlPolicies: kinds.map((kind, i) => ({
+        kind,
+        id: kind === 'root' ? 'r-ab12' : kind === 'ou' ? `ou-ab12-prod000${i}` : account.accountId,
+        policies: [{ name: 'FullAWSAccess', document: doc(allow('*')) }],
+      })),
+    });
+    const caveatOf = (snapshot: AccountSnapshot) =>
+      auditAccount(snapshot, { catalog, rules: [fullAdmin], now: NOW, config: LeashConfig.parse({}) }).caveats.find(
+        (text) => text.includes('no account level'),
+      );
+    expect(caveatOf(chain(['root', 'ou']))).toMatch(/^The SCP chain has no account level: the SCPs attached to/);
+    expect(caveatOf(chain(['root', 'ou', 'account']))).toBeUndefined();
+    // SCPs not read at all is its own caveat, and the management account has none to leave out.
+    expect(caveatOf(account)).toBeUndefined();
+    expect(caveatOf({ ...chain(['root']), isManagementAccount: true })).toBeUndefined();
+  });
+
   it('names the resources and principals whose tags only read as the production tag (a typo, a lookalike)', () => {
     const tagged: AccountSnapshot = {
       ...snapshot({
