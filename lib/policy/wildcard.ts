@@ -39,3 +39,28 @@ export function wildcardMatch(pattern: string, text: string): boolean {
   while (p < pLength && pattern.charCodeAt(p) === STAR) p++;
   return p === pLength;
 }
+
+/**
+ * Whether `pattern` matches some text that begins with `prefix` and goes on for at least one character: a
+ * session pattern `…:assumed-role/*` may name a session of role `x` (`…:assumed-role/x/` and a session name).
+ */
+export function wildcardMatchesLonger(pattern: string, prefix: string): boolean {
+  // The pattern positions reachable after reading the prefix; a `*` may match nothing, or stay to match more.
+  const withEmptyStars = (positions: Set<number>) => {
+    for (const p of positions) if (pattern.charCodeAt(p) === STAR) positions.add(p + 1);
+    return positions;
+  };
+  let positions = withEmptyStars(new Set([0]));
+  for (let t = 0; t < prefix.length && positions.size > 0; t++) {
+    const next = new Set<number>();
+    for (const p of positions) {
+      const pc = p < pattern.length ? pattern.charCodeAt(p) : -1;
+      if (pc === STAR) next.add(p);
+      else if (pc === QUESTION || (pc !== -1 && pc === prefix.charCodeAt(t))) next.add(p + 1);
+    }
+    positions = withEmptyStars(next);
+  }
+  // Any of the pattern left over matches at least one more character (a `*` as well as anything else).
+  for (const p of positions) if (p < pattern.length) return true;
+  return false;
+}

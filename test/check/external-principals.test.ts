@@ -255,3 +255,53 @@ describe('inline policies behind a condition', () => {
     );
   });
 });
+
+describe('a trust principal only deployment knows', () => {
+  // The template reader widens it to a pattern (so that the Allow covers no less than it may); the access graph
+  // dropped such patterns, and an agent that could assume the role behind one had no path reported.
+  it.each([
+    ['a parameter without a default', { 'Fn::Sub': 'arn:aws:iam::${AWS::AccountId}:role/${Who}' }],
+    ['a reference to a resource of another stack', { 'Fn::ImportValue': 'deployer-role-arn' }],
+  ])('from %s: the agent that may assume it reaches what the role can do', (_name, principal) => {
+    const file = join(dir, 'App.template.json');
+    const template = {
+      Parameters: { Who: { Type: 'String' } },
+      Resources: {
+        Admin: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            RoleName: 'prod-admin',
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+            },
+            ManagedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+          },
+        },
+        Agent: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            RoleName: 'agent',
+            Tags: [{ Key: 'leash:agent', Value: 'true' }],
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+              ],
+            },
+            Policies: [{ PolicyName: 'hop', PolicyDocument: allow('sts:AssumeRole') }],
+          },
+        },
+      },
+    };
+    writeFileSync(file, JSON.stringify(template));
+    const result = runCheck([file], undefined, { catalog });
+    const throughAdmin = result.findings.filter(
+      (f) => f.principalArn?.endsWith(':role/agent') && f.message.includes('assume role/prod-admin'),
+    );
+    expect(throughAdmin.map((f) => f.ruleId).sort()).toEqual(
+      expect.arrayContaining(['agent-can-write-production', 'can-delete-production']),
+    );
+    expect(result.audit.problems.map((p) => p.message).join('\n')).toMatch(/cannot resolve/);
+  });
+});

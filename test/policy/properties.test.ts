@@ -15,6 +15,7 @@ import {
   wildcardMatch,
   type PolicySizeKind,
 } from '../../lib/policy';
+import { wildcardMatchesLonger } from '../../lib/policy/wildcard';
 
 const catalog = loadCatalog();
 const actionNames = catalog.actions.map((a) => a.action);
@@ -72,6 +73,33 @@ describe('wildcardMatch', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('wildcardMatchesLonger', () => {
+  it('agrees with a search for a text that begins with the prefix and has one character or more after it', () => {
+    // Every suffix over the patterns' own letters up to one longer than the pattern: a witness, if any, is there.
+    const suffixes: string[] = [''];
+    for (let length = 1; length <= 7; length++) {
+      for (const tail of suffixes.filter((s) => s.length === length - 1))
+        for (const ch of 'ab/') suffixes.push(tail + ch);
+    }
+    const alphabet = fc.constantFrom('a', 'b', '/', '*', '?');
+    fc.assert(
+      fc.property(
+        fc.string({ unit: alphabet, maxLength: 6 }),
+        fc.string({ unit: fc.constantFrom('a', 'b', '/'), maxLength: 5 }),
+        (pattern, prefix) => {
+          const oracle = suffixes.some((suffix) => suffix.length > 0 && regexMatch(pattern, prefix + suffix));
+          expect(wildcardMatchesLonger(pattern, prefix)).toBe(oracle);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(wildcardMatchesLonger('arn:aws:sts::1:assumed-role/*/*', 'arn:aws:sts::1:assumed-role/x/')).toBe(true);
+    expect(wildcardMatchesLonger('arn:aws:sts::1:assumed-role/y/*', 'arn:aws:sts::1:assumed-role/x/')).toBe(false);
+    // Nothing after the prefix is no session name.
+    expect(wildcardMatchesLonger('arn:aws:sts::1:assumed-role/x/', 'arn:aws:sts::1:assumed-role/x/')).toBe(false);
   });
 });
 

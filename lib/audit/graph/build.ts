@@ -32,6 +32,8 @@ import {
   answerConditions,
   callerFacts,
   partyIncludes,
+  patternIncludes,
+  patternNamesRoot,
   roleTrust,
   sessionTagsAllowed,
   trustDenies,
@@ -520,9 +522,29 @@ class GraphBuilder {
           } else if (party.kind === 'everyone') {
             this.everyone.push(grant);
             this.everyoneAccounts.add(grant.roleAccountId);
+          } else if (party.kind === 'pattern') {
+            this.indexPatternGrant(party.pattern, grant);
           }
         }
       }
+    }
+  }
+
+  /**
+   * A trust of a principal pattern (a template's unresolved principal, widened): as a trust naming each user,
+   * role or role session of the input it may name, and as a trust of each account whose root it may name,
+   * decided caller by caller.
+   */
+  private indexPatternGrant(pattern: string, grant: TrustGrant): void {
+    for (const index of this.indexes) {
+      for (const principal of index.principals) {
+        if (principal.kind === 'group') continue;
+        if (patternIncludes(pattern, callerFacts(principal, index.accountId), false)) {
+          push(this.named, principal.arn.toLowerCase(), grant);
+        }
+      }
+      const partition = index.principals[0]?.arn.split(':')[1] ?? 'aws';
+      if (patternNamesRoot(pattern, partition, index.accountId)) push(this.perCaller, index.accountId, grant);
     }
   }
 
@@ -568,8 +590,10 @@ class GraphBuilder {
     if (grants.length) this.assumeThroughHubs(index.accountId, principal.arn, caller, compiled, general, grants);
     // Trusts decided per caller; a trust of everyone in another account needs the caller's own sts grant.
     const everyoneElsewhere = this.everyone.filter((grant) => grant.roleAccountId !== index.accountId);
+    const named = this.named.get(principal.arn.toLowerCase()) ?? [];
     for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...everyoneElsewhere]) {
-      if (grant.role.arn === principal.arn) continue;
+      // A pattern that names the caller and its account's root: the caller came in above, as named.
+      if (grant.role.arn === principal.arn || (grant.party.kind === 'pattern' && named.includes(grant))) continue;
       const identity = compiled.decide(ASSUME, this.picked(this.onRole(grant, index.accountId)));
       this.assumeVia(principal.arn, caller, grant, identity);
     }
@@ -685,7 +709,13 @@ class GraphBuilder {
               `${key} (${caller.taggedBy === 'session' ? 'a session tag whoever assumes it may pass' : 'a tag it may set on itself'})`,
             ],
     );
-    if (grant.party.kind === 'role-session') dependsOn.push('role session name');
+    if (
+      grant.party.kind === 'role-session' ||
+      (grant.party.kind === 'pattern' && !patternIncludes(grant.party.pattern, caller, true, false))
+    ) {
+      // Only a session of the caller fits the trust: which depends on the name its session was given.
+      dependsOn.push('role session name');
+    }
     if (!asked.some(chosen) || caller.taggedBy === 'session') return { dependsOn, evidence: [grant.evidence] };
     const write = `iam:Tag${caller.kind === 'user' ? 'User' : 'Role'}`;
     const note: Evidence = {

@@ -15,6 +15,7 @@ import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
 import { snapshotParseCache } from '../sources/parse-cache';
 import { awsPrincipal } from '../../policy/principals';
+import { hasWildcard, wildcardMatch, wildcardMatchesLonger } from '../../policy/wildcard';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
 /** What a trust statement lets in. */
@@ -28,7 +29,13 @@ export type TrustedParty =
   /** Sessions of one role (`arn:aws:sts::<id>:assumed-role/<name>/<session>`). */
   | { readonly kind: 'role-session'; readonly accountId: string; readonly roleName: string; readonly session: string }
   /** An AWS service principal, e.g. `lambda.amazonaws.com`. */
-  | { readonly kind: 'service'; readonly service: string };
+  | { readonly kind: 'service'; readonly service: string }
+  /**
+   * An `AWS` value with wildcards. IAM accepts none in a principal, but a template's principal that cannot be
+   * resolved is read as one (`arn:aws:iam::123456789012:role/*`) so that an Allow covers no less than it may:
+   * every user, role, role session and account root it may name (see patternIncludes).
+   */
+  | { readonly kind: 'pattern'; readonly pattern: string };
 
 export interface TrustGrant {
   readonly role: Principal;
@@ -75,6 +82,11 @@ function parties(statement: NormalizedStatement): TrustedParty[] {
   const out: TrustedParty[] = [];
   if (!covers(statement, 'sts:AssumeRole')) return cognitoParties(statement);
   for (const value of statement.principals?.AWS ?? []) {
+    // A wildcard anywhere but in `"*"` itself makes a pattern, even where the rest reads as one role's ARN.
+    if (value !== '*' && hasWildcard(value)) {
+      out.push({ kind: 'pattern', pattern: value.toLowerCase() });
+      continue;
+    }
     const named = awsPrincipal(value);
     if (named.kind === 'everyone' || named.kind === 'account' || named.kind === 'role-session') out.push(named);
     else if (named.kind === 'role' || named.kind === 'user') out.push({ kind: 'principal', arn: value });
@@ -328,9 +340,10 @@ export function trustDenies(
   let tri: Tri = NO;
   const dependsOn: string[] = [];
   for (const statement of trust.denies) {
+    // A pattern (a principal only deployment knows) is no Deny of the caller: a Deny covers no more than it may.
     const matches =
       statement.notPrincipals !== undefined ||
-      statementTrust(statement).parties.some((party) => partyIncludes(party, caller, true));
+      statementTrust(statement).parties.some((party) => party.kind !== 'pattern' && partyIncludes(party, caller, true));
     if (!matches) continue;
     const answer = answerConditions(statement, caller, facts, roleAccountId);
     if (answer.tri === YES) return { tri: YES, dependsOn: [] };
@@ -362,7 +375,39 @@ export function partyIncludes(party: TrustedParty, caller: PrincipalFacts, loose
       );
     case 'service':
       return false;
+    case 'pattern':
+      return patternIncludes(party.pattern, caller, loose);
   }
+}
+
+/**
+ * Whether a lower-cased principal pattern may name the caller: its ARN, a session of it (a role), or (`loose`)
+ * the root of its account, which stands for each principal of the account whose own policies allow the call.
+ */
+export function patternIncludes(
+  pattern: string,
+  caller: Pick<PrincipalFacts, 'kind' | 'arn' | 'name' | 'accountId'>,
+  loose: boolean,
+  /** Whether a session of the caller (a role) counts. */
+  sessions = true,
+): boolean {
+  const arn = caller.arn.toLowerCase();
+  if (wildcardMatch(pattern, arn)) return true;
+  const partition = arn.split(':')[1] ?? 'aws';
+  if (loose && patternNamesRoot(pattern, partition, caller.accountId)) return true;
+  return (
+    sessions &&
+    caller.kind === 'role' &&
+    wildcardMatchesLonger(
+      pattern,
+      `arn:${partition}:sts::${caller.accountId}:assumed-role/${caller.name.toLowerCase()}/`,
+    )
+  );
+}
+
+/** Whether a lower-cased principal pattern may name the root of the account (`arn:<partition>:iam::<id>:root`). */
+export function patternNamesRoot(pattern: string, partition: string, accountId: string): boolean {
+  return wildcardMatch(pattern, `arn:${partition}:iam::${accountId}:root`);
 }
 
 /** The caller's facts as the evaluator's condition lookups read them. */

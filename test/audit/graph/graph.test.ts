@@ -459,6 +459,53 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('user', 'alice'), arn('role', 'admin'))?.decision).toBe('allowed');
   });
 
+  describe('a principal pattern (a template principal only deployment knows, widened) names all it may name', () => {
+    it('a role or user pattern: each principal it matches, as a trust naming it (no sts grant needed)', () => {
+      const graph = graphOf({
+        principals: [
+          { name: 'ci-deploy', policies: [doc(allow('s3:GetObject'))] },
+          { name: 'ops', kind: 'user' },
+          { name: 'admin', trust: trusting(`arn:aws:iam::${ACCOUNT}:role/ci-*`) },
+        ],
+      });
+      expect(edge(graph, arn('role', 'ci-deploy'), arn('role', 'admin'))).toMatchObject({ decision: 'allowed' });
+      expect(edge(graph, arn('user', 'ops'), arn('role', 'admin'))).toBeUndefined();
+    });
+
+    it('a root pattern (unknown partition or account): the account, each caller through its own sts grant', () => {
+      const principals = (policies: ReturnType<typeof doc>[]) => [
+        { name: 'alice', kind: 'user' as const, policies },
+        { name: 'admin', trust: trusting(`arn:*:iam::${ACCOUNT}:root`) },
+        { name: 'audit', trust: trusting('arn:aws:iam::*:root') },
+      ];
+      const without = graphOf({ principals: principals([]) });
+      expect(without.edgesFrom(arn('user', 'alice'))).toEqual([]);
+      const withGrant = graphOf({ principals: principals([doc(allow('sts:AssumeRole'))]) });
+      expect(edge(withGrant, arn('user', 'alice'), arn('role', 'admin'))?.decision).toBe('allowed');
+      expect(edge(withGrant, arn('user', 'alice'), arn('role', 'audit'))?.decision).toBe('allowed');
+    });
+
+    it('a session pattern: the roles whose sessions it may name; a pattern in a Deny stops no one', () => {
+      const graph = graphOf({
+        principals: [
+          { name: 'builder', policies: [doc(allow('s3:GetObject'))] },
+          { name: 'other', policies: [doc(allow('s3:GetObject'))] },
+          { name: 'admin', trust: trusting(`arn:aws:sts::${ACCOUNT}:assumed-role/build*/*`) },
+          {
+            name: 'guarded',
+            trust: doc(
+              { Effect: 'Allow', Principal: { AWS: arn('role', 'builder') }, Action: 'sts:AssumeRole' },
+              { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/*` }, Action: 'sts:AssumeRole' },
+            ),
+          },
+        ],
+      });
+      expect(edge(graph, arn('role', 'builder'), arn('role', 'admin'))?.dependsOn).toContain('role session name');
+      expect(edge(graph, arn('role', 'other'), arn('role', 'admin'))).toBeUndefined();
+      expect(edge(graph, arn('role', 'builder'), arn('role', 'guarded'))?.decision).toBe('allowed');
+    });
+  });
+
   it('never links a role to itself (self-trust)', () => {
     const graph = graphOf({
       principals: [{ name: 'loop', trust: trusting(arn('role', 'loop')), policies: [doc(allow('sts:AssumeRole'))] }],

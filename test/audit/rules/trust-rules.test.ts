@@ -49,6 +49,12 @@ const cases: [string, unknown, Record<string, string>][] = [
   ],
   ['another account by bare id', assume({ AWS: '444455556666' }), { 'trust-cross-account-no-external-id': 'high' }],
   [
+    // A template's partition it could not resolve, widened to a pattern: the account is still known.
+    'another account whose partition only deployment knows',
+    assume({ AWS: 'arn:*:iam::444455556666:root' }),
+    { 'trust-cross-account-no-external-id': 'high' },
+  ],
+  [
     'another account with ExternalId',
     assume({ AWS: 'arn:aws:iam::444455556666:role/vendor' }, { StringEquals: { 'sts:ExternalId': 'abc' } }),
     {},

@@ -60,7 +60,8 @@ function findTrustStatements(snapshot: AccountSnapshot): TrustStatement[] {
 /** Account id of an AWS principal (`123456789012`, `arn:aws:iam::123456789012:root`, a role ARN), if any. */
 export function principalAccount(value: string): string | undefined {
   if (/^\d{12}$/.test(value)) return value;
-  return /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
+  // Any partition, a pattern too: a template's unresolved partition is read as `arn:*:`.
+  return /^arn:[^:]*:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
 }
 
 /** Conditions that restrict who, of everyone, may assume the role. */
