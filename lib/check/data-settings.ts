@@ -6,7 +6,7 @@ import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
 import type { ProductionSelector } from '../guardrails/spec';
 import type { LoadedStack } from './assembly';
 import { changeHash } from './change-hash';
-import { productionTagOf } from './production-tag';
+import { productionTagOf, resourceTags, sameTags } from './production-tag';
 import type { ResourcePair } from './stack-pairs';
 import { weakenedPolicies } from './retention-policies';
 import { isStateful } from './stateful-types';
@@ -594,6 +594,14 @@ function productionTagRemoved(
     false,
   );
   if (!was) return undefined;
+  // Tags as they were, as written and as resolved, on a stack tagged as it was: nothing is taken off here.
+  const unchanged =
+    sameTags(pair.before, pair.after) &&
+    sameTags(pair.rawBefore, pair.rawAfter) &&
+    JSON.stringify(pair.baselineStackTags) === JSON.stringify(pair.stack.stackTags);
+  if (unchanged) return undefined;
+  // Still protected only if production whatever deployment passes: a value only deployment knows (`!Ref Env`
+  // without a default), one that is not text (`true`), may take the tag off as surely as `dev`.
   const now = productionTagOf(
     [pair.after],
     [pair.stack.stackTags],
@@ -602,13 +610,37 @@ function productionTagRemoved(
     pair.notes.assumed,
     pair.overridable,
     false,
+    true,
   );
   if (now) return undefined;
   const property = loadResourceModel(pair.before?.Type ?? '')?.tagInformation?.tagPropertyName ?? 'Tags';
+  // Production only if deployment passes the right value: the tag may be taken off, not surely is.
+  const perhaps = productionTagOf(
+    [pair.after],
+    [pair.stack.stackTags],
+    production,
+    [pair.rawAfter],
+    pair.notes.assumed,
+    pair.overridable,
+    false,
+  );
   return {
     setting: { property, kind: 'recovery', check: () => undefined },
-    problem: `its production tag ${was} is removed: the guardrails no longer protect it, and deleting it next would not count as production`,
+    problem: perhaps
+      ? `its production tag ${was} may be taken off: it is now ${writtenTag(pair.rawAfter, production) ?? perhaps}, production only if deployment passes a production value; if not, the guardrails no longer protect it, and deleting it next would not count as production`
+      : `its production tag ${was} is removed: the guardrails no longer protect it, and deleting it next would not count as production`,
   };
+}
+
+/** The production tag key as the template writes it, with its value as written (`environment={"Ref":"Env"}`). */
+function writtenTag(resource: CfnResource | undefined, production: ProductionSelector): string | undefined {
+  if (!resource) return undefined;
+  const keys = new Set(production.tagKeys.map((key) => key.toLowerCase()));
+  const tags = resourceTags(resource, new Set(production.values.map((value) => value.toLowerCase())));
+  const key = Object.keys(tags).find((written) => keys.has(written.toLowerCase()));
+  if (key === undefined) return undefined;
+  const value = tags[key];
+  return `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
 }
 
 /**
@@ -654,8 +686,10 @@ export function dataSettingFindings(
 ): Finding[] {
   const findings: Finding[] = [];
   for (const pair of pairs) {
-    if (!pair.before || !pair.after || pair.before.Type !== pair.after.Type || !pair.changed) continue;
-    const settings = SETTINGS[pair.after.Type] ?? [];
+    if (!pair.before || !pair.after || pair.before.Type !== pair.after.Type) continue;
+    // A resource deployment leaves as it is may still have its tags rewritten to what deployment passes.
+    if (!pair.changed && sameTags(pair.rawBefore, pair.rawAfter)) continue;
+    const settings = pair.changed ? (SETTINGS[pair.after.Type] ?? []) : [];
     const props = (resource: CfnResource) => resource.Properties ?? {};
     const found = settings
       .map((setting) => ({
@@ -665,7 +699,7 @@ export function dataSettingFindings(
       .filter((item): item is { setting: Setting; problem: string } => item.problem !== undefined);
     const untagged = productionTagRemoved(pair, production);
     if (untagged) found.push(untagged);
-    found.push(...policyWeakened(pair, production));
+    if (pair.changed) found.push(...policyWeakened(pair, production));
     if (found.length === 0) continue;
     const productionTag = productionTagOf(
       [pair.before, pair.after],

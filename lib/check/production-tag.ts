@@ -18,7 +18,9 @@ export type OverridableParameters = ReadonlyMap<string, readonly unknown[] | und
  * parameter's default when deployment may pass a production value instead. With `lookalikes` (the default), a
  * tag that reads as a production tag but that IAM does not match (`prod `, `prоd` with a Cyrillic о) counts as
  * production too, saying so: the verdict on a deletion is then the worst case. Deciding whether a resource is
- * still protected (a tag taken off) asks without them: a lookalike protects nothing.
+ * still protected (a tag taken off) asks without them: a lookalike protects nothing. It asks `surely` too: then
+ * only a tag that is production whatever deployment passes counts (a value only deployment knows, one that is not
+ * text, or one a parameter deployment may set gives, may take the protection off).
  */
 export function productionTagOf(
   resources: readonly (CfnResource | undefined)[],
@@ -28,8 +30,9 @@ export function productionTagOf(
   assumed: readonly string[] = [],
   overridable: OverridableParameters = new Map(),
   lookalikes = true,
+  surely = false,
 ): string | undefined {
-  const exact = exactProductionTagOf(resources, stackTags, production, raw, assumed, overridable);
+  const exact = exactProductionTagOf(resources, stackTags, production, raw, assumed, overridable, surely);
   if (exact || !lookalikes) return exact;
   for (const resource of resources) {
     const [found] = resource ? lookalikeProductionTags(resourceTags(resource, new Set()), production) : [];
@@ -60,6 +63,7 @@ function exactProductionTagOf(
   raw: readonly (CfnResource | undefined)[],
   assumed: readonly string[],
   overridable: OverridableParameters,
+  surely: boolean,
 ): string | undefined {
   const values = new Set(production.values.map((value) => value.toLowerCase()));
   // `Value: !Ref Env` with `Default: dev` is production wherever the stack is deployed with Env=production.
@@ -81,9 +85,12 @@ function exactProductionTagOf(
       const literal = typeof written === 'string' || written === undefined;
       if (typeof value === 'string' && values.has(value.toLowerCase())) {
         if (literal) return `${key}=${value}`;
+        // Read from a parameter deployment may set: another value may be passed instead.
+        if (surely && parametersIn(written).some((name) => overridable.has(name))) continue;
         const why = assumed.length > 0 ? assumed.join('; ') : `resolved from ${JSON.stringify(written)}`;
         return `${key}=${value} (assumed: ${why})`;
       }
+      if (surely) continue;
       const free = literal ? [] : mayBeProduction(written);
       if (typeof value === 'string' && free.length > 0) {
         return `${key}=${value} (the default of parameter ${free.join(', ')}; deployment may pass a production value, so treated as production)`;
@@ -112,6 +119,7 @@ function exactProductionTagOf(
     if (!resource) continue;
     const found = match(resourceTags(resource, values), raw[index] ? resourceTags(raw[index], values) : {});
     if (found) return found;
+    if (surely) continue;
     const unknownKey =
       tagList(resource).find(
         (tag) => tag.Key !== undefined && typeof tag.Key !== 'string' && valueMayBeProduction(tag.Value),
@@ -131,6 +139,12 @@ function exactProductionTagOf(
  * Where a resource's tags are written: the service specification's tag property, except for a DynamoDB global
  * table, which the specification gives none: its tags are each replica's `Tags`, so every replica's count.
  */
+/** Whether a resource's tags read the same in two templates (as written; absent resources have none). */
+export function sameTags(before: CfnResource | undefined, after: CfnResource | undefined): boolean {
+  const text = (resource: CfnResource | undefined) => JSON.stringify(resource ? (writtenTags(resource) ?? null) : null);
+  return text(before) === text(after);
+}
+
 function writtenTags(resource: CfnResource): unknown {
   const replicas = resource.Properties?.Replicas;
   if (resource.Type === 'AWS::DynamoDB::GlobalTable' && Array.isArray(replicas)) {

@@ -14,7 +14,7 @@ import {
 } from './effective-template';
 import { canonicalJson } from './change-hash';
 import { resourceDiff } from './resource-diff';
-import type { OverridableParameters } from './production-tag';
+import { sameTags, type OverridableParameters } from './production-tag';
 import { parseTemplateText, type CfnResource, type CfnTemplate } from './template-file';
 
 /** One logical id of one stack, before and after. */
@@ -294,7 +294,10 @@ function diffTemplates(
     if (!afterResources[logicalId] || (diff.resources.has(logicalId) && diff.resources.get(logicalId).isDifferent))
       continue;
     const notes = mergeNotes(before.notes.get(logicalId), after.notes.get(logicalId));
-    if (notes.invisible.length === 0) continue;
+    // Tags written otherwise that resolve alike (`production` become `!Ref Env`, defaulting to production):
+    // what deployment passes decides them now, which the production tag check asks about.
+    const tagsRewritten = !sameTags(oldTemplate.Resources?.[logicalId], newTemplate.Resources?.[logicalId]);
+    if (notes.invisible.length === 0 && !tagsRewritten) continue;
     const change = diff.resources.has(logicalId) ? diff.resources.get(logicalId) : undefined;
     pairs.push({
       stack,

@@ -129,6 +129,29 @@ describe('a production tag taken off is the first half of a deletion in two step
     expect(finding.message).toMatch(/its production tag environment=production is removed/);
   });
 
+  it.each([
+    ['a parameter without a default', { Ref: 'Env' }],
+    ['a parameter whose default is production, which deployment may override', { Ref: 'EnvProd' }],
+    ['a value that is not text', true],
+  ])('the production value replaced by %s: it may be taken off, which fails the gate', (_name, value) => {
+    const parameters = { Env: { Type: 'String' }, EnvProd: { Type: 'String', Default: 'production' } };
+    const before = { Parameters: parameters, Resources: { Alerts: topic(prodTags) } };
+    const after = { Parameters: parameters, Resources: { Alerts: topic([{ Key: 'environment', Value: value }]) } };
+    const [finding] = failing(gate(before, after));
+    expect(finding).toMatchObject({ ruleId: 'data-destroying-setting', severity: 'critical' });
+    expect(finding.message).toMatch(
+      /its production tag environment=production may be taken off: it is now environment=/,
+    );
+  });
+
+  it('not when a value only deployment knows was there before and is unchanged', () => {
+    const template = {
+      Parameters: { Env: { Type: 'String' } },
+      Resources: { Alerts: topic([{ Key: 'environment', Value: { Ref: 'Env' } }]) },
+    };
+    expect(failing(gate(template, template))).toEqual([]);
+  });
+
   it('not when the value only changes case, or the stack tag still makes it production', () => {
     const before = { Resources: { Alerts: topic(prodTags) } };
     expect(gate(before, { Resources: { Alerts: topic([{ Key: 'Environment', Value: 'PRODUCTION' }]) } })).toEqual([]);
