@@ -106,7 +106,27 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
       throw new InputError(`${file}: Resources.${logicalId}.Type: expected a resource type string`);
     }
   }
+  checkParameters((template as { Parameters?: unknown }).Parameters, file);
   return { file, text, template: template as CfnTemplate };
+}
+
+/**
+ * Parameters as CloudFormation requires them (each an object with a `Type` string): the gate reads their types
+ * and defaults to resolve `Ref`, and one of another shape must stop the check here, naming it.
+ */
+function checkParameters(parameters: unknown, file: string): void {
+  if (parameters === undefined || parameters === null) return;
+  if (typeof parameters !== 'object' || Array.isArray(parameters)) {
+    throw new InputError(`${file}: Parameters: expected an object of parameters`);
+  }
+  for (const [name, parameter] of Object.entries(parameters as Record<string, unknown>)) {
+    if (!parameter || typeof parameter !== 'object' || Array.isArray(parameter)) {
+      throw new InputError(`${file}: Parameters.${name}: expected a parameter object (with Type)`);
+    }
+    if (typeof (parameter as { Type?: unknown }).Type !== 'string') {
+      throw new InputError(`${file}: Parameters.${name}.Type: expected a parameter type string, e.g. "String"`);
+    }
+  }
 }
 
 /** The JSON path of the first `Fn::ForEach::` key inside a value, if any. */

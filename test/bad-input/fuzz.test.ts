@@ -2,8 +2,11 @@
 // (the policy parser), never anything but an InputError naming the file (the template reader).
 import fc from 'fast-check';
 import { parsePolicy, salvagePolicy } from '../../lib/policy';
+import { checkStacks } from '../../lib/check/check';
 import { parseTemplateText } from '../../lib/check/template-file';
+import { LeashConfig } from '../../lib/config/schema';
 import { InputError } from '../../lib/util/read-input';
+import { catalog, now, stack } from '../check/gate-helpers';
 
 const KEYS = [
   'Version',
@@ -119,6 +122,88 @@ describe('fuzz', () => {
         },
       ),
       runs,
+    );
+  });
+  it('the change gate on a real template with a wrong value planted anywhere gives findings or an InputError', () => {
+    // A production database, an IAM role with a trust, an inline policy and a managed policy, and a bucket
+    // policy: every reader of the gate (the diff, the IAM and resource policy rules, the data settings) meets
+    // the planted value. A crash there once stopped the gate with a stack trace (Statement: [true]).
+    const base = {
+      Parameters: { Env: { Type: 'String', Default: 'production' } },
+      Resources: {
+        Db: {
+          Type: 'AWS::RDS::DBInstance',
+          DeletionPolicy: 'Snapshot',
+          Properties: {
+            DBInstanceIdentifier: 'orders',
+            Engine: 'postgres',
+            DBInstanceClass: 'db.t3.micro',
+            Tags: [{ Key: 'environment', Value: { Ref: 'Env' } }],
+          },
+        },
+        Worker: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+            },
+            Policies: [
+              {
+                PolicyName: 'work',
+                PolicyDocument: {
+                  Statement: [
+                    { Effect: 'Allow', Action: 'rds:*', Resource: { 'Fn::GetAtt': ['Db', 'DBInstanceArn'] } },
+                  ],
+                },
+              },
+            ],
+            ManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+          },
+        },
+        Bucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'acme-data' } },
+        BucketPolicy: {
+          Type: 'AWS::S3::BucketPolicy',
+          Properties: {
+            Bucket: { Ref: 'Bucket' },
+            PolicyDocument: {
+              Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:DeleteBucket', Resource: '*' }],
+            },
+          },
+        },
+      },
+    };
+    const paths: (string | number)[][] = [];
+    const walk = (value: unknown, path: (string | number)[]) => {
+      if (path.length > 0) paths.push(path);
+      if (value && typeof value === 'object') {
+        for (const [key, item] of Object.entries(value))
+          walk(item, [...path, Array.isArray(value) ? Number(key) : key]);
+      }
+    };
+    walk(base, []);
+    const planted = (path: (string | number)[], value: unknown) => {
+      const copy = JSON.parse(JSON.stringify(base)) as Record<string | number, unknown>;
+      let at = copy;
+      for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+      at[path[path.length - 1]] = value;
+      return copy;
+    };
+    const config = LeashConfig.parse({});
+    fc.assert(
+      fc.property(fc.nat(paths.length - 1), policyLike, fc.boolean(), (at, value, asBaseline) => {
+        const changed = planted(paths[at], value);
+        const [before, after] = asBaseline ? [changed, base] : [base, changed];
+        try {
+          // Read as the CLI reads a file: the template reader refuses what no template can be first.
+          const read = (template: object) => stack(parseTemplateText(JSON.stringify(template), 'fuzz.json').template);
+          const result = checkStacks([read(after)], [read(before)], 'fuzz', { catalog, now, config });
+          expect(Array.isArray(result.findings)).toBe(true);
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+        }
+      }),
+      { numRuns: 100, seed: 16 },
     );
   });
 });

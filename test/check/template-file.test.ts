@@ -57,6 +57,16 @@ describe('template errors say where', () => {
       /Resources\.A\.Type: expected a resource type string/,
     ],
     ['no Resources', 'Outputs: {}\n', /Resources: expected an object/],
+    [
+      'a parameter whose Type is not text',
+      'Parameters:\n  Env:\n    Type: 0\nResources:\n  A:\n    Type: X\n',
+      /Parameters\.Env\.Type: expected a parameter type string/,
+    ],
+    [
+      'a parameter that is not an object',
+      'Parameters:\n  Env: dev\nResources:\n  A:\n    Type: X\n',
+      /Parameters\.Env: expected a parameter object/,
+    ],
     ['invalid JSON', '{"Resources": {', /^t\.yaml:1:\d+: invalid JSON/],
   ])('rejects %s', (_name, text, message) => {
     expect(() => parseTemplateText(text, 't.yaml')).toThrow(InputError);
