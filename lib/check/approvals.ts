@@ -2,6 +2,7 @@
 // when it is unexpired, names the very change (its hash), and is approved by two distinct people, verified
 // against the pull request's reviews when asked to. Every refusal says why, in the finding itself.
 import { wildcardMatch } from '../policy/wildcard';
+import { lookalikeSkeleton, revealed } from '../util/lookalike';
 import type { Finding } from '../audit/rules/types';
 import type { Suppression } from '../config/schema';
 import { verifyApprovers, type ApprovalVerification } from './review-rules';
@@ -71,17 +72,24 @@ function peopleProblem(
   if (suppression.approvedBy.length === 0)
     return 'it has no approvers; a destructive change needs two distinct people in approvedBy';
   if (people.size === 1 && approvedBy.length > 1) {
-    return refused(
-      `${[...people.values()][0]} is listed ${approvedBy.length} times; a destructive change needs two distinct people in approvedBy`,
-    );
+    const written = [...new Set(approvedBy.map((approver) => approver.trim().replace(/^@/, '').toLowerCase()))];
+    const who =
+      written.length > 1
+        ? `${written.map(revealed).join(' and ')} read as one name`
+        : `${[...people.values()][0]} is listed ${approvedBy.length} times`;
+    return refused(`${who}; a destructive change needs two distinct people in approvedBy`);
   }
   const only = people.size === 0 ? 'nobody else approved it' : `only ${[...people.values()].join(', ')} approved it`;
   return refused(`${only}; a destructive change needs two distinct people in approvedBy`);
 }
 
-/** `Alice`, ` alice ` and `@alice` are one person. */
+/**
+ * `Alice`, ` alice ` and `@alice` are one person, and so is `аlice` with a Cyrillic а (or an invisible character
+ * inside): a name that reads as another is the same name to whoever reviews the config, and an agent's login
+ * written so must not slip past check.agentLogins.
+ */
 export function normaliseApprover(approver: string): string {
-  return approver.trim().replace(/^@/, '').toLowerCase();
+  return lookalikeSkeleton(approver.trim().replace(/^@/, ''));
 }
 
 /**

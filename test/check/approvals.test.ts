@@ -33,6 +33,9 @@ describe('the two-person rule', () => {
     ['one approver', ['alice'], '2026-12-31', /only alice approved it; a destructive change needs two distinct people/],
     ['the same person twice', ['alice', 'alice'], '2026-12-31', /alice is listed 2 times/],
     ['the same person in different spellings', ['Alice', '@alice '], '2026-12-31', /is listed 2 times/],
+    // A Cyrillic а, and an invisible zero-width space: one name to whoever reads the config.
+    ['the same name in lookalike letters', ['alice', '\u0430lice'], '2026-12-31', /"\\u0430lice" read as one name/],
+    ['the same name with an invisible character', ['bob', 'b\u200bob'], '2026-12-31', /read as one name/],
     ['no approvers', [], '2026-12-31', /has no approvers/],
     ['an expired approval', ['alice', 'bob'], '2026-11-23', /expired on 2026-11-23/],
   ])('%s', (_name, approvedBy, expires, problem) => {
@@ -44,6 +47,7 @@ describe('the two-person rule', () => {
   it.each([
     ['an agent login among two approvers', ['alice', 'agent-ci'], /agent-ci is an agent.*only alice approved it/],
     ['two agent logins', ['agent-ci', '@Agent-Dev'], /agent-ci is an agent.*@Agent-Dev is an agent.*nobody else/],
+    ['an agent login written with a lookalike letter', ['alice', '\u0430gent-ci'], /gent-ci is an agent.*only alice/],
   ])('refuses %s named in check.agentLogins', (_name, approvedBy, problem) => {
     const result = approvalProblem(suppression({ approvedBy }), now, undefined, undefined, ['agent-*']);
     expect(result).toMatch(problem);
