@@ -583,16 +583,30 @@ function productionTagRemoved(
   pair: ResourcePair,
   production: ProductionSelector,
 ): { setting: Setting; problem: string } | undefined {
-  const was = productionTagOf(
-    [pair.before],
-    [pair.baselineStackTags],
-    production,
-    [pair.rawBefore],
-    pair.notes.assumed,
-    pair.overridable,
-    // A lookalike tag protects nothing: whether it was or still is protected asks IAM's question.
-    false,
-  );
+  // A lookalike tag protects nothing: whether it was or still is protected asks IAM's question (no lookalikes).
+  const tagOn = (side: 'before' | 'after', surely = false) =>
+    side === 'before'
+      ? productionTagOf(
+          [pair.before],
+          [pair.baselineStackTags],
+          production,
+          [pair.rawBefore],
+          pair.notes.assumed,
+          pair.overridable,
+          false,
+          surely,
+        )
+      : productionTagOf(
+          [pair.after],
+          [pair.stack.stackTags],
+          production,
+          [pair.rawAfter],
+          pair.notes.assumed,
+          pair.overridable,
+          false,
+          surely,
+        );
+  const was = tagOn('before');
   if (!was) return undefined;
   // Tags as they were, as written and as resolved, on a stack tagged as it was: nothing is taken off here.
   const unchanged =
@@ -602,28 +616,10 @@ function productionTagRemoved(
   if (unchanged) return undefined;
   // Still protected only if production whatever deployment passes: a value only deployment knows (`!Ref Env`
   // without a default), one that is not text (`true`), may take the tag off as surely as `dev`.
-  const now = productionTagOf(
-    [pair.after],
-    [pair.stack.stackTags],
-    production,
-    [pair.rawAfter],
-    pair.notes.assumed,
-    pair.overridable,
-    false,
-    true,
-  );
-  if (now) return undefined;
+  if (tagOn('after', true)) return undefined;
   const property = loadResourceModel(pair.before?.Type ?? '')?.tagInformation?.tagPropertyName ?? 'Tags';
   // Production only if deployment passes the right value: the tag may be taken off, not surely is.
-  const perhaps = productionTagOf(
-    [pair.after],
-    [pair.stack.stackTags],
-    production,
-    [pair.rawAfter],
-    pair.notes.assumed,
-    pair.overridable,
-    false,
-  );
+  const perhaps = tagOn('after');
   return {
     setting: { property, kind: 'recovery', check: () => undefined },
     problem: perhaps

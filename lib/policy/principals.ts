@@ -20,6 +20,8 @@ export type AwsPrincipal =
   /** Anything else: a federated user, a unique id, a pattern, text that is no principal. */
   | { readonly kind: 'other' };
 
+import { wildcardMatch, wildcardMatchesLonger } from './wildcard';
+
 const ACCOUNT = /^\d{12}$/;
 const ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
 const SESSION = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/;
@@ -38,4 +40,41 @@ export function awsPrincipal(value: string): AwsPrincipal {
     return { kind: kind as 'role' | 'user', accountId, arn: value, path, name };
   }
   return { kind: 'other' };
+}
+
+/** A user or role as a principal pattern is asked about: its ARN (with its partition), name and account. */
+export interface PatternTarget {
+  readonly kind: 'user' | 'role' | 'group';
+  readonly arn: string;
+  readonly name: string;
+  readonly accountId: string;
+}
+
+/**
+ * Whether a lower-cased principal pattern (an `AWS` value with wildcards, as a template's unresolved principal is
+ * widened: IAM itself accepts none) may name the principal: its ARN, a session of it (a role: `sessions`, on by
+ * default), or (`root`) the root of its account, which stands for each principal of the account.
+ */
+export function patternNames(
+  pattern: string,
+  principal: PatternTarget,
+  options: { readonly root: boolean; readonly sessions?: boolean },
+): boolean {
+  const arn = principal.arn.toLowerCase();
+  if (wildcardMatch(pattern, arn)) return true;
+  const partition = arn.split(':')[1] ?? 'aws';
+  if (options.root && patternNamesRoot(pattern, partition, principal.accountId)) return true;
+  return (
+    options.sessions !== false &&
+    principal.kind === 'role' &&
+    wildcardMatchesLonger(
+      pattern,
+      `arn:${partition}:sts::${principal.accountId}:assumed-role/${principal.name.toLowerCase()}/`,
+    )
+  );
+}
+
+/** Whether a lower-cased principal pattern may name the root of the account (`arn:<partition>:iam::<id>:root`). */
+export function patternNamesRoot(pattern: string, partition: string, accountId: string): boolean {
+  return wildcardMatch(pattern, `arn:${partition}:iam::${accountId}:root`);
 }

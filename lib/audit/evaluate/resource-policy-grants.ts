@@ -5,8 +5,7 @@
 // single account). A grant to everyone ("*") is taken as uncapped too, the worst case. A statement naming the
 // account itself leaves the decision to identity policies, so it grants nothing here; other accounts,
 // services and federated principals are not principals of the snapshot and are only counted.
-import { awsPrincipal } from '../../policy/principals';
-import { wildcardMatch } from '../../policy/wildcard';
+import { awsPrincipal, patternNames } from '../../policy/principals';
 import type { AccountSnapshot, Principal, ResourcePolicy } from '../sources/snapshot';
 
 /** One resource policy's Allow statements that name one principal, as an identity-style document. */
@@ -115,18 +114,10 @@ function name(value: string, snapshot: AccountSnapshot, actors: readonly Princip
  * user of the account it may name; a session pattern names the sessions of the roles whose name it may be.
  */
 function patternMatches(value: string, snapshot: AccountSnapshot, actors: readonly Principal[]): Principal[] {
-  const arn = /^arn:[^:]*:(iam|sts)::([^:]*):(.*)$/.exec(value);
-  if (!arn || !/[*?]/.test(value) || !wildcardMatch(arn[2], snapshot.accountId)) return [];
-  const [, service, , rest] = arn;
-  const lowerValue = value.toLowerCase();
-  if (service === 'iam' && /^(role|user)\//.test(rest)) {
-    return actors.filter((p) => rest.startsWith(`${p.kind}/`) && wildcardMatch(lowerValue, p.arn.toLowerCase()));
-  }
-  if (service === 'sts' && rest.startsWith('assumed-role/')) {
-    const roleName = (rest.split('/')[1] ?? '*').toLowerCase();
-    return actors.filter((p) => p.kind === 'role' && wildcardMatch(roleName, p.name.toLowerCase()));
-  }
-  return [];
+  if (!/[*?]/.test(value)) return [];
+  const pattern = value.toLowerCase();
+  // The account's root stands for identity policies here, not for a principal the statement grants.
+  return actors.filter((p) => patternNames(pattern, { ...p, accountId: snapshot.accountId }, { root: false }));
 }
 
 /** The statement as an identity grant: no principal, and `*` resources narrowed to the governed resources. */

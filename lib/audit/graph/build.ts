@@ -9,6 +9,7 @@ import { roleFromResourceKey } from '../../catalog/role-from-resource';
 import type { ActionDecision, CompiledAccount, CompiledPrincipal, RequestContext } from '../evaluate/types';
 import { NO, YES } from '../evaluate/tri';
 import type { Evidence } from '../findings';
+import { patternNames, patternNamesRoot } from '../../policy/principals';
 import { partitionOf } from '../../policy/resource';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
@@ -32,8 +33,6 @@ import {
   answerConditions,
   callerFacts,
   partyIncludes,
-  patternIncludes,
-  patternNamesRoot,
   roleTrust,
   sessionTagsAllowed,
   trustDenies,
@@ -539,7 +538,7 @@ class GraphBuilder {
     for (const index of this.indexes) {
       for (const principal of index.principals) {
         if (principal.kind === 'group') continue;
-        if (patternIncludes(pattern, callerFacts(principal, index.accountId), false)) {
+        if (patternNames(pattern, { ...principal, accountId: index.accountId }, { root: false })) {
           push(this.named, principal.arn.toLowerCase(), grant);
         }
       }
@@ -711,7 +710,7 @@ class GraphBuilder {
     );
     if (
       grant.party.kind === 'role-session' ||
-      (grant.party.kind === 'pattern' && !patternIncludes(grant.party.pattern, caller, true, false))
+      (grant.party.kind === 'pattern' && !patternNames(grant.party.pattern, caller, { root: true, sessions: false }))
     ) {
       // Only a session of the caller fits the trust: which depends on the name its session was given.
       dependsOn.push('role session name');

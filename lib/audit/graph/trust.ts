@@ -14,8 +14,8 @@ import { answerCondition, ORG_PATHS_KEY } from '../evaluate/org-paths';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
 import { snapshotParseCache } from '../sources/parse-cache';
-import { awsPrincipal } from '../../policy/principals';
-import { hasWildcard, wildcardMatch, wildcardMatchesLonger } from '../../policy/wildcard';
+import { awsPrincipal, patternNames } from '../../policy/principals';
+import { hasWildcard } from '../../policy/wildcard';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
 /** What a trust statement lets in. */
@@ -33,7 +33,7 @@ export type TrustedParty =
   /**
    * An `AWS` value with wildcards. IAM accepts none in a principal, but a template's principal that cannot be
    * resolved is read as one (`arn:aws:iam::123456789012:role/*`) so that an Allow covers no less than it may:
-   * every user, role, role session and account root it may name (see patternIncludes).
+   * every user, role, role session and account root it may name (see patternNames).
    */
   | { readonly kind: 'pattern'; readonly pattern: string };
 
@@ -376,38 +376,8 @@ export function partyIncludes(party: TrustedParty, caller: PrincipalFacts, loose
     case 'service':
       return false;
     case 'pattern':
-      return patternIncludes(party.pattern, caller, loose);
+      return patternNames(party.pattern, caller, { root: loose });
   }
-}
-
-/**
- * Whether a lower-cased principal pattern may name the caller: its ARN, a session of it (a role), or (`loose`)
- * the root of its account, which stands for each principal of the account whose own policies allow the call.
- */
-export function patternIncludes(
-  pattern: string,
-  caller: Pick<PrincipalFacts, 'kind' | 'arn' | 'name' | 'accountId'>,
-  loose: boolean,
-  /** Whether a session of the caller (a role) counts. */
-  sessions = true,
-): boolean {
-  const arn = caller.arn.toLowerCase();
-  if (wildcardMatch(pattern, arn)) return true;
-  const partition = arn.split(':')[1] ?? 'aws';
-  if (loose && patternNamesRoot(pattern, partition, caller.accountId)) return true;
-  return (
-    sessions &&
-    caller.kind === 'role' &&
-    wildcardMatchesLonger(
-      pattern,
-      `arn:${partition}:sts::${caller.accountId}:assumed-role/${caller.name.toLowerCase()}/`,
-    )
-  );
-}
-
-/** Whether a lower-cased principal pattern may name the root of the account (`arn:<partition>:iam::<id>:root`). */
-export function patternNamesRoot(pattern: string, partition: string, accountId: string): boolean {
-  return wildcardMatch(pattern, `arn:${partition}:iam::${accountId}:root`);
 }
 
 /** The caller's facts as the evaluator's condition lookups read them. */
