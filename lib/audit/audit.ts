@@ -13,7 +13,7 @@ import { buildAccessGraph, type AccessGraph } from './graph';
 import { defaultRules } from './rules';
 import { createAccountAnalysis } from './rules/support/analysis';
 import { wildcardMatch } from '../policy/wildcard';
-import { SEVERITIES, type Finding, type RuleFinding, type Severity } from './findings';
+import { SEVERITIES, withoutRepeatedEvidence, type Finding, type RuleFinding, type Severity } from './findings';
 import type {
   AccountAnalysis,
   Goal,
@@ -495,7 +495,7 @@ export function withRuleMeta(finding: RuleFinding, meta: RuleMeta, accountId: st
     message: finding.message,
     accountId: finding.accountId ?? accountId,
     principalArn: finding.principalArn,
-    evidence: finding.evidence,
+    evidence: withoutRepeatedEvidence(finding.evidence),
     location: finding.location,
     details: finding.details,
     remediation: finding.remediation,

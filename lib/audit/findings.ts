@@ -105,6 +105,18 @@ export function uniqueEvidence(refs: Iterable<Evidence>, max = 8): Evidence[] {
 }
 
 /**
+ * `evidence` with each statement once (same policy, statement index and note), first citing kept: the
+ * runner's last pass over every finding, for rules that join evidence gathered two ways (a principal's own
+ * statements and a path's hops can be the same statement). The array itself when nothing repeats.
+ */
+export function withoutRepeatedEvidence(evidence: readonly Evidence[]): readonly Evidence[] {
+  if (evidence.length < 2) return evidence;
+  const keys = evidence.map((ref) => `${evidenceKey(ref)}|${ref.note ?? ''}`);
+  if (new Set(keys).size === keys.length) return evidence;
+  return evidence.filter((_, i) => keys.indexOf(keys[i]) === i);
+}
+
+/**
  * `refs` stripped to the Evidence fields, in order: what uniqueEvidence gives for statements already distinct
  * by key and no more than its maximum (as rules gather them), without keying them again.
  */

@@ -145,7 +145,7 @@ describe('auditAccount', () => {
 });
 
 describe('auditAccount in batches of principals', () => {
-  it('finds exactly what the single pass finds on the example account', async () => {
+  it('finds exactly what the single pass finds on the example account, each statement cited once a finding', async () => {
     const { loadAuditInput } = await import('../../../lib/audit/sources');
     const input = await loadAuditInput({
       input: ['examples/example-account/authorization-details.json'],
@@ -156,5 +156,11 @@ describe('auditAccount in batches of principals', () => {
     const batched = auditAccount(input.accounts[0], { catalog, now: NOW, principalBatch: 4 });
     expect(batched.findings.map(key)).toEqual(single.findings.map(key));
     expect(single.findings.length).toBeGreaterThan(50);
+    // No rule cites one statement twice in a finding (paths and a principal's own ways can share statements).
+    const repeated = single.findings.filter((f) => {
+      const cited = f.evidence.map((e) => `${e.policyKind}|${e.policy}|${e.statementIndex}|${e.note ?? ''}`);
+      return new Set(cited).size !== cited.length;
+    });
+    expect(repeated.map(key)).toEqual([]);
   });
 });

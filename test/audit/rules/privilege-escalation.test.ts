@@ -822,6 +822,21 @@ describe('privilege-escalation', () => {
     expect(finding.evidence[0]).toMatchObject({ policyKind: 'inline', statementIndex: 0 });
   });
 
+  it('cites a statement once when it is both a way of its own and the first hop of a path (sts:* on *)', () => {
+    const findings = run(rule, {
+      principals: [
+        { name: 'ops', policies: [doc(allow('sts:*'))] },
+        { name: 'admin', trust: rootTrust, policies: [doc(allow('*'))] },
+      ],
+    });
+    const [finding] = about(findings, 'ops');
+    expect(pathIds(findings, 'ops')).toEqual(expect.arrayContaining(['assume-root']));
+    expect(finding.message).toContain('role/ops → assume role/admin');
+    const cited = finding.evidence.map((e) => `${e.policyKind}|${e.policy}|${e.statementIndex}`);
+    expect(cited).toEqual([...new Set(cited)]);
+    expect(cited).toEqual(['inline|inline:ops-inline-0|0', `trust|${roleArn('admin')} trust|0`]);
+  });
+
   it('says nothing about a read-only principal', () => {
     expect(run(rule, { principals: [{ name: 'r', policies: [doc(allow(['iam:Get*', 'iam:List*']))] }] })).toEqual([]);
   });
