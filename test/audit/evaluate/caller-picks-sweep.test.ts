@@ -15,10 +15,11 @@ import { tallyOf, worstProductionKey } from '../../../lib/audit/rules/support/pr
 import { productionTagQuestions } from '../../../lib/audit/rules/support/production-values';
 import { loadCatalog } from '../../../lib/catalog';
 import { LeashConfig } from '../../../lib/config/schema';
+import { sweepStride } from '../../support/sweep';
 import { ACCOUNT, FULL_AWS_ACCESS, policy, principal, snapshot } from './helpers';
 
 const catalog = loadCatalog();
-const STRIDE = Number(process.env.SWEEP_STRIDE ?? 9);
+const STRIDE = sweepStride(9);
 const GLOBAL = ['iam:*', 'sts:*', 'organizations:*', 'route53:*', 'cloudfront:*', 'support:*'];
 
 const SCPS = {
