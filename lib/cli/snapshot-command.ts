@@ -93,15 +93,17 @@ export async function runSnapshot(options: SnapshotCommandOptions, context: CliC
     );
   }
   for (const account of input.accounts) {
+    let said: (typeof account.problems)[number] | undefined;
     if (!account.organizationPoliciesKnown) {
-      const why = account.problems.find((problem) => problem.where.startsWith('organizations:'))?.message;
-      io.stderr(`  ${account.accountId}: SCPs and RCPs unknown${why ? `: ${why}` : ''}\n`);
+      said = account.problems.find((problem) => problem.where.startsWith('organizations:'));
+      io.stderr(`  ${account.accountId}: SCPs and RCPs unknown${said ? `: ${said.message}` : ''}\n`);
     }
-    // A compute list that could not be read is left out of the snapshot: say which, and why.
+    // Everything else the snapshot could not read is said too (resource policies, tags, root sessions), each
+    // with where and why: the file holds them, but whoever ran the command should not have to look.
     for (const problem of account.problems) {
-      if (/^(ec2|lambda|ecs):/.test(problem.where)) {
-        io.stderr(`  ${account.accountId}: compute inventory incomplete: ${problem.where}: ${problem.message}\n`);
-      }
+      if (problem === said) continue;
+      const what = /^(ec2|lambda|ecs):/.test(problem.where) ? 'compute inventory incomplete: ' : '';
+      io.stderr(`  ${account.accountId}: ${what}${problem.where}: ${problem.message}\n`);
     }
   }
   // A partial snapshot is still written, but scripts must be able to tell.

@@ -66,6 +66,29 @@ describe('leash snapshot', () => {
     );
   });
 
+  it('reads queue policies through the endpoint it is given, not the queue URL host, and says what it could not read', async () => {
+    // AWS_ENDPOINT_URL stands for any endpoint other than the queue URL's host (a VPC or FIPS endpoint): the
+    // SDK's default would send GetQueueAttributes to the queue URL host instead, warn on the console, and fail.
+    await serve(PROD, { faults: [{ kind: 'access-denied', operation: 'GetKeyPolicy' }] });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const out = join(aws.environment.dir, 'queues.json');
+      const io = memoryIo();
+      expect(await runCli(['snapshot', '--out', out], io)).toBe(0);
+      const written = AccountSnapshot.parse(JSON.parse(readFileSync(out, 'utf8')));
+      expect(aws.mock.calls.filter((c) => c.operation === 'GetQueueAttributes' && c.status === 200)).toHaveLength(2);
+      expect(written.problems.filter((p) => p.where.startsWith('sqs:'))).toEqual([]);
+      expect(warn).not.toHaveBeenCalled();
+      // A resource policy it could not read is in the file and on the terminal, with where and why.
+      const kms = written.problems.filter((p) => p.where.startsWith('kms:'));
+      expect(kms.length).toBeGreaterThan(0);
+      for (const problem of kms) expect(io.err).toContain(`${PROD}: ${problem.where}: ${problem.message}`);
+      expect(io.err).toMatch(/AccessDenied/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('reads credentials from the named profile', async () => {
     await serve(MANAGEMENT);
     delete process.env.AWS_ACCESS_KEY_ID;

@@ -139,7 +139,15 @@ export function readQueuePolicies(
   region: string,
   signal?: AbortSignal,
 ): Promise<PoliciesRead> {
-  const sqs = new SQSClient({ ...clientConfig(settings, region), ...customEndpoint(settings.endpoints?.sqs) });
+  // useQueueUrlAsEndpoint off: the SDK would otherwise send each GetQueueAttributes to the host of the queue
+  // URL whenever it differs from the endpoint in use (AWS_ENDPOINT_URL, a VPC or FIPS endpoint), bypassing the
+  // endpoint the user chose and printing a warning of its own in the middle of the report. Queues are listed
+  // per region, so the region's endpoint serves every URL it lists.
+  const sqs = new SQSClient({
+    ...clientConfig(settings, region),
+    ...customEndpoint(settings.endpoints?.sqs),
+    useQueueUrlAsEndpoint: false,
+  });
   return using(sqs, async () => {
     const urls: string[] = [];
     for await (const page of paginateListQueues({ client: sqs, pageSize: 1000 }, {}, { abortSignal: signal })) {
