@@ -4,7 +4,7 @@
 // config, so the check evaluates it with that document and says so.
 import type { AccountSnapshot } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
-import { generateGuardrails } from '../guardrails';
+import { generateBoundary } from '../guardrails';
 import type { GuardrailSpec } from '../guardrails/spec';
 
 export interface LeashBoundaryResult {
@@ -32,7 +32,7 @@ export function withLeashBoundary(
     ),
   ];
   if (missing.length === 0) return { snapshot, caveats: [] };
-  const document = generateGuardrails(spec, catalog).boundary.document;
+  const document = generateBoundary(spec, catalog).document;
   return {
     snapshot: {
       ...snapshot,

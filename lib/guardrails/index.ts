@@ -171,32 +171,68 @@ export function generatedPolicyProblems(
   );
 }
 
-export function generateGuardrails(
-  input: GuardrailSpec | z.input<typeof GuardrailSpec>,
-  catalog: Catalog = loadCatalog(),
-): GeneratedGuardrails {
+/** The spec parsed and checked, or GuardrailSpecError naming every problem. */
+function checkedSpec(input: GuardrailSpec | z.input<typeof GuardrailSpec>, catalog: Catalog): GuardrailSpec {
   const spec = parseGuardrailSpec(input);
   const problems = checkGuardrailSpec(spec, catalog);
   if (problems.length > 0) throw new GuardrailSpecError(problems.join('\n'));
+  return spec;
+}
 
-  // The boundary in the form AWS Control Tower's proactive controls accept (agent services named one by one in
-  // its conditional Allows) when it fits; otherwise the same meaning with Action "*", said in the caveats.
-  const packBoundary = (controlTowerForm: boolean) =>
+/**
+ * The boundary in the form AWS Control Tower's proactive controls accept (agent services named one by one in
+ * its conditional Allows) when it fits; otherwise the same meaning with Action "*" (controlTowerForm false,
+ * which generateGuardrails says in the caveats).
+ */
+function packedBoundary(spec: GuardrailSpec, catalog: Catalog) {
+  const pack = (controlTowerForm: boolean) =>
     packStatements(boundaryTemplates(spec, catalog, { controlTowerForm }), {
       kind: 'managed',
       limit: POLICY_SIZE_LIMITS.managed,
       maxPolicies: 1,
       label: 'permissions boundary',
     });
-  let boundaryControlTowerForm = true;
-  let boundaryPack: ReturnType<typeof packBoundary>;
   try {
-    boundaryPack = packBoundary(true);
+    return { pack: pack(true), controlTowerForm: true };
   } catch (err) {
     if (!(err instanceof GuardrailSizeError)) throw err;
-    boundaryControlTowerForm = false;
-    boundaryPack = packBoundary(false);
+    return { pack: pack(false), controlTowerForm: false };
   }
+}
+
+function boundaryPolicy(spec: GuardrailSpec, packed: PackedPolicy): GeneratedPolicy {
+  return generated(
+    spec.agents.boundaryPolicyName,
+    `Permissions boundary for agent roles (fail-closed): ${describe(packed.statements.map((s) => s.template))}`,
+    packed,
+    POLICY_SIZE_LIMITS.managed,
+  );
+}
+
+/**
+ * The agent permissions boundary alone, exactly generateGuardrails(input, catalog).boundary (tested), for
+ * callers that need no SCP, RCP or coverage: `leash check` fills in the boundary an agent stack references by
+ * name, on every run and every `cdk synth` with the validation plugin, and the rest costs a third of a second.
+ */
+export function generateBoundary(
+  input: GuardrailSpec | z.input<typeof GuardrailSpec>,
+  catalog: Catalog = loadCatalog(),
+): GeneratedPolicy {
+  const spec = checkedSpec(input, catalog);
+  const boundary = boundaryPolicy(spec, packedBoundary(spec, catalog).pack.policies[0]);
+  const refused = generatedPolicyProblems([{ policy: boundary, type: 'boundary' }], catalog);
+  if (refused.length > 0) {
+    throw new Error(`internal: the generated boundary fails its own validation:\n${refused.join('\n')}`);
+  }
+  return boundary;
+}
+
+export function generateGuardrails(
+  input: GuardrailSpec | z.input<typeof GuardrailSpec>,
+  catalog: Catalog = loadCatalog(),
+): GeneratedGuardrails {
+  const spec = checkedSpec(input, catalog);
+  const { pack: boundaryPack, controlTowerForm: boundaryControlTowerForm } = packedBoundary(spec, catalog);
   const scpPack = packStatements(scpTemplates(spec, catalog), {
     kind: 'scp',
     limit: POLICY_SIZE_LIMITS.scp,
@@ -231,12 +267,7 @@ export function generateGuardrails(
   });
 
   const [boundaryPacked] = boundaryPack.policies;
-  const boundary = generated(
-    spec.agents.boundaryPolicyName,
-    `Permissions boundary for agent roles (fail-closed): ${describe(boundaryPacked.statements.map((s) => s.template))}`,
-    boundaryPacked,
-    POLICY_SIZE_LIMITS.managed,
-  );
+  const boundary = boundaryPolicy(spec, boundaryPacked);
   const serviceControlPolicies = scpPack.policies.map((p, i) =>
     generated(
       `leash-scp-${i + 1}`,

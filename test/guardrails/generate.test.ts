@@ -1,6 +1,7 @@
 import { loadCatalog } from '../../lib/catalog';
 import {
   defaultGuardrailSpec,
+  generateBoundary,
   generateGuardrails,
   GuardrailSizeError,
   GuardrailSpec,
@@ -35,6 +36,24 @@ const largeSpec = GuardrailSpec.parse({
     arnPatterns: ['arn:aws:rds:*:*:db:prod-*', 'arn:aws:s3:::prod-*'],
   },
   exemptPrincipalArns: Array.from({ length: 12 }, (_, i) => `arn:aws:iam::*:role/leash-exempt-${i}`),
+});
+
+describe('generateBoundary (the boundary alone, as leash check fills it in)', () => {
+  it.each([
+    ['the default spec', defaultGuardrailSpec()],
+    // Two tag keys: the boundary falls back to Action "*" (not the Control Tower form).
+    ['a spec with two tag keys', GuardrailSpec.parse({ production: { tagKeys: ['environment', 'env'] } })],
+  ])('is exactly the boundary generateGuardrails makes, for %s', (_name, spec) => {
+    expect(generateBoundary(spec, catalog)).toEqual(generateGuardrails(spec, catalog).boundary);
+  });
+
+  it('refuses what generateGuardrails refuses: a spec whose boundary does not fit, a spec with a problem', () => {
+    expect(() => generateBoundary(largeSpec, catalog)).toThrow(GuardrailSizeError);
+    expect(() => generateGuardrails(largeSpec, catalog)).toThrow(GuardrailSizeError);
+    const typo = { production: { tagKeys: ['environment'] }, exemptPrincipalArns: ['arn:aws:iam::*:role/*'] };
+    expect(() => generateGuardrails(typo, catalog)).toThrow(GuardrailSpecError);
+    expect(() => generateBoundary(typo, catalog)).toThrow(GuardrailSpecError);
+  });
 });
 
 describe.each([
