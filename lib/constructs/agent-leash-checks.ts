@@ -19,7 +19,7 @@ import type { Catalog } from '../catalog/types';
 import { loadStacks } from '../check/assembly';
 import { checkStacks, type CheckResult } from '../check/check';
 import { LeashConfig } from '../config/schema';
-import { stacksOf } from './validation-plugin';
+import { checkedFailOn, stacksOf } from './validation-plugin';
 
 export const AGENT_LEASH_PACK = 'AgentLeash';
 
@@ -71,6 +71,7 @@ export class AgentLeashChecks extends NagPack {
 
   constructor(scope?: IConstruct, props: AgentLeashChecksProps = {}) {
     super(scope, props);
+    checkedFailOn('AgentLeashChecks', props.failOn);
     this.packName = AGENT_LEASH_PACK;
     this.props = props;
     this.rules = new Map(defaultRules.map((rule) => [rule.meta.id, rule.meta]));

@@ -9,6 +9,7 @@ import type {
 } from 'aws-cdk-lib';
 import type { Finding, Severity } from '../audit/rules/types';
 import { severityRank } from '../audit/report/common';
+import { SEVERITIES } from '../audit/findings';
 import type { Catalog } from '../catalog/types';
 import { loadStacks, type LoadedStack } from '../check/assembly';
 import { checkStacks } from '../check/check';
@@ -50,6 +51,7 @@ export class LeashValidationPlugin implements IPolicyValidationPlugin {
   private readonly props: LeashValidationPluginProps;
 
   constructor(props: LeashValidationPluginProps = {}) {
+    checkedFailOn('LeashValidationPlugin', props.failOn);
     this.props = props;
   }
 
@@ -82,6 +84,19 @@ export class LeashValidationPlugin implements IPolicyValidationPlugin {
       },
     };
   }
+}
+
+/**
+ * `failOn` as given, refused when it is not a severity. A JavaScript caller, or a value read from cdk.json
+ * context, can hand over anything, and an unknown severity ranks below every finding: nothing would ever
+ * fail synthesis, the gate gone without a word.
+ */
+export function checkedFailOn(owner: string, failOn: unknown): Severity {
+  if (failOn === undefined) return 'high';
+  if (typeof failOn === 'string' && (SEVERITIES as readonly string[]).includes(failOn)) return failOn as Severity;
+  throw new Error(
+    `${owner}: failOn must be one of ${SEVERITIES.join(', ')}; got ${JSON.stringify(failOn) ?? String(failOn)}`,
+  );
 }
 
 function violationOf(finding: Finding): PolicyViolation {

@@ -50,6 +50,12 @@ const reportOf = (name: string): NagReport =>
   JSON.parse(readFileSync(join(root, name, 'validation-report.json'), 'utf8')) as NagReport;
 
 describe('AgentLeashChecks (cdk-nag NagPack)', () => {
+  it('refuses a failOn that is not a severity, which would otherwise fail nothing', () => {
+    expect(() => new AgentLeashChecks(undefined, { failOn: 'hgih' } as unknown as AgentLeashChecksProps)).toThrow(
+      'AgentLeashChecks: failOn must be one of critical, high, medium, low, info; got "hgih"',
+    );
+  });
+
   it('runs beside AwsSolutionsChecks, reports a wildcard role on its construct by AgentLeash rule id, and fails synthesis', () => {
     const { app } = wildApp('wild');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), pack(app));

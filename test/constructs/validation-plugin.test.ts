@@ -49,6 +49,15 @@ describe('LeashValidationPlugin', () => {
     expect(message).toContain('AgentStack/AgentRole');
   });
 
+  it('refuses a failOn that is not a severity, which would otherwise fail nothing (a typo, a JavaScript caller)', () => {
+    for (const failOn of ['hgih', 'none', 'HIGH', 3, null]) {
+      expect(() => new LeashValidationPlugin({ failOn } as unknown as LeashValidationPluginProps)).toThrow(
+        /LeashValidationPlugin: failOn must be one of critical, high, medium, low, info; got /,
+      );
+    }
+    expect(() => new LeashValidationPlugin({ failOn: 'info' })).not.toThrow();
+  });
+
   it('lets a clean app synthesize', () => {
     const clean = app('clean', {});
     ordersStack(clean, 'orders');
