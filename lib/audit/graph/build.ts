@@ -36,6 +36,7 @@ import {
   roleTrust,
   sessionTagsAllowed,
   trustDenies,
+  UNREADABLE_TRUST,
   type ConditionFacts,
   type TrustGrant,
 } from './trust';
@@ -109,6 +110,7 @@ function isResourceOwnerKey(key: string): boolean {
 /** Notes on an edge that needed no sts grant of the caller's own. */
 const NAMES_CALLER = 'names the caller in its own account: no sts grant needed';
 const NAMES_EVERYONE = 'names everyone ("*"), the caller included, in its own account: no sts grant needed';
+const MAY_NAME_EVERYONE = 'could not be read: it may name everyone in its own account, where no sts grant is needed';
 /** The identity Allow a caller named in a trust is probed with (see namedIdentity). */
 const ASSUME_GRANT = {
   name: 'leash-graph-named-in-trust',
@@ -581,7 +583,7 @@ class GraphBuilder {
     for (const grant of this.everyone) {
       if (grant.roleAccountId !== index.accountId || grant.role.arn === principal.arn) continue;
       const identity = this.namedIdentity(principal, compiled, index, grant.role.arn, true);
-      this.assumeVia(principal.arn, caller, grant, identity, NAMES_EVERYONE);
+      this.assumeVia(principal.arn, caller, grant, identity, grant.unreadable ? MAY_NAME_EVERYONE : NAMES_EVERYONE);
     }
     if (general.decision === 'denied') return;
     // Trusts of the caller's account, decided alike for every caller of it: through one hub.
@@ -708,6 +710,7 @@ class GraphBuilder {
               `${key} (${caller.taggedBy === 'session' ? 'a session tag whoever assumes it may pass' : 'a tag it may set on itself'})`,
             ],
     );
+    if (grant.unreadable) dependsOn.push(UNREADABLE_TRUST);
     if (
       grant.party.kind === 'role-session' ||
       (grant.party.kind === 'pattern' && !patternNames(grant.party.pattern, caller, { root: true, sessions: false }))

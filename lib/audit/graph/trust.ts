@@ -45,7 +45,24 @@ export interface TrustGrant {
   readonly evidence: Evidence;
   /** The statement has conditions on the caller (aws:PrincipalArn, PrincipalTag, ...): decided per caller. */
   readonly callerConditions: boolean;
+  /**
+   * The trust policy could not be read, so who may assume the role is unknown: read as everyone, each through
+   * its own policies, and every edge through it depends on that policy (UNREADABLE_TRUST).
+   */
+  readonly unreadable?: true;
 }
+
+/** What an edge through a trust policy that could not be read depends on. */
+export const UNREADABLE_TRUST = 'the trust policy, which could not be read (who may assume the role is unknown)';
+
+/** The stand-in for such a policy: an Allow of sts:AssumeRole to everyone, without conditions. */
+const ANYONE_MAY_ASSUME: NormalizedStatement = {
+  index: 0,
+  effect: 'Allow',
+  actions: ['sts:AssumeRole'],
+  principals: { AWS: ['*'] },
+  conditions: [],
+};
 
 export interface ParsedTrust {
   readonly grants: readonly TrustGrant[];
@@ -134,7 +151,11 @@ function statementTrust(statement: NormalizedStatement): StatementTrust {
   return trust;
 }
 
-/** The role's trust policy, parsed once. An unparseable trust grants nothing (the parse problem is reported elsewhere). */
+/**
+ * The role's trust policy, parsed once. One that cannot be read (the problem is reported by unreadable-policy,
+ * which says it may let in anyone) is taken as letting in everyone, each through its own policies, and each
+ * such edge depends on it: an unknown trust must not cut the paths through the role.
+ */
 export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTrust {
   let trust = parsedTrust.get(role);
   if (trust) return trust;
@@ -176,6 +197,23 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
           });
         }
       }
+    } else {
+      grants.push({
+        role,
+        roleAccountId: snapshot.accountId,
+        party: { kind: 'everyone' },
+        statement: ANYONE_MAY_ASSUME,
+        evidence: {
+          policy: `${role.arn} trust`,
+          policyKind: 'trust',
+          note: `could not be read (${parsed.problems
+            .slice(0, 2)
+            .map((p) => `${p.path || '(document)'}: ${p.message}`)
+            .join('; ')}): taken as letting in anyone`,
+        },
+        callerConditions: false,
+        unreadable: true,
+      });
     }
   }
   trust = { grants, denies };

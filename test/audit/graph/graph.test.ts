@@ -72,6 +72,39 @@ describe('assume-role edges', () => {
     });
   });
 
+  it('reads a trust policy that cannot be read as letting in anyone, each edge depending on it', () => {
+    // NotPrincipal in an Allow, which IAM refuses in a trust policy: who may assume the role is unknown.
+    const unreadable = doc({ Effect: 'Allow', NotPrincipal: { AWS: arn('user', 'bob') }, Action: 'sts:AssumeRole' });
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'admin', trust: unreadable, policies: [doc(allow('*'))] },
+      ],
+    });
+    const through = edge(graph, arn('user', 'alice'), arn('role', 'admin'));
+    expect(through).toMatchObject({ kind: 'assume-role', decision: 'depends' });
+    expect(through?.dependsOn).toContain(
+      'the trust policy, which could not be read (who may assume the role is unknown)',
+    );
+    expect(through?.evidence).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          policyKind: 'trust',
+          note: expect.stringMatching(/^could not be read \(Statement\[0\]/),
+        }),
+      ]),
+    );
+    // A readable trust is read as written: alice is not let in by a trust naming only carol.
+    const readable = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'carol', kind: 'user' },
+        { name: 'admin', trust: trusting(arn('user', 'carol')), policies: [doc(allow('*'))] },
+      ],
+    });
+    expect(edge(readable, arn('user', 'alice'), arn('role', 'admin'))).toBeUndefined();
+  });
+
   it('needs an sts grant when the trust names the account root', () => {
     const trust = trusting(root());
     const without = graphOf({
