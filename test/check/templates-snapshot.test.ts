@@ -633,3 +633,61 @@ describe('what a policy resource governs', () => {
     ]);
   });
 });
+
+describe('a policy statement that is Fn::If on a condition only deployment knows', () => {
+  const statementIf = (allow: Record<string, unknown>, other: unknown) => ({
+    Resources: {
+      Worker: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [
+            {
+              PolicyName: 'p',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+                  { 'Fn::If': ['IsProd', allow, other] },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    },
+    Parameters: { Stage: { Type: 'String' } },
+    Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
+  });
+  const read = (template: ReturnType<typeof statementIf>) => {
+    const snapshot = snapshotFromTemplates([{ file: 't.json', stackName: 's', template }], { location: 't.json' });
+    const account = compileAccount(snapshot, loadCatalog());
+    return { snapshot, worker: account.principals.find((p) => p.arn.endsWith('s-Worker'))! };
+  };
+  const deleteTable = { Effect: 'Allow', Action: 'dynamodb:DeleteTable', Resource: '*' };
+
+  it('reads each Allow branch as a statement of its own, and says so with the JSON path', () => {
+    const { snapshot, worker } = read(statementIf(deleteTable, { Ref: 'AWS::NoValue' }));
+    expect(worker.decide('dynamodb:DeleteTable', {}).decision).toBe('allowed');
+    expect(worker.decide('s3:GetObject', {}).decision).toBe('allowed');
+    expect(snapshot.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          where: expect.stringContaining('Resources.Worker.Properties.Policies[0].PolicyDocument.Statement[1]'),
+          message: expect.stringMatching(/^Fn::If on condition IsProd, unknown before deployment: 1 branch/),
+        }),
+      ]),
+    );
+    // Nothing of the document is taken as unreadable: the other statement is read as written.
+    expect(JSON.stringify(snapshot.problems)).not.toMatch(/is required/);
+  });
+
+  it('leaves a Deny branch out (it may not apply) and keeps the Allow of the other branch', () => {
+    const { worker } = read(statementIf({ Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }, deleteTable));
+    expect(worker.decide('s3:GetObject', {}).decision).toBe('allowed');
+    expect(worker.decide('dynamodb:DeleteTable', {}).decision).toBe('allowed');
+  });
+});

@@ -352,6 +352,33 @@ function resolveSub(argument: unknown, scope: ResolveScope, depth: number): unkn
   return concatenate(parts, '');
 }
 
+/**
+ * The branches an `Fn::If` may take when its condition is known only at deployment (nested ones of the same kind
+ * opened too), with the condition names it turns on; undefined when `value` is no such `Fn::If` (a known
+ * condition is left to resolveIntrinsics, which takes its branch).
+ */
+export function unknownIfBranches(
+  value: unknown,
+  scope: ResolveScope,
+): { readonly branches: unknown[]; readonly conditions: string[] } | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length !== 1 || entries[0][0] !== 'Fn::If') return undefined;
+  const argument = entries[0][1];
+  if (!Array.isArray(argument) || argument.length !== 3) return undefined;
+  if (evaluateCondition(argument[0], scope, 0) !== undefined) return undefined;
+  const branches: unknown[] = [];
+  const conditions = [String(argument[0])];
+  for (const branch of [argument[1], argument[2]]) {
+    const inner = unknownIfBranches(branch, scope);
+    if (inner) {
+      branches.push(...inner.branches);
+      conditions.push(...inner.conditions);
+    } else branches.push(branch);
+  }
+  return { branches, conditions };
+}
+
 /** true / false, or undefined when the answer depends on something only known at deployment. */
 function evaluateCondition(value: unknown, scope: ResolveScope, depth: number): boolean | undefined {
   if (depth > MAX_DEPTH) return undefined;

@@ -19,6 +19,7 @@ import {
   containsUnresolved,
   generatedName,
   resolveIntrinsics,
+  unknownIfBranches,
   type ResolveScope,
   type TemplateResource,
 } from './templates-intrinsics';
@@ -393,7 +394,12 @@ function readPrincipal(
   if (kind === 'role') {
     draft.trustPolicy = readPolicyDocument(properties.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument', context);
   }
-  for (const [index, entry] of listEntries(properties.Policies, 'Policies', context).entries()) {
+  const policies = listEntries(properties.Policies, 'Policies', context);
+  // The policies as written, when they line up with the resolved list: a document is read from its own text,
+  // where a statement that is Fn::If on an unknown condition can still be opened (withConditionalStatements).
+  const written =
+    Array.isArray(properties.Policies) && properties.Policies.length === policies.length ? properties.Policies : [];
+  for (const [index, entry] of policies.entries()) {
     if (entry instanceof Unresolved) {
       // Policies a condition only deployment knows (Fn::If): what they grant is unknown, so it is one policy
       // no one can read, which the rules take at its worst.
@@ -401,9 +407,15 @@ function readPrincipal(
       continue;
     }
     const policy = (entry ?? {}) as Record<string, unknown>;
+    const text = written[index] as Record<string, unknown> | undefined;
+    const ownText = text && typeof text === 'object' && !Array.isArray(text) && 'PolicyDocument' in text;
     draft.inlinePolicies.push({
       name: readString(policy.PolicyName, `Policies[${index}].PolicyName`, context) ?? `${logicalId}-policy-${index}`,
-      document: readPolicyDocument(policy.PolicyDocument, `Policies[${index}].PolicyDocument`, context),
+      document: readPolicyDocument(
+        ownText ? text.PolicyDocument : policy.PolicyDocument,
+        `Policies[${index}].PolicyDocument`,
+        context,
+      ),
     });
   }
   for (const entry of grantList(properties.ManagedPolicyArns, 'ManagedPolicyArns', context)) {
@@ -1009,7 +1021,7 @@ type StatementField = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Pri
  * Each such decision is a snapshot problem naming the file, logical id and JSON path.
  */
 function readPolicyDocument(value: unknown, path: string, context: ReadContext): unknown {
-  const resolved = resolveIntrinsics(value, context.scope);
+  const resolved = resolveIntrinsics(withConditionalStatements(value, path, context), context.scope);
   if (!resolved || typeof resolved !== 'object' || resolved instanceof Unresolved) {
     context.problems.push({
       where: context.where(path),
@@ -1038,6 +1050,48 @@ function readPolicyDocument(value: unknown, path: string, context: ReadContext):
   document.Statement = kept;
   // Anything still unknown (a Sid, a Version) becomes its pattern: the snapshot holds plain JSON only.
   return settle(document);
+}
+
+/**
+ * A statement that is `Fn::If` on a condition only deployment knows may be either branch: each branch is read as
+ * a statement of its own where it is an Allow (the Allow covers no less than it may) and left out where it is a
+ * Deny (it may not apply); `AWS::NoValue` is nothing. Said as a problem with the statement's JSON path. Other
+ * statements are left as written, for readPolicyDocument.
+ */
+function withConditionalStatements(value: unknown, path: string, context: ReadContext): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const document = value as Record<string, unknown>;
+  const written = document.Statement;
+  const statements = Array.isArray(written) ? written : written !== undefined ? [written] : [];
+  if (!statements.some((statement) => unknownIfBranches(statement, context.scope))) return value;
+  const kept: unknown[] = [];
+  statements.forEach((statement, index) => {
+    const open = unknownIfBranches(statement, context.scope);
+    if (!open) {
+      kept.push(statement);
+      return;
+    }
+    let allows = 0;
+    let denies = 0;
+    for (const branch of open.branches) {
+      const read = resolveIntrinsics(branch, context.scope);
+      if (read === NO_VALUE) continue;
+      if (read && typeof read === 'object' && (read as Record<string, unknown>).Effect === 'Deny') {
+        denies++;
+        continue;
+      }
+      allows++;
+      kept.push(branch);
+    }
+    context.problems.push({
+      where: context.where(`${path}.Statement${Array.isArray(written) ? `[${index}]` : ''}`),
+      message:
+        `Fn::If on condition ${[...new Set(open.conditions)].join(', ')}, unknown before deployment: ` +
+        `${allows} branch(es) read as statements of their own (an Allow in either covers no less than it may)` +
+        (denies > 0 ? `, ${denies} Deny branch(es) left out (it may not apply)` : ''),
+    });
+  });
+  return { ...document, Statement: kept };
 }
 
 function settle(value: unknown): unknown {
