@@ -187,6 +187,15 @@ function conditionDefinition(name: string, scopes: Scopes): string {
 const WRITE_OUT = new Set(['Fn::FindInMap', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::ToJsonString']);
 
 /** Resolves what the template decides; leaves references to other resources for the diff to judge. */
+/**
+ * AWS::NoValue where it is kept inside a function that stays written (a branch of an undecided Fn::If, the
+ * argument of an Fn::Sub): written as such, since the marker is no value a diff can compare (the library's
+ * deepEqual turned it into a number and threw). Lists and objects drop it instead, as deployment does.
+ */
+function written(value: unknown): unknown {
+  return value === NO_VALUE ? { Ref: 'AWS::NoValue' } : value;
+}
+
 function partial(value: unknown, scopes: Scopes, path: string, notes: ResourceNotes): unknown {
   const scope = scopes.loose;
   if (typeof value === 'string') {
@@ -209,7 +218,7 @@ function partial(value: unknown, scopes: Scopes, path: string, notes: ResourceNo
       const condition = typeof argument[0] === 'string' ? argument[0] : undefined;
       const decided = condition !== undefined ? conditionState(condition, scopes) : undefined;
       if (typeof decided === 'boolean') return partial(decided ? argument[1] : argument[2], scopes, path, notes);
-      const branches = argument.slice(1).map((branch) => partial(branch, scopes, path, notes));
+      const branches = argument.slice(1).map((branch) => written(partial(branch, scopes, path, notes)));
       // Both branches are kept, with what the condition says: a branch or the condition edited is a change.
       if (decided === 'environment') {
         return { 'Fn::If': [`${condition} ${conditionDefinition(condition as string, scopes)}`, ...branches] };
@@ -232,7 +241,7 @@ function partial(value: unknown, scopes: Scopes, path: string, notes: ResourceNo
           notes.invisible.push(`${path}: ${reason}`);
         }
       }
-      return { [name]: partial(argument, scopes, path, notes) };
+      return { [name]: written(partial(argument, scopes, path, notes)) };
     }
   }
   const out: Record<string, unknown> = {};

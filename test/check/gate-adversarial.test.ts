@@ -30,6 +30,24 @@ describe('conditions, mappings, Fn::If and parameter defaults are evaluated per 
     });
   });
 
+  it('an Fn::If branch that was AWS::NoValue, now something else, is a change the gate reads (not a crash)', () => {
+    // Both branches of an undecided Fn::If are kept for the diff; a NoValue branch used to reach the library's
+    // comparison as an internal marker, which it could not compare (exit 70, the gate gone).
+    const template = (otherwise: unknown) => ({
+      Parameters: { Stage: { Type: 'String' } },
+      Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
+      Resources: {
+        Ledger: table({
+          Tags: [...prodTags, { 'Fn::If': ['IsProd', { Key: 'tier', Value: 'gold' }, otherwise] }],
+        }),
+      },
+    });
+    const noValue = template({ Ref: 'AWS::NoValue' });
+    expect(() => gate(noValue, template('bronze'))).not.toThrow();
+    expect(() => gate(template('bronze'), noValue)).not.toThrow();
+    expect(gate(noValue, noValue)).toEqual([]);
+  });
+
   it('a condition newly attached to an existing resource, false by a nested Fn::And, deletes it', () => {
     const before = { Resources: { Ledger: table() } };
     const after = {
