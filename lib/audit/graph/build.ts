@@ -163,6 +163,8 @@ interface AccountIndex {
   readonly groupsByArn: ReadonlyMap<string, Principal>;
   /** Non service-linked roles by the service principals their trust names. */
   readonly serviceRoles: ReadonlyMap<string, { role: Principal; grant: TrustGrant }[]>;
+  /** Roles whose trust could not be read: it may name any service (each edge depends on it). */
+  readonly anyServiceRoles: readonly { role: Principal; grant: TrustGrant }[];
   readonly roles: TargetIndex;
   readonly users: TargetIndex;
   readonly groups: TargetIndex;
@@ -262,9 +264,11 @@ function indexAccount(graph: GraphAccount): AccountIndex {
   const groups = snapshot.principals.filter((p) => p.kind === 'group');
   const groupsByName = new Map(groups.map((g) => [g.name, g]));
   const serviceRoles = new Map<string, { role: Principal; grant: TrustGrant }[]>();
+  const anyServiceRoles: { role: Principal; grant: TrustGrant }[] = [];
   for (const role of principals) {
     if (role.kind !== 'role' || role.serviceLinked) continue;
     for (const grant of roleTrust(snapshot, role).grants) {
+      if (grant.unreadable) anyServiceRoles.push({ role, grant });
       if (grant.party.kind !== 'service') continue;
       // Roles are read one after the other: a role already listed for this service is the list's last entry.
       const list = serviceRoles.get(grant.party.service);
@@ -320,6 +324,7 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     groupsByName,
     groupsByArn: new Map(groups.map((g) => [g.arn, g])),
     serviceRoles,
+    anyServiceRoles,
     roles: new TargetIndex(
       live.filter((p) => p.kind === 'role').map((p) => p.arn),
       tagsOf,
@@ -1421,8 +1426,8 @@ class GraphBuilder {
         kind: resolution.kind,
         actions: path.actions,
         pathId: path.id,
-        decision: answer.tri === YES ? 'allowed' : 'depends',
-        dependsOn: answer.dependsOn,
+        decision: answer.tri === YES && !grant.unreadable ? 'allowed' : 'depends',
+        dependsOn: grant.unreadable ? [...answer.dependsOn, UNREADABLE_TRUST] : answer.dependsOn,
         ...(needs ? { needs } : {}),
         ...(compute?.length ? { runsOn: compute.slice(0, RUNS_ON_SAMPLE) } : {}),
         evidence: [grant.evidence],
@@ -1471,7 +1476,7 @@ class GraphBuilder {
     const key = `${index.accountId}|${service}|${instanceProfile}|${kind && index.runningAs[kind] ? kind : ''}`;
     let list = this.serviceTargetLists.get(key);
     if (!list) {
-      list = (index.serviceRoles.get(service) ?? []).filter(
+      list = [...(index.serviceRoles.get(service) ?? []), ...index.anyServiceRoles].filter(
         ({ role }) =>
           (!instanceProfile || role.instanceProfiles === undefined || role.instanceProfiles.length > 0) &&
           computeOf(role)?.length !== 0,

@@ -27,6 +27,10 @@ function graphOf(
   return buildAccessGraph(accounts, { catalog, now: NOW, organizationOf });
 }
 
+function edgesBetween(graph: AccessGraph, from: string, to: string) {
+  return graph.edgesFrom(from).filter((e) => e.to === to);
+}
+
 function edge(graph: AccessGraph, from: string, to: string) {
   return graph.edgesFrom(from).find((e) => e.to === to);
 }
@@ -93,6 +97,22 @@ describe('assume-role edges', () => {
           note: expect.stringMatching(/^could not be read \(Statement\[0\]/),
         }),
       ]),
+    );
+    // Nor does a service: the role may be passed to one, and that edge depends on the trust too.
+    const passing = graphOf({
+      principals: [
+        {
+          name: 'dev',
+          kind: 'user',
+          policies: [doc(allow(['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction']))],
+        },
+        { name: 'admin', trust: unreadable, policies: [doc(allow('*'))] },
+      ],
+    });
+    const passed = edgesBetween(passing, arn('user', 'dev'), arn('role', 'admin')).find((e) => e.kind === 'pass-role');
+    expect(passed).toMatchObject({ decision: 'depends' });
+    expect(passed?.dependsOn).toContain(
+      'the trust policy, which could not be read (who may assume the role is unknown)',
     );
     // A readable trust is read as written: alice is not let in by a trust naming only carol.
     const readable = graphOf({
