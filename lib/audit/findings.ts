@@ -63,6 +63,11 @@ export function evidenceKey(ref: Evidence): string {
   return key;
 }
 
+/** evidenceKey and the note: the same statement cited for another reason is another citation. */
+export function citationKey(ref: Evidence): string {
+  return `${evidenceKey(ref)}|${ref.note ?? ''}`;
+}
+
 /**
  * Keys and stripped copies by evidence object: the evaluator's statement references are shared objects that
  * thousands of findings cite, so each is keyed and copied once. Evidence is never changed once made.
@@ -111,7 +116,7 @@ export function uniqueEvidence(refs: Iterable<Evidence>, max = 8): Evidence[] {
  */
 export function withoutRepeatedEvidence(evidence: readonly Evidence[]): readonly Evidence[] {
   if (evidence.length < 2) return evidence;
-  const keys = evidence.map((ref) => `${evidenceKey(ref)}|${ref.note ?? ''}`);
+  const keys = evidence.map(citationKey);
   if (new Set(keys).size === keys.length) return evidence;
   return evidence.filter((_, i) => keys.indexOf(keys[i]) === i);
 }

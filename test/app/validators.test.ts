@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildLeashApp } from '../../bin/app';
 import { loadCatalog } from '../../lib/catalog';
@@ -68,13 +68,20 @@ function rulesFor(files: readonly string[]): string {
   const out = join(dir, 'guard-rules');
   mkdirSync(out, { recursive: true });
   const kept: string[] = [];
-  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.guard')) continue;
-    const names = typeNames(readFileSync(join(entry.parentPath, entry.name), 'utf8'));
+  // `readdirSync(root, { recursive: true })` without Dirent.parentPath, which Node.js 20 has only from 20.12.
+  const guardFiles = (folder: string): string[] =>
+    readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? guardFiles(join(folder, entry.name)) : [join(folder, entry.name)],
+    );
+  for (const file of guardFiles(root)) {
+    if (!file.endsWith('.guard')) continue;
+    const names = typeNames(readFileSync(file, 'utf8'));
     if (names.size > 0 && ![...names].some((name) => present.has(name))) continue;
-    copyFileSync(join(entry.parentPath, entry.name), join(out, entry.name));
-    kept.push(entry.name);
+    copyFileSync(file, join(out, basename(file)));
+    kept.push(basename(file));
   }
+  // Every rule file has its own name: none was copied over another.
+  expect(new Set(kept).size).toBe(kept.length);
   // The rules on what the app makes: roles, policies, the boundary (CT.IAM.PR.1-3 and the rest of iam/).
   expect(kept).toEqual(expect.arrayContaining(['ct-iam-pr-1.guard', 'ct-iam-pr-2.guard', 'ct-iam-pr-3.guard']));
   return out;

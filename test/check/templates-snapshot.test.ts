@@ -15,36 +15,31 @@ interface Doc {
 }
 const fixture = (name: string) => join(__dirname, '..', 'fixtures', 'templates', name);
 
+/** A role Lambda assumes, with one inline policy `p` whose Statement is `statement` as written. */
+const lambdaRole = (statement: unknown) => ({
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    },
+    Policies: [{ PolicyName: 'p', PolicyDocument: { Version: '2012-10-17', Statement: statement } }],
+  },
+});
+
 describe('the account of templates that name none', () => {
   // A role allowed to delete a table only in account 111122223333: whether that is its own account is what
   // the templates do not say, so the stand-in account id must not decide it.
   const template = {
     Resources: {
-      Dba: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-          },
-          Policies: [
-            {
-              PolicyName: 'p',
-              PolicyDocument: {
-                Version: '2012-10-17',
-                Statement: [
-                  {
-                    Effect: 'Allow',
-                    Action: 'dynamodb:DeleteTable',
-                    Resource: '*',
-                    Condition: { StringEquals: { 'aws:ResourceAccount': '111122223333' } },
-                  },
-                ],
-              },
-            },
-          ],
+      Dba: lambdaRole([
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:DeleteTable',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:ResourceAccount': '111122223333' } },
         },
-      },
+      ]),
     },
   };
   const deleteTable = (accountId?: string) => {
@@ -635,34 +630,14 @@ describe('what a policy resource governs', () => {
 });
 
 describe('a policy statement that is Fn::If on a condition only deployment knows', () => {
-  const statementIf = (allow: Record<string, unknown>, other: unknown) => ({
-    Resources: {
-      Worker: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-          },
-          Policies: [
-            {
-              PolicyName: 'p',
-              PolicyDocument: {
-                Version: '2012-10-17',
-                Statement: [
-                  { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
-                  { 'Fn::If': ['IsProd', allow, other] },
-                ],
-              },
-            },
-          ],
-        },
-      },
-    },
+  const onStage = (statement: unknown) => ({
+    Resources: { Worker: lambdaRole(statement) },
     Parameters: { Stage: { Type: 'String' } },
     Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
   });
-  const read = (template: ReturnType<typeof statementIf>) => {
+  const statementIf = (allow: Record<string, unknown>, other: unknown) =>
+    onStage([{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }, { 'Fn::If': ['IsProd', allow, other] }]);
+  const read = (template: ReturnType<typeof onStage>) => {
     const snapshot = snapshotFromTemplates([{ file: 't.json', stackName: 's', template }], { location: 't.json' });
     const account = compileAccount(snapshot, loadCatalog());
     return { snapshot, worker: account.principals.find((p) => p.arn.endsWith('s-Worker'))! };
@@ -683,6 +658,28 @@ describe('a policy statement that is Fn::If on a condition only deployment knows
     );
     // Nothing of the document is taken as unreadable: the other statement is read as written.
     expect(JSON.stringify(snapshot.problems)).not.toMatch(/is required/);
+  });
+
+  it('opens a whole Statement written as Fn::If, whose branches are lists of statements', () => {
+    const { snapshot, worker } = read(
+      onStage({
+        'Fn::If': [
+          'IsProd',
+          [deleteTable, { Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }],
+          [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+        ],
+      }),
+    );
+    expect(worker.decide('dynamodb:DeleteTable', {}).decision).toBe('allowed');
+    expect(worker.decide('s3:GetObject', {}).decision).toBe('allowed');
+    expect(snapshot.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          where: expect.stringMatching(/Policies\[0\]\.PolicyDocument\.Statement$/),
+          message: expect.stringMatching(/2 branch\(es\) read .*, 1 Deny branch\(es\) left out/),
+        }),
+      ]),
+    );
   });
 
   it('leaves a Deny branch out (it may not apply) and keeps the Allow of the other branch', () => {

@@ -1073,7 +1073,8 @@ function withConditionalStatements(value: unknown, path: string, context: ReadCo
     }
     let allows = 0;
     let denies = 0;
-    for (const branch of open.branches) {
+    // A branch may be a list of statements (the whole Statement written as Fn::If): each is one of them.
+    for (const branch of open.branches.flatMap((b) => (Array.isArray(b) ? b : [b]))) {
       const read = resolveIntrinsics(branch, context.scope);
       if (read === NO_VALUE) continue;
       if (read && typeof read === 'object' && (read as Record<string, unknown>).Effect === 'Deny') {

@@ -1,7 +1,7 @@
 // Transitive rules: a principal that cannot do something itself but can act as one that can. Goals are the
 // principals that can do it directly; the graph gives every other principal its shortest path to one, taking
 // a path of certain hops over a shorter uncertain one. Severity follows certainty and length.
-import type { Evidence, Finding, Severity } from '../../findings';
+import { citationKey, type Evidence, type Finding, type Severity } from '../../findings';
 import type { Goal, RuleContext } from '../types';
 import { describePath, pathCertainty, shortName, type AccessGraph, type Path } from '../../graph';
 
@@ -93,7 +93,7 @@ export function pathEvidence(path: Path, max = 8): Evidence[] {
   const out: Evidence[] = [];
   for (const hop of path.hops) {
     for (const evidence of hop.evidence) {
-      const key = `${evidence.policyKind}|${evidence.policy}|${evidence.statementIndex ?? ''}|${evidence.note ?? ''}`;
+      const key = citationKey(evidence);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(evidence);
