@@ -372,7 +372,7 @@ export class RuleRun {
 
   private contextFor(part: AccountSnapshot, compiled?: CompiledAccount): RuleContext {
     const { catalog, config, compileCache } = this.options;
-    const account = compiled ?? compileAccount(part, catalog, compileCache);
+    const account = compiled ?? compileAccount(part, catalog, compileCache, this.options.now);
     this.wholeAccount ??= account;
     return this.contextOf(part, account, createAccountAnalysis(part, account, catalog, config.guardrails));
   }

@@ -55,7 +55,7 @@ export function organizationAuditContext(
   const { catalog, config, now, compileCache } = options;
   const compiled = accounts.map((snapshot) => ({
     snapshot,
-    account: compileAccount(snapshot, catalog, compileCache),
+    account: compileAccount(snapshot, catalog, compileCache, now),
   }));
   const analysisOf = analyses(compiled, options);
   const graph = buildGraph(compiled, options, analysisOf);

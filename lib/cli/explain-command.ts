@@ -190,7 +190,7 @@ export async function runExplain(
       known.push(...snapshot.principals.map((candidate) => candidate.arn));
       continue;
     }
-    const account = compileAccount(snapshot, catalog);
+    const account = compileAccount(snapshot, catalog, undefined, new Date());
     principal = account.principal(principalArn);
     for (const invalid of account.invalidPolicies) {
       context.io.stderr(`leash explain: warning: ${terminalText(`${invalid.where}: ${invalid.message}`)}\n`);

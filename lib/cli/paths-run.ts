@@ -70,7 +70,13 @@ export function pathGoal(
       );
       roots.set(
         arn,
-        at && compileAccount({ ...at.snapshot, principals: [memberRootUser(arn)] }, catalog).principal(arn),
+        at &&
+          compileAccount(
+            { ...at.snapshot, principals: [memberRootUser(arn)] },
+            catalog,
+            undefined,
+            graph.auditTime,
+          ).principal(arn),
       );
     }
     return roots.get(arn);
@@ -195,7 +201,10 @@ export async function runPaths(principalArn: string, options: PathsCommandOption
   const config = loadConfigFile(options.config);
   const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });
   const now = new Date();
-  const accounts = input.accounts.map((snapshot) => ({ snapshot, account: compileAccount(snapshot, catalog) }));
+  const accounts = input.accounts.map((snapshot) => ({
+    snapshot,
+    account: compileAccount(snapshot, catalog, undefined, now),
+  }));
   // The caller picks a path may be taken with, as the audit asks them (AccountAnalysis.productionPicks).
   const snapshotOf = new Map(input.accounts.flatMap((s) => s.principals.map((p) => [p.arn, s] as const)));
   const questionsOf = new Map<AccountSnapshot, ReturnType<typeof productionTagQuestions>>();

@@ -1,10 +1,13 @@
 // The per-call state of the evaluator: statement answers for one request context, interned so equal answers
 // share one object (and one serial the template keys are made of), and the scratch a template is collected in.
 import { resourceMatches } from '../../policy';
+import type { NormalizedCondition } from '../../policy/types';
 import { shapeCode } from './action-classes';
-import { answerCondition } from './org-paths';
+import { answerFromAuditTime, isAuditTimeKey } from './audit-time';
 import { refWithDependsOn, type CompiledStatement } from './compile-policy';
 import { RequestKeys, type ActionFacts, type PrincipalFacts } from './context';
+import type { KeyLookup } from './key-value';
+import { answerCondition } from './org-paths';
 import {
   EMPTY,
   KeyNode,
@@ -205,9 +208,13 @@ export class Call {
     if (tri !== NO) {
       const lookup = this.keys.lookupFor(facts);
       const conditions = statement.conditions;
-      const orgPaths = this.keys.principal.orgPaths;
+      const { orgPaths, auditTime } = this.keys.principal;
       for (let i = 0; i < conditions.length; i++) {
-        const result = answerCondition(conditions[i], lookup, orgPaths);
+        const condition = conditions[i];
+        const result =
+          auditTime !== undefined && asksAuditTime(condition, lookup)
+            ? answerFromAuditTime(condition, statement.effect, auditTime, lookup)
+            : answerCondition(condition, lookup, orgPaths);
         if (result.tri === NO) {
           tri = NO;
           break;
@@ -260,4 +267,10 @@ export class Call {
     if (matched === MAYBE) return MAYBE;
     return (matched === YES) !== test.negated ? YES : NO;
   }
+}
+
+/** A condition on the time that the request context does not give itself (a context may name a time). */
+function asksAuditTime(condition: NormalizedCondition, lookup: KeyLookup): boolean {
+  const lowerKey = condition.key.toLowerCase();
+  return isAuditTimeKey(lowerKey) && lookup(lowerKey).state === 'unknown';
 }

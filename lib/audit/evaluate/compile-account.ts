@@ -286,9 +286,15 @@ function tagMap(tags: Readonly<Record<string, string>>): Map<string, string> {
 
 /**
  * Compile one account; `cache` shares work with the other accounts of the same audit run (an organization).
- * Its first two parameters are the CompileAccount signature.
+ * `auditTime` is when the audit asks: date conditions on aws:CurrentTime are answered from then on; without
+ * it they depend on the key. Its first two parameters are the CompileAccount signature.
  */
-export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cache?: CompileCache): CompiledAccount {
+export function compileAccount(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  cache?: CompileCache,
+  auditTime?: Date,
+): CompiledAccount {
   if (cache && cache.catalog !== catalog)
     throw new Error('compileAccount: the compile cache belongs to another catalog');
   const compiler = new AccountCompiler(snapshot, cache);
@@ -431,6 +437,7 @@ export function compileAccount(snapshot: AccountSnapshot, catalog: Catalog, cach
       ...(orgPaths === undefined ? {} : { orgPaths }),
       ...(snapshot.accountIdIsPlaceholder ? { accountIdIsPlaceholder: true } : {}),
       tags: tagMap(principal.tags),
+      ...(auditTime === undefined ? {} : { auditTime: auditTime.getTime() }),
     };
     const layers: PrincipalLayers = {
       facts,

@@ -28,6 +28,11 @@ export interface PrincipalFacts {
    * is then its choice, not a fact of the snapshot, and is answered as unknown.
    */
   readonly tagsChosen?: boolean;
+  /**
+   * When the audit asks (ms since the epoch): conditions on aws:CurrentTime and aws:EpochTime are answered from
+   * then on (audit-time.ts). Unset: the time is unknown, and such a condition depends on its key.
+   */
+  readonly auditTime?: number;
 }
 
 /** Which condition keys a request for this action can carry, from the catalog. */

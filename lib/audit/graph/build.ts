@@ -142,16 +142,12 @@ type Caller = ReturnType<typeof callerFacts> & {
 const RUNS_ON_SAMPLE = 3;
 const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
 
-/** The request context every graph question starts from: the audit time for date conditions. */
+/**
+ * The request context every graph question starts from: a session issued at the audit time (a caller can always
+ * start a new one). aws:CurrentTime is answered by each compiled principal from the audit time on (audit-time.ts).
+ */
 export function auditTimeContext(now: Date): RequestContext {
-  const iso = now.toISOString();
-  return {
-    contextKeys: {
-      'aws:currenttime': [iso],
-      'aws:tokenissuetime': [iso],
-      'aws:epochtime': [String(Math.floor(now.getTime() / 1000))],
-    },
-  };
+  return { contextKeys: { 'aws:tokenissuetime': [now.toISOString()] } };
 }
 
 interface AccountIndex {
@@ -368,7 +364,7 @@ export function buildAccessGraph(accounts: readonly GraphAccount[], options: Gra
 }
 
 class GraphBuilder {
-  private readonly graph = new AccessGraph();
+  private readonly graph: AccessGraph;
   private readonly indexes: AccountIndex[];
   private readonly byArn = new Map<string, { principal: Principal; index: AccountIndex }>();
   private readonly facts: ConditionFacts;
@@ -406,6 +402,7 @@ class GraphBuilder {
     private readonly options: GraphOptions,
   ) {
     const now = options.now ?? new Date();
+    this.graph = new AccessGraph(now);
     const orgPaths = new Map(
       accounts.map(({ snapshot }) => [
         snapshot.accountId,
@@ -769,13 +766,20 @@ class GraphBuilder {
         // A trust of everyone asks this of every principal of the account: one compile for them all, not one
         // each (which cost 0.5 s over 1,000 roles under SCPs).
         const probes = snapshot.principals.map((p) => (p.kind === 'group' ? p : withGrant(p)));
-        const compiled = compileAccount({ ...snapshot, principals: probes }, this.options.catalog);
+        const compiled = compileAccount(
+          { ...snapshot, principals: probes },
+          this.options.catalog,
+          undefined,
+          this.graph.auditTime,
+        );
         for (const p of probes) if (p.kind !== 'group') this.withAssumeGrant.set(p.arn, compiled.principal(p.arn));
       } else {
         const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);
         const compiled = compileAccount(
           { ...snapshot, principals: [withGrant(principal), ...groups] },
           this.options.catalog,
+          undefined,
+          this.graph.auditTime,
         );
         this.withAssumeGrant.set(principal.arn, compiled.principal(principal.arn));
       }
@@ -1166,9 +1170,12 @@ class GraphBuilder {
     // Worth it only when the tagged principal may write something it may not now (as joining a group).
     const probe = withChosenTags(principal, choices);
     const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);
-    const tagged = compileAccount({ ...snapshot, principals: [probe, ...groups] }, this.options.catalog).principal(
-      probe.arn,
-    );
+    const tagged = compileAccount(
+      { ...snapshot, principals: [probe, ...groups] },
+      this.options.catalog,
+      undefined,
+      this.graph.auditTime,
+    ).principal(probe.arn);
     if (!tagged) return;
     const { marks, mark } = this.markWrites(principal, compiled);
     const { kinds, slots } = this.writeKinds(probe, tagged);

@@ -66,6 +66,11 @@ export class AccessGraph {
   private readonly selfEscalations = new Map<string, readonly SelfEscalation[]>();
   private readonly rewriteLists = new Map<string, readonly Rewrite[]>();
 
+  constructor(
+    /** When the graph was asked at: whoever compiles a principal anew for it asks at the same time. */
+    readonly auditTime: Date = new Date(),
+  ) {}
+
   /** Principals (not hubs), in the order they were added. */
   get principals(): readonly string[] {
     return this.names.filter((_, i) => !this.hub[i]);

@@ -7,6 +7,7 @@
 import { actionMatches, parsePolicy, rawStatement, type NormalizedStatement } from '../../policy';
 import type { NormalizedCondition } from '../../policy/types';
 import { callerPickGroup, REQUESTED_REGION, VIA_AWS_SERVICE } from '../evaluate/caller-picks';
+import { answerFromAuditTime, isAuditTimeKey } from '../evaluate/audit-time';
 import { evaluateCondition, type ConditionResult } from '../evaluate/condition';
 import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
 import { ABSENT, UNKNOWN, present, type KeyLookup, type KeyValue } from '../evaluate/key-value';
@@ -317,7 +318,9 @@ export function answerConditions(
     const result =
       key === ORG_PATHS_KEY
         ? orgPathsCondition(condition, caller, facts, lookup)
-        : evaluateCondition(condition, lookup);
+        : isAuditTimeKey(key)
+          ? answerFromAuditTime(condition, statement.effect, facts.now.getTime(), lookup)
+          : evaluateCondition(condition, lookup);
     if (result.tri === NO) return { tri: NO, dependsOn: [] };
     if (result.tri === MAYBE) {
       tri = MAYBE;

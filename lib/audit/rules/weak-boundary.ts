@@ -22,7 +22,7 @@ export const meta: RuleMeta = {
 };
 
 /** The boundary alone: a principal whose identity policy and boundary are both the boundary document. */
-function compileBoundaryAlone(snapshot: AccountSnapshot, boundary: ManagedPolicy, catalog: Catalog) {
+function compileBoundaryAlone(snapshot: AccountSnapshot, boundary: ManagedPolicy, catalog: Catalog, at: Date) {
   const probe: Principal = {
     kind: 'role',
     arn: `arn:aws:iam::${snapshot.accountId}:role/leash-boundary-probe`,
@@ -44,7 +44,7 @@ function compileBoundaryAlone(snapshot: AccountSnapshot, boundary: ManagedPolicy
     organizationPoliciesKnown: false,
     problems: [],
   };
-  return compileAccount(alone, catalog).principal(probe.arn);
+  return compileAccount(alone, catalog, undefined, at).principal(probe.arn);
 }
 
 export function check(context: RuleContext): RuleFinding[] {
@@ -85,7 +85,7 @@ export function check(context: RuleContext): RuleFinding[] {
   for (const [arn, principals] of users) {
     const boundary = managed.get(arn);
     if (!boundary) continue;
-    const probe = compileBoundaryAlone(snapshot, boundary, catalog);
+    const probe = compileBoundaryAlone(snapshot, boundary, catalog, context.now);
     if (!probe) continue;
     const gaps: string[] = [];
     const evidence: Evidence[] = [];

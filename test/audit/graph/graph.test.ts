@@ -23,7 +23,10 @@ function graphOf(
   more: AccountSnapshot[] = [],
   organizationOf?: (account: string) => string | undefined,
 ): AccessGraph {
-  const accounts = [snapshot(spec), ...more].map((s) => ({ snapshot: s, account: compileAccount(s, catalog) }));
+  const accounts = [snapshot(spec), ...more].map((s) => ({
+    snapshot: s,
+    account: compileAccount(s, catalog, undefined, NOW),
+  }));
   return buildAccessGraph(accounts, { catalog, now: NOW, organizationOf });
 }
 
@@ -479,6 +482,43 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('user', 'bob'), arn('role', 'data'))?.decision).toBe('allowed');
     expect(edge(graph, arn('user', 'alice'), arn('role', 'data'))).toBeUndefined();
     expect(edge(graph, arn('user', 'alice'), arn('role', 'expired'))).toBeUndefined();
+  });
+
+  it('keeps a way that opens later: a trust that starts next year, a grant whose Deny lapses', () => {
+    const later = { DateGreaterThan: { 'aws:CurrentTime': '2027-06-01T00:00:00Z' } };
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        {
+          name: 'bob',
+          kind: 'user',
+          policies: [
+            doc(
+              allow('sts:AssumeRole'),
+              deny('sts:AssumeRole', '*', { Condition: { DateLessThan: { 'aws:CurrentTime': '2027-01-01' } } }),
+            ),
+          ],
+        },
+        {
+          name: 'carol',
+          kind: 'user',
+          policies: [
+            doc(allow('sts:AssumeRole', '*', { Condition: { DateLessThan: { 'aws:EpochTime': '1577836800' } } })),
+          ],
+        },
+        { name: 'scheduled', trust: trusting(arn('user', 'alice'), { Condition: later }) },
+        { name: 'ops', trust: trusting(root()) },
+      ],
+    });
+    const scheduled = edge(graph, arn('user', 'alice'), arn('role', 'scheduled'));
+    expect(scheduled?.decision).toBe('depends');
+    expect(scheduled?.dependsOn).toContain('aws:CurrentTime');
+    const lapsing = edge(graph, arn('user', 'bob'), arn('role', 'ops'));
+    expect(lapsing?.decision).toBe('depends');
+    expect(lapsing?.dependsOn).toContain('aws:CurrentTime');
+    // A grant that ran out in 2020 is no way at all.
+    expect(edge(graph, arn('user', 'carol'), arn('role', 'ops'))).toBeUndefined();
+    expect(edge(graph, arn('user', 'alice'), arn('role', 'ops'))?.decision).toBe('allowed');
   });
 
   it.each([

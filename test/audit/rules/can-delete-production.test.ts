@@ -126,6 +126,32 @@ describe('can-delete-production', () => {
     });
   });
 
+  it('answers date conditions at the audit time: a grant that ran out, one in force, one that starts later', () => {
+    const until = (when: string) => ({ Condition: { DateLessThan: { 'aws:CurrentTime': when } } });
+    const findings = run(rule, {
+      principals: [
+        { name: 'expired', policies: [doc(allow('rds:DeleteDBInstance', '*', until('2020-01-01T00:00:00Z')))] },
+        { name: 'in-force', policies: [doc(allow('rds:DeleteDBInstance', '*', until('2099-01-01T00:00:00Z')))] },
+        {
+          name: 'scheduled',
+          policies: [
+            doc(
+              allow('rds:DeleteDBInstance', '*', {
+                Condition: { DateGreaterThan: { 'aws:CurrentTime': '2099-01-01T00:00:00Z' } },
+              }),
+            ),
+          ],
+        },
+      ],
+    });
+    expect(about(findings, 'expired')).toEqual([]);
+    expect(about(findings, 'in-force').map((f) => [f.severity, f.details?.allowed])).toEqual([
+      ['critical', ['rds:DeleteDBInstance']],
+    ]);
+    const [scheduled] = about(findings, 'scheduled');
+    expect(scheduled.message).toContain('aws:CurrentTime');
+  });
+
   it('says nothing about a principal that can only read', () => {
     expect(
       run(rule, { principals: [{ name: 'reader', policies: [doc(allow(['rds:Describe*', 's3:GetObject']))] }] }),

@@ -94,6 +94,7 @@ export function* escalatedPrincipals(
   principal: Principal,
 ): Generator<EscalatedPrincipal> {
   const all = graph.selfEscalationsOf(principal.arn).filter((s) => !s.unresolved);
+  const at = graph.auditTime;
   // Under a boundary, a role or user of its own (which need not carry it), or another principal it rewrites and
   // acts as, before a write its boundary still caps.
   const others = new Set(
@@ -117,14 +118,14 @@ export function* escalatedPrincipals(
   for (const identity of selves) {
     if (unbinding && !unboundDone && rank(unbinding) < rank(identity)) {
       unboundDone = true;
-      const found = unbound(snapshot, catalog, principal, unbinding);
+      const found = unbound(snapshot, catalog, at, principal, unbinding);
       if (found) yield found;
     }
-    const found = afterWrite(snapshot, catalog, principal, identity, unbinding);
+    const found = afterWrite(snapshot, catalog, at, principal, identity, unbinding);
     if (found) yield found;
   }
   if (unbinding && !unboundDone) {
-    const found = unbound(snapshot, catalog, principal, unbinding);
+    const found = unbound(snapshot, catalog, at, principal, unbinding);
     if (found) yield found;
   }
 }
@@ -133,13 +134,17 @@ export function* escalatedPrincipals(
 function unbound(
   snapshot: AccountSnapshot,
   catalog: Catalog,
+  at: Date,
   principal: Principal,
   unbinding: SelfEscalation,
 ): EscalatedPrincipal | undefined {
   const free: Principal = { ...principal, permissionsBoundaryArn: undefined };
-  const compiled = compileAccount({ ...snapshot, principals: [free, ...groupsOf(snapshot, free)] }, catalog).principal(
-    free.arn,
-  );
+  const compiled = compileAccount(
+    { ...snapshot, principals: [free, ...groupsOf(snapshot, free)] },
+    catalog,
+    undefined,
+    at,
+  ).principal(free.arn);
   return compiled && { self: unbinding, holder: principal.arn, joined: [], compiled };
 }
 
@@ -147,6 +152,7 @@ function unbound(
 function afterWrite(
   snapshot: AccountSnapshot,
   catalog: Catalog,
+  at: Date,
   principal: Principal,
   self: SelfEscalation,
   unbinding: SelfEscalation | undefined,
@@ -169,7 +175,7 @@ function afterWrite(
       instanceProfiles: [],
       inlinePolicies: [],
       managedPolicyArns: [],
-      permissionsBoundaryArn: boundaryOfCreated(snapshot, catalog, principal, self),
+      permissionsBoundaryArn: boundaryOfCreated(snapshot, catalog, at, principal, self),
       groups: [],
       serviceLinked: false,
     };
@@ -178,9 +184,9 @@ function afterWrite(
     // policies included).
     holder = byArn(self.target) ?? principal;
   }
-  const joined = gain(self.pathId) === 'group' ? groupsToJoin(snapshot, catalog, holder, self) : undefined;
+  const joined = gain(self.pathId) === 'group' ? groupsToJoin(snapshot, catalog, at, holder, self) : undefined;
   const onAnother =
-    holder.arn !== principal.arn ? anothersWrite(snapshot, catalog, principal, holder, self) : undefined;
+    holder.arn !== principal.arn ? anothersWrite(snapshot, catalog, at, principal, holder, self) : undefined;
   const written: Principal = joined
     ? { ...holder, groups: [...holder.groups, ...joined] }
     : gain(self.pathId) === 'tags'
@@ -199,6 +205,8 @@ function afterWrite(
   const compiled = compileAccount(
     { ...snapshot, principals: [probe, ...groupsOf(snapshot, probe)] },
     catalog,
+    undefined,
+    at,
   ).principal(probe.arn);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
@@ -213,6 +221,7 @@ function afterWrite(
 function anothersWrite(
   snapshot: AccountSnapshot,
   catalog: Catalog,
+  at: Date,
   writer: Principal,
   holder: Principal,
   self: SelfEscalation,
@@ -225,6 +234,8 @@ function anothersWrite(
   const compiled = compileAccount(
     { ...snapshot, principals: [writer, ...groupsOf(snapshot, writer)] },
     catalog,
+    undefined,
+    at,
   ).principal(writer.arn);
   if (!compiled) return undefined;
   const writes = self.actions.filter((action) => /^iam:/i.test(action));
@@ -262,6 +273,7 @@ function groupsOf(snapshot: AccountSnapshot, principal: Principal): Principal[] 
 function boundaryOfCreated(
   snapshot: AccountSnapshot,
   catalog: Catalog,
+  at: Date,
   principal: Principal,
   self: SelfEscalation,
 ): string | undefined {
@@ -272,9 +284,12 @@ function boundaryOfCreated(
   const groups = principal.groups
     .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
     .filter((g): g is Principal => !!g);
-  const compiled = compileAccount({ ...snapshot, principals: [principal, ...groups] }, catalog).principal(
-    principal.arn,
-  );
+  const compiled = compileAccount(
+    { ...snapshot, principals: [principal, ...groups] },
+    catalog,
+    undefined,
+    at,
+  ).principal(principal.arn);
   if (!compiled) return undefined;
   const with_ = (values: string[]) => ({ contextKeys: { 'iam:permissionsboundary': values } });
   const another = `arn:aws:iam::${snapshot.accountId}:policy/leash-probe-another-boundary`;
@@ -316,11 +331,19 @@ function rank(self: SelfEscalation): number {
  * graph names, at once (nothing stops it joining them all). The graph names one group per way, the first it finds,
  * and that one may grant writes while a later one grants what is asked.
  */
-function groupsToJoin(snapshot: AccountSnapshot, catalog: Catalog, user: Principal, self: SelfEscalation): string[] {
+function groupsToJoin(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  at: Date,
+  user: Principal,
+  self: SelfEscalation,
+): string[] {
   const named = snapshot.principals.find((p) => p.arn === self.target);
   const names = named ? [named.name] : [];
   const own = snapshot.principals.filter((p) => p.kind === 'group' && user.groups.includes(p.name));
-  const compiled = compileAccount({ ...snapshot, principals: [user, ...own] }, catalog).principal(user.arn);
+  const compiled = compileAccount({ ...snapshot, principals: [user, ...own] }, catalog, undefined, at).principal(
+    user.arn,
+  );
   if (!compiled) return names;
   for (const group of snapshot.principals) {
     if (group.kind !== 'group' || names.includes(group.name) || user.groups.includes(group.name)) continue;
