@@ -3,6 +3,10 @@
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { GITHUB_OIDC_HOST, oidcProviderHost, trustStatements } from './support/trust';
+import type { NormalizedStatement } from '../../policy/types';
+import { evaluateCondition } from '../evaluate/condition';
+import { present, UNKNOWN, type KeyValue } from '../evaluate/key-value';
+import { NO } from '../evaluate/tri';
 
 export const meta: RuleMeta = {
   id: 'trust-oidc-unconstrained',
@@ -16,6 +20,26 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('trust-oidc-unconstrained'),
 };
 
+/** A claim value of a token the provider issues to someone else: an identity, or an audience, of its own. */
+const STRANGER_CLAIM = 'leash-stranger';
+
+/** The subject of a stranger's token: for GitHub Actions, a workflow in a repository of its own. */
+function strangerSubject(host: string): string {
+  return host === GITHUB_OIDC_HOST ? 'repo:leash-stranger/leash-stranger:ref:refs/heads/main' : STRANGER_CLAIM;
+}
+
+/**
+ * Whether the statement's conditions on the claim `lowerKey` refuse a stranger's token (its own value of the
+ * claim): a condition on the claim that a stranger meets (StringNotEquals, StringLike "*") keeps no one out.
+ */
+function keepsOut(statement: NormalizedStatement, lowerKey: string, strangers: string): boolean {
+  const value = present([strangers]);
+  const lookup = (key: string): KeyValue => (key === lowerKey ? value : UNKNOWN);
+  return statement.conditions.some(
+    (condition) => condition.key.toLowerCase() === lowerKey && evaluateCondition(condition, lookup).tri === NO,
+  );
+}
+
 export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
@@ -24,8 +48,10 @@ export function check(context: RuleContext): RuleFinding[] {
     for (const federated of trust.statement.principals?.Federated ?? []) {
       const host = oidcProviderHost(federated);
       if (!host) continue;
-      const hasSub = [...trust.conditionKeys].some((k) => k === `${host}:sub` || k === `${host}:amr`);
-      const hasAud = [...trust.conditionKeys].some((k) => k === `${host}:aud`);
+      const hasSub =
+        keepsOut(trust.statement, `${host}:sub`, strangerSubject(host)) ||
+        keepsOut(trust.statement, `${host}:amr`, STRANGER_CLAIM);
+      const hasAud = keepsOut(trust.statement, `${host}:aud`, STRANGER_CLAIM);
       if (hasSub && hasAud) continue;
       const github = host === GITHUB_OIDC_HOST;
       const severity: Severity = !hasSub ? (github ? 'critical' : 'high') : 'medium';
@@ -33,7 +59,8 @@ export function check(context: RuleContext): RuleFinding[] {
       findings.push({
         severity,
         message:
-          `trust policy accepts tokens from ${host} without a condition on ${missing.join(' or ')}` +
+          `trust policy accepts tokens from ${host} without a condition on ${missing.join(' or ')} that refuses ` +
+          'a token the provider issues to someone else' +
           (!hasSub && github ? ': any GitHub Actions workflow, in any repository, can assume the role.' : '.'),
         principalArn: trust.role.arn,
         location: trust.role.location,

@@ -1,8 +1,11 @@
-// A trust policy with Principal "*" lets any AWS identity in any account assume the role unless a condition
-// pins the caller down.
+// A trust policy with Principal "*" lets any AWS identity in any account assume the role unless its conditions
+// keep a stranger out. Each statement is asked as a stranger would meet it (support/stranger.ts), whatever its
+// condition keys and operators, not by which keys it names.
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
-import { CALLER_RESTRICTING_KEYS, trustStatements } from './support/trust';
+import { strangerMeets, type StrangerAnswer } from './support/stranger';
+import { trustStatements } from './support/trust';
+import { YES } from '../evaluate/tri';
 
 export const meta: RuleMeta = {
   id: 'trust-public-principal',
@@ -10,31 +13,50 @@ export const meta: RuleMeta = {
   severity: 'critical',
   title: 'Role can be assumed by anyone',
   help:
-    'The trust policy allows Principal "*" (any AWS account) without a condition that restricts the caller ' +
-    '(aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount/SourceArn). Name the ' +
-    'trusted principals, or add aws:PrincipalOrgID.',
+    'The trust policy allows Principal "*" (any AWS account) and its conditions do not keep out a role or user ' +
+    'of another account that picks its own names, tags, session and request (a negated or ...IfExists ' +
+    'organization condition, a wildcard account in aws:PrincipalArn and an external id all let it in). Name the ' +
+    'trusted principals, or require aws:PrincipalOrgID.',
   docsUrl: docsUrl('trust-public-principal'),
 };
+
+/** What the stranger sends, for the message: `aws:PrincipalArn arn:aws:iam::000000000000:role/ci-x`. */
+function shown(answer: StrangerAnswer): string {
+  const sent = Object.entries(answer.sent).map(([key, value]) =>
+    value === null
+      ? `no ${key} (${key.toLowerCase().startsWith('aws:principalorg') ? 'in no organization' : 'not sent'})`
+      : `${key} ${JSON.stringify(value)}`,
+  );
+  return sent.length > 0 ? ` (for example with ${sent.join(', ')})` : '';
+}
 
 export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
     const aws = trust.statement.principals?.AWS ?? [];
     if (!aws.includes('*')) continue;
-    if (CALLER_RESTRICTING_KEYS.some((key) => trust.conditionKeys.has(key))) continue;
-    const externalIdOnly = trust.conditionKeys.has('sts:externalid');
-    const severity: Severity = trust.conditionKeys.size === 0 ? 'critical' : 'high';
+    const conditionKeys = [...new Set(trust.statement.conditions.map((c) => c.key))];
+    const stranger = strangerMeets(trust.statement, context.now);
+    const fromNetwork = stranger.tri === YES ? undefined : strangerMeets(trust.statement, context.now, true);
+    if (stranger.tri !== YES && fromNetwork?.tri !== YES) continue;
+    const certain = stranger.tri === YES;
+    const severity: Severity = conditionKeys.length === 0 ? 'critical' : certain ? 'high' : 'medium';
+    const externalIdOnly = conditionKeys.length === 1 && conditionKeys[0].toLowerCase() === 'sts:externalid';
     findings.push({
       severity,
       message:
         'trust policy allows Principal "*" to assume the role' +
-        (trust.conditionKeys.size === 0
+        (conditionKeys.length === 0
           ? ' with no condition at all: any AWS identity in any account.'
-          : ` with only ${[...trust.conditionKeys].join(', ')} as condition${externalIdOnly ? ' (an external id is a shared secret, not an identity check)' : ''}.`),
+          : certain
+            ? ` and a role or user of any other account meets its conditions on ${conditionKeys.join(', ')}` +
+              `${shown(stranger)}${externalIdOnly ? ': an external id is a shared secret, not an identity check' : ''}.`
+            : ` and any AWS identity that calls from the network its conditions name meets them` +
+              `${shown(fromNetwork!)}: the network is the only thing keeping other accounts out.`),
       principalArn: trust.role.arn,
       location: trust.role.location,
       evidence: [trust.evidence],
-      details: { key: `${trust.statement.index}`, conditionKeys: [...trust.conditionKeys] },
+      details: { key: `${trust.statement.index}`, conditionKeys: conditionKeys.map((k) => k.toLowerCase()) },
       remediation:
         'Replace "*" with the account or role ARNs that need access, or add an aws:PrincipalOrgID condition.',
     });

@@ -42,6 +42,64 @@ const cases: [string, unknown, Record<string, string>][] = [
     assume('*', { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }),
     {},
   ],
+  // Conditions on the "restricting" keys that still let a role or user of any other account in.
+  ...(
+    [
+      ['a negated organization condition', { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }],
+      [
+        'an organization condition ...IfExists (no organization: no key)',
+        { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc123' } },
+      ],
+      [
+        'ForAllValues on the organization (no key: vacuously true)',
+        { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': ['o-abc123'] } },
+      ],
+      ['only "in some organization" (Null false)', { Null: { 'aws:PrincipalOrgID': 'false' } }],
+      ['any organization id (o-*)', { StringLike: { 'aws:PrincipalOrgID': 'o-*' } }],
+      ['every account but one', { StringNotEquals: { 'aws:PrincipalAccount': '999999999999' } }],
+      ['a role name in any account', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci-*' } }],
+      [
+        'any account but for one role of its own',
+        { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/admin' } },
+      ],
+      [
+        'a service source key ...IfExists (an IAM caller sends none)',
+        { StringEqualsIfExists: { 'aws:SourceAccount': '111122223333' } },
+      ],
+      ['a session name in any account', { StringLike: { 'aws:userid': '*:alice@example.com' } }],
+      ['any VPC endpoint (its own)', { StringLike: { 'aws:SourceVpce': 'vpce-*' } }],
+      ['a private address of its own VPC', { IpAddress: { 'aws:VpcSourceIp': '10.0.0.0/8' } }],
+      ['a tag it sets itself', { StringEquals: { 'aws:PrincipalTag/team': 'platform' } }],
+    ] as const
+  ).map(([what, condition]): [string, unknown, Record<string, string>] => [
+    `Principal "*" with ${what}`,
+    assume('*', condition),
+    { 'trust-public-principal': 'high' },
+  ]),
+  // Conditions that do keep other accounts out, whatever else they allow.
+  ...(
+    [
+      ['its own account', { StringEquals: { 'aws:PrincipalAccount': '111122223333' } }],
+      ['one role of its own account', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/ci-*' } }],
+      ['an organization path', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-abc123/*' } }],
+      ['one unique id', { StringEquals: { 'aws:userid': 'AROAEXAMPLEID:alice' } }],
+      [
+        'a service source account (an IAM caller sends none)',
+        { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+      ],
+      ['a grant that ran out', { DateLessThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' } }],
+    ] as const
+  ).map(([what, condition]): [string, unknown, Record<string, string>] => [
+    `Principal "*" limited to ${what}`,
+    assume('*', condition),
+    {},
+  ]),
+  // Only where it calls from keeps others out: a weaker wall, reported as such.
+  [
+    'Principal "*" limited to a corporate network',
+    assume('*', { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }),
+    { 'trust-public-principal': 'medium' },
+  ],
   [
     'another account without ExternalId',
     assume({ AWS: 'arn:aws:iam::444455556666:root' }),
@@ -69,6 +127,28 @@ const cases: [string, unknown, Record<string, string>][] = [
   ['GitHub OIDC with no conditions', github(), { 'trust-oidc-unconstrained': 'critical' }],
   ['GitHub OIDC with aud only', github({ StringEquals: aud }), { 'trust-oidc-unconstrained': 'critical' }],
   [
+    // Every repository but one: a condition on sub that keeps no stranger out is no condition.
+    'GitHub OIDC with sub StringNotEquals one repository',
+    github({
+      StringEquals: aud,
+      StringNotEquals: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/main' },
+    }),
+    { 'trust-oidc-unconstrained': 'critical' },
+  ],
+  [
+    'GitHub OIDC with sub StringNotLike an attacker',
+    github({ StringEquals: aud, StringNotLike: { 'token.actions.githubusercontent.com:sub': 'repo:evil/*' } }),
+    { 'trust-oidc-unconstrained': 'critical' },
+  ],
+  [
+    'GitHub OIDC with aud StringNotEquals',
+    github({
+      StringNotEquals: { 'token.actions.githubusercontent.com:aud': 'x' },
+      StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/main' },
+    }),
+    { 'trust-oidc-unconstrained': 'medium' },
+  ],
+  [
     'GitHub OIDC with sub only',
     github({ StringEquals: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/main' } }),
     { 'trust-oidc-unconstrained': 'medium' },
@@ -81,7 +161,8 @@ const cases: [string, unknown, Record<string, string>][] = [
   [
     'GitHub OIDC with any repository at all',
     github({ StringEquals: aud, StringLike: { 'token.actions.githubusercontent.com:sub': '*' } }),
-    { 'trust-github-wildcard-repo': 'high' },
+    // "*" keeps no repository out: as unconstrained as no sub condition, and a wildcard repository too.
+    { 'trust-github-wildcard-repo': 'high', 'trust-oidc-unconstrained': 'critical' },
   ],
   [
     'GitHub OIDC pinned to a repository and environment',

@@ -64,18 +64,6 @@ export function principalAccount(value: string): string | undefined {
   return /^arn:[^:]*:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
 }
 
-/** Conditions that restrict who, of everyone, may assume the role. */
-export const CALLER_RESTRICTING_KEYS = [
-  'aws:principalorgid',
-  'aws:principalorgpaths',
-  'aws:principalaccount',
-  'aws:principalarn',
-  'aws:sourceaccount',
-  'aws:sourcearn',
-  'aws:sourceorgid',
-  'aws:sourceorgpaths',
-];
-
 /** The OIDC provider host of a federated principal ARN: `arn:aws:iam::1:oidc-provider/token.actions.githubusercontent.com`. */
 export function oidcProviderHost(federated: string): string | undefined {
   const match = /:oidc-provider\/(.+)$/.exec(federated);
