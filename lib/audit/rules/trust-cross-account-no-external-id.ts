@@ -3,6 +3,9 @@
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { principalAccount, trustStatements } from './support/trust';
+import { refusesEach, STRANGER_ORG, STRANGER_ORG_PATH } from './support/stranger';
+import type { NormalizedStatement } from '../../policy/types';
+import { ABSENT, present } from '../evaluate/key-value';
 
 export const meta: RuleMeta = {
   id: 'trust-cross-account-no-external-id',
@@ -16,7 +19,23 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('trust-cross-account-no-external-id'),
 };
 
-const GUARD_KEYS = ['sts:externalid', 'aws:principalorgid', 'aws:principalorgpaths'];
+/**
+ * Whether the statement holds a guard that works: an external id the deputy's other customers cannot send (a
+ * value of theirs or none), or an organization a principal outside it does not meet (in no organization, or in
+ * one of its own). A condition on those keys that such a caller meets (StringNotEquals, ...IfExists, "*") is none.
+ */
+function guarded(statement: NormalizedStatement): boolean {
+  return (
+    refusesEach(statement, 'sts:externalid', [present(['leash-other-customer']), ABSENT]) ||
+    refusesEach(statement, 'aws:principalorgid', [ABSENT, present([STRANGER_ORG])]) ||
+    refusesEach(statement, 'aws:principalorgpaths', [ABSENT, present([STRANGER_ORG_PATH])])
+  );
+}
+
+/** MFA that is required: a session without it (an assumed role sends no key, a user's key says false) is refused. */
+function mfaRequired(statement: NormalizedStatement): boolean {
+  return refusesEach(statement, 'aws:multifactorauthpresent', [ABSENT, present(['false'])]);
+}
 
 export function check(context: RuleContext): RuleFinding[] {
   const { snapshot } = context;
@@ -28,14 +47,15 @@ export function check(context: RuleContext): RuleFinding[] {
       return account !== undefined && account !== snapshot.accountId;
     });
     if (foreign.length === 0) continue;
-    if (GUARD_KEYS.some((key) => trust.conditionKeys.has(key))) continue;
+    if (guarded(trust.statement)) continue;
     const wholeAccount = foreign.some((value) => /^\d{12}$/.test(value) || value.endsWith(':root'));
-    const mfa = trust.conditionKeys.has('aws:multifactorauthpresent');
+    const mfa = mfaRequired(trust.statement);
     const severity: Severity = mfa ? 'medium' : 'high';
     findings.push({
       severity,
       message:
-        `trust policy lets ${foreign.join(', ')} assume the role without sts:ExternalId or aws:PrincipalOrgID` +
+        `trust policy lets ${foreign.join(', ')} assume the role without an sts:ExternalId or aws:PrincipalOrgID ` +
+        'condition that keeps others out' +
         (wholeAccount ? '; it trusts the whole account, so any identity there that may assume roles can.' : '.') +
         (mfa ? ' (MFA is required, which lowers the risk.)' : ''),
       principalArn: trust.role.arn,

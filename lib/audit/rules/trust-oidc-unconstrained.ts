@@ -3,10 +3,8 @@
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { GITHUB_OIDC_HOST, oidcProviderHost, trustStatements } from './support/trust';
-import type { NormalizedStatement } from '../../policy/types';
-import { evaluateCondition } from '../evaluate/condition';
-import { present, UNKNOWN, type KeyValue } from '../evaluate/key-value';
-import { NO } from '../evaluate/tri';
+import { present } from '../evaluate/key-value';
+import { refusesEach } from './support/stranger';
 
 export const meta: RuleMeta = {
   id: 'trust-oidc-unconstrained',
@@ -28,18 +26,6 @@ function strangerSubject(host: string): string {
   return host === GITHUB_OIDC_HOST ? 'repo:leash-stranger/leash-stranger:ref:refs/heads/main' : STRANGER_CLAIM;
 }
 
-/**
- * Whether the statement's conditions on the claim `lowerKey` refuse a stranger's token (its own value of the
- * claim): a condition on the claim that a stranger meets (StringNotEquals, StringLike "*") keeps no one out.
- */
-function keepsOut(statement: NormalizedStatement, lowerKey: string, strangers: string): boolean {
-  const value = present([strangers]);
-  const lookup = (key: string): KeyValue => (key === lowerKey ? value : UNKNOWN);
-  return statement.conditions.some(
-    (condition) => condition.key.toLowerCase() === lowerKey && evaluateCondition(condition, lookup).tri === NO,
-  );
-}
-
 export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
@@ -48,10 +34,11 @@ export function check(context: RuleContext): RuleFinding[] {
     for (const federated of trust.statement.principals?.Federated ?? []) {
       const host = oidcProviderHost(federated);
       if (!host) continue;
+      // Tokens always carry sub and aud: the stranger's own values of them.
       const hasSub =
-        keepsOut(trust.statement, `${host}:sub`, strangerSubject(host)) ||
-        keepsOut(trust.statement, `${host}:amr`, STRANGER_CLAIM);
-      const hasAud = keepsOut(trust.statement, `${host}:aud`, STRANGER_CLAIM);
+        refusesEach(trust.statement, `${host}:sub`, [present([strangerSubject(host)])]) ||
+        refusesEach(trust.statement, `${host}:amr`, [present([STRANGER_CLAIM])]);
+      const hasAud = refusesEach(trust.statement, `${host}:aud`, [present([STRANGER_CLAIM])]);
       if (hasSub && hasAud) continue;
       const github = host === GITHUB_OIDC_HOST;
       const severity: Severity = !hasSub ? (github ? 'critical' : 'high') : 'medium';

@@ -100,6 +100,25 @@ const cases: [string, unknown, Record<string, string>][] = [
     assume('*', { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }),
     { 'trust-public-principal': 'medium' },
   ],
+  // Guards on another account that guard nothing: each keeps no other customer or outside principal out.
+  ...(
+    [
+      ['an external id StringNotEquals', { StringNotEquals: { 'sts:ExternalId': 's3cret' } }],
+      ['an external id ...IfExists (none sent passes)', { StringEqualsIfExists: { 'sts:ExternalId': 's3cret' } }],
+      ['any external id at all', { StringLike: { 'sts:ExternalId': '*' } }],
+      ['an organization ...IfExists', { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc123' } }],
+      ['MFA ...IfExists (an assumed role sends no key)', { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'true' } }],
+    ] as const
+  ).map(([what, condition]): [string, unknown, Record<string, string>] => [
+    `another account with ${what}`,
+    assume({ AWS: 'arn:aws:iam::444455556666:root' }, condition),
+    { 'trust-cross-account-no-external-id': 'high' },
+  ]),
+  [
+    'another account with MFA required',
+    assume({ AWS: 'arn:aws:iam::444455556666:root' }, { Bool: { 'aws:MultiFactorAuthPresent': 'true' } }),
+    { 'trust-cross-account-no-external-id': 'medium' },
+  ],
   [
     'another account without ExternalId',
     assume({ AWS: 'arn:aws:iam::444455556666:root' }),

@@ -14,8 +14,8 @@ import { NO, YES, type Tri } from '../../evaluate/tri';
 
 /** The stranger's own account and organization: ids no real account or organization of the input has. */
 export const STRANGER_ACCOUNT = '000000000000';
-const STRANGER_ORG = 'o-leashstranger';
-const STRANGER_ORG_PATH = `${STRANGER_ORG}/r-lstr/ou-lstr-leashstr/`;
+export const STRANGER_ORG = 'o-leashstranger';
+export const STRANGER_ORG_PATH = `${STRANGER_ORG}/r-lstr/ou-lstr-leashstr/`;
 const STRANGER_ADDRESS = '192.0.2.200';
 const STRANGER_VPC = 'vpc-0leashstranger0';
 const STRANGER_VPCE = 'vpce-0leashstranger0';
@@ -210,4 +210,17 @@ function askKey(
     if (tri !== NO) best = { tri, ...(shown === undefined ? {} : { value: shown }) };
   }
   return best;
+}
+
+/**
+ * Whether the statement's conditions on the key `lowerKey` refuse each of `values` (what someone else may send,
+ * ABSENT for sending nothing): a condition on the key that one of them meets keeps no one out, whatever the key.
+ */
+export function refusesEach(statement: NormalizedStatement, lowerKey: string, values: readonly KeyValue[]): boolean {
+  const conditions = statement.conditions.filter((condition) => condition.key.toLowerCase() === lowerKey);
+  if (conditions.length === 0) return false;
+  return values.every((value) => {
+    const lookup = (key: string): KeyValue => (key === lowerKey ? value : { state: 'unknown' });
+    return conditions.some((condition) => evaluateCondition(condition, lookup).tri === NO);
+  });
 }
