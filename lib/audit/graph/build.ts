@@ -183,10 +183,18 @@ interface AccountIndex {
   readonly runningAs: Partial<Record<InventoryKind, ReadonlyMap<string, readonly string[]>>>;
 }
 
+const STARTS_WORK = /^(Start|Run|Create|Update|Put|Execute|Invoke|Send)/;
+
 /** A service principal no path models, as the general rules see it (see unmodelledServiceEdges). */
 interface UnmodelledService {
   /** Its Write actions; undefined when the catalog does not know the service. */
   readonly writes?: readonly CatalogAction[];
+  /**
+   * Its Write actions that start or set up work the service then does (Start*, Run*, Create*, Update*, Put*,
+   * Execute*, Invoke*, Send*): the ones a role may be handed with, for a service whose known paths the caller
+   * does not hold (a tag or a delete never hands it a role).
+   */
+  readonly starts?: readonly CatalogAction[];
   /** Its actions that run code or commands with a resource's role (the catalog's `execute` class). */
   readonly runs: readonly CatalogAction[];
   readonly paths: Map<string, EscalationPath>;
@@ -948,7 +956,7 @@ class GraphBuilder {
 
   private pathEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
     const decisions = this.heldPathDecisions(principal, compiled);
-    this.unmodelledServiceEdges(principal, compiled, index, decisions?.[this.passRoleSlot]);
+    this.unmodelledServiceEdges(principal, compiled, index, decisions);
     if (!decisions) return;
     const picked = this.pickedPathDecisions(principal, compiled, decisions);
     const selves: SelfEscalation[] = [];
@@ -1218,14 +1226,27 @@ class GraphBuilder {
       const catalog = this.options.catalog;
       const prefix = servicePrefixOf(service, (name) => catalog.hasService(name));
       const actions = prefix ? catalog.serviceActions(prefix) : undefined;
+      const writes = actions?.filter((a) => a.accessLevel === 'Write');
       known = {
-        writes: actions?.filter((a) => a.accessLevel === 'Write'),
+        writes,
+        starts: writes?.filter((a) => STARTS_WORK.test(a.name)),
         runs: actions?.filter((a) => a.classes.includes('execute')) ?? [],
         paths: new Map(),
       };
       this.unmodelled.set(service, known);
     }
     return known;
+  }
+
+  /** Whether the caller holds every action of some modelled pass-role path to `service`. */
+  private holdsPassPathTo(service: string, decisions: readonly (ActionDecision | undefined)[]): boolean {
+    for (let p = 0; p < ESCALATION_PATHS.length; p++) {
+      const resolution = PATH_RESOLUTIONS[ESCALATION_PATHS[p].id];
+      if (resolution?.kind !== 'pass-role' || !resolution.services.includes(service)) continue;
+      const held = heldOf(decisions, this.pathSlots[p]);
+      if (held && held.every((d) => d.decision !== 'denied')) return true;
+    }
+    return false;
   }
 
   /** The first of `actions` the principal is not denied, if any. */
@@ -1251,12 +1272,17 @@ class GraphBuilder {
     principal: Principal,
     compiled: CompiledPrincipal,
     index: AccountIndex,
-    passRole: ActionDecision | undefined,
+    decisions: readonly (ActionDecision | undefined)[] | undefined,
   ): void {
+    const passRole = decisions?.[this.passRoleSlot];
     for (const service of index.serviceRoles.keys()) {
-      if (MODELLED_SERVICES.has(service)) continue;
+      // A service some path models still gets the general pass-role rule when the caller holds none of those
+      // paths whole: the paths list the known ways (a document of its own for SSM Automation), and a caller may
+      // use another (an Automation runbook already in the account).
+      const modelled = MODELLED_SERVICES.has(service);
+      if (modelled && (!passRole || this.holdsPassPathTo(service, decisions!))) continue;
       const known = this.unmodelledService(service);
-      const run = known.runs.length > 0 ? this.firstHeld(principal, compiled, known.runs) : undefined;
+      const run = !modelled && known.runs.length > 0 ? this.firstHeld(principal, compiled, known.runs) : undefined;
       if (run) {
         const needs = `a resource of ${service} that runs as the role and does what ${run.action} asks (leash models no path through this service)`;
         const path = this.generalPath(known, UNMODELLED_RUN_PATH, service, [run.action]);
@@ -1264,7 +1290,9 @@ class GraphBuilder {
         this.serviceEdges(principal, compiled, index, path, resolution, [run], [run.action.toLowerCase()]);
       }
       if (!passRole) continue;
-      const use = known.writes ? this.firstHeld(principal, compiled, known.writes) : undefined;
+      const use = known.writes
+        ? this.firstHeld(principal, compiled, modelled ? known.starts! : known.writes)
+        : undefined;
       if (known.writes && !use) continue;
       const path = this.generalPath(
         known,
@@ -1273,7 +1301,7 @@ class GraphBuilder {
         use ? ['iam:PassRole', use.action] : ['iam:PassRole'],
       );
       const needs = use
-        ? `${service} to act with the role when called with ${use.action} (leash models no path through this service)`
+        ? `${service} to act with the role when called with ${use.action} (${modelled ? 'a way leash does not model: it holds no modelled path through this service whole' : 'leash models no path through this service'})`
         : `${service} to act with the role (a service the action catalog does not know)`;
       const held = use ? [passRole, use] : [passRole];
       const lower = use ? ['iam:passrole', use.action.toLowerCase()] : ['iam:passrole'];

@@ -520,6 +520,25 @@ describe('privilege-escalation', () => {
       const found = general(withAdminTrusting('lambda.amazonaws.com', ['iam:PassRole', 'lambda:TagResource']));
       expect(found.ids).toEqual([]);
     });
+
+    it('applies the general rule to a modelled service when the caller holds none of its paths whole', () => {
+      // SSM Automation is modelled with a document of the caller's own; a runbook already in the account (or one
+      // AWS publishes) needs no ssm:CreateDocument.
+      const existing = general(
+        withAdminTrusting('ssm.amazonaws.com', ['iam:PassRole', 'ssm:StartAutomationExecution']),
+      );
+      expect(existing.ids).toContain('passrole-unmodelled-service');
+      expect(existing.severity).toBe('info');
+      expect(existing.message).toContain(
+        'ssm.amazonaws.com to act with the role when called with ssm:StartAutomationExecution',
+      );
+      // Holding the modelled path whole, the caller is reported through it alone.
+      const own = general(
+        withAdminTrusting('ssm.amazonaws.com', ['iam:PassRole', 'ssm:CreateDocument', 'ssm:StartAutomationExecution']),
+      );
+      expect(own.ids).toContain('passrole-ssm-automation');
+      expect(own.ids).not.toContain('passrole-unmodelled-service');
+    });
   });
 
   describe('tagging itself into its own attribute-based grants', () => {
