@@ -37,6 +37,15 @@ function mfaRequired(statement: NormalizedStatement): boolean {
   return refusesEach(statement, 'aws:multifactorauthpresent', [ABSENT, present(['false'])]);
 }
 
+/**
+ * A principal ARN whose account is a pattern: a template's account that only deployment decides, widened (AWS
+ * accepts no wildcard there, so a deployed policy never has one). It may be any account, this one or another.
+ */
+function accountUndecided(value: string): boolean {
+  const account = /^arn:[^:]*:(?:iam|sts)::([^:]*):/.exec(value)?.[1];
+  return account !== undefined && /[*?]/.test(account);
+}
+
 export function check(context: RuleContext): RuleFinding[] {
   const { snapshot } = context;
   const findings: RuleFinding[] = [];
@@ -44,9 +53,10 @@ export function check(context: RuleContext): RuleFinding[] {
     const aws = trust.statement.principals?.AWS ?? [];
     const foreign = aws.filter((value) => {
       const account = principalAccount(value);
-      return account !== undefined && account !== snapshot.accountId;
+      return (account !== undefined && account !== snapshot.accountId) || accountUndecided(value);
     });
     if (foreign.length === 0) continue;
+    const undecided = foreign.filter(accountUndecided);
     if (guarded(trust.statement)) continue;
     const wholeAccount = foreign.some((value) => /^\d{12}$/.test(value) || value.endsWith(':root'));
     const mfa = mfaRequired(trust.statement);
@@ -57,6 +67,10 @@ export function check(context: RuleContext): RuleFinding[] {
         `trust policy lets ${foreign.join(', ')} assume the role without an sts:ExternalId or aws:PrincipalOrgID ` +
         'condition that keeps others out' +
         (wholeAccount ? '; it trusts the whole account, so any identity there that may assume roles can.' : '.') +
+        (undecided.length > 0
+          ? ` The account of ${undecided.join(', ')} is left to deployment (a parameter or a value the template ` +
+            'does not give): it may be any account.'
+          : '') +
         (mfa ? ' (MFA is required, which lowers the risk.)' : ''),
       principalArn: trust.role.arn,
       location: trust.role.location,

@@ -126,6 +126,12 @@ const cases: [string, unknown, Record<string, string>][] = [
   ],
   ['another account by bare id', assume({ AWS: '444455556666' }), { 'trust-cross-account-no-external-id': 'high' }],
   [
+    // A template's account that only deployment decides, widened: it may be any account.
+    'an account only deployment decides',
+    assume({ AWS: 'arn:aws:iam::*:root' }),
+    { 'trust-cross-account-no-external-id': 'high' },
+  ],
+  [
     // A template's partition it could not resolve, widened to a pattern: the account is still known.
     'another account whose partition only deployment knows',
     assume({ AWS: 'arn:*:iam::444455556666:root' }),
