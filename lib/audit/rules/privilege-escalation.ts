@@ -6,9 +6,11 @@
 // conditions are answered at the audit time, and an edge to a principal with no more access is no escalation.
 import type { CatalogAction } from '../../catalog/types';
 import type { CompiledPrincipal } from '../evaluate/types';
-import { auditTimeContext, type Edge, type Path } from '../graph';
+import { auditTimeContext, type Edge, type Path, type SelfEscalation } from '../graph';
+import type { Principal } from '../sources/snapshot';
 import type { RuleContext, RuleFinding, RuleMeta, Severity } from './types';
 import { docsUrl, uniqueEvidence } from './support/meta';
+import { createdBy } from './support/escalated';
 import { pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText, reachGoals } from './support/transitive';
 
 /** Transitive: reads the whole account (who can act as whom), so it is never run over batches of principals. */
@@ -53,7 +55,7 @@ export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const principal of analysis.principals) {
     if (principal.serviceLinked) continue;
-    const selves = graph.selfEscalationsOf(principal.arn);
+    const selves = withGain(context, gains, principal, graph.selfEscalationsOf(principal.arn));
     const rewrites = graph.rewritesOf(principal.arn);
     // Only a certain way up of its own makes a path to another principal beside the point: one that needs a
     // fact (an Identity Center identity) or a condition must not hide a certain path.
@@ -146,6 +148,26 @@ export function check(context: RuleContext): RuleFinding[] {
   return findings;
 }
 
+/**
+ * The escalations that give the principal something: a role or user it may create only under its own boundary
+ * (the agent boundary requires it of agents) may hold no more than the principal already does, and creating one
+ * is then no way up.
+ */
+function withGain(
+  context: RuleContext,
+  gains: GainCheck,
+  principal: Principal,
+  selves: readonly SelfEscalation[],
+): readonly SelfEscalation[] {
+  if (!principal.permissionsBoundaryArn) return selves;
+  const own = context.account.principal(principal.arn);
+  if (!own) return selves;
+  return selves.filter((self) => {
+    const created = createdBy(context.graph, context.snapshot, context.catalog, principal, self);
+    return created === undefined || gains.grantsMore(created, own);
+  });
+}
+
 function short(arn: string): string {
   return arn.replace(/^arn:[^:]+:iam::\d{12}:/, '');
 }
@@ -209,7 +231,8 @@ class GainCheck {
     return first;
   }
 
-  private grantsMore(target: CompiledPrincipal, source: CompiledPrincipal): boolean {
+  /** Whether `target` may make some write `source` may not (over the catalog's writes, at the audit time). */
+  grantsMore(target: CompiledPrincipal, source: CompiledPrincipal): boolean {
     const theirs = this.of(target);
     const mine = this.of(source);
     for (let i = 0; i < theirs.length; i++) if (theirs[i] !== 0 && mine[i] === 0) return true;

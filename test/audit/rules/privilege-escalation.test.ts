@@ -600,6 +600,44 @@ describe('privilege-escalation', () => {
     );
   });
 
+  describe('creating a role or user that must carry its own boundary', () => {
+    // The agent boundary's shape: anything, but a new role or user only with this very boundary.
+    const boundary = doc(
+      allow('*'),
+      deny(
+        ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'],
+        '*',
+        {
+          Condition: { StringNotEquals: { 'iam:PermissionsBoundary': policyArn('agent-boundary') } },
+        },
+      ),
+      deny(['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:CreatePolicyVersion'], '*'),
+    );
+    const selfIds = (identity: unknown) => {
+      const [finding] = about(
+        run(rule, {
+          principals: [{ name: 'agent', policies: [identity], boundary: 'agent-boundary' }],
+          managed: { 'agent-boundary': boundary },
+        }),
+        'agent',
+      );
+      return ((finding?.details?.paths as { id: string; kind: string }[] | undefined) ?? [])
+        .filter((p) => p.kind === 'self')
+        .map((p) => p.id);
+    };
+
+    it('is no way up for a principal that already holds everything its boundary allows', () => {
+      expect(selfIds(doc(allow('*')))).not.toContain('create-role-and-pass');
+    });
+
+    it('is a way up for a principal that holds less than its boundary allows', () => {
+      const less = doc(
+        allow(['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PassRole', 'sts:AssumeRole', 's3:GetObject']),
+      );
+      expect(selfIds(less)).toContain('create-role-and-pass');
+    });
+  });
+
   it('does not alarm on Lambda paths in an account where no role trusts Lambda', () => {
     const findings = run(rule, {
       principals: [

@@ -130,6 +130,21 @@ export function* escalatedPrincipals(
   }
 }
 
+/**
+ * What a role or user the principal creates holds (a 'new-role' path): anything, under the boundary its creation
+ * must carry (its own, where the creator's policies require it) and the account's SCPs; undefined for other paths.
+ */
+export function createdBy(
+  graph: AccessGraph,
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  principal: Principal,
+  self: SelfEscalation,
+): CompiledPrincipal | undefined {
+  if (PATH_RESOLUTIONS[self.pathId]?.kind !== 'new-role') return undefined;
+  return afterWrite(snapshot, catalog, graph.auditTime, principal, self, undefined)?.compiled;
+}
+
 /** The principal free of its boundary, its identity policies as they are. */
 function unbound(
   snapshot: AccountSnapshot,
