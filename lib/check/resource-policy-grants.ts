@@ -5,8 +5,11 @@ import type { Finding, RuleMeta } from '../audit/rules/types';
 import type { Catalog } from '../catalog/types';
 import type { ProductionSelector } from '../guardrails/spec';
 import { lambdaPermissionStatement } from '../audit/sources/lambda-permission';
-import { compileActionMatcher } from '../policy';
+import { compileActionMatcher, normalizeConditions } from '../policy';
+import type { NormalizedCondition } from '../policy/types';
 import { awsPrincipal } from '../policy/principals';
+import { strangerMeets } from '../audit/evaluate/stranger';
+import { NO } from '../audit/evaluate/tri';
 import type { ResourceLookup } from './backup-coverage';
 import { changeHash } from './change-hash';
 import { canonicalStatement, guards, policyDocuments } from './resource-policy-denies';
@@ -20,9 +23,10 @@ export const OPEN_GRANT_RULE: RuleMeta = {
   title: 'A resource policy lets anyone delete or disarm a production resource',
   help:
     'A resource policy of a production resource gains an Allow whose principal is everyone ("*") for an action ' +
-    'that deletes, recreates or disarms (the action catalog), with no condition on who calls ' +
-    '(aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn...). SCPs do ' +
-    'not bind principals of other accounts. Critical for production, high when the target is not in the templates.',
+    'that deletes, recreates or disarms (the action catalog), with no condition that keeps out a caller of another ' +
+    'account (StringNotEquals or ...IfExists on aws:PrincipalOrgID, a wildcard account in aws:PrincipalArn and a ' +
+    'network condition alone all let one in). SCPs do not bind principals of other accounts. Critical for ' +
+    'production, high when the target is not in the templates.',
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#resource-policies-open-to-anyone',
 };
 
@@ -42,22 +46,46 @@ export const NAMED_GRANT_RULE: RuleMeta = {
   docsUrl: 'https://github.com/agent-leash/agent-leash/blob/main/docs/ci.md#resource-policies-that-name-a-principal',
 };
 
-/** Condition keys that say who may call: with one of them the grant is not to anyone. */
-const NARROWING =
-  /^aws:(principal(orgid|orgpaths|account|arn|isawsservice|servicename)|source(account|arn|orgid|orgpaths|vpc|vpce|owner)|userid|username)$/i;
+/** A condition value only deployment knows (an intrinsic): a value no caller of another account sends. */
+const SET_AT_DEPLOYMENT = 'leash-value-set-at-deployment';
+
+/**
+ * A statement's conditions as IAM reads them, an intrinsic value read as one only deployment knows; undefined
+ * when the Condition is not an operator-to-keys map (what it asks cannot be read).
+ */
+function templateConditions(condition: unknown): NormalizedCondition[] | undefined {
+  if (condition === undefined) return [];
+  if (!condition || typeof condition !== 'object' || Array.isArray(condition)) return undefined;
+  const plain: Record<string, Record<string, string[]>> = {};
+  for (const [operator, keys] of Object.entries(condition as Record<string, unknown>)) {
+    if (!keys || typeof keys !== 'object' || Array.isArray(keys)) return undefined;
+    plain[operator] = {};
+    for (const [key, value] of Object.entries(keys as Record<string, unknown>)) {
+      plain[operator][key] = (Array.isArray(value) ? value : [value]).map((v) =>
+        v !== null && typeof v === 'object' ? SET_AT_DEPLOYMENT : String(v),
+      );
+    }
+  }
+  return normalizeConditions(plain);
+}
+
+/**
+ * Whether a caller of another account can meet the statement's conditions (evaluate/stranger): a role or user of
+ * its own, or with `service` a service acting for a resource of its own. Where it calls from counts as its pick
+ * (an agent on the corporate network, or in the VPC, meets a network condition), and a Condition that cannot be
+ * read is taken as met.
+ */
+function openToStrangers(statement: Record<string, unknown>, now: Date, service = false): boolean {
+  const conditions = templateConditions(statement.Condition);
+  if (conditions === undefined) return true;
+  return strangerMeets({ conditions }, now, { network: true, service }).tri !== NO;
+}
 
 function toEveryone(principal: unknown): boolean {
   if (principal === '*') return true;
   if (!principal || typeof principal !== 'object') return false;
   const aws = (principal as Record<string, unknown>).AWS;
   return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
-}
-
-function narrowed(condition: unknown): boolean {
-  if (!condition || typeof condition !== 'object') return false;
-  return Object.values(condition as Record<string, unknown>).some(
-    (keys) => keys && typeof keys === 'object' && Object.keys(keys).some((key) => NARROWING.test(key)),
-  );
 }
 
 /**
@@ -80,13 +108,13 @@ function ownAccount(value: unknown, accountId: string | undefined): boolean {
  * when no condition ties it to a source (an S3 notification's bucket, a rule's ARN): narrowed, it is the
  * deployment's own wiring; unnarrowed, any account's resource could have the service call.
  */
-function namedOthers(statement: Record<string, unknown>, accountId: string | undefined): boolean {
+function namedOthers(statement: Record<string, unknown>, accountId: string | undefined, now: Date): boolean {
   const principal = statement.Principal;
   if (!principal || typeof principal !== 'object' || toEveryone(principal)) return false;
   return Object.entries(principal as Record<string, unknown>).some(([kind, who]) =>
     kind === 'AWS'
       ? (Array.isArray(who) ? who : [who]).some((value) => !ownAccount(value, accountId))
-      : !narrowed(statement.Condition),
+      : openToStrangers(statement, now, true),
   );
 }
 
@@ -106,8 +134,9 @@ function grantDocuments(resource: CfnResource | undefined): Record<string, unkno
 function openGrants(
   resource: CfnResource | undefined,
   catalog: Catalog,
-  kind: GrantKind = 'everyone',
-  accountId?: string,
+  kind: GrantKind,
+  accountId: string,
+  now: Date,
 ): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const document of grantDocuments(resource)) {
@@ -118,8 +147,8 @@ function openGrants(
       if (statement.Effect !== 'Allow') continue;
       // An Allow with NotPrincipal is to everyone but those it names.
       const everyone = statement.NotPrincipal !== undefined || toEveryone(statement.Principal);
-      if (kind === 'everyone' && (!everyone || narrowed(statement.Condition))) continue;
-      if (kind === 'named' && !namedOthers(statement, accountId)) continue;
+      if (kind === 'everyone' && (!everyone || !openToStrangers(statement, now))) continue;
+      if (kind === 'named' && !namedOthers(statement, accountId, now)) continue;
       const patterns = (Array.isArray(statement.Action) ? statement.Action : [statement.Action]).filter(
         (action): action is string => typeof action === 'string',
       );
@@ -138,6 +167,7 @@ export function openGrantFindings(
   lookup: ResourceLookup,
   catalog: Catalog,
   kind: GrantKind = 'everyone',
+  now: Date = new Date(),
 ): Finding[] {
   const rule = kind === 'everyone' ? OPEN_GRANT_RULE : NAMED_GRANT_RULE;
   const findings: Finding[] = [];
@@ -146,10 +176,10 @@ export function openGrantFindings(
     if (!pair.changed || !after) continue;
     // The templates compared are resolved: AWS::AccountId is the stack's account, or the placeholder.
     const accountId = pair.stack.accountId ?? PLACEHOLDER.accountId;
-    const now = openGrants(after, catalog, kind, accountId);
-    if (now.size === 0) continue;
-    const was = openGrants(before, catalog, kind, accountId);
-    const added = [...now].filter(([key]) => !was.has(key));
+    const open = openGrants(after, catalog, kind, accountId, now);
+    if (open.size === 0) continue;
+    const was = openGrants(before, catalog, kind, accountId, now);
+    const added = [...open].filter(([key]) => !was.has(key));
     if (added.length === 0) continue;
     const { production: why, unseen } = guards(pair, after, production, lookup);
     if (!why && !unseen) continue;
@@ -163,7 +193,7 @@ export function openGrantFindings(
       title: `${rule.title}: ${after.Type} ${pair.logicalId}`,
       message:
         `Deploying stack ${pair.stack.displayName} ${before ? 'changes' : 'adds'} ${pair.logicalId} (${after.Type}) ` +
-        `so that ${kind === 'everyone' ? 'anyone ("*", no condition on who)' : `${namedText(added)}`} may ${shown}; ` +
+        `so that ${kind === 'everyone' ? 'anyone ("*", no condition that keeps out other accounts)' : `${namedText(added)}`} may ${shown}; ` +
         `${why ?? `${unseen}, so it may guard production`}. ` +
         `Change ${hash}.`,
       location: {

@@ -21,6 +21,7 @@ export {
   checkResourcePattern,
   decodePolicyInput,
   guessPolicyType,
+  normalizeConditions,
   normalizePolicy,
   parsePolicy,
   PolicyParseCache,

@@ -712,7 +712,7 @@ function normalizePrincipal(principal: PrincipalDocument | undefined, share: boo
   return map;
 }
 
-function normalizeConditions(condition: PolicyStatementDocument['Condition']): NormalizedCondition[] {
+export function normalizeConditions(condition: PolicyStatementDocument['Condition']): NormalizedCondition[] {
   const out: NormalizedCondition[] = [];
   // Most statements have no condition: no entries of an empty object to make.
   if (condition === undefined) return out;

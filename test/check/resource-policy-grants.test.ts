@@ -51,6 +51,44 @@ describe('the gate on resource policies opened to anyone', () => {
     expect(byRule(gate(stack({}, dev), stack({ Policy: policy([open]) }, dev)))).toEqual([]);
   });
 
+  // Conditions on "who" that keep no caller of another account out, asked as such a caller would meet them.
+  it.each([
+    ['StringNotEquals on the organization', { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }],
+    [
+      'the organization ...IfExists (an account in none sends no key)',
+      { StringEqualsIfExists: { 'aws:PrincipalOrgID': 'o-abc123' } },
+    ],
+    ['a role name in any account', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci-*' } }],
+    ['every account but one', { StringNotEquals: { 'aws:PrincipalAccount': '999999999999' } }],
+    // An agent in the VPC, or on the corporate network, meets a network condition: no wall against insiders.
+    ['only a VPC endpoint', { StringEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } }],
+    ['only a network', { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }],
+  ])('stops a grant to "*" conditioned on %s', (_, condition) => {
+    const statement = {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:DeleteObject',
+      Resource: '*',
+      Condition: condition,
+    };
+    expect(byRule(gate(stack({}), stack({ Policy: policy([statement]) }))).map((f) => f.severity)).toEqual([
+      'critical',
+    ]);
+  });
+
+  it('lets a grant to "*" kept to the account, or to an organization a deployment parameter names, go', () => {
+    const to = (condition: object) => ({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:DeleteObject',
+      Resource: '*',
+      Condition: condition,
+    });
+    const own = to({ StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } });
+    const parameter = to({ StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrgId' } } });
+    expect(byRule(gate(stack({}), stack({ Policy: policy([own, parameter]) })))).toEqual([]);
+  });
+
   it('does not report a grant that was already there', () => {
     const open = { Effect: 'Allow', Principal: '*', Action: 's3:DeleteObject', Resource: '*' };
     expect(byRule(gate(stack({ Policy: policy([open]) }), stack({ Policy: policy([open, read]) })))).toEqual([]);
@@ -121,6 +159,16 @@ describe('the gate on Lambda permissions of a production function', () => {
     expect(finding.message).toContain('it guards Fn, tagged environment=production');
   });
 
+  it.each([
+    ['any bucket', 's3.amazonaws.com', 'arn:aws:s3:::*'],
+    ["any account's rules", 'events.amazonaws.com', 'arn:aws:events:*:*:rule/*'],
+  ])('stops a service narrowed to a source another account may own (%s)', (_, service, source) => {
+    const found = findings({ Action: 'lambda:InvokeFunction', Principal: service, SourceArn: source });
+    expect(found.filter((f) => f.ruleId === 'production-granted-directly').map((f) => f.severity)).toEqual([
+      'critical',
+    ]);
+  });
+
   it('stops one to everyone, and lets a service narrowed to its source, and invocation by the account, go', () => {
     expect(findings({ Action: 'lambda:*', Principal: '*' }).map((f) => f.ruleId)).toContain(
       'production-open-to-anyone',
@@ -131,6 +179,13 @@ describe('the gate on Lambda permissions of a production function', () => {
       SourceArn: 'arn:aws:s3:::uploads',
     });
     expect(narrowed.filter((f) => /production-(open|granted)/.test(f.ruleId))).toEqual([]);
+    const wired = findings({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: { Ref: 'Topic' },
+    });
+    expect(wired.filter((f) => /production-(open|granted)/.test(f.ruleId))).toEqual([]);
     const own = findings({ Action: 'lambda:UpdateFunctionCode', Principal: '123456789012' });
     expect(own.filter((f) => f.ruleId === 'production-granted-directly')).toEqual([]);
   });

@@ -3,7 +3,7 @@
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { principalAccount, trustStatements } from './support/trust';
-import { refusesEach, STRANGER_ORG, STRANGER_ORG_PATH } from './support/stranger';
+import { refusesEach, STRANGER_ORG, STRANGER_ORG_PATH } from '../evaluate/stranger';
 import type { NormalizedStatement } from '../../policy/types';
 import { ABSENT, present } from '../evaluate/key-value';
 

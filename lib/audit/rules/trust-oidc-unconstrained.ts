@@ -4,7 +4,7 @@ import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { GITHUB_OIDC_HOST, oidcProviderHost, trustStatements } from './support/trust';
 import { present } from '../evaluate/key-value';
-import { refusesEach } from './support/stranger';
+import { refusesEach } from '../evaluate/stranger';
 
 export const meta: RuleMeta = {
   id: 'trust-oidc-unconstrained',

@@ -3,7 +3,7 @@
 // condition keys and operators, not by which keys it names.
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
-import { strangerMeets, type StrangerAnswer } from './support/stranger';
+import { strangerMeets, type StrangerAnswer } from '../evaluate/stranger';
 import { trustStatements } from './support/trust';
 import { YES } from '../evaluate/tri';
 
@@ -37,7 +37,8 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!aws.includes('*')) continue;
     const conditionKeys = [...new Set(trust.statement.conditions.map((c) => c.key))];
     const stranger = strangerMeets(trust.statement, context.now);
-    const fromNetwork = stranger.tri === YES ? undefined : strangerMeets(trust.statement, context.now, true);
+    const fromNetwork =
+      stranger.tri === YES ? undefined : strangerMeets(trust.statement, context.now, { network: true });
     if (stranger.tri !== YES && fromNetwork?.tri !== YES) continue;
     const certain = stranger.tri === YES;
     const severity: Severity = conditionKeys.length === 0 ? 'critical' : certain ? 'high' : 'medium';

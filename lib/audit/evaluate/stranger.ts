@@ -1,16 +1,18 @@
-// Whether a stranger can meet a trust statement's conditions: an IAM role or user in an AWS account of its own,
+// Whether a stranger can meet a statement's conditions: an IAM role or user in an AWS account of its own,
 // outside this account and its organization, that picks everything a caller picks (its role and session names,
 // its tags, the external ID written in the trust, MFA, the region, the request's tags) but not what AWS assigns
 // (its account id, its organization, where its network traffic comes from). Every condition is asked, whatever
 // its key or operator: a negated operator, an ...IfExists on an organization key, a wildcard account in
 // aws:PrincipalArn or a Null check lets a stranger in as surely as no condition at all, and no list of
-// "restricting" keys can tell those apart from the conditions that do restrict.
-import type { NormalizedCondition, NormalizedStatement } from '../../../policy/types';
-import { answerFromAuditTime, isAuditTimeKey } from '../../evaluate/audit-time';
-import { SOURCE_IP, VPC_KEYS } from '../../evaluate/caller-picks';
-import { evaluateCondition } from '../../evaluate/condition';
-import { ABSENT, present, type KeyValue } from '../../evaluate/key-value';
-import { NO, YES, type Tri } from '../../evaluate/tri';
+// "restricting" keys can tell those apart from the conditions that do restrict. A stranger may also be an AWS
+// service acting for a resource of its own (another account's bucket notifying, its rule invoking): then what
+// AWS assigns is the source account, organization and ARN, and what it picks is the source resource's name.
+import type { NormalizedCondition, NormalizedStatement } from '../../policy/types';
+import { answerFromAuditTime, isAuditTimeKey } from './audit-time';
+import { SOURCE_IP, VPC_KEYS } from './caller-picks';
+import { evaluateCondition } from './condition';
+import { ABSENT, present, type KeyValue } from './key-value';
+import { NO, YES, type Tri } from './tri';
 
 /** The stranger's own account and organization: ids no real account or organization of the input has. */
 export const STRANGER_ACCOUNT = '000000000000';
@@ -34,18 +36,46 @@ const LOCATION_KEYS = new Set([SOURCE_IP, ...VPC_KEYS]);
 
 /**
  * Where the stranger stands: in no organization or one of its own; calling through the public endpoint or
- * through a VPC endpoint of its own.
+ * through a VPC endpoint of its own; an IAM role or user, or a service acting for a resource of its own.
  */
 interface Scenario {
   readonly inOrganization: boolean;
   readonly throughVpcEndpoint: boolean;
+  readonly service: boolean;
 }
 
-const SCENARIOS: readonly Scenario[] = [false, true].flatMap((inOrganization) =>
-  [false, true].map((throughVpcEndpoint) => ({ inOrganization, throughVpcEndpoint })),
-);
+function scenarios(service: boolean): Scenario[] {
+  return [false, true].flatMap((inOrganization) =>
+    (service ? [false] : [false, true]).map((throughVpcEndpoint) => ({ inOrganization, throughVpcEndpoint, service })),
+  );
+}
+
+/** A service's call for a resource of the stranger's: the source keys are its account's, the principal keys absent. */
+function serviceValue(lowerKey: string, scenario: Scenario): KeyValue | undefined {
+  switch (lowerKey) {
+    case 'aws:sourceaccount':
+    case 'aws:sourceowner':
+      return present([STRANGER_ACCOUNT]);
+    case 'aws:sourceorgid':
+      return scenario.inOrganization ? present([STRANGER_ORG]) : ABSENT;
+    case 'aws:sourceorgpaths':
+      return scenario.inOrganization ? present([STRANGER_ORG_PATH]) : ABSENT;
+    case 'aws:principalisawsservice':
+      return present(['true']);
+    case 'aws:sourcearn':
+    case 'aws:principalservicename':
+    case 'aws:principalservicenameslist':
+      return undefined;
+    default:
+      // A service principal sends no principal account, organization, ARN or network keys of a caller.
+      return lowerKey.startsWith('aws:principal') || lowerKey === 'aws:userid' || LOCATION_KEYS.has(lowerKey)
+        ? ABSENT
+        : undefined;
+  }
+}
 
 function fixedValue(lowerKey: string, scenario: Scenario): KeyValue | undefined {
+  if (scenario.service) return serviceValue(lowerKey, scenario);
   if (SERVICE_ONLY_KEYS.has(lowerKey)) return ABSENT;
   switch (lowerKey) {
     case 'aws:principalaccount':
@@ -90,6 +120,15 @@ function filled(value: string): string {
  * account (a role's path and name, a session name) is the stranger's to choose.
  */
 function asStrangers(lowerKey: string, value: string): string | undefined {
+  if (lowerKey === 'aws:sourcearn') {
+    // A resource of its own: its account in the ARN's account field; an ARN without one (an S3 bucket's) names
+    // a resource only its owner has, unless a wildcard leaves the name open.
+    const parts = value.split(':');
+    if (parts.length < 6 || parts[0] !== 'arn') return undefined;
+    if (parts[4] === '') return /[*?]/.test(value) ? filled(value) : undefined;
+    parts[4] = STRANGER_ACCOUNT;
+    return filled(parts.join(':'));
+  }
   if (lowerKey === 'aws:principalarn') {
     const match = /^arn:([^:]*):(iam|sts)::[^:]*:(.*)$/.exec(value);
     return match
@@ -107,10 +146,14 @@ function asStrangers(lowerKey: string, value: string): string | undefined {
 /** Values the stranger may send for a key it picks, or for the chosen part of an identity the AWS assigns. */
 function candidates(lowerKey: string, conditions: readonly NormalizedCondition[], network: boolean): KeyValue[] {
   const written = conditions.flatMap((c) => c.values);
-  if (lowerKey === 'aws:principalarn' || lowerKey === 'aws:userid') {
+  if (lowerKey === 'aws:principalarn' || lowerKey === 'aws:userid' || lowerKey === 'aws:sourcearn') {
     const own = written.map((v) => asStrangers(lowerKey, v)).filter((v): v is string => v !== undefined);
     const fallback =
-      lowerKey === 'aws:principalarn' ? `arn:aws:iam::${STRANGER_ACCOUNT}:role/leash-stranger` : 'AROALEASHSTRANGER:x';
+      lowerKey === 'aws:principalarn'
+        ? `arn:aws:iam::${STRANGER_ACCOUNT}:role/leash-stranger`
+        : lowerKey === 'aws:sourcearn'
+          ? `arn:aws:sns:us-east-1:${STRANGER_ACCOUNT}:leash-stranger`
+          : 'AROALEASHSTRANGER:x';
     return [...new Set([...own, fallback])].map((v) => present([v]));
   }
   // With `network`, where the request comes from is also the stranger's pick: the networks the trust names. An
@@ -128,18 +171,25 @@ export interface StrangerAnswer {
   readonly sent: Readonly<Record<string, string | null>>;
 }
 
-/**
- * Whether a stranger can meet the statement's conditions. Without `network`, where its traffic comes from is its
- * own (its own address, its own VPC endpoint); with it, it may call from any network the trust names, as a
- * stranger on the corporate network or a shared network path would.
- */
+export interface StrangerOptions {
+  /**
+   * Where the request comes from is the stranger's pick too: any network the conditions name, as a stranger on
+   * the corporate network or a shared network path would call from. @default its own address or VPC endpoint
+   */
+  readonly network?: boolean;
+  /** The stranger is an AWS service acting for a resource of its own account. @default an IAM role or user */
+  readonly service?: boolean;
+}
+
+/** Whether a stranger can meet the statement's conditions (only its `conditions` are read). */
 export function strangerMeets(
-  statement: NormalizedStatement,
+  statement: Pick<NormalizedStatement, 'conditions'>,
   auditTime: Date,
-  network: boolean = false,
+  options: StrangerOptions = {},
 ): StrangerAnswer {
+  const network = options.network ?? false;
   let best: StrangerAnswer = { tri: NO, sent: {} };
-  for (const scenario of SCENARIOS) {
+  for (const scenario of scenarios(options.service ?? false)) {
     const answer = inScenario(statement, auditTime, scenario, network);
     if (answer.tri === YES) return answer;
     if (answer.tri !== NO) best = answer;
@@ -148,7 +198,7 @@ export function strangerMeets(
 }
 
 function inScenario(
-  statement: NormalizedStatement,
+  statement: Pick<NormalizedStatement, 'conditions'>,
   auditTime: Date,
   scenario: Scenario,
   network: boolean,
