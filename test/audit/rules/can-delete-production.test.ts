@@ -60,6 +60,39 @@ describe('can-delete-production', () => {
     expect(unknown.message).toContain('depending on aws:ResourceOrgID');
   });
 
+  it('names a role it creates as an SCP exemption by name allows, where its own policies let it create that name', () => {
+    // The organization exempts its administrators by name: whoever may create a role so named is exempt too.
+    const exemptByName = doc(
+      deny('rds:DeleteDBInstance', '*', {
+        Condition: {
+          StringEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['production', 'prod'] },
+          ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/admin-*' },
+        },
+      }),
+    );
+    const creating = (resource: string) => ({
+      name: 'dev',
+      kind: 'user' as const,
+      policies: [doc(allow(['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole'], resource))],
+    });
+    const escalated = (resource: string) => {
+      const [finding] = about(
+        run(rule, {
+          principals: [creating(resource)],
+          scps: [FULL_ACCESS_LEVEL([{ name: 'exempt-admins', document: exemptByName }])],
+        }),
+        'dev',
+      );
+      return finding?.details as { allowedCount?: number; escalation?: { holder: string } } | undefined;
+    };
+    const anyName = escalated(roleArn('*'));
+    expect(anyName?.escalation?.holder).toBe(roleArn('admin-x'));
+    // Only app-* roles: the exempt name is out of its reach, and the SCP stops rds:DeleteDBInstance.
+    const appOnly = escalated(roleArn('app-*'));
+    expect(appOnly?.escalation?.holder).not.toBe(roleArn('admin-x'));
+    expect(anyName?.allowedCount).toBe((appOnly?.allowedCount ?? 0) + 1);
+  });
+
   describe('under a region deny SCP (the caller picks aws:RequestedRegion)', () => {
     const regionDeny = (regions: string[]) =>
       doc(

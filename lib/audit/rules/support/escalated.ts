@@ -5,7 +5,12 @@
 // `Allow *` statement to the principal (or, for AddUserToGroup, the group it joins) and deciding again, so the
 // boundary and SCPs are weighed exactly as for any other question.
 import type { Catalog, CatalogAction } from '../../../catalog/types';
+import { normalizeConditions } from '../../../policy';
+import type { NormalizedCondition } from '../../../policy/types';
 import { compileAccount } from '../../evaluate';
+import { evaluateCondition } from '../../evaluate/condition';
+import { present, UNKNOWN, type KeyValue } from '../../evaluate/key-value';
+import { NO, YES } from '../../evaluate/tri';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
 import { principalTagChoices, withChosenTags } from '../../graph/tag-choices';
@@ -178,12 +183,13 @@ function afterWrite(
   if (resolution?.kind === 'new-role') {
     // A role (or user) it creates: no boundary and no tags unless it sets them, so only the SCPs of its account
     // stop it, and an SCP that keys on a tag its creator carries does not (the worst case the creator can choose).
+    // Its name is the creator's choice too: one an SCP or RCP sets apart by aws:PrincipalArn, where it may.
     const kind = resolution.user ? 'user' : 'role';
-    holder = {
+    const created = (name: string): Principal => ({
       ...principal,
       kind,
-      arn: `arn:aws:iam::${snapshot.accountId}:${kind}/leash-escalated-new-${kind}`,
-      name: `leash-escalated-new-${kind}`,
+      arn: `arn:aws:iam::${snapshot.accountId}:${kind}/${name}`,
+      name,
       path: '/',
       tags: {},
       trustPolicy: undefined,
@@ -193,7 +199,8 @@ function afterWrite(
       permissionsBoundaryArn: boundaryOfCreated(snapshot, catalog, at, principal, self),
       groups: [],
       serviceLinked: false,
-    };
+    });
+    holder = worstNamed(snapshot, catalog, at, principal, kind, created);
   } else {
     // A write on a principal it can act as lands on that principal; otherwise on itself (its own groups or
     // policies included).
@@ -225,6 +232,88 @@ function afterWrite(
   ).principal(probe.arn);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
+}
+
+/** At most this many names an organization policy singles out are tried for a created principal. */
+const NAME_CANDIDATES = 8;
+
+/** The account's SCP and RCP statements that read aws:PrincipalArn, with those conditions normalised. */
+function principalArnStatements(snapshot: AccountSnapshot): { effect: string; conditions: NormalizedCondition[] }[] {
+  if (!snapshot.organizationPoliciesKnown) return [];
+  const out: { effect: string; conditions: NormalizedCondition[] }[] = [];
+  for (const level of [...snapshot.serviceControlPolicies, ...snapshot.resourceControlPolicies]) {
+    for (const policy of level.policies) {
+      const statements = (policy.document as { Statement?: unknown } | undefined)?.Statement;
+      for (const raw of Array.isArray(statements) ? statements : [statements]) {
+        const statement = raw as { Effect?: unknown; Condition?: unknown } | undefined;
+        const condition = statement?.Condition;
+        if (!condition || typeof condition !== 'object' || Array.isArray(condition)) continue;
+        let conditions: NormalizedCondition[];
+        try {
+          conditions = normalizeConditions(condition as Parameters<typeof normalizeConditions>[0]);
+        } catch {
+          continue;
+        }
+        const onArn = conditions.filter((c) => c.key.toLowerCase() === 'aws:principalarn');
+        if (onArn.length > 0) out.push({ effect: String(statement?.Effect), conditions: onArn });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The created principal under the name its creator would choose: of the names the organization's policies single
+ * out by aws:PrincipalArn (`role/admin-*` in an `ArnNotLike` that exempts from a Deny), wildcards filled, one the
+ * creator may create and that escapes the most of those Deny statements (and meets the most of those Allow
+ * statements); the default name when none is set apart, or none escapes more.
+ */
+function worstNamed(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  at: Date,
+  creator: Principal,
+  kind: 'role' | 'user',
+  created: (name: string) => Principal,
+): Principal {
+  const fallback = created(`leash-escalated-new-${kind}`);
+  const statements = principalArnStatements(snapshot);
+  if (statements.length === 0) return fallback;
+  const names = new Set<string>();
+  for (const { conditions } of statements) {
+    for (const value of conditions.flatMap((c) => c.values)) {
+      const match = /^arn:[^:]*:iam::[^:]*:(role|user)\/(?:.*\/)?([^/]+)$/.exec(value);
+      if (match && match[1] === kind) names.add(match[2].replace(/\*/g, 'x').replace(/\?/g, 'y'));
+    }
+  }
+  const score = (arn: string): number => {
+    const lookup = (key: string): KeyValue => (key === 'aws:principalarn' ? present([arn]) : UNKNOWN);
+    let escaped = 0;
+    for (const { effect, conditions } of statements) {
+      const answers = conditions.map((c) => evaluateCondition(c, lookup).tri);
+      if (effect === 'Deny' ? answers.includes(NO) : answers.every((tri) => tri === YES)) escaped++;
+    }
+    return escaped;
+  };
+  const own = compileAccount(
+    { ...snapshot, principals: [creator, ...groupsOf(snapshot, creator)] },
+    catalog,
+    undefined,
+    at,
+  ).principal(creator.arn);
+  const create = kind === 'role' ? 'iam:CreateRole' : 'iam:CreateUser';
+  let best = fallback;
+  let most = score(fallback.arn);
+  for (const name of [...names].slice(0, NAME_CANDIDATES)) {
+    const candidate = created(name);
+    if (!own || own.decide(create, { resourceArn: candidate.arn }).decision === 'denied') continue;
+    const count = score(candidate.arn);
+    if (count > most) {
+      best = candidate;
+      most = count;
+    }
+  }
+  return best;
 }
 
 /**
