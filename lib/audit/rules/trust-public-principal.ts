@@ -5,7 +5,7 @@ import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { strangerMeets, type StrangerAnswer } from '../evaluate/stranger';
 import { trustStatements } from './support/trust';
-import { YES } from '../evaluate/tri';
+import { NO, YES } from '../evaluate/tri';
 
 export const meta: RuleMeta = {
   id: 'trust-public-principal',
@@ -37,12 +37,14 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!aws.includes('*')) continue;
     const conditionKeys = [...new Set(trust.statement.conditions.map((c) => c.key))];
     const stranger = strangerMeets(trust.statement, context.now);
+    // A condition that cannot be decided (a policy variable no value is known for) may let a stranger in.
     const fromNetwork =
-      stranger.tri === YES ? undefined : strangerMeets(trust.statement, context.now, { network: true });
-    if (stranger.tri !== YES && fromNetwork?.tri !== YES) continue;
+      stranger.tri === NO ? strangerMeets(trust.statement, context.now, { network: true }) : undefined;
+    if (stranger.tri === NO && fromNetwork?.tri === NO) continue;
     const certain = stranger.tri === YES;
     const severity: Severity = conditionKeys.length === 0 ? 'critical' : certain ? 'high' : 'medium';
     const externalIdOnly = conditionKeys.length === 1 && conditionKeys[0].toLowerCase() === 'sts:externalid';
+    const keys = conditionKeys.join(', ');
     findings.push({
       severity,
       message:
@@ -50,10 +52,13 @@ export function check(context: RuleContext): RuleFinding[] {
         (conditionKeys.length === 0
           ? ' with no condition at all: any AWS identity in any account.'
           : certain
-            ? ` and a role or user of any other account meets its conditions on ${conditionKeys.join(', ')}` +
+            ? ` and a role or user of any other account meets its conditions on ${keys}` +
               `${shown(stranger)}${externalIdOnly ? ': an external id is a shared secret, not an identity check' : ''}.`
-            : ` and any AWS identity that calls from the network its conditions name meets them` +
-              `${shown(fromNetwork!)}: the network is the only thing keeping other accounts out.`),
+            : fromNetwork === undefined
+              ? ` and a role or user of any other account may meet its conditions on ${keys}: some could not be ` +
+                'decided (a policy variable whose value is not known), so they are taken as met.'
+              : ` and any AWS identity that calls from the network its conditions name meets them` +
+                `${shown(fromNetwork)}: the network is the only thing keeping other accounts out.`),
       principalArn: trust.role.arn,
       location: trust.role.location,
       evidence: [trust.evidence],

@@ -94,6 +94,12 @@ const cases: [string, unknown, Record<string, string>][] = [
     assume('*', condition),
     {},
   ]),
+  [
+    // Undecidable: the stranger picks both tags, but the audit cannot say they match; taken as met.
+    'Principal "*" with a condition a policy variable decides',
+    assume('*', { StringEquals: { 'aws:PrincipalTag/team': '${aws:PrincipalTag/owner}' } }),
+    { 'trust-public-principal': 'medium' },
+  ],
   // Only where it calls from keeps others out: a weaker wall, reported as such.
   [
     'Principal "*" limited to a corporate network',
