@@ -3,7 +3,8 @@
 // condition keys and operators, not by which keys it names.
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
-import { strangerMeets, type StrangerAnswer } from '../evaluate/stranger';
+import { strangerAlwaysMeets, strangerMeets, type StrangerAnswer } from '../evaluate/stranger';
+import type { NormalizedStatement } from '../../policy/types';
 import { trustStatements } from './support/trust';
 import { NO, YES } from '../evaluate/tri';
 
@@ -30,11 +31,18 @@ function shown(answer: StrangerAnswer): string {
   return sent.length > 0 ? ` (for example with ${sent.join(', ')})` : '';
 }
 
+/** A Deny whose principal is everyone (`"*"`); one naming principals does not stop a stranger. */
+function deniesEveryone(deny: NormalizedStatement): boolean {
+  return (deny.principals?.AWS ?? []).includes('*') && (deny.resources ?? ['*']).includes('*');
+}
+
 export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
     const aws = trust.statement.principals?.AWS ?? [];
     if (!aws.includes('*')) continue;
+    // A Deny of the same trust that stops every stranger, whatever it picks (StringNotEquals aws:PrincipalOrgID).
+    if (trust.denies.some((deny) => deniesEveryone(deny) && strangerAlwaysMeets(deny))) continue;
     const conditionKeys = [...new Set(trust.statement.conditions.map((c) => c.key))];
     const stranger = strangerMeets(trust.statement, context.now);
     // A condition that cannot be decided (a policy variable no value is known for) may let a stranger in.

@@ -100,6 +100,34 @@ const cases: [string, unknown, Record<string, string>][] = [
     assume('*', { StringEquals: { 'aws:PrincipalTag/team': '${aws:PrincipalTag/owner}' } }),
     { 'trust-public-principal': 'medium' },
   ],
+  [
+    // The Deny stops every caller outside the organization, whatever it picks: nothing public is left.
+    'Principal "*" beside a Deny of everyone outside the organization',
+    doc(
+      { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' },
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sts:AssumeRole',
+        Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+      },
+    ),
+    {},
+  ],
+  [
+    // A Deny on what the caller picks (its own tags) stops no stranger for certain.
+    'Principal "*" beside a Deny on a tag the caller sets',
+    doc(
+      { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' },
+      {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sts:AssumeRole',
+        Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'platform' } },
+      },
+    ),
+    { 'trust-public-principal': 'critical' },
+  ],
   // Only where it calls from keeps others out: a weaker wall, reported as such.
   [
     'Principal "*" limited to a corporate network',

@@ -11,6 +11,8 @@ export interface TrustStatement {
   readonly evidence: Evidence;
   /** Lower-cased condition keys on the statement. */
   readonly conditionKeys: ReadonlySet<string>;
+  /** The Deny statements of the same trust policy that apply to assuming the role (sts:AssumeRole*, *). */
+  readonly denies: readonly NormalizedStatement[];
 }
 
 /** Found once per snapshot: the four trust rules read the same statements. */
@@ -36,14 +38,16 @@ function findTrustStatements(snapshot: AccountSnapshot): TrustStatement[] {
       type: 'trust',
       cache: snapshotParseCache(snapshot),
     });
+    const assumes = (statement: NormalizedStatement) =>
+      (statement.actions ?? []).some((a) => /^(sts:assumerole.*|sts:\*|\*)$/i.test(a));
+    const denies = policy.statements.filter((statement) => statement.effect === 'Deny' && assumes(statement));
     for (const statement of policy.statements) {
-      if (statement.effect !== 'Allow') continue;
-      const assumes = (statement.actions ?? []).some((a) => /^(sts:assumerole.*|sts:\*|\*)$/i.test(a));
-      if (!assumes) continue;
+      if (statement.effect !== 'Allow' || !assumes(statement)) continue;
       out.push({
         role,
         statement,
         conditionKeys: new Set(statement.conditions.map((c) => c.key.toLowerCase())),
+        denies,
         evidence: {
           policy: 'trust',
           policyKind: 'trust',
