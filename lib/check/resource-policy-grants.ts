@@ -8,7 +8,7 @@ import { lambdaPermissionStatement } from '../audit/sources/lambda-permission';
 import { compileActionMatcher, normalizeConditions } from '../policy';
 import type { NormalizedCondition } from '../policy/types';
 import { awsPrincipal } from '../policy/principals';
-import { strangerMeets } from '../audit/evaluate/stranger';
+import { strangerAlwaysMeets, strangerMeets } from '../audit/evaluate/stranger';
 import { NO } from '../audit/evaluate/tri';
 import type { ResourceLookup } from './backup-coverage';
 import { changeHash } from './change-hash';
@@ -130,6 +130,38 @@ function grantDocuments(resource: CfnResource | undefined): Record<string, unkno
   return [{ Version: '2012-10-17', Statement: [statement] }];
 }
 
+/** A statement field as a list of its JSON texts (`Resource` written as a string or a list). */
+function texts(value: unknown): string[] {
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((item) => JSON.stringify(item));
+}
+
+/**
+ * The Deny statements of the documents that stop every caller of another account whatever it picks, wherever it
+ * calls from: everyone as principal, on every resource the Allow names, conditioned only on what AWS assigns
+ * (`StringNotEquals aws:PrincipalOrgID`, a data perimeter). Each as a test of the destructive actions it covers.
+ */
+function strangerDenies(
+  documents: readonly Record<string, unknown>[],
+): { covers: (action: string) => boolean; resources: readonly string[] }[] {
+  const out: { covers: (action: string) => boolean; resources: readonly string[] }[] = [];
+  for (const document of documents) {
+    const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+    for (const raw of statements) {
+      if (!raw || typeof raw !== 'object') continue;
+      const statement = raw as Record<string, unknown>;
+      if (statement.Effect !== 'Deny' || !toEveryone(statement.Principal) || statement.NotAction !== undefined)
+        continue;
+      if (statement.NotResource !== undefined) continue;
+      const conditions = templateConditions(statement.Condition);
+      if (conditions === undefined || !strangerAlwaysMeets({ conditions }, { network: true })) continue;
+      const patterns = texts(statement.Action).map((text) => JSON.parse(text) as unknown);
+      if (!patterns.every((pattern) => typeof pattern === 'string')) continue;
+      out.push({ covers: compileActionMatcher(patterns as string[]), resources: texts(statement.Resource) });
+    }
+  }
+  return out;
+}
+
 /** The destructive actions an Allow of the resource's policies names, by statement: to everyone, or to named principals. */
 function openGrants(
   resource: CfnResource | undefined,
@@ -139,7 +171,9 @@ function openGrants(
   now: Date,
 ): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  for (const document of grantDocuments(resource)) {
+  const documents = grantDocuments(resource);
+  const denies = kind === 'everyone' ? strangerDenies(documents) : [];
+  for (const document of documents) {
     const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
     for (const raw of statements) {
       if (!raw || typeof raw !== 'object') continue;
@@ -154,7 +188,14 @@ function openGrants(
       );
       // NotAction with everyone as principal grants every other action, destructive ones among them.
       const matches = statement.NotAction !== undefined ? () => true : compileActionMatcher(patterns);
-      const destructive = catalog.destructive.filter((action) => matches(action.action)).map((action) => action.action);
+      // A Deny that stops every outsider on the resources this Allow names takes its actions back.
+      const resources = texts(statement.Resource);
+      const blocked = denies.filter(
+        (deny) => deny.resources.includes(JSON.stringify('*')) || resources.every((r) => deny.resources.includes(r)),
+      );
+      const destructive = catalog.destructive
+        .filter((action) => matches(action.action) && !blocked.some((deny) => deny.covers(action.action)))
+        .map((action) => action.action);
       if (destructive.length > 0) found.set(canonicalStatement(statement), destructive);
     }
   }

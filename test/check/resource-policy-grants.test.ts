@@ -89,6 +89,31 @@ describe('the gate on resource policies opened to anyone', () => {
     expect(byRule(gate(stack({}), stack({ Policy: policy([own, parameter]) })))).toEqual([]);
   });
 
+  it('weighs a Deny of the same policy that stops every outsider (a data perimeter), and only such a Deny', () => {
+    const objects = { 'Fn::Sub': '${Data.Arn}/*' };
+    const open = { Effect: 'Allow', Principal: '*', Action: 's3:DeleteObject', Resource: objects };
+    const denyUnless = (condition: object) => ({
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [{ 'Fn::GetAtt': ['Data', 'Arn'] }, objects],
+      Condition: condition,
+    });
+    const opened = (deny: object) => byRule(gate(stack({}), stack({ Policy: policy([open, deny]) })));
+    expect(opened(denyUnless({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }))).toEqual([]);
+    // What the caller picks (its tags, the VPC endpoint it calls through) stops no insider or outsider for certain.
+    expect(opened(denyUnless({ StringNotEquals: { 'aws:PrincipalTag/team': 'data' } }))).toHaveLength(1);
+    expect(opened(denyUnless({ StringNotEquals: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } }))).toHaveLength(1);
+    // A Deny on other resources, or on other actions, takes nothing back.
+    const elsewhere = {
+      ...denyUnless({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }),
+      Resource: 'arn:aws:s3:::other/*',
+    };
+    expect(opened(elsewhere)).toHaveLength(1);
+    const reads = { ...denyUnless({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }), Action: 's3:GetObject' };
+    expect(opened(reads)).toHaveLength(1);
+  });
+
   it('does not report a grant that was already there', () => {
     const open = { Effect: 'Allow', Principal: '*', Action: 's3:DeleteObject', Resource: '*' };
     expect(byRule(gate(stack({ Policy: policy([open]) }), stack({ Policy: policy([open, read]) })))).toEqual([]);

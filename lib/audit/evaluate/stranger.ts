@@ -279,15 +279,21 @@ export function refusesEach(statement: NormalizedStatement, lowerKey: string, va
  * Whether a stranger (an IAM role or user) meets every condition of the statement whatever it picks: the
  * conditions read only what AWS assigns it (its account, its organization, keys only services send) and hold in
  * every place it may stand. A Deny so conditioned stops every stranger; one that reads anything it picks may not.
+ * With `network`, where it calls from is among its picks (StrangerOptions).
  */
-export function strangerAlwaysMeets(statement: Pick<NormalizedStatement, 'conditions'>): boolean {
+export function strangerAlwaysMeets(
+  statement: Pick<NormalizedStatement, 'conditions'>,
+  options: Pick<StrangerOptions, 'network'> = {},
+): boolean {
+  const fixed = (lowerKey: string, scenario: Scenario): KeyValue | undefined =>
+    options.network && LOCATION_KEYS.has(lowerKey) ? undefined : fixedValue(lowerKey, scenario);
   return scenarios(false).every((scenario) =>
     statement.conditions.every((condition) => {
       const lowerKey = condition.key.toLowerCase();
-      const value = fixedValue(lowerKey, scenario);
+      const value = fixed(lowerKey, scenario);
       if (value === undefined) return false;
       const lookup = (key: string): KeyValue =>
-        key === lowerKey ? value : (fixedValue(key, scenario) ?? { state: 'unknown' });
+        key === lowerKey ? value : (fixed(key, scenario) ?? { state: 'unknown' });
       return evaluateCondition(condition, lookup).tri === YES;
     }),
   );
