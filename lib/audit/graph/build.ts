@@ -183,18 +183,10 @@ interface AccountIndex {
   readonly runningAs: Partial<Record<InventoryKind, ReadonlyMap<string, readonly string[]>>>;
 }
 
-const STARTS_WORK = /^(Start|Run|Create|Update|Put|Execute|Invoke|Send)/;
-
 /** A service principal no path models, as the general rules see it (see unmodelledServiceEdges). */
 interface UnmodelledService {
   /** Its Write actions; undefined when the catalog does not know the service. */
   readonly writes?: readonly CatalogAction[];
-  /**
-   * Its Write actions that start or set up work the service then does (Start*, Run*, Create*, Update*, Put*,
-   * Execute*, Invoke*, Send*): the ones a role may be handed with, for a service whose known paths the caller
-   * does not hold (a tag or a delete never hands it a role).
-   */
-  readonly starts?: readonly CatalogAction[];
   /** Its actions that run code or commands with a resource's role (the catalog's `execute` class). */
   readonly runs: readonly CatalogAction[];
   readonly paths: Map<string, EscalationPath>;
@@ -1226,10 +1218,8 @@ class GraphBuilder {
       const catalog = this.options.catalog;
       const prefix = servicePrefixOf(service, (name) => catalog.hasService(name));
       const actions = prefix ? catalog.serviceActions(prefix) : undefined;
-      const writes = actions?.filter((a) => a.accessLevel === 'Write');
       known = {
-        writes,
-        starts: writes?.filter((a) => STARTS_WORK.test(a.name)),
+        writes: actions?.filter((a) => a.accessLevel === 'Write'),
         runs: actions?.filter((a) => a.classes.includes('execute')) ?? [],
         paths: new Map(),
       };
@@ -1280,8 +1270,9 @@ class GraphBuilder {
       // paths whole: the paths list the known ways (a document of its own for SSM Automation), and a caller may
       // use another (an Automation runbook already in the account).
       const modelled = MODELLED_SERVICES.has(service);
-      if (modelled && (!passRole || this.holdsPassPathTo(service, decisions!))) continue;
+      if (modelled && !passRole) continue;
       const known = this.unmodelledService(service);
+      if (modelled && (known.runs.length === 0 || this.holdsPassPathTo(service, decisions!))) continue;
       const run = !modelled && known.runs.length > 0 ? this.firstHeld(principal, compiled, known.runs) : undefined;
       if (run) {
         const needs = `a resource of ${service} that runs as the role and does what ${run.action} asks (leash models no path through this service)`;
@@ -1290,9 +1281,9 @@ class GraphBuilder {
         this.serviceEdges(principal, compiled, index, path, resolution, [run], [run.action.toLowerCase()]);
       }
       if (!passRole) continue;
-      const use = known.writes
-        ? this.firstHeld(principal, compiled, modelled ? known.starts! : known.writes)
-        : undefined;
+      // For a modelled service, only an action that runs work with a role (the catalog's `execute` class, as
+      // ssm:StartAutomationExecution) hands it one outside the listed paths; for the others, any Write.
+      const use = known.writes ? this.firstHeld(principal, compiled, modelled ? known.runs : known.writes) : undefined;
       if (known.writes && !use) continue;
       const path = this.generalPath(
         known,

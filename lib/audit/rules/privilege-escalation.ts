@@ -159,10 +159,13 @@ function withGain(
   principal: Principal,
   selves: readonly SelfEscalation[],
 ): readonly SelfEscalation[] {
-  if (!principal.permissionsBoundaryArn) return selves;
+  // Only a creation that depends on iam:PermissionsBoundary can be held to the creator's own boundary.
+  const bound = (self: SelfEscalation) => self.dependsOn.some((key) => key.toLowerCase() === 'iam:permissionsboundary');
+  if (!principal.permissionsBoundaryArn || !selves.some(bound)) return selves;
   const own = context.account.principal(principal.arn);
   if (!own) return selves;
   return selves.filter((self) => {
+    if (!bound(self)) return true;
     const created = createdBy(context.graph, context.snapshot, context.catalog, principal, self);
     return created === undefined || gains.grantsMore(created, own);
   });
