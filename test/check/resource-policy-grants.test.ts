@@ -76,6 +76,27 @@ describe('the gate on resource policies opened to anyone', () => {
     ]);
   });
 
+  it('lets a key policy\'s grant to "*" kept to the account by kms:CallerAccount go, and not one kept from it', () => {
+    const keyPolicy = (condition: object) => ({
+      Type: 'AWS::KMS::Key',
+      Properties: {
+        Tags: prodTags,
+        KeyPolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: '*', Action: 'kms:ScheduleKeyDeletion', Resource: '*', Condition: condition },
+          ],
+        },
+      },
+    });
+    const opened = (condition: object) =>
+      gate({ Resources: {} }, { Resources: { Key: keyPolicy(condition) } }).filter(
+        (finding) => finding.ruleId === 'production-open-to-anyone',
+      );
+    expect(opened({ StringEquals: { 'kms:CallerAccount': '123456789012' } })).toEqual([]);
+    expect(opened({ StringNotEquals: { 'kms:CallerAccount': '123456789012' } })).toHaveLength(1);
+  });
+
   it('lets a grant to "*" kept to the account, or to an organization a deployment parameter names, go', () => {
     const to = (condition: object) => ({
       Effect: 'Allow',

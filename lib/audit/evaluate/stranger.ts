@@ -78,7 +78,9 @@ function fixedValue(lowerKey: string, scenario: Scenario): KeyValue | undefined 
   if (scenario.service) return serviceValue(lowerKey, scenario);
   if (SERVICE_ONLY_KEYS.has(lowerKey)) return ABSENT;
   switch (lowerKey) {
+    // kms:CallerAccount is KMS's own name for the caller's account, as AWS assigns it.
     case 'aws:principalaccount':
+    case 'kms:calleraccount':
       return present([STRANGER_ACCOUNT]);
     case 'aws:principalisawsservice':
       return present(['false']);
