@@ -268,7 +268,11 @@ function askKey(
  * Whether the statement's conditions on the key `lowerKey` refuse each of `values` (what someone else may send,
  * ABSENT for sending nothing): a condition on the key that one of them meets keeps no one out, whatever the key.
  */
-export function refusesEach(statement: NormalizedStatement, lowerKey: string, values: readonly KeyValue[]): boolean {
+export function refusesEach(
+  statement: Pick<NormalizedStatement, 'conditions'>,
+  lowerKey: string,
+  values: readonly KeyValue[],
+): boolean {
   const conditions = statement.conditions.filter((condition) => condition.key.toLowerCase() === lowerKey);
   if (conditions.length === 0) return false;
   return values.every((value) => {
