@@ -68,6 +68,11 @@ export interface GraphOptions {
 }
 
 const ASSUME = 'sts:AssumeRole';
+/**
+ * The service a role whose trust cannot be read may trust: any. iam:PassRole to it is asked with no
+ * iam:PassedToService (the service is unknown), and its general edge needs only iam:PassRole.
+ */
+const ANY_SERVICE = 'any service (the trust policy could not be read)';
 const ASSUME_ROOT = 'sts:AssumeRoot';
 
 /**
@@ -1306,6 +1311,23 @@ class GraphBuilder {
         lower,
       );
     }
+    // A role whose trust cannot be read may trust a service no role above names: any caller that may pass it
+    // may hand it to such a service (which one, and what it does with the role, is unknown).
+    if (passRole && index.anyServiceRoles.length > 0) {
+      const known = this.unmodelledService(ANY_SERVICE);
+      const path = this.generalPath(known, UNMODELLED_SERVICE_PATH, ANY_SERVICE, ['iam:PassRole']);
+      const needs =
+        'a service the role trusts to act with it (its trust policy could not be read, so which is unknown)';
+      this.serviceEdges(
+        principal,
+        compiled,
+        index,
+        path,
+        { kind: 'pass-role', services: [ANY_SERVICE], needs },
+        [passRole],
+        ['iam:passrole'],
+      );
+    }
   }
 
   /** One general path per service, id and actions (hops are made once per path: see serviceHops). */
@@ -1479,7 +1501,10 @@ class GraphBuilder {
   private passedTo(service: string): RequestContext {
     let context = this.passContexts.get(service);
     if (!context) {
-      context = { contextKeys: { ...this.time.contextKeys, 'iam:passedtoservice': [service] } };
+      context =
+        service === ANY_SERVICE
+          ? this.time
+          : { contextKeys: { ...this.time.contextKeys, 'iam:passedtoservice': [service] } };
       this.passContexts.set(service, context);
     }
     return this.pathPick ? withCallerPick(context, this.pathPick) : context;

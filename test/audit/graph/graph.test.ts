@@ -117,6 +117,18 @@ describe('assume-role edges', () => {
     expect(passed?.dependsOn).toContain(
       'the trust policy, which could not be read (who may assume the role is unknown)',
     );
+    // With iam:PassRole alone: the role may trust a service no path and no other role names.
+    const anyService = graphOf({
+      principals: [
+        { name: 'dev', kind: 'user', policies: [doc(allow('iam:PassRole'))] },
+        { name: 'admin', trust: unreadable, policies: [doc(allow('*'))] },
+      ],
+    });
+    const handed = edgesBetween(anyService, arn('user', 'dev'), arn('role', 'admin')).find(
+      (e) => e.kind === 'pass-role',
+    );
+    expect(handed).toMatchObject({ decision: 'depends', pathId: 'passrole-unmodelled-service' });
+    expect(handed?.needs).toContain('its trust policy could not be read');
     // A readable trust is read as written: alice is not let in by a trust naming only carol.
     const readable = graphOf({
       principals: [
