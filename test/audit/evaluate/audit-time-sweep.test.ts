@@ -7,6 +7,7 @@ import { createValidatedPolicy } from '@cloud-copilot/iam-policy';
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { compileAccount } from '../../../lib/audit/evaluate';
 import { loadCatalog } from '../../../lib/catalog';
+import { CONDITION_OPERATORS } from '../../../lib/policy';
 import { ACCOUNT, allow, deny, policy, principal, snapshot, type Statement } from './helpers';
 
 const catalog = loadCatalog();
@@ -15,14 +16,8 @@ const DAY = 86_400_000;
 const ACTION = 'dynamodb:DeleteTable';
 const TABLE = `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders`;
 
-const OPERATORS = [
-  'DateEquals',
-  'DateNotEquals',
-  'DateLessThan',
-  'DateLessThanEquals',
-  'DateGreaterThan',
-  'DateGreaterThanEquals',
-];
+/** Every date operator of the policy grammar. */
+const OPERATORS = CONDITION_OPERATORS.filter((operator) => operator.startsWith('Date'));
 /** Policy values, in days from the audit time: the past, the audit time itself, the future. */
 const OFFSETS = [[-400], [0], [30], [-400, 30], [30, 400]];
 

@@ -23,6 +23,13 @@ const assume = (principal: unknown, condition?: object) =>
     ...(condition ? { Condition: condition } : {}),
   });
 
+/** A trust of everyone, beside a Deny of everyone under `condition`. */
+const openBesideDeny = (condition: object) =>
+  doc(
+    { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' },
+    { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: condition },
+  );
+
 const rules: Record<string, Rule> = {
   'trust-public-principal': publicPrincipal,
   'trust-cross-account-no-external-id': crossAccount,
@@ -103,29 +110,13 @@ const cases: [string, unknown, Record<string, string>][] = [
   [
     // The Deny stops every caller outside the organization, whatever it picks: nothing public is left.
     'Principal "*" beside a Deny of everyone outside the organization',
-    doc(
-      { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' },
-      {
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 'sts:AssumeRole',
-        Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
-      },
-    ),
+    openBesideDeny({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123' } }),
     {},
   ],
   [
     // A Deny on what the caller picks (its own tags) stops no stranger for certain.
     'Principal "*" beside a Deny on a tag the caller sets',
-    doc(
-      { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' },
-      {
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 'sts:AssumeRole',
-        Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'platform' } },
-      },
-    ),
+    openBesideDeny({ StringNotEquals: { 'aws:PrincipalTag/team': 'platform' } }),
     { 'trust-public-principal': 'critical' },
   ],
   // Only where it calls from keeps others out: a weaker wall, reported as such.

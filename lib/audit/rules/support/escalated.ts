@@ -5,7 +5,8 @@
 // `Allow *` statement to the principal (or, for AddUserToGroup, the group it joins) and deciding again, so the
 // boundary and SCPs are weighed exactly as for any other question.
 import type { Catalog, CatalogAction } from '../../../catalog/types';
-import { normalizeConditions } from '../../../policy';
+import { salvagePolicy } from '../../../policy';
+import { snapshotParseCache } from '../../sources/parse-cache';
 import type { NormalizedCondition } from '../../../policy/types';
 import { compileAccount } from '../../evaluate';
 import { evaluateCondition } from '../../evaluate/condition';
@@ -159,12 +160,7 @@ function unbound(
   unbinding: SelfEscalation,
 ): EscalatedPrincipal | undefined {
   const free: Principal = { ...principal, permissionsBoundaryArn: undefined };
-  const compiled = compileAccount(
-    { ...snapshot, principals: [free, ...groupsOf(snapshot, free)] },
-    catalog,
-    undefined,
-    at,
-  ).principal(free.arn);
+  const compiled = compiledAlone(snapshot, catalog, at, free);
   return compiled && { self: unbinding, holder: principal.arn, joined: [], compiled };
 }
 
@@ -224,12 +220,7 @@ function afterWrite(
   // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
   const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
   const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
-  const compiled = compileAccount(
-    { ...snapshot, principals: [probe, ...groupsOf(snapshot, probe)] },
-    catalog,
-    undefined,
-    at,
-  ).principal(probe.arn);
+  const compiled = compiledAlone(snapshot, catalog, at, probe);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
 }
@@ -237,25 +228,23 @@ function afterWrite(
 /** At most this many names an organization policy singles out are tried for a created principal. */
 const NAME_CANDIDATES = 8;
 
-/** The account's SCP and RCP statements that read aws:PrincipalArn, with those conditions normalised. */
+/**
+ * The account's SCP and RCP statements that read aws:PrincipalArn (those conditions only), as the evaluator
+ * parses them; a statement that cannot be read sets no name apart (the unreadable-policy rule reports it).
+ */
 function principalArnStatements(snapshot: AccountSnapshot): { effect: string; conditions: NormalizedCondition[] }[] {
   if (!snapshot.organizationPoliciesKnown) return [];
   const out: { effect: string; conditions: NormalizedCondition[] }[] = [];
-  for (const level of [...snapshot.serviceControlPolicies, ...snapshot.resourceControlPolicies]) {
-    for (const policy of level.policies) {
-      const statements = (policy.document as { Statement?: unknown } | undefined)?.Statement;
-      for (const raw of Array.isArray(statements) ? statements : [statements]) {
-        const statement = raw as { Effect?: unknown; Condition?: unknown } | undefined;
-        const condition = statement?.Condition;
-        if (!condition || typeof condition !== 'object' || Array.isArray(condition)) continue;
-        let conditions: NormalizedCondition[];
-        try {
-          conditions = normalizeConditions(condition as Parameters<typeof normalizeConditions>[0]);
-        } catch {
-          continue;
-        }
-        const onArn = conditions.filter((c) => c.key.toLowerCase() === 'aws:principalarn');
-        if (onArn.length > 0) out.push({ effect: String(statement?.Effect), conditions: onArn });
+  const cache = snapshotParseCache(snapshot);
+  const levels = [
+    ...snapshot.serviceControlPolicies.map((level) => ({ level, type: 'scp' as const })),
+    ...snapshot.resourceControlPolicies.map((level) => ({ level, type: 'rcp' as const })),
+  ];
+  for (const { level, type } of levels) {
+    for (const { document } of level.policies) {
+      for (const statement of salvagePolicy(document, { type, cache }).policy.statements) {
+        const onArn = statement.conditions.filter((c) => c.key.toLowerCase() === 'aws:principalarn');
+        if (onArn.length > 0) out.push({ effect: statement.effect, conditions: onArn });
       }
     }
   }
@@ -295,12 +284,7 @@ function worstNamed(
     }
     return escaped;
   };
-  const own = compileAccount(
-    { ...snapshot, principals: [creator, ...groupsOf(snapshot, creator)] },
-    catalog,
-    undefined,
-    at,
-  ).principal(creator.arn);
+  const own = compiledAlone(snapshot, catalog, at, creator);
   const create = kind === 'role' ? 'iam:CreateRole' : 'iam:CreateUser';
   let best = fallback;
   let most = score(fallback.arn);
@@ -335,12 +319,7 @@ function anothersWrite(
   if (resolution.target === 'role-boundary' || resolution.target === 'user-boundary')
     return { anything: false, unbound: true };
   if (resolution.target !== 'managed-policy') return undefined;
-  const compiled = compileAccount(
-    { ...snapshot, principals: [writer, ...groupsOf(snapshot, writer)] },
-    catalog,
-    undefined,
-    at,
-  ).principal(writer.arn);
+  const compiled = compiledAlone(snapshot, catalog, at, writer);
   if (!compiled) return undefined;
   const writes = self.actions.filter((action) => /^iam:/i.test(action));
   const writable = (policyArn: string) =>
@@ -369,6 +348,21 @@ function groupsOf(snapshot: AccountSnapshot, principal: Principal): Principal[] 
     .filter((g): g is Principal => !!g);
 }
 
+/** `principal` compiled alone with its groups, in its account, at the audit time. */
+function compiledAlone(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  at: Date,
+  principal: Principal,
+): CompiledPrincipal | undefined {
+  return compileAccount(
+    { ...snapshot, principals: [principal, ...groupsOf(snapshot, principal)] },
+    catalog,
+    undefined,
+    at,
+  ).principal(principal.arn);
+}
+
 /**
  * The permissions boundary a role or user it creates must carry: its own, when its creation may be allowed with
  * that boundary (iam:PermissionsBoundary) and is denied without one and with another (the agent boundary requires
@@ -385,15 +379,7 @@ function boundaryOfCreated(
   const creates = self.actions.filter((action) => /^iam:create(role|user)$/i.test(action));
   if (!own || creates.length === 0 || !self.dependsOn.some((key) => key.toLowerCase() === 'iam:permissionsboundary'))
     return undefined;
-  const groups = principal.groups
-    .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
-    .filter((g): g is Principal => !!g);
-  const compiled = compileAccount(
-    { ...snapshot, principals: [principal, ...groups] },
-    catalog,
-    undefined,
-    at,
-  ).principal(principal.arn);
+  const compiled = compiledAlone(snapshot, catalog, at, principal);
   if (!compiled) return undefined;
   const with_ = (values: string[]) => ({ contextKeys: { 'iam:permissionsboundary': values } });
   const another = `arn:aws:iam::${snapshot.accountId}:policy/leash-probe-another-boundary`;
@@ -444,10 +430,7 @@ function groupsToJoin(
 ): string[] {
   const named = snapshot.principals.find((p) => p.arn === self.target);
   const names = named ? [named.name] : [];
-  const own = snapshot.principals.filter((p) => p.kind === 'group' && user.groups.includes(p.name));
-  const compiled = compileAccount({ ...snapshot, principals: [user, ...own] }, catalog, undefined, at).principal(
-    user.arn,
-  );
+  const compiled = compiledAlone(snapshot, catalog, at, user);
   if (!compiled) return names;
   for (const group of snapshot.principals) {
     if (group.kind !== 'group' || names.includes(group.name) || user.groups.includes(group.name)) continue;
