@@ -18,15 +18,13 @@ import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { allowEvidence, docsUrl, listActions, uncappedText } from './support/meta';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
 import {
-  addRuns,
-  emptyTally,
   inputResourceStates,
   protectedWrites,
   resourceStates,
   statesText,
   wroteAnything,
   type ResourceState,
-  type WriteTally,
+  WriteTally,
 } from './support/writes';
 import type { Finding, Goal, RuleContext, RuleFinding, RuleMeta, Severity, TransitivePart } from './types';
 
@@ -303,19 +301,19 @@ function transitiveCheck(context: RuleContext): RuleFinding[] {
   // The production tags any policy of the account tells apart: the principals an agent reaches are many.
   const states = resourceStates(guardrails, analysis.productionTags(), analysis.comparedProductionKeys());
   const out: RuleFinding[] = [];
-  const own = new Map<string, ReadonlySet<string>>();
+  const own = new Map<string, WriteTally>();
   const writers = new Map<string, Writer | undefined>();
   for (const agent of agents) {
     const mine = ownWrites(context, agent, writes, states);
-    own.set(agent.arn, mine?.allowed ?? new Set());
-    writers.set(agent.arn, mine && wroteAnything(mine) ? { tally: mine, certain: mine.allowed.size > 0 } : undefined);
+    own.set(agent.arn, mine ?? new WriteTally(catalog));
+    writers.set(agent.arn, mine && wroteAnything(mine) ? { tally: mine, certain: mine.allowedCount > 0 } : undefined);
   }
   const escalatedAgents = new Set<string>();
   for (const agent of agents) {
     const found = escalatedWrites(context, agent, writes, states);
     if (!found || !beyond(own.get(agent.arn)!, found.tally, false)) continue;
     out.push(escalationFinding(agent, found, own.get(agent.arn)!));
-    writers.set(agent.arn, { tally: found.tally, certain: found.tally.allowed.size > 0, afterEscalation: true });
+    writers.set(agent.arn, { tally: found.tally, certain: found.tally.allowedCount > 0, afterEscalation: true });
     escalatedAgents.add(agent.arn);
   }
   // A principal is asked what it writes as itself only when a search from an agent comes to it, once: an
@@ -374,27 +372,20 @@ function transitiveCheck(context: RuleContext): RuleFinding[] {
   return out;
 }
 
-/** Whether `tally` holds a write (allowed; or depending, unless `certainOnly`) not in `own`. */
-function beyond(own: ReadonlySet<string>, tally: WriteTally, certainOnly: boolean): boolean {
-  const sets = certainOnly ? [tally.allowed] : [tally.allowed, tally.depends];
-  for (const set of sets) {
-    // More writes than the agent's own: some are new, without looking.
-    if (set.size > own.size) return true;
-    for (const action of set) if (!own.has(action)) return true;
-  }
-  return false;
+/**
+ * Whether `tally` holds a write (allowed; or depending, unless `certainOnly`) the agent cannot write for
+ * certain itself (`own`'s allowed writes).
+ */
+function beyond(own: WriteTally, tally: WriteTally, certainOnly: boolean): boolean {
+  // More writes than the agent's own: some are new, without looking.
+  if (tally.allowedCount > own.allowedCount) return true;
+  if (!certainOnly && tally.dependsCount > own.allowedCount) return true;
+  return tally.holdsBeyond(own, certainOnly);
 }
 
-/** Up to three writes of `tally` the agent lacks, allowed ones first. */
-function sampleBeyond(own: ReadonlySet<string>, tally: WriteTally): string[] {
-  const out: string[] = [];
-  for (const set of [tally.allowed, tally.depends]) {
-    for (const action of set) {
-      if (out.length === 3) return out;
-      if (!own.has(action)) out.push(action);
-    }
-  }
-  return out;
+/** Up to three writes of `tally` the agent cannot write for certain itself, allowed ones first. */
+function sampleBeyond(own: WriteTally | undefined, tally: WriteTally): string[] {
+  return tally.sampleBeyond(own, 3);
 }
 
 /** The writes a principal gets through on production as itself, with its own tags and boundary. */
@@ -410,8 +401,8 @@ function ownWrites(
   const compiled = account.principal(principal.arn);
   const asked = analysis.restrict(principal, writes);
   if (!compiled || asked.length === 0) return undefined;
-  const tally = emptyTally();
-  for (const state of states) addRuns(tally, compiled.decisionRuns(asked, state.request), asked, state.name);
+  const tally = new WriteTally(context.catalog);
+  for (const state of states) tally.addRuns(compiled.decisionRuns(asked, state.request), asked, state.name);
   addPickRuns(tally, compiled, asked, states, analysis.productionPicks(principal));
   return tally;
 }
@@ -431,9 +422,9 @@ function addPickRuns(
   if (picks.length === 0 || ![...tally.dependsOn].some(isCallerPickKey)) return;
   for (const pick of picks) {
     // Every write let through: no pick can add one.
-    if (tally.depends.size === 0) break;
+    if (tally.dependsCount === 0) break;
     for (const state of states)
-      addRuns(tally, compiled.decisionRuns(asked, withCallerPick(state.request, pick)), asked, state.name);
+      tally.addRuns(compiled.decisionRuns(asked, withCallerPick(state.request, pick)), asked, state.name);
   }
 }
 
@@ -479,7 +470,7 @@ export function writerGoal(
   if (!writer) return undefined;
   return {
     certain: writer.certain,
-    actions: sampleBeyond(new Set(), writer.tally),
+    actions: sampleBeyond(undefined, writer.tally),
     ...(writer.afterEscalation ? { afterEscalation: true } : {}),
   };
 }
@@ -492,12 +483,12 @@ function writerOf(
   states: ReturnType<typeof resourceStates>,
 ): Writer | undefined {
   const tally = ownWrites(context, principal, writes, states);
-  if (tally && tally.allowed.size > 0) return { tally, certain: true };
+  if (tally && tally.allowedCount > 0) return { tally, certain: true };
   // One IAM write away from writing (a policy it can put on itself): a goal as well, marked so, and taken over
   // what it writes now when that only depends on the resource (the IAM write itself, named on its own ARN).
   const found = escalatedWrites(context, principal, writes, states);
-  if (found && (found.tally.allowed.size > 0 || !tally || !wroteAnything(tally))) {
-    return { tally: found.tally, certain: found.tally.allowed.size > 0, afterEscalation: true };
+  if (found && (found.tally.allowedCount > 0 || !tally || !wroteAnything(tally))) {
+    return { tally: found.tally, certain: found.tally.allowedCount > 0, afterEscalation: true };
   }
   return tally && wroteAnything(tally) ? { tally, certain: false } : undefined;
 }
@@ -526,27 +517,27 @@ function escalatedWrites(
   let first: EscalatedWrites | undefined;
   for (const escalation of escalatedPrincipals(graph, snapshot, catalog, principal)) {
     if (escalation.self.decision !== 'allowed' || escalation.self.needs) break;
-    const tally = emptyTally();
+    const tally = new WriteTally(catalog);
     for (const state of states)
-      addRuns(tally, escalation.compiled.decisionRuns(writes, state.request), writes, state.name);
+      tally.addRuns(escalation.compiled.decisionRuns(writes, state.request), writes, state.name);
     addPickRuns(tally, escalation.compiled, writes, states, context.analysis.productionPicks(principal));
-    if (tally.allowed.size > 0) return { escalation, tally };
+    if (tally.allowedCount > 0) return { escalation, tally };
     if (!first && wroteAnything(tally)) first = { escalation, tally };
   }
   return first;
 }
 
-function escalationFinding(agent: Principal, found: EscalatedWrites, own: ReadonlySet<string>): RuleFinding {
+function escalationFinding(agent: Principal, found: EscalatedWrites, own: WriteTally): RuleFinding {
   const { self, holder } = found.escalation;
-  const { allowed, depends, dependsOn, where } = found.tally;
-  const severity: Severity = allowed.size > 0 ? 'critical' : 'high';
+  const { allowedCount, dependsCount, dependsOn, where } = found.tally;
+  const severity: Severity = allowedCount > 0 ? 'critical' : 'high';
   const target = escalationTargetText(self, found.escalation.joined);
   return {
     severity,
     message:
       `as an agent (${BY_TAG}) it can write to resources ${statesText(where)} once it raises its own ` +
       `permissions: ${self.pathId} on ${target} (${self.description}) → ${listActions(sampleBeyond(own, found.tally), 3)}` +
-      `${allowed.size > 0 ? '' : ' (depending on conditions)'}; ${allowed.size} action(s) allowed and ${depends.size} ` +
+      `${allowedCount > 0 ? '' : ' (depending on conditions)'}; ${allowedCount} action(s) allowed and ${dependsCount} ` +
       'depending on conditions by what the write cannot change (permissions boundary, SCPs, its Deny statements).',
     principalArn: agent.arn,
     location: agent.location,
@@ -562,10 +553,10 @@ function escalationFinding(agent: Principal, found: EscalatedWrites, own: Readon
         decision: self.decision,
         dependsOn: self.dependsOn,
       },
-      allowedCount: allowed.size,
-      allowed: [...allowed].slice(0, DETAIL_LIMIT),
-      dependsCount: depends.size,
-      depends: [...depends].slice(0, DETAIL_LIMIT),
+      allowedCount,
+      allowed: found.tally.allowed().slice(0, DETAIL_LIMIT),
+      dependsCount,
+      depends: found.tally.depends().slice(0, DETAIL_LIMIT),
       dependsOn: [...dependsOn],
       resourceStates: [...where],
     },

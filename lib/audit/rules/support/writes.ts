@@ -5,6 +5,7 @@ import { isReadLevel } from '../../../catalog/read-patterns';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import { expandActionPattern } from '../../../policy';
+import { catalogIndex, type CatalogIndex } from '../../evaluate/catalog-index';
 import type { DecisionRuns, RequestContext } from '../../evaluate/types';
 import type { AccountSnapshot } from '../../sources/snapshot';
 import { memoize2, newWeakMap } from '../../../util/memo';
@@ -173,39 +174,120 @@ function writesOf(catalog: Catalog, guardrails: GuardrailSpec): CatalogAction[] 
   return catalog.actions.filter((a) => !isReadLevel(a) && !allowlisted.has(a));
 }
 
-/** Writes got through, over every resource state asked: allowed outright, or depending on a condition. */
-export interface WriteTally {
-  readonly allowed: Set<string>;
-  readonly depends: Set<string>;
-  readonly dependsOn: Set<string>;
+/**
+ * Writes got through, over every resource state asked: allowed outright, or depending on a condition. Held by
+ * catalog index (a byte per action and two lists in the order first seen), not as sets of names: a principal
+ * that writes everywhere is tallied over some 16,000 writes and several states, and an agent's search asks
+ * this of every principal it reaches. The lists keep the order a set of names would have (allowed: as each
+ * got through; depending: as first seen, less those allowed since).
+ */
+export class WriteTally {
+  private readonly index: CatalogIndex;
+  /** By catalog index: NONE, DEPENDS or ALLOWED. */
+  private readonly state: Uint8Array;
+  private readonly allowedOrder: number[] = [];
+  private readonly dependsOrder: number[] = [];
+  private dependsSize = 0;
+  readonly dependsOn = new Set<string>();
   /** Names of the resource states where something got through. */
-  readonly where: Set<string>;
-}
+  readonly where = new Set<string>();
 
-export function emptyTally(): WriteTally {
-  return { allowed: new Set(), depends: new Set(), dependsOn: new Set(), where: new Set() };
-}
+  constructor(catalog: Catalog) {
+    this.index = catalogIndex(catalog);
+    this.state = new Uint8Array(catalog.actions.length);
+  }
 
-/** Adds one state's decisions on `asked` (in runs, see CompiledPrincipal.decisionRuns); allowed wins over depends. */
-export function addRuns(tally: WriteTally, runs: DecisionRuns, asked: readonly CatalogAction[], state: string): void {
-  const { ends, decisions } = runs;
-  for (let k = 0; k < decisions.length; k++) {
-    const decision = decisions[k];
-    if (decision.decision === 'denied') continue;
-    tally.where.add(state);
-    for (const key of decision.dependsOn) tally.dependsOn.add(key);
-    for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
-      const action = asked[i].action;
-      if (decision.decision === 'allowed') {
-        tally.allowed.add(action);
-        tally.depends.delete(action);
-      } else if (!tally.allowed.has(action)) tally.depends.add(action);
+  get allowedCount(): number {
+    return this.allowedOrder.length;
+  }
+
+  get dependsCount(): number {
+    return this.dependsSize;
+  }
+
+  /** Allowed actions (`service:Action`), in the order they got through. */
+  allowed(): string[] {
+    return this.names(this.allowedOrder, ALLOWED);
+  }
+
+  /** Actions depending on a condition, in the order first seen. */
+  depends(): string[] {
+    return this.names(this.dependsOrder, DEPENDS);
+  }
+
+  /**
+   * Whether an action got through here (allowed; or depending, unless `certainOnly`) that `other` does not
+   * allow: plain loops, as an agent's search asks this of every principal it reaches.
+   */
+  holdsBeyond(other: WriteTally, certainOnly: boolean): boolean {
+    const theirs = other.state;
+    for (const global of this.allowedOrder) if (theirs[global] !== ALLOWED) return true;
+    if (certainOnly) return false;
+    for (const global of this.dependsOrder) {
+      if (this.state[global] === DEPENDS && theirs[global] !== ALLOWED) return true;
     }
+    return false;
+  }
+
+  /** Up to `count` actions got through here that `other` does not allow (all when no other): allowed ones first. */
+  sampleBeyond(other: WriteTally | undefined, count: number): string[] {
+    const actions = this.index.catalog.actions;
+    const out: string[] = [];
+    for (const global of this.allowedOrder) {
+      if (out.length === count) return out;
+      if (other?.state[global] !== ALLOWED) out.push(actions[global].action);
+    }
+    for (const global of this.dependsOrder) {
+      if (out.length === count) return out;
+      if (this.state[global] === DEPENDS && other?.state[global] !== ALLOWED) out.push(actions[global].action);
+    }
+    return out;
+  }
+
+  /** Adds one state's decisions on `asked` (in runs, see CompiledPrincipal.decisionRuns); allowed wins over depends. */
+  addRuns(runs: DecisionRuns, asked: readonly CatalogAction[], state: string): void {
+    const { ends, decisions } = runs;
+    let globals: Int32Array | undefined;
+    for (let k = 0; k < decisions.length; k++) {
+      const decision = decisions[k];
+      if (decision.decision === 'denied') continue;
+      this.where.add(state);
+      for (const key of decision.dependsOn) this.dependsOn.add(key);
+      globals ??= this.index.list(asked).globals;
+      const allowed = decision.decision === 'allowed';
+      for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
+        const global = globals[i];
+        // An action object from no catalog cannot be held by index; asked lists come from the catalog.
+        if (global < 0) throw new Error(`${asked[i].action}: not an action of the catalog`);
+        const was = this.state[global];
+        if (was === ALLOWED) continue;
+        if (allowed) {
+          this.state[global] = ALLOWED;
+          this.allowedOrder.push(global);
+          if (was === DEPENDS) this.dependsSize--;
+        } else if (was === NONE) {
+          this.state[global] = DEPENDS;
+          this.dependsOrder.push(global);
+          this.dependsSize++;
+        }
+      }
+    }
+  }
+
+  private names(order: readonly number[], wanted: number): string[] {
+    const actions = this.index.catalog.actions;
+    const out: string[] = [];
+    for (const global of order) if (this.state[global] === wanted) out.push(actions[global].action);
+    return out;
   }
 }
 
+const NONE = 0;
+const DEPENDS = 1;
+const ALLOWED = 2;
+
 export function wroteAnything(tally: WriteTally): boolean {
-  return tally.allowed.size + tally.depends.size > 0;
+  return tally.allowedCount + tally.dependsCount > 0;
 }
 
 /**
