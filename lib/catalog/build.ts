@@ -154,10 +154,15 @@ export function assembleCatalog(
 ): Catalog {
   const known = new Set(services);
   const byService = new Map<string, readonly CatalogAction[]>();
-  // Actions by lower-cased name, filled a service at a time by the first get() in it (`named`): an audit
-  // materializes all 22,000 actions but looks up the names of a few services only.
+  // Actions by name as the reference spells it, filled a service at a time by the first get() in it (`named`):
+  // an audit materializes all 22,000 actions but looks up the names of a few services only. Policies mostly
+  // spell names as the reference does, so most lookups need no lower-casing (a new string per action, 22,000
+  // of them when an account names actions across the catalog); the lower-cased map is filled only for a
+  // service whose names someone spelt otherwise.
   const byName = new Map<string, CatalogAction>();
   const named = new Set<string>();
+  const byLowerName = new Map<string, CatalogAction>();
+  const lowerNamed = new Set<string>();
   const serviceActions = (service: string): readonly CatalogAction[] => {
     let members = byService.get(service);
     if (members === undefined) {
@@ -178,18 +183,26 @@ export function assembleCatalog(
     services,
     rcpServices: new Set(rcpServices.map((service) => service.toLowerCase())),
     get: (name) => {
-      const lower = name.toLowerCase();
-      const found = byName.get(lower);
-      if (found !== undefined) return found;
+      const exact = byName.get(name);
+      if (exact !== undefined) return exact;
       // The service is everything before the first colon (no service prefix or action name has one), and
       // every action's name begins with its service's prefix.
-      const colon = lower.indexOf(':');
+      const colon = name.indexOf(':');
       if (colon === -1) return undefined;
-      const service = lower.slice(0, colon);
-      if (named.has(service) || !known.has(service)) return undefined;
-      named.add(service);
-      for (const action of serviceActions(service)) byName.set(action.action.toLowerCase(), action);
-      return byName.get(lower);
+      const service = name.slice(0, colon).toLowerCase();
+      if (!known.has(service)) return undefined;
+      if (!named.has(service)) {
+        named.add(service);
+        for (const action of serviceActions(service)) byName.set(action.action, action);
+        const found = byName.get(name);
+        if (found !== undefined) return found;
+      }
+      const lower = name.toLowerCase();
+      if (!lowerNamed.has(service)) {
+        lowerNamed.add(service);
+        for (const action of serviceActions(service)) byLowerName.set(action.action.toLowerCase(), action);
+      }
+      return byLowerName.get(lower);
     },
     serviceActions: (service) => serviceActions(service.toLowerCase()),
     hasService: (service) => known.has(service.toLowerCase()),

@@ -135,7 +135,7 @@ export function expandActionPattern(pattern: string, catalog: Catalog): CatalogA
     const name = lower.slice(colon + 1);
     if (!hasWildcard(name)) {
       // A literal action: one lookup instead of a pass over the service.
-      const action = catalog.get(lower);
+      const action = catalog.get(pattern);
       return action ? [action] : [];
     }
     return matching(name, catalog.serviceActions(service), lowerNames, (action) => action.name);

@@ -82,6 +82,14 @@ describe('buildCatalog()', () => {
       'widgets:TagWidget',
     ]);
     expect(catalog.get('WIDGETS:deletewidget')?.name).toBe('DeleteWidget');
+    // The reference's spelling, another spelling, and the reference's again, in one service.
+    const fresh = buildCatalog(fixture);
+    expect(fresh.get('widgets:TagWidget')?.action).toBe('widgets:TagWidget');
+    expect(fresh.get('Widgets:tagwidget')?.action).toBe('widgets:TagWidget');
+    expect(fresh.get('widgets:PurgeGadget')?.action).toBe('widgets:PurgeGadget');
+    expect(fresh.get('WIDGETS:PurgeGadget')?.action).toBe('widgets:PurgeGadget');
+    expect(fresh.get('gizmo:destroygizmo')?.action).toBe('gizmo:DestroyGizmo');
+    expect(fresh.get('gizmo:DestroyGizmo ')).toBeUndefined();
     expect(catalog.get('widgets:Nope')).toBeUndefined();
     expect(catalog.get('nope:DeleteWidget')).toBeUndefined();
   });

@@ -96,7 +96,7 @@ export function createCandidateIndex(
   const expandNow = (pattern: string, lower: string): Expansion => {
     // Most patterns name one action: looked up directly, as expandActionPattern would, without the list it makes.
     if (lower.includes(':') && !hasWildcard(lower)) {
-      const action = catalog.get(lower);
+      const action = catalog.get(pattern);
       return action ? indexOf(action) : NO_INDICES;
     }
     // A plain loop: Int32Array.from(list, map) walks the list through its iterator and calls map generically.
