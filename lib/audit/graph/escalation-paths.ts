@@ -687,6 +687,47 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'associate an automation document of its own in a batch, run with a privileged automation role',
   },
   {
+    // A maintenance window's Run Command task runs with the window's service role, or with the Systems Manager
+    // service-linked role when none is given: no iam:PassRole and no ssm:SendCommand of the caller's own.
+    id: 'ssm-maintenance-window-task',
+    actions: ['ssm:CreateMaintenanceWindow', 'ssm:RegisterTaskWithMaintenanceWindow'],
+    description: 'run a shell script on instances as a Run Command task of a maintenance window of its own',
+  },
+  {
+    id: 'ssm-register-maintenance-window-task',
+    actions: ['ssm:RegisterTaskWithMaintenanceWindow'],
+    description: 'add a Run Command task with a shell script of its choice to an existing maintenance window',
+  },
+  {
+    id: 'ssm-update-maintenance-window-task',
+    actions: ['ssm:UpdateMaintenanceWindowTask'],
+    description: 'point an existing maintenance window Run Command task at a shell script and instances of its choice',
+  },
+  {
+    // A step (command-runner.jar) runs on the cluster's nodes, with their instance profile unless the cluster
+    // uses runtime roles.
+    id: 'emr-add-job-flow-steps',
+    actions: ['elasticmapreduce:AddJobFlowSteps'],
+    description: 'run a command as a step of an existing EMR cluster, on nodes that run with its instance profile',
+  },
+  {
+    // Spot Fleet launches the instances with its own fleet role: the caller needs no ec2:RunInstances.
+    id: 'passrole-ec2-spot-fleet',
+    actions: ['iam:PassRole', 'ec2:RequestSpotFleet'],
+    description: 'request a Spot Fleet whose instances run with a privileged instance profile and user data',
+  },
+  {
+    // The pipeline's role starts the steps' jobs (a processing job runs a container of the caller's choice).
+    id: 'passrole-sagemaker-pipeline',
+    actions: ['iam:PassRole', 'sagemaker:CreatePipeline', 'sagemaker:StartPipelineExecution'],
+    description: 'create and start a SageMaker pipeline with a privileged role, whose steps run code of its own',
+  },
+  {
+    id: 'sagemaker-update-pipeline',
+    actions: ['sagemaker:UpdatePipeline', 'sagemaker:StartPipelineExecution'],
+    description: 'rewrite the definition of a SageMaker pipeline that runs as a privileged role, and start it',
+  },
+  {
     id: 'passrole-mwaa',
     actions: ['iam:PassRole', 'airflow:CreateEnvironment'],
     description: 'create an Airflow environment whose execution role is privileged, and run DAGs of its own',

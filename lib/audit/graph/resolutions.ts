@@ -250,6 +250,17 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'ssm-create-association-batch': run(EC2, onInstance, true, 'instance-profiles'),
   'ssm-update-association': run(EC2, `a State Manager association to update, and ${onInstance}`, true),
   'passrole-ssm-association-batch': pass(['ssm.amazonaws.com']),
+  'ssm-maintenance-window-task': run(EC2, onInstance, true, 'instance-profiles'),
+  'ssm-register-maintenance-window-task': run(EC2, `a maintenance window to add the task to, and ${onInstance}`, true),
+  'ssm-update-maintenance-window-task': run(
+    EC2,
+    `a maintenance window Run Command task to update, and ${onInstance}`,
+    true,
+  ),
+  'emr-add-job-flow-steps': run(EC2, 'an EMR cluster whose nodes run with the role’s instance profile', true),
+  'passrole-ec2-spot-fleet': pass(EC2, { instanceProfile: true }),
+  'passrole-sagemaker-pipeline': pass(['sagemaker.amazonaws.com']),
+  'sagemaker-update-pipeline': run(['sagemaker.amazonaws.com'], 'a SageMaker pipeline whose role is the role'),
   'passrole-mwaa': pass(['airflow-env.amazonaws.com', 'airflow.amazonaws.com'], {
     needs: 'an S3 bucket it can write DAG code to',
   }),

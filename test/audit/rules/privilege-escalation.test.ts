@@ -277,6 +277,13 @@ describe('privilege-escalation', () => {
     ['ssm-create-association-batch', ['ssm:CreateAssociationBatch']],
     ['ssm-update-association', ['ssm:UpdateAssociation']],
     ['passrole-ssm-association-batch', ['iam:PassRole', 'ssm:CreateDocument', 'ssm:CreateAssociationBatch']],
+    ['ssm-maintenance-window-task', ['ssm:CreateMaintenanceWindow', 'ssm:RegisterTaskWithMaintenanceWindow']],
+    ['ssm-register-maintenance-window-task', ['ssm:RegisterTaskWithMaintenanceWindow']],
+    ['ssm-update-maintenance-window-task', ['ssm:UpdateMaintenanceWindowTask']],
+    ['emr-add-job-flow-steps', ['elasticmapreduce:AddJobFlowSteps']],
+    ['passrole-ec2-spot-fleet', ['iam:PassRole', 'ec2:RequestSpotFleet']],
+    ['passrole-sagemaker-pipeline', ['iam:PassRole', 'sagemaker:CreatePipeline', 'sagemaker:StartPipelineExecution']],
+    ['sagemaker-update-pipeline', ['sagemaker:UpdatePipeline', 'sagemaker:StartPipelineExecution']],
     ['passrole-mwaa', ['iam:PassRole', 'airflow:CreateEnvironment']],
     ['passrole-amplify', ['iam:PassRole', 'amplify:CreateApp', 'amplify:CreateBranch', 'amplify:StartJob']],
     [
