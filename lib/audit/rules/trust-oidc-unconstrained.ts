@@ -3,8 +3,11 @@
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { GITHUB_OIDC_HOST, oidcProviderHost, trustStatements } from './support/trust';
-import { present } from '../evaluate/key-value';
+import { evaluateCondition } from '../evaluate/condition';
+import { present, type KeyValue } from '../evaluate/key-value';
 import { refusesEach } from '../evaluate/stranger';
+import { YES } from '../evaluate/tri';
+import type { NormalizedStatement } from '../../policy/types';
 
 export const meta: RuleMeta = {
   id: 'trust-oidc-unconstrained',
@@ -39,7 +42,19 @@ export function check(context: RuleContext): RuleFinding[] {
         refusesEach(trust.statement, `${host}:sub`, [present([strangerSubject(host)])]) ||
         refusesEach(trust.statement, `${host}:amr`, [present([STRANGER_CLAIM])]);
       const hasAud = refusesEach(trust.statement, `${host}:aud`, [present([STRANGER_CLAIM])]);
-      if (hasSub && hasAud) continue;
+      if (hasSub && hasAud) {
+        const guests = host === COGNITO_HOST ? guestFinding(trust.statement, trust.denies) : undefined;
+        if (guests) {
+          findings.push({
+            ...guests,
+            principalArn: trust.role.arn,
+            location: trust.role.location,
+            evidence: [trust.evidence],
+            details: { key: `${trust.statement.index}:${host}:guests`, provider: host, guests: true },
+          });
+        }
+        continue;
+      }
       const github = host === GITHUB_OIDC_HOST;
       const severity: Severity = !hasSub ? (github ? 'critical' : 'high') : 'medium';
       const missing = [!hasAud ? `${host}:aud` : '', !hasSub ? `${host}:sub` : ''].filter(Boolean);
@@ -60,4 +75,54 @@ export function check(context: RuleContext): RuleFinding[] {
     }
   }
   return findings;
+}
+
+const COGNITO_HOST = 'cognito-identity.amazonaws.com';
+
+/**
+ * A Cognito identity pool that allows unauthenticated (guest) identities hands a token to anyone who asks, no
+ * sign-in needed: its `amr` claim is `["unauthenticated"]` and its `sub` a fresh identity id of the pool's
+ * region. A trust that keeps out other pools' tokens but lets such a token in makes the role anyone's on the
+ * internet, if the pool allows guests (a setting of the pool, not in IAM). Deny statements of the same trust
+ * that a guest's token meets keep guests out.
+ */
+function guestFinding(
+  statement: NormalizedStatement,
+  denies: readonly NormalizedStatement[],
+): Pick<RuleFinding, 'severity' | 'message' | 'remediation'> | undefined {
+  const guest = guestClaims(statement);
+  const refused = Object.entries(guest).some(([key, value]) => refusesEach(statement, key, [value]));
+  if (refused) return undefined;
+  const lookup = (lowerKey: string): KeyValue => guest[lowerKey] ?? { state: 'unknown' };
+  const deniedToGuests = denies.some(
+    (deny) =>
+      ((deny.principals?.Federated ?? []).some((f) => f.toLowerCase() === COGNITO_HOST) ||
+        (deny.principals?.AWS ?? []).includes('*')) &&
+      deny.conditions.every((condition) => evaluateCondition(condition, lookup).tri === YES),
+  );
+  if (deniedToGuests) return undefined;
+  return {
+    severity: 'high',
+    message:
+      `trust policy accepts guest (unauthenticated) identities of a Cognito identity pool: ` +
+      `${COGNITO_HOST}:amr "unauthenticated" meets its conditions, so anyone on the internet can take the role's ` +
+      'credentials, without signing in, if the pool allows unauthenticated identities (a setting of the pool).',
+    remediation:
+      `Require authenticated identities ("ForAnyValue:StringLike": {"${COGNITO_HOST}:amr": "authenticated"}), ` +
+      "or keep the pool's guest role to what anyone on the internet may do.",
+  };
+}
+
+/** The claims of a guest's token of the pool the trust names (its `aud`), by lower-cased key. */
+function guestClaims(statement: NormalizedStatement): Record<string, KeyValue> {
+  const audience = statement.conditions
+    .filter((c) => c.key.toLowerCase() === `${COGNITO_HOST}:aud`)
+    .flatMap((c) => c.values)
+    .find((value) => /^[a-z]{2}(-[a-z]+)+-\d:/.test(value));
+  const region = audience ? audience.slice(0, audience.indexOf(':')) : 'us-east-1';
+  return {
+    [`${COGNITO_HOST}:amr`]: present(['unauthenticated']),
+    [`${COGNITO_HOST}:sub`]: present([`${region}:0e1ea5e0-0000-4000-8000-00000000a11e`]),
+    ...(audience ? { [`${COGNITO_HOST}:aud`]: present([audience]) } : {}),
+  };
 }

@@ -15,6 +15,18 @@ const github = (condition?: object) =>
     ...(condition ? { Condition: condition } : {}),
   });
 const aud = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' };
+const COGNITO = 'cognito-identity.amazonaws.com';
+const POOL = { [`${COGNITO}:aud`]: 'eu-west-1:11111111-2222-3333-4444-555555555555' };
+const cognito = (condition?: object, ...more: object[]) =>
+  doc(
+    {
+      Effect: 'Allow',
+      Principal: { Federated: COGNITO },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      ...(condition ? { Condition: condition } : {}),
+    },
+    ...more,
+  );
 const assume = (principal: unknown, condition?: object) =>
   doc({
     Effect: 'Allow',
@@ -175,6 +187,46 @@ const cases: [string, unknown, Record<string, string>][] = [
   ['the same account', assume({ AWS: 'arn:aws:iam::111122223333:root' }), {}],
   ['a service', assume({ Service: 'lambda.amazonaws.com' }), {}],
   ['GitHub OIDC with no conditions', github(), { 'trust-oidc-unconstrained': 'critical' }],
+  // Cognito identity pools: a guest's token (amr "unauthenticated") is anyone's for the asking.
+  [
+    'Cognito pool pinned, guests only',
+    cognito({ StringEquals: POOL, 'ForAnyValue:StringLike': { [`${COGNITO}:amr`]: 'unauthenticated' } }),
+    { 'trust-oidc-unconstrained': 'high' },
+  ],
+  [
+    'Cognito pool pinned, amr *authenticated (guests too)',
+    cognito({ StringEquals: POOL, 'ForAnyValue:StringLike': { [`${COGNITO}:amr`]: '*authenticated' } }),
+    { 'trust-oidc-unconstrained': 'high' },
+  ],
+  [
+    'Cognito pool pinned, any identity of its region',
+    cognito({ StringEquals: POOL, StringLike: { [`${COGNITO}:sub`]: 'eu-west-1:*' } }),
+    { 'trust-oidc-unconstrained': 'high' },
+  ],
+  [
+    'Cognito pool pinned, signed-in identities only',
+    cognito({ StringEquals: POOL, 'ForAnyValue:StringLike': { [`${COGNITO}:amr`]: 'authenticated' } }),
+    {},
+  ],
+  [
+    'Cognito pool pinned to identities of another region',
+    cognito({ StringEquals: POOL, StringLike: { [`${COGNITO}:sub`]: 'us-west-2:*' } }),
+    {},
+  ],
+  [
+    'Cognito pool pinned, guests let in but denied by a Deny of the same trust',
+    cognito(
+      { StringEquals: POOL, 'ForAnyValue:StringLike': { [`${COGNITO}:amr`]: '*authenticated' } },
+      {
+        Effect: 'Deny',
+        Principal: { Federated: COGNITO },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { 'ForAnyValue:StringEquals': { [`${COGNITO}:amr`]: 'unauthenticated' } },
+      },
+    ),
+    {},
+  ],
+  ['Cognito with no conditions', cognito(), { 'trust-oidc-unconstrained': 'high' }],
   ['GitHub OIDC with aud only', github({ StringEquals: aud }), { 'trust-oidc-unconstrained': 'critical' }],
   [
     // Every repository but one: a condition on sub that keeps no stranger out is no condition.
