@@ -728,6 +728,30 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'rewrite the definition of a SageMaker pipeline that runs as a privileged role, and start it',
   },
   {
+    // A launch constraint's role runs the product's template: an end user needs no iam:PassRole of its own.
+    id: 'servicecatalog-provisioning-artifact',
+    actions: ['servicecatalog:CreateProvisioningArtifact', 'servicecatalog:ProvisionProduct'],
+    description:
+      'add a version of its own (a CloudFormation template) to a Service Catalog product and provision it, run ' +
+      'with the role of the product’s launch constraint',
+  },
+  {
+    id: 'servicecatalog-provisioning-artifact-plan',
+    actions: [
+      'servicecatalog:CreateProvisioningArtifact',
+      'servicecatalog:CreateProvisionedProductPlan',
+      'servicecatalog:ExecuteProvisionedProductPlan',
+    ],
+    description:
+      'add a version of its own to a Service Catalog product and run a provisioning plan of it, with the role of ' +
+      'the product’s launch constraint',
+  },
+  {
+    id: 'passrole-servicecatalog-launch-constraint',
+    actions: ['iam:PassRole', 'servicecatalog:CreateConstraint', 'servicecatalog:ProvisionProduct'],
+    description: 'give a Service Catalog product a launch constraint with a privileged role, and provision it',
+  },
+  {
     id: 'passrole-mwaa',
     actions: ['iam:PassRole', 'airflow:CreateEnvironment'],
     description: 'create an Airflow environment whose execution role is privileged, and run DAGs of its own',

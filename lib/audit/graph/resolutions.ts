@@ -261,6 +261,17 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-ec2-spot-fleet': pass(EC2, { instanceProfile: true }),
   'passrole-sagemaker-pipeline': pass(['sagemaker.amazonaws.com']),
   'sagemaker-update-pipeline': run(['sagemaker.amazonaws.com'], 'a SageMaker pipeline whose role is the role'),
+  'servicecatalog-provisioning-artifact': run(
+    ['servicecatalog.amazonaws.com'],
+    'a Service Catalog product it may provision, in a portfolio whose launch constraint names the role',
+  ),
+  'servicecatalog-provisioning-artifact-plan': run(
+    ['servicecatalog.amazonaws.com'],
+    'a Service Catalog product it may provision, in a portfolio whose launch constraint names the role',
+  ),
+  'passrole-servicecatalog-launch-constraint': pass(['servicecatalog.amazonaws.com'], {
+    needs: 'a Service Catalog product and portfolio it may provision from',
+  }),
   'passrole-mwaa': pass(['airflow-env.amazonaws.com', 'airflow.amazonaws.com'], {
     needs: 'an S3 bucket it can write DAG code to',
   }),

@@ -284,6 +284,22 @@ describe('privilege-escalation', () => {
     ['passrole-ec2-spot-fleet', ['iam:PassRole', 'ec2:RequestSpotFleet']],
     ['passrole-sagemaker-pipeline', ['iam:PassRole', 'sagemaker:CreatePipeline', 'sagemaker:StartPipelineExecution']],
     ['sagemaker-update-pipeline', ['sagemaker:UpdatePipeline', 'sagemaker:StartPipelineExecution']],
+    [
+      'servicecatalog-provisioning-artifact',
+      ['servicecatalog:CreateProvisioningArtifact', 'servicecatalog:ProvisionProduct'],
+    ],
+    [
+      'servicecatalog-provisioning-artifact-plan',
+      [
+        'servicecatalog:CreateProvisioningArtifact',
+        'servicecatalog:CreateProvisionedProductPlan',
+        'servicecatalog:ExecuteProvisionedProductPlan',
+      ],
+    ],
+    [
+      'passrole-servicecatalog-launch-constraint',
+      ['iam:PassRole', 'servicecatalog:CreateConstraint', 'servicecatalog:ProvisionProduct'],
+    ],
     ['passrole-mwaa', ['iam:PassRole', 'airflow:CreateEnvironment']],
     ['passrole-amplify', ['iam:PassRole', 'amplify:CreateApp', 'amplify:CreateBranch', 'amplify:StartJob']],
     [
@@ -515,12 +531,12 @@ describe('privilege-escalation', () => {
     });
 
     it('finds a caller holding an action that runs code with a resource of that service (run-code, no PassRole)', () => {
-      const service = 'servicecatalog.amazonaws.com';
-      const found = general(withAdminTrusting(service, ['servicecatalog:ExecuteProvisionedProductServiceAction']));
+      const service = 'databrew.amazonaws.com';
+      const found = general(withAdminTrusting(service, ['databrew:StartJobRun']));
       expect(found.ids).toContain('run-code-unmodelled-service');
       expect(found.severity).toBe('info');
       expect(found.message).toContain(`a resource of ${service} that runs as the role`);
-      expect(general(withAdminTrusting(service, ['servicecatalog:UpdateProvisionedProduct'])).ids).toEqual([]);
+      expect(general(withAdminTrusting(service, ['databrew:UpdateRecipe'])).ids).toEqual([]);
     });
 
     it('leaves services a path models to their paths: PassRole and a stray Lambda write are not passrole-lambda', () => {
