@@ -33,7 +33,9 @@ import {
   answerConditions,
   callerFacts,
   partyIncludes,
+  roleSamlTrusts,
   roleTrust,
+  type SamlTrust,
   sessionTagsAllowed,
   trustDenies,
   UNREADABLE_TRUST,
@@ -166,6 +168,9 @@ interface AccountIndex {
   readonly serviceRoles: ReadonlyMap<string, { role: Principal; grant: TrustGrant }[]>;
   /** Roles whose trust could not be read: it may name any service (each edge depends on it). */
   readonly anyServiceRoles: readonly { role: Principal; grant: TrustGrant }[];
+  /** The SAML providers some role's trust names, and those trusts by lower-cased provider ARN. */
+  readonly samlProviders: TargetIndex;
+  readonly samlTrusts: ReadonlyMap<string, readonly SamlTrust[]>;
   readonly roles: TargetIndex;
   readonly users: TargetIndex;
   readonly groups: TargetIndex;
@@ -277,6 +282,16 @@ function indexAccount(graph: GraphAccount): AccountIndex {
       else if (list[list.length - 1].role !== role) list.push({ role, grant });
     }
   }
+  const samlTrusts = new Map<string, SamlTrust[]>();
+  const samlProviderArns: string[] = [];
+  for (const role of principals) {
+    if (role.kind !== 'role' || role.serviceLinked) continue;
+    for (const trust of roleSamlTrusts(snapshot, role)) {
+      const key = trust.provider.toLowerCase();
+      if (!samlTrusts.has(key)) samlProviderArns.push(trust.provider);
+      push(samlTrusts, key, trust);
+    }
+  }
   const awsManaged = new Set(snapshot.managedPolicies.filter((p) => p.awsManaged).map((p) => p.arn));
   const policyHolders = new Map<string, string[]>();
   // Told once per policy, not per holder: one policy may be attached to thousands of roles.
@@ -326,6 +341,8 @@ function indexAccount(graph: GraphAccount): AccountIndex {
     groupsByArn: new Map(groups.map((g) => [g.arn, g])),
     serviceRoles,
     anyServiceRoles,
+    samlProviders: new TargetIndex(samlProviderArns),
+    samlTrusts,
     roles: new TargetIndex(
       live.filter((p) => p.kind === 'role').map((p) => p.arn),
       tagsOf,
@@ -1072,6 +1089,9 @@ class GraphBuilder {
       case 'trust-rewrite':
         this.targetEdges(principal, compiled, index, path, 'trust-rewrite', index.roles, heldDecisions, lower);
         break;
+      case 'saml-provider':
+        this.samlProviderEdges(principal, compiled, index, path, heldDecisions[0], resolution.needs);
+        break;
       case 'new-role':
         selves.push(this.self(path, resolution.user ? 'a new user' : 'a new role', heldDecisions, true));
         break;
@@ -1538,6 +1558,46 @@ class GraphBuilder {
   }
 
   /** Edges to other users (credentials) or roles (trust rewrite) that an IAM write on them hands over. */
+  /**
+   * The roles whose trust names a SAML provider the principal may write (iam:UpdateSAMLProvider, or
+   * CreateSAMLProvider of one the account lacks): it makes the provider vouch for a signer of its own and signs in
+   * as each, with assertions that say whatever the trust's `SAML:*` conditions ask. Decided on each provider's ARN.
+   */
+  private samlProviderEdges(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    path: EscalationPath,
+    held: ActionDecision,
+    needs: string | undefined,
+  ): void {
+    if (index.samlProviders.size === 0) return;
+    const resolved = resolveTargets(compiled, path.actions[0], this.pathContext, index.samlProviders, held);
+    if (resolved.scope === 'none') return;
+    const providers =
+      resolved.scope === 'any'
+        ? index.samlProviders.all().map((arn) => ({ arn, decision: resolved.decision }))
+        : resolved.targets;
+    const from = this.graph.node(principal.arn);
+    for (const { arn, decision } of providers) {
+      for (const trust of index.samlTrusts.get(arn.toLowerCase()) ?? []) {
+        if (trust.role.arn === principal.arn) continue;
+        const combined = combine([decision], true, [trust.evidence]);
+        const dependsOn = union(combined.dependsOn, trust.dependsOn);
+        this.graph.link(
+          from,
+          this.graph.node(trust.role.arn),
+          half('trust-rewrite', path.actions, combined, {
+            pathId: path.id,
+            decision: dependsOn.length > 0 ? 'depends' : combined.decision,
+            dependsOn,
+            ...(needs ? { needs } : {}),
+          }),
+        );
+      }
+    }
+  }
+
   private targetEdges(
     principal: Principal,
     compiled: CompiledPrincipal,

@@ -76,6 +76,21 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: "rewrite a privileged role's trust policy to trust itself, then assume it",
   },
   {
+    // The metadata holds the provider's signing certificate: new metadata, new signer.
+    id: 'update-saml-provider',
+    actions: ['iam:UpdateSAMLProvider'],
+    description:
+      'replace the metadata of a SAML provider a role trusts with an identity provider of its own, and sign in ' +
+      'as the role with assertions it signs',
+  },
+  {
+    id: 'create-saml-provider',
+    actions: ['iam:CreateSAMLProvider'],
+    description:
+      'create, with an identity provider of its own, a SAML provider a role trusts that the account lacks, and ' +
+      'sign in as the role',
+  },
+  {
     id: 'delete-role-permissions-boundary',
     actions: ['iam:DeleteRolePermissionsBoundary'],
     description: 'remove the permissions boundary from a role (its own included)',

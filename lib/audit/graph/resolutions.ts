@@ -52,6 +52,11 @@ export type PathResolution =
   | { readonly kind: 'credentials' }
   /** Rewrite a role's trust policy to name oneself (same account: no sts grant needed). */
   | { readonly kind: 'trust-rewrite' }
+  /**
+   * Make a SAML provider that roles trust vouch for an identity provider of one's own (its metadata), then sign
+   * in as those roles with assertions of one's own (sts:AssumeRoleWithSAML needs no AWS credentials).
+   */
+  | { readonly kind: 'saml-provider'; readonly needs?: string }
   /** Create a new role (or, with `user`, a new user), make it powerful and use it: no existing target to resolve. */
   | { readonly kind: 'new-role'; readonly user?: true }
   /** Tag itself with what its own policies ask of its principal tags (attribute-based access control). */
@@ -117,6 +122,11 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'create-login-profile': { kind: 'credentials' },
   'update-login-profile': { kind: 'credentials' },
   'update-assume-role-policy': { kind: 'trust-rewrite' },
+  'update-saml-provider': { kind: 'saml-provider' },
+  'create-saml-provider': {
+    kind: 'saml-provider',
+    needs: 'no SAML provider of that name in the account (a trust left naming one deleted, or never made)',
+  },
   'update-assume-role-policy-naming-self': { kind: 'trust-rewrite' },
   'create-role-and-pass': { kind: 'new-role' },
   'tag-itself-role': { kind: 'self-tag', principal: 'role' },

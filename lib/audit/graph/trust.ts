@@ -223,6 +223,73 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
 }
 
 /**
+ * A role's trust of a SAML identity provider: whoever signs assertions the provider's metadata vouches for signs
+ * in as the role (sts:AssumeRoleWithSAML). The `SAML:*` keys its conditions read are what the assertion says,
+ * so what its signer writes; a condition on another key stays what the edge depends on.
+ */
+export interface SamlTrust {
+  readonly role: Principal;
+  /** The provider's ARN as the trust names it (`arn:aws:iam::<id>:saml-provider/<name>`). */
+  readonly provider: string;
+  /** Condition keys not written in the assertion (not `SAML:*`), which the trust also reads. */
+  readonly dependsOn: readonly string[];
+  readonly evidence: Evidence;
+}
+
+const samlTrusts = new WeakMap<Principal, readonly SamlTrust[]>();
+
+/**
+ * The SAML providers a role's trust lets sign in as it: an Allow of sts:AssumeRoleWithSAML naming the provider,
+ * which no Deny of the trust without conditions takes back. A trust that cannot be read names none here (it is
+ * read as everyone's elsewhere: roleTrust).
+ */
+export function roleSamlTrusts(snapshot: AccountSnapshot, role: Principal): readonly SamlTrust[] {
+  let found = samlTrusts.get(role);
+  if (found) return found;
+  const out: SamlTrust[] = [];
+  if (role.kind === 'role' && role.trustPolicy !== undefined) {
+    const parsed = parsePolicy(role.trustPolicy, {
+      type: 'trust',
+      where: `${role.arn} trust policy`,
+      cache: snapshotParseCache(snapshot),
+    });
+    if (parsed.ok) {
+      const statements = parsed.policy.statements;
+      const saml = (statement: NormalizedStatement) => covers(statement, 'sts:AssumeRoleWithSAML');
+      const providersOf = (statement: NormalizedStatement) =>
+        (statement.principals?.Federated ?? []).filter((f) => /^arn:[^:]+:iam::\d{12}:saml-provider\//.test(f));
+      const blanketDenies = statements.filter((st) => st.effect === 'Deny' && saml(st) && st.conditions.length === 0);
+      const deniedTo = (provider: string) =>
+        blanketDenies.some(
+          (deny) => (deny.principals?.AWS ?? []).includes('*') || providersOf(deny).includes(provider),
+        );
+      for (const statement of statements) {
+        if (statement.effect !== 'Allow' || !saml(statement)) continue;
+        const dependsOn = [...new Set(statement.conditions.map((c) => c.key).filter((key) => !/^saml:/i.test(key)))];
+        for (const provider of providersOf(statement)) {
+          if (deniedTo(provider)) continue;
+          out.push({
+            role,
+            provider,
+            dependsOn,
+            evidence: {
+              policy: `${role.arn} trust`,
+              policyKind: 'trust',
+              statementIndex: statement.index,
+              ...(statement.sid ? { sid: statement.sid } : {}),
+              statement: rawStatement(role.trustPolicy, statement.index),
+            },
+          });
+        }
+      }
+    }
+  }
+  found = out;
+  samlTrusts.set(role, found);
+  return found;
+}
+
+/**
  * Request values an IAM caller of sts:AssumeRole writes itself: the session name, and the external ID, which
  * the trust policy shows to whoever can read it (AWS: it is not a secret). Whatever a trust asks of them, a
  * caller can pass (within the keys' character sets; conflicting conditions on one key are not looked for).

@@ -24,11 +24,24 @@ function kindFor(id: string): 'user' | 'role' {
     : 'role';
 }
 
+const SAML_PROVIDER = 'arn:aws:iam::111122223333:saml-provider/Corp';
+/** A trust of the corporate SAML provider, kept to the AWS sign-in audience (a claim the assertion makes). */
+const samlTrust = (...more: object[]) =>
+  doc(
+    {
+      Effect: 'Allow',
+      Principal: { Federated: SAML_PROVIDER },
+      Action: 'sts:AssumeRoleWithSAML',
+      Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+    },
+    ...more,
+  );
+
 /** What the path's resolution makes of a principal holding it, in an account where every target exists. */
 function expectedSeverity(resolution: PathResolution): string {
   if (resolution.kind === 'run-code' || resolution.kind === 'identity-center' || resolution.kind === 'member-root')
     return 'info';
-  if (resolution.kind === 'pass-role' && resolution.needs) return 'info';
+  if ((resolution.kind === 'pass-role' || resolution.kind === 'saml-provider') && resolution.needs) return 'info';
   // Which older versions a policy has is not in the snapshot.
   if (resolution.kind === 'rewrite' && resolution.target === 'policy-version') return 'info';
   return 'high';
@@ -59,6 +72,7 @@ function runWithTargets(actions: readonly string[], kind: 'user' | 'role') {
       },
       { name: 'account-admin', trust: rootTrust, policies: [doc(allow('*'))] },
       { name: 'admin-user', kind: 'user', policies: [doc(allow('*'))] },
+      { name: 'saml-admin', trust: samlTrust(), policies: [doc(allow('*'))] },
     ],
     managed: { 'p-managed': doc(allow('sqs:ListQueues')), 'p-boundary': doc(allow('*')) },
   });
@@ -95,6 +109,8 @@ describe('privilege-escalation', () => {
     ['create-login-profile', ['iam:CreateLoginProfile']],
     ['update-login-profile', ['iam:UpdateLoginProfile']],
     ['update-assume-role-policy', ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole']],
+    ['update-saml-provider', ['iam:UpdateSAMLProvider']],
+    ['create-saml-provider', ['iam:CreateSAMLProvider']],
     ['delete-role-permissions-boundary', ['iam:DeleteRolePermissionsBoundary']],
     ['put-role-permissions-boundary', ['iam:PutRolePermissionsBoundary']],
     ['delete-user-permissions-boundary', ['iam:DeleteUserPermissionsBoundary']],
@@ -561,6 +577,43 @@ describe('privilege-escalation', () => {
       );
       expect(own.ids).toContain('passrole-ssm-automation');
       expect(own.ids).not.toContain('passrole-unmodelled-service');
+    });
+  });
+
+  describe('a SAML provider that roles trust', () => {
+    const saml = (grant: object, trust: object) =>
+      about(
+        run(rule, {
+          principals: [
+            { name: 'ops', policies: [doc(grant)] },
+            { name: 'saml-admin', trust, policies: [doc(allow('*'))] },
+          ],
+        }),
+        'ops',
+      );
+    const update = (resource: string) => allow('iam:UpdateSAMLProvider', resource);
+
+    it('leads from a write of the provider to each role that trusts it, decided on the provider', () => {
+      const [finding] = saml(update(SAML_PROVIDER), samlTrust());
+      expect(finding.severity).toBe('high');
+      expect(finding.message).toContain('rewrite trust of role/saml-admin');
+      expect((finding.details?.paths as { id: string }[]).map((p) => p.id)).toContain('update-saml-provider');
+      expect(saml(update('arn:aws:iam::111122223333:saml-provider/Other'), samlTrust())).toEqual([]);
+    });
+
+    it('honours a Deny of the trust, and depends on a condition the assertion does not write', () => {
+      const denied = samlTrust({ Effect: 'Deny', Principal: { Federated: SAML_PROVIDER }, Action: 'sts:*' });
+      expect(saml(update('*'), denied)).toEqual([]);
+      const fromOffice = doc({
+        Effect: 'Allow',
+        Principal: { Federated: SAML_PROVIDER },
+        Action: 'sts:AssumeRoleWithSAML',
+        Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml', 'aws:SourceVpc': 'vpc-1' } },
+      });
+      const [finding] = saml(update('*'), fromOffice);
+      // Depending on a condition: two steps below a certain path.
+      expect(finding.severity).toBe('low');
+      expect(finding.message).toContain('aws:SourceVpc');
     });
   });
 
