@@ -9,7 +9,14 @@ import { compileAccount } from './evaluate';
 import { partitionOf } from '../policy/resource';
 import type { CompiledAccount } from './evaluate/types';
 import type { CompileCache } from './evaluate/compile-account';
-import { buildAccessGraph, memberRootUser, reachedMemberRoot, type AccessGraph } from './graph';
+import {
+  buildAccessGraph,
+  memberRootUser,
+  memberStackSetRole,
+  reachedMemberRoot,
+  reachedMemberStackSetRole,
+  type AccessGraph,
+} from './graph';
 import * as agentCanWriteProduction from './rules/agent-can-write-production';
 import * as canChangeProductionTag from './rules/can-change-production-tag';
 import * as canDeleteProduction from './rules/can-delete-production';
@@ -96,7 +103,8 @@ export function organizationAuditContext(
       ),
     });
   }
-  // The root users that root sessions reach are judged by the same direct checks, as principals of their accounts.
+  // The root users that root sessions reach, and the StackSets execution roles that stack sets reach, are judged by
+  // the same direct checks, as principals of their accounts.
   const rootPasses = memberRootUsers(compiled, graph).map(({ snapshot, root }) => ({
     root,
     pass: runRules({ ...snapshot, principals: [root] }, { catalog, config, rules: direct, now, graph, compileCache }),
@@ -104,13 +112,14 @@ export function organizationAuditContext(
   for (const finding of sortFindings(rootPasses.flatMap(({ pass }) => pass.findings.flat()))) {
     collectGoal(goals, finding);
   }
-  // A check that threw on a root user has not said it cannot: the root stays a goal that depends, saying why.
+  // A check that threw on such a principal has not said it cannot: it stays a goal that depends, saying why.
   for (const { root, pass } of rootPasses) {
     direct.forEach((rule, index) => {
       const failure = pass.failures[index];
       const ruleGoals = goals.get(rule.meta.id);
       if (failure === undefined || !ruleGoals || ruleGoals.has(root.arn)) return;
-      ruleGoals.set(root.arn, { certain: false, actions: [`(its root user could not be judged: ${failure})`] });
+      const who = root.kind === 'user' ? 'its root user' : 'its StackSets execution role';
+      ruleGoals.set(root.arn, { certain: false, actions: [`(${who} could not be judged: ${failure})`] });
     });
   }
   const none: ReadonlyMap<string, Goal> = new Map();
@@ -189,7 +198,8 @@ function agentWriterGoals(
 
 /**
  * The root user of each member account a root session reaches (graph edges `root-session`: sts:AssumeRoot from
- * the management account or the delegated administrator), as a principal of its account (graph/member-root).
+ * the management account or the delegated administrator), as a principal of its account (graph/member-root), and
+ * the StackSets execution role of each member a stack set reaches (edges `stack-set`, graph/member-stack-set).
  */
 function memberRootUsers(
   compiled: CompiledAccounts,
@@ -205,6 +215,12 @@ function memberRootUsers(
       snapshot.principals.map((p) => partitionOf(p.arn)),
     );
     if (arn) found.push({ snapshot, root: memberRootUser(arn) });
+    const stackSetRole = reachedMemberStackSetRole(
+      graph,
+      snapshot.accountId,
+      snapshot.principals.map((p) => partitionOf(p.arn)),
+    );
+    if (stackSetRole) found.push({ snapshot, root: memberStackSetRole(stackSetRole) });
   }
   return found;
 }

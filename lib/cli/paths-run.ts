@@ -4,7 +4,16 @@
 // `leash paths` runs (paths-command.ts registers it), so other commands never pay for the graph.
 import { compileAccount } from '../audit/evaluate';
 import type { CompiledAccount, CompiledPrincipal, RequestContext } from '../audit/evaluate/types';
-import { buildAccessGraph, memberRootUser, reachedMemberRoot, type AccessGraph, type Path } from '../audit/graph';
+import {
+  buildAccessGraph,
+  isMemberStackSetRole,
+  memberRootUser,
+  memberStackSetRole,
+  reachedMemberRoot,
+  reachedMemberStackSetRole,
+  type AccessGraph,
+  type Path,
+} from '../audit/graph';
 import { pathsToDot, pathToMarkdown, pathToText } from '../audit/report/paths';
 import { markdownCode } from '../audit/report/markdown-text';
 import { jsonVisible, terminalText } from '../audit/report/terminal-text';
@@ -54,39 +63,42 @@ export function pathGoal(
   catalog: Catalog,
   guardrails: GuardrailSpec,
 ): PathGoal {
-  // A member's root user a root session reaches is asked as the audit asks it: allowed everything under its
-  // account's SCPs and RCPs (graph/member-root), compiled once when a search first reaches it.
-  const roots = new Map<string, CompiledPrincipal | undefined>();
-  const rootUser = (arn: string) => {
-    if (!roots.has(arn)) {
+  // A member's root user a root session reaches, or StackSets execution role a stack set reaches, is asked as the
+  // audit asks it: allowed everything under its account's SCPs and RCPs (graph/member-root, member-stack-set),
+  // compiled once when a search first reaches it.
+  const members = new Map<string, CompiledPrincipal | undefined>();
+  const memberPrincipal = (arn: string, stackSet: boolean) => {
+    if (!members.has(arn)) {
+      const reached = stackSet ? reachedMemberStackSetRole : reachedMemberRoot;
       const at = accounts.find(
         ({ snapshot }) =>
           !snapshot.isManagementAccount &&
-          reachedMemberRoot(
+          reached(
             graph,
             snapshot.accountId,
             snapshot.principals.map((p) => partitionOf(p.arn)),
           ) === arn,
       );
-      roots.set(
+      members.set(
         arn,
         at &&
           compileAccount(
-            { ...at.snapshot, principals: [memberRootUser(arn)] },
+            { ...at.snapshot, principals: [stackSet ? memberStackSetRole(arn) : memberRootUser(arn)] },
             catalog,
             undefined,
             graph.auditTime,
           ).principal(arn),
       );
     }
-    return roots.get(arn);
+    return members.get(arn);
   };
   const compiled = (arn: string) => {
     for (const { account } of accounts) {
       const principal = account.principal(arn);
       if (principal) return principal;
     }
-    return arn.endsWith(':root') ? rootUser(arn) : undefined;
+    if (arn.endsWith(':root')) return memberPrincipal(arn, false);
+    return isMemberStackSetRole(arn) ? memberPrincipal(arn, true) : undefined;
   };
   const can = (actions: readonly CatalogAction[], context: RequestContext) => (arn: string) =>
     compiled(arn)

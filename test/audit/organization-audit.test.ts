@@ -223,3 +223,81 @@ describe('root sessions into member accounts (sts:AssumeRoot)', () => {
     expect(operatorDeletion(auditBothWays(organization(true, denyAll)).reused)).toBeUndefined();
   });
 });
+
+describe('service-managed stack sets into member accounts (CloudFormation StackSets)', () => {
+  const MEMBER = '444455556666';
+  const executionRole = `arn:aws:iam::${MEMBER}:role/stacksets-exec-00000000000000000000000000000000`;
+  const STACK_SET_ACTIONS = ['cloudformation:CreateStackSet', 'cloudformation:CreateStackInstances'];
+  const ORG_ADMIN = {
+    name: 'AWSServiceRoleForCloudFormationStackSetsOrgAdmin',
+    path: '/aws-service-role/stacksets.cloudformation.amazonaws.com/',
+    trust: doc({
+      Effect: 'Allow',
+      Principal: { Service: 'stacksets.cloudformation.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+    }),
+  };
+
+  /** The management account with a deployer that may create stack sets, and one member with nobody in it. */
+  function organization(
+    options: {
+      trustedAccess?: boolean;
+      management?: boolean;
+      memberScps?: Parameters<typeof snapshot>[0]['scps'];
+    } = {},
+  ) {
+    const management = AccountSnapshot.parse({
+      ...snapshot({
+        principals: [
+          { name: 'deployer', policies: [doc(allow(STACK_SET_ACTIONS))] },
+          ...((options.trustedAccess ?? true) ? [ORG_ADMIN] : []),
+        ],
+      }),
+      isManagementAccount: options.management ?? true,
+      organizationPoliciesKnown: true,
+    });
+    const member = AccountSnapshot.parse({
+      ...snapshot({ principals: [], ...(options.memberScps ? { scps: options.memberScps } : {}) }),
+      accountId: MEMBER,
+    });
+    return [management, member];
+  }
+
+  const deployerDeletion = (results: AuditResult[]) =>
+    results[0].findings.find((f) => f.ruleId === 'can-delete-production' && f.principalArn?.endsWith(':role/deployer'));
+
+  it("leads a deployer of the management account to each member's StackSets execution role: certain, critical", () => {
+    const { reused, scratch } = auditBothWays(organization());
+    expect(reused.map(comparable)).toEqual(scratch.map(comparable));
+    const finding = deployerDeletion(reused);
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.message).toContain(`role/deployer → deploy a stack set as ${MEMBER}:role/stacksets-exec-`);
+    expect(finding?.details?.path).toEqual(expect.objectContaining({ to: executionRole }));
+  });
+
+  it('names trusted access as what the path needs where its service-linked role is missing', () => {
+    const finding = deployerDeletion(auditBothWays(organization({ trustedAccess: false })).reused);
+    expect(finding?.severity).toBe('info');
+    expect(finding?.message).toContain('AWSServiceRoleForCloudFormationStackSetsOrgAdmin');
+  });
+
+  it("is held by the member's SCPs (the execution role is no service-linked role), and starts only in the management account", () => {
+    const denyAll = [FULL_ACCESS_LEVEL([{ name: 'deny-all', document: doc(deny('*', '*')) }])];
+    expect(deployerDeletion(auditBothWays(organization({ memberScps: denyAll })).reused)).toBeUndefined();
+    // An SCP that exempts the StackSets execution roles by name exempts this one too.
+    const exempting = [
+      FULL_ACCESS_LEVEL([
+        {
+          name: 'deny-but-stacksets',
+          document: doc(
+            deny('*', '*', {
+              Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/stacksets-exec-*' } },
+            }),
+          ),
+        },
+      ]),
+    ];
+    expect(deployerDeletion(auditBothWays(organization({ memberScps: exempting })).reused)?.severity).toBe('critical');
+    expect(deployerDeletion(auditBothWays(organization({ management: false })).reused)).toBeUndefined();
+  });
+});

@@ -15,6 +15,7 @@ import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { memberRootArn, rootPasswordTaskArn } from './member-root';
+import { memberStackSetRoleArn, STACK_SETS_TRUSTED_ACCESS, stackSetsTrustedAccess } from './member-stack-set';
 import { principalTagChoices, withChosenTags } from './tag-choices';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
@@ -1114,6 +1115,21 @@ class GraphBuilder {
         this.rootSessionEdges(principal, compiled, index, path, task, needs);
         break;
       }
+      case 'member-stack-set': {
+        // Service-managed stack sets live in the management account (a delegated administrator's too, which the
+        // snapshot does not show: from other accounts the path is not drawn). Trusted access shows as its
+        // service-linked role; where that is missing, the path needs it.
+        const snapshot = index.graph.snapshot;
+        if (!snapshot.isManagementAccount) break;
+        const needs = [
+          ...(resolution.existing ? [resolution.existing] : []),
+          ...(stackSetsTrustedAccess(snapshot) ? [] : [STACK_SETS_TRUSTED_ACCESS]),
+        ];
+        const extra = needs.length > 0 ? { needs: needs.join('; ') } : {};
+        selves.push(this.self(path, 'member accounts (a service-managed stack set)', heldDecisions, true, extra));
+        this.stackSetEdges(principal, index, path, heldDecisions, extra);
+        break;
+      }
       case 'rewrite':
         this.rewrite(principal, compiled, index, path, resolution.target, heldDecisions, selves, rewrites);
         break;
@@ -1165,6 +1181,29 @@ class GraphBuilder {
         this.graph.node(principal.arn),
         this.graph.node(rootArn),
         half('root-session', path.actions, combine([decision], false), { pathId: path.id, ...extra }),
+      );
+    }
+  }
+
+  /**
+   * A service-managed stack set from the management account into each other account of the graph: an edge to
+   * its StackSets execution role (graph/member-stack-set.ts). Which accounts a stack set deploys to is the
+   * caller's pick (its target OUs), so the decision is the one held.
+   */
+  private stackSetEdges(
+    principal: Principal,
+    index: AccountIndex,
+    path: EscalationPath,
+    held: readonly ActionDecision[],
+    extra: { needs?: string },
+  ): void {
+    const partition = partitionOf(principal.arn);
+    for (const target of this.indexes) {
+      if (target.accountId === index.accountId || target.graph.snapshot.isManagementAccount) continue;
+      this.graph.link(
+        this.graph.node(principal.arn),
+        this.graph.node(memberStackSetRoleArn(partition, target.accountId)),
+        half('stack-set', path.actions, combine(held, true), { pathId: path.id, ...extra }),
       );
     }
   }

@@ -875,6 +875,22 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['identitystore:CreateGroupMembership'],
     description: 'add an Identity Center user it signs in as to a group whose assignments grant more',
   },
+  // A service-managed stack set runs its template in member accounts as their StackSets execution role
+  // (administrator access), with no iam:PassRole: from the management account, once trusted access is on.
+  {
+    id: 'cloudformation-service-managed-stack-set',
+    actions: ['cloudformation:CreateStackSet', 'cloudformation:CreateStackInstances'],
+    description:
+      'deploy a service-managed stack set of its own (any template) into member accounts, run there by their ' +
+      'StackSets execution role with administrator access',
+  },
+  {
+    id: 'cloudformation-update-service-managed-stack-set',
+    actions: ['cloudformation:UpdateStackSet'],
+    description:
+      'give an existing service-managed stack set a template of its own, deployed to its member accounts by their ' +
+      'StackSets execution role with administrator access',
+  },
   // ---- Centralized root access (the management account or the delegated administrator for IAM). AWS IAM User
   // Guide, "Centralize root access for member accounts": sts:AssumeRoot gives a short root session in a member
   // account, scoped by a task policy; IAMCreateRootUserPassword lets that session give the root user a password,

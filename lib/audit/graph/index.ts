@@ -3,6 +3,7 @@
 export { AccessGraph, type EdgeFilter, type Reach, type ReachOptions } from './graph';
 export { auditTimeContext, buildAccessGraph, type GraphAccount, type GraphOptions } from './build';
 export { memberRootArn, memberRootUser, reachedMemberRoot } from './member-root';
+export { isMemberStackSetRole, memberStackSetRole, reachedMemberStackSetRole } from './member-stack-set';
 export type { Rewrite, SelfEscalation } from './escalation';
 export { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 export { PATH_RESOLUTIONS, type PathResolution } from './resolutions';

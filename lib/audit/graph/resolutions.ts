@@ -76,7 +76,15 @@ export type PathResolution =
    * root user, which the account's IAM does not show, and works only where the organization allows it (`needs`,
    * unless a live read answered AccountSnapshot.rootSessions).
    */
-  | { readonly kind: 'member-root'; readonly needs: string };
+  | { readonly kind: 'member-root'; readonly needs: string }
+  /**
+   * Deploy a service-managed stack set into member accounts: it lands on each member's StackSets execution role
+   * (graph/member-stack-set.ts). From the management account only; it needs trusted access where that is not shown.
+   */
+  | {
+      readonly kind: 'member-stack-set';
+      /** The stack set the path updates, which the snapshot cannot show. */ readonly existing?: string;
+    };
 
 const EC2 = ['ec2.amazonaws.com'];
 const onInstance = 'an EC2 instance running with the role’s instance profile';
@@ -320,6 +328,11 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'sso-permission-set-inline-policy': identityCenter('assigned the permission set'),
   'sso-permission-set-managed-policy': identityCenter('assigned the permission set'),
   'identitystore-group-membership': identityCenter('and a group whose assignments grant more'),
+  'cloudformation-service-managed-stack-set': { kind: 'member-stack-set' },
+  'cloudformation-update-service-managed-stack-set': {
+    kind: 'member-stack-set',
+    existing: 'a service-managed stack set to update',
+  },
   'assume-root': {
     kind: 'member-root',
     needs:

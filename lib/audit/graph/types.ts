@@ -19,7 +19,13 @@ export type EdgeKind =
    * A takes a root session in member account B (sts:AssumeRoot, centralized root access) and, through the
    * IAMCreateRootUserPassword task, holds B's root user, `arn:aws:iam::<B>:root`, which only SCPs and RCPs limit.
    */
-  | 'root-session';
+  | 'root-session'
+  /**
+   * A deploys a service-managed stack set (CloudFormation StackSets with trusted access to Organizations) into
+   * member account B, where StackSets runs A's template as B's execution role `role/stacksets-exec-*`, which has
+   * administrator access and which only B's SCPs and RCPs limit (graph/member-stack-set.ts).
+   */
+  | 'stack-set';
 
 /**
  * `allowed`: nothing unknown stands in the way. `depends`: a condition key or a resource pattern decides
@@ -80,6 +86,7 @@ export const HOP_VERB: Readonly<Record<EdgeKind, string>> = {
   credentials: 'take credentials of',
   'trust-rewrite': 'rewrite trust of',
   'root-session': 'take a root session as',
+  'stack-set': 'deploy a stack set as',
 };
 
 /** `role/name` or `user/name` (with the account when it is another one: `222233334444:role/name`). */
