@@ -343,7 +343,9 @@ export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[])
       'inside a production-tagged parent (for example an instance in a production-tagged subnet).',
     `Create the boundary at path "/" named "${spec.agents.boundaryPolicyName}": role creation by agents and the ` +
       'self-protection statements match that ARN. Non-exempt principals cannot edit it: put the role that deploys ' +
-      'it (for example the StackSet execution role) in exemptPrincipalArns.',
+      'it (for example the StackSet execution role) in exemptPrincipalArns. An exempt StackSet execution role is ' +
+      'exempt for every stack set: whoever may deploy a service-managed stack set from the management account ' +
+      'then acts with the exemption in every member (leash audit over the organization shows who).',
     'Agents may pass (iam:PassRole) or assume only roles tagged with the agent tag; roles they create must carry ' +
       'the agent tag and this boundary. iam:PassRole is escalation, fail-closed like the other destructive ' +
       'actions: the passed role must also be tagged non-production.',
