@@ -15,6 +15,7 @@ import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { memberRootArn, rootPasswordTaskArn } from './member-root';
+import { denyingInlinePolicies, denyingManagedPolicies } from './deny-policies';
 import { memberStackSetRoleArn, STACK_SETS_TRUSTED_ACCESS, stackSetsTrustedAccess } from './member-stack-set';
 import { principalTagChoices, withChosenTags } from './tag-choices';
 import { combine, statementEvidence, union, type Combined } from './evidence';
@@ -1133,6 +1134,23 @@ class GraphBuilder {
       case 'rewrite':
         this.rewrite(principal, compiled, index, path, resolution.target, heldDecisions, selves, rewrites);
         break;
+      case 'remove-deny': {
+        // Only a Deny of its own that the write takes away: the policies that hold one, on itself.
+        if (principal.kind !== resolution.principal) break;
+        const snapshot = index.graph.snapshot;
+        const denying =
+          resolution.policies === 'inline'
+            ? denyingInlinePolicies(snapshot, principal)
+            : denyingManagedPolicies(snapshot, principal);
+        if (denying.length === 0) break;
+        const decision = compiled.decide(
+          path.actions[0],
+          withResource(this.pathContext, principal.arn, principal.tags),
+        );
+        if (decision.decision === 'denied') break;
+        selves.push(this.self(path, 'itself', [decision], false));
+        break;
+      }
     }
   }
 

@@ -52,6 +52,28 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
   { id: 'put-group-policy', actions: ['iam:PutGroupPolicy'], description: 'write an inline policy on its group' },
   { id: 'put-role-policy', actions: ['iam:PutRolePolicy'], description: 'write an inline policy on a role it can use' },
   { id: 'add-user-to-group', actions: ['iam:AddUserToGroup'], description: 'join a more privileged group' },
+  // A Deny stops a principal only while the policy that holds it is there: one it may delete or detach is a
+  // Deny it can take away.
+  {
+    id: 'delete-role-policy',
+    actions: ['iam:DeleteRolePolicy'],
+    description: 'delete an inline policy of its own that holds a Deny statement',
+  },
+  {
+    id: 'delete-user-policy',
+    actions: ['iam:DeleteUserPolicy'],
+    description: 'delete an inline policy of its own that holds a Deny statement',
+  },
+  {
+    id: 'detach-role-policy',
+    actions: ['iam:DetachRolePolicy'],
+    description: 'detach a managed policy of its own that holds a Deny statement',
+  },
+  {
+    id: 'detach-user-policy',
+    actions: ['iam:DetachUserPolicy'],
+    description: 'detach a managed policy of its own that holds a Deny statement',
+  },
   {
     id: 'create-access-key',
     actions: ['iam:CreateAccessKey'],

@@ -48,6 +48,11 @@ export type PathResolution =
       readonly inventory?: InventoryKind;
     }
   | { readonly kind: 'rewrite'; readonly target: RewriteTarget }
+  /**
+   * Delete (inline) or detach (managed) one of its own policies that holds a Deny statement: the Deny goes with it
+   * (and so does whatever that policy allows).
+   */
+  | { readonly kind: 'remove-deny'; readonly principal: 'role' | 'user'; readonly policies: 'inline' | 'managed' }
   /** Credentials of another user. */
   | { readonly kind: 'credentials' }
   /** Rewrite a role's trust policy to name oneself (same account: no sts grant needed). */
@@ -121,6 +126,10 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'put-group-policy': rewrite('group'),
   'attach-role-policy': rewrite('role'),
   'put-role-policy': rewrite('role'),
+  'delete-role-policy': { kind: 'remove-deny', principal: 'role', policies: 'inline' },
+  'delete-user-policy': { kind: 'remove-deny', principal: 'user', policies: 'inline' },
+  'detach-role-policy': { kind: 'remove-deny', principal: 'role', policies: 'managed' },
+  'detach-user-policy': { kind: 'remove-deny', principal: 'user', policies: 'managed' },
   'add-user-to-group': rewrite('group-membership'),
   'delete-role-permissions-boundary': rewrite('role-boundary'),
   'put-role-permissions-boundary': rewrite('role-boundary'),

@@ -2,6 +2,7 @@ import { auditAccount } from '../../../lib/audit/audit';
 import { PATH_RESOLUTIONS, type PathResolution } from '../../../lib/audit/graph';
 import * as rule from '../../../lib/audit/rules/privilege-escalation';
 import { ESCALATION_PATHS } from '../../../lib/audit/rules/support/escalation-paths';
+import * as canDelete from '../../../lib/audit/rules/can-delete-production';
 import { about, allow, catalog, deny, doc, policyArn, roleArn, run, serviceTrust, snapshot } from './helpers';
 
 const rootTrust = doc({
@@ -105,6 +106,10 @@ describe('privilege-escalation', () => {
     ['put-group-policy', ['iam:PutGroupPolicy']],
     ['put-role-policy', ['iam:PutRolePolicy']],
     ['add-user-to-group', ['iam:AddUserToGroup']],
+    ['delete-role-policy', ['iam:DeleteRolePolicy']],
+    ['delete-user-policy', ['iam:DeleteUserPolicy']],
+    ['detach-role-policy', ['iam:DetachRolePolicy']],
+    ['detach-user-policy', ['iam:DetachUserPolicy']],
     ['create-access-key', ['iam:CreateAccessKey']],
     ['create-login-profile', ['iam:CreateLoginProfile']],
     ['update-login-profile', ['iam:UpdateLoginProfile']],
@@ -369,7 +374,10 @@ describe('privilege-escalation', () => {
 
   // A tag write on itself raises a principal only through its own tag-conditioned statements: tested below.
   // A stack set deploys from the management account only: tested with an organization (organization-audit.test).
-  const TARGETED = SPECIFIED.filter(([id]) => !['self-tag', 'member-stack-set'].includes(PATH_RESOLUTIONS[id].kind));
+  // A Deny taken away needs a policy of its own that holds one: tested below.
+  const TARGETED = SPECIFIED.filter(
+    ([id]) => !['self-tag', 'member-stack-set', 'remove-deny'].includes(PATH_RESOLUTIONS[id].kind),
+  );
 
   it.each(TARGETED)('finds %s for a principal holding exactly %j, against real targets', (id, actions) => {
     const resolution = PATH_RESOLUTIONS[id];
@@ -583,6 +591,55 @@ describe('privilege-escalation', () => {
       );
       expect(own.ids).toContain('passrole-ssm-automation');
       expect(own.ids).not.toContain('passrole-unmodelled-service');
+    });
+  });
+
+  describe('a Deny of its own that it may take away', () => {
+    const GUARD = doc(deny('ec2:TerminateInstances', '*'));
+    const WORK = allow('ec2:TerminateInstances');
+    const escalation = (spec: Parameters<typeof snapshot>[0]['principals'][number], managed?: object) =>
+      about(
+        run(rule, { principals: [spec], ...(managed ? { managed: managed as Record<string, unknown> } : {}) }),
+        spec.name,
+      );
+
+    it.each([
+      ['delete-role-policy', 'role', 'iam:DeleteRolePolicy', 'inline'],
+      ['delete-user-policy', 'user', 'iam:DeleteUserPolicy', 'inline'],
+      ['detach-role-policy', 'role', 'iam:DetachRolePolicy', 'managed'],
+      ['detach-user-policy', 'user', 'iam:DetachUserPolicy', 'managed'],
+    ] as const)('finds %s for a %s allowed %s that holds its Deny in an %s policy', (id, kind, action, where) => {
+      const spec = {
+        name: 'guarded',
+        kind,
+        policies: where === 'inline' ? [doc(WORK, allow(action)), GUARD] : [doc(WORK, allow(action))],
+        ...(where === 'managed' ? { managed: ['guard'] } : {}),
+      };
+      const [finding] = escalation(spec, where === 'managed' ? { guard: GUARD } : undefined);
+      expect(finding?.severity).toBe('high');
+      expect((finding.details?.paths as { id: string }[]).map((p) => p.id)).toContain(id);
+      // Without a Deny to take away, the same grant raises nothing.
+      expect(escalation({ ...spec, policies: [doc(WORK, allow(action))], managed: [] })).toEqual([]);
+    });
+
+    it('lets the deleted Deny open what it stopped: the deletion goal sees it, and a Deny on the write holds', () => {
+      const principals = [{ name: 'guarded', policies: [doc(WORK, allow('iam:DeleteRolePolicy')), GUARD] }];
+      const findings = run([rule, canDelete], { principals });
+      const deletion = findings.find((f) => f.ruleId === 'can-delete-production');
+      expect(deletion?.message).toContain('delete-role-policy on itself');
+      const locked = doc(deny(['ec2:TerminateInstances', 'iam:DeleteRolePolicy'], '*'));
+      const held = run([rule, canDelete], {
+        principals: [{ name: 'guarded', policies: [doc(WORK, allow('iam:DeleteRolePolicy')), locked] }],
+      });
+      expect(held.filter((f) => f.principalArn?.endsWith('/guarded'))).toEqual([]);
+    });
+
+    it('overwrites an inline Deny by its name with PutRolePolicy, as it deletes one', () => {
+      // Its guard denies everything but the write: only overwriting the guard opens anything.
+      const guard = doc({ Effect: 'Deny', NotAction: 'iam:PutRolePolicy', Resource: '*' });
+      const principals = [{ name: 'guarded', policies: [doc(WORK, allow('iam:PutRolePolicy')), guard] }];
+      const deletion = run(canDelete, { principals }).find((f) => f.ruleId === 'can-delete-production');
+      expect(deletion?.message).toContain('put-role-policy on itself');
     });
   });
 

@@ -1,9 +1,11 @@
 // What a principal could do once it has used an IAM-write escalation that hands out any identity permission
 // (AttachUserPolicy or PutRolePolicy on itself, CreatePolicyVersion of a policy it holds, a write on a principal it
-// can act as, a new role of its own): its identity policies then allow everything, and only what the write cannot
-// touch still stops it (its permissions boundary, the SCPs, the Deny statements it already holds). Asked by adding an
-// `Allow *` statement to the principal (or, for AddUserToGroup, the group it joins) and deciding again, so the
-// boundary and SCPs are weighed exactly as for any other question.
+// can act as, a new role of its own) or takes a Deny away (DeleteRolePolicy or DetachRolePolicy of a policy of its
+// own that holds one): its identity policies then allow everything (or, a Deny taken away, what they allow without
+// it), and only what the write cannot touch still stops it (its permissions boundary, the SCPs, the Deny statements it holds but in a policy the write overwrites
+// or takes away). Asked by adding an `Allow *` statement to the principal (or, for AddUserToGroup, the group it
+// joins), or dropping those policies, and deciding again, so the boundary and SCPs are weighed exactly as for any
+// other question.
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { salvagePolicy } from '../../../policy';
 import { snapshotParseCache } from '../../sources/parse-cache';
@@ -14,6 +16,7 @@ import { present, UNKNOWN, type KeyValue } from '../../evaluate/key-value';
 import { NO, YES } from '../../evaluate/tri';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
+import { denyingInlinePolicies, denyingManagedPolicies } from '../../graph/deny-policies';
 import { principalTagChoices, withChosenTags } from '../../graph/tag-choices';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 
@@ -21,10 +24,11 @@ import type { AccountSnapshot, Principal } from '../../sources/snapshot';
  * What the path's write gives whoever ends up with it: any identity permission, or a group's (joining it);
  * undefined for the others (an older policy version grants what it grants, a boundary write adds nothing).
  */
-function gain(pathId: string): 'anything' | 'group' | 'tags' | undefined {
+function gain(pathId: string): 'anything' | 'group' | 'tags' | 'no-deny' | undefined {
   const resolution = PATH_RESOLUTIONS[pathId];
   if (resolution?.kind === 'new-role') return 'anything';
   if (resolution?.kind === 'self-tag') return 'tags';
+  if (resolution?.kind === 'remove-deny') return 'no-deny';
   if (resolution?.kind !== 'rewrite') return undefined;
   if (resolution.target === 'group-membership') return 'group';
   return ['role', 'user', 'group', 'managed-policy'].includes(resolution.target) ? 'anything' : undefined;
@@ -209,20 +213,46 @@ function afterWrite(
     ? { ...holder, groups: [...holder.groups, ...joined] }
     : gain(self.pathId) === 'tags'
       ? withChosenTags(holder, principalTagChoices(holder, snapshot))
-      : {
-          ...holder,
-          inlinePolicies:
-            onAnother && !onAnother.anything
-              ? holder.inlinePolicies
-              : [...holder.inlinePolicies, { name: 'leash-escalated-anything', document: ANYTHING }],
-          ...(onAnother?.unbound ? { permissionsBoundaryArn: undefined } : {}),
-        };
+      : gain(self.pathId) === 'no-deny'
+        ? withoutDenies(snapshot, holder, self.pathId)
+        : {
+            ...holder,
+            inlinePolicies:
+              onAnother && !onAnother.anything
+                ? holder.inlinePolicies
+                : [
+                    ...(overwritesInline(self.pathId) ? withoutDenies(snapshot, holder, self.pathId) : holder)
+                      .inlinePolicies,
+                    { name: 'leash-escalated-anything', document: ANYTHING },
+                  ],
+            ...(onAnother?.unbound ? { permissionsBoundaryArn: undefined } : {}),
+          };
   // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
   const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
   const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
   const compiled = compiledAlone(snapshot, catalog, at, probe);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
+}
+
+/** Put{Role,User}Policy writes an inline policy by name: one that holds a Deny is overwritten, the Deny gone. */
+function overwritesInline(pathId: string): boolean {
+  const resolution = PATH_RESOLUTIONS[pathId];
+  return resolution?.kind === 'rewrite' && pathId.startsWith('put-') && ['role', 'user'].includes(resolution.target);
+}
+
+/**
+ * The principal without its policies that hold a Deny: inline ones where the path deletes or overwrites inline
+ * policies, attached managed ones where it detaches them (graph/deny-policies.ts).
+ */
+function withoutDenies(snapshot: AccountSnapshot, holder: Principal, pathId: string): Principal {
+  const resolution = PATH_RESOLUTIONS[pathId];
+  if (resolution?.kind === 'remove-deny' && resolution.policies === 'managed') {
+    const gone = new Set(denyingManagedPolicies(snapshot, holder));
+    return { ...holder, managedPolicyArns: holder.managedPolicyArns.filter((arn) => !gone.has(arn)) };
+  }
+  const gone = new Set(denyingInlinePolicies(snapshot, holder));
+  return { ...holder, inlinePolicies: holder.inlinePolicies.filter((p) => !gone.has(p.name)) };
 }
 
 /** At most this many names an organization policy singles out are tried for a created principal. */
