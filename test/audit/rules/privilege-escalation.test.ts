@@ -634,6 +634,21 @@ describe('privilege-escalation', () => {
       expect(held.filter((f) => f.principalArn?.endsWith('/guarded'))).toEqual([]);
     });
 
+    it('replaces the Deny of a managed policy it holds with a new default version of that policy', () => {
+      const guarded = doc(allow('iam:CreatePolicyVersion'), allow('ec2:TerminateInstances'), {
+        Effect: 'Deny',
+        NotAction: 'iam:CreatePolicyVersion',
+        Resource: '*',
+      });
+      const findings = run(canDelete, {
+        principals: [{ name: 'guarded', managed: ['guard'] }],
+        managed: { guard: guarded },
+      });
+      expect(findings.find((f) => f.ruleId === 'can-delete-production')?.message).toContain(
+        'create-policy-version on policy/guard',
+      );
+    });
+
     it('overwrites an inline Deny by its name with PutRolePolicy, as it deletes one', () => {
       // Its guard denies everything but the write: only overwriting the guard opens anything.
       const guard = doc({ Effect: 'Deny', NotAction: 'iam:PutRolePolicy', Resource: '*' });

@@ -216,7 +216,7 @@ function afterWrite(
       : gain(self.pathId) === 'no-deny'
         ? withoutDenies(snapshot, holder, self.pathId)
         : {
-            ...holder,
+            ...withoutReplaced(holder, self),
             inlinePolicies:
               onAnother && !onAnother.anything
                 ? holder.inlinePolicies
@@ -233,6 +233,17 @@ function afterWrite(
   const compiled = compiledAlone(snapshot, catalog, at, probe);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
+}
+
+/**
+ * A new default version of a managed policy it holds (CreatePolicyVersion) replaces that policy's whole document:
+ * its Deny statements go with the old version.
+ */
+function withoutReplaced(holder: Principal, self: SelfEscalation): Principal {
+  const resolution = PATH_RESOLUTIONS[self.pathId];
+  if (resolution?.kind !== 'rewrite' || resolution.target !== 'managed-policy') return holder;
+  if (!holder.managedPolicyArns.includes(self.target)) return holder;
+  return { ...holder, managedPolicyArns: holder.managedPolicyArns.filter((arn) => arn !== self.target) };
 }
 
 /** Put{Role,User}Policy writes an inline policy by name: one that holds a Deny is overwritten, the Deny gone. */
