@@ -15,7 +15,7 @@ import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { memberRootArn, rootPasswordTaskArn } from './member-root';
-import { denyingInlinePolicies, denyingManagedPolicies } from './deny-policies';
+import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from './deny-policies';
 import { memberStackSetRoleArn, STACK_SETS_TRUSTED_ACCESS, stackSetsTrustedAccess } from './member-stack-set';
 import { principalTagChoices, withChosenTags } from './tag-choices';
 import { combine, statementEvidence, union, type Combined } from './evidence';
@@ -1138,6 +1138,18 @@ class GraphBuilder {
         // Only a Deny of its own that the write takes away: the policies that hold one, on itself.
         if (principal.kind !== resolution.principal) break;
         const snapshot = index.graph.snapshot;
+        if (resolution.policies === 'group') {
+          // Leaving a group is decided on the group: the first group holding a Deny it may leave.
+          for (const name of denyingGroups(snapshot, principal)) {
+            const group = index.groupsByName.get(name);
+            if (!group) continue;
+            const decision = compiled.decide(path.actions[0], withResource(this.pathContext, group.arn, group.tags));
+            if (decision.decision === 'denied') continue;
+            selves.push(this.self(path, 'itself', [decision], false));
+            break;
+          }
+          break;
+        }
         const denying =
           resolution.policies === 'inline'
             ? denyingInlinePolicies(snapshot, principal)

@@ -1,12 +1,13 @@
 // Which of a principal's own policies hold a Deny statement. A Deny stops the principal only while the policy that
 // holds it is attached: deleting the inline policy (iam:DeleteRolePolicy, DeleteUserPolicy), detaching the managed
-// one (DetachRolePolicy, DetachUserPolicy) or overwriting an inline one by its name (PutRolePolicy, PutUserPolicy)
-// takes the Deny away. A statement that cannot be read might be a Deny: its policy counts (fail closed).
+// one (DetachRolePolicy, DetachUserPolicy), overwriting an inline one by its name (PutRolePolicy, PutUserPolicy) or
+// leaving the group that holds it (RemoveUserFromGroup) takes the Deny away. A statement that cannot be read might be a Deny: its policy counts (fail closed).
 import { salvagePolicy } from '../../policy';
 import { snapshotParseCache } from '../sources/parse-cache';
 import type { AccountSnapshot, ManagedPolicy, Principal } from '../sources/snapshot';
 
 const managedByArn = new WeakMap<AccountSnapshot, ReadonlyMap<string, ManagedPolicy>>();
+const groupsByName = new WeakMap<AccountSnapshot, ReadonlyMap<string, Principal>>();
 
 function managedPolicy(snapshot: AccountSnapshot, arn: string): ManagedPolicy | undefined {
   let byArn = managedByArn.get(snapshot);
@@ -35,5 +36,20 @@ export function denyingManagedPolicies(snapshot: AccountSnapshot, principal: Pri
   return principal.managedPolicyArns.filter((arn) => {
     const policy = managedPolicy(snapshot, arn);
     return policy === undefined || holdsDeny(snapshot, policy.document);
+  });
+}
+
+/** Names of the user's groups whose inline or attached managed policies hold a Deny. */
+export function denyingGroups(snapshot: AccountSnapshot, user: Principal): string[] {
+  let groups = groupsByName.get(snapshot);
+  if (!groups) {
+    groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((g) => [g.name, g]));
+    groupsByName.set(snapshot, groups);
+  }
+  const byName = groups;
+  return user.groups.filter((name) => {
+    const group = byName.get(name);
+    if (!group) return false;
+    return denyingInlinePolicies(snapshot, group).length > 0 || denyingManagedPolicies(snapshot, group).length > 0;
   });
 }

@@ -75,6 +75,11 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'detach a managed policy of its own that holds a Deny statement',
   },
   {
+    id: 'remove-user-from-group',
+    actions: ['iam:RemoveUserFromGroup'],
+    description: 'leave a group of its own whose policies hold a Deny statement',
+  },
+  {
     id: 'create-access-key',
     actions: ['iam:CreateAccessKey'],
     description: 'create access keys for another user and act as that user',

@@ -52,7 +52,12 @@ export type PathResolution =
    * Delete (inline) or detach (managed) one of its own policies that holds a Deny statement: the Deny goes with it
    * (and so does whatever that policy allows).
    */
-  | { readonly kind: 'remove-deny'; readonly principal: 'role' | 'user'; readonly policies: 'inline' | 'managed' }
+  | {
+      readonly kind: 'remove-deny';
+      readonly principal: 'role' | 'user';
+      /** Its inline policies, its attached managed policies, or (a user) the groups it leaves. */
+      readonly policies: 'inline' | 'managed' | 'group';
+    }
   /** Credentials of another user. */
   | { readonly kind: 'credentials' }
   /** Rewrite a role's trust policy to name oneself (same account: no sts grant needed). */
@@ -130,6 +135,7 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'delete-user-policy': { kind: 'remove-deny', principal: 'user', policies: 'inline' },
   'detach-role-policy': { kind: 'remove-deny', principal: 'role', policies: 'managed' },
   'detach-user-policy': { kind: 'remove-deny', principal: 'user', policies: 'managed' },
+  'remove-user-from-group': { kind: 'remove-deny', principal: 'user', policies: 'group' },
   'add-user-to-group': rewrite('group-membership'),
   'delete-role-permissions-boundary': rewrite('role-boundary'),
   'put-role-permissions-boundary': rewrite('role-boundary'),

@@ -110,6 +110,7 @@ describe('privilege-escalation', () => {
     ['delete-user-policy', ['iam:DeleteUserPolicy']],
     ['detach-role-policy', ['iam:DetachRolePolicy']],
     ['detach-user-policy', ['iam:DetachUserPolicy']],
+    ['remove-user-from-group', ['iam:RemoveUserFromGroup']],
     ['create-access-key', ['iam:CreateAccessKey']],
     ['create-login-profile', ['iam:CreateLoginProfile']],
     ['update-login-profile', ['iam:UpdateLoginProfile']],
@@ -632,6 +633,24 @@ describe('privilege-escalation', () => {
         principals: [{ name: 'guarded', policies: [doc(WORK, allow('iam:DeleteRolePolicy')), locked] }],
       });
       expect(held.filter((f) => f.principalArn?.endsWith('/guarded'))).toEqual([]);
+    });
+
+    it('leaves a group whose policies hold its Deny (RemoveUserFromGroup, decided on the group)', () => {
+      const user = (leave: string) => ({
+        name: 'guarded',
+        kind: 'user' as const,
+        groups: ['guardrail'],
+        policies: [doc(WORK, allow('iam:RemoveUserFromGroup', leave))],
+      });
+      const guardrail = { name: 'guardrail', kind: 'group' as const, policies: [GUARD] };
+      const left = run([rule, canDelete], { principals: [user('*'), guardrail] });
+      expect(left.find((f) => f.ruleId === 'can-delete-production')?.message).toContain(
+        'remove-user-from-group on itself',
+      );
+      const other = run([rule, canDelete], {
+        principals: [user('arn:aws:iam::111122223333:group/other'), guardrail],
+      });
+      expect(other.filter((f) => f.principalArn?.endsWith('/guarded'))).toEqual([]);
     });
 
     it('replaces the Deny of a managed policy it holds with a new default version of that policy', () => {

@@ -16,7 +16,7 @@ import { present, UNKNOWN, type KeyValue } from '../../evaluate/key-value';
 import { NO, YES } from '../../evaluate/tri';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
-import { denyingInlinePolicies, denyingManagedPolicies } from '../../graph/deny-policies';
+import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from '../../graph/deny-policies';
 import { principalTagChoices, withChosenTags } from '../../graph/tag-choices';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 
@@ -254,10 +254,15 @@ function overwritesInline(pathId: string): boolean {
 
 /**
  * The principal without its policies that hold a Deny: inline ones where the path deletes or overwrites inline
- * policies, attached managed ones where it detaches them (graph/deny-policies.ts).
+ * policies, attached managed ones where it detaches them, the groups that hold one where it leaves them (and what
+ * those groups allow with them; graph/deny-policies.ts).
  */
 function withoutDenies(snapshot: AccountSnapshot, holder: Principal, pathId: string): Principal {
   const resolution = PATH_RESOLUTIONS[pathId];
+  if (resolution?.kind === 'remove-deny' && resolution.policies === 'group') {
+    const gone = new Set(denyingGroups(snapshot, holder));
+    return { ...holder, groups: holder.groups.filter((name) => !gone.has(name)) };
+  }
   if (resolution?.kind === 'remove-deny' && resolution.policies === 'managed') {
     const gone = new Set(denyingManagedPolicies(snapshot, holder));
     return { ...holder, managedPolicyArns: holder.managedPolicyArns.filter((arn) => !gone.has(arn)) };
