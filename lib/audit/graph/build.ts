@@ -1138,14 +1138,17 @@ class GraphBuilder {
         // Only a Deny of its own that the write takes away: the policies that hold one, on itself.
         if (principal.kind !== resolution.principal) break;
         const snapshot = index.graph.snapshot;
-        if (resolution.policies === 'group') {
-          // Leaving a group is decided on the group: the first group holding a Deny it may leave.
-          for (const name of denyingGroups(snapshot, principal)) {
+        if (resolution.policies !== 'inline' && resolution.policies !== 'managed') {
+          // Leaving a group, or a write on a group's policies, is decided on the group: the first group holding a
+          // Deny it may take away (a group's own policy is named as the target, leaving as itself).
+          const kind =
+            resolution.policies === 'group' ? 'any' : resolution.policies === 'group-inline' ? 'inline' : 'managed';
+          for (const name of denyingGroups(snapshot, principal, kind)) {
             const group = index.groupsByName.get(name);
             if (!group) continue;
             const decision = compiled.decide(path.actions[0], withResource(this.pathContext, group.arn, group.tags));
             if (decision.decision === 'denied') continue;
-            selves.push(this.self(path, 'itself', [decision], false));
+            selves.push(this.self(path, resolution.policies === 'group' ? 'itself' : group.arn, [decision], false));
             break;
           }
           break;

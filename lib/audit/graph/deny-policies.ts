@@ -39,8 +39,14 @@ export function denyingManagedPolicies(snapshot: AccountSnapshot, principal: Pri
   });
 }
 
-/** Names of the user's groups whose inline or attached managed policies hold a Deny. */
-export function denyingGroups(snapshot: AccountSnapshot, user: Principal): string[] {
+/**
+ * Names of the user's groups whose policies hold a Deny: inline or attached managed ones, or only those of `kind`.
+ */
+export function denyingGroups(
+  snapshot: AccountSnapshot,
+  user: Principal,
+  kind: 'any' | 'inline' | 'managed' = 'any',
+): string[] {
   let groups = groupsByName.get(snapshot);
   if (!groups) {
     groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((g) => [g.name, g]));
@@ -50,6 +56,9 @@ export function denyingGroups(snapshot: AccountSnapshot, user: Principal): strin
   return user.groups.filter((name) => {
     const group = byName.get(name);
     if (!group) return false;
-    return denyingInlinePolicies(snapshot, group).length > 0 || denyingManagedPolicies(snapshot, group).length > 0;
+    return (
+      (kind !== 'managed' && denyingInlinePolicies(snapshot, group).length > 0) ||
+      (kind !== 'inline' && denyingManagedPolicies(snapshot, group).length > 0)
+    );
   });
 }

@@ -80,6 +80,16 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'leave a group of its own whose policies hold a Deny statement',
   },
   {
+    id: 'delete-group-policy',
+    actions: ['iam:DeleteGroupPolicy'],
+    description: 'delete an inline policy of its group that holds a Deny statement',
+  },
+  {
+    id: 'detach-group-policy',
+    actions: ['iam:DetachGroupPolicy'],
+    description: 'detach a managed policy of its group that holds a Deny statement',
+  },
+  {
     id: 'create-access-key',
     actions: ['iam:CreateAccessKey'],
     description: 'create access keys for another user and act as that user',

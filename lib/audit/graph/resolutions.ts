@@ -55,8 +55,11 @@ export type PathResolution =
   | {
       readonly kind: 'remove-deny';
       readonly principal: 'role' | 'user';
-      /** Its inline policies, its attached managed policies, or (a user) the groups it leaves. */
-      readonly policies: 'inline' | 'managed' | 'group';
+      /**
+       * Its inline policies, its attached managed policies, (a user) the groups it leaves, or the inline or managed
+       * policies of a group of its own.
+       */
+      readonly policies: 'inline' | 'managed' | 'group' | 'group-inline' | 'group-managed';
     }
   /** Credentials of another user. */
   | { readonly kind: 'credentials' }
@@ -136,6 +139,8 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'detach-role-policy': { kind: 'remove-deny', principal: 'role', policies: 'managed' },
   'detach-user-policy': { kind: 'remove-deny', principal: 'user', policies: 'managed' },
   'remove-user-from-group': { kind: 'remove-deny', principal: 'user', policies: 'group' },
+  'delete-group-policy': { kind: 'remove-deny', principal: 'user', policies: 'group-inline' },
+  'detach-group-policy': { kind: 'remove-deny', principal: 'user', policies: 'group-managed' },
   'add-user-to-group': rewrite('group-membership'),
   'delete-role-permissions-boundary': rewrite('role-boundary'),
   'put-role-permissions-boundary': rewrite('role-boundary'),

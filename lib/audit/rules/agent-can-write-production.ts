@@ -13,7 +13,12 @@ import {
   type CallerPick,
 } from '../evaluate/caller-picks';
 import type { Principal } from '../sources/snapshot';
-import { escalatedPrincipals, escalationTargetText, type EscalatedPrincipal } from './support/escalated';
+import {
+  escalatedPrincipals,
+  escalationTargetText,
+  whatTheWriteLeaves,
+  type EscalatedPrincipal,
+} from './support/escalated';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { allowEvidence, docsUrl, listActions, uncappedText } from './support/meta';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
@@ -538,7 +543,7 @@ function escalationFinding(agent: Principal, found: EscalatedWrites, own: WriteT
       `as an agent (${BY_TAG}) it can write to resources ${statesText(where)} once it raises its own ` +
       `permissions: ${self.pathId} on ${target} (${self.description}) → ${listActions(sampleBeyond(own, found.tally), 3)}` +
       `${allowedCount > 0 ? '' : ' (depending on conditions)'}; ${allowedCount} action(s) allowed and ${dependsCount} ` +
-      'depending on conditions by what the write cannot change (permissions boundary, SCPs, its Deny statements).',
+      `depending on conditions by what the write cannot change (${whatTheWriteLeaves(self)}).`,
     principalArn: agent.arn,
     location: agent.location,
     evidence: [...self.evidence],

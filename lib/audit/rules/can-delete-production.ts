@@ -5,7 +5,12 @@ import type { CallerPick } from '../evaluate/caller-picks';
 import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
-import { escalatedPrincipals, type EscalatedPrincipal, escalationTargetText } from './support/escalated';
+import {
+  escalatedPrincipals,
+  type EscalatedPrincipal,
+  escalationTargetText,
+  whatTheWriteLeaves,
+} from './support/escalated';
 import { DETAIL_LIMIT, tallyOf, worstProductionKey, type ProductionTally } from './support/production-tally';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { docsUrl, listActions, grantedEvidence, uncappedText } from './support/meta';
@@ -298,7 +303,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
         `can delete or recreate resources tagged ${productionTag}${inPick(pick)} once it raises its own ` +
         `permissions: ${self.pathId} on ${target} (${self.description}) → ${listActions(sample, 3)}` +
         `${certain ? '' : ' (depending on conditions)'}; ${allowedCount} action(s) allowed and ${dependsCount} ` +
-        'depending on conditions by what the write cannot change (permissions boundary, SCPs, its Deny statements).' +
+        `depending on conditions by what the write cannot change (${whatTheWriteLeaves(self)}).` +
         `${self.needs ? ` It needs what the snapshot cannot show: ${self.needs}.` : ''}`
       ).trimEnd(),
       principalArn: principal.arn,

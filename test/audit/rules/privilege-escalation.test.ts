@@ -111,6 +111,8 @@ describe('privilege-escalation', () => {
     ['detach-role-policy', ['iam:DetachRolePolicy']],
     ['detach-user-policy', ['iam:DetachUserPolicy']],
     ['remove-user-from-group', ['iam:RemoveUserFromGroup']],
+    ['delete-group-policy', ['iam:DeleteGroupPolicy']],
+    ['detach-group-policy', ['iam:DetachGroupPolicy']],
     ['create-access-key', ['iam:CreateAccessKey']],
     ['create-login-profile', ['iam:CreateLoginProfile']],
     ['update-login-profile', ['iam:UpdateLoginProfile']],
@@ -628,6 +630,7 @@ describe('privilege-escalation', () => {
       const findings = run([rule, canDelete], { principals });
       const deletion = findings.find((f) => f.ruleId === 'can-delete-production');
       expect(deletion?.message).toContain('delete-role-policy on itself');
+      expect(deletion?.message).toContain('permissions boundary, SCPs, the Deny statements it keeps');
       const locked = doc(deny(['ec2:TerminateInstances', 'iam:DeleteRolePolicy'], '*'));
       const held = run([rule, canDelete], {
         principals: [{ name: 'guarded', policies: [doc(WORK, allow('iam:DeleteRolePolicy')), locked] }],
@@ -651,6 +654,25 @@ describe('privilege-escalation', () => {
         principals: [user('arn:aws:iam::111122223333:group/other'), guardrail],
       });
       expect(other.filter((f) => f.principalArn?.endsWith('/guarded'))).toEqual([]);
+    });
+
+    it.each([
+      ['delete-group-policy', 'iam:DeleteGroupPolicy', 'inline'],
+      ['detach-group-policy', 'iam:DetachGroupPolicy', 'managed'],
+    ] as const)('finds %s (%s) on a group whose %s policy holds its Deny', (id, action, where) => {
+      const group = {
+        name: 'guardrail',
+        kind: 'group' as const,
+        ...(where === 'inline' ? { policies: [GUARD] } : { managed: ['guard'] }),
+      };
+      const findings = run([rule, canDelete], {
+        principals: [
+          { name: 'guarded', kind: 'user', groups: ['guardrail'], policies: [doc(WORK, allow(action))] },
+          group,
+        ],
+        managed: { guard: GUARD },
+      });
+      expect(findings.find((f) => f.ruleId === 'can-delete-production')?.message).toContain(`${id} on group/guardrail`);
     });
 
     it('replaces the Deny of a managed policy it holds with a new default version of that policy', () => {

@@ -230,7 +230,7 @@ function afterWrite(
   // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
   const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
   const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
-  const compiled = compiledAlone(snapshot, catalog, at, probe);
+  const compiled = compiledAlone(withoutGroupDenies(snapshot, self), catalog, at, probe);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
 }
@@ -246,6 +246,33 @@ function withoutReplaced(holder: Principal, self: SelfEscalation): Principal {
   return { ...holder, managedPolicyArns: holder.managedPolicyArns.filter((arn) => arn !== self.target) };
 }
 
+/** What still stops the principal after the escalation, for a message: a Deny it takes away no longer does. */
+export function whatTheWriteLeaves(self: SelfEscalation): string {
+  return PATH_RESOLUTIONS[self.pathId]?.kind === 'remove-deny'
+    ? 'permissions boundary, SCPs, the Deny statements it keeps'
+    : 'permissions boundary, SCPs, its Deny statements';
+}
+
+/** The snapshot with the target group's policies that hold a Deny gone, for a write that deletes or detaches them. */
+function withoutGroupDenies(snapshot: AccountSnapshot, self: SelfEscalation): AccountSnapshot {
+  const resolution = PATH_RESOLUTIONS[self.pathId];
+  if (resolution?.kind !== 'remove-deny') return snapshot;
+  if (resolution.policies !== 'group-inline' && resolution.policies !== 'group-managed') return snapshot;
+  const inline = resolution.policies === 'group-inline';
+  return {
+    ...snapshot,
+    principals: snapshot.principals.map((group) => {
+      if (group.kind !== 'group' || group.arn !== self.target) return group;
+      if (inline) {
+        const gone = new Set(denyingInlinePolicies(snapshot, group));
+        return { ...group, inlinePolicies: group.inlinePolicies.filter((p) => !gone.has(p.name)) };
+      }
+      const gone = new Set(denyingManagedPolicies(snapshot, group));
+      return { ...group, managedPolicyArns: group.managedPolicyArns.filter((arn) => !gone.has(arn)) };
+    }),
+  };
+}
+
 /** Put{Role,User}Policy writes an inline policy by name: one that holds a Deny is overwritten, the Deny gone. */
 function overwritesInline(pathId: string): boolean {
   const resolution = PATH_RESOLUTIONS[pathId];
@@ -259,6 +286,8 @@ function overwritesInline(pathId: string): boolean {
  */
 function withoutDenies(snapshot: AccountSnapshot, holder: Principal, pathId: string): Principal {
   const resolution = PATH_RESOLUTIONS[pathId];
+  // A group's own policies change in the snapshot (withoutGroupDenies), not on the principal.
+  if (resolution?.kind === 'remove-deny' && resolution.policies.startsWith('group-')) return holder;
   if (resolution?.kind === 'remove-deny' && resolution.policies === 'group') {
     const gone = new Set(denyingGroups(snapshot, holder));
     return { ...holder, groups: holder.groups.filter((name) => !gone.has(name)) };
