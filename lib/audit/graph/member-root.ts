@@ -40,8 +40,21 @@ export function reachedMemberRoot(
   accountId: string,
   partitions: Iterable<string>,
 ): string | undefined {
+  return reachedMemberNode(graph, accountId, partitions, memberRootArn);
+}
+
+/**
+ * The node of a member account the graph holds, named by `arnOf` in one of `partitions` (or `aws`): an
+ * organization does not span partitions, but the node is made in the caller's.
+ */
+export function reachedMemberNode(
+  graph: { has(arn: string): boolean },
+  accountId: string,
+  partitions: Iterable<string>,
+  arnOf: (partition: string, accountId: string) => string,
+): string | undefined {
   for (const partition of new Set([...partitions, 'aws'])) {
-    const arn = memberRootArn(partition, accountId);
+    const arn = arnOf(partition, accountId);
     if (graph.has(arn)) return arn;
   }
   return undefined;

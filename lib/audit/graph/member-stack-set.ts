@@ -6,6 +6,7 @@
 // role it is an ordinary role of the member, so the member's SCPs and RCPs limit it (and an SCP that exempts
 // `role/stacksets-exec-*` exempts it).
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
+import { reachedMemberNode } from './member-root';
 
 /** The role name StackSets gives the execution role: `stacksets-exec-` and a hash leash cannot know. */
 const EXECUTION_ROLE_NAME = 'stacksets-exec-00000000000000000000000000000000';
@@ -51,11 +52,7 @@ export function reachedMemberStackSetRole(
   accountId: string,
   partitions: Iterable<string>,
 ): string | undefined {
-  for (const partition of new Set([...partitions, 'aws'])) {
-    const arn = memberStackSetRoleArn(partition, accountId);
-    if (graph.has(arn)) return arn;
-  }
-  return undefined;
+  return reachedMemberNode(graph, accountId, partitions, memberStackSetRoleArn);
 }
 
 /**

@@ -157,17 +157,22 @@ function statementTrust(statement: NormalizedStatement): StatementTrust {
  * which says it may let in anyone) is taken as letting in everyone, each through its own policies, and each
  * such edge depends on it: an unknown trust must not cut the paths through the role.
  */
+/** A role's trust policy parsed as the snapshot's readers parse it (one parse per document, shared). */
+function parsedTrustPolicy(snapshot: AccountSnapshot, roleArn: string, document: unknown) {
+  return parsePolicy(document, {
+    type: 'trust',
+    where: `${roleArn} trust policy`,
+    cache: snapshotParseCache(snapshot),
+  });
+}
+
 export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTrust {
   let trust = parsedTrust.get(role);
   if (trust) return trust;
   const grants: TrustGrant[] = [];
   const denies: NormalizedStatement[] = [];
   if (role.kind === 'role' && role.trustPolicy !== undefined) {
-    const parsed = parsePolicy(role.trustPolicy, {
-      type: 'trust',
-      where: `${role.arn} trust policy`,
-      cache: snapshotParseCache(snapshot),
-    });
+    const parsed = parsedTrustPolicy(snapshot, role.arn, role.trustPolicy);
     if (parsed.ok) {
       for (const statement of parsed.policy.statements) {
         const { assume, parties: trusted, callerConditions } = statementTrust(statement);
@@ -248,11 +253,7 @@ export function roleSamlTrusts(snapshot: AccountSnapshot, role: Principal): read
   if (found) return found;
   const out: SamlTrust[] = [];
   if (role.kind === 'role' && role.trustPolicy !== undefined) {
-    const parsed = parsePolicy(role.trustPolicy, {
-      type: 'trust',
-      where: `${role.arn} trust policy`,
-      cache: snapshotParseCache(snapshot),
-    });
+    const parsed = parsedTrustPolicy(snapshot, role.arn, role.trustPolicy);
     if (parsed.ok) {
       const statements = parsed.policy.statements;
       const saml = (statement: NormalizedStatement) => covers(statement, 'sts:AssumeRoleWithSAML');
