@@ -1,8 +1,8 @@
 // Every write of the agent services that a resource policy can grant (a resource with an ARN, a tag can match),
 // granted by a production resource's policy to the agent's session: decided by the independent simulator with
 // the agent boundary alone and with the SCP agent layer, and by the audit's evaluator (bench/resource-grant-proof.ts).
-// Run after a build: `node dist/bench/prove-resource-grants.js [--limit N]`. `npm test` runs the same sweep
-// (test/guardrails/resource-policy-session.test.ts); this prints it in numbers.
+// Run after a build: `node dist/bench/prove-resource-grants.js [--limit N]`. `npm test` runs every third action
+// of the same sweep (test/guardrails/resource-policy-session.test.ts); this runs all and prints it in numbers.
 // Exit code 1 when the SCP agent layer lets one through or the audit disagrees with the simulator.
 import { loadCatalog } from '../lib/catalog';
 import { defaultGuardrailSpec, generateGuardrails } from '../lib/guardrails';

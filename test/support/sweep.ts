@@ -10,3 +10,13 @@ export function sweepStride(sampled: number): number {
   }
   return stride;
 }
+
+/** Every `stride`-th item (the first included), and every item `keep` names whatever its place. */
+export function strided<T>(items: readonly T[], stride: number, keep: (item: T) => boolean = () => false): T[] {
+  return items.filter((item, i) => i % stride === 0 || keep(item));
+}
+
+/** "second", "third", "4th": how a test title names its stride. */
+export function ordinal(n: number): string {
+  return ({ 2: 'second', 3: 'third' } as Record<number, string>)[n] ?? `${n}th`;
+}

@@ -19,7 +19,7 @@ import { sweepStride } from '../../support/sweep';
 import { ACCOUNT, FULL_AWS_ACCESS, policy, principal, snapshot } from './helpers';
 
 const catalog = loadCatalog();
-const STRIDE = sweepStride(9);
+const STRIDE = sweepStride(18);
 const GLOBAL = ['iam:*', 'sts:*', 'organizations:*', 'route53:*', 'cloudfront:*', 'support:*'];
 
 const SCPS = {
