@@ -371,6 +371,68 @@ function indexAccount(graph: GraphAccount): AccountIndex {
   };
 }
 
+/** What taking another principal's Deny away does, said of that principal (after "act as it, then"). */
+const OTHERS_DENY_REMOVAL: Readonly<Record<DenyPolicies, string>> = {
+  inline: 'delete its inline policy that holds a Deny statement',
+  managed: 'detach its managed policy that holds a Deny statement',
+  group: 'remove it from its group whose policies hold a Deny statement',
+  'group-inline': 'delete an inline policy of its group that holds a Deny statement',
+  'group-managed': 'detach a managed policy of its group that holds a Deny statement',
+};
+
+type DenyPolicies = Extract<PathResolution, { kind: 'remove-deny' }>['policies'];
+
+/**
+ * The roles or users (not service-linked) holding a Deny of one kind that a write may take away: `principals`,
+ * in the snapshot's order; `targets`, what the write is decided on (the principals themselves, or for leaving a
+ * group the groups holding one); `through(arn)`, the targets whose write takes a Deny away from `arn`.
+ */
+interface DenyHolders {
+  readonly principals: readonly string[];
+  readonly targets: TargetIndex;
+  through(arn: string): readonly string[];
+  /** The principals a write on `target` takes a Deny away from. */
+  raisedBy(target: string): readonly string[];
+}
+
+const denyHoldersOf = new WeakMap<AccountIndex, Map<string, DenyHolders>>();
+
+function denyHolders(index: AccountIndex, kind: 'role' | 'user', policies: DenyPolicies): DenyHolders {
+  let byKind = denyHoldersOf.get(index);
+  if (!byKind) denyHoldersOf.set(index, (byKind = new Map()));
+  const key = `${kind}:${policies}`;
+  let found = byKind.get(key);
+  if (found) return found;
+  const snapshot = index.graph.snapshot;
+  const live = index.principals.filter((p) => p.kind === kind && !p.serviceLinked);
+  if (policies === 'group' || policies === 'group-inline' || policies === 'group-managed') {
+    const which = policies === 'group' ? 'any' : policies === 'group-inline' ? 'inline' : 'managed';
+    const groupsOf = new Map<string, string[]>();
+    for (const user of live) {
+      const arns = denyingGroups(snapshot, user, which)
+        .map((name) => index.groupsByName.get(name)?.arn)
+        .filter((arn): arn is string => arn !== undefined);
+      if (arns.length > 0) groupsOf.set(user.arn, arns);
+    }
+    const members = new Map<string, string[]>();
+    for (const [user, arns] of groupsOf) for (const group of arns) push(members, group, user);
+    found = {
+      principals: [...groupsOf.keys()],
+      targets: new TargetIndex(members.keys()),
+      through: (arn) => groupsOf.get(arn) ?? [],
+      raisedBy: (group) => members.get(group) ?? [],
+    };
+  } else {
+    const denying = policies === 'inline' ? denyingInlinePolicies : denyingManagedPolicies;
+    const arns = live.filter((p) => denying(snapshot, p).length > 0).map((p) => p.arn);
+    const targets = new TargetIndex(arns, (arn) => index.byArn.get(arn)?.tags);
+    const self = (arn: string) => (targets.has(arn) ? [arn] : []);
+    found = { principals: arns, targets, through: self, raisedBy: self };
+  }
+  byKind.set(key, found);
+  return found;
+}
+
 function half(kind: EdgeKind, actions: readonly string[], combined: Combined, extra: Partial<HalfEdge> = {}): HalfEdge {
   return {
     kind,
@@ -420,6 +482,11 @@ class GraphBuilder {
   private readonly hubTargets = new Map<string, TargetIndex>();
   /** Rewrites of others by writer ARN, weighed once the graph is whole (see PendingRewrite). */
   private readonly pendingRewrites = new Map<string, PendingRewrite[]>();
+  /**
+   * Deletions or detachments of others' Deny-holding policies by writer ARN, resolved only after the rewrites and
+   * for a writer they may still raise (which principals hold a Deny is read from the snapshot on first need).
+   */
+  private readonly pendingDenyRemovals = new Map<string, (() => PendingRewrite | undefined)[]>();
 
   constructor(
     accounts: readonly GraphAccount[],
@@ -473,6 +540,12 @@ class GraphBuilder {
       }
     }
     for (const [arn, pending] of this.pendingRewrites) this.rewriteThenAct(arn, pending);
+    // After the rewrites: a write that gives anything is weighed first, and a Deny taken away never hides it.
+    for (const [arn, deferred] of this.pendingDenyRemovals) {
+      if (this.gainsNothingMore(arn)) continue;
+      const pending = deferred.map((resolve) => resolve()).filter((p): p is PendingRewrite => p !== undefined);
+      if (pending.length > 0) this.rewriteThenAct(arn, pending);
+    }
     return this.graph;
   }
 
@@ -481,16 +554,21 @@ class GraphBuilder {
    * it. Added as a self-escalation on the writer, with the path to the principal, so the writer is a goal of
    * privilege-escalation like any other. A certain path is preferred over a shorter uncertain one.
    */
+  /**
+   * A certain write that gives the writer itself anything, with no boundary of its own to cap it: acting as
+   * another principal it rewrites gives no more. Under a boundary that caps it, the other principal may not be.
+   */
+  private gainsNothingMore(arn: string): boolean {
+    const writer = this.byArn.get(arn)?.principal;
+    return (
+      !writer?.permissionsBoundaryArn &&
+      this.graph.selfEscalationsOf(arn).some((s) => s.decision === 'allowed' && !s.needs && grantsAnything(s))
+    );
+  }
+
   private rewriteThenAct(arn: string, pending: readonly PendingRewrite[]): void {
     const selves = this.graph.selfEscalationsOf(arn);
-    const writer = this.byArn.get(arn)?.principal;
-    // A certain write that gives the writer itself anything, with no boundary of its own to cap it: acting as
-    // another principal it rewrites gives no more. Under a boundary that caps it, the other principal may not be.
-    if (
-      !writer?.permissionsBoundaryArn &&
-      selves.some((s) => s.decision === 'allowed' && !s.needs && grantsAnything(s))
-    )
-      return;
+    if (this.gainsNothingMore(arn)) return;
     const raised = (to: string) => pending.some((p) => p.raises(to) !== undefined);
     // One without a boundary first: a write on it gives anything, where a bounded one may stay capped.
     const unbounded = (to: string) => raised(to) && !this.byArn.get(to)?.principal.permissionsBoundaryArn;
@@ -1135,7 +1213,13 @@ class GraphBuilder {
         this.rewrite(principal, compiled, index, path, resolution.target, heldDecisions, selves, rewrites);
         break;
       case 'remove-deny': {
-        // Only a Deny of its own that the write takes away: the policies that hold one, on itself.
+        // Another principal's Deny it takes away, then acts as that principal (weighed once the graph is whole).
+        // Resolved later, in the request context of this path (a caller pick sets it path by path).
+        const context = this.pathContext;
+        push(this.pendingDenyRemovals, principal.arn, () =>
+          this.denyRemovalsOfOthers(principal, compiled, index, path, resolution, heldDecisions[0], context),
+        );
+        // A Deny of its own that the write takes away: the policies that hold one, on itself.
         if (principal.kind !== resolution.principal) break;
         const snapshot = index.graph.snapshot;
         if (resolution.policies !== 'inline' && resolution.policies !== 'managed') {
@@ -1718,6 +1802,75 @@ class GraphBuilder {
   }
 
   // ---- IAM writes on permissions
+
+  /**
+   * A write that takes away another role's or user's Deny (its Deny-holding inline policy deleted, managed policy
+   * detached, or the user removed from a group whose policies hold one), kept until the graph is whole: the writer
+   * escalates when it can act as one of those principals (rewriteThenAct). Decided on the principal's ARN, or for
+   * RemoveUserFromGroup and a write on a group's policies (DeleteGroupPolicy, DetachGroupPolicy) on the group's.
+   */
+  private denyRemovalsOfOthers(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    path: EscalationPath,
+    resolution: Extract<PathResolution, { kind: 'remove-deny' }>,
+    held: ActionDecision,
+    context: RequestContext,
+  ): PendingRewrite | undefined {
+    const holders = denyHolders(index, resolution.principal, resolution.policies);
+    if (holders.targets.size === 0) return undefined;
+    const resolved = resolveTargets(compiled, path.actions[0], context, holders.targets, held);
+    if (resolved.scope === 'none') return undefined;
+    let byTarget: Map<string, ActionDecision> | undefined;
+    const on = (arn: string): ActionDecision | undefined => {
+      if (resolved.scope === 'any') return resolved.decision;
+      byTarget ??= new Map(resolved.targets.map((t) => [t.arn, t.decision]));
+      return byTarget.get(arn);
+    };
+    const raises = (arn: string): ActionDecision | undefined => {
+      if (arn === principal.arn) return undefined;
+      const through = holders.through(arn);
+      for (const target of through) {
+        const decision = on(target);
+        if (decision) return decision;
+      }
+      return undefined;
+    };
+    // The principals it raises, counted without asking about each when the write is allowed on every target.
+    let count: number;
+    const sample: string[] = [];
+    if (resolved.scope === 'any') {
+      count = holders.principals.length - (holders.through(principal.arn).length > 0 ? 1 : 0);
+      for (const arn of holders.principals) {
+        if (sample.length >= REWRITE_SAMPLE) break;
+        if (arn !== principal.arn) sample.push(arn);
+      }
+    } else {
+      const raised = new Set<string>();
+      for (const target of resolved.targets) {
+        for (const arn of holders.raisedBy(target.arn)) if (arn !== principal.arn) raised.add(arn);
+      }
+      count = raised.size;
+      for (const arn of raised) {
+        if (sample.length >= REWRITE_SAMPLE) break;
+        sample.push(arn);
+      }
+    }
+    if (count === 0) return undefined;
+    const combined = combine([raises(sample[0])!], false);
+    const written: Rewrite = {
+      pathId: path.id,
+      description: OTHERS_DENY_REMOVAL[resolution.policies],
+      actions: path.actions,
+      targets: sample,
+      count,
+      decision: combined.decision,
+      dependsOn: combined.dependsOn,
+      evidence: combined.evidence,
+    };
+    return { rewrite: written, others: [], raises };
+  }
 
   private rewrite(
     principal: Principal,

@@ -779,6 +779,33 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['sagemaker:UpdatePipeline', 'sagemaker:StartPipelineExecution'],
     description: 'rewrite the definition of a SageMaker pipeline that runs as a privileged role, and start it',
   },
+  // SageMaker runs a container image or script of the caller's with the role its request names (a model's
+  // ExecutionRoleArn, a tuning job's RoleArn, a HyperPod instance group's ExecutionRole): found by probing.
+  {
+    id: 'passrole-sagemaker-endpoint',
+    actions: ['iam:PassRole', 'sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:CreateEndpoint'],
+    description: 'serve a model of its own whose container runs as a privileged role on a new endpoint',
+  },
+  {
+    id: 'passrole-sagemaker-transform-job',
+    actions: ['iam:PassRole', 'sagemaker:CreateModel', 'sagemaker:CreateTransformJob'],
+    description: 'run a batch transform job of a model of its own whose container runs as a privileged role',
+  },
+  {
+    id: 'passrole-sagemaker-tuning-job',
+    actions: ['iam:PassRole', 'sagemaker:CreateHyperParameterTuningJob'],
+    description: 'start a hyperparameter tuning job whose training containers run as a privileged role',
+  },
+  {
+    id: 'passrole-sagemaker-hyperpod-cluster',
+    actions: ['iam:PassRole', 'sagemaker:CreateCluster'],
+    description: 'create a SageMaker HyperPod cluster whose lifecycle scripts run on nodes with a privileged role',
+  },
+  {
+    id: 'passrole-sagemaker-update-hyperpod-cluster',
+    actions: ['iam:PassRole', 'sagemaker:UpdateCluster'],
+    description: 'give a HyperPod instance group a privileged role and lifecycle scripts of its own, run on new nodes',
+  },
   {
     // A launch constraint's role runs the product's template: an end user needs no iam:PassRole of its own.
     id: 'servicecatalog-provisioning-artifact',

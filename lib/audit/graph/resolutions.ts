@@ -299,6 +299,13 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-ec2-spot-fleet': pass(EC2, { instanceProfile: true }),
   'passrole-sagemaker-pipeline': pass(['sagemaker.amazonaws.com']),
   'sagemaker-update-pipeline': run(['sagemaker.amazonaws.com'], 'a SageMaker pipeline whose role is the role'),
+  'passrole-sagemaker-endpoint': pass(['sagemaker.amazonaws.com']),
+  'passrole-sagemaker-transform-job': pass(['sagemaker.amazonaws.com']),
+  'passrole-sagemaker-tuning-job': pass(['sagemaker.amazonaws.com']),
+  'passrole-sagemaker-hyperpod-cluster': pass(['sagemaker.amazonaws.com']),
+  'passrole-sagemaker-update-hyperpod-cluster': pass(['sagemaker.amazonaws.com'], {
+    needs: 'a SageMaker HyperPod cluster to update',
+  }),
   'servicecatalog-provisioning-artifact': run(
     ['servicecatalog.amazonaws.com'],
     'a Service Catalog product it may provision, in a portfolio whose launch constraint names the role',

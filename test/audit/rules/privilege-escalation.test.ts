@@ -309,6 +309,14 @@ describe('privilege-escalation', () => {
     ['passrole-sagemaker-pipeline', ['iam:PassRole', 'sagemaker:CreatePipeline', 'sagemaker:StartPipelineExecution']],
     ['sagemaker-update-pipeline', ['sagemaker:UpdatePipeline', 'sagemaker:StartPipelineExecution']],
     [
+      'passrole-sagemaker-endpoint',
+      ['iam:PassRole', 'sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:CreateEndpoint'],
+    ],
+    ['passrole-sagemaker-transform-job', ['iam:PassRole', 'sagemaker:CreateModel', 'sagemaker:CreateTransformJob']],
+    ['passrole-sagemaker-tuning-job', ['iam:PassRole', 'sagemaker:CreateHyperParameterTuningJob']],
+    ['passrole-sagemaker-hyperpod-cluster', ['iam:PassRole', 'sagemaker:CreateCluster']],
+    ['passrole-sagemaker-update-hyperpod-cluster', ['iam:PassRole', 'sagemaker:UpdateCluster']],
+    [
       'servicecatalog-provisioning-artifact',
       ['servicecatalog:CreateProvisioningArtifact', 'servicecatalog:ProvisionProduct'],
     ],
@@ -696,6 +704,112 @@ describe('privilege-escalation', () => {
       const principals = [{ name: 'guarded', policies: [doc(WORK, allow('iam:PutRolePolicy')), guard] }];
       const deletion = run(canDelete, { principals }).find((f) => f.ruleId === 'can-delete-production');
       expect(deletion?.message).toContain('put-role-policy on itself');
+    });
+  });
+
+  describe("another principal's Deny that it may take away, then act as that principal", () => {
+    const GUARD = doc(deny('ec2:TerminateInstances', '*'));
+    const WORK = allow('ec2:TerminateInstances');
+    const BOXED = 'arn:aws:iam::111122223333:role/boxed';
+    const trusting = (user: string) =>
+      doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::111122223333:user/${user}` }, Action: 'sts:AssumeRole' });
+    const writerTrust = trusting('writer');
+    /** user/writer, allowed `grants`; role/boxed trusts `trusted` and holds its Deny in an inline or managed policy. */
+    const deletion = (where: 'inline' | 'managed', trusted: string, ...grants: object[]) =>
+      run([rule, canDelete], {
+        principals: [
+          { name: 'writer', kind: 'user', policies: [doc(...grants)] },
+          {
+            name: 'boxed',
+            trust: trusting(trusted),
+            policies: where === 'inline' ? [doc(WORK), GUARD] : [doc(WORK)],
+            ...(where === 'managed' ? { managed: ['guard'] } : {}),
+          },
+        ],
+        managed: { guard: GUARD },
+      }).filter((f) => f.principalArn?.endsWith('/writer') && f.ruleId === 'can-delete-production');
+
+    it.each([
+      ['delete-role-policy', 'iam:DeleteRolePolicy', 'inline'],
+      ['detach-role-policy', 'iam:DetachRolePolicy', 'managed'],
+    ] as const)('finds %s (%s) on a role it can assume that holds its Deny in an %s policy', (id, action, where) => {
+      const [finding] = deletion(where, 'writer', allow('sts:AssumeRole', BOXED), allow(action, BOXED));
+      expect(finding?.severity).toBe('critical');
+      expect(finding.message).toContain(`${id} on role/boxed (act as it (user/writer → assume role/boxed)`);
+      // The write on another role, or a role it cannot act as (trusting someone else): nothing.
+      const elsewhere = allow(action, 'arn:aws:iam::111122223333:role/other');
+      expect(deletion(where, 'writer', allow('sts:AssumeRole', BOXED), elsewhere)).toEqual([]);
+      expect(deletion(where, 'someone-else', allow('sts:AssumeRole', BOXED), allow(action, BOXED))).toEqual([]);
+    });
+
+    it('decides the write on the role and its tags', () => {
+      const tagged = (team: string) =>
+        run(canDelete, {
+          principals: [
+            {
+              name: 'writer',
+              kind: 'user',
+              policies: [
+                doc(
+                  allow('sts:AssumeRole', BOXED),
+                  allow('iam:DeleteRolePolicy', '*', { Condition: { StringEquals: { 'aws:ResourceTag/team': 'a' } } }),
+                ),
+              ],
+            },
+            { name: 'boxed', trust: writerTrust, tags: { team }, policies: [doc(WORK), GUARD] },
+          ],
+        }).filter((f) => f.principalArn?.endsWith('/writer'));
+      expect(tagged('a').map((f) => f.severity)).toEqual(['critical']);
+      expect(tagged('b')).toEqual([]);
+    });
+
+    it("removes another user from its Deny group (decided on the group), then uses that user's new access key", () => {
+      const findings = (group: string) =>
+        run(canDelete, {
+          principals: [
+            {
+              name: 'writer',
+              kind: 'user',
+              policies: [
+                doc(
+                  allow('iam:CreateAccessKey', 'arn:aws:iam::111122223333:user/victim'),
+                  allow('iam:RemoveUserFromGroup', `arn:aws:iam::111122223333:group/${group}`),
+                ),
+              ],
+            },
+            { name: 'victim', kind: 'user', groups: ['jail'], policies: [doc(WORK)] },
+            { name: 'jail', kind: 'group', policies: [GUARD] },
+          ],
+        }).filter((f) => f.principalArn?.endsWith('/writer'));
+      expect(findings('jail')[0]?.message).toContain('remove-user-from-group on user/victim');
+      expect(findings('other')).toEqual([]);
+    });
+
+    it.each([
+      ['delete-group-policy', 'iam:DeleteGroupPolicy', 'inline'],
+      ['detach-group-policy', 'iam:DetachGroupPolicy', 'managed'],
+    ] as const)("finds %s (%s) on another user's group whose %s policy holds its Deny", (id, action, where) => {
+      const findings = (group: string) =>
+        run(canDelete, {
+          principals: [
+            {
+              name: 'writer',
+              kind: 'user',
+              policies: [
+                doc(
+                  allow('iam:CreateAccessKey', 'arn:aws:iam::111122223333:user/victim'),
+                  allow(action, `arn:aws:iam::111122223333:group/${group}`),
+                ),
+              ],
+            },
+            { name: 'victim', kind: 'user', groups: ['jail'], policies: [doc(WORK)] },
+            { name: 'jail', kind: 'group', ...(where === 'inline' ? { policies: [GUARD] } : { managed: ['guard'] }) },
+          ],
+          managed: { guard: GUARD },
+        }).filter((f) => f.principalArn?.endsWith('/writer'));
+      expect(findings('jail')[0]?.message).toContain(`${id} on user/victim`);
+      // The write allowed on another group only: the victim keeps its Deny.
+      expect(findings('other')).toEqual([]);
     });
   });
 

@@ -230,7 +230,9 @@ function afterWrite(
   // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
   const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
   const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
-  const compiled = compiledAlone(withoutGroupDenies(snapshot, self), catalog, at, probe);
+  const groups =
+    holder.arn !== principal.arn ? anothersGroups(snapshot, catalog, at, principal, holder, self) : undefined;
+  const compiled = compiledAlone(withoutGroupDenies(snapshot, self, groups), catalog, at, probe);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
 }
@@ -253,8 +255,43 @@ export function whatTheWriteLeaves(self: SelfEscalation): string {
     : 'permissions boundary, SCPs, its Deny statements';
 }
 
-/** The snapshot with the target group's policies that hold a Deny gone, for a write that deletes or detaches them. */
-function withoutGroupDenies(snapshot: AccountSnapshot, self: SelfEscalation): AccountSnapshot {
+/**
+ * The groups of another principal (`holder`, which the writer acts as) whose Deny-holding policies the writer may
+ * delete or detach (a DeleteGroupPolicy or DetachGroupPolicy path), decided on each group's ARN.
+ */
+function anothersGroups(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  at: Date,
+  writer: Principal,
+  holder: Principal,
+  self: SelfEscalation,
+): ReadonlySet<string> | undefined {
+  const resolution = PATH_RESOLUTIONS[self.pathId];
+  if (resolution?.kind !== 'remove-deny') return undefined;
+  if (resolution.policies !== 'group-inline' && resolution.policies !== 'group-managed') return undefined;
+  const compiled = compiledAlone(snapshot, catalog, at, writer);
+  if (!compiled) return new Set();
+  const kind = resolution.policies === 'group-inline' ? 'inline' : 'managed';
+  const arns = denyingGroups(snapshot, holder, kind)
+    .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name)?.arn)
+    .filter((arn): arn is string => arn !== undefined)
+    .filter((arn) => {
+      const { decision } = compiled.decide(self.actions[0], { resourceArn: arn });
+      return decision === 'allowed' || (decision === 'depends' && self.decision !== 'allowed');
+    });
+  return new Set(arns);
+}
+
+/**
+ * The snapshot with the target group's policies that hold a Deny gone, for a write that deletes or detaches them:
+ * the group the escalation names, or (a write on another principal's groups) those in `groups`.
+ */
+function withoutGroupDenies(
+  snapshot: AccountSnapshot,
+  self: SelfEscalation,
+  groups?: ReadonlySet<string>,
+): AccountSnapshot {
   const resolution = PATH_RESOLUTIONS[self.pathId];
   if (resolution?.kind !== 'remove-deny') return snapshot;
   if (resolution.policies !== 'group-inline' && resolution.policies !== 'group-managed') return snapshot;
@@ -262,7 +299,7 @@ function withoutGroupDenies(snapshot: AccountSnapshot, self: SelfEscalation): Ac
   return {
     ...snapshot,
     principals: snapshot.principals.map((group) => {
-      if (group.kind !== 'group' || group.arn !== self.target) return group;
+      if (group.kind !== 'group' || !(groups ? groups.has(group.arn) : group.arn === self.target)) return group;
       if (inline) {
         const gone = new Set(denyingInlinePolicies(snapshot, group));
         return { ...group, inlinePolicies: group.inlinePolicies.filter((p) => !gone.has(p.name)) };
