@@ -801,6 +801,53 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['iam:PassRole', 'sagemaker:CreateCluster'],
     description: 'create a SageMaker HyperPod cluster whose lifecycle scripts run on nodes with a privileged role',
   },
+  // Cloud Control API provisions with the role its request names (RoleArn, assumed by CloudFormation): an IAM
+  // user, policy or role of the caller's design, or an update of its own role. Found by probing.
+  {
+    id: 'passrole-cloudcontrol-create',
+    actions: ['iam:PassRole', 'cloudformation:CreateResource'],
+    description:
+      'create a resource through Cloud Control API with a privileged role (an administrator user of its own)',
+  },
+  {
+    id: 'passrole-cloudcontrol-update',
+    actions: ['iam:PassRole', 'cloudformation:UpdateResource'],
+    description:
+      'update a resource through Cloud Control API with a privileged role (its own role or user granted more)',
+  },
+  {
+    // A resource type's handlers run with its execution role whenever a stack uses the type.
+    id: 'passrole-cloudformation-register-type',
+    actions: ['iam:PassRole', 'cloudformation:RegisterType', 'cloudformation:CreateStack'],
+    description: 'register a resource type of its own whose handlers run as a privileged role, and use it in a stack',
+  },
+  {
+    // Associations, maintenance window tasks and schedules run a document of the account by name: a new version of
+    // it runs with their role (an Automation runbook) or on their instances (a Command document).
+    id: 'ssm-update-automation-document',
+    actions: ['ssm:UpdateDocument'],
+    description: 'rewrite an Automation runbook of the account that runs with a privileged role',
+  },
+  {
+    id: 'ssm-update-command-document',
+    actions: ['ssm:UpdateDocument'],
+    description: 'rewrite a Command document of the account that runs on instances with a privileged instance profile',
+  },
+  {
+    id: 'amplify-update-app',
+    actions: ['amplify:UpdateApp', 'amplify:StartJob'],
+    description: "give an Amplify app a build specification of its own and build it with the app's privileged role",
+  },
+  {
+    id: 'kinesis-analytics-update-application',
+    actions: ['kinesisanalytics:UpdateApplication'],
+    description: 'replace the code of a Managed Service for Apache Flink application that runs as a privileged role',
+  },
+  {
+    id: 'mwaa-update-environment',
+    actions: ['airflow:UpdateEnvironment'],
+    description: 'point an Airflow environment that runs as a privileged role at DAG code of its own',
+  },
   {
     id: 'passrole-sagemaker-update-hyperpod-cluster',
     actions: ['iam:PassRole', 'sagemaker:UpdateCluster'],

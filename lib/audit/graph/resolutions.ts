@@ -303,6 +303,27 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-sagemaker-transform-job': pass(['sagemaker.amazonaws.com']),
   'passrole-sagemaker-tuning-job': pass(['sagemaker.amazonaws.com']),
   'passrole-sagemaker-hyperpod-cluster': pass(['sagemaker.amazonaws.com']),
+  'passrole-cloudcontrol-create': pass(['cloudformation.amazonaws.com']),
+  'passrole-cloudcontrol-update': pass(['cloudformation.amazonaws.com']),
+  'passrole-cloudformation-register-type': pass(['resources.cloudformation.amazonaws.com']),
+  'ssm-update-automation-document': run(
+    ['ssm.amazonaws.com'],
+    'an Automation runbook of the account that an association, maintenance window task or schedule runs with the role, by its latest version (or one whose default version it may set)',
+  ),
+  'ssm-update-command-document': run(
+    EC2,
+    `a Command document of the account that an association or maintenance window task runs by its latest version (or one whose default version it may set), and ${onInstance}`,
+    true,
+  ),
+  'amplify-update-app': run(['amplify.amazonaws.com'], 'an Amplify app whose service role is the role'),
+  'kinesis-analytics-update-application': run(
+    ['kinesisanalytics.amazonaws.com'],
+    'a Managed Service for Apache Flink application whose service execution role is the role',
+  ),
+  'mwaa-update-environment': run(
+    ['airflow-env.amazonaws.com', 'airflow.amazonaws.com'],
+    'an Airflow environment whose execution role is the role, and an S3 bucket it can write DAG code to',
+  ),
   'passrole-sagemaker-update-hyperpod-cluster': pass(['sagemaker.amazonaws.com'], {
     needs: 'a SageMaker HyperPod cluster to update',
   }),

@@ -315,6 +315,17 @@ describe('privilege-escalation', () => {
     ['passrole-sagemaker-transform-job', ['iam:PassRole', 'sagemaker:CreateModel', 'sagemaker:CreateTransformJob']],
     ['passrole-sagemaker-tuning-job', ['iam:PassRole', 'sagemaker:CreateHyperParameterTuningJob']],
     ['passrole-sagemaker-hyperpod-cluster', ['iam:PassRole', 'sagemaker:CreateCluster']],
+    ['passrole-cloudcontrol-create', ['iam:PassRole', 'cloudformation:CreateResource']],
+    ['passrole-cloudcontrol-update', ['iam:PassRole', 'cloudformation:UpdateResource']],
+    [
+      'passrole-cloudformation-register-type',
+      ['iam:PassRole', 'cloudformation:RegisterType', 'cloudformation:CreateStack'],
+    ],
+    ['ssm-update-automation-document', ['ssm:UpdateDocument']],
+    ['ssm-update-command-document', ['ssm:UpdateDocument']],
+    ['amplify-update-app', ['amplify:UpdateApp', 'amplify:StartJob']],
+    ['kinesis-analytics-update-application', ['kinesisanalytics:UpdateApplication']],
+    ['mwaa-update-environment', ['airflow:UpdateEnvironment']],
     ['passrole-sagemaker-update-hyperpod-cluster', ['iam:PassRole', 'sagemaker:UpdateCluster']],
     [
       'servicecatalog-provisioning-artifact',
