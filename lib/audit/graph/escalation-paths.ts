@@ -849,6 +849,23 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'point an Airflow environment that runs as a privileged role at DAG code of its own',
   },
   {
+    // ECS Express Mode: the service runs the caller's container image with the task role its request names.
+    id: 'passrole-ecs-express-gateway-service',
+    actions: ['iam:PassRole', 'ecs:CreateExpressGatewayService'],
+    description: 'create an ECS Express Mode service whose container of its own runs with a privileged task role',
+  },
+  {
+    id: 'ecs-update-express-gateway-service',
+    actions: ['ecs:UpdateExpressGatewayService'],
+    description: 'give an ECS Express Mode service that runs with a privileged task role a container image of its own',
+  },
+  {
+    // The notebook runs on the cluster's nodes (their instance profile); the notebook service role is passed.
+    id: 'emr-notebook-execution',
+    actions: ['iam:PassRole', 'elasticmapreduce:StartNotebookExecution'],
+    description: 'run a notebook of its own on an existing EMR cluster, on nodes that run with its instance profile',
+  },
+  {
     id: 'passrole-sagemaker-update-hyperpod-cluster',
     actions: ['iam:PassRole', 'sagemaker:UpdateCluster'],
     description: 'give a HyperPod instance group a privileged role and lifecycle scripts of its own, run on new nodes',

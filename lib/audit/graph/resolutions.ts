@@ -324,6 +324,16 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     ['airflow-env.amazonaws.com', 'airflow.amazonaws.com'],
     'an Airflow environment whose execution role is the role, and an S3 bucket it can write DAG code to',
   ),
+  'passrole-ecs-express-gateway-service': pass(['ecs-tasks.amazonaws.com']),
+  'ecs-update-express-gateway-service': run(
+    ['ecs-tasks.amazonaws.com'],
+    'an ECS Express Mode service whose task role is the role',
+  ),
+  'emr-notebook-execution': run(
+    EC2,
+    'an EMR cluster whose nodes run with the role’s instance profile, and an EMR notebook service role to pass',
+    true,
+  ),
   'passrole-sagemaker-update-hyperpod-cluster': pass(['sagemaker.amazonaws.com'], {
     needs: 'a SageMaker HyperPod cluster to update',
   }),

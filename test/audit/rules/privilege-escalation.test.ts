@@ -326,6 +326,9 @@ describe('privilege-escalation', () => {
     ['amplify-update-app', ['amplify:UpdateApp', 'amplify:StartJob']],
     ['kinesis-analytics-update-application', ['kinesisanalytics:UpdateApplication']],
     ['mwaa-update-environment', ['airflow:UpdateEnvironment']],
+    ['passrole-ecs-express-gateway-service', ['iam:PassRole', 'ecs:CreateExpressGatewayService']],
+    ['ecs-update-express-gateway-service', ['ecs:UpdateExpressGatewayService']],
+    ['emr-notebook-execution', ['iam:PassRole', 'elasticmapreduce:StartNotebookExecution']],
     ['passrole-sagemaker-update-hyperpod-cluster', ['iam:PassRole', 'sagemaker:UpdateCluster']],
     [
       'servicecatalog-provisioning-artifact',
