@@ -243,6 +243,7 @@ describe('service-managed stack sets into member accounts (CloudFormation StackS
     options: {
       trustedAccess?: boolean;
       management?: boolean;
+      stackSetsAdministrator?: boolean;
       memberScps?: Parameters<typeof snapshot>[0]['scps'];
     } = {},
   ) {
@@ -255,6 +256,9 @@ describe('service-managed stack sets into member accounts (CloudFormation StackS
       }),
       isManagementAccount: options.management ?? true,
       organizationPoliciesKnown: true,
+      ...(options.stackSetsAdministrator !== undefined
+        ? { stackSetsAdministrator: options.stackSetsAdministrator }
+        : {}),
     });
     const member = AccountSnapshot.parse({
       ...snapshot({ principals: [], ...(options.memberScps ? { scps: options.memberScps } : {}) }),
@@ -299,5 +303,35 @@ describe('service-managed stack sets into member accounts (CloudFormation StackS
     ];
     expect(deployerDeletion(auditBothWays(organization({ memberScps: exempting })).reused)?.severity).toBe('critical');
     expect(deployerDeletion(auditBothWays(organization({ management: false })).reused)).toBeUndefined();
+  });
+
+  it('starts in the delegated administrator for StackSets too, trusted access implied, never into the management account', () => {
+    // The deployer's account is a member that a live read names delegated administrator; no service-linked role.
+    const delegated = (stackSetsAdministrator: boolean) =>
+      auditBothWays(organization({ management: false, trustedAccess: false, stackSetsAdministrator }));
+    const { reused, scratch } = delegated(true);
+    expect(reused.map(comparable)).toEqual(scratch.map(comparable));
+    const finding = deployerDeletion(reused);
+    expect(finding?.severity).toBe('critical');
+    expect(finding?.message).toContain('role/deployer → deploy a stack set as');
+    expect(deployerDeletion(delegated(false).reused)).toBeUndefined();
+    // A management account beside it is never a target: only the members' execution roles are reached.
+    const management = AccountSnapshot.parse({
+      ...snapshot({ principals: [] }),
+      accountId: '777788889999',
+      isManagementAccount: true,
+    });
+    const accounts = [...organization({ management: false, trustedAccess: false, stackSetsAdministrator: true })];
+    const { graph } = organizationAuditContext([...accounts, management], {
+      catalog,
+      config,
+      now: NOW,
+      compileCache: new CompileCache(catalog),
+    });
+    const execRole = (account: string) =>
+      `arn:aws:iam::${account}:role/stacksets-exec-00000000000000000000000000000000`;
+    expect(graph.has(execRole(MEMBER))).toBe(true);
+    expect(graph.has(execRole(accounts[0].accountId))).toBe(true);
+    expect(graph.has(execRole('777788889999'))).toBe(false);
   });
 });

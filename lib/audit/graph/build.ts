@@ -1195,18 +1195,20 @@ class GraphBuilder {
         break;
       }
       case 'member-stack-set': {
-        // Service-managed stack sets live in the management account (a delegated administrator's too, which the
-        // snapshot does not show: from other accounts the path is not drawn). Trusted access shows as its
-        // service-linked role; where that is missing, the path needs it.
+        // Service-managed stack sets deploy from the management account and from the delegated administrator for
+        // StackSets (a live organization read names it; where the input does not say, from no other account).
+        // Trusted access shows as the management account's service-linked role (a delegated administrator can
+        // only be registered with it on); where that is missing, the path needs it.
         const snapshot = index.graph.snapshot;
-        if (!snapshot.isManagementAccount) break;
+        const delegated = !snapshot.isManagementAccount && snapshot.stackSetsAdministrator === true;
+        if (!snapshot.isManagementAccount && !delegated) break;
         const needs = [
           ...(resolution.existing ? [resolution.existing] : []),
-          ...(stackSetsTrustedAccess(snapshot) ? [] : [STACK_SETS_TRUSTED_ACCESS]),
+          ...(delegated || stackSetsTrustedAccess(snapshot) ? [] : [STACK_SETS_TRUSTED_ACCESS]),
         ];
         const extra = needs.length > 0 ? { needs: needs.join('; ') } : {};
         selves.push(this.self(path, 'member accounts (a service-managed stack set)', heldDecisions, true, extra));
-        this.stackSetEdges(principal, index, path, heldDecisions, extra);
+        this.stackSetEdges(principal, path, heldDecisions, extra);
         break;
       }
       case 'rewrite':
@@ -1303,20 +1305,20 @@ class GraphBuilder {
   }
 
   /**
-   * A service-managed stack set from the management account into each other account of the graph: an edge to
-   * its StackSets execution role (graph/member-stack-set.ts). Which accounts a stack set deploys to is the
-   * caller's pick (its target OUs), so the decision is the one held.
+   * A service-managed stack set from the management account or the StackSets delegated administrator into each
+   * member account of the graph: an edge to its StackSets execution role (graph/member-stack-set.ts). Which
+   * accounts a stack set deploys to is the caller's pick (its target OUs), so the decision is the one held.
    */
   private stackSetEdges(
     principal: Principal,
-    index: AccountIndex,
     path: EscalationPath,
     held: readonly ActionDecision[],
     extra: { needs?: string },
   ): void {
     const partition = partitionOf(principal.arn);
     for (const target of this.indexes) {
-      if (target.accountId === index.accountId || target.graph.snapshot.isManagementAccount) continue;
+      // Never into the management account; a delegated administrator's own account is a member like any other.
+      if (target.graph.snapshot.isManagementAccount) continue;
       this.graph.link(
         this.graph.node(principal.arn),
         this.graph.node(memberStackSetRoleArn(partition, target.accountId)),

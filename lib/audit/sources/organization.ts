@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { readStackSetsAdministrators, type StackSetsAdministratorsRead } from './live-stack-sets-admin';
 import {
   type AwsClients,
   type AwsClientSettings,
@@ -175,6 +176,8 @@ async function walkOrganization(
 /** What every member's audit shares. */
 interface AuditContext {
   options: OrganizationReadOptions;
+  /** The delegated administrator for StackSets, as AWS Organizations lists it (or why that is unknown). */
+  stackSets: StackSetsAdministratorsRead;
   base: AwsClients;
   reader: OrganizationPolicyReader;
   enabled: ReadonlyMap<string, ReadonlySet<OrganizationPolicyType>>;
@@ -209,6 +212,7 @@ export async function readOrganization(options: OrganizationReadOptions): Promis
     total = members.length;
     const context: AuditContext = {
       options,
+      stackSets: await readStackSetsAdministrators(base.organizations, signal),
       base,
       reader: new OrganizationPolicyReader(base.organizations, signal),
       enabled: new Map(roots.map((root) => [root.Id ?? '', enabledPolicyTypes(root.PolicyTypes)])),
@@ -238,11 +242,21 @@ export async function readOrganization(options: OrganizationReadOptions): Promis
     if (signal?.aborted) throw new LiveAuditInterrupted({ accounts, notAudited, total });
 
     const byId = (a: { accountId: string }, b: { accountId: string }) => compareText(a.accountId, b.accountId);
+    accounts.sort(byId);
+    // An organization-wide fact that could not be read: reported once, on the management account (or, when that
+    // one could not be read, the first account that was).
+    const reporter = accounts.find((a) => a.isManagementAccount) ?? accounts[0];
+    if (reporter && context.stackSets.problems.length > 0) {
+      accounts[accounts.indexOf(reporter)] = {
+        ...reporter,
+        problems: [...reporter.problems, ...context.stackSets.problems],
+      };
+    }
     return {
       organizationId: context.organizationId,
       managementAccountId: context.managementAccountId,
       readAt: context.readAt,
-      accounts: accounts.sort(byId),
+      accounts,
       notAudited: notAudited.sort(byId),
       total,
     };
@@ -306,6 +320,9 @@ async function auditMember(
         organizationPoliciesKnown: chains.known,
         isManagementAccount,
         ...(root.rootSessions !== undefined ? { rootSessions: root.rootSessions } : {}),
+        ...(context.stackSets.delegated
+          ? { stackSetsAdministrator: isManagementAccount || context.stackSets.delegated.has(member.id) }
+          : {}),
         problems: [...snapshot.problems, ...chains.problems, ...compute.problems, ...root.problems, ...tags.problems],
         inventory: compute.inventory,
         ...policies,

@@ -208,6 +208,12 @@ export const AccountSnapshot = z.object({
    * iam:ListOrganizationsFeatures as the account itself). Absent: unknown.
    */
   rootSessions: z.boolean().optional(),
+  /**
+   * Whether service-managed stack sets deploy from this account into the organization's members: the management
+   * account, or the delegated administrator for CloudFormation StackSets (a live organization read asks
+   * organizations:ListDelegatedAdministrators). Absent: unknown, and only the management account is taken to.
+   */
+  stackSetsAdministrator: z.boolean().optional(),
   problems: z.array(SnapshotProblem).default([]),
   /** Compute running as roles, from a live read; absent (files, templates, older snapshots): unknown. */
   inventory: ComputeInventory.optional(),

@@ -120,6 +120,29 @@ describe('organization audit', () => {
     expect(result.accounts).toHaveLength(4);
   });
 
+  it('marks the management account and the delegated administrator for StackSets, and no other account', async () => {
+    const world = smallOrganization();
+    world.organization!.stackSetsDelegatedAdministrator = DEV;
+    const endpoints = await serve({ organizationsPageSize: 1 }, world);
+    const result = await loadLiveInput({ org: true, endpoints, credentials: credentialsFor(MANAGEMENT) });
+    const marked = Object.fromEntries(result.accounts.map((a) => [a.accountId, a.stackSetsAdministrator]));
+    expect(marked).toEqual({ [MANAGEMENT]: true, [PROD]: false, [DEV]: true });
+    expect(aws.mock.calls.find((c) => c.operation === 'ListDelegatedAdministrators')?.params.ServicePrincipal).toBe(
+      'member.org.stacksets.cloudformation.amazonaws.com',
+    );
+  });
+
+  it('says once, on the management account, when the StackSets delegated administrator cannot be read', async () => {
+    const endpoints = await serve({ faults: [{ kind: 'access-denied', operation: 'ListDelegatedAdministrators' }] });
+    const result = await loadLiveInput({ org: true, endpoints, credentials: credentialsFor(MANAGEMENT) });
+    expect(result.accounts.map((a) => a.stackSetsAdministrator)).toEqual([undefined, undefined, undefined]);
+    const reported = result.accounts.map(
+      (a) => a.problems.filter((p) => p.where.startsWith('organizations:ListDelegatedAdministrators')).length,
+    );
+    expect(reported).toEqual([1, 0, 0]);
+    expect(result.accounts[0].accountId).toBe(MANAGEMENT);
+  });
+
   it('works from a delegated administrator, assuming the role into the management account too', async () => {
     const world = smallOrganization();
     world.organization!.delegatedAdministrators = [DEV];

@@ -126,6 +126,8 @@ export interface MockOrganization {
    * administrator for it besides the management account. Absent: IAM's trusted access is not enabled.
    */
   centralizedRoot?: { features: ('RootCredentialsManagement' | 'RootSessions')[]; delegatedAdministrator?: string };
+  /** The member registered as delegated administrator for CloudFormation StackSets. @default none */
+  stackSetsDelegatedAdministrator?: string;
 }
 
 export interface MockWorld {

@@ -601,6 +601,21 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           'Policies',
         );
       }
+      case 'ListDelegatedAdministrators': {
+        // Filtered by service principal; the model knows StackSets' administrator only.
+        const stackSets = p.ServicePrincipal === 'member.org.stacksets.cloudformation.amazonaws.com';
+        const ids = stackSets && org.stackSetsDelegatedAdministrator ? [org.stackSetsDelegatedAdministrator] : [];
+        return paginate(
+          ids.map((id) => ({
+            Id: id,
+            Arn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${id}`,
+            Name: accountById.get(id)?.name ?? id,
+            Status: 'ACTIVE',
+          })),
+          p,
+          'DelegatedAdministrators',
+        );
+      }
       case 'DescribePolicy': {
         const policy = org.policies.find((candidate) => candidate.id === p.PolicyId);
         if (!policy) throw new ApiError(400, 'PolicyNotFoundException', `policy ${String(p.PolicyId)} not found`);
