@@ -12,6 +12,7 @@ import { evaluateCondition, type ConditionResult } from '../evaluate/condition';
 import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
 import { ABSENT, UNKNOWN, present, type KeyLookup, type KeyValue } from '../evaluate/key-value';
 import { answerCondition, ORG_PATHS_KEY } from '../evaluate/org-paths';
+import { parsePolicyValue, substitute } from '../evaluate/policy-variables';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
 import { snapshotParseCache } from '../sources/parse-cache';
@@ -145,7 +146,12 @@ function statementTrust(statement: NormalizedStatement): StatementTrust {
     trust = {
       assume: covers(statement, 'sts:AssumeRole'),
       parties: parties(statement),
-      callerConditions: statement.conditions.some((c) => isCallerKey(c.key.toLowerCase())),
+      // A condition on the caller, or one whose value names the caller (`${aws:username}` as the session name).
+      callerConditions: statement.conditions.some(
+        (c) =>
+          isCallerKey(c.key.toLowerCase()) ||
+          c.values.some((v) => parsePolicyValue(v).variableKeys.some((key) => isCallerKey(key))),
+      ),
     };
     statementTrusts.set(statement, trust);
   }
@@ -314,11 +320,20 @@ function callerChosenKeys(statement: NormalizedStatement): Set<string> | undefin
 }
 
 /**
- * The values a caller could pass for `key` that the statement's conditions tell apart (each as written, and with
- * its wildcards filled), a value none names, and no value at all where the key may be left out.
+ * The values a caller could pass for `key` that the statement's conditions tell apart (each as written, with its
+ * policy variables filled in from the caller's facts, and with its wildcards filled), a value none names, and no
+ * value at all where the key may be left out.
  */
-function candidates(conditions: readonly NormalizedCondition[], key: string): KeyValue[] {
-  const written = conditions.flatMap((c) => c.values);
+function candidates(conditions: readonly NormalizedCondition[], key: string, lookup: KeyLookup): KeyValue[] {
+  const written: string[] = [];
+  for (const value of conditions.flatMap((c) => c.values)) {
+    written.push(value);
+    // `${aws:username}` as the session name: the caller writes its own user name.
+    const parsed = parsePolicyValue(value);
+    if (!parsed.hasVariables) continue;
+    const resolved = substitute(parsed, lookup);
+    if (typeof resolved === 'object' && 'text' in resolved) written.push(resolved.text);
+  }
   const filled = written.map((v) => v.replace(/\*/g, 'x').replace(/\?/g, 'y'));
   // An address inside each network written as a block (`10.0.0.0/8`).
   const addresses = written.filter((v) => v.includes('/')).map((v) => v.split('/')[0]);
@@ -338,7 +353,7 @@ function conditionsOn(statement: NormalizedStatement, key: string): NormalizedCo
  */
 function answersPerCandidate(statement: NormalizedStatement, key: string, lookup: KeyLookup): Tri[][] {
   const conditions = conditionsOn(statement, key);
-  return candidates(conditions, key).map((value) => {
+  return candidates(conditions, key, lookup).map((value) => {
     const withValue: KeyLookup = (lowerKey) => (lowerKey === key ? value : lookup(lowerKey));
     return conditions.map((c) => evaluateCondition(c, withValue).tri);
   });

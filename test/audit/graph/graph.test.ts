@@ -311,6 +311,17 @@ describe('assume-role edges', () => {
       ],
     });
     expect(edge(graph, arn('role', 'deployer'), arn('role', 'named'))?.decision).not.toBe('allowed');
+    // A user names its session after itself: certain.
+    const byUser = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'named', trust: named },
+      ],
+    });
+    expect(edge(byUser, arn('user', 'alice'), arn('role', 'named'))).toMatchObject({
+      decision: 'allowed',
+      dependsOn: [],
+    });
   });
 
   describe('under a network perimeter SCP that does not exempt sts (the caller picks where it calls from)', () => {
