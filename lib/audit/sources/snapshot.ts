@@ -2,6 +2,7 @@
 // It is a zod schema because snapshots are also a file format (`leash snapshot` writes, `--input` reads).
 import { z } from 'zod';
 import { chainOrderProblems } from './chain-order';
+import { strictObject } from '../../util/strict-object';
 
 export { chainOrderProblems } from './chain-order';
 export { snapshotParseCache } from './parse-cache';
@@ -9,7 +10,7 @@ export { snapshotParseCache } from './parse-cache';
 /** A policy document as found: kept raw so one unparseable policy never aborts the audit. */
 export const RawPolicyDocument = z.unknown();
 
-export const NamedPolicy = z.object({
+export const NamedPolicy = strictObject({
   /** Inline policy name or managed policy name. */
   name: z.string(),
   /** ARN for managed policies and SCPs/RCPs (policy id form), absent for inline policies. */
@@ -19,11 +20,11 @@ export const NamedPolicy = z.object({
    * Where the document was read, when that is not the account's own input: an SCP or RCP of a `--scp` / `--rcp`
    * file (the file, and the document's JSON path in a chain file), so a problem with it names that file.
    */
-  location: z.object({ file: z.string(), jsonPath: z.string().optional() }).optional(),
+  location: strictObject({ file: z.string(), jsonPath: z.string().optional() }).optional(),
 });
 export type NamedPolicy = z.infer<typeof NamedPolicy>;
 
-export const ManagedPolicy = z.object({
+export const ManagedPolicy = strictObject({
   arn: z.string(),
   name: z.string(),
   /** The default version's document. */
@@ -33,20 +34,18 @@ export const ManagedPolicy = z.object({
    * Set when the input named this AWS managed policy without holding it: the document is then AWS's default
    * version as the bundled data has it (lib/aws-managed/bundled.ts), not what the account read.
    */
-  bundled: z
-    .object({
-      /** The data package and version. */
-      source: z.string(),
-      versionId: z.string(),
-      /** The newest update the data knows of: AWS may have published a version since. */
-      newest: z.string(),
-    })
-    .optional(),
+  bundled: strictObject({
+    /** The data package and version. */
+    source: z.string(),
+    versionId: z.string(),
+    /** The newest update the data knows of: AWS may have published a version since. */
+    newest: z.string(),
+  }).optional(),
 });
 export type ManagedPolicy = z.infer<typeof ManagedPolicy>;
 
 /** Where a principal was defined when it came from a template (for `leash check`). */
-export const SourceLocation = z.object({
+export const SourceLocation = strictObject({
   file: z.string(),
   logicalId: z.string().optional(),
   cdkPath: z.string().optional(),
@@ -54,7 +53,7 @@ export const SourceLocation = z.object({
 });
 export type SourceLocation = z.infer<typeof SourceLocation>;
 
-export const Principal = z.object({
+export const Principal = strictObject({
   kind: z.enum(['role', 'user', 'group']),
   arn: z.string(),
   name: z.string(),
@@ -91,7 +90,7 @@ export const Principal = z.object({
 export type Principal = z.infer<typeof Principal>;
 
 /** One level of the organization hierarchy (root, each OU, the account) with the policies attached there. */
-export const OrganizationPolicyLevel = z.object({
+export const OrganizationPolicyLevel = strictObject({
   /** `root`, `ou`, or `account`. */
   kind: z.enum(['root', 'ou', 'account']),
   /** Root id, OU id or account id. */
@@ -101,7 +100,7 @@ export const OrganizationPolicyLevel = z.object({
 });
 export type OrganizationPolicyLevel = z.infer<typeof OrganizationPolicyLevel>;
 
-export const SnapshotProblem = z.object({
+export const SnapshotProblem = strictObject({
   /** Where: file and JSON path, or API operation. */
   where: z.string(),
   message: z.string(),
@@ -121,16 +120,16 @@ function orderedChain(levels: readonly OrganizationPolicyLevel[], ctx: z.Refinem
  * read without error); absent means unknown, and the hops that depend on it stay unresolved (`info`, naming what
  * they need). Saved snapshots without `inventory` behave exactly as before.
  */
-export const ComputeInventory = z.object({
+export const ComputeInventory = strictObject({
   /** Regions read (the regions enabled for the account, from ec2:DescribeRegions). */
   regions: z.array(z.string()),
   readAt: z.string().optional(),
   /** Every Lambda function ($LATEST, the version UpdateFunctionCode changes) with its execution role. */
-  lambdaFunctions: z.array(z.object({ arn: z.string(), name: z.string(), role: z.string().optional() })).optional(),
+  lambdaFunctions: z.array(strictObject({ arn: z.string(), name: z.string(), role: z.string().optional() })).optional(),
   /** EC2 instances with an instance profile (any instance state; `disassociated` entries are left out). */
   instanceProfileAssociations: z
     .array(
-      z.object({
+      strictObject({
         instanceId: z.string(),
         region: z.string(),
         instanceProfileArn: z.string(),
@@ -141,7 +140,7 @@ export const ComputeInventory = z.object({
   /** Running ECS tasks (desired status RUNNING) with the task role they run as (override or task definition). */
   ecsTasks: z
     .array(
-      z.object({
+      strictObject({
         taskArn: z.string(),
         clusterArn: z.string(),
         taskDefinitionArn: z.string(),
@@ -156,7 +155,7 @@ export const ComputeInventory = z.object({
 export type ComputeInventory = z.infer<typeof ComputeInventory>;
 
 /** One resource policy: the resource it governs and its document. */
-export const ResourcePolicy = z.object({
+export const ResourcePolicy = strictObject({
   /** How the input names it, e.g. `AWS::S3::BucketPolicy DataPolicy`. */
   name: z.string(),
   /**
@@ -170,14 +169,14 @@ export const ResourcePolicy = z.object({
 export type ResourcePolicy = z.infer<typeof ResourcePolicy>;
 
 /** A resource whose policy a live read could not read: its kind (`KMS key policies`), ARN (or URL) and why. */
-export const UnreadKindPolicy = z.object({ kind: z.string(), resource: z.string(), reason: z.string() });
+export const UnreadKindPolicy = strictObject({ kind: z.string(), resource: z.string(), reason: z.string() });
 export type UnreadKindPolicy = z.infer<typeof UnreadKindPolicy>;
 
-export const AccountSnapshot = z.object({
+export const AccountSnapshot = strictObject({
   schemaVersion: z.literal(1),
   accountId: z.string(),
   accountName: z.string().optional(),
-  source: z.object({
+  source: strictObject({
     kind: z.enum(['authorization-details', 'live', 'organization', 'template']),
     location: z.string(),
     readAt: z.string().optional(),
@@ -222,7 +221,7 @@ export const AccountSnapshot = z.object({
    * live read, those the account's policies name that tag:GetResources returns (every tag they carry). A grant
    * on the ARN of one the guardrails call production deletes production for certain. Absent: none known.
    */
-  resources: z.array(z.object({ arn: z.string(), tags: z.record(z.string(), z.string()) })).optional(),
+  resources: z.array(strictObject({ arn: z.string(), tags: z.record(z.string(), z.string()) })).optional(),
   /**
    * Resource policies the input holds (templates: bucket, key, queue, topic, secret, table... policies): each
    * Allow grants the principals of this account it names (a role, a user, a role's sessions, or everyone) its
@@ -243,13 +242,13 @@ export const AccountSnapshot = z.object({
 });
 export type AccountSnapshot = z.infer<typeof AccountSnapshot>;
 
-export const OrganizationSnapshot = z.object({
+export const OrganizationSnapshot = strictObject({
   schemaVersion: z.literal(1),
   kind: z.literal('organization'),
   organizationId: z.string(),
   managementAccountId: z.string(),
   readAt: z.string().optional(),
   accounts: z.array(AccountSnapshot),
-  notAudited: z.array(z.object({ accountId: z.string(), accountName: z.string().optional(), reason: z.string() })),
+  notAudited: z.array(strictObject({ accountId: z.string(), accountName: z.string().optional(), reason: z.string() })),
 });
 export type OrganizationSnapshot = z.infer<typeof OrganizationSnapshot>;

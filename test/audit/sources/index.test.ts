@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectInputFormat, loadAuditInput, loadOrganizationPolicies } from '../../../lib/audit/sources';
+import { AccountSnapshot, OrganizationSnapshot } from '../../../lib/audit/sources/snapshot';
 import { InputError } from '../../../lib/util/read-input';
+import { lenientObjectPaths } from '../../../lib/util/strict-object';
 
 const dir = mkdtempSync(join(tmpdir(), 'leash-sources-'));
 const write = (name: string, value: unknown) => {
@@ -142,6 +144,46 @@ describe('loadAuditInput', () => {
     await expect(loadAuditInput({ input: [file] })).rejects.toThrow(
       /claims-template\.json: source\.kind: "template" is made only by leash check/,
     );
+  });
+
+  it('refuses a key a snapshot does not know, with its JSON path and the nearest known key', async () => {
+    // A misspelt isManagementAccount would leave the SCPs applying where AWS never applies them.
+    const org = write('typo-org.json', {
+      schemaVersion: 1,
+      kind: 'organization',
+      organizationId: 'o-abc',
+      managementAccountId: '999988887777',
+      accounts: [{ ...accountSnapshot, accountId: '999988887777', isManagementAcount: true }],
+      notAudited: [],
+    });
+    await expect(loadAuditInput({ input: [org] })).rejects.toThrow(
+      /typo-org\.json: accounts\[0\]\.isManagementAcount: unknown key "isManagementAcount"; did you mean "isManagementAccount"\?/,
+    );
+    const nested = write('typo-principal.json', {
+      ...accountSnapshot,
+      principals: [
+        {
+          kind: 'role',
+          arn: 'arn:aws:iam::444455556666:role/r',
+          name: 'r',
+          path: '/',
+          tags: {},
+          inlinePolicies: [],
+          managedPolicyArns: [],
+          groups: [],
+          serviceLinked: false,
+          permissionBoundaryArn: 'arn:aws:iam::444455556666:policy/b',
+        },
+      ],
+    });
+    await expect(loadAuditInput({ input: [nested] })).rejects.toThrow(
+      /typo-principal\.json: principals\[0\]\.permissionBoundaryArn: unknown key .*did you mean "permissionsBoundaryArn"/,
+    );
+  });
+
+  it('holds every object of the snapshot formats to the keys it knows', () => {
+    expect(lenientObjectPaths(AccountSnapshot)).toEqual([]);
+    expect(lenientObjectPaths(OrganizationSnapshot)).toEqual([]);
   });
 
   it('reports an invalid snapshot file with its JSON path', async () => {
