@@ -6,6 +6,7 @@ import type { AuthorizationDetails } from './authorization-details-schema';
 import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
 import type { AccountSnapshot, ManagedPolicy, NamedPolicy, Principal, SnapshotProblem } from './snapshot';
 import { BundledPolicyResolver, isAwsManagedPolicyArn } from './bundled-policies';
+import { unknownEntryKeys } from './authorization-details-keys';
 
 export type { AuthorizationDetails };
 
@@ -165,6 +166,15 @@ export function parseAuthorizationDetails(
   }
 
   problems.push(...absentLists(file, value as Record<string, unknown>));
+  const unknownKeys = unknownEntryKeys(file, value as Record<string, unknown>);
+  problems.push(...unknownKeys.problems);
+  // What a lookalike of an absent granting list holds, kept as a policy of the principal: read if it is one,
+  // otherwise a policy that cannot be read, whose grants the audit takes at their worst.
+  const unreadGrants = (owner: string, ownerIndex: number): NamedPolicy[] =>
+    (unknownKeys.unreadGrants.get(`${owner}[${ownerIndex}]`) ?? []).map(({ key, value: held }) => ({
+      name: `${key} (an unknown key)`,
+      document: held,
+    }));
 
   const accountId = options.accountId ?? findAccountId(details);
   if (!accountId) {
@@ -260,7 +270,10 @@ export function parseAuthorizationDetails(
       path: user.Path ?? '/',
       tags: tagMap(user.Tags),
       trustPolicy: undefined,
-      inlinePolicies: inline(user.UserPolicyList, 'UserDetailList', index, 'UserPolicyList'),
+      inlinePolicies: [
+        ...inline(user.UserPolicyList, 'UserDetailList', index, 'UserPolicyList'),
+        ...unreadGrants('UserDetailList', index),
+      ],
       managedPolicyArns: attached(user.AttachedManagedPolicies, 'UserDetailList', index, 'AttachedManagedPolicies'),
       permissionsBoundaryArn: user.PermissionsBoundary?.PermissionsBoundaryArn,
       groups: [...(user.GroupList ?? [])],
@@ -276,7 +289,10 @@ export function parseAuthorizationDetails(
       path: group.Path ?? '/',
       tags: {},
       trustPolicy: undefined,
-      inlinePolicies: inline(group.GroupPolicyList, 'GroupDetailList', index, 'GroupPolicyList'),
+      inlinePolicies: [
+        ...inline(group.GroupPolicyList, 'GroupDetailList', index, 'GroupPolicyList'),
+        ...unreadGrants('GroupDetailList', index),
+      ],
       managedPolicyArns: attached(group.AttachedManagedPolicies, 'GroupDetailList', index, 'AttachedManagedPolicies'),
       permissionsBoundaryArn: undefined,
       groups: [],
@@ -309,7 +325,10 @@ export function parseAuthorizationDetails(
             where('RoleDetailList', index, '.AssumeRolePolicyDocument'),
             problems,
           ),
-      inlinePolicies: inline(role.RolePolicyList, 'RoleDetailList', index, 'RolePolicyList'),
+      inlinePolicies: [
+        ...inline(role.RolePolicyList, 'RoleDetailList', index, 'RolePolicyList'),
+        ...unreadGrants('RoleDetailList', index),
+      ],
       managedPolicyArns: attached(role.AttachedManagedPolicies, 'RoleDetailList', index, 'AttachedManagedPolicies'),
       permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
       groups: [],

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { auditAccount } from '../../../lib/audit/audit';
 import { parseAuthorizationDetails } from '../../../lib/audit/sources/authorization-details';
+import { loadCatalog } from '../../../lib/catalog';
+import { LeashConfig } from '../../../lib/config/schema';
 import { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
 import { InputError } from '../../../lib/util/read-input';
 import { CLOUDSPLAINING_AUTHZ } from '../../support/shared-data';
@@ -221,5 +224,67 @@ describe('parseAuthorizationDetails', () => {
     expect(() => parseAuthorizationDetails({ RoleDetailList: [] }, 'empty.json')).toThrow(
       /empty\.json: cannot tell the account id/,
     );
+  });
+});
+
+describe('keys an entry does not know', () => {
+  const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+  const role = (extra: object) => ({
+    Path: '/',
+    RoleName: 'app',
+    Arn: 'arn:aws:iam::111122223333:role/app',
+    AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] },
+    AttachedManagedPolicies: [],
+    ...extra,
+  });
+  const parsed = (roles: object[], users: object[] = []) =>
+    parseAuthorizationDetails(
+      { UserDetailList: users, GroupDetailList: [], RoleDetailList: roles, Policies: [] },
+      'typo.json',
+    );
+
+  it('reads a lookalike of an absent policy list as the principal’s policies, unknown unless they can be read', () => {
+    const snapshot = parsed([role({ RolePolicyLst: [{ PolicyName: 'admin', PolicyDocument: ADMIN }] })]);
+    expect(snapshot.problems).toContainEqual({
+      where: 'typo.json: RoleDetailList[0].RolePolicyLst',
+      message: expect.stringMatching(
+        /^unknown key "RolePolicyLst"; did you mean "RolePolicyList"\? RolePolicyList is absent/,
+      ),
+    });
+    // Kept as a policy of the role: one that cannot be read, whose grants the audit takes at their worst.
+    expect(snapshot.principals[0].inlinePolicies).toEqual([
+      { name: 'RolePolicyLst (an unknown key)', document: [{ PolicyName: 'admin', PolicyDocument: ADMIN }] },
+    ]);
+    // The audit takes the unread policy at its worst: the role could delete production.
+    const findings = auditAccount(snapshot, { catalog: loadCatalog(), config: LeashConfig.parse({}) }).findings;
+    expect(findings.find((f) => f.ruleId === 'unreadable-policy')?.severity).toBe('critical');
+    // A user's groups under a misspelt key: the same.
+    const user = {
+      Path: '/',
+      UserName: 'u',
+      Arn: 'arn:aws:iam::111122223333:user/u',
+      UserPolicyList: [],
+      AttachedManagedPolicies: [],
+      grouplist: ['admins'],
+    };
+    expect(parsed([], [user]).principals[0].inlinePolicies.map((p) => p.name)).toEqual(['grouplist (an unknown key)']);
+  });
+
+  it('counts any other unknown key once per key, and keeps a lookalike beside the real list as just unknown', () => {
+    const snapshot = parsed([
+      role({ RolePolicyList: [], RolePolicyLst: [], NewAwsField: 1 }),
+      role({ RoleName: 'b', Arn: 'arn:aws:iam::111122223333:role/b', RolePolicyList: [], NewAwsField: 2 }),
+    ]);
+    expect(snapshot.principals.flatMap((p) => p.inlinePolicies)).toEqual([]);
+    expect(snapshot.problems.map((p) => `${p.where}: ${p.message}`)).toEqual([
+      'typo.json: RoleDetailList[0].RolePolicyLst: unknown key "RolePolicyLst" (did you mean "RolePolicyList"?) in 1 entry of RoleDetailList: not read',
+      'typo.json: RoleDetailList[0].NewAwsField: unknown key "NewAwsField" in 2 entries of RoleDetailList: not read',
+    ]);
+  });
+
+  it('finds no unknown key in a real export', () => {
+    expect(
+      parseAuthorizationDetails(raw, 'cloudsplaining.json').problems.filter((p) => /unknown key/.test(p.message)),
+    ).toEqual([]);
   });
 });
