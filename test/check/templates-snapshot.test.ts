@@ -1,10 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { auditAccount } from '../../lib/audit/audit';
 import { compileAccount } from '../../lib/audit/evaluate';
+import { LeashConfig } from '../../lib/config/schema';
 import { AccountSnapshot } from '../../lib/audit/sources/snapshot';
 import { loadCatalog } from '../../lib/catalog';
 import { readTemplates, snapshotFromTemplates } from '../../lib/audit/sources/templates';
+import { PRINCIPAL_PROPERTIES } from '../../lib/audit/sources/template-principal-properties';
+import { loadResourceModel } from '../../lib/audit/sources/resource-spec';
 import { loadStacks } from '../../lib/check/assembly';
 import { runCheck } from '../../lib/check/check';
 import { synthesizeApps, type SynthesizedApps } from './cdk-apps';
@@ -686,5 +690,51 @@ describe('a policy statement that is Fn::If on a condition only deployment knows
     const { worker } = read(statementIf({ Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }, deleteTable));
     expect(worker.decide('s3:GetObject', {}).decision).toBe('allowed');
     expect(worker.decide('dynamodb:DeleteTable', {}).decision).toBe('allowed');
+  });
+});
+
+describe('properties of an IAM principal that CloudFormation does not know', () => {
+  const ADMIN = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+  const snapshotOf = (properties: Record<string, unknown>, type = 'AWS::IAM::Role') =>
+    snapshotFromTemplates(
+      [{ file: 't.json', stackName: 's', template: { Resources: { R: { Type: type, Properties: properties } } } }],
+      { location: 't.json' },
+    );
+  const trust = lambdaRole([]).Properties.AssumeRolePolicyDocument;
+
+  it('reads a misspelt policy list as the principal’s policy, whose grants are unknown, and says where', () => {
+    const snapshot = snapshotOf({
+      AssumeRolePolicyDocument: trust,
+      Polices: [{ PolicyName: 'a', PolicyDocument: ADMIN }],
+    });
+    expect(snapshot.problems).toContainEqual({
+      where: 't.json: Resources.R.Properties.Polices',
+      message: expect.stringMatching(/^unknown property "Polices"; did you mean "Policies"\?/),
+    });
+    // Unknown, never "none": taken at its worst, the role could delete production.
+    const findings = auditAccount(snapshot, { catalog: loadCatalog(), config: LeashConfig.parse({}) }).findings;
+    expect(findings.find((f) => f.ruleId === 'unreadable-policy')?.severity).toBe('critical');
+    // A user's misspelt group list too.
+    expect(snapshotOf({ Grups: ['admins'] }, 'AWS::IAM::User').principals[0].inlinePolicies.map((p) => p.name)).toEqual(
+      ['R-Grups (an unknown property)'],
+    );
+  });
+
+  it('reports any other unknown property and reads nothing from it', () => {
+    const snapshot = snapshotOf({ AssumeRolePolicyDocument: trust, MaxSesionDuration: 3600 });
+    expect(snapshot.principals[0].inlinePolicies).toEqual([]);
+    expect(snapshot.problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(/^unknown property "MaxSesionDuration"; did you mean "MaxSessionDuration"\?/),
+    );
+  });
+
+  it('knows exactly the properties of the CloudFormation resource specification', () => {
+    for (const [kind, type] of [
+      ['role', 'AWS::IAM::Role'],
+      ['user', 'AWS::IAM::User'],
+      ['group', 'AWS::IAM::Group'],
+    ] as const) {
+      expect([...PRINCIPAL_PROPERTIES[kind]].sort()).toEqual(Object.keys(loadResourceModel(type)!.properties).sort());
+    }
   });
 });

@@ -3,6 +3,7 @@
 import { awsPrincipal } from '../../policy/principals';
 import { BundledPolicyResolver } from './bundled-policies';
 import { lambdaPermissionStatement } from './lambda-permission';
+import { unknownPrincipalProperties } from './template-principal-properties';
 import type {
   AccountSnapshot,
   ManagedPolicy,
@@ -393,6 +394,11 @@ function readPrincipal(
   });
   if (kind === 'role') {
     draft.trustPolicy = readPolicyDocument(properties.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument', context);
+  }
+  const unknown = unknownPrincipalProperties(kind, properties, context.where);
+  problems.push(...unknown.problems);
+  for (const { key, value } of unknown.unread) {
+    draft.inlinePolicies.push({ name: `${logicalId}-${key} (an unknown property)`, document: value });
   }
   const policies = listEntries(properties.Policies, 'Policies', context);
   // The policies as written, when they line up with the resolved list: a document is read from its own text,

@@ -1,0 +1,69 @@
+// Properties of the IAM principals a template defines that CloudFormation does not know. CloudFormation refuses
+// them at deployment, but leash check runs before it, and a misspelt list of policies (`Polices`) would leave the
+// principal reading as holding none: the check must not pass on that. Every unknown property is a problem (with
+// the nearest known one); one that looks like an absent list that grants permissions is kept as the principal's
+// policy, unreadable unless it is one, so the rules take it at its worst.
+import { nearest } from '../../util/edit-distance';
+import type { SnapshotProblem } from './snapshot';
+
+type Kind = 'role' | 'user' | 'group';
+
+/** The resource types' properties (held to the CloudFormation resource specification by a test). */
+export const PRINCIPAL_PROPERTIES: Readonly<Record<Kind, readonly string[]>> = {
+  role: [
+    'AssumeRolePolicyDocument',
+    'Description',
+    'ManagedPolicyArns',
+    'MaxSessionDuration',
+    'Path',
+    'PermissionsBoundary',
+    'Policies',
+    'RoleName',
+    'Tags',
+  ],
+  user: ['Groups', 'LoginProfile', 'ManagedPolicyArns', 'Path', 'PermissionsBoundary', 'Policies', 'Tags', 'UserName'],
+  group: ['GroupName', 'ManagedPolicyArns', 'Path', 'Policies'],
+};
+
+/** The properties through which a principal holds permissions. */
+const GRANTING: Readonly<Record<Kind, readonly string[]>> = {
+  role: ['Policies', 'ManagedPolicyArns'],
+  user: ['Policies', 'ManagedPolicyArns', 'Groups'],
+  group: ['Policies', 'ManagedPolicyArns'],
+};
+
+/**
+ * The unknown properties of a principal resource: problems (at `where(key)`), and the values of those that stand
+ * for an absent granting property.
+ */
+export function unknownPrincipalProperties(
+  kind: Kind,
+  properties: Record<string, unknown>,
+  where: (key: string) => string,
+): { problems: SnapshotProblem[]; unread: { key: string; value: unknown }[] } {
+  const problems: SnapshotProblem[] = [];
+  const unread: { key: string; value: unknown }[] = [];
+  const known = PRINCIPAL_PROPERTIES[kind];
+  for (const key of Object.keys(properties)) {
+    if (known.includes(key)) continue;
+    const [granting] = nearest(key, GRANTING[kind], 1);
+    if (granting !== undefined && !(granting in properties)) {
+      unread.push({ key, value: properties[key] });
+      problems.push({
+        where: where(key),
+        message:
+          `unknown property ${JSON.stringify(key)}; did you mean ${JSON.stringify(granting)}? CloudFormation ` +
+          `refuses it; read as the principal's policies, which are unknown and taken at their worst`,
+      });
+      continue;
+    }
+    const near = nearest(key, known, 1);
+    problems.push({
+      where: where(key),
+      message:
+        `unknown property ${JSON.stringify(key)}${near.length ? `; did you mean ${JSON.stringify(near[0])}?` : ''} ` +
+        'CloudFormation refuses it; not read',
+    });
+  }
+  return { problems, unread };
+}
