@@ -7,7 +7,7 @@ import { LeashConfig } from '../../lib/config/schema';
 import { AccountSnapshot } from '../../lib/audit/sources/snapshot';
 import { loadCatalog } from '../../lib/catalog';
 import { readTemplates, snapshotFromTemplates } from '../../lib/audit/sources/templates';
-import { PRINCIPAL_PROPERTIES } from '../../lib/audit/sources/template-principal-properties';
+import { ATTACHMENT_PROPERTIES, PRINCIPAL_PROPERTIES } from '../../lib/audit/sources/template-principal-properties';
 import { loadResourceModel } from '../../lib/audit/sources/resource-spec';
 import { loadStacks } from '../../lib/check/assembly';
 import { runCheck } from '../../lib/check/check';
@@ -736,5 +736,26 @@ describe('properties of an IAM principal that CloudFormation does not know', () 
     ] as const) {
       expect([...PRINCIPAL_PROPERTIES[kind]].sort()).toEqual(Object.keys(loadResourceModel(type)!.properties).sort());
     }
+    for (const [type, known] of Object.entries(ATTACHMENT_PROPERTIES)) {
+      expect([...known].sort()).toEqual(Object.keys(loadResourceModel(type)!.properties).sort());
+    }
+  });
+
+  it('attaches a policy whose Roles are misspelt to those roles, the worst case, and says where', () => {
+    const template = {
+      Resources: {
+        App: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: trust, RoleName: 'app' } },
+        Grant: {
+          Type: 'AWS::IAM::Policy',
+          Properties: { PolicyName: 'admin', PolicyDocument: ADMIN, Rolse: [{ Ref: 'App' }] },
+        },
+      },
+    };
+    const snapshot = snapshotFromTemplates([{ file: 't.json', stackName: 's', template }], { location: 't.json' });
+    expect(snapshot.principals.find((p) => p.name === 'app')?.inlinePolicies.map((p) => p.name)).toEqual(['admin']);
+    expect(snapshot.problems).toContainEqual({
+      where: 't.json: Resources.Grant.Properties.Rolse',
+      message: expect.stringMatching(/^unknown property "Rolse"; did you mean "Roles"\?/),
+    });
   });
 });

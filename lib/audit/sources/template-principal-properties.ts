@@ -67,3 +67,49 @@ export function unknownPrincipalProperties(
   }
   return { problems, unread };
 }
+
+/** The properties of the resources that attach permissions to principals (held to the specification by a test). */
+export const ATTACHMENT_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  'AWS::IAM::Policy': ['Groups', 'PolicyName', 'PolicyDocument', 'Roles', 'Users'],
+  'AWS::IAM::RolePolicy': ['RoleName', 'PolicyName', 'PolicyDocument'],
+  'AWS::IAM::UserPolicy': ['UserName', 'PolicyName', 'PolicyDocument'],
+  'AWS::IAM::GroupPolicy': ['GroupName', 'PolicyName', 'PolicyDocument'],
+  'AWS::IAM::ManagedPolicy': ['ManagedPolicyName', 'Path', 'Description', 'Groups', 'PolicyDocument', 'Roles', 'Users'],
+  'AWS::IAM::UserToGroupAddition': ['GroupName', 'Users'],
+};
+
+/** What an attachment grants and to whom: a lookalike of one of these, where it is absent, is read as it. */
+const ATTACHING = new Set(['Groups', 'Roles', 'Users', 'RoleName', 'UserName', 'GroupName', 'PolicyDocument']);
+
+/**
+ * The attachment's properties with each lookalike of an absent granting or attaching property (`Rolse` for
+ * `Roles`) read as that property: the worst case, the grant made as its author meant it. Every unknown property
+ * is a problem at `where(key)`.
+ */
+export function attachmentProperties(
+  type: string,
+  properties: Record<string, unknown>,
+  where: (key: string) => string,
+  problems: SnapshotProblem[],
+): Record<string, unknown> {
+  const known = ATTACHMENT_PROPERTIES[type];
+  if (!known) return properties;
+  let out = properties;
+  for (const key of Object.keys(properties)) {
+    if (known.includes(key)) continue;
+    const [near] = nearest(key, known, 1);
+    if (near !== undefined && ATTACHING.has(near) && !(near in out)) {
+      out = { ...out, [near]: properties[key] };
+      problems.push({
+        where: where(key),
+        message: `unknown property ${JSON.stringify(key)}; did you mean ${JSON.stringify(near)}? CloudFormation refuses it; read as ${near}, the worst case`,
+      });
+      continue;
+    }
+    problems.push({
+      where: where(key),
+      message: `unknown property ${JSON.stringify(key)}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} CloudFormation refuses it; not read`,
+    });
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
 import { awsPrincipal } from '../../policy/principals';
 import { BundledPolicyResolver } from './bundled-policies';
 import { lambdaPermissionStatement } from './lambda-permission';
-import { unknownPrincipalProperties } from './template-principal-properties';
+import { attachmentProperties, unknownPrincipalProperties } from './template-principal-properties';
 import type {
   AccountSnapshot,
   ManagedPolicy,
@@ -145,7 +145,7 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
 
   for (const { stack, scope, logicalId, resource } of attachments) {
     const where = (path: string) => `${stack.file}: Resources.${logicalId}.Properties.${path}`;
-    const properties = resource.Properties ?? {};
+    const properties = attachmentProperties(resource.Type, resource.Properties ?? {}, where, problems);
     const context: ReadContext = { scope, problems, where };
     switch (resource.Type) {
       case 'AWS::IAM::Policy':
