@@ -226,6 +226,10 @@ function destructiveVerdict(
     return { action: 'replace', conditional: false, causes };
   if (change.Action === 'Modify' && change.Replacement === 'Conditional')
     return { action: 'replace', conditional: true, causes };
+  // CloudFormation says for every Modify whether it replaces; a change that does not say (a key misspelt or cut
+  // out of the file) may replace: never read as an in-place change.
+  if (change.Action === 'Modify' && change.Replacement === undefined)
+    return { action: 'replace', conditional: true, causes: [...causes, 'Replacement not given: it may replace'] };
   // Dynamic: CloudFormation decides at execution; it may replace.
   if (change.Action === 'Dynamic')
     return { action: 'replace', conditional: true, causes: [...causes, 'decided at execution (Dynamic)'] };

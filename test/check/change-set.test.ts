@@ -219,6 +219,27 @@ describe('leash check --change-set', () => {
     expect(find(findings, 'Index')?.message).toMatch(/decided at execution \(Dynamic\)/);
   });
 
+  it('reads a Modify that does not say whether it replaces (Replacement missing or misspelt) as "may replace"', () => {
+    const file = write(
+      'unsaid.json',
+      describeOutput({
+        Changes: [
+          resourceChange({
+            Action: 'Modify',
+            LogicalResourceId: 'OrdersTable',
+            ResourceType: 'AWS::DynamoDB::Table',
+            Replacment: 'True',
+            Details: [recreate('KeySchema')],
+          }),
+        ],
+      }),
+    );
+    const orders = find(check([file]), 'OrdersTable');
+    expect(orders).toMatchObject({ title: 'May replace AWS::DynamoDB::Table OrdersTable' });
+    expect(['critical', 'high']).toContain(orders?.severity);
+    expect(orders?.message).toMatch(/Replacement not given: it may replace/);
+  });
+
   it('merges the pages of one change set', () => {
     const [first, second] = [root.Changes.slice(0, 2), root.Changes.slice(2)];
     const pages = [
