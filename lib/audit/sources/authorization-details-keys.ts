@@ -89,8 +89,9 @@ export function unknownEntryKeys(file: string, value: Record<string, unknown>): 
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return;
       for (const key of Object.keys(entry)) {
         if (known.has(key)) continue;
-        const [meant] = nearest(key, GRANTING[list], 1);
-        if (meant !== undefined && !(meant in entry)) {
+        // The known key it is nearest to; a granting list that the entry lacks stands for it.
+        const [meant] = nearest(key, KNOWN[list], 1);
+        if (meant !== undefined && GRANTING[list].includes(meant) && !(meant in entry)) {
           const at = `${list}[${index}]`;
           const found = unreadGrants.get(at) ?? [];
           found.push({ key, meant, value: (entry as Record<string, unknown>)[key] });

@@ -33,6 +33,40 @@ const GRANTING: Readonly<Record<Kind, readonly string[]>> = {
 };
 
 /**
+ * Each property of `properties` that `known` lacks, reported at `where(key)`: with `standsFor`, the absent
+ * property of `important` it is nearest to (read as that property, `readAs` says how), else only the nearest known.
+ */
+function unknownProperties(
+  properties: Record<string, unknown>,
+  known: readonly string[],
+  important: readonly string[],
+  readAs: (standsFor: string) => string,
+  where: (key: string) => string,
+  problems: SnapshotProblem[],
+): { key: string; standsFor?: string }[] {
+  const out: { key: string; standsFor?: string }[] = [];
+  for (const key of Object.keys(properties)) {
+    if (known.includes(key)) continue;
+    const [near] = nearest(key, known, 1);
+    const standsFor = near !== undefined && important.includes(near) && !(near in properties) ? near : undefined;
+    if (standsFor !== undefined) {
+      out.push({ key, standsFor });
+      problems.push({
+        where: where(key),
+        message: `unknown property ${JSON.stringify(key)}; did you mean ${JSON.stringify(standsFor)}? CloudFormation refuses it; ${readAs(standsFor)}`,
+      });
+      continue;
+    }
+    out.push({ key });
+    problems.push({
+      where: where(key),
+      message: `unknown property ${JSON.stringify(key)}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} CloudFormation refuses it; not read`,
+    });
+  }
+  return out;
+}
+
+/**
  * The unknown properties of a principal resource: problems (at `where(key)`), and the values of those that stand
  * for an absent granting property.
  */
@@ -42,29 +76,10 @@ export function unknownPrincipalProperties(
   where: (key: string) => string,
 ): { problems: SnapshotProblem[]; unread: { key: string; value: unknown }[] } {
   const problems: SnapshotProblem[] = [];
-  const unread: { key: string; value: unknown }[] = [];
-  const known = PRINCIPAL_PROPERTIES[kind];
-  for (const key of Object.keys(properties)) {
-    if (known.includes(key)) continue;
-    const [granting] = nearest(key, GRANTING[kind], 1);
-    if (granting !== undefined && !(granting in properties)) {
-      unread.push({ key, value: properties[key] });
-      problems.push({
-        where: where(key),
-        message:
-          `unknown property ${JSON.stringify(key)}; did you mean ${JSON.stringify(granting)}? CloudFormation ` +
-          `refuses it; read as the principal's policies, which are unknown and taken at their worst`,
-      });
-      continue;
-    }
-    const near = nearest(key, known, 1);
-    problems.push({
-      where: where(key),
-      message:
-        `unknown property ${JSON.stringify(key)}${near.length ? `; did you mean ${JSON.stringify(near[0])}?` : ''} ` +
-        'CloudFormation refuses it; not read',
-    });
-  }
+  const readAs = () => "read as the principal's policies, which are unknown and taken at their worst";
+  const unread = unknownProperties(properties, PRINCIPAL_PROPERTIES[kind], GRANTING[kind], readAs, where, problems)
+    .filter((found) => found.standsFor !== undefined)
+    .map(({ key }) => ({ key, value: properties[key] }));
   return { problems, unread };
 }
 
@@ -94,22 +109,17 @@ export function attachmentProperties(
 ): Record<string, unknown> {
   const known = ATTACHMENT_PROPERTIES[type];
   if (!known) return properties;
+  const attaching = known.filter((key) => ATTACHING.has(key));
   let out = properties;
-  for (const key of Object.keys(properties)) {
-    if (known.includes(key)) continue;
-    const [near] = nearest(key, known, 1);
-    if (near !== undefined && ATTACHING.has(near) && !(near in out)) {
-      out = { ...out, [near]: properties[key] };
-      problems.push({
-        where: where(key),
-        message: `unknown property ${JSON.stringify(key)}; did you mean ${JSON.stringify(near)}? CloudFormation refuses it; read as ${near}, the worst case`,
-      });
-      continue;
-    }
-    problems.push({
-      where: where(key),
-      message: `unknown property ${JSON.stringify(key)}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ''} CloudFormation refuses it; not read`,
-    });
+  for (const { key, standsFor } of unknownProperties(
+    properties,
+    known,
+    attaching,
+    (as) => `read as ${as}, the worst case`,
+    where,
+    problems,
+  )) {
+    if (standsFor !== undefined) out = { ...out, [standsFor]: properties[key] };
   }
   return out;
 }

@@ -777,50 +777,54 @@ describe('privilege-escalation', () => {
       expect(tagged('b')).toEqual([]);
     });
 
+    /**
+     * user/writer may take user/victim's access key and make `action` on `group/<onGroup>`; victim, allowed WORK,
+     * is in the groups `jails` (each holding GUARD, inline or through a managed policy).
+     */
+    const victimFindings = (
+      action: string,
+      onGroup: string,
+      jails = ['jail'],
+      where: 'inline' | 'managed' = 'inline',
+    ) =>
+      run(canDelete, {
+        principals: [
+          {
+            name: 'writer',
+            kind: 'user',
+            policies: [
+              doc(
+                allow('iam:CreateAccessKey', 'arn:aws:iam::111122223333:user/victim'),
+                allow(action, `arn:aws:iam::111122223333:group/${onGroup}`),
+              ),
+            ],
+          },
+          { name: 'victim', kind: 'user', groups: jails, policies: [doc(WORK)] },
+          ...jails.map((name) => ({
+            name,
+            kind: 'group' as const,
+            ...(where === 'inline' ? { policies: [GUARD] } : { managed: ['guard'] }),
+          })),
+        ],
+        managed: { guard: GUARD },
+      }).filter((f) => f.principalArn?.endsWith('/writer'));
+
     it("removes another user from its Deny group (decided on the group), then uses that user's new access key", () => {
-      const findings = (group: string) =>
-        run(canDelete, {
-          principals: [
-            {
-              name: 'writer',
-              kind: 'user',
-              policies: [
-                doc(
-                  allow('iam:CreateAccessKey', 'arn:aws:iam::111122223333:user/victim'),
-                  allow('iam:RemoveUserFromGroup', `arn:aws:iam::111122223333:group/${group}`),
-                ),
-              ],
-            },
-            { name: 'victim', kind: 'user', groups: ['jail'], policies: [doc(WORK)] },
-            { name: 'jail', kind: 'group', policies: [GUARD] },
-          ],
-        }).filter((f) => f.principalArn?.endsWith('/writer'));
+      const findings = (group: string) => victimFindings('iam:RemoveUserFromGroup', group);
       expect(findings('jail')[0]?.message).toContain('remove-user-from-group on user/victim');
       expect(findings('other')).toEqual([]);
+    });
+
+    it('takes the other user out of only the groups the writer may remove it from: a second Deny group holds', () => {
+      expect(victimFindings('iam:RemoveUserFromGroup', 'jail', ['jail', 'jail-2'])).toEqual([]);
+      expect(victimFindings('iam:RemoveUserFromGroup', 'jail*', ['jail', 'jail-2'])[0]?.severity).toBe('critical');
     });
 
     it.each([
       ['delete-group-policy', 'iam:DeleteGroupPolicy', 'inline'],
       ['detach-group-policy', 'iam:DetachGroupPolicy', 'managed'],
     ] as const)("finds %s (%s) on another user's group whose %s policy holds its Deny", (id, action, where) => {
-      const findings = (group: string) =>
-        run(canDelete, {
-          principals: [
-            {
-              name: 'writer',
-              kind: 'user',
-              policies: [
-                doc(
-                  allow('iam:CreateAccessKey', 'arn:aws:iam::111122223333:user/victim'),
-                  allow(action, `arn:aws:iam::111122223333:group/${group}`),
-                ),
-              ],
-            },
-            { name: 'victim', kind: 'user', groups: ['jail'], policies: [doc(WORK)] },
-            { name: 'jail', kind: 'group', ...(where === 'inline' ? { policies: [GUARD] } : { managed: ['guard'] }) },
-          ],
-          managed: { guard: GUARD },
-        }).filter((f) => f.principalArn?.endsWith('/writer'));
+      const findings = (group: string) => victimFindings(action, group, ['jail'], where);
       expect(findings('jail')[0]?.message).toContain(`${id} on user/victim`);
       // The write allowed on another group only: the victim keeps its Deny.
       expect(findings('other')).toEqual([]);

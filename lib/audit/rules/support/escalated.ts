@@ -209,12 +209,15 @@ function afterWrite(
   const joined = gain(self.pathId) === 'group' ? groupsToJoin(snapshot, catalog, at, holder, self) : undefined;
   const onAnother =
     holder.arn !== principal.arn ? anothersWrite(snapshot, catalog, at, principal, holder, self) : undefined;
+  // Another principal's groups: only those the writer may take it out of, or whose policies it may take away.
+  const groups =
+    holder.arn !== principal.arn ? anothersGroups(snapshot, catalog, at, principal, holder, self) : undefined;
   const written: Principal = joined
     ? { ...holder, groups: [...holder.groups, ...joined] }
     : gain(self.pathId) === 'tags'
       ? withChosenTags(holder, principalTagChoices(holder, snapshot))
       : gain(self.pathId) === 'no-deny'
-        ? withoutDenies(snapshot, holder, self.pathId)
+        ? withoutDenies(snapshot, holder, self.pathId, groups)
         : {
             ...withoutReplaced(holder, self),
             inlinePolicies:
@@ -230,8 +233,6 @@ function afterWrite(
   // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
   const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
   const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
-  const groups =
-    holder.arn !== principal.arn ? anothersGroups(snapshot, catalog, at, principal, holder, self) : undefined;
   const compiled = compiledAlone(withoutGroupDenies(snapshot, self, groups), catalog, at, probe);
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
@@ -256,8 +257,9 @@ export function whatTheWriteLeaves(self: SelfEscalation): string {
 }
 
 /**
- * The groups of another principal (`holder`, which the writer acts as) whose Deny-holding policies the writer may
- * delete or detach (a DeleteGroupPolicy or DetachGroupPolicy path), decided on each group's ARN.
+ * The groups of another principal (`holder`, which the writer acts as) that hold a Deny the writer may take away:
+ * by removing the holder from the group (RemoveUserFromGroup), or by deleting or detaching the group's policy
+ * (DeleteGroupPolicy, DetachGroupPolicy); each decided on the group's ARN.
  */
 function anothersGroups(
   snapshot: AccountSnapshot,
@@ -268,19 +270,24 @@ function anothersGroups(
   self: SelfEscalation,
 ): ReadonlySet<string> | undefined {
   const resolution = PATH_RESOLUTIONS[self.pathId];
-  if (resolution?.kind !== 'remove-deny') return undefined;
-  if (resolution.policies !== 'group-inline' && resolution.policies !== 'group-managed') return undefined;
+  if (resolution?.kind !== 'remove-deny' || !resolution.policies.startsWith('group')) return undefined;
   const compiled = compiledAlone(snapshot, catalog, at, writer);
   if (!compiled) return new Set();
-  const kind = resolution.policies === 'group-inline' ? 'inline' : 'managed';
-  const arns = denyingGroups(snapshot, holder, kind)
-    .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name)?.arn)
-    .filter((arn): arn is string => arn !== undefined)
-    .filter((arn) => {
-      const { decision } = compiled.decide(self.actions[0], { resourceArn: arn });
-      return decision === 'allowed' || (decision === 'depends' && self.decision !== 'allowed');
-    });
+  const kind = resolution.policies === 'group' ? 'any' : resolution.policies === 'group-inline' ? 'inline' : 'managed';
+  const denying = new Set(denyingGroups(snapshot, holder, kind));
+  const arns = groupsOf(snapshot, holder)
+    .filter((group) => denying.has(group.name) && writerMay(compiled, self.actions[0], group.arn, self))
+    .map((group) => group.arn);
   return new Set(arns);
+}
+
+/**
+ * Whether the writer may make `action` on `resourceArn`: allowed, or depending on something while the escalation
+ * itself is only as sure (a write decided on the resource, not on the principal it lands on).
+ */
+function writerMay(compiled: CompiledPrincipal, action: string, resourceArn: string, self: SelfEscalation): boolean {
+  const { decision } = compiled.decide(action, { resourceArn });
+  return decision === 'allowed' || (decision === 'depends' && self.decision !== 'allowed');
 }
 
 /**
@@ -321,12 +328,25 @@ function overwritesInline(pathId: string): boolean {
  * policies, attached managed ones where it detaches them, the groups that hold one where it leaves them (and what
  * those groups allow with them; graph/deny-policies.ts).
  */
-function withoutDenies(snapshot: AccountSnapshot, holder: Principal, pathId: string): Principal {
+function withoutDenies(
+  snapshot: AccountSnapshot,
+  holder: Principal,
+  pathId: string,
+  /** Leaving groups: only these (by ARN), where the write lands on another principal. */
+  groups?: ReadonlySet<string>,
+): Principal {
   const resolution = PATH_RESOLUTIONS[pathId];
   // A group's own policies change in the snapshot (withoutGroupDenies), not on the principal.
   if (resolution?.kind === 'remove-deny' && resolution.policies.startsWith('group-')) return holder;
   if (resolution?.kind === 'remove-deny' && resolution.policies === 'group') {
-    const gone = new Set(denyingGroups(snapshot, holder));
+    const left =
+      groups &&
+      new Set(
+        groupsOf(snapshot, holder)
+          .filter((g) => groups.has(g.arn))
+          .map((g) => g.name),
+      );
+    const gone = new Set(denyingGroups(snapshot, holder).filter((name) => !left || left.has(name)));
     return { ...holder, groups: holder.groups.filter((name) => !gone.has(name)) };
   }
   if (resolution?.kind === 'remove-deny' && resolution.policies === 'managed') {
@@ -434,11 +454,7 @@ function anothersWrite(
   const compiled = compiledAlone(snapshot, catalog, at, writer);
   if (!compiled) return undefined;
   const writes = self.actions.filter((action) => /^iam:/i.test(action));
-  const writable = (policyArn: string) =>
-    writes.every((action) => {
-      const { decision } = compiled.decide(action, { resourceArn: policyArn });
-      return decision === 'allowed' || (decision === 'depends' && self.decision !== 'allowed');
-    });
+  const writable = (policyArn: string) => writes.every((action) => writerMay(compiled, action, policyArn, self));
   const held = [holder, ...groupsOf(snapshot, holder)].flatMap((p) => p.managedPolicyArns);
   const boundary = holder.permissionsBoundaryArn;
   return { anything: held.some(writable), unbound: boundary !== undefined && writable(boundary) };
