@@ -7,7 +7,7 @@ import type { Catalog, CatalogAction } from '../../catalog/types';
 import { compileAccount } from '../evaluate';
 import { roleFromResourceKey } from '../../catalog/role-from-resource';
 import type { ActionDecision, CompiledAccount, CompiledPrincipal, RequestContext } from '../evaluate/types';
-import { NO, YES } from '../evaluate/tri';
+import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
 import { patternNames, patternNamesRoot } from '../../policy/principals';
 import { partitionOf } from '../../policy/resource';
@@ -38,8 +38,13 @@ import {
   roleSamlTrusts,
   roleTrust,
   type SamlTrust,
+  SESSION_VALUE_ACTIONS,
   sessionTagsAllowed,
+  sessionTrust,
   trustDenies,
+  type SessionAction,
+  type SessionTrust,
+  type SessionValues,
   UNREADABLE_TRUST,
   type ConditionFacts,
   type TrustGrant,
@@ -123,7 +128,11 @@ const MAY_NAME_EVERYONE = 'could not be read: it may name everyone in its own ac
 /** The identity Allow a caller named in a trust is probed with (see namedIdentity). */
 const ASSUME_GRANT = {
   name: 'leash-graph-named-in-trust',
-  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ASSUME, Resource: '*' }] },
+  // With what a caller may pass beside (session tags, a source identity), which a trust naming it allows alike.
+  document: {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: [ASSUME, ...SESSION_VALUE_ACTIONS], Resource: '*' }],
+  },
 } as const;
 
 /**
@@ -145,6 +154,8 @@ type Caller = ReturnType<typeof callerFacts> & {
   readonly tagging?: 'allowed' | 'depends';
   /** Who picks the tags: the principal (a tag write on itself) or whoever assumes it (session tags). */
   readonly taggedBy?: 'itself' | 'session';
+  /** The caller's own side of passing session values to the grant's role (its identity policies, SCPs). */
+  readonly mayPass?: (action: SessionAction, grant: TrustGrant, via: SessionTrust['via']) => Tri;
 };
 
 /** How many of the functions, instances or tasks running as a role an edge names. */
@@ -662,7 +673,9 @@ class GraphBuilder {
   // ---- sts:AssumeRole
 
   private assumeEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
-    const facts = callerFacts(principal, index.accountId);
+    const mayPass = (action: SessionAction, grant: TrustGrant, via: SessionTrust['via']) =>
+      this.callerMayPass(principal, compiled, index, action, grant, via);
+    const facts = { ...callerFacts(principal, index.accountId), mayPass };
     const tagging = this.canTagItself(principal, compiled);
     const sessionTagged = !tagging && this.sessionTagged(principal, index);
     const caller: Caller = tagging
@@ -795,10 +808,11 @@ class GraphBuilder {
     grant: TrustGrant,
   ): { dependsOn: readonly string[]; evidence: readonly Evidence[] } | undefined {
     if (!partyIncludes(grant.party, caller)) return undefined;
-    const answer = answerConditions(grant.statement, caller, this.facts, grant.roleAccountId);
-    if (answer.tri === NO) return undefined;
     const trust = roleTrust(this.byArn.get(grant.role.arn)!.index.graph.snapshot, grant.role);
-    const denied = trustDenies(trust, caller, this.facts, grant.roleAccountId);
+    const session = trust.readsSessionValues ? this.sessionValues(caller, grant) : undefined;
+    const answer = answerConditions(grant.statement, caller, this.facts, grant.roleAccountId, true, session);
+    if (answer.tri === NO) return undefined;
+    const denied = trustDenies(trust, caller, this.facts, grant.roleAccountId, session);
     if (denied.tri === YES) return undefined;
     // A caller that may surely set and remove its own tags meets every condition on them and escapes every
     // Deny on them: those keys are its choice (a tag write first), not something the path depends on.
@@ -833,6 +847,40 @@ class GraphBuilder {
   }
 
   /**
+   * Whether the caller may pass session tags and a source identity to the grant's role: both the trust and the
+   * caller's own side must allow it (sts:TagSession, sts:SetSourceIdentity), as for sts:AssumeRole itself.
+   */
+  private sessionValues(caller: Caller, grant: TrustGrant): SessionValues {
+    const trust = roleTrust(this.byArn.get(grant.role.arn)!.index.graph.snapshot, grant.role);
+    const one = (action: SessionAction): Tri => {
+      const trusted = sessionTrust(trust, action, caller, this.facts, grant.roleAccountId);
+      if (trusted.tri === NO) return NO;
+      const own = caller.mayPass?.(action, grant, trusted.via) ?? MAYBE;
+      // A role's session may carry a source identity from an earlier hop, which it passes on: not known here.
+      if (own === NO) return action === 'sts:SetSourceIdentity' && caller.kind === 'role' ? MAYBE : NO;
+      return own === YES && trusted.tri === YES ? YES : MAYBE;
+    };
+    return { 'sts:TagSession': one('sts:TagSession'), 'sts:SetSourceIdentity': one('sts:SetSourceIdentity') };
+  }
+
+  /** The caller's identity side of `action` on the grant's role (named in its own account: no grant needed). */
+  private callerMayPass(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    action: SessionAction,
+    grant: TrustGrant,
+    via: SessionTrust['via'],
+  ): Tri {
+    const decision =
+      via !== 'account' && grant.roleAccountId === index.accountId
+        ? this.namedIdentity(principal, compiled, index, grant.role.arn, via === 'direct', action)
+        : compiled.decide(action, this.picked(this.onRole(grant, index.accountId)));
+    if (!decision || decision.decision === 'denied') return NO;
+    return decision.decision === 'allowed' ? YES : MAYBE;
+  }
+
+  /**
    * A caller that a same-account trust names: its identity policies need not allow sts:AssumeRole, but
    * explicit denies and SCPs still apply, and a role's boundary still does when the trust names the role's
    * ARN (IAM User Guide, policy evaluation: a resource policy naming a user ARN, or a role's session, is not
@@ -848,9 +896,10 @@ class GraphBuilder {
     roleArn: string,
     /** The trust names the role's session or everyone, not the role's ARN: its boundary does not cap it. */
     boundaryUncapped: boolean,
+    action: string = ASSUME,
   ): ActionDecision | undefined {
     const tags = this.byArn.get(roleArn)?.principal.tags;
-    const own = compiled.decide(ASSUME, this.picked(withResource(this.time, roleArn, tags)));
+    const own = compiled.decide(action, this.picked(withResource(this.time, roleArn, tags)));
     if (own.decision !== 'denied') return own;
     // Stopped only for want of an identity grant, with no SCP, boundary or possible Deny to weigh: let in.
     if (
@@ -888,7 +937,7 @@ class GraphBuilder {
     }
     const probe = this.withAssumeGrant.get(principal.arn);
     if (!probe) return undefined;
-    const decision = probe.decide(ASSUME, this.picked(withResource(this.time, roleArn, tags)));
+    const decision = probe.decide(action, this.picked(withResource(this.time, roleArn, tags)));
     if (
       decision.decision === 'denied' &&
       decision.blockedAt === 'boundary' &&

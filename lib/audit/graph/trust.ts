@@ -2,7 +2,8 @@
 // that names the caller's own ARN (or its role session) lets it in without any sts grant of its own; a trust
 // of an account (its root or its id) lets in only those of that account whose own policies allow
 // sts:AssumeRole on the role. Conditions are answered from what the snapshot knows about the caller and the
-// audit time, and a session name or external ID are what the caller passes; the rest (MFA, SourceIdentity,
+// audit time, and a session name or external ID are what the caller passes, as are session tags and a source
+// identity where the trust lets it pass them (and are absent where it lets no caller pass them); the rest (MFA,
 // ...) are kept as what the edge depends on.
 import { actionMatches, parsePolicy, rawStatement, type NormalizedStatement } from '../../policy';
 import type { NormalizedCondition } from '../../policy/types';
@@ -70,6 +71,34 @@ export interface ParsedTrust {
   readonly grants: readonly TrustGrant[];
   /** Deny statements of the trust policy that can apply to sts:AssumeRole. */
   readonly denies: readonly NormalizedStatement[];
+  /** Statements (Allow or Deny) that can apply to sts:TagSession or sts:SetSourceIdentity. */
+  readonly sessionStatements: readonly NormalizedStatement[];
+  /** Some grant or Deny reads a session value (SESSION_VALUE_ACTIONS): it is answered caller by caller. */
+  readonly readsSessionValues: boolean;
+}
+
+/**
+ * What a caller of sts:AssumeRole may pass with its request beside the session name: session tags (read as
+ * aws:RequestTag/*, aws:TagKeys, sts:TransitiveTagKeys) when sts:TagSession is allowed it, and a source identity
+ * (sts:SourceIdentity) when sts:SetSourceIdentity is. AWS refuses a request that passes them otherwise, so a
+ * request that gets through without that permission carries none.
+ */
+export type SessionAction = 'sts:TagSession' | 'sts:SetSourceIdentity';
+export const SESSION_VALUE_ACTIONS: readonly SessionAction[] = ['sts:TagSession', 'sts:SetSourceIdentity'];
+
+/** For each SessionAction, whether the caller may pass what it governs: YES any value, NO none, MAYBE unknown. */
+export type SessionValues = Readonly<Record<SessionAction, Tri>>;
+
+/** The action that governs a condition key's value in sts:AssumeRole, if a caller passes it. */
+export function sessionValueAction(lowerKey: string): SessionAction | undefined {
+  if (lowerKey.startsWith('aws:requesttag/') || lowerKey === 'aws:tagkeys' || lowerKey === 'sts:transitivetagkeys') {
+    return 'sts:TagSession';
+  }
+  return lowerKey === 'sts:sourceidentity' ? 'sts:SetSourceIdentity' : undefined;
+}
+
+function readsSessionValue(statement: NormalizedStatement): boolean {
+  return statement.conditions.some((c) => sessionValueAction(c.key.toLowerCase()) !== undefined);
 }
 
 /** What the graph knows about the request when it answers conditions: the audit time and the organization. */
@@ -98,8 +127,16 @@ function isCallerKey(lowerKey: string): boolean {
  * principals of the graph, but for Cognito identity pools (sts:AssumeRoleWithWebIdentity).
  */
 function parties(statement: NormalizedStatement): TrustedParty[] {
-  const out: TrustedParty[] = [];
   if (!covers(statement, 'sts:AssumeRole')) return cognitoParties(statement);
+  const out = awsParties(statement);
+  for (const service of statement.principals?.Service ?? [])
+    out.push({ kind: 'service', service: service.toLowerCase() });
+  return [...out, ...cognitoParties(statement)];
+}
+
+/** The IAM principals, accounts and patterns a statement's `AWS` principal entries name. */
+function awsParties(statement: NormalizedStatement): TrustedParty[] {
+  const out: TrustedParty[] = [];
   for (const value of statement.principals?.AWS ?? []) {
     // A wildcard anywhere but in `"*"` itself makes a pattern, even where the rest reads as one role's ARN.
     if (value !== '*' && hasWildcard(value)) {
@@ -110,9 +147,7 @@ function parties(statement: NormalizedStatement): TrustedParty[] {
     if (named.kind === 'everyone' || named.kind === 'account' || named.kind === 'role-session') out.push(named);
     else if (named.kind === 'role' || named.kind === 'user') out.push({ kind: 'principal', arn: value });
   }
-  for (const service of statement.principals?.Service ?? [])
-    out.push({ kind: 'service', service: service.toLowerCase() });
-  return [...out, ...cognitoParties(statement)];
+  return out;
 }
 
 /** Cognito identity pools pass roles through web identity federation. */
@@ -146,10 +181,12 @@ function statementTrust(statement: NormalizedStatement): StatementTrust {
     trust = {
       assume: covers(statement, 'sts:AssumeRole'),
       parties: parties(statement),
-      // A condition on the caller, or one whose value names the caller (`${aws:username}` as the session name).
+      // A condition on the caller, one whose value names the caller (`${aws:username}` as the session name), or
+      // one on a value the caller passes only where it is allowed to (session tags, a source identity).
       callerConditions: statement.conditions.some(
         (c) =>
           isCallerKey(c.key.toLowerCase()) ||
+          sessionValueAction(c.key.toLowerCase()) !== undefined ||
           c.values.some((v) => parsePolicyValue(v).variableKeys.some((key) => isCallerKey(key))),
       ),
     };
@@ -177,10 +214,12 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
   if (trust) return trust;
   const grants: TrustGrant[] = [];
   const denies: NormalizedStatement[] = [];
+  const sessionStatements: NormalizedStatement[] = [];
   if (role.kind === 'role' && role.trustPolicy !== undefined) {
     const parsed = parsedTrustPolicy(snapshot, role.arn, role.trustPolicy);
     if (parsed.ok) {
       for (const statement of parsed.policy.statements) {
+        if (SESSION_VALUE_ACTIONS.some((action) => covers(statement, action))) sessionStatements.push(statement);
         const { assume, parties: trusted, callerConditions } = statementTrust(statement);
         if (statement.effect === 'Deny') {
           if (assume) denies.push(statement);
@@ -228,7 +267,8 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
       });
     }
   }
-  trust = { grants, denies };
+  const readsSessionValues = [...grants.map((g) => g.statement), ...denies].some(readsSessionValue);
+  trust = { grants, denies, sessionStatements, readsSessionValues };
   parsedTrust.set(role, trust);
   return trust;
 }
@@ -309,12 +349,15 @@ const CALLER_CHOSEN = new Set(['sts:rolesessionname', 'sts:externalid']);
  * there. (Each statement on its own: that the picks a trust and the caller's own policies ask for are one place
  * is not checked.)
  */
-function callerChosenKeys(statement: NormalizedStatement): Set<string> | undefined {
+function callerChosenKeys(statement: NormalizedStatement, session: SessionValues | undefined): Set<string> | undefined {
   let keys: Set<string> | undefined;
   for (const condition of statement.conditions) {
     const key = condition.key.toLowerCase();
     const group = callerPickGroup(key);
-    if (CALLER_CHOSEN.has(key) || (group !== undefined && group !== 'tags')) (keys ??= new Set()).add(key);
+    const action = sessionValueAction(key);
+    if (action !== undefined) {
+      if (session?.[action] === YES) (keys ??= new Set()).add(key);
+    } else if (CALLER_CHOSEN.has(key) || (group !== undefined && group !== 'tags')) (keys ??= new Set()).add(key);
   }
   return keys;
 }
@@ -385,11 +428,20 @@ export function answerConditions(
   roleAccountId: string,
   /** The caller is an IAM user or role (known, or any of an account's): it writes CALLER_CHOSEN values. */
   iamCaller: boolean = caller !== undefined,
+  /** What this IAM caller may pass beside (sessionValuesTrust); without it, those values are unknown. */
+  session?: SessionValues,
 ): ConditionAnswer {
-  const lookup = conditionLookup(caller, facts, roleAccountId);
+  const known = conditionLookup(caller, facts, roleAccountId);
+  // A value the caller may not pass is not in any request that gets through.
+  const lookup: KeyLookup = session
+    ? (lowerKey) => {
+        const action = sessionValueAction(lowerKey);
+        return action !== undefined && session[action] === NO ? ABSENT : known(lowerKey);
+      }
+    : known;
   // Values the caller passes as it likes (a service's values are its own): an Allow is met when some value
   // meets every condition on the key, a Deny escaped when some value fails one of them.
-  const chosenKeys = iamCaller ? callerChosenKeys(statement) : undefined;
+  const chosenKeys = iamCaller ? callerChosenKeys(statement, session) : undefined;
   if (chosenKeys && statement.effect === 'Deny' && [...chosenKeys].some((key) => canFail(statement, key, lookup))) {
     return { tri: NO, dependsOn: [] };
   }
@@ -460,6 +512,7 @@ export function trustDenies(
   caller: PrincipalFacts,
   facts: ConditionFacts,
   roleAccountId: string,
+  session?: SessionValues,
 ): ConditionAnswer {
   let tri: Tri = NO;
   const dependsOn: string[] = [];
@@ -469,7 +522,7 @@ export function trustDenies(
       statement.notPrincipals !== undefined ||
       statementTrust(statement).parties.some((party) => party.kind !== 'pattern' && partyIncludes(party, caller, true));
     if (!matches) continue;
-    const answer = answerConditions(statement, caller, facts, roleAccountId);
+    const answer = answerConditions(statement, caller, facts, roleAccountId, true, session);
     if (answer.tri === YES) return { tri: YES, dependsOn: [] };
     if (answer.tri === MAYBE) {
       tri = MAYBE;
@@ -517,4 +570,53 @@ export function callerFacts(principal: Principal, accountId: string): PrincipalF
  */
 export function sessionTagsAllowed(trust: ParsedTrust): boolean {
   return trust.grants.some((grant) => grant.party.kind !== 'service' && covers(grant.statement, 'sts:TagSession'));
+}
+
+/** What a trust policy says of a caller's passing what `action` governs (SessionAction). */
+export interface SessionTrust {
+  readonly tri: Tri;
+  /**
+   * How the Allow names the caller: by its ARN (`arn`), as a session of it or as everyone (`direct`), which in
+   * the role's own account needs no identity grant of the caller's, or through its account (`account`).
+   */
+  readonly via: 'arn' | 'direct' | 'account';
+}
+
+/** Its own conditions on what is passed are the caller's choice when it asks for that permission. */
+const PASSING: SessionValues = { 'sts:TagSession': YES, 'sts:SetSourceIdentity': YES };
+
+/**
+ * Whether the trust lets this caller pass what `action` governs: some Allow of `action` names it and no Deny of
+ * it stops it (an Allow or Deny that depends on what the snapshot does not know makes MAYBE). The caller's own
+ * side (its identity policies, SCPs) is the graph's to weigh.
+ */
+export function sessionTrust(
+  trust: ParsedTrust,
+  action: SessionAction,
+  caller: PrincipalFacts,
+  facts: ConditionFacts,
+  roleAccountId: string,
+): SessionTrust {
+  let tri: Tri = NO;
+  let via = 'account' as SessionTrust['via'];
+  let denyMaybe = false;
+  for (const statement of trust.sessionStatements) {
+    if (!covers(statement, action)) continue;
+    const matching = awsParties(statement).filter(
+      (party) => partyIncludes(party, caller, true) && (statement.effect === 'Allow' || party.kind !== 'pattern'),
+    );
+    if (matching.length === 0 && statement.notPrincipals === undefined) continue;
+    const answer = answerConditions(statement, caller, facts, roleAccountId, true, PASSING);
+    if (answer.tri === NO) continue;
+    if (statement.effect === 'Deny') {
+      if (answer.tri === YES) return { tri: NO, via };
+      denyMaybe = true;
+      continue;
+    }
+    if (answer.tri === YES || tri === NO) tri = answer.tri;
+    const named = matching.find((party) => party.kind !== 'account' && partyIncludes(party, caller, false));
+    // A role's ARN (or a pattern of ARNs) caps the caller by its boundary; a session or everyone does not.
+    if (named) via = (named.kind === 'principal' || named.kind === 'pattern') && via !== 'direct' ? 'arn' : 'direct';
+  }
+  return { tri: tri === YES && denyMaybe ? MAYBE : tri, via };
 }

@@ -232,24 +232,142 @@ describe('assume-role edges', () => {
     expect(edge(graph, arn('role', 'ci'), arn('role', 'session'))).toBeDefined();
   });
 
-  it('keeps trust conditions the snapshot cannot answer (MFA, source identity) as what the edge depends on', () => {
+  it('keeps trust conditions the snapshot cannot answer (MFA) as what the edge depends on', () => {
     const graph = graphOf({
       principals: [
         { name: 'alice', kind: 'user' },
         {
           name: 'guarded',
-          trust: trusting(arn('user', 'alice'), {
-            Condition: {
-              StringEquals: { 'sts:SourceIdentity': 'alice' },
-              Bool: { 'aws:MultiFactorAuthPresent': 'true' },
-            },
-          }),
+          trust: trusting(arn('user', 'alice'), { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }),
         },
       ],
     });
     const found = edge(graph, arn('user', 'alice'), arn('role', 'guarded'))!;
     expect(found.decision).toBe('depends');
-    expect(found.dependsOn).toEqual(expect.arrayContaining(['sts:SourceIdentity', 'aws:MultiFactorAuthPresent']));
+    expect(found.dependsOn).toEqual(['aws:MultiFactorAuthPresent']);
+  });
+
+  // Session tags and a source identity are what the caller passes, when both the trust and the caller's own
+  // side allow it (sts:TagSession, sts:SetSourceIdentity); a request that passes them otherwise is refused.
+  describe('session tags and a source identity the trust asks for', () => {
+    const askingTag = (actions: string[], principal = root()) =>
+      doc({
+        Effect: 'Allow',
+        Principal: { AWS: principal },
+        Action: actions,
+        Condition: { StringEquals: { 'aws:RequestTag/team': 'ops' } },
+      });
+    const tagGraph = (trust: unknown, callerActions: string[], scps?: OrganizationPolicyLevel[]) =>
+      graphOf({
+        principals: [
+          { name: 'alice', kind: 'user', policies: [doc(allow(callerActions))] },
+          { name: 'ops', trust },
+        ],
+        ...(scps ? { scps } : {}),
+      });
+    const aliceToOps = (graph: AccessGraph) => edge(graph, arn('user', 'alice'), arn('role', 'ops'));
+
+    it('are met for certain by a caller that may pass them: it passes the tag the trust asks for', () => {
+      const found = aliceToOps(tagGraph(askingTag(['sts:AssumeRole', 'sts:TagSession']), ['sts:*']));
+      expect(found).toMatchObject({ decision: 'allowed', dependsOn: [] });
+    });
+
+    it('are met when sts:TagSession is allowed by a statement of its own', () => {
+      const trust = doc(
+        {
+          Effect: 'Allow',
+          Principal: { AWS: root() },
+          Action: 'sts:AssumeRole',
+          Condition: { StringLike: { 'aws:RequestTag/team': 'o*' } },
+        },
+        { Effect: 'Allow', Principal: { AWS: root() }, Action: 'sts:TagSession' },
+      );
+      expect(aliceToOps(tagGraph(trust, ['sts:AssumeRole', 'sts:TagSession']))?.decision).toBe('allowed');
+    });
+
+    it.each([
+      ['the trust does not allow sts:TagSession', askingTag(['sts:AssumeRole']), ['sts:*'], undefined],
+      ['its own policies do not', askingTag(['sts:AssumeRole', 'sts:TagSession']), ['sts:AssumeRole'], undefined],
+      ['an SCP denies it', askingTag(['sts:AssumeRole', 'sts:TagSession']), ['sts:*'], scpDenying('sts:TagSession')],
+    ])('can never be met when %s: no edge', (_why, trust, callerActions, scps) => {
+      expect(aliceToOps(tagGraph(trust, callerActions, scps))).toBeUndefined();
+    });
+
+    it('escape a trust Deny unless tagged, for a caller that may pass the tag, and stop one that may not', () => {
+      const trust = doc(
+        { Effect: 'Allow', Principal: { AWS: root() }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringNotEquals: { 'aws:RequestTag/approved': 'yes' } },
+        },
+      );
+      expect(aliceToOps(tagGraph(trust, ['sts:AssumeRole', 'sts:TagSession']))?.decision).toBe('allowed');
+      expect(aliceToOps(tagGraph(trust, ['sts:AssumeRole']))).toBeUndefined();
+    });
+
+    it('need no grant of its own from a caller the same-account trust names', () => {
+      const trust = askingTag(['sts:AssumeRole', 'sts:TagSession'], arn('user', 'alice'));
+      expect(aliceToOps(tagGraph(trust, ['s3:GetObject']))?.decision).toBe('allowed');
+    });
+
+    it('stay what the edge depends on where the caller may pass them only under a condition', () => {
+      const graph = graphOf({
+        principals: [
+          {
+            name: 'alice',
+            kind: 'user',
+            policies: [
+              doc(allow('sts:AssumeRole'), {
+                Effect: 'Allow',
+                Action: 'sts:TagSession',
+                Resource: '*',
+                Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+              }),
+            ],
+          },
+          { name: 'ops', trust: askingTag(['sts:AssumeRole', 'sts:TagSession']) },
+        ],
+      });
+      const found = aliceToOps(graph);
+      expect(found?.decision).toBe('depends');
+      expect(found?.dependsOn).toContain('aws:RequestTag/team');
+    });
+
+    it('a source identity: passed by a caller sts:SetSourceIdentity allows, never set by a user otherwise', () => {
+      const trust = (actions: string[]) =>
+        doc({
+          Effect: 'Allow',
+          Principal: { AWS: arn('user', 'alice') },
+          Action: actions,
+          Condition: { StringEquals: { 'sts:SourceIdentity': 'alice@example.com' } },
+        });
+      const setting = aliceToOps(tagGraph(trust(['sts:AssumeRole', 'sts:SetSourceIdentity']), []));
+      expect(setting).toMatchObject({ decision: 'allowed', dependsOn: [] });
+      expect(aliceToOps(tagGraph(trust(['sts:AssumeRole']), []))).toBeUndefined();
+    });
+
+    it("a source identity a role's session may carry from an earlier hop stays what the edge depends on", () => {
+      // The trust must allow sts:SetSourceIdentity even to pass one on (role chaining): without it, none passes.
+      const chained = (actions: string[]) =>
+        graphOf({
+          principals: [
+            { name: 'ci', policies: [doc(allow('sts:AssumeRole'))] },
+            {
+              name: 'ops',
+              trust: trusting(root(), {
+                Action: actions,
+                Condition: { StringEquals: { 'sts:SourceIdentity': 'alice@example.com' } },
+              }),
+            },
+          ],
+        });
+      const found = edge(chained(['sts:AssumeRole', 'sts:SetSourceIdentity']), arn('role', 'ci'), arn('role', 'ops'));
+      expect(found?.decision).toBe('depends');
+      expect(found?.dependsOn).toContain('sts:SourceIdentity');
+      expect(edge(chained(['sts:AssumeRole']), arn('role', 'ci'), arn('role', 'ops'))).toBeUndefined();
+    });
   });
 
   // The external ID is in the trust policy for anyone who can read it (AWS: not a secret), and the session name is
