@@ -1030,4 +1030,35 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
       'take a root session in a member account and give its root user a password to sign in with (the task ' +
       'policy IAMCreateRootUserPassword): the whole account, limited only by SCPs and RCPs',
   },
+  // Code that a role runs from where the caller may write, with no call to the service at all: the next build,
+  // deployment or scheduled run picks it up.
+  {
+    // A CodeBuild project with a CodeCommit source reads its buildspec from the pushed commit.
+    id: 'codecommit-push-buildspec',
+    actions: ['codecommit:GitPush'],
+    description:
+      "push a buildspec of its own to a repository a build project builds from, run as the project's role by " +
+      'the next build (a pipeline starts one on every push)',
+  },
+  {
+    // A task, service or App Runner service that runs an image by tag pulls the pushed image when it starts.
+    id: 'ecr-push-image',
+    actions: [
+      'ecr:GetAuthorizationToken',
+      'ecr:InitiateLayerUpload',
+      'ecr:UploadLayerPart',
+      'ecr:CompleteLayerUpload',
+      'ecr:PutImage',
+    ],
+    description:
+      'push an image of its own under a tag that a task or service runs with a privileged role, run by its ' +
+      'next start (a deployment, scaling, a restart; App Runner deploys a pushed image itself)',
+  },
+  {
+    // Amazon MWAA loads every DAG file put in the environment's DAG folder and runs it with the execution role.
+    id: 's3-put-airflow-dag',
+    actions: ['s3:PutObject'],
+    description:
+      "put a DAG of its own in an Airflow environment's DAG folder, run with the environment's execution role",
+  },
 ];

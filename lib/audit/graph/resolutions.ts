@@ -391,6 +391,19 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     kind: 'member-stack-set',
     existing: 'a service-managed stack set to update',
   },
+  'codecommit-push-buildspec': run(
+    ['codebuild.amazonaws.com'],
+    'a build project whose service role is the role, building from a CodeCommit repository it may push to',
+  ),
+  'ecr-push-image': run(
+    ['ecs-tasks.amazonaws.com', 'tasks.apprunner.amazonaws.com'],
+    'an ECS task or service (or an App Runner service) that runs with the role an image by a tag of a repository ' +
+      'it may push to',
+  ),
+  's3-put-airflow-dag': run(
+    ['airflow-env.amazonaws.com', 'airflow.amazonaws.com'],
+    'an Airflow environment whose execution role is the role, with its DAG folder in a bucket it may write',
+  ),
   'assume-root': {
     kind: 'member-root',
     needs:

@@ -385,6 +385,18 @@ describe('privilege-escalation', () => {
     ],
     ['cloudformation-update-service-managed-stack-set', ['cloudformation:UpdateStackSet']],
     ['assume-root', ['sts:AssumeRoot']],
+    ['codecommit-push-buildspec', ['codecommit:GitPush']],
+    [
+      'ecr-push-image',
+      [
+        'ecr:GetAuthorizationToken',
+        'ecr:InitiateLayerUpload',
+        'ecr:UploadLayerPart',
+        'ecr:CompleteLayerUpload',
+        'ecr:PutImage',
+      ],
+    ],
+    ['s3-put-airflow-dag', ['s3:PutObject']],
   ];
 
   it('specifies every path in the table below, with the same actions', () => {
