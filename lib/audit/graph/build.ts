@@ -9,6 +9,7 @@ import { roleFromResourceKey } from '../../catalog/role-from-resource';
 import type { ActionDecision, CompiledAccount, CompiledPrincipal, RequestContext } from '../evaluate/types';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
+import { rawStatement } from '../../policy';
 import { patternNames, patternNamesRoot } from '../../policy/principals';
 import { partitionOf } from '../../policy/resource';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
@@ -39,6 +40,7 @@ import {
   roleTrust,
   type SamlTrust,
   SESSION_VALUE_ACTIONS,
+  sessionTagGrant,
   sessionTagsAllowed,
   sessionTrust,
   trustDenies,
@@ -150,6 +152,12 @@ interface PendingRewrite {
 }
 
 /** A caller's facts, and whether (how surely) it may set its own tags (see canTagItself). */
+/** What a caller that passes session tags to a role gains: the tags its statements ask for, and the trust's grant. */
+interface SessionTagTarget {
+  readonly tags: string;
+  readonly evidence: Evidence;
+}
+
 type Caller = ReturnType<typeof callerFacts> & {
   readonly tagging?: 'allowed' | 'depends';
   /** Who picks the tags: the principal (a tag write on itself) or whoever assumes it (session tags). */
@@ -632,8 +640,12 @@ class GraphBuilder {
             const caller = this.roleNamed(party.accountId, party.roleName);
             if (caller) push(this.named, caller.toLowerCase(), grant);
           } else if (party.kind === 'account') {
-            // A trust with Deny statements, or conditions on the caller, is decided caller by caller.
-            const perCaller = grant.callerConditions || roleTrust(index.graph.snapshot, role).denies.length > 0;
+            // A trust with Deny statements, or conditions on the caller, is decided caller by caller, and so is one
+            // whose callers may gain by the session tags they pass.
+            const perCaller =
+              grant.callerConditions ||
+              roleTrust(index.graph.snapshot, role).denies.length > 0 ||
+              this.sessionTagTarget(role, index) !== undefined;
             push(perCaller ? this.perCaller : this.accountGrants, party.accountId, grant);
           } else if (party.kind === 'everyone') {
             this.everyone.push(grant);
@@ -793,6 +805,7 @@ class GraphBuilder {
     const notes: Evidence[] = noGrantNeeded
       ? [{ policy: `${grant.role.arn} trust`, policyKind: 'trust', note: noGrantNeeded }]
       : [];
+    this.sessionTagEscalation(caller, from, grant, combined, dependsOn);
     this.graph.link(this.graph.node(from), this.graph.node(grant.role.arn), {
       kind: 'assume-role',
       actions: [ASSUME],
@@ -1100,11 +1113,17 @@ class GraphBuilder {
   private pathEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
     const decisions = this.heldPathDecisions(principal, compiled);
     this.unmodelledServiceEdges(principal, compiled, index, decisions);
-    if (!decisions) return;
+    const sessionTags = this.sessionTagSelves.get(principal.arn) ?? [];
+    if (!decisions) {
+      if (sessionTags.length > 0) this.graph.setSelfEscalations(principal.arn, sessionTags);
+      return;
+    }
     const picked = this.pickedPathDecisions(principal, compiled, decisions);
-    const selves: SelfEscalation[] = [];
+    const selves: SelfEscalation[] = [...sessionTags];
     const rewrites: Rewrite[] = [];
     for (let p = 0; p < ESCALATION_PATHS.length; p++) {
+      // Taken on the caller's assume edges, not by holding the actions (sessionTagEscalation).
+      if (p === SESSION_TAGS_PATH) continue;
       let heldDecisions = heldOf(decisions, this.pathSlots[p]);
       if (!heldDecisions) continue;
       this.pathContext = this.time;
@@ -1400,6 +1419,22 @@ class GraphBuilder {
     const decision = compiled.decide(path.actions[0], on);
     if (decision.decision === 'denied') return;
     // Worth it only when the tagged principal may write something it may not now (as joining a group).
+    if (!this.tagsGainWrites(principal, compiled, index, choices)) return;
+    const tags = [...choices].map(([key, value]) => `${key}=${value}`).join(', ');
+    selves.push({
+      ...this.self(path, 'itself', [decision, ...held.slice(1)], false),
+      description: `${path.description}: ${tags}`,
+    });
+  }
+
+  /** Whether the principal with the chosen tags may write something it may not now (as joining a group). */
+  private tagsGainWrites(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    choices: ReadonlyMap<string, string>,
+  ): boolean {
+    const snapshot = index.graph.snapshot;
     const probe = withChosenTags(principal, choices);
     const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);
     const tagged = compileAccount(
@@ -1408,18 +1443,68 @@ class GraphBuilder {
       undefined,
       this.graph.auditTime,
     ).principal(probe.arn);
-    if (!tagged) return;
+    if (!tagged) return false;
     const { marks, mark } = this.markWrites(principal, compiled);
     const { kinds, slots } = this.writeKinds(probe, tagged);
-    let gains = false;
-    for (let i = 0; i < kinds.length && !gains; i++) gains = kinds[i] !== 0 && marks[slots[i]] !== mark;
-    if (!gains) return;
-    const tags = [...choices].map(([key, value]) => `${key}=${value}`).join(', ');
-    selves.push({
-      ...this.self(path, 'itself', [decision, ...held.slice(1)], false),
-      description: `${path.description}: ${tags}`,
+    for (let i = 0; i < kinds.length; i++) if (kinds[i] !== 0 && marks[slots[i]] !== mark) return true;
+    return false;
+  }
+
+  /**
+   * A role whose trust lets callers pass session tags, and whose own Allow statements ask for principal tags it
+   * does not carry, which would let it write more: its session has the tags its caller passes. Undefined for
+   * other roles. Made once per role.
+   */
+  private sessionTagTarget(role: Principal, index: AccountIndex): SessionTagTarget | undefined {
+    if (this.sessionTagTargets.has(role.arn)) return this.sessionTagTargets.get(role.arn);
+    let target: SessionTagTarget | undefined;
+    const snapshot = index.graph.snapshot;
+    const grant = role.kind === 'role' && !role.serviceLinked ? sessionTagGrant(roleTrust(snapshot, role)) : undefined;
+    const compiled = grant && index.graph.account.principal(role.arn);
+    const choices = compiled ? principalTagChoices(role, snapshot) : undefined;
+    if (grant && compiled && choices && choices.size > 0 && this.tagsGainWrites(role, compiled, index, choices)) {
+      target = {
+        tags: [...choices].map(([key, value]) => `${key}=${value}`).join(', '),
+        evidence: {
+          policy: `${role.arn} trust`,
+          policyKind: 'trust',
+          statementIndex: grant.index,
+          ...(grant.sid ? { sid: grant.sid } : {}),
+          statement: rawStatement(role.trustPolicy, grant.index),
+        },
+      };
+    }
+    this.sessionTagTargets.set(role.arn, target);
+    return target;
+  }
+
+  private readonly sessionTagTargets = new Map<string, SessionTagTarget | undefined>();
+
+  /**
+   * A caller's assume edge to a role with a session-tag target: when the caller may pass session tags to it, it
+   * gains what the role's statements allow with the tags they ask for (support/escalated.ts weighs it as a tag
+   * write landing on the role). Kept until the caller's paths are made (pathEdges).
+   */
+  private sessionTagEscalation(caller: Caller, from: string, grant: TrustGrant, edge: Combined, dependsOn: string[]) {
+    const target = this.sessionTagTarget(grant.role, this.byArn.get(grant.role.arn)!.index);
+    if (!target) return;
+    const tagging = this.sessionValues(caller, grant)['sts:TagSession'];
+    if (tagging === NO) return;
+    const path = ESCALATION_PATHS[SESSION_TAGS_PATH];
+    const certain = edge.decision === 'allowed' && dependsOn.length === 0 && tagging === YES;
+    push(this.sessionTagSelves, from, {
+      pathId: path.id,
+      description: `${path.description}: ${target.tags}`,
+      actions: path.actions,
+      target: grant.role.arn,
+      decision: certain ? 'allowed' : 'depends',
+      dependsOn: union(dependsOn, tagging === YES ? [] : [`sts:TagSession (to pass ${target.tags})`]),
+      evidence: [...edge.evidence, target.evidence],
     });
   }
+
+  /** The session-tag escalations of each caller (sessionTagEscalation), by its ARN. */
+  private readonly sessionTagSelves = new Map<string, SelfEscalation[]>();
 
   private self(
     path: EscalationPath,
@@ -2196,6 +2281,9 @@ function grantsAnything(self: SelfEscalation): boolean {
 }
 
 /** Each path's resolution, by path (PATH_RESOLUTIONS is by path id). */
+/** The path taken on a caller's assume edge, not by holding its actions (sessionTagEscalation). */
+const SESSION_TAGS_PATH = ESCALATION_PATHS.findIndex((path) => path.id === 'assume-with-session-tags');
+
 const RESOLUTION_OF_PATH: readonly (PathResolution | undefined)[] = ESCALATION_PATHS.map(
   (path) => PATH_RESOLUTIONS[path.id] as PathResolution | undefined,
 );

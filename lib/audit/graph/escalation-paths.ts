@@ -1061,4 +1061,13 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description:
       "put a DAG of its own in an Airflow environment's DAG folder, run with the environment's execution role",
   },
+  {
+    // Attribute-based access control with session tags, turned around: a role whose own statements grant more for a
+    // principal tag, and whose trust lets callers pass session tags, has the tags its caller passes. Taken on each
+    // caller's assume edge to such a role, with what the caller may pass there (a same-account trust naming it
+    // needs no grant of its own).
+    id: 'assume-with-session-tags',
+    actions: ['sts:AssumeRole', 'sts:TagSession'],
+    description: 'assume a role passing the session tags its own statements ask for (its trust allows sts:TagSession)',
+  },
 ];

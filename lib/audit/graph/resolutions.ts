@@ -78,6 +78,8 @@ export type PathResolution =
       readonly principal: 'role' | 'user';
       /** The tags go on a federated user session of the user (GetFederationToken), not on the user itself. */
       readonly federated?: true;
+      /** The tags are session tags whoever assumes the role passes (its trust allows sts:TagSession). */
+      readonly session?: true;
     }
   /**
    * Hand more to an IAM Identity Center identity (an assignment, a permission set, a group membership): it
@@ -404,6 +406,7 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     ['airflow-env.amazonaws.com', 'airflow.amazonaws.com'],
     'an Airflow environment whose execution role is the role, with its DAG folder in a bucket it may write',
   ),
+  'assume-with-session-tags': { kind: 'self-tag', principal: 'role', session: true },
   'assume-root': {
     kind: 'member-root',
     needs:

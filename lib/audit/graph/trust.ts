@@ -569,7 +569,21 @@ export function callerFacts(principal: Principal, accountId: string): PrincipalF
  * the role then carries the principal tags that caller chose, whatever tags the role itself has.
  */
 export function sessionTagsAllowed(trust: ParsedTrust): boolean {
-  return trust.grants.some((grant) => grant.party.kind !== 'service' && covers(grant.statement, 'sts:TagSession'));
+  return sessionTagGrant(trust) !== undefined;
+}
+
+/**
+ * The trust's statement that lets a caller that assumes the role pass session tags: an Allow of sts:TagSession to an
+ * IAM principal, an account or everyone (a service's tags are its own), in the statement of sts:AssumeRole or
+ * another one. A Deny of it for every caller is not looked for.
+ */
+export function sessionTagGrant(trust: ParsedTrust): NormalizedStatement | undefined {
+  return trust.sessionStatements.find(
+    (statement) =>
+      statement.effect === 'Allow' &&
+      covers(statement, 'sts:TagSession') &&
+      (statement.notPrincipals !== undefined || awsParties(statement).length > 0),
+  );
 }
 
 /** What a trust policy says of a caller's passing what `action` governs (SessionAction). */

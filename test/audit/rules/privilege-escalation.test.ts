@@ -397,6 +397,7 @@ describe('privilege-escalation', () => {
       ],
     ],
     ['s3-put-airflow-dag', ['s3:PutObject']],
+    ['assume-with-session-tags', ['sts:AssumeRole', 'sts:TagSession']],
   ];
 
   it('specifies every path in the table below, with the same actions', () => {
@@ -924,6 +925,58 @@ describe('privilege-escalation', () => {
     it('does not when the tagged statements grant only reads, or it may not tag itself', () => {
       expect(abac('role', 'iam:TagRole', 's3:GetObject')).toEqual([]);
       expect(abac('role', 'iam:TagUser', 'iam:AttachRolePolicy')).toEqual([]);
+    });
+  });
+
+  // A role whose statements grant more for a principal tag, and whose trust lets callers pass session tags: a
+  // caller that may pass them assumes it with the tag (session tags set a session's principal tags).
+  describe('assuming a role with the session tags its own attribute-based grants ask for', () => {
+    const tagging = (
+      actions: string[],
+      trust = ['sts:AssumeRole', 'sts:TagSession'],
+      principal = 'arn:aws:iam::111122223333:root',
+    ) => {
+      const account = {
+        principals: [
+          { name: 'alice', kind: 'user' as const, policies: actions.length ? [doc(allow(actions))] : [] },
+          {
+            name: 'abac',
+            trust: doc({ Effect: 'Allow', Principal: { AWS: principal }, Action: trust }),
+            policies: [doc(allow('*', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/admin': 'true' } } }))],
+          },
+        ],
+      };
+      return {
+        escalation: about(run(rule, account), 'alice'),
+        deletion: about(run(canDelete, account), 'alice'),
+        role: about(run(rule, account), 'abac'),
+      };
+    };
+
+    it('finds a caller that may pass the tag: it gains what the tagged statements allow, for certain', () => {
+      const { escalation, deletion, role } = tagging(['sts:AssumeRole', 'sts:TagSession']);
+      expect(escalation[0]?.severity).toBe('high');
+      expect(escalation[0]?.details?.paths).toContainEqual(
+        expect.objectContaining({ id: 'assume-with-session-tags', kind: 'self', target: roleArn('abac') }),
+      );
+      expect(escalation[0]?.message).toContain('admin=true');
+      expect(deletion[0]?.severity).toBe('critical');
+      // The role cannot tag its own session: only its callers can.
+      expect(role).toEqual([]);
+    });
+
+    it('needs no grant of its own when the same-account trust names the caller', () => {
+      const { deletion } = tagging([], undefined, 'arn:aws:iam::111122223333:user/alice');
+      expect(deletion[0]?.severity).toBe('critical');
+    });
+
+    it.each([
+      ['the caller may not pass session tags', ['sts:AssumeRole'], undefined],
+      ['the trust does not let anyone pass them', ['sts:AssumeRole', 'sts:TagSession'], ['sts:AssumeRole']],
+    ])('finds nothing when %s: the role without the tag allows nothing', (_why, actions, trust) => {
+      const { escalation, deletion } = tagging(actions, trust);
+      expect(escalation).toEqual([]);
+      expect(deletion).toEqual([]);
     });
   });
 
