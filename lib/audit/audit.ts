@@ -362,8 +362,10 @@ export class RuleRun {
     if (this.options.slice) {
       throw new Error('the access graph spans the whole account: no rule may read it in a slice');
     }
+    const { production } = this.options.config.guardrails;
     return (this.graph ??= buildAccessGraph([{ snapshot: this.snapshot, account: this.wholeAccount! }], {
       catalog: this.options.catalog,
+      productionTags: { keys: production.tagKeys, values: production.values },
       now: this.options.now,
       restrict: (principal, actions) => this.whole.analysis.restrict(principal, actions),
       picksOf: (principal) => this.whole.analysis.productionPicks(principal),

@@ -236,8 +236,10 @@ function buildGraph(
   compiled.forEach(({ snapshot }, index) => {
     for (const principal of snapshot.principals) accountOf.set(principal.arn, index);
   });
+  const { production } = options.config.guardrails;
   return buildAccessGraph(compiled, {
     catalog,
+    productionTags: { keys: production.tagKeys, values: production.values },
     now,
     ...(organizationOf ? { organizationOf } : {}),
     restrict: (principal, actions) => {

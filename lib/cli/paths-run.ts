@@ -222,6 +222,7 @@ export async function runPaths(principalArn: string, options: PathsCommandOption
   const questionsOf = new Map<AccountSnapshot, ReturnType<typeof productionTagQuestions>>();
   const graph = buildAccessGraph(accounts, {
     catalog,
+    productionTags: { keys: config.guardrails.production.tagKeys, values: config.guardrails.production.values },
     now,
     organizationOf: (accountId) => input.organizationIds?.[accountId],
     picksOf: (principal) => {

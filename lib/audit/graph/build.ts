@@ -18,7 +18,7 @@ import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { memberRootArn, rootPasswordTaskArn } from './member-root';
 import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from './deny-policies';
 import { memberStackSetRoleArn, STACK_SETS_TRUSTED_ACCESS, stackSetsTrustedAccess } from './member-stack-set';
-import { principalTagChoices, withChosenTags } from './tag-choices';
+import { principalTagChoices, withChosenTags, type ProductionTags } from './tag-choices';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
 import {
@@ -76,6 +76,12 @@ export interface GraphOptions {
    * the pick. @default none: such edges depend on the keys
    */
   readonly picksOf?: (principal: Principal) => readonly CallerPick[];
+  /**
+   * What marks a production resource: a principal that may choose its tags (a tag write on itself, session tags)
+   * and whose statements compare a resource's production tag with one of its own chooses the production value.
+   * @default such comparisons are not weighed
+   */
+  readonly productionTags?: ProductionTags;
 }
 
 const ASSUME = 'sts:AssumeRole';
@@ -512,7 +518,7 @@ class GraphBuilder {
     private readonly options: GraphOptions,
   ) {
     const now = options.now ?? new Date();
-    this.graph = new AccessGraph(now);
+    this.graph = new AccessGraph(now, options.productionTags);
     const orgPaths = new Map(
       accounts.map(({ snapshot }) => [
         snapshot.accountId,
@@ -1410,7 +1416,7 @@ class GraphBuilder {
   ): void {
     if (principal.kind !== resolution.principal) return;
     const snapshot = index.graph.snapshot;
-    const choices = principalTagChoices(principal, snapshot);
+    const choices = principalTagChoices(principal, snapshot, this.options.productionTags);
     if (choices.size === 0) return;
     // The tag write is on itself; a federation token is for a federated user it names (its own name here).
     const on = resolution.federated
@@ -1447,8 +1453,28 @@ class GraphBuilder {
     const { marks, mark } = this.markWrites(principal, compiled);
     const { kinds, slots } = this.writeKinds(probe, tagged);
     for (let i = 0; i < kinds.length; i++) if (kinds[i] !== 0 && marks[slots[i]] !== mark) return true;
+    // A write decided on the resource's production tag compared with its own: asked on a production resource.
+    const production = this.productionResource();
+    if (!production) return false;
+    const asked = this.options.restrict ? this.options.restrict(principal, this.writeActions) : this.writeActions;
+    const before = compiled.decisionKinds(asked, production);
+    const after = tagged.decisionKinds(asked, production);
+    for (let i = 0; i < asked.length; i++) if (before[i] === 0 && after[i] !== 0) return true;
     return false;
   }
+
+  /** A request on a resource with the first production tag, when the options say what production is. */
+  private productionResource(): RequestContext | undefined {
+    const tags = this.options.productionTags;
+    if (!tags || tags.keys.length === 0 || tags.values.length === 0) return undefined;
+    return (this.productionRequest ??= {
+      ...this.time,
+      resourceTags: { [tags.keys[0]]: tags.values[0] },
+      resourceTagKeysKnown: tags.keys,
+    });
+  }
+
+  private productionRequest?: RequestContext;
 
   /**
    * A role whose trust lets callers pass session tags, and whose own Allow statements ask for principal tags it
@@ -1461,7 +1487,7 @@ class GraphBuilder {
     const snapshot = index.graph.snapshot;
     const grant = role.kind === 'role' && !role.serviceLinked ? sessionTagGrant(roleTrust(snapshot, role)) : undefined;
     const compiled = grant && index.graph.account.principal(role.arn);
-    const choices = compiled ? principalTagChoices(role, snapshot) : undefined;
+    const choices = compiled ? principalTagChoices(role, snapshot, this.options.productionTags) : undefined;
     if (grant && compiled && choices && choices.size > 0 && this.tagsGainWrites(role, compiled, index, choices)) {
       target = {
         tags: [...choices].map(([key, value]) => `${key}=${value}`).join(', '),

@@ -5,6 +5,7 @@
 //
 // Shortest paths to a set of goals are found for every principal at once by one breadth-first search over
 // the reversed edges (0-1 BFS: edges out of a hub weigh nothing), linear in nodes and edges.
+import type { ProductionTags } from './tag-choices';
 import type { SelfEscalation, Rewrite } from './escalation';
 import type { Edge, EdgeKind, Path } from './types';
 
@@ -69,6 +70,8 @@ export class AccessGraph {
   constructor(
     /** When the graph was asked at: whoever compiles a principal anew for it asks at the same time. */
     readonly auditTime: Date = new Date(),
+    /** What marks a production resource, for the tags a principal would choose (tag-choices.ts). */
+    readonly productionTags?: ProductionTags,
   ) {}
 
   /** Principals (not hubs), in the order they were added. */

@@ -1,12 +1,23 @@
 // Attribute-based access control turned around: a principal whose own identity policies grant more when it
 // carries a tag (`"Condition": {"StringEquals": {"aws:PrincipalTag/admin": "true"}}`) and that may tag itself
 // (iam:TagRole / iam:TagUser on itself) grants itself that much by writing the tag first. These are the tag
-// values its Allow statements ask for that it does not carry yet: what it would set.
+// values its Allow statements ask for that it does not carry yet: what it would set. A statement that asks for the
+// resource's production tag to equal one of the principal's (`"aws:ResourceTag/environment":
+// "${aws:PrincipalTag/environment}"`) asks it for the production value.
 import { parsePolicy, type NormalizedStatement } from '../../policy';
 import { snapshotParseCache } from '../sources/parse-cache';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
 const TAG_KEY = 'aws:principaltag/';
+const RESOURCE_TAG_KEY = 'aws:resourcetag/';
+/** A value that is one principal tag and nothing else: `${aws:PrincipalTag/team}`. */
+const PRINCIPAL_TAG_VARIABLE = /^\$\{aws:principaltag\/([^}]+)\}$/i;
+
+/** What marks a production resource (guardrails.production): its tag keys, and the values, first preferred. */
+export interface ProductionTags {
+  readonly keys: readonly string[];
+  readonly values: readonly string[];
+}
 /** Operators whose values name the tag value that meets them (a StringLike pattern once its wildcards are filled). */
 const NAMING = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike']);
 
@@ -15,8 +26,13 @@ const NAMING = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike'])
  * that it does not carry with that value; empty when none. The first value each key is asked for is taken. A
  * policy that cannot be parsed gives none here (unreadable-policy reports it, as the worst case).
  */
-export function principalTagChoices(principal: Principal, snapshot: AccountSnapshot): ReadonlyMap<string, string> {
+export function principalTagChoices(
+  principal: Principal,
+  snapshot: AccountSnapshot,
+  production?: ProductionTags,
+): ReadonlyMap<string, string> {
   const current = new Map(Object.entries(principal.tags).map(([key, value]) => [key.toLowerCase(), value]));
+  const productionKeys = new Set(production?.keys.map((key) => key.toLowerCase()));
   const choices = new Map<string, string>();
   for (const statement of allowStatementsOf(principal, snapshot)) {
     for (const condition of statement.conditions) {
@@ -24,6 +40,15 @@ export function principalTagChoices(principal: Principal, snapshot: AccountSnaps
       if (!NAMING.has(condition.baseOperator) || condition.ifExists) continue;
       if (condition.setOperator !== undefined && condition.setOperator !== 'ForAnyValue') continue;
       const key = condition.key.toLowerCase();
+      if (production && key.startsWith(RESOURCE_TAG_KEY) && productionKeys.has(key.slice(RESOURCE_TAG_KEY.length))) {
+        // The resource's production tag compared with one of its own: it takes the production value.
+        const variable = condition.values.map((v) => PRINCIPAL_TAG_VARIABLE.exec(v)).find((m) => m !== null);
+        const tagKey = variable?.[1].toLowerCase();
+        if (tagKey === undefined || choices.has(tagKey)) continue;
+        const have = current.get(tagKey);
+        if (!production.values.some((v) => v === have)) choices.set(tagKey, production.values[0]);
+        continue;
+      }
       if (!key.startsWith(TAG_KEY)) continue;
       const tagKey = key.slice(TAG_KEY.length);
       const value = condition.values.find((v) => !v.includes('${'));

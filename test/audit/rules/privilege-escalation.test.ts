@@ -926,6 +926,34 @@ describe('privilege-escalation', () => {
       expect(abac('role', 'iam:TagRole', 's3:GetObject')).toEqual([]);
       expect(abac('role', 'iam:TagUser', 'iam:AttachRolePolicy')).toEqual([]);
     });
+
+    // The resource's production tag compared with its own: it tags itself with the production value.
+    const matching = (condition: Record<string, string>, tagWrite = 'iam:TagRole') => {
+      const account = {
+        principals: [
+          {
+            name: 'dev',
+            tags: { environment: 'dev' },
+            policies: [
+              doc(allow(tagWrite), allow('dynamodb:DeleteTable', '*', { Condition: { StringEquals: condition } })),
+            ],
+          },
+        ],
+      };
+      return { escalation: about(run(rule, account), 'dev'), deletion: about(run(canDelete, account), 'dev') };
+    };
+
+    it("finds one whose statements compare the resource's production tag with its own, which it may set", () => {
+      const { escalation, deletion } = matching({ 'aws:ResourceTag/environment': '${aws:PrincipalTag/environment}' });
+      expect(escalation[0]?.message).toContain('environment=production');
+      expect(deletion[0]?.severity).toBe('critical');
+    });
+
+    it('not when it may not tag itself, or the compared tag is not a production tag key', () => {
+      const cond = { 'aws:ResourceTag/environment': '${aws:PrincipalTag/environment}' };
+      expect(matching(cond, 's3:GetObject').deletion).toEqual([]);
+      expect(matching({ 'aws:ResourceTag/team': '${aws:PrincipalTag/environment}' }).escalation).toEqual([]);
+    });
   });
 
   // A role whose statements grant more for a principal tag, and whose trust lets callers pass session tags: a
@@ -963,6 +991,32 @@ describe('privilege-escalation', () => {
       expect(deletion[0]?.severity).toBe('critical');
       // The role cannot tag its own session: only its callers can.
       expect(role).toEqual([]);
+    });
+
+    it("finds a caller that passes the production value where the role compares a resource's tag with its own", () => {
+      const account = {
+        principals: [
+          { name: 'alice', kind: 'user' as const, policies: [doc(allow(['sts:AssumeRole', 'sts:TagSession']))] },
+          {
+            name: 'abac',
+            tags: { environment: 'dev' },
+            trust: doc({
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+              Action: ['sts:AssumeRole', 'sts:TagSession'],
+            }),
+            policies: [
+              doc(
+                allow('dynamodb:*', '*', {
+                  Condition: { StringEquals: { 'aws:ResourceTag/environment': '${aws:PrincipalTag/environment}' } },
+                }),
+              ),
+            ],
+          },
+        ],
+      };
+      expect(about(run(canDelete, account), 'alice')[0]?.severity).toBe('critical');
+      expect(about(run(canDelete, account), 'abac')).toEqual([]);
     });
 
     it('needs no grant of its own when the same-account trust names the caller', () => {

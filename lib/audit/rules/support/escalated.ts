@@ -17,7 +17,7 @@ import { NO, YES } from '../../evaluate/tri';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
 import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from '../../graph/deny-policies';
-import { principalTagChoices, withChosenTags } from '../../graph/tag-choices';
+import { principalTagChoices, withChosenTags, type ProductionTags } from '../../graph/tag-choices';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 
 /**
@@ -131,7 +131,7 @@ export function* escalatedPrincipals(
       const found = unbound(snapshot, catalog, at, principal, unbinding);
       if (found) yield found;
     }
-    const found = afterWrite(snapshot, catalog, at, principal, identity, unbinding);
+    const found = afterWrite(snapshot, catalog, at, principal, identity, unbinding, graph.productionTags);
     if (found) yield found;
   }
   if (unbinding && !unboundDone) {
@@ -152,7 +152,7 @@ export function createdBy(
   self: SelfEscalation,
 ): CompiledPrincipal | undefined {
   if (PATH_RESOLUTIONS[self.pathId]?.kind !== 'new-role') return undefined;
-  return afterWrite(snapshot, catalog, graph.auditTime, principal, self, undefined)?.compiled;
+  return afterWrite(snapshot, catalog, graph.auditTime, principal, self, undefined, graph.productionTags)?.compiled;
 }
 
 /** The principal free of its boundary, its identity policies as they are. */
@@ -176,6 +176,7 @@ function afterWrite(
   principal: Principal,
   self: SelfEscalation,
   unbinding: SelfEscalation | undefined,
+  productionTags: ProductionTags | undefined,
 ): EscalatedPrincipal | undefined {
   const byArn = (arn: string) => snapshot.principals.find((p) => p.arn === arn && p.kind !== 'group');
   let holder: Principal;
@@ -215,7 +216,7 @@ function afterWrite(
   const written: Principal = joined
     ? { ...holder, groups: [...holder.groups, ...joined] }
     : gain(self.pathId) === 'tags'
-      ? withChosenTags(holder, principalTagChoices(holder, snapshot))
+      ? withChosenTags(holder, principalTagChoices(holder, snapshot, productionTags))
       : gain(self.pathId) === 'no-deny'
         ? withoutDenies(snapshot, holder, self.pathId, groups)
         : {
