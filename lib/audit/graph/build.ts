@@ -19,6 +19,8 @@ import { memberRootArn, rootPasswordTaskArn } from './member-root';
 import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from './deny-policies';
 import { memberStackSetRoleArn, STACK_SETS_TRUSTED_ACCESS, stackSetsTrustedAccess } from './member-stack-set';
 import { principalTagChoices, withChosenTags, type ProductionTags } from './tag-choices';
+import { sessionPickFor, type SessionPick } from './session-picks';
+import type { PrincipalFacts } from '../evaluate/context';
 import { combine, statementEvidence, union, type Combined } from './evidence';
 import { AccessGraph, type HalfEdge } from './graph';
 import {
@@ -40,6 +42,7 @@ import {
   roleTrust,
   type SamlTrust,
   SESSION_VALUE_ACTIONS,
+  sessionValueAction,
   sessionTagGrant,
   sessionTagsAllowed,
   sessionTrust,
@@ -701,7 +704,7 @@ class GraphBuilder {
       : sessionTagged
         ? { ...facts, tagsChosen: true, tagging: 'depends', taggedBy: 'session' }
         : facts;
-    const general = this.assumePickFor(principal, compiled);
+    const general = this.assumePickFor(principal, compiled, facts);
     // Trusts that name the caller: in its own account no sts grant of its own is needed.
     for (const grant of this.named.get(principal.arn.toLowerCase()) ?? []) {
       const sameAccount = grant.roleAccountId === index.accountId;
@@ -721,9 +724,17 @@ class GraphBuilder {
       this.assumeVia(principal.arn, caller, grant, identity, grant.unreadable ? MAY_NAME_EVERYONE : NAMES_EVERYONE);
     }
     if (general.decision === 'denied') return;
-    // Trusts of the caller's account, decided alike for every caller of it: through one hub.
+    // Trusts of the caller's account, decided alike for every caller of it: through one hub (but for a caller
+    // that passes session values: whether it may pass them is the trust's call, role by role).
     const grants = this.accountGrants.get(index.accountId) ?? [];
-    if (grants.length) this.assumeThroughHubs(index.accountId, principal.arn, caller, compiled, general, grants);
+    if (grants.length && this.assumeSession) {
+      for (const grant of grants) {
+        const identity = compiled.decide(ASSUME, this.picked(this.onRole(grant, index.accountId)));
+        this.assumeVia(principal.arn, caller, grant, identity);
+      }
+    } else if (grants.length) {
+      this.assumeThroughHubs(index.accountId, principal.arn, caller, compiled, general, grants);
+    }
     // Trusts decided per caller; a trust of everyone in another account needs the caller's own sts grant.
     const everyoneElsewhere = this.everyone.filter((grant) => grant.roleAccountId !== index.accountId);
     const named = this.named.get(principal.arn.toLowerCase()) ?? [];
@@ -734,16 +745,29 @@ class GraphBuilder {
       this.assumeVia(principal.arn, caller, grant, identity);
     }
     this.assumePick = undefined;
+    this.assumeSession = undefined;
   }
 
   /**
    * The caller's general sts:AssumeRole decision, and the pick its role assumptions are asked with: where that
    * decision depends on a key the caller picks (a network perimeter SCP that does not exempt sts), the first
-   * pick of GraphOptions.picksOf that lets it through, so every edge of the caller is taken from there.
+   * pick of GraphOptions.picksOf that lets it through, so every edge of the caller is taken from there; where
+   * it depends only on session values its own policies ask it to pass (a session tag, a source identity), the
+   * pick that passes them (session-picks.ts), each edge then asking whether the trust lets it.
    */
-  private assumePickFor(principal: Principal, compiled: CompiledPrincipal): ActionDecision {
+  private assumePickFor(principal: Principal, compiled: CompiledPrincipal, facts: PrincipalFacts): ActionDecision {
     const general = compiled.decide(ASSUME, this.anyAccount);
     this.assumePick = undefined;
+    this.assumeSession = undefined;
+    const session = general.decision === 'depends' ? sessionPickFor(general, facts) : undefined;
+    if (session) {
+      const there = compiled.decide(ASSUME, withCallerPick(this.anyAccount, session.pick));
+      if (there.decision !== 'denied' && !there.dependsOn.some((key) => sessionValueAction(key.toLowerCase()))) {
+        this.assumePick = { pick: session.pick, unknown: general };
+        this.assumeSession = session;
+        return there;
+      }
+    }
     if (general.decision !== 'depends' || !dependsOnCallerPick(general) || !this.options.picksOf) return general;
     for (const pick of this.options.picksOf(principal)) {
       const there = compiled.decide(ASSUME, withCallerPick(this.anyAccount, pick));
@@ -756,6 +780,8 @@ class GraphBuilder {
 
   /** The pick of the caller whose assume edges are being made (assumePickFor), with its decision unpicked. */
   private assumePick: { pick: CallerPick; unknown: ActionDecision } | undefined;
+  /** When that pick passes session values: what it passes and the actions that must allow it. */
+  private assumeSession: SessionPick | undefined;
 
   /** `context` with the assume pick, if there is one. */
   private picked(context: RequestContext): RequestContext {
@@ -800,14 +826,29 @@ class GraphBuilder {
     noGrantNeeded?: string,
   ): void {
     if (!identity || identity.decision === 'denied') return;
+    // Session values its own policies ask it to pass, where it needs their grant: the trust must let it pass them.
+    let passing: { dependsOn: string[]; note: Evidence } | undefined;
+    if (this.assumeSession && !noGrantNeeded) {
+      const allowed = this.sessionValues(caller, grant);
+      const tris = this.assumeSession.actions.map((action) => allowed[action]);
+      if (tris.includes(NO)) return;
+      passing = {
+        dependsOn: this.assumeSession.actions.filter((_, i) => tris[i] === MAYBE),
+        note: {
+          policy: caller.arn,
+          policyKind: 'inline',
+          note: `it assumes the role ${this.assumeSession.pick.label}, as its own policies ask`,
+        },
+      };
+    }
     const trust = this.trustSide(caller, grant);
     if (!trust) return;
     const picked = this.assumePick
       ? withPickNotes([identity], [this.assumePick.unknown], this.assumePick.pick)[0]
       : identity;
-    const combined = combine([picked], false, trust.evidence);
-    const dependsOn = union(combined.dependsOn, trust.dependsOn);
-    const decision = combined.decision === 'allowed' && trust.dependsOn.length === 0 ? 'allowed' : 'depends';
+    const combined = combine([picked], false, passing ? [...trust.evidence, passing.note] : trust.evidence);
+    const dependsOn = union(union(combined.dependsOn, trust.dependsOn), passing?.dependsOn ?? []);
+    const decision = combined.decision === 'allowed' && dependsOn.length === 0 ? 'allowed' : 'depends';
     const notes: Evidence[] = noGrantNeeded
       ? [{ policy: `${grant.role.arn} trust`, policyKind: 'trust', note: noGrantNeeded }]
       : [];

@@ -348,6 +348,50 @@ describe('assume-role edges', () => {
       expect(aliceToOps(tagGraph(trust(['sts:AssumeRole']), []))).toBeUndefined();
     });
 
+    // Its own policies may ask it to pass them (AWS documents `"sts:SourceIdentity": "${aws:username}"`).
+    describe("that the caller's own policies ask it to pass", () => {
+      const asking = (condition: object, trustActions: string[], principal = root()) =>
+        graphOf({
+          principals: [
+            {
+              name: 'alice',
+              kind: 'user',
+              policies: [
+                doc(
+                  allow(['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'], '*', {
+                    Condition: condition,
+                  }),
+                ),
+              ],
+            },
+            { name: 'ops', trust: doc({ Effect: 'Allow', Principal: { AWS: principal }, Action: trustActions }) },
+          ],
+        });
+      const sourceIdentity = { StringEquals: { 'sts:SourceIdentity': '${aws:username}' } };
+      const teamTag = { StringEquals: { 'aws:RequestTag/team': 'ops' } };
+
+      it.each([
+        ['its user name as source identity', sourceIdentity, 'sts:SetSourceIdentity'],
+        ['a session tag', teamTag, 'sts:TagSession'],
+      ])('are passed, for certain, where the trust lets it pass %s', (_what, condition, action) => {
+        const found = aliceToOps(asking(condition, ['sts:AssumeRole', action]));
+        expect(found).toMatchObject({ decision: 'allowed', dependsOn: [] });
+        expect(found?.evidence.map((e) => e.note).join(' ')).toContain('as its own policies ask');
+      });
+
+      it.each([
+        ['a source identity', sourceIdentity],
+        ['a session tag', teamTag],
+      ])('leave no way where the trust does not let it pass %s', (_what, condition) => {
+        expect(aliceToOps(asking(condition, ['sts:AssumeRole']))).toBeUndefined();
+      });
+
+      it('do not hold back a caller the same-account trust names, which needs no grant of its own', () => {
+        const found = aliceToOps(asking(teamTag, ['sts:AssumeRole'], arn('user', 'alice')));
+        expect(found?.decision).toBe('allowed');
+      });
+    });
+
     it("a source identity a role's session may carry from an earlier hop stays what the edge depends on", () => {
       // The trust must allow sts:SetSourceIdentity even to pass one on (role chaining): without it, none passes.
       const chained = (actions: string[]) =>
