@@ -312,6 +312,33 @@ describe('assume-role edges', () => {
       expect(aliceToOps(tagGraph(trust, ['s3:GetObject']))?.decision).toBe('allowed');
     });
 
+    it("are passed across accounts where the caller's own policies allow sts:TagSession on the role", () => {
+      const remoteRole = (actions: string[]) =>
+        otherAccount([
+          {
+            name: 'remote',
+            trust: doc({
+              Effect: 'Allow',
+              Principal: { AWS: root(ACCOUNT) },
+              Action: ['sts:AssumeRole', 'sts:TagSession'],
+              Condition: { StringEquals: { 'aws:RequestTag/team': 'ops' } },
+            }),
+            policies: [doc(allow(actions))],
+          },
+        ]);
+      const reach = (callerActions: string[]) =>
+        edge(
+          graphOf({ principals: [{ name: 'alice', kind: 'user', policies: [doc(allow(callerActions))] }] }, [
+            remoteRole(['s3:*']),
+          ]),
+          arn('user', 'alice'),
+          arn('role', 'remote', OTHER),
+        );
+      expect(reach(['sts:AssumeRole', 'sts:TagSession'])?.decision).toBe('allowed');
+      // The trust allows it, but across accounts its own side must too.
+      expect(reach(['sts:AssumeRole'])).toBeUndefined();
+    });
+
     it('stay what the edge depends on where the caller may pass them only under a condition', () => {
       const graph = graphOf({
         principals: [
