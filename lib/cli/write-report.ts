@@ -8,17 +8,26 @@ import { refuseOutputThatIsInput, writeFileAtomically } from './atomic-file';
 import type { CliIo } from './context';
 
 const BLOCK_CHARS = 1 << 20;
+/**
+ * A piece this long (a batch of findings' JSON is about 32 Ki characters) is written as it is. Joining it only
+ * copied it once more, and a piece with one character beyond Latin-1 (the reports' arrows) made the whole
+ * megabyte block two bytes a character: 10,000 roles' 104 MB JSON report took 0.8 s less CPU to stdout without it.
+ */
+const PASS_THROUGH_CHARS = 1 << 14;
 
 /**
- * Joins small pieces into blocks of at least `size` characters (the last may be shorter). A piece of a
- * quarter block or more (a batch of findings' JSON) is passed on as it is, after the pieces gathered
- * before it: joining it would only copy it once more.
+ * Joins small pieces into blocks of at least `size` characters (the last may be shorter). A piece of
+ * `passThrough` characters or more is passed on as it is, after the pieces gathered before it.
  */
-export function* inBlocks(chunks: Iterable<string>, size = BLOCK_CHARS): Generator<string> {
+export function* inBlocks(
+  chunks: Iterable<string>,
+  size = BLOCK_CHARS,
+  passThrough = Math.min(PASS_THROUGH_CHARS, size / 4),
+): Generator<string> {
   let parts: string[] = [];
   let length = 0;
   for (const chunk of chunks) {
-    if (chunk.length >= size / 4) {
+    if (chunk.length >= passThrough) {
       if (length > 0) yield parts.join('');
       parts = [];
       length = 0;

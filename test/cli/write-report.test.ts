@@ -34,6 +34,11 @@ describe('inBlocks', () => {
     expect([...inBlocks(['a', 'b', large, 'c'], 64)]).toEqual(['ab', large, 'c']);
   });
 
+  it("passes a batch of findings' JSON (16 Ki characters or more) on as it is at the default block size", () => {
+    const batch = '→'.repeat(1 << 14);
+    expect([...inBlocks(['[', batch, ',', batch, ']'])]).toEqual(['[', batch, ',', batch, ']']);
+  });
+
   it('writes nothing for no pieces or only empty ones', () => {
     expect([...inBlocks([], 64)]).toEqual([]);
     expect([...inBlocks(['', ''], 64)]).toEqual([]);
