@@ -46,7 +46,9 @@ import {
   sessionTagGrant,
   sessionTagsAllowed,
   sessionTrust,
+  sessionValuesAsked,
   trustDenies,
+  type Passed,
   type SessionAction,
   type SessionTrust,
   type SessionValues,
@@ -164,6 +166,7 @@ interface PendingRewrite {
 /** What a caller that passes session tags to a role gains: the tags its statements ask for, and the trust's grant. */
 interface SessionTagTarget {
   readonly tags: string;
+  readonly requestTags: Readonly<Record<string, string>>;
   readonly evidence: Evidence;
 }
 
@@ -172,7 +175,7 @@ type Caller = ReturnType<typeof callerFacts> & {
   /** Who picks the tags: the principal (a tag write on itself) or whoever assumes it (session tags). */
   readonly taggedBy?: 'itself' | 'session';
   /** The caller's own side of passing session values to the grant's role (its identity policies, SCPs). */
-  readonly mayPass?: (action: SessionAction, grant: TrustGrant, via: SessionTrust['via']) => Tri;
+  readonly mayPass?: (action: SessionAction, grant: TrustGrant, via: SessionTrust['via'], passed: Passed) => Tri;
 };
 
 /** How many of the functions, instances or tasks running as a role an edge names. */
@@ -694,8 +697,8 @@ class GraphBuilder {
   // ---- sts:AssumeRole
 
   private assumeEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
-    const mayPass = (action: SessionAction, grant: TrustGrant, via: SessionTrust['via']) =>
-      this.callerMayPass(principal, compiled, index, action, grant, via);
+    const mayPass = (action: SessionAction, grant: TrustGrant, via: SessionTrust['via'], passed: Passed) =>
+      this.callerMayPass(principal, compiled, index, action, grant, via, passed);
     const facts = { ...callerFacts(principal, index.accountId), mayPass };
     const tagging = this.canTagItself(principal, compiled);
     const sessionTagged = !tagging && this.sessionTagged(principal, index);
@@ -829,7 +832,7 @@ class GraphBuilder {
     // Session values its own policies ask it to pass, where it needs their grant: the trust must let it pass them.
     let passing: { dependsOn: string[]; note: Evidence } | undefined;
     if (this.assumeSession && !noGrantNeeded) {
-      const allowed = this.sessionValues(caller, grant);
+      const allowed = this.sessionValues(caller, grant, this.passedByPick());
       const tris = this.assumeSession.actions.map((action) => allowed[action]);
       if (tris.includes(NO)) return;
       passing = {
@@ -869,7 +872,12 @@ class GraphBuilder {
   ): { dependsOn: readonly string[]; evidence: readonly Evidence[] } | undefined {
     if (!partyIncludes(grant.party, caller)) return undefined;
     const trust = roleTrust(this.byArn.get(grant.role.arn)!.index.graph.snapshot, grant.role);
-    const session = trust.readsSessionValues ? this.sessionValues(caller, grant) : undefined;
+    const session = trust.readsSessionValues
+      ? this.sessionValues(caller, grant, {
+          ...sessionValuesAsked([grant.statement, ...trust.denies], caller),
+          ...this.passedByPick(),
+        })
+      : undefined;
     const answer = answerConditions(grant.statement, caller, this.facts, grant.roleAccountId, true, session);
     if (answer.tri === NO) return undefined;
     const denied = trustDenies(trust, caller, this.facts, grant.roleAccountId, session);
@@ -910,17 +918,28 @@ class GraphBuilder {
    * Whether the caller may pass session tags and a source identity to the grant's role: both the trust and the
    * caller's own side must allow it (sts:TagSession, sts:SetSourceIdentity), as for sts:AssumeRole itself.
    */
-  private sessionValues(caller: Caller, grant: TrustGrant): SessionValues {
+  private sessionValues(caller: Caller, grant: TrustGrant, passed: Passed): SessionValues {
     const trust = roleTrust(this.byArn.get(grant.role.arn)!.index.graph.snapshot, grant.role);
     const one = (action: SessionAction): Tri => {
       const trusted = sessionTrust(trust, action, caller, this.facts, grant.roleAccountId);
       if (trusted.tri === NO) return NO;
-      const own = caller.mayPass?.(action, grant, trusted.via) ?? MAYBE;
+      const own = caller.mayPass?.(action, grant, trusted.via, passed) ?? MAYBE;
       // A role's session may carry a source identity from an earlier hop, which it passes on: not known here.
       if (own === NO) return action === 'sts:SetSourceIdentity' && caller.kind === 'role' ? MAYBE : NO;
       return own === YES && trusted.tri === YES ? YES : MAYBE;
     };
     return { 'sts:TagSession': one('sts:TagSession'), 'sts:SetSourceIdentity': one('sts:SetSourceIdentity') };
+  }
+
+  /** The session values the caller's own policies ask it to pass (assumeSession), which it passes whatever the trust asks. */
+  private passedByPick(): Passed {
+    if (!this.assumeSession) return {};
+    const { pick } = this.assumeSession;
+    const sourceIdentity = pick.keys['sts:sourceidentity']?.[0];
+    return {
+      ...(pick.requestTags ? { requestTags: pick.requestTags } : {}),
+      ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+    };
   }
 
   /** The caller's identity side of `action` on the grant's role (named in its own account: no grant needed). */
@@ -931,13 +950,28 @@ class GraphBuilder {
     action: SessionAction,
     grant: TrustGrant,
     via: SessionTrust['via'],
+    passed: Passed,
   ): Tri {
-    const decision =
+    // Asked with what it passes: an SCP that denies sts:TagSession for some tag keys (the leash agent tag) does not
+    // stop one that passes others.
+    const carrying = (context: RequestContext): RequestContext =>
+      action === 'sts:TagSession'
+        ? passed.requestTags
+          ? { ...context, requestTags: passed.requestTags }
+          : context
+        : passed.sourceIdentity !== undefined
+          ? { ...context, contextKeys: { ...context.contextKeys, 'sts:sourceidentity': [passed.sourceIdentity] } }
+          : context;
+    const decide = (carry: (context: RequestContext) => RequestContext) =>
       via !== 'account' && grant.roleAccountId === index.accountId
-        ? this.namedIdentity(principal, compiled, index, grant.role.arn, via === 'direct', action)
-        : compiled.decide(action, this.picked(this.onRole(grant, index.accountId)));
-    if (!decision || decision.decision === 'denied') return NO;
-    return decision.decision === 'allowed' ? YES : MAYBE;
+        ? this.namedIdentity(principal, compiled, index, grant.role.arn, via === 'direct', action, carry)
+        : compiled.decide(action, carry(this.picked(this.onRole(grant, index.accountId))));
+    const decision = decide(carrying);
+    if (decision?.decision === 'allowed') return YES;
+    if (decision?.decision === 'depends') return MAYBE;
+    // Refused with those values: another value, which its policies may allow, is unknown.
+    const unknown = decide((context) => context);
+    return unknown && unknown.decision !== 'denied' ? MAYBE : NO;
   }
 
   /**
@@ -957,9 +991,11 @@ class GraphBuilder {
     /** The trust names the role's session or everyone, not the role's ARN: its boundary does not cap it. */
     boundaryUncapped: boolean,
     action: string = ASSUME,
+    /** What the request carries beside (session values passed with it). */
+    carrying: (context: RequestContext) => RequestContext = (context) => context,
   ): ActionDecision | undefined {
     const tags = this.byArn.get(roleArn)?.principal.tags;
-    const own = compiled.decide(action, this.picked(withResource(this.time, roleArn, tags)));
+    const own = compiled.decide(action, carrying(this.picked(withResource(this.time, roleArn, tags))));
     if (own.decision !== 'denied') return own;
     // Stopped only for want of an identity grant, with no SCP, boundary or possible Deny to weigh: let in.
     if (
@@ -997,7 +1033,7 @@ class GraphBuilder {
     }
     const probe = this.withAssumeGrant.get(principal.arn);
     if (!probe) return undefined;
-    const decision = probe.decide(action, this.picked(withResource(this.time, roleArn, tags)));
+    const decision = probe.decide(action, carrying(this.picked(withResource(this.time, roleArn, tags))));
     if (
       decision.decision === 'denied' &&
       decision.blockedAt === 'boundary' &&
@@ -1532,6 +1568,7 @@ class GraphBuilder {
     if (grant && compiled && choices && choices.size > 0 && this.tagsGainWrites(role, compiled, index, choices)) {
       target = {
         tags: [...choices].map(([key, value]) => `${key}=${value}`).join(', '),
+        requestTags: Object.fromEntries(choices),
         evidence: {
           policy: `${role.arn} trust`,
           policyKind: 'trust',
@@ -1555,7 +1592,7 @@ class GraphBuilder {
   private sessionTagEscalation(caller: Caller, from: string, grant: TrustGrant, edge: Combined, dependsOn: string[]) {
     const target = this.sessionTagTarget(grant.role, this.byArn.get(grant.role.arn)!.index);
     if (!target) return;
-    const tagging = this.sessionValues(caller, grant)['sts:TagSession'];
+    const tagging = this.sessionValues(caller, grant, { requestTags: target.requestTags })['sts:TagSession'];
     if (tagging === NO) return;
     const path = ESCALATION_PATHS[SESSION_TAGS_PATH];
     const certain = edge.decision === 'allowed' && dependsOn.length === 0 && tagging === YES;

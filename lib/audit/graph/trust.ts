@@ -634,3 +634,42 @@ export function sessionTrust(
   }
   return { tri: tri === YES && denyMaybe ? MAYBE : tri, via };
 }
+
+/** What a caller passes with sts:AssumeRole beside the session name: its session tags and source identity. */
+export interface Passed {
+  readonly requestTags?: Readonly<Record<string, string>>;
+  readonly sourceIdentity?: string;
+}
+
+/**
+ * The session tags and source identity the statements ask for (the first value each names, its policy variables
+ * filled from the caller and its wildcards filled): what a caller that may pass them passes.
+ */
+export function sessionValuesAsked(statements: readonly NormalizedStatement[], caller: PrincipalFacts): Passed {
+  const requestTags: Record<string, string> = {};
+  let sourceIdentity: string | undefined;
+  const lookup: KeyLookup = (lowerKey) => (isCallerKey(lowerKey) ? principalKeyValue(caller, lowerKey) : UNKNOWN);
+  for (const statement of statements) {
+    for (const condition of statement.conditions) {
+      const key = condition.key.toLowerCase();
+      if (!key.startsWith('aws:requesttag/') && key !== 'sts:sourceidentity') continue;
+      const value = condition.values
+        .map((written) => {
+          const parsed = parsePolicyValue(written);
+          if (!parsed.hasVariables) return written;
+          const resolved = substitute(parsed, lookup);
+          return typeof resolved === 'object' && 'text' in resolved ? resolved.text : undefined;
+        })
+        .find((v) => v !== undefined)
+        ?.replace(/\*/g, 'x')
+        .replace(/\?/g, 'y');
+      if (value === undefined) continue;
+      if (key === 'sts:sourceidentity') sourceIdentity ??= value;
+      else requestTags[key.slice('aws:requesttag/'.length)] ??= value;
+    }
+  }
+  return {
+    ...(Object.keys(requestTags).length > 0 ? { requestTags } : {}),
+    ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+  };
+}

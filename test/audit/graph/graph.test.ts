@@ -293,6 +293,37 @@ describe('assume-role edges', () => {
       expect(aliceToOps(tagGraph(trust, callerActions, scps))).toBeUndefined();
     });
 
+    it('are passed for certain under an SCP that denies passing other tag keys (the leash agent tag)', () => {
+      const protectAgentTag: OrganizationPolicyLevel[] = [
+        {
+          kind: 'root',
+          id: 'r-1',
+          policies: [
+            { name: 'all', document: doc(allow('*')) },
+            {
+              name: 'agent-tag',
+              document: doc(
+                deny('sts:TagSession', '*', {
+                  Condition: {
+                    'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': 'leash:agent' },
+                    StringNotEqualsIgnoreCase: { 'aws:RequestTag/leash:agent': 'true' },
+                  },
+                }),
+              ),
+            },
+          ],
+        },
+      ];
+      const found = aliceToOps(
+        tagGraph(
+          askingTag(['sts:AssumeRole', 'sts:TagSession']),
+          ['sts:AssumeRole', 'sts:TagSession'],
+          protectAgentTag,
+        ),
+      );
+      expect(found).toMatchObject({ decision: 'allowed', dependsOn: [] });
+    });
+
     it('escape a trust Deny unless tagged, for a caller that may pass the tag, and stop one that may not', () => {
       const trust = doc(
         { Effect: 'Allow', Principal: { AWS: root() }, Action: ['sts:AssumeRole', 'sts:TagSession'] },
