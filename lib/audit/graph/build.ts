@@ -176,7 +176,31 @@ type Caller = ReturnType<typeof callerFacts> & {
   readonly taggedBy?: 'itself' | 'session';
   /** The caller's own side of passing session values to the grant's role (its identity policies, SCPs). */
   readonly mayPass?: (action: SessionAction, grant: TrustGrant, via: SessionTrust['via'], passed: Passed) => Tri;
+  /**
+   * Answers about this caller that hold for every role whose trust says the same (keyed by the shared parsed
+   * statements): an account of thousands of roles trusting it alike asks each once, not once per role.
+   */
+  readonly memo?: Map<string, unknown>;
 };
+
+const objectIds = new WeakMap<object, number>();
+let lastObjectId = 0;
+
+/** A number naming an object (a parsed statement, shared by the documents that say the same), for memo keys. */
+function idOf(value: object | undefined): number {
+  if (value === undefined) return 0;
+  let id = objectIds.get(value);
+  if (id === undefined) objectIds.set(value, (id = ++lastObjectId));
+  return id;
+}
+
+function memoized<T>(memo: Map<string, unknown> | undefined, key: string, make: () => T): T {
+  if (!memo) return make();
+  if (memo.has(key)) return memo.get(key) as T;
+  const made = make();
+  memo.set(key, made);
+  return made;
+}
 
 /** How many of the functions, instances or tasks running as a role an edge names. */
 const RUNS_ON_SAMPLE = 3;
@@ -503,6 +527,10 @@ class GraphBuilder {
   private readonly named = new Map<string, TrustGrant[]>();
   /** Trust grants of an account (root or id) without conditions on the caller, by trusted account. */
   private readonly accountGrants = new Map<string, TrustGrant[]>();
+  /** Trusts of an account whose conditions read only session values besides what every caller shares. */
+  private readonly sessionGrants = new Map<string, TrustGrant[]>();
+  /** Each distinct set of session grants a caller passes alike, by its key: the group of its hub. */
+  private readonly sessionGroups = new Map<string, string>();
   /** Trust grants decided per caller: conditions on the caller, or everyone. */
   private readonly perCaller = new Map<string, TrustGrant[]>();
   private readonly everyone: TrustGrant[] = [];
@@ -658,7 +686,13 @@ class GraphBuilder {
               grant.callerConditions ||
               roleTrust(index.graph.snapshot, role).denies.length > 0 ||
               this.sessionTagTarget(role, index) !== undefined;
-            push(perCaller ? this.perCaller : this.accountGrants, party.accountId, grant);
+            // Conditions on session values alone: through hubs by what the caller may pass (assumeEdges).
+            const through = perCaller
+              ? this.perCaller
+              : grant.sessionConditions
+                ? this.sessionGrants
+                : this.accountGrants;
+            push(through, party.accountId, grant);
           } else if (party.kind === 'everyone') {
             this.everyone.push(grant);
             this.everyoneAccounts.add(grant.roleAccountId);
@@ -697,9 +731,10 @@ class GraphBuilder {
   // ---- sts:AssumeRole
 
   private assumeEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): void {
+    const memo = new Map<string, unknown>();
     const mayPass = (action: SessionAction, grant: TrustGrant, via: SessionTrust['via'], passed: Passed) =>
-      this.callerMayPass(principal, compiled, index, action, grant, via, passed);
-    const facts = { ...callerFacts(principal, index.accountId), mayPass };
+      this.callerMayPass(principal, compiled, index, action, grant, via, passed, memo);
+    const facts = { ...callerFacts(principal, index.accountId), mayPass, memo };
     const tagging = this.canTagItself(principal, compiled);
     const sessionTagged = !tagging && this.sessionTagged(principal, index);
     const caller: Caller = tagging
@@ -730,13 +765,16 @@ class GraphBuilder {
     // Trusts of the caller's account, decided alike for every caller of it: through one hub (but for a caller
     // that passes session values: whether it may pass them is the trust's call, role by role).
     const grants = this.accountGrants.get(index.accountId) ?? [];
-    if (grants.length && this.assumeSession) {
-      for (const grant of grants) {
+    const sessionGrants = this.sessionGrants.get(index.accountId) ?? [];
+    if (this.assumeSession) {
+      for (const grant of [...grants, ...sessionGrants]) {
         const identity = compiled.decide(ASSUME, this.picked(this.onRole(grant, index.accountId)));
         this.assumeVia(principal.arn, caller, grant, identity);
       }
-    } else if (grants.length) {
-      this.assumeThroughHubs(index.accountId, principal.arn, caller, compiled, general, grants);
+    } else {
+      if (grants.length) this.assumeThroughHubs(index.accountId, principal.arn, caller, compiled, general, grants);
+      if (sessionGrants.length)
+        this.assumeThroughSessionHubs(index.accountId, principal.arn, caller, compiled, general);
     }
     // Trusts decided per caller; a trust of everyone in another account needs the caller's own sts grant.
     const everyoneElsewhere = this.everyone.filter((grant) => grant.roleAccountId !== index.accountId);
@@ -872,15 +910,22 @@ class GraphBuilder {
   ): { dependsOn: readonly string[]; evidence: readonly Evidence[] } | undefined {
     if (!partyIncludes(grant.party, caller)) return undefined;
     const trust = roleTrust(this.byArn.get(grant.role.arn)!.index.graph.snapshot, grant.role);
-    const session = trust.readsSessionValues
-      ? this.sessionValues(caller, grant, {
-          ...sessionValuesAsked([grant.statement, ...trust.denies], caller),
-          ...this.passedByPick(),
-        })
+    const passed = trust.readsSessionValues
+      ? memoized(caller.memo, `asked:${idOf(grant.statement)}:${idOf(trust.denies[0])}:${trust.denies.length}`, () =>
+          sessionValuesAsked([grant.statement, ...trust.denies], caller),
+        )
       : undefined;
-    const answer = answerConditions(grant.statement, caller, this.facts, grant.roleAccountId, true, session);
+    const session = passed ? this.sessionValues(caller, grant, { ...passed, ...this.passedByPick() }) : undefined;
+    const sessionKey = session ? `${session['sts:TagSession']}${session['sts:SetSourceIdentity']}` : '';
+    const { answer, denied } = memoized(
+      trust.readsSessionValues ? caller.memo : undefined,
+      `conditions:${idOf(grant.statement)}:${idOf(trust.denies[0])}:${trust.denies.length}:${grant.roleAccountId}:${sessionKey}`,
+      () => ({
+        answer: answerConditions(grant.statement, caller, this.facts, grant.roleAccountId, true, session),
+        denied: trustDenies(trust, caller, this.facts, grant.roleAccountId, session),
+      }),
+    );
     if (answer.tri === NO) return undefined;
-    const denied = trustDenies(trust, caller, this.facts, grant.roleAccountId, session);
     if (denied.tri === YES) return undefined;
     // A caller that may surely set and remove its own tags meets every condition on them and escapes every
     // Deny on them: those keys are its choice (a tag write first), not something the path depends on.
@@ -921,7 +966,12 @@ class GraphBuilder {
   private sessionValues(caller: Caller, grant: TrustGrant, passed: Passed): SessionValues {
     const trust = roleTrust(this.byArn.get(grant.role.arn)!.index.graph.snapshot, grant.role);
     const one = (action: SessionAction): Tri => {
-      const trusted = sessionTrust(trust, action, caller, this.facts, grant.roleAccountId);
+      const statements = trust.sessionStatements;
+      const trusted = memoized(
+        caller.memo,
+        `trust:${action}:${idOf(statements[0])}:${statements.length}:${grant.roleAccountId}`,
+        () => sessionTrust(trust, action, caller, this.facts, grant.roleAccountId),
+      );
       if (trusted.tri === NO) return NO;
       const own = caller.mayPass?.(action, grant, trusted.via, passed) ?? MAYBE;
       // A role's session may carry a source identity from an earlier hop, which it passes on: not known here.
@@ -951,6 +1001,7 @@ class GraphBuilder {
     grant: TrustGrant,
     via: SessionTrust['via'],
     passed: Passed,
+    memo: Map<string, unknown>,
   ): Tri {
     // Asked with what it passes: an SCP that denies sts:TagSession for some tag keys (the leash agent tag) does not
     // stop one that passes others.
@@ -966,6 +1017,36 @@ class GraphBuilder {
       via !== 'account' && grant.roleAccountId === index.accountId
         ? this.namedIdentity(principal, compiled, index, grant.role.arn, via === 'direct', action, carry)
         : compiled.decide(action, carry(this.picked(this.onRole(grant, index.accountId))));
+    // Through its account (or another's): first asked of any role there, which answers for all of them unless
+    // its policies name roles.
+    const named = via !== 'account' && grant.roleAccountId === index.accountId;
+    if (named) this.askedPerRole = true;
+    else {
+      const key = `may:${action}:${grant.roleAccountId}:${JSON.stringify(passed)}`;
+      const general = memoized(memo, key, () =>
+        compiled.decide(action, carrying(this.picked(this.inAccount(grant.roleAccountId, index.accountId)))),
+      );
+      // A decision that depends on nothing holds for every role there; one that depends (on the role, its
+      // tags) is asked role by role.
+      if (general.decision === 'allowed') return YES;
+      if (general.decision === 'denied') {
+        // Refused with those values: another value, which its policies may allow, is unknown.
+        const otherwise = memoized(memo, `${key}:unknown`, (): Tri | undefined => {
+          const unknown = compiled.decide(action, this.picked(this.inAccount(grant.roleAccountId, index.accountId)));
+          return unknown.decision === 'denied' ? NO : unknown.decision === 'allowed' ? MAYBE : undefined;
+        });
+        if (otherwise !== undefined) return otherwise;
+      }
+    }
+    return this.perRoleMayPass(decide, carrying);
+  }
+
+  /** Asked on the role itself: with the values passed, then (refused so) with values unknown. */
+  private perRoleMayPass(
+    decide: (carry: (context: RequestContext) => RequestContext) => ActionDecision | undefined,
+    carrying: (context: RequestContext) => RequestContext,
+  ): Tri {
+    this.askedPerRole = true;
     const decision = decide(carrying);
     if (decision?.decision === 'allowed') return YES;
     if (decision?.decision === 'depends') return MAYBE;
@@ -1060,26 +1141,116 @@ class GraphBuilder {
     compiled: CompiledPrincipal,
     general: ActionDecision,
     grants: readonly TrustGrant[],
+    /** A set of session grants passed alike (assumeThroughSessionHubs): its key and what the caller passes. */
+    group?: { readonly key: string; readonly session: SessionValues },
   ): void {
+    const suffix = group ? `:session:${group.key}` : '';
     if (!general.dependsOn.some(isResourceOwnerKey)) {
-      this.assumeThroughHub(`hub:assume:${callerAccount}`, from, caller, compiled, general, grants);
+      this.assumeThroughHub(`hub:assume:${callerAccount}${suffix}`, from, caller, compiled, general, grants, {
+        session: group?.session,
+      });
       return;
     }
-    for (const [roleAccount, some] of this.grantsByRoleAccount(callerAccount, grants)) {
+    for (const [roleAccount, some] of this.grantsByRoleAccount(`${callerAccount}${suffix}`, grants)) {
       const context = this.picked(this.inAccount(roleAccount, callerAccount));
       const decision = compiled.decide(ASSUME, context);
       if (decision.decision === 'denied') continue;
       this.assumeThroughHub(
-        `hub:assume:${callerAccount}:${roleAccount}`,
+        `hub:assume:${callerAccount}:${roleAccount}${suffix}`,
         from,
         caller,
         compiled,
         decision,
         some,
-        context,
+        { context, session: group?.session },
       );
     }
   }
+
+  /**
+   * Trusts of the caller's account whose conditions read session values: grouped by what the caller may pass to
+   * each (its side and the trust's), each group through a hub its callers share, so an account of thousands of
+   * roles that ask alike for a session tag costs an edge per caller, not one per caller and role.
+   */
+  private assumeThroughSessionHubs(
+    callerAccount: string,
+    from: string,
+    caller: Caller,
+    compiled: CompiledPrincipal,
+    general: ActionDecision,
+  ): void {
+    const byValues = new Map<string, { session: SessionValues; grants: TrustGrant[] }>();
+    const add = (session: SessionValues, some: readonly TrustGrant[]) => {
+      const key = `${session['sts:TagSession']}${session['sts:SetSourceIdentity']}`;
+      let bucket = byValues.get(key);
+      if (!bucket) byValues.set(key, (bucket = { session, grants: [] }));
+      bucket.grants.push(...some);
+    };
+    // Roles whose trusts say the same are answered once, unless the caller's own side was asked role by role.
+    for (const alike of this.sessionGrantsAlike(callerAccount)) {
+      const first = alike[0];
+      const trust = roleTrust(this.byArn.get(first.role.arn)!.index.graph.snapshot, first.role);
+      const passed = memoized(caller.memo, `asked:${idOf(first.statement)}:0:0`, () =>
+        sessionValuesAsked([first.statement, ...trust.denies], caller),
+      );
+      this.askedPerRole = false;
+      const session = this.sessionValues(caller, first, passed);
+      if (!this.askedPerRole) {
+        add(session, alike);
+        continue;
+      }
+      add(session, [first]);
+      for (const grant of alike.slice(1)) add(this.sessionValues(caller, grant, passed), [grant]);
+    }
+    for (const [values, bucket] of byValues) {
+      if (bucket.grants.length === 0) continue;
+      // The group's name: its values and which grants it holds (callers that pass alike share it).
+      const members = bucket.grants.map((grant) => this.sessionGrantOrdinal(grant)).join(',');
+      const signature = `${values}:${members}`;
+      let key = this.sessionGroups.get(signature);
+      if (key === undefined) this.sessionGroups.set(signature, (key = String(this.sessionGroups.size)));
+      this.assumeThroughHubs(callerAccount, from, caller, compiled, general, bucket.grants, {
+        key,
+        session: bucket.session,
+      });
+    }
+  }
+
+  /**
+   * An account's session grants in groups whose trusts say the same (the same parsed statements, so the same
+   * answers for a caller): made once per account.
+   */
+  private sessionGrantsAlike(account: string): readonly (readonly TrustGrant[])[] {
+    let groups = this.alikeSessionGrants.get(account);
+    if (!groups) {
+      const byTrust = new Map<string, TrustGrant[]>();
+      for (const grant of this.sessionGrants.get(account) ?? []) {
+        const trust = roleTrust(this.byArn.get(grant.role.arn)!.index.graph.snapshot, grant.role);
+        const statements = trust.sessionStatements;
+        push(
+          byTrust,
+          `${idOf(grant.statement)}:${idOf(statements[0])}:${statements.length}:${grant.roleAccountId}`,
+          grant,
+        );
+      }
+      groups = [...byTrust.values()];
+      this.alikeSessionGrants.set(account, groups);
+    }
+    return groups;
+  }
+
+  private readonly alikeSessionGrants = new Map<string, readonly (readonly TrustGrant[])[]>();
+  /** Set when callerMayPass asked a role itself (its answer may not hold for another role). */
+  private askedPerRole = false;
+
+  /** A session grant's place among its account's (made on first use). */
+  private sessionGrantOrdinal(grant: TrustGrant): number {
+    let ordinal = this.sessionOrdinals.get(grant);
+    if (ordinal === undefined) this.sessionOrdinals.set(grant, (ordinal = this.sessionOrdinals.size));
+    return ordinal;
+  }
+
+  private readonly sessionOrdinals = new Map<TrustGrant, number>();
 
   /** The grants of a caller account's trusts by the account of the trusting role (made once per caller account). */
   private grantsByRoleAccount(callerAccount: string, grants: readonly TrustGrant[]): Map<string, TrustGrant[]> {
@@ -1129,15 +1300,23 @@ class GraphBuilder {
     compiled: CompiledPrincipal,
     general: ActionDecision,
     grants: readonly TrustGrant[],
-    context: RequestContext = this.picked(this.time),
+    options: { readonly context?: RequestContext; readonly session?: SessionValues } = {},
   ): void {
+    const context = options.context ?? this.picked(this.time);
     const ensureHub = () => {
       const fresh = !this.graph.hasHub(hubName);
       const hub = this.graph.node(hubName, true);
       if (fresh) {
         for (const grant of grants) {
-          // Conditions here never read the caller: answered once, for any IAM caller.
-          const answer = answerConditions(grant.statement, undefined, this.facts, grant.roleAccountId, true);
+          // Conditions here never read the caller: answered once, for any IAM caller (that passes alike).
+          const answer = answerConditions(
+            grant.statement,
+            undefined,
+            this.facts,
+            grant.roleAccountId,
+            true,
+            options.session,
+          );
           if (answer.tri === NO) continue;
           this.graph.link(hub, this.graph.node(grant.role.arn), {
             kind: 'assume-role',

@@ -48,6 +48,8 @@ export interface TrustGrant {
   readonly evidence: Evidence;
   /** The statement has conditions on the caller (aws:PrincipalArn, PrincipalTag, ...): decided per caller. */
   readonly callerConditions: boolean;
+  /** It has conditions on what a caller passes only where it may (session tags, a source identity). */
+  readonly sessionConditions?: boolean;
   /**
    * The trust policy could not be read, so who may assume the role is unknown: read as everyone, each through
    * its own policies, and every edge through it depends on that policy (UNREADABLE_TRUST).
@@ -167,6 +169,7 @@ interface StatementTrust {
   readonly assume: boolean;
   readonly parties: readonly TrustedParty[];
   readonly callerConditions: boolean;
+  readonly sessionConditions: boolean;
 }
 
 const statementTrusts = new WeakMap<NormalizedStatement, StatementTrust>();
@@ -181,14 +184,14 @@ function statementTrust(statement: NormalizedStatement): StatementTrust {
     trust = {
       assume: covers(statement, 'sts:AssumeRole'),
       parties: parties(statement),
-      // A condition on the caller, one whose value names the caller (`${aws:username}` as the session name), or
-      // one on a value the caller passes only where it is allowed to (session tags, a source identity).
+      // A condition on the caller, or one whose value names the caller (`${aws:username}` as the session name).
       callerConditions: statement.conditions.some(
         (c) =>
           isCallerKey(c.key.toLowerCase()) ||
-          sessionValueAction(c.key.toLowerCase()) !== undefined ||
           c.values.some((v) => parsePolicyValue(v).variableKeys.some((key) => isCallerKey(key))),
       ),
+      // One on a value the caller passes only where it is allowed to (session tags, a source identity).
+      sessionConditions: readsSessionValue(statement),
     };
     statementTrusts.set(statement, trust);
   }
@@ -220,7 +223,7 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
     if (parsed.ok) {
       for (const statement of parsed.policy.statements) {
         if (SESSION_VALUE_ACTIONS.some((action) => covers(statement, action))) sessionStatements.push(statement);
-        const { assume, parties: trusted, callerConditions } = statementTrust(statement);
+        const { assume, parties: trusted, callerConditions, sessionConditions } = statementTrust(statement);
         if (statement.effect === 'Deny') {
           if (assume) denies.push(statement);
           continue;
@@ -234,7 +237,15 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
           statement: rawStatement(role.trustPolicy, statement.index),
         };
         for (const party of trusted) {
-          grants.push({ role, roleAccountId: snapshot.accountId, party, statement, evidence, callerConditions });
+          grants.push({
+            role,
+            roleAccountId: snapshot.accountId,
+            party,
+            statement,
+            evidence,
+            callerConditions,
+            sessionConditions,
+          });
         }
         if (statement.notPrincipals && assume) {
           // Allow with NotPrincipal: everyone but those listed, each through its own policies.
@@ -245,6 +256,7 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
             statement,
             evidence,
             callerConditions,
+            sessionConditions,
           });
         }
       }

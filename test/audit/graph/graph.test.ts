@@ -293,6 +293,22 @@ describe('assume-role edges', () => {
       expect(aliceToOps(tagGraph(trust, callerActions, scps))).toBeUndefined();
     });
 
+    it('are passed role by role where the caller may pass them to some roles that ask alike and not others', () => {
+      const graph = graphOf({
+        principals: [
+          {
+            name: 'alice',
+            kind: 'user',
+            policies: [doc(allow('sts:AssumeRole'), allow('sts:TagSession', arn('role', 'ops')))],
+          },
+          { name: 'ops', trust: askingTag(['sts:AssumeRole', 'sts:TagSession']) },
+          { name: 'billing', trust: askingTag(['sts:AssumeRole', 'sts:TagSession']) },
+        ],
+      });
+      expect(aliceToOps(graph)?.decision).toBe('allowed');
+      expect(edge(graph, arn('user', 'alice'), arn('role', 'billing'))).toBeUndefined();
+    });
+
     it('are passed for certain under an SCP that denies passing other tag keys (the leash agent tag)', () => {
       const protectAgentTag: OrganizationPolicyLevel[] = [
         {
