@@ -1500,7 +1500,7 @@ class GraphBuilder {
         this.targetEdges(principal, compiled, index, path, 'trust-rewrite', index.roles, heldDecisions, lower);
         break;
       case 'saml-provider':
-        this.samlProviderEdges(principal, compiled, index, path, heldDecisions[0], resolution.needs);
+        this.samlProviderEdges(principal, compiled, index, path, heldDecisions[0], resolution.needs, selves);
         break;
       case 'new-role':
         selves.push(this.self(path, resolution.user ? 'a new user' : 'a new role', heldDecisions, true));
@@ -1740,14 +1740,12 @@ class GraphBuilder {
   private sessionTagTarget(role: Principal, index: AccountIndex): SessionTagTarget | undefined {
     if (this.sessionTagTargets.has(role.arn)) return this.sessionTagTargets.get(role.arn);
     let target: SessionTagTarget | undefined;
-    const snapshot = index.graph.snapshot;
-    const grant = role.kind === 'role' && !role.serviceLinked ? sessionTagGrant(roleTrust(snapshot, role)) : undefined;
-    const compiled = grant && index.graph.account.principal(role.arn);
-    const choices = compiled ? principalTagChoices(role, snapshot, this.options.productionTags) : undefined;
-    if (grant && compiled && choices && choices.size > 0 && this.tagsGainWrites(role, compiled, index, choices)) {
+    const grant =
+      role.kind === 'role' && !role.serviceLinked ? sessionTagGrant(roleTrust(index.graph.snapshot, role)) : undefined;
+    const tagged = grant && this.tagsTarget(role);
+    if (grant && tagged) {
       target = {
-        tags: [...choices].map(([key, value]) => `${key}=${value}`).join(', '),
-        requestTags: Object.fromEntries(choices),
+        ...tagged,
         evidence: {
           policy: `${role.arn} trust`,
           policyKind: 'trust',
@@ -1760,6 +1758,30 @@ class GraphBuilder {
     this.sessionTagTargets.set(role.arn, target);
     return target;
   }
+
+  /**
+   * The principal tags a role's own Allow statements ask for that it does not carry, when carrying them would let
+   * it write more: what a session of it gains by the tags its caller (or a SAML assertion) sets. Made once.
+   */
+  private tagsTarget(role: Principal): Omit<SessionTagTarget, 'evidence'> | undefined {
+    if (this.tagsTargets.has(role.arn)) return this.tagsTargets.get(role.arn);
+    let target: Omit<SessionTagTarget, 'evidence'> | undefined;
+    const index = this.byArn.get(role.arn)?.index;
+    const compiled = index?.graph.account.principal(role.arn);
+    if (index && compiled && role.kind === 'role' && !role.serviceLinked) {
+      const choices = principalTagChoices(role, index.graph.snapshot, this.options.productionTags);
+      if (choices.size > 0 && this.tagsGainWrites(role, compiled, index, choices)) {
+        target = {
+          tags: [...choices].map(([key, value]) => `${key}=${value}`).join(', '),
+          requestTags: Object.fromEntries(choices),
+        };
+      }
+    }
+    this.tagsTargets.set(role.arn, target);
+    return target;
+  }
+
+  private readonly tagsTargets = new Map<string, Omit<SessionTagTarget, 'evidence'> | undefined>();
 
   private readonly sessionTagTargets = new Map<string, SessionTagTarget | undefined>();
 
@@ -2145,6 +2167,7 @@ class GraphBuilder {
     path: EscalationPath,
     held: ActionDecision,
     needs: string | undefined,
+    selves: SelfEscalation[],
   ): void {
     if (index.samlProviders.size === 0) return;
     const resolved = resolveTargets(compiled, path.actions[0], this.pathContext, index.samlProviders, held);
@@ -2159,6 +2182,20 @@ class GraphBuilder {
         if (trust.role.arn === principal.arn) continue;
         const combined = combine([decision], true, [trust.evidence]);
         const dependsOn = union(combined.dependsOn, trust.dependsOn);
+        // Its assertions may carry session tags: the tags the role's own statements ask for are the signer's.
+        const target = trust.sessionTags ? this.tagsTarget(trust.role) : undefined;
+        if (target) {
+          selves.push({
+            pathId: ESCALATION_PATHS[SESSION_TAGS_PATH].id,
+            description: `sign in as a role through a SAML provider it rewrites, its assertion carrying the session tags its own statements ask for: ${target.tags}`,
+            actions: path.actions,
+            target: trust.role.arn,
+            decision: dependsOn.length > 0 ? 'depends' : combined.decision,
+            dependsOn,
+            ...(needs ? { needs } : {}),
+            evidence: combined.evidence,
+          });
+        }
         this.graph.link(
           from,
           this.graph.node(trust.role.arn),

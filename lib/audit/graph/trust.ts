@@ -297,6 +297,8 @@ export interface SamlTrust {
   /** Condition keys not written in the assertion (not `SAML:*`), which the trust also reads. */
   readonly dependsOn: readonly string[];
   readonly evidence: Evidence;
+  /** The trust lets the provider's assertions carry session tags (sts:TagSession): their signer picks them. */
+  readonly sessionTags: boolean;
 }
 
 const samlTrusts = new WeakMap<Principal, readonly SamlTrust[]>();
@@ -322,6 +324,7 @@ export function roleSamlTrusts(snapshot: AccountSnapshot, role: Principal): read
         blanketDenies.some(
           (deny) => (deny.principals?.AWS ?? []).includes('*') || providersOf(deny).includes(provider),
         );
+      const tagging = statements.filter((st) => st.effect === 'Allow' && covers(st, 'sts:TagSession'));
       for (const statement of statements) {
         if (statement.effect !== 'Allow' || !saml(statement)) continue;
         const dependsOn = [...new Set(statement.conditions.map((c) => c.key).filter((key) => !/^saml:/i.test(key)))];
@@ -331,6 +334,7 @@ export function roleSamlTrusts(snapshot: AccountSnapshot, role: Principal): read
             role,
             provider,
             dependsOn,
+            sessionTags: tagging.some((st) => providersOf(st).includes(provider)),
             evidence: {
               policy: `${role.arn} trust`,
               policyKind: 'trust',

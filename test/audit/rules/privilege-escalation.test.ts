@@ -865,6 +865,26 @@ describe('privilege-escalation', () => {
       expect(saml(update('arn:aws:iam::111122223333:saml-provider/Other'), samlTrust())).toEqual([]);
     });
 
+    it("picks the session tags the role's own statements ask for, where the trust lets its assertions carry them", () => {
+      const account = (trustActions: string[]) => ({
+        principals: [
+          { name: 'ops', policies: [doc(update(SAML_PROVIDER))] },
+          {
+            name: 'saml-abac',
+            trust: doc({ Effect: 'Allow', Principal: { Federated: SAML_PROVIDER }, Action: trustActions }),
+            policies: [doc(allow('*', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/admin': 'true' } } }))],
+          },
+        ],
+      });
+      const tagging = about(run(rule, account(['sts:AssumeRoleWithSAML', 'sts:TagSession'])), 'ops');
+      expect(tagging[0]?.message).toContain('admin=true');
+      expect(about(run(canDelete, account(['sts:AssumeRoleWithSAML', 'sts:TagSession'])), 'ops')[0]?.severity).toBe(
+        'critical',
+      );
+      // Without sts:TagSession the assertion's tags are refused: the role without them allows nothing.
+      expect(about(run(canDelete, account(['sts:AssumeRoleWithSAML'])), 'ops')).toEqual([]);
+    });
+
     it('honours a Deny of the trust, and depends on a condition the assertion does not write', () => {
       const denied = samlTrust({ Effect: 'Deny', Principal: { Federated: SAML_PROVIDER }, Action: 'sts:*' });
       expect(saml(update('*'), denied)).toEqual([]);
