@@ -46,3 +46,29 @@ export const newMap = <K, V>(): Map<K, V> => new Map<K, V>();
 
 /** A new WeakMap, as a function made once (see innerStore). */
 export const newWeakMap = <K extends object, V>(): WeakMap<K, V> => new WeakMap<K, V>();
+
+/**
+ * `store.get(key)`, made by `make()` on first use (a value of undefined is kept too); without a store, made every
+ * time.
+ */
+export function memoized<K, T>(store: Map<K, unknown> | undefined, key: K, make: () => T): T {
+  if (!store) return make();
+  if (store.has(key)) return store.get(key) as T;
+  const made = make();
+  store.set(key, made);
+  return made;
+}
+
+const objectIds = new WeakMap<object, number>();
+let lastObjectId = 0;
+
+/**
+ * A number naming an object for as long as it lives (0 for none), to build string memo keys from objects shared
+ * by what says the same (a parsed statement of documents with the same text).
+ */
+export function idOf(value: object | undefined): number {
+  if (value === undefined) return 0;
+  let id = objectIds.get(value);
+  if (id === undefined) objectIds.set(value, (id = ++lastObjectId));
+  return id;
+}

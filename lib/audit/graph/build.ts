@@ -9,7 +9,7 @@ import { roleFromResourceKey } from '../../catalog/role-from-resource';
 import type { ActionDecision, CompiledAccount, CompiledPrincipal, RequestContext } from '../evaluate/types';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
-import { rawStatement } from '../../policy';
+import { idOf, memoized } from '../../util/memo';
 import { patternNames, patternNamesRoot } from '../../policy/principals';
 import { partitionOf } from '../../policy/resource';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
@@ -48,6 +48,7 @@ import {
   sessionTrust,
   sessionValuesAsked,
   trustDenies,
+  trustStatementEvidence,
   type Passed,
   type SessionAction,
   type SessionTrust,
@@ -182,25 +183,6 @@ type Caller = ReturnType<typeof callerFacts> & {
    */
   readonly memo?: Map<string, unknown>;
 };
-
-const objectIds = new WeakMap<object, number>();
-let lastObjectId = 0;
-
-/** A number naming an object (a parsed statement, shared by the documents that say the same), for memo keys. */
-function idOf(value: object | undefined): number {
-  if (value === undefined) return 0;
-  let id = objectIds.get(value);
-  if (id === undefined) objectIds.set(value, (id = ++lastObjectId));
-  return id;
-}
-
-function memoized<T>(memo: Map<string, unknown> | undefined, key: string, make: () => T): T {
-  if (!memo) return make();
-  if (memo.has(key)) return memo.get(key) as T;
-  const made = make();
-  memo.set(key, made);
-  return made;
-}
 
 /** How many of the functions, instances or tasks running as a role an edge names. */
 const RUNS_ON_SAMPLE = 3;
@@ -1744,16 +1726,7 @@ class GraphBuilder {
       role.kind === 'role' && !role.serviceLinked ? sessionTagGrant(roleTrust(index.graph.snapshot, role)) : undefined;
     const tagged = grant && this.tagsTarget(role);
     if (grant && tagged) {
-      target = {
-        ...tagged,
-        evidence: {
-          policy: `${role.arn} trust`,
-          policyKind: 'trust',
-          statementIndex: grant.index,
-          ...(grant.sid ? { sid: grant.sid } : {}),
-          statement: rawStatement(role.trustPolicy, grant.index),
-        },
-      };
+      target = { ...tagged, evidence: trustStatementEvidence(role, grant) };
     }
     this.sessionTagTargets.set(role.arn, target);
     return target;

@@ -5,9 +5,10 @@
 // (sts:TagSession, sts:SetSourceIdentity) is the graph's to weigh on each edge.
 import type { CallerPick } from '../evaluate/caller-picks';
 import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
-import { parsePolicyValue, substitute } from '../evaluate/policy-variables';
+import type { KeyLookup } from '../evaluate/key-value';
 import type { ActionDecision } from '../evaluate/types';
-import { sessionValueAction, type SessionAction } from './trust';
+import { CURRENT_POLICY_VERSION, parsePolicy } from '../../policy';
+import { resolvedValue, sessionValueAction, withWildcardsFilled, type SessionAction } from './trust';
 
 const REQUEST_TAG = 'aws:requesttag/';
 const KEY_NAMES: Readonly<Record<string, string>> = {
@@ -52,32 +53,25 @@ export function sessionPickFor(decision: ActionDecision, caller: PrincipalFacts)
   };
 }
 
-/** Each condition key's values as the statements write them (lower-cased keys), variables filled, wildcards too. */
+/**
+ * Each condition key's values as the deciding statements write them (lower-cased keys), read by the policy parser,
+ * variables filled from the caller and wildcards too. A statement the parser cannot read names no value.
+ */
 function writtenValues(refs: ActionDecision['allowedBy'], caller: PrincipalFacts): Map<string, string[]> {
   const out = new Map<string, string[]>();
+  const lookup: KeyLookup = (key) => principalKeyValue(caller, key);
   for (const ref of refs) {
-    const condition = (ref.statement as { Condition?: unknown } | undefined)?.Condition;
-    if (!condition || typeof condition !== 'object') continue;
-    for (const block of Object.values(condition as Record<string, unknown>)) {
-      if (!block || typeof block !== 'object') continue;
-      for (const [key, raw] of Object.entries(block as Record<string, unknown>)) {
-        const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
-        const filled = values.flatMap((value) => fill(value, caller));
-        if (filled.length > 0) out.set(key.toLowerCase(), [...(out.get(key.toLowerCase()) ?? []), ...filled]);
-      }
+    if (ref.statement === undefined) continue;
+    const parsed = parsePolicy({ Version: CURRENT_POLICY_VERSION, Statement: [ref.statement] });
+    if (!parsed.ok) continue;
+    for (const condition of parsed.policy.statements.flatMap((statement) => statement.conditions)) {
+      const key = condition.key.toLowerCase();
+      const filled = condition.values
+        .map((value) => resolvedValue(value, lookup))
+        .filter((value): value is string => value !== undefined)
+        .map(withWildcardsFilled);
+      if (filled.length > 0) out.set(key, [...(out.get(key) ?? []), ...filled]);
     }
   }
   return out;
-}
-
-/** A written value as a request would carry it: policy variables from the caller, wildcards filled. */
-function fill(value: string, caller: PrincipalFacts): string[] {
-  const parsed = parsePolicyValue(value);
-  let text = value;
-  if (parsed.hasVariables) {
-    const resolved = substitute(parsed, (key) => principalKeyValue(caller, key));
-    if (typeof resolved !== 'object' || !('text' in resolved)) return [];
-    text = resolved.text;
-  }
-  return [text.replace(/\*/g, 'x').replace(/\?/g, 'y')];
 }

@@ -229,13 +229,7 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
           continue;
         }
         if (!assume && trusted.length === 0) continue;
-        const evidence: Evidence = {
-          policy: `${role.arn} trust`,
-          policyKind: 'trust',
-          statementIndex: statement.index,
-          ...(statement.sid ? { sid: statement.sid } : {}),
-          statement: rawStatement(role.trustPolicy, statement.index),
-        };
+        const evidence = trustStatementEvidence(role, statement);
         for (const party of trusted) {
           grants.push({
             role,
@@ -335,13 +329,7 @@ export function roleSamlTrusts(snapshot: AccountSnapshot, role: Principal): read
             provider,
             dependsOn,
             sessionTags: tagging.some((st) => providersOf(st).includes(provider)),
-            evidence: {
-              policy: `${role.arn} trust`,
-              policyKind: 'trust',
-              statementIndex: statement.index,
-              ...(statement.sid ? { sid: statement.sid } : {}),
-              statement: rawStatement(role.trustPolicy, statement.index),
-            },
+            evidence: trustStatementEvidence(role, statement),
           });
         }
       }
@@ -388,12 +376,10 @@ function candidates(conditions: readonly NormalizedCondition[], key: string, loo
   for (const value of conditions.flatMap((c) => c.values)) {
     written.push(value);
     // `${aws:username}` as the session name: the caller writes its own user name.
-    const parsed = parsePolicyValue(value);
-    if (!parsed.hasVariables) continue;
-    const resolved = substitute(parsed, lookup);
-    if (typeof resolved === 'object' && 'text' in resolved) written.push(resolved.text);
+    const resolved = parsePolicyValue(value).hasVariables ? resolvedValue(value, lookup) : undefined;
+    if (resolved !== undefined) written.push(resolved);
   }
-  const filled = written.map((v) => v.replace(/\*/g, 'x').replace(/\?/g, 'y'));
+  const filled = written.map(withWildcardsFilled);
   // An address inside each network written as a block (`10.0.0.0/8`).
   const addresses = written.filter((v) => v.includes('/')).map((v) => v.split('/')[0]);
   const values = [...new Set([...written, ...filled, ...addresses, 'leash-chosen-value'])].map((v) => present([v]));
@@ -612,6 +598,30 @@ export interface SessionTrust {
   readonly via: 'arn' | 'direct' | 'account';
 }
 
+/** A trust statement of the role as a finding's evidence names it. */
+export function trustStatementEvidence(role: Principal, statement: NormalizedStatement): Evidence {
+  return {
+    policy: `${role.arn} trust`,
+    policyKind: 'trust',
+    statementIndex: statement.index,
+    ...(statement.sid ? { sid: statement.sid } : {}),
+    statement: rawStatement(role.trustPolicy, statement.index),
+  };
+}
+
+/** A value as a policy writes it, its policy variables filled from `lookup`: undefined when one is not known. */
+export function resolvedValue(written: string, lookup: KeyLookup): string | undefined {
+  const parsed = parsePolicyValue(written);
+  if (!parsed.hasVariables) return written;
+  const resolved = substitute(parsed, lookup);
+  return typeof resolved === 'object' && 'text' in resolved ? resolved.text : undefined;
+}
+
+/** A pattern's wildcards filled (`*` with `x`, `?` with `y`): one value the pattern matches. */
+export function withWildcardsFilled(pattern: string): string {
+  return pattern.replace(/\*/g, 'x').replace(/\?/g, 'y');
+}
+
 /** Its own conditions on what is passed are the caller's choice when it asks for that permission. */
 const PASSING: SessionValues = { 'sts:TagSession': YES, 'sts:SetSourceIdentity': YES };
 
@@ -627,6 +637,8 @@ export function sessionTrust(
   facts: ConditionFacts,
   roleAccountId: string,
 ): SessionTrust {
+  // A trust that could not be read may let anyone pass anything: unknown, never refused.
+  if (trust.grants.some((grant) => grant.unreadable)) return { tri: MAYBE, via: 'account' };
   let tri: Tri = NO;
   let via = 'account' as SessionTrust['via'];
   let denyMaybe = false;
@@ -669,17 +681,9 @@ export function sessionValuesAsked(statements: readonly NormalizedStatement[], c
     for (const condition of statement.conditions) {
       const key = condition.key.toLowerCase();
       if (!key.startsWith('aws:requesttag/') && key !== 'sts:sourceidentity') continue;
-      const value = condition.values
-        .map((written) => {
-          const parsed = parsePolicyValue(written);
-          if (!parsed.hasVariables) return written;
-          const resolved = substitute(parsed, lookup);
-          return typeof resolved === 'object' && 'text' in resolved ? resolved.text : undefined;
-        })
-        .find((v) => v !== undefined)
-        ?.replace(/\*/g, 'x')
-        .replace(/\?/g, 'y');
-      if (value === undefined) continue;
+      const resolved = condition.values.map((written) => resolvedValue(written, lookup)).find((v) => v !== undefined);
+      if (resolved === undefined) continue;
+      const value = withWildcardsFilled(resolved);
       if (key === 'sts:sourceidentity') sourceIdentity ??= value;
       else requestTags[key.slice('aws:requesttag/'.length)] ??= value;
     }

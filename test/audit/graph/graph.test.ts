@@ -460,6 +460,21 @@ describe('assume-role edges', () => {
         expect(aliceToOps(asking(condition, ['sts:AssumeRole']))).toBeUndefined();
       });
 
+      it("keep a way into another account's role whose trust cannot be read: it may let anyone pass them", () => {
+        const unreadable = doc({
+          Effect: 'Allow',
+          NotPrincipal: { AWS: arn('user', 'bob') },
+          Action: 'sts:AssumeRole',
+        });
+        const alice = {
+          name: 'alice',
+          kind: 'user' as const,
+          policies: [doc(allow(['sts:AssumeRole', 'sts:TagSession'], '*', { Condition: teamTag }))],
+        };
+        const graph = graphOf({ principals: [alice] }, [otherAccount([{ name: 'remote', trust: unreadable }])]);
+        expect(edge(graph, arn('user', 'alice'), arn('role', 'remote', OTHER))?.decision).toBe('depends');
+      });
+
       it('do not hold back a caller the same-account trust names, which needs no grant of its own', () => {
         const found = aliceToOps(asking(teamTag, ['sts:AssumeRole'], arn('user', 'alice')));
         expect(found?.decision).toBe('allowed');
