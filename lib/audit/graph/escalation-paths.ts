@@ -357,6 +357,20 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['iam:PassRole', 'glue:CreateSession', 'glue:RunStatement'],
     description: 'open a Glue interactive session as a privileged role and run code in it',
   },
+  {
+    // A job run's arguments replace the job's default arguments, and `--scriptLocation` among them replaces the
+    // script the job runs (AWS Glue's job parameters), unless the job pins it as a non-overridable argument.
+    id: 'glue-start-job-run',
+    actions: ['glue:StartJobRun'],
+    description: "run an existing Glue job with a script of its own (`--scriptLocation`), as the job's role",
+  },
+  {
+    // A trigger's job action carries arguments for the runs it starts, with the same effect; a scheduled or
+    // conditional trigger can start when it is created.
+    id: 'glue-create-trigger-arguments',
+    actions: ['glue:CreateTrigger'],
+    description: "create a trigger that runs an existing Glue job with a script of its own, as the job's role",
+  },
   // ---- SageMaker
   {
     // pathfinding.cloud sagemaker-002; iam-vulnerable sageMakerCreateTrainingJob; Prowler

@@ -121,6 +121,7 @@ const run = (
   ...(inventory ? { inventory } : {}),
 });
 const FUNCTION = 'a Lambda function that runs as the role';
+const GLUE_JOB = 'a Glue job whose role is the role, with no non-overridable --scriptLocation';
 const rewrite = (target: RewriteTarget): PathResolution => ({ kind: 'rewrite', target });
 const identityCenter = (what: string): PathResolution => ({
   kind: 'identity-center',
@@ -232,6 +233,8 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-bedrock-browser': pass(['bedrock-agentcore.amazonaws.com']),
   'lambda-update-function-code': run(['lambda.amazonaws.com'], FUNCTION, false, 'lambda-functions'),
   'lambda-update-function-configuration': run(['lambda.amazonaws.com'], FUNCTION, false, 'lambda-functions'),
+  'glue-start-job-run': run(['glue.amazonaws.com'], GLUE_JOB),
+  'glue-create-trigger-arguments': run(['glue.amazonaws.com'], GLUE_JOB),
   'glue-update-dev-endpoint': run(['glue.amazonaws.com'], 'a Glue development endpoint that runs as the role'),
   'cloudformation-update-stack': run(['cloudformation.amazonaws.com'], 'a stack whose service role is the role'),
   'cloudformation-change-set': run(['cloudformation.amazonaws.com'], 'a stack whose service role is the role'),

@@ -173,6 +173,8 @@ describe('privilege-escalation', () => {
     ['passrole-glue-update-job', ['iam:PassRole', 'glue:UpdateJob', 'glue:StartJobRun']],
     ['passrole-glue-update-job-trigger', ['iam:PassRole', 'glue:UpdateJob', 'glue:CreateTrigger']],
     ['passrole-glue-interactive-session', ['iam:PassRole', 'glue:CreateSession', 'glue:RunStatement']],
+    ['glue-start-job-run', ['glue:StartJobRun']],
+    ['glue-create-trigger-arguments', ['glue:CreateTrigger']],
     ['passrole-sagemaker-training-job', ['iam:PassRole', 'sagemaker:CreateTrainingJob']],
     ['passrole-sagemaker-processing-job', ['iam:PassRole', 'sagemaker:CreateProcessingJob']],
     ['sagemaker-presigned-notebook-url', ['sagemaker:CreatePresignedNotebookInstanceUrl']],
