@@ -99,7 +99,14 @@ export function parseOrganizationPolicyFile(
   }
   let chain: readonly ChainLevel[];
   if (wellFormedChain(value)) chain = value;
-  else {
+  else if (value.length > 0 && value.every(isPolicyDocument)) {
+    // A common slip: the documents of one level put in an array. Which level each belongs to is not said.
+    throw new InputError(
+      `${file}: an array of ${value.length} policy document(s), where an array must hold levels ` +
+        `[{ kind, id, policies: [{ name, document }] }]: pass each document as a file of its own (all taken as ` +
+        `attached at the root), or wrap them in levels`,
+    );
+  } else {
     const parsed = chainSchema().safeParse(value);
     if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
     chain = parsed.data;

@@ -73,6 +73,13 @@ describe('loadOrganizationPolicies', () => {
     const file = write('kind.json', [{ kind: 'galaxy', id: 'x', policies: [] }]);
     expect(() => loadOrganizationPolicies([file], 'scp')).toThrow(/kind\.json: \[0\]\.kind/);
   });
+
+  it('says what to do with an array of policy documents, instead of a chain level error per key', () => {
+    const file = write('docs.json', [denyDoc, denyDoc]);
+    expect(() => loadOrganizationPolicies([file], 'rcp')).toThrow(
+      /docs\.json: an array of 2 policy document\(s\).*pass each document as a file of its own/,
+    );
+  });
 });
 
 describe('loadAuditInput', () => {
