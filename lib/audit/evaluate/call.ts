@@ -8,6 +8,7 @@ import { refWithDependsOn, type CompiledStatement } from './compile-policy';
 import { RequestKeys, type ActionFacts, type PrincipalFacts } from './context';
 import type { KeyLookup } from './key-value';
 import { answerCondition } from './org-paths';
+import { roleSessionId } from './role-session-id';
 import {
   EMPTY,
   KeyNode,
@@ -209,12 +210,13 @@ export class Call {
       const lookup = this.keys.lookupFor(facts);
       const conditions = statement.conditions;
       const { orgPaths, auditTime } = this.keys.principal;
+      const roleId = roleSessionId(this.keys.principal);
       for (let i = 0; i < conditions.length; i++) {
         const condition = conditions[i];
         const result =
           auditTime !== undefined && asksAuditTime(condition, lookup)
             ? answerFromAuditTime(condition, statement.effect, auditTime, lookup)
-            : answerCondition(condition, lookup, orgPaths);
+            : answerCondition(condition, lookup, orgPaths, roleId);
         if (result.tri === NO) {
           tri = NO;
           break;

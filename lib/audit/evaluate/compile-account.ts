@@ -432,6 +432,7 @@ export function compileAccount(
       kind: principal.kind,
       arn: principal.arn,
       name: principal.name,
+      ...(principal.uniqueId === undefined ? {} : { uniqueId: principal.uniqueId }),
       accountId: snapshot.accountId,
       ...(snapshot.organizationId === undefined ? {} : { organizationId: snapshot.organizationId }),
       ...(orgPaths === undefined ? {} : { orgPaths }),

@@ -11,6 +11,8 @@ export interface PrincipalFacts {
   readonly kind: 'role' | 'user' | 'group';
   readonly arn: string;
   readonly name: string;
+  /** Roles and users: AWS's unique id, where the input holds it (aws:userid; role-session-id.ts). */
+  readonly uniqueId?: string;
   readonly accountId: string;
   /** Its account's organization, where the input says: aws:PrincipalOrgID. */
   readonly organizationId?: string;
@@ -306,6 +308,9 @@ export function principalKeyValue(principal: PrincipalFacts, lowerKey: string): 
       return ABSENT;
     case 'aws:username':
       return principal.kind === 'user' ? present([principal.name]) : isGroup ? UNKNOWN : ABSENT;
+    case 'aws:userid':
+      // A role session's is the role's id and the session name: answered per condition (role-session-id.ts).
+      return principal.kind === 'user' && principal.uniqueId !== undefined ? present([principal.uniqueId]) : UNKNOWN;
     default:
       break;
   }

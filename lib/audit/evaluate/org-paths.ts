@@ -10,6 +10,7 @@ import { ORGANIZATION_ID } from '../sources/organization-id';
 import type { AccountSnapshot } from '../sources/snapshot';
 import { evaluateCondition, type ConditionResult } from './condition';
 import { present, type KeyLookup } from './key-value';
+import { isUserIdKey, roleSessionIdCondition, USER_ID_KEY } from './role-session-id';
 import { MAYBE } from './tri';
 
 export const ORG_PATHS_KEY = 'aws:principalorgpaths';
@@ -38,13 +39,18 @@ export function principalOrgPathCandidates(
 /**
  * A condition answered with `lookup`, except that one on aws:PrincipalOrgPaths the lookup does not know is asked
  * with each value in `orgPaths` (principalOrgPathCandidates): the answer they all give, or "depends" on the key
- * where they differ.
+ * where they differ. Likewise one on aws:userid for a session of the role whose unique id is `roleId`, asked
+ * with each session name it tells apart (role-session-id.ts).
  */
 export function answerCondition(
   condition: NormalizedCondition,
   lookup: KeyLookup,
   orgPaths: readonly string[] | undefined,
+  roleId?: string,
 ): ConditionResult {
+  if (roleId !== undefined && isUserIdKey(condition.key) && lookup(USER_ID_KEY).state === 'unknown') {
+    return roleSessionIdCondition(condition, lookup, roleId);
+  }
   if (orgPaths === undefined || orgPaths.length === 0 || condition.key.toLowerCase() !== ORG_PATHS_KEY) {
     return evaluateCondition(condition, lookup);
   }

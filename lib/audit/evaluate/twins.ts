@@ -6,6 +6,7 @@ import type { CatalogAction } from '../../catalog/types';
 import { answerCondition } from './org-paths';
 import type { CompiledStatement } from './compile-policy';
 import { principalKeyValue, type PrincipalFacts } from './context';
+import { roleSessionId } from './role-session-id';
 import { TRI_CODE, type ServicePlan } from './plan';
 import { MAYBE } from './tri';
 import type { ActionDecision, DecisionCounts, DecisionRuns, OrganizationLayerState, RequestContext } from './types';
@@ -30,7 +31,7 @@ export function principalAnswerCode(statement: CompiledStatement, facts: Princip
   let code = '';
   const conditions = statement.principalConditions;
   for (let i = 0; i < conditions.length; i++) {
-    const result = answerCondition(conditions[i], lookup, facts.orgPaths);
+    const result = answerCondition(conditions[i], lookup, facts.orgPaths, roleSessionId(facts));
     code += TRI_CODE[result.tri] + (result.tri === MAYBE ? result.dependsOn.join('\u0000') : '');
   }
   return code;

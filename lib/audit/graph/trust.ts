@@ -13,6 +13,7 @@ import { evaluateCondition, type ConditionResult } from '../evaluate/condition';
 import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
 import { ABSENT, UNKNOWN, present, type KeyLookup, type KeyValue } from '../evaluate/key-value';
 import { answerCondition, ORG_PATHS_KEY } from '../evaluate/org-paths';
+import { roleSessionId } from '../evaluate/role-session-id';
 import { parsePolicyValue, substitute } from '../evaluate/policy-variables';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
@@ -457,7 +458,7 @@ export function answerConditions(
         ? orgPathsCondition(condition, caller, facts, lookup)
         : isAuditTimeKey(key)
           ? answerFromAuditTime(condition, statement.effect, facts.now.getTime(), lookup)
-          : evaluateCondition(condition, lookup);
+          : answerCondition(condition, lookup, undefined, roleSessionId(caller));
     if (result.tri === NO) return { tri: NO, dependsOn: [] };
     if (result.tri === MAYBE) {
       tri = MAYBE;
@@ -563,7 +564,14 @@ export function partyIncludes(party: TrustedParty, caller: PrincipalFacts, loose
 export function callerFacts(principal: Principal, accountId: string): PrincipalFacts {
   const tags = new Map<string, string>();
   for (const [key, value] of Object.entries(principal.tags)) tags.set(key.toLowerCase(), value);
-  return { kind: principal.kind, arn: principal.arn, name: principal.name, accountId, tags };
+  return {
+    kind: principal.kind,
+    arn: principal.arn,
+    name: principal.name,
+    ...(principal.uniqueId === undefined ? {} : { uniqueId: principal.uniqueId }),
+    accountId,
+    tags,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).nullish();
 const UserDetail = z.object({
   Path: z.string().nullish(),
   UserName: z.string(),
+  UserId: z.string().nullish(),
   Arn: z.string(),
   GroupList: list(z.string()),
   UserPolicyList: list(InlinePolicy),
@@ -30,6 +31,7 @@ const GroupDetail = z.object({
 const RoleDetail = z.object({
   Path: z.string().nullish(),
   RoleName: z.string(),
+  RoleId: z.string().nullish(),
   Arn: z.string(),
   AssumeRolePolicyDocument: z.unknown(),
   RolePolicyList: list(InlinePolicy),

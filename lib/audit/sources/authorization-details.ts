@@ -76,6 +76,7 @@ export const wellFormedAuthorizationDetails = object({
     object({
       Path: nullishString,
       UserName: isString,
+      UserId: nullishString,
       Arn: isString,
       GroupList: nullishList(isString),
       UserPolicyList: inlinePolicies,
@@ -97,6 +98,7 @@ export const wellFormedAuthorizationDetails = object({
     object({
       Path: nullishString,
       RoleName: isString,
+      RoleId: nullishString,
       Arn: isString,
       AssumeRolePolicyDocument: given,
       RolePolicyList: inlinePolicies,
@@ -267,6 +269,7 @@ export function parseAuthorizationDetails(
       kind: 'user',
       arn: user.Arn,
       name: user.UserName,
+      ...(user.UserId ? { uniqueId: user.UserId } : {}),
       path: user.Path ?? '/',
       tags: tagMap(user.Tags),
       trustPolicy: undefined,
@@ -316,6 +319,7 @@ export function parseAuthorizationDetails(
       kind: 'role',
       arn: role.Arn,
       name: role.RoleName,
+      ...(role.RoleId ? { uniqueId: role.RoleId } : {}),
       path,
       tags: tagMap(role.Tags),
       trustPolicy: isDocumentObject(role.AssumeRolePolicyDocument)

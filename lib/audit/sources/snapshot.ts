@@ -57,6 +57,11 @@ export const Principal = strictObject({
   kind: z.enum(['role', 'user', 'group']),
   arn: z.string(),
   name: z.string(),
+  /**
+   * Roles and users: the unique id AWS gave it (RoleId `AROA…`, UserId `AIDA…`), the value of aws:userid (a role
+   * session's is the role's, `:`, and the session name). Absent: not known (a template, a hand-made file).
+   */
+  uniqueId: z.string().optional(),
   path: z.string().default('/'),
   tags: z.record(z.string(), z.string()).default({}),
   /** Roles only: the AssumeRolePolicyDocument. */

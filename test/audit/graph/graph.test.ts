@@ -542,6 +542,75 @@ describe('assume-role edges', () => {
     });
   });
 
+  describe("aws:userid: a user's unique id, a role session's the role's id and the session name", () => {
+    const DEPLOYER_ID = 'AROADEPLOYER000000001';
+    const ALICE_ID = 'AIDAALICE000000000001';
+    const byUserId = (test: object) => trusting(root(), { Condition: test });
+    const graph = graphOf({
+      principals: [
+        { name: 'deployer', uniqueId: DEPLOYER_ID, policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'alice', kind: 'user', uniqueId: ALICE_ID, policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'any-deployer-session', trust: byUserId({ StringLike: { 'aws:userid': `${DEPLOYER_ID}:*` } }) },
+        { name: 'one-deployer-session', trust: byUserId({ StringEquals: { 'aws:userid': `${DEPLOYER_ID}:ops` } }) },
+        { name: 'another-role', trust: byUserId({ StringLike: { 'aws:userid': 'AROAOTHER000000000001:*' } }) },
+        { name: 'alice-only', trust: byUserId({ StringEquals: { 'aws:userid': ALICE_ID } }) },
+        {
+          name: 'not-deployer',
+          trust: {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { AWS: root() }, Action: 'sts:AssumeRole' },
+              {
+                Effect: 'Deny',
+                Principal: { AWS: '*' },
+                Action: 'sts:AssumeRole',
+                Condition: { StringLike: { 'aws:userid': `${DEPLOYER_ID}:*` } },
+              },
+            ],
+          },
+        },
+      ],
+    });
+
+    it('lets every session of the role named by its id in, and no session of another role', () => {
+      expect(edge(graph, arn('role', 'deployer'), arn('role', 'any-deployer-session'))).toMatchObject({
+        decision: 'allowed',
+        dependsOn: [],
+      });
+      expect(edge(graph, arn('role', 'deployer'), arn('role', 'another-role'))).toBeUndefined();
+      expect(edge(graph, arn('role', 'deployer'), arn('role', 'not-deployer'))).toBeUndefined();
+      expect(edge(graph, arn('user', 'alice'), arn('role', 'not-deployer'))).toMatchObject({ decision: 'allowed' });
+    });
+
+    it('lets one session name in as depending on the key: whoever makes the session names it', () => {
+      expect(edge(graph, arn('role', 'deployer'), arn('role', 'one-deployer-session'))).toMatchObject({
+        decision: 'depends',
+        dependsOn: ['aws:userid'],
+      });
+    });
+
+    it("answers a user's from its unique id", () => {
+      expect(edge(graph, arn('user', 'alice'), arn('role', 'alice-only'))).toMatchObject({
+        decision: 'allowed',
+        dependsOn: [],
+      });
+      expect(edge(graph, arn('user', 'alice'), arn('role', 'any-deployer-session'))).toBeUndefined();
+      expect(edge(graph, arn('role', 'deployer'), arn('role', 'alice-only'))).toBeUndefined();
+    });
+
+    it('leaves the key depending where the input does not hold the unique id', () => {
+      const unknown = graphOf({
+        principals: [
+          { name: 'deployer', policies: [doc(allow('sts:AssumeRole'))] },
+          { name: 'another-role', trust: byUserId({ StringLike: { 'aws:userid': 'AROAOTHER000000000001:*' } }) },
+        ],
+      });
+      expect(edge(unknown, arn('role', 'deployer'), arn('role', 'another-role'))).toMatchObject({
+        decision: 'depends',
+      });
+    });
+  });
+
   it('lets the caller pass a value written with a wildcard character as it is (StringEquals "*")', () => {
     const graph = graphOf({
       principals: [

@@ -43,6 +43,29 @@ describe('can-delete-production', () => {
     expect(about(findings, 'dba').map((f) => f.severity)).toEqual([severity]);
   });
 
+  it('answers an SCP deny on aws:userid from the unique ids: a session of a listed role is let through', () => {
+    // AWS's pattern for "only these principals": deny unless aws:userid is one of them (a role's id, then `:*`).
+    const onlyOps = doc(
+      deny('rds:DeleteDBInstance', '*', {
+        Condition: { StringNotLike: { 'aws:userid': ['AROAOPS00000000000001:*', 'AIDAALICE000000000001'] } },
+      }),
+    );
+    const holds = [doc(allow('rds:DeleteDBInstance'))];
+    const findings = run(rule, {
+      principals: [
+        { name: 'ops', uniqueId: 'AROAOPS00000000000001', policies: holds },
+        { name: 'dba', uniqueId: 'AROADBA00000000000001', policies: holds },
+        { name: 'alice', kind: 'user', uniqueId: 'AIDAALICE000000000001', policies: holds },
+        { name: 'bob', kind: 'user', uniqueId: 'AIDABOB00000000000001', policies: holds },
+      ],
+      scps: [FULL_ACCESS_LEVEL([{ name: 'only-ops', document: onlyOps }])],
+    });
+    expect(about(findings, 'ops').map((f) => f.severity)).toEqual(['critical']);
+    expect(about(findings, 'alice').map((f) => f.severity)).toEqual(['critical']);
+    expect(about(findings, 'dba')).toEqual([]);
+    expect(about(findings, 'bob')).toEqual([]);
+  });
+
   it("is critical under a resource perimeter SCP: the account's own production is inside the perimeter", () => {
     // AWS's resource perimeter: deny anything on a resource outside the organization.
     const perimeter = doc(

@@ -34,6 +34,8 @@ export interface PrincipalSpec {
   readonly tags?: Record<string, string>;
   readonly groups?: readonly string[];
   readonly path?: string;
+  /** AWS's unique id (RoleId, UserId): the value of aws:userid. */
+  readonly uniqueId?: string;
 }
 
 export interface AccountSpec {
@@ -62,6 +64,7 @@ export function snapshot(spec: AccountSpec): AccountSnapshot {
       kind,
       arn: `arn:aws:iam::${ACCOUNT}:${kind}${path}${p.name}`,
       name: p.name,
+      ...(p.uniqueId === undefined ? {} : { uniqueId: p.uniqueId }),
       path,
       tags: p.tags ?? {},
       trustPolicy: kind === 'role' ? (p.trust ?? serviceTrust('lambda.amazonaws.com')) : undefined,
