@@ -124,8 +124,25 @@ export function isPrincipalKey(lowerKey: string): boolean {
     lowerKey.startsWith('aws:principal') ||
     lowerKey === 'aws:username' ||
     lowerKey === 'aws:userid' ||
-    lowerKey === KMS_CALLER_ACCOUNT
+    lowerKey === KMS_CALLER_ACCOUNT ||
+    SESSION_ONLY_KEYS.has(lowerKey)
   );
+}
+
+/**
+ * Keys AWS sends only for some sessions: a root session from sts:AssumeRoot (aws:AssumedRoot), a role session
+ * made through an identity provider (aws:FederatedProvider) or with a source identity (aws:SourceIdentity).
+ * Never for an IAM user, nor for a group's members; for a role, they depend on how its session was made,
+ * except aws:AssumedRoot, which no role session carries.
+ */
+const SESSION_ONLY_KEYS: ReadonlySet<string> = new Set([
+  'aws:assumedroot',
+  'aws:federatedprovider',
+  'aws:sourceidentity',
+]);
+
+function sessionOnlyValue(principal: PrincipalFacts, lowerKey: string): KeyValue {
+  return principal.kind === 'role' && lowerKey !== 'aws:assumedroot' ? UNKNOWN : ABSENT;
 }
 
 /** KMS's own name for the calling principal's account: sent with KMS's actions only. */
@@ -308,6 +325,10 @@ export function principalKeyValue(principal: PrincipalFacts, lowerKey: string): 
       return ABSENT;
     case 'aws:username':
       return principal.kind === 'user' ? present([principal.name]) : isGroup ? UNKNOWN : ABSENT;
+    case 'aws:assumedroot':
+    case 'aws:federatedprovider':
+    case 'aws:sourceidentity':
+      return sessionOnlyValue(principal, lowerKey);
     case 'aws:userid':
       // A role session's is the role's id and the session name: answered per condition (role-session-id.ts).
       return principal.kind === 'user' && principal.uniqueId !== undefined ? present([principal.uniqueId]) : UNKNOWN;

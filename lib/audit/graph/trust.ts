@@ -10,7 +10,7 @@ import type { NormalizedCondition } from '../../policy/types';
 import { callerPickGroup, REQUESTED_REGION, VIA_AWS_SERVICE } from '../evaluate/caller-picks';
 import { answerFromAuditTime, isAuditTimeKey } from '../evaluate/audit-time';
 import { evaluateCondition, type ConditionResult } from '../evaluate/condition';
-import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
+import { isPrincipalKey, principalKeyValue, type PrincipalFacts } from '../evaluate/context';
 import { ABSENT, UNKNOWN, present, type KeyLookup, type KeyValue } from '../evaluate/key-value';
 import { answerCondition, ORG_PATHS_KEY } from '../evaluate/org-paths';
 import { roleSessionId } from '../evaluate/role-session-id';
@@ -121,7 +121,7 @@ function covers(statement: NormalizedStatement, action: string): boolean {
 }
 
 function isCallerKey(lowerKey: string): boolean {
-  return lowerKey.startsWith('aws:principal') || lowerKey === 'aws:username' || lowerKey === 'aws:userid';
+  return isPrincipalKey(lowerKey);
 }
 
 /**

@@ -66,6 +66,30 @@ describe('can-delete-production', () => {
     expect(about(findings, 'bob')).toEqual([]);
   });
 
+  it.each([
+    // AWS's example SCP for centralized root access: it aims at root sessions only.
+    ['aws:AssumedRoot', { Bool: { 'aws:AssumedRoot': 'true' } }, 'critical', 'critical'],
+    ['aws:SourceIdentity', { StringLike: { 'aws:SourceIdentity': 'admin-*' } }, 'critical', 'high'],
+    ['aws:FederatedProvider', { StringEquals: { 'aws:FederatedProvider': 'accounts.google.com' } }, 'critical', 'high'],
+  ])(
+    'reads an SCP deny on %s, which no IAM user sends, as not stopping users (and roles by how the session was made)',
+    (_key, condition, userSeverity, roleSeverity) => {
+      const findings = run(rule, {
+        principals: [
+          { name: 'dba', policies: [doc(allow('rds:DeleteDBInstance'))] },
+          { name: 'alice', kind: 'user', policies: [doc(allow('rds:DeleteDBInstance'))] },
+        ],
+        scps: [
+          FULL_ACCESS_LEVEL([
+            { name: 'sessions', document: doc(deny('rds:DeleteDBInstance', '*', { Condition: condition })) },
+          ]),
+        ],
+      });
+      expect(about(findings, 'alice').map((f) => f.severity)).toEqual([userSeverity]);
+      expect(about(findings, 'dba').map((f) => f.severity)).toEqual([roleSeverity]);
+    },
+  );
+
   it("is critical under a resource perimeter SCP: the account's own production is inside the perimeter", () => {
     // AWS's resource perimeter: deny anything on a resource outside the organization.
     const perimeter = doc(
