@@ -131,11 +131,15 @@ export function isPrincipalKey(lowerKey: string): boolean {
 
 /**
  * Keys AWS sends only for some sessions: a root session from sts:AssumeRoot (aws:AssumedRoot), a role session
- * made through an identity provider (aws:FederatedProvider) or with a source identity (aws:SourceIdentity).
+ * made through an identity provider (aws:FederatedProvider) or with a source identity (aws:SourceIdentity), an
+ * instance's credentials (aws:ec2InstanceSourceVpc, aws:ec2InstanceSourcePrivateIPv4).
  * Never for an IAM user, nor for a group's members; for a role, they depend on how its session was made,
  * except aws:AssumedRoot, which no role session carries.
  */
 const SESSION_ONLY_KEYS: ReadonlySet<string> = new Set([
+  // Sent with the credentials EC2 delivers to an instance (its instance profile's role) only.
+  'aws:ec2instancesourcevpc',
+  'aws:ec2instancesourceprivateipv4',
   'aws:assumedroot',
   'aws:federatedprovider',
   'aws:sourceidentity',
@@ -328,6 +332,8 @@ export function principalKeyValue(principal: PrincipalFacts, lowerKey: string): 
     case 'aws:assumedroot':
     case 'aws:federatedprovider':
     case 'aws:sourceidentity':
+    case 'aws:ec2instancesourcevpc':
+    case 'aws:ec2instancesourceprivateipv4':
       return sessionOnlyValue(principal, lowerKey);
     case 'aws:userid':
       // A role session's is the role's id and the session name: answered per condition (role-session-id.ts).

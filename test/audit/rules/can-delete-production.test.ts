@@ -71,6 +71,16 @@ describe('can-delete-production', () => {
     ['aws:AssumedRoot', { Bool: { 'aws:AssumedRoot': 'true' } }, 'critical', 'critical'],
     ['aws:SourceIdentity', { StringLike: { 'aws:SourceIdentity': 'admin-*' } }, 'critical', 'high'],
     ['aws:FederatedProvider', { StringEquals: { 'aws:FederatedProvider': 'accounts.google.com' } }, 'critical', 'high'],
+    // Credentials EC2 delivers to an instance carry its VPC: a Deny of them used outside it (a data perimeter).
+    [
+      'aws:ec2InstanceSourceVpc',
+      {
+        StringNotEquals: { 'aws:ec2InstanceSourceVpc': 'vpc-1' },
+        Null: { 'aws:ec2InstanceSourceVpc': 'false' },
+      },
+      'critical',
+      'high',
+    ],
   ])(
     'reads an SCP deny on %s, which no IAM user sends, as not stopping users (and roles by how the session was made)',
     (_key, condition, userSeverity, roleSeverity) => {
