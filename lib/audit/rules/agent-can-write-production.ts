@@ -107,7 +107,8 @@ function layerText(context: RuleContext, principal: Principal, how: string): str
   if (snapshot.isManagementAccount) out.push('SCPs never apply to the management account');
   else if (!snapshot.organizationPoliciesKnown)
     out.push('the SCPs were not read (pass --scp), so the SCP agent layer is unknown');
-  else out.push(`no SCP agent layer denies them for a ${how}`);
+  // `how` is what makes it an agent: "agent principal tag" or "request through an AWS managed MCP server".
+  else out.push(`no SCP agent layer denies them for ${/^[aeiou]/i.test(how) ? 'an' : 'a'} ${how}`);
   return out;
 }
 

@@ -140,7 +140,13 @@ describe('agent-can-write-production', () => {
       severity: 'high',
       details: { recognisedBy: 'request through an AWS managed MCP server' },
     });
-    expect(finding.message).toContain('no SCP agent layer denies them');
+    expect(finding.message).toContain('no SCP agent layer denies them for a request through an AWS managed MCP server');
+    // An agent by its tag reads "an agent principal tag".
+    const tagged = run(rule, {
+      principals: [{ name: 'agent', tags: agentTag, policies: [doc(allow('*'))] }],
+      scps: [FULL_ACCESS_LEVEL()],
+    });
+    expect(about(tagged, 'agent')[0].message).toContain('no SCP agent layer denies them for an agent principal tag');
   });
 
   // The agent invariant holds for named resources too: a grant on the production table's ARN, on a bucket's
