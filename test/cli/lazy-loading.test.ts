@@ -109,6 +109,43 @@ const built = existsSync(cli);
     expect(modules.filter((file) => packageOf(file) === 'zod')).toEqual([]);
   });
 
+  it('an audit of a well-formed account or organization snapshot never loads zod', () => {
+    const account = {
+      schemaVersion: 1,
+      accountId: '111122223333',
+      source: { kind: 'live', location: 'test' },
+      principals: [{ kind: 'role', arn: 'arn:aws:iam::111122223333:role/app', name: 'app' }],
+      managedPolicies: [],
+      organizationPoliciesKnown: true,
+    };
+    const organization = {
+      schemaVersion: 1,
+      kind: 'organization',
+      organizationId: 'o-a1b2c3d4e5',
+      managementAccountId: '999999999999',
+      accounts: [account],
+      notAudited: [],
+    };
+    for (const [name, snapshot] of [
+      ['account', account],
+      ['organization', organization],
+    ] as const) {
+      const input = join(dir, `${name}-snapshot.json`);
+      writeFileSync(input, JSON.stringify(snapshot));
+      const modules = modulesOf([
+        'audit',
+        '--input',
+        input,
+        '--format',
+        'json',
+        '--output',
+        join(dir, `${name}.out.json`),
+      ]);
+      expect(modules.some((file) => /[\\/]lib[\\/]audit[\\/]audit\.js$/.test(file))).toBe(true);
+      expect(modules.filter((file) => packageOf(file) === 'zod')).toEqual([]);
+    }
+  });
+
   it('leash validate loads the policy grammar and the catalog, not zod (for a valid policy), the AWS SDK or the audit', () => {
     const policy = join(dir, 'policy.json');
     writeFileSync(

@@ -12,6 +12,7 @@ import { EMPTY_LEVEL } from './chain-order';
 import { organizationIdOfChains } from './organization-id';
 import { loadOrganizationPolicies } from './org-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel } from './snapshot';
+import { plainAccountSnapshot, plainOrganizationSnapshot } from './snapshot-shape';
 import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
 
 export { parseAuthorizationDetails, looksLikeAuthorizationDetails } from './authorization-details';
@@ -77,7 +78,7 @@ export function loadInputFile(file: string): AuditInput {
     case 'authorization-details':
       return { accounts: [parseAuthorizationDetails(value, file)], notAudited: [] };
     case 'account-snapshot': {
-      const parsed = snapshotSchemas().AccountSnapshot.safeParse(value);
+      const parsed = plainAccountSnapshot(value) ?? snapshotSchemas().AccountSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       refuseDuplicateEntries(file, snapshotEntries(parsed.data, ''));
       refuseTemplateSource(file, parsed.data, '');
@@ -88,7 +89,7 @@ export function loadInputFile(file: string): AuditInput {
       return { accounts: [withBundledPolicies(parsed.data, file)], notAudited: [] };
     }
     case 'organization-snapshot': {
-      const parsed = snapshotSchemas().OrganizationSnapshot.safeParse(value);
+      const parsed = plainOrganizationSnapshot(value) ?? snapshotSchemas().OrganizationSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       parsed.data.accounts.forEach((account, index) => {
         refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`));
