@@ -278,6 +278,11 @@ function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): Ac
     for (const fn of inventory.lambdaFunctions) if (fn.role) add(map, fn.role, fn.arn);
     out['lambda-functions'] = map;
   }
+  if (inventory.cloudFormationStacks) {
+    const map = new Map<string, string[]>();
+    for (const stack of inventory.cloudFormationStacks) if (stack.roleArn) add(map, stack.roleArn, stack.arn);
+    out['cloudformation-stacks'] = map;
+  }
   if (inventory.ecsTasks) {
     const map = new Map<string, string[]>();
     for (const task of inventory.ecsTasks) {

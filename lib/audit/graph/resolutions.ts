@@ -25,7 +25,7 @@ export type RewriteTarget =
  * Which list of the live compute inventory (AccountSnapshot.inventory) answers a run-code path's `needs`:
  * functions by execution role, instances by instance profile, running exec-enabled ECS tasks by task role.
  */
-export type InventoryKind = 'lambda-functions' | 'instance-profiles' | 'ecs-exec-tasks';
+export type InventoryKind = 'lambda-functions' | 'instance-profiles' | 'ecs-exec-tasks' | 'cloudformation-stacks';
 
 export type PathResolution =
   | {
@@ -236,8 +236,18 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'glue-start-job-run': run(['glue.amazonaws.com'], GLUE_JOB),
   'glue-create-trigger-arguments': run(['glue.amazonaws.com'], GLUE_JOB),
   'glue-update-dev-endpoint': run(['glue.amazonaws.com'], 'a Glue development endpoint that runs as the role'),
-  'cloudformation-update-stack': run(['cloudformation.amazonaws.com'], 'a stack whose service role is the role'),
-  'cloudformation-change-set': run(['cloudformation.amazonaws.com'], 'a stack whose service role is the role'),
+  'cloudformation-update-stack': run(
+    ['cloudformation.amazonaws.com'],
+    'a stack whose service role is the role',
+    false,
+    'cloudformation-stacks',
+  ),
+  'cloudformation-change-set': run(
+    ['cloudformation.amazonaws.com'],
+    'a stack whose service role is the role',
+    false,
+    'cloudformation-stacks',
+  ),
   'sagemaker-presigned-notebook-url': run(['sagemaker.amazonaws.com'], 'a notebook instance that runs as the role'),
   'sagemaker-space-remote-session': run(
     ['sagemaker.amazonaws.com'],

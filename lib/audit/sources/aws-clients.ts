@@ -16,6 +16,7 @@ export interface AwsEndpoints {
   lambda?: string;
   ec2?: string;
   ecs?: string;
+  cloudformation?: string;
   /** Resource policies: KMS, SQS, SNS, Secrets Manager (regional) and S3 (path-style at this endpoint). */
   kms?: string;
   sqs?: string;

@@ -1,9 +1,10 @@
-// Reads the compute that runs as roles (Lambda functions, EC2 instance profiles, running ECS tasks) in every
-// region enabled for the account, read-only, so the access graph can resolve "run code on existing compute".
+// Reads the compute that runs as roles (Lambda functions, EC2 instance profiles, running ECS tasks, and the
+// CloudFormation stacks with a service role) in every region enabled for the account, read-only, so the access graph can resolve "run code on existing compute".
 // A list is kept only when every region answered it; any failure is a reported problem and leaves it unknown.
 // The resource policies that grant principals directly (Lambda function, KMS key, SQS queue, SNS topic, Secrets
 // Manager secret and S3 bucket policies) are read in the same pass over the regions: a kind whose list fails is
 // left unknown; a policy that cannot be read on its own is named, and the rest of its kind is kept.
+import { CloudFormationClient, paginateDescribeStacks } from '@aws-sdk/client-cloudformation';
 import { DescribeRegionsCommand, EC2Client, paginateDescribeIamInstanceProfileAssociations } from '@aws-sdk/client-ec2';
 import {
   DescribeTaskDefinitionCommand,
@@ -42,6 +43,7 @@ const DESCRIBE_TASKS_BATCH = 100;
 type LambdaFunction = NonNullable<ComputeInventory['lambdaFunctions']>[number];
 type Association = NonNullable<ComputeInventory['instanceProfileAssociations']>[number];
 type EcsTask = NonNullable<ComputeInventory['ecsTasks']>[number];
+type Stack = NonNullable<ComputeInventory['cloudFormationStacks']>[number];
 
 export interface ComputeInventoryRead {
   readonly inventory: ComputeInventory;
@@ -93,7 +95,8 @@ export async function readComputeInventory(
   const lambdaFunctions: LambdaFunction[] = [];
   const associations: Association[] = [];
   const ecsTasks: EcsTask[] = [];
-  const failed = { lambda: false, ec2: false, ecs: false };
+  const stacks: Stack[] = [];
+  const failed = { lambda: false, ec2: false, ecs: false, cloudformation: false };
   let bucketRegions: Record<string, string> = {};
   /** The resource policies by kind; a kind is dropped (undefined) when one of its lists fails. */
   const byKind = new Map<string, PoliciesRead | undefined>(
@@ -152,6 +155,10 @@ export async function readComputeInventory(
       const lambda = new LambdaClient({ ...config, ...customEndpoint(settings.endpoints?.lambda) });
       const ec2 = new EC2Client({ ...config, ...customEndpoint(settings.endpoints?.ec2) });
       const ecs = new ECSClient({ ...config, ...customEndpoint(settings.endpoints?.ecs) });
+      const cloudFormation = new CloudFormationClient({
+        ...config,
+        ...customEndpoint(settings.endpoints?.cloudformation),
+      });
       try {
         await Promise.all([
           attempt('lambda', 'lambda:ListFunctions', region, async () => {
@@ -174,6 +181,9 @@ export async function readComputeInventory(
           attempt('ecs', 'ecs:ListClusters/ListTasks/DescribeTasks/DescribeTaskDefinition', region, async () => {
             ecsTasks.push(...(await readRunningTasks(ecs, signal)));
           }),
+          attempt('cloudformation', 'cloudformation:DescribeStacks', region, async () => {
+            stacks.push(...(await readStacks(cloudFormation, region, signal)));
+          }),
           ...REGIONAL_POLICY_READS.map(({ kind, operations, read }) =>
             attemptPolicies(kind, operations, region, () => read(settings, region, signal)),
           ),
@@ -182,6 +192,7 @@ export async function readComputeInventory(
         lambda.destroy();
         ec2.destroy();
         ecs.destroy();
+        cloudFormation.destroy();
       }
     }
   };
@@ -206,6 +217,7 @@ export async function readComputeInventory(
       ...(failed.lambda ? {} : { lambdaFunctions: lambdaFunctions.sort(byText((f) => f.arn)) }),
       ...(failed.ec2 ? {} : { instanceProfileAssociations: associations.sort(byText((a) => a.instanceId)) }),
       ...(failed.ecs ? {} : { ecsTasks: ecsTasks.sort(byText((t) => t.taskArn)) }),
+      ...(failed.cloudformation ? {} : { cloudFormationStacks: stacks.sort(byText((s) => s.arn)) }),
     },
     // Reads run at the same time: sorted, so the same failures read the same in every report.
     problems: problems.sort(byText((p) => p.where)),
@@ -224,6 +236,9 @@ const UNKNOWN = {
     'unresolved, and the Lambda function policies are unknown: what they grant principals of the account directly is not shown',
   ec2: 'which instances run with which instance profile is unknown: ssm:SendCommand / StartSession hops stay unresolved',
   ecs: 'which ECS tasks run as which task role is unknown: ecs:ExecuteCommand hops stay unresolved',
+  cloudformation:
+    'which CloudFormation stacks run with which service role is unknown: cloudformation:UpdateStack / ' +
+    'CreateChangeSet hops stay unresolved',
 } as const;
 
 /** How many unread resources a problem names before counting the rest. */
@@ -307,6 +322,27 @@ async function readAssociations(ec2: EC2Client, region: string, signal?: AbortSi
         region,
         instanceProfileArn: arn,
         ...(association.State ? { state: association.State } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Every stack of the region (DescribeStacks leaves out deleted ones), with its service role. */
+async function readStacks(
+  cloudFormation: CloudFormationClient,
+  region: string,
+  signal?: AbortSignal,
+): Promise<Stack[]> {
+  const out: Stack[] = [];
+  for await (const page of paginateDescribeStacks({ client: cloudFormation }, {}, { abortSignal: signal })) {
+    for (const stack of page.Stacks ?? []) {
+      if (!stack.StackId || !stack.StackName || stack.StackStatus === 'DELETE_COMPLETE') continue;
+      out.push({
+        arn: stack.StackId,
+        name: stack.StackName,
+        region,
+        ...(stack.RoleARN ? { roleArn: stack.RoleARN } : {}),
       });
     }
   }

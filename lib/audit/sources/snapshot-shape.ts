@@ -92,6 +92,9 @@ const INVENTORY = object({
       }),
     ),
   ),
+  cloudFormationStacks: optional(
+    array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) })),
+  ),
 });
 
 export const ACCOUNT_SNAPSHOT_SHAPE: ShapeNode = object({

@@ -120,7 +120,8 @@ function orderedChain(levels: readonly OrganizationPolicyLevel[], ctx: z.Refinem
 
 /**
  * The compute that runs as roles, read live (lambda:ListFunctions, ec2:DescribeIamInstanceProfileAssociations,
- * ecs:ListTasks/DescribeTasks/DescribeTaskDefinition) in every region enabled for the account. It resolves the
+ * ecs:ListTasks/DescribeTasks/DescribeTaskDefinition, cloudformation:DescribeStacks) in every region enabled for
+ * the account. It resolves the
  * access graph's "run code on existing compute" hops. A list is present only when it is complete (every region
  * read without error); absent means unknown, and the hops that depend on it stay unresolved (`info`, naming what
  * they need). Saved snapshots without `inventory` behave exactly as before.
@@ -153,6 +154,21 @@ export const ComputeInventory = strictObject({
         taskRoleArn: z.string().optional(),
         /** Whether ecs:ExecuteCommand can reach it (the task was started with exec enabled). */
         executeCommandEnabled: z.boolean(),
+      }),
+    )
+    .optional(),
+  /**
+   * Every CloudFormation stack (nested ones too; not those deleted) with its service role: an update or change
+   * set of a stack that names no role runs as the role the stack already holds.
+   */
+  cloudFormationStacks: z
+    .array(
+      strictObject({
+        arn: z.string(),
+        name: z.string(),
+        region: z.string(),
+        /** Absent: the stack has no service role, and runs as whoever updates it. */
+        roleArn: z.string().optional(),
       }),
     )
     .optional(),

@@ -4,6 +4,8 @@
 import * as canDeleteProduction from '../../../lib/audit/rules/can-delete-production';
 import type { Finding } from '../../../lib/audit/rules/types';
 import { auditAccount } from '../../../lib/audit/audit';
+import { compileAccount } from '../../../lib/audit/evaluate';
+import { buildAccessGraph } from '../../../lib/audit/graph';
 import { AccountSnapshot, type ComputeInventory } from '../../../lib/audit/sources/snapshot';
 import { LeashConfig } from '../../../lib/config/schema';
 import {
@@ -147,5 +149,56 @@ describe('run-code hops resolved by the live compute inventory', () => {
     const [finding] = findingsFor(accountWith(NOTHING_RUNS, undefined));
     expect(finding.severity).toBe('info');
     expect(hopsOf(finding)[0]).toMatchObject({ to: roleArn('ec2-deleter'), needs: expect.stringContaining('EC2') });
+  });
+});
+
+describe('CloudFormation updates resolved by the stacks of the live inventory', () => {
+  const STACK = (name: string) => `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/${name}/0000`;
+  const NOW = new Date('2026-12-01T00:00:00Z');
+  /** `dev` may update stacks; behind CloudFormation, two roles. */
+  const spec: AccountSpec = {
+    principals: [
+      { name: 'dev', kind: 'user', policies: [doc(allow(['cloudformation:UpdateStack']))] },
+      ...['stack-role', 'idle-role'].map((name) => ({
+        name,
+        trust: serviceTrust('cloudformation.amazonaws.com'),
+        policies: [doc(allow('rds:DeleteDBInstance'))],
+      })),
+    ],
+  };
+  /** dev's edges to the roles, with the snapshot's inventory holding these stacks (undefined: not read). */
+  function edgesWith(stacks: ComputeInventory['cloudFormationStacks']) {
+    const account = AccountSnapshot.parse({
+      ...snapshot(spec),
+      inventory: { regions: ['eu-west-1'], ...(stacks ? { cloudFormationStacks: stacks } : {}) },
+    });
+    const graph = buildAccessGraph([{ snapshot: account, account: compileAccount(account, catalog, undefined, NOW) }], {
+      catalog,
+      now: NOW,
+    });
+    return graph
+      .edgesFrom(`arn:aws:iam::${ACCOUNT}:user/dev`)
+      .filter((e) => e.pathId === 'cloudformation-update-stack')
+      .map((e) => ({ to: e.to, decision: e.decision, needs: e.needs, runsOn: e.runsOn }));
+  }
+
+  it('reaches only the service role of a stack that exists, for certain, naming the stack', () => {
+    expect(
+      edgesWith([
+        { arn: STACK('payments'), name: 'payments', region: 'eu-west-1', roleArn: roleArn('stack-role') },
+        { arn: STACK('web'), name: 'web', region: 'eu-west-1' },
+      ]),
+    ).toEqual([{ to: roleArn('stack-role'), decision: 'allowed', needs: undefined, runsOn: [STACK('payments')] }]);
+  });
+
+  it('reaches no role when no stack holds one, and each role as needing a stack while the stacks are unknown', () => {
+    expect(edgesWith([{ arn: STACK('web'), name: 'web', region: 'eu-west-1' }])).toEqual([]);
+    expect(edgesWith(undefined).map((e) => [e.to, e.needs])).toEqual(
+      expect.arrayContaining([
+        [roleArn('idle-role'), 'a stack whose service role is the role'],
+        [roleArn('stack-role'), 'a stack whose service role is the role'],
+      ]),
+    );
+    expect(edgesWith(undefined)).toHaveLength(2);
   });
 });

@@ -87,6 +87,28 @@ describe('live compute inventory', () => {
     expect(listFunctions.filter((c) => c.region === 'us-east-1')).toHaveLength(1);
     // One task definition shared by both tasks is described once.
     expect(aws.mock.calls.filter((c) => c.operation === 'DescribeTaskDefinition')).toHaveLength(1);
+    // Every stack of every region with its service role, if it has one.
+    expect(inventory.cloudFormationStacks!.map((s) => [s.name, s.region, s.roleArn])).toEqual([
+      ['payments', 'eu-west-1', role('ci/deployer')],
+      ['search', 'us-east-1', role('app-1')],
+      ['web', 'us-east-1', undefined],
+    ]);
+  });
+
+  it('reads every page of stacks and leaves out a stack already deleted', async () => {
+    const stacks = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name, region: 'us-east-1', role: role('app-0') }));
+    const endpoints = await aws.serve(
+      {},
+      world(
+        {},
+        { stacks: [...stacks, { name: 'gone', region: 'us-east-1', role: role('app-1'), status: 'DELETE_COMPLETE' }] },
+      ),
+    );
+    const { accounts } = await loadLiveInput({ endpoints, credentials: credentialsFor(PROD), maxAttempts: 2 });
+    expect(accounts[0].inventory!.cloudFormationStacks!.map((s) => s.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // Two stacks a page (the mock's page size): three pages in us-east-1.
+    const calls = aws.mock.calls.filter((c) => c.operation === 'DescribeStacks' && c.region === 'us-east-1');
+    expect(calls).toHaveLength(3);
   });
 
   it('reads each member through the audit role when auditing the organization', async () => {
@@ -131,11 +153,22 @@ describe('live compute inventory', () => {
         message: /^AuthFailure: .*ssm:SendCommand/,
       },
     ],
+    [
+      'cloudformation:DescribeStacks denied',
+      { kind: 'access-denied' as const, service: 'cloudformation' as const, region: 'eu-west-1' },
+      'cloudFormationStacks',
+      {
+        where: `cloudformation:DescribeStacks (${PROD}, eu-west-1)`,
+        message: /^AccessDenied: .*cloudformation:UpdateStack/,
+      },
+    ],
   ])('reports %s and leaves only that list unknown', async (_name, fault, unknown, problem) => {
     const account = await readProd({ faults: [fault] });
     const inventory = account.inventory!;
     expect(inventory[unknown as keyof typeof inventory]).toBeUndefined();
-    const known = ['lambdaFunctions', 'instanceProfileAssociations', 'ecsTasks'].filter((key) => key !== unknown);
+    const known = ['lambdaFunctions', 'instanceProfileAssociations', 'ecsTasks', 'cloudFormationStacks'].filter(
+      (key) => key !== unknown,
+    );
     for (const key of known) expect(inventory[key as keyof typeof inventory]).toBeDefined();
     expect(inventoryProblems(account)).toEqual([
       {

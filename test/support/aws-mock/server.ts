@@ -1,4 +1,4 @@
-// A loopback HTTP server that speaks enough IAM, STS and SNS (query protocol, XML), Organizations, ECS, KMS,
+// A loopback HTTP server that speaks enough IAM, STS, SNS and CloudFormation (query protocol, XML), Organizations, ECS, KMS,
 // Secrets Manager, Resource Groups Tagging (JSON 1.1) and SQS (JSON 1.0), EC2 (EC2 query protocol), Lambda (REST JSON) and S3 (REST XML,
 // path-style) for the live audit, so tests run the real SDK: serialisation, SigV4 signing, pagination, retries, timeouts.
 // Faults (throttling, 5xx, slowness, access denied) are injected per rule; every request is recorded.
@@ -7,7 +7,19 @@ import type { AddressInfo } from 'node:net';
 import type { MockAccount, MockCompute, MockIam, MockOrgPolicy, MockWorld, PolicyDocument } from './model';
 
 export type MockService =
-  'iam' | 'sts' | 'organizations' | 'lambda' | 'ec2' | 'ecs' | 'kms' | 'sqs' | 'sns' | 'secretsmanager' | 's3' | 'tag';
+  | 'iam'
+  | 'sts'
+  | 'organizations'
+  | 'lambda'
+  | 'ec2'
+  | 'ecs'
+  | 'kms'
+  | 'sqs'
+  | 'sns'
+  | 'secretsmanager'
+  | 's3'
+  | 'tag'
+  | 'cloudformation';
 
 /** Regions an account has enabled when its world does not say. */
 export const DEFAULT_MOCK_REGIONS = ['eu-west-1', 'us-east-1'];
@@ -80,6 +92,7 @@ export function mockEndpoints(mock: Pick<AwsMock, 'endpoint'>) {
     lambda: endpoint,
     ec2: endpoint,
     ecs: endpoint,
+    cloudformation: endpoint,
     kms: endpoint,
     sqs: endpoint,
     sns: endpoint,
@@ -209,7 +222,9 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
             ? 'ec2'
             : params.Version === '2010-03-31'
               ? 'sns'
-              : 'iam';
+              : params.Version === '2010-05-15'
+                ? 'cloudformation'
+                : 'iam';
       request = {
         service,
         operation: params.Action ?? '',
@@ -259,7 +274,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         const type = error.status >= 500 ? 'Receiver' : 'Sender';
         res.writeHead(error.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
         res.end(
-          `<ErrorResponse xmlns="${request.service === 'sts' ? STS_NS : IAM_NS}"><Error><Type>${type}</Type>` +
+          `<ErrorResponse xmlns="${queryNamespace(request.service)}"><Error><Type>${type}</Type>` +
             `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
             `<RequestId>${requestId}</RequestId></ErrorResponse>`,
         );
@@ -353,9 +368,13 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         record.status = 200;
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId });
       } else {
-        const namespace = request.service === 'sts' ? STS_NS : IAM_NS;
+        const namespace = queryNamespace(request.service);
         const result =
-          request.service === 'sts' ? stsOperation(request, caller) : iamOperation(request, caller.accountId);
+          request.service === 'sts'
+            ? stsOperation(request, caller)
+            : request.service === 'cloudformation'
+              ? cloudFormationOperation(request, caller.accountId)
+              : iamOperation(request, caller.accountId);
         payload =
           `<${request.operation}Response xmlns="${namespace}"><${request.operation}Result>${toXml(result)}` +
           `</${request.operation}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>` +
@@ -651,10 +670,28 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       queues: here(compute.queues),
       topics: here(compute.topics),
       secrets: here(compute.secrets),
+      stacks: here(compute.stacks),
       // Listed from any region.
       buckets: compute.buckets ?? [],
       resourceTags: here(compute.resourceTags),
       untaggable: compute.untaggable ?? [],
+    };
+  }
+
+  /** cloudformation:DescribeStacks of the region, a page of `PAGE` stacks at a time (deleted ones are never listed). */
+  function cloudFormationOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    if (request.operation !== 'DescribeStacks') throw new ApiError(400, 'InvalidAction', request.operation);
+    const { stacks } = computeOf(callerAccountId, request.region);
+    const { page, token } = computePage(stacks, request.params.NextToken, undefined, STACKS_PAGE);
+    return {
+      Stacks: page.map((stack) => ({
+        StackId: `arn:aws:cloudformation:${stack.region}:${callerAccountId}:stack/${stack.name}/0000-${stack.name}`,
+        StackName: stack.name,
+        CreationTime: '2026-01-01T00:00:00Z',
+        StackStatus: stack.status ?? 'CREATE_COMPLETE',
+        ...(stack.role ? { RoleARN: stack.role } : {}),
+      })),
+      ...(token ? { NextToken: token } : {}),
     };
   }
 
@@ -1183,6 +1220,16 @@ function toEc2Xml(value: unknown): string {
   return escapeXml(String(value));
 }
 
+/** Stacks per DescribeStacks page (AWS returns up to 100; fewer here so tests page). */
+const STACKS_PAGE = 2;
+
+const CLOUDFORMATION_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+
+/** The XML namespace of a query-protocol service's answers. */
+function queryNamespace(service: MockService): string {
+  return service === 'sts' ? STS_NS : service === 'cloudformation' ? CLOUDFORMATION_NS : IAM_NS;
+}
+
 const THROTTLE: Record<MockService, ApiError> = {
   iam: new ApiError(400, 'Throttling', 'Rate exceeded'),
   sts: new ApiError(400, 'Throttling', 'Rate exceeded'),
@@ -1196,6 +1243,7 @@ const THROTTLE: Record<MockService, ApiError> = {
   secretsmanager: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
   s3: new ApiError(503, 'SlowDown', 'Please reduce your request rate.'),
   tag: new ApiError(400, 'ThrottledException', 'Rate exceeded'),
+  cloudformation: new ApiError(400, 'Throttling', 'Rate exceeded'),
 };
 
 /** The answer for a resource deleted since it was listed, by service. */

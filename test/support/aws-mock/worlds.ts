@@ -160,7 +160,8 @@ export function withInstanceProfile(iam: MockIam, roleName: string, profile: str
 /**
  * PROD's compute: a function running as app-0 (eu-west-1), an instance with app-1's profile (us-east-1), and in
  * us-east-1 two running tasks of cluster `web` (one with exec and the definition's role app-0, one whose task
- * role is overridden to deployer).
+ * role is overridden to deployer); stacks `payments` (eu-west-1, service role deployer), `web` (us-east-1, none)
+ * and `search` (us-east-1, service role app-1).
  */
 export const PROD_COMPUTE: MockCompute = {
   regions: ['eu-west-1', 'us-east-1'],
@@ -180,6 +181,11 @@ export const PROD_COMPUTE: MockCompute = {
     { name: 'api-key', region: 'eu-west-1', policy: { Version: '2012-10-17', Statement: [] } },
   ],
   instances: [{ id: 'i-0prod0000000001', region: 'us-east-1', instanceProfile: 'app-1-profile' }],
+  stacks: [
+    { name: 'payments', region: 'eu-west-1', role: `arn:aws:iam::${PROD}:role/ci/deployer` },
+    { name: 'web', region: 'us-east-1' },
+    { name: 'search', region: 'us-east-1', role: `arn:aws:iam::${PROD}:role/app-1` },
+  ],
   taskDefinitions: [{ name: 'web:3', region: 'us-east-1', taskRole: `arn:aws:iam::${PROD}:role/app-0` }],
   tasks: [
     { id: 'task0001', region: 'us-east-1', cluster: 'web', taskDefinition: 'web:3', exec: true },
