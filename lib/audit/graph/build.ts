@@ -278,6 +278,21 @@ function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): Ac
     for (const fn of inventory.lambdaFunctions) if (fn.role) add(map, fn.role, fn.arn);
     out['lambda-functions'] = map;
   }
+  if (inventory.codeBuildProjects) {
+    const map = new Map<string, string[]>();
+    for (const project of inventory.codeBuildProjects) if (project.roleArn) add(map, project.roleArn, project.arn);
+    out['codebuild-projects'] = map;
+  }
+  if (inventory.glueJobs) {
+    // Glue gives a job's role by name or ARN; a job that pins its script runs no other.
+    const byName = new Map(roles.map((role) => [role.name.toLowerCase(), role.arn]));
+    const map = new Map<string, string[]>();
+    for (const job of inventory.glueJobs) {
+      const role = job.role?.startsWith('arn:') ? job.role : byName.get(job.role?.toLowerCase() ?? '');
+      if (role && !job.scriptPinned) add(map, role, job.arn);
+    }
+    out['glue-jobs'] = map;
+  }
   if (inventory.cloudFormationStacks) {
     const map = new Map<string, string[]>();
     for (const stack of inventory.cloudFormationStacks) if (stack.roleArn) add(map, stack.roleArn, stack.arn);

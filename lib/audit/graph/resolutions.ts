@@ -25,7 +25,13 @@ export type RewriteTarget =
  * Which list of the live compute inventory (AccountSnapshot.inventory) answers a run-code path's `needs`:
  * functions by execution role, instances by instance profile, running exec-enabled ECS tasks by task role.
  */
-export type InventoryKind = 'lambda-functions' | 'instance-profiles' | 'ecs-exec-tasks' | 'cloudformation-stacks';
+export type InventoryKind =
+  | 'lambda-functions'
+  | 'instance-profiles'
+  | 'ecs-exec-tasks'
+  | 'cloudformation-stacks'
+  | 'codebuild-projects'
+  | 'glue-jobs';
 
 export type PathResolution =
   | {
@@ -122,6 +128,7 @@ const run = (
 });
 const FUNCTION = 'a Lambda function that runs as the role';
 const GLUE_JOB = 'a Glue job whose role is the role, with no non-overridable --scriptLocation';
+const PROJECT = 'a build project whose service role is the role';
 const rewrite = (target: RewriteTarget): PathResolution => ({ kind: 'rewrite', target });
 const identityCenter = (what: string): PathResolution => ({
   kind: 'identity-center',
@@ -233,8 +240,8 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-bedrock-browser': pass(['bedrock-agentcore.amazonaws.com']),
   'lambda-update-function-code': run(['lambda.amazonaws.com'], FUNCTION, false, 'lambda-functions'),
   'lambda-update-function-configuration': run(['lambda.amazonaws.com'], FUNCTION, false, 'lambda-functions'),
-  'glue-start-job-run': run(['glue.amazonaws.com'], GLUE_JOB),
-  'glue-create-trigger-arguments': run(['glue.amazonaws.com'], GLUE_JOB),
+  'glue-start-job-run': run(['glue.amazonaws.com'], GLUE_JOB, false, 'glue-jobs'),
+  'glue-create-trigger-arguments': run(['glue.amazonaws.com'], GLUE_JOB, false, 'glue-jobs'),
   'glue-update-dev-endpoint': run(['glue.amazonaws.com'], 'a Glue development endpoint that runs as the role'),
   'cloudformation-update-stack': run(
     ['cloudformation.amazonaws.com'],
@@ -258,10 +265,10 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     'a SageMaker Studio domain (IAM sign-in) with a user profile whose execution role is the role',
   ),
   'sagemaker-notebook-lifecycle-config': run(['sagemaker.amazonaws.com'], 'a notebook instance that runs as the role'),
-  'codebuild-start-build': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
-  'codebuild-sandbox-command': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
-  'codebuild-sandbox-connection': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
-  'codebuild-start-build-batch': run(['codebuild.amazonaws.com'], 'a build project whose service role is the role'),
+  'codebuild-start-build': run(['codebuild.amazonaws.com'], PROJECT, false, 'codebuild-projects'),
+  'codebuild-sandbox-command': run(['codebuild.amazonaws.com'], PROJECT, false, 'codebuild-projects'),
+  'codebuild-sandbox-connection': run(['codebuild.amazonaws.com'], PROJECT, false, 'codebuild-projects'),
+  'codebuild-start-build-batch': run(['codebuild.amazonaws.com'], PROJECT, false, 'codebuild-projects'),
   'ecs-execute-command': run(
     ['ecs-tasks.amazonaws.com'],
     'a running task (with exec enabled) whose task role is the role',

@@ -17,6 +17,8 @@ export interface AwsEndpoints {
   ec2?: string;
   ecs?: string;
   cloudformation?: string;
+  codebuild?: string;
+  glue?: string;
   /** Resource policies: KMS, SQS, SNS, Secrets Manager (regional) and S3 (path-style at this endpoint). */
   kms?: string;
   sqs?: string;

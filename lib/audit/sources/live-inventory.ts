@@ -5,6 +5,7 @@
 // Manager secret and S3 bucket policies) are read in the same pass over the regions: a kind whose list fails is
 // left unknown; a policy that cannot be read on its own is named, and the rest of its kind is kept.
 import { CloudFormationClient, paginateDescribeStacks } from '@aws-sdk/client-cloudformation';
+import { BatchGetProjectsCommand, CodeBuildClient, paginateListProjects } from '@aws-sdk/client-codebuild';
 import { DescribeRegionsCommand, EC2Client, paginateDescribeIamInstanceProfileAssociations } from '@aws-sdk/client-ec2';
 import {
   DescribeTaskDefinitionCommand,
@@ -13,6 +14,7 @@ import {
   paginateListClusters,
   paginateListTasks,
 } from '@aws-sdk/client-ecs';
+import { GlueClient, paginateGetJobs } from '@aws-sdk/client-glue';
 import { GetPolicyCommand, LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
 import {
   type AwsClientSettings,
@@ -23,6 +25,7 @@ import {
   resolveRegion,
 } from './aws-clients';
 import {
+  partitionOfRegion,
   type PoliciesRead,
   policiesOf,
   policyDocument,
@@ -44,6 +47,10 @@ type LambdaFunction = NonNullable<ComputeInventory['lambdaFunctions']>[number];
 type Association = NonNullable<ComputeInventory['instanceProfileAssociations']>[number];
 type EcsTask = NonNullable<ComputeInventory['ecsTasks']>[number];
 type Stack = NonNullable<ComputeInventory['cloudFormationStacks']>[number];
+type Project = NonNullable<ComputeInventory['codeBuildProjects']>[number];
+type GlueJob = NonNullable<ComputeInventory['glueJobs']>[number];
+/** The most names codebuild:BatchGetProjects takes in one call. */
+const BATCH_GET_PROJECTS = 100;
 
 export interface ComputeInventoryRead {
   readonly inventory: ComputeInventory;
@@ -96,7 +103,9 @@ export async function readComputeInventory(
   const associations: Association[] = [];
   const ecsTasks: EcsTask[] = [];
   const stacks: Stack[] = [];
-  const failed = { lambda: false, ec2: false, ecs: false, cloudformation: false };
+  const projects: Project[] = [];
+  const glueJobs: GlueJob[] = [];
+  const failed = { lambda: false, ec2: false, ecs: false, cloudformation: false, codebuild: false, glue: false };
   let bucketRegions: Record<string, string> = {};
   /** The resource policies by kind; a kind is dropped (undefined) when one of its lists fails. */
   const byKind = new Map<string, PoliciesRead | undefined>(
@@ -159,6 +168,8 @@ export async function readComputeInventory(
         ...config,
         ...customEndpoint(settings.endpoints?.cloudformation),
       });
+      const codeBuild = new CodeBuildClient({ ...config, ...customEndpoint(settings.endpoints?.codebuild) });
+      const glue = new GlueClient({ ...config, ...customEndpoint(settings.endpoints?.glue) });
       try {
         await Promise.all([
           attempt('lambda', 'lambda:ListFunctions', region, async () => {
@@ -184,6 +195,12 @@ export async function readComputeInventory(
           attempt('cloudformation', 'cloudformation:DescribeStacks', region, async () => {
             stacks.push(...(await readStacks(cloudFormation, region, signal)));
           }),
+          attempt('codebuild', 'codebuild:ListProjects/BatchGetProjects', region, async () => {
+            projects.push(...(await readProjects(codeBuild, region, signal)));
+          }),
+          attempt('glue', 'glue:GetJobs', region, async () => {
+            glueJobs.push(...(await readGlueJobs(glue, region, accountId, signal)));
+          }),
           ...REGIONAL_POLICY_READS.map(({ kind, operations, read }) =>
             attemptPolicies(kind, operations, region, () => read(settings, region, signal)),
           ),
@@ -193,6 +210,8 @@ export async function readComputeInventory(
         ec2.destroy();
         ecs.destroy();
         cloudFormation.destroy();
+        codeBuild.destroy();
+        glue.destroy();
       }
     }
   };
@@ -217,6 +236,8 @@ export async function readComputeInventory(
       ...(failed.lambda ? {} : { lambdaFunctions: lambdaFunctions.sort(byText((f) => f.arn)) }),
       ...(failed.ec2 ? {} : { instanceProfileAssociations: associations.sort(byText((a) => a.instanceId)) }),
       ...(failed.ecs ? {} : { ecsTasks: ecsTasks.sort(byText((t) => t.taskArn)) }),
+      ...(failed.codebuild ? {} : { codeBuildProjects: projects.sort(byText((p) => p.arn)) }),
+      ...(failed.glue ? {} : { glueJobs: glueJobs.sort(byText((j) => j.arn)) }),
       ...(failed.cloudformation ? {} : { cloudFormationStacks: stacks.sort(byText((s) => s.arn)) }),
     },
     // Reads run at the same time: sorted, so the same failures read the same in every report.
@@ -239,6 +260,9 @@ const UNKNOWN = {
   cloudformation:
     'which CloudFormation stacks run with which service role is unknown: cloudformation:UpdateStack / ' +
     'CreateChangeSet hops stay unresolved',
+  codebuild:
+    'which CodeBuild projects run with which service role is unknown: codebuild:StartBuild hops stay unresolved',
+  glue: 'which Glue jobs run with which role is unknown: glue:StartJobRun hops stay unresolved',
 } as const;
 
 /** How many unread resources a problem names before counting the rest. */
@@ -322,6 +346,53 @@ async function readAssociations(ec2: EC2Client, region: string, signal?: AbortSi
         region,
         instanceProfileArn: arn,
         ...(association.State ? { state: association.State } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Every project of the region with its service role: the names a page at a time, then 100 names a call. */
+async function readProjects(codeBuild: CodeBuildClient, region: string, signal?: AbortSignal): Promise<Project[]> {
+  const names: string[] = [];
+  for await (const page of paginateListProjects({ client: codeBuild }, {}, { abortSignal: signal })) {
+    names.push(...(page.projects ?? []));
+  }
+  const out: Project[] = [];
+  for (let start = 0; start < names.length; start += BATCH_GET_PROJECTS) {
+    const batch = names.slice(start, start + BATCH_GET_PROJECTS);
+    const answer = await codeBuild.send(new BatchGetProjectsCommand({ names: batch }), { abortSignal: signal });
+    // A project deleted between the two calls is not found, and no longer builds.
+    for (const project of answer.projects ?? []) {
+      if (!project.arn || !project.name) continue;
+      out.push({
+        arn: project.arn,
+        name: project.name,
+        region,
+        ...(project.serviceRole ? { roleArn: project.serviceRole } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Every Glue job of the region with its role, and whether it pins its script against a run's arguments. */
+async function readGlueJobs(
+  glue: GlueClient,
+  region: string,
+  accountId: string,
+  signal?: AbortSignal,
+): Promise<GlueJob[]> {
+  const out: GlueJob[] = [];
+  for await (const page of paginateGetJobs({ client: glue }, {}, { abortSignal: signal })) {
+    for (const job of page.Jobs ?? []) {
+      if (!job.Name) continue;
+      out.push({
+        arn: `arn:${partitionOfRegion(region)}:glue:${region}:${accountId}:job/${job.Name}`,
+        name: job.Name,
+        region,
+        ...(job.Role ? { role: job.Role } : {}),
+        ...(job.NonOverridableArguments?.['--scriptLocation'] !== undefined ? { scriptPinned: true } : {}),
       });
     }
   }

@@ -92,6 +92,18 @@ const INVENTORY = object({
       }),
     ),
   ),
+  codeBuildProjects: optional(array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) }))),
+  glueJobs: optional(
+    array(
+      object({
+        arn: STRING,
+        name: STRING,
+        region: STRING,
+        role: optional(STRING),
+        scriptPinned: optional(BOOLEAN),
+      }),
+    ),
+  ),
   cloudFormationStacks: optional(
     array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) })),
   ),

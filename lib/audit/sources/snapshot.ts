@@ -157,6 +157,26 @@ export const ComputeInventory = strictObject({
       }),
     )
     .optional(),
+  /** Every CodeBuild project with its service role: a build of it runs a buildspec the caller may give. */
+  codeBuildProjects: z
+    .array(strictObject({ arn: z.string(), name: z.string(), region: z.string(), roleArn: z.string().optional() }))
+    .optional(),
+  /**
+   * Every Glue job with its role: a run of it may name another script (`--scriptLocation`), unless the job pins
+   * that argument as non-overridable (`scriptPinned`).
+   */
+  glueJobs: z
+    .array(
+      strictObject({
+        arn: z.string(),
+        name: z.string(),
+        region: z.string(),
+        /** As Glue gives it: the role's name or its ARN. */
+        role: z.string().optional(),
+        scriptPinned: z.boolean().optional(),
+      }),
+    )
+    .optional(),
   /**
    * Every CloudFormation stack (nested ones too; not those deleted) with its service role: an update or change
    * set of a stack that names no role runs as the role the stack already holds.

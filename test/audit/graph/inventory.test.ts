@@ -202,3 +202,66 @@ describe('CloudFormation updates resolved by the stacks of the live inventory', 
     expect(edgesWith(undefined)).toHaveLength(2);
   });
 });
+
+describe('builds and Glue job runs resolved by the projects and jobs of the live inventory', () => {
+  const NOW = new Date('2026-12-01T00:00:00Z');
+  const PROJECT = (name: string) => `arn:aws:codebuild:eu-west-1:${ACCOUNT}:project/${name}`;
+  const JOB = (name: string) => `arn:aws:glue:eu-west-1:${ACCOUNT}:job/${name}`;
+  /** `dev` may start builds and job runs; behind each service, a role with a project or job and one without. */
+  const spec: AccountSpec = {
+    principals: [
+      { name: 'dev', kind: 'user', policies: [doc(allow(['codebuild:StartBuild', 'glue:StartJobRun']))] },
+      ...[
+        ['build-role', 'codebuild.amazonaws.com'],
+        ['idle-build-role', 'codebuild.amazonaws.com'],
+        ['job-role', 'glue.amazonaws.com'],
+        ['pinned-job-role', 'glue.amazonaws.com'],
+      ].map(([name, service]) => ({
+        name,
+        trust: serviceTrust(service),
+        policies: [doc(allow('rds:DeleteDBInstance'))],
+      })),
+    ],
+  };
+  function edgesWith(inventory: Omit<ComputeInventory, 'regions'>, pathId: string) {
+    const account = AccountSnapshot.parse({ ...snapshot(spec), inventory: { regions: ['eu-west-1'], ...inventory } });
+    const graph = buildAccessGraph([{ snapshot: account, account: compileAccount(account, catalog, undefined, NOW) }], {
+      catalog,
+      now: NOW,
+    });
+    return graph
+      .edgesFrom(`arn:aws:iam::${ACCOUNT}:user/dev`)
+      .filter((e) => e.pathId === pathId)
+      .map((e) => ({ to: e.to, decision: e.decision, needs: e.needs, runsOn: e.runsOn }));
+  }
+
+  it('reaches the service role of each build project, for certain, and no other role', () => {
+    const projects = [
+      { arn: PROJECT('api'), name: 'api', region: 'eu-west-1', roleArn: roleArn('build-role') },
+      { arn: PROJECT('docs'), name: 'docs', region: 'eu-west-1' },
+    ];
+    expect(edgesWith({ codeBuildProjects: projects }, 'codebuild-start-build')).toEqual([
+      { to: roleArn('build-role'), decision: 'allowed', needs: undefined, runsOn: [PROJECT('api')] },
+    ]);
+  });
+
+  it('reaches the role of a Glue job given by name or ARN, but not one whose job pins its script', () => {
+    const glueJobs = [
+      { arn: JOB('etl'), name: 'etl', region: 'eu-west-1', role: 'job-role' },
+      { arn: JOB('pinned'), name: 'pinned', region: 'eu-west-1', role: roleArn('pinned-job-role'), scriptPinned: true },
+    ];
+    expect(edgesWith({ glueJobs }, 'glue-start-job-run')).toEqual([
+      { to: roleArn('job-role'), decision: 'allowed', needs: undefined, runsOn: [JOB('etl')] },
+    ]);
+    const byArn = [{ arn: JOB('pinned'), name: 'pinned', region: 'eu-west-1', role: roleArn('pinned-job-role') }];
+    expect(edgesWith({ glueJobs: byArn }, 'glue-start-job-run').map((e) => e.to)).toEqual([roleArn('pinned-job-role')]);
+  });
+
+  it('leaves each hop needing a project or job while those lists are unknown', () => {
+    expect(edgesWith({}, 'codebuild-start-build').map((e) => e.needs)).toEqual([
+      'a build project whose service role is the role',
+      'a build project whose service role is the role',
+    ]);
+    expect(edgesWith({}, 'glue-start-job-run')).toHaveLength(2);
+  });
+});

@@ -35,6 +35,6 @@ describe('leash audit --org (live)', () => {
       expect.objectContaining({ accountId: LEGACY, reason: expect.stringContaining('sts:AssumeRole') }),
     ]);
     // Every request was a read, made with the caller's keys or a leash-audit session.
-    expect(mock.calls.every((call) => /^(List|Get|Describe|AssumeRole)/.test(call.operation))).toBe(true);
+    expect(mock.calls.every((call) => /^(List|Get|BatchGet|Describe|AssumeRole)/.test(call.operation))).toBe(true);
   });
 });

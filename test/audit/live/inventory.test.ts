@@ -87,6 +87,23 @@ describe('live compute inventory', () => {
     expect(listFunctions.filter((c) => c.region === 'us-east-1')).toHaveLength(1);
     // One task definition shared by both tasks is described once.
     expect(aws.mock.calls.filter((c) => c.operation === 'DescribeTaskDefinition')).toHaveLength(1);
+    // Every build project with its service role; every Glue job with its role as Glue gives it (a name here).
+    expect(inventory.codeBuildProjects!.map((p) => [p.name, p.roleArn])).toEqual([
+      ['build-a', role('ci/deployer')],
+      ['build-b', role('app-0')],
+      ['build-c', undefined],
+    ]);
+    expect(inventory.glueJobs).toEqual([
+      { arn: `arn:aws:glue:us-east-1:${PROD}:job/etl`, name: 'etl', region: 'us-east-1', role: 'app-1' },
+    ]);
+    // Three projects in eu-west-1, pages of one: three ListProjects calls, then one BatchGetProjects for all.
+    const projectCalls = aws.mock.calls.filter((c) => c.service === 'codebuild' && c.region === 'eu-west-1');
+    expect(projectCalls.map((c) => c.operation)).toEqual([
+      'ListProjects',
+      'ListProjects',
+      'ListProjects',
+      'BatchGetProjects',
+    ]);
     // Every stack of every region with its service role, if it has one.
     expect(inventory.cloudFormationStacks!.map((s) => [s.name, s.region, s.roleArn])).toEqual([
       ['payments', 'eu-west-1', role('ci/deployer')],
@@ -154,6 +171,21 @@ describe('live compute inventory', () => {
       },
     ],
     [
+      'glue:GetJobs denied',
+      { kind: 'access-denied' as const, service: 'glue' as const, region: 'us-east-1' },
+      'glueJobs',
+      { where: `glue:GetJobs (${PROD}, us-east-1)`, message: /^AccessDeniedException: .*glue:StartJobRun/ },
+    ],
+    [
+      'codebuild:BatchGetProjects denied',
+      { kind: 'access-denied' as const, service: 'codebuild' as const, operation: 'BatchGetProjects' },
+      'codeBuildProjects',
+      {
+        where: `codebuild:ListProjects/BatchGetProjects (${PROD}, eu-west-1)`,
+        message: /^AccessDeniedException: .*codebuild:StartBuild/,
+      },
+    ],
+    [
       'cloudformation:DescribeStacks denied',
       { kind: 'access-denied' as const, service: 'cloudformation' as const, region: 'eu-west-1' },
       'cloudFormationStacks',
@@ -166,9 +198,14 @@ describe('live compute inventory', () => {
     const account = await readProd({ faults: [fault] });
     const inventory = account.inventory!;
     expect(inventory[unknown as keyof typeof inventory]).toBeUndefined();
-    const known = ['lambdaFunctions', 'instanceProfileAssociations', 'ecsTasks', 'cloudFormationStacks'].filter(
-      (key) => key !== unknown,
-    );
+    const known = [
+      'lambdaFunctions',
+      'instanceProfileAssociations',
+      'ecsTasks',
+      'cloudFormationStacks',
+      'codeBuildProjects',
+      'glueJobs',
+    ].filter((key) => key !== unknown);
     for (const key of known) expect(inventory[key as keyof typeof inventory]).toBeDefined();
     expect(inventoryProblems(account)).toEqual([
       {

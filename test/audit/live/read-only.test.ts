@@ -15,7 +15,7 @@ const ROOT = join(__dirname, '../../..');
 
 /** A read, by the AWS naming convention, plus the two STS calls that only obtain identities. */
 function isRead(operation: string): boolean {
-  return /^(List|Get|Describe|Simulate)[A-Z]/.test(operation) || operation === 'AssumeRole';
+  return /^(List|Get|BatchGet|Describe|Simulate)[A-Z]/.test(operation) || operation === 'AssumeRole';
 }
 
 /** The IAM action of an operation whose action is named otherwise (S3's ListBuckets needs s3:ListAllMyBuckets). */

@@ -75,6 +75,9 @@ export interface MockCompute {
   resourceTags?: { arn: string; region: string; tags: Record<string, string> }[];
   /** ARNs tag:GetResources refuses (InvalidParameterException for the whole call that names one). */
   untaggable?: string[];
+  /** CodeBuild projects and Glue jobs with their service role ARN. */
+  projects?: { name: string; region: string; role?: string }[];
+  glueJobs?: { name: string; region: string; role: string }[];
   /** CloudFormation stacks; `role`: the stack's service role ARN; `status` @default CREATE_COMPLETE. */
   stacks?: { name: string; region: string; role?: string; status?: string }[];
   /** Running tasks; `taskRoleOverride` is the RunTask override. */

@@ -19,7 +19,9 @@ export type MockService =
   | 'secretsmanager'
   | 's3'
   | 'tag'
-  | 'cloudformation';
+  | 'cloudformation'
+  | 'codebuild'
+  | 'glue';
 
 /** Regions an account has enabled when its world does not say. */
 export const DEFAULT_MOCK_REGIONS = ['eu-west-1', 'us-east-1'];
@@ -93,6 +95,8 @@ export function mockEndpoints(mock: Pick<AwsMock, 'endpoint'>) {
     ec2: endpoint,
     ecs: endpoint,
     cloudformation: endpoint,
+    codebuild: endpoint,
+    glue: endpoint,
     kms: endpoint,
     sqs: endpoint,
     sns: endpoint,
@@ -169,7 +173,11 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
                 ? 'secretsmanager'
                 : target.startsWith('ResourceGroupsTaggingAPI')
                   ? 'tag'
-                  : 'organizations',
+                  : target.startsWith('CodeBuild_')
+                    ? 'codebuild'
+                    : target.startsWith('AWSGlue')
+                      ? 'glue'
+                      : 'organizations',
         operation,
         callerAccountId: caller?.accountId,
         callerKind: caller?.kind,
@@ -245,7 +253,9 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
     const respondError = (error: ApiError) => {
       record.status = error.status;
       record.error = error.code;
-      if (['organizations', 'ecs', 'kms', 'sqs', 'secretsmanager', 'tag'].includes(request.service)) {
+      if (
+        ['organizations', 'ecs', 'kms', 'sqs', 'secretsmanager', 'tag', 'codebuild', 'glue'].includes(request.service)
+      ) {
         res.writeHead(error.status, {
           'content-type': `application/x-amz-json-${request.service === 'sqs' ? '1.0' : '1.1'}`,
           'x-amzn-requestid': requestId,
@@ -336,7 +346,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           `<requestId>${requestId}</requestId>${toEc2Xml(result)}</${request.operation}Response>`;
         record.status = 200;
         res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
-      } else if (['kms', 'sqs', 'secretsmanager', 'tag'].includes(request.service)) {
+      } else if (['kms', 'sqs', 'secretsmanager', 'tag', 'codebuild', 'glue'].includes(request.service)) {
         payload = JSON.stringify(
           request.service === 'kms'
             ? kmsOperation(request, caller.accountId)
@@ -344,7 +354,11 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
               ? sqsOperation(request, caller.accountId)
               : request.service === 'tag'
                 ? tagOperation(request, caller.accountId)
-                : secretsOperation(request, caller.accountId),
+                : request.service === 'codebuild'
+                  ? codeBuildOperation(request, caller.accountId)
+                  : request.service === 'glue'
+                    ? glueOperation(request, caller.accountId)
+                    : secretsOperation(request, caller.accountId),
         );
         record.status = 200;
         res.writeHead(200, {
@@ -671,6 +685,8 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       topics: here(compute.topics),
       secrets: here(compute.secrets),
       stacks: here(compute.stacks),
+      projects: here(compute.projects),
+      glueJobs: here(compute.glueJobs),
       // Listed from any region.
       buckets: compute.buckets ?? [],
       resourceTags: here(compute.resourceTags),
@@ -691,6 +707,38 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         StackStatus: stack.status ?? 'CREATE_COMPLETE',
         ...(stack.role ? { RoleARN: stack.role } : {}),
       })),
+      ...(token ? { NextToken: token } : {}),
+    };
+  }
+
+  /** codebuild:ListProjects (names, a page at a time) and BatchGetProjects (up to 100 names). */
+  function codeBuildOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const { projects } = computeOf(callerAccountId, request.region);
+    if (request.operation === 'ListProjects') {
+      const { page, token } = computePage(projects, request.params.nextToken, undefined, PROJECTS_PAGE);
+      return { projects: page.map((project) => project.name), ...(token ? { nextToken: token } : {}) };
+    }
+    if (request.operation !== 'BatchGetProjects') throw new ApiError(400, 'InvalidInputException', request.operation);
+    const names = request.params.names as string[];
+    if (names.length > 100) throw new ApiError(400, 'InvalidInputException', 'at most 100 names');
+    const found = projects.filter((project) => names.includes(project.name));
+    return {
+      projects: found.map((project) => ({
+        name: project.name,
+        arn: `arn:aws:codebuild:${project.region}:${callerAccountId}:project/${project.name}`,
+        ...(project.role ? { serviceRole: project.role } : {}),
+      })),
+      projectsNotFound: names.filter((name) => !found.some((project) => project.name === name)),
+    };
+  }
+
+  /** glue:GetJobs, a page at a time. */
+  function glueOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    if (request.operation !== 'GetJobs') throw new ApiError(400, 'InvalidInputException', request.operation);
+    const { glueJobs } = computeOf(callerAccountId, request.region);
+    const { page, token } = computePage(glueJobs, request.params.NextToken, undefined, GLUE_JOBS_PAGE);
+    return {
+      Jobs: page.map((job) => ({ Name: job.name, Role: job.role, Command: { Name: 'glueetl' } })),
       ...(token ? { NextToken: token } : {}),
     };
   }
@@ -1222,6 +1270,9 @@ function toEc2Xml(value: unknown): string {
 
 /** Stacks per DescribeStacks page (AWS returns up to 100; fewer here so tests page). */
 const STACKS_PAGE = 2;
+/** Project names per ListProjects page, and jobs per GetJobs page: fewer than AWS's, so tests page. */
+const PROJECTS_PAGE = 2;
+const GLUE_JOBS_PAGE = 2;
 
 const CLOUDFORMATION_NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
@@ -1244,6 +1295,8 @@ const THROTTLE: Record<MockService, ApiError> = {
   s3: new ApiError(503, 'SlowDown', 'Please reduce your request rate.'),
   tag: new ApiError(400, 'ThrottledException', 'Rate exceeded'),
   cloudformation: new ApiError(400, 'Throttling', 'Rate exceeded'),
+  codebuild: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+  glue: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
 };
 
 /** The answer for a resource deleted since it was listed, by service. */
@@ -1272,6 +1325,8 @@ function accessDenied(request: MockRequest): ApiError {
     case 'sqs':
     case 'secretsmanager':
     case 'tag':
+    case 'codebuild':
+    case 'glue':
       return new ApiError(403, 'AccessDeniedException', `not authorized to perform: ${action}`);
     default:
       return new ApiError(403, 'AccessDenied', `not authorized to perform ${action}`);

@@ -186,6 +186,12 @@ export const PROD_COMPUTE: MockCompute = {
     { name: 'web', region: 'us-east-1' },
     { name: 'search', region: 'us-east-1', role: `arn:aws:iam::${PROD}:role/app-1` },
   ],
+  projects: [
+    { name: 'build-a', region: 'eu-west-1', role: `arn:aws:iam::${PROD}:role/ci/deployer` },
+    { name: 'build-b', region: 'eu-west-1', role: `arn:aws:iam::${PROD}:role/app-0` },
+    { name: 'build-c', region: 'eu-west-1' },
+  ],
+  glueJobs: [{ name: 'etl', region: 'us-east-1', role: 'app-1' }],
   taskDefinitions: [{ name: 'web:3', region: 'us-east-1', taskRole: `arn:aws:iam::${PROD}:role/app-0` }],
   tasks: [
     { id: 'task0001', region: 'us-east-1', cluster: 'web', taskDefinition: 'web:3', exec: true },
