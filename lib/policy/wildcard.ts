@@ -4,6 +4,11 @@
 const STAR = 42; // '*'
 const QUESTION = 63; // '?'
 
+/** A pattern's wildcards filled (`*` with `x`, `?` with `y`): one value the pattern matches. */
+export function withWildcardsFilled(pattern: string): string {
+  return pattern.replace(/\*/g, 'x').replace(/\?/g, 'y');
+}
+
 /** True when `text` contains `*` or `?`. */
 export function hasWildcard(text: string): boolean {
   return text.includes('*') || text.includes('?');

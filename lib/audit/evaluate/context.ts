@@ -329,18 +329,13 @@ export function principalKeyValue(principal: PrincipalFacts, lowerKey: string): 
       return ABSENT;
     case 'aws:username':
       return principal.kind === 'user' ? present([principal.name]) : isGroup ? UNKNOWN : ABSENT;
-    case 'aws:assumedroot':
-    case 'aws:federatedprovider':
-    case 'aws:sourceidentity':
-    case 'aws:ec2instancesourcevpc':
-    case 'aws:ec2instancesourceprivateipv4':
-      return sessionOnlyValue(principal, lowerKey);
     case 'aws:userid':
       // A role session's is the role's id and the session name: answered per condition (role-session-id.ts).
       return principal.kind === 'user' && principal.uniqueId !== undefined ? present([principal.uniqueId]) : UNKNOWN;
     default:
       break;
   }
+  if (SESSION_ONLY_KEYS.has(lowerKey)) return sessionOnlyValue(principal, lowerKey);
   if (lowerKey.startsWith('aws:principaltag/')) {
     if (isGroup || principal.tagsChosen) return UNKNOWN;
     const value = principal.tags.get(lowerKey.slice('aws:principaltag/'.length));

@@ -3,6 +3,7 @@
 // each session name its values tell apart: the answer they all give, or "depends" on the key where they differ.
 // A user's aws:userid is its own unique id, a plain fact (context.ts).
 import type { NormalizedCondition } from '../../policy/types';
+import { withWildcardsFilled } from '../../policy/wildcard';
 import { evaluateCondition, type ConditionResult } from './condition';
 import type { PrincipalFacts } from './context';
 import { present, type KeyLookup } from './key-value';
@@ -24,13 +25,7 @@ function sessionNames(condition: NormalizedCondition): string[] {
   const names = new Set(['leash-session']);
   for (const value of condition.values) {
     const colon = value.indexOf(':');
-    if (colon >= 0)
-      names.add(
-        value
-          .slice(colon + 1)
-          .replace(/\*/g, 'x')
-          .replace(/\?/g, 'y'),
-      );
+    if (colon >= 0) names.add(withWildcardsFilled(value.slice(colon + 1)));
   }
   return [...names];
 }

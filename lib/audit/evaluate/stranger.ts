@@ -8,6 +8,7 @@
 // service acting for a resource of its own (another account's bucket notifying, its rule invoking): then what
 // AWS assigns is the source account, organization and ARN, and what it picks is the source resource's name.
 import type { NormalizedCondition, NormalizedStatement } from '../../policy/types';
+import { withWildcardsFilled } from '../../policy/wildcard';
 import { answerFromAuditTime, isAuditTimeKey } from './audit-time';
 import { SOURCE_IP, VPC_KEYS } from './caller-picks';
 import { evaluateCondition } from './condition';
@@ -113,9 +114,7 @@ function fixedValue(lowerKey: string, scenario: Scenario): KeyValue | undefined 
 }
 
 /** A written value with its wildcards filled in: what a stranger names its role, session or tag to match it. */
-function filled(value: string): string {
-  return value.replace(/\*/g, 'x').replace(/\?/g, 'y');
-}
+const filled = withWildcardsFilled;
 
 /**
  * An identity ARN or id as the stranger's: its own account in place of the written one. The part after the

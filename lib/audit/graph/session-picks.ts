@@ -8,7 +8,8 @@ import { principalKeyValue, type PrincipalFacts } from '../evaluate/context';
 import type { KeyLookup } from '../evaluate/key-value';
 import type { ActionDecision } from '../evaluate/types';
 import { CURRENT_POLICY_VERSION, parsePolicy } from '../../policy';
-import { resolvedValue, sessionValueAction, withWildcardsFilled, type SessionAction } from './trust';
+import { withWildcardsFilled } from '../../policy/wildcard';
+import { resolvedValue, sessionValueAction, type SessionAction } from './trust';
 
 const REQUEST_TAG = 'aws:requesttag/';
 const KEY_NAMES: Readonly<Record<string, string>> = {

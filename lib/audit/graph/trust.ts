@@ -19,7 +19,7 @@ import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
 import type { Evidence } from '../findings';
 import { snapshotParseCache } from '../sources/parse-cache';
 import { awsPrincipal, patternNames } from '../../policy/principals';
-import { hasWildcard } from '../../policy/wildcard';
+import { hasWildcard, withWildcardsFilled } from '../../policy/wildcard';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
 /** What a trust statement lets in. */
@@ -623,11 +623,6 @@ export function resolvedValue(written: string, lookup: KeyLookup): string | unde
   if (!parsed.hasVariables) return written;
   const resolved = substitute(parsed, lookup);
   return typeof resolved === 'object' && 'text' in resolved ? resolved.text : undefined;
-}
-
-/** A pattern's wildcards filled (`*` with `x`, `?` with `y`): one value the pattern matches. */
-export function withWildcardsFilled(pattern: string): string {
-  return pattern.replace(/\*/g, 'x').replace(/\?/g, 'y');
 }
 
 /** Its own conditions on what is passed are the caller's choice when it asks for that permission. */

@@ -4,6 +4,7 @@
 // the write through: no boundary, a boundary that is not the leash agent boundary, or SCPs that lack (or
 // were not read for) the agent layer.
 import type { CatalogAction } from '../../catalog/types';
+import { withWildcardsFilled } from '../../policy/wildcard';
 import type { CompiledPrincipal, RequestContext, RunDecision } from '../evaluate/types';
 import {
   dependsOnCallerPick,
@@ -84,7 +85,7 @@ function recognitions(context: RuleContext, principal: Principal): Recognition[]
     if (pattern) {
       out.push({
         how: `agent source identity (${pattern})`,
-        contextKeys: { 'aws:sourceidentity': [pattern.replace(/\*/g, 'x').replace(/\?/g, 'y')] },
+        contextKeys: { 'aws:sourceidentity': [withWildcardsFilled(pattern)] },
       });
     }
   }

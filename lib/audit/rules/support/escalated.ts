@@ -8,6 +8,7 @@
 // other question.
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { salvagePolicy } from '../../../policy';
+import { withWildcardsFilled } from '../../../policy/wildcard';
 import { snapshotParseCache } from '../../sources/parse-cache';
 import type { NormalizedCondition } from '../../../policy/types';
 import { compileAccount } from '../../evaluate';
@@ -405,7 +406,7 @@ function worstNamed(
   for (const { conditions } of statements) {
     for (const value of conditions.flatMap((c) => c.values)) {
       const match = /^arn:[^:]*:iam::[^:]*:(role|user)\/(?:.*\/)?([^/]+)$/.exec(value);
-      if (match && match[1] === kind) names.add(match[2].replace(/\*/g, 'x').replace(/\?/g, 'y'));
+      if (match && match[1] === kind) names.add(withWildcardsFilled(match[2]));
     }
   }
   const score = (arn: string): number => {
