@@ -116,6 +116,28 @@ describe('an audit input that lists an entry twice', () => {
     expect(output).toContain('snapshot-twice.json: principals[1]: role');
   });
 
+  it('refuses a unique id given to a second principal, which would let it pass as the first for aws:userid', async () => {
+    const ops = { ...role('ops'), RoleId: 'AROAOPS00000000000001' };
+    const copy = { ...role('intruder', [admin]), RoleId: 'AROAOPS00000000000001' };
+    const input = file('id-twice.json', details({ RoleDetailList: [ops, copy] }));
+    const { code, output } = await audit('--input', input);
+    expect(code).toBe(2);
+    expect(output).toContain(
+      'id-twice.json: RoleDetailList[1].RoleId: unique id "AROAOPS00000000000001" is given again (first at RoleDetailList[0].RoleId)',
+    );
+    const snapshot = liveSnapshot(
+      ['ops', 'intruder'].map((name) => ({
+        kind: 'role',
+        arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+        name,
+        uniqueId: 'AROAOPS00000000000001',
+      })),
+    );
+    const fromSnapshot = await audit('--input', file('id-twice-snapshot.json', snapshot));
+    expect(fromSnapshot.code).toBe(2);
+    expect(fromSnapshot.output).toContain('id-twice-snapshot.json: principals[1].uniqueId: unique id');
+  });
+
   it('still audits a role and a user that share a name (names are unique per kind)', async () => {
     const user = { UserName: 'app', Arn: `arn:aws:iam::${ACCOUNT}:user/app` };
     const input = file('same-name.json', details({ RoleDetailList: [role('app', [admin])], UserDetailList: [user] }));

@@ -3,7 +3,12 @@
 import { hasDuplicateKeys, jsonNestingProblem, MAX_JSON_DEPTH } from '../../util/json-scan';
 import { formatZodIssues, InputError } from '../../util/read-input';
 import type { AuthorizationDetails } from './authorization-details-schema';
-import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
+import {
+  refuseDuplicateEntries,
+  refuseRepeatedTagKeys,
+  refuseRepeatedUniqueIds,
+  type NamedEntry,
+} from './unique-entries';
 import type { AccountSnapshot, ManagedPolicy, NamedPolicy, Principal, SnapshotProblem } from './snapshot';
 import { BundledPolicyResolver, isAwsManagedPolicyArn } from './bundled-policies';
 import { unknownEntryKeys } from './authorization-details-keys';
@@ -151,6 +156,10 @@ export function parseAuthorizationDetails(
   }
   const details = parsed.data;
   refuseDuplicateEntries(file, namedEntries(details));
+  refuseRepeatedUniqueIds(file, [
+    ...(details.UserDetailList ?? []).map((user, i) => ({ id: user.UserId, path: `UserDetailList[${i}].UserId` })),
+    ...(details.RoleDetailList ?? []).map((role, i) => ({ id: role.RoleId, path: `RoleDetailList[${i}].RoleId` })),
+  ]);
   refuseRepeatedTagKeys(file, [
     ...(details.UserDetailList ?? []).map((user, i) => tagKeys(user.Tags, `UserDetailList[${i}].Tags`)),
     ...(details.RoleDetailList ?? []).map((role, i) => tagKeys(role.Tags, `RoleDetailList[${i}].Tags`)),

@@ -13,7 +13,12 @@ import { organizationIdOfChains } from './organization-id';
 import { loadOrganizationPolicies } from './org-policies';
 import type { AccountSnapshot, OrganizationPolicyLevel } from './snapshot';
 import { plainAccountSnapshot, plainOrganizationSnapshot } from './snapshot-shape';
-import { refuseDuplicateEntries, refuseRepeatedTagKeys, type NamedEntry } from './unique-entries';
+import {
+  refuseDuplicateEntries,
+  refuseRepeatedTagKeys,
+  refuseRepeatedUniqueIds,
+  type NamedEntry,
+} from './unique-entries';
 
 export { parseAuthorizationDetails, looksLikeAuthorizationDetails } from './authorization-details';
 export { loadOrganizationPolicies, parseOrganizationPolicyFile } from './org-policies';
@@ -81,6 +86,7 @@ export function loadInputFile(file: string): AuditInput {
       const parsed = plainAccountSnapshot(value) ?? snapshotSchemas().AccountSnapshot.safeParse(value);
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       refuseDuplicateEntries(file, snapshotEntries(parsed.data, ''));
+      refuseRepeatedUniqueIds(file, snapshotIds(parsed.data, ''));
       refuseTemplateSource(file, parsed.data, '');
       refuseServiceLinkedClaims(file, parsed.data, '');
       refuseTemplateOnlyFields(file, parsed.data, '');
@@ -93,6 +99,7 @@ export function loadInputFile(file: string): AuditInput {
       if (!parsed.success) throw new InputError(formatZodIssues(file, parsed.error.issues));
       parsed.data.accounts.forEach((account, index) => {
         refuseDuplicateEntries(file, snapshotEntries(account, `accounts[${index}].`));
+        refuseRepeatedUniqueIds(file, snapshotIds(account, `accounts[${index}].`));
         refuseTemplateSource(file, account, `accounts[${index}].`);
         refuseServiceLinkedClaims(file, account, `accounts[${index}].`);
         refuseTemplateOnlyFields(file, account, `accounts[${index}].`);
@@ -126,6 +133,14 @@ function* snapshotEntries(snapshot: AccountSnapshot, prefix: string): Generator<
     const { arn } = snapshot.managedPolicies[i];
     yield { kind: 'policy', name: arn, arn, path: `${prefix}managedPolicies[${i}]` };
   }
+}
+
+/** A snapshot's principals' unique ids with their JSON paths under `prefix`. */
+function snapshotIds(snapshot: AccountSnapshot, prefix: string) {
+  return snapshot.principals.map((principal, i) => ({
+    id: principal.uniqueId,
+    path: `${prefix}principals[${i}].uniqueId`,
+  }));
 }
 
 /**

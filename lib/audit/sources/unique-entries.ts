@@ -36,6 +36,28 @@ export function refuseDuplicateEntries(file: string, entries: Iterable<NamedEntr
 }
 
 /**
+ * Throws an InputError for a unique id (RoleId, UserId) given to two principals: AWS never gives one twice, and
+ * conditions on aws:userid are answered from it, so a copied id would let one principal pass as the other.
+ */
+export function refuseRepeatedUniqueIds(
+  file: string,
+  ids: Iterable<{ readonly id: string | null | undefined; readonly path: string }>,
+): void {
+  const seen = new Map<string, string>();
+  const lines: string[] = [];
+  for (const { id, path } of ids) {
+    if (!id) continue;
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, path);
+    else
+      lines.push(
+        `${file}: ${path}: unique id ${JSON.stringify(id)} is given again (first at ${first}); AWS gives each principal its own`,
+      );
+  }
+  if (lines.length > 0) throw new InputError(lines.join('\n'));
+}
+
+/**
  * Throws an InputError for a principal that carries one tag key twice (in any case: IAM tag keys ignore case,
  * and so do the evaluator's aws:PrincipalTag lookups). Which value would count is a guess, and the answer
  * decides whether the principal is an agent, exempt or production: `leash:agent` given as "true" and again as
