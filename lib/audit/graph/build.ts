@@ -278,6 +278,22 @@ function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): Ac
     for (const fn of inventory.lambdaFunctions) if (fn.role) add(map, fn.role, fn.arn);
     out['lambda-functions'] = map;
   }
+  if (inventory.stateMachines) {
+    const all = new Map<string, string[]>();
+    const express = new Map<string, string[]>();
+    for (const machine of inventory.stateMachines) {
+      if (!machine.roleArn) continue;
+      add(all, machine.roleArn, machine.arn);
+      if (machine.express) add(express, machine.roleArn, machine.arn);
+    }
+    out['state-machines'] = all;
+    out['express-state-machines'] = express;
+  }
+  if (inventory.codePipelines) {
+    const map = new Map<string, string[]>();
+    for (const pipeline of inventory.codePipelines) if (pipeline.roleArn) add(map, pipeline.roleArn, pipeline.arn);
+    out['codepipelines'] = map;
+  }
   if (inventory.codeBuildProjects) {
     const map = new Map<string, string[]>();
     for (const project of inventory.codeBuildProjects) if (project.roleArn) add(map, project.roleArn, project.arn);

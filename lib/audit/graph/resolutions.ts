@@ -31,7 +31,10 @@ export type InventoryKind =
   | 'ecs-exec-tasks'
   | 'cloudformation-stacks'
   | 'codebuild-projects'
-  | 'glue-jobs';
+  | 'glue-jobs'
+  | 'state-machines'
+  | 'express-state-machines'
+  | 'codepipelines';
 
 export type PathResolution =
   | {
@@ -299,11 +302,18 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-scheduler': pass(['scheduler.amazonaws.com']),
   'passrole-scheduler-update': pass(['scheduler.amazonaws.com'], { needs: 'a schedule to update' }),
   'passrole-stepfunctions': pass(['states.amazonaws.com']),
-  'stepfunctions-update-state-machine': run(['states.amazonaws.com'], 'a state machine that runs as the role'),
+  'stepfunctions-update-state-machine': run(
+    ['states.amazonaws.com'],
+    'a state machine that runs as the role',
+    false,
+    'state-machines',
+  ),
   'passrole-stepfunctions-sync': pass(['states.amazonaws.com']),
   'stepfunctions-update-state-machine-sync': run(
     ['states.amazonaws.com'],
     'an Express state machine that runs as the role',
+    false,
+    'express-state-machines',
   ),
   'passrole-ssm-association': pass(['ssm.amazonaws.com']),
   'ssm-create-association': run(EC2, onInstance, true, 'instance-profiles'),
@@ -383,7 +393,12 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-codepipeline': pass(['codepipeline.amazonaws.com'], {
     needs: 'a source for the pipeline (an S3 object or repository it can read)',
   }),
-  'codepipeline-update-pipeline': run(['codepipeline.amazonaws.com'], 'a pipeline whose service role is the role'),
+  'codepipeline-update-pipeline': run(
+    ['codepipeline.amazonaws.com'],
+    'a pipeline whose service role is the role',
+    false,
+    'codepipelines',
+  ),
   'passrole-eks-pod-identity': pass(['pods.eks.amazonaws.com'], {
     needs: 'a way to run a pod in the cluster (Kubernetes access)',
   }),

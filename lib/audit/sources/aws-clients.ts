@@ -19,6 +19,8 @@ export interface AwsEndpoints {
   cloudformation?: string;
   codebuild?: string;
   glue?: string;
+  codepipeline?: string;
+  states?: string;
   /** Resource policies: KMS, SQS, SNS, Secrets Manager (regional) and S3 (path-style at this endpoint). */
   kms?: string;
   sqs?: string;

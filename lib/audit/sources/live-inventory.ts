@@ -6,6 +6,7 @@
 // left unknown; a policy that cannot be read on its own is named, and the rest of its kind is kept.
 import { CloudFormationClient, paginateDescribeStacks } from '@aws-sdk/client-cloudformation';
 import { BatchGetProjectsCommand, CodeBuildClient, paginateListProjects } from '@aws-sdk/client-codebuild';
+import { CodePipelineClient, GetPipelineCommand, paginateListPipelines } from '@aws-sdk/client-codepipeline';
 import { DescribeRegionsCommand, EC2Client, paginateDescribeIamInstanceProfileAssociations } from '@aws-sdk/client-ec2';
 import {
   DescribeTaskDefinitionCommand,
@@ -15,6 +16,7 @@ import {
   paginateListTasks,
 } from '@aws-sdk/client-ecs';
 import { GlueClient, paginateGetJobs } from '@aws-sdk/client-glue';
+import { DescribeStateMachineCommand, paginateListStateMachines, SFNClient } from '@aws-sdk/client-sfn';
 import { GetPolicyCommand, LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
 import {
   type AwsClientSettings,
@@ -49,6 +51,8 @@ type EcsTask = NonNullable<ComputeInventory['ecsTasks']>[number];
 type Stack = NonNullable<ComputeInventory['cloudFormationStacks']>[number];
 type Project = NonNullable<ComputeInventory['codeBuildProjects']>[number];
 type GlueJob = NonNullable<ComputeInventory['glueJobs']>[number];
+type StateMachine = NonNullable<ComputeInventory['stateMachines']>[number];
+type Pipeline = NonNullable<ComputeInventory['codePipelines']>[number];
 /** The most names codebuild:BatchGetProjects takes in one call. */
 const BATCH_GET_PROJECTS = 100;
 
@@ -105,7 +109,18 @@ export async function readComputeInventory(
   const stacks: Stack[] = [];
   const projects: Project[] = [];
   const glueJobs: GlueJob[] = [];
-  const failed = { lambda: false, ec2: false, ecs: false, cloudformation: false, codebuild: false, glue: false };
+  const stateMachines: StateMachine[] = [];
+  const pipelines: Pipeline[] = [];
+  const failed = {
+    lambda: false,
+    ec2: false,
+    ecs: false,
+    cloudformation: false,
+    codebuild: false,
+    glue: false,
+    states: false,
+    codepipeline: false,
+  };
   let bucketRegions: Record<string, string> = {};
   /** The resource policies by kind; a kind is dropped (undefined) when one of its lists fails. */
   const byKind = new Map<string, PoliciesRead | undefined>(
@@ -170,6 +185,8 @@ export async function readComputeInventory(
       });
       const codeBuild = new CodeBuildClient({ ...config, ...customEndpoint(settings.endpoints?.codebuild) });
       const glue = new GlueClient({ ...config, ...customEndpoint(settings.endpoints?.glue) });
+      const states = new SFNClient({ ...config, ...customEndpoint(settings.endpoints?.states) });
+      const codePipeline = new CodePipelineClient({ ...config, ...customEndpoint(settings.endpoints?.codepipeline) });
       try {
         await Promise.all([
           attempt('lambda', 'lambda:ListFunctions', region, async () => {
@@ -201,6 +218,12 @@ export async function readComputeInventory(
           attempt('glue', 'glue:GetJobs', region, async () => {
             glueJobs.push(...(await readGlueJobs(glue, region, accountId, signal)));
           }),
+          attempt('states', 'states:ListStateMachines/DescribeStateMachine', region, async () => {
+            stateMachines.push(...(await readStateMachines(states, region, signal)));
+          }),
+          attempt('codepipeline', 'codepipeline:ListPipelines/GetPipeline', region, async () => {
+            pipelines.push(...(await readPipelines(codePipeline, region, signal)));
+          }),
           ...REGIONAL_POLICY_READS.map(({ kind, operations, read }) =>
             attemptPolicies(kind, operations, region, () => read(settings, region, signal)),
           ),
@@ -212,6 +235,8 @@ export async function readComputeInventory(
         cloudFormation.destroy();
         codeBuild.destroy();
         glue.destroy();
+        states.destroy();
+        codePipeline.destroy();
       }
     }
   };
@@ -238,6 +263,8 @@ export async function readComputeInventory(
       ...(failed.ecs ? {} : { ecsTasks: ecsTasks.sort(byText((t) => t.taskArn)) }),
       ...(failed.codebuild ? {} : { codeBuildProjects: projects.sort(byText((p) => p.arn)) }),
       ...(failed.glue ? {} : { glueJobs: glueJobs.sort(byText((j) => j.arn)) }),
+      ...(failed.states ? {} : { stateMachines: stateMachines.sort(byText((m) => m.arn)) }),
+      ...(failed.codepipeline ? {} : { codePipelines: pipelines.sort(byText((p) => p.arn)) }),
       ...(failed.cloudformation ? {} : { cloudFormationStacks: stacks.sort(byText((s) => s.arn)) }),
     },
     // Reads run at the same time: sorted, so the same failures read the same in every report.
@@ -263,6 +290,9 @@ const UNKNOWN = {
   codebuild:
     'which CodeBuild projects run with which service role is unknown: codebuild:StartBuild hops stay unresolved',
   glue: 'which Glue jobs run with which role is unknown: glue:StartJobRun hops stay unresolved',
+  states: 'which state machines run with which role is unknown: states:UpdateStateMachine hops stay unresolved',
+  codepipeline:
+    'which pipelines run with which service role is unknown: codepipeline:UpdatePipeline hops stay unresolved',
 } as const;
 
 /** How many unread resources a problem names before counting the rest. */
@@ -370,6 +400,54 @@ async function readProjects(codeBuild: CodeBuildClient, region: string, signal?:
         name: project.name,
         region,
         ...(project.serviceRole ? { roleArn: project.serviceRole } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Every state machine of the region with its role (one DescribeStateMachine each: the list does not give it). */
+async function readStateMachines(states: SFNClient, region: string, signal?: AbortSignal): Promise<StateMachine[]> {
+  const out: StateMachine[] = [];
+  for await (const page of paginateListStateMachines({ client: states }, {}, { abortSignal: signal })) {
+    for (const listed of page.stateMachines ?? []) {
+      if (!listed.stateMachineArn || !listed.name) continue;
+      const described = await states.send(
+        new DescribeStateMachineCommand({ stateMachineArn: listed.stateMachineArn }),
+        {
+          abortSignal: signal,
+        },
+      );
+      out.push({
+        arn: listed.stateMachineArn,
+        name: listed.name,
+        region,
+        ...(described.roleArn ? { roleArn: described.roleArn } : {}),
+        express: (described.type ?? listed.type) === 'EXPRESS',
+      });
+    }
+  }
+  return out;
+}
+
+/** Every pipeline of the region with its service role (one GetPipeline each: the list does not give it). */
+async function readPipelines(
+  codePipeline: CodePipelineClient,
+  region: string,
+  signal?: AbortSignal,
+): Promise<Pipeline[]> {
+  const out: Pipeline[] = [];
+  for await (const page of paginateListPipelines({ client: codePipeline }, {}, { abortSignal: signal })) {
+    for (const listed of page.pipelines ?? []) {
+      if (!listed.name) continue;
+      const answer = await codePipeline.send(new GetPipelineCommand({ name: listed.name }), { abortSignal: signal });
+      const arn = answer.metadata?.pipelineArn;
+      if (!arn) throw new Error(`codepipeline:GetPipeline ${listed.name} returned no pipeline ARN`);
+      out.push({
+        arn,
+        name: listed.name,
+        region,
+        ...(answer.pipeline?.roleArn ? { roleArn: answer.pipeline.roleArn } : {}),
       });
     }
   }

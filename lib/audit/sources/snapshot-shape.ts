@@ -92,6 +92,10 @@ const INVENTORY = object({
       }),
     ),
   ),
+  stateMachines: optional(
+    array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING), express: BOOLEAN })),
+  ),
+  codePipelines: optional(array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) }))),
   codeBuildProjects: optional(array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) }))),
   glueJobs: optional(
     array(

@@ -157,6 +157,22 @@ export const ComputeInventory = strictObject({
       }),
     )
     .optional(),
+  /** Every Step Functions state machine with its role (`express`: an Express one, which also runs synchronously). */
+  stateMachines: z
+    .array(
+      strictObject({
+        arn: z.string(),
+        name: z.string(),
+        region: z.string(),
+        roleArn: z.string().optional(),
+        express: z.boolean(),
+      }),
+    )
+    .optional(),
+  /** Every CodePipeline pipeline with its service role: a commands action added to it runs as that role. */
+  codePipelines: z
+    .array(strictObject({ arn: z.string(), name: z.string(), region: z.string(), roleArn: z.string().optional() }))
+    .optional(),
   /** Every CodeBuild project with its service role: a build of it runs a buildspec the caller may give. */
   codeBuildProjects: z
     .array(strictObject({ arn: z.string(), name: z.string(), region: z.string(), roleArn: z.string().optional() }))

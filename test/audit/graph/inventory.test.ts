@@ -210,12 +210,32 @@ describe('builds and Glue job runs resolved by the projects and jobs of the live
   /** `dev` may start builds and job runs; behind each service, a role with a project or job and one without. */
   const spec: AccountSpec = {
     principals: [
-      { name: 'dev', kind: 'user', policies: [doc(allow(['codebuild:StartBuild', 'glue:StartJobRun']))] },
+      {
+        name: 'dev',
+        kind: 'user',
+        policies: [
+          doc(
+            allow([
+              'codebuild:StartBuild',
+              'glue:StartJobRun',
+              'states:UpdateStateMachine',
+              'states:StartExecution',
+              'states:StartSyncExecution',
+              'codepipeline:UpdatePipeline',
+              'codepipeline:StartPipelineExecution',
+            ]),
+          ),
+        ],
+      },
       ...[
         ['build-role', 'codebuild.amazonaws.com'],
         ['idle-build-role', 'codebuild.amazonaws.com'],
         ['job-role', 'glue.amazonaws.com'],
         ['pinned-job-role', 'glue.amazonaws.com'],
+        ['flow-role', 'states.amazonaws.com'],
+        ['express-role', 'states.amazonaws.com'],
+        ['pipeline-role', 'codepipeline.amazonaws.com'],
+        ['idle-pipeline-role', 'codepipeline.amazonaws.com'],
       ].map(([name, service]) => ({
         name,
         trust: serviceTrust(service),
@@ -255,6 +275,27 @@ describe('builds and Glue job runs resolved by the projects and jobs of the live
     ]);
     const byArn = [{ arn: JOB('pinned'), name: 'pinned', region: 'eu-west-1', role: roleArn('pinned-job-role') }];
     expect(edgesWith({ glueJobs: byArn }, 'glue-start-job-run').map((e) => e.to)).toEqual([roleArn('pinned-job-role')]);
+  });
+
+  it('reaches the role of each state machine (of an Express one only, to run it synchronously) and pipeline', () => {
+    const SM = (name: string) => `arn:aws:states:eu-west-1:${ACCOUNT}:stateMachine:${name}`;
+    const stateMachines = [
+      { arn: SM('flow'), name: 'flow', region: 'eu-west-1', roleArn: roleArn('flow-role'), express: false },
+      { arn: SM('quick'), name: 'quick', region: 'eu-west-1', roleArn: roleArn('express-role'), express: true },
+    ];
+    expect(
+      edgesWith({ stateMachines }, 'stepfunctions-update-state-machine')
+        .map((e) => e.to)
+        .sort(),
+    ).toEqual([roleArn('express-role'), roleArn('flow-role')]);
+    expect(edgesWith({ stateMachines }, 'stepfunctions-update-state-machine-sync')).toEqual([
+      { to: roleArn('express-role'), decision: 'allowed', needs: undefined, runsOn: [SM('quick')] },
+    ]);
+    const PIPELINE = `arn:aws:codepipeline:eu-west-1:${ACCOUNT}:release`;
+    const codePipelines = [{ arn: PIPELINE, name: 'release', region: 'eu-west-1', roleArn: roleArn('pipeline-role') }];
+    expect(edgesWith({ codePipelines }, 'codepipeline-update-pipeline')).toEqual([
+      { to: roleArn('pipeline-role'), decision: 'allowed', needs: undefined, runsOn: [PIPELINE] },
+    ]);
   });
 
   it('leaves each hop needing a project or job while those lists are unknown', () => {

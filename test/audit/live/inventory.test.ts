@@ -96,6 +96,19 @@ describe('live compute inventory', () => {
     expect(inventory.glueJobs).toEqual([
       { arn: `arn:aws:glue:us-east-1:${PROD}:job/etl`, name: 'etl', region: 'us-east-1', role: 'app-1' },
     ]);
+    // Each state machine with its role and type, each pipeline with its service role (one describe call each).
+    expect(inventory.stateMachines!.map((m) => [m.name, m.roleArn, m.express])).toEqual([
+      ['orders-flow', role('app-0'), false],
+      ['quick', role('app-1'), true],
+    ]);
+    expect(inventory.codePipelines).toEqual([
+      {
+        arn: `arn:aws:codepipeline:us-east-1:${PROD}:release`,
+        name: 'release',
+        region: 'us-east-1',
+        roleArn: role('ci/deployer'),
+      },
+    ]);
     // Three projects in eu-west-1, pages of one: three ListProjects calls, then one BatchGetProjects for all.
     const projectCalls = aws.mock.calls.filter((c) => c.service === 'codebuild' && c.region === 'eu-west-1');
     expect(projectCalls.map((c) => c.operation)).toEqual([
@@ -171,6 +184,24 @@ describe('live compute inventory', () => {
       },
     ],
     [
+      'states:DescribeStateMachine denied',
+      { kind: 'access-denied' as const, service: 'states' as const, operation: 'DescribeStateMachine' },
+      'stateMachines',
+      {
+        where: `states:ListStateMachines/DescribeStateMachine (${PROD}, eu-west-1)`,
+        message: /^AccessDeniedException: .*states:UpdateStateMachine/,
+      },
+    ],
+    [
+      'codepipeline:ListPipelines denied',
+      { kind: 'access-denied' as const, service: 'codepipeline' as const, region: 'us-east-1' },
+      'codePipelines',
+      {
+        where: `codepipeline:ListPipelines/GetPipeline (${PROD}, us-east-1)`,
+        message: /^AccessDeniedException: .*codepipeline:UpdatePipeline/,
+      },
+    ],
+    [
       'glue:GetJobs denied',
       { kind: 'access-denied' as const, service: 'glue' as const, region: 'us-east-1' },
       'glueJobs',
@@ -205,6 +236,8 @@ describe('live compute inventory', () => {
       'cloudFormationStacks',
       'codeBuildProjects',
       'glueJobs',
+      'stateMachines',
+      'codePipelines',
     ].filter((key) => key !== unknown);
     for (const key of known) expect(inventory[key as keyof typeof inventory]).toBeDefined();
     expect(inventoryProblems(account)).toEqual([

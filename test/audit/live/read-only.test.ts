@@ -24,6 +24,7 @@ const IAM_ACTION_OF: Readonly<Record<string, string>> = { 's3:ListBuckets': 's3:
 const IAM_PREFIX_OF: Readonly<Record<string, string>> = {
   'secrets-manager': 'secretsmanager',
   'resource-groups-tagging-api': 'tag',
+  sfn: 'states',
 };
 const iamAction = (call: RecordedCall) => {
   const operation = `${call.service}:${call.operation}`;

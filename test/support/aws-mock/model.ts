@@ -78,6 +78,9 @@ export interface MockCompute {
   /** CodeBuild projects and Glue jobs with their service role ARN. */
   projects?: { name: string; region: string; role?: string }[];
   glueJobs?: { name: string; region: string; role: string }[];
+  /** Step Functions state machines (`express`: of type EXPRESS) and CodePipeline pipelines, with their role ARN. */
+  stateMachines?: { name: string; region: string; role: string; express?: boolean }[];
+  pipelines?: { name: string; region: string; role: string }[];
   /** CloudFormation stacks; `role`: the stack's service role ARN; `status` @default CREATE_COMPLETE. */
   stacks?: { name: string; region: string; role?: string; status?: string }[];
   /** Running tasks; `taskRoleOverride` is the RunTask override. */

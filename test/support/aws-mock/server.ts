@@ -21,7 +21,9 @@ export type MockService =
   | 'tag'
   | 'cloudformation'
   | 'codebuild'
-  | 'glue';
+  | 'glue'
+  | 'states'
+  | 'codepipeline';
 
 /** Regions an account has enabled when its world does not say. */
 export const DEFAULT_MOCK_REGIONS = ['eu-west-1', 'us-east-1'];
@@ -97,6 +99,8 @@ export function mockEndpoints(mock: Pick<AwsMock, 'endpoint'>) {
     cloudformation: endpoint,
     codebuild: endpoint,
     glue: endpoint,
+    states: endpoint,
+    codepipeline: endpoint,
     kms: endpoint,
     sqs: endpoint,
     sns: endpoint,
@@ -177,7 +181,11 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
                     ? 'codebuild'
                     : target.startsWith('AWSGlue')
                       ? 'glue'
-                      : 'organizations',
+                      : target.startsWith('AWSStepFunctions')
+                        ? 'states'
+                        : target.startsWith('CodePipeline_')
+                          ? 'codepipeline'
+                          : 'organizations',
         operation,
         callerAccountId: caller?.accountId,
         callerKind: caller?.kind,
@@ -254,10 +262,21 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       record.status = error.status;
       record.error = error.code;
       if (
-        ['organizations', 'ecs', 'kms', 'sqs', 'secretsmanager', 'tag', 'codebuild', 'glue'].includes(request.service)
+        [
+          'organizations',
+          'ecs',
+          'kms',
+          'sqs',
+          'secretsmanager',
+          'tag',
+          'codebuild',
+          'glue',
+          'states',
+          'codepipeline',
+        ].includes(request.service)
       ) {
         res.writeHead(error.status, {
-          'content-type': `application/x-amz-json-${request.service === 'sqs' ? '1.0' : '1.1'}`,
+          'content-type': `application/x-amz-json-${request.service === 'sqs' || request.service === 'states' ? '1.0' : '1.1'}`,
           'x-amzn-requestid': requestId,
         });
         res.end(JSON.stringify({ __type: error.code, Message: error.message }));
@@ -346,7 +365,9 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           `<requestId>${requestId}</requestId>${toEc2Xml(result)}</${request.operation}Response>`;
         record.status = 200;
         res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
-      } else if (['kms', 'sqs', 'secretsmanager', 'tag', 'codebuild', 'glue'].includes(request.service)) {
+      } else if (
+        ['kms', 'sqs', 'secretsmanager', 'tag', 'codebuild', 'glue', 'states', 'codepipeline'].includes(request.service)
+      ) {
         payload = JSON.stringify(
           request.service === 'kms'
             ? kmsOperation(request, caller.accountId)
@@ -358,11 +379,15 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
                   ? codeBuildOperation(request, caller.accountId)
                   : request.service === 'glue'
                     ? glueOperation(request, caller.accountId)
-                    : secretsOperation(request, caller.accountId),
+                    : request.service === 'states'
+                      ? statesOperation(request, caller.accountId)
+                      : request.service === 'codepipeline'
+                        ? codePipelineOperation(request, caller.accountId)
+                        : secretsOperation(request, caller.accountId),
         );
         record.status = 200;
         res.writeHead(200, {
-          'content-type': `application/x-amz-json-${request.service === 'sqs' ? '1.0' : '1.1'}`,
+          'content-type': `application/x-amz-json-${request.service === 'sqs' || request.service === 'states' ? '1.0' : '1.1'}`,
           'x-amzn-requestid': requestId,
         });
       } else if (request.service === 'sns') {
@@ -687,6 +712,8 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       stacks: here(compute.stacks),
       projects: here(compute.projects),
       glueJobs: here(compute.glueJobs),
+      stateMachines: here(compute.stateMachines),
+      pipelines: here(compute.pipelines),
       // Listed from any region.
       buckets: compute.buckets ?? [],
       resourceTags: here(compute.resourceTags),
@@ -729,6 +756,53 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         ...(project.role ? { serviceRole: project.role } : {}),
       })),
       projectsNotFound: names.filter((name) => !found.some((project) => project.name === name)),
+    };
+  }
+
+  /** states:ListStateMachines (a page at a time) and DescribeStateMachine. */
+  function statesOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const { stateMachines } = computeOf(callerAccountId, request.region);
+    const arnOf = (m: { name: string; region: string }) =>
+      `arn:aws:states:${m.region}:${callerAccountId}:stateMachine:${m.name}`;
+    if (request.operation === 'ListStateMachines') {
+      const { page, token } = computePage(stateMachines, request.params.nextToken, undefined, GLUE_JOBS_PAGE);
+      return {
+        stateMachines: page.map((m) => ({
+          stateMachineArn: arnOf(m),
+          name: m.name,
+          type: m.express ? 'EXPRESS' : 'STANDARD',
+          creationDate: 1767225600,
+        })),
+        ...(token ? { nextToken: token } : {}),
+      };
+    }
+    if (request.operation !== 'DescribeStateMachine')
+      throw new ApiError(400, 'UnknownOperationException', request.operation);
+    const machine = stateMachines.find((m) => arnOf(m) === request.params.stateMachineArn);
+    if (!machine) throw new ApiError(400, 'StateMachineDoesNotExist', 'State Machine Does Not Exist');
+    return {
+      stateMachineArn: arnOf(machine),
+      name: machine.name,
+      definition: '{}',
+      roleArn: machine.role,
+      type: machine.express ? 'EXPRESS' : 'STANDARD',
+      creationDate: 1767225600,
+    };
+  }
+
+  /** codepipeline:ListPipelines (a page at a time) and GetPipeline. */
+  function codePipelineOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const { pipelines } = computeOf(callerAccountId, request.region);
+    if (request.operation === 'ListPipelines') {
+      const { page, token } = computePage(pipelines, request.params.nextToken, undefined, GLUE_JOBS_PAGE);
+      return { pipelines: page.map((p) => ({ name: p.name, version: 1 })), ...(token ? { nextToken: token } : {}) };
+    }
+    if (request.operation !== 'GetPipeline') throw new ApiError(400, 'ValidationException', request.operation);
+    const pipeline = pipelines.find((p) => p.name === request.params.name);
+    if (!pipeline) throw new ApiError(400, 'PipelineNotFoundException', 'pipeline not found');
+    return {
+      pipeline: { name: pipeline.name, roleArn: pipeline.role, stages: [], version: 1 },
+      metadata: { pipelineArn: `arn:aws:codepipeline:${pipeline.region}:${callerAccountId}:${pipeline.name}` },
     };
   }
 
@@ -1297,6 +1371,8 @@ const THROTTLE: Record<MockService, ApiError> = {
   cloudformation: new ApiError(400, 'Throttling', 'Rate exceeded'),
   codebuild: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
   glue: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+  states: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+  codepipeline: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
 };
 
 /** The answer for a resource deleted since it was listed, by service. */
@@ -1327,6 +1403,8 @@ function accessDenied(request: MockRequest): ApiError {
     case 'tag':
     case 'codebuild':
     case 'glue':
+    case 'states':
+    case 'codepipeline':
       return new ApiError(403, 'AccessDeniedException', `not authorized to perform: ${action}`);
     default:
       return new ApiError(403, 'AccessDenied', `not authorized to perform ${action}`);

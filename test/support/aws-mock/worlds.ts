@@ -192,6 +192,11 @@ export const PROD_COMPUTE: MockCompute = {
     { name: 'build-c', region: 'eu-west-1' },
   ],
   glueJobs: [{ name: 'etl', region: 'us-east-1', role: 'app-1' }],
+  stateMachines: [
+    { name: 'orders-flow', region: 'eu-west-1', role: `arn:aws:iam::${PROD}:role/app-0` },
+    { name: 'quick', region: 'eu-west-1', role: `arn:aws:iam::${PROD}:role/app-1`, express: true },
+  ],
+  pipelines: [{ name: 'release', region: 'us-east-1', role: `arn:aws:iam::${PROD}:role/ci/deployer` }],
   taskDefinitions: [{ name: 'web:3', region: 'us-east-1', taskRole: `arn:aws:iam::${PROD}:role/app-0` }],
   tasks: [
     { id: 'task0001', region: 'us-east-1', cluster: 'web', taskDefinition: 'web:3', exec: true },
