@@ -278,6 +278,18 @@ function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): Ac
     for (const fn of inventory.lambdaFunctions) if (fn.role) add(map, fn.role, fn.arn);
     out['lambda-functions'] = map;
   }
+  if (inventory.notebookInstances) {
+    const map = new Map<string, string[]>();
+    for (const notebook of inventory.notebookInstances) if (notebook.roleArn) add(map, notebook.roleArn, notebook.arn);
+    out['notebook-instances'] = map;
+  }
+  if (inventory.jobDefinitions) {
+    const map = new Map<string, string[]>();
+    for (const definition of inventory.jobDefinitions) {
+      for (const role of definition.roleArns) add(map, role, definition.arn);
+    }
+    out['batch-job-definitions'] = map;
+  }
   if (inventory.stateMachines) {
     const all = new Map<string, string[]>();
     const express = new Map<string, string[]>();

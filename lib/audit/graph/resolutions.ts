@@ -32,6 +32,8 @@ export type InventoryKind =
   | 'cloudformation-stacks'
   | 'codebuild-projects'
   | 'glue-jobs'
+  | 'notebook-instances'
+  | 'batch-job-definitions'
   | 'state-machines'
   | 'express-state-machines'
   | 'codepipelines';
@@ -132,6 +134,7 @@ const run = (
 const FUNCTION = 'a Lambda function that runs as the role';
 const GLUE_JOB = 'a Glue job whose role is the role, with no non-overridable --scriptLocation';
 const PROJECT = 'a build project whose service role is the role';
+const NOTEBOOK = 'a notebook instance that runs as the role';
 const rewrite = (target: RewriteTarget): PathResolution => ({ kind: 'rewrite', target });
 const identityCenter = (what: string): PathResolution => ({
   kind: 'identity-center',
@@ -258,7 +261,7 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     false,
     'cloudformation-stacks',
   ),
-  'sagemaker-presigned-notebook-url': run(['sagemaker.amazonaws.com'], 'a notebook instance that runs as the role'),
+  'sagemaker-presigned-notebook-url': run(['sagemaker.amazonaws.com'], NOTEBOOK, false, 'notebook-instances'),
   'sagemaker-space-remote-session': run(
     ['sagemaker.amazonaws.com'],
     'a SageMaker Studio space with remote access turned on, whose execution role is the role',
@@ -267,7 +270,7 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     ['sagemaker.amazonaws.com'],
     'a SageMaker Studio domain (IAM sign-in) with a user profile whose execution role is the role',
   ),
-  'sagemaker-notebook-lifecycle-config': run(['sagemaker.amazonaws.com'], 'a notebook instance that runs as the role'),
+  'sagemaker-notebook-lifecycle-config': run(['sagemaker.amazonaws.com'], NOTEBOOK, false, 'notebook-instances'),
   'codebuild-start-build': run(['codebuild.amazonaws.com'], PROJECT, false, 'codebuild-projects'),
   'codebuild-sandbox-command': run(['codebuild.amazonaws.com'], PROJECT, false, 'codebuild-projects'),
   'codebuild-sandbox-connection': run(['codebuild.amazonaws.com'], PROJECT, false, 'codebuild-projects'),
@@ -278,7 +281,12 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     false,
     'ecs-exec-tasks',
   ),
-  'batch-submit-job': run(['ecs-tasks.amazonaws.com'], 'a job definition whose job role is the role'),
+  'batch-submit-job': run(
+    ['ecs-tasks.amazonaws.com'],
+    'a job definition whose job role is the role',
+    false,
+    'batch-job-definitions',
+  ),
   'apprunner-update-service': run(
     ['tasks.apprunner.amazonaws.com'],
     'an App Runner service whose instance role is the role',

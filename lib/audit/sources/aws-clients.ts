@@ -21,6 +21,8 @@ export interface AwsEndpoints {
   glue?: string;
   codepipeline?: string;
   states?: string;
+  sagemaker?: string;
+  batch?: string;
   /** Resource policies: KMS, SQS, SNS, Secrets Manager (regional) and S3 (path-style at this endpoint). */
   kms?: string;
   sqs?: string;

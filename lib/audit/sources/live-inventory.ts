@@ -4,6 +4,7 @@
 // The resource policies that grant principals directly (Lambda function, KMS key, SQS queue, SNS topic, Secrets
 // Manager secret and S3 bucket policies) are read in the same pass over the regions: a kind whose list fails is
 // left unknown; a policy that cannot be read on its own is named, and the rest of its kind is kept.
+import { BatchClient, paginateDescribeJobDefinitions } from '@aws-sdk/client-batch';
 import { CloudFormationClient, paginateDescribeStacks } from '@aws-sdk/client-cloudformation';
 import { BatchGetProjectsCommand, CodeBuildClient, paginateListProjects } from '@aws-sdk/client-codebuild';
 import { CodePipelineClient, GetPipelineCommand, paginateListPipelines } from '@aws-sdk/client-codepipeline';
@@ -16,6 +17,11 @@ import {
   paginateListTasks,
 } from '@aws-sdk/client-ecs';
 import { GlueClient, paginateGetJobs } from '@aws-sdk/client-glue';
+import {
+  DescribeNotebookInstanceCommand,
+  paginateListNotebookInstances,
+  SageMakerClient,
+} from '@aws-sdk/client-sagemaker';
 import { DescribeStateMachineCommand, paginateListStateMachines, SFNClient } from '@aws-sdk/client-sfn';
 import { GetPolicyCommand, LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
 import {
@@ -53,6 +59,8 @@ type Project = NonNullable<ComputeInventory['codeBuildProjects']>[number];
 type GlueJob = NonNullable<ComputeInventory['glueJobs']>[number];
 type StateMachine = NonNullable<ComputeInventory['stateMachines']>[number];
 type Pipeline = NonNullable<ComputeInventory['codePipelines']>[number];
+type Notebook = NonNullable<ComputeInventory['notebookInstances']>[number];
+type JobDefinition = NonNullable<ComputeInventory['jobDefinitions']>[number];
 /** The most names codebuild:BatchGetProjects takes in one call. */
 const BATCH_GET_PROJECTS = 100;
 
@@ -111,6 +119,8 @@ export async function readComputeInventory(
   const glueJobs: GlueJob[] = [];
   const stateMachines: StateMachine[] = [];
   const pipelines: Pipeline[] = [];
+  const notebooks: Notebook[] = [];
+  const jobDefinitions: JobDefinition[] = [];
   const failed = {
     lambda: false,
     ec2: false,
@@ -120,6 +130,8 @@ export async function readComputeInventory(
     glue: false,
     states: false,
     codepipeline: false,
+    sagemaker: false,
+    batch: false,
   };
   let bucketRegions: Record<string, string> = {};
   /** The resource policies by kind; a kind is dropped (undefined) when one of its lists fails. */
@@ -187,6 +199,8 @@ export async function readComputeInventory(
       const glue = new GlueClient({ ...config, ...customEndpoint(settings.endpoints?.glue) });
       const states = new SFNClient({ ...config, ...customEndpoint(settings.endpoints?.states) });
       const codePipeline = new CodePipelineClient({ ...config, ...customEndpoint(settings.endpoints?.codepipeline) });
+      const sageMaker = new SageMakerClient({ ...config, ...customEndpoint(settings.endpoints?.sagemaker) });
+      const batch = new BatchClient({ ...config, ...customEndpoint(settings.endpoints?.batch) });
       try {
         await Promise.all([
           attempt('lambda', 'lambda:ListFunctions', region, async () => {
@@ -224,6 +238,12 @@ export async function readComputeInventory(
           attempt('codepipeline', 'codepipeline:ListPipelines/GetPipeline', region, async () => {
             pipelines.push(...(await readPipelines(codePipeline, region, signal)));
           }),
+          attempt('sagemaker', 'sagemaker:ListNotebookInstances/DescribeNotebookInstance', region, async () => {
+            notebooks.push(...(await readNotebooks(sageMaker, region, signal)));
+          }),
+          attempt('batch', 'batch:DescribeJobDefinitions', region, async () => {
+            jobDefinitions.push(...(await readJobDefinitions(batch, region, signal)));
+          }),
           ...REGIONAL_POLICY_READS.map(({ kind, operations, read }) =>
             attemptPolicies(kind, operations, region, () => read(settings, region, signal)),
           ),
@@ -237,6 +257,8 @@ export async function readComputeInventory(
         glue.destroy();
         states.destroy();
         codePipeline.destroy();
+        sageMaker.destroy();
+        batch.destroy();
       }
     }
   };
@@ -265,6 +287,8 @@ export async function readComputeInventory(
       ...(failed.glue ? {} : { glueJobs: glueJobs.sort(byText((j) => j.arn)) }),
       ...(failed.states ? {} : { stateMachines: stateMachines.sort(byText((m) => m.arn)) }),
       ...(failed.codepipeline ? {} : { codePipelines: pipelines.sort(byText((p) => p.arn)) }),
+      ...(failed.sagemaker ? {} : { notebookInstances: notebooks.sort(byText((n) => n.arn)) }),
+      ...(failed.batch ? {} : { jobDefinitions: jobDefinitions.sort(byText((d) => d.arn)) }),
       ...(failed.cloudformation ? {} : { cloudFormationStacks: stacks.sort(byText((s) => s.arn)) }),
     },
     // Reads run at the same time: sorted, so the same failures read the same in every report.
@@ -293,6 +317,10 @@ const UNKNOWN = {
   states: 'which state machines run with which role is unknown: states:UpdateStateMachine hops stay unresolved',
   codepipeline:
     'which pipelines run with which service role is unknown: codepipeline:UpdatePipeline hops stay unresolved',
+  sagemaker:
+    'which notebook instances run with which role is unknown: sagemaker:CreatePresignedNotebookInstanceUrl hops ' +
+    'stay unresolved',
+  batch: 'which Batch job definitions run with which role is unknown: batch:SubmitJob hops stay unresolved',
 } as const;
 
 /** How many unread resources a problem names before counting the rest. */
@@ -424,6 +452,53 @@ async function readStateMachines(states: SFNClient, region: string, signal?: Abo
         region,
         ...(described.roleArn ? { roleArn: described.roleArn } : {}),
         express: (described.type ?? listed.type) === 'EXPRESS',
+      });
+    }
+  }
+  return out;
+}
+
+/** Every notebook instance of the region with its role (one DescribeNotebookInstance each: the list does not give it). */
+async function readNotebooks(sageMaker: SageMakerClient, region: string, signal?: AbortSignal): Promise<Notebook[]> {
+  const out: Notebook[] = [];
+  for await (const page of paginateListNotebookInstances({ client: sageMaker }, {}, { abortSignal: signal })) {
+    for (const listed of page.NotebookInstances ?? []) {
+      if (!listed.NotebookInstanceArn || !listed.NotebookInstanceName) continue;
+      const described = await sageMaker.send(
+        new DescribeNotebookInstanceCommand({ NotebookInstanceName: listed.NotebookInstanceName }),
+        { abortSignal: signal },
+      );
+      out.push({
+        arn: listed.NotebookInstanceArn,
+        name: listed.NotebookInstanceName,
+        region,
+        ...(described.RoleArn ? { roleArn: described.RoleArn } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+/** Every active job definition revision of the region with the roles its containers run as. */
+async function readJobDefinitions(batch: BatchClient, region: string, signal?: AbortSignal): Promise<JobDefinition[]> {
+  const out: JobDefinition[] = [];
+  for await (const page of paginateDescribeJobDefinitions(
+    { client: batch },
+    { status: 'ACTIVE' },
+    { abortSignal: signal },
+  )) {
+    for (const definition of page.jobDefinitions ?? []) {
+      if (!definition.jobDefinitionArn || !definition.jobDefinitionName) continue;
+      const roles = [
+        definition.containerProperties?.jobRoleArn,
+        ...(definition.nodeProperties?.nodeRangeProperties ?? []).map((range) => range.container?.jobRoleArn),
+        ...(definition.ecsProperties?.taskProperties ?? []).map((task) => task.taskRoleArn),
+      ].filter((role): role is string => typeof role === 'string' && role.length > 0);
+      out.push({
+        arn: definition.jobDefinitionArn,
+        name: definition.jobDefinitionName,
+        region,
+        roleArns: [...new Set(roles)].sort(compareText),
       });
     }
   }

@@ -92,6 +92,8 @@ const INVENTORY = object({
       }),
     ),
   ),
+  notebookInstances: optional(array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) }))),
+  jobDefinitions: optional(array(object({ arn: STRING, name: STRING, region: STRING, roleArns: array(STRING) }))),
   stateMachines: optional(
     array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING), express: BOOLEAN })),
   ),

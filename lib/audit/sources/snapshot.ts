@@ -157,6 +157,17 @@ export const ComputeInventory = strictObject({
       }),
     )
     .optional(),
+  /** Every SageMaker notebook instance with its execution role: its Jupyter server runs code as that role. */
+  notebookInstances: z
+    .array(strictObject({ arn: z.string(), name: z.string(), region: z.string(), roleArn: z.string().optional() }))
+    .optional(),
+  /**
+   * Every active Batch job definition with the roles its containers run as (the job role of a container, of each
+   * node range, or the task role of each ECS task): a job submitted with command overrides runs as them.
+   */
+  jobDefinitions: z
+    .array(strictObject({ arn: z.string(), name: z.string(), region: z.string(), roleArns: z.array(z.string()) }))
+    .optional(),
   /** Every Step Functions state machine with its role (`express`: an Express one, which also runs synchronously). */
   stateMachines: z
     .array(

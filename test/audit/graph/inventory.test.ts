@@ -223,6 +223,8 @@ describe('builds and Glue job runs resolved by the projects and jobs of the live
               'states:StartSyncExecution',
               'codepipeline:UpdatePipeline',
               'codepipeline:StartPipelineExecution',
+              'sagemaker:CreatePresignedNotebookInstanceUrl',
+              'batch:SubmitJob',
             ]),
           ),
         ],
@@ -236,6 +238,10 @@ describe('builds and Glue job runs resolved by the projects and jobs of the live
         ['express-role', 'states.amazonaws.com'],
         ['pipeline-role', 'codepipeline.amazonaws.com'],
         ['idle-pipeline-role', 'codepipeline.amazonaws.com'],
+        ['notebook-role', 'sagemaker.amazonaws.com'],
+        ['idle-notebook-role', 'sagemaker.amazonaws.com'],
+        ['batch-role', 'ecs-tasks.amazonaws.com'],
+        ['idle-task-role', 'ecs-tasks.amazonaws.com'],
       ].map(([name, service]) => ({
         name,
         trust: serviceTrust(service),
@@ -295,6 +301,19 @@ describe('builds and Glue job runs resolved by the projects and jobs of the live
     const codePipelines = [{ arn: PIPELINE, name: 'release', region: 'eu-west-1', roleArn: roleArn('pipeline-role') }];
     expect(edgesWith({ codePipelines }, 'codepipeline-update-pipeline')).toEqual([
       { to: roleArn('pipeline-role'), decision: 'allowed', needs: undefined, runsOn: [PIPELINE] },
+    ]);
+  });
+
+  it('reaches the role of each notebook instance, and each role an active job definition runs as', () => {
+    const NB = `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:notebook-instance/research`;
+    const notebookInstances = [{ arn: NB, name: 'research', region: 'eu-west-1', roleArn: roleArn('notebook-role') }];
+    expect(edgesWith({ notebookInstances }, 'sagemaker-presigned-notebook-url')).toEqual([
+      { to: roleArn('notebook-role'), decision: 'allowed', needs: undefined, runsOn: [NB] },
+    ]);
+    const JD = `arn:aws:batch:eu-west-1:${ACCOUNT}:job-definition/nightly:1`;
+    const jobDefinitions = [{ arn: JD, name: 'nightly', region: 'eu-west-1', roleArns: [roleArn('batch-role')] }];
+    expect(edgesWith({ jobDefinitions }, 'batch-submit-job')).toEqual([
+      { to: roleArn('batch-role'), decision: 'allowed', needs: undefined, runsOn: [JD] },
     ]);
   });
 

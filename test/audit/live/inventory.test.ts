@@ -109,6 +109,19 @@ describe('live compute inventory', () => {
         roleArn: role('ci/deployer'),
       },
     ]);
+    // Each notebook instance with its role; each active job definition with the roles its containers run as.
+    expect(inventory.notebookInstances).toEqual([
+      {
+        arn: `arn:aws:sagemaker:eu-west-1:${PROD}:notebook-instance/research`,
+        name: 'research',
+        region: 'eu-west-1',
+        roleArn: role('app-1'),
+      },
+    ]);
+    expect(inventory.jobDefinitions!.map((d) => [d.name, d.roleArns])).toEqual([
+      ['mpi', [role('app-0'), role('app-1')]],
+      ['nightly', [role('app-0')]],
+    ]);
     // Three projects in eu-west-1, pages of one: three ListProjects calls, then one BatchGetProjects for all.
     const projectCalls = aws.mock.calls.filter((c) => c.service === 'codebuild' && c.region === 'eu-west-1');
     expect(projectCalls.map((c) => c.operation)).toEqual([
@@ -202,6 +215,24 @@ describe('live compute inventory', () => {
       },
     ],
     [
+      'sagemaker:DescribeNotebookInstance denied',
+      { kind: 'access-denied' as const, service: 'sagemaker' as const, operation: 'DescribeNotebookInstance' },
+      'notebookInstances',
+      {
+        where: `sagemaker:ListNotebookInstances/DescribeNotebookInstance (${PROD}, eu-west-1)`,
+        message: /^AccessDeniedException: .*CreatePresignedNotebookInstanceUrl/,
+      },
+    ],
+    [
+      'batch:DescribeJobDefinitions throttled past the retries',
+      { kind: 'throttle' as const, service: 'batch' as const, region: 'us-east-1' },
+      'jobDefinitions',
+      {
+        where: `batch:DescribeJobDefinitions (${PROD}, us-east-1)`,
+        message: /^TooManyRequestsException: .*batch:SubmitJob/,
+      },
+    ],
+    [
       'glue:GetJobs denied',
       { kind: 'access-denied' as const, service: 'glue' as const, region: 'us-east-1' },
       'glueJobs',
@@ -238,6 +269,8 @@ describe('live compute inventory', () => {
       'glueJobs',
       'stateMachines',
       'codePipelines',
+      'notebookInstances',
+      'jobDefinitions',
     ].filter((key) => key !== unknown);
     for (const key of known) expect(inventory[key as keyof typeof inventory]).toBeDefined();
     expect(inventoryProblems(account)).toEqual([

@@ -81,6 +81,10 @@ export interface MockCompute {
   /** Step Functions state machines (`express`: of type EXPRESS) and CodePipeline pipelines, with their role ARN. */
   stateMachines?: { name: string; region: string; role: string; express?: boolean }[];
   pipelines?: { name: string; region: string; role: string }[];
+  /** SageMaker notebook instances with their role ARN. */
+  notebooks?: { name: string; region: string; role: string }[];
+  /** Active Batch job definitions: a container's job role, or one job role per node range of a multi-node one. */
+  jobDefinitions?: { name: string; region: string; jobRole?: string; nodeRoles?: string[] }[];
   /** CloudFormation stacks; `role`: the stack's service role ARN; `status` @default CREATE_COMPLETE. */
   stacks?: { name: string; region: string; role?: string; status?: string }[];
   /** Running tasks; `taskRoleOverride` is the RunTask override. */

@@ -23,7 +23,9 @@ export type MockService =
   | 'codebuild'
   | 'glue'
   | 'states'
-  | 'codepipeline';
+  | 'codepipeline'
+  | 'sagemaker'
+  | 'batch';
 
 /** Regions an account has enabled when its world does not say. */
 export const DEFAULT_MOCK_REGIONS = ['eu-west-1', 'us-east-1'];
@@ -101,6 +103,8 @@ export function mockEndpoints(mock: Pick<AwsMock, 'endpoint'>) {
     glue: endpoint,
     states: endpoint,
     codepipeline: endpoint,
+    sagemaker: endpoint,
+    batch: endpoint,
     kms: endpoint,
     sqs: endpoint,
     sns: endpoint,
@@ -185,8 +189,19 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
                         ? 'states'
                         : target.startsWith('CodePipeline_')
                           ? 'codepipeline'
-                          : 'organizations',
+                          : target.startsWith('SageMaker')
+                            ? 'sagemaker'
+                            : 'organizations',
         operation,
+        callerAccountId: caller?.accountId,
+        callerKind: caller?.kind,
+        region,
+        params: body ? (JSON.parse(body) as Record<string, unknown>) : {},
+      };
+    } else if (url.pathname === '/v1/describejobdefinitions') {
+      request = {
+        service: 'batch',
+        operation: req.method === 'POST' ? 'DescribeJobDefinitions' : '',
         callerAccountId: caller?.accountId,
         callerKind: caller?.kind,
         region,
@@ -273,6 +288,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           'glue',
           'states',
           'codepipeline',
+          'sagemaker',
         ].includes(request.service)
       ) {
         res.writeHead(error.status, {
@@ -280,7 +296,7 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
           'x-amzn-requestid': requestId,
         });
         res.end(JSON.stringify({ __type: error.code, Message: error.message }));
-      } else if (request.service === 'lambda') {
+      } else if (request.service === 'lambda' || request.service === 'batch') {
         res.writeHead(error.status, {
           'content-type': 'application/json',
           'x-amzn-requestid': requestId,
@@ -347,11 +363,13 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       if (!caller)
         throw new ApiError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
       let payload: string;
-      if (request.service === 'lambda' || request.service === 'ecs') {
+      if (request.service === 'lambda' || request.service === 'ecs' || request.service === 'batch') {
         payload = JSON.stringify(
           request.service === 'lambda'
             ? lambdaOperation(request, caller.accountId)
-            : ecsOperation(request, caller.accountId),
+            : request.service === 'batch'
+              ? batchOperation(request, caller.accountId)
+              : ecsOperation(request, caller.accountId),
         );
         record.status = 200;
         res.writeHead(200, {
@@ -366,7 +384,9 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
         record.status = 200;
         res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8' });
       } else if (
-        ['kms', 'sqs', 'secretsmanager', 'tag', 'codebuild', 'glue', 'states', 'codepipeline'].includes(request.service)
+        ['kms', 'sqs', 'secretsmanager', 'tag', 'codebuild', 'glue', 'states', 'codepipeline', 'sagemaker'].includes(
+          request.service,
+        )
       ) {
         payload = JSON.stringify(
           request.service === 'kms'
@@ -383,7 +403,9 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
                       ? statesOperation(request, caller.accountId)
                       : request.service === 'codepipeline'
                         ? codePipelineOperation(request, caller.accountId)
-                        : secretsOperation(request, caller.accountId),
+                        : request.service === 'sagemaker'
+                          ? sageMakerOperation(request, caller.accountId)
+                          : secretsOperation(request, caller.accountId),
         );
         record.status = 200;
         res.writeHead(200, {
@@ -713,6 +735,8 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       projects: here(compute.projects),
       glueJobs: here(compute.glueJobs),
       stateMachines: here(compute.stateMachines),
+      notebooks: here(compute.notebooks),
+      jobDefinitions: here(compute.jobDefinitions),
       pipelines: here(compute.pipelines),
       // Listed from any region.
       buckets: compute.buckets ?? [],
@@ -787,6 +811,65 @@ export async function startAwsMock(world: MockWorld, options: MockServerOptions 
       roleArn: machine.role,
       type: machine.express ? 'EXPRESS' : 'STANDARD',
       creationDate: 1767225600,
+    };
+  }
+
+  /** sagemaker:ListNotebookInstances (a page at a time) and DescribeNotebookInstance. */
+  function sageMakerOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    const { notebooks } = computeOf(callerAccountId, request.region);
+    const arnOf = (n: { name: string; region: string }) =>
+      `arn:aws:sagemaker:${n.region}:${callerAccountId}:notebook-instance/${n.name}`;
+    if (request.operation === 'ListNotebookInstances') {
+      const { page, token } = computePage(notebooks, request.params.NextToken, undefined, GLUE_JOBS_PAGE);
+      return {
+        NotebookInstances: page.map((n) => ({
+          NotebookInstanceName: n.name,
+          NotebookInstanceArn: arnOf(n),
+          NotebookInstanceStatus: 'InService',
+        })),
+        ...(token ? { NextToken: token } : {}),
+      };
+    }
+    if (request.operation !== 'DescribeNotebookInstance')
+      throw new ApiError(400, 'ValidationException', request.operation);
+    const notebook = notebooks.find((n) => n.name === request.params.NotebookInstanceName);
+    if (!notebook) throw new ApiError(400, 'ValidationException', 'RecordNotFound');
+    return {
+      NotebookInstanceName: notebook.name,
+      NotebookInstanceArn: arnOf(notebook),
+      NotebookInstanceStatus: 'InService',
+      RoleArn: notebook.role,
+    };
+  }
+
+  /** batch:DescribeJobDefinitions of status ACTIVE, a page at a time. */
+  function batchOperation(request: MockRequest, callerAccountId: string): Record<string, unknown> {
+    if (request.operation !== 'DescribeJobDefinitions') throw new ApiError(404, 'ClientException', 'not found');
+    if (request.params.status !== 'ACTIVE') throw new ApiError(400, 'ClientException', 'expected status ACTIVE');
+    const { jobDefinitions } = computeOf(callerAccountId, request.region);
+    const { page, token } = computePage(jobDefinitions, request.params.nextToken, undefined, GLUE_JOBS_PAGE);
+    return {
+      jobDefinitions: page.map((d) => ({
+        jobDefinitionName: d.name,
+        jobDefinitionArn: `arn:aws:batch:${d.region}:${callerAccountId}:job-definition/${d.name}:1`,
+        revision: 1,
+        status: 'ACTIVE',
+        type: d.nodeRoles ? 'multinode' : 'container',
+        ...(d.jobRole ? { containerProperties: { image: 'x', jobRoleArn: d.jobRole } } : {}),
+        ...(d.nodeRoles
+          ? {
+              nodeProperties: {
+                numNodes: d.nodeRoles.length,
+                mainNode: 0,
+                nodeRangeProperties: d.nodeRoles.map((role, i) => ({
+                  targetNodes: `${i}`,
+                  container: { image: 'x', jobRoleArn: role },
+                })),
+              },
+            }
+          : {}),
+      })),
+      ...(token ? { nextToken: token } : {}),
     };
   }
 
@@ -1373,6 +1456,8 @@ const THROTTLE: Record<MockService, ApiError> = {
   glue: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
   states: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
   codepipeline: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+  sagemaker: new ApiError(400, 'ThrottlingException', 'Rate exceeded'),
+  batch: new ApiError(429, 'TooManyRequestsException', 'Too Many Requests'),
 };
 
 /** The answer for a resource deleted since it was listed, by service. */
@@ -1405,6 +1490,8 @@ function accessDenied(request: MockRequest): ApiError {
     case 'glue':
     case 'states':
     case 'codepipeline':
+    case 'sagemaker':
+    case 'batch':
       return new ApiError(403, 'AccessDeniedException', `not authorized to perform: ${action}`);
     default:
       return new ApiError(403, 'AccessDenied', `not authorized to perform ${action}`);

@@ -197,6 +197,15 @@ export const PROD_COMPUTE: MockCompute = {
     { name: 'quick', region: 'eu-west-1', role: `arn:aws:iam::${PROD}:role/app-1`, express: true },
   ],
   pipelines: [{ name: 'release', region: 'us-east-1', role: `arn:aws:iam::${PROD}:role/ci/deployer` }],
+  notebooks: [{ name: 'research', region: 'eu-west-1', role: `arn:aws:iam::${PROD}:role/app-1` }],
+  jobDefinitions: [
+    { name: 'nightly', region: 'us-east-1', jobRole: `arn:aws:iam::${PROD}:role/app-0` },
+    {
+      name: 'mpi',
+      region: 'us-east-1',
+      nodeRoles: [`arn:aws:iam::${PROD}:role/app-1`, `arn:aws:iam::${PROD}:role/app-0`],
+    },
+  ],
   taskDefinitions: [{ name: 'web:3', region: 'us-east-1', taskRole: `arn:aws:iam::${PROD}:role/app-0` }],
   tasks: [
     { id: 'task0001', region: 'us-east-1', cluster: 'web', taskDefinition: 'web:3', exec: true },
