@@ -267,71 +267,52 @@ class ServiceHop {
   }
 }
 
+/**
+ * Each role's compute of one inventory list: `rolesOf` names the roles an item runs as (ARNs, any case), and the
+ * item is named by `id`. Undefined when the list is not known.
+ */
+function byRole<T>(
+  items: readonly T[] | undefined,
+  rolesOf: (item: T) => readonly (string | undefined)[],
+  id: (item: T) => string,
+): Map<string, string[]> | undefined {
+  if (!items) return undefined;
+  const map = new Map<string, string[]>();
+  for (const item of items) {
+    for (const role of rolesOf(item)) if (role) push(map, role.toLowerCase(), id(item));
+  }
+  return map;
+}
+
 /** The compute each role runs on, per inventory list that is known (see AccountIndex.runningAs). */
 function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): AccountIndex['runningAs'] {
   const inventory = snapshot.inventory;
   if (!inventory) return {};
+  const arn = (item: { readonly arn: string }) => item.arn;
+  const roleArn = (item: { readonly roleArn?: string }) => [item.roleArn];
+  // Glue gives a job's role by name or ARN; a job that pins its script runs no other.
+  const byName = new Map(roles.map((role) => [role.name.toLowerCase(), role.arn]));
+  const glueRole = (job: NonNullable<typeof inventory.glueJobs>[number]) =>
+    job.scriptPinned ? [] : [job.role?.startsWith('arn:') ? job.role : byName.get(job.role?.toLowerCase() ?? '')];
+  const lists: Partial<Record<InventoryKind, Map<string, string[]> | undefined>> = {
+    'lambda-functions': byRole(inventory.lambdaFunctions, (fn) => [fn.role], arn),
+    'notebook-instances': byRole(inventory.notebookInstances, roleArn, arn),
+    'batch-job-definitions': byRole(inventory.jobDefinitions, (definition) => definition.roleArns, arn),
+    'state-machines': byRole(inventory.stateMachines, roleArn, arn),
+    'express-state-machines': byRole(inventory.stateMachines, (m) => (m.express ? [m.roleArn] : []), arn),
+    codepipelines: byRole(inventory.codePipelines, roleArn, arn),
+    'codebuild-projects': byRole(inventory.codeBuildProjects, roleArn, arn),
+    'glue-jobs': byRole(inventory.glueJobs, glueRole, arn),
+    'cloudformation-stacks': byRole(inventory.cloudFormationStacks, roleArn, arn),
+    'ecs-exec-tasks': byRole(
+      inventory.ecsTasks,
+      (task) => (task.executeCommandEnabled ? [task.taskRoleArn] : []),
+      (task) => task.taskArn,
+    ),
+  };
   const out: AccountIndex['runningAs'] = {};
-  const add = (map: Map<string, string[]>, role: string, compute: string) => push(map, role.toLowerCase(), compute);
-  if (inventory.lambdaFunctions) {
-    const map = new Map<string, string[]>();
-    for (const fn of inventory.lambdaFunctions) if (fn.role) add(map, fn.role, fn.arn);
-    out['lambda-functions'] = map;
-  }
-  if (inventory.notebookInstances) {
-    const map = new Map<string, string[]>();
-    for (const notebook of inventory.notebookInstances) if (notebook.roleArn) add(map, notebook.roleArn, notebook.arn);
-    out['notebook-instances'] = map;
-  }
-  if (inventory.jobDefinitions) {
-    const map = new Map<string, string[]>();
-    for (const definition of inventory.jobDefinitions) {
-      for (const role of definition.roleArns) add(map, role, definition.arn);
-    }
-    out['batch-job-definitions'] = map;
-  }
-  if (inventory.stateMachines) {
-    const all = new Map<string, string[]>();
-    const express = new Map<string, string[]>();
-    for (const machine of inventory.stateMachines) {
-      if (!machine.roleArn) continue;
-      add(all, machine.roleArn, machine.arn);
-      if (machine.express) add(express, machine.roleArn, machine.arn);
-    }
-    out['state-machines'] = all;
-    out['express-state-machines'] = express;
-  }
-  if (inventory.codePipelines) {
-    const map = new Map<string, string[]>();
-    for (const pipeline of inventory.codePipelines) if (pipeline.roleArn) add(map, pipeline.roleArn, pipeline.arn);
-    out['codepipelines'] = map;
-  }
-  if (inventory.codeBuildProjects) {
-    const map = new Map<string, string[]>();
-    for (const project of inventory.codeBuildProjects) if (project.roleArn) add(map, project.roleArn, project.arn);
-    out['codebuild-projects'] = map;
-  }
-  if (inventory.glueJobs) {
-    // Glue gives a job's role by name or ARN; a job that pins its script runs no other.
-    const byName = new Map(roles.map((role) => [role.name.toLowerCase(), role.arn]));
-    const map = new Map<string, string[]>();
-    for (const job of inventory.glueJobs) {
-      const role = job.role?.startsWith('arn:') ? job.role : byName.get(job.role?.toLowerCase() ?? '');
-      if (role && !job.scriptPinned) add(map, role, job.arn);
-    }
-    out['glue-jobs'] = map;
-  }
-  if (inventory.cloudFormationStacks) {
-    const map = new Map<string, string[]>();
-    for (const stack of inventory.cloudFormationStacks) if (stack.roleArn) add(map, stack.roleArn, stack.arn);
-    out['cloudformation-stacks'] = map;
-  }
-  if (inventory.ecsTasks) {
-    const map = new Map<string, string[]>();
-    for (const task of inventory.ecsTasks) {
-      if (task.taskRoleArn && task.executeCommandEnabled) add(map, task.taskRoleArn, task.taskArn);
-    }
-    out['ecs-exec-tasks'] = map;
+  for (const [kind, map] of Object.entries(lists) as [InventoryKind, Map<string, string[]> | undefined][]) {
+    if (map) out[kind] = map;
   }
   if (inventory.instanceProfileAssociations) {
     // Instance profile names are unique in an account; the profile ARN ends with its name.
@@ -340,13 +321,15 @@ function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): Ac
       const name = association.instanceProfileArn.slice(association.instanceProfileArn.lastIndexOf('/') + 1);
       push(byProfile, name, `${association.region}/${association.instanceId}`);
     }
-    const map = new Map<string, string[]>();
-    for (const role of roles) {
-      for (const profile of role.instanceProfiles ?? []) {
-        for (const instance of byProfile.get(profile) ?? []) add(map, role.arn, instance);
-      }
-    }
-    out['instance-profiles'] = map;
+    out['instance-profiles'] = byRole(
+      roles.flatMap((role) =>
+        (role.instanceProfiles ?? []).flatMap((profile) =>
+          (byProfile.get(profile) ?? []).map((instance) => ({ role, instance })),
+        ),
+      ),
+      (entry) => [entry.role.arn],
+      (entry) => entry.instance,
+    );
   }
   return out;
 }

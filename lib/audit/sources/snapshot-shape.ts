@@ -74,6 +74,8 @@ const LEVEL = object({
   policies: array(NAMED_POLICY),
 });
 const CHAIN: ShapeField = { node: { kind: 'array', item: LEVEL, chainOrder: true }, default: [] };
+/** A resource that runs as a role it holds (snapshot.ts RoleHolder). */
+const ROLE_HOLDER = object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) });
 const INVENTORY = object({
   regions: array(STRING),
   readAt: optional(STRING),
@@ -92,13 +94,13 @@ const INVENTORY = object({
       }),
     ),
   ),
-  notebookInstances: optional(array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) }))),
+  notebookInstances: optional(array(ROLE_HOLDER)),
   jobDefinitions: optional(array(object({ arn: STRING, name: STRING, region: STRING, roleArns: array(STRING) }))),
   stateMachines: optional(
     array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING), express: BOOLEAN })),
   ),
-  codePipelines: optional(array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) }))),
-  codeBuildProjects: optional(array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) }))),
+  codePipelines: optional(array(ROLE_HOLDER)),
+  codeBuildProjects: optional(array(ROLE_HOLDER)),
   glueJobs: optional(
     array(
       object({
@@ -110,9 +112,7 @@ const INVENTORY = object({
       }),
     ),
   ),
-  cloudFormationStacks: optional(
-    array(object({ arn: STRING, name: STRING, region: STRING, roleArn: optional(STRING) })),
-  ),
+  cloudFormationStacks: optional(array(ROLE_HOLDER)),
 });
 
 export const ACCOUNT_SNAPSHOT_SHAPE: ShapeNode = object({

@@ -119,6 +119,17 @@ function orderedChain(levels: readonly OrganizationPolicyLevel[], ctx: z.Refinem
 }
 
 /**
+ * A resource of a region that runs as a role it holds (a stack, a build project, a pipeline, a notebook): whoever
+ * may update or run it acts as that role. `roleArn` absent: it holds none (a stack then runs as whoever updates it).
+ */
+const RoleHolder = strictObject({
+  arn: z.string(),
+  name: z.string(),
+  region: z.string(),
+  roleArn: z.string().optional(),
+});
+
+/**
  * The compute that runs as roles, read live (lambda:ListFunctions, ec2:DescribeIamInstanceProfileAssociations,
  * ecs:ListTasks/DescribeTasks/DescribeTaskDefinition, cloudformation:DescribeStacks) in every region enabled for
  * the account. It resolves the
@@ -158,9 +169,7 @@ export const ComputeInventory = strictObject({
     )
     .optional(),
   /** Every SageMaker notebook instance with its execution role: its Jupyter server runs code as that role. */
-  notebookInstances: z
-    .array(strictObject({ arn: z.string(), name: z.string(), region: z.string(), roleArn: z.string().optional() }))
-    .optional(),
+  notebookInstances: z.array(RoleHolder).optional(),
   /**
    * Every active Batch job definition with the roles its containers run as (the job role of a container, of each
    * node range, or the task role of each ECS task): a job submitted with command overrides runs as them.
@@ -181,13 +190,9 @@ export const ComputeInventory = strictObject({
     )
     .optional(),
   /** Every CodePipeline pipeline with its service role: a commands action added to it runs as that role. */
-  codePipelines: z
-    .array(strictObject({ arn: z.string(), name: z.string(), region: z.string(), roleArn: z.string().optional() }))
-    .optional(),
+  codePipelines: z.array(RoleHolder).optional(),
   /** Every CodeBuild project with its service role: a build of it runs a buildspec the caller may give. */
-  codeBuildProjects: z
-    .array(strictObject({ arn: z.string(), name: z.string(), region: z.string(), roleArn: z.string().optional() }))
-    .optional(),
+  codeBuildProjects: z.array(RoleHolder).optional(),
   /**
    * Every Glue job with its role: a run of it may name another script (`--scriptLocation`), unless the job pins
    * that argument as non-overridable (`scriptPinned`).
@@ -208,17 +213,7 @@ export const ComputeInventory = strictObject({
    * Every CloudFormation stack (nested ones too; not those deleted) with its service role: an update or change
    * set of a stack that names no role runs as the role the stack already holds.
    */
-  cloudFormationStacks: z
-    .array(
-      strictObject({
-        arn: z.string(),
-        name: z.string(),
-        region: z.string(),
-        /** Absent: the stack has no service role, and runs as whoever updates it. */
-        roleArn: z.string().optional(),
-      }),
-    )
-    .optional(),
+  cloudFormationStacks: z.array(RoleHolder).optional(),
 });
 export type ComputeInventory = z.infer<typeof ComputeInventory>;
 
