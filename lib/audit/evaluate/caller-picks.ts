@@ -80,7 +80,10 @@ export interface CallerPick {
   readonly region?: string;
   /** The keys it sets, lower-cased as RequestContext.contextKeys holds them; `[]` says absent. */
   readonly keys: Readonly<Record<string, readonly string[]>>;
-  /** The tags the request sends, where the pick sends none (`{}`). */
+  /**
+   * The tags the request sends: none (`{}`), which a request that sends none already has; or tags the caller
+   * chooses to send (rules/support/tag-sends.ts), which replace the request's.
+   */
   readonly requestTags?: Readonly<Record<string, string>>;
 }
 
@@ -135,6 +138,9 @@ export function withCallerPick(context: RequestContext, pick: CallerPick): Reque
   return memoize2<RequestContext, CallerPick, RequestContext>(withPick, context, pick, newMap, () => ({
     ...context,
     contextKeys: { ...pick.keys, ...context.contextKeys },
-    ...(pick.requestTags !== undefined && context.requestTags === undefined ? { requestTags: pick.requestTags } : {}),
+    ...(pick.requestTags !== undefined &&
+    (context.requestTags === undefined || Object.keys(pick.requestTags).length > 0)
+      ? { requestTags: pick.requestTags }
+      : {}),
   }));
 }

@@ -3,6 +3,7 @@
 // production-tagged or untagged resource beyond agents.productionWriteAllowlist. Names the layer that lets
 // the write through: no boundary, a boundary that is not the leash agent boundary, or SCPs that lack (or
 // were not read for) the agent layer.
+import { isCreateAction, isTagOnCreate } from '../../catalog/create-actions';
 import type { CatalogAction } from '../../catalog/types';
 import { withWildcardsFilled } from '../../policy/wildcard';
 import type { CompiledPrincipal, RequestContext, RunDecision } from '../evaluate/types';
@@ -20,6 +21,7 @@ import {
   whatTheWriteLeaves,
   type EscalatedPrincipal,
 } from './support/escalated';
+import { actionFacts } from '../evaluate/context';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { allowEvidence, docsUrl, listActions, uncappedText } from './support/meta';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
@@ -32,6 +34,7 @@ import {
   type ResourceState,
   WriteTally,
 } from './support/writes';
+import { marksNonProduction } from './support/tag-sends';
 import type { Finding, Goal, RuleContext, RuleFinding, RuleMeta, Severity, TransitivePart } from './types';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -231,6 +234,14 @@ export function check(context: RuleContext): Finding[] {
             }
           }
         }
+      }
+      // A tagging call or a create carries the tags the agent sends (support/tag-sends.ts).
+      const sends = analysis.tagSends(principal);
+      if (sends.length > 0) {
+        const found = { allowed, depends, where, picksUsed };
+        addTagSendWrites(compiled, questions, sends, guardrails.production, found, (state, send) =>
+          requestFor(state, recognition, send),
+        );
       }
       for (const decision of depends.values()) for (const key of decision.dependsOn) dependsOn.add(key);
       if (allowed.size === 0 && depends.size === 0) continue;
@@ -441,7 +452,103 @@ function picksText(picks: ReadonlySet<CallerPick>): string {
   const regionsOnly = [...picks].every((p) => !picksBeyondRegion(p));
   return regionsOnly
     ? ` (in ${[...picks].map((p) => p.region).join(', ')}, a region the caller may name: aws:RequestedRegion)`
-    : ` (${[...picks].map((p) => p.label).join('; ')}: where and how the caller makes the request is its pick)`;
+    : ` (${[...picks].map((p) => p.label).join('; ')}: ${
+        [...picks].some(sendsTags)
+          ? 'where and how the caller makes the request, and the tags it sends, are its pick'
+          : 'where and how the caller makes the request is its pick'
+      })`;
+}
+
+/** What the direct check has found so far, which the tag sends add to. */
+interface FoundWrites {
+  readonly allowed: Map<string, RunDecision>;
+  readonly depends: Map<string, RunDecision>;
+  readonly where: Set<string>;
+  readonly picksUsed: Set<CallerPick>;
+}
+
+/**
+ * The writes an agent gets through by sending tags with a request that carries them: a write allowed only with
+ * some tags (an ABAC grant on aws:RequestTag, a production tag rewritten to a non-production value, a Deny
+ * escaped by the tag it asks for) is let through with them, on a production or untagged resource as on any
+ * other. The tags of a create vouch for the new resource (the rows the agent layers allow,
+ * guardrails/agent-invariant.ts): a create that tags it non-production writes nothing protected where no
+ * existing resource's tag is seen. EC2's tag-on-create is asked as the stand-alone call it also is
+ * (ec2:CreateAction absent), the one that tags an existing resource.
+ */
+function addTagSendWrites(
+  compiled: CompiledPrincipal,
+  questions: readonly { readonly state: ResourceState; readonly actions: readonly CatalogAction[] }[],
+  sends: readonly CallerPick[],
+  production: RuleContext['guardrails']['production'],
+  found: FoundWrites,
+  requestFor: (state: ResourceState, send: CallerPick) => RequestContext,
+): void {
+  const allowedWithout = new Set(found.allowed.keys());
+  for (const send of sends) {
+    const createsNonProduction = marksNonProduction(send, production);
+    for (const { state, actions } of questions) {
+      const untagged = Object.keys(state.request.resourceTags ?? {}).length === 0 && !state.request.resourceArn;
+      const groups = new Map<string, { request: RequestContext; actions: CatalogAction[] }>();
+      for (const action of actions) {
+        if (allowedWithout.has(action.action) || !actionFacts(action).tagKeys) continue;
+        const unseenTag = untagged || !actionFacts(action).resourceTags;
+        if (createsNonProduction && unseenTag && isCreateAction(action)) continue;
+        const createKey = isTagOnCreate(action) ? createActionKey(action) : undefined;
+        const variant = createKey ?? '';
+        let group = groups.get(variant);
+        if (!group) {
+          const request = standAlone(requestFor(state, send), createKey);
+          groups.set(variant, (group = { request, actions: [] }));
+        }
+        group.actions.push(action);
+      }
+      for (const { request, actions: here } of groups.values()) {
+        const { ends, decisions } = compiled.decisionRuns(here, request);
+        for (let k = 0; k < decisions.length; k++) {
+          const decision = decisions[k];
+          if (decision.decision === 'denied') continue;
+          for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
+            const action = here[i].action;
+            if (decision.decision === 'allowed') {
+              found.allowed.set(action, decision);
+              found.depends.delete(action);
+              found.picksUsed.add(send);
+            } else if (!found.depends.has(action) && !found.allowed.has(action)) found.depends.set(action, decision);
+          }
+          found.where.add(state.name);
+        }
+      }
+    }
+  }
+}
+
+const standAloneRequests = new WeakMap<RequestContext, Map<string, RequestContext>>();
+
+/** `request` as a tag call made on its own, `createKey` (ec2:createaction) absent; one object per request. */
+function standAlone(request: RequestContext, createKey: string | undefined): RequestContext {
+  if (createKey === undefined) return request;
+  let byKey = standAloneRequests.get(request);
+  if (!byKey) standAloneRequests.set(request, (byKey = new Map()));
+  let made = byKey.get(createKey);
+  if (!made) {
+    made = { ...request, contextKeys: { ...request.contextKeys, [createKey]: [] } };
+    byKey.set(createKey, made);
+  }
+  return made;
+}
+
+/** The lower-cased `<service>:CreateAction` key a tag-on-create action lists. */
+function createActionKey(action: CatalogAction): string | undefined {
+  for (const keys of [action.conditionKeys, ...action.resourceTypes.map((r) => r.conditionKeys)]) {
+    for (const key of keys) if (key.toLowerCase().endsWith(':createaction')) return key.toLowerCase();
+  }
+  return undefined;
+}
+
+/** Whether a pick sends tags (support/tag-sends.ts). */
+function sendsTags(pick: CallerPick): boolean {
+  return pick.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
 }
 
 /** What a finding's details say of the picks its writes were made with. */

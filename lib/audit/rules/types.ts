@@ -155,4 +155,10 @@ export interface AccountAnalysis {
    * (support/caller-pick-candidates.ts).
    */
   productionPicks(principal?: Principal): readonly CallerPick[];
+  /**
+   * The tag sets worth sending with a request that carries tags, each a caller pick that sends them: what the
+   * Allow statements of the principal's and the organization's policies ask for, what escapes their Denies,
+   * and each production tag rewritten (support/tag-sends.ts). Empty when no statement reads the request's tags.
+   */
+  tagSends(principal: Principal): readonly CallerPick[];
 }

@@ -10,6 +10,7 @@ import {
   REGION_DENY_LEVEL,
   roleArn,
   run,
+  deny,
   type PrincipalSpec,
 } from './helpers';
 
@@ -382,6 +383,80 @@ describe('agent-can-write-production', () => {
         details: { transitive: true, escalation: { pathId: 'attach-role-policy', decision: 'allowed' } },
       });
       expect(finding.message).toContain('once it raises its own permissions');
+    });
+  });
+
+  describe('when the agent sends tags (a tagging call, a create with tags)', () => {
+    const when = (condition: object) => ({ Condition: condition });
+    const agentWith = (...statements: unknown[]) => ({
+      principals: [{ name: 'agent', tags: { ...agentTag, team: 'platform' }, policies: [doc(...statements)] }],
+    });
+
+    it('reports re-tagging production non-production, which a grant on aws:RequestTag allows', () => {
+      const spec = agentWith(
+        allow('ec2:CreateTags', '*', when({ StringEquals: { 'aws:RequestTag/environment': 'dev' } })),
+      );
+      const [finding] = about(run(rule, spec), 'agent');
+      expect(finding).toMatchObject({
+        severity: 'critical',
+        details: { allowed: ['ec2:CreateTags'], callerPicks: ['sending the tags environment=dev'] },
+      });
+      expect(finding.details?.resourceStates).toEqual(['tagged environment=production', 'untagged']);
+      expect(finding.message).toContain('and the tags it sends, are its pick');
+    });
+
+    it('sends the tags an ABAC grant asks for, another key or a policy variable of its own tags', () => {
+      for (const [condition, sent] of [
+        [{ StringEquals: { 'aws:RequestTag/owner': 'agent' } }, 'owner=agent'],
+        [{ StringLike: { 'aws:RequestTag/owner': 'agent-*' } }, 'owner=agent-x'],
+        [{ StringEquals: { 'aws:RequestTag/team': '${aws:PrincipalTag/team}' } }, 'team=platform'],
+        [{ StringEquals: { 'aws:RequestTag/owner': 'agent', 'aws:RequestTag/cost': 'c1' } }, 'owner=agent, cost=c1'],
+      ] as const) {
+        const [finding] = about(run(rule, agentWith(allow('ec2:CreateTags', '*', when(condition)))), 'agent');
+        expect(finding).toMatchObject({ severity: 'critical', details: { callerPicks: [`sending the tags ${sent}`] } });
+      }
+    });
+
+    it('escapes a Deny by sending the tag it asks for, and finds nothing where no tags get through', () => {
+      const escaped = agentWith(
+        allow('ec2:CreateTags'),
+        deny('ec2:CreateTags', '*', when({ StringNotEquals: { 'aws:RequestTag/owner': 'agent' } })),
+      );
+      expect(about(run(rule, escaped), 'agent')).toMatchObject([{ severity: 'critical' }]);
+      const contradiction = agentWith(
+        allow('ec2:CreateTags', '*', when({ StringEquals: { 'aws:RequestTag/owner': 'agent' } })),
+        deny('ec2:CreateTags', '*', when({ StringEquals: { 'aws:RequestTag/owner': 'agent' } })),
+      );
+      expect(about(run(rule, contradiction), 'agent')).toEqual([]);
+    });
+
+    it('lets a create tag its new resource non-production, but not on a resource tagged production', () => {
+      const spec = agentWith(
+        allow('ec2:RunInstances', '*', when({ StringEquals: { 'aws:RequestTag/environment': 'dev' } })),
+      );
+      const [finding] = about(run(rule, spec), 'agent');
+      expect(finding).toMatchObject({ severity: 'critical', details: { allowed: ['ec2:RunInstances'] } });
+      expect(finding.details?.resourceStates).toEqual(['tagged environment=production']);
+    });
+
+    it('accepts an administrator agent with tag grants held by the generated boundary alone', () => {
+      const findings = run(rule, {
+        principals: [
+          {
+            name: 'agent',
+            tags: agentTag,
+            boundary: 'leash-agent-boundary',
+            policies: [
+              doc(
+                allow('*'),
+                allow('ec2:CreateTags', '*', when({ StringEquals: { 'aws:RequestTag/owner': 'agent' } })),
+              ),
+            ],
+          },
+        ],
+        managed: { 'leash-agent-boundary': boundary },
+      });
+      expect(about(findings, 'agent')).toEqual([]);
     });
   });
 });

@@ -195,17 +195,33 @@ describe('production tag values', () => {
   });
 
   it('an agent boundary that allows only non-production values is no finding', () => {
-    const boundary = doc(
-      allow('*', '*', onEnvironment('StringEqualsIgnoreCase', ['dev', 'test'])),
-      allow('*', '*', { Condition: { StringEqualsIgnoreCase: { 'aws:RequestTag/environment': 'dev' } } }),
-    );
-    const findings = run(agentWrite, {
-      principals: [
-        { name: 'agent', tags: { 'leash:agent': 'true' }, boundary: 'boundary', policies: [doc(allow('rds:*'))] },
-      ],
-      managed: { boundary },
+    const devRequest = { 'aws:RequestTag/environment': 'dev' };
+    const byTag = (boundary: unknown) =>
+      about(
+        run(agentWrite, {
+          principals: [
+            { name: 'agent', tags: { 'leash:agent': 'true' }, boundary: 'boundary', policies: [doc(allow('rds:*'))] },
+          ],
+          managed: { boundary },
+        }),
+        'agent',
+      ).filter((f) => f.details?.recognisedBy === 'agent principal tag');
+    const onNonProduction = allow('*', '*', onEnvironment('StringEqualsIgnoreCase', ['dev', 'test']));
+    // Any request that sends environment=dev: the agent re-tags a production database dev with it.
+    const [retag] = byTag(doc(onNonProduction, allow('*', '*', { Condition: { StringEqualsIgnoreCase: devRequest } })));
+    expect(retag).toMatchObject({
+      severity: 'critical',
+      details: { callerPicks: ['sending the tags environment=dev'] },
     });
-    expect(about(findings, 'agent').filter((f) => f.details?.recognisedBy === 'agent principal tag')).toEqual([]);
+    expect(retag.details?.allowed).toContain('rds:AddTagsToResource');
+    // Only creates of new resources tagged dev, and tag writes only on resources already tagged non-production.
+    const newOnly = allow('rds:Create*', '*', {
+      Condition: { StringEqualsIgnoreCase: devRequest, Null: { 'aws:ResourceTag/environment': 'true' } },
+    });
+    const tagWrites = deny(['rds:AddTagsToResource', 'rds:RemoveTagsFromResource'], '*', {
+      Condition: { StringNotEqualsIgnoreCase: { 'aws:ResourceTag/environment': ['dev', 'test'] } },
+    });
+    expect(byTag(doc(onNonProduction, newOnly, tagWrites))).toEqual([]);
   });
 
   it('names the values of one key together in a message', () => {

@@ -84,6 +84,9 @@ export function createAccountAnalysis(
     comparedProductionKeys(principal) {
       return productionTagQuestions(snapshot, policies, guardrails).comparedKeys(principal);
     },
+    tagSends(principal) {
+      return productionTagQuestions(snapshot, policies, guardrails).tagSendsOf(principal);
+    },
     rewriteValues(principal, key) {
       return productionTagQuestions(snapshot, policies, guardrails).rewritesOf(principal, key);
     },

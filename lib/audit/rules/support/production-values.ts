@@ -16,6 +16,7 @@ import { conditionOperator } from '../../evaluate/conditions';
 import { parsePolicyValue, type ParsedValue } from '../../evaluate/policy-variables';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import { callerPicks } from './caller-pick-candidates';
+import { readsRequestTags, tagSends } from './tag-sends';
 import type { PolicyInUse } from './policies';
 import { answer, literalValue, principalTagLookup, type ValueTest } from './value-tests';
 
@@ -56,6 +57,8 @@ export interface ProductionTagQuestions {
   picksOf(principal: Principal | undefined): readonly CallerPick[];
   /** How many combinations of picks the principal's policies tell apart beyond the ones asked (a cap). */
   picksNotAskedOf(principal: Principal): number;
+  /** AccountAnalysis.tagSends: from the principal's policies and the organization's. */
+  tagSendsOf(principal: Principal): readonly CallerPick[];
 }
 
 const byAccount = new WeakMap<AccountSnapshot, WeakMap<GuardrailSpec, ProductionTagQuestions>>();
@@ -108,25 +111,37 @@ function buildQuestions(
     }
   }
   const testsOf = new Map<PolicyInUse, ValueTest[][]>();
+  // The policies that read the request's tags (tag-sends.ts), the organization's and by principal.
+  const organizationTagPolicies: PolicyInUse[] = [];
+  const tagPoliciesOf = new Map<string, PolicyInUse[]>();
+  const sendsByArn = new Map<string, readonly CallerPick[]>();
   // Conditions on the keys a caller picks, one more slot each (CALLER_PICK_KEYS order) of each policy's tests.
   for (let i = 0; i < CALLER_PICK_KEYS.length; i++) organization.push([]);
   const partition = partitionOf(snapshot.principals[0]?.arn);
-  for (const policy of policies) {
-    const tests = valueTests(policy, keys);
-    if (!tests) continue;
-    testsOf.set(policy, tests);
-    if (policy.type === 'scp' || policy.type === 'rcp') {
-      tests.forEach((list, k) => organization[k].push(...list));
-      continue;
-    }
+  const attach = (byArn: Map<string, PolicyInUse[]>, policy: PolicyInUse) => {
     for (const holder of policy.attachedTo) {
       const reached = holder.kind === 'group' ? (groupMembers.get(holder.name) ?? []) : [holder];
       for (const principal of reached) {
-        const list = byPrincipal.get(principal.arn);
+        const list = byArn.get(principal.arn);
         if (list) list.push(policy);
-        else byPrincipal.set(principal.arn, [policy]);
+        else byArn.set(principal.arn, [policy]);
       }
     }
+  };
+  for (const policy of policies) {
+    const organizational = policy.type === 'scp' || policy.type === 'rcp';
+    if (readsRequestTags(policy)) {
+      if (organizational) organizationTagPolicies.push(policy);
+      else attach(tagPoliciesOf, policy);
+    }
+    const tests = valueTests(policy, keys);
+    if (!tests) continue;
+    testsOf.set(policy, tests);
+    if (organizational) {
+      tests.forEach((list, k) => organization[k].push(...list));
+      continue;
+    }
+    attach(byPrincipal, policy);
   }
   const rewriteCandidates = rewriteValues(values, nonProductionValues);
   const questionsFor = (tests: readonly ValueTest[][], principal?: Principal): Questions => ({
@@ -180,6 +195,19 @@ function buildQuestions(
       (principal ? questionsOf(principal) : account).rewrites.get(key.toLowerCase()) ?? [nonProductionValues[0]],
     picksOf: (principal) => (principal ? questionsOf(principal) : account).picks,
     picksNotAskedOf: (principal) => questionsOf(principal).picksNotAsked,
+    tagSendsOf: (principal) => {
+      let sends = sendsByArn.get(principal.arn);
+      if (!sends) {
+        const rewrites = tagKeys.map((key) => ({
+          key,
+          values: questionsOf(principal).rewrites.get(key.toLowerCase())!,
+        }));
+        const own = tagPoliciesOf.get(principal.arn) ?? [];
+        sends = tagSends([...organizationTagPolicies, ...own], principal, rewrites).sends;
+        sendsByArn.set(principal.arn, sends);
+      }
+      return sends;
+    },
   };
 }
 

@@ -1,0 +1,176 @@
+// The tags a caller sends with a request that carries tags (a tagging call, a create with tags): its choice,
+// not a fact of the input. Asked with no tags only, a grant such as "ec2:CreateTags where aws:RequestTag/owner
+// is agent" or "re-tag to environment=dev" looks like no write at all, while the caller meets it by sending
+// those tags, on a production resource as on any other. These are the tag sets worth sending: the ones each
+// Allow statement asks for (its aws:RequestTag/<key> and aws:TagKeys conditions together), and each rewrite
+// of a production tag the conditions tell apart. Each is a caller pick (evaluate/caller-picks.ts) that sends
+// tags, so findings name it. A Deny is escaped the same way: a negated test on a request tag is false for a
+// value it names, and a Null test for "absent" is false once the tag is sent.
+import type { GuardrailSpec } from '../../../guardrails/spec';
+import { withWildcardsFilled } from '../../../policy/wildcard';
+import type { NormalizedCondition, NormalizedStatement } from '../../../policy/types';
+import { TAG_KEYS, type CallerPick } from '../../evaluate/caller-picks';
+import { conditionOperator } from '../../evaluate/conditions';
+import type { KeyLookup } from '../../evaluate/key-value';
+import { parsePolicyValue, substitute } from '../../evaluate/policy-variables';
+import type { Principal } from '../../sources/snapshot';
+import type { PolicyInUse } from './policies';
+import { principalTagLookup } from './value-tests';
+
+/** At most this many tag sets per principal: policies that ask for more distinct tag sets are rare. */
+export const MAX_TAG_SENDS = 16;
+
+/** A tag value no policy names: what meets a negated test (StringNotEquals) or a Null test on the key. */
+const OTHER_VALUE = 'leash-other';
+
+const REQUEST_TAG = 'aws:requesttag/';
+
+/**
+ * The tag sets to send: from each Allow statement of `policies` that reads the request's tags, the tags it asks
+ * for; from each Deny statement, the tag that makes one of its tests false; then each production key rewritten
+ * to each value of `rewrites`. Distinct, at most MAX_TAG_SENDS; the count beyond is `notAsked`. None when no
+ * statement reads the request's tags: then what a request sends changes no answer, and the requests without
+ * tags already asked say it all.
+ */
+export function tagSends(
+  policies: readonly PolicyInUse[],
+  principal: Principal,
+  rewrites: readonly { readonly key: string; readonly values: readonly string[] }[],
+): { sends: CallerPick[]; notAsked: number } {
+  const sets: Record<string, string>[] = [];
+  let reads = false;
+  const lookup = principalTagLookup(principal);
+  for (const policy of policies) {
+    for (const statement of policy.parsed()?.statements ?? []) {
+      if (!statement.conditions.some(readsTags)) continue;
+      reads = true;
+      if (statement.effect === 'Deny') sets.push(...escapes(statement));
+      else {
+        const tags = statementTags(statement, lookup);
+        if (tags) sets.push(tags);
+      }
+    }
+  }
+  if (!reads) return { sends: [], notAsked: 0 };
+  for (const { key, values } of rewrites) for (const value of values) sets.push({ [key]: value });
+  const seen = new Set<string>();
+  const sends: CallerPick[] = [];
+  let notAsked = 0;
+  for (const tags of sets) {
+    const keys = Object.keys(tags);
+    const id = JSON.stringify(keys.map((key) => [key.toLowerCase(), tags[key]]).sort());
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (sends.length === MAX_TAG_SENDS) {
+      notAsked++;
+      continue;
+    }
+    sends.push({
+      label: `sending the tags ${keys.map((key) => `${key}=${tags[key]}`).join(', ')}`,
+      keys: { [TAG_KEYS]: keys },
+      requestTags: tags,
+    });
+  }
+  return { sends, notAsked };
+}
+
+/**
+ * The tags a statement asks the request to carry, undefined when it reads none: for each aws:RequestTag/<key>
+ * a value its test matches (the first value a positive test names, wildcards filled, policy variables read from
+ * the principal's tags; a value none names for a negated or Null test), and each key an aws:TagKeys test names.
+ */
+function statementTags(statement: NormalizedStatement, lookup: KeyLookup): Record<string, string> | undefined {
+  let tags: Record<string, string> | undefined;
+  const chosen = new Set<string>();
+  for (const condition of statement.conditions) {
+    const lower = condition.key.toLowerCase();
+    if (!lower.startsWith(REQUEST_TAG) || lower.length === REQUEST_TAG.length) continue;
+    const key = condition.key.slice(REQUEST_TAG.length);
+    if (chosen.has(key.toLowerCase())) continue;
+    const value = valueFor(condition.baseOperator, condition.values, lookup);
+    if (value === undefined) continue;
+    chosen.add(key.toLowerCase());
+    (tags ??= {})[key] = value;
+  }
+  for (const condition of statement.conditions) {
+    if (condition.key.toLowerCase() !== TAG_KEYS || condition.baseOperator === 'Null') continue;
+    const operator = conditionOperator(condition.baseOperator);
+    if (!operator || operator.negated) continue;
+    for (const named of condition.values) {
+      const key = withWildcardsFilled(named);
+      if (key === '' || chosen.has(key.toLowerCase())) continue;
+      chosen.add(key.toLowerCase());
+      (tags ??= {})[key] = OTHER_VALUE;
+    }
+  }
+  return tags;
+}
+
+/**
+ * A Deny statement's tests a sent tag makes false, one tag set each: a negated test on aws:RequestTag/<key> (sent
+ * with a value it names) and a Null test for "absent" (sent with any value). Its other tests are false for a
+ * request without tags, already asked.
+ */
+function escapes(statement: NormalizedStatement): Record<string, string>[] {
+  const out: Record<string, string>[] = [];
+  for (const condition of statement.conditions) {
+    const lower = condition.key.toLowerCase();
+    if (!lower.startsWith(REQUEST_TAG) || lower.length === REQUEST_TAG.length) continue;
+    const key = condition.key.slice(REQUEST_TAG.length);
+    if (condition.baseOperator === 'Null') {
+      if (condition.values.some((value) => value.toLowerCase() === 'true')) out.push({ [key]: OTHER_VALUE });
+      continue;
+    }
+    const operator = conditionOperator(condition.baseOperator);
+    if (!operator?.negated) continue;
+    for (const raw of condition.values) {
+      if (raw.includes('${')) continue;
+      out.push({ [key]: withWildcardsFilled(raw) });
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether the tags a pick sends mark a new resource non-production, as the agent layers read a create's request
+ * (guardrails/agent-invariant.ts): some production key set to a non-production value, and none to another.
+ */
+export function marksNonProduction(pick: CallerPick, production: GuardrailSpec['production']): boolean {
+  const keys = new Set(production.tagKeys.map((key) => key.toLowerCase()));
+  const safe = new Set(production.nonProductionValues.map((value) => value.toLowerCase()));
+  let marked = false;
+  for (const [key, value] of Object.entries(pick.requestTags ?? {})) {
+    if (!keys.has(key.toLowerCase())) continue;
+    if (!safe.has(value.toLowerCase())) return false;
+    marked = true;
+  }
+  return marked;
+}
+
+/** Whether a statement of the policy reads the request's tags. */
+export function readsRequestTags(policy: PolicyInUse): boolean {
+  return policy.parsed()?.statements.some((statement) => statement.conditions.some(readsTags)) ?? false;
+}
+
+function readsTags(condition: NormalizedCondition): boolean {
+  const lower = condition.key.toLowerCase();
+  return lower === TAG_KEYS || (lower.startsWith(REQUEST_TAG) && lower.length > REQUEST_TAG.length);
+}
+
+/** A value a request tag must have to meet one test, undefined when none can be told from the policy. */
+function valueFor(baseOperator: string, values: readonly string[], lookup: KeyLookup): string | undefined {
+  if (baseOperator === 'Null') return OTHER_VALUE;
+  const operator = conditionOperator(baseOperator);
+  if (!operator) return undefined;
+  if (operator.negated) return OTHER_VALUE;
+  for (const raw of values) {
+    const parsed = operator.policyVariables ? parsePolicyValue(raw) : undefined;
+    if (!parsed?.hasVariables) return withWildcardsFilled(raw);
+    const resolved = substitute(parsed, lookup);
+    if (resolved === 'dropped' || 'unknown' in resolved) continue;
+    // Wildcards a variable brought in are literal; the policy's own are filled.
+    return resolved.literal.length ? resolved.text : withWildcardsFilled(resolved.text);
+  }
+  return undefined;
+}
