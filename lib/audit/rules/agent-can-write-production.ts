@@ -6,7 +6,7 @@
 import { isCreateAction, isTagOnCreate } from '../../catalog/create-actions';
 import type { CatalogAction } from '../../catalog/types';
 import { withWildcardsFilled } from '../../policy/wildcard';
-import type { CompiledPrincipal, RequestContext, RunDecision } from '../evaluate/types';
+import type { CompiledPrincipal, DecisionRuns, RequestContext, RunDecision } from '../evaluate/types';
 import {
   dependsOnCallerPick,
   isCallerPickKey,
@@ -422,6 +422,13 @@ function ownWrites(
   const tally = new WriteTally(context.catalog);
   for (const state of states) tally.addRuns(compiled.decisionRuns(asked, state.request), asked, state.name);
   addPickRuns(tally, compiled, asked, states, analysis.productionPicks(principal));
+  const questions = states.map((state) => ({ state, actions: asked }));
+  const sends = analysis.tagSends(principal);
+  const production = context.guardrails.production;
+  const request = (state: ResourceState, send: CallerPick) => withCallerPick(state.request, send);
+  for (const found of tagSendRuns(compiled, questions, sends, production, request)) {
+    tally.addRuns(found.runs, found.actions, found.state.name);
+  }
   return tally;
 }
 
@@ -467,57 +474,80 @@ interface FoundWrites {
   readonly picksUsed: Set<CallerPick>;
 }
 
-/**
- * The writes an agent gets through by sending tags with a request that carries them: a write allowed only with
- * some tags (an ABAC grant on aws:RequestTag, a production tag rewritten to a non-production value, a Deny
- * escaped by the tag it asks for) is let through with them, on a production or untagged resource as on any
- * other. The tags of a create vouch for the new resource (the rows the agent layers allow,
- * guardrails/agent-invariant.ts): a create that tags it non-production writes nothing protected where no
- * existing resource's tag is seen. EC2's tag-on-create is asked as the stand-alone call it also is
- * (ec2:CreateAction absent), the one that tags an existing resource.
- */
+/** The direct check's writes with the tags sent (tagSendRuns), added to what it found without them. */
 function addTagSendWrites(
   compiled: CompiledPrincipal,
-  questions: readonly { readonly state: ResourceState; readonly actions: readonly CatalogAction[] }[],
+  questions: readonly WriteQuestion[],
   sends: readonly CallerPick[],
   production: RuleContext['guardrails']['production'],
   found: FoundWrites,
   requestFor: (state: ResourceState, send: CallerPick) => RequestContext,
 ): void {
   const allowedWithout = new Set(found.allowed.keys());
+  const runs = tagSendRuns(compiled, questions, sends, production, requestFor, (a) => allowedWithout.has(a.action));
+  for (const {
+    state,
+    send,
+    actions: here,
+    runs: { ends, decisions },
+  } of runs) {
+    for (let k = 0; k < decisions.length; k++) {
+      const decision = decisions[k];
+      if (decision.decision === 'denied') continue;
+      for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
+        const action = here[i].action;
+        if (decision.decision === 'allowed') {
+          found.allowed.set(action, decision);
+          found.depends.delete(action);
+          found.picksUsed.add(send);
+        } else if (!found.depends.has(action) && !found.allowed.has(action)) found.depends.set(action, decision);
+      }
+      found.where.add(state.name);
+    }
+  }
+}
+
+/** A resource state and the writes asked in it. */
+interface WriteQuestion {
+  readonly state: ResourceState;
+  readonly actions: readonly CatalogAction[];
+}
+
+/**
+ * The writes that carry tags asked again with each tag set the agent may send (support/tag-sends.ts): a write
+ * allowed only with some tags (an ABAC grant on aws:RequestTag, a production tag rewritten to a non-production
+ * value, a Deny escaped by the tag it asks for) is let through with them, on a production or untagged resource
+ * as on any other. The tags of a create vouch for the new resource (the rows the agent layers allow,
+ * guardrails/agent-invariant.ts): a create that tags it non-production writes nothing protected where no
+ * existing resource's tag is seen. EC2's tag-on-create is asked as the stand-alone call it also is
+ * (ec2:CreateAction absent), the one that tags an existing resource. `skip`: writes not worth asking again.
+ */
+function* tagSendRuns(
+  compiled: Pick<CompiledPrincipal, 'decisionRuns'>,
+  questions: readonly WriteQuestion[],
+  sends: readonly CallerPick[],
+  production: RuleContext['guardrails']['production'],
+  requestFor: (state: ResourceState, send: CallerPick) => RequestContext,
+  skip: (action: CatalogAction) => boolean = () => false,
+): Generator<{ state: ResourceState; send: CallerPick; actions: readonly CatalogAction[]; runs: DecisionRuns }> {
   for (const send of sends) {
     const createsNonProduction = marksNonProduction(send, production);
     for (const { state, actions } of questions) {
       const untagged = Object.keys(state.request.resourceTags ?? {}).length === 0 && !state.request.resourceArn;
       const groups = new Map<string, { request: RequestContext; actions: CatalogAction[] }>();
       for (const action of actions) {
-        if (allowedWithout.has(action.action) || !actionFacts(action).tagKeys) continue;
+        if (skip(action) || !actionFacts(action).tagKeys) continue;
         const unseenTag = untagged || !actionFacts(action).resourceTags;
         if (createsNonProduction && unseenTag && isCreateAction(action)) continue;
         const createKey = isTagOnCreate(action) ? createActionKey(action) : undefined;
         const variant = createKey ?? '';
         let group = groups.get(variant);
-        if (!group) {
-          const request = standAlone(requestFor(state, send), createKey);
-          groups.set(variant, (group = { request, actions: [] }));
-        }
+        if (!group)
+          groups.set(variant, (group = { request: standAlone(requestFor(state, send), createKey), actions: [] }));
         group.actions.push(action);
       }
       for (const { request, actions: here } of groups.values()) {
-        const { ends, decisions } = compiled.decisionRuns(here, request);
-        for (let k = 0; k < decisions.length; k++) {
-          const decision = decisions[k];
-          if (decision.decision === 'denied') continue;
-          for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
-            const action = here[i].action;
-            if (decision.decision === 'allowed') {
-              found.allowed.set(action, decision);
-              found.depends.delete(action);
-              found.picksUsed.add(send);
-            } else if (!found.depends.has(action) && !found.allowed.has(action)) found.depends.set(action, decision);
-          }
-          found.where.add(state.name);
-        }
+        yield { state, send, actions: here, runs: compiled.decisionRuns(here, request) };
       }
     }
   }
@@ -563,16 +593,13 @@ function picksDetails(picks: ReadonlySet<CallerPick>): Record<string, unknown> {
 }
 
 /** What the questions about one principal's writes need: its account, compiled, and the access graph. */
-type WriterContext = Pick<RuleContext, 'account' | 'analysis' | 'graph' | 'snapshot' | 'catalog'>;
+type WriterContext = Pick<RuleContext, 'account' | 'analysis' | 'graph' | 'snapshot' | 'catalog' | 'guardrails'>;
 
 /**
  * For an audit over several accounts (organization-audit.ts): what a principal an agent of another account
  * can act as writes on production as itself, as a goal of that agent's paths; undefined when nothing.
  */
-export function writerGoal(
-  context: WriterContext & Pick<RuleContext, 'guardrails'>,
-  principal: Principal,
-): Goal | undefined {
+export function writerGoal(context: WriterContext, principal: Principal): Goal | undefined {
   if (principal.serviceLinked) return undefined;
   const { catalog, guardrails } = context;
   const writer = writerOf(

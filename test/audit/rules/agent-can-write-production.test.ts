@@ -228,6 +228,21 @@ describe('agent-can-write-production', () => {
       expect(finding.details?.path).toMatchObject({ to: roleArn('deployer'), certain: true });
     });
 
+    it('counts the writes a role it acts as gets through by sending tags', () => {
+      const devTags = { Condition: { StringEquals: { 'aws:RequestTag/environment': 'dev' } } };
+      const [finding] = transitiveAbout(
+        run(rule, {
+          principals: [
+            agentAssuming('tagger'),
+            { name: 'tagger', trust: trustsAgent, policies: [doc(allow('ec2:CreateTags', '*', devTags))] },
+          ],
+        }),
+        'agent',
+      );
+      expect(finding).toMatchObject({ severity: 'critical' });
+      expect(finding.message).toContain('assume role/tagger → ec2:CreateTags');
+    });
+
     it('rates a role that writes only named resources one step lower (depends), as the delete rule does', () => {
       const named = allow('dynamodb:PutItem', 'arn:aws:dynamodb:eu-west-1:111122223333:table/orders');
       const [finding] = transitiveAbout(
