@@ -75,12 +75,15 @@ export function isCreateAction(action: CatalogAction): boolean {
  * `ec2:CreateAction`): the create statements must reach them or tag-on-create fails.
  */
 export function isTagOnCreate(action: CatalogAction): boolean {
-  return (
-    action.accessLevel === 'Tagging' &&
-    [action.conditionKeys, ...action.resourceTypes.map((r) => r.conditionKeys)].some((keys) =>
-      keys.some((k) => k.toLowerCase().endsWith(':createaction')),
-    )
-  );
+  return action.accessLevel === 'Tagging' && createActionKey(action) !== undefined;
+}
+
+/** The `<service>:CreateAction` key (lower-cased) an action or its resource types list, if any. */
+export function createActionKey(action: CatalogAction): string | undefined {
+  for (const keys of [action.conditionKeys, ...action.resourceTypes.map((r) => r.conditionKeys)]) {
+    for (const key of keys) if (key.toLowerCase().endsWith(':createaction')) return key.toLowerCase();
+  }
+  return undefined;
 }
 
 /**

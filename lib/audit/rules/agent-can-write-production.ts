@@ -3,10 +3,9 @@
 // production-tagged or untagged resource beyond agents.productionWriteAllowlist. Names the layer that lets
 // the write through: no boundary, a boundary that is not the leash agent boundary, or SCPs that lack (or
 // were not read for) the agent layer.
-import { isCreateAction, isTagOnCreate } from '../../catalog/create-actions';
 import type { CatalogAction } from '../../catalog/types';
 import { withWildcardsFilled } from '../../policy/wildcard';
-import type { CompiledPrincipal, DecisionRuns, RequestContext, RunDecision } from '../evaluate/types';
+import type { CompiledPrincipal, RequestContext, RunDecision } from '../evaluate/types';
 import {
   dependsOnCallerPick,
   isCallerPickKey,
@@ -21,7 +20,6 @@ import {
   whatTheWriteLeaves,
   type EscalatedPrincipal,
 } from './support/escalated';
-import { actionFacts } from '../evaluate/context';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { allowEvidence, docsUrl, listActions, uncappedText } from './support/meta';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
@@ -34,7 +32,7 @@ import {
   type ResourceState,
   WriteTally,
 } from './support/writes';
-import { marksNonProduction } from './support/tag-sends';
+import { tagSendRuns, type WriteQuestion } from './support/tag-sends';
 import type { Finding, Goal, RuleContext, RuleFinding, RuleMeta, Severity, TransitivePart } from './types';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -505,75 +503,6 @@ function addTagSendWrites(
       found.where.add(state.name);
     }
   }
-}
-
-/** A resource state and the writes asked in it. */
-interface WriteQuestion {
-  readonly state: ResourceState;
-  readonly actions: readonly CatalogAction[];
-}
-
-/**
- * The writes that carry tags asked again with each tag set the agent may send (support/tag-sends.ts): a write
- * allowed only with some tags (an ABAC grant on aws:RequestTag, a production tag rewritten to a non-production
- * value, a Deny escaped by the tag it asks for) is let through with them, on a production or untagged resource
- * as on any other. The tags of a create vouch for the new resource (the rows the agent layers allow,
- * guardrails/agent-invariant.ts): a create that tags it non-production writes nothing protected where no
- * existing resource's tag is seen. EC2's tag-on-create is asked as the stand-alone call it also is
- * (ec2:CreateAction absent), the one that tags an existing resource. `skip`: writes not worth asking again.
- */
-function* tagSendRuns(
-  compiled: Pick<CompiledPrincipal, 'decisionRuns'>,
-  questions: readonly WriteQuestion[],
-  sends: readonly CallerPick[],
-  production: RuleContext['guardrails']['production'],
-  requestFor: (state: ResourceState, send: CallerPick) => RequestContext,
-  skip: (action: CatalogAction) => boolean = () => false,
-): Generator<{ state: ResourceState; send: CallerPick; actions: readonly CatalogAction[]; runs: DecisionRuns }> {
-  for (const send of sends) {
-    const createsNonProduction = marksNonProduction(send, production);
-    for (const { state, actions } of questions) {
-      const untagged = Object.keys(state.request.resourceTags ?? {}).length === 0 && !state.request.resourceArn;
-      const groups = new Map<string, { request: RequestContext; actions: CatalogAction[] }>();
-      for (const action of actions) {
-        if (skip(action) || !actionFacts(action).tagKeys) continue;
-        const unseenTag = untagged || !actionFacts(action).resourceTags;
-        if (createsNonProduction && unseenTag && isCreateAction(action)) continue;
-        const createKey = isTagOnCreate(action) ? createActionKey(action) : undefined;
-        const variant = createKey ?? '';
-        let group = groups.get(variant);
-        if (!group)
-          groups.set(variant, (group = { request: standAlone(requestFor(state, send), createKey), actions: [] }));
-        group.actions.push(action);
-      }
-      for (const { request, actions: here } of groups.values()) {
-        yield { state, send, actions: here, runs: compiled.decisionRuns(here, request) };
-      }
-    }
-  }
-}
-
-const standAloneRequests = new WeakMap<RequestContext, Map<string, RequestContext>>();
-
-/** `request` as a tag call made on its own, `createKey` (ec2:createaction) absent; one object per request. */
-function standAlone(request: RequestContext, createKey: string | undefined): RequestContext {
-  if (createKey === undefined) return request;
-  let byKey = standAloneRequests.get(request);
-  if (!byKey) standAloneRequests.set(request, (byKey = new Map()));
-  let made = byKey.get(createKey);
-  if (!made) {
-    made = { ...request, contextKeys: { ...request.contextKeys, [createKey]: [] } };
-    byKey.set(createKey, made);
-  }
-  return made;
-}
-
-/** The lower-cased `<service>:CreateAction` key a tag-on-create action lists. */
-function createActionKey(action: CatalogAction): string | undefined {
-  for (const keys of [action.conditionKeys, ...action.resourceTypes.map((r) => r.conditionKeys)]) {
-    for (const key of keys) if (key.toLowerCase().endsWith(':createaction')) return key.toLowerCase();
-  }
-  return undefined;
 }
 
 /** Whether a pick sends tags (support/tag-sends.ts). */

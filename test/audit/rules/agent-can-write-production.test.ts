@@ -445,6 +445,21 @@ describe('agent-can-write-production', () => {
       expect(about(run(rule, contradiction), 'agent')).toEqual([]);
     });
 
+    it('sends what a grant asks for and what escapes an SCP Deny in one request', () => {
+      const onlyProject = deny('*', '*', when({ StringNotEqualsIfExists: { 'aws:RequestTag/project': 'p1' } }));
+      const [finding] = about(
+        run(rule, {
+          ...agentWith(allow('ec2:CreateTags', '*', when({ StringEquals: { 'aws:RequestTag/owner': 'agent' } }))),
+          scps: [FULL_ACCESS_LEVEL([{ name: 'project', document: doc(onlyProject) }])],
+        }),
+        'agent',
+      );
+      expect(finding).toMatchObject({
+        severity: 'critical',
+        details: { callerPicks: ['sending the tags project=p1, owner=agent'] },
+      });
+    });
+
     it('lets a create tag its new resource non-production, but not on a resource tagged production', () => {
       const spec = agentWith(
         allow('ec2:RunInstances', '*', when({ StringEquals: { 'aws:RequestTag/environment': 'dev' } })),

@@ -5,17 +5,23 @@
 // Allow statement asks for (its aws:RequestTag/<key> and aws:TagKeys conditions together), and each rewrite
 // of a production tag the conditions tell apart. Each is a caller pick (evaluate/caller-picks.ts) that sends
 // tags, so findings name it. A Deny is escaped the same way: a negated test on a request tag is false for a
-// value it names, and a Null test for "absent" is false once the tag is sent.
+// value it names, and a Null test for "absent" is false once the tag is sent. tagSendRuns asks a principal's
+// writes that carry tags with each set, as the agent layers read a create's tags.
+import { createActionKey, isCreateAction, isTagOnCreate } from '../../../catalog/create-actions';
+import type { CatalogAction } from '../../../catalog/types';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import { withWildcardsFilled } from '../../../policy/wildcard';
 import type { NormalizedCondition, NormalizedStatement } from '../../../policy/types';
 import { TAG_KEYS, type CallerPick } from '../../evaluate/caller-picks';
 import { conditionOperator } from '../../evaluate/conditions';
+import { actionFacts } from '../../evaluate/context';
 import type { KeyLookup } from '../../evaluate/key-value';
 import { parsePolicyValue, substitute } from '../../evaluate/policy-variables';
+import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import type { Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
 import { principalTagLookup } from './value-tests';
+import type { ResourceState } from './writes';
 
 /** At most this many tag sets per principal: policies that ask for more distinct tag sets are rare. */
 export const MAX_TAG_SENDS = 16;
@@ -27,8 +33,8 @@ const REQUEST_TAG = 'aws:requesttag/';
 
 /**
  * The tag sets to send: from each Allow statement of `policies` that reads the request's tags, the tags it asks
- * for; from each Deny statement, the tag that makes one of its tests false; then each production key rewritten
- * to each value of `rewrites`. Distinct, at most MAX_TAG_SENDS; the count beyond is `notAsked`. None when no
+ * for, and each production key rewritten to each value of `rewrites`; each of those again with the tags that
+ * escape the Deny statements (one that makes a test of each false); and those escapes. Distinct, at most MAX_TAG_SENDS; the count beyond is `notAsked`. None when no
  * statement reads the request's tags: then what a request sends changes no answer, and the requests without
  * tags already asked say it all.
  */
@@ -37,22 +43,34 @@ export function tagSends(
   principal: Principal,
   rewrites: readonly { readonly key: string; readonly values: readonly string[] }[],
 ): { sends: CallerPick[]; notAsked: number } {
-  const sets: Record<string, string>[] = [];
+  const asked: Record<string, string>[] = [];
+  const escaping: Record<string, string>[] = [];
   let reads = false;
   const lookup = principalTagLookup(principal);
   for (const policy of policies) {
     for (const statement of policy.parsed()?.statements ?? []) {
       if (!statement.conditions.some(readsTags)) continue;
       reads = true;
-      if (statement.effect === 'Deny') sets.push(...escapes(statement));
+      if (statement.effect === 'Deny') escaping.push(...escapes(statement));
       else {
         const tags = statementTags(statement, lookup);
-        if (tags) sets.push(tags);
+        if (tags) asked.push(tags);
       }
     }
   }
   if (!reads) return { sends: [], notAsked: 0 };
-  for (const { key, values } of rewrites) for (const value of values) sets.push({ [key]: value });
+  for (const { key, values } of rewrites) for (const value of values) asked.push({ [key]: value });
+  // The caller sends what a grant asks for and what escapes the Denies in one request: each set asked alone,
+  // then with every escape beside it (a key both name keeps the grant's value), then the escapes alone.
+  const escape: Record<string, string> = {};
+  for (const tags of escaping) for (const [key, value] of Object.entries(tags)) escape[key] ??= value;
+  const withEscape = Object.keys(escape).length > 0;
+  const sets = [
+    ...asked,
+    ...(withEscape ? asked.map((tags) => ({ ...escape, ...tags })) : []),
+    ...escaping,
+    ...(withEscape ? [escape] : []),
+  ];
   const seen = new Set<string>();
   const sends: CallerPick[] = [];
   let notAsked = 0;
@@ -173,4 +191,65 @@ function valueFor(baseOperator: string, values: readonly string[], lookup: KeyLo
     return resolved.literal.length ? resolved.text : withWildcardsFilled(resolved.text);
   }
   return undefined;
+}
+
+/** A resource state and the writes asked in it. */
+export interface WriteQuestion {
+  readonly state: ResourceState;
+  readonly actions: readonly CatalogAction[];
+}
+
+/**
+ * The writes that carry tags asked again with each tag set the agent may send (support/tag-sends.ts): a write
+ * allowed only with some tags (an ABAC grant on aws:RequestTag, a production tag rewritten to a non-production
+ * value, a Deny escaped by the tag it asks for) is let through with them, on a production or untagged resource
+ * as on any other. The tags of a create vouch for the new resource (the rows the agent layers allow,
+ * guardrails/agent-invariant.ts): a create that tags it non-production writes nothing protected where no
+ * existing resource's tag is seen. EC2's tag-on-create is asked as the stand-alone call it also is
+ * (ec2:CreateAction absent), the one that tags an existing resource. `skip`: writes not worth asking again.
+ */
+export function* tagSendRuns(
+  compiled: Pick<CompiledPrincipal, 'decisionRuns'>,
+  questions: readonly WriteQuestion[],
+  sends: readonly CallerPick[],
+  production: GuardrailSpec['production'],
+  requestFor: (state: ResourceState, send: CallerPick) => RequestContext,
+  skip: (action: CatalogAction) => boolean = () => false,
+): Generator<{ state: ResourceState; send: CallerPick; actions: readonly CatalogAction[]; runs: DecisionRuns }> {
+  for (const send of sends) {
+    const createsNonProduction = marksNonProduction(send, production);
+    for (const { state, actions } of questions) {
+      const untagged = Object.keys(state.request.resourceTags ?? {}).length === 0 && !state.request.resourceArn;
+      const groups = new Map<string, { request: RequestContext; actions: CatalogAction[] }>();
+      for (const action of actions) {
+        if (skip(action) || !actionFacts(action).tagKeys) continue;
+        const unseenTag = untagged || !actionFacts(action).resourceTags;
+        if (createsNonProduction && unseenTag && isCreateAction(action)) continue;
+        const createKey = isTagOnCreate(action) ? createActionKey(action) : undefined;
+        const variant = createKey ?? '';
+        let group = groups.get(variant);
+        if (!group)
+          groups.set(variant, (group = { request: standAlone(requestFor(state, send), createKey), actions: [] }));
+        group.actions.push(action);
+      }
+      for (const { request, actions: here } of groups.values()) {
+        yield { state, send, actions: here, runs: compiled.decisionRuns(here, request) };
+      }
+    }
+  }
+}
+
+const standAloneRequests = new WeakMap<RequestContext, Map<string, RequestContext>>();
+
+/** `request` as a tag call made on its own, `createKey` (ec2:createaction) absent; one object per request. */
+function standAlone(request: RequestContext, createKey: string | undefined): RequestContext {
+  if (createKey === undefined) return request;
+  let byKey = standAloneRequests.get(request);
+  if (!byKey) standAloneRequests.set(request, (byKey = new Map()));
+  let made = byKey.get(createKey);
+  if (!made) {
+    made = { ...request, contextKeys: { ...request.contextKeys, [createKey]: [] } };
+    byKey.set(createKey, made);
+  }
+  return made;
 }
