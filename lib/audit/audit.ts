@@ -369,6 +369,7 @@ export class RuleRun {
       now: this.options.now,
       restrict: (principal, actions) => this.whole.analysis.restrict(principal, actions),
       picksOf: (principal) => this.whole.analysis.productionPicks(principal),
+      tagSendsOf: (principal) => this.whole.analysis.tagSends(principal),
     }));
   }
 

@@ -250,5 +250,9 @@ function buildGraph(
       const index = accountOf.get(principal.arn);
       return index === undefined ? [] : analysisOf(index).productionPicks(principal);
     },
+    tagSendsOf: (principal) => {
+      const index = accountOf.get(principal.arn);
+      return index === undefined ? [] : analysisOf(index).tagSends(principal);
+    },
   });
 }

@@ -24,7 +24,7 @@ import { policiesInUse } from '../audit/rules/support/policies';
 import { productionTagQuestions } from '../audit/rules/support/production-values';
 import { disarmingActions } from '../audit/rules/can-disarm-production';
 import { loadAuditInput } from '../audit/sources';
-import type { AccountSnapshot } from '../audit/sources/snapshot';
+import type { AccountSnapshot, Principal } from '../audit/sources/snapshot';
 import { loadCatalog } from '../catalog';
 import { partitionOf } from '../policy/resource';
 import type { Catalog, CatalogAction } from '../catalog/types';
@@ -220,21 +220,23 @@ export async function runPaths(principalArn: string, options: PathsCommandOption
   // The caller picks a path may be taken with, as the audit asks them (AccountAnalysis.productionPicks).
   const snapshotOf = new Map(input.accounts.flatMap((s) => s.principals.map((p) => [p.arn, s] as const)));
   const questionsOf = new Map<AccountSnapshot, ReturnType<typeof productionTagQuestions>>();
+  const questionsFor = (principal: Principal) => {
+    const snapshot = snapshotOf.get(principal.arn);
+    if (!snapshot) return undefined;
+    let questions = questionsOf.get(snapshot);
+    if (!questions) {
+      questions = productionTagQuestions(snapshot, policiesInUse(snapshot), config.guardrails);
+      questionsOf.set(snapshot, questions);
+    }
+    return questions;
+  };
   const graph = buildAccessGraph(accounts, {
     catalog,
     productionTags: { keys: config.guardrails.production.tagKeys, values: config.guardrails.production.values },
     now,
     organizationOf: (accountId) => input.organizationIds?.[accountId],
-    picksOf: (principal) => {
-      const snapshot = snapshotOf.get(principal.arn);
-      if (!snapshot) return [];
-      let questions = questionsOf.get(snapshot);
-      if (!questions) {
-        questions = productionTagQuestions(snapshot, policiesInUse(snapshot), config.guardrails);
-        questionsOf.set(snapshot, questions);
-      }
-      return questions.picksOf(principal);
-    },
+    picksOf: (principal) => questionsFor(principal)?.picksOf(principal) ?? [],
+    tagSendsOf: (principal) => questionsFor(principal)?.tagSendsOf(principal) ?? [],
   });
   if (!graph.has(principalArn)) {
     throw new InputError(

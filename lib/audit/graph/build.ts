@@ -8,7 +8,7 @@ import { compileAccount } from '../evaluate';
 import { roleFromResourceKey } from '../../catalog/role-from-resource';
 import type { ActionDecision, CompiledAccount, CompiledPrincipal, RequestContext } from '../evaluate/types';
 import { MAYBE, NO, YES, type Tri } from '../evaluate/tri';
-import type { Evidence } from '../findings';
+import { evidenceKey, type Evidence } from '../findings';
 import { idOf, memoized } from '../../util/memo';
 import { patternNames, patternNamesRoot } from '../../policy/principals';
 import { partitionOf } from '../../policy/resource';
@@ -83,6 +83,13 @@ export interface GraphOptions {
    */
   readonly picksOf?: (principal: Principal) => readonly CallerPick[];
   /**
+   * The tag sets the principal may send with a request that carries tags (AccountAnalysis.tagSends): an
+   * escalation path whose actions depend on the request's tags (an ABAC grant to create a role or a function
+   * tagged owner=me) is taken with a set that lets its every action through, named in its evidence.
+   * @default none: such paths depend on the tags
+   */
+  readonly tagSendsOf?: (principal: Principal) => readonly CallerPick[];
+  /**
    * What marks a production resource: a principal that may choose its tags (a tag write on itself, session tags)
    * and whose statements compare a resource's production tag with one of its own chooses the production value.
    * @default such comparisons are not weighed
@@ -108,12 +115,19 @@ function withPickNotes(
   unknown: readonly ActionDecision[],
   pick: CallerPick,
 ): ActionDecision[] {
+  const sends = pick.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
   return there.map((decision, i) => {
-    const notes = unknown[i].deniedBy.filter(dependsOnCallerPick).map((ref) => ({
-      ...ref,
-      note: pickNote(pick),
-    }));
-    return notes.length === 0 ? decision : { ...decision, allowedBy: [...decision.allowedBy, ...notes] };
+    const notes = unknown[i].deniedBy.filter(dependsOnPickOrTags).map((ref) => ({ ...ref, note: pickNote(pick) }));
+    // A grant the tags sent meet (an ABAC grant on aws:RequestTag) says which tags.
+    const met = sends ? new Set(unknown[i].allowedBy.filter(dependsOnRequestTags).map(evidenceKey)) : undefined;
+    const note = `met by a request ${pick.label}, which the caller may pick`;
+    const allowedBy =
+      met && met.size > 0
+        ? decision.allowedBy.map((ref) => (met.has(evidenceKey(ref)) ? { ...ref, note } : ref))
+        : decision.allowedBy;
+    return notes.length === 0 && allowedBy === decision.allowedBy
+      ? decision
+      : { ...decision, allowedBy: [...allowedBy, ...notes] };
   });
 }
 
@@ -1403,11 +1417,11 @@ class GraphBuilder {
       if (!heldDecisions) continue;
       this.pathContext = this.time;
       this.pathPick = undefined;
-      if (picked.length > 0 && heldDecisions.some(dependsOnCallerPick)) {
+      if (picked.length > 0 && heldDecisions.some(dependsOnPickOrTags)) {
         for (const lazily of picked) {
           const { pick, context, decisions: there } = lazily();
           const withPick = heldOf(there, this.pathSlots[p]);
-          if (!withPick || withPick.some(dependsOnCallerPick)) continue;
+          if (!withPick || withPick.some(dependsOnPickOrTags)) continue;
           heldDecisions = withPickNotes(withPick, heldDecisions, pick);
           this.pathContext = context;
           this.pathPick = pick;
@@ -1441,8 +1455,12 @@ class GraphBuilder {
     compiled: CompiledPrincipal,
     decisions: readonly (ActionDecision | undefined)[],
   ): (() => { pick: CallerPick; context: RequestContext; decisions: (ActionDecision | undefined)[] })[] {
-    if (!this.options.picksOf || !decisions.some((d) => d !== undefined && dependsOnCallerPick(d))) return [];
-    const picks = this.options.picksOf(principal);
+    const onPick = decisions.some((d) => d !== undefined && dependsOnCallerPick(d));
+    const onTags = decisions.some((d) => d !== undefined && dependsOnRequestTags(d));
+    const picks = [
+      ...(onPick && this.options.picksOf ? this.options.picksOf(principal) : []),
+      ...(onTags && this.options.tagSendsOf ? this.options.tagSendsOf(principal) : []),
+    ];
     if (picks.length === 0) return [];
     const asked = this.options.restrict ? this.options.restrict(principal, this.pathActions) : this.pathActions;
     return picks.map((pick) =>
@@ -2630,3 +2648,18 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 export { statementEvidence };
+
+/** Whether an answer turns on the tags the request sends (aws:RequestTag/<key>, aws:TagKeys): the caller's choice. */
+function dependsOnRequestTags(answer: { readonly dependsOn?: readonly string[] }): boolean {
+  return (
+    answer.dependsOn?.some((key) => {
+      const lower = key.toLowerCase();
+      return lower.startsWith('aws:requesttag/') || lower === 'aws:tagkeys';
+    }) ?? false
+  );
+}
+
+/** Whether an answer turns on a caller pick or on the tags the request sends. */
+function dependsOnPickOrTags(answer: { readonly dependsOn?: readonly string[] }): boolean {
+  return dependsOnCallerPick(answer) || dependsOnRequestTags(answer);
+}

@@ -539,6 +539,17 @@ describe('privilege-escalation', () => {
     expect(finding.message).toContain('role/launcher → pass to a service role/worker');
   });
 
+  it('takes a path whose create needs request tags as certain: the caller sends the tags its grant asks for', () => {
+    const tagged = { Condition: { StringEquals: { 'aws:RequestTag/app': 'billing' } } };
+    const policy = doc(allow('lambda:CreateFunction', '*', tagged), allow(['iam:PassRole', 'lambda:InvokeFunction']));
+    const worker = { name: 'worker', trust: serviceTrust('lambda.amazonaws.com'), policies: [doc(allow('*'))] };
+    const [finding] = about(run(rule, { principals: [{ name: 'launcher', policies: [policy] }, worker] }), 'launcher');
+    expect(finding.severity).toBe('high');
+    expect(finding.message).toContain('role/launcher → pass to a service role/worker');
+    expect(finding.message).not.toContain('depends on');
+    expect(JSON.stringify(finding.details)).toContain('met by a request sending the tags app=billing');
+  });
+
   it('does not alarm on PassRole to a role with no more access than the caller', () => {
     const both = doc(
       allow('iam:PassRole'),
