@@ -149,6 +149,21 @@ function sessionOnlyValue(principal: PrincipalFacts, lowerKey: string): KeyValue
   return principal.kind === 'role' && lowerKey !== 'aws:assumedroot' ? UNKNOWN : ABSENT;
 }
 
+/**
+ * The tag key a condition key reads on the resource acted on: `aws:ResourceTag/<key>`, and each service's own
+ * name for the same tags, `<service>:ResourceTag/<key>` (iam:, ec2:, sagemaker:, ecs:, ssm:resourceTag, ...:
+ * "the tag key-value pair attached to the resource", Service Authorization Reference); undefined for any other
+ * key, the resource-type keys that name another resource of the request among them (rds:cluster-tag,
+ * s3:BucketTag). `lowerKey` is lower-cased.
+ */
+export function resourceTagKeyOf(lowerKey: string): string | undefined {
+  const slash = lowerKey.indexOf('/');
+  if (slash < 0 || slash === lowerKey.length - 1) return undefined;
+  return lowerKey.lastIndexOf(':resourcetag', slash) === slash - ':resourcetag'.length
+    ? lowerKey.slice(slash + 1)
+    : undefined;
+}
+
 /** KMS's own name for the calling principal's account: sent with KMS's actions only. */
 const KMS_CALLER_ACCOUNT = 'kms:calleraccount';
 
@@ -263,10 +278,10 @@ export class RequestKeys {
     // policy and RCP examples) never stops what the audit asks about. A request context may say otherwise.
     if (lowerKey === 'aws:securetransport') return SECURE_TRANSPORT;
     if (!lowerKey.startsWith('aws:') && !facts.carries(lowerKey)) return ABSENT;
-    // IAM's own name for the tags of the role or user acted on: the same tags as aws:ResourceTag.
-    if (lowerKey.startsWith('iam:resourcetag/') && request.resourceTags) {
-      return resourceTagValue(request, lowerKey.slice('iam:resourcetag/'.length));
-    }
+    // A service's own name for the tags of the resource acted on (iam:ResourceTag, ec2:ResourceTag, ...), where
+    // the action carries it: the same tags as aws:ResourceTag.
+    const tagKey = resourceTagKeyOf(lowerKey);
+    if (tagKey !== undefined && request.resourceTags) return resourceTagValue(request, tagKey);
     return UNKNOWN;
   }
 

@@ -2,6 +2,7 @@
 // on the resource, only the targets some of its Allow statements name are asked about, one ARN at a time.
 // Targets are kept sorted, so a pattern with a literal prefix looks at its prefix range only.
 import { resourceMatches } from '../../policy';
+import { resourceTagKeyOf } from '../evaluate/context';
 import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
 import { memoize2 } from '../../util/memo';
 
@@ -109,10 +110,9 @@ export function withResource(
   );
 }
 
-/** A condition key on the target's own tags (`aws:ResourceTag/...`, or for IAM resources `iam:ResourceTag/...`). */
+/** A condition key on the target's own tags (`aws:ResourceTag/...`, or a service's name for them: `iam:ResourceTag/...`). */
 function isResourceTagKey(key: string): boolean {
-  const lower = key.toLowerCase();
-  return lower.startsWith('aws:resourcetag/') || lower.startsWith('iam:resourcetag/');
+  return resourceTagKeyOf(key.toLowerCase()) !== undefined;
 }
 
 export type Resolved =

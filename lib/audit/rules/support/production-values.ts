@@ -13,6 +13,7 @@ import type { GuardrailSpec } from '../../../guardrails/spec';
 import { partitionOf } from '../../../policy/resource';
 import { CALLER_PICK_KEYS, type CallerPick } from '../../evaluate/caller-picks';
 import { conditionOperator } from '../../evaluate/conditions';
+import { resourceTagKeyOf } from '../../evaluate/context';
 import { parsePolicyValue, type ParsedValue } from '../../evaluate/policy-variables';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import { callerPicks } from './caller-pick-candidates';
@@ -238,7 +239,8 @@ function pickTests(tests: readonly ValueTest[][], slots: number): Map<string, re
 }
 
 /**
- * The conditions of a policy on each production key (aws:ResourceTag/<key> and IAM's iam:ResourceTag/<key>,
+ * The conditions of a policy on each production key (aws:ResourceTag/<key> and a service's own name for it,
+ * iam:ResourceTag/<key> or ec2:ResourceTag/<key>,
  * then aws:RequestTag/<key>), undefined when it has none. Null only asks whether the tag is there, and an operator the evaluator does not
  * know is answered "depends" whatever the value: neither tells values apart.
  */
@@ -261,9 +263,8 @@ function valueTests(policy: PolicyInUse, keys: readonly string[]): ValueTest[][]
       }
       const slash = lower.indexOf('/');
       if (slash < 0) continue;
-      const prefix = lower.slice(0, slash);
-      const request = prefix === 'aws:requesttag';
-      if (!request && prefix !== 'aws:resourcetag' && prefix !== 'iam:resourcetag') continue;
+      const request = lower.slice(0, slash) === 'aws:requesttag';
+      if (!request && resourceTagKeyOf(lower) === undefined) continue;
       const key = keys.indexOf(lower.slice(slash + 1));
       if (key < 0) continue;
       const k = request ? keys.length + key : key;

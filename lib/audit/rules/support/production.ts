@@ -1,4 +1,5 @@
 // What "a production resource" means in a request, and which guardrail fails to stop an action on one.
+import { resourceTagKeyOf } from '../../evaluate/context';
 import { picksBeyondRegion, withCallerPick, type CallerPick } from '../../evaluate/caller-picks';
 import { compileActionMatcher } from '../../../policy';
 import { innerStore, memoize2, newWeakMap } from '../../../util/memo';
@@ -327,7 +328,7 @@ export function scpGapFinder(
     if (policy.kind !== 'scp') continue;
     for (const statement of policy.parsed()?.statements ?? []) {
       if (statement.effect !== 'Deny') continue;
-      const onResourceTag = statement.conditions.some((c) => c.key.toLowerCase().startsWith('aws:resourcetag/'));
+      const onResourceTag = statement.conditions.some((c) => resourceTagKeyOf(c.key.toLowerCase()) !== undefined);
       if (!onResourceTag) continue;
       if (statement.actions) tagDenies.push(compileActionMatcher(statement.actions));
       else if (statement.notActions) {
