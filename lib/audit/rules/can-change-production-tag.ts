@@ -38,7 +38,10 @@ export const meta: RuleMeta = {
  * A production resource, and a request that rewrites its production tag: one per production tag of `tags` (a
  * grant or an SCP may guard one key and leave the other, or compare one value only) and per value it is
  * rewritten to (`values`: a deny may stop a rewrite to `dev` and not to `DEV` or `qa`). Made once per tag and
- * value and shared by the principals that ask (the evaluator shares decision templates by request object).
+ * value and shared by the principals that ask (the evaluator shares decision templates by request object). A
+ * tag set the principal may send (AccountAnalysis.tagSends: what a grant on aws:RequestTag or aws:TagKeys asks
+ * for) goes into the same request beside the rewrite: "ec2:CreateTags where aws:RequestTag/owner is agent"
+ * rewrites environment too, in a call that also sends owner=agent.
  */
 function tagRewrites(
   productionKeys: readonly string[],
@@ -46,6 +49,7 @@ function tagRewrites(
   tags: readonly ProductionTag[],
   values: (key: string) => readonly string[],
   picks: readonly CallerPick[],
+  sends: readonly CallerPick[],
 ) => Rewrite[] {
   const madeByPick = new Map<CallerPick | undefined, Map<string, Rewrite>>();
   const one = (tag: ProductionTag, to: string, pick?: CallerPick) => {
@@ -54,20 +58,25 @@ function tagRewrites(
     if (!made) madeByPick.set(pick, (made = new Map()));
     let rewrite = made.get(key);
     if (!rewrite) {
+      const sent = pick?.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
+      const requestTags = sent ? { ...pick.requestTags, [tag.key]: to } : { [tag.key]: to };
       const request: RequestContext = {
         resourceTags: { [tag.key]: tag.value },
         resourceTagKeysKnown: productionKeys,
-        requestTags: { [tag.key]: to },
-        contextKeys: { 'aws:tagkeys': [tag.key] },
+        requestTags,
+        contextKeys: { 'aws:tagkeys': Object.keys(requestTags) },
       };
-      rewrite = pick === undefined ? { tag, request } : { tag, request: withCallerPick(request, pick), pick };
+      rewrite =
+        pick === undefined ? { tag, request } : { tag, request: sent ? request : withCallerPick(request, pick), pick };
       made.set(key, rewrite);
     }
     return rewrite;
   };
   // With the picked keys unknown first: a pick (AccountAnalysis.productionPicks) counts where more is allowed so.
-  return (tags, values, picks) =>
-    [undefined, ...picks].flatMap((pick) => tags.flatMap((tag) => values(tag.key).map((to) => one(tag, to, pick))));
+  return (tags, values, picks, sends) =>
+    [undefined, ...picks, ...sends].flatMap((pick) =>
+      tags.flatMap((tag) => values(tag.key).map((to) => one(tag, to, pick))),
+    );
 }
 
 /** A tag rewrite question: the production tag, the request, and the caller pick it is made with. */
@@ -98,6 +107,7 @@ export function check(context: RuleContext): RuleFinding[] {
         analysis.productionTags(principal),
         (key) => analysis.rewriteValues(principal, key),
         analysis.productionPicks(principal),
+        analysis.tagSends(principal),
       ),
     );
     // A production resource the input defines, by its ARN: a grant on the ARN rewrites its tag for certain.
@@ -200,10 +210,12 @@ function worstKey(
   let worst:
     | { tag: ProductionTag; runs: DecisionRuns; tally: ReturnType<typeof tallyOf>; pick: CallerPick | undefined }
     | undefined;
-  // Questions with the picked keys unknown come first: what they allow or leave depending bounds any pick.
+  // Questions with the picked keys unknown come first: what they allow or leave depending bounds any pick, but
+  // not a tag set sent beside the rewrite (those questions knew the request's tags: none but the rewrite).
   let ceiling = 0;
   for (const { tag, request, pick } of rewrites) {
-    if (pick !== undefined && worst && worst.tally.allowedCount >= ceiling) break;
+    const sends = pick?.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
+    if (pick !== undefined && !sends && worst && worst.tally.allowedCount >= ceiling) continue;
     const runs = compiled.decisionRuns(asked, request);
     const tally = tallyOf(runs, asked);
     if (pick === undefined) ceiling = Math.max(ceiling, tally.allowedCount + tally.dependsCount);

@@ -76,4 +76,17 @@ describe('can-change-production-tag', () => {
     // Tagged dev: only the tag questions, where the grant depends on the resource.
     expect(about(run(rule, spec('dev')), 'dev')).toMatchObject([{ severity: 'medium' }]);
   });
+
+  it('rewrites the tag in a call that also sends what a tag grant asks for (aws:RequestTag, aws:TagKeys)', () => {
+    for (const [condition, sent] of [
+      [{ StringEquals: { 'aws:RequestTag/owner': 'agent' } }, 'owner=agent'],
+      [{ 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['cost'] } }, 'cost='],
+    ] as const) {
+      const grant = allow('ec2:CreateTags', '*', { Condition: condition });
+      const [finding] = about(run(rule, { principals: [{ name: 'tagger', policies: [doc(grant)] }] }), 'tagger');
+      expect(finding).toMatchObject({ severity: 'high', details: { allowed: ['ec2:CreateTags'] } });
+      expect(finding.message).toContain(`sending the tags ${sent}`);
+      expect(finding.message).toContain('the tags it sends are its pick');
+    }
+  });
 });

@@ -123,6 +123,9 @@ export function inPick(pick: CallerPick | undefined): string {
 /** Why a finding may assume the pick: the caller makes it. */
 export function pickReason(pick: CallerPick): string {
   if (!picksBeyondRegion(pick)) return 'a region the policies let the request name';
+  if (pick.requestTags !== undefined && Object.keys(pick.requestTags).length > 0) {
+    return 'a request the caller may make so: the tags it sends are its pick';
+  }
   return 'a request the caller may make so: where and how it calls is its pick';
 }
 
