@@ -87,6 +87,11 @@ export interface CallerPick {
   readonly requestTags?: Readonly<Record<string, string>>;
 }
 
+/** Whether a pick sends tags of the caller's choosing (rules/support/tag-sends.ts), not merely none. */
+export function sendsTags(pick: CallerPick | undefined): boolean {
+  return pick?.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
+}
+
 /** Whether a pick chooses more than the region (what findings then name beside requestedRegion). */
 export function picksBeyondRegion(pick: CallerPick): boolean {
   return pick.requestTags !== undefined || Object.keys(pick.keys).length > (pick.region === undefined ? 0 : 1);
@@ -138,8 +143,7 @@ export function withCallerPick(context: RequestContext, pick: CallerPick): Reque
   return memoize2<RequestContext, CallerPick, RequestContext>(withPick, context, pick, newMap, () => ({
     ...context,
     contextKeys: { ...pick.keys, ...context.contextKeys },
-    ...(pick.requestTags !== undefined &&
-    (context.requestTags === undefined || Object.keys(pick.requestTags).length > 0)
+    ...(pick.requestTags !== undefined && (context.requestTags === undefined || sendsTags(pick))
       ? { requestTags: pick.requestTags }
       : {}),
   }));

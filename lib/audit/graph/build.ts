@@ -1,7 +1,13 @@
 // Builds the access graph of one account or a whole organization snapshot: every edge decided by the
 // evaluator (identity ∩ boundary ∩ SCPs, minus denies) and, for roles, by the trust policy; escalation paths
 // resolved against the roles, users, groups and policies that exist. Pure: no I/O.
-import { dependsOnCallerPick, picksBeyondRegion, withCallerPick, type CallerPick } from '../evaluate/caller-picks';
+import {
+  dependsOnCallerPick,
+  picksBeyondRegion,
+  sendsTags,
+  withCallerPick,
+  type CallerPick,
+} from '../evaluate/caller-picks';
 import { principalOrgPathCandidates } from '../evaluate/org-paths';
 import type { Catalog, CatalogAction } from '../../catalog/types';
 import { compileAccount } from '../evaluate';
@@ -115,7 +121,7 @@ function withPickNotes(
   unknown: readonly ActionDecision[],
   pick: CallerPick,
 ): ActionDecision[] {
-  const sends = pick.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
+  const sends = sendsTags(pick);
   return there.map((decision, i) => {
     const notes = unknown[i].deniedBy.filter(dependsOnPickOrTags).map((ref) => ({ ...ref, note: pickNote(pick) }));
     // A grant the tags sent meet (an ABAC grant on aws:RequestTag) says which tags.

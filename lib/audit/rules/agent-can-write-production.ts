@@ -10,6 +10,7 @@ import {
   dependsOnCallerPick,
   isCallerPickKey,
   picksBeyondRegion,
+  sendsTags,
   withCallerPick,
   type CallerPick,
 } from '../evaluate/caller-picks';
@@ -503,11 +504,6 @@ function addTagSendWrites(
       found.where.add(state.name);
     }
   }
-}
-
-/** Whether a pick sends tags (support/tag-sends.ts). */
-function sendsTags(pick: CallerPick): boolean {
-  return pick.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
 }
 
 /** What a finding's details say of the picks its writes were made with. */

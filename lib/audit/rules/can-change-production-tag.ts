@@ -3,7 +3,7 @@
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import type { CatalogAction } from '../../catalog/types';
 import type { DecisionRuns, RequestContext } from '../evaluate/types';
-import { withCallerPick, type CallerPick } from '../evaluate/caller-picks';
+import { sendsTags, withCallerPick, type CallerPick } from '../evaluate/caller-picks';
 import type { Principal } from '../sources/snapshot';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { inPick, pickDetails, productionArnQuestions, productionTagText } from './support/production';
@@ -58,8 +58,8 @@ function tagRewrites(
     if (!made) madeByPick.set(pick, (made = new Map()));
     let rewrite = made.get(key);
     if (!rewrite) {
-      const sent = pick?.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
-      const requestTags = sent ? { ...pick.requestTags, [tag.key]: to } : { [tag.key]: to };
+      const sent = sendsTags(pick);
+      const requestTags = sent ? { ...pick!.requestTags, [tag.key]: to } : { [tag.key]: to };
       const request: RequestContext = {
         resourceTags: { [tag.key]: tag.value },
         resourceTagKeysKnown: productionKeys,
@@ -214,8 +214,7 @@ function worstKey(
   // not a tag set sent beside the rewrite (those questions knew the request's tags: none but the rewrite).
   let ceiling = 0;
   for (const { tag, request, pick } of rewrites) {
-    const sends = pick?.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
-    if (pick !== undefined && !sends && worst && worst.tally.allowedCount >= ceiling) continue;
+    if (pick !== undefined && !sendsTags(pick) && worst && worst.tally.allowedCount >= ceiling) continue;
     const runs = compiled.decisionRuns(asked, request);
     const tally = tallyOf(runs, asked);
     if (pick === undefined) ceiling = Math.max(ceiling, tally.allowedCount + tally.dependsCount);
