@@ -33,7 +33,7 @@ import {
   type ResourceState,
   WriteTally,
 } from './support/writes';
-import { tagSendRuns, type WriteQuestion } from './support/tag-sends';
+import { askRuns, tagSendRuns, type WriteQuestion } from './support/tag-sends';
 import type { Finding, Goal, RuleContext, RuleFinding, RuleMeta, Severity, TransitivePart } from './types';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
@@ -183,7 +183,7 @@ export function check(context: RuleContext): Finding[] {
       // By runs of actions that share one decision: a denied run is skipped whole, and no decision is made
       // per action (most of a principal's writes are denied alike).
       for (const { state, actions: askedHere } of questions) {
-        const { ends, decisions } = compiled.decisionRuns(askedHere, requestFor(state, recognition));
+        const { ends, decisions } = askRuns(compiled, askedHere, requestFor(state, recognition));
         for (let k = 0; k < decisions.length; k++) {
           const decision = decisions[k];
           if (decision.decision === 'denied') continue;
@@ -212,7 +212,7 @@ export function check(context: RuleContext): Finding[] {
         for (const { state, actions: askedHere } of questions) {
           const here = askedHere.filter((action) => open.has(action.action));
           if (here.length === 0) continue;
-          const { ends, decisions } = compiled.decisionRuns(here, requestFor(state, recognition, pick));
+          const { ends, decisions } = askRuns(compiled, here, requestFor(state, recognition, pick));
           for (let k = 0; k < decisions.length; k++) {
             const decision = decisions[k];
             if (decision.decision === 'denied') continue;
@@ -419,7 +419,7 @@ function ownWrites(
   const asked = analysis.restrict(principal, writes);
   if (!compiled || asked.length === 0) return undefined;
   const tally = new WriteTally(context.catalog);
-  for (const state of states) tally.addRuns(compiled.decisionRuns(asked, state.request), asked, state.name);
+  for (const state of states) tally.addRuns(askRuns(compiled, asked, state.request), asked, state.name);
   addPickRuns(tally, compiled, asked, states, analysis.productionPicks(principal));
   const questions = states.map((state) => ({ state, actions: asked }));
   const sends = analysis.tagSends(principal);
@@ -448,7 +448,7 @@ function addPickRuns(
     // Every write let through: no pick can add one.
     if (tally.dependsCount === 0) break;
     for (const state of states)
-      tally.addRuns(compiled.decisionRuns(asked, withCallerPick(state.request, pick)), asked, state.name);
+      tally.addRuns(askRuns(compiled, asked, withCallerPick(state.request, pick)), asked, state.name);
   }
 }
 
@@ -584,8 +584,7 @@ function escalatedWrites(
   for (const escalation of escalatedPrincipals(graph, snapshot, catalog, principal)) {
     if (escalation.self.decision !== 'allowed' || escalation.self.needs) break;
     const tally = new WriteTally(catalog);
-    for (const state of states)
-      tally.addRuns(escalation.compiled.decisionRuns(writes, state.request), writes, state.name);
+    for (const state of states) tally.addRuns(askRuns(escalation.compiled, writes, state.request), writes, state.name);
     addPickRuns(tally, escalation.compiled, writes, states, context.analysis.productionPicks(principal));
     if (tally.allowedCount > 0) return { escalation, tally };
     if (!first && wroteAnything(tally)) first = { escalation, tally };

@@ -460,6 +460,13 @@ describe('agent-can-write-production', () => {
       });
     });
 
+    it('asks EC2 tag-on-create as the stand-alone call: tagging only inside a create writes no existing resource', () => {
+      const onCreate = allow('ec2:CreateTags', '*', when({ StringEquals: { 'ec2:CreateAction': 'RunInstances' } }));
+      expect(about(run(rule, agentWith(onCreate)), 'agent')).toEqual([]);
+      // The same grant without the condition tags any existing resource.
+      expect(about(run(rule, agentWith(allow('ec2:CreateTags'))), 'agent')).toMatchObject([{ severity: 'critical' }]);
+    });
+
     it('lets a create tag its new resource non-production, but not on a resource tagged production', () => {
       const spec = agentWith(
         allow('ec2:RunInstances', '*', when({ StringEquals: { 'aws:RequestTag/environment': 'dev' } })),

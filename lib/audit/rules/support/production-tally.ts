@@ -168,7 +168,7 @@ export function worstProductionKey(
  * `base` (the answer over `asked`) with the actions of `open` (a subsequence of `asked`, in its order) answered
  * by `part` instead, as runs over `asked`.
  */
-function mergedRuns(
+export function mergedRuns(
   base: DecisionRuns,
   asked: readonly CatalogAction[],
   open: readonly CatalogAction[],

@@ -20,6 +20,7 @@ import { parsePolicyValue, substitute } from '../../evaluate/policy-variables';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import type { Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
+import { mergedRuns } from './production-tally';
 import { principalTagLookup } from './value-tests';
 import type { ResourceState } from './writes';
 
@@ -220,30 +221,53 @@ export function* tagSendRuns(
     const createsNonProduction = marksNonProduction(send, production);
     for (const { state, actions } of questions) {
       const untagged = Object.keys(state.request.resourceTags ?? {}).length === 0 && !state.request.resourceArn;
-      const groups = new Map<string, { request: RequestContext; actions: CatalogAction[] }>();
-      for (const action of actions) {
-        if (skip(action) || !actionFacts(action).tagKeys) continue;
+      const sending = actions.filter((action) => {
+        if (skip(action) || !actionFacts(action).tagKeys) return false;
         const unseenTag = untagged || !actionFacts(action).resourceTags;
-        if (createsNonProduction && unseenTag && isCreateAction(action)) continue;
-        const createKey = isTagOnCreate(action) ? createActionKey(action) : undefined;
-        const variant = createKey ?? '';
-        let group = groups.get(variant);
-        if (!group)
-          groups.set(variant, (group = { request: standAlone(requestFor(state, send), createKey), actions: [] }));
-        group.actions.push(action);
-      }
-      for (const { request, actions: here } of groups.values()) {
-        yield { state, send, actions: here, runs: compiled.decisionRuns(here, request) };
-      }
+        return !(createsNonProduction && unseenTag && isCreateAction(action));
+      });
+      if (sending.length === 0) continue;
+      yield { state, send, actions: sending, runs: askRuns(compiled, sending, requestFor(state, send)) };
     }
   }
 }
 
+/**
+ * `compiled.decisionRuns(actions, request)`, but EC2's tag-on-create actions (ec2:CreateTags, which lists
+ * ec2:CreateAction) answered as the stand-alone call that tags an existing resource (the key absent). Made inside
+ * a create call, the same action tags the new resource, which the create's own question covers; asked with the
+ * key unknown it would only ever "depend" on it. Runs over `actions` in their order, as decisionRuns gives them.
+ */
+export function askRuns(
+  compiled: Pick<CompiledPrincipal, 'decisionRuns'>,
+  actions: readonly CatalogAction[],
+  request: RequestContext,
+): DecisionRuns {
+  let byKey = tagOnCreateByKey.get(actions);
+  if (byKey === undefined) {
+    const found = new Map<string, CatalogAction[]>();
+    for (const action of actions) {
+      const key = isTagOnCreate(action) ? createActionKey(action) : undefined;
+      if (key !== undefined) found.set(key, [...(found.get(key) ?? []), action]);
+    }
+    byKey = found.size === 0 ? null : found;
+    tagOnCreateByKey.set(actions, byKey);
+  }
+  let runs = compiled.decisionRuns(actions, request);
+  if (byKey === null) return runs;
+  for (const [key, alone] of byKey) {
+    runs = mergedRuns(runs, actions, alone, compiled.decisionRuns(alone, standAlone(request, key)));
+  }
+  return runs;
+}
+
+/** An asked list's tag-on-create actions by their CreateAction key; null when it has none. */
+const tagOnCreateByKey = new WeakMap<readonly CatalogAction[], ReadonlyMap<string, CatalogAction[]> | null>();
+
 const standAloneRequests = new WeakMap<RequestContext, Map<string, RequestContext>>();
 
 /** `request` as a tag call made on its own, `createKey` (ec2:createaction) absent; one object per request. */
-function standAlone(request: RequestContext, createKey: string | undefined): RequestContext {
-  if (createKey === undefined) return request;
+function standAlone(request: RequestContext, createKey: string): RequestContext {
   let byKey = standAloneRequests.get(request);
   if (!byKey) standAloneRequests.set(request, (byKey = new Map()));
   let made = byKey.get(createKey);
