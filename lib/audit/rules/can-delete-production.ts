@@ -22,6 +22,7 @@ import {
   inPick,
   pickDetails,
   productionTagText,
+  picksAndSends,
   requestsPerTag,
   SCP_GAP_TEXT,
   scpGapFinder,
@@ -74,7 +75,7 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const requests = requestsFor(analysis.productionTags(principal), analysis.productionPicks(principal));
+    const requests = requestsFor(analysis.productionTags(principal), picksAndSends(analysis, principal));
     const byTag = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
     const { runs, tally, target } = worstWithArns(context, principal, compiled, byTag, scpGap);
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
@@ -262,7 +263,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     }
     const { actions } = question;
     // The escalated principal holds the same policies (and its Deny statements) as this one.
-    const requests = question.requestsFor(analysis.productionTags(principal), analysis.productionPicks(principal));
+    const requests = question.requestsFor(analysis.productionTags(principal), picksAndSends(analysis, principal));
     // The best escalation that deletes anything: a sure one its boundary still caps gives way to the next.
     let found: EscalatedPrincipal | undefined;
     let worst: (RunCount & { tag: string; pick?: CallerPick }) | undefined;

@@ -11,6 +11,7 @@ import {
   productionTagText,
   inPick,
   pickDetails,
+  picksAndSends,
   requestsPerTag,
   SCP_GAP_TEXT,
   scpGapFinder,
@@ -67,7 +68,7 @@ export function check(context: RuleContext): RuleFinding[] {
     const byTag = worstProductionKey(
       compiled,
       asked,
-      requestsFor(analysis.productionTags(principal), analysis.productionPicks(principal)),
+      requestsFor(analysis.productionTags(principal), picksAndSends(analysis, principal)),
       scpGap,
       principal.serviceLinked,
     );

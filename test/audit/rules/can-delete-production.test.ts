@@ -242,6 +242,21 @@ describe('can-delete-production', () => {
     expect(scheduled.message).toContain('aws:CurrentTime');
   });
 
+  it('is critical for a recreate a grant allows only with request tags: the caller sends them', () => {
+    const tagged = { Condition: { StringEquals: { 'aws:RequestTag/owner': 'platform' } } };
+    const [finding] = about(
+      run(rule, {
+        principals: [{ name: 'deployer', policies: [doc(allow('cloudformation:UpdateStack', '*', tagged))] }],
+      }),
+      'deployer',
+    );
+    expect(finding).toMatchObject({
+      severity: 'critical',
+      details: { allowed: ['cloudformation:UpdateStack'], callerPick: 'sending the tags owner=platform' },
+    });
+    expect(finding.message).toContain('the tags it sends are its pick');
+  });
+
   it('says nothing about a principal that can only read', () => {
     expect(
       run(rule, { principals: [{ name: 'reader', policies: [doc(allow(['rds:Describe*', 's3:GetObject']))] }] }),

@@ -68,7 +68,7 @@ export function tallyOf(
     if (decision.decision === 'allowed') tally.allowedCount += to - from;
     else {
       tally.dependsCount += to - from;
-      if (decision.dependsOn.some(isCallerPickKey)) tally.pickDependsCount += to - from;
+      if (decision.dependsOn.some(isPickOrTagKey)) tally.pickDependsCount += to - from;
     }
   }
   return tally;
@@ -136,7 +136,7 @@ export function worstProductionKey(
     const found = base && base.tally.pickDependsCount > 0 ? pickDependent(base.runs, asked) : undefined;
     if (!base || !found || found.actions.length === 0) continue;
     // Picks that differ only in keys none of these answers turns on answer them alike: asked once.
-    const projection = found.keys.map((key) => `${key}=${pick.keys[key]?.join(',') ?? '?'}`).join('|');
+    const projection = found.keys.map((key) => `${key}=${pickValue(pick, key)}`).join('|');
     let seen = projections.get(tag);
     if (!seen) projections.set(tag, (seen = new Set()));
     if (seen.has(projection)) continue;
@@ -198,7 +198,7 @@ export function mergedRuns(
 }
 
 function hasPickKey(keys: Iterable<string>): boolean {
-  for (const key of keys) if (isCallerPickKey(key)) return true;
+  for (const key of keys) if (isPickOrTagKey(key)) return true;
   return false;
 }
 
@@ -214,6 +214,27 @@ const openByRuns = new WeakMap<DecisionRuns, PickDependent>();
  * PickDependent of an answer. Kept by runs: principals with the same policies share runs, and so share this
  * list, which lets the evaluator share their answers to it too.
  */
+/**
+ * A key the caller picks (caller-picks.ts), or a tag the request sends (aws:RequestTag/<key>): the caller sends
+ * the tags a grant asks for (support/tag-sends.ts), so an answer that turns on one is asked again with those.
+ */
+function isPickOrTagKey(key: string): boolean {
+  return isCallerPickKey(key) || key.toLowerCase().startsWith(REQUEST_TAG);
+}
+
+const REQUEST_TAG = 'aws:requesttag/';
+
+/** What a pick sets `key` (lower-cased) to, as a projection names it: `?` where it leaves the key unknown. */
+function pickValue(pick: CallerPick, key: string): string {
+  if (key.startsWith(REQUEST_TAG)) {
+    const tag = key.slice(REQUEST_TAG.length);
+    if (pick.requestTags === undefined) return '?';
+    const found = Object.entries(pick.requestTags).find(([name]) => name.toLowerCase() === tag);
+    return found ? `=${found[1]}` : '(absent)';
+  }
+  return pick.keys[key]?.join(',') ?? '?';
+}
+
 function pickDependent(runs: DecisionRuns, asked: readonly CatalogAction[]): PickDependent {
   let found = openByRuns.get(runs);
   if (found) return found;
@@ -222,8 +243,8 @@ function pickDependent(runs: DecisionRuns, asked: readonly CatalogAction[]): Pic
   const { ends, decisions } = runs;
   for (let k = 0; k < decisions.length; k++) {
     const decision = decisions[k];
-    if (decision.decision !== 'depends' || !decision.dependsOn.some(isCallerPickKey)) continue;
-    for (const key of decision.dependsOn) if (isCallerPickKey(key)) keys.add(key.toLowerCase());
+    if (decision.decision !== 'depends' || !decision.dependsOn.some(isPickOrTagKey)) continue;
+    for (const key of decision.dependsOn) if (isPickOrTagKey(key)) keys.add(key.toLowerCase());
     for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) actions.push(asked[i]);
   }
   found = { actions, keys: [...keys].sort() };

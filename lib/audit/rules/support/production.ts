@@ -7,7 +7,7 @@ import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { conditionalDeletes } from '../../../guardrails/conditional-deletes';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import type { RequestContext } from '../../evaluate/types';
-import type { AccountSnapshot } from '../../sources/snapshot';
+import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
 import type { ProductionTag } from './production-values';
 
@@ -137,6 +137,29 @@ export function pickDetails(pick: CallerPick | undefined): Record<string, unknow
     ...(pick.region === undefined ? {} : { requestedRegion: pick.region }),
     ...(rest ? { callerPick: pick.label } : {}),
   };
+}
+
+const combined = new WeakMap<readonly CallerPick[], WeakMap<readonly CallerPick[], readonly CallerPick[]>>();
+
+/**
+ * The caller picks and then the tag sets the principal may send (AccountAnalysis.productionPicks, tagSends): what
+ * a production question whose answer turns on the request's tags is asked again with. One array per pair.
+ */
+export function picksAndSends(
+  analysis: {
+    productionPicks(principal: Principal): readonly CallerPick[];
+    tagSends(principal: Principal): readonly CallerPick[];
+  },
+  principal: Principal,
+): readonly CallerPick[] {
+  const picks = analysis.productionPicks(principal);
+  const sends = analysis.tagSends(principal);
+  if (sends.length === 0) return picks;
+  let bySends = combined.get(picks);
+  if (!bySends) combined.set(picks, (bySends = new WeakMap()));
+  let both = bySends.get(sends);
+  if (!both) bySends.set(sends, (both = [...picks, ...sends]));
+  return both;
 }
 
 /** A production question: the request, the tag it asks about, and the caller pick it is made with. */
