@@ -27,6 +27,7 @@ import type { AccountSnapshot, Principal, SnapshotProblem } from './sources/snap
 import { LIVE_RESOURCE_POLICY_KINDS } from './sources/resource-policy-kinds';
 import { lookalikeTagCaveat } from './lookalike-tags';
 import type { GuardrailSpec } from '../guardrails/spec';
+import { MAX_TAG_SENDS } from './rules/support/tag-sends';
 import { MAX_CALLER_PICKS } from './rules/support/caller-pick-candidates';
 import { policiesInUse } from './rules/support/policies';
 import { productionTagQuestions } from './rules/support/production-values';
@@ -610,7 +611,25 @@ export function accountCaveats(snapshot: AccountSnapshot, guardrails?: Guardrail
   if (lookalikes) caveats.push(lookalikes);
   const cut = guardrails ? picksCut(snapshot, guardrails) : undefined;
   if (cut) caveats.push(cut);
+  const sendsCut = guardrails ? tagSendsCut(snapshot, guardrails) : undefined;
+  if (sendsCut) caveats.push(sendsCut);
   return caveats;
+}
+
+/** Principals whose policies ask for more tag sets than the audit sends (rules/support/tag-sends.ts). */
+function tagSendsCut(snapshot: AccountSnapshot, guardrails: GuardrailSpec): string | undefined {
+  const questions = productionTagQuestions(snapshot, policiesInUse(snapshot), guardrails);
+  const cut = snapshot.principals.filter((p) => p.kind !== 'group' && questions.tagSendsNotAskedOf(p) > 0);
+  if (cut.length === 0) return undefined;
+  const most = Math.max(...cut.map((p) => questions.tagSendsNotAskedOf(p)));
+  return (
+    `${cut.length} principal(s) (${cut
+      .slice(0, 3)
+      .map((p) => p.name)
+      .join(', ')}${cut.length > 3 ? ', ...' : ''}): ` +
+    `their policies ask for more sets of request tags than the ${MAX_TAG_SENDS} sent (up to ${most} more); a ` +
+    `write only those tags would let through is answered as a request without them.`
+  );
 }
 
 /** Principals whose policies tell apart more caller picks (regions, networks, calls) than the audit asks. */

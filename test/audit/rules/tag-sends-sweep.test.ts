@@ -6,6 +6,7 @@
 // that carries request tags through, since the first grant allows everything to a request tagged owner=agent.
 import { createValidatedPolicy } from '@cloud-copilot/iam-policy';
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
+import { auditAccount } from '../../../lib/audit/audit';
 import { compileAccount } from '../../../lib/audit/evaluate';
 import { withCallerPick, type CallerPick } from '../../../lib/audit/evaluate/caller-picks';
 import { actionFacts } from '../../../lib/audit/evaluate/context';
@@ -103,6 +104,22 @@ describe('the tags an agent may send, over every action that carries tags, agree
     expect(disagree.slice(0, 10)).toEqual([]);
     const missed = carrying.filter((a) => actionFacts(a).requestTags && !allowedBySome.has(a.action));
     expect(missed.map((a) => a.action).slice(0, 10)).toEqual([]);
+  });
+
+  it('says so when the policies of a principal ask for more tag sets than are sent', () => {
+    const grants = Array.from({ length: 20 }, (_, i) =>
+      allow('ec2:CreateTags', '*', { Condition: { StringEquals: { 'aws:RequestTag/owner': `team-${i}` } } }),
+    );
+    const many = snapshot({ principals: [principal('tagger', { inline: { p: policy(...grants) } })] });
+    const caveats = auditAccount(many, { catalog, rules: [], config: LeashConfig.parse({}) }).caveats;
+    expect(caveats).toContainEqual(
+      expect.stringMatching(
+        /^1 principal\(s\) \(tagger\): .*more sets of request tags than the 16 sent \(up to 5 more\)/,
+      ),
+    );
+    expect(
+      auditAccount(account, { catalog, rules: [], config: LeashConfig.parse({}) }).caveats.join(' '),
+    ).not.toContain('sets of request tags');
   });
 
   it('asks nothing more of a principal whose policies never read the request tags', () => {

@@ -60,6 +60,8 @@ export interface ProductionTagQuestions {
   picksNotAskedOf(principal: Principal): number;
   /** AccountAnalysis.tagSends: from the principal's policies and the organization's. */
   tagSendsOf(principal: Principal): readonly CallerPick[];
+  /** How many tag sets the principal's policies ask for beyond the ones sent (a cap, tag-sends.ts). */
+  tagSendsNotAskedOf(principal: Principal): number;
 }
 
 const byAccount = new WeakMap<AccountSnapshot, WeakMap<GuardrailSpec, ProductionTagQuestions>>();
@@ -115,7 +117,23 @@ function buildQuestions(
   // The policies that read the request's tags (tag-sends.ts), the organization's and by principal.
   const organizationTagPolicies: PolicyInUse[] = [];
   const tagPoliciesOf = new Map<string, PolicyInUse[]>();
-  const sendsByArn = new Map<string, readonly CallerPick[]>();
+  const sendsByArn = new Map<string, { readonly sends: readonly CallerPick[]; readonly notAsked: number }>();
+  const sendsOf = (principal: Principal) => {
+    let found = sendsByArn.get(principal.arn);
+    if (!found) {
+      const own = tagPoliciesOf.get(principal.arn) ?? [];
+      if (own.length === 0 && organizationTagPolicies.length === 0) found = { sends: [], notAsked: 0 };
+      else {
+        const rewrites = tagKeys.map((key) => ({
+          key,
+          values: questionsOf(principal).rewrites.get(key.toLowerCase())!,
+        }));
+        found = tagSends([...organizationTagPolicies, ...own], principal, rewrites);
+      }
+      sendsByArn.set(principal.arn, found);
+    }
+    return found;
+  };
   // Conditions on the keys a caller picks, one more slot each (CALLER_PICK_KEYS order) of each policy's tests.
   for (let i = 0; i < CALLER_PICK_KEYS.length; i++) organization.push([]);
   const partition = partitionOf(snapshot.principals[0]?.arn);
@@ -196,19 +214,8 @@ function buildQuestions(
       (principal ? questionsOf(principal) : account).rewrites.get(key.toLowerCase()) ?? [nonProductionValues[0]],
     picksOf: (principal) => (principal ? questionsOf(principal) : account).picks,
     picksNotAskedOf: (principal) => questionsOf(principal).picksNotAsked,
-    tagSendsOf: (principal) => {
-      let sends = sendsByArn.get(principal.arn);
-      if (!sends) {
-        const rewrites = tagKeys.map((key) => ({
-          key,
-          values: questionsOf(principal).rewrites.get(key.toLowerCase())!,
-        }));
-        const own = tagPoliciesOf.get(principal.arn) ?? [];
-        sends = tagSends([...organizationTagPolicies, ...own], principal, rewrites).sends;
-        sendsByArn.set(principal.arn, sends);
-      }
-      return sends;
-    },
+    tagSendsOf: (principal) => sendsOf(principal).sends,
+    tagSendsNotAskedOf: (principal) => sendsOf(principal).notAsked,
   };
 }
 
