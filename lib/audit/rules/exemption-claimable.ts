@@ -4,6 +4,9 @@
 // who its trust policy lets assume it.
 import { exemptIdentities, type ExemptIdentity } from '../../guardrails/exemptions';
 import { wildcardMatch } from '../../policy/wildcard';
+import type { CatalogAction } from '../../catalog/types';
+import { withCallerPick } from '../evaluate/caller-picks';
+import { actionFacts } from '../evaluate/context';
 import type { ActionDecision, RequestContext } from '../evaluate/types';
 import type { RuleContext, RuleFinding, RuleMeta, Severity } from './types';
 import { allowEvidence, docsUrl, listActions } from './support/meta';
@@ -166,12 +169,32 @@ function claims(context: RuleContext, names: ProtectedNames, targets: readonly s
       if (found.pick) picksUsed.add(found.pick.label);
       return found.decision;
     };
+    // A create or a change that carries tags is made with the tags a grant asks for (support/tag-sends.ts):
+    // iam:CreateRole allowed only with aws:RequestTag/owner claims the name as surely.
+    const sends = analysis.tagSends(principal);
+    const sentWith = (asked: readonly CatalogAction[], request: RequestContext, found: ActionDecision[]) => {
+      const seen = new Set(found.map((d) => d.action));
+      for (const send of sends) {
+        const rest = asked.filter((a) => !seen.has(a.action) && actionFacts(a).tagKeys);
+        if (rest.length === 0) break;
+        for (const d of compiled.decideMany(rest, withCallerPick(request, send))) {
+          if (d.decision === 'denied') continue;
+          found.push(d);
+          seen.add(d.action);
+          picksUsed.add(send.label);
+        }
+      }
+    };
     for (const request of requests) {
       for (const d of compiled.decideMany(claimAsked, request)) {
         if (d.decision !== 'denied') claimed.push(picked(d, request));
       }
       for (const d of compiled.decideMany(changeAsked, request)) {
         if (d.decision !== 'denied') changed.push(picked(d, request));
+      }
+      if (sends.length > 0) {
+        sentWith(claimAsked, request, claimed);
+        sentWith(changeAsked, request, changed);
       }
     }
     if (claimed.length + changed.length === 0) continue;

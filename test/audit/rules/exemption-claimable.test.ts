@@ -17,6 +17,17 @@ describe('exemption-claimable', () => {
     );
   });
 
+  it('claims the name with a create a grant allows only with request tags: the caller sends them', () => {
+    const tagged = { Condition: { StringEquals: { 'aws:RequestTag/owner': 'platform' } } };
+    const [finding] = run(rule, {
+      principals: [{ name: 'builder', policies: [doc(allow('iam:CreateRole', '*', tagged))] }],
+    });
+    expect(finding).toMatchObject({
+      severity: 'critical',
+      details: { claim: ['iam:CreateRole'], callerPicks: ['sending the tags owner=platform'] },
+    });
+  });
+
   it('reports a principal that may only re-policy an exempt role as high', () => {
     const policy = doc(allow('iam:AttachRolePolicy', roleArn('leash-break-glass')));
     const [finding] = run(rule, { principals: [{ name: 'tinkerer', policies: [policy] }] });
