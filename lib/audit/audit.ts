@@ -616,36 +616,41 @@ export function accountCaveats(snapshot: AccountSnapshot, guardrails?: Guardrail
   return caveats;
 }
 
-/** Principals whose policies ask for more tag sets than the audit sends (rules/support/tag-sends.ts). */
-function tagSendsCut(snapshot: AccountSnapshot, guardrails: GuardrailSpec): string | undefined {
-  const questions = productionTagQuestions(snapshot, policiesInUse(snapshot), guardrails);
-  const cut = snapshot.principals.filter((p) => p.kind !== 'group' && questions.tagSendsNotAskedOf(p) > 0);
-  if (cut.length === 0) return undefined;
-  const most = Math.max(...cut.map((p) => questions.tagSendsNotAskedOf(p)));
-  return (
-    `${cut.length} principal(s) (${cut
-      .slice(0, 3)
-      .map((p) => p.name)
-      .join(', ')}${cut.length > 3 ? ', ...' : ''}): ` +
-    `their policies ask for more sets of request tags than the ${MAX_TAG_SENDS} sent (up to ${most} more); a ` +
-    `write only those tags would let through is answered as a request without them.`
-  );
-}
-
 /** Principals whose policies tell apart more caller picks (regions, networks, calls) than the audit asks. */
 function picksCut(snapshot: AccountSnapshot, guardrails: GuardrailSpec): string | undefined {
   const questions = productionTagQuestions(snapshot, policiesInUse(snapshot), guardrails);
-  const cut = snapshot.principals.filter((p) => p.kind !== 'group' && questions.picksNotAskedOf(p) > 0);
-  if (cut.length === 0) return undefined;
-  const most = Math.max(...cut.map((p) => questions.picksNotAskedOf(p)));
-  return (
-    `${cut.length} principal(s) (${cut
-      .slice(0, 3)
-      .map((p) => p.name)
-      .join(', ')}${cut.length > 3 ? ', ...' : ''}): ` +
-    `their policies tell apart more combinations of region, network, call and tags than the ${MAX_CALLER_PICKS} ` +
-    `asked (up to ${most} more); what only those would let through is reported as depending on the keys.`
+  return cutCaveat(
+    snapshot,
+    (p) => questions.picksNotAskedOf(p),
+    (most) =>
+      `their policies tell apart more combinations of region, network, call and tags than the ${MAX_CALLER_PICKS} ` +
+      `asked (up to ${most} more); what only those would let through is reported as depending on the keys.`,
   );
+}
+
+/** Principals whose policies ask for more tag sets than the audit sends (rules/support/tag-sends.ts). */
+function tagSendsCut(snapshot: AccountSnapshot, guardrails: GuardrailSpec): string | undefined {
+  const questions = productionTagQuestions(snapshot, policiesInUse(snapshot), guardrails);
+  return cutCaveat(
+    snapshot,
+    (p) => questions.tagSendsNotAskedOf(p),
+    (most) =>
+      `their policies ask for more sets of request tags than the ${MAX_TAG_SENDS} sent (up to ${most} more); a ` +
+      `write only those tags would let through is answered as a request without them.`,
+  );
+}
+
+/** A caveat naming the principals (up to three) whose questions a cap cut, and `what` of the most cut. */
+function cutCaveat(
+  snapshot: AccountSnapshot,
+  notAsked: (principal: Principal) => number,
+  what: (most: number) => string,
+): string | undefined {
+  const cut = snapshot.principals.filter((p) => p.kind !== 'group' && notAsked(p) > 0);
+  if (cut.length === 0) return undefined;
+  const most = Math.max(...cut.map(notAsked));
+  const names = cut.slice(0, 3).map((p) => p.name);
+  return `${cut.length} principal(s) (${names.join(', ')}${cut.length > 3 ? ', ...' : ''}): ${what(most)}`;
 }
 
 /**

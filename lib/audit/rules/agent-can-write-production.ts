@@ -5,7 +5,7 @@
 // were not read for) the agent layer.
 import type { CatalogAction } from '../../catalog/types';
 import { withWildcardsFilled } from '../../policy/wildcard';
-import type { CompiledPrincipal, RequestContext, RunDecision } from '../evaluate/types';
+import type { CompiledPrincipal, DecisionRuns, RequestContext, RunDecision } from '../evaluate/types';
 import {
   dependsOnCallerPick,
   isCallerPickKey,
@@ -183,21 +183,12 @@ export function check(context: RuleContext): Finding[] {
       // By runs of actions that share one decision: a denied run is skipped whole, and no decision is made
       // per action (most of a principal's writes are denied alike).
       for (const { state, actions: askedHere } of questions) {
-        const { ends, decisions } = askRuns(compiled, askedHere, requestFor(state, recognition));
-        for (let k = 0; k < decisions.length; k++) {
-          const decision = decisions[k];
-          if (decision.decision === 'denied') continue;
-          for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
-            const action = askedHere[i].action;
-            if (decision.decision === 'allowed') {
-              allowed.set(action, decision);
-              depends.delete(action);
-            } else if (!allowed.has(action)) {
-              depends.set(action, decision);
-            }
-          }
-          where.add(state.name);
-        }
+        addRuns(
+          { allowed, depends, where },
+          askedHere,
+          askRuns(compiled, askedHere, requestFor(state, recognition)),
+          state,
+        );
       }
       // The caller picks the request's region, where it calls from and how: a write that depends on those (a
       // region deny, a network perimeter) is made with a pick the policies let through, each write in its own
@@ -465,6 +456,38 @@ function picksText(picks: ReadonlySet<CallerPick>): string {
       })`;
 }
 
+/**
+ * One question's runs (over `actions`) added to what the direct check found: an allowed write replaces a
+ * depending one; a depending write is kept where none is allowed, the later answer replacing an earlier one
+ * unless `firstDepends`. A run that is not denied names its state. How many writes it allowed.
+ */
+function addRuns(
+  found: Pick<FoundWrites, 'allowed' | 'depends' | 'where'>,
+  actions: readonly CatalogAction[],
+  runs: DecisionRuns,
+  state: ResourceState,
+  firstDepends = false,
+): number {
+  const { ends, decisions } = runs;
+  let allowedHere = 0;
+  for (let k = 0; k < decisions.length; k++) {
+    const decision = decisions[k];
+    if (decision.decision === 'denied') continue;
+    for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
+      const action = actions[i].action;
+      if (decision.decision === 'allowed') {
+        found.allowed.set(action, decision);
+        found.depends.delete(action);
+        allowedHere++;
+      } else if (!found.allowed.has(action) && !(firstDepends && found.depends.has(action))) {
+        found.depends.set(action, decision);
+      }
+    }
+    found.where.add(state.name);
+  }
+  return allowedHere;
+}
+
 /** What the direct check has found so far, which the tag sends add to. */
 interface FoundWrites {
   readonly allowed: Map<string, RunDecision>;
@@ -484,25 +507,8 @@ function addTagSendWrites(
 ): void {
   const allowedWithout = new Set(found.allowed.keys());
   const runs = tagSendRuns(compiled, questions, sends, production, requestFor, (a) => allowedWithout.has(a.action));
-  for (const {
-    state,
-    send,
-    actions: here,
-    runs: { ends, decisions },
-  } of runs) {
-    for (let k = 0; k < decisions.length; k++) {
-      const decision = decisions[k];
-      if (decision.decision === 'denied') continue;
-      for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) {
-        const action = here[i].action;
-        if (decision.decision === 'allowed') {
-          found.allowed.set(action, decision);
-          found.depends.delete(action);
-          found.picksUsed.add(send);
-        } else if (!found.depends.has(action) && !found.allowed.has(action)) found.depends.set(action, decision);
-      }
-      found.where.add(state.name);
-    }
+  for (const { state, send, actions: here, runs: sent } of runs) {
+    if (addRuns(found, here, sent, state, true) > 0) found.picksUsed.add(send);
   }
 }
 
