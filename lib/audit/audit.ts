@@ -27,7 +27,7 @@ import type { AccountSnapshot, Principal, SnapshotProblem } from './sources/snap
 import { LIVE_RESOURCE_POLICY_KINDS } from './sources/resource-policy-kinds';
 import { lookalikeTagCaveat } from './lookalike-tags';
 import type { GuardrailSpec } from '../guardrails/spec';
-import { MAX_TAG_SENDS } from './rules/support/tag-sends';
+import { MAX_TAG_SENDS, MAX_TAG_SENDS_WITH_PICKS } from './rules/support/tag-sends';
 import { MAX_CALLER_PICKS } from './rules/support/caller-pick-candidates';
 import { policiesInUse } from './rules/support/policies';
 import { productionTagQuestions } from './rules/support/production-values';
@@ -635,8 +635,9 @@ function tagSendsCut(snapshot: AccountSnapshot, guardrails: GuardrailSpec): stri
     snapshot,
     (p) => questions.tagSendsNotAskedOf(p),
     (most) =>
-      `their policies ask for more sets of request tags than the ${MAX_TAG_SENDS} sent (up to ${most} more); a ` +
-      `write only those tags would let through is answered as a request without them.`,
+      `their policies ask for more sets of request tags than the ${MAX_TAG_SENDS} sent, or for more requests ` +
+      `sending them with the region, network and call picked too than the ${MAX_TAG_SENDS_WITH_PICKS} made (up to ` +
+      `${most} more); a write only those would let through is answered as a request without them.`,
   );
 }
 

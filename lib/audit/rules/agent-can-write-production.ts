@@ -508,7 +508,10 @@ function addTagSendWrites(
   const allowedWithout = new Set(found.allowed.keys());
   const runs = tagSendRuns(compiled, questions, sends, production, requestFor, (a) => allowedWithout.has(a.action));
   for (const { state, send, actions: here, runs: sent } of runs) {
-    if (addRuns(found, here, sent, state, true) > 0) found.picksUsed.add(send);
+    // The finding names the first request that lets a write through, not every one that does too.
+    const before = found.allowed.size;
+    addRuns(found, here, sent, state, true);
+    if (found.allowed.size > before) found.picksUsed.add(send);
   }
 }
 

@@ -64,7 +64,8 @@ function tagRewrites(
         resourceTags: { [tag.key]: tag.value },
         resourceTagKeysKnown: productionKeys,
         requestTags,
-        contextKeys: { 'aws:tagkeys': Object.keys(requestTags) },
+        // A tag set sent may come with the caller's other picks (the Region): its keys go in too.
+        contextKeys: { ...(sent ? pick!.keys : {}), 'aws:tagkeys': Object.keys(requestTags) },
       };
       rewrite =
         pick === undefined ? { tag, request } : { tag, request: sent ? request : withCallerPick(request, pick), pick };

@@ -460,6 +460,24 @@ describe('agent-can-write-production', () => {
       });
     });
 
+    it('sends them in a region a region deny SCP lets through, naming the first request that writes', () => {
+      const spec = {
+        ...agentWith(allow('ec2:CreateTags', '*', when({ StringEquals: { 'aws:RequestTag/owner': 'agent' } }))),
+        scps: [REGION_DENY_LEVEL()],
+      };
+      const [finding] = about(run(rule, spec), 'agent');
+      expect(finding).toMatchObject({
+        severity: 'critical',
+        details: {
+          allowed: ['ec2:CreateTags'],
+          dependsCount: 0,
+          requestedRegions: ['eu-west-1'],
+          callerPicks: ['in eu-west-1, sending the tags owner=agent'],
+        },
+      });
+      expect(finding.details?.resourceStates).toEqual(['tagged environment=production', 'untagged']);
+    });
+
     it('asks EC2 tag-on-create as the stand-alone call: tagging only inside a create writes no existing resource', () => {
       const onCreate = allow('ec2:CreateTags', '*', when({ StringEquals: { 'ec2:CreateAction': 'RunInstances' } }));
       expect(about(run(rule, agentWith(onCreate)), 'agent')).toEqual([]);

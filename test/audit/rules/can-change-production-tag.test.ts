@@ -89,4 +89,20 @@ describe('can-change-production-tag', () => {
       expect(finding.message).toContain('the tags it sends are its pick');
     }
   });
+
+  it("sends those tags in a region a region deny SCP lets through: both are the caller's pick", () => {
+    const regions = doc(
+      deny('*', '*', { Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'us-east-1'] } } }),
+    );
+    const grant = allow('ec2:CreateTags', '*', { Condition: { StringEquals: { 'aws:RequestTag/owner': 'agent' } } });
+    const [finding] = about(
+      run(rule, {
+        principals: [{ name: 'tagger', policies: [doc(grant)] }],
+        scps: [FULL_ACCESS_LEVEL([{ name: 'regions', document: regions }])],
+      }),
+      'tagger',
+    );
+    expect(finding).toMatchObject({ severity: 'high', details: { allowed: ['ec2:CreateTags'] } });
+    expect(finding.message).toContain('in eu-west-1, sending the tags owner=agent');
+  });
 });

@@ -257,6 +257,25 @@ describe('can-delete-production', () => {
     expect(finding.message).toContain('the tags it sends are its pick');
   });
 
+  it('is critical for that recreate under a region deny SCP: the caller picks the region and the tags together', () => {
+    const tagged = { Condition: { StringEquals: { 'aws:RequestTag/owner': 'platform' } } };
+    const [finding] = about(
+      run(rule, {
+        principals: [{ name: 'deployer', policies: [doc(allow('cloudformation:UpdateStack', '*', tagged))] }],
+        scps: [REGION_DENY_LEVEL()],
+      }),
+      'deployer',
+    );
+    expect(finding).toMatchObject({
+      severity: 'critical',
+      details: {
+        allowed: ['cloudformation:UpdateStack'],
+        requestedRegion: 'eu-west-1',
+        callerPick: 'in eu-west-1, sending the tags owner=platform',
+      },
+    });
+  });
+
   it('says nothing about a principal that can only read', () => {
     expect(
       run(rule, { principals: [{ name: 'reader', policies: [doc(allow(['rds:Describe*', 's3:GetObject']))] }] }),

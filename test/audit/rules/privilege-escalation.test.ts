@@ -3,7 +3,19 @@ import { PATH_RESOLUTIONS, type PathResolution } from '../../../lib/audit/graph'
 import * as rule from '../../../lib/audit/rules/privilege-escalation';
 import { ESCALATION_PATHS } from '../../../lib/audit/rules/support/escalation-paths';
 import * as canDelete from '../../../lib/audit/rules/can-delete-production';
-import { about, allow, catalog, deny, doc, policyArn, roleArn, run, serviceTrust, snapshot } from './helpers';
+import {
+  about,
+  allow,
+  catalog,
+  deny,
+  doc,
+  policyArn,
+  REGION_DENY_LEVEL,
+  roleArn,
+  run,
+  serviceTrust,
+  snapshot,
+} from './helpers';
 
 const rootTrust = doc({
   Effect: 'Allow',
@@ -548,6 +560,19 @@ describe('privilege-escalation', () => {
     expect(finding.message).toContain('role/launcher → pass to a service role/worker');
     expect(finding.message).not.toContain('depends on');
     expect(JSON.stringify(finding.details)).toContain('met by a request sending the tags app=billing');
+  });
+
+  it('takes that path as certain under a region deny SCP too: the region and the tags are picked together', () => {
+    const tagged = { Condition: { StringEquals: { 'aws:RequestTag/app': 'billing' } } };
+    const policy = doc(allow('lambda:CreateFunction', '*', tagged), allow(['iam:PassRole', 'lambda:InvokeFunction']));
+    const worker = { name: 'worker', trust: serviceTrust('lambda.amazonaws.com'), policies: [doc(allow('*'))] };
+    const [finding] = about(
+      run(rule, { principals: [{ name: 'launcher', policies: [policy] }, worker], scps: [REGION_DENY_LEVEL()] }),
+      'launcher',
+    );
+    expect(finding.severity).toBe('high');
+    expect(finding.message).not.toContain('depends on');
+    expect(JSON.stringify(finding.details)).toContain('met by a request in eu-west-1, sending the tags app=billing');
   });
 
   it('does not alarm on PassRole to a role with no more access than the caller', () => {

@@ -1,9 +1,10 @@
 // The tags an agent may send (rules/support/tag-sends.ts) swept over every action of the catalog that carries
 // tags, through @cloud-copilot/iam-simulate (AGPL: tests only). The identity policy grants only on request
 // tags (an ABAC grant on one tag, one on a policy variable of the principal's own tags, one on the tag keys
-// alone) and the SCPs deny on them (a request-tag value, a tag-key prefix). For every tag set the audit asks,
-// our answer must be the simulator's given those tags, never "depends"; and some tag set must let every action
-// that carries request tags through, since the first grant allows everything to a request tagged owner=agent.
+// alone) and the SCPs deny on them (a request-tag value, a tag-key prefix) and on the Region (Control Tower's
+// kind). For every tag set the audit asks, sent in each Region it picks, our answer must be the simulator's given
+// those tags and that Region, never "depends"; and some request must let every action that carries request tags
+// through, since the first grant allows everything to a request tagged owner=agent.
 import { createValidatedPolicy } from '@cloud-copilot/iam-policy';
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { auditAccount } from '../../../lib/audit/audit';
@@ -31,6 +32,12 @@ const SCPS = {
   full: FULL_AWS_ACCESS,
   project: policy(deny('*', '*', { Condition: { StringNotEqualsIfExists: { 'aws:RequestTag/project': 'p1' } } })),
   prefix: policy(deny('*', '*', { Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': ['dp:*'] } } })),
+  regions: policy({
+    Effect: 'Deny',
+    NotAction: ['iam:*', 'sts:*'],
+    Resource: '*',
+    Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1'] } },
+  }),
 };
 
 const validated = (name: string, document: unknown) => createValidatedPolicy(document, () => [], { name });
@@ -39,10 +46,13 @@ const SIMULATED = {
   scps: Object.entries(SCPS).map(([name, document]) => ({ name, policy: validated(name, document) })),
 };
 
-/** The simulator's answer for `action` sent with `tags`, on a resource without tags. */
-function simulated(action: string, tags: Readonly<Record<string, string>>): 'allowed' | 'denied' {
+/** The simulator's answer for `action` sent with `tags` to `region`, on a resource without tags. */
+function simulated(action: string, tags: Readonly<Record<string, string>>, region: string): 'allowed' | 'denied' {
   const facts = actionFacts(catalog.get(action)!);
-  const contextVariables: Record<string, string | string[]> = { 'aws:PrincipalTag/team': TEAM };
+  const contextVariables: Record<string, string | string[]> = {
+    'aws:PrincipalTag/team': TEAM,
+    'aws:RequestedRegion': region,
+  };
   if (facts.requestTags)
     for (const [key, value] of Object.entries(tags)) contextVariables[`aws:RequestTag/${key}`] = value;
   if (facts.tagKeys && Object.keys(tags).length > 0) contextVariables['aws:TagKeys'] = Object.keys(tags);
@@ -82,6 +92,11 @@ describe('the tags an agent may send, over every action that carries tags, agree
     );
     expect(sent).toContainEqual({ cost: expect.any(String), owner: expect.any(String) });
     for (const send of sends) expect(send.keys['aws:tagkeys']).toEqual(Object.keys(send.requestTags ?? {}));
+    // Each tag set in a Region the SCP lets through and in one it denies, named in that order.
+    expect(new Set(sends.map((send) => send.region))).toEqual(new Set(['eu-west-1', 'us-east-1']));
+    expect(sends.find((send) => send.requestTags?.owner === 'agent')?.label).toBe(
+      'in eu-west-1, sending the tags owner=agent',
+    );
   });
 
   it('answers every action that carries tags under every tag set as the simulator does', () => {
@@ -96,7 +111,7 @@ describe('the tags an agent may send, over every action that carries tags, agree
       // Every STRIDE-th action is simulated here (npm test); `npm run prove:sweeps` simulates them all.
       for (let i = 0; i < ours.length; i += STRIDE) {
         const d = ours[i];
-        if (d.decision !== simulated(d.action, send.requestTags ?? {})) {
+        if (d.decision !== simulated(d.action, send.requestTags ?? {}, send.region ?? 'no region picked')) {
           disagree.push(`${send.label}: ${d.action} ours ${d.decision}`);
         }
       }
@@ -114,7 +129,7 @@ describe('the tags an agent may send, over every action that carries tags, agree
     const caveats = auditAccount(many, { catalog, rules: [], config: LeashConfig.parse({}) }).caveats;
     expect(caveats).toContainEqual(
       expect.stringMatching(
-        /^1 principal\(s\) \(tagger\): .*more sets of request tags than the 16 sent \(up to 5 more\)/,
+        /^1 principal\(s\) \(tagger\): .*more sets of request tags than the 16 sent, .* made \(up to 5 more\)/,
       ),
     );
     expect(

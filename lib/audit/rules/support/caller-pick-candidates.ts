@@ -46,7 +46,10 @@ interface Part {
 }
 
 /** A request that sends no tags (aws:TagKeys absent): what a delete or a plain write sends. */
-const NO_TAGS: Part = { label: 'sending no tags', keys: { [TAG_KEYS]: [] }, requestTags: {} };
+/** How a pick that sends no tags says so: the last part of its label. */
+export const NO_TAGS_LABEL = 'sending no tags';
+
+const NO_TAGS: Part = { label: NO_TAGS_LABEL, keys: { [TAG_KEYS]: [] }, requestTags: {} };
 
 /**
  * The picks to ask, besides asking with these keys unknown; empty when no condition reads a caller-picked key.

@@ -17,7 +17,7 @@ import { resourceTagKeyOf } from '../../evaluate/context';
 import { parsePolicyValue, type ParsedValue } from '../../evaluate/policy-variables';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import { callerPicks } from './caller-pick-candidates';
-import { readsRequestTags, tagSends } from './tag-sends';
+import { readsRequestTags, tagSends, withPicks } from './tag-sends';
 import type { PolicyInUse } from './policies';
 import { answer, literalValue, principalTagLookup, type ValueTest } from './value-tests';
 
@@ -128,7 +128,9 @@ function buildQuestions(
           key,
           values: questionsOf(principal).rewrites.get(key.toLowerCase())!,
         }));
-        found = tagSends([...organizationTagPolicies, ...own], principal, rewrites);
+        const alone = tagSends([...organizationTagPolicies, ...own], principal, rewrites);
+        const combined = withPicks(alone.sends, questionsOf(principal).picks);
+        found = { sends: combined.sends, notAsked: alone.notAsked + combined.notAsked };
       }
       sendsByArn.set(principal.arn, found);
     }

@@ -12,7 +12,8 @@ import type { CatalogAction } from '../../../catalog/types';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import { withWildcardsFilled } from '../../../policy/wildcard';
 import type { NormalizedCondition, NormalizedStatement } from '../../../policy/types';
-import { TAG_KEYS, type CallerPick } from '../../evaluate/caller-picks';
+import { sendsTags, TAG_KEYS, type CallerPick } from '../../evaluate/caller-picks';
+import { NO_TAGS_LABEL } from './caller-pick-candidates';
 import { conditionOperator } from '../../evaluate/conditions';
 import { actionFacts } from '../../evaluate/context';
 import type { KeyLookup } from '../../evaluate/key-value';
@@ -91,6 +92,53 @@ export function tagSends(
     });
   }
   return { sends, notAsked };
+}
+
+/** At most this many requests that send tags and make the caller's other picks too (withPicks). */
+export const MAX_TAG_SENDS_WITH_PICKS = 64;
+
+/**
+ * Each tag set sent (tagSends) in each request the caller's other picks make (the Region, where and how it
+ * calls: caller-pick-candidates.ts), so a grant that asks for a tag is met in a Region a region-deny SCP lets
+ * through, instead of leaving the answer to depend on the Region. The sends themselves when there are no
+ * picks. Tag sets first, picks inside, at most MAX_TAG_SENDS_WITH_PICKS; the count beyond is `notAsked`.
+ */
+export function withPicks(
+  sends: readonly CallerPick[],
+  picks: readonly CallerPick[],
+): { sends: readonly CallerPick[]; notAsked: number } {
+  const others = picks.filter((pick) => !sendsTags(pick));
+  if (sends.length === 0 || others.length === 0) return { sends, notAsked: 0 };
+  const out: CallerPick[] = [];
+  const seen = new Set<string>();
+  let notAsked = 0;
+  for (const send of sends) {
+    for (const pick of others) {
+      // A pick's own tag part says it sends none: the tag set sent replaces it.
+      const keys = { ...pick.keys, ...send.keys };
+      const id = JSON.stringify([Object.entries(keys).sort(), send.requestTags]);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      if (out.length === MAX_TAG_SENDS_WITH_PICKS) {
+        notAsked++;
+        continue;
+      }
+      const where = withoutTagPart(pick.label);
+      out.push({
+        label: where ? `${where}, ${send.label}` : send.label,
+        ...(pick.region === undefined ? {} : { region: pick.region }),
+        keys,
+        requestTags: send.requestTags,
+      });
+    }
+  }
+  return { sends: out, notAsked };
+}
+
+/** A pick's label without its last part when that says it sends no tags (NO_TAGS_LABEL, always last). */
+function withoutTagPart(label: string): string {
+  if (label === NO_TAGS_LABEL) return '';
+  return label.endsWith(`, ${NO_TAGS_LABEL}`) ? label.slice(0, -(NO_TAGS_LABEL.length + 2)) : label;
 }
 
 /**
