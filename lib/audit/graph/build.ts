@@ -312,8 +312,10 @@ function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): Ac
   const roleArn = (item: { readonly roleArn?: string }) => [item.roleArn];
   // Glue gives a job's role by name or ARN; a job that pins its script runs no other.
   const byName = new Map(roles.map((role) => [role.name.toLowerCase(), role.arn]));
-  const glueRole = (job: NonNullable<typeof inventory.glueJobs>[number]) =>
-    job.scriptPinned ? [] : [job.role?.startsWith('arn:') ? job.role : byName.get(job.role?.toLowerCase() ?? '')];
+  const anyGlueRole = (job: NonNullable<typeof inventory.glueJobs>[number]) => [
+    job.role?.startsWith('arn:') ? job.role : byName.get(job.role?.toLowerCase() ?? ''),
+  ];
+  const glueRole = (job: NonNullable<typeof inventory.glueJobs>[number]) => (job.scriptPinned ? [] : anyGlueRole(job));
   const lists: Partial<Record<InventoryKind, Map<string, string[]> | undefined>> = {
     'lambda-functions': byRole(inventory.lambdaFunctions, (fn) => [fn.role], arn),
     'notebook-instances': byRole(inventory.notebookInstances, roleArn, arn),
@@ -323,6 +325,7 @@ function runningAsOf(snapshot: AccountSnapshot, roles: readonly Principal[]): Ac
     codepipelines: byRole(inventory.codePipelines, roleArn, arn),
     'codebuild-projects': byRole(inventory.codeBuildProjects, roleArn, arn),
     'glue-jobs': byRole(inventory.glueJobs, glueRole, arn),
+    'glue-job-roles': byRole(inventory.glueJobs, anyGlueRole, arn),
     'cloudformation-stacks': byRole(inventory.cloudFormationStacks, roleArn, arn),
     'ecs-exec-tasks': byRole(
       inventory.ecsTasks,
@@ -2096,14 +2099,17 @@ class GraphBuilder {
     byPath.set(path, hops);
     // With the inventory list this path needs, only roles some compute runs as are targets (and those need
     // nothing more); without it, or for a role whose instance profiles are unknown, the hop stays unresolved.
-    const kind = resolution.kind === 'run-code' ? resolution.inventory : undefined;
+    // A list that only narrows (code planted where the compute reads it) drops roles nothing runs as and
+    // leaves the rest needing where the compute reads its code from.
+    const kind = resolution.kind === 'run-code' ? (resolution.inventory ?? resolution.narrowedBy) : undefined;
+    const resolves = resolution.kind === 'run-code' && resolution.inventory !== undefined;
     const running = kind ? index.runningAs[kind] : undefined;
     const computeOf = (role: Principal): readonly string[] | undefined => {
       if (!running || (kind === 'instance-profiles' && role.instanceProfiles === undefined)) return undefined;
       return running.get(role.arn.toLowerCase()) ?? [];
     };
     const needsOf = (role: Principal): string | undefined => {
-      if (computeOf(role) !== undefined) return undefined;
+      if (resolves && computeOf(role) !== undefined) return undefined;
       const needs: string[] = [];
       if (resolution.needs) needs.push(resolution.needs);
       if (resolution.instanceProfile && role.instanceProfiles === undefined)

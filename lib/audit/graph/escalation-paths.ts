@@ -1069,6 +1069,38 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
       'next start (a deployment, scaling, a restart; App Runner deploys a pushed image itself)',
   },
   {
+    // A pipeline with a CodeCommit source starts on every push and deploys what it holds: a template of the
+    // caller's, deployed by the CloudFormation action with its stack role (deleting what the template drops).
+    id: 'codecommit-push-stack-template',
+    actions: ['codecommit:GitPush'],
+    description:
+      'push a template of its own to a repository a pipeline deploys from, deployed with the stack role by the ' +
+      "pipeline's next execution (deleting whatever the template drops)",
+  },
+  {
+    // A CodeBuild project with an S3 source (or a buildspec file in S3) reads it at each build.
+    id: 's3-put-build-source',
+    actions: ['s3:PutObject'],
+    description:
+      "put a source or buildspec of its own where a build project reads it from S3, run as the project's role " +
+      'by the next build',
+  },
+  {
+    // A Glue job runs the script at its ScriptLocation in S3 each time it runs (a schedule, a trigger, a workflow).
+    id: 's3-put-glue-script',
+    actions: ['s3:PutObject'],
+    description: "replace the script a Glue job runs from S3, run with the job's role by its next run",
+  },
+  {
+    // A pipeline with an S3 source starts when the object changes; a nested stack's template is read from its
+    // TemplateURL at every update of its parent: either deploys the caller's template with the stack role.
+    id: 's3-put-stack-template',
+    actions: ['s3:PutObject'],
+    description:
+      "put a template of its own where a pipeline's S3 source or a nested stack's TemplateURL reads it, deployed " +
+      'with the stack role by the next execution or update (deleting whatever the template drops)',
+  },
+  {
     // Amazon MWAA loads every DAG file put in the environment's DAG folder and runs it with the execution role.
     id: 's3-put-airflow-dag',
     actions: ['s3:PutObject'],

@@ -24,6 +24,7 @@ export type RewriteTarget =
 /**
  * Which list of the live compute inventory (AccountSnapshot.inventory) answers a run-code path's `needs`:
  * functions by execution role, instances by instance profile, running exec-enabled ECS tasks by task role.
+ * `glue-jobs` holds the jobs whose script a run may override, `glue-job-roles` every job.
  */
 export type InventoryKind =
   | 'lambda-functions'
@@ -32,6 +33,7 @@ export type InventoryKind =
   | 'cloudformation-stacks'
   | 'codebuild-projects'
   | 'glue-jobs'
+  | 'glue-job-roles'
   | 'notebook-instances'
   | 'batch-job-definitions'
   | 'state-machines'
@@ -57,6 +59,12 @@ export type PathResolution =
       readonly needs: string;
       /** The inventory list that shows whether that compute exists; without it `needs` stays unresolved. */
       readonly inventory?: InventoryKind;
+      /**
+       * An inventory list that shows only whether compute runs as the role, not whether it reads its code from
+       * where the caller writes (a bucket, a repository): a role with none is no target, one with some still
+       * needs `needs`. Code planted where the compute reads it (see planted()).
+       */
+      readonly narrowedBy?: InventoryKind;
     }
   | { readonly kind: 'rewrite'; readonly target: RewriteTarget }
   /**
@@ -130,6 +138,13 @@ const run = (
   needs,
   ...(instanceProfile ? { instanceProfile } : {}),
   ...(inventory ? { inventory } : {}),
+});
+/** Code planted where compute running as the role reads it: the inventory narrows the roles, never resolves. */
+const planted = (services: readonly string[], needs: string, narrowedBy: InventoryKind): PathResolution => ({
+  kind: 'run-code',
+  services,
+  needs,
+  narrowedBy,
 });
 const FUNCTION = 'a Lambda function that runs as the role';
 const GLUE_JOB = 'a Glue job whose role is the role, with no non-overridable --scriptLocation';
@@ -436,14 +451,36 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
     kind: 'member-stack-set',
     existing: 'a service-managed stack set to update',
   },
-  'codecommit-push-buildspec': run(
+  'codecommit-push-buildspec': planted(
     ['codebuild.amazonaws.com'],
     'a build project whose service role is the role, building from a CodeCommit repository it may push to',
+    'codebuild-projects',
   ),
   'ecr-push-image': run(
     ['ecs-tasks.amazonaws.com', 'tasks.apprunner.amazonaws.com'],
     'an ECS task or service (or an App Runner service) that runs with the role an image by a tag of a repository ' +
       'it may push to',
+  ),
+  'codecommit-push-stack-template': planted(
+    ['cloudformation.amazonaws.com'],
+    'a stack with the role as its stack role, deployed by a pipeline from a CodeCommit repository it may push to',
+    'cloudformation-stacks',
+  ),
+  's3-put-build-source': planted(
+    ['codebuild.amazonaws.com'],
+    'a build project whose service role is the role, reading its source or buildspec from a bucket it may write',
+    'codebuild-projects',
+  ),
+  's3-put-glue-script': planted(
+    ['glue.amazonaws.com'],
+    'a Glue job whose role is the role, running a script from a bucket it may write',
+    'glue-job-roles',
+  ),
+  's3-put-stack-template': planted(
+    ['cloudformation.amazonaws.com'],
+    'a stack with the role as its stack role, whose template a pipeline takes from a bucket it may write or whose ' +
+      'nested template sits in one',
+    'cloudformation-stacks',
   ),
   's3-put-airflow-dag': run(
     ['airflow-env.amazonaws.com', 'airflow.amazonaws.com'],

@@ -225,6 +225,8 @@ describe('builds and Glue job runs resolved by the projects and jobs of the live
               'codepipeline:StartPipelineExecution',
               'sagemaker:CreatePresignedNotebookInstanceUrl',
               'batch:SubmitJob',
+              's3:PutObject',
+              'codecommit:GitPush',
             ]),
           ),
         ],
@@ -242,6 +244,8 @@ describe('builds and Glue job runs resolved by the projects and jobs of the live
         ['idle-notebook-role', 'sagemaker.amazonaws.com'],
         ['batch-role', 'ecs-tasks.amazonaws.com'],
         ['idle-task-role', 'ecs-tasks.amazonaws.com'],
+        ['stack-role', 'cloudformation.amazonaws.com'],
+        ['idle-stack-role', 'cloudformation.amazonaws.com'],
       ].map(([name, service]) => ({
         name,
         trust: serviceTrust(service),
@@ -315,6 +319,38 @@ describe('builds and Glue job runs resolved by the projects and jobs of the live
     expect(edgesWith({ jobDefinitions }, 'batch-submit-job')).toEqual([
       { to: roleArn('batch-role'), decision: 'allowed', needs: undefined, runsOn: [JD] },
     ]);
+  });
+
+  it('narrows code planted in a bucket or repository to the roles compute runs as, each still needing the source', () => {
+    const projects = [{ arn: PROJECT('api'), name: 'api', region: 'eu-west-1', roleArn: roleArn('build-role') }];
+    const fromSource =
+      'a build project whose service role is the role, reading its source or buildspec from a bucket it may write';
+    expect(edgesWith({ codeBuildProjects: projects }, 's3-put-build-source')).toEqual([
+      { to: roleArn('build-role'), decision: 'allowed', needs: fromSource, runsOn: [PROJECT('api')] },
+    ]);
+    expect(edgesWith({ codeBuildProjects: projects }, 'codecommit-push-buildspec').map((e) => e.to)).toEqual([
+      roleArn('build-role'),
+    ]);
+    // A job that pins its script still runs whatever the bucket holds.
+    const glueJobs = [
+      { arn: JOB('pinned'), name: 'pinned', region: 'eu-west-1', role: roleArn('pinned-job-role'), scriptPinned: true },
+    ];
+    expect(edgesWith({ glueJobs }, 's3-put-glue-script').map((e) => [e.to, e.needs])).toEqual([
+      [roleArn('pinned-job-role'), 'a Glue job whose role is the role, running a script from a bucket it may write'],
+    ]);
+    const STACK = `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/shop/1`;
+    const cloudFormationStacks = [{ arn: STACK, name: 'shop', region: 'eu-west-1', roleArn: roleArn('stack-role') }];
+    for (const pathId of ['s3-put-stack-template', 'codecommit-push-stack-template']) {
+      expect(edgesWith({ cloudFormationStacks }, pathId).map((e) => [e.to, e.runsOn])).toEqual([
+        [roleArn('stack-role'), [STACK]],
+      ]);
+    }
+    // Without the lists, every role of the service is a target, needing the compute.
+    expect(
+      edgesWith({}, 's3-put-stack-template')
+        .map((e) => e.to)
+        .sort(),
+    ).toEqual([roleArn('idle-stack-role'), roleArn('stack-role')]);
   });
 
   it('leaves each hop needing a project or job while those lists are unknown', () => {

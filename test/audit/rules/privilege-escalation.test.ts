@@ -410,6 +410,10 @@ describe('privilege-escalation', () => {
         'ecr:PutImage',
       ],
     ],
+    ['codecommit-push-stack-template', ['codecommit:GitPush']],
+    ['s3-put-build-source', ['s3:PutObject']],
+    ['s3-put-glue-script', ['s3:PutObject']],
+    ['s3-put-stack-template', ['s3:PutObject']],
     ['s3-put-airflow-dag', ['s3:PutObject']],
     ['assume-with-session-tags', ['sts:AssumeRole', 'sts:TagSession']],
   ];
