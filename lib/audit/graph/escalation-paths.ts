@@ -231,6 +231,12 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'create a new role (without a boundary), make it an administrator and assume it',
   },
   {
+    // The same with an inline policy: what the new role may do is the creator's to write either way.
+    id: 'create-role-with-inline-policy',
+    actions: ['iam:CreateRole', 'iam:PutRolePolicy', 'sts:AssumeRole'],
+    description: 'create a new role (without a boundary), give it an inline policy granting anything and assume it',
+  },
+  {
     id: 'tag-itself-role',
     actions: ['iam:TagRole'],
     description: 'tag itself with the principal tag its own policies grant more for (attribute-based access)',

@@ -188,6 +188,7 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   },
   'update-assume-role-policy-naming-self': { kind: 'trust-rewrite' },
   'create-role-and-pass': { kind: 'new-role' },
+  'create-role-with-inline-policy': { kind: 'new-role' },
   'tag-itself-role': { kind: 'self-tag', principal: 'role' },
   'tag-itself-user': { kind: 'self-tag', principal: 'user' },
   'federation-token-session-tags': { kind: 'self-tag', principal: 'user', federated: true },

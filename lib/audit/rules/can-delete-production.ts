@@ -245,6 +245,11 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
   return out;
 }
 
+/** How far an escalation finding is from certain: 0 (a sure write, deletions allowed) to 3. */
+function escalationSteps(self: { readonly decision: string }, allowedCount: number): number {
+  return (self.decision === 'allowed' ? 0 : 2) + (allowedCount > 0 ? 0 : 1);
+}
+
 /**
  * Principals not in `direct` that can delete once they use an IAM-write escalation that grants anything: a
  * finding each, whose goal (directGoalOf) those that reach them get a path to. What still stops them is their
@@ -264,10 +269,18 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     const { actions } = question;
     // The escalated principal holds the same policies (and its Deny statements) as this one.
     const requests = question.requestsFor(analysis.productionTags(principal), picksAndSends(analysis, principal));
-    // The best escalation that deletes anything: a sure one its boundary still caps gives way to the next.
+    // The worst escalation: the surest that deletes anything, and of those as sure, the one that deletes most. A
+    // sure write its boundary or an SCP still caps gives way to one as sure that they do not (a new role named
+    // as an SCP exempts).
     let found: EscalatedPrincipal | undefined;
     let worst: (RunCount & { tag: string; pick?: CallerPick }) | undefined;
     for (const candidate of escalatedPrincipals(graph, snapshot, catalog, principal)) {
+      if (
+        found &&
+        (escalationSteps(candidate.self, 1) > escalationSteps(found.self, worst!.allowedCount) ||
+          worst!.allowedCount === actions.length)
+      )
+        break;
       // Each production tag key on its own (the boundary or an SCP may guard one key only): the key most goes
       // under; a caller pick counts only where more is allowed so.
       let most: (RunCount & { tag: string; pick?: CallerPick }) | undefined;
@@ -284,9 +297,15 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
         if (more) most = { ...counted, tag, ...(pick ? { pick } : {}) };
       }
       if (most && most.allowedCount + most.dependsCount > 0) {
-        found = candidate;
-        worst = most;
-        break;
+        const worse =
+          !found ||
+          escalationSteps(candidate.self, most.allowedCount) < escalationSteps(found.self, worst!.allowedCount) ||
+          (escalationSteps(candidate.self, most.allowedCount) === escalationSteps(found.self, worst!.allowedCount) &&
+            most.allowedCount > worst!.allowedCount);
+        if (worse) {
+          found = candidate;
+          worst = most;
+        }
       }
     }
     if (!found || !worst) continue;
@@ -295,7 +314,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     const certain = self.decision === 'allowed' && allowedCount > 0;
     const sample = (allowedCount > 0 ? allowed : depends).slice(0, 3);
     const exempt = analysis.isExempt(principal.arn);
-    const steps = (self.decision === 'allowed' ? 0 : 2) + (allowedCount > 0 ? 0 : 1);
+    const steps = escalationSteps(self, allowedCount);
     const severity: Severity = exempt || self.needs ? 'info' : (['critical', 'high', 'medium', 'low'] as const)[steps];
     const target = escalationTargetText(self, found.joined);
     out.push({

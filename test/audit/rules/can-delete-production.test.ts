@@ -789,6 +789,42 @@ describe('can-delete-production', () => {
     expect(finding.message).toContain('depending on aws:ResourceTag/team (dynamodb:DeleteTable)');
   });
 
+  describe('a new role named as an SCP exempts, beside a write on itself the SCP still caps', () => {
+    // Everything but IAM and STS denied to all but the break-glass roles, by name.
+    const breakGlassOnly = doc({
+      Effect: 'Deny',
+      NotAction: ['iam:*', 'sts:*'],
+      Resource: '*',
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/breakglass-*' } },
+    });
+    const found = (actions: string[]) =>
+      about(
+        run(rule, {
+          principals: [{ name: 'dev', policies: [doc(allow(actions))] }],
+          scps: [FULL_ACCESS_LEVEL([{ name: 'break-glass', document: breakGlassOnly }])],
+        }),
+        'dev',
+      );
+
+    it.each([
+      ['an inline policy', ['iam:CreateRole', 'iam:PutRolePolicy', 'sts:AssumeRole'], 'create-role-with-inline-policy'],
+      [
+        'a managed policy',
+        ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'sts:AssumeRole'],
+        'create-role-and-pass',
+      ],
+    ])('reports what the new role deletes, given %s, not the IAM deletions of its own write', (_, actions, pathId) => {
+      const [finding] = found(actions);
+      expect(finding?.severity).toBe('critical');
+      expect(finding?.details?.escalation).toMatchObject({
+        pathId,
+        holder: expect.stringMatching(/:role\/breakglass-/),
+      });
+      // Every deletion of the catalog, not the 16 of IAM the write on itself would keep.
+      expect(finding?.details?.allowedCount).toBeGreaterThan(1000);
+    });
+  });
+
   describe('a role it rewrites and can act as, beside a write on itself its boundary caps', () => {
     const trustsDev = doc({ Effect: 'Allow', Principal: { AWS: roleArn('dev') }, Action: 'sts:AssumeRole' });
     const found = (otherBoundary?: string) =>

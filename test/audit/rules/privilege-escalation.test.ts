@@ -161,6 +161,7 @@ describe('privilege-escalation', () => {
     ['passrole-ecs', ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:RunTask']],
     ['ssm-send-command', ['ssm:SendCommand']],
     ['create-role-and-pass', ['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole']],
+    ['create-role-with-inline-policy', ['iam:CreateRole', 'iam:PutRolePolicy', 'sts:AssumeRole']],
     ['tag-itself-role', ['iam:TagRole']],
     ['tag-itself-user', ['iam:TagUser']],
     ['federation-token-session-tags', ['sts:GetFederationToken', 'sts:TagSession']],
