@@ -22,6 +22,7 @@ import * as canChangeProductionTag from './rules/can-change-production-tag';
 import * as canDeleteProduction from './rules/can-delete-production';
 import * as canDisarmProduction from './rules/can-disarm-production';
 import { createAccountAnalysis } from './rules/support/analysis';
+import { directGoalOf } from './rules/support/transitive';
 import type { AccountAnalysis, Finding, Goal, OrganizationGoals, Rule, TransitivePart } from './rules/types';
 import type { AccountSnapshot, Principal } from './sources/snapshot';
 
@@ -75,7 +76,11 @@ export function organizationAuditContext(
     scope: rule.scope,
     check: (context) => {
       const own = rule.check(context);
-      const found = new Set(own.flatMap((f) => (f.principalArn === undefined ? [] : [f.principalArn])));
+      const found = new Map<string, Goal>();
+      for (const finding of own) {
+        const goal = directGoalOf(finding);
+        if (finding.principalArn !== undefined && goal) found.set(finding.principalArn, goal);
+      }
       const graphGoals = (rule.transitive as TransitivePart).graphGoals;
       return [...own, ...(graphGoals?.(context, found) ?? [])];
     },

@@ -1718,7 +1718,8 @@ class GraphBuilder {
     const on = resolution.federated
       ? withResource(this.time, `arn:aws:sts::${snapshot.accountId}:federated-user/${principal.name}`, undefined)
       : withResource(this.time, principal.arn, principal.tags);
-    const decision = compiled.decide(path.actions[0], on);
+    // Asked with the tags it writes: a guard on which tags may be written (aws:TagKeys, aws:RequestTag) decides.
+    const decision = compiled.decide(path.actions[0], { ...on, requestTags: Object.fromEntries(choices) });
     if (decision.decision === 'denied') return;
     // Worth it only when the tagged principal may write something it may not now (as joining a group).
     if (!this.tagsGainWrites(principal, compiled, index, choices)) return;
@@ -2221,7 +2222,7 @@ class GraphBuilder {
         if (target) {
           selves.push({
             pathId: ESCALATION_PATHS[SESSION_TAGS_PATH].id,
-            description: `sign in as a role through a SAML provider it rewrites, its assertion carrying the session tags its own statements ask for: ${target.tags}`,
+            description: `sign in as a role through a SAML provider it rewrites, its assertion carrying the session tags its statements ask for or an SCP exempts: ${target.tags}`,
             actions: path.actions,
             target: trust.role.arn,
             decision: dependsOn.length > 0 ? 'depends' : combined.decision,

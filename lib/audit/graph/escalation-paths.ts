@@ -239,12 +239,14 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
   {
     id: 'tag-itself-role',
     actions: ['iam:TagRole'],
-    description: 'tag itself with the principal tag its own policies grant more for (attribute-based access)',
+    description:
+      'tag itself with the principal tag its policies grant more for, or an SCP, RCP or boundary exempts (attribute-based access)',
   },
   {
     id: 'tag-itself-user',
     actions: ['iam:TagUser'],
-    description: 'tag itself with the principal tag its own policies grant more for (attribute-based access)',
+    description:
+      'tag itself with the principal tag its policies grant more for, or an SCP, RCP or boundary exempts (attribute-based access)',
   },
   {
     // A federated user session of the user carries the session tags passed to GetFederationToken, which
@@ -253,7 +255,7 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     id: 'federation-token-session-tags',
     actions: ['sts:GetFederationToken', 'sts:TagSession'],
     description:
-      'get a federation token for itself, passing as session tags the principal tags its own policies grant more for',
+      'get a federation token for itself, passing as session tags the principal tags its policies grant more for or an SCP exempts',
   },
   {
     id: 'create-user-with-access-key',
@@ -1120,6 +1122,7 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     // needs no grant of its own).
     id: 'assume-with-session-tags',
     actions: ['sts:AssumeRole', 'sts:TagSession'],
-    description: 'assume a role passing the session tags its own statements ask for (its trust allows sts:TagSession)',
+    description:
+      'assume a role passing the session tags its statements ask for or an SCP exempts (its trust allows sts:TagSession)',
   },
 ];

@@ -3,8 +3,13 @@
 // (iam:TagRole / iam:TagUser on itself) grants itself that much by writing the tag first. These are the tag
 // values its Allow statements ask for that it does not carry yet: what it would set. A statement that asks for the
 // resource's production tag to equal one of the principal's (`"aws:ResourceTag/environment":
-// "${aws:PrincipalTag/environment}"`) asks it for the production value.
-import { parsePolicy, type NormalizedStatement } from '../../policy';
+// "${aws:PrincipalTag/environment}"`) asks it for the production value. The same holds for the guardrails above
+// it: an SCP, RCP or boundary that exempts principals by tag (`StringNotEquals aws:PrincipalTag/breakglass true`),
+// or that binds only those carrying one (`StringEquals aws:PrincipalTag/leash:agent true`), is escaped by
+// setting the tag, or changing its value; and an Allow of its boundary or SCPs keyed on a tag is met by it.
+import { parsePolicy, type NormalizedCondition, type NormalizedStatement } from '../../policy';
+import { withWildcardsFilled } from '../../policy/wildcard';
+import { conditionOperator } from '../evaluate/conditions';
 import { snapshotParseCache } from '../sources/parse-cache';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
@@ -21,10 +26,15 @@ export interface ProductionTags {
 /** Operators whose values name the tag value that meets them (a StringLike pattern once its wildcards are filled). */
 const NAMING = new Set(['StringEquals', 'StringEqualsIgnoreCase', 'StringLike']);
 
+/** A tag value no policy names: what changes a tag a Deny asks for, or sets one a Null test asks to be there. */
+const OTHER_VALUE = 'leash-other';
+
 /**
- * The principal tags (lower-cased key → value) its Allow statements (inline, managed and its groups') ask for
- * that it does not carry with that value; empty when none. The first value each key is asked for is taken. A
- * policy that cannot be parsed gives none here (unreadable-policy reports it, as the worst case).
+ * The principal tags (lower-cased key → value) that it does not carry with that value and that the Allow
+ * statements of its identity policies (inline, managed and its groups'), its boundary and its SCPs ask for, or
+ * that escape a Deny statement of those or of the RCPs; empty when none. The first value each key is asked for
+ * is taken, identity grants first. A policy that cannot be parsed gives none here (unreadable-policy reports it,
+ * as the worst case).
  */
 export function principalTagChoices(
   principal: Principal,
@@ -34,7 +44,20 @@ export function principalTagChoices(
   const current = new Map(Object.entries(principal.tags).map(([key, value]) => [key.toLowerCase(), value]));
   const productionKeys = new Set(production?.keys.map((key) => key.toLowerCase()));
   const choices = new Map<string, string>();
-  for (const statement of allowStatementsOf(principal, snapshot)) {
+  const pendingEscapes: [string, string][] = [];
+  const { allows, denies } = statementsOf(principal, snapshot);
+  for (const statement of denies) {
+    // One condition made false is enough: the first tag it may set that does it.
+    for (const condition of statement.conditions) {
+      const tagKey = principalTagKey(condition);
+      if (tagKey === undefined || choices.has(tagKey)) continue;
+      const escape = escapeValue(condition, current.get(tagKey));
+      if (escape === undefined) continue;
+      pendingEscapes.push([tagKey, escape]);
+      break;
+    }
+  }
+  for (const statement of allows) {
     for (const condition of statement.conditions) {
       // An IfExists operator is met by a tag it lacks; a set operator other than ForAnyValue asks for no value.
       if (!NAMING.has(condition.baseOperator) || condition.ifExists) continue;
@@ -60,7 +83,38 @@ export function principalTagChoices(
       if (!met) choices.set(tagKey, chosen);
     }
   }
+  for (const [tagKey, value] of pendingEscapes) if (!choices.has(tagKey)) choices.set(tagKey, value);
   return choices;
+}
+
+/** The lower-cased tag key of a condition on aws:PrincipalTag/<key> with no set operator; undefined otherwise. */
+function principalTagKey(condition: NormalizedCondition): string | undefined {
+  const key = condition.key.toLowerCase();
+  if (!key.startsWith(TAG_KEY) || key.length === TAG_KEY.length || condition.setOperator !== undefined)
+    return undefined;
+  return key.slice(TAG_KEY.length);
+}
+
+/**
+ * The value of the tag that makes a Deny's condition false, for a principal that carries `have` (undefined: no such
+ * tag); undefined when no value does (a Null test that the tag be absent, a policy variable) or none is needed.
+ */
+function escapeValue(condition: NormalizedCondition, have: string | undefined): string | undefined {
+  if (condition.baseOperator === 'Null') {
+    // Null true: denied while the tag is absent, so any value escapes. Null false would need the tag removed.
+    const absentDenied = condition.values.some((value) => value.toLowerCase() === 'true');
+    return absentDenied && have === undefined ? OTHER_VALUE : undefined;
+  }
+  const operator = conditionOperator(condition.baseOperator);
+  if (!operator || !condition.baseOperator.startsWith('String')) return undefined;
+  if (operator.negated) {
+    // Denied unless the tag is one of the values: the first the condition names.
+    const named = condition.values.find((value) => !value.includes('${'));
+    return named === undefined ? undefined : withWildcardsFilled(named);
+  }
+  // Denied while the tag is one of the values (an IfExists form too): another value escapes, and a principal
+  // without the tag is not denied by it at all.
+  return have === undefined ? undefined : OTHER_VALUE;
 }
 
 /** The principal with the chosen tags set (the others kept). */
@@ -91,22 +145,37 @@ function lookupsOf(snapshot: AccountSnapshot): SnapshotLookups {
   return lookups;
 }
 
-/** The Allow statements of its identity policies and its groups', parsed as the evaluator parses them. */
-function allowStatementsOf(principal: Principal, snapshot: AccountSnapshot): NormalizedStatement[] {
+/**
+ * The statements that read its tags, parsed as the evaluator parses them: Allow statements of its identity
+ * policies and its groups', then of its boundary and SCPs; Deny statements of all of those and of the RCPs.
+ */
+function statementsOf(
+  principal: Principal,
+  snapshot: AccountSnapshot,
+): { allows: NormalizedStatement[]; denies: NormalizedStatement[] } {
   const cache = snapshotParseCache(snapshot);
   const lookups = lookupsOf(snapshot);
   const { managed } = lookups;
   const groups = principal.groups.length === 0 ? [] : lookups.groups.filter((g) => principal.groups.includes(g.name));
-  const out: NormalizedStatement[] = [];
-  for (const holder of [principal, ...groups]) {
-    const documents = [
-      ...holder.inlinePolicies.map((policy) => policy.document),
-      ...holder.managedPolicyArns.filter((arn) => managed.has(arn)).map((arn) => managed.get(arn)),
-    ];
-    for (const document of documents) {
-      const parsed = parsePolicy(document, { type: 'identity', cache });
-      if (parsed.ok) out.push(...parsed.policy.statements.filter((statement) => statement.effect === 'Allow'));
+  const allows: NormalizedStatement[] = [];
+  const denies: NormalizedStatement[] = [];
+  const read = (document: unknown, type: 'identity' | 'boundary' | 'scp' | 'rcp') => {
+    const parsed = parsePolicy(document, { type, cache });
+    if (!parsed.ok) return;
+    for (const statement of parsed.policy.statements) {
+      if (statement.effect === 'Deny') denies.push(statement);
+      else if (type !== 'rcp') allows.push(statement);
     }
+  };
+  for (const holder of [principal, ...groups]) {
+    for (const policy of holder.inlinePolicies) read(policy.document, 'identity');
+    for (const arn of holder.managedPolicyArns) if (managed.has(arn)) read(managed.get(arn), 'identity');
   }
-  return out;
+  const boundary = principal.permissionsBoundaryArn;
+  if (boundary && managed.has(boundary)) read(managed.get(boundary), 'boundary');
+  for (const level of snapshot.serviceControlPolicies)
+    for (const policy of level.policies) read(policy.document, 'scp');
+  for (const level of snapshot.resourceControlPolicies)
+    for (const policy of level.policies) read(policy.document, 'rcp');
+  return { allows, denies };
 }

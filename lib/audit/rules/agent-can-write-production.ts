@@ -605,7 +605,7 @@ function escalationFinding(agent: Principal, found: EscalatedWrites, own: WriteT
   const { self, holder } = found.escalation;
   const { allowedCount, dependsCount, dependsOn, where } = found.tally;
   const severity: Severity = allowedCount > 0 ? 'critical' : 'high';
-  const target = escalationTargetText(self, found.escalation.joined);
+  const target = escalationTargetText(self, found.escalation.joined, holder);
   return {
     severity,
     message:

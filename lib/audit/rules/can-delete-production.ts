@@ -2,7 +2,9 @@
 // path, hop by hop), and which guardrail fails to stop each action.
 import type { CatalogAction } from '../../catalog/types';
 import type { CallerPick } from '../evaluate/caller-picks';
-import type { CompiledPrincipal, DecisionRuns } from '../evaluate/types';
+import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../evaluate/types';
+import type { SelfEscalation } from '../graph';
+import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from '../graph/deny-policies';
 import type { Principal } from '../sources/snapshot';
 import type { Goal, RuleFinding, RuleContext, RuleMeta, Severity, TransitivePart } from './types';
 import {
@@ -206,10 +208,14 @@ function findingOf(
  */
 function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
   const { analysis, snapshot, guardrails } = context;
-  const out = escalationFindings(context, new Set(direct.keys()));
+  const out = escalationFindings(context, direct);
   const escalated = new Map<string, Goal>();
   for (const finding of out) escalated.set(finding.principalArn!, directGoalOf(finding)!);
-  const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, new Map([...direct, ...escalated]));
+  // What a principal deletes itself stays its goal, beside an escalation that deletes more; the order of the
+  // goals (direct first) decides between paths of the same length.
+  const all = new Map(direct);
+  for (const [arn, goal] of escalated) if (!all.has(arn)) all.set(arn, goal);
+  const { goals, reach } = reachOwnAndOrganizationGoals(context, meta.id, all);
   for (const principal of analysis.principals) {
     if (principal.serviceLinked || goals.get(principal.arn)?.certain) continue;
     const path = reach.path(principal.arn);
@@ -245,28 +251,81 @@ function transitiveCheck(context: RuleContext, direct: ReadonlyMap<string, Goal>
   return out;
 }
 
+/**
+ * Whether something beside its identity policies' grants holds the principal back (a boundary, SCPs or RCPs, a
+ * Deny statement of its own): only then can an escalation that grants anything let it delete more than it does
+ * itself in a way worth a finding of its own (escaping the SCP, the boundary or the Deny); without, what it
+ * escalates to is plain administrator access, which privilege-escalation reports.
+ */
+function heldBack(context: RuleContext, principal: Principal): boolean {
+  const compiled = context.account.principal(principal.arn);
+  if (!compiled) return false;
+  if (compiled.hasPermissionsBoundary || compiled.serviceControlPolicies === 'applied') return true;
+  if (compiled.resourceControlPolicies === 'applied') return true;
+  const { snapshot } = context;
+  return (
+    denyingInlinePolicies(snapshot, principal).length > 0 ||
+    denyingManagedPolicies(snapshot, principal).length > 0 ||
+    denyingGroups(snapshot, principal, 'any').length > 0
+  );
+}
+
+const escalatedCounts = new WeakMap<CompiledPrincipal, WeakMap<RequestContext, RunCount>>();
+
+/**
+ * countRuns of an escalated principal's deletions, once per principal and request: a new role is the same
+ * compiled principal for every creator whose new role would be the same (support/escalated.ts).
+ */
+function escalatedCount(
+  compiled: CompiledPrincipal,
+  actions: readonly CatalogAction[],
+  request: RequestContext,
+): RunCount {
+  let byRequest = escalatedCounts.get(compiled);
+  if (!byRequest) escalatedCounts.set(compiled, (byRequest = new WeakMap()));
+  let counted = byRequest.get(request);
+  if (!counted) byRequest.set(request, (counted = countRuns(compiled.decisionRuns(actions, request), actions)));
+  return counted;
+}
+
+/** An escalation the graph takes for certain: allowed, needing no fact the snapshot lacks. */
+function isSure(self: SelfEscalation): boolean {
+  return self.decision === 'allowed' && !self.needs && !self.unresolved;
+}
+
 /** How far an escalation finding is from certain: 0 (a sure write, deletions allowed) to 3. */
 function escalationSteps(self: { readonly decision: string }, allowedCount: number): number {
   return (self.decision === 'allowed' ? 0 : 2) + (allowedCount > 0 ? 0 : 1);
 }
 
 /**
- * Principals not in `direct` that can delete once they use an IAM-write escalation that grants anything: a
- * finding each, whose goal (directGoalOf) those that reach them get a path to. What still stops them is their
- * boundary, the SCPs and the Deny statements they hold (a new role of their own: the SCPs only).
+ * Principals that can delete once they use an IAM-write escalation that grants anything: a finding each, whose
+ * goal (directGoalOf) those that reach them get a path to. What still stops them is their boundary, the SCPs and
+ * the Deny statements they hold (a new role of their own: the SCPs only). A principal in `direct` gets one only
+ * where a certain escalation deletes more than it does itself (an administrator an SCP holds to IAM deletions,
+ * that tags itself as the SCP exempts).
  */
-function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): RuleFinding[] {
+function escalationFindings(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[] {
   const { analysis, snapshot, guardrails, catalog, graph } = context;
   const out: RuleFinding[] = [];
   let question: { actions: CatalogAction[]; requestsFor: ReturnType<typeof requestsPerTag> } | undefined;
   for (const principal of analysis.principals) {
-    if (principal.serviceLinked || direct.has(principal.arn) || graph.selfEscalationsOf(principal.arn).length === 0)
-      continue;
+    if (principal.serviceLinked || graph.selfEscalationsOf(principal.arn).length === 0) continue;
     if (!question) {
       const { actions, request } = productionDeletion(catalog, guardrails);
       question = { actions, requestsFor: requestsPerTag(request) };
     }
     const { actions } = question;
+    const itself = direct.get(principal.arn);
+    // What it deletes itself, where it deletes anything: an escalation must delete more, for certain.
+    const beyond = itself === undefined ? undefined : (itself.allowedCount ?? actions.length);
+    if (
+      beyond !== undefined &&
+      (beyond >= actions.length ||
+        !graph.selfEscalationsOf(principal.arn).some(isSure) ||
+        !heldBack(context, principal))
+    )
+      continue;
     // The escalated principal holds the same policies (and its Deny statements) as this one.
     const requests = question.requestsFor(analysis.productionTags(principal), picksAndSends(analysis, principal));
     // The worst escalation: the surest that deletes anything, and of those as sure, the one that deletes most. A
@@ -274,7 +333,8 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     // as an SCP exempts).
     let found: EscalatedPrincipal | undefined;
     let worst: (RunCount & { tag: string; pick?: CallerPick }) | undefined;
-    for (const candidate of escalatedPrincipals(graph, snapshot, catalog, principal)) {
+    // Beside what it deletes itself, only an escalation out of what holds it can delete more in a way of its own.
+    for (const candidate of escalatedPrincipals(graph, snapshot, catalog, principal, beyond !== undefined)) {
       if (
         found &&
         (escalationSteps(candidate.self, 1) > escalationSteps(found.self, worst!.allowedCount) ||
@@ -288,7 +348,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
       for (const { request, tag, pick } of requests) {
         // Unpicked questions come first and bound what any pick lets through.
         if (pick !== undefined && most && most.allowedCount >= ceiling) break;
-        const counted = countRuns(candidate.compiled.decisionRuns(actions, request), actions);
+        const counted = escalatedCount(candidate.compiled, actions, request);
         if (pick === undefined) ceiling = Math.max(ceiling, counted.allowedCount + counted.dependsCount);
         const more =
           !most ||
@@ -309,6 +369,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
       }
     }
     if (!found || !worst) continue;
+    if (beyond !== undefined && !(isSure(found.self) && worst.allowedCount > beyond)) continue;
     const { self, holder } = found;
     const { allowedCount, dependsCount, allowed, depends, tag: productionTag, pick } = worst;
     const certain = self.decision === 'allowed' && allowedCount > 0;
@@ -316,7 +377,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlySet<string>): 
     const exempt = analysis.isExempt(principal.arn);
     const steps = escalationSteps(self, allowedCount);
     const severity: Severity = exempt || self.needs ? 'info' : (['critical', 'high', 'medium', 'low'] as const)[steps];
-    const target = escalationTargetText(self, found.joined);
+    const target = escalationTargetText(self, found.joined, holder);
     out.push({
       severity,
       message: (

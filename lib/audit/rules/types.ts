@@ -55,6 +55,8 @@ export interface Goal {
   readonly afterEscalation?: boolean;
   /** The production tag (`key=value`) it can do them under, when the rule asks per key. */
   readonly tag?: string;
+  /** How many actions it can do for certain, where the finding counts them. */
+  readonly allowedCount?: number;
 }
 
 /** Goals found in the accounts of one audit, by rule (see RuleContext.organizationGoals). */
@@ -91,10 +93,11 @@ export interface TransitivePart {
   check(context: RuleContext, goals: ReadonlyMap<string, Goal>): RuleFinding[];
   /**
    * Findings read off the graph that make goals without a path (a principal one IAM write away from doing the
-   * thing), for principals not in `direct`. `check` makes them itself; an audit over several accounts also runs
+   * thing), for principals not in `direct` or beyond what they do themselves (`direct`: the goals of the direct
+   * findings). `check` makes them itself; an audit over several accounts also runs
    * this in its goal pass, so paths from other accounts end there too (their goals come from goalOf).
    */
-  graphGoals?(context: RuleContext, direct: ReadonlySet<string>): RuleFinding[];
+  graphGoals?(context: RuleContext, direct: ReadonlyMap<string, Goal>): RuleFinding[];
 }
 
 /** Per-principal access facts computed once over the whole catalog and shared between rules. */

@@ -1,4 +1,5 @@
 import * as rule from '../../../lib/audit/rules/can-delete-production';
+import type { Finding } from '../../../lib/audit/rules/types';
 import {
   about,
   allow,
@@ -821,6 +822,82 @@ describe('can-delete-production', () => {
         holder: expect.stringMatching(/:role\/breakglass-/),
       });
       // Every deletion of the catalog, not the 16 of IAM the write on itself would keep.
+      expect(finding?.details?.allowedCount).toBeGreaterThan(1000);
+      expect(finding?.message).toContain(`${pathId} on a new role named role/breakglass-`);
+    });
+  });
+
+  describe('a principal tag an SCP exempts, which the principal may set', () => {
+    // Everything but IAM and STS denied to all but principals tagged breakglass=true.
+    const breakGlassOnly = doc({
+      Effect: 'Deny',
+      NotAction: ['iam:*', 'sts:*'],
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:PrincipalTag/breakglass': 'true' } },
+    });
+    // The tag itself guarded: nobody may write the key.
+    const tagGuard = doc(
+      deny(['iam:TagRole', 'iam:TagUser', 'sts:TagSession'], '*', {
+        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['breakglass'] } },
+      }),
+    );
+    const opsTrust = doc({
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+    });
+    const found = (principals: PrincipalSpec[], guarded = false) =>
+      about(
+        run(rule, {
+          principals,
+          scps: [
+            FULL_ACCESS_LEVEL([
+              { name: 'break-glass', document: breakGlassOnly },
+              ...(guarded ? [{ name: 'tag-guard', document: tagGuard }] : []),
+            ]),
+          ],
+        }),
+        'dev',
+      );
+    const escalation = (findings: Finding[]) =>
+      findings.find((f) => f.details?.escalation !== undefined) as Finding | undefined;
+
+    it('tags itself out of the SCP', () => {
+      const findings = found([{ name: 'dev', policies: [doc(allow(['iam:TagRole', 'rds:DeleteDBInstance']))] }]);
+      expect(escalation(findings)).toMatchObject({
+        severity: 'critical',
+        details: { escalation: { pathId: 'tag-itself-role' }, allowed: ['rds:DeleteDBInstance'] },
+      });
+      expect(escalation(findings)?.message).toContain('breakglass=true');
+    });
+
+    it('reports an administrator the SCP holds to IAM deletions deleting everything once it escapes', () => {
+      const findings = found([{ name: 'dev', policies: [doc(allow('*'))] }]);
+      expect(findings.map((f) => f.details?.allowedCount)).toContainEqual(16);
+      expect(escalation(findings)?.severity).toBe('critical');
+      expect(escalation(findings)?.details?.allowedCount).toBeGreaterThan(1000);
+    });
+
+    it('does not, where a guard denies writing that tag key', () => {
+      expect(escalation(found([{ name: 'dev', policies: [doc(allow('*'))] }], true))).toBeUndefined();
+      const tagger = [{ name: 'dev', policies: [doc(allow(['iam:TagRole', 'rds:DeleteDBInstance']))] }];
+      expect(escalation(found(tagger, true))).toBeUndefined();
+    });
+
+    it('creates a role carrying the tag, where it may tag what it creates', () => {
+      const create = ['iam:CreateRole', 'iam:PutRolePolicy', 'sts:AssumeRole'];
+      const [finding] = found([{ name: 'dev', policies: [doc(allow([...create, 'iam:TagRole']))] }]);
+      expect(finding?.details?.escalation).toMatchObject({ pathId: 'create-role-with-inline-policy' });
+      expect(finding?.details?.allowedCount).toBeGreaterThan(1000);
+      // Without iam:TagRole the new role is untagged, and the SCP holds it.
+      const [untagged] = found([{ name: 'dev', policies: [doc(allow(create))] }]);
+      expect(untagged?.details?.allowedCount).toBe(16);
+    });
+
+    it('passes the tag as a session tag of a role whose trust allows sts:TagSession', () => {
+      const ops = { name: 'ops', trust: opsTrust, policies: [doc(allow('*'))] };
+      const [finding] = found([{ name: 'dev', policies: [doc(allow(['sts:AssumeRole', 'sts:TagSession']))] }, ops]);
+      expect(finding?.details?.escalation).toMatchObject({ pathId: 'assume-with-session-tags' });
       expect(finding?.details?.allowedCount).toBeGreaterThan(1000);
     });
   });

@@ -11,7 +11,7 @@ import { salvagePolicy } from '../../../policy';
 import { withWildcardsFilled } from '../../../policy/wildcard';
 import { snapshotParseCache } from '../../sources/parse-cache';
 import type { NormalizedCondition } from '../../../policy/types';
-import { compileAccount } from '../../evaluate';
+import { compileAccount, CompileCache } from '../../evaluate';
 import { evaluateCondition } from '../../evaluate/condition';
 import { present, UNKNOWN, type KeyValue } from '../../evaluate/key-value';
 import { NO, YES } from '../../evaluate/tri';
@@ -97,12 +97,16 @@ export function escalatedPrincipal(
  * The principal after each of its escalations that grant anything, best first (escalatedPrincipal's first), each
  * compiled only when asked for: a caller looking for what an escalation gives goes on to the next when the best
  * one gives nothing of it (a sure write its boundary still caps, before a less sure role of its own).
+ * `onlyEscapes`: only those that leave what holds it now, its boundary, SCPs keyed on its name or tags, or its
+ * Deny statements (a new role or user, a tag, a Deny taken away, its boundary freed, another principal), not an
+ * identity write that stays under all of them.
  */
 export function* escalatedPrincipals(
   graph: AccessGraph,
   snapshot: AccountSnapshot,
   catalog: Catalog,
   principal: Principal,
+  onlyEscapes = false,
 ): Generator<EscalatedPrincipal> {
   const all = graph.selfEscalationsOf(principal.arn).filter((s) => !s.unresolved);
   const at = graph.auditTime;
@@ -126,12 +130,19 @@ export function* escalatedPrincipals(
   // Free of its boundary, it keeps its identity policies. With an identity write on itself as sure as that, it
   // is free of both (nothing stops it making the two writes); a surer boundary write is weighed on its own.
   let unboundDone = false;
+  const escapes = (self: SelfEscalation): boolean => {
+    const kind = PATH_RESOLUTIONS[self.pathId]?.kind;
+    if (kind === 'new-role' || kind === 'self-tag' || kind === 'remove-deny' || others.has(self.target)) return true;
+    // Made as surely as its boundary is freed, the write is free of that boundary too (see afterWrite).
+    return unbinding !== undefined && rank(unbinding) <= rank(self);
+  };
   for (const identity of selves) {
     if (unbinding && !unboundDone && rank(unbinding) < rank(identity)) {
       unboundDone = true;
       const found = unbound(snapshot, catalog, at, principal, unbinding);
       if (found) yield found;
     }
+    if (onlyEscapes && !escapes(identity)) continue;
     const found = afterWrite(snapshot, catalog, at, principal, identity, unbinding, graph.productionTags);
     if (found) yield found;
   }
@@ -201,8 +212,18 @@ function afterWrite(
       permissionsBoundaryArn: boundaryOfCreated(snapshot, catalog, at, principal, self),
       groups: [],
       serviceLinked: false,
+      // Its own unique id, which AWS gives it (nothing of the creator's).
+      uniqueId: undefined,
+      definedElsewhere: undefined,
+      unknownTagKeys: undefined,
     });
-    holder = worstNamed(snapshot, catalog, at, principal, kind, created);
+    holder = withCreationTags(
+      snapshot,
+      catalog,
+      at,
+      principal,
+      worstNamed(snapshot, catalog, at, principal, kind, created),
+    );
   } else {
     // A write on a principal it can act as lands on that principal; otherwise on itself (its own groups or
     // policies included).
@@ -235,9 +256,29 @@ function afterWrite(
   // The identity write lands on the principal itself (or its policies, groups): then it can free its boundary too.
   const both = unbinding !== undefined && holder.arn === principal.arn && rank(unbinding) <= rank(self);
   const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
-  const compiled = compiledAlone(withoutGroupDenies(snapshot, self, groups), catalog, at, probe);
+  const compile = () => compiledAlone(withoutGroupDenies(snapshot, self, groups), catalog, at, probe);
+  // A new role or user is the same whoever creates it, but for its name, boundary and tags: made once for each.
+  const compiled = resolution?.kind === 'new-role' ? createdOnce(snapshot, catalog, probe, compile) : compile();
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
+}
+
+const createdCompiled = new WeakMap<Catalog, WeakMap<AccountSnapshot, Map<string, CompiledPrincipal | undefined>>>();
+
+/** A new role or user compiled once per snapshot for its kind, ARN, boundary and tags (see afterWrite). */
+function createdOnce(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  created: Principal,
+  compile: () => CompiledPrincipal | undefined,
+): CompiledPrincipal | undefined {
+  let bySnapshot = createdCompiled.get(catalog);
+  if (!bySnapshot) createdCompiled.set(catalog, (bySnapshot = new WeakMap()));
+  let byKey = bySnapshot.get(snapshot);
+  if (!byKey) bySnapshot.set(snapshot, (byKey = new Map()));
+  const key = JSON.stringify([created.kind, created.arn, created.permissionsBoundaryArn, created.tags]);
+  if (!byKey.has(key)) byKey.set(key, compile());
+  return byKey.get(key);
 }
 
 /**
@@ -391,6 +432,9 @@ function principalArnStatements(snapshot: AccountSnapshot): { effect: string; co
  * creator may create and that escapes the most of those Deny statements (and meets the most of those Allow
  * statements); the default name when none is set apart, or none escapes more.
  */
+/** The name of a new role or user no policy sets apart by name: any name will do. */
+const FALLBACK_NAME = 'leash-escalated-new-';
+
 function worstNamed(
   snapshot: AccountSnapshot,
   catalog: Catalog,
@@ -399,7 +443,7 @@ function worstNamed(
   kind: 'role' | 'user',
   created: (name: string) => Principal,
 ): Principal {
-  const fallback = created(`leash-escalated-new-${kind}`);
+  const fallback = created(`${FALLBACK_NAME}${kind}`);
   const statements = principalArnStatements(snapshot);
   if (statements.length === 0) return fallback;
   const names = new Set<string>();
@@ -432,6 +476,28 @@ function worstNamed(
     }
   }
   return best;
+}
+
+/**
+ * A new role or user with the tags its creator may give it on creation (iam:CreateRole and iam:TagRole, or the
+ * user's, both allowed with those request tags): those its own and its account's policies ask for, or that escape
+ * an SCP keyed on a principal tag (graph/tag-choices.ts). Untagged where the creator may not tag it.
+ */
+function withCreationTags(
+  snapshot: AccountSnapshot,
+  catalog: Catalog,
+  at: Date,
+  creator: Principal,
+  created: Principal,
+): Principal {
+  const choices = principalTagChoices(created, snapshot);
+  if (choices.size === 0) return created;
+  const own = compiledAlone(snapshot, catalog, at, creator);
+  if (!own) return created;
+  const request: RequestContext = { resourceArn: created.arn, requestTags: Object.fromEntries(choices) };
+  const actions = created.kind === 'user' ? ['iam:CreateUser', 'iam:TagUser'] : ['iam:CreateRole', 'iam:TagRole'];
+  const tags = actions.every((action) => own.decide(action, request).decision !== 'denied');
+  return tags ? withChosenTags(created, choices) : created;
 }
 
 /**
@@ -478,19 +544,48 @@ function groupsOf(snapshot: AccountSnapshot, principal: Principal): Principal[] 
     .filter((g): g is Principal => !!g);
 }
 
-/** `principal` compiled alone with its groups, in its account, at the audit time. */
+/**
+ * `principal` compiled alone with its groups, in its account, at the audit time: with only the managed policies
+ * it and its groups use, and the account's SCP and RCP levels compiled once for every principal asked about
+ * (a compile cache per snapshot), so that asking many principals costs what their own policies cost.
+ */
 function compiledAlone(
   snapshot: AccountSnapshot,
   catalog: Catalog,
   at: Date,
   principal: Principal,
 ): CompiledPrincipal | undefined {
+  const groups = groupsOf(snapshot, principal);
+  const { managedByArn, cache } = aloneOf(snapshot, catalog);
+  const used = new Set([...principal.managedPolicyArns, ...groups.flatMap((group) => group.managedPolicyArns)]);
+  if (principal.permissionsBoundaryArn) used.add(principal.permissionsBoundaryArn);
+  const managedPolicies = [...used].flatMap((arn) => managedByArn.get(arn) ?? []);
   return compileAccount(
-    { ...snapshot, principals: [principal, ...groupsOf(snapshot, principal)] },
+    { ...snapshot, principals: [principal, ...groups], managedPolicies },
     catalog,
-    undefined,
+    cache,
     at,
   ).principal(principal.arn);
+}
+
+/** What compiledAlone shares between the principals of one snapshot. */
+interface AloneShared {
+  readonly managedByArn: ReadonlyMap<string, AccountSnapshot['managedPolicies'][number]>;
+  readonly cache: CompileCache;
+}
+
+const aloneShared = new WeakMap<AccountSnapshot, AloneShared>();
+
+function aloneOf(snapshot: AccountSnapshot, catalog: Catalog): AloneShared {
+  let shared = aloneShared.get(snapshot);
+  if (!shared || shared.cache.catalog !== catalog) {
+    shared = {
+      managedByArn: new Map(snapshot.managedPolicies.map((policy) => [policy.arn, policy])),
+      cache: new CompileCache(catalog),
+    };
+    aloneShared.set(snapshot, shared);
+  }
+  return shared;
 }
 
 /**
@@ -571,7 +666,10 @@ function groupsToJoin(
 }
 
 /** What the write lands on, for messages: itself, the groups it joins, or the principal or policy written. */
-export function escalationTargetText(self: SelfEscalation, joined: readonly string[]): string {
+export function escalationTargetText(self: SelfEscalation, joined: readonly string[], holder?: string): string {
   if (joined.length > 0) return joined.map((name) => `group/${name}`).join(', ');
+  // A new role or user named as a policy sets it apart (worstNamed): the name is the point.
+  if (holder !== undefined && PATH_RESOLUTIONS[self.pathId]?.kind === 'new-role' && !holder.includes(FALLBACK_NAME))
+    return `${self.target} named ${holder.replace(/^arn:[^:]+:iam::\d{12}:/, '')}`;
   return self.target === 'itself' ? 'itself' : self.target.replace(/^arn:[^:]+:iam::\d{12}:/, '');
 }

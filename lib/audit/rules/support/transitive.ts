@@ -142,6 +142,7 @@ export function directGoalOf(finding: Pick<Finding, 'details' | 'principalArn'>)
     actions: ((allowed ? details.allowed : details.depends) ?? []).slice(0, 3),
     ...(escalation ? { afterEscalation: true } : {}),
     ...(typeof details.productionTag === 'string' ? { tag: details.productionTag } : {}),
+    ...(details.allowedCount === undefined ? {} : { allowedCount: details.allowedCount }),
   };
 }
 
