@@ -3,6 +3,8 @@
 // in an account the leash SCPs do not reach, it is the only guardrail an agent has.
 import { ACCOUNT, proofPolicies, simulate, type ProofPolicies, type ResourceState } from '../../bench/guardrail-proof';
 import { auditAccount } from '../../lib/audit/audit';
+import { PATH_RESOLUTIONS } from '../../lib/audit/graph';
+import type { Finding } from '../../lib/audit/findings';
 import { loadAuditInput } from '../../lib/audit/sources';
 import { loadCatalog } from '../../lib/catalog';
 import type { CatalogAction } from '../../lib/catalog/types';
@@ -138,10 +140,20 @@ describe('the example account (generated boundary, no leash SCPs)', () => {
     const input = await loadAuditInput({ input: ['examples/example-account/authorization-details.json'] });
     const result = auditAccount(input.accounts[0], { catalog });
     const agentRole = `arn:aws:iam::${ACCOUNT}:role/agent-claude-dev`;
-    const escalation = result.findings.find((f) => f.ruleId === 'privilege-escalation' && f.principalArn === agentRole);
-    // The last path it had ran code with a stack's own service role (cloudformation-update-stack); the boundary
-    // now makes a stack change name its role, and the PassRole guard keeps that to agent roles.
-    expect(escalation).toBeUndefined();
+    const escalations = result.findings.filter(
+      (f) => f.ruleId === 'privilege-escalation' && f.principalArn === agentRole,
+    );
+    // The last IAM path it had ran code with a stack's own service role (cloudformation-update-stack); the boundary
+    // now makes a stack change name its role, and the PassRole guard keeps that to agent roles. What remains is
+    // code planted where a stack or build may read it (a non-production bucket the agent may write), which no IAM
+    // guardrail stops: info, needing the stack that reads it.
+    const planted = (finding: Finding) =>
+      finding.severity === 'info' &&
+      (finding.details?.path as { hops: { pathId: string; needs?: string }[] }).hops.every((hop) => {
+        const resolution = PATH_RESOLUTIONS[hop.pathId];
+        return hop.needs !== undefined && resolution?.kind === 'run-code' && resolution.narrowedBy !== undefined;
+      });
+    expect(escalations.filter((f) => !planted(f)).map((f) => f.message)).toEqual([]);
   }, 60_000);
 });
 
