@@ -108,13 +108,14 @@ function escapeValue(condition: NormalizedCondition, have: string | undefined): 
   const operator = conditionOperator(condition.baseOperator);
   if (!operator || !condition.baseOperator.startsWith('String')) return undefined;
   if (operator.negated) {
-    // Denied unless the tag is one of the values: the first the condition names.
+    // Denied unless the tag is one of the values: the first the condition names (none needed if it has it).
     const named = condition.values.find((value) => !value.includes('${'));
-    return named === undefined ? undefined : withWildcardsFilled(named);
+    const value = named === undefined ? undefined : withWildcardsFilled(named);
+    return value === have ? undefined : value;
   }
-  // Denied while the tag is one of the values (an IfExists form too): another value escapes, and a principal
-  // without the tag is not denied by it at all.
-  return have === undefined ? undefined : OTHER_VALUE;
+  // Denied while the tag is one of the values: another value escapes. Without the tag a principal is not denied
+  // by it, unless the IfExists form denies the absent tag too.
+  return have === undefined && !condition.ifExists ? undefined : OTHER_VALUE;
 }
 
 /** The principal with the chosen tags set (the others kept). */

@@ -1,5 +1,5 @@
 import { principalTagChoices } from '../../../lib/audit/graph/tag-choices';
-import { allow, deny, doc, snapshot } from '../rules/helpers';
+import { allow, deny, doc, FULL_ACCESS_LEVEL, snapshot } from '../rules/helpers';
 
 /** The tags `dev` would set on itself, given its policies (and tags). */
 function choices(statements: object[], tags: Record<string, string> = {}, managed?: Record<string, unknown>) {
@@ -11,7 +11,7 @@ function choices(statements: object[], tags: Record<string, string> = {}, manage
 }
 const on = (operator: string, key: string, value: unknown) => ({ Condition: { [operator]: { [key]: value } } });
 
-describe('principalTagChoices (the tags a principal would set on itself to meet its own grants)', () => {
+describe('principalTagChoices (the tags a principal would set on itself to meet its grants or escape a Deny)', () => {
   it('reads the value an Allow asks for, the key lower-cased as IAM compares condition keys', () => {
     expect(choices([allow('*', '*', on('StringEquals', 'aws:PrincipalTag/Team', 'platform'))])).toEqual({
       team: 'platform',
@@ -31,8 +31,44 @@ describe('principalTagChoices (the tags a principal would set on itself to meet 
     ).toEqual({});
     expect(choices([allow('*', '*', on('StringEqualsIfExists', 'aws:PrincipalTag/team', 'ops'))])).toEqual({});
     expect(choices([allow('*', '*', on('ForAllValues:StringEquals', 'aws:PrincipalTag/team', 'ops'))])).toEqual({});
+    // A Deny on a tag it does not carry does not deny it.
     expect(choices([deny('*', '*', on('StringEquals', 'aws:PrincipalTag/team', 'ops'))])).toEqual({});
     expect(choices([allow('*', '*', on('StringEquals', 'aws:PrincipalTag/team', '${aws:username}'))])).toEqual({});
+  });
+
+  describe('the Deny statements it escapes by a tag, in its own policies or in the SCPs above it', () => {
+    /** The tags `dev` would set under one SCP Deny with this condition. */
+    const underScp = (condition: object, tags: Record<string, string> = {}) => {
+      const account = snapshot({
+        principals: [{ name: 'dev', tags, policies: [doc(allow('*'))] }],
+        scps: [FULL_ACCESS_LEVEL([{ name: 'deny', document: doc(deny('*', '*', { Condition: condition })) }])],
+      });
+      return Object.fromEntries(principalTagChoices(account.principals[0], account));
+    };
+
+    it('sets the value a negated test exempts, unless it carries it', () => {
+      expect(underScp({ StringNotEquals: { 'aws:PrincipalTag/breakglass': 'true' } })).toEqual({ breakglass: 'true' });
+      expect(underScp({ StringNotLike: { 'aws:PrincipalTag/team': 'ops-*' } })).toEqual({ team: 'ops-x' });
+      expect(underScp({ StringNotEquals: { 'aws:PrincipalTag/breakglass': 'true' } }, { breakglass: 'true' })).toEqual(
+        {},
+      );
+    });
+
+    it('changes a tag a positive test denies, and sets one an IfExists form or Null denies when absent', () => {
+      expect(underScp({ StringEquals: { 'aws:PrincipalTag/leash:agent': 'true' } }, { 'leash:agent': 'true' })).toEqual(
+        { 'leash:agent': 'leash-other' },
+      );
+      expect(underScp({ StringEquals: { 'aws:PrincipalTag/leash:agent': 'true' } })).toEqual({});
+      expect(underScp({ StringEqualsIfExists: { 'aws:PrincipalTag/tier': 'low' } })).toEqual({ tier: 'leash-other' });
+      expect(underScp({ Null: { 'aws:PrincipalTag/owner': 'true' } })).toEqual({ owner: 'leash-other' });
+      // Denied while present: only removing the tag escapes, which a tag write does not do.
+      expect(underScp({ Null: { 'aws:PrincipalTag/owner': 'false' } }, { owner: 'x' })).toEqual({});
+    });
+
+    it('reads its own Deny statements too', () => {
+      const escape = deny('*', '*', on('StringNotEquals', 'aws:PrincipalTag/team', 'ops'));
+      expect(choices([allow('*'), escape])).toEqual({ team: 'ops' });
+    });
   });
 
   it('reads managed policies too, and passes over one it cannot parse', () => {
