@@ -7,7 +7,7 @@
 // it: an SCP, RCP or boundary that exempts principals by tag (`StringNotEquals aws:PrincipalTag/breakglass true`),
 // or that binds only those carrying one (`StringEquals aws:PrincipalTag/leash:agent true`), is escaped by
 // setting the tag, or changing its value; and an Allow of its boundary or SCPs keyed on a tag is met by it.
-import { parsePolicy, type NormalizedCondition, type NormalizedStatement } from '../../policy';
+import { salvagePolicy, type NormalizedCondition, type NormalizedStatement } from '../../policy';
 import { withWildcardsFilled } from '../../policy/wildcard';
 import { conditionOperator } from '../evaluate/conditions';
 import { snapshotParseCache } from '../sources/parse-cache';
@@ -33,8 +33,8 @@ const OTHER_VALUE = 'leash-other';
  * The principal tags (lower-cased key → value) that it does not carry with that value and that the Allow
  * statements of its identity policies (inline, managed and its groups'), its boundary and its SCPs ask for, or
  * that escape a Deny statement of those or of the RCPs; empty when none. The first value each key is asked for
- * is taken, identity grants first. A policy that cannot be parsed gives none here (unreadable-policy reports it,
- * as the worst case).
+ * is taken, identity grants first. Of a policy that cannot be parsed whole, the statements that can be read count
+ * (the evaluator applies them); the rest unreadable-policy reports.
  */
 export function principalTagChoices(
   principal: Principal,
@@ -160,10 +160,10 @@ function statementsOf(
   const groups = principal.groups.length === 0 ? [] : lookups.groups.filter((g) => principal.groups.includes(g.name));
   const allows: NormalizedStatement[] = [];
   const denies: NormalizedStatement[] = [];
+  // Salvaged as the evaluator reads them: a statement it cannot read does not hide the ones beside it that it
+  // applies (a Deny left unescaped would make a guardrail look stronger than it is).
   const read = (document: unknown, type: 'identity' | 'boundary' | 'scp' | 'rcp') => {
-    const parsed = parsePolicy(document, { type, cache });
-    if (!parsed.ok) return;
-    for (const statement of parsed.policy.statements) {
+    for (const statement of salvagePolicy(document, { type, cache }).policy.statements) {
       if (statement.effect === 'Deny') denies.push(statement);
       else if (type !== 'rcp') allows.push(statement);
     }

@@ -65,6 +65,24 @@ describe('principalTagChoices (the tags a principal would set on itself to meet 
       expect(underScp({ Null: { 'aws:PrincipalTag/owner': 'false' } }, { owner: 'x' })).toEqual({});
     });
 
+    it('reads the Deny statements of an SCP with a statement it cannot read, as the evaluator applies them', () => {
+      const account = snapshot({
+        principals: [{ name: 'dev', policies: [doc(allow('*'))] }],
+        scps: [
+          FULL_ACCESS_LEVEL([
+            {
+              name: 'half-broken',
+              document: doc(
+                { Effect: 'Deny', Action: 7, Resource: '*' },
+                deny('*', '*', { Condition: { StringNotEquals: { 'aws:PrincipalTag/breakglass': 'true' } } }),
+              ),
+            },
+          ]),
+        ],
+      });
+      expect(Object.fromEntries(principalTagChoices(account.principals[0], account))).toEqual({ breakglass: 'true' });
+    });
+
     it('reads its own Deny statements too', () => {
       const escape = deny('*', '*', on('StringNotEquals', 'aws:PrincipalTag/team', 'ops'));
       expect(choices([allow('*'), escape])).toEqual({ team: 'ops' });

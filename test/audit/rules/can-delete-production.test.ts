@@ -1,7 +1,9 @@
 import * as rule from '../../../lib/audit/rules/can-delete-production';
+import { auditAccount } from '../../../lib/audit/audit';
 import type { Finding } from '../../../lib/audit/rules/types';
 import {
   about,
+  catalog,
   allow,
   deny,
   doc,
@@ -10,6 +12,7 @@ import {
   REGION_DENY_LEVEL,
   roleArn,
   run,
+  snapshot,
   type PrincipalSpec,
 } from './helpers';
 
@@ -825,6 +828,37 @@ describe('can-delete-production', () => {
       expect(finding?.details?.allowedCount).toBeGreaterThan(1000);
       expect(finding?.message).toContain(`${pathId} on a new role named role/breakglass-`);
     });
+  });
+
+  it('weighs a new role at the audit time asked, when one snapshot is audited at two times', () => {
+    // Everything but IAM and STS denied until June: what a new role deletes depends on when the audit asks.
+    const untilJune = doc({
+      Effect: 'Deny',
+      NotAction: ['iam:*', 'sts:*'],
+      Resource: '*',
+      Condition: { DateLessThan: { 'aws:CurrentTime': '2026-06-01T00:00:00Z' } },
+    });
+    const account = snapshot({
+      principals: [
+        {
+          name: 'dev',
+          // A new role only: not a write on itself, which is weighed afresh every time.
+          policies: [
+            doc(
+              allow(['iam:CreateRole', 'iam:PutRolePolicy', 'sts:AssumeRole']),
+              deny('iam:PutRolePolicy', roleArn('dev')),
+            ),
+          ],
+        },
+      ],
+      scps: [FULL_ACCESS_LEVEL([{ name: 'until-june', document: untilJune }])],
+    });
+    const counted = (now: string) =>
+      about(auditAccount(account, { catalog, rules: [rule], now: new Date(now) }).findings, 'dev').map(
+        (f) => f.details?.allowedCount,
+      );
+    expect(counted('2026-05-01T00:00:00Z')).toEqual([16]);
+    expect(counted('2026-07-01T00:00:00Z')[0]).toBeGreaterThan(1000);
   });
 
   describe('a principal tag an SCP exempts, which the principal may set', () => {

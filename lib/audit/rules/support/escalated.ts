@@ -258,17 +258,18 @@ function afterWrite(
   const probe: Principal = both ? { ...written, permissionsBoundaryArn: undefined } : written;
   const compile = () => compiledAlone(withoutGroupDenies(snapshot, self, groups), catalog, at, probe);
   // A new role or user is the same whoever creates it, but for its name, boundary and tags: made once for each.
-  const compiled = resolution?.kind === 'new-role' ? createdOnce(snapshot, catalog, probe, compile) : compile();
+  const compiled = resolution?.kind === 'new-role' ? createdOnce(snapshot, catalog, at, probe, compile) : compile();
   if (!compiled) return undefined;
   return { self, holder: holder.arn, joined: joined ?? [], compiled };
 }
 
 const createdCompiled = new WeakMap<Catalog, WeakMap<AccountSnapshot, Map<string, CompiledPrincipal | undefined>>>();
 
-/** A new role or user compiled once per snapshot for its kind, ARN, boundary and tags (see afterWrite). */
+/** A new role or user compiled once per snapshot for the audit time and its kind, ARN, boundary and tags (see afterWrite). */
 function createdOnce(
   snapshot: AccountSnapshot,
   catalog: Catalog,
+  at: Date,
   created: Principal,
   compile: () => CompiledPrincipal | undefined,
 ): CompiledPrincipal | undefined {
@@ -276,7 +277,8 @@ function createdOnce(
   if (!bySnapshot) createdCompiled.set(catalog, (bySnapshot = new WeakMap()));
   let byKey = bySnapshot.get(snapshot);
   if (!byKey) bySnapshot.set(snapshot, (byKey = new Map()));
-  const key = JSON.stringify([created.kind, created.arn, created.permissionsBoundaryArn, created.tags]);
+  // The audit time too: a library caller may audit one snapshot at two times (aws:CurrentTime conditions).
+  const key = JSON.stringify([at.getTime(), created.kind, created.arn, created.permissionsBoundaryArn, created.tags]);
   if (!byKey.has(key)) byKey.set(key, compile());
   return byKey.get(key);
 }
