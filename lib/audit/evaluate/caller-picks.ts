@@ -1,11 +1,14 @@
 // What the caller of a request picks rather than the input holding it as a fact: the Region the request is
 // sent to (aws:RequestedRegion), where the caller stands (its address, or the VPC and endpoint it calls
 // through), whether it calls directly or through an AWS service, and whether it sends tags at all. An agent or a person who wants a request
-// through makes it from wherever the policies let it through. So where a policy reads one of these keys (a
+// through makes it from wherever the policies let it through. For a role's session also what whoever made the
+// session picked when it assumed the role: the session name (part of aws:userid) and the source identity, where
+// the role's trust lets a caller choose them (graph/trust.ts sessionChoices). So where a policy reads one of these keys (a
 // region deny, a network perimeter, an exemption for calls through a service), the rules and the access graph
 // ask again with each pick the policies tell apart, and a finding names the pick that lets more through.
 // These are the pieces they share; which picks to ask is rules/support/caller-pick-candidates.ts.
 import { memoize2, newMap } from '../../util/memo';
+import { USER_ID_KEY } from './role-session-id';
 import type { RequestContext } from './types';
 
 /** The region key, lower-cased as RequestContext.contextKeys holds it. */
@@ -39,19 +42,36 @@ const CHAT_SOURCE = 'aws:chatbotsourcearn';
 /** The tag keys a request sends: a Deny on some keys (`dp:*`) is escaped by a request that sends none. */
 export const TAG_KEYS = 'aws:tagkeys';
 
+/**
+ * What the maker of a role session chose at sts:AssumeRole: aws:userid (`<role id>:<session name>`) and
+ * aws:SourceIdentity. Picked only for a role whose trust lets a caller choose them; anywhere else (a user, a
+ * role only a service assumes) no pick sets them and an answer on them stays as the evaluator gives it.
+ */
+export const SOURCE_IDENTITY = 'aws:sourceidentity';
+
 const LOCATION_KEYS = new Set([SOURCE_IP, ...VPC_KEYS]);
 const CALL_PATH_KEYS = new Set([VIA_AWS_SERVICE, ...CALLED_VIA_KEYS, CHAT_SOURCE]);
 
 /** Every key a caller pick may set, lower-cased. */
-export const CALLER_PICK_KEYS: readonly string[] = [REQUESTED_REGION, ...LOCATION_KEYS, ...CALL_PATH_KEYS, TAG_KEYS];
+export const CALLER_PICK_KEYS: readonly string[] = [
+  REQUESTED_REGION,
+  ...LOCATION_KEYS,
+  ...CALL_PATH_KEYS,
+  TAG_KEYS,
+  USER_ID_KEY,
+  SOURCE_IDENTITY,
+];
+
+export type CallerPickGroup = 'region' | 'location' | 'call' | 'tags' | 'session';
 
 /** The group a caller-picked key belongs to, or undefined for a key the caller does not pick. */
-export function callerPickGroup(key: string): 'region' | 'location' | 'call' | 'tags' | undefined {
+export function callerPickGroup(key: string): CallerPickGroup | undefined {
   const lower = key.toLowerCase();
   if (lower === REQUESTED_REGION) return 'region';
   if (LOCATION_KEYS.has(lower)) return 'location';
   if (CALL_PATH_KEYS.has(lower)) return 'call';
   if (lower === TAG_KEYS) return 'tags';
+  if (lower === USER_ID_KEY || lower === SOURCE_IDENTITY) return 'session';
   return undefined;
 }
 
@@ -74,7 +94,10 @@ export function dependsOnCallerPick(answer: { readonly dependsOn?: readonly stri
 
 /** One choice of the caller-picked keys the policies read, as a request carries it. */
 export interface CallerPick {
-  /** How a finding names it: `in eu-west-1`, `from 10.0.0.0 (aws:SourceIp)`, `called directly`. */
+  /**
+   * How a finding names it: `in eu-west-1`, `from 10.0.0.0 (aws:SourceIp)`, `called directly`, `as a session
+   * named breakglass-1`.
+   */
   readonly label: string;
   /** The region it sends the request to, if it picks one. */
   readonly region?: string;
@@ -90,6 +113,11 @@ export interface CallerPick {
 /** Whether a pick sends tags of the caller's choosing (rules/support/tag-sends.ts), not merely none. */
 export function sendsTags(pick: CallerPick | undefined): boolean {
   return pick?.requestTags !== undefined && Object.keys(pick.requestTags).length > 0;
+}
+
+/** Whether a pick chooses how the role's session was made (its name, its source identity). */
+export function choosesSession(pick: CallerPick): boolean {
+  return pick.keys[USER_ID_KEY] !== undefined || pick.keys[SOURCE_IDENTITY] !== undefined;
 }
 
 /** Whether a pick chooses more than the region (what findings then name beside requestedRegion). */

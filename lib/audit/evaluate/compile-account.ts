@@ -2,7 +2,7 @@
 // all principals that use them), then assemble each principal's layers. Of an invalid policy the statements
 // that can be read are evaluated and the others recorded (the unreadable-policy rule fails the gate on them);
 // missing policies are recorded; the rest of the account is still evaluated.
-import { parsePolicy, salvagePolicy, type SalvagedPolicy } from '../../policy';
+import { actionMatches, parsePolicy, salvagePolicy, type SalvagedPolicy } from '../../policy';
 import type { NormalizedPolicy, NormalizedStatement } from '../../policy/types';
 import type { Catalog } from '../../catalog/types';
 import type { PolicyType } from '../../policy/types';
@@ -439,6 +439,7 @@ export function compileAccount(
       ...(snapshot.accountIdIsPlaceholder ? { accountIdIsPlaceholder: true } : {}),
       tags: tagMap(principal.tags),
       ...(auditTime === undefined ? {} : { auditTime: auditTime.getTime() }),
+      ...(setsNoSourceIdentity(snapshot, principal) ? { noSourceIdentity: true } : {}),
     };
     const layers: PrincipalLayers = {
       facts,
@@ -493,3 +494,26 @@ export function compileAccount(
     invalidPolicies: compiler.invalidPolicies,
   };
 }
+
+/**
+ * Whether no session of the role can carry a source identity: its trust policy (read) allows sts:SetSourceIdentity
+ * to no one, which setting one needs, and so does assuming the role from a session that already has one.
+ */
+function setsNoSourceIdentity(snapshot: AccountSnapshot, principal: Principal): boolean {
+  if (principal.kind !== 'role' || principal.trustPolicy === undefined) return false;
+  const parsed = parsePolicy(principal.trustPolicy, {
+    type: 'trust',
+    where: `${principal.arn} trust policy`,
+    cache: snapshotParseCache(snapshot),
+  });
+  if (!parsed.ok) return false;
+  return !parsed.policy.statements.some(
+    (statement) =>
+      statement.effect === 'Allow' &&
+      (statement.notActions
+        ? !statement.notActions.some((pattern) => actionMatches(pattern, SET_SOURCE_IDENTITY))
+        : (statement.actions ?? []).some((pattern) => actionMatches(pattern, SET_SOURCE_IDENTITY))),
+  );
+}
+
+const SET_SOURCE_IDENTITY = 'sts:SetSourceIdentity';

@@ -35,6 +35,8 @@ export interface PrincipalFacts {
    * then on (audit-time.ts). Unset: the time is unknown, and such a condition depends on its key.
    */
   readonly auditTime?: number;
+  /** A role no session of which carries aws:SourceIdentity: its trust lets no one set one. */
+  readonly noSourceIdentity?: boolean;
 }
 
 /** Which condition keys a request for this action can carry, from the catalog. */
@@ -146,6 +148,7 @@ const SESSION_ONLY_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 function sessionOnlyValue(principal: PrincipalFacts, lowerKey: string): KeyValue {
+  if (lowerKey === 'aws:sourceidentity' && principal.noSourceIdentity) return ABSENT;
   return principal.kind === 'role' && lowerKey !== 'aws:assumedroot' ? UNKNOWN : ABSENT;
 }
 

@@ -362,7 +362,10 @@ function callerChosenKeys(statement: NormalizedStatement, session: SessionValues
     const action = sessionValueAction(key);
     if (action !== undefined) {
       if (session?.[action] === YES) (keys ??= new Set()).add(key);
-    } else if (CALLER_CHOSEN.has(key) || (group !== undefined && group !== 'tags')) (keys ??= new Set()).add(key);
+    } else if (CALLER_CHOSEN.has(key) || (group !== undefined && group !== 'tags' && group !== 'session')) {
+      // A session's name and source identity are the caller's own facts here, chosen when its session was made.
+      (keys ??= new Set()).add(key);
+    }
   }
   return keys;
 }
@@ -571,6 +574,52 @@ export function callerFacts(principal: Principal, accountId: string): PrincipalF
     ...(principal.uniqueId === undefined ? {} : { uniqueId: principal.uniqueId }),
     accountId,
     tags,
+  };
+}
+
+/**
+ * What whoever assumes the role chooses of the session it makes, as the role's trust policy allows it (the
+ * caller's own side, and which caller, are the graph's to weigh on each edge):
+ * - `names`: the session name (RoleSessionName, the part of aws:userid after the role's id), when an Allow of
+ *   sts:AssumeRole to an IAM principal, an account or everyone, or of sts:AssumeRoleWithWebIdentity, reads no
+ *   sts:RoleSessionName and no Deny does (SAML takes the name from the assertion; a service names its own);
+ * - `sourceIdentities`: any source identity, when an Allow of sts:SetSourceIdentity names such a caller and no
+ *   statement reads sts:SourceIdentity;
+ * - `noSourceIdentity`: none, when no statement reads sts:SourceIdentity (without sts:SetSourceIdentity in the
+ *   trust no session of the role has one, not even a chained one).
+ * A trust that cannot be read gives no choice: the answers stay as the evaluator gives them.
+ */
+export interface SessionChoices {
+  readonly names: boolean;
+  readonly sourceIdentities: boolean;
+  readonly noSourceIdentity: boolean;
+}
+
+const NO_SESSION_CHOICES: SessionChoices = { names: false, sourceIdentities: false, noSourceIdentity: false };
+const ROLE_SESSION_NAME = 'sts:rolesessionname';
+const SOURCE_IDENTITY_VALUE = 'sts:sourceidentity';
+
+export function sessionChoices(snapshot: AccountSnapshot, role: Principal): SessionChoices {
+  if (role.kind !== 'role' || role.trustPolicy === undefined) return NO_SESSION_CHOICES;
+  const parsed = parsedTrustPolicy(snapshot, role.arn, role.trustPolicy);
+  if (!parsed.ok) return NO_SESSION_CHOICES;
+  const reads = (statement: NormalizedStatement, key: string) =>
+    statement.conditions.some((condition) => condition.key.toLowerCase() === key);
+  const callers = (statement: NormalizedStatement) =>
+    statement.notPrincipals !== undefined || awsParties(statement).length > 0;
+  const statements = parsed.policy.statements;
+  const allows = statements.filter((statement) => statement.effect === 'Allow');
+  const denies = statements.filter((statement) => statement.effect === 'Deny');
+  const namedByCaller = (statement: NormalizedStatement) =>
+    !reads(statement, ROLE_SESSION_NAME) &&
+    ((covers(statement, 'sts:AssumeRole') && callers(statement)) ||
+      (covers(statement, 'sts:AssumeRoleWithWebIdentity') && (statement.principals?.Federated ?? []).length > 0));
+  const identityRead = statements.some((statement) => reads(statement, SOURCE_IDENTITY_VALUE));
+  return {
+    names: allows.some(namedByCaller) && !denies.some((statement) => reads(statement, ROLE_SESSION_NAME)),
+    sourceIdentities:
+      !identityRead && allows.some((statement) => covers(statement, 'sts:SetSourceIdentity') && callers(statement)),
+    noSourceIdentity: !identityRead,
   };
 }
 

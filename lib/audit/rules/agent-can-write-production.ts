@@ -7,6 +7,7 @@ import type { CatalogAction } from '../../catalog/types';
 import { withWildcardsFilled } from '../../policy/wildcard';
 import type { CompiledPrincipal, DecisionRuns, RequestContext, RunDecision } from '../evaluate/types';
 import {
+  choosesSession,
   dependsOnCallerPick,
   isCallerPickKey,
   picksBeyondRegion,
@@ -452,7 +453,9 @@ function picksText(picks: ReadonlySet<CallerPick>): string {
     : ` (${[...picks].map((p) => p.label).join('; ')}: ${
         [...picks].some(sendsTags)
           ? 'where and how the caller makes the request, and the tags it sends, are its pick'
-          : 'where and how the caller makes the request is its pick'
+          : [...picks].some(choosesSession)
+            ? "where and how the caller makes the request, and how its session is made (the role's trust lets whoever assumes it choose), are its pick"
+            : 'where and how the caller makes the request is its pick'
       })`;
 }
 

@@ -326,8 +326,9 @@ function escalationFindings(context: RuleContext, direct: ReadonlyMap<string, Go
         !heldBack(context, principal))
     )
       continue;
-    // The escalated principal holds the same policies (and its Deny statements) as this one.
-    const requests = question.requestsFor(analysis.productionTags(principal), picksAndSends(analysis, principal));
+    // The escalated principal holds the same policies (and its Deny statements) as this one; its requests are
+    // made as the holder may make them (a new role's session named as its creator likes).
+    const tags = analysis.productionTags(principal);
     // The worst escalation: the surest that deletes anything, and of those as sure, the one that deletes most. A
     // sure write its boundary or an SCP still caps gives way to one as sure that they do not (a new role named
     // as an SCP exempts).
@@ -345,6 +346,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlyMap<string, Go
       // under; a caller pick counts only where more is allowed so.
       let most: (RunCount & { tag: string; pick?: CallerPick }) | undefined;
       let ceiling = 0;
+      const requests = question.requestsFor(tags, picksAndSends(analysis, candidate.written));
       for (const { request, tag, pick } of requests) {
         // Unpicked questions come first and bound what any pick lets through.
         if (pick !== undefined && most && most.allowedCount >= ceiling) break;

@@ -49,6 +49,37 @@ describe('callerPicks', () => {
     expect(endpoints).toEqual(['vpce-1', 'vpce-2', 'vpce-0000leash0other']);
   });
 
+  describe("a role's session, as whoever makes it may name it and set its source identity", () => {
+    const tests = new Map([
+      ['aws:userid', [test('StringLike', '*:breakglass-*', 'AROAOPS0000000000001:*')]],
+      ['aws:sourceidentity', [test('StringEquals', 'alice')]],
+    ]);
+    const session = { names: true, sourceIdentities: true, noSourceIdentity: true, roleId: 'AROAADMIN00000000001' };
+
+    it('names the session each way the values tell apart, and with each source identity or none', () => {
+      const picks = callerPicks(tests, undefined, 'aws', session).picks;
+      const userIds = [...new Set(picks.map((p) => p.keys['aws:userid'][0]))];
+      expect(userIds).toEqual([
+        'AROAADMIN00000000001:leash-session',
+        expect.stringMatching(/^AROAADMIN00000000001:breakglass-/),
+      ]);
+      const identities = [...new Set(picks.map((p) => JSON.stringify(p.keys['aws:sourceidentity'])))];
+      expect(identities).toEqual(['[]', '["alice"]', '["leash-other"]']);
+      expect(picks).toHaveLength(6);
+      expect(picks[0].label).toBe('as a session named leash-session, with no source identity');
+    });
+
+    it('picks only what the trust lets the caller choose', () => {
+      const unnamed = callerPicks(tests, undefined, 'aws', { ...session, names: false, sourceIdentities: false }).picks;
+      expect(unnamed.map((p) => p.label)).toEqual(['with no source identity']);
+      // Without the role's id, its sessions' aws:userid is not known, whatever the name.
+      const { roleId: _, ...noId } = session;
+      expect(callerPicks(tests, undefined, 'aws', noId).picks.some((p) => 'aws:userid' in p.keys)).toBe(false);
+      // A user, or a caller not given a session: no session pick.
+      expect(callerPicks(tests, undefined, 'aws').picks).toEqual([]);
+    });
+  });
+
   it('combines the kinds, and stops at the cap', () => {
     const many = Array.from({ length: 40 }, (_, i) => `10.${i}.0.0/16`);
     const tests = new Map([

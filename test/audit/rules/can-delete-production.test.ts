@@ -12,9 +12,12 @@ import {
   REGION_DENY_LEVEL,
   roleArn,
   run,
+  serviceTrust,
   snapshot,
   type PrincipalSpec,
 } from './helpers';
+
+const serviceTrustDoc = () => serviceTrust('lambda.amazonaws.com');
 
 const productionDeny = (actions: string[]) =>
   doc(
@@ -73,7 +76,8 @@ describe('can-delete-production', () => {
   it.each([
     // AWS's example SCP for centralized root access: it aims at root sessions only.
     ['aws:AssumedRoot', { Bool: { 'aws:AssumedRoot': 'true' } }, 'critical', 'critical'],
-    ['aws:SourceIdentity', { StringLike: { 'aws:SourceIdentity': 'admin-*' } }, 'critical', 'high'],
+    // A role only Lambda assumes has no source identity (its trust allows no sts:SetSourceIdentity): a fact.
+    ['aws:SourceIdentity', { StringLike: { 'aws:SourceIdentity': 'admin-*' } }, 'critical', 'critical'],
     ['aws:FederatedProvider', { StringEquals: { 'aws:FederatedProvider': 'accounts.google.com' } }, 'critical', 'high'],
     // Credentials EC2 delivers to an instance carry its VPC: a Deny of them used outside it (a data perimeter).
     [
@@ -103,6 +107,100 @@ describe('can-delete-production', () => {
       expect(about(findings, 'dba').map((f) => f.severity)).toEqual([roleSeverity]);
     },
   );
+
+  describe('an SCP exemption by how a session was made is the pick of whoever makes the session', () => {
+    const ACCOUNT_ROOT = 'arn:aws:iam::111122223333:root';
+    const trust = (actions: string[], condition?: object) =>
+      doc({
+        Effect: 'Allow',
+        Principal: { AWS: ACCOUNT_ROOT },
+        Action: actions,
+        ...(condition ? { Condition: condition } : {}),
+      });
+    // Everything but STS (and IAM, when asked) denied to all but the exempt sessions.
+    const exempting = (condition: object, notAction = ['sts:*']) => [
+      FULL_ACCESS_LEVEL([
+        {
+          name: 'protect',
+          document: doc({ Effect: 'Deny', NotAction: notAction, Resource: '*', Condition: condition }),
+        },
+      ]),
+    ];
+    const byName = { StringNotLike: { 'aws:userid': '*:breakglass-*' } };
+    const bySourceIdentity = { StringNotLike: { 'aws:SourceIdentity': 'breakglass-*' } };
+    const admin = (trustPolicy: unknown): PrincipalSpec => ({
+      name: 'admin',
+      uniqueId: 'AROAADMIN00000000001',
+      policies: [doc(allow('*'))],
+      trust: trustPolicy,
+    });
+
+    it.each([
+      [
+        'a session name any caller picks',
+        byName,
+        trust(['sts:AssumeRole']),
+        'critical',
+        'as a session named breakglass-',
+      ],
+      [
+        'a source identity a caller may set',
+        bySourceIdentity,
+        trust(['sts:AssumeRole', 'sts:SetSourceIdentity']),
+        'critical',
+        'with source identity breakglass-',
+      ],
+      // The trust pins the name to the caller's user name: whether that starts with breakglass- is not known.
+      [
+        'a session name the trust pins',
+        byName,
+        trust(['sts:AssumeRole'], { StringEquals: { 'sts:RoleSessionName': '${aws:username}' } }),
+        'high',
+        'depending on aws:userid',
+      ],
+      // Only a service makes its sessions, and names them itself.
+      ['a session name a service picks', byName, serviceTrustDoc(), 'high', 'depending on aws:userid'],
+      // No caller may set a source identity: no session of the role has one, so none is exempt.
+      ['a source identity no caller may set', bySourceIdentity, trust(['sts:AssumeRole']), undefined, ''],
+    ])('%s', (_what, condition, trustPolicy, severity, text) => {
+      const [finding] = about(run(rule, { principals: [admin(trustPolicy)], scps: exempting(condition) }), 'admin');
+      expect(finding?.severity).toBe(severity);
+      if (finding) expect(finding.message).toContain(text);
+    });
+
+    it.each([
+      ['a session name', byName, 'as a session named breakglass-'],
+      ['a source identity', bySourceIdentity, 'with source identity breakglass-'],
+    ])(
+      'lets a role its creator trusts escape %s exemption, which its own sessions cannot',
+      (_what, condition, text) => {
+        const creator: PrincipalSpec = {
+          name: 'creator',
+          policies: [doc(allow(['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole', 'sts:SetSourceIdentity']))],
+        };
+        const scps = exempting(condition, ['sts:*', 'iam:*']);
+        const [finding] = about(run(rule, { principals: [creator], scps }), 'creator');
+        expect(finding.severity).toBe('critical');
+        expect(finding.message).toContain('create-role-and-pass on a new role');
+        expect(finding.message).toContain(text);
+        expect(finding.details).toMatchObject({ dependsCount: 0 });
+      },
+    );
+
+    it('lets a caller that may assume the role delete through it, naming the session as it likes', () => {
+      const findings = run(rule, {
+        principals: [
+          admin(trust(['sts:AssumeRole'])),
+          { name: 'agent', policies: [doc(allow('sts:AssumeRole', roleArn('admin')))] },
+        ],
+        scps: exempting(byName),
+      });
+      const [finding] = about(findings, 'agent');
+      expect(finding.severity).toBe('critical');
+      expect(finding.message).toContain('assume role/admin');
+      expect(finding.message).not.toContain('depending');
+    });
+  });
 
   it("is critical under a resource perimeter SCP: the account's own production is inside the perimeter", () => {
     // AWS's resource perimeter: deny anything on a resource outside the organization.

@@ -1,6 +1,6 @@
 // Which caller picks (evaluate/caller-picks.ts) a principal's production questions are asked with: one per
 // group of choices every condition of its policies and the organization's answers alike, for each kind of
-// pick a condition reads (the region, where the caller stands, how it calls), combined.
+// pick a condition reads (the region, where the caller stands, how it calls, how its session was made), combined.
 import { partitionRegions } from '../../../policy/regions';
 import {
   DIRECT_CALL_KEYS,
@@ -13,8 +13,12 @@ import {
   VPC_KEYS,
   vpcEndpointKeys,
   callerPickGroup,
+  SOURCE_IDENTITY,
   type CallerPick,
 } from '../../evaluate/caller-picks';
+import { USER_ID_KEY } from '../../evaluate/role-session-id';
+import type { SessionChoices } from '../../graph/trust';
+import { withWildcardsFilled } from '../../../policy/wildcard';
 import type { Principal } from '../../sources/snapshot';
 import { answer, principalTagLookup, type ValueTest } from './value-tests';
 
@@ -51,15 +55,23 @@ export const NO_TAGS_LABEL = 'sending no tags';
 
 const NO_TAGS: Part = { label: NO_TAGS_LABEL, keys: { [TAG_KEYS]: [] }, requestTags: {} };
 
+/** What the maker of a role's session may choose (graph/trust.ts sessionChoices), with the role's unique id. */
+export interface SessionPicking extends SessionChoices {
+  /** The role's unique id (RoleId), the first part of its sessions' aws:userid; unknown: no name is picked. */
+  readonly roleId?: string;
+}
+
 /**
  * The picks to ask, besides asking with these keys unknown; empty when no condition reads a caller-picked key.
- * `tests`: the conditions of the principal's policies and the organization's, by lower-cased key. `notAsked`:
- * the combinations past MAX_CALLER_PICKS, which the audit names in a caveat.
+ * `tests`: the conditions of the principal's policies and the organization's, by lower-cased key. `session`:
+ * what the maker of the principal's session chooses (a role's only). `notAsked`: the combinations past
+ * MAX_CALLER_PICKS, which the audit names in a caveat.
  */
 export function callerPicks(
   tests: ReadonlyMap<string, readonly ValueTest[]>,
   principal: Principal | undefined,
   partition: string,
+  session?: SessionPicking,
 ): { picks: CallerPick[]; notAsked: number } {
   if (tests.size === 0) return { picks: [], notAsked: 0 };
   const lookup = principal ? principalTagLookup(principal) : undefined;
@@ -91,22 +103,25 @@ export function callerPicks(
   const locations = groups.has('location') ? distinct(locationParts(tests)) : [];
   const calls = groups.has('call') ? distinct(callParts()) : [];
   const tags = groups.has('tags') ? [NO_TAGS] : [];
-  const combinations = [regions, locations, calls, tags].reduce((n, list) => n * Math.max(1, list.length), 1);
+  const sessions = groups.has('session') && session ? distinct(sessionParts(tests, session)) : [];
+  const combinations = [regions, locations, calls, tags, sessions].reduce((n, list) => n * Math.max(1, list.length), 1);
   const notAsked = Math.max(0, combinations - MAX_CALLER_PICKS);
   const picks: CallerPick[] = [];
   for (const region of orNone(regions)) {
     for (const location of orNone(locations)) {
       for (const call of orNone(calls)) {
         for (const tagging of orNone(tags)) {
-          const parts = [region, location, call, tagging].filter((part): part is Part => part !== undefined);
-          if (parts.length === 0) continue;
-          picks.push({
-            label: parts.map((part) => part.label).join(', '),
-            ...(region ? { region: region.region } : {}),
-            keys: Object.assign({}, ...parts.map((part) => part.keys)) as Record<string, readonly string[]>,
-            ...(tagging ? { requestTags: {} } : {}),
-          });
-          if (picks.length === MAX_CALLER_PICKS) return { picks, notAsked };
+          for (const made of orNone(sessions)) {
+            const parts = [region, location, call, tagging, made].filter((part): part is Part => part !== undefined);
+            if (parts.length === 0) continue;
+            picks.push({
+              label: parts.map((part) => part.label).join(', '),
+              ...(region ? { region: region.region } : {}),
+              keys: Object.assign({}, ...parts.map((part) => part.keys)) as Record<string, readonly string[]>,
+              ...(tagging ? { requestTags: {} } : {}),
+            });
+            if (picks.length === MAX_CALLER_PICKS) return { picks, notAsked };
+          }
         }
       }
     }
@@ -189,6 +204,55 @@ function callParts(): Part[] {
 }
 
 const CLOUDFORMATION = 'cloudformation.amazonaws.com';
+
+/** A session name and a source identity no condition names. */
+const OTHER_SESSION_NAME = 'leash-session';
+const OTHER_SOURCE_IDENTITY = 'leash-other';
+
+/**
+ * How the role's session was made, as far as its maker chooses: named with each name the aws:userid values tell
+ * apart (what follows the `:`, wildcards filled) and one none names; with each source identity an
+ * aws:SourceIdentity value names, another, or none. Each of the two is a choice only where `session` says so.
+ */
+function sessionParts(tests: ReadonlyMap<string, readonly ValueTest[]>, session: SessionPicking): Part[] {
+  const names: Part[] = [];
+  const userIdTests = tests.get(USER_ID_KEY);
+  if (userIdTests && session.names && session.roleId !== undefined) {
+    const chosen = new Set([OTHER_SESSION_NAME]);
+    for (const test of userIdTests) {
+      for (const value of test.values) {
+        const colon = value.raw.indexOf(':');
+        if (colon >= 0) chosen.add(withWildcardsFilled(value.raw.slice(colon + 1)));
+      }
+    }
+    for (const name of chosen) {
+      names.push({ label: `as a session named ${name}`, keys: { [USER_ID_KEY]: [`${session.roleId}:${name}`] } });
+    }
+  }
+  const identities: Part[] = [];
+  if (tests.has(SOURCE_IDENTITY)) {
+    if (session.noSourceIdentity)
+      identities.push({ label: 'with no source identity', keys: { [SOURCE_IDENTITY]: [] } });
+    if (session.sourceIdentities) {
+      const chosen = new Set<string>();
+      for (const test of tests.get(SOURCE_IDENTITY)!) {
+        for (const value of test.values) if (!value.hasVariables) chosen.add(withWildcardsFilled(value.raw));
+      }
+      chosen.add(OTHER_SOURCE_IDENTITY);
+      for (const value of chosen) {
+        identities.push({ label: `with source identity ${value}`, keys: { [SOURCE_IDENTITY]: [value] } });
+      }
+    }
+  }
+  if (names.length === 0) return identities;
+  if (identities.length === 0) return names;
+  return names.flatMap((name) =>
+    identities.map((identity) => ({
+      label: `${name.label}, ${identity.label}`,
+      keys: { ...name.keys, ...identity.keys },
+    })),
+  );
+}
 
 /** A value that matches a pattern a condition names (`vpc-*`), or the value itself; an address for a network. */
 function witness(raw: string, key: string): string {

@@ -81,6 +81,8 @@ export interface EscalatedPrincipal {
   readonly joined: readonly string[];
   /** The holder with what the write gives it, compiled: ask it as many questions as needed. */
   readonly compiled: CompiledPrincipal;
+  /** That holder as compiled (a new role with the trust its creator writes): whose picks its requests may make. */
+  readonly written: Principal;
 }
 
 /** The principal after its best escalation that grants anything, compiled once; undefined when it holds none. */
@@ -177,7 +179,7 @@ function unbound(
 ): EscalatedPrincipal | undefined {
   const free: Principal = { ...principal, permissionsBoundaryArn: undefined };
   const compiled = compiledAlone(snapshot, catalog, at, free);
-  return compiled && { self: unbinding, holder: principal.arn, joined: [], compiled };
+  return compiled && { self: unbinding, holder: principal.arn, joined: [], compiled, written: free };
 }
 
 /** Whoever holds the permissions after an identity write (and, as surely, its boundary freed too). */
@@ -205,15 +207,17 @@ function afterWrite(
       name,
       path: '/',
       tags: {},
-      trustPolicy: undefined,
+      // The trust its creator writes: it lets the creator's account in, naming the session and setting a source
+      // identity as it likes (what an SCP may set apart by aws:userid or aws:SourceIdentity).
+      trustPolicy: kind === 'role' ? creatorsTrust(snapshot.accountId) : undefined,
       instanceProfiles: [],
       inlinePolicies: [],
       managedPolicyArns: [],
       permissionsBoundaryArn: boundaryOfCreated(snapshot, catalog, at, principal, self),
       groups: [],
       serviceLinked: false,
-      // Its own unique id, which AWS gives it (nothing of the creator's).
-      uniqueId: undefined,
+      // Its own unique id, which AWS gives it: none an existing principal has (nothing of the creator's).
+      uniqueId: kind === 'role' ? NEW_ROLE_ID : NEW_USER_ID,
       definedElsewhere: undefined,
       unknownTagKeys: undefined,
     });
@@ -260,7 +264,7 @@ function afterWrite(
   // A new role or user is the same whoever creates it, but for its name, boundary and tags: made once for each.
   const compiled = resolution?.kind === 'new-role' ? createdOnce(snapshot, catalog, at, probe, compile) : compile();
   if (!compiled) return undefined;
-  return { self, holder: holder.arn, joined: joined ?? [], compiled };
+  return { self, holder: holder.arn, joined: joined ?? [], compiled, written: probe };
 }
 
 const createdCompiled = new WeakMap<Catalog, WeakMap<AccountSnapshot, Map<string, CompiledPrincipal | undefined>>>();
@@ -674,4 +678,21 @@ export function escalationTargetText(self: SelfEscalation, joined: readonly stri
   if (holder !== undefined && PATH_RESOLUTIONS[self.pathId]?.kind === 'new-role' && !holder.includes(FALLBACK_NAME))
     return `${self.target} named ${holder.replace(/^arn:[^:]+:iam::\d{12}:/, '')}`;
   return self.target === 'itself' ? 'itself' : self.target.replace(/^arn:[^:]+:iam::\d{12}:/, '');
+}
+
+/** Unique ids in AWS's shape (a prefix and 17 characters) that stand for a new role's or user's own. */
+const NEW_ROLE_ID = 'AROALEASHNEWROLE00001';
+const NEW_USER_ID = 'AIDALEASHNEWUSER00001';
+
+function creatorsTrust(accountId: string): unknown {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity', 'sts:TagSession'],
+      },
+    ],
+  };
 }

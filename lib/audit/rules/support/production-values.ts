@@ -11,12 +11,13 @@
 // is asked one value per key, as before.
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import { partitionOf } from '../../../policy/resource';
-import { CALLER_PICK_KEYS, type CallerPick } from '../../evaluate/caller-picks';
+import { CALLER_PICK_KEYS, callerPickGroup, type CallerPick } from '../../evaluate/caller-picks';
 import { conditionOperator } from '../../evaluate/conditions';
 import { resourceTagKeyOf } from '../../evaluate/context';
 import { parsePolicyValue, type ParsedValue } from '../../evaluate/policy-variables';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
-import { callerPicks } from './caller-pick-candidates';
+import { sessionChoices } from '../../graph/trust';
+import { callerPicks, type SessionPicking } from './caller-pick-candidates';
 import { readsRequestTags, tagSends, withPicks } from './tag-sends';
 import type { PolicyInUse } from './policies';
 import { answer, literalValue, principalTagLookup, type ValueTest } from './value-tests';
@@ -165,12 +166,33 @@ function buildQuestions(
     attach(byPrincipal, policy);
   }
   const rewriteCandidates = rewriteValues(values, nonProductionValues);
+  // What the maker of a role's session chooses, read from its trust once: only where some condition reads it.
+  const sessionOf = new Map<string, SessionPicking | undefined>();
+  const sessionPickingOf = (principal: Principal): SessionPicking | undefined => {
+    if (sessionOf.has(principal.arn)) return sessionOf.get(principal.arn);
+    const choices = principal.kind === 'role' ? sessionChoices(snapshot, principal) : undefined;
+    const found =
+      choices && (choices.names || choices.sourceIdentities || choices.noSourceIdentity)
+        ? { ...choices, ...(principal.uniqueId === undefined ? {} : { roleId: principal.uniqueId }) }
+        : undefined;
+    sessionOf.set(principal.arn, found);
+    return found;
+  };
+  const sessionSlots = CALLER_PICK_KEYS.flatMap((key, i) => (callerPickGroup(key) === 'session' ? [slots + i] : []));
+  const readsSession = (tests: readonly ValueTest[][]) => sessionSlots.some((slot) => tests[slot].length > 0);
   const questionsFor = (tests: readonly ValueTest[][], principal?: Principal): Questions => ({
     tags: tagKeys.flatMap((key, k) =>
       distinctValues(productionCandidates(values, tests[k]), tests[k], principal).map((value) => tagOf(key, value)),
     ),
     compared: tagKeys.filter((_, k) => tests[k].length > 0),
-    ...picksOf(callerPicks(pickTests(tests, slots), principal, principal ? partitionOf(principal.arn) : partition)),
+    ...picksOf(
+      callerPicks(
+        pickTests(tests, slots),
+        principal,
+        principal ? partitionOf(principal.arn) : partition,
+        principal && readsSession(tests) ? sessionPickingOf(principal) : undefined,
+      ),
+    ),
     rewrites: new Map(
       keys.map((key, k) => [
         key,
@@ -196,11 +218,16 @@ function buildQuestions(
   };
   const questionsFromPolicies = (principal: Principal): Questions => {
     const own = byPrincipal.get(principal.arn);
-    if (!own && !organizationVariables) return shared;
+    const organizationSession = readsSession(organization) ? sessionPickingOf(principal) : undefined;
+    if (!own && !organizationVariables && !organizationSession) return shared;
     const tests = organization.map((list, k) => [...list, ...(own ?? []).flatMap((p) => testsOf.get(p)![k])]);
-    // A variable reads the principal's tags, so principals with the same policies may still differ.
+    // A variable reads the principal's tags, so principals with the same policies may still differ; and a
+    // session pick names the role's own id.
     const variables = tests.some((list) => list.some((test) => test.variable));
-    const memoKey = `${(own ?? []).map((p) => p.id).join('\u0000')}\u0001${variables ? JSON.stringify(principal.tags) : ''}`;
+    const session = readsSession(tests) ? sessionPickingOf(principal) : undefined;
+    const memoKey =
+      `${(own ?? []).map((p) => p.id).join('\u0000')}\u0001${variables ? JSON.stringify(principal.tags) : ''}` +
+      (session ? `\u0001${JSON.stringify(session)}` : '');
     let found = memo.get(memoKey);
     if (!found) {
       found = questionsFor(tests, principal);

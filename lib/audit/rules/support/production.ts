@@ -1,6 +1,12 @@
 // What "a production resource" means in a request, and which guardrail fails to stop an action on one.
 import { resourceTagKeyOf } from '../../evaluate/context';
-import { picksBeyondRegion, sendsTags, withCallerPick, type CallerPick } from '../../evaluate/caller-picks';
+import {
+  choosesSession,
+  picksBeyondRegion,
+  sendsTags,
+  withCallerPick,
+  type CallerPick,
+} from '../../evaluate/caller-picks';
 import { compileActionMatcher } from '../../../policy';
 import { innerStore, memoize2, newWeakMap } from '../../../util/memo';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
@@ -123,6 +129,9 @@ export function inPick(pick: CallerPick | undefined): string {
 /** Why a finding may assume the pick: the caller makes it. */
 export function pickReason(pick: CallerPick): string {
   if (!picksBeyondRegion(pick)) return 'a region the policies let the request name';
+  if (choosesSession(pick)) {
+    return "a request the caller may make so: the role's trust lets whoever assumes it choose how its session is made";
+  }
   if (sendsTags(pick)) {
     return 'a request the caller may make so: the tags it sends are its pick';
   }
