@@ -4,7 +4,8 @@
 // through services and a guard on tag keys stand in the way. For every pick the audit asks, our answer must be
 // the simulator's given the same request, never "depends"; and some pick must let everything through, since
 // none of these policies stops a caller that stands inside the network, names a European region, calls
-// directly and sends no tags.
+// directly and sends no tags. A role session named as a break-glass SCP exempts, or with or without an agent
+// source identity, is swept the same way.
 import { createValidatedPolicy } from '@cloud-copilot/iam-policy';
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
 import { compileAccount } from '../../../lib/audit/evaluate';
@@ -158,5 +159,80 @@ describe('the production question under caller picks, over every deletion of the
     );
     expect(found.tally.allowedCount).toBe(most);
     expect(found.tally.dependsOn.has('aws:ResourceTag/team')).toBe(true);
+  });
+});
+
+describe("a role session's name and source identity, as its maker picks them, over the whole catalog", () => {
+  // Break-glass sessions are exempt by name; agent sessions (by source identity) are held to reads; and a region
+  // deny. Whoever assumes the role names the session and may set a source identity (its trust allows it).
+  const SESSION_SCPS = {
+    full: FULL_AWS_ACCESS,
+    breakglass: policy({
+      Effect: 'Deny',
+      NotAction: GLOBAL,
+      Resource: '*',
+      Condition: { StringNotLike: { 'aws:userid': '*:breakglass-*' } },
+    }),
+    agents: policy({
+      Effect: 'Deny',
+      NotAction: ['s3:Get*', 's3:List*', 'ec2:Describe*'],
+      Resource: '*',
+      Condition: { StringLike: { 'aws:SourceIdentity': 'agent-*' } },
+    }),
+    regions: SCPS.regions,
+  };
+  const scps = Object.entries(SESSION_SCPS).map(([name, document]) => ({ name, policy: validated(name, document) }));
+  const roleId = 'AROAAPP0000000000001';
+  const trust = policy({
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+    Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+  });
+  const app = { ...principal('app', { inline: { p: FULL_AWS_ACCESS } }), uniqueId: roleId, trustPolicy: trust };
+  const account = snapshot({ principals: [app], scps: [SESSION_SCPS] });
+  const compiled = compileAccount(account, catalog).principals[0];
+  const picks = productionTagQuestions(account, policiesInUse(account), LeashConfig.parse({}).guardrails).picksOf(
+    account.principals[0],
+  );
+
+  function simulatedSession(action: string, pick: CallerPick): 'allowed' | 'denied' {
+    const contextVariables: Record<string, string> = {};
+    for (const [key, values] of Object.entries(pick.keys)) if (values.length > 0) contextVariables[key] = values[0];
+    const outcome = runUnsafeSimulation(
+      {
+        request: {
+          principal: `arn:aws:iam::${ACCOUNT}:role/app`,
+          action,
+          resource: { resource: '*', accountId: ACCOUNT },
+          contextVariables,
+        },
+        identityPolicies: [{ name: 'allow', policy: SIMULATED.identity }],
+        serviceControlPolicies: [{ orgIdentifier: 'r-root', policies: scps }],
+        resourceControlPolicies: [],
+      },
+      {},
+    );
+    return outcome === 'Allowed' ? 'allowed' : 'denied';
+  }
+
+  it('answers every action under every pick as the simulator does, and a break-glass session gets everything', () => {
+    expect(picks.some((p) => p.label.includes('as a session named breakglass-'))).toBe(true);
+    expect(picks.some((p) => p.label.includes('with source identity agent-'))).toBe(true);
+    const actions = catalog.actions.filter((a) => a.action !== 'sts:GetCallerIdentity');
+    let best = 0;
+    const disagree: string[] = [];
+    for (const pick of picks) {
+      const ours = compiled.decideMany(actions, withCallerPick({}, pick));
+      expect(ours.filter((d) => d.decision === 'depends').map((d) => `${d.action} (${d.dependsOn})`)).toEqual([]);
+      for (let i = 0; i < ours.length; i += STRIDE) {
+        const d = ours[i];
+        if (d.decision !== simulatedSession(d.action, pick)) {
+          disagree.push(`${pick.label}: ${d.action} ours ${d.decision}`);
+        }
+      }
+      best = Math.max(best, ours.filter((d) => d.decision === 'allowed').length);
+    }
+    expect(disagree.slice(0, 10)).toEqual([]);
+    expect(best).toBe(actions.length);
   });
 });
