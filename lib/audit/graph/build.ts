@@ -24,7 +24,7 @@ import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { memberRootArn, rootPasswordTaskArn } from './member-root';
 import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from './deny-policies';
 import { memberStackSetRoleArn, STACK_SETS_TRUSTED_ACCESS, stackSetsTrustedAccess } from './member-stack-set';
-import { principalTagChoices, withChosenTags, type ProductionTags } from './tag-choices';
+import { principalTagChoices, tagSpellings, withChosenTags, type ProductionTags } from './tag-choices';
 import { sessionPickFor, type SessionPick } from './session-picks';
 import type { PrincipalFacts } from '../evaluate/context';
 import { combine, statementEvidence, union, type Combined } from './evidence';
@@ -187,7 +187,8 @@ interface PendingRewrite {
 /** What a caller that passes session tags to a role gains: the tags its statements ask for, and the trust's grant. */
 interface SessionTagTarget {
   readonly tags: string;
-  readonly requestTags: Readonly<Record<string, string>>;
+  /** The tags to pass, one set per spelling of their keys (tagSpellings). */
+  readonly requestTags: readonly Readonly<Record<string, string>>[];
   readonly evidence: Evidence;
 }
 
@@ -1718,9 +1719,14 @@ class GraphBuilder {
     const on = resolution.federated
       ? withResource(this.time, `arn:aws:sts::${snapshot.accountId}:federated-user/${principal.name}`, undefined)
       : withResource(this.time, principal.arn, principal.tags);
-    // Asked with the tags it writes: a guard on which tags may be written (aws:TagKeys, aws:RequestTag) decides.
-    const decision = compiled.decide(path.actions[0], { ...on, requestTags: Object.fromEntries(choices) });
-    if (decision.decision === 'denied') return;
+    // Asked with the tags it writes: a guard on which tags may be written (aws:TagKeys, aws:RequestTag) decides,
+    // for the spelling of their keys it lets through.
+    let decision: ActionDecision | undefined;
+    for (const requestTags of tagSpellings(choices)) {
+      decision = compiled.decide(path.actions[0], { ...on, requestTags });
+      if (decision.decision !== 'denied') break;
+    }
+    if (decision === undefined || decision.decision === 'denied') return;
     // Worth it only when the tagged principal may write something it may not now (as joining a group).
     if (!this.tagsGainWrites(principal, compiled, index, choices)) return;
     const tags = [...choices].map(([key, value]) => `${key}=${value}`).join(', ');
@@ -1805,7 +1811,7 @@ class GraphBuilder {
       if (choices.size > 0 && this.tagsGainWrites(role, compiled, index, choices)) {
         target = {
           tags: [...choices].map(([key, value]) => `${key}=${value}`).join(', '),
-          requestTags: Object.fromEntries(choices),
+          requestTags: tagSpellings(choices),
         };
       }
     }
@@ -1825,7 +1831,13 @@ class GraphBuilder {
   private sessionTagEscalation(caller: Caller, from: string, grant: TrustGrant, edge: Combined, dependsOn: string[]) {
     const target = this.sessionTagTarget(grant.role, this.byArn.get(grant.role.arn)!.index);
     if (!target) return;
-    const tagging = this.sessionValues(caller, grant, { requestTags: target.requestTags })['sts:TagSession'];
+    // In the spelling of the keys the trust and the caller's policies let through, the surest.
+    let tagging: Tri = NO;
+    for (const requestTags of target.requestTags) {
+      const passing = this.sessionValues(caller, grant, { requestTags })['sts:TagSession'];
+      if (passing === YES || (passing === MAYBE && tagging === NO)) tagging = passing;
+      if (tagging === YES) break;
+    }
     if (tagging === NO) return;
     const path = ESCALATION_PATHS[SESSION_TAGS_PATH];
     const certain = edge.decision === 'allowed' && dependsOn.length === 0 && tagging === YES;

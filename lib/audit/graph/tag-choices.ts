@@ -40,11 +40,14 @@ export function principalTagChoices(
   principal: Principal,
   snapshot: AccountSnapshot,
   production?: ProductionTags,
-): ReadonlyMap<string, string> {
+): TagChoices {
   const current = new Map(Object.entries(principal.tags).map(([key, value]) => [key.toLowerCase(), value]));
   const productionKeys = new Set(production?.keys.map((key) => key.toLowerCase()));
-  const choices = new Map<string, string>();
+  const choices = new TagChoices();
   const pendingEscapes: [string, string][] = [];
+  const spell = (condition: NormalizedCondition, prefix: string, tagKey: string) => {
+    if (!choices.written.has(tagKey)) choices.written.set(tagKey, condition.key.slice(prefix.length));
+  };
   const { allows, denies } = statementsOf(principal, snapshot);
   for (const statement of denies) {
     // One condition made false is enough: the first tag it may set that does it.
@@ -54,6 +57,7 @@ export function principalTagChoices(
       const escape = escapeValue(condition, current.get(tagKey));
       if (escape === undefined) continue;
       pendingEscapes.push([tagKey, escape]);
+      spell(condition, TAG_KEY, tagKey);
       break;
     }
   }
@@ -80,11 +84,42 @@ export function principalTagChoices(
       const have = current.get(tagKey);
       const met =
         condition.baseOperator === 'StringEquals' ? have === chosen : have?.toLowerCase() === chosen.toLowerCase();
-      if (!met) choices.set(tagKey, chosen);
+      if (!met) {
+        choices.set(tagKey, chosen);
+        spell(condition, TAG_KEY, tagKey);
+      }
     }
   }
   for (const [tagKey, value] of pendingEscapes) if (!choices.has(tagKey)) choices.set(tagKey, value);
   return choices;
+}
+
+/**
+ * Chosen tags by lower-cased key (a policy's aws:PrincipalTag/<key> matches the key in any case), with the key
+ * as the condition that asked for it spells it.
+ */
+export class TagChoices extends Map<string, string> {
+  readonly written = new Map<string, string>();
+}
+
+/**
+ * The tags to send when writing the choices (iam:TagRole, iam:CreateRole), one set per spelling of their keys:
+ * as the policies spell them, lower-case and upper-case. The tag matches its aws:PrincipalTag condition in any
+ * case, so the writer spells it as a guard on the written keys (`aws:TagKeys`, compared case-sensitively by
+ * StringEquals) lets through: the first set not denied is the one to write.
+ */
+export function tagSpellings(choices: TagChoices): Record<string, string>[] {
+  const out = new Map<string, Record<string, string>>();
+  for (const spelling of [(key: string) => choices.written.get(key) ?? key, (key: string) => key, upper]) {
+    const tags: Record<string, string> = {};
+    for (const [key, value] of choices) tags[spelling(key)] = value;
+    out.set(JSON.stringify(tags), tags);
+  }
+  return [...out.values()];
+}
+
+function upper(key: string): string {
+  return key.toUpperCase();
 }
 
 /** The lower-cased tag key of a condition on aws:PrincipalTag/<key> with no set operator; undefined otherwise. */

@@ -1,4 +1,4 @@
-import { principalTagChoices } from '../../../lib/audit/graph/tag-choices';
+import { principalTagChoices, TagChoices, tagSpellings } from '../../../lib/audit/graph/tag-choices';
 import { allow, deny, doc, FULL_ACCESS_LEVEL, snapshot } from '../rules/helpers';
 
 /** The tags `dev` would set on itself, given its policies (and tags). */
@@ -93,5 +93,30 @@ describe('principalTagChoices (the tags a principal would set on itself to meet 
     const grant = doc(allow('*', '*', on('StringEquals', 'aws:PrincipalTag/admin', 'true')));
     expect(choices([allow('s3:GetObject')], {}, { grant })).toEqual({ admin: 'true' });
     expect(choices([allow('s3:GetObject')], {}, { broken: { Statement: [{ Effect: 'Maybe' }] } })).toEqual({});
+  });
+});
+
+describe('tagSpellings (the keys a tag write may spell: a guard on aws:TagKeys may compare them case-sensitively)', () => {
+  it('writes the keys as the policy spells them, lower-case and upper-case, each spelling once', () => {
+    const account = snapshot({
+      principals: [{ name: 'dev', policies: [doc(allow('*'))] }],
+      scps: [
+        FULL_ACCESS_LEVEL([
+          {
+            name: 'exempt',
+            document: doc(
+              deny('s3:*', '*', { Condition: { StringNotEquals: { 'aws:PrincipalTag/BreakGlass': 'yes' } } }),
+            ),
+          },
+        ]),
+      ],
+    });
+    const choices = principalTagChoices(account.principals[0], account);
+    expect(tagSpellings(choices)).toEqual([{ BreakGlass: 'yes' }, { breakglass: 'yes' }, { BREAKGLASS: 'yes' }]);
+  });
+
+  it('writes a lower-case key twice only once', () => {
+    const choices = new TagChoices([['team', 'core']]);
+    expect(tagSpellings(choices)).toEqual([{ team: 'core' }, { TEAM: 'core' }]);
   });
 });

@@ -967,8 +967,14 @@ describe('can-delete-production', () => {
       Resource: '*',
       Condition: { StringNotEquals: { 'aws:PrincipalTag/breakglass': 'true' } },
     });
-    // The tag itself guarded: nobody may write the key.
+    // The tag itself guarded: nobody may write the key, in any case (aws:PrincipalTag/<key> matches any).
     const tagGuard = doc(
+      deny(['iam:TagRole', 'iam:TagUser', 'sts:TagSession'], '*', {
+        Condition: { 'ForAnyValue:StringEqualsIgnoreCase': { 'aws:TagKeys': ['breakglass'] } },
+      }),
+    );
+    // The same guard compared case-sensitively: a key spelled otherwise gets through, and still sets the tag.
+    const caseSensitiveGuard = doc(
       deny(['iam:TagRole', 'iam:TagUser', 'sts:TagSession'], '*', {
         Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['breakglass'] } },
       }),
@@ -978,14 +984,15 @@ describe('can-delete-production', () => {
       Principal: { AWS: 'arn:aws:iam::111122223333:root' },
       Action: ['sts:AssumeRole', 'sts:TagSession'],
     });
-    const found = (principals: PrincipalSpec[], guarded = false) =>
+    const found = (principals: PrincipalSpec[], guarded: boolean | 'case-sensitive' = false) =>
       about(
         run(rule, {
           principals,
           scps: [
             FULL_ACCESS_LEVEL([
               { name: 'break-glass', document: breakGlassOnly },
-              ...(guarded ? [{ name: 'tag-guard', document: tagGuard }] : []),
+              ...(guarded === true ? [{ name: 'tag-guard', document: tagGuard }] : []),
+              ...(guarded === 'case-sensitive' ? [{ name: 'tag-guard', document: caseSensitiveGuard }] : []),
             ]),
           ],
         }),
@@ -1014,6 +1021,41 @@ describe('can-delete-production', () => {
       expect(escalation(found([{ name: 'dev', policies: [doc(allow('*'))] }], true))).toBeUndefined();
       const tagger = [{ name: 'dev', policies: [doc(allow(['iam:TagRole', 'rds:DeleteDBInstance']))] }];
       expect(escalation(found(tagger, true))).toBeUndefined();
+    });
+
+    it.each([
+      [
+        'tags itself',
+        'tag-itself-role',
+        [{ name: 'dev', policies: [doc(allow(['iam:TagRole', 'rds:DeleteDBInstance']))] }],
+      ],
+      [
+        'creates a role carrying the tag',
+        'create-role-with-inline-policy',
+        [
+          {
+            name: 'dev',
+            policies: [doc(allow(['iam:CreateRole', 'iam:PutRolePolicy', 'sts:AssumeRole', 'iam:TagRole']))],
+          },
+        ],
+      ],
+      [
+        'passes it as a session tag',
+        'assume-with-session-tags',
+        [
+          { name: 'dev', policies: [doc(allow(['sts:AssumeRole', 'sts:TagSession']))] },
+          { name: 'ops', trust: opsTrust, policies: [doc(allow('*'))] },
+        ],
+      ],
+    ])('%s past a guard that compares the key case-sensitively, spelling it otherwise', (_how, pathId, principals) => {
+      // A sure escalation by that path: the tag written, in a spelling the guard lets through.
+      const sure = (guard: boolean | 'case-sensitive') => {
+        const details = escalation(found(principals as PrincipalSpec[], guard))?.details;
+        const used = details?.escalation as { pathId: string; decision: string } | undefined;
+        return used?.pathId === pathId && used.decision === 'allowed' && (details?.allowedCount as number) > 0;
+      };
+      expect(sure('case-sensitive')).toBe(true);
+      expect(sure(true)).toBe(false);
     });
 
     it('creates a role carrying the tag, where it may tag what it creates', () => {

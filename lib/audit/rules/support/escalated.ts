@@ -18,7 +18,7 @@ import { NO, YES } from '../../evaluate/tri';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
 import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from '../../graph/deny-policies';
-import { principalTagChoices, withChosenTags, type ProductionTags } from '../../graph/tag-choices';
+import { principalTagChoices, tagSpellings, withChosenTags, type ProductionTags } from '../../graph/tag-choices';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 
 /**
@@ -500,9 +500,12 @@ function withCreationTags(
   if (choices.size === 0) return created;
   const own = compiledAlone(snapshot, catalog, at, creator);
   if (!own) return created;
-  const request: RequestContext = { resourceArn: created.arn, requestTags: Object.fromEntries(choices) };
   const actions = created.kind === 'user' ? ['iam:CreateUser', 'iam:TagUser'] : ['iam:CreateRole', 'iam:TagRole'];
-  const tags = actions.every((action) => own.decide(action, request).decision !== 'denied');
+  // In whichever spelling of the keys its policies let it write (graph/tag-choices.ts tagSpellings).
+  const tags = tagSpellings(choices).some((requestTags) => {
+    const request: RequestContext = { resourceArn: created.arn, requestTags };
+    return actions.every((action) => own.decide(action, request).decision !== 'denied');
+  });
   return tags ? withChosenTags(created, choices) : created;
 }
 
