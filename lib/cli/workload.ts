@@ -6,9 +6,10 @@ import { commandWord } from './command-word';
 
 /**
  * `short`: a run of about a second or less (every command but a large audit), where setting up memory is a
- * large part of the cost; `long`: an audit of a large or unknown account, where the heap holds much for long.
+ * large part of the cost; `long`: an audit of a large or unknown account, where the heap holds much for long;
+ * `organization`: an audit of an organization's accounts one after another, whose heap is freed account by account.
  */
-export type Workload = 'short' | 'long';
+export type Workload = 'short' | 'long' | 'organization';
 
 /**
  * Saved audit input up to this size is a short run. Measured on generated accounts (bench/generate-account.ts;
@@ -43,13 +44,14 @@ function inputFiles(args: readonly string[]): string[] {
 }
 
 /**
- * The workload of `leash <args>`: long for an audit of the live account or organization (its size is not
- * known yet), an audit asked to use several threads, or saved input over SHORT_AUDIT_INPUT_BYTES in all;
- * short otherwise. The command is read as the program reads it (command-word.ts).
+ * The workload of `leash <args>`: organization for an audit of an organization (`--org`); long for an audit of
+ * the live account (its size is not known yet), an audit asked to use several threads, or saved input over
+ * SHORT_AUDIT_INPUT_BYTES in all; short otherwise. The command is read as the program reads it (command-word.ts).
  */
 export function workloadOf(args: readonly string[], sizeOf: SizeOf = sizeOfFile): Workload {
   if (commandWord(args) !== 'audit') return 'short';
-  if (args.some((arg) => arg === '--org' || arg === '--threads' || arg.startsWith('--threads='))) return 'long';
+  if (args.includes('--org')) return 'organization';
+  if (args.some((arg) => arg === '--threads' || arg.startsWith('--threads='))) return 'long';
   const files = inputFiles(args);
   if (files.length === 0) return 'long';
   let bytes = 0;

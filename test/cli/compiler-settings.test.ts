@@ -21,14 +21,17 @@ const TUNED = [
 
 describe('which flags', () => {
   it('turns inlining and incremental marking off and raises the tier-up budget on the Node.js majors whose V8 has the flags', () => {
-    expect(compilerFlags({}, '20.20.2')).toEqual(TUNED);
+    expect(compilerFlags({}, '20.20.2', 'organization')).toEqual(TUNED);
     expect(compilerFlags({}, '24.1.0')).toEqual(TUNED);
   });
 
   it('keeps the young generation small and scavenges it on one thread for a short run, on Node.js 20 only', () => {
     const short = [...TUNED, '--semi-space-growth-factor=1', '--no-parallel-scavenge'];
     expect(compilerFlags({}, '20.20.2', 'short')).toEqual(short);
-    expect(compilerFlags({}, '20.20.2', 'long')).toEqual(TUNED);
+    // A long run of one account lets the old generation grow further between full collections (Node.js 20 too).
+    expect(compilerFlags({}, '20.20.2', 'long')).toEqual([...TUNED, '--heap-growing-percent=400']);
+    expect(compilerFlags({}, '20.20.2')).toEqual([...TUNED, '--heap-growing-percent=400']);
+    expect(compilerFlags({}, '22.1.0', 'long')).toEqual(TUNED);
     expect(compilerFlags({}, '22.1.0', 'short')).toEqual(TUNED);
     expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '1' }, '20.20.2', 'short')).toEqual([]);
   });
@@ -41,7 +44,7 @@ describe('which flags', () => {
 
   it(`sets nothing with ${V8_DEFAULTS_VARIABLE}=1, and only "1" means that`, () => {
     expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '1' }, '20.20.2')).toEqual([]);
-    expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '0' }, '20.20.2')).toEqual(TUNED);
+    expect(compilerFlags({ [V8_DEFAULTS_VARIABLE]: '0' }, '20.20.2', 'organization')).toEqual(TUNED);
   });
 });
 

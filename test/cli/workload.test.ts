@@ -32,10 +32,11 @@ describe('workloadOf', () => {
     expect(workloadOf(['audit', '--input', 'large.json'], sizeOf)).toBe('long');
   });
 
-  it('calls an audit of unknown size long: the live account, an organization, or one asked for threads', () => {
+  it('calls an audit of unknown size long (the live account, or one asked for threads), and an organization its own', () => {
     expect(workloadOf(['audit'], sizeOf)).toBe('long');
     expect(workloadOf(['audit', '--profile', 'prod'], sizeOf)).toBe('long');
-    expect(workloadOf(['audit', '--org'], sizeOf)).toBe('long');
+    expect(workloadOf(['audit', '--org'], sizeOf)).toBe('organization');
+    expect(workloadOf(['audit', '--org', '--threads', '2'], sizeOf)).toBe('organization');
     expect(workloadOf(['audit', '--input', 'small.json', '--threads', '2'], sizeOf)).toBe('long');
     expect(workloadOf(['audit', '--input', 'small.json', '--threads=2'], sizeOf)).toBe('long');
   });
