@@ -926,6 +926,35 @@ describe('can-delete-production', () => {
       expect(finding?.details?.allowedCount).toBeGreaterThan(1000);
       expect(finding?.message).toContain(`${pathId} on a new role named role/breakglass-`);
     });
+
+    it.each([
+      // An exemption by path: the creator makes its role under that path.
+      ['arn:aws:iam::*:role/breakglass/*', /:role\/breakglass\/x$/, 'critical'],
+      // The service-linked roles' path is AWS's alone (CreateRole refuses it): no new role is exempt.
+      ['arn:aws:iam::*:role/aws-service-role/*', undefined, undefined],
+    ])('names the new role under the path the SCP exempts (%s) where IAM lets it', (pattern, holder, severity) => {
+      const byPath = doc({
+        Effect: 'Deny',
+        NotAction: ['iam:*', 'sts:*'],
+        Resource: '*',
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': pattern } },
+      });
+      const [finding] = about(
+        run(rule, {
+          principals: [
+            { name: 'dev', policies: [doc(allow(['iam:CreateRole', 'iam:PutRolePolicy', 'sts:AssumeRole']))] },
+          ],
+          scps: [FULL_ACCESS_LEVEL([{ name: 'by-path', document: byPath }])],
+        }),
+        'dev',
+      );
+      const allowed = finding?.details?.allowedCount as number;
+      if (holder) {
+        expect(finding?.severity).toBe(severity);
+        expect(finding?.details?.escalation).toMatchObject({ holder: expect.stringMatching(holder) });
+        expect(allowed).toBeGreaterThan(1000);
+      } else expect(allowed ?? 0).toBeLessThanOrEqual(16);
+    });
   });
 
   it('weighs a new role at the audit time asked, when one snapshot is audited at two times', () => {

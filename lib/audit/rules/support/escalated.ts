@@ -200,12 +200,12 @@ function afterWrite(
     // stop it, and an SCP that keys on a tag its creator carries does not (the worst case the creator can choose).
     // Its name is the creator's choice too: one an SCP or RCP sets apart by aws:PrincipalArn, where it may.
     const kind = resolution.user ? 'user' : 'role';
-    const created = (name: string): Principal => ({
+    const created = (name: string, path = '/'): Principal => ({
       ...principal,
       kind,
-      arn: `arn:aws:iam::${snapshot.accountId}:${kind}/${name}`,
+      arn: `arn:aws:iam::${snapshot.accountId}:${kind}${path}${name}`,
       name,
-      path: '/',
+      path,
       tags: {},
       // The trust its creator writes: it lets the creator's account in, naming the session and setting a source
       // identity as it likes (what an SCP may set apart by aws:userid or aws:SourceIdentity).
@@ -441,22 +441,35 @@ function principalArnStatements(snapshot: AccountSnapshot): { effect: string; co
 /** The name of a new role or user no policy sets apart by name: any name will do. */
 const FALLBACK_NAME = 'leash-escalated-new-';
 
+/**
+ * Paths CreateRole refuses ("Path prefix '/aws-service-role/' can only be used for AWS Service linked Roles").
+ * IAM Identity Center's /aws-reserved/ is not in it: whether a caller may create a role there is not known, so
+ * it is taken as possible.
+ */
+const RESERVED_PATHS = ['/aws-service-role/'];
+
 function worstNamed(
   snapshot: AccountSnapshot,
   catalog: Catalog,
   at: Date,
   creator: Principal,
   kind: 'role' | 'user',
-  created: (name: string) => Principal,
+  created: (name: string, path?: string) => Principal,
 ): Principal {
   const fallback = created(`${FALLBACK_NAME}${kind}`);
   const statements = principalArnStatements(snapshot);
   if (statements.length === 0) return fallback;
-  const names = new Set<string>();
+  // Each ARN a condition names, as a path and a name (`role/breakglass/*`: the path /breakglass/), wildcards
+  // filled; the path IAM keeps for service-linked roles is not the creator's to use.
+  const names = new Map<string, { name: string; path: string }>();
   for (const { conditions } of statements) {
     for (const value of conditions.flatMap((c) => c.values)) {
-      const match = /^arn:[^:]*:iam::[^:]*:(role|user)\/(?:.*\/)?([^/]+)$/.exec(value);
-      if (match && match[1] === kind) names.add(withWildcardsFilled(match[2]));
+      const match = /^arn:[^:]*:iam::[^:]*:(role|user)(\/(?:.*\/)?)([^/]+)$/.exec(value);
+      if (!match || match[1] !== kind) continue;
+      const path = withWildcardsFilled(match[2]);
+      if (RESERVED_PATHS.some((reserved) => path.toLowerCase().startsWith(reserved))) continue;
+      const name = withWildcardsFilled(match[3]);
+      names.set(`${path}${name}`, { name, path });
     }
   }
   const score = (arn: string): number => {
@@ -472,8 +485,8 @@ function worstNamed(
   const create = kind === 'role' ? 'iam:CreateRole' : 'iam:CreateUser';
   let best = fallback;
   let most = score(fallback.arn);
-  for (const name of [...names].slice(0, NAME_CANDIDATES)) {
-    const candidate = created(name);
+  for (const { name, path } of [...names.values()].slice(0, NAME_CANDIDATES)) {
+    const candidate = created(name, path);
     if (!own || own.decide(create, { resourceArn: candidate.arn }).decision === 'denied') continue;
     const count = score(candidate.arn);
     if (count > most) {
