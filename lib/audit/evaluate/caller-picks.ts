@@ -120,6 +120,24 @@ export function choosesSession(pick: CallerPick): boolean {
   return pick.keys[USER_ID_KEY] !== undefined || pick.keys[SOURCE_IDENTITY] !== undefined;
 }
 
+const withoutIdentity = new WeakMap<readonly CallerPick[], readonly CallerPick[]>();
+
+/**
+ * The picks without those choosing a source identity (one array per array): what a caller whose own session may
+ * carry one can make of a role it assumes, since a source identity, once set, passes down the chain. A session
+ * name is chosen again at every hop.
+ */
+export function withoutSourceIdentityPicks(picks: readonly CallerPick[]): readonly CallerPick[] {
+  let found = withoutIdentity.get(picks);
+  if (!found) {
+    found = picks.some((pick) => pick.keys[SOURCE_IDENTITY] !== undefined)
+      ? picks.filter((pick) => pick.keys[SOURCE_IDENTITY] === undefined)
+      : picks;
+    withoutIdentity.set(picks, found);
+  }
+  return found;
+}
+
 /** Whether a pick chooses more than the region (what findings then name beside requestedRegion). */
 export function picksBeyondRegion(pick: CallerPick): boolean {
   return pick.requestTags !== undefined || Object.keys(pick.keys).length > (pick.region === undefined ? 0 : 1);

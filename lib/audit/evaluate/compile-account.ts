@@ -499,7 +499,7 @@ export function compileAccount(
  * Whether no session of the role can carry a source identity: its trust policy (read) allows sts:SetSourceIdentity
  * to no one, which setting one needs, and so does assuming the role from a session that already has one.
  */
-function setsNoSourceIdentity(snapshot: AccountSnapshot, principal: Principal): boolean {
+export function setsNoSourceIdentity(snapshot: AccountSnapshot, principal: Principal): boolean {
   if (principal.kind !== 'role' || principal.trustPolicy === undefined) return false;
   const parsed = parsePolicy(principal.trustPolicy, {
     type: 'trust',

@@ -6,6 +6,7 @@ import {
   picksBeyondRegion,
   sendsTags,
   withCallerPick,
+  withoutSourceIdentityPicks,
   type CallerPick,
 } from '../evaluate/caller-picks';
 import { principalOrgPathCandidates } from '../evaluate/org-paths';
@@ -85,7 +86,8 @@ export interface GraphOptions {
    * Caller picks worth asking an edge's actions with (AccountAnalysis.productionPicks): the caller picks the
    * request's region, where it calls from and how, so an edge that depends only on those (a region deny, a
    * network perimeter SCP) is taken with a pick that lets its every action through, and its evidence names
-   * the pick. @default none: such edges depend on the keys
+   * the pick. A pick of a source identity is not taken: a principal on a path is reached from a caller whose
+   * session may carry one, which passes down the chain. @default none: such edges depend on the keys
    */
   readonly picksOf?: (principal: Principal) => readonly CallerPick[];
   /**
@@ -847,7 +849,7 @@ class GraphBuilder {
       }
     }
     if (general.decision !== 'depends' || !dependsOnCallerPick(general) || !this.options.picksOf) return general;
-    for (const pick of this.options.picksOf(principal)) {
+    for (const pick of withoutSourceIdentityPicks(this.options.picksOf(principal))) {
       const there = compiled.decide(ASSUME, withCallerPick(this.anyAccount, pick));
       if (there.decision === 'denied' || dependsOnCallerPick(there)) continue;
       this.assumePick = { pick, unknown: general };
@@ -1468,7 +1470,7 @@ class GraphBuilder {
     const onPick = decisions.some((d) => d !== undefined && dependsOnCallerPick(d));
     const onTags = decisions.some((d) => d !== undefined && dependsOnRequestTags(d));
     const picks = [
-      ...(onPick && this.options.picksOf ? this.options.picksOf(principal) : []),
+      ...(onPick && this.options.picksOf ? withoutSourceIdentityPicks(this.options.picksOf(principal)) : []),
       ...(onTags && this.options.tagSendsOf ? this.options.tagSendsOf(principal) : []),
     ];
     if (picks.length === 0) return [];

@@ -1,7 +1,7 @@
 // Who can delete or recreate a production-tagged resource, itself or through other principals (the shortest
 // path, hop by hop), and which guardrail fails to stop each action.
 import type { CatalogAction } from '../../catalog/types';
-import type { CallerPick } from '../evaluate/caller-picks';
+import { withoutSourceIdentityPicks, type CallerPick } from '../evaluate/caller-picks';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../evaluate/types';
 import type { SelfEscalation } from '../graph';
 import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from '../graph/deny-policies';
@@ -24,6 +24,7 @@ import {
   inPick,
   pickDetails,
   productionTagText,
+  mayCarrySourceIdentity,
   picksAndSends,
   requestsPerTag,
   SCP_GAP_TEXT,
@@ -329,6 +330,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlyMap<string, Go
     // The escalated principal holds the same policies (and its Deny statements) as this one; its requests are
     // made as the holder may make them (a new role's session named as its creator likes).
     const tags = analysis.productionTags(principal);
+    const carries = mayCarrySourceIdentity(snapshot, principal);
     // The worst escalation: the surest that deletes anything, and of those as sure, the one that deletes most. A
     // sure write its boundary or an SCP still caps gives way to one as sure that they do not (a new role named
     // as an SCP exempts).
@@ -346,7 +348,12 @@ function escalationFindings(context: RuleContext, direct: ReadonlyMap<string, Go
       // under; a caller pick counts only where more is allowed so.
       let most: (RunCount & { tag: string; pick?: CallerPick }) | undefined;
       let ceiling = 0;
-      const requests = question.requestsFor(tags, picksAndSends(analysis, candidate.written));
+      // A holder other than itself gets the source identity its session carries, if it may carry one.
+      const holderPicks = picksAndSends(analysis, candidate.written);
+      const requests = question.requestsFor(
+        tags,
+        candidate.written.arn !== principal.arn && carries ? withoutSourceIdentityPicks(holderPicks) : holderPicks,
+      );
       for (const { request, tag, pick } of requests) {
         // Unpicked questions come first and bound what any pick lets through.
         if (pick !== undefined && most && most.allowedCount >= ceiling) break;

@@ -187,6 +187,54 @@ describe('can-delete-production', () => {
       },
     );
 
+    it('does not let a creator whose own session may carry a source identity pick another for its new role', () => {
+      const creator: PrincipalSpec = {
+        name: 'creator',
+        // Its sessions carry the source identity their maker set (agent-*), which the new role's session carries on.
+        trust: trust(['sts:AssumeRole', 'sts:SetSourceIdentity'], { StringLike: { 'sts:SourceIdentity': 'agent-*' } }),
+        policies: [doc(allow(['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole', 'sts:SetSourceIdentity']))],
+      };
+      const scps = exempting(bySourceIdentity, ['sts:*', 'iam:*']);
+      const [found] = about(run(rule, { principals: [creator], scps }), 'creator');
+      expect(found.message).not.toContain('with source identity');
+      // The IAM deletions the SCP leaves it, not everything a break-glass session may delete.
+      expect(found.details?.allowedCount).toBeLessThanOrEqual(16);
+    });
+
+    it("keeps a source identity the caller's session carries on the role it assumes: no escape by leaving it out", () => {
+      // An agent layer by source identity: the agent's sessions always carry one (its trust asks for it), and
+      // the role it assumes carries it on, though a session of that role someone else makes may have none.
+      const agentLayer = [
+        FULL_ACCESS_LEVEL([
+          {
+            name: 'agents',
+            document: doc({
+              Effect: 'Deny',
+              NotAction: 'sts:*',
+              Resource: '*',
+              Condition: { StringLike: { 'aws:SourceIdentity': 'agent-*' } },
+            }),
+          },
+        ]),
+      ];
+      const agentTrust = trust(['sts:AssumeRole', 'sts:SetSourceIdentity'], {
+        StringLike: { 'sts:SourceIdentity': 'agent-*' },
+      });
+      const findings = run(rule, {
+        principals: [
+          admin(trust(['sts:AssumeRole', 'sts:SetSourceIdentity'])),
+          { name: 'agent', trust: agentTrust, policies: [doc(allow('sts:AssumeRole', roleArn('admin')))] },
+        ],
+        scps: agentLayer,
+      });
+      const [own] = about(findings, 'admin');
+      expect(own.severity).toBe('critical');
+      expect(own.message).toContain('with no source identity');
+      const [through] = about(findings, 'agent');
+      expect(through.severity).not.toBe('critical');
+      expect(through.message).toContain('depending on conditions');
+    });
+
     it('lets a caller that may assume the role delete through it, naming the session as it likes', () => {
       const findings = run(rule, {
         principals: [

@@ -4,16 +4,18 @@ import {
   choosesSession,
   picksBeyondRegion,
   sendsTags,
+  SOURCE_IDENTITY,
   withCallerPick,
   type CallerPick,
 } from '../../evaluate/caller-picks';
+import { setsNoSourceIdentity } from '../../evaluate/compile-account';
+import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import { compileActionMatcher } from '../../../policy';
 import { innerStore, memoize2, newWeakMap } from '../../../util/memo';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { conditionalDeletes } from '../../../guardrails/conditional-deletes';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import type { RequestContext } from '../../evaluate/types';
-import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import type { PolicyInUse } from './policies';
 import type { ProductionTag } from './production-values';
 
@@ -145,7 +147,18 @@ export function pickDetails(pick: CallerPick | undefined): Record<string, unknow
   return {
     ...(pick.region === undefined ? {} : { requestedRegion: pick.region }),
     ...(rest ? { callerPick: pick.label } : {}),
+    // A source identity is chosen by whoever made the first session of a chain: a goal for this principal's
+    // sessions, not for a caller whose own session may carry another (support/transitive.ts directGoalOf).
+    ...(pick.keys[SOURCE_IDENTITY] !== undefined ? { sourceIdentityPicked: true } : {}),
   };
+}
+
+/**
+ * Whether the principal's requests may carry a source identity someone else chose: a role whose trust allows
+ * sts:SetSourceIdentity. Such a session passes it on to every role it assumes, and so to a role it creates.
+ */
+export function mayCarrySourceIdentity(snapshot: AccountSnapshot, principal: Principal): boolean {
+  return principal.kind === 'role' && !setsNoSourceIdentity(snapshot, principal);
 }
 
 const combined = new WeakMap<readonly CallerPick[], WeakMap<readonly CallerPick[], readonly CallerPick[]>>();

@@ -130,13 +130,19 @@ export function directGoalOf(finding: Pick<Finding, 'details' | 'principalArn'>)
         depends?: string[];
         escalation?: { decision?: string; needs?: string };
         productionTag?: unknown;
+        sourceIdentityPicked?: boolean;
       }
     | undefined;
   // A finding of what the principal can do once it raises its own permissions (no path) is a goal too.
   const escalation = details?.escalation;
   if (!details || (details.transitive && !escalation) || finding.principalArn === undefined) return undefined;
   const allowed = (details.allowedCount ?? 0) > 0;
-  const certain = allowed && (!escalation || (escalation.decision === 'allowed' && !escalation.needs));
+  // What it does only with a source identity of its session's maker's choosing is no certain goal for another:
+  // a caller's own session may carry one, which every role it assumes carries on.
+  const certain =
+    allowed &&
+    !details.sourceIdentityPicked &&
+    (!escalation || (escalation.decision === 'allowed' && !escalation.needs));
   return {
     certain,
     actions: ((allowed ? details.allowed : details.depends) ?? []).slice(0, 3),
