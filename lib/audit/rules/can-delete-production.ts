@@ -17,6 +17,7 @@ import { DETAIL_LIMIT, tallyOf, worstProductionKey, type ProductionTally } from 
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { docsUrl, listActions, grantedEvidence, uncappedText } from './support/meta';
 import { unlistedValueNote } from './support/production-values';
+import { tagFirstDeletions, type TagFirst } from './support/tag-first';
 import {
   inputProductionDeletions,
   productionArnDeletions,
@@ -80,9 +81,19 @@ export function check(context: RuleContext): RuleFinding[] {
     if (asked.length === 0) continue;
     const requests = requestsFor(analysis.productionTags(principal), picksAndSends(analysis, principal));
     const byTag = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
-    const { runs, tally, target } = worstWithArns(context, principal, compiled, byTag, scpGap);
+    const worst = worstWithArns(context, principal, compiled, byTag, scpGap);
+    const { runs, target } = worst;
+    let { tally } = worst;
+    // A guard on another tag of the resource, which the principal may write first.
+    let tagFirst: TagFirst | undefined;
+    if (target.tag !== undefined && tally.dependsCount > 0) {
+      const chosen = requests.find((r) => r.tag === byTag.tag && r.pick === byTag.pick);
+      tagFirst =
+        chosen && tagFirstDeletions(compiled, catalog, asked, runs, chosen.request, guardrails.production.tagKeys);
+      if (tagFirst) tally = withTagFirst(tally, tagFirst);
+    }
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {
-      findings.push(findingOf(context, principal, compiled, runs, tally, inInput, target));
+      findings.push(findingOf(context, principal, compiled, runs, tally, inInput, target, tagFirst));
     }
   }
   return findings;
@@ -133,6 +144,19 @@ function worstWithArns(
   return best;
 }
 
+/** The tally with the deletions tagging lets through counted as allowed (the lists keep their limit). */
+function withTagFirst(tally: ProductionTally, tagFirst: TagFirst): ProductionTally {
+  const moved = new Set(tagFirst.actions);
+  const count = tagFirst.actions.length;
+  return {
+    ...tally,
+    allowedCount: tally.allowedCount + count,
+    dependsCount: tally.dependsCount - count,
+    allowed: [...tally.allowed, ...tagFirst.actions].slice(0, Math.max(tally.allowed.length, DETAIL_LIMIT)),
+    depends: tally.depends.filter((action) => !moved.has(action)),
+  };
+}
+
 function findingOf(
   context: RuleContext,
   principal: Principal,
@@ -141,6 +165,7 @@ function findingOf(
   tally: ProductionTally,
   inInput: (managedPolicyArn: string) => boolean,
   target: Target,
+  tagFirst?: TagFirst,
 ): RuleFinding {
   const productionTag = target.tag;
   const { analysis, snapshot } = context;
@@ -173,6 +198,13 @@ function findingOf(
     `${allowedCount} action(s) allowed`,
     dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
     `(${listActions(sample, 6, allowedCount + dependsCount)}).`,
+    tagFirst
+      ? `${tagFirst.actions.length} of them once it tags the resource ${Object.entries(tagFirst.tags)
+          .map(([key, value]) => `${key}=${value}`)
+          .join(
+            ', ',
+          )} first (${tagFirst.tagActions.join(', ')}): a guard on that tag holds only while nobody may write it.`
+      : '',
     `Missing guardrails: ${missing.join('; ')}.`,
     productionTag === undefined ? '' : unlistedValueNote(productionTag, context.guardrails),
     exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
@@ -192,6 +224,7 @@ function findingOf(
       allowed,
       depends,
       dependsOn: [...dependsOn],
+      ...(tagFirst ? { tagFirst } : {}),
       hasPermissionsBoundary: compiled.hasPermissionsBoundary,
       scpGaps: Object.fromEntries((Object.keys(gaps) as ScpGap[]).filter((g) => gaps[g] > 0).map((g) => [g, gaps[g]])),
       tagConditionUnsupported,

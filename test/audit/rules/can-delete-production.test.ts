@@ -250,6 +250,60 @@ describe('can-delete-production', () => {
     });
   });
 
+  describe('a guard on another tag of the resource, which the principal may write first', () => {
+    // Deletions denied unless the resource carries delete-ok=true: a tag anyone who may tag it can set.
+    const deleteOk = doc(
+      deny(['rds:Delete*', 's3:DeleteBucket'], '*', {
+        Condition: { StringNotEquals: { 'aws:ResourceTag/delete-ok': 'true' } },
+      }),
+    );
+    const tagGuard = doc(
+      deny(['rds:AddTagsToResource'], '*', {
+        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['delete-ok'] } },
+      }),
+    );
+    const found = (actions: string[], guarded = false) =>
+      about(
+        run(rule, {
+          principals: [{ name: 'dba', policies: [doc(allow(actions))] }],
+          scps: [
+            FULL_ACCESS_LEVEL([
+              { name: 'delete-ok', document: deleteOk },
+              ...(guarded ? [{ name: 'tag-guard', document: tagGuard }] : []),
+            ]),
+          ],
+        }),
+        'dba',
+      );
+
+    it('deletes for certain once it tags the resource as the guard asks, naming the tag and the tag write', () => {
+      const [finding] = found(['rds:DeleteDBInstance', 'rds:AddTagsToResource']);
+      expect(finding.severity).toBe('critical');
+      expect(finding.details).toMatchObject({
+        allowedCount: 1,
+        dependsCount: 0,
+        tagFirst: { tags: { 'delete-ok': 'true' }, tagActions: ['rds:AddTagsToResource'] },
+      });
+      expect(finding.message).toContain('once it tags the resource delete-ok=true first (rds:AddTagsToResource)');
+    });
+
+    it.each([
+      ['it may not tag the resource', ['rds:DeleteDBInstance'], false],
+      ['a guard denies writing that tag key', ['rds:DeleteDBInstance', 'rds:AddTagsToResource'], true],
+    ])('still depends on the tag where %s', (_why, actions, guarded) => {
+      const [finding] = found(actions, guarded);
+      expect(finding.severity).toBe('high');
+      expect(finding.details).toMatchObject({ allowedCount: 0, dependsCount: 1 });
+      expect(finding.details?.tagFirst).toBeUndefined();
+    });
+
+    it("counts only the deletions whose own service's tag write it may make", () => {
+      // It may tag RDS resources, not S3 buckets: the bucket deletion still depends on the tag.
+      const [finding] = found(['rds:DeleteDBInstance', 's3:DeleteBucket', 'rds:AddTagsToResource']);
+      expect(finding.details).toMatchObject({ allowedCount: 1, dependsCount: 1, depends: ['s3:DeleteBucket'] });
+    });
+  });
+
   it("is critical under a resource perimeter SCP: the account's own production is inside the perimeter", () => {
     // AWS's resource perimeter: deny anything on a resource outside the organization.
     const perimeter = doc(

@@ -1,0 +1,130 @@
+// A guard keyed on a tag of the resource other than the production key (`Deny rds:Delete* unless
+// aws:ResourceTag/delete-ok is true`) holds only while nobody can set that tag: a principal that may tag the
+// production resource first (rds:AddTagsToResource with delete-ok=true) writes the tag, then deletes. These are
+// the deletions that "depend on" such a tag and that the principal lets through by tagging, each only where it
+// may write that tag on the resource with its service's own tagging action.
+import { CURRENT_POLICY_VERSION, parsePolicy } from '../../../policy';
+import { withWildcardsFilled } from '../../../policy/wildcard';
+import type { Catalog, CatalogAction } from '../../../catalog/types';
+import { resourceTagKeyOf } from '../../evaluate/context';
+import type { CompiledPrincipal, DecisionRuns, RequestContext, RunDecision } from '../../evaluate/types';
+
+/** What tagging first lets through: the tags written, the actions that write them, and the deletions. */
+export interface TagFirst {
+  readonly tags: Readonly<Record<string, string>>;
+  readonly tagActions: readonly string[];
+  readonly actions: readonly string[];
+}
+
+/** A value no policy names: what escapes a Deny that names the tag's values. */
+const OTHER_VALUE = 'leash-other';
+/** At most this many tag sets are asked (values of one key each): a policy names a handful. */
+const MAX_TAG_SETS = 16;
+
+/** Tagging actions by service: those that write tags (not remove them), made once per catalog. */
+const tagWriters = new WeakMap<Catalog, Map<string, string[]>>();
+
+function tagWritersOf(catalog: Catalog, service: string): readonly string[] {
+  let byService = tagWriters.get(catalog);
+  if (!byService) {
+    byService = new Map();
+    for (const action of catalog.actions) {
+      if (action.accessLevel !== 'Tagging' || /^(Untag|Remove|Delete)/.test(action.name)) continue;
+      const list = byService.get(action.service);
+      if (list) list.push(action.action);
+      else byService.set(action.service, [action.action]);
+    }
+    tagWriters.set(catalog, byService);
+  }
+  return byService.get(service) ?? [];
+}
+
+/**
+ * The deletions among `runs` (over `asked`, answered in `request`) that depend only on tags of the resource other
+ * than `productionKeys`, and that the principal lets through by writing one such tag first; undefined when none.
+ * The tag set that lets the most through is taken.
+ */
+export function tagFirstDeletions(
+  compiled: Pick<CompiledPrincipal, 'decide' | 'decideMany'>,
+  catalog: Catalog,
+  asked: readonly CatalogAction[],
+  runs: DecisionRuns,
+  request: RequestContext,
+  productionKeys: readonly string[],
+): TagFirst | undefined {
+  if (request.resourceTags === undefined) return undefined;
+  const production = new Set(productionKeys.map((key) => key.toLowerCase()));
+  const open: CatalogAction[] = [];
+  const values = new Map<string, Set<string>>();
+  const { ends, decisions } = runs;
+  for (let k = 0; k < decisions.length; k++) {
+    const decision = decisions[k];
+    if (decision.decision !== 'depends' || !onOtherTagsOnly(decision, production)) continue;
+    for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) open.push(asked[i]);
+    writtenTagValues(decision, values);
+  }
+  if (open.length === 0) return undefined;
+  let best: TagFirst | undefined;
+  for (const tags of tagSets(values)) {
+    const tagged: RequestContext = { ...request, resourceTags: { ...request.resourceTags, ...tags } };
+    const allowed = compiled.decideMany(open, tagged).filter((d) => d.decision === 'allowed');
+    if (allowed.length <= (best?.actions.length ?? 0)) continue;
+    // The tag is written on the production resource, as it is before the write, with the tag sent.
+    const writing: RequestContext = { ...request, requestTags: tags };
+    const writers = new Map<string, string | undefined>();
+    const writerOf = (service: string) => {
+      if (!writers.has(service)) {
+        writers.set(
+          service,
+          tagWritersOf(catalog, service).find((action) => compiled.decide(action, writing).decision === 'allowed'),
+        );
+      }
+      return writers.get(service);
+    };
+    const actions = allowed.filter((d) => writerOf(d.action.split(':')[0]) !== undefined).map((d) => d.action);
+    if (actions.length > (best?.actions.length ?? 0)) {
+      const tagActions = [...new Set([...writers.values()].filter((a): a is string => a !== undefined))];
+      best = { tags, tagActions, actions };
+    }
+  }
+  return best;
+}
+
+/** Whether the answer turns only on tags of the resource, none of them a production key. */
+function onOtherTagsOnly(decision: RunDecision, production: ReadonlySet<string>): boolean {
+  if (decision.dependsOn.length === 0) return false;
+  return decision.dependsOn.every((key) => {
+    const tagKey = resourceTagKeyOf(key.toLowerCase());
+    return tagKey !== undefined && !production.has(tagKey);
+  });
+}
+
+/** The values the deciding statements write for each resource tag key they read (wildcards filled), by tag key. */
+function writtenTagValues(decision: RunDecision, out: Map<string, Set<string>>): void {
+  for (const ref of [...decision.allowedBy, ...decision.deniedBy]) {
+    if (ref.statement === undefined) continue;
+    const parsed = parsePolicy({ Version: CURRENT_POLICY_VERSION, Statement: [ref.statement] });
+    if (!parsed.ok) continue;
+    for (const condition of parsed.policy.statements.flatMap((statement) => statement.conditions)) {
+      const tagKey = resourceTagKeyOf(condition.key.toLowerCase());
+      if (tagKey === undefined) continue;
+      // The key as the condition spells it after its prefix: the tag is written so.
+      const written = condition.key.slice(condition.key.indexOf('/') + 1);
+      let set = out.get(written);
+      if (!set) out.set(written, (set = new Set()));
+      for (const value of condition.values) if (!value.includes('${')) set.add(withWildcardsFilled(value));
+    }
+  }
+}
+
+/** One tag set per value of each key (and a value none names), at most MAX_TAG_SETS. */
+function tagSets(values: ReadonlyMap<string, ReadonlySet<string>>): Record<string, string>[] {
+  const out: Record<string, string>[] = [];
+  for (const [key, named] of values) {
+    for (const value of [...named, OTHER_VALUE]) {
+      out.push({ [key]: value });
+      if (out.length === MAX_TAG_SETS) return out;
+    }
+  }
+  return out;
+}
