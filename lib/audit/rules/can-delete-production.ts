@@ -89,7 +89,8 @@ export function check(context: RuleContext): RuleFinding[] {
     if (target.tag !== undefined && tally.dependsCount > 0) {
       const chosen = requests.find((r) => r.tag === byTag.tag && r.pick === byTag.pick);
       tagFirst =
-        chosen && tagFirstDeletions(compiled, catalog, asked, runs, chosen.request, guardrails.production.tagKeys);
+        chosen &&
+        tagFirstDeletions(compiled, catalog, asked, runs, chosen.request, guardrails.production.tagKeys, principal);
       if (tagFirst) tally = withTagFirst(tally, tagFirst);
     }
     if (tally.allowedCount > 0 || tally.dependsCount > 0) {

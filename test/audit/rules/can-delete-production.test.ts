@@ -297,6 +297,26 @@ describe('can-delete-production', () => {
       expect(finding.details?.tagFirst).toBeUndefined();
     });
 
+    it('claims a production resource for its own team where a grant compares the team tags (ABAC) and it may tag', () => {
+      const abac = allow('rds:DeleteDBInstance', '*', {
+        Condition: { StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' } },
+      });
+      const dev = (tagging: boolean) => ({
+        principals: [
+          {
+            name: 'dba',
+            tags: { team: 'core' },
+            policies: [doc(abac, ...(tagging ? [allow('rds:AddTagsToResource')] : []))],
+          },
+        ],
+      });
+      const [tags] = about(run(rule, dev(true)), 'dba');
+      expect(tags.severity).toBe('critical');
+      expect(tags.details?.tagFirst).toMatchObject({ tags: { team: 'core' } });
+      const [cannot] = about(run(rule, dev(false)), 'dba');
+      expect(cannot.severity).toBe('high');
+    });
+
     it("counts only the deletions whose own service's tag write it may make", () => {
       // It may tag RDS resources, not S3 buckets: the bucket deletion still depends on the tag.
       const [finding] = found(['rds:DeleteDBInstance', 's3:DeleteBucket', 'rds:AddTagsToResource']);

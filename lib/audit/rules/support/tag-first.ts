@@ -1,13 +1,16 @@
 // A guard keyed on a tag of the resource other than the production key (`Deny rds:Delete* unless
 // aws:ResourceTag/delete-ok is true`) holds only while nobody can set that tag: a principal that may tag the
-// production resource first (rds:AddTagsToResource with delete-ok=true) writes the tag, then deletes. These are
+// production resource first (rds:AddTagsToResource with delete-ok=true) writes the tag, then deletes. So does a
+// grant that compares the resource's tag with the principal's own (ABAC: `aws:ResourceTag/team` is
+// `${aws:PrincipalTag/team}`) for a principal that may write its own team on a production resource. These are
 // the deletions that "depend on" such a tag and that the principal lets through by tagging, each only where it
 // may write that tag on the resource with its service's own tagging action.
-import { CURRENT_POLICY_VERSION, parsePolicy } from '../../../policy';
+import { CURRENT_POLICY_VERSION, parsePolicy, type NormalizedCondition } from '../../../policy';
 import { withWildcardsFilled } from '../../../policy/wildcard';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { resourceTagKeyOf } from '../../evaluate/context';
 import type { CompiledPrincipal, DecisionRuns, RequestContext, RunDecision } from '../../evaluate/types';
+import type { Principal } from '../../sources/snapshot';
 
 /** What tagging first lets through: the tags written, the actions that write them, and the deletions. */
 export interface TagFirst {
@@ -16,6 +19,8 @@ export interface TagFirst {
   readonly actions: readonly string[];
 }
 
+/** A value that is one principal tag and nothing else. */
+const PRINCIPAL_TAG_VARIABLE = /^\$\{aws:principaltag\/([^}]+)\}$/i;
 /** A value no policy names: what escapes a Deny that names the tag's values. */
 const OTHER_VALUE = 'leash-other';
 /** At most this many tag sets are asked (values of one key each): a policy names a handful. */
@@ -51,8 +56,10 @@ export function tagFirstDeletions(
   runs: DecisionRuns,
   request: RequestContext,
   productionKeys: readonly string[],
+  principal: Pick<Principal, 'tags'>,
 ): TagFirst | undefined {
   if (request.resourceTags === undefined) return undefined;
+  const principalTags = new Map(Object.entries(principal.tags).map(([key, value]) => [key.toLowerCase(), value]));
   const production = new Set(productionKeys.map((key) => key.toLowerCase()));
   const open: CatalogAction[] = [];
   const values = new Map<string, Set<string>>();
@@ -61,30 +68,32 @@ export function tagFirstDeletions(
     const decision = decisions[k];
     if (decision.decision !== 'depends' || !onOtherTagsOnly(decision, production)) continue;
     for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) open.push(asked[i]);
-    writtenTagValues(decision, values);
+    writtenTagValues(decision, principalTags, values);
   }
   if (open.length === 0) return undefined;
+  const services = [...new Set(open.map((action) => action.service))];
   let best: TagFirst | undefined;
   for (const tags of tagSets(values)) {
-    const tagged: RequestContext = { ...request, resourceTags: { ...request.resourceTags, ...tags } };
-    const allowed = compiled.decideMany(open, tagged).filter((d) => d.decision === 'allowed');
-    if (allowed.length <= (best?.actions.length ?? 0)) continue;
-    // The tag is written on the production resource, as it is before the write, with the tag sent.
+    // First whether it may write the tag at all (a few questions), on the production resource as it is before
+    // the write, with the tag sent: only then are the deletions asked again.
     const writing: RequestContext = { ...request, requestTags: tags };
-    const writers = new Map<string, string | undefined>();
-    const writerOf = (service: string) => {
-      if (!writers.has(service)) {
-        writers.set(
-          service,
-          tagWritersOf(catalog, service).find((action) => compiled.decide(action, writing).decision === 'allowed'),
-        );
-      }
-      return writers.get(service);
-    };
-    const actions = allowed.filter((d) => writerOf(d.action.split(':')[0]) !== undefined).map((d) => d.action);
+    const writers = new Map<string, string>();
+    for (const service of services) {
+      const writer = tagWritersOf(catalog, service).find(
+        (action) => compiled.decide(action, writing).decision === 'allowed',
+      );
+      if (writer !== undefined) writers.set(service, writer);
+    }
+    if (writers.size === 0) continue;
+    const tagged: RequestContext = { ...request, resourceTags: { ...request.resourceTags, ...tags } };
+    const writable = open.filter((action) => writers.has(action.service));
+    const actions = compiled
+      .decideMany(writable, tagged)
+      .filter((d) => d.decision === 'allowed')
+      .map((d) => d.action);
     if (actions.length > (best?.actions.length ?? 0)) {
-      const tagActions = [...new Set([...writers.values()].filter((a): a is string => a !== undefined))];
-      best = { tags, tagActions, actions };
+      const used = new Set(actions.map((action) => writers.get(action.split(':')[0])!));
+      best = { tags, tagActions: [...used], actions };
     }
   }
   return best;
@@ -99,20 +108,42 @@ function onOtherTagsOnly(decision: RunDecision, production: ReadonlySet<string>)
   });
 }
 
+/** Each statement's conditions, parsed once (statements are shared objects of the snapshot's documents). */
+const conditionsOf = new WeakMap<object, readonly NormalizedCondition[]>();
+
+function statementConditions(statement: unknown): readonly NormalizedCondition[] {
+  if (typeof statement !== 'object' || statement === null) return [];
+  let found = conditionsOf.get(statement);
+  if (!found) {
+    const parsed = parsePolicy({ Version: CURRENT_POLICY_VERSION, Statement: [statement] });
+    found = parsed.ok ? parsed.policy.statements.flatMap((s) => s.conditions) : [];
+    conditionsOf.set(statement, found);
+  }
+  return found;
+}
+
 /** The values the deciding statements write for each resource tag key they read (wildcards filled), by tag key. */
-function writtenTagValues(decision: RunDecision, out: Map<string, Set<string>>): void {
+function writtenTagValues(
+  decision: RunDecision,
+  principalTags: ReadonlyMap<string, string>,
+  out: Map<string, Set<string>>,
+): void {
   for (const ref of [...decision.allowedBy, ...decision.deniedBy]) {
-    if (ref.statement === undefined) continue;
-    const parsed = parsePolicy({ Version: CURRENT_POLICY_VERSION, Statement: [ref.statement] });
-    if (!parsed.ok) continue;
-    for (const condition of parsed.policy.statements.flatMap((statement) => statement.conditions)) {
+    for (const condition of statementConditions(ref.statement)) {
       const tagKey = resourceTagKeyOf(condition.key.toLowerCase());
       if (tagKey === undefined) continue;
       // The key as the condition spells it after its prefix: the tag is written so.
       const written = condition.key.slice(condition.key.indexOf('/') + 1);
       let set = out.get(written);
       if (!set) out.set(written, (set = new Set()));
-      for (const value of condition.values) if (!value.includes('${')) set.add(withWildcardsFilled(value));
+      for (const value of condition.values) {
+        // ABAC's `${aws:PrincipalTag/team}`: its own value, which it may write on any resource it may tag.
+        const variable = PRINCIPAL_TAG_VARIABLE.exec(value);
+        if (variable) {
+          const own = principalTags.get(variable[1].toLowerCase());
+          if (own !== undefined) set.add(own);
+        } else if (!value.includes('${')) set.add(withWildcardsFilled(value));
+      }
     }
   }
 }
