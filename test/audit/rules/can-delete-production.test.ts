@@ -317,6 +317,13 @@ describe('can-delete-production', () => {
       expect(cannot.severity).toBe('high');
     });
 
+    it('counts a deletion only where it may tag what that deletion deletes (not the objects of a bucket)', () => {
+      const [objects] = found(['s3:DeleteBucket', 's3:PutObjectTagging']);
+      expect(objects.details).toMatchObject({ allowedCount: 0, dependsCount: 1 });
+      const [bucket] = found(['s3:DeleteBucket', 's3:PutBucketTagging']);
+      expect(bucket.details).toMatchObject({ allowedCount: 1, tagFirst: { tagActions: ['s3:PutBucketTagging'] } });
+    });
+
     it("counts only the deletions whose own service's tag write it may make", () => {
       // It may tag RDS resources, not S3 buckets: the bucket deletion still depends on the tag.
       const [finding] = found(['rds:DeleteDBInstance', 's3:DeleteBucket', 'rds:AddTagsToResource']);

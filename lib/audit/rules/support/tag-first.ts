@@ -27,21 +27,30 @@ const OTHER_VALUE = 'leash-other';
 const MAX_TAG_SETS = 16;
 
 /** Tagging actions by service: those that write tags (not remove them), made once per catalog. */
-const tagWriters = new WeakMap<Catalog, Map<string, string[]>>();
+const tagWriters = new WeakMap<Catalog, Map<string, CatalogAction[]>>();
 
-function tagWritersOf(catalog: Catalog, service: string): readonly string[] {
+function tagWritersOf(catalog: Catalog, service: string): readonly CatalogAction[] {
   let byService = tagWriters.get(catalog);
   if (!byService) {
     byService = new Map();
     for (const action of catalog.actions) {
       if (action.accessLevel !== 'Tagging' || /^(Untag|Remove|Delete)/.test(action.name)) continue;
       const list = byService.get(action.service);
-      if (list) list.push(action.action);
-      else byService.set(action.service, [action.action]);
+      if (list) list.push(action);
+      else byService.set(action.service, [action]);
     }
     tagWriters.set(catalog, byService);
   }
   return byService.get(service) ?? [];
+}
+
+/**
+ * Whether `writer` tags what `deletion` deletes: they share a resource type (s3:PutBucketTagging tags the bucket
+ * s3:DeleteBucket deletes, s3:PutObjectTagging does not). A deletion that names no resource type takes any.
+ */
+function tagsWhatItDeletes(writer: CatalogAction, deletion: CatalogAction): boolean {
+  if (deletion.resourceTypes.length === 0) return true;
+  return writer.resourceTypes.some((type) => deletion.resourceTypes.some((other) => other.name === type.name));
 }
 
 /**
@@ -71,29 +80,36 @@ export function tagFirstDeletions(
     writtenTagValues(decision, principalTags, values);
   }
   if (open.length === 0) return undefined;
-  const services = [...new Set(open.map((action) => action.service))];
   let best: TagFirst | undefined;
   for (const tags of tagSets(values)) {
     // First whether it may write the tag at all (a few questions), on the production resource as it is before
     // the write, with the tag sent: only then are the deletions asked again.
     const writing: RequestContext = { ...request, requestTags: tags };
+    const allowedWriter = new Map<CatalogAction, boolean>();
+    const writerFor = (deletion: CatalogAction) =>
+      tagWritersOf(catalog, deletion.service).find((writer) => {
+        if (!tagsWhatItDeletes(writer, deletion)) return false;
+        let allowed = allowedWriter.get(writer);
+        if (allowed === undefined) {
+          allowed = compiled.decide(writer.action, writing).decision === 'allowed';
+          allowedWriter.set(writer, allowed);
+        }
+        return allowed;
+      });
     const writers = new Map<string, string>();
-    for (const service of services) {
-      const writer = tagWritersOf(catalog, service).find(
-        (action) => compiled.decide(action, writing).decision === 'allowed',
-      );
-      if (writer !== undefined) writers.set(service, writer);
+    for (const deletion of open) {
+      const writer = writerFor(deletion);
+      if (writer !== undefined) writers.set(deletion.action, writer.action);
     }
     if (writers.size === 0) continue;
     const tagged: RequestContext = { ...request, resourceTags: { ...request.resourceTags, ...tags } };
-    const writable = open.filter((action) => writers.has(action.service));
+    const writable = open.filter((action) => writers.has(action.action));
     const actions = compiled
       .decideMany(writable, tagged)
       .filter((d) => d.decision === 'allowed')
       .map((d) => d.action);
     if (actions.length > (best?.actions.length ?? 0)) {
-      const used = new Set(actions.map((action) => writers.get(action.split(':')[0])!));
-      best = { tags, tagActions: [...used], actions };
+      best = { tags, tagActions: [...new Set(actions.map((action) => writers.get(action)!))], actions };
     }
   }
   return best;
