@@ -24,6 +24,7 @@ import {
 } from './support/escalated';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { allowEvidence, docsUrl, listActions, uncappedText } from './support/meta';
+import { tagFirstText, tagFirstWrites, type TagFirst } from './support/tag-first';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
 import {
   inputResourceStates,
@@ -234,6 +235,31 @@ export function check(context: RuleContext): Finding[] {
           requestFor(state, recognition, send),
         );
       }
+      // A write guarded by another tag of the resource, which the agent may write on it first (support/tag-first.ts).
+      let tagFirst: TagFirst | undefined;
+      if (depends.size > 0) {
+        for (const { state, actions: askedHere } of questions) {
+          const candidates = askedHere.flatMap((action) => {
+            const decision = depends.get(action.action);
+            return decision ? [{ action, decision }] : [];
+          });
+          if (candidates.length === 0) continue;
+          const found = tagFirstWrites(
+            compiled,
+            catalog,
+            candidates,
+            requestFor(state, recognition),
+            guardrails.production.tagKeys,
+            principal,
+          );
+          if (!found) continue;
+          for (const decision of found.decisions) {
+            allowed.set(decision.action, decision);
+            depends.delete(decision.action);
+          }
+          tagFirst ??= found;
+        }
+      }
       for (const decision of depends.values()) for (const key of decision.dependsOn) dependsOn.add(key);
       if (allowed.size === 0 && depends.size === 0) continue;
       const actions = [...allowed.keys()];
@@ -255,7 +281,9 @@ export function check(context: RuleContext): Finding[] {
           `as an agent (${recognition.how}) it can write to resources ${statesText(where)}` +
           picksText(picksUsed) +
           ': ' +
-          `${counts.filter(Boolean).join(' ')}. Let through by: ${layers.join('; ')}.`,
+          `${counts.filter(Boolean).join(' ')}.` +
+          (tagFirst ? ` ${tagFirstText(tagFirst)}.` : '') +
+          ` Let through by: ${layers.join('; ')}.`,
         principalArn: principal.arn,
         location: principal.location,
         evidence: allowEvidence([...allowed.values(), ...depends.values()]),
@@ -268,6 +296,9 @@ export function check(context: RuleContext): Finding[] {
           dependsOn: [...dependsOn],
           resourceStates: [...where],
           ...picksDetails(picksUsed),
+          ...(tagFirst
+            ? { tagFirst: { tags: tagFirst.tags, tagActions: tagFirst.tagActions, actions: tagFirst.actions } }
+            : {}),
           layers,
           permissionsBoundaryArn: principal.permissionsBoundaryArn ?? null,
         },

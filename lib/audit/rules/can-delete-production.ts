@@ -17,7 +17,7 @@ import { DETAIL_LIMIT, tallyOf, worstProductionKey, type ProductionTally } from 
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { docsUrl, listActions, grantedEvidence, uncappedText } from './support/meta';
 import { unlistedValueNote } from './support/production-values';
-import { tagFirstDeletions, type TagFirst } from './support/tag-first';
+import { tagFirstDeletions, tagFirstText, type TagFirst } from './support/tag-first';
 import {
   inputProductionDeletions,
   productionArnDeletions,
@@ -199,13 +199,7 @@ function findingOf(
     `${allowedCount} action(s) allowed`,
     dependsCount > 0 ? `and ${dependsCount} depending on ${listActions([...dependsOn], 4)}` : '',
     `(${listActions(sample, 6, allowedCount + dependsCount)}).`,
-    tagFirst
-      ? `${tagFirst.actions.length} of them once it tags the resource ${Object.entries(tagFirst.tags)
-          .map(([key, value]) => `${key}=${value}`)
-          .join(
-            ', ',
-          )} first (${tagFirst.tagActions.join(', ')}): a guard on that tag holds only while nobody may write it.`
-      : '',
+    tagFirst ? `${tagFirstText(tagFirst)}: a guard on that tag holds only while nobody may write it.` : '',
     `Missing guardrails: ${missing.join('; ')}.`,
     productionTag === undefined ? '' : unlistedValueNote(productionTag, context.guardrails),
     exempt ? 'The principal is exempt in the config (break-glass or pipeline).' : '',
@@ -225,7 +219,9 @@ function findingOf(
       allowed,
       depends,
       dependsOn: [...dependsOn],
-      ...(tagFirst ? { tagFirst } : {}),
+      ...(tagFirst
+        ? { tagFirst: { tags: tagFirst.tags, tagActions: tagFirst.tagActions, actions: tagFirst.actions } }
+        : {}),
       hasPermissionsBoundary: compiled.hasPermissionsBoundary,
       scpGaps: Object.fromEntries((Object.keys(gaps) as ScpGap[]).filter((g) => gaps[g] > 0).map((g) => [g, gaps[g]])),
       tagConditionUnsupported,

@@ -29,6 +29,37 @@ describe('agent-can-write-production', () => {
     expect(about(findings, 'agent')).toEqual([]);
   });
 
+  it('writes a production table once it tags it as its grant asks (owner=agent), where it may tag it', () => {
+    const ownTables = allow('dynamodb:PutItem', '*', {
+      Condition: { StringEquals: { 'aws:ResourceTag/owner': 'agent' } },
+    });
+    const found = (tagging: boolean) =>
+      about(
+        run(rule, {
+          principals: [
+            {
+              name: 'agent',
+              tags: agentTag,
+              policies: [doc(ownTables, ...(tagging ? [allow('dynamodb:TagResource')] : []))],
+            },
+          ],
+        }),
+        'agent',
+      ).find(
+        (f) =>
+          (f.details?.allowed as string[] | undefined)?.includes('dynamodb:PutItem') ||
+          (f.details?.depends as string[] | undefined)?.includes('dynamodb:PutItem'),
+      );
+    const tags = found(true);
+    expect(tags?.severity).toBe('critical');
+    expect(tags?.message).toContain('once it tags the resource owner=agent first (dynamodb:TagResource)');
+    expect(tags?.details?.tagFirst).toMatchObject({ tags: { owner: 'agent' }, actions: ['dynamodb:PutItem'] });
+    // It may not tag the table: whether a production table is the agent's depends on its tag.
+    const cannot = found(false);
+    expect(cannot?.severity).toBe('high');
+    expect(cannot?.details?.tagFirst).toBeUndefined();
+  });
+
   it('recognises the agent tag in any case, as the SCP agent layer does', () => {
     const [finding] = run(rule, {
       principals: [{ name: 'agent', tags: { 'Leash:Agent': 'TRUE' }, policies: [doc(allow('s3:PutObject'))] }],

@@ -9,7 +9,13 @@ import { CURRENT_POLICY_VERSION, parsePolicy, type NormalizedCondition } from '.
 import { withWildcardsFilled } from '../../../policy/wildcard';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { resourceTagKeyOf } from '../../evaluate/context';
-import type { CompiledPrincipal, DecisionRuns, RequestContext, RunDecision } from '../../evaluate/types';
+import type {
+  ActionDecision,
+  CompiledPrincipal,
+  DecisionRuns,
+  RequestContext,
+  RunDecision,
+} from '../../evaluate/types';
 import type { Principal } from '../../sources/snapshot';
 
 /** What tagging first lets through: the tags written, the actions that write them, and the deletions. */
@@ -17,6 +23,8 @@ export interface TagFirst {
   readonly tags: Readonly<Record<string, string>>;
   readonly tagActions: readonly string[];
   readonly actions: readonly string[];
+  /** The actions' answers once the resource carries the tags (evidence), not reported. */
+  readonly decisions: readonly ActionDecision[];
 }
 
 /** A value that is one principal tag and nothing else. */
@@ -67,16 +75,39 @@ export function tagFirstDeletions(
   productionKeys: readonly string[],
   principal: Pick<Principal, 'tags'>,
 ): TagFirst | undefined {
+  const candidates: { action: CatalogAction; decision: RunDecision }[] = [];
+  const { ends, decisions } = runs;
+  for (let k = 0; k < decisions.length; k++) {
+    const decision = decisions[k];
+    if (decision.decision !== 'depends') continue;
+    for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) candidates.push({ action: asked[i], decision });
+  }
+  return tagFirstWrites(compiled, catalog, candidates, request, productionKeys, principal);
+}
+
+/**
+ * tagFirstDeletions for any actions, each with its answer in `request`: those that depend only on tags of the
+ * resource other than `productionKeys` and that the principal lets through by writing one such tag first.
+ */
+export function tagFirstWrites(
+  compiled: Pick<CompiledPrincipal, 'decide' | 'decideMany'>,
+  catalog: Catalog,
+  candidates: readonly { readonly action: CatalogAction; readonly decision: RunDecision }[],
+  request: RequestContext,
+  productionKeys: readonly string[],
+  principal: Pick<Principal, 'tags'>,
+): TagFirst | undefined {
   if (request.resourceTags === undefined) return undefined;
   const principalTags = new Map(Object.entries(principal.tags).map(([key, value]) => [key.toLowerCase(), value]));
   const production = new Set(productionKeys.map((key) => key.toLowerCase()));
   const open: CatalogAction[] = [];
   const values = new Map<string, Set<string>>();
-  const { ends, decisions } = runs;
-  for (let k = 0; k < decisions.length; k++) {
-    const decision = decisions[k];
+  const read = new Set<RunDecision>();
+  for (const { action, decision } of candidates) {
     if (decision.decision !== 'depends' || !onOtherTagsOnly(decision, production)) continue;
-    for (let i = k === 0 ? 0 : ends[k - 1]; i < ends[k]; i++) open.push(asked[i]);
+    open.push(action);
+    if (read.has(decision)) continue;
+    read.add(decision);
     writtenTagValues(decision, principalTags, values);
   }
   if (open.length === 0) return undefined;
@@ -104,12 +135,15 @@ export function tagFirstDeletions(
     if (writers.size === 0) continue;
     const tagged: RequestContext = { ...request, resourceTags: { ...request.resourceTags, ...tags } };
     const writable = open.filter((action) => writers.has(action.action));
-    const actions = compiled
-      .decideMany(writable, tagged)
-      .filter((d) => d.decision === 'allowed')
-      .map((d) => d.action);
-    if (actions.length > (best?.actions.length ?? 0)) {
-      best = { tags, tagActions: [...new Set(actions.map((action) => writers.get(action)!))], actions };
+    const allowed = compiled.decideMany(writable, tagged).filter((d) => d.decision === 'allowed');
+    if (allowed.length > (best?.actions.length ?? 0)) {
+      const actions = allowed.map((d) => d.action);
+      best = {
+        tags,
+        tagActions: [...new Set(actions.map((action) => writers.get(action)!))],
+        actions,
+        decisions: allowed,
+      };
     }
   }
   return best;
@@ -174,4 +208,12 @@ function tagSets(values: ReadonlyMap<string, ReadonlySet<string>>): Record<strin
     }
   }
   return out;
+}
+
+/** How a finding says it: "2 of them once it tags the resource delete-ok=true first (rds:AddTagsToResource)". */
+export function tagFirstText(tagFirst: TagFirst): string {
+  const tags = Object.entries(tagFirst.tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
+  return `${tagFirst.actions.length} of them once it tags the resource ${tags} first (${tagFirst.tagActions.join(', ')})`;
 }
