@@ -24,7 +24,7 @@ import {
 } from './support/escalated';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { allowEvidence, docsUrl, listActions, uncappedText } from './support/meta';
-import { tagFirstText, tagFirstWrites, type TagFirst } from './support/tag-first';
+import { tagFirstDetails, tagFirstText, tagFirstWrites, type TagFirst } from './support/tag-first';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
 import {
   inputResourceStates,
@@ -296,9 +296,7 @@ export function check(context: RuleContext): Finding[] {
           dependsOn: [...dependsOn],
           resourceStates: [...where],
           ...picksDetails(picksUsed),
-          ...(tagFirst
-            ? { tagFirst: { tags: tagFirst.tags, tagActions: tagFirst.tagActions, actions: tagFirst.actions } }
-            : {}),
+          ...tagFirstDetails(tagFirst),
           layers,
           permissionsBoundaryArn: principal.permissionsBoundaryArn ?? null,
         },

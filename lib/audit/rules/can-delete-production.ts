@@ -17,7 +17,7 @@ import { DETAIL_LIMIT, tallyOf, worstProductionKey, type ProductionTally } from 
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { docsUrl, listActions, grantedEvidence, uncappedText } from './support/meta';
 import { unlistedValueNote } from './support/production-values';
-import { tagFirstDeletions, tagFirstText, type TagFirst } from './support/tag-first';
+import { tagFirstDeletions, tagFirstDetails, tagFirstText, withTagFirst, type TagFirst } from './support/tag-first';
 import {
   inputProductionDeletions,
   productionArnDeletions,
@@ -145,19 +145,6 @@ function worstWithArns(
   return best;
 }
 
-/** The tally with the deletions tagging lets through counted as allowed (the lists keep their limit). */
-function withTagFirst(tally: ProductionTally, tagFirst: TagFirst): ProductionTally {
-  const moved = new Set(tagFirst.actions);
-  const count = tagFirst.actions.length;
-  return {
-    ...tally,
-    allowedCount: tally.allowedCount + count,
-    dependsCount: tally.dependsCount - count,
-    allowed: [...tally.allowed, ...tagFirst.actions].slice(0, Math.max(tally.allowed.length, DETAIL_LIMIT)),
-    depends: tally.depends.filter((action) => !moved.has(action)),
-  };
-}
-
 function findingOf(
   context: RuleContext,
   principal: Principal,
@@ -219,9 +206,7 @@ function findingOf(
       allowed,
       depends,
       dependsOn: [...dependsOn],
-      ...(tagFirst
-        ? { tagFirst: { tags: tagFirst.tags, tagActions: tagFirst.tagActions, actions: tagFirst.actions } }
-        : {}),
+      ...tagFirstDetails(tagFirst),
       hasPermissionsBoundary: compiled.hasPermissionsBoundary,
       scpGaps: Object.fromEntries((Object.keys(gaps) as ScpGap[]).filter((g) => gaps[g] > 0).map((g) => [g, gaps[g]])),
       tagConditionUnsupported,

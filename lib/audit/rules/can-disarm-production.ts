@@ -28,6 +28,8 @@ import {
   reachOwnAndOrganizationGoals,
 } from './support/transitive';
 
+import { tagFirstDeletions, tagFirstDetails, tagFirstText, withTagFirst, type TagFirst } from './support/tag-first';
+
 /** The check: each principal alone, on a production-tagged resource. */
 export const scope = 'principal' as const;
 
@@ -65,13 +67,8 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    const byTag = worstProductionKey(
-      compiled,
-      asked,
-      requestsFor(analysis.productionTags(principal), picksAndSends(analysis, principal)),
-      scpGap,
-      principal.serviceLinked,
-    );
+    const requests = requestsFor(analysis.productionTags(principal), picksAndSends(analysis, principal));
+    const byTag = worstProductionKey(compiled, asked, requests, scpGap, principal.serviceLinked);
     const productionTag = byTag.tag;
     let pick = byTag.pick;
     let { runs, tally } = byTag;
@@ -91,6 +88,15 @@ export function check(context: RuleContext): RuleFinding[] {
         pick = undefined;
       }
     }
+    // A safety catch guarded by another tag of the resource, which the principal may write first.
+    let tagFirst: TagFirst | undefined;
+    if (productionArn === undefined && tally.dependsCount > 0) {
+      const chosen = requests.find((r) => r.tag === byTag.tag && r.pick === byTag.pick);
+      tagFirst =
+        chosen &&
+        tagFirstDeletions(compiled, catalog, asked, runs, chosen.request, guardrails.production.tagKeys, principal);
+      if (tagFirst) tally = withTagFirst(tally, tagFirst);
+    }
     if (tally.allowedCount === 0 && tally.dependsCount === 0) continue;
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : tally.allowedCount > 0 ? 'high' : 'medium';
@@ -105,6 +111,7 @@ export function check(context: RuleContext): RuleFinding[] {
         `${tally.allowedCount} action(s) allowed`,
         tally.dependsCount > 0 ? `and ${tally.dependsCount} depending on ${listActions([...tally.dependsOn], 4)}` : '',
         `(${listActions(sample, 6, tally.allowedCount + tally.dependsCount)}).`,
+        tagFirst ? `${tagFirstText(tagFirst)}: a guard on that tag holds only while nobody may write it.` : '',
         gaps.length > 0
           ? `SCPs: ${gaps.map((gap) => `${tally.gaps[gap]} action(s): ${SCP_GAP_TEXT[gap]}`).join('; ')}.`
           : '',
@@ -124,6 +131,7 @@ export function check(context: RuleContext): RuleFinding[] {
         allowed: tally.allowed,
         depends: tally.depends,
         dependsOn: [...tally.dependsOn],
+        ...tagFirstDetails(tagFirst),
         scpGaps: Object.fromEntries(gaps.map((gap) => [gap, tally.gaps[gap]])),
         exempt,
       },

@@ -63,6 +63,28 @@ describe('can-disarm-production', () => {
     expect(finding.message).toContain('resources tagged environment=production in eu-west-1');
   });
 
+  it('switches a protection off once it tags the resource as a guard on another tag asks, where it may tag it', () => {
+    const guard = doc(
+      deny('rds:ModifyDBInstance', '*', { Condition: { StringNotEquals: { 'aws:ResourceTag/change-ok': 'yes' } } }),
+    );
+    const found = (actions: string[]) =>
+      about(
+        run(rule, {
+          principals: [{ name: 'dba', policies: [doc(allow(actions))] }],
+          scps: [FULL_ACCESS_LEVEL([{ name: 'change-ok', document: guard }])],
+        }),
+        'dba',
+      );
+    const [tags] = found(['rds:ModifyDBInstance', 'rds:AddTagsToResource']);
+    expect(tags).toMatchObject({
+      severity: 'high',
+      details: { allowedCount: 1, tagFirst: { tags: { 'change-ok': 'yes' } } },
+    });
+    expect(tags.message).toContain('once it tags the resource change-ok=yes first (rds:AddTagsToResource)');
+    const [cannot] = found(['rds:ModifyDBInstance']);
+    expect(cannot).toMatchObject({ severity: 'medium', details: { allowedCount: 0, dependsCount: 1 } });
+  });
+
   it('rates an exempt principal info', () => {
     const findings = run(
       rule,

@@ -17,6 +17,7 @@ import type {
   RunDecision,
 } from '../../evaluate/types';
 import type { Principal } from '../../sources/snapshot';
+import { DETAIL_LIMIT, type ProductionTally } from './production-tally';
 
 /** What tagging first lets through: the tags written, the actions that write them, and the deletions. */
 export interface TagFirst {
@@ -216,4 +217,24 @@ export function tagFirstText(tagFirst: TagFirst): string {
     .map(([key, value]) => `${key}=${value}`)
     .join(', ');
   return `${tagFirst.actions.length} of them once it tags the resource ${tags} first (${tagFirst.tagActions.join(', ')})`;
+}
+
+/** `details.tagFirst` of a finding: the tags, the tagging actions and the actions they let through. */
+export function tagFirstDetails(tagFirst: TagFirst | undefined): Record<string, unknown> {
+  return tagFirst
+    ? { tagFirst: { tags: tagFirst.tags, tagActions: tagFirst.tagActions, actions: tagFirst.actions } }
+    : {};
+}
+
+/** The tally with the actions tagging lets through counted as allowed (the lists keep their limit). */
+export function withTagFirst(tally: ProductionTally, tagFirst: TagFirst): ProductionTally {
+  const moved = new Set(tagFirst.actions);
+  const count = tagFirst.actions.length;
+  return {
+    ...tally,
+    allowedCount: tally.allowedCount + count,
+    dependsCount: tally.dependsCount - count,
+    allowed: [...tally.allowed, ...tagFirst.actions].slice(0, Math.max(tally.allowed.length, DETAIL_LIMIT)),
+    depends: tally.depends.filter((action) => !moved.has(action)),
+  };
 }
