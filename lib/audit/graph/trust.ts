@@ -583,8 +583,8 @@ export function callerFacts(principal: Principal, accountId: string): PrincipalF
  * - `names`: the session name (RoleSessionName, the part of aws:userid after the role's id), when an Allow of
  *   sts:AssumeRole to an IAM principal, an account or everyone, or of sts:AssumeRoleWithWebIdentity, reads no
  *   sts:RoleSessionName and no Deny does (SAML takes the name from the assertion; a service names its own);
- * - `sourceIdentities`: any source identity, when an Allow of sts:SetSourceIdentity names such a caller and no
- *   statement reads sts:SourceIdentity;
+ * - `sourceIdentities`: any source identity, when an Allow of sts:SetSourceIdentity names such a caller, no Deny
+ *   covers it and no statement reads sts:SourceIdentity;
  * - `noSourceIdentity`: none, when no statement reads sts:SourceIdentity (without sts:SetSourceIdentity in the
  *   trust no session of the role has one, not even a chained one).
  * A trust that cannot be read gives no choice: the answers stay as the evaluator gives them.
@@ -615,10 +615,14 @@ export function sessionChoices(snapshot: AccountSnapshot, role: Principal): Sess
     ((covers(statement, 'sts:AssumeRole') && callers(statement)) ||
       (covers(statement, 'sts:AssumeRoleWithWebIdentity') && (statement.principals?.Federated ?? []).length > 0));
   const identityRead = statements.some((statement) => reads(statement, SOURCE_IDENTITY_VALUE));
+  // A Deny of setting one (for whoever it names, on whatever condition) leaves the choice unknown.
+  const identityDenied = denies.some((statement) => covers(statement, 'sts:SetSourceIdentity'));
   return {
     names: allows.some(namedByCaller) && !denies.some((statement) => reads(statement, ROLE_SESSION_NAME)),
     sourceIdentities:
-      !identityRead && allows.some((statement) => covers(statement, 'sts:SetSourceIdentity') && callers(statement)),
+      !identityRead &&
+      !identityDenied &&
+      allows.some((statement) => covers(statement, 'sts:SetSourceIdentity') && callers(statement)),
     noSourceIdentity: !identityRead,
   };
 }

@@ -67,8 +67,11 @@ const SIMULATED = {
   scps: Object.entries(SCPS).map(([name, document]) => ({ name, policy: validated(name, document) })),
 };
 
-/** The simulator's answer for a request made with `pick`: a key the pick sets absent is left out. */
-function simulated(action: string, pick: CallerPick): 'allowed' | 'denied' {
+/**
+ * The simulator's answer for a request made with `pick` under `scps` (the sweep's own by default): a key the pick
+ * sets absent is left out.
+ */
+function simulated(action: string, pick: CallerPick, scps = SIMULATED.scps): 'allowed' | 'denied' {
   const contextVariables: Record<string, string | string[]> = {};
   for (const [key, values] of Object.entries(pick.keys)) {
     if (values.length === 0) continue;
@@ -83,7 +86,7 @@ function simulated(action: string, pick: CallerPick): 'allowed' | 'denied' {
         contextVariables,
       },
       identityPolicies: [{ name: 'allow', policy: SIMULATED.identity }],
-      serviceControlPolicies: [{ orgIdentifier: 'r-root', policies: SIMULATED.scps }],
+      serviceControlPolicies: [{ orgIdentifier: 'r-root', policies: scps }],
       resourceControlPolicies: [],
     },
     {},
@@ -195,26 +198,6 @@ describe("a role session's name and source identity, as its maker picks them, ov
     account.principals[0],
   );
 
-  function simulatedSession(action: string, pick: CallerPick): 'allowed' | 'denied' {
-    const contextVariables: Record<string, string> = {};
-    for (const [key, values] of Object.entries(pick.keys)) if (values.length > 0) contextVariables[key] = values[0];
-    const outcome = runUnsafeSimulation(
-      {
-        request: {
-          principal: `arn:aws:iam::${ACCOUNT}:role/app`,
-          action,
-          resource: { resource: '*', accountId: ACCOUNT },
-          contextVariables,
-        },
-        identityPolicies: [{ name: 'allow', policy: SIMULATED.identity }],
-        serviceControlPolicies: [{ orgIdentifier: 'r-root', policies: scps }],
-        resourceControlPolicies: [],
-      },
-      {},
-    );
-    return outcome === 'Allowed' ? 'allowed' : 'denied';
-  }
-
   it('answers every action under every pick as the simulator does, and a break-glass session gets everything', () => {
     expect(picks.some((p) => p.label.includes('as a session named breakglass-'))).toBe(true);
     expect(picks.some((p) => p.label.includes('with source identity agent-'))).toBe(true);
@@ -226,7 +209,7 @@ describe("a role session's name and source identity, as its maker picks them, ov
       expect(ours.filter((d) => d.decision === 'depends').map((d) => `${d.action} (${d.dependsOn})`)).toEqual([]);
       for (let i = 0; i < ours.length; i += STRIDE) {
         const d = ours[i];
-        if (d.decision !== simulatedSession(d.action, pick)) {
+        if (d.decision !== simulated(d.action, pick, scps)) {
           disagree.push(`${pick.label}: ${d.action} ours ${d.decision}`);
         }
       }

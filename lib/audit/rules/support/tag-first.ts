@@ -35,7 +35,11 @@ const OTHER_VALUE = 'leash-other';
 /** At most this many tag sets are asked (values of one key each): a policy names a handful. */
 const MAX_TAG_SETS = 16;
 
-/** Tagging actions by service: those that write tags (not remove them), made once per catalog. */
+/**
+ * Tagging actions by service that write tags rather than remove them, made once per catalog: only candidates,
+ * named by verb (the catalog does not say which tagging call adds); whether one lets the tag be written is
+ * the evaluator's answer, asked with the tag it sends.
+ */
 const tagWriters = new WeakMap<Catalog, Map<string, CatalogAction[]>>();
 
 function tagWritersOf(catalog: Catalog, service: string): readonly CatalogAction[] {
