@@ -8,6 +8,7 @@ import type { Principal } from '../sources/snapshot';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { inPick, pickDetails, productionArnQuestions, productionTagText } from './support/production';
 import { unlistedValueNote, type ProductionTag } from './support/production-values';
+import { tagFirstDeletions, tagFirstDetails, tagFirstText, withTagFirst } from './support/tag-first';
 import {
   besideDirect,
   directGoalOf,
@@ -101,7 +102,7 @@ export function check(context: RuleContext): RuleFinding[] {
     if (!compiled) continue;
     const asked = analysis.restrict(principal, actions);
     if (asked.length === 0) continue;
-    let { tag, runs, tally, pick } = worstKey(
+    let { tag, runs, tally, pick, request } = worstKey(
       compiled,
       asked,
       rewritesFor(
@@ -113,6 +114,7 @@ export function check(context: RuleContext): RuleFinding[] {
     );
     // A production resource the input defines, by its ARN: a grant on the ARN rewrites its tag for certain.
     let productionArn: string | undefined;
+    let tagged = asked;
     for (const question of byArn(principal)) {
       const onIt = analysis.restrict(principal, question.actions);
       if (onIt.length === 0) continue;
@@ -120,8 +122,19 @@ export function check(context: RuleContext): RuleFinding[] {
       const more =
         found.tally.allowedCount > tally.allowedCount ||
         (found.tally.allowedCount === tally.allowedCount && found.tally.dependsCount > tally.dependsCount);
-      if (more) ({ tag, runs, tally, pick, productionArn } = { ...found, productionArn: question.arn });
+      if (more)
+        ({ tag, runs, tally, pick, request, productionArn, tagged } = {
+          ...found,
+          productionArn: question.arn,
+          tagged: onIt,
+        });
     }
+    // A rewrite guarded by another tag of the resource (owner=agent), which the principal may write first.
+    const tagFirst =
+      tally.dependsCount > 0
+        ? tagFirstDeletions(compiled, catalog, tagged, runs, request, guardrails.production.tagKeys, principal)
+        : undefined;
+    if (tagFirst) tally = withTagFirst(tally, tagFirst);
     const { key } = tag;
     const { allowedCount, dependsCount, allowed, depends } = tally;
     if (allowedCount === 0 && dependsCount === 0) continue;
@@ -136,6 +149,7 @@ export function check(context: RuleContext): RuleFinding[] {
         `${allowedCount} tagging action(s) allowed` +
         (dependsCount > 0 ? `, ${dependsCount} depending on conditions` : '') +
         ` (${listActions(sample, 6, allowedCount + dependsCount)}).` +
+        (tagFirst ? ` ${tagFirstText(tagFirst)}: a guard on that tag holds only while nobody may write it.` : '') +
         (unlistedValueNote(tag.text, guardrails) ? ` ${unlistedValueNote(tag.text, guardrails)}` : ''),
       principalArn: principal.arn,
       location: principal.location,
@@ -149,6 +163,7 @@ export function check(context: RuleContext): RuleFinding[] {
         dependsCount,
         allowed,
         depends,
+        ...tagFirstDetails(tagFirst),
         exempt,
       },
       remediation: `Deny tagging actions that touch the "${key}" key (aws:TagKeys) on resources whose aws:ResourceTag/${key} is a production value, except for exempt principals (the production-protection SCP does this).`,
@@ -209,7 +224,13 @@ function worstKey(
   rewrites: readonly Rewrite[],
 ) {
   let worst:
-    | { tag: ProductionTag; runs: DecisionRuns; tally: ReturnType<typeof tallyOf>; pick: CallerPick | undefined }
+    | {
+        tag: ProductionTag;
+        runs: DecisionRuns;
+        tally: ReturnType<typeof tallyOf>;
+        pick: CallerPick | undefined;
+        request: RequestContext;
+      }
     | undefined;
   // Questions with the picked keys unknown come first: what they allow or leave depending bounds any pick, but
   // not a tag set sent beside the rewrite (those questions knew the request's tags: none but the rewrite).
@@ -226,7 +247,7 @@ function worstKey(
       (pick === undefined &&
         tally.allowedCount === worst.tally.allowedCount &&
         tally.dependsCount > worst.tally.dependsCount);
-    if (more) worst = { tag, runs, tally, pick };
+    if (more) worst = { tag, runs, tally, pick, request };
   }
   return worst!;
 }

@@ -23,6 +23,31 @@ describe('can-change-production-tag', () => {
     expect(finding.message).toContain('on production resources in eu-west-1');
   });
 
+  it('rewrites the tag once it claims the resource with another tag it may write (owner=agent), and says so', () => {
+    // Untagging only on resources the agent owns; adding only its owner tag, and no other key.
+    const untagOwned = allow('ec2:DeleteTags', '*', {
+      Condition: { StringEquals: { 'aws:ResourceTag/owner': 'agent' } },
+    });
+    const claim = allow('ec2:CreateTags', '*', {
+      Condition: {
+        StringEquals: { 'aws:RequestTag/owner': 'agent' },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['owner'] },
+      },
+    });
+    const found = (...statements: object[]) =>
+      about(run(rule, { principals: [{ name: 'agent', policies: [doc(...statements)] }] }), 'agent');
+    const [claimed] = found(untagOwned, claim);
+    expect(claimed).toMatchObject({
+      severity: 'high',
+      details: { allowedCount: 1, tagFirst: { tags: { owner: 'agent' }, tagActions: ['ec2:CreateTags'] } },
+    });
+    expect(claimed.message).toContain('once it tags the resource owner=agent first (ec2:CreateTags)');
+    // Without the claim it depends on who owns the resource.
+    const [unclaimed] = found(untagOwned);
+    expect(unclaimed).toMatchObject({ severity: 'medium', details: { allowedCount: 0, dependsCount: 1 } });
+    expect(unclaimed.details).not.toHaveProperty('tagFirst');
+  });
+
   it('says nothing when tagging the production key is denied by aws:TagKeys', () => {
     const policy = doc(
       allow(['ec2:CreateTags', 'ec2:DeleteTags']),

@@ -8,6 +8,7 @@
 import { CURRENT_POLICY_VERSION, parsePolicy, type NormalizedCondition } from '../../../policy';
 import { withWildcardsFilled } from '../../../policy/wildcard';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
+import { TAG_KEYS } from '../../evaluate/caller-picks';
 import { resourceTagKeyOf } from '../../evaluate/context';
 import type {
   ActionDecision,
@@ -120,7 +121,8 @@ export function tagFirstWrites(
   for (const tags of tagSets(values)) {
     // First whether it may write the tag at all (a few questions), on the production resource as it is before
     // the write, with the tag sent: only then are the deletions asked again.
-    const writing: RequestContext = { ...request, requestTags: tags };
+    // Only the tag written is sent: the question's own tag keys (a rewrite of the production tag) are not.
+    const writing: RequestContext = { ...request, requestTags: tags, contextKeys: withoutTagKeys(request.contextKeys) };
     const allowedWriter = new Map<CatalogAction, boolean>();
     const writerFor = (deletion: CatalogAction) =>
       tagWritersOf(catalog, deletion.service).find((writer) => {
@@ -152,6 +154,13 @@ export function tagFirstWrites(
     }
   }
   return best;
+}
+
+/** Context keys without aws:TagKeys (any spelling), so that the request's tags give it. */
+function withoutTagKeys(keys: RequestContext['contextKeys']): RequestContext['contextKeys'] {
+  if (keys === undefined) return undefined;
+  const kept = Object.entries(keys).filter(([key]) => key.toLowerCase() !== TAG_KEYS);
+  return kept.length === Object.keys(keys).length ? keys : Object.fromEntries(kept);
 }
 
 /** Whether the answer turns only on tags of the resource, none of them a production key. */
@@ -231,7 +240,10 @@ export function tagFirstDetails(tagFirst: TagFirst | undefined): Record<string, 
 }
 
 /** The tally with the actions tagging lets through counted as allowed (the lists keep their limit). */
-export function withTagFirst(tally: ProductionTally, tagFirst: TagFirst): ProductionTally {
+export function withTagFirst<T extends Pick<ProductionTally, 'allowedCount' | 'dependsCount' | 'allowed' | 'depends'>>(
+  tally: T,
+  tagFirst: TagFirst,
+): T {
   const moved = new Set(tagFirst.actions);
   const count = tagFirst.actions.length;
   return {
