@@ -52,6 +52,11 @@ export interface ActionFacts {
   readonly tagKeys: boolean;
   /** Whether a service-specific key (lower case) can be present; true for actions not in the catalog. */
   carries(lowerKey: string): boolean;
+  /**
+   * The service's own prefix for the tags of the resource the action acts on, lower case (`rds:db-tag/`,
+   * `s3:buckettag/`), where the catalog shows it unambiguously (ownTagPrefixOf); read like aws:ResourceTag.
+   */
+  readonly ownTagPrefix?: string;
 }
 
 /** For actions the catalog does not know: anything may be carried. */
@@ -100,14 +105,54 @@ export function actionFacts(action: CatalogAction): ActionFacts {
     return false;
   };
   const requestTags = prefixes.includes('aws:requesttag/') || listed.includes('aws:requesttag/');
+  const resourceTags = action.tagSupport !== 'none';
+  const ownTagPrefix = resourceTags ? ownTagPrefixOf(action) : undefined;
   const facts: ActionFacts = {
-    resourceTags: action.tagSupport !== 'none',
+    resourceTags,
     requestTags,
     tagKeys: requestTags || carries('aws:tagkeys'),
     carries,
+    ...(ownTagPrefix !== undefined ? { ownTagPrefix } : {}),
   };
   factsCache.set(action, facts);
   return facts;
+}
+
+/** A service's own tag key of one resource type: `rds:db-tag/${TagKey}`, `s3:BucketTag/${TagKey}`. */
+const SERVICE_TAG_KEY = /^([a-z0-9-]+):(.+?)-?tag\/\$\{tagkey\}$/;
+const RESOURCE_TAG_TEMPLATE = 'aws:resourcetag/${tagkey}';
+
+/**
+ * The prefix of a service's own key for the tags of the resource an action acts on, lower case: some services
+ * name each resource type's tags (rds:db-tag/, rds:cluster-tag/, s3:BucketTag/, dms:endpoint-tag/) beside
+ * aws:ResourceTag. AWS authorizes a request once per resource, and such a key holds that resource's tags only
+ * when it is the resource's own. So a key is read as the resource's tags only where the action has exactly one
+ * resource type it must name that takes aws:ResourceTag (or, none required, exactly one such type), and the key
+ * is named after that type (rds:db-tag on `db`); anything less certain (rds:DeleteDBCluster also names the final
+ * snapshot; s3:BucketTag on an object is its bucket's) stays unknown.
+ */
+export function ownTagPrefixOf(action: CatalogAction): string | undefined {
+  const required = action.resourceTypes.filter((type) => type.required);
+  const taggable = (required.length > 0 ? required : action.resourceTypes).filter((type) =>
+    type.conditionKeys.some((key) => key.toLowerCase() === RESOURCE_TAG_TEMPLATE),
+  );
+  if (taggable.length !== 1) return undefined;
+  const [type] = taggable;
+  const typeName = letters(type.name);
+  for (const key of type.conditionKeys) {
+    const lower = key.toLowerCase();
+    const match = SERVICE_TAG_KEY.exec(lower);
+    if (!match || match[1] === 'aws' || match[2] === 'resource') continue;
+    if (match[1] === action.service.toLowerCase() && letters(match[2]) === typeName) {
+      return lower.slice(0, lower.length - '${tagkey}'.length);
+    }
+  }
+  return undefined;
+}
+
+/** A name's letters and digits, lower case: `cluster-snapshot` and `ClusterSnapshot` are one name. */
+function letters(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
 /** Keys whose presence varies with the action (so cached condition answers are keyed by the action's facts). */
@@ -165,6 +210,22 @@ export function resourceTagKeyOf(lowerKey: string): string | undefined {
   return lowerKey.lastIndexOf(':resourcetag', slash) === slash - ':resourcetag'.length
     ? lowerKey.slice(slash + 1)
     : undefined;
+}
+
+/** A service's own key for one resource type's tags (`rds:db-tag/<key>`, `s3:BucketTag/<key>`), by its form. */
+const SERVICE_TYPE_TAG = /^[a-z0-9-]+:([a-z0-9-]+?)-?tag\/(.+)$/;
+
+/**
+ * The tag key a condition key may read on a resource: resourceTagKeyOf, or a service's own key for a resource
+ * type's tags (`rds:db-tag/<key>`, `s3:BucketTag/<key>`; not request tags such as `rds:req-tag/<key>`), which the
+ * evaluator reads as the resource's tags only for the actions whose facts say so (ActionFacts.ownTagPrefix). For
+ * collecting the values policies compare tags with; undefined for any other key. `lowerKey` is lower-cased.
+ */
+export function anyResourceTagKeyOf(lowerKey: string): string | undefined {
+  const own = resourceTagKeyOf(lowerKey);
+  if (own !== undefined || lowerKey.startsWith('aws:')) return own;
+  const match = SERVICE_TYPE_TAG.exec(lowerKey);
+  return match && !match[1].startsWith('req') ? match[2] : undefined;
 }
 
 /** KMS's own name for the calling principal's account: sent with KMS's actions only. */
@@ -285,6 +346,11 @@ export class RequestKeys {
     // the action carries it: the same tags as aws:ResourceTag.
     const tagKey = resourceTagKeyOf(lowerKey);
     if (tagKey !== undefined && request.resourceTags) return resourceTagValue(request, tagKey);
+    // The service's own key for the same tags (rds:db-tag/<key> on a DB instance), where it is unambiguous.
+    const own = facts.ownTagPrefix;
+    if (own !== undefined && request.resourceTags && lowerKey.startsWith(own) && lowerKey.length > own.length) {
+      return resourceTagValue(request, lowerKey.slice(own.length));
+    }
     return UNKNOWN;
   }
 

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileAccount, type RequestContext } from '../../../lib/audit/evaluate';
+import { ownTagPrefixOf } from '../../../lib/audit/evaluate/context';
 import { loadCatalog } from '../../../lib/catalog';
 import { ACCOUNT, managedArn, principal, snapshot } from './helpers';
 
@@ -103,9 +104,14 @@ describe('the case files agree with @cloud-copilot/iam-simulate', () => {
       };
       for (const [key, value] of Object.entries(c.principal?.tags ?? {}))
         contextVariables[`aws:PrincipalTag/${key}`] = value;
-      if (catalog.get(c.request.action)?.tagSupport !== 'none') {
-        for (const [key, value] of Object.entries(c.request.resourceTags ?? {}))
+      const action = catalog.get(c.request.action);
+      if (action?.tagSupport !== 'none') {
+        // A service's own key for the resource's tags (rds:db-tag/), where AWS sends it: the simulator is told.
+        const own = action && ownTagPrefixOf(action);
+        for (const [key, value] of Object.entries(c.request.resourceTags ?? {})) {
           contextVariables[`aws:ResourceTag/${key}`] = value;
+          if (own) contextVariables[`${own}${key}`] = value;
+        }
       }
       for (const [key, value] of Object.entries(c.request.requestTags ?? {}))
         contextVariables[`aws:RequestTag/${key}`] = value;

@@ -520,6 +520,29 @@ describe('can-delete-production', () => {
     );
   });
 
+  it("credits an SCP written with RDS's own key for the instance's tags (rds:db-tag), not for the cluster's", () => {
+    const onTag = (action: string, key: string) =>
+      deny(action, '*', { Condition: { StringEqualsIgnoreCase: { [key]: ['production', 'prod'] } } });
+    const spec = (...statements: object[]) => ({
+      principals: [{ name: 'dba', policies: [doc(allow(['rds:DeleteDBInstance', 'rds:DeleteDBCluster']))] }],
+      scps: [FULL_ACCESS_LEVEL([{ name: 'protect', document: doc(...statements) }])],
+    });
+    const [instanceOnly] = about(run(rule, spec(onTag('rds:DeleteDBInstance', 'rds:db-tag/environment'))), 'dba');
+    expect(instanceOnly.details).toMatchObject({ allowedCount: 1, allowed: ['rds:DeleteDBCluster'], dependsCount: 0 });
+    // The cluster's key is not known on rds:DeleteDBCluster, which also names the final snapshot: it depends.
+    const [both] = about(
+      run(
+        rule,
+        spec(
+          onTag('rds:DeleteDBInstance', 'rds:db-tag/environment'),
+          onTag('rds:DeleteDBCluster', 'rds:cluster-tag/environment'),
+        ),
+      ),
+      'dba',
+    );
+    expect(both.details).toMatchObject({ allowedCount: 0, dependsCount: 1, depends: ['rds:DeleteDBCluster'] });
+  });
+
   it('asks under every production tag key: an SCP that guards only the first key leaves the second open', () => {
     const scps = [FULL_ACCESS_LEVEL([{ name: 'protect', document: productionDeny(['rds:DeleteDBInstance']) }])];
     const spec = { principals: [{ name: 'dba', policies: [doc(allow('rds:DeleteDBInstance'))] }], scps };

@@ -1,5 +1,5 @@
 // What "a production resource" means in a request, and which guardrail fails to stop an action on one.
-import { resourceTagKeyOf } from '../../evaluate/context';
+import { anyResourceTagKeyOf } from '../../evaluate/context';
 import {
   choosesSession,
   picksBeyondRegion,
@@ -376,7 +376,7 @@ export function scpGapFinder(
     if (policy.kind !== 'scp') continue;
     for (const statement of policy.parsed()?.statements ?? []) {
       if (statement.effect !== 'Deny') continue;
-      const onResourceTag = statement.conditions.some((c) => resourceTagKeyOf(c.key.toLowerCase()) !== undefined);
+      const onResourceTag = statement.conditions.some((c) => anyResourceTagKeyOf(c.key.toLowerCase()) !== undefined);
       if (!onResourceTag) continue;
       if (statement.actions) tagDenies.push(compileActionMatcher(statement.actions));
       else if (statement.notActions) {

@@ -9,7 +9,7 @@ import { CURRENT_POLICY_VERSION, parsePolicy, type NormalizedCondition } from '.
 import { withWildcardsFilled } from '../../../policy/wildcard';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { TAG_KEYS } from '../../evaluate/caller-picks';
-import { resourceTagKeyOf } from '../../evaluate/context';
+import { anyResourceTagKeyOf } from '../../evaluate/context';
 import type {
   ActionDecision,
   CompiledPrincipal,
@@ -167,7 +167,7 @@ function withoutTagKeys(keys: RequestContext['contextKeys']): RequestContext['co
 function onOtherTagsOnly(decision: RunDecision, production: ReadonlySet<string>): boolean {
   if (decision.dependsOn.length === 0) return false;
   return decision.dependsOn.every((key) => {
-    const tagKey = resourceTagKeyOf(key.toLowerCase());
+    const tagKey = anyResourceTagKeyOf(key.toLowerCase());
     return tagKey !== undefined && !production.has(tagKey);
   });
 }
@@ -194,7 +194,7 @@ function writtenTagValues(
 ): void {
   for (const ref of [...decision.allowedBy, ...decision.deniedBy]) {
     for (const condition of statementConditions(ref.statement)) {
-      const tagKey = resourceTagKeyOf(condition.key.toLowerCase());
+      const tagKey = anyResourceTagKeyOf(condition.key.toLowerCase());
       if (tagKey === undefined) continue;
       // The key as the condition spells it after its prefix: the tag is written so.
       const written = condition.key.slice(condition.key.indexOf('/') + 1);
