@@ -19,10 +19,17 @@ describe('callerPicks', () => {
     expect(picksFor(new Map(), 'aws')).toEqual([]);
   });
 
-  it('asks from an address inside each network a condition names and from one outside them', () => {
-    const picks = picksFor(new Map([['aws:sourceip', [test('IpAddress', '10.0.0.0/8', '192.168.1.7')]]]), 'aws');
+  it('asks from an address inside each network the conditions tell apart and from one outside them', () => {
+    const tests = [test('IpAddress', '10.0.0.0/8'), test('IpAddress', '192.168.1.7')];
+    const picks = picksFor(new Map([['aws:sourceip', tests]]), 'aws');
     const addresses = picks.filter((p) => p.keys['aws:sourceip']?.length).map((p) => p.keys['aws:sourceip'][0]);
     expect(addresses).toEqual(expect.arrayContaining(['10.0.0.0', '192.168.1.7', '203.0.113.10']));
+    // One condition naming both networks answers an address in either alike: one of them is asked.
+    const oneList = picksFor(new Map([['aws:sourceip', [test('IpAddress', '10.0.0.0/8', '192.168.1.7')]]]), 'aws');
+    expect(oneList.filter((p) => p.keys['aws:sourceip']?.length).map((p) => p.keys['aws:sourceip'][0])).toEqual([
+      '10.0.0.0',
+      '203.0.113.10',
+    ]);
     // From the public endpoint no VPC key is sent; through a VPC endpoint no address is.
     const inside = picks.find((p) => p.keys['aws:sourceip']?.[0] === '10.0.0.0')!;
     expect(inside.keys['aws:sourcevpc']).toEqual([]);
@@ -43,10 +50,16 @@ describe('callerPicks', () => {
     expect(china.map((p) => p.region).sort()).toEqual(['cn-north-1', 'cn-northwest-1']);
   });
 
-  it('asks a VPC endpoint with each value a condition names on a VPC key, and with another', () => {
-    const picks = picksFor(new Map([['aws:sourcevpce', [test('StringEquals', 'vpce-1', 'vpce-2')]]]), 'aws');
-    const endpoints = picks.flatMap((p) => p.keys['aws:sourcevpce'] ?? []);
-    expect(endpoints).toEqual(['vpce-1', 'vpce-2', 'vpce-0000leash0other']);
+  it('asks a VPC endpoint with each value the conditions on a VPC key tell apart, and with another', () => {
+    const endpointsOf = (tests: ValueTest[]) =>
+      picksFor(new Map([['aws:sourcevpce', tests]]), 'aws').flatMap((p) => p.keys['aws:sourcevpce'] ?? []);
+    expect(endpointsOf([test('StringEquals', 'vpce-1'), test('StringEquals', 'vpce-2')])).toEqual([
+      'vpce-1',
+      'vpce-2',
+      'vpce-0000leash0other',
+    ]);
+    // Both in one condition's list: each is answered as the other.
+    expect(endpointsOf([test('StringEquals', 'vpce-1', 'vpce-2')])).toEqual(['vpce-1', 'vpce-0000leash0other']);
   });
 
   describe("a role's session, as whoever makes it may name it and set its source identity", () => {
@@ -81,10 +94,11 @@ describe('callerPicks', () => {
   });
 
   it('combines the kinds, and stops at the cap', () => {
-    const many = Array.from({ length: 40 }, (_, i) => `10.${i}.0.0/16`);
+    // Each network and each region in a condition of its own: each answered otherwise.
+    const many = Array.from({ length: 40 }, (_, i) => test('IpAddress', `10.${i}.0.0/16`));
     const tests = new Map([
-      ['aws:requestedregion', [test('StringEquals', 'eu-west-1', 'eu-central-1')]],
-      ['aws:sourceip', [test('IpAddress', ...many)]],
+      ['aws:requestedregion', [test('StringEquals', 'eu-west-1'), test('StringEquals', 'eu-central-1')]],
+      ['aws:sourceip', many],
       ['aws:viaawsservice', [test('Bool', 'false')]],
     ]);
     const picks = picksFor(tests, 'aws');

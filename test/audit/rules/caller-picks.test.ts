@@ -169,17 +169,23 @@ describe('keys the caller picks', () => {
   });
 
   it('says so when the policies of a principal tell apart more picks than are asked', () => {
+    // A statement per network and per region: each network and region is answered otherwise.
     const blocks = Array.from({ length: 40 }, (_, i) => `10.${i}.0.0/16`);
-    const manyNetworks = level('networks', {
-      Effect: 'Deny',
-      Action: '*',
-      Resource: '*',
-      Condition: {
-        NotIpAddressIfExists: { 'aws:SourceIp': blocks },
-        StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] },
-        BoolIfExists: { 'aws:ViaAWSService': 'false' },
-      },
-    });
+    const manyNetworks = level(
+      'networks',
+      ...blocks.map((block) => ({
+        Effect: 'Deny',
+        Action: 's3:DeleteBucket',
+        Resource: '*',
+        Condition: { IpAddressIfExists: { 'aws:SourceIp': block } },
+      })),
+      ...['eu-west-1', 'eu-central-1'].map((region) => ({
+        Effect: 'Deny',
+        Action: 's3:DeleteBucket',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:RequestedRegion': region }, BoolIfExists: { 'aws:ViaAWSService': 'false' } },
+      })),
+    );
     const audited = (scps: OrganizationPolicyLevel[]) =>
       auditAccount(snapshot({ principals: [DBA], scps }), { catalog, rules: [], config: LeashConfig.parse({}) });
     expect(audited([manyNetworks]).caveats).toContainEqual(

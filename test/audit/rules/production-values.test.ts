@@ -263,6 +263,28 @@ describe('production tag values', () => {
       expect(analysis.productionTags(careful).map((t) => t.value)).toEqual(['production', 'prod']);
     });
 
+    it('values one condition lists together are answered alike: one is asked for them all', () => {
+      const nonProduction = ['dev', 'development', 'test', 'sandbox', 'staging'];
+      const rewriteOnly = (values: string[]) =>
+        deny('ec2:CreateTags', '*', {
+          Condition: { StringNotEqualsIgnoreCase: { 'aws:RequestTag/environment': values } },
+        });
+      const analysis = questions({
+        principals: [
+          { name: 'one-list', policies: [doc(allow('*'), rewriteOnly(nonProduction))] },
+          { name: 'two-lists', policies: [doc(allow('*'), rewriteOnly(['dev', 'test']), rewriteOnly(['dev']))] },
+        ],
+        scps: scpDeny('*', 'StringEqualsIgnoreCase', ['production', 'prod']),
+      });
+      const [oneList, twoLists] = analysis.principals;
+      // `production` and `prod` are both in the SCP's list: one tag is asked for both.
+      expect(analysis.productionTags(oneList).map((t) => t.value)).toEqual(['production']);
+      // Every listed value, then one no list names.
+      expect(analysis.rewriteValues(oneList, 'environment')).toEqual(['dev', 'unlisted']);
+      // `test` is in one list and not the other, `dev` in both: each answered otherwise, each asked.
+      expect(analysis.rewriteValues(twoLists, 'environment')).toEqual(['dev', 'development', 'test']);
+    });
+
     it('an organization policy that compares the value asks it of every principal', () => {
       const analysis = questions({ principals: [dba], scps: scpDeny('*', 'StringEqualsIgnoreCase', 'prod') });
       expect(analysis.productionTags(analysis.principals[0]).map((t) => t.value)).toEqual(['production', 'prod']);

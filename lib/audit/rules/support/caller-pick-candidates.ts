@@ -20,7 +20,7 @@ import { USER_ID_KEY } from '../../evaluate/role-session-id';
 import type { SessionChoices } from '../../graph/trust';
 import { withWildcardsFilled } from '../../../policy/wildcard';
 import type { Principal } from '../../sources/snapshot';
-import { answer, principalTagLookup, type ValueTest } from './value-tests';
+import { answer, principalTagLookup, valueSignature, type ValueTest } from './value-tests';
 
 /**
  * At most this many picks per principal. The policies of an account name a handful of regions, networks and
@@ -83,6 +83,7 @@ export function callerPicks(
         text += '|';
         if (values === undefined) text += 'u';
         else if (values.length === 0) text += 'a';
+        else if (values.length === 1) text += valueSignature(test, values[0], lookup);
         else
           for (const value of test.values) text += values.map((v) => answer(test.operator, v, value, lookup)).join(',');
       }

@@ -20,7 +20,7 @@ import { sessionChoices } from '../../graph/trust';
 import { callerPicks, type SessionPicking } from './caller-pick-candidates';
 import { readsRequestTags, tagSends, withPicks } from './tag-sends';
 import type { PolicyInUse } from './policies';
-import { answer, literalValue, principalTagLookup, type ValueTest } from './value-tests';
+import { literalValue, principalTagLookup, valueSignature, type ValueTest } from './value-tests';
 
 /** One production tag a resource can carry, e.g. key `environment`, value `prod`. */
 export interface ProductionTag {
@@ -372,10 +372,7 @@ function distinctValues(candidates: readonly string[], tests: readonly ValueTest
   const out: string[] = [];
   for (const candidate of candidates) {
     let signature = '';
-    for (const test of tests) {
-      signature += '|';
-      for (const value of test.values) signature += answer(test.operator, candidate, value, lookup);
-    }
+    for (const test of tests) signature += `|${valueSignature(test, candidate, lookup)}`;
     if (seen.has(signature)) continue;
     seen.add(signature);
     out.push(candidate);

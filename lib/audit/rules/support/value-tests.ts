@@ -38,3 +38,23 @@ export function principalTagLookup(principal: Principal): KeyLookup {
     return value === undefined ? ABSENT : present([value]);
   };
 }
+
+/**
+ * How one test answers a candidate value of a single-valued key (one tag's value, one Region). IAM compares such
+ * a key with a condition's values as with a set: whatever the operator and its qualifiers, the answer turns only
+ * on whether the candidate matches none, some or all of them. So two candidates that match different values of
+ * one list (`dev` and `test` of a list of non-production values) are answered alike, and one is asked for both.
+ * An answer that stays unknown (a policy variable) tells the candidate apart from every other.
+ */
+export function valueSignature(test: ValueTest, candidate: string, lookup: KeyLookup | undefined): string {
+  let some = false;
+  let all = true;
+  let unknown = '';
+  for (const value of test.values) {
+    const one = answer(test.operator, candidate, value, lookup);
+    if (one === '1') some = true;
+    else if (one === '0') all = false;
+    else unknown += one;
+  }
+  return `${some ? 1 : 0}${all ? 1 : 0}${unknown}`;
+}
