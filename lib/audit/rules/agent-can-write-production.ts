@@ -24,6 +24,7 @@ import {
 } from './support/escalated';
 import { uncappedGrantNames } from '../evaluate/resource-policy-grants';
 import { allowEvidence, docsUrl, listActions, uncappedText } from './support/meta';
+import { mayCarrySourceIdentity } from './support/production';
 import { tagFirstDetails, tagFirstText, tagFirstWrites, type TagFirst } from './support/tag-first';
 import { directGoalOf, pathCaveat, pathDetails, pathEvidence, pathSeverity, pathText } from './support/transitive';
 import {
@@ -86,7 +87,8 @@ function recognitions(context: RuleContext, principal: Principal): Recognition[]
       });
     }
     const pattern = guardrails.agents.sourceIdentityPatterns[0];
-    if (pattern) {
+    // A role whose trust lets no one set a source identity never has one (a chained session needs that too).
+    if (pattern && mayCarrySourceIdentity(context.snapshot, principal)) {
       out.push({
         how: `agent source identity (${pattern})`,
         contextKeys: { 'aws:sourceidentity': [withWildcardsFilled(pattern)] },

@@ -181,6 +181,28 @@ describe('agent-can-write-production', () => {
     expect(about(tagged, 'agent')[0].message).toContain('no SCP agent layer denies them for an agent principal tag');
   });
 
+  it('reads an agent source identity only into the sessions of a role whose trust lets one be set', () => {
+    const config = { guardrails: { agents: { sourceIdentityPatterns: ['agent-*'], mcp: { treatAsAgent: false } } } };
+    const trust = (actions: string[]) =>
+      doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: actions });
+    const findingsWith = (actions: string[]) =>
+      about(
+        run(
+          rule,
+          {
+            principals: [{ name: 'platform-admin', trust: trust(actions), policies: [doc(allow('*'))] }],
+            scps: [FULL_ACCESS_LEVEL()],
+          },
+          config,
+        ),
+        'platform-admin',
+      );
+    const [settable] = findingsWith(['sts:AssumeRole', 'sts:SetSourceIdentity']);
+    expect(settable).toMatchObject({ severity: 'high', details: { recognisedBy: 'agent source identity (agent-*)' } });
+    // No session of it carries one, not even one chained from a session that does (that needs the permission too).
+    expect(findingsWith(['sts:AssumeRole'])).toEqual([]);
+  });
+
   // The agent invariant holds for named resources too: a grant on the production table's ARN, on a bucket's
   // objects, or behind a condition the request may meet, lets the agent write there. Reported one step lower
   // (the decision depends on which resource, or on the condition), never not at all.
