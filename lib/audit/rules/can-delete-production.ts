@@ -11,6 +11,7 @@ import {
   escalatedPrincipals,
   type EscalatedPrincipal,
   escalationTargetText,
+  makersPicks,
   whatTheWriteLeaves,
 } from './support/escalated';
 import { DETAIL_LIMIT, tallyOf, worstProductionKey, type ProductionTally } from './support/production-tally';
@@ -346,6 +347,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlyMap<string, Go
     // made as the holder may make them (a new role's session named as its creator likes).
     const tags = analysis.productionTags(principal);
     const carries = mayCarrySourceIdentity(snapshot, principal);
+    const own = context.account.principal(principal.arn);
     // The worst escalation: the surest that deletes anything, and of those as sure, the one that deletes most. A
     // sure write its boundary or an SCP still caps gives way to one as sure that they do not (a new role named
     // as an SCP exempts).
@@ -363,11 +365,16 @@ function escalationFindings(context: RuleContext, direct: ReadonlyMap<string, Go
       // under; a caller pick counts only where more is allowed so.
       let most: (RunCount & { tag: string; pick?: CallerPick }) | undefined;
       let ceiling = 0;
-      // A holder other than itself gets the source identity its session carries, if it may carry one.
+      // A holder other than itself gets the source identity its session carries, if it may carry one, and
+      // otherwise one it may set.
       const holderPicks = picksAndSends(analysis, candidate.written);
       const requests = question.requestsFor(
         tags,
-        candidate.written.arn !== principal.arn && carries ? withoutSourceIdentityPicks(holderPicks) : holderPicks,
+        candidate.written.arn === principal.arn
+          ? holderPicks
+          : carries || !own
+            ? withoutSourceIdentityPicks(holderPicks)
+            : makersPicks(own, candidate.written, holderPicks),
       );
       for (const { request, tag, pick } of requests) {
         // Unpicked questions come first and bound what any pick lets through.

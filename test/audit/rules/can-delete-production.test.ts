@@ -187,6 +187,36 @@ describe('can-delete-production', () => {
       },
     );
 
+    it('lets a creator set a source identity on its new role only where it may set that one', () => {
+      const creator = (actions: string[]): PrincipalSpec => ({
+        name: 'creator',
+        policies: [doc(allow(['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole', ...actions]))],
+      });
+      // The organization also keeps anyone from setting the exempt source identity (sts:SourceIdentity).
+      const scps = [
+        FULL_ACCESS_LEVEL([
+          {
+            name: 'protect',
+            document: doc(
+              { Effect: 'Deny', NotAction: ['sts:*', 'iam:*'], Resource: '*', Condition: bySourceIdentity },
+              deny('sts:SetSourceIdentity', '*', {
+                Condition: { StringLike: { 'sts:SourceIdentity': 'breakglass-*' } },
+              }),
+            ),
+          },
+        ]),
+      ];
+      const severityOf = (actions: string[], levels = scps) =>
+        about(run(rule, { principals: [creator(actions)], scps: levels }), 'creator').map((f) => f.message);
+      for (const messages of [severityOf(['sts:SetSourceIdentity']), severityOf([])]) {
+        expect(messages.join(' ')).not.toContain('with source identity breakglass-');
+      }
+      // Its own policies may not set one at all: no source identity either, whatever the SCPs.
+      expect(severityOf([], exempting(bySourceIdentity, ['sts:*', 'iam:*'])).join(' ')).not.toContain(
+        'with source identity',
+      );
+    });
+
     it('does not let a creator whose own session may carry a source identity pick another for its new role', () => {
       const creator: PrincipalSpec = {
         name: 'creator',

@@ -15,6 +15,7 @@ import { compileAccount, CompileCache } from '../../evaluate';
 import { evaluateCondition } from '../../evaluate/condition';
 import { present, UNKNOWN, type KeyValue } from '../../evaluate/key-value';
 import { NO, YES } from '../../evaluate/tri';
+import { SOURCE_IDENTITY, type CallerPick } from '../../evaluate/caller-picks';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
 import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from '../../graph/deny-policies';
@@ -84,6 +85,38 @@ export interface EscalatedPrincipal {
   /** That holder as compiled (a new role with the trust its creator writes): whose picks its requests may make. */
   readonly written: Principal;
 }
+
+/**
+ * The picks of a role's sessions that `maker` can make when it assumes the role: a source identity only where it
+ * may set that one on the role (sts:SetSourceIdentity with sts:SourceIdentity: its own policies, boundary and
+ * SCPs decide, as AWS asks on sts:AssumeRole); a session name, or no source identity, needs nothing more.
+ * One that depends on a condition stays (the worst case).
+ */
+export function makersPicks(
+  maker: CompiledPrincipal,
+  role: Principal,
+  picks: readonly CallerPick[],
+): readonly CallerPick[] {
+  const settable = new Map<string, boolean>();
+  const may = (value: string) => {
+    let known = settable.get(value);
+    if (known === undefined) {
+      const request: RequestContext = { resourceArn: role.arn, contextKeys: { [SET_SOURCE_IDENTITY_KEY]: [value] } };
+      known = maker.decide(SET_SOURCE_IDENTITY, request).decision !== 'denied';
+      settable.set(value, known);
+    }
+    return known;
+  };
+  const kept = picks.filter((pick) => {
+    const values = pick.keys[SOURCE_IDENTITY];
+    return values === undefined || values.length === 0 || may(values[0]);
+  });
+  return kept.length === picks.length ? picks : kept;
+}
+
+const SET_SOURCE_IDENTITY = 'sts:SetSourceIdentity';
+/** The source identity a request to set one asks for. */
+const SET_SOURCE_IDENTITY_KEY = 'sts:sourceidentity';
 
 /** The principal after its best escalation that grants anything, compiled once; undefined when it holds none. */
 export function escalatedPrincipal(
