@@ -187,6 +187,9 @@ class GainCheck {
   private readonly kinds = new Map<CompiledPrincipal, Uint8Array>();
   private readonly time;
   private writes?: readonly CatalogAction[];
+  /** Each write's place in `writes`. */
+  private positions?: Map<CatalogAction, number>;
+  private byArn?: Map<string, Principal>;
 
   constructor(
     private readonly context: RuleContext,
@@ -245,9 +248,26 @@ class GainCheck {
   private of(principal: CompiledPrincipal): Uint8Array {
     let kinds = this.kinds.get(principal);
     if (!kinds) {
-      kinds = principal.decisionKinds(this.actions, this.time);
+      const all = this.actions;
+      // A principal of the account (not one an escalation makes): only the writes some identity Allow of its
+      // names can be anything but denied (analysis.restrict), so only those are asked.
+      const { analysis, account } = this.context;
+      const known = account.principal(principal.arn) === principal ? this.principalOf(principal.arn) : undefined;
+      const asked = known ? analysis.restrict(known, all) : all;
+      if (asked === all) kinds = principal.decisionKinds(all, this.time);
+      else {
+        kinds = new Uint8Array(all.length);
+        const found = principal.decisionKinds(asked, this.time);
+        const positions = (this.positions ??= new Map(all.map((action, i) => [action, i])));
+        for (let i = 0; i < asked.length; i++) kinds[positions.get(asked[i])!] = found[i];
+      }
       this.kinds.set(principal, kinds);
     }
     return kinds;
+  }
+
+  private principalOf(arn: string): Principal | undefined {
+    this.byArn ??= new Map(this.context.analysis.principals.map((p) => [p.arn, p]));
+    return this.byArn.get(arn);
   }
 }
