@@ -374,7 +374,7 @@ function escalationFindings(context: RuleContext, direct: ReadonlyMap<string, Go
           ? holderPicks
           : carries || !own
             ? withoutSourceIdentityPicks(holderPicks)
-            : makersPicks(own, candidate.written, holderPicks),
+            : makersPicks(own, holderPicks),
       );
       for (const { request, tag, pick } of requests) {
         // Unpicked questions come first and bound what any pick lets through.

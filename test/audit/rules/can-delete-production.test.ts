@@ -211,6 +211,21 @@ describe('can-delete-production', () => {
       for (const messages of [severityOf(['sts:SetSourceIdentity']), severityOf([])]) {
         expect(messages.join(' ')).not.toContain('with source identity breakglass-');
       }
+      // Allowed to set one only on roles of its own naming: it names the new role so.
+      const onItsRoles: PrincipalSpec = {
+        name: 'creator',
+        policies: [
+          doc(
+            allow(['iam:CreateRole', 'iam:AttachRolePolicy', 'sts:AssumeRole']),
+            allow('sts:SetSourceIdentity', 'arn:aws:iam::111122223333:role/team-*'),
+          ),
+        ],
+      };
+      const named = about(
+        run(rule, { principals: [onItsRoles], scps: exempting(bySourceIdentity, ['sts:*', 'iam:*']) }),
+        'creator',
+      );
+      expect(named.map((f) => f.message).join(' ')).toContain('with source identity breakglass-');
       // Its own policies may not set one at all: no source identity either, whatever the SCPs.
       expect(severityOf([], exempting(bySourceIdentity, ['sts:*', 'iam:*'])).join(' ')).not.toContain(
         'with source identity',

@@ -88,20 +88,18 @@ export interface EscalatedPrincipal {
 
 /**
  * The picks of a role's sessions that `maker` can make when it assumes the role: a source identity only where it
- * may set that one on the role (sts:SetSourceIdentity with sts:SourceIdentity: its own policies, boundary and
- * SCPs decide, as AWS asks on sts:AssumeRole); a session name, or no source identity, needs nothing more.
- * One that depends on a condition stays (the worst case).
+ * may set that one (sts:SetSourceIdentity with sts:SourceIdentity: its own policies, boundary and SCPs decide, as
+ * AWS asks on sts:AssumeRole); a session name, or no source identity, needs nothing more. One that depends on a
+ * condition or on the role stays (the worst case).
  */
-export function makersPicks(
-  maker: CompiledPrincipal,
-  role: Principal,
-  picks: readonly CallerPick[],
-): readonly CallerPick[] {
+export function makersPicks(maker: CompiledPrincipal, picks: readonly CallerPick[]): readonly CallerPick[] {
   const settable = new Map<string, boolean>();
   const may = (value: string) => {
     let known = settable.get(value);
     if (known === undefined) {
-      const request: RequestContext = { resourceArn: role.arn, contextKeys: { [SET_SOURCE_IDENTITY_KEY]: [value] } };
+      // On no role in particular: a new role's name is the maker's to choose, so only a refusal whatever the
+      // role (an SCP on the value) takes the pick away.
+      const request: RequestContext = { contextKeys: { [SET_SOURCE_IDENTITY_KEY]: [value] } };
       known = maker.decide(SET_SOURCE_IDENTITY, request).decision !== 'denied';
       settable.set(value, known);
     }
