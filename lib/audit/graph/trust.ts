@@ -593,6 +593,11 @@ export interface SessionChoices {
   readonly names: boolean;
   readonly sourceIdentities: boolean;
   readonly noSourceIdentity: boolean;
+  /**
+   * Whoever the trust lets set a source identity is a principal of the role's own account (its root, its id, or
+   * a user, role or role session ARN in it): the account's SCPs hold every such caller.
+   */
+  readonly sourceIdentitySetInAccount?: boolean;
 }
 
 const NO_SESSION_CHOICES: SessionChoices = { names: false, sourceIdentities: false, noSourceIdentity: false };
@@ -617,13 +622,23 @@ export function sessionChoices(snapshot: AccountSnapshot, role: Principal): Sess
   const identityRead = statements.some((statement) => reads(statement, SOURCE_IDENTITY_VALUE));
   // A Deny of setting one (for whoever it names, on whatever condition) leaves the choice unknown.
   const identityDenied = denies.some((statement) => covers(statement, 'sts:SetSourceIdentity'));
+  const setters = allows.filter((statement) => covers(statement, 'sts:SetSourceIdentity') && callers(statement));
+  const inAccount = (party: TrustedParty) =>
+    party.kind === 'account' || party.kind === 'role-session'
+      ? party.accountId === snapshot.accountId
+      : party.kind === 'principal' && party.arn.split(':')[4] === snapshot.accountId;
   return {
     names: allows.some(namedByCaller) && !denies.some((statement) => reads(statement, ROLE_SESSION_NAME)),
-    sourceIdentities:
-      !identityRead &&
-      !identityDenied &&
-      allows.some((statement) => covers(statement, 'sts:SetSourceIdentity') && callers(statement)),
+    sourceIdentities: !identityRead && !identityDenied && setters.length > 0,
     noSourceIdentity: !identityRead,
+    sourceIdentitySetInAccount:
+      setters.length > 0 &&
+      setters.every(
+        (statement) =>
+          statement.notPrincipals === undefined &&
+          Object.keys(statement.principals ?? {}).every((kind) => kind === 'AWS') &&
+          awsParties(statement).every(inAccount),
+      ),
   };
 }
 

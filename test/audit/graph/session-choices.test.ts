@@ -21,7 +21,21 @@ describe('sessionChoices', () => {
       names: true,
       sourceIdentities: true,
       noSourceIdentity: true,
+      sourceIdentitySetInAccount: true,
     });
+  });
+
+  it('says whether everyone who may set a source identity is of the role account (its SCPs hold them all)', () => {
+    const setting = (principal: object) => ({
+      Effect: 'Allow',
+      Principal: principal,
+      Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+    });
+    const inAccount = (principal: object) => choicesOf(setting(principal)).sourceIdentitySetInAccount;
+    expect(inAccount({ AWS: [ROOT, `arn:aws:iam::${ACCOUNT}:role/idp`, ACCOUNT] })).toBe(true);
+    expect(inAccount({ AWS: [ROOT, 'arn:aws:iam::444455556666:root'] })).toBe(false);
+    expect(inAccount({ AWS: '*' })).toBe(false);
+    expect(inAccount({ AWS: ROOT, Federated: 'token.actions.githubusercontent.com' })).toBe(false);
   });
 
   it('reads the actions as AWS matches them: a wildcard, NotAction, any case', () => {

@@ -168,6 +168,42 @@ describe('can-delete-production', () => {
       if (finding) expect(finding.message).toContain(text);
     });
 
+    it('picks no source identity the organization keeps every caller the trust admits from setting', () => {
+      const refuse = (condition: object) =>
+        deny('sts:SetSourceIdentity', '*', {
+          Condition: { StringLike: { 'sts:SourceIdentity': 'breakglass-*' }, ...condition },
+        });
+      const levels = (...extra: object[]) => [
+        FULL_ACCESS_LEVEL([
+          {
+            name: 'protect',
+            document: doc(
+              { Effect: 'Deny', NotAction: ['sts:*'], Resource: '*', Condition: bySourceIdentity },
+              ...extra,
+            ),
+          },
+        ]),
+      ];
+      const messages = (trustPolicy: unknown, scps: ReturnType<typeof levels>) =>
+        about(run(rule, { principals: [admin(trustPolicy)], scps }), 'admin').map((f) => `${f.severity} ${f.message}`);
+      const own = trust(['sts:AssumeRole', 'sts:SetSourceIdentity']);
+      // Callers of its own account only, all held by the SCP: nobody sets breakglass-, so no session is exempt
+      // for certain (what is left depends on a source identity no pick names).
+      const refused = messages(own, levels(refuse({}))).join(' ');
+      expect(refused).not.toContain('critical');
+      expect(refused).not.toContain('breakglass-');
+      // The Deny lets one role through (the identity provider's): that role may set it.
+      const exceptOne = refuse({ ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/idp' } });
+      expect(messages(own, levels(exceptOne)).join(' ')).toContain('critical');
+      // A caller of another account is not held by this account's SCPs.
+      const other = doc({
+        Effect: 'Allow',
+        Principal: { AWS: ['arn:aws:iam::111122223333:root', 'arn:aws:iam::444455556666:root'] },
+        Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
+      });
+      expect(messages(other, levels(refuse({}))).join(' ')).toContain('with source identity breakglass-');
+    });
+
     it.each([
       ['a session name', byName, 'as a session named breakglass-'],
       ['a source identity', bySourceIdentity, 'with source identity breakglass-'],

@@ -59,6 +59,10 @@ const NO_TAGS: Part = { label: NO_TAGS_LABEL, keys: { [TAG_KEYS]: [] }, requestT
 export interface SessionPicking extends SessionChoices {
   /** The role's unique id (RoleId), the first part of its sessions' aws:userid; unknown: no name is picked. */
   readonly roleId?: string;
+  /** Source identities no caller may set on its sessions (source-identity-refusals.ts): never picked. */
+  readonly sourceIdentityRefused?: (value: string) => boolean;
+  /** The role, where `sourceIdentityRefused` is given (the refusals are the role's own). */
+  readonly roleArn?: string;
 }
 
 /**
@@ -241,6 +245,7 @@ function sessionParts(tests: ReadonlyMap<string, readonly ValueTest[]>, session:
       }
       chosen.add(OTHER_SOURCE_IDENTITY);
       for (const value of chosen) {
+        if (session.sourceIdentityRefused?.(value)) continue;
         identities.push({ label: `with source identity ${value}`, keys: { [SOURCE_IDENTITY]: [value] } });
       }
     }

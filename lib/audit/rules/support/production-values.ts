@@ -19,6 +19,7 @@ import type { AccountSnapshot, Principal } from '../../sources/snapshot';
 import { sessionChoices } from '../../graph/trust';
 import { callerPicks, type SessionPicking } from './caller-pick-candidates';
 import { readsRequestTags, tagSends, withPicks } from './tag-sends';
+import { sourceIdentityRefusals } from './source-identity-refusals';
 import type { PolicyInUse } from './policies';
 import { literalValue, principalTagLookup, valueSignature, type ValueTest } from './value-tests';
 
@@ -171,9 +172,15 @@ function buildQuestions(
   const sessionPickingOf = (principal: Principal): SessionPicking | undefined => {
     if (sessionOf.has(principal.arn)) return sessionOf.get(principal.arn);
     const choices = principal.kind === 'role' ? sessionChoices(snapshot, principal) : undefined;
+    const refused =
+      choices?.sourceIdentities === true ? sourceIdentityRefusals(snapshot, policies, principal, choices) : undefined;
     const found =
       choices && (choices.names || choices.sourceIdentities || choices.noSourceIdentity)
-        ? { ...choices, ...(principal.uniqueId === undefined ? {} : { roleId: principal.uniqueId }) }
+        ? {
+            ...choices,
+            ...(principal.uniqueId === undefined ? {} : { roleId: principal.uniqueId }),
+            ...(refused ? { sourceIdentityRefused: refused, roleArn: principal.arn } : {}),
+          }
         : undefined;
     sessionOf.set(principal.arn, found);
     return found;
