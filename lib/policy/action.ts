@@ -1,6 +1,7 @@
 // Action patterns (`s3:Get*`): validity, matching (IAM compares actions case-insensitively) and expansion
 // against the catalog of real actions.
 import type { Catalog, CatalogAction } from '../catalog/types';
+import type { NormalizedStatement } from './types';
 import { hasWildcard, wildcardMatch } from './wildcard';
 
 const SERVICE_CHARACTERS = /^[A-Za-z0-9-]+$/;
@@ -53,6 +54,15 @@ export function checkActionPattern(pattern: string): string | undefined {
 export function actionMatches(pattern: string, action: string): boolean {
   if (pattern === '*') return true;
   return wildcardMatch(pattern.toLowerCase(), action.toLowerCase());
+}
+
+/** Whether a statement's Action covers `action`, or its NotAction leaves it out (a statement has one of them). */
+export function statementCoversAction(
+  statement: Pick<NormalizedStatement, 'actions' | 'notActions'>,
+  action: string,
+): boolean {
+  if (statement.notActions) return !statement.notActions.some((pattern) => actionMatches(pattern, action));
+  return (statement.actions ?? []).some((pattern) => actionMatches(pattern, action));
 }
 
 interface ServicePatterns {

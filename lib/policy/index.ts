@@ -29,6 +29,7 @@ export {
 } from './parse';
 export {
   actionMatches,
+  statementCoversAction,
   checkActionPattern,
   compileActionMatcher,
   expandActionPattern,

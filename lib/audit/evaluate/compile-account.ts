@@ -2,7 +2,7 @@
 // all principals that use them), then assemble each principal's layers. Of an invalid policy the statements
 // that can be read are evaluated and the others recorded (the unreadable-policy rule fails the gate on them);
 // missing policies are recorded; the rest of the account is still evaluated.
-import { actionMatches, parsePolicy, salvagePolicy, type SalvagedPolicy } from '../../policy';
+import { parsePolicy, salvagePolicy, statementCoversAction, type SalvagedPolicy } from '../../policy';
 import type { NormalizedPolicy, NormalizedStatement } from '../../policy/types';
 import type { Catalog } from '../../catalog/types';
 import type { PolicyType } from '../../policy/types';
@@ -508,11 +508,7 @@ export function setsNoSourceIdentity(snapshot: AccountSnapshot, principal: Princ
   });
   if (!parsed.ok) return false;
   return !parsed.policy.statements.some(
-    (statement) =>
-      statement.effect === 'Allow' &&
-      (statement.notActions
-        ? !statement.notActions.some((pattern) => actionMatches(pattern, SET_SOURCE_IDENTITY))
-        : (statement.actions ?? []).some((pattern) => actionMatches(pattern, SET_SOURCE_IDENTITY))),
+    (statement) => statement.effect === 'Allow' && statementCoversAction(statement, SET_SOURCE_IDENTITY),
   );
 }
 

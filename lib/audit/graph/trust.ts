@@ -5,7 +5,7 @@
 // audit time, and a session name or external ID are what the caller passes, as are session tags and a source
 // identity where the trust lets it pass them (and are absent where it lets no caller pass them); the rest (MFA,
 // ...) are kept as what the edge depends on.
-import { actionMatches, parsePolicy, rawStatement, type NormalizedStatement } from '../../policy';
+import { parsePolicy, rawStatement, statementCoversAction, type NormalizedStatement } from '../../policy';
 import type { NormalizedCondition } from '../../policy/types';
 import { callerPickGroup, REQUESTED_REGION, VIA_AWS_SERVICE } from '../evaluate/caller-picks';
 import { answerFromAuditTime, isAuditTimeKey } from '../evaluate/audit-time';
@@ -114,12 +114,6 @@ export interface ConditionFacts {
   readonly orgPathsOf?: (accountId: string) => readonly string[] | undefined;
 }
 
-/** Whether the statement's actions cover `action`. */
-function covers(statement: NormalizedStatement, action: string): boolean {
-  if (statement.notActions) return !statement.notActions.some((p) => actionMatches(p, action));
-  return (statement.actions ?? []).some((pattern) => actionMatches(pattern, action));
-}
-
 function isCallerKey(lowerKey: string): boolean {
   return isPrincipalKey(lowerKey);
 }
@@ -130,7 +124,7 @@ function isCallerKey(lowerKey: string): boolean {
  * principals of the graph, but for Cognito identity pools (sts:AssumeRoleWithWebIdentity).
  */
 function parties(statement: NormalizedStatement): TrustedParty[] {
-  if (!covers(statement, 'sts:AssumeRole')) return cognitoParties(statement);
+  if (!statementCoversAction(statement, 'sts:AssumeRole')) return cognitoParties(statement);
   const out = awsParties(statement);
   for (const service of statement.principals?.Service ?? [])
     out.push({ kind: 'service', service: service.toLowerCase() });
@@ -155,7 +149,7 @@ function awsParties(statement: NormalizedStatement): TrustedParty[] {
 
 /** Cognito identity pools pass roles through web identity federation. */
 function cognitoParties(statement: NormalizedStatement): TrustedParty[] {
-  if (!covers(statement, 'sts:AssumeRoleWithWebIdentity')) return [];
+  if (!statementCoversAction(statement, 'sts:AssumeRoleWithWebIdentity')) return [];
   const federated = statement.principals?.Federated ?? [];
   return federated.some((f) => f.toLowerCase() === 'cognito-identity.amazonaws.com')
     ? [{ kind: 'service', service: 'cognito-identity.amazonaws.com' }]
@@ -183,7 +177,7 @@ function statementTrust(statement: NormalizedStatement): StatementTrust {
   let trust = statementTrusts.get(statement);
   if (!trust) {
     trust = {
-      assume: covers(statement, 'sts:AssumeRole'),
+      assume: statementCoversAction(statement, 'sts:AssumeRole'),
       parties: parties(statement),
       // A condition on the caller, or one whose value names the caller (`${aws:username}` as the session name).
       callerConditions: statement.conditions.some(
@@ -223,7 +217,8 @@ export function roleTrust(snapshot: AccountSnapshot, role: Principal): ParsedTru
     const parsed = parsedTrustPolicy(snapshot, role.arn, role.trustPolicy);
     if (parsed.ok) {
       for (const statement of parsed.policy.statements) {
-        if (SESSION_VALUE_ACTIONS.some((action) => covers(statement, action))) sessionStatements.push(statement);
+        if (SESSION_VALUE_ACTIONS.some((action) => statementCoversAction(statement, action)))
+          sessionStatements.push(statement);
         const { assume, parties: trusted, callerConditions, sessionConditions } = statementTrust(statement);
         if (statement.effect === 'Deny') {
           if (assume) denies.push(statement);
@@ -311,7 +306,7 @@ export function roleSamlTrusts(snapshot: AccountSnapshot, role: Principal): read
     const parsed = parsedTrustPolicy(snapshot, role.arn, role.trustPolicy);
     if (parsed.ok) {
       const statements = parsed.policy.statements;
-      const saml = (statement: NormalizedStatement) => covers(statement, 'sts:AssumeRoleWithSAML');
+      const saml = (statement: NormalizedStatement) => statementCoversAction(statement, 'sts:AssumeRoleWithSAML');
       const providersOf = (statement: NormalizedStatement) =>
         (statement.principals?.Federated ?? []).filter((f) => /^arn:[^:]+:iam::\d{12}:saml-provider\//.test(f));
       const blanketDenies = statements.filter((st) => st.effect === 'Deny' && saml(st) && st.conditions.length === 0);
@@ -319,7 +314,7 @@ export function roleSamlTrusts(snapshot: AccountSnapshot, role: Principal): read
         blanketDenies.some(
           (deny) => (deny.principals?.AWS ?? []).includes('*') || providersOf(deny).includes(provider),
         );
-      const tagging = statements.filter((st) => st.effect === 'Allow' && covers(st, 'sts:TagSession'));
+      const tagging = statements.filter((st) => st.effect === 'Allow' && statementCoversAction(st, 'sts:TagSession'));
       for (const statement of statements) {
         if (statement.effect !== 'Allow' || !saml(statement)) continue;
         const dependsOn = [...new Set(statement.conditions.map((c) => c.key).filter((key) => !/^saml:/i.test(key)))];
@@ -617,12 +612,15 @@ export function sessionChoices(snapshot: AccountSnapshot, role: Principal): Sess
   const denies = statements.filter((statement) => statement.effect === 'Deny');
   const namedByCaller = (statement: NormalizedStatement) =>
     !reads(statement, ROLE_SESSION_NAME) &&
-    ((covers(statement, 'sts:AssumeRole') && callers(statement)) ||
-      (covers(statement, 'sts:AssumeRoleWithWebIdentity') && (statement.principals?.Federated ?? []).length > 0));
+    ((statementCoversAction(statement, 'sts:AssumeRole') && callers(statement)) ||
+      (statementCoversAction(statement, 'sts:AssumeRoleWithWebIdentity') &&
+        (statement.principals?.Federated ?? []).length > 0));
   const identityRead = statements.some((statement) => reads(statement, SOURCE_IDENTITY_VALUE));
   // A Deny of setting one (for whoever it names, on whatever condition) leaves the choice unknown.
-  const identityDenied = denies.some((statement) => covers(statement, 'sts:SetSourceIdentity'));
-  const setters = allows.filter((statement) => covers(statement, 'sts:SetSourceIdentity') && callers(statement));
+  const identityDenied = denies.some((statement) => statementCoversAction(statement, 'sts:SetSourceIdentity'));
+  const setters = allows.filter(
+    (statement) => statementCoversAction(statement, 'sts:SetSourceIdentity') && callers(statement),
+  );
   const inAccount = (party: TrustedParty) =>
     party.kind === 'account' || party.kind === 'role-session'
       ? party.accountId === snapshot.accountId
@@ -659,7 +657,7 @@ export function sessionTagGrant(trust: ParsedTrust): NormalizedStatement | undef
   return trust.sessionStatements.find(
     (statement) =>
       statement.effect === 'Allow' &&
-      covers(statement, 'sts:TagSession') &&
+      statementCoversAction(statement, 'sts:TagSession') &&
       (statement.notPrincipals !== undefined || awsParties(statement).length > 0),
   );
 }
@@ -714,7 +712,7 @@ export function sessionTrust(
   let via = 'account' as SessionTrust['via'];
   let denyMaybe = false;
   for (const statement of trust.sessionStatements) {
-    if (!covers(statement, action)) continue;
+    if (!statementCoversAction(statement, action)) continue;
     const matching = awsParties(statement).filter(
       (party) => partyIncludes(party, caller, true) && (statement.effect === 'Allow' || party.kind !== 'pattern'),
     );

@@ -4,7 +4,7 @@
 // it. Only a refusal that holds for every caller the trust admits counts: an RCP Deny (it holds on the role for any
 // caller), or an SCP Deny where every such caller is a principal of the role's account (the SCPs hold them all).
 // A Deny that reads anything but the value (the caller's ARN, a tag) may let someone through: it refuses nothing.
-import { compileActionMatcher, resourceMatches } from '../../../policy';
+import { resourceMatches, statementCoversAction } from '../../../policy';
 import type { NormalizedStatement } from '../../../policy/types';
 import { evaluateCondition } from '../../evaluate/condition';
 import { present, UNKNOWN } from '../../evaluate/key-value';
@@ -56,10 +56,7 @@ function refusesOnRole(statement: NormalizedStatement, roleArn: string): boolean
   const principals = statement.principals;
   if (principals !== undefined && !(Object.keys(principals).length === 1 && principals.AWS?.includes('*')))
     return false;
-  const covers = statement.actions
-    ? compileActionMatcher(statement.actions)(SET_SOURCE_IDENTITY)
-    : !!statement.notActions && !compileActionMatcher(statement.notActions)(SET_SOURCE_IDENTITY);
-  if (!covers) return false;
+  if (!statementCoversAction(statement, SET_SOURCE_IDENTITY)) return false;
   if (statement.resources) return statement.resources.some((pattern) => resourceMatches(pattern, roleArn));
   if (statement.notResources) return !statement.notResources.some((pattern) => resourceMatches(pattern, roleArn));
   return true;

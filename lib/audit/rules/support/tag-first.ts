@@ -5,7 +5,8 @@
 // `${aws:PrincipalTag/team}`) for a principal that may write its own team on a production resource. These are
 // the deletions that "depend on" such a tag and that the principal lets through by tagging, each only where it
 // may write that tag on the resource with its service's own tagging action.
-import { CURRENT_POLICY_VERSION, parsePolicy, type NormalizedCondition } from '../../../policy';
+import { normalizeConditions, type NormalizedCondition, type PolicyStatementDocument } from '../../../policy';
+import { memoize2, newMap } from '../../../util/memo';
 import { withWildcardsFilled } from '../../../policy/wildcard';
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { TAG_KEYS } from '../../evaluate/caller-picks';
@@ -37,25 +38,18 @@ const OTHER_VALUE = 'leash-other';
 const MAX_TAG_SETS = 16;
 
 /**
- * Tagging actions by service that write tags rather than remove them, made once per catalog: only candidates,
- * named by verb (the catalog does not say which tagging call adds); whether one lets the tag be written is
- * the evaluator's answer, asked with the tag it sends.
+ * Tagging actions of a service that write tags rather than remove them, made once per catalog and service: only
+ * candidates, named by verb (the catalog does not say which tagging call adds); whether one lets the tag be
+ * written is the evaluator's answer, asked with the tag it sends.
  */
-const tagWriters = new WeakMap<Catalog, Map<string, CatalogAction[]>>();
+const tagWriters = new WeakMap<Catalog, Map<string, readonly CatalogAction[]>>();
 
 function tagWritersOf(catalog: Catalog, service: string): readonly CatalogAction[] {
-  let byService = tagWriters.get(catalog);
-  if (!byService) {
-    byService = new Map();
-    for (const action of catalog.actions) {
-      if (action.accessLevel !== 'Tagging' || /^(Untag|Remove|Delete)/.test(action.name)) continue;
-      const list = byService.get(action.service);
-      if (list) list.push(action);
-      else byService.set(action.service, [action]);
-    }
-    tagWriters.set(catalog, byService);
-  }
-  return byService.get(service) ?? [];
+  return memoize2(tagWriters, catalog, service, newMap<string, readonly CatalogAction[]>, () =>
+    catalog
+      .serviceActions(service)
+      .filter((action) => action.accessLevel === 'Tagging' && !/^(Untag|Remove|Delete)/.test(action.name)),
+  );
 }
 
 /**
@@ -172,15 +166,15 @@ function onOtherTagsOnly(decision: RunDecision, production: ReadonlySet<string>)
   });
 }
 
-/** Each statement's conditions, parsed once (statements are shared objects of the snapshot's documents). */
+/** Each statement's conditions, read once (statements are shared objects of the snapshot's documents). */
 const conditionsOf = new WeakMap<object, readonly NormalizedCondition[]>();
 
 function statementConditions(statement: unknown): readonly NormalizedCondition[] {
   if (typeof statement !== 'object' || statement === null) return [];
   let found = conditionsOf.get(statement);
   if (!found) {
-    const parsed = parsePolicy({ Version: CURRENT_POLICY_VERSION, Statement: [statement] });
-    found = parsed.ok ? parsed.policy.statements.flatMap((s) => s.conditions) : [];
+    // A statement the evaluator compiled, so its Condition block is well formed.
+    found = normalizeConditions((statement as PolicyStatementDocument).Condition);
     conditionsOf.set(statement, found);
   }
   return found;
