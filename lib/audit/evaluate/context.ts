@@ -207,9 +207,8 @@ function sessionOnlyValue(principal: PrincipalFacts, lowerKey: string): KeyValue
 export function resourceTagKeyOf(lowerKey: string): string | undefined {
   const slash = lowerKey.indexOf('/');
   if (slash < 0 || slash === lowerKey.length - 1) return undefined;
-  return lowerKey.lastIndexOf(':resourcetag', slash) === slash - ':resourcetag'.length
-    ? lowerKey.slice(slash + 1)
-    : undefined;
+  // The part before the slash ends in `:resourcetag` (an 11-character prefix such as rds:req-tag is not it).
+  return lowerKey.slice(0, slash).endsWith(':resourcetag') ? lowerKey.slice(slash + 1) : undefined;
 }
 
 /** A service's own key for one resource type's tags (`rds:db-tag/<key>`, `s3:BucketTag/<key>`), by its form. */
