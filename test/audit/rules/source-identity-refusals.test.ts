@@ -57,6 +57,27 @@ describe('sourceIdentityRefusals', () => {
     expect(refusals({ rcps: { rcp }, callers: [ROOT, OTHER_ROOT] })?.('breakglass-x')).toBe(true);
   });
 
+  it('reads the Deny as AWS does: NotAction, a wildcard action, any case of the key, NotResource, no condition', () => {
+    const statement = (extra: Record<string, unknown>) => ({ Effect: 'Deny', Resource: '*', ...extra });
+    const refusedBy = (document: unknown) => refusals({ scps: { document } })?.('breakglass-x') ?? false;
+    expect(refusedBy(policy(statement({ NotAction: 's3:*', Condition: onValue })))).toBe(true);
+    expect(refusedBy(policy(statement({ NotAction: 'sts:*', Condition: onValue })))).toBe(false);
+    expect(refusedBy(policy(statement({ Action: 'STS:Set*', Condition: onValue })))).toBe(true);
+    const upperKey = { StringLike: { 'STS:sourceIDENTITY': 'breakglass-*' } };
+    expect(refusedBy(policy(statement({ Action: 'sts:SetSourceIdentity', Condition: upperKey })))).toBe(true);
+    const notOurs = {
+      Effect: 'Deny',
+      Action: 'sts:SetSourceIdentity',
+      NotResource: `arn:aws:iam::${ACCOUNT}:role/admin`,
+    };
+    expect(refusedBy(policy({ ...notOurs, Condition: onValue }))).toBe(false);
+    // No condition: no value may be set at all.
+    expect(refusals({ scps: { document: policy(deny('sts:SetSourceIdentity')) } })?.('alice')).toBe(true);
+    // The caller's own source identity (aws:SourceIdentity) is not the value set: it refuses nothing for sure.
+    const callers = { StringLike: { 'aws:SourceIdentity': 'breakglass-*' } };
+    expect(refusedBy(policy(statement({ Action: 'sts:SetSourceIdentity', Condition: callers })))).toBe(false);
+  });
+
   it('not a Deny that lets some caller through, nor one on other roles, nor in the management account', () => {
     const exceptIdp = policy(
       deny('sts:SetSourceIdentity', '*', {
