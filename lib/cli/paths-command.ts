@@ -2,10 +2,7 @@
 // paths-run.ts and loads when the command runs, so `leash --help` and the other commands never pay for it.
 import type { Command } from 'commander';
 import type { CliContext } from './context';
-import type { PathsCommandOptions } from './paths-run';
-
-export const PATH_FORMATS = ['text', 'json', 'markdown', 'dot'] as const;
-export type PathFormat = (typeof PATH_FORMATS)[number];
+import { PATH_FORMATS, type PathsCommandOptions } from './paths-options';
 
 export function registerPathsCommand(program: Command, context: CliContext): void {
   program

@@ -35,19 +35,7 @@ import { closeMatches } from './explain-command';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './context';
 
-import { PATH_FORMATS, type PathFormat } from './paths-command';
-
-export { PATH_FORMATS, type PathFormat };
-
-export interface PathsCommandOptions {
-  readonly input: string[];
-  readonly scp?: string[];
-  readonly rcp?: string[];
-  readonly config?: string;
-  readonly to: string;
-  readonly format: PathFormat;
-  readonly certain?: boolean;
-}
+import { PATH_FORMATS, type PathFormat, type PathsCommandOptions } from './paths-options';
 
 /** What a path must end at, as a test on a principal (asked lazily, only of principals the search reaches). */
 export interface PathGoal {

@@ -6,10 +6,12 @@ import type { NormalizedCondition, NormalizedPolicy, NormalizedStatement } from 
 import { compileActionMatcher, compileResourceMatcher, CURRENT_POLICY_VERSION, rawStatement } from '../../policy';
 import { hasWildcard, wildcardMatch } from '../../policy/wildcard';
 import { isActionDependentKey, isPrincipalKey } from './context';
-import { EMPTY } from './plan';
 import { parsePolicyValue, type ParsedValue } from './policy-variables';
 import type { DecisionLayer, StatementRef } from './types';
 import type { Evidence } from '../findings';
+
+/** The one frozen empty list every statement list and plan of the evaluator shares when it has nothing. */
+export const EMPTY: readonly never[] = Object.freeze([]);
 
 export type ResourceTest =
   /** `Resource` includes `*`. */

@@ -3,7 +3,7 @@
 // principals of one compiled account share. evaluator.ts builds them; bulk.ts and evaluator.ts read them.
 import type { CatalogAction } from '../../catalog/types';
 import { plainDenialOf, type CatalogIndex } from './catalog-index';
-import type { CompiledStatement, MatchTable, ServiceIndex } from './compile-policy';
+import { EMPTY, type CompiledStatement, type MatchTable, type ServiceIndex } from './compile-policy';
 import type { PrincipalFacts } from './context';
 import type { Tri } from './tri';
 import type {
@@ -51,7 +51,7 @@ export interface PrincipalLayers {
 
 export type Unevaluated = readonly ('scp' | 'rcp')[];
 
-export const EMPTY: readonly never[] = Object.freeze([]);
+export { EMPTY };
 export const UNEVALUATED_SCP: Unevaluated = Object.freeze(['scp']);
 export const UNEVALUATED_RCP: Unevaluated = Object.freeze(['rcp']);
 export const UNEVALUATED_BOTH: Unevaluated = Object.freeze(['scp', 'rcp']);

@@ -7,7 +7,8 @@ import { sendsTags, withCallerPick, type CallerPick } from '../evaluate/caller-p
 import type { Principal } from '../sources/snapshot';
 import { docsUrl, listActions, grantedEvidence } from './support/meta';
 import { inPick, pickDetails, productionArnQuestions, productionTagText } from './support/production';
-import { unlistedValueNote, type ProductionTag } from './support/production-values';
+import { unlistedValueNote } from './support/production-values';
+import type { ProductionTag } from './support/production';
 import { tagFirstDeletions, tagFirstDetails, tagFirstText, withTagFirst } from './support/tag-first';
 import {
   besideDirect,

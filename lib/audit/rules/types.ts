@@ -6,7 +6,7 @@ import type { CompiledAccount } from '../evaluate/types';
 import type { Finding, FindingCategory, RuleFinding, Severity } from '../findings';
 import type { AccessGraph } from '../graph';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
-import type { ProductionTag } from './support/production-values';
+import type { ProductionTag } from './support/production';
 import type { PolicyInUse } from './support/policies';
 
 export { SEVERITIES } from '../findings';

@@ -1,6 +1,9 @@
 // Whether a chain of organization levels is in the order AWS applies it: the snapshot schema and the schema of
 // `--scp` / `--rcp` files both check it. Its own module, without zod, so neither loads the other.
-import type { OrganizationPolicyLevel } from './snapshot';
+
+/** The kinds of organization level, from the root down (the snapshot schema's `kind`). */
+export const LEVEL_KINDS = ['root', 'ou', 'account'] as const;
+export type LevelKind = (typeof LEVEL_KINDS)[number];
 
 /** Why a level with no policies is refused (snapshot and chain file alike). */
 export const EMPTY_LEVEL =
@@ -8,7 +11,7 @@ export const EMPTY_LEVEL =
   'RCPFullAWSAccess, unless replaced), and a level with none would deny every action';
 
 /** The forms AWS gives root, OU and account ids. */
-export const LEVEL_ID: Readonly<Record<OrganizationPolicyLevel['kind'], RegExp>> = {
+export const LEVEL_ID: Readonly<Record<LevelKind, RegExp>> = {
   root: /^r-[0-9a-z]{4,32}$/,
   ou: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
   account: /^\d{12}$/,
@@ -20,7 +23,7 @@ export const LEVEL_ID: Readonly<Record<OrganizationPolicyLevel['kind'], RegExp>>
  * the wrong place in the hierarchy. Ids of the usual forms (r-, ou-, 12 digits) must match their kind.
  */
 export function chainOrderProblems(
-  levels: readonly Pick<OrganizationPolicyLevel, 'kind' | 'id'>[],
+  levels: readonly { readonly kind: LevelKind; readonly id: string }[],
 ): { index: number; message: string }[] {
   const out: { index: number; message: string }[] = [];
   levels.forEach((level, index) => {
@@ -39,9 +42,7 @@ export function chainOrderProblems(
         message: `the chain starts at an ${level.kind} level: give it from the root down (root, OUs, account)`,
       });
     }
-    const looksLike = (Object.keys(LEVEL_ID) as OrganizationPolicyLevel['kind'][]).find((kind) =>
-      LEVEL_ID[kind].test(level.id),
-    );
+    const looksLike = (Object.keys(LEVEL_ID) as LevelKind[]).find((kind) => LEVEL_ID[kind].test(level.id));
     if (looksLike && looksLike !== level.kind) {
       out.push({
         index,

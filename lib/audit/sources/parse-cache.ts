@@ -1,15 +1,15 @@
 // The policy parse cache of a snapshot. Its own module, without zod: the audit reads every snapshot's
 // documents through it, and the snapshot schemas are needed only to read a snapshot file.
 import { PolicyParseCache } from '../../policy';
-import type { AccountSnapshot } from './snapshot';
 
-const parseCaches = new WeakMap<AccountSnapshot, PolicyParseCache>();
+const parseCaches = new WeakMap<object, PolicyParseCache>();
 
 /**
  * The policy parse cache of one snapshot: everything that reads its documents (the evaluator, the rules,
- * the validator) analyses each document once. A snapshot's documents are never changed once loaded.
+ * the validator) analyses each document once. Keyed by the snapshot object (typed `object` so this module
+ * needs nothing of the snapshot's schema). A snapshot's documents are never changed once loaded.
  */
-export function snapshotParseCache(snapshot: AccountSnapshot): PolicyParseCache {
+export function snapshotParseCache(snapshot: object): PolicyParseCache {
   let cache = parseCaches.get(snapshot);
   if (!cache) {
     cache = new PolicyParseCache();

@@ -1,7 +1,7 @@
 // The AccountSnapshot: everything the audit needs about one account, whatever it was read from.
 // It is a zod schema because snapshots are also a file format (`leash snapshot` writes, `--input` reads).
 import { z } from 'zod';
-import { chainOrderProblems } from './chain-order';
+import { chainOrderProblems, LEVEL_KINDS } from './chain-order';
 import { strictObject } from '../../util/strict-object';
 
 export { chainOrderProblems } from './chain-order';
@@ -97,7 +97,7 @@ export type Principal = z.infer<typeof Principal>;
 /** One level of the organization hierarchy (root, each OU, the account) with the policies attached there. */
 export const OrganizationPolicyLevel = strictObject({
   /** `root`, `ou`, or `account`. */
-  kind: z.enum(['root', 'ou', 'account']),
+  kind: z.enum(LEVEL_KINDS),
   /** Root id, OU id or account id. */
   id: z.string(),
   name: z.string().optional(),

@@ -11,7 +11,7 @@ import {
 import { resourcePolicyGrants } from '../../evaluate/resource-policy-grants';
 import { snapshotParseCache } from '../../sources/parse-cache';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
-import type { Evidence } from '../types';
+import type { Evidence } from '../../findings';
 
 export function policiesInUse(snapshot: AccountSnapshot): PolicyInUse[] {
   const cache = snapshotParseCache(snapshot);

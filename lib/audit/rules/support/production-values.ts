@@ -21,15 +21,8 @@ import { callerPicks, type SessionPicking } from './caller-pick-candidates';
 import { readsRequestTags, tagSends, withPicks } from './tag-sends';
 import { sourceIdentityRefusals } from './source-identity-refusals';
 import type { PolicyInUse } from './policies';
+import type { ProductionTag } from './production';
 import { literalValue, principalTagLookup, valueSignature, type ValueTest } from './value-tests';
-
-/** One production tag a resource can carry, e.g. key `environment`, value `prod`. */
-export interface ProductionTag {
-  readonly key: string;
-  readonly value: string;
-  /** `key=value`, as findings name it. */
-  readonly text: string;
-}
 
 /** The production tags to ask about, for the account as a whole and for one principal. */
 export interface ProductionTagQuestions {

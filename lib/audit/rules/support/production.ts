@@ -17,7 +17,14 @@ import { conditionalDeletes } from '../../../guardrails/conditional-deletes';
 import type { GuardrailSpec } from '../../../guardrails/spec';
 import type { RequestContext } from '../../evaluate/types';
 import type { PolicyInUse } from './policies';
-import type { ProductionTag } from './production-values';
+
+/** One production tag a resource can carry, e.g. key `environment`, value `prod`. */
+export interface ProductionTag {
+  readonly key: string;
+  readonly value: string;
+  /** `key=value`, as findings name it. */
+  readonly text: string;
+}
 
 /** A request on a resource tagged as production, e.g. `environment=production`: the first key and value. */
 export function productionContext(guardrails: GuardrailSpec): RequestContext {

@@ -9,8 +9,7 @@ import { catalogIndex, type CatalogIndex } from '../../evaluate/catalog-index';
 import type { DecisionRuns, RequestContext } from '../../evaluate/types';
 import type { AccountSnapshot } from '../../sources/snapshot';
 import { memoize2, newWeakMap } from '../../../util/memo';
-import { arnTemplateMatches } from './production';
-import type { ProductionTag } from './production-values';
+import { arnTemplateMatches, type ProductionTag } from './production';
 
 export interface ResourceState {
   readonly name: string;
