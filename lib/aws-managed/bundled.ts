@@ -36,6 +36,8 @@ export interface BundledPolicies {
   readonly newest: string;
   /** The policy of this ARN (partition `aws` only: other partitions' documents may differ), if AWS published it. */
   lookup(arn: string): BundledPolicy | undefined;
+  /** The ARN of the AWS managed policy of this name (`AWSLambdaBasicExecutionRole` is under service-role/). */
+  arnOfName(name: string): string | undefined;
 }
 
 /**
@@ -77,6 +79,7 @@ function readBundled(file: string): BundledPolicies | string {
 /** Lookups over an extracted file's content (documents parsed on first use). */
 export function fromFile(data: BundledPoliciesFile): BundledPolicies {
   const parsed = new Map<string, BundledPolicy | undefined>();
+  let byName: Map<string, string> | undefined;
   return {
     source: data.source,
     newest: data.newest,
@@ -98,6 +101,10 @@ export function fromFile(data: BundledPoliciesFile): BundledPolicies {
       }
       parsed.set(arn, policy);
       return policy;
+    },
+    arnOfName(name) {
+      byName ??= new Map(Object.keys(data.policies).map((arn) => [arn.slice(arn.lastIndexOf('/') + 1), arn]));
+      return byName.get(name);
     },
   };
 }

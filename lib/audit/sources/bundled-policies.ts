@@ -62,6 +62,15 @@ export class BundledPolicyResolver {
   }
 }
 
+/**
+ * The ARN of an AWS managed policy named without its path (`AWSLambdaBasicExecutionRole`), as the SAM transform
+ * finds one; undefined when the bundled data has no policy of that name or cannot be read.
+ */
+export function awsManagedArnOfName(name: string): string | undefined {
+  const data = bundledAwsManagedPolicies();
+  return typeof data === 'string' ? undefined : data.arnOfName(name);
+}
+
 /** The snapshot with the AWS managed policies it names but lacks added from the bundled data (itself when none). */
 export function withBundledPolicies(snapshot: AccountSnapshot, where: string): AccountSnapshot {
   const resolver = new BundledPolicyResolver(new Set(snapshot.managedPolicies.map((policy) => policy.arn)));

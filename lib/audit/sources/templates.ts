@@ -1,9 +1,10 @@
 // The `template` source: IAM principals and policies read out of CloudFormation templates (what `cdk synth`
 // writes), so `leash check` can run the audit rules before anything is deployed.
 import { awsPrincipal } from '../../policy/principals';
-import { BundledPolicyResolver } from './bundled-policies';
+import { awsManagedArnOfName, BundledPolicyResolver } from './bundled-policies';
 import { lambdaPermissionStatement } from './lambda-permission';
 import { attachmentProperties, unknownPrincipalProperties } from './template-principal-properties';
+import { samExecutionRole, type SamRole } from './template-sam';
 import type {
   AccountSnapshot,
   ManagedPolicy,
@@ -95,10 +96,13 @@ export interface TemplateReading {
 }
 
 /** The snapshot plus the template locations of managed policies, for mapping findings back to templates. */
-export function readTemplates(stacks: readonly TemplateStack[], options: TemplateSnapshotOptions): TemplateReading {
+export function readTemplates(given: readonly TemplateStack[], options: TemplateSnapshotOptions): TemplateReading {
+  let stacks = given;
   const managedPolicyLocations = new Map<string, SourceLocation>();
   const accountId = options.accountId ?? stacks.find((stack) => stack.accountId)?.accountId ?? PLACEHOLDER_ACCOUNT_ID;
   const problems: SnapshotProblem[] = [];
+  const samRoles = new Map<TemplateStack, Map<string, { samId: string; role: SamRole }>>();
+  stacks = stacks.map((stack) => withSamRoles(stack, samRoles, problems));
   // Not named `exports`: that would shadow CommonJS's own in the compiled module.
   const stackExports = new Map<string, { value: unknown; scope: ResolveScope }>();
   const scopes: ResolveScope[] = [];
@@ -129,7 +133,10 @@ export function readTemplates(stacks: readonly TemplateStack[], options: Templat
     const scope = scopes[index];
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
       const kind = principalKind(resource.Type);
-      if (kind) {
+      const sam = samRoles.get(stack)?.get(logicalId);
+      if (sam) {
+        principals.push(readSamRole(stack, scope, sam.samId, sam.role, problems));
+      } else if (kind) {
         principals.push(readPrincipal(kind, stack, scope, logicalId, resource, problems));
       } else if (resource.Type === PERMISSION_SET_TYPE) {
         principals.push(readPermissionSet(stack, scope, logicalId, resource, problems));
@@ -377,8 +384,16 @@ function readPrincipal(
   logicalId: string,
   resource: TemplateResource,
   problems: SnapshotProblem[],
+  madeBy?: string,
 ): PrincipalDraft {
-  const { properties, context } = resourceReader(stack, scope, logicalId, resource, problems);
+  const reader = resourceReader(stack, scope, logicalId, resource, problems);
+  const properties = reader.properties;
+  const context: ReadContext = madeBy
+    ? {
+        ...reader.context,
+        where: (path) => `${stack.file}: Resources.${madeBy}.Properties.${path} (in the role SAM makes, ${logicalId})`,
+      }
+    : reader.context;
   const nameProperty = kind === 'role' ? 'RoleName' : kind === 'user' ? 'UserName' : 'GroupName';
   const name = readString(properties[nameProperty], nameProperty, context) ?? generatedName(scope, logicalId);
   const path = readString(properties.Path, 'Path', context) ?? '/';
@@ -390,7 +405,11 @@ function readPrincipal(
     path,
     tags: principalTags.tags,
     ...(principalTags.unknownKeys.length > 0 ? { unknownTagKeys: principalTags.unknownKeys } : {}),
-    location: resourceLocation(stack, logicalId, resource),
+    location: resourceLocation(
+      stack,
+      madeBy ?? logicalId,
+      madeBy ? (stack.template.Resources?.[madeBy] ?? resource) : resource,
+    ),
   });
   if (kind === 'role') {
     draft.trustPolicy = readPolicyDocument(properties.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument', context);
@@ -432,6 +451,57 @@ function readPrincipal(
   }
   if (kind === 'user') {
     draft.groups.push(...grantList(properties.Groups, 'Groups', context));
+  }
+  return draft;
+}
+
+/**
+ * The stack with the roles the SAM transform makes (template-sam.ts) added to its resources, so that
+ * `!GetAtt FnRole.Arn` elsewhere resolves as after the transform; the stack itself when it has none. A role
+ * whose logical id the template already uses is not added (the transform refuses the template): a problem.
+ */
+function withSamRoles(
+  stack: TemplateStack,
+  samRoles: Map<TemplateStack, Map<string, { samId: string; role: SamRole }>>,
+  problems: SnapshotProblem[],
+): TemplateStack {
+  const resources = stack.template.Resources ?? {};
+  const added: Record<string, TemplateResource> = {};
+  const origins = new Map<string, { samId: string; role: SamRole }>();
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const role = samExecutionRole(logicalId, resource, stack.template.Globals, awsManagedArnOfName);
+    if (!role) continue;
+    if (role.logicalId in resources || role.logicalId in added) {
+      problems.push({
+        where: `${stack.file}: Resources.${role.logicalId}`,
+        message:
+          `the SAM transform makes role ${role.logicalId} for ${logicalId}, and the template already has a ` +
+          'resource of that id: the transform refuses the template; the role is not read',
+      });
+      continue;
+    }
+    added[role.logicalId] = role.resource;
+    origins.set(role.logicalId, { samId: logicalId, role });
+  }
+  if (origins.size === 0) return stack;
+  const expanded: TemplateStack = { ...stack, template: { ...stack.template, Resources: { ...resources, ...added } } };
+  samRoles.set(expanded, origins);
+  return expanded;
+}
+
+/** The role SAM makes for a function or state machine, read as a role, with the grants only SAM can read. */
+function readSamRole(
+  stack: TemplateStack,
+  scope: ResolveScope,
+  samId: string,
+  role: SamRole,
+  problems: SnapshotProblem[],
+): PrincipalDraft {
+  const draft = readPrincipal('role', stack, scope, role.logicalId, role.resource, problems, samId);
+  for (const grant of role.unknownGrants) {
+    const where = `${stack.file}: Resources.${samId}.Properties.${grant.path}`;
+    problems.push({ where, message: `${grant.reason}; taken as an unknown grant` });
+    draft.inlinePolicies.push({ name: grant.name, document: `${grant.reason} (${where})` });
   }
   return draft;
 }
@@ -646,13 +716,37 @@ function listEntries(value: unknown, path: string, context: ReadContext): unknow
  */
 function grantList(value: unknown, path: string, context: ReadContext): string[] {
   if (value === undefined) return [];
-  const resolved = resolveIntrinsics(value, context.scope);
-  if (resolved === NO_VALUE) return [];
   const unknown = (at: string, item: unknown, fallback: string) => {
     const why = describeUnresolved(item, fallback);
     context.problems.push({ where: context.where(at), message: `${why}; taken as an unknown grant` });
     return `unresolved ${at} (${why})`;
   };
+  const entry = (item: unknown, at: string): string[] => {
+    // An entry that is Fn::If on a condition only deployment knows grants one branch or the other: every
+    // branch is judged (more access, never less), and the choice is said.
+    const open = unknownIfBranches(item, context.scope);
+    if (open) {
+      context.problems.push({
+        where: context.where(at),
+        message: `Fn::If on ${open.conditions.join(', ')}, known only at deployment: every branch is judged as attached`,
+      });
+      return open.branches.flatMap((branch) => entry(branch, at));
+    }
+    const resolved = resolveIntrinsics(item, context.scope);
+    if (resolved === NO_VALUE) return [];
+    return [asString(resolved) ?? unknown(at, resolved, 'not a string')];
+  };
+  if (Array.isArray(value)) return value.flatMap((item, index) => entry(item, `${path}[${index}]`));
+  const open = unknownIfBranches(value, context.scope);
+  if (open) {
+    context.problems.push({
+      where: context.where(path),
+      message: `Fn::If on ${open.conditions.join(', ')}, known only at deployment: every branch is judged as attached`,
+    });
+    return open.branches.flatMap((branch) => grantList(branch, path, context));
+  }
+  const resolved = resolveIntrinsics(value, context.scope);
+  if (resolved === NO_VALUE) return [];
   if (!Array.isArray(resolved)) return [unknown(path, resolved, 'expected a list')];
   return resolved.map((item, index) => asString(item) ?? unknown(`${path}[${index}]`, item, 'not a string'));
 }
