@@ -143,6 +143,18 @@ describe('the role SAM makes for a function', () => {
     expect(decide(snapshot, 'ConsumerRole', 'sns:Publish', 'arn:aws:sns:us-east-1:123456789012:dlq')).toBe('allowed');
   });
 
+  it('says which of what SAM adds it does not read', () => {
+    const snapshot = snapshotOf({
+      Broker: fn({
+        Events: { Mq: { Type: 'MQ', Properties: { Broker: 'arn:aws:mq:us-east-1:123456789012:broker:b' } } },
+      }),
+      Graph: { Type: 'AWS::Serverless::GraphQLApi', Properties: {} },
+    });
+    expect(snapshot.problems.map((p) => p.where)).toEqual(
+      expect.arrayContaining(['sam.json: Resources.Broker.Properties.Events.Mq', 'sam.json: Resources.Graph']),
+    );
+  });
+
   it('resolves !GetAtt <Function>Role.Arn elsewhere in the template', () => {
     const snapshot = snapshotOf({
       Api: fn({}),
@@ -225,6 +237,90 @@ describe('the role SAM makes for a state machine', () => {
     expect(
       decide(snapshot, 'FlowRole', 'lambda:InvokeFunction', 'arn:aws:lambda:us-east-1:123456789012:function:worker'),
     ).toBe('allowed');
+  });
+});
+
+describe('what SAM connectors grant', () => {
+  const table = { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'orders' } };
+  const orders = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
+  const queue = { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'jobs' } };
+  const jobs = 'arn:aws:sqs:us-east-1:123456789012:jobs';
+
+  it("gives the source's role the profile's Write statements on the destination", () => {
+    const snapshot = snapshotOf({
+      Orders: table,
+      Api: fn({}),
+      Link: {
+        Type: 'AWS::Serverless::Connector',
+        Properties: { Source: { Id: 'Api' }, Destination: { Id: 'Orders' }, Permissions: ['Write'] },
+      },
+    });
+    expect(decide(snapshot, 'ApiRole', 'dynamodb:DeleteItem', orders)).toBe('allowed');
+    expect(decide(snapshot, 'ApiRole', 'dynamodb:GetItem', orders)).toBe('denied');
+    expect(decide(snapshot, 'ApiRole', 'dynamodb:DeleteItem', orders.replace('orders', 'ledger'))).toBe('denied');
+  });
+
+  it('reads connectors embedded in a resource, and a role the function names', () => {
+    const role = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+      },
+    };
+    const snapshot = snapshotOf({
+      Orders: table,
+      Exec: role,
+      Api: {
+        ...fn({ Role: { 'Fn::GetAtt': ['Exec', 'Arn'] } }),
+        Connectors: { Db: { Properties: { Destination: [{ Id: 'Orders' }], Permissions: ['Read', 'Write'] } } },
+      },
+    });
+    expect(decide(snapshot, 'Exec', 'dynamodb:DeleteItem', orders)).toBe('allowed');
+    expect(decide(snapshot, 'Exec', 'dynamodb:Query', orders)).toBe('allowed');
+  });
+
+  it("puts a queue-to-function connector's policy on the function's role", () => {
+    const snapshot = snapshotOf({
+      Jobs: queue,
+      Worker: fn({}),
+      Link: {
+        Type: 'AWS::Serverless::Connector',
+        Properties: { Source: { Id: 'Jobs' }, Destination: { Id: 'Worker' }, Permissions: ['Read', 'Write'] },
+      },
+    });
+    expect(decide(snapshot, 'WorkerRole', 'sqs:DeleteMessage', jobs)).toBe('allowed');
+  });
+
+  it('says what it does not read: an end given by ARN, a pair SAM refuses, a resource policy for a service', () => {
+    const snapshot = snapshotOf({
+      Jobs: queue,
+      Topic: { Type: 'AWS::SNS::Topic', Properties: {} },
+      Worker: fn({}),
+      ByArn: {
+        Type: 'AWS::Serverless::Connector',
+        Properties: {
+          Source: { Id: 'Worker' },
+          Destination: { Type: 'AWS::SQS::Queue', Arn: jobs },
+          Permissions: ['Write'],
+        },
+      },
+      Refused: {
+        Type: 'AWS::Serverless::Connector',
+        Properties: { Source: { Id: 'Jobs' }, Destination: { Id: 'Topic' }, Permissions: ['Write'] },
+      },
+      Service: {
+        Type: 'AWS::Serverless::Connector',
+        Properties: { Source: { Id: 'Topic' }, Destination: { Id: 'Jobs' }, Permissions: ['Write'] },
+      },
+    });
+    const said = (id: string) =>
+      snapshot.problems.find((p) => p.where === `sam.json: Resources.${id}.Properties`)?.message;
+    expect(said('ByArn')).toMatch(/given by Type and Arn/);
+    expect(said('Refused')).toMatch(/SAM has no connector from AWS::SQS::Queue to AWS::SNS::Topic/);
+    expect(said('Service')).toMatch(/resource policy .* not read/);
   });
 });
 

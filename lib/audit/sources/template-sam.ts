@@ -9,6 +9,7 @@ import type { TemplateResource } from './templates-intrinsics';
 
 export const SAM_FUNCTION = 'AWS::Serverless::Function';
 export const SAM_STATE_MACHINE = 'AWS::Serverless::StateMachine';
+export const SAM_GRAPHQL_API = 'AWS::Serverless::GraphQLApi';
 
 /** What the reader is handed for one SAM resource: the role SAM makes, and the grants nobody can read. */
 export interface SamRole {
@@ -21,6 +22,8 @@ export interface SamRole {
    * kind SAM accepts): each is kept as a policy no one can read, which the rules take at its worst.
    */
   readonly unknownGrants: readonly { readonly name: string; readonly path: string; readonly reason: string }[];
+  /** What the transform adds to the role that is not read, by JSON path under the resource's Properties. */
+  readonly notRead: readonly { readonly path: string; readonly message: string }[];
 }
 
 interface PolicyTemplate {
@@ -37,6 +40,9 @@ const EVENT_SOURCE_POLICIES: Readonly<Record<string, string>> = {
   SQS: 'service-role/AWSLambdaSQSQueueExecutionRole',
   MSK: 'service-role/AWSLambdaMSKExecutionRole',
 };
+
+/** Event sources whose statements SAM writes into the role (secrets, networking) and leash does not read. */
+const UNREAD_EVENT_SOURCES = new Set(['MQ', 'SelfManagedKafka', 'DocumentDB']);
 
 /** The dead-letter queue actions SAM grants a function's role, by queue type. */
 const DEAD_LETTER_ACTIONS: Readonly<Record<string, string>> = { SQS: 'sqs:SendMessage', SNS: 'sns:Publish' };
@@ -157,6 +163,7 @@ export function samExecutionRole(
   const managed: unknown[] = [];
   const inline: unknown[] = [];
   const unknownGrants: { name: string; path: string; reason: string }[] = [];
+  const notRead: { path: string; message: string }[] = [];
   if (isFunction) {
     managed.push(
       awsManagedArn(
@@ -169,9 +176,15 @@ export function samExecutionRole(
       managed.push(awsManagedArn('AWSXrayWriteOnlyAccess'));
     }
     if (properties.VpcConfig !== undefined) managed.push(awsManagedArn('service-role/AWSLambdaVPCAccessExecutionRole'));
-    for (const event of isRecord(properties.Events) ? Object.values(properties.Events) : []) {
-      const policy = isRecord(event) && typeof event.Type === 'string' ? EVENT_SOURCE_POLICIES[event.Type] : undefined;
-      if (policy) managed.push(awsManagedArn(policy));
+    for (const [name, event] of isRecord(properties.Events) ? Object.entries(properties.Events) : []) {
+      const type = isRecord(event) && typeof event.Type === 'string' ? event.Type : undefined;
+      if (type && EVENT_SOURCE_POLICIES[type]) managed.push(awsManagedArn(EVENT_SOURCE_POLICIES[type]));
+      if (type && UNREAD_EVENT_SOURCES.has(type)) {
+        notRead.push({
+          path: `Events.${name}`,
+          message: `the statements SAM adds to ${roleId} for a ${type} event source (reading its secret, networking) are not read`,
+        });
+      }
     }
     const queue = properties.DeadLetterQueue;
     if (isRecord(queue) && typeof queue.Type === 'string' && DEAD_LETTER_ACTIONS[queue.Type]) {
@@ -258,5 +271,6 @@ export function samExecutionRole(
       ...(resource.Metadata ? { Metadata: resource.Metadata } : {}),
     },
     unknownGrants,
+    notRead,
   };
 }

@@ -4,7 +4,8 @@ import { awsPrincipal } from '../../policy/principals';
 import { awsManagedArnOfName, BundledPolicyResolver } from './bundled-policies';
 import { lambdaPermissionStatement } from './lambda-permission';
 import { attachmentProperties, unknownPrincipalProperties } from './template-principal-properties';
-import { samExecutionRole, type SamRole } from './template-sam';
+import { SAM_GRAPHQL_API, samExecutionRole, type SamRole } from './template-sam';
+import { samConnectorGrants } from './template-sam-connectors';
 import type {
   AccountSnapshot,
   ManagedPolicy,
@@ -131,13 +132,18 @@ export function readTemplates(given: readonly TemplateStack[], options: Template
 
   stacks.forEach((stack, index) => {
     const scope = scopes[index];
+    const roles = new Map<string, PrincipalDraft>();
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
       const kind = principalKind(resource.Type);
       const sam = samRoles.get(stack)?.get(logicalId);
       if (sam) {
-        principals.push(readSamRole(stack, scope, sam.samId, sam.role, problems));
+        const draft = readSamRole(stack, scope, sam.samId, sam.role, problems);
+        roles.set(logicalId, draft);
+        principals.push(draft);
       } else if (kind) {
-        principals.push(readPrincipal(kind, stack, scope, logicalId, resource, problems));
+        const draft = readPrincipal(kind, stack, scope, logicalId, resource, problems);
+        if (kind === 'role') roles.set(logicalId, draft);
+        principals.push(draft);
       } else if (resource.Type === PERMISSION_SET_TYPE) {
         principals.push(readPermissionSet(stack, scope, logicalId, resource, problems));
       } else if (resource.Type.startsWith('AWS::IAM::')) {
@@ -148,6 +154,7 @@ export function readTemplates(given: readonly TemplateStack[], options: Template
         resourcePolicies.push(...readResourcePolicies(stack, scope, logicalId, resource, problems));
       }
     }
+    readConnectors(stack, scope, roles, problems);
   });
 
   for (const { stack, scope, logicalId, resource } of attachments) {
@@ -469,6 +476,12 @@ function withSamRoles(
   const added: Record<string, TemplateResource> = {};
   const origins = new Map<string, { samId: string; role: SamRole }>();
   for (const [logicalId, resource] of Object.entries(resources)) {
+    if (resource.Type === SAM_GRAPHQL_API) {
+      problems.push({
+        where: `${stack.file}: Resources.${logicalId}`,
+        message: 'the roles SAM makes for a GraphQL API (its data sources and logging) are not read',
+      });
+    }
     const role = samExecutionRole(logicalId, resource, stack.template.Globals, awsManagedArnOfName);
     if (!role) continue;
     if (role.logicalId in resources || role.logicalId in added) {
@@ -489,6 +502,32 @@ function withSamRoles(
   return expanded;
 }
 
+/** The policies SAM connectors give the template's roles (template-sam-connectors.ts), and what is not read. */
+function readConnectors(
+  stack: TemplateStack,
+  scope: ResolveScope,
+  roles: ReadonlyMap<string, PrincipalDraft>,
+  problems: SnapshotProblem[],
+): void {
+  const { grants, notRead } = samConnectorGrants(stack.template.Resources ?? {});
+  for (const { path, message } of notRead) problems.push({ where: `${stack.file}: ${path}`, message });
+  for (const grant of grants) {
+    const role = roles.get(grant.roleLogicalId);
+    const where = (at: string) => `${stack.file}: ${grant.path} (${grant.policyName}.${at})`;
+    if (!role) {
+      problems.push({
+        where: `${stack.file}: ${grant.path}`,
+        message: `the connector's policy goes on role ${grant.roleLogicalId}, which the template does not define: not judged`,
+      });
+      continue;
+    }
+    role.inlinePolicies.push({
+      name: grant.policyName,
+      document: readPolicyDocument(grant.document, 'PolicyDocument', { scope, problems, where }),
+    });
+  }
+}
+
 /** The role SAM makes for a function or state machine, read as a role, with the grants only SAM can read. */
 function readSamRole(
   stack: TemplateStack,
@@ -498,6 +537,9 @@ function readSamRole(
   problems: SnapshotProblem[],
 ): PrincipalDraft {
   const draft = readPrincipal('role', stack, scope, role.logicalId, role.resource, problems, samId);
+  for (const { path, message } of role.notRead) {
+    problems.push({ where: `${stack.file}: Resources.${samId}.Properties.${path}`, message });
+  }
   for (const grant of role.unknownGrants) {
     const where = `${stack.file}: Resources.${samId}.Properties.${grant.path}`;
     problems.push({ where, message: `${grant.reason}; taken as an unknown grant` });
