@@ -6,7 +6,7 @@ import { severityRank } from '../audit/report/common';
 import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
 import { readTemplates } from '../audit/sources/templates';
 import { withLeashBoundary } from './leash-boundary';
-import type { SourceLocation } from '../audit/sources/snapshot';
+import type { SnapshotProblem, SourceLocation } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
 import { DEFAULT_BOUNDARY_NAME, defaultConfig } from '../config/defaults';
 import { parseConfig } from '../config/parse';
@@ -29,6 +29,7 @@ import { TAG_LOOKALIKE_RULE, tagLookalikeFindings } from './tag-lookalikes';
 import { TAGS_NOT_EVALUATED_RULE, tagsNotEvaluatedFindings } from './unevaluated-tags';
 import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
 import { stackSetInstanceFindings } from './stackset-instances';
+import { auditStackSetMember, stackSetMembers } from './stack-set-members';
 import { backupCoverageFindings, productionBackupPlans, type ResourceLookup } from './backup-coverage';
 import { DENY_REMOVED_RULE, denyRemovedFindings } from './resource-policy-denies';
 import { NAMED_GRANT_RULE, OPEN_GRANT_RULE, openGrantFindings } from './resource-policy-grants';
@@ -117,14 +118,32 @@ export function checkStacks(
   const { managedPolicyLocations } = read;
   const boundary = withLeashBoundary(read.snapshot, config.guardrails, options.catalog);
   const snapshot = boundary.snapshot;
-  const audit = auditAccount(snapshot, { config, now, catalog: options.catalog });
+  const own = auditAccount(snapshot, { config, now, catalog: options.catalog });
 
   const principalLocations = new Map(snapshot.principals.map((principal) => [principal.arn, principal.location]));
-  const auditFindings = audit.findings.map((finding) =>
+  const auditFindings = own.findings.map((finding) =>
     withLocation(finding, principalLocations, managedPolicyLocations),
   );
 
-  const caveats = [...boundary.caveats, ...audit.caveats];
+  const caveats = [...boundary.caveats, ...own.caveats];
+  // What StackSets deploy into their target accounts, each body audited as one member account.
+  const sets = stackSetMembers(stacks);
+  caveats.push(...sets.unread);
+  const memberProblems: SnapshotProblem[] = [];
+  for (const member of sets.members) {
+    const result = auditStackSetMember(member, config, now, options.catalog);
+    auditFindings.push(...result.findings);
+    memberProblems.push(...result.problems);
+    caveats.push(...result.caveats);
+    if (result.principals > 0) {
+      caveats.push(
+        `StackSet ${member.logicalId} (${member.parent.file}): the ${result.principals} principal(s) of its template ` +
+          'are judged as those of one target account (which accounts is decided at deployment).',
+      );
+    }
+  }
+  const audit: AuditResult =
+    memberProblems.length > 0 ? { ...own, problems: [...own.problems, ...memberProblems] } : own;
   let gate: ChangeGateResult | undefined;
   let changeSetGate: ChangeSetGateResult | undefined;
   const production = config.guardrails.production;

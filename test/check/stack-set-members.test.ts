@@ -1,0 +1,101 @@
+// A StackSet's TemplateBody deploys roles into every account it targets: leash check judges them as a member
+// account's principals, whether the body is an object, JSON text or YAML text, and says when it cannot see one.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCheck } from '../../lib/check/check';
+
+const ADMIN_TRUSTING_EVERYONE = {
+  Resources: {
+    Admin: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: 'everyone-admin',
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+        },
+        ManagedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+      },
+    },
+  },
+};
+
+function check(templateBody: unknown, extra: Record<string, unknown> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'leash-stackset-'));
+  const file = join(dir, 'Org.json');
+  const properties = { StackSetName: 'roles', PermissionModel: 'SERVICE_MANAGED', ...extra };
+  writeFileSync(
+    file,
+    JSON.stringify({
+      Resources: {
+        Set: {
+          Type: 'AWS::CloudFormation::StackSet',
+          Properties: templateBody === undefined ? properties : { ...properties, TemplateBody: templateBody },
+        },
+      },
+    }),
+  );
+  return { file, result: runCheck([file], undefined, {}) };
+}
+
+describe('the principals a StackSet deploys', () => {
+  it.each([
+    ['an object', ADMIN_TRUSTING_EVERYONE],
+    ['JSON text', JSON.stringify(ADMIN_TRUSTING_EVERYONE)],
+    [
+      'YAML text',
+      [
+        'Resources:',
+        '  Admin:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      AssumeRolePolicyDocument:',
+        "        Version: '2012-10-17'",
+        '        Statement:',
+        '          - Effect: Allow',
+        "            Principal: { AWS: '*' }",
+        '            Action: sts:AssumeRole',
+        '      ManagedPolicyArns: [arn:aws:iam::aws:policy/AdministratorAccess]',
+      ].join('\n'),
+    ],
+  ])('are judged when the body is %s, pointing into the StackSet', (_kind, body) => {
+    const { file, result } = check(body);
+    const rules = result.findings.map((finding) => finding.ruleId);
+    expect(rules).toEqual(expect.arrayContaining(['trust-public-principal', 'full-admin']));
+    const trust = result.findings.find((finding) => finding.ruleId === 'trust-public-principal');
+    expect(trust?.location).toMatchObject({
+      file,
+      logicalId: 'Admin',
+      jsonPath: 'Resources.Set.Properties.TemplateBody.Resources.Admin',
+    });
+    expect(trust?.message).toMatch(/StackSet Set deploys this to each account it targets/);
+  });
+
+  it('says where in the body what it could not resolve is', () => {
+    const body = {
+      Parameters: { Trusted: { Type: 'String' } },
+      Resources: {
+        Reader: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            AssumeRolePolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { AWS: { Ref: 'Trusted' } }, Action: 'sts:AssumeRole' }],
+            },
+          },
+        },
+      },
+    };
+    const { file, result } = check(body);
+    const where = result.audit.problems.map((problem) => problem.where);
+    expect(where).toContain(
+      `${file}: Resources.Set.Properties.TemplateBody.Resources.Reader.Properties.AssumeRolePolicyDocument.Statement[0].Principal`,
+    );
+  });
+
+  it('says so when the template is not in the file', () => {
+    const { result } = check(undefined, { TemplateURL: 'https://s3.amazonaws.com/bucket/roles.json' });
+    expect(result.caveats.join('\n')).toMatch(/StackSet Set .*template is not in the file .*not judged/);
+  });
+});
