@@ -78,6 +78,8 @@ describe('what the CLI and agent-leash/core load', () => {
           continue;
         }
         const base = join(dirname(file), specifier);
+        // A data file (JSON) loads nothing further.
+        if (specifier.endsWith('.json') && existsSync(base)) continue;
         const resolved = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
         if (!resolved) throw new Error(`${file}: cannot resolve ${specifier}`);
         queue.push(resolved);
