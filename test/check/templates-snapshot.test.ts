@@ -602,7 +602,7 @@ describe('a resource policy it cannot read', () => {
     const snapshot = snapshotFromTemplates(loadStacks([file]), { location: file });
     expect(snapshot.problems).toContainEqual({
       where: expect.stringMatching(/Resources\.Api\.Properties\.Policy$/),
-      message: expect.stringContaining('not an object'),
+      message: expect.stringContaining('text that is not JSON'),
     });
   });
 });

@@ -1163,7 +1163,19 @@ type StatementField = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Pri
  * Each such decision is a snapshot problem naming the file, logical id and JSON path.
  */
 function readPolicyDocument(value: unknown, path: string, context: ReadContext): unknown {
-  const resolved = resolveIntrinsics(withConditionalStatements(value, path, context), context.scope);
+  let resolved = resolveIntrinsics(withConditionalStatements(value, path, context), context.scope);
+  if (typeof resolved === 'string') {
+    // CloudFormation takes a policy document as JSON text too (often `!Sub` over a JSON string).
+    try {
+      resolved = JSON.parse(resolved) as unknown;
+    } catch (err) {
+      context.problems.push({
+        where: context.where(path),
+        message: `policy document is text that is not JSON (${(err as Error).message}); read as a policy no one can read`,
+      });
+      return resolved;
+    }
+  }
   if (!resolved || typeof resolved !== 'object' || resolved instanceof Unresolved) {
     context.problems.push({
       where: context.where(path),
