@@ -198,7 +198,13 @@ export function formatZodIssues(
       });
       continue;
     }
-    lines.push(`${where}: ${jsonPath(issue.path) || '(root)'}: ${issue.message}`);
+    // zod says a missing required key in its own words ("expected nonoptional, received undefined").
+    const expected = /expected (\w+), received undefined$/.exec(issue.message)?.[1];
+    const message =
+      expected === undefined
+        ? issue.message
+        : `is required but missing${expected === 'nonoptional' ? '' : ` (expected ${expected})`}`;
+    lines.push(`${where}: ${jsonPath(issue.path) || '(root)'}: ${message}`);
   }
   return lines.join('\n');
 }

@@ -3,7 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonNestingProblem } from '../../lib/util/json-scan';
-import { InputError, jsonPath, nestsDeeperThan, parseJsonText, readJsonFile } from '../../lib/util/read-input';
+import {
+  formatZodIssues,
+  InputError,
+  jsonPath,
+  nestsDeeperThan,
+  parseJsonText,
+  readJsonFile,
+} from '../../lib/util/read-input';
+import { z } from 'zod';
 
 function messageOf(run: () => unknown): string {
   try {
@@ -60,5 +68,22 @@ describe('reading user JSON files', () => {
   it('writes JSON paths the way IAM users read them', () => {
     expect(jsonPath(['Statement', 2, 'Effect'])).toBe('Statement[2].Effect');
     expect(jsonPath([0, 'Action', 1])).toBe('[0].Action[1]');
+  });
+});
+
+describe('zod problems in the words a user reads', () => {
+  const Role = z.object({ RoleName: z.string(), AssumeRolePolicyDocument: z.unknown() });
+
+  it('says a missing required key is missing, with what was expected, and keeps other messages', () => {
+    const missing = Role.safeParse({});
+    expect(missing.success).toBe(false);
+    const text = formatZodIssues('a.json', missing.error!.issues);
+    expect(text).toContain('a.json: RoleName: is required but missing (expected string)');
+    expect(text).toContain('a.json: AssumeRolePolicyDocument: is required but missing');
+    expect(text).not.toMatch(/nonoptional|received undefined/);
+    const wrong = Role.safeParse({ RoleName: 7, AssumeRolePolicyDocument: {} });
+    expect(formatZodIssues('a.json', wrong.error!.issues)).toMatch(
+      /^a\.json: RoleName: .*expected string, received number/,
+    );
   });
 });
