@@ -2,7 +2,8 @@
 // exist in every account it targets: a stack set that puts an administrator role trusting everyone into every
 // account of an OU is as much a finding as that role in a stack of its own. Each body is audited as one member
 // account (which accounts is a deployment fact: the account id is the placeholder), and its findings point into
-// the StackSet. A template given by TemplateURL cannot be seen: said, never passed over.
+// the StackSet. A template given by TemplateURL cannot be seen: said, never passed over; a TemplateBody that does
+// not parse fails the check.
 import { auditAccount, type AuditResult } from '../audit/audit';
 import type { Finding } from '../audit/findings';
 import type { SnapshotProblem, SourceLocation } from '../audit/sources/snapshot';
@@ -12,6 +13,8 @@ import type { LeashConfig } from '../config/schema';
 import type { LoadedStack } from './assembly';
 import { withLeashBoundary } from './leash-boundary';
 import { stackSetBody } from './stack-pairs';
+import { parseTemplateText } from './template-file';
+import { InputError } from '../util/read-input';
 
 const STACK_SET = 'AWS::CloudFormation::StackSet';
 
@@ -24,6 +27,13 @@ export interface StackSetMember {
   readonly stack: TemplateStack;
 }
 
+/** `{"Fn::Sub": ...}`, `{"Ref": ...}`: a value only deployment knows. */
+function isIntrinsic(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
 /** The StackSets of the templates whose body is readable, and a caveat for each whose body is not. */
 export function stackSetMembers(stacks: readonly LoadedStack[]): {
   members: StackSetMember[];
@@ -34,11 +44,24 @@ export function stackSetMembers(stacks: readonly LoadedStack[]): {
   for (const parent of stacks) {
     for (const [logicalId, resource] of Object.entries(parent.template.Resources ?? {})) {
       if (resource?.Type !== STACK_SET) continue;
+      const given = resource.Properties?.TemplateBody;
+      // Text the stack set deploys that cannot be read fails the check (exit 2), as a template file would: its
+      // roles would go unjudged into every target account.
+      const where = `${parent.file}: Resources.${logicalId}.Properties.TemplateBody`;
+      if (typeof given === 'string') parseTemplateText(given, where);
+      else if (
+        given !== undefined &&
+        !isIntrinsic(given) &&
+        (given === null || typeof given !== 'object' || !('Resources' in given))
+      ) {
+        throw new InputError(`${where}: expected a CloudFormation template (an object with Resources, or its text)`);
+      }
       const body = stackSetBody(resource);
       if (!body) {
         unread.push(
-          `StackSet ${logicalId} (${parent.file}): its template is not in the file (TemplateURL, or a TemplateBody ` +
-            'that does not parse): the roles and policies it deploys to its target accounts are not judged.',
+          `StackSet ${logicalId} (${parent.file}): its template is not in the file (TemplateURL, or a body only ` +
+            'deployment builds): the roles and ' +
+            'policies it deploys to its target accounts are not judged.',
         );
         continue;
       }

@@ -94,8 +94,17 @@ describe('the principals a StackSet deploys', () => {
     );
   });
 
+  it('fails on a TemplateBody that does not parse, naming where', () => {
+    expect(() => check('Resources:\n  Admin: !NoSuchTag x')).toThrow(/Resources\.Set\.Properties\.TemplateBody/);
+    expect(() => check({ Admin: { Type: 'AWS::IAM::Role' } })).toThrow(
+      /Resources\.Set\.Properties\.TemplateBody: expected a CloudFormation template/,
+    );
+  });
+
   it('says so when the template is not in the file', () => {
     const { result } = check(undefined, { TemplateURL: 'https://s3.amazonaws.com/bucket/roles.json' });
     expect(result.caveats.join('\n')).toMatch(/StackSet Set .*template is not in the file .*not judged/);
+    const built = check({ 'Fn::Sub': '{"Resources": {}}' }).result;
+    expect(built.caveats.join('\n')).toMatch(/StackSet Set .*template is not in the file .*not judged/);
   });
 });
