@@ -30,6 +30,7 @@ import { TAGS_NOT_EVALUATED_RULE, tagsNotEvaluatedFindings } from './unevaluated
 import { DATA_SETTING_RULE, dataSettingFindings, untaggedStackFindings } from './data-settings';
 import { stackSetInstanceFindings } from './stackset-instances';
 import { auditStackSetMember, stackSetMembers } from './stack-set-members';
+import { unseenTemplateCaveats } from './unseen-templates';
 import { backupCoverageFindings, productionBackupPlans, type ResourceLookup } from './backup-coverage';
 import { DENY_REMOVED_RULE, denyRemovedFindings } from './resource-policy-denies';
 import { NAMED_GRANT_RULE, OPEN_GRANT_RULE, openGrantFindings } from './resource-policy-grants';
@@ -128,7 +129,7 @@ export function checkStacks(
   const caveats = [...boundary.caveats, ...own.caveats];
   // What StackSets deploy into their target accounts, each body audited as one member account.
   const sets = stackSetMembers(stacks);
-  caveats.push(...sets.unread);
+  caveats.push(...sets.unread, ...unseenTemplateCaveats(stacks));
   const memberProblems: SnapshotProblem[] = [];
   for (const member of sets.members) {
     const result = auditStackSetMember(member, config, now, options.catalog);

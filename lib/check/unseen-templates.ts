@@ -1,0 +1,34 @@
+// Templates a stack deploys that leash check was not given: a nested stack whose template is only at its
+// TemplateURL (a plain template file names S3; a cloud assembly holds its nested templates and is read whole),
+// and a SAM application from the Serverless Application Repository. The roles and policies they deploy are not
+// judged, and each is said, never passed over.
+import type { LoadedStack } from './assembly';
+
+const NESTED_STACK = 'AWS::CloudFormation::Stack';
+const SAM_APPLICATION = 'AWS::Serverless::Application';
+
+/** One caveat per nested stack or SAM application whose template is not among the stacks read. */
+export function unseenTemplateCaveats(stacks: readonly LoadedStack[]): string[] {
+  const loaded = new Set(
+    stacks.flatMap((stack) => (stack.nestedIn ? [`${stack.nestedIn.parentKey}\u0000${stack.nestedIn.logicalId}`] : [])),
+  );
+  const caveats: string[] = [];
+  for (const stack of stacks) {
+    for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+      const where = `${logicalId} (${resource?.Type}, ${stack.file})`;
+      if (resource?.Type === NESTED_STACK && !loaded.has(`${stack.key}\u0000${logicalId}`)) {
+        const url = resource.Properties?.TemplateURL;
+        caveats.push(
+          `Nested stack ${where}: its template${typeof url === 'string' ? ` (${url})` : ''} is not among the ` +
+            'inputs: the roles and policies it deploys are not judged (give its template, or check the cloud assembly).',
+        );
+      } else if (resource?.Type === SAM_APPLICATION) {
+        caveats.push(
+          `SAM application ${where}: the template it deploys is not among the inputs: the roles and policies it ` +
+            'deploys are not judged.',
+        );
+      }
+    }
+  }
+  return caveats;
+}
