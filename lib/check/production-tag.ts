@@ -1,6 +1,7 @@
 // Whether a resource is production: one of the configured tag keys set to a production value, on the
 // resource (wherever the service specification keeps its tags) or on its stack.
 import { loadResourceModel } from '../audit/sources/resource-spec';
+import { isIntrinsic } from '../audit/sources/templates-intrinsics';
 import type { ProductionSelector } from '../guardrails/spec';
 import { lookalikeProductionTags, type LookalikeTag } from '../guardrails/production-lookalikes';
 import { revealed } from '../util/lookalike';
@@ -182,11 +183,6 @@ export function resourceTags(resource: CfnResource, production: ReadonlySet<stri
 }
 
 /** `{ "Fn::If": ... }` and the like: a value only deployment decides (the effective form left it so). */
-function isIntrinsic(value: unknown): value is Record<string, unknown> {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
-}
 
 /**
  * The tags an undecided intrinsic may set, each at its worst: a key keeps a value when every branch gives a

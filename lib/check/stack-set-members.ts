@@ -8,6 +8,7 @@ import { auditAccount, type AuditResult } from '../audit/audit';
 import type { Finding } from '../audit/findings';
 import type { SnapshotProblem, SourceLocation } from '../audit/sources/snapshot';
 import { readTemplates, type TemplateStack } from '../audit/sources/templates';
+import { isIntrinsic } from '../audit/sources/templates-intrinsics';
 import type { Catalog } from '../catalog/types';
 import type { LeashConfig } from '../config/schema';
 import type { LoadedStack } from './assembly';
@@ -25,13 +26,6 @@ export interface StackSetMember {
   /** JSON path of the body in the parent's file: `Resources.<Id>.Properties.TemplateBody`. */
   readonly bodyPath: string;
   readonly stack: TemplateStack;
-}
-
-/** `{"Fn::Sub": ...}`, `{"Ref": ...}`: a value only deployment knows. */
-function isIntrinsic(value: unknown): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
 }
 
 /** The StackSets of the templates whose body is readable, and a caveat for each whose body is not. */

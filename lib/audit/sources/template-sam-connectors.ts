@@ -5,7 +5,7 @@
 // SAM refuses) is said, never dropped in silence. Facts from SAM's connector.py and its profiles (bundled data).
 import connectorProfiles from './sam-connector-profiles.json';
 import { SAM_FUNCTION, SAM_STATE_MACHINE } from './template-sam';
-import type { TemplateResource } from './templates-intrinsics';
+import { isRecord, type TemplateResource } from './templates-intrinsics';
 
 const CONNECTOR = 'AWS::Serverless::Connector';
 const ROLE_POLICY = 'AWS_IAM_ROLE_MANAGED_POLICY';
@@ -52,10 +52,6 @@ export interface ConnectorReading {
   readonly grants: readonly ConnectorGrant[];
   /** What a connector does that is not read, by JSON path. */
   readonly notRead: readonly { readonly path: string; readonly message: string }[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The logical id a `Ref` or `Fn::GetAtt` names. */

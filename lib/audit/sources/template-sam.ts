@@ -5,7 +5,7 @@
 // writes, so intrinsics, tags and the boundary are read as for any role. Facts from the SAM translator's source
 // (sam_resources.py, role_constructor.py, resource_policies.py, pull.py; Apache License 2.0).
 import samPolicyTemplates from './sam-policy-templates.json';
-import type { TemplateResource } from './templates-intrinsics';
+import { isIntrinsic, isRecord, type TemplateResource } from './templates-intrinsics';
 
 export const SAM_FUNCTION = 'AWS::Serverless::Function';
 export const SAM_STATE_MACHINE = 'AWS::Serverless::StateMachine';
@@ -59,17 +59,6 @@ function trustFor(service: string): unknown {
     Version: '2012-10-17',
     Statement: [{ Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: [service] } }],
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A single-key object whose key is an intrinsic function (`Ref`, `Fn::...`). */
-function isIntrinsic(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
 }
 
 function isNoValue(value: unknown): boolean {

@@ -13,6 +13,18 @@ export class Unresolved {
 /** `Ref: AWS::NoValue`: the property or list element is removed. */
 export const NO_VALUE = Symbol('AWS::NoValue');
 
+/** A JSON object (not an array or null): what a template's sections, resources and properties are. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A single-key object whose key is an intrinsic function (`Ref`, `Fn::...`): a value deployment works out. */
+export function isIntrinsic(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
 export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;

@@ -21,6 +21,7 @@ import {
   arnOf,
   containsUnresolved,
   generatedName,
+  isIntrinsic,
   resolveIntrinsics,
   unknownIfBranches,
   type ResolveScope,
@@ -1023,16 +1024,6 @@ function lambdaFunctionArns(value: unknown, scope: ResolveScope): string[] {
   if (arn.startsWith('arn:')) return [arn];
   const [account, name] = arn.includes(':function:') ? arn.split(':function:') : [scope.accountId, arn];
   return [`arn:${scope.partition}:lambda:${scope.region}:${account.split(':').pop()}:function:${name}`];
-}
-
-function isIntrinsic(value: unknown): boolean {
-  return (
-    !!value &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    Object.keys(value).length === 1 &&
-    /^(Ref|Fn::)/.test(Object.keys(value)[0])
-  );
 }
 
 /** Where a statement's principal is written: a Lambda permission's is a property of its own. */
