@@ -43,12 +43,12 @@ export function stackSetMembers(stacks: readonly LoadedStack[]): {
       // roles would go unjudged into every target account.
       const where = `${parent.file}: Resources.${logicalId}.Properties.TemplateBody`;
       if (typeof given === 'string') parseTemplateText(given, where);
-      else if (
-        given !== undefined &&
-        !isIntrinsic(given) &&
-        (given === null || typeof given !== 'object' || !('Resources' in given))
-      ) {
-        throw new InputError(`${where}: expected a CloudFormation template (an object with Resources, or its text)`);
+      else if (given !== undefined && !isIntrinsic(given)) {
+        if (given === null || typeof given !== 'object' || !('Resources' in given)) {
+          throw new InputError(`${where}: expected a CloudFormation template (an object with Resources, or its text)`);
+        }
+        // Held to what a template file is held to (Resources an object, every resource typed, no Fn::ForEach).
+        parseTemplateText(JSON.stringify(given), where);
       }
       const body = stackSetBody(resource);
       if (!body) {

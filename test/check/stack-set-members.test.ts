@@ -96,6 +96,10 @@ describe('the principals a StackSet deploys', () => {
 
   it('fails on a TemplateBody that does not parse, naming where', () => {
     expect(() => check('Resources:\n  Admin: !NoSuchTag x')).toThrow(/Resources\.Set\.Properties\.TemplateBody/);
+    expect(() => check({ Resources: { Admin: null } })).toThrow(
+      /TemplateBody: Resources\.Admin\.Type: expected a resource type/,
+    );
+    expect(() => check({ Resources: null })).toThrow(/TemplateBody: Resources: expected an object of resources/);
     expect(() => check({ Admin: { Type: 'AWS::IAM::Role' } })).toThrow(
       /Resources\.Set\.Properties\.TemplateBody: expected a CloudFormation template/,
     );
