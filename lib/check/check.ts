@@ -4,7 +4,7 @@ import { auditAccount, sortFindings, type AuditResult } from '../audit/audit';
 import type { ReportInput } from '../audit/report';
 import { severityRank } from '../audit/report/common';
 import type { Finding, RuleMeta, Severity } from '../audit/rules/types';
-import { readTemplates } from '../audit/sources/templates';
+import { readTemplates, type DeployedAccount } from '../audit/sources/templates';
 import { withLeashBoundary } from './leash-boundary';
 import type { SnapshotProblem, SourceLocation } from '../audit/sources/snapshot';
 import type { Catalog } from '../catalog/types';
@@ -72,6 +72,11 @@ export interface CheckOptions {
    * it away for its own change). @default none
    */
   readonly agentBoundaryNames?: readonly string[];
+  /**
+   * The account as deployed (`--account`): customer managed policies the templates attach without defining are
+   * judged by their default version there. @default none: such a policy is an unknown grant
+   */
+  readonly deployed?: DeployedAccount;
 }
 
 export interface CheckResult {
@@ -115,7 +120,7 @@ export function checkStacks(
 ): CheckResult {
   const config = options.config === undefined ? defaultConfig() : parseConfig(options.config, 'CheckOptions.config');
   const now = options.now ?? new Date();
-  const read = readTemplates(stacks, { location });
+  const read = readTemplates(stacks, { location, ...(options.deployed ? { deployed: options.deployed } : {}) });
   const { managedPolicyLocations } = read;
   const boundary = withLeashBoundary(read.snapshot, config.guardrails, options.catalog);
   const snapshot = boundary.snapshot;
@@ -127,6 +132,13 @@ export function checkStacks(
   );
 
   const caveats = [...boundary.caveats, ...own.caveats];
+  if (read.fromDeployed.length > 0) {
+    caveats.push(
+      `${read.fromDeployed.length} customer managed polic${read.fromDeployed.length === 1 ? 'y' : 'ies'} the templates ` +
+        `attach without defining ${read.fromDeployed.length === 1 ? 'is' : 'are'} judged by the default version in ` +
+        `${options.deployed?.file} (as deployed when it was saved): ${read.fromDeployed.join(', ')}.`,
+    );
+  }
   // What StackSets deploy into their target accounts, each body audited as one member account.
   const sets = stackSetMembers(stacks);
   caveats.push(...sets.unread, ...unseenTemplateCaveats(stacks));

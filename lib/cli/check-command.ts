@@ -5,6 +5,7 @@ import { REPORT_FORMATS, type ReportFormat } from '../audit/report/types';
 import { SEVERITIES, type Severity } from '../audit/rules/types';
 import type { GitHubEnvironment } from '../check/github-reviews';
 import type { ApprovalVerification } from '../check/review-rules';
+import type { DeployedAccount } from '../audit/sources/templates';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import { refuseOutputThatIsInput } from './atomic-file';
 import type { CliContext } from './context';
@@ -31,6 +32,8 @@ export interface CheckCommandOptions {
   readonly verifyApprovals?: 'github';
   readonly changeSet?: string[];
   readonly summary?: boolean;
+  /** The deployed account's IAM (get-account-authorization-details or an account snapshot). */
+  readonly account?: string;
 }
 
 export async function runCheckCommand(
@@ -59,6 +62,7 @@ export async function runCheckCommand(
     { checkSarifChunks },
     { loadConfigFile },
     { gateConfig, weakenedSince, widenedSince },
+    deployed,
   ] = await Promise.all([
     import('../audit/report/render'),
     import('../audit/report/summary'),
@@ -67,6 +71,7 @@ export async function runCheckCommand(
     import('../check/sarif-regions'),
     import('../config/load'),
     import('../check/baseline-config'),
+    options.account === undefined ? undefined : deployedAccount(options.account),
   ]);
   const head = loadConfigFile(options.config);
   const base = options.baselineConfig ? loadConfigFile(options.baselineConfig) : undefined;
@@ -86,7 +91,14 @@ export async function runCheckCommand(
   if (options.output) {
     refuseOutputThatIsInput(
       options.output,
-      [...inputs, ...(options.baseline ?? []), ...(options.changeSet ?? []), options.config, options.baselineConfig],
+      [
+        ...inputs,
+        ...(options.baseline ?? []),
+        ...(options.changeSet ?? []),
+        options.config,
+        options.baselineConfig,
+        options.account,
+      ],
       '--output',
     );
   }
@@ -116,6 +128,7 @@ export async function runCheckCommand(
       now: new Date(),
       verification,
       agentBoundaryNames: base ? [base.guardrails.agents.boundaryPolicyName] : [],
+      ...(deployed ? { deployed } : {}),
     },
     options.changeSet ?? [],
   );
@@ -147,6 +160,7 @@ export async function runCheckCommand(
         ...(options.changeSet ?? []),
         options.config,
         options.baselineConfig,
+        options.account,
       ],
       quiet: context.quiet,
     },
@@ -158,6 +172,17 @@ export async function runCheckCommand(
           : reportChunks(input, format),
   );
   context.exitCode = options.failOn !== 'none' && failsAt(result.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** `--account`: one account's IAM as saved, for the customer managed policies the templates only name. */
+async function deployedAccount(file: string): Promise<DeployedAccount> {
+  const { loadInputFile } = await import('../audit/sources');
+  const { accounts } = loadInputFile(file);
+  if (accounts.length !== 1) {
+    throw new InputError(`--account ${file}: expected one account (authorization details or an account snapshot)`);
+  }
+  const [account] = accounts;
+  return { file, accountId: account.accountId, policies: account.managedPolicies };
 }
 
 export function registerCheckCommand(program: Command, context: CliContext): void {
@@ -179,6 +204,10 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
       'the JSON of `aws cloudformation describe-change-set` (every page, and the nested change sets): gates Remove and Replacement True|Conditional of stateful or production resources',
     )
     .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
+    .option(
+      '--account <file>',
+      "the deployed account's IAM (`aws iam get-account-authorization-details` output or a leash snapshot): customer managed policies the templates attach without defining are judged by their default version there",
+    )
     .option(
       '--baseline-config <file>',
       "the base branch's leash.config.json: production tags and agent logins of both configs count, so a pull request cannot narrow them for its own change",

@@ -53,6 +53,18 @@ export interface TemplateSnapshotOptions {
   readonly accountId?: string;
   /** Where the templates came from (a cdk.out directory or a list of files). */
   readonly location: string;
+  /**
+   * The account as deployed (`leash check --account`): the customer managed policies the templates attach, or
+   * name as a boundary, without defining them are judged by their default version there.
+   */
+  readonly deployed?: DeployedAccount;
+}
+
+/** What `leash check --account` read: one account's customer managed policies, as deployed. */
+export interface DeployedAccount {
+  readonly file: string;
+  readonly accountId: string;
+  readonly policies: readonly ManagedPolicy[];
 }
 
 /** Used when no template says which account it deploys to. */
@@ -95,6 +107,8 @@ export interface TemplateReading {
   readonly snapshot: AccountSnapshot;
   /** Where each customer managed policy is defined (principals carry their own `location`). */
   readonly managedPolicyLocations: ReadonlyMap<string, SourceLocation>;
+  /** The ARNs judged by their deployed document (TemplateSnapshotOptions.deployed), in the order met. */
+  readonly fromDeployed: readonly string[];
 }
 
 /** The snapshot plus the template locations of managed policies, for mapping findings back to templates. */
@@ -265,10 +279,13 @@ export function readTemplates(given: readonly TemplateStack[], options: Template
   // CDK names AWS managed policies (`ManagedPolicy.fromAwsManagedPolicyName`) without defining them: their
   // documents come from the bundled data, and any other policy the templates do not define stays unknown.
   const bundled = new BundledPolicyResolver(new Set(managedPolicies.map((policy) => policy.arn)));
+  const deployed = deployedPolicies(options.deployed, accountKnown ? undefined : accountId, managedPolicies);
   for (const principal of principals) {
-    if (principal.permissionsBoundaryArn) bundled.holds(principal.permissionsBoundaryArn);
+    if (principal.permissionsBoundaryArn && !bundled.holds(principal.permissionsBoundaryArn)) {
+      deployed.holds(principal.permissionsBoundaryArn);
+    }
     for (const arn of principal.managedPolicyArns) {
-      if (bundled.holds(arn)) continue;
+      if (bundled.holds(arn) || deployed.holds(arn)) continue;
       problems.push({
         where: `${principal.location?.file}: Resources.${principal.location?.logicalId}.Properties.ManagedPolicyArns`,
         message: `managed policy ${arn} is not defined in these templates; its permissions are not evaluated`,
@@ -294,7 +311,40 @@ export function readTemplates(given: readonly TemplateStack[], options: Template
     ...(resources.length > 0 ? { resources } : {}),
     ...(resourcePolicies.length > 0 ? { resourcePolicies } : {}),
   };
-  return { snapshot, managedPolicyLocations };
+  return { snapshot, managedPolicyLocations, fromDeployed: deployed.taken };
+}
+
+/**
+ * The customer managed policies of the deployed account (TemplateSnapshotOptions.deployed) the templates name
+ * without defining, added to `managedPolicies` as met. An ARN matches by itself or, where the templates name no
+ * account (`placeholder`), by its path and name in that account: `${AWS::AccountId}` is the account deployed to.
+ */
+function deployedPolicies(
+  account: DeployedAccount | undefined,
+  placeholder: string | undefined,
+  managedPolicies: ManagedPolicy[],
+): { holds(arn: string): boolean; taken: string[] } {
+  const taken: string[] = [];
+  const byArn = new Map((account?.policies ?? []).filter((p) => !p.awsManaged).map((p) => [p.arn, p]));
+  const held = new Set(managedPolicies.map((policy) => policy.arn));
+  return {
+    taken,
+    holds(arn) {
+      if (held.has(arn)) return true;
+      if (!account) return false;
+      const placeholderPrefix = placeholder === undefined ? undefined : `:iam::${placeholder}:policy/`;
+      const asDeployed =
+        placeholderPrefix !== undefined && arn.includes(placeholderPrefix)
+          ? arn.replace(placeholderPrefix, `:iam::${account.accountId}:policy/`)
+          : arn;
+      const policy = byArn.get(asDeployed);
+      if (!policy) return false;
+      managedPolicies.push({ ...policy, arn });
+      held.add(arn);
+      taken.push(arn);
+      return true;
+    },
+  };
 }
 
 function principalKind(type: string): Principal['kind'] | undefined {
