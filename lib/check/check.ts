@@ -132,6 +132,12 @@ export function checkStacks(
   );
 
   const caveats = [...boundary.caveats, ...own.caveats];
+  if (read.standInsFromDeployed.length > 0) {
+    caveats.push(
+      `Judged with what they hold in ${options.deployed?.file} (policies, boundary, trust, tags), besides what the ` +
+        `templates give them: ${read.standInsFromDeployed.join(', ')}.`,
+    );
+  }
   if (read.fromDeployed.length > 0) {
     caveats.push(
       `${read.fromDeployed.length} customer managed polic${read.fromDeployed.length === 1 ? 'y' : 'ies'} the templates ` +

@@ -182,7 +182,7 @@ async function deployedAccount(file: string): Promise<DeployedAccount> {
     throw new InputError(`--account ${file}: expected one account (authorization details or an account snapshot)`);
   }
   const [account] = accounts;
-  return { file, accountId: account.accountId, policies: account.managedPolicies };
+  return { file, accountId: account.accountId, policies: account.managedPolicies, principals: account.principals };
 }
 
 export function registerCheckCommand(program: Command, context: CliContext): void {

@@ -75,6 +75,59 @@ describe('customer managed policies the templates only name', () => {
   });
 });
 
+describe('principals the templates only name', () => {
+  const grantAll = {
+    Resources: {
+      Everything: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          PolicyName: 'everything',
+          Roles: ['web'],
+          PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+        },
+      },
+    },
+  };
+  const account: DeployedAccount = {
+    ...DEPLOYED,
+    policies: [
+      ...DEPLOYED.policies,
+      { arn: 'arn:aws:iam::111122223333:policy/cap', name: 'cap', document: READ_S3, awsManaged: false },
+    ],
+    principals: [
+      {
+        kind: 'role',
+        arn: 'arn:aws:iam::111122223333:role/Web',
+        name: 'Web',
+        path: '/',
+        tags: { team: 'web' },
+        inlinePolicies: [],
+        managedPolicyArns: ['arn:aws:iam::111122223333:policy/team/read-data'],
+        permissionsBoundaryArn: 'arn:aws:iam::111122223333:policy/cap',
+        groups: [],
+        serviceLinked: false,
+      },
+    ],
+  };
+  const decideWeb = (snapshot: ReturnType<typeof read>['snapshot'], action: string) =>
+    compileAccount(snapshot, catalog)
+      .principals.find((p) => p.arn.endsWith('role/web'))!
+      .decide(action, { resourceTags: { environment: 'production' } }).decision;
+
+  it('are judged with what they hold as deployed: their boundary caps what the templates give them', () => {
+    const alone = read(grantAll, undefined, null);
+    expect(decideWeb(alone.snapshot, 'rds:DeleteDBInstance')).toBe('allowed');
+    const deployed = read(grantAll, undefined, account);
+    expect(deployed.standInsFromDeployed).toEqual(['role web']);
+    expect(decideWeb(deployed.snapshot, 'rds:DeleteDBInstance')).toBe('denied');
+    expect(decideWeb(deployed.snapshot, 's3:GetObject')).toBe('allowed');
+    const web = deployed.snapshot.principals.find((p) => p.name === 'web')!;
+    expect(web.tags).toEqual({ team: 'web' });
+    expect(web.permissionsBoundaryArn).toBe('arn:aws:iam::111122223333:policy/cap');
+    expect(deployed.snapshot.problems.map((p) => p.message).join('\n')).toMatch(/what it holds in authz\.json/);
+  });
+});
+
 describe('leash check --account', () => {
   const dir = mkdtempSync(join(tmpdir(), 'leash-deployed-'));
   const template = join(dir, 'App.json');

@@ -60,11 +60,13 @@ export interface TemplateSnapshotOptions {
   readonly deployed?: DeployedAccount;
 }
 
-/** What `leash check --account` read: one account's customer managed policies, as deployed. */
+/** What `leash check --account` read: one account's principals and customer managed policies, as deployed. */
 export interface DeployedAccount {
   readonly file: string;
   readonly accountId: string;
   readonly policies: readonly ManagedPolicy[];
+  /** Its roles, users and groups: a principal the templates only name is judged with what it holds there. */
+  readonly principals?: readonly Principal[];
 }
 
 /** Used when no template says which account it deploys to. */
@@ -109,6 +111,8 @@ export interface TemplateReading {
   readonly managedPolicyLocations: ReadonlyMap<string, SourceLocation>;
   /** The ARNs judged by their deployed document (TemplateSnapshotOptions.deployed), in the order met. */
   readonly fromDeployed: readonly string[];
+  /** Principals the templates only name, judged with what they hold as deployed: `role name`, `user name`. */
+  readonly standInsFromDeployed: readonly string[];
 }
 
 /** The snapshot plus the template locations of managed policies, for mapping findings back to templates. */
@@ -278,6 +282,16 @@ export function readTemplates(given: readonly TemplateStack[], options: Template
 
   // CDK names AWS managed policies (`ManagedPolicy.fromAwsManagedPolicyName`) without defining them: their
   // documents come from the bundled data, and any other policy the templates do not define stays unknown.
+  const standInsFromDeployed = options.deployed ? withDeployedHoldings(principals, options.deployed) : [];
+  for (const named of standInsFromDeployed) {
+    for (const problem of problems) {
+      if (!problem.message.includes(`${named}, which is not defined in these templates`)) continue;
+      problem.message = problem.message.replace(
+        'judged by what these templates give it alone (its own policies, boundary and trust are unknown)',
+        `judged by what these templates give it and what it holds in ${options.deployed?.file}`,
+      );
+    }
+  }
   const bundled = new BundledPolicyResolver(new Set(managedPolicies.map((policy) => policy.arn)));
   const deployed = deployedPolicies(options.deployed, accountKnown ? undefined : accountId, managedPolicies);
   for (const principal of principals) {
@@ -311,7 +325,34 @@ export function readTemplates(given: readonly TemplateStack[], options: Template
     ...(resources.length > 0 ? { resources } : {}),
     ...(resourcePolicies.length > 0 ? { resourcePolicies } : {}),
   };
-  return { snapshot, managedPolicyLocations, fromDeployed: deployed.taken };
+  return { snapshot, managedPolicyLocations, fromDeployed: deployed.taken, standInsFromDeployed };
+}
+
+/**
+ * Principals the templates attach policies to (or a resource policy names) without defining them, given what
+ * they hold in the deployed account: its policies, boundary, trust and tags, besides what the templates add (a
+ * user's groups are not brought: their policies are not among the templates'). The rules then judge the principal as it will be (an agent role is an agent, its boundary caps the new
+ * policy) instead of by the templates' part alone. Returns `role name` / `user name` of each one found.
+ */
+function withDeployedHoldings(principals: readonly PrincipalDraft[], account: DeployedAccount): string[] {
+  const found: string[] = [];
+  const byName = new Map((account.principals ?? []).map((p) => [`${p.kind} ${p.name.toLowerCase()}`, p]));
+  for (const draft of principals) {
+    if (!draft.definedElsewhere) continue;
+    const deployed = byName.get(`${draft.kind} ${draft.name.toLowerCase()}`);
+    if (!deployed) continue;
+    found.push(`${draft.kind} ${draft.name}`);
+    draft.tags = { ...deployed.tags, ...draft.tags };
+    draft.inlinePolicies.push(
+      ...deployed.inlinePolicies.map((policy) => ({ ...policy, name: `${policy.name} (deployed)` })),
+    );
+    draft.managedPolicyArns.push(...deployed.managedPolicyArns.filter((arn) => !draft.managedPolicyArns.includes(arn)));
+    if (draft.permissionsBoundaryArn === undefined && deployed.permissionsBoundaryArn !== undefined) {
+      draft.permissionsBoundaryArn = deployed.permissionsBoundaryArn;
+    }
+    if (draft.trustPolicy === undefined && deployed.trustPolicy !== undefined) draft.trustPolicy = deployed.trustPolicy;
+  }
+  return found;
 }
 
 /**
