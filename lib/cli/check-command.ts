@@ -177,7 +177,14 @@ export async function runCheckCommand(
 /** `--account`: one account's IAM as saved, for the customer managed policies the templates only name. */
 async function deployedAccount(file: string): Promise<DeployedAccount> {
   const { loadInputFile } = await import('../audit/sources');
-  const { accounts } = loadInputFile(file);
+  let accounts;
+  try {
+    ({ accounts } = loadInputFile(file));
+  } catch (err) {
+    // Said as the option's problem: the generic message would suggest `leash check` for a template.
+    if (err instanceof InputError) throw new InputError(`--account: ${err.message.replace(/; this is a .*$/s, '')}`);
+    throw err;
+  }
   if (accounts.length !== 1) {
     throw new InputError(`--account ${file}: expected one account (authorization details or an account snapshot)`);
   }
@@ -206,7 +213,7 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
     .option('--config <file>', 'leash.config.json (production tags, suppressions with approvers)')
     .option(
       '--account <file>',
-      "the deployed account's IAM (`aws iam get-account-authorization-details` output or a leash snapshot): customer managed policies the templates attach without defining are judged by their default version there",
+      "the deployed account's IAM (`aws iam get-account-authorization-details` output or a leash snapshot): customer managed policies, roles and users the templates only name are judged as deployed there",
     )
     .option(
       '--baseline-config <file>',

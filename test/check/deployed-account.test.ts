@@ -177,6 +177,10 @@ describe('leash check --account', () => {
     expect(withAccount.code).toBe(0);
     expect(withAccount.report.findings.map((f) => f.ruleId)).not.toContain('full-admin');
     expect(withAccount.report.accounts[0].caveats.join('\n')).toMatch(/judged by the default version in .*authz\.json/);
+    const io = memoryIo();
+    expect(await runCli(['check', template, '--account', template], io)).toBe(2);
+    expect(io.err).toMatch(/^leash: --account: .*App\.json: not a recognised input/);
+    expect(io.err).not.toMatch(/did you mean/);
     const without = await run();
     expect(without.code).toBe(1);
     expect(without.report.findings.map((f) => f.ruleId)).toContain('unreadable-policy');
