@@ -149,9 +149,17 @@ describe('the role SAM makes for a function', () => {
         Events: { Mq: { Type: 'MQ', Properties: { Broker: 'arn:aws:mq:us-east-1:123456789012:broker:b' } } },
       }),
       Graph: { Type: 'AWS::Serverless::GraphQLApi', Properties: {} },
+      Nightly: fn({
+        Role: 'arn:aws:iam::123456789012:role/r',
+        Events: { Run: { Type: 'ScheduleV2', Properties: {} } },
+      }),
     });
     expect(snapshot.problems.map((p) => p.where)).toEqual(
-      expect.arrayContaining(['sam.json: Resources.Broker.Properties.Events.Mq', 'sam.json: Resources.Graph']),
+      expect.arrayContaining([
+        'sam.json: Resources.Broker.Properties.Events.Mq',
+        'sam.json: Resources.Graph',
+        'sam.json: Resources.Nightly.Properties.Events.Run',
+      ]),
     );
   });
 

@@ -22,6 +22,7 @@ import {
   containsUnresolved,
   generatedName,
   isIntrinsic,
+  isRecord,
   resolveIntrinsics,
   unknownIfBranches,
   type ResolveScope,
@@ -572,6 +573,14 @@ function withSamRoles(
       problems.push({
         where: `${stack.file}: Resources.${logicalId}`,
         message: 'the roles SAM makes for a GraphQL API (its data sources and logging) are not read',
+      });
+    }
+    const events = resource.Type.startsWith('AWS::Serverless::') ? resource.Properties?.Events : undefined;
+    for (const [name, event] of isRecord(events) ? Object.entries(events) : []) {
+      if (!isRecord(event) || event.Type !== 'ScheduleV2') continue;
+      problems.push({
+        where: `${stack.file}: Resources.${logicalId}.Properties.Events.${name}`,
+        message: `the role SAM makes for EventBridge Scheduler to start ${logicalId} is not read`,
       });
     }
     const role = samExecutionRole(logicalId, resource, stack.template.Globals, awsManagedArnOfName);
