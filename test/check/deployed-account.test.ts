@@ -128,6 +128,59 @@ describe('principals the templates only name', () => {
   });
 });
 
+describe("a user the templates only name, and the account's groups it is in", () => {
+  it('are judged with the groups it is in as deployed, and their policies', () => {
+    const template = {
+      Resources: {
+        Reader: {
+          Type: 'AWS::IAM::Policy',
+          Properties: {
+            PolicyName: 'reader',
+            Users: ['alice'],
+            PolicyDocument: READ_S3,
+          },
+        },
+      },
+    };
+    const account: DeployedAccount = {
+      ...DEPLOYED,
+      principals: [
+        {
+          kind: 'user',
+          arn: 'arn:aws:iam::111122223333:user/alice',
+          name: 'alice',
+          path: '/',
+          tags: {},
+          inlinePolicies: [],
+          managedPolicyArns: [],
+          groups: ['admins'],
+          serviceLinked: false,
+        },
+        {
+          kind: 'group',
+          arn: 'arn:aws:iam::111122223333:group/admins',
+          name: 'admins',
+          path: '/',
+          tags: {},
+          inlinePolicies: [],
+          managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+          groups: [],
+          serviceLinked: false,
+        },
+      ],
+    };
+    const alice = (deployed: DeployedAccount | null) => {
+      const { snapshot, standInsFromDeployed } = read(template, undefined, deployed);
+      const decision = compileAccount(snapshot, catalog)
+        .principals.find((p) => p.arn.endsWith('user/alice'))!
+        .decide('rds:DeleteDBInstance', { resourceTags: { environment: 'production' } }).decision;
+      return { decision, standInsFromDeployed };
+    };
+    expect(alice(null).decision).toBe('denied');
+    expect(alice(account)).toEqual({ decision: 'allowed', standInsFromDeployed: ['user alice', 'group admins'] });
+  });
+});
+
 describe('leash check --account', () => {
   const dir = mkdtempSync(join(tmpdir(), 'leash-deployed-'));
   const template = join(dir, 'App.json');

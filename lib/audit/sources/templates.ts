@@ -331,15 +331,17 @@ export function readTemplates(given: readonly TemplateStack[], options: Template
 
 /**
  * Principals the templates attach policies to (or a resource policy names) without defining them, given what
- * they hold in the deployed account: its policies, boundary, trust and tags, besides what the templates add (a
- * user's groups are not brought: their policies are not among the templates'). The rules then judge the principal as it will be (an agent role is an agent, its boundary caps the new
+ * they hold in the deployed account: its policies, boundary, trust and tags, and a user's groups with theirs,
+ * besides what the templates add. The rules then judge the principal as it will be (an agent role is an agent, its boundary caps the new
  * policy) instead of by the templates' part alone. Returns `role name` / `user name` of each one found.
  */
-function withDeployedHoldings(principals: readonly PrincipalDraft[], account: DeployedAccount): string[] {
+function withDeployedHoldings(principals: PrincipalDraft[], account: DeployedAccount): string[] {
   const found: string[] = [];
   const byName = new Map((account.principals ?? []).map((p) => [`${p.kind} ${p.name.toLowerCase()}`, p]));
-  for (const draft of principals) {
-    if (!draft.definedElsewhere) continue;
+  const defined = (kind: Principal['kind'], name: string) =>
+    principals.some((p) => p.kind === kind && p.name.toLowerCase() === name.toLowerCase());
+  // Only the stand-ins the templates made: groups brought in below are not walked again.
+  for (const draft of principals.filter((p) => p.definedElsewhere)) {
     const deployed = byName.get(`${draft.kind} ${draft.name.toLowerCase()}`);
     if (!deployed) continue;
     found.push(`${draft.kind} ${draft.name}`);
@@ -352,6 +354,25 @@ function withDeployedHoldings(principals: readonly PrincipalDraft[], account: De
       draft.permissionsBoundaryArn = deployed.permissionsBoundaryArn;
     }
     if (draft.trustPolicy === undefined && deployed.trustPolicy !== undefined) draft.trustPolicy = deployed.trustPolicy;
+    // A user's groups as deployed, with their policies, where the templates do not define them.
+    for (const groupName of deployed.groups) {
+      if (!draft.groups.includes(groupName)) draft.groups.push(groupName);
+      const group = byName.get(`group ${groupName.toLowerCase()}`);
+      if (!group || defined('group', groupName)) continue;
+      principals.push(
+        newDraft({
+          kind: 'group',
+          arn: draft.arn.replace(/:user\/.*$/, `:group/${group.name}`),
+          name: group.name,
+          path: group.path,
+          location: draft.location,
+          definedElsewhere: true,
+          inlinePolicies: group.inlinePolicies.map((policy) => ({ ...policy, name: `${policy.name} (deployed)` })),
+          managedPolicyArns: [...group.managedPolicyArns],
+        }),
+      );
+      found.push(`group ${group.name}`);
+    }
   }
   return found;
 }
