@@ -132,6 +132,12 @@ export function checkStacks(
   );
 
   const caveats = [...boundary.caveats, ...own.caveats];
+  const deployedProblems = options.deployed?.problems ?? [];
+  if (deployedProblems.length > 0) {
+    caveats.push(
+      `${options.deployed?.file} (--account) was read with ${deployedProblems.length} problem(s): ${deployedProblems.map((problem) => `${problem.where}: ${problem.message}`).join('; ')}.`,
+    );
+  }
   if (read.standInsFromDeployed.length > 0) {
     caveats.push(
       `Judged with what they hold in ${options.deployed?.file} (policies, boundary, trust, tags), besides what the ` +

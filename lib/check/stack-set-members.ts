@@ -6,6 +6,7 @@
 // not parse fails the check.
 import { auditAccount, type AuditResult } from '../audit/audit';
 import type { Finding } from '../audit/findings';
+import type { Rule } from '../audit/rules/types';
 import type { SnapshotProblem, SourceLocation } from '../audit/sources/snapshot';
 import { readTemplates, type TemplateStack } from '../audit/sources/templates';
 import { isIntrinsic } from '../audit/sources/templates-intrinsics';
@@ -98,16 +99,20 @@ function locatedInBody(location: SourceLocation, member: StackSetMember): Source
   };
 }
 
-/** One StackSet body audited as a member account, its findings and problems pointing into the StackSet. */
+/**
+ * One StackSet body audited as a member account, its findings and problems pointing into the StackSet.
+ * `rules`: the pack to run (@default the audit's default pack).
+ */
 export function auditStackSetMember(
   member: StackSetMember,
   config: LeashConfig,
   now: Date,
   catalog: Catalog | undefined,
+  rules?: readonly Rule[],
 ): MemberAudit {
   const read = readTemplates([member.stack], { location: `${member.parent.file}: ${member.bodyPath}` });
   const boundary = withLeashBoundary(read.snapshot, config.guardrails, catalog);
-  const audit: AuditResult = auditAccount(boundary.snapshot, { config, now, catalog });
+  const audit: AuditResult = auditAccount(boundary.snapshot, { config, now, catalog, ...(rules ? { rules } : {}) });
   const locations = new Map(boundary.snapshot.principals.map((principal) => [principal.arn, principal.location]));
   const findings = audit.findings.map((finding) => {
     const location =
@@ -125,7 +130,14 @@ export function auditStackSetMember(
   });
   return {
     findings,
-    problems: audit.problems.map((problem) => ({ ...problem, where: intoBody(problem.where, member) })),
+    problems: [
+      ...audit.problems.map((problem) => ({ ...problem, where: intoBody(problem.where, member) })),
+      // A rule that failed on the body is said as the account's own failures are (checkReportInput).
+      ...audit.stats.failedRules.map((failed) => ({
+        where: `rule ${failed.ruleId} on StackSet ${member.logicalId}`,
+        message: `check failed: ${failed.message}`,
+      })),
+    ],
     caveats: [...boundary.caveats, ...audit.caveats].map((caveat) => `StackSet ${member.logicalId}: ${caveat}`),
     principals: audit.stats.principals,
   };

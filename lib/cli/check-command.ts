@@ -88,19 +88,17 @@ export async function runCheckCommand(
       `leash check: the pull request's config adds to the base branch's ${line}; judged without it until merged\n`,
     );
   }
+  // Every file the command reads: no report may be written over one.
+  const givenFiles = [
+    ...inputs,
+    ...(options.baseline ?? []),
+    ...(options.changeSet ?? []),
+    options.config,
+    options.baselineConfig,
+    options.account,
+  ];
   if (options.output) {
-    refuseOutputThatIsInput(
-      options.output,
-      [
-        ...inputs,
-        ...(options.baseline ?? []),
-        ...(options.changeSet ?? []),
-        options.config,
-        options.baselineConfig,
-        options.account,
-      ],
-      '--output',
-    );
+    refuseOutputThatIsInput(options.output, givenFiles, '--output');
   }
   let verification: ApprovalVerification | undefined;
   if (options.verifyApprovals === 'github') {
@@ -154,14 +152,7 @@ export async function runCheckCommand(
       formats,
       output: options.output,
       outputDir: options.outputDir,
-      inputs: [
-        ...inputs,
-        ...(options.baseline ?? []),
-        ...(options.changeSet ?? []),
-        options.config,
-        options.baselineConfig,
-        options.account,
-      ],
+      inputs: givenFiles,
       quiet: context.quiet,
     },
     (format) =>
@@ -189,7 +180,13 @@ async function deployedAccount(file: string): Promise<DeployedAccount> {
     throw new InputError(`--account ${file}: expected one account (authorization details or an account snapshot)`);
   }
   const [account] = accounts;
-  return { file, accountId: account.accountId, policies: account.managedPolicies, principals: account.principals };
+  return {
+    file,
+    accountId: account.accountId,
+    policies: account.managedPolicies,
+    principals: account.principals,
+    problems: account.problems,
+  };
 }
 
 export function registerCheckCommand(program: Command, context: CliContext): void {

@@ -7,6 +7,7 @@ import { compileAccount } from '../../lib/audit/evaluate';
 import type { ManagedPolicy } from '../../lib/audit/sources/snapshot';
 import { readTemplates, type DeployedAccount } from '../../lib/audit/sources/templates';
 import { loadCatalog } from '../../lib/catalog';
+import { runCheck } from '../../lib/check/check';
 import { memoryIo, runCli } from '../../lib/cli/program';
 
 const catalog = loadCatalog();
@@ -178,6 +179,19 @@ describe("a user the templates only name, and the account's groups it is in", ()
     };
     expect(alice(null).decision).toBe('denied');
     expect(alice(account)).toEqual({ decision: 'allowed', standInsFromDeployed: ['user alice', 'group admins'] });
+  });
+});
+
+describe('problems of the deployed account file', () => {
+  it('are said in the check, with where they are', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leash-deployed-problems-'));
+    const file = join(dir, 'App.json');
+    writeFileSync(file, JSON.stringify(roleAttaching('arn:aws:iam::aws:policy/ReadOnlyAccess')));
+    const problem = { where: 'authz.json: Policies[3].PolicyVersionList[0].Document', message: 'not JSON' };
+    const result = runCheck([file], undefined, { deployed: { ...DEPLOYED, problems: [problem] } });
+    expect(result.caveats.join('\n')).toContain(
+      'authz.json (--account) was read with 1 problem(s): authz.json: Policies[3].PolicyVersionList[0].Document: not JSON',
+    );
   });
 });
 

@@ -3,7 +3,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Rule } from '../../lib/audit/rules/types';
 import { runCheck } from '../../lib/check/check';
+import { auditStackSetMember, stackSetMembers } from '../../lib/check/stack-set-members';
+import { loadStacks } from '../../lib/check/assembly';
+import { defaultConfig } from '../../lib/config/defaults';
 
 const ADMIN_TRUSTING_EVERYONE = {
   Resources: {
@@ -103,6 +107,22 @@ describe('the principals a StackSet deploys', () => {
     expect(() => check({ Admin: { Type: 'AWS::IAM::Role' } })).toThrow(
       /Resources\.Set\.Properties\.TemplateBody: expected a CloudFormation template/,
     );
+  });
+
+  it('says which rule failed on a body, instead of a report that looks whole', () => {
+    const { file } = check(ADMIN_TRUSTING_EVERYONE);
+    const [member] = stackSetMembers(loadStacks([file])).members;
+    const failing = {
+      meta: { id: 'always-fails', severity: 'high', title: 't', help: 'h' },
+      check: () => {
+        throw new Error('boom');
+      },
+    } as unknown as Rule;
+    const result = auditStackSetMember(member, defaultConfig(), new Date(), undefined, [failing]);
+    expect(result.problems).toContainEqual({
+      where: 'rule always-fails on StackSet Set',
+      message: 'check failed: boom',
+    });
   });
 
   it('says so when the template is not in the file', () => {

@@ -13,6 +13,11 @@ import { runCheck } from '../../lib/check/check';
 const catalog = loadCatalog();
 const SAM = 'AWS::Serverless-2016-10-31';
 const PRODUCTION = { resourceTags: { environment: 'production' } };
+/** A role's trust for Lambda, for the roles a test defines itself. */
+const LAMBDA_TRUST = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
 
 function snapshotOf(resources: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const template = { Transform: SAM, ...extra, Resources: resources };
@@ -272,10 +277,7 @@ describe('what SAM connectors grant', () => {
     const role = {
       Type: 'AWS::IAM::Role',
       Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        },
+        AssumeRolePolicyDocument: LAMBDA_TRUST,
       },
     };
     const snapshot = snapshotOf({
@@ -330,6 +332,95 @@ describe('what SAM connectors grant', () => {
     expect(said('Refused')).toMatch(/SAM has no connector from AWS::SQS::Queue to AWS::SNS::Topic/);
     expect(said('Service')).toMatch(/resource policy .* not read/);
   });
+});
+
+describe('every policy template and connector profile SAM publishes', () => {
+  const templates = (
+    JSON.parse(readFileSync(join(__dirname, '../../lib/audit/sources/sam-policy-templates.json'), 'utf8')) as {
+      templates: Record<string, { parameters: string[]; statements: { Action: string | string[] }[] }>;
+    }
+  ).templates;
+
+  it('expands each template into a role policy read without a problem, granting its actions', () => {
+    for (const [name, template] of Object.entries(templates)) {
+      // A wildcard for every parameter: whatever a value names, the grant covers it.
+      const values = Object.fromEntries(template.parameters.map((parameter) => [parameter, '*']));
+      const snapshot = snapshotOf({ Fn: fn({ Policies: [{ [name]: values }] }) });
+      expect({ name, problems: snapshot.problems }).toEqual({ name, problems: [] });
+      const role = roleOf(snapshot, 'FnRole');
+      expect({ name, policies: role.inlinePolicies.map((policy) => typeof policy.document) }).toEqual({
+        name,
+        policies: ['object'],
+      });
+      const account = compileAccount(snapshot, catalog);
+      const principal = account.principals.find((p) => p.arn.includes('FnRole'))!;
+      for (const statement of template.statements) {
+        const action = [statement.Action].flat().find((a) => !a.includes('*') && catalog.get(a));
+        if (!action) continue;
+        const decision = principal.decide(action).decision;
+        // SAM writes some statements with a resource ARN for an action IAM authorizes only on "*"
+        // (dynamodb:ListStreams on a stream): that statement grants nothing, and denied is IAM's answer.
+        const resourceLevel = catalog.get(action)!.resourceTypes.length > 0;
+        expect({ name, action, decision: resourceLevel ? decision : 'n/a' }).not.toMatchObject({ decision: 'denied' });
+      }
+    }
+  });
+
+  const profiles = JSON.parse(
+    readFileSync(join(__dirname, '../../lib/audit/sources/sam-connector-profiles.json'), 'utf8'),
+  ) as {
+    permissions: Record<
+      string,
+      Record<
+        string,
+        { Type: string; Properties: { SourcePolicy?: boolean; AccessCategories: Record<string, unknown> } }
+      >
+    >;
+    resourceProperties: Record<string, { Inputs?: { Role?: unknown } }>;
+  };
+  const pairs = Object.entries(profiles.permissions).flatMap(([source, destinations]) =>
+    Object.entries(destinations).map(([destination, profile]) => ({ source, destination, profile })),
+  );
+
+  it.each(pairs.map((pair) => [pair.source, pair.destination, pair]))(
+    'reads the connector from %s to %s: a policy on the role, or says why not',
+    (_source, _destination, { source, destination, profile }) => {
+      const roleInput = (type: string) => profiles.resourceProperties[type]?.Inputs?.Role;
+      const resourceOf = (type: string, role: string) => {
+        const input = roleInput(type);
+        return {
+          Type: type,
+          Properties: typeof input === 'string' ? { [input]: { 'Fn::GetAtt': [role, 'Arn'] } } : {},
+        };
+      };
+      const snapshot = snapshotOf({
+        SourceRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST } },
+        DestinationRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: LAMBDA_TRUST } },
+        Src: resourceOf(source, 'SourceRole'),
+        Dst: resourceOf(destination, 'DestinationRole'),
+        Link: {
+          Type: 'AWS::Serverless::Connector',
+          Properties: {
+            Source: { Id: 'Src' },
+            Destination: { Id: 'Dst' },
+            Permissions: Object.keys(profile.Properties.AccessCategories),
+          },
+        },
+      });
+      const holder = profile.Properties.SourcePolicy ? 'SourceRole' : 'DestinationRole';
+      const holderType = profile.Properties.SourcePolicy ? source : destination;
+      const said = snapshot.problems.filter((p) => p.where === 'sam.json: Resources.Link.Properties');
+      const granted = roleOf(snapshot, holder).inlinePolicies.filter((p) => p.name.startsWith('LinkPolicy'));
+      if (profile.Type === 'AWS_IAM_ROLE_MANAGED_POLICY' && typeof roleInput(holderType) === 'string') {
+        expect(granted).toHaveLength(1);
+        expect(typeof granted[0].document).toBe('object');
+        expect(said).toEqual([]);
+      } else {
+        expect(granted).toEqual([]);
+        expect(said).toHaveLength(1);
+      }
+    },
+  );
 });
 
 describe('the bundled SAM policy templates', () => {

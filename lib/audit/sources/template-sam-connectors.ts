@@ -5,7 +5,7 @@
 // SAM refuses) is said, never dropped in silence. Facts from SAM's connector.py and its profiles (bundled data).
 import connectorProfiles from './sam-connector-profiles.json';
 import { SAM_FUNCTION, SAM_STATE_MACHINE } from './template-sam';
-import { isRecord, type TemplateResource } from './templates-intrinsics';
+import { isRecord, referencedId, type TemplateResource } from './templates-intrinsics';
 
 const CONNECTOR = 'AWS::Serverless::Connector';
 const ROLE_POLICY = 'AWS_IAM_ROLE_MANAGED_POLICY';
@@ -54,16 +54,6 @@ export interface ConnectorReading {
   readonly notRead: readonly { readonly path: string; readonly message: string }[];
 }
 
-/** The logical id a `Ref` or `Fn::GetAtt` names. */
-function logicalIdOf(value: unknown): string | undefined {
-  if (!isRecord(value)) return undefined;
-  if (typeof value.Ref === 'string') return value.Ref;
-  const getAtt = value['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  if (typeof getAtt === 'string') return getAtt.split('.')[0];
-  return undefined;
-}
-
 /** Every `%{logicalId}` of a profile value made the resource's own id. */
 function withLogicalId(value: unknown, logicalId: string): unknown {
   if (typeof value === 'string') return value.split('%{logicalId}').join(logicalId);
@@ -93,9 +83,9 @@ function endOf(reference: unknown, resources: Readonly<Record<string, TemplateRe
   const given = isRecord(resource.Properties) ? resource.Properties : {};
   let role: string | undefined;
   if (resource.Type === SAM_FUNCTION || resource.Type === SAM_STATE_MACHINE) {
-    role = given.Role === undefined ? `${reference.Id}Role` : logicalIdOf(given.Role);
+    role = given.Role === undefined ? `${reference.Id}Role` : referencedId(given.Role);
   } else if (typeof properties.Inputs?.Role === 'string') {
-    role = logicalIdOf(given[properties.Inputs.Role]);
+    role = referencedId(given[properties.Inputs.Role]);
   }
   return {
     logicalId: reference.Id,

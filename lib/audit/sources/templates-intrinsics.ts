@@ -18,6 +18,16 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The logical id a `Ref` or `Fn::GetAtt` (list or `Id.Attribute` form) names; undefined for anything else. */
+export function referencedId(value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined;
+  if (typeof value.Ref === 'string') return value.Ref;
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  return undefined;
+}
+
 /** A single-key object whose key is an intrinsic function (`Ref`, `Fn::...`): a value deployment works out. */
 export function isIntrinsic(value: unknown): value is Record<string, unknown> {
   if (!isRecord(value)) return false;

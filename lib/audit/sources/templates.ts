@@ -23,6 +23,7 @@ import {
   generatedName,
   isIntrinsic,
   isRecord,
+  referencedId,
   resolveIntrinsics,
   unknownIfBranches,
   type ResolveScope,
@@ -68,6 +69,8 @@ export interface DeployedAccount {
   readonly policies: readonly ManagedPolicy[];
   /** Its roles, users and groups: a principal the templates only name is judged with what it holds there. */
   readonly principals?: readonly Principal[];
+  /** What reading the file could not understand (the check says it). */
+  readonly problems?: readonly SnapshotProblem[];
 }
 
 /** Used when no template says which account it deploys to. */
@@ -1254,17 +1257,6 @@ function governedArns(logicalId: string, resource: TemplateResource, scope: Reso
     if (typeof resolved === 'string') keep(target.arn(resolved, scope));
   }
   return arns;
-}
-
-/** The logical id a `Ref` or `Fn::GetAtt` names. */
-function referencedId(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  if (typeof record.Ref === 'string') return record.Ref;
-  const getAtt = record['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  if (typeof getAtt === 'string') return getAtt.split('.')[0];
-  return undefined;
 }
 
 type StatementField = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Principal' | 'NotPrincipal';
