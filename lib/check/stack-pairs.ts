@@ -13,6 +13,7 @@ import {
   type StackIdentity,
 } from './effective-template';
 import { canonicalJson } from './change-hash';
+import { macrosOf } from './macros';
 import { resourceDiff } from './resource-diff';
 import { sameTags, type OverridableParameters } from './production-tag';
 import { parseTemplateText, type CfnResource, type CfnTemplate } from './template-file';
@@ -167,31 +168,6 @@ function identityOf(stack: LoadedStack): StackIdentity {
     region: stack.region ?? PLACEHOLDER.region,
     unknownPseudoParameters: unknown,
   };
-}
-
-/** Transforms CloudFormation applies that leash check reads as written (ForEach is refused on reading). */
-const READ_AS_WRITTEN = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions']);
-
-/** Macros (the `Transform` section, `Fn::Transform` such as AWS::Include) whose output only deployment sees. */
-function macrosOf(template: CfnTemplate): string[] {
-  const names = new Set<string>();
-  const transform = template.Transform;
-  for (const name of Array.isArray(transform) ? transform : transform === undefined ? [] : [transform]) {
-    const named = typeof name === 'string' ? name : JSON.stringify(name);
-    if (!READ_AS_WRITTEN.has(named)) names.add(`Transform ${named}`);
-  }
-  const walk = (value: unknown, depth: number): void => {
-    if (depth > 64 || value === null || typeof value !== 'object') return;
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      if (key === 'Fn::Transform') {
-        const name = (item as { Name?: unknown } | null)?.Name;
-        names.add(`Fn::Transform ${typeof name === 'string' ? name : JSON.stringify(name)}`);
-      }
-      walk(item, depth + 1);
-    }
-  };
-  walk(template, 0);
-  return [...names];
 }
 
 const MAX_CONDITION_STRINGS = 64;

@@ -1,19 +1,32 @@
 // Templates a stack deploys that leash check was not given: a nested stack whose template is only at its
 // TemplateURL (a plain template file names S3; a cloud assembly holds its nested templates and is read whole),
-// and a SAM application from the Serverless Application Repository. The roles and policies they deploy are not
-// judged, and each is said, never passed over.
+// and a SAM application from the Serverless Application Repository; and a template that a macro rewrites at
+// deployment (a custom `Transform`, `Fn::Transform`). The roles and policies they deploy are not judged, and
+// each is said, never passed over.
 import type { LoadedStack } from './assembly';
+import { macrosOf } from './macros';
 
 const NESTED_STACK = 'AWS::CloudFormation::Stack';
 const SAM_APPLICATION = 'AWS::Serverless::Application';
 
-/** One caveat per nested stack or SAM application whose template is not among the stacks read. */
+/**
+ * One caveat per nested stack or SAM application whose template is not among the stacks read, and one per
+ * template a macro rewrites.
+ */
 export function unseenTemplateCaveats(stacks: readonly LoadedStack[]): string[] {
   const loaded = new Set(
     stacks.flatMap((stack) => (stack.nestedIn ? [`${stack.nestedIn.parentKey}\u0000${stack.nestedIn.logicalId}`] : [])),
   );
   const caveats: string[] = [];
   for (const stack of stacks) {
+    const macros = macrosOf(stack.template);
+    if (macros.length > 0) {
+      caveats.push(
+        `Stack ${stack.displayName} (${stack.file}): ${macros.join(', ')} rewrite${macros.length === 1 ? 's' : ''} ` +
+          'the template at deployment: the roles and policies it deploys are judged only as written (what the ' +
+          'macro adds or changes is not judged; --change-set shows what deploys).',
+      );
+    }
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
       const where = `${logicalId} (${resource?.Type}, ${stack.file})`;
       if (resource?.Type === NESTED_STACK && !loaded.has(`${stack.key}\u0000${logicalId}`)) {

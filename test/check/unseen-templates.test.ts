@@ -39,3 +39,35 @@ describe('templates a stack deploys that the check was not given', () => {
     expect(unseenTemplateCaveats([parent, child])).toEqual([]);
   });
 });
+
+describe('templates a macro rewrites at deployment', () => {
+  const withTransform = (transform: unknown, resources: Record<string, unknown> = {}): LoadedStack => ({
+    ...stack('App', resources),
+    template: { Transform: transform, Resources: resources } as unknown as LoadedStack['template'],
+  });
+
+  it('are named with each macro: a custom Transform can add an administrator role no file shows', () => {
+    const caveats = unseenTemplateCaveats([withTransform(['AWS::Serverless-2016-10-31', 'CompanyMacro'])]);
+    expect(caveats).toEqual([
+      expect.stringMatching(/^Stack App \(App\.json\): Transform CompanyMacro rewrites .*not judged/),
+    ]);
+  });
+
+  it('name Fn::Transform (AWS::Include) wherever it sits', () => {
+    const caveats = unseenTemplateCaveats([
+      withTransform(undefined, {
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: { Code: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://b/k' } } } },
+        },
+      }),
+    ]);
+    expect(caveats).toEqual([expect.stringMatching(/Fn::Transform AWS::Include rewrites/)]);
+  });
+
+  it('are not named for the transforms leash check reads as written (SAM, language extensions)', () => {
+    expect(unseenTemplateCaveats([withTransform(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions'])])).toEqual(
+      [],
+    );
+  });
+});
