@@ -151,6 +151,12 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
     );
   }
 
+  /** A shared plan: its templates, and so its decisions, serve every principal that has it (call.ts). */
+  decidesAlikeAs(service: string): object | undefined {
+    const plan = this.plan(service.toLowerCase());
+    return plan.shared ? plan : undefined;
+  }
+
   get identityAllows(): ServiceIndex {
     return this.layers.identityAllows;
   }

@@ -116,6 +116,12 @@ export interface CompiledPrincipal {
    * gather evidence. Read-only.
    */
   decisionRuns(actions: readonly CatalogAction[], context?: RequestContext): DecisionRuns;
+  /**
+   * An object that is the same for every principal that decides each action of `service` alike in every request
+   * context (they meet the same statements with the same answers), for callers that remember answers across
+   * principals; undefined when no other principal is known to decide alike.
+   */
+  decidesAlikeAs?(service: string): object | undefined;
 }
 
 /** An ActionDecision without its action: what every action of a run is decided. */

@@ -4,7 +4,7 @@
 import { resourceMatches } from '../../policy';
 import { resourceTagKeyOf } from '../evaluate/context';
 import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
-import { memoize2 } from '../../util/memo';
+import { memoize2, newMap } from '../../util/memo';
 
 /** A target's tags, as the snapshot holds them (roles and users); undefined: not known. */
 export type TagsOf = (arn: string) => Readonly<Record<string, string>> | undefined;
@@ -140,6 +140,65 @@ export function resolveTargets(
   if (general.decision === 'denied') return { scope: 'none' };
   const byTags = targets.tagsOf !== undefined && general.dependsOn.some(isResourceTagKey);
   if (!byTags && !general.dependsOn.includes('resource')) return { scope: 'any', decision: general };
+  const colon = action.indexOf(':');
+  const alike = principal.decidesAlikeAs?.(colon > 0 ? action.slice(0, colon) : action);
+  if (alike === undefined) return perTarget(principal, action, context, targets, general);
+  // Principals that decide alike get the same answer on every target: asked once (an account's callers are
+  // thousands, and most share the policies that let them assume or pass roles).
+  const known = memoize2<TargetIndex, object, Map<string, Remembered[]>>(
+    resolutions,
+    targets,
+    alike,
+    () => new Map(),
+    newMap,
+  );
+  const asked = `${action}\u0000${contextNumber(context)}`;
+  let remembered = known.get(asked);
+  if (!remembered) known.set(asked, (remembered = []));
+  const same = remembered.find((r) => sameGeneral(r.general, general));
+  if (same) return same.resolved;
+  const resolved = perTarget(principal, action, context, targets, general);
+  remembered.push({ general, resolved });
+  return resolved;
+}
+
+/** What resolveTargets asked of each target for a general answer, kept for principals that decide alike. */
+interface Remembered {
+  readonly general: ActionDecision;
+  readonly resolved: Resolved;
+}
+
+const resolutions = new WeakMap<TargetIndex, Map<object, Map<string, Remembered[]>>>();
+const contextNumbers = new WeakMap<RequestContext, number>();
+
+/** A number per request context object (decisions are shared by context object, see withResource). */
+function contextNumber(context: RequestContext): number {
+  let number = contextNumbers.get(context);
+  if (number === undefined) contextNumbers.set(context, (number = nextContextNumber++));
+  return number;
+}
+let nextContextNumber = 0;
+
+/** Whether two general answers lead resolveTargets to the same targets: it reads no more of them than this. */
+function sameGeneral(a: ActionDecision, b: ActionDecision): boolean {
+  if (a === b) return true;
+  return (
+    a.decision === b.decision &&
+    a.dependsOn.length === b.dependsOn.length &&
+    a.dependsOn.every((key, i) => key === b.dependsOn[i]) &&
+    a.allowedBy.length === b.allowedBy.length &&
+    a.allowedBy.every((ref, i) => ref.layer === b.allowedBy[i].layer && ref.statement === b.allowedBy[i].statement)
+  );
+}
+
+/** The principal's answer on each target its general answer's Allow patterns can match. */
+function perTarget(
+  principal: CompiledPrincipal,
+  action: string,
+  context: RequestContext,
+  targets: TargetIndex,
+  general: ActionDecision,
+): Resolved {
   const patterns = allowPatterns(general);
   const candidates = patterns === undefined ? targets.all() : targets.matching(patterns);
   const out: { arn: string; decision: ActionDecision }[] = [];
