@@ -98,3 +98,12 @@ export function globalConditionKeyProblem(key: string): string | undefined {
     `true (IfExists: always true); did you mean ${meant.map((n) => JSON.stringify(n)).join(' or ')}?`
   );
 }
+
+/** Whether `key` is a documented global condition key (any case), a tag key after a tag prefix included. */
+export function isGlobalConditionKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  if (EXACT.has(lower)) return true;
+  return GLOBAL_TAG_KEY_PREFIXES.some(
+    (prefix) => lower.startsWith(prefix.toLowerCase()) && lower.length > prefix.length,
+  );
+}

@@ -1,9 +1,11 @@
 // Full validation of one policy: grammar, policy-type rules, actions against the catalog, and size.
 import type { Catalog } from '../catalog/types';
+import { isKnownServiceConditionKey, serviceConditionKeys } from '../catalog/condition-keys';
 import { checkActionPattern, expandActionPattern } from './action';
 import { checkDocument, decodePolicyInput, rawStatements, sortProblems, type PolicyParseCache } from './parse';
 import { didYouMean, nearest } from '../util/edit-distance';
 import { problem, type PathPart } from './problems';
+import { globalConditionKeyProblem, isGlobalConditionKey } from './global-keys';
 import { POLICY_SIZE_LIMITS, policySize, type PolicySizeKind } from './size';
 import type { PolicyProblem, PolicyType } from './types';
 import { innerStore, newMap } from '../util/memo';
@@ -132,6 +134,50 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
 }
 
 /**
+ * Service condition keys that the reference lists for no action or resource of their service: AWS never sends
+ * them, so a condition on one is never true (IfExists: always true). A warning, not an error: the statement is
+ * still read (as the evaluator reads it, with the key absent), and a key newer than the pinned data is possible.
+ */
+function checkConditionKeysAgainstCatalog(document: unknown, catalog: Catalog): PolicyProblem[] {
+  const out: PolicyProblem[] = [];
+  const statements = rawStatements(document);
+  for (let s = 0; s < statements.length; s++) {
+    const { path, statement } = statements[s];
+    const condition = (statement as { Condition?: unknown } | null)?.Condition;
+    if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) continue;
+    for (const [operator, keys] of Object.entries(condition as Record<string, unknown>)) {
+      if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) continue;
+      for (const key of Object.keys(keys)) {
+        if (isKnownServiceConditionKey(key) !== false) continue;
+        out.push(
+          problem(
+            [...path, 'Condition', operator, key],
+            `${JSON.stringify(key)} is not a condition key of ${key.slice(0, key.indexOf(':'))} in the AWS ` +
+              `reference (${catalog.dataVersion}), so AWS never sends it and the condition is never true ` +
+              `(IfExists: always true)${didYouMean(key, keySpellings(key))}`,
+            'warning',
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** The service's keys to suggest, a templated one (`rds:db-tag/${TagKey}`) with the tag key written. */
+function keySpellings(key: string): string[] {
+  // A global key written with a service's prefix (rds:ResourceTag/environment) is the likeliest meaning.
+  const global = `aws:${key.slice(key.indexOf(':') + 1)}`;
+  if (globalConditionKeyProblem(global) === undefined && isGlobalConditionKey(global)) return [global];
+  const slash = key.indexOf('/');
+  const written = slash < 0 ? undefined : key.slice(slash + 1);
+  return serviceConditionKeys(key).map((name) => {
+    const filled = name.indexOf('/');
+    return filled < 0 || written === undefined ? name : `${name.slice(0, filled + 1)}${written}`;
+  });
+}
+
+/**
  * The problem, if any, of one action pattern that names no catalog action or sits in an RCP. Apart from
  * checkActionsAgainstCatalog's loop, which nearly every pattern leaves early: V8 compiles a small loop cheaply.
  */
@@ -197,6 +243,7 @@ export function validatePolicy(
     ...decoded.problems,
     ...checkDocument(decoded.value, type, options.cache),
     ...checkActionsAgainstCatalog(decoded.value, type, catalog),
+    ...checkConditionKeysAgainstCatalog(decoded.value, catalog),
   ];
   const sizeKind = options.sizeKind === undefined ? DEFAULT_SIZE_KIND[type] : options.sizeKind;
   if (sizeKind) {

