@@ -52,7 +52,12 @@ function numberAt(props: Props, path: string, missing: number): number {
 }
 
 function show(value: number, unit: string, absent: string): string {
-  return value === FOREVER ? absent : `${value} ${unit}`;
+  return value === FOREVER ? absent : amount(value, unit);
+}
+
+/** `1 day`, `2 days`: a count with its unit (given in the plural). */
+function amount(value: number, unit: string): string {
+  return `${value} ${value === 1 && unit.endsWith('s') ? unit.slice(0, -1) : unit}`;
 }
 
 /** A kept-data period that went down. */
@@ -73,7 +78,7 @@ function backupCut(path: string, missing: number): Check {
     if (Number.isNaN(old) || Number.isNaN(next) || next >= old) return undefined;
     return next === 0
       ? `${path} set to 0: automated backups are switched off and existing ones deleted`
-      : `${path} cut from ${old} to ${next} days: older backups are deleted`;
+      : `${path} cut from ${old} to ${amount(next, 'days')}: older backups are deleted`;
   };
 }
 
@@ -180,7 +185,7 @@ function ttlSeconds(path: string): Check {
     const old = Number.isNaN(seconds(before)) ? FOREVER : seconds(before);
     const next = Number.isNaN(seconds(after)) ? 0 : seconds(after);
     if (next >= old) return undefined;
-    return `${path} now ${next === 0 ? 'unknown (taken as at once)' : `${next} seconds`} (before: ${show(old, 'seconds', 'none')}): rows older than it are deleted`;
+    return `${path} now ${next === 0 ? 'unknown (taken as at once)' : amount(next, 'seconds')} (before: ${show(old, 'seconds', 'none')}): rows older than it are deleted`;
   };
 }
 
@@ -228,7 +233,7 @@ const s3Lifecycle: Check = (before, after) => {
     const next = s3Expiry(after, noncurrent);
     if (next < old) {
       found.push(
-        `${noncurrent ? 'noncurrent object versions' : 'objects'} now expire after ${next === 0 ? 'a fixed date or at once' : `${next} days`} (before: ${show(old, 'days', 'never')})`,
+        `${noncurrent ? 'noncurrent object versions' : 'objects'} now expire after ${next === 0 ? 'a fixed date or at once' : amount(next, 'days')} (before: ${show(old, 'days', 'never')})`,
       );
     }
   }
@@ -266,7 +271,7 @@ const backupPlan: Check = (before, after) => {
   const old = shortest(before);
   const next = shortest(after);
   return next < old
-    ? `BackupPlan rules now delete recovery points after ${next} days (before: ${show(old, 'days', 'never')})`
+    ? `BackupPlan rules now delete recovery points after ${amount(next, 'days')} (before: ${show(old, 'days', 'never')})`
     : undefined;
 };
 
@@ -290,7 +295,7 @@ const objectLockWeakened: Check = (before, after) => {
   const old = retention(before, FOREVER);
   const next = retention(after, 0);
   if (next < old) {
-    return `default Object Lock retention cut from ${show(old, 'days', 'unknown')} to ${next} days: objects written from now on can be deleted sooner`;
+    return `default Object Lock retention cut from ${show(old, 'days', 'unknown')} to ${amount(next, 'days')}: objects written from now on can be deleted sooner`;
   }
   if (mode(before) === 'COMPLIANCE' && mode(after) !== 'COMPLIANCE') {
     return 'default Object Lock mode no longer COMPLIANCE: a principal with s3:BypassGovernanceRetention can delete locked objects';
@@ -306,7 +311,7 @@ const vaultLockWeakened: Check = (before, after) => {
   const old = numberAt(before, 'LockConfiguration.MinRetentionDays', 0);
   const next = numberAt(after, 'LockConfiguration.MinRetentionDays', 0);
   if (Number.isNaN(old) || (!Number.isNaN(next) && next >= old)) return undefined;
-  return `vault lock minimum retention cut from ${old} to ${Number.isNaN(next) ? 'an unknown value' : `${next}`} days`;
+  return `vault lock minimum retention cut from ${old} to ${Number.isNaN(next) ? 'an unknown value' : amount(next, 'days')}`;
 };
 
 const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {

@@ -156,7 +156,7 @@ describe('leash check --change-set', () => {
 
   it('reads data-destroying settings from Before/AfterContext', () => {
     const logs = check(files).find((f) => f.ruleId === 'data-destroying-setting');
-    expect(logs?.message).toMatch(/RetentionInDays cut from 3653 days to 1 days/);
+    expect(logs?.message).toMatch(/RetentionInDays cut from 3653 days to 1 day/);
     expect(logs?.severity).toBe('critical');
   });
 

@@ -419,7 +419,7 @@ describe('nested stacks and StackSets, at every depth', () => {
 describe('destruction in place', () => {
   const one = (type: string, properties: object) => ({ Resources: { It: { Type: type, Properties: properties } } });
   it.each([
-    ['AWS::Logs::LogGroup', {}, { RetentionInDays: 1 }, /RetentionInDays cut from never expire to 1 days/],
+    ['AWS::Logs::LogGroup', {}, { RetentionInDays: 1 }, /RetentionInDays cut from never expire to 1 day/],
     ['AWS::Logs::LogGroup', { RetentionInDays: 3653 }, { RetentionInDays: 30 }, /cut from 3653 days to 30 days/],
     ['AWS::Kinesis::Stream', { RetentionPeriodHours: 168 }, {}, /RetentionPeriodHours cut from 168 hours to 24 hours/],
     ['AWS::SQS::Queue', {}, { MessageRetentionPeriod: 60 }, /MessageRetentionPeriod cut/],
@@ -427,7 +427,7 @@ describe('destruction in place', () => {
       'AWS::S3::Bucket',
       {},
       { LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 1 }] } },
-      /objects now expire after 1 days \(before: never\)/,
+      /objects now expire after 1 day \(before: never\)/,
     ],
     [
       'AWS::S3::Bucket',
@@ -445,7 +445,7 @@ describe('destruction in place', () => {
       'AWS::Timestream::Table',
       { RetentionProperties: { MagneticStoreRetentionPeriodInDays: '365' } },
       { RetentionProperties: { MagneticStoreRetentionPeriodInDays: '1' } },
-      /cut from 365 days to 1 days/,
+      /cut from 365 days to 1 day/,
     ],
   ])('%s: %j -> %j', (type, before, after, message) => {
     const findings = byRule(gate(one(type, before), one(type, after)), 'data-destroying-setting');

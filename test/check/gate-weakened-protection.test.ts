@@ -169,14 +169,14 @@ describe('data destroyed in place on types the settings table lacked', () => {
       { DataRedundancy: 'SingleAvailabilityZone', LocationName: 'use1-az4--x-s3', ...tagged },
       { LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 1 }] } },
       'Destroys data of',
-      'objects now expire after 1 days',
+      'objects now expire after 1 day',
     ],
     [
       'AWS::KinesisVideo::Stream',
       { DataRetentionInHours: 720, ...tagged },
       { DataRetentionInHours: 1 },
       'Destroys data of',
-      'DataRetentionInHours cut from 720 hours to 1 hours',
+      'DataRetentionInHours cut from 720 hours to 1 hour',
     ],
     [
       'AWS::Cassandra::Table',
@@ -258,7 +258,7 @@ describe('locks that keep data from being deleted early', () => {
       'shortened',
       { Mode: 'COMPLIANCE', Years: 1 },
       { Mode: 'COMPLIANCE', Days: 1 },
-      'retention cut from 365 days to 1 days',
+      'retention cut from 365 days to 1 day',
     ],
     [
       'weakened to GOVERNANCE',
