@@ -173,6 +173,8 @@ export function judgeChangeSets(
             `nested change set ${change.ChangeSetId} was not given (describe it and pass it with --change-set)`,
           ],
           productionTag,
+          // What the nested stack deploys is unknown, whatever its own tags: it may delete anything in it.
+          contentsUnknown: true,
         });
       }
       if (!verdict) continue;

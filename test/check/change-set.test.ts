@@ -192,6 +192,29 @@ describe('leash check --change-set', () => {
     expect(finding.message).toMatch(/nested change set .* was not given/);
   });
 
+  it('reports a nested change set that was not given as high outside production too: the stack may delete anything', () => {
+    const untagged = describeOutput({
+      Tags: [],
+      Changes: [
+        {
+          Type: 'Resource',
+          ResourceChange: {
+            Action: 'Modify',
+            LogicalResourceId: 'Storage',
+            PhysicalResourceId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/App-Storage/1',
+            ResourceType: 'AWS::CloudFormation::Stack',
+            Replacement: 'False',
+            Scope: ['Properties'],
+            ChangeSetId: 'arn:aws:cloudformation:us-east-1:111122223333:changeSet/nested/2',
+            Details: [],
+          },
+        },
+      ],
+    });
+    const [finding] = check([write('untagged-root.json', untagged)]).filter((f) => f.ruleId === 'change-not-visible');
+    expect(finding).toMatchObject({ severity: 'high', location: expect.objectContaining({ logicalId: 'Storage' }) });
+  });
+
   it('gates Replacement: Conditional and Dynamic as "may replace"', () => {
     const file = write(
       'conditional.json',
