@@ -2,6 +2,7 @@
 // `aws:` key from a real one. AWS never puts a misspelt key in a request: a Deny conditioned on
 // `aws:ResourceTags/environment` never applies, and the audit would read it as "depends on a key" instead.
 import { editDistance } from '../util/edit-distance';
+import { absentKeyOutcome } from './absent-key';
 
 /** A key this close to a real one is a typo: a letter missed, added, swapped or changed, twice at most. */
 const TYPO_DISTANCE = 2;
@@ -74,7 +75,11 @@ const EXACT = new Set(GLOBAL_CONDITION_KEYS.map((key) => key.toLowerCase()));
  * own managed policies use a few undocumented `aws:` keys (aws:PrincipalOrgMasterAccountId), and those are
  * far from every documented one.
  */
-export function globalConditionKeyProblem(key: string): string | undefined {
+export function globalConditionKeyProblem(
+  key: string,
+  operator = 'StringEquals',
+  values?: unknown,
+): string | undefined {
   const lower = key.toLowerCase();
   if (!lower.startsWith('aws:') || EXACT.has(lower)) return undefined;
   const slash = lower.indexOf('/');
@@ -94,8 +99,8 @@ export function globalConditionKeyProblem(key: string): string | undefined {
   ];
   if (meant.length === 0) return undefined;
   return (
-    `${JSON.stringify(key)} is not an AWS global condition key, so AWS never sends it and the condition is never ` +
-    `true (IfExists: always true); did you mean ${meant.map((n) => JSON.stringify(n)).join(' or ')}?`
+    `${JSON.stringify(key)} is not an AWS global condition key, so AWS never sends it and this ${operator} test is ` +
+    `${absentKeyOutcome(operator, values)}; did you mean ${meant.map((n) => JSON.stringify(n)).join(' or ')}?`
   );
 }
 

@@ -302,8 +302,7 @@ function checkConditionValues(
       out.push(
         problem(
           where,
-          `${operator} expects ${expected.what}, got ${describeValue(item)}: AWS compares it with nothing, so the ` +
-            'condition is never true',
+          `${operator} expects ${expected.what}, got ${describeValue(item)}: AWS matches no request value with it`,
         ),
       );
     }
@@ -396,7 +395,7 @@ function checkStatement(
       if (!why && isPlainObject(keys)) {
         checkConditionValues(out, operator, keys, pathTo(path, 'Condition', operator));
         for (const key of Object.keys(keys)) {
-          const misspelt = globalConditionKeyProblem(key);
+          const misspelt = globalConditionKeyProblem(key, operator, keys[key]);
           if (misspelt) out.push(problem(pathTo(path, 'Condition', operator, key), misspelt));
         }
       }

@@ -6,6 +6,7 @@ import { checkDocument, decodePolicyInput, rawStatements, sortProblems, type Pol
 import { didYouMean, nearest } from '../util/edit-distance';
 import { problem, type PathPart } from './problems';
 import { globalConditionKeyProblem, isGlobalConditionKey } from './global-keys';
+import { absentKeyOutcome } from './absent-key';
 import { POLICY_SIZE_LIMITS, policySize, type PolicySizeKind } from './size';
 import type { PolicyProblem, PolicyType } from './types';
 import { innerStore, newMap } from '../util/memo';
@@ -135,8 +136,9 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
 
 /**
  * Service condition keys that the reference lists for no action or resource of their service: AWS never sends
- * them, so a condition on one is never true (IfExists: always true). A warning, not an error: the statement is
- * still read (as the evaluator reads it, with the key absent), and a key newer than the pinned data is possible.
+ * them, so a test of one gives the same answer to every request (absent-key.ts). A warning, not an error: the
+ * statement is still read (as the evaluator reads it, with the key absent), and a key newer than the pinned data
+ * is possible.
  */
 function checkConditionKeysAgainstCatalog(document: unknown, catalog: Catalog): PolicyProblem[] {
   const out: PolicyProblem[] = [];
@@ -153,8 +155,8 @@ function checkConditionKeysAgainstCatalog(document: unknown, catalog: Catalog): 
           problem(
             [...path, 'Condition', operator, key],
             `${JSON.stringify(key)} is not a condition key of ${key.slice(0, key.indexOf(':'))} in the AWS ` +
-              `reference (${catalog.dataVersion}), so AWS never sends it and the condition is never true ` +
-              `(IfExists: always true)${didYouMean(key, keySpellings(key))}`,
+              `reference (${catalog.dataVersion}), so AWS never sends it and this ${operator} test is ` +
+              `${absentKeyOutcome(operator, (keys as Record<string, unknown>)[key])}${didYouMean(key, keySpellings(key))}`,
             'warning',
           ),
         );

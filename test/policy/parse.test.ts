@@ -126,13 +126,13 @@ describe('parsePolicy grammar errors', () => {
         Statement: { ...allow, Condition: { Bool: { 'aws:MultiFactorAuthPresent': ['true', 'flase'] } } },
       },
       expected:
-        'Statement.Condition.Bool["aws:MultiFactorAuthPresent"][1]: Bool expects "true" or "false", got "flase": AWS compares it with nothing, so the condition is never true',
+        'Statement.Condition.Bool["aws:MultiFactorAuthPresent"][1]: Bool expects "true" or "false", got "flase": AWS matches no request value with it',
     },
     {
       name: 'a Null value that is not true or false',
       input: { Version: V, Statement: { ...allow, Condition: { Null: { 'aws:ResourceTag/env': 'no' } } } },
       expected:
-        'Statement.Condition.Null["aws:ResourceTag/env"]: Null expects "true" or "false", got "no": AWS compares it with nothing, so the condition is never true',
+        'Statement.Condition.Null["aws:ResourceTag/env"]: Null expects "true" or "false", got "no": AWS matches no request value with it',
     },
     {
       name: 'a Numeric value that is not a number',
@@ -141,7 +141,7 @@ describe('parsePolicy grammar errors', () => {
         Statement: { ...allow, Condition: { NumericLessThanIfExists: { 'aws:MultiFactorAuthAge': '1h' } } },
       },
       expected:
-        'Statement.Condition.NumericLessThanIfExists["aws:MultiFactorAuthAge"]: NumericLessThanIfExists expects a number, got "1h": AWS compares it with nothing, so the condition is never true',
+        'Statement.Condition.NumericLessThanIfExists["aws:MultiFactorAuthAge"]: NumericLessThanIfExists expects a number, got "1h": AWS matches no request value with it',
     },
     {
       name: 'an object as a condition value',

@@ -53,13 +53,20 @@ export function check(context: RuleContext): RuleFinding[] {
       const effect = (statement as { Effect?: unknown } | undefined)?.Effect;
       const protective =
         effect === 'Deny' || policy.kind === 'scp' || policy.kind === 'rcp' || policy.kind === 'boundary';
-      const severity: Severity = protective ? 'high' : problem.severity === 'warning' ? 'low' : 'medium';
+      // A condition key AWS never sends makes its test pass for every request (a negated or IfExists test)
+      // or for none: a Deny then applies to everything it names, an Allow holds without what it was to require.
+      const alwaysTrue = / test is always true/.test(problem.message);
+      const severity: Severity = protective ? 'high' : problem.severity === 'warning' && !alwaysTrue ? 'low' : 'medium';
       const consequence =
         effect === 'Deny'
-          ? 'this Deny does not protect what it names'
+          ? alwaysTrue
+            ? 'this Deny applies to every request it names, whatever its condition was to set apart'
+            : 'this Deny does not protect what it names'
           : protective
             ? `this ${policy.kind === 'boundary' ? 'boundary' : policy.kind.toUpperCase()} statement does not do what it says`
-            : 'the statement grants less than it says (or AWS rejects the policy)';
+            : alwaysTrue
+              ? 'the Allow holds whatever its condition was to require'
+              : 'the statement grants less than it says (or AWS rejects the policy)';
       findings.push({
         severity,
         message: `${policy.kind} policy ${policy.name}${problem.path ? ` at ${problem.path}` : ''}: ${problem.message}; ${consequence}.`,

@@ -50,6 +50,24 @@ describe('invalid-pattern', () => {
       expect(findings[0].details?.path).toBe('Statement[0].Condition.StringEquals["rds:ResourceTag/environment"]');
     });
 
+    it('says a negated test of such a key passes every request: the Deny applies to all it names', () => {
+      const exempt = { Condition: { StringNotEquals: { 'iam:ResourceTags/owner': 'platform' } } };
+      const findings = run(rule, {
+        principals: [{ name: 'p', policies: [doc(allow('*'), deny('iam:*', '*', exempt))] }],
+      });
+      expect(findings).toHaveLength(1);
+      expect(findings[0].severity).toBe('high');
+      expect(findings[0].message).toContain('this StringNotEquals test is always true');
+      expect(findings[0].message).toContain('this Deny applies to every request it names');
+    });
+
+    it('makes an Allow whose negated test always passes medium: it holds without what it was to require', () => {
+      const only = { Condition: { StringNotEquals: { 'rds:db-tags/environment': 'production' } } };
+      const findings = run(rule, { principals: [{ name: 'p', policies: [doc(allow('rds:*', '*', only))] }] });
+      expect(findings.map((f) => f.severity)).toEqual(['medium']);
+      expect(findings[0].message).toContain('the Allow holds whatever its condition was to require');
+    });
+
     it('makes an Allow low (it grants less than it says)', () => {
       const findings = run(rule, {
         principals: [{ name: 'p', policies: [doc(allow('rds:*', '*', onTag('rds:db-tags/environment')))] }],
