@@ -2,9 +2,10 @@
 // whose authorization details were saved without them.
 //
 // A file is either
-//   - one policy document (`{ "Version": ..., "Statement": [...] }`): with several such files, all are
-//     taken as attached at the root next to AWS's default FullAWSAccess (RCPFullAWSAccess for RCPs), and
-//     no lower level restricts anything; or
+//   - one policy document (`{ "Version": ..., "Statement": [...] }`), or the output of
+//     `aws organizations describe-policy` (its `Policy.Content`, with the policy's name and ARN): with several
+//     such files, all are taken as attached at the root next to AWS's default FullAWSAccess (RCPFullAWSAccess
+//     for RCPs), and no lower level restricts anything; or
 //   - a JSON array of levels from the root down to the account, used exactly as written:
 //     `[{ "kind": "root" | "ou" | "account", "id": "r-ab12", "name": "Root",
 //        "policies": [{ "name": "FullAWSAccess" }, { "name": "deny-prod-delete", "document": {...} }] }]`
@@ -85,16 +86,60 @@ function isPolicyDocument(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && 'Statement' in value;
 }
 
+const POLICY_TYPES: Record<OrganizationPolicyKind, string> = {
+  scp: 'SERVICE_CONTROL_POLICY',
+  rcp: 'RESOURCE_CONTROL_POLICY',
+};
+
+/**
+ * `aws organizations describe-policy` output: the document is the JSON text in `Policy.Content`. Undefined for
+ * any other shape; an input error for one of another policy type or with content that is not a JSON document.
+ */
+function describedPolicy(
+  value: unknown,
+  file: string,
+  kind: OrganizationPolicyKind,
+): { document: unknown; name?: string; arn?: string; jsonPath: string } | undefined {
+  const policy = (value as { Policy?: unknown } | null)?.Policy as
+    { PolicySummary?: { Name?: unknown; Arn?: unknown; Type?: unknown }; Content?: unknown } | undefined;
+  if (typeof policy !== 'object' || policy === null || !('Content' in policy)) return undefined;
+  const summary = policy.PolicySummary ?? {};
+  if (summary.Type !== undefined && summary.Type !== POLICY_TYPES[kind]) {
+    throw new InputError(
+      `${file}: Policy.PolicySummary.Type: ${JSON.stringify(summary.Type)}, where --${kind} reads ${POLICY_TYPES[kind]}`,
+    );
+  }
+  let document: unknown;
+  try {
+    document = typeof policy.Content === 'string' ? JSON.parse(policy.Content) : undefined;
+  } catch (err) {
+    throw new InputError(`${file}: Policy.Content: not JSON (${(err as Error).message})`);
+  }
+  if (!isPolicyDocument(document)) {
+    throw new InputError(
+      `${file}: Policy.Content: expected the policy document as JSON text (an object with "Statement")`,
+    );
+  }
+  return {
+    document,
+    jsonPath: 'Policy.Content',
+    ...(typeof summary.Name === 'string' ? { name: summary.Name } : {}),
+    ...(typeof summary.Arn === 'string' ? { arn: summary.Arn } : {}),
+  };
+}
+
 /** Parse one file's content (already JSON-parsed) into levels, or a single document to be combined. */
 export function parseOrganizationPolicyFile(
   value: unknown,
   file: string,
   kind: OrganizationPolicyKind,
-): { levels: OrganizationPolicyLevel[] } | { document: unknown } {
+): { levels: OrganizationPolicyLevel[] } | { document: unknown; name?: string; arn?: string; jsonPath?: string } {
   if (isPolicyDocument(value)) return { document: value };
+  const described = describedPolicy(value, file, kind);
+  if (described) return described;
   if (!Array.isArray(value)) {
     throw new InputError(
-      `${file}: expected a ${kind.toUpperCase()} policy document (an object with "Statement") or a JSON array of levels [{ kind, id, policies }]`,
+      `${file}: expected a ${kind.toUpperCase()} policy document (an object with "Statement"), the output of aws organizations describe-policy, or a JSON array of levels [{ kind, id, policies }]`,
     );
   }
   let chain: readonly ChainLevel[];
@@ -135,12 +180,12 @@ export function loadOrganizationPolicies(
   files: readonly string[],
   kind: OrganizationPolicyKind,
 ): OrganizationPolicyLevel[] {
-  const documents: { file: string; document: unknown }[] = [];
+  const documents: { file: string; document: unknown; name?: string; arn?: string; jsonPath?: string }[] = [];
   const chains: { file: string; levels: OrganizationPolicyLevel[] }[] = [];
   for (const file of files) {
     const result = parseOrganizationPolicyFile(readJsonFileUnique(file), file, kind);
     if ('levels' in result) chains.push({ file, levels: result.levels });
-    else documents.push({ file, document: result.document });
+    else documents.push({ file, ...result });
   }
   if (chains.length > 1 || (chains.length === 1 && documents.length > 0)) {
     throw new InputError(
@@ -156,7 +201,12 @@ export function loadOrganizationPolicies(
       name: `root (from ${documents.map((d) => d.file).join(', ')})`,
       policies: [
         { name: full.name, arn: full.arn, document: full.document },
-        ...documents.map(({ file, document }) => ({ name: policyNameFromFile(file), document, location: { file } })),
+        ...documents.map(({ file, document, name, arn, jsonPath }) => ({
+          name: name ?? policyNameFromFile(file),
+          ...(arn !== undefined ? { arn } : {}),
+          document,
+          location: { file, ...(jsonPath !== undefined ? { jsonPath } : {}) },
+        })),
       ],
     },
   ];

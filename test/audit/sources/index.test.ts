@@ -74,6 +74,48 @@ describe('loadOrganizationPolicies', () => {
     expect(() => loadOrganizationPolicies([file], 'scp')).toThrow(/kind\.json: \[0\]\.kind/);
   });
 
+  describe('aws organizations describe-policy output', () => {
+    const described = (type: string, content: unknown) => ({
+      Policy: {
+        PolicySummary: {
+          Id: 'p-abcd1234',
+          Arn: 'arn:aws:organizations::111111111111:policy/o-abcdefghij/service_control_policy/p-abcd1234',
+          Name: 'deny-prod-delete',
+          Type: type,
+          AwsManaged: false,
+        },
+        Content: typeof content === 'string' ? content : JSON.stringify(content),
+      },
+    });
+
+    it('reads its Content as the document, with the policy name and ARN', () => {
+      const levels = loadOrganizationPolicies(
+        [write('described.json', described('SERVICE_CONTROL_POLICY', denyDoc))],
+        'scp',
+      );
+      const policy = levels[0].policies[1];
+      expect(policy).toMatchObject({
+        name: 'deny-prod-delete',
+        arn: expect.stringContaining('p-abcd1234'),
+        document: denyDoc,
+        location: { file: expect.stringContaining('described.json'), jsonPath: 'Policy.Content' },
+      });
+    });
+
+    it('refuses a policy of another type, and Content that is not a JSON document', () => {
+      const rcp = write('rcp.json', described('RESOURCE_CONTROL_POLICY', denyDoc));
+      expect(() => loadOrganizationPolicies([rcp], 'scp')).toThrow(
+        /rcp\.json: Policy\.PolicySummary\.Type: "RESOURCE_CONTROL_POLICY", where --scp reads SERVICE_CONTROL_POLICY/,
+      );
+      const broken = write('broken.json', described('SERVICE_CONTROL_POLICY', '{"Statement": ['));
+      expect(() => loadOrganizationPolicies([broken], 'scp')).toThrow(/broken\.json: Policy\.Content: not JSON/);
+      const empty = write('empty.json', described('SERVICE_CONTROL_POLICY', '{}'));
+      expect(() => loadOrganizationPolicies([empty], 'scp')).toThrow(
+        /empty\.json: Policy\.Content: expected the policy/,
+      );
+    });
+  });
+
   it('says what to do with an array of policy documents, instead of a chain level error per key', () => {
     const file = write('docs.json', [denyDoc, denyDoc]);
     expect(() => loadOrganizationPolicies([file], 'rcp')).toThrow(
