@@ -99,7 +99,7 @@ export function parseJsonText(text: string, where: string): unknown {
   } catch (err) {
     refuseDeepNesting(text, where);
     // Node 20's messages carry no position, so find the first bad character ourselves.
-    const message = (err as Error).message.replace(/ in JSON at position \d+.*$/, '').split('\n')[0];
+    const message = (err as Error).message.replace(/ in JSON at position \d+.*$/, '').split('\n')[0] + yamlHint(text);
     const offset = scanJson(text).errorOffset;
     if (offset !== undefined) {
       const { line, column } = lineColumn(text, offset);
@@ -115,6 +115,17 @@ export function parseJsonText(text: string, where: string): unknown {
     throw new InputError(`${where}: JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
   }
   return value;
+}
+
+/**
+ * A hint for text that is YAML, not JSON: the AWS CLI writes YAML where a profile sets `output = yaml`, and
+ * `Key: value` on the first line is no JSON at all.
+ */
+function yamlHint(text: string): string {
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  return /^(---\s|[A-Za-z][\w.-]*:(\s|$))/.test(start)
+    ? " (this looks like YAML: save it as JSON, with the AWS CLI's --output json)"
+    : '';
 }
 
 function refuseDeepNesting(text: string, where: string): void {

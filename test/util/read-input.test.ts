@@ -32,6 +32,16 @@ describe('reading user JSON files', () => {
     expect(messageOf(() => parseJsonText(text, 'policy.json'))).toContain(expected);
   });
 
+  it('says a file is YAML where it looks like it (the AWS CLI with output = yaml), and not of broken JSON', () => {
+    const yaml = 'RoleDetailList:\n- RoleName: app\n  Arn: arn:aws:iam::111122223333:role/app\n';
+    expect(messageOf(() => parseJsonText(yaml, 'authz.json'))).toMatch(
+      /^authz\.json:1:1: invalid JSON: .*this looks like YAML: save it as JSON, with the AWS CLI's --output json/,
+    );
+    expect(messageOf(() => parseJsonText('---\nStatement: []\n', 'p.json'))).toContain('this looks like YAML');
+    expect(messageOf(() => parseJsonText('{"Statement": }', 'p.json'))).not.toContain('YAML');
+    expect(messageOf(() => parseJsonText('arn:aws:iam::1:role/x', 'p.json'))).not.toContain('YAML');
+  });
+
   it('parses valid JSON unchanged', () => {
     expect(parseJsonText('{"a":[1,"x"]}', 'f.json')).toEqual({ a: [1, 'x'] });
   });
