@@ -9,7 +9,7 @@ import { InputError } from '../util/read-input';
 import { refuseDuplicates } from './usage';
 import { EXIT_OK } from './exit-codes';
 import type { CliContext } from './context';
-import { editDistance } from '../util/edit-distance';
+import { closeMatches, principalFromArgument } from './principal-argument';
 import { jsonVisible, terminalText } from '../audit/report/terminal-text';
 
 export interface ExplainCommandOptions {
@@ -36,21 +36,6 @@ function contextKey(value: string, previous: Record<string, string[]> = {}): Rec
   if (equals <= 0) throw new InvalidArgumentError(`--context expects key=value, got ${JSON.stringify(value)}`);
   const key = value.slice(0, equals).toLowerCase();
   return { ...previous, [key]: [...(previous[key] ?? []), value.slice(equals + 1)] };
-}
-
-/** Up to five candidates closest to `wanted`: containing it (or its last path part) first, then by distance. */
-export function closeMatches(wanted: string, candidates: readonly string[]): string[] {
-  const lower = wanted.toLowerCase();
-  const tail = lower.split(/[/:]/).pop() ?? lower;
-  return candidates
-    .map((candidate) => {
-      const c = candidate.toLowerCase();
-      const contains = c.includes(lower) || (tail.length >= 3 && c.includes(tail));
-      return { candidate, score: (contains ? 0 : 1000) + editDistance(lower, c) };
-    })
-    .sort((a, b) => a.score - b.score)
-    .slice(0, 5)
-    .map((entry) => entry.candidate);
 }
 
 function statementText(ref: StatementRef): string {
@@ -166,8 +151,9 @@ export async function runExplain(
   options: ExplainCommandOptions,
   context: CliContext,
 ): Promise<void> {
+  // The principal may be named by its name instead (principal-argument.ts); an ARN must be well formed.
   for (const [flag, arn] of [
-    ['principal', principalArn],
+    ['principal', principalArn.startsWith('arn:') ? principalArn : undefined],
     ['--resource-arn', options.resourceArn],
   ] as const) {
     const why = arn === undefined ? undefined : arnProblem(arn);
@@ -183,28 +169,16 @@ export async function runExplain(
   const catalog = loadCatalog();
   const action = findAction(catalog, actionName);
   const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });
-  let principal: CompiledPrincipal | undefined;
-  const known: string[] = [];
-  for (const snapshot of input.accounts) {
-    if (!snapshot.principals.some((candidate) => candidate.arn === principalArn)) {
-      known.push(...snapshot.principals.map((candidate) => candidate.arn));
-      continue;
-    }
-    const account = compileAccount(snapshot, catalog, undefined, new Date());
-    principal = account.principal(principalArn);
-    for (const invalid of account.invalidPolicies) {
-      context.io.stderr(`leash explain: warning: ${terminalText(`${invalid.where}: ${invalid.message}`)}\n`);
-    }
-    break;
-  }
-  if (!principal) {
-    const suggestions = closeMatches(principalArn, known);
-    throw new InputError(
-      `principal ${principalArn} is not in ${options.input.join(', ')}` +
-        (suggestions.length
-          ? `; close matches:\n  ${suggestions.map(terminalText).join('\n  ')}`
-          : ' (it has no principals)'),
-    );
+  const arn = principalFromArgument(
+    principalArn,
+    input.accounts.flatMap((snapshot) => snapshot.principals.map((candidate) => candidate.arn)),
+    options.input.join(', '),
+  );
+  const snapshot = input.accounts.find((account) => account.principals.some((candidate) => candidate.arn === arn))!;
+  const account = compileAccount(snapshot, catalog, undefined, new Date());
+  const principal: CompiledPrincipal = account.principal(arn)!;
+  for (const invalid of account.invalidPolicies) {
+    context.io.stderr(`leash explain: warning: ${terminalText(`${invalid.where}: ${invalid.message}`)}\n`);
   }
   const request: RequestContext = {
     resourceArn: options.resourceArn,
@@ -229,7 +203,7 @@ export function registerExplainCommand(program: Command, context: CliContext): v
     .description(
       'Explain whether a principal can perform an action: the decision, the deciding statements per layer (explicit deny, SCPs, identity policies, permissions boundary) and what it depends on.',
     )
-    .argument('<principal-arn>', 'ARN of the role, user or group')
+    .argument('<principal>', 'ARN of the role, user or group, or its name when no other principal has it')
     .argument('<action>', 'service:Action, e.g. rds:DeleteDBInstance')
     .requiredOption('--input <file...>', 'authorization details, account snapshot or organization snapshot files')
     .option('--scp <file...>', 'SCP chain: policy documents, or one JSON array of levels from the root down')

@@ -31,7 +31,7 @@ import type { Catalog, CatalogAction } from '../catalog/types';
 import type { GuardrailSpec } from '../guardrails/spec';
 import { InputError } from '../util/read-input';
 import { loadConfigFile } from '../config/load';
-import { closeMatches } from './explain-command';
+import { principalFromArgument } from './principal-argument';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './context';
 
@@ -50,6 +50,8 @@ export function pathGoal(
   accounts: readonly { snapshot: AccountSnapshot; account: CompiledAccount }[],
   catalog: Catalog,
   guardrails: GuardrailSpec,
+  /** The input files, for messages. */
+  where = 'the input',
 ): PathGoal {
   // A member's root user a root session reaches, or StackSets execution role a stack set reaches, is asked as the
   // audit asks it: allowed everything under its account's SCPs and RCPs (graph/member-root, member-stack-set),
@@ -156,20 +158,19 @@ export function pathGoal(
       };
     case 'admin':
       return { name: 'can raise its own permissions', test: (arn) => graph.selfEscalationsOf(arn).length > 0 };
-    default:
-      if (!graph.has(to)) {
+    default: {
+      let target: string;
+      try {
+        target = principalFromArgument(to, graph.principals, where);
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
         throw new InputError(
-          `--to ${JSON.stringify(to)} is neither production-destruction, tag-change, disarm, admin nor a principal of the input` +
-            suggest(to, graph),
+          `--to ${JSON.stringify(to)} is neither production-destruction, tag-change, disarm, admin nor a principal of the input: ${err.message}`,
         );
       }
-      return { name: to, test: (arn) => arn === to };
+      return { name: target, test: (arn) => arn === target };
+    }
   }
-}
-
-function suggest(wanted: string, graph: AccessGraph): string {
-  const close = closeMatches(wanted, graph.principals);
-  return close.length ? `; close matches:\n  ${close.join('\n  ')}` : '';
 }
 
 export function renderPath(
@@ -193,7 +194,11 @@ export function renderPath(
   return pathToText(path, home, goal.name);
 }
 
-export async function runPaths(principalArn: string, options: PathsCommandOptions, context: CliContext): Promise<void> {
+export async function runPaths(
+  principalGiven: string,
+  options: PathsCommandOptions,
+  context: CliContext,
+): Promise<void> {
   if (!(PATH_FORMATS as readonly string[]).includes(options.format)) {
     throw new InputError(`--format ${JSON.stringify(options.format)}: expected one of ${PATH_FORMATS.join(', ')}`);
   }
@@ -226,13 +231,10 @@ export async function runPaths(principalArn: string, options: PathsCommandOption
     picksOf: (principal) => questionsFor(principal)?.picksOf(principal) ?? [],
     tagSendsOf: (principal) => questionsFor(principal)?.tagSendsOf(principal) ?? [],
   });
-  if (!graph.has(principalArn)) {
-    throw new InputError(
-      `principal ${principalArn} is not in ${options.input.join(', ')}${suggest(principalArn, graph)}`,
-    );
-  }
-  const goal = pathGoal(options.to, graph, accounts, catalog, config.guardrails);
-  if (options.to !== principalArn && goal.test(principalArn)) {
+  const where = options.input.join(', ');
+  const principalArn = principalFromArgument(principalGiven, graph.principals, where);
+  const goal = pathGoal(options.to, graph, accounts, catalog, config.guardrails, where);
+  if (goal.name !== principalArn && goal.test(principalArn)) {
     const itself: Path = { from: principalArn, to: principalArn, hops: [], certain: true };
     context.io.stdout(
       options.format === 'json'

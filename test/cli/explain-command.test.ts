@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeMatches } from '../../lib/cli/explain-command';
+import { closeMatches } from '../../lib/cli/principal-argument';
 import { memoryIo, runCli } from '../../lib/cli/program';
 import { allow, deny, FULL_AWS_ACCESS, policy, principal, snapshot } from '../audit/evaluate/helpers';
 

@@ -21,6 +21,15 @@ describe('leash paths', () => {
     expect(out).toContain('names the caller in its own account: no sts grant needed');
   });
 
+  it('takes the start and --to by name where no other principal has it', async () => {
+    const byName = await paths('privesc-AssumeRole-starting-role', '--to', 'privesc-AssumeRole-ending-role');
+    expect(byName.code).toBe(1);
+    expect(byName.out).toContain('reaches role/privesc-AssumeRole-ending-role');
+    const unknown = await paths('privesc-AssumeRole-starting-rol');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain(`close matches:\n  ${A}:role/privesc-AssumeRole-starting-role`);
+  });
+
   it('draws a Mermaid graph in Markdown and a Graphviz digraph in dot', async () => {
     const user = `${A}:user/privesc15-PassExistingRoleToNewLambdaThenInvoke-user`;
     const markdown = await paths(user, '--format', 'markdown');
