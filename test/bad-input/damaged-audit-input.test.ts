@@ -449,6 +449,12 @@ describe('a managed policy whose default version is ambiguous', () => {
       versions(true, false),
       'IsDefaultVersion and DefaultVersionId "v2" disagree',
     ],
+    [
+      'a DefaultVersionId the list leaves out (the export lost the version in force)',
+      'v3',
+      versions(true, false),
+      'DefaultVersionId "v3" is not in the list, which marks "v1" as the default',
+    ],
   ])('fails the run with %s, rather than reading the harmless version', async (_case, defaultId, list, says) => {
     const policy = { ...managed('P', readOnly), DefaultVersionId: defaultId, PolicyVersionList: list };
     const input = file('ambiguous.json', details({ RoleDetailList: [role('app', [], [arn])], Policies: [policy] }));

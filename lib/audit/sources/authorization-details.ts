@@ -206,12 +206,19 @@ export function parseAuthorizationDetails(
     knownPolicyArns.add(policy.Arn);
     // A policy has one default version: two marked so, or a mark and DefaultVersionId that disagree, leave
     // which document is in force unknown, and picking one could pick the harmless one.
-    if (marked.length > 1 || (marked.length === 1 && named !== undefined && named !== marked[0])) {
+    // A DefaultVersionId the list does not hold names a version the export left out: it may be the one in force.
+    const unlisted = policy.DefaultVersionId && named === undefined && marked.length === 1;
+    if (marked.length > 1 || (marked.length === 1 && named !== undefined && named !== marked[0]) || unlisted) {
       problems.push({
         where: where('Policies', index, '.PolicyVersionList'),
         message:
-          `${marked.length > 1 ? `${marked.length} versions are marked IsDefaultVersion` : `IsDefaultVersion and DefaultVersionId ${JSON.stringify(policy.DefaultVersionId)} disagree`}: ` +
-          `expected one default version of ${policy.Arn}; its permissions are unknown`,
+          `${
+            marked.length > 1
+              ? `${marked.length} versions are marked IsDefaultVersion`
+              : unlisted
+                ? `DefaultVersionId ${JSON.stringify(policy.DefaultVersionId)} is not in the list, which marks ${JSON.stringify(marked[0].VersionId)} as the default`
+                : `IsDefaultVersion and DefaultVersionId ${JSON.stringify(policy.DefaultVersionId)} disagree`
+          }: ` + `expected one default version of ${policy.Arn}; its permissions are unknown`,
       });
       return;
     }
@@ -219,7 +226,7 @@ export function parseAuthorizationDetails(
     if (!version) {
       problems.push({
         where: where('Policies', index, '.PolicyVersionList'),
-        message: `no default version of ${policy.Arn}; its permissions are unknown and it is treated as granting nothing`,
+        message: `no default version of ${policy.Arn}${policy.DefaultVersionId ? ` (DefaultVersionId ${JSON.stringify(policy.DefaultVersionId)} is not in the list)` : ''}; its permissions are unknown`,
       });
       return;
     }
