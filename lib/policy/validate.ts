@@ -5,7 +5,7 @@ import { checkActionPattern, expandActionPattern } from './action';
 import { checkDocument, decodePolicyInput, rawStatements, sortProblems, type PolicyParseCache } from './parse';
 import { didYouMean, nearest } from '../util/edit-distance';
 import { problem, type PathPart } from './problems';
-import { globalConditionKeyProblem, isGlobalConditionKey } from './global-keys';
+import { isGlobalConditionKey } from './global-keys';
 import { absentKeyOutcome } from './absent-key';
 import { POLICY_SIZE_LIMITS, policySize, type PolicySizeKind } from './size';
 import type { PolicyProblem, PolicyType } from './types';
@@ -135,8 +135,8 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
 }
 
 /**
- * Service condition keys that the reference lists for no action or resource of their service: AWS never sends
- * them, so a test of one gives the same answer to every request (absent-key.ts). A warning, not an error: the
+ * Service condition keys that no condition-key table of the reference lists (catalog/condition-keys.ts): AWS
+ * never sends them, so a test of one gives the same answer to every request (absent-key.ts). A warning, not an error: the
  * statement is still read (as the evaluator reads it, with the key absent), and a key newer than the pinned data
  * is possible.
  */
@@ -147,8 +147,9 @@ function checkConditionKeysAgainstCatalog(document: unknown, catalog: Catalog): 
     const { path, statement } = statements[s];
     const condition = (statement as { Condition?: unknown } | null)?.Condition;
     if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) continue;
-    for (const [operator, keys] of Object.entries(condition as Record<string, unknown>)) {
-      if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) continue;
+    for (const [operator, tests] of Object.entries(condition as Record<string, unknown>)) {
+      if (typeof tests !== 'object' || tests === null || Array.isArray(tests)) continue;
+      const keys = tests as Record<string, unknown>;
       for (const key of Object.keys(keys)) {
         if (isKnownServiceConditionKey(key) !== false) continue;
         out.push(
@@ -156,7 +157,7 @@ function checkConditionKeysAgainstCatalog(document: unknown, catalog: Catalog): 
             [...path, 'Condition', operator, key],
             `${JSON.stringify(key)} is not a condition key of ${key.slice(0, key.indexOf(':'))} in the AWS ` +
               `reference (${catalog.dataVersion}), so AWS never sends it and this ${operator} test is ` +
-              `${absentKeyOutcome(operator, (keys as Record<string, unknown>)[key])}${didYouMean(key, keySpellings(key))}`,
+              `${absentKeyOutcome(operator, keys[key])}${didYouMean(key, keySpellings(key))}`,
             'warning',
           ),
         );
@@ -170,7 +171,7 @@ function checkConditionKeysAgainstCatalog(document: unknown, catalog: Catalog): 
 function keySpellings(key: string): string[] {
   // A global key written with a service's prefix (rds:ResourceTag/environment) is the likeliest meaning.
   const global = `aws:${key.slice(key.indexOf(':') + 1)}`;
-  if (globalConditionKeyProblem(global) === undefined && isGlobalConditionKey(global)) return [global];
+  if (isGlobalConditionKey(global)) return [global];
   const slash = key.indexOf('/');
   const written = slash < 0 ? undefined : key.slice(slash + 1);
   return serviceConditionKeys(key).map((name) => {
