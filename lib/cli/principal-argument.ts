@@ -6,7 +6,10 @@ import { terminalText } from '../audit/report/terminal-text';
 import { editDistance } from '../util/edit-distance';
 import { InputError } from '../util/read-input';
 
-/** Up to five candidates closest to `wanted`: containing it (or its last path part) first, then by distance. */
+/**
+ * Up to five candidates closest to `wanted`: containing it (or its last path part) first, then by the distance of
+ * their last parts, then of the whole.
+ */
 export function closeMatches(wanted: string, candidates: readonly string[]): string[] {
   const lower = wanted.toLowerCase();
   const tail = lower.split(/[/:]/).pop() ?? lower;
@@ -14,7 +17,9 @@ export function closeMatches(wanted: string, candidates: readonly string[]): str
     .map((candidate) => {
       const c = candidate.toLowerCase();
       const contains = c.includes(lower) || (tail.length >= 3 && c.includes(tail));
-      return { candidate, score: (contains ? 0 : 1000) + editDistance(lower, c) };
+      // The last part (a principal's name, an action's name) weighs most: ARNs of one account differ little else.
+      const nameDistance = editDistance(tail, c.split(/[/:]/).pop() ?? c);
+      return { candidate, score: (contains ? 0 : 1000) + 4 * nameDistance + editDistance(lower, c) };
     })
     .sort((a, b) => a.score - b.score)
     .slice(0, 5)

@@ -96,6 +96,16 @@ describe('leash explain', () => {
 });
 
 describe('closeMatches', () => {
+  it('ranks principals of one account by their names, not by the rest of the ARN', () => {
+    const account = 'arn:aws:iam::111122223333';
+    const candidates = [`${account}:user/al`, `${account}:role/leash-deployment-pipeline`, `${account}:group/ops`];
+    // A misspelt long name is nearer, as a whole string, to a short ARN than to its own.
+    expect(closeMatches('leash-deploymnet-pipeline', candidates)[0]).toBe(`${account}:role/leash-deployment-pipeline`);
+    expect(closeMatches(`${account}:role/leash-deploymnet-pipeline`, candidates)[0]).toBe(
+      `${account}:role/leash-deployment-pipeline`,
+    );
+  });
+
   it('puts names containing the wanted text first, then the nearest by edit distance', () => {
     expect(closeMatches('role/agent', ['x/deployer', 'y/agent-ci', 'z/agent'])).toEqual([
       'z/agent',
