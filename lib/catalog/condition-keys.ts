@@ -4,9 +4,9 @@
 // never in a request: a test of it answers every request alike (a Deny never applies, or, with a negated test,
 // always does: policy/absent-key.ts). Keys whose prefix has no table (aws:, identity providers' keys such as
 // token.actions.githubusercontent.com:sub) are not judged here.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataPackageRoot } from './load';
+import { dataPackageRoot, readJson } from './load';
 
 /** The keys of one prefix: exact names, and the fixed part of each templated name (`rds:db-tag/`), lower-cased. */
 interface PrefixKeys {
@@ -25,12 +25,7 @@ function tablesDirectory(): string {
 }
 
 function readTable(file: string): string[] {
-  let table: unknown;
-  try {
-    table = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: cannot read the condition keys of the reference data: ${(err as Error).message}`);
-  }
+  const table = readJson(file);
   if (typeof table !== 'object' || table === null || Array.isArray(table)) {
     throw new Error(`${file}: expected an object of condition keys`);
   }

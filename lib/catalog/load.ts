@@ -26,7 +26,8 @@ export function dataPackageRoot(): string {
   }
 }
 
-function readJson(file: string): unknown {
+/** One JSON file of the data package, or an error naming the file. */
+export function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {

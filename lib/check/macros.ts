@@ -1,6 +1,7 @@
 // Macros: a template's `Transform` section (but the transforms leash check reads as written) and `Fn::Transform`
 // (AWS::Include, a company's own macro). CloudFormation runs them at deployment, so what they make of the
 // template (roles, policies, deletions) is in no file leash check reads: the change gate and the IAM rules say so.
+import { MAX_JSON_DEPTH } from '../util/json-scan';
 import type { CfnTemplate } from './template-file';
 
 /** Transforms CloudFormation applies that leash check reads as written (ForEach is refused on reading). */
@@ -15,7 +16,8 @@ export function macrosOf(template: CfnTemplate): string[] {
     if (!READ_AS_WRITTEN.has(named)) names.add(`Transform ${named}`);
   }
   const walk = (value: unknown, depth: number): void => {
-    if (depth > 64 || value === null || typeof value !== 'object') return;
+    // Template readers refuse text nested deeper than MAX_JSON_DEPTH: this bound skips nothing that was read.
+    if (depth > MAX_JSON_DEPTH || value === null || typeof value !== 'object') return;
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       if (key === 'Fn::Transform') {
         const name = (item as { Name?: unknown } | null)?.Name;

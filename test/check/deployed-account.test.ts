@@ -76,19 +76,27 @@ describe('customer managed policies the templates only name', () => {
   });
 });
 
-describe('principals the templates only name', () => {
-  const grantAll = {
+/** A template of one AWS::IAM::Policy (PolicyName: the logical id, lower-cased) given to principals it only names. */
+function policyTemplate(logicalId: string, to: { Roles?: string[]; Users?: string[] }, document: unknown) {
+  return {
     Resources: {
-      Everything: {
+      [logicalId]: {
         Type: 'AWS::IAM::Policy',
-        Properties: {
-          PolicyName: 'everything',
-          Roles: ['web'],
-          PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
-        },
+        Properties: { PolicyName: logicalId.toLowerCase(), ...to, PolicyDocument: document },
       },
     },
   };
+}
+
+describe('principals the templates only name', () => {
+  const grantAll = policyTemplate(
+    'Everything',
+    { Roles: ['web'] },
+    {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    },
+  );
   const account: DeployedAccount = {
     ...DEPLOYED,
     policies: [
@@ -131,18 +139,7 @@ describe('principals the templates only name', () => {
 
 describe("a user the templates only name, and the account's groups it is in", () => {
   it('are judged with the groups it is in as deployed, and their policies', () => {
-    const template = {
-      Resources: {
-        Reader: {
-          Type: 'AWS::IAM::Policy',
-          Properties: {
-            PolicyName: 'reader',
-            Users: ['alice'],
-            PolicyDocument: READ_S3,
-          },
-        },
-      },
-    };
+    const template = policyTemplate('Reader', { Users: ['alice'] }, READ_S3);
     const account: DeployedAccount = {
       ...DEPLOYED,
       principals: [

@@ -65,6 +65,15 @@ describe('templates a macro rewrites at deployment', () => {
     expect(caveats).toEqual([expect.stringMatching(/Fn::Transform AWS::Include rewrites/)]);
   });
 
+  it('name Fn::Transform however deep a readable template holds it', () => {
+    let deep: unknown = { 'Fn::Transform': { Name: 'AWS::Include' } };
+    for (let level = 0; level < 200; level++) deep = { Nested: deep };
+    const caveats = unseenTemplateCaveats([
+      withTransform(undefined, { Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: deep } } }),
+    ]);
+    expect(caveats).toEqual([expect.stringMatching(/Fn::Transform AWS::Include rewrites/)]);
+  });
+
   it('are not named for the transforms leash check reads as written (SAM, language extensions)', () => {
     expect(unseenTemplateCaveats([withTransform(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions'])])).toEqual(
       [],
