@@ -184,7 +184,15 @@ function conditionDefinition(name: string, scopes: Scopes): string {
   return JSON.stringify({ definition, parameters: values, mappings: readsMappings ? mappings : undefined });
 }
 
-const WRITE_OUT = new Set(['Fn::FindInMap', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::ToJsonString']);
+const WRITE_OUT = new Set([
+  'Fn::FindInMap',
+  'Fn::Sub',
+  'Fn::Join',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::ToJsonString',
+  'Fn::Length',
+]);
 
 /** Resolves what the template decides; leaves references to other resources for the diff to judge. */
 /**

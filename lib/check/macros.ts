@@ -4,7 +4,7 @@
 import { MAX_JSON_DEPTH } from '../util/json-scan';
 import type { CfnTemplate } from './template-file';
 
-/** Transforms CloudFormation applies that leash check reads as written (ForEach is refused on reading). */
+/** Transforms leash check reads itself: SAM as written, LanguageExtensions with its loops written out (for-each.ts). */
 const READ_AS_WRITTEN = new Set(['AWS::Serverless-2016-10-31', 'AWS::LanguageExtensions']);
 
 /** Macros (the `Transform` section, `Fn::Transform` such as AWS::Include) whose output only deployment sees. */

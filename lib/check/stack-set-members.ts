@@ -48,7 +48,7 @@ export function stackSetMembers(stacks: readonly LoadedStack[]): {
         if (given === null || typeof given !== 'object' || !('Resources' in given)) {
           throw new InputError(`${where}: expected a CloudFormation template (an object with Resources, or its text)`);
         }
-        // Held to what a template file is held to (Resources an object, every resource typed, no Fn::ForEach).
+        // Held to what a template file is held to (Resources an object, every resource typed, loops resolvable).
         parseTemplateText(JSON.stringify(given), where);
       }
       const body = stackSetBody(resource);

@@ -3,6 +3,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Tags } from 'yaml';
 import { wrongKindHint } from '../util/file-kind';
 import { MAX_JSON_DEPTH } from '../util/json-scan';
+import { expandForEach } from './for-each';
 import { InputError, lineColumn, parseJsonTextUnique, readTextFile } from '../util/read-input';
 
 /** A parsed template and the text it came from. */
@@ -74,7 +75,9 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputError(`${file}: expected a CloudFormation template (an object with Resources)`);
   }
-  const template = value as Record<string, unknown>;
+  // Fn::ForEach (AWS::LanguageExtensions) written out as CloudFormation writes it out: the gate judges the
+  // resources the loops make, or the template is refused where their items are not fixed by it.
+  const template = expandForEach(value as Record<string, unknown>, file);
   const resources = template.Resources;
   if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
     throw new InputError(
@@ -82,23 +85,10 @@ export function parseTemplateText(text: string, file: string): TemplateFile {
     );
   }
   for (const [logicalId, resource] of Object.entries(resources as Record<string, unknown>)) {
-    // Fn::ForEach (AWS::LanguageExtensions) makes resources only CloudFormation's transform can name;
-    // judging the template without them would pass what it deletes.
-    if (logicalId.startsWith('Fn::ForEach::')) {
-      throw new InputError(
-        `${file}: Resources.${logicalId}: Fn::ForEach is not expanded by leash check; judge this stack with --change-set (aws cloudformation describe-change-set) instead`,
-      );
-    }
     // AWS::Include (or another macro) in place of resources: what it adds is only known at deployment.
     if (logicalId === 'Fn::Transform') {
       throw new InputError(
         `${file}: Resources.Fn::Transform: a macro adds these resources at deployment, so leash check cannot judge them; judge this stack with --change-set instead`,
-      );
-    }
-    const forEach = findForEach(resource, `Resources.${logicalId}`);
-    if (forEach) {
-      throw new InputError(
-        `${file}: ${forEach}: Fn::ForEach is not expanded by leash check; judge this stack with --change-set instead`,
       );
     }
     const type = (resource as { Type?: unknown } | null)?.Type;
@@ -127,18 +117,6 @@ function checkParameters(parameters: unknown, file: string): void {
       throw new InputError(`${file}: Parameters.${name}.Type: expected a parameter type string, e.g. "String"`);
     }
   }
-}
-
-/** The JSON path of the first `Fn::ForEach::` key inside a value, if any. */
-function findForEach(value: unknown, path: string, depth = 0): string | undefined {
-  if (depth > 64 || value === null || typeof value !== 'object') return undefined;
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    const at = Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`;
-    if (key.startsWith('Fn::ForEach::')) return at;
-    const found = findForEach(item, at, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 function parseYamlTemplate(text: string, file: string): unknown {
@@ -285,6 +263,23 @@ export function locateLogicalId(text: string, logicalId: string): { line: number
       const { line, column } = lineColumn(text, match.index);
       return { line, column };
     }
+  }
+  return locateLoopOutput(text, from, logicalId);
+}
+
+/**
+ * A logical id an Fn::ForEach loop wrote is in the text only as the loop's output key (`Topic${Name}`,
+ * `Topic&{Name}`): the first such key after `Resources` that can write it.
+ */
+function locateLoopOutput(text: string, from: number, logicalId: string): { line: number; column: number } | undefined {
+  const keys = /(["']?)([A-Za-z0-9]*(?:[$&]\{[A-Za-z0-9]+\}[A-Za-z0-9]*)+)\1\s*:/g;
+  keys.lastIndex = from;
+  for (let match = keys.exec(text); match; match = keys.exec(text)) {
+    const shape = match[2]
+      .split(/[$&]\{[A-Za-z0-9]+\}/)
+      .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[A-Za-z0-9]*');
+    if (new RegExp(`^${shape}$`).test(logicalId)) return lineColumn(text, match.index);
   }
   return undefined;
 }

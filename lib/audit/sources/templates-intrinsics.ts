@@ -137,8 +137,19 @@ function resolveFunction(name: string, argument: unknown, scope: ResolveScope, d
       const keys = argument.slice(0, 3).map((key) => resolveIntrinsics(key, scope, depth));
       if (!keys.every((key) => typeof key === 'string')) return new Unresolved('Fn::FindInMap with an unknown key');
       const [map, top, second] = keys as string[];
-      const found = (scope.mappings[map] as Record<string, Record<string, unknown>> | undefined)?.[top]?.[second];
-      return found === undefined ? new Unresolved(`Fn::FindInMap ${map}.${top}.${second} not found`) : found;
+      const found = [map, top, second].reduce<unknown>((at, key) => ownValue(at, key), scope.mappings);
+      if (found !== undefined) return found;
+      // AWS::LanguageExtensions: a fourth argument `{ DefaultValue: x }` is the value when the keys find none.
+      const fallback = argument.length === 4 ? ownValue(argument[3], 'DefaultValue') : undefined;
+      if (fallback !== undefined) return resolveIntrinsics(fallback, scope, depth);
+      return new Unresolved(`Fn::FindInMap ${map}.${top}.${second} not found`);
+    }
+    case 'Fn::Length': {
+      // AWS::LanguageExtensions: the number of items of a list.
+      const list = resolveIntrinsics(argument, scope, depth);
+      return Array.isArray(list) && !containsUnresolved(list)
+        ? list.length
+        : new Unresolved('Fn::Length of an unknown list');
     }
     case 'Fn::ImportValue': {
       const exportName = resolveIntrinsics(argument, scope, depth);
@@ -168,6 +179,12 @@ function resolveFunction(name: string, argument: unknown, scope: ResolveScope, d
     default:
       return new Unresolved(`${name} is not evaluated before deployment`);
   }
+}
+
+/** An object's own value at a key: a mapping named `constructor` is not one every object inherits. */
+function ownValue(value: unknown, key: string): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 /** Placeholder for a physical name CloudFormation generates at deploy time. */
