@@ -194,10 +194,7 @@ export function readJsonFileUnique(file: string): unknown {
 }
 
 /** Format zod issues as `where: path: message` lines, one per problem. */
-export function formatZodIssues(
-  where: string,
-  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: readonly string[] }[],
-): string {
+export function formatZodIssues(where: string, issues: readonly ZodIssueLike[]): string {
   const lines: string[] = [];
   for (const issue of issues) {
     // An unknown key is named in the path itself (`guardrails.production.tagKey`), one line per key.
@@ -213,11 +210,55 @@ export function formatZodIssues(
     const expected = /expected (\w+), received undefined$/.exec(issue.message)?.[1];
     const message =
       expected === undefined
-        ? issue.message
+        ? (plainZodMessage(issue) ?? issue.message)
         : `is required but missing${expected === 'nonoptional' ? '' : ` (expected ${expected})`}`;
     lines.push(`${where}: ${jsonPath(issue.path) || '(root)'}: ${message}`);
   }
   return lines.join('\n');
+}
+
+/** The parts of a zod issue the messages are made from. */
+interface ZodIssueLike {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly keys?: readonly string[];
+  readonly origin?: string;
+  readonly minimum?: number | bigint;
+  readonly maximum?: number | bigint;
+  readonly inclusive?: boolean;
+  readonly values?: readonly unknown[];
+}
+
+/**
+ * zod's own wording of a bound or a choice ("Too small: expected array to have >=1 items") said as the rest of
+ * leash's errors say things; a message a schema wrote itself is kept (undefined here).
+ */
+function plainZodMessage(issue: ZodIssueLike): string | undefined {
+  if (!/^(Too small|Too big|Invalid option|Invalid input): /.test(issue.message)) return undefined;
+  const small = issue.code === 'too_small';
+  const bound = small ? issue.minimum : issue.maximum;
+  if ((small || issue.code === 'too_big') && bound !== undefined) {
+    const n = Number(bound);
+    if (issue.origin === 'array' || issue.origin === 'set') {
+      if (small && n === 1) return 'expected at least one item, found an empty list';
+      return `expected ${small ? 'at least' : 'at most'} ${n} item${n === 1 ? '' : 's'}`;
+    }
+    if (issue.origin === 'string') {
+      if (small && n === 1) return 'expected a non-empty string';
+      return `expected ${small ? 'at least' : 'at most'} ${n} character${n === 1 ? '' : 's'}`;
+    }
+    if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+      if (issue.inclusive === false) return `expected a number ${small ? 'greater' : 'less'} than ${n}`;
+      return `expected a number ${small ? 'of at least' : 'of at most'} ${n}`;
+    }
+    return undefined;
+  }
+  if (issue.code === 'invalid_value' && issue.values && issue.values.length > 0) {
+    const choices = issue.values.map((value) => JSON.stringify(value));
+    return choices.length === 1 ? `expected ${choices[0]}` : `expected one of ${choices.join(', ')}`;
+  }
+  return undefined;
 }
 
 /** `['Statement', 2, 'Effect']` → `Statement[2].Effect`. */

@@ -96,4 +96,37 @@ describe('zod problems in the words a user reads', () => {
       /^a\.json: RoleName: .*expected string, received number/,
     );
   });
+
+  it("says zod's bounds and choices in plain words, and keeps a schema's own message", () => {
+    const Limits = z.object({
+      tagKeys: z.array(z.string()).min(1),
+      name: z.string().min(1),
+      hours: z.number().int().min(1).max(12),
+      weight: z.number().positive(),
+      few: z.array(z.string()).max(2),
+      mode: z.enum(['audit', 'check']),
+      version: z.literal('2012-10-17'),
+      own: z.array(z.string()).min(1, 'name at least one account'),
+    });
+    const result = Limits.safeParse({
+      tagKeys: [],
+      name: '',
+      hours: 13,
+      weight: 0,
+      few: ['a', 'b', 'c'],
+      mode: 'fix',
+      version: '2008-10-17',
+      own: [],
+    });
+    expect(formatZodIssues('c.json', result.error!.issues).split('\n')).toEqual([
+      'c.json: tagKeys: expected at least one item, found an empty list',
+      'c.json: name: expected a non-empty string',
+      'c.json: hours: expected a number of at most 12',
+      'c.json: weight: expected a number greater than 0',
+      'c.json: few: expected at most 2 items',
+      'c.json: mode: expected one of "audit", "check"',
+      'c.json: version: expected "2012-10-17"',
+      'c.json: own: name at least one account',
+    ]);
+  });
 });
