@@ -16,7 +16,7 @@ const TOP_SUBJECTS = 15;
 export function* summaryChunks(input: ReportInput): Generator<string> {
   for (const account of input.accounts) {
     const name = account.accountName ? ` (${account.accountName})` : '';
-    yield `${terminalText(`Account ${account.accountId}${name}: ${account.principals} principals`)}\n`;
+    yield `${terminalText(`Account ${account.accountId}${name}: ${account.principals} principal${account.principals === 1 ? '' : 's'}`)}\n`;
     for (const caveat of account.caveats) yield `  note: ${terminalText(caveat)}\n`;
     if (account.problems.length > 0) {
       yield `  ${account.problems.length} input problem(s); the rest was analysed (--format json lists them)\n`;

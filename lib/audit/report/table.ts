@@ -13,7 +13,9 @@ export function* tableChunks(input: ReportInput): Generator<string> {
   for (const account of input.accounts) {
     const name = account.accountName ? ` (${account.accountName})` : '';
     const source = account.source ? ` from ${account.source}` : '';
-    lines.push(`Account ${account.accountId}${name}${source}: ${account.principals} principals`);
+    lines.push(
+      `Account ${account.accountId}${name}${source}: ${account.principals} principal${account.principals === 1 ? '' : 's'}`,
+    );
     for (const caveat of account.caveats) lines.push(`  note: ${caveat}`);
     if (account.problems.length > 0) {
       lines.push(`  ${account.problems.length} input problem(s); the rest was analysed:`);
