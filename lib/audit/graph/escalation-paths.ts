@@ -500,6 +500,25 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     actions: ['iam:PassRole', 'autoscaling:CreateLaunchConfiguration', 'autoscaling:UpdateAutoScalingGroup'],
     description: 'point an existing Auto Scaling group at a new launch configuration with a privileged profile',
   },
+  {
+    // The launch template form of the two above (launch configurations cannot be made in accounts created since
+    // 2023): a group made or updated with a launch template that names an instance profile checks iam:PassRole
+    // on its role, and its instances run the template's user data with it.
+    id: 'passrole-autoscaling-launch-template',
+    actions: ['iam:PassRole', 'ec2:CreateLaunchTemplate', 'autoscaling:CreateAutoScalingGroup'],
+    description: 'launch instances from a new launch template with a privileged instance profile and user data',
+  },
+  {
+    id: 'passrole-autoscaling-update-group-launch-template',
+    actions: ['iam:PassRole', 'ec2:CreateLaunchTemplate', 'autoscaling:UpdateAutoScalingGroup'],
+    description: 'point an existing Auto Scaling group at a new launch template with a privileged profile',
+  },
+  {
+    // EC2 Fleet launches from a launch template; a template naming an instance profile needs iam:PassRole.
+    id: 'passrole-ec2-fleet',
+    actions: ['iam:PassRole', 'ec2:CreateLaunchTemplate', 'ec2:CreateFleet'],
+    description: 'create an EC2 Fleet from a new launch template with a privileged instance profile and user data',
+  },
   // ---- ECS
   {
     // pathfinding.cloud ecs-003; Prowler

@@ -200,6 +200,12 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-ec2-spot': pass(EC2, { instanceProfile: true }),
   'passrole-autoscaling-launch-configuration': pass(EC2, { instanceProfile: true }),
   'passrole-autoscaling-update-group': pass(EC2, { instanceProfile: true, needs: 'an Auto Scaling group' }),
+  'passrole-autoscaling-launch-template': pass(EC2, { instanceProfile: true }),
+  'passrole-autoscaling-update-group-launch-template': pass(EC2, {
+    instanceProfile: true,
+    needs: 'an Auto Scaling group',
+  }),
+  'passrole-ec2-fleet': pass(EC2, { instanceProfile: true }),
   'passrole-imagebuilder': pass(EC2, { instanceProfile: true }),
   'passrole-emr-cluster': pass(['ec2.amazonaws.com', 'elasticmapreduce.amazonaws.com']),
   'passrole-lambda-invoke': pass(['lambda.amazonaws.com']),

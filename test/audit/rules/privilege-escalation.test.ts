@@ -221,6 +221,15 @@ describe('privilege-escalation', () => {
       'passrole-autoscaling-update-group',
       ['iam:PassRole', 'autoscaling:CreateLaunchConfiguration', 'autoscaling:UpdateAutoScalingGroup'],
     ],
+    [
+      'passrole-autoscaling-launch-template',
+      ['iam:PassRole', 'ec2:CreateLaunchTemplate', 'autoscaling:CreateAutoScalingGroup'],
+    ],
+    [
+      'passrole-autoscaling-update-group-launch-template',
+      ['iam:PassRole', 'ec2:CreateLaunchTemplate', 'autoscaling:UpdateAutoScalingGroup'],
+    ],
+    ['passrole-ec2-fleet', ['iam:PassRole', 'ec2:CreateLaunchTemplate', 'ec2:CreateFleet']],
     ['passrole-ecs-service', ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:CreateService']],
     ['passrole-ecs-run-task-override', ['iam:PassRole', 'ecs:RunTask']],
     ['passrole-ecs-start-task-override', ['iam:PassRole', 'ecs:StartTask']],
