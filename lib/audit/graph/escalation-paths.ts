@@ -527,6 +527,12 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'create a service whose task role is privileged',
   },
   {
+    // An existing service deployed again with a new task definition revision: its tasks run with the new role.
+    id: 'passrole-ecs-update-service',
+    actions: ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:UpdateService'],
+    description: 'deploy an existing service with a new task definition whose task role is privileged',
+  },
+  {
     // pathfinding.cloud ecs-008; PMapper ecs_edges; Prowler
     id: 'passrole-ecs-run-task-override',
     actions: ['iam:PassRole', 'ecs:RunTask'],

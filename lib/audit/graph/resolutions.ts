@@ -243,6 +243,7 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'passrole-codebuild-batch': pass(['codebuild.amazonaws.com']),
   'passrole-ecs': pass(['ecs-tasks.amazonaws.com']),
   'passrole-ecs-service': pass(['ecs-tasks.amazonaws.com']),
+  'passrole-ecs-update-service': pass(['ecs-tasks.amazonaws.com'], { needs: 'an ECS service' }),
   'passrole-ecs-run-task-override': pass(['ecs-tasks.amazonaws.com'], { needs: 'a task definition to run' }),
   // StartTask places a task on a container instance of an existing EC2-backed cluster (pathfinding.cloud ecs-005).
   'passrole-ecs-start-task-override': pass(['ecs-tasks.amazonaws.com'], {

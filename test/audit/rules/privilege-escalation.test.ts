@@ -231,6 +231,7 @@ describe('privilege-escalation', () => {
     ],
     ['passrole-ec2-fleet', ['iam:PassRole', 'ec2:CreateLaunchTemplate', 'ec2:CreateFleet']],
     ['passrole-ecs-service', ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:CreateService']],
+    ['passrole-ecs-update-service', ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:UpdateService']],
     ['passrole-ecs-run-task-override', ['iam:PassRole', 'ecs:RunTask']],
     ['passrole-ecs-start-task-override', ['iam:PassRole', 'ecs:StartTask']],
     ['ecs-execute-command', ['ecs:ExecuteCommand', 'ecs:DescribeTasks']],
