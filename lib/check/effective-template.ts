@@ -115,12 +115,14 @@ export function effectiveTemplate(
   const perEnvironment = new Map<string, string>();
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     current = { assumed: [], invisible: [] };
-    const { Condition: condition, ...rest } = resource as CfnResource & { Condition?: unknown };
+    const { Condition: written, ...rest } = resource as CfnResource & { Condition?: unknown };
+    const condition = conditionAttribute(written, scopes);
     let exists: ConditionState = true;
     if (condition !== undefined) {
       exists = typeof condition === 'string' ? conditionState(condition, scopes) : undefined;
       if (exists === undefined) {
-        current.invisible.push(`Condition ${String(condition)}: whether the resource exists is decided at deployment`);
+        const shown = typeof condition === 'string' ? condition : JSON.stringify(written);
+        current.invisible.push(`Condition ${shown}: whether the resource exists is decided at deployment`);
       }
       if (exists === 'environment') perEnvironment.set(logicalId, conditionDefinition(String(condition), scopes));
     }
@@ -130,6 +132,18 @@ export function effectiveTemplate(
     if (current.assumed.length > 0 || current.invisible.length > 0) notes.set(logicalId, current);
   }
   return { resources, notes, perEnvironment };
+}
+
+/**
+ * A resource's Condition attribute: a condition name, or (AWS::LanguageExtensions) an intrinsic that gives one,
+ * such as Fn::FindInMap with a DefaultValue of `Ref AWS::NoValue`, which leaves the resource without a condition.
+ * An intrinsic the template does not decide is returned as written, and the resource's existence stays unknown.
+ */
+function conditionAttribute(written: unknown, scopes: Scopes): unknown {
+  if (written === undefined || typeof written === 'string') return written;
+  const resolved = resolveIntrinsics(written, scopes.strict);
+  if (resolved === NO_VALUE) return undefined;
+  return typeof resolved === 'string' ? resolved : written;
 }
 
 /** The scope the resources of a template resolve in (for a nested stack's parameters, from its parent). */

@@ -317,3 +317,46 @@ describe('the other functions of AWS::LanguageExtensions the gate resolves', () 
     ]);
   });
 });
+
+describe('a Condition attribute written as an intrinsic (AWS::LanguageExtensions)', () => {
+  const loop = (condition?: object) => ({
+    Transform: LANG,
+    Conditions: { Never: { 'Fn::Equals': ['a', 'b'] } },
+    Mappings: { Keep: { Condition: { Users: 'Never' } } },
+    Resources: {
+      'Fn::ForEach::Tables': [
+        'Name',
+        ['Orders', 'Users'],
+        {
+          '${Name}Table': { ...table({ TableName: { Ref: 'Name' } }), ...(condition ? { Condition: condition } : {}) },
+        },
+      ],
+    },
+  });
+  const byMap = { 'Fn::FindInMap': ['Keep', 'Condition', { Ref: 'Name' }, { DefaultValue: { Ref: 'AWS::NoValue' } }] };
+  const asStack = (template: object) => {
+    const text = JSON.stringify(template);
+    return stack(parseTemplateText(text, 'Data.json').template, 'Data', { text });
+  };
+
+  it('Fn::FindInMap gives the condition; its DefaultValue AWS::NoValue leaves the resource unconditional', () => {
+    // Users now has the condition Never (false): it is deleted; Orders finds no key and keeps no condition.
+    const findings = gate([asStack(loop())], [asStack(loop(byMap))]);
+    expect(findings.map((f) => [f.ruleId, f.severity, f.title])).toEqual([
+      ['destructive-change', 'critical', 'Deletes AWS::DynamoDB::Table UsersTable'],
+    ]);
+  });
+
+  it('one the template does not decide leaves the existence unknown, named in the finding', () => {
+    const unknown = {
+      Transform: LANG,
+      Parameters: { C: { Type: 'String' } },
+      Resources: { T: table({}, { Condition: { Ref: 'C' } }) },
+    };
+    const findings = gate([asStack({ Resources: { T: table() } })], [asStack(unknown)]);
+    expect(findings.map((f) => f.ruleId)).toEqual(['change-not-visible']);
+    expect(findings[0].message).toContain(
+      'Condition {"Ref":"C"}: whether the resource exists is decided at deployment',
+    );
+  });
+});
