@@ -1046,6 +1046,25 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
     description: 'attach AdministratorAccess to a permission set of an identity it signs in as, and provision it',
   },
   {
+    // The role a permission set makes in each account is capped by the set's boundary: without it, or with a
+    // wider one, the set's own policies apply in full.
+    id: 'sso-permission-set-boundary-removed',
+    actions: ['sso:DeletePermissionsBoundaryFromPermissionSet', 'sso:ProvisionPermissionSet'],
+    description: 'remove the permissions boundary of a permission set of an identity it signs in as, and provision it',
+  },
+  {
+    id: 'sso-permission-set-boundary-replaced',
+    actions: ['sso:PutPermissionsBoundaryToPermissionSet', 'sso:ProvisionPermissionSet'],
+    description: 'widen the permissions boundary of a permission set of an identity it signs in as, and provision it',
+  },
+  {
+    // A reference names a customer managed policy by name in each account the set is provisioned to.
+    id: 'sso-permission-set-customer-policy',
+    actions: ['sso:AttachCustomerManagedPolicyReferenceToPermissionSet', 'sso:ProvisionPermissionSet'],
+    description:
+      'attach a customer managed policy that grants more to a permission set of an identity it signs in as, and provision it',
+  },
+  {
     id: 'identitystore-group-membership',
     actions: ['identitystore:CreateGroupMembership'],
     description: 'add an Identity Center user it signs in as to a group whose assignments grant more',

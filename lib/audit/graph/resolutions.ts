@@ -453,6 +453,13 @@ export const PATH_RESOLUTIONS: Readonly<Record<string, PathResolution>> = {
   'sso-account-assignment': identityCenter('and a permission set that grants more'),
   'sso-permission-set-inline-policy': identityCenter('assigned the permission set'),
   'sso-permission-set-managed-policy': identityCenter('assigned the permission set'),
+  'sso-permission-set-boundary-removed': identityCenter(
+    'assigned a permission set whose policies grant more than its boundary',
+  ),
+  'sso-permission-set-boundary-replaced': identityCenter('assigned the permission set'),
+  'sso-permission-set-customer-policy': identityCenter(
+    'assigned the permission set, and a customer managed policy that grants more in the account',
+  ),
   'identitystore-group-membership': identityCenter('and a group whose assignments grant more'),
   'cloudformation-service-managed-stack-set': { kind: 'member-stack-set' },
   'cloudformation-update-service-managed-stack-set': {

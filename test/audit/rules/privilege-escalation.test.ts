@@ -403,6 +403,18 @@ describe('privilege-escalation', () => {
     ['sso-account-assignment', ['sso:CreateAccountAssignment']],
     ['sso-permission-set-inline-policy', ['sso:PutInlinePolicyToPermissionSet', 'sso:ProvisionPermissionSet']],
     ['sso-permission-set-managed-policy', ['sso:AttachManagedPolicyToPermissionSet', 'sso:ProvisionPermissionSet']],
+    [
+      'sso-permission-set-boundary-removed',
+      ['sso:DeletePermissionsBoundaryFromPermissionSet', 'sso:ProvisionPermissionSet'],
+    ],
+    [
+      'sso-permission-set-boundary-replaced',
+      ['sso:PutPermissionsBoundaryToPermissionSet', 'sso:ProvisionPermissionSet'],
+    ],
+    [
+      'sso-permission-set-customer-policy',
+      ['sso:AttachCustomerManagedPolicyReferenceToPermissionSet', 'sso:ProvisionPermissionSet'],
+    ],
     ['identitystore-group-membership', ['identitystore:CreateGroupMembership']],
     [
       'cloudformation-service-managed-stack-set',
