@@ -130,6 +130,30 @@ interface MetadataEntry {
   readonly data?: unknown;
 }
 
+/**
+ * The artifact types of the cloud assembly schema (@aws-cdk/cloud-assembly-schema's ArtifactType; a test keeps
+ * this list equal to it). Only stacks and nested assemblies hold templates; an artifact of a type not known here
+ * could be a stack this version cannot read, so the check stops rather than pass over it.
+ */
+export const ARTIFACT_TYPES: ReadonlySet<string> = new Set([
+  'none',
+  'aws:cloudformation:stack',
+  'cdk:tree',
+  'cdk:asset-manifest',
+  'cdk:cloud-assembly',
+  'cdk:feature-flag-report',
+]);
+
+function checkArtifactType(manifestFile: string, artifactId: string, artifact: unknown): void {
+  const type = (artifact as { type?: unknown } | null)?.type;
+  if (typeof type === 'string' && ARTIFACT_TYPES.has(type)) return;
+  throw new InputError(
+    `${manifestFile}: artifacts.${artifactId}.type: ${JSON.stringify(type)} is no cloud assembly artifact type this ` +
+      `version of leash knows (${[...ARTIFACT_TYPES].join(', ')}); it could hold a stack the check would pass over ` +
+      '(a newer CDK: update agent-leash)',
+  );
+}
+
 function loadAssembly(directory: string, depth = 0): LoadedStack[] {
   if (depth > 10) throw new InputError(`${directory}: cloud assemblies nested more than 10 deep`);
   const manifestFile = join(directory, 'manifest.json');
@@ -139,8 +163,15 @@ function loadAssembly(directory: string, depth = 0): LoadedStack[] {
   }
   const stacks: LoadedStack[] = [];
   for (const [artifactId, artifact] of Object.entries(manifest.artifacts ?? {})) {
-    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName) {
-      stacks.push(...loadAssembly(join(directory, artifact.properties.directoryName), depth + 1));
+    checkArtifactType(manifestFile, artifactId, artifact);
+    if (artifact.type === 'cdk:cloud-assembly') {
+      const nested = artifact.properties?.directoryName;
+      if (typeof nested !== 'string' || nested === '') {
+        throw new InputError(
+          `${manifestFile}: artifacts.${artifactId}.properties.directoryName: missing (the nested assembly's directory)`,
+        );
+      }
+      stacks.push(...loadAssembly(join(directory, nested), depth + 1));
     }
     if (artifact.type !== 'aws:cloudformation:stack') continue;
     const templateFile = artifact.properties?.templateFile;
