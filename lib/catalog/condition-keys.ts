@@ -8,10 +8,18 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataPackageRoot, readJson } from './load';
 
-/** The keys of one prefix: exact names, and the fixed part of each templated name (`rds:db-tag/`), lower-cased. */
+/**
+ * The keys of one prefix: exact names, and the fixed part of each templated name (`rds:db-tag/`), lower-cased,
+ * each with whether a request may carry several values of it (the reference's `ArrayOf...` types).
+ */
 interface PrefixKeys {
-  readonly exact: Set<string>;
-  readonly templates: string[];
+  readonly exact: Map<string, boolean>;
+  readonly templates: { readonly fixed: string; readonly multivalued: boolean }[];
+}
+
+interface TableKey {
+  readonly key: string;
+  readonly multivalued: boolean;
 }
 
 let directory: string | undefined;
@@ -24,29 +32,29 @@ function tablesDirectory(): string {
   return (directory ??= join(dataPackageRoot(), 'data', 'conditionKeys'));
 }
 
-function readTable(file: string): string[] {
+function readTable(file: string): TableKey[] {
   const table = readJson(file);
   if (typeof table !== 'object' || table === null || Array.isArray(table)) {
     throw new Error(`${file}: expected an object of condition keys`);
   }
-  return Object.values(table as Record<string, { key?: unknown }>).map((entry, i) => {
+  return Object.values(table as Record<string, { key?: unknown; type?: unknown }>).map((entry, i) => {
     if (typeof entry?.key !== 'string') throw new Error(`${file}: entry ${i} has no key name`);
-    return entry.key;
+    return { key: entry.key, multivalued: typeof entry.type === 'string' && entry.type.startsWith('ArrayOf') };
   });
 }
 
-function add(into: Map<string, PrefixKeys>, key: string): void {
+function add(into: Map<string, PrefixKeys>, { key, multivalued }: TableKey): void {
   const lower = key.toLowerCase();
   const prefix = lower.slice(0, lower.indexOf(':'));
   let keys = into.get(prefix);
-  if (!keys) into.set(prefix, (keys = { exact: new Set(), templates: [] }));
+  if (!keys) into.set(prefix, (keys = { exact: new Map(), templates: [] }));
   // A name with a part the writer fills: `${TagKey}`, and after a slash whatever the reference writes there
   // (`s3:ExistingObjectTag/<key>`, `secretsmanager:ResourceTag/tag-key`).
   const variable = lower.indexOf('${');
   const slash = lower.indexOf('/');
   const fixed = Math.min(variable < 0 ? Infinity : variable, slash < 0 ? Infinity : slash + 1);
-  if (fixed === Infinity) keys.exact.add(lower);
-  else keys.templates.push(lower.slice(0, fixed));
+  if (fixed === Infinity) keys.exact.set(lower, multivalued || keys.exact.get(lower) === true);
+  else keys.templates.push({ fixed: lower.slice(0, fixed), multivalued });
 }
 
 function ownTable(prefix: string): PrefixKeys | undefined {
@@ -56,8 +64,8 @@ function ownTable(prefix: string): PrefixKeys | undefined {
   let keys: PrefixKeys | undefined;
   if (file && existsSync(file)) {
     const byPrefix = new Map<string, PrefixKeys>();
-    for (const key of readTable(file)) add(byPrefix, key);
-    keys = byPrefix.get(prefix) ?? { exact: new Set(), templates: [] };
+    for (const entry of readTable(file)) add(byPrefix, entry);
+    keys = byPrefix.get(prefix) ?? { exact: new Map(), templates: [] };
   }
   ownTables.set(prefix, keys);
   return keys;
@@ -67,16 +75,24 @@ function everyTable(): Map<string, PrefixKeys> {
   if (!allTables) {
     allTables = new Map();
     for (const name of readdirSync(tablesDirectory())) {
-      if (name.endsWith('.json')) for (const key of readTable(join(tablesDirectory(), name))) add(allTables, key);
+      if (name.endsWith('.json')) for (const entry of readTable(join(tablesDirectory(), name))) add(allTables, entry);
     }
   }
   return allTables;
 }
 
+/** Whether each listing of the key says it is multivalued; empty when the keys do not list it. */
+function listings(keys: PrefixKeys | undefined, lower: string): boolean[] {
+  if (!keys) return [];
+  const exact = keys.exact.get(lower);
+  if (exact !== undefined) return [exact];
+  return keys.templates
+    .filter(({ fixed }) => lower.length > fixed.length && lower.startsWith(fixed))
+    .map(({ multivalued }) => multivalued);
+}
+
 function lists(keys: PrefixKeys | undefined, lower: string): boolean {
-  if (!keys) return false;
-  if (keys.exact.has(lower)) return true;
-  return keys.templates.some((fixed) => lower.length > fixed.length && lower.startsWith(fixed));
+  return listings(keys, lower).length > 0;
 }
 
 /**
@@ -94,11 +110,30 @@ export function isKnownServiceConditionKey(key: string): boolean | undefined {
   return lists(own, lower) || lists(everyTable().get(prefix), lower);
 }
 
+/**
+ * Whether a request may carry several values of a service key: true or false when the reference's tables say
+ * so alike wherever they list it; undefined for a key of no table, or one listed both ways.
+ */
+export function isMultivaluedServiceConditionKey(key: string): boolean | undefined {
+  const lower = key.toLowerCase();
+  const colon = lower.indexOf(':');
+  if (colon <= 0 || lower.slice(0, colon) === 'aws') return undefined;
+  const prefix = lower.slice(0, colon);
+  if (ownTable(prefix) === undefined) return undefined;
+  const found = [...listings(ownTable(prefix), lower), ...listings(everyTable().get(prefix), lower)];
+  if (found.length === 0) return undefined;
+  return found.every((multi) => multi) ? true : found.every((multi) => !multi) ? false : undefined;
+}
+
 /** The keys of `key`'s prefix, as the reference spells them, for "did you mean". */
 export function serviceConditionKeys(key: string): string[] {
   const colon = key.indexOf(':');
   if (colon <= 0) return [];
   const prefix = key.slice(0, colon).toLowerCase();
   const file = /^[a-z0-9-]+$/.test(prefix) ? join(tablesDirectory(), `${prefix}.json`) : undefined;
-  return file && existsSync(file) ? readTable(file).filter((name) => name.toLowerCase().startsWith(`${prefix}:`)) : [];
+  return file && existsSync(file)
+    ? readTable(file)
+        .map(({ key: name }) => name)
+        .filter((name) => name.toLowerCase().startsWith(`${prefix}:`))
+    : [];
 }

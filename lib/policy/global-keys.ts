@@ -112,3 +112,46 @@ export function isGlobalConditionKey(key: string): boolean {
     (prefix) => lower.startsWith(prefix.toLowerCase()) && lower.length > prefix.length,
   );
 }
+
+/**
+ * Global keys a request carries at most one value of (the IAM User Guide's "single-valued" keys), for the
+ * check of set operators: the tag keys and the common principal, network and resource keys. Keys whose value
+ * count is less plain are left out, so nothing is said of them; the multivalued ones (aws:TagKeys,
+ * aws:CalledVia, aws:PrincipalServiceNamesList, the organization paths) are never in it.
+ */
+const SINGLE_VALUED_GLOBAL_KEYS = new Set(
+  [
+    'aws:PrincipalArn',
+    'aws:PrincipalAccount',
+    'aws:PrincipalOrgID',
+    'aws:PrincipalType',
+    'aws:PrincipalIsAWSService',
+    'aws:userid',
+    'aws:username',
+    'aws:SourceIdentity',
+    'aws:SourceIp',
+    'aws:SourceVpc',
+    'aws:SourceVpce',
+    'aws:SourceArn',
+    'aws:SourceAccount',
+    'aws:SourceOrgID',
+    'aws:ResourceAccount',
+    'aws:ResourceOrgID',
+    'aws:RequestedRegion',
+    'aws:SecureTransport',
+    'aws:MultiFactorAuthPresent',
+    'aws:MultiFactorAuthAge',
+    'aws:ViaAWSService',
+    'aws:CurrentTime',
+    'aws:EpochTime',
+  ].map((key) => key.toLowerCase()),
+);
+
+/** Whether `key` is a global key a request carries at most one value of (any case; a tag key after its prefix). */
+export function isSingleValuedGlobalKey(key: string): boolean {
+  const lower = key.toLowerCase();
+  if (SINGLE_VALUED_GLOBAL_KEYS.has(lower)) return true;
+  return GLOBAL_TAG_KEY_PREFIXES.some(
+    (prefix) => lower.startsWith(prefix.toLowerCase()) && lower.length > prefix.length,
+  );
+}

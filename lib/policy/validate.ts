@@ -1,11 +1,15 @@
 // Full validation of one policy: grammar, policy-type rules, actions against the catalog, and size.
 import type { Catalog } from '../catalog/types';
-import { isKnownServiceConditionKey, serviceConditionKeys } from '../catalog/condition-keys';
+import {
+  isKnownServiceConditionKey,
+  isMultivaluedServiceConditionKey,
+  serviceConditionKeys,
+} from '../catalog/condition-keys';
 import { checkActionPattern, expandActionPattern } from './action';
 import { checkDocument, decodePolicyInput, rawStatements, sortProblems, type PolicyParseCache } from './parse';
 import { didYouMean, nearest } from '../util/edit-distance';
 import { problem, type PathPart } from './problems';
-import { isGlobalConditionKey } from './global-keys';
+import { isGlobalConditionKey, isSingleValuedGlobalKey } from './global-keys';
 import { absentKeyOutcome } from './absent-key';
 import { POLICY_SIZE_LIMITS, policySize, type PolicySizeKind } from './size';
 import type { PolicyProblem, PolicyType } from './types';
@@ -167,6 +171,39 @@ function checkConditionKeysAgainstCatalog(document: unknown, catalog: Catalog): 
   return out;
 }
 
+/**
+ * `ForAllValues:` on a key a request carries at most once, in an Allow: the set operator's test is true for a
+ * request without the key, so the Allow holds wherever the key is missing (an untagged resource, a request that
+ * sends no such tag), which is seldom what the condition was written to require. A Deny written so applies
+ * more widely, not less, and is left alone.
+ */
+function checkSetOperatorsOnSingleValuedKeys(document: unknown): PolicyProblem[] {
+  const out: PolicyProblem[] = [];
+  for (const { path, statement } of rawStatements(document)) {
+    if ((statement as { Effect?: unknown } | null)?.Effect !== 'Allow') continue;
+    const condition = (statement as { Condition?: unknown }).Condition;
+    if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) continue;
+    for (const [operator, tests] of Object.entries(condition as Record<string, unknown>)) {
+      if (!/^ForAllValues:/i.test(operator)) continue;
+      if (typeof tests !== 'object' || tests === null || Array.isArray(tests)) continue;
+      for (const key of Object.keys(tests)) {
+        if (!isSingleValuedGlobalKey(key) && isMultivaluedServiceConditionKey(key) !== false) continue;
+        const plain = operator.slice(operator.indexOf(':') + 1);
+        out.push(
+          problem(
+            [...path, 'Condition', operator, key],
+            `${operator} on ${key}, a key a request carries at most once: the test is true for a request ` +
+              `without ${key}, so this Allow holds wherever it is missing (an untagged resource, a request ` +
+              `that does not send it); write ${plain}, with a Null test of false if the key must be there`,
+            'warning',
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
 /** The service's keys to suggest, a templated one (`rds:db-tag/${TagKey}`) with the tag key written. */
 function keySpellings(key: string): string[] {
   // A global key written with a service's prefix (rds:ResourceTag/environment) is the likeliest meaning.
@@ -247,6 +284,7 @@ export function validatePolicy(
     ...checkDocument(decoded.value, type, options.cache),
     ...checkActionsAgainstCatalog(decoded.value, type, catalog),
     ...checkConditionKeysAgainstCatalog(decoded.value, catalog),
+    ...checkSetOperatorsOnSingleValuedKeys(decoded.value),
   ];
   const sizeKind = options.sizeKind === undefined ? DEFAULT_SIZE_KIND[type] : options.sizeKind;
   if (sizeKind) {

@@ -15,8 +15,10 @@ export const meta: RuleMeta = {
   help:
     'A policy names an action pattern AWS rejects (a wildcard in the service prefix such as "*:Delete*") or ' +
     'that matches no action in the AWS catalog (a typo, a retired action), or a condition key AWS never sends ' +
-    '(a misspelt global key, a service key the reference does not list). In a Deny, SCP or boundary the ' +
-    'protection silently does nothing. Name each service ("ec2:Delete*", "rds:Delete*") and check spelling.',
+    '(a misspelt global key, a service key the reference does not list), or an Allow whose ForAllValues test of ' +
+    'a single-valued key holds wherever the key is missing. In a Deny, SCP or boundary the protection silently ' +
+    'does nothing. Name each service ("ec2:Delete*", "rds:Delete*"), check spelling, and keep set operators ' +
+    'for multivalued keys (aws:TagKeys).',
   docsUrl: docsUrl('invalid-pattern'),
 };
 
@@ -47,7 +49,9 @@ export function check(context: RuleContext): RuleFinding[] {
         /matches no action|unknown service prefix|wildcard in the service prefix|is not a condition key of/.test(
           problem.message,
         );
-      if (problem.severity === 'warning' && !matchesNothing) continue;
+      // ForAllValues on a single-valued key: the Allow holds wherever the key is missing.
+      const holdsWithoutKey = /a key a request carries at most once/.test(problem.message);
+      if (problem.severity === 'warning' && !matchesNothing && !holdsWithoutKey) continue;
       const index = statementIndex(problem.path);
       const statement = index === undefined ? undefined : rawStatement(policy.document, index);
       const effect = (statement as { Effect?: unknown } | undefined)?.Effect;
@@ -55,7 +59,7 @@ export function check(context: RuleContext): RuleFinding[] {
         effect === 'Deny' || policy.kind === 'scp' || policy.kind === 'rcp' || policy.kind === 'boundary';
       // A condition key AWS never sends makes its test pass for every request (a negated or IfExists test)
       // or for none: a Deny then applies to everything it names, an Allow holds without what it was to require.
-      const alwaysTrue = / test is always true/.test(problem.message);
+      const alwaysTrue = / test is always true/.test(problem.message) || holdsWithoutKey;
       const severity: Severity = protective ? 'high' : problem.severity === 'warning' && !alwaysTrue ? 'low' : 'medium';
       const consequence =
         effect === 'Deny'
@@ -64,9 +68,11 @@ export function check(context: RuleContext): RuleFinding[] {
             : 'this Deny does not protect what it names'
           : protective
             ? `this ${policy.kind === 'boundary' ? 'boundary' : policy.kind.toUpperCase()} statement does not do what it says`
-            : alwaysTrue
-              ? 'the Allow holds whatever its condition was to require'
-              : 'the statement grants less than it says (or AWS rejects the policy)';
+            : holdsWithoutKey
+              ? 'the Allow grants more than its condition says'
+              : alwaysTrue
+                ? 'the Allow holds whatever its condition was to require'
+                : 'the statement grants less than it says (or AWS rejects the policy)';
       findings.push({
         severity,
         message: `${policy.kind} policy ${policy.name}${problem.path ? ` at ${problem.path}` : ''}: ${problem.message}; ${consequence}.`,

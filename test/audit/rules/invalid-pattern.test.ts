@@ -26,6 +26,21 @@ describe('invalid-pattern', () => {
     expect(finding.severity).toBe('medium');
   });
 
+  it('reports ForAllValues on a single-valued key in an Allow: medium for a grant, high in a boundary', () => {
+    const onlyDev = { Condition: { 'ForAllValues:StringEquals': { 'aws:ResourceTag/environment': 'dev' } } };
+    const grant = run(rule, {
+      principals: [{ name: 'p', policies: [doc(allow('ec2:TerminateInstances', '*', onlyDev))] }],
+    });
+    expect(grant.map((f) => f.severity)).toEqual(['medium']);
+    expect(grant[0].message).toContain('holds wherever it is missing');
+    expect(grant[0].message).toContain('the Allow grants more than its condition says');
+    const boundary = run(rule, {
+      principals: [{ name: 'p', policies: [doc(allow('*'))], boundary: 'cap' }],
+      managed: { cap: doc(allow('ec2:*', '*', onlyDev)) },
+    });
+    expect(boundary.map((f) => f.severity)).toEqual(['high']);
+  });
+
   it('says nothing about valid patterns', () => {
     const findings = run(rule, {
       principals: [{ name: 'p', policies: [doc(allow(['s3:Get*', 'ec2:DescribeInstances']), deny('rds:Delete*'))] }],
