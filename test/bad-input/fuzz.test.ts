@@ -125,6 +125,44 @@ describe('fuzz', () => {
       runs,
     );
   });
+  it('Fn::ForEach loops of any shape are written out or refused with an InputError naming the file', () => {
+    const loopish = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom('${N}', '&{N}', 'x${M}y', '${AWS::Region}', 'N', 'M', 'constructor'),
+        fc.string({ maxLength: 6 }),
+        fc.integer(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(
+          fc.constantFrom('Ref', 'Fn::Sub', 'Fn::FindInMap', 'Fn::ForEach::L', '${N}K', '&{M}', 'Type', 'T'),
+          tie('value'),
+          { maxKeys: 4 },
+        ),
+        fc
+          .tuple(fc.constantFrom('N', 'M', 'constructor', 'a-b'), tie('value'), tie('value'))
+          .map((loop) => ({ 'Fn::ForEach::L': loop })),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(loopish, fc.constantFrom('Resources', 'Conditions', 'Outputs', 'Mappings'), (value, section) => {
+        const text = JSON.stringify({
+          Transform: 'AWS::LanguageExtensions',
+          Mappings: { M: { a: { b: ['x', 'y'] } } },
+          Resources: {},
+          [section]: value,
+        });
+        try {
+          parseTemplateText(text, 'loops.json');
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+          expect((err as Error).message).toContain('loops.json');
+        }
+      }),
+      runs,
+    );
+  });
+
   it('the change gate on a real template with a wrong value planted anywhere gives findings or an InputError', () => {
     // A production database, an IAM role with a trust, an inline policy and a managed policy, and a bucket
     // policy: every reader of the gate (the diff, the IAM and resource policy rules, the data settings) meets
