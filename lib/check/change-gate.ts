@@ -10,7 +10,7 @@ import { isDataSetting } from './data-settings';
 import { productionTagOf } from './production-tag';
 import { pairStacks, stackSetBody, type ResourcePair } from './stack-pairs';
 import { referencedIds } from './references';
-import { statefulReason } from './stateful-types';
+import { isModuleType, statefulReason } from './stateful-types';
 import type { CfnResource } from './template-file';
 
 export { productionTagOf } from './production-tag';
@@ -134,6 +134,18 @@ export function findDestructiveChanges(
       ];
       notVisible.push({ ...seen, after: pair.after, reasons, productionTag, contentsUnknown: true });
     }
+    // A module makes its resources at deployment from a registry template no input holds: new or changed, what
+    // it makes, replaces or deletes there is not visible (removed, it is judged below like a nested stack).
+    if (isModuleType(type) && pair.after && (!pair.before || pair.changed)) {
+      const reasons = [
+        pair.before
+          ? `module ${pair.logicalId} makes its resources at deployment and its definition changes: what it replaces or deletes there is not visible`
+          : `new module ${pair.logicalId} makes its resources at deployment from a registry template: what it deploys, roles and custom resources included, is not visible`,
+      ];
+      notVisible.push({ ...seen, after: pair.after, reasons, productionTag, contentsUnknown: true });
+      // The same module kept: the finding above says it all. A type changed to or from a module is judged below.
+      if (!pair.before || pair.before.Type === pair.after.Type) continue;
+    }
     // A new nested stack or StackSet whose template the input lacks (a TemplateURL the gate cannot fetch) creates
     // nothing that exists yet, but what it runs at deployment (a custom resource, an association) may delete.
     if (!pair.before && pair.after && contentsUnseen(pair, type, current)) {
@@ -164,7 +176,8 @@ export function findDestructiveChanges(
       productionTag,
       protection: protectionOf(destructive.action, pair.before, pair.after),
       contentsNotVisible:
-        (type === 'AWS::CloudFormation::Stack' || type === 'AWS::CloudFormation::StackSet') && !pair.contentsCompared,
+        isModuleType(type) ||
+        ((type === 'AWS::CloudFormation::Stack' || type === 'AWS::CloudFormation::StackSet') && !pair.contentsCompared),
       changeHash: changeHash(pair.stack.key, pair.logicalId, pair.before, pair.after),
     });
   }

@@ -61,9 +61,20 @@ export const DATA_STORE_TYPES: Readonly<Record<string, string>> = {
   'AWS::ServiceCatalog::CloudFormationProvisionedProduct': 'a provisioned product: its stack is terminated with it',
 };
 
+/**
+ * A CloudFormation module (`Org::Service::UseCase::MODULE`, from the registry): it makes its resources at
+ * deployment, from a template in the registry that no input holds.
+ */
+export function isModuleType(resourceType: string): boolean {
+  return /^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+::MODULE$/.test(resourceType);
+}
+
 /** Why a type counts as stateful (`service specification` or the data-store list), or undefined. */
 export function statefulReason(resourceType: string): string | undefined {
   if (loadResourceModel(resourceType)?.isStateful === true) return 'marked stateful in the AWS service specification';
+  if (isModuleType(resourceType)) {
+    return 'a CloudFormation module: the resources it makes at deployment, data stores included, go with it';
+  }
   const listed = DATA_STORE_TYPES[resourceType];
   return listed ? `a data store (${listed})` : undefined;
 }

@@ -1,10 +1,11 @@
 // Templates a stack deploys that leash check was not given: a nested stack whose template is only at its
 // TemplateURL (a plain template file names S3; a cloud assembly holds its nested templates and is read whole),
-// and a SAM application from the Serverless Application Repository; and a template that a macro rewrites at
-// deployment (a custom `Transform`, `Fn::Transform`). The roles and policies they deploy are not judged, and
-// each is said, never passed over.
+// a SAM application from the Serverless Application Repository, a CloudFormation module (its template is in the
+// registry); and a template that a macro rewrites at deployment (a custom `Transform`, `Fn::Transform`). The
+// roles and policies they deploy are not judged, and each is said, never passed over.
 import type { LoadedStack } from './assembly';
 import { macrosOf } from './macros';
+import { isModuleType } from './stateful-types';
 
 const NESTED_STACK = 'AWS::CloudFormation::Stack';
 const SAM_APPLICATION = 'AWS::Serverless::Application';
@@ -34,6 +35,11 @@ export function unseenTemplateCaveats(stacks: readonly LoadedStack[]): string[] 
         caveats.push(
           `Nested stack ${where}: its template${typeof url === 'string' ? ` (${url})` : ''} is not among the ` +
             'inputs: the roles and policies it deploys are not judged (give its template, or check the cloud assembly).',
+        );
+      } else if (typeof resource?.Type === 'string' && isModuleType(resource.Type)) {
+        caveats.push(
+          `Module ${where}: it makes its resources at deployment from a template in the CloudFormation registry, ` +
+            'which is not among the inputs: the roles and policies it deploys are not judged (--change-set shows what deploys).',
         );
       } else if (resource?.Type === SAM_APPLICATION) {
         caveats.push(
