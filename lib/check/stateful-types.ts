@@ -69,11 +69,24 @@ export function isModuleType(resourceType: string): boolean {
   return /^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+::MODULE$/.test(resourceType);
 }
 
+/** Types outside the specification known to hold nothing: CDK's metadata resource (its version report). */
+const HOLDS_NOTHING: ReadonlySet<string> = new Set(['AWS::CDK::Metadata']);
+
 /** Why a type counts as stateful (`service specification` or the data-store list), or undefined. */
 export function statefulReason(resourceType: string): string | undefined {
   if (loadResourceModel(resourceType)?.isStateful === true) return 'marked stateful in the AWS service specification';
   if (isModuleType(resourceType)) {
     return 'a CloudFormation module: the resources it makes at deployment, data stores included, go with it';
+  }
+  // A registry or third-party type (a MongoDB Atlas cluster, a Datadog monitor), or an AWS type newer than the
+  // bundled specification: whether it holds data is unknown, so it is taken as holding some. Custom resources
+  // are judged by what their handler does instead (custom-resources.ts).
+  if (
+    !resourceType.startsWith('Custom::') &&
+    !HOLDS_NOTHING.has(resourceType) &&
+    loadResourceModel(resourceType) === undefined
+  ) {
+    return 'a type the bundled AWS specification does not describe (a registry or third-party type, or one newer than the specification): it may hold data';
   }
   const listed = DATA_STORE_TYPES[resourceType];
   return listed ? `a data store (${listed})` : undefined;

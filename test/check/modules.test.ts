@@ -60,3 +60,24 @@ describe('CloudFormation modules in the change gate', () => {
     expect(statefulReason('MyCo::Data::Table::MODULE')).toMatch(/CloudFormation module/);
   });
 });
+
+describe('types the bundled specification does not describe', () => {
+  const atlas = { Type: 'MongoDB::Atlas::Cluster', Properties: { Name: 'orders' } };
+
+  it('are taken as holding data: removing an untagged third-party cluster is high, not passed over', () => {
+    const findings = gate({ Resources: { Atlas: atlas, T: topic } }, { Resources: { T: topic } });
+    expect(rows(findings)).toEqual([['destructive-change', 'high', 'Deletes MongoDB::Atlas::Cluster Atlas']]);
+    expect(findings[0].message).toContain('stateful');
+    expect(statefulReason('MongoDB::Atlas::Cluster')).toMatch(/does not describe .* it may hold data/);
+  });
+
+  it('but not custom resources (judged by their handler) or types the specification knows', () => {
+    expect(statefulReason('Custom::Seed')).toBeUndefined();
+    expect(statefulReason('AWS::SNS::Topic')).toBeUndefined();
+    expect(statefulReason('AWS::Serverless::Function')).toBeUndefined();
+    // CDK's metadata resource: gone when an app turns version reporting off, which deletes nothing.
+    expect(statefulReason('AWS::CDK::Metadata')).toBeUndefined();
+    const metadata = { Type: 'AWS::CDK::Metadata', Properties: { Analytics: 'v2:deflate64:x' } };
+    expect(gate({ Resources: { CDKMetadata: metadata, T: topic } }, { Resources: { T: topic } })).toEqual([]);
+  });
+});
