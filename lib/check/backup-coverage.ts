@@ -102,7 +102,8 @@ function planOf(selection: CfnResource): string | undefined {
 
 /**
  * Backup plans that back up production, by `stackKey/logicalId`, with why: a selection of the same stack, in
- * either template, that names the plan and may select production resources.
+ * either template, that names the plan and may select production resources; and Data Lifecycle Manager
+ * policies whose TargetTags select production (a tag value only deployment knows may).
  */
 export function productionBackupPlans(
   stacks: readonly LoadedStack[],
@@ -119,8 +120,29 @@ export function productionBackupPlans(
       const why = selectionCoversProduction(selection, stack, [stack.stackTags], production, lookup);
       if (why) plans.set(key, `backs up production: selection ${logicalId} ${why.replace(/^it /, '')}`);
     }
+    for (const [logicalId, policy] of Object.entries(stack.template.Resources ?? {})) {
+      if (policy?.Type !== DLM_POLICY) continue;
+      const selected = dlmProductionTarget(policy, production);
+      if (selected) plans.set(`${stack.key}/${logicalId}`, `snapshots production: its TargetTags select ${selected}`);
+    }
   }
   return plans;
+}
+
+const DLM_POLICY = 'AWS::DLM::LifecyclePolicy';
+
+/** The production tag a lifecycle policy's TargetTags select (`environment=production`), if any. */
+function dlmProductionTarget(policy: CfnResource, production: ProductionSelector): string | undefined {
+  const targets = (policy.Properties?.PolicyDetails as { TargetTags?: unknown } | undefined)?.TargetTags;
+  const keys = new Set(production.tagKeys.map((key) => key.toLowerCase()));
+  const values = new Set(production.values.map((value) => value.toLowerCase()));
+  for (const tag of Array.isArray(targets) ? targets : []) {
+    const { Key: key, Value: value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
+    if (typeof key !== 'string' || !keys.has(key.toLowerCase())) continue;
+    if (typeof value !== 'string') return `${key}=${JSON.stringify(value)} (a value only deployment knows)`;
+    if (values.has(value.toLowerCase())) return `${key}=${value}`;
+  }
+  return undefined;
 }
 
 /** A finding per backup selection that backed up production and is removed, or no longer selects it. */

@@ -20,7 +20,7 @@ export const DATA_SETTING_RULE: RuleMeta = {
   help:
     'Compares each resource with its deployed version for settings that delete kept data without deleting the ' +
     'resource (log, stream, queue, table and event retention cut; S3 or ECR lifecycle expiry added or shortened; ' +
-    'DynamoDB TTL switched on) or that remove its recovery (backup retention cut or off, point-in-time recovery ' +
+    'DynamoDB TTL switched on) or that remove its recovery (backup or snapshot retention cut or off, point-in-time recovery ' +
     'off, deletion protection or termination protection off, versioning suspended, an Object Lock or Backup ' +
     "vault lock weakened, a KMS key disabled or its key policy's lockout check bypassed, a " +
     'weaker DeletionPolicy or UpdateReplacePolicy), or that take a resource out of production (its ' +
@@ -272,6 +272,43 @@ const backupPlan: Check = (before, after) => {
   const next = shortest(after);
   return next < old
     ? `BackupPlan rules now delete recovery points after ${amount(next, 'days')} (before: ${show(old, 'days', 'never')})`
+    : undefined;
+};
+
+/**
+ * A Data Lifecycle Manager policy keeps fewer snapshots or AMIs: the smallest count or the shortest age any of
+ * its schedules' RetainRule keeps went down, so the older ones are deleted at its next run. A value only
+ * deployment knows is passed over, as elsewhere in this table.
+ */
+const dlmRetention: Check = (before, after) => {
+  const DAYS: Readonly<Record<string, number>> = { DAYS: 1, WEEKS: 7, MONTHS: 30, YEARS: 365 };
+  const kept = (props: Props) => {
+    const schedules = valueAt(props, 'PolicyDetails.Schedules');
+    let count = FOREVER;
+    let days = FOREVER;
+    for (const schedule of Array.isArray(schedules) ? (schedules as Props[]) : []) {
+      const rule = (schedule?.RetainRule ?? {}) as Props;
+      if (rule.Count !== undefined) count = Math.min(count, numberAt(rule, 'Count', FOREVER));
+      if (rule.Interval !== undefined) {
+        const unit = typeof rule.IntervalUnit === 'string' ? DAYS[rule.IntervalUnit] : undefined;
+        days = Math.min(days, unit === undefined ? Number.NaN : numberAt(rule, 'Interval', FOREVER) * unit);
+      }
+    }
+    return { count, days };
+  };
+  const old = kept(before);
+  const next = kept(after);
+  const cuts: string[] = [];
+  if (!Number.isNaN(old.count) && !Number.isNaN(next.count) && next.count < old.count) {
+    cuts.push(
+      `the fewest kept cut from ${show(old.count, 'snapshots', 'unlimited')} to ${amount(next.count, 'snapshots')}`,
+    );
+  }
+  if (!Number.isNaN(old.days) && !Number.isNaN(next.days) && next.days < old.days) {
+    cuts.push(`the shortest kept cut from ${show(old.days, 'days', 'unlimited')} to ${amount(next.days, 'days')}`);
+  }
+  return cuts.length > 0
+    ? `PolicyDetails.Schedules RetainRule: ${cuts.join('; ')}: older snapshots or AMIs are deleted at its next run`
     : undefined;
 };
 
@@ -577,6 +614,14 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   ],
   'AWS::ECR::Repository': [{ property: 'LifecyclePolicy', kind: 'destroys', check: ecrLifecycle }],
   'AWS::Backup::BackupPlan': [{ property: 'BackupPlan', kind: 'recovery', check: backupPlan }],
+  'AWS::DLM::LifecyclePolicy': [
+    { property: 'PolicyDetails', kind: 'recovery', check: dlmRetention },
+    {
+      property: 'State',
+      kind: 'recovery',
+      check: switchedOff('State', 'the lifecycle policy (no more snapshots)', (value) => value === 'ENABLED'),
+    },
+  ],
 };
 
 /**

@@ -80,3 +80,46 @@ describe('the gate on production backups', () => {
     expect(gate(template(dev), shorterDev).map((f) => f.severity)).toEqual(['low']);
   });
 });
+
+describe('Data Lifecycle Manager policies: snapshots of production kept for less', () => {
+  const dlm = (retain: object, target = 'production', state = 'ENABLED') => ({
+    Type: 'AWS::DLM::LifecyclePolicy',
+    Properties: {
+      Description: 'ebs',
+      State: state,
+      ExecutionRoleArn: 'arn:aws:iam::111122223333:role/dlm',
+      PolicyDetails: {
+        ResourceTypes: ['VOLUME'],
+        TargetTags: [{ Key: 'environment', Value: target }],
+        Schedules: [{ Name: 'daily', CreateRule: { Interval: 24, IntervalUnit: 'HOURS' }, RetainRule: retain }],
+      },
+    },
+  });
+  const change = (before: object, after: object) =>
+    gate({ Resources: { Snapshots: before } }, { Resources: { Snapshots: after } }).map((f) => [
+      f.ruleId,
+      f.severity,
+      f.message,
+    ]);
+
+  it('a count or an age cut on a policy whose TargetTags select production: critical, saying what is deleted', () => {
+    const [count] = change(dlm({ Count: 14 }), dlm({ Count: 1 }));
+    expect(count.slice(0, 2)).toEqual(['data-destroying-setting', 'critical']);
+    expect(count[2]).toContain('the fewest kept cut from 14 snapshots to 1 snapshot');
+    expect(count[2]).toContain('snapshots production: its TargetTags select environment=production');
+    const [age] = change(dlm({ Interval: 2, IntervalUnit: 'WEEKS' }), dlm({ Interval: 3, IntervalUnit: 'DAYS' }));
+    expect(age[2]).toContain('the shortest kept cut from 14 days to 3 days');
+  });
+
+  it('low when it snapshots no production resource; nothing when kept as long or longer, or unknown', () => {
+    expect(change(dlm({ Count: 14 }, 'dev'), dlm({ Count: 1 }, 'dev')).map((f) => f[1])).toEqual(['low']);
+    expect(change(dlm({ Count: 14 }), dlm({ Count: 30 }))).toEqual([]);
+    expect(change(dlm({ Count: 14 }), dlm({ Count: { Ref: 'Keep' } }))).toEqual([]);
+  });
+
+  it('the policy switched off: no more snapshots of production', () => {
+    const [off] = change(dlm({ Count: 14 }), dlm({ Count: 14 }, 'production', 'DISABLED'));
+    expect(off.slice(0, 2)).toEqual(['data-destroying-setting', 'critical']);
+    expect(off[2]).toContain('the lifecycle policy (no more snapshots) switched off (State)');
+  });
+});
