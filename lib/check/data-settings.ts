@@ -716,9 +716,52 @@ function policyWeakened(pair: ResourcePair, production: ProductionSelector): { s
     : [];
 }
 
+/**
+ * A property name that switches a resource's deletion protection (`DeletionProtection`, `DeletionProtectionEnabled`,
+ * `DisableApiTermination`, `DeleteProtection`, `TerminationProtectionEnabled`, `DeletionProtectionCheck`).
+ */
+const PROTECTION_PROPERTY = /^(Deletion|Delete|Termination)Protection(Enabled|Check)?$|^DisableApiTermination$/;
+
+/**
+ * On or off, for a boolean or for the words services use (`prevent-all-deletion`, `APPLY`, `ACTIVE` on; `none`,
+ * `BYPASS`, `INACTIVE` off); anything else, an intrinsic included, is unknown.
+ */
+function protectionState(value: unknown): 'on' | 'off' | 'unknown' {
+  const plain = booleanState(value);
+  if (plain !== 'unknown' || typeof value !== 'string') return plain;
+  const text = value.trim().toLowerCase();
+  if (/^(none|bypass|disabled?|inactive|off)$/.test(text)) return 'off';
+  if (/^(prevent|apply|enabled?|active|on)/.test(text)) return 'on';
+  return 'unknown';
+}
+
+/**
+ * The settings of a type: those written above, and deletion protection switched off for every property of
+ * its specification that names one (a sweep of the specification, so a service that adds deletion protection is
+ * judged without a new entry here; a test holds every such property covered).
+ */
+export function settingsOf(resourceType: string): readonly Setting[] {
+  const cached = settingsByType.get(resourceType);
+  if (cached) return cached;
+  const written = SETTINGS[resourceType] ?? [];
+  const model = loadResourceModel(resourceType);
+  const swept = Object.keys(model?.properties ?? {})
+    .filter((property) => PROTECTION_PROPERTY.test(property))
+    .filter((property) => !written.some((setting) => setting.property === property))
+    .map((property): Setting => ({
+      property,
+      kind: 'recovery',
+      check: switchedOffBy(property, 'deletion protection', protectionState),
+    }));
+  const settings = swept.length > 0 ? [...written, ...swept] : written;
+  settingsByType.set(resourceType, settings);
+  return settings;
+}
+const settingsByType = new Map<string, readonly Setting[]>();
+
 /** Whether a property of a type is one of the settings above. */
 export function isDataSetting(resourceType: string, property: string): boolean {
-  return (SETTINGS[resourceType] ?? []).some((setting) => setting.property === property);
+  return settingsOf(resourceType).some((setting) => setting.property === property);
 }
 
 /**
@@ -735,7 +778,7 @@ export function dataSettingFindings(
     if (!pair.before || !pair.after || pair.before.Type !== pair.after.Type) continue;
     // A resource deployment leaves as it is may still have its tags rewritten to what deployment passes.
     if (!pair.changed && sameTags(pair.rawBefore, pair.rawAfter)) continue;
-    const settings = pair.changed ? (SETTINGS[pair.after.Type] ?? []) : [];
+    const settings = pair.changed ? settingsOf(pair.after.Type) : [];
     const props = (resource: CfnResource) => resource.Properties ?? {};
     const found = settings
       .map((setting) => ({

@@ -1,7 +1,10 @@
 // The first half of a destruction in two steps, and production the gate did not recognise: a weaker
 // DeletionPolicy, a protection switched off on types the settings table lacked, a disabled KMS key, and a
 // DynamoDB global table whose production tag sits on its replicas.
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import type { Finding } from '../../lib/audit/rules/types';
+import { resourceSpecPath } from '../../lib/audit/sources/resource-spec';
 import { gate, prodTags, table } from './gate-helpers';
 
 const summary = (findings: Finding[]) => findings.map((finding) => [finding.ruleId, finding.severity, finding.title]);
@@ -278,5 +281,47 @@ describe('locks that keep data from being deleted early', () => {
       'minimum retention cut from 30 to 7 days',
     );
     expect(messages(gate(vault({ MinRetentionDays: 7 }), vault({ MinRetentionDays: 30 })))).toEqual([]);
+  });
+});
+
+describe('deletion protection, swept over the whole resource specification', () => {
+  // Every property of every type the bundled specification describes whose name says it protects the resource
+  // from deletion: switching it off must be a finding, whether or not the settings table names the type.
+  const spec = JSON.parse(gunzipSync(readFileSync(resourceSpecPath())).toString('utf8')) as {
+    resource: { entities: Record<string, { cloudFormationType: string; properties?: Record<string, unknown> }> };
+  };
+  const protections = Object.values(spec.resource.entities).flatMap((entity) =>
+    Object.keys(entity.properties ?? {})
+      .filter((property) => /(Deletion|Delete|Termination)Protection|DisableApiTermination/.test(property))
+      .map((property) => [entity.cloudFormationType, property] as const),
+  );
+
+  it('finds the protection properties (more than twenty, on RDS, EKS, log groups, Auto Scaling ...)', () => {
+    expect(protections.length).toBeGreaterThan(20);
+    expect(protections).toEqual(
+      expect.arrayContaining([
+        ['AWS::EKS::Cluster', 'DeletionProtection'],
+        ['AWS::Logs::LogGroup', 'DeletionProtectionEnabled'],
+        ['AWS::AutoScaling::AutoScalingGroup', 'DeletionProtection'],
+      ]),
+    );
+  });
+
+  it.each(protections)('%s %s switched off is a data-destroying-setting finding', (type, property) => {
+    // The words each service uses for on and off; a boolean elsewhere.
+    const [on, off] =
+      type === 'AWS::AutoScaling::AutoScalingGroup'
+        ? ['prevent-all-deletion', 'none']
+        : type === 'AWS::Cognito::UserPool'
+          ? ['ACTIVE', 'INACTIVE']
+          : property === 'DeletionProtectionCheck'
+            ? ['APPLY', 'BYPASS']
+            : [true, false];
+    const resource = (value: unknown) => ({
+      Resources: { It: { Type: type, Properties: { [property]: value, Tags: prodTags } } },
+    });
+    const findings = gate(resource(on), resource(off)).filter((f) => f.ruleId === 'data-destroying-setting');
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining(property)]);
+    expect(gate(resource(on), resource(on))).toEqual([]);
   });
 });
