@@ -312,6 +312,32 @@ const dlmRetention: Check = (before, after) => {
     : undefined;
 };
 
+/**
+ * A retention written as an object of a number and a unit, or as unlimited: IoT Analytics (`NumberOfDays`, or
+ * `Unlimited: true`, the default) and Recycle Bin (`RetentionPeriodValue` with `RetentionPeriodUnit: DAYS`). A
+ * shorter one deletes what it keeps sooner.
+ */
+function retentionObjectCut(property: string, consequence: string): Check {
+  const days = (props: Props): number => {
+    const value = props[property] as Props | undefined;
+    if (value === undefined || value === null) return FOREVER;
+    if (value.Unlimited === true || value.Unlimited === 'true') return FOREVER;
+    if (value.NumberOfDays !== undefined) return numberAt(value, 'NumberOfDays', FOREVER);
+    if (value.RetentionPeriodValue !== undefined) {
+      return value.RetentionPeriodUnit === 'DAYS' || value.RetentionPeriodUnit === undefined
+        ? numberAt(value, 'RetentionPeriodValue', FOREVER)
+        : Number.NaN;
+    }
+    return Number.NaN;
+  };
+  return (before, after) => {
+    const old = days(before);
+    const next = days(after);
+    if (Number.isNaN(old) || Number.isNaN(next) || next >= old) return undefined;
+    return `${property} cut from ${show(old, 'days', 'unlimited')} to ${amount(next, 'days')}: ${consequence}`;
+  };
+}
+
 /** Resource type → the settings that destroy or unprotect its data. Sources: the CloudFormation reference. */
 /**
  * An S3 bucket's default Object Lock retention (days; years as 365 days) shortened or removed, or its mode
@@ -535,6 +561,12 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   'AWS::RDS::DBInstance': [
     { property: 'BackupRetentionPeriod', kind: 'recovery', check: backupCut('BackupRetentionPeriod', 1) },
     {
+      // The copies of its automated backups kept in another Region (absent: the service's default, 7 days).
+      property: 'AutomaticBackupReplicationRetentionPeriod',
+      kind: 'recovery',
+      check: backupCut('AutomaticBackupReplicationRetentionPeriod', 7),
+    },
+    {
       property: 'DeleteAutomatedBackups',
       kind: 'recovery',
       // Absent means true: the automated backups go with the instance.
@@ -614,6 +646,43 @@ const SETTINGS: Readonly<Record<string, readonly Setting[]>> = {
   ],
   'AWS::ECR::Repository': [{ property: 'LifecyclePolicy', kind: 'destroys', check: ecrLifecycle }],
   'AWS::Backup::BackupPlan': [{ property: 'BackupPlan', kind: 'recovery', check: backupPlan }],
+  'AWS::IoTAnalytics::Datastore': [
+    {
+      property: 'RetentionPeriod',
+      kind: 'destroys',
+      check: retentionObjectCut('RetentionPeriod', 'older data is deleted'),
+    },
+  ],
+  'AWS::IoTAnalytics::Channel': [
+    {
+      property: 'RetentionPeriod',
+      kind: 'destroys',
+      check: retentionObjectCut('RetentionPeriod', 'older messages are deleted'),
+    },
+  ],
+  'AWS::IoTAnalytics::Dataset': [
+    {
+      property: 'RetentionPeriod',
+      kind: 'destroys',
+      check: retentionObjectCut('RetentionPeriod', 'older contents are deleted'),
+    },
+  ],
+  'AWS::Rbin::Rule': [
+    {
+      property: 'RetentionPeriod',
+      kind: 'recovery',
+      check: retentionObjectCut('RetentionPeriod', 'deleted snapshots and AMIs are purged from the Recycle Bin sooner'),
+    },
+  ],
+  'AWS::CustomerProfiles::Domain': [
+    { property: 'DefaultExpirationDays', kind: 'destroys', check: cut('DefaultExpirationDays', FOREVER, 'days') },
+  ],
+  'AWS::CustomerProfiles::ObjectType': [
+    { property: 'ExpirationDays', kind: 'destroys', check: cut('ExpirationDays', FOREVER, 'days') },
+  ],
+  'AWS::BedrockAgentCore::Memory': [
+    { property: 'EventExpiryDuration', kind: 'destroys', check: cut('EventExpiryDuration', FOREVER, 'days') },
+  ],
   'AWS::DLM::LifecyclePolicy': [
     { property: 'PolicyDetails', kind: 'recovery', check: dlmRetention },
     {

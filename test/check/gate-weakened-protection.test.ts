@@ -325,3 +325,56 @@ describe('deletion protection, swept over the whole resource specification', () 
     expect(gate(resource(on), resource(on))).toEqual([]);
   });
 });
+
+describe('retentions written as objects, or on types the table lacked before', () => {
+  const change = (type: string, before: object, after: object) =>
+    gate(one(type, before), one(type, after))
+      .filter((f) => f.ruleId === 'data-destroying-setting')
+      .map((f) => [f.severity, f.message.replace(/^.*in place: /, '').replace(/\. Change .*$/, '')]);
+
+  it('IoT Analytics from unlimited to days, Recycle Bin retention, customer profile expiry, replicated RDS backups', () => {
+    expect(
+      change(
+        'AWS::IoTAnalytics::Datastore',
+        { RetentionPeriod: { Unlimited: true } },
+        { RetentionPeriod: { NumberOfDays: 30 } },
+      ),
+    ).toEqual([['high', 'RetentionPeriod cut from unlimited to 30 days: older data is deleted']]);
+    const bin = (days: number) => ({
+      ResourceType: 'EBS_SNAPSHOT',
+      RetentionPeriod: { RetentionPeriodValue: days, RetentionPeriodUnit: 'DAYS' },
+    });
+    expect(change('AWS::Rbin::Rule', bin(30), bin(7))).toEqual([
+      [
+        'low',
+        'RetentionPeriod cut from 30 days to 7 days: deleted snapshots and AMIs are purged from the Recycle Bin sooner',
+      ],
+    ]);
+    expect(
+      change('AWS::CustomerProfiles::Domain', { DefaultExpirationDays: 365 }, { DefaultExpirationDays: 30 }),
+    ).toEqual([['medium', 'DefaultExpirationDays cut from 365 days to 30 days: older data is deleted']]);
+    const rds = (days: number) => ({
+      Engine: 'postgres',
+      DBInstanceClass: 'db.t3.micro',
+      AutomaticBackupReplicationRetentionPeriod: days,
+    });
+    expect(change('AWS::RDS::DBInstance', rds(14), rds(3)).map(([severity]) => severity)).toEqual(['low']);
+  });
+
+  it('nothing when kept as long or longer, or when the value is only known at deployment', () => {
+    expect(
+      change(
+        'AWS::IoTAnalytics::Datastore',
+        { RetentionPeriod: { NumberOfDays: 30 } },
+        { RetentionPeriod: { Unlimited: true } },
+      ),
+    ).toEqual([]);
+    expect(
+      change(
+        'AWS::CustomerProfiles::Domain',
+        { DefaultExpirationDays: 30 },
+        { DefaultExpirationDays: { Ref: 'Days' } },
+      ),
+    ).toEqual([]);
+  });
+});
