@@ -232,6 +232,14 @@ function destructiveVerdict(
   // out of the file) may replace: never read as an in-place change.
   if (change.Action === 'Modify' && change.Replacement === undefined)
     return { action: 'replace', conditional: true, causes: [...causes, 'Replacement not given: it may replace'] };
+  // SyncWithActual changes only CloudFormation's record of the resource; one that still says it replaces (a file
+  // not as CloudFormation writes it) is taken at its word.
+  if (change.Action === 'SyncWithActual' && (change.Replacement === 'True' || change.Replacement === 'Conditional'))
+    return {
+      action: 'replace',
+      conditional: change.Replacement === 'Conditional',
+      causes: [...causes, `SyncWithActual with Replacement ${change.Replacement}`],
+    };
   // Dynamic: CloudFormation decides at execution; it may replace.
   if (change.Action === 'Dynamic')
     return { action: 'replace', conditional: true, causes: [...causes, 'decided at execution (Dynamic)'] };

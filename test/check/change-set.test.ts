@@ -242,6 +242,27 @@ describe('leash check --change-set', () => {
     expect(find(findings, 'Index')?.message).toMatch(/decided at execution \(Dynamic\)/);
   });
 
+  it('passes SyncWithActual (only the record changes), unless it says it replaces', () => {
+    const sync = (replacement?: string) =>
+      write(
+        `sync-${replacement ?? 'none'}.json`,
+        describeOutput({
+          Tags: [],
+          Changes: [
+            resourceChange({
+              Action: 'SyncWithActual',
+              LogicalResourceId: 'Jobs',
+              ResourceType: 'AWS::SQS::Queue',
+              ...(replacement ? { Replacement: replacement } : {}),
+            }),
+          ],
+        }),
+      );
+    expect(find(check([sync()]), 'Jobs')).toBeUndefined();
+    expect(find(check([sync('True')]), 'Jobs')).toMatchObject({ title: 'Replaces AWS::SQS::Queue Jobs' });
+    expect(find(check([sync('True')]), 'Jobs')?.message).toContain('SyncWithActual with Replacement True');
+  });
+
   it('reads a Modify that does not say whether it replaces (Replacement missing or misspelt) as "may replace"', () => {
     const file = write(
       'unsaid.json',
