@@ -131,18 +131,18 @@ export function productionBackupPlans(
 
 const DLM_POLICY = 'AWS::DLM::LifecyclePolicy';
 
-/** The production tag a lifecycle policy's TargetTags select (`environment=production`), if any. */
+/**
+ * The production tag a lifecycle policy's TargetTags select (`environment=production`), if any: read as tags
+ * are everywhere else in the gate, so a value only deployment knows or a lookalike counts.
+ */
 function dlmProductionTarget(policy: CfnResource, production: ProductionSelector): string | undefined {
   const targets = (policy.Properties?.PolicyDetails as { TargetTags?: unknown } | undefined)?.TargetTags;
-  const keys = new Set(production.tagKeys.map((key) => key.toLowerCase()));
-  const values = new Set(production.values.map((value) => value.toLowerCase()));
+  const tags: Record<string, unknown> = {};
   for (const tag of Array.isArray(targets) ? targets : []) {
     const { Key: key, Value: value } = (tag ?? {}) as { Key?: unknown; Value?: unknown };
-    if (typeof key !== 'string' || !keys.has(key.toLowerCase())) continue;
-    if (typeof value !== 'string') return `${key}=${JSON.stringify(value)} (a value only deployment knows)`;
-    if (values.has(value.toLowerCase())) return `${key}=${value}`;
+    if (typeof key === 'string') tags[key] = value;
   }
-  return undefined;
+  return productionTagOf([], [tags], production)?.replace(/ \(stack tag\)$/, '');
 }
 
 /** A finding per backup selection that backed up production and is removed, or no longer selects it. */

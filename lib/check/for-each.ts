@@ -7,6 +7,7 @@
 // The gate must see the resources a loop makes to see one deleted, so a loop whose items the template alone does
 // not fix (a parameter, which deployment may set; an intrinsic it cannot resolve) is refused with its JSON path
 // rather than guessed: `--change-set` is CloudFormation's own answer for such a stack.
+import { isIntrinsic, isRecord, ownValue } from '../audit/sources/templates-intrinsics';
 import { MAX_JSON_DEPTH } from '../util/json-scan';
 import { InputError } from '../util/read-input';
 
@@ -71,9 +72,8 @@ function expandValue(run: Expansion, value: unknown, scope: Scope, path: string,
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
-  if (keys.length === 1 && keys[0] === 'Ref' && typeof record.Ref === 'string' && scope.has(record.Ref)) {
-    return scope.get(record.Ref);
-  }
+  const ref = refName(record);
+  if (ref !== undefined && scope.has(ref)) return scope.get(ref);
   if (keys.length === 1 && keys[0] === 'Fn::Sub') return expandSub(run, record['Fn::Sub'], scope, path, depth);
   const out: Record<string, unknown> = {};
   const put = (key: string, item: unknown, at: string) => {
@@ -102,7 +102,7 @@ function expandLoop(run: Expansion, loop: unknown, scope: Scope, path: string, d
   if (typeof identifier !== 'string' || !/^[A-Za-z0-9]+$/.test(identifier)) {
     throw fail(run, `${path}[0]`, 'expected the loop identifier, an alphanumeric name');
   }
-  if (fragment === null || typeof fragment !== 'object' || Array.isArray(fragment)) {
+  if (!isRecord(fragment)) {
     throw fail(run, `${path}[2]`, 'expected an object of OutputKey: OutputValue');
   }
   const out: [string, unknown][] = [];
@@ -144,8 +144,8 @@ function collectionItems(run: Expansion, collection: unknown, scope: Scope, path
     if (isParameter(run, ref)) throw unknown(`are parameter ${ref}, which deployment may set`);
     throw fail(run, path, `Ref ${ref}: expected a CommaDelimitedList parameter or a list`);
   }
-  const findInMap = (collection as Record<string, unknown> | null)?.['Fn::FindInMap'];
-  if (findInMap !== undefined && Object.keys(collection as object).length === 1) {
+  if (isIntrinsic(collection) && collection['Fn::FindInMap'] !== undefined) {
+    const findInMap = collection['Fn::FindInMap'];
     const list = mappingList(run, findInMap, scope);
     if (list) return list;
     throw unknown('come from an Fn::FindInMap this template does not resolve to a list of strings');
@@ -153,16 +153,13 @@ function collectionItems(run: Expansion, collection: unknown, scope: Scope, path
   throw fail(run, path, 'expected a list, a Ref to a CommaDelimitedList parameter, or Fn::FindInMap');
 }
 
+/** The name a plain `{"Ref": name}` reads. */
 function refName(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const keys = Object.keys(value);
-  const ref = (value as { Ref?: unknown }).Ref;
-  return keys.length === 1 && typeof ref === 'string' ? ref : undefined;
+  return isIntrinsic(value) && typeof value.Ref === 'string' ? value.Ref : undefined;
 }
 
 function isParameter(run: Expansion, name: string): boolean {
-  const parameters = run.template.Parameters;
-  return parameters !== null && typeof parameters === 'object' && Object.hasOwn(parameters, name);
+  return isRecord(run.template.Parameters) && Object.hasOwn(run.template.Parameters, name);
 }
 
 /** A mapping's list of strings, when the map, key and second key are literals or loop identifiers. */
@@ -175,15 +172,12 @@ function mappingList(run: Expansion, args: unknown, scope: Scope): string[] | un
   });
   if (names.some((name) => name === undefined)) return undefined;
   const [map, first, second] = names as string[];
-  const value = [map, first, second].reduce<unknown>((at, key) => own(at, key), own(run.template, 'Mappings'));
+  const value = [map, first, second].reduce<unknown>(
+    (at, key) => ownValue(at, key),
+    ownValue(run.template, 'Mappings'),
+  );
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) return undefined;
   return value as string[];
-}
-
-/** An object's own value at a key (never one it inherits). */
-function own(value: unknown, key: string): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 /**

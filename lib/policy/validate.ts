@@ -146,29 +146,43 @@ function checkActionsAgainstCatalog(document: unknown, type: PolicyType, catalog
  */
 function checkConditionKeysAgainstCatalog(document: unknown, catalog: Catalog): PolicyProblem[] {
   const out: PolicyProblem[] = [];
-  const statements = rawStatements(document);
-  for (let s = 0; s < statements.length; s++) {
-    const { path, statement } = statements[s];
+  for (const { at, operator, key, values } of conditionTests(document)) {
+    if (isKnownServiceConditionKey(key) !== false) continue;
+    out.push(
+      problem(
+        at,
+        `${JSON.stringify(key)} is not a condition key of ${key.slice(0, key.indexOf(':'))} in the AWS ` +
+          `reference (${catalog.dataVersion}), so AWS never sends it and this ${operator} test is ` +
+          `${absentKeyOutcome(operator, values)}${didYouMean(key, keySpellings(key))}`,
+        'warning',
+      ),
+    );
+  }
+  return out;
+}
+
+/** One key tested by a statement's Condition block, with where it is written. */
+interface ConditionTest {
+  readonly at: readonly PathPart[];
+  readonly effect: unknown;
+  readonly operator: string;
+  readonly key: string;
+  readonly values: unknown;
+}
+
+/** Every key of every operator of every statement's Condition (blocks of another shape are the grammar's to report). */
+function* conditionTests(document: unknown): Generator<ConditionTest> {
+  for (const { path, statement } of rawStatements(document)) {
     const condition = (statement as { Condition?: unknown } | null)?.Condition;
     if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) continue;
+    const effect = (statement as { Effect?: unknown }).Effect;
     for (const [operator, tests] of Object.entries(condition as Record<string, unknown>)) {
       if (typeof tests !== 'object' || tests === null || Array.isArray(tests)) continue;
-      const keys = tests as Record<string, unknown>;
-      for (const key of Object.keys(keys)) {
-        if (isKnownServiceConditionKey(key) !== false) continue;
-        out.push(
-          problem(
-            [...path, 'Condition', operator, key],
-            `${JSON.stringify(key)} is not a condition key of ${key.slice(0, key.indexOf(':'))} in the AWS ` +
-              `reference (${catalog.dataVersion}), so AWS never sends it and this ${operator} test is ` +
-              `${absentKeyOutcome(operator, keys[key])}${didYouMean(key, keySpellings(key))}`,
-            'warning',
-          ),
-        );
+      for (const [key, values] of Object.entries(tests as Record<string, unknown>)) {
+        yield { at: [...path, 'Condition', operator, key], effect, operator, key, values };
       }
     }
   }
-  return out;
 }
 
 /**
@@ -179,27 +193,19 @@ function checkConditionKeysAgainstCatalog(document: unknown, catalog: Catalog): 
  */
 function checkSetOperatorsOnSingleValuedKeys(document: unknown): PolicyProblem[] {
   const out: PolicyProblem[] = [];
-  for (const { path, statement } of rawStatements(document)) {
-    if ((statement as { Effect?: unknown } | null)?.Effect !== 'Allow') continue;
-    const condition = (statement as { Condition?: unknown }).Condition;
-    if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) continue;
-    for (const [operator, tests] of Object.entries(condition as Record<string, unknown>)) {
-      if (!/^ForAllValues:/i.test(operator)) continue;
-      if (typeof tests !== 'object' || tests === null || Array.isArray(tests)) continue;
-      for (const key of Object.keys(tests)) {
-        if (!isSingleValuedGlobalKey(key) && isMultivaluedServiceConditionKey(key) !== false) continue;
-        const plain = operator.slice(operator.indexOf(':') + 1);
-        out.push(
-          problem(
-            [...path, 'Condition', operator, key],
-            `${operator} on ${key}, a key a request carries at most once: the test is true for a request ` +
-              `without ${key}, so this Allow holds wherever it is missing (an untagged resource, a request ` +
-              `that does not send it); write ${plain}, with a Null test of false if the key must be there`,
-            'warning',
-          ),
-        );
-      }
-    }
+  for (const { at, effect, operator, key } of conditionTests(document)) {
+    if (effect !== 'Allow' || !/^ForAllValues:/i.test(operator)) continue;
+    if (!isSingleValuedGlobalKey(key) && isMultivaluedServiceConditionKey(key) !== false) continue;
+    const plain = operator.slice(operator.indexOf(':') + 1);
+    out.push(
+      problem(
+        at,
+        `${operator} on ${key}, a key a request carries at most once: the test is true for a request ` +
+          `without ${key}, so this Allow holds wherever it is missing (an untagged resource, a request ` +
+          `that does not send it); write ${plain}, with a Null test of false if the key must be there`,
+        'warning',
+      ),
+    );
   }
   return out;
 }

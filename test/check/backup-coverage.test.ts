@@ -111,6 +111,18 @@ describe('Data Lifecycle Manager policies: snapshots of production kept for less
     expect(age[2]).toContain('the shortest kept cut from 14 days to 3 days');
   });
 
+  it('a TargetTags value only deployment knows, or a lookalike of production, may select production: critical', () => {
+    const target = (value: unknown) => dlm({ Count: 14 }, value as string);
+    const severity = (value: unknown) =>
+      change(target(value), {
+        ...target(value),
+        Properties: { ...target(value).Properties, State: 'DISABLED' },
+      })[0]?.[1];
+    expect(severity({ Ref: 'Env' })).toBe('critical');
+    expect(severity('Production ')).toBe('critical');
+    expect(severity('dev')).toBe('low');
+  });
+
   it('low when it snapshots no production resource; nothing when kept as long or longer, or unknown', () => {
     expect(change(dlm({ Count: 14 }, 'dev'), dlm({ Count: 1 }, 'dev')).map((f) => f[1])).toEqual(['low']);
     expect(change(dlm({ Count: 14 }), dlm({ Count: 30 }))).toEqual([]);

@@ -182,9 +182,8 @@ function resolveFunction(name: string, argument: unknown, scope: ResolveScope, d
 }
 
 /** An object's own value at a key: a mapping named `constructor` is not one every object inherits. */
-function ownValue(value: unknown, key: string): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+export function ownValue(value: unknown, key: string): unknown {
+  return isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
 }
 
 /** Placeholder for a physical name CloudFormation generates at deploy time. */
