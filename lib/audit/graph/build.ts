@@ -25,7 +25,13 @@ import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { memberRootArn, rootPasswordTaskArn } from './member-root';
 import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from './deny-policies';
 import { memberStackSetRoleArn, STACK_SETS_TRUSTED_ACCESS, stackSetsTrustedAccess } from './member-stack-set';
-import { principalTagChoices, tagSpellings, withChosenTags, type ProductionTags } from './tag-choices';
+import {
+  principalTagChoices,
+  principalTagKeysRead,
+  tagSpellings,
+  withChosenTags,
+  type ProductionTags,
+} from './tag-choices';
 import { sessionPickFor, type SessionPick } from './session-picks';
 import type { PrincipalFacts } from '../evaluate/context';
 import { combine, statementEvidence, union, type Combined } from './evidence';
@@ -62,6 +68,7 @@ import {
   type SessionValues,
   UNREADABLE_TRUST,
   type ConditionFacts,
+  type ParsedTrust,
   type TrustGrant,
 } from './trust';
 import { describePath, shortName, type EdgeKind } from './types';
@@ -196,6 +203,11 @@ interface SessionTagTarget {
 
 type Caller = ReturnType<typeof callerFacts> & {
   readonly tagging?: 'allowed' | 'depends';
+  /**
+   * It may surely remove its own tags (iam:UntagRole / iam:UntagUser allowed on itself), and these are the
+   * principal tag keys its own policies read (they decide as they did without the tag only if not among them).
+   */
+  readonly untagging?: { readonly keysItReads: ReadonlySet<string> };
   /** Who picks the tags: the principal (a tag write on itself) or whoever assumes it (session tags). */
   readonly taggedBy?: 'itself' | 'session';
   /** The caller's own side of passing session values to the grant's role (its identity policies, SCPs). */
@@ -776,8 +788,9 @@ class GraphBuilder {
     const facts = { ...callerFacts(principal, index.accountId), mayPass, memo };
     const tagging = this.canTagItself(principal, compiled);
     const sessionTagged = !tagging && this.sessionTagged(principal, index);
+    const untagging = tagging === 'depends' ? this.canUntagItself(principal, compiled, index) : undefined;
     const caller: Caller = tagging
-      ? { ...facts, tagsChosen: true, tagging, taggedBy: 'itself' }
+      ? { ...facts, tagsChosen: true, tagging, taggedBy: 'itself', ...(untagging ? { untagging } : {}) }
       : sessionTagged
         ? { ...facts, tagsChosen: true, tagging: 'depends', taggedBy: 'session' }
         : facts;
@@ -885,6 +898,18 @@ class GraphBuilder {
   }
 
   /**
+   * Whether it may surely remove its own tags, with the principal tag keys its own policies read; undefined when
+   * the removal is not surely allowed or what its policies read is unknown.
+   */
+  private canUntagItself(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex): Caller['untagging'] {
+    const kind = principal.kind === 'role' ? 'Role' : 'User';
+    const context = withResource(this.time, principal.arn, principal.tags);
+    if (compiled.decide(`iam:Untag${kind}`, context).decision !== 'allowed') return undefined;
+    const keysItReads = principalTagKeysRead(principal, index.graph.snapshot);
+    return keysItReads && { keysItReads };
+  }
+
+  /**
    * Whether a session of this role may carry principal tags its caller chose (its trust lets a caller pass
    * session tags): what such a session may assume then depends on how it was assumed.
    */
@@ -988,6 +1013,8 @@ class GraphBuilder {
       // Only a session of the caller fits the trust: which depends on the name its session was given.
       dependsOn.push('role session name');
     }
+    const removed = this.trustWithTagsRemoved(caller, grant, trust, asked.filter(chosen), dependsOn);
+    if (removed) return removed;
     if (!asked.some(chosen) || caller.taggedBy === 'session') return { dependsOn, evidence: [grant.evidence] };
     const write = `iam:Tag${caller.kind === 'user' ? 'User' : 'Role'}`;
     const note: Evidence = {
@@ -996,6 +1023,45 @@ class GraphBuilder {
       note: `it tags itself first (${write} on itself): the trust policy reads its principal tags`,
     };
     return { dependsOn, evidence: [grant.evidence, note] };
+  }
+
+  /**
+   * A caller that may surely remove its own tags, where the trust's answer depends on its principal tags:
+   * whether removing them lets it in for certain (`StringNotEquals aws:PrincipalTag/leash:agent true` in an
+   * Allow, `StringEquals` in a Deny). Only tags its own policies do not read are removed, so its own grants
+   * stay as decided. Undefined when removal does not settle the answer.
+   */
+  private trustWithTagsRemoved(
+    caller: Caller,
+    grant: TrustGrant,
+    trust: ParsedTrust,
+    askedTagKeys: readonly string[],
+    dependsOn: readonly string[],
+  ): { dependsOn: string[]; evidence: readonly Evidence[] } | undefined {
+    const untagging = caller.untagging;
+    if (!untagging || caller.tagging !== 'depends' || askedTagKeys.length === 0) return undefined;
+    const keys = [...new Set(askedTagKeys.map((key) => key.toLowerCase().slice('aws:principaltag/'.length)))];
+    if (keys.some((key) => untagging.keysItReads.has(key))) return undefined;
+    const tags = new Map([...caller.tags].filter(([key]) => !keys.includes(key)));
+    const without: Caller = { ...caller, tags, tagsChosen: false };
+    const answer = answerConditions(grant.statement, without, this.facts, grant.roleAccountId, true);
+    const denied = trustDenies(trust, without, this.facts, grant.roleAccountId);
+    if (answer.tri !== YES || denied.tri !== NO) return undefined;
+    const removedKeys = new Set(askedTagKeys.map((key) => key.toLowerCase()));
+    const present = keys.filter((key) => caller.tags.has(key));
+    const write = `iam:Untag${caller.kind === 'user' ? 'User' : 'Role'}`;
+    const note: Evidence = {
+      policy: caller.arn,
+      policyKind: 'inline',
+      note:
+        present.length === 0
+          ? `the trust policy reads principal tags it does not carry (${keys.join(', ')})`
+          : `it removes its tag${present.length === 1 ? '' : 's'} ${present.join(', ')} first (${write} on itself): the trust policy reads its principal tags`,
+    };
+    return {
+      dependsOn: dependsOn.filter((entry) => !removedKeys.has(entry.split(' (')[0].toLowerCase())),
+      evidence: [grant.evidence, note],
+    };
   }
 
   /**

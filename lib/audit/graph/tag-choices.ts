@@ -153,6 +153,26 @@ function escapeValue(condition: NormalizedCondition, have: string | undefined): 
   return have === undefined && !condition.ifExists ? undefined : OTHER_VALUE;
 }
 
+/**
+ * The principal tag keys (lower-cased) that the policies deciding its own requests read anywhere (a condition
+ * key, a policy variable): its identity policies and its groups', its boundary, SCPs and RCPs. Undefined when
+ * one of its managed policies is not in the snapshot, so what that one reads is unknown.
+ */
+export function principalTagKeysRead(principal: Principal, snapshot: AccountSnapshot): ReadonlySet<string> | undefined {
+  const { managed, groups } = lookupsOf(snapshot);
+  const holders = [principal, ...groups.filter((g) => principal.groups.includes(g.name))];
+  const attached = holders.flatMap((holder) => holder.managedPolicyArns);
+  if (principal.permissionsBoundaryArn) attached.push(principal.permissionsBoundaryArn);
+  if (attached.some((arn) => !managed.has(arn))) return undefined;
+  const { allows, denies } = statementsOf(principal, snapshot);
+  const keys = new Set<string>();
+  for (const statement of [...allows, ...denies]) {
+    for (const match of JSON.stringify(statement).matchAll(/aws:principaltag\/([^"}]+)/gi))
+      keys.add(match[1].toLowerCase());
+  }
+  return keys;
+}
+
 /** The principal with the chosen tags set (the others kept). */
 export function withChosenTags(principal: Principal, choices: ReadonlyMap<string, string>): Principal {
   const tags: Record<string, string> = {};

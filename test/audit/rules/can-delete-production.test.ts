@@ -1004,6 +1004,75 @@ describe('can-delete-production', () => {
       expect(finding?.message).toContain('a session tag whoever assumes it may pass');
     });
 
+    describe('a trust that keeps out whoever carries a tag, against a caller that may surely remove its own', () => {
+      const notAgents = doc({
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringNotEquals: { 'aws:PrincipalTag/leash:agent': 'true' } },
+      });
+      const agentDenied = doc(
+        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' },
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:PrincipalTag/leash:agent': 'true' } },
+        },
+      );
+      const agent = { 'leash:agent': 'true' };
+
+      it.each([
+        ['an Allow that asks for the tag to differ', notAgents],
+        ['a Deny of those carrying it', agentDenied],
+      ])('is a certain path through %s: it removes the tag first (iam:UntagRole on itself)', (_, trust) => {
+        const [finding] = found([callerWith(['sts:AssumeRole', 'iam:UntagRole'], agent), admin(trust)]);
+        expect(finding?.severity).toBe('critical');
+        expect(finding?.message).toContain('through another principal: role/caller → assume role/dba');
+        expect(finding?.message).not.toContain('depends on');
+        expect(JSON.stringify(finding?.evidence)).toContain(
+          'it removes its tag leash:agent first (iam:UntagRole on itself)',
+        );
+      });
+
+      it('stays depending on the tag when its own grants read it (removing it may cost them)', () => {
+        const caller: PrincipalSpec = {
+          name: 'caller',
+          tags: agent,
+          policies: [
+            doc(
+              allow('iam:UntagRole'),
+              allow('sts:AssumeRole', '*', { Condition: { StringEquals: { 'aws:PrincipalTag/leash:agent': 'true' } } }),
+            ),
+          ],
+        };
+        const [finding] = found([caller, admin(notAgents)]);
+        expect(finding?.severity).not.toBe('critical');
+        expect(finding?.message).toContain('a tag it may set on itself');
+      });
+
+      it('stays depending on the tag when the removal itself only may be allowed', () => {
+        const caller: PrincipalSpec = {
+          name: 'caller',
+          tags: agent,
+          policies: [
+            doc(
+              allow('sts:AssumeRole'),
+              allow('iam:UntagRole', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }),
+            ),
+          ],
+        };
+        const [finding] = found([caller, admin(notAgents)]);
+        expect(finding?.severity).not.toBe('critical');
+      });
+
+      it('is not helped by removal where the trust asks for a tag it lacks', () => {
+        expect(found([callerWith(['sts:AssumeRole', 'iam:UntagRole'], agent), admin(onTeam)])[0]?.severity).not.toBe(
+          'critical',
+        );
+      });
+    });
+
     it('stays out when it may tag only others', () => {
       const principals = [
         {
