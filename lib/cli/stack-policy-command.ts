@@ -3,7 +3,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { STATEFUL_RESOURCE_TYPES, isStatefulResourceType } from '../constructs/stateful-resource-types';
 import { StackPolicyError, stackPolicyFor } from '../guardrails/stack-policy';
 import { InputError } from '../util/read-input';
 import { writeFileAtomically } from './atomic-file';
@@ -25,9 +24,11 @@ export async function runStackPolicy(
   context: CliContext,
 ): Promise<void> {
   // Loaded when the command runs, so `leash --help` and the other commands never pay for YAML or the schema.
-  const [{ loadStacks }, { loadConfigFile }] = await Promise.all([
+  // The stateful types read the resource specification: loaded here too.
+  const [{ loadStacks }, { loadConfigFile }, { isStatefulResourceType, statefulTypeNames }] = await Promise.all([
     import('../check/assembly'),
     import('../config/load'),
+    import('../constructs/stateful-resource-types'),
   ]);
   const config = loadConfigFile(options.config);
   const stacks = loadStacks(inputs);
@@ -36,7 +37,7 @@ export async function runStackPolicy(
   for (const stack of stacks) {
     let policy;
     try {
-      policy = stackPolicyFor(stack.template, config.guardrails, Object.keys(STATEFUL_RESOURCE_TYPES), (type) =>
+      policy = stackPolicyFor(stack.template, config.guardrails, statefulTypeNames(), (type) =>
         isStatefulResourceType(type),
       );
     } catch (err) {

@@ -27,7 +27,7 @@ export {
 } from './boundary-stack-set';
 export { ProductionGuardrails, MAX_POLICIES_PER_TARGET, type ProductionGuardrailsProps } from './production-guardrails';
 export { ProductionProtection, MissingBoundary, type ProductionProtectionProps } from './production-protection';
-export { STATEFUL_RESOURCE_TYPES, isStatefulResourceType } from './stateful-resource-types';
+export { STATEFUL_RESOURCE_TYPES, isStatefulResourceType, statefulTypeNames } from './stateful-resource-types';
 export {
   arnPatternsOverlap,
   globsOverlap,

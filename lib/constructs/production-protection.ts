@@ -42,8 +42,9 @@ export interface ProductionProtectionProps {
   readonly missingBoundary?: MissingBoundary;
 
   /**
-   * Set DeletionPolicy and UpdateReplacePolicy to Retain on stateful resources (see
-   * STATEFUL_RESOURCE_TYPES). An explicit Delete/Snapshot is overridden, with a warning.
+   * Set DeletionPolicy and UpdateReplacePolicy to Retain on stateful resources (isStatefulResourceType: the
+   * types `leash check` gates as stateful, and STATEFUL_RESOURCE_TYPES). An explicit Delete/Snapshot is
+   * overridden, with a warning.
    *
    * @default true
    */

@@ -1,6 +1,9 @@
 // CloudFormation resource types whose deletion or replacement loses data or identity that cannot be
 // recreated from the template: these get DeletionPolicy and UpdateReplacePolicy Retain in production.
 // Chosen per type from the CloudFormation resource reference; "why" says what a replacement would lose.
+// The Aspect and the stack policies also protect every type the CI gate counts as stateful, so what the
+// gate would stop deleting is what production stacks retain.
+import { DATA_STORE_TYPES, statefulReason } from '../check/stateful-types';
 
 /** Resource type → what is lost when CloudFormation deletes or replaces it. */
 export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
@@ -48,7 +51,22 @@ export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   'AWS::Route53::HostedZone': 'the zone and its name servers (delegations point at the old ones)',
 };
 
-/** Whether CloudFormation type `type` is in the list or the extra types given. */
+/**
+ * Whether CloudFormation type `type` holds what a deletion or replacement destroys: it is in the list above,
+ * among the extra types given, or stateful for the CI gate (the AWS service specification's flag, the gate's
+ * data stores, CloudFormation modules, and types the bundled specification does not describe, such as
+ * registry types, which may hold data).
+ */
 export function isStatefulResourceType(type: string, additional: readonly string[] = []): boolean {
-  return Object.hasOwn(STATEFUL_RESOURCE_TYPES, type) || additional.includes(type);
+  return (
+    Object.hasOwn(STATEFUL_RESOURCE_TYPES, type) || additional.includes(type) || statefulReason(type) !== undefined
+  );
+}
+
+/**
+ * The stateful types known by name (the list above and the gate's data stores), sorted: a stack policy denies
+ * by these, so a resource of one added after the policy was written is covered too.
+ */
+export function statefulTypeNames(): string[] {
+  return [...new Set([...Object.keys(STATEFUL_RESOURCE_TYPES), ...Object.keys(DATA_STORE_TYPES)])].sort();
 }

@@ -5,7 +5,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { MissingBoundary, ProductionProtection, STATEFUL_RESOURCE_TYPES } from '../../lib/constructs';
+import { isStateful } from '../../lib/check/stateful-types';
+import {
+  MissingBoundary,
+  ProductionProtection,
+  STATEFUL_RESOURCE_TYPES,
+  statefulTypeNames,
+} from '../../lib/constructs';
 
 // One app, two production stacks (attach / error mode), synthesized once.
 const app = new App();
@@ -14,7 +20,7 @@ const strict = new Stack(app, 'Strict');
 ProductionProtection.protect(attach, { boundaryPolicyName: 'leash-agent-boundary' });
 ProductionProtection.protect(strict, {
   missingBoundary: MissingBoundary.ERROR,
-  additionalStatefulResourceTypes: ['AWS::Glue::Database'],
+  additionalStatefulResourceTypes: ['AWS::Events::EventBus'],
 });
 
 new dynamodb.Table(attach, 'Table', {
@@ -49,7 +55,7 @@ const appliedLater = new iam.Role(strict, 'AppliedLater', {
 iam.PermissionsBoundary.of(appliedLater).apply(
   iam.ManagedPolicy.fromManagedPolicyName(strict, 'Later', 'leash-agent-boundary'),
 );
-new CfnResource(strict, 'Glue', { type: 'AWS::Glue::Database', properties: { CatalogId: '1', DatabaseInput: {} } });
+new CfnResource(strict, 'Bus', { type: 'AWS::Events::EventBus', properties: { Name: 'orders' } });
 
 const assembly = app.synth();
 const attachTemplate = Template.fromJSON(assembly.getStackArtifact(attach.artifactId).template);
@@ -91,7 +97,36 @@ describe('ProductionProtection', () => {
   });
 
   it('retains additional types the user lists', () => {
-    strictTemplate.hasResource('AWS::Glue::Database', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    strictTemplate.hasResource('AWS::Events::EventBus', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('retains every type the CI gate counts as stateful: what the gate would stop deleting is kept', () => {
+    const scope = new Stack(new App(), 'Gated');
+    ProductionProtection.protect(scope);
+    const types = [
+      ...statefulTypeNames(),
+      // Stateful in the AWS service specification, named in no list of ours.
+      'AWS::DocDB::DBInstance',
+      'AWS::Organizations::Account',
+      'AWS::EMR::Cluster',
+      // Outside the specification: a registry type and a module may hold data.
+      'MongoDB::Atlas::Cluster',
+      'Org::Data::Store::MODULE',
+    ];
+    types.forEach((type, index) => new CfnResource(scope, `Stateful${index}`, { type }));
+    new CfnResource(scope, 'Cleanup', { type: 'Custom::Cleanup', properties: { ServiceToken: 'arn' } });
+    new CfnResource(scope, 'Function', { type: 'AWS::Lambda::Function' });
+    const resources = (scope.node.root as App).synth().getStackArtifact(scope.artifactId).template.Resources as Record<
+      string,
+      { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+    >;
+    const kept = (type: string) =>
+      Object.values(resources).some(
+        (r) => r.Type === type && r.DeletionPolicy === 'Retain' && r.UpdateReplacePolicy === 'Retain',
+      );
+    expect(types.filter((type) => !isStateful(type) && !Object.hasOwn(STATEFUL_RESOURCE_TYPES, type))).toEqual([]);
+    expect(types.filter((type) => !kept(type))).toEqual([]);
+    expect(['Custom::Cleanup', 'AWS::Lambda::Function'].filter(kept)).toEqual([]);
   });
 
   it('attaches the agent boundary to roles and users without one', () => {

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryIo, runCli } from '../../lib/cli/program';
-import { STATEFUL_RESOURCE_TYPES, isStatefulResourceType } from '../../lib/constructs/stateful-resource-types';
+import { isStatefulResourceType, statefulTypeNames } from '../../lib/constructs/stateful-resource-types';
 import { defaultGuardrailSpec } from '../../lib/guardrails';
 import { STACK_POLICY_BODY_LIMIT, stackPolicyFor, StackPolicyError } from '../../lib/guardrails/stack-policy';
 
 const spec = defaultGuardrailSpec();
-const stateful = Object.keys(STATEFUL_RESOURCE_TYPES);
+const stateful = statefulTypeNames();
 const policyOf = (Resources: Record<string, unknown>) =>
   stackPolicyFor({ Resources } as never, spec, stateful, (t) => isStatefulResourceType(t));
 
