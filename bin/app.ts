@@ -7,6 +7,7 @@ import { loadConfigFile } from '../lib/config/load';
 import type { LeashConfig } from '../lib/config/schema';
 import { defineLeashStacks, type LeashStacks } from '../lib/constructs/leash-app';
 import { GuardrailSpecError } from '../lib/guardrails';
+import { productionSpellingDoubts } from '../lib/guardrails/production-lookalikes';
 import { InputError } from '../lib/util/read-input';
 
 export const DEFAULT_CONFIG_FILE = 'leash.config.json';
@@ -62,6 +63,8 @@ export function buildLeashApp(
     );
   }
   const config = loadAppConfig(choice.file);
+  for (const doubt of productionSpellingDoubts(config.guardrails.production))
+    warn(`warning: ${choice.file}: ${doubt.message}`);
   try {
     return defineLeashStacks(app, config, { configFile: choice.file });
   } catch (err) {

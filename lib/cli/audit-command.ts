@@ -17,6 +17,7 @@ import { describeInterruption, EXIT_INTERRUPTED, interruptOnSigint, progressBar 
 import { toolVersion } from './version';
 import { checkDestination, formatList, writeReports } from './report-outputs';
 import { warnOfSarifLimit } from './write-report';
+import { warnConfigDoubts } from './config-doubts';
 
 export interface AuditCommandOptions {
   readonly input?: string[];
@@ -139,6 +140,7 @@ export async function runAudit(options: AuditCommandOptions, context: CliContext
     import('../audit/organization-audit'),
   ]);
   const config = loadConfigFile(options.config);
+  warnConfigDoubts(config, options.config, context);
   if (options.output) {
     refuseOutputThatIsInput(
       options.output,

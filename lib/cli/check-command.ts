@@ -15,6 +15,7 @@ import { formatsOf } from './audit-command';
 import { checkDestination, formatList, writeReports } from './report-outputs';
 import { toolVersion } from './version';
 import { warnOfSarifLimit } from './write-report';
+import { warnConfigDoubts } from './config-doubts';
 
 /** ASFF needs an AWS account per finding; template findings have none, so check does not offer it. */
 const CHECK_FORMATS = REPORT_FORMATS.filter((format) => format !== 'asff');
@@ -75,6 +76,7 @@ export async function runCheckCommand(
   ]);
   const head = loadConfigFile(options.config);
   const base = options.baselineConfig ? loadConfigFile(options.baselineConfig) : undefined;
+  warnConfigDoubts(head, options.config, context);
   const config = base ? gateConfig(base, head) : head;
   const weakened = base ? weakenedSince(base, head) : [];
   for (const line of weakened) {

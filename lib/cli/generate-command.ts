@@ -7,6 +7,7 @@ import { InputError } from '../util/read-input';
 import type { CliContext } from './context';
 import { OWNED_FILE_NAMES, replaceGeneratedSet } from './generated-set';
 import { toolVersion } from './version';
+import { warnConfigDoubts } from './config-doubts';
 
 export interface GenerateCommandOptions {
   readonly config?: string;
@@ -62,6 +63,7 @@ export async function runGenerate(options: GenerateCommandOptions, context: CliC
     import('../config/load'),
   ]);
   const config = loadConfigFile(options.config);
+  warnConfigDoubts(config, options.config, context);
   let generated: GeneratedGuardrails;
   try {
     generated = generateGuardrails(config.guardrails);

@@ -36,6 +36,7 @@ import { EXIT_FINDINGS, EXIT_OK } from './exit-codes';
 import type { CliContext } from './context';
 
 import { PATH_FORMATS, type PathFormat, type PathsCommandOptions } from './paths-options';
+import { warnConfigDoubts } from './config-doubts';
 
 /** What a path must end at, as a test on a principal (asked lazily, only of principals the search reaches). */
 export interface PathGoal {
@@ -204,6 +205,7 @@ export async function runPaths(
   }
   const catalog = loadCatalog();
   const config = loadConfigFile(options.config);
+  warnConfigDoubts(config, options.config, context);
   const input = await loadAuditInput({ input: options.input, scp: options.scp, rcp: options.rcp });
   const now = new Date();
   const accounts = input.accounts.map((snapshot) => ({

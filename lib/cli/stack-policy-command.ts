@@ -7,6 +7,7 @@ import { StackPolicyError, stackPolicyFor } from '../guardrails/stack-policy';
 import { InputError } from '../util/read-input';
 import { writeFileAtomically } from './atomic-file';
 import type { CliContext } from './context';
+import { warnConfigDoubts } from './config-doubts';
 
 export interface StackPolicyCommandOptions {
   readonly config?: string;
@@ -31,6 +32,7 @@ export async function runStackPolicy(
     import('../constructs/stateful-resource-types'),
   ]);
   const config = loadConfigFile(options.config);
+  warnConfigDoubts(config, options.config, context);
   const stacks = loadStacks(inputs);
   const files = new Map<string, string>();
   const lines: string[] = [];

@@ -23,6 +23,7 @@ import type {
   ExemptionCoverage,
   GeneratedPolicy,
 } from './types';
+import { productionSpellingDoubts } from './production-lookalikes';
 
 /** One emitted statement, reduced to what coverage needs. */
 interface EmittedStatement {
@@ -312,6 +313,8 @@ export function caveats(spec: GuardrailSpec, actions: readonly ActionCoverage[])
   const noSlot = (slots: GuardrailSpec['placement']['resourceControlPolicies']) =>
     slots.root + slots.organizationalUnit + slots.account === 0;
   const out = [
+    // First: a production tag the config may have misspelt leaves every guard below off those resources.
+    ...productionSpellingDoubts(spec.production).map((doubt) => doubt.message),
     ...(noSlot(spec.placement.resourceControlPolicies)
       ? [
           'No RCP slot is free at any level (guardrails.placement.resourceControlPolicies), so no RCP was made: ' +

@@ -61,3 +61,53 @@ export function lookalikeProductionTags(
   }
   return found;
 }
+
+/** Environment tag keys and production values in common use: a configured one a letter or two from these is
+ * more likely a typo than a different convention. */
+const USUAL_KEYS = ['environment', 'env', 'stage', 'tier'];
+const USUAL_PRODUCTION_VALUES = ['production', 'prod', 'prd', 'live'];
+
+/** A production key or value of the config that reads as a misspelling of a usual one the config lacks. */
+export interface SpellingDoubt {
+  /** JSON path in the config: `guardrails.production.values[1]`. */
+  readonly path: string;
+  readonly written: string;
+  readonly meant: string;
+  /** The doubt in words, with what it costs if it is a typo. */
+  readonly message: string;
+}
+
+/**
+ * Production keys and values of the config that look misspelt (`enviroment`, `prodution`): the guardrails match
+ * the exact text, so resources tagged with the usual spelling would have no production guard. Only a spelling
+ * that is itself no usual word, of a usual word the config does not also list, is doubted. A typo among the
+ * non-production values only keeps agents out of more, so those are not doubted.
+ */
+export function productionSpellingDoubts(production: ProductionSelector): SpellingDoubt[] {
+  const doubts: SpellingDoubt[] = [];
+  const check = (list: readonly string[], usual: readonly string[], field: string, cost: (meant: string) => string) => {
+    list.forEach((written, index) => {
+      if (usual.some((word) => same(written, word))) return;
+      const meant = usual.find((word) => isMisspelling(written, word) && !list.some((w) => same(w, word)));
+      if (meant === undefined) return;
+      const path = `guardrails.production.${field}[${index}]`;
+      doubts.push({
+        path,
+        written,
+        meant,
+        message:
+          `${path}: "${written}" reads as a misspelling of "${meant}": ${cost(meant)}. ` +
+          `Correct it, or list "${meant}" too if both are in use; if "${written}" is the spelling your tags use, ignore this.`,
+      });
+    });
+  };
+  const key = production.tagKeys[0] ?? 'environment';
+  check(production.tagKeys, USUAL_KEYS, 'tagKeys', (meant) => `resources tagged ${meant}=... get no production guard`);
+  check(
+    production.values,
+    USUAL_PRODUCTION_VALUES,
+    'values',
+    (meant) => `resources tagged ${key}=${meant} get no production guard`,
+  );
+  return doubts;
+}

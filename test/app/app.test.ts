@@ -186,6 +186,21 @@ describe('config errors', () => {
     );
   });
 
+  it('warns about a production tag key the config may have misspelt, and still builds', () => {
+    const example = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+    const file = configFile('misspelt.json', {
+      ...example,
+      guardrails: { ...example.guardrails, production: { ...example.guardrails.production, tagKeys: ['enviroment'] } },
+    });
+    const messages: string[] = [];
+    buildLeashApp(new App({ context: { config: file } }), {}, (m) => messages.push(m));
+    expect(messages).toEqual([
+      expect.stringContaining(
+        `warning: ${file}: guardrails.production.tagKeys[0]: "enviroment" reads as a misspelling`,
+      ),
+    ]);
+  });
+
   it('report guardrail spec problems under guardrails.*', () => {
     const file = configFile('spec.json', {
       guardrails: { production: { nonProductionValues: ['prod'] } },

@@ -73,6 +73,20 @@ describe('leash audit', () => {
     exampleJson = JSON.parse(io.out);
   });
 
+  it('warns on stderr about a production value of the config that reads as a misspelling, and still audits', async () => {
+    const config = write('misspelt.json', { guardrails: { production: { values: ['prodution'] } } });
+    const io = memoryIo();
+    const code = await runCli(
+      ['audit', '--input', EXAMPLE, '--config', config, '--format', 'json', '--fail-on', 'none'],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(io.err).toContain(
+      `leash: warning: ${config}: guardrails.production.values[0]: "prodution" reads as a misspelling of "production"`,
+    );
+    expect(JSON.parse(io.out).findings.length).toBeGreaterThan(0);
+  });
+
   it("finds the bundled example account's traps and exits 1", () => {
     expect(exampleCode).toBe(1);
     const rules = new Set(exampleJson.findings.map((f) => f.ruleId));

@@ -40,6 +40,30 @@ describe('leash generate', () => {
     expect(JSON.parse(io.out).totals.destructive).toBeGreaterThan(0);
   });
 
+  it('warns about a production key or value that reads as a misspelling, on stderr and in the coverage', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'leash.config.json');
+    const production = { tagKeys: ['enviroment'], values: ['prodution', 'prd'] };
+    writeFileSync(config, JSON.stringify({ guardrails: { production } }));
+    const io = memoryIo();
+    const code = await runCli(['generate', '--config', config, '--out', join(dir, 'out'), '--format', 'json'], io);
+    expect(code).toBe(0);
+    const warnings = io.err.split('\n').filter((line) => line.startsWith('leash: warning:'));
+    expect(warnings).toEqual([
+      expect.stringContaining(
+        `${config}: guardrails.production.tagKeys[0]: "enviroment" reads as a misspelling of "environment"`,
+      ),
+      expect.stringContaining(
+        `${config}: guardrails.production.values[0]: "prodution" reads as a misspelling of "production"`,
+      ),
+    ]);
+    expect(JSON.parse(io.out).caveats.slice(0, 2)).toEqual([
+      expect.stringMatching(/^guardrails\.production\.tagKeys\[0\]: "enviroment"/),
+      expect.stringMatching(/^guardrails\.production\.values\[0\]: "prodution"/),
+    ]);
+    expect(readFileSync(join(dir, 'out', 'coverage.md'), 'utf8')).toContain('"prodution" reads as a misspelling');
+  });
+
   it('names the production deletions agents.productionWriteAllowlist opens to agents, on stderr', async () => {
     const dir = tempDir();
     const config = join(dir, 'leash.config.json');

@@ -1,0 +1,37 @@
+import { productionSpellingDoubts } from '../../lib/guardrails/production-lookalikes';
+import { defaultGuardrailSpec } from '../../lib/guardrails';
+
+const doubted = (tagKeys: string[], values: string[]) =>
+  productionSpellingDoubts({ ...defaultGuardrailSpec().production, tagKeys, values }).map((d) => [d.path, d.meant]);
+
+describe('production keys and values the config may have misspelt', () => {
+  it('doubts a key or value a letter or two from a usual one', () => {
+    expect(doubted(['enviroment'], ['prodution'])).toEqual([
+      ['guardrails.production.tagKeys[0]', 'environment'],
+      ['guardrails.production.values[0]', 'production'],
+    ]);
+    expect(doubted(['Envirnoment'], ['PRODUCTON'])).toEqual([
+      ['guardrails.production.tagKeys[0]', 'environment'],
+      ['guardrails.production.values[0]', 'production'],
+    ]);
+  });
+
+  it('trusts usual words in any case, other conventions, and a variant listed beside the usual spelling', () => {
+    expect(doubted(['environment', 'Env', 'stage'], ['production', 'prod', 'PRD', 'live'])).toEqual([]);
+    expect(doubted(['cost-center', 'workload'], ['critical', 'customer-facing'])).toEqual([]);
+    expect(doubted(['environment'], ['production', 'prodution'])).toEqual([]);
+  });
+
+  it('says what a typo costs and how to settle it', () => {
+    const [doubt] = productionSpellingDoubts({ ...defaultGuardrailSpec().production, values: ['prodution'] });
+    expect(doubt.message).toBe(
+      'guardrails.production.values[0]: "prodution" reads as a misspelling of "production": resources tagged ' +
+        'environment=production get no production guard. Correct it, or list "production" too if both are in use; ' +
+        'if "prodution" is the spelling your tags use, ignore this.',
+    );
+  });
+
+  it('has nothing to say about the documented defaults', () => {
+    expect(productionSpellingDoubts(defaultGuardrailSpec().production)).toEqual([]);
+  });
+});
