@@ -1,5 +1,7 @@
 // GitHub Actions OIDC trust whose `sub` condition wildcards the repository (`repo:org/*`, `repo:*`): every
-// repository matched, including ones anyone in the org can create, can assume the role.
+// repository matched, including ones anyone in the org can create, can assume the role. A pinned repository
+// whose `sub` still matches a branch, tag, environment or pull request a pusher chooses (`repo:org/app:*`) is
+// reported at medium: whoever may push there, a coding agent with write access included, runs a workflow as the role.
 import type { RuleFinding, RuleContext, RuleMeta } from './types';
 import { docsUrl } from './support/meta';
 import { GITHUB_OIDC_HOST, trustStatements } from './support/trust';
@@ -8,11 +10,14 @@ export const meta: RuleMeta = {
   id: 'trust-github-wildcard-repo',
   category: 'trust',
   severity: 'high',
-  title: 'GitHub OIDC trust with a wildcard repository',
+  title: 'GitHub OIDC trust with a wildcard repository or branch',
   help:
     'The trust policy matches the GitHub Actions `sub` claim with a wildcard in the repository part ' +
     '("repo:my-org/*"), so any matching repository\'s workflows (a fork, a new repo, a pull request) can ' +
-    'assume the role. Pin the repository, and the branch or environment: "repo:my-org/app:environment:production".',
+    'assume the role (high); or it pins the repository but matches any branch or pull request ("repo:my-org/app:*"), ' +
+    'so whoever may push a branch there, an agent with write access included, runs a workflow as the role (medium). ' +
+    'Pin the repository, and the protected branch or an environment with required reviewers: ' +
+    '"repo:my-org/app:environment:production".',
   docsUrl: docsUrl('trust-github-wildcard-repo'),
 };
 
@@ -25,15 +30,49 @@ export function repositoryIsWildcarded(pattern: string): boolean {
   return /[*?]/.test(repository) || !repository.includes('/');
 }
 
+/**
+ * Whether a `sub` value with a pinned repository still lets in a workflow whose claim a pusher chooses: a
+ * wildcard after the repository (`repo:org/app:*`, `...:ref:refs/heads/feature-*`, `...:environment:*`) matches a
+ * branch or tag they may push, or an environment a workflow creates by naming it (GitHub makes a missing one,
+ * unprotected); `repo:org/app:pull_request` is any pull request's workflow.
+ */
+export function branchIsOpen(value: string, like: boolean): boolean {
+  if (!value.startsWith('repo:') || repositoryIsWildcarded(value)) return false;
+  const rest = value.slice('repo:'.length).split(':').slice(1).join(':');
+  return (like && /[*?]/.test(rest)) || rest.toLowerCase() === 'pull_request';
+}
+
 export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
     const federated = trust.statement.principals?.Federated ?? [];
     if (!federated.some((f) => f.toLowerCase().endsWith(`oidc-provider/${GITHUB_OIDC_HOST}`))) continue;
-    const wildcarded = trust.statement.conditions
-      .filter((c) => c.key.toLowerCase() === SUB_KEY && /^String(Not)?Like$/.test(c.baseOperator))
-      .filter((c) => !c.baseOperator.startsWith('StringNot'))
+    const subTests = trust.statement.conditions.filter(
+      (c) => c.key.toLowerCase() === SUB_KEY && /^String(Equals|Like)(IgnoreCase)?$/.test(c.baseOperator),
+    );
+    const wildcarded = subTests
+      .filter((c) => c.baseOperator === 'StringLike')
       .flatMap((c) => c.values.filter(repositoryIsWildcarded));
+    const openBranches = subTests.flatMap((c) =>
+      c.values.filter((value) => branchIsOpen(value, c.baseOperator === 'StringLike')),
+    );
+    if (wildcarded.length === 0 && openBranches.length > 0) {
+      const repositories = [...new Set(openBranches.map((value) => value.slice('repo:'.length).split(':')[0]))];
+      findings.push({
+        severity: 'medium',
+        message:
+          `GitHub Actions may assume the role from a branch, tag, environment or pull request of ${repositories.join(', ')} ` +
+          `that whoever may push there chooses (${openBranches.map((v) => JSON.stringify(v)).join(', ')}): an agent ` +
+          'with write access, for one, runs a workflow as the role.',
+        principalArn: trust.role.arn,
+        location: trust.role.location,
+        evidence: [trust.evidence],
+        details: { key: `${trust.statement.index}:branch`, subPatterns: openBranches },
+        remediation:
+          'Pin the branch or environment with StringEquals: "repo:my-org/app:ref:refs/heads/main" (a protected branch) or ' +
+          '"repo:my-org/app:environment:production" (an environment with required reviewers).',
+      });
+    }
     if (wildcarded.length === 0) continue;
     findings.push({
       severity: meta.severity,

@@ -276,6 +276,35 @@ const cases: [string, unknown, Record<string, string>][] = [
   [
     'GitHub OIDC pinned repository, any branch',
     github({ StringEquals: aud, StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:*' } }),
+    { 'trust-github-wildcard-repo': 'medium' },
+  ],
+  [
+    'GitHub OIDC pinned repository, branches by prefix (a pusher names one so)',
+    github({
+      StringEquals: aud,
+      StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/release-*' },
+    }),
+    { 'trust-github-wildcard-repo': 'medium' },
+  ],
+  [
+    'GitHub OIDC pinned repository, any environment (a workflow naming one creates it, unprotected)',
+    github({
+      StringEquals: aud,
+      StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:environment:*' },
+    }),
+    { 'trust-github-wildcard-repo': 'medium' },
+  ],
+  [
+    'GitHub OIDC pinned repository, any pull request',
+    github({ StringEquals: { ...aud, 'token.actions.githubusercontent.com:sub': 'repo:acme/app:pull_request' } }),
+    { 'trust-github-wildcard-repo': 'medium' },
+  ],
+  [
+    'GitHub OIDC pinned repository and branch, through StringLike without a wildcard',
+    github({
+      StringEquals: aud,
+      StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/main' },
+    }),
     {},
   ],
   [
@@ -286,6 +315,21 @@ const cases: [string, unknown, Record<string, string>][] = [
 ];
 
 describe('trust policy rules', () => {
+  it('says which repository a pushed branch, tag, environment or pull request reaches the role from', () => {
+    const trust = github({
+      StringEquals: aud,
+      StringLike: {
+        'token.actions.githubusercontent.com:sub': ['repo:acme/app:ref:refs/heads/main', 'repo:acme/app:*'],
+      },
+    });
+    const [finding] = run([githubWildcard], { principals: [{ name: 'deployer', trust }] });
+    expect(finding.message).toBe(
+      'GitHub Actions may assume the role from a branch, tag, environment or pull request of acme/app that whoever ' +
+        'may push there chooses ("repo:acme/app:*"): an agent with write access, for one, runs a workflow as the role.',
+    );
+    expect(finding.remediation).toContain('"repo:my-org/app:environment:production"');
+  });
+
   it.each(cases)('%s', (_name, trust, expected) => {
     const findings = run(Object.values(rules), { principals: [{ name: 'r', trust }] });
     for (const id of Object.keys(rules)) {
