@@ -18,6 +18,10 @@ export interface GitHubEnvironment {
   readonly GITHUB_REPOSITORY?: string;
   readonly GITHUB_EVENT_PATH?: string;
   readonly GITHUB_TOKEN?: string;
+  /** `true` in every GitHub Actions job. */
+  readonly GITHUB_ACTIONS?: string;
+  /** The event that started the workflow: `pull_request`, `pull_request_target`, `push`, ... */
+  readonly GITHUB_EVENT_NAME?: string;
 }
 
 export interface FetchOptions {

@@ -44,6 +44,24 @@ export type ApprovalVerification =
 
 const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
 
+/**
+ * A GitHub Actions run for a pull request without `--verify-approvals github`: the names in approvedBy are
+ * whatever the branch says, and whoever pushed it (an agent included) wrote them, so none counts there. The
+ * answer is a verification that failed, with why; undefined elsewhere (a workstation, another CI, a push).
+ */
+export function unverifiedPullRequestRun(env: {
+  readonly GITHUB_ACTIONS?: string;
+  readonly GITHUB_EVENT_NAME?: string;
+}): ApprovalVerification | undefined {
+  if (env.GITHUB_ACTIONS !== 'true' || !env.GITHUB_EVENT_NAME?.startsWith('pull_request')) return undefined;
+  return {
+    kind: 'github',
+    error:
+      `this is a GitHub Actions ${env.GITHUB_EVENT_NAME} run without --verify-approvals github, where approvedBy ` +
+      'holds whatever the pull request wrote: pass --verify-approvals github so that only real reviews count',
+  };
+}
+
 /** `Alice`, ` alice ` and `@alice` are one person. */
 export function normaliseLogin(login: string): string {
   return login.trim().replace(/^@/, '').toLowerCase();

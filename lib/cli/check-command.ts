@@ -110,6 +110,12 @@ export async function runCheckCommand(
     if ('error' in verification) {
       context.io.stderr(`leash check: approvals could not be verified, so none counts: ${verification.error}\n`);
     }
+  } else if (config.suppressions.some((suppression) => suppression.approvedBy.length > 0)) {
+    const { unverifiedPullRequestRun } = await import('../check/review-rules');
+    verification = unverifiedPullRequestRun(env);
+    if (verification && 'error' in verification) {
+      context.io.stderr(`leash check: approvals are not taken as written, so none counts: ${verification.error}\n`);
+    }
   }
   const catalog = loadCatalog();
   // What `leash generate` would refuse in the guardrails (as the audit does): said, never read in silence.

@@ -409,6 +409,45 @@ describe('leash check --verify-approvals github, end to end', () => {
     }
   }
 
+  it('takes approvedBy as written only outside a GitHub Actions pull request run; there, without the flag, none counts', async () => {
+    const { runCli, memoryIo } = await import('../../lib/cli/program');
+    const probe = memoryIo();
+    await runCli(['check', after, '--baseline', before, '--format', 'json'], probe);
+    const hash = (JSON.parse(probe.out) as { findings: Finding[] }).findings[0].details?.changeHash;
+    const config = join(dir, 'config-unverified.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ suppressions: [{ ...suppression(['alice', 'bob']), logicalId: 'Orders', changes: [hash] }] }),
+    );
+    const check = async (variables: Record<string, string>) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, variables);
+      try {
+        const io = memoryIo();
+        const code = await runCli(['check', after, '--baseline', before, '--config', config, '--format', 'json'], io);
+        return { code, err: io.err, findings: (JSON.parse(io.out) as { findings: Finding[] }).findings };
+      } finally {
+        for (const key of Object.keys(variables)) {
+          if (saved[key] === undefined) delete process.env[key];
+          else process.env[key] = saved[key];
+        }
+      }
+    };
+    const workstation = await check({});
+    expect(workstation.code).toBe(0);
+    expect(workstation.findings[0].message).toContain('approvedBy was not verified');
+    for (const event of ['pull_request', 'pull_request_target']) {
+      const pullRequest = await check({ GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: event });
+      expect(pullRequest.code).toBe(1);
+      expect(pullRequest.err).toContain(`this is a GitHub Actions ${event} run without --verify-approvals github`);
+      expect(pullRequest.findings[0].suppressed).toBeUndefined();
+      expect(pullRequest.findings[0].message).toContain(
+        'pass --verify-approvals github so that only real reviews count',
+      );
+    }
+    expect((await check({ GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'push' })).code).toBe(0);
+  });
+
   it('exits 0 when two qualifying people approved the bound change, 1 when one approval is stale', async () => {
     github.reviews = [
       { login: 'alice', state: 'APPROVED', commit: head() },
