@@ -1,5 +1,6 @@
-// Web identity federation (GitHub Actions, GitLab, EKS, Cognito) without `aud` and `sub` conditions: every
-// token the provider issues to anyone (any GitHub repository in the world) can assume the role.
+// Web identity federation (GitHub Actions, GitLab, HCP Terraform, Buildkite, EKS, Cognito) without `aud` and
+// `sub` conditions that refuse someone else's token: every token the provider issues to anyone (any GitHub
+// repository in the world, or a `sub` pattern such as `project_path:*` that any project meets) can assume the role.
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
 import { GITHUB_OIDC_HOST, oidcProviderHost, trustStatements } from './support/trust';
@@ -24,9 +25,64 @@ export const meta: RuleMeta = {
 /** A claim value of a token the provider issues to someone else: an identity, or an audience, of its own. */
 const STRANGER_CLAIM = 'leash-stranger';
 
-/** The subject of a stranger's token: for GitHub Actions, a workflow in a repository of its own. */
-function strangerSubject(host: string): string {
-  return host === GITHUB_OIDC_HOST ? 'repo:leash-stranger/leash-stranger:ref:refs/heads/main' : STRANGER_CLAIM;
+/**
+ * Issuers any customer of a CI service shares, with the subject a stranger's job there gets and who that stranger
+ * is. Every subject starts with `shape` and then its owner (a GitHub account, a GitLab group, an organization),
+ * which ends at `ownerEnd`: the owner is what a stranger cannot be, the rest of a subject (repository, pipeline,
+ * branch) a stranger names as they like in their own. Self-hosted GitLab and GitHub Enterprise issuers write the
+ * same claims, so a trust's `sub` values of one of these shapes are read so whatever the host.
+ */
+const SHARED_ISSUERS: readonly { host: string; shape: string; ownerEnd: string; stranger: string; who: string }[] = [
+  {
+    host: GITHUB_OIDC_HOST,
+    shape: 'repo:',
+    ownerEnd: '/',
+    stranger: 'repo:leash-stranger/leash-stranger:ref:refs/heads/main',
+    who: 'any GitHub Actions workflow, in any repository',
+  },
+  {
+    host: 'gitlab.com',
+    shape: 'project_path:',
+    ownerEnd: '/',
+    stranger: 'project_path:leash-stranger/leash-stranger:ref_type:branch:ref:main',
+    who: 'any GitLab CI job, in any project',
+  },
+  {
+    host: 'app.terraform.io',
+    shape: 'organization:',
+    ownerEnd: ':',
+    stranger: 'organization:leash-stranger:project:leash-stranger:workspace:leash-stranger:run_phase:apply',
+    who: 'any HCP Terraform run, in any organization',
+  },
+  {
+    host: 'agent.buildkite.com',
+    shape: 'organization:',
+    ownerEnd: ':',
+    stranger: 'organization:leash-stranger:pipeline:leash-stranger:ref:refs/heads/main:commit:0000000:step:deploy',
+    who: 'any Buildkite pipeline, in any organization',
+  },
+];
+
+/**
+ * The subjects of tokens the provider issues to someone else: a plain one, the host's stranger, and for each `sub`
+ * pattern of the trust whose owner part has a wildcard (`project_path:*`, `organization:acme*:...`), the subject it
+ * matches with its wildcards filled: an owner name a stranger may register, with the rest as the pattern asks.
+ */
+function strangerSubjects(host: string, statement: NormalizedStatement): string[] {
+  const patterns = statement.conditions
+    .filter((condition) => condition.key.toLowerCase() === `${host}:sub` && condition.baseOperator === 'StringLike')
+    .flatMap((condition) => condition.values);
+  const subjects = [STRANGER_CLAIM];
+  for (const issuer of SHARED_ISSUERS) {
+    if (issuer.host === host) subjects.push(issuer.stranger);
+    for (const pattern of patterns.filter((p) => p.startsWith(issuer.shape))) {
+      const rest = pattern.slice(issuer.shape.length);
+      const end = rest.indexOf(issuer.ownerEnd);
+      const owner = end < 0 ? rest : rest.slice(0, end);
+      if (/[*?]/.test(owner)) subjects.push(pattern.replace(/[*?]/g, 'x'));
+    }
+  }
+  return [...new Set(subjects)];
 }
 
 export function check(context: RuleContext): RuleFinding[] {
@@ -39,8 +95,11 @@ export function check(context: RuleContext): RuleFinding[] {
       if (!host) continue;
       // Tokens always carry sub and aud: the stranger's own values of them.
       const hasSub =
-        refusesEach(trust.statement, `${host}:sub`, [present([strangerSubject(host)])]) ||
-        refusesEach(trust.statement, `${host}:amr`, [present([STRANGER_CLAIM])]);
+        refusesEach(
+          trust.statement,
+          `${host}:sub`,
+          strangerSubjects(host, trust.statement).map((subject) => present([subject])),
+        ) || refusesEach(trust.statement, `${host}:amr`, [present([STRANGER_CLAIM])]);
       const hasAud = refusesEach(trust.statement, `${host}:aud`, [present([STRANGER_CLAIM])]);
       if (hasSub && hasAud) {
         const guests = host === COGNITO_HOST ? guestFinding(trust.statement, trust.denies) : undefined;
@@ -56,14 +115,15 @@ export function check(context: RuleContext): RuleFinding[] {
         continue;
       }
       const github = host === GITHUB_OIDC_HOST;
-      const severity: Severity = !hasSub ? (github ? 'critical' : 'high') : 'medium';
+      const shared = SHARED_ISSUERS.find((issuer) => issuer.host === host);
+      const severity: Severity = !hasSub ? (shared ? 'critical' : 'high') : 'medium';
       const missing = [!hasAud ? `${host}:aud` : '', !hasSub ? `${host}:sub` : ''].filter(Boolean);
       findings.push({
         severity,
         message:
           `trust policy accepts tokens from ${host} without a condition on ${missing.join(' or ')} that refuses ` +
           'a token the provider issues to someone else' +
-          (!hasSub && github ? ': any GitHub Actions workflow, in any repository, can assume the role.' : '.'),
+          (!hasSub && shared ? `: ${shared.who}, can assume the role.` : '.'),
         principalArn: trust.role.arn,
         location: trust.role.location,
         evidence: [trust.evidence],

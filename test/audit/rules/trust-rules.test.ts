@@ -15,6 +15,14 @@ const github = (condition?: object) =>
     ...(condition ? { Condition: condition } : {}),
   });
 const aud = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' };
+/** A trust of another OIDC issuer, its audience pinned, its subject matched with StringLike. */
+const issuer = (host: string, audience: string, sub: string) =>
+  doc({
+    Effect: 'Allow',
+    Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${host}` },
+    Action: 'sts:AssumeRoleWithWebIdentity',
+    Condition: { StringEquals: { [`${host}:aud`]: audience }, StringLike: { [`${host}:sub`]: sub } },
+  });
 const COGNITO = 'cognito-identity.amazonaws.com';
 const POOL = { [`${COGNITO}:aud`]: 'eu-west-1:11111111-2222-3333-4444-555555555555' };
 const cognito = (condition?: object, ...more: object[]) =>
@@ -306,6 +314,37 @@ const cases: [string, unknown, Record<string, string>][] = [
       StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/main' },
     }),
     {},
+  ],
+  [
+    'GitHub OIDC with a wildcard in the owner (an account name a stranger registers: acme-evil)',
+    github({ StringEquals: aud, StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme*/app:*' } }),
+    { 'trust-github-wildcard-repo': 'high', 'trust-oidc-unconstrained': 'critical' },
+  ],
+  [
+    'GitLab.com with a subject any project meets (project_path:*)',
+    issuer('gitlab.com', 'https://gitlab.com', 'project_path:*'),
+    { 'trust-oidc-unconstrained': 'critical' },
+  ],
+  ['GitLab.com pinned to a group', issuer('gitlab.com', 'https://gitlab.com', 'project_path:acme/*'), {}],
+  [
+    'a self-hosted GitLab with a subject any of its projects meets',
+    issuer('gitlab.acme.example', 'https://gitlab.acme.example', 'project_path:*:ref_type:branch:ref:main'),
+    { 'trust-oidc-unconstrained': 'high' },
+  ],
+  [
+    'HCP Terraform with a subject any organization meets',
+    issuer('app.terraform.io', 'aws.workload.identity', 'organization:*'),
+    { 'trust-oidc-unconstrained': 'critical' },
+  ],
+  [
+    'HCP Terraform pinned to an organization and workspace',
+    issuer('app.terraform.io', 'aws.workload.identity', 'organization:acme:project:*:workspace:prod:run_phase:*'),
+    {},
+  ],
+  [
+    'Buildkite with a subject any organization meets',
+    issuer('agent.buildkite.com', 'sts.amazonaws.com', 'organization:*:pipeline:deploy:*'),
+    { 'trust-oidc-unconstrained': 'critical' },
   ],
   [
     'a "*" in StringEquals is literal, not a wildcard',
