@@ -224,11 +224,131 @@ describe('values from other templates and from conditions', () => {
     expect(statements[0].Resource).toBe('arn:aws:dynamodb:us-east-1:123456789012:table/orders');
   });
 
-  it('evaluates Fn::If on a condition over a parameter default, and Fn::Select over Fn::Split', () => {
+  it('reads an Action that is Fn::If on a condition over a parameter as either branch, and Fn::Select over Fn::Split', () => {
+    // Stage defaults to dev, but deployment may pass prod: an Allow of either action.
     expect(statements[1]).toMatchObject({
-      Action: 'dynamodb:*',
+      Action: ['dynamodb:GetItem', 'dynamodb:*'],
       Resource: 'arn:aws:dynamodb:us-east-1:123456789012:table/a',
     });
+  });
+});
+
+describe('a template parameter that decides what a statement is', () => {
+  const snapshotOf = (parameters: Record<string, unknown>, statement: unknown) =>
+    snapshotFromTemplates(
+      [
+        {
+          file: 't.json',
+          stackName: 's',
+          template: { Parameters: parameters, Resources: { Worker: lambdaRole([statement]) } },
+        },
+      ],
+      { location: 't.json' },
+    );
+  const decide = (snapshot: AccountSnapshot, action: string) =>
+    compileAccount(snapshot, loadCatalog()).principals[0].decide(action, {
+      resourceTags: { environment: 'production' },
+    }).decision;
+
+  it('reads an Effect a parameter gives as Allow, whatever its default, and says so at the JSON path', () => {
+    const snapshot = snapshotOf(
+      { Mode: { Type: 'String', Default: 'Deny' } },
+      { Effect: { Ref: 'Mode' }, Action: 'rds:DeleteDBCluster', Resource: '*' },
+    );
+    expect(decide(snapshot, 'rds:DeleteDBCluster')).toBe('allowed');
+    expect(snapshot.problems).toContainEqual({
+      where: 't.json: Resources.Worker.Properties.Policies[0].PolicyDocument.Statement[0].Effect',
+      message: expect.stringMatching(
+        /parameter Mode may be given another value at deployment.*read as Allow, its worst/,
+      ),
+    });
+  });
+
+  it('reads an Action a parameter gives as any action of an Allow', () => {
+    const snapshot = snapshotOf(
+      { Act: { Type: 'String', Default: 's3:GetObject' } },
+      { Effect: 'Allow', Action: { Ref: 'Act' }, Resource: '*' },
+    );
+    expect(decide(snapshot, 'dynamodb:DeleteTable')).toBe('allowed');
+  });
+
+  it('takes the AllowedValues where the parameter lists them, not only its default', () => {
+    const snapshot = snapshotOf(
+      { Act: { Type: 'String', Default: 's3:GetObject', AllowedValues: ['s3:GetObject', 's3:DeleteObject'] } },
+      { Effect: 'Allow', Action: [{ Ref: 'Act' }, 's3:ListBucket'], Resource: '*' },
+    );
+    expect(decide(snapshot, 's3:DeleteObject')).toBe('allowed');
+    expect(decide(snapshot, 'dynamodb:DeleteTable')).toBe('denied');
+    expect(snapshot.problems.map((p) => p.message)).toContainEqual(
+      'decided by a template parameter, which deployment may set to another value than its default: read as ' +
+        '["s3:ListBucket","s3:GetObject","s3:DeleteObject"], every value it may take',
+    );
+    const onlyDeny = snapshotOf(
+      { Mode: { Type: 'String', Default: 'Deny', AllowedValues: ['Deny'] } },
+      { Effect: { Ref: 'Mode' }, Action: 'rds:DeleteDBCluster', Resource: '*' },
+    );
+    expect(decide(onlyDeny, 'rds:DeleteDBCluster')).toBe('denied');
+  });
+
+  it('reads an Fn::If on a condition over a parameter in the Effect at its worst too', () => {
+    const snapshot = snapshotFromTemplates(
+      [
+        {
+          file: 't.json',
+          stackName: 's',
+          template: {
+            Parameters: { Stage: { Type: 'String', Default: 'prod' } },
+            Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
+            Resources: {
+              Worker: lambdaRole([
+                { Effect: { 'Fn::If': ['IsProd', 'Deny', 'Allow'] }, Action: 'rds:DeleteDBCluster', Resource: '*' },
+              ]),
+            },
+          },
+        },
+      ],
+      { location: 't.json' },
+    );
+    expect(decide(snapshot, 'rds:DeleteDBCluster')).toBe('allowed');
+  });
+
+  it('keeps in a Deny only the actions it holds whichever branch deployment takes', () => {
+    const snapshot = snapshotFromTemplates(
+      [
+        {
+          file: 't.json',
+          stackName: 's',
+          template: {
+            Parameters: { Stage: { Type: 'String', Default: 'prod' } },
+            Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
+            Resources: {
+              Worker: lambdaRole([
+                { Effect: 'Allow', Action: ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], Resource: '*' },
+                {
+                  Effect: 'Deny',
+                  Action: {
+                    'Fn::If': ['IsProd', ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], ['rds:DeleteDBInstance']],
+                  },
+                  Resource: '*',
+                },
+              ]),
+            },
+          },
+        },
+      ],
+      { location: 't.json' },
+    );
+    expect(decide(snapshot, 'rds:DeleteDBInstance')).toBe('denied');
+    expect(decide(snapshot, 'rds:DeleteDBCluster')).toBe('allowed');
+  });
+
+  it('keeps reading a Resource at the default, as before (where, not what)', () => {
+    const snapshot = snapshotOf(
+      { Table: { Type: 'String', Default: 'orders' } },
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: { 'Fn::Sub': 'arn:aws:dynamodb:*:*:table/${Table}' } },
+    );
+    const statement = (snapshot.principals[0].inlinePolicies[0].document as Doc).Statement[0];
+    expect(statement.Resource).toBe('arn:aws:dynamodb:*:*:table/orders');
   });
 });
 

@@ -1267,7 +1267,10 @@ type StatementField = 'Action' | 'NotAction' | 'Resource' | 'NotResource' | 'Pri
  * Each such decision is a snapshot problem naming the file, logical id and JSON path.
  */
 function readPolicyDocument(value: unknown, path: string, context: ReadContext): unknown {
-  let resolved = resolveIntrinsics(withConditionalStatements(value, path, context), context.scope);
+  let resolved = resolveIntrinsics(
+    withConditionalStatements(withDecisiveParameters(value, path, context), path, context),
+    context.scope,
+  );
   if (typeof resolved === 'string') {
     // CloudFormation takes a policy document as JSON text too (often `!Sub` over a JSON string).
     try {
@@ -1308,6 +1311,129 @@ function readPolicyDocument(value: unknown, path: string, context: ReadContext):
   document.Statement = kept;
   // Anything still unknown (a Sid, a Version) becomes its pattern: the snapshot holds plain JSON only.
   return settle(document);
+}
+
+/** The fields that say what a statement is; the others (Resource, Condition) say where it applies. */
+const DECISIVE_FIELDS = ['Effect', 'Action', 'NotAction'] as const;
+
+/**
+ * A template parameter that decides a statement's Effect, Action or NotAction is taken at whatever deployment may
+ * give it, not at its default (`--parameter-overrides` may pass another): its AllowedValues where the field is the
+ * parameter itself (an Effect that may be Allow is Allow), otherwise unknown, which readPolicyDocument reads at its
+ * worst (an Allow covers no less, a Deny no more, than it may; an unknown Effect is an Allow). Said as a problem.
+ * Parameters a parent stack passes are its values, not choices.
+ */
+function withDecisiveParameters(value: unknown, path: string, context: ReadContext): unknown {
+  const { scope } = context;
+  if (!isRecord(value) || Object.keys(scope.parameters).length === 0) return value;
+  const passed = scope.parent ? Object.keys(scope.parameterValues ?? {}) : [];
+  const choices = Object.keys(scope.parameters).filter((name) => !passed.includes(name));
+  if (choices.length === 0) return value;
+  const strict: ResolveScope = {
+    ...scope,
+    note: undefined,
+    unknownParameters: new Set([...(scope.unknownParameters ?? []), ...choices]),
+  };
+  const quiet: ResolveScope = { ...scope, note: undefined };
+  const written = value.Statement;
+  const statements = Array.isArray(written) ? written : written !== undefined ? [written] : [];
+  let changed = false;
+  const read = statements.map((statement, index) => {
+    if (!isRecord(statement)) return statement;
+    const out: Record<string, unknown> = { ...statement };
+    for (const field of DECISIVE_FIELDS) {
+      if (!(field in statement)) continue;
+      const chosen = resolveIntrinsics(statement[field], strict);
+      if (!containsUnresolved(chosen) || containsUnresolved(resolveIntrinsics(statement[field], quiet))) continue;
+      changed = true;
+      // Every value it may take: the parameter's AllowedValues, or the branches of an Fn::If over parameters.
+      const options = allowedValuesOf(statement[field], scope) ?? branchValues(statement[field], strict);
+      if (options === undefined) {
+        // An unknown value is said where it is read at its worst (conservativeStatement).
+        out[field] = chosen;
+        continue;
+      }
+      // Positive fields of an Allow, and Not-fields of a Deny, take every value they may; the others only the
+      // values they hold whichever is taken. An Effect that may be Allow is Allow (read first).
+      const grow = (out.Effect === 'Deny') === field.startsWith('Not');
+      out[field] =
+        field === 'Effect'
+          ? options.some((option) => option.includes('Allow'))
+            ? 'Allow'
+            : 'Deny'
+          : grow
+            ? [...new Set(options.flat())]
+            : intersectionOf(options);
+      context.problems.push({
+        where: context.where(`${path}.Statement${Array.isArray(written) ? `[${index}]` : ''}.${field}`),
+        message:
+          'decided by a template parameter, which deployment may set to another value than its default: read as ' +
+          `${JSON.stringify(out[field])}, ${field === 'Effect' || grow ? 'every value it may take' : 'what it holds whichever is taken'}`,
+      });
+    }
+    return out;
+  });
+  if (!changed) return value;
+  return { ...value, Statement: Array.isArray(written) ? read : read[0] };
+}
+
+/**
+ * The values a field may take when it is literal strings and one `{Ref: P}` of a parameter that lists its
+ * AllowedValues: one list per allowed value, with the literals beside it; undefined otherwise.
+ */
+function allowedValuesOf(field: unknown, scope: ResolveScope): string[][] | undefined {
+  const items = Array.isArray(field) ? field : [field];
+  const literals = items.filter((item): item is string => typeof item === 'string');
+  const refs = items.filter((item) => typeof item !== 'string');
+  if (refs.length !== 1) return undefined;
+  const name = isRecord(refs[0]) && Object.keys(refs[0]).length === 1 ? refs[0].Ref : undefined;
+  const parameter = typeof name === 'string' ? (scope.parameters[name] as { AllowedValues?: unknown }) : undefined;
+  const allowed = parameter?.AllowedValues;
+  if (!Array.isArray(allowed) || allowed.length === 0 || !allowed.every((v) => typeof v === 'string')) return undefined;
+  return (allowed as string[]).map((value) => [...literals, value]);
+}
+
+/**
+ * The values a field may take when every unknown in it is an `Fn::If` (the field itself, or items of its list)
+ * whose branches are known: one list per branch of the first such item, each with what the other items hold
+ * whichever branch they take. Undefined when anything else in it is unknown.
+ */
+function branchValues(field: unknown, scope: ResolveScope): string[][] | undefined {
+  const alternatives: string[][][] = [];
+  for (const item of Array.isArray(field) ? field : [field]) {
+    const options = itemBranches(item, scope, 0);
+    if (options === undefined) return undefined;
+    alternatives.push(options);
+  }
+  const varying = alternatives.findIndex((options) => options.length > 1);
+  if (varying < 0) return [alternatives.flat(2)];
+  const others = alternatives.filter((_, index) => index !== varying).flatMap(intersectionOf);
+  return alternatives[varying].map((option) => [...option, ...others]);
+}
+
+/** The possible values of one item (each a list of strings); undefined when one is unknown. */
+function itemBranches(item: unknown, scope: ResolveScope, depth: number): string[][] | undefined {
+  const resolved = resolveIntrinsics(item, scope);
+  if (resolved === NO_VALUE) return [[]];
+  if (!containsUnresolved(resolved)) return stringsOf(resolved);
+  if (depth >= 8 || !isRecord(item) || Object.keys(item).length !== 1 || !Array.isArray(item['Fn::If'])) {
+    return undefined;
+  }
+  const [, yes, no] = item['Fn::If'] as unknown[];
+  const a = itemBranches(yes, scope, depth + 1);
+  const b = itemBranches(no, scope, depth + 1);
+  return a && b ? [...a, ...b] : undefined;
+}
+
+function stringsOf(value: unknown): string[][] | undefined {
+  if (typeof value === 'string') return [[value]];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [value as string[]];
+  return undefined;
+}
+
+/** The values every option holds. */
+function intersectionOf(options: readonly string[][]): string[] {
+  return options.reduce((common, option) => common.filter((value) => option.includes(value)));
 }
 
 /**
@@ -1368,6 +1494,10 @@ function conservativeStatement(
 ): Record<string, unknown> | undefined {
   const deny = statement.Effect === 'Deny';
   const out: Record<string, unknown> = { ...statement };
+  if (containsUnresolved(statement.Effect)) {
+    report('Effect', `cannot resolve (${collectReasons(statement.Effect).join('; ')}); read as Allow, its worst`);
+    out.Effect = 'Allow';
+  }
   const widen = (unresolved: Unresolved) => unresolved.pattern ?? '*';
   const fields: StatementField[] = ['Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal'];
   for (const field of fields) {
