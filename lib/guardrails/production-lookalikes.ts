@@ -111,3 +111,18 @@ export function productionSpellingDoubts(production: ProductionSelector): Spelli
   );
   return doubts;
 }
+
+/**
+ * A tag that reads as the agent tag (its key and value equal ignoring case, lookalikes, or typos of the agent
+ * tag's) without being one as the guardrails match it (key and value ignoring case): `leash:agent=true ` with a
+ * space, `leash-agent=true`. Whoever wrote it meant an agent, but no agent guardrail holds what carries it.
+ */
+export function agentTagLookalike(
+  tags: Readonly<Record<string, unknown>>,
+  agentTag: { readonly key: string; readonly value: string },
+): { readonly key: string; readonly value: string } | undefined {
+  const entries = Object.entries(tags).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  if (entries.some(([key, value]) => same(key, agentTag.key) && same(value, agentTag.value))) return undefined;
+  const found = entries.find(([key, value]) => readsAs(key, agentTag.key) && readsAs(value, agentTag.value));
+  return found && { key: found[0], value: found[1] };
+}

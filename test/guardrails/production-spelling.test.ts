@@ -1,4 +1,4 @@
-import { productionSpellingDoubts } from '../../lib/guardrails/production-lookalikes';
+import { agentTagLookalike, productionSpellingDoubts } from '../../lib/guardrails/production-lookalikes';
 import { defaultGuardrailSpec } from '../../lib/guardrails';
 
 const doubted = (tagKeys: string[], values: string[]) =>
@@ -33,5 +33,19 @@ describe('production keys and values the config may have misspelt', () => {
 
   it('has nothing to say about the documented defaults', () => {
     expect(productionSpellingDoubts(defaultGuardrailSpec().production)).toEqual([]);
+  });
+});
+
+describe('a tag that reads as the agent tag', () => {
+  const agent = { key: 'leash:agent', value: 'true' };
+  it('is found when IAM would not match it, and not when it would or when it means something else', () => {
+    expect(agentTagLookalike({ 'leash:agent': 'true\u200b' }, agent)).toEqual({
+      key: 'leash:agent',
+      value: 'true\u200b',
+    });
+    expect(agentTagLookalike({ leash_agent: 'true' }, agent)).toEqual({ key: 'leash_agent', value: 'true' });
+    expect(agentTagLookalike({ 'LEASH:AGENT': 'True' }, agent)).toBeUndefined();
+    expect(agentTagLookalike({ 'leash:agent': 'true', 'leash-agent': 'true' }, agent)).toBeUndefined();
+    expect(agentTagLookalike({ 'leash:agent': 'false', owner: 'true' }, agent)).toBeUndefined();
   });
 });

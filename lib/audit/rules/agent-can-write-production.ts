@@ -38,6 +38,7 @@ import {
 } from './support/writes';
 import { askRuns, tagSendRuns, type WriteQuestion } from './support/tag-sends';
 import type { Finding, Goal, RuleContext, RuleFinding, RuleMeta, Severity, TransitivePart } from './types';
+import { revealed } from '../../util/lookalike';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
 export const scope = 'principal' as const;
@@ -68,9 +69,13 @@ function recognitions(context: RuleContext, principal: Principal): Recognition[]
   const { guardrails, analysis } = context;
   const out: Recognition[] = [];
   if (analysis.isAgent(principal.arn)) {
+    const lookalike = analysis.agentTagLookalike(principal.arn);
     const how = analysis.agentTagUnknown(principal.arn)
       ? 'agent principal tag (its value only deployment knows: taken as an agent)'
-      : 'agent principal tag';
+      : lookalike
+        ? `a tag ${revealed(lookalike.key)}=${revealed(lookalike.value)} that reads as the agent tag ` +
+          `${guardrails.agents.principalTag.key}=${guardrails.agents.principalTag.value} but that IAM does not match, so no agent guardrail holds it`
+        : 'agent principal tag';
     out.push({ how, contextKeys: {} });
   }
   // MCP and source-identity agents are held by the SCP agent layers only: judged where the SCPs were read

@@ -2,6 +2,7 @@
 // later, broader policy) grant. Agent roles without one are how the incident happened.
 import type { RuleFinding, RuleContext, RuleMeta, Severity } from './types';
 import { docsUrl } from './support/meta';
+import { revealed } from '../../util/lookalike';
 
 /** Looks at principals one by one: safe to run over batches of principals. */
 export const scope = 'principal' as const;
@@ -31,11 +32,15 @@ export function check(context: RuleContext): RuleFinding[] {
     const exempt = analysis.isExempt(principal.arn);
     const severity: Severity = exempt ? 'info' : agent ? 'high' : 'medium';
     const tag = guardrails.agents.principalTag;
+    const lookalike = analysis.agentTagLookalike(principal.arn);
     const who = !agent
       ? 'is a role'
       : analysis.agentTagUnknown(principal.arn)
         ? `may be an agent role (its ${tag.key} tag has a value only deployment knows)`
-        : `is an agent role (tag ${tag.key}=${tag.value})`;
+        : lookalike
+          ? `looks like an agent role (its tag ${revealed(lookalike.key)}=${revealed(lookalike.value)} reads as ` +
+            `${tag.key}=${tag.value}, but IAM does not match it, so no agent guardrail holds it)`
+          : `is an agent role (tag ${tag.key}=${tag.value})`;
     findings.push({
       severity,
       message:

@@ -139,6 +139,11 @@ export interface AccountAnalysis {
   /** Whether a template gives the principal an agent tag (or tags) whose value only deployment knows. */
   agentTagUnknown(principalArn: string): boolean;
   /**
+   * A tag of the principal that reads as the agent tag but that IAM does not match (`leash:agent=true ` with a
+   * space): isAgent takes it as an agent, and no agent guardrail holds it.
+   */
+  agentTagLookalike(principalArn: string): { readonly key: string; readonly value: string } | undefined;
+  /**
    * The production tags (key and value) to ask about: one per key, plus each other value or casing some
    * policy tells apart (support/production-values.ts). Of the principal's own policies and the organization's;
    * without a principal, of every policy of the account.

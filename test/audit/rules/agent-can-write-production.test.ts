@@ -20,6 +20,33 @@ const scps = generated.serviceControlPolicies.map((p) => ({ name: p.name, docume
 const agentTag = { 'leash:agent': 'true' };
 
 describe('agent-can-write-production', () => {
+  describe('a tag written to make an agent that IAM does not match', () => {
+    const writer = (tags: Record<string, string>): PrincipalSpec => ({
+      name: 'agent',
+      tags,
+      policies: [doc(allow('dynamodb:DeleteTable'))],
+    });
+    const found = (tags: Record<string, string>) => about(run(rule, { principals: [writer(tags)] }), 'agent');
+
+    it.each([
+      [{ 'leash:agent': 'true ' }, '"leash:agent"="true "'],
+      [{ 'leash-agent': 'true' }, '"leash-agent"="true"'],
+      [{ 'leash:agnet': 'True' }, '"leash:agnet"="True"'],
+    ])('judges %j as the agent it was meant to be, and says no agent guardrail holds it', (tags, shown) => {
+      const [finding] = found(tags);
+      expect(finding?.severity).toBe('critical');
+      expect(finding?.message).toContain(
+        `as an agent (a tag ${shown} that reads as the agent tag leash:agent=true but that IAM does not match, so no agent guardrail holds it)`,
+      );
+    });
+
+    it('takes the agent tag in any case as the agent tag, and a different value as no agent', () => {
+      expect(found({ 'Leash:Agent': 'TRUE' })[0]?.message).toContain('as an agent (agent principal tag)');
+      expect(found({ 'leash:agent': 'false' })).toEqual([]);
+      expect(found({ team: 'true' })).toEqual([]);
+    });
+  });
+
   it('accepts an administrator agent held by the generated boundary and SCPs', () => {
     const findings = run(rule, {
       principals: [{ name: 'agent', tags: agentTag, boundary: 'leash-agent-boundary', policies: [doc(allow('*'))] }],

@@ -12,6 +12,7 @@ import { createCandidateIndex } from './candidates';
 import { policiesInUse, resourceGrantsInUse } from './policies';
 import { productionTagQuestions } from './production-values';
 import { wildcardMatch } from '../../../policy/wildcard';
+import { agentTagLookalike } from '../../../guardrails/production-lookalikes';
 
 const WRITE_LEVELS = new Set(['Write', 'Permissions management', 'Tagging']);
 
@@ -102,7 +103,12 @@ export function createAccountAnalysis(
       for (const [key, value] of Object.entries(principal.tags)) {
         if (key.toLowerCase() === agentKey && value.toLowerCase() === agentValue) return true;
       }
-      return agentTagUnknown(principal);
+      // A tag written to make it an agent, that IAM does not match: judged as the agent it was meant to be.
+      return agentTagUnknown(principal) || agentTagLookalike(principal.tags, agentTag) !== undefined;
+    },
+    agentTagLookalike(arn) {
+      const principal = byArn.get(arn);
+      return principal ? agentTagLookalike(principal.tags, agentTag) : undefined;
     },
   };
 }
