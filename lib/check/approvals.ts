@@ -146,3 +146,47 @@ export function applyChangeSuppressions(
     };
   });
 }
+
+/** A suppression as written, for telling one the base branch holds from one a pull request adds or edits. */
+function suppressionText(suppression: Suppression): string {
+  const { ruleId, principalArn, logicalId, reason, expires, approvedBy, changes } = suppression;
+  return JSON.stringify([ruleId, principalArn, logicalId, reason, expires, [...approvedBy].sort(), changes]);
+}
+
+/**
+ * The suppressions that may silence the rules' findings on the templates (not destructive changes, which
+ * applyChangeSuppressions judges) when the base branch's config is known: those the base branch already
+ * holds, as written, and new or edited ones that two people who approved the pull request approve, as a
+ * destructive change needs. Otherwise a pull request that makes an agent role able to write production
+ * could silence the finding in the same pull request. The others are returned with why they do not apply.
+ */
+export function auditSuppressionsOf(
+  suppressions: readonly Suppression[],
+  baseSuppressions: readonly Suppression[],
+  now: Date,
+  verification?: ApprovalVerification,
+  agentLogins: readonly string[] = [],
+): {
+  readonly kept: Suppression[];
+  readonly refused: { readonly index: number; readonly problem: string }[];
+  /** New ones kept on names taken as written (no verification). */
+  readonly unverified: number;
+} {
+  const base = new Set(baseSuppressions.map(suppressionText));
+  const kept: Suppression[] = [];
+  const refused: { index: number; problem: string }[] = [];
+  let unverified = 0;
+  suppressions.forEach((suppression, index) => {
+    if (base.has(suppressionText(suppression))) {
+      kept.push(suppression);
+      return;
+    }
+    const problem = approvalProblem(suppression, now, undefined, verification, agentLogins);
+    if (problem === undefined) {
+      kept.push(suppression);
+      if (!verification) unverified++;
+    } else
+      refused.push({ index, problem: `it is not in the base branch's config (--baseline-config), and ${problem}` });
+  });
+  return { kept, refused, unverified };
+}

@@ -10,9 +10,10 @@ import type { SnapshotProblem, SourceLocation } from '../audit/sources/snapshot'
 import type { Catalog } from '../catalog/types';
 import { DEFAULT_BOUNDARY_NAME, defaultConfig } from '../config/defaults';
 import { parseConfig } from '../config/parse';
-import type { LeashConfig } from '../config/schema';
+import type { LeashConfig, Suppression } from '../config/schema';
 import { loadCatalog } from '../catalog';
-import { applyChangeSuppressions, coversChange } from './approvals';
+import { applyChangeSuppressions, auditSuppressionsOf, coversChange } from './approvals';
+import { suppressionMatches } from '../audit/audit';
 import { loadStacks, type LoadedStack } from './assembly';
 import {
   DESTRUCTIVE_CHANGE_RULE,
@@ -73,6 +74,11 @@ export interface CheckOptions {
    */
   readonly agentBoundaryNames?: readonly string[];
   /**
+   * The base branch's suppressions (`--baseline-config`): a suppression of the rules' findings that the pull
+   * request adds or edits applies only with two approvers, as a destructive change's does. @default all apply
+   */
+  readonly baseSuppressions?: readonly Suppression[];
+  /**
    * The account as deployed (`--account`): customer managed policies the templates attach without defining are
    * judged by their default version there. @default none: such a policy is an unknown grant
    */
@@ -124,11 +130,26 @@ export function checkStacks(
   const { managedPolicyLocations } = read;
   const boundary = withLeashBoundary(read.snapshot, config.guardrails, options.catalog);
   const snapshot = boundary.snapshot;
-  const own = auditAccount(snapshot, { config, now, catalog: options.catalog });
+  const judged =
+    options.baseSuppressions === undefined
+      ? undefined
+      : auditSuppressionsOf(
+          config.suppressions,
+          options.baseSuppressions,
+          now,
+          options.verification,
+          config.check.agentLogins,
+        );
+  const auditConfig = judged ? { ...config, suppressions: judged.kept } : config;
+  const own = auditAccount(snapshot, { config: auditConfig, now, catalog: options.catalog });
 
   const principalLocations = new Map(snapshot.principals.map((principal) => [principal.arn, principal.location]));
   const auditFindings = own.findings.map((finding) =>
-    withLocation(finding, principalLocations, managedPolicyLocations),
+    withRefusedSuppressions(
+      withLocation(finding, principalLocations, managedPolicyLocations),
+      config.suppressions,
+      judged?.refused ?? [],
+    ),
   );
 
   const caveats = [...boundary.caveats, ...own.caveats];
@@ -243,7 +264,9 @@ export function checkStacks(
     options.verification,
     config.check.agentLogins,
   );
-  if ((gate || changeSetGate) && !options.verification) caveats.push(APPROVALS_NOT_VERIFIED);
+  if (((gate || changeSetGate) && !options.verification) || (judged?.unverified ?? 0) > 0) {
+    caveats.push(APPROVALS_NOT_VERIFIED);
+  }
   const findings = sortFindings([...auditFindings, ...gateFindings]);
   return {
     stacks,
@@ -288,6 +311,24 @@ function withLocation(
     (finding.principalArn ? principals.get(finding.principalArn) : undefined) ??
     (policyArn ? policies.get(policyArn) : undefined);
   return location ? { ...finding, location } : finding;
+}
+
+/** An unsuppressed finding that a refused suppression would have silenced says so, and why. */
+function withRefusedSuppressions(
+  finding: Finding,
+  suppressions: readonly Suppression[],
+  refused: readonly { readonly index: number; readonly problem: string }[],
+): Finding {
+  if (finding.suppressed || refused.length === 0) return finding;
+  const reasons = refused
+    .filter(({ index }) => suppressionMatches(suppressions[index], finding))
+    .map(({ index, problem }) => `suppressions[${index}] does not apply: ${problem}`);
+  if (reasons.length === 0) return finding;
+  return {
+    ...finding,
+    message: `${finding.message} ${reasons.join('. ')}.`,
+    details: { ...finding.details, suppressionRefused: reasons },
+  };
 }
 
 /** Whether any unsuppressed finding is at or above the threshold. */

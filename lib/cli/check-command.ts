@@ -134,6 +134,7 @@ export async function runCheckCommand(
       now: new Date(),
       verification,
       agentBoundaryNames: base ? [base.guardrails.agents.boundaryPolicyName] : [],
+      ...(base ? { baseSuppressions: base.suppressions } : {}),
       ...(deployed ? { deployed } : {}),
     },
     options.changeSet ?? [],

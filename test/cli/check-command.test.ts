@@ -216,6 +216,35 @@ describe('leash check --baseline-config against a pull request that exempts its 
   });
 });
 
+describe('leash check --baseline-config against a pull request that suppresses its own finding', () => {
+  it('keeps the finding failing and says why: the suppression is new and nobody approved it', async () => {
+    const silencing = join(dir, 'silencing.json');
+    const suppression = {
+      ruleId: 'full-admin',
+      logicalId: '*',
+      reason: 'temporary, until the pipeline is split',
+      expires: '2099-12-31',
+    };
+    writeFileSync(silencing, JSON.stringify({ suppressions: [suppression] }));
+    const base = join(dir, 'base-without-suppressions.json');
+    writeFileSync(base, JSON.stringify({}));
+    const template = fixture('wildcard-admin.yaml');
+    const fullAdmin = (out: string) =>
+      (JSON.parse(out) as { findings: { ruleId: string; suppressed?: unknown; message: string }[] }).findings.filter(
+        (f) => f.ruleId === 'full-admin',
+      );
+    const alone = await check(template, '--config', silencing, '--format', 'json');
+    expect(fullAdmin(alone.out).every((f) => f.suppressed)).toBe(true);
+    const judged = await check(template, '--config', silencing, '--baseline-config', base, '--format', 'json');
+    expect(judged.code).toBe(1);
+    expect(fullAdmin(judged.out).length).toBeGreaterThan(0);
+    for (const finding of fullAdmin(judged.out)) {
+      expect(finding.suppressed).toBeUndefined();
+      expect(finding.message).toContain("suppressions[0] does not apply: it is not in the base branch's config");
+    }
+  });
+});
+
 describe('leash check with a config leash generate refuses', () => {
   it('says so on stderr and in the report instead of reading it in silence', async () => {
     const config = join(dir, 'overlap.json');
