@@ -3,8 +3,10 @@
 // same pull request deletes. With the base branch's config at hand, the gate judges by the union of both:
 // whatever either calls production is production, whoever either calls an agent is an agent. What a pull
 // request adds to the lists that loosen the guardrails (exempt principals, operators, writes agents may make
-// on production, non-production values) counts only once it is on the base branch. The pull request's
-// suppressions (what it asks to approve) are the ones that count.
+// on production, non-production values) counts only once it is on the base branch. Who is an agent is decided
+// as the base branch decides it, and more: its agent tag, and the source identities and MCP requests either
+// config takes as agents'. The pull request's suppressions (what it asks to approve) are the ones that count:
+// a destructive change's need two approvers, and so does one of the rules' findings the base branch lacks.
 import type { LeashConfig } from '../config/schema';
 
 function union(first: readonly string[], second: readonly string[], fold = (text: string) => text): string[] {
@@ -40,7 +42,26 @@ export function weakenedSince(base: LeashConfig, head: LeashConfig): string[] {
       [base.guardrails.agents.boundaryPolicyName],
       [head.guardrails.agents.boundaryPolicyName],
     ),
+    ...lost('guardrails.agents.principalTag', [agentTagText(base)], [agentTagText(head)], lower).map(
+      (line) => `${line} (the one read: agents are recognised by the base branch's tag)`,
+    ),
+    ...lost(
+      'guardrails.agents.sourceIdentityPatterns',
+      base.guardrails.agents.sourceIdentityPatterns,
+      head.guardrails.agents.sourceIdentityPatterns,
+    ),
+    ...(['treatAsAgent', 'includeExemptPrincipals'] as const).flatMap((flag) =>
+      base.guardrails.agents.mcp[flag] && !head.guardrails.agents.mcp[flag]
+        ? [`guardrails.agents.mcp.${flag}: true`]
+        : [],
+    ),
   ];
+}
+
+/** The agent tag as `key=value`. */
+function agentTagText(config: LeashConfig): string {
+  const { key, value } = config.guardrails.agents.principalTag;
+  return `${key}=${value}`;
 }
 
 /** The loosening lists of the guardrails: what `head` adds to them counts only once merged. */
@@ -96,6 +117,17 @@ export function gateConfig(base: LeashConfig, head: LeashConfig): LeashConfig {
           head.guardrails.agents.productionWriteAllowlist,
           base.guardrails.agents.productionWriteAllowlist,
         ),
+        // One agent tag is read: the base branch's, so a pull request cannot rename its agents out of the rules.
+        principalTag: base.guardrails.agents.principalTag,
+        sourceIdentityPatterns: union(
+          head.guardrails.agents.sourceIdentityPatterns,
+          base.guardrails.agents.sourceIdentityPatterns,
+        ),
+        mcp: {
+          treatAsAgent: head.guardrails.agents.mcp.treatAsAgent || base.guardrails.agents.mcp.treatAsAgent,
+          includeExemptPrincipals:
+            head.guardrails.agents.mcp.includeExemptPrincipals || base.guardrails.agents.mcp.includeExemptPrincipals,
+        },
       },
       production: {
         ...production,

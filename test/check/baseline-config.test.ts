@@ -33,6 +33,31 @@ describe("the gate's config with the base branch's", () => {
     expect(weakenedSince(renamedBase, head)).toEqual(['guardrails.agents.boundaryPolicyName: "acme-agent-cap"']);
   });
 
+  it('recognises agents as the base branch does, and as either config does by source identity and MCP', () => {
+    const agentBase = LeashConfig.parse({
+      guardrails: { agents: { sourceIdentityPatterns: ['agent-*'], mcp: { treatAsAgent: true } } },
+    });
+    const head = LeashConfig.parse({
+      guardrails: {
+        agents: {
+          principalTag: { key: 'team', value: 'ai' },
+          sourceIdentityPatterns: [],
+          mcp: { treatAsAgent: false, includeExemptPrincipals: false },
+        },
+      },
+    });
+    const merged = gateConfig(agentBase, head).guardrails.agents;
+    expect(merged.principalTag).toEqual({ key: 'leash:agent', value: 'true' });
+    expect(merged.sourceIdentityPatterns).toEqual(['agent-*']);
+    expect(merged.mcp).toEqual({ treatAsAgent: true, includeExemptPrincipals: true });
+    expect(weakenedSince(agentBase, head)).toEqual([
+      'guardrails.agents.principalTag: "leash:agent=true" (the one read: agents are recognised by the base branch\'s tag)',
+      'guardrails.agents.sourceIdentityPatterns: "agent-*"',
+      'guardrails.agents.mcp.treatAsAgent: true',
+      'guardrails.agents.mcp.includeExemptPrincipals: true',
+    ]);
+  });
+
   it('says nothing when the pull request only adds', () => {
     const head = LeashConfig.parse({
       guardrails: { production: { tagKeys: ['environment', 'stage', 'env'], values: ['production', 'prod', 'live'] } },

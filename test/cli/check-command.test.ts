@@ -245,6 +245,52 @@ describe('leash check --baseline-config against a pull request that suppresses i
   });
 });
 
+describe('leash check --baseline-config against a pull request that renames the agent tag', () => {
+  it('still judges the role tagged as the base branch names agents as an agent', async () => {
+    const template = join(dir, 'tagged-agent.json');
+    writeFileSync(
+      template,
+      JSON.stringify({
+        Resources: {
+          Agent: {
+            Type: 'AWS::IAM::Role',
+            Properties: {
+              AssumeRolePolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+                ],
+              },
+              Tags: [{ Key: 'leash:agent', Value: 'true' }],
+              Policies: [
+                {
+                  PolicyName: 'tables',
+                  PolicyDocument: {
+                    Version: '2012-10-17',
+                    Statement: [{ Effect: 'Allow', Action: 'dynamodb:DeleteTable', Resource: '*' }],
+                  },
+                },
+              ],
+            },
+          },
+        },
+      }),
+    );
+    const renaming = join(dir, 'renaming.json');
+    writeFileSync(renaming, JSON.stringify({ guardrails: { agents: { principalTag: { key: 'team', value: 'ai' } } } }));
+    const base = join(dir, 'base-agent-tag.json');
+    writeFileSync(base, JSON.stringify({}));
+    const agentFindings = (out: string) =>
+      (JSON.parse(out) as { findings: { ruleId: string }[] }).findings.filter(
+        (f) => f.ruleId === 'agent-can-write-production',
+      );
+    expect(agentFindings((await check(template, '--config', renaming, '--format', 'json')).out)).toEqual([]);
+    const judged = await check(template, '--config', renaming, '--baseline-config', base, '--format', 'json');
+    expect(agentFindings(judged.out).length).toBeGreaterThan(0);
+    expect(judged.err).toContain('guardrails.agents.principalTag: "leash:agent=true"');
+  });
+});
+
 describe('leash check with a config leash generate refuses', () => {
   it('says so on stderr and in the report instead of reading it in silence', async () => {
     const config = join(dir, 'overlap.json');
