@@ -232,6 +232,15 @@ function destructiveVerdict(
   // out of the file) may replace: never read as an in-place change.
   if (change.Action === 'Modify' && change.Replacement === undefined)
     return { action: 'replace', conditional: true, causes: [...causes, 'Replacement not given: it may replace'] };
+  // CloudFormation derives Replacement from the details: a detail that always recreates under a Replacement of
+  // False is a file not as CloudFormation writes it, taken at its worst.
+  const always = (change.Details ?? []).filter((detail) => detail.Target?.RequiresRecreation === 'Always');
+  if (change.Action === 'Modify' && change.Replacement === 'False' && always.length > 0)
+    return {
+      action: 'replace',
+      conditional: true,
+      causes: [...causes, 'Replacement False, yet a detail says RequiresRecreation Always'],
+    };
   // SyncWithActual changes only CloudFormation's record of the resource; one that still says it replaces (a file
   // not as CloudFormation writes it) is taken at its word.
   if (change.Action === 'SyncWithActual' && (change.Replacement === 'True' || change.Replacement === 'Conditional'))

@@ -263,6 +263,35 @@ describe('leash check --change-set', () => {
     expect(find(check([sync('True')]), 'Jobs')?.message).toContain('SyncWithActual with Replacement True');
   });
 
+  it('reads a Modify whose Replacement False contradicts a detail that always recreates as "may replace"', () => {
+    const modify = (recreation: string) =>
+      write(
+        `contradiction-${recreation}.json`,
+        describeOutput({
+          Tags: [],
+          Changes: [
+            resourceChange({
+              Action: 'Modify',
+              LogicalResourceId: 'Jobs',
+              ResourceType: 'AWS::SQS::Queue',
+              Replacement: 'False',
+              Details: [
+                {
+                  Target: { Attribute: 'Properties', Name: 'FifoQueue', RequiresRecreation: recreation },
+                  Evaluation: 'Static',
+                  ChangeSource: 'DirectModification',
+                },
+              ],
+            }),
+          ],
+        }),
+      );
+    expect(find(check([modify('Never')]), 'Jobs')).toBeUndefined();
+    const contradiction = find(check([modify('Always')]), 'Jobs');
+    expect(contradiction).toMatchObject({ title: 'May replace AWS::SQS::Queue Jobs' });
+    expect(contradiction?.message).toContain('Replacement False, yet a detail says RequiresRecreation Always');
+  });
+
   it('reads a Modify that does not say whether it replaces (Replacement missing or misspelt) as "may replace"', () => {
     const file = write(
       'unsaid.json',
