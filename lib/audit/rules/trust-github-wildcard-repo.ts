@@ -4,20 +4,22 @@
 // reported at medium: whoever may push there, a coding agent with write access included, runs a workflow as the role.
 import type { RuleFinding, RuleContext, RuleMeta } from './types';
 import { docsUrl } from './support/meta';
-import { GITHUB_OIDC_HOST, trustStatements } from './support/trust';
+import { openCiSubject } from './support/ci-subjects';
+import { GITHUB_OIDC_HOST, oidcProviderHost, trustStatements, type TrustStatement } from './support/trust';
 
 export const meta: RuleMeta = {
   id: 'trust-github-wildcard-repo',
   category: 'trust',
   severity: 'high',
-  title: 'GitHub OIDC trust with a wildcard repository or branch',
+  title: 'CI OIDC trust with a wildcard repository or branch (GitHub, GitLab, HCP Terraform, Buildkite)',
   help:
     'The trust policy matches the GitHub Actions `sub` claim with a wildcard in the repository part ' +
     '("repo:my-org/*"), so any matching repository\'s workflows (a fork, a new repo, a pull request) can ' +
     'assume the role (high); or it pins the repository but matches any branch or pull request ("repo:my-org/app:*"), ' +
     'so whoever may push a branch there, an agent with write access included, runs a workflow as the role (medium). ' +
     'Pin the repository, and the protected branch or an environment with required reviewers: ' +
-    '"repo:my-org/app:environment:production".',
+    '"repo:my-org/app:environment:production". The same for GitLab projects, HCP Terraform workspaces (and ' +
+    'plans, which pull requests start) and Buildkite pipelines.',
   docsUrl: docsUrl('trust-github-wildcard-repo'),
 };
 
@@ -42,9 +44,45 @@ export function branchIsOpen(value: string, like: boolean): boolean {
   return (like && /[*?]/.test(rest)) || rest.toLowerCase() === 'pull_request';
 }
 
+/** GitLab, HCP Terraform and Buildkite trusts: a project, workspace or pipeline, or a run, someone there chooses. */
+function otherCiFindings(trust: TrustStatement): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  for (const host of (trust.statement.principals?.Federated ?? []).map(oidcProviderHost)) {
+    if (host === undefined || host === GITHUB_OIDC_HOST) continue;
+    const open = trust.statement.conditions
+      .filter((c) => c.key.toLowerCase() === `${host}:sub` && /^String(Equals|Like)(IgnoreCase)?$/.test(c.baseOperator))
+      .flatMap((c) =>
+        c.values.flatMap((value) => {
+          const subject = openCiSubject(value, c.baseOperator === 'StringLike', host);
+          return subject ? [{ value, subject }] : [];
+        }),
+      );
+    for (const kind of ['unit', 'run'] as const) {
+      const found = open.filter(({ subject }) => subject.kind === kind);
+      if (found.length === 0) continue;
+      const { service, where, what } = found[0].subject;
+      findings.push({
+        severity: kind === 'unit' ? 'high' : 'medium',
+        message:
+          `${service} may assume the role from ${what} (${where}: ${found.map(({ value }) => JSON.stringify(value)).join(', ')})` +
+          (kind === 'unit'
+            ? ': whoever may create one there gets the role.'
+            : ': an agent with write access, for one, runs a job as the role.'),
+        principalArn: trust.role.arn,
+        location: trust.role.location,
+        evidence: [trust.evidence],
+        details: { key: `${trust.statement.index}:${host}:${kind}`, subPatterns: found.map(({ value }) => value) },
+        remediation: `Pin the ${kind === 'unit' ? 'project, workspace or pipeline' : 'protected branch, or the apply phase'} with StringEquals on ${host}:sub.`,
+      });
+    }
+  }
+  return findings;
+}
+
 export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
+    findings.push(...otherCiFindings(trust));
     const federated = trust.statement.principals?.Federated ?? [];
     if (!federated.some((f) => f.toLowerCase().endsWith(`oidc-provider/${GITHUB_OIDC_HOST}`))) continue;
     const subTests = trust.statement.conditions.filter(

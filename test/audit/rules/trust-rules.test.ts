@@ -325,7 +325,45 @@ const cases: [string, unknown, Record<string, string>][] = [
     issuer('gitlab.com', 'https://gitlab.com', 'project_path:*'),
     { 'trust-oidc-unconstrained': 'critical' },
   ],
-  ['GitLab.com pinned to a group', issuer('gitlab.com', 'https://gitlab.com', 'project_path:acme/*'), {}],
+  [
+    'GitLab.com pinned to a group, any project of it',
+    issuer('gitlab.com', 'https://gitlab.com', 'project_path:acme/*'),
+    { 'trust-github-wildcard-repo': 'high' },
+  ],
+  [
+    'GitLab.com pinned to a project, any branch',
+    issuer('gitlab.com', 'https://gitlab.com', 'project_path:acme/app:*'),
+    { 'trust-github-wildcard-repo': 'medium' },
+  ],
+  [
+    'GitLab.com pinned to a project and branch',
+    issuer('gitlab.com', 'https://gitlab.com', 'project_path:acme/app:ref_type:branch:ref:main'),
+    {},
+  ],
+  [
+    'HCP Terraform pinned to an organization, any workspace',
+    issuer('app.terraform.io', 'aws.workload.identity', 'organization:acme:*'),
+    { 'trust-github-wildcard-repo': 'high' },
+  ],
+  [
+    'HCP Terraform pinned to a workspace, plans too (a pull request starts one)',
+    issuer('app.terraform.io', 'aws.workload.identity', 'organization:acme:project:core:workspace:prod:run_phase:*'),
+    { 'trust-github-wildcard-repo': 'medium' },
+  ],
+  [
+    'HCP Terraform pinned to a workspace and its applies',
+    issuer(
+      'app.terraform.io',
+      'aws.workload.identity',
+      'organization:acme:project:core:workspace:prod:run_phase:apply',
+    ),
+    {},
+  ],
+  [
+    'Buildkite pinned to a pipeline, any branch',
+    issuer('agent.buildkite.com', 'sts.amazonaws.com', 'organization:acme:pipeline:deploy:ref:*'),
+    { 'trust-github-wildcard-repo': 'medium' },
+  ],
   [
     'a self-hosted GitLab with a subject any of its projects meets',
     issuer('gitlab.acme.example', 'https://gitlab.acme.example', 'project_path:*:ref_type:branch:ref:main'),
@@ -337,9 +375,9 @@ const cases: [string, unknown, Record<string, string>][] = [
     { 'trust-oidc-unconstrained': 'critical' },
   ],
   [
-    'HCP Terraform pinned to an organization and workspace',
-    issuer('app.terraform.io', 'aws.workload.identity', 'organization:acme:project:*:workspace:prod:run_phase:*'),
-    {},
+    'HCP Terraform pinned to an organization, a workspace name in any project',
+    issuer('app.terraform.io', 'aws.workload.identity', 'organization:acme:project:*:workspace:prod:run_phase:apply'),
+    { 'trust-github-wildcard-repo': 'high' },
   ],
   [
     'Buildkite with a subject any organization meets',
@@ -354,6 +392,16 @@ const cases: [string, unknown, Record<string, string>][] = [
 ];
 
 describe('trust policy rules', () => {
+  it('says which GitLab group a new project reaches the role from', () => {
+    const [finding] = run([githubWildcard], {
+      principals: [{ name: 'deployer', trust: issuer('gitlab.com', 'https://gitlab.com', 'project_path:acme/*') }],
+    });
+    expect(finding.message).toBe(
+      'GitLab CI may assume the role from any project of the group (acme: "project_path:acme/*"): whoever may ' +
+        'create one there gets the role.',
+    );
+  });
+
   it('says which repository a pushed branch, tag, environment or pull request reaches the role from', () => {
     const trust = github({
       StringEquals: aud,
