@@ -23,8 +23,6 @@ export const meta: RuleMeta = {
   docsUrl: docsUrl('trust-github-wildcard-repo'),
 };
 
-const SUB_KEY = `${GITHUB_OIDC_HOST}:sub`;
-
 /** The repository part of a `sub` pattern has a wildcard (or the pattern is not repository-shaped at all). */
 export function repositoryIsWildcarded(pattern: string): boolean {
   if (!pattern.startsWith('repo:')) return /[*?]/.test(pattern);
@@ -83,45 +81,57 @@ export function check(context: RuleContext): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const trust of trustStatements(context.snapshot)) {
     findings.push(...otherCiFindings(trust));
-    const federated = trust.statement.principals?.Federated ?? [];
-    if (!federated.some((f) => f.toLowerCase().endsWith(`oidc-provider/${GITHUB_OIDC_HOST}`))) continue;
-    const subTests = trust.statement.conditions.filter(
-      (c) => c.key.toLowerCase() === SUB_KEY && /^String(Equals|Like)(IgnoreCase)?$/.test(c.baseOperator),
-    );
-    const wildcarded = subTests
-      .filter((c) => c.baseOperator === 'StringLike')
-      .flatMap((c) => c.values.filter(repositoryIsWildcarded));
-    const openBranches = subTests.flatMap((c) =>
-      c.values.filter((value) => branchIsOpen(value, c.baseOperator === 'StringLike')),
-    );
-    if (wildcarded.length === 0 && openBranches.length > 0) {
-      const repositories = [...new Set(openBranches.map((value) => value.slice('repo:'.length).split(':')[0]))];
-      findings.push({
-        severity: 'medium',
-        message:
-          `GitHub Actions may assume the role from a branch, tag, environment or pull request of ${repositories.join(', ')} ` +
-          `that whoever may push there chooses (${openBranches.map((v) => JSON.stringify(v)).join(', ')}): an agent ` +
-          'with write access, for one, runs a workflow as the role.',
-        principalArn: trust.role.arn,
-        location: trust.role.location,
-        evidence: [trust.evidence],
-        details: { key: `${trust.statement.index}:branch`, subPatterns: openBranches },
-        remediation:
-          'Pin the branch or environment with StringEquals: "repo:my-org/app:ref:refs/heads/main" (a protected branch) or ' +
-          '"repo:my-org/app:environment:production" (an environment with required reviewers).',
-      });
+    for (const host of new Set((trust.statement.principals?.Federated ?? []).map(oidcProviderHost))) {
+      if (host !== undefined) findings.push(...gitHubFindings(trust, host));
     }
-    if (wildcarded.length === 0) continue;
+  }
+  return findings;
+}
+
+/**
+ * GitHub Actions trusts of the public issuer, or of another whose subjects are GitHub's (`repo:`): a GitHub
+ * Enterprise Cloud issuer (`token.actions.githubusercontent.com/<enterprise>`) or a GitHub Enterprise Server.
+ */
+function gitHubFindings(trust: TrustStatement, host: string): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  const publicIssuer = host === GITHUB_OIDC_HOST;
+  const subTests = trust.statement.conditions
+    .filter((c) => c.key.toLowerCase() === `${host}:sub` && /^String(Equals|Like)(IgnoreCase)?$/.test(c.baseOperator))
+    .map((c) => (publicIssuer ? c : { ...c, values: c.values.filter((value) => value.startsWith('repo:')) }));
+  if (!publicIssuer && !subTests.some((c) => c.values.length > 0)) return findings;
+  const keySuffix = publicIssuer ? '' : `:${host}`;
+  const wildcarded = subTests
+    .filter((c) => c.baseOperator === 'StringLike')
+    .flatMap((c) => c.values.filter(repositoryIsWildcarded));
+  const openBranches = subTests.flatMap((c) =>
+    c.values.filter((value) => branchIsOpen(value, c.baseOperator === 'StringLike')),
+  );
+  if (wildcarded.length === 0 && openBranches.length > 0) {
+    const repositories = [...new Set(openBranches.map((value) => value.slice('repo:'.length).split(':')[0]))];
     findings.push({
-      severity: meta.severity,
-      message: `GitHub Actions may assume the role from any repository matching ${wildcarded.map((v) => JSON.stringify(v)).join(', ')}.`,
+      severity: 'medium',
+      message:
+        `GitHub Actions may assume the role from a branch, tag, environment or pull request of ${repositories.join(', ')} ` +
+        `that whoever may push there chooses (${openBranches.map((v) => JSON.stringify(v)).join(', ')}): an agent ` +
+        'with write access, for one, runs a workflow as the role.',
       principalArn: trust.role.arn,
       location: trust.role.location,
       evidence: [trust.evidence],
-      details: { key: `${trust.statement.index}`, subPatterns: wildcarded },
+      details: { key: `${trust.statement.index}:branch${keySuffix}`, subPatterns: openBranches },
       remediation:
-        'Use StringEquals on token.actions.githubusercontent.com:sub with the exact repository and environment, e.g. "repo:my-org/app:environment:production".',
+        'Pin the branch or environment with StringEquals: "repo:my-org/app:ref:refs/heads/main" (a protected branch) or ' +
+        '"repo:my-org/app:environment:production" (an environment with required reviewers).',
     });
   }
+  if (wildcarded.length === 0) return findings;
+  findings.push({
+    severity: meta.severity,
+    message: `GitHub Actions may assume the role from any repository matching ${wildcarded.map((v) => JSON.stringify(v)).join(', ')}.`,
+    principalArn: trust.role.arn,
+    location: trust.role.location,
+    evidence: [trust.evidence],
+    details: { key: `${trust.statement.index}${keySuffix}`, subPatterns: wildcarded },
+    remediation: `Use StringEquals on ${host}:sub with the exact repository and environment, e.g. "repo:my-org/app:environment:production".`,
+  });
   return findings;
 }

@@ -326,6 +326,16 @@ const cases: [string, unknown, Record<string, string>][] = [
     { 'trust-oidc-unconstrained': 'critical' },
   ],
   [
+    'a GitHub Enterprise Cloud issuer (token.actions.githubusercontent.com/<enterprise>) with a wildcard repository',
+    issuer('token.actions.githubusercontent.com/acme', 'sts.amazonaws.com', 'repo:acme/*'),
+    { 'trust-github-wildcard-repo': 'high' },
+  ],
+  [
+    'a GitHub Enterprise Server issuer pinned to a repository, any branch',
+    issuer('github.acme.example/_services/token', 'sts.amazonaws.com', 'repo:acme/app:*'),
+    { 'trust-github-wildcard-repo': 'medium' },
+  ],
+  [
     'GitLab.com pinned to a group, any project of it',
     issuer('gitlab.com', 'https://gitlab.com', 'project_path:acme/*'),
     { 'trust-github-wildcard-repo': 'high' },
