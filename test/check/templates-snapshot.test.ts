@@ -342,6 +342,39 @@ describe('a template parameter that decides what a statement is', () => {
     expect(decide(snapshot, 'rds:DeleteDBCluster')).toBe('allowed');
   });
 
+  it('reads a Deny written through an intrinsic as a Deny when it narrows the actions a parameter decides', () => {
+    const snapshot = snapshotFromTemplates(
+      [
+        {
+          file: 't.json',
+          stackName: 's',
+          template: {
+            Parameters: { Stage: { Type: 'String', Default: 'prod' } },
+            Conditions: {
+              IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] },
+              Always: { 'Fn::Equals': ['a', 'a'] },
+            },
+            Resources: {
+              Worker: lambdaRole([
+                { Effect: 'Allow', Action: ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], Resource: '*' },
+                {
+                  Effect: { 'Fn::If': ['Always', 'Deny', 'Allow'] },
+                  Action: {
+                    'Fn::If': ['IsProd', ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], ['rds:DeleteDBInstance']],
+                  },
+                  Resource: '*',
+                },
+              ]),
+            },
+          },
+        },
+      ],
+      { location: 't.json' },
+    );
+    expect(decide(snapshot, 'rds:DeleteDBInstance')).toBe('denied');
+    expect(decide(snapshot, 'rds:DeleteDBCluster')).toBe('allowed');
+  });
+
   it('keeps reading a Resource at the default, as before (where, not what)', () => {
     const snapshot = snapshotOf(
       { Table: { Type: 'String', Default: 'orders' } },

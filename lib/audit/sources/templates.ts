@@ -1355,7 +1355,8 @@ function withDecisiveParameters(value: unknown, path: string, context: ReadConte
       }
       // Positive fields of an Allow, and Not-fields of a Deny, take every value they may; the others only the
       // values they hold whichever is taken. An Effect that may be Allow is Allow (read first).
-      const grow = (out.Effect === 'Deny') === field.startsWith('Not');
+      const effect = typeof out.Effect === 'string' ? out.Effect : resolveIntrinsics(out.Effect, quiet);
+      const grow = (effect === 'Deny') === field.startsWith('Not');
       out[field] =
         field === 'Effect'
           ? options.some((option) => option.includes('Allow'))
