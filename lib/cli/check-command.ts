@@ -223,7 +223,7 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
     )
     .option(
       '--baseline-config <file>',
-      "the base branch's leash.config.json: production tags and agent logins of both configs count, so a pull request cannot narrow them for its own change",
+      "the base branch's leash.config.json: production tags and agent logins of both configs count, agents are recognised by its agent tag, and a suppression the pull request adds needs two approvers, so a pull request cannot loosen the gate for its own change",
     )
     .addOption(
       new Option(
