@@ -1005,15 +1005,18 @@ class GraphBuilder {
               `${key} (${caller.taggedBy === 'session' ? 'a session tag whoever assumes it may pass' : 'a tag it may set on itself'})`,
             ],
     );
-    if (grant.unreadable) dependsOn.push(UNREADABLE_TRUST);
+    // What the path depends on besides the conditions' keys.
+    const besides: string[] = [];
+    if (grant.unreadable) besides.push(UNREADABLE_TRUST);
     if (
       grant.party.kind === 'role-session' ||
       (grant.party.kind === 'pattern' && !patternNames(grant.party.pattern, caller, { root: true, sessions: false }))
     ) {
       // Only a session of the caller fits the trust: which depends on the name its session was given.
-      dependsOn.push('role session name');
+      besides.push('role session name');
     }
-    const removed = this.trustWithTagsRemoved(caller, grant, trust, asked.filter(chosen), dependsOn);
+    dependsOn.push(...besides);
+    const removed = this.trustWithTagsRemoved(caller, grant, trust, asked.filter(chosen), besides);
     if (removed) return removed;
     if (!asked.some(chosen) || caller.taggedBy === 'session') return { dependsOn, evidence: [grant.evidence] };
     const write = `iam:Tag${caller.kind === 'user' ? 'User' : 'Role'}`;
@@ -1036,7 +1039,8 @@ class GraphBuilder {
     grant: TrustGrant,
     trust: ParsedTrust,
     askedTagKeys: readonly string[],
-    dependsOn: readonly string[],
+    /** What the path depends on besides the conditions' keys (an unreadable trust, the session name). */
+    besides: readonly string[],
   ): { dependsOn: string[]; evidence: readonly Evidence[] } | undefined {
     const untagging = caller.untagging;
     if (!untagging || caller.tagging !== 'depends' || askedTagKeys.length === 0) return undefined;
@@ -1046,8 +1050,8 @@ class GraphBuilder {
     const without: Caller = { ...caller, tags, tagsChosen: false };
     const answer = answerConditions(grant.statement, without, this.facts, grant.roleAccountId, true);
     const denied = trustDenies(trust, without, this.facts, grant.roleAccountId);
+    // Met for certain without the tags: no key of the conditions is left to depend on.
     if (answer.tri !== YES || denied.tri !== NO) return undefined;
-    const removedKeys = new Set(askedTagKeys.map((key) => key.toLowerCase()));
     const present = keys.filter((key) => caller.tags.has(key));
     const write = `iam:Untag${caller.kind === 'user' ? 'User' : 'Role'}`;
     const note: Evidence = {
@@ -1058,10 +1062,7 @@ class GraphBuilder {
           ? `the trust policy reads principal tags it does not carry (${keys.join(', ')})`
           : `it removes its tag${present.length === 1 ? '' : 's'} ${present.join(', ')} first (${write} on itself): the trust policy reads its principal tags`,
     };
-    return {
-      dependsOn: dependsOn.filter((entry) => !removedKeys.has(entry.split(' (')[0].toLowerCase())),
-      evidence: [grant.evidence, note],
-    };
+    return { dependsOn: [...besides], evidence: [grant.evidence, note] };
   }
 
   /**

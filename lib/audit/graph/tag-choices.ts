@@ -10,6 +10,7 @@
 import { salvagePolicy, type NormalizedCondition, type NormalizedStatement } from '../../policy';
 import { withWildcardsFilled } from '../../policy/wildcard';
 import { conditionOperator } from '../evaluate/conditions';
+import { parsePolicyValue } from '../evaluate/policy-variables';
 import { snapshotParseCache } from '../sources/parse-cache';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
@@ -166,9 +167,18 @@ export function principalTagKeysRead(principal: Principal, snapshot: AccountSnap
   if (attached.some((arn) => !managed.has(arn))) return undefined;
   const { allows, denies } = statementsOf(principal, snapshot);
   const keys = new Set<string>();
+  const add = (key: string) => {
+    if (key.startsWith(TAG_KEY) && key.length > TAG_KEY.length) keys.add(key.slice(TAG_KEY.length));
+  };
   for (const statement of [...allows, ...denies]) {
-    for (const match of JSON.stringify(statement).matchAll(/aws:principaltag\/([^"}]+)/gi))
-      keys.add(match[1].toLowerCase());
+    // Read as the evaluator reads them: condition keys, and the policy variables of values and resources.
+    for (const condition of statement.conditions) {
+      add(condition.key.toLowerCase());
+      for (const value of condition.values) parsePolicyValue(value).variableKeys.forEach(add);
+    }
+    for (const resource of [...(statement.resources ?? []), ...(statement.notResources ?? [])]) {
+      parsePolicyValue(resource).variableKeys.forEach(add);
+    }
   }
   return keys;
 }

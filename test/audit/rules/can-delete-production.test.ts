@@ -1051,6 +1051,22 @@ describe('can-delete-production', () => {
         expect(finding?.message).toContain('a tag it may set on itself');
       });
 
+      it('stays depending on the tag when its own grants read it through a policy variable', () => {
+        const caller: PrincipalSpec = {
+          name: 'caller',
+          tags: agent,
+          policies: [
+            doc(
+              allow('iam:UntagRole'),
+              allow('sts:AssumeRole', "arn:aws:iam::111122223333:role/${aws:PrincipalTag/leash:agent, 'dba'}"),
+              allow('sts:AssumeRole', roleArn('dba')),
+            ),
+          ],
+        };
+        const [finding] = found([caller, admin(notAgents)]);
+        expect(finding?.severity).not.toBe('critical');
+      });
+
       it('stays depending on the tag when the removal itself only may be allowed', () => {
         const caller: PrincipalSpec = {
           name: 'caller',
