@@ -288,6 +288,12 @@ describe('a template parameter that decides what a statement is', () => {
       { Effect: { Ref: 'Mode' }, Action: 'rds:DeleteDBCluster', Resource: '*' },
     );
     expect(decide(onlyDeny, 'rds:DeleteDBCluster')).toBe('denied');
+    // A value that is neither (deployment would refuse it, or a case IAM does not take) is no Deny to count on.
+    const oddDeny = snapshotOf(
+      { Mode: { Type: 'String', Default: 'Deny', AllowedValues: ['Deny', 'deny'] } },
+      { Effect: { Ref: 'Mode' }, Action: 'rds:DeleteDBCluster', Resource: '*' },
+    );
+    expect(decide(oddDeny, 'rds:DeleteDBCluster')).not.toBe('denied');
   });
 
   it('reads an Fn::If on a condition over a parameter in the Effect at its worst too', () => {

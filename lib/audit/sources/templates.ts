@@ -1354,14 +1354,14 @@ function withDecisiveParameters(value: unknown, path: string, context: ReadConte
         continue;
       }
       // Positive fields of an Allow, and Not-fields of a Deny, take every value they may; the others only the
-      // values they hold whichever is taken. An Effect that may be Allow is Allow (read first).
+      // values they hold whichever is taken. An Effect that may be anything but Deny is Allow (read first).
       const effect = typeof out.Effect === 'string' ? out.Effect : resolveIntrinsics(out.Effect, quiet);
       const grow = (effect === 'Deny') === field.startsWith('Not');
       out[field] =
         field === 'Effect'
-          ? options.some((option) => option.includes('Allow'))
-            ? 'Allow'
-            : 'Deny'
+          ? options.every((option) => option.length > 0 && option.every((value) => value === 'Deny'))
+            ? 'Deny'
+            : 'Allow'
           : grow
             ? [...new Set(options.flat())]
             : intersectionOf(options);
