@@ -3,7 +3,7 @@
 // production; the SCPs, RCPs and stack policies, which match the exact text, leave it unprotected. Used by the CI
 // gate (templates) and the audit (tags a live read returns).
 import type { ProductionSelector } from './spec';
-import { isLookalike, isMisspelling } from '../util/lookalike';
+import { isLookalike, isMisspelling, revealed } from '../util/lookalike';
 
 /** A tag that reads as a production tag but is not one to IAM. */
 export interface LookalikeTag {
@@ -88,7 +88,8 @@ export function productionSpellingDoubts(production: ProductionSelector): Spelli
   const check = (list: readonly string[], usual: readonly string[], field: string, cost: (meant: string) => string) => {
     list.forEach((written, index) => {
       if (usual.some((word) => same(written, word))) return;
-      const meant = usual.find((word) => isMisspelling(written, word) && !list.some((w) => same(w, word)));
+      // A typo, or a lookalike (`prоd` with a Cyrillic о, `prod ` with a space), of a usual word not also listed.
+      const meant = usual.find((word) => readsAs(written, word) && !list.some((w) => same(w, word)));
       if (meant === undefined) return;
       const path = `guardrails.production.${field}[${index}]`;
       doubts.push({
@@ -96,8 +97,8 @@ export function productionSpellingDoubts(production: ProductionSelector): Spelli
         written,
         meant,
         message:
-          `${path}: "${written}" reads as a misspelling of "${meant}": ${cost(meant)}. ` +
-          `Correct it, or list "${meant}" too if both are in use; if "${written}" is the spelling your tags use, ignore this.`,
+          `${path}: ${revealed(written)} reads as a misspelling of "${meant}": ${cost(meant)}. ` +
+          `Correct it, or list "${meant}" too if both are in use; if ${revealed(written)} is the spelling your tags use, ignore this.`,
       });
     });
   };

@@ -16,6 +16,15 @@ describe('production keys and values the config may have misspelt', () => {
     ]);
   });
 
+  it('doubts a lookalike of a usual value too, and shows what hides in it', () => {
+    expect(doubted(['environment'], ['pr\u043ed', 'production '])).toEqual([
+      ['guardrails.production.values[0]', 'prod'],
+      ['guardrails.production.values[1]', 'production'],
+    ]);
+    const [doubt] = productionSpellingDoubts({ ...defaultGuardrailSpec().production, values: ['pr\u043ed'] });
+    expect(doubt.message).toContain('"pr\\u043ed" reads as a misspelling of "prod"');
+  });
+
   it('trusts usual words in any case, other conventions, and a variant listed beside the usual spelling', () => {
     expect(doubted(['environment', 'Env', 'stage'], ['production', 'prod', 'PRD', 'live'])).toEqual([]);
     expect(doubted(['cost-center', 'workload'], ['critical', 'customer-facing'])).toEqual([]);
