@@ -2,33 +2,18 @@
 // suppression to the config it carries: with the base branch's config known (--baseline-config), a suppression
 // of the rules' findings applies when the base branch holds it as written, or with two approvers, as a
 // destructive change's does.
+import { join } from 'node:path';
+import { loadStacks } from '../../lib/check/assembly';
 import { checkStacks, APPROVALS_NOT_VERIFIED } from '../../lib/check/check';
 import { LeashConfig, type Suppression } from '../../lib/config/schema';
-import { catalog, now, stack } from './gate-helpers';
+import { catalog, now } from './gate-helpers';
 
-const adminRole = {
-  Resources: {
-    Deployer: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        },
-        Policies: [
-          {
-            PolicyName: 'all',
-            PolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
-          },
-        ],
-      },
-    },
-  },
-};
+/** The fixture's AdminRole: allowed every action on every resource (full-admin). */
+const adminStacks = loadStacks([join(__dirname, '..', 'fixtures', 'templates', 'wildcard-admin.yaml')]);
 
 const silence = (extra: Partial<Suppression> = {}) => ({
   ruleId: 'full-admin',
-  logicalId: 'Deployer',
+  logicalId: 'AdminRole',
   reason: 'The deployer needs it until the pipeline is split (PLAT-12).',
   expires: '2099-01-01',
   ...extra,
@@ -36,7 +21,7 @@ const silence = (extra: Partial<Suppression> = {}) => ({
 
 function fullAdmin(head: object[], base?: object[]) {
   const config = LeashConfig.parse({ suppressions: head });
-  const result = checkStacks([stack(adminRole, 'App')], undefined, 'test', {
+  const result = checkStacks(adminStacks, undefined, 'test', {
     catalog,
     now,
     config,
@@ -71,7 +56,7 @@ describe('suppressions of the rules on templates, against the base branch', () =
 
   it('refuses approvals that GitHub did not confirm', () => {
     const config = LeashConfig.parse({ suppressions: [silence({ approvedBy: ['alice', 'bob'] })] });
-    const result = checkStacks([stack(adminRole, 'App')], undefined, 'test', {
+    const result = checkStacks(adminStacks, undefined, 'test', {
       catalog,
       now,
       config,

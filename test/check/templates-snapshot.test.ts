@@ -250,6 +250,32 @@ describe('a template parameter that decides what a statement is', () => {
       resourceTags: { environment: 'production' },
     }).decision;
 
+  /** A role of `statements` in a template whose condition IsProd is over the parameter Stage (default prod). */
+  const snapshotOverStage = (statements: unknown[]) =>
+    snapshotFromTemplates(
+      [
+        {
+          file: 't.json',
+          stackName: 's',
+          template: {
+            Parameters: { Stage: { Type: 'String', Default: 'prod' } },
+            Conditions: {
+              IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] },
+              Always: { 'Fn::Equals': ['a', 'a'] },
+            },
+            Resources: { Worker: lambdaRole(statements) },
+          },
+        },
+      ],
+      { location: 't.json' },
+    );
+  const allowBoth = { Effect: 'Allow', Action: ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], Resource: '*' };
+  /** A Deny of both actions when IsProd holds, of one otherwise (its Effect is given by each test). */
+  const narrowedDeny = {
+    Action: { 'Fn::If': ['IsProd', ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], ['rds:DeleteDBInstance']] },
+    Resource: '*',
+  };
+
   it('reads an Effect a parameter gives as Allow, whatever its default, and says so at the JSON path', () => {
     const snapshot = snapshotOf(
       { Mode: { Type: 'String', Default: 'Deny' } },
@@ -297,86 +323,23 @@ describe('a template parameter that decides what a statement is', () => {
   });
 
   it('reads an Fn::If on a condition over a parameter in the Effect at its worst too', () => {
-    const snapshot = snapshotFromTemplates(
-      [
-        {
-          file: 't.json',
-          stackName: 's',
-          template: {
-            Parameters: { Stage: { Type: 'String', Default: 'prod' } },
-            Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
-            Resources: {
-              Worker: lambdaRole([
-                { Effect: { 'Fn::If': ['IsProd', 'Deny', 'Allow'] }, Action: 'rds:DeleteDBCluster', Resource: '*' },
-              ]),
-            },
-          },
-        },
-      ],
-      { location: 't.json' },
-    );
+    const snapshot = snapshotOverStage([
+      { Effect: { 'Fn::If': ['IsProd', 'Deny', 'Allow'] }, Action: 'rds:DeleteDBCluster', Resource: '*' },
+    ]);
     expect(decide(snapshot, 'rds:DeleteDBCluster')).toBe('allowed');
   });
 
   it('keeps in a Deny only the actions it holds whichever branch deployment takes', () => {
-    const snapshot = snapshotFromTemplates(
-      [
-        {
-          file: 't.json',
-          stackName: 's',
-          template: {
-            Parameters: { Stage: { Type: 'String', Default: 'prod' } },
-            Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] } },
-            Resources: {
-              Worker: lambdaRole([
-                { Effect: 'Allow', Action: ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], Resource: '*' },
-                {
-                  Effect: 'Deny',
-                  Action: {
-                    'Fn::If': ['IsProd', ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], ['rds:DeleteDBInstance']],
-                  },
-                  Resource: '*',
-                },
-              ]),
-            },
-          },
-        },
-      ],
-      { location: 't.json' },
-    );
+    const snapshot = snapshotOverStage([allowBoth, { ...narrowedDeny, Effect: 'Deny' }]);
     expect(decide(snapshot, 'rds:DeleteDBInstance')).toBe('denied');
     expect(decide(snapshot, 'rds:DeleteDBCluster')).toBe('allowed');
   });
 
   it('reads a Deny written through an intrinsic as a Deny when it narrows the actions a parameter decides', () => {
-    const snapshot = snapshotFromTemplates(
-      [
-        {
-          file: 't.json',
-          stackName: 's',
-          template: {
-            Parameters: { Stage: { Type: 'String', Default: 'prod' } },
-            Conditions: {
-              IsProd: { 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] },
-              Always: { 'Fn::Equals': ['a', 'a'] },
-            },
-            Resources: {
-              Worker: lambdaRole([
-                { Effect: 'Allow', Action: ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], Resource: '*' },
-                {
-                  Effect: { 'Fn::If': ['Always', 'Deny', 'Allow'] },
-                  Action: {
-                    'Fn::If': ['IsProd', ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'], ['rds:DeleteDBInstance']],
-                  },
-                  Resource: '*',
-                },
-              ]),
-            },
-          },
-        },
-      ],
-      { location: 't.json' },
-    );
+    const snapshot = snapshotOverStage([
+      allowBoth,
+      { ...narrowedDeny, Effect: { 'Fn::If': ['Always', 'Deny', 'Allow'] } },
+    ]);
     expect(decide(snapshot, 'rds:DeleteDBInstance')).toBe('denied');
     expect(decide(snapshot, 'rds:DeleteDBCluster')).toBe('allowed');
   });
