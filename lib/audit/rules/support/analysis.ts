@@ -31,6 +31,12 @@ export function createAccountAnalysis(
   // A template's tag value only deployment knows may be the agent value: taken as an agent (the worst case).
   const agentTagUnknown = (principal: Principal) =>
     principal.unknownTagKeys?.some((key) => key === '*' || key.toLowerCase() === agentKey) ?? false;
+  // Asked by several rules for every principal, and a lookalike test is text work: once per principal.
+  const lookalikes = new Map<string, { readonly key: string; readonly value: string } | undefined>();
+  const lookalikeOf = (principal: Principal) => {
+    if (!lookalikes.has(principal.arn)) lookalikes.set(principal.arn, agentTagLookalike(principal.tags, agentTag));
+    return lookalikes.get(principal.arn);
+  };
   const exemptPatterns = principalArnPatterns(guardrails.exemptPrincipalArns);
   const policies = policiesInUse(snapshot);
   const grants = resourceGrantsInUse(snapshot);
@@ -104,11 +110,11 @@ export function createAccountAnalysis(
         if (key.toLowerCase() === agentKey && value.toLowerCase() === agentValue) return true;
       }
       // A tag written to make it an agent, that IAM does not match: judged as the agent it was meant to be.
-      return agentTagUnknown(principal) || agentTagLookalike(principal.tags, agentTag) !== undefined;
+      return agentTagUnknown(principal) || lookalikeOf(principal) !== undefined;
     },
     agentTagLookalike(arn) {
       const principal = byArn.get(arn);
-      return principal ? agentTagLookalike(principal.tags, agentTag) : undefined;
+      return principal ? lookalikeOf(principal) : undefined;
     },
   };
 }
