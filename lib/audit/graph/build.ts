@@ -1412,27 +1412,7 @@ class GraphBuilder {
     const ensureHub = () => {
       const fresh = !this.graph.hasHub(hubName);
       const hub = this.graph.node(hubName, true);
-      if (fresh) {
-        for (const grant of grants) {
-          // Conditions here never read the caller: answered once, for any IAM caller (that passes alike).
-          const answer = answerConditions(
-            grant.statement,
-            undefined,
-            this.facts,
-            grant.roleAccountId,
-            true,
-            options.session,
-          );
-          if (answer.tri === NO) continue;
-          this.graph.link(hub, this.graph.node(grant.role.arn), {
-            kind: 'assume-role',
-            actions: [ASSUME],
-            decision: answer.tri === YES ? 'allowed' : 'depends',
-            dependsOn: answer.dependsOn,
-            evidence: [grant.evidence],
-          });
-        }
-      }
+      if (fresh) for (const grant of grants) this.linkHubGrant(hub, grant, options.session);
       return hub;
     };
     const resolved = resolveTargets(
@@ -1458,6 +1438,28 @@ class GraphBuilder {
         for (const grant of grants) push(byRole, grant.role.arn, grant);
         this.hubGrantsByRole.set(hubName, byRole);
       }
+      if (resolved.groups) {
+        // Answered per group of roles with the same tags (sts:AssumeRole granted by tag): a hub per group, so an
+        // account whose thousands of callers may each assume thousands of roles by tag costs edges per caller
+        // and group, not per caller and role. These trusts never read the caller, as for the hub above.
+        for (const { group, decision } of resolved.groups) {
+          const name = `${hubName}:tags:${group.index}`;
+          if (!this.graph.hasHub(name)) {
+            const hub = this.graph.node(name, true);
+            for (const arn of group.arns)
+              for (const grant of byRole.get(arn) ?? []) this.linkHubGrant(hub, grant, options.session);
+          }
+          const picked = this.assumePick
+            ? withPickNotes([decision], [this.assumePick.unknown], this.assumePick.pick)[0]
+            : decision;
+          this.graph.link(
+            this.graph.node(from),
+            this.graph.node(name),
+            half('assume-role', [ASSUME], combine([picked])),
+          );
+        }
+        return;
+      }
       for (const target of resolved.targets) {
         for (const grant of byRole.get(target.arn) ?? []) this.assumeVia(from, caller, grant, target.decision);
       }
@@ -1465,6 +1467,19 @@ class GraphBuilder {
   }
 
   private readonly hubGrantsByRole = new Map<string, Map<string, TrustGrant[]>>();
+
+  /** A hub's edge to a grant's role: its conditions never read the caller, so answered once for any IAM caller. */
+  private linkHubGrant(hub: number, grant: TrustGrant, session: SessionValues | undefined): void {
+    const answer = answerConditions(grant.statement, undefined, this.facts, grant.roleAccountId, true, session);
+    if (answer.tri === NO) return;
+    this.graph.link(hub, this.graph.node(grant.role.arn), {
+      kind: 'assume-role',
+      actions: [ASSUME],
+      decision: answer.tri === YES ? 'allowed' : 'depends',
+      dependsOn: answer.dependsOn,
+      evidence: [grant.evidence],
+    });
+  }
 
   /** The sorted targets of a hub, made once (callers share them). */
   private targetsOf(hubName: string, arns: () => readonly string[]): TargetIndex {

@@ -9,6 +9,13 @@ import { memoize2, newMap } from '../../util/memo';
 /** A target's tags, as the snapshot holds them (roles and users); undefined: not known. */
 export type TagsOf = (arn: string) => Readonly<Record<string, string>> | undefined;
 
+/** Targets that carry the same tags (TargetIndex.tagGroups): `index` names the group within its index. */
+export interface TagGroup {
+  readonly index: number;
+  readonly tags: Readonly<Record<string, string>> | undefined;
+  readonly arns: readonly string[];
+}
+
 export class TargetIndex {
   private readonly sorted: readonly string[];
 
@@ -32,6 +39,38 @@ export class TargetIndex {
   all(): readonly string[] {
     return this.sorted;
   }
+
+  /**
+   * The targets in groups that carry the same tags (in sorted order, groups by first member), made once: an
+   * answer that turns on a target's tags alone is the same for every target of a group. Needs `tagsOf`.
+   */
+  tagGroups(): readonly TagGroup[] {
+    if (this.groups) return this.groups;
+    const bySignature = new Map<string, { tags: Readonly<Record<string, string>> | undefined; arns: string[] }>();
+    for (const arn of this.sorted) {
+      const tags = this.tagsOf?.(arn);
+      // Tags not known are a group of their own: asked without tags, as one target alone would be.
+      const signature =
+        tags === undefined ? '' : JSON.stringify(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      let group = bySignature.get(signature);
+      if (!group) bySignature.set(signature, (group = { tags, arns: [] }));
+      group.arns.push(arn);
+    }
+    this.groups = [...bySignature.values()].map((group, index) => ({ index, ...group }));
+    const indexOf = new Map<string, number>();
+    for (const group of this.groups) for (const arn of group.arns) indexOf.set(arn, group.index);
+    this.groupOfSorted = Int32Array.from(this.sorted, (arn) => indexOf.get(arn)!);
+    return this.groups;
+  }
+
+  /** By position in all(): the index of the target's tag group (made with tagGroups()). */
+  groupIndexes(): Int32Array {
+    this.tagGroups();
+    return this.groupOfSorted!;
+  }
+
+  private groups: readonly TagGroup[] | undefined;
+  private groupOfSorted: Int32Array | undefined;
 
   /** Targets some pattern matches (a pattern's literal prefix bounds where to look). */
   matching(patterns: readonly string[]): string[] {
@@ -122,6 +161,11 @@ export type Resolved =
   | {
       readonly scope: 'some';
       readonly targets: readonly { readonly arn: string; readonly decision: ActionDecision }[];
+      /**
+       * When the answer turned on the targets' tags alone, over every target: one answer per group of targets
+       * that carry the same tags (the groups of TargetIndex.tagGroups not denied; `targets` lists their members).
+       */
+      readonly groups?: readonly { readonly group: TagGroup; readonly decision: ActionDecision }[];
     };
 
 /**
@@ -191,6 +235,33 @@ function sameGeneral(a: ActionDecision, b: ActionDecision): boolean {
   );
 }
 
+/** The principal's answer on each group of targets with the same tags (perTarget), and so on each target. */
+function perTagGroup(
+  principal: CompiledPrincipal,
+  action: string,
+  context: RequestContext,
+  targets: TargetIndex,
+): Resolved {
+  const groups: { group: TagGroup; decision: ActionDecision }[] = [];
+  const byGroup: (ActionDecision | undefined)[] = [];
+  for (const group of targets.tagGroups()) {
+    const decision = principal.decide(action, withResource(context, group.arns[0], group.tags));
+    if (decision.decision === 'denied') continue;
+    groups.push({ group, decision });
+    byGroup[group.index] = decision;
+  }
+  if (groups.length === 0) return { scope: 'none' };
+  // The targets in the order perTarget gives them (sorted), so whoever links them one by one links alike.
+  const all = targets.all();
+  const groupOf = targets.groupIndexes();
+  const out: { arn: string; decision: ActionDecision }[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const decision = byGroup[groupOf[i]];
+    if (decision) out.push({ arn: all[i], decision });
+  }
+  return { scope: 'some', targets: out, groups };
+}
+
 /** The principal's answer on each target its general answer's Allow patterns can match. */
 function perTarget(
   principal: CompiledPrincipal,
@@ -200,6 +271,16 @@ function perTarget(
   general: ActionDecision,
 ): Resolved {
   const patterns = allowPatterns(general);
+  // An answer on the targets' tags alone (no Allow or Deny reads which resource), over every target: asked once
+  // per group of targets with the same tags, so a caller of an account of thousands of roles that grants
+  // sts:AssumeRole by tag (ABAC) costs one question per distinct tag set, not one per role.
+  if (
+    targets.tagsOf !== undefined &&
+    !general.dependsOn.includes('resource') &&
+    (patterns === undefined || patterns.every((pattern) => pattern === '*'))
+  ) {
+    return perTagGroup(principal, action, context, targets);
+  }
   const candidates = patterns === undefined ? targets.all() : targets.matching(patterns);
   const out: { arn: string; decision: ActionDecision }[] = [];
   for (const arn of candidates) {

@@ -1245,6 +1245,37 @@ describe('shortest paths', () => {
     expect(graph.waysTowards((to) => to === arn('role', 'admin'))(arn('role', 'admin'))).toEqual([]);
   });
 
+  it('grows with callers and tag sets, not their product, when sts:AssumeRole is granted by the roles’ tags (ABAC)', () => {
+    // 600 roles in three teams, each trusting its account and allowed to assume the roles of its own team; each
+    // has a policy of its own, so no two share a plan. One admin per team.
+    const teams = ['a', 'b', 'c'];
+    const principals = Array.from({ length: 600 }, (_, i) => ({
+      name: `r${i}`,
+      trust: trusting(root()),
+      tags: { team: teams[i % 3], ...(i % 2 ? { stage: 'dev' } : {}) },
+      policies: [
+        doc(
+          allow('sts:AssumeRole', '*', { Condition: { StringEquals: { 'aws:ResourceTag/team': teams[i % 3] } } }),
+          allow('s3:GetObject', `arn:aws:s3:::bucket-${i}/*`),
+        ),
+        ...(i < 3 ? [doc(allow('rds:DeleteDBInstance'))] : []),
+      ],
+    }));
+    const graph = graphOf({ principals });
+    // Each caller reaches its team's two tag sets (with and without stage) through a hub each.
+    expect(graph.edgeCount).toBeLessThanOrEqual(3 * principals.length);
+    // r4 (team b) reaches r1 (team b's admin) in one hop, certainly; never r0 or r2 (teams a and c).
+    const toB = graph.pathsTo([arn('role', 'r1')], { edges: 'certain' });
+    expect(toB.distance(arn('role', 'r4'))).toBe(1);
+    expect(describePath(toB.path(arn('role', 'r4'))!)).toBe('role/r4 → assume role/r1');
+    const toA = graph.pathsTo([arn('role', 'r0')]);
+    expect(toA.distance(arn('role', 'r4'))).toBeUndefined();
+    expect(toA.distance(arn('role', 'r3'))).toBe(1);
+    // The edge's evidence names the caller's tag-conditioned grant and the role's trust.
+    const [hop] = toB.path(arn('role', 'r4'))!.hops;
+    expect(hop.evidence.map((e) => e.policy)).toEqual(['inline:r4-inline-0', `${arn('role', 'r1')} trust`]);
+  });
+
   it('grows linearly: a chain of 2,000 roles is closed in one pass', () => {
     const principals = Array.from({ length: 2000 }, (_, i) => ({
       name: `r${i}`,
