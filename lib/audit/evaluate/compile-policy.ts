@@ -26,6 +26,8 @@ export type ResourceTest =
       readonly patterns: readonly ParsedValue[];
       /** Matcher over the patterns when none has a policy variable. */
       readonly matcher?: (arn: string) => boolean;
+      /** The patterns as written. */
+      readonly written: readonly string[];
     };
 
 /** Which actions of one service a statement matches: all, none, or a byte per action (1 = matches). */
@@ -311,7 +313,7 @@ function resourceTest(statement: NormalizedStatement): ResourceTest {
   if (list.some((pattern) => pattern.includes('${'))) {
     const patterns = list.map(parsePolicyValue);
     if (patterns.some((pattern) => pattern.hasVariables))
-      return { kind: 'patterns', negated, patterns, matcher: undefined };
+      return { kind: 'patterns', negated, patterns, matcher: undefined, written: list };
     parsed = patterns;
   }
   // Built on first use: most statements are only ever asked about with no target ARN.
@@ -321,6 +323,7 @@ function resourceTest(statement: NormalizedStatement): ResourceTest {
     negated,
     patterns: parsed,
     matcher: (arn) => (matcher ??= compileResourceMatcher(list))(arn),
+    written: list,
   };
 }
 

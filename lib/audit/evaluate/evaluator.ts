@@ -49,6 +49,7 @@ import type {
   DecisionRuns,
   OrganizationLayerState,
   RequestContext,
+  ResourceTestOf,
   StatementRef,
 } from './types';
 
@@ -155,6 +156,23 @@ export class PrincipalEvaluator implements CompiledPrincipal, EvaluatorCore {
   decidesAlikeAs(service: string): object | undefined {
     const plan = this.plan(service.toLowerCase());
     return plan.shared ? plan : undefined;
+  }
+
+  resourceTestsOf(service: string): readonly ResourceTestOf[] | undefined {
+    const plan = this.plan(service.toLowerCase());
+    const layers = [plan.denies, plan.organizationDenies, ...plan.scp, plan.identity];
+    if (plan.boundary && plan.boundary !== 'missing') layers.push(plan.boundary);
+    const found = new Map<string, (arn: string) => boolean>();
+    for (const layer of layers) {
+      for (const statement of layer.statements) {
+        const test = statement.resource;
+        if (test.kind !== 'patterns') continue;
+        if (!test.matcher) return undefined;
+        const key = test.written.join('\u0000');
+        if (!found.has(key)) found.set(key, test.matcher);
+      }
+    }
+    return [...found].map(([key, matches]) => ({ key, matches }));
   }
 
   get identityAllows(): ServiceIndex {

@@ -122,6 +122,19 @@ export interface CompiledPrincipal {
    * principals; undefined when no other principal is known to decide alike.
    */
   decidesAlikeAs?(service: string): object | undefined;
+  /**
+   * What can tell two resources of `service` apart for this principal, besides their tags and account: the
+   * Resource (or NotResource) patterns of every statement that may answer for the service, each list once,
+   * named by its text. Resources that every list matches alike, with the same tags and account, get the same
+   * answer. Undefined when a pattern holds a policy variable.
+   */
+  resourceTestsOf?(service: string): readonly ResourceTestOf[] | undefined;
+}
+
+/** A statement's Resource (or NotResource) list: its text as a key, and whether it matches an ARN. */
+export interface ResourceTestOf {
+  readonly key: string;
+  readonly matches: (arn: string) => boolean;
 }
 
 /** An ActionDecision without its action: what every action of a run is decided. */

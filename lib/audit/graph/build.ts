@@ -1439,11 +1439,17 @@ class GraphBuilder {
         this.hubGrantsByRole.set(hubName, byRole);
       }
       if (resolved.groups) {
-        // Answered per group of roles with the same tags (sts:AssumeRole granted by tag): a hub per group, so an
-        // account whose thousands of callers may each assume thousands of roles by tag costs edges per caller
-        // and group, not per caller and role. These trusts never read the caller, as for the hub above.
-        for (const { group, decision } of resolved.groups) {
-          const name = `${hubName}:tags:${group.index}`;
+        // Roles in groups that share the caller's answer (granted by tag, or by a name pattern, as ABAC does): a
+        // hub per group, shared by the callers that reach the same roles, so an account whose thousands of callers
+        // may each assume thousands of roles costs edges per caller and group, not per caller and role. These
+        // trusts never read the caller, as for the hub above. A group of one role is linked directly.
+        for (const group of resolved.groups) {
+          const { decision } = group;
+          if (group.arns.length === 1) {
+            for (const grant of byRole.get(group.arns[0]) ?? []) this.assumeVia(from, caller, grant, decision);
+            continue;
+          }
+          const name = `${hubName}:${group.key}`;
           if (!this.graph.hasHub(name)) {
             const hub = this.graph.node(name, true);
             for (const arn of group.arns)

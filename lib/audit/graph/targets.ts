@@ -3,7 +3,7 @@
 // Targets are kept sorted, so a pattern with a literal prefix looks at its prefix range only.
 import { resourceMatches } from '../../policy';
 import { resourceTagKeyOf } from '../evaluate/context';
-import type { ActionDecision, CompiledPrincipal, RequestContext } from '../evaluate/types';
+import type { ActionDecision, CompiledPrincipal, RequestContext, ResourceTestOf } from '../evaluate/types';
 import { memoize2, newMap } from '../../util/memo';
 
 /** A target's tags, as the snapshot holds them (roles and users); undefined: not known. */
@@ -14,6 +14,12 @@ export interface TagGroup {
   readonly index: number;
   readonly tags: Readonly<Record<string, string>> | undefined;
   readonly arns: readonly string[];
+}
+
+/** Targets sorted into classes that get one answer (TargetIndex.classes). */
+export interface TargetClasses {
+  readonly classOf: Int32Array;
+  readonly classes: readonly { readonly arns: readonly string[]; readonly key: string }[];
 }
 
 export class TargetIndex {
@@ -69,6 +75,64 @@ export class TargetIndex {
     return this.groupOfSorted!;
   }
 
+  /**
+   * A name for a set of these targets (given in the order all() keeps), the same for the same set whoever asks:
+   * callers that reach the same targets alike share one hub to them.
+   */
+  keyOfSet(arns: readonly string[]): string {
+    const rough = `${arns.length}\u0000${arns[0]}\u0000${arns[arns.length - 1]}`;
+    let known = this.sets.get(rough);
+    if (!known) this.sets.set(rough, (known = []));
+    for (const set of known) {
+      // The ARNs are this index's own strings: compared by reference, almost always.
+      if (set.arns.every((arn, i) => arn === arns[i])) return set.key;
+    }
+    const key = `set:${this.setCount++}`;
+    known.push({ arns, key });
+    return key;
+  }
+
+  /**
+   * The targets in classes that the Resource lists `tests` match alike and that carry the same tags (when known)
+   * and account: by position in all(), each target's class, and each class's targets with the name of their set
+   * (keyOfSet). Made once per set of lists: the callers of an account share a few.
+   */
+  classes(tests: readonly ResourceTestOf[]): TargetClasses {
+    const key = tests
+      .map((test) => test.key)
+      .sort()
+      .join('\u0001');
+    let found = this.byTests.get(key);
+    if (!found) {
+      found = this.classesBy(tests);
+      this.byTests.set(key, found);
+    }
+    return found;
+  }
+
+  private classesBy(tests: readonly ResourceTestOf[]): TargetClasses {
+    const groupOf = this.tagsOf ? this.groupIndexes() : undefined;
+    const classOf = new Int32Array(this.sorted.length);
+    const bySignature = new Map<string, number>();
+    const members: string[][] = [];
+    for (let i = 0; i < this.sorted.length; i++) {
+      const arn = this.sorted[i];
+      let signature = `${groupOf ? groupOf[i] : ''}:${arn.split(':')[4] ?? ''}:`;
+      for (const test of tests) signature += test.matches(arn) ? '1' : '0';
+      let number = bySignature.get(signature);
+      if (number === undefined) {
+        bySignature.set(signature, (number = members.length));
+        members.push([]);
+      }
+      classOf[i] = number;
+      members[number].push(arn);
+    }
+    return { classOf, classes: members.map((arns) => ({ arns, key: this.keyOfSet(arns) })) };
+  }
+
+  private readonly byTests = new Map<string, TargetClasses>();
+  private readonly sets = new Map<string, { readonly arns: readonly string[]; readonly key: string }[]>();
+  private setCount = 0;
   private groups: readonly TagGroup[] | undefined;
   private groupOfSorted: Int32Array | undefined;
 
@@ -162,11 +226,19 @@ export type Resolved =
       readonly scope: 'some';
       readonly targets: readonly { readonly arn: string; readonly decision: ActionDecision }[];
       /**
-       * When the answer turned on the targets' tags alone, over every target: one answer per group of targets
-       * that carry the same tags (the groups of TargetIndex.tagGroups not denied; `targets` lists their members).
+       * The targets in groups that share one answer, when they were found so (`targets` lists their members):
+       * by tags (the answer turned on the targets' tags alone), or as principals that decide alike were
+       * answered. `key` names the group's members within the TargetIndex, whoever asks.
        */
-      readonly groups?: readonly { readonly group: TagGroup; readonly decision: ActionDecision }[];
+      readonly groups?: readonly TargetGroup[];
     };
+
+/** Targets that share one answer (Resolved.groups). */
+export interface TargetGroup {
+  readonly key: string;
+  readonly arns: readonly string[];
+  readonly decision: ActionDecision;
+}
 
 /**
  * The principal's answer for `action` on each target: first without a resource (one answer for all when
@@ -212,6 +284,11 @@ interface Remembered {
   readonly resolved: Resolved;
 }
 
+/** Whether Allow patterns (allowPatterns) reach every target. */
+function everyTarget(patterns: readonly string[] | undefined): boolean {
+  return patterns === undefined || patterns.every((pattern) => pattern === '*');
+}
+
 const resolutions = new WeakMap<TargetIndex, Map<object, Map<string, Remembered[]>>>();
 const contextNumbers = new WeakMap<RequestContext, number>();
 
@@ -235,6 +312,41 @@ function sameGeneral(a: ActionDecision, b: ActionDecision): boolean {
   );
 }
 
+/** Targets from which perTarget asks per class of targets (perClass): below it, one by one costs less. */
+const CLASS_THRESHOLD = 16;
+
+/**
+ * The principal's answer on each class of targets (TargetIndex.classes), asked of one target of each, and so
+ * on each target. Exact: targets of a class are matched alike by every Resource of the statements that may
+ * answer, and carry the same tags and account, which is all of a target the evaluator reads.
+ */
+function perClass(
+  principal: CompiledPrincipal,
+  action: string,
+  context: RequestContext,
+  targets: TargetIndex,
+  tests: readonly ResourceTestOf[],
+): Resolved {
+  const { classOf, classes } = targets.classes(tests);
+  const groups: TargetGroup[] = [];
+  const byClass: (ActionDecision | undefined)[] = [];
+  for (let c = 0; c < classes.length; c++) {
+    const { arns, key } = classes[c];
+    const decision = principal.decide(action, withResource(context, arns[0], targets.tagsOf?.(arns[0])));
+    if (decision.decision === 'denied') continue;
+    byClass[c] = decision;
+    groups.push({ key, arns, decision });
+  }
+  if (groups.length === 0) return { scope: 'none' };
+  const all = targets.all();
+  const out: { arn: string; decision: ActionDecision }[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const decision = byClass[classOf[i]];
+    if (decision) out.push({ arn: all[i], decision });
+  }
+  return { scope: 'some', targets: out, groups };
+}
+
 /** The principal's answer on each group of targets with the same tags (perTarget), and so on each target. */
 function perTagGroup(
   principal: CompiledPrincipal,
@@ -242,12 +354,12 @@ function perTagGroup(
   context: RequestContext,
   targets: TargetIndex,
 ): Resolved {
-  const groups: { group: TagGroup; decision: ActionDecision }[] = [];
+  const groups: TargetGroup[] = [];
   const byGroup: (ActionDecision | undefined)[] = [];
   for (const group of targets.tagGroups()) {
     const decision = principal.decide(action, withResource(context, group.arns[0], group.tags));
     if (decision.decision === 'denied') continue;
-    groups.push({ group, decision });
+    groups.push({ key: `tags:${group.index}`, arns: group.arns, decision });
     byGroup[group.index] = decision;
   }
   if (groups.length === 0) return { scope: 'none' };
@@ -274,14 +386,17 @@ function perTarget(
   // An answer on the targets' tags alone (no Allow or Deny reads which resource), over every target: asked once
   // per group of targets with the same tags, so a caller of an account of thousands of roles that grants
   // sts:AssumeRole by tag (ABAC) costs one question per distinct tag set, not one per role.
-  if (
-    targets.tagsOf !== undefined &&
-    !general.dependsOn.includes('resource') &&
-    (patterns === undefined || patterns.every((pattern) => pattern === '*'))
-  ) {
+  if (targets.tagsOf !== undefined && !general.dependsOn.includes('resource') && everyTarget(patterns)) {
     return perTagGroup(principal, action, context, targets);
   }
   const candidates = patterns === undefined ? targets.all() : targets.matching(patterns);
+  // Many targets (roles a name pattern grants, as ABAC by name does): asked once per class of targets that every
+  // statement's Resource tells apart no more, and that carry the same tags and account.
+  if (candidates.length > CLASS_THRESHOLD) {
+    const colon = action.indexOf(':');
+    const tests = principal.resourceTestsOf?.(colon > 0 ? action.slice(0, colon) : action);
+    if (tests !== undefined) return perClass(principal, action, context, targets, tests);
+  }
   const out: { arn: string; decision: ActionDecision }[] = [];
   for (const arn of candidates) {
     const decision = principal.decide(action, withResource(context, arn, targets.tagsOf?.(arn)));

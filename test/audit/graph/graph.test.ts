@@ -1276,6 +1276,30 @@ describe('shortest paths', () => {
     expect(hop.evidence.map((e) => e.policy)).toEqual(['inline:r4-inline-0', `${arn('role', 'r1')} trust`]);
   });
 
+  it('grows with callers and classes of roles when sts:AssumeRole is granted by role name patterns, Denies kept', () => {
+    const teams = ['a', 'b', 'c'];
+    const principals = Array.from({ length: 600 }, (_, i) => ({
+      name: `team-${teams[i % 3]}-r${i}`,
+      trust: trusting(root()),
+      policies: [
+        doc(
+          allow('sts:AssumeRole', arn('role', `team-${teams[i % 3]}-*`)),
+          allow('s3:GetObject', `arn:aws:s3:::bucket-${i}/*`),
+          // One caller of team b may not assume team b's admin.
+          ...(i === 4 ? [deny('sts:AssumeRole', arn('role', 'team-b-r1'))] : []),
+        ),
+        ...(i < 3 ? [doc(allow('rds:DeleteDBInstance'))] : []),
+      ],
+    }));
+    const graph = graphOf({ principals });
+    expect(graph.edgeCount).toBeLessThanOrEqual(4 * principals.length);
+    const toB = graph.pathsTo([arn('role', 'team-b-r1')], { edges: 'certain' });
+    expect(describePath(toB.path(arn('role', 'team-b-r7'))!)).toBe('role/team-b-r7 → assume role/team-b-r1');
+    expect(toB.distance(arn('role', 'team-a-r0'))).toBeUndefined();
+    // The caller denied the admin itself still reaches it through another role of its team: two hops.
+    expect(toB.distance(arn('role', 'team-b-r4'))).toBe(2);
+  });
+
   it('grows linearly: a chain of 2,000 roles is closed in one pass', () => {
     const principals = Array.from({ length: 2000 }, (_, i) => ({
       name: `r${i}`,

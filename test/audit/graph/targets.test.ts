@@ -3,7 +3,7 @@
 // be the answer each would get on its own; a principal whose policy reads it (${aws:username}) is asked itself.
 import { compileAccount } from '../../../lib/audit/evaluate';
 import { resolveTargets, TargetIndex } from '../../../lib/audit/graph/targets';
-import { allow, catalog, doc, roleArn, snapshot } from '../rules/helpers';
+import { allow, catalog, deny, doc, roleArn, snapshot } from '../rules/helpers';
 
 const TARGETS = ['team-a', 'team-b', 'other'].map(roleArn);
 const ASSUME = 'sts:AssumeRole';
@@ -62,5 +62,84 @@ describe('resolveTargets, shared between principals that decide alike', () => {
     ]);
     // ${aws:username} is the user's own name: it reaches the role named like it, which the others' answers do not say.
     expect(resolvedArns(user, targets)).toEqual([`${roleArn('team-a')} allowed`]);
+  });
+});
+
+describe('resolveTargets over many targets, a question per class of targets', () => {
+  // 120 roles in two accounts, named by team and stage, tagged by team (some untagged, whose tags are unknown).
+  const OTHER_ACCOUNT = '999988887777';
+  const many = Array.from({ length: 120 }, (_, i) => {
+    const team = ['a', 'b', 'c'][i % 3];
+    const stage = ['dev', 'prod'][(i >> 2) % 2];
+    const account = i % 5 === 0 ? OTHER_ACCOUNT : undefined;
+    const arn = `arn:aws:iam::${account ?? roleArn('x').split(':')[4]}:role/team-${team}-${stage}-${i}`;
+    return { arn, tags: i % 7 === 0 ? undefined : { team } };
+  });
+  const tagsOf = (arn: string) => many.find((t) => t.arn === arn)?.tags;
+  const policies = [
+    doc(allow(ASSUME, 'arn:aws:iam::*:role/team-a-*')),
+    doc(allow(ASSUME, 'arn:aws:iam::*:role/team-*'), deny(ASSUME, 'arn:aws:iam::*:role/*-prod-*')),
+    doc(allow(ASSUME, '*', { Condition: { StringEquals: { 'aws:ResourceTag/team': 'b' } } })),
+    doc(
+      allow(ASSUME, 'arn:aws:iam::*:role/team-*-dev-*', {
+        Condition: { StringEquals: { 'aws:ResourceAccount': roleArn('x').split(':')[4] } },
+      }),
+    ),
+    doc({ Effect: 'Allow', Action: ASSUME, NotResource: 'arn:aws:iam::*:role/team-c-*' }),
+    doc(
+      allow(ASSUME, ['arn:aws:iam::*:role/team-b-*', 'arn:aws:iam::*:role/team-c-prod-*']),
+      deny(ASSUME, '*', {
+        Condition: { StringEquals: { 'aws:ResourceTag/team': 'c' } },
+      }),
+    ),
+  ];
+
+  it('gives every target the answer it gets asked on its own, for Allows and Denies by name, tag, account and NotResource', () => {
+    const compiled = account(
+      {},
+      policies.map((policy, i) => ({ name: `caller-${i}`, policies: [policy] })),
+    );
+    const targets = new TargetIndex(
+      many.map((t) => t.arn),
+      tagsOf,
+    );
+    for (const principal of compiled.principals) {
+      const resolved = resolveTargets(principal, ASSUME, CONTEXT, targets);
+      const got = new Map(resolved.scope === 'some' ? resolved.targets.map((t) => [t.arn, t.decision]) : []);
+      for (const { arn, tags } of many) {
+        const own = principal.decide(ASSUME, { resourceArn: arn, ...(tags ? { resourceTags: tags } : {}) });
+        const found = got.get(arn);
+        expect([arn, found?.decision ?? 'denied', found?.dependsOn ?? []]).toEqual([
+          arn,
+          own.decision,
+          own.decision === 'denied' ? [] : own.dependsOn,
+        ]);
+        if (found) expect(found.allowedBy.map((ref) => ref.policy)).toEqual(own.allowedBy.map((ref) => ref.policy));
+      }
+    }
+  });
+
+  it('asks each class once, and names a class by its targets, so callers that reach the same targets share it', () => {
+    const compiled = account({}, [
+      {
+        name: 'one',
+        policies: [doc(allow(ASSUME, 'arn:aws:iam::*:role/team-a-*'), allow('s3:GetObject', 'arn:aws:s3:::one/*'))],
+      },
+      {
+        name: 'two',
+        policies: [doc(allow(ASSUME, 'arn:aws:iam::*:role/team-a-*'), allow('s3:GetObject', 'arn:aws:s3:::two/*'))],
+      },
+    ]);
+    const [one, two] = compiled.principals;
+    const targets = new TargetIndex(many.map((t) => t.arn));
+    const decide = jest.spyOn(two, 'decide');
+    const first = resolveTargets(one, ASSUME, CONTEXT, targets);
+    const second = resolveTargets(two, ASSUME, CONTEXT, targets);
+    expect(first.scope === 'some' && first.targets).toHaveLength(40);
+    // Its general answer, then one question per class: team-a or not, in this account or the other.
+    expect(decide.mock.calls.length).toBe(5);
+    const keys = (r: typeof first) => (r.scope === 'some' ? r.groups?.map((g) => g.key) : undefined);
+    expect(keys(second)).toEqual(keys(first));
+    expect(keys(first)).toHaveLength(2);
   });
 });
