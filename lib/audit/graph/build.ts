@@ -46,7 +46,7 @@ import {
   type PathResolution,
   type RewriteTarget,
 } from './resolutions';
-import { resolveTargets, TargetIndex, withResource, type Resolved } from './targets';
+import { resolveTargets, TargetIndex, withResource, type Resolved, type TargetGroup } from './targets';
 import {
   answerConditions,
   callerFacts,
@@ -2141,7 +2141,12 @@ class GraphBuilder {
         );
         continue;
       }
-      for (const target of resolved.targets) {
+      // Roles in groups that share the caller's answer (passed by tag or name pattern): a hub per group, shared
+      // by the callers that reach the same roles; a group of one is linked directly.
+      const single = resolved.groups
+        ? this.throughGroupHubs(hop, principal.arn, resolved.groups, callerSide)
+        : undefined;
+      for (const target of single ?? resolved.targets) {
         const out = hop.out(target.arn);
         if (!out) continue;
         const caller = callerSide(target.decision);
@@ -2153,6 +2158,35 @@ class GraphBuilder {
         });
       }
     }
+  }
+
+  /**
+   * Links the caller to a hub per group of more than one role, each hub to its roles (their sides are the same
+   * for every caller); gives back the roles of groups of one, to link directly.
+   */
+  private throughGroupHubs(
+    hop: ServiceHop,
+    from: string,
+    groups: readonly TargetGroup[],
+    callerSide: (decision: ActionDecision) => HalfEdge,
+  ): { arn: string; decision: ActionDecision }[] {
+    const single: { arn: string; decision: ActionDecision }[] = [];
+    for (const group of groups) {
+      if (group.arns.length === 1) {
+        single.push({ arn: group.arns[0], decision: group.decision });
+        continue;
+      }
+      const name = `${hop.hubName}:${group.key}`;
+      if (!this.graph.hasHub(name)) {
+        const hub = this.graph.node(name, true);
+        for (const arn of group.arns) {
+          const out = hop.out(arn);
+          if (out) this.graph.link(hub, this.graph.node(arn), out);
+        }
+      }
+      this.graph.link(this.graph.node(from), this.graph.node(name), callerSide(group.decision));
+    }
+    return single;
   }
 
   /**
@@ -2384,7 +2418,33 @@ class GraphBuilder {
       );
       return;
     }
-    for (const target of resolved.targets) {
+    // Targets in groups that share the answer (by tag or name pattern): a hub per group of more than one.
+    const single: { arn: string; decision: ActionDecision }[] = [];
+    for (const group of resolved.groups ?? []) {
+      if (group.arns.length === 1) {
+        single.push({ arn: group.arns[0], decision: group.decision });
+        continue;
+      }
+      const hubName = `hub:${path.id}:${index.accountId}:${group.key}`;
+      if (!this.graph.hasHub(hubName)) {
+        const hub = this.graph.node(hubName, true);
+        for (const arn of group.arns) {
+          this.graph.link(hub, this.graph.node(arn), {
+            kind,
+            actions: path.actions,
+            decision: 'allowed',
+            dependsOn: [],
+            evidence: [],
+          });
+        }
+      }
+      this.graph.link(
+        from,
+        this.graph.node(hubName),
+        half(kind, path.actions, combine([group.decision, ...others], true), { pathId: path.id }),
+      );
+    }
+    for (const target of resolved.groups ? single : resolved.targets) {
       if (target.arn === principal.arn) continue;
       this.graph.link(
         from,

@@ -22,8 +22,12 @@ export interface TargetClasses {
   readonly classes: readonly { readonly arns: readonly string[]; readonly key: string }[];
 }
 
+let nextIndexId = 0;
+
 export class TargetIndex {
   private readonly sorted: readonly string[];
+  /** Names this index in the keys of its sets (keyOfSet), so no two indexes' sets share a name. */
+  private readonly id = nextIndexId++;
 
   /** `tagsOf`: the targets' own tags, for conditions on aws:ResourceTag or iam:ResourceTag (roles, users). */
   constructor(
@@ -87,7 +91,7 @@ export class TargetIndex {
       // The ARNs are this index's own strings: compared by reference, almost always.
       if (set.arns.every((arn, i) => arn === arns[i])) return set.key;
     }
-    const key = `set:${this.setCount++}`;
+    const key = `set:${this.id}.${this.setCount++}`;
     known.push({ arns, key });
     return key;
   }
@@ -149,6 +153,26 @@ export class TargetIndex {
       }
     }
     return [...out];
+  }
+
+  /** How many targets start with the literal prefix of some pattern: at least as many as the patterns match. */
+  prefixCount(patterns: readonly string[]): number {
+    let count = 0;
+    for (const pattern of patterns) {
+      const wildcard = pattern.search(/[*?]/);
+      const prefix = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+      const first = this.lowerBound(prefix);
+      // Targets that start with the prefix sit together from `first`: the first that does not, by bisection.
+      let lo = first;
+      let hi = this.sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.sorted[mid].startsWith(prefix)) lo = mid + 1;
+        else hi = mid;
+      }
+      count += lo - first;
+    }
+    return count;
   }
 
   private lowerBound(prefix: string): number {
@@ -359,7 +383,7 @@ function perTagGroup(
   for (const group of targets.tagGroups()) {
     const decision = principal.decide(action, withResource(context, group.arns[0], group.tags));
     if (decision.decision === 'denied') continue;
-    groups.push({ key: `tags:${group.index}`, arns: group.arns, decision });
+    groups.push({ key: targets.keyOfSet(group.arns), arns: group.arns, decision });
     byGroup[group.index] = decision;
   }
   if (groups.length === 0) return { scope: 'none' };
@@ -389,14 +413,15 @@ function perTarget(
   if (targets.tagsOf !== undefined && !general.dependsOn.includes('resource') && everyTarget(patterns)) {
     return perTagGroup(principal, action, context, targets);
   }
-  const candidates = patterns === undefined ? targets.all() : targets.matching(patterns);
   // Many targets (roles a name pattern grants, as ABAC by name does): asked once per class of targets that every
-  // statement's Resource tells apart no more, and that carry the same tags and account.
-  if (candidates.length > CLASS_THRESHOLD) {
+  // statement's Resource tells apart no more, and that carry the same tags and account. Counted by the patterns'
+  // literal prefixes, before any is matched: matching them is itself a cost per caller and target.
+  if ((patterns === undefined ? targets.size : targets.prefixCount(patterns)) > CLASS_THRESHOLD) {
     const colon = action.indexOf(':');
     const tests = principal.resourceTestsOf?.(colon > 0 ? action.slice(0, colon) : action);
     if (tests !== undefined) return perClass(principal, action, context, targets, tests);
   }
+  const candidates = patterns === undefined ? targets.all() : targets.matching(patterns);
   const out: { arn: string; decision: ActionDecision }[] = [];
   for (const arn of candidates) {
     const decision = principal.decide(action, withResource(context, arn, targets.tagsOf?.(arn)));

@@ -1300,6 +1300,31 @@ describe('shortest paths', () => {
     expect(toB.distance(arn('role', 'team-b-r4'))).toBe(2);
   });
 
+  it.each([
+    ['passing a role to a new function', ['iam:PassRole'], ['lambda:CreateFunction', 'lambda:InvokeFunction']],
+    ['rewriting its trust policy', ['iam:UpdateAssumeRolePolicy'], ['sts:AssumeRole']],
+  ])('grows with callers and classes of roles when the way in is %s, granted by name pattern', (_, byName, more) => {
+    const teams = ['a', 'b', 'c'];
+    const principals = Array.from({ length: 450 }, (_, i) => ({
+      name: `team-${teams[i % 3]}-r${i}`,
+      trust: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+      policies: [
+        doc(
+          allow(byName, arn('role', `team-${teams[i % 3]}-*`)),
+          ...(more.length ? [allow(more)] : []),
+          allow('s3:GetObject', `arn:aws:s3:::bucket-${i}/*`),
+        ),
+        ...(i < 3 ? [doc(allow('rds:DeleteDBInstance'))] : []),
+      ],
+    }));
+    const graph = graphOf({ principals });
+    // Per way in, one edge per caller to its team's hub and one from the hub to each role (not 150 per caller).
+    expect(graph.edgeCount).toBeLessThanOrEqual(4 * principals.length);
+    const toB = graph.pathsTo([arn('role', 'team-b-r1')]);
+    expect(toB.distance(arn('role', 'team-b-r7'))).toBe(1);
+    expect(toB.distance(arn('role', 'team-a-r0'))).toBeUndefined();
+  });
+
   it('grows linearly: a chain of 2,000 roles is closed in one pass', () => {
     const principals = Array.from({ length: 2000 }, (_, i) => ({
       name: `r${i}`,
