@@ -67,7 +67,8 @@ export function countsOption(value: string | undefined, name: string, fallback: 
   return orExit(() => parseCounts(value, name, fallback));
 }
 
-function orExit<T>(read: () => T): T {
+/** `read()`, ending the process with its message (exit code 2) on a usage error. */
+export function orExit<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {

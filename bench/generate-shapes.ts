@@ -1,0 +1,94 @@
+// Accounts shaped the way attribute-based access control (ABAC) shapes them: every role may reach the roles of
+// its own team, by their tag or by their name prefix, through sts:AssumeRole, iam:PassRole or a trust rewrite.
+// Each caller then reaches a third of the account, so anything the audit does per caller and target grows with
+// the square of the roles: these are the accounts that show it (bench/account-shapes.ts). Every role holds an
+// inline policy of its own, as CDK and Terraform write them, so no two share a policy.
+
+/** How a role reaches its team's roles. */
+export const SHAPES = {
+  'assume-by-tag': 'sts:AssumeRole on roles tagged with its team, every role trusting the account',
+  'assume-by-name': 'sts:AssumeRole on role/team-<team>-*, every role trusting the account',
+  'pass-by-name': 'iam:PassRole on role/team-<team>-* to a Lambda function it creates and invokes',
+  'pass-by-tag': 'iam:PassRole on roles tagged with its team to an EC2 instance it runs (roles in instance profiles)',
+  'trust-rewrite-by-name': 'iam:UpdateAssumeRolePolicy and sts:AssumeRole on role/team-<team>-*',
+} as const;
+
+export type Shape = keyof typeof SHAPES;
+
+const TEAMS = ['payments', 'search', 'platform'];
+const DATE = '2025-06-01T12:00:00+00:00';
+const doc = (Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
+const trustOf = (principal: Record<string, string>) =>
+  doc([{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }]);
+
+/** A `get-account-authorization-details` document of `roles` roles in three teams, reaching each other as `shape` says. */
+export function generateShape(shape: Shape, roles: number, accountId = '123456789012'): Record<string, unknown> {
+  const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name}`;
+  const RoleDetailList = Array.from({ length: roles }, (_, i) => {
+    const team = TEAMS[i % TEAMS.length];
+    const name = `team-${team}-svc-${i}`;
+    const byTag = { StringEquals: { 'aws:ResourceTag/team': team } };
+    const teamRoles = roleArn(`team-${team}-*`);
+    const reach: Record<Shape, unknown[]> = {
+      'assume-by-tag': [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*', Condition: byTag }],
+      'assume-by-name': [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: teamRoles }],
+      'pass-by-name': [
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: teamRoles },
+        { Effect: 'Allow', Action: ['lambda:CreateFunction', 'lambda:InvokeFunction'], Resource: '*' },
+      ],
+      'pass-by-tag': [
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*', Condition: byTag },
+        { Effect: 'Allow', Action: 'ec2:RunInstances', Resource: '*' },
+      ],
+      'trust-rewrite-by-name': [
+        { Effect: 'Allow', Action: ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'], Resource: teamRoles },
+      ],
+    };
+    const trust =
+      shape === 'pass-by-name'
+        ? trustOf({ Service: 'lambda.amazonaws.com' })
+        : shape === 'pass-by-tag'
+          ? trustOf({ Service: 'ec2.amazonaws.com' })
+          : trustOf({ AWS: `arn:aws:iam::${accountId}:root` });
+    // The first role of each team may delete databases: what the others reach it for.
+    const admin = i < TEAMS.length ? [{ Effect: 'Allow', Action: 'rds:Delete*', Resource: '*' }] : [];
+    return {
+      Path: '/',
+      RoleName: name,
+      RoleId: `AROA${i.toString(36).toUpperCase().padStart(17, '0')}`,
+      Arn: roleArn(name),
+      CreateDate: DATE,
+      AssumeRolePolicyDocument: trust,
+      InstanceProfileList:
+        shape === 'pass-by-tag'
+          ? [
+              {
+                Path: '/',
+                InstanceProfileName: name,
+                InstanceProfileId: `AIPA${i.toString(36).toUpperCase().padStart(17, '0')}`,
+                Arn: `arn:aws:iam::${accountId}:instance-profile/${name}`,
+                CreateDate: DATE,
+                Roles: [],
+              },
+            ]
+          : [],
+      RolePolicyList: [
+        {
+          PolicyName: `${name}DefaultPolicy`,
+          PolicyDocument: doc([
+            ...reach[shape],
+            ...admin,
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${name}-data/*` },
+          ]),
+        },
+      ],
+      AttachedManagedPolicies: [],
+      Tags: [
+        { Key: 'team', Value: team },
+        { Key: 'environment', Value: i % 2 ? 'production' : 'dev' },
+      ],
+      RoleLastUsed: {},
+    };
+  });
+  return { UserDetailList: [], GroupDetailList: [], RoleDetailList, Policies: [] };
+}
