@@ -11,6 +11,7 @@ export const SHAPES = {
   'pass-by-name': 'iam:PassRole on role/team-<team>-* to a Lambda function it creates and invokes',
   'pass-by-tag': 'iam:PassRole on roles tagged with its team to an EC2 instance it runs (roles in instance profiles)',
   'trust-rewrite-by-name': 'iam:UpdateAssumeRolePolicy and sts:AssumeRole on role/team-<team>-*',
+  'trust-everyone-by-tag': "no sts grant of its own: every trust names everyone tagged with the role's team",
 } as const;
 
 export type Shape = keyof typeof SHAPES;
@@ -43,13 +44,23 @@ export function generateShape(shape: Shape, roles: number, accountId = '12345678
       'trust-rewrite-by-name': [
         { Effect: 'Allow', Action: ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'], Resource: teamRoles },
       ],
+      'trust-everyone-by-tag': [],
     };
     const trust =
       shape === 'pass-by-name'
         ? trustOf({ Service: 'lambda.amazonaws.com' })
         : shape === 'pass-by-tag'
           ? trustOf({ Service: 'ec2.amazonaws.com' })
-          : trustOf({ AWS: `arn:aws:iam::${accountId}:root` });
+          : shape === 'trust-everyone-by-tag'
+            ? doc([
+                {
+                  Effect: 'Allow',
+                  Principal: { AWS: '*' },
+                  Action: 'sts:AssumeRole',
+                  Condition: { StringEquals: { 'aws:PrincipalTag/team': team } },
+                },
+              ])
+            : trustOf({ AWS: `arn:aws:iam::${accountId}:root` });
     // The first role of each team may delete databases: what the others reach it for.
     const admin = i < TEAMS.length ? [{ Effect: 'Allow', Action: 'rds:Delete*', Resource: '*' }] : [];
     return {

@@ -19,6 +19,7 @@ import { evidenceKey, type Evidence } from '../findings';
 import { idOf, memoized } from '../../util/memo';
 import { patternNames, patternNamesRoot } from '../../policy/principals';
 import { partitionOf } from '../../policy/resource';
+import type { NormalizedStatement } from '../../policy/types';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
@@ -169,6 +170,20 @@ const NAMES_CALLER = 'names the caller in its own account: no sts grant needed';
 const NAMES_EVERYONE = 'names everyone ("*"), the caller included, in its own account: no sts grant needed';
 const MAY_NAME_EVERYONE = 'could not be read: it may name everyone in its own account, where no sts grant is needed';
 /** The identity Allow a caller named in a trust is probed with (see namedIdentity). */
+/** Same-account trusts of everyone from which a caller reaches their roles through hubs (everyoneEdges). */
+const EVERYONE_HUB_MIN = 16;
+
+/** An account's trusts of everyone (GraphBuilder.everyoneIn). */
+interface EveryoneIndex {
+  readonly grants: readonly TrustGrant[];
+  readonly byRole: ReadonlyMap<string, readonly TrustGrant[]>;
+  /** What each grant's trust says, apart from place and Sid (`own:` for one linked role by role). */
+  readonly trustClass: ReadonlyMap<TrustGrant, string>;
+  readonly trustNumber: ReadonlyMap<string, number>;
+  /** The roles, with their tags. */
+  readonly targets: TargetIndex;
+}
+
 const ASSUME_GRANT = {
   name: 'leash-graph-named-in-trust',
   // With what a caller may pass beside (session tags, a source identity), which a trust naming it allows alike.
@@ -808,11 +823,7 @@ class GraphBuilder {
     // A same-account trust of everyone matches the caller as directly as its ARN would (iam-simulate agrees):
     // no sts grant of its own is needed, and no boundary caps it (IAM caps only a trust naming a role's ARN),
     // while explicit denies and SCPs still apply.
-    for (const grant of this.everyone) {
-      if (grant.roleAccountId !== index.accountId || grant.role.arn === principal.arn) continue;
-      const identity = this.namedIdentity(principal, compiled, index, grant.role.arn, true);
-      this.assumeVia(principal.arn, caller, grant, identity, grant.unreadable ? MAY_NAME_EVERYONE : NAMES_EVERYONE);
-    }
+    this.everyoneEdges(principal, compiled, index, caller);
     if (general.decision === 'denied') return;
     // Trusts of the caller's account, decided alike for every caller of it: through one hub (but for a caller
     // that passes session values: whether it may pass them is the trust's call, role by role).
@@ -840,6 +851,104 @@ class GraphBuilder {
     this.assumePick = undefined;
     this.assumeSession = undefined;
   }
+
+  /**
+   * The same-account trusts of everyone, for one caller. Where an account has many, the roles its own policies
+   * cannot tell apart (a class of their TargetIndex: Resource, tags, account) whose trusts say the same (apart
+   * from their place and Sid) give it one answer: it links to a hub per such group, shared with the callers
+   * that reach the same roles, and the hub to each role. A trust that reads session values, or whose callers may
+   * gain by the session tags they pass, is linked role by role, as every one is in a smaller account.
+   */
+  private everyoneEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex, caller: Caller): void {
+    const local = this.everyoneIn(index);
+    if (!local) return;
+    const note = (grant: TrustGrant) => (grant.unreadable ? MAY_NAME_EVERYONE : NAMES_EVERYONE);
+    const direct = (grant: TrustGrant, identity?: ActionDecision) => {
+      if (grant.role.arn === principal.arn) return;
+      identity ??= this.namedIdentity(principal, compiled, index, grant.role.arn, true);
+      this.assumeVia(principal.arn, caller, grant, identity, note(grant));
+    };
+    const tests = local.grants.length > EVERYONE_HUB_MIN ? compiled.resourceTestsOf?.('sts') : undefined;
+    if (tests === undefined) {
+      for (const grant of local.grants) direct(grant);
+      return;
+    }
+    for (const { arns } of local.targets.classes(tests).classes) {
+      const identity = this.namedIdentity(principal, compiled, index, arns[0], true);
+      if (!identity || identity.decision === 'denied') continue;
+      const byTrust = new Map<string, TrustGrant[]>();
+      for (const arn of arns)
+        for (const grant of local.byRole.get(arn)!) push(byTrust, local.trustClass.get(grant)!, grant);
+      for (const [trustClass, grants] of byTrust) {
+        if (grants.length === 1 || trustClass.startsWith('own:')) {
+          for (const grant of grants) direct(grant, identity);
+          continue;
+        }
+        const first = grants[0];
+        const trust = this.trustSide(caller, first);
+        if (!trust) continue;
+        const picked = this.assumePick
+          ? withPickNotes([identity], [this.assumePick.unknown], this.assumePick.pick)[0]
+          : identity;
+        // The trust's evidence on the hub's side, role by role; what it says of this caller on the caller's side.
+        const combined = combine(
+          [picked],
+          false,
+          trust.evidence.filter((evidence) => evidence !== first.evidence),
+        );
+        const dependsOn = union(combined.dependsOn, trust.dependsOn);
+        const name = `hub:everyone:${index.accountId}:${local.trustNumber.get(trustClass)}:${local.targets.keyOfSet(grants.map((g) => g.role.arn))}`;
+        if (!this.graph.hasHub(name)) {
+          const hub = this.graph.node(name, true);
+          for (const grant of grants) {
+            this.graph.link(hub, this.graph.node(grant.role.arn), {
+              kind: 'assume-role',
+              actions: [ASSUME],
+              decision: 'allowed',
+              dependsOn: [],
+              evidence: [grant.evidence, { policy: `${grant.role.arn} trust`, policyKind: 'trust', note: note(grant) }],
+            });
+          }
+        }
+        this.graph.link(this.graph.node(principal.arn), this.graph.node(name), {
+          kind: 'assume-role',
+          actions: [ASSUME],
+          decision: combined.decision === 'allowed' && dependsOn.length === 0 ? 'allowed' : 'depends',
+          dependsOn,
+          evidence: combined.evidence,
+        });
+      }
+    }
+  }
+
+  /** An account's trusts of everyone, indexed for everyoneEdges (made once per account); undefined when none. */
+  private everyoneIn(index: AccountIndex): EveryoneIndex | undefined {
+    if (this.everyoneIndexes.has(index)) return this.everyoneIndexes.get(index);
+    const grants = this.everyone.filter((grant) => grant.roleAccountId === index.accountId);
+    let found: EveryoneIndex | undefined;
+    if (grants.length > 0) {
+      const byRole = new Map<string, TrustGrant[]>();
+      const trustClass = new Map<TrustGrant, string>();
+      const trustNumber = new Map<string, number>();
+      const written = (statement: NormalizedStatement) => JSON.stringify({ ...statement, index: 0, sid: undefined });
+      grants.forEach((grant, i) => {
+        push(byRole, grant.role.arn, grant);
+        const trust = roleTrust(index.graph.snapshot, grant.role);
+        const own = trust.readsSessionValues || this.sessionTagTarget(grant.role, index) !== undefined;
+        const key = own
+          ? `own:${i}`
+          : JSON.stringify([written(grant.statement), trust.denies.map(written), grant.unreadable === true]);
+        trustClass.set(grant, key);
+        if (!trustNumber.has(key)) trustNumber.set(key, trustNumber.size);
+      });
+      const targets = new TargetIndex(byRole.keys(), (arn) => this.byArn.get(arn)?.principal.tags);
+      found = { grants, byRole, trustClass, trustNumber, targets };
+    }
+    this.everyoneIndexes.set(index, found);
+    return found;
+  }
+
+  private readonly everyoneIndexes = new Map<AccountIndex, EveryoneIndex | undefined>();
 
   /**
    * The caller's general sts:AssumeRole decision, and the pick its role assumptions are asked with: where that

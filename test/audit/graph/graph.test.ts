@@ -1325,6 +1325,53 @@ describe('shortest paths', () => {
     expect(toB.distance(arn('role', 'team-a-r0'))).toBeUndefined();
   });
 
+  it('links many roles whose trusts name everyone through hubs, each trust and Deny still weighed', () => {
+    const ORG = 'o-a1b2c3d4e5';
+    const everyone = (condition: object) =>
+      doc({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: condition });
+    const principals = [
+      // 60 roles any principal of the organization may assume, and 30 only principals tagged team=red may.
+      ...Array.from({ length: 90 }, (_, i) => ({
+        name: `shared-${i}`,
+        trust: everyone(
+          i < 60
+            ? { StringEquals: { 'aws:PrincipalOrgID': ORG } }
+            : { StringEquals: { 'aws:PrincipalTag/team': 'red' } },
+        ),
+        policies: [
+          doc(allow('s3:GetObject', `arn:aws:s3:::shared-${i}/*`)),
+          ...(i === 0 || i === 60 ? [doc(allow('rds:DeleteDBInstance'))] : []),
+        ],
+      })),
+      // Callers with no sts grant of their own (none needed); one may not assume shared-0, one is tagged red.
+      ...Array.from({ length: 200 }, (_, i) => ({
+        name: `caller-${i}`,
+        tags: i === 2 ? { team: 'red' } : ({} as Record<string, string>),
+        policies: [
+          doc(
+            allow('s3:GetObject', `arn:aws:s3:::caller-${i}/*`),
+            ...(i === 1 ? [deny('sts:AssumeRole', arn('role', 'shared-0'))] : []),
+          ),
+        ],
+      })),
+    ];
+    const graph = graphOf({ principals, organizationId: ORG });
+    // Not 290 callers x 90 roles: an edge per caller and hub, and one per hub and role.
+    expect(graph.edgeCount).toBeLessThan(5 * principals.length);
+    const toFirst = graph.pathsTo([arn('role', 'shared-0')]);
+    expect(describePath(toFirst.path(arn('role', 'caller-0'))!)).toBe('role/caller-0 → assume role/shared-0');
+    expect(toFirst.path(arn('role', 'caller-0'))!.hops[0].evidence.map((e) => e.policy)).toEqual([
+      `${arn('role', 'shared-0')} trust`,
+      `${arn('role', 'shared-0')} trust`,
+    ]);
+    // Denied shared-0 itself, caller-1 gets there through a role that may assume it: two hops.
+    expect(toFirst.distance(arn('role', 'caller-1'))).toBe(2);
+    // Only the caller tagged red may assume shared-60, certainly; no one else, even through another role.
+    const toRed = graph.pathsTo([arn('role', 'shared-60')]);
+    expect(toRed.distance(arn('role', 'caller-2'))).toBe(1);
+    expect(toRed.distance(arn('role', 'caller-0'))).toBeUndefined();
+  });
+
   it('grows linearly: a chain of 2,000 roles is closed in one pass', () => {
     const principals = Array.from({ length: 2000 }, (_, i) => ({
       name: `r${i}`,
