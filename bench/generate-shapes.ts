@@ -12,6 +12,7 @@ export const SHAPES = {
   'pass-by-tag': 'iam:PassRole on roles tagged with its team to an EC2 instance it runs (roles in instance profiles)',
   'trust-rewrite-by-name': 'iam:UpdateAssumeRolePolicy and sts:AssumeRole on role/team-<team>-*',
   'trust-everyone-by-tag': "no sts grant of its own: every trust names everyone tagged with the role's team",
+  'trust-account-by-tag': "sts:AssumeRole on *: every trust names the account, for callers tagged with the role's team",
 } as const;
 
 export type Shape = keyof typeof SHAPES;
@@ -45,17 +46,18 @@ export function generateShape(shape: Shape, roles: number, accountId = '12345678
         { Effect: 'Allow', Action: ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'], Resource: teamRoles },
       ],
       'trust-everyone-by-tag': [],
+      'trust-account-by-tag': [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
     };
     const trust =
       shape === 'pass-by-name'
         ? trustOf({ Service: 'lambda.amazonaws.com' })
         : shape === 'pass-by-tag'
           ? trustOf({ Service: 'ec2.amazonaws.com' })
-          : shape === 'trust-everyone-by-tag'
+          : shape === 'trust-everyone-by-tag' || shape === 'trust-account-by-tag'
             ? doc([
                 {
                   Effect: 'Allow',
-                  Principal: { AWS: '*' },
+                  Principal: { AWS: shape === 'trust-everyone-by-tag' ? '*' : `arn:aws:iam::${accountId}:root` },
                   Action: 'sts:AssumeRole',
                   Condition: { StringEquals: { 'aws:PrincipalTag/team': team } },
                 },

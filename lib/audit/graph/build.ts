@@ -170,11 +170,14 @@ const NAMES_CALLER = 'names the caller in its own account: no sts grant needed';
 const NAMES_EVERYONE = 'names everyone ("*"), the caller included, in its own account: no sts grant needed';
 const MAY_NAME_EVERYONE = 'could not be read: it may name everyone in its own account, where no sts grant is needed';
 /** The identity Allow a caller named in a trust is probed with (see namedIdentity). */
-/** Same-account trusts of everyone from which a caller reaches their roles through hubs (everyoneEdges). */
-const EVERYONE_HUB_MIN = 16;
+/** Trusts decided caller by caller, in one account, from which a caller reaches their roles through hubs. */
+const CALLER_TRUST_HUB_MIN = 16;
 
-/** An account's trusts of everyone (GraphBuilder.everyoneIn). */
-interface EveryoneIndex {
+/** The trusts decided caller by caller: of everyone, or of the account with conditions on the caller or Denies. */
+type CallerTrustKind = 'everyone' | 'per-caller';
+
+/** An account's trusts of one CallerTrustKind (GraphBuilder.callerTrusts). */
+interface CallerTrustIndex {
   readonly grants: readonly TrustGrant[];
   readonly byRole: ReadonlyMap<string, readonly TrustGrant[]>;
   /** What each grant's trust says, apart from place and Sid (`own:` for one linked role by role). */
@@ -823,7 +826,7 @@ class GraphBuilder {
     // A same-account trust of everyone matches the caller as directly as its ARN would (iam-simulate agrees):
     // no sts grant of its own is needed, and no boundary caps it (IAM caps only a trust naming a role's ARN),
     // while explicit denies and SCPs still apply.
-    this.everyoneEdges(principal, compiled, index, caller);
+    this.callerTrustEdges(principal, compiled, index, caller, 'everyone');
     if (general.decision === 'denied') return;
     // Trusts of the caller's account, decided alike for every caller of it: through one hub (but for a caller
     // that passes session values: whether it may pass them is the trust's call, role by role).
@@ -840,11 +843,10 @@ class GraphBuilder {
         this.assumeThroughSessionHubs(index.accountId, principal.arn, caller, compiled, general);
     }
     // Trusts decided per caller; a trust of everyone in another account needs the caller's own sts grant.
+    this.callerTrustEdges(principal, compiled, index, caller, 'per-caller');
     const everyoneElsewhere = this.everyone.filter((grant) => grant.roleAccountId !== index.accountId);
-    const named = this.named.get(principal.arn.toLowerCase()) ?? [];
-    for (const grant of [...(this.perCaller.get(index.accountId) ?? []), ...everyoneElsewhere]) {
-      // A pattern that names the caller and its account's root: the caller came in above, as named.
-      if (grant.role.arn === principal.arn || (grant.party.kind === 'pattern' && named.includes(grant))) continue;
+    for (const grant of everyoneElsewhere) {
+      if (grant.role.arn === principal.arn) continue;
       const identity = compiled.decide(ASSUME, this.picked(this.onRole(grant, index.accountId)));
       this.assumeVia(principal.arn, caller, grant, identity);
     }
@@ -853,28 +855,45 @@ class GraphBuilder {
   }
 
   /**
-   * The same-account trusts of everyone, for one caller. Where an account has many, the roles its own policies
-   * cannot tell apart (a class of their TargetIndex: Resource, tags, account) whose trusts say the same (apart
-   * from their place and Sid) give it one answer: it links to a hub per such group, shared with the callers
-   * that reach the same roles, and the hub to each role. A trust that reads session values, or whose callers may
-   * gain by the session tags they pass, is linked role by role, as every one is in a smaller account.
+   * The trusts of the caller's own account that are decided caller by caller, for one caller: those of everyone
+   * (no sts grant of its own needed) or those of its account with conditions on the caller or Deny statements
+   * (`per-caller`, its own sts grant needed). Where an account has many, the roles its own policies cannot tell
+   * apart (a class of their TargetIndex: Resource, tags, account) whose trusts say the same (apart from their
+   * place and Sid) give it one answer: it links to a hub per such group, shared with the callers that reach the
+   * same roles, and the hub to each role. A trust that reads session values, whose callers may gain by the
+   * session tags they pass, or that names a principal pattern, is linked role by role, as every one is in a
+   * smaller account and for a caller that passes session values of its own.
    */
-  private everyoneEdges(principal: Principal, compiled: CompiledPrincipal, index: AccountIndex, caller: Caller): void {
-    const local = this.everyoneIn(index);
+  private callerTrustEdges(
+    principal: Principal,
+    compiled: CompiledPrincipal,
+    index: AccountIndex,
+    caller: Caller,
+    kind: CallerTrustKind,
+  ): void {
+    const local = this.callerTrusts(index, kind);
     if (!local) return;
-    const note = (grant: TrustGrant) => (grant.unreadable ? MAY_NAME_EVERYONE : NAMES_EVERYONE);
+    const everyone = kind === 'everyone';
+    const note = (grant: TrustGrant) =>
+      everyone ? (grant.unreadable ? MAY_NAME_EVERYONE : NAMES_EVERYONE) : undefined;
+    const identityOn = (grant: TrustGrant) =>
+      everyone
+        ? this.namedIdentity(principal, compiled, index, grant.role.arn, true)
+        : compiled.decide(ASSUME, this.picked(this.onRole(grant, index.accountId)));
+    const named = everyone ? [] : (this.named.get(principal.arn.toLowerCase()) ?? []);
     const direct = (grant: TrustGrant, identity?: ActionDecision) => {
-      if (grant.role.arn === principal.arn) return;
-      identity ??= this.namedIdentity(principal, compiled, index, grant.role.arn, true);
-      this.assumeVia(principal.arn, caller, grant, identity, note(grant));
+      // A pattern that names the caller and its account's root: the caller came in as named.
+      if (grant.role.arn === principal.arn || (grant.party.kind === 'pattern' && named.includes(grant))) return;
+      this.assumeVia(principal.arn, caller, grant, identity ?? identityOn(grant), note(grant));
     };
-    const tests = local.grants.length > EVERYONE_HUB_MIN ? compiled.resourceTestsOf?.('sts') : undefined;
+    const grouped = local.grants.length > CALLER_TRUST_HUB_MIN && (everyone || !this.assumeSession);
+    const tests = grouped ? compiled.resourceTestsOf?.('sts') : undefined;
     if (tests === undefined) {
       for (const grant of local.grants) direct(grant);
       return;
     }
     for (const { arns } of local.targets.classes(tests).classes) {
-      const identity = this.namedIdentity(principal, compiled, index, arns[0], true);
+      const identity = identityOn(local.byRole.get(arns[0])![0]);
       if (!identity || identity.decision === 'denied') continue;
       const byTrust = new Map<string, TrustGrant[]>();
       for (const arn of arns)
@@ -884,48 +903,69 @@ class GraphBuilder {
           for (const grant of grants) direct(grant, identity);
           continue;
         }
-        const first = grants[0];
-        const trust = this.trustSide(caller, first);
-        if (!trust) continue;
-        const picked = this.assumePick
-          ? withPickNotes([identity], [this.assumePick.unknown], this.assumePick.pick)[0]
-          : identity;
-        // The trust's evidence on the hub's side, role by role; what it says of this caller on the caller's side.
-        const combined = combine(
-          [picked],
-          false,
-          trust.evidence.filter((evidence) => evidence !== first.evidence),
-        );
-        const dependsOn = union(combined.dependsOn, trust.dependsOn);
-        const name = `hub:everyone:${index.accountId}:${local.trustNumber.get(trustClass)}:${local.targets.keyOfSet(grants.map((g) => g.role.arn))}`;
-        if (!this.graph.hasHub(name)) {
-          const hub = this.graph.node(name, true);
-          for (const grant of grants) {
-            this.graph.link(hub, this.graph.node(grant.role.arn), {
-              kind: 'assume-role',
-              actions: [ASSUME],
-              decision: 'allowed',
-              dependsOn: [],
-              evidence: [grant.evidence, { policy: `${grant.role.arn} trust`, policyKind: 'trust', note: note(grant) }],
-            });
-          }
-        }
-        this.graph.link(this.graph.node(principal.arn), this.graph.node(name), {
-          kind: 'assume-role',
-          actions: [ASSUME],
-          decision: combined.decision === 'allowed' && dependsOn.length === 0 ? 'allowed' : 'depends',
-          dependsOn,
-          evidence: combined.evidence,
+        this.throughTrustHub(principal.arn, caller, identity, grants, {
+          name: `hub:${kind}:${index.accountId}:${local.trustNumber.get(trustClass)}:${local.targets.keyOfSet(grants.map((g) => g.role.arn))}`,
+          note,
         });
       }
     }
   }
 
-  /** An account's trusts of everyone, indexed for everyoneEdges (made once per account); undefined when none. */
-  private everyoneIn(index: AccountIndex): EveryoneIndex | undefined {
-    if (this.everyoneIndexes.has(index)) return this.everyoneIndexes.get(index);
-    const grants = this.everyone.filter((grant) => grant.roleAccountId === index.accountId);
-    let found: EveryoneIndex | undefined;
+  /** A caller's edge to a hub of roles whose trusts say the same, and (made once) the hub's edge to each role. */
+  private throughTrustHub(
+    from: string,
+    caller: Caller,
+    identity: ActionDecision,
+    grants: readonly TrustGrant[],
+    hub: { readonly name: string; readonly note: (grant: TrustGrant) => string | undefined },
+  ): void {
+    const first = grants[0];
+    const trust = this.trustSide(caller, first);
+    if (!trust) return;
+    const picked = this.assumePick
+      ? withPickNotes([identity], [this.assumePick.unknown], this.assumePick.pick)[0]
+      : identity;
+    // The trust's evidence on the hub's side, role by role; what it says of this caller on the caller's side.
+    const combined = combine(
+      [picked],
+      false,
+      trust.evidence.filter((evidence) => evidence !== first.evidence),
+    );
+    const dependsOn = union(combined.dependsOn, trust.dependsOn);
+    if (!this.graph.hasHub(hub.name)) {
+      const node = this.graph.node(hub.name, true);
+      for (const grant of grants) {
+        const note = hub.note(grant);
+        this.graph.link(node, this.graph.node(grant.role.arn), {
+          kind: 'assume-role',
+          actions: [ASSUME],
+          decision: 'allowed',
+          dependsOn: [],
+          evidence: note
+            ? [grant.evidence, { policy: `${grant.role.arn} trust`, policyKind: 'trust', note }]
+            : [grant.evidence],
+        });
+      }
+    }
+    this.graph.link(this.graph.node(from), this.graph.node(hub.name), {
+      kind: 'assume-role',
+      actions: [ASSUME],
+      decision: combined.decision === 'allowed' && dependsOn.length === 0 ? 'allowed' : 'depends',
+      dependsOn,
+      evidence: combined.evidence,
+    });
+  }
+
+  /** An account's trusts decided caller by caller, indexed for callerTrustEdges (made once); undefined when none. */
+  private callerTrusts(index: AccountIndex, kind: CallerTrustKind): CallerTrustIndex | undefined {
+    let byKind = this.callerTrustIndexes.get(index);
+    if (!byKind) this.callerTrustIndexes.set(index, (byKind = new Map()));
+    if (byKind.has(kind)) return byKind.get(kind);
+    const grants =
+      kind === 'everyone'
+        ? this.everyone.filter((grant) => grant.roleAccountId === index.accountId)
+        : (this.perCaller.get(index.accountId) ?? []);
+    let found: CallerTrustIndex | undefined;
     if (grants.length > 0) {
       const byRole = new Map<string, TrustGrant[]>();
       const trustClass = new Map<TrustGrant, string>();
@@ -934,7 +974,10 @@ class GraphBuilder {
       grants.forEach((grant, i) => {
         push(byRole, grant.role.arn, grant);
         const trust = roleTrust(index.graph.snapshot, grant.role);
-        const own = trust.readsSessionValues || this.sessionTagTarget(grant.role, index) !== undefined;
+        const own =
+          trust.readsSessionValues ||
+          this.sessionTagTarget(grant.role, index) !== undefined ||
+          (grant.party.kind !== 'everyone' && grant.party.kind !== 'account');
         const key = own
           ? `own:${i}`
           : JSON.stringify([written(grant.statement), trust.denies.map(written), grant.unreadable === true]);
@@ -944,11 +987,11 @@ class GraphBuilder {
       const targets = new TargetIndex(byRole.keys(), (arn) => this.byArn.get(arn)?.principal.tags);
       found = { grants, byRole, trustClass, trustNumber, targets };
     }
-    this.everyoneIndexes.set(index, found);
+    byKind.set(kind, found);
     return found;
   }
 
-  private readonly everyoneIndexes = new Map<AccountIndex, EveryoneIndex | undefined>();
+  private readonly callerTrustIndexes = new Map<AccountIndex, Map<CallerTrustKind, CallerTrustIndex | undefined>>();
 
   /**
    * The caller's general sts:AssumeRole decision, and the pick its role assumptions are asked with: where that

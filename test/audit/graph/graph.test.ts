@@ -1372,6 +1372,46 @@ describe('shortest paths', () => {
     expect(toRed.distance(arn('role', 'caller-0'))).toBeUndefined();
   });
 
+  it('links many roles trusting the account for callers tagged with their team through hubs, Denies kept', () => {
+    const teams = ['red', 'blue'];
+    const principals = [
+      // 40 roles of each team, each trusting the account for callers tagged with its team.
+      ...Array.from({ length: 80 }, (_, i) => ({
+        name: `${teams[i % 2]}-${i}`,
+        tags: { team: teams[i % 2] },
+        trust: trusting(root(), { Condition: { StringEquals: { 'aws:PrincipalTag/team': teams[i % 2] } } }),
+        policies: [
+          doc(allow('s3:GetObject', `arn:aws:s3:::b-${i}/*`)),
+          ...(i < 2 ? [doc(allow('rds:DeleteDBInstance'))] : []),
+        ],
+      })),
+      // Callers of each team with sts:AssumeRole on every role; one red caller may not assume red-0.
+      ...Array.from({ length: 200 }, (_, i) => ({
+        name: `caller-${i}`,
+        tags: { team: teams[i % 2] },
+        policies: [
+          doc(
+            allow('sts:AssumeRole'),
+            allow('s3:GetObject', `arn:aws:s3:::c-${i}/*`),
+            ...(i === 2 ? [deny('sts:AssumeRole', arn('role', 'red-0'))] : []),
+          ),
+        ],
+      })),
+    ];
+    const graph = graphOf({ principals });
+    expect(graph.edgeCount).toBeLessThan(5 * principals.length);
+    const toRed = graph.pathsTo([arn('role', 'red-0')], { edges: 'certain' });
+    expect(describePath(toRed.path(arn('role', 'caller-0'))!)).toBe('role/caller-0 → assume role/red-0');
+    expect(toRed.path(arn('role', 'caller-0'))!.hops[0].evidence.map((e) => e.policy)).toEqual([
+      'inline:caller-0-inline-0',
+      `${arn('role', 'red-0')} trust`,
+    ]);
+    // Denied red-0 itself (the red roles cannot assume it for it); blue callers are no team of red-0's.
+    expect(toRed.distance(arn('role', 'caller-2'))).toBeUndefined();
+    expect(toRed.distance(arn('role', 'caller-4'))).toBe(1);
+    expect(graph.pathsTo([arn('role', 'red-0')]).distance(arn('role', 'caller-1'))).toBeUndefined();
+  });
+
   it('grows linearly: a chain of 2,000 roles is closed in one pass', () => {
     const principals = Array.from({ length: 2000 }, (_, i) => ({
       name: `r${i}`,
