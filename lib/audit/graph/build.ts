@@ -47,7 +47,14 @@ import {
   type PathResolution,
   type RewriteTarget,
 } from './resolutions';
-import { resolveTargets, TargetIndex, withResource, type Resolved, type TargetGroup } from './targets';
+import {
+  resolveTargets,
+  TargetIndex,
+  withResource,
+  type Resolved,
+  type TargetClasses,
+  type TargetGroup,
+} from './targets';
 import {
   answerConditions,
   callerFacts,
@@ -185,6 +192,14 @@ interface CallerTrustIndex {
   readonly trustNumber: ReadonlyMap<string, number>;
   /** The roles, with their tags. */
   readonly targets: TargetIndex;
+  /** Made by trustBuckets, per set of classes of the roles. */
+  readonly buckets: WeakMap<TargetClasses, readonly TrustClassBuckets[]>;
+}
+
+/** One class of roles a caller cannot tell apart: a grant to ask its own sts grant on, and the grants by trust. */
+interface TrustClassBuckets {
+  readonly first: TrustGrant;
+  readonly buckets: readonly { readonly grants: readonly TrustGrant[]; readonly hub: string | undefined }[];
 }
 
 const ASSUME_GRANT = {
@@ -892,23 +907,46 @@ class GraphBuilder {
       for (const grant of local.grants) direct(grant);
       return;
     }
-    for (const { arns } of local.targets.classes(tests).classes) {
-      const identity = identityOn(local.byRole.get(arns[0])![0]);
+    for (const { first, buckets } of this.trustBuckets(local, local.targets.classes(tests))) {
+      const identity = identityOn(first);
       if (!identity || identity.decision === 'denied') continue;
-      const byTrust = new Map<string, TrustGrant[]>();
-      for (const arn of arns)
-        for (const grant of local.byRole.get(arn)!) push(byTrust, local.trustClass.get(grant)!, grant);
-      for (const [trustClass, grants] of byTrust) {
-        if (grants.length === 1 || trustClass.startsWith('own:')) {
-          for (const grant of grants) direct(grant, identity);
-          continue;
-        }
-        this.throughTrustHub(principal.arn, caller, identity, grants, {
-          name: `hub:${kind}:${index.accountId}:${local.trustNumber.get(trustClass)}:${local.targets.keyOfSet(grants.map((g) => g.role.arn))}`,
-          note,
-        });
+      for (const { grants, hub } of buckets) {
+        if (hub === undefined) for (const grant of grants) direct(grant, identity);
+        else
+          this.throughTrustHub(principal.arn, caller, identity, grants, {
+            name: `hub:${kind}:${index.accountId}:${hub}`,
+            note,
+          });
       }
     }
+  }
+
+  /**
+   * The grants of each class of roles, by what their trusts say, with the name of each bucket's hub (undefined
+   * for one linked role by role): made once per set of classes, which the callers with the same Resource
+   * lists share, so a caller's cost is its classes and buckets, not the roles in them.
+   */
+  private trustBuckets(local: CallerTrustIndex, classes: TargetClasses): readonly TrustClassBuckets[] {
+    let found = local.buckets.get(classes);
+    if (!found) {
+      found = classes.classes.map(({ arns }) => {
+        const byTrust = new Map<string, TrustGrant[]>();
+        for (const arn of arns)
+          for (const grant of local.byRole.get(arn)!) push(byTrust, local.trustClass.get(grant)!, grant);
+        return {
+          first: local.byRole.get(arns[0])![0],
+          buckets: [...byTrust].map(([trustClass, grants]) => ({
+            grants,
+            hub:
+              grants.length === 1 || trustClass.startsWith('own:')
+                ? undefined
+                : `${local.trustNumber.get(trustClass)}:${local.targets.keyOfSet(grants.map((g) => g.role.arn))}`,
+          })),
+        };
+      });
+      local.buckets.set(classes, found);
+    }
+    return found;
   }
 
   /** A caller's edge to a hub of roles whose trusts say the same, and (made once) the hub's edge to each role. */
@@ -985,7 +1023,7 @@ class GraphBuilder {
         if (!trustNumber.has(key)) trustNumber.set(key, trustNumber.size);
       });
       const targets = new TargetIndex(byRole.keys(), (arn) => this.byArn.get(arn)?.principal.tags);
-      found = { grants, byRole, trustClass, trustNumber, targets };
+      found = { grants, byRole, trustClass, trustNumber, targets, buckets: new WeakMap() };
     }
     byKind.set(kind, found);
     return found;
