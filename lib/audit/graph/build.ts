@@ -180,8 +180,11 @@ const MAY_NAME_EVERYONE = 'could not be read: it may name everyone in its own ac
 /** Trusts decided caller by caller, in one account, from which a caller reaches their roles through hubs. */
 const CALLER_TRUST_HUB_MIN = 16;
 
-/** The trusts decided caller by caller: of everyone, or of the account with conditions on the caller or Denies. */
-type CallerTrustKind = 'everyone' | 'per-caller';
+/**
+ * The trusts decided caller by caller: of everyone in the caller's account (no sts grant of its own needed), of
+ * its account with conditions on the caller or Denies, or of everyone in another account (its own grant needed).
+ */
+type CallerTrustKind = 'everyone' | 'per-caller' | 'everyone-elsewhere';
 
 /** An account's trusts of one CallerTrustKind (GraphBuilder.callerTrusts). */
 interface CallerTrustIndex {
@@ -859,20 +862,16 @@ class GraphBuilder {
     }
     // Trusts decided per caller; a trust of everyone in another account needs the caller's own sts grant.
     this.callerTrustEdges(principal, compiled, index, caller, 'per-caller');
-    const everyoneElsewhere = this.everyone.filter((grant) => grant.roleAccountId !== index.accountId);
-    for (const grant of everyoneElsewhere) {
-      if (grant.role.arn === principal.arn) continue;
-      const identity = compiled.decide(ASSUME, this.picked(this.onRole(grant, index.accountId)));
-      this.assumeVia(principal.arn, caller, grant, identity);
-    }
+    this.callerTrustEdges(principal, compiled, index, caller, 'everyone-elsewhere');
     this.assumePick = undefined;
     this.assumeSession = undefined;
   }
 
   /**
-   * The trusts of the caller's own account that are decided caller by caller, for one caller: those of everyone
-   * (no sts grant of its own needed) or those of its account with conditions on the caller or Deny statements
-   * (`per-caller`, its own sts grant needed). Where an account has many, the roles its own policies cannot tell
+   * The trusts that are decided caller by caller, for one caller: those of everyone in its own account (no sts
+   * grant of its own needed), those of its account with conditions on the caller or Deny statements
+   * (`per-caller`), and those of everyone in other accounts (its own sts grant needed for both). Where there are
+   * many, the roles its own policies cannot tell
    * apart (a class of their TargetIndex: Resource, tags, account) whose trusts say the same (apart from their
    * place and Sid) give it one answer: it links to a hub per such group, shared with the callers that reach the
    * same roles, and the hub to each role. A trust that reads session values, whose callers may gain by the
@@ -1002,7 +1001,9 @@ class GraphBuilder {
     const grants =
       kind === 'everyone'
         ? this.everyone.filter((grant) => grant.roleAccountId === index.accountId)
-        : (this.perCaller.get(index.accountId) ?? []);
+        : kind === 'everyone-elsewhere'
+          ? this.everyone.filter((grant) => grant.roleAccountId !== index.accountId)
+          : (this.perCaller.get(index.accountId) ?? []);
     let found: CallerTrustIndex | undefined;
     if (grants.length > 0) {
       const byRole = new Map<string, TrustGrant[]>();
@@ -1011,12 +1012,14 @@ class GraphBuilder {
       const written = (statement: NormalizedStatement) => JSON.stringify({ ...statement, index: 0, sid: undefined });
       grants.forEach((grant, i) => {
         push(byRole, grant.role.arn, grant);
-        const trust = roleTrust(index.graph.snapshot, grant.role);
-        const own =
+        // Read in the role's own account (a trust of everyone elsewhere is another account's).
+        const own = this.byArn.get(grant.role.arn)!.index;
+        const trust = roleTrust(own.graph.snapshot, grant.role);
+        const byItself =
           trust.readsSessionValues ||
-          this.sessionTagTarget(grant.role, index) !== undefined ||
+          this.sessionTagTarget(grant.role, own) !== undefined ||
           (grant.party.kind !== 'everyone' && grant.party.kind !== 'account');
-        const key = own
+        const key = byItself
           ? `own:${i}`
           : JSON.stringify([written(grant.statement), trust.denies.map(written), grant.unreadable === true]);
         trustClass.set(grant, key);

@@ -1412,6 +1412,43 @@ describe('shortest paths', () => {
     expect(graph.pathsTo([arn('role', 'red-0')]).distance(arn('role', 'caller-1'))).toBeUndefined();
   });
 
+  it('links callers to many roles of another account trusting everyone in the organization through hubs', () => {
+    const ORG = 'o-a1b2c3d4e5';
+    const remote = otherAccount(
+      Array.from({ length: 40 }, (_, i) => ({
+        name: `shared-${i}`,
+        trust: doc({
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } },
+        }),
+        policies: [doc(allow('s3:GetObject', `arn:aws:s3:::shared-${i}/*`))],
+      })),
+    );
+    const principals = Array.from({ length: 200 }, (_, i) => ({
+      name: `caller-${i}`,
+      policies: [
+        doc(
+          allow('sts:AssumeRole'),
+          allow('s3:GetObject', `arn:aws:s3:::caller-${i}/*`),
+          ...(i === 1 ? [deny('sts:AssumeRole', arn('role', 'shared-0', OTHER))] : []),
+        ),
+      ],
+    }));
+    const graph = graphOf({ principals, organizationId: ORG }, [remote], () => ORG);
+    expect(graph.edgeCount).toBeLessThan(3 * (principals.length + 40));
+    const toFirst = graph.pathsTo([arn('role', 'shared-0', OTHER)]);
+    expect(describePath(toFirst.path(arn('role', 'caller-0'))!)).toBe('role/caller-0 → assume role/shared-0');
+    expect(toFirst.path(arn('role', 'caller-0'))!.hops[0].evidence.map((e) => e.policy)).toEqual([
+      'inline:caller-0-inline-0',
+      `${arn('role', 'shared-0', OTHER)} trust`,
+    ]);
+    // Denied shared-0 itself, it gets there through another role there, which that trust lets in with no grant.
+    expect(toFirst.distance(arn('role', 'caller-1'))).toBe(2);
+    expect(graph.pathsTo([arn('role', 'shared-7', OTHER)]).distance(arn('role', 'caller-1'))).toBe(1);
+  });
+
   it('grows linearly: a chain of 2,000 roles is closed in one pass', () => {
     const principals = Array.from({ length: 2000 }, (_, i) => ({
       name: `r${i}`,
