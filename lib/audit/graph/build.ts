@@ -2319,17 +2319,11 @@ class GraphBuilder {
       }
       if (resolved.scope === 'none') continue;
       if (resolved.scope === 'any') {
-        const fresh = !this.graph.hasHub(hop.hubName);
-        const hub = this.graph.node(hop.hubName, true);
-        if (fresh) {
-          for (const { role } of hop.targets) {
-            const out = hop.out(role.arn);
-            if (out) this.graph.link(hub, this.graph.node(role.arn), out);
-          }
-        }
-        this.graph.link(
-          this.graph.node(principal.arn),
-          hub,
+        this.throughServiceHub(
+          hop,
+          hop.hubName,
+          () => hop.targets.map((target) => target.role.arn),
+          principal.arn,
           callerSide(resolution.kind === 'pass-role' ? resolved.decision : undefined),
         );
         continue;
@@ -2369,17 +2363,27 @@ class GraphBuilder {
         single.push({ arn: group.arns[0], decision: group.decision });
         continue;
       }
-      const name = `${hop.hubName}:${group.key}`;
-      if (!this.graph.hasHub(name)) {
-        const hub = this.graph.node(name, true);
-        for (const arn of group.arns) {
-          const out = hop.out(arn);
-          if (out) this.graph.link(hub, this.graph.node(arn), out);
-        }
-      }
-      this.graph.link(this.graph.node(from), this.graph.node(name), callerSide(group.decision));
+      this.throughServiceHub(hop, `${hop.hubName}:${group.key}`, () => group.arns, from, callerSide(group.decision));
     }
     return single;
+  }
+
+  /** The caller's edge to a hub of a service hop's roles, and (made once) the hub's edge to each role. */
+  private throughServiceHub(
+    hop: ServiceHop,
+    hubName: string,
+    arns: () => readonly string[],
+    from: string,
+    side: HalfEdge,
+  ): void {
+    if (!this.graph.hasHub(hubName)) {
+      const hub = this.graph.node(hubName, true);
+      for (const arn of arns()) {
+        const out = hop.out(arn);
+        if (out) this.graph.link(hub, this.graph.node(arn), out);
+      }
+    }
+    this.graph.link(this.graph.node(from), this.graph.node(hubName), side);
   }
 
   /**
@@ -2589,39 +2593,12 @@ class GraphBuilder {
     const resolved = resolveTargets(compiled, iamAction, this.pathContext, targets, held[0]);
     if (resolved.scope === 'none') return;
     const from = this.graph.node(principal.arn);
-    if (resolved.scope === 'any') {
-      const hubName = `hub:${path.id}:${index.accountId}`;
-      const fresh = !this.graph.hasHub(hubName);
-      const hub = this.graph.node(hubName, true);
-      if (fresh) {
-        for (const arn of targets.all()) {
-          this.graph.link(hub, this.graph.node(arn), {
-            kind,
-            actions: path.actions,
-            decision: 'allowed',
-            dependsOn: [],
-            evidence: [],
-          });
-        }
-      }
-      this.graph.link(
-        from,
-        hub,
-        half(kind, path.actions, combine([resolved.decision, ...others], true), { pathId: path.id }),
-      );
-      return;
-    }
-    // Targets in groups that share the answer (by tag or name pattern): a hub per group of more than one.
-    const single: { arn: string; decision: ActionDecision }[] = [];
-    for (const group of resolved.groups ?? []) {
-      if (group.arns.length === 1) {
-        single.push({ arn: group.arns[0], decision: group.decision });
-        continue;
-      }
-      const hubName = `hub:${path.id}:${index.accountId}:${group.key}`;
+    // Targets that share the caller's answer, through one hub (made once; callers share it): the caller's side
+    // carries the answer, the hub's side nothing more (an IAM write reaches its target as it is).
+    const throughHub = (hubName: string, arns: readonly string[], decision: ActionDecision) => {
       if (!this.graph.hasHub(hubName)) {
         const hub = this.graph.node(hubName, true);
-        for (const arn of group.arns) {
+        for (const arn of arns) {
           this.graph.link(hub, this.graph.node(arn), {
             kind,
             actions: path.actions,
@@ -2634,8 +2611,18 @@ class GraphBuilder {
       this.graph.link(
         from,
         this.graph.node(hubName),
-        half(kind, path.actions, combine([group.decision, ...others], true), { pathId: path.id }),
+        half(kind, path.actions, combine([decision, ...others], true), { pathId: path.id }),
       );
+    };
+    if (resolved.scope === 'any') {
+      throughHub(`hub:${path.id}:${index.accountId}`, targets.all(), resolved.decision);
+      return;
+    }
+    // Targets in groups that share the answer (by tag or name pattern): a hub per group of more than one.
+    const single: { arn: string; decision: ActionDecision }[] = [];
+    for (const group of resolved.groups ?? []) {
+      if (group.arns.length === 1) single.push({ arn: group.arns[0], decision: group.decision });
+      else throughHub(`hub:${path.id}:${index.accountId}:${group.key}`, group.arns, group.decision);
     }
     for (const target of resolved.groups ? single : resolved.targets) {
       if (target.arn === principal.arn) continue;

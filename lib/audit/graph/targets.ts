@@ -144,13 +144,8 @@ export class TargetIndex {
   matching(patterns: readonly string[]): string[] {
     const out = new Set<string>();
     for (const pattern of patterns) {
-      const wildcard = pattern.search(/[*?]/);
-      const prefix = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-      for (let i = this.lowerBound(prefix); i < this.sorted.length; i++) {
-        const arn = this.sorted[i];
-        if (!arn.startsWith(prefix)) break;
-        if (resourceMatches(pattern, arn)) out.add(arn);
-      }
+      const [first, end] = this.prefixRange(pattern);
+      for (let i = first; i < end; i++) if (resourceMatches(pattern, this.sorted[i])) out.add(this.sorted[i]);
     }
     return [...out];
   }
@@ -159,20 +154,26 @@ export class TargetIndex {
   prefixCount(patterns: readonly string[]): number {
     let count = 0;
     for (const pattern of patterns) {
-      const wildcard = pattern.search(/[*?]/);
-      const prefix = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-      const first = this.lowerBound(prefix);
-      // Targets that start with the prefix sit together from `first`: the first that does not, by bisection.
-      let lo = first;
-      let hi = this.sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (this.sorted[mid].startsWith(prefix)) lo = mid + 1;
-        else hi = mid;
-      }
-      count += lo - first;
+      const [first, end] = this.prefixRange(pattern);
+      count += end - first;
     }
     return count;
+  }
+
+  /** The range of sorted targets that start with the pattern's literal prefix (up to its first `*` or `?`). */
+  private prefixRange(pattern: string): [number, number] {
+    const wildcard = pattern.search(/[*?]/);
+    const prefix = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+    const first = this.lowerBound(prefix);
+    // Targets that start with the prefix sit together from `first`: the first that does not, by bisection.
+    let lo = first;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid].startsWith(prefix)) lo = mid + 1;
+      else hi = mid;
+    }
+    return [first, lo];
   }
 
   private lowerBound(prefix: string): number {
