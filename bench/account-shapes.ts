@@ -3,53 +3,27 @@
 // from GNU time, median of the runs, and the findings. Growth from one size to the next shows whether any part
 // of the audit still works per caller and target: linear is about the size ratio, quadratic its square.
 //   node dist/bench/account-shapes.js [--roles 1000,3000] [--runs 3] [--shape assume-by-name ...]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateShape, SHAPES, type Shape } from './generate-shapes';
+import { median, requireGnuTime, timed, type Run } from './gnu-time';
 import { benchOptions, countOption, countsOption, orExit, UsageError } from './options';
 
 const USAGE = 'node dist/bench/account-shapes.js [--roles 1000,3000] [--runs 3] [--shape <shape> ...]';
 const root = resolve(__dirname, '..', '..');
 const leash = join(root, 'dist', 'bin', 'leash.js');
 
-interface Run {
-  readonly wall: number;
-  readonly cpu: number;
-  readonly peakMib: number;
-  readonly findings: number;
-}
-
-function audit(input: string, output: string): Run {
-  const result = spawnSync(
-    '/usr/bin/time',
-    [
-      '-f',
-      'LEASH-TIME %e %U %S %M',
-      process.execPath,
-      leash,
-      'audit',
-      '--input',
-      input,
-      '--format',
-      'json',
-      '--output',
-      output,
-      '--fail-on',
-      'none',
-    ],
-    { encoding: 'utf8' },
+/** One audit of a generated account, with the findings it reported. */
+function audit(input: string, output: string): Run & { readonly findings: number } {
+  const run = timed(
+    process.execPath,
+    [leash, 'audit', '--input', input, '--format', 'json', '--output', output, '--fail-on', 'none'],
+    [0],
   );
-  const line = result.stderr.split('\n').find((l) => l.startsWith('LEASH-TIME '));
-  if (!line || result.status !== 0)
-    throw new Error(`leash audit ${input} exited ${result.status}: ${result.stderr.slice(-1000)}`);
-  const [wall, user, system, peakKb] = line.split(' ').slice(1).map(Number);
   const report = JSON.parse(readFileSync(output, 'utf8')) as { findings: unknown[] };
-  return { wall, cpu: user + system, peakMib: peakKb / 1024, findings: report.findings.length };
+  return { ...run, findings: report.findings.length };
 }
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function main(): void {
   const options = benchOptions(USAGE, {
@@ -65,6 +39,7 @@ function main(): void {
       return name as Shape;
     }),
   );
+  requireGnuTime();
   const dir = mkdtempSync(join(tmpdir(), 'leash-shapes-'));
   console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} at start; ${runs} run(s) each`);
   try {
@@ -81,7 +56,7 @@ function main(): void {
           : '';
         console.log(
           `  ${String(roles).padStart(6)} roles: wall ${median(measured.map((r) => r.wall)).toFixed(2)} s, ` +
-            `CPU ${cpu.toFixed(2)} s, peak ${median(measured.map((r) => r.peakMib)).toFixed(0)} MiB, ` +
+            `CPU ${cpu.toFixed(2)} s, peak ${median(measured.map((r) => r.rssMib)).toFixed(0)} MiB, ` +
             `${measured[0].findings} findings${growth}`,
         );
         previous = { roles, cpu };

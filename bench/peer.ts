@@ -10,7 +10,6 @@
 //
 //   node dist/bench/peer.js [--rounds 3] [--roles 1000] [--file authz.json ...] [--no-generated] [--v8-defaults]
 //                           [--without-extra-ca] [--peer path/run-peer.sh]
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,9 +17,9 @@ import { loadCatalog } from '../lib/catalog';
 import { generateAccount } from './generate-account';
 import { benchOptions, countOption, countsOption } from './options';
 import { auditArgs } from './audit-args';
+import { median, requireGnuTime, timed, type Run } from './gnu-time';
 
 const root = resolve(__dirname, '..', '..');
-const TIME = '/usr/bin/time';
 
 const options = benchOptions(
   'node dist/bench/peer.js [--rounds 3] [--roles 1000] [--file authz.json ...] [--no-generated] [--v8-defaults] ' +
@@ -36,34 +35,6 @@ const options = benchOptions(
   },
 );
 
-/** One run of one tool: CPU seconds, wall seconds, peak RSS in MiB, and whether it finished. */
-interface Run {
-  readonly cpu: number;
-  readonly wall: number;
-  readonly rssMib: number;
-}
-
-/** Run a command under GNU time; throws with its stderr when it fails (a run that failed measures nothing). */
-function timed(command: string, args: readonly string[], okCodes: readonly number[], env = process.env): Run {
-  const result = spawnSync(TIME, ['-f', 'LEASH-TIME %U %S %e %M', command, ...args], {
-    encoding: 'utf8',
-    env,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const line = result.stderr.split('\n').find((l) => l.startsWith('LEASH-TIME '));
-  if (!line || !okCodes.includes(result.status ?? -1)) {
-    throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${result.stderr.slice(-2000)}`);
-  }
-  const [user, system, wall, rssKb] = line.split(' ').slice(1).map(Number);
-  return { cpu: user + system, wall, rssMib: rssKb / 1024 };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function describe(runs: readonly Run[]): string {
   const cpu = runs.map((r) => r.cpu);
   return (
@@ -73,7 +44,7 @@ function describe(runs: readonly Run[]): string {
 }
 
 function main(): void {
-  if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed to measure CPU time of child processes`);
+  requireGnuTime();
   const peer = options.peer ?? join(root, '..', 'shared', 'tools', 'cloudsplaining', 'run-peer.sh');
   if (!existsSync(peer)) throw new Error(`${peer}: Cloudsplaining runner not found (pass --peer)`);
   const leash = join(root, 'dist', 'bin', 'leash.js');
