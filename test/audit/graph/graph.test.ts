@@ -101,6 +101,31 @@ describe('assume-role edges', () => {
         }),
       ]),
     );
+    // So with many such roles, which a caller reaches through a hub: each edge still depends on the trust.
+    const many = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow('sts:AssumeRole'))] },
+        ...Array.from({ length: 30 }, (_, i) => ({
+          name: `admin-${i}`,
+          trust: unreadable,
+          policies: [doc(allow('*'))],
+        })),
+      ],
+    });
+    expect(many.hubCount).toBeGreaterThan(0);
+    for (const i of [0, 17, 29]) {
+      const hop = edge(many, arn('user', 'alice'), arn('role', `admin-${i}`));
+      expect(hop).toMatchObject({ kind: 'assume-role', decision: 'depends' });
+      expect(hop?.dependsOn).toContain(
+        'the trust policy, which could not be read (who may assume the role is unknown)',
+      );
+      expect(hop?.evidence).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ policy: `${arn('role', `admin-${i}`)} trust`, policyKind: 'trust' }),
+          expect.objectContaining({ note: expect.stringMatching(/^could not be read \(Statement\[0\]/) }),
+        ]),
+      );
+    }
     // Nor does a service: the role may be passed to one, and that edge depends on the trust too.
     const passing = graphOf({
       principals: [

@@ -73,51 +73,63 @@ describe('resolveTargets over many targets, a question per class of targets', ()
     const stage = ['dev', 'prod'][(i >> 2) % 2];
     const account = i % 5 === 0 ? OTHER_ACCOUNT : undefined;
     const arn = `arn:aws:iam::${account ?? roleArn('x').split(':')[4]}:role/team-${team}-${stage}-${i}`;
-    return { arn, tags: i % 7 === 0 ? undefined : { team } };
+    // Some tag keys in another case: IAM matches condition-key names ignoring case, a class must not care.
+    const tags: Record<string, string> | undefined = i % 7 === 0 ? undefined : i % 11 === 0 ? { TEAM: team } : { team };
+    return { arn, tags };
   });
   const tagsOf = (arn: string) => many.find((t) => t.arn === arn)?.tags;
-  const policies = [
-    doc(allow(ASSUME, 'arn:aws:iam::*:role/team-a-*')),
-    doc(allow(ASSUME, 'arn:aws:iam::*:role/team-*'), deny(ASSUME, 'arn:aws:iam::*:role/*-prod-*')),
-    doc(allow(ASSUME, '*', { Condition: { StringEquals: { 'aws:ResourceTag/team': 'b' } } })),
+  const policiesFor = (action: string) => [
+    doc(allow(action, 'arn:aws:iam::*:role/team-a-*')),
+    doc(allow(action, 'arn:aws:iam::*:role/team-*'), deny(action, 'arn:aws:iam::*:role/*-prod-*')),
+    doc(allow(action, '*', { Condition: { StringEquals: { 'aws:ResourceTag/team': 'b' } } })),
     doc(
-      allow(ASSUME, 'arn:aws:iam::*:role/team-*-dev-*', {
+      allow(action, 'arn:aws:iam::*:role/team-*-dev-*', {
         Condition: { StringEquals: { 'aws:ResourceAccount': roleArn('x').split(':')[4] } },
       }),
     ),
-    doc({ Effect: 'Allow', Action: ASSUME, NotResource: 'arn:aws:iam::*:role/team-c-*' }),
+    doc({ Effect: 'Allow', Action: action, NotResource: 'arn:aws:iam::*:role/team-c-*' }),
     doc(
-      allow(ASSUME, ['arn:aws:iam::*:role/team-b-*', 'arn:aws:iam::*:role/team-c-prod-*']),
-      deny(ASSUME, '*', {
+      allow(action, ['arn:aws:iam::*:role/team-b-*', 'arn:aws:iam::*:role/team-c-prod-*']),
+      deny(action, '*', {
         Condition: { StringEquals: { 'aws:ResourceTag/team': 'c' } },
       }),
     ),
+    // Action wildcards and NotAction: the Resource lists of every statement that may answer count.
+    doc({ Effect: 'Allow', NotAction: 's3:*', Resource: 'arn:aws:iam::*:role/team-*' }, deny('iam:*', '*-prod-*')),
   ];
 
-  it('gives every target the answer it gets asked on its own, for Allows and Denies by name, tag, account and NotResource', () => {
-    const compiled = account(
-      {},
-      policies.map((policy, i) => ({ name: `caller-${i}`, policies: [policy] })),
-    );
-    const targets = new TargetIndex(
-      many.map((t) => t.arn),
-      tagsOf,
-    );
-    for (const principal of compiled.principals) {
-      const resolved = resolveTargets(principal, ASSUME, CONTEXT, targets);
-      const got = new Map(resolved.scope === 'some' ? resolved.targets.map((t) => [t.arn, t.decision]) : []);
-      for (const { arn, tags } of many) {
-        const own = principal.decide(ASSUME, { resourceArn: arn, ...(tags ? { resourceTags: tags } : {}) });
-        const found = got.get(arn);
-        expect([arn, found?.decision ?? 'denied', found?.dependsOn ?? []]).toEqual([
-          arn,
-          own.decision,
-          own.decision === 'denied' ? [] : own.dependsOn,
-        ]);
-        if (found) expect(found.allowedBy.map((ref) => ref.policy)).toEqual(own.allowedBy.map((ref) => ref.policy));
+  it.each([ASSUME, 'iam:PassRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy'])(
+    '%s: every target gets the answer it gets asked on its own (Allows and Denies by name, tag, account, NotResource, NotAction, policy variables)',
+    (action) => {
+      const compiled = account({}, [
+        ...policiesFor(action).map((policy, i) => ({ name: `caller-${i}`, policies: [policy] })),
+        // Its Resource reads its own tag (a policy variable): asked target by target, not by class.
+        {
+          name: 'tagged',
+          tags: { team: 'b' },
+          policies: [doc(allow(action, 'arn:aws:iam::*:role/team-${aws:PrincipalTag/team}-*'))],
+        },
+      ]);
+      const targets = new TargetIndex(
+        many.map((t) => t.arn),
+        tagsOf,
+      );
+      for (const principal of compiled.principals) {
+        const resolved = resolveTargets(principal, action, CONTEXT, targets);
+        const got = new Map(resolved.scope === 'some' ? resolved.targets.map((t) => [t.arn, t.decision]) : []);
+        for (const { arn, tags } of many) {
+          const own = principal.decide(action, { resourceArn: arn, ...(tags ? { resourceTags: tags } : {}) });
+          const found = got.get(arn);
+          expect([arn, found?.decision ?? 'denied', found?.dependsOn ?? []]).toEqual([
+            arn,
+            own.decision,
+            own.decision === 'denied' ? [] : own.dependsOn,
+          ]);
+          if (found) expect(found.allowedBy.map((ref) => ref.policy)).toEqual(own.allowedBy.map((ref) => ref.policy));
+        }
       }
-    }
-  });
+    },
+  );
 
   it('asks each class once, and names a class by its targets, so callers that reach the same targets share it', () => {
     const compiled = account({}, [
