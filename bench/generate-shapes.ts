@@ -13,7 +13,13 @@ export const SHAPES = {
   'trust-rewrite-by-name': 'iam:UpdateAssumeRolePolicy and sts:AssumeRole on role/team-<team>-*',
   'trust-everyone-by-tag': "no sts grant of its own: every trust names everyone tagged with the role's team",
   'trust-account-by-tag': "sts:AssumeRole on *: every trust names the account, for callers tagged with the role's team",
+  'keys-by-name': 'users, with iam:CreateAccessKey on user/team-<team>-*',
+  'groups-by-name':
+    'users, each in its team groups, with iam:AddUserToGroup on group/team-<team>-* (a group per 10 users)',
 } as const;
+
+/** The shapes whose principals are users (the others' are roles). */
+const USER_SHAPES: ReadonlySet<Shape> = new Set<Shape>(['keys-by-name', 'groups-by-name']);
 
 export type Shape = keyof typeof SHAPES;
 
@@ -25,6 +31,7 @@ const trustOf = (principal: Record<string, string>) =>
 
 /** A `get-account-authorization-details` document of `roles` roles in three teams, reaching each other as `shape` says. */
 export function generateShape(shape: Shape, roles: number, accountId = '123456789012'): Record<string, unknown> {
+  if (USER_SHAPES.has(shape)) return generateUserShape(shape, roles, accountId);
   const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name}`;
   const RoleDetailList = Array.from({ length: roles }, (_, i) => {
     const team = TEAMS[i % TEAMS.length];
@@ -47,6 +54,8 @@ export function generateShape(shape: Shape, roles: number, accountId = '12345678
       ],
       'trust-everyone-by-tag': [],
       'trust-account-by-tag': [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+      'keys-by-name': [],
+      'groups-by-name': [],
     };
     const trust =
       shape === 'pass-by-name'
@@ -104,4 +113,89 @@ export function generateShape(shape: Shape, roles: number, accountId = '12345678
     };
   });
   return { UserDetailList: [], GroupDetailList: [], RoleDetailList, Policies: [] };
+}
+
+/**
+ * Users in three teams: with `keys-by-name` each may make access keys for its team's users, whose first may delete
+ * databases; with `groups-by-name` each is in one of its team's groups and may add itself to any of them, whose
+ * first grants the deletes (every group holds a managed policy and an inline one of its own).
+ */
+function generateUserShape(shape: Shape, users: number, accountId: string): Record<string, unknown> {
+  const arn = (kind: string, name: string) => `arn:aws:iam::${accountId}:${kind}/${name}`;
+  const groupCount = shape === 'groups-by-name' ? Math.max(TEAMS.length, Math.ceil(users / 10)) : 0;
+  const groupName = (g: number) => `team-${TEAMS[g % TEAMS.length]}-group-${g}`;
+  const GroupDetailList = Array.from({ length: groupCount }, (_, g) => ({
+    Path: '/',
+    GroupName: groupName(g),
+    GroupId: `AGPA${g.toString(36).toUpperCase().padStart(17, '0')}`,
+    Arn: arn('group', groupName(g)),
+    CreateDate: DATE,
+    GroupPolicyList: [
+      {
+        PolicyName: `${groupName(g)}-inline`,
+        PolicyDocument: doc([
+          ...(g < TEAMS.length ? [{ Effect: 'Allow', Action: 'rds:Delete*', Resource: '*' }] : []),
+          { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:*:${accountId}:${groupName(g)}` },
+        ]),
+      },
+    ],
+    AttachedManagedPolicies: [{ PolicyName: 'team-read', PolicyArn: arn('policy', 'team-read') }],
+  }));
+  const UserDetailList = Array.from({ length: users }, (_, i) => {
+    const team = TEAMS[i % TEAMS.length];
+    const name = `team-${team}-user-${i}`;
+    const reach =
+      shape === 'keys-by-name'
+        ? [{ Effect: 'Allow', Action: 'iam:CreateAccessKey', Resource: arn('user', `team-${team}-*`) }]
+        : [{ Effect: 'Allow', Action: 'iam:AddUserToGroup', Resource: arn('group', `team-${team}-*`) }];
+    const admin =
+      shape === 'keys-by-name' && i < TEAMS.length ? [{ Effect: 'Allow', Action: 'rds:Delete*', Resource: '*' }] : [];
+    // One of its team's groups other than the first (the one that grants the deletes): groups t, t + 3, t + 6, ...
+    // are team t's.
+    const t = i % TEAMS.length;
+    const others = Math.floor((groupCount - 1 - t) / TEAMS.length);
+    const own = others > 0 ? [groupName(t + TEAMS.length * (1 + (Math.floor(i / TEAMS.length) % others)))] : [];
+    return {
+      Path: '/',
+      UserName: name,
+      UserId: `AIDA${i.toString(36).toUpperCase().padStart(17, '0')}`,
+      Arn: arn('user', name),
+      CreateDate: DATE,
+      UserPolicyList: [
+        {
+          PolicyName: `${name}-policy`,
+          PolicyDocument: doc([
+            ...reach,
+            ...admin,
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${name}-data/*` },
+          ]),
+        },
+      ],
+      GroupList: own,
+      AttachedManagedPolicies: [],
+      Tags: [{ Key: 'team', Value: team }],
+    };
+  });
+  const Policies = [
+    {
+      PolicyName: 'team-read',
+      PolicyId: 'ANPA00000000000000001',
+      Arn: arn('policy', 'team-read'),
+      Path: '/',
+      DefaultVersionId: 'v1',
+      AttachmentCount: groupCount,
+      IsAttachable: true,
+      CreateDate: DATE,
+      UpdateDate: DATE,
+      PolicyVersionList: [
+        {
+          Document: doc([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }]),
+          VersionId: 'v1',
+          IsDefaultVersion: true,
+          CreateDate: DATE,
+        },
+      ],
+    },
+  ];
+  return { UserDetailList, GroupDetailList, RoleDetailList: [], Policies };
 }

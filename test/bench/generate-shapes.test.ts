@@ -13,8 +13,11 @@ const NOW = new Date('2026-12-01T00:00:00Z');
 const file = join(tmpdir(), `leash-shape-${process.pid}.json`);
 afterAll(() => rmSync(file, { force: true }));
 
+const USER_SHAPES: readonly Shape[] = ['keys-by-name', 'groups-by-name'];
+const ROLE_SHAPES = (Object.keys(SHAPES) as Shape[]).filter((shape) => !USER_SHAPES.includes(shape));
+
 describe('generated ABAC-shaped accounts', () => {
-  it.each(Object.keys(SHAPES) as Shape[])('%s: every role reaches its own team’s administrator only', (shape) => {
+  it.each(ROLE_SHAPES)('%s: every role reaches its own team’s administrator only', (shape) => {
     writeFileSync(file, JSON.stringify(generateShape(shape, 30)));
     const result = auditAccount(loadInputFile(file).accounts[0], { catalog, now: NOW });
     expect(result.stats.failedRules).toEqual([]);
@@ -27,6 +30,37 @@ describe('generated ABAC-shaped accounts', () => {
       const team = /team-(\w+)-svc-\d+$/.exec(finding.principalArn!)![1];
       expect(finding.message).toMatch(new RegExp(`role/team-${team}-svc-[012] `));
       expect(finding.message.match(/team-\w+-svc/g)!.every((name) => name === `team-${team}-svc`)).toBe(true);
+    }
+  });
+
+  it('keys-by-name: every user takes the keys of its own team’s administrator only', () => {
+    writeFileSync(file, JSON.stringify(generateShape('keys-by-name', 30)));
+    const result = auditAccount(loadInputFile(file).accounts[0], { catalog, now: NOW });
+    expect(result.stats.failedRules).toEqual([]);
+    const through = result.findings.filter(
+      (f) => f.ruleId === 'can-delete-production' && f.message.includes('through another principal'),
+    );
+    expect(through).toHaveLength(27);
+    for (const finding of through) {
+      const team = /team-(\w+)-user-\d+$/.exec(finding.principalArn!)![1];
+      expect(finding.message).toMatch(new RegExp(`take credentials of user/team-${team}-user-[012] `));
+      expect(finding.message.match(/team-\w+-user/g)!.every((name) => name === `team-${team}-user`)).toBe(true);
+    }
+  });
+
+  it('groups-by-name: every user, in a group of its team, joins its own team’s administrators’ group only', () => {
+    const account = generateShape('groups-by-name', 60) as { UserDetailList: { GroupList: string[] }[] };
+    // Six groups, two a team: each user is in the one that grants no deletes.
+    expect(account.UserDetailList.every((user) => /^team-\w+-group-[345]$/.test(user.GroupList[0]))).toBe(true);
+    writeFileSync(file, JSON.stringify(account));
+    const result = auditAccount(loadInputFile(file).accounts[0], { catalog, now: NOW });
+    expect(result.stats.failedRules).toEqual([]);
+    const deletes = result.findings.filter((f) => f.ruleId === 'can-delete-production');
+    expect(deletes).toHaveLength(60);
+    for (const finding of deletes) {
+      const team = /team-(\w+)-user-\d+$/.exec(finding.principalArn!)![1];
+      expect(finding.message).toMatch(new RegExp(`add-user-to-group on group/team-${team}-group-[012] `));
+      expect(finding.message.match(/team-\w+-group/g)!.every((name) => name === `team-${team}-group`)).toBe(true);
     }
   });
 });

@@ -67,7 +67,31 @@ export class CompileCache {
   readonly managed = new Map<string, CompiledOrInvalid>();
   readonly levels = new Map<string, CompiledLevel>();
   readonly denyLayers = new Map<string, SharedLayer>();
-  constructor(readonly catalog: Catalog) {}
+  /**
+   * Documents compiled, by document object, then by how they are read (type, place, source): an account made
+   * from another that holds the same document objects (a principal alone with its groups, asked about once per
+   * principal: rules/support/escalated.ts) compiles each of them once, not once per account. A compiled
+   * document depends on nothing else (the catalog is the cache's own).
+   */
+  readonly documents = new WeakMap<object, Map<string, CompiledOrInvalid>>();
+  /**
+   * With `oneAccount`, the evaluator's plans and templates too, shared by the principals of every snapshot
+   * compiled with this cache, as the principals of one snapshot share them: only for snapshots of one account
+   * (a template may turn on whether a resource is in the principal's account), such as its principals each
+   * compiled alone with what a write would give them.
+   */
+  readonly acrossPrincipals?: SharedAcrossPrincipals;
+  /** With `oneAccount`, each group's compiled statements, by group (the same object in each snapshot). */
+  readonly groups?: WeakMap<Principal, { statements: CompiledStatement[]; invalid: readonly InvalidPolicy[] }>;
+  constructor(
+    readonly catalog: Catalog,
+    options: { readonly oneAccount?: boolean } = {},
+  ) {
+    if (options.oneAccount) {
+      this.acrossPrincipals = new SharedAcrossPrincipals();
+      this.groups = new WeakMap();
+    }
+  }
 }
 
 class AccountCompiler {
@@ -95,9 +119,21 @@ class AccountCompiler {
     where: string,
     source: PolicySource,
   ): CompiledStatement[] | undefined {
-    const result = this.compileOrInvalid(document, type, where, source);
+    const result = this.compileCached(document, type, where, source);
     if (result.invalid) this.invalidPolicies.push(result.invalid);
     return result.statements;
+  }
+
+  /** compileOrInvalid() through the cache's documents (CompileCache.documents), when there is a cache. */
+  private compileCached(document: unknown, type: PolicyType, where: string, source: PolicySource): CompiledOrInvalid {
+    if (!this.cache || typeof document !== 'object' || document === null)
+      return this.compileOrInvalid(document, type, where, source);
+    let byUse = this.cache.documents.get(document);
+    if (!byUse) this.cache.documents.set(document, (byUse = new Map()));
+    const key = `${type}\n${where}\n${source.policy}\n${source.policyKind}\n${source.layer}\n${source.attachedAt ?? ''}`;
+    let result = byUse.get(key);
+    if (!result) byUse.set(key, (result = this.compileOrInvalid(document, type, where, source)));
+    return result;
   }
 
   /**
@@ -287,13 +323,15 @@ function tagMap(tags: Readonly<Record<string, string>>): Map<string, string> {
 /**
  * Compile one account; `cache` shares work with the other accounts of the same audit run (an organization).
  * `auditTime` is when the audit asks: date conditions on aws:CurrentTime are answered from then on; without
- * it they depend on the key. Its first two parameters are the CompileAccount signature.
+ * it they depend on the key. Its first two parameters are the CompileAccount signature. `only`: compile just the
+ * principal with this ARN (the others are still read as its groups); the result then holds that one alone.
  */
 export function compileAccount(
   snapshot: AccountSnapshot,
   catalog: Catalog,
   cache?: CompileCache,
   auditTime?: Date,
+  only?: string,
 ): CompiledAccount {
   if (cache && cache.catalog !== catalog)
     throw new Error('compileAccount: the compile cache belongs to another catalog');
@@ -322,6 +360,19 @@ export function compileAccount(
   // Every principal of the account sits at the account's place in the organization.
   const orgPaths = principalOrgPathCandidates(snapshot, snapshot.organizationId);
   const groupStatements = new Map<string, CompiledStatement[]>();
+  // A group's statements, and what of its policies could not be read, are the same in every snapshot of the
+  // account that holds the same group (CompileCache.groups).
+  const groupIdentity = (group: Principal): CompiledStatement[] => {
+    const known = cache?.groups?.get(group);
+    if (known) {
+      compiler.invalidPolicies.push(...known.invalid);
+      return known.statements;
+    }
+    const before = compiler.invalidPolicies.length;
+    const statements = ownIdentity(group, 'group-inline');
+    cache?.groups?.set(group, { statements, invalid: compiler.invalidPolicies.slice(before) });
+    return statements;
+  };
 
   const ownIdentity = (principal: Principal, inlineKind: Evidence['policyKind']): CompiledStatement[] => {
     const statements: CompiledStatement[] = [];
@@ -338,7 +389,7 @@ export function compileAccount(
   };
 
   const compiled: { layers: PrincipalLayers; twinKey: string | undefined }[] = [];
-  const templates = new SharedAcrossPrincipals();
+  const templates = cache?.acrossPrincipals ?? new SharedAcrossPrincipals();
   // The organization's statements, for twin keys of the principals they apply to.
   const organizationStatements = [...scp.levels.flatMap(({ level }) => level.allows), ...organizationDenyStatements];
   // Indexes principals can share: a boundary's Allow statements, and no statements at all.
@@ -346,6 +397,7 @@ export function compileAccount(
   const noStatements = new ServiceIndex([]);
   const resourceGrants = resourcePolicyGrants(snapshot).byPrincipal;
   for (const principal of snapshot.principals) {
+    if (only !== undefined && principal.arn !== only) continue;
     const notes: string[] = [];
     const identity = ownIdentity(principal, 'inline');
     // What resource policies grant it counts as its own grant; what its boundary does not cap is added to
@@ -359,7 +411,9 @@ export function compileAccount(
         if (grant.uncapped) uncapped.push(...statements.filter((statement) => statement.effect === 'Allow'));
       }
     }
-    if (principal.kind === 'user') {
+    if (principal.kind === 'user' && principal.groups.length > 0) {
+      // A managed policy attached both to the user and to one of its groups (or to two groups) counts once.
+      const held = new Set(identity);
       for (const groupName of principal.groups) {
         const group = groups.get(groupName);
         if (!group) {
@@ -368,11 +422,14 @@ export function compileAccount(
         }
         let statements = groupStatements.get(groupName);
         if (!statements) {
-          statements = ownIdentity(group, 'group-inline');
+          statements = groupIdentity(group);
           groupStatements.set(groupName, statements);
         }
-        // A managed policy attached both to the user and to one of its groups counts once.
-        for (let i = 0; i < statements.length; i++) if (!identity.includes(statements[i])) identity.push(statements[i]);
+        for (let i = 0; i < statements.length; i++) {
+          if (held.has(statements[i])) continue;
+          held.add(statements[i]);
+          identity.push(statements[i]);
+        }
       }
     }
     if (principal.kind === 'group') notes.push('a group is evaluated as a member user with no policies of its own');

@@ -21,6 +21,8 @@ import { patternNames, patternNamesRoot } from '../../policy/principals';
 import { partitionOf } from '../../policy/resource';
 import type { NormalizedStatement } from '../../policy/types';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
+import { principalLookup } from '../sources/principal-lookup';
+import { shareParseCache } from '../sources/parse-cache';
 import { REWRITE_SAMPLE, type Rewrite, type SelfEscalation } from './escalation';
 import { ESCALATION_PATHS, type EscalationPath } from './escalation-paths';
 import { memberRootArn, rootPasswordTaskArn } from './member-root';
@@ -811,8 +813,7 @@ class GraphBuilder {
 
   private roleNamed(accountId: string, name: string): string | undefined {
     const index = this.indexes.find((i) => i.accountId === accountId);
-    const lower = name.toLowerCase();
-    return index?.principals.find((p) => p.kind === 'role' && p.name.toLowerCase() === lower)?.arn;
+    return index === undefined ? undefined : principalLookup(index.graph.snapshot).roleNamed(name)?.arn;
   }
 
   // ---- sts:AssumeRole
@@ -1402,12 +1403,9 @@ class GraphBuilder {
         for (const p of probes) if (p.kind !== 'group') this.withAssumeGrant.set(p.arn, compiled.principal(p.arn));
       } else {
         const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);
-        const compiled = compileAccount(
-          { ...snapshot, principals: [withGrant(principal), ...groups] },
-          this.options.catalog,
-          undefined,
-          this.graph.auditTime,
-        );
+        const alone = { ...snapshot, principals: [withGrant(principal), ...groups] };
+        shareParseCache(snapshot, alone);
+        const compiled = compileAccount(alone, this.options.catalog, undefined, this.graph.auditTime, principal.arn);
         this.withAssumeGrant.set(principal.arn, compiled.principal(principal.arn));
       }
     }
@@ -2029,12 +2027,11 @@ class GraphBuilder {
     const snapshot = index.graph.snapshot;
     const probe = withChosenTags(principal, choices);
     const groups = principal.groups.map((name) => index.groupsByName.get(name)).filter((g): g is Principal => !!g);
-    const tagged = compileAccount(
-      { ...snapshot, principals: [probe, ...groups] },
-      this.options.catalog,
-      undefined,
-      this.graph.auditTime,
-    ).principal(probe.arn);
+    const alone = { ...snapshot, principals: [probe, ...groups] };
+    shareParseCache(snapshot, alone);
+    const tagged = compileAccount(alone, this.options.catalog, undefined, this.graph.auditTime, probe.arn).principal(
+      probe.arn,
+    );
     if (!tagged) return false;
     const { marks, mark } = this.markWrites(principal, compiled);
     const { kinds, slots } = this.writeKinds(probe, tagged);
@@ -2769,8 +2766,13 @@ class GraphBuilder {
         return false;
       });
     }
-    const decisionFor = (arn: string): ActionDecision | undefined =>
-      resolved.scope === 'any' ? resolved.decision : resolved.targets.find((t) => t.arn === arn)?.decision;
+    // By ARN, made once: a user may join hundreds of groups, each looked up here.
+    let byArn: Map<string, ActionDecision> | undefined;
+    const decisionFor = (arn: string): ActionDecision | undefined => {
+      if (resolved.scope === 'any') return resolved.decision;
+      byArn ??= new Map(resolved.targets.map((t) => [t.arn, t.decision]));
+      return byArn.get(arn);
+    };
     // In place: the first of its own targets the write is allowed on.
     let best: SelfEscalation | undefined;
     for (const arn of own) {

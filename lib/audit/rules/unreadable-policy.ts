@@ -247,7 +247,7 @@ function worstCaseDeletes(context: RuleContext, principal: Principal): string | 
     ...snapshot,
     principals: [probe, ...snapshot.principals.filter((p) => p.kind === 'group' && principal.groups.includes(p.name))],
   };
-  const compiled = compileAccount(alone, catalog, undefined, context.now).principal(principal.arn);
+  const compiled = compileAccount(alone, catalog, undefined, context.now, principal.arn).principal(principal.arn);
   if (!compiled) return undefined;
   const { actions, requests } = productionDeletions(catalog, guardrails, analysis.productionTags(principal));
   for (const { request } of requests) {

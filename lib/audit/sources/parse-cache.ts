@@ -17,3 +17,12 @@ export function snapshotParseCache(snapshot: object): PolicyParseCache {
   }
   return cache;
 }
+
+/**
+ * Let `derived`, a snapshot made from `original` that holds some of its documents unchanged (a principal alone,
+ * a write applied), read them through the original's cache: each is then analysed once for all the snapshots
+ * made from it, not once per snapshot (per principal, for the rules that ask about a principal alone).
+ */
+export function shareParseCache(original: object, derived: object): void {
+  if (!parseCaches.has(derived)) parseCaches.set(derived, snapshotParseCache(original));
+}

@@ -725,3 +725,48 @@ describe('resource tags nobody named', () => {
     expect(decision(staged, 's3:DeleteBucket', request)).toBe('denied');
   });
 });
+
+describe('a compile cache of one account, asked principal by principal', () => {
+  const BROKEN = { Version: '2012-10-17', Statement: [allow('s3:GetObject'), { Effect: 'Maybe', Action: 's3:*' }] };
+  const account = snapshot({
+    principals: [
+      principal('alice', { kind: 'user', groups: ['ops'], inline: { own: BROKEN } }),
+      principal('bob', { kind: 'user', groups: ['ops'] }),
+      principal('ops', { kind: 'group', managed: [managedArn('Ops')], inline: { shared: BROKEN } }),
+    ],
+    managed: { Ops: policy(allow('sqs:DeleteQueue')) },
+  });
+  const [alice, bob, ops] = account.principals;
+
+  it('compiles only the principal asked for, and still reports what it could not read on every use', () => {
+    const cache = new CompileCache(catalog, { oneAccount: true });
+    for (const user of [alice, bob, alice]) {
+      const alone = compileAccount({ ...account, principals: [user, ops] }, catalog, cache, undefined, user.arn);
+      expect(alone.principals.map((p) => p.arn)).toEqual([user.arn]);
+      // The group's broken inline policy each time; alice's own too.
+      const where = alone.invalidPolicies.map((p) => p.where);
+      expect(where).toEqual([
+        ...(user === alice ? [`${alice.arn}: inline policy own`] : []),
+        `${ops.arn}: inline policy shared`,
+      ]);
+      const compiled = alone.principal(user.arn)!;
+      expect(compiled.decide('sqs:DeleteQueue').decision).toBe('allowed');
+      expect(compiled.decide('s3:GetObject').decision).toBe('allowed');
+      expect(compiled.decide('s3:PutObject').decision).toBe('denied');
+    }
+  });
+
+  it('shares a compiled statement between the accounts that hold its document, never between two uses of it', () => {
+    const cache = new CompileCache(catalog);
+    const first = compileAccount(account, catalog, cache);
+    const second = compileAccount({ ...account, principals: [bob, ops] }, catalog, cache);
+    const refs = (p: CompiledPrincipal | undefined) => p!.decide('sqs:DeleteQueue').allowedBy;
+    expect(refs(second.principal(bob.arn))).toEqual(refs(first.principal(bob.arn)));
+    // The same document as alice's own inline policy and as the group's: two policies, two sources.
+    const own = first
+      .principal(alice.arn)!
+      .decide('s3:GetObject')
+      .allowedBy.map((ref) => ref.policy);
+    expect(own.sort()).toEqual(['group:ops/inline:shared', 'inline:own']);
+  });
+});

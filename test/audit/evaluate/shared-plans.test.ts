@@ -2,7 +2,7 @@
 // never carry an answer from one principal to another whose own facts (ARN, tags, name) answer differently:
 // checked against accounts compiled for one principal at a time, in either order of asking.
 import { readFileSync } from 'node:fs';
-import { compileAccount } from '../../../lib/audit/evaluate';
+import { compileAccount, CompileCache } from '../../../lib/audit/evaluate';
 import type { CompiledAccount, RequestContext } from '../../../lib/audit/evaluate';
 import { parseAuthorizationDetails } from '../../../lib/audit/sources/authorization-details';
 import type { AccountSnapshot } from '../../../lib/audit/sources/snapshot';
@@ -64,6 +64,35 @@ function aloneDecisions(account: AccountSnapshot, asked: readonly CatalogAction[
   return out;
 }
 
+/**
+ * The same, each principal compiled alone (`only`) in an account of its own, every one through one compile cache
+ * of one account (rules/support/escalated.ts asks this way): compiled documents, groups, plans and templates are
+ * shared between those accounts, in the given order of principals.
+ */
+function aloneSharedDecisions(
+  account: AccountSnapshot,
+  asked: readonly CatalogAction[],
+  order: number[],
+  context: RequestContext,
+) {
+  const cache = new CompileCache(catalog, { oneAccount: true });
+  const groups = account.principals.filter((p) => p.kind === 'group');
+  const out = new Map<string, string>();
+  for (const n of order) {
+    const p = account.principals[n];
+    const own = compileAccount(
+      { ...account, principals: [p, ...groups.filter((g) => g !== p)] },
+      catalog,
+      cache,
+      undefined,
+      p.arn,
+    );
+    expect(own.principals.map((compiled) => compiled.arn)).toEqual([p.arn]);
+    out.set(p.arn, bulkAnswers(own.principal(p.arn)!, asked, context));
+  }
+  return out;
+}
+
 function expectSharingChangesNothing(
   account: AccountSnapshot,
   asked: readonly CatalogAction[],
@@ -73,8 +102,12 @@ function expectSharingChangesNothing(
   const forward = account.principals.map((_, i) => i);
   for (const order of [forward, [...forward].reverse()]) {
     const shared = sharedDecisions(account, asked, order, context);
+    const aloneShared = aloneSharedDecisions(account, asked, order, context);
     for (const [arn, decisions] of alone) {
       if (shared.get(arn) !== decisions) expect({ arn, decisions: shared.get(arn) }).toEqual({ arn, decisions });
+      if (aloneShared.get(arn) !== decisions) {
+        expect({ arn, alone: aloneShared.get(arn) }).toEqual({ arn, alone: decisions });
+      }
     }
   }
 }

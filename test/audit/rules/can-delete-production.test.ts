@@ -1,5 +1,6 @@
 import * as rule from '../../../lib/audit/rules/can-delete-production';
 import { auditAccount } from '../../../lib/audit/audit';
+import { PrincipalEvaluator } from '../../../lib/audit/evaluate/evaluator';
 import type { Finding } from '../../../lib/audit/rules/types';
 import {
   about,
@@ -802,6 +803,51 @@ describe('can-delete-production', () => {
       { name: 'zz-dbas', kind: 'group', policies: [doc(allow('rds:DeleteDBInstance'))] },
     ];
     expect(about(run(rule, { principals }), 'attacker')).toEqual([]);
+  });
+
+  it('joins the groups a name pattern names among many, asking about kinds of group, not each group', () => {
+    const group = (name: string) => `arn:aws:iam::111122223333:group/${name}`;
+    const grants = (i: number) =>
+      i === 29
+        ? 'rds:DeleteDBInstance'
+        : i === 7
+          ? 'dynamodb:DeleteTable'
+          : i === 0
+            ? 'sqs:DeleteQueue'
+            : 's3:PutObject';
+    const principals: PrincipalSpec[] = [
+      {
+        name: 'attacker',
+        kind: 'user',
+        policies: [doc(allow('iam:AddUserToGroup', group('team-a-*')), deny('iam:AddUserToGroup', group('team-a-7')))],
+      },
+      ...['a', 'b'].flatMap((team) =>
+        Array.from({ length: 30 }, (_, i): PrincipalSpec => ({
+          name: `team-${team}-${i}`,
+          kind: 'group',
+          policies: [doc(allow(team === 'a' ? grants(i) : 'sqs:DeleteQueue'))],
+        })),
+      ),
+    ];
+    const decide = jest.spyOn(PrincipalEvaluator.prototype, 'decide');
+    try {
+      const [finding] = about(run(rule, { principals }), 'attacker');
+      const allowed = finding.details?.allowed as string[];
+      expect(allowed).toContain('rds:DeleteDBInstance');
+      expect(allowed).toContain('sqs:DeleteQueue');
+      expect(allowed).not.toContain('dynamodb:DeleteTable');
+      const joined = Array.from({ length: 30 }, (_, i) => i)
+        .filter((i) => i !== 7)
+        .map((i) => `group/team-a-${i}`);
+      expect(finding.message).toContain(`add-user-to-group on ${joined.join(', ')} `);
+      // Three kinds of group (team-a, team-a-7, team-b), not sixty groups, per question.
+      const onGroups = decide.mock.calls.filter(
+        ([action, context]) => action === 'iam:AddUserToGroup' && context?.resourceArn !== undefined,
+      );
+      expect(onGroups.length).toBeLessThan(20);
+    } finally {
+      decide.mockRestore();
+    }
   });
 
   it('is stopped after the escalation by an SCP that denies the delete', () => {

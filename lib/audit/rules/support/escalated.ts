@@ -9,7 +9,8 @@
 import type { Catalog, CatalogAction } from '../../../catalog/types';
 import { salvagePolicy } from '../../../policy';
 import { withWildcardsFilled } from '../../../policy/wildcard';
-import { snapshotParseCache } from '../../sources/parse-cache';
+import { shareParseCache, snapshotParseCache } from '../../sources/parse-cache';
+import { principalLookup } from '../../sources/principal-lookup';
 import type { NormalizedCondition } from '../../../policy/types';
 import { compileAccount, CompileCache } from '../../evaluate';
 import { evaluateCondition } from '../../evaluate/condition';
@@ -18,6 +19,7 @@ import { NO, YES } from '../../evaluate/tri';
 import { SOURCE_IDENTITY, type CallerPick } from '../../evaluate/caller-picks';
 import type { CompiledPrincipal, DecisionRuns, RequestContext } from '../../evaluate/types';
 import { PATH_RESOLUTIONS, type AccessGraph, type SelfEscalation } from '../../graph';
+import { resolveTargets, TargetIndex } from '../../graph/targets';
 import { denyingGroups, denyingInlinePolicies, denyingManagedPolicies } from '../../graph/deny-policies';
 import { principalTagChoices, tagSpellings, withChosenTags, type ProductionTags } from '../../graph/tag-choices';
 import type { AccountSnapshot, Principal } from '../../sources/snapshot';
@@ -147,9 +149,7 @@ export function* escalatedPrincipals(
   // acts as, before a write its boundary still caps.
   const others = new Set(
     all
-      .filter(
-        (s) => s.target !== principal.arn && snapshot.principals.some((p) => p.arn === s.target && p.kind !== 'group'),
-      )
+      .filter((s) => s.target !== principal.arn && principalLookup(snapshot).member(s.target) !== undefined)
       .map((s) => s.target),
   );
   const capped = (self: SelfEscalation) =>
@@ -223,7 +223,7 @@ function afterWrite(
   unbinding: SelfEscalation | undefined,
   productionTags: ProductionTags | undefined,
 ): EscalatedPrincipal | undefined {
-  const byArn = (arn: string) => snapshot.principals.find((p) => p.arn === arn && p.kind !== 'group');
+  const byArn = (arn: string) => principalLookup(snapshot).member(arn);
   let holder: Principal;
   const resolution = PATH_RESOLUTIONS[self.pathId];
   if (resolution?.kind === 'new-role') {
@@ -383,7 +383,7 @@ function withoutGroupDenies(
   if (resolution?.kind !== 'remove-deny') return snapshot;
   if (resolution.policies !== 'group-inline' && resolution.policies !== 'group-managed') return snapshot;
   const inline = resolution.policies === 'group-inline';
-  return {
+  const without: AccountSnapshot = {
     ...snapshot,
     principals: snapshot.principals.map((group) => {
       if (group.kind !== 'group' || !(groups ? groups.has(group.arn) : group.arn === self.target)) return group;
@@ -395,6 +395,8 @@ function withoutGroupDenies(
       return { ...group, managedPolicyArns: group.managedPolicyArns.filter((arn) => !gone.has(arn)) };
     }),
   };
+  shareParseCache(snapshot, without);
+  return without;
 }
 
 /** Put{Role,User}Policy writes an inline policy by name: one that holds a Deny is overwritten, the Deny gone. */
@@ -592,9 +594,7 @@ function freesAnothersBoundary(self: SelfEscalation, others: ReadonlySet<string>
 }
 
 function groupsOf(snapshot: AccountSnapshot, principal: Principal): Principal[] {
-  return principal.groups
-    .map((name) => snapshot.principals.find((p) => p.kind === 'group' && p.name === name))
-    .filter((g): g is Principal => !!g);
+  return principal.groups.map((name) => principalLookup(snapshot).group(name)).filter((g): g is Principal => !!g);
 }
 
 /**
@@ -613,12 +613,9 @@ function compiledAlone(
   const used = new Set([...principal.managedPolicyArns, ...groups.flatMap((group) => group.managedPolicyArns)]);
   if (principal.permissionsBoundaryArn) used.add(principal.permissionsBoundaryArn);
   const managedPolicies = [...used].flatMap((arn) => managedByArn.get(arn) ?? []);
-  return compileAccount(
-    { ...snapshot, principals: [principal, ...groups], managedPolicies },
-    catalog,
-    cache,
-    at,
-  ).principal(principal.arn);
+  const alone: AccountSnapshot = { ...snapshot, principals: [principal, ...groups], managedPolicies };
+  shareParseCache(snapshot, alone);
+  return compileAccount(alone, catalog, cache, at, principal.arn).principal(principal.arn);
 }
 
 /** What compiledAlone shares between the principals of one snapshot. */
@@ -634,7 +631,7 @@ function aloneOf(snapshot: AccountSnapshot, catalog: Catalog): AloneShared {
   if (!shared || shared.cache.catalog !== catalog) {
     shared = {
       managedByArn: new Map(snapshot.managedPolicies.map((policy) => [policy.arn, policy])),
-      cache: new CompileCache(catalog),
+      cache: new CompileCache(catalog, { oneAccount: true }),
     };
     aloneShared.set(snapshot, shared);
   }
@@ -706,16 +703,41 @@ function groupsToJoin(
   user: Principal,
   self: SelfEscalation,
 ): string[] {
-  const named = snapshot.principals.find((p) => p.arn === self.target);
+  const named = principalLookup(snapshot).withArn(self.target);
   const names = named ? [named.name] : [];
   const compiled = compiledAlone(snapshot, catalog, at, user);
   if (!compiled) return names;
-  for (const group of snapshot.principals) {
-    if (group.kind !== 'group' || names.includes(group.name) || user.groups.includes(group.name)) continue;
-    const { decision } = compiled.decide('iam:AddUserToGroup', { resourceArn: group.arn });
+  // Asked through the account's groups as the graph asks about targets (graph/targets.ts): groups that every
+  // Resource list of the user's policies matches alike get one answer, so a user that may join its team's
+  // groups by a name pattern is not asked once per group of the account.
+  const { index, groups } = accountGroups(snapshot);
+  const resolved = resolveTargets(compiled, 'iam:AddUserToGroup', NO_REQUEST, index);
+  if (resolved.scope === 'none') return names;
+  const decisions =
+    resolved.scope === 'any' ? undefined : new Map(resolved.targets.map((t) => [t.arn, t.decision.decision]));
+  const skip = new Set([...names, ...user.groups]);
+  for (const group of groups) {
+    if (skip.has(group.name)) continue;
+    const decision = resolved.scope === 'any' ? resolved.decision.decision : (decisions!.get(group.arn) ?? 'denied');
     if (decision === 'allowed' || (decision === 'depends' && self.decision === 'depends')) names.push(group.name);
   }
   return names;
+}
+
+/** The request of a question on a group with nothing else known: one object, so answers are shared by it. */
+const NO_REQUEST: RequestContext = {};
+
+const groupsOfAccount = new WeakMap<AccountSnapshot, { index: TargetIndex; groups: readonly Principal[] }>();
+
+/** The account's groups, in the snapshot's order, and as targets (groups carry no tags). */
+function accountGroups(snapshot: AccountSnapshot): { index: TargetIndex; groups: readonly Principal[] } {
+  let found = groupsOfAccount.get(snapshot);
+  if (!found) {
+    const groups = snapshot.principals.filter((p) => p.kind === 'group');
+    found = { index: new TargetIndex(groups.map((group) => group.arn)), groups };
+    groupsOfAccount.set(snapshot, found);
+  }
+  return found;
 }
 
 /** What the write lands on, for messages: itself, the groups it joins, or the principal or policy written. */
