@@ -13,6 +13,9 @@ export const SHAPES = {
   'trust-rewrite-by-name': 'iam:UpdateAssumeRolePolicy and sts:AssumeRole on role/team-<team>-*',
   'trust-everyone-by-tag': "no sts grant of its own: every trust names everyone tagged with the role's team",
   'trust-account-by-tag': "sts:AssumeRole on *: every trust names the account, for callers tagged with the role's team",
+  'policy-write-by-name': 'iam:PutRolePolicy and sts:AssumeRole on role/team-<team>-*, every role trusting the account',
+  'policy-version-by-name':
+    'iam:CreatePolicyVersion on policy/team-<team>-*: every role holds a managed policy of its team (one per 10 roles)',
   'keys-by-name': 'users, with iam:CreateAccessKey on user/team-<team>-*',
   'groups-by-name':
     'users, each in its team groups, with iam:AddUserToGroup on group/team-<team>-* (a group per 10 users)',
@@ -33,6 +36,15 @@ const trustOf = (principal: Record<string, string>) =>
 export function generateShape(shape: Shape, roles: number, accountId = '123456789012'): Record<string, unknown> {
   if (USER_SHAPES.has(shape)) return generateUserShape(shape, roles, accountId);
   const roleArn = (name: string) => `arn:aws:iam::${accountId}:role/${name}`;
+  // policy-version-by-name: a managed policy per 10 roles, policy p of team p mod 3; a role holds one of its team's.
+  const policyCount = Math.max(TEAMS.length, Math.ceil(roles / 10));
+  const policyName = (p: number) => `team-${TEAMS[p % TEAMS.length]}-policy-${p}`;
+  const teamPolicy = (i: number) => {
+    const t = i % TEAMS.length;
+    const ofTeam = Math.floor((policyCount - 1 - t) / TEAMS.length) + 1;
+    const name = policyName(t + TEAMS.length * (Math.floor(i / TEAMS.length) % ofTeam));
+    return { PolicyName: name, PolicyArn: `arn:aws:iam::${accountId}:policy/${name}` };
+  };
   const RoleDetailList = Array.from({ length: roles }, (_, i) => {
     const team = TEAMS[i % TEAMS.length];
     const name = `team-${team}-svc-${i}`;
@@ -54,6 +66,16 @@ export function generateShape(shape: Shape, roles: number, accountId = '12345678
       ],
       'trust-everyone-by-tag': [],
       'trust-account-by-tag': [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+      'policy-write-by-name': [
+        { Effect: 'Allow', Action: ['iam:PutRolePolicy', 'sts:AssumeRole'], Resource: teamRoles },
+      ],
+      'policy-version-by-name': [
+        {
+          Effect: 'Allow',
+          Action: 'iam:CreatePolicyVersion',
+          Resource: `arn:aws:iam::${accountId}:policy/team-${team}-*`,
+        },
+      ],
       'keys-by-name': [],
       'groups-by-name': [],
     };
@@ -104,7 +126,7 @@ export function generateShape(shape: Shape, roles: number, accountId = '12345678
           ]),
         },
       ],
-      AttachedManagedPolicies: [],
+      AttachedManagedPolicies: shape === 'policy-version-by-name' ? [teamPolicy(i)] : [],
       Tags: [
         { Key: 'team', Value: team },
         { Key: 'environment', Value: i % 2 ? 'production' : 'dev' },
@@ -112,7 +134,15 @@ export function generateShape(shape: Shape, roles: number, accountId = '12345678
       RoleLastUsed: {},
     };
   });
-  return { UserDetailList: [], GroupDetailList: [], RoleDetailList, Policies: [] };
+  const Policies =
+    shape === 'policy-version-by-name'
+      ? Array.from({ length: policyCount }, (_, p) =>
+          managedPolicy(policyName(p), accountId, roles, [
+            { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:*:${accountId}:${policyName(p)}` },
+          ]),
+        )
+      : [];
+  return { UserDetailList: [], GroupDetailList: [], RoleDetailList, Policies };
 }
 
 /**
@@ -177,25 +207,27 @@ function generateUserShape(shape: Shape, users: number, accountId: string): Reco
     };
   });
   const Policies = [
-    {
-      PolicyName: 'team-read',
-      PolicyId: 'ANPA00000000000000001',
-      Arn: arn('policy', 'team-read'),
-      Path: '/',
-      DefaultVersionId: 'v1',
-      AttachmentCount: groupCount,
-      IsAttachable: true,
-      CreateDate: DATE,
-      UpdateDate: DATE,
-      PolicyVersionList: [
-        {
-          Document: doc([{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }]),
-          VersionId: 'v1',
-          IsDefaultVersion: true,
-          CreateDate: DATE,
-        },
-      ],
-    },
+    managedPolicy('team-read', accountId, groupCount, [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }]),
   ];
   return { UserDetailList, GroupDetailList, RoleDetailList: [], Policies };
+}
+
+/** A customer managed policy as the file lists it, with its one (default) version. */
+function managedPolicy(name: string, accountId: string, attachments: number, statements: unknown[]): unknown {
+  return {
+    PolicyName: name,
+    PolicyId: `ANPA${name
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')
+      .slice(-17)
+      .padStart(17, '0')}`,
+    Arn: `arn:aws:iam::${accountId}:policy/${name}`,
+    Path: '/',
+    DefaultVersionId: 'v1',
+    AttachmentCount: attachments,
+    IsAttachable: true,
+    CreateDate: DATE,
+    UpdateDate: DATE,
+    PolicyVersionList: [{ Document: doc(statements), VersionId: 'v1', IsDefaultVersion: true, CreateDate: DATE }],
+  };
 }

@@ -14,7 +14,11 @@ const file = join(tmpdir(), `leash-shape-${process.pid}.json`);
 afterAll(() => rmSync(file, { force: true }));
 
 const USER_SHAPES: readonly Shape[] = ['keys-by-name', 'groups-by-name'];
-const ROLE_SHAPES = (Object.keys(SHAPES) as Shape[]).filter((shape) => !USER_SHAPES.includes(shape));
+/** Role shapes where a role raises its own permissions, rather than reaching its administrator. */
+const SELF_SHAPES: readonly Shape[] = ['policy-write-by-name', 'policy-version-by-name'];
+const ROLE_SHAPES = (Object.keys(SHAPES) as Shape[]).filter(
+  (shape) => !USER_SHAPES.includes(shape) && !SELF_SHAPES.includes(shape),
+);
 
 describe('generated ABAC-shaped accounts', () => {
   it.each(ROLE_SHAPES)('%s: every role reaches its own team’s administrator only', (shape) => {
@@ -61,6 +65,28 @@ describe('generated ABAC-shaped accounts', () => {
       const team = /team-(\w+)-user-\d+$/.exec(finding.principalArn!)![1];
       expect(finding.message).toMatch(new RegExp(`add-user-to-group on group/team-${team}-group-[012] `));
       expect(finding.message.match(/team-\w+-group/g)!.every((name) => name === `team-${team}-group`)).toBe(true);
+    }
+  });
+
+  it.each(SELF_SHAPES)('%s: every role but the administrators raises its own permissions, as its team’s', (shape) => {
+    const account = generateShape(shape, 60) as {
+      RoleDetailList: { RoleName: string; AttachedManagedPolicies: { PolicyName: string }[] }[];
+    };
+    writeFileSync(file, JSON.stringify(account));
+    const result = auditAccount(loadInputFile(file).accounts[0], { catalog, now: NOW });
+    expect(result.stats.failedRules).toEqual([]);
+    const raised = result.findings.filter(
+      (f) => f.ruleId === 'can-delete-production' && f.message.includes('once it raises its own permissions'),
+    );
+    expect(raised).toHaveLength(57);
+    for (const finding of raised) {
+      const name = finding.principalArn!.split('/').pop()!;
+      const held = account.RoleDetailList.find((role) => role.RoleName === name)!.AttachedManagedPolicies;
+      expect(finding.message).toContain(
+        shape === 'policy-write-by-name'
+          ? 'put-role-policy on itself'
+          : `create-policy-version on policy/${held[0].PolicyName} `,
+      );
     }
   });
 });

@@ -130,9 +130,14 @@ class AccountCompiler {
       return this.compileOrInvalid(document, type, where, source);
     let byUse = this.cache.documents.get(document);
     if (!byUse) this.cache.documents.set(document, (byUse = new Map()));
-    const key = `${type}\n${where}\n${source.policy}\n${source.policyKind}\n${source.layer}\n${source.attachedAt ?? ''}`;
-    let result = byUse.get(key);
-    if (!result) byUse.set(key, (result = this.compileOrInvalid(document, type, where, source)));
+    // Not keyed by `where`, which only names the document in what is reported of it: one document given to many
+    // principals (escalated.ts gives each an `Allow *` of one document) is one set of statements, whose plans
+    // they share. A document that cannot be read in full is compiled again for each place, to say where.
+    const key = `${type}\n${source.policy}\n${source.policyKind}\n${source.layer}\n${source.attachedAt ?? ''}`;
+    const known = byUse.get(key);
+    if (known && (known.invalid === undefined || known.invalid.where === where)) return known;
+    const result = this.compileOrInvalid(document, type, where, source);
+    if (!known) byUse.set(key, result);
     return result;
   }
 

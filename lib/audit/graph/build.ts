@@ -2652,12 +2652,8 @@ class GraphBuilder {
     if (holders.targets.size === 0) return undefined;
     const resolved = resolveTargets(compiled, path.actions[0], context, holders.targets, held);
     if (resolved.scope === 'none') return undefined;
-    let byTarget: Map<string, ActionDecision> | undefined;
-    const on = (arn: string): ActionDecision | undefined => {
-      if (resolved.scope === 'any') return resolved.decision;
-      byTarget ??= new Map(resolved.targets.map((t) => [t.arn, t.decision]));
-      return byTarget.get(arn);
-    };
+    const on = (arn: string): ActionDecision | undefined =>
+      resolved.scope === 'any' ? resolved.decision : resolved.decisionOf(arn);
     const raises = (arn: string): ActionDecision | undefined => {
       if (arn === principal.arn) return undefined;
       const through = holders.through(arn);
@@ -2766,13 +2762,8 @@ class GraphBuilder {
         return false;
       });
     }
-    // By ARN, made once: a user may join hundreds of groups, each looked up here.
-    let byArn: Map<string, ActionDecision> | undefined;
-    const decisionFor = (arn: string): ActionDecision | undefined => {
-      if (resolved.scope === 'any') return resolved.decision;
-      byArn ??= new Map(resolved.targets.map((t) => [t.arn, t.decision]));
-      return byArn.get(arn);
-    };
+    const decisionFor = (arn: string): ActionDecision | undefined =>
+      resolved.scope === 'any' ? resolved.decision : resolved.decisionOf(arn);
     // In place: the first of its own targets the write is allowed on.
     let best: SelfEscalation | undefined;
     for (const arn of own) {
@@ -2854,12 +2845,9 @@ class GraphBuilder {
     resolved: Exclude<Resolved, { scope: 'none' }>,
     mine: ReadonlySet<string>,
   ): PendingRewrite['raises'] | undefined {
-    let byTarget: Map<string, ActionDecision> | undefined;
     const on = (arn: string): ActionDecision | undefined => {
       if (mine.has(arn)) return undefined;
-      if (resolved.scope === 'any') return resolved.decision;
-      byTarget ??= new Map(resolved.targets.map((t) => [t.arn, t.decision]));
-      return byTarget.get(arn);
+      return resolved.scope === 'any' ? resolved.decision : resolved.decisionOf(arn);
     };
     const firstOf = (arns: readonly string[]) => {
       for (const arn of arns) {

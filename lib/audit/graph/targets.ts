@@ -42,8 +42,13 @@ export class TargetIndex {
   }
 
   has(arn: string): boolean {
+    return this.position(arn) >= 0;
+  }
+
+  /** Where the target sits in all(); -1 when it is none of them. */
+  position(arn: string): number {
     const at = this.lowerBound(arn);
-    return at < this.sorted.length && this.sorted[at] === arn;
+    return at < this.sorted.length && this.sorted[at] === arn ? at : -1;
   }
 
   all(): readonly string[] {
@@ -256,6 +261,11 @@ export type Resolved =
        * answered. `key` names the group's members within the TargetIndex, whoever asks.
        */
       readonly groups?: readonly TargetGroup[];
+      /**
+       * The answer on one target (undefined: denied, or not a target), without making `targets`: a caller that
+       * looks up a few targets among thousands reached by class pays for those it looks up.
+       */
+      readonly decisionOf: (arn: string) => ActionDecision | undefined;
     };
 
 /** Targets that share one answer (Resolved.groups). */
@@ -363,8 +373,7 @@ function perClass(
     groups.push({ key, arns, decision });
   }
   if (groups.length === 0) return { scope: 'none' };
-  const all = targets.all();
-  return grouped(all, classOf, byClass, groups);
+  return grouped(targets, classOf, byClass, groups);
 }
 
 /**
@@ -373,14 +382,19 @@ function perClass(
  * targets, kept, grew with callers times targets (2 GB at 10,000 roles granted by name pattern).
  */
 function grouped(
-  all: readonly string[],
+  index: TargetIndex,
   groupOf: Int32Array,
   byGroup: readonly (ActionDecision | undefined)[],
   groups: readonly TargetGroup[],
 ): Resolved {
+  const all = index.all();
   return {
     scope: 'some',
     groups,
+    decisionOf: (arn) => {
+      const at = index.position(arn);
+      return at < 0 ? undefined : byGroup[groupOf[at]];
+    },
     get targets() {
       const out: { arn: string; decision: ActionDecision }[] = [];
       for (let i = 0; i < all.length; i++) {
@@ -409,7 +423,7 @@ function perTagGroup(
   }
   if (groups.length === 0) return { scope: 'none' };
   // The targets in the order perTarget gives them (sorted), so whoever links them one by one links alike.
-  return grouped(targets.all(), targets.groupIndexes(), byGroup, groups);
+  return grouped(targets, targets.groupIndexes(), byGroup, groups);
 }
 
 /** The principal's answer on each target its general answer's Allow patterns can match. */
@@ -441,5 +455,19 @@ function perTarget(
     const decision = principal.decide(action, withResource(context, arn, targets.tagsOf?.(arn)));
     if (decision.decision !== 'denied') out.push({ arn, decision });
   }
-  return out.length ? { scope: 'some', targets: out } : { scope: 'none' };
+  return out.length ? listed(out) : { scope: 'none' };
+}
+
+/** Resolved targets as a list: looked up one by one in it while short, by a map made once when longer. */
+function listed(targets: readonly { readonly arn: string; readonly decision: ActionDecision }[]): Resolved {
+  let byArn: Map<string, ActionDecision> | undefined;
+  return {
+    scope: 'some',
+    targets,
+    decisionOf: (arn) => {
+      if (targets.length <= 8) return targets.find((t) => t.arn === arn)?.decision;
+      byArn ??= new Map(targets.map((t) => [t.arn, t.decision]));
+      return byArn.get(arn);
+    },
+  };
 }

@@ -770,3 +770,22 @@ describe('a compile cache of one account, asked principal by principal', () => {
     expect(own.sort()).toEqual(['group:ops/inline:shared', 'inline:own']);
   });
 });
+
+describe('one document held by many principals', () => {
+  it('is one set of statements for all of them, and what cannot be read of it is reported where each holds it', () => {
+    const shared = { Version: '2012-10-17', Statement: [allow('s3:GetObject'), { Effect: 'Maybe', Action: 's3:*' }] };
+    const account = snapshot({
+      principals: ['a', 'b'].map((name) => principal(name, { inline: { same: shared } })),
+    });
+    // Two principals, one document object under one name (as a generated probe gives every principal).
+    const [a, b] = account.principals;
+    const probe = { ...account, principals: [a, { ...b, inlinePolicies: a.inlinePolicies }] };
+    const compiled = compileAccount(probe, catalog, new CompileCache(catalog));
+    expect(compiled.invalidPolicies.map((p) => p.where)).toEqual([
+      `${a.arn}: inline policy same`,
+      `${b.arn}: inline policy same`,
+    ]);
+    const [first, second] = compiled.principals.map((p) => p.decide('s3:GetObject'));
+    expect(first.allowedBy[0].statement).toBe(second.allowedBy[0].statement);
+  });
+});

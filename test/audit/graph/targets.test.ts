@@ -126,7 +126,10 @@ describe('resolveTargets over many targets, a question per class of targets', ()
             own.decision === 'denied' ? [] : own.dependsOn,
           ]);
           if (found) expect(found.allowedBy.map((ref) => ref.policy)).toEqual(own.allowedBy.map((ref) => ref.policy));
+          // One target looked up alone gets the same answer as in the list.
+          expect(resolved.scope === 'some' ? resolved.decisionOf(arn) : undefined).toBe(found);
         }
+        if (resolved.scope === 'some') expect(resolved.decisionOf(roleArn('not-a-target'))).toBeUndefined();
       }
     },
   );

@@ -713,12 +713,11 @@ function groupsToJoin(
   const { index, groups } = accountGroups(snapshot);
   const resolved = resolveTargets(compiled, 'iam:AddUserToGroup', NO_REQUEST, index);
   if (resolved.scope === 'none') return names;
-  const decisions =
-    resolved.scope === 'any' ? undefined : new Map(resolved.targets.map((t) => [t.arn, t.decision.decision]));
   const skip = new Set([...names, ...user.groups]);
   for (const group of groups) {
     if (skip.has(group.name)) continue;
-    const decision = resolved.scope === 'any' ? resolved.decision.decision : (decisions!.get(group.arn) ?? 'denied');
+    const decision =
+      resolved.scope === 'any' ? resolved.decision.decision : (resolved.decisionOf(group.arn)?.decision ?? 'denied');
     if (decision === 'allowed' || (decision === 'depends' && self.decision === 'depends')) names.push(group.name);
   }
   return names;
