@@ -182,7 +182,7 @@ export function renderPath(
   home?: string,
 ): string {
   if (format === 'json') {
-    return `${jsonVisible(JSON.stringify({ from, goal: goal.name, found: path !== undefined, ...(path ? { path: pathDetails(path) } : {}) }, null, 2))}\n`;
+    return `${jsonVisible(JSON.stringify({ from, goal: goal.name, found: path !== undefined, ...(path ? { path: pathDetails(path, true) } : {}) }, null, 2))}\n`;
   }
   if (!path) {
     if (format === 'dot') return 'digraph access {\n}\n';

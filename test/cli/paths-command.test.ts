@@ -232,4 +232,47 @@ describe('leash paths', () => {
       expect((await run(file)).code).toBe(0);
     });
   });
+
+  it('prints a path of many hops whole in JSON (a finding shows only its ends)', async () => {
+    const account = '111122223333';
+    const arn = (i: number) => `arn:aws:iam::${account}:role/r${i}`;
+    const role = (i: number) => ({
+      RoleName: `r${i}`,
+      RoleId: `AROA${String(i).padStart(17, '0')}`,
+      Arn: arn(i),
+      Path: '/',
+      CreateDate: '2025-01-01T00:00:00Z',
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: i < 19 ? [{ Effect: 'Allow', Principal: { AWS: arn(i + 1) }, Action: 'sts:AssumeRole' }] : [],
+      },
+      RolePolicyList: [
+        {
+          PolicyName: 'p',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: i === 0 ? '*' : 'sts:AssumeRole', Resource: '*' }],
+          },
+        },
+      ],
+      AttachedManagedPolicies: [],
+      InstanceProfileList: [],
+      Tags: [],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'leash-paths-')), 'authz.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        UserDetailList: [],
+        GroupDetailList: [],
+        RoleDetailList: Array.from({ length: 20 }, (_, i) => role(i)),
+        Policies: [],
+      }),
+    );
+    const io = memoryIo();
+    await runCli(['paths', arn(19), '--to', 'admin', '--format', 'json', '--input', file], io);
+    const json = JSON.parse(io.out) as { path: { hops: { to: string }[]; omittedHops?: unknown } };
+    expect(json.path.hops.map((hop) => hop.to)).toEqual(Array.from({ length: 19 }, (_, i) => arn(18 - i)));
+    expect(json.path).not.toHaveProperty('omittedHops');
+  });
 });

@@ -227,7 +227,11 @@ function location(finding: Finding): { physicalLocation: Record<string, unknown>
  */
 function codeFlows(finding: Finding): { codeFlows?: unknown[] } {
   const path = finding.details?.path as
-    | { from: string; hops: { from: string; to: string; kind: string; actions: string[]; decision: string }[] }
+    | {
+        from: string;
+        hops: { from: string; to: string; kind: string; actions: string[]; decision: string }[];
+        omittedHops?: { after?: unknown; count?: unknown };
+      }
     | undefined;
   if (!path || typeof path.from !== 'string' || !Array.isArray(path.hops) || path.hops.length === 0) return {};
   const at = (arn: string, text: string) => {
@@ -240,10 +244,15 @@ function codeFlows(finding: Finding): { codeFlows?: unknown[] } {
       },
     };
   };
-  const locations = [
-    at(path.from, `start: ${shortPrincipal(path.from)}`),
-    ...path.hops.map((hop) => at(hop.to, `${hop.kind} via ${hop.actions.join(' + ')} (${hop.decision})`)),
-  ];
+  // A long path's middle is left out of findings (rules/support/transitive.ts pathDetails): said where it is.
+  const { after, count } = path.omittedHops ?? {};
+  const locations = [at(path.from, `start: ${shortPrincipal(path.from)}`)];
+  path.hops.forEach((hop, i) => {
+    if (i === after && typeof count === 'number') {
+      locations.push(at(hop.from, `… ${count} more hops, left out of the finding (leash paths prints them)`));
+    }
+    locations.push(at(hop.to, `${hop.kind} via ${hop.actions.join(' + ')} (${hop.decision})`));
+  });
   return { codeFlows: [{ threadFlows: [{ locations }] }] };
 }
 

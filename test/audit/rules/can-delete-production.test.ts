@@ -1,6 +1,8 @@
 import * as rule from '../../../lib/audit/rules/can-delete-production';
 import { auditAccount } from '../../../lib/audit/audit';
 import { PrincipalEvaluator } from '../../../lib/audit/evaluate/evaluator';
+import { sarifLog } from '../../../lib/audit/report/sarif';
+import { reportInput } from '../report/fixtures';
 import type { Finding } from '../../../lib/audit/rules/types';
 import {
   about,
@@ -848,6 +850,37 @@ describe('can-delete-production', () => {
     } finally {
       decide.mockRestore();
     }
+  });
+
+  it('shows a path of many hops by its ends, saying how many it leaves out (SARIF too)', () => {
+    // role/r29 trusts nobody; role/r(i) trusts role/r(i+1): r29 reaches the administrator r0 in 29 hops.
+    const principals: PrincipalSpec[] = Array.from({ length: 30 }, (_, i) => ({
+      name: `r${i}`,
+      trust:
+        i < 29
+          ? doc({ Effect: 'Allow', Principal: { AWS: roleArn(`r${i + 1}`) }, Action: 'sts:AssumeRole' })
+          : undefined,
+      policies: [doc(allow(i === 0 ? 'rds:DeleteDBInstance' : 'sts:AssumeRole'))],
+    }));
+    const [finding] = about(run(rule, { principals }), 'r29');
+    const path = finding.details?.path as {
+      hopCount: number;
+      omittedHops: { after: number; count: number };
+      hops: { from: string; to: string }[];
+    };
+    expect(path).toMatchObject({ hopCount: 29, omittedHops: { after: 8, count: 13 } });
+    expect(path.hops.map((hop) => hop.to)).toEqual([
+      ...[28, 27, 26, 25, 24, 23, 22, 21].map((i) => roleArn(`r${i}`)),
+      ...[7, 6, 5, 4, 3, 2, 1, 0].map((i) => roleArn(`r${i}`)),
+    ]);
+    expect(finding.message).toContain('assume role/r21 → (13 more hops) → role/r8 → assume role/r7');
+    expect(finding.severity).toBe('high');
+    const sarif = JSON.stringify(sarifLog({ ...reportInput, findings: [finding] }));
+    expect(sarif).toContain('… 13 more hops, left out of the finding');
+    // Of a short path, nothing is left out.
+    const [near] = about(run(rule, { principals }), 'r3');
+    expect(near.details?.path).not.toHaveProperty('omittedHops');
+    expect((near.details?.path as { hops: unknown[] }).hops).toHaveLength(3);
   });
 
   it('is stopped after the escalation by an SCP that denies the delete', () => {

@@ -66,13 +66,42 @@ export function pathSeverity(path: Path, top: Severity, goalCertain: boolean): S
   return lower(top, steps);
 }
 
-/** The path as JSON: every hop with its actions, decision, what it depends on or needs, and its statements. */
-export function pathDetails(path: Path): Record<string, unknown> {
+/**
+ * Hops a finding shows of a long path: its first and its last this many. An account whose roles trust each other
+ * in a chain gives paths of hundreds of hops, and every principal on the chain a finding that lists them all:
+ * 500 MB of JSON at 2,000 roles, and the memory to write it. `leash paths` prints a path whole.
+ */
+export const PATH_END_HOPS = 8;
+
+/** The hops a finding shows, and how many are left out after the first PATH_END_HOPS (none for a short path). */
+function shownHops(path: Path): { head: Path['hops']; tail: Path['hops']; omitted: number } {
+  const omitted = path.hops.length - 2 * PATH_END_HOPS;
+  if (omitted <= 0) return { head: path.hops, tail: [], omitted: 0 };
+  return { head: path.hops.slice(0, PATH_END_HOPS), tail: path.hops.slice(-PATH_END_HOPS), omitted };
+}
+
+/**
+ * The path as JSON: every hop with its actions, decision, what it depends on or needs, and its statements. Of a
+ * path longer than twice PATH_END_HOPS only the first and last hops, with `hopCount` and `omittedHops` saying
+ * what was left out (unless `whole`).
+ */
+export function pathDetails(path: Path, whole = false): Record<string, unknown> {
+  const { head, tail, omitted } = whole ? { head: path.hops, tail: [], omitted: 0 } : shownHops(path);
   return {
     from: path.from,
     to: path.to,
     certain: path.certain,
-    hops: path.hops.map((hop) => ({
+    ...(omitted > 0
+      ? {
+          hopCount: path.hops.length,
+          omittedHops: {
+            after: PATH_END_HOPS,
+            count: omitted,
+            reason: `a path of ${path.hops.length} hops is shown by its first and last ${PATH_END_HOPS}; \`leash paths\` prints it whole`,
+          },
+        }
+      : {}),
+    hops: [...head, ...tail].map((hop) => ({
       from: hop.from,
       to: hop.to,
       kind: hop.kind,
@@ -113,8 +142,15 @@ export function pathCaveat(path: Path): string {
   return parts.join(' ');
 }
 
+/** The path in words; of a long one, its first and last hops with the count of those between (pathDetails). */
 export function pathText(path: Path, homeAccount: string): string {
-  return describePath(path, (arn) => shortName(arn, homeAccount));
+  const short = (arn: string) => shortName(arn, homeAccount);
+  const { head, tail, omitted } = shownHops(path);
+  if (omitted === 0) return describePath(path, short);
+  return (
+    `${describePath({ ...path, hops: head }, short)} → (${omitted} more hops) → ` +
+    describePath({ ...path, from: tail[0].from, hops: tail }, short)
+  );
 }
 
 /**
