@@ -1,7 +1,9 @@
-// Accounts shaped the way attribute-based access control (ABAC) shapes them: every role may reach the roles of
-// its own team, by their tag or by their name prefix, through sts:AssumeRole, iam:PassRole or a trust rewrite.
-// Each caller then reaches a third of the account, so anything the audit does per caller and target grows with
-// the square of the roles: these are the accounts that show it (bench/account-shapes.ts). Every role holds an
+// Accounts shaped the way attribute-based access control (ABAC) shapes them: every role (or user) may reach the
+// principals, groups or policies of its own team, by their tag or by their name prefix: through sts:AssumeRole,
+// iam:PassRole, a trust rewrite, a policy write, a new policy version, access keys or joining groups. Each caller
+// then reaches a third of the account, so anything the audit does per caller and target grows with the square of
+// the principals: these are the accounts that show it (bench/account-shapes.ts). One more, trust-chain, has roles
+// that trust each other by ARN in a chain, whose shortest paths grow with the account. Every principal holds an
 // inline policy of its own, as CDK and Terraform write them, so no two share a policy.
 
 /** How a role reaches its team's roles. */
@@ -16,6 +18,8 @@ export const SHAPES = {
   'policy-write-by-name': 'iam:PutRolePolicy and sts:AssumeRole on role/team-<team>-*, every role trusting the account',
   'policy-version-by-name':
     'iam:CreatePolicyVersion on policy/team-<team>-*: every role holds a managed policy of its team (one per 10 roles)',
+  'trust-chain':
+    'sts:AssumeRole on *: every trust names the five roles after it by ARN, so shortest paths run hundreds of hops',
   'keys-by-name': 'users, with iam:CreateAccessKey on user/team-<team>-*',
   'groups-by-name':
     'users, each in its team groups, with iam:AddUserToGroup on group/team-<team>-* (a group per 10 users)',
@@ -76,24 +80,32 @@ export function generateShape(shape: Shape, roles: number, accountId = '12345678
           Resource: `arn:aws:iam::${accountId}:policy/team-${team}-*`,
         },
       ],
+      'trust-chain': [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
       'keys-by-name': [],
       'groups-by-name': [],
     };
+    // trust-chain: role i trusts roles i+1, i+2, i+3, i+5 and i+8 (wrapping), whatever their team.
+    const chained = [1, 2, 3, 5, 8].map((k) => {
+      const j = (i + k) % roles;
+      return roleArn(`team-${TEAMS[j % TEAMS.length]}-svc-${j}`);
+    });
     const trust =
-      shape === 'pass-by-name'
-        ? trustOf({ Service: 'lambda.amazonaws.com' })
-        : shape === 'pass-by-tag'
-          ? trustOf({ Service: 'ec2.amazonaws.com' })
-          : shape === 'trust-everyone-by-tag' || shape === 'trust-account-by-tag'
-            ? doc([
-                {
-                  Effect: 'Allow',
-                  Principal: { AWS: shape === 'trust-everyone-by-tag' ? '*' : `arn:aws:iam::${accountId}:root` },
-                  Action: 'sts:AssumeRole',
-                  Condition: { StringEquals: { 'aws:PrincipalTag/team': team } },
-                },
-              ])
-            : trustOf({ AWS: `arn:aws:iam::${accountId}:root` });
+      shape === 'trust-chain'
+        ? doc([{ Effect: 'Allow', Principal: { AWS: chained }, Action: 'sts:AssumeRole' }])
+        : shape === 'pass-by-name'
+          ? trustOf({ Service: 'lambda.amazonaws.com' })
+          : shape === 'pass-by-tag'
+            ? trustOf({ Service: 'ec2.amazonaws.com' })
+            : shape === 'trust-everyone-by-tag' || shape === 'trust-account-by-tag'
+              ? doc([
+                  {
+                    Effect: 'Allow',
+                    Principal: { AWS: shape === 'trust-everyone-by-tag' ? '*' : `arn:aws:iam::${accountId}:root` },
+                    Action: 'sts:AssumeRole',
+                    Condition: { StringEquals: { 'aws:PrincipalTag/team': team } },
+                  },
+                ])
+              : trustOf({ AWS: `arn:aws:iam::${accountId}:root` });
     // The first role of each team may delete databases: what the others reach it for.
     const admin = i < TEAMS.length ? [{ Effect: 'Allow', Action: 'rds:Delete*', Resource: '*' }] : [];
     return {

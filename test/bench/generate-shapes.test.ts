@@ -16,8 +16,10 @@ afterAll(() => rmSync(file, { force: true }));
 const USER_SHAPES: readonly Shape[] = ['keys-by-name', 'groups-by-name'];
 /** Role shapes where a role raises its own permissions, rather than reaching its administrator. */
 const SELF_SHAPES: readonly Shape[] = ['policy-write-by-name', 'policy-version-by-name'];
+/** Role shapes where a role reaches an administrator of any team, through roles of any team. */
+const CHAIN_SHAPES: readonly Shape[] = ['trust-chain'];
 const ROLE_SHAPES = (Object.keys(SHAPES) as Shape[]).filter(
-  (shape) => !USER_SHAPES.includes(shape) && !SELF_SHAPES.includes(shape),
+  (shape) => !USER_SHAPES.includes(shape) && !SELF_SHAPES.includes(shape) && !CHAIN_SHAPES.includes(shape),
 );
 
 describe('generated ABAC-shaped accounts', () => {
@@ -88,5 +90,21 @@ describe('generated ABAC-shaped accounts', () => {
           : `create-policy-version on policy/${held[0].PolicyName} `,
       );
     }
+  });
+
+  it('trust-chain: every role reaches an administrator by assuming role after role, the long paths by their ends', () => {
+    writeFileSync(file, JSON.stringify(generateShape('trust-chain', 200)));
+    const result = auditAccount(loadInputFile(file).accounts[0], { catalog, now: NOW });
+    expect(result.stats.failedRules).toEqual([]);
+    const through = result.findings.filter(
+      (f) => f.ruleId === 'can-delete-production' && f.message.includes('through another principal'),
+    );
+    expect(through).toHaveLength(197);
+    const paths = through.map((f) => f.details!.path as { hopCount?: number; hops: { kind: string; to: string }[] });
+    expect(paths.every((path) => path.hops.every((hop) => hop.kind === 'assume-role'))).toBe(true);
+    expect(paths.every((path) => /team-\w+-svc-[012]$/.test(path.hops[path.hops.length - 1].to))).toBe(true);
+    const longest = Math.max(...paths.map((path) => path.hopCount ?? path.hops.length));
+    expect(longest).toBeGreaterThan(16);
+    for (const path of paths.filter((p) => p.hopCount !== undefined)) expect(path.hops).toHaveLength(16);
   });
 });
