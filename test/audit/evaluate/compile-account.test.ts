@@ -788,4 +788,25 @@ describe('one document held by many principals', () => {
     const [first, second] = compiled.principals.map((p) => p.decide('s3:GetObject'));
     expect(first.allowedBy[0].statement).toBe(second.allowedBy[0].statement);
   });
+
+  it('is two sets of statements where it is two policies (a user’s own and its group’s), each named as it is', () => {
+    const readable = policy(allow('s3:GetObject'));
+    const account = snapshot({
+      principals: [
+        principal('alice', { kind: 'user', groups: ['ops'], inline: { mine: readable } }),
+        principal('ops', { kind: 'group', inline: { team: readable } }),
+      ],
+    });
+    const [alice, ops] = account.principals;
+    // The parsed snapshot holds copies: give both the one object.
+    const same = {
+      ...account,
+      principals: [alice, { ...ops, inlinePolicies: [{ name: 'team', document: alice.inlinePolicies[0].document }] }],
+    };
+    for (const cache of [new CompileCache(catalog), new CompileCache(catalog, { oneAccount: true })]) {
+      const compiled = compileAccount(same, catalog, cache).principal(alice.arn)!;
+      const refs = compiled.decide('s3:GetObject').allowedBy;
+      expect(refs.map((ref) => ref.policy).sort()).toEqual(['group:ops/inline:team', 'inline:mine']);
+    }
+  });
 });
