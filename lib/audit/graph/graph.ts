@@ -195,6 +195,39 @@ export class AccessGraph {
     }
   }
 
+  /** Nodes (principals and hubs), numbered from 0: the numbers forEachExit gives. */
+  get nodeCount(): number {
+    return this.names.length;
+  }
+
+  /** The principal (or hub) a node number stands for. */
+  nameOf(node: number): string {
+    return this.names[node];
+  }
+
+  /**
+   * exits() without an object per exit: `visit(to, way)` with the target's node number and the way's half edge,
+   * in exits() order, until it returns false. A caller that walks every role behind a hub for each principal
+   * walks principals × roles: each step must cost next to nothing.
+   */
+  forEachExit(arn: string, visit: (to: number, way: HalfEdge) => boolean): void {
+    const id = this.ids.get(arn);
+    if (id === undefined) return;
+    for (const index of this.out[id]) {
+      const edge = this.edges[index];
+      const way = edge.half;
+      if (!this.hub[edge.to]) {
+        if (!visit(edge.to, way)) return;
+        continue;
+      }
+      const through = this.out[edge.to];
+      for (let i = 0; i < through.length; i++) {
+        const next = this.edges[through[i]].to;
+        if (next !== id && !visit(next, way)) return;
+      }
+    }
+  }
+
   /**
    * The ways out of principals (pathId, else kind), each once in the order exits() first gives it, whose target
    * passes `leads` or is `also`. A hub's targets are tested once for every principal asking: expanding a hub

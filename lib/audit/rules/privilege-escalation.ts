@@ -211,30 +211,62 @@ class GainCheck {
     const writes = mine.writeAllowed + mine.writeDepends;
     let exact = EXACT_CHECKS;
     // A target may be reached several ways (PassRole to a new project, or a build of an existing one): the
-    // first certain way to a principal with more access wins, else the first way at all.
-    const gained = new Set<string>();
-    const checked = new Set<string>();
+    // first certain way to a principal with more access wins, else the first way at all. Targets are marked
+    // by node with this call's stamp, not kept in sets: every principal may walk thousands of roles.
+    const stamp = this.nextStamp(graph.nodeCount);
+    const { gained, checked } = this.marks!;
     let first: Edge | undefined;
     let alternatives = EXACT_CHECKS * 4;
-    for (const exit of graph.exits(source)) {
-      if (!gained.has(exit.to)) {
-        if (checked.has(exit.to)) continue;
-        checked.add(exit.to);
-        const theirs = analysis.summary(exit.to);
-        const target = account.principal(exit.to);
-        if (!theirs || !target) continue;
-        const their = theirs.writeAllowed + theirs.writeDepends;
-        if (their === 0) continue;
-        if (!(their > writes || (exact-- > 0 && this.grantsMore(target, compiled)))) continue;
-        gained.add(exit.to);
+    graph.forEachExit(source, (to, way) => {
+      if (gained[to] !== stamp) {
+        if (checked[to] === stamp) return true;
+        checked[to] = stamp;
+        const their = this.writesOf(to);
+        if (their === 0) return true;
+        const target = () => account.principal(graph.nameOf(to))!;
+        if (!(their > writes || (exact-- > 0 && this.grantsMore(target(), compiled)))) return true;
+        gained[to] = stamp;
       }
-      const edge = graph.edgeBetween(source, exit.to, exit.pathId ?? exit.kind);
-      if (edge && edge.decision === 'allowed' && edge.needs === undefined) return edge;
+      const edge = graph.edgeBetween(source, graph.nameOf(to), way.pathId ?? way.kind);
+      if (edge && edge.decision === 'allowed' && edge.needs === undefined) {
+        first = edge;
+        return false;
+      }
       first ??= edge;
       // Bounded: a hub can lead to thousands of roles, each one way alike.
-      if (first && --alternatives < 0) break;
-    }
+      return !(first && --alternatives < 0);
+    });
     return first;
+  }
+
+  /** Marks of the targets firstGain has seen and found to gain, by node, valid for the current stamp. */
+  private marks?: { gained: Int32Array; checked: Int32Array };
+  private stamp = 0;
+  /** Write-level actions each node's principal may make (0: none, or nothing known of it), by node; -1: not asked. */
+  private writeCounts?: Int32Array;
+
+  private nextStamp(nodes: number): number {
+    if (!this.marks || this.marks.gained.length < nodes) {
+      this.marks = { gained: new Int32Array(nodes), checked: new Int32Array(nodes) };
+    }
+    return ++this.stamp;
+  }
+
+  private writesOf(node: number): number {
+    const { graph, analysis, account } = this.context;
+    if (!this.writeCounts || this.writeCounts.length < graph.nodeCount) {
+      const counts = new Int32Array(graph.nodeCount).fill(-1);
+      if (this.writeCounts) counts.set(this.writeCounts);
+      this.writeCounts = counts;
+    }
+    let count = this.writeCounts[node];
+    if (count < 0) {
+      const name = graph.nameOf(node);
+      const theirs = analysis.summary(name);
+      count = theirs && account.principal(name) ? theirs.writeAllowed + theirs.writeDepends : 0;
+      this.writeCounts[node] = count;
+    }
+    return count;
   }
 
   /** Whether `target` may make some write `source` may not (over the catalog's writes, at the audit time). */

@@ -1236,6 +1236,29 @@ describe('shortest paths', () => {
     expect(graph.pathsTo([arn('role', 'guarded')]).path(arn('user', 'alice'))?.certain).toBe(false);
   });
 
+  it('walks the same exits by node number as exits() gives, in the same order, and stops when asked', () => {
+    const graph = graphOf({
+      principals: [
+        { name: 'alice', kind: 'user', policies: [doc(allow(['sts:AssumeRole', 'iam:PassRole']))] },
+        { name: 'admin', trust: trusting(root()), policies: [doc(allow('sts:AssumeRole'))] },
+        { name: 'ops', trust: trusting(root()) },
+        { name: 'named', trust: trusting(arn('user', 'alice')) },
+      ],
+    });
+    expect(graph.hubCount).toBeGreaterThan(0);
+    for (const from of [arn('user', 'alice'), arn('role', 'admin'), arn('role', 'ops')]) {
+      const walked: string[] = [];
+      graph.forEachExit(from, (to, way) => {
+        walked.push(`${graph.nameOf(to)} ${way.pathId ?? way.kind}`);
+        return true;
+      });
+      expect(walked).toEqual([...graph.exits(from)].map((exit) => `${exit.to} ${exit.pathId ?? exit.kind}`));
+      let seen = 0;
+      graph.forEachExit(from, () => ++seen < 2);
+      expect(seen).toBe(Math.min(2, walked.length));
+    }
+  });
+
   it('gives the ways out towards a goal that expanding every exit gives, hubs tested once', () => {
     const graph = graphOf({
       principals: [
