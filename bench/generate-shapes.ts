@@ -20,6 +20,8 @@ export const SHAPES = {
     'iam:CreatePolicyVersion on policy/team-<team>-*: every role holds a managed policy of its team (one per 10 roles)',
   'trust-chain':
     'sts:AssumeRole on *: every trust names the five roles after it by ARN, so shortest paths run hundreds of hops',
+  'unreadable-everywhere':
+    'sts:AssumeRole on role/team-<team>-*, every policy with a statement that cannot be read (a misspelt operator)',
   'keys-by-name': 'users, with iam:CreateAccessKey on user/team-<team>-*',
   'groups-by-name':
     'users, each in its team groups, with iam:AddUserToGroup on group/team-<team>-* (a group per 10 users)',
@@ -81,6 +83,15 @@ export function generateShape(shape: Shape, roles: number, accountId = '12345678
         },
       ],
       'trust-chain': [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+      'unreadable-everywhere': [
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: teamRoles },
+        {
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: '*',
+          Condition: { StringEqualz: { 'aws:ResourceTag/team': team } },
+        },
+      ],
       'keys-by-name': [],
       'groups-by-name': [],
     };

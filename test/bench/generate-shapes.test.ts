@@ -107,4 +107,16 @@ describe('generated ABAC-shaped accounts', () => {
     expect(longest).toBeGreaterThan(16);
     for (const path of paths.filter((p) => p.hopCount !== undefined)) expect(path.hops).toHaveLength(16);
   });
+
+  it('unreadable-everywhere: every role’s unreadable statement is reported, with the deletes it could grant', () => {
+    writeFileSync(file, JSON.stringify(generateShape('unreadable-everywhere', 30)));
+    const result = auditAccount(loadInputFile(file).accounts[0], { catalog, now: NOW });
+    const unreadable = result.findings.filter((f) => f.ruleId === 'unreadable-policy');
+    expect(unreadable).toHaveLength(30);
+    for (const finding of unreadable) {
+      expect(finding.severity).toBe('critical');
+      expect(finding.message).toContain('StringEqualz');
+      expect(finding.message).toMatch(/taken as Allow \*, it could delete production \(\w+:\w+\)/);
+    }
+  });
 });

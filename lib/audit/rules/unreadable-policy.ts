@@ -2,9 +2,12 @@
 // grant or deny anything: the rest of the policy is still analysed, and the principals it reaches are
 // flagged high so a run never passes on input it did not understand.
 import { salvagePolicy, type UnreadableStatement } from '../../policy';
-import { compileAccount } from '../evaluate';
+import { compileAccount, CompileCache } from '../evaluate';
+import type { Catalog } from '../../catalog/types';
+import { memoize2, newWeakMap } from '../../util/memo';
 import type { PolicyType } from '../../policy/types';
-import { snapshotParseCache } from '../sources/parse-cache';
+import { shareParseCache, snapshotParseCache } from '../sources/parse-cache';
+import { principalLookup } from '../sources/principal-lookup';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 import type { Evidence, Finding, RuleContext, RuleFinding, RuleMeta } from './types';
 import { docsUrl } from './support/meta';
@@ -231,6 +234,8 @@ function absentPolicyFindings(context: RuleContext): RuleFinding[] {
 
 const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
+const worstCaseCaches = new WeakMap<Catalog, WeakMap<AccountSnapshot, CompileCache>>();
+
 /**
  * Whether the principal could delete production if what the audit cannot read granted everything: its readable
  * policies, boundary and SCPs kept, Allow * added. Undefined when something read still stops it (or it is exempt);
@@ -243,11 +248,19 @@ function worstCaseDeletes(context: RuleContext, principal: Principal): string | 
     ...principal,
     inlinePolicies: [...principal.inlinePolicies, { name: 'leash-worst-case', document: ALLOW_ALL }],
   };
-  const alone: AccountSnapshot = {
-    ...snapshot,
-    principals: [probe, ...snapshot.principals.filter((p) => p.kind === 'group' && principal.groups.includes(p.name))],
-  };
-  const compiled = compileAccount(alone, catalog, undefined, context.now, principal.arn).principal(principal.arn);
+  const groups = [...new Set(principal.groups)].flatMap((name) => principalLookup(snapshot).group(name) ?? []);
+  const alone: AccountSnapshot = { ...snapshot, principals: [probe, ...groups] };
+  shareParseCache(snapshot, alone);
+  // Through one compile cache of the account: the Allow * every principal is given is one statement, and the
+  // principals asked share the evaluator's plans as the principals of one account do.
+  const cache = memoize2<Catalog, AccountSnapshot, CompileCache>(
+    worstCaseCaches,
+    catalog,
+    snapshot,
+    newWeakMap,
+    () => new CompileCache(catalog, { oneAccount: true }),
+  );
+  const compiled = compileAccount(alone, catalog, cache, context.now, principal.arn).principal(principal.arn);
   if (!compiled) return undefined;
   const { actions, requests } = productionDeletions(catalog, guardrails, analysis.productionTags(principal));
   for (const { request } of requests) {

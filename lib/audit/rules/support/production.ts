@@ -77,16 +77,28 @@ export function productionDeletions(
   catalog: Catalog,
   guardrails: GuardrailSpec,
   tags: readonly ProductionTag[],
-): { actions: CatalogAction[]; requests: { request: RequestContext; tag: string }[] } {
-  const { actions, request } = productionDeletion(catalog, guardrails);
-  return {
-    actions,
-    requests: tags.map(({ key, value, text }) => ({
-      request: { ...request, resourceTags: { [key]: value } },
-      tag: text,
-    })),
-  };
+): { actions: readonly CatalogAction[]; requests: readonly { request: RequestContext; tag: string }[] } {
+  // Made once per catalog and guardrails, with one request object per tag: asked for every principal (of an
+  // account whose policies cannot all be read), and the evaluator shares its answers by request object.
+  const { actions, perTag } = memoize2<Catalog, GuardrailSpec, DeletionsAsked>(
+    deletionsAsked,
+    catalog,
+    guardrails,
+    newWeakMap,
+    () => {
+      const { actions: asked, request } = productionDeletion(catalog, guardrails);
+      return { actions: asked, perTag: requestsPerTag(request) };
+    },
+  );
+  return { actions, requests: perTag(tags) };
 }
+
+interface DeletionsAsked {
+  readonly actions: readonly CatalogAction[];
+  readonly perTag: ReturnType<typeof requestsPerTag>;
+}
+
+const deletionsAsked = new WeakMap<Catalog, WeakMap<GuardrailSpec, DeletionsAsked>>();
 
 /**
  * Requests on a resource with each production tag, made once per tag and shared by every principal that asks
