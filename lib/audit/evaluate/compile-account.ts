@@ -68,10 +68,10 @@ export class CompileCache {
   readonly levels = new Map<string, CompiledLevel>();
   readonly denyLayers = new Map<string, SharedLayer>();
   /**
-   * Documents compiled, by document object, then by how they are read (type, place, source): an account made
-   * from another that holds the same document objects (a principal alone with its groups, asked about once per
-   * principal: rules/support/escalated.ts) compiles each of them once, not once per account. A compiled
-   * document depends on nothing else (the catalog is the cache's own).
+   * Documents compiled, by document object, then by how they are read (type and source; see compileCached): an
+   * account made from another that holds the same document objects (a principal alone with its groups, asked
+   * about once per principal: rules/support/escalated.ts) compiles each of them once, not once per account. A
+   * compiled document depends on nothing else (the catalog is the cache's own).
    */
   readonly documents = new WeakMap<object, Map<string, CompiledOrInvalid>>();
   /**

@@ -223,8 +223,8 @@ class GainCheck {
         checked[to] = stamp;
         const their = this.writesOf(to);
         if (their === 0) return true;
-        const target = () => account.principal(graph.nameOf(to))!;
-        if (!(their > writes || (exact-- > 0 && this.grantsMore(target(), compiled)))) return true;
+        const more = their > writes || (exact-- > 0 && this.grantsMore(account.principal(graph.nameOf(to))!, compiled));
+        if (!more) return true;
         gained[to] = stamp;
       }
       const edge = graph.edgeBetween(source, graph.nameOf(to), way.pathId ?? way.kind);

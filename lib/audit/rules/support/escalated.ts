@@ -718,7 +718,10 @@ function groupsToJoin(
     if (skip.has(group.name)) continue;
     const decision =
       resolved.scope === 'any' ? resolved.decision.decision : (resolved.decisionOf(group.arn)?.decision ?? 'denied');
-    if (decision === 'allowed' || (decision === 'depends' && self.decision === 'depends')) names.push(group.name);
+    if (decision === 'allowed' || (decision === 'depends' && self.decision === 'depends')) {
+      names.push(group.name);
+      skip.add(group.name);
+    }
   }
   return names;
 }
