@@ -4,10 +4,10 @@
 // leaving the group that holds it (RemoveUserFromGroup) takes the Deny away. A statement that cannot be read might be a Deny: its policy counts (fail closed).
 import { salvagePolicy } from '../../policy';
 import { snapshotParseCache } from '../sources/parse-cache';
+import { principalLookup } from '../sources/principal-lookup';
 import type { AccountSnapshot, ManagedPolicy, Principal } from '../sources/snapshot';
 
 const managedByArn = new WeakMap<AccountSnapshot, ReadonlyMap<string, ManagedPolicy>>();
-const groupsByName = new WeakMap<AccountSnapshot, ReadonlyMap<string, Principal>>();
 
 function managedPolicy(snapshot: AccountSnapshot, arn: string): ManagedPolicy | undefined {
   let byArn = managedByArn.get(snapshot);
@@ -47,14 +47,9 @@ export function denyingGroups(
   user: Principal,
   kind: 'any' | 'inline' | 'managed' = 'any',
 ): string[] {
-  let groups = groupsByName.get(snapshot);
-  if (!groups) {
-    groups = new Map(snapshot.principals.filter((p) => p.kind === 'group').map((g) => [g.name, g]));
-    groupsByName.set(snapshot, groups);
-  }
-  const byName = groups;
+  const lookup = principalLookup(snapshot);
   return user.groups.filter((name) => {
-    const group = byName.get(name);
+    const group = lookup.group(name);
     if (!group) return false;
     return (
       (kind !== 'managed' && denyingInlinePolicies(snapshot, group).length > 0) ||

@@ -142,21 +142,11 @@ export class AccessGraph {
 
   /** Edges out of a principal, hubs expanded: one per (target, way). */
   edgesFrom(arn: string): Edge[] {
-    const id = this.ids.get(arn);
-    if (id === undefined) return [];
     const result: Edge[] = [];
-    for (const index of this.out[id]) {
-      const edge = this.edges[index];
-      if (!this.hub[edge.to]) {
-        result.push(merge(arn, this.names[edge.to], edge.half));
-        continue;
-      }
-      for (const second of this.out[edge.to]) {
-        const next = this.edges[second];
-        if (next.to === id) continue;
-        result.push(merge(arn, this.names[next.to], edge.half, next.half));
-      }
-    }
+    this.forEachExit(arn, (to, way, after) => {
+      result.push(merge(arn, this.names[to], way, after));
+      return true;
+    });
     return result;
   }
 
@@ -179,20 +169,12 @@ export class AccessGraph {
 
   /** Where the principal's own edges lead (hubs expanded), without building edge objects: target and way. */
   *exits(arn: string): Generator<{ readonly to: string; readonly kind: EdgeKind; readonly pathId?: string }> {
-    const id = this.ids.get(arn);
-    if (id === undefined) return;
-    for (const index of this.out[id]) {
-      const edge = this.edges[index];
-      const way = edge.half;
-      if (!this.hub[edge.to]) {
-        yield { to: this.names[edge.to], kind: way.kind, pathId: way.pathId };
-        continue;
-      }
-      for (const second of this.out[edge.to]) {
-        const next = this.edges[second].to;
-        if (next !== id) yield { to: this.names[next], kind: way.kind, pathId: way.pathId };
-      }
-    }
+    const found: { to: string; kind: EdgeKind; pathId?: string }[] = [];
+    this.forEachExit(arn, (to, way) => {
+      found.push({ to: this.names[to], kind: way.kind, pathId: way.pathId });
+      return true;
+    });
+    yield* found;
   }
 
   /** Nodes (principals and hubs), numbered from 0: the numbers forEachExit gives. */
@@ -206,11 +188,12 @@ export class AccessGraph {
   }
 
   /**
-   * exits() without an object per exit: `visit(to, way)` with the target's node number and the way's half edge,
-   * in exits() order, until it returns false. A caller that walks every role behind a hub for each principal
-   * walks principals × roles: each step must cost next to nothing.
+   * Where the principal's own edges lead, hubs expanded: `visit(to, way, after)` with the target's node number,
+   * the way's half edge and, through a hub, the hub's half edge to the target, in the order the edges were made,
+   * until it returns false. No object is made per exit: a caller that walks every role behind a hub for each
+   * principal walks principals × roles, and each step must cost next to nothing.
    */
-  forEachExit(arn: string, visit: (to: number, way: HalfEdge) => boolean): void {
+  forEachExit(arn: string, visit: (to: number, way: HalfEdge, after?: HalfEdge) => boolean): void {
     const id = this.ids.get(arn);
     if (id === undefined) return;
     for (const index of this.out[id]) {
@@ -222,8 +205,8 @@ export class AccessGraph {
       }
       const through = this.out[edge.to];
       for (let i = 0; i < through.length; i++) {
-        const next = this.edges[through[i]].to;
-        if (next !== id && !visit(next, way)) return;
+        const next = this.edges[through[i]];
+        if (next.to !== id && !visit(next.to, way, next.half)) return;
       }
     }
   }

@@ -12,6 +12,7 @@ import { withWildcardsFilled } from '../../policy/wildcard';
 import { conditionOperator } from '../evaluate/conditions';
 import { parsePolicyValue } from '../evaluate/policy-variables';
 import { snapshotParseCache } from '../sources/parse-cache';
+import { principalLookup } from '../sources/principal-lookup';
 import type { AccountSnapshot, Principal } from '../sources/snapshot';
 
 const TAG_KEY = 'aws:principaltag/';
@@ -204,7 +205,7 @@ function lookupsOf(snapshot: AccountSnapshot): SnapshotLookups {
   if (!lookups) {
     lookups = {
       managed: new Map(snapshot.managedPolicies.map((p) => [p.arn, p.document])),
-      groups: snapshot.principals.filter((p) => p.kind === 'group'),
+      groups: principalLookup(snapshot).groups,
     };
     lookupsBySnapshot.set(snapshot, lookups);
   }

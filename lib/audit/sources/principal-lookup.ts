@@ -1,6 +1,7 @@
 // A snapshot's principals by ARN and by name, made once per snapshot. Rules and the access graph look a
 // principal up for every principal and every escalation it has: a scan of the whole list each time grew with the
-// square of the account (about 0.3 s of CPU at 10,000 roles for one such lookup alone).
+// square of the account (about 0.3 s of CPU at 10,000 roles for one such lookup alone). The loader refuses a name
+// or ARN given twice (unique-entries.ts), so the first listed is the only one.
 import type { AccountSnapshot, Principal } from './snapshot';
 
 export interface PrincipalLookup {
@@ -12,6 +13,8 @@ export interface PrincipalLookup {
   group(name: string): Principal | undefined;
   /** The role with this name in any case: IAM names are unique regardless of case. */
   roleNamed(name: string): Principal | undefined;
+  /** The groups, in the snapshot's order. */
+  readonly groups: readonly Principal[];
 }
 
 const lookups = new WeakMap<AccountSnapshot, PrincipalLookup>();
@@ -41,6 +44,7 @@ export function principalLookup(snapshot: AccountSnapshot): PrincipalLookup {
       member: (arn) => members.get(arn),
       group: (name) => groups.get(name),
       roleNamed: (name) => roles.get(name.toLowerCase()),
+      groups: snapshot.principals.filter((p) => p.kind === 'group'),
     };
     lookups.set(snapshot, lookup);
   }

@@ -18,43 +18,43 @@ const PRODUCTION: RequestContext = { resourceTags: { env: 'prod' } };
 /** Flags for countDecisions: every third catalog action. */
 const FLAGGED = Uint8Array.from(catalog.actions, (_, i) => (i % 3 === 0 ? 1 : 0));
 
-/** What one principal answers to the bulk questions (decideMany, decisionKinds, decisionRuns, countDecisions). */
+/**
+ * What one principal answers to the bulk questions (decideMany, decisionKinds, decisionRuns, countDecisions).
+ * `runs`: the decision runs as given, or spelled out action by action (a run may be cut in two where its actions'
+ * answers come from two alike templates: runs promise ranges of one answer, not the longest such ranges).
+ */
 function bulkAnswers(
   p: CompiledAccount['principals'][number],
   asked: readonly CatalogAction[],
   context: RequestContext,
+  runs: 'as-given' | 'by-action' = 'as-given',
 ): string {
-  const runs = p.decisionRuns(asked, context);
+  const found = p.decisionRuns(asked, context);
+  const fields = (d: (typeof found.decisions)[number]) => [
+    d.decision,
+    d.allowedBy,
+    d.deniedBy,
+    d.blockedAt,
+    d.dependsOn,
+    d.unevaluated,
+  ];
+  const decided =
+    runs === 'as-given'
+      ? [found.ends, found.decisions.map(fields)]
+      : [asked.map((_, i) => fields(found.decisions[found.ends.findIndex((end) => i < end)]))];
   return JSON.stringify([
     p.decideMany(asked, context),
     [...p.decisionKinds(asked, context)],
-    runs.ends,
-    runs.decisions.map((d) => [d.decision, d.allowedBy, d.deniedBy, d.blockedAt, d.dependsOn, d.unevaluated]),
+    ...decided,
     p.countDecisions(FLAGGED, context),
   ]);
 }
 
-/**
- * bulkAnswers with the decision runs spelled out action by action: a run may be cut in two where its actions'
- * answers come from two alike templates (runs promise ranges of one answer, not the longest such ranges).
- */
-function answersByAction(
+const answersByAction = (
   p: CompiledAccount['principals'][number],
   asked: readonly CatalogAction[],
   context: RequestContext,
-): string {
-  const runs = p.decisionRuns(asked, context);
-  const byAction = asked.map((_, i) => {
-    const d = runs.decisions[runs.ends.findIndex((end) => i < end)];
-    return [d.decision, d.allowedBy, d.deniedBy, d.blockedAt, d.dependsOn, d.unevaluated];
-  });
-  return JSON.stringify([
-    p.decideMany(asked, context),
-    [...p.decisionKinds(asked, context)],
-    byAction,
-    p.countDecisions(FLAGGED, context),
-  ]);
-}
+) => bulkAnswers(p, asked, context, 'by-action');
 
 /** Every principal's decisions, asked in the given order of principals, from one shared compiled account. */
 function sharedDecisions(

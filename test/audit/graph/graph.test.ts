@@ -1257,6 +1257,20 @@ describe('shortest paths', () => {
       graph.forEachExit(from, () => ++seen < 2);
       expect(seen).toBe(Math.min(2, walked.length));
     }
+    // Alice may assume every role: the two that trust the account through a hub (the hub's half given), the one
+    // that names her directly; never herself.
+    const fromAlice = new Map<string, boolean>();
+    graph.forEachExit(arn('user', 'alice'), (to, _way, after) => {
+      fromAlice.set(graph.nameOf(to), after !== undefined);
+      return true;
+    });
+    expect(fromAlice).toEqual(
+      new Map([
+        [arn('role', 'admin'), true],
+        [arn('role', 'ops'), true],
+        [arn('role', 'named'), false],
+      ]),
+    );
   });
 
   it('gives the ways out towards a goal that expanding every exit gives, hubs tested once', () => {

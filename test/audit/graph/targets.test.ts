@@ -134,6 +134,35 @@ describe('resolveTargets over many targets, a question per class of targets', ()
     },
   );
 
+  it('iam:AddUserToGroup: every group gets the answer it gets asked on its own (groups carry no tags)', () => {
+    // The same policies and targets, of groups: support/escalated.ts asks which groups a user may join this way.
+    const action = 'iam:AddUserToGroup';
+    const toGroups = <T>(value: T): T => JSON.parse(JSON.stringify(value).replace(/:role\//g, ':group/')) as T;
+    const compiled = account(
+      {},
+      policiesFor(action).map((policy, i) => ({ name: `caller-${i}`, policies: [toGroups(policy)] })),
+    );
+    const groups = many.map((t) => toGroups(t.arn));
+    const targets = new TargetIndex(groups);
+    for (const principal of compiled.principals) {
+      const resolved = resolveTargets(principal, action, CONTEXT, targets);
+      for (const arn of groups) {
+        const own = principal.decide(action, { resourceArn: arn });
+        const found =
+          resolved.scope === 'some'
+            ? resolved.decisionOf(arn)
+            : resolved.scope === 'any'
+              ? resolved.decision
+              : undefined;
+        expect([arn, found?.decision ?? 'denied', found?.dependsOn ?? []]).toEqual([
+          arn,
+          own.decision,
+          own.decision === 'denied' ? [] : own.dependsOn,
+        ]);
+      }
+    }
+  });
+
   it('asks each class once, and names a class by its targets, so callers that reach the same targets share it', () => {
     const compiled = account({}, [
       {

@@ -729,17 +729,14 @@ function groupsToJoin(
 /** The request of a question on a group with nothing else known: one object, so answers are shared by it. */
 const NO_REQUEST: RequestContext = {};
 
-const groupsOfAccount = new WeakMap<AccountSnapshot, { index: TargetIndex; groups: readonly Principal[] }>();
+const groupIndexes = new WeakMap<AccountSnapshot, TargetIndex>();
 
 /** The account's groups, in the snapshot's order, and as targets (groups carry no tags). */
 function accountGroups(snapshot: AccountSnapshot): { index: TargetIndex; groups: readonly Principal[] } {
-  let found = groupsOfAccount.get(snapshot);
-  if (!found) {
-    const groups = snapshot.principals.filter((p) => p.kind === 'group');
-    found = { index: new TargetIndex(groups.map((group) => group.arn)), groups };
-    groupsOfAccount.set(snapshot, found);
-  }
-  return found;
+  const { groups } = principalLookup(snapshot);
+  let index = groupIndexes.get(snapshot);
+  if (!index) groupIndexes.set(snapshot, (index = new TargetIndex(groups.map((group) => group.arn))));
+  return { index, groups };
 }
 
 /** What the write lands on, for messages: itself, the groups it joins, or the principal or policy written. */
